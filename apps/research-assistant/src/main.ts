@@ -1,0 +1,185 @@
+// The research assistant from the command line (the README's first command runs it):
+//   pnpm demo ["question"] [--docs DIR] [--db FILE] [--out DIR] [--thread ID] [--yes] [--cheap-model M] [--strong-model M]
+import { createInterface } from "node:readline/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs, styleText } from "node:util";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import {
+	Command,
+	isWeftError,
+	type RunResult,
+	type RunUsage,
+} from "@weft/graph";
+import { createResearchAssistant, reportReview } from "./graph.ts";
+import { modelsFromEnv } from "./models.ts";
+
+const DEFAULT_QUESTION =
+	"What did presidents propose about education and schools, and why?";
+const GRAPH_MODULE = `${fileURLToPath(new URL("./weft-graph.ts", import.meta.url))}#graph`;
+
+type Answer =
+	| { action: "approve" }
+	| { action: "reject"; reason: string }
+	| { action: "edit"; report: string };
+
+const say = (text = "") => process.stdout.write(`${text}\n`);
+
+async function askHuman(draft: string): Promise<Answer> {
+	const rl = createInterface({ input: process.stdin, output: process.stdout });
+	try {
+		say(styleText("dim", draft.replace(/^/gm, "  │ ")));
+		const answer = (
+			await rl.question("  approve [a], reject with a reason [r], edit [e]? ")
+		)
+			.trim()
+			.toLowerCase();
+		if (answer.startsWith("r"))
+			return {
+				action: "reject",
+				reason: (await rl.question("  reason: ")).trim() || "needs more detail",
+			};
+		if (answer.startsWith("e"))
+			return {
+				action: "edit",
+				report: `${draft}\n\n${(await rl.question("  add a closing line: ")).trim()}`,
+			};
+		return { action: "approve" };
+	} finally {
+		rl.close();
+	}
+}
+
+/** Tokens and cost over every run of the thread, as the store keeps them (`weft usage` prints the same). */
+function summary(u: RunUsage, threadId: string, db: string): void {
+	const cost =
+		u.costUsd === undefined
+			? "no cost: these models have no price"
+			: `$${u.costUsd.toFixed(4)}`;
+	say(
+		`  usage: ${u.calls} model calls, ${u.inputTokens} tokens in / ${u.outputTokens} out, ${cost} (${Object.keys(u.byModel).join(", ")})`,
+	);
+	say(
+		`  thread: ${threadId}  (look inside: pnpm weft --db ${db} history ${threadId} · pnpm weft --db ${db} diff ${threadId} 1 2)`,
+	);
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			docs: { type: "string" },
+			db: { type: "string", default: "weft.db" },
+			out: { type: "string", default: "reports" },
+			thread: { type: "string" },
+			yes: { type: "boolean", default: false },
+			"cheap-model": { type: "string" },
+			"strong-model": { type: "string" },
+		},
+	});
+	const question = positionals.join(" ") || DEFAULT_QUESTION;
+	const models = await modelsFromEnv({
+		cheap: values["cheap-model"],
+		strong: values["strong-model"],
+	});
+	const checkpointer = new SqliteCheckpointer({ path: values.db });
+	const graph = createResearchAssistant({
+		...models,
+		checkpointer,
+		label: models.label,
+	});
+	const threadId = values.thread ?? `research-${Date.now().toString(36)}`;
+	const config = {
+		threadId,
+		recursionLimit: 60,
+		metadata: { graph: GRAPH_MODULE },
+	};
+	try {
+		say(styleText("bold", "Weft research assistant"));
+		say(`  question: ${question}`);
+		say(`  models:   ${models.label}`);
+		say(`  store:    ${values.db} (SQLite), thread ${threadId}`);
+		say();
+		let result = await runShowing(
+			graph.stream(
+				{ question, docs: values.docs ?? "", outDir: values.out },
+				{ ...config, mode: ["updates"] },
+			),
+		);
+		while (result.status === "interrupted") {
+			const request = reportReview.request.parse(
+				(result.interrupts[0]!.value as { request: unknown }).request,
+			);
+			say(
+				styleText(
+					"yellow",
+					`⏸  paused for review: a ${request.draft.split("\n").length}-line draft from ${request.sources} passages`,
+				),
+			);
+			if (!values.yes && !process.stdin.isTTY) {
+				say(`   the run is saved; answer from any process:`);
+				say(`     pnpm weft --db ${values.db} approve ${threadId}`);
+				say(
+					`     pnpm weft --db ${values.db} reject ${threadId} --reason "cover the 19th century"`,
+				);
+				say(`   (or run again with --yes to approve here)`);
+				summary(await graph.getUsage({ threadId }), threadId, values.db);
+				return 0;
+			}
+			const answer: Answer = values.yes
+				? { action: "approve" }
+				: await askHuman(request.draft);
+			say(
+				`   answer: ${answer.action}${answer.action === "reject" ? ` (${answer.reason})` : ""}`,
+			);
+			result = await runShowing(
+				graph.stream(new Command({ resume: answer }), {
+					...config,
+					mode: ["updates"],
+				}),
+			);
+		}
+		say();
+		say(styleText("green", `✔ report saved to ${result.values.reportPath}`));
+		summary(await graph.getUsage({ threadId }), threadId, values.db);
+		return 0;
+	} catch (error) {
+		const e = isWeftError(error)
+			? `${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`
+			: String(error);
+		process.stderr.write(`error ${e}\n`);
+		return 1;
+	} finally {
+		await checkpointer.close();
+	}
+}
+
+async function runShowing(
+	events: AsyncIterable<import("@weft/graph").StreamEvent>,
+): Promise<RunResult> {
+	let result: RunResult | undefined;
+	for await (const e of events) {
+		if (e.type === "update")
+			say(
+				`  ${styleText("dim", `step ${e.step}`)} ${e.node.padEnd(9)} ${describe(e.node, e.data)}`,
+			);
+		if (e.type === "end") result = e.result;
+	}
+	return result!;
+}
+
+function describe(node: string, data: Record<string, unknown>): string {
+	if (node === "plan")
+		return `${(data.subQuestions as string[]).length} sub-questions: ${(data.subQuestions as string[]).join(" | ")}`;
+	if (node === "research")
+		return `summarised "${(data.findings as Array<{ subQuestion: string }>)[0]?.subQuestion}"`;
+	if (node === "analyze")
+		return `gaps: ${(data.gaps as string[]).length === 0 ? "none" : (data.gaps as string[]).join(" | ")}`;
+	if (node === "write")
+		return `draft of ${String(data.report).length} characters`;
+	return Object.keys(data).join(", ");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	process.exitCode = await main();
+}

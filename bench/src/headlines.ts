@@ -1,0 +1,191 @@
+// The headline figures of WORKLOADS.md with the targets of issue 7, and issue 5's L1 (ratios Weft / LangGraph.js).
+import type { WorkloadId } from "./workloads.ts";
+
+export interface Headline {
+	id: string;
+	figure: string;
+	unit: string;
+	workload: WorkloadId;
+	/** Dotted paths in the Weft and the LangGraph.js result (W6 has both in one line). */
+	path: { weft: string; langgraph: string };
+	/** Met when Weft / LangGraph ≤ ratio (and, with `weftMax`, when Weft's own figure ≤ weftMax). */
+	target?: { ratio?: number; weftMax?: number };
+}
+
+const same = (p: string) => ({ weft: p, langgraph: p });
+const both = (p: string) => ({
+	weft: `weft.${p}`,
+	langgraph: `langgraph.${p}`,
+});
+
+export const HEADLINES: Headline[] = [
+	{
+		id: "W1a",
+		figure: "per node-step, no store",
+		unit: "µs",
+		workload: "w1",
+		path: same("us_per_step_no_store"),
+		target: { ratio: 1 / 20 },
+	},
+	{
+		id: "W1b",
+		figure: "per node-step, in-memory store",
+		unit: "µs",
+		workload: "w1",
+		path: same("us_per_step_memory"),
+		target: { ratio: 1 / 10 },
+	},
+	{
+		id: "W1c",
+		figure: "checkpoint bytes per 100-step run",
+		unit: "B",
+		workload: "w1",
+		path: same("checkpoint_bytes_per_run"),
+	},
+	{
+		id: "W2a",
+		figure: "fan-out 1000 Sends, no store",
+		unit: "ms",
+		workload: "w2",
+		path: same("no_store.median_ms"),
+		target: { ratio: 1 / 20 },
+	},
+	{
+		id: "W2b",
+		figure: "fan-out 1000 Sends, in-memory store",
+		unit: "ms",
+		workload: "w2",
+		path: same("memory.median_ms"),
+	},
+	{
+		id: "W3a-t",
+		figure: "300 loops, in-memory: total",
+		unit: "ms",
+		workload: "w3",
+		path: same("memory.total_ms"),
+		target: { ratio: 1 / 10 },
+	},
+	{
+		id: "W3a-h",
+		figure: "300 loops: peak heapUsed",
+		unit: "MB",
+		workload: "w3",
+		path: same("memory.peak_heap_used_mb"),
+	},
+	{
+		id: "W3a-a",
+		figure: "300 loops: peak arrayBuffers",
+		unit: "MB",
+		workload: "w3",
+		path: same("memory.peak_array_buffers_mb"),
+	},
+	{
+		id: "W3a-r",
+		figure: "300 loops: peak RSS",
+		unit: "MB",
+		workload: "w3",
+		path: same("memory.peak_rss_mb"),
+	},
+	{
+		id: "W3a-b",
+		figure: "serialized bytes stored",
+		unit: "B",
+		workload: "w3",
+		path: same("memory.stored_bytes"),
+		target: { ratio: 1 / 30 },
+	},
+	{
+		id: "W3a-k",
+		figure: "storage growth exponent (log-log)",
+		unit: "–",
+		workload: "w3",
+		path: same("memory.growth.loglog_exponent"),
+		target: { weftMax: 1.1 },
+	},
+	{
+		id: "W3b-t",
+		figure: "300 loops, SQLite file: total",
+		unit: "ms",
+		workload: "w3",
+		path: same("sqlite.total_ms"),
+		target: { ratio: 1 / 10 },
+	},
+	{
+		id: "W3b-f",
+		figure: "SQLite file size at end",
+		unit: "B",
+		workload: "w3",
+		path: same("sqlite.db_file_bytes"),
+	},
+	{
+		id: "W4-n",
+		figure: "checkpoints in the history",
+		unit: "",
+		workload: "w4",
+		path: same("history_checkpoints"),
+	},
+	{
+		id: "W4-h",
+		figure: "full history listing",
+		unit: "ms",
+		workload: "w4",
+		path: same("history_ms"),
+		target: { ratio: 1 / 20 },
+	},
+	{
+		id: "W4-g",
+		figure: "read state at #100",
+		unit: "ms",
+		workload: "w4",
+		path: same("get_state_old_ms"),
+		target: { ratio: 1 / 5 },
+	},
+	{
+		id: "W4-u",
+		figure: "fork: update at #100",
+		unit: "ms",
+		workload: "w4",
+		path: same("fork_update_ms"),
+		target: { ratio: 1 / 5 },
+	},
+	{
+		id: "W4-r",
+		figure: "fork: resume 10 loops",
+		unit: "ms",
+		workload: "w4",
+		path: same("fork_resume_ms"),
+		target: { ratio: 1 / 5 },
+	},
+	{
+		id: "W5",
+		figure: "interrupt + resume cycle",
+		unit: "ms",
+		workload: "w5",
+		path: same("ms_per_cycle"),
+		target: { ratio: 1 / 10 },
+	},
+	{
+		id: "W6-c",
+		figure: "cold start import − empty node",
+		unit: "ms",
+		workload: "w6",
+		path: both("import_minus_empty_ms"),
+		target: { ratio: 1 / 3 },
+	},
+	{
+		id: "W6-s",
+		figure: "install size, without LangChain",
+		unit: "KiB",
+		workload: "w6",
+		path: both("install_kib"),
+		target: { ratio: 1 / 3 },
+	},
+	{
+		id: "L1",
+		figure: "LLM layer per model call (ReAct agent, in-memory store)",
+		unit: "µs",
+		workload: "l1",
+		path: same("overhead_us_per_model_call"),
+		target: { ratio: 1 / 5 },
+	},
+];

@@ -1,0 +1,67 @@
+// `pnpm bench [--quick] [--weft-only] [--runs N] [--source] [--scaling]`
+//   the standard workloads of WORKLOADS.md for Weft and LangGraph.js, each run in a fresh node process,
+//   interleaved; medians and the ratio table; JSON in bench/results/, the table in docs/benchmarks.md.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { scaling } from "./runner/scaling.ts";
+import { standard } from "./runner/standard.ts";
+
+const { values } = parseArgs({
+	options: {
+		quick: { type: "boolean", default: false },
+		"weft-only": { type: "boolean", default: false },
+		runs: { type: "string" },
+		source: { type: "boolean", default: false },
+		scaling: { type: "boolean", default: false },
+		sweep: { type: "string", multiple: true },
+	},
+});
+const root = join(import.meta.dirname, "../..");
+const source = values.source === true;
+
+let build = "source (not built)";
+if (!source) {
+	process.stderr.write(
+		"building @weft/graph and @weft/checkpoint-sqlite (tsc -b): Weft runs from dist, as users get it\n",
+	);
+	try {
+		execFileSync(
+			"pnpm",
+			["exec", "tsc", "-b", "packages/graph", "packages/checkpoint-sqlite"],
+			{
+				cwd: root,
+				stdio: ["ignore", "inherit", "inherit"],
+			},
+		);
+		build = "dist (tsc -b, clean)";
+	} catch {
+		// tsc -b still emits JavaScript for files with type errors; the JavaScript is what is measured
+		if (!existsSync(join(root, "packages/graph/dist/index.js"))) {
+			process.stderr.write(
+				"the build failed and emitted nothing: fix it, or measure the source with --source\n",
+			);
+			process.exit(1);
+		}
+		build = "dist (tsc -b reported type errors; emitted JavaScript measured)";
+		process.stderr.write(`warning: ${build}\n`);
+	}
+}
+
+if (values.scaling === true) {
+	await scaling({
+		weftOnly: values["weft-only"] === true,
+		sweeps: values.sweep ?? [],
+		source,
+		build,
+	});
+} else {
+	standard({
+		quick: values.quick === true,
+		weftOnly: values["weft-only"] === true,
+		source,
+		build,
+		runs: Number(values.runs ?? (values.quick === true ? 1 : 3)),
+	});
+}

@@ -1,0 +1,75 @@
+// W1 on LangGraph.js: per-step overhead of a 100-node chain, without a saver and with MemorySaver.
+import {
+	Annotation,
+	END,
+	MemorySaver,
+	START,
+	StateGraph,
+} from "@langchain/langgraph";
+import { check, gc, now } from "../measure.ts";
+import type { Sizes } from "../sizes.ts";
+import { growth, round } from "../stats.ts";
+import { saverBytes } from "./memory-saver-bytes.ts";
+
+const State = Annotation.Root({ count: Annotation<number>() });
+
+function build(nodes: number, checkpointer?: MemorySaver) {
+	const t0 = now();
+	// node names are computed, so the builder is typed loosely
+	const g = new StateGraph(State) as any;
+	for (let i = 0; i < nodes; i++)
+		g.addNode(`n${i}`, (s: { count: number }) => ({ count: s.count + 1 }));
+	g.addEdge(START, "n0");
+	for (let i = 0; i + 1 < nodes; i++) g.addEdge(`n${i}`, `n${i + 1}`);
+	g.addEdge(`n${nodes - 1}`, END);
+	const graph = g.compile(checkpointer === undefined ? {} : { checkpointer });
+	return { graph, compileMs: now() - t0 };
+}
+
+export async function w1(p: Sizes["w1"]) {
+	const limit = { recursionLimit: p.nodes + 10 };
+	const plain = build(p.nodes);
+	for (let i = 0; i < p.plainWarmup; i++) {
+		const out = await plain.graph.invoke({ count: 0 }, limit);
+		check(out.count === p.nodes, `count ${out.count}`);
+	}
+	gc();
+	let t0 = now();
+	let wrong = 0;
+	for (let i = 0; i < p.plain; i++)
+		if ((await plain.graph.invoke({ count: 0 }, limit)).count !== p.nodes)
+			wrong++;
+	const plainUs = ((now() - t0) * 1000) / (p.plain * p.nodes);
+	check(wrong === 0, `${wrong} runs without a saver ended with a wrong count`);
+
+	const saver = new MemorySaver();
+	const saved = build(p.nodes, saver).graph;
+	const cfg = (thread: string) => ({
+		...limit,
+		configurable: { thread_id: thread },
+	});
+	for (let i = 0; i < p.savedWarmup; i++) {
+		const out = await saved.invoke({ count: 0 }, cfg(`warm-${i}`));
+		check(out.count === p.nodes, `count ${out.count}`);
+	}
+	const one = saverBytes(saver, `warm-${p.savedWarmup - 1}`);
+	gc();
+	t0 = now();
+	for (let i = 0; i < p.saved; i++)
+		if ((await saved.invoke({ count: 0 }, cfg(`t-${i}`))).count !== p.nodes)
+			wrong++;
+	const savedUs = ((now() - t0) * 1000) / (p.saved * p.nodes);
+	check(wrong === 0, `${wrong} runs with a saver ended with a wrong count`);
+	const last = await saved.getState(cfg(`t-${p.saved - 1}`));
+	check(last.values.count === p.nodes, "the stored state reads back");
+
+	return {
+		us_per_step_no_store: round(plainUs, 2),
+		us_per_step_memory: round(savedUs, 2),
+		memory_over_no_store: round(savedUs / plainUs, 2),
+		checkpoint_bytes_per_run: one.total,
+		checkpoints_per_run: one.sizes.length,
+		growth: growth(one.sizes),
+		compile_ms: round(plain.compileMs, 2),
+	};
+}

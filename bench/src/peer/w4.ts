@@ -1,0 +1,102 @@
+// W4 on LangGraph.js: history listing, reading old state, forking at checkpoint #100 and running the fork on.
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { MemorySaver } from "@langchain/langgraph";
+import { check, now, text } from "../measure.ts";
+import type { Sizes } from "../sizes.ts";
+import { median, round } from "../stats.ts";
+import { agentLoop, firstInput, humanMessage } from "./agent-loop.ts";
+
+export async function w4(p: Sizes["w4"]) {
+	const graph = agentLoop(new MemorySaver());
+	const thread = { configurable: { thread_id: "w4" } };
+	const t0 = now();
+	await graph.invoke(firstInput(p.loops), {
+		...thread,
+		recursionLimit: 2 * p.loops + 10,
+	});
+	const buildRunMs = now() - t0;
+	const finalMessages = 1 + 2 * p.loops;
+	const loopsAtFork = p.forkStep / 2;
+
+	const listings: number[] = [];
+	let count = 0;
+	let forkPoint: RunnableConfig | undefined;
+	for (let r = 0; r < p.listings; r++) {
+		count = 0;
+		let messages = 0;
+		const h0 = now();
+		for await (const s of graph.getStateHistory(thread)) {
+			count++;
+			const values = s.values as { messages?: unknown[]; loops?: number };
+			messages += values.messages?.length ?? 0;
+			if (
+				values.messages?.length === p.forkStep + 1 &&
+				values.loops === loopsAtFork &&
+				s.next[0] === "agent"
+			)
+				forkPoint = s.config;
+		}
+		listings.push(now() - h0);
+		check(messages > 0, "history values");
+	}
+	check(
+		forkPoint !== undefined,
+		`no checkpoint after ${p.forkStep} node-steps in the history`,
+	);
+
+	const oldReads: number[] = [];
+	const latestReads: number[] = [];
+	for (let r = 0; r < p.reads; r++) {
+		let g0 = now();
+		const old = await graph.getState(forkPoint);
+		oldReads.push(now() - g0);
+		check(
+			old.values.messages.length === p.forkStep + 1 && old.next[0] === "agent",
+			"state at checkpoint #100",
+		);
+		g0 = now();
+		const latest = await graph.getState(thread);
+		latestReads.push(now() - g0);
+		check(latest.values.messages.length === finalMessages, "latest state");
+	}
+	const head = (await graph.getState(thread)).config;
+
+	const updates: number[] = [];
+	const resumes: number[] = [];
+	for (let r = 0; r < p.forks; r++) {
+		const u0 = now();
+		const fork = await graph.updateState(
+			forkPoint,
+			{
+				messages: [humanMessage(text(`fork ${r}:`))],
+				maxLoops: loopsAtFork + 10,
+			},
+			"tools",
+		);
+		updates.push(now() - u0);
+		const r0 = now();
+		const out = await graph.invoke(null, { ...fork, recursionLimit: 50 });
+		resumes.push(now() - r0);
+		check(
+			out.loops === loopsAtFork + 10 &&
+				out.messages.length === p.forkStep + 1 + 1 + 20,
+			`fork ${r} ended with loops ${out.loops}, ${out.messages.length} messages`,
+		);
+	}
+	const original = await graph.getState(head);
+	check(
+		original.values.messages.length === finalMessages &&
+			original.values.loops === p.loops,
+		"the original branch is untouched",
+	);
+
+	return {
+		build_run_ms: round(buildRunMs, 1),
+		history_checkpoints: count,
+		history_ms: round(median(listings), 2),
+		get_state_old_ms: round(median(oldReads), 3),
+		get_state_latest_ms: round(median(latestReads), 3),
+		fork_update_ms: round(median(updates), 3),
+		fork_resume_ms: round(median(resumes), 2),
+	};
+}

@@ -1,0 +1,36 @@
+// Installed versions of what is measured, read from the packages' manifests.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const bench = join(import.meta.dirname, "..");
+
+const PACKAGES = [
+	"@weft/graph",
+	"@weft/checkpoint",
+	"@weft/checkpoint-sqlite",
+	"@langchain/langgraph",
+	"@langchain/langgraph-checkpoint",
+	"@langchain/langgraph-checkpoint-sqlite",
+	"@langchain/core",
+	"better-sqlite3",
+	"zod",
+];
+
+export function versions(): Record<string, string> {
+	const out: Record<string, string> = { node: process.version };
+	for (const name of PACKAGES) {
+		try {
+			const manifest = join(bench, "node_modules", name, "package.json");
+			out[name] = (
+				JSON.parse(readFileSync(manifest, "utf8")) as { version: string }
+			).version;
+		} catch {
+			out[name] = "?";
+		}
+	}
+	return out;
+}
+
+/** Whether `@weft/graph` resolves to its TypeScript source or to the built dist in this process. */
+export const weftFrom = (): "source" | "dist" =>
+	import.meta.resolve("@weft/graph").includes("/src/") ? "source" : "dist";

@@ -1,0 +1,74 @@
+// W1 on Weft: per-step overhead of a 100-node chain, without a store and with MemoryCheckpointer.
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import { END, START, StateGraph } from "@weft/graph";
+import { z } from "zod";
+import { check, gc, now } from "../measure.ts";
+import type { Sizes } from "../sizes.ts";
+import { growth, round } from "../stats.ts";
+import { checkpointSizes } from "./stored-sizes.ts";
+
+function build(nodes: number, checkpointer?: MemoryCheckpointer) {
+	const t0 = now();
+	// node names are computed: declare them so the builder accepts `n${i}`
+	const names = Array.from({ length: nodes }, (_, i) => `n${i}`);
+	const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
+	for (let i = 0; i < nodes; i++)
+		g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
+	g.addEdge(START, "n0");
+	for (let i = 0; i + 1 < nodes; i++) g.addEdge(`n${i}`, `n${i + 1}`);
+	g.addEdge(`n${nodes - 1}`, END);
+	const graph = g.compile(checkpointer === undefined ? {} : { checkpointer });
+	return { graph, compileMs: now() - t0 };
+}
+
+export async function w1(p: Sizes["w1"]) {
+	const limit = { recursionLimit: p.nodes + 10 };
+	const plain = build(p.nodes);
+	for (let i = 0; i < p.plainWarmup; i++) {
+		const out = await plain.graph.invoke({ count: 0 }, limit);
+		check(out.count === p.nodes, `count ${out.count}`);
+	}
+	gc();
+	let t0 = now();
+	let wrong = 0;
+	for (let i = 0; i < p.plain; i++)
+		if ((await plain.graph.invoke({ count: 0 }, limit)).count !== p.nodes)
+			wrong++;
+	const plainUs = ((now() - t0) * 1000) / (p.plain * p.nodes);
+	check(wrong === 0, `${wrong} runs without a store ended with a wrong count`);
+
+	const store = new MemoryCheckpointer();
+	const saved = build(p.nodes, store).graph;
+	for (let i = 0; i < p.savedWarmup; i++) {
+		const out = await saved.invoke(
+			{ count: 0 },
+			{ ...limit, threadId: `warm-${i}` },
+		);
+		check(out.count === p.nodes, `count ${out.count}`);
+	}
+	const one = `warm-${p.savedWarmup - 1}`;
+	const sizes = await checkpointSizes(store, one);
+	const bytesPerRun = store.storedBytes(one);
+	gc();
+	t0 = now();
+	for (let i = 0; i < p.saved; i++)
+		if (
+			(await saved.invoke({ count: 0 }, { ...limit, threadId: `t-${i}` }))
+				.count !== p.nodes
+		)
+			wrong++;
+	const savedUs = ((now() - t0) * 1000) / (p.saved * p.nodes);
+	check(wrong === 0, `${wrong} runs with a store ended with a wrong count`);
+	const last = await saved.getState({ threadId: `t-${p.saved - 1}` });
+	check(last.values.count === p.nodes, "the stored state reads back");
+
+	return {
+		us_per_step_no_store: round(plainUs, 2),
+		us_per_step_memory: round(savedUs, 2),
+		memory_over_no_store: round(savedUs / plainUs, 2),
+		checkpoint_bytes_per_run: bytesPerRun,
+		checkpoints_per_run: sizes.length,
+		growth: growth(sizes),
+		compile_ms: round(plain.compileMs, 2),
+	};
+}

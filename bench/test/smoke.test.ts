@@ -1,0 +1,46 @@
+// Every Weft workload at tiny sizes, checking its results (no timings, no peer). The workloads throw when a
+// check fails, so a passing test means the harness and the runtime still agree on what each workload does.
+import { describe, expect, it } from "vitest";
+import { SIZES } from "../src/sizes.ts";
+import { l1 } from "../src/weft/l1.ts";
+import { w1 } from "../src/weft/w1.ts";
+import { w2 } from "../src/weft/w2.ts";
+import { w3 } from "../src/weft/w3.ts";
+import { w4 } from "../src/weft/w4.ts";
+import { w5 } from "../src/weft/w5.ts";
+
+const tiny = SIZES.smoke;
+
+describe("bench workloads on Weft (smoke sizes)", () => {
+	it("W1: a chain of nodes counts to its length, with and without a store", async () => {
+		const r = await w1(tiny.w1);
+		expect(r.checkpoints_per_run).toBeGreaterThan(0);
+		expect(r.checkpoint_bytes_per_run).toBeGreaterThan(0);
+	});
+
+	it("W2: fan-out to n Sends and fan-in once", async () => {
+		const r = await w2(tiny.w2);
+		expect(r.memory?.checkpoints_per_run).toBeGreaterThan(0);
+	});
+
+	it("W3: the agent loop ends with 2·loops + 1 messages, in memory and on SQLite", async () => {
+		const r = await w3(tiny.w3);
+		expect(r.memory.growth.checkpoints).toBeGreaterThan(2 * tiny.w3.loops);
+		expect(r.sqlite?.db_file_bytes).toBeGreaterThan(0);
+	});
+
+	it("W4: history, old state, forks that leave the original branch untouched", async () => {
+		const r = await w4(tiny.w4);
+		expect(r.history_checkpoints).toBeGreaterThan(2 * tiny.w4.loops);
+	});
+
+	it("W5: interrupt then resume ends with the approved result", async () => {
+		const r = await w5(tiny.w5);
+		expect(r.review_body_runs_per_cycle).toBeGreaterThanOrEqual(1);
+	});
+
+	it("L1: a ReAct agent makes one model call per turn and ends with the final answer", async () => {
+		const r = await l1(tiny.l1);
+		expect(r.model_calls_per_run).toBe(tiny.l1.turns + 1);
+	});
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { main as demo } from "../src/demo.ts";
+import { main as humanApproval, sentMails } from "../src/human-approval.ts";
+import { main as quickstart } from "../src/quickstart.ts";
+import { main as timeTravel } from "../src/time-travel.ts";
+
+describe("examples run", () => {
+	it("quickstart", async () => {
+		const result = await quickstart();
+		expect(result.status).toBe("done");
+		expect(result.values.notes).toEqual(["weft#2", "weft#4"]);
+	});
+
+	it("human approval", async () => {
+		const { paused, done } = await humanApproval();
+		expect(paused.status).toBe("interrupted");
+		expect(paused.interrupts[0]!.value).toMatchObject({ human: "review" });
+		expect(done.values.sent).toBe("sent #1");
+		expect(sentMails).toHaveLength(1);
+	});
+
+	it("time travel", async () => {
+		const { history, forked, diff } = await timeTravel();
+		expect(history.map((h) => h.step)).toEqual([3, 2, 1, 0]);
+		expect(forked.count).toBe(5);
+		expect(diff.find((d) => d.path[0] === "limit")).toMatchObject({
+			before: 3,
+			after: 5,
+		});
+	});
+
+	it("the demo pauses, approves, forks and re-runs", async () => {
+		const out: string[] = [];
+		const write = process.stdout.write.bind(process.stdout);
+		process.stdout.write = ((chunk: string) =>
+			out.push(String(chunk)) > 0) as typeof process.stdout.write;
+		try {
+			const { done, again, diff } = await demo(["--yes"]);
+			expect(done.status).toBe("done");
+			expect(again.values.draft).toMatch(/^Big news/);
+			expect(diff.map((d) => d.path[0])).toContain("tone");
+		} finally {
+			process.stdout.write = write;
+		}
+		expect(out.join("")).toContain('paused at "approve"');
+	});
+});

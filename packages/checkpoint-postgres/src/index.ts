@@ -1,0 +1,5 @@
+export {
+	PostgresCheckpointer,
+	type PostgresCheckpointerOptions,
+} from "./postgres-checkpointer.ts";
+export { SCHEMA_VERSION } from "./schema.ts";

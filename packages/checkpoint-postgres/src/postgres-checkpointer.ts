@@ -1,0 +1,564 @@
+import type {
+	ChainOptions,
+	Checkpointer,
+	CheckpointRecord,
+	CheckpointRef,
+	CheckpointSummary,
+	CheckpointTuple,
+	ListOptions,
+	ListThreadsOptions,
+	PendingWrite,
+	PruneOptions,
+	PutOptions,
+	Serializer,
+	StoredCheckpoint,
+	ThreadInfo,
+	ThreadRef,
+	ThreadStatus,
+} from "@weft/checkpoint";
+import {
+	CheckpointError,
+	checkpointConflict,
+	checkpointNotFound,
+	JsonSerializer,
+	keptIds,
+	matchesFilter,
+} from "@weft/checkpoint";
+import pg from "pg";
+import { type Query, withRetry } from "./retry.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+
+export interface PostgresCheckpointerOptions {
+	/** A connection string; or pass `pool`. */
+	connectionString?: string | undefined;
+	/** A pool you own (not closed by `close()`). */
+	pool?: pg.Pool | undefined;
+	/** Schema holding Weft's tables (default "weft"). */
+	schema?: string | undefined;
+	/** Create the schema and tables if missing (default true). False: only check the version (least-privilege roles). */
+	createSchema?: boolean | undefined;
+	serializer?: Serializer | undefined;
+}
+
+interface Row {
+	thread_id: string;
+	ns: string;
+	checkpoint_id: string;
+	parent_id: string | null;
+	step: number;
+	source: CheckpointSummary["source"];
+	created_at: string;
+	metadata: CheckpointSummary["metadata"];
+	size: number;
+	data?: Buffer;
+}
+
+const SUMMARY =
+	"thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size";
+
+/**
+ * Checkpoints in PostgreSQL, for several processes or machines. One transaction per checkpoint, guarded by
+ * a per-thread advisory lock; listings read metadata columns only.
+ * @example
+ * const checkpointer = await PostgresCheckpointer.connect({ connectionString: process.env.DATABASE_URL });
+ */
+export class PostgresCheckpointer implements Checkpointer {
+	readonly #pool: pg.Pool;
+	readonly #owned: boolean;
+	readonly #schema: string;
+	readonly #s: string;
+	readonly #serializer: Serializer;
+	readonly #createSchema: boolean;
+	#closed = false;
+
+	private constructor(options: PostgresCheckpointerOptions) {
+		if (options.pool === undefined && options.connectionString === undefined) {
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				"PostgresCheckpointer needs a connectionString or a pool",
+				{
+					hint: 'pass { connectionString: "postgres://user@host:5432/db" } or { pool }',
+				},
+			);
+		}
+		this.#schema = options.schema ?? "weft";
+		if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(this.#schema)) {
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				`"${this.#schema}" is not a usable schema name`,
+				{
+					hint: "use letters, digits and underscores, starting with a letter",
+				},
+			);
+		}
+		this.#s = `"${this.#schema}"`;
+		this.#owned = options.pool === undefined;
+		this.#pool =
+			options.pool ??
+			new pg.Pool({ connectionString: options.connectionString, max: 10 });
+		this.#pool.on("error", () => {}); // an idle client's error must not crash the process; queries report their own
+		this.#serializer = options.serializer ?? new JsonSerializer();
+		this.#createSchema = options.createSchema ?? true;
+	}
+
+	/** Connects and runs `setup()`. */
+	static async connect(
+		options: PostgresCheckpointerOptions,
+	): Promise<PostgresCheckpointer> {
+		const checkpointer = new PostgresCheckpointer(options);
+		try {
+			await checkpointer.setup();
+		} catch (error) {
+			await checkpointer.close();
+			throw error;
+		}
+		return checkpointer;
+	}
+
+	/**
+	 * Creates or migrates the tables (idempotent, safe from several processes at once: migrations run under an
+	 * advisory lock). With `createSchema: false` it creates nothing and only checks the schema version.
+	 */
+	async setup(): Promise<void> {
+		await this.#query(async (q) => {
+			if (!this.#createSchema) {
+				await this.#checkVersion(q, false);
+				return;
+			}
+			await q("SELECT pg_advisory_lock(hashtext($1))", [
+				`weft-setup:${this.#schema}`,
+			]);
+			try {
+				await q(`CREATE SCHEMA IF NOT EXISTS ${this.#s}`);
+				await q(
+					`CREATE TABLE IF NOT EXISTS ${this.#s}.schema_version (version INTEGER NOT NULL)`,
+				);
+				const version = await this.#checkVersion(q, true);
+				for (let v = version; v < SCHEMA_VERSION; v++)
+					await q(MIGRATIONS[v]!.replaceAll("$S", this.#s));
+				if (version === 0)
+					await q(
+						`INSERT INTO ${this.#s}.schema_version (version) VALUES ($1)`,
+						[SCHEMA_VERSION],
+					);
+				else if (version < SCHEMA_VERSION)
+					await q(`UPDATE ${this.#s}.schema_version SET version = $1`, [
+						SCHEMA_VERSION,
+					]);
+			} finally {
+				await q("SELECT pg_advisory_unlock(hashtext($1))", [
+					`weft-setup:${this.#schema}`,
+				]);
+			}
+		});
+	}
+
+	async #checkVersion(q: Query, create: boolean): Promise<number> {
+		let version = 0;
+		try {
+			const { rows } = await q(
+				`SELECT max(version) AS v FROM ${this.#s}.schema_version`,
+			);
+			version = (rows[0]?.v as number | null) ?? 0;
+		} catch (error) {
+			if (create) throw error;
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				`schema ${this.#schema} has no Weft tables`,
+				{
+					hint: "run setup once with a role allowed to create them (createSchema: true), then connect with createSchema: false",
+					cause: error,
+				},
+			);
+		}
+		if (version > SCHEMA_VERSION) {
+			throw new CheckpointError(
+				"STORE_SCHEMA_TOO_NEW",
+				`schema ${this.#schema} has version ${version}; this version of @weft/checkpoint-postgres knows up to ${SCHEMA_VERSION}`,
+				{ hint: "upgrade @weft/checkpoint-postgres; nothing was changed" },
+			);
+		}
+		if (!create && version < SCHEMA_VERSION) {
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				`schema ${this.#schema} is at version ${version}, not ${SCHEMA_VERSION}`,
+				{
+					hint: "run setup() with a role allowed to migrate (createSchema: true)",
+				},
+			);
+		}
+		return version;
+	}
+
+	async put(
+		record: CheckpointRecord,
+		options: PutOptions = {},
+	): Promise<{ size: number }> {
+		const data = Buffer.from(this.#serializer.serialize(record.data));
+		const { threadId, ns, parentId } = record;
+		await this.#transaction(async (q) => {
+			await q("SELECT pg_advisory_xact_lock(hashtext($1))", [
+				`${threadId}|${ns}`,
+			]);
+			if (parentId !== null) {
+				const parent = await q(
+					`SELECT 1 FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3`,
+					[threadId, ns, parentId],
+				);
+				if (parent.rowCount === 0)
+					throw checkpointNotFound(threadId, ns, parentId);
+			}
+			if (options.exclusive === true) {
+				const taken =
+					parentId === null
+						? await q(
+								`SELECT 1 FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 LIMIT 1`,
+								[threadId, ns],
+							)
+						: await q(
+								`SELECT 1 FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND parent_id = $3 LIMIT 1`,
+								[threadId, ns, parentId],
+							);
+				if ((taken.rowCount ?? 0) > 0) throw checkpointConflict(record);
+			}
+			const inserted = await q(
+				`INSERT INTO ${this.#s}.checkpoints (${SUMMARY}, has_snapshot, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				 ON CONFLICT DO NOTHING`,
+				[
+					threadId,
+					ns,
+					record.checkpointId,
+					parentId,
+					record.step,
+					record.source,
+					record.createdAt,
+					JSON.stringify(record.metadata),
+					data.byteLength,
+					record.metadata.snapshot,
+					data,
+				],
+			);
+			if (inserted.rowCount === 0) throw checkpointConflict(record);
+			await q(
+				`INSERT INTO ${this.#s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, 'running', $2, $2)
+				 ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at`,
+				[threadId, record.createdAt],
+			);
+		});
+		return { size: data.byteLength };
+	}
+
+	async putWrites(ref: CheckpointRef, writes: PendingWrite[]): Promise<void> {
+		const ns = ref.ns ?? "";
+		const blobs = writes.map((w) => Buffer.from(this.#serializer.serialize(w)));
+		await this.#transaction(async (q) => {
+			await q("SELECT pg_advisory_xact_lock(hashtext($1))", [
+				`${ref.threadId}|${ns}`,
+			]);
+			const exists = await q(
+				`SELECT 1 FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3`,
+				[ref.threadId, ns, ref.checkpointId],
+			);
+			if (exists.rowCount === 0)
+				throw checkpointNotFound(ref.threadId, ns, ref.checkpointId);
+			const { rows } = await q(
+				`SELECT coalesce(max(seq), -1) + 1 AS seq FROM ${this.#s}.writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3`,
+				[ref.threadId, ns, ref.checkpointId],
+			);
+			let seq = rows[0]!.seq as number;
+			for (const blob of blobs) {
+				await q(
+					`INSERT INTO ${this.#s}.writes (thread_id, ns, checkpoint_id, seq, data) VALUES ($1, $2, $3, $4, $5)`,
+					[ref.threadId, ns, ref.checkpointId, seq++, blob],
+				);
+			}
+		});
+	}
+
+	async getTuple(
+		ref: ThreadRef & { checkpointId?: string | undefined },
+	): Promise<CheckpointTuple | undefined> {
+		const ns = ref.ns ?? "";
+		return this.#query(async (q) => {
+			const { rows } =
+				ref.checkpointId === undefined
+					? await q(
+							`SELECT ${SUMMARY}, data FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 ORDER BY checkpoint_id DESC LIMIT 1`,
+							[ref.threadId, ns],
+						)
+					: await q(
+							`SELECT ${SUMMARY}, data FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3`,
+							[ref.threadId, ns, ref.checkpointId],
+						);
+			const row = rows[0] as Row | undefined;
+			if (row === undefined) return undefined;
+			const writes = await q(
+				`SELECT data FROM ${this.#s}.writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3 ORDER BY seq`,
+				[ref.threadId, ns, row.checkpoint_id],
+			);
+			const child = await q(
+				`SELECT 1 FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND parent_id = $3 LIMIT 1`,
+				[ref.threadId, ns, row.checkpoint_id],
+			);
+			return {
+				checkpoint: this.#stored(row),
+				pendingWrites: writes.rows.map(
+					(w) => this.#serializer.deserialize(w.data as Buffer) as PendingWrite,
+				),
+				hasChildren: (child.rowCount ?? 0) > 0,
+			};
+		});
+	}
+
+	async getChain(
+		ref: CheckpointRef,
+		options: ChainOptions = {},
+	): Promise<StoredCheckpoint[]> {
+		return this.#query((q) =>
+			this.#chain(q, ref.threadId, ref.ns ?? "", ref.checkpointId, options),
+		);
+	}
+
+	async #chain(
+		q: Query,
+		threadId: string,
+		ns: string,
+		from: string,
+		options: ChainOptions = {},
+	): Promise<StoredCheckpoint[]> {
+		const { rows } = await q(
+			`WITH RECURSIVE chain AS (
+			   SELECT ${SUMMARY}, has_snapshot, data, 0 AS depth FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3
+			   UNION ALL
+			   SELECT c.thread_id, c.ns, c.checkpoint_id, c.parent_id, c.step, c.source, c.created_at, c.metadata, c.size, c.has_snapshot, c.data, chain.depth + 1
+			   FROM ${this.#s}.checkpoints c JOIN chain ON c.thread_id = chain.thread_id AND c.ns = chain.ns AND c.checkpoint_id = chain.parent_id
+			   WHERE NOT chain.has_snapshot
+			 ) SELECT * FROM chain ORDER BY depth`,
+			[threadId, ns, from],
+		);
+		if (rows.length === 0) throw checkpointNotFound(threadId, ns, from);
+		const chain: StoredCheckpoint[] = [];
+		for (const row of rows as Row[]) {
+			if (chain.length > 0 && options.stopAt?.(row.checkpoint_id) === true)
+				break;
+			chain.push(this.#stored(row));
+		}
+		return chain.reverse();
+	}
+
+	async *list(
+		ref: ThreadRef,
+		options: ListOptions = {},
+	): AsyncIterable<CheckpointSummary> {
+		const ns = ref.ns ?? "";
+		let before = options.before ?? "\uffff";
+		let count = 0;
+		const page = 256;
+		while (true) {
+			const rows = (
+				await this.#query((q) =>
+					q(
+						`SELECT ${SUMMARY} FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id < $3 ${options.filter === undefined ? "" : "AND metadata @> $5::jsonb"} ORDER BY checkpoint_id DESC LIMIT $4`,
+						options.filter === undefined
+							? [ref.threadId, ns, before, page]
+							: [
+									ref.threadId,
+									ns,
+									before,
+									page,
+									JSON.stringify(options.filter),
+								],
+					),
+				)
+			).rows as Row[];
+			for (const row of rows) {
+				const summary = summaryOf(row);
+				if (
+					options.filter !== undefined &&
+					!matchesFilter(summary.metadata, options.filter)
+				)
+					continue;
+				yield summary;
+				if (options.limit !== undefined && ++count >= options.limit) return;
+			}
+			if (rows.length < page) return;
+			before = rows[rows.length - 1]!.checkpoint_id;
+		}
+	}
+
+	async setThreadStatus(threadId: string, status: ThreadStatus): Promise<void> {
+		const now = new Date().toISOString();
+		await this.#query((q) =>
+			q(
+				`INSERT INTO ${this.#s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, $2, $3, $3)
+				 ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+				[threadId, status, now],
+			),
+		);
+	}
+
+	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
+		const { rows } = await this.#query((q) =>
+			q(
+				`SELECT t.thread_id, t.status, t.created_at, t.updated_at, last.checkpoint_id, last.step,
+				   (SELECT count(*)::int FROM ${this.#s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '') AS checkpoints
+				 FROM ${this.#s}.threads t
+				 LEFT JOIN LATERAL (SELECT checkpoint_id, step FROM ${this.#s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' ORDER BY checkpoint_id DESC LIMIT 1) last ON true
+				 WHERE ($1::text IS NULL OR t.status = $1) ORDER BY t.updated_at DESC, t.thread_id LIMIT $2`,
+				[options.status ?? null, options.limit ?? null],
+			),
+		);
+		return rows.map((r) => ({
+			threadId: r.thread_id,
+			status: r.status,
+			createdAt: r.created_at,
+			updatedAt: r.updated_at,
+			checkpointId: r.checkpoint_id ?? null,
+			step: r.step ?? -1,
+			checkpoints: r.checkpoints,
+		}));
+	}
+
+	async deleteThread(threadId: string): Promise<void> {
+		await this.#transaction(async (q) => {
+			for (const table of ["checkpoints", "writes", "threads"])
+				await q(`DELETE FROM ${this.#s}.${table} WHERE thread_id = $1`, [
+					threadId,
+				]);
+		});
+	}
+
+	async prune(threadId: string, options: PruneOptions): Promise<number> {
+		return this.#transaction(async (q) => {
+			let removed = 0;
+			const namespaces = await q(
+				`SELECT DISTINCT ns FROM ${this.#s}.checkpoints WHERE thread_id = $1`,
+				[threadId],
+			);
+			for (const { ns } of namespaces.rows as Array<{ ns: string }>) {
+				await q("SELECT pg_advisory_xact_lock(hashtext($1))", [
+					`${threadId}|${ns}`,
+				]);
+				const { rows } = await q(
+					`SELECT checkpoint_id, created_at FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 ORDER BY checkpoint_id`,
+					[threadId, ns],
+				);
+				const created = new Map(
+					rows.map((r) => [r.checkpoint_id as string, r.created_at as string]),
+				);
+				const keep = keptIds(
+					[...created.keys()],
+					(id) => created.get(id)!,
+					options,
+				);
+				if (options.rebuild === undefined) {
+					// keep whatever a kept checkpoint's chain still needs
+					for (const id of [...keep]) {
+						for (const c of await this.#chain(q, threadId, ns, id))
+							keep.add(c.checkpointId);
+					}
+				} else {
+					// a kept checkpoint whose parent goes gets the full state, so its chain stops at it
+					for (const id of keep) {
+						const chain = await this.#chain(q, threadId, ns, id);
+						const own = chain[chain.length - 1]!;
+						if (
+							own.data.snapshot !== undefined ||
+							own.parentId === null ||
+							keep.has(own.parentId)
+						)
+							continue;
+						const data = Buffer.from(
+							this.#serializer.serialize({
+								...own.data,
+								snapshot: options.rebuild(chain),
+							}),
+						);
+						await q(
+							`UPDATE ${this.#s}.checkpoints SET data = $1, size = $2, has_snapshot = true, metadata = metadata || '{"snapshot": true}'::jsonb WHERE thread_id = $3 AND ns = $4 AND checkpoint_id = $5`,
+							[data, data.byteLength, threadId, ns, id],
+						);
+					}
+				}
+				const drop = [...created.keys()].filter((id) => !keep.has(id));
+				if (drop.length === 0) continue;
+				await q(
+					`DELETE FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = ANY($3)`,
+					[threadId, ns, drop],
+				);
+				await q(
+					`DELETE FROM ${this.#s}.writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = ANY($3)`,
+					[threadId, ns, drop],
+				);
+				removed += drop.length;
+			}
+			return removed;
+		});
+	}
+
+	/** Ends the pool this checkpointer created (a pool passed in stays open). */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		if (this.#owned) await this.#pool.end();
+	}
+
+	#stored(row: Row): StoredCheckpoint {
+		return {
+			...summaryOf(row),
+			data: this.#serializer.deserialize(row.data!) as StoredCheckpoint["data"],
+		};
+	}
+
+	/** Runs idempotent queries on one client, retrying transient connection failures. */
+	#query<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+		this.#live();
+		return withRetry(this.#pool, fn, true);
+	}
+
+	/** Runs `fn` in a transaction (not retried: a failed commit is reported, never repeated blindly). */
+	#transaction<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+		this.#live();
+		return withRetry(
+			this.#pool,
+			async (q) => {
+				await q("BEGIN");
+				try {
+					const result = await fn(q);
+					await q("COMMIT");
+					return result;
+				} catch (error) {
+					await q("ROLLBACK").catch(() => {});
+					throw error;
+				}
+			},
+			false,
+		);
+	}
+
+	#live(): void {
+		if (this.#closed) {
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				"this PostgresCheckpointer is closed",
+				{
+					hint: "connect a new one, or stop using this one after close()",
+				},
+			);
+		}
+	}
+}
+
+function summaryOf(row: Row): CheckpointSummary {
+	return {
+		threadId: row.thread_id,
+		ns: row.ns,
+		checkpointId: row.checkpoint_id,
+		parentId: row.parent_id,
+		step: row.step,
+		source: row.source,
+		createdAt: row.created_at,
+		metadata: row.metadata,
+		size: row.size,
+	};
+}

@@ -1,0 +1,147 @@
+import { record } from "@weft/checkpoint/conformance";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+	admin,
+	CONNECTION,
+	freshSchema,
+	postgresAvailable,
+} from "./postgres.ts";
+
+const available = await postgresAvailable();
+
+describe.skipIf(!available)("PostgresCheckpointer", () => {
+	const schemas: string[] = [];
+	const fresh = () => {
+		const s = freshSchema();
+		schemas.push(s);
+		return s;
+	};
+	afterEach(async () => {
+		for (const s of schemas.splice(0))
+			await admin(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+	});
+
+	it("sets up idempotently, also from several pools at once", async () => {
+		const schema = fresh();
+		const all = await Promise.all(
+			Array.from({ length: 4 }, () =>
+				PostgresCheckpointer.connect({ connectionString: CONNECTION, schema }),
+			),
+		);
+		await all[0]!.setup();
+		await all[1]!.put(record());
+		expect(await all[2]!.getTuple({ threadId: "thread" })).toBeDefined();
+		await Promise.all(all.map((c) => c.close()));
+	});
+
+	it("works for a least-privilege role on an existing schema, creating nothing", async () => {
+		const schema = fresh();
+		const owner = await PostgresCheckpointer.connect({
+			connectionString: CONNECTION,
+			schema,
+		});
+		await owner.close();
+		const role = `weft_app_${schema}`;
+		await admin(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN;
+			GRANT USAGE ON SCHEMA "${schema}" TO ${role};
+			GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO ${role};`);
+		try {
+			const url = CONNECTION.replace("postgres@", `${role}@`);
+			const app = await PostgresCheckpointer.connect({
+				connectionString: url,
+				schema,
+				createSchema: false,
+			});
+			const root = record();
+			await app.put(root);
+			await app.setThreadStatus("thread", "done");
+			expect((await app.listThreads())[0]).toMatchObject({
+				threadId: "thread",
+				status: "done",
+			});
+			await app.close();
+			const missing = await PostgresCheckpointer.connect({
+				connectionString: url,
+				schema: fresh(),
+				createSchema: false,
+			}).catch((e: unknown) => e);
+			expect(missing).toMatchObject({ code: "STORE_UNAVAILABLE" });
+		} finally {
+			await admin(`DROP OWNED BY ${role}; DROP ROLE ${role};`);
+		}
+	});
+
+	it("refuses a schema written by a newer version, changing nothing", async () => {
+		const schema = fresh();
+		const first = await PostgresCheckpointer.connect({
+			connectionString: CONNECTION,
+			schema,
+		});
+		await first.close();
+		await admin(`UPDATE "${schema}".schema_version SET version = 99`);
+		const error = await PostgresCheckpointer.connect({
+			connectionString: CONNECTION,
+			schema,
+		}).catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: "STORE_SCHEMA_TOO_NEW" });
+		const client = new pg.Client({ connectionString: CONNECTION });
+		await client.connect();
+		expect(
+			(await client.query(`SELECT version FROM "${schema}".schema_version`))
+				.rows,
+		).toEqual([{ version: 99 }]);
+		await client.end();
+	});
+
+	it("lets exactly one of two pools extend a checkpoint with `exclusive`", async () => {
+		const schema = fresh();
+		const [a, b] = await Promise.all(
+			[0, 1].map(() =>
+				PostgresCheckpointer.connect({ connectionString: CONNECTION, schema }),
+			),
+		);
+		const root = record();
+		await a!.put(root);
+		const results = await Promise.allSettled(
+			Array.from({ length: 6 }, (_, i) =>
+				(i % 2 === 0 ? a! : b!).put(
+					record({ parentId: root.checkpointId, step: 1 }),
+					{ exclusive: true },
+				),
+			),
+		);
+		expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+		for (const r of results)
+			if (r.status === "rejected")
+				expect(r.reason).toMatchObject({ code: "CHECKPOINT_CONFLICT" });
+		await a!.close();
+		await b!.close();
+	});
+
+	it("closes the pool it created, not one it was given", async () => {
+		const schema = fresh();
+		const pool = new pg.Pool({ connectionString: CONNECTION });
+		const given = await PostgresCheckpointer.connect({ pool, schema });
+		await given.close();
+		expect((await pool.query("SELECT 1 AS one")).rows[0].one).toBe(1);
+		await pool.end();
+		const owned = await PostgresCheckpointer.connect({
+			connectionString: CONNECTION,
+			schema,
+		});
+		await owned.close();
+		await expect(owned.getTuple({ threadId: "thread" })).rejects.toMatchObject({
+			code: "STORE_UNAVAILABLE",
+		});
+	});
+
+	it("reports an unreachable server as STORE_UNAVAILABLE with a hint", async () => {
+		const error = await PostgresCheckpointer.connect({
+			connectionString: "postgres://postgres@127.0.0.1:1/test",
+		}).catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: "STORE_UNAVAILABLE" });
+		expect((error as { hint?: string }).hint).toMatch(/server/);
+	});
+});

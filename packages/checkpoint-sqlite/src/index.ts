@@ -1,0 +1,5 @@
+export { SCHEMA_VERSION } from "./schema.ts";
+export {
+	SqliteCheckpointer,
+	type SqliteCheckpointerOptions,
+} from "./sqlite-checkpointer.ts";

@@ -1,0 +1,44 @@
+import Database from "better-sqlite3";
+import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
+import { schemaTooNew, storeError } from "./store-errors.ts";
+
+export interface OpenOptions {
+	path: string;
+	synchronous: "normal" | "full";
+	busyTimeoutMs: number;
+}
+
+/** Cap on the size the WAL file keeps after a checkpoint (it otherwise stays as large as its peak). */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Opens (or creates) the database, sets it up and migrates it. Nothing is written to the file before its
+ * schema version is known to be one this code understands, and a file that is not a SQLite database is
+ * never written at all.
+ */
+export function openDatabase(options: OpenOptions): Database.Database {
+	let db: Database.Database | undefined;
+	try {
+		db = new Database(options.path, { timeout: options.busyTimeoutMs });
+		// The first read: fails with SQLITE_NOTADB on a file that is not a database.
+		const found = schemaVersion(db);
+		if (found > SCHEMA_VERSION) throw schemaTooNew(options.path, found);
+		// Only takes effect on a file without tables: space freed by prune/deleteThread is then returned
+		// to the file system by `PRAGMA incremental_vacuum` (older files need one VACUUM to switch).
+		if (found === 0) db.pragma("auto_vacuum = INCREMENTAL");
+		db.pragma("journal_mode = WAL");
+		db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+		// In WAL mode NORMAL syncs at checkpoints only: a process crash loses nothing, a power loss may
+		// lose the last commits. FULL syncs every commit.
+		db.pragma(
+			`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`,
+		);
+		const migratedFrom = migrate(db);
+		if (migratedFrom > SCHEMA_VERSION)
+			throw schemaTooNew(options.path, migratedFrom);
+		return db;
+	} catch (error) {
+		db?.close();
+		throw storeError(error, options.path);
+	}
+}

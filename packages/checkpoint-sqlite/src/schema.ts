@@ -1,0 +1,92 @@
+import type Database from "better-sqlite3";
+
+/**
+ * Schema migrations, applied in order on open; `PRAGMA user_version` holds how many were applied.
+ * Never edit one that shipped: append a new one.
+ *
+ * Column order matters: `data` is the last column of `checkpoints`, so a query that reads only the
+ * columns before it (listings, chain walks, prune plans) stays within the row's first page and never
+ * follows the blob's overflow pages.
+ */
+export const MIGRATIONS: readonly string[] = [
+	// 1: checkpoints, pending writes, threads.
+	`
+	CREATE TABLE checkpoints (
+		thread_id     TEXT    NOT NULL,
+		ns            TEXT    NOT NULL,
+		checkpoint_id TEXT    NOT NULL,
+		parent_id     TEXT,
+		step          INTEGER NOT NULL,
+		source        TEXT    NOT NULL,
+		created_at    TEXT    NOT NULL,
+		metadata      TEXT    NOT NULL,
+		size          INTEGER NOT NULL,
+		data          BLOB    NOT NULL
+	);
+	CREATE UNIQUE INDEX checkpoints_id ON checkpoints (thread_id, ns, checkpoint_id);
+	CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id);
+	CREATE TABLE writes (
+		thread_id     TEXT    NOT NULL,
+		ns            TEXT    NOT NULL,
+		checkpoint_id TEXT    NOT NULL,
+		seq           INTEGER NOT NULL,
+		data          BLOB    NOT NULL,
+		PRIMARY KEY (thread_id, ns, checkpoint_id, seq)
+	);
+	CREATE TABLE threads (
+		thread_id  TEXT PRIMARY KEY,
+		status     TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	);
+	CREATE INDEX threads_updated ON threads (updated_at);
+	`,
+	// 2: a has_snapshot column before the blob, so chain walks stop on it without parsing metadata. The
+	// table is rebuilt: ALTER TABLE ADD COLUMN would put the column after the blob. (No index on
+	// threads.status: every put updates its thread row, and each index on it costs a page per commit.)
+	`
+	CREATE TABLE checkpoints_v2 (
+		thread_id     TEXT    NOT NULL,
+		ns            TEXT    NOT NULL,
+		checkpoint_id TEXT    NOT NULL,
+		parent_id     TEXT,
+		step          INTEGER NOT NULL,
+		source        TEXT    NOT NULL,
+		created_at    TEXT    NOT NULL,
+		metadata      TEXT    NOT NULL,
+		size          INTEGER NOT NULL,
+		has_snapshot  INTEGER NOT NULL,
+		data          BLOB    NOT NULL
+	);
+	INSERT INTO checkpoints_v2
+		SELECT thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size,
+		       CASE WHEN json_extract(metadata, '$.snapshot') THEN 1 ELSE 0 END, data
+		FROM checkpoints ORDER BY rowid;
+	DROP TABLE checkpoints;
+	ALTER TABLE checkpoints_v2 RENAME TO checkpoints;
+	CREATE UNIQUE INDEX checkpoints_id ON checkpoints (thread_id, ns, checkpoint_id);
+	CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id);
+	`,
+];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The schema version recorded in the file (0 for a new or foreign file). Reads only. */
+export function schemaVersion(db: Database.Database): number {
+	return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Brings the file to `SCHEMA_VERSION` in one write transaction. The version is read again under the
+ * write lock, so two processes opening a new file at once migrate it once. Returns the version found.
+ */
+export function migrate(db: Database.Database): number {
+	const run = db.transaction((): number => {
+		const found = schemaVersion(db);
+		for (let v = found; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+		if (found < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+		return found;
+	});
+	return run.immediate();
+}

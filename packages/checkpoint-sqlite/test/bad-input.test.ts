@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CheckpointError } from "@weft/checkpoint";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { collect, openStore, putChain, record, tempDir } from "./helpers.ts";
+
+function openError(path: string): unknown {
+	try {
+		new SqliteCheckpointer({ path }).close();
+	} catch (error) {
+		return error;
+	}
+	return undefined;
+}
+
+describe("files that cannot be used", () => {
+	it("names a missing directory", () => {
+		const path = join(tempDir(), "no", "such", "dir", "weft.db");
+		const error = openError(path);
+		expect(error).toBeInstanceOf(CheckpointError);
+		expect(error).toMatchObject({
+			code: "STORE_UNAVAILABLE",
+			hint: expect.stringContaining("directory"),
+		});
+	});
+
+	it("refuses a file that is not a SQLite database, without writing to it", () => {
+		const path = join(tempDir(), "notes.txt");
+		const text = "these are my notes, not a database\n".repeat(200);
+		writeFileSync(path, text);
+		const error = openError(path);
+		expect(error).toBeInstanceOf(CheckpointError);
+		expect(error).toMatchObject({
+			code: "STORE_UNAVAILABLE",
+			message: expect.stringContaining("not a database"),
+			hint: expect.stringContaining("is not a SQLite database"),
+		});
+		expect(readFileSync(path, "utf8")).toBe(text);
+	});
+
+	it("refuses a SQLite file of another program whose tables clash", () => {
+		const path = join(tempDir(), "other.db");
+		const db = new Database(path);
+		db.exec("CREATE TABLE checkpoints (id INTEGER)");
+		db.close();
+		expect(openError(path)).toMatchObject({ code: "STORE_UNAVAILABLE" });
+	});
+});
+
+describe("a closed checkpointer", () => {
+	it("throws STORE_UNAVAILABLE from every method, and close() again is harmless", async () => {
+		const cp = openStore();
+		const ids = await putChain(cp, 2);
+		const listing = cp.list({ threadId: "t1" })[Symbol.asyncIterator]();
+		await cp.close();
+		await cp.close();
+		const ref = { threadId: "t1", checkpointId: ids[1]! };
+		const calls: Array<() => Promise<unknown>> = [
+			() => cp.put(record("c9", ids[1]!)),
+			() => cp.putWrites(ref, []),
+			() => cp.getTuple(ref),
+			() => cp.getChain(ref),
+			() => collect(cp.list({ threadId: "t1" })),
+			() => listing.next(),
+			() => cp.setThreadStatus("t1", "done"),
+			() => cp.listThreads(),
+			() => cp.deleteThread("t1"),
+			() => cp.prune("t1", { keepLast: 1 }),
+		];
+		for (const call of calls)
+			await expect(call()).rejects.toMatchObject({
+				name: "CheckpointError",
+				code: "STORE_UNAVAILABLE",
+				message: expect.stringContaining("is closed"),
+				hint: expect.stringContaining("new SqliteCheckpointer"),
+			});
+	});
+});

@@ -1,0 +1,60 @@
+export type {
+	ChainOptions,
+	Checkpointer,
+	CheckpointRef,
+	ListOptions,
+	ListThreadsOptions,
+	PruneOptions,
+	PutOptions,
+	ThreadRef,
+} from "./checkpointer.ts";
+export {
+	createSerializer,
+	type EncryptionKey,
+	isEncrypted,
+	type SerializerOptions,
+} from "./encrypted-serializer.ts";
+export {
+	CheckpointError,
+	ConfigError,
+	checkpointConflict,
+	checkpointNotFound,
+	ERROR_CODES,
+	GraphRecursionError,
+	GraphValidationError,
+	InvalidUpdateError,
+	isWeftError,
+	NodeError,
+	ValidationError,
+	type ValidationIssue,
+	WeftError,
+	type WeftErrorCode,
+	type WeftErrorOptions,
+} from "./errors.ts";
+export { newCheckpointId } from "./ids.ts";
+export {
+	JsonSerializer,
+	registerSerializableType,
+	type SerializableType,
+} from "./json-serializer.ts";
+export { keptIds, matchesFilter } from "./match-filter.ts";
+export {
+	MemoryCheckpointer,
+	type MemoryCheckpointerOptions,
+} from "./memory-checkpointer.ts";
+export type {
+	ChannelWrite,
+	CheckpointData,
+	CheckpointMetadata,
+	CheckpointRecord,
+	CheckpointSource,
+	CheckpointSummary,
+	CheckpointTuple,
+	JsonValue,
+	PendingWrite,
+	StoredCheckpoint,
+	TaskSpec,
+	ThreadInfo,
+	ThreadStatus,
+} from "./record.ts";
+export type { Serializer } from "./serializer.ts";

@@ -1,0 +1,147 @@
+/** Where a checkpoint came from: the run's input, a superstep, a manual update, or a fork of another thread's state. */
+export type CheckpointSource = "input" | "loop" | "update" | "fork";
+
+/** What a thread is doing, as last recorded. */
+export type ThreadStatus =
+	| "running"
+	| "interrupted"
+	| "done"
+	| "failed"
+	| "cancelled";
+
+/** A JSON value: what metadata may hold (it is stored and filtered without the serializer). */
+export type JsonValue =
+	| string
+	| number
+	| boolean
+	| null
+	| JsonValue[]
+	| { [key: string]: JsonValue };
+
+/** One write as a node made it: the node (task name), the channel, the reducer input. */
+export type ChannelWrite = readonly [
+	node: string,
+	channel: string,
+	value: unknown,
+];
+
+/** A task due to run at a checkpoint: a node, and for a `Send` its private input. */
+export interface TaskSpec {
+	/** Unique within the checkpoint: the node name, or `node#i` for the i-th Send of the step. */
+	id: string;
+	node: string;
+	/** Present for a Send: the node runs with this as its input instead of the state. */
+	input?: unknown;
+}
+
+/** The part of a checkpoint that goes through the serializer. */
+export interface CheckpointData {
+	/** What each node wrote in the step that made this checkpoint, in the order applied. */
+	writes: ChannelWrite[];
+	/** The full channel values, present on the first checkpoint of a branch and every so often after. */
+	snapshot?: Record<string, unknown>;
+	/** Tasks due next. */
+	tasks: TaskSpec[];
+	/** Join edges waiting for more of their sources: join id → sources seen. */
+	joins?: Record<string, string[]>;
+}
+
+/** Small descriptive data kept beside a checkpoint, readable without its blob. */
+export interface CheckpointMetadata {
+	/** Nodes that wrote in the step that made this checkpoint (for an update, the `asNode`). */
+	nodes: string[];
+	/** Channels written in that step. */
+	changed: string[];
+	/** Nodes due next. */
+	next: string[];
+	/** The data holds a full snapshot. */
+	snapshot: boolean;
+	/** User metadata from the run config, and keys other layers add (e.g. `parentTask` of a subgraph run). */
+	[key: string]: JsonValue | undefined;
+}
+
+/** A checkpoint as the runtime hands it to a store. */
+export interface CheckpointRecord {
+	threadId: string;
+	/** "" for the root graph, `node` or `outer:inner` for subgraphs. */
+	ns: string;
+	/** Time-ordered (uuidv7): sorting ids sorts by creation. */
+	checkpointId: string;
+	parentId: string | null;
+	step: number;
+	source: CheckpointSource;
+	/** ISO 8601. */
+	createdAt: string;
+	metadata: CheckpointMetadata;
+	data: CheckpointData;
+}
+
+/** A checkpoint without its data blob: what listings return. */
+export interface CheckpointSummary extends Omit<CheckpointRecord, "data"> {
+	/** Bytes of the stored (serialized) data. */
+	size: number;
+}
+
+/** A checkpoint as a store returns it. */
+export interface StoredCheckpoint extends CheckpointRecord {
+	size: number;
+}
+
+/**
+ * What a task recorded at a checkpoint while its step was not yet committed:
+ * finished work, interrupts, answers to them, results of `ctx.once`, failures.
+ * A step that completes becomes a new checkpoint; these stay with the checkpoint they were made at.
+ */
+export type PendingWrite =
+	| {
+			kind: "done";
+			taskId: string;
+			node: string;
+			writes: ChannelWrite[];
+			/** Where the task's `Command.goto` sent the run: node names, and `Send`s as `{ node, input }`. */
+			goto?: Array<string | { node: string; input: unknown }>;
+	  }
+	| {
+			kind: "interrupt";
+			taskId: string;
+			node: string;
+			/** Stable id users resume by. */
+			id: string;
+			/** Position of the `interrupt()` call within the node run. */
+			index: number;
+			value: unknown;
+			/** Set for `interruptBefore` / `interruptAfter` pauses. */
+			when?: "before" | "after";
+	  }
+	| { kind: "resume"; taskId: string; index: number; value: unknown }
+	| { kind: "once"; taskId: string; key: string; value: unknown }
+	/** A `ctx.once` effect was about to run (its result follows as a `once` record, unless the process died). */
+	| { kind: "once-start"; taskId: string; key: string }
+	| {
+			kind: "error";
+			taskId: string;
+			node: string;
+			code: string;
+			message: string;
+	  };
+
+/** A checkpoint with what was recorded at it. */
+export interface CheckpointTuple {
+	checkpoint: StoredCheckpoint;
+	pendingWrites: PendingWrite[];
+	/** Another checkpoint has this one as parent (continuing from it makes a new branch). */
+	hasChildren: boolean;
+}
+
+/** A thread as listed: no state is read. */
+export interface ThreadInfo {
+	threadId: string;
+	status: ThreadStatus;
+	createdAt: string;
+	updatedAt: string;
+	/** Newest checkpoint of the root graph, if any. */
+	checkpointId: string | null;
+	/** Step of that checkpoint. */
+	step: number;
+	checkpoints: number;
+}

@@ -1,0 +1,225 @@
+import { randomBytes } from "node:crypto";
+import "@weft/checkpoint/langchain";
+import {
+	AIMessage,
+	AIMessageChunk,
+	HumanMessage,
+	RemoveMessage,
+	SystemMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+import {
+	createSerializer,
+	isEncrypted,
+	isWeftError,
+	JsonSerializer,
+} from "@weft/checkpoint";
+import { richValues } from "@weft/checkpoint/conformance";
+import { describe, expect, it } from "vitest";
+
+const roundTrip = (value: unknown, s = new JsonSerializer()) =>
+	s.deserialize(s.serialize(value));
+
+describe("the serializer", () => {
+	it("round-trips every supported type exactly", () => {
+		const values = richValues();
+		expect(roundTrip(values)).toEqual(values);
+		const out = roundTrip(values) as Record<string, unknown>;
+		expect(out.date).toBeInstanceOf(Date);
+		expect(out.map).toBeInstanceOf(Map);
+		expect(out.bytes).toBeInstanceOf(Uint8Array);
+		expect(typeof out.big).toBe("bigint");
+		expect("absent" in out && out.absent === undefined).toBe(true);
+	});
+
+	it("takes a plain-JSON fast path and keeps keys named like prototypes harmless there", () => {
+		const s = new JsonSerializer();
+		const plain = JSON.parse(
+			'{"a": [1, {"constructor": {"prototype": {"x": 1}}}], "b": "c"}',
+		);
+		expect(s.serialize(plain)[0]).toBe(0x6a);
+		expect(roundTrip(plain)).toEqual(plain);
+		expect(({} as Record<string, unknown>).x).toBeUndefined();
+	});
+
+	it("refuses what would not come back as it went in, naming the path", () => {
+		class Money {
+			constructor(readonly cents: number) {}
+		}
+		const cases: Array<[unknown, RegExp]> = [
+			[{ price: new Money(5) }, /class Money at \$\.price/],
+			[{ fn: () => 1 }, /function at \$\.fn/],
+			[{ list: [Symbol("x")] }, /symbol at \$\.list\[0\]/],
+			[JSON.parse('{"__proto__": {"polluted": true}}'), /__proto__/],
+		];
+		for (const [value, message] of cases) {
+			let error: unknown;
+			try {
+				new JsonSerializer().serialize(value);
+			} catch (e) {
+				error = e;
+			}
+			expect(isWeftError(error, "SERIALIZATION_FAILED")).toBe(true);
+			expect((error as Error).message).toMatch(message);
+		}
+		const cyclic: Record<string, unknown> = {};
+		cyclic.self = cyclic;
+		expect(() => new JsonSerializer().serialize(cyclic)).toThrow(
+			expect.objectContaining({ code: "SERIALIZATION_FAILED" }),
+		);
+	});
+
+	it("never instantiates or pollutes from crafted stored bytes", () => {
+		const s = new JsonSerializer();
+		const crafted = [
+			's{"json":{"a":1},"meta":{"values":{"__proto__.polluted":["undefined"]}}}',
+			's{"json":{"constructor":{"prototype":{"polluted":true}}},"meta":{"values":{"constructor.prototype.polluted":["undefined"]}}}',
+			's{"json":{"x":{}},"meta":{"values":{"x":[["class","Function"]]}}}',
+			"s{not json",
+			't{"__proto__":{"polluted":true}}',
+			't{"a":{"\\u0000weft":"no.such.type","v":1}}',
+			't{"a":{"\\u0000weft":"langchain.message","v":{"class":"Function","data":{}}}}',
+			"zwhat",
+		];
+		for (const text of crafted) {
+			let failed = false;
+			try {
+				s.deserialize(new TextEncoder().encode(text));
+			} catch (error) {
+				failed = true;
+				expect(isWeftError(error, "DESERIALIZATION_FAILED")).toBe(true);
+			}
+			// tagged JSON never holds these: refused, not half-read
+			if (text.startsWith("t")) expect(failed).toBe(true);
+		}
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(Object.prototype).not.toHaveProperty("polluted");
+	});
+
+	it("round-trips @langchain/core messages exactly, class and all", () => {
+		const messages = [
+			new HumanMessage({ content: "hi", id: "h1", name: "ann" }),
+			new AIMessage({
+				content: "calling",
+				id: "a1",
+				tool_calls: [
+					{ id: "c1", name: "search", args: { q: "weft" }, type: "tool_call" },
+				],
+				usage_metadata: { input_tokens: 3, output_tokens: 4, total_tokens: 7 },
+				response_metadata: { model: "m" },
+				additional_kwargs: { extra: 1 },
+			} as ConstructorParameters<typeof AIMessage>[0] & object),
+			new ToolMessage({
+				content: "found",
+				tool_call_id: "c1",
+				status: "error",
+				id: "t1",
+				name: "search",
+			}),
+			new SystemMessage({ content: [{ type: "text", text: "be brief" }] }),
+			new AIMessageChunk({ content: "par", id: "k1" }),
+			new RemoveMessage({ id: "h1" }),
+		];
+		const out = roundTrip({ messages, at: new Date(0) }) as {
+			messages: typeof messages;
+		};
+		out.messages.forEach((m, i) => {
+			expect(m.constructor).toBe(messages[i]!.constructor);
+			expect(m.toDict()).toEqual(messages[i]!.toDict());
+		});
+		expect((out.messages[1] as AIMessage).tool_calls?.[0]?.args).toEqual({
+			q: "weft",
+		});
+		expect((out.messages[2] as ToolMessage).status).toBe("error");
+
+		// without other rich values, messages take the tagged-JSON path: same result, no superjson
+		const s = new JsonSerializer();
+		const bytes = s.serialize({ messages });
+		expect(bytes[0]).toBe(0x74);
+		const tagged = s.deserialize(bytes) as { messages: typeof messages };
+		tagged.messages.forEach((m, i) => {
+			expect(m.constructor).toBe(messages[i]!.constructor);
+			expect(m.toDict()).toEqual(messages[i]!.toDict());
+		});
+	});
+
+	it("keeps user data that looks like a tagged value as data", () => {
+		const value = {
+			"\u0000weft": "langchain.message",
+			v: { class: "HumanMessage", data: { content: "not a message" } },
+			real: new HumanMessage("a real one"),
+		};
+		const out = roundTrip(value) as typeof value;
+		expect(out["\u0000weft"]).toBe("langchain.message");
+		expect(out.v).toEqual(value.v);
+		expect(out.real).toBeInstanceOf(HumanMessage);
+	});
+});
+
+describe("encryption at rest", () => {
+	const key = randomBytes(32).toString("hex");
+	const other = randomBytes(32).toString("base64");
+
+	it("encrypts with AES-256-GCM and reads back; plaintext is not in the blob", () => {
+		const s = createSerializer({ encryptionKey: key });
+		const blob = s.serialize({ secret: "the launch code", when: new Date(1) });
+		expect(isEncrypted(blob)).toBe(true);
+		expect(Buffer.from(blob).toString("latin1")).not.toContain("launch");
+		expect(s.deserialize(blob)).toEqual({
+			secret: "the launch code",
+			when: new Date(1),
+		});
+	});
+
+	it("rotates: the first key writes, every listed key reads", () => {
+		const old = createSerializer({ encryptionKey: other });
+		const blob = old.serialize({ v: 1 });
+		const rotated = createSerializer({ encryptionKey: [key, other] });
+		expect(rotated.deserialize(blob)).toEqual({ v: 1 });
+		expect(
+			createSerializer({ encryptionKey: key }).deserialize(
+				rotated.serialize({ v: 2 }),
+			),
+		).toEqual({ v: 2 });
+	});
+
+	it("fails clearly with a wrong or missing key, and on tampering; never returns garbage", () => {
+		const blob = createSerializer({ encryptionKey: key }).serialize({ v: 1 });
+		// the same key id with another key: authentication fails
+		const wrong = createSerializer({
+			encryptionKey: [{ id: keyIdOf(blob), key: other }],
+		});
+		for (const reader of [
+			createSerializer({ encryptionKey: other }),
+			wrong,
+			new JsonSerializer(),
+		]) {
+			expect(() => reader.deserialize(blob)).toThrow(
+				expect.objectContaining({ code: "DECRYPTION_FAILED" }),
+			);
+		}
+		const tampered = Uint8Array.from(blob);
+		tampered[tampered.length - 1]! ^= 1;
+		expect(() =>
+			createSerializer({ encryptionKey: key }).deserialize(tampered),
+		).toThrow(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
+	});
+
+	it("reads data written before encryption was turned on", () => {
+		const plain = new JsonSerializer().serialize({ v: "old" });
+		expect(createSerializer({ encryptionKey: key }).deserialize(plain)).toEqual(
+			{ v: "old" },
+		);
+	});
+
+	it("refuses keys that are not 32 bytes", () => {
+		expect(() => createSerializer({ encryptionKey: "too short" })).toThrow(
+			expect.objectContaining({ code: "DECRYPTION_FAILED" }),
+		);
+	});
+});
+
+/** The key id stored in an encrypted blob (after the tag and its length byte). */
+function keyIdOf(blob: Uint8Array): string {
+	return Buffer.from(blob.subarray(2, 2 + blob[1]!)).toString("utf8");
+}

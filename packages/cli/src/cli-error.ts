@@ -1,0 +1,20 @@
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+	readonly hint: string | undefined;
+	constructor(message: string, hint?: string) {
+		super(message);
+		this.name = "UsageError";
+		this.hint = hint;
+	}
+}
+
+/** The thread named on the command line has no checkpoints in the store. */
+export function noThread(threadId: string): UsageError {
+	return new UsageError(
+		`no thread "${threadId}" in this store`,
+		"list threads with `weft threads`",
+	);
+}
+
+/** Exit codes: documented in docs/cli.md. */
+export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { UsageError } from "./cli-error.ts";
+
+/** Reads `json` or `@file.json`. */
+export function parseJsonArg(text: string, what: string): unknown {
+	const source = text.startsWith("@") ? readFile(text.slice(1), what) : text;
+	try {
+		return JSON.parse(source);
+	} catch (error) {
+		throw new UsageError(
+			`${what} is not valid JSON: ${(error as Error).message}`,
+			`pass JSON, e.g. '{"key": "value"}', or @file.json`,
+		);
+	}
+}
+
+function readFile(path: string, what: string): string {
+	try {
+		return readFileSync(path, "utf8");
+	} catch {
+		throw new UsageError(`cannot read ${what} file ${path}`);
+	}
+}
+
+/** Turns `key=value` pairs into an object; values are JSON when they parse, strings otherwise. */
+export function parseAssignments(
+	pairs: readonly string[],
+): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const pair of pairs) {
+		const eq = pair.indexOf("=");
+		if (eq <= 0) throw new UsageError(`--set needs key=value, got "${pair}"`);
+		const raw = pair.slice(eq + 1);
+		let value: unknown = raw;
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			// a plain string
+		}
+		out[pair.slice(0, eq)] = value;
+	}
+	return out;
+}

@@ -1,0 +1,40 @@
+import pc from "picocolors";
+
+/** Writes to stdout: JSON for scripts (`--json`), text for people. */
+export interface Output {
+	readonly json: boolean;
+	/** A result: printed as JSON with --json, else by `human`. */
+	result(data: unknown, human: () => string): void;
+	line(text?: string): void;
+}
+
+export function createOutput(json: boolean): Output {
+	const write = (s: string) =>
+		process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+	return {
+		json,
+		result: (data, human) =>
+			write(json ? JSON.stringify(data, null, 2) : human()),
+		line: (text = "") => {
+			if (!json) write(text);
+		},
+	};
+}
+
+/** Short form of a checkpoint id (its random end), as `weft history` shows it and `--at` accepts it. */
+export const shortId = (id: string) => id.slice(-12);
+
+export const label = {
+	status: (s: string) =>
+		s === "done"
+			? pc.green(s)
+			: s === "interrupted"
+				? pc.yellow(s)
+				: s === "failed"
+					? pc.red(s)
+					: s === "running"
+						? pc.cyan(s)
+						: pc.dim(s),
+	dim: pc.dim,
+	bold: pc.bold,
+};

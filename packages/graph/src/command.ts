@@ -1,0 +1,41 @@
+import type { END } from "./constants.ts";
+import type { Send } from "./send.ts";
+
+/** Where a node or router sends the run: a node name, `END`, a `Send`, or several of them. */
+export type Route<TNode extends string = string> =
+	| TNode
+	| END
+	| Send<TNode>
+	| ReadonlyArray<TNode | END | Send<TNode>>;
+
+export interface CommandInit<TGoto extends string = string> {
+	/** State update, as a node would return it. */
+	update?: Record<string, unknown> | undefined;
+	/** Nodes to run next, besides the node's edges. */
+	goto?: Route<TGoto> | undefined;
+	/** As run input: the answer to pending interrupts (one value, or a map by interrupt id). */
+	resume?: unknown;
+}
+
+/**
+ * Returned by a node to update state and choose where to go; passed as run input to resume interrupts.
+ * @example
+ * return new Command({ update: { approved: true }, goto: "send" });
+ * await graph.invoke(new Command({ resume: { action: "approve" } }), { threadId });
+ */
+export class Command<const TGoto extends string = string> {
+	readonly update: Record<string, unknown> | undefined;
+	readonly goto: Route<TGoto> | undefined;
+	readonly resume: unknown;
+	readonly hasResume: boolean;
+	constructor(init: CommandInit<TGoto>) {
+		this.update = init.update;
+		this.goto = init.goto;
+		this.resume = init.resume;
+		this.hasResume = "resume" in init;
+	}
+}
+
+export function isCommand(value: unknown): value is Command {
+	return value instanceof Command;
+}

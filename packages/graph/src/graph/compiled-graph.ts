@@ -1,0 +1,345 @@
+import type {
+	Checkpointer,
+	ListOptions,
+	StoredCheckpoint,
+} from "@weft/checkpoint";
+import { ConfigError, WeftError } from "@weft/checkpoint";
+import type { Command } from "../command.ts";
+import type {
+	CompileOptions,
+	RunConfig,
+	RunResult,
+	StreamConfig,
+	StreamEvent,
+	StreamMode,
+} from "../runtime/events.ts";
+import { Run } from "../runtime/loop.ts";
+import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
+import type { GraphRuntime } from "../runtime/runtime.ts";
+import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
+import type { Topology } from "../runtime/step/plan-tasks.ts";
+import { runSubgraph } from "../runtime/subgraph-run.ts";
+import type { RunUsage } from "../runtime/usage.ts";
+import { Channels } from "../state/channels.ts";
+import { diffValues, type StateDiff } from "../time-travel/diff-states.ts";
+import {
+	readHistory,
+	readState,
+	type StateHistory,
+	type StateSnapshot,
+} from "../time-travel/read-state.ts";
+import { threadUsage } from "../time-travel/thread-usage.ts";
+import { toMermaid } from "./mermaid.ts";
+import type {
+	AnyStateSchema,
+	NodeContext,
+	StateOf,
+	UpdateOf,
+} from "./types.ts";
+import type { BranchSpec, GraphSpec } from "./validate-graph.ts";
+
+export type { CompileOptions };
+
+/** Names a thread, and optionally one of its checkpoints. */
+export interface StateConfig {
+	threadId: string;
+	checkpointId?: string | undefined;
+}
+
+/** Run input: a (partial) state, a `Command` carrying `resume`, or null to continue. */
+export type GraphInput<TSchema extends AnyStateSchema> =
+	| UpdateOf<TSchema>
+	| Command
+	| null;
+
+const ALL_MODES: ReadonlySet<StreamMode> = new Set([
+	"values",
+	"updates",
+	"messages",
+	"custom",
+	"checkpoints",
+]);
+
+/**
+ * A graph ready to run: `invoke`, `run`, `stream`, and time travel over its checkpoints. Also usable as a
+ * node of another graph (a subgraph), whose checkpoints then live in the parent's thread.
+ */
+export class CompiledGraph<
+	TSchema extends AnyStateSchema,
+	TNodes extends string = string,
+> {
+	readonly schema: TSchema;
+	readonly name: string;
+	readonly #rt: GraphRuntime;
+	readonly #spec: GraphSpec;
+	readonly #options: CompileOptions<TNodes>;
+
+	constructor(
+		schema: TSchema,
+		spec: GraphSpec,
+		options: CompileOptions<TNodes>,
+	) {
+		this.schema = schema;
+		this.#spec = spec;
+		this.#options = options;
+		this.name = options.name ?? "graph";
+		const runners = new Map<string, NodeRunner>();
+		for (const node of spec.nodes.values()) {
+			const sub = node.subgraph;
+			const fn =
+				sub instanceof CompiledGraph
+					? (input: unknown, ctx: NodeContext) =>
+							runSubgraph(sub.#rt, input, ctx, node.name)
+					: node.fn!;
+			runners.set(node.name, withPolicies(node.name, fn, node.options));
+		}
+		const branches = new Map<string, BranchSpec[]>();
+		for (const b of spec.branches)
+			branches.set(b.from, [...(branches.get(b.from) ?? []), b]);
+		this.#rt = {
+			channels: new Channels(schema),
+			topology: topologyOf(spec),
+			runners,
+			branches,
+			interruptBefore: new Set(options.interruptBefore ?? []),
+			interruptAfter: new Set(options.interruptAfter ?? []),
+			checkpointer: options.checkpointer,
+			snapshots: {
+				...DEFAULT_SNAPSHOTS,
+				...definedOnly(options.snapshots ?? {}),
+			},
+		};
+	}
+
+	/** The checkpointer given to `compile()`, if any. */
+	get checkpointer(): Checkpointer | undefined {
+		return this.#rt.checkpointer;
+	}
+
+	/**
+	 * The same graph on another checkpointer (for example the CLI's database); this graph is unchanged.
+	 */
+	withCheckpointer(checkpointer: Checkpointer): CompiledGraph<TSchema, TNodes> {
+		return new CompiledGraph(this.schema, this.#spec, {
+			...this.#options,
+			checkpointer,
+		});
+	}
+
+	/** Runs and returns the final state (also when the run paused at an interrupt; see `run()` for the status). */
+	async invoke(
+		input: GraphInput<TSchema>,
+		config: RunConfig = {},
+	): Promise<StateOf<TSchema>> {
+		const result = await this.run(input, config);
+		if (result.status === "cancelled") {
+			throw new WeftError("RUN_CANCELLED", "the run was cancelled", {
+				hint: "its last checkpoint is valid: continue it with invoke(null, { threadId })",
+			});
+		}
+		return result.values;
+	}
+
+	/** Runs and returns how it ended: status, values, pending interrupts, checkpoint id, steps, usage. */
+	run(
+		input: GraphInput<TSchema>,
+		config: RunConfig = {},
+	): Promise<RunResult<StateOf<TSchema>>> {
+		return new Run(this.#rt, config).execute(input) as Promise<
+			RunResult<StateOf<TSchema>>
+		>;
+	}
+
+	/**
+	 * Re-runs from a checkpoint as a new branch: every task due there runs again, ignoring results saved
+	 * there (compare `invoke(null, { threadId, checkpointId })`, which continues and reuses them).
+	 */
+	replay(
+		config: StateConfig & RunConfig,
+	): Promise<RunResult<StateOf<TSchema>>> {
+		return new Run(this.#rt, config, { fresh: true }).execute(null) as Promise<
+			RunResult<StateOf<TSchema>>
+		>;
+	}
+
+	/** Runs and yields events as they happen; the last one is `end` with the result. */
+	async *stream(
+		input: GraphInput<TSchema>,
+		config: StreamConfig = {},
+	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
+		const modes =
+			config.mode === undefined
+				? ALL_MODES
+				: new Set(
+						typeof config.mode === "string" ? [config.mode] : config.mode,
+					);
+		const queue: StreamEvent[] = [];
+		let wake: (() => void) | undefined;
+		let finished = false;
+		let failure: { error: unknown } | undefined;
+		const sink = (event: StreamEvent) => {
+			queue.push(event);
+			wake?.();
+		};
+		const done = new Run(this.#rt, config, { sink, modes }).execute(input).then(
+			() => {
+				finished = true;
+				wake?.();
+			},
+			(error: unknown) => {
+				failure = { error };
+				finished = true;
+				wake?.();
+			},
+		);
+		while (true) {
+			while (queue.length > 0)
+				yield queue.shift() as StreamEvent<StateOf<TSchema>>;
+			if (finished) break;
+			await new Promise<void>((resolve) => {
+				wake = resolve;
+			});
+			wake = undefined;
+		}
+		await done;
+		if (failure !== undefined) throw failure.error;
+	}
+
+	/** The state at a checkpoint (default: the thread's newest). */
+	async getState(
+		config: StateConfig,
+	): Promise<StateSnapshot<StateOf<TSchema>>> {
+		return readState(this.#reader(config), config) as Promise<
+			StateSnapshot<StateOf<TSchema>>
+		>;
+	}
+
+	/** The thread's checkpoints with their states, newest first. */
+	getStateHistory(
+		config: StateConfig,
+		options: ListOptions = {},
+	): StateHistory<StateOf<TSchema>> {
+		return readHistory(this.#reader(config), config, options) as StateHistory<
+			StateOf<TSchema>
+		>;
+	}
+
+	/**
+	 * The thread's model usage over all its runs and branches (tokens, cost, calls; by model and by node),
+	 * from what each checkpoint recorded: what the thread has cost so far.
+	 */
+	getUsage(config: { threadId: string }): Promise<RunUsage> {
+		return threadUsage(this.#reader(config).checkpointer, config.threadId);
+	}
+
+	/**
+	 * Writes a new checkpoint after the given (default: newest) one with `values` applied as if `asNode` had
+	 * returned them. The original branch is untouched; run on from the result with `invoke(null, …)`.
+	 */
+	async updateState(
+		config: StateConfig,
+		values: UpdateOf<TSchema>,
+		options: { asNode?: TNodes | undefined } = {},
+	): Promise<{ threadId: string; checkpointId: string }> {
+		const checkpointId = await new Run(this.#rt, config).applyUpdate(
+			values,
+			options.asNode,
+		);
+		return { threadId: config.threadId, checkpointId };
+	}
+
+	/** What changed between two checkpoints' states, as data. */
+	async diffStates(a: StateConfig, b: StateConfig): Promise<StateDiff[]> {
+		const [x, y] = await Promise.all([this.getState(a), this.getState(b)]);
+		return diffValues(x.values, y.values);
+	}
+
+	/**
+	 * Removes old checkpoints of a thread; kept ones stay readable (the oldest kept one of a branch gets
+	 * a full snapshot). Returns how many were removed.
+	 */
+	prune(
+		threadId: string,
+		options: { keepLast?: number; keepSince?: Date },
+	): Promise<number> {
+		const cp = this.#requireCheckpointer();
+		return cp.prune(threadId, {
+			...options,
+			rebuild: (chain: StoredCheckpoint[]) =>
+				this.#channelsFor(chain[0]?.ns ?? "").replay(chain),
+		});
+	}
+
+	/** A Mermaid flowchart of the graph. */
+	toMermaid(): string {
+		return toMermaid(this.#spec, (node) => {
+			const sub = this.#spec.nodes.get(node)?.subgraph;
+			return sub instanceof CompiledGraph ? sub.#spec : undefined;
+		});
+	}
+
+	#reader(config: StateConfig) {
+		const checkpointer = this.#requireCheckpointer();
+		if (typeof config?.threadId !== "string" || config.threadId === "") {
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"reading state needs a threadId",
+				{ hint: 'pass { threadId: "…" }' },
+			);
+		}
+		return { checkpointer, channels: this.#rt.channels };
+	}
+
+	#requireCheckpointer(): Checkpointer {
+		const cp = this.#rt.checkpointer;
+		if (cp === undefined) {
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"this graph has no checkpointer, so it keeps no state between runs",
+				{
+					hint: "compile it with { checkpointer: new MemoryCheckpointer() } or a durable store",
+				},
+			);
+		}
+		return cp;
+	}
+
+	/** The channels of the graph that owns a namespace (a subgraph's for "node" or "outer:inner"). */
+	#channelsFor(ns: string): {
+		replay(chain: StoredCheckpoint[]): Record<string, unknown>;
+	} {
+		let graph: CompiledGraph<any, any> = this;
+		for (const part of ns === "" ? [] : ns.split(":")) {
+			const sub = graph.#spec.nodes.get(part)?.subgraph;
+			if (!(sub instanceof CompiledGraph)) break;
+			graph = sub;
+		}
+		const channels = graph.#rt.channels;
+		return { replay: (chain) => replayChain(channels, chain) };
+	}
+}
+
+function definedOnly<T extends object>(
+	o: T,
+): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+	return Object.fromEntries(
+		Object.entries(o).filter(([, v]) => v !== undefined),
+	) as never;
+}
+
+function topologyOf(spec: GraphSpec): Topology {
+	const edges = new Map<string, string[]>();
+	for (const [from, to] of spec.edges)
+		edges.set(from, [...(edges.get(from) ?? []), to]);
+	const joinsBySource = new Map<string, number[]>();
+	spec.joins.forEach((join, i) => {
+		for (const s of join.sources)
+			joinsBySource.set(s, [...(joinsBySource.get(s) ?? []), i]);
+	});
+	return {
+		nodes: new Set(spec.nodes.keys()),
+		edges,
+		joins: spec.joins,
+		joinsBySource,
+	};
+}

@@ -1,0 +1,157 @@
+import type { z } from "zod";
+import type { Command, Route } from "../command.ts";
+import type { END } from "../constants.ts";
+import type { ReducerBrand } from "../state/reducer.ts";
+
+/** A zod object schema usable as graph state. */
+export type AnyStateSchema = z.ZodObject<z.ZodRawShape>;
+
+/** The state a node reads. */
+export type StateOf<TSchema extends AnyStateSchema> = z.output<TSchema>;
+
+/** What a node may return as an update: any subset of keys; reducer keys take the reducer's update type. */
+export type UpdateOf<TSchema extends AnyStateSchema> = {
+	[K in keyof TSchema["shape"]]?: TSchema["shape"][K] extends ReducerBrand<
+		infer TUpdate
+	>
+		? TUpdate
+		: z.output<TSchema["shape"][K]>;
+};
+
+/** What a node returns. */
+export type NodeResult<
+	TSchema extends AnyStateSchema,
+	TGoto extends string = string,
+> =
+	| UpdateOf<TSchema>
+	| Command<TGoto>
+	| undefined
+	// biome-ignore lint/suspicious/noConfusingVoidType: a node that returns nothing has type void
+	| void;
+
+/** Where `interrupt()` pauses: the answer the caller resumes with is returned by the call. */
+export interface InterruptOptions<TResume> {
+	/** Checks (and may transform) the resume value before it is accepted and saved. */
+	validate?: ((value: unknown) => TResume) | undefined;
+	/** Shown with the pending interrupt (e.g. the name of a human checkpoint). */
+	name?: string | undefined;
+}
+
+/** Token and cost figures a node reports (the LLM layer does this for model calls). */
+export interface UsageReport {
+	model?: string | undefined;
+	inputTokens?: number | undefined;
+	outputTokens?: number | undefined;
+	cachedTokens?: number | undefined;
+	costUsd?: number | undefined;
+	/** How many model calls the figures cover (default 1: a report per call). */
+	calls?: number | undefined;
+}
+
+/** What a node gets besides its input. */
+export interface NodeContext {
+	/** The thread this run belongs to (undefined without a checkpointer and no threadId). */
+	readonly threadId: string | undefined;
+	/** The superstep being executed (the step of the checkpoint it will produce). */
+	readonly step: number;
+	/** This node's name. */
+	readonly node: string;
+	/** Aborted when the run is cancelled or the node times out. */
+	readonly signal: AbortSignal;
+	/** The run's read-only user context (`RunConfig.context`). */
+	readonly context: Readonly<Record<string, unknown>>;
+	/**
+	 * Pauses the run until it is resumed, then returns the resume value. The node runs again from its start
+	 * on resume; earlier `interrupt()` calls of this run of the node return their saved answers by position.
+	 */
+	interrupt<TResume = unknown>(
+		value: unknown,
+		options?: InterruptOptions<TResume>,
+	): Promise<TResume>;
+	/**
+	 * Runs a side effect once per node task: its result is saved with the task, so a node that runs again
+	 * after a resume or a crash gets the saved result instead of repeating the effect. Only a process that
+	 * dies after the effect but before its result is saved runs it again: then `retrying` is true, and
+	 * `idempotencyKey` (the same on every attempt) lets the effect check or dedupe at its destination.
+	 */
+	once<T>(key: string, fn: (effect: OnceInfo) => T | Promise<T>): Promise<T>;
+	/** Sends a `custom` stream event. */
+	emit(data: unknown): void;
+	/** Sends a `message` stream event (LLM token chunks). */
+	emitMessage(chunk: unknown): void;
+	/**
+	 * True when the caller consumes `message` events (a `stream` with the "messages" or "debug" mode, or
+	 * with no mode filter): token streaming is worth its cost only then.
+	 */
+	readonly streamingMessages: boolean;
+	/** Adds token and cost figures to the run's usage. */
+	reportUsage(usage: UsageReport): void;
+}
+
+/** What a `ctx.once` effect is told. */
+export interface OnceInfo {
+	/** Stable across attempts of this effect: pass it to APIs that dedupe (payments, mail). */
+	idempotencyKey: string;
+	/** An earlier attempt started and its process died before saving the result: it may have happened. */
+	retrying: boolean;
+}
+
+/** A node function. `TInput` is the state, or a `Send`'s payload for nodes reached by `Send`. */
+export type NodeFn<
+	TSchema extends AnyStateSchema,
+	TInput = StateOf<TSchema>,
+	TGoto extends string = string,
+> = (
+	input: TInput,
+	ctx: NodeContext,
+) => NodeResult<TSchema, TGoto> | Promise<NodeResult<TSchema, TGoto>>;
+
+/** Retry policy of a node. */
+export interface RetryPolicy {
+	/** Attempts in all, the first included (default 3). */
+	maxAttempts?: number | undefined;
+	/** Delay before the second attempt (default 100 ms). */
+	initialDelayMs?: number | undefined;
+	/** Factor applied to the delay after each attempt (default 2). */
+	backoff?: number | undefined;
+	/** Upper bound of a delay (default 10 s). */
+	maxDelayMs?: number | undefined;
+	/** Randomise delays by up to ±50 % (default true). */
+	jitter?: boolean | undefined;
+	/** Which errors are retried (default: any error that is not a WeftError). */
+	retryOn?: ((error: unknown) => boolean) | undefined;
+}
+
+/** Node result cache policy: a result is reused for the same node and input. */
+export interface CachePolicy<TInput = unknown> {
+	/** Cache key of an input (default: its JSON). */
+	key?: ((input: TInput) => string) | undefined;
+	/** How long an entry lives (default: for the life of the compiled graph). */
+	ttlMs?: number | undefined;
+}
+
+export interface NodeOptions<TInput = unknown> {
+	retry?: RetryPolicy | undefined;
+	/** Fails the node with NODE_TIMEOUT after this long (its signal is aborted). */
+	timeoutMs?: number | undefined;
+	cache?: CachePolicy<TInput> | undefined;
+	/** Nodes this node may send the run to with `Command.goto` (for validation and diagrams). */
+	ends?: readonly string[] | undefined;
+}
+
+/** A router: picks the next node(s) from the state after the step. */
+export type Router<TSchema extends AnyStateSchema, TNode extends string> = (
+	state: StateOf<TSchema>,
+	ctx: { readonly context: Readonly<Record<string, unknown>> },
+) => Route<TNode> | Promise<Route<TNode>>;
+
+/** Goto targets found in a node's result type. */
+export type GotoOf<TResult> =
+	TResult extends Command<infer TGoto>
+		? string extends TGoto
+			? never
+			: TGoto
+		: never;
+
+/** The END marker type, re-exported for signatures. */
+export type EndNode = END;

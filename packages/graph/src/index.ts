@@ -1,0 +1,76 @@
+export {
+	CheckpointError,
+	type Checkpointer,
+	ConfigError,
+	GraphRecursionError,
+	GraphValidationError,
+	InvalidUpdateError,
+	isWeftError,
+	MemoryCheckpointer,
+	NodeError,
+	ValidationError,
+	WeftError,
+	type WeftErrorCode,
+} from "@weft/checkpoint";
+export { Command, type CommandInit, type Route } from "./command.ts";
+export { END, START } from "./constants.ts";
+export {
+	CompiledGraph,
+	type GraphInput,
+	type StateConfig,
+} from "./graph/compiled-graph.ts";
+export { StateGraph } from "./graph/state-graph.ts";
+export type {
+	AnyStateSchema,
+	CachePolicy,
+	InterruptOptions,
+	NodeContext,
+	NodeFn,
+	NodeOptions,
+	NodeResult,
+	OnceInfo,
+	RetryPolicy,
+	Router,
+	StateOf,
+	UpdateOf,
+	UsageReport,
+} from "./graph/types.ts";
+export { type HumanCheckpoint, human } from "./human.ts";
+export type {
+	CompileOptions,
+	RunConfig,
+	RunResult,
+	StreamConfig,
+	StreamEvent,
+	StreamMode,
+} from "./runtime/events.ts";
+export type { Interrupt } from "./runtime/interrupts.ts";
+export type { RunStatus } from "./runtime/run-machine.ts";
+export type { RunUsage, UsageTotals } from "./runtime/usage.ts";
+export { Send } from "./send.ts";
+export { draftUpdate } from "./state/draft-update.ts";
+export { type ReducerBrand, reducer } from "./state/reducer.ts";
+export type { StateDiff } from "./time-travel/diff-states.ts";
+export {
+	pendingInterrupts,
+	type StateHistory,
+	type StateSnapshot,
+} from "./time-travel/read-state.ts";
+export { threadUsage } from "./time-travel/thread-usage.ts";
+
+import type { CompiledGraph } from "./graph/compiled-graph.ts";
+import type { AnyStateSchema, StateOf, UpdateOf } from "./graph/types.ts";
+
+/** The state type of a compiled graph. */
+export type InferState<TGraph> =
+	TGraph extends CompiledGraph<infer TSchema extends AnyStateSchema, any>
+		? StateOf<TSchema>
+		: never;
+/** The update type of a compiled graph. */
+export type InferUpdate<TGraph> =
+	TGraph extends CompiledGraph<infer TSchema extends AnyStateSchema, any>
+		? UpdateOf<TSchema>
+		: never;
+/** The node names of a compiled graph. */
+export type InferNodeName<TGraph> =
+	TGraph extends CompiledGraph<any, infer TNodes> ? TNodes : never;

@@ -1,0 +1,139 @@
+import {
+	AIMessage,
+	type BaseMessage,
+	isAIMessage,
+	isHumanMessage,
+} from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { z } from "zod";
+import {
+	type CompiledGraph,
+	type CompileOptions,
+	ConfigError,
+	END,
+	START,
+	StateGraph,
+} from "../index.ts";
+import { approvalNode } from "./approval.ts";
+import type { ChatModelLike } from "./call-model.ts";
+import { handoffTarget } from "./handoff.ts";
+import { llmNode, type MessagesState } from "./llm-node.ts";
+import { messages } from "./messages.ts";
+import { pendingToolCalls } from "./tool-calls.ts";
+import { toolNode } from "./tool-node.ts";
+
+/** The state of an agent: its conversation. */
+export const AgentState = z.object({ messages: messages() });
+export type AgentState = typeof AgentState;
+
+/** The nodes of an agent graph. */
+export type AgentNode = "agent" | "tools" | "approve";
+
+export interface CreateAgentOptions {
+	/** Any `@langchain/core` chat model that can take tools, or a `@weft/models` wrapper. */
+	model: ChatModelLike;
+	tools?: readonly StructuredToolInterface[] | undefined;
+	/** Where the thread's state lives (needed for `approve`, unless the agent runs inside a parent graph). */
+	checkpointer?: CompileOptions["checkpointer"];
+	/** Tools that wait for a human decision (approve, reject with a reason, edit arguments) before they run. */
+	approve?: readonly string[] | undefined;
+	system?: string | ((state: MessagesState) => string) | undefined;
+	/** Most model calls per user message (default 25); then the agent stops with a note. */
+	maxSteps?: number | undefined;
+	/** The agent's name: the graph's name and its AI messages' `name`. */
+	name?: string | undefined;
+	/** Stream tokens as `message` events (default true). */
+	stream?: boolean | undefined;
+}
+
+/**
+ * A ReAct agent: the model answers or calls tools, tools run, the model sees their results, until it
+ * answers without tool calls. Model and tool calls run once per task, so resuming an approval never
+ * repeats a paid call or a tool that already ran.
+ * @example
+ * const agent = createAgent({ model, tools: [search, sendEmail], approve: ["send_email"], checkpointer });
+ * const r = await agent.run({ messages: [new HumanMessage("Mail Bob the report")] }, { threadId: "t1" });
+ * // r.status === "interrupted": r.interrupts[0].value.request.toolCalls
+ * await agent.run(new Command({ resume: { action: "approve" } }), { threadId: "t1" });
+ */
+export function createAgent(
+	options: CreateAgentOptions,
+): CompiledGraph<AgentState, AgentNode> {
+	const tools = options.tools ?? [];
+	const approve = options.approve ?? [];
+	const known = new Set(tools.map((t) => t.name));
+	const unknown = approve.filter((n) => !known.has(n));
+	if (unknown.length > 0) {
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`approve names tools the agent does not have: ${unknown.join(", ")}`,
+			{
+				hint: `the agent's tools are: ${[...known].join(", ") || "(none)"}`,
+			},
+		);
+	}
+	const maxSteps = options.maxSteps ?? 25;
+	const call = llmNode<MessagesState>({
+		model: options.model,
+		tools,
+		system: options.system,
+		stream: options.stream,
+		name: options.name,
+	});
+	const gated = new Set(approve);
+	const graph = new StateGraph(AgentState, {
+		nodes: (approve.length > 0
+			? ["agent", "tools", "approve"]
+			: ["agent", "tools"]) as AgentNode[],
+	})
+		.addNode("agent", async (state, ctx) => {
+			if (stepsTaken(state.messages, options.name) >= maxSteps)
+				return { messages: [stopped(maxSteps, options.name)] };
+			return call(state, ctx);
+		})
+		.addNode("tools", toolNode(tools))
+		.addEdge(START, "agent")
+		.addConditionalEdges(
+			"agent",
+			(state) => {
+				const { calls } = pendingToolCalls(state.messages);
+				if (calls.length === 0) return END;
+				return calls.some((c) => gated.has(c.name)) ? "approve" : "tools";
+			},
+			approve.length > 0 ? ["tools", "approve", END] : ["tools", END],
+		)
+		.addConditionalEdges(
+			"tools",
+			(state) => (handoffTarget(state.messages) === undefined ? "agent" : END),
+			["agent", END],
+		);
+	if (approve.length > 0)
+		graph
+			.addNode("approve", approvalNode(approve, tools))
+			.addEdge("approve", "tools");
+	return graph.compile({
+		checkpointer: options.checkpointer,
+		...(options.name === undefined ? {} : { name: options.name }),
+	});
+}
+
+/** Model answers since the last human message (by this agent, when it has a name). */
+function stepsTaken(
+	list: readonly BaseMessage[],
+	name: string | undefined,
+): number {
+	let n = 0;
+	for (let i = list.length - 1; i >= 0; i--) {
+		const m = list[i]!;
+		if (isHumanMessage(m)) break;
+		if (isAIMessage(m) && (name === undefined || m.name === name)) n++;
+	}
+	return n;
+}
+
+function stopped(maxSteps: number, name: string | undefined): AIMessage {
+	return new AIMessage({
+		content: `I stopped after ${maxSteps} steps without a final answer (maxSteps).`,
+		...(name === undefined ? {} : { name }),
+	});
+}

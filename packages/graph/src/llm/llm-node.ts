@@ -1,0 +1,122 @@
+import {
+	type AIMessage,
+	type BaseMessage,
+	HumanMessage,
+	SystemMessage,
+} from "@langchain/core/messages";
+import type { BasePromptValueInterface } from "@langchain/core/prompt_values";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { ConfigError, type NodeContext } from "../index.ts";
+import { type ChatModelLike, callModel } from "./call-model.ts";
+
+/** State with a conversation: what an `llmNode` reads by default. */
+export interface MessagesState {
+	messages: BaseMessage[];
+}
+
+/** A `@langchain/core` prompt template (anything with `invoke(values)` returning a prompt value). */
+export interface PromptTemplateLike {
+	invoke(values: any): Promise<BasePromptValueInterface>;
+}
+
+/** What the model is asked: a prompt template, or a function of the state giving text or messages. */
+export type LlmPrompt<TState> =
+	| PromptTemplateLike
+	| ((
+			state: TState,
+	  ) =>
+			| string
+			| readonly BaseMessage[]
+			| Promise<string | readonly BaseMessage[]>);
+
+export interface LlmNodeOptions<TState> {
+	/** Any `@langchain/core` chat model, or a `@weft/models` wrapper. */
+	model: ChatModelLike;
+	/** Tools bound to the model (it then may answer with tool calls). */
+	tools?: readonly StructuredToolInterface[] | undefined;
+	/** A system message put first. */
+	system?: string | ((state: TState) => string) | undefined;
+	/** What to send instead of the state's messages. */
+	prompt?: LlmPrompt<TState> | undefined;
+	/**
+	 * Stream tokens as `message` events (default true): the model is streamed when it can stream and the
+	 * caller consumes message events (`ctx.streamingMessages`), and invoked otherwise.
+	 */
+	stream?: boolean | undefined;
+	/** Set as the AI message's `name` (who spoke, in multi-agent histories). */
+	name?: string | undefined;
+}
+
+/**
+ * A node that calls a chat model on the state's messages (or a prompt) and appends its answer to
+ * `messages`. Tokens stream as `message` events, usage is added to the run, and the call is made once per
+ * node task: a node that runs again after an interrupt or a crash gets the saved answer.
+ * @example
+ * graph.addNode("agent", llmNode({ model, tools, system: "You are terse." }))
+ */
+export function llmNode<TState extends object = MessagesState>(
+	options: LlmNodeOptions<TState>,
+): (state: TState, ctx: NodeContext) => Promise<{ messages: AIMessage[] }> {
+	const model = bound(options.model, options.tools);
+	return async (state, ctx) => {
+		const input = await modelInput(state, options);
+		const answer = await callModel(ctx, model, input, {
+			stream: options.stream ?? true,
+			name: options.name,
+		});
+		return { messages: [answer] };
+	};
+}
+
+/** The model with the tools bound (the model itself when there are none). */
+export function bound(
+	model: ChatModelLike,
+	tools: readonly StructuredToolInterface[] | undefined,
+): ChatModelLike {
+	if (tools === undefined || tools.length === 0) return model;
+	if (typeof model.bindTools !== "function") {
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`the model ${model.constructor?.name ?? ""} cannot take tools: it has no bindTools()`,
+			{
+				hint: "use a chat model that supports tool calling, or bind the tools yourself",
+			},
+		);
+	}
+	return model.bindTools([...tools]);
+}
+
+/** The messages sent to the model: the system message, then the prompt or the state's messages. */
+export async function modelInput<TState>(
+	state: TState,
+	options: Pick<LlmNodeOptions<TState>, "system" | "prompt">,
+): Promise<BaseMessage[]> {
+	const system =
+		typeof options.system === "function"
+			? options.system(state)
+			: options.system;
+	const head = system === undefined ? [] : [new SystemMessage(system)];
+	const prompt = options.prompt;
+	if (prompt === undefined) {
+		const list = (state as Partial<MessagesState>).messages;
+		if (!Array.isArray(list)) {
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"llmNode has no prompt and the state has no messages",
+				{
+					hint: "add messages() to the state schema, or pass prompt: (state) => …",
+				},
+			);
+		}
+		return [...head, ...list];
+	}
+	if (typeof prompt === "function") {
+		const out = await prompt(state);
+		return [
+			...head,
+			...(typeof out === "string" ? [new HumanMessage(out)] : out),
+		];
+	}
+	const value = await prompt.invoke(state);
+	return [...head, ...value.toChatMessages()];
+}

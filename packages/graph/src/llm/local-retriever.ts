@@ -1,0 +1,124 @@
+import { readdir, readFile } from "node:fs/promises";
+import { extname, join, relative } from "node:path";
+import { Document } from "@langchain/core/documents";
+import {
+	BaseRetriever,
+	type BaseRetrieverInput,
+} from "@langchain/core/retrievers";
+import MiniSearch from "minisearch";
+import { type Passage, splitPassages } from "./passages.ts";
+
+/** Metadata of a passage found by `LocalRetriever`. */
+export interface PassageMetadata {
+	/** The text's name, or the file's path relative to the directory. */
+	source: string;
+	/** Position of the passage in its source, from 0. */
+	passage: number;
+	/** BM25 score of the match. */
+	score: number;
+}
+
+export interface LocalRetrieverOptions extends BaseRetrieverInput {
+	/** Passages returned per query (default 4). */
+	k?: number | undefined;
+	/** About how long a passage is (default 800 characters). */
+	maxChars?: number | undefined;
+	/** Also match words by prefix and with small typos (default true). */
+	fuzzy?: boolean | undefined;
+}
+
+/**
+ * A small offline retriever: BM25 (minisearch) over texts or a directory of text and markdown files,
+ * split into passages. Returns `@langchain/core` Documents with `{ source, passage, score }` metadata.
+ * @example
+ * const retriever = await LocalRetriever.fromDirectory("docs");
+ * const docs = await retriever.invoke("how do interrupts resume?");
+ */
+export class LocalRetriever extends BaseRetriever<PassageMetadata> {
+	lc_namespace = ["weft", "retrievers"];
+	readonly #index: MiniSearch<Passage & { id: number }>;
+	readonly #k: number;
+	readonly #fuzzy: boolean;
+	/** Every indexed passage. */
+	readonly passages: readonly Passage[];
+
+	constructor(
+		passages: readonly Passage[],
+		options: LocalRetrieverOptions = {},
+	) {
+		const { k = 4, maxChars: _m, fuzzy = true, ...base } = options;
+		super(base);
+		this.passages = passages;
+		this.#k = k;
+		this.#fuzzy = fuzzy;
+		this.#index = new MiniSearch({
+			fields: ["text", "source"],
+			storeFields: ["source", "passage", "text"],
+		});
+		this.#index.addAll(passages.map((p, id) => ({ ...p, id })));
+	}
+
+	/** Indexes texts, named `text-<i>` unless given a source. */
+	static fromTexts(
+		texts: ReadonlyArray<
+			string | { text: string; source?: string | undefined }
+		>,
+		options: LocalRetrieverOptions = {},
+	): LocalRetriever {
+		const passages = texts.flatMap((t, i) =>
+			typeof t === "string"
+				? splitPassages(`text-${i}`, t, options.maxChars)
+				: splitPassages(t.source ?? `text-${i}`, t.text, options.maxChars),
+		);
+		return new LocalRetriever(passages, options);
+	}
+
+	/** Indexes the files of a directory (recursively) with these extensions (default .md, .markdown, .txt). */
+	static async fromDirectory(
+		dir: string,
+		options: LocalRetrieverOptions & {
+			extensions?: readonly string[] | undefined;
+		} = {},
+	): Promise<LocalRetriever> {
+		const extensions = new Set(
+			options.extensions ?? [".md", ".markdown", ".txt"],
+		);
+		const entries = await readdir(dir, {
+			recursive: true,
+			withFileTypes: true,
+		});
+		const files = entries
+			.filter(
+				(e) => e.isFile() && extensions.has(extname(e.name).toLowerCase()),
+			)
+			.map((e) => join(e.parentPath, e.name))
+			.sort();
+		const texts = await Promise.all(
+			files.map(async (file) => ({
+				source: relative(dir, file).split("\\").join("/"),
+				text: await readFile(file, "utf8"),
+			})),
+		);
+		return LocalRetriever.fromTexts(texts, options);
+	}
+
+	override async _getRelevantDocuments(
+		query: string,
+	): Promise<Document<PassageMetadata>[]> {
+		const hits = this.#index.search(
+			query,
+			this.#fuzzy ? { prefix: true, fuzzy: 0.2 } : {},
+		);
+		return hits.slice(0, this.#k).map(
+			(hit) =>
+				new Document<PassageMetadata>({
+					pageContent: hit.text as string,
+					metadata: {
+						source: hit.source as string,
+						passage: hit.passage as number,
+						score: hit.score,
+					},
+				}),
+		);
+	}
+}

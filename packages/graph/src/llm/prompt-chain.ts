@@ -1,0 +1,162 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import {
+	type CompiledGraph,
+	type CompileOptions,
+	END,
+	START,
+	StateGraph,
+} from "../index.ts";
+import { type ChatModelLike, callModel } from "./call-model.ts";
+import { type LlmPrompt, modelInput } from "./llm-node.ts";
+import { type StructuredMethod, structuredCall } from "./structured-output.ts";
+
+/** Options of one chain step. */
+export interface StepOptions<
+	TOutput extends z.ZodType | undefined = undefined,
+> {
+	/** Validates the step's output (structured output); without it the output is the answer's text. */
+	output?: TOutput;
+	/** How structured output is obtained (default "json": JSON in the answer, one repair retry). */
+	method?: StructuredMethod | undefined;
+	/** Another model for this step. */
+	model?: ChatModelLike | undefined;
+	system?: string | undefined;
+}
+
+type Step = {
+	name: string;
+	prompt: LlmPrompt<any>;
+	options: StepOptions<z.ZodType | undefined>;
+};
+
+/**
+ * A sequence of prompt steps, each writing its output to the state key named after it, where later
+ * steps' prompts read it. Structured steps validate their output with zod. `compile()` gives an ordinary
+ * graph (checkpoints, streaming, time travel).
+ * @example
+ * const chain = promptChain({ model, input: z.object({ topic: z.string() }) })
+ *   .step("outline", (s) => `Outline an article on ${s.topic}`)
+ *   .step("facts", (s) => `List facts for: ${s.outline}`, { output: z.object({ facts: z.array(z.string()) }) })
+ *   .step("draft", (s) => `Write it: ${s.outline}\nFacts: ${s.facts.facts.join("; ")}`)
+ *   .compile();
+ */
+export class PromptChain<
+	TShape extends z.ZodRawShape,
+	TState,
+	TNames extends string = never,
+> {
+	readonly #model: ChatModelLike;
+	readonly #shape: z.ZodRawShape;
+	readonly #steps: readonly Step[];
+	readonly #system: string | undefined;
+
+	constructor(
+		model: ChatModelLike,
+		shape: TShape,
+		steps: readonly Step[] = [],
+		system?: string,
+	) {
+		this.#model = model;
+		this.#shape = shape;
+		this.#steps = steps;
+		this.#system = system;
+	}
+
+	/** Adds a step whose output is stored under `name`: its text, or a value checked by `options.output`. */
+	step<
+		const TName extends string,
+		TOutput extends z.ZodType | undefined = undefined,
+	>(
+		name: TName,
+		prompt: LlmPrompt<TState>,
+		options: StepOptions<TOutput> = {},
+	): PromptChain<
+		TShape & {
+			[K in TName]: z.ZodOptional<
+				TOutput extends z.ZodType ? TOutput : z.ZodString
+			>;
+		},
+		TState & {
+			[K in TName]: TOutput extends z.ZodType ? z.output<TOutput> : string;
+		},
+		TNames | TName
+	> {
+		return new PromptChain(
+			this.#model,
+			{ ...this.#shape, [name]: (options.output ?? z.string()).optional() },
+			[
+				...this.#steps,
+				{
+					name,
+					prompt,
+					options: options as StepOptions<z.ZodType | undefined>,
+				},
+			],
+			this.#system,
+		) as never;
+	}
+
+	/** The steps as a graph: START → first → … → last → END. */
+	compile(
+		options: CompileOptions<TNames> = {},
+	): CompiledGraph<z.ZodObject<TShape>, TNames> {
+		const graph = new StateGraph(z.object(this.#shape)) as StateGraph<
+			any,
+			string
+		>;
+		let previous: string = START;
+		for (const step of this.#steps) {
+			graph.addNode(step.name, async (state: Record<string, unknown>, ctx) => {
+				const model = step.options.model ?? this.#model;
+				const system = step.options.system ?? this.#system;
+				const input: BaseMessage[] = await modelInput(
+					typeof step.prompt === "function" ? state : templateValues(state),
+					{ system, prompt: step.prompt },
+				);
+				if (step.options.output === undefined)
+					return { [step.name]: (await callModel(ctx, model, input)).text };
+				return {
+					[step.name]: await structuredCall(
+						ctx,
+						model,
+						input,
+						step.options.output,
+						step.options.method,
+					),
+				};
+			});
+			graph.addEdge(previous, step.name);
+			previous = step.name;
+		}
+		graph.addEdge(previous, END);
+		return graph.compile(options as CompileOptions<string>) as never;
+	}
+}
+
+/** Starts a prompt chain over an input schema. */
+export function promptChain<TShape extends z.ZodRawShape>(options: {
+	model: ChatModelLike;
+	input: z.ZodObject<TShape>;
+	system?: string | undefined;
+}): PromptChain<TShape, z.output<z.ZodObject<TShape>>> {
+	return new PromptChain(
+		options.model,
+		options.input.shape,
+		[],
+		options.system,
+	);
+}
+
+/** Template values: objects as JSON (a template would print "[object Object]"). */
+function templateValues(
+	state: Record<string, unknown>,
+): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(state))
+		out[key] =
+			typeof value === "object" && value !== null
+				? JSON.stringify(value)
+				: value;
+	return out;
+}

@@ -1,0 +1,78 @@
+import type { DocumentInterface } from "@langchain/core/documents";
+import { z } from "zod";
+import type { NodeContext } from "../index.ts";
+
+/** Anything that answers a query with documents: a `@langchain/core` retriever, or `LocalRetriever`. */
+export interface RetrieverLike {
+	invoke(
+		query: string,
+		options?: { signal?: AbortSignal },
+	): Promise<DocumentInterface[]>;
+}
+
+export interface RetrieverNodeOptions<TState, TKey extends string> {
+	retriever: RetrieverLike;
+	/** The query, from the state. */
+	query: (state: TState) => string;
+	/** The state key the documents are written to. */
+	into: TKey;
+}
+
+/**
+ * A node that retrieves documents for a query from the state and writes them to a key. The retrieval
+ * runs once per node task.
+ * @example
+ * graph.addNode("retrieve", retrieverNode({ retriever, query: (s) => s.question, into: "docs" }))
+ */
+export function retrieverNode<TState, const TKey extends string>(
+	options: RetrieverNodeOptions<TState, TKey>,
+): (
+	state: TState,
+	ctx: NodeContext,
+) => Promise<{ [K in TKey]: DocumentInterface[] }> {
+	return async (state, ctx) => {
+		const query = options.query(state);
+		const docs = await ctx.once("retrieve", async () => {
+			const found = await options.retriever.invoke(query, {
+				signal: ctx.signal,
+			});
+			// plain objects: they are saved with the task and in checkpoints as they are
+			return found.map((d) => ({
+				pageContent: d.pageContent,
+				metadata: { ...d.metadata },
+				...(d.id === undefined ? {} : { id: d.id }),
+			}));
+		});
+		return { [options.into]: docs } as { [K in TKey]: DocumentInterface[] };
+	};
+}
+
+/** A state key holding retrieved documents (last value wins). */
+export function documents() {
+	return z
+		.array(
+			z.object({
+				pageContent: z.string(),
+				metadata: z.record(z.string(), z.any()),
+				id: z.string().optional(),
+			}),
+		)
+		.default([]) as unknown as z.ZodDefault<z.ZodType<DocumentInterface[]>>;
+}
+
+/** Documents as prompt context: `[source#passage] text` blocks. */
+export function formatDocuments(docs: readonly DocumentInterface[]): string {
+	return docs
+		.map((d) => {
+			const { source, passage } = d.metadata as {
+				source?: unknown;
+				passage?: unknown;
+			};
+			const label =
+				source === undefined
+					? ""
+					: `[${String(source)}${passage === undefined ? "" : `#${String(passage)}`}] `;
+			return `${label}${d.pageContent}`;
+		})
+		.join("\n\n");
+}

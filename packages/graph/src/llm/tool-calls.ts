@@ -1,0 +1,56 @@
+import {
+	type AIMessage,
+	type BaseMessage,
+	isAIMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+
+/** A tool call of an AI message; `malformed` holds the raw arguments when they were not valid JSON. */
+export interface PendingToolCall {
+	id: string;
+	name: string;
+	args: Record<string, unknown>;
+	malformed?: string | undefined;
+}
+
+/**
+ * The last AI message and its tool calls that no ToolMessage after it answers yet (ToolMessages already
+ * written, by a rejection for example, keep their calls from running).
+ */
+export function pendingToolCalls(messages: readonly BaseMessage[]): {
+	ai: AIMessage | undefined;
+	calls: PendingToolCall[];
+} {
+	const answered = new Set<string>();
+	let i = messages.length - 1;
+	for (; i >= 0 && ToolMessage.isInstance(messages[i]); i--)
+		answered.add((messages[i] as ToolMessage).tool_call_id);
+	const last = messages[i];
+	if (last === undefined || !isAIMessage(last))
+		return { ai: undefined, calls: [] };
+	const ai = last as AIMessage;
+	const calls: PendingToolCall[] = [
+		...(ai.tool_calls ?? []).map((c, n) => ({
+			id: c.id ?? `${ai.id ?? "ai"}:${n}`,
+			name: c.name,
+			args: c.args ?? {},
+		})),
+		...(ai.invalid_tool_calls ?? []).map((c, n) => ({
+			id: c.id ?? `${ai.id ?? "ai"}:invalid:${n}`,
+			name: c.name ?? "",
+			args: {},
+			malformed: c.args ?? "",
+		})),
+	];
+	return { ai, calls: calls.filter((c) => !answered.has(c.id)) };
+}
+
+/** An error answer to a tool call: the model sees it and can try again. */
+export function errorMessage(call: PendingToolCall, text: string): ToolMessage {
+	return new ToolMessage({
+		content: `Error: ${text}`,
+		tool_call_id: call.id,
+		name: call.name,
+		status: "error",
+	});
+}

@@ -1,0 +1,165 @@
+import { ToolMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import type { NodeContext } from "../index.ts";
+import type { MessagesState } from "./llm-node.ts";
+import {
+	errorMessage,
+	type PendingToolCall,
+	pendingToolCalls,
+} from "./tool-calls.ts";
+import { callerScopes, missingScopes, requiredScopes } from "./tool-scopes.ts";
+
+export interface ToolNodeOptions {
+	/** Only these tools may run here (an agent's allow-list); calls to others are refused. */
+	allow?: readonly string[] | undefined;
+}
+
+/** The `custom` events a tool node sends. */
+export type ToolEvent =
+	| {
+			kind: "tool-refused";
+			tool: string;
+			toolCallId: string;
+			reason: "not-allowed" | "scopes";
+			missing?: string[];
+	  }
+	| { kind: "tool-error"; tool: string; toolCallId: string; error: string };
+
+/**
+ * A node that runs the tool calls of the last AI message in parallel and appends one ToolMessage per call.
+ * Arguments are checked against the tool's schema; an unknown tool, bad arguments, a refused call or a
+ * tool that throws become a ToolMessage with `status: "error"`, and the run goes on. Each call runs once
+ * per node task (keyed by its id), so a re-run never repeats a tool that already ran. Tools get the
+ * run's `context` (and `thread_id`) in `config.configurable`.
+ * @example
+ * graph.addNode("tools", toolNode([search, sendEmail], { allow: ["search"] }))
+ */
+export function toolNode(
+	tools: readonly StructuredToolInterface[],
+	options: ToolNodeOptions = {},
+): (
+	state: MessagesState,
+	ctx: NodeContext,
+) => Promise<{ messages: ToolMessage[] }> {
+	const byName = new Map(tools.map((t) => [t.name, t]));
+	const allow =
+		options.allow === undefined ? undefined : new Set(options.allow);
+	return async (state, ctx) => {
+		const { calls } = pendingToolCalls(state.messages);
+		const answers = await Promise.all(
+			calls.map((call) => answer(call, byName.get(call.name), allow, ctx)),
+		);
+		return { messages: answers };
+	};
+}
+
+async function answer(
+	call: PendingToolCall,
+	tool: StructuredToolInterface | undefined,
+	allow: ReadonlySet<string> | undefined,
+	ctx: NodeContext,
+): Promise<ToolMessage> {
+	if (call.malformed !== undefined)
+		return errorMessage(
+			call,
+			`the arguments of "${call.name}" are not valid JSON: ${call.malformed}`,
+		);
+	if (tool === undefined)
+		return errorMessage(call, `there is no tool named "${call.name}"`);
+	if (allow !== undefined && !allow.has(call.name)) {
+		ctx.emit({
+			kind: "tool-refused",
+			tool: call.name,
+			toolCallId: call.id,
+			reason: "not-allowed",
+		} satisfies ToolEvent);
+		return errorMessage(call, `the tool "${call.name}" is not allowed here`);
+	}
+	const missing = missingScopes(
+		requiredScopes(tool),
+		callerScopes(ctx.context),
+	);
+	if (missing.length > 0) {
+		ctx.emit({
+			kind: "tool-refused",
+			tool: call.name,
+			toolCallId: call.id,
+			reason: "scopes",
+			missing,
+		} satisfies ToolEvent);
+		return errorMessage(
+			call,
+			`refused: "${call.name}" needs the scope(s) ${missing.join(", ")}, which the caller lacks`,
+		);
+	}
+	const invalid = checkArgs(tool, call.args);
+	if (invalid !== undefined)
+		return errorMessage(
+			call,
+			`invalid arguments for "${call.name}": ${invalid}`,
+		);
+	return ctx.once(`tool:${call.id}`, async () => {
+		try {
+			const out: unknown = await tool.invoke(
+				{ id: call.id, name: call.name, args: call.args, type: "tool_call" },
+				{
+					signal: ctx.signal,
+					configurable: { ...ctx.context, thread_id: ctx.threadId },
+				},
+			);
+			return toToolMessage(out, call);
+		} catch (error) {
+			if (ctx.signal.aborted) throw error;
+			const text = error instanceof Error ? error.message : String(error);
+			ctx.emit({
+				kind: "tool-error",
+				tool: call.name,
+				toolCallId: call.id,
+				error: text,
+			} satisfies ToolEvent);
+			return errorMessage(call, text);
+		}
+	});
+}
+
+/** The first problems zod finds in the arguments, or undefined when they fit (or the schema is not zod). */
+function checkArgs(
+	tool: StructuredToolInterface,
+	args: unknown,
+): string | undefined {
+	const schema = tool.schema as {
+		safeParse?: (v: unknown) => {
+			success: boolean;
+			error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
+		};
+	};
+	if (typeof schema?.safeParse !== "function") return undefined;
+	const result = schema.safeParse(args);
+	if (result.success) return undefined;
+	return (result.error?.issues ?? [])
+		.slice(0, 5)
+		.map(
+			(i) => `${i.path.map(String).join(".") || "(arguments)"}: ${i.message}`,
+		)
+		.join("; ");
+}
+
+function toToolMessage(out: unknown, call: PendingToolCall): ToolMessage {
+	if (ToolMessage.isInstance(out)) {
+		if (out.tool_call_id === call.id && out.status !== undefined) return out;
+		// a new message rather than new fields: serialization reads the constructor's fields
+		return new ToolMessage({
+			...(out.lc_kwargs as object),
+			content: out.content,
+			tool_call_id: call.id,
+			status: out.status ?? "success",
+			...(out.artifact === undefined ? {} : { artifact: out.artifact }),
+		} as ConstructorParameters<typeof ToolMessage>[0] & object);
+	}
+	return new ToolMessage({
+		content: typeof out === "string" ? out : JSON.stringify(out),
+		tool_call_id: call.id,
+		name: call.name,
+		status: "success",
+	});
+}

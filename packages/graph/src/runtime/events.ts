@@ -1,0 +1,96 @@
+import type { Checkpointer } from "@weft/checkpoint";
+import type { Interrupt } from "./interrupts.ts";
+import type { RunStatus } from "./run-machine.ts";
+import type { RunUsage } from "./usage.ts";
+
+/** Options of one run. */
+export interface RunConfig {
+	/** The thread to run on; required with a checkpointer. */
+	threadId?: string | undefined;
+	/** Continue from this checkpoint instead of the thread's newest. */
+	checkpointId?: string | undefined;
+	/** Most supersteps one run may take (default 100). */
+	recursionLimit?: number | undefined;
+	/** Cancels the run: running nodes see it aborted, the run ends `cancelled`. */
+	signal?: AbortSignal | undefined;
+	/** Most tasks of a step run at once (default: all). */
+	maxConcurrency?: number | undefined;
+	/** Read-only user context, given to every node as `ctx.context`. */
+	context?: Record<string, unknown> | undefined;
+	/** Stored with every checkpoint this run writes (filterable in history). */
+	metadata?: Record<string, string | number | boolean | null> | undefined;
+	/** Pause before these nodes (added to the compiled graph's own list). */
+	interruptBefore?: readonly string[] | undefined;
+	/** Pause after these nodes. */
+	interruptAfter?: readonly string[] | undefined;
+}
+
+/** What a run ended as. */
+export interface RunResult<TState = Record<string, unknown>> {
+	status: Exclude<RunStatus, "running">;
+	values: TState;
+	/** Pending requests when `status` is "interrupted". */
+	interrupts: Interrupt[];
+	/** The checkpoint the run ended at (undefined without a checkpointer). */
+	checkpointId: string | undefined;
+	/** Supersteps this run executed. */
+	steps: number;
+	usage: RunUsage;
+}
+
+/** Stream modes: which events a stream yields. */
+export type StreamMode =
+	| "values"
+	| "updates"
+	| "messages"
+	| "custom"
+	| "checkpoints"
+	| "debug";
+
+/** Events of `stream()`. */
+export type StreamEvent<TState = Record<string, unknown>> =
+	| { type: "values"; step: number; data: TState }
+	| {
+			type: "update";
+			step: number;
+			node: string;
+			data: Record<string, unknown>;
+	  }
+	| { type: "message"; node: string; chunk: unknown }
+	| { type: "custom"; node: string; data: unknown }
+	| { type: "interrupt"; interrupts: Interrupt[] }
+	| { type: "checkpoint"; checkpointId: string; step: number }
+	| { type: "error"; node: string | undefined; error: unknown }
+	| {
+			type: "lifecycle";
+			state: RunStatus | "planning" | "executing" | "committing";
+			step: number;
+	  }
+	| {
+			type: "task";
+			step: number;
+			node: string;
+			id: string;
+			phase: "start" | "end";
+			reused?: boolean;
+	  }
+	| { type: "end"; result: RunResult<TState> };
+
+/** Options of `stream()`. */
+export interface StreamConfig extends RunConfig {
+	/** Which events (default: all but "debug"). Interrupt, error and end events always come. */
+	mode?: StreamMode | readonly StreamMode[] | undefined;
+}
+
+/** Options of `compile()`. */
+export interface CompileOptions<TNodes extends string = string> {
+	checkpointer?: Checkpointer | undefined;
+	interruptBefore?: readonly TNodes[] | undefined;
+	interruptAfter?: readonly TNodes[] | undefined;
+	/** A name for diagrams and messages. */
+	name?: string | undefined;
+	/** When a checkpoint holds a full snapshot besides its writes (see docs/architecture.md). */
+	snapshots?:
+		| { minSteps?: number | undefined; maxSteps?: number | undefined }
+		| undefined;
+}

@@ -1,0 +1,216 @@
+import { createHash } from "node:crypto";
+import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
+import { getOrAdd } from "./get-or-add.ts";
+import type { Target } from "./step/plan-tasks.ts";
+
+/** A pending request for input, as callers see it. */
+export interface Interrupt {
+	/** Resume by this id (`Command({ resume: { [id]: value } })`). */
+	id: string;
+	node: string;
+	value: unknown;
+	/** Set for pauses made by `interruptBefore` / `interruptAfter`. */
+	when?: "before" | "after";
+}
+
+/** One interrupt a task raised: its position in the node run, and its id if it came from a subgraph. */
+export interface RaisedInterrupt {
+	index: number;
+	value: unknown;
+	id?: string;
+}
+
+/** Unwinds a node that called `interrupt()`. Control flow, not an error: caught in one place. */
+export class InterruptSignal {
+	readonly raised: RaisedInterrupt[];
+	constructor(raised: RaisedInterrupt[]) {
+		this.raised = raised;
+	}
+}
+
+/** What was saved for one task at a checkpoint. */
+export interface TaskMemory {
+	done?: { writes: ChannelWrite[]; goto: Target[] };
+	interrupts: Map<
+		number,
+		{ id: string; node: string; value: unknown; when?: "before" | "after" }
+	>;
+	resumes: Map<number, unknown>;
+	once: Map<string, unknown>;
+	/** `ctx.once` keys whose effect started (a `once` record follows unless the process died). */
+	onceStarted: Set<string>;
+}
+
+export function emptyMemory(): TaskMemory {
+	return {
+		interrupts: new Map(),
+		resumes: new Map(),
+		once: new Map(),
+		onceStarted: new Set(),
+	};
+}
+
+/** Groups a checkpoint's pending writes by task. */
+export function groupPending(
+	writes: readonly PendingWrite[],
+): Map<string, TaskMemory> {
+	const out = new Map<string, TaskMemory>();
+	const of = (taskId: string) => getOrAdd(out, taskId, emptyMemory);
+	for (const w of writes) {
+		const m = of(w.taskId);
+		switch (w.kind) {
+			case "done":
+				m.done = { writes: w.writes, goto: w.goto ?? [] };
+				break;
+			case "interrupt":
+				m.interrupts.set(w.index, {
+					id: w.id,
+					node: w.node,
+					value: w.value,
+					...(w.when === undefined ? {} : { when: w.when }),
+				});
+				break;
+			case "resume":
+				m.resumes.set(w.index, w.value);
+				break;
+			case "once":
+				m.once.set(w.key, w.value);
+				break;
+			case "once-start":
+				m.onceStarted.add(w.key);
+				break;
+			case "error":
+				break;
+		}
+	}
+	return out;
+}
+
+/** Interrupts raised at a checkpoint and not answered yet, in task order. */
+export function unanswered(
+	tasks: readonly TaskSpec[],
+	memory: ReadonlyMap<string, TaskMemory>,
+): Array<Interrupt & { taskId: string; index: number }> {
+	const out: Array<Interrupt & { taskId: string; index: number }> = [];
+	const add = (taskId: string, m: TaskMemory) => {
+		if (m.done !== undefined) return;
+		for (const [index, i] of m.interrupts) {
+			if (m.resumes.has(index)) continue;
+			out.push({
+				id: i.id,
+				node: i.node,
+				value: i.value,
+				taskId,
+				index,
+				...(i.when === undefined ? {} : { when: i.when }),
+			});
+		}
+	};
+	for (const task of tasks) {
+		const m = memory.get(task.id);
+		if (m !== undefined) add(task.id, m);
+	}
+	const after = memory.get(AFTER_TASK);
+	if (after !== undefined) add(AFTER_TASK, after);
+	return out;
+}
+
+/** The pseudo task that records an `interruptAfter` pause at the checkpoint after the step. */
+export const AFTER_TASK = "~after";
+
+/** A stable, short id for an interrupt. */
+export function interruptId(
+	checkpointId: string,
+	ns: string,
+	taskId: string,
+	index: number,
+): string {
+	return createHash("sha256")
+		.update(`${checkpointId}|${ns}|${taskId}|${index}`)
+		.digest("hex")
+		.slice(0, 16);
+}
+
+/**
+ * Matches a resume value to the pending interrupts: a single value needs exactly one pending interrupt,
+ * a map names them by id. Throws before anything is written.
+ */
+export function matchResume(
+	resume: unknown,
+	pending: ReadonlyArray<Interrupt>,
+): Map<string, unknown> {
+	if (pending.length === 0) {
+		throw new WeftError(
+			"NO_PENDING_INTERRUPT",
+			"the thread has no pending interrupt to resume",
+			{
+				hint: "check getState().interrupts; to continue a run without an answer pass null as input",
+			},
+		);
+	}
+	const ids = new Set(pending.map((p) => p.id));
+	const isMap =
+		typeof resume === "object" &&
+		resume !== null &&
+		!Array.isArray(resume) &&
+		Object.getPrototypeOf(resume) === Object.prototype &&
+		Object.keys(resume).length > 0 &&
+		Object.keys(resume).every((k) => ids.has(k));
+	if (isMap) return new Map(Object.entries(resume as Record<string, unknown>));
+	if (pending.length > 1) {
+		const unknown =
+			typeof resume === "object" && resume !== null
+				? Object.keys(resume).filter((k) => !ids.has(k))
+				: [];
+		if (
+			unknown.length > 0 &&
+			Object.keys(resume as object).some((k) => ids.has(k))
+		) {
+			throw new WeftError(
+				"UNKNOWN_INTERRUPT_ID",
+				`no pending interrupt has id ${unknown.map((k) => `"${k}"`).join(", ")}`,
+				{
+					hint: `pending ids: ${[...ids].join(", ")}`,
+				},
+			);
+		}
+		throw new WeftError(
+			"AMBIGUOUS_RESUME",
+			`${pending.length} interrupts are pending; a single resume value cannot answer them`,
+			{
+				hint: `resume with a map by interrupt id: { ${[...ids].map((id) => `"${id}": …`).join(", ")} }`,
+			},
+		);
+	}
+	return new Map([[pending[0]!.id, resume]]);
+}
+
+/** Answers to pending interrupts, by task: by position (for the node itself) and by id (for a subgraph). */
+export interface Answers {
+	byIndex: Map<string, Map<number, unknown>>;
+	byId: Map<string, Map<string, unknown>>;
+	/** Interrupt ids answered (pauses around nodes included). */
+	answered: Set<string>;
+}
+
+/** Routes answers (by interrupt id) to the tasks and positions of the pending interrupts. */
+export function assignAnswers(
+	pending: ReadonlyArray<Interrupt & { taskId: string; index: number }>,
+	answers: ReadonlyMap<string, unknown>,
+): Answers {
+	const out: Answers = {
+		byIndex: new Map(),
+		byId: new Map(),
+		answered: new Set(),
+	};
+	for (const p of pending) {
+		if (!answers.has(p.id)) continue;
+		out.answered.add(p.id);
+		if (p.when !== undefined) continue; // a pause around a node takes no answer
+		const value = answers.get(p.id);
+		getOrAdd(out.byIndex, p.taskId, () => new Map()).set(p.index, value);
+		getOrAdd(out.byId, p.taskId, () => new Map()).set(p.id, value);
+	}
+	return out;
+}

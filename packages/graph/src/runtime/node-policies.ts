@@ -1,0 +1,146 @@
+import { createRequire } from "node:module";
+import { isWeftError, NodeError, WeftError } from "@weft/checkpoint";
+import type { LRUCache } from "lru-cache";
+import type {
+	CachePolicy,
+	NodeContext,
+	NodeOptions,
+	RetryPolicy,
+} from "../graph/types.ts";
+import { InterruptSignal } from "./interrupts.ts";
+import { ResumeRejected, withSignal } from "./task-context.ts";
+
+/** A node function as the runtime calls it. */
+export type NodeRunner = (input: unknown, ctx: NodeContext) => Promise<unknown>;
+
+/** A wrapper that adds one policy around a node runner. */
+type Policy = (next: NodeRunner) => NodeRunner;
+
+/**
+ * Wraps a node function with its policies, outermost first: cache, retry, timeout. Each policy is a
+ * function of the next runner, so adding one never touches the others.
+ */
+export function withPolicies(
+	node: string,
+	fn: (input: unknown, ctx: NodeContext) => unknown,
+	options: NodeOptions<any>,
+): NodeRunner {
+	const policies: Policy[] = [];
+	if (options.cache !== undefined) policies.push(cachePolicy(options.cache));
+	if (options.retry !== undefined) policies.push(retryPolicy(options.retry));
+	if (options.timeoutMs !== undefined)
+		policies.push(timeoutPolicy(node, options.timeoutMs));
+	let runner: NodeRunner = async (input, ctx) => fn(input, ctx);
+	for (let i = policies.length - 1; i >= 0; i--) runner = policies[i]!(runner);
+	return runner;
+}
+
+/** Never retried or cached: control flow, not failure. */
+function isControl(error: unknown): boolean {
+	return error instanceof InterruptSignal || error instanceof ResumeRejected;
+}
+
+function cachePolicy(policy: CachePolicy<any>): Policy {
+	// loaded only when a node has a cache policy (start-up time)
+	const { LRUCache: Cache } = createRequire(import.meta.url)(
+		"lru-cache",
+	) as typeof import("lru-cache");
+	const cache: LRUCache<string, { value: unknown }> = new Cache<
+		string,
+		{ value: unknown }
+	>({
+		max: 1000,
+		...(policy.ttlMs === undefined ? {} : { ttl: policy.ttlMs }),
+	});
+	const keyOf =
+		policy.key ?? ((input: unknown) => JSON.stringify(input) ?? "undefined");
+	return (next) => async (input, ctx) => {
+		const key = keyOf(input);
+		const hit = cache.get(key);
+		if (hit !== undefined) return hit.value;
+		const value = await next(input, ctx);
+		cache.set(key, { value });
+		return value;
+	};
+}
+
+function retryPolicy(policy: RetryPolicy): Policy {
+	const maxAttempts = Math.max(1, policy.maxAttempts ?? 3);
+	const initial = policy.initialDelayMs ?? 100;
+	const factor = policy.backoff ?? 2;
+	const maxDelay = policy.maxDelayMs ?? 10_000;
+	const jitter = policy.jitter ?? true;
+	const retryOn =
+		policy.retryOn ??
+		((e: unknown) => !isWeftError(e) || isWeftError(e, "NODE_TIMEOUT"));
+	return (next) => async (input, ctx) => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await next(input, ctx);
+			} catch (error) {
+				if (
+					isControl(error) ||
+					attempt >= maxAttempts ||
+					ctx.signal.aborted ||
+					!retryOn(error)
+				)
+					throw error;
+				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
+				await sleep(jitter ? base * (0.5 + Math.random()) : base, ctx.signal);
+			}
+		}
+	};
+}
+
+function timeoutPolicy(node: string, ms: number): Policy {
+	return (next) => async (input, ctx) => {
+		const timer = new AbortController();
+		const handle = setTimeout(
+			() =>
+				timer.abort(
+					new NodeError(
+						node,
+						new Error(`timed out after ${ms} ms`),
+						"NODE_TIMEOUT",
+					),
+				),
+			ms,
+		);
+		const signal = AbortSignal.any([ctx.signal, timer.signal]);
+		try {
+			return await Promise.race([
+				next(input, withSignal(ctx, signal)),
+				rejectOnAbort(timer.signal),
+			]);
+		} finally {
+			clearTimeout(handle);
+		}
+	};
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+	return new Promise((_, reject) => {
+		signal.addEventListener("abort", () => reject(signal.reason), {
+			once: true,
+		});
+	});
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const done = () => {
+			clearTimeout(handle);
+			reject(
+				new WeftError(
+					"RUN_CANCELLED",
+					"the run was cancelled while a node waited to retry",
+				),
+			);
+		};
+		const handle = setTimeout(() => {
+			signal.removeEventListener("abort", done);
+			resolve();
+		}, ms);
+		signal.addEventListener("abort", done, { once: true });
+	});
+}

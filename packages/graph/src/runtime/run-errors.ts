@@ -1,0 +1,62 @@
+import { CheckpointError, ConfigError, WeftError } from "@weft/checkpoint";
+
+// The errors a run raises before it starts stepping, in one place so their wording stays consistent.
+
+export const noThreadId = () =>
+	new ConfigError(
+		"CONFIG_INVALID",
+		"a graph with a checkpointer needs a threadId in the run config",
+		{
+			hint: 'pass { threadId: "…" }: checkpoints are saved per thread',
+		},
+	);
+
+export const commandWithoutResume = () =>
+	new ConfigError(
+		"CONFIG_INVALID",
+		"a Command given as run input must carry `resume`",
+		{
+			hint: "to change state from outside a node use updateState(); to route, add edges",
+		},
+	);
+
+export const needsCheckpointer = (what: string) =>
+	new ConfigError("CONFIG_INVALID", `${what} needs a checkpointer`, {
+		hint: "compile the graph with { checkpointer } so that runs can pause and continue",
+	});
+
+export const nothingToResume = (threadId: string) =>
+	new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`thread "${threadId}" has no checkpoint, so nothing to resume`,
+		{
+			hint: "start the thread with an input first",
+		},
+	);
+
+export const nothingToContinue = (threadId: string) =>
+	new ConfigError(
+		"CONFIG_INVALID",
+		`thread "${threadId}" has no checkpoint to continue from`,
+		{
+			hint: "start the thread with an input instead of null",
+		},
+	);
+
+export const noSuchCheckpoint = (threadId: string, checkpointId: string) =>
+	new CheckpointError(
+		"CHECKPOINT_NOT_FOUND",
+		`no checkpoint "${checkpointId}" in thread "${threadId}"`,
+		{
+			hint: "pick an id from getStateHistory()",
+		},
+	);
+
+export const unknownAsNode = (asNode: string, nodes: Iterable<string>) =>
+	new WeftError(
+		"UNKNOWN_NODE",
+		`updateState: asNode "${asNode}" is not a node of this graph`,
+		{
+			hint: `use one of: ${[...nodes].join(", ")}`,
+		},
+	);

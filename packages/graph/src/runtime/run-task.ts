@@ -1,0 +1,137 @@
+import type { ChannelWrite, TaskSpec } from "@weft/checkpoint";
+import { isCommand } from "../command.ts";
+import type { StreamEvent } from "./events.ts";
+import {
+	InterruptSignal,
+	type RaisedInterrupt,
+	type TaskMemory,
+} from "./interrupts.ts";
+import type { GraphRuntime } from "./runtime.ts";
+import { type Target, toTargets } from "./step/plan-tasks.ts";
+import {
+	createTaskContext,
+	ResumeRejected,
+	type TaskHost,
+} from "./task-context.ts";
+
+/** What a subgraph node returns to its parent task: the writes its run made. */
+export class SubgraphResult {
+	readonly writes: ChannelWrite[];
+	constructor(writes: ChannelWrite[]) {
+		this.writes = writes;
+	}
+}
+
+/** How a task ended. */
+export type Outcome =
+	| { kind: "done"; task: TaskSpec; writes: ChannelWrite[]; goto: Target[] }
+	| { kind: "interrupt"; task: TaskSpec; raised: RaisedInterrupt[] }
+	| { kind: "rejected"; task: TaskSpec; rejected: ResumeRejected }
+	| { kind: "error"; task: TaskSpec; error: unknown };
+
+export type DoneOutcome = Extract<Outcome, { kind: "done" }>;
+
+/** What one task of a step runs with. */
+export interface TaskRun {
+	rt: GraphRuntime;
+	host: TaskHost;
+	memory: TaskMemory;
+	answers: ReadonlyMap<number, unknown>;
+	answersById: ReadonlyMap<string, unknown>;
+	/** The state (for edge-triggered tasks). */
+	values: Record<string, unknown>;
+	emit(event: StreamEvent): void;
+}
+
+/**
+ * Runs one task: reuses its saved result if it finished before, otherwise calls the node and turns what it
+ * returned (an update, a Command, a subgraph's writes) into writes and routes. A finished task of a
+ * multi-task step is saved at once, so a crash or interrupt of a sibling does not make it run again.
+ */
+export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
+	const { host, memory } = r;
+	const debug = (phase: "start" | "end", reused?: true) =>
+		r.emit({
+			type: "task",
+			step: host.step,
+			node: task.node,
+			id: task.id,
+			phase,
+			...(reused ? { reused } : {}),
+		});
+	if (memory.done !== undefined) {
+		debug("end", true);
+		return {
+			kind: "done",
+			task,
+			writes: memory.done.writes,
+			goto: memory.done.goto,
+		};
+	}
+	const ids = new Map<string, number>();
+	for (const [index, i] of memory.interrupts) ids.set(i.id, index);
+	const ctx = createTaskContext(task.node, {
+		host,
+		taskId: task.id,
+		memory,
+		answers: r.answers,
+		answersById: r.answersById,
+		ids,
+	});
+	debug("start");
+	let outcome: Outcome;
+	try {
+		const result = await r.rt.runners.get(task.node)!(
+			"input" in task ? task.input : r.values,
+			ctx,
+		);
+		outcome = toOutcome(r.rt, task, result);
+	} catch (error) {
+		if (error instanceof InterruptSignal)
+			outcome = { kind: "interrupt", task, raised: error.raised };
+		else if (error instanceof ResumeRejected)
+			outcome = { kind: "rejected", task, rejected: error };
+		else outcome = { kind: "error", task, error };
+	}
+	if (
+		outcome.kind === "done" &&
+		host.multi &&
+		host.checkpointer !== undefined
+	) {
+		const { writes, goto } = outcome;
+		await host.persist([
+			{ kind: "done", taskId: task.id, node: task.node, writes, goto },
+		]);
+	}
+	debug("end");
+	return outcome;
+}
+
+function toOutcome(rt: GraphRuntime, task: TaskSpec, result: unknown): Outcome {
+	try {
+		if (result instanceof SubgraphResult) {
+			const writes = result.writes
+				.filter(([, k]) => rt.channels.has(k))
+				.map(([, k, v]) => [task.id, k, v] as const);
+			return { kind: "done", task, writes, goto: [] };
+		}
+		if (isCommand(result)) {
+			const goto =
+				result.goto === undefined ? [] : toTargets(result.goto, task.node);
+			return {
+				kind: "done",
+				task,
+				writes: rt.channels.toWrites(task.id, result.update),
+				goto,
+			};
+		}
+		return {
+			kind: "done",
+			task,
+			writes: rt.channels.toWrites(task.id, result),
+			goto: [],
+		};
+	} catch (error) {
+		return { kind: "error", task, error };
+	}
+}

@@ -1,0 +1,81 @@
+import type { ChannelWrite, StoredCheckpoint } from "@weft/checkpoint";
+import type { Channels } from "../state/channels.ts";
+
+/** How far the newest checkpoint is from its snapshot: drives when the next snapshot is written. */
+export interface ChainInfo {
+	steps: number;
+	bytes: number;
+	snapshotBytes: number;
+}
+
+/** When a checkpoint also stores the full state (see docs/architecture.md, "Checkpoint format"). */
+export interface SnapshotPolicy {
+	/** No snapshot before this many steps since the last one… */
+	minSteps: number;
+	/** …and always one after this many. */
+	maxSteps: number;
+}
+
+export const DEFAULT_SNAPSHOTS: SnapshotPolicy = {
+	minSteps: 32,
+	maxSteps: 10_000,
+};
+
+/**
+ * True when the next checkpoint should hold a snapshot: the delta chain is long, and its bytes have
+ * caught up with the last snapshot's (so snapshots cost at most as much as the deltas: linear storage).
+ */
+export function needsSnapshot(
+	info: ChainInfo,
+	policy: SnapshotPolicy,
+): boolean {
+	const steps = info.steps + 1;
+	return (
+		steps >= policy.maxSteps ||
+		(steps >= policy.minSteps && info.bytes >= info.snapshotBytes)
+	);
+}
+
+/** Replays a chain (oldest first, starting at a snapshot or at a checkpoint whose parent state is `base`). */
+export function replayChain(
+	channels: Channels,
+	chain: readonly StoredCheckpoint[],
+	base?: Record<string, unknown>,
+): Record<string, unknown> {
+	let values = base ?? {};
+	for (const cp of chain) {
+		values =
+			cp.data.snapshot !== undefined
+				? { ...cp.data.snapshot }
+				: channels.apply(values, cp.data.writes, false);
+	}
+	return values;
+}
+
+export function chainInfo(chain: readonly StoredCheckpoint[]): ChainInfo {
+	let start = 0;
+	for (let i = chain.length - 1; i >= 0; i--) {
+		if (chain[i]!.data.snapshot !== undefined) {
+			start = i;
+			break;
+		}
+	}
+	let bytes = 0;
+	for (let i = start + 1; i < chain.length; i++) bytes += chain[i]!.size;
+	return {
+		steps: chain.length - 1 - start,
+		bytes,
+		snapshotBytes: chain[start]?.size ?? 0,
+	};
+}
+
+/** A step's writes by task (the node name, or `node#i` for a Send): `getState().writes`. */
+export function writesByTask(
+	writes: readonly ChannelWrite[],
+): Record<string, Record<string, unknown>> {
+	const out: Record<string, Record<string, unknown>> = {};
+	for (const [task, key, value] of writes) {
+		out[task] = { ...out[task], [key]: value };
+	}
+	return out;
+}

@@ -1,0 +1,128 @@
+// A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
+import { WeftError } from "@weft/checkpoint";
+import type { NodeContext } from "../graph/types.ts";
+import type { StreamEvent } from "./events.ts";
+import { CancelSignal } from "./execute-tasks.ts";
+import { InterruptSignal } from "./interrupts.ts";
+import { Run, SubgraphResult } from "./loop.ts";
+import type { GraphRuntime } from "./runtime.ts";
+import { internalsOf, type TaskHost } from "./task-context.ts";
+
+/** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
+export async function runSubgraph(
+	rt: GraphRuntime,
+	input: unknown,
+	ctx: NodeContext,
+	node: string,
+): Promise<SubgraphResult> {
+	const internals = internalsOf(ctx);
+	if (internals === undefined)
+		throw new WeftError(
+			"INVALID_GRAPH",
+			`subgraph "${node}" was called outside a run`,
+		);
+	const { host } = internals;
+	const ns = host.ns === "" ? node : `${host.ns}:${node}`;
+	const parentTask = `${host.checkpointId ?? "-"}/${internals.taskId}`;
+	const cp = host.checkpointer;
+	let existing: string | undefined;
+	if (cp !== undefined && host.threadId !== undefined) {
+		for await (const s of cp.list(
+			{ threadId: host.threadId, ns },
+			{ filter: { parentTask }, limit: 1 },
+		))
+			existing = s.checkpointId;
+	}
+	const {
+		checkpointId: _c,
+		interruptBefore: _b,
+		interruptAfter: _a,
+		...inherited
+	} = host.config;
+	const run = new Run(
+		rt,
+		{
+			...inherited,
+			signal: ctx.signal,
+			...(existing === undefined ? {} : { checkpointId: existing }),
+		},
+		{
+			ns,
+			checkpointer: cp,
+			parentTask,
+			answersById: internals.answersById,
+			...forwardEvents(host, node),
+		},
+	);
+	const result = await run.execute(
+		existing === undefined ? pick(input, rt.channels.keys) : null,
+	);
+	host.mergeUsage(ctx.node, result.usage);
+
+	for (const id of run.answered) {
+		const index = internals.ids.get(id);
+		if (index === undefined || internals.memory.resumes.has(index)) continue;
+		internals.memory.resumes.set(index, null);
+		await host.persist([
+			{ kind: "resume", taskId: internals.taskId, index, value: null },
+		]);
+	}
+	if (result.status === "interrupted") {
+		throw new InterruptSignal(
+			result.interrupts.map((i, index) => ({
+				index,
+				value: i.value,
+				id: i.id,
+			})),
+		);
+	}
+	if (result.status === "cancelled") throw new CancelSignal(ctx.signal.reason);
+	if (cp === undefined || host.threadId === undefined || existing === undefined)
+		return new SubgraphResult(run.writesLog);
+	// resumed: the child's earlier steps ran in another run, so collect every step's writes from storage
+	const ids: string[] = [];
+	for await (const s of cp.list(
+		{ threadId: host.threadId, ns },
+		{ filter: { parentTask } },
+	)) {
+		if (s.source !== "input") ids.push(s.checkpointId);
+	}
+	const writes = [];
+	for (const id of ids.reverse()) {
+		const tuple = await cp.getTuple({
+			threadId: host.threadId,
+			ns,
+			checkpointId: id,
+		});
+		if (tuple !== undefined) writes.push(...tuple.checkpoint.data.writes);
+	}
+	return new SubgraphResult(writes);
+}
+
+function pick(
+	input: unknown,
+	keys: readonly string[],
+): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	if (typeof input !== "object" || input === null) return out;
+	for (const key of keys)
+		if (key in input) out[key] = (input as Record<string, unknown>)[key];
+	return out;
+}
+
+/**
+ * Run options that pass a subgraph's `message` and `custom` events up to the parent's stream, named
+ * `parent:child` by node (only the modes the parent's caller consumes).
+ */
+function forwardEvents(host: TaskHost, node: string) {
+	if (host.streams.size === 0) return {};
+	return {
+		modes: host.streams,
+		sink: (event: StreamEvent) => {
+			if (event.type === "message")
+				host.emit(`${node}:${event.node}`, "message", event.chunk);
+			else if (event.type === "custom")
+				host.emit(`${node}:${event.node}`, "custom", event.data);
+		},
+	};
+}

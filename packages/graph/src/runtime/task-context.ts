@@ -1,0 +1,170 @@
+import type { Checkpointer, PendingWrite } from "@weft/checkpoint";
+import { isWeftError, ValidationError } from "@weft/checkpoint";
+import type {
+	InterruptOptions,
+	NodeContext,
+	OnceInfo,
+	UsageReport,
+} from "../graph/types.ts";
+import type { RunConfig } from "./events.ts";
+import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
+import type { RunUsage } from "./usage.ts";
+
+/** What a task context needs from its run. */
+export interface TaskHost {
+	readonly threadId: string | undefined;
+	readonly step: number;
+	readonly signal: AbortSignal;
+	readonly context: Readonly<Record<string, unknown>>;
+	/** Namespace of the running graph ("" for the root). */
+	readonly ns: string;
+	/** The checkpoint the step started from. */
+	readonly checkpointId: string | undefined;
+	readonly checkpointer: Checkpointer | undefined;
+	readonly config: RunConfig;
+	/** The step has several tasks (finished ones are saved as they finish). */
+	readonly multi: boolean;
+	/** Saves records at the step's checkpoint (no-op without a checkpointer). */
+	persist(writes: PendingWrite[]): Promise<void>;
+	emit(node: string, type: "custom" | "message", data: unknown): void;
+	/** The node-level event modes someone consumes (a subgraph run forwards these to its parent). */
+	readonly streams: ReadonlySet<"messages" | "custom">;
+	reportUsage(node: string, usage: UsageReport): void;
+	/** Adds a subgraph run's usage under `node`. */
+	mergeUsage(node: string, usage: RunUsage): void;
+}
+
+/** Internals of a task that subgraph nodes reach through `internalsOf(ctx)`. */
+export interface TaskInternals {
+	readonly host: TaskHost;
+	readonly taskId: string;
+	readonly memory: TaskMemory;
+	/** New answers to this task's interrupts, by position. */
+	readonly answers: ReadonlyMap<number, unknown>;
+	/** New answers by interrupt id (for a subgraph task: its child's interrupts). */
+	readonly answersById: ReadonlyMap<string, unknown>;
+	/** Interrupt ids of this task by position (to mark subgraph answers as used). */
+	readonly ids: ReadonlyMap<string, number>;
+}
+
+const internals = new WeakMap<object, TaskInternals>();
+
+/** The internals behind a node context (undefined for a context not made by the runtime). */
+export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
+	return internals.get(ctx);
+}
+
+/** A node context with another abort signal (used by the timeout policy). */
+export function withSignal(ctx: NodeContext, signal: AbortSignal): NodeContext {
+	const derived = Object.create(ctx, {
+		signal: { value: signal, enumerable: true },
+	}) as NodeContext;
+	const inner = internals.get(ctx);
+	if (inner !== undefined) internals.set(derived, inner);
+	return derived;
+}
+
+/** Builds the context a node runs with. */
+export function createTaskContext(node: string, i: TaskInternals): NodeContext {
+	const { host, memory, taskId } = i;
+	let calls = 0;
+	const ctx: NodeContext = {
+		threadId: host.threadId,
+		step: host.step,
+		node,
+		signal: host.signal,
+		context: host.context,
+		async interrupt<TResume>(
+			value: unknown,
+			options: InterruptOptions<TResume> = {},
+		): Promise<TResume> {
+			const index = calls++;
+			if (memory.resumes.has(index))
+				return memory.resumes.get(index) as TResume;
+			if (!i.answers.has(index)) throw new InterruptSignal([{ index, value }]);
+			let answer = i.answers.get(index);
+			if (options.validate !== undefined) {
+				try {
+					answer = options.validate(answer);
+				} catch (error) {
+					throw asResumeError(node, options.name, error);
+				}
+			}
+			memory.resumes.set(index, answer);
+			await host.persist([{ kind: "resume", taskId, index, value: answer }]);
+			return answer as TResume;
+		},
+		async once<T>(
+			key: string,
+			fn: (effect: OnceInfo) => T | Promise<T>,
+		): Promise<T> {
+			if (memory.once.has(key)) return memory.once.get(key) as T;
+			const retrying = memory.onceStarted.has(key);
+			if (!retrying) {
+				memory.onceStarted.add(key);
+				await host.persist([{ kind: "once-start", taskId, key }]);
+			}
+			const idempotencyKey = `${host.threadId ?? "-"}/${host.ns}/${host.checkpointId ?? "-"}/${taskId}/${key}`;
+			const value = await fn({ idempotencyKey, retrying });
+			memory.once.set(key, value);
+			await host.persist([{ kind: "once", taskId, key, value }]);
+			return value;
+		},
+		emit: (data) => host.emit(node, "custom", data),
+		emitMessage: (chunk) => host.emit(node, "message", chunk),
+		streamingMessages: host.streams.has("messages"),
+		reportUsage: (usage) => host.reportUsage(node, usage),
+	};
+	internals.set(ctx, i);
+	return ctx;
+}
+
+/** Marks a ValidationError as a rejected resume: the run stops, the interrupt stays pending. */
+export class ResumeRejected {
+	readonly error: ValidationError;
+	constructor(error: ValidationError) {
+		this.error = error;
+	}
+}
+
+function asResumeError(
+	node: string,
+	name: string | undefined,
+	error: unknown,
+): ResumeRejected {
+	if (isWeftError(error, "VALIDATION_FAILED"))
+		return new ResumeRejected(error as ValidationError);
+	const issues =
+		typeof error === "object" &&
+		error !== null &&
+		Array.isArray((error as { issues?: unknown }).issues)
+			? ((
+					error as {
+						issues: Array<{
+							code: string;
+							path: PropertyKey[];
+							message: string;
+						}>;
+					}
+				).issues ?? [])
+			: [];
+	const detail =
+		issues[0] === undefined
+			? String(error)
+			: `${issues[0].path.join(".") || "value"}: ${issues[0].message}`;
+	return new ResumeRejected(
+		new ValidationError(
+			`the answer to ${name === undefined ? "the interrupt" : `"${name}"`} in node "${node}" is invalid: ${detail}`,
+			{
+				node,
+				issues: issues.map((x) => ({
+					code: x.code,
+					path: x.path,
+					message: x.message,
+				})),
+				hint: "resume again with a value that matches the response schema; the run is still paused",
+				cause: error,
+			},
+		),
+	);
+}

@@ -1,0 +1,87 @@
+import type { UsageReport } from "../graph/types.ts";
+
+/** Token and cost totals. */
+export interface UsageTotals {
+	inputTokens: number;
+	outputTokens: number;
+	totalTokens: number;
+	cachedTokens: number;
+	costUsd?: number;
+	calls: number;
+}
+
+/** A run's usage: totals, by model and by node. */
+export interface RunUsage extends UsageTotals {
+	byModel: Record<string, UsageTotals>;
+	byNode: Record<string, UsageTotals>;
+}
+
+export function emptyUsage(): RunUsage {
+	return {
+		inputTokens: 0,
+		outputTokens: 0,
+		totalTokens: 0,
+		cachedTokens: 0,
+		calls: 0,
+		byModel: {},
+		byNode: {},
+	};
+}
+
+const blank = (): UsageTotals => ({
+	inputTokens: 0,
+	outputTokens: 0,
+	totalTokens: 0,
+	cachedTokens: 0,
+	calls: 0,
+});
+
+/** The arithmetic of every roll-up: adds `c`'s figures to `t`. */
+function addTotals(t: UsageTotals, c: UsageTotals): UsageTotals {
+	t.inputTokens += c.inputTokens;
+	t.outputTokens += c.outputTokens;
+	t.totalTokens += c.totalTokens;
+	t.cachedTokens += c.cachedTokens;
+	t.calls += c.calls;
+	if (c.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + c.costUsd;
+	return t;
+}
+
+/** Adds `part` to `total` keeping its node and model names (steps of one thread into the thread's total). */
+export function sumUsage(total: RunUsage, part: RunUsage): RunUsage {
+	addTotals(total, part);
+	for (const [node, totals] of Object.entries(part.byNode))
+		total.byNode[node] = addTotals(total.byNode[node] ?? blank(), totals);
+	for (const [model, totals] of Object.entries(part.byModel))
+		total.byModel[model] = addTotals(total.byModel[model] ?? blank(), totals);
+	return total;
+}
+
+/** Adds one report to the run's usage (and to its model and node). */
+export function addUsage(usage: RunUsage, node: string, u: UsageReport): void {
+	const input = u.inputTokens ?? 0;
+	const output = u.outputTokens ?? 0;
+	const totals: UsageTotals = {
+		inputTokens: input,
+		outputTokens: output,
+		totalTokens: input + output,
+		cachedTokens: u.cachedTokens ?? 0,
+		calls: u.calls ?? 1,
+		...(u.costUsd === undefined ? {} : { costUsd: u.costUsd }),
+	};
+	sumUsage(usage, {
+		...totals,
+		byNode: { [node]: totals },
+		byModel: u.model === undefined ? {} : { [u.model]: totals },
+	});
+}
+
+/** Adds a whole run's usage (a subgraph's) to `usage`, under the parent's node. */
+export function mergeUsage(
+	usage: RunUsage,
+	node: string,
+	child: RunUsage,
+): void {
+	if (child.calls === 0) return;
+	sumUsage(usage, { ...child, byNode: { [node]: child } });
+}

@@ -1,0 +1,17 @@
+/**
+ * Runs `node` with `input` as its own private input instead of the graph state (map-reduce fan-out).
+ * @example
+ * graph.addConditionalEdges("fan", (s) => s.items.map((item) => new Send("worker", { item })));
+ */
+export class Send<TNode extends string = string, TInput = unknown> {
+	readonly node: TNode;
+	readonly input: TInput;
+	constructor(node: TNode, input: TInput) {
+		this.node = node;
+		this.input = input;
+	}
+}
+
+export function isSend(value: unknown): value is Send {
+	return value instanceof Send;
+}

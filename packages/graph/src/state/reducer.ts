@@ -1,0 +1,39 @@
+import type { z } from "zod";
+
+/** How a key merges updates: `fn(current, update)`, starting from `init()`. */
+export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
+	fn: (current: TValue, update: TUpdate) => TValue;
+	init: (() => TValue) | undefined;
+	/** Validates updates; by default the key's own schema. */
+	update: z.ZodType | undefined;
+}
+
+/** Type-level mark of a reducer key: what an update of it looks like. */
+export interface ReducerBrand<TUpdate> {
+	readonly "~weft.reducer": { readonly update: TUpdate };
+}
+
+const specs = new WeakMap<object, ReducerSpec<any, any>>();
+
+/**
+ * Marks a state key as a channel that merges updates with `fn(current, update)`; `init` gives its empty
+ * value. Every key without a reducer keeps the last value written.
+ * @example
+ * const State = z.object({ notes: reducer(z.array(z.string()), (a, b) => [...a, ...b], () => []) });
+ */
+export function reducer<TSchema extends z.ZodType, TUpdate = z.output<TSchema>>(
+	schema: TSchema,
+	fn: (current: z.output<TSchema>, update: TUpdate) => z.output<TSchema>,
+	init?: () => z.output<TSchema>,
+	options: { update?: z.ZodType<TUpdate> } = {},
+): TSchema & ReducerBrand<TUpdate> {
+	// A copy, so the same schema can also be used elsewhere without the reducer.
+	const marked = schema.meta({}) as TSchema & ReducerBrand<TUpdate>;
+	specs.set(marked, { fn, init, update: options.update });
+	return marked;
+}
+
+/** The reducer of a schema made by `reducer()`, if any. */
+export function reducerOf(schema: z.ZodType): ReducerSpec | undefined {
+	return specs.get(schema);
+}

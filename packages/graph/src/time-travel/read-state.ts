@@ -1,0 +1,138 @@
+import type {
+	Checkpointer,
+	CheckpointMetadata,
+	CheckpointSource,
+	CheckpointTuple,
+	ListOptions,
+	TaskSpec,
+} from "@weft/checkpoint";
+import { CheckpointError } from "@weft/checkpoint";
+import {
+	groupPending,
+	type Interrupt,
+	unanswered,
+} from "../runtime/interrupts.ts";
+import { replayChain, writesByTask } from "../runtime/state-loader.ts";
+import type { Channels } from "../state/channels.ts";
+
+/** A thread's state at one checkpoint. */
+export interface StateSnapshot<TState = Record<string, unknown>> {
+	values: TState;
+	/** Nodes due next (empty when the run has ended). */
+	next: string[];
+	/** The tasks due next, with Send payloads. */
+	tasks: TaskSpec[];
+	threadId: string;
+	checkpointId: string;
+	parentCheckpointId: string | null;
+	step: number;
+	source: CheckpointSource;
+	createdAt: string;
+	/** Requests waiting for an answer at this checkpoint. */
+	interrupts: Interrupt[];
+	/** What each task wrote in the step that made this checkpoint (Send tasks as `node#i`). */
+	writes: Record<string, Record<string, unknown>>;
+	metadata: CheckpointMetadata;
+}
+
+export type StateHistory<TState> = AsyncIterable<StateSnapshot<TState>>;
+
+interface Reader {
+	checkpointer: Checkpointer;
+	channels: Channels;
+}
+
+/** The interrupts waiting for an answer at a stored checkpoint (no graph needed: for tools like the CLI). */
+export function pendingInterrupts(tuple: CheckpointTuple): Interrupt[] {
+	return unanswered(
+		tuple.checkpoint.data.tasks,
+		groupPending(tuple.pendingWrites),
+	).map(({ taskId: _t, index: _i, ...i }) => i);
+}
+
+function snapshotOf(
+	tuple: CheckpointTuple,
+	values: Record<string, unknown>,
+): StateSnapshot {
+	const c = tuple.checkpoint;
+	return {
+		values,
+		next: c.data.tasks.map((t) => t.node),
+		tasks: c.data.tasks,
+		threadId: c.threadId,
+		checkpointId: c.checkpointId,
+		parentCheckpointId: c.parentId,
+		step: c.step,
+		source: c.source,
+		createdAt: c.createdAt,
+		interrupts: pendingInterrupts(tuple),
+		writes: writesByTask(c.data.writes),
+		metadata: c.metadata,
+	};
+}
+
+async function tupleOf(
+	r: Reader,
+	threadId: string,
+	checkpointId: string | undefined,
+): Promise<CheckpointTuple> {
+	const tuple = await r.checkpointer.getTuple({ threadId, checkpointId });
+	if (tuple !== undefined) return tuple;
+	throw new CheckpointError(
+		"CHECKPOINT_NOT_FOUND",
+		checkpointId === undefined
+			? `thread "${threadId}" has no checkpoint`
+			: `no checkpoint "${checkpointId}" in thread "${threadId}"`,
+		{ hint: "run the thread first, or pick an id from getStateHistory()" },
+	);
+}
+
+/** The state at one checkpoint: its chain replayed from the nearest snapshot. */
+export async function readState(
+	r: Reader,
+	config: { threadId: string; checkpointId?: string | undefined },
+): Promise<StateSnapshot> {
+	const tuple = await tupleOf(r, config.threadId, config.checkpointId);
+	const chain = await r.checkpointer.getChain({
+		threadId: config.threadId,
+		checkpointId: tuple.checkpoint.checkpointId,
+	});
+	return snapshotOf(tuple, replayChain(r.channels, chain));
+}
+
+/**
+ * Checkpoints newest first, each with its state. One chain replay fills a cache with the states of the
+ * checkpoints that follow in the listing (their ancestors), so a full listing costs O(steps), not O(steps²).
+ */
+export async function* readHistory(
+	r: Reader,
+	config: { threadId: string; checkpointId?: string | undefined },
+	options: ListOptions,
+): AsyncGenerator<StateSnapshot> {
+	const states = new Map<string, Record<string, unknown>>();
+	for await (const summary of r.checkpointer.list(
+		{ threadId: config.threadId },
+		options,
+	)) {
+		const id = summary.checkpointId;
+		let values = states.get(id);
+		if (values === undefined) {
+			const chain = await r.checkpointer.getChain(
+				{ threadId: config.threadId, checkpointId: id },
+				{ stopAt: (c) => states.has(c) },
+			);
+			const first = chain[0]!;
+			values =
+				first.data.snapshot === undefined && first.parentId !== null
+					? states.get(first.parentId)
+					: undefined;
+			for (const c of chain) {
+				values = replayChain(r.channels, [c], values);
+				states.set(c.checkpointId, values);
+			}
+		}
+		const tuple = await tupleOf(r, config.threadId, id);
+		states.delete(id);
+		yield snapshotOf(tuple, values!);
+	}
+}

@@ -1,0 +1,50 @@
+// Runs the durable graph in its own process. Usage:
+//   durable-child.ts <store: sqlite|postgres> <location> <threadId> <start|continue|approve> <dir> [delayMs]
+// Prints one JSON line with the outcome; exits 0 (also on a typed error, which it reports).
+import { join } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
+import { Command, isWeftError } from "@weft/graph";
+import { durableGraph } from "./durable-graph.ts";
+
+const [store, location, threadId, action, dir, delay] = process.argv.slice(2);
+
+async function open(): Promise<Checkpointer> {
+	if (store === "sqlite") {
+		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+		return new SqliteCheckpointer({ path: location! });
+	}
+	const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
+	const [connectionString, schema] = location!.split("#");
+	return PostgresCheckpointer.connect({
+		connectionString: connectionString!,
+		schema: schema!,
+	});
+}
+
+const checkpointer = await open();
+const graph = durableGraph(checkpointer, {
+	runsFile: join(dir!, "runs.txt"),
+	effectsFile: join(dir!, "effects.txt"),
+	delayMs: Number(delay ?? 5),
+	approval: true,
+});
+const config = { threadId: threadId!, recursionLimit: 1000 };
+process.stderr.write("ready\n");
+try {
+	const input =
+		action === "start"
+			? { rounds: 6 }
+			: action === "approve"
+				? new Command({ resume: { action: "approve" } })
+				: null;
+	const result = await graph.run(input, config);
+	process.stdout.write(
+		`${JSON.stringify({ status: result.status, values: result.values, interrupts: result.interrupts })}\n`,
+	);
+} catch (error) {
+	process.stdout.write(
+		`${JSON.stringify({ error: isWeftError(error) ? error.code : String(error) })}\n`,
+	);
+} finally {
+	await checkpointer.close?.();
+}

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
+import {
+	admin,
+	CONNECTION as PG,
+	postgresAvailable,
+} from "../../../checkpoint-postgres/test/postgres.ts";
+
+/** A store the durability tests run on: where its data lives, and how to open it. */
+export interface Store {
+	name: "sqlite" | "postgres";
+	create(dir: string): Promise<string>;
+	open(location: string): Promise<Checkpointer>;
+	drop(location: string): Promise<void>;
+}
+
+const sqlite: Store = {
+	name: "sqlite",
+	create: async (dir) => join(dir, "weft.db"),
+	open: async (path) => {
+		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+		return new SqliteCheckpointer({ path });
+	},
+	drop: async () => {},
+};
+
+const postgres: Store = {
+	name: "postgres",
+	create: async () =>
+		`${PG}#durable_${process.pid}_${Math.random().toString(36).slice(2, 8)}`,
+	open: async (location) => {
+		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
+		const [connectionString, schema] = location.split("#");
+		return PostgresCheckpointer.connect({
+			connectionString: connectionString!,
+			schema: schema!,
+		});
+	},
+	drop: (location) =>
+		admin(`DROP SCHEMA IF EXISTS "${location.split("#")[1]}" CASCADE`),
+};
+
+/** The stores to test: SQLite always; Postgres in CI (where it must answer), or when a server answers. */
+export async function stores(): Promise<Store[]> {
+	return (await postgresAvailable()) ? [sqlite, postgres] : [sqlite];
+}

@@ -1,0 +1,73 @@
+import {
+	MemoryCheckpointer,
+	NodeError,
+	reducer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const S = z.object({
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+});
+
+describe("a failing node", () => {
+	it("fails the run with NodeError, keeps its siblings' writes, and a re-run executes only the failed node", async () => {
+		const runs: string[] = [];
+		let broken = true;
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(S)
+			.addNode("ok", () => {
+				runs.push("ok");
+				return { log: ["ok"] };
+			})
+			.addNode("fragile", () => {
+				runs.push("fragile");
+				if (broken) throw new Error("disk full");
+				return { log: ["fragile"] };
+			})
+			.addEdge(START, "ok")
+			.addEdge(START, "fragile")
+			.compile({ checkpointer: cp });
+		const error = await graph
+			.invoke({}, { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeError);
+		expect(error).toMatchObject({
+			code: "NODE_FAILED",
+			node: "fragile",
+			cause: { message: "disk full" },
+		});
+		expect((await cp.listThreads())[0]?.status).toBe("failed");
+		const state = await graph.getState({ threadId: "t" });
+		expect(state.next).toEqual(["fragile", "ok"]);
+		broken = false;
+		expect(await graph.invoke(null, { threadId: "t" })).toEqual({
+			log: ["fragile", "ok"],
+		});
+		expect(runs).toEqual(["fragile", "ok", "fragile"]);
+		expect((await cp.listThreads())[0]?.status).toBe("done");
+	});
+
+	it("does not change a thread when its input is invalid", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(S)
+			.addNode("a", () => ({ log: ["a"] }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: cp });
+		await graph.invoke({}, { threadId: "t" });
+		const before = await graph.getState({ threadId: "t" });
+		await expect(
+			graph.invoke({ log: "not an array" } as never, { threadId: "t" }),
+		).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+		expect((await graph.getState({ threadId: "t" })).checkpointId).toBe(
+			before.checkpointId,
+		);
+		expect((await cp.listThreads())[0]?.status).toBe("done");
+	});
+});

@@ -1,0 +1,317 @@
+import {
+	Command,
+	human,
+	isWeftError,
+	MemoryCheckpointer,
+	reducer,
+	START,
+	StateGraph,
+	ValidationError,
+} from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const S = z.object({
+	answers: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+});
+
+describe("interrupts", () => {
+	it("pauses with every pending interrupt and resumes with a scalar", async () => {
+		const graph = new StateGraph(S)
+			.addNode("ask", async (_s, ctx) => ({
+				answers: [await ctx.interrupt<string>({ q: "name?" })],
+			}))
+			.addEdge(START, "ask")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		expect(paused.status).toBe("interrupted");
+		expect(paused.interrupts).toEqual([
+			{ id: expect.any(String), node: "ask", value: { q: "name?" } },
+		]);
+		expect((await graph.getState({ threadId: "t" })).interrupts).toEqual(
+			paused.interrupts,
+		);
+		const done = await graph.run(new Command({ resume: "Ann" }), {
+			threadId: "t",
+		});
+		expect(done).toMatchObject({
+			status: "done",
+			values: { answers: ["Ann"] },
+		});
+	});
+
+	it("matches several interrupts in one node by order, replaying earlier answers", async () => {
+		let entries = 0;
+		const graph = new StateGraph(S)
+			.addNode("form", async (_s, ctx) => {
+				entries++;
+				const a = await ctx.interrupt<string>("first?");
+				const b = await ctx.interrupt<string>("second?");
+				return { answers: [a, b] };
+			})
+			.addEdge(START, "form")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const first = await graph.run({}, { threadId: "t" });
+		expect(first.interrupts.map((i) => i.value)).toEqual(["first?"]);
+		const second = await graph.run(new Command({ resume: "1" }), {
+			threadId: "t",
+		});
+		expect(second.interrupts.map((i) => i.value)).toEqual(["second?"]);
+		expect(second.interrupts[0]!.id).not.toBe(first.interrupts[0]!.id);
+		const done = await graph.invoke(new Command({ resume: "2" }), {
+			threadId: "t",
+		});
+		expect(done.answers).toEqual(["1", "2"]);
+		expect(entries).toBe(3);
+	});
+
+	it("resumes parallel interrupts by id; a scalar for several is refused; a wrong id is refused", async () => {
+		const graph = new StateGraph(S)
+			.addNode("left", async (_s, ctx) => ({
+				answers: [`L:${await ctx.interrupt<string>("left?")}`],
+			}))
+			.addNode("right", async (_s, ctx) => ({
+				answers: [`R:${await ctx.interrupt<string>("right?")}`],
+			}))
+			.addEdge(START, "left")
+			.addEdge(START, "right")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		expect(paused.interrupts.map((i) => i.node)).toEqual(["left", "right"]);
+		const ambiguous = await graph
+			.run(new Command({ resume: "x" }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(ambiguous, "AMBIGUOUS_RESUME")).toBe(true);
+		const [left, right] = paused.interrupts;
+		const wrong = await graph
+			.run(new Command({ resume: { [left!.id]: "a", nope: "b" } }), {
+				threadId: "t",
+			})
+			.catch((e: unknown) => e);
+		expect(isWeftError(wrong, "UNKNOWN_INTERRUPT_ID")).toBe(true);
+		expect((await graph.getState({ threadId: "t" })).interrupts).toHaveLength(
+			2,
+		);
+		const half = await graph.run(new Command({ resume: { [left!.id]: "a" } }), {
+			threadId: "t",
+		});
+		expect(half.interrupts.map((i) => i.id)).toEqual([right!.id]);
+		const done = await graph.run(
+			new Command({ resume: { [right!.id]: "b" } }),
+			{ threadId: "t" },
+		);
+		expect(done.values.answers).toEqual(["L:a", "R:b"]);
+	});
+
+	it("refuses to resume a thread without pending interrupts", async () => {
+		const graph = new StateGraph(S)
+			.addNode("a", () => {})
+			.addEdge(START, "a")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.invoke({}, { threadId: "t" });
+		const error = await graph
+			.invoke(new Command({ resume: 1 }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "NO_PENDING_INTERRUPT")).toBe(true);
+		const fresh = await graph
+			.invoke(new Command({ resume: 1 }), { threadId: "never-ran" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(fresh, "NO_PENDING_INTERRUPT")).toBe(true);
+	});
+
+	it("validates human checkpoint answers; a bad one keeps the run paused with nothing lost", async () => {
+		const review = human("review", {
+			request: z.object({ draft: z.string() }),
+			response: z.discriminatedUnion("action", [
+				z.object({ action: z.literal("approve") }),
+				z.object({ action: z.literal("edit"), draft: z.string() }),
+			]),
+		});
+		const graph = new StateGraph(S)
+			.addNode("review", async (_s, ctx) => {
+				const answer = await review.ask(ctx, { draft: "v1" });
+				return {
+					answers: [answer.action === "edit" ? answer.draft : "approved"],
+				};
+			})
+			.addEdge(START, "review")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		expect(paused.interrupts[0]!.value).toEqual({
+			human: "review",
+			request: { draft: "v1" },
+		});
+		const before = await graph.getState({ threadId: "t" });
+		const error = await graph
+			.run(new Command({ resume: { action: "edit" } }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ValidationError);
+		expect((error as ValidationError).issues[0]?.path).toEqual(["draft"]);
+		const after = await graph.getState({ threadId: "t" });
+		expect(after.checkpointId).toBe(before.checkpointId);
+		expect(after.interrupts).toEqual(before.interrupts);
+		const done = await graph.run(
+			new Command({ resume: { action: "edit", draft: "v2" } }),
+			{ threadId: "t" },
+		);
+		expect(done.values.answers).toEqual(["v2"]);
+	});
+
+	it("rejects a bad request before pausing", async () => {
+		const review = human("review", {
+			request: z.object({ draft: z.string() }),
+			response: z.string(),
+		});
+		const graph = new StateGraph(S)
+			.addNode("review", async (_s, ctx) => ({
+				answers: [await review.ask(ctx, { draft: 1 } as never)],
+			}))
+			.addEdge(START, "review")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await expect(graph.run({}, { threadId: "t" })).rejects.toMatchObject({
+			code: "NODE_FAILED",
+			node: "review",
+		});
+	});
+
+	it("runs ctx.once effects once across pause and resume", async () => {
+		const sent: string[] = [];
+		const graph = new StateGraph(S)
+			.addNode("mail", async (_s, ctx) => {
+				const receipt = await ctx.once("send", () => {
+					sent.push("mail");
+					return `receipt-${sent.length}`;
+				});
+				const ok = await ctx.interrupt<string>("confirm?");
+				return { log: [receipt, ok] };
+			})
+			.addEdge(START, "mail")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.run({}, { threadId: "t" });
+		const done = await graph.invoke(new Command({ resume: "yes" }), {
+			threadId: "t",
+		});
+		expect(done.log).toEqual(["receipt-1", "yes"]);
+		expect(sent).toEqual(["mail"]);
+	});
+
+	it("tells a ctx.once effect that an earlier attempt started but did not finish", async () => {
+		const seen: Array<{ idempotencyKey: string; retrying: boolean }> = [];
+		let fail = true;
+		const graph = new StateGraph(S)
+			.addNode("charge", async (_s, ctx) => {
+				const receipt = await ctx.once("charge", (info) => {
+					seen.push(info);
+					if (fail) throw new Error("network dropped after the charge");
+					return "charged";
+				});
+				return { log: [receipt] };
+			})
+			.addEdge(START, "charge")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await expect(graph.invoke({}, { threadId: "t" })).rejects.toMatchObject({
+			code: "NODE_FAILED",
+		});
+		fail = false;
+		expect((await graph.invoke(null, { threadId: "t" })).log).toEqual([
+			"charged",
+		]);
+		expect(seen.map((s) => s.retrying)).toEqual([false, true]);
+		expect(seen[1]!.idempotencyKey).toBe(seen[0]!.idempotencyKey);
+	});
+
+	it("keeps a sibling's writes when a parallel branch pauses, and does not run it again", async () => {
+		const runs: string[] = [];
+		const graph = new StateGraph(S)
+			.addNode("sibling", () => {
+				runs.push("sibling");
+				return { log: ["sibling"] };
+			})
+			.addNode("asker", async (_s, ctx) => {
+				runs.push("asker");
+				return { answers: [await ctx.interrupt<string>("?")] };
+			})
+			.addEdge(START, "sibling")
+			.addEdge(START, "asker")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.run({}, { threadId: "t" });
+		const done = await graph.invoke(new Command({ resume: "!" }), {
+			threadId: "t",
+		});
+		expect(done).toEqual({ answers: ["!"], log: ["sibling"] });
+		expect(runs).toEqual(["asker", "sibling", "asker"]);
+	});
+
+	it("pauses before and after named nodes (compile or run option) and continues with null", async () => {
+		const S2 = z.object({
+			log: reducer(
+				z.array(z.string()),
+				(a, b) => [...a, ...b],
+				() => [],
+			),
+		});
+		const build = (opts: {
+			interruptBefore?: ("b" | "a" | "c")[];
+			interruptAfter?: ("b" | "a" | "c")[];
+		}) =>
+			new StateGraph(S2)
+				.addNode("a", () => ({ log: ["a"] }))
+				.addNode("b", () => ({ log: ["b"] }))
+				.addNode("c", () => ({ log: ["c"] }))
+				.addEdge(START, "a")
+				.addEdge("a", "b")
+				.addEdge("b", "c")
+				.compile({ checkpointer: new MemoryCheckpointer(), ...opts });
+		const before = build({ interruptBefore: ["b"] });
+		const p1 = await before.run({}, { threadId: "t" });
+		expect(p1).toMatchObject({ status: "interrupted", values: { log: ["a"] } });
+		expect(p1.interrupts).toEqual([
+			{ id: expect.any(String), node: "b", value: null, when: "before" },
+		]);
+		expect((await before.getState({ threadId: "t" })).next).toEqual(["b"]);
+		expect(await before.invoke(null, { threadId: "t" })).toEqual({
+			log: ["a", "b", "c"],
+		});
+
+		const after = build({ interruptAfter: ["b"] });
+		const p2 = await after.run({}, { threadId: "t" });
+		expect(p2).toMatchObject({
+			status: "interrupted",
+			values: { log: ["a", "b"] },
+		});
+		expect(p2.interrupts[0]).toMatchObject({ node: "b", when: "after" });
+		expect(
+			(await after.run(new Command({ resume: "go" }), { threadId: "t" }))
+				.values,
+		).toEqual({ log: ["a", "b", "c"] });
+
+		const runOption = build({});
+		const p3 = await runOption.run(
+			{},
+			{ threadId: "t", interruptBefore: ["c"] },
+		);
+		expect(p3.values.log).toEqual(["a", "b"]);
+	});
+
+	it("needs a checkpointer to resume", async () => {
+		const graph = new StateGraph(S)
+			.addNode("ask", async (_s, ctx) => ({
+				answers: [await ctx.interrupt<string>("?")],
+			}))
+			.addEdge(START, "ask")
+			.compile();
+		expect((await graph.run({})).status).toBe("interrupted");
+		await expect(
+			graph.invoke(new Command({ resume: "x" })),
+		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+	});
+});

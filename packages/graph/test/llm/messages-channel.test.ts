@@ -1,0 +1,149 @@
+import {
+	AIMessage,
+	HumanMessage,
+	RemoveMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import { applyMessages, messages, REMOVE_ALL_MESSAGES } from "@weft/graph/llm";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const State = z.object({ messages: messages() });
+const text = (list: { content: unknown }[]) => list.map((m) => m.content);
+
+describe("messages() channel", () => {
+	it("appends one message or several, giving ids to messages without one", async () => {
+		const graph = new StateGraph(State)
+			.addNode("a", () => ({ messages: new AIMessage("one") }))
+			.addNode("b", () => ({
+				messages: [
+					new AIMessage("two"),
+					new AIMessage({ content: "three", id: "m3" }),
+				],
+			}))
+			.addEdge(START, "a")
+			.addEdge("a", "b")
+			.compile();
+		const out = await graph.invoke({ messages: [new HumanMessage("hi")] });
+		expect(text(out.messages)).toEqual(["hi", "one", "two", "three"]);
+		expect(
+			out.messages.every((m) => typeof m.id === "string" && m.id !== ""),
+		).toBe(true);
+		expect(out.messages[3]?.id).toBe("m3");
+	});
+
+	it("replaces a message with the same id in place", () => {
+		const list = applyMessages(
+			[],
+			[
+				new HumanMessage({ content: "a", id: "1" }),
+				new AIMessage({ content: "b", id: "2" }),
+				new HumanMessage({ content: "c", id: "3" }),
+			],
+		);
+		const next = applyMessages(list, new AIMessage({ content: "B", id: "2" }));
+		expect(text(next)).toEqual(["a", "B", "c"]);
+		expect(text(list)).toEqual(["a", "b", "c"]); // the old list is untouched
+	});
+
+	it("removes by id, clears with REMOVE_ALL_MESSAGES, and ignores unknown ids", () => {
+		const list = applyMessages(
+			[],
+			[
+				new HumanMessage({ content: "a", id: "1" }),
+				new AIMessage({ content: "b", id: "2" }),
+				new HumanMessage({ content: "c", id: "3" }),
+			],
+		);
+		const removed = applyMessages(list, [
+			new RemoveMessage({ id: "2" }),
+			new RemoveMessage({ id: "nope" }),
+			new AIMessage({ content: "d", id: "4" }),
+		]);
+		expect(text(removed)).toEqual(["a", "c", "d"]);
+		const after = applyMessages(
+			removed,
+			new AIMessage({ content: "C", id: "3" }),
+		);
+		expect(text(after)).toEqual(["a", "C", "d"]);
+		const cleared = applyMessages(after, [
+			new RemoveMessage({ id: REMOVE_ALL_MESSAGES }),
+			new HumanMessage("fresh"),
+		]);
+		expect(text(cleared)).toEqual(["fresh"]);
+	});
+
+	it("keeps ids right on lists that branched from one another (time travel)", () => {
+		const base = applyMessages(
+			[],
+			[new HumanMessage({ content: "a", id: "1" })],
+		);
+		const left = applyMessages(base, new AIMessage({ content: "L", id: "x" }));
+		const right = applyMessages(base, [
+			new AIMessage({ content: "R", id: "y" }),
+			new AIMessage({ content: "R2", id: "x" }),
+		]);
+		// left has "x" at 1, right has it at 2: each list must find its own
+		expect(
+			text(applyMessages(left, new AIMessage({ content: "L!", id: "x" }))),
+		).toEqual(["a", "L!"]);
+		expect(
+			text(applyMessages(right, new AIMessage({ content: "R2!", id: "x" }))),
+		).toEqual(["a", "R", "R2!"]);
+		expect(
+			text(applyMessages(base, new AIMessage({ content: "b", id: "x" }))),
+		).toEqual(["a", "b"]);
+	});
+
+	it("rejects updates that are not messages, naming the key", async () => {
+		const graph = new StateGraph(State)
+			.addNode("bad", () => ({
+				messages: [{ role: "user", content: "hi" }] as never,
+			}))
+			.addEdge(START, "bad")
+			.compile();
+		await expect(graph.invoke({ messages: [] })).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			node: "bad",
+			message: expect.stringContaining('"messages"'),
+		});
+		await expect(
+			graph.invoke({ messages: ["hi" as never] }),
+		).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+		});
+	});
+
+	it("round-trips messages and their ids through a checkpointer", async () => {
+		const graph = new StateGraph(State)
+			.addNode("a", () => ({
+				messages: [
+					new AIMessage({
+						content: "",
+						tool_calls: [{ id: "c1", name: "t", args: { x: 1 } }],
+					}),
+					new ToolMessage({ content: "ok", tool_call_id: "c1" }),
+				],
+			}))
+			.addEdge(START, "a")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const out = await graph.invoke(
+			{ messages: [new HumanMessage("hi")] },
+			{ threadId: "t" },
+		);
+		const snap = await graph.getState({ threadId: "t" });
+		expect(snap.values.messages.map((m) => m.id)).toEqual(
+			out.messages.map((m) => m.id),
+		);
+		expect(snap.values.messages[1]).toBeInstanceOf(AIMessage);
+		expect(
+			(snap.values.messages[1] as AIMessage).tool_calls?.[0]?.args,
+		).toEqual({ x: 1 });
+		expect(snap.values.messages[2]).toBeInstanceOf(ToolMessage);
+		const again = await graph.getState({ threadId: "t" });
+		expect(again.values.messages.map((m) => m.id)).toEqual(
+			out.messages.map((m) => m.id),
+		);
+	});
+});

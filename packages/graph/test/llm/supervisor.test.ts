@@ -1,0 +1,149 @@
+import { HumanMessage, isAIMessage } from "@langchain/core/messages";
+import { END, MemoryCheckpointer } from "@weft/graph";
+import {
+	createAgent,
+	createSupervisor,
+	handoffTool,
+	ScriptedChatModel,
+} from "@weft/graph/llm";
+import { describe, expect, it } from "vitest";
+
+const said = (
+	list: { name?: string | undefined; content: unknown; getType(): string }[],
+) =>
+	list
+		.filter((m) => m.getType() === "ai" && m.content !== "")
+		.map((m) => `${m.name}: ${m.content}`);
+
+function team(history: "shared" | "private") {
+	const boss = new ScriptedChatModel([
+		{
+			toolCalls: [
+				{
+					name: "transfer_to_researcher",
+					args: { message: "find the river's length" },
+				},
+			],
+		},
+		"The Nile is 6,650 km long.",
+	]);
+	const researcherModel = new ScriptedChatModel([
+		{
+			toolCalls: [
+				{ name: "transfer_to_writer", args: { message: "write: 6,650 km" } },
+			],
+			usage: { input: 7, output: 3 },
+		},
+	]);
+	const writerModel = new ScriptedChatModel(["Draft: 6,650 km."]);
+	const researcher = createAgent({
+		model: researcherModel,
+		tools: [handoffTool("writer")],
+		name: "researcher",
+	});
+	const writer = createAgent({ model: writerModel, tools: [], name: "writer" });
+	const graph = createSupervisor({
+		model: boss,
+		agents: { researcher, writer },
+		descriptions: { researcher: "finds facts", writer: "writes" },
+		history,
+		checkpointer: new MemoryCheckpointer(),
+	});
+	return { graph, boss, researcherModel, writerModel };
+}
+
+describe("createSupervisor", () => {
+	it("routes by handoff tools; an agent hands off to another; control returns to the supervisor", async () => {
+		const { graph, boss, researcherModel, writerModel } = team("shared");
+		const result = await graph.run(
+			{ messages: [new HumanMessage("How long is the Nile?")] },
+			{ threadId: "s" },
+		);
+		expect(result.status).toBe("done");
+		expect(said(result.values.messages)).toEqual([
+			"writer: Draft: 6,650 km.",
+			"supervisor: The Nile is 6,650 km long.",
+		]);
+		expect(boss.calls[0]?.tools).toEqual([
+			"transfer_to_researcher",
+			"transfer_to_writer",
+		]);
+		expect(boss.calls[0]?.messages[0]?.content).toMatch(
+			/researcher: finds facts/,
+		);
+		// shared history: the writer saw the user's question and the researcher's handoff
+		const writerSaw = writerModel.calls[0]!.messages.map((m) => m.getType());
+		expect(writerSaw).toEqual(["human", "ai", "tool", "ai", "tool"]);
+		expect(researcherModel.calls).toHaveLength(1);
+		// every tool call in the shared conversation has its answer
+		const callIds = result.values.messages.flatMap((m) =>
+			isAIMessage(m) ? (m.tool_calls ?? []).map((c) => c.id) : [],
+		);
+		const answered = result.values.messages.flatMap((m) =>
+			m.getType() === "tool"
+				? [(m as unknown as { tool_call_id: string }).tool_call_id]
+				: [],
+		);
+		expect(answered.sort()).toEqual(callIds.sort());
+		expect(result.usage.inputTokens).toBeGreaterThanOrEqual(7);
+		expect(result.usage.byNode.researcher?.inputTokens).toBe(7);
+	});
+
+	it("keeps private histories: an agent sees only its task, the others only its result", async () => {
+		const { graph, writerModel, researcherModel } = team("private");
+		const result = await graph.run(
+			{ messages: [new HumanMessage("How long is the Nile?")] },
+			{ threadId: "p" },
+		);
+		expect(result.status).toBe("done");
+		expect(researcherModel.calls[0]?.messages.map((m) => m.content)).toEqual([
+			"find the river's length",
+		]);
+		expect(writerModel.calls[0]?.messages.map((m) => m.content)).toEqual([
+			"write: 6,650 km",
+		]);
+		expect(said(result.values.messages)).toEqual([
+			"writer: Draft: 6,650 km.",
+			"supervisor: The Nile is 6,650 km long.",
+		]);
+		expect(Object.keys(result.values.histories).sort()).toEqual([
+			"researcher",
+			"writer",
+		]);
+		expect(result.values.histories.writer?.map((m) => m.getType())).toEqual([
+			"human",
+			"ai",
+		]);
+		expect(result.usage.byModel.scripted?.inputTokens).toBeGreaterThanOrEqual(
+			7,
+		);
+	});
+
+	it("routes with a function instead of a model", async () => {
+		const helper = createAgent({
+			model: new ScriptedChatModel(["hi from helper"]),
+			tools: [],
+			name: "helper",
+		});
+		const graph = createSupervisor({
+			agents: { helper },
+			route: (s) =>
+				s.messages.some((m) => m.name === "helper") ? END : "helper",
+		});
+		const out = await graph.invoke({ messages: [new HumanMessage("hello")] });
+		expect(said(out.messages)).toEqual(["helper: hi from helper"]);
+	});
+
+	it("rejects bad configurations", () => {
+		const helper = createAgent({ model: new ScriptedChatModel([]), tools: [] });
+		expect(() => createSupervisor({ agents: {}, route: () => END })).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+		expect(() =>
+			createSupervisor({ agents: { supervisor: helper }, route: () => END }),
+		).toThrow(/reserved/);
+		expect(() => createSupervisor({ agents: { helper } })).toThrow(
+			/exactly one of model or route/,
+		);
+	});
+});

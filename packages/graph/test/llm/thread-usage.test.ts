@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HumanMessage } from "@langchain/core/messages";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { type Checkpointer, START, StateGraph, threadUsage } from "@weft/graph";
+import { llmNode, messages, ScriptedChatModel } from "@weft/graph/llm";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const State = z.object({ messages: messages() });
+const reply = (input: number, output: number) => ({
+	content: "ok",
+	usage: { input, output },
+});
+
+function chat(checkpointer: Checkpointer, model: ScriptedChatModel) {
+	const inner = new StateGraph(State)
+		.addNode("draft", llmNode({ model }))
+		.addEdge(START, "draft")
+		.compile();
+	return new StateGraph(State)
+		.addNode("answer", llmNode({ model }))
+		.addNode("review", inner)
+		.addEdge(START, "answer")
+		.addEdge("answer", "review")
+		.compile({ checkpointer });
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("usage per thread, in the store", () => {
+	it("adds up every run and branch of a thread, and reads back from the file in a new store", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
+		dirs.push(dir);
+		const path = join(dir, "usage.db");
+		const store = new SqliteCheckpointer({ path });
+		const model = new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [reply(10, 1), reply(20, 2), reply(30, 3), reply(40, 4)],
+		});
+		const graph = chat(store, model);
+		const first = await graph.run(
+			{ messages: [new HumanMessage("one")] },
+			{ threadId: "t" },
+		);
+		expect(first.usage).toMatchObject({ inputTokens: 30, calls: 2 });
+		// a second run on the thread, from a fork of its first checkpoint
+		let oldest: { checkpointId: string } | undefined;
+		for await (const s of graph.getStateHistory({ threadId: "t" })) oldest = s;
+		const fork = await graph.updateState(
+			{ threadId: "t", checkpointId: oldest!.checkpointId },
+			{ messages: [new HumanMessage("two")] },
+		);
+		const second = await graph.run(null, fork);
+		expect(second.usage).toMatchObject({ inputTokens: 70, calls: 2 });
+
+		const total = await graph.getUsage({ threadId: "t" });
+		expect(total).toMatchObject({
+			inputTokens: 100,
+			outputTokens: 10,
+			totalTokens: 110,
+			calls: 4,
+		});
+		expect(total.byNode).toMatchObject({
+			answer: { inputTokens: 40, calls: 2 },
+			review: { inputTokens: 60, calls: 2 },
+		});
+		expect(total.byModel["gpt-test"]).toMatchObject({ calls: 4 });
+		await store.close();
+
+		const reopened = new SqliteCheckpointer({ path });
+		expect(await threadUsage(reopened, "t")).toEqual(total);
+		expect(await threadUsage(reopened, "nobody")).toMatchObject({
+			calls: 0,
+			byNode: {},
+		});
+		await reopened.close();
+	});
+
+	it("records nothing in checkpoints of steps that called no model", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
+		dirs.push(dir);
+		const store = new SqliteCheckpointer({ path: join(dir, "u.db") });
+		const graph = chat(
+			store,
+			new ScriptedChatModel([reply(1, 1), reply(1, 1)]),
+		);
+		await graph.invoke({ messages: [] }, { threadId: "t" });
+		const withUsage: boolean[] = [];
+		for await (const c of store.list({ threadId: "t" }))
+			withUsage.push(c.metadata.usage !== undefined);
+		// input checkpoint, answer, review: only the two model steps carry usage
+		expect(withUsage.reverse()).toEqual([false, true, true]);
+		await store.close();
+	});
+});

@@ -1,0 +1,230 @@
+import {
+	END,
+	MemoryCheckpointer,
+	reducer,
+	START,
+	StateGraph,
+	type StateSnapshot,
+} from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const S = z.object({
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+	count: z.number().default(0),
+	limit: z.number().default(3),
+});
+
+function build() {
+	let runs = 0;
+	const graph = new StateGraph(S)
+		.addNode("tick", (s) => {
+			runs++;
+			return { count: s.count + 1, log: [`tick${s.count + 1}`] };
+		})
+		.addEdge(START, "tick")
+		.addConditionalEdges("tick", (s) => (s.count < s.limit ? "tick" : END))
+		.compile({ checkpointer: new MemoryCheckpointer() });
+	return { graph, runs: () => runs };
+}
+
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+	const out: T[] = [];
+	for await (const x of it) out.push(x);
+	return out;
+}
+
+describe("time travel", () => {
+	it("reads the newest state and any past one", async () => {
+		const { graph } = build();
+		await graph.invoke({}, { threadId: "t" });
+		const now = await graph.getState({ threadId: "t" });
+		expect(now).toMatchObject({
+			values: { count: 3 },
+			next: [],
+			step: 3,
+			source: "loop",
+			interrupts: [],
+		});
+		expect(now.writes).toEqual({ tick: { count: 3, log: ["tick3"] } });
+		const history = await all(graph.getStateHistory({ threadId: "t" }));
+		expect(history.map((h) => [h.step, h.source, h.values.count])).toEqual([
+			[3, "loop", 3],
+			[2, "loop", 2],
+			[1, "loop", 1],
+			[0, "input", 0],
+		]);
+		expect(history.map((h) => h.parentCheckpointId)).toEqual([
+			history[1]!.checkpointId,
+			history[2]!.checkpointId,
+			history[3]!.checkpointId,
+			null,
+		]);
+		const sorted = history
+			.map((h) => h.checkpointId)
+			.sort()
+			.reverse();
+		expect(sorted).toEqual(history.map((h) => h.checkpointId));
+		const old = await graph.getState({
+			threadId: "t",
+			checkpointId: history[2]!.checkpointId,
+		});
+		expect(old.values).toEqual({ log: ["tick1"], count: 1, limit: 3 });
+		expect(old.next).toEqual(["tick"]);
+	});
+
+	it("pages history with limit and before", async () => {
+		const { graph } = build();
+		await graph.invoke({ limit: 6 }, { threadId: "t" });
+		const page1 = await all(
+			graph.getStateHistory({ threadId: "t" }, { limit: 3 }),
+		);
+		expect(page1.map((h) => h.step)).toEqual([6, 5, 4]);
+		const page2 = await all(
+			graph.getStateHistory(
+				{ threadId: "t" },
+				{ limit: 3, before: page1[2]!.checkpointId },
+			),
+		);
+		expect(page2.map((h) => h.step)).toEqual([3, 2, 1]);
+		expect(page2[0]!.values.log).toEqual(["tick1", "tick2", "tick3"]);
+	});
+
+	it("forks with updateState: a new child of the given checkpoint, the original branch untouched", async () => {
+		const { graph, runs } = build();
+		await graph.invoke({}, { threadId: "t" });
+		const history = await all(graph.getStateHistory({ threadId: "t" }));
+		const at1 = history.find((h) => h.step === 1)!;
+		const head = history[0]!;
+		const fork = await graph.updateState(
+			{ threadId: "t", checkpointId: at1.checkpointId },
+			{ limit: 5, log: ["edited"] },
+			{ asNode: "tick" },
+		);
+		const forkState = await graph.getState({
+			threadId: "t",
+			checkpointId: fork.checkpointId,
+		});
+		expect(forkState).toMatchObject({
+			parentCheckpointId: at1.checkpointId,
+			source: "fork",
+			step: 2,
+			next: ["tick"],
+		});
+		expect(forkState.values).toEqual({
+			log: ["tick1", "edited"],
+			count: 1,
+			limit: 5,
+		});
+		const before = runs();
+		const forked = await graph.invoke(null, {
+			threadId: "t",
+			checkpointId: fork.checkpointId,
+		});
+		expect(forked.count).toBe(5);
+		expect(runs() - before).toBe(4);
+		const original = await graph.getState({
+			threadId: "t",
+			checkpointId: head.checkpointId,
+		});
+		expect(original.values).toEqual(head.values);
+		const again = await all(graph.getStateHistory({ threadId: "t" }));
+		expect(again).toHaveLength(history.length + 5);
+	});
+
+	it("updates the newest state without asNode, keeping what is due", async () => {
+		const { graph } = build();
+		await graph.run({ limit: 2 }, { threadId: "t", interruptBefore: ["tick"] });
+		const { checkpointId } = await graph.updateState(
+			{ threadId: "t" },
+			{ limit: 4 },
+		);
+		const state = await graph.getState({ threadId: "t" });
+		expect(state).toMatchObject({
+			checkpointId,
+			source: "update",
+			next: ["tick"],
+			values: { limit: 4 },
+		});
+		expect((await graph.invoke(null, { threadId: "t" })).count).toBe(4);
+	});
+
+	it("continuing from an old checkpoint makes a new branch; replay re-runs ignoring saved results", async () => {
+		const { graph, runs } = build();
+		await graph.invoke({}, { threadId: "t" });
+		const history = await all(graph.getStateHistory({ threadId: "t" }));
+		const at1 = history.find((h) => h.step === 1)!;
+		const before = runs();
+		const continued = await graph.run(null, {
+			threadId: "t",
+			checkpointId: at1.checkpointId,
+		});
+		expect(continued.values.count).toBe(3);
+		expect(runs() - before).toBe(2);
+		const branch = await graph.getState({ threadId: "t" });
+		expect(branch.checkpointId).not.toBe(history[0]!.checkpointId);
+		const replayed = await graph.replay({
+			threadId: "t",
+			checkpointId: at1.checkpointId,
+		});
+		expect(replayed.values.count).toBe(3);
+		expect(runs() - before).toBe(4);
+	});
+
+	it("diffs two checkpoints as data", async () => {
+		const { graph } = build();
+		await graph.invoke({}, { threadId: "t" });
+		const [last, , first] = await all(graph.getStateHistory({ threadId: "t" }));
+		const diff = await graph.diffStates(
+			{ threadId: "t", checkpointId: first!.checkpointId },
+			{ threadId: "t", checkpointId: last!.checkpointId },
+		);
+		expect(diff).toEqual([
+			{ path: ["log", 1], kind: "added", after: "tick2" },
+			{ path: ["log", 2], kind: "added", after: "tick3" },
+			{ path: ["count"], kind: "changed", before: 1, after: 3 },
+		]);
+	});
+
+	it("names missing checkpoints and missing checkpointers with typed errors", async () => {
+		const { graph } = build();
+		await expect(graph.getState({ threadId: "nobody" })).rejects.toMatchObject({
+			code: "CHECKPOINT_NOT_FOUND",
+		});
+		await expect(
+			graph.invoke(null, { threadId: "t", checkpointId: "nope" }),
+		).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+		await expect(
+			graph.updateState(
+				{ threadId: "t" },
+				{ count: 1 },
+				{ asNode: "nope" as "tick" },
+			),
+		).rejects.toMatchObject({ code: "UNKNOWN_NODE" });
+		const bare = new StateGraph(S)
+			.addNode("a", () => {})
+			.addEdge(START, "a")
+			.compile();
+		await expect(bare.getState({ threadId: "t" })).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+		});
+	});
+
+	it("history entries carry what each node wrote", async () => {
+		const { graph } = build();
+		await graph.invoke({ limit: 2 }, { threadId: "t" });
+		const history: StateSnapshot<z.output<typeof S>>[] = await all(
+			graph.getStateHistory({ threadId: "t" }),
+		);
+		expect(history.at(-1)!.writes).toEqual({ __input__: { limit: 2 } });
+		expect(history[0]!.metadata).toMatchObject({
+			nodes: ["tick"],
+			changed: ["count", "log"],
+			next: [],
+		});
+	});
+});

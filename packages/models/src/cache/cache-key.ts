@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import type { BaseMessage } from "@langchain/core/messages";
+
+/** JSON with sorted keys and no undefined values, so that equal inputs give equal strings. */
+export function stableStringify(value: unknown): string {
+	if (value === null || typeof value !== "object") {
+		return JSON.stringify(value) ?? "null";
+	}
+	if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+	const entries = Object.entries(value as Record<string, unknown>)
+		.filter(([, v]) => v !== undefined && typeof v !== "function")
+		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+}
+
+/** What of a message decides the answer: role, content, name, tool calls and results (not ids or metadata). */
+function messageKey(m: BaseMessage): unknown {
+	const calls = (
+		m as { tool_calls?: { name: string; args: unknown; id?: string }[] }
+	).tool_calls;
+	return {
+		role: m.getType(),
+		content: m.content,
+		name: m.name,
+		toolCalls: calls?.map((c) => ({ name: c.name, args: c.args, id: c.id })),
+		toolCallId: (m as { tool_call_id?: string }).tool_call_id,
+	};
+}
+
+/** The cache key of a call: a SHA-256 over the model id, its parameters (tools included) and the messages. */
+export function responseCacheKey(
+	model: string,
+	params: Record<string, unknown>,
+	messages: BaseMessage[],
+): string {
+	const text = stableStringify({
+		v: 1,
+		model,
+		params,
+		messages: messages.map(messageKey),
+	});
+	return `weft:v1:${createHash("sha256").update(text).digest("hex")}`;
+}

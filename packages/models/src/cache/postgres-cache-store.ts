@@ -1,0 +1,126 @@
+import { ConfigError } from "@weft/checkpoint";
+import pg from "pg";
+import type {
+	CachedResponse,
+	ResponseCacheStore,
+} from "./response-cache-store.ts";
+
+/** Options of the Postgres response cache. */
+export interface PostgresCacheStoreOptions {
+	/** A pool to share (e.g. the checkpoint store's); or give `connectionString`. */
+	pool?: pg.Pool | undefined;
+	connectionString?: string | undefined;
+	/** Table name, optionally schema-qualified. Default "weft_response_cache". */
+	table?: string | undefined;
+	/** Default time to live. Default: none. */
+	ttlMs?: number | undefined;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+/**
+ * A response cache in Postgres (pg, an optional peer dependency: this file is the
+ * `@weft/models/postgres` entry), shared by every worker on the database. The table is created on
+ * first use; expired rows are skipped on read and deleted by `prune()` and on every 100th write.
+ * @example
+ * const store = new PostgresCacheStore({ connectionString: process.env.DATABASE_URL, ttlMs: 86_400_000 });
+ */
+export class PostgresCacheStore implements ResponseCacheStore {
+	readonly #pool: pg.Pool;
+	readonly #owned: boolean;
+	readonly #table: string;
+	readonly #ttlMs: number | undefined;
+	#ready: Promise<void> | undefined;
+	#writes = 0;
+
+	constructor(options: PostgresCacheStoreOptions) {
+		const table = options.table ?? "weft_response_cache";
+		if (!NAME.test(table)) {
+			throw new ConfigError("CONFIG_INVALID", `invalid table name "${table}"`, {
+				hint: "use letters, digits and _ (optionally schema.table)",
+			});
+		}
+		if (options.pool === undefined && options.connectionString === undefined) {
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"PostgresCacheStore needs a pool or a connectionString",
+				{ hint: 'pass { connectionString: "postgres://…" } or { pool }' },
+			);
+		}
+		this.#owned = options.pool === undefined;
+		this.#pool =
+			options.pool ??
+			new pg.Pool({ connectionString: options.connectionString });
+		this.#table = table;
+		this.#ttlMs = options.ttlMs;
+	}
+
+	#setup(): Promise<void> {
+		if (this.#ready !== undefined) return this.#ready;
+		const ready = this.#pool
+			.query(
+				`CREATE TABLE IF NOT EXISTS ${this.#table} (key TEXT PRIMARY KEY, value JSONB NOT NULL, expires_at TIMESTAMPTZ)`,
+			)
+			.then(
+				() => {},
+				(error: unknown) => {
+					this.#ready = undefined;
+					throw error;
+				},
+			);
+		this.#ready = ready;
+		return ready;
+	}
+
+	/** Runs a statement once the table exists. */
+	async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+		sql: string,
+		params?: unknown[],
+	): Promise<pg.QueryResult<R>> {
+		await this.#setup();
+		return this.#pool.query<R>(sql, params);
+	}
+
+	async get(key: string): Promise<CachedResponse | undefined> {
+		const { rows } = await this.#query<{ value: CachedResponse }>(
+			`SELECT value FROM ${this.#table} WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())`,
+			[key],
+		);
+		return rows[0]?.value;
+	}
+
+	async set(key: string, value: CachedResponse, ttlMs?: number): Promise<void> {
+		const ttl = ttlMs ?? this.#ttlMs;
+		await this.#query(
+			`INSERT INTO ${this.#table} (key, value, expires_at) VALUES ($1, $2, $3)
+			 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+			[
+				key,
+				JSON.stringify(value),
+				ttl === undefined ? null : new Date(Date.now() + ttl),
+			],
+		);
+		if (++this.#writes % 100 === 0) await this.prune();
+	}
+
+	async delete(key: string): Promise<void> {
+		await this.#query(`DELETE FROM ${this.#table} WHERE key = $1`, [key]);
+	}
+
+	async clear(): Promise<void> {
+		await this.#query(`DELETE FROM ${this.#table}`);
+	}
+
+	/** Deletes expired rows; returns how many. */
+	async prune(): Promise<number> {
+		const r = await this.#query(
+			`DELETE FROM ${this.#table} WHERE expires_at IS NOT NULL AND expires_at <= now()`,
+		);
+		return r.rowCount ?? 0;
+	}
+
+	/** Ends the pool if this store made it. */
+	async close(): Promise<void> {
+		if (this.#owned) await this.#pool.end();
+	}
+}

@@ -1,0 +1,124 @@
+import {
+	AIMessage,
+	mapChatMessagesToStoredMessages,
+	mapStoredMessagesToChatMessages,
+} from "@langchain/core/messages";
+import { responseCacheKey } from "../cache/cache-key.ts";
+import type { CachedResponse } from "../cache/response-cache-store.ts";
+import { temperatureOf } from "../routing/model-entry.ts";
+import type { PreparedCall } from "./prepare-call.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import { toolsForKey } from "./tools.ts";
+
+const PARAM_FIELDS = [
+	"model",
+	"modelName",
+	"temperature",
+	"maxTokens",
+	"topP",
+	"topK",
+	"frequencyPenalty",
+	"presencePenalty",
+	"seed",
+	"reasoningEffort",
+];
+
+/** The cache key of a call to `name`, or the reason it is not cached. */
+export function cacheKeyFor(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	name: string,
+): { key: string } | { bypass: string } {
+	if (cfg.cache === undefined) return { bypass: "cache off" };
+	if (call.cacheOverride === false)
+		return { bypass: "cache: false in call options" };
+	const entry = cfg.entries[name]!;
+	const temperature = temperatureOf(entry);
+	if (
+		call.cacheOverride !== true &&
+		!cfg.cache.allowNonZeroTemperature &&
+		temperature !== 0
+	) {
+		return {
+			bypass:
+				temperature === undefined
+					? "temperature unknown (declare temperature: 0 on the entry)"
+					: `temperature ${temperature} > 0`,
+		};
+	}
+	const model = entry.model as unknown as Record<string, unknown>;
+	const params: Record<string, unknown> = { temperature };
+	for (const f of PARAM_FIELDS) {
+		const v = model[f];
+		if (
+			typeof v === "string" ||
+			typeof v === "number" ||
+			typeof v === "boolean"
+		)
+			params[f] = v;
+	}
+	params.tools = toolsForKey(call.tools);
+	params.toolChoice = call.toolChoice;
+	params.call = call.passthrough;
+	return { key: responseCacheKey(name, params, call.messages) };
+}
+
+/** Looks the call up; emits hit, miss or bypass. */
+export async function lookup(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	name: string,
+	emit: Emit,
+) {
+	const k = cacheKeyFor(cfg, call, name);
+	if ("bypass" in k) {
+		if (cfg.cache !== undefined)
+			emit({
+				type: "cache",
+				callId: call.callId,
+				model: name,
+				result: "bypass",
+				reason: k.bypass,
+			});
+		return { key: undefined, hit: undefined };
+	}
+	const hit = await cfg.cache!.store.get(k.key);
+	emit({
+		type: "cache",
+		callId: call.callId,
+		model: name,
+		result: hit === undefined ? "miss" : "hit",
+	});
+	return { key: k.key, hit };
+}
+
+/** The AIMessage of a cached response. */
+export function restore(hit: CachedResponse): AIMessage {
+	const [m] = mapStoredMessagesToChatMessages([hit.message as never]);
+	return m instanceof AIMessage
+		? m
+		: new AIMessage({ content: m?.content ?? "" });
+}
+
+/** Stores an answer under `key` (the answer as the model gave it, before output guards). */
+export async function store(
+	cfg: ResolvedConfig,
+	key: string,
+	model: string,
+	answer: AIMessage,
+	usage: { input: number; output: number; costUsd: number | undefined },
+) {
+	const [message] = mapChatMessagesToStoredMessages([answer]);
+	await cfg.cache!.store.set(
+		key,
+		{
+			message,
+			model,
+			inputTokens: usage.input,
+			outputTokens: usage.output,
+			costUsd: usage.costUsd,
+			createdAt: Date.now(),
+		},
+		cfg.cache!.ttlMs,
+	);
+}

@@ -1,0 +1,125 @@
+import type {
+	AIMessage,
+	AIMessageChunk,
+	BaseMessage,
+	UsageMetadata,
+} from "@langchain/core/messages";
+import type { ModelEntry } from "../routing/model-entry.ts";
+import { costOf, findPrice } from "../usage/prices.ts";
+import { tokenCounterFor } from "../usage/token-counter.ts";
+import type { CallUsage } from "../usage/usage-tracker.ts";
+import { withMetadata } from "./message-parts.ts";
+import type { PreparedCall } from "./prepare-call.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+
+/** What the router puts on every AIMessage it returns, as `response_metadata.weft`. */
+export interface WeftResponseMetadata {
+	model: string;
+	costUsd: number | undefined;
+	cache: "hit" | "miss";
+	route: string;
+	attempts: number;
+	callId: string;
+	/** Tokens were counted here because the provider reported none. */
+	counted: boolean;
+	/** On a cache hit: the cost of the original call. */
+	savedUsd?: number | undefined;
+}
+
+/** The `response_metadata.weft` of a message the router returned, typed; undefined for other messages. */
+export function weftMetadata(message: {
+	response_metadata?: Record<string, unknown>;
+}): WeftResponseMetadata | undefined {
+	const value = message.response_metadata?.weft;
+	return typeof value === "object" && value !== null
+		? (value as WeftResponseMetadata)
+		: undefined;
+}
+
+/** Token usage of an answer: the provider's usage_metadata, else counted with the model's tokenizer. */
+export async function usageOf(
+	cfg: ResolvedConfig,
+	name: string,
+	sent: BaseMessage[],
+	answer: AIMessage | AIMessageChunk,
+): Promise<{ usage: UsageMetadata; counted: boolean }> {
+	if (answer.usage_metadata !== undefined)
+		return { usage: answer.usage_metadata, counted: false };
+	const count = cfg.tokenCounter ?? tokenCounterFor(name);
+	const input = await count(sent);
+	const output = Math.max(0, (await count([answer])) - 4);
+	return {
+		usage: {
+			input_tokens: input,
+			output_tokens: output,
+			total_tokens: input + output,
+		},
+		counted: true,
+	};
+}
+
+/** The price of a call to `name`, or undefined when no price is known. */
+export function priceCall(
+	cfg: ResolvedConfig,
+	name: string,
+	entry: ModelEntry,
+	usage: UsageMetadata,
+): number | undefined {
+	const price = entry.price ?? findPrice(entry.priceId ?? name, cfg.prices);
+	if (price === undefined) return undefined;
+	return costOf(
+		{
+			inputTokens: usage.input_tokens,
+			outputTokens: usage.output_tokens,
+			cachedInputTokens: usage.input_token_details?.cache_read,
+			cacheWriteTokens: usage.input_token_details?.cache_creation,
+		},
+		price,
+	);
+}
+
+/** Records usage, emits the usage event and returns the answer with `response_metadata.weft` and usage_metadata set. */
+export function finishCall(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+	r: {
+		model: string;
+		attempts: number;
+		answer: AIMessage | AIMessageChunk;
+		usage: UsageMetadata;
+		counted: boolean;
+		cache: "hit" | "miss";
+		savedUsd?: number | undefined;
+	},
+): AIMessageChunk {
+	const entry = cfg.entries[r.model]!;
+	const costUsd =
+		r.cache === "hit" ? 0 : priceCall(cfg, r.model, entry, r.usage);
+	const record: CallUsage = {
+		model: r.model,
+		route: call.decision.rule,
+		attempts: r.attempts,
+		cache: r.cache,
+		inputTokens: r.usage.input_tokens,
+		outputTokens: r.usage.output_tokens,
+		cachedInputTokens: r.usage.input_token_details?.cache_read ?? 0,
+		totalTokens: r.usage.total_tokens,
+		costUsd,
+		counted: r.counted,
+		...(r.savedUsd === undefined ? {} : { savedUsd: r.savedUsd }),
+	};
+	cfg.usage.record(record);
+	emit({ type: "usage", callId: call.callId, ...record });
+	const weft: WeftResponseMetadata = {
+		model: r.model,
+		costUsd,
+		cache: r.cache,
+		route: call.decision.rule,
+		attempts: r.attempts,
+		callId: call.callId,
+		counted: r.counted,
+		...(r.savedUsd === undefined ? {} : { savedUsd: r.savedUsd }),
+	};
+	return withMetadata(r.answer, { weft }, r.usage);
+}

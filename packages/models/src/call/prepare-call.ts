@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import type {
+	BindToolsInput,
+	ToolChoice,
+} from "@langchain/core/language_models/chat_models";
+import type { BaseMessage } from "@langchain/core/messages";
+import { summarizeMessages } from "../context/summarize-messages.ts";
+import { trimByTokens } from "../context/trim-by-tokens.ts";
+import { runGuards } from "../guardrails/guard.ts";
+import type { ModelRouterCallOptions } from "../model-router-options.ts";
+import type { ModelFeature } from "../routing/model-entry.ts";
+import { type RouteDecision, routeCall } from "../routing/route.ts";
+import { estimateTokens } from "../usage/token-counter.ts";
+import { hasImages } from "./message-parts.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import { toolName } from "./tools.ts";
+
+/** A call after input guards, the context hook and routing: what the chain sends. */
+export interface PreparedCall {
+	callId: string;
+	task: string | undefined;
+	messages: BaseMessage[];
+	decision: RouteDecision;
+	inputTokens: number;
+	tools: BindToolsInput[];
+	toolChoice: ToolChoice | undefined;
+	/** Call options passed on to the models (stop, provider-specific ones). */
+	passthrough: Record<string, unknown>;
+	signal: AbortSignal | undefined;
+	maxWaitMs: number | undefined;
+	cacheOverride: boolean | undefined;
+}
+
+const OWN_KEYS = new Set([
+	"tools",
+	"tool_choice",
+	"task",
+	"requires",
+	"maxCostUsd",
+	"cache",
+	"maxWaitMs",
+	"signal",
+	"timeout",
+	"maxConcurrency",
+	"callbacks",
+	"metadata",
+	"tags",
+	"runName",
+	"runId",
+	"configurable",
+	"recursionLimit",
+]);
+
+async function applyContext(
+	cfg: ResolvedConfig,
+	messages: BaseMessage[],
+	callId: string,
+	emit: Emit,
+) {
+	const ctx = cfg.context;
+	if (ctx === undefined) return messages;
+	const result =
+		ctx.summarize === undefined
+			? await trimByTokens(messages, ctx)
+			: await summarizeMessages(messages, { ...ctx, ...ctx.summarize });
+	if (result.removed.length > 0) {
+		emit({
+			type: "context",
+			callId,
+			tokensBefore: result.tokensBefore,
+			tokensAfter: result.tokensAfter,
+			removedMessages: result.removed.length,
+			summarized: "summary" in result && result.summary !== undefined,
+		});
+	}
+	return result.messages;
+}
+
+/** Input guards, pre-model hook, context, tool allow-lists, then the route. */
+export async function prepareCall(
+	cfg: ResolvedConfig,
+	input: BaseMessage[],
+	options: Partial<ModelRouterCallOptions>,
+	emit: Emit,
+): Promise<PreparedCall> {
+	const callId = randomUUID();
+	const task = options.task;
+	let messages = (
+		await runGuards(
+			cfg.guards,
+			{ stage: "input", messages: input, signal: options.signal },
+			emit,
+			callId,
+		)
+	).messages;
+	if (cfg.preModelHook !== undefined)
+		messages = await cfg.preModelHook(messages, { callId, task });
+	messages = await applyContext(cfg, messages, callId, emit);
+	let tools = options.tools ?? [];
+	for (const g of cfg.guards) {
+		const allowed = g.allowedTools;
+		if (allowed !== undefined)
+			tools = tools.filter((t) => allowed.includes(toolName(t) ?? ""));
+	}
+	const features: ModelFeature[] = [...(options.requires ?? [])];
+	if (tools.length > 0 && !features.includes("tools")) features.push("tools");
+	if (hasImages(messages) && !features.includes("vision"))
+		features.push("vision");
+	const inputTokens = await (cfg.tokenCounter ?? estimateTokens)(messages);
+	const decision = routeCall(
+		{
+			messages,
+			task,
+			inputTokens,
+			features,
+			maxCostUsd: options.maxCostUsd,
+			expectedOutputTokens: cfg.expectedOutputTokens,
+		},
+		cfg,
+	);
+	emit({
+		type: "route",
+		callId,
+		rule: decision.rule,
+		models: decision.models,
+		task,
+		inputTokens,
+		features,
+	});
+	const passthrough: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(options))
+		if (!OWN_KEYS.has(k) && v !== undefined) passthrough[k] = v;
+	return {
+		callId,
+		task,
+		messages,
+		decision,
+		inputTokens,
+		tools,
+		toolChoice: options.tool_choice,
+		passthrough,
+		signal: options.signal,
+		maxWaitMs: options.maxWaitMs,
+		cacheOverride: options.cache,
+	};
+}

@@ -1,0 +1,153 @@
+import {
+	AIMessage,
+	type AIMessageChunk,
+	type BaseMessage,
+	type UsageMetadata,
+} from "@langchain/core/messages";
+import { runGuards } from "../guardrails/guard.ts";
+import { runChain } from "../resilience/run-chain.ts";
+import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
+import { finishCall, priceCall, usageOf } from "./finish-call.ts";
+import { invokeEntry } from "./invoke-entry.ts";
+import type { PreparedCall } from "./prepare-call.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+
+function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
+	return {
+		input_tokens: a.input_tokens + b.input_tokens,
+		output_tokens: a.output_tokens + b.output_tokens,
+		total_tokens: a.total_tokens + b.total_tokens,
+	};
+}
+
+/** Runs the chain for `messages`; the answer plus which model gave it and after how many attempts. */
+export async function callChain(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	messages: BaseMessage[],
+	emit: Emit,
+) {
+	const result = await runChain<AIMessageChunk>({
+		callId: call.callId,
+		models: call.decision.models,
+		entries: cfg.entries,
+		policy: cfg.policy,
+		retry: cfg.retry,
+		timeoutMs: cfg.timeoutMs,
+		limiters: cfg.limiters,
+		estimatedTokens: call.inputTokens,
+		maxWaitMs: call.maxWaitMs,
+		signal: call.signal,
+		emit,
+		random: cfg.random,
+		attempt: (_name, entry, signal) =>
+			invokeEntry(entry, call, messages, signal),
+	});
+	const { usage, counted } = await usageOf(
+		cfg,
+		result.model,
+		messages,
+		result.value,
+	);
+	result.slot?.release(usage.total_tokens);
+	return { ...result, usage, counted };
+}
+
+/** Output guards with a `retry` that asks the same route again (its attempts are added). */
+export async function guardOutput(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+	answer: AIMessage,
+	onRetry: (again: Awaited<ReturnType<typeof callChain>>) => void,
+) {
+	const retry = async (messages: BaseMessage[]) => {
+		const again = await callChain(cfg, { ...call }, messages, emit);
+		onRetry(again);
+		return new AIMessage({
+			content: again.value.content,
+			tool_calls: again.value.tool_calls ?? [],
+			invalid_tool_calls: again.value.invalid_tool_calls ?? [],
+		});
+	};
+	const { output } = await runGuards(
+		cfg.guards,
+		{
+			stage: "output",
+			messages: call.messages,
+			output: answer,
+			retry,
+			signal: call.signal,
+		},
+		emit,
+		call.callId,
+	);
+	return output ?? answer;
+}
+
+/** A whole non-streaming call after preparation: cache, chain, output guards, usage. */
+export async function runCall(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+): Promise<AIMessageChunk> {
+	const primary = call.decision.models[0]!;
+	const cached = await lookup(cfg, call, primary, emit);
+	if (cached.hit !== undefined) {
+		const answer = await guardOutput(
+			cfg,
+			call,
+			emit,
+			restore(cached.hit),
+			() => {},
+		);
+		const zero = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+		return finishCall(cfg, call, emit, {
+			model: primary,
+			attempts: 0,
+			answer,
+			usage: zero,
+			counted: false,
+			cache: "hit",
+			savedUsd: cached.hit.costUsd,
+		});
+	}
+	const r = await callChain(cfg, call, call.messages, emit);
+	let attempts = r.attempts;
+	const raw = new AIMessage({
+		content: r.value.content,
+		tool_calls: r.value.tool_calls ?? [],
+		invalid_tool_calls: r.value.invalid_tool_calls ?? [],
+		additional_kwargs: r.value.additional_kwargs,
+		response_metadata: r.value.response_metadata,
+		...(r.value.id === undefined ? {} : { id: r.value.id }),
+	});
+	const key =
+		r.model === primary
+			? cached.key
+			: (() => {
+					const k = cacheKeyFor(cfg, call, r.model);
+					return "key" in k ? k.key : undefined;
+				})();
+	if (key !== undefined) {
+		const entry = cfg.entries[r.model]!;
+		await store(cfg, key, r.model, raw, {
+			input: r.usage.input_tokens,
+			output: r.usage.output_tokens,
+			costUsd: priceCall(cfg, r.model, entry, r.usage),
+		});
+	}
+	let usage = r.usage;
+	const answer = await guardOutput(cfg, call, emit, raw, (again) => {
+		attempts += again.attempts;
+		usage = addUsage(usage, again.usage);
+	});
+	return finishCall(cfg, call, emit, {
+		model: r.model,
+		attempts,
+		answer,
+		usage,
+		counted: r.counted,
+		cache: "miss",
+	});
+}

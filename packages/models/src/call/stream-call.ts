@@ -1,0 +1,139 @@
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
+import { runChain } from "../resilience/run-chain.ts";
+import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
+import { finishCall, priceCall, usageOf } from "./finish-call.ts";
+import { streamEntry } from "./invoke-entry.ts";
+import { answerText, withoutUsage } from "./message-parts.ts";
+import type { PreparedCall } from "./prepare-call.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import { runCall } from "./run-call.ts";
+
+const whole = (m: AIMessageChunk) =>
+	new ChatGenerationChunk({ text: answerText(m), message: m });
+
+/**
+ * A streaming call: tokens pass through as the model sends them, then one empty chunk carries
+ * usage and `response_metadata.weft`. Retries and fallback happen only before the first chunk.
+ * A cache hit, or any output guard (which must see the whole answer), yields the answer as one chunk.
+ */
+export async function* streamCall(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+	runManager?: CallbackManagerForLLMRun,
+): AsyncGenerator<ChatGenerationChunk> {
+	if (cfg.guards.some((g) => g.stages.includes("output"))) {
+		yield whole(await runCall(cfg, call, emit));
+		return;
+	}
+	const primary = call.decision.models[0]!;
+	const cached = await lookup(cfg, call, primary, emit);
+	if (cached.hit !== undefined) {
+		const zero = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+		yield whole(
+			finishCall(cfg, call, emit, {
+				model: primary,
+				attempts: 0,
+				answer: restore(cached.hit),
+				usage: zero,
+				counted: false,
+				cache: "hit",
+				savedUsd: cached.hit.costUsd,
+			}),
+		);
+		return;
+	}
+	const chain = await runChain({
+		callId: call.callId,
+		models: call.decision.models,
+		entries: cfg.entries,
+		policy: cfg.policy,
+		retry: cfg.retry,
+		timeoutMs: cfg.timeoutMs,
+		limiters: cfg.limiters,
+		estimatedTokens: call.inputTokens,
+		maxWaitMs: call.maxWaitMs,
+		signal: call.signal,
+		emit,
+		random: cfg.random,
+		attempt: (_name, entry, signal) => streamEntry(entry, call, signal),
+	});
+	let all: AIMessageChunk | undefined;
+	let released = false;
+	try {
+		for (
+			let r = chain.value.first;
+			r.done !== true;
+			r = await chain.value.rest.next()
+		) {
+			all = all === undefined ? r.value : all.concat(r.value);
+			const chunk = withoutUsage(r.value);
+			const gen = new ChatGenerationChunk({
+				text: answerText(chunk),
+				message: chunk,
+			});
+			yield gen;
+			await runManager?.handleLLMNewToken(
+				gen.text,
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+				{ chunk: gen },
+			);
+		}
+		const answer = all ?? new AIMessageChunk({ content: "" });
+		const { usage, counted } = await usageOf(
+			cfg,
+			chain.model,
+			call.messages,
+			answer,
+		);
+		chain.slot?.release(usage.total_tokens);
+		released = true;
+		const raw = new AIMessage({
+			content: answer.content,
+			tool_calls: answer.tool_calls ?? [],
+			invalid_tool_calls: answer.invalid_tool_calls ?? [],
+		});
+		const k =
+			chain.model === primary
+				? cached.key
+				: (() => {
+						const c = cacheKeyFor(cfg, call, chain.model);
+						return "key" in c ? c.key : undefined;
+					})();
+		if (k !== undefined) {
+			const costUsd = priceCall(
+				cfg,
+				chain.model,
+				cfg.entries[chain.model]!,
+				usage,
+			);
+			await store(cfg, k, chain.model, raw, {
+				input: usage.input_tokens,
+				output: usage.output_tokens,
+				costUsd,
+			});
+		}
+		const done = finishCall(cfg, call, emit, {
+			model: chain.model,
+			attempts: chain.attempts,
+			answer: raw,
+			usage,
+			counted,
+			cache: "miss",
+		});
+		const last = new AIMessageChunk({
+			content: "",
+			response_metadata: { weft: done.response_metadata.weft },
+		});
+		// AIMessageChunk's default structure types usage_metadata as undefined under exactOptionalPropertyTypes.
+		(last as { usage_metadata?: unknown }).usage_metadata = usage;
+		yield new ChatGenerationChunk({ text: "", message: last });
+	} finally {
+		if (!released) chain.slot?.release();
+	}
+}

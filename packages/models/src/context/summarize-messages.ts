@@ -1,0 +1,84 @@
+import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
+import {
+	type BaseMessage,
+	getBufferString,
+	HumanMessage,
+	SystemMessage,
+} from "@langchain/core/messages";
+import {
+	type TrimOptions,
+	type TrimResult,
+	trimByTokens,
+} from "./trim-by-tokens.ts";
+
+/** Anything with a chat model's `invoke` (a BaseChatModel, a ModelRouter, a bound runnable). */
+export interface InvokableModel {
+	invoke(
+		input: BaseLanguageModelInput,
+		options?: Record<string, unknown>,
+	): Promise<{ content: unknown }>;
+}
+
+/** Trim options plus the model that writes the summary of what is cut. */
+export interface SummarizeOptions extends TrimOptions {
+	model: InvokableModel;
+	/** Instruction for the summariser. */
+	prompt?: string | undefined;
+	/** Text before the summary in the message that carries it. */
+	prefix?: string | undefined;
+}
+
+/** Trim result plus the summary (undefined when nothing was cut). */
+export interface SummarizeResult extends TrimResult {
+	summary: string | undefined;
+}
+
+const DEFAULT_PROMPT =
+	"Summarise the conversation below for the assistant that continues it. Keep facts, names, numbers, decisions, open questions and tool results that matter; drop pleasantries. Reply with the summary only.";
+
+/** True for the message that carries a summary made here. */
+export function isSummaryMessage(m: BaseMessage): boolean {
+	return m.additional_kwargs?.weft_summary === true;
+}
+
+/**
+ * Trims like `trimByTokens`, then replaces what was cut with one human message holding a summary
+ * written by `model` (an earlier summary is folded in). A human message, not a system one, because
+ * some providers accept a system message only first.
+ */
+export async function summarizeMessages(
+	messages: BaseMessage[],
+	options: SummarizeOptions,
+): Promise<SummarizeResult> {
+	const trimmed = await trimByTokens(messages, options);
+	if (trimmed.removed.length === 0) return { ...trimmed, summary: undefined };
+	const reply = await options.model.invoke([
+		new SystemMessage(options.prompt ?? DEFAULT_PROMPT),
+		new HumanMessage(getBufferString(trimmed.removed)),
+	]);
+	const summary =
+		typeof reply.content === "string"
+			? reply.content
+			: JSON.stringify(reply.content);
+	const carrier = new HumanMessage({
+		content: `${options.prefix ?? "Summary of the earlier conversation:\n"}${summary}`,
+		additional_kwargs: { weft_summary: true },
+	});
+	const h = trimmed.messages.findIndex((m) => m.getType() !== "system");
+	const at = h < 0 ? trimmed.messages.length : h;
+	const out = [
+		...trimmed.messages.slice(0, at),
+		carrier,
+		...trimmed.messages.slice(at),
+	];
+	const count = options.tokenCounter;
+	return {
+		...trimmed,
+		messages: out,
+		summary,
+		tokensAfter:
+			count === undefined
+				? trimmed.tokensAfter + Math.ceil(carrier.content.length / 4) + 4
+				: await count(out),
+	};
+}

@@ -1,0 +1,96 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { estimateTokens, type TokenCounter } from "../usage/token-counter.ts";
+
+/** How to trim a conversation. */
+export interface TrimOptions {
+	/** Token budget for the kept messages. */
+	maxTokens: number;
+	/** Keep at most the last N turns (a turn starts at a human message). Default: as many as fit. */
+	keepLastTurns?: number | undefined;
+	/** Default: the ~4 characters per token estimate. */
+	tokenCounter?: TokenCounter | undefined;
+	/** Keep the leading system message(s). Default true. */
+	keepSystem?: boolean | undefined;
+	/** Drop leading non-human messages so the kept part starts with a human turn. Default true. */
+	startOnHuman?: boolean | undefined;
+}
+
+/** What was kept and what was cut, with token counts before and after. */
+export interface TrimResult {
+	messages: BaseMessage[];
+	removed: BaseMessage[];
+	tokensBefore: number;
+	tokensAfter: number;
+}
+
+const isTool = (m: BaseMessage) => m.getType() === "tool";
+const hasToolCalls = (m: BaseMessage) =>
+	m.getType() === "ai" &&
+	((m as { tool_calls?: unknown[] }).tool_calls?.length ?? 0) > 0;
+
+/** Groups messages into units that are never split: an AI tool call and the tool results that follow it. */
+export function toUnits(messages: BaseMessage[]): BaseMessage[][] {
+	const units: BaseMessage[][] = [];
+	for (const m of messages) {
+		const last = units[units.length - 1];
+		if (
+			isTool(m) &&
+			last !== undefined &&
+			(hasToolCalls(last[0]!) || isTool(last[last.length - 1]!))
+		)
+			last.push(m);
+		else units.push([m]);
+	}
+	return units;
+}
+
+/**
+ * Keeps the system message and the most recent turns that fit in `maxTokens`, never separating an
+ * AI tool call from its ToolMessages. Like LangChain's `trimMessages` with strategy "last", plus the
+ * tool-call rule; if even the last unit does not fit, it is kept alone (trimming cannot split it).
+ * @example
+ * const { messages } = await trimByTokens(history, { maxTokens: 4000, keepLastTurns: 10 });
+ */
+export async function trimByTokens(
+	messages: BaseMessage[],
+	options: TrimOptions,
+): Promise<TrimResult> {
+	if (!Number.isFinite(options.maxTokens) || options.maxTokens < 0) {
+		throw new RangeError(
+			`maxTokens must be a number >= 0, got ${options.maxTokens}`,
+		);
+	}
+	const count = options.tokenCounter ?? estimateTokens;
+	let h = 0;
+	if (options.keepSystem ?? true)
+		while (messages[h]?.getType() === "system") h++;
+	const head = messages.slice(0, h);
+	let units = toUnits(messages.slice(h));
+	if (options.keepLastTurns !== undefined) {
+		let turns = 0;
+		let start = units.length;
+		while (start > 0 && turns < options.keepLastTurns) {
+			start--;
+			if (units[start]![0]!.getType() === "human") turns++;
+		}
+		units = units.slice(start);
+	}
+	const headTokens = await count(head);
+	const sizes = await Promise.all(units.map((u) => count(u)));
+	let total = headTokens + sizes.reduce((a, b) => a + b, 0);
+	let first = 0;
+	while (total > options.maxTokens && first < units.length - 1)
+		total -= sizes[first++]!;
+	if (options.startOnHuman ?? true) {
+		while (first < units.length - 1 && units[first]![0]!.getType() !== "human")
+			total -= sizes[first++]!;
+	}
+	const kept = [...head, ...units.slice(first).flat()];
+	const keptSet = new Set(kept);
+	return {
+		messages: kept,
+		removed: messages.filter((m) => !keptSet.has(m)),
+		tokensBefore: await count(messages),
+		tokensAfter: total,
+	};
+}

@@ -1,0 +1,140 @@
+import {
+	isWeftError,
+	WeftError,
+	type WeftErrorCode,
+	type WeftErrorOptions,
+} from "@weft/checkpoint";
+
+/**
+ * The codes @weft/models needs, mapped to the closest code of the closed list in @weft/checkpoint
+ * until the list has them (then this table becomes the identity and is removed).
+ */
+export const MODEL_ERROR_CODES = {
+	MODEL_REQUEST_INVALID: "MODEL_REQUEST_INVALID",
+	MODEL_UNAVAILABLE: "MODEL_UNAVAILABLE",
+	MODEL_TIMEOUT: "MODEL_TIMEOUT",
+	RATE_LIMIT_TIMEOUT: "RATE_LIMIT_TIMEOUT",
+	GUARDRAIL_TRIPPED: "GUARDRAIL_TRIPPED",
+	NO_ROUTE: "NO_ROUTE",
+} as const satisfies Record<string, WeftErrorCode>;
+
+/** What went wrong with a provider call, as the fallback policy sees it. */
+export type ModelErrorKind =
+	| "rate_limit"
+	| "server"
+	| "timeout"
+	| "network"
+	| "bad_request"
+	| "auth"
+	| "not_found"
+	| "aborted"
+	| "unknown";
+
+/** One failed attempt, kept on the final error so nothing about the chain is lost. */
+export interface AttemptFailure {
+	model: string;
+	attempt: number;
+	kind: ModelErrorKind;
+	status?: number | undefined;
+	message: string;
+}
+
+/** A model call failed: `reason` says why (the code it will carry), `attempts` lists every try. */
+export class ModelError extends WeftError {
+	readonly reason:
+		| "MODEL_REQUEST_INVALID"
+		| "MODEL_UNAVAILABLE"
+		| "MODEL_TIMEOUT";
+	readonly model: string | undefined;
+	readonly attempts: AttemptFailure[];
+	constructor(
+		reason: ModelError["reason"],
+		message: string,
+		options: WeftErrorOptions & {
+			model?: string | undefined;
+			attempts?: AttemptFailure[];
+		} = {},
+	) {
+		super(MODEL_ERROR_CODES[reason], message, options);
+		this.reason = reason;
+		this.model = options.model;
+		this.attempts = options.attempts ?? [];
+	}
+}
+
+/** A caller waited longer than its `maxWaitMs` for a rate-limit slot; nothing was sent. */
+export class RateLimitTimeoutError extends WeftError {
+	readonly reason = "RATE_LIMIT_TIMEOUT" as const;
+	readonly key: string;
+	readonly waitedMs: number;
+	constructor(key: string, waitedMs: number) {
+		super(
+			MODEL_ERROR_CODES.RATE_LIMIT_TIMEOUT,
+			`no rate-limit slot for "${key}" within ${waitedMs} ms`,
+			{
+				hint: "raise maxWaitMs, lower the traffic, or raise the limits for this key",
+			},
+		);
+		this.key = key;
+		this.waitedMs = waitedMs;
+	}
+}
+
+/** What a guard found; `excerpt` is always redacted. */
+export interface GuardFinding {
+	kind: string;
+	excerpt: string;
+	messageIndex?: number | undefined;
+}
+
+/** A guard tripped with `action: "block"`: which guard, at which stage, what it found (redacted). */
+export class GuardrailError extends WeftError {
+	readonly reason = "GUARDRAIL_TRIPPED" as const;
+	readonly guard: string;
+	readonly stage: "input" | "output";
+	readonly findings: GuardFinding[];
+	constructor(
+		guard: string,
+		stage: "input" | "output",
+		findings: GuardFinding[],
+		options: WeftErrorOptions = {},
+	) {
+		const kinds = [...new Set(findings.map((f) => f.kind))].join(", ");
+		super(
+			MODEL_ERROR_CODES.GUARDRAIL_TRIPPED,
+			`guard "${guard}" blocked the ${stage}: ${kinds || "rejected"}`,
+			options,
+		);
+		this.guard = guard;
+		this.stage = stage;
+		this.findings = findings;
+	}
+}
+
+/** The router found no model for a call (features, context window or cost ceiling ruled all out). */
+export class NoRouteError extends WeftError {
+	readonly reason = "NO_ROUTE" as const;
+	constructor(message: string, options: WeftErrorOptions = {}) {
+		super(MODEL_ERROR_CODES.NO_ROUTE, message, options);
+	}
+}
+
+/**
+ * Any error out of a router call as a WeftError: Weft's own pass through; a cancelled call becomes
+ * RUN_CANCELLED; anything else (a hook, a guard's classifier, a bug) NODE_FAILED, with the original as `cause`.
+ */
+export function toWeftError(
+	error: unknown,
+	signal?: AbortSignal | undefined,
+): WeftError {
+	if (isWeftError(error)) return error;
+	if (signal?.aborted === true) {
+		const detail = error instanceof Error ? `: ${error.message}` : "";
+		return new WeftError(
+			"RUN_CANCELLED",
+			`the model call was cancelled${detail}`,
+			{ cause: error },
+		);
+	}
+	return WeftError.from(error, "NODE_FAILED");
+}

@@ -1,0 +1,78 @@
+import type { GuardFinding, ModelErrorKind } from "./errors.ts";
+import type { CallUsage } from "./usage/usage-tracker.ts";
+
+/** A provider error as events show it. */
+export interface EventError {
+	kind: ModelErrorKind;
+	status?: number | undefined;
+	message: string;
+}
+
+/** Every event the wrapper emits; `callId` ties the events of one call together. */
+export type ModelEvent =
+	| {
+			type: "route";
+			callId: string;
+			rule: string;
+			models: string[];
+			task: string | undefined;
+			inputTokens: number;
+			features: string[];
+	  }
+	| { type: "attempt"; callId: string; model: string; attempt: number }
+	| {
+			type: "retry";
+			callId: string;
+			model: string;
+			attempt: number;
+			delayMs: number;
+			retryAfterMs: number | undefined;
+			error: EventError;
+	  }
+	| {
+			type: "fallback";
+			callId: string;
+			from: string;
+			to: string;
+			error: EventError;
+	  }
+	| {
+			type: "rate_limit_wait";
+			callId: string;
+			model: string;
+			key: string;
+			waitedMs: number;
+	  }
+	| {
+			type: "cache";
+			callId: string;
+			model: string;
+			result: "hit" | "miss" | "bypass";
+			reason?: string | undefined;
+	  }
+	| {
+			type: "guardrail";
+			callId: string;
+			guard: string;
+			stage: "input" | "output";
+			action: "blocked" | "rewrote" | "repaired";
+			findings: GuardFinding[];
+	  }
+	| {
+			type: "context";
+			callId: string;
+			tokensBefore: number;
+			tokensAfter: number;
+			removedMessages: number;
+			summarized: boolean;
+	  }
+	| ({ type: "usage"; callId: string } & CallUsage);
+
+/** The `type` of a ModelEvent. */
+export type ModelEventType = ModelEvent["type"];
+
+/** Receives events; keep it cheap and non-throwing (a throw fails the call). */
+export type ModelEventListener = (event: ModelEvent) => void;
+
+/** The LangChain custom-event name under which events are also dispatched to callbacks (streamEvents, handlers). */
+export const MODEL_EVENT_NAME = "weft_model_event";

@@ -1,0 +1,112 @@
+import {
+	type AIMessage,
+	type BaseMessage,
+	mapChatMessagesToStoredMessages,
+	mapStoredMessageToChatMessage,
+} from "@langchain/core/messages";
+import { type GuardFinding, GuardrailError } from "../errors.ts";
+import type { ModelEvent } from "../events.ts";
+
+/** Where a guard runs: on what is sent, or on what comes back. */
+export type GuardStage = "input" | "output";
+
+/** What a guard sees. */
+export interface GuardContext {
+	stage: GuardStage;
+	/** The messages sent (after earlier input guards and the context hook). */
+	messages: BaseMessage[];
+	/** Output stage: the model's answer (after earlier output guards). */
+	output?: AIMessage | undefined;
+	/** Output stage: ask the same route again with these messages (used for one repair). */
+	retry?: ((messages: BaseMessage[]) => Promise<AIMessage>) | undefined;
+	signal?: AbortSignal | undefined;
+}
+
+/** A guard's answer: pass, or what it found and, for rewriting guards, the rewritten messages or output. */
+export type GuardVerdict =
+	| { ok: true }
+	| {
+			ok: false;
+			findings: GuardFinding[];
+			rewrite?:
+				| {
+						messages?: BaseMessage[] | undefined;
+						output?: AIMessage | undefined;
+				  }
+				| undefined;
+			/** The guard fixed the output by asking again (structured output repair): recorded, not blocked. */
+			repaired?: boolean | undefined;
+	  };
+
+/** A check on input or output: composable by listing several, each sees the previous one's rewrite. */
+export interface Guard {
+	name: string;
+	stages: GuardStage[];
+	/** "block": a trip throws GuardrailError; "rewrite": the guard's rewrite is used (block when it has none). */
+	action: "block" | "rewrite";
+	check(ctx: GuardContext): GuardVerdict | Promise<GuardVerdict>;
+	/** Tool names this guard allows; the router binds only those (tool allow-lists). */
+	allowedTools?: readonly string[] | undefined;
+}
+
+/** Runs the guards of one stage in order; returns the (possibly rewritten) messages and output. */
+export async function runGuards(
+	guards: readonly Guard[],
+	ctx: GuardContext,
+	emit: (event: ModelEvent) => void = () => {},
+	callId = "",
+): Promise<{ messages: BaseMessage[]; output: AIMessage | undefined }> {
+	let { messages, output } = ctx;
+	for (const guard of guards) {
+		if (!guard.stages.includes(ctx.stage)) continue;
+		const verdict = await guard.check({ ...ctx, messages, output });
+		if (verdict.ok) continue;
+		const base = {
+			type: "guardrail",
+			callId,
+			guard: guard.name,
+			stage: ctx.stage,
+			findings: verdict.findings,
+		} as const;
+		const rewrite = verdict.rewrite;
+		if (verdict.repaired === true && rewrite !== undefined) {
+			emit({ ...base, action: "repaired" });
+		} else if (guard.action === "rewrite" && rewrite !== undefined) {
+			emit({ ...base, action: "rewrote" });
+		} else {
+			emit({ ...base, action: "blocked" });
+			throw new GuardrailError(guard.name, ctx.stage, verdict.findings);
+		}
+		messages = rewrite.messages ?? messages;
+		output = rewrite.output ?? output;
+	}
+	return { messages, output };
+}
+
+/** The text of a message's content (text parts joined). */
+export function textOf(m: BaseMessage): string {
+	if (typeof m.content === "string") return m.content;
+	return m.content
+		.map((p) =>
+			typeof p === "string" ? p : p.type === "text" ? String(p.text) : "",
+		)
+		.join("");
+}
+
+/** A copy of `m` (same class, fields and tool calls) with every text part passed through `fn`. */
+export function mapText<TMessage extends BaseMessage>(
+	m: TMessage,
+	fn: (text: string) => string,
+): TMessage {
+	const [stored] = mapChatMessagesToStoredMessages([m]);
+	const data = stored!.data as { content: unknown };
+	data.content =
+		typeof data.content === "string"
+			? fn(data.content)
+			: (data.content as Record<string, unknown>[]).map((p) =>
+					p.type === "text" && typeof p.text === "string"
+						? { ...p, text: fn(p.text) }
+						: p,
+				);
+	return mapStoredMessageToChatMessage(stored!) as unknown as TMessage;
+}

@@ -1,0 +1,156 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import type { GuardFinding } from "../errors.ts";
+import {
+	type Guard,
+	type GuardStage,
+	type GuardVerdict,
+	mapText,
+	textOf,
+} from "./guard.ts";
+
+/** A pattern to find, how to mask what it found in findings, and what to put in its place. */
+export interface Detector {
+	kind: string;
+	pattern: RegExp;
+	/** Further check on a match (e.g. Luhn for cards). */
+	accept?: ((match: string) => boolean) | undefined;
+	/** The redacted form shown in findings. Default: `[KIND]`. */
+	mask?: ((match: string) => string) | undefined;
+	/** What replaces a match when rewriting. Default: `[KIND]`. */
+	replacement?: string | undefined;
+}
+
+const digits = (s: string) => s.replace(/\D/g, "");
+
+function luhn(s: string): boolean {
+	const d = digits(s);
+	let sum = 0;
+	for (let i = 0; i < d.length; i++) {
+		let n = Number(d[d.length - 1 - i]);
+		if (i % 2 === 1) n = n * 2 > 9 ? n * 2 - 9 : n * 2;
+		sum += n;
+	}
+	return d.length >= 13 && d.length <= 19 && sum % 10 === 0;
+}
+
+/** Built-in detectors: e-mail addresses, card numbers (Luhn-checked), phone numbers (9–15 digits). */
+export const PII_DETECTORS = {
+	email: {
+		kind: "email",
+		pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
+		mask: (m: string) => `${m[0]}***@***${m.slice(m.lastIndexOf("."))}`,
+	},
+	card: {
+		kind: "card",
+		pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
+		accept: luhn,
+		mask: (m: string) => `**** ${digits(m).slice(-4)}`,
+	},
+	phone: {
+		kind: "phone",
+		pattern: /(?<![\w+])\+?\(?\d[\d\s().-]{7,}\d(?!\w)/g,
+		// 9–15 digits, and not a date-time or an IPv4 address.
+		accept: (m: string) =>
+			digits(m).length >= 9 &&
+			digits(m).length <= 15 &&
+			!/\d{4}-\d{2}-\d{2}/.test(m) &&
+			!/^\d{1,3}(\.\d{1,3}){3}$/.test(m.trim()),
+		mask: (m: string) => `***${digits(m).slice(-2)}`,
+	},
+} satisfies Record<string, Detector>;
+
+/** Replaces what the detectors find; returns the new text and the (masked) findings. */
+export function redact(
+	text: string,
+	detectors: readonly Detector[],
+): { text: string; findings: GuardFinding[] } {
+	const findings: GuardFinding[] = [];
+	let out = text;
+	for (const d of detectors) {
+		out = out.replace(
+			new RegExp(
+				d.pattern.source,
+				d.pattern.flags.includes("g") ? d.pattern.flags : `${d.pattern.flags}g`,
+			),
+			(match) => {
+				if (d.accept !== undefined && !d.accept(match)) return match;
+				findings.push({
+					kind: d.kind,
+					excerpt: d.mask?.(match) ?? `[${d.kind.toUpperCase()}]`,
+				});
+				return d.replacement ?? `[${d.kind.toUpperCase()}]`;
+			},
+		);
+	}
+	return { text: out, findings };
+}
+
+/** Options of a pattern guard. */
+export interface PatternGuardOptions {
+	name?: string | undefined;
+	/** Default ["input", "output"]. */
+	stages?: GuardStage[] | undefined;
+	/** "rewrite" (default) redacts; "block" throws GuardrailError. */
+	action?: "block" | "rewrite" | undefined;
+	/** Input messages checked, by type. Default ["human", "tool"]. */
+	roles?: string[] | undefined;
+}
+
+/** A guard that finds patterns in input messages and in the output, and redacts or blocks. */
+export function patternGuard(
+	detectors: readonly Detector[],
+	options: PatternGuardOptions = {},
+): Guard {
+	const roles = options.roles ?? ["human", "tool"];
+	return {
+		name: options.name ?? "pattern",
+		stages: options.stages ?? ["input", "output"],
+		action: options.action ?? "rewrite",
+		check(ctx): GuardVerdict {
+			const findings: GuardFinding[] = [];
+			const scan = <TMessage extends BaseMessage>(
+				m: TMessage,
+				i: number | undefined,
+			): TMessage => {
+				if (redact(textOf(m), detectors).findings.length === 0) return m;
+				return mapText(m, (t) => {
+					const r = redact(t, detectors);
+					findings.push(...r.findings.map((f) => ({ ...f, messageIndex: i })));
+					return r.text;
+				});
+			};
+			if (ctx.stage === "output") {
+				const output =
+					ctx.output === undefined ? undefined : scan(ctx.output, undefined);
+				return findings.length === 0
+					? { ok: true }
+					: { ok: false, findings, rewrite: { output } };
+			}
+			const messages = ctx.messages.map((m, i) =>
+				roles.includes(m.getType()) ? scan(m, i) : m,
+			);
+			return findings.length === 0
+				? { ok: true }
+				: { ok: false, findings, rewrite: { messages } };
+		},
+	};
+}
+
+/**
+ * Redacts (or blocks on) e-mail addresses, phone numbers and card numbers in input and output.
+ * @example
+ * piiGuard({ detect: ["email", "card"], action: "block", stages: ["input"] })
+ */
+export function piiGuard(
+	options: PatternGuardOptions & {
+		detect?: (keyof typeof PII_DETECTORS)[] | undefined;
+	} = {},
+): Guard {
+	// Cards first: a card number would otherwise also read as a phone number.
+	const order = ["email", "card", "phone"] as const;
+	const detect = options.detect ?? order;
+	return patternGuard(
+		order.filter((k) => detect.includes(k)).map((k) => PII_DETECTORS[k]),
+		{ ...options, name: options.name ?? "pii" },
+	);
+}

@@ -1,0 +1,190 @@
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
+import {
+	BaseChatModel,
+	type BindToolsInput,
+} from "@langchain/core/language_models/chat_models";
+import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
+import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
+import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
+import { ConfigError } from "@weft/checkpoint";
+import { MemoryCacheStore } from "./cache/response-cache-store.ts";
+import { answerText } from "./call/message-parts.ts";
+import { prepareCall } from "./call/prepare-call.ts";
+import type { Emit, ResolvedConfig } from "./call/resolved-config.ts";
+import { runCall } from "./call/run-call.ts";
+import { streamCall } from "./call/stream-call.ts";
+import { toWeftError } from "./errors.ts";
+import { MODEL_EVENT_NAME, type ModelEventListener } from "./events.ts";
+import type {
+	ModelRouterCallOptions,
+	ModelRouterOptions,
+} from "./model-router-options.ts";
+import { sharedRateLimiters } from "./resilience/rate-limiter.ts";
+import { toEntries } from "./routing/model-entry.ts";
+import { LIST_PRICES } from "./usage/prices.ts";
+import { UsageTracker } from "./usage/usage-tracker.ts";
+
+function resolve(options: ModelRouterOptions): ResolvedConfig {
+	const entries = toEntries(options.models);
+	const names = Object.keys(entries);
+	if (names.length === 0)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"ModelRouter needs at least one model in `models`",
+		);
+	const defaultChain = options.defaultChain ?? names;
+	const named = [
+		...defaultChain,
+		...(options.rules ?? []).flatMap((r) =>
+			Array.isArray(r.use) ? r.use : [r.use],
+		),
+	];
+	for (const n of named) {
+		if (entries[n] === undefined) {
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`ModelRouter: a rule or the default chain names "${n}", which is not in \`models\``,
+				{
+					hint: `add it to models, or use one of: ${names.join(", ")}`,
+				},
+			);
+		}
+	}
+	const cache =
+		options.cache === undefined || options.cache === false
+			? undefined
+			: {
+					store:
+						(options.cache === true ? undefined : options.cache.store) ??
+						new MemoryCacheStore(),
+					ttlMs: options.cache === true ? undefined : options.cache.ttlMs,
+					allowNonZeroTemperature:
+						options.cache !== true &&
+						options.cache.allowNonZeroTemperature === true,
+				};
+	return {
+		entries,
+		rules: options.rules ?? [],
+		route: options.route,
+		defaultChain,
+		policy: options.errorPolicy ?? {},
+		retry: options.retry ?? {},
+		timeoutMs: options.timeoutMs,
+		limiters: options.rateLimiters ?? sharedRateLimiters,
+		cache,
+		prices: options.prices ?? LIST_PRICES,
+		usage: options.usage ?? new UsageTracker(),
+		context: options.context,
+		preModelHook: options.preModelHook,
+		guards: options.guards ?? [],
+		tokenCounter: options.tokenCounter,
+		expectedOutputTokens: options.expectedOutputTokens ?? 500,
+		random: options.random ?? Math.random,
+	};
+}
+
+/**
+ * A LangChain chat model that routes each call to one of several models, with fallback, retries,
+ * rate limits, a response cache, usage and cost, context trimming and guardrails. Plugs in wherever
+ * a `@langchain/core` chat model does (`llmNode`, `createAgent`, LCEL).
+ * @example
+ * const model = new ModelRouter({
+ *   models: { fast: { model: cheap, temperature: 0 }, strong: { model: big, temperature: 0 } },
+ *   rules: [{ task: "summarise", use: ["fast", "strong"] }],
+ *   defaultChain: ["strong", "fast"],
+ *   cache: true,
+ * });
+ * const answer = await model.invoke("hi", { task: "summarise" });
+ * answer.response_metadata.weft; // { model, costUsd, cache, route, attempts, … }
+ */
+export class ModelRouter extends BaseChatModel<
+	ModelRouterCallOptions,
+	AIMessageChunk
+> {
+	/** Running totals of this router's calls. */
+	readonly usage: UsageTracker;
+	readonly #cfg: ResolvedConfig;
+	readonly #onEvent: ModelEventListener | undefined;
+
+	constructor(options: ModelRouterOptions) {
+		super({});
+		this.#cfg = resolve(options);
+		this.usage = this.#cfg.usage;
+		this.#onEvent = options.onEvent;
+	}
+
+	static override lc_name(): string {
+		return "ModelRouter";
+	}
+
+	_llmType(): string {
+		return "weft-model-router";
+	}
+
+	/** The names of the models this router may use. */
+	get modelNames(): string[] {
+		return Object.keys(this.#cfg.entries);
+	}
+
+	override bindTools(
+		tools: BindToolsInput[],
+		kwargs?: Partial<ModelRouterCallOptions>,
+	): Runnable<BaseLanguageModelInput, AIMessageChunk, ModelRouterCallOptions> {
+		return this.withConfig({
+			...kwargs,
+			tools,
+		} as Partial<ModelRouterCallOptions>);
+	}
+
+	/** Lifts `metadata.task` (or `metadata.weft_task`) into the call options. */
+	protected override _separateRunnableConfigFromCallOptionsCompat(
+		options?: Partial<ModelRouterCallOptions>,
+	): [RunnableConfig, this["ParsedCallOptions"]] {
+		const [config, call] = super._separateRunnableConfigFromCallOptionsCompat(
+			options,
+		);
+		const fromMetadata = config.metadata?.weft_task ?? config.metadata?.task;
+		const parsed = call as Partial<ModelRouterCallOptions>;
+		if (parsed.task === undefined && typeof fromMetadata === "string")
+			parsed.task = fromMetadata;
+		return [config, call];
+	}
+
+	#emitter(runManager: CallbackManagerForLLMRun | undefined): Emit {
+		return (event) => {
+			this.#onEvent?.(event);
+			// Custom events reach streamEvents and callback handlers; a handler's failure is theirs.
+			runManager?.handleCustomEvent(MODEL_EVENT_NAME, event).catch(() => {});
+		};
+	}
+
+	override async _generate(
+		messages: BaseMessage[],
+		options: this["ParsedCallOptions"],
+		runManager?: CallbackManagerForLLMRun,
+	): Promise<ChatResult> {
+		const emit = this.#emitter(runManager);
+		try {
+			const call = await prepareCall(this.#cfg, messages, options, emit);
+			const message = await runCall(this.#cfg, call, emit);
+			return { generations: [{ text: answerText(message), message }] };
+		} catch (error) {
+			throw toWeftError(error, options.signal);
+		}
+	}
+
+	override async *_streamResponseChunks(
+		messages: BaseMessage[],
+		options: this["ParsedCallOptions"],
+		runManager?: CallbackManagerForLLMRun,
+	): AsyncGenerator<ChatGenerationChunk> {
+		const emit = this.#emitter(runManager);
+		try {
+			const call = await prepareCall(this.#cfg, messages, options, emit);
+			yield* streamCall(this.#cfg, call, emit, runManager);
+		} catch (error) {
+			throw toWeftError(error, options.signal);
+		}
+	}
+}

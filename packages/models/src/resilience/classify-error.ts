@@ -1,0 +1,149 @@
+import type { ModelErrorKind } from "../errors.ts";
+
+/** What the chain does with a failed attempt. */
+export type ErrorAction = "retry" | "fallback" | "fail";
+
+/** Which error kinds are retried on the same model and which move on to the next model; the rest fail. */
+export interface ErrorPolicy {
+	/** Kinds retried on the same model (up to its `maxRetries`). Default: rate_limit, server, timeout, network. */
+	retryOn?: ModelErrorKind[] | undefined;
+	/** Kinds that move to the next model once retries are spent. Default: the same four. */
+	fallbackOn?: ModelErrorKind[] | undefined;
+	/** Escape hatch: decide per error; return undefined to use the lists. A "retry" past maxRetries falls back. */
+	decide?:
+		| ((error: unknown, info: ErrorInfo) => ErrorAction | undefined)
+		| undefined;
+}
+
+/** What could be read off a provider error. */
+export interface ErrorInfo {
+	kind: ModelErrorKind;
+	status?: number | undefined;
+	retryAfterMs?: number | undefined;
+	message: string;
+}
+
+export const TRANSIENT_KINDS: readonly ModelErrorKind[] = [
+	"rate_limit",
+	"server",
+	"timeout",
+	"network",
+];
+
+const NETWORK_CODES = new Set([
+	"ECONNRESET",
+	"ECONNREFUSED",
+	"ENOTFOUND",
+	"EAI_AGAIN",
+	"EPIPE",
+	"ETIMEDOUT",
+	"UND_ERR_SOCKET",
+	"UND_ERR_CONNECT_TIMEOUT",
+]);
+
+type Bag = Record<string, unknown>;
+const asBag = (v: unknown): Bag | undefined =>
+	typeof v === "object" && v !== null ? (v as Bag) : undefined;
+
+function readStatus(e: Bag): number | undefined {
+	for (const v of [e.status, e.statusCode, asBag(e.response)?.status]) {
+		if (typeof v === "number" && v >= 100 && v < 600) return v;
+	}
+	return undefined;
+}
+
+function readHeader(e: Bag, name: string): string | undefined {
+	for (const h of [
+		e.headers,
+		asBag(e.response)?.headers,
+		asBag(e.error)?.headers,
+	]) {
+		if (h === undefined || h === null) continue;
+		if (typeof (h as Headers).get === "function") {
+			const v = (h as Headers).get(name);
+			if (v !== null && v !== undefined) return v;
+		} else {
+			const v = (h as Bag)[name] ?? (h as Bag)[name.toLowerCase()];
+			if (typeof v === "string" || typeof v === "number") return String(v);
+		}
+	}
+	return undefined;
+}
+
+/** Reads `retry-after-ms`, `retry-after` (seconds or an HTTP date) or a `retryAfterMs` field; undefined when absent. */
+export function readRetryAfterMs(
+	error: unknown,
+	now = Date.now(),
+): number | undefined {
+	const e = asBag(error);
+	if (e === undefined) return undefined;
+	if (typeof e.retryAfterMs === "number") return Math.max(0, e.retryAfterMs);
+	const ms = Number(readHeader(e, "retry-after-ms"));
+	if (
+		Number.isFinite(ms) &&
+		ms >= 0 &&
+		readHeader(e, "retry-after-ms") !== undefined
+	)
+		return ms;
+	const raw =
+		readHeader(e, "retry-after") ??
+		(e.retryAfter as string | number | undefined);
+	if (raw === undefined) return undefined;
+	const seconds = Number(raw);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(raw));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function kindOf(e: Bag, status: number | undefined): ModelErrorKind {
+	if (e.reason === "MODEL_TIMEOUT") return "timeout";
+	if (status !== undefined) {
+		if (status === 429) return "rate_limit";
+		if (status === 408) return "timeout";
+		if (status === 401 || status === 403) return "auth";
+		if (status === 404) return "not_found";
+		if (status >= 500) return "server";
+		if (status >= 400) return "bad_request";
+	}
+	const name = String(e.name ?? "");
+	const code = String(e.code ?? asBag(e.cause)?.code ?? "");
+	if (e.lc_error_code === "MODEL_RATE_LIMIT") return "rate_limit";
+	// SDKs name their status-less errors: APIConnectionTimeoutError, APIConnectionError, TimeoutError.
+	if (/timeout/i.test(name) || code === "ETIMEDOUT") return "timeout";
+	if (/connection/i.test(name)) return "network";
+	if (name === "AbortError") return "aborted";
+	if (NETWORK_CODES.has(code)) return "network";
+	if (name === "TypeError" && /fetch failed|network/i.test(String(e.message)))
+		return "network";
+	return "unknown";
+}
+
+/** Reads status, kind and Retry-After off any thrown value (OpenAI, Anthropic, Google and fetch errors alike). */
+export function describeError(error: unknown): ErrorInfo {
+	const e = asBag(error) ?? { message: String(error) };
+	const status = readStatus(e);
+	return {
+		kind: kindOf(e, status),
+		status,
+		retryAfterMs: readRetryAfterMs(e),
+		message: typeof e.message === "string" ? e.message : String(error),
+	};
+}
+
+/** Applies the policy: the escape hatch first, then the retry list, then the fallback list; anything else fails. */
+export function decideAction(
+	error: unknown,
+	info: ErrorInfo,
+	policy: ErrorPolicy,
+	canRetry: boolean,
+): ErrorAction {
+	const custom = policy.decide?.(error, info);
+	if (custom !== undefined)
+		return custom === "retry" && !canRetry ? "fallback" : custom;
+	if (info.kind === "aborted") return "fail";
+	if (canRetry && (policy.retryOn ?? TRANSIENT_KINDS).includes(info.kind))
+		return "retry";
+	if ((policy.fallbackOn ?? TRANSIENT_KINDS).includes(info.kind))
+		return "fallback";
+	return "fail";
+}

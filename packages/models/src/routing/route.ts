@@ -1,0 +1,138 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { NoRouteError } from "../errors.ts";
+import { costOf, findPrice, type PriceTable } from "../usage/prices.ts";
+import type { ModelEntries, ModelFeature } from "./model-entry.ts";
+
+/** What the router knows about a call. */
+export interface RouteContext {
+	messages: BaseMessage[];
+	task: string | undefined;
+	inputTokens: number;
+	features: ModelFeature[];
+	maxCostUsd: number | undefined;
+	expectedOutputTokens: number;
+}
+
+/** A row of the routing table: the first row whose conditions all hold picks the chain. */
+export interface RouteRule {
+	/** Shown in events and usage; default `rules[i]`. */
+	name?: string | undefined;
+	/** Matches these task labels. */
+	task?: string | string[] | undefined;
+	minInputTokens?: number | undefined;
+	maxInputTokens?: number | undefined;
+	/** Matches calls that need all of these features. */
+	requires?: ModelFeature[] | undefined;
+	/** The model, or the fallback chain, to use (entry names). */
+	use: string | string[];
+}
+
+/** The escape hatch: return a model or chain, or undefined to use the table. */
+export type RouteFunction = (
+	ctx: RouteContext,
+) => string | string[] | undefined;
+
+/** The routing decision, as events and usage show it. */
+export interface RouteDecision {
+	rule: string;
+	models: string[];
+	excluded: { model: string; reason: string }[];
+}
+
+function matches(rule: RouteRule, ctx: RouteContext): boolean {
+	if (rule.task !== undefined) {
+		const tasks = Array.isArray(rule.task) ? rule.task : [rule.task];
+		if (ctx.task === undefined || !tasks.includes(ctx.task)) return false;
+	}
+	if (
+		rule.minInputTokens !== undefined &&
+		ctx.inputTokens < rule.minInputTokens
+	)
+		return false;
+	if (
+		rule.maxInputTokens !== undefined &&
+		ctx.inputTokens > rule.maxInputTokens
+	)
+		return false;
+	return (rule.requires ?? []).every((f) => ctx.features.includes(f));
+}
+
+/** Why `name` cannot serve the call, or undefined when it can. */
+function unfit(
+	name: string,
+	entries: ModelEntries,
+	ctx: RouteContext,
+	prices: PriceTable,
+): string | undefined {
+	const entry = entries[name];
+	if (entry === undefined) return "no such model";
+	for (const f of ctx.features) {
+		const has =
+			entry.features === undefined
+				? f !== "tools" || typeof entry.model.bindTools === "function"
+				: entry.features.includes(f);
+		if (!has) return `lacks ${f}`;
+	}
+	if (
+		entry.contextWindow !== undefined &&
+		ctx.inputTokens > entry.contextWindow
+	) {
+		return `input of ${ctx.inputTokens} tokens exceeds its context window of ${entry.contextWindow}`;
+	}
+	if (ctx.maxCostUsd !== undefined) {
+		const price = entry.price ?? findPrice(entry.priceId ?? name, prices);
+		if (price === undefined)
+			return "no price known, and the call has a cost ceiling";
+		const cost = costOf(
+			{ inputTokens: ctx.inputTokens, outputTokens: ctx.expectedOutputTokens },
+			price,
+		);
+		if (cost > ctx.maxCostUsd)
+			return `estimated $${cost.toFixed(6)} exceeds the ceiling of $${ctx.maxCostUsd}`;
+	}
+	return undefined;
+}
+
+/** Picks the chain for a call: the function, else the first matching rule, else `defaultChain`; then drops unfit models. */
+export function routeCall(
+	ctx: RouteContext,
+	config: {
+		entries: ModelEntries;
+		rules: RouteRule[];
+		route: RouteFunction | undefined;
+		defaultChain: string[];
+		prices: PriceTable;
+	},
+): RouteDecision {
+	let rule = "default";
+	let chain = config.defaultChain;
+	const custom = config.route?.(ctx);
+	if (custom !== undefined) {
+		rule = "function";
+		chain = Array.isArray(custom) ? custom : [custom];
+	} else {
+		const i = config.rules.findIndex((r) => matches(r, ctx));
+		const hit = config.rules[i];
+		if (hit !== undefined) {
+			rule = hit.name ?? `rules[${i}]`;
+			chain = Array.isArray(hit.use) ? hit.use : [hit.use];
+		}
+	}
+	const models: string[] = [];
+	const excluded: RouteDecision["excluded"] = [];
+	for (const name of chain) {
+		const reason = unfit(name, config.entries, ctx, config.prices);
+		if (reason === undefined) models.push(name);
+		else excluded.push({ model: name, reason });
+	}
+	if (models.length === 0) {
+		const why = excluded.map((e) => `${e.model}: ${e.reason}`).join("; ");
+		throw new NoRouteError(
+			`route "${rule}" left no model for this call (${why || "empty chain"})`,
+			{
+				hint: "add a model that fits to the chain, or relax the call's requirements",
+			},
+		);
+	}
+	return { rule, models, excluded };
+}

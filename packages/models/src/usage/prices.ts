@@ -1,0 +1,109 @@
+/** USD per million tokens. `cachedInputPerMTok` is the price of a cache read, `cacheWritePerMTok` of a cache write. */
+export interface ModelPrice {
+	inputPerMTok: number;
+	outputPerMTok: number;
+	cachedInputPerMTok?: number | undefined;
+	cacheWritePerMTok?: number | undefined;
+}
+
+/** A price table: model id (or id prefix, matched at a `-` boundary) → price. */
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+/**
+ * When LIST_PRICES was taken. These are the providers' published list prices for standard
+ * (non-batch, short-context) use as known in 2025-11, not re-checked against the live pages:
+ * verify before you bill anyone, and extend or override with `withPrices`.
+ */
+export const PRICES_AS_OF = "2025-11-01";
+
+const p = (
+	inputPerMTok: number,
+	outputPerMTok: number,
+	cachedInputPerMTok?: number,
+	cacheWritePerMTok?: number,
+): ModelPrice => ({
+	inputPerMTok,
+	outputPerMTok,
+	cachedInputPerMTok,
+	cacheWritePerMTok,
+});
+
+/** List prices of common OpenAI, Anthropic and Google models, in USD per million tokens, as of PRICES_AS_OF. */
+export const LIST_PRICES: PriceTable = {
+	// OpenAI
+	"gpt-5": p(1.25, 10, 0.125),
+	"gpt-5-mini": p(0.25, 2, 0.025),
+	"gpt-5-nano": p(0.05, 0.4, 0.005),
+	"gpt-4.1": p(2, 8, 0.5),
+	"gpt-4.1-mini": p(0.4, 1.6, 0.1),
+	"gpt-4.1-nano": p(0.1, 0.4, 0.025),
+	"gpt-4o": p(2.5, 10, 1.25),
+	"gpt-4o-mini": p(0.15, 0.6, 0.075),
+	o3: p(2, 8, 0.5),
+	"o3-mini": p(1.1, 4.4, 0.55),
+	"o4-mini": p(1.1, 4.4, 0.275),
+	// Anthropic (cache reads 0.1×, 5-minute cache writes 1.25× the input price)
+	"claude-opus-4-5": p(5, 25, 0.5, 6.25),
+	"claude-opus-4-1": p(15, 75, 1.5, 18.75),
+	"claude-opus-4": p(15, 75, 1.5, 18.75),
+	"claude-sonnet-4-5": p(3, 15, 0.3, 3.75),
+	"claude-sonnet-4": p(3, 15, 0.3, 3.75),
+	"claude-3-7-sonnet": p(3, 15, 0.3, 3.75),
+	"claude-haiku-4-5": p(1, 5, 0.1, 1.25),
+	"claude-3-5-haiku": p(0.8, 4, 0.08, 1),
+	// Google (prompts up to 200k tokens)
+	"gemini-2.5-pro": p(1.25, 10, 0.125),
+	"gemini-2.5-flash": p(0.3, 2.5, 0.03),
+	"gemini-2.5-flash-lite": p(0.1, 0.4, 0.01),
+	"gemini-2.0-flash": p(0.1, 0.4, 0.025),
+};
+
+/** LIST_PRICES with your entries added or replaced. */
+export function withPrices(
+	extra: PriceTable,
+	base: PriceTable = LIST_PRICES,
+): PriceTable {
+	return { ...base, ...extra };
+}
+
+/** The price of `model`: exact id first, then the longest id prefix ending at a `-` (dated and `-latest` ids). */
+export function findPrice(
+	model: string,
+	table: PriceTable = LIST_PRICES,
+): ModelPrice | undefined {
+	const id = model.replace(
+		/^(openai|anthropic|google|google-genai|models)[:/]/,
+		"",
+	);
+	if (table[id] !== undefined) return table[id];
+	let best: string | undefined;
+	for (const key of Object.keys(table)) {
+		if (
+			id.startsWith(`${key}-`) &&
+			(best === undefined || key.length > best.length)
+		)
+			best = key;
+	}
+	return best === undefined ? undefined : table[best];
+}
+
+/** Token counts of one call; `inputTokens` includes the cached and cache-written ones, as usage_metadata does. */
+export interface TokenCounts {
+	inputTokens: number;
+	outputTokens: number;
+	cachedInputTokens?: number | undefined;
+	cacheWriteTokens?: number | undefined;
+}
+
+/** The cost of one call in USD (cache reads and writes at their own prices when the table has them). */
+export function costOf(tokens: TokenCounts, price: ModelPrice): number {
+	const cached = tokens.cachedInputTokens ?? 0;
+	const written = tokens.cacheWriteTokens ?? 0;
+	const plain = Math.max(0, tokens.inputTokens - cached - written);
+	const usd =
+		plain * price.inputPerMTok +
+		cached * (price.cachedInputPerMTok ?? price.inputPerMTok) +
+		written * (price.cacheWritePerMTok ?? price.inputPerMTok) +
+		tokens.outputTokens * price.outputPerMTok;
+	return usd / 1_000_000;
+}

@@ -1,0 +1,100 @@
+/** What one call to the wrapper used and cost; also the payload of the "usage" event. */
+export interface CallUsage {
+	model: string;
+	route: string;
+	attempts: number;
+	cache: "hit" | "miss";
+	inputTokens: number;
+	outputTokens: number;
+	cachedInputTokens: number;
+	totalTokens: number;
+	/** Undefined when the price table has no entry for the model. */
+	costUsd: number | undefined;
+	/** True when the provider sent no usage_metadata and the tokens were counted here. */
+	counted: boolean;
+	/** On a cache hit: what the original call cost, now saved. */
+	savedUsd?: number | undefined;
+}
+
+/** Sums over calls, overall and by model. */
+export interface UsageTotals {
+	calls: number;
+	inputTokens: number;
+	outputTokens: number;
+	cachedInputTokens: number;
+	totalTokens: number;
+	costUsd: number;
+	savedUsd: number;
+	cacheHits: number;
+	cacheMisses: number;
+}
+
+const empty = (): UsageTotals => ({
+	calls: 0,
+	inputTokens: 0,
+	outputTokens: 0,
+	cachedInputTokens: 0,
+	totalTokens: 0,
+	costUsd: 0,
+	savedUsd: 0,
+	cacheHits: 0,
+	cacheMisses: 0,
+});
+
+function add(t: UsageTotals, u: CallUsage): void {
+	t.calls += 1;
+	t.inputTokens += u.inputTokens;
+	t.outputTokens += u.outputTokens;
+	t.cachedInputTokens += u.cachedInputTokens;
+	t.totalTokens += u.totalTokens;
+	t.costUsd += u.costUsd ?? 0;
+	t.savedUsd += u.savedUsd ?? 0;
+	if (u.cache === "hit") t.cacheHits += 1;
+	else t.cacheMisses += 1;
+}
+
+/** Running totals of a wrapper's calls; several wrappers may share one tracker. */
+export class UsageTracker {
+	#total = empty();
+	#byModel = new Map<string, UsageTotals>();
+	#calls: CallUsage[] = [];
+	readonly #keep: number;
+
+	/** `keepCalls`: how many recent per-call records to keep (default 1000). */
+	constructor(options: { keepCalls?: number | undefined } = {}) {
+		this.#keep = options.keepCalls ?? 1000;
+	}
+
+	record(usage: CallUsage): void {
+		add(this.#total, usage);
+		let m = this.#byModel.get(usage.model);
+		if (m === undefined) {
+			m = empty();
+			this.#byModel.set(usage.model, m);
+		}
+		add(m, usage);
+		this.#calls.push(usage);
+		if (this.#calls.length > this.#keep) this.#calls.shift();
+	}
+
+	/** Totals so far, overall and by model (copies). */
+	totals(): UsageTotals & { byModel: Record<string, UsageTotals> } {
+		return {
+			...this.#total,
+			byModel: Object.fromEntries(
+				[...this.#byModel].map(([k, v]) => [k, { ...v }]),
+			),
+		};
+	}
+
+	/** The most recent per-call records, oldest first. */
+	calls(): CallUsage[] {
+		return [...this.#calls];
+	}
+
+	reset(): void {
+		this.#total = empty();
+		this.#byModel.clear();
+		this.#calls = [];
+	}
+}

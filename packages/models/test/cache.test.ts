@@ -1,0 +1,153 @@
+import { tool } from "@langchain/core/tools";
+import { MemoryCacheStore, ModelRouter, weftMetadata } from "@weft/models";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { eventLog, FakeModel, usageOf } from "./fake-model.ts";
+
+const weather = tool(async () => "sunny", {
+	name: "weather",
+	description: "weather",
+	schema: z.object({ city: z.string() }),
+});
+
+describe("response cache", () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it("answers a repeated temperature-0 call from the cache, at no cost", async () => {
+		const model = new FakeModel(
+			"gpt-4o-mini",
+			[{ content: "first" }, { content: "second" }],
+			{ temperature: 0 },
+		);
+		const log = eventLog();
+		const router = new ModelRouter({
+			models: { "gpt-4o-mini": model },
+			cache: true,
+			onEvent: log.onEvent,
+		});
+		const a = await router.invoke("same question");
+		const b = await router.invoke("same question");
+		expect(b.content).toBe("first");
+		expect(model.calls).toHaveLength(1);
+		expect(weftMetadata(a)!).toMatchObject({ cache: "miss" });
+		expect(weftMetadata(b)!).toMatchObject({
+			cache: "hit",
+			costUsd: 0,
+			attempts: 0,
+		});
+		expect(weftMetadata(b)!.savedUsd).toBeCloseTo(
+			weftMetadata(a)!.costUsd ?? Number.NaN,
+			12,
+		);
+		expect(usageOf(b)).toMatchObject({
+			input_tokens: 0,
+			output_tokens: 0,
+		});
+		expect(log.of("cache").map((e) => e.result)).toEqual(["miss", "hit"]);
+		expect(router.usage.totals()).toMatchObject({
+			calls: 2,
+			cacheHits: 1,
+			cacheMisses: 1,
+		});
+	});
+
+	it("never caches at temperature > 0 or unknown, unless asked", async () => {
+		const hot = new FakeModel(
+			"hot",
+			[{ content: "1" }, { content: "2" }, { content: "3" }, { content: "4" }],
+			{ temperature: 0.7 },
+		);
+		const log = eventLog();
+		const router = new ModelRouter({
+			models: { hot },
+			cache: true,
+			onEvent: log.onEvent,
+		});
+		await router.invoke("q");
+		expect((await router.invoke("q")).content).toBe("2");
+		expect(log.of("cache")[0]).toMatchObject({
+			result: "bypass",
+			reason: "temperature 0.7 > 0",
+		});
+		await router.invoke("q", { cache: true });
+		expect((await router.invoke("q", { cache: true })).content).toBe("3");
+
+		const unknown = new FakeModel("u", [{ content: "a" }, { content: "b" }]);
+		const r2 = new ModelRouter({ models: { unknown }, cache: true });
+		await r2.invoke("q");
+		expect((await r2.invoke("q")).content).toBe("b");
+		const declared = new ModelRouter({
+			models: { unknown: { model: unknown, temperature: 0 } },
+			cache: { allowNonZeroTemperature: false },
+		});
+		const first = await declared.invoke("q");
+		expect((await declared.invoke("q")).content).toBe(first.content);
+	});
+
+	it("keys on model, parameters, tools and messages (not message ids)", async () => {
+		const model = new FakeModel(
+			"m",
+			[(msgs) => ({ content: `answer ${msgs.length}:${Math.random()}` })],
+			{ temperature: 0 },
+		);
+		const router = new ModelRouter({ models: { m: model }, cache: true });
+		const base = await router.invoke("q");
+		expect(
+			(await router.invoke([{ role: "user", content: "q", id: "other-id" }]))
+				.content,
+		).toBe(base.content);
+		expect((await router.invoke("q", { stop: ["\n"] })).content).not.toBe(
+			base.content,
+		);
+		expect((await router.bindTools([weather]).invoke("q")).content).not.toBe(
+			base.content,
+		);
+		expect((await router.invoke("q2")).content).not.toBe(base.content);
+		expect((await router.invoke("q", { cache: false })).content).not.toBe(
+			base.content,
+		);
+	});
+
+	it("expires entries after ttlMs and evicts the least recently used", async () => {
+		vi.useFakeTimers();
+		const model = new FakeModel(
+			"m",
+			[(msgs) => ({ content: `${msgs[0]?.content}@${Date.now()}` })],
+			{ temperature: 0 },
+		);
+		const store = new MemoryCacheStore({ maxEntries: 2 });
+		const router = new ModelRouter({
+			models: { m: model },
+			cache: { store, ttlMs: 1000 },
+		});
+		const a = await router.invoke("a");
+		await vi.advanceTimersByTimeAsync(999);
+		expect((await router.invoke("a")).content).toBe(a.content);
+		await vi.advanceTimersByTimeAsync(2);
+		expect((await router.invoke("a")).content).not.toBe(a.content);
+		await router.invoke("b");
+		await router.invoke("c");
+		expect(store.size).toBe(2);
+	});
+
+	it("stores under the model that answered when the primary failed", async () => {
+		const down = new FakeModel(
+			"down",
+			[{ fail: { status: 503 } }, { content: "primary back" }],
+			{ temperature: 0 },
+		);
+		const up = new FakeModel("up", [{ content: "from fallback" }], {
+			temperature: 0,
+		});
+		const router = new ModelRouter({
+			models: { down, up },
+			cache: true,
+			retry: { maxRetries: 0 },
+		});
+		expect((await router.invoke("q")).content).toBe("from fallback");
+		// The next call tries the primary again (its key has no entry): a recovered provider is used.
+		expect((await router.invoke("q")).content).toBe("primary back");
+	});
+});

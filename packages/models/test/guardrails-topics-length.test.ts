@@ -1,0 +1,88 @@
+import {
+	blockedTopicsGuard,
+	type GuardrailError,
+	ModelRouter,
+	maxLengthGuard,
+} from "@weft/models";
+import { describe, expect, it } from "vitest";
+import { FakeModel } from "./fake-model.ts";
+
+describe("blocked topics and length guards", () => {
+	it("asks a classifier model and blocks a listed topic before the main model runs", async () => {
+		const classifier = new FakeModel("cls", [
+			{ content: "Medical advice" },
+			{ content: "NONE" },
+		]);
+		const main = new FakeModel("main", [{ content: "answer" }]);
+		const router = new ModelRouter({
+			models: { main },
+			guards: [
+				blockedTopicsGuard({
+					classifier,
+					topics: ["medical advice", "legal advice"],
+				}),
+			],
+		});
+		const err = (await router
+			.invoke("what dose of X should I take?")
+			.catch((e: unknown) => e)) as GuardrailError;
+		expect(err).toMatchObject({
+			guard: "blocked-topics",
+			findings: [{ kind: "blocked_topic", excerpt: "medical advice" }],
+		});
+		expect(main.calls).toHaveLength(0);
+		expect((await router.invoke("hello")).content).toBe("answer");
+		expect(String(classifier.calls[0]!.messages[1]!.content)).toBe(
+			"what dose of X should I take?",
+		);
+	});
+
+	it("rewrites a blocked answer to the refusal when configured", async () => {
+		const classifier = new FakeModel("cls", [{ content: "legal advice" }]);
+		const main = new FakeModel("main", [{ content: "sue them" }]);
+		const router = new ModelRouter({
+			models: { main },
+			guards: [
+				blockedTopicsGuard({
+					classifier,
+					topics: ["legal advice"],
+					stages: ["output"],
+					action: "rewrite",
+					refusal: "I can't help with that.",
+				}),
+			],
+		});
+		expect((await router.invoke("q")).content).toBe("I can't help with that.");
+	});
+
+	it("blocks or truncates over-long input and output", async () => {
+		const main = new FakeModel("main", [
+			{ content: "a very long answer indeed" },
+		]);
+		const block = new ModelRouter({
+			models: { main },
+			guards: [maxLengthGuard({ maxChars: 5 })],
+		});
+		await expect(block.invoke("123456")).rejects.toMatchObject({
+			guard: "max-length",
+			findings: [{ excerpt: "6 characters > 5" }],
+		});
+		const cut = new ModelRouter({
+			models: { main },
+			guards: [
+				maxLengthGuard({
+					maxChars: 6,
+					stages: ["input", "output"],
+					action: "rewrite",
+				}),
+			],
+		});
+		const out = await cut.invoke("1234567890");
+		expect(String(main.calls[0]!.messages[0]!.content)).toBe("12345…");
+		expect(out.content).toBe("a ver…");
+		expect(() => maxLengthGuard({ maxChars: 0 })).toThrow(RangeError);
+		expect(() => blockedTopicsGuard({ classifier: main, topics: [] })).toThrow(
+			RangeError,
+		);
+	});
+});

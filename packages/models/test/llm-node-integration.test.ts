@@ -1,0 +1,102 @@
+import { HumanMessage } from "@langchain/core/messages";
+import { tool } from "@langchain/core/tools";
+import { START, StateGraph } from "@weft/graph";
+import {
+	createAgent,
+	llmNode,
+	messages,
+	ScriptedChatModel,
+} from "@weft/graph/llm";
+import { ModelRouter } from "@weft/models";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const State = z.object({ messages: messages() });
+
+describe("ModelRouter inside @weft/graph/llm", () => {
+	for (const stream of [true, false]) {
+		it(`puts the routed model and its cost into the run's usage (stream: ${stream})`, async () => {
+			const down = new ScriptedChatModel({
+				replies: [{ fail: "server", status: 503 }],
+				model: "down",
+			});
+			const mini = new ScriptedChatModel({
+				replies: [
+					{ content: "routed answer", usage: { input: 1000, output: 100 } },
+				],
+				model: "gpt-4o-mini",
+			});
+			const router = new ModelRouter({
+				models: { "gpt-4o": down, "gpt-4o-mini": mini },
+				retry: { maxRetries: 0 },
+			});
+			const graph = new StateGraph(State)
+				.addNode("llm", llmNode({ model: router, stream }))
+				.addEdge(START, "llm")
+				.compile();
+			const custom: unknown[] = [];
+			for await (const ev of graph.stream(
+				{ messages: [new HumanMessage("hi")] },
+				{ mode: ["custom"] },
+			)) {
+				if (ev.type === "custom") custom.push(ev);
+			}
+			const result = await new StateGraph(State)
+				.addNode(
+					"llm",
+					llmNode({
+						model: new ModelRouter({
+							models: {
+								"gpt-4o-mini": mini.script({
+									content: "again",
+									usage: { input: 1000, output: 100 },
+								}),
+							},
+						}),
+						stream,
+					}),
+				)
+				.addEdge(START, "llm")
+				.compile()
+				.run({ messages: [new HumanMessage("hi")] });
+			expect(custom).toEqual([
+				expect.objectContaining({
+					type: "custom",
+					node: "llm",
+					data: expect.objectContaining({
+						kind: "model",
+						model: "gpt-4o-mini",
+						attempts: 2,
+						cache: "miss",
+					}),
+				}),
+			]);
+			const cost = (1000 * 0.15 + 100 * 0.6) / 1e6;
+			expect(result.usage.byModel["gpt-4o-mini"]).toMatchObject({
+				inputTokens: 1000,
+				outputTokens: 100,
+			});
+			expect(result.usage.costUsd).toBeCloseTo(cost, 12);
+		});
+	}
+
+	it("runs a createAgent tool loop through the router", async () => {
+		const search = tool(async ({ q }) => `Weft is a graph runtime (${q})`, {
+			name: "search",
+			description: "search",
+			schema: z.object({ q: z.string() }),
+		});
+		const model = new ScriptedChatModel([
+			{ toolCalls: [{ name: "search", args: { q: "weft" } }] },
+			"Weft is a graph runtime.",
+		]);
+		const router = new ModelRouter({ models: { main: model } });
+		const agent = createAgent({ model: router, tools: [search] });
+		const out = await agent.invoke({
+			messages: [new HumanMessage("what is weft?")],
+		});
+		expect(out.messages.at(-1)?.content).toBe("Weft is a graph runtime.");
+		expect(model.calls.map((c) => c.tools)).toEqual([["search"], ["search"]]);
+		expect(router.usage.totals().calls).toBe(2);
+	});
+});

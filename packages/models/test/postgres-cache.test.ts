@@ -1,0 +1,63 @@
+import { ModelRouter, weftMetadata } from "@weft/models";
+import { PostgresCacheStore } from "@weft/models/postgres";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+	CONNECTION,
+	postgresAvailable,
+} from "../../checkpoint-postgres/test/postgres.ts";
+import { cachedResponse as entry, FakeModel } from "./fake-model.ts";
+
+describe.skipIf(!(await postgresAvailable()))("PostgresCacheStore", () => {
+	const pool = new pg.Pool({ connectionString: CONNECTION });
+	const table = `weft_cache_${process.pid}_${Date.now().toString(36)}`;
+	afterAll(async () => {
+		await pool.query(`DROP TABLE IF EXISTS ${table}`);
+		await pool.end();
+	});
+
+	it("stores, reads, expires, deletes and clears entries", async () => {
+		const store = new PostgresCacheStore({ pool, table });
+		await store.set("k", entry);
+		expect(await store.get("k")).toEqual(entry);
+		await store.set("gone", entry, -1); // already expired
+		expect(await store.get("gone")).toBeUndefined();
+		expect(await store.prune()).toBe(1);
+		await store.delete("k");
+		expect(await store.get("k")).toBeUndefined();
+		await store.set("a", entry);
+		await store.clear();
+		expect(await store.get("a")).toBeUndefined();
+		await store.close(); // shared pool: stays open
+		expect((await pool.query("SELECT 1 AS one")).rows[0]).toEqual({ one: 1 });
+	});
+
+	it("serves one router's cached answer to another router with its own connection", async () => {
+		const model = new FakeModel("m", [{ content: "one" }, { content: "two" }], {
+			temperature: 0,
+		});
+		const first = new ModelRouter({
+			models: { m: model },
+			cache: { store: new PostgresCacheStore({ pool, table }) },
+		});
+		await first.invoke("q");
+		const own = new PostgresCacheStore({ connectionString: CONNECTION, table });
+		const second = new ModelRouter({
+			models: { m: model },
+			cache: { store: own },
+		});
+		const out = await second.invoke("q");
+		expect(out.content).toBe("one");
+		expect(weftMetadata(out)!.cache).toBe("hit");
+		await own.close();
+	});
+
+	it("refuses unsafe table names and a missing connection with CONFIG_INVALID", () => {
+		expect(
+			() => new PostgresCacheStore({ pool, table: "x; DROP TABLE y" }),
+		).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
+		expect(() => new PostgresCacheStore({})).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+	});
+});

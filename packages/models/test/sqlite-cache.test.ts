@@ -1,0 +1,67 @@
+import { ModelRouter, weftMetadata } from "@weft/models";
+import { SqliteCacheStore } from "@weft/models/sqlite";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cachedResponse as entry, FakeModel } from "./fake-model.ts";
+
+describe("SqliteCacheStore", () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it("stores, reads, deletes and clears JSON entries", async () => {
+		const store = new SqliteCacheStore({ path: ":memory:" });
+		await store.set("k", entry);
+		expect(await store.get("k")).toEqual(entry);
+		await store.delete("k");
+		expect(await store.get("k")).toBeUndefined();
+		await store.set("a", entry);
+		await store.clear();
+		expect(await store.get("a")).toBeUndefined();
+		store.close();
+	});
+
+	it("skips expired rows and prunes them", async () => {
+		vi.useFakeTimers();
+		const store = new SqliteCacheStore({ ttlMs: 1000 });
+		await store.set("short", entry);
+		await store.set("long", entry, 5000);
+		vi.advanceTimersByTime(1001);
+		expect(await store.get("short")).toBeUndefined();
+		expect(await store.get("long")).toEqual(entry);
+		expect(store.prune()).toBe(1);
+	});
+
+	it("shares an open database and rejects unsafe table names", async () => {
+		const db = new Database(":memory:");
+		const store = new SqliteCacheStore({ database: db, table: "my_cache" });
+		await store.set("k", entry);
+		expect(db.prepare("SELECT count(*) AS n FROM my_cache").get()).toEqual({
+			n: 1,
+		});
+		store.close(); // not owned: stays open
+		expect(db.open).toBe(true);
+		expect(
+			() => new SqliteCacheStore({ database: db, table: "x; DROP TABLE y" }),
+		).toThrow(/invalid table name/);
+	});
+
+	it("serves a router's cache across router instances (and processes)", async () => {
+		const db = new Database(":memory:");
+		const model = new FakeModel("m", [{ content: "one" }, { content: "two" }], {
+			temperature: 0,
+		});
+		const first = new ModelRouter({
+			models: { m: model },
+			cache: { store: new SqliteCacheStore({ database: db }) },
+		});
+		await first.invoke("q");
+		const second = new ModelRouter({
+			models: { m: model },
+			cache: { store: new SqliteCacheStore({ database: db }) },
+		});
+		const out = await second.invoke("q");
+		expect(out.content).toBe("one");
+		expect(weftMetadata(out)!.cache).toBe("hit");
+	});
+});

@@ -1,0 +1,95 @@
+import {
+	AIMessage,
+	HumanMessage,
+	SystemMessage,
+} from "@langchain/core/messages";
+import { isSummaryMessage, ModelRouter, summarizeMessages } from "@weft/models";
+import { describe, expect, it } from "vitest";
+import { eventLog, FakeModel } from "./fake-model.ts";
+
+const count = (msgs: unknown[]) => msgs.length * 10;
+const history = () => [
+	new SystemMessage("sys"),
+	new HumanMessage("h1"),
+	new AIMessage("a1"),
+	new HumanMessage("h2"),
+	new AIMessage("a2"),
+	new HumanMessage("h3"),
+];
+
+describe("summarising older turns", () => {
+	it("replaces the cut turns with one summary message after the system message", async () => {
+		const summariser = new FakeModel("sum", [{ content: "User said h1, h2." }]);
+		const out = await summarizeMessages(history(), {
+			maxTokens: 30,
+			tokenCounter: count,
+			model: summariser,
+		});
+		expect(out.summary).toBe("User said h1, h2.");
+		expect(out.messages.map((m) => m.getType())).toEqual([
+			"system",
+			"human",
+			"human",
+		]);
+		expect(isSummaryMessage(out.messages[1]!)).toBe(true);
+		expect(String(out.messages[1]!.content)).toContain("User said h1, h2.");
+		const asked = summariser.calls[0]!.messages.map((m) =>
+			String(m.content),
+		).join("\n");
+		expect(asked).toContain("Human: h1");
+		expect(asked).toContain("AI: a2");
+		expect(asked).not.toContain("h3");
+	});
+
+	it("calls no model when nothing is cut", async () => {
+		const summariser = new FakeModel("sum", [{ content: "never" }]);
+		const out = await summarizeMessages(history(), {
+			maxTokens: 1000,
+			model: summariser,
+		});
+		expect(out.summary).toBeUndefined();
+		expect(out.messages).toHaveLength(6);
+		expect(summariser.calls).toHaveLength(0);
+	});
+
+	it("runs as the router's pre-model hook and records a context event", async () => {
+		const main = new FakeModel("main", [{ content: "answer" }]);
+		const summariser = new FakeModel("sum", [{ content: "earlier stuff" }]);
+		const log = eventLog();
+		const router = new ModelRouter({
+			models: { main },
+			context: {
+				maxTokens: 30,
+				tokenCounter: count,
+				summarize: { model: summariser },
+			},
+			onEvent: log.onEvent,
+		});
+		await router.invoke(history());
+		expect(main.calls[0]!.messages.map((m) => String(m.content))).toEqual([
+			"sys",
+			"Summary of the earlier conversation:\nearlier stuff",
+			"h3",
+		]);
+		expect(log.of("context")).toEqual([
+			expect.objectContaining({
+				removedMessages: 4,
+				summarized: true,
+				tokensBefore: 60,
+			}),
+		]);
+	});
+
+	it("trims without a summary when no summariser is set", async () => {
+		const main = new FakeModel("main", [{ content: "answer" }]);
+		const router = new ModelRouter({
+			models: { main },
+			context: { maxTokens: 20, tokenCounter: count },
+		});
+		await router.invoke(history());
+		expect(main.calls[0]!.messages.map((m) => String(m.content))).toEqual([
+			"sys",
+			"h3",
+		]);
+	});
+});

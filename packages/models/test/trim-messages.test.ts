@@ -1,0 +1,129 @@
+import {
+	AIMessage,
+	HumanMessage,
+	SystemMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+import { trimByTokens } from "@weft/models";
+import { describe, expect, it } from "vitest";
+
+// Every message costs 10 tokens.
+const count = (msgs: unknown[]) => msgs.length * 10;
+
+const call = (id: string) =>
+	new AIMessage({
+		content: "",
+		tool_calls: [{ name: "search", args: { q: id }, id, type: "tool_call" }],
+	});
+const result = (id: string) =>
+	new ToolMessage({ content: `result ${id}`, tool_call_id: id });
+
+const history = () => [
+	new SystemMessage("sys"),
+	new HumanMessage("h1"),
+	new AIMessage("a1"),
+	new HumanMessage("h2"),
+	call("c1"),
+	result("c1"),
+	new AIMessage("a2"),
+	new HumanMessage("h3"),
+	new AIMessage("a3"),
+];
+
+const texts = (msgs: { content: unknown }[]) =>
+	msgs.map((m) => String(m.content));
+
+describe("trimByTokens", () => {
+	it("keeps the system message and the most recent turns that fit", async () => {
+		const out = await trimByTokens(history(), {
+			maxTokens: 30,
+			tokenCounter: count,
+		});
+		expect(texts(out.messages)).toEqual(["sys", "h3", "a3"]);
+		expect(out.removed).toHaveLength(6);
+		expect(out).toMatchObject({ tokensBefore: 90, tokensAfter: 30 });
+	});
+
+	it("never splits an AI tool call from its ToolMessages", async () => {
+		const both = await trimByTokens(history(), {
+			maxTokens: 60,
+			tokenCounter: count,
+			startOnHuman: false,
+		});
+		expect(texts(both.messages)).toEqual([
+			"sys",
+			"",
+			"result c1",
+			"a2",
+			"h3",
+			"a3",
+		]);
+		// 50 tokens would keep the ToolMessage without its call: both go.
+		const neither = await trimByTokens(history(), {
+			maxTokens: 50,
+			tokenCounter: count,
+			startOnHuman: false,
+		});
+		expect(texts(neither.messages)).toEqual(["sys", "a2", "h3", "a3"]);
+		const withHuman = await trimByTokens(history(), {
+			maxTokens: 70,
+			tokenCounter: count,
+		});
+		expect(withHuman.messages.map((m) => m.getType())).toEqual([
+			"system",
+			"human",
+			"ai",
+			"tool",
+			"ai",
+			"human",
+			"ai",
+		]);
+	});
+
+	it("keeps at most the last N turns", async () => {
+		const out = await trimByTokens(history(), {
+			maxTokens: 1000,
+			keepLastTurns: 2,
+			tokenCounter: count,
+		});
+		expect(texts(out.messages)).toEqual([
+			"sys",
+			"h2",
+			"",
+			"result c1",
+			"a2",
+			"h3",
+			"a3",
+		]);
+	});
+
+	it("keeps the last unit even when it alone is over budget, and can drop the system message", async () => {
+		const out = await trimByTokens(history(), {
+			maxTokens: 5,
+			tokenCounter: count,
+		});
+		expect(texts(out.messages)).toEqual(["sys", "a3"]);
+		const noSys = await trimByTokens(history(), {
+			maxTokens: 20,
+			tokenCounter: count,
+			keepSystem: false,
+		});
+		expect(texts(noSys.messages)).toEqual(["h3", "a3"]);
+	});
+
+	it("uses the character estimate by default and rejects a bad budget", async () => {
+		const long = [
+			new HumanMessage("x".repeat(400)),
+			new AIMessage("y".repeat(400)),
+			new HumanMessage("short"),
+		];
+		const out = await trimByTokens(long, { maxTokens: 50 });
+		expect(texts(out.messages)).toEqual(["short"]);
+		await expect(trimByTokens(long, { maxTokens: -1 })).rejects.toThrow(
+			RangeError,
+		);
+		await expect(trimByTokens(long, { maxTokens: Number.NaN })).rejects.toThrow(
+			RangeError,
+		);
+	});
+});
