@@ -239,6 +239,11 @@ export class PostgresCheckpointer implements Checkpointer {
 				],
 			);
 			if (inserted.rowCount === 0) throw checkpointConflict(record);
+			if (parentId !== null && options.dropParentWrites === true)
+				await q(
+					`DELETE FROM ${this.#s}.writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3`,
+					[threadId, ns, parentId],
+				);
 			await q(
 				`INSERT INTO ${this.#s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, 'running', $2, $2)
 				 ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at`,

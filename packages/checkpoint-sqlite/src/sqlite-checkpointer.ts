@@ -96,7 +96,7 @@ export class SqliteCheckpointer implements Checkpointer {
 	): Promise<{ size: number }> {
 		this.#live();
 		const data = this.#serializer.serialize(record.data);
-		this.#run(() => this.#tx.put(record, data, options.exclusive === true));
+		this.#run(() => this.#tx.put(record, data, options));
 		return { size: data.byteLength };
 	}
 

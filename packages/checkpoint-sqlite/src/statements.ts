@@ -40,6 +40,7 @@ export const SQL = {
 	insertWrite:
 		"INSERT INTO writes (thread_id, ns, checkpoint_id, seq, data) VALUES (?, ?, ?, ?, ?)",
 	writesOf: `SELECT data FROM writes WHERE ${KEY} AND checkpoint_id = @id ORDER BY seq`,
+	dropWritesOf: `DELETE FROM writes WHERE ${KEY} AND checkpoint_id = @id`,
 	namespaces: "SELECT DISTINCT ns FROM checkpoints WHERE thread_id = ?",
 	/** What a prune plan needs, without blobs or metadata. */
 	planRows: `SELECT checkpoint_id, parent_id, has_snapshot, created_at FROM checkpoints WHERE ${KEY} ORDER BY checkpoint_id`,

@@ -1,6 +1,7 @@
 import type {
 	CheckpointRecord,
 	PruneOptions,
+	PutOptions,
 	Serializer,
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
@@ -16,7 +17,7 @@ export type TupleRow = SummaryRow & { data: Uint8Array; has_children: number };
 /** The database work of each method: synchronous, each a single transaction, on cached statements. */
 export interface Transactions {
 	/** Writes (BEGIN IMMEDIATE): checks the parent and `exclusive` under the write lock, then stores. */
-	put(record: CheckpointRecord, data: Uint8Array, exclusive: boolean): void;
+	put(record: CheckpointRecord, data: Uint8Array, options: PutOptions): void;
 	putWrites(key: Key & { id: string }, blobs: Uint8Array[]): void;
 	/** Reads a checkpoint (or the newest), its pending writes and whether it has children, in one snapshot. */
 	readTuple(
@@ -38,8 +39,9 @@ export function transactions(
 ): Transactions {
 	return {
 		put: db.transaction(
-			(record: CheckpointRecord, data: Uint8Array, exclusive: boolean) => {
+			(record: CheckpointRecord, data: Uint8Array, options: PutOptions) => {
 				const { threadId: thread, ns, parentId } = record;
+				const exclusive = options.exclusive === true;
 				if (parentId !== null) {
 					if (s.exists.get({ thread, ns, id: parentId }) === undefined)
 						throw notFound(thread, ns, parentId);
@@ -70,6 +72,8 @@ export function transactions(
 						throw conflict(record);
 					throw error;
 				}
+				if (parentId !== null && options.dropParentWrites === true)
+					s.dropWritesOf.run({ thread, ns, id: parentId });
 				s.touchThread.run(thread, record.createdAt, record.createdAt);
 			},
 		).immediate,

@@ -28,6 +28,12 @@ export interface PutOptions {
 	 * processes from extending one thread at once.
 	 */
 	exclusive?: boolean | undefined;
+	/**
+	 * The record commits the step that was running at its parent: the pending writes recorded at the
+	 * parent are spent (their results are now in this record's `writes`), and the store removes them in
+	 * the same transaction, so a step's results are not kept twice.
+	 */
+	dropParentWrites?: boolean | undefined;
 }
 
 export interface ListOptions {

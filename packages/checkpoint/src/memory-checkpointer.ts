@@ -107,7 +107,10 @@ export class MemoryCheckpointer implements Checkpointer {
 			writes: [],
 			children: 0,
 		});
-		if (parent !== undefined) parent.children++;
+		if (parent !== undefined) {
+			parent.children++;
+			if (options.dropParentWrites === true) parent.writes = [];
+		}
 		const last = ns.order[ns.order.length - 1];
 		if (last === undefined || last < record.checkpointId)
 			ns.order.push(record.checkpointId);

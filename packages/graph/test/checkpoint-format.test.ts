@@ -1,7 +1,9 @@
 import {
+	Command,
 	END,
 	MemoryCheckpointer,
 	reducer,
+	Send,
 	START,
 	StateGraph,
 } from "@weft/graph";
@@ -136,5 +138,68 @@ describe("checkpoint format", () => {
 		);
 		const more = await graph.invoke({ maxLoops: 22 }, { threadId: "t" });
 		expect(more.loops).toBe(22);
+	});
+});
+
+describe("pending writes of a committed step", () => {
+	const Fan = z.object({
+		items: z.array(z.string()).default([]),
+		out: reducer(
+			z.array(z.string()),
+			(a, b) => [...a, ...b],
+			() => [],
+		),
+	});
+	function fanOut(checkpointer: MemoryCheckpointer) {
+		return new StateGraph(Fan)
+			.addNode("split", () => ({}))
+			.addNode("work", async (s: { items: string[] }, ctx) => {
+				const effect = await ctx.once("effect", async () => s.items[0]!);
+				if (effect === "b") await ctx.interrupt("check b");
+				return { out: [effect] };
+			})
+			.addEdge(START, "split")
+			.addConditionalEdges("split", (s) =>
+				s.items.map((i) => new Send("work", { items: [i] })),
+			)
+			.addEdge("work", END)
+			.compile({ checkpointer });
+	}
+	async function pendingCounts(cp: MemoryCheckpointer, threadId: string) {
+		const counts: number[] = [];
+		for await (const s of cp.list({ threadId })) {
+			const t = await cp.getTuple({ threadId, checkpointId: s.checkpointId });
+			counts.push(t!.pendingWrites.length);
+		}
+		return counts.reverse();
+	}
+
+	it("are kept until the step commits, then dropped: a step's results are stored once", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = fanOut(cp);
+		const paused = await graph.run(
+			{ items: ["a", "b", "c"] },
+			{ threadId: "t" },
+		);
+		expect(paused.status).toBe("interrupted");
+		// the fan-out step's finished tasks, once results and the interrupt wait at its checkpoint
+		expect((await pendingCounts(cp, "t")).at(-1)).toBeGreaterThan(0);
+		const done = await graph.run(new Command({ resume: "ok" }), {
+			threadId: "t",
+		});
+		expect(done.values.out).toEqual(["a", "b", "c"]);
+		expect(await pendingCounts(cp, "t")).toEqual([0, 0, 0]);
+	});
+
+	it("stay with the old branch when a replay starts a new one from that checkpoint", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = fanOut(cp);
+		const paused = await graph.run({ items: ["b"] }, { threadId: "t" });
+		await graph.replay({ threadId: "t", checkpointId: paused.checkpointId! });
+		const old = await graph.getState({
+			threadId: "t",
+			checkpointId: paused.checkpointId!,
+		});
+		expect(old.interrupts.map((i) => i.value)).toEqual(["check b"]);
 	});
 });

@@ -251,5 +251,52 @@ export function storageCases(ctx: ConformanceContext): void {
 			const dup = await cp.put(b).catch((e: unknown) => e);
 			expect(isWeftError(dup, "CHECKPOINT_CONFLICT")).toBe(true);
 		});
+
+		it("drops the parent's pending writes with `dropParentWrites`, in the same transaction, and nothing else", async () => {
+			const cp = ctx.checkpointer();
+			const done: PendingWrite = {
+				kind: "done",
+				taskId: "a",
+				node: "a",
+				writes: [["a", "x", 1]],
+			};
+			const pending = async (checkpointId: string, ns?: string) =>
+				(await cp.getTuple({ threadId: "thread", ns, checkpointId }))
+					?.pendingWrites;
+			const root = record();
+			await cp.put(root);
+			const other = record({ ns: "sub" });
+			await cp.put(other);
+			for (const c of [root, other])
+				await cp.putWrites(
+					{ threadId: "thread", ns: c.ns, checkpointId: c.checkpointId },
+					[done],
+				);
+			// a plain child (a fork, an update) leaves them
+			await cp.put(record({ parentId: root.checkpointId, step: 1 }));
+			expect(await pending(root.checkpointId)).toEqual([done]);
+			// a refused put changes nothing
+			const refused = await cp
+				.put(record({ parentId: root.checkpointId, step: 1 }), {
+					exclusive: true,
+					dropParentWrites: true,
+				})
+				.catch((e: unknown) => e);
+			expect(isWeftError(refused, "CHECKPOINT_CONFLICT")).toBe(true);
+			expect(await pending(root.checkpointId)).toEqual([done]);
+			const child = record({ parentId: root.checkpointId, step: 1 });
+			await cp.put(child, { dropParentWrites: true });
+			expect(await pending(root.checkpointId)).toEqual([]);
+			expect(await pending(other.checkpointId, "sub")).toEqual([done]);
+			// the parent itself and the rest of its chain stay readable
+			expect(
+				(
+					await cp.getChain({
+						threadId: "thread",
+						checkpointId: child.checkpointId,
+					})
+				).map((c) => c.checkpointId),
+			).toEqual([root.checkpointId, child.checkpointId]);
+		});
 	});
 }

@@ -97,6 +97,8 @@ export class Run {
 	#answers: Answers = noAnswers();
 	#skipBefore = false;
 	#exclusive = true;
+	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
+	#parentWrites = false;
 	#chain: ChainInfo = { steps: 0, bytes: 0, snapshotBytes: 0 };
 	#stepsRun = 0;
 	#started = false;
@@ -204,8 +206,10 @@ export class Run {
 		}
 		// a checkpoint with a successor starts a new branch, which never reads another branch's records
 		this.#exclusive = !tuple.hasChildren;
-		if (this.#options.fresh !== true && !tuple.hasChildren)
+		if (this.#options.fresh !== true && !tuple.hasChildren) {
 			this.#memory = groupPending(tuple.pendingWrites);
+			this.#parentWrites = tuple.pendingWrites.length > 0;
+		}
 		this.#skipBefore = [...this.#memory.values()].some((m) =>
 			[...m.interrupts.values()].some((i) => i.when === "before"),
 		);
@@ -341,7 +345,10 @@ export class Run {
 			persist:
 				cp === undefined
 					? async () => {}
-					: (writes) => cp.putWrites(ref, writes),
+					: (writes) => {
+							this.#parentWrites = true;
+							return cp.putWrites(ref, writes);
+						},
 			emit: (node, type, data) => {
 				if (type === "custom")
 					this.#emit("custom", { type: "custom", node, data });
@@ -498,8 +505,13 @@ export class Run {
 			});
 			const exclusive =
 				this.#exclusive && this.#options.parentTask === undefined;
-			const { size } = await cp.put(record, { exclusive });
+			// committing the step spends what its tasks recorded at the parent: it is in `writes` now
+			const { size } = await cp.put(record, {
+				exclusive,
+				dropParentWrites: source === "loop" && this.#parentWrites,
+			});
 			this.#exclusive = true;
+			this.#parentWrites = false;
 			if (this.#stepUsage.calls > 0) this.#stepUsage = emptyUsage();
 			checkpointId = this.#checkpointId = record.checkpointId;
 			const c = this.#chain;
