@@ -1,10 +1,40 @@
-import { isWeftError, START, StateGraph } from "@weft/graph";
+import {
+	Command,
+	isWeftError,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+} from "@weft/graph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 const S = z.object({ n: z.number().default(0), out: z.string().default("") });
 
 describe("node policies", () => {
+	it("matches a retried attempt's interrupt() calls to the answers the failed attempt got", async () => {
+		let attempts = 0;
+		const graph = new StateGraph(S)
+			.addNode(
+				"ask",
+				async (_s, ctx) => {
+					const answer = await ctx.interrupt<string>("which?");
+					attempts++;
+					if (attempts === 1) throw new Error("transient, after the answer");
+					return { out: answer };
+				},
+				{ retry: { maxAttempts: 3, initialDelayMs: 1, jitter: false } },
+			)
+			.addEdge(START, "ask")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.run({}, { threadId: "t" });
+		const done = await graph.run(new Command({ resume: "this one" }), {
+			threadId: "t",
+		});
+		expect(done.status).toBe("done");
+		expect(done.values.out).toBe("this one");
+		expect(attempts).toBe(2);
+	});
+
 	it("retries with backoff until the node succeeds", async () => {
 		let attempts = 0;
 		const graph = new StateGraph(S)

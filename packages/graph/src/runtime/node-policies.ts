@@ -8,7 +8,7 @@ import type {
 	RetryPolicy,
 } from "../graph/types.ts";
 import { InterruptSignal } from "./interrupts.ts";
-import { ResumeRejected, withSignal } from "./task-context.ts";
+import { newAttempt, ResumeRejected, withSignal } from "./task-context.ts";
 
 /** A node function as the runtime calls it. */
 export type NodeRunner = (input: unknown, ctx: NodeContext) => Promise<unknown>;
@@ -76,6 +76,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 	return (next) => async (input, ctx) => {
 		for (let attempt = 1; ; attempt++) {
 			try {
+				if (attempt > 1) newAttempt(ctx);
 				return await next(input, ctx);
 			} catch (error) {
 				if (

@@ -10,6 +10,7 @@ import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
 import {
 	createTaskContext,
+	noCalls,
 	ResumeRejected,
 	type TaskHost,
 } from "./task-context.ts";
@@ -77,6 +78,7 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 		answers: r.answers,
 		answersById: r.answersById,
 		ids,
+		calls: noCalls(),
 	});
 	debug("start");
 	let outcome: Outcome;

@@ -1,5 +1,5 @@
 import type { Checkpointer, PendingWrite } from "@weft/checkpoint";
-import { isWeftError, ValidationError } from "@weft/checkpoint";
+import { isWeftError, ValidationError, WeftError } from "@weft/checkpoint";
 import type {
 	InterruptOptions,
 	NodeContext,
@@ -45,13 +45,38 @@ export interface TaskInternals {
 	readonly answersById: ReadonlyMap<string, unknown>;
 	/** Interrupt ids of this task by position (to mark subgraph answers as used). */
 	readonly ids: ReadonlyMap<string, number>;
+	/** What the current attempt of the node has called so far (reset for each retry). */
+	readonly calls: AttemptCalls;
 }
+
+export interface AttemptCalls {
+	/** `interrupt()` calls: the next one's position. */
+	interrupts: number;
+	/** Whether a subgraph ran inside the node (`invokeAsSubgraph`). */
+	subgraph: boolean;
+}
+
+export const noCalls = (): AttemptCalls => ({
+	interrupts: 0,
+	subgraph: false,
+});
 
 const internals = new WeakMap<object, TaskInternals>();
 
 /** The internals behind a node context (undefined for a context not made by the runtime). */
 export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
 	return internals.get(ctx);
+}
+
+/**
+ * Starts another attempt of the node on the same context (a retry): its `interrupt()` calls count from
+ * the first again, so answers saved by the failed attempt are matched to the same calls.
+ */
+export function newAttempt(ctx: NodeContext): void {
+	const i = internals.get(ctx);
+	if (i === undefined) return;
+	i.calls.interrupts = 0;
+	i.calls.subgraph = false;
 }
 
 /** A node context with another abort signal (used by the timeout policy). */
@@ -66,8 +91,7 @@ export function withSignal(ctx: NodeContext, signal: AbortSignal): NodeContext {
 
 /** Builds the context a node runs with. */
 export function createTaskContext(node: string, i: TaskInternals): NodeContext {
-	const { host, memory, taskId } = i;
-	let calls = 0;
+	const { host, memory, taskId, calls } = i;
 	const ctx: NodeContext = {
 		threadId: host.threadId,
 		step: host.step,
@@ -78,7 +102,8 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 			value: unknown,
 			options: InterruptOptions<TResume> = {},
 		): Promise<TResume> {
-			const index = calls++;
+			if (calls.subgraph) throw mixedInterrupts(node);
+			const index = calls.interrupts++;
 			if (memory.resumes.has(index))
 				return memory.resumes.get(index) as TResume;
 			if (!i.answers.has(index)) throw new InterruptSignal([{ index, value }]);
@@ -117,6 +142,17 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 	};
 	internals.set(ctx, i);
 	return ctx;
+}
+
+/** Interrupts inside a subgraph run by a node are that node task's: they cannot be numbered with its own. */
+export function mixedInterrupts(node: string): WeftError {
+	return new WeftError(
+		"INVALID_GRAPH",
+		`node "${node}" ran a subgraph with invokeAsSubgraph() and also called interrupt() or another subgraph`,
+		{
+			hint: "run one subgraph per node and ask for input inside it, or split the node in two",
+		},
+	);
 }
 
 /** Marks a ValidationError as a rejected resume: the run stops, the interrupt stays pending. */
