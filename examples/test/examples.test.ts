@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { main as demo } from "../src/demo.ts";
 import { main as humanApproval, sentMails } from "../src/human-approval.ts";
 import { main as quickstart } from "../src/quickstart.ts";
+import { main as subgraphs } from "../src/subgraphs.ts";
 import { main as timeTravel } from "../src/time-travel.ts";
 
 describe("examples run", () => {
@@ -17,6 +18,15 @@ describe("examples run", () => {
 		expect(paused.interrupts[0]!.value).toMatchObject({ human: "review" });
 		expect(done.values.sent).toBe("sent #1");
 		expect(sentMails).toHaveLength(1);
+	});
+
+	it("subgraphs", async () => {
+		const { paused, done } = await subgraphs();
+		expect(paused.interrupts[0]!.value).toEqual({
+			text: "We ship!",
+			remarks: ["calm the tone"],
+		});
+		expect(done.values.published).toBe(true);
 	});
 
 	it("time travel", async () => {

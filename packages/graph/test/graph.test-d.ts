@@ -144,4 +144,20 @@ describe("StateGraph types", () => {
 		// @ts-expect-error updates are typed
 		void graph.updateState({ threadId: "t" }, { count: "x" });
 	});
+
+	it("types invokeAsSubgraph's input and its result by the subgraph's schema", () => {
+		const child = new StateGraph(
+			z.object({ question: z.string(), answer: z.string().default("") }),
+		)
+			.addNode("look", () => ({}))
+			.addEdge(START, "look")
+			.compile();
+		new StateGraph(State).addNode("call", async (s, ctx) => {
+			const out = await child.invokeAsSubgraph(ctx, { question: s.topic });
+			expectTypeOf(out.answer).toEqualTypeOf<string>();
+			// @ts-expect-error not a key of the subgraph's state
+			await child.invokeAsSubgraph(ctx, { topic: s.topic });
+			return {};
+		});
+	});
 });

@@ -18,7 +18,7 @@ import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
 import type { Topology } from "../runtime/step/plan-tasks.ts";
-import { runSubgraph } from "../runtime/subgraph-run.ts";
+import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { Channels } from "../state/channels.ts";
 import { diffValues, type StateDiff } from "../time-travel/diff-states.ts";
@@ -160,6 +160,33 @@ export class CompiledGraph<
 		return new Run(this.#rt, config, { fresh: true }).execute(null) as Promise<
 			RunResult<StateOf<TSchema>>
 		>;
+	}
+
+	/**
+	 * Runs this graph from inside a node function, as a subgraph of the running graph, and returns its
+	 * final state. Use it when this graph's state differs from the caller's (map the input in, the result
+	 * out); `addNode(name, graph)` does the same for a graph whose keys match. Its checkpoints nest in the
+	 * caller's thread under the namespace `name` (default: the calling node's name); an interrupt inside
+	 * pauses the calling task, and resuming the thread resumes it here; a task that runs again after the
+	 * subgraph finished (a crash before the step committed) gets its final state without re-running it.
+	 * One subgraph per node task, and no `ctx.interrupt()` of its own.
+	 * @example
+	 * .addNode("research", async (s, ctx) => {
+	 *   const out = await researcher.invokeAsSubgraph(ctx, { messages: [new HumanMessage(s.question)] });
+	 *   return { answer: out.messages.at(-1)?.text };
+	 * })
+	 */
+	invokeAsSubgraph(
+		ctx: NodeContext,
+		input: UpdateOf<TSchema>,
+		options: { name?: string | undefined } = {},
+	): Promise<StateOf<TSchema>> {
+		return subgraphValues(
+			this.#rt,
+			input,
+			ctx,
+			options.name ?? ctx.node,
+		) as Promise<StateOf<TSchema>>;
 	}
 
 	/** Runs and yields events as they happen; the last one is `end` with the result. */

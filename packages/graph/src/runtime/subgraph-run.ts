@@ -6,7 +6,7 @@ import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
-import { internalsOf, type TaskHost } from "./task-context.ts";
+import { internalsOf, mixedInterrupts, type TaskHost } from "./task-context.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
 export async function runSubgraph(
@@ -15,20 +15,66 @@ export async function runSubgraph(
 	ctx: NodeContext,
 	node: string,
 ): Promise<SubgraphResult> {
+	const child = await runChild(rt, input, ctx, node);
+	if (child.resumedFrom === undefined) return new SubgraphResult(child.writes);
+	// resumed: the child's earlier steps ran in another run, so collect every step's writes from storage
+	const { cp, threadId, ns, parentTask } = child.resumedFrom;
+	const ids: string[] = [];
+	for await (const s of cp.list({ threadId, ns }, { filter: { parentTask } })) {
+		if (s.source !== "input") ids.push(s.checkpointId);
+	}
+	const writes = [];
+	for (const id of ids.reverse()) {
+		const tuple = await cp.getTuple({ threadId, ns, checkpointId: id });
+		if (tuple !== undefined) writes.push(...tuple.checkpoint.data.writes);
+	}
+	return new SubgraphResult(writes);
+}
+
+/**
+ * Runs a compiled graph inside a node task (`graph.invokeAsSubgraph(ctx, input)`) and returns its final
+ * state: checkpoints under the namespace `name`, interrupts paused and resumed through the task.
+ */
+export async function subgraphValues(
+	rt: GraphRuntime,
+	input: unknown,
+	ctx: NodeContext,
+	name: string,
+): Promise<Record<string, unknown>> {
+	const calls = internalsOf(ctx)?.calls;
+	if (calls !== undefined) {
+		if (calls.subgraph || calls.interrupts > 0) throw mixedInterrupts(ctx.node);
+		calls.subgraph = true;
+	}
+	return (await runChild(rt, input, ctx, name)).values;
+}
+
+/**
+ * Runs (or, when the task runs again, resumes) the child run of a subgraph task. A child interrupt
+ * becomes the task's interrupt; answers to it are marked as used on the task.
+ */
+async function runChild(
+	rt: GraphRuntime,
+	input: unknown,
+	ctx: NodeContext,
+	name: string,
+) {
 	const internals = internalsOf(ctx);
 	if (internals === undefined)
 		throw new WeftError(
 			"INVALID_GRAPH",
-			`subgraph "${node}" was called outside a run`,
+			`subgraph "${name}" was called outside a run`,
+			{ hint: "call it from a node function, with the node's ctx" },
 		);
 	const { host } = internals;
-	const ns = host.ns === "" ? node : `${host.ns}:${node}`;
+	const ns = host.ns === "" ? name : `${host.ns}:${name}`;
 	const parentTask = `${host.checkpointId ?? "-"}/${internals.taskId}`;
 	const cp = host.checkpointer;
+	const threadId = host.threadId;
 	let existing: string | undefined;
-	if (cp !== undefined && host.threadId !== undefined) {
+	if (cp !== undefined && threadId !== undefined) {
 		for await (const s of cp.list(
-			{ threadId: host.threadId, ns },
+			{ threadId, ns },
 			{ filter: { parentTask }, limit: 1 },
 		))
 			existing = s.checkpointId;
@@ -51,7 +97,7 @@ export async function runSubgraph(
 			checkpointer: cp,
 			parentTask,
 			answersById: internals.answersById,
-			...forwardEvents(host, node),
+			...forwardEvents(host, name),
 		},
 	);
 	const result = await run.execute(
@@ -77,26 +123,14 @@ export async function runSubgraph(
 		);
 	}
 	if (result.status === "cancelled") throw new CancelSignal(ctx.signal.reason);
-	if (cp === undefined || host.threadId === undefined || existing === undefined)
-		return new SubgraphResult(run.writesLog);
-	// resumed: the child's earlier steps ran in another run, so collect every step's writes from storage
-	const ids: string[] = [];
-	for await (const s of cp.list(
-		{ threadId: host.threadId, ns },
-		{ filter: { parentTask } },
-	)) {
-		if (s.source !== "input") ids.push(s.checkpointId);
-	}
-	const writes = [];
-	for (const id of ids.reverse()) {
-		const tuple = await cp.getTuple({
-			threadId: host.threadId,
-			ns,
-			checkpointId: id,
-		});
-		if (tuple !== undefined) writes.push(...tuple.checkpoint.data.writes);
-	}
-	return new SubgraphResult(writes);
+	return {
+		values: result.values as Record<string, unknown>,
+		writes: run.writesLog,
+		resumedFrom:
+			cp === undefined || threadId === undefined || existing === undefined
+				? undefined
+				: { cp, threadId, ns, parentTask },
+	};
 }
 
 function pick(
