@@ -2,7 +2,6 @@ import type {
 	ChannelWrite,
 	Checkpointer,
 	CheckpointSource,
-	PendingWrite,
 	TaskSpec,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
@@ -29,20 +28,11 @@ import {
 } from "./interrupts.ts";
 import * as fail from "./run-errors.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
+import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
-import {
-	type ChainInfo,
-	chainInfo,
-	needsSnapshot,
-	replayChain,
-} from "./state-loader.ts";
 import { planTasks, type Target, toTargets } from "./step/plan-tasks.ts";
-import {
-	checkpointRecord,
-	pauseRecords,
-	unfinishedRecords,
-} from "./step-records.ts";
+import { pauseRecords, unfinishedRecords } from "./step-records.ts";
 import type { TaskHost } from "./task-context.ts";
 import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
 
@@ -90,16 +80,13 @@ export class Run {
 	#values: Record<string, unknown> = {};
 	#tasks: TaskSpec[] = [];
 	#joins: Record<string, string[]> = {};
-	#checkpointId: string | undefined;
+	/** The run's thread in the store (undefined without a checkpointer or thread). */
+	readonly #store: RunStore | undefined;
 	#step = -1;
 	/** What tasks saved at the current checkpoint (answered interrupts, finished tasks, once results). */
 	#memory = new Map<string, TaskMemory>();
 	#answers: Answers = noAnswers();
 	#skipBefore = false;
-	#exclusive = true;
-	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
-	#parentWrites = false;
-	#chain: ChainInfo = { steps: 0, bytes: 0, snapshotBytes: 0 };
 	#stepsRun = 0;
 	#started = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
@@ -112,6 +99,10 @@ export class Run {
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
 		this.#threadId = config.threadId;
+		this.#store =
+			this.#cp === undefined || config.threadId === undefined
+				? undefined
+				: new RunStore(this.#cp, config.threadId, this.#ns, options.parentTask);
 		this.#signal = config.signal ?? NEVER;
 		const debug = options.modes?.has("debug") === true;
 		this.#observer = debug
@@ -133,9 +124,7 @@ export class Run {
 		try {
 			await this.#prepare(input);
 			this.#started = true;
-			if (this.#options.parentTask === undefined && this.#cp !== undefined) {
-				await this.#cp.setThreadStatus(this.#threadId!, "running");
-			}
+			await this.#store?.setStatus("running");
 			return await this.#loop();
 		} catch (error) {
 			return this.#fail(error);
@@ -196,19 +185,18 @@ export class Run {
 	async #prepareContinue(
 		resume: { value: unknown } | undefined,
 	): Promise<void> {
-		if (this.#cp === undefined)
+		if (this.#store === undefined)
 			throw fail.needsCheckpointer("continuing or resuming a run");
-		const tuple = await this.#load(this.#config.checkpointId);
+		const tuple = await this.#load(this.#store, this.#config.checkpointId);
 		if (tuple === undefined) {
 			throw resume === undefined
 				? fail.nothingToContinue(this.#threadId!)
 				: fail.nothingToResume(this.#threadId!);
 		}
 		// a checkpoint with a successor starts a new branch, which never reads another branch's records
-		this.#exclusive = !tuple.hasChildren;
 		if (this.#options.fresh !== true && !tuple.hasChildren) {
 			this.#memory = groupPending(tuple.pendingWrites);
-			this.#parentWrites = tuple.pendingWrites.length > 0;
+			this.#store.reusePendingWrites(tuple);
 		}
 		this.#skipBefore = [...this.#memory.values()].some((m) =>
 			[...m.interrupts.values()].some((i) => i.when === "before"),
@@ -223,26 +211,19 @@ export class Run {
 	}
 
 	/** Loads a checkpoint (or the thread's newest) with its state; undefined when the thread has none. */
-	async #load(checkpointId: string | undefined) {
-		const ref = { threadId: this.#threadId!, ns: this.#ns };
-		const tuple = await this.#cp!.getTuple({ ...ref, checkpointId });
-		if (tuple === undefined) {
+	async #load(store: RunStore, checkpointId: string | undefined) {
+		const loaded = await store.load(checkpointId, this.#rt.channels);
+		if (loaded === undefined) {
 			if (checkpointId !== undefined)
 				throw fail.noSuchCheckpoint(this.#threadId!, checkpointId);
 			return undefined;
 		}
-		const c = tuple.checkpoint;
-		const chain = await this.#cp!.getChain({
-			...ref,
-			checkpointId: c.checkpointId,
-		});
-		this.#values = replayChain(this.#rt.channels, chain);
-		this.#chain = chainInfo(chain);
-		this.#checkpointId = c.checkpointId;
+		const c = loaded.tuple.checkpoint;
+		this.#values = loaded.values;
 		this.#step = c.step;
 		this.#tasks = c.data.tasks;
 		this.#joins = c.data.joins ?? {};
-		return tuple;
+		return loaded.tuple;
 	}
 
 	async #prepareInput(input: unknown): Promise<void> {
@@ -250,11 +231,10 @@ export class Run {
 		const writes = channels.toWrites(INPUT_NODE, input);
 		// a subgraph task starts its child run afresh; a root run goes on from the thread's newest state
 		const tuple =
-			this.#cp !== undefined && this.#options.parentTask === undefined
-				? await this.#load(this.#config.checkpointId)
+			this.#store !== undefined && this.#options.parentTask === undefined
+				? await this.#load(this.#store, this.#config.checkpointId)
 				: undefined;
 		if (tuple === undefined) this.#values = channels.initial();
-		else this.#exclusive = !tuple.hasChildren;
 		this.#values = channels.apply(this.#values, writes, false);
 		const plan = planTasks(
 			this.#rt.topology,
@@ -275,10 +255,11 @@ export class Run {
 		asNode: string | undefined,
 	): Promise<string> {
 		if (this.#cp === undefined) throw fail.needsCheckpointer("updateState");
-		if (this.#threadId === undefined) throw fail.noThreadId();
+		const store = this.#store;
+		if (store === undefined) throw fail.noThreadId();
 		if (asNode !== undefined && !this.#rt.topology.nodes.has(asNode))
 			throw fail.unknownAsNode(asNode, this.#rt.topology.nodes);
-		const tuple = await this.#load(this.#config.checkpointId);
+		const tuple = await this.#load(store, this.#config.checkpointId);
 		if (tuple === undefined) this.#values = this.#rt.channels.initial();
 		const writes = this.#rt.channels.toWrites(asNode ?? UPDATE_NODE, values);
 		this.#values = this.#rt.channels.apply(this.#values, writes, true);
@@ -291,13 +272,13 @@ export class Run {
 			this.#tasks = plan.tasks;
 			this.#joins = plan.joins;
 		}
-		this.#exclusive = false;
+		store.branch();
 		await this.#writeCheckpoint(
 			tuple?.hasChildren === true ? "fork" : "update",
 			writes,
 			[asNode ?? UPDATE_NODE],
 		);
-		return this.#checkpointId!;
+		return store.checkpointId!;
 	}
 
 	// ---- executing ---------------------------------------------------------------------------
@@ -325,30 +306,22 @@ export class Run {
 	}
 
 	#host(multi: boolean): TaskHost {
-		const cp = this.#cp;
-		const ref = {
-			threadId: this.#threadId!,
-			ns: this.#ns,
-			checkpointId: this.#checkpointId!,
-		};
+		const store = this.#store;
 		return {
 			threadId: this.#threadId,
 			step: this.#step + 1,
 			signal: this.#signal,
 			context: this.#config.context ?? {},
 			ns: this.#ns,
-			checkpointId: this.#checkpointId,
-			checkpointer: cp,
+			checkpointId: store?.checkpointId,
+			checkpointer: this.#cp,
 			config: this.#config,
 			multi,
 			streams: this.#streams(),
 			persist:
-				cp === undefined
+				store === undefined
 					? async () => {}
-					: (writes) => {
-							this.#parentWrites = true;
-							return cp.putWrites(ref, writes);
-						},
+					: (writes) => store.persist(writes),
 			emit: (node, type, data) => {
 				if (type === "custom")
 					this.#emit("custom", { type: "custom", node, data });
@@ -376,7 +349,9 @@ export class Run {
 			interrupted.length === 0
 		)
 			return undefined;
-		await this.#record(unfinishedRecords(this.#place(), interrupted, failed));
+		await this.#store?.persist(
+			unfinishedRecords(this.#place(), interrupted, failed),
+		);
 		if (failed !== undefined) {
 			const { error, task } = failed;
 			throw error instanceof NodeError ||
@@ -398,33 +373,16 @@ export class Run {
 		items: ReadonlyArray<readonly [string, string]>,
 		when: "before" | "after",
 	): Promise<RunResult> {
-		await this.#record(pauseRecords(this.#place(), items, when));
+		await this.#store?.persist(pauseRecords(this.#place(), items, when));
 		return this.#finish("interrupted");
 	}
 
 	#place() {
 		return {
-			checkpointId: this.#checkpointId,
+			checkpointId: this.#store?.checkpointId,
 			ns: this.#ns,
 			memory: this.#memory,
 		};
-	}
-
-	async #record(records: PendingWrite[]): Promise<void> {
-		if (
-			records.length === 0 ||
-			this.#cp === undefined ||
-			this.#checkpointId === undefined
-		)
-			return;
-		await this.#cp.putWrites(
-			{
-				threadId: this.#threadId!,
-				ns: this.#ns,
-				checkpointId: this.#checkpointId,
-			},
-			records,
-		);
 	}
 
 	// ---- committing --------------------------------------------------------------------------
@@ -482,43 +440,22 @@ export class Run {
 		nodes: string[],
 	): Promise<void> {
 		this.#step += 1;
-		const cp = this.#cp;
-		let checkpointId: string | undefined;
-		if (cp !== undefined) {
-			const parentId = this.#checkpointId ?? null;
-			const snapshot =
-				parentId === null || needsSnapshot(this.#chain, this.#rt.snapshots);
-			const record = checkpointRecord({
-				threadId: this.#threadId!,
-				ns: this.#ns,
-				parentId,
+		const checkpointId = await this.#store?.commit(
+			{
 				step: this.#step,
 				source,
 				writes,
 				nodes,
 				tasks: this.#tasks,
 				joins: this.#joins,
-				snapshot: snapshot ? this.#values : undefined,
 				metadata: this.#config.metadata,
-				parentTask: this.#options.parentTask,
 				usage: this.#stepUsage,
-			});
-			const exclusive =
-				this.#exclusive && this.#options.parentTask === undefined;
-			// committing the step spends what its tasks recorded at the parent: it is in `writes` now
-			const { size } = await cp.put(record, {
-				exclusive,
-				dropParentWrites: source === "loop" && this.#parentWrites,
-			});
-			this.#exclusive = true;
-			this.#parentWrites = false;
-			if (this.#stepUsage.calls > 0) this.#stepUsage = emptyUsage();
-			checkpointId = this.#checkpointId = record.checkpointId;
-			const c = this.#chain;
-			this.#chain = snapshot
-				? { steps: 0, bytes: 0, snapshotBytes: size }
-				: { ...c, steps: c.steps + 1, bytes: c.bytes + size };
-		}
+			},
+			this.#values,
+			this.#rt.snapshots,
+		);
+		if (checkpointId !== undefined && this.#stepUsage.calls > 0)
+			this.#stepUsage = emptyUsage();
 		if (this.#options.sink === undefined) return;
 		this.#emit("values", {
 			type: "values",
@@ -537,13 +474,7 @@ export class Run {
 	// ---- ending ------------------------------------------------------------------------------
 
 	async #setStatus(status: EndStatus | "failed"): Promise<void> {
-		if (
-			this.#options.parentTask !== undefined ||
-			this.#cp === undefined ||
-			this.#threadId === undefined
-		)
-			return;
-		await this.#cp.setThreadStatus(this.#threadId, status);
+		await this.#store?.setStatus(status);
 	}
 
 	async #finish(status: EndStatus): Promise<RunResult> {
@@ -561,7 +492,7 @@ export class Run {
 			status,
 			values: this.#values,
 			interrupts,
-			checkpointId: this.#checkpointId,
+			checkpointId: this.#store?.checkpointId,
 			steps: this.#stepsRun,
 			usage: this.#usage,
 		};

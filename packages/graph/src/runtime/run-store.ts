@@ -1,0 +1,143 @@
+import type {
+	Checkpointer,
+	CheckpointTuple,
+	PendingWrite,
+	ThreadStatus,
+} from "@weft/checkpoint";
+import type { Channels } from "../state/channels.ts";
+import {
+	type ChainInfo,
+	chainInfo,
+	needsSnapshot,
+	replayChain,
+	type SnapshotPolicy,
+} from "./state-loader.ts";
+import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
+
+/** A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot). */
+export type NextCheckpoint = Omit<
+	CheckpointParts,
+	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask"
+>;
+
+/**
+ * What a run keeps in its checkpointer: the checkpoint it stands on, and the rules for writing the next
+ * one (the optimistic `exclusive` check, snapshot spacing, spending the parent's pending writes).
+ */
+export class RunStore {
+	readonly #cp: Checkpointer;
+	readonly #threadId: string;
+	readonly #ns: string;
+	/** Set for a subgraph run: its checkpoints carry it, and the thread's status is its parent's. */
+	readonly #parentTask: string | undefined;
+	#checkpointId: string | undefined;
+	#chain: ChainInfo = { steps: 0, bytes: 0, snapshotBytes: 0 };
+	/** The next checkpoint must be the only successor of the current one (no other run extended it). */
+	#exclusive = true;
+	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
+	#parentWrites = false;
+
+	constructor(
+		cp: Checkpointer,
+		threadId: string,
+		ns: string,
+		parentTask: string | undefined,
+	) {
+		this.#cp = cp;
+		this.#threadId = threadId;
+		this.#ns = ns;
+		this.#parentTask = parentTask;
+	}
+
+	/** The checkpoint the run stands on (undefined before the first one). */
+	get checkpointId(): string | undefined {
+		return this.#checkpointId;
+	}
+
+	/** Where pending writes of the current step go. */
+	get ref() {
+		return {
+			threadId: this.#threadId,
+			ns: this.#ns,
+			checkpointId: this.#checkpointId!,
+		};
+	}
+
+	/**
+	 * Stands on a checkpoint (or the namespace's newest) and rebuilds its state; undefined when the
+	 * namespace has none. A checkpoint that has a successor is continued as a new branch.
+	 */
+	async load(
+		checkpointId: string | undefined,
+		channels: Channels,
+	): Promise<
+		{ tuple: CheckpointTuple; values: Record<string, unknown> } | undefined
+	> {
+		const ref = { threadId: this.#threadId, ns: this.#ns };
+		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
+		if (tuple === undefined) return undefined;
+		const c = tuple.checkpoint;
+		const chain = await this.#cp.getChain({
+			...ref,
+			checkpointId: c.checkpointId,
+		});
+		this.#chain = chainInfo(chain);
+		this.#checkpointId = c.checkpointId;
+		this.#exclusive = !tuple.hasChildren;
+		return { tuple, values: replayChain(channels, chain) };
+	}
+
+	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
+	reusePendingWrites(tuple: CheckpointTuple): void {
+		this.#parentWrites = tuple.pendingWrites.length > 0;
+	}
+
+	/** The next checkpoint may have siblings (an `updateState`, a fork). */
+	branch(): void {
+		this.#exclusive = false;
+	}
+
+	/** Saves records at the current checkpoint, for its unfinished step. */
+	async persist(writes: PendingWrite[]): Promise<void> {
+		if (this.#checkpointId === undefined || writes.length === 0) return;
+		this.#parentWrites = true;
+		await this.#cp.putWrites(this.ref, writes);
+	}
+
+	/** Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). */
+	async commit(
+		next: NextCheckpoint,
+		values: Record<string, unknown>,
+		snapshots: SnapshotPolicy,
+	): Promise<string> {
+		const parentId = this.#checkpointId ?? null;
+		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
+		const record = checkpointRecord({
+			...next,
+			threadId: this.#threadId,
+			ns: this.#ns,
+			parentId,
+			snapshot: snapshot ? values : undefined,
+			parentTask: this.#parentTask,
+		});
+		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
+		const { size } = await this.#cp.put(record, {
+			exclusive: this.#exclusive && this.#parentTask === undefined,
+			dropParentWrites: next.source === "loop" && this.#parentWrites,
+		});
+		this.#exclusive = true;
+		this.#parentWrites = false;
+		this.#checkpointId = record.checkpointId;
+		const c = this.#chain;
+		this.#chain = snapshot
+			? { steps: 0, bytes: 0, snapshotBytes: size }
+			: { ...c, steps: c.steps + 1, bytes: c.bytes + size };
+		return record.checkpointId;
+	}
+
+	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
+	async setStatus(status: ThreadStatus): Promise<void> {
+		if (this.#parentTask === undefined)
+			await this.#cp.setThreadStatus(this.#threadId, status);
+	}
+}
