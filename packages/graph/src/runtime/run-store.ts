@@ -113,12 +113,19 @@ export class RunStore {
 		const parentId = this.#checkpointId ?? null;
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
 		const record = checkpointRecord({
-			...next,
 			threadId: this.#threadId,
 			ns: this.#ns,
 			parentId,
+			step: next.step,
+			source: next.source,
+			writes: next.writes,
+			nodes: next.nodes,
+			tasks: next.tasks,
+			joins: next.joins,
 			snapshot: snapshot ? values : undefined,
+			metadata: next.metadata,
 			parentTask: this.#parentTask,
+			usage: next.usage,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
 		const { size } = await this.#cp.put(record, {
