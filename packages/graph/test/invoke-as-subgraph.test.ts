@@ -114,6 +114,20 @@ describe("graph.invokeAsSubgraph(ctx, input)", () => {
 			.catch((e: unknown) => e);
 		expect(isWeftError(error, "INVALID_GRAPH")).toBe(true);
 		expect((error as Error).message).toContain('node "delegate"');
+
+		const asksFirst = new StateGraph(Desk)
+			.addNode("delegate", async (s, ctx) => {
+				await ctx.interrupt("go?");
+				await child.invokeAsSubgraph(ctx, { question: s.topic });
+				return {};
+			})
+			.addEdge(START, "delegate")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await asksFirst.run({ topic: "x" }, { threadId: "t" });
+		const mixed = await asksFirst
+			.run(new Command({ resume: "yes" }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(mixed, "INVALID_GRAPH")).toBe(true);
 	});
 
 	it("refuses to run outside a node", async () => {
