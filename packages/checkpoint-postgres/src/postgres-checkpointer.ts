@@ -21,12 +21,13 @@ import {
 	checkpointConflict,
 	checkpointNotFound,
 	JsonSerializer,
-	keptIds,
 	matchesFilter,
 } from "@weft/checkpoint";
 import pg from "pg";
+import { pruneThread } from "./prune.ts";
 import { type Query, withRetry } from "./retry.ts";
-import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+import { type Row, readChain, SUMMARY, storedOf, summaryOf } from "./rows.ts";
+import { setupSchema } from "./setup.ts";
 
 export interface PostgresCheckpointerOptions {
 	/** A connection string; or pass `pool`. */
@@ -39,22 +40,6 @@ export interface PostgresCheckpointerOptions {
 	createSchema?: boolean | undefined;
 	serializer?: Serializer | undefined;
 }
-
-interface Row {
-	thread_id: string;
-	ns: string;
-	checkpoint_id: string;
-	parent_id: string | null;
-	step: number;
-	source: CheckpointSummary["source"];
-	created_at: string;
-	metadata: CheckpointSummary["metadata"];
-	size: number;
-	data?: Buffer;
-}
-
-const SUMMARY =
-	"thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size";
 
 /**
  * Checkpoints in PostgreSQL, for several processes or machines. One transaction per checkpoint, guarded by
@@ -120,74 +105,7 @@ export class PostgresCheckpointer implements Checkpointer {
 	 * advisory lock). With `createSchema: false` it creates nothing and only checks the schema version.
 	 */
 	async setup(): Promise<void> {
-		await this.#query(async (q) => {
-			if (!this.#createSchema) {
-				await this.#checkVersion(q, false);
-				return;
-			}
-			await q("SELECT pg_advisory_lock(hashtext($1))", [
-				`weft-setup:${this.#schema}`,
-			]);
-			try {
-				await q(`CREATE SCHEMA IF NOT EXISTS ${this.#s}`);
-				await q(
-					`CREATE TABLE IF NOT EXISTS ${this.#s}.schema_version (version INTEGER NOT NULL)`,
-				);
-				const version = await this.#checkVersion(q, true);
-				for (let v = version; v < SCHEMA_VERSION; v++)
-					await q(MIGRATIONS[v]!.replaceAll("$S", this.#s));
-				if (version === 0)
-					await q(
-						`INSERT INTO ${this.#s}.schema_version (version) VALUES ($1)`,
-						[SCHEMA_VERSION],
-					);
-				else if (version < SCHEMA_VERSION)
-					await q(`UPDATE ${this.#s}.schema_version SET version = $1`, [
-						SCHEMA_VERSION,
-					]);
-			} finally {
-				await q("SELECT pg_advisory_unlock(hashtext($1))", [
-					`weft-setup:${this.#schema}`,
-				]);
-			}
-		});
-	}
-
-	async #checkVersion(q: Query, create: boolean): Promise<number> {
-		let version = 0;
-		try {
-			const { rows } = await q(
-				`SELECT max(version) AS v FROM ${this.#s}.schema_version`,
-			);
-			version = (rows[0]?.v as number | null) ?? 0;
-		} catch (error) {
-			if (create) throw error;
-			throw new CheckpointError(
-				"STORE_UNAVAILABLE",
-				`schema ${this.#schema} has no Weft tables`,
-				{
-					hint: "run setup once with a role allowed to create them (createSchema: true), then connect with createSchema: false",
-					cause: error,
-				},
-			);
-		}
-		if (version > SCHEMA_VERSION) {
-			throw new CheckpointError(
-				"STORE_SCHEMA_TOO_NEW",
-				`schema ${this.#schema} has version ${version}; this version of @weft/checkpoint-postgres knows up to ${SCHEMA_VERSION}`,
-				{ hint: "upgrade @weft/checkpoint-postgres; nothing was changed" },
-			);
-		}
-		if (!create && version < SCHEMA_VERSION) {
-			throw new CheckpointError(
-				"STORE_UNAVAILABLE",
-				`schema ${this.#schema} is at version ${version}, not ${SCHEMA_VERSION}`,
-				{
-					hint: "run setup() with a role allowed to migrate (createSchema: true)",
-				},
-			);
-		}
-		return version;
+		await this.#query((q) => setupSchema(q, this.#schema, this.#createSchema));
 	}
 
 	async put(
@@ -306,7 +224,7 @@ export class PostgresCheckpointer implements Checkpointer {
 				[ref.threadId, ns, row.checkpoint_id],
 			);
 			return {
-				checkpoint: this.#stored(row),
+				checkpoint: storedOf(row, this.#serializer),
 				pendingWrites: writes.rows.map(
 					(w) => this.#serializer.deserialize(w.data as Buffer) as PendingWrite,
 				),
@@ -320,35 +238,14 @@ export class PostgresCheckpointer implements Checkpointer {
 		options: ChainOptions = {},
 	): Promise<StoredCheckpoint[]> {
 		return this.#query((q) =>
-			this.#chain(q, ref.threadId, ref.ns ?? "", ref.checkpointId, options),
+			readChain(
+				q,
+				this.#s,
+				this.#serializer,
+				{ threadId: ref.threadId, ns: ref.ns ?? "", from: ref.checkpointId },
+				options,
+			),
 		);
-	}
-
-	async #chain(
-		q: Query,
-		threadId: string,
-		ns: string,
-		from: string,
-		options: ChainOptions = {},
-	): Promise<StoredCheckpoint[]> {
-		const { rows } = await q(
-			`WITH RECURSIVE chain AS (
-			   SELECT ${SUMMARY}, has_snapshot, data, 0 AS depth FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3
-			   UNION ALL
-			   SELECT c.thread_id, c.ns, c.checkpoint_id, c.parent_id, c.step, c.source, c.created_at, c.metadata, c.size, c.has_snapshot, c.data, chain.depth + 1
-			   FROM ${this.#s}.checkpoints c JOIN chain ON c.thread_id = chain.thread_id AND c.ns = chain.ns AND c.checkpoint_id = chain.parent_id
-			   WHERE NOT chain.has_snapshot
-			 ) SELECT * FROM chain ORDER BY depth`,
-			[threadId, ns, from],
-		);
-		if (rows.length === 0) throw checkpointNotFound(threadId, ns, from);
-		const chain: StoredCheckpoint[] = [];
-		for (const row of rows as Row[]) {
-			if (chain.length > 0 && options.stopAt?.(row.checkpoint_id) === true)
-				break;
-			chain.push(this.#stored(row));
-		}
-		return chain.reverse();
 	}
 
 	async *list(
@@ -434,71 +331,9 @@ export class PostgresCheckpointer implements Checkpointer {
 	}
 
 	async prune(threadId: string, options: PruneOptions): Promise<number> {
-		return this.#transaction(async (q) => {
-			let removed = 0;
-			const namespaces = await q(
-				`SELECT DISTINCT ns FROM ${this.#s}.checkpoints WHERE thread_id = $1`,
-				[threadId],
-			);
-			for (const { ns } of namespaces.rows as Array<{ ns: string }>) {
-				await q("SELECT pg_advisory_xact_lock(hashtext($1))", [
-					`${threadId}|${ns}`,
-				]);
-				const { rows } = await q(
-					`SELECT checkpoint_id, created_at FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 ORDER BY checkpoint_id`,
-					[threadId, ns],
-				);
-				const created = new Map(
-					rows.map((r) => [r.checkpoint_id as string, r.created_at as string]),
-				);
-				const keep = keptIds(
-					[...created.keys()],
-					(id) => created.get(id)!,
-					options,
-				);
-				if (options.rebuild === undefined) {
-					// keep whatever a kept checkpoint's chain still needs
-					for (const id of [...keep]) {
-						for (const c of await this.#chain(q, threadId, ns, id))
-							keep.add(c.checkpointId);
-					}
-				} else {
-					// a kept checkpoint whose parent goes gets the full state, so its chain stops at it
-					for (const id of keep) {
-						const chain = await this.#chain(q, threadId, ns, id);
-						const own = chain[chain.length - 1]!;
-						if (
-							own.data.snapshot !== undefined ||
-							own.parentId === null ||
-							keep.has(own.parentId)
-						)
-							continue;
-						const data = Buffer.from(
-							this.#serializer.serialize({
-								...own.data,
-								snapshot: options.rebuild(chain),
-							}),
-						);
-						await q(
-							`UPDATE ${this.#s}.checkpoints SET data = $1, size = $2, has_snapshot = true, metadata = metadata || '{"snapshot": true}'::jsonb WHERE thread_id = $3 AND ns = $4 AND checkpoint_id = $5`,
-							[data, data.byteLength, threadId, ns, id],
-						);
-					}
-				}
-				const drop = [...created.keys()].filter((id) => !keep.has(id));
-				if (drop.length === 0) continue;
-				await q(
-					`DELETE FROM ${this.#s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = ANY($3)`,
-					[threadId, ns, drop],
-				);
-				await q(
-					`DELETE FROM ${this.#s}.writes WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = ANY($3)`,
-					[threadId, ns, drop],
-				);
-				removed += drop.length;
-			}
-			return removed;
-		});
+		return this.#transaction((q) =>
+			pruneThread(q, this.#s, this.#serializer, threadId, options),
+		);
 	}
 
 	/** Ends the pool this checkpointer created (a pool passed in stays open). */
@@ -506,13 +341,6 @@ export class PostgresCheckpointer implements Checkpointer {
 		if (this.#closed) return;
 		this.#closed = true;
 		if (this.#owned) await this.#pool.end();
-	}
-
-	#stored(row: Row): StoredCheckpoint {
-		return {
-			...summaryOf(row),
-			data: this.#serializer.deserialize(row.data!) as StoredCheckpoint["data"],
-		};
 	}
 
 	/** Runs idempotent queries on one client, retrying transient connection failures. */
@@ -552,18 +380,4 @@ export class PostgresCheckpointer implements Checkpointer {
 			);
 		}
 	}
-}
-
-function summaryOf(row: Row): CheckpointSummary {
-	return {
-		threadId: row.thread_id,
-		ns: row.ns,
-		checkpointId: row.checkpoint_id,
-		parentId: row.parent_id,
-		step: row.step,
-		source: row.source,
-		createdAt: row.created_at,
-		metadata: row.metadata,
-		size: row.size,
-	};
 }
