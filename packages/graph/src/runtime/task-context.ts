@@ -61,11 +61,16 @@ export const noCalls = (): AttemptCalls => ({
 	subgraph: false,
 });
 
-const internals = new WeakMap<object, TaskInternals>();
+/**
+ * Where a context keeps its internals: a symbol-keyed property rather than a WeakMap entry, because a
+ * fan-out makes thousands of contexts per step and each WeakMap entry is an ephemeron the GC must trace.
+ */
+const INTERNALS = Symbol("weft.task");
+type WithInternals = { [INTERNALS]?: TaskInternals };
 
 /** The internals behind a node context (undefined for a context not made by the runtime). */
 export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
-	return internals.get(ctx);
+	return (ctx as WithInternals)[INTERNALS];
 }
 
 /**
@@ -73,7 +78,7 @@ export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
  * the first again, so answers saved by the failed attempt are matched to the same calls.
  */
 export function newAttempt(ctx: NodeContext): void {
-	const i = internals.get(ctx);
+	const i = (ctx as WithInternals)[INTERNALS];
 	if (i === undefined) return;
 	i.calls.interrupts = 0;
 	i.calls.subgraph = false;
@@ -84,15 +89,15 @@ export function withSignal(ctx: NodeContext, signal: AbortSignal): NodeContext {
 	const derived = Object.create(ctx, {
 		signal: { value: signal, enumerable: true },
 	}) as NodeContext;
-	const inner = internals.get(ctx);
-	if (inner !== undefined) internals.set(derived, inner);
+	// the derived context reaches the same internals through its prototype
 	return derived;
 }
 
 /** Builds the context a node runs with. */
 export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 	const { host, memory, taskId, calls } = i;
-	const ctx: NodeContext = {
+	const ctx: NodeContext & WithInternals = {
+		[INTERNALS]: i,
 		threadId: host.threadId,
 		step: host.step,
 		node,
@@ -140,7 +145,6 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 		streamingMessages: host.streams.has("messages"),
 		reportUsage: (usage) => host.reportUsage(node, usage),
 	};
-	internals.set(ctx, i);
 	return ctx;
 }
 
