@@ -54,15 +54,6 @@ export class RunStore {
 		return this.#checkpointId;
 	}
 
-	/** Where pending writes of the current step go. */
-	get ref() {
-		return {
-			threadId: this.#threadId,
-			ns: this.#ns,
-			checkpointId: this.#checkpointId!,
-		};
-	}
-
 	/**
 	 * Stands on a checkpoint (or the namespace's newest) and rebuilds its state; undefined when the
 	 * namespace has none. A checkpoint that has a successor is continued as a new branch.
@@ -99,9 +90,13 @@ export class RunStore {
 
 	/** Saves records at the current checkpoint, for its unfinished step. */
 	async persist(writes: PendingWrite[]): Promise<void> {
-		if (this.#checkpointId === undefined || writes.length === 0) return;
+		const checkpointId = this.#checkpointId;
+		if (checkpointId === undefined || writes.length === 0) return;
 		this.#parentWrites = true;
-		await this.#cp.putWrites(this.ref, writes);
+		await this.#cp.putWrites(
+			{ threadId: this.#threadId, ns: this.#ns, checkpointId },
+			writes,
+		);
 	}
 
 	/** Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). */

@@ -78,10 +78,8 @@ export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
  * the first again, so answers saved by the failed attempt are matched to the same calls.
  */
 export function newAttempt(ctx: NodeContext): void {
-	const i = (ctx as WithInternals)[INTERNALS];
-	if (i === undefined) return;
-	i.calls.interrupts = 0;
-	i.calls.subgraph = false;
+	const calls = internalsOf(ctx)?.calls;
+	if (calls !== undefined) Object.assign(calls, noCalls());
 }
 
 /** A node context with another abort signal (used by the timeout policy). */
