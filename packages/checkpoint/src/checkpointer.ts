@@ -3,8 +3,10 @@ import type {
 	CheckpointSummary,
 	CheckpointTuple,
 	JsonValue,
+	Lease,
 	PendingWrite,
 	StoredCheckpoint,
+	StoredThreadStatus,
 	ThreadInfo,
 	ThreadStatus,
 } from "./record.ts";
@@ -21,7 +23,24 @@ export interface CheckpointRef extends ThreadRef {
 	checkpointId: string;
 }
 
-export interface PutOptions {
+/** Options of every write: the fencing check. */
+export interface FenceOptions {
+	/**
+	 * The writer's lease token. When given, the store refuses the write with `LEASE_LOST` unless it is
+	 * the thread's current lease token, checked in the write's own transaction (a runner whose lease was
+	 * taken over after it expired can never commit). Writes without it (e.g. `updateState`) are not fenced.
+	 */
+	fence?: number | undefined;
+}
+
+export interface AcquireLeaseOptions {
+	/** The runner's id, recorded with the lease. */
+	owner: string;
+	/** How long the lease lasts without a renewal. */
+	ttlMs: number;
+}
+
+export interface PutOptions extends FenceOptions {
 	/**
 	 * Refuse (CHECKPOINT_CONFLICT) when the parent already has another child, or, for a record without
 	 * parent, when the namespace already holds checkpoints: the optimistic check that keeps two
@@ -39,7 +58,7 @@ export interface PutOptions {
 export interface ListOptions {
 	/** At most this many, newest first. */
 	limit?: number | undefined;
-	/** Only checkpoints older than this checkpoint id. */
+	/** Only checkpoints older (lower `seq`) than this checkpoint. */
 	before?: string | undefined;
 	/** Only checkpoints whose metadata has these top-level values (JSON equality). */
 	filter?: Record<string, JsonValue> | undefined;
@@ -55,8 +74,12 @@ export interface ListThreadsOptions {
 	limit?: number | undefined;
 }
 
+/**
+ * What to remove. Heads of branches and checkpoints with a pending interrupt are always kept;
+ * `keepLast` below 1, a non-integer, or an invalid date is refused with `CONFIG_INVALID`.
+ */
 export interface PruneOptions {
-	/** Keep the newest N checkpoints of each namespace. */
+	/** Keep the newest N checkpoints (by `seq`) of each namespace. */
 	keepLast?: number | undefined;
 	/** Keep checkpoints created at or after this time. */
 	keepSince?: Date | undefined;
@@ -75,14 +98,21 @@ export interface PruneOptions {
  * Stores keep records as given (data through their serializer) and never interpret state.
  */
 export interface Checkpointer {
-	/** Stores a checkpoint; returns the byte size of its serialized data. */
+	/**
+	 * Stores a checkpoint and gives it the thread's next `seq`; returns the byte size of its serialized
+	 * data and that `seq`.
+	 */
 	put(
 		record: CheckpointRecord,
 		options?: PutOptions,
-	): Promise<{ size: number }>;
+	): Promise<{ size: number; seq: number }>;
 	/** Appends what tasks recorded at a checkpoint (kept in order). */
-	putWrites(ref: CheckpointRef, writes: PendingWrite[]): Promise<void>;
-	/** A checkpoint with its pending writes: the given one, or the newest of the namespace. */
+	putWrites(
+		ref: CheckpointRef,
+		writes: PendingWrite[],
+		options?: FenceOptions,
+	): Promise<void>;
+	/** A checkpoint with its pending writes: the given one, or the newest (highest `seq`) of the namespace. */
 	getTuple(
 		ref: ThreadRef & { checkpointId?: string | undefined },
 	): Promise<CheckpointTuple | undefined>;
@@ -94,12 +124,33 @@ export interface Checkpointer {
 		ref: CheckpointRef,
 		options?: ChainOptions,
 	): Promise<StoredCheckpoint[]>;
-	/** Checkpoints of a namespace, newest first, without their data. */
+	/** Checkpoints of a namespace, newest (highest `seq`) first, without their data. */
 	list(ref: ThreadRef, options?: ListOptions): AsyncIterable<CheckpointSummary>;
-	/** Records what the thread is doing now. */
-	setThreadStatus(threadId: string, status: ThreadStatus): Promise<void>;
+	/** Heads of a namespace's branches (checkpoints without a successor), newest first. */
+	heads(ref: ThreadRef): Promise<CheckpointSummary[]>;
+	/** Records what the thread is doing now (with `fence`: only while that lease is current). */
+	setThreadStatus(
+		threadId: string,
+		status: StoredThreadStatus,
+		options?: FenceOptions,
+	): Promise<void>;
+	/** One thread as `listThreads` shows it, or undefined. */
+	getThread(threadId: string): Promise<ThreadInfo | undefined>;
 	/** Threads, most recently updated first. */
 	listThreads(options?: ListThreadsOptions): Promise<ThreadInfo[]>;
+	/**
+	 * Takes the thread's lease (creating the thread row if needed) with the next fencing token.
+	 * Refuses with `THREAD_BUSY` (naming the holder and expiry) while another unexpired lease holds it;
+	 * an expired lease is taken over. Expiry is judged by the store's clock where it has one.
+	 */
+	acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<Lease>;
+	/** Extends a held lease by `ttlMs`; `LEASE_LOST` when `lease.token` is no longer current. */
+	renewLease(lease: Lease, ttlMs: number): Promise<Lease>;
+	/**
+	 * Gives the lease up, recording `status` in the same transaction. Only while `lease.token` is
+	 * current: returns false (and changes nothing) for a lease that was taken over.
+	 */
+	releaseLease(lease: Lease, status?: StoredThreadStatus): Promise<boolean>;
 	/** Removes a thread, its namespaces and writes. */
 	deleteThread(threadId: string): Promise<void>;
 	/**

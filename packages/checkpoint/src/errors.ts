@@ -33,6 +33,13 @@ export const ERROR_CODES = [
 	"DECRYPTION_FAILED",
 	"STORE_SCHEMA_TOO_NEW",
 	"STORE_UNAVAILABLE",
+	"CORRUPT_CHECKPOINT",
+	// threads, leases and graph versions
+	"THREAD_BUSY",
+	"LEASE_LOST",
+	"GRAPH_CHANGED",
+	"INVALID_ID",
+	"STATE_MUTATED",
 	// models (@weft/models)
 	"MODEL_REQUEST_INVALID",
 	"MODEL_UNAVAILABLE",

@@ -1,7 +1,9 @@
 export type {
+	AcquireLeaseOptions,
 	ChainOptions,
 	Checkpointer,
 	CheckpointRef,
+	FenceOptions,
 	ListOptions,
 	ListThreadsOptions,
 	PruneOptions,
@@ -51,10 +53,12 @@ export type {
 	CheckpointSummary,
 	CheckpointTuple,
 	JsonValue,
+	Lease,
 	PendingWrite,
 	StoredCheckpoint,
+	StoredThreadStatus,
 	TaskSpec,
 	ThreadInfo,
 	ThreadStatus,
 } from "./record.ts";
-export type { Serializer } from "./serializer.ts";
+export type { BlobPlace, Serializer } from "./serializer.ts";

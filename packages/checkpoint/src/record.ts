@@ -1,13 +1,20 @@
 /** Where a checkpoint came from: the run's input, a superstep, a manual update, or a fork of another thread's state. */
 export type CheckpointSource = "input" | "loop" | "update" | "fork";
 
-/** What a thread is doing, as last recorded. */
-export type ThreadStatus =
+/** What a thread is doing, as last recorded by the run that held its lease. */
+export type StoredThreadStatus =
 	| "running"
 	| "interrupted"
 	| "done"
 	| "failed"
 	| "cancelled";
+
+/**
+ * What a thread is doing, as read: the stored status, or `"stale"` for a thread recorded as running
+ * whose lease expired (its runner died or lost the store). Stores compute `"stale"` on read; it is
+ * never written.
+ */
+export type ThreadStatus = StoredThreadStatus | "stale";
 
 /** A JSON value: what metadata may hold (it is stored and filtered without the serializer). */
 export type JsonValue =
@@ -65,7 +72,7 @@ export interface CheckpointRecord {
 	threadId: string;
 	/** "" for the root graph, `node` or `outer:inner` for subgraphs. */
 	ns: string;
-	/** Time-ordered (uuidv7): sorting ids sorts by creation. */
+	/** A UUIDv7 made by the writer. Unique, but not an order: see `StoredCheckpoint.seq`. */
 	checkpointId: string;
 	parentId: string | null;
 	step: number;
@@ -80,11 +87,18 @@ export interface CheckpointRecord {
 export interface CheckpointSummary extends Omit<CheckpointRecord, "data"> {
 	/** Bytes of the stored (serialized) data. */
 	size: number;
+	/**
+	 * The checkpoint's place in its thread, assigned by the store in the commit transaction (1, 2, …
+	 * per thread, across namespaces): "newest" means the highest `seq`, never the newest clock.
+	 */
+	seq: number;
 }
 
 /** A checkpoint as a store returns it. */
 export interface StoredCheckpoint extends CheckpointRecord {
 	size: number;
+	/** See `CheckpointSummary.seq`. */
+	seq: number;
 }
 
 /**
@@ -139,9 +153,30 @@ export interface ThreadInfo {
 	status: ThreadStatus;
 	createdAt: string;
 	updatedAt: string;
-	/** Newest checkpoint of the root graph, if any. */
+	/** Newest checkpoint of the root graph (highest `seq`), if any. */
 	checkpointId: string | null;
 	/** Step of that checkpoint. */
 	step: number;
 	checkpoints: number;
+	/**
+	 * Heads of the root graph's branches: checkpoints without a successor, newest (highest `seq`) first.
+	 * `heads[0]` is `checkpointId`. More than one after a fork or replay.
+	 */
+	heads: string[];
+	/** The lease as last recorded (also an expired one), or null when no runner holds it. */
+	lease: Lease | null;
+}
+
+/**
+ * The right to run a thread. Only the holder of the thread's current lease may commit checkpoints,
+ * pending writes and status: stores check `token` (the fencing token) in the same transaction.
+ */
+export interface Lease {
+	threadId: string;
+	/** Fencing token: grows with every acquisition of this thread's lease (1, 2, …), never reused. */
+	token: number;
+	/** Who holds it (a runner id: process, host, random part), for messages and `weft threads`. */
+	owner: string;
+	/** ISO 8601, by the store's clock where it has one (Postgres `now()`), when it lapses unless renewed. */
+	expiresAt: string;
 }
