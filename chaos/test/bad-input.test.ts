@@ -1,0 +1,48 @@
+// The bad-input fuzz: ≥ 1,000 generated calls with odd ids, configs, updates, resume values, options and
+// metadata, on every backend: typed errors only, no hang (a per-case limit), no crash, and a known-good
+// thread in the same store stays as it was.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { badInputCase } from "../src/bad-inputs.ts";
+import { failures, runCases } from "../src/run-cases.ts";
+import { durableBackends } from "../src/stores.ts";
+import { tally } from "../src/tally.ts";
+
+const CASES = 400;
+const backends = await durableBackends("input");
+const memoryDir = mkdtempSync(join(tmpdir(), "wt-chaos-"));
+afterAll(async () => {
+	for (const b of backends) await b.cleanup();
+	rmSync(memoryDir, { recursive: true, force: true });
+});
+const counts = tally("bad-input fuzz");
+const targets = [
+	{ kind: "memory" as const, location: "", dir: memoryDir },
+	...backends.map((b) => ({
+		kind: b.kind,
+		location: b.fresh().location,
+		dir: b.dir,
+	})),
+];
+
+describe.each(targets)("bad inputs ($kind)", (target) => {
+	it(`${CASES} generated cases: typed errors only, nothing saved lost`, async () => {
+		const report = await runCases(
+			{ suite: "bad-input", ...target, to: CASES, caseTimeoutMs: 5000 },
+			{ stallMs: 20_000, maxRestarts: 20 },
+		);
+		const bad = failures(report.results);
+		counts.cases += report.results.length;
+		counts[`${target.kind}.typed`] += report.results.filter((r) =>
+			r.result.startsWith("typed:"),
+		).length;
+		counts[`${target.kind}.failures`] += bad.length;
+		counts[`${target.kind}.restarts`] += report.restarts;
+		expect(
+			bad.map((r) => `#${r.i} ${badInputCase(r.i).name}: ${r.result}`),
+		).toEqual([]);
+		expect(report.results).toHaveLength(CASES);
+	}, 240_000);
+});
