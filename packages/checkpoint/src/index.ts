@@ -62,3 +62,4 @@ export type {
 	ThreadStatus,
 } from "./record.ts";
 export type { BlobPlace, Serializer } from "./serializer.ts";
+export { MAX_ID_LENGTH, validateId } from "./validate-id.ts";

@@ -23,6 +23,11 @@ export interface RunConfig {
 	interruptBefore?: readonly string[] | undefined;
 	/** Pause after these nodes. */
 	interruptAfter?: readonly string[] | undefined;
+	/**
+	 * When another runner holds the thread's lease, wait up to this many milliseconds for it instead of
+	 * failing at once with `THREAD_BUSY`.
+	 */
+	waitForLease?: number | undefined;
 }
 
 /** What a run ended as. */

@@ -2,7 +2,7 @@ import type {
 	Checkpointer,
 	CheckpointTuple,
 	PendingWrite,
-	ThreadStatus,
+	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import {
@@ -36,17 +36,31 @@ export class RunStore {
 	#exclusive = true;
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
+	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
+	#fence: number | undefined;
 
 	constructor(
 		cp: Checkpointer,
 		threadId: string,
 		ns: string,
 		parentTask: string | undefined,
+		fence: number | undefined,
 	) {
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;
 		this.#parentTask = parentTask;
+		this.#fence = fence;
+	}
+
+	/** Writes from now on are fenced by this lease token. */
+	fenceWith(token: number): void {
+		this.#fence = token;
+	}
+
+	/** The token the run's writes carry (a subgraph run writes under it too). */
+	get fence(): number | undefined {
+		return this.#fence;
 	}
 
 	/** The checkpoint the run stands on (undefined before the first one). */
@@ -78,6 +92,35 @@ export class RunStore {
 		return { tuple, values: replayChain(channels, chain) };
 	}
 
+	/**
+	 * The newest head whose pending interrupts include all of `ids` (none given, or none found: undefined,
+	 * meaning the newest head). Reads only the heads' pending writes.
+	 */
+	async headWithInterrupts(
+		ids: readonly string[],
+	): Promise<string | undefined> {
+		if (ids.length === 0) return undefined;
+		const heads = await this.#cp.heads({
+			threadId: this.#threadId,
+			ns: this.#ns,
+		});
+		if (heads.length < 2) return undefined;
+		for (const head of heads) {
+			const tuple = await this.#cp.getTuple({
+				threadId: this.#threadId,
+				ns: this.#ns,
+				checkpointId: head.checkpointId,
+			});
+			const pending = new Set(
+				tuple?.pendingWrites.flatMap((w) =>
+					w.kind === "interrupt" ? [w.id] : [],
+				),
+			);
+			if (ids.every((id) => pending.has(id))) return head.checkpointId;
+		}
+		return undefined;
+	}
+
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
@@ -96,6 +139,7 @@ export class RunStore {
 		await this.#cp.putWrites(
 			{ threadId: this.#threadId, ns: this.#ns, checkpointId },
 			writes,
+			{ fence: this.#fence },
 		);
 	}
 
@@ -126,6 +170,7 @@ export class RunStore {
 		const { size } = await this.#cp.put(record, {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
 			dropParentWrites: next.source === "loop" && this.#parentWrites,
+			fence: this.#fence,
 		});
 		this.#exclusive = true;
 		this.#parentWrites = false;
@@ -138,8 +183,10 @@ export class RunStore {
 	}
 
 	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
-	async setStatus(status: ThreadStatus): Promise<void> {
+	async setStatus(status: StoredThreadStatus): Promise<void> {
 		if (this.#parentTask === undefined)
-			await this.#cp.setThreadStatus(this.#threadId, status);
+			await this.#cp.setThreadStatus(this.#threadId, status, {
+				fence: this.#fence,
+			});
 	}
 }
