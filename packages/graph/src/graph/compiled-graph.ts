@@ -107,6 +107,7 @@ export class CompiledGraph<
 			interruptBefore: new Set(options.interruptBefore ?? []),
 			interruptAfter: new Set(options.interruptAfter ?? []),
 			checkpointer: options.checkpointer,
+			leaseTtlMs: options.leaseTtlMs,
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,
 				...definedOnly(options.snapshots ?? {}),

@@ -24,14 +24,14 @@ import {
 } from "./interrupts.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
 import { route } from "./route.ts";
-import { RunLease } from "./run-lease.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
+import { settleStep } from "./settle-step.ts";
 import { planTasks, type Target } from "./step/plan-tasks.ts";
-import { pauseRecords, unfinishedRecords } from "./step-records.ts";
-import type { TaskHost } from "./task-context.ts";
+import { pauseRecords } from "./step-records.ts";
+import { taskHost } from "./task-host.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
 export { SubgraphResult } from "./run-task.ts";
@@ -57,12 +57,6 @@ type EndStatus = "done" | "interrupted" | "cancelled";
 /** How the stepping ended: a result, or an answer that was refused (the thread stays paused). */
 type Ending = { result: RunResult } | { refused: ValidationError };
 
-/** What a step that did not fully succeed leads to. */
-type Settled =
-	| { next: "commit" }
-	| { next: "end"; ending: Ending }
-	| { next: "fail"; error: unknown };
-
 const NEVER = new AbortController().signal;
 const NONE = new Map<never, never>();
 
@@ -80,8 +74,6 @@ export class Run {
 	readonly #usage = new UsageMeter();
 	/** The run's thread in the store (undefined without a checkpointer or thread). */
 	readonly #store: RunStore | undefined;
-	/** The thread's lease, held by a root run on a thread (subgraph runs write under their parent's). */
-	#lease: RunLease | undefined;
 	/** Tasks of the step that was running when the run was cancelled: the lease waits for them. */
 	#inFlight: Promise<unknown> | undefined;
 	/** Where the run stands: state, due tasks, what tasks saved at the current checkpoint. */
@@ -131,12 +123,11 @@ export class Run {
 				: undefined,
 		);
 		if (this.#store !== undefined && this.#options.parentTask === undefined) {
-			// before anything runs: a second runner gets THREAD_BUSY here and changes nothing
-			this.#lease = await RunLease.acquire(this.#cp!, this.#threadId!, {
+			const lost = await this.#store.takeLease({
 				waitForLease: this.#config.waitForLease,
+				ttlMs: this.#rt.leaseTtlMs,
 			});
-			this.#store.fenceWith(this.#lease.token);
-			this.#signal = AbortSignal.any([this.#signal, this.#lease.lost]);
+			this.#signal = AbortSignal.any([this.#signal, lost]);
 		}
 		let ending: Ending;
 		try {
@@ -187,9 +178,16 @@ export class Run {
 			this.#at.skipBefore = false;
 			this.#lifecycle.step("EXECUTE");
 			const outcomes = await this.#executeStep();
-			const settled = await this.#settleStep(outcomes);
+			const settled = await settleStep(outcomes, this.#store, this.#place());
 			if (settled.next === "fail") throw settled.error;
-			if (settled.next === "end") return settled.ending;
+			if (settled.next === "refused") {
+				// the answer was refused: the run stays paused as it was, nothing changed
+				await this.#store?.end("interrupted");
+				this.#lifecycle.end("interrupted");
+				return { refused: settled.error };
+			}
+			if (settled.next === "interrupted")
+				return { result: await this.#finish("interrupted") };
 			this.#lifecycle.step("COMMIT");
 			await this.#commitStep(outcomes as DoneOutcome[]);
 			this.#lifecycle.step("PLAN");
@@ -211,7 +209,18 @@ export class Run {
 	// ---- executing ---------------------------------------------------------------------------
 
 	async #executeStep(): Promise<Outcome[]> {
-		const host = this.#host(this.#at.tasks.length > 1);
+		const host = taskHost({
+			threadId: this.#threadId,
+			step: this.#at.step + 1,
+			signal: this.#signal,
+			ns: this.#ns,
+			checkpointer: this.#cp,
+			store: this.#store,
+			config: this.#config,
+			multi: this.#at.tasks.length > 1,
+			events: this.#events,
+			usage: this.#usage,
+		});
 		const emit = (event: StreamEvent) => this.#events.emit("debug", event);
 		const outcomes = await executeTasks(
 			this.#at.tasks,
@@ -233,72 +242,6 @@ export class Run {
 		);
 		this.#stepsRun++;
 		return outcomes;
-	}
-
-	#host(multi: boolean): TaskHost {
-		const store = this.#store;
-		const events = this.#events;
-		return {
-			threadId: this.#threadId,
-			step: this.#at.step + 1,
-			signal: this.#signal,
-			context: this.#config.context ?? {},
-			ns: this.#ns,
-			checkpointId: store?.checkpointId,
-			checkpointer: this.#cp,
-			fence: store?.fence,
-			config: this.#config,
-			multi,
-			streams: events.streams,
-			persist:
-				store === undefined
-					? async () => {}
-					: (writes) => store.persist(writes),
-			emit: (node, type, data) => {
-				if (type === "custom")
-					events.emit("custom", { type: "custom", node, data });
-				else events.emit("messages", { type: "message", node, chunk: data });
-			},
-			reportUsage: (node, usage) => this.#usage.report(node, usage),
-			mergeUsage: (node, usage) => this.#usage.merge(node, usage),
-		};
-	}
-
-	/** Saves what an unfinished step leaves behind, and says whether the run commits, ends or fails. */
-	async #settleStep(outcomes: Outcome[]): Promise<Settled> {
-		const failed = outcomes.find((o) => o.kind === "error");
-		const rejected = outcomes.find((o) => o.kind === "rejected");
-		const interrupted = outcomes.filter((o) => o.kind === "interrupt");
-		if (
-			failed === undefined &&
-			rejected === undefined &&
-			interrupted.length === 0
-		)
-			return { next: "commit" };
-		await this.#store?.persist(
-			unfinishedRecords(this.#place(), interrupted, failed),
-		);
-		if (failed !== undefined) {
-			const { error, task } = failed;
-			return {
-				next: "fail",
-				error:
-					error instanceof NodeError ||
-					(isWeftError(error) && error.code !== "NODE_TIMEOUT")
-						? error
-						: new NodeError(task.node, error),
-			};
-		}
-		if (rejected !== undefined) {
-			// the answer was refused: the run stays paused as it was, nothing changed
-			await this.#setStatus("interrupted");
-			this.#lifecycle.end("interrupted");
-			return { next: "end", ending: { refused: rejected.rejected.error } };
-		}
-		return {
-			next: "end",
-			ending: { result: await this.#finish("interrupted") },
-		};
 	}
 
 	/** Records a pause before or after nodes and ends the run as interrupted. */
@@ -399,25 +342,8 @@ export class Run {
 
 	// ---- ending ------------------------------------------------------------------------------
 
-	/**
-	 * Records how the run ended: with a lease, by giving it up in the same transaction (after the tasks
-	 * of a cancelled step have settled, so a zombie node can still save what it did and nothing else
-	 * runs the thread meanwhile); without one, as a plain status write.
-	 */
-	async #setStatus(status: EndStatus | "failed"): Promise<void> {
-		const lease = this.#lease;
-		if (lease === undefined) return this.#store?.setStatus(status);
-		this.#lease = undefined;
-		const inFlight = this.#inFlight;
-		if (inFlight === undefined) {
-			await lease.release(status);
-			return;
-		}
-		void inFlight.then(() => lease.release(status)).catch(() => {});
-	}
-
 	async #finish(status: EndStatus): Promise<RunResult> {
-		await this.#setStatus(status);
+		await this.#store?.end(status, this.#inFlight);
 		this.#lifecycle.end(status);
 		const interrupts: Interrupt[] =
 			status === "interrupted"
@@ -447,11 +373,9 @@ export class Run {
 			error = error.reason;
 		}
 		try {
-			if (isWeftError(error, "LEASE_LOST") || !this.#started) {
-				// taken over: the status is the new holder's; failed before starting: the thread stays as it was
-				await this.#lease?.release(undefined);
-				this.#lease = undefined;
-			} else await this.#setStatus("failed");
+			// taken over: the status is the new holder's; failed before starting: the thread stays as it was
+			const keep = isWeftError(error, "LEASE_LOST") || !this.#started;
+			await this.#store?.end(keep ? undefined : "failed", this.#inFlight);
 		} catch {
 			// the original error matters more than a failed status write
 		}

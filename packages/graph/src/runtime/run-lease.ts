@@ -103,7 +103,7 @@ export class RunLease {
 	 */
 	async release(status: StoredThreadStatus | undefined): Promise<boolean> {
 		clearInterval(this.#timer);
-		await this.#renewing;
+		// a renewal still under way is not awaited (it may hang on a lost connection): the token decides
 		if (this.#lost.signal.aborted) return false;
 		return this.#cp.releaseLease(this.#lease, status);
 	}

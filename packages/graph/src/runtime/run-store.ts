@@ -5,6 +5,7 @@ import type {
 	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
+import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
 	chainInfo,
@@ -38,6 +39,8 @@ export class RunStore {
 	#parentWrites = false;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
+	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
+	#lease: RunLease | undefined;
 
 	constructor(
 		cp: Checkpointer,
@@ -53,9 +56,15 @@ export class RunStore {
 		this.#fence = fence;
 	}
 
-	/** Writes from now on are fenced by this lease token. */
-	fenceWith(token: number): void {
-		this.#fence = token;
+	/**
+	 * Takes the thread's lease before anything runs (a second runner gets `THREAD_BUSY` here and changes
+	 * nothing); from then on every write is fenced by its token. Returns the signal that aborts when the
+	 * lease is found taken over.
+	 */
+	async takeLease(options: LeaseOptions): Promise<AbortSignal> {
+		this.#lease = await RunLease.acquire(this.#cp, this.#threadId, options);
+		this.#fence = this.#lease.token;
+		return this.#lease.lost;
 	}
 
 	/** The token the run's writes carry (a subgraph run writes under it too). */
@@ -188,5 +197,25 @@ export class RunStore {
 			await this.#cp.setThreadStatus(this.#threadId, status, {
 				fence: this.#fence,
 			});
+	}
+
+	/**
+	 * Records how the run ended. With a lease, by giving it up with the status in one transaction, after
+	 * `settled` (the tasks of a cancelled step: a zombie node can still save what it did, and nobody else
+	 * runs the thread meanwhile). `undefined` leaves the status as it is (a run that never started, or
+	 * whose lease was taken over).
+	 */
+	async end(
+		status: StoredThreadStatus | undefined,
+		settled?: Promise<unknown>,
+	): Promise<void> {
+		const lease = this.#lease;
+		this.#lease = undefined;
+		if (lease === undefined) {
+			if (status !== undefined) await this.setStatus(status);
+			return;
+		}
+		if (settled === undefined) await lease.release(status);
+		else void settled.then(() => lease.release(status)).catch(() => {});
 	}
 }
