@@ -6,7 +6,7 @@ import type {
 	ListOptions,
 	TaskSpec,
 } from "@weft/checkpoint";
-import { CheckpointError } from "@weft/checkpoint";
+import { CheckpointError, checkpointNotFound } from "@weft/checkpoint";
 import {
 	groupPending,
 	type Interrupt,
@@ -78,13 +78,13 @@ async function tupleOf(
 ): Promise<CheckpointTuple> {
 	const tuple = await r.checkpointer.getTuple({ threadId, checkpointId });
 	if (tuple !== undefined) return tuple;
-	throw new CheckpointError(
-		"CHECKPOINT_NOT_FOUND",
-		checkpointId === undefined
-			? `thread "${threadId}" has no checkpoint`
-			: `no checkpoint "${checkpointId}" in thread "${threadId}"`,
-		{ hint: "run the thread first, or pick an id from getStateHistory()" },
-	);
+	throw checkpointId === undefined
+		? new CheckpointError(
+				"CHECKPOINT_NOT_FOUND",
+				`thread "${threadId}" has no checkpoint`,
+				{ hint: "run the thread first" },
+			)
+		: checkpointNotFound(threadId, "", checkpointId);
 }
 
 /** The state at one checkpoint: its chain replayed from the nearest snapshot. */
