@@ -188,12 +188,12 @@ export class PostgresCheckpointer implements Checkpointer {
 		);
 	}
 
-	list(
+	async *list(
 		ref: ThreadRef,
 		options: ListOptions = {},
 	): AsyncIterable<CheckpointSummary> {
 		const key = { threadId: validateId(ref.threadId), ns: validateNs(ref.ns) };
-		return listSummaries((fn) => this.#read(fn), this.#st, key, options);
+		yield* listSummaries((fn) => this.#read(fn), this.#st, key, options);
 	}
 
 	async heads(ref: ThreadRef): Promise<CheckpointSummary[]> {
