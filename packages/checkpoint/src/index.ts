@@ -36,8 +36,7 @@ export {
 export { newCheckpointId } from "./ids.ts";
 export {
 	JsonSerializer,
-	registerSerializableType,
-	type SerializableType,
+	type JsonSerializerOptions,
 } from "./json-serializer.ts";
 export { keptIds, matchesFilter } from "./match-filter.ts";
 export {
@@ -62,3 +61,8 @@ export type {
 	ThreadStatus,
 } from "./record.ts";
 export type { BlobPlace, Serializer } from "./serializer.ts";
+export { isTaggedValue, TaggedValue } from "./tagged-value.ts";
+export {
+	registerSerializableType,
+	type SerializableType,
+} from "./type-registry.ts";
