@@ -1,3 +1,7 @@
+export {
+	checkCheckpointData,
+	checkPendingWrite,
+} from "./check-record-shape.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
