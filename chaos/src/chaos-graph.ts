@@ -36,6 +36,8 @@ export interface ChaosGraphOptions {
 	journal: string;
 	/** Milliseconds each worker waits before its effect (so kills and races land mid-step). */
 	delayMs: number;
+	/** How long a run's lease lasts without a heartbeat (short where a killed runner's thread is resumed). */
+	leaseTtlMs?: number | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,7 +88,7 @@ export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
 			["a", "b", "c", "review"],
 		)
 		.addEdge("review", END)
-		.compile({ checkpointer });
+		.compile({ checkpointer, leaseTtlMs: o.leaseTtlMs });
 }
 
 /** The final log of an uninterrupted run of `rounds` rounds. */

@@ -27,7 +27,9 @@ async function rawSql(where: StoreLocation): Promise<RawSql> {
 			},
 			rows: async <T>(sql: string, params: unknown[] = []) =>
 				db.prepare(sql).all(...params) as T[],
-			close: async () => db.close(),
+			close: async () => {
+				db.close();
+			},
 		};
 	}
 	const { default: pg } = await import("pg");
@@ -81,7 +83,7 @@ export async function openFuzzStore(
 	location: string,
 	dir: string,
 ): Promise<FuzzStore> {
-	const cp =
+	const cp: Checkpointer =
 		kind === "memory"
 			? new MemoryCheckpointer()
 			: await openStore({ kind, location });

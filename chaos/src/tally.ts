@@ -2,19 +2,25 @@
 // stdout directly, after the tests).
 import { afterAll } from "vitest";
 
+export interface Tally {
+	add(name: string, n?: number): void;
+	set(name: string, value: number): void;
+}
+
 /** A named set of counters, printed as one line after the file's tests. */
-export function tally(title: string): Record<string, number> {
-	const counts: Record<string, number> = {};
+export function tally(title: string): Tally {
+	const counts = new Map<string, number>();
 	const started = Date.now();
 	afterAll(() => {
-		const parts = Object.entries(counts).map(([k, v]) => `${k}=${v}`);
+		const parts = [...counts].map(([k, v]) => `${k}=${v}`);
 		process.stdout.write(
 			`[chaos] ${title}: ${parts.join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
 		);
 	});
-	return new Proxy(counts, {
-		get: (target, key: string) => target[key] ?? 0,
-	});
+	return {
+		add: (name, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n),
+		set: (name, value) => counts.set(name, value),
+	};
 }
 
 export const sleep = (ms: number) =>

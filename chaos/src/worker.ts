@@ -32,6 +32,8 @@ export interface WorkerJob {
 	waitForGo?: boolean;
 	/** For "many": how many threads (`<threadId>-<i>`) to start and approve one after another. */
 	threads?: number;
+	/** The graph's lease time-to-live. */
+	leaseTtlMs?: number;
 	/** More run options (e.g. `waitForLease`), passed to every run as they are. */
 	runConfig?: Record<string, unknown>;
 }
@@ -39,7 +41,7 @@ export interface WorkerJob {
 export interface WorkerOutcome {
 	status?: string;
 	values?: Record<string, unknown>;
-	interrupts?: Array<{ id: string; node: string; value: unknown }>;
+	interrupts?: Array<{ id: string; node: string; value: unknown }> | undefined;
 	checkpointId?: string;
 	/** The WeftError code, or "UNTYPED" for anything else. */
 	error?: string;
@@ -75,6 +77,7 @@ const checkpointer = await openStore(job.store);
 const graph = chaosGraph(checkpointer, {
 	journal: job.journal,
 	delayMs: job.delayMs ?? 0,
+	leaseTtlMs: job.leaseTtlMs,
 });
 
 async function once(

@@ -34,12 +34,13 @@ describe.each(targets)("bad inputs ($kind)", (target) => {
 			{ stallMs: 20_000, maxRestarts: 20 },
 		);
 		const bad = failures(report.results);
-		counts.cases += report.results.length;
-		counts[`${target.kind}.typed`] += report.results.filter((r) =>
-			r.result.startsWith("typed:"),
-		).length;
-		counts[`${target.kind}.failures`] += bad.length;
-		counts[`${target.kind}.restarts`] += report.restarts;
+		counts.add("cases", report.results.length);
+		counts.add(
+			`${target.kind}.typed`,
+			report.results.filter((r) => r.result.startsWith("typed:")).length,
+		);
+		counts.add(`${target.kind}.failures`, bad.length);
+		counts.add(`${target.kind}.restarts`, report.restarts);
 		expect(
 			bad.map((r) => `#${r.i} ${badInputCase(r.i).name}: ${r.result}`),
 		).toEqual([]);

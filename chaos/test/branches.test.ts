@@ -133,7 +133,7 @@ describe.each(backends)(
 					values: { verdict: "reject" },
 				});
 				expect(originalDone.values!.log).toEqual(expectedLog(2));
-				counts[`${backend.kind}.branchesAnswered`] += 4;
+				counts.add(`${backend.kind}.branchesAnswered`, 4);
 			} finally {
 				await cp.close?.();
 			}

@@ -62,7 +62,7 @@ describe.each(backends)(
 				);
 				for await (const s of history)
 					expect(s.checkpointId).toBe(skewed!.checkpointId);
-				counts[`${backend.kind}.skewedCommits`]++;
+				counts.add(`${backend.kind}.skewedCommits`);
 			} finally {
 				await cp.close?.();
 			}
@@ -90,7 +90,7 @@ describe.each(backends)(
 				expect(state.next).toEqual(["review"]);
 				expect(state.values.round).toBe(3);
 				expect((await cp.getThread("mid"))?.status).toBe("interrupted");
-				counts[`${backend.kind}.skewedCommits`]++;
+				counts.add(`${backend.kind}.skewedCommits`);
 			} finally {
 				await cp.close?.();
 			}

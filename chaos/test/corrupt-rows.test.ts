@@ -17,8 +17,8 @@ afterAll(async () => {
 	for (const b of backends) await b.cleanup();
 });
 const counts = tally("corrupt-row fuzz");
-counts.corruptions = CORRUPTIONS.length;
-counts.readPaths = Object.keys(READ_PATHS).length;
+counts.set("corruptions", CORRUPTIONS.length);
+counts.set("readPaths", Object.keys(READ_PATHS).length);
 
 describe.each(backends)("corrupt rows ($kind)", (backend: Backend) => {
 	it(`${CORRUPTIONS.length} corruptions × ${Object.keys(READ_PATHS).length} read paths: typed errors only`, async () => {
@@ -35,12 +35,13 @@ describe.each(backends)("corrupt rows ($kind)", (backend: Backend) => {
 			{ stallMs: 20_000, maxRestarts: 20 },
 		);
 		const bad = failures(report.results);
-		counts[`${backend.kind}.cases`] += report.results.length;
-		counts[`${backend.kind}.typed`] += report.results.filter((r) =>
-			r.result.startsWith("typed:"),
-		).length;
-		counts[`${backend.kind}.failures`] += bad.length;
-		counts[`${backend.kind}.restarts`] += report.restarts;
+		counts.add(`${backend.kind}.cases`, report.results.length);
+		counts.add(
+			`${backend.kind}.typed`,
+			report.results.filter((r) => r.result.startsWith("typed:")).length,
+		);
+		counts.add(`${backend.kind}.failures`, bad.length);
+		counts.add(`${backend.kind}.restarts`, report.restarts);
 		expect(bad.map((r) => `${describeCorruptCase(r.i)}: ${r.result}`)).toEqual(
 			[],
 		);

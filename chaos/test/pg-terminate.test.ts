@@ -18,7 +18,7 @@ import type { WorkerOutcome } from "../src/worker.ts";
 
 const THREADS = 12;
 const ROUNDS = 2;
-const LEASE = { waitForLease: 20_000, leaseTtlMs: 1000 };
+const LEASE = { waitForLease: 20_000 };
 const backends = await postgresBackends("term");
 afterAll(async () => {
 	for (const b of backends) await b.cleanup();
@@ -45,6 +45,7 @@ describe.skipIf(backends.length === 0)(
 					delayMs: 5,
 					journal,
 					runConfig: LEASE,
+					leaseTtlMs: 1000,
 				},
 				{ timeoutMs: 100_000 },
 			);
@@ -64,19 +65,22 @@ describe.skipIf(backends.length === 0)(
 				running = false;
 			})) as WorkerOutcome;
 			await storm;
-			counts.terminations = terminated;
-			counts.loops = loops;
+			counts.set("terminations", terminated);
+			counts.set("loops", loops);
 			const runs = out.runs!;
 			expect(runs).toHaveLength(THREADS);
 			// every run finished or failed typed
 			const untyped = runs.filter((r) => r.error === "UNTYPED");
 			expect(untyped).toEqual([]);
-			counts.finished = runs.filter((r) => r.status === "done").length;
-			counts.failedTyped = runs.filter((r) => r.error !== undefined).length;
+			counts.set("finished", runs.filter((r) => r.status === "done").length);
+			counts.set(
+				"failedTyped",
+				runs.filter((r) => r.error !== undefined).length,
+			);
 
 			// nothing lost: each thread goes on to its exact end, each effect once
 			const cp = await openStore(store);
-			const graph = chaosGraph(cp, { journal, delayMs: 0 });
+			const graph = chaosGraph(cp, { journal, delayMs: 0, leaseTtlMs: 1000 });
 			try {
 				for (let i = 0; i < THREADS; i++) {
 					const threadId = `term-${i}`;

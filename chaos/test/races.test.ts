@@ -119,9 +119,9 @@ describe.each(backends)(
 								expect(state.values.verdict).toBe(
 									(winner.out.values as { verdict: string }).verdict,
 								);
-							counts[`${backend.kind}.races`]++;
-							counts[`${backend.kind}.processes`] += n;
-							counts[`${backend.kind}.losers`] += losers.length;
+							counts.add(`${backend.kind}.races`);
+							counts.add(`${backend.kind}.processes`, n);
+							counts.add(`${backend.kind}.losers`, losers.length);
 						} finally {
 							await cp.close?.();
 						}

@@ -16,7 +16,7 @@ import type { WorkerJob, WorkerOutcome } from "../src/worker.ts";
 const KILLS = 50;
 const ROUNDS = 8;
 /** Resumes after a kill wait for the dead runner's lease to lapse. */
-const RESUME = { waitForLease: 20_000, leaseTtlMs: 1000 };
+const RESUME = { waitForLease: 20_000 };
 const backends = await durableBackends("kill");
 afterAll(async () => {
 	for (const b of backends) await b.cleanup();
@@ -38,9 +38,10 @@ describe.each(backends)(
 				rounds: ROUNDS,
 				waitForGo: true,
 				runConfig: RESUME,
+				leaseTtlMs: 1000,
 			});
 			const cp = await openStore(store);
-			const graph = chaosGraph(cp, { journal, delayMs: 0 });
+			const graph = chaosGraph(cp, { journal, delayMs: 0, leaseTtlMs: 1000 });
 			const deadline = Date.now() + 200_000;
 			let kills = 0;
 			let thread = 0;
@@ -129,9 +130,9 @@ describe.each(backends)(
 				next.process.kill("SIGKILL");
 				await next.done.catch(() => undefined);
 				await cp.close?.();
-				counts[`${backend.kind}.kills`] += kills;
-				counts[`${backend.kind}.threads`] += finished.length;
-				counts[`${backend.kind}.busyRetries`] += busy;
+				counts.add(`${backend.kind}.kills`, kills);
+				counts.add(`${backend.kind}.threads`, finished.length);
+				counts.add(`${backend.kind}.busyRetries`, busy);
 			}
 			expect(kills).toBeGreaterThanOrEqual(KILLS);
 		}, 240_000);
