@@ -333,7 +333,13 @@ export function badInputCase(i: number): BadInputCase {
 			return {
 				name: `replay at ${show(id)}`,
 				run: (s) =>
-					s.graph.replay(any({ threadId: pick([GOOD, id]), checkpointId: id })),
+					// (replaying the known-good thread at its head would legitimately add a branch to it)
+					s.graph.replay(
+						any({
+							threadId: id === undefined ? `fuzz-rp-${i}` : pick([GOOD, id]),
+							checkpointId: id,
+						}),
+					),
 			};
 		case "diff":
 			return {

@@ -33,13 +33,17 @@ export async function runCases(
 		arm();
 		const lines = createInterface({ input: child.process.stdout! });
 		let ended = false;
+		let started = false;
 		lines.on("line", (text) => {
 			arm();
 			const line = JSON.parse(text) as {
 				start?: number;
 				end?: boolean;
 			} & Partial<CaseLine>;
-			if (line.start !== undefined) current = line.start;
+			if (line.start !== undefined) {
+				current = line.start;
+				started = true;
+			}
 			if (line.result !== undefined) {
 				results.push({ i: line.i!, result: line.result });
 				current = line.i! + 1;
@@ -55,6 +59,14 @@ export async function runCases(
 		}
 		clearTimeout(watchdog);
 		if (ended) break;
+		if (!started) {
+			// the runner died before its first case: no point in starting another
+			results.push({
+				i: from,
+				result: `runner failed before its first case: ${exit}`,
+			});
+			break;
+		}
 		// the case that was running when the runner stopped: killed by the watchdog, or crashed
 		const killed = child.process.signalCode === "SIGKILL";
 		results.push({ i: current, result: killed ? "hang" : exit });

@@ -27,7 +27,7 @@ const targets = [
 	})),
 ];
 
-describe.each(targets)("bad inputs ($kind)", (target) => {
+describe.concurrent.each(targets)("bad inputs ($kind)", (target) => {
 	it(`${CASES} generated cases: typed errors only, nothing saved lost`, async () => {
 		const report = await runCases(
 			{ suite: "bad-input", ...target, to: CASES, caseTimeoutMs: 5000 },

@@ -16,7 +16,7 @@ afterAll(async () => {
 const counts = tally("clock skew");
 const SKEWED = { nodeArgs: ["--import", bundlePath("clock-skew")] };
 
-describe.each(backends)(
+describe.concurrent.each(backends)(
 	"a process 60 s behind commits last ($kind)",
 	(backend: Backend) => {
 		it("the latest state is the skewed process's commit", async () => {

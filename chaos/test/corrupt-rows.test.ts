@@ -20,31 +20,34 @@ const counts = tally("corrupt-row fuzz");
 counts.set("corruptions", CORRUPTIONS.length);
 counts.set("readPaths", Object.keys(READ_PATHS).length);
 
-describe.each(backends)("corrupt rows ($kind)", (backend: Backend) => {
-	it(`${CORRUPTIONS.length} corruptions × ${Object.keys(READ_PATHS).length} read paths: typed errors only`, async () => {
-		const { location } = backend.fresh();
-		const report = await runCases(
-			{
-				suite: "corrupt",
-				kind: backend.kind,
-				location,
-				dir: backend.dir,
-				to: CORRUPT_CASES,
-				caseTimeoutMs: 5000,
-			},
-			{ stallMs: 20_000, maxRestarts: 20 },
-		);
-		const bad = failures(report.results);
-		counts.add(`${backend.kind}.cases`, report.results.length);
-		counts.add(
-			`${backend.kind}.typed`,
-			report.results.filter((r) => r.result.startsWith("typed:")).length,
-		);
-		counts.add(`${backend.kind}.failures`, bad.length);
-		counts.add(`${backend.kind}.restarts`, report.restarts);
-		expect(bad.map((r) => `${describeCorruptCase(r.i)}: ${r.result}`)).toEqual(
-			[],
-		);
-		expect(report.results).toHaveLength(CORRUPT_CASES);
-	}, 240_000);
-});
+describe.concurrent.each(backends)(
+	"corrupt rows ($kind)",
+	(backend: Backend) => {
+		it(`${CORRUPTIONS.length} corruptions × ${Object.keys(READ_PATHS).length} read paths: typed errors only`, async () => {
+			const { location } = backend.fresh();
+			const report = await runCases(
+				{
+					suite: "corrupt",
+					kind: backend.kind,
+					location,
+					dir: backend.dir,
+					to: CORRUPT_CASES,
+					caseTimeoutMs: 5000,
+				},
+				{ stallMs: 20_000, maxRestarts: 20 },
+			);
+			const bad = failures(report.results);
+			counts.add(`${backend.kind}.cases`, report.results.length);
+			counts.add(
+				`${backend.kind}.typed`,
+				report.results.filter((r) => r.result.startsWith("typed:")).length,
+			);
+			counts.add(`${backend.kind}.failures`, bad.length);
+			counts.add(`${backend.kind}.restarts`, report.restarts);
+			expect(
+				bad.map((r) => `${describeCorruptCase(r.i)}: ${r.result}`),
+			).toEqual([]);
+			expect(report.results).toHaveLength(CORRUPT_CASES);
+		}, 240_000);
+	},
+);

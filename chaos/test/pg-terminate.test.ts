@@ -58,7 +58,7 @@ describe.skipIf(backends.length === 0)(
 				while (running && Date.now() < until && loops < 2000) {
 					terminated += await terminateConnections(backend.database!);
 					loops++;
-					await sleep(20 + Math.random() * 60);
+					await sleep(50 + Math.random() * 200);
 				}
 			})();
 			const out = (await child.done.finally(() => {

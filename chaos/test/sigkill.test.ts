@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 const counts = tally("sigkill");
 
-describe.each(backends)(
+describe.concurrent.each(backends)(
 	"SIGKILL at random points ($kind)",
 	(backend: Backend) => {
 		it(`survives ${KILLS} kills: nothing lost, final state exact, each effect once`, async () => {
