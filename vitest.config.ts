@@ -40,8 +40,6 @@ export default defineConfig({
 					name: "chaos",
 					include: ["chaos/test/**/*.test.ts"],
 					globalSetup: ["./chaos/test/global-setup.ts"],
-					// the files mostly wait for worker processes and the database: run a few at once
-					poolOptions: { forks: { maxForks: 3 } },
 					testTimeout: 120_000,
 				},
 			},
