@@ -89,9 +89,9 @@ export {
 	leaseLost,
 	threadBusy,
 } from "./store-errors.ts";
-export { type IdKind, MAX_ID_LENGTH, validateId } from "./validate-id.ts";
 export { isTaggedValue, TaggedValue } from "./tagged-value.ts";
 export {
 	registerSerializableType,
 	type SerializableType,
 } from "./type-registry.ts";
+export { type IdKind, MAX_ID_LENGTH, validateId } from "./validate-id.ts";

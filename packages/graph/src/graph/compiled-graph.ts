@@ -339,9 +339,9 @@ export class CompiledGraph<
 				{ hint: 'pass { threadId: "…" }' },
 			);
 		}
-		validateId("thread", config.threadId);
+		validateId(config.threadId, "thread id");
 		if (config.checkpointId !== undefined)
-			validateId("checkpoint", config.checkpointId);
+			validateId(config.checkpointId, "checkpoint id");
 		return { checkpointer, channels: this.#rt.channels };
 	}
 

@@ -9,10 +9,10 @@ import { noThreadId } from "./run-errors.ts";
 export function checkRunConfig(config: RunConfig, durable: boolean): void {
 	if (typeof config !== "object" || config === null)
 		throw invalid("the run config must be an object", "pass { threadId: … }");
-	if (config.threadId !== undefined) validateId("thread", config.threadId);
+	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
 	if (config.checkpointId !== undefined)
-		validateId("checkpoint", config.checkpointId);
+		validateId(config.checkpointId, "checkpoint id");
 	for (const key of ["recursionLimit", "maxConcurrency"] as const) {
 		const value = config[key];
 		if (value !== undefined && !(Number.isInteger(value) && value >= 1))

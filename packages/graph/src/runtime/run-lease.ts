@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
-import { isWeftError, WeftError } from "@weft/checkpoint";
+import { isWeftError } from "@weft/checkpoint";
 
 /** How long a lease lasts without a heartbeat (renewed every third of it). */
 export const LEASE_TTL_MS = 30_000;
@@ -107,15 +107,4 @@ export class RunLease {
 		if (this.#lost.signal.aborted) return false;
 		return this.#cp.releaseLease(this.#lease, status);
 	}
-}
-
-/** The error a run raises when its lease was taken over while it ran. */
-export function leaseLost(threadId: string): WeftError {
-	return new WeftError(
-		"LEASE_LOST",
-		`this run lost its lease on thread "${threadId}": another runner took the thread over`,
-		{
-			hint: "nothing this run did after losing the lease was committed; read the thread's state and decide whether to run again",
-		},
-	);
 }

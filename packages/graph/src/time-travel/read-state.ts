@@ -33,6 +33,11 @@ export interface StateSnapshot<TState = Record<string, unknown>> {
 	/** What each task wrote in the step that made this checkpoint (Send tasks as `node#i`). */
 	writes: Record<string, Record<string, unknown>>;
 	metadata: CheckpointMetadata;
+	/**
+	 * `getState` only: the thread's branch heads (checkpoints without a successor), newest first. More than
+	 * one after a fork or a replay; each can be read, continued and answered by its id.
+	 */
+	heads?: string[];
 }
 
 export type StateHistory<TState> = AsyncIterable<StateSnapshot<TState>>;
@@ -97,7 +102,11 @@ export async function readState(
 		threadId: config.threadId,
 		checkpointId: tuple.checkpoint.checkpointId,
 	});
-	return snapshotOf(tuple, replayChain(r.channels, chain));
+	const heads = await r.checkpointer.heads({ threadId: config.threadId });
+	return {
+		...snapshotOf(tuple, replayChain(r.channels, chain)),
+		heads: heads.map((h) => h.checkpointId),
+	};
 }
 
 /**

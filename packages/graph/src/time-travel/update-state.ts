@@ -20,7 +20,7 @@ export async function updateState(
 	update: unknown,
 	asNode: string | undefined,
 ): Promise<string> {
-	validateId("thread", config.threadId);
+	validateId(config.threadId, "thread id");
 	if (asNode !== undefined && !rt.topology.nodes.has(asNode))
 		throw unknownAsNode(asNode, rt.topology.nodes);
 	const { channels } = rt;

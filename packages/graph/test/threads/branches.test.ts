@@ -135,3 +135,19 @@ describe("branches", () => {
 		expect(isWeftError(again, "NO_PENDING_INTERRUPT")).toBe(true);
 	});
 });
+
+describe("heads in getState", () => {
+	it("lists every head, newest first", async () => {
+		const { graph } = build();
+		const first = await graph.run({ draft: "a" }, { threadId: "t" });
+		const one = await graph.getState({ threadId: "t" });
+		expect(one.heads).toEqual([first.checkpointId]);
+		const replay = await graph.replay({
+			threadId: "t",
+			checkpointId: first.checkpointId!,
+		});
+		const two = await graph.getState({ threadId: "t" });
+		expect(two.heads).toEqual([replay.checkpointId, first.checkpointId]);
+		expect(two.checkpointId).toBe(replay.checkpointId);
+	});
+});
