@@ -61,6 +61,8 @@ export async function renew(
 	lease: Lease,
 	ttlMs: number,
 ): Promise<Lease> {
+	if (!Number.isSafeInteger(lease.token))
+		throw leaseLost(lease.threadId, lease.token, null);
 	const row = (await q(st.renewLease, [lease.threadId, lease.token, ttlMs]))
 		.rows[0] as LeaseRow | undefined;
 	if (row !== undefined) return leaseOf(lease.threadId, row)!;
@@ -82,6 +84,7 @@ export async function release(
 	status: StoredThreadStatus | undefined,
 	retried: boolean,
 ): Promise<boolean> {
+	if (!Number.isSafeInteger(lease.token)) return false;
 	const done = await q(st.releaseLease, [
 		lease.threadId,
 		lease.token,
