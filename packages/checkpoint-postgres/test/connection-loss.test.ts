@@ -150,6 +150,7 @@ describe.skipIf(!available)(
 				Object.keys(report!.codes).filter((c) => c !== "STORE_UNAVAILABLE"),
 			).toEqual([]);
 			expect(terminated).toBeGreaterThan(10);
+			expect(report!.committed.length).toBeGreaterThan(0);
 			// Nothing the child saw committed is lost, and the chain it built reads.
 			const ids = (
 				await rows(`SELECT checkpoint_id FROM "${schema}".checkpoints`)
