@@ -101,10 +101,14 @@ async function prepareContinue(
 	}
 	const carried = p.fresh ? [] : tuple.pendingWrites;
 	if (p.fresh || tuple.hasChildren) {
-		// a new branch gets a checkpoint of its own, so that what it records (answers, once results,
-		// interrupts) never lands on another branch's records; a continue carries the saved results over
-		store.branch();
-		await p.commit("fork", [], []);
+		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
+		// so that what the branch records (answers, once results, interrupts) never lands on another
+		// branch's records, and the original stays a head if it was one. A continue carries over what was
+		// saved there; a replay starts afresh.
+		const c = tuple.checkpoint;
+		store.forkFrom(c);
+		at.step = c.step - 1;
+		await p.commit("fork", c.data.writes, c.metadata.nodes);
 		await store.persist(carried);
 	} else store.reusePendingWrites(tuple);
 	at.memory = groupPending(carried);

@@ -2,6 +2,7 @@ import type {
 	Checkpointer,
 	CheckpointTuple,
 	PendingWrite,
+	StoredCheckpoint,
 	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
@@ -133,6 +134,16 @@ export class RunStore {
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
+	}
+
+	/**
+	 * The next checkpoint is a sibling of `c` (a branch's copy of it): the run stands on `c`'s parent, and
+	 * the write is not exclusive.
+	 */
+	forkFrom(c: StoredCheckpoint): void {
+		this.#checkpointId = c.parentId ?? undefined;
+		this.#exclusive = false;
+		this.#parentWrites = false;
 	}
 
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
