@@ -3,10 +3,9 @@ import type {
 	Serializer,
 	StoredCheckpoint,
 } from "@weft/checkpoint";
-import { checkpointNotFound } from "@weft/checkpoint";
+import { checkpointNotFound, corruptCheckpoint } from "@weft/checkpoint";
 import { type DataRow, storedOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
-import { corrupt } from "./store-errors.ts";
 import type { Query } from "./transactions.ts";
 
 export interface ChainKey {
@@ -46,11 +45,11 @@ export async function readChain(
 	if (kept.length === links.length && !last.snap && last.parent !== null) {
 		const place = { threadId, ns, checkpointId: last.id };
 		throw kept.some((l) => l.id === last.parent)
-			? corrupt(
+			? corruptCheckpoint(
 					place,
 					`its parent "${last.parent}" is also its descendant (a cycle)`,
 				)
-			: corrupt(place, `its parent "${last.parent}" is missing`);
+			: corruptCheckpoint(place, `its parent "${last.parent}" is missing`);
 	}
 	const rows = (await q(st.rowsByIds, [threadId, ns, kept.map((l) => l.id)]))
 		.rows as DataRow[];

@@ -3,9 +3,9 @@ import type {
 	Lease,
 	StoredThreadStatus,
 } from "@weft/checkpoint";
+import { leaseLost, threadBusy } from "@weft/checkpoint";
 import { leaseOf, type ThreadRow } from "./rows.ts";
 import type { Statements } from "./statements.ts";
-import { leaseLost, threadBusy } from "./store-errors.ts";
 import type { Query } from "./transactions.ts";
 
 type LeaseRow = Pick<
@@ -27,7 +27,7 @@ export function checkFence(
 	const token = row === undefined ? 0 : Number(row.lease_token);
 	const owner = row?.lease_owner ?? null;
 	if (token !== fence || owner === null)
-		throw leaseLost(threadId, fence, { token, owner });
+		throw leaseLost(threadId, fence, owner === null ? null : token);
 }
 
 /**
@@ -52,7 +52,7 @@ export async function acquire(
 		(await q(st.leaseOf, [threadId])).rows[0] as LeaseRow,
 	)!;
 	if (retried && held.owner === options.owner) return held;
-	throw threadBusy(threadId, held.owner, held.expiresAt);
+	throw threadBusy(threadId, held);
 }
 
 export async function renew(
@@ -61,16 +61,19 @@ export async function renew(
 	lease: Lease,
 	ttlMs: number,
 ): Promise<Lease> {
+	if (!Number.isSafeInteger(lease.token))
+		throw leaseLost(lease.threadId, lease.token, null);
 	const row = (await q(st.renewLease, [lease.threadId, lease.token, ttlMs]))
 		.rows[0] as LeaseRow | undefined;
 	if (row !== undefined) return leaseOf(lease.threadId, row)!;
 	const now = (await q(st.leaseOf, [lease.threadId])).rows[0] as
 		| LeaseRow
 		| undefined;
-	throw leaseLost(lease.threadId, lease.token, {
-		token: Number(now?.lease_token ?? 0),
-		owner: now?.lease_owner ?? null,
-	});
+	throw leaseLost(
+		lease.threadId,
+		lease.token,
+		now?.lease_owner == null ? null : Number(now.lease_token),
+	);
 }
 
 /** Releases a current lease, recording `status`; false for a lease no longer current. */
@@ -81,6 +84,7 @@ export async function release(
 	status: StoredThreadStatus | undefined,
 	retried: boolean,
 ): Promise<boolean> {
+	if (!Number.isSafeInteger(lease.token)) return false;
 	const done = await q(st.releaseLease, [
 		lease.threadId,
 		lease.token,

@@ -1,13 +1,13 @@
 import type { CheckpointSummary, ListOptions } from "@weft/checkpoint";
 import {
-	ConfigError,
-	checkpointNotFound,
+	checkFilter,
+	invalidOption,
 	matchesFilter,
+	validateId,
 } from "@weft/checkpoint";
 import { type SummaryRow, summaryOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import type { Query } from "./transactions.ts";
-import { validateId } from "./validate.ts";
 
 /** Rows per page of `list`. */
 const PAGE = 256;
@@ -15,7 +15,7 @@ const NO_BOUND = "9223372036854775807";
 
 /**
  * Summaries of a namespace, newest (highest `seq`) first, a page per query (keyset on `seq`, so a page is
- * one short read). `before` names a checkpoint of the namespace (CHECKPOINT_NOT_FOUND otherwise).
+ * one short read). Nothing is listed before an unknown checkpoint.
  */
 export async function* listSummaries(
 	read: <T>(fn: (q: Query) => Promise<T>) => Promise<T>,
@@ -29,7 +29,7 @@ export async function* listSummaries(
 	if (options.before !== undefined) {
 		const before = validateId(options.before, "checkpoint id");
 		const found = await read((q) => q(st.seqOf, [threadId, ns, before]));
-		if (found.rows.length === 0) throw checkpointNotFound(threadId, ns, before);
+		if (found.rows.length === 0) return; // nothing is older than an unknown checkpoint
 		bound = String(found.rows[0].seq);
 	}
 	let count = 0;
@@ -65,36 +65,24 @@ export function listOptions(options: Pick<ListOptions, "limit" | "filter">): {
 	limit: number | undefined;
 	filterJson: string | undefined;
 } {
-	const { limit, filter } = options;
+	const { limit } = options;
 	if (
 		limit !== undefined &&
 		!(typeof limit === "number" && Number.isInteger(limit) && limit >= 0)
 	)
-		throw new ConfigError(
-			"CONFIG_INVALID",
+		throw invalidOption(
 			`limit ${String(limit)} is not a whole number ≥ 0`,
-			{ hint: "pass { limit: n } with n a whole number, or leave it out" },
+			"pass { limit: n } with n a whole number, or leave it out",
 		);
+	const filter = checkFilter(options.filter);
 	if (filter === undefined) return { limit, filterJson: undefined };
-	if (typeof filter !== "object" || filter === null || Array.isArray(filter))
-		throw new ConfigError(
-			"CONFIG_INVALID",
-			`filter ${String(filter)} is not an object of metadata keys and values`,
-			{
-				hint: 'pass { filter: { key: value } }, e.g. { filter: { source: "loop" } }',
-			},
-		);
-	let json: string | undefined;
+	let json: string;
 	try {
 		json = JSON.stringify(filter);
 	} catch (error) {
-		throw new ConfigError(
-			"CONFIG_INVALID",
-			`filter is not JSON: ${(error as Error).message}`,
-			{
-				hint: "filter values are JSON: strings, numbers, booleans, null, arrays, plain objects",
-				cause: error,
-			},
+		throw invalidOption(
+			`a metadata filter must be JSON: ${(error as Error).message}`,
+			"filter values are JSON: strings, numbers, booleans, null, arrays, plain objects",
 		);
 	}
 	return {

@@ -1,6 +1,5 @@
 import type {
 	AcquireLeaseOptions,
-	BlobPlace,
 	ChainOptions,
 	Checkpointer,
 	CheckpointRecord,
@@ -20,7 +19,16 @@ import type {
 	ThreadInfo,
 	ThreadRef,
 } from "@weft/checkpoint";
-import { JsonSerializer } from "@weft/checkpoint";
+import {
+	checkLeaseTtl,
+	checkPruneOptions,
+	checkRecordIds,
+	checkRef,
+	checkStoredStatus,
+	JsonSerializer,
+	placeOf,
+	validateId,
+} from "@weft/checkpoint";
 import type pg from "pg";
 import { readChain } from "./chain.ts";
 import {
@@ -32,7 +40,7 @@ import {
 import { acquire, checkFence, release, renew } from "./leases.ts";
 import { listOptions, listSummaries } from "./list.ts";
 import { openPool } from "./pool.ts";
-import { pruneThread, validatePrune } from "./prune.ts";
+import { pruneThread } from "./prune.ts";
 import {
 	type SummaryRow,
 	summaryOf,
@@ -45,13 +53,7 @@ import { setupSchema } from "./setup.ts";
 import { type Statements, statements } from "./statements.ts";
 import { closed } from "./store-errors.ts";
 import { type Query, read, transaction, type Work } from "./transactions.ts";
-import {
-	metadataJson,
-	validateId,
-	validateNs,
-	validateStatus,
-	validateTtl,
-} from "./validate.ts";
+import { checkListedStatus, metadataJson } from "./validate.ts";
 
 export interface PostgresCheckpointerOptions {
 	/** A connection string; or pass `pool`. */
@@ -117,9 +119,8 @@ export class PostgresCheckpointer implements Checkpointer {
 		record: CheckpointRecord,
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
-		const place = this.#place({ ...record, checkpointId: record.checkpointId });
-		if (record.parentId !== null)
-			validateId(record.parentId, "parent checkpoint id");
+		checkRecordIds(record);
+		const place = placeOf(record);
 		const prepared: Prepared = {
 			record,
 			place,
@@ -137,7 +138,7 @@ export class PostgresCheckpointer implements Checkpointer {
 		writes: PendingWrite[],
 		options: FenceOptions = {},
 	): Promise<void> {
-		const place = this.#place(ref);
+		const place = checkRef(ref);
 		const blobs = writes.map((w) => encode(this.#serializer, w, place));
 		const kinds = writes.map((w) => String(w.kind));
 		await this.#write((q, retried) =>
@@ -155,12 +156,11 @@ export class PostgresCheckpointer implements Checkpointer {
 	async getTuple(
 		ref: ThreadRef & { checkpointId?: string | undefined },
 	): Promise<CheckpointTuple | undefined> {
-		const threadId = validateId(ref.threadId);
-		const ns = validateNs(ref.ns);
-		const latest = ref.checkpointId === undefined;
-		const id = latest
-			? undefined
-			: validateId(ref.checkpointId, "checkpoint id");
+		const place = checkRef(ref);
+		const threadId = ref.threadId;
+		const ns = ref.ns ?? "";
+		const latest = place === undefined;
+		const id = place?.checkpointId;
 		const { rows } = await this.#read((q) =>
 			latest
 				? q(this.#st.latestTuple, [threadId, ns])
@@ -174,7 +174,7 @@ export class PostgresCheckpointer implements Checkpointer {
 		ref: CheckpointRef,
 		options: ChainOptions = {},
 	): Promise<StoredCheckpoint[]> {
-		const { threadId, ns, checkpointId } = this.#place(ref);
+		const { threadId, ns, checkpointId } = checkRef(ref);
 		return this.#read(
 			(q) =>
 				readChain(
@@ -192,13 +192,15 @@ export class PostgresCheckpointer implements Checkpointer {
 		ref: ThreadRef,
 		options: ListOptions = {},
 	): AsyncIterable<CheckpointSummary> {
-		const key = { threadId: validateId(ref.threadId), ns: validateNs(ref.ns) };
+		checkRef(ref);
+		const key = { threadId: ref.threadId, ns: ref.ns ?? "" };
 		yield* listSummaries((fn) => this.#read(fn), this.#st, key, options);
 	}
 
 	async heads(ref: ThreadRef): Promise<CheckpointSummary[]> {
-		const threadId = validateId(ref.threadId);
-		const ns = validateNs(ref.ns);
+		checkRef(ref);
+		const threadId = ref.threadId;
+		const ns = ref.ns ?? "";
 		const { rows } = await this.#read((q) => q(this.#st.heads, [threadId, ns]));
 		return (rows as SummaryRow[]).map(summaryOf);
 	}
@@ -209,7 +211,7 @@ export class PostgresCheckpointer implements Checkpointer {
 		options: FenceOptions = {},
 	): Promise<void> {
 		validateId(threadId);
-		validateStatus(status);
+		checkStoredStatus(status);
 		const st = this.#st;
 		await this.#write(async (q) => {
 			if (options.fence !== undefined) {
@@ -229,7 +231,7 @@ export class PostgresCheckpointer implements Checkpointer {
 	}
 
 	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
-		if (options.status !== undefined) validateStatus(options.status, true);
+		if (options.status !== undefined) checkListedStatus(options.status);
 		const { limit } = listOptions({ limit: options.limit });
 		const { rows } = await this.#read((q) =>
 			q(this.#st.threads, [options.status ?? null, limit ?? null, null]),
@@ -243,7 +245,7 @@ export class PostgresCheckpointer implements Checkpointer {
 	): Promise<Lease> {
 		validateId(threadId);
 		validateId(options?.owner, "lease owner");
-		validateTtl(options.ttlMs);
+		checkLeaseTtl(options.ttlMs);
 		return this.#write((q, retried) =>
 			acquire(q, this.#st, threadId, options, retried),
 		);
@@ -251,7 +253,7 @@ export class PostgresCheckpointer implements Checkpointer {
 
 	async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
 		validateId(lease?.threadId);
-		validateTtl(ttlMs);
+		checkLeaseTtl(ttlMs);
 		return this.#write((q) => renew(q, this.#st, lease, ttlMs));
 	}
 
@@ -260,7 +262,7 @@ export class PostgresCheckpointer implements Checkpointer {
 		status?: StoredThreadStatus,
 	): Promise<boolean> {
 		validateId(lease?.threadId);
-		if (status !== undefined) validateStatus(status);
+		if (status !== undefined) checkStoredStatus(status);
 		return this.#write((q, retried) =>
 			release(q, this.#st, lease, status, retried),
 		);
@@ -276,7 +278,7 @@ export class PostgresCheckpointer implements Checkpointer {
 
 	async prune(threadId: string, options: PruneOptions): Promise<number> {
 		validateId(threadId);
-		validatePrune(options);
+		checkPruneOptions(options);
 		return this.#write(async (q) => {
 			await q(this.#st.lockThread, [threadId]);
 			return pruneThread(q, this.#st, this.#serializer, threadId, options);
@@ -288,14 +290,6 @@ export class PostgresCheckpointer implements Checkpointer {
 		if (this.#closed) return;
 		this.#closed = true;
 		if (this.#owned) await this.#pool.end();
-	}
-
-	#place(ref: CheckpointRef): BlobPlace {
-		return {
-			threadId: validateId(ref.threadId),
-			ns: validateNs(ref.ns),
-			checkpointId: validateId(ref.checkpointId, "checkpoint id"),
-		};
 	}
 
 	#read<T>(fn: (q: Query) => Promise<T>, snapshot = false): Promise<T> {

@@ -1,7 +1,6 @@
 import type { PruneOptions, Serializer } from "@weft/checkpoint";
-import { ConfigError, keptIds } from "@weft/checkpoint";
+import { keptIds, readPendingWrite } from "@weft/checkpoint";
 import { readChain } from "./chain.ts";
-import { writesOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import type { Query } from "./transactions.ts";
 
@@ -12,38 +11,6 @@ interface PlanRow {
 	created_at: string;
 	head: boolean;
 	paused: boolean;
-}
-
-/** Refuses (CONFIG_INVALID) options that would select nonsense: keepLast below 1 or fractional, an invalid date. */
-export function validatePrune(options: PruneOptions): void {
-	const fail = (what: string, hint: string) =>
-		new ConfigError("CONFIG_INVALID", `prune: ${what}`, { hint });
-	const { keepLast, keepSince, rebuild } = options as Record<string, unknown>;
-	if (
-		keepLast !== undefined &&
-		!(
-			typeof keepLast === "number" &&
-			Number.isInteger(keepLast) &&
-			keepLast >= 1
-		)
-	)
-		throw fail(
-			`keepLast ${String(keepLast)} is not a whole number of at least 1`,
-			"pass { keepLast: n } with n ≥ 1 (heads and pending interrupts are always kept); to remove a whole thread use deleteThread()",
-		);
-	if (
-		keepSince !== undefined &&
-		!(keepSince instanceof Date && Number.isFinite(keepSince.getTime()))
-	)
-		throw fail(
-			`keepSince ${String(keepSince)} is not a valid Date`,
-			"pass { keepSince: new Date(...) } with a valid date",
-		);
-	if (rebuild !== undefined && typeof rebuild !== "function")
-		throw fail(
-			"rebuild is not a function",
-			"pass rebuild: (chain) => state, or leave it out",
-		);
 }
 
 /**
@@ -86,9 +53,16 @@ async function pruneNamespace(
 	const rows = (await q(st.planRows, [threadId, ns])).rows as PlanRow[];
 	const nodes = new Map(rows.map((r) => [r.checkpoint_id, r]));
 	const order = rows.map((r) => r.checkpoint_id);
-	const keep = keptIds(order, (id) => nodes.get(id)!.created_at, options);
-	for (const r of rows) if (r.head || r.paused) keep.add(r.checkpoint_id);
-	for (const id of await untypedPauses(q, st, serializer, key)) keep.add(id);
+	const always = rows
+		.filter((r) => r.head || r.paused)
+		.map((r) => r.checkpoint_id);
+	always.push(...(await untypedPauses(q, st, serializer, key)));
+	const keep = keptIds(
+		order,
+		(id) => nodes.get(id)!.created_at,
+		options,
+		always,
+	);
 	for (const id of [...keep]) {
 		const chain = chainIds(nodes, id);
 		if (chain.every((c) => keep.has(c))) continue;
@@ -147,8 +121,8 @@ async function untypedPauses(
 	for (const r of rows) {
 		const place = { ...key, checkpointId: r.checkpoint_id };
 		try {
-			const [write] = writesOf([r.data], place, serializer);
-			if (write?.kind === "interrupt") paused.add(r.checkpoint_id);
+			const write = readPendingWrite(serializer, r.data, place);
+			if (write.kind === "interrupt") paused.add(r.checkpoint_id);
 		} catch {
 			paused.add(r.checkpoint_id); // unreadable: keep it rather than guess
 		}

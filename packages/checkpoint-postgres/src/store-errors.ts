@@ -1,6 +1,6 @@
 import { CheckpointError, isWeftError, type WeftError } from "@weft/checkpoint";
 
-// The errors every store shares come from @weft/checkpoint; these are Postgres's own.
+// The errors every store shares come from @weft/checkpoint (store-errors.ts); these are Postgres's own.
 
 /** SQLSTATEs and socket codes after which the connection (or the server) is gone, not the statement wrong. */
 const CONNECTION_CODES = new Set([
@@ -99,55 +99,6 @@ export function storeError(error: unknown): WeftError {
 						? "the role lacks a privilege on Weft's schema: grant SELECT, INSERT, UPDATE, DELETE on its tables"
 						: "see the cause for the server's message",
 			cause: error,
-		},
-	);
-}
-
-/** A stored checkpoint cannot be read as one. */
-export function corrupt(
-	where: { threadId: string; ns: string; checkpointId: string },
-	why: string,
-	cause?: unknown,
-): CheckpointError {
-	const ns = where.ns === "" ? "" : ` (namespace "${where.ns}")`;
-	return new CheckpointError(
-		"CORRUPT_CHECKPOINT",
-		`checkpoint "${where.checkpointId}" of thread "${where.threadId}"${ns} cannot be read: ${why}`,
-		{
-			hint: "nothing was changed: fork from an earlier checkpoint that reads (getStateHistory()), or restore the store from a backup",
-			cause,
-		},
-	);
-}
-
-export function threadBusy(
-	threadId: string,
-	owner: string,
-	expiresAt: string,
-): CheckpointError {
-	return new CheckpointError(
-		"THREAD_BUSY",
-		`thread "${threadId}" is leased to "${owner}" until ${expiresAt}`,
-		{
-			hint: "another runner is running this thread: wait for it, or for its lease to expire if it died (the thread then reads as stale)",
-		},
-	);
-}
-
-export function leaseLost(
-	threadId: string,
-	token: number,
-	current: { token: number; owner: string | null },
-): CheckpointError {
-	const now =
-		current.owner === null
-			? `no lease is held now (last token ${current.token})`
-			: `token ${current.token} of "${current.owner}" holds it now`;
-	return new CheckpointError(
-		"LEASE_LOST",
-		`lease ${token} on thread "${threadId}" is no longer current: ${now}`,
-		{
-			hint: "another runner took the thread over after this lease expired; nothing was written: read the thread's state before running it again",
 		},
 	);
 }

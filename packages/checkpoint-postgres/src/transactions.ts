@@ -20,6 +20,7 @@ const READ_ATTEMPTS = 3;
 const WRITE_ATTEMPTS = 2;
 
 const quiet = new WeakSet<pg.ClientBase>();
+const guarded = new WeakSet<pg.Pool>();
 const ignore = () => {};
 
 /**
@@ -28,6 +29,8 @@ const ignore = () => {};
  * process. The failing query still rejects, which is where the error is handled.
  */
 export function guardPool(pool: pg.Pool): void {
+	if (guarded.has(pool)) return; // a pool shared by several checkpointers
+	guarded.add(pool);
 	pool.on("error", ignore);
 	pool.on("connect", guard);
 }

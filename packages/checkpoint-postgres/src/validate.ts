@@ -1,77 +1,27 @@
 import {
 	CheckpointError,
 	type CheckpointMetadata,
-	ConfigError,
+	invalidOption,
 	isWeftError,
-	type StoredThreadStatus,
-	WeftError,
+	type ThreadStatus,
 } from "@weft/checkpoint";
 
-// TODO(issue 10): use @weft/checkpoint's shared validateId once wt/store lands it.
-const MAX_ID = 512;
-const LONE_SURROGATE =
-	/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Refuses (INVALID_ID) what cannot be an id: not a string, empty, over 512 characters, a NUL, a lone surrogate. */
-export function validateId(value: unknown, what = "thread id"): string {
-	const why =
-		typeof value !== "string"
-			? `is a ${value === null ? "null" : typeof value}, not a string`
-			: value === ""
-				? "is empty"
-				: value.length > MAX_ID
-					? `is ${value.length} characters long (at most ${MAX_ID})`
-					: value.includes("\0")
-						? "holds a NUL character"
-						: LONE_SURROGATE.test(value)
-							? "holds a lone surrogate (malformed UTF-16)"
-							: undefined;
-	if (why === undefined) return value as string;
-	const shown =
-		typeof value === "string"
-			? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-			: String(value);
-	throw new WeftError("INVALID_ID", `the ${what} ${shown} ${why}`, {
-		hint: `use a non-empty, well-formed string of at most ${MAX_ID} characters without NUL`,
-	});
-}
-
-/** A namespace: "" for the root graph, otherwise an id. */
-export function validateNs(ns: unknown): string {
-	return ns === undefined || ns === "" ? "" : validateId(ns, "namespace");
-}
-
-const STATUSES = new Set([
+const LONE_SURROGATE = /\p{Cs}/u;
+const STATUSES = [
 	"running",
 	"interrupted",
 	"done",
 	"failed",
 	"cancelled",
-]);
+	"stale",
+];
 
-export function validateStatus(status: unknown, stale = false): void {
-	if (STATUSES.has(status as string) || (stale && status === "stale")) return;
-	throw new ConfigError(
-		"CONFIG_INVALID",
-		`${JSON.stringify(status) ?? String(status)} is not a thread status`,
-		{
-			hint: `use one of ${[...STATUSES].join(", ")}${stale ? ", stale" : ""}`,
-		},
-	);
-}
-
-export function validateStoredStatus(status: StoredThreadStatus | undefined) {
-	if (status !== undefined) validateStatus(status);
-}
-
-/** A duration in ms for a lease. */
-export function validateTtl(ttlMs: unknown): number {
-	if (typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0)
-		return ttlMs;
-	throw new ConfigError(
-		"CONFIG_INVALID",
-		`lease ttlMs ${String(ttlMs)} is not a positive number of milliseconds`,
-		{ hint: "pass { ttlMs: 30_000 } or similar" },
+/** A status to list threads by (CONFIG_INVALID otherwise). */
+export function checkListedStatus(status: unknown): ThreadStatus {
+	if (STATUSES.includes(status as string)) return status as ThreadStatus;
+	throw invalidOption(
+		`cannot list threads by status ${JSON.stringify(status) ?? String(status)}`,
+		`use one of ${STATUSES.join(", ")}`,
 	);
 }
 

@@ -1,12 +1,7 @@
 import { isWeftError } from "@weft/checkpoint";
 import { record } from "@weft/checkpoint/conformance";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-	admin,
-	all,
-	freshCheckpointer,
-	postgresAvailable,
-} from "./postgres.ts";
+import { all, freshCheckpointer, postgresAvailable, rows } from "./postgres.ts";
 
 const available = await postgresAvailable();
 
@@ -39,8 +34,8 @@ describe.skipIf(!available)("PostgresCheckpointer with bad input", () => {
 			expect(error, what).toMatchObject({ code: "SERIALIZATION_FAILED" });
 			expect((error as Error).message, what).toContain(r.checkpointId);
 		}
-		expect(await admin(`SELECT * FROM "${schema}".checkpoints`)).toEqual([]);
-		expect(await admin(`SELECT * FROM "${schema}".threads`)).toEqual([]);
+		expect(await rows(`SELECT * FROM "${schema}".checkpoints`)).toEqual([]);
+		expect(await rows(`SELECT * FROM "${schema}".threads`)).toEqual([]);
 	});
 
 	it("refuses a 1 MB thread id, a NUL or a lone surrogate with INVALID_ID before the server sees it", async () => {
@@ -61,7 +56,7 @@ describe.skipIf(!available)("PostgresCheckpointer with bad input", () => {
 				code: "INVALID_ID",
 			});
 		}
-		expect(await admin(`SELECT * FROM "${schema}".threads`)).toEqual([]);
+		expect(await rows(`SELECT * FROM "${schema}".threads`)).toEqual([]);
 	});
 
 	it("takes a filter value Postgres's JSONB cannot hold, matching it exactly", async () => {
@@ -82,9 +77,11 @@ describe.skipIf(!available)("PostgresCheckpointer with bad input", () => {
 		).rejects.toMatchObject({
 			code: "CONFIG_INVALID",
 		});
-		await expect(
-			all(cp.list({ threadId: "thread" }, { before: "no-such-checkpoint" })),
-		).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+		expect(
+			await all(
+				cp.list({ threadId: "thread" }, { before: "no-such-checkpoint" }),
+			),
+		).toEqual([]);
 	});
 
 	it("turns a value the server refuses into a typed error, never a raw DatabaseError", async () => {

@@ -1,7 +1,7 @@
 import { chainAfter, record } from "@weft/checkpoint/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { corrupter } from "./corrupt.ts";
-import { admin, freshCheckpointer, postgresAvailable } from "./postgres.ts";
+import { freshCheckpointer, postgresAvailable, rows } from "./postgres.ts";
 
 const available = await postgresAvailable();
 
@@ -32,7 +32,7 @@ describe.skipIf(!available)("PostgresCheckpointer reading damaged rows", () => {
 		expect(error).toMatchObject({ code: "CORRUPT_CHECKPOINT" });
 		expect((error as Error).message).toContain(first.checkpointId);
 		expect((error as Error).message).toContain("cycle");
-		const running = await admin(
+		const running = await rows(
 			"SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%WITH RECURSIVE%' AND query LIKE $1",
 			[`%${schema}%`],
 		);

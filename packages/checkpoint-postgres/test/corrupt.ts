@@ -1,17 +1,5 @@
+import type { Corruption } from "@weft/checkpoint/conformance";
 import { admin } from "./postgres.ts";
-
-// TODO(issue 10): import these from @weft/checkpoint/conformance once wt/store lands them.
-interface CorruptionPlace {
-	threadId: string;
-	ns: string;
-	checkpointId: string;
-}
-type Corruption =
-	| { kind: "parent"; at: CorruptionPlace; parentId: string | null }
-	| { kind: "delete"; at: CorruptionPlace }
-	| { kind: "blob"; at: CorruptionPlace; bytes: Uint8Array }
-	| { kind: "write"; at: CorruptionPlace; index: number; bytes: Uint8Array }
-	| { kind: "metadata"; at: CorruptionPlace; text: string };
 
 const KEY = "thread_id = $1 AND ns = $2 AND checkpoint_id = $3";
 

@@ -38,12 +38,7 @@ describe.skipIf(!available)("PostgresCheckpointer leases and order", () => {
 		const seqs = await Promise.all(
 			Array.from({ length: 24 }, (_, i) =>
 				stores[i % 4]!.put(
-					record({
-						...roots[i % 3]!,
-						parentId: null,
-						ns: roots[i % 3]!.ns,
-						threadId: roots[i % 3]!.threadId,
-					}),
+					record({ ns: roots[i % 3]!.ns, threadId: roots[i % 3]!.threadId }),
 				),
 			),
 		);
@@ -139,6 +134,15 @@ describe.skipIf(!available)("PostgresCheckpointer leases and order", () => {
 		expect((await cp.getThread("thread"))?.status).toBe("done");
 		const b = await cp.acquireLease("thread", { owner: "b", ttlMs: 1000 });
 		expect(b.token).toBe(2);
+		// A token that is not one the store handed out is never current.
+		const forged = { ...b, token: "2" as unknown as number };
+		await expect(cp.renewLease(forged, 1000)).rejects.toMatchObject({
+			code: "LEASE_LOST",
+		});
+		expect(await cp.releaseLease(forged)).toBe(false);
+		await expect(
+			cp.setThreadStatus("thread", "done", { fence: forged.token }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
 	});
 
 	it("fences put, putWrites and setThreadStatus in their own transaction: a lost lease writes nothing", async () => {

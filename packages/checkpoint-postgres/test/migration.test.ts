@@ -10,6 +10,7 @@ import {
 	CONNECTION,
 	freshSchema,
 	postgresAvailable,
+	rows,
 } from "./postgres.ts";
 
 const available = await postgresAvailable();
@@ -80,7 +81,7 @@ describe.skipIf(!available)("PostgresCheckpointer schema migration", () => {
 			schema,
 		});
 		try {
-			expect(await admin(`SELECT version FROM ${s}.schema_version`)).toEqual([
+			expect(await rows(`SELECT version FROM ${s}.schema_version`)).toEqual([
 				{ version: SCHEMA_VERSION },
 			]);
 			const listed = await all(cp.list({ threadId: "thread" }));

@@ -34,8 +34,13 @@ export function freshSchema(): string {
 	return `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
 }
 
+/** Runs SQL as the superuser. */
+export async function admin(sql: string, values?: unknown[]): Promise<void> {
+	await rows(sql, values);
+}
+
 /** Runs SQL as the superuser and returns its rows. */
-export async function admin(
+export async function rows(
 	sql: string,
 	values?: unknown[],
 ): Promise<Record<string, unknown>[]> {
