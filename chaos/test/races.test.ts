@@ -7,7 +7,7 @@ import { chaosGraph, expectedLog } from "../src/chaos-graph.ts";
 import { duplicates, readJournal } from "../src/journal.ts";
 import { spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
-import { tally } from "../src/tally.ts";
+import { sleep, tally } from "../src/tally.ts";
 import type { WorkerAction, WorkerOutcome } from "../src/worker.ts";
 
 const ROUNDS = 2;
@@ -56,6 +56,11 @@ describe.each(backends)(
 									{ threadId, signal: stop.signal, mode: "checkpoints" },
 								))
 									if (ev.type === "checkpoint" && ev.step >= 1) stop.abort();
+								// a cancelled run gives its lease up once its tasks have settled
+								for (let i = 0; i < 100; i++) {
+									if ((await cp.getThread(threadId))?.lease === null) break;
+									await sleep(50);
+								}
 							}
 							const before = readJournal(journal).length;
 							const statusBefore = (await cp.getThread(threadId))?.status;
