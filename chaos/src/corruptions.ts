@@ -206,7 +206,7 @@ export const CORRUPTIONS: Corruption[] = [
 	},
 	{
 		name: "head: superjson cycle",
-		breaksState: true,
+
 		apply: (r, t) =>
 			setData(
 				r,

@@ -26,11 +26,12 @@ function actionsFor(race: Race, n: number): WorkerAction[] {
 	return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? x : y));
 }
 
-describe.each(backends)(
+// the backends race at the same time; within one backend, one race after the other
+describe.concurrent.each(backends)(
 	"processes racing on one thread ($kind)",
 	(backend: Backend) => {
 		let race = 0;
-		describe.each([2, 4])("%i processes", (n: number) => {
+		describe.sequential.each([2, 4])("%i processes", (n: number) => {
 			it.each(RACES)(
 				"%s: one runs, the others get THREAD_BUSY",
 				async (kind: Race) => {
