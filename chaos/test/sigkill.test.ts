@@ -10,10 +10,41 @@ import {
 import { duplicates, readJournal } from "../src/journal.ts";
 import { type ChildRun, spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
-import { tally } from "../src/tally.ts";
+import { sleep, tally } from "../src/tally.ts";
 import type { WorkerJob, WorkerOutcome } from "../src/worker.ts";
 
 const KILLS = 50;
+
+/**
+ * Kills the worker at a random point: one time in five soon after it was released (while it opens the
+ * thread or waits for the dead runner's lease), otherwise within 300 ms after it first entered node code.
+ */
+function killAtRandom(
+	child: ChildRun<WorkerOutcome>,
+	journal: string,
+): () => void {
+	let stopped = false;
+	const kill = () => {
+		if (!stopped) child.process.kill("SIGKILL");
+	};
+	if (Math.random() < 0.2) {
+		const timer = setTimeout(kill, Math.random() * 100);
+		return () => {
+			stopped = true;
+			clearTimeout(timer);
+		};
+	}
+	const pid = child.process.pid;
+	void (async () => {
+		while (!stopped && !readJournal(journal).some((l) => l.pid === pid))
+			await sleep(10);
+		await sleep(Math.random() * 300);
+		kill();
+	})();
+	return () => {
+		stopped = true;
+	};
+}
 const ROUNDS = 8;
 /** Resumes after a kill wait for the dead runner's lease to lapse. */
 const RESUME = { waitForLease: 20_000 };
@@ -63,15 +94,10 @@ describe.concurrent.each(backends)(
 						await child.ready;
 						child.go();
 						next = spawnWorker(job(threadId));
-						const timer =
-							killed < budget
-								? setTimeout(
-										() => child.process.kill("SIGKILL"),
-										Math.random() * 300,
-									)
-								: undefined;
+						const stopKill =
+							killed < budget ? killAtRandom(child, journal) : () => {};
 						const out = await child.done;
-						clearTimeout(timer);
+						stopKill();
 						if (out === undefined) {
 							kills++;
 							killed++;
