@@ -31,8 +31,8 @@ const targets = [
 describe.concurrent.each(targets)("bad inputs ($kind)", (target) => {
 	it(`${CASES} generated cases: typed errors only, nothing saved lost`, async () => {
 		const report = await runCases(
-			{ suite: "bad-input", ...target, to: CASES, caseTimeoutMs: 5000 },
-			{ stallMs: 20_000, maxRestarts: 20 },
+			{ suite: "bad-input", ...target, to: CASES, caseTimeoutMs: 10_000 },
+			{ stallMs: 30_000, maxRestarts: 20 },
 		);
 		const bad = failures(report.results);
 		counts.add("cases", report.results.length);

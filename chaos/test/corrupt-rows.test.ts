@@ -33,9 +33,9 @@ describe.concurrent.each(backends)(
 					location,
 					dir: backend.dir,
 					to: CORRUPT_CASES,
-					caseTimeoutMs: 5000,
+					caseTimeoutMs: 10_000,
 				},
-				{ stallMs: 20_000, maxRestarts: 20 },
+				{ stallMs: 30_000, maxRestarts: 20 },
 			);
 			const bad = failures(report.results);
 			counts.add(`${backend.kind}.cases`, report.results.length);
