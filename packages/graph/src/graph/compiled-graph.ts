@@ -104,6 +104,7 @@ export class CompiledGraph<
 			interruptBefore: new Set(options.interruptBefore ?? []),
 			interruptAfter: new Set(options.interruptAfter ?? []),
 			checkpointer: options.checkpointer,
+			store: options.store,
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,
 				...definedOnly(options.snapshots ?? {}),

@@ -1,3 +1,4 @@
+import type { Store } from "@weft/checkpoint";
 import type { z } from "zod";
 import type { Command, Route } from "../command.ts";
 import type { END } from "../constants.ts";
@@ -86,6 +87,11 @@ export interface NodeContext {
 	readonly streamingMessages: boolean;
 	/** Adds token and cost figures to the run's usage. */
 	reportUsage(usage: UsageReport): void;
+	/**
+	 * The run's long-term memory (given to `compile()` or the run), undefined without one. Namespace
+	 * templates (`["users", "{userId}"]`) are filled from `context`; writes run once per task.
+	 */
+	readonly store?: Store | undefined;
 }
 
 /** What a `ctx.once` effect is told. */

@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { Interrupt } from "./interrupts.ts";
 import type { RunStatus } from "./run-machine.ts";
 import type { RunUsage } from "./usage.ts";
@@ -23,6 +23,8 @@ export interface RunConfig {
 	interruptBefore?: readonly string[] | undefined;
 	/** Pause after these nodes. */
 	interruptAfter?: readonly string[] | undefined;
+	/** Long-term memory for this run's nodes (`ctx.store`); overrides the store given to `compile()`. */
+	store?: Store | undefined;
 }
 
 /** What a run ended as. */
@@ -85,6 +87,8 @@ export interface StreamConfig extends RunConfig {
 /** Options of `compile()`. */
 export interface CompileOptions<TNodes extends string = string> {
 	checkpointer?: Checkpointer | undefined;
+	/** Long-term memory across threads, given to nodes as `ctx.store` (a run's `store` overrides it). */
+	store?: Store | undefined;
 	interruptBefore?: readonly TNodes[] | undefined;
 	interruptAfter?: readonly TNodes[] | undefined;
 	/** A name for diagrams and messages. */

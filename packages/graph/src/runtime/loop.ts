@@ -94,7 +94,11 @@ export class Run {
 
 	constructor(rt: GraphRuntime, config: RunConfig, options: RunOptions = {}) {
 		this.#rt = rt;
-		this.#config = config;
+		// the compile-time store, unless the run brings its own (subgraph runs inherit it with the config)
+		this.#config =
+			config.store === undefined && rt.store !== undefined
+				? { ...config, store: rt.store }
+				: config;
 		this.#options = options;
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";

@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
 import type { Channels } from "../state/channels.ts";
 import type { NodeRunner } from "./node-policies.ts";
@@ -14,5 +14,6 @@ export interface GraphRuntime {
 	readonly interruptBefore: ReadonlySet<string>;
 	readonly interruptAfter: ReadonlySet<string>;
 	readonly checkpointer: Checkpointer | undefined;
+	readonly store: Store | undefined;
 	readonly snapshots: SnapshotPolicy;
 }

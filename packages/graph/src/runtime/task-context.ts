@@ -8,6 +8,7 @@ import type {
 } from "../graph/types.ts";
 import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
+import { nodeStore } from "./node-store.ts";
 import type { RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
@@ -143,6 +144,8 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 		streamingMessages: host.streams.has("messages"),
 		reportUsage: (usage) => host.reportUsage(node, usage),
 	};
+	const store = host.config.store;
+	if (store !== undefined) Object.assign(ctx, { store: nodeStore(store, ctx) });
 	return ctx;
 }
 
