@@ -4,6 +4,7 @@ import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { answer, pending } from "./commands/approvals.ts";
 import { diff, history, show, threads, usage } from "./commands/inspect.ts";
+import { registerMcp } from "./commands/mcp.ts";
 import { run } from "./commands/run.ts";
 import { fork, replay } from "./commands/travel.ts";
 import { type CommandEnv, createEnv } from "./env.ts";
@@ -176,6 +177,9 @@ export function createProgram(exit: (code: number) => void): Program {
 				answer(thread, { kind: "value", value: o.value }, o, env),
 			),
 		);
+	registerMcp(program, exit, (error) =>
+		report(error, program.opts<GlobalOptions>()),
+	);
 	return program;
 }
 

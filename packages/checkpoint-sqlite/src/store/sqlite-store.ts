@@ -74,6 +74,8 @@ export class SqliteStore implements Store {
 				timeout: options.busyTimeoutMs ?? 5000,
 			});
 			this.#db.pragma("journal_mode = WAL");
+			// as the checkpointer's default: a process crash loses nothing, a power loss may lose the last puts
+			this.#db.pragma("synchronous = NORMAL");
 			migrateStore(this.#db, options.path);
 		} catch (error) {
 			throw storeError(error, options.path);

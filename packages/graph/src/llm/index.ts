@@ -38,6 +38,12 @@ export {
 	type PassageMetadata,
 } from "./local-retriever.ts";
 export {
+	type LoadMcpToolsOptions,
+	loadMcpTools,
+	type McpServerConfig,
+	type McpToolset,
+} from "./mcp-tools.ts";
+export {
 	type MemoryToolsOptions,
 	memoryText,
 	memoryTools,

@@ -15,14 +15,10 @@ import type { NodeContext } from "../graph/types.ts";
  */
 export function nodeStore(store: Store, ctx: NodeContext): Store {
 	const fill = (ns: Namespace) => fillNamespace(ns, ctx.context);
-	const seen = new Map<string, number>();
-	// the n-th write of an op to one item in this task: the same key on every run of the node
-	const onceKey = (op: string, ns: string[], key: string) => {
-		const id = JSON.stringify([op, ns, key]);
-		const n = seen.get(id) ?? 0;
-		seen.set(id, n + 1);
-		return `store:${id}:${n}`;
-	};
+	// writes are matched by position, as interrupts are: the n-th write of a node run is the n-th write
+	// of its earlier runs, whatever its arguments (a key made from Date.now() still runs once)
+	let writes = 0;
+	const onceKey = (op: string) => `store:${writes++}:${op}`;
 	return {
 		put: async (
 			namespace: Namespace,
@@ -31,14 +27,14 @@ export function nodeStore(store: Store, ctx: NodeContext): Store {
 			options?: StorePutOptions,
 		) => {
 			const ns = fill(namespace);
-			await ctx.once(onceKey("put", ns, key), async () => {
+			await ctx.once(onceKey("put"), async () => {
 				await store.put(ns, key, value, options);
 				return null;
 			});
 		},
 		delete: (namespace, key) => {
 			const ns = fill(namespace);
-			return ctx.once(onceKey("delete", ns, key), () => store.delete(ns, key));
+			return ctx.once(onceKey("delete"), () => store.delete(ns, key));
 		},
 		get: (namespace, key) => store.get(fill(namespace), key),
 		list: (prefix, options) => store.list(fill(prefix), options),
