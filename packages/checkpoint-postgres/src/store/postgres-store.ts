@@ -10,6 +10,7 @@ import type {
 	StorePutOptions,
 	StoreSearchOptions,
 } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import {
 	bytesToVector,
 	checkKey,
@@ -89,6 +90,14 @@ export class PostgresStore implements Store {
 	}
 
 	#q<T>(fn: (q: Query) => Promise<T>, retry = true): Promise<T> {
+		if (this.#pool.ended)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the Postgres store (schema ${this.#schema}) is closed`,
+				{
+					hint: "connect a new PostgresStore, or stop using this one after close()",
+				},
+			);
 		return withRetry(this.#pool, fn, retry);
 	}
 

@@ -4,6 +4,7 @@ import {
 	SystemMessage,
 } from "@langchain/core/messages";
 import {
+	ConfigError,
 	fillNamespace,
 	type Namespace,
 	type NodeContext,
@@ -14,7 +15,8 @@ import { memoryText } from "./memory-tools.ts";
 
 /** `createAgent`'s `memory` option: memories recalled into the prompt before each model call. */
 export interface AgentMemoryOptions {
-	store: Store;
+	/** The store to search (default: the run's store, `ctx.store`). */
+	store?: Store | undefined;
 	/** Where to search; `"{name}"` labels are filled from the run's context. */
 	namespace: Namespace;
 	/** Memories put in the prompt (default 5). */
@@ -42,7 +44,16 @@ export async function withMemories<TState extends MessagesState>(
 ): Promise<TState> {
 	const query = (memory.query ?? ((s) => lastHumanText(s.messages)))(state);
 	if (query === undefined || query.trim() === "") return state;
-	const hits = await memory.store.search(
+	const store = memory.store ?? ctx.store;
+	if (store === undefined)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"createAgent has a memory option but no store: neither memory.store nor the run's store is set",
+			{
+				hint: "pass memory: { store, namespace }, or compile/run the agent with { store }",
+			},
+		);
+	const hits = await store.search(
 		fillNamespace(memory.namespace, ctx.context),
 		{
 			query,

@@ -13,7 +13,7 @@ export type { McpServerConfig } from "./mcp-client.ts";
 export interface LoadMcpToolsOptions {
 	/** Name tools `server__tool` (needed when two servers have a tool of the same name). Default false. */
 	prefix?: boolean | undefined;
-	/** How long connecting and listing may take per server (default 10 s). */
+	/** How long connecting and listing may take per server (default 30 s). */
 	timeoutMs?: number | undefined;
 	/** Closes every server when aborted (for example the signal of the run or app that owns them). */
 	signal?: AbortSignal | undefined;
@@ -118,7 +118,7 @@ export async function loadMcpTools(
 	servers: Record<string, McpServerConfig>,
 	options: LoadMcpToolsOptions = {},
 ): Promise<McpToolset> {
-	const timeoutMs = options.timeoutMs ?? 10_000;
+	const timeoutMs = options.timeoutMs ?? 30_000;
 	const clients = new Map<string, Client>();
 	let closed = false;
 	const close = async () => {

@@ -16,4 +16,6 @@ export interface GraphRuntime {
 	readonly checkpointer: Checkpointer | undefined;
 	readonly store: Store | undefined;
 	readonly snapshots: SnapshotPolicy;
+	/** How long a run's thread lease lasts without a heartbeat (undefined: the default). */
+	readonly leaseTtlMs: number | undefined;
 }

@@ -1,5 +1,5 @@
 import { HumanMessage, ToolMessage } from "@langchain/core/messages";
-import { MemoryCheckpointer, MemoryStore } from "@weft/graph";
+import { isWeftError, MemoryCheckpointer, MemoryStore } from "@weft/graph";
 import { createAgent, memoryTools, ScriptedChatModel } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 
@@ -103,5 +103,23 @@ describe("memoryTools and createAgent memory", () => {
 			"Which tea should I order?",
 			"Green tea, as you like it.",
 		]);
+	});
+
+	it("recalls from the run's store when memory has none, and says so when there is no store at all", async () => {
+		const store = new MemoryStore();
+		await store.put(["users", "bob", "memories"], "city", {
+			text: "Bob lives in Porto",
+		});
+		const model = new ScriptedChatModel(["Porto.", "?"]);
+		const agent = createAgent({ model, memory: { namespace: ns } });
+		const input = { messages: [new HumanMessage("Where does Bob live?")] };
+		await agent.invoke(input, { store, context: { userId: "bob" } });
+		expect(model.calls[0]!.messages[0]!.text).toContain(
+			"[city] Bob lives in Porto",
+		);
+		const error = await agent
+			.invoke(input, { context: { userId: "bob" } })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "CONFIG_INVALID")).toBe(true);
 	});
 });
