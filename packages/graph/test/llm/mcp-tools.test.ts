@@ -5,6 +5,7 @@ import {
 	loadMcpTools,
 	ScriptedChatModel,
 	toolNode,
+	withScopes,
 } from "@weft/graph/llm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER, startHttpServer } from "./mcp/start-server.ts";
@@ -94,6 +95,29 @@ describe("loadMcpTools", () => {
 		);
 		expect(answers[0]?.text).toBe("HI");
 		expect(answers[1]?.text).toContain("it broke");
+		// scopes apply to MCP tools as to any tool
+		const shout = withScopes(
+			mcp.tools.find((t) => t.name === "remote__shout")!,
+			["text:write"],
+		);
+		const scoped = new StateGraph(AgentState)
+			.addNode("tools", toolNode([shout]))
+			.addEdge(START, "tools")
+			.compile();
+		const refused = await scoped.invoke({
+			messages: [
+				new AIMessage({
+					content: "",
+					tool_calls: [
+						{ name: "remote__shout", args: { text: "x" }, id: "s2" },
+					],
+				}),
+			],
+		});
+		expect(
+			refused.messages.find((m): m is ToolMessage => ToolMessage.isInstance(m))
+				?.status,
+		).toBe("error");
 	});
 
 	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {
