@@ -29,7 +29,7 @@ import {
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import pg from "pg";
-import { type Query, withRetry } from "../retry.ts";
+import { guardPool, type Query, read, transaction } from "../transactions.ts";
 import { itemConditions, Where } from "./postgres-conditions.ts";
 import { setupStoreSchema } from "./store-schema.ts";
 
@@ -75,6 +75,8 @@ export class PostgresStore implements Store {
 		this.#pool =
 			options.pool ??
 			new pg.Pool({ connectionString: options.connectionString, max: 10 });
+		// a dropped connection must not end the process with an unhandled 'error' event
+		guardPool(this.#pool);
 	}
 
 	/** Connects and creates or migrates the store's tables. */
@@ -98,7 +100,8 @@ export class PostgresStore implements Store {
 					hint: "connect a new PostgresStore, or stop using this one after close()",
 				},
 			);
-		return withRetry(this.#pool, fn, retry);
+		// idempotent work retries a lost connection; the rest runs in one transaction (retried once)
+		return retry ? read(this.#pool, fn) : transaction(this.#pool, (q) => fn(q));
 	}
 
 	async put(

@@ -1,5 +1,5 @@
 import { WeftError } from "@weft/checkpoint";
-import type { Query } from "../retry.ts";
+import type { Query } from "../transactions.ts";
 
 /**
  * The store's own tables, versioned apart from the checkpointer's (`store_schema_version`), so both can
