@@ -23,6 +23,7 @@ export { StateGraph } from "./graph/state-graph.ts";
 export type {
 	AnyStateSchema,
 	CachePolicy,
+	CallOptions,
 	InterruptOptions,
 	NodeContext,
 	NodeFn,
@@ -31,6 +32,7 @@ export type {
 	OnceInfo,
 	RetryPolicy,
 	Router,
+	RunCallbacks,
 	StateOf,
 	UpdateOf,
 	UsageReport,
@@ -50,6 +52,16 @@ export type { RunUsage, UsageTotals } from "./runtime/usage.ts";
 export { Send } from "./send.ts";
 export { draftUpdate } from "./state/draft-update.ts";
 export { type ReducerBrand, reducer } from "./state/reducer.ts";
+export {
+	readStepTiming,
+	type StepTiming,
+	TIMING_KEY,
+} from "./telemetry/step-timing.ts";
+export {
+	configureTelemetry,
+	type TelemetryOptions,
+	telemetrySettings,
+} from "./telemetry/telemetry-options.ts";
 export type { StateDiff } from "./time-travel/diff-states.ts";
 export {
 	pendingInterrupts,

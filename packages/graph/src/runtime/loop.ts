@@ -7,6 +7,7 @@ import type {
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
+import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import type {
 	RunConfig,
 	RunResult,
@@ -91,6 +92,7 @@ export class Run {
 	#started = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
 	readonly writesLog: ChannelWrite[] = [];
+	readonly #tm: RunTelemetry; // telemetry (issue 13)
 
 	constructor(rt: GraphRuntime, config: RunConfig, options: RunOptions = {}) {
 		this.#rt = rt;
@@ -104,6 +106,11 @@ export class Run {
 				? undefined
 				: new RunStore(this.#cp, config.threadId, this.#ns, options.parentTask);
 		this.#signal = config.signal ?? NEVER;
+		this.#tm = new RunTelemetry({
+			graph: rt.name,
+			threadId: config.threadId,
+			ns: this.#ns,
+		}); // telemetry (issue 13)
 		const debug = options.modes?.has("debug") === true;
 		this.#observer = debug
 			? (state) =>
@@ -121,6 +128,7 @@ export class Run {
 		if (this.#cp !== undefined && this.#threadId === undefined)
 			throw fail.noThreadId();
 		this.#lifecycle = await RunLifecycle.start(this.#observer);
+		this.#tm.start(input); // telemetry (issue 13)
 		try {
 			await this.#prepare(input);
 			this.#started = true;
@@ -150,6 +158,7 @@ export class Run {
 					"before",
 				);
 			this.#skipBefore = false;
+			this.#tm.step(this.#step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
 			const outcomes = await this.#executeStep();
 			const stop = await this.#settleStep(outcomes);
@@ -219,6 +228,7 @@ export class Run {
 			return undefined;
 		}
 		const c = loaded.tuple.checkpoint;
+		this.#tm.loaded(loaded.tuple); // telemetry (issue 13)
 		this.#values = loaded.values;
 		this.#step = c.step;
 		this.#tasks = c.data.tasks;
@@ -289,7 +299,7 @@ export class Run {
 		const outcomes = await executeTasks(
 			this.#tasks,
 			(task) =>
-				runTask(task, {
+				this.#tm.task(runTask, task, {
 					rt: this.#rt,
 					host,
 					memory: getOrAdd(this.#memory, task.id, emptyMemory),
@@ -328,6 +338,7 @@ export class Run {
 				else this.#emit("messages", { type: "message", node, chunk: data });
 			},
 			reportUsage: (node, usage) => {
+				this.#tm.reported(usage); // telemetry (issue 13)
 				addUsage(this.#usage, node, usage);
 				addUsage(this.#stepUsage, node, usage);
 			},
@@ -448,7 +459,7 @@ export class Run {
 				nodes,
 				tasks: this.#tasks,
 				joins: this.#joins,
-				metadata: this.#config.metadata,
+				metadata: this.#tm.metadata(this.#config.metadata), // telemetry (issue 13)
 				usage: this.#stepUsage,
 			},
 			this.#values,
@@ -496,12 +507,14 @@ export class Run {
 			steps: this.#stepsRun,
 			usage: this.#usage,
 		};
+		this.#tm.end(result); // telemetry (issue 13)
 		this.#emit(undefined, { type: "end", result });
 		return result;
 	}
 
 	async #fail(error: unknown): Promise<RunResult> {
 		if (error instanceof CancelSignal) return this.#finish("cancelled");
+		this.#tm.fail(error); // telemetry (issue 13)
 		if (
 			isWeftError(error, "VALIDATION_FAILED") &&
 			this.#lifecycle.state === "interrupted"

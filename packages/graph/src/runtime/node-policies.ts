@@ -7,6 +7,7 @@ import type {
 	NodeOptions,
 	RetryPolicy,
 } from "../graph/types.ts";
+import { retried } from "../telemetry/retried.ts";
 import { InterruptSignal } from "./interrupts.ts";
 import { newAttempt, ResumeRejected, withSignal } from "./task-context.ts";
 
@@ -86,6 +87,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 					!retryOn(error)
 				)
 					throw error;
+				retried(ctx, attempt, error); // telemetry (issue 13)
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
 				await sleep(jitter ? base * (0.5 + Math.random()) : base, ctx.signal);
 			}

@@ -6,6 +6,7 @@ import type {
 	OnceInfo,
 	UsageReport,
 } from "../graph/types.ts";
+import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
 import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import type { RunUsage } from "./usage.ts";
@@ -142,6 +143,9 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 		emitMessage: (chunk) => host.emit(node, "message", chunk),
 		streamingMessages: host.streams.has("messages"),
 		reportUsage: (usage) => host.reportUsage(node, usage),
+		get callOptions() {
+			return callOptionsOf(host, node); // telemetry (issue 13)
+		},
 	};
 	return ctx;
 }
