@@ -60,6 +60,7 @@ export {
 export {
 	configureTelemetry,
 	type TelemetryOptions,
+	type TelemetrySettings,
 	telemetrySettings,
 } from "./telemetry/telemetry-options.ts";
 export type { StateDiff } from "./time-travel/diff-states.ts";

@@ -8,7 +8,12 @@ export interface TelemetryOptions {
 	captureContent?: boolean | undefined;
 }
 
-let settings: Required<TelemetryOptions> | undefined;
+/** The settings in force (`TelemetryOptions` with defaults applied). */
+export interface TelemetrySettings {
+	readonly captureContent: boolean;
+}
+
+let settings: TelemetrySettings | undefined;
 
 /**
  * Sets how Weft records telemetry (spans and metrics go to whatever OpenTelemetry provider the
@@ -23,7 +28,7 @@ export function configureTelemetry(options: TelemetryOptions): void {
 }
 
 /** The telemetry settings in force. */
-export function telemetrySettings(): Readonly<Required<TelemetryOptions>> {
+export function telemetrySettings(): TelemetrySettings {
 	settings ??= { captureContent: fromEnv() };
 	return settings;
 }
