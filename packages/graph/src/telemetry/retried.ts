@@ -1,14 +1,9 @@
 import { trace } from "@opentelemetry/api";
-import type { NodeContext } from "../graph/types.ts";
 import { errorType } from "./errors.ts";
 import { instruments } from "./instruments.ts";
 
-/** A node attempt failed and will be retried: an event on the node's span, and the retry counter. */
-export function retried(
-	ctx: NodeContext,
-	attempt: number,
-	error: unknown,
-): void {
+/** An attempt of `node` failed and will be retried: an event on the node's span, and the retry counter. */
+export function retried(node: string, attempt: number, error: unknown): void {
 	const type = errorType(error);
 	trace.getActiveSpan()?.addEvent("weft.node.retry", {
 		"weft.attempt": attempt,
@@ -16,5 +11,5 @@ export function retried(
 		"exception.message": error instanceof Error ? error.message : String(error),
 	});
 	const m = instruments();
-	if (m.on) m.retries.add(1, { "weft.node": ctx.node, "error.type": type });
+	if (m.on) m.retries.add(1, { "weft.node": node, "error.type": type });
 }
