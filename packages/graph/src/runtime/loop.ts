@@ -129,7 +129,6 @@ export class Run {
 						})
 				: undefined,
 		);
-		this.#tm.start(input); // telemetry (issue 13)
 		if (this.#store !== undefined && this.#options.parentTask === undefined) {
 			const lost = await this.#store.takeLease({
 				waitForLease: this.#config.waitForLease,
@@ -137,6 +136,7 @@ export class Run {
 			});
 			this.#signal = AbortSignal.any([this.#signal, lost]);
 		}
+		this.#tm.start(input); // telemetry (issue 13)
 		let ending: Ending;
 		try {
 			await prepareRun(
@@ -239,6 +239,7 @@ export class Run {
 		const outcomes = await executeTasks(
 			this.#at.tasks,
 			(task) =>
+				// telemetry (issue 13): the node span and timing around each task
 				this.#tm.task(runTask, task, {
 					rt: this.#rt,
 					host,
