@@ -100,6 +100,7 @@ export class CompiledGraph<
 		for (const b of spec.branches)
 			branches.set(b.from, [...(branches.get(b.from) ?? []), b]);
 		this.#rt = {
+			name: this.name,
 			channels: new Channels(schema),
 			topology: topologyOf(spec),
 			runners,

@@ -1,4 +1,5 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
+import type { RunCallbacks } from "../graph/types.ts";
 import type { Interrupt } from "./interrupts.ts";
 import type { RunStatus } from "./run-machine.ts";
 import type { RunUsage } from "./usage.ts";
@@ -19,6 +20,10 @@ export interface RunConfig {
 	context?: Record<string, unknown> | undefined;
 	/** Stored with every checkpoint this run writes (filterable in history). */
 	metadata?: Record<string, string | number | boolean | null> | undefined;
+	/** LangChain callback handlers given to every model and tool call of the run (LangSmith, Langfuse, …). */
+	callbacks?: RunCallbacks | undefined;
+	/** Tags given to every model and tool call of the run (LangChain `tags`). */
+	tags?: readonly string[] | undefined;
 	/** Pause before these nodes (added to the compiled graph's own list). */
 	interruptBefore?: readonly string[] | undefined;
 	/** Pause after these nodes. */

@@ -7,6 +7,8 @@ import type { Topology } from "./step/plan-tasks.ts";
 
 /** What a run needs from its compiled graph, prepared once at compile(). */
 export interface GraphRuntime {
+	/** The graph's name (`compile({ name })`), for telemetry. */
+	readonly name: string;
 	readonly channels: Channels;
 	readonly topology: Topology;
 	readonly runners: ReadonlyMap<string, NodeRunner>;

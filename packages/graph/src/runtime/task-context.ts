@@ -1,11 +1,13 @@
 import type { Checkpointer, PendingWrite, Store } from "@weft/checkpoint";
 import { isWeftError, ValidationError, WeftError } from "@weft/checkpoint";
 import type {
+	CallOptions,
 	InterruptOptions,
 	NodeContext,
 	OnceInfo,
 	UsageReport,
 } from "../graph/types.ts";
+import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
 import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import { nodeStore } from "./node-store.ts";
@@ -78,6 +80,10 @@ export class TaskContext implements NodeContext {
 	readonly emitMessage: NodeContext["emitMessage"];
 	readonly reportUsage: NodeContext["reportUsage"];
 	readonly store: Store | undefined;
+	/** The run's callbacks, tags and metadata for LangChain calls (telemetry, issue 13). */
+	get callOptions(): CallOptions {
+		return callOptionsOf(this.#scope.host, this.node);
+	}
 	readonly #scope: TaskScope;
 	readonly #calls: AttemptCalls = { interrupts: 0, subgraph: false };
 
