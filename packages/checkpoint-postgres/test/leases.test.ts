@@ -1,3 +1,4 @@
+import type { Lease } from "@weft/checkpoint";
 import { record } from "@weft/checkpoint/conformance";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { afterEach, describe, expect, it } from "vitest";
@@ -204,5 +205,34 @@ describe.skipIf(!available)("PostgresCheckpointer leases and order", () => {
 			step: 1,
 		});
 		expect(await cp.getThread("none")).toBeUndefined();
+	});
+
+	it("gives a thread's lease to exactly one of several pools racing for it", async () => {
+		const { cp, schema } = await fresh();
+		const others = await Promise.all(
+			[0, 1, 2].map(() =>
+				PostgresCheckpointer.connect({ connectionString: CONNECTION, schema }),
+			),
+		);
+		const stores = [cp, ...others];
+		for (let round = 0; round < 3; round++) {
+			const results = await Promise.allSettled(
+				Array.from({ length: 8 }, (_, i) =>
+					stores[i % 4]!.acquireLease("race", {
+						owner: `r${i}`,
+						ttlMs: 60_000,
+					}),
+				),
+			);
+			const won = results.filter((r) => r.status === "fulfilled");
+			expect(won).toHaveLength(1);
+			for (const r of results)
+				if (r.status === "rejected")
+					expect(r.reason).toMatchObject({ code: "THREAD_BUSY" });
+			const lease = (won[0] as PromiseFulfilledResult<Lease>).value;
+			expect(lease.token).toBe(round + 1);
+			expect(await cp.releaseLease(lease, "done")).toBe(true);
+		}
+		await Promise.all(others.map((o) => o.close()));
 	});
 });
