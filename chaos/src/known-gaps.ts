@@ -23,6 +23,11 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
 			"runtime: a cyclic run config (metadata or context) overflows the stack instead of CONFIG_INVALID",
 	},
 	{
+		match: "run with config null: untyped",
+		missing:
+			"runtime: run(input, null) is not refused (the telemetry start reads config.store)",
+	},
+	{
 		match: "getStateHistory null: untyped",
 		missing: "runtime: getStateHistory(config, null) options are not checked",
 	},

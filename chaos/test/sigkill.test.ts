@@ -162,6 +162,6 @@ describe.concurrent.each(backends)(
 				counts.add(`${backend.kind}.busyRetries`, busy);
 			}
 			expect(kills).toBeGreaterThanOrEqual(KILLS);
-		}, 240_000);
+		}, 280_000);
 	},
 );
