@@ -38,7 +38,8 @@ export interface JsonSerializerOptions {
  */
 export class JsonSerializer implements Serializer {
 	#instance: SuperJSON | undefined;
-	#synced = "";
+	#syncedRegistry = -1;
+	#syncedTags = -1;
 	/** The place of the blob being read, for errors raised inside superjson's callbacks. */
 	#place: BlobPlace | undefined;
 	readonly #tag: boolean;
@@ -71,12 +72,15 @@ export class JsonSerializer implements Serializer {
 			) as typeof import("superjson");
 			this.#instance = new Ctor();
 		}
-		const version = `${registryVersion()}/${taggedNames().size}`;
-		if (this.#synced !== version) {
+		if (
+			this.#syncedRegistry !== registryVersion() ||
+			this.#syncedTags !== taggedNames().size
+		) {
 			const names = new Set(taggedNames());
 			for (const type of registeredTypes()) names.add(type.name);
 			for (const name of names) this.#register(this.#instance, name);
-			this.#synced = version;
+			this.#syncedRegistry = registryVersion();
+			this.#syncedTags = taggedNames().size;
 		}
 		return this.#instance;
 	}
@@ -157,7 +161,7 @@ export class JsonSerializer implements Serializer {
 		this.#place = place;
 		try {
 			if (tag === TAGGED) return this.#reviveTagged(parsed, 0);
-			return this.#parseRich(parsed, place);
+			return this.#parseRich(parsed, place, needsCheck(text));
 		} catch (cause) {
 			if (isWeftError(cause)) throw cause;
 			throw unreadable(place, (cause as Error).message, cause);
@@ -198,8 +202,12 @@ export class JsonSerializer implements Serializer {
 		return revived(name, record.v, this.#tag, place);
 	}
 
-	#parseRich(parsed: unknown, place: BlobPlace | undefined): unknown {
-		const payload = checkRichPayload(parsed, place);
+	#parseRich(
+		parsed: unknown,
+		place: BlobPlace | undefined,
+		walk: boolean,
+	): unknown {
+		const payload = checkRichPayload(parsed, place, walk);
 		for (const name of payload.types) {
 			// a type Weft writes may be loaded now; an unknown one is an error unless tagging
 			if (findType(name) === undefined && !this.#tag)
