@@ -7,7 +7,12 @@ import {
 	RICH,
 	TAGGED,
 } from "./blob-tags.ts";
-import { checkParsed, needsCheck } from "./check-stored.ts";
+import {
+	checkParsed,
+	MAX_READ_DEPTH,
+	needsCheck,
+	protoKey,
+} from "./check-stored.ts";
 import { HAS_REGISTERED, inspect, MARK } from "./check-value.ts";
 import { CheckpointError, ConfigError, isWeftError } from "./errors.ts";
 import { describePlace, unreadable } from "./read-errors.ts";
@@ -164,7 +169,8 @@ export class JsonSerializer implements Serializer {
 			return this.#parseRich(parsed, place, needsCheck(text));
 		} catch (cause) {
 			if (isWeftError(cause)) throw cause;
-			throw unreadable(place, (cause as Error).message, cause);
+			const detail = cause instanceof Error ? cause.message : String(cause);
+			throw unreadable(place, detail, cause);
 		} finally {
 			this.#place = undefined;
 		}
@@ -174,11 +180,8 @@ export class JsonSerializer implements Serializer {
 	#reviveTagged(value: unknown, depth: number): unknown {
 		if (typeof value !== "object" || value === null) return value;
 		const place = this.#place;
-		if (depth >= MAX_TAGGED_DEPTH)
-			throw unreadable(
-				place,
-				`it nests deeper than ${MAX_TAGGED_DEPTH} levels`,
-			);
+		if (depth >= MAX_READ_DEPTH)
+			throw unreadable(place, `it nests deeper than ${MAX_READ_DEPTH} levels`);
 		if (Array.isArray(value)) {
 			for (let i = 0; i < value.length; i++)
 				value[i] = this.#reviveTagged(value[i], depth + 1);
@@ -187,11 +190,7 @@ export class JsonSerializer implements Serializer {
 		const record = value as Record<string, unknown>;
 		let keys = 0;
 		for (const key in record) {
-			if (key === "__proto__")
-				throw unreadable(
-					place,
-					"it holds a key named __proto__, which Weft never writes",
-				);
+			if (key === "__proto__") throw protoKey(place);
 			record[key] = this.#reviveTagged(record[key], depth + 1);
 			keys++;
 		}
@@ -225,9 +224,6 @@ export class JsonSerializer implements Serializer {
 		);
 	}
 }
-
-/** Stored TAGGED JSON may nest as deep as any stored JSON. */
-const MAX_TAGGED_DEPTH = 2000;
 
 /**
  * A copy of `value` (checked by `inspect`: JSON plus registered types) with each registered instance
