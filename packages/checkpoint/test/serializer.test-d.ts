@@ -1,12 +1,8 @@
 import {
 	type BlobPlace,
-	type CheckpointData,
-	checkCheckpointData,
-	checkPendingWrite,
 	createSerializer,
 	isTaggedValue,
 	JsonSerializer,
-	type PendingWrite,
 	type Serializer,
 	type TaggedValue,
 } from "@weft/checkpoint";
@@ -48,17 +44,5 @@ describe("serializer types", () => {
 			expectTypeOf(value.$type).toEqualTypeOf<string>();
 			expectTypeOf(value.value).toBeUnknown();
 		}
-	});
-
-	it("the shape checks return the stored types", () => {
-		expectTypeOf(
-			checkCheckpointData({}, place),
-		).toEqualTypeOf<CheckpointData>();
-		expectTypeOf(
-			checkCheckpointData({}, place, { snapshot: true }),
-		).toEqualTypeOf<CheckpointData>();
-		expectTypeOf(checkPendingWrite({}, place)).toEqualTypeOf<PendingWrite>();
-		// @ts-expect-error: the place is required, errors name it
-		checkPendingWrite({});
 	});
 });
