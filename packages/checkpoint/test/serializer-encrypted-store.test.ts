@@ -13,6 +13,5 @@ checkpointerConformance("memory, encrypted", async () => {
 	});
 	return {
 		checkpointer,
-		corrupt: undefined,
 	};
 });
