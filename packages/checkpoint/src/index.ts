@@ -1,7 +1,3 @@
-export {
-	checkCheckpointData,
-	checkPendingWrite,
-} from "./check-record-shape.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
