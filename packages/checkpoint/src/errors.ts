@@ -47,6 +47,9 @@ export const ERROR_CODES = [
 	"RATE_LIMIT_TIMEOUT",
 	"GUARDRAIL_TRIPPED",
 	"NO_ROUTE",
+	// evaluations (@weft/evals)
+	"DATASET_INVALID",
+	"EVAL_NOT_FOUND",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];
