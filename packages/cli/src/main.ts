@@ -3,6 +3,8 @@ import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { answer, pending } from "./commands/approvals.ts";
+import { registerEval } from "./commands/eval.ts";
+import { registerFeedback } from "./commands/feedback.ts";
 import { diff, history, show, threads, usage } from "./commands/inspect.ts";
 import { run } from "./commands/run.ts";
 import { fork, replay } from "./commands/travel.ts";
@@ -176,6 +178,8 @@ export function createProgram(exit: (code: number) => void): Program {
 				answer(thread, { kind: "value", value: o.value }, o, env),
 			),
 		);
+	registerEval(program, act);
+	registerFeedback(program, act);
 	return program;
 }
 

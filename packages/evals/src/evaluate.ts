@@ -34,6 +34,11 @@ export interface EvaluateOptions {
 	signal?: AbortSignal | undefined;
 	/** Milliseconds for latency budgets (tests inject one). Default performance.now. */
 	clock?: (() => number) | undefined;
+	/**
+	 * When resuming after a crash, how long to wait for the dead process's lease on a case's thread to
+	 * expire (the graph's `leaseTtlMs`, 30 s by default). Default 60 000.
+	 */
+	leaseWaitMs?: number | undefined;
 	/** Called as each case finishes. */
 	onCase?: ((result: CaseResult) => void) | undefined;
 }
@@ -165,6 +170,7 @@ export async function evaluate(
 			clock,
 			signal: options.signal,
 			onProgress: (n) => store.putCase(runId, progress(n)),
+			leaseWaitMs: options.leaseWaitMs ?? 60_000,
 		});
 		const result = await scoreRun(scorers, run, c, index);
 		await store.putCase(runId, result);

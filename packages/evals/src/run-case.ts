@@ -16,6 +16,8 @@ export interface CaseRunOptions {
 	signal: AbortSignal | undefined;
 	/** Called before each answer is sent, so a crash after it resumes with the right next answer. */
 	onProgress: (answersUsed: number) => Promise<void>;
+	/** How long to wait for a dead runner's lease on the case's thread to expire. */
+	leaseWaitMs: number;
 }
 
 /** Where a crashed case stands: undefined when its thread has no checkpoint yet (start afresh). */
@@ -38,7 +40,11 @@ export async function runCase(
 	c: EvalCase,
 	o: CaseRunOptions,
 ): Promise<CaseRun> {
-	const config = { threadId: o.threadId, signal: o.signal };
+	const config = {
+		threadId: o.threadId,
+		signal: o.signal,
+		waitForLease: o.leaseWaitMs,
+	};
 	const answers = c.answers ?? [];
 	let answersUsed = o.resumeFrom?.answersUsed ?? 0;
 	const start = o.clock();
