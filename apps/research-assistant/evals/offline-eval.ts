@@ -37,7 +37,9 @@ export const scorers: Scorer[] = [
 		};
 	}),
 	scorer("cites", (run, c) => {
-		const sources = findingsOf(run).flatMap((f) => f.passages.map((p) => p.source));
+		const sources = findingsOf(run).flatMap((f) =>
+			f.passages.map((p) => p.source),
+		);
 		const pass = sources.some((s) => s.includes(expectedOf(c).source));
 		return {
 			score: pass ? 1 : 0,
