@@ -1,14 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-	contains,
-	costBudget,
-	exact,
-	jsonSchema,
-	latencyBudget,
-	regex,
-	type Scorer,
-	toolCalled,
-} from "@weft/evals";
+import type { Scorer } from "@weft/evals";
 import { UsageError } from "../cli-error.ts";
 
 const SPECS =
@@ -36,8 +27,19 @@ function json(spec: string, raw: string): Record<string, unknown> {
 	}
 }
 
+type Evals = typeof import("@weft/evals");
+
 /** A built-in scorer from its command-line spec (`tool:search:{"query":"x"}`). */
-export function scorerFromSpec(spec: string): Scorer {
+export function scorerFromSpec(evals: Evals, spec: string): Scorer {
+	const {
+		contains,
+		costBudget,
+		exact,
+		jsonSchema,
+		latencyBudget,
+		regex,
+		toolCalled,
+	} = evals;
 	const i = spec.indexOf(":");
 	const kind = i < 0 ? spec : spec.slice(0, i);
 	const arg = i < 0 ? undefined : spec.slice(i + 1);

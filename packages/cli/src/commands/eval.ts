@@ -1,13 +1,10 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-	type CaseResult,
-	type Comparison,
-	compareRuns,
-	type EvalReport,
-	type EvalStore,
-	evaluate,
-	loadDataset,
+import type {
+	CaseResult,
+	Comparison,
+	EvalReport,
+	EvalStore,
 } from "@weft/evals";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
@@ -90,19 +87,24 @@ async function runEval(
 		throw new UsageError(
 			`--concurrency ${o.concurrency}: not a positive whole number`,
 		);
-	const dataset = await loadDataset(o.dataset);
+	// loaded on use: other commands start without it (decision 0004)
+	const evals = await import("@weft/evals");
+	const dataset = await evals.loadDataset(o.dataset);
 	const { graph, ref } = await loadGraph(module, await env.store());
 	const [file] = ref.split("#") as [string];
 	const mod = (await import(
 		pathToFileURL(isAbsolute(file) ? file : resolve(file)).href
 	)) as Record<string, unknown>;
 	const hooks = hooksOf(mod);
-	const scorers = [...(o.scorer ?? []).map(scorerFromSpec), ...hooks.scorers];
+	const scorers = [
+		...(o.scorer ?? []).map((spec) => scorerFromSpec(evals, spec)),
+		...hooks.scorers,
+	];
 	const report = await withStore(store, (s) =>
-		evaluate(
+		evals.evaluate(
 			graph,
 			dataset,
-			scorers.length === 0 ? [scorerFromSpec("exact")] : scorers,
+			scorers.length === 0 ? [evals.exact()] : scorers,
 			{
 				store: s,
 				concurrency,
@@ -196,6 +198,7 @@ export function registerEval(program: Program, act: Act): void {
 							"weft eval compare needs two run ids",
 							"weft eval list shows them",
 						);
+					const { compareRuns } = await import("@weft/evals");
 					const cmp = await withStore(store(), (s) => compareRuns(s, a, b));
 					env.out.result(cmp, () => renderComparison(cmp));
 					return cmp.counts.worse === 0 ? 0 : 1;

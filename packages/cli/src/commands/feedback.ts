@@ -1,4 +1,3 @@
-import { aggregateFeedback, listFeedback, recordFeedback } from "@weft/evals";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import type { CommandEnv } from "../env.ts";
@@ -49,6 +48,8 @@ export function registerFeedback(program: Program, act: Act): void {
 					thread: string | undefined,
 					o: FeedbackOptions,
 				) => {
+					const { aggregateFeedback, listFeedback, recordFeedback } =
+						await import("@weft/evals");
 					const store = await openEvalStore(storeOptions());
 					try {
 						if (target === "list" || target === "stats") {
