@@ -6,7 +6,9 @@ import { answer, pending } from "./commands/approvals.ts";
 import { registerEval } from "./commands/eval.ts";
 import { registerFeedback } from "./commands/feedback.ts";
 import { diff, history, show, threads, usage } from "./commands/inspect.ts";
+import { registerMcp } from "./commands/mcp.ts";
 import { run } from "./commands/run.ts";
+import { stats } from "./commands/stats.ts";
 import { fork, replay } from "./commands/travel.ts";
 import { type CommandEnv, createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
@@ -87,6 +89,16 @@ export function createProgram(exit: (code: number) => void): Program {
 			"model calls, tokens and cost over all of a thread's runs, by model and node",
 		)
 		.action(act((env, thread: string) => usage(thread, env)));
+	program
+		.command("stats")
+		.description(
+			"p50/p95/p99 latency per node and model, error rates, tokens and cost (--graph name filters)",
+		)
+		.option(
+			"--since <duration|date>",
+			"only what ran since then: 30m, 1h, 7d or a date",
+		)
+		.action(act((env, o: { since?: string }) => stats(o, env)));
 	program
 		.command("show <thread>")
 		.description("the state of a thread at a checkpoint (default: the newest)")
@@ -180,6 +192,9 @@ export function createProgram(exit: (code: number) => void): Program {
 		);
 	registerEval(program, act);
 	registerFeedback(program, act);
+	registerMcp(program, exit, (error) =>
+		report(error, program.opts<GlobalOptions>()),
+	);
 	return program;
 }
 
