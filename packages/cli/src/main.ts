@@ -3,6 +3,8 @@ import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { answer, pending } from "./commands/approvals.ts";
+import { registerEval } from "./commands/eval.ts";
+import { registerFeedback } from "./commands/feedback.ts";
 import { diff, history, show, threads, usage } from "./commands/inspect.ts";
 import { registerMcp } from "./commands/mcp.ts";
 import { run } from "./commands/run.ts";
@@ -188,6 +190,8 @@ export function createProgram(exit: (code: number) => void): Program {
 				answer(thread, { kind: "value", value: o.value }, o, env),
 			),
 		);
+	registerEval(program, act);
+	registerFeedback(program, act);
 	registerMcp(program, exit, (error) =>
 		report(error, program.opts<GlobalOptions>()),
 	);
