@@ -1,15 +1,16 @@
 import type {
-	CheckpointMetadata,
 	CheckpointSource,
 	CheckpointSummary,
 	Serializer,
 	StoredCheckpoint,
 } from "@weft/checkpoint";
+import { readCheckpointData, readMetadata } from "@weft/checkpoint";
 
 /** The summary columns of a `checkpoints` row (statements.ts `SUMMARY_COLUMNS`). */
 export interface SummaryRow {
 	checkpoint_id: string;
 	parent_id: string | null;
+	seq: number;
 	step: number;
 	source: CheckpointSource;
 	created_at: string;
@@ -23,32 +24,42 @@ export interface DataRow extends SummaryRow {
 	data: Uint8Array;
 }
 
+/** A summary; damaged metadata is CORRUPT_CHECKPOINT naming the checkpoint. */
 export function summaryOf(
 	threadId: string,
 	ns: string,
 	row: SummaryRow,
 ): CheckpointSummary {
+	const checkpointId = row.checkpoint_id;
 	return {
 		threadId,
 		ns,
-		checkpointId: row.checkpoint_id,
+		checkpointId,
 		parentId: row.parent_id,
 		step: row.step,
 		source: row.source,
 		createdAt: row.created_at,
-		metadata: JSON.parse(row.metadata) as CheckpointMetadata,
+		metadata: readMetadata(row.metadata, { threadId, ns, checkpointId }),
 		size: row.size,
+		seq: row.seq,
 	};
 }
 
+/** A checkpoint with its data, deserialized at its place and checked (CORRUPT_CHECKPOINT when damaged). */
 export function storedOf(
 	threadId: string,
 	ns: string,
-	row: SummaryRow & { data: Uint8Array },
+	row: DataRow,
 	serializer: Serializer,
 ): StoredCheckpoint {
+	const place = { threadId, ns, checkpointId: row.checkpoint_id };
 	return {
 		...summaryOf(threadId, ns, row),
-		data: serializer.deserialize(row.data) as StoredCheckpoint["data"],
+		data: readCheckpointData(
+			serializer,
+			row.data,
+			place,
+			row.has_snapshot !== 0,
+		),
 	};
 }

@@ -67,6 +67,57 @@ export const MIGRATIONS: readonly string[] = [
 	CREATE UNIQUE INDEX checkpoints_id ON checkpoints (thread_id, ns, checkpoint_id);
 	CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id);
 	`,
+	// 3: store order and leases (issue 10). `seq` is the checkpoint's place in its thread, given in the put
+	// transaction from `threads.last_seq` (existing rows: their insertion order), before the blob. The seq
+	// index finds the newest checkpoint and lists pages with one seek; it holds the id, so head ids are
+	// read from indexes alone. Pending writes record their `kind` (prune keeps checkpoints with an
+	// interrupt; rows from before this version have NULL and are treated as possible interrupts). The
+	// lease lives on the thread row: `lease_token` is the last token handed out (never reset),
+	// `lease_owner`/`lease_expires_at` (ms since the epoch) are NULL while nobody holds it.
+	`
+	CREATE TABLE checkpoints_v3 (
+		thread_id     TEXT    NOT NULL,
+		ns            TEXT    NOT NULL,
+		checkpoint_id TEXT    NOT NULL,
+		parent_id     TEXT,
+		seq           INTEGER NOT NULL,
+		step          INTEGER NOT NULL,
+		source        TEXT    NOT NULL,
+		created_at    TEXT    NOT NULL,
+		metadata      TEXT    NOT NULL,
+		size          INTEGER NOT NULL,
+		has_snapshot  INTEGER NOT NULL,
+		data          BLOB    NOT NULL
+	);
+	INSERT INTO checkpoints_v3
+		SELECT thread_id, ns, checkpoint_id, parent_id,
+		       row_number() OVER (PARTITION BY thread_id ORDER BY rowid),
+		       step, source, created_at, metadata, size, has_snapshot, data
+		FROM checkpoints ORDER BY rowid;
+	DROP TABLE checkpoints;
+	ALTER TABLE checkpoints_v3 RENAME TO checkpoints;
+	CREATE UNIQUE INDEX checkpoints_id ON checkpoints (thread_id, ns, checkpoint_id);
+	CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id);
+	CREATE INDEX checkpoints_seq ON checkpoints (thread_id, ns, seq, checkpoint_id);
+	CREATE TABLE writes_v3 (
+		thread_id     TEXT    NOT NULL,
+		ns            TEXT    NOT NULL,
+		checkpoint_id TEXT    NOT NULL,
+		seq           INTEGER NOT NULL,
+		kind          TEXT,
+		data          BLOB    NOT NULL,
+		PRIMARY KEY (thread_id, ns, checkpoint_id, seq)
+	);
+	INSERT INTO writes_v3 SELECT thread_id, ns, checkpoint_id, seq, NULL, data FROM writes;
+	DROP TABLE writes;
+	ALTER TABLE writes_v3 RENAME TO writes;
+	ALTER TABLE threads ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE threads ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE threads ADD COLUMN lease_owner TEXT;
+	ALTER TABLE threads ADD COLUMN lease_expires_at INTEGER;
+	UPDATE threads SET last_seq = coalesce(
+		(SELECT max(c.seq) FROM checkpoints c WHERE c.thread_id = threads.thread_id), 0);
+	`,
 ];
 
 /** The schema version this code writes and understands. */

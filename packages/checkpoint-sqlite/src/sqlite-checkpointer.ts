@@ -1,10 +1,13 @@
 import type {
+	AcquireLeaseOptions,
 	ChainOptions,
 	Checkpointer,
 	CheckpointRecord,
 	CheckpointRef,
 	CheckpointSummary,
 	CheckpointTuple,
+	FenceOptions,
+	Lease,
 	ListOptions,
 	ListThreadsOptions,
 	PendingWrite,
@@ -12,20 +15,33 @@ import type {
 	PutOptions,
 	Serializer,
 	StoredCheckpoint,
+	StoredThreadStatus,
 	ThreadInfo,
 	ThreadRef,
-	ThreadStatus,
 } from "@weft/checkpoint";
-import { JsonSerializer, matchesFilter } from "@weft/checkpoint";
+import {
+	checkFilter,
+	checkLeaseTtl,
+	checkPruneOptions,
+	checkRecordIds,
+	checkRef,
+	checkStoredStatus,
+	JsonSerializer,
+	matchesFilter,
+	placeOf,
+	readPendingWrite,
+	validateId,
+} from "@weft/checkpoint";
 import type Database from "better-sqlite3";
 import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
 import { openDatabase } from "./open-database.ts";
-import type { DataRow, SummaryRow } from "./rows.ts";
+import type { SummaryRow } from "./rows.ts";
 import { storedOf, summaryOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import { pageSql, prepareStatements } from "./statements.ts";
-import { closed, notFound, storeError } from "./store-errors.ts";
+import { closed, storeError } from "./store-errors.ts";
+import { type ThreadRow, threadInfo } from "./thread-info.ts";
 import type { Transactions } from "./transactions.ts";
 import { transactions } from "./transactions.ts";
 
@@ -41,6 +57,11 @@ export interface SqliteCheckpointerOptions {
 	synchronous?: "normal" | "full" | undefined;
 	/** How long a write waits for another connection's write lock before failing (default 5000 ms). */
 	busyTimeoutMs?: number | undefined;
+	/**
+	 * The clock leases are judged by (ms since the epoch; default `Date.now`). Processes sharing a file
+	 * should share a clock: a lease's expiry is written by one and read by the others.
+	 */
+	clock?: (() => number) | undefined;
 }
 
 /** Rows per page of `list` (keyset paging: a page is one short read, not one long-held statement). */
@@ -67,11 +88,13 @@ export class SqliteCheckpointer implements Checkpointer {
 		[Database.Statement, Database.Statement]
 	>();
 	readonly #tx: Transactions;
+	readonly #clock: () => number;
 	#closed = false;
 
 	constructor(options: SqliteCheckpointerOptions) {
 		this.#path = options.path;
 		this.#serializer = options.serializer ?? new JsonSerializer();
+		this.#clock = options.clock ?? Date.now;
 		const db = openDatabase({
 			path: options.path,
 			synchronous: options.synchronous ?? "normal",
@@ -93,20 +116,30 @@ export class SqliteCheckpointer implements Checkpointer {
 	async put(
 		record: CheckpointRecord,
 		options: PutOptions = {},
-	): Promise<{ size: number }> {
+	): Promise<{ size: number; seq: number }> {
 		this.#live();
-		const data = this.#serializer.serialize(record.data);
-		this.#run(() => this.#tx.put(record, data, options));
-		return { size: data.byteLength };
+		checkRecordIds(record);
+		const data = this.#serializer.serialize(record.data, placeOf(record));
+		const seq = this.#run(() => this.#tx.put(record, data, options));
+		return { size: data.byteLength, seq };
 	}
 
-	async putWrites(ref: CheckpointRef, writes: PendingWrite[]): Promise<void> {
+	async putWrites(
+		ref: CheckpointRef,
+		writes: PendingWrite[],
+		options: FenceOptions = {},
+	): Promise<void> {
 		this.#live();
-		const blobs = writes.map((w) => this.#serializer.serialize(w));
+		const place = checkRef(ref);
+		const rows = writes.map(
+			(w) =>
+				[w.kind, this.#serializer.serialize(w, place)] as [string, Uint8Array],
+		);
 		this.#run(() =>
 			this.#tx.putWrites(
-				{ thread: ref.threadId, ns: ref.ns ?? "", id: ref.checkpointId },
-				blobs,
+				{ thread: place.threadId, ns: place.ns, id: place.checkpointId },
+				rows,
+				options.fence,
 			),
 		);
 	}
@@ -115,16 +148,22 @@ export class SqliteCheckpointer implements Checkpointer {
 		ref: ThreadRef & { checkpointId?: string | undefined },
 	): Promise<CheckpointTuple | undefined> {
 		this.#live();
+		checkRef(ref);
 		const ns = ref.ns ?? "";
 		const found = this.#run(() =>
 			this.#tx.readTuple({ thread: ref.threadId, ns, id: ref.checkpointId }),
 		);
 		if (found === undefined) return undefined;
 		const [row, blobs] = found;
+		const place = {
+			threadId: ref.threadId,
+			ns,
+			checkpointId: row.checkpoint_id,
+		};
 		return {
 			checkpoint: storedOf(ref.threadId, ns, row, this.#serializer),
-			pendingWrites: blobs.map(
-				(b) => this.#serializer.deserialize(b) as PendingWrite,
+			pendingWrites: blobs.map((b) =>
+				readPendingWrite(this.#serializer, b, place),
 			),
 			hasChildren: row.has_children !== 0,
 		};
@@ -134,28 +173,14 @@ export class SqliteCheckpointer implements Checkpointer {
 		ref: CheckpointRef,
 		options: ChainOptions = {},
 	): Promise<StoredCheckpoint[]> {
-		const s = this.#live();
+		this.#live();
+		const place = checkRef(ref);
 		const key = {
-			thread: ref.threadId,
-			ns: ref.ns ?? "",
-			id: ref.checkpointId,
+			thread: place.threadId,
+			ns: place.ns,
+			id: place.checkpointId,
 		};
-		const stopAt = options.stopAt;
-		// Without stopAt one recursive query walks the chain; with it, point lookups, so that a blob past
-		// the stop is never read.
-		const rows = this.#run(() =>
-			stopAt === undefined
-				? (s.chain.all(key) as DataRow[])
-				: this.#tx.readChainUntil(key, stopAt),
-		);
-		const oldest = rows[0];
-		if (oldest === undefined) throw notFound(key.thread, key.ns, key.id);
-		if (
-			stopAt === undefined &&
-			oldest.has_snapshot === 0 &&
-			oldest.parent_id !== null
-		)
-			throw notFound(key.thread, key.ns, oldest.parent_id);
+		const rows = this.#run(() => this.#tx.readChain(key, options.stopAt));
 		return rows.map((r) => storedOf(key.thread, key.ns, r, this.#serializer));
 	}
 
@@ -163,22 +188,33 @@ export class SqliteCheckpointer implements Checkpointer {
 		ref: ThreadRef,
 		options: ListOptions = {},
 	): AsyncIterable<CheckpointSummary> {
-		this.#live();
+		const s = this.#live();
+		checkRef(ref);
+		const filter = checkFilter(options.filter);
 		const ns = ref.ns ?? "";
-		const { limit, filter } = options;
+		const { limit } = options;
+		let before: number | undefined;
+		if (options.before !== undefined) {
+			const id = validateId(options.before, "checkpoint id");
+			before = this.#run(() => s.seqOf.get({ thread: ref.threadId, ns, id })) as
+				| number
+				| undefined;
+			// an unknown bound lists nothing (as MemoryCheckpointer does)
+			if (before === undefined) return;
+		}
 		if (limit !== undefined && !(limit > 0)) return;
 		const sqlFilter = filter === undefined ? undefined : filterSql(filter);
 		const [first, next] = this.#pageStatements(sqlFilter);
 		const params = sqlFilter?.params ?? [];
-		let before = options.before;
 		let count = 0;
 		for (;;) {
 			const size =
 				limit === undefined ? PAGE : Math.min(PAGE, Math.ceil(limit - count));
+			const bound = before;
 			const rows = this.#run(() =>
-				before === undefined
+				bound === undefined
 					? first.all(ref.threadId, ns, ...params, size)
-					: next.all(ref.threadId, ns, before, ...params, size),
+					: next.all(ref.threadId, ns, bound, ...params, size),
 			) as SummaryRow[];
 			for (const row of rows) {
 				const summary = summaryOf(ref.threadId, ns, row);
@@ -188,15 +224,41 @@ export class SqliteCheckpointer implements Checkpointer {
 				if (limit !== undefined && ++count >= limit) return;
 			}
 			if (rows.length < size) return;
-			before = rows[rows.length - 1]!.checkpoint_id;
+			before = rows[rows.length - 1]!.seq;
 			this.#live();
 		}
 	}
 
-	async setThreadStatus(threadId: string, status: ThreadStatus): Promise<void> {
+	async heads(ref: ThreadRef): Promise<CheckpointSummary[]> {
 		const s = this.#live();
-		const now = new Date().toISOString();
-		this.#run(() => s.setStatus.run(threadId, status, now, now));
+		checkRef(ref);
+		const ns = ref.ns ?? "";
+		const rows = this.#run(() =>
+			s.heads.all({ thread: ref.threadId, ns }),
+		) as SummaryRow[];
+		return rows.map((r) => summaryOf(ref.threadId, ns, r));
+	}
+
+	async setThreadStatus(
+		threadId: string,
+		status: StoredThreadStatus,
+		options: FenceOptions = {},
+	): Promise<void> {
+		this.#live();
+		validateId(threadId);
+		checkStoredStatus(status);
+		const now = new Date(this.#clock()).toISOString();
+		this.#run(() => this.#tx.setStatus(threadId, status, options.fence, now));
+	}
+
+	async getThread(threadId: string): Promise<ThreadInfo | undefined> {
+		const s = this.#live();
+		validateId(threadId);
+		const now = this.#clock();
+		const row = this.#run(() => s.thread.get({ thread: threadId, limit: 1 })) as
+			| ThreadRow
+			| undefined;
+		return row === undefined ? undefined : threadInfo(row, now);
 	}
 
 	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
@@ -206,38 +268,65 @@ export class SqliteCheckpointer implements Checkpointer {
 			options.limit === undefined || options.limit === Number.POSITIVE_INFINITY
 				? -1
 				: Math.max(0, Math.floor(options.limit));
+		const now = this.#clock();
 		const rows = this.#run(() =>
-			options.status === undefined
-				? s.threads.all({ limit })
-				: s.threadsByStatus.all({ limit, status: options.status }),
-		) as Array<{
-			thread_id: string;
-			status: ThreadStatus;
-			created_at: string;
-			updated_at: string;
-			checkpoint_id: string | null;
-			step: number | null;
-			checkpoints: number;
-		}>;
-		return rows.map((r) => ({
-			threadId: r.thread_id,
-			status: r.status,
-			createdAt: r.created_at,
-			updatedAt: r.updated_at,
-			checkpointId: r.checkpoint_id,
-			step: r.step ?? -1,
-			checkpoints: r.checkpoints,
-		}));
+			s.threads.all({ limit, status: options.status ?? null, now }),
+		) as ThreadRow[];
+		return rows.map((r) => threadInfo(r, now));
+	}
+
+	async acquireLease(
+		threadId: string,
+		options: AcquireLeaseOptions,
+	): Promise<Lease> {
+		this.#live();
+		validateId(threadId);
+		const owner = validateId(options?.owner, "lease owner");
+		const ttlMs = checkLeaseTtl(options.ttlMs);
+		const row = this.#run(() =>
+			this.#tx.acquireLease(threadId, owner, ttlMs, this.#clock()),
+		);
+		return {
+			threadId,
+			token: row.lease_token,
+			owner,
+			expiresAt: new Date(row.lease_expires_at!).toISOString(),
+		};
+	}
+
+	async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+		this.#live();
+		validateId(lease?.threadId);
+		checkLeaseTtl(ttlMs);
+		const expires = this.#clock() + ttlMs;
+		this.#run(() => this.#tx.renewLease(lease.threadId, lease.token, expires));
+		return { ...lease, expiresAt: new Date(expires).toISOString() };
+	}
+
+	async releaseLease(
+		lease: Lease,
+		status?: StoredThreadStatus,
+	): Promise<boolean> {
+		this.#live();
+		validateId(lease?.threadId);
+		if (status !== undefined) checkStoredStatus(status);
+		const now = new Date(this.#clock()).toISOString();
+		return this.#run(() =>
+			this.#tx.releaseLease(lease.threadId, lease.token, status ?? null, now),
+		);
 	}
 
 	async deleteThread(threadId: string): Promise<void> {
 		this.#live();
+		validateId(threadId);
 		this.#run(() => this.#tx.deleteThread(threadId));
 		this.#reclaim();
 	}
 
 	async prune(threadId: string, options: PruneOptions): Promise<number> {
 		this.#live();
+		validateId(threadId);
+		checkPruneOptions(options);
 		const removed = this.#run(() => this.#tx.prune(threadId, options));
 		if (removed > 0) this.#reclaim();
 		return removed;

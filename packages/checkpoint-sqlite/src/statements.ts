@@ -5,45 +5,73 @@ import type Database from "better-sqlite3";
  * never read a blob's overflow pages (see schema.ts).
  */
 export const SUMMARY_COLUMNS =
-	"checkpoint_id, parent_id, step, source, created_at, metadata, size";
+	"checkpoint_id, parent_id, seq, step, source, created_at, metadata, size";
 
 const KEY = "thread_id = @thread AND ns = @ns";
+const NO_CHILD =
+	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
 
 /** The SQL of every fixed statement, prepared once per connection. */
 export const SQL = {
 	exists: `SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
 	hasChild: `SELECT 1 FROM checkpoints WHERE ${KEY} AND parent_id = @id LIMIT 1`,
 	hasAny: `SELECT 1 FROM checkpoints WHERE ${KEY} LIMIT 1`,
-	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size, has_snapshot, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	touchThread: `INSERT INTO threads (thread_id, status, created_at, updated_at) VALUES (?, 'running', ?, ?)
-		ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at`,
+	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	/** The thread's next seq, taken in the put transaction (the thread row is written by every put anyway). */
+	bumpSeq:
+		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq",
+	/** A put on a thread without a row: starts after any seq already stored (rows from a damaged file). */
+	insertThread: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq)
+		VALUES (@thread, @status, @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0) + @bump)
+		RETURNING last_seq`,
 	setStatus: `INSERT INTO threads (thread_id, status, created_at, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-	tuple: `SELECT ${SUMMARY_COLUMNS}, data,
+	/** The lease columns of a thread (fence checks, lease changes). */
+	lease:
+		"SELECT lease_token, lease_owner, lease_expires_at FROM threads WHERE thread_id = ?",
+	/** acquireLease on a thread without a row: token 1. */
+	insertLeased: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq, lease_token, lease_owner, lease_expires_at)
+		VALUES (@thread, 'running', @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0), 1, @owner, @expires)`,
+	takeLease: `UPDATE threads SET lease_token = lease_token + 1, lease_owner = @owner, lease_expires_at = @expires
+		WHERE thread_id = @thread RETURNING lease_token`,
+	renewLease: `UPDATE threads SET lease_expires_at = @expires
+		WHERE thread_id = @thread AND lease_owner IS NOT NULL AND lease_token = @token`,
+	releaseLease: `UPDATE threads SET lease_owner = NULL, lease_expires_at = NULL,
+		status = coalesce(@status, status), updated_at = CASE WHEN @status IS NULL THEN updated_at ELSE @now END
+		WHERE thread_id = @thread AND lease_owner IS NOT NULL AND lease_token = @token`,
+	tuple: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data,
 		EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = @thread AND k.ns = @ns AND k.parent_id = c.checkpoint_id) AS has_children
 		FROM checkpoints c WHERE ${KEY} AND checkpoint_id = @id`,
-	latestTuple: `SELECT ${SUMMARY_COLUMNS}, data,
-		EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = @thread AND k.ns = @ns AND k.parent_id = c.checkpoint_id) AS has_children
-		FROM checkpoints c WHERE ${KEY} ORDER BY checkpoint_id DESC LIMIT 1`,
+	latestId: `SELECT checkpoint_id FROM checkpoints WHERE ${KEY} ORDER BY seq DESC LIMIT 1`,
+	seqOf: `SELECT seq FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
 	row: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
-	/** The chain up to the nearest snapshot, oldest first: walked on summary columns, blobs read once at the end. */
+	/** An upper bound on a chain's length: checkpoints ever put in the thread (or, without a thread row, in the namespace). */
+	chainLimit: `SELECT coalesce((SELECT last_seq FROM threads WHERE thread_id = @thread),
+		(SELECT count(*) FROM checkpoints WHERE ${KEY}))`,
+	/**
+	 * The chain up to the nearest snapshot, oldest first: walked on summary columns, blobs read once at the
+	 * end. At most @limit + 1 rows: more than @limit means a parent cycle (chain.ts checks).
+	 */
 	chain: `WITH RECURSIVE chain (rid, parent, snap, depth) AS (
 			SELECT rowid, parent_id, has_snapshot, 0 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id
 			UNION ALL
 			SELECT c.rowid, c.parent_id, c.has_snapshot, chain.depth + 1
 			FROM chain JOIN checkpoints c ON c.thread_id = @thread AND c.ns = @ns AND c.checkpoint_id = chain.parent
-			WHERE chain.snap = 0
+			WHERE chain.snap = 0 AND chain.depth < @limit
 		)
 		SELECT ${SUMMARY_COLUMNS}, has_snapshot, data FROM chain JOIN checkpoints c ON c.rowid = chain.rid ORDER BY chain.depth DESC`,
 	nextSeq: `SELECT coalesce(max(seq), -1) + 1 FROM writes WHERE ${KEY} AND checkpoint_id = @id`,
 	insertWrite:
-		"INSERT INTO writes (thread_id, ns, checkpoint_id, seq, data) VALUES (?, ?, ?, ?, ?)",
+		"INSERT INTO writes (thread_id, ns, checkpoint_id, seq, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
 	writesOf: `SELECT data FROM writes WHERE ${KEY} AND checkpoint_id = @id ORDER BY seq`,
 	dropWritesOf: `DELETE FROM writes WHERE ${KEY} AND checkpoint_id = @id`,
+	heads: `SELECT ${SUMMARY_COLUMNS} FROM checkpoints c WHERE ${KEY} AND ${NO_CHILD} ORDER BY seq DESC`,
 	namespaces: "SELECT DISTINCT ns FROM checkpoints WHERE thread_id = ?",
-	/** What a prune plan needs, without blobs or metadata. */
-	planRows: `SELECT checkpoint_id, parent_id, has_snapshot, created_at FROM checkpoints WHERE ${KEY} ORDER BY checkpoint_id`,
+	/** What a prune plan needs, without blobs or metadata, oldest first. */
+	planRows: `SELECT checkpoint_id, parent_id, has_snapshot, created_at FROM checkpoints WHERE ${KEY} ORDER BY seq`,
+	/** Checkpoints with an interrupt among their pending writes (NULL: written before kinds were kept). */
+	interrupted: `SELECT DISTINCT checkpoint_id FROM writes WHERE ${KEY} AND (kind = 'interrupt' OR kind IS NULL)`,
 	setSnapshot: `UPDATE checkpoints SET data = @data, size = @size, metadata = @metadata, has_snapshot = 1
 		WHERE ${KEY} AND checkpoint_id = @id`,
 	deleteCheckpoints: `DELETE FROM checkpoints WHERE ${KEY} AND checkpoint_id IN (SELECT value FROM json_each(@ids))`,
@@ -51,28 +79,35 @@ export const SQL = {
 	deleteThreadCheckpoints: "DELETE FROM checkpoints WHERE thread_id = ?",
 	deleteThreadWrites: "DELETE FROM writes WHERE thread_id = ?",
 	deleteThread: "DELETE FROM threads WHERE thread_id = ?",
-	/** Threads with their newest root checkpoint: one index lookup (and a row's first page) per thread. */
-	threads: threadsSql(""),
-	threadsByStatus: threadsSql("WHERE t.status = @status"),
+	/** Threads with their newest root checkpoint and root heads: index lookups (and a row's first page) per thread. */
+	threads: threadsSql(
+		`WHERE @status IS NULL OR (CASE WHEN t.status = 'running' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= @now)
+			THEN 'stale' ELSE t.status END) = @status`,
+	),
+	thread: threadsSql("WHERE t.thread_id = @thread"),
 } as const;
 
 function threadsSql(where: string): string {
-	return `SELECT t.thread_id, t.status, t.created_at, t.updated_at, c.checkpoint_id, c.step,
-		(SELECT count(*) FROM checkpoints n WHERE n.thread_id = t.thread_id AND n.ns = '') AS checkpoints
+	return `SELECT t.thread_id, t.status, t.created_at, t.updated_at, t.lease_token, t.lease_owner, t.lease_expires_at,
+		latest.checkpoint_id, latest.step,
+		(SELECT count(*) FROM checkpoints n WHERE n.thread_id = t.thread_id AND n.ns = '') AS checkpoints,
+		(SELECT json_group_array(h.checkpoint_id) FROM (
+			SELECT c.checkpoint_id FROM checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' AND ${NO_CHILD}
+			ORDER BY c.seq DESC) h) AS heads
 		FROM threads t
-		LEFT JOIN checkpoints c ON c.rowid = (
-			SELECT rowid FROM checkpoints l WHERE l.thread_id = t.thread_id AND l.ns = '' ORDER BY l.checkpoint_id DESC LIMIT 1)
+		LEFT JOIN checkpoints latest ON latest.rowid = (
+			SELECT rowid FROM checkpoints l WHERE l.thread_id = t.thread_id AND l.ns = '' ORDER BY l.seq DESC LIMIT 1)
 		${where}
 		ORDER BY t.updated_at DESC, t.rowid ASC LIMIT @limit`;
 }
 
 /**
- * A page of `list`: summaries of a namespace, newest first. `before` adds a keyset bound; `where` holds
- * metadata conditions (metadata-filter.ts). Parameters: thread, ns, [before], ...filter, limit.
+ * A page of `list`: summaries of a namespace, newest first. `before` adds a keyset bound on seq; `where`
+ * holds metadata conditions (metadata-filter.ts). Parameters: thread, ns, [before seq], ...filter, limit.
  */
 export function pageSql(before: boolean, where: string): string {
-	return `SELECT ${SUMMARY_COLUMNS} FROM checkpoints WHERE thread_id = ? AND ns = ?${before ? " AND checkpoint_id < ?" : ""}${where}
-		ORDER BY checkpoint_id DESC LIMIT ?`;
+	return `SELECT ${SUMMARY_COLUMNS} FROM checkpoints WHERE thread_id = ? AND ns = ?${before ? " AND seq < ?" : ""}${where}
+		ORDER BY seq DESC LIMIT ?`;
 }
 
 export type Statements = {
@@ -88,9 +123,16 @@ export function prepareStatements(db: Database.Database): Statements {
 		"exists",
 		"hasChild",
 		"hasAny",
+		"bumpSeq",
+		"insertThread",
+		"takeLease",
+		"latestId",
+		"seqOf",
+		"chainLimit",
 		"nextSeq",
 		"writesOf",
 		"namespaces",
+		"interrupted",
 	] as const)
 		out[key].pluck();
 	return out;

@@ -3,8 +3,11 @@ import type {
 	PruneOptions,
 	PutOptions,
 	Serializer,
+	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
+import { readChain, readChainUntil } from "./chain.ts";
+import { acquire, checkFence, type LeaseRow } from "./leases.ts";
 import { pruneNamespace } from "./prune-namespace.ts";
 import type { DataRow, SummaryRow } from "./rows.ts";
 import type { Statements } from "./statements.ts";
@@ -12,21 +15,51 @@ import { conflict, notFound, sqliteCode } from "./store-errors.ts";
 
 /** Names a namespace of a thread (statement parameters `@thread`, `@ns`). */
 export type Key = { thread: string; ns: string };
-export type TupleRow = SummaryRow & { data: Uint8Array; has_children: number };
+export type TupleRow = SummaryRow & {
+	has_snapshot: number;
+	data: Uint8Array;
+	has_children: number;
+};
 
 /** The database work of each method: synchronous, each a single transaction, on cached statements. */
 export interface Transactions {
-	/** Writes (BEGIN IMMEDIATE): checks the parent and `exclusive` under the write lock, then stores. */
-	put(record: CheckpointRecord, data: Uint8Array, options: PutOptions): void;
-	putWrites(key: Key & { id: string }, blobs: Uint8Array[]): void;
-	/** Reads a checkpoint (or the newest), its pending writes and whether it has children, in one snapshot. */
+	/**
+	 * Writes (BEGIN IMMEDIATE): checks the fence, the parent and `exclusive` under the write lock, takes the
+	 * thread's next seq, then stores. Returns the seq.
+	 */
+	put(record: CheckpointRecord, data: Uint8Array, options: PutOptions): number;
+	putWrites(
+		key: Key & { id: string },
+		writes: Array<[kind: string, blob: Uint8Array]>,
+		fence: number | undefined,
+	): void;
+	setStatus(
+		threadId: string,
+		status: StoredThreadStatus,
+		fence: number | undefined,
+		now: string,
+	): void;
+	acquireLease(
+		threadId: string,
+		owner: string,
+		ttlMs: number,
+		now: number,
+	): LeaseRow;
+	renewLease(threadId: string, token: number, expires: number): void;
+	releaseLease(
+		threadId: string,
+		token: number,
+		status: StoredThreadStatus | null,
+		now: string,
+	): boolean;
+	/** Reads a checkpoint (or the newest by seq), its pending writes and whether it has children, in one snapshot. */
 	readTuple(
 		key: Key & { id?: string | undefined },
 	): [TupleRow, Uint8Array[]] | undefined;
-	/** Reads a chain newest first by point lookups, asking `stopAt` before each parent; returns it oldest first. */
-	readChainUntil(
+	/** Reads a chain (see chain.ts), oldest first, in one snapshot. */
+	readChain(
 		key: Key & { id: string },
-		stopAt: (id: string) => boolean,
+		stopAt: ((id: string) => boolean) | undefined,
 	): DataRow[];
 	prune(threadId: string, options: PruneOptions): number;
 	deleteThread(threadId: string): void;
@@ -41,6 +74,7 @@ export function transactions(
 		put: db.transaction(
 			(record: CheckpointRecord, data: Uint8Array, options: PutOptions) => {
 				const { threadId: thread, ns, parentId } = record;
+				checkFence(s, thread, options.fence);
 				const exclusive = options.exclusive === true;
 				if (parentId !== null) {
 					if (s.exists.get({ thread, ns, id: parentId }) === undefined)
@@ -52,12 +86,21 @@ export function transactions(
 						throw conflict(record);
 				} else if (exclusive && s.hasAny.get({ thread, ns }) !== undefined)
 					throw conflict(record);
+				const now = record.createdAt;
+				const seq = (s.bumpSeq.get({ thread, now }) ??
+					s.insertThread.get({
+						thread,
+						now,
+						status: "running",
+						bump: 1,
+					})) as number;
 				try {
 					s.insert.run(
 						thread,
 						ns,
 						record.checkpointId,
 						parentId,
+						seq,
 						record.step,
 						record.source,
 						record.createdAt,
@@ -74,49 +117,87 @@ export function transactions(
 				}
 				if (parentId !== null && options.dropParentWrites === true)
 					s.dropWritesOf.run({ thread, ns, id: parentId });
-				s.touchThread.run(thread, record.createdAt, record.createdAt);
+				return seq;
 			},
 		).immediate,
 
 		putWrites: db.transaction(
-			(key: Key & { id: string }, blobs: Uint8Array[]) => {
+			(
+				key: Key & { id: string },
+				writes: Array<[string, Uint8Array]>,
+				fence: number | undefined,
+			) => {
+				checkFence(s, key.thread, fence);
 				if (s.exists.get(key) === undefined)
 					throw notFound(key.thread, key.ns, key.id);
 				let seq = s.nextSeq.get(key) as number;
-				for (const blob of blobs)
-					s.insertWrite.run(key.thread, key.ns, key.id, seq++, blob);
+				for (const [kind, blob] of writes)
+					s.insertWrite.run(key.thread, key.ns, key.id, seq++, kind, blob);
 			},
 		).immediate,
 
+		setStatus: db.transaction(
+			(
+				threadId: string,
+				status: StoredThreadStatus,
+				fence: number | undefined,
+				now: string,
+			) => {
+				checkFence(s, threadId, fence);
+				s.setStatus.run(threadId, status, now, now);
+			},
+		).immediate,
+
+		acquireLease: db.transaction(
+			(threadId: string, owner: string, ttlMs: number, now: number) =>
+				acquire(s, threadId, owner, ttlMs, now),
+		).immediate,
+
+		renewLease: db.transaction(
+			(threadId: string, token: number, expires: number) => {
+				const changed = s.renewLease.run({
+					thread: threadId,
+					token,
+					expires,
+				}).changes;
+				if (changed === 0) checkFence(s, threadId, token);
+			},
+		).immediate,
+
+		releaseLease: db.transaction(
+			(
+				threadId: string,
+				token: number,
+				status: StoredThreadStatus | null,
+				now: string,
+			) =>
+				s.releaseLease.run({ thread: threadId, token, status, now }).changes ===
+				1,
+		).immediate,
+
 		readTuple: db.transaction((key: Key & { id?: string | undefined }) => {
-			const row = (
-				key.id === undefined
-					? s.latestTuple.get({ thread: key.thread, ns: key.ns })
-					: s.tuple.get(key)
-			) as TupleRow | undefined;
+			const id =
+				key.id ??
+				(s.latestId.get({ thread: key.thread, ns: key.ns }) as
+					| string
+					| undefined);
+			if (id === undefined) return undefined;
+			const row = s.tuple.get({ ...key, id }) as TupleRow | undefined;
 			if (row === undefined) return undefined;
-			const blobs = s.writesOf.all({
-				thread: key.thread,
-				ns: key.ns,
-				id: row.checkpoint_id,
-			}) as Uint8Array[];
+			const blobs = s.writesOf.all({ ...key, id }) as Uint8Array[];
 			return [row, blobs] as [TupleRow, Uint8Array[]];
 		}),
 
-		readChainUntil: db.transaction(
-			(key: Key & { id: string }, stopAt: (id: string) => boolean) => {
-				const rows: DataRow[] = [];
-				let id: string | null = key.id;
-				while (id !== null) {
-					if (rows.length > 0 && stopAt(id)) break;
-					const row = s.row.get({ ...key, id }) as DataRow | undefined;
-					if (row === undefined) throw notFound(key.thread, key.ns, id);
-					rows.push(row);
-					if (row.has_snapshot !== 0) break;
-					id = row.parent_id;
-				}
-				return rows.reverse();
-			},
+		readChain: db.transaction(
+			(
+				key: Key & { id: string },
+				stopAt: ((id: string) => boolean) | undefined,
+			) =>
+				// Without stopAt one recursive query walks the chain; with it, point lookups, so that a blob
+				// past the stop is never read.
+				stopAt === undefined
+					? readChain(s, key)
+					: readChainUntil(s, key, stopAt),
 		),
 
 		prune: db.transaction((threadId: string, options: PruneOptions) => {

@@ -69,13 +69,11 @@ describe("listings never read state blobs", () => {
 			again.getTuple({ threadId: "t1", checkpointId: "d-big" }),
 		).rejects.toMatchObject({
 			name: "CheckpointError",
-			code: expect.stringMatching(
-				/^(STORE_UNAVAILABLE|DESERIALIZATION_FAILED)$/,
-			),
+			code: expect.stringMatching(/^(STORE_UNAVAILABLE|CORRUPT_CHECKPOINT)$/),
 		});
 	});
 
-	it("list does not deserialize blobs", async () => {
+	it("list, heads and thread listings do not deserialize blobs", async () => {
 		const path = tempDb();
 		const cp = openStore(path);
 		const ids = await putChain(cp, 3);
@@ -84,8 +82,10 @@ describe("listings never read state blobs", () => {
 		db.close();
 		expect((await collect(cp.list({ threadId: "t1" }))).length).toBe(3);
 		expect((await cp.listThreads())[0]?.checkpointId).toBe(ids[2]);
+		expect((await cp.heads({ threadId: "t1" }))[0]?.checkpointId).toBe(ids[2]);
+		expect((await cp.getThread("t1"))?.heads).toEqual([ids[2]]);
 		await expect(cp.getTuple({ threadId: "t1" })).rejects.toMatchObject({
-			code: "DESERIALIZATION_FAILED",
+			code: "CORRUPT_CHECKPOINT",
 		});
 	});
 
@@ -112,7 +112,10 @@ describe("listings never read state blobs", () => {
 				pageSql(true, ""),
 				pageSql(true, filter.where),
 				SQL.threads,
-				SQL.threadsByStatus,
+				SQL.thread,
+				SQL.heads,
+				SQL.latestId,
+				SQL.seqOf,
 				SQL.planRows,
 				SQL.namespaces,
 			];

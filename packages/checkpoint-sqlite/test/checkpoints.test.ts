@@ -6,10 +6,13 @@ describe("put and getTuple", () => {
 	it("returns what was put, with its size, and the newest of a namespace", async () => {
 		const cp = openStore();
 		const first = record("a", null, { value: new Date(0) });
-		const { size } = await cp.put(first);
-		await cp.put(record("b", "a", { step: 1 }));
+		const { size, seq } = await cp.put(first);
+		expect(seq).toBe(1);
+		expect(await cp.put(record("b", "a", { step: 1 }))).toMatchObject({
+			seq: 2,
+		});
 		const tuple = await cp.getTuple({ threadId: "t1", checkpointId: "a" });
-		expect(tuple?.checkpoint).toEqual({ ...first, size });
+		expect(tuple?.checkpoint).toEqual({ ...first, size, seq: 1 });
 		expect(size).toBeGreaterThan(0);
 		expect(tuple?.hasChildren).toBe(true);
 		const latest = await cp.getTuple({ threadId: "t1" });

@@ -124,8 +124,11 @@ const rebuild = (chain: StoredCheckpoint[]) => ({
 /** What a prune without rebuild must keep: the selection, plus every chain a kept checkpoint needs. */
 function closure(listed: CheckpointSummary[], options: PruneOptions): string[] {
 	const byId = new Map(listed.map((s) => [s.checkpointId, s]));
-	const order = listed.map((s) => s.checkpointId).sort();
-	const keep = keptIds(order, (id) => byId.get(id)!.createdAt, options);
+	const order = listed.map((s) => s.checkpointId).reverse();
+	// heads are always kept (no pending interrupts are written here)
+	const parents = new Set(listed.map((s) => s.parentId));
+	const heads = order.filter((id) => !parents.has(id));
+	const keep = keptIds(order, (id) => byId.get(id)!.createdAt, options, heads);
 	for (const id of [...keep]) {
 		let cur: CheckpointSummary | undefined = byId.get(id);
 		while (cur !== undefined) {

@@ -1,3 +1,7 @@
+export {
+	checkCheckpointData,
+	checkPendingWrite,
+} from "./check-record-shape.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
@@ -36,14 +40,23 @@ export {
 export { newCheckpointId } from "./ids.ts";
 export {
 	JsonSerializer,
-	registerSerializableType,
-	type SerializableType,
+	type JsonSerializerOptions,
 } from "./json-serializer.ts";
-export { keptIds, matchesFilter } from "./match-filter.ts";
+export {
+	checkFilter,
+	checkPruneOptions,
+	keptIds,
+	matchesFilter,
+} from "./match-filter.ts";
 export {
 	MemoryCheckpointer,
 	type MemoryCheckpointerOptions,
 } from "./memory-checkpointer.ts";
+export {
+	readCheckpointData,
+	readMetadata,
+	readPendingWrite,
+} from "./read-blob.ts";
 export type {
 	ChannelWrite,
 	CheckpointData,
@@ -62,3 +75,23 @@ export type {
 	ThreadStatus,
 } from "./record.ts";
 export type { BlobPlace, Serializer } from "./serializer.ts";
+export {
+	checkLeaseTtl,
+	checkRecordIds,
+	checkRef,
+	checkStoredStatus,
+	placeOf,
+	readStatus,
+} from "./store-checks.ts";
+export {
+	corruptCheckpoint,
+	invalidOption,
+	leaseLost,
+	threadBusy,
+} from "./store-errors.ts";
+export { isTaggedValue, TaggedValue } from "./tagged-value.ts";
+export {
+	registerSerializableType,
+	type SerializableType,
+} from "./type-registry.ts";
+export { type IdKind, MAX_ID_LENGTH, validateId } from "./validate-id.ts";

@@ -1,5 +1,6 @@
-import { ConfigError } from "./errors.ts";
+import type { ListOptions, PruneOptions } from "./checkpointer.ts";
 import type { JsonValue } from "./record.ts";
+import { invalidOption } from "./store-errors.ts";
 
 /** True when every key of `filter` equals (as JSON) the same key of `metadata`. */
 export function matchesFilter(
@@ -13,22 +14,67 @@ export function matchesFilter(
 	return true;
 }
 
-/** Ids a prune keeps: the newest `keepLast`, and those created at or after `keepSince`. */
+/** Refuses a `list` filter that is not a plain object (`null`, an array, a string) with CONFIG_INVALID. */
+export function checkFilter(
+	filter: ListOptions["filter"] | null,
+): Record<string, JsonValue> | undefined {
+	if (filter === undefined) return undefined;
+	if (typeof filter !== "object" || filter === null || Array.isArray(filter))
+		throw invalidOption(
+			`a metadata filter must be an object of top-level values, got ${filter === null ? "null" : Array.isArray(filter) ? "an array" : typeof filter}`,
+			"pass { filter: { key: value } }, or leave filter out to list everything",
+		);
+	return filter;
+}
+
+/**
+ * Refuses prune options that would remove what they should not: neither `keepLast` nor `keepSince`,
+ * a `keepLast` that is not an integer ≥ 1 (0, -1, 1.5, NaN, Infinity), or a `keepSince` that is not a
+ * valid Date. Throws CONFIG_INVALID.
+ */
+export function checkPruneOptions(options: PruneOptions): void {
+	const { keepLast, keepSince, rebuild } = options ?? {};
+	if (keepLast === undefined && keepSince === undefined)
+		throw invalidOption(
+			"prune needs keepLast or keepSince: without either it would remove every checkpoint",
+			"pass { keepLast: n } or { keepSince: date }; to remove a whole thread use deleteThread()",
+		);
+	if (
+		keepLast !== undefined &&
+		!(Number.isSafeInteger(keepLast) && keepLast >= 1)
+	)
+		throw invalidOption(
+			`prune's keepLast must be an integer of at least 1, got ${String(keepLast)}`,
+			"pass { keepLast: n } with n ≥ 1 (the heads of a thread's branches are always kept)",
+		);
+	if (
+		keepSince !== undefined &&
+		!(keepSince instanceof Date && Number.isFinite(keepSince.getTime()))
+	)
+		throw invalidOption(
+			`prune's keepSince must be a valid Date, got ${String(keepSince)}`,
+			"pass { keepSince: new Date(ms) } with a real time",
+		);
+	if (rebuild !== undefined && typeof rebuild !== "function")
+		throw invalidOption(
+			"prune's rebuild must be a function",
+			"pass the graph's rebuild function, or leave it out",
+		);
+}
+
+/**
+ * Ids a prune keeps: the newest `keepLast` (by `seq`: `order` is oldest first), those created at or
+ * after `keepSince`, and every id of `always` (the heads of branches and checkpoints with a pending
+ * interrupt). Checks the options first (see `checkPruneOptions`).
+ */
 export function keptIds(
 	order: readonly string[],
 	createdAt: (id: string) => string,
-	options: { keepLast?: number | undefined; keepSince?: Date | undefined },
+	options: PruneOptions,
+	always: Iterable<string> = [],
 ): Set<string> {
-	if (options.keepLast === undefined && options.keepSince === undefined) {
-		throw new ConfigError(
-			"CONFIG_INVALID",
-			"prune needs keepLast or keepSince: without either it would remove every checkpoint",
-			{
-				hint: "pass { keepLast: n } or { keepSince: date }; to remove a whole thread use deleteThread()",
-			},
-		);
-	}
-	const keep = new Set<string>();
+	checkPruneOptions(options);
+	const keep = new Set<string>(always);
 	if (options.keepLast !== undefined) {
 		for (const id of order.slice(Math.max(0, order.length - options.keepLast)))
 			keep.add(id);

@@ -42,8 +42,10 @@ export function threadCases(ctx: ConformanceContext): void {
 				),
 			).toEqual(["a"]);
 			expect(await cp.listThreads({ limit: 1 })).toHaveLength(1);
+			// recorded as running without a lease: its runner is gone, so it reads as stale
 			await cp.setThreadStatus("c", "running");
-			expect((await cp.listThreads({ status: "running" }))[0]).toMatchObject({
+			expect(await cp.listThreads({ status: "running" })).toEqual([]);
+			expect((await cp.listThreads({ status: "stale" }))[0]).toMatchObject({
 				threadId: "c",
 				checkpointId: null,
 				checkpoints: 0,

@@ -1,0 +1,132 @@
+import type { CheckpointSummary, Lease, StoredThreadStatus } from "./record.ts";
+import { corruptCheckpoint } from "./store-errors.ts";
+
+/** One stored checkpoint of MemoryCheckpointer. */
+export interface Row {
+	summary: CheckpointSummary;
+	data: Uint8Array;
+	writes: Uint8Array[];
+	/** How many of `writes` are interrupts (prune keeps a checkpoint with one). */
+	interrupts: number;
+	children: number;
+}
+
+export interface Namespace {
+	rows: Map<string, Row>;
+	/** Checkpoint ids by `seq`, oldest first (append-only: seq only grows). */
+	order: string[];
+}
+
+export interface Thread {
+	status: StoredThreadStatus;
+	createdAt: string;
+	updatedAt: string;
+	namespaces: Map<string, Namespace>;
+	/** The last `seq` given to a checkpoint of this thread. */
+	seq: number;
+	/** The last fencing token handed out (kept after a release, so tokens are never reused). */
+	token: number;
+	/** The current lease (also an expired one until taken over), null once released. */
+	lease: { token: number; owner: string; expiresAt: number } | null;
+}
+
+export function newThread(now: string, status: StoredThreadStatus): Thread {
+	return {
+		status,
+		createdAt: now,
+		updatedAt: now,
+		namespaces: new Map(),
+		seq: 0,
+		token: 0,
+		lease: null,
+	};
+}
+
+export function leaseOf(threadId: string, thread: Thread): Lease | null {
+	const held = thread.lease;
+	if (held === null) return null;
+	return {
+		threadId,
+		token: held.token,
+		owner: held.owner,
+		expiresAt: new Date(held.expiresAt).toISOString(),
+	};
+}
+
+/**
+ * The ids of a chain, newest first, from `id` back to the nearest snapshot or root. Bounded: a walk
+ * longer than the namespace (a parent cycle) or a missing parent is CORRUPT_CHECKPOINT. `stopAt` ends
+ * the walk before an id (never before the first).
+ */
+export function walkChain(
+	threadId: string,
+	nsName: string,
+	ns: Namespace,
+	id: string,
+	stopAt?: (id: string) => boolean,
+): Row[] {
+	const rows: Row[] = [];
+	let cur: string | null = id;
+	let child = id;
+	while (cur !== null) {
+		if (rows.length > 0 && stopAt?.(cur) === true) break;
+		const row = ns.rows.get(cur);
+		if (row === undefined)
+			throw corruptCheckpoint(
+				{ threadId, ns: nsName, checkpointId: child },
+				`its parent "${cur}" is missing (a gap in the chain)`,
+			);
+		if (rows.length >= ns.rows.size)
+			throw corruptCheckpoint(
+				{ threadId, ns: nsName, checkpointId: id },
+				"its parent chain has a cycle",
+			);
+		rows.push(row);
+		if (row.summary.metadata.snapshot) break;
+		child = cur;
+		cur = row.summary.parentId;
+	}
+	return rows;
+}
+
+/** Rows of a namespace without a successor, newest first. */
+export function headRows(ns: Namespace): Row[] {
+	const out: Row[] = [];
+	for (let i = ns.order.length - 1; i >= 0; i--) {
+		const row = ns.rows.get(ns.order[i]!);
+		if (row !== undefined && row.children === 0) out.push(row);
+	}
+	return out;
+}
+
+/** Index in `order` of the first id whose seq is ≥ `seq` (order is sorted by seq). */
+export function seqIndex(ns: Namespace, seq: number): number {
+	let lo = 0;
+	let hi = ns.order.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		const s = ns.rows.get(ns.order[mid]!)?.summary.seq ?? 0;
+		if (s < seq) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * A stored summary, copied once and frozen (its metadata too, as deep as JSON goes), so reads can hand out
+ * cheap shallow copies instead of cloning every record (a clone per record was 40 % of a 100-step read).
+ */
+export function frozenSummary(summary: CheckpointSummary): CheckpointSummary {
+	const freeze = <T>(value: T): T => {
+		if (
+			typeof value === "object" &&
+			value !== null &&
+			!Object.isFrozen(value)
+		) {
+			for (const v of Object.values(value)) freeze(v);
+			Object.freeze(value);
+		}
+		return value;
+	};
+	return freeze(structuredClone(summary));
+}

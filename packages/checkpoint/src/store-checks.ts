@@ -1,0 +1,84 @@
+import type { CheckpointRef, ThreadRef } from "./checkpointer.ts";
+import type { StoredThreadStatus, ThreadStatus } from "./record.ts";
+import type { BlobPlace } from "./serializer.ts";
+import { invalidOption } from "./store-errors.ts";
+import { validateId } from "./validate-id.ts";
+
+// Input checks every store makes at its entry points, so that all backends refuse the same things.
+
+const STORED_STATUSES: ReadonlySet<string> = new Set<StoredThreadStatus>([
+	"running",
+	"interrupted",
+	"done",
+	"failed",
+	"cancelled",
+]);
+
+/** The ids of a record about to be stored (INVALID_ID). */
+export function checkRecordIds(record: {
+	threadId: string;
+	ns: string;
+	checkpointId: string;
+	parentId: string | null;
+}): void {
+	validateId(record.threadId, "thread id");
+	validateId(record.ns, "namespace");
+	validateId(record.checkpointId, "checkpoint id");
+	if (record.parentId !== null) validateId(record.parentId, "parent id");
+}
+
+/** The ids of a reference (INVALID_ID); returns the blob place when a checkpoint is named. */
+export function checkRef(ref: CheckpointRef): BlobPlace;
+export function checkRef(
+	ref: ThreadRef & { checkpointId?: string | undefined },
+): BlobPlace | undefined;
+export function checkRef(
+	ref: ThreadRef & { checkpointId?: string | undefined },
+): BlobPlace | undefined {
+	const threadId = validateId(ref?.threadId, "thread id");
+	const ns = ref.ns === undefined ? "" : validateId(ref.ns, "namespace");
+	if (ref.checkpointId === undefined) return undefined;
+	return {
+		threadId,
+		ns,
+		checkpointId: validateId(ref.checkpointId, "checkpoint id"),
+	};
+}
+
+/** Exactly the place fields (a record or summary carries more, which must not reach the serializer). */
+export function placeOf(x: BlobPlace): BlobPlace {
+	return { threadId: x.threadId, ns: x.ns, checkpointId: x.checkpointId };
+}
+
+/** A status a store may record ("stale" is computed on read, never written). */
+export function checkStoredStatus(status: unknown): StoredThreadStatus {
+	if (typeof status === "string" && STORED_STATUSES.has(status))
+		return status as StoredThreadStatus;
+	throw invalidOption(
+		`cannot record thread status ${JSON.stringify(status) ?? String(status)}`,
+		`record one of ${[...STORED_STATUSES].join(", ")} ("stale" is only ever read)`,
+	);
+}
+
+/** A lease duration: a positive, finite number of milliseconds. */
+export function checkLeaseTtl(ttlMs: unknown): number {
+	if (typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0)
+		return ttlMs;
+	throw invalidOption(
+		`a lease's ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`,
+		"pass { ttlMs: 30_000 } (renew it well before it lapses)",
+	);
+}
+
+/**
+ * The status as read: a thread recorded as running whose lease is expired or absent reads as "stale"
+ * (its runner died or lost the store). `expiresAt` and `now` in ms since the epoch.
+ */
+export function readStatus(
+	stored: StoredThreadStatus,
+	expiresAt: number | undefined,
+	now: number,
+): ThreadStatus {
+	if (stored !== "running") return stored;
+	return expiresAt !== undefined && expiresAt > now ? "running" : "stale";
+}

@@ -1,0 +1,58 @@
+import { CheckpointError, ConfigError } from "./errors.ts";
+
+// Errors every store raises the same way (besides checkpointNotFound / checkpointConflict in errors.ts).
+
+/** Another runner holds an unexpired lease on the thread. */
+export function threadBusy(
+	threadId: string,
+	holder: { owner: string; expiresAt: string },
+): CheckpointError {
+	return new CheckpointError(
+		"THREAD_BUSY",
+		`thread "${threadId}" is being run by "${holder.owner}" (its lease expires at ${holder.expiresAt})`,
+		{
+			hint: "wait for that run to finish (or pass { waitForLease: ms }); if that runner died, its lease expires and the thread reads as stale",
+		},
+	);
+}
+
+/** A lease token (fence) is not the thread's current one: its lease was taken over or released. */
+export function leaseLost(
+	threadId: string,
+	token: number,
+	current: number | null,
+): CheckpointError {
+	const now =
+		current === null
+			? "no runner holds its lease now"
+			: `the current lease token is ${current}`;
+	return new CheckpointError(
+		"LEASE_LOST",
+		`the lease with token ${token} on thread "${threadId}" is no longer current (${now}): the store refused the write`,
+		{
+			hint: "another runner took the thread over after this lease expired; read the thread's state and decide whether to run again",
+		},
+	);
+}
+
+/** Stored data of a checkpoint cannot be read as a checkpoint. */
+export function corruptCheckpoint(
+	place: { threadId: string; ns?: string | undefined; checkpointId: string },
+	problem: string,
+	cause?: unknown,
+): CheckpointError {
+	const ns = place.ns ?? "";
+	return new CheckpointError(
+		"CORRUPT_CHECKPOINT",
+		`checkpoint "${place.checkpointId}" of thread "${place.threadId}"${ns === "" ? "" : ` (namespace "${ns}")`} is corrupt: ${problem}`,
+		{
+			hint: "fork from an earlier checkpoint that reads (getStateHistory()), or restore the store from a backup",
+			...(cause === undefined ? {} : { cause }),
+		},
+	);
+}
+
+/** A bad option value (prune arguments, list filters, lease durations). */
+export function invalidOption(message: string, hint: string): ConfigError {
+	return new ConfigError("CONFIG_INVALID", message, { hint });
+}
