@@ -1,21 +1,14 @@
-import type { Serializer } from "@weft/checkpoint";
+import { createSerializer, type Serializer } from "@weft/checkpoint";
 
-let ready: Promise<Serializer | undefined> | undefined;
+let reader: Serializer | undefined;
 
 /**
- * The serializer the CLI opens stores with. A store reader must read every type Weft itself writes
- * without the graph module: LangChain messages are revived when `@langchain/core` can be loaded (the
- * registration lives in `@weft/checkpoint/langchain`); without it, and for types only a graph module
- * registers, stored values come back as tagged plain data that the CLI still displays.
+ * The serializer the CLI opens stores with: a reader (`unknownTypes: "tag"`). It reads every type Weft
+ * itself writes without the graph module (LangChain messages are revived when `@langchain/core` can be
+ * loaded); a type only a graph module registers comes back as a `TaggedValue` (`{ $type, value }`),
+ * which the CLI displays and writes back unchanged, so one such value never breaks a listing.
  */
-export function readerSerializer(): Promise<Serializer | undefined> {
-	ready ??= (async () => {
-		try {
-			await import("@weft/checkpoint/langchain");
-		} catch {
-			// no @langchain/core here: messages stay plain data
-		}
-		return undefined;
-	})();
-	return ready;
+export function readerSerializer(): Serializer {
+	reader ??= createSerializer({ unknownTypes: "tag" });
+	return reader;
 }

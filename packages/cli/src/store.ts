@@ -18,12 +18,12 @@ export async function openStore(
 	options: StoreOptions,
 	create: boolean,
 ): Promise<Checkpointer> {
-	const serializer = await readerSerializer();
+	const serializer = readerSerializer();
 	if (options.postgres !== undefined) {
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
 		return PostgresCheckpointer.connect({
 			connectionString: options.postgres,
-			...(serializer === undefined ? {} : { serializer }),
+			serializer,
 		});
 	}
 	const path = options.db ?? "weft.db";
@@ -35,6 +35,6 @@ export async function openStore(
 	const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
 	return new SqliteCheckpointer({
 		path,
-		...(serializer === undefined ? {} : { serializer }),
+		serializer,
 	});
 }

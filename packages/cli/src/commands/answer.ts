@@ -1,4 +1,10 @@
-import { Command, type Interrupt, pendingInterrupts } from "@weft/graph";
+import {
+	Command,
+	type Interrupt,
+	isWeftError,
+	pendingInterrupts,
+	ValidationError,
+} from "@weft/graph";
 import { Command as CliCommand } from "commander";
 import { noThread, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -122,9 +128,29 @@ export async function answer(
 		{ ...config, ...(checkpointId === undefined ? {} : { checkpointId }) },
 		env,
 		`resuming thread ${threadId}`,
-	);
+	).catch((error: unknown) => {
+		throw scopeRefusal(error, threadId) ?? error;
+	});
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
+}
+
+/** An answer refused for the caller's scopes, with a hint a CLI user can follow. */
+function scopeRefusal(
+	error: unknown,
+	threadId: string,
+): ValidationError | undefined {
+	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
+	const issues = (error as ValidationError).issues ?? [];
+	const scoped = issues.find((i) => i.path[0] === "scopes");
+	if (scoped === undefined) return undefined;
+	const node = (error as ValidationError).node;
+	return new ValidationError(`refused: ${scoped.message}`, {
+		...(node === undefined ? {} : { node }),
+		issues,
+		hint: `answer with scopes that cover the request (\`weft approve ${threadId} --scopes …\`), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`,
+		cause: error,
+	});
 }
 
 const common = (c: CliCommand) =>

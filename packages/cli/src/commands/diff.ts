@@ -52,7 +52,12 @@ export async function diff(
 	env.out.line(
 		`${label.bold("diff")} step ${from.step} (${shortId(from.checkpointId)})${on(from.checkpointId)} → step ${to.step} (${shortId(to.checkpointId)})${on(to.checkpointId)}`,
 	);
-	env.out.line(renderStateDiff(plainValue(x!.values), plainValue(y!.values)));
+	env.out.line(
+		renderStateDiff(
+			x!.values as Record<string, unknown>,
+			y!.values as Record<string, unknown>,
+		),
+	);
 	return 0;
 }
 

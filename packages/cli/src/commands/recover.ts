@@ -1,4 +1,3 @@
-import type { RunResult } from "@weft/graph";
 import { Command } from "commander";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -6,10 +5,6 @@ import { graphOfThread } from "../load-graph.ts";
 import { Progress } from "../render/progress.ts";
 import { exitCodeOf, reportRun } from "../run-display.ts";
 import { storedContext } from "../thread-config.ts";
-
-type Recoverable = {
-	recover?: (threadId: string, config?: object) => Promise<RunResult>;
-};
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
@@ -37,11 +32,9 @@ export async function recover(
 	};
 	const progress = env.out.json ? undefined : new Progress();
 	progress?.start(`recovering thread ${threadId}`);
-	const recoverable = graph as Recoverable;
-	const result = await (typeof recoverable.recover === "function"
-		? recoverable.recover(threadId, config)
-		: graph.run(null, { threadId, ...config })
-	).finally(() => progress?.stop());
+	const result = await graph
+		.recover(threadId, config)
+		.finally(() => progress?.stop());
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }

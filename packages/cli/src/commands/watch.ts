@@ -14,14 +14,10 @@ import { type StepRecord, stepRecord } from "../store-events.ts";
 
 const ACTIVE = new Set(["running"]);
 
-async function threadInfo(
+const threadInfo = (
 	checkpointer: Checkpointer,
 	threadId: string,
-): Promise<ThreadInfo | undefined> {
-	return (await checkpointer.listThreads()).find(
-		(t) => t.threadId === threadId,
-	);
-}
+): Promise<ThreadInfo | undefined> => checkpointer.getThread(threadId);
 
 /** A step as one line: step, nodes, wall time, tokens, tool calls. */
 export function stepLine(r: StepRecord): string {

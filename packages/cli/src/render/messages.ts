@@ -61,12 +61,9 @@ function unwrap(v: unknown): { kind: string; fields: Fields } | undefined {
 		isObject(v.kwargs)
 	)
 		return { kind: String(v.id.at(-1)), fields: v.kwargs };
-	// Weft's stored form ({ class, data }), possibly inside a tag a reader could not revive
-	const tagged = Object.entries(v).find(
-		([k, t]) =>
-			k.endsWith("weft") && typeof t === "string" && t.includes("message"),
-	);
-	const inner = tagged !== undefined ? (v.v ?? v.value ?? v.data) : v;
+	// Weft's stored form ({ class, data }), possibly inside the TaggedValue of a reader that could not
+	// revive it ({ $type: "langchain.message", value })
+	const inner = v.$type === "langchain.message" ? v.value : v;
 	if (
 		isObject(inner) &&
 		typeof inner.class === "string" &&
