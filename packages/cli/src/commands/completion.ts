@@ -107,7 +107,7 @@ export const completionCommand = (act: Act, program: () => Command) =>
 			.description("print a shell completion script (commands and options)")
 			.action(act((env, shell: string) => completion(shell, program(), env))),
 		[
-			"source <(weft completion bash)    # in ~/.bashrc",
-			"source <(weft completion zsh)     # in ~/.zshrc",
+			"weft completion bash > ~/.local/share/bash-completion/completions/weft",
+			'weft completion zsh > "${fpath[1]}/_weft"',
 		],
 	);
