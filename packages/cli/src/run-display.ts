@@ -2,7 +2,12 @@ import type { Interrupt, RunResult, StreamConfig } from "@weft/graph";
 import { EXIT } from "./cli-error.ts";
 import type { CommandEnv } from "./env.ts";
 import type { AnyGraph } from "./load-graph.ts";
-import { callText, plainValue } from "./render/messages.ts";
+import {
+	callText,
+	messageLine,
+	plainMessage,
+	plainValue,
+} from "./render/messages.ts";
 import { label } from "./render/output.ts";
 import { Progress } from "./render/progress.ts";
 import { plural } from "./render/terminal.ts";
@@ -78,6 +83,8 @@ export function reportRun(
 					`${plural(result.usage.inputTokens, "token")} in / ${result.usage.outputTokens} out${cost}`,
 				);
 			}
+			const last = lastMessage(result.values);
+			if (result.status === "done" && last !== undefined) lines.push(last);
 			for (const i of result.interrupts)
 				lines.push(
 					`${label.status("interrupted")} at "${i.node}" (id ${i.id}): ${requestText(i.value)}`,
@@ -91,6 +98,14 @@ export function reportRun(
 			return lines.join("\n");
 		},
 	);
+}
+
+/** The last message of a chat state's `messages`, as `role: text`. */
+function lastMessage(values: unknown): string | undefined {
+	const list = (values as { messages?: unknown } | null)?.messages;
+	if (!Array.isArray(list) || list.length === 0) return undefined;
+	const m = plainMessage(list.at(-1));
+	return m === undefined ? undefined : messageLine(m);
 }
 
 /** 0 for a run done or paused, 1 for a failed run, 130 for one cancelled by Ctrl-C. */

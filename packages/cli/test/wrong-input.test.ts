@@ -94,7 +94,9 @@ describe("wrong input gets the right words", () => {
 		rmSync(copy);
 		const r = await weft(["--db", moved, "show", "m"]);
 		expect(r.code).toBe(2);
-		expect(r.stderr).toMatch(/moved-\d+-graph\.ts#graph, which is no longer at/);
+		expect(r.stderr).toMatch(
+			/moved-\d+-graph\.ts#graph, which is no longer at/,
+		);
 		expect(r.stderr).toContain("--graph");
 	});
 });
