@@ -21,6 +21,8 @@ export interface Sizes {
 	w6: { warmup: number; rounds: number; inProcess: number; peer: boolean };
 	/** Issue 5's LLM-layer overhead: a ReAct agent of `turns` tool calls on a scripted model. */
 	l1: { turns: number; warmup: number; runs: number };
+	/** Issue 13's telemetry cost: L1 with and without an OpenTelemetry provider, `rounds` times each. */
+	t1: { turns: number; warmup: number; runs: number; rounds: number };
 }
 
 export type Size = "standard" | "quick" | "smoke";
@@ -34,6 +36,7 @@ export const SIZES: Record<Size, Sizes> = {
 		w5: { warmup: 10, cycles: 200 },
 		w6: { warmup: 2, rounds: 10, inProcess: 5, peer: true },
 		l1: { turns: 10, warmup: 20, runs: 100 },
+		t1: { turns: 10, warmup: 20, runs: 100, rounds: 3 },
 	},
 	quick: {
 		w1: { nodes: 100, plainWarmup: 5, plain: 40, savedWarmup: 2, saved: 10 },
@@ -43,6 +46,7 @@ export const SIZES: Record<Size, Sizes> = {
 		w5: { warmup: 3, cycles: 50 },
 		w6: { warmup: 1, rounds: 3, inProcess: 2, peer: true },
 		l1: { turns: 10, warmup: 5, runs: 20 },
+		t1: { turns: 10, warmup: 5, runs: 20, rounds: 2 },
 	},
 	smoke: {
 		w1: { nodes: 10, plainWarmup: 1, plain: 2, savedWarmup: 1, saved: 2 },
@@ -52,5 +56,6 @@ export const SIZES: Record<Size, Sizes> = {
 		w5: { warmup: 1, cycles: 3 },
 		w6: { warmup: 0, rounds: 1, inProcess: 1, peer: false },
 		l1: { turns: 2, warmup: 1, runs: 2 },
+		t1: { turns: 2, warmup: 1, runs: 2, rounds: 1 },
 	},
 };

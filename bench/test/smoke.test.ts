@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { SIZES } from "../src/sizes.ts";
 import { l1 } from "../src/weft/l1.ts";
+import { t1 } from "../src/weft/t1.ts";
 import { w1 } from "../src/weft/w1.ts";
 import { w2 } from "../src/weft/w2.ts";
 import { w3 } from "../src/weft/w3.ts";
@@ -42,5 +43,11 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 	it("L1: a ReAct agent makes one model call per turn and ends with the final answer", async () => {
 		const r = await l1(tiny.l1);
 		expect(r.model_calls_per_run).toBe(tiny.l1.turns + 1);
+	});
+
+	it("T1: the agent with and without an OpenTelemetry provider gives the same answers", async () => {
+		const r = await t1(tiny.t1);
+		expect(r.model_calls_per_run).toBe(tiny.t1.turns + 1);
+		expect(r.on_ms_per_run).toBeGreaterThan(0);
 	});
 });

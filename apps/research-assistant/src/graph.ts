@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { tool } from "@langchain/core/tools";
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import {
 	Command,
 	END,
@@ -14,6 +14,11 @@ import {
 import { z } from "zod";
 import { askModel, type ChatModel, parseJsonReply } from "./ask-model.ts";
 import { indexFor } from "./corpus.ts";
+import {
+	earlierReportsSection,
+	recallReports,
+	rememberReport,
+} from "./report-memory.ts";
 import type { ResearchState as ResearchValues } from "./state.ts";
 import { type Finding, ResearchState, SubQuestionState } from "./state.ts";
 
@@ -24,6 +29,8 @@ import { type Finding, ResearchState, SubQuestionState } from "./state.ts";
 export interface ResearchOptions {
 	model: ChatModel;
 	checkpointer?: Checkpointer;
+	/** Long-term memory: past reports are recalled by later runs and cited (docs/memory.md). */
+	store?: Store;
 	/** Which models wrote the report (recorded in it). */
 	label?: string;
 }
@@ -125,7 +132,13 @@ export function createResearchAssistant(o: ResearchOptions) {
 			const { subQuestions } = parseJsonReply(reply.text, {
 				subQuestions: [s.question],
 			});
-			return { subQuestions: subQuestions.slice(0, 3), round: 0, gaps: [] };
+			const pastReports = await recallReports(ctx, s.question);
+			return {
+				subQuestions: subQuestions.slice(0, 3),
+				round: 0,
+				gaps: [],
+				pastReports,
+			};
 		})
 		.addNode("research", researchGraph(o))
 		.addNode("analyze", async (s, ctx) => {
@@ -159,7 +172,9 @@ export function createResearchAssistant(o: ResearchOptions) {
 				},
 				{ key: `report:${s.feedback}` },
 			);
-			return { report: reply.text };
+			const report = reply.text + earlierReportsSection(s.pastReports);
+			await rememberReport(ctx, s.question, report);
+			return { report };
 		})
 		.addNode(
 			"review",
@@ -208,6 +223,7 @@ export function createResearchAssistant(o: ResearchOptions) {
 		.addEdge("save", END)
 		.compile({
 			checkpointer: o.checkpointer ?? new MemoryCheckpointer(),
+			store: o.store,
 			name: "research-assistant",
 		});
 }

@@ -3,7 +3,7 @@
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs, styleText } from "node:util";
-import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { SqliteCheckpointer, SqliteStore } from "@weft/checkpoint-sqlite";
 import {
 	Command,
 	isWeftError,
@@ -100,9 +100,12 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		strong: values["strong-model"],
 	});
 	const checkpointer = new SqliteCheckpointer({ path: values.db });
+	// past reports, remembered in the same file (the store keeps its own tables)
+	const store = new SqliteStore({ path: values.db });
 	const graph = createResearchAssistant({
 		...models,
 		checkpointer,
+		store,
 		label: models.label,
 	});
 	const threadId = values.thread ?? `research-${Date.now().toString(36)}`;
@@ -175,6 +178,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		process.stderr.write(`error ${e}\n`);
 		return 1;
 	} finally {
+		await store.close();
 		await checkpointer.close();
 	}
 }

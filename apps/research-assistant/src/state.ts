@@ -25,6 +25,15 @@ const mergeFindings = (current: Finding[], update: Finding[]): Finding[] => {
 	return out;
 };
 
+/** An earlier report recalled from long-term memory (cited as `[report:key]`). */
+export const PastReport = z.object({
+	key: z.string(),
+	question: z.string(),
+	excerpt: z.string(),
+	date: z.string(),
+});
+export type PastReport = z.infer<typeof PastReport>;
+
 /** The research assistant's state. */
 export const ResearchState = z.object({
 	question: z.string().min(3),
@@ -41,6 +50,8 @@ export const ResearchState = z.object({
 	feedback: z.string().default(""),
 	report: z.string().default(""),
 	reportPath: z.string().default(""),
+	/** Earlier reports on related questions, recalled from the store when the run has one. */
+	pastReports: z.array(PastReport).default([]),
 });
 export type ResearchState = z.output<typeof ResearchState>;
 

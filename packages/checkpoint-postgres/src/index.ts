@@ -3,3 +3,7 @@ export {
 	type PostgresCheckpointerOptions,
 } from "./postgres-checkpointer.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
+export {
+	PostgresStore,
+	type PostgresStoreOptions,
+} from "./store/postgres-store.ts";

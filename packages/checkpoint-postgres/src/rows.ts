@@ -1,14 +1,20 @@
 import type {
-	ChainOptions,
+	BlobPlace,
 	CheckpointSummary,
+	CheckpointTuple,
+	Lease,
 	Serializer,
 	StoredCheckpoint,
+	ThreadInfo,
 } from "@weft/checkpoint";
-import { checkpointNotFound } from "@weft/checkpoint";
-import type { Query } from "./retry.ts";
+import {
+	readCheckpointData,
+	readMetadata,
+	readPendingWrite,
+} from "@weft/checkpoint";
 
-/** A row of the checkpoints table (`data` only where selected). */
-export interface Row {
+/** The summary columns of a `checkpoints` row (statements.ts `SUMMARY`). */
+export interface SummaryRow {
 	thread_id: string;
 	ns: string;
 	checkpoint_id: string;
@@ -16,16 +22,25 @@ export interface Row {
 	step: number;
 	source: CheckpointSummary["source"];
 	created_at: string;
-	metadata: CheckpointSummary["metadata"];
+	metadata: unknown;
 	size: number;
-	data?: Buffer;
+	/** BIGINT: pg hands it over as a string. */
+	seq: string;
 }
 
-/** The summary columns, in `Row` order. */
-export const SUMMARY =
-	"thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size";
+export interface DataRow extends SummaryRow {
+	has_snapshot: boolean;
+	data: Buffer;
+}
 
-export function summaryOf(row: Row): CheckpointSummary {
+export const placeOf = (row: SummaryRow): BlobPlace => ({
+	threadId: row.thread_id,
+	ns: row.ns,
+	checkpointId: row.checkpoint_id,
+});
+
+/** A summary; `CORRUPT_CHECKPOINT` when the metadata is not an object with a snapshot flag. */
+export function summaryOf(row: SummaryRow): CheckpointSummary {
 	return {
 		threadId: row.thread_id,
 		ns: row.ns,
@@ -34,42 +49,85 @@ export function summaryOf(row: Row): CheckpointSummary {
 		step: row.step,
 		source: row.source,
 		createdAt: row.created_at,
-		metadata: row.metadata,
+		metadata: readMetadata(row.metadata, placeOf(row)),
 		size: row.size,
+		seq: Number(row.seq),
 	};
 }
 
-export function storedOf(row: Row, serializer: Serializer): StoredCheckpoint {
-	return {
-		...summaryOf(row),
-		data: serializer.deserialize(row.data!) as StoredCheckpoint["data"],
-	};
-}
-
-/** A checkpoint's chain back to the nearest snapshot (or `stopAt`), oldest first, in one recursive query. */
-export async function readChain(
-	q: Query,
-	s: string,
+/**
+ * A full checkpoint: its blob decoded at its place and checked for shape, or `CORRUPT_CHECKPOINT`. The
+ * row's flag (the column the chain walk stops at) says whether it must hold a snapshot.
+ */
+export function storedOf(
+	row: DataRow,
 	serializer: Serializer,
-	key: { threadId: string; ns: string; from: string },
-	options: ChainOptions = {},
-): Promise<StoredCheckpoint[]> {
-	const { threadId, ns, from } = key;
-	const { rows } = await q(
-		`WITH RECURSIVE chain AS (
-		   SELECT ${SUMMARY}, has_snapshot, data, 0 AS depth FROM ${s}.checkpoints WHERE thread_id = $1 AND ns = $2 AND checkpoint_id = $3
-		   UNION ALL
-		   SELECT c.thread_id, c.ns, c.checkpoint_id, c.parent_id, c.step, c.source, c.created_at, c.metadata, c.size, c.has_snapshot, c.data, chain.depth + 1
-		   FROM ${s}.checkpoints c JOIN chain ON c.thread_id = chain.thread_id AND c.ns = chain.ns AND c.checkpoint_id = chain.parent_id
-		   WHERE NOT chain.has_snapshot
-		 ) SELECT * FROM chain ORDER BY depth`,
-		[threadId, ns, from],
-	);
-	if (rows.length === 0) throw checkpointNotFound(threadId, ns, from);
-	const chain: StoredCheckpoint[] = [];
-	for (const row of rows as Row[]) {
-		if (chain.length > 0 && options.stopAt?.(row.checkpoint_id) === true) break;
-		chain.push(storedOf(row, serializer));
-	}
-	return chain.reverse();
+): StoredCheckpoint {
+	const summary = summaryOf(row);
+	const snapshot = row.has_snapshot || summary.metadata.snapshot;
+	const data = readCheckpointData(serializer, row.data, placeOf(row), snapshot);
+	return { ...summary, data };
+}
+
+/** A row of the `tuple` statements: a checkpoint with its pending writes' blobs. */
+export interface TupleRow extends DataRow {
+	has_children: boolean;
+	writes: Buffer[];
+}
+
+export function tupleOf(
+	row: TupleRow,
+	serializer: Serializer,
+): CheckpointTuple {
+	const place = placeOf(row);
+	return {
+		checkpoint: storedOf(row, serializer),
+		pendingWrites: row.writes.map((w) =>
+			readPendingWrite(serializer, w, place),
+		),
+		hasChildren: row.has_children,
+	};
+}
+
+/** A row of the `threads` statement. */
+export interface ThreadRow {
+	thread_id: string;
+	status: ThreadInfo["status"];
+	created_at: string;
+	updated_at: string;
+	lease_token: string;
+	lease_owner: string | null;
+	lease_expires: Date | null;
+	checkpoint_id: string | null;
+	step: number | null;
+	checkpoints: number;
+	heads: string[];
+}
+
+/** The lease columns of a thread row, or null when no runner holds it. */
+export function leaseOf(
+	threadId: string,
+	row: Pick<ThreadRow, "lease_token" | "lease_owner" | "lease_expires">,
+): Lease | null {
+	if (row.lease_owner === null || row.lease_expires === null) return null;
+	return {
+		threadId,
+		token: Number(row.lease_token),
+		owner: row.lease_owner,
+		expiresAt: row.lease_expires.toISOString(),
+	};
+}
+
+export function threadOf(row: ThreadRow): ThreadInfo {
+	return {
+		threadId: row.thread_id,
+		status: row.status,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at,
+		checkpointId: row.checkpoint_id ?? null,
+		step: row.step ?? -1,
+		checkpoints: row.checkpoints,
+		heads: row.heads,
+		lease: leaseOf(row.thread_id, row),
+	};
 }

@@ -1,6 +1,6 @@
 import { CheckpointError } from "@weft/checkpoint";
-import type { Query } from "./retry.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+import type { Query } from "./transactions.ts";
 
 /**
  * Creates or migrates Weft's tables in `schema` (idempotent, safe from several processes at once:
@@ -25,14 +25,21 @@ export async function setupSchema(
 			`CREATE TABLE IF NOT EXISTS ${s}.schema_version (version INTEGER NOT NULL)`,
 		);
 		const version = await checkVersion(q, schema, true);
-		for (let v = version; v < SCHEMA_VERSION; v++)
-			await q(MIGRATIONS[v]!.replaceAll("$S", s));
-		if (version === 0)
-			await q(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [
-				SCHEMA_VERSION,
-			]);
-		else if (version < SCHEMA_VERSION)
-			await q(`UPDATE ${s}.schema_version SET version = $1`, [SCHEMA_VERSION]);
+		// Each migration commits with its version number, so a crash between two leaves a known version.
+		for (let v = version; v < SCHEMA_VERSION; v++) {
+			await q("BEGIN");
+			try {
+				await q(MIGRATIONS[v]!.replaceAll("$S", s));
+				await q(`DELETE FROM ${s}.schema_version`);
+				await q(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [
+					v + 1,
+				]);
+				await q("COMMIT");
+			} catch (error) {
+				await q("ROLLBACK").catch(() => {});
+				throw error;
+			}
+		}
 	} finally {
 		await q("SELECT pg_advisory_unlock(hashtext($1))", [lock]);
 	}

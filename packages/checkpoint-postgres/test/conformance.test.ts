@@ -1,6 +1,7 @@
 import { checkpointerConformance } from "@weft/checkpoint/conformance";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { describe } from "vitest";
+import { corrupter } from "./corrupt.ts";
 import {
 	admin,
 	CONNECTION,
@@ -17,6 +18,7 @@ if (await postgresAvailable()) {
 		});
 		return {
 			checkpointer,
+			corrupt: corrupter(schema),
 			cleanup: async () => {
 				await checkpointer.close();
 				await admin(`DROP SCHEMA "${schema}" CASCADE`);

@@ -3,3 +3,4 @@ export {
 	SqliteCheckpointer,
 	type SqliteCheckpointerOptions,
 } from "./sqlite-checkpointer.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.ts";

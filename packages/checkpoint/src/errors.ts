@@ -47,6 +47,11 @@ export const ERROR_CODES = [
 	"RATE_LIMIT_TIMEOUT",
 	"GUARDRAIL_TRIPPED",
 	"NO_ROUTE",
+	// long-term memory (Store) and MCP
+	"INVALID_NAMESPACE",
+	"EMBEDDING_FAILED",
+	"MCP_CONNECTION_FAILED",
+	"MCP_TOOL_FAILED",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];

@@ -75,6 +75,21 @@ export type {
 	ThreadStatus,
 } from "./record.ts";
 export type { BlobPlace, Serializer } from "./serializer.ts";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.ts";
+export { fillNamespace } from "./store/namespace.ts";
+export type {
+	EmbeddingsLike,
+	ListNamespacesOptions,
+	Namespace,
+	SearchItem,
+	SearchMode,
+	Store,
+	StoreIndexOptions,
+	StoreItem,
+	StoreListOptions,
+	StorePutOptions,
+	StoreSearchOptions,
+} from "./store/store.ts";
 export {
 	checkLeaseTtl,
 	checkRecordIds,

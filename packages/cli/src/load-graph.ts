@@ -24,7 +24,7 @@ let tsxRegistered = false;
 export async function loadGraph(
 	ref: string,
 	checkpointer: Checkpointer | undefined,
-	base: string,
+	base: string = process.cwd(),
 ): Promise<{ graph: AnyGraph; ref: string }> {
 	const [file, name] = ref.split("#") as [string, string | undefined];
 	const path = isAbsolute(file) ? file : resolve(base, file);

@@ -2,7 +2,7 @@ import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
-import type { Act } from "./command-kit.ts";
+import { type Act, withExamples } from "./command-kit.ts";
 import {
 	approveCommand,
 	rejectCommand,
@@ -16,11 +16,13 @@ import { graphCommand } from "./commands/graph.ts";
 import { historyCommand } from "./commands/history.ts";
 import { initCommand } from "./commands/init.ts";
 import { logsCommand } from "./commands/logs.ts";
+import { registerMcp } from "./commands/mcp.ts";
 import { pendingCommand } from "./commands/pending.ts";
 import { recoverCommand } from "./commands/recover.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
 import { showCommand } from "./commands/show.ts";
+import { statsCommand } from "./commands/stats-command.ts";
 import { threadsCommand } from "./commands/threads.ts";
 import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -77,6 +79,7 @@ export function createProgram(exit: (code: number) => void): Program {
 	program.addCommand(diffCommand(act));
 	program.addCommand(logsCommand(act));
 	program.addCommand(usageCommand(act));
+	program.addCommand(statsCommand(act));
 	program.addCommand(pendingCommand(act));
 	program.addCommand(approveCommand(act));
 	program.addCommand(rejectCommand(act));
@@ -88,6 +91,12 @@ export function createProgram(exit: (code: number) => void): Program {
 	program.addCommand(graphCommand(act));
 	program.addCommand(initCommand(act));
 	program.addCommand(completionCommand(act, () => program));
+	registerMcp(program, exit, (error) =>
+		report(error, program.opts<GlobalOptions>()),
+	);
+	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
+		"weft mcp --graph office=src/agent.ts#agent",
+	]);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
 }

@@ -16,7 +16,7 @@ export interface StoreOptions {
  */
 export async function openStore(
 	options: StoreOptions,
-	create: boolean,
+	create = true,
 ): Promise<Checkpointer> {
 	const serializer = readerSerializer();
 	if (options.postgres !== undefined) {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -59,4 +59,24 @@ export function weft(
 			resolve({ code: code ?? -1, stdout, stderr, json });
 		});
 	});
+}
+
+/** `weft()` for tests that want the result at once (blocks the test worker while the process runs). */
+export function weftSync(
+	args: string[],
+	options: { cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
+	const r = spawnSync(weftCommand[0]!, [...weftCommand.slice(1), ...args], {
+		cwd: options.cwd ?? root,
+		encoding: "utf8",
+		env: { ...process.env, NO_COLOR: "1", ...options.env },
+		timeout: 120_000,
+	});
+	let json: unknown;
+	try {
+		json = JSON.parse(r.stdout);
+	} catch {
+		json = undefined;
+	}
+	return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
 }

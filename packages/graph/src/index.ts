@@ -2,12 +2,18 @@ export {
 	CheckpointError,
 	type Checkpointer,
 	ConfigError,
+	fillNamespace,
 	GraphRecursionError,
 	GraphValidationError,
 	InvalidUpdateError,
 	isWeftError,
 	MemoryCheckpointer,
+	MemoryStore,
+	type Namespace,
 	NodeError,
+	type SearchItem,
+	type Store,
+	type StoreItem,
 	ValidationError,
 	WeftError,
 	type WeftErrorCode,
@@ -23,6 +29,7 @@ export { StateGraph } from "./graph/state-graph.ts";
 export type {
 	AnyStateSchema,
 	CachePolicy,
+	CallOptions,
 	InterruptOptions,
 	NodeContext,
 	NodeFn,
@@ -31,6 +38,7 @@ export type {
 	OnceInfo,
 	RetryPolicy,
 	Router,
+	RunCallbacks,
 	StateOf,
 	UpdateOf,
 	UsageReport,
@@ -50,6 +58,17 @@ export type { RunUsage, UsageTotals } from "./runtime/usage.ts";
 export { Send } from "./send.ts";
 export { draftUpdate } from "./state/draft-update.ts";
 export { type ReducerBrand, reducer } from "./state/reducer.ts";
+export {
+	readStepTiming,
+	type StepTiming,
+	TIMING_KEY,
+} from "./telemetry/step-timing.ts";
+export {
+	configureTelemetry,
+	type TelemetryOptions,
+	type TelemetrySettings,
+	telemetrySettings,
+} from "./telemetry/telemetry-options.ts";
 export type { StateDiff } from "./time-travel/diff-states.ts";
 export {
 	pendingInterrupts,

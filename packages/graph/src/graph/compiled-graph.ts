@@ -100,6 +100,7 @@ export class CompiledGraph<
 		for (const b of spec.branches)
 			branches.set(b.from, [...(branches.get(b.from) ?? []), b]);
 		this.#rt = {
+			name: this.name,
 			channels: new Channels(schema),
 			topology: topologyOf(spec),
 			runners,
@@ -107,6 +108,7 @@ export class CompiledGraph<
 			interruptBefore: new Set(options.interruptBefore ?? []),
 			interruptAfter: new Set(options.interruptAfter ?? []),
 			checkpointer: options.checkpointer,
+			store: options.store,
 			leaseTtlMs: options.leaseTtlMs,
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,

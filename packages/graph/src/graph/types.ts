@@ -1,3 +1,4 @@
+import type { Store } from "@weft/checkpoint";
 import type { z } from "zod";
 import type { Command, Route } from "../command.ts";
 import type { END } from "../constants.ts";
@@ -46,7 +47,22 @@ export interface UsageReport {
 	costUsd?: number | undefined;
 	/** How many model calls the figures cover (default 1: a report per call). */
 	calls?: number | undefined;
+	/** How long the call took: recorded with the step, for latency figures (`weft stats`). */
+	durationMs?: number | undefined;
 }
+
+/**
+ * What a node passes to the LangChain calls it makes (`model.invoke(input, { ...ctx.callOptions })`) so
+ * that the run's callbacks, tags and metadata reach them, with the thread, node and step as metadata.
+ */
+export interface CallOptions {
+	callbacks?: RunCallbacks | undefined;
+	tags?: string[] | undefined;
+	metadata?: Record<string, unknown> | undefined;
+}
+
+/** LangChain callbacks as a run takes them: handlers, or a callback manager (typed loosely: no LangChain here). */
+export type RunCallbacks = readonly object[] | object;
 
 /** What a node gets besides its input. */
 export interface NodeContext {
@@ -86,6 +102,13 @@ export interface NodeContext {
 	readonly streamingMessages: boolean;
 	/** Adds token and cost figures to the run's usage. */
 	reportUsage(usage: UsageReport): void;
+	/**
+	 * The run's long-term memory (given to `compile()` or the run), undefined without one. Namespace
+	 * templates (`["users", "{userId}"]`) are filled from `context`; writes run once per task.
+	 */
+	readonly store?: Store | undefined;
+	/** Options for LangChain calls: the run's `callbacks`, `tags` and `metadata` (see `CallOptions`). */
+	readonly callOptions: CallOptions;
 }
 
 /** What a `ctx.once` effect is told. */

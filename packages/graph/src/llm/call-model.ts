@@ -2,9 +2,21 @@ import {
 	AIMessage,
 	type AIMessageChunk,
 	type BaseMessage,
-	type UsageMetadata,
 } from "@langchain/core/messages";
-import type { NodeContext } from "../index.ts";
+import type { CallOptions, NodeContext } from "../index.ts";
+import {
+	type AnswerInfo,
+	answerInfo,
+	usageOf,
+	type WeftModelMetadata,
+} from "./model-answer.ts";
+import { observeModelCall } from "./model-call-telemetry.ts";
+
+export type { WeftModelMetadata } from "./model-answer.ts";
+export { modelNameOf } from "./model-answer.ts";
+
+/** Options Weft passes to a model call: the abort signal and the run's callbacks, tags and metadata. */
+export type ModelCallOptions = { signal?: AbortSignal } & CallOptions;
 
 /**
  * What Weft needs of a chat model: `invoke`, and `stream`/`bindTools` when it has them. Any
@@ -13,39 +25,24 @@ import type { NodeContext } from "../index.ts";
 export interface ChatModelLike {
 	invoke(
 		input: BaseMessage[],
-		options?: { signal?: AbortSignal },
+		options?: ModelCallOptions,
 	): Promise<BaseMessage>;
 	stream?(
 		input: BaseMessage[],
-		options?: { signal?: AbortSignal },
+		options?: ModelCallOptions,
 	): Promise<AsyncIterable<BaseMessage>>;
 	bindTools?(tools: any[], kwargs?: any): ChatModelLike;
 	withStructuredOutput?(
 		schema: any,
 		config?: any,
 	): {
-		invoke(
-			input: BaseMessage[],
-			options?: { signal?: AbortSignal },
-		): Promise<unknown>;
+		invoke(input: BaseMessage[], options?: ModelCallOptions): Promise<unknown>;
 	};
-}
-
-/** What `@weft/models` puts in `response_metadata.weft`. */
-export interface WeftModelMetadata {
-	model?: string | undefined;
-	costUsd?: number | undefined;
-	cache?: "hit" | "miss" | undefined;
-	route?: unknown;
-	attempts?: unknown;
 }
 
 /** The `custom` stream event sent for each model call answered through `@weft/models`. */
 export type ModelEvent = { kind: "model" } & WeftModelMetadata;
 
-// @langchain/core 1.4 types usage_metadata as `undefined` under exactOptionalPropertyTypes.
-const usageOf = (m: BaseMessage): UsageMetadata | undefined =>
-	(m as unknown as { usage_metadata?: UsageMetadata }).usage_metadata;
 type AIFields = ConstructorParameters<typeof AIMessage>[0] & object;
 
 /**
@@ -59,11 +56,17 @@ export function callModel(
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
 	return ctx.once(options.key ?? "model", async () => {
-		const message = toAIMessage(
-			await generate(ctx, model, input, options.stream ?? true),
-			options.name,
+		const { message, info, durationMs } = await observeModelCall(
+			ctx,
+			model,
+			input,
+			async () =>
+				toAIMessage(
+					await generate(ctx, model, input, options.stream ?? true),
+					options.name,
+				),
 		);
-		report(ctx, model, message);
+		reportInfo(ctx, info, durationMs);
 		return message;
 	});
 }
@@ -74,7 +77,7 @@ async function generate(
 	input: BaseMessage[],
 	stream: boolean,
 ): Promise<BaseMessage> {
-	const config = { signal: ctx.signal };
+	const config: ModelCallOptions = { ...ctx.callOptions, signal: ctx.signal };
 	if (!stream || !ctx.streamingMessages || typeof model.stream !== "function")
 		return model.invoke(input, config);
 	let full: AIMessageChunk | undefined;
@@ -113,34 +116,22 @@ export function report(
 	model: ChatModelLike,
 	message: AIMessage,
 ): void {
-	const meta = (message.response_metadata ?? {}) as Record<string, unknown>;
-	const weft = meta.weft as WeftModelMetadata | undefined;
-	const usage = usageOf(message);
-	const name =
-		weft?.model ??
-		str(meta.model_name) ??
-		str(meta.model) ??
-		modelNameOf(model);
-	if (weft !== undefined) ctx.emit({ kind: "model", ...weft } as ModelEvent);
-	ctx.reportUsage({
-		model: name,
-		inputTokens: usage?.input_tokens ?? 0,
-		outputTokens: usage?.output_tokens ?? 0,
-		cachedTokens: usage?.input_token_details?.cache_read ?? 0,
-		...(weft?.costUsd === undefined ? {} : { costUsd: weft.costUsd }),
-	});
+	reportInfo(ctx, answerInfo(model, message), undefined);
 }
 
-const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
-
-/** A model's name: its `model`/`modelName` field, through bindings, else its type. */
-export function modelNameOf(model: unknown): string | undefined {
-	for (let m = model as Record<string, unknown> | undefined; m; ) {
-		const name = str(m.model) ?? str(m.modelName);
-		if (name !== undefined) return name;
-		if (typeof m.bound !== "object" || m.bound === null)
-			return typeof m._llmType === "function" ? str(m._llmType()) : undefined;
-		m = m.bound as Record<string, unknown>;
-	}
-	return undefined;
+function reportInfo(
+	ctx: NodeContext,
+	info: AnswerInfo,
+	durationMs: number | undefined,
+): void {
+	if (info.weft !== undefined)
+		ctx.emit({ kind: "model", ...info.weft } as ModelEvent);
+	ctx.reportUsage({
+		model: info.model,
+		inputTokens: info.inputTokens,
+		outputTokens: info.outputTokens,
+		cachedTokens: info.cachedTokens,
+		...(info.costUsd === undefined ? {} : { costUsd: info.costUsd }),
+		...(durationMs === undefined ? {} : { durationMs }),
+	});
 }

@@ -14,6 +14,7 @@ import {
 	START,
 	StateGraph,
 } from "../index.ts";
+import { type AgentMemoryOptions, withMemories } from "./agent-memory.ts";
 import { approvalNode } from "./approval.ts";
 import type { ChatModelLike } from "./call-model.ts";
 import { handoffTarget } from "./handoff.ts";
@@ -44,6 +45,8 @@ export interface CreateAgentOptions {
 	name?: string | undefined;
 	/** Stream tokens as `message` events (default true). */
 	stream?: boolean | undefined;
+	/** Recall memories from a store into the prompt before each model call (see docs/memory.md). */
+	memory?: AgentMemoryOptions | undefined;
 }
 
 /**
@@ -89,7 +92,11 @@ export function createAgent(
 		.addNode("agent", async (state, ctx) => {
 			if (stepsTaken(state.messages, options.name) >= maxSteps)
 				return { messages: [stopped(maxSteps, options.name)] };
-			return call(state, ctx);
+			const memory = options.memory;
+			return call(
+				memory === undefined ? state : await withMemories(state, ctx, memory),
+				ctx,
+			);
 		})
 		.addNode("tools", toolNode(tools))
 		.addEdge(START, "agent")

@@ -2,6 +2,7 @@
 // Registers @langchain/core messages with the checkpoint serializer, so messages in state round-trip.
 import "@weft/checkpoint/langchain";
 
+export type { AgentMemoryOptions } from "./agent-memory.ts";
 export {
 	type ApprovalDecision,
 	type ApprovalRequest,
@@ -36,6 +37,17 @@ export {
 	type LocalRetrieverOptions,
 	type PassageMetadata,
 } from "./local-retriever.ts";
+export {
+	type LoadMcpToolsOptions,
+	loadMcpTools,
+	type McpServerConfig,
+	type McpToolset,
+} from "./mcp-tools.ts";
+export {
+	type MemoryToolsOptions,
+	memoryText,
+	memoryTools,
+} from "./memory-tools.ts";
 export {
 	applyMessages,
 	type MessagesUpdate,

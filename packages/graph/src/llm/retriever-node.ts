@@ -1,12 +1,12 @@
 import type { DocumentInterface } from "@langchain/core/documents";
 import { z } from "zod";
-import type { NodeContext } from "../index.ts";
+import type { CallOptions, NodeContext } from "../index.ts";
 
 /** Anything that answers a query with documents: a `@langchain/core` retriever, or `LocalRetriever`. */
 export interface RetrieverLike {
 	invoke(
 		query: string,
-		options?: { signal?: AbortSignal },
+		options?: { signal?: AbortSignal } & CallOptions,
 	): Promise<DocumentInterface[]>;
 }
 
@@ -34,6 +34,7 @@ export function retrieverNode<TState, const TKey extends string>(
 		const query = options.query(state);
 		const docs = await ctx.once("retrieve", async () => {
 			const found = await options.retriever.invoke(query, {
+				...ctx.callOptions,
 				signal: ctx.signal,
 			});
 			// plain objects: they are saved with the task and in checkpoints as they are

@@ -110,6 +110,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 	return async (ctx, input, key) => {
 		const out = await ctx.once(key, async () => {
 			const result = (await structured.invoke(input, {
+				...ctx.callOptions,
 				signal: ctx.signal,
 			})) as { raw?: BaseMessage; parsed?: unknown };
 			const raw =

@@ -1,7 +1,9 @@
 import { ToolMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { NodeContext } from "../index.ts";
 import type { MessagesState } from "./llm-node.ts";
+import { observeToolCall } from "./tool-call-telemetry.ts";
 import {
 	errorMessage,
 	type PendingToolCall,
@@ -98,28 +100,38 @@ async function answer(
 			call,
 			`invalid arguments for "${call.name}": ${invalid}`,
 		);
-	return ctx.once(`tool:${call.id}`, async () => {
-		try {
-			const out: unknown = await tool.invoke(
-				{ id: call.id, name: call.name, args: call.args, type: "tool_call" },
-				{
-					signal: ctx.signal,
-					configurable: { ...ctx.context, thread_id: ctx.threadId },
-				},
-			);
-			return toToolMessage(out, call);
-		} catch (error) {
-			if (ctx.signal.aborted) throw error;
-			const text = error instanceof Error ? error.message : String(error);
-			ctx.emit({
-				kind: "tool-error",
-				tool: call.name,
-				toolCallId: call.id,
-				error: text,
-			} satisfies ToolEvent);
-			return errorMessage(call, text);
-		}
-	});
+	return ctx.once(`tool:${call.id}`, () =>
+		observeToolCall(ctx, call, () => runTool(tool, call, ctx)),
+	);
+}
+
+async function runTool(
+	tool: StructuredToolInterface,
+	call: PendingToolCall,
+	ctx: NodeContext,
+): Promise<ToolMessage> {
+	try {
+		const out: unknown = await tool.invoke(
+			{ id: call.id, name: call.name, args: call.args, type: "tool_call" },
+			{
+				// the core types callbacks loosely (it has no LangChain): they are LangChain's here
+				...(ctx.callOptions as Pick<RunnableConfig, "callbacks" | "tags">),
+				signal: ctx.signal,
+				configurable: { ...ctx.context, thread_id: ctx.threadId },
+			},
+		);
+		return toToolMessage(out, call);
+	} catch (error) {
+		if (ctx.signal.aborted) throw error;
+		const text = error instanceof Error ? error.message : String(error);
+		ctx.emit({
+			kind: "tool-error",
+			tool: call.name,
+			toolCallId: call.id,
+			error: text,
+		} satisfies ToolEvent);
+		return errorMessage(call, text);
+	}
 }
 
 /** The first problems zod finds in the arguments, or undefined when they fit (or the schema is not zod). */

@@ -1,4 +1,5 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
+import type { RunCallbacks } from "../graph/types.ts";
 import type { Interrupt } from "./interrupts.ts";
 import type { RunStatus } from "./run-machine.ts";
 import type { RunUsage } from "./usage.ts";
@@ -19,10 +20,16 @@ export interface RunConfig {
 	context?: Record<string, unknown> | undefined;
 	/** Stored with every checkpoint this run writes (filterable in history). */
 	metadata?: Record<string, string | number | boolean | null> | undefined;
+	/** LangChain callback handlers given to every model and tool call of the run (LangSmith, Langfuse, …). */
+	callbacks?: RunCallbacks | undefined;
+	/** Tags given to every model and tool call of the run (LangChain `tags`). */
+	tags?: readonly string[] | undefined;
 	/** Pause before these nodes (added to the compiled graph's own list). */
 	interruptBefore?: readonly string[] | undefined;
 	/** Pause after these nodes. */
 	interruptAfter?: readonly string[] | undefined;
+	/** Long-term memory for this run's nodes (`ctx.store`); overrides the store given to `compile()`. */
+	store?: Store | undefined;
 	/**
 	 * When another runner holds the thread's lease, wait up to this many milliseconds for it instead of
 	 * failing at once with `THREAD_BUSY`.
@@ -90,6 +97,8 @@ export interface StreamConfig extends RunConfig {
 /** Options of `compile()`. */
 export interface CompileOptions<TNodes extends string = string> {
 	checkpointer?: Checkpointer | undefined;
+	/** Long-term memory across threads, given to nodes as `ctx.store` (a run's `store` overrides it). */
+	store?: Store | undefined;
 	interruptBefore?: readonly TNodes[] | undefined;
 	interruptAfter?: readonly TNodes[] | undefined;
 	/** A name for diagrams and messages. */

@@ -5,6 +5,7 @@ import type {
 	ValidationError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
+import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type {
@@ -82,10 +83,15 @@ export class Run {
 	#started = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
 	readonly writesLog: ChannelWrite[] = [];
+	readonly #tm: RunTelemetry; // telemetry (issue 13)
 
 	constructor(rt: GraphRuntime, config: RunConfig, options: RunOptions = {}) {
 		this.#rt = rt;
-		this.#config = config;
+		// the compile-time store, unless the run brings its own (subgraph runs inherit it with the config)
+		this.#config =
+			config.store === undefined && rt.store !== undefined
+				? { ...config, store: rt.store }
+				: config;
 		this.#options = options;
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
@@ -102,6 +108,11 @@ export class Run {
 					);
 		this.#signal = config?.signal ?? NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
+		this.#tm = new RunTelemetry({
+			graph: rt.name,
+			threadId: this.#threadId,
+			ns: this.#ns,
+		}); // telemetry (issue 13)
 	}
 
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
@@ -129,6 +140,7 @@ export class Run {
 			});
 			this.#signal = AbortSignal.any([this.#signal, lost]);
 		}
+		this.#tm.start(input); // telemetry (issue 13)
 		let ending: Ending;
 		try {
 			await prepareRun(
@@ -144,6 +156,7 @@ export class Run {
 					at: this.#at,
 					commit: (source, writes, nodes) =>
 						this.#writeCheckpoint(source, writes, nodes),
+					loaded: (tuple) => this.#tm.loaded(tuple), // telemetry (issue 13)
 				},
 				input,
 			);
@@ -153,7 +166,10 @@ export class Run {
 		} catch (error) {
 			return this.#fail(error);
 		}
-		if ("refused" in ending) throw ending.refused;
+		if ("refused" in ending) {
+			this.#tm.fail(ending.refused); // telemetry (issue 13)
+			throw ending.refused;
+		}
 		return ending.result;
 	}
 
@@ -176,6 +192,7 @@ export class Run {
 					"before",
 				);
 			this.#at.skipBefore = false;
+			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
 			const outcomes = await this.#executeStep();
 			const settled = await settleStep(outcomes, this.#store, this.#place());
@@ -220,12 +237,14 @@ export class Run {
 			multi: this.#at.tasks.length > 1,
 			events: this.#events,
 			usage: this.#usage,
+			onUsage: (u) => this.#tm.reported(u), // telemetry (issue 13)
 		});
 		const emit = (event: StreamEvent) => this.#events.emit("debug", event);
 		const outcomes = await executeTasks(
 			this.#at.tasks,
 			(task) =>
-				runTask(task, {
+				// telemetry (issue 13): the node span and timing around each task
+				this.#tm.task(runTask, task, {
 					rt: this.#rt,
 					host,
 					memory: getOrAdd(this.#at.memory, task.id, emptyMemory),
@@ -318,7 +337,7 @@ export class Run {
 				nodes,
 				tasks: this.#at.tasks,
 				joins: this.#at.joins,
-				metadata: this.#config.metadata,
+				metadata: this.#tm.metadata(this.#config.metadata), // telemetry (issue 13)
 				usage: this.#usage.step,
 			},
 			this.#at.values,
@@ -361,6 +380,7 @@ export class Run {
 			steps: this.#stepsRun,
 			usage: this.#usage.total,
 		};
+		this.#tm.end(result); // telemetry (issue 13)
 		this.#events.emit(undefined, { type: "end", result });
 		return result;
 	}
@@ -372,6 +392,7 @@ export class Run {
 				return this.#finish("cancelled");
 			error = error.reason;
 		}
+		this.#tm.fail(error); // telemetry (issue 13)
 		try {
 			// taken over: the status is the new holder's; failed before starting: the thread stays as it was
 			const keep = isWeftError(error, "LEASE_LOST") || !this.#started;

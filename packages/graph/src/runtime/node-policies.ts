@@ -8,6 +8,7 @@ import type {
 	RetryPolicy,
 } from "../graph/types.ts";
 import { isMutationError } from "../state/freeze.ts";
+import { retried } from "../telemetry/retried.ts"; // telemetry (issue 13)
 import { InterruptSignal } from "./interrupts.ts";
 import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 
@@ -99,6 +100,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 					!retryOn(error)
 				)
 					throw error;
+				retried(scope.node, attempt, error); // telemetry (issue 13)
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
 				await sleep(jitter ? base * (0.5 + Math.random()) : base, signal);
 			}

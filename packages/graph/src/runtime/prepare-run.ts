@@ -58,6 +58,8 @@ export interface Preparing {
 	parentTask: string | undefined;
 	/** Replay: run the due tasks afresh. */
 	fresh: boolean;
+	/** Told of the checkpoint the run stands on (telemetry, issue 13). */
+	loaded?: ((tuple: CheckpointTuple) => void) | undefined;
 	answersById: ReadonlyMap<string, unknown> | undefined;
 	at: StepState;
 	/** Writes `at` as the next checkpoint. */
@@ -154,6 +156,7 @@ async function load(
 		return undefined;
 	}
 	const c = loaded.tuple.checkpoint;
+	p.loaded?.(loaded.tuple); // telemetry (issue 13)
 	for (const t of c.data.tasks)
 		if (!p.rt.runners.has(t.node))
 			throw graphChanged(t.node, {

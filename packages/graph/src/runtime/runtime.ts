@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
 import type { Channels } from "../state/channels.ts";
 import type { NodeRunner } from "./node-policies.ts";
@@ -7,6 +7,8 @@ import type { Topology } from "./step/plan-tasks.ts";
 
 /** What a run needs from its compiled graph, prepared once at compile(). */
 export interface GraphRuntime {
+	/** The graph's name (`compile({ name })`), for telemetry. */
+	readonly name: string;
 	readonly channels: Channels;
 	readonly topology: Topology;
 	readonly runners: ReadonlyMap<string, NodeRunner>;
@@ -14,6 +16,7 @@ export interface GraphRuntime {
 	readonly interruptBefore: ReadonlySet<string>;
 	readonly interruptAfter: ReadonlySet<string>;
 	readonly checkpointer: Checkpointer | undefined;
+	readonly store: Store | undefined;
 	readonly snapshots: SnapshotPolicy;
 	/** How long a run's thread lease lasts without a heartbeat (undefined: the default). */
 	readonly leaseTtlMs: number | undefined;

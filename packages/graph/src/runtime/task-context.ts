@@ -1,13 +1,16 @@
-import type { Checkpointer, PendingWrite } from "@weft/checkpoint";
+import type { Checkpointer, PendingWrite, Store } from "@weft/checkpoint";
 import { isWeftError, ValidationError, WeftError } from "@weft/checkpoint";
 import type {
+	CallOptions,
 	InterruptOptions,
 	NodeContext,
 	OnceInfo,
 	UsageReport,
 } from "../graph/types.ts";
+import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
 import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
+import { nodeStore } from "./node-store.ts";
 import type { RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
@@ -76,6 +79,11 @@ export class TaskContext implements NodeContext {
 	readonly emit: NodeContext["emit"];
 	readonly emitMessage: NodeContext["emitMessage"];
 	readonly reportUsage: NodeContext["reportUsage"];
+	readonly store: Store | undefined;
+	/** The run's callbacks, tags and metadata for LangChain calls (telemetry, issue 13). */
+	get callOptions(): CallOptions {
+		return callOptionsOf(this.#scope.host, this.node);
+	}
 	readonly #scope: TaskScope;
 	readonly #calls: AttemptCalls = { interrupts: 0, subgraph: false };
 
@@ -140,6 +148,8 @@ export class TaskContext implements NodeContext {
 		this.emit = (data) => host.emit(node, "custom", data);
 		this.emitMessage = (chunk) => host.emit(node, "message", chunk);
 		this.reportUsage = (usage) => host.reportUsage(node, usage);
+		const store = host.config.store;
+		this.store = store === undefined ? undefined : nodeStore(store, this);
 	}
 }
 

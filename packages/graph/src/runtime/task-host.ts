@@ -1,4 +1,5 @@
 import type { Checkpointer } from "@weft/checkpoint";
+import type { UsageReport } from "../graph/types.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { RunConfig } from "./events.ts";
 import type { RunStore } from "./run-store.ts";
@@ -19,6 +20,8 @@ export interface HostParts {
 	multi: boolean;
 	events: EventSink;
 	usage: UsageMeter;
+	/** Told of each usage report (telemetry, issue 13: model call durations for the step's timing). */
+	onUsage?: ((u: UsageReport) => void) | undefined;
 }
 
 /** The host the task contexts of one step talk to. */
@@ -43,7 +46,10 @@ export function taskHost(p: HostParts): TaskHost {
 				events.emit("custom", { type: "custom", node, data });
 			else events.emit("messages", { type: "message", node, chunk: data });
 		},
-		reportUsage: (node, u) => usage.report(node, u),
+		reportUsage: (node, u) => {
+			usage.report(node, u);
+			p.onUsage?.(u); // telemetry (issue 13)
+		},
 		mergeUsage: (node, u) => usage.merge(node, u),
 	};
 }

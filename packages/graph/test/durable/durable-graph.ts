@@ -56,27 +56,30 @@ export function durableGraph(checkpointer: Checkpointer, o: DurableOptions) {
 			});
 			return { log: [receipt] };
 		};
-	return new StateGraph(State)
-		.addNode("a", worker("a"))
-		.addNode("b", worker("b"))
-		.addNode("c", worker("c"))
-		.addNode("next", (s) => ({ round: s.round + 1 }))
-		.addNode("review", async (s, ctx) => {
-			if (!o.approval) return { verdict: "skipped" };
-			const answer = await review.ask(ctx, { lines: s.log.length });
-			return { verdict: answer.action };
-		})
-		.addEdge(START, "a")
-		.addEdge(START, "b")
-		.addEdge(START, "c")
-		.addEdge(["a", "b", "c"], "next")
-		.addConditionalEdges(
-			"next",
-			(s) => (s.round < s.rounds ? ["a", "b", "c"] : "review"),
-			["a", "b", "c", "review"],
-		)
-		.addEdge("review", END)
-		.compile({ checkpointer });
+	return (
+		new StateGraph(State)
+			.addNode("a", worker("a"))
+			.addNode("b", worker("b"))
+			.addNode("c", worker("c"))
+			.addNode("next", (s) => ({ round: s.round + 1 }))
+			.addNode("review", async (s, ctx) => {
+				if (!o.approval) return { verdict: "skipped" };
+				const answer = await review.ask(ctx, { lines: s.log.length });
+				return { verdict: answer.action };
+			})
+			.addEdge(START, "a")
+			.addEdge(START, "b")
+			.addEdge(START, "c")
+			.addEdge(["a", "b", "c"], "next")
+			.addConditionalEdges(
+				"next",
+				(s) => (s.round < s.rounds ? ["a", "b", "c"] : "review"),
+				["a", "b", "c", "review"],
+			)
+			.addEdge("review", END)
+			// a killed process's lease lapses quickly, so the next process can take the thread over
+			.compile({ checkpointer, leaseTtlMs: 400 })
+	);
 }
 
 function readLines(file: string): string[] {

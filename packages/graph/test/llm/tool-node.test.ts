@@ -145,6 +145,7 @@ function fakeContext() {
 		emitMessage: () => {},
 		streamingMessages: false,
 		reportUsage: () => {},
+		callOptions: {},
 	};
 }
 

@@ -1,0 +1,141 @@
+import type {
+	BlobPlace,
+	CheckpointRecord,
+	PutOptions,
+	Serializer,
+} from "@weft/checkpoint";
+import {
+	CheckpointError,
+	checkpointConflict,
+	checkpointNotFound,
+	isWeftError,
+} from "@weft/checkpoint";
+import { checkFence } from "./leases.ts";
+import type { Statements } from "./statements.ts";
+import type { Query } from "./transactions.ts";
+
+/** A checkpoint ready to store: ids checked, metadata as JSON text, data serialized at its place. */
+export interface Prepared {
+	record: CheckpointRecord;
+	place: BlobPlace;
+	metadata: string;
+	data: Buffer;
+}
+
+/**
+ * The work of `put`, in its transaction: the thread row is created or locked and gives the next `seq`;
+ * then the fence, the parent and `exclusive` are checked under that lock, and the row inserted. On a run
+ * after a lost connection (`retried`), a row the first run committed is recognised and its `seq` returned.
+ */
+export async function commitCheckpoint(
+	q: Query,
+	st: Statements,
+	{ record, place, metadata, data }: Prepared,
+	options: PutOptions,
+	retried: boolean,
+): Promise<number> {
+	const { threadId, ns, checkpointId } = place;
+	const { parentId } = record;
+	if (retried) {
+		const own = (await q(st.own, [threadId, ns, checkpointId])).rows[0];
+		if (own?.parent_id === parentId && own?.size === data.byteLength)
+			return Number(own.seq);
+	}
+	const thread = (await q(st.claimSeq, [threadId, record.createdAt])).rows[0];
+	checkFence(threadId, thread, options.fence);
+	if (parentId !== null) {
+		const parent = (await q(st.parentState, [threadId, ns, parentId])).rows[0];
+		if (parent.found !== true) throw checkpointNotFound(threadId, ns, parentId);
+		if (options.exclusive === true && parent.taken === true)
+			throw checkpointConflict(record);
+	} else if (
+		options.exclusive === true &&
+		((await q(st.hasAny, [threadId, ns])).rowCount ?? 0) > 0
+	)
+		throw checkpointConflict(record);
+	const seq = Number(thread.last_seq);
+	const inserted = await q(st.insert, [
+		threadId,
+		ns,
+		checkpointId,
+		parentId,
+		record.step,
+		record.source,
+		record.createdAt,
+		metadata,
+		data.byteLength,
+		seq,
+		record.metadata.snapshot === true,
+		data,
+	]);
+	// The same id twice: MemoryCheckpointer reports it as a conflict too.
+	if (inserted.rowCount === 0) throw checkpointConflict(record);
+	if (parentId !== null && options.dropParentWrites === true)
+		await q(st.dropWrites, [threadId, ns, parentId]);
+	return seq;
+}
+
+/**
+ * The work of `putWrites`, in its transaction: under the thread row's lock, checks the fence and the
+ * checkpoint, then appends. On a run after a lost connection, writes the first run committed (the
+ * checkpoint's newest writes are exactly these blobs) are not appended again.
+ */
+export async function appendWrites(
+	q: Query,
+	st: Statements,
+	place: BlobPlace,
+	writes: { blobs: Buffer[]; kinds: string[] },
+	fence: number | undefined,
+	retried: boolean,
+): Promise<void> {
+	const { threadId, ns, checkpointId } = place;
+	const { blobs, kinds } = writes;
+	if (retried && (await hasTail(q, st, place, blobs))) return;
+	const thread = (await q(st.lockThread, [threadId])).rows[0];
+	checkFence(threadId, thread, fence);
+	if ((await q(st.exists, [threadId, ns, checkpointId])).rowCount === 0)
+		throw checkpointNotFound(threadId, ns, checkpointId);
+	if (blobs.length > 0)
+		await q(st.appendWrites, [threadId, ns, checkpointId, blobs, kinds]);
+}
+
+async function hasTail(
+	q: Query,
+	st: Statements,
+	place: BlobPlace,
+	blobs: Buffer[],
+): Promise<boolean> {
+	if (blobs.length === 0) return false;
+	const { threadId, ns, checkpointId } = place;
+	const { rows } = await q(st.lastWrites, [
+		threadId,
+		ns,
+		checkpointId,
+		blobs.length,
+	]);
+	const tail = rows.map((r) => r.data as Buffer).reverse();
+	return (
+		tail.length === blobs.length && tail.every((b, i) => b.equals(blobs[i]!))
+	);
+}
+
+/** Serializes at `place`; a serializer's untyped error becomes SERIALIZATION_FAILED naming the place. */
+export function encode(
+	serializer: Serializer,
+	value: unknown,
+	place: BlobPlace,
+): Buffer {
+	try {
+		return Buffer.from(serializer.serialize(value, place));
+	} catch (error) {
+		if (isWeftError(error)) throw error;
+		throw new CheckpointError(
+			"SERIALIZATION_FAILED",
+			`data for checkpoint "${place.checkpointId}" of thread "${place.threadId}" cannot be serialized: ${(error as Error).message}`,
+			{
+				hint: "store plain data, or register the class with registerSerializableType()",
+				cause: error,
+			},
+		);
+	}
+}

@@ -1,0 +1,102 @@
+import type {
+	AcquireLeaseOptions,
+	Lease,
+	StoredThreadStatus,
+} from "@weft/checkpoint";
+import { leaseLost, threadBusy } from "@weft/checkpoint";
+import { leaseOf, type ThreadRow } from "./rows.ts";
+import type { Statements } from "./statements.ts";
+import type { Query } from "./transactions.ts";
+
+type LeaseRow = Pick<
+	ThreadRow,
+	"lease_token" | "lease_owner" | "lease_expires"
+>;
+
+/**
+ * The fencing check of a write, on the thread row its transaction has locked: with `fence`, the write
+ * goes on only while that token is the thread's current, unreleased lease. (An expired lease nobody has
+ * taken over still fences: its holder may go on until another runner takes the thread.)
+ */
+export function checkFence(
+	threadId: string,
+	row: LeaseRow | undefined,
+	fence: number | undefined,
+): void {
+	if (fence === undefined) return;
+	const token = row === undefined ? 0 : Number(row.lease_token);
+	const owner = row?.lease_owner ?? null;
+	if (token !== fence || owner === null)
+		throw leaseLost(threadId, fence, owner === null ? null : token);
+}
+
+/**
+ * Takes the thread's lease (one transaction): creates the thread row if needed, then takes the lease unless
+ * an unexpired one holds it (expiry by the server's clock). `retried`: this runs again after a lost
+ * connection, and a lease of the same owner found live is the one the first run took.
+ */
+export async function acquire(
+	q: Query,
+	st: Statements,
+	threadId: string,
+	options: AcquireLeaseOptions,
+	retried: boolean,
+): Promise<Lease> {
+	await q(st.ensureThread, [threadId, new Date().toISOString()]);
+	const taken = (
+		await q(st.takeLease, [threadId, options.owner, options.ttlMs])
+	).rows[0] as LeaseRow | undefined;
+	if (taken !== undefined) return leaseOf(threadId, taken)!;
+	const held = leaseOf(
+		threadId,
+		(await q(st.leaseOf, [threadId])).rows[0] as LeaseRow,
+	)!;
+	if (retried && held.owner === options.owner) return held;
+	throw threadBusy(threadId, held);
+}
+
+export async function renew(
+	q: Query,
+	st: Statements,
+	lease: Lease,
+	ttlMs: number,
+): Promise<Lease> {
+	if (!Number.isSafeInteger(lease.token))
+		throw leaseLost(lease.threadId, lease.token, null);
+	const row = (await q(st.renewLease, [lease.threadId, lease.token, ttlMs]))
+		.rows[0] as LeaseRow | undefined;
+	if (row !== undefined) return leaseOf(lease.threadId, row)!;
+	const now = (await q(st.leaseOf, [lease.threadId])).rows[0] as
+		| LeaseRow
+		| undefined;
+	throw leaseLost(
+		lease.threadId,
+		lease.token,
+		now?.lease_owner == null ? null : Number(now.lease_token),
+	);
+}
+
+/** Releases a current lease, recording `status`; false for a lease no longer current. */
+export async function release(
+	q: Query,
+	st: Statements,
+	lease: Lease,
+	status: StoredThreadStatus | undefined,
+	retried: boolean,
+): Promise<boolean> {
+	if (!Number.isSafeInteger(lease.token)) return false;
+	const done = await q(st.releaseLease, [
+		lease.threadId,
+		lease.token,
+		status ?? null,
+		new Date().toISOString(),
+	]);
+	if ((done.rowCount ?? 0) > 0) return true;
+	if (!retried) return false;
+	// The first run may have committed before its connection broke: then the token is still the last one
+	// taken, and nobody holds the lease.
+	const now = (await q(st.leaseOf, [lease.threadId])).rows[0] as
+		| LeaseRow
+		| undefined;
+	return Number(now?.lease_token) === lease.token && now?.lease_owner === null;
+}

@@ -1,0 +1,135 @@
+/** The summary columns of a checkpoint, in `SummaryRow` order (rows.ts). */
+export const SUMMARY =
+	"thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size, seq";
+
+const KEY = "thread_id = $1 AND ns = $2";
+/** No checkpoint of the namespace has `c` as its parent. */
+const IS_HEAD = (s: string) =>
+	`NOT EXISTS (SELECT 1 FROM ${s}.checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)`;
+/** A thread's status as read: "stale" for one recorded as running whose lease expired or is absent. */
+const STATUS = `CASE WHEN t.status = 'running' AND (t.lease_owner IS NULL OR t.lease_expires <= now()) THEN 'stale' ELSE t.status END`;
+const LEASE = "lease_token, lease_owner, lease_expires";
+
+/** The SQL of every statement, for the quoted schema `s`. Parameters are numbered as each comment says. */
+export function statements(s: string) {
+	return {
+		/**
+		 * Creates or touches the thread row and counts its next `seq` ($1 thread, $2 time): the row stays
+		 * locked until commit, so a thread's commits queue here and `seq` is max + 1 under the lock.
+		 */
+		claimSeq: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at, last_seq) VALUES ($1, 'running', $2, $2, 1)
+			ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at, last_seq = threads.last_seq + 1
+			RETURNING last_seq, ${LEASE}`,
+		/** Locks the thread row ($1 thread) for a write that checks the fence. */
+		lockThread: `SELECT ${LEASE} FROM ${s}.threads WHERE thread_id = $1 FOR UPDATE`,
+		/** $1 thread, $2 ns, $3 parent: does it exist, has it a child. */
+		parentState: `SELECT EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3) AS found,
+			EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND parent_id = $3) AS taken`,
+		hasAny: `SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} LIMIT 1`,
+		exists: `SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
+		/** The row a put wrote, found again by a retried put: $1 thread, $2 ns, $3 id. */
+		own: `SELECT parent_id, seq, size FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
+		insert: `INSERT INTO ${s}.checkpoints (${SUMMARY}, has_snapshot, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT DO NOTHING`,
+		dropWrites: `DELETE FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = $3`,
+		/** Appends writes in order: $1 thread, $2 ns, $3 id, $4 blobs, $5 kinds. */
+		appendWrites: `INSERT INTO ${s}.writes (thread_id, ns, checkpoint_id, seq, data, kind)
+			SELECT $1, $2, $3, n.next + u.i - 1, u.data, u.kind
+			FROM (SELECT coalesce(max(seq), -1) + 1 AS next FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = $3) n,
+			     unnest($4::bytea[], $5::text[]) WITH ORDINALITY AS u(data, kind, i)`,
+		/** The last $4 writes of a checkpoint, newest first. */
+		lastWrites: `SELECT data FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = $3 ORDER BY seq DESC LIMIT $4`,
+		/** A checkpoint ($3) with its pending writes and whether it has children, in one statement. */
+		tuple: tupleSql(s, "AND c.checkpoint_id = $3"),
+		/** The newest checkpoint of a namespace. */
+		latestTuple: tupleSql(s, "ORDER BY c.seq DESC LIMIT 1"),
+		/**
+		 * The ids of a chain from $3 back to the nearest snapshot, newest first, on summary columns. Bounded:
+		 * a parent already on the path is not followed, and the walk stops at the namespace's size.
+		 */
+		chainIds: `WITH RECURSIVE chain (id, parent, snap, depth, path) AS (
+				SELECT checkpoint_id, parent_id, has_snapshot, 1, ARRAY[checkpoint_id] FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3
+				UNION ALL
+				SELECT c.checkpoint_id, c.parent_id, c.has_snapshot, chain.depth + 1, chain.path || c.checkpoint_id
+				FROM chain JOIN ${s}.checkpoints c ON c.thread_id = $1 AND c.ns = $2 AND c.checkpoint_id = chain.parent
+				WHERE NOT chain.snap AND c.checkpoint_id <> ALL (chain.path)
+				  AND chain.depth < (SELECT count(*) FROM ${s}.checkpoints WHERE ${KEY})
+			) SELECT id, parent, snap FROM chain ORDER BY depth`,
+		/** Full rows of the ids in $3. */
+		rowsByIds: `SELECT ${SUMMARY}, has_snapshot, data FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
+		seqOf: `SELECT seq FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
+		heads: `SELECT ${SUMMARY} FROM ${s}.checkpoints c WHERE ${KEY} AND ${IS_HEAD(s)} ORDER BY seq DESC`,
+		/** Threads (or the one in $3), with status as read, newest root checkpoint, count and heads. */
+		threads: `WITH t AS (
+				SELECT thread_id, created_at, updated_at, ${STATUS} AS status, ${LEASE}
+				FROM ${s}.threads t
+				WHERE ($1::text IS NULL OR ${STATUS} = $1) AND ($3::text IS NULL OR thread_id = $3)
+				ORDER BY updated_at DESC, thread_id LIMIT $2
+			)
+			SELECT t.*, last.checkpoint_id, last.step,
+				(SELECT count(*)::int FROM ${s}.checkpoints n WHERE n.thread_id = t.thread_id AND n.ns = '') AS checkpoints,
+				ARRAY(SELECT c.checkpoint_id FROM ${s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' AND ${IS_HEAD(s)} ORDER BY c.seq DESC) AS heads
+			FROM t LEFT JOIN LATERAL (
+				SELECT checkpoint_id, step FROM ${s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' ORDER BY c.seq DESC LIMIT 1
+			) last ON true
+			ORDER BY t.updated_at DESC, t.thread_id`,
+		setStatus: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+		/** Makes sure a thread row exists ($1 thread, $2 time) before its lease is taken. */
+		ensureThread: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, 'running', $2, $2)
+			ON CONFLICT (thread_id) DO NOTHING`,
+		/** Takes the lease ($1 thread, $2 owner, $3 ttl ms) unless an unexpired one holds it. */
+		takeLease: `UPDATE ${s}.threads SET lease_token = lease_token + 1, lease_owner = $2,
+				lease_expires = now() + $3 * interval '1 millisecond'
+			WHERE thread_id = $1 AND (lease_owner IS NULL OR lease_expires <= now())
+			RETURNING ${LEASE}`,
+		leaseOf: `SELECT ${LEASE} FROM ${s}.threads WHERE thread_id = $1`,
+		/** Renews a current lease ($1 thread, $2 token, $3 ttl ms). */
+		renewLease: `UPDATE ${s}.threads SET lease_expires = now() + $3 * interval '1 millisecond'
+			WHERE thread_id = $1 AND lease_token = $2 AND lease_owner IS NOT NULL
+			RETURNING ${LEASE}`,
+		/** Releases a current lease ($1 thread, $2 token), recording status $3 (if not null) at time $4. */
+		releaseLease: `UPDATE ${s}.threads SET lease_owner = NULL, lease_expires = NULL,
+				status = coalesce($3, status), updated_at = CASE WHEN $3::text IS NULL THEN updated_at ELSE $4 END
+			WHERE thread_id = $1 AND lease_token = $2 AND lease_owner IS NOT NULL`,
+		deleteThread: [
+			`DELETE FROM ${s}.writes WHERE thread_id = $1`,
+			`DELETE FROM ${s}.checkpoints WHERE thread_id = $1`,
+			`DELETE FROM ${s}.threads WHERE thread_id = $1`,
+		],
+		namespaces: `SELECT DISTINCT ns FROM ${s}.checkpoints WHERE thread_id = $1`,
+		/** What a prune plan needs, oldest first, without blobs: $1 thread, $2 ns. */
+		planRows: `SELECT c.checkpoint_id, c.parent_id, c.has_snapshot, c.created_at, ${IS_HEAD(s)} AS head,
+				EXISTS (SELECT 1 FROM ${s}.writes w WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.checkpoint_id AND w.kind = 'interrupt') AS paused
+			FROM ${s}.checkpoints c WHERE ${KEY} ORDER BY c.seq`,
+		/** Pending writes recorded before their kind was (schema 1): prune decodes them. */
+		untypedWrites: `SELECT checkpoint_id, data FROM ${s}.writes WHERE ${KEY} AND kind IS NULL`,
+		setSnapshot: `UPDATE ${s}.checkpoints SET data = $4, size = $5, has_snapshot = true, metadata = metadata || '{"snapshot": true}'::jsonb
+			WHERE ${KEY} AND checkpoint_id = $3`,
+		/**
+		 * A page of `list`, newest first: $1 thread, $2 ns, $3 seq bound (exclusive), $4 limit, and for
+		 * `pageFiltered` $5 a JSONB the metadata contains (never stricter than `matchesFilter`, which checks
+		 * every row).
+		 */
+		page: pageSql(s, ""),
+		pageFiltered: pageSql(s, " AND metadata @> $5::jsonb"),
+		pruneRows: [
+			`DELETE FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
+			`DELETE FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
+		],
+	} as const;
+}
+
+export type Statements = ReturnType<typeof statements>;
+
+function tupleSql(s: string, where: string): string {
+	return `SELECT ${SUMMARY.split(", ")
+		.map((c) => `c.${c}`)
+		.join(", ")}, c.has_snapshot, c.data, NOT ${IS_HEAD(s)} AS has_children,
+		ARRAY(SELECT w.data FROM ${s}.writes w WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.checkpoint_id ORDER BY w.seq) AS writes
+		FROM ${s}.checkpoints c WHERE c.thread_id = $1 AND c.ns = $2 ${where}`;
+}
+
+function pageSql(s: string, filter: string): string {
+	return `SELECT ${SUMMARY} FROM ${s}.checkpoints WHERE ${KEY} AND seq < $3${filter} ORDER BY seq DESC LIMIT $4`;
+}

@@ -1,0 +1,104 @@
+import { CheckpointError, isWeftError, type WeftError } from "@weft/checkpoint";
+
+// The errors every store shares come from @weft/checkpoint (store-errors.ts); these are Postgres's own.
+
+/** SQLSTATEs and socket codes after which the connection (or the server) is gone, not the statement wrong. */
+const CONNECTION_CODES = new Set([
+	"ECONNRESET",
+	"ECONNREFUSED",
+	"EPIPE",
+	"ETIMEDOUT",
+	"EHOSTUNREACH",
+	"ENOTFOUND",
+	"57P01", // admin_shutdown: pg_terminate_backend, a server shutdown
+	"57P02",
+	"57P03",
+	"08000",
+	"08001",
+	"08003",
+	"08004",
+	"08006",
+	"53300", // too_many_connections
+]);
+/** SQLSTATEs after which the transaction certainly did not commit and may run again. */
+const RETRY_CODES = new Set(["40001", "40P01"]);
+const CONNECTION_MESSAGES =
+	/Connection terminated|connection timeout|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up/i;
+
+function codeOf(error: unknown): string | undefined {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === "string" ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** The connection or server went away (the statement itself may or may not have run). */
+export function isConnectionLoss(error: unknown): boolean {
+	if (isWeftError(error)) return false;
+	const code = codeOf(error);
+	return (
+		(code !== undefined && CONNECTION_CODES.has(code)) ||
+		CONNECTION_MESSAGES.test(messageOf(error))
+	);
+}
+
+/** A serialization failure or deadlock: the transaction was rolled back and may simply run again. */
+export function isRetryable(error: unknown): boolean {
+	const code = codeOf(error);
+	return !isWeftError(error) && code !== undefined && RETRY_CODES.has(code);
+}
+
+export function unavailable(error: unknown): CheckpointError {
+	return new CheckpointError(
+		"STORE_UNAVAILABLE",
+		`Postgres did not answer: ${messageOf(error)}`,
+		{
+			hint: "check that the server runs and the connection string (host, port, user, database) is right; a write that failed this way may or may not have been committed, so read the thread before running it again",
+			cause: error,
+		},
+	);
+}
+
+export function closed(): CheckpointError {
+	return new CheckpointError(
+		"STORE_UNAVAILABLE",
+		"this PostgresCheckpointer is closed",
+		{ hint: "connect a new one, or stop using this one after close()" },
+	);
+}
+
+/**
+ * Turns any error out of the driver into a typed one: a WeftError passes through, a lost connection is
+ * STORE_UNAVAILABLE, a value the server refuses (a byte sequence, a too-large row) is
+ * SERIALIZATION_FAILED, and anything else STORE_UNAVAILABLE with the server's message.
+ */
+export function storeError(error: unknown): WeftError {
+	if (isWeftError(error)) return error;
+	if (isConnectionLoss(error)) return unavailable(error);
+	const code = codeOf(error) ?? "";
+	if (code.startsWith("22") || code === "54000") {
+		return new CheckpointError(
+			"SERIALIZATION_FAILED",
+			`Postgres refused a value: ${messageOf(error)}`,
+			{
+				hint: "ids and metadata must be well-formed text without NUL characters, and of a reasonable size",
+				cause: error,
+			},
+		);
+	}
+	return new CheckpointError(
+		"STORE_UNAVAILABLE",
+		`Postgres failed: ${messageOf(error)}`,
+		{
+			hint:
+				code === "42P01" || code === "42703"
+					? "the schema is missing Weft's tables or columns: run setup() with a role allowed to create them"
+					: code === "42501"
+						? "the role lacks a privilege on Weft's schema: grant SELECT, INSERT, UPDATE, DELETE on its tables"
+						: "see the cause for the server's message",
+			cause: error,
+		},
+	);
+}

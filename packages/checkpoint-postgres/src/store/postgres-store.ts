@@ -1,0 +1,293 @@
+import type {
+	JsonValue,
+	ListNamespacesOptions,
+	Namespace,
+	SearchItem,
+	Store,
+	StoreIndexOptions,
+	StoreItem,
+	StoreListOptions,
+	StorePutOptions,
+	StoreSearchOptions,
+} from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
+import {
+	bytesToVector,
+	checkKey,
+	decodeNamespace,
+	embedText,
+	encodeNamespace,
+	expiryOf,
+	indexedText,
+	itemId,
+	jsonOf,
+	namespacesOf,
+	paging,
+	queryWords,
+	rankedSearch,
+	type SearchBackend,
+	vectorToBytes,
+} from "@weft/checkpoint/store-backend";
+import pg from "pg";
+import { guardPool, type Query, read, transaction } from "../transactions.ts";
+import { itemConditions, Where } from "./postgres-conditions.ts";
+import { setupStoreSchema } from "./store-schema.ts";
+
+export interface PostgresStoreOptions {
+	connectionString?: string | undefined;
+	/** A pool to share (not ended by close()); else one is made from `connectionString`. */
+	pool?: pg.Pool | undefined;
+	/** The Postgres schema of the tables (default "weft", beside the checkpointer's). */
+	schema?: string | undefined;
+	/** Search indexing: fields, and embeddings for semantic search. */
+	index?: StoreIndexOptions | undefined;
+}
+
+interface Row {
+	ns: string;
+	key: string;
+	value: JsonValue;
+	created_at: string;
+	updated_at: string;
+	expires_at: string | null;
+}
+
+const COLUMNS = "ns, key, value, created_at, updated_at, expires_at";
+
+/**
+ * A `Store` in Postgres: full-text search with `tsvector` (english configuration, GIN index, `ts_rank`),
+ * semantic search as a scan of the vectors under the prefix.
+ * @example
+ * const store = await PostgresStore.connect({ connectionString: process.env.DATABASE_URL });
+ */
+export class PostgresStore implements Store {
+	readonly #pool: pg.Pool;
+	readonly #ownPool: boolean;
+	readonly #s: string;
+	readonly #schema: string;
+	readonly #index: StoreIndexOptions;
+
+	private constructor(options: PostgresStoreOptions) {
+		this.#schema = options.schema ?? "weft";
+		this.#s = `"${this.#schema}"`;
+		this.#index = options.index ?? {};
+		this.#ownPool = options.pool === undefined;
+		this.#pool =
+			options.pool ??
+			new pg.Pool({ connectionString: options.connectionString, max: 10 });
+		// a dropped connection must not end the process with an unhandled 'error' event
+		guardPool(this.#pool);
+	}
+
+	/** Connects and creates or migrates the store's tables. */
+	static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
+		const store = new PostgresStore(options);
+		try {
+			await store.#q((q) => setupStoreSchema(q, store.#schema), true);
+		} catch (error) {
+			await store.close();
+			throw error;
+		}
+		return store;
+	}
+
+	#q<T>(fn: (q: Query) => Promise<T>, retry = true): Promise<T> {
+		if (this.#pool.ended)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the Postgres store (schema ${this.#schema}) is closed`,
+				{
+					hint: "connect a new PostgresStore, or stop using this one after close()",
+				},
+			);
+		// idempotent work retries a lost connection; the rest runs in one transaction (retried once)
+		return retry ? read(this.#pool, fn) : transaction(this.#pool, (q) => fn(q));
+	}
+
+	async put(
+		namespace: Namespace,
+		key: string,
+		value: JsonValue,
+		options: StorePutOptions = {},
+	): Promise<void> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const json = jsonOf(value);
+		const expiresAt = expiryOf(options.ttlMs, Date.now());
+		const text = indexedText(value, options.index ?? this.#index.fields);
+		const vector = await embedText(this.#index.embeddings, text);
+		const now = Date.now();
+		await this.#q((q) =>
+			q(
+				`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
+				 VALUES ($1, $2, $3::jsonb, $4, $4, $5, CASE WHEN $6 = '' THEN NULL ELSE to_tsvector('english', $6) END, $7)
+				 ON CONFLICT (ns, key) DO UPDATE SET
+				   value = excluded.value,
+				   created_at = CASE WHEN i.expires_at IS NOT NULL AND i.expires_at <= excluded.updated_at
+				     THEN excluded.created_at ELSE i.created_at END,
+				   updated_at = greatest(excluded.updated_at, i.updated_at),
+				   expires_at = excluded.expires_at,
+				   tsv = excluded.tsv,
+				   vector = excluded.vector`,
+				[
+					ns,
+					key,
+					json,
+					now,
+					expiresAt,
+					text,
+					vector === undefined ? null : vectorToBytes(vector),
+				],
+			),
+		);
+	}
+
+	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const { rows } = await this.#q((q) =>
+			q(
+				`SELECT ${COLUMNS} FROM ${this.#s}.store_items
+				 WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)`,
+				[ns, key, Date.now()],
+			),
+		);
+		return rows[0] === undefined ? undefined : toItem(rows[0] as Row);
+	}
+
+	async delete(namespace: Namespace, key: string): Promise<boolean> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const now = Date.now();
+		const { rows } = await this.#q((q) =>
+			q(
+				`DELETE FROM ${this.#s}.store_items WHERE ns = $1 AND key = $2 RETURNING expires_at`,
+				[ns, key],
+			),
+		);
+		const row = rows[0] as { expires_at: string | null } | undefined;
+		return (
+			row !== undefined &&
+			(row.expires_at === null || Number(row.expires_at) > now)
+		);
+	}
+
+	async list(
+		prefix: Namespace,
+		options: StoreListOptions = {},
+	): Promise<StoreItem[]> {
+		const p = encodeNamespace(prefix, { prefix: true });
+		const { limit, offset } = paging(options, 100);
+		return this.#backend.listItems(p, undefined, limit, offset);
+	}
+
+	search(
+		prefix: Namespace,
+		options: StoreSearchOptions = {},
+	): Promise<SearchItem[]> {
+		return rankedSearch(this.#backend, this.#index, prefix, options);
+	}
+
+	async listNamespaces(
+		options: ListNamespacesOptions = {},
+	): Promise<string[][]> {
+		const { rows } = await this.#q((q) =>
+			q(
+				`SELECT DISTINCT ns FROM ${this.#s}.store_items WHERE expires_at IS NULL OR expires_at > $1`,
+				[Date.now()],
+			),
+		);
+		return namespacesOf(
+			(rows as { ns: string }[]).map((r) => decodeNamespace(r.ns)),
+			options,
+		);
+	}
+
+	async sweep(): Promise<number> {
+		const { rowCount } = await this.#q((q) =>
+			q(`DELETE FROM ${this.#s}.store_items WHERE expires_at <= $1`, [
+				Date.now(),
+			]),
+		);
+		return rowCount ?? 0;
+	}
+
+	async close(): Promise<void> {
+		if (this.#ownPool && !this.#pool.ended) await this.#pool.end();
+	}
+
+	readonly #backend: SearchBackend = {
+		listItems: async (prefix, filter, limit, offset) => {
+			const w = itemConditions(new Where(), prefix, filter, Date.now());
+			const { rows } = await this.#q((q) =>
+				q(
+					`SELECT ${COLUMNS} FROM ${this.#s}.store_items WHERE ${w.sql}
+					 ORDER BY updated_at DESC, ns, key LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
+					w.params,
+				),
+			);
+			return (rows as Row[]).map(toItem);
+		},
+		textSearch: async (prefix, query, filter, limit, offset) => {
+			const words = queryWords(query);
+			if (words.length === 0) return [];
+			const w = new Where([words.join(" or ")]);
+			itemConditions(w, prefix, filter, Date.now());
+			const { rows } = await this.#q((q) =>
+				q(
+					`SELECT ${COLUMNS}, ts_rank(tsv, query) AS rank
+					 FROM ${this.#s}.store_items, websearch_to_tsquery('english', $1) AS query
+					 WHERE tsv @@ query AND ${w.sql}
+					 ORDER BY rank DESC, updated_at DESC LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
+					w.params,
+				),
+			);
+			return (rows as (Row & { rank: number })[]).map((r) => ({
+				...toItem(r),
+				score: r.rank,
+			}));
+		},
+		vectors: async (prefix, filter) => {
+			const w = itemConditions(new Where(), prefix, filter, Date.now());
+			const { rows } = await this.#q((q) =>
+				q(
+					`SELECT ns, key, vector FROM ${this.#s}.store_items WHERE vector IS NOT NULL AND ${w.sql}`,
+					w.params,
+				),
+			);
+			return (rows as { ns: string; key: string; vector: Buffer }[]).map(
+				(r) => ({
+					id: itemId(r.ns, r.key),
+					vector: bytesToVector(r.vector),
+				}),
+			);
+		},
+		itemsByIds: async (ids) => {
+			const out = new Map<string, StoreItem>();
+			if (ids.length === 0) return out;
+			const pairs = ids.map((id) => JSON.parse(id) as [string, string]);
+			const { rows } = await this.#q((q) =>
+				q(
+					`SELECT ${COLUMNS} FROM ${this.#s}.store_items
+					 WHERE (ns, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+					   AND (expires_at IS NULL OR expires_at > $3)`,
+					[pairs.map((p) => p[0]), pairs.map((p) => p[1]), Date.now()],
+				),
+			);
+			for (const r of rows as Row[]) out.set(itemId(r.ns, r.key), toItem(r));
+			return out;
+		},
+	};
+}
+
+function toItem(r: Row): StoreItem {
+	return {
+		namespace: decodeNamespace(r.ns),
+		key: r.key,
+		value: r.value,
+		createdAt: new Date(Number(r.created_at)),
+		updatedAt: new Date(Number(r.updated_at)),
+		expiresAt:
+			r.expires_at === null ? undefined : new Date(Number(r.expires_at)),
+	};
+}

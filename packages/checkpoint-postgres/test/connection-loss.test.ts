@@ -1,0 +1,212 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { record } from "@weft/checkpoint/conformance";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+	CONNECTION,
+	freshCheckpointer,
+	postgresAvailable,
+	rows,
+} from "./postgres.ts";
+
+const available = await postgresAvailable();
+const child = fileURLToPath(new URL("./terminate-child.ts", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const APP = "weft_terminate_child";
+
+interface ChildResult {
+	code: number | null;
+	stderr: string;
+	report:
+		| { committed: string[]; codes: Record<string, number>; untyped: string[] }
+		| undefined;
+}
+
+function runChild(
+	schema: string,
+	rounds: number,
+	onReady: () => void,
+): Promise<ChildResult> {
+	const url = new URL(CONNECTION);
+	url.searchParams.set("application_name", APP);
+	const proc = spawn(
+		process.execPath,
+		[
+			"--conditions",
+			"@weft/source",
+			"--import",
+			"tsx",
+			child,
+			url.toString(),
+			schema,
+			String(rounds),
+		],
+		{ cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+	);
+	let out = "";
+	let err = "";
+	proc.stdout.on("data", (d) => {
+		out += String(d);
+	});
+	proc.stderr.on("data", (d) => {
+		err += String(d);
+		if (err.includes("ready\n")) onReady();
+	});
+	return new Promise((resolve) => {
+		proc.on("exit", (code) => {
+			const line = out.trim().split("\n").at(-1);
+			resolve({
+				code,
+				stderr: err,
+				report: line ? JSON.parse(line) : undefined,
+			});
+		});
+	});
+}
+
+/**
+ * A pool whose next `lose` commits reach the server but whose answer is lost: the connection breaks right
+ * after COMMIT (the case where a client cannot know whether its write committed).
+ */
+function losingPool(): pg.Pool & { lose: number; destroyed: number } {
+	const pool = Object.assign(new pg.Pool({ connectionString: CONNECTION }), {
+		lose: 0,
+		destroyed: 0,
+	});
+	const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+	const patched = new WeakSet<pg.PoolClient>();
+	pool.connect = (async () => {
+		const client = await connect();
+		if (!patched.has(client)) {
+			patched.add(client);
+			const query = client.query.bind(client) as (
+				t: string,
+				v?: unknown[],
+			) => Promise<pg.QueryResult>;
+			client.query = (async (text: string, values?: unknown[]) => {
+				const result = await query(text, values);
+				if (text === "COMMIT" && pool.lose > 0) {
+					pool.lose--;
+					pool.destroyed++;
+					throw new Error("Connection terminated unexpectedly");
+				}
+				return result;
+			}) as typeof client.query;
+		}
+		return client;
+	}) as typeof pool.connect;
+	return pool;
+}
+
+describe.skipIf(!available)(
+	"PostgresCheckpointer when connections are lost",
+	() => {
+		const drops: Array<() => Promise<void>> = [];
+		afterEach(async () => {
+			for (const drop of drops.splice(0)) await drop();
+		});
+
+		it("survives pg_terminate_backend of its connections in a loop, also while a write waits on the thread's lock", async () => {
+			const { cp, schema, drop } = await freshCheckpointer();
+			drops.push(drop);
+			await cp.put(record({ snapshot: { log: [] } }));
+			const killer = new pg.Client({ connectionString: CONNECTION });
+			killer.on("error", () => {});
+			await killer.connect();
+			let ready = false;
+			let finished = false;
+			let terminated = 0;
+			const result = runChild(schema, 30, () => {
+				ready = true;
+			}).finally(() => {
+				finished = true;
+			});
+			// Hold the thread's row lock so the child's writes queue on it, then end the child's backends.
+			while (!finished) {
+				await killer.query("BEGIN");
+				await killer.query(
+					`SELECT 1 FROM "${schema}".threads WHERE thread_id = 'thread' FOR UPDATE`,
+				);
+				await new Promise((r) => setTimeout(r, 15));
+				if (ready) {
+					const { rows } = await killer.query(
+						"SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1) t",
+						[APP],
+					);
+					terminated += rows[0].n as number;
+				}
+				await killer.query("COMMIT");
+				await new Promise((r) => setTimeout(r, 15));
+			}
+			await killer.end();
+			const { code, stderr, report } = await result;
+			expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({
+				code: 0,
+				stderr: "",
+			});
+			expect(report?.untyped).toEqual([]);
+			expect(
+				Object.keys(report!.codes).filter((c) => c !== "STORE_UNAVAILABLE"),
+			).toEqual([]);
+			expect(terminated).toBeGreaterThan(10);
+			expect(report!.committed.length).toBeGreaterThan(0);
+			// Nothing the child saw committed is lost, and the chain it built reads.
+			const ids = (
+				await rows(`SELECT checkpoint_id FROM "${schema}".checkpoints`)
+			).map((r) => r.checkpoint_id);
+			expect(ids).toEqual(expect.arrayContaining(report!.committed));
+			const tip = await cp.getTuple({ threadId: "thread" });
+			const chain = await cp.getChain({
+				threadId: "thread",
+				checkpointId: tip!.checkpoint.checkpointId,
+			});
+			expect(chain.length).toBe(ids.length);
+		}, 120_000);
+
+		it("retries a write whose commit answer was lost, recognising what the first attempt committed", async () => {
+			const pool = losingPool();
+			const { cp, schema, drop } = await freshCheckpointer({ pool });
+			drops.push(async () => {
+				await drop();
+				await pool.end();
+			});
+			const root = record({ snapshot: {} });
+			pool.lose = 1;
+			expect(await cp.put(root)).toMatchObject({ seq: 1 });
+			const next = record({ parentId: root.checkpointId, step: 1 });
+			pool.lose = 1;
+			expect(await cp.put(next, { exclusive: true })).toMatchObject({ seq: 2 });
+			const ref = { threadId: "thread", checkpointId: next.checkpointId };
+			pool.lose = 1;
+			await cp.putWrites(ref, [
+				{ kind: "once", taskId: "n", key: "k", value: 1 },
+			]);
+			pool.lose = 1;
+			const lease = await cp.acquireLease("thread", {
+				owner: "a",
+				ttlMs: 60_000,
+			});
+			expect(lease.token).toBe(1);
+			pool.lose = 1;
+			expect(await cp.releaseLease(lease, "done")).toBe(true);
+			expect(pool.destroyed).toBe(5);
+			const seqs = await rows(
+				`SELECT seq FROM "${schema}".checkpoints ORDER BY seq`,
+			);
+			expect(seqs.map((r) => Number(r.seq))).toEqual([1, 2]);
+			expect((await cp.getTuple(ref))?.pendingWrites).toHaveLength(1);
+			expect(await cp.getThread("thread")).toMatchObject({
+				status: "done",
+				lease: null,
+			});
+			// When the server stays away, the write fails typed.
+			pool.lose = 2;
+			await expect(
+				cp.put(record({ parentId: next.checkpointId, step: 2 })),
+			).rejects.toMatchObject({
+				code: "STORE_UNAVAILABLE",
+			});
+		});
+	},
+);

@@ -1,0 +1,30 @@
+// Helpers for writing a Store backend (`@weft/checkpoint/store-backend`): what the SQLite and Postgres
+// stores share with the memory store, so that all of them check input and rank results the same way.
+export {
+	checkFilter,
+	expiryOf,
+	indexedText,
+	paging,
+	queryWords,
+} from "./item-text.ts";
+export { jsonOf } from "./memory-store.ts";
+export {
+	checkKey,
+	decodeNamespace,
+	encodeNamespace,
+	prefixRange,
+	SEPARATOR as NAMESPACE_SEPARATOR,
+} from "./namespace.ts";
+export { namespacesOf } from "./namespaces.ts";
+export {
+	byNewest,
+	itemId,
+	rankedSearch,
+	type SearchBackend,
+	type StoreFilter,
+} from "./ranked-search.ts";
+export {
+	bytesToVector,
+	embedText,
+	vectorToBytes,
+} from "./semantic.ts";

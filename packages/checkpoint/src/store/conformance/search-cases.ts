@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import type { StoreConformanceContext } from "./context.ts";
+import { tick, WordEmbeddings } from "./fixtures.ts";
+
+const NOTES = [
+	["tea", "The user prefers green tea in the morning"],
+	["coffee", "Coffee makes the user jittery"],
+	["dog", "The user has a dog called Rex"],
+	["trip", "Planning a trip to Lisbon in May"],
+	["lisbon", "Lisbon trip: book the hotel near the river, trip budget 900"],
+] as const;
+
+/** search: listing, filters, full text, semantic and hybrid ranking. */
+export function searchCases(ctx: StoreConformanceContext): void {
+	describe("search", () => {
+		it("ranks by full text under the prefix, best first, with scores and paging", async () => {
+			const store = await ctx.open();
+			for (const [key, text] of NOTES)
+				await store.put(["u1", "notes"], key, { text, kind: "note" });
+			await store.put(["u2", "notes"], "trip", { text: "a trip to Lisbon" });
+			const hits = await store.search(["u1"], { query: "Lisbon trip budget" });
+			expect(hits.map((h) => h.key)).toEqual(["lisbon", "trip"]);
+			expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score!);
+			expect(hits[0]?.namespace).toEqual(["u1", "notes"]);
+			expect(
+				(await store.search(["u1"], { query: "lisbon", limit: 1, offset: 1 }))
+					.length,
+			).toBe(1);
+			expect(await store.search(["u1"], { query: "zebra" })).toEqual([]);
+			expect(await store.search(["u1"], { query: "!!! ???" })).toEqual([]);
+			expect(
+				(await store.search(["u1"], { query: "DOG" })).map((h) => h.key),
+			).toEqual(["dog"]);
+		});
+
+		it("filters by top-level value fields (strings, numbers, booleans, null)", async () => {
+			const store = await ctx.open();
+			await store.put(["r"], "a", {
+				kind: "report",
+				year: 2024,
+				done: true,
+				tag: null,
+				text: "alpha",
+			});
+			await store.put(["r"], "b", {
+				kind: "report",
+				year: 2025,
+				done: false,
+				tag: "x",
+				text: "alpha beta",
+			});
+			await store.put(["r"], "c", {
+				kind: "note",
+				year: 2024,
+				done: true,
+				text: "alpha",
+			});
+			await store.put(["r"], "d", "just alpha text");
+			const keys = async (
+				filter: Record<string, string | number | boolean | null>,
+				query?: string,
+			) =>
+				(await store.search(["r"], { filter, ...(query ? { query } : {}) }))
+					.map((h) => h.key)
+					.sort();
+			expect(await keys({ kind: "report" })).toEqual(["a", "b"]);
+			expect(await keys({ year: 2024 })).toEqual(["a", "c"]);
+			expect(await keys({ done: false })).toEqual(["b"]);
+			expect(await keys({ tag: null })).toEqual(["a"]);
+			expect(await keys({ kind: "report", year: 2025 })).toEqual(["b"]);
+			expect(await keys({ year: "2024" })).toEqual([]);
+			expect(await keys({ kind: "note" }, "alpha")).toEqual(["c"]);
+			expect(await keys({}, "alpha")).toEqual(["a", "b", "c", "d"]);
+		});
+
+		it("lists without a query, newest first, score undefined", async () => {
+			const store = await ctx.open();
+			await store.put(["n"], "old", { text: "x" });
+			await tick();
+			await store.put(["n"], "new", { text: "y" });
+			const hits = await store.search(["n"]);
+			expect(hits.map((h) => [h.key, h.score])).toEqual([
+				["new", undefined],
+				["old", undefined],
+			]);
+		});
+
+		it("indexes the chosen fields only, and none with index: false", async () => {
+			const store = await ctx.open({ index: { fields: ["text"] } });
+			await store.put(["f"], "a", { text: "apples", meta: "bananas" });
+			await store.put(["f"], "b", { text: "cherries" }, { index: ["meta"] });
+			await store.put(["f"], "c", { text: "apples too" }, { index: false });
+			expect(
+				(await store.search(["f"], { query: "apples" })).map((h) => h.key),
+			).toEqual(["a"]);
+			expect(await store.search(["f"], { query: "bananas" })).toEqual([]);
+			expect(await store.search(["f"], { query: "cherries" })).toEqual([]);
+			expect((await store.search(["f"])).length).toBe(3);
+			await store.put(["f"], "a", { text: "pears" });
+			expect(await store.search(["f"], { query: "apples" })).toEqual([]);
+			await store.delete(["f"], "a");
+			expect(await store.search(["f"], { query: "pears" })).toEqual([]);
+		});
+
+		it("ranks by meaning with embeddings, and fuses both in hybrid mode", async () => {
+			const embeddings = new WordEmbeddings();
+			const store = await ctx.open({ index: { embeddings, fields: ["text"] } });
+			for (const [key, text] of NOTES) await store.put(["u1"], key, { text });
+			await store.put(["u2"], "juice", { text: "orange juice" });
+			expect(
+				await store.search(["u1"], { query: "beverage", mode: "text" }),
+			).toEqual([]);
+			const semantic = await store.search(["u1"], {
+				query: "beverage",
+				limit: 2,
+			});
+			expect(semantic.map((h) => h.key).sort()).toEqual(["coffee", "tea"]);
+			expect(semantic[0]!.score).toBeGreaterThan(0);
+			expect(semantic[0]!.score).toBeLessThanOrEqual(1);
+			const pet = await store.search(["u1"], { query: "pet", limit: 1 });
+			expect(pet.map((h) => h.key)).toEqual(["dog"]);
+			const hybrid = await store.search(["u1"], {
+				query: "Lisbon budget",
+				mode: "hybrid",
+				limit: 2,
+			});
+			expect(hybrid.map((h) => h.key)).toEqual(["lisbon", "trip"]);
+			const filtered = await store.search(["u1"], {
+				query: "beverage",
+				filter: { text: "Coffee makes the user jittery" },
+			});
+			expect(filtered.map((h) => h.key)).toEqual(["coffee"]);
+		});
+	});
+}

@@ -1,0 +1,108 @@
+import { WeftError } from "../errors.ts";
+import type { JsonValue } from "../record.ts";
+import type { StoreSearchOptions } from "./store.ts";
+
+/** Every string in a JSON value, depth first. */
+function strings(value: JsonValue | undefined, out: string[]): string[] {
+	if (typeof value === "string") out.push(value);
+	else if (Array.isArray(value)) for (const v of value) strings(v, out);
+	else if (typeof value === "object" && value !== null)
+		for (const v of Object.values(value)) strings(v, out);
+	return out;
+}
+
+function at(value: JsonValue, path: string): JsonValue | undefined {
+	let cur: JsonValue | undefined = value;
+	for (const part of path.split(".")) {
+		if (typeof cur !== "object" || cur === null || Array.isArray(cur))
+			return undefined;
+		cur = cur[part];
+	}
+	return cur;
+}
+
+/**
+ * The text of an item that search indexes: the strings at the given dotted paths, or every string in the
+ * value; `false` indexes nothing (empty text).
+ */
+export function indexedText(
+	value: JsonValue,
+	fields: readonly string[] | false | undefined,
+): string {
+	if (fields === false) return "";
+	if (fields === undefined) return strings(value, []).join("\n");
+	return fields.flatMap((f) => strings(at(value, f), [])).join("\n");
+}
+
+/** Checks a search filter: top-level field names mapped to scalars. */
+export function checkFilter(filter: StoreSearchOptions["filter"]): void {
+	if (filter === undefined) return;
+	if (typeof filter !== "object" || filter === null || Array.isArray(filter))
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`search filter ${JSON.stringify(filter)} is not an object`,
+			{ hint: 'pass { field: value }, like { kind: "report" }' },
+		);
+	for (const [field, v] of Object.entries(filter)) {
+		if (v !== null && !["string", "number", "boolean"].includes(typeof v))
+			throw new WeftError(
+				"VALIDATION_FAILED",
+				`search filter field "${field}" is ${JSON.stringify(v)}, not a string, number, boolean or null`,
+				{ hint: "filters compare top-level fields with scalars" },
+			);
+	}
+}
+
+/** Whether a value matches a (checked) filter. */
+export function matchesStoreFilter(
+	value: JsonValue,
+	filter: StoreSearchOptions["filter"],
+): boolean {
+	if (filter === undefined) return true;
+	if (typeof value !== "object" || value === null || Array.isArray(value))
+		return Object.keys(filter).length === 0;
+	for (const [field, v] of Object.entries(filter)) {
+		if (!Object.hasOwn(value, field) || value[field] !== v) return false;
+	}
+	return true;
+}
+
+/** Checks list/search paging options and fills defaults. */
+export function paging(
+	options: { limit?: number | undefined; offset?: number | undefined },
+	defaultLimit: number,
+): { limit: number; offset: number } {
+	const { limit = defaultLimit, offset = 0 } = options;
+	for (const [name, n] of [
+		["limit", limit],
+		["offset", offset],
+	] as const) {
+		if (!Number.isInteger(n) || n < 0)
+			throw new WeftError(
+				"VALIDATION_FAILED",
+				`${name} ${String(n)} is not a whole number ≥ 0`,
+				{ hint: `pass ${name} as 0, 1, 2, …` },
+			);
+	}
+	return { limit, offset };
+}
+
+/** Checks a put's TTL and returns the expiry time (ms since the epoch), if any. */
+export function expiryOf(
+	ttlMs: number | undefined,
+	now: number,
+): number | null {
+	if (ttlMs === undefined) return null;
+	if (typeof ttlMs !== "number" || !(ttlMs > 0) || !Number.isFinite(ttlMs))
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`ttlMs ${String(ttlMs)} is not a positive number of milliseconds`,
+			{ hint: "pass a positive ttlMs, or leave it out to keep the item" },
+		);
+	return now + ttlMs;
+}
+
+/** Words of a free-text query, for database full-text syntaxes (letters and digits only). */
+export function queryWords(query: string): string[] {
+	return query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}

@@ -1,0 +1,253 @@
+import MiniSearch from "minisearch";
+import { WeftError } from "../errors.ts";
+import type { JsonValue } from "../record.ts";
+import {
+	expiryOf,
+	indexedText,
+	matchesStoreFilter,
+	paging,
+} from "./item-text.ts";
+import {
+	checkKey,
+	decodeNamespace,
+	encodeNamespace,
+	underPrefix,
+} from "./namespace.ts";
+import { namespacesOf } from "./namespaces.ts";
+import {
+	byNewest,
+	itemId,
+	rankedSearch,
+	type SearchBackend,
+	type StoreFilter,
+} from "./ranked-search.ts";
+import { embedText } from "./semantic.ts";
+import type {
+	ListNamespacesOptions,
+	Namespace,
+	SearchItem,
+	Store,
+	StoreIndexOptions,
+	StoreItem,
+	StoreListOptions,
+	StorePutOptions,
+	StoreSearchOptions,
+} from "./store.ts";
+
+interface Entry {
+	ns: string;
+	key: string;
+	json: string;
+	createdAt: number;
+	updatedAt: number;
+	expiresAt: number | null;
+	text: string;
+	vector: Float32Array | undefined;
+}
+
+export interface MemoryStoreOptions {
+	/** Search indexing: fields, and embeddings for semantic search. */
+	index?: StoreIndexOptions | undefined;
+}
+
+/**
+ * A `Store` in process memory (for tests and single-process apps): full-text search is BM25 (minisearch),
+ * semantic search is a scan of the items' vectors.
+ */
+export class MemoryStore implements Store {
+	readonly #items = new Map<string, Entry>();
+	readonly #text = new MiniSearch<{ id: string; text: string }>({
+		fields: ["text"],
+		storeFields: [],
+	});
+	readonly #index: StoreIndexOptions;
+
+	constructor(options: MemoryStoreOptions = {}) {
+		this.#index = options.index ?? {};
+	}
+
+	async put(
+		namespace: Namespace,
+		key: string,
+		value: JsonValue,
+		options: StorePutOptions = {},
+	): Promise<void> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const json = jsonOf(value);
+		const now = Date.now();
+		const expiresAt = expiryOf(options.ttlMs, now);
+		const text = indexedText(value, options.index ?? this.#index.fields);
+		const vector = await embedText(this.#index.embeddings, text);
+		const id = itemId(ns, key);
+		const old = this.#live(id, now);
+		this.#drop(id);
+		this.#items.set(id, {
+			ns,
+			key,
+			json,
+			createdAt: old?.createdAt ?? now,
+			updatedAt: Math.max(now, old?.updatedAt ?? now),
+			expiresAt,
+			text,
+			vector,
+		});
+		if (text !== "") this.#text.add({ id, text });
+	}
+
+	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const entry = this.#live(itemId(ns, key), Date.now());
+		return entry === undefined ? undefined : toItem(entry);
+	}
+
+	async delete(namespace: Namespace, key: string): Promise<boolean> {
+		const ns = encodeNamespace(namespace);
+		checkKey(key);
+		const id = itemId(ns, key);
+		const live = this.#live(id, Date.now()) !== undefined;
+		this.#drop(id);
+		return live;
+	}
+
+	async list(
+		prefix: Namespace,
+		options: StoreListOptions = {},
+	): Promise<StoreItem[]> {
+		const p = encodeNamespace(prefix, { prefix: true });
+		const { limit, offset } = paging(options, 100);
+		return this.#backend.listItems(p, undefined, limit, offset);
+	}
+
+	search(
+		prefix: Namespace,
+		options: StoreSearchOptions = {},
+	): Promise<SearchItem[]> {
+		return rankedSearch(this.#backend, this.#index, prefix, options);
+	}
+
+	async listNamespaces(
+		options: ListNamespacesOptions = {},
+	): Promise<string[][]> {
+		const now = Date.now();
+		const all = new Set<string>();
+		for (const e of this.#items.values()) if (!expired(e, now)) all.add(e.ns);
+		return namespacesOf([...all].map(decodeNamespace), options);
+	}
+
+	async sweep(): Promise<number> {
+		const now = Date.now();
+		let n = 0;
+		for (const [id, e] of this.#items)
+			if (expired(e, now)) {
+				this.#drop(id);
+				n++;
+			}
+		return n;
+	}
+
+	async close(): Promise<void> {}
+
+	#live(id: string, now: number): Entry | undefined {
+		const e = this.#items.get(id);
+		return e === undefined || expired(e, now) ? undefined : e;
+	}
+
+	#drop(id: string): void {
+		const e = this.#items.get(id);
+		if (e === undefined) return;
+		this.#items.delete(id);
+		if (e.text !== "") this.#text.discard(id);
+	}
+
+	#scan(prefix: string, filter: StoreFilter): Entry[] {
+		const now = Date.now();
+		return [...this.#items.values()].filter(
+			(e) =>
+				!expired(e, now) &&
+				underPrefix(e.ns, prefix) &&
+				(filter === undefined ||
+					matchesStoreFilter(JSON.parse(e.json) as JsonValue, filter)),
+		);
+	}
+
+	readonly #backend: SearchBackend = {
+		listItems: async (prefix, filter, limit, offset) =>
+			this.#scan(prefix, filter)
+				.map(toItem)
+				.sort(byNewest)
+				.slice(offset, offset + limit),
+		textSearch: async (prefix, query, filter, limit, offset) => {
+			const now = Date.now();
+			const hits = this.#text.search(query, {
+				combineWith: "OR",
+				filter: (r) => {
+					const e = this.#items.get(r.id as string);
+					return (
+						e !== undefined &&
+						!expired(e, now) &&
+						underPrefix(e.ns, prefix) &&
+						matchesStoreFilter(JSON.parse(e.json) as JsonValue, filter)
+					);
+				},
+			});
+			return hits.slice(offset, offset + limit).map((h) => ({
+				...toItem(this.#items.get(h.id as string)!),
+				score: h.score,
+			}));
+		},
+		vectors: async (prefix, filter) =>
+			this.#scan(prefix, filter).flatMap((e) =>
+				e.vector === undefined
+					? []
+					: [{ id: itemId(e.ns, e.key), vector: e.vector }],
+			),
+		itemsByIds: async (ids) => {
+			const now = Date.now();
+			const out = new Map<string, StoreItem>();
+			for (const id of ids) {
+				const e = this.#live(id, now);
+				if (e !== undefined) out.set(id, toItem(e));
+			}
+			return out;
+		},
+	};
+}
+
+const expired = (e: Entry, now: number) =>
+	e.expiresAt !== null && e.expiresAt <= now;
+
+function toItem(e: Entry): StoreItem {
+	return {
+		namespace: decodeNamespace(e.ns),
+		key: e.key,
+		value: JSON.parse(e.json) as JsonValue,
+		createdAt: new Date(e.createdAt),
+		updatedAt: new Date(e.updatedAt),
+		expiresAt: e.expiresAt === null ? undefined : new Date(e.expiresAt),
+	};
+}
+
+/** The value as JSON text; throws on a value JSON cannot hold. */
+export function jsonOf(value: JsonValue): string {
+	let json: string | undefined;
+	try {
+		json = JSON.stringify(value);
+	} catch (error) {
+		throw notJson(value, error);
+	}
+	if (json === undefined) throw notJson(value);
+	return json;
+}
+
+function notJson(value: unknown, cause?: unknown): WeftError {
+	return new WeftError(
+		"VALIDATION_FAILED",
+		`a store item's value must be JSON; got ${typeof value}`,
+		{
+			hint: "store plain objects, arrays, strings, numbers, booleans or null",
+			cause,
+		},
+	);
+}

@@ -1,0 +1,96 @@
+import { WeftError } from "../errors.ts";
+import type { Namespace } from "./store.ts";
+
+/** Joins labels in stored namespaces; labels may not hold it (nor any control character). */
+export const SEPARATOR = "\u001f";
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const CONTROL = /[\u0000-\u001f]/;
+
+function invalid(message: string, hint: string): WeftError {
+	return new WeftError("INVALID_NAMESPACE", message, { hint });
+}
+
+/** Checks a namespace (or a prefix, which may be empty) and returns it as one stored string. */
+export function encodeNamespace(
+	namespace: Namespace,
+	{ prefix = false }: { prefix?: boolean } = {},
+): string {
+	if (!Array.isArray(namespace))
+		throw invalid(
+			`namespace ${JSON.stringify(namespace)} is not an array of labels`,
+			'pass labels as an array, like ["users", "u1", "memories"]',
+		);
+	if (!prefix && namespace.length === 0)
+		throw invalid(
+			"an item's namespace is empty",
+			'give it at least one label, like ["memories"]',
+		);
+	for (const label of namespace) {
+		if (typeof label !== "string" || label === "" || CONTROL.test(label))
+			throw invalid(
+				`namespace label ${JSON.stringify(label)} in ${JSON.stringify(namespace)} is not a non-empty string without control characters`,
+				"use plain, non-empty labels",
+			);
+		if (/\{[^}]*\}/.test(label))
+			throw invalid(
+				`namespace label "${label}" is an unfilled template`,
+				"fill it from the run context with fillNamespace(namespace, ctx.context), or use ctx.store, which does",
+			);
+	}
+	return namespace.join(SEPARATOR);
+}
+
+/** The stored string back as labels. */
+export function decodeNamespace(stored: string): string[] {
+	return stored.split(SEPARATOR);
+}
+
+/** Checks an item key. */
+export function checkKey(key: string): void {
+	if (typeof key !== "string" || key === "")
+		throw invalid(
+			`item key ${JSON.stringify(key)} is not a non-empty string`,
+			"give every item a non-empty string key",
+		);
+}
+
+/**
+ * The range of stored namespaces under an encoded prefix: `ns = prefix` or `low <= ns < high`. Labels hold
+ * no control characters, so every descendant starts with `prefix + SEPARATOR`, and sorts below `prefix + " "`.
+ */
+export function prefixRange(prefix: string): { low: string; high: string } {
+	return { low: prefix + SEPARATOR, high: `${prefix} ` };
+}
+
+/** Whether an encoded namespace lies under an encoded prefix ("" is everything). */
+export function underPrefix(ns: string, prefix: string): boolean {
+	return prefix === "" || ns === prefix || ns.startsWith(prefix + SEPARATOR);
+}
+
+/**
+ * Fills `{name}` placeholders in namespace labels from a run's context, so that one user's agent never
+ * reaches another user's items: `["users", "{userId}", "memories"]` with `{ userId: "u1" }` gives
+ * `["users", "u1", "memories"]`. A placeholder the context lacks (or holds as a non-string, non-number, or an
+ * empty string) throws `INVALID_NAMESPACE`: never a shared namespace by accident.
+ * @example
+ * fillNamespace(["users", "{userId}"], { userId: "u1" }); // ["users", "u1"]
+ */
+export function fillNamespace(
+	namespace: Namespace,
+	context: Readonly<Record<string, unknown>>,
+): string[] {
+	return namespace.map((label) =>
+		label.replace(/\{([^}]*)\}/g, (_, name: string) => {
+			const value = context[name];
+			if (
+				(typeof value === "string" && value !== "") ||
+				(typeof value === "number" && Number.isFinite(value))
+			)
+				return String(value);
+			throw invalid(
+				`namespace ${JSON.stringify(namespace)} needs "${name}" from the run context, which ${value === undefined ? "does not have it" : `holds ${JSON.stringify(value)}`}`,
+				`run with { context: { ${name}: "…" } }`,
+			);
+		}),
+	);
+}

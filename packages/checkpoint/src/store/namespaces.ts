@@ -1,0 +1,23 @@
+import { paging } from "./item-text.ts";
+import { encodeNamespace, SEPARATOR, underPrefix } from "./namespace.ts";
+import type { ListNamespacesOptions } from "./store.ts";
+
+/** `listNamespaces` over the namespaces that hold items: prefix, depth cut, distinct, sorted, paged. */
+export function namespacesOf(
+	all: readonly string[][],
+	options: ListNamespacesOptions,
+): string[][] {
+	const prefix = encodeNamespace(options.prefix ?? [], { prefix: true });
+	const { limit, offset } = paging(options, 100);
+	const { maxDepth } = options;
+	const out = new Set<string>();
+	for (const ns of all) {
+		if (!underPrefix(ns.join(SEPARATOR), prefix)) continue;
+		const cut = maxDepth === undefined ? ns : ns.slice(0, maxDepth);
+		out.add(cut.join(SEPARATOR));
+	}
+	return [...out]
+		.sort()
+		.slice(offset, offset + limit)
+		.map((s) => s.split(SEPARATOR));
+}

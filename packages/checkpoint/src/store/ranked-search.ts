@@ -1,0 +1,108 @@
+import type { JsonValue } from "../record.ts";
+import { checkFilter, paging } from "./item-text.ts";
+import { encodeNamespace } from "./namespace.ts";
+import { cosine, embedQuery, fuseRanks, modeOf } from "./semantic.ts";
+import type {
+	Namespace,
+	SearchItem,
+	StoreIndexOptions,
+	StoreItem,
+	StoreSearchOptions,
+} from "./store.ts";
+
+export type StoreFilter = StoreSearchOptions["filter"];
+
+/** An item's id in ranked lists: its encoded namespace and key. */
+export const itemId = (ns: string, key: string): string =>
+	JSON.stringify([ns, key]);
+
+/** What a backend provides for `search`; the ranking logic shared by all backends is `rankedSearch`. */
+export interface SearchBackend {
+	/** Live items under the prefix matching the filter, newest update first. */
+	listItems(
+		prefix: string,
+		filter: StoreFilter,
+		limit: number,
+		offset: number,
+	): Promise<StoreItem[]>;
+	/** Live, indexed items matching the query's words, best first, with a score (higher is better). */
+	textSearch(
+		prefix: string,
+		query: string,
+		filter: StoreFilter,
+		limit: number,
+		offset: number,
+	): Promise<SearchItem[]>;
+	/** The vectors of live items under the prefix matching the filter. */
+	vectors(
+		prefix: string,
+		filter: StoreFilter,
+	): Promise<{ id: string; vector: Float32Array }[]>;
+	/** Items by `itemId` (expired or missing ones left out). */
+	itemsByIds(ids: readonly string[]): Promise<Map<string, StoreItem>>;
+}
+
+/** How many text hits hybrid search fuses with the semantic ranking, at least. */
+const HYBRID_DEPTH = 50;
+
+/** `Store.search` on any backend: checks the options, then lists, or ranks by text, vectors or both. */
+export async function rankedSearch(
+	backend: SearchBackend,
+	index: StoreIndexOptions,
+	prefixNs: Namespace,
+	options: StoreSearchOptions,
+): Promise<SearchItem[]> {
+	const prefix = encodeNamespace(prefixNs, { prefix: true });
+	const { limit, offset } = paging(options, 10);
+	const { query, filter } = options;
+	checkFilter(filter);
+	if (query === undefined || query.trim() === "") {
+		const items = await backend.listItems(prefix, filter, limit, offset);
+		return items.map((i) => ({ ...i, score: undefined }));
+	}
+	const mode = modeOf(options.mode, index);
+	if (mode === "text")
+		return backend.textSearch(prefix, query, filter, limit, offset);
+	const embeddings = index.embeddings!;
+	const [q, vectors] = await Promise.all([
+		embedQuery(embeddings, query),
+		backend.vectors(prefix, filter),
+	]);
+	const semantic = vectors
+		.map((v) => ({ id: v.id, score: cosine(q, v.vector) }))
+		.sort((a, b) => b.score - a.score);
+	let ranked: { id: string; score: number }[] = semantic;
+	if (mode === "hybrid") {
+		const depth = Math.max(HYBRID_DEPTH, (offset + limit) * 3);
+		const text = await backend.textSearch(prefix, query, filter, depth, 0);
+		const fused = fuseRanks([
+			text.map((i) => itemId(encodeNamespace(i.namespace), i.key)),
+			semantic.map((s) => s.id),
+		]);
+		ranked = [...fused]
+			.map(([id, score]) => ({ id, score }))
+			.sort((a, b) => b.score - a.score);
+	}
+	const page = ranked.slice(offset, offset + limit);
+	const items = await backend.itemsByIds(page.map((p) => p.id));
+	return page.flatMap((p) => {
+		const item = items.get(p.id);
+		return item === undefined ? [] : [{ ...item, score: p.score }];
+	});
+}
+
+/** Sorts items newest update first, then by namespace and key (a total order every backend shares). */
+export function byNewest(a: StoreItem, b: StoreItem): number {
+	return (
+		b.updatedAt.getTime() - a.updatedAt.getTime() ||
+		compare(a.namespace.join("\u001f"), b.namespace.join("\u001f")) ||
+		compare(a.key, b.key)
+	);
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A JSON value, checked to be one (no undefined, functions, non-finite numbers, cycles via JSON). */
+export function jsonCopy(value: JsonValue): JsonValue {
+	return JSON.parse(JSON.stringify(value)) as JsonValue;
+}

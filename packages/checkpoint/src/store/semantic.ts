@@ -1,0 +1,108 @@
+import { WeftError } from "../errors.ts";
+import type { EmbeddingsLike, SearchMode, StoreIndexOptions } from "./store.ts";
+
+/** Cosine similarity of two vectors (0 when either is all zeros). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+	let dot = 0;
+	let na = 0;
+	let nb = 0;
+	const n = Math.min(a.length, b.length);
+	for (let i = 0; i < n; i++) {
+		const x = a[i] as number;
+		const y = b[i] as number;
+		dot += x * y;
+		na += x * x;
+		nb += y * y;
+	}
+	return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/** The constant of reciprocal rank fusion (the usual 60). */
+const RRF_K = 60;
+
+/**
+ * Fuses ranked lists of ids by reciprocal rank: each list adds `1 / (60 + rank)` to an id's score. Robust
+ * to the lists' scores being on different scales (BM25 vs cosine), which is why hybrid search uses it.
+ */
+export function fuseRanks(
+	lists: readonly (readonly string[])[],
+): Map<string, number> {
+	const scores = new Map<string, number>();
+	for (const list of lists)
+		list.forEach((id, rank) => {
+			scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
+		});
+	return scores;
+}
+
+/** Picks the search mode and checks it can run on this store. */
+export function modeOf(
+	mode: SearchMode | undefined,
+	index: StoreIndexOptions,
+): SearchMode {
+	const chosen = mode ?? (index.embeddings === undefined ? "text" : "semantic");
+	if (chosen !== "text" && index.embeddings === undefined)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`${chosen} search needs embeddings, and this store has none`,
+			{
+				hint: "create the store with { index: { embeddings } } (any @langchain/core Embeddings), or search in text mode",
+			},
+		);
+	if (!["text", "semantic", "hybrid"].includes(chosen))
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`search mode "${chosen}" is unknown`,
+			{
+				hint: 'use "text", "semantic" or "hybrid"',
+			},
+		);
+	return chosen;
+}
+
+async function embedding<T>(what: string, fn: () => Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (error) {
+		throw new WeftError(
+			"EMBEDDING_FAILED",
+			`embedding ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+			{
+				hint: "check the embeddings model (its key, endpoint, limits); the store was not changed",
+				cause: error,
+			},
+		);
+	}
+}
+
+/** The vector of an item's indexed text (undefined without embeddings or text). */
+export async function embedText(
+	embeddings: EmbeddingsLike | undefined,
+	text: string,
+): Promise<Float32Array | undefined> {
+	if (embeddings === undefined || text === "") return undefined;
+	const [vector] = await embedding("an item", () =>
+		embeddings.embedDocuments([text]),
+	);
+	return vector === undefined ? undefined : Float32Array.from(vector);
+}
+
+/** The vector of a query. */
+export async function embedQuery(
+	embeddings: EmbeddingsLike,
+	query: string,
+): Promise<Float32Array> {
+	return Float32Array.from(
+		await embedding("the query", () => embeddings.embedQuery(query)),
+	);
+}
+
+/** A vector as bytes (float32, little-endian as the platform stores it) and back. */
+export function vectorToBytes(v: Float32Array): Buffer {
+	return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export function bytesToVector(b: Uint8Array): Float32Array {
+	const copy = new Uint8Array(b);
+	return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+}

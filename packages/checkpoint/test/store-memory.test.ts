@@ -1,0 +1,56 @@
+import { fillNamespace, isWeftError, MemoryStore } from "@weft/checkpoint";
+import { describe, expect, it } from "vitest";
+
+describe("fillNamespace", () => {
+	it("fills placeholders from the context and refuses missing or empty values", () => {
+		expect(fillNamespace(["users", "{userId}", "m"], { userId: "u1" })).toEqual(
+			["users", "u1", "m"],
+		);
+		expect(fillNamespace(["org-{org}", "{n}"], { org: "acme", n: 7 })).toEqual([
+			"org-acme",
+			"7",
+		]);
+		for (const context of [
+			{},
+			{ userId: "" },
+			{ userId: { id: 1 } },
+			{ userId: Number.NaN },
+		]) {
+			let error: unknown;
+			try {
+				fillNamespace(["users", "{userId}"], context);
+			} catch (e) {
+				error = e;
+			}
+			expect(isWeftError(error, "INVALID_NAMESPACE")).toBe(true);
+		}
+	});
+});
+
+describe("embeddings failures", () => {
+	it("fail put and search with EMBEDDING_FAILED, writing nothing", async () => {
+		const broken = {
+			embedDocuments: async () => {
+				throw new Error("quota exceeded");
+			},
+			embedQuery: async () => {
+				throw new Error("quota exceeded");
+			},
+		};
+		const store = new MemoryStore({ index: { embeddings: broken } });
+		const put = await store
+			.put(["a"], "k", { text: "hello" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(put, "EMBEDDING_FAILED")).toBe(true);
+		expect((put as Error).message).toContain("quota exceeded");
+		expect(await store.get(["a"], "k")).toBeUndefined();
+		await store.put(["a"], "quiet", { text: "x" }, { index: false });
+		const search = await store
+			.search(["a"], { query: "hello" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(search, "EMBEDDING_FAILED")).toBe(true);
+		expect(
+			(await store.search(["a"], { query: "x", mode: "text" })).length,
+		).toBe(0);
+	});
+});

@@ -1,0 +1,131 @@
+import type { CompiledGraph } from "@weft/graph";
+import type { Command as Program } from "commander";
+import { UsageError } from "../cli-error.ts";
+import { loadGraph } from "../load-graph.ts";
+import { openStore, type StoreOptions } from "../store.ts";
+import { callGraphTool, graphTools } from "./mcp-graph-tools.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `name=module#export` → its parts. */
+export function parseGraphSpec(spec: string): { name: string; module: string } {
+	const eq = spec.indexOf("=");
+	const name = spec.slice(0, eq);
+	const module = spec.slice(eq + 1);
+	if (eq <= 0 || module === "" || !NAME.test(name))
+		throw new UsageError(
+			`--graph "${spec}" is not name=module#export (a name of letters, digits, _ or -)`,
+			"for example: weft mcp --graph research=./graph.ts#graph",
+		);
+	return { name, module };
+}
+
+/**
+ * The `--graph` values given after `mcp`. The program has a global `--graph <module>` that commander
+ * consumes (keeping the last), so the repeated flag is read from the raw arguments.
+ */
+function graphSpecs(program: Program): string[] {
+	// rawArgs is commander's copy of the argv it parsed (untyped)
+	const raw =
+		(program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
+	const at = raw.indexOf("mcp");
+	const specs: string[] = [];
+	for (let i = at + 1; i < raw.length; i++) {
+		const a = raw[i]!;
+		if (a === "--graph" && raw[i + 1] !== undefined) specs.push(raw[++i]!);
+		else if (a.startsWith("--graph=")) specs.push(a.slice("--graph=".length));
+	}
+	return specs;
+}
+
+/**
+ * Serves graphs as MCP tools over stdio until the client disconnects. Nothing but MCP goes to stdout.
+ * Returns the exit code.
+ */
+export async function serveMcp(
+	specs: string[],
+	options: StoreOptions,
+): Promise<number> {
+	if (specs.length === 0)
+		throw new UsageError(
+			"weft mcp needs at least one --graph name=module#export",
+			"for example: weft mcp --graph research=./graph.ts#graph",
+		);
+	const checkpointer = await openStore(options);
+	const graphs = new Map<string, AnyGraph>();
+	for (const spec of specs) {
+		const { name, module } = parseGraphSpec(spec);
+		if (graphs.has(name))
+			throw new UsageError(
+				`two graphs are named "${name}"`,
+				"give each --graph its own name",
+			);
+		graphs.set(name, (await loadGraph(module, checkpointer)).graph);
+	}
+	const [{ Server }, { StdioServerTransport }, types] = await Promise.all([
+		import("@modelcontextprotocol/sdk/server/index.js"),
+		import("@modelcontextprotocol/sdk/server/stdio.js"),
+		import("@modelcontextprotocol/sdk/types.js"),
+	]);
+	const server = new Server(
+		{ name: "weft", version: "0.1.0" },
+		{ capabilities: { tools: {} } },
+	);
+	const tools = [...graphs].flatMap(([name, graph]) => graphTools(name, graph));
+	server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
+		tools,
+	}));
+	server.setRequestHandler(
+		types.CallToolRequestSchema,
+		async (request, extra) => {
+			const tool = request.params.name;
+			const name =
+				tool.endsWith("_resume") && graphs.has(tool.slice(0, -"_resume".length))
+					? tool.slice(0, -"_resume".length)
+					: tool;
+			const graph = graphs.get(name);
+			if (graph === undefined)
+				return {
+					content: [{ type: "text", text: `no tool "${tool}"` }],
+					isError: true,
+				};
+			return callGraphTool(
+				name,
+				graph,
+				tool,
+				request.params.arguments ?? {},
+				extra.signal,
+			);
+		},
+	);
+	const closed = new Promise<void>((resolve) => {
+		server.onclose = () => resolve();
+	});
+	await server.connect(new StdioServerTransport());
+	await closed;
+	await checkpointer.close?.();
+	return 0;
+}
+
+/** Registers `weft mcp` on the program. */
+export function registerMcp(
+	program: Program,
+	exit: (code: number) => void,
+	report: (error: unknown) => number,
+): void {
+	program
+		.command("mcp")
+		.description(
+			"serve graphs as MCP tools over stdio: --graph name=module#export (repeatable)",
+		)
+		.action(async () => {
+			const options = program.opts<StoreOptions>();
+			try {
+				exit(await serveMcp(graphSpecs(program), options));
+			} catch (error) {
+				exit(report(error));
+			}
+		});
+}

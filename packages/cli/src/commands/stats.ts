@@ -1,0 +1,313 @@
+import type {
+	Checkpointer,
+	CheckpointSummary,
+	JsonValue,
+} from "@weft/checkpoint";
+import { type RunUsage, readStepTiming } from "@weft/graph";
+import { UsageError } from "../cli-error.ts";
+import type { CommandEnv } from "../env.ts";
+import { label } from "../render/output.ts";
+import { table } from "../render/table.ts";
+
+/** Latency figures of one node or model, in milliseconds. */
+export interface Latency {
+	count: number;
+	p50: number;
+	p95: number;
+	p99: number;
+}
+
+/** What `weft stats` reports (its `--json` output). */
+export interface StatsReport {
+	since: string | null;
+	graph: string | null;
+	threads: number;
+	nodes: Array<{ node: string; errors: number } & Latency>;
+	models: Array<
+		{
+			model: string;
+			calls: number;
+			inputTokens: number;
+			outputTokens: number;
+			cachedTokens: number;
+			costUsd: number | null;
+		} & Latency
+	>;
+	errors: Array<{ code: string; count: number; rate: number }>;
+}
+
+const UNITS: Record<string, number> = {
+	s: 1000,
+	m: 60_000,
+	h: 3_600_000,
+	d: 86_400_000,
+};
+
+/** `--since`: a duration back from now (`90s`, `30m`, `1h`, `7d`) or a date. */
+export function parseSince(value: string, now = Date.now()): Date {
+	const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+	if (m !== null) return new Date(now - Number(m[1]) * UNITS[m[2]!]!);
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime()))
+		throw new UsageError(
+			`--since "${value}" is neither a duration nor a date`,
+			"write a duration like 30m, 1h or 7d, or a date like 2026-01-31",
+		);
+	return date;
+}
+
+/**
+ * `weft stats [--since 1h] [--graph name]`: p50/p95/p99 latency per node and per model, error rates by
+ * code, tokens and cost, from what the store holds (each step's timing and usage in checkpoint metadata).
+ */
+export async function stats(
+	opts: { since?: string },
+	env: CommandEnv,
+): Promise<number> {
+	const since = opts.since === undefined ? undefined : parseSince(opts.since);
+	const report = await collectStats(await env.store(), {
+		since,
+		graph: env.graph,
+	});
+	env.out.result(report, () => render(report));
+	return 0;
+}
+
+interface Acc {
+	threads: number;
+	nodes: Map<string, number[]>;
+	nodeErrors: Map<string, number>;
+	models: Map<string, number[]>;
+	errors: Map<string, number>;
+	usage: RunUsage["byModel"];
+}
+
+/** Reads the figures of every thread (and its subgraphs) updated since `since`, for one graph or all. */
+export async function collectStats(
+	cp: Checkpointer,
+	filter: { since?: Date | undefined; graph?: string | undefined },
+): Promise<StatsReport> {
+	const since = filter.since?.toISOString();
+	const acc: Acc = {
+		threads: 0,
+		nodes: new Map(),
+		nodeErrors: new Map(),
+		models: new Map(),
+		errors: new Map(),
+		usage: {},
+	};
+	for (const t of await cp.listThreads()) {
+		if (since !== undefined && t.updatedAt < since) continue;
+		const root = await read(cp, t.threadId, "", since);
+		if (filter.graph !== undefined && !root.some((c) => isOf(c, filter.graph!)))
+			continue;
+		acc.threads++;
+		await addNamespace(cp, t.threadId, "", root, since, acc);
+		const head = await cp.getTuple({ threadId: t.threadId });
+		for (const w of head?.pendingWrites ?? [])
+			if (w.kind === "error") addError(acc, w.node, w.code);
+	}
+	return toReport(acc, filter);
+}
+
+async function read(
+	cp: Checkpointer,
+	threadId: string,
+	ns: string,
+	since: string | undefined,
+): Promise<CheckpointSummary[]> {
+	const out: CheckpointSummary[] = [];
+	for await (const c of cp.list({ threadId, ns }))
+		if (since === undefined || c.createdAt >= since) out.push(c);
+	return out;
+}
+
+/** Adds a namespace's checkpoints, then those of the subgraph namespaces its nodes may have written. */
+async function addNamespace(
+	cp: Checkpointer,
+	threadId: string,
+	ns: string,
+	list: CheckpointSummary[],
+	since: string | undefined,
+	acc: Acc,
+): Promise<void> {
+	const children = new Set<string>();
+	for (const c of list) {
+		const timing = readStepTiming(c.metadata);
+		for (const [node, ms] of Object.entries(timing?.nodes ?? {})) {
+			push(acc.nodes, ns === "" ? node : `${ns}:${node}`, ms);
+			children.add(ns === "" ? node : `${ns}:${node}`);
+		}
+		for (const [model, ms] of Object.entries(timing?.models ?? {}))
+			push(acc.models, model, ms);
+		for (const e of timing?.errors ?? [])
+			addError(acc, ns === "" ? e.node : `${ns}:${e.node}`, e.code);
+		// a subgraph's usage is counted in its parent's step: only the root's is summed
+		if (ns === "") addUsage(acc, c.metadata.usage);
+	}
+	for (const child of children) {
+		const childList = await read(cp, threadId, child, since);
+		if (childList.length > 0)
+			await addNamespace(cp, threadId, child, childList, since, acc);
+	}
+}
+
+function isOf(c: CheckpointSummary, graph: string): boolean {
+	if (readStepTiming(c.metadata)?.graph === graph) return true;
+	const ref = c.metadata.graph;
+	return (
+		typeof ref === "string" && (ref === graph || ref.endsWith(`#${graph}`))
+	);
+}
+
+function push(into: Map<string, number[]>, key: string, ms: number[]): void {
+	const list = into.get(key);
+	if (list === undefined) into.set(key, [...ms]);
+	else list.push(...ms);
+}
+
+function addError(acc: Acc, node: string, code: string): void {
+	acc.errors.set(code, (acc.errors.get(code) ?? 0) + 1);
+	acc.nodeErrors.set(node, (acc.nodeErrors.get(node) ?? 0) + 1);
+}
+
+function addUsage(acc: Acc, usage: JsonValue | undefined): void {
+	if (typeof usage !== "object" || usage === null || Array.isArray(usage))
+		return;
+	for (const [model, t] of Object.entries(
+		(usage as unknown as RunUsage).byModel ?? {},
+	)) {
+		const into = acc.usage[model] ?? {
+			inputTokens: 0,
+			outputTokens: 0,
+			totalTokens: 0,
+			cachedTokens: 0,
+			calls: 0,
+		};
+		acc.usage[model] = into;
+		into.inputTokens += t.inputTokens;
+		into.outputTokens += t.outputTokens;
+		into.totalTokens += t.totalTokens;
+		into.cachedTokens += t.cachedTokens;
+		into.calls += t.calls;
+		if (t.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + t.costUsd;
+	}
+}
+
+/** Nearest-rank percentiles of samples. */
+export function latency(samples: readonly number[]): Latency {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const at = (p: number) =>
+		sorted.length === 0
+			? 0
+			: sorted[
+					Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+				]!;
+	return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+function toReport(
+	acc: Acc,
+	filter: { since?: Date | undefined; graph?: string | undefined },
+): StatsReport {
+	const nodeNames = new Set([...acc.nodes.keys(), ...acc.nodeErrors.keys()]);
+	const nodes = [...nodeNames].sort().map((node) => ({
+		node,
+		...latency(acc.nodes.get(node) ?? []),
+		errors: acc.nodeErrors.get(node) ?? 0,
+	}));
+	const modelNames = new Set([...acc.models.keys(), ...Object.keys(acc.usage)]);
+	const models = [...modelNames].sort().map((model) => {
+		const u = acc.usage[model];
+		return {
+			model,
+			...latency(acc.models.get(model) ?? []),
+			calls: u?.calls ?? 0,
+			inputTokens: u?.inputTokens ?? 0,
+			outputTokens: u?.outputTokens ?? 0,
+			cachedTokens: u?.cachedTokens ?? 0,
+			costUsd: u?.costUsd ?? null,
+		};
+	});
+	const tasks =
+		[...acc.nodes.values()].reduce((n, l) => n + l.length, 0) +
+		[...acc.errors.values()].reduce((n, c) => n + c, 0);
+	const errors = [...acc.errors]
+		.sort((a, b) => b[1] - a[1])
+		.map(([code, count]) => ({
+			code,
+			count,
+			rate: tasks === 0 ? 0 : count / tasks,
+		}));
+	return {
+		since: filter.since?.toISOString() ?? null,
+		graph: filter.graph ?? null,
+		threads: acc.threads,
+		nodes,
+		models,
+		errors,
+	};
+}
+
+const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
+
+function render(r: StatsReport): string {
+	const scope = `${r.threads} thread(s)${r.graph === null ? "" : ` of graph ${r.graph}`}${r.since === null ? "" : ` since ${r.since.replace("T", " ").slice(0, 19)}`}`;
+	if (r.nodes.length === 0 && r.models.length === 0)
+		return `no timed steps in ${scope}: run a graph with \`weft run <module>\``;
+	const parts = [label.bold(scope)];
+	if (r.nodes.length > 0)
+		parts.push(
+			table(
+				["node", "tasks", "p50", "p95", "p99", "errors"],
+				r.nodes.map((n) => [
+					n.node,
+					n.count,
+					ms(n.p50),
+					ms(n.p95),
+					ms(n.p99),
+					n.errors,
+				]),
+			),
+		);
+	if (r.models.length > 0)
+		parts.push(
+			table(
+				[
+					"model",
+					"calls",
+					"p50",
+					"p95",
+					"p99",
+					"input",
+					"output",
+					"cached",
+					"cost",
+				],
+				r.models.map((m) => [
+					m.model,
+					m.calls,
+					ms(m.p50),
+					ms(m.p95),
+					ms(m.p99),
+					m.inputTokens,
+					m.outputTokens,
+					m.cachedTokens,
+					m.costUsd === null ? label.dim("–") : `$${m.costUsd.toFixed(6)}`,
+				]),
+			),
+		);
+	parts.push(
+		r.errors.length === 0
+			? label.dim("no errors")
+			: table(
+					["error", "count", "rate"],
+					r.errors.map((e) => [
+						e.code,
+						e.count,
+						`${(e.rate * 100).toFixed(1)} %`,
+					]),
+				),
+	);
+	return parts.join("\n\n");
+}

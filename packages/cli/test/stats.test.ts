@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { END, START, StateGraph } from "@weft/graph";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { collectStats, latency, parseSince } from "../src/commands/stats.ts";
+import { weftSync as weft } from "./run-cli.ts";
+
+describe("weft stats", () => {
+	let dir: string;
+	let path: string;
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), "weft-stats-"));
+		path = join(dir, "weft.db");
+		const checkpointer = new SqliteCheckpointer({ path });
+		// a node that calls a "model" and reports its figures, as the LLM layer does
+		const agent = new StateGraph(z.object({ text: z.string() }))
+			.addNode("agent", (_s, ctx) => {
+				ctx.reportUsage({
+					model: "m-small",
+					inputTokens: 10,
+					outputTokens: 2,
+					costUsd: 0.001,
+					durationMs: 12.5,
+				});
+				return { text: "hi" };
+			})
+			.addEdge(START, "agent")
+			.addEdge("agent", END)
+			.compile({ checkpointer, name: "greeter" });
+		for (const t of ["a", "b", "c"])
+			await agent.run({ text: "hello" }, { threadId: t });
+		const failing = new StateGraph(z.object({ n: z.number() }))
+			.addNode("boom", () => {
+				throw new Error("boom");
+			})
+			.addEdge(START, "boom")
+			.addEdge("boom", END)
+			.compile({ checkpointer, name: "fails" });
+		await expect(failing.run({ n: 1 }, { threadId: "f" })).rejects.toThrow();
+		checkpointer.close();
+	});
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it("computes latency per node and model, tokens, cost and errors from the store", async () => {
+		const cp = new SqliteCheckpointer({ path });
+		const all = await collectStats(cp, {});
+		expect(all.threads).toBe(4);
+		const agentNode = all.nodes.find((n) => n.node === "agent")!;
+		expect(agentNode.count).toBe(3);
+		expect(agentNode.p50).toBeGreaterThanOrEqual(0);
+		expect(agentNode.p99).toBeGreaterThanOrEqual(agentNode.p50);
+		const small = all.models.find((m) => m.model === "m-small")!;
+		expect(small).toMatchObject({
+			count: 3,
+			p50: 12.5,
+			calls: 3,
+			inputTokens: 30,
+			outputTokens: 6,
+		});
+		expect(small.costUsd).toBeCloseTo(0.003);
+		expect(all.errors).toEqual([{ code: "NODE_FAILED", count: 1, rate: 0.25 }]);
+		const greeter = await collectStats(cp, { graph: "greeter" });
+		expect(greeter.threads).toBe(3);
+		expect(greeter.errors).toEqual([]);
+		const future = await collectStats(cp, {
+			since: new Date(Date.now() + 60_000),
+		});
+		expect(future.threads).toBe(0);
+		cp.close();
+	});
+
+	it("prints the figures as JSON from the command line", () => {
+		const r = weft([
+			"--db",
+			path,
+			"--json",
+			"--graph",
+			"greeter",
+			"stats",
+			"--since",
+			"1h",
+		]);
+		expect(r.stderr).toBe("");
+		expect(r.code).toBe(0);
+		expect(r.json.graph).toBe("greeter");
+		expect(r.json.models[0]).toMatchObject({ model: "m-small", calls: 3 });
+		const text = weft(["--db", path, "stats"]);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toContain("p95");
+		expect(text.stdout).toContain("NODE_FAILED");
+	});
+
+	it("reads --since as a duration or a date, and refuses anything else", () => {
+		const now = Date.parse("2026-01-01T12:00:00Z");
+		expect(parseSince("1h", now).toISOString()).toBe(
+			"2026-01-01T11:00:00.000Z",
+		);
+		expect(parseSince("2026-01-01", now).toISOString()).toBe(
+			"2026-01-01T00:00:00.000Z",
+		);
+		expect(() => parseSince("soon")).toThrow(/neither a duration nor a date/);
+		expect(weft(["stats", "--since", "soon"]).code).not.toBe(0);
+	});
+
+	it("takes nearest-rank percentiles", () => {
+		const l = latency(Array.from({ length: 100 }, (_, i) => i + 1));
+		expect(l).toEqual({ count: 100, p50: 50, p95: 95, p99: 99 });
+	});
+});

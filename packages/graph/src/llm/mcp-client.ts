@@ -1,0 +1,96 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { WeftError } from "../index.ts";
+
+/** How to reach one MCP server: a command to spawn (stdio) or a streamable HTTP endpoint. */
+export type McpServerConfig =
+	| {
+			command: string;
+			args?: readonly string[] | undefined;
+			env?: Record<string, string> | undefined;
+			cwd?: string | undefined;
+	  }
+	| { url: string; headers?: Record<string, string> | undefined };
+
+/** Connection failures name the server and what was tried. */
+export function connectionFailed(
+	name: string,
+	config: McpServerConfig,
+	error: unknown,
+	stderr = "",
+): WeftError {
+	const where =
+		"command" in config
+			? `command "${[config.command, ...(config.args ?? [])].join(" ")}"`
+			: `URL ${config.url}`;
+	const detail = error instanceof Error ? error.message : String(error);
+	const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+	return new WeftError(
+		"MCP_CONNECTION_FAILED",
+		`MCP server "${name}" (${where}) could not be reached: ${detail}${tail === "" ? "" : ` (stderr: ${tail})`}`,
+		{
+			hint:
+				"command" in config
+					? "check that the command runs on its own and speaks MCP on stdio"
+					: "check that the server runs and the URL (with its path, often /mcp) is right",
+			cause: error,
+		},
+	);
+}
+
+async function sdk() {
+	try {
+		const [client, stdio, http] = await Promise.all([
+			import("@modelcontextprotocol/sdk/client/index.js"),
+			import("@modelcontextprotocol/sdk/client/stdio.js"),
+			import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+		]);
+		return { client, stdio, http };
+	} catch (error) {
+		throw new WeftError(
+			"MCP_CONNECTION_FAILED",
+			"the MCP SDK is not installed",
+			{ hint: "pnpm add @modelcontextprotocol/sdk", cause: error },
+		);
+	}
+}
+
+/** Connects to one server (spawning it for stdio); a failure is `MCP_CONNECTION_FAILED`. */
+export async function connectMcp(
+	name: string,
+	config: McpServerConfig,
+	timeoutMs: number,
+): Promise<Client> {
+	const { client: c, stdio, http } = await sdk();
+	const client = new c.Client({ name: "weft", version: "0.1.0" });
+	let stderr = "";
+	try {
+		if ("command" in config) {
+			const transport = new stdio.StdioClientTransport({
+				command: config.command,
+				args: [...(config.args ?? [])],
+				...(config.env === undefined
+					? {}
+					: { env: { ...stdio.getDefaultEnvironment(), ...config.env } }),
+				...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+				stderr: "pipe",
+			});
+			// kept for the error message; never printed
+			transport.stderr?.on("data", (chunk: Buffer) => {
+				stderr = (stderr + chunk.toString()).slice(-4000);
+			});
+			await client.connect(transport, { timeout: timeoutMs });
+		} else {
+			const transport = new http.StreamableHTTPClientTransport(
+				new URL(config.url),
+				config.headers === undefined
+					? undefined
+					: { requestInit: { headers: config.headers } },
+			);
+			await client.connect(transport, { timeout: timeoutMs });
+		}
+		return client;
+	} catch (error) {
+		await client.close().catch(() => {});
+		throw connectionFailed(name, config, error, stderr);
+	}
+}

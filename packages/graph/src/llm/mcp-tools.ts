@@ -1,0 +1,179 @@
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { DynamicStructuredTool } from "@langchain/core/tools";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { ConfigError, WeftError } from "../index.ts";
+import {
+	connectionFailed,
+	connectMcp,
+	type McpServerConfig,
+} from "./mcp-client.ts";
+
+export type { McpServerConfig } from "./mcp-client.ts";
+
+export interface LoadMcpToolsOptions {
+	/** Name tools `server__tool` (needed when two servers have a tool of the same name). Default false. */
+	prefix?: boolean | undefined;
+	/** How long connecting and listing may take per server (default 30 s). */
+	timeoutMs?: number | undefined;
+	/** Closes every server when aborted (for example the signal of the run or app that owns them). */
+	signal?: AbortSignal | undefined;
+}
+
+/** Tools loaded from MCP servers, and the connections to close when done. */
+export interface McpToolset extends AsyncDisposable {
+	/** `@langchain/core` tools: give them to `createAgent` or `toolNode` like any tool. */
+	readonly tools: StructuredToolInterface[];
+	/** Closes every connection (stdio servers are stopped). Idempotent. */
+	close(): Promise<void>;
+}
+
+interface McpContent {
+	type: string;
+	text?: string;
+	[key: string]: unknown;
+}
+
+/** The text a tool result becomes: its text parts, else its structured content or parts as JSON. */
+function resultText(result: {
+	content?: McpContent[];
+	structuredContent?: unknown;
+}): string {
+	const parts = result.content ?? [];
+	const texts = parts.flatMap((p) =>
+		p.type === "text" && p.text !== undefined ? [p.text] : [],
+	);
+	if (texts.length > 0 && texts.length === parts.length)
+		return texts.join("\n");
+	if (result.structuredContent !== undefined)
+		return JSON.stringify(result.structuredContent);
+	return JSON.stringify(parts);
+}
+
+async function listAll(client: Client) {
+	const tools = [];
+	let cursor: string | undefined;
+	do {
+		const page = await client.listTools(cursor === undefined ? {} : { cursor });
+		tools.push(...page.tools);
+		cursor = page.nextCursor;
+	} while (cursor !== undefined);
+	return tools;
+}
+
+function toTool(
+	server: string,
+	client: Client,
+	t: Awaited<ReturnType<typeof listAll>>[number],
+	prefix: boolean,
+) {
+	const name = prefix ? `${server}__${t.name}` : t.name;
+	return new DynamicStructuredTool({
+		name,
+		description: t.description ?? `${t.name} (MCP server "${server}")`,
+		schema: t.inputSchema as Record<string, unknown>,
+		metadata: { mcpServer: server, mcpTool: t.name, ...(t.annotations ?? {}) },
+		func: async (args: Record<string, unknown>, _run, config) => {
+			let result: Awaited<ReturnType<Client["callTool"]>>;
+			try {
+				result = await client.callTool(
+					{ name: t.name, arguments: args },
+					undefined,
+					config?.signal === undefined ? {} : { signal: config.signal },
+				);
+			} catch (error) {
+				throw new WeftError(
+					"MCP_TOOL_FAILED",
+					`MCP tool "${t.name}" on server "${server}" failed: ${error instanceof Error ? error.message : String(error)}`,
+					{
+						hint: "check the server's log; the call may be retried",
+						cause: error,
+					},
+				);
+			}
+			const text = resultText(result as Parameters<typeof resultText>[0]);
+			if (result.isError === true)
+				throw new WeftError(
+					"MCP_TOOL_FAILED",
+					`MCP tool "${t.name}" on server "${server}" answered with an error: ${text}`,
+					{
+						hint: "the server refused the call; read its message",
+					},
+				);
+			return text;
+		},
+	});
+}
+
+/**
+ * Connects to MCP servers (stdio commands or streamable HTTP URLs) and turns their tools into
+ * `@langchain/core` tools (JSON-schema arguments, validated before the call). Scopes (`withScopes`) and
+ * `approve` apply to them by name like to any tool. A server that cannot be reached fails the whole load
+ * with `MCP_CONNECTION_FAILED` (and the others are closed). Close the set when the graph is done with it,
+ * or let `await using` do it.
+ * @example
+ * await using mcp = await loadMcpTools({ files: { command: "npx", args: ["my-mcp-server"] } });
+ * const agent = createAgent({ model, tools: mcp.tools, approve: ["delete_file"] });
+ */
+export async function loadMcpTools(
+	servers: Record<string, McpServerConfig>,
+	options: LoadMcpToolsOptions = {},
+): Promise<McpToolset> {
+	const timeoutMs = options.timeoutMs ?? 30_000;
+	const clients = new Map<string, Client>();
+	let closed = false;
+	const close = async () => {
+		if (closed) return;
+		closed = true;
+		options.signal?.removeEventListener("abort", onAbort);
+		await Promise.all(
+			[...clients.values()].map((c) => c.close().catch(() => {})),
+		);
+	};
+	const onAbort = () => void close();
+	const tools: DynamicStructuredTool[] = [];
+	try {
+		const entries = Object.entries(servers);
+		const connected = await Promise.allSettled(
+			entries.map(async ([name, config]) => {
+				const client = await connectMcp(name, config, timeoutMs);
+				clients.set(name, client);
+				try {
+					return { name, client, list: await listAll(client) };
+				} catch (error) {
+					throw connectionFailed(name, config, error);
+				}
+			}),
+		);
+		const failed = connected.find((c) => c.status === "rejected");
+		if (failed !== undefined) throw failed.reason;
+		for (const c of connected)
+			if (c.status === "fulfilled")
+				for (const t of c.value.list)
+					tools.push(
+						toTool(c.value.name, c.value.client, t, options.prefix === true),
+					);
+		checkUnique(tools);
+	} catch (error) {
+		await close();
+		throw error;
+	}
+	options.signal?.addEventListener("abort", onAbort, { once: true });
+	return { tools, close, [Symbol.asyncDispose]: close };
+}
+
+function checkUnique(tools: readonly DynamicStructuredTool[]): void {
+	const seen = new Map<string, string>();
+	for (const t of tools) {
+		const server = String(t.metadata?.mcpServer);
+		const other = seen.get(t.name);
+		if (other !== undefined)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`MCP servers "${other}" and "${server}" both have a tool "${t.name}"`,
+				{
+					hint: "load them with { prefix: true } to name tools server__tool",
+				},
+			);
+		seen.set(t.name, server);
+	}
+}

@@ -1,0 +1,70 @@
+import type { BaseMessage, UsageMetadata } from "@langchain/core/messages";
+
+/** What `@weft/models` puts in `response_metadata.weft`. */
+export interface WeftModelMetadata {
+	model?: string | undefined;
+	costUsd?: number | undefined;
+	cache?: "hit" | "miss" | undefined;
+	route?: unknown;
+	attempts?: unknown;
+}
+
+/** What a model's answer says about the call: the model that answered, tokens, cost, routing. */
+export interface AnswerInfo {
+	model: string | undefined;
+	inputTokens: number;
+	outputTokens: number;
+	cachedTokens: number;
+	costUsd: number | undefined;
+	weft: WeftModelMetadata | undefined;
+	responseId: string | undefined;
+	finishReason: string | undefined;
+}
+
+// @langchain/core 1.4 types usage_metadata as `undefined` under exactOptionalPropertyTypes.
+export const usageOf = (m: BaseMessage): UsageMetadata | undefined =>
+	(m as unknown as { usage_metadata?: UsageMetadata }).usage_metadata;
+
+const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** Reads an answer's metadata (provider fields and `@weft/models`' `weft` block). */
+export function answerInfo(model: unknown, message: BaseMessage): AnswerInfo {
+	const meta = (message.response_metadata ?? {}) as Record<string, unknown>;
+	const weft = meta.weft as WeftModelMetadata | undefined;
+	const usage = usageOf(message);
+	return {
+		model:
+			weft?.model ??
+			str(meta.model_name) ??
+			str(meta.model) ??
+			modelNameOf(model),
+		inputTokens: usage?.input_tokens ?? 0,
+		outputTokens: usage?.output_tokens ?? 0,
+		cachedTokens: usage?.input_token_details?.cache_read ?? 0,
+		costUsd: weft?.costUsd,
+		weft,
+		responseId: str(message.id),
+		finishReason: str(meta.finish_reason) ?? str(meta.stop_reason),
+	};
+}
+
+/** A model's name: its `model`/`modelName` field, through bindings, else its type. */
+export function modelNameOf(model: unknown): string | undefined {
+	for (let m = model as Record<string, unknown> | undefined; m; ) {
+		const name = str(m.model) ?? str(m.modelName);
+		if (name !== undefined) return name;
+		if (typeof m.bound !== "object" || m.bound === null) return providerOf(m);
+		m = m.bound as Record<string, unknown>;
+	}
+	return undefined;
+}
+
+/** A model's provider as LangChain names it (`_llmType()`: "openai", "anthropic", …), through bindings. */
+export function providerOf(model: unknown): string | undefined {
+	for (let m = model as Record<string, unknown> | undefined; m; ) {
+		if (typeof m._llmType === "function") return str(m._llmType());
+		if (typeof m.bound !== "object" || m.bound === null) return undefined;
+		m = m.bound as Record<string, unknown>;
+	}
+	return undefined;
+}

@@ -1,0 +1,54 @@
+// Tool-call spans after the OpenTelemetry GenAI semantic conventions (`execute_tool {name}`).
+import type { ToolMessage } from "@langchain/core/messages";
+import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type NodeContext, telemetrySettings } from "../index.ts";
+import type { PendingToolCall } from "./tool-calls.ts";
+
+/**
+ * Runs one tool call under an `execute_tool {name}` span (a child of the node's span). A call that ends
+ * as an error ToolMessage (the run goes on) marks the span failed.
+ */
+export async function observeToolCall(
+	ctx: NodeContext,
+	call: PendingToolCall,
+	run: () => Promise<ToolMessage>,
+): Promise<ToolMessage> {
+	const parent = context.active();
+	const span = trace.getTracer("@weft/graph").startSpan(
+		`execute_tool ${call.name}`,
+		{
+			kind: SpanKind.INTERNAL,
+			attributes: {
+				"gen_ai.operation.name": "execute_tool",
+				"gen_ai.tool.name": call.name,
+				"gen_ai.tool.call.id": call.id,
+				"weft.node": ctx.node,
+				"weft.step": ctx.step,
+			},
+		},
+		parent,
+	);
+	if (!span.isRecording()) return run();
+	const capture = telemetrySettings().captureContent;
+	if (capture)
+		span.setAttribute("gen_ai.tool.call.arguments", JSON.stringify(call.args));
+	try {
+		const message = await context.with(trace.setSpan(parent, span), run);
+		if (capture) span.setAttribute("gen_ai.tool.call.result", message.text);
+		if (message.status === "error") {
+			span.setAttribute("error.type", "TOOL_ERROR");
+			span.setStatus({ code: SpanStatusCode.ERROR, message: message.text });
+		} else span.setStatus({ code: SpanStatusCode.OK });
+		return message;
+	} catch (error) {
+		span.setAttribute(
+			"error.type",
+			error instanceof Error ? error.name : "Error",
+		);
+		if (error instanceof Error) span.recordException(error);
+		span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+		throw error;
+	} finally {
+		span.end();
+	}
+}

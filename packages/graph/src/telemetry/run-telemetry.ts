@@ -1,0 +1,258 @@
+import {
+	type Attributes,
+	type Context,
+	context,
+	isSpanContextValid,
+	type Span,
+	SpanKind,
+	SpanStatusCode,
+	trace,
+} from "@opentelemetry/api";
+import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
+import { isCommand } from "../command.ts";
+import type { UsageReport } from "../graph/types.ts";
+import type { RunConfig, RunResult } from "../runtime/events.ts";
+import { errorType, recordError } from "./errors.ts";
+import { type Instruments, instruments, tracer } from "./instruments.ts";
+import { StepTimer, TIMING_KEY } from "./step-timing.ts";
+import { fromTraceparent, toTraceparent } from "./trace-parent.ts";
+
+type Metadata = RunConfig["metadata"];
+
+/** What the telemetry of a run needs to know about it. */
+export interface RunTelemetryInit {
+	graph: string;
+	threadId: string | undefined;
+	ns: string;
+}
+
+/**
+ * The telemetry of one run: its span tree (run → step → node), its metrics, and the timing and trace
+ * context each checkpoint records. The run loop calls it at a few points; with no tracer or meter
+ * provider registered, each call costs a check and nothing more.
+ */
+export class RunTelemetry {
+	readonly #init: RunTelemetryInit;
+	readonly #timer: StepTimer;
+	#m: Instruments | undefined;
+	#t0 = 0;
+	#resuming = false;
+	/** The run's context: set when a span (recorded or sampled out) must be passed on. */
+	#ctx: Context | undefined;
+	#run: Span | undefined;
+	#step: { span: Span; ctx: Context; t0: number } | undefined;
+	#stepT0 = 0;
+	#ended = true;
+
+	constructor(init: RunTelemetryInit) {
+		this.#init = init;
+		this.#timer = new StepTimer(init.graph);
+	}
+
+	/** The run starts (`execute`): opens its span under the active context and counts it in flight. */
+	start(input: unknown): void {
+		this.#ended = false;
+		this.#t0 = performance.now();
+		this.#resuming = isCommand(input) && input.hasResume;
+		const m = instruments();
+		this.#m = m.on ? m : undefined;
+		this.#m?.runsActive.add(1, { "weft.graph": this.#init.graph });
+		const parent = context.active();
+		const span = tracer().startSpan(
+			`weft.run ${this.#init.graph}`,
+			{ kind: SpanKind.INTERNAL, attributes: this.#runAttributes() },
+			parent,
+		);
+		// no provider: an invalid span, nothing to pass on; sampled out: passed on so children are too
+		if (span.isRecording()) this.#run = span;
+		if (this.#run !== undefined || isSpanContextValid(span.spanContext()))
+			this.#ctx = trace.setSpan(parent, span);
+	}
+
+	/**
+	 * The run stands on a stored checkpoint: link to the trace of the run that wrote it, time the wait of
+	 * an interrupt being answered, and keep failures recorded there for the step's timing.
+	 */
+	loaded(tuple: CheckpointTuple): void {
+		if (this.#ended) return;
+		const c = tuple.checkpoint;
+		const from = fromTraceparent(c.metadata.traceparent);
+		const own = this.#run?.spanContext();
+		if (from !== undefined && own !== undefined && from.traceId !== own.traceId)
+			this.#run!.addLink({
+				context: from,
+				attributes: { "weft.link": "continues" },
+			});
+		this.#run?.setAttribute("weft.checkpoint_id", c.checkpointId);
+		if (tuple.hasChildren) return;
+		let pausedAt = false;
+		for (const w of tuple.pendingWrites) {
+			if (w.kind === "error") this.#timer.error(w.node, w.code);
+			else if (w.kind === "interrupt") pausedAt = true;
+		}
+		if (pausedAt && this.#resuming) {
+			const waited = Math.max(0, Date.now() - Date.parse(c.createdAt)) / 1000;
+			this.#m?.interruptWait.record(waited, { "weft.graph": this.#init.graph });
+			this.#run?.setAttribute("weft.interrupt.wait_s", waited);
+		}
+	}
+
+	/** A superstep starts (the previous one, if open, has committed). */
+	step(step: number): void {
+		this.#endStep(undefined);
+		this.#stepT0 = performance.now();
+		if (this.#run === undefined) return;
+		const span = tracer().startSpan(
+			"weft.step",
+			{ attributes: { "weft.step": step } },
+			this.#ctx,
+		);
+		this.#step = {
+			span,
+			ctx: trace.setSpan(this.#ctx!, span),
+			t0: this.#stepT0,
+		};
+	}
+
+	/**
+	 * Runs one task of the step with its node span active (so model and tool calls, and a subgraph's run,
+	 * nest under it) and records its duration; a task whose result is reused from an earlier run is not timed.
+	 */
+	async task<
+		TTask extends { node: string; id: string },
+		TRun extends { memory: { done?: unknown } },
+		TOutcome extends { kind: string; error?: unknown },
+	>(
+		fn: (task: TTask, r: TRun) => Promise<TOutcome>,
+		task: TTask,
+		r: TRun,
+	): Promise<TOutcome> {
+		if (r.memory.done !== undefined || this.#ended) return fn(task, r);
+		const t0 = performance.now();
+		const parent = this.#step?.ctx ?? this.#ctx;
+		const span =
+			this.#run === undefined
+				? undefined
+				: tracer().startSpan(
+						`weft.node ${task.node}`,
+						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
+						parent,
+					);
+		const outcome =
+			parent === undefined
+				? await fn(task, r)
+				: await context.with(
+						span === undefined ? parent : trace.setSpan(parent, span),
+						() => fn(task, r),
+					);
+		const ms = performance.now() - t0;
+		if (outcome.kind === "done") this.#timer.node(task.node, ms);
+		if (span !== undefined) endTask(span, outcome);
+		if (this.#m !== undefined) {
+			const attributes: Attributes = {
+				"weft.graph": this.#init.graph,
+				"weft.node": task.node,
+				"weft.outcome": outcome.kind === "done" ? "ok" : outcome.kind,
+			};
+			if (outcome.kind === "error")
+				attributes["error.type"] = errorType(outcome.error);
+			this.#m.nodeDuration.record(ms / 1000, attributes);
+		}
+		return outcome;
+	}
+
+	/** A model call's figures reported to the run: its duration goes into the step's timing. */
+	reported(usage: UsageReport): void {
+		if (usage.durationMs !== undefined && usage.model !== undefined)
+			this.#timer.model(usage.model, usage.durationMs);
+	}
+
+	/** The metadata of the next checkpoint: the run's, plus the trace context and the step's timing. */
+	metadata(base: Metadata): Metadata {
+		const timing = this.#timer.take();
+		const span = this.#run?.spanContext();
+		if (timing === undefined && span === undefined) return base;
+		const extra: Record<string, JsonValue> = {};
+		if (span !== undefined) extra.traceparent = toTraceparent(span);
+		if (timing !== undefined)
+			extra[TIMING_KEY] = timing as unknown as JsonValue;
+		// checkpoint metadata is JSON; RunConfig types only the user's part of it (scalars)
+		return { ...base, ...extra } as Metadata;
+	}
+
+	/** The run ended as `result` (done, interrupted or cancelled). */
+	end(result: RunResult): void {
+		if (this.#ended) return;
+		this.#endStep(undefined);
+		const run = this.#run;
+		if (run !== undefined) {
+			run.setAttributes({
+				"weft.run.status": result.status,
+				"weft.steps": result.steps,
+				"weft.interrupts": result.interrupts.length,
+				"gen_ai.usage.input_tokens": result.usage.inputTokens,
+				"gen_ai.usage.output_tokens": result.usage.outputTokens,
+			});
+			if (result.checkpointId !== undefined)
+				run.setAttribute("weft.checkpoint_id", result.checkpointId);
+			if (result.usage.costUsd !== undefined)
+				run.setAttribute("weft.cost_usd", result.usage.costUsd);
+		}
+		if (result.interrupts.length > 0)
+			this.#m?.interrupts.add(result.interrupts.length, {
+				"weft.graph": this.#init.graph,
+			});
+		this.#close(result.status);
+	}
+
+	/** The run failed with `error`. */
+	fail(error: unknown): void {
+		if (this.#ended) return;
+		this.#endStep(error);
+		if (this.#run !== undefined) recordError(this.#run, error);
+		this.#close("failed");
+	}
+
+	#close(status: string): void {
+		this.#ended = true;
+		this.#run?.setAttribute("weft.run.status", status);
+		this.#run?.end();
+		const attributes = { "weft.graph": this.#init.graph };
+		this.#m?.runsActive.add(-1, attributes);
+		this.#m?.runDuration.record((performance.now() - this.#t0) / 1000, {
+			...attributes,
+			"weft.run.status": status,
+		});
+	}
+
+	#endStep(error: unknown): void {
+		if (this.#stepT0 === 0) return;
+		const seconds = (performance.now() - this.#stepT0) / 1000;
+		this.#stepT0 = 0;
+		this.#m?.stepDuration.record(seconds, { "weft.graph": this.#init.graph });
+		const step = this.#step;
+		if (step === undefined) return;
+		this.#step = undefined;
+		if (error !== undefined) recordError(step.span, error);
+		step.span.end();
+	}
+
+	#runAttributes(): Attributes {
+		const a: Attributes = { "weft.graph": this.#init.graph };
+		if (this.#init.threadId !== undefined)
+			a["weft.thread_id"] = this.#init.threadId;
+		if (this.#init.ns !== "") a["weft.ns"] = this.#init.ns;
+		if (this.#resuming) a["weft.resume"] = true;
+		return a;
+	}
+}
+
+function endTask(span: Span, outcome: { kind: string; error?: unknown }): void {
+	if (outcome.kind === "error") recordError(span, outcome.error);
+	else if (outcome.kind === "interrupt")
+		span.setAttribute("weft.interrupt", true);
+	else if (outcome.kind === "rejected")
+		span.setAttribute("weft.resume_rejected", true);
+	else span.setStatus({ code: SpanStatusCode.OK });
+	span.end();
+}

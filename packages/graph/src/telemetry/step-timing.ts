@@ -1,0 +1,82 @@
+import type { JsonValue } from "@weft/checkpoint";
+
+/** The checkpoint metadata key under which a step records its timing. */
+export const TIMING_KEY = "timing";
+
+/**
+ * What a committed step records of its timing in checkpoint metadata (`metadata.timing`), so tools like
+ * `weft stats` compute latencies from the store alone. Durations are milliseconds.
+ */
+export interface StepTiming {
+	/** The compiled graph's name. */
+	graph: string;
+	/** Each node task the step ran, by node (tasks whose result was reused from an earlier run excluded). */
+	nodes: Record<string, number[]>;
+	/** Each model call the step made, by model (calls that report a duration: `UsageReport.durationMs`). */
+	models: Record<string, number[]>;
+	/** Failed attempts at this step in earlier runs, which this run recovered from. */
+	errors?: Array<{ node: string; code: string }>;
+}
+
+/** The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). */
+export function readStepTiming(
+	metadata: Record<string, JsonValue | undefined>,
+): StepTiming | undefined {
+	const t = metadata[TIMING_KEY];
+	if (typeof t !== "object" || t === null || Array.isArray(t)) return undefined;
+	const { nodes, models } = t as Record<string, unknown>;
+	if (typeof nodes !== "object" || typeof models !== "object") return undefined;
+	return t as unknown as StepTiming;
+}
+
+/** Collects the timing of the step being run; `take()` hands it to the next checkpoint and starts afresh. */
+export class StepTimer {
+	readonly #graph: string;
+	#nodes: Record<string, number[]> = {};
+	#models: Record<string, number[]> = {};
+	#errors: Array<{ node: string; code: string }> = [];
+	#empty = true;
+
+	constructor(graph: string) {
+		this.#graph = graph;
+	}
+
+	node(name: string, ms: number): void {
+		push(this.#nodes, name, ms);
+		this.#empty = false;
+	}
+
+	model(name: string, ms: number): void {
+		push(this.#models, name, ms);
+		this.#empty = false;
+	}
+
+	error(node: string, code: string): void {
+		this.#errors.push({ node, code });
+		this.#empty = false;
+	}
+
+	/** The timing since the last take, or undefined when nothing was timed. */
+	take(): StepTiming | undefined {
+		if (this.#empty) return undefined;
+		const timing: StepTiming = {
+			graph: this.#graph,
+			nodes: this.#nodes,
+			models: this.#models,
+			...(this.#errors.length === 0 ? {} : { errors: this.#errors }),
+		};
+		this.#nodes = {};
+		this.#models = {};
+		this.#errors = [];
+		this.#empty = true;
+		return timing;
+	}
+}
+
+function push(into: Record<string, number[]>, key: string, ms: number): void {
+	// a tenth of a millisecond is finer than any figure stats shows
+	const value = Math.round(ms * 10) / 10;
+	const list = into[key];
+	if (list === undefined) into[key] = [value];
+	else list.push(value);
+}

@@ -1,0 +1,41 @@
+/** Process-wide telemetry settings. */
+export interface TelemetryOptions {
+	/**
+	 * Record message contents (prompts, answers, tool arguments and results) on model and tool spans.
+	 * Off by default, so prompts don't leak into telemetry; the environment variable
+	 * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` turns it on too.
+	 */
+	captureContent?: boolean | undefined;
+}
+
+/** The settings in force (`TelemetryOptions` with defaults applied). */
+export interface TelemetrySettings {
+	readonly captureContent: boolean;
+}
+
+let settings: TelemetrySettings | undefined;
+
+/**
+ * Sets how Weft records telemetry (spans and metrics go to whatever OpenTelemetry provider the
+ * application registers; with none, nothing is recorded).
+ * @example
+ * configureTelemetry({ captureContent: true }); // prompts and answers on model spans
+ */
+export function configureTelemetry(options: TelemetryOptions): void {
+	settings = {
+		captureContent: options.captureContent ?? fromEnv(),
+	};
+}
+
+/** The telemetry settings in force. */
+export function telemetrySettings(): TelemetrySettings {
+	settings ??= { captureContent: fromEnv() };
+	return settings;
+}
+
+function fromEnv(): boolean {
+	// read through globalThis: the runtime also loads where there is no `process` (a browser studio)
+	const env = (globalThis as { process?: { env?: Record<string, string> } })
+		.process?.env;
+	return env?.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === "true";
+}

@@ -1,0 +1,22 @@
+import { type SpanContext, TraceFlags } from "@opentelemetry/api";
+
+const FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** A span's context as a W3C `traceparent` value (what checkpoints keep to link a resumed run). */
+export function toTraceparent(c: SpanContext): string {
+	const sampled = (c.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+	return `00-${c.traceId}-${c.spanId}-${sampled ? "01" : "00"}`;
+}
+
+/** The span context a `traceparent` value names, or undefined for anything else. */
+export function fromTraceparent(value: unknown): SpanContext | undefined {
+	if (typeof value !== "string") return undefined;
+	const m = FORMAT.exec(value);
+	if (m === null) return undefined;
+	return {
+		traceId: m[1]!,
+		spanId: m[2]!,
+		traceFlags: Number.parseInt(m[3]!, 16),
+		isRemote: true,
+	};
+}

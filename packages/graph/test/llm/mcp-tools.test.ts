@@ -1,0 +1,171 @@
+import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { Command, isWeftError, MemoryCheckpointer } from "@weft/graph";
+import {
+	createAgent,
+	loadMcpTools,
+	ScriptedChatModel,
+	toolNode,
+	withScopes,
+} from "@weft/graph/llm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SERVER, startHttpServer } from "./mcp/start-server.ts";
+
+const stdio = { command: process.execPath, args: [SERVER] };
+
+describe("loadMcpTools", () => {
+	let http: Awaited<ReturnType<typeof startHttpServer>>;
+	beforeAll(async () => {
+		http = await startHttpServer();
+	});
+	afterAll(async () => {
+		await http.stop();
+	});
+
+	it("loads tools from a stdio server and runs them in an agent, with approvals", async () => {
+		const mcp = await loadMcpTools({ calc: stdio });
+		try {
+			expect(mcp.tools.map((t) => t.name).sort()).toEqual([
+				"add",
+				"fail",
+				"shout",
+			]);
+			const model = new ScriptedChatModel([
+				{ toolCalls: [{ name: "add", args: { a: 2, b: 3 }, id: "c1" }] },
+				"2 + 3 = 5",
+			]);
+			const agent = createAgent({
+				model,
+				tools: mcp.tools,
+				approve: ["add"],
+				checkpointer: new MemoryCheckpointer(),
+			});
+			const paused = await agent.run(
+				{ messages: [new HumanMessage("2+3?")] },
+				{ threadId: "t" },
+			);
+			expect(paused.status).toBe("interrupted");
+			const done = await agent.run(
+				new Command({ resume: { action: "approve" } }),
+				{ threadId: "t" },
+			);
+			const answer = done.values.messages.find((m): m is ToolMessage =>
+				ToolMessage.isInstance(m),
+			);
+			expect(answer?.text).toBe("5");
+		} finally {
+			await mcp.close();
+		}
+	});
+
+	it("loads tools over streamable HTTP on loopback; errors and bad arguments become error messages", async () => {
+		await using mcp = await loadMcpTools(
+			{ remote: { url: http.url } },
+			{ prefix: true },
+		);
+		expect(mcp.tools.map((t) => t.name).sort()).toEqual([
+			"remote__add",
+			"remote__fail",
+			"remote__shout",
+		]);
+		const node = toolNode(mcp.tools);
+		const ai = new AIMessage({
+			content: "",
+			tool_calls: [
+				{ name: "remote__shout", args: { text: "hi" }, id: "s1" },
+				{ name: "remote__fail", args: {}, id: "f1" },
+				{ name: "remote__add", args: { a: "x" }, id: "a1" },
+			],
+		});
+		const { StateGraph, START } = await import("@weft/graph");
+		const { AgentState } = await import("@weft/graph/llm");
+		const graph = new StateGraph(AgentState)
+			.addNode("tools", node)
+			.addEdge(START, "tools")
+			.compile();
+		const out = await graph.invoke({ messages: [ai] });
+		const answers = out.messages.filter((m): m is ToolMessage =>
+			ToolMessage.isInstance(m),
+		);
+		expect(answers.map((m) => [m.tool_call_id, m.status ?? "success"])).toEqual(
+			[
+				["s1", "success"],
+				["f1", "error"],
+				["a1", "error"],
+			],
+		);
+		expect(answers[0]?.text).toBe("HI");
+		expect(answers[1]?.text).toContain("it broke");
+		// scopes apply to MCP tools as to any tool
+		const shout = withScopes(
+			mcp.tools.find((t) => t.name === "remote__shout")!,
+			["text:write"],
+		);
+		const scoped = new StateGraph(AgentState)
+			.addNode("tools", toolNode([shout]))
+			.addEdge(START, "tools")
+			.compile();
+		const refused = await scoped.invoke({
+			messages: [
+				new AIMessage({
+					content: "",
+					tool_calls: [
+						{ name: "remote__shout", args: { text: "x" }, id: "s2" },
+					],
+				}),
+			],
+		});
+		expect(
+			refused.messages.find((m): m is ToolMessage => ToolMessage.isInstance(m))
+				?.status,
+		).toBe("error");
+	});
+
+	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {
+		const bad = await loadMcpTools({
+			calc: stdio,
+			broken: { command: process.execPath, args: ["-e", "process.exit(3)"] },
+		}).catch((e: unknown) => e);
+		expect(isWeftError(bad, "MCP_CONNECTION_FAILED")).toBe(true);
+		expect((bad as Error).message).toContain('"broken"');
+		const missing = await loadMcpTools({
+			nowhere: { command: "/nonexistent/weft-mcp" },
+		}).catch((e: unknown) => e);
+		expect(isWeftError(missing, "MCP_CONNECTION_FAILED")).toBe(true);
+		const closedPort = await loadMcpTools(
+			{ gone: { url: "http://127.0.0.1:9/mcp" } },
+			{ timeoutMs: 2000 },
+		).catch((e: unknown) => e);
+		expect(isWeftError(closedPort, "MCP_CONNECTION_FAILED")).toBe(true);
+		expect((closedPort as Error).message).toContain("http://127.0.0.1:9/mcp");
+	});
+
+	it("refuses two servers with the same tool name unless prefixed, and closes on abort", async () => {
+		const twice = await loadMcpTools({ a: stdio, b: stdio }).catch(
+			(e: unknown) => e,
+		);
+		expect(isWeftError(twice, "CONFIG_INVALID")).toBe(true);
+		const controller = new AbortController();
+		const mcp = await loadMcpTools({ a: stdio }, { signal: controller.signal });
+		controller.abort();
+		await new Promise((r) => setTimeout(r, 50));
+		const node = toolNode(mcp.tools);
+		const { StateGraph, START } = await import("@weft/graph");
+		const { AgentState } = await import("@weft/graph/llm");
+		const graph = new StateGraph(AgentState)
+			.addNode("tools", node)
+			.addEdge(START, "tools")
+			.compile();
+		const out = await graph.invoke({
+			messages: [
+				new AIMessage({
+					content: "",
+					tool_calls: [{ name: "add", args: { a: 1, b: 1 }, id: "x" }],
+				}),
+			],
+		});
+		const answer = out.messages.find((m): m is ToolMessage =>
+			ToolMessage.isInstance(m),
+		);
+		expect(answer?.status).toBe("error");
+	});
+});

@@ -1,0 +1,62 @@
+// A small MCP server for the tests: stdio by default, or streamable HTTP on loopback with --http
+// (prints "listening <port>" once ready).
+import { createServer } from "node:http";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { z } from "zod";
+
+function makeServer() {
+	const server = new McpServer({ name: "test-server", version: "1.0.0" });
+	server.registerTool(
+		"add",
+		{
+			description: "Add two numbers",
+			inputSchema: { a: z.number(), b: z.number() },
+		},
+		async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
+	);
+	server.registerTool(
+		"shout",
+		{ description: "Upper-case a text", inputSchema: { text: z.string() } },
+		async ({ text }) => ({
+			content: [{ type: "text", text: text.toUpperCase() }],
+		}),
+	);
+	server.registerTool(
+		"fail",
+		{ description: "Always fails", inputSchema: {} },
+		async () => ({
+			isError: true,
+			content: [{ type: "text", text: "it broke" }],
+		}),
+	);
+	return server;
+}
+
+if (process.argv.includes("--http")) {
+	const http = createServer(async (req, res) => {
+		// stateless: a server and transport per request
+		const server = makeServer();
+		const transport = new StreamableHTTPServerTransport({
+			sessionIdGenerator: undefined,
+		});
+		res.on("close", () => {
+			void transport.close();
+			void server.close();
+		});
+		await server.connect(transport);
+		let body = "";
+		for await (const chunk of req) body += chunk;
+		await transport.handleRequest(
+			req,
+			res,
+			body === "" ? undefined : JSON.parse(body),
+		);
+	});
+	http.listen(0, "127.0.0.1", () => {
+		process.stdout.write(`listening ${http.address().port}\n`);
+	});
+} else {
+	await makeServer().connect(new StdioServerTransport());
+}
