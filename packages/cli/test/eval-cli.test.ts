@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { root, weftSync as weft } from "./run-cli.ts";
 
 const module = join(root, "packages/cli/test/fixtures/eval-graph.ts");
 

@@ -8,16 +8,13 @@ import type {
 } from "@weft/evals";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
+import type { Act } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { loadGraph } from "../load-graph.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import type { StoreOptions } from "../store.ts";
 import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
-
-type Act = <TArgs extends unknown[]>(
-	fn: (env: CommandEnv, ...args: TArgs) => Promise<number>,
-) => (...args: TArgs) => Promise<void>;
 
 /** The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. */
 export async function openEvalStore(options: StoreOptions): Promise<EvalStore> {

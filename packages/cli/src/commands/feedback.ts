@@ -1,13 +1,10 @@
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
+import type { Act } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { table } from "../render/table.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
-
-type Act = <TArgs extends unknown[]>(
-	fn: (env: CommandEnv, ...args: TArgs) => Promise<number>,
-) => (...args: TArgs) => Promise<void>;
 
 interface FeedbackOptions {
 	score?: string;
