@@ -1,154 +1,212 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { ENCRYPTED, ENCRYPTED_UNBOUND } from "./blob-tags.ts";
 import {
-	createCipheriv,
-	createDecipheriv,
-	createHash,
-	randomBytes,
-} from "node:crypto";
-import { CheckpointError } from "./errors.ts";
-import { JsonSerializer } from "./json-serializer.ts";
-import type { Serializer } from "./serializer.ts";
+	type EncryptionKeyOption,
+	type NamedKey,
+	parseKeys,
+} from "./encryption-keys.ts";
+import { CheckpointError, ConfigError } from "./errors.ts";
+import {
+	JsonSerializer,
+	type JsonSerializerOptions,
+} from "./json-serializer.ts";
+import { describePlace } from "./read-errors.ts";
+import type { BlobPlace, Serializer } from "./serializer.ts";
 
-/** A 32-byte key: bytes, or a string of 64 hex digits or 44 base64 characters. */
-export type EncryptionKey = Uint8Array | string;
+export type { EncryptionKey } from "./encryption-keys.ts";
 
-export interface SerializerOptions {
+export interface SerializerOptions extends JsonSerializerOptions {
 	/**
-	 * Encrypts stored data with AES-256-GCM. Several keys rotate: the first encrypts, all decrypt
-	 * (`{ id, key }` names a key; otherwise its id is derived from it).
+	 * Encrypts stored data with AES-256-GCM, each blob bound to its thread, namespace and checkpoint.
+	 * Several keys rotate: the first encrypts, all decrypt (`{ id, key }` names a key; otherwise its id
+	 * is derived from it). Present but empty (`undefined`, `""`, `[]`) is an error, never "no encryption".
 	 */
-	encryptionKey?:
-		| EncryptionKey
-		| ReadonlyArray<EncryptionKey | { id: string; key: EncryptionKey }>
-		| undefined;
-}
-
-const ENCRYPTED = 0x65; // "e"
-
-function toKey(key: EncryptionKey): Buffer {
-	const bytes =
-		typeof key !== "string"
-			? Buffer.from(key)
-			: /^[0-9a-f]{64}$/i.test(key)
-				? Buffer.from(key, "hex")
-				: Buffer.from(key, "base64");
-	if (bytes.length !== 32) {
-		throw new CheckpointError(
-			"DECRYPTION_FAILED",
-			`an encryption key must be 32 bytes, got ${bytes.length}`,
-			{
-				hint: "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"",
-			},
-		);
-	}
-	return bytes;
+	encryptionKey?: EncryptionKeyOption | undefined;
+	/**
+	 * Migration: also read blobs that are not encrypted (written before encryption was turned on).
+	 * Without it an encrypting serializer refuses them. Writes are always encrypted.
+	 */
+	allowPlaintext?: boolean | undefined;
+	/**
+	 * Migration: also read encrypted blobs written by Weft 0.1, which are not bound to their place
+	 * (a copy of one in another thread would read). Writes are always bound.
+	 */
+	legacyUnbound?: boolean | undefined;
 }
 
 /**
- * The default serializer (superjson, plain JSON fast path), optionally encrypting at rest.
+ * The default serializer (plain JSON fast path, superjson for the rest), optionally encrypting at rest.
  * @example
  * new SqliteCheckpointer({ path: "weft.db", serializer: createSerializer({ encryptionKey: process.env.WEFT_KEY }) });
  */
 export function createSerializer(options: SerializerOptions = {}): Serializer {
-	const inner = new JsonSerializer();
-	if (options.encryptionKey === undefined) return inner;
-	const list = Array.isArray(options.encryptionKey)
-		? options.encryptionKey
-		: [options.encryptionKey];
-	const keys = list.map((k) => {
-		const named =
-			typeof k === "object" && !(k instanceof Uint8Array)
-				? (k as { id: string; key: EncryptionKey })
-				: undefined;
-		const key = toKey(named?.key ?? (k as EncryptionKey));
-		return {
-			id:
-				named?.id ?? createHash("sha256").update(key).digest("hex").slice(0, 8),
-			key,
-		};
+	const inner = new JsonSerializer(options);
+	if (!("encryptionKey" in options)) {
+		for (const flag of ["allowPlaintext", "legacyUnbound"] as const) {
+			if (options[flag] !== undefined) {
+				throw new ConfigError(
+					"CONFIG_INVALID",
+					`${flag} is given without encryptionKey`,
+					{
+						hint: `${flag} only relaxes what an encrypting serializer reads: pass encryptionKey too`,
+					},
+				);
+			}
+		}
+		return inner;
+	}
+	return new EncryptedSerializer(inner, parseKeys(options.encryptionKey), {
+		plaintext: options.allowPlaintext === true,
+		unbound: options.legacyUnbound === true,
 	});
-	if (keys.length === 0) return inner;
-	return new EncryptedSerializer(inner, keys);
 }
+
+const IV = 12;
+const TAG = 16;
 
 class EncryptedSerializer implements Serializer {
 	readonly #inner: Serializer;
-	readonly #keys: ReadonlyArray<{ id: string; key: Buffer }>;
+	readonly #keys: readonly NamedKey[];
+	readonly #allow: { plaintext: boolean; unbound: boolean };
 
 	constructor(
 		inner: Serializer,
-		keys: ReadonlyArray<{ id: string; key: Buffer }>,
+		keys: readonly NamedKey[],
+		allow: { plaintext: boolean; unbound: boolean },
 	) {
 		this.#inner = inner;
 		this.#keys = keys;
+		this.#allow = allow;
 	}
 
-	serialize(value: unknown): Uint8Array {
+	serialize(value: unknown, place?: BlobPlace): Uint8Array {
+		const plain = this.#inner.serialize(value, place);
 		const { id, key } = this.#keys[0]!;
-		const iv = randomBytes(12);
+		const header = headerOf(id);
+		const iv = randomBytes(IV);
 		const cipher = createCipheriv("aes-256-gcm", key, iv);
-		const body = Buffer.concat([
-			cipher.update(this.#inner.serialize(value)),
-			cipher.final(),
-		]);
-		const idBytes = Buffer.from(id, "utf8");
-		return Buffer.concat([
-			Buffer.from([ENCRYPTED, idBytes.length]),
-			idBytes,
-			iv,
-			cipher.getAuthTag(),
-			body,
-		]);
+		cipher.setAAD(additionalData(header, place));
+		const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+		return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
 	}
 
-	deserialize(bytes: Uint8Array): unknown {
-		if (bytes[0] !== ENCRYPTED) return this.#inner.deserialize(bytes); // written before encryption was on
-		return this.#inner.deserialize(decrypt(bytes, this.#keys));
+	deserialize(bytes: Uint8Array, place?: BlobPlace): unknown {
+		const tag = bytes instanceof Uint8Array ? bytes[0] : undefined;
+		if (tag === ENCRYPTED)
+			return this.#inner.deserialize(
+				decrypt(bytes, this.#keys, place, true),
+				place,
+			);
+		if (tag === ENCRYPTED_UNBOUND) {
+			if (!this.#allow.unbound) throw refusedUnbound(place);
+			return this.#inner.deserialize(
+				decrypt(bytes, this.#keys, place, false),
+				place,
+			);
+		}
+		// empty or not bytes: the inner serializer names the damage
+		if (tag !== undefined && !this.#allow.plaintext)
+			throw refusedPlaintext(place);
+		return this.#inner.deserialize(bytes, place);
 	}
 }
 
-/** Reads an encrypted blob; a missing or wrong key is an error, never garbage. */
+/** The tag, the key id's length and the key id: authenticated along with the place. */
+function headerOf(id: string): Buffer {
+	const idBytes = Buffer.from(id, "utf8");
+	return Buffer.concat([Buffer.from([ENCRYPTED, idBytes.length]), idBytes]);
+}
+
+/** The additional data of a blob: its header and its place (JSON keeps the three fields apart). */
+function additionalData(
+	header: Uint8Array,
+	place: BlobPlace | undefined,
+): Buffer {
+	const where =
+		place === undefined
+			? "null"
+			: JSON.stringify([place.threadId, place.ns, place.checkpointId]);
+	return Buffer.concat([header, Buffer.from(where, "utf8")]);
+}
+
+/** Opens an encrypted blob; a missing or wrong key, a changed byte or another place is an error, never garbage. */
 function decrypt(
 	bytes: Uint8Array,
-	keys: ReadonlyArray<{ id: string; key: Buffer }>,
+	keys: readonly NamedKey[],
+	place: BlobPlace | undefined,
+	bound: boolean,
 ): Uint8Array {
-	const buf = Buffer.from(bytes);
+	const where = place === undefined ? "stored data" : describePlace(place);
+	const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const idLength = buf[1] ?? 0;
-	const id = buf.subarray(2, 2 + idLength).toString("utf8");
+	const start = 2 + idLength;
+	if (buf.length < start + IV + TAG) {
+		throw new CheckpointError(
+			"DECRYPTION_FAILED",
+			`${where} is encrypted but cut short`,
+			{
+				hint: "the data is damaged",
+			},
+		);
+	}
+	const id = buf.subarray(2, start).toString("utf8");
 	const key = keys.find((k) => k.id === id);
 	if (key === undefined) {
 		throw new CheckpointError(
 			"DECRYPTION_FAILED",
-			`stored data is encrypted with key "${id}", which this serializer does not have`,
+			`${where} is encrypted with key "${id}", which this serializer does not have`,
 			{
 				hint: "pass that key too: createSerializer({ encryptionKey: [newKey, { id, key: oldKey }] })",
 			},
 		);
 	}
-	const start = 2 + idLength;
 	try {
 		const decipher = createDecipheriv(
 			"aes-256-gcm",
 			key.key,
-			buf.subarray(start, start + 12),
+			buf.subarray(start, start + IV),
 		);
-		decipher.setAuthTag(buf.subarray(start + 12, start + 28));
+		if (bound) decipher.setAAD(additionalData(buf.subarray(0, start), place));
+		decipher.setAuthTag(buf.subarray(start + IV, start + IV + TAG));
 		return Buffer.concat([
-			decipher.update(buf.subarray(start + 28)),
+			decipher.update(buf.subarray(start + IV + TAG)),
 			decipher.final(),
 		]);
 	} catch (cause) {
 		throw new CheckpointError(
 			"DECRYPTION_FAILED",
-			`stored data could not be decrypted with key "${id}"`,
+			`${where} could not be decrypted with key "${id}"`,
 			{
-				hint: "the key is wrong or the data was tampered with",
+				hint: "the key is wrong, the data was changed, or the blob was copied from another thread or checkpoint",
 				cause,
 			},
 		);
 	}
 }
 
+function refusedPlaintext(place: BlobPlace | undefined): CheckpointError {
+	const where = place === undefined ? "stored data" : describePlace(place);
+	return new CheckpointError(
+		"DECRYPTION_FAILED",
+		`${where} is not encrypted, and this serializer reads only encrypted data`,
+		{
+			hint: "if the store was written before encryption was turned on, read it with createSerializer({ encryptionKey, allowPlaintext: true }) while migrating",
+		},
+	);
+}
+
+function refusedUnbound(place: BlobPlace | undefined): CheckpointError {
+	const where = place === undefined ? "stored data" : describePlace(place);
+	return new CheckpointError(
+		"DECRYPTION_FAILED",
+		`${where} is encrypted without a binding to its place (written by Weft 0.1)`,
+		{
+			hint: "read it with createSerializer({ encryptionKey, legacyUnbound: true }) while migrating",
+		},
+	);
+}
+
 /** Whether stored bytes are encrypted (for tools that want to say so). */
 export function isEncrypted(bytes: Uint8Array): boolean {
-	return bytes[0] === ENCRYPTED;
+	return bytes[0] === ENCRYPTED || bytes[0] === ENCRYPTED_UNBOUND;
 }

@@ -1,3 +1,7 @@
+export {
+	checkCheckpointData,
+	checkPendingWrite,
+} from "./check-record-shape.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
@@ -36,8 +40,7 @@ export {
 export { newCheckpointId } from "./ids.ts";
 export {
 	JsonSerializer,
-	registerSerializableType,
-	type SerializableType,
+	type JsonSerializerOptions,
 } from "./json-serializer.ts";
 export {
 	checkFilter,
@@ -86,4 +89,9 @@ export {
 	leaseLost,
 	threadBusy,
 } from "./store-errors.ts";
+export { isTaggedValue, TaggedValue } from "./tagged-value.ts";
+export {
+	registerSerializableType,
+	type SerializableType,
+} from "./type-registry.ts";
 export { type IdKind, MAX_ID_LENGTH, validateId } from "./validate-id.ts";

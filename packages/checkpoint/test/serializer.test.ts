@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import "@weft/checkpoint/langchain";
 import {
 	AIMessage,
@@ -8,12 +7,7 @@ import {
 	SystemMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
-import {
-	createSerializer,
-	isEncrypted,
-	isWeftError,
-	JsonSerializer,
-} from "@weft/checkpoint";
+import { isWeftError, JsonSerializer } from "@weft/checkpoint";
 import { richValues } from "@weft/checkpoint/conformance";
 import { describe, expect, it } from "vitest";
 
@@ -155,71 +149,3 @@ describe("the serializer", () => {
 		expect(out.real).toBeInstanceOf(HumanMessage);
 	});
 });
-
-describe("encryption at rest", () => {
-	const key = randomBytes(32).toString("hex");
-	const other = randomBytes(32).toString("base64");
-
-	it("encrypts with AES-256-GCM and reads back; plaintext is not in the blob", () => {
-		const s = createSerializer({ encryptionKey: key });
-		const blob = s.serialize({ secret: "the launch code", when: new Date(1) });
-		expect(isEncrypted(blob)).toBe(true);
-		expect(Buffer.from(blob).toString("latin1")).not.toContain("launch");
-		expect(s.deserialize(blob)).toEqual({
-			secret: "the launch code",
-			when: new Date(1),
-		});
-	});
-
-	it("rotates: the first key writes, every listed key reads", () => {
-		const old = createSerializer({ encryptionKey: other });
-		const blob = old.serialize({ v: 1 });
-		const rotated = createSerializer({ encryptionKey: [key, other] });
-		expect(rotated.deserialize(blob)).toEqual({ v: 1 });
-		expect(
-			createSerializer({ encryptionKey: key }).deserialize(
-				rotated.serialize({ v: 2 }),
-			),
-		).toEqual({ v: 2 });
-	});
-
-	it("fails clearly with a wrong or missing key, and on tampering; never returns garbage", () => {
-		const blob = createSerializer({ encryptionKey: key }).serialize({ v: 1 });
-		// the same key id with another key: authentication fails
-		const wrong = createSerializer({
-			encryptionKey: [{ id: keyIdOf(blob), key: other }],
-		});
-		for (const reader of [
-			createSerializer({ encryptionKey: other }),
-			wrong,
-			new JsonSerializer(),
-		]) {
-			expect(() => reader.deserialize(blob)).toThrow(
-				expect.objectContaining({ code: "DECRYPTION_FAILED" }),
-			);
-		}
-		const tampered = Uint8Array.from(blob);
-		tampered[tampered.length - 1]! ^= 1;
-		expect(() =>
-			createSerializer({ encryptionKey: key }).deserialize(tampered),
-		).toThrow(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
-	});
-
-	it("reads data written before encryption was turned on", () => {
-		const plain = new JsonSerializer().serialize({ v: "old" });
-		expect(createSerializer({ encryptionKey: key }).deserialize(plain)).toEqual(
-			{ v: "old" },
-		);
-	});
-
-	it("refuses keys that are not 32 bytes", () => {
-		expect(() => createSerializer({ encryptionKey: "too short" })).toThrow(
-			expect.objectContaining({ code: "DECRYPTION_FAILED" }),
-		);
-	});
-});
-
-/** The key id stored in an encrypted blob (after the tag and its length byte). */
-function keyIdOf(blob: Uint8Array): string {
-	return Buffer.from(blob.subarray(2, 2 + blob[1]!)).toString("utf8");
-}

@@ -2,8 +2,9 @@ import type {
 	Checkpointer,
 	ListOptions,
 	StoredCheckpoint,
+	ThreadInfo,
 } from "@weft/checkpoint";
-import { ConfigError, WeftError } from "@weft/checkpoint";
+import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
 import type { Command } from "../command.ts";
 import type {
 	CompileOptions,
@@ -15,6 +16,7 @@ import type {
 } from "../runtime/events.ts";
 import { Run } from "../runtime/loop.ts";
 import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
+import { needsCheckpointer } from "../runtime/run-errors.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
 import type { Topology } from "../runtime/step/plan-tasks.ts";
@@ -29,6 +31,7 @@ import {
 	type StateSnapshot,
 } from "../time-travel/read-state.ts";
 import { threadUsage } from "../time-travel/thread-usage.ts";
+import { updateState } from "../time-travel/update-state.ts";
 import { toMermaid } from "./mermaid.ts";
 import type {
 	AnyStateSchema,
@@ -104,6 +107,7 @@ export class CompiledGraph<
 			interruptBefore: new Set(options.interruptBefore ?? []),
 			interruptAfter: new Set(options.interruptAfter ?? []),
 			checkpointer: options.checkpointer,
+			leaseTtlMs: options.leaseTtlMs,
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,
 				...definedOnly(options.snapshots ?? {}),
@@ -232,6 +236,24 @@ export class CompiledGraph<
 		if (failure !== undefined) throw failure.error;
 	}
 
+	/**
+	 * Continues a thread whose runner died (it reads as `stale` once the dead runner's lease expired): takes
+	 * the lease over and runs on from the newest head, reusing what the dead run saved. A thread whose
+	 * runner is alive answers `THREAD_BUSY`.
+	 */
+	recover(
+		threadId: string,
+		config: Omit<RunConfig, "threadId"> = {},
+	): Promise<RunResult<StateOf<TSchema>>> {
+		return this.run(null, { ...config, threadId });
+	}
+
+	/** What the store knows of a thread: status (`stale` included), branch heads, lease; undefined if none. */
+	getThread(config: { threadId: string }): Promise<ThreadInfo | undefined> {
+		const { checkpointer } = this.#reader(config);
+		return checkpointer.getThread(config.threadId);
+	}
+
 	/** The state at a checkpoint (default: the thread's newest). */
 	async getState(
 		config: StateConfig,
@@ -268,7 +290,10 @@ export class CompiledGraph<
 		values: UpdateOf<TSchema>,
 		options: { asNode?: TNodes | undefined } = {},
 	): Promise<{ threadId: string; checkpointId: string }> {
-		const checkpointId = await new Run(this.#rt, config).applyUpdate(
+		const checkpointId = await updateState(
+			this.#rt,
+			this.#requireCheckpointer("updateState"),
+			config,
 			values,
 			options.asNode,
 		);
@@ -307,27 +332,22 @@ export class CompiledGraph<
 
 	#reader(config: StateConfig) {
 		const checkpointer = this.#requireCheckpointer();
-		if (typeof config?.threadId !== "string" || config.threadId === "") {
+		if (config?.threadId === undefined) {
 			throw new ConfigError(
 				"CONFIG_INVALID",
 				"reading state needs a threadId",
 				{ hint: 'pass { threadId: "…" }' },
 			);
 		}
+		validateId(config.threadId, "thread id");
+		if (config.checkpointId !== undefined)
+			validateId(config.checkpointId, "checkpoint id");
 		return { checkpointer, channels: this.#rt.channels };
 	}
 
-	#requireCheckpointer(): Checkpointer {
+	#requireCheckpointer(what = "reading a thread"): Checkpointer {
 		const cp = this.#rt.checkpointer;
-		if (cp === undefined) {
-			throw new ConfigError(
-				"CONFIG_INVALID",
-				"this graph has no checkpointer, so it keeps no state between runs",
-				{
-					hint: "compile it with { checkpointer: new MemoryCheckpointer() } or a durable store",
-				},
-			);
-		}
+		if (cp === undefined) throw needsCheckpointer(what);
 		return cp;
 	}
 

@@ -23,6 +23,11 @@ export interface RunConfig {
 	interruptBefore?: readonly string[] | undefined;
 	/** Pause after these nodes. */
 	interruptAfter?: readonly string[] | undefined;
+	/**
+	 * When another runner holds the thread's lease, wait up to this many milliseconds for it instead of
+	 * failing at once with `THREAD_BUSY`.
+	 */
+	waitForLease?: number | undefined;
 }
 
 /** What a run ended as. */
@@ -89,6 +94,11 @@ export interface CompileOptions<TNodes extends string = string> {
 	interruptAfter?: readonly TNodes[] | undefined;
 	/** A name for diagrams and messages. */
 	name?: string | undefined;
+	/**
+	 * How long a run's lease on its thread lasts without a heartbeat (default 30 s; renewed every third
+	 * of it). A runner that dies leaves the thread `stale` after this long; `graph.recover()` goes on.
+	 */
+	leaseTtlMs?: number | undefined;
 	/** When a checkpoint holds a full snapshot besides its writes (see docs/architecture.md). */
 	snapshots?:
 		| { minSteps?: number | undefined; maxSteps?: number | undefined }

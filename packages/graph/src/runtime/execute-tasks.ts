@@ -8,13 +8,15 @@ export class CancelSignal {
 
 /**
  * Runs `fn` over the tasks of a step, at most `limit` at once, results in task order. Each task is started
- * once and awaited once: O(n) for n tasks. Rejects with `CancelSignal` as soon as `signal` aborts.
+ * once and awaited once: O(n) for n tasks. Rejects with `CancelSignal` as soon as `signal` aborts; the
+ * tasks' code may still be running then, and `onAbandon` gets a promise that settles when it has.
  */
 export async function executeTasks<T, R>(
 	tasks: readonly T[],
 	fn: (task: T) => Promise<R>,
 	limit: number | undefined,
 	signal: AbortSignal | undefined,
+	onAbandon?: (settled: Promise<unknown>) => void,
 ): Promise<R[]> {
 	const work =
 		tasks.length === 1
@@ -29,6 +31,9 @@ export async function executeTasks<T, R>(
 	});
 	try {
 		return await Promise.race([work, aborted]);
+	} catch (error) {
+		if (error instanceof CancelSignal) onAbandon?.(work.catch(() => {}));
+		throw error;
 	} finally {
 		signal.removeEventListener("abort", onAbort!);
 	}

@@ -40,6 +40,8 @@ export interface TaskMemory {
 	once: Map<string, unknown>;
 	/** `ctx.once` keys whose effect started (a `once` record follows unless the process died). */
 	onceStarted: Set<string>;
+	/** `ctx.once` effects running now (shared by a retried attempt instead of running twice). */
+	onceRunning: Map<string, Promise<unknown>>;
 }
 
 export function emptyMemory(): TaskMemory {
@@ -48,6 +50,7 @@ export function emptyMemory(): TaskMemory {
 		resumes: new Map(),
 		once: new Map(),
 		onceStarted: new Set(),
+		onceRunning: new Map(),
 	};
 }
 
@@ -193,6 +196,12 @@ export interface Answers {
 	/** Interrupt ids answered (pauses around nodes included). */
 	answered: Set<string>;
 }
+
+export const noAnswers = (): Answers => ({
+	byIndex: new Map(),
+	byId: new Map(),
+	answered: new Set(),
+});
 
 /** Routes answers (by interrupt id) to the tasks and positions of the pending interrupts. */
 export function assignAnswers(

@@ -2,11 +2,11 @@ import type {
 	ChannelWrite,
 	Checkpointer,
 	CheckpointSource,
-	TaskSpec,
+	ValidationError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
-import { isCommand } from "../command.ts";
-import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
+import { checkRunConfig } from "./check-config.ts";
+import { EventSink } from "./event-sink.ts";
 import type {
 	RunConfig,
 	RunResult,
@@ -17,24 +17,22 @@ import { CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { getOrAdd } from "./get-or-add.ts";
 import {
 	AFTER_TASK,
-	type Answers,
-	assignAnswers,
 	emptyMemory,
-	groupPending,
 	type Interrupt,
-	matchResume,
-	type TaskMemory,
+	noAnswers,
 	unanswered,
 } from "./interrupts.ts";
-import * as fail from "./run-errors.ts";
+import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
+import { route } from "./route.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
-import { planTasks, type Target, toTargets } from "./step/plan-tasks.ts";
-import { pauseRecords, unfinishedRecords } from "./step-records.ts";
-import type { TaskHost } from "./task-context.ts";
-import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
+import { settleStep } from "./settle-step.ts";
+import { planTasks, type Target } from "./step/plan-tasks.ts";
+import { pauseRecords } from "./step-records.ts";
+import { taskHost } from "./task-host.ts";
+import { UsageMeter } from "./usage-meter.ts";
 
 export { SubgraphResult } from "./run-task.ts";
 
@@ -50,17 +48,17 @@ export interface RunOptions {
 	fresh?: boolean | undefined;
 	sink?: ((event: StreamEvent) => void) | undefined;
 	modes?: ReadonlySet<StreamMode> | undefined;
+	/** A subgraph run writes under its parent run's lease: the parent's fencing token. */
+	fence?: number | undefined;
 }
 
 type EndStatus = "done" | "interrupted" | "cancelled";
 
+/** How the stepping ended: a result, or an answer that was refused (the thread stays paused). */
+type Ending = { result: RunResult } | { refused: ValidationError };
+
 const NEVER = new AbortController().signal;
 const NONE = new Map<never, never>();
-const noAnswers = (): Answers => ({
-	byIndex: new Map(),
-	byId: new Map(),
-	answered: new Set(),
-});
 
 /** One run of a compiled graph: prepare from input or a checkpoint, then step until nothing is due. */
 export class Run {
@@ -70,23 +68,16 @@ export class Run {
 	readonly #cp: Checkpointer | undefined;
 	readonly #ns: string;
 	readonly #threadId: string | undefined;
-	readonly #signal: AbortSignal;
+	#signal: AbortSignal;
 	#lifecycle!: RunLifecycle;
-	readonly #observer: ((state: LifecycleState) => void) | undefined;
-	readonly #usage: RunUsage = emptyUsage();
-	/** Usage since the last checkpoint: stored with the next one (see threadUsage). */
-	#stepUsage: RunUsage = emptyUsage();
-	#streamed: Set<"messages" | "custom"> | undefined;
-	#values: Record<string, unknown> = {};
-	#tasks: TaskSpec[] = [];
-	#joins: Record<string, string[]> = {};
+	readonly #events: EventSink;
+	readonly #usage = new UsageMeter();
 	/** The run's thread in the store (undefined without a checkpointer or thread). */
 	readonly #store: RunStore | undefined;
-	#step = -1;
-	/** What tasks saved at the current checkpoint (answered interrupts, finished tasks, once results). */
-	#memory = new Map<string, TaskMemory>();
-	#answers: Answers = noAnswers();
-	#skipBefore = false;
+	/** Tasks of the step that was running when the run was cancelled: the lease waits for them. */
+	#inFlight: Promise<unknown> | undefined;
+	/** Where the run stands: state, due tasks, what tasks saved at the current checkpoint. */
+	readonly #at: StepState = newStepState();
 	#stepsRun = 0;
 	#started = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
@@ -98,67 +89,110 @@ export class Run {
 		this.#options = options;
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
-		this.#threadId = config.threadId;
+		this.#threadId = config?.threadId;
 		this.#store =
-			this.#cp === undefined || config.threadId === undefined
+			this.#cp === undefined || config?.threadId === undefined
 				? undefined
-				: new RunStore(this.#cp, config.threadId, this.#ns, options.parentTask);
-		this.#signal = config.signal ?? NEVER;
-		const debug = options.modes?.has("debug") === true;
-		this.#observer = debug
-			? (state) =>
-					this.#emit("debug", { type: "lifecycle", state, step: this.#step })
-			: undefined;
+				: new RunStore(
+						this.#cp,
+						config.threadId,
+						this.#ns,
+						options.parentTask,
+						options.fence,
+					);
+		this.#signal = config?.signal ?? NEVER;
+		this.#events = new EventSink(options.sink, options.modes);
 	}
 
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
 	get answered(): ReadonlySet<string> {
-		return this.#answers.answered;
+		return this.#at.answers.answered;
 	}
 
 	/** Runs to the end, an interrupt, a failure or cancellation. */
 	async execute(input: unknown): Promise<RunResult> {
-		if (this.#cp !== undefined && this.#threadId === undefined)
-			throw fail.noThreadId();
-		this.#lifecycle = await RunLifecycle.start(this.#observer);
+		checkRunConfig(this.#config, this.#cp !== undefined);
+		this.#lifecycle = await RunLifecycle.start(
+			this.#options.modes?.has("debug") === true
+				? (state: LifecycleState) =>
+						this.#events.emit("debug", {
+							type: "lifecycle",
+							state,
+							step: this.#at.step,
+						})
+				: undefined,
+		);
+		if (this.#store !== undefined && this.#options.parentTask === undefined) {
+			const lost = await this.#store.takeLease({
+				waitForLease: this.#config.waitForLease,
+				ttlMs: this.#rt.leaseTtlMs,
+			});
+			this.#signal = AbortSignal.any([this.#signal, lost]);
+		}
+		let ending: Ending;
 		try {
-			await this.#prepare(input);
+			await prepareRun(
+				{
+					rt: this.#rt,
+					config: this.#config,
+					store: this.#store,
+					threadId: this.#threadId,
+					ns: this.#ns,
+					parentTask: this.#options.parentTask,
+					fresh: this.#options.fresh === true,
+					answersById: this.#options.answersById,
+					at: this.#at,
+					commit: (source, writes, nodes) =>
+						this.#writeCheckpoint(source, writes, nodes),
+				},
+				input,
+			);
 			this.#started = true;
 			await this.#store?.setStatus("running");
-			return await this.#loop();
+			ending = await this.#loop();
 		} catch (error) {
 			return this.#fail(error);
 		}
+		if ("refused" in ending) throw ending.refused;
+		return ending.result;
 	}
 
-	async #loop(): Promise<RunResult> {
+	async #loop(): Promise<Ending> {
 		const limit = this.#config.recursionLimit ?? 100;
 		const before = union(
 			this.#rt.interruptBefore,
 			this.#config.interruptBefore,
 		);
 		const after = union(this.#rt.interruptAfter, this.#config.interruptAfter);
-		while (this.#tasks.length > 0) {
+		while (this.#at.tasks.length > 0) {
 			if (this.#signal.aborted) throw new CancelSignal(this.#signal.reason);
 			if (this.#stepsRun >= limit) throw new GraphRecursionError(limit);
-			const paused = this.#skipBefore
+			const paused = this.#at.skipBefore
 				? []
-				: this.#tasks.filter((t) => before.has(t.node));
+				: this.#at.tasks.filter((t) => before.has(t.node));
 			if (paused.length > 0)
 				return this.#pause(
 					paused.map((t) => [t.id, t.node] as const),
 					"before",
 				);
-			this.#skipBefore = false;
+			this.#at.skipBefore = false;
 			this.#lifecycle.step("EXECUTE");
 			const outcomes = await this.#executeStep();
-			const stop = await this.#settleStep(outcomes);
-			if (stop !== undefined) return stop;
+			const settled = await settleStep(outcomes, this.#store, this.#place());
+			if (settled.next === "fail") throw settled.error;
+			if (settled.next === "refused") {
+				// the answer was refused: the run stays paused as it was, nothing changed
+				await this.#store?.end("interrupted");
+				this.#lifecycle.end("interrupted");
+				return { refused: settled.error };
+			}
+			if (settled.next === "interrupted")
+				return { result: await this.#finish("interrupted") };
 			this.#lifecycle.step("COMMIT");
 			await this.#commitStep(outcomes as DoneOutcome[]);
 			this.#lifecycle.step("PLAN");
 			const pauseAfter =
-				this.#tasks.length === 0
+				this.#at.tasks.length === 0
 					? []
 					: [...new Set(outcomes.map((o) => o.task.node))].filter((n) =>
 							after.has(n),
@@ -169,219 +203,61 @@ export class Run {
 					"after",
 				);
 		}
-		return this.#finish("done");
-	}
-
-	// ---- preparing ---------------------------------------------------------------------------
-
-	async #prepare(input: unknown): Promise<void> {
-		if (input === null || input === undefined)
-			return this.#prepareContinue(undefined);
-		if (!isCommand(input)) return this.#prepareInput(input);
-		if (!input.hasResume) throw fail.commandWithoutResume();
-		return this.#prepareContinue({ value: input.resume });
-	}
-
-	async #prepareContinue(
-		resume: { value: unknown } | undefined,
-	): Promise<void> {
-		if (this.#store === undefined)
-			throw fail.needsCheckpointer("continuing or resuming a run");
-		const tuple = await this.#load(this.#store, this.#config.checkpointId);
-		if (tuple === undefined) {
-			throw resume === undefined
-				? fail.nothingToContinue(this.#threadId!)
-				: fail.nothingToResume(this.#threadId!);
-		}
-		// a checkpoint with a successor starts a new branch, which never reads another branch's records
-		if (this.#options.fresh !== true && !tuple.hasChildren) {
-			this.#memory = groupPending(tuple.pendingWrites);
-			this.#store.reusePendingWrites(tuple);
-		}
-		this.#skipBefore = [...this.#memory.values()].some((m) =>
-			[...m.interrupts.values()].some((i) => i.when === "before"),
-		);
-		const byId = this.#options.answersById;
-		if (resume === undefined && (byId === undefined || byId.size === 0)) return;
-		const pending = unanswered(this.#tasks, this.#memory);
-		this.#answers = assignAnswers(
-			pending,
-			resume === undefined ? byId! : matchResume(resume.value, pending),
-		);
-	}
-
-	/** Loads a checkpoint (or the thread's newest) with its state; undefined when the thread has none. */
-	async #load(store: RunStore, checkpointId: string | undefined) {
-		const loaded = await store.load(checkpointId, this.#rt.channels);
-		if (loaded === undefined) {
-			if (checkpointId !== undefined)
-				throw fail.noSuchCheckpoint(this.#threadId!, checkpointId);
-			return undefined;
-		}
-		const c = loaded.tuple.checkpoint;
-		this.#values = loaded.values;
-		this.#step = c.step;
-		this.#tasks = c.data.tasks;
-		this.#joins = c.data.joins ?? {};
-		return loaded.tuple;
-	}
-
-	async #prepareInput(input: unknown): Promise<void> {
-		const channels = this.#rt.channels;
-		const writes = channels.toWrites(INPUT_NODE, input);
-		// a subgraph task starts its child run afresh; a root run goes on from the thread's newest state
-		const tuple =
-			this.#store !== undefined && this.#options.parentTask === undefined
-				? await this.#load(this.#store, this.#config.checkpointId)
-				: undefined;
-		if (tuple === undefined) this.#values = channels.initial();
-		this.#values = channels.apply(this.#values, writes, false);
-		const plan = planTasks(
-			this.#rt.topology,
-			[{ node: START, targets: await this.#route(START) }],
-			{},
-		);
-		this.#tasks = plan.tasks;
-		this.#joins = plan.joins;
-		await this.#writeCheckpoint("input", writes, [INPUT_NODE]);
-	}
-
-	/**
-	 * Writes `values` as a new checkpoint after the given (or newest) one, as if `asNode` had returned them:
-	 * with `asNode`, what is due next is planned from that node's edges; without, it stays as it was.
-	 */
-	async applyUpdate(
-		values: unknown,
-		asNode: string | undefined,
-	): Promise<string> {
-		if (this.#cp === undefined) throw fail.needsCheckpointer("updateState");
-		const store = this.#store;
-		if (store === undefined) throw fail.noThreadId();
-		if (asNode !== undefined && !this.#rt.topology.nodes.has(asNode))
-			throw fail.unknownAsNode(asNode, this.#rt.topology.nodes);
-		const tuple = await this.#load(store, this.#config.checkpointId);
-		if (tuple === undefined) this.#values = this.#rt.channels.initial();
-		const writes = this.#rt.channels.toWrites(asNode ?? UPDATE_NODE, values);
-		this.#values = this.#rt.channels.apply(this.#values, writes, true);
-		if (asNode !== undefined) {
-			const plan = planTasks(
-				this.#rt.topology,
-				[{ node: asNode, targets: await this.#route(asNode) }],
-				this.#joins,
-			);
-			this.#tasks = plan.tasks;
-			this.#joins = plan.joins;
-		}
-		store.branch();
-		await this.#writeCheckpoint(
-			tuple?.hasChildren === true ? "fork" : "update",
-			writes,
-			[asNode ?? UPDATE_NODE],
-		);
-		return store.checkpointId!;
+		return { result: await this.#finish("done") };
 	}
 
 	// ---- executing ---------------------------------------------------------------------------
 
 	async #executeStep(): Promise<Outcome[]> {
-		const host = this.#host(this.#tasks.length > 1);
-		const emit = (event: StreamEvent) => this.#emit("debug", event);
+		const host = taskHost({
+			threadId: this.#threadId,
+			step: this.#at.step + 1,
+			signal: this.#signal,
+			ns: this.#ns,
+			checkpointer: this.#cp,
+			store: this.#store,
+			config: this.#config,
+			multi: this.#at.tasks.length > 1,
+			events: this.#events,
+			usage: this.#usage,
+		});
+		const emit = (event: StreamEvent) => this.#events.emit("debug", event);
 		const outcomes = await executeTasks(
-			this.#tasks,
+			this.#at.tasks,
 			(task) =>
 				runTask(task, {
 					rt: this.#rt,
 					host,
-					memory: getOrAdd(this.#memory, task.id, emptyMemory),
-					answers: this.#answers.byIndex.get(task.id) ?? NONE,
-					answersById: this.#answers.byId.get(task.id) ?? NONE,
-					values: this.#values,
+					memory: getOrAdd(this.#at.memory, task.id, emptyMemory),
+					answers: this.#at.answers.byIndex.get(task.id) ?? NONE,
+					answersById: this.#at.answers.byId.get(task.id) ?? NONE,
+					values: this.#at.values,
 					emit,
 				}),
 			this.#config.maxConcurrency,
-			this.#config.signal,
+			this.#signal === NEVER ? undefined : this.#signal,
+			(settled) => {
+				this.#inFlight = settled;
+			},
 		);
 		this.#stepsRun++;
 		return outcomes;
-	}
-
-	#host(multi: boolean): TaskHost {
-		const store = this.#store;
-		return {
-			threadId: this.#threadId,
-			step: this.#step + 1,
-			signal: this.#signal,
-			context: this.#config.context ?? {},
-			ns: this.#ns,
-			checkpointId: store?.checkpointId,
-			checkpointer: this.#cp,
-			config: this.#config,
-			multi,
-			streams: this.#streams(),
-			persist:
-				store === undefined
-					? async () => {}
-					: (writes) => store.persist(writes),
-			emit: (node, type, data) => {
-				if (type === "custom")
-					this.#emit("custom", { type: "custom", node, data });
-				else this.#emit("messages", { type: "message", node, chunk: data });
-			},
-			reportUsage: (node, usage) => {
-				addUsage(this.#usage, node, usage);
-				addUsage(this.#stepUsage, node, usage);
-			},
-			mergeUsage: (node, usage) => {
-				mergeUsage(this.#usage, node, usage);
-				mergeUsage(this.#stepUsage, node, usage);
-			},
-		};
-	}
-
-	/** Handles a step that did not fully succeed; returns the run's result when the run stops here. */
-	async #settleStep(outcomes: Outcome[]): Promise<RunResult | undefined> {
-		const failed = outcomes.find((o) => o.kind === "error");
-		const rejected = outcomes.find((o) => o.kind === "rejected");
-		const interrupted = outcomes.filter((o) => o.kind === "interrupt");
-		if (
-			failed === undefined &&
-			rejected === undefined &&
-			interrupted.length === 0
-		)
-			return undefined;
-		await this.#store?.persist(
-			unfinishedRecords(this.#place(), interrupted, failed),
-		);
-		if (failed !== undefined) {
-			const { error, task } = failed;
-			throw error instanceof NodeError ||
-				(isWeftError(error) && error.code !== "NODE_TIMEOUT")
-				? error
-				: new NodeError(task.node, error);
-		}
-		if (rejected !== undefined) {
-			// the answer was refused: the run stays paused as it was, nothing changed
-			await this.#setStatus("interrupted");
-			this.#lifecycle.end("interrupted");
-			throw rejected.rejected.error;
-		}
-		return this.#finish("interrupted");
 	}
 
 	/** Records a pause before or after nodes and ends the run as interrupted. */
 	async #pause(
 		items: ReadonlyArray<readonly [string, string]>,
 		when: "before" | "after",
-	): Promise<RunResult> {
+	): Promise<Ending> {
 		await this.#store?.persist(pauseRecords(this.#place(), items, when));
-		return this.#finish("interrupted");
+		return { result: await this.#finish("interrupted") };
 	}
 
 	#place() {
 		return {
 			checkpointId: this.#store?.checkpointId,
 			ns: this.#ns,
-			memory: this.#memory,
+			memory: this.#at.memory,
 		};
 	}
 
@@ -390,7 +266,9 @@ export class Run {
 	async #commitStep(outcomes: DoneOutcome[]): Promise<void> {
 		const writes: ChannelWrite[] = [];
 		for (const o of outcomes) for (const w of o.writes) writes.push(w);
-		this.#values = this.#rt.channels.apply(this.#values, writes, true);
+		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
+			strict: true,
+		});
 		for (const w of writes) this.writesLog.push(w);
 		// tasks come sorted by node: group a node's Send tasks, then add its routers' targets
 		const ran: Array<{ node: string; targets: Target[] }> = [];
@@ -400,38 +278,30 @@ export class Run {
 			else ran.push({ node: o.task.node, targets: [...o.goto] });
 		}
 		for (const r of ran) r.targets.push(...(await this.#route(r.node)));
-		const plan = planTasks(this.#rt.topology, ran, this.#joins);
-		this.#tasks = plan.tasks;
-		this.#joins = plan.joins;
-		this.#memory = new Map();
-		this.#answers = noAnswers();
+		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
+		this.#at.tasks = plan.tasks;
+		this.#at.joins = plan.joins;
+		this.#at.memory = new Map();
+		this.#at.answers = noAnswers();
 		await this.#writeCheckpoint(
 			"loop",
 			writes,
 			ran.map((r) => r.node),
 		);
-		if (this.#options.sink === undefined) return;
+		if (!this.#events.active) return;
 		for (const o of outcomes) {
 			const data = Object.fromEntries(o.writes.map(([, k, v]) => [k, v]));
-			this.#emit("updates", {
+			this.#events.emit("updates", {
 				type: "update",
-				step: this.#step,
+				step: this.#at.step,
 				node: o.task.node,
 				data,
 			});
 		}
 	}
 
-	/** Evaluates the conditional edges of `node` on the current state. */
-	async #route(node: string): Promise<Target[]> {
-		const targets: Target[] = [];
-		for (const branch of this.#rt.branches.get(node) ?? []) {
-			const route = await branch.router(this.#values, {
-				context: this.#config.context ?? {},
-			});
-			targets.push(...toTargets(route, node, branch.pathMap));
-		}
-		return targets;
+	#route(node: string) {
+		return route(this.#rt, node, this.#at.values, this.#config.context ?? {});
 	}
 
 	async #writeCheckpoint(
@@ -439,113 +309,83 @@ export class Run {
 		writes: ChannelWrite[],
 		nodes: string[],
 	): Promise<void> {
-		this.#step += 1;
+		this.#at.step += 1;
 		const checkpointId = await this.#store?.commit(
 			{
-				step: this.#step,
+				step: this.#at.step,
 				source,
 				writes,
 				nodes,
-				tasks: this.#tasks,
-				joins: this.#joins,
+				tasks: this.#at.tasks,
+				joins: this.#at.joins,
 				metadata: this.#config.metadata,
-				usage: this.#stepUsage,
+				usage: this.#usage.step,
 			},
-			this.#values,
+			this.#at.values,
 			this.#rt.snapshots,
 		);
-		if (checkpointId !== undefined && this.#stepUsage.calls > 0)
-			this.#stepUsage = emptyUsage();
-		if (this.#options.sink === undefined) return;
-		this.#emit("values", {
+		if (checkpointId !== undefined) this.#usage.stepStored();
+		if (!this.#events.active) return;
+		this.#events.emit("values", {
 			type: "values",
-			step: this.#step,
-			data: this.#values,
+			step: this.#at.step,
+			data: this.#at.values,
 		});
 		if (checkpointId !== undefined) {
-			this.#emit("checkpoints", {
+			this.#events.emit("checkpoints", {
 				type: "checkpoint",
 				checkpointId,
-				step: this.#step,
+				step: this.#at.step,
 			});
 		}
 	}
 
 	// ---- ending ------------------------------------------------------------------------------
 
-	async #setStatus(status: EndStatus | "failed"): Promise<void> {
-		await this.#store?.setStatus(status);
-	}
-
 	async #finish(status: EndStatus): Promise<RunResult> {
-		await this.#setStatus(status);
+		await this.#store?.end(status, this.#inFlight);
 		this.#lifecycle.end(status);
 		const interrupts: Interrupt[] =
 			status === "interrupted"
-				? unanswered(this.#tasks, this.#memory).map(
+				? unanswered(this.#at.tasks, this.#at.memory).map(
 						({ taskId: _t, index: _i, ...i }) => i,
 					)
 				: [];
 		if (interrupts.length > 0)
-			this.#emit(undefined, { type: "interrupt", interrupts });
+			this.#events.emit(undefined, { type: "interrupt", interrupts });
 		const result: RunResult = {
 			status,
-			values: this.#values,
+			values: this.#at.values,
 			interrupts,
 			checkpointId: this.#store?.checkpointId,
 			steps: this.#stepsRun,
-			usage: this.#usage,
+			usage: this.#usage.total,
 		};
-		this.#emit(undefined, { type: "end", result });
+		this.#events.emit(undefined, { type: "end", result });
 		return result;
 	}
 
-	async #fail(error: unknown): Promise<RunResult> {
-		if (error instanceof CancelSignal) return this.#finish("cancelled");
-		if (
-			isWeftError(error, "VALIDATION_FAILED") &&
-			this.#lifecycle.state === "interrupted"
-		)
-			throw error;
-		if (this.#started) {
-			try {
-				await this.#setStatus("failed");
-			} catch {
-				// the original error matters more than a failed status write
-			}
+	async #fail(thrown: unknown): Promise<RunResult> {
+		let error = thrown;
+		if (error instanceof CancelSignal) {
+			if (!isWeftError(error.reason, "LEASE_LOST"))
+				return this.#finish("cancelled");
+			error = error.reason;
+		}
+		try {
+			// taken over: the status is the new holder's; failed before starting: the thread stays as it was
+			const keep = isWeftError(error, "LEASE_LOST") || !this.#started;
+			await this.#store?.end(keep ? undefined : "failed", this.#inFlight);
+		} catch {
+			// the original error matters more than a failed status write
 		}
 		if (this.#lifecycle.state !== "failed") this.#lifecycle.end("failed");
-		this.#emit(undefined, {
+		this.#events.emit(undefined, {
 			type: "error",
 			node: error instanceof NodeError ? error.node : undefined,
 			error,
 		});
 		throw error;
-	}
-
-	/** Sends an event to the stream if its mode is selected (`undefined`: events every mode gets). */
-	#emit(mode: StreamMode | undefined, event: StreamEvent): void {
-		if (
-			mode === undefined ? this.#options.sink !== undefined : this.#wants(mode)
-		)
-			this.#options.sink!(event);
-	}
-
-	/** The node-level modes someone consumes (fixed for the run: computed once). */
-	#streams(): ReadonlySet<"messages" | "custom"> {
-		if (this.#streamed === undefined) {
-			this.#streamed = new Set();
-			if (this.#wants("messages")) this.#streamed.add("messages");
-			if (this.#wants("custom")) this.#streamed.add("custom");
-		}
-		return this.#streamed;
-	}
-
-	/** Someone consumes events of this mode. */
-	#wants(mode: StreamMode): boolean {
-		if (this.#options.sink === undefined) return false;
-		const modes = this.#options.modes;
-		return modes === undefined || modes.has(mode) || modes.has("debug");
 	}
 }
 

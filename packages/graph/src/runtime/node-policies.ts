@@ -7,11 +7,19 @@ import type {
 	NodeOptions,
 	RetryPolicy,
 } from "../graph/types.ts";
+import { isMutationError } from "../state/freeze.ts";
 import { InterruptSignal } from "./interrupts.ts";
-import { newAttempt, ResumeRejected, withSignal } from "./task-context.ts";
+import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 
-/** A node function as the runtime calls it. */
-export type NodeRunner = (input: unknown, ctx: NodeContext) => Promise<unknown>;
+/**
+ * A node as the runtime calls it: each call is one attempt, made with the task's scope and the attempt's
+ * abort signal; the innermost runner builds the attempt's own context.
+ */
+export type NodeRunner = (
+	input: unknown,
+	scope: TaskScope,
+	signal: AbortSignal,
+) => Promise<unknown>;
 
 /** A wrapper that adds one policy around a node runner. */
 type Policy = (next: NodeRunner) => NodeRunner;
@@ -30,7 +38,13 @@ export function withPolicies(
 	if (options.retry !== undefined) policies.push(retryPolicy(options.retry));
 	if (options.timeoutMs !== undefined)
 		policies.push(timeoutPolicy(node, options.timeoutMs));
-	let runner: NodeRunner = async (input, ctx) => fn(input, ctx);
+	let runner: NodeRunner = async (input, scope, signal) => {
+		try {
+			return await fn(input, new TaskContext(scope, signal));
+		} catch (error) {
+			throw isMutationError(error) ? stateMutated(node, error) : error;
+		}
+	};
 	for (let i = policies.length - 1; i >= 0; i--) runner = policies[i]!(runner);
 	return runner;
 }
@@ -54,11 +68,11 @@ function cachePolicy(policy: CachePolicy<any>): Policy {
 	});
 	const keyOf =
 		policy.key ?? ((input: unknown) => JSON.stringify(input) ?? "undefined");
-	return (next) => async (input, ctx) => {
+	return (next) => async (input, scope, signal) => {
 		const key = keyOf(input);
 		const hit = cache.get(key);
 		if (hit !== undefined) return hit.value;
-		const value = await next(input, ctx);
+		const value = await next(input, scope, signal);
 		cache.set(key, { value });
 		return value;
 	};
@@ -73,28 +87,27 @@ function retryPolicy(policy: RetryPolicy): Policy {
 	const retryOn =
 		policy.retryOn ??
 		((e: unknown) => !isWeftError(e) || isWeftError(e, "NODE_TIMEOUT"));
-	return (next) => async (input, ctx) => {
+	return (next) => async (input, scope, signal) => {
 		for (let attempt = 1; ; attempt++) {
 			try {
-				if (attempt > 1) newAttempt(ctx);
-				return await next(input, ctx);
+				return await next(input, scope, signal);
 			} catch (error) {
 				if (
 					isControl(error) ||
 					attempt >= maxAttempts ||
-					ctx.signal.aborted ||
+					signal.aborted ||
 					!retryOn(error)
 				)
 					throw error;
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
-				await sleep(jitter ? base * (0.5 + Math.random()) : base, ctx.signal);
+				await sleep(jitter ? base * (0.5 + Math.random()) : base, signal);
 			}
 		}
 	};
 }
 
 function timeoutPolicy(node: string, ms: number): Policy {
-	return (next) => async (input, ctx) => {
+	return (next) => async (input, scope, outer) => {
 		const timer = new AbortController();
 		const handle = setTimeout(
 			() =>
@@ -107,10 +120,11 @@ function timeoutPolicy(node: string, ms: number): Policy {
 				),
 			ms,
 		);
-		const signal = AbortSignal.any([ctx.signal, timer.signal]);
+		// the attempt's context sees this signal abort on timeout: it is abandoned, and starts no new effect
+		const signal = AbortSignal.any([outer, timer.signal]);
 		try {
 			return await Promise.race([
-				next(input, withSignal(ctx, signal)),
+				next(input, scope, signal),
 				rejectOnAbort(timer.signal),
 			]);
 		} finally {
@@ -144,4 +158,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 		}, ms);
 		signal.addEventListener("abort", done, { once: true });
 	});
+}
+
+function stateMutated(node: string, cause: TypeError): WeftError {
+	return new WeftError(
+		"STATE_MUTATED",
+		`node "${node}" changed the state it was given (${cause.message})`,
+		{
+			hint: "the state a node receives is read-only: return the change as an update instead, e.g. return { notes: [note] }",
+			cause,
+		},
+	);
 }

@@ -1,4 +1,4 @@
-import { CheckpointError, ConfigError, WeftError } from "@weft/checkpoint";
+import { ConfigError, checkpointNotFound, WeftError } from "@weft/checkpoint";
 
 // The errors a run raises before it starts stepping, in one place so their wording stays consistent.
 
@@ -20,10 +20,15 @@ export const commandWithoutResume = () =>
 		},
 	);
 
+/** The one error for "this needs a checkpointer" (runs that continue, state reads, time travel). */
 export const needsCheckpointer = (what: string) =>
-	new ConfigError("CONFIG_INVALID", `${what} needs a checkpointer`, {
-		hint: "compile the graph with { checkpointer } so that runs can pause and continue",
-	});
+	new ConfigError(
+		"CONFIG_INVALID",
+		`${what} needs a checkpointer: this graph keeps no state between runs`,
+		{
+			hint: "compile it with { checkpointer: new MemoryCheckpointer() } or a durable store",
+		},
+	);
 
 export const nothingToResume = (threadId: string) =>
 	new WeftError(
@@ -43,14 +48,7 @@ export const nothingToContinue = (threadId: string) =>
 		},
 	);
 
-export const noSuchCheckpoint = (threadId: string, checkpointId: string) =>
-	new CheckpointError(
-		"CHECKPOINT_NOT_FOUND",
-		`no checkpoint "${checkpointId}" in thread "${threadId}"`,
-		{
-			hint: "pick an id from getStateHistory()",
-		},
-	);
+export const noSuchCheckpoint = checkpointNotFound;
 
 export const unknownAsNode = (asNode: string, nodes: Iterable<string>) =>
 	new WeftError(

@@ -1,12 +1,8 @@
+import type { StoredThreadStatus } from "@weft/checkpoint";
 import type { Actor, AnyActorLogic } from "xstate";
 
-/** A thread's status after a run. */
-export type RunStatus =
-	| "running"
-	| "interrupted"
-	| "done"
-	| "failed"
-	| "cancelled";
+/** A thread's status after a run: what the store records. */
+export type RunStatus = StoredThreadStatus;
 
 type RunEvent =
 	| { type: "EXECUTE" }

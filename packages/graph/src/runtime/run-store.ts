@@ -2,9 +2,11 @@ import type {
 	Checkpointer,
 	CheckpointTuple,
 	PendingWrite,
-	ThreadStatus,
+	StoredCheckpoint,
+	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
+import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
 	chainInfo,
@@ -36,17 +38,39 @@ export class RunStore {
 	#exclusive = true;
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
+	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
+	#fence: number | undefined;
+	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
+	#lease: RunLease | undefined;
 
 	constructor(
 		cp: Checkpointer,
 		threadId: string,
 		ns: string,
 		parentTask: string | undefined,
+		fence: number | undefined,
 	) {
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;
 		this.#parentTask = parentTask;
+		this.#fence = fence;
+	}
+
+	/**
+	 * Takes the thread's lease before anything runs (a second runner gets `THREAD_BUSY` here and changes
+	 * nothing); from then on every write is fenced by its token. Returns the signal that aborts when the
+	 * lease is found taken over.
+	 */
+	async takeLease(options: LeaseOptions): Promise<AbortSignal> {
+		this.#lease = await RunLease.acquire(this.#cp, this.#threadId, options);
+		this.#fence = this.#lease.token;
+		return this.#lease.lost;
+	}
+
+	/** The token the run's writes carry (a subgraph run writes under it too). */
+	get fence(): number | undefined {
+		return this.#fence;
 	}
 
 	/** The checkpoint the run stands on (undefined before the first one). */
@@ -78,9 +102,48 @@ export class RunStore {
 		return { tuple, values: replayChain(channels, chain) };
 	}
 
+	/**
+	 * The newest head whose pending interrupts include all of `ids` (none given, or none found: undefined,
+	 * meaning the newest head). Reads only the heads' pending writes.
+	 */
+	async headWithInterrupts(
+		ids: readonly string[],
+	): Promise<string | undefined> {
+		if (ids.length === 0) return undefined;
+		const heads = await this.#cp.heads({
+			threadId: this.#threadId,
+			ns: this.#ns,
+		});
+		if (heads.length < 2) return undefined;
+		for (const head of heads) {
+			const tuple = await this.#cp.getTuple({
+				threadId: this.#threadId,
+				ns: this.#ns,
+				checkpointId: head.checkpointId,
+			});
+			const pending = new Set(
+				tuple?.pendingWrites.flatMap((w) =>
+					w.kind === "interrupt" ? [w.id] : [],
+				),
+			);
+			if (ids.every((id) => pending.has(id))) return head.checkpointId;
+		}
+		return undefined;
+	}
+
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
+	}
+
+	/**
+	 * The next checkpoint is a sibling of `c` (a branch's copy of it): the run stands on `c`'s parent, and
+	 * the write is not exclusive.
+	 */
+	forkFrom(c: StoredCheckpoint): void {
+		this.#checkpointId = c.parentId ?? undefined;
+		this.#exclusive = false;
+		this.#parentWrites = false;
 	}
 
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
@@ -96,6 +159,7 @@ export class RunStore {
 		await this.#cp.putWrites(
 			{ threadId: this.#threadId, ns: this.#ns, checkpointId },
 			writes,
+			{ fence: this.#fence },
 		);
 	}
 
@@ -126,6 +190,7 @@ export class RunStore {
 		const { size } = await this.#cp.put(record, {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
 			dropParentWrites: next.source === "loop" && this.#parentWrites,
+			fence: this.#fence,
 		});
 		this.#exclusive = true;
 		this.#parentWrites = false;
@@ -138,8 +203,30 @@ export class RunStore {
 	}
 
 	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
-	async setStatus(status: ThreadStatus): Promise<void> {
+	async setStatus(status: StoredThreadStatus): Promise<void> {
 		if (this.#parentTask === undefined)
-			await this.#cp.setThreadStatus(this.#threadId, status);
+			await this.#cp.setThreadStatus(this.#threadId, status, {
+				fence: this.#fence,
+			});
+	}
+
+	/**
+	 * Records how the run ended. With a lease, by giving it up with the status in one transaction, after
+	 * `settled` (the tasks of a cancelled step: a zombie node can still save what it did, and nobody else
+	 * runs the thread meanwhile). `undefined` leaves the status as it is (a run that never started, or
+	 * whose lease was taken over).
+	 */
+	async end(
+		status: StoredThreadStatus | undefined,
+		settled?: Promise<unknown>,
+	): Promise<void> {
+		const lease = this.#lease;
+		this.#lease = undefined;
+		if (lease === undefined) {
+			if (status !== undefined) await this.setStatus(status);
+			return;
+		}
+		if (settled === undefined) await lease.release(status);
+		else void settled.then(() => lease.release(status)).catch(() => {});
 	}
 }

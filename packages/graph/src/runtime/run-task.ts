@@ -1,5 +1,7 @@
 import type { ChannelWrite, TaskSpec } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
+import { deepFreeze } from "../state/freeze.ts";
 import type { StreamEvent } from "./events.ts";
 import {
 	InterruptSignal,
@@ -9,10 +11,9 @@ import {
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
 import {
-	createTaskContext,
-	noCalls,
 	ResumeRejected,
 	type TaskHost,
+	type TaskScope,
 } from "./task-context.ts";
 
 /** What a subgraph node returns to its parent task: the writes its run made. */
@@ -71,21 +72,25 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 	}
 	const ids = new Map<string, number>();
 	for (const [index, i] of memory.interrupts) ids.set(i.id, index);
-	const ctx = createTaskContext(task.node, {
+	const scope: TaskScope = {
+		node: task.node,
 		host,
 		taskId: task.id,
 		memory,
 		answers: r.answers,
 		answersById: r.answersById,
 		ids,
-		calls: noCalls(),
-	});
+	};
 	debug("start");
 	let outcome: Outcome;
 	try {
-		const result = await r.rt.runners.get(task.node)!(
+		const runner = r.rt.runners.get(task.node);
+		if (runner === undefined) throw graphChanged(task.node, host);
+		if ("input" in task) deepFreeze(task.input);
+		const result = await runner(
 			"input" in task ? task.input : r.values,
-			ctx,
+			scope,
+			host.signal,
 		);
 		outcome = toOutcome(r.rt, task, result);
 	} catch (error) {
@@ -136,4 +141,18 @@ function toOutcome(rt: GraphRuntime, task: TaskSpec, result: unknown): Outcome {
 	} catch (error) {
 		return { kind: "error", task, error };
 	}
+}
+
+/** A task is due at a node this graph no longer has: the code changed between pause and resume. */
+export function graphChanged(
+	node: string,
+	at: { threadId: string | undefined; checkpointId: string | undefined },
+): WeftError {
+	return new WeftError(
+		"GRAPH_CHANGED",
+		`checkpoint "${at.checkpointId ?? "-"}" of thread "${at.threadId ?? "-"}" has a task due at node "${node}", which this graph does not have`,
+		{
+			hint: `add "${node}" back, or go on with updateState(config, values, { asNode: "<an existing node>" }), or fork from an earlier checkpoint`,
+		},
+	);
 }

@@ -15,4 +15,6 @@ export interface GraphRuntime {
 	readonly interruptAfter: ReadonlySet<string>;
 	readonly checkpointer: Checkpointer | undefined;
 	readonly snapshots: SnapshotPolicy;
+	/** How long a run's thread lease lasts without a heartbeat (undefined: the default). */
+	readonly leaseTtlMs: number | undefined;
 }

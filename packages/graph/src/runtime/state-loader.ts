@@ -36,20 +36,16 @@ export function needsSnapshot(
 	);
 }
 
-/** Replays a chain (oldest first, starting at a snapshot or at a checkpoint whose parent state is `base`). */
+/**
+ * Replays a chain (oldest first, starting at a snapshot or at a checkpoint whose parent state is `base`),
+ * checked against the graph's schema (see `Channels.replay`).
+ */
 export function replayChain(
 	channels: Channels,
 	chain: readonly StoredCheckpoint[],
 	base?: Record<string, unknown>,
 ): Record<string, unknown> {
-	let values = base ?? {};
-	for (const cp of chain) {
-		values =
-			cp.data.snapshot !== undefined
-				? { ...cp.data.snapshot }
-				: channels.apply(values, cp.data.writes, false);
-	}
-	return values;
+	return channels.replay(chain, base);
 }
 
 export function chainInfo(chain: readonly StoredCheckpoint[]): ChainInfo {

@@ -6,7 +6,7 @@ import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
-import { internalsOf, mixedInterrupts, type TaskHost } from "./task-context.ts";
+import { mixedInterrupts, TaskContext, type TaskHost } from "./task-context.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
 export async function runSubgraph(
@@ -41,7 +41,7 @@ export async function subgraphValues(
 	ctx: NodeContext,
 	name: string,
 ): Promise<Record<string, unknown>> {
-	const calls = internalsOf(ctx)?.calls;
+	const calls = TaskContext.internals(ctx)?.calls;
 	if (calls !== undefined) {
 		if (calls.subgraph || calls.interrupts > 0) throw mixedInterrupts(ctx.node);
 		calls.subgraph = true;
@@ -59,7 +59,7 @@ async function runChild(
 	ctx: NodeContext,
 	name: string,
 ) {
-	const internals = internalsOf(ctx);
+	const internals = TaskContext.internals(ctx)?.scope;
 	if (internals === undefined)
 		throw new WeftError(
 			"INVALID_GRAPH",
@@ -96,6 +96,7 @@ async function runChild(
 			ns,
 			checkpointer: cp,
 			parentTask,
+			fence: host.fence,
 			answersById: internals.answersById,
 			...forwardEvents(host, name),
 		},

@@ -21,6 +21,8 @@ export interface TaskHost {
 	/** The checkpoint the step started from. */
 	readonly checkpointId: string | undefined;
 	readonly checkpointer: Checkpointer | undefined;
+	/** The run's lease token, for a subgraph run's writes. */
+	readonly fence: number | undefined;
 	readonly config: RunConfig;
 	/** The step has several tasks (finished ones are saved as they finish). */
 	readonly multi: boolean;
@@ -34,8 +36,9 @@ export interface TaskHost {
 	mergeUsage(node: string, usage: RunUsage): void;
 }
 
-/** Internals of a task that subgraph nodes reach through `internalsOf(ctx)`. */
-export interface TaskInternals {
+/** What one task runs with, whatever the attempt: passed explicitly to the node's policies. */
+export interface TaskScope {
+	readonly node: string;
 	readonly host: TaskHost;
 	readonly taskId: string;
 	readonly memory: TaskMemory;
@@ -45,10 +48,9 @@ export interface TaskInternals {
 	readonly answersById: ReadonlyMap<string, unknown>;
 	/** Interrupt ids of this task by position (to mark subgraph answers as used). */
 	readonly ids: ReadonlyMap<string, number>;
-	/** What the current attempt of the node has called so far (reset for each retry). */
-	readonly calls: AttemptCalls;
 }
 
+/** What one attempt of the node has called so far (each attempt, a retry included, starts afresh). */
 export interface AttemptCalls {
 	/** `interrupt()` calls: the next one's position. */
 	interrupts: number;
@@ -56,61 +58,57 @@ export interface AttemptCalls {
 	subgraph: boolean;
 }
 
-export const noCalls = (): AttemptCalls => ({
-	interrupts: 0,
-	subgraph: false,
-});
-
 /**
- * Where a context keeps its internals: a symbol-keyed property rather than a WeakMap entry, because a
- * fan-out makes thousands of contexts per step and each WeakMap entry is an ephemeron the GC must trace.
+ * The context of one attempt of a node task. Each attempt (a retry, a timed-out attempt's successor)
+ * gets its own, with its own signal: an attempt that was abandoned (timed out, or its run cancelled)
+ * starts no new `once` effect, while one it already started is shared with the next attempt instead of
+ * running twice.
  */
-const INTERNALS = Symbol("weft.task");
-type WithInternals = { [INTERNALS]?: TaskInternals };
+export class TaskContext implements NodeContext {
+	readonly threadId: string | undefined;
+	readonly step: number;
+	readonly node: string;
+	readonly signal: AbortSignal;
+	readonly context: Readonly<Record<string, unknown>>;
+	readonly streamingMessages: boolean;
+	readonly interrupt: NodeContext["interrupt"];
+	readonly once: NodeContext["once"];
+	readonly emit: NodeContext["emit"];
+	readonly emitMessage: NodeContext["emitMessage"];
+	readonly reportUsage: NodeContext["reportUsage"];
+	readonly #scope: TaskScope;
+	readonly #calls: AttemptCalls = { interrupts: 0, subgraph: false };
 
-/** The internals behind a node context (undefined for a context not made by the runtime). */
-export function internalsOf(ctx: NodeContext): TaskInternals | undefined {
-	return (ctx as WithInternals)[INTERNALS];
-}
+	/** The scope and this attempt's calls behind a context (undefined for one not made by the runtime). */
+	static internals(
+		ctx: NodeContext,
+	): { scope: TaskScope; calls: AttemptCalls } | undefined {
+		return ctx instanceof TaskContext
+			? { scope: ctx.#scope, calls: ctx.#calls }
+			: undefined;
+	}
 
-/**
- * Starts another attempt of the node on the same context (a retry): its `interrupt()` calls count from
- * the first again, so answers saved by the failed attempt are matched to the same calls.
- */
-export function newAttempt(ctx: NodeContext): void {
-	const calls = internalsOf(ctx)?.calls;
-	if (calls !== undefined) Object.assign(calls, noCalls());
-}
-
-/** A node context with another abort signal (used by the timeout policy). */
-export function withSignal(ctx: NodeContext, signal: AbortSignal): NodeContext {
-	const derived = Object.create(ctx, {
-		signal: { value: signal, enumerable: true },
-	}) as NodeContext;
-	// the derived context reaches the same internals through its prototype
-	return derived;
-}
-
-/** Builds the context a node runs with. */
-export function createTaskContext(node: string, i: TaskInternals): NodeContext {
-	const { host, memory, taskId, calls } = i;
-	const ctx: NodeContext & WithInternals = {
-		[INTERNALS]: i,
-		threadId: host.threadId,
-		step: host.step,
-		node,
-		signal: host.signal,
-		context: host.context,
-		async interrupt<TResume>(
+	constructor(scope: TaskScope, signal: AbortSignal) {
+		const { host, memory, taskId, node } = scope;
+		const calls = this.#calls;
+		this.#scope = scope;
+		this.threadId = host.threadId;
+		this.step = host.step;
+		this.node = node;
+		this.signal = signal;
+		this.context = host.context;
+		this.streamingMessages = host.streams.has("messages");
+		this.interrupt = async <TResume>(
 			value: unknown,
 			options: InterruptOptions<TResume> = {},
-		): Promise<TResume> {
+		): Promise<TResume> => {
 			if (calls.subgraph) throw mixedInterrupts(node);
 			const index = calls.interrupts++;
 			if (memory.resumes.has(index))
 				return memory.resumes.get(index) as TResume;
-			if (!i.answers.has(index)) throw new InterruptSignal([{ index, value }]);
-			let answer = i.answers.get(index);
+			if (!scope.answers.has(index))
+				throw new InterruptSignal([{ index, value }]);
+			let answer = scope.answers.get(index);
 			if (options.validate !== undefined) {
 				try {
 					answer = options.validate(answer);
@@ -121,29 +119,57 @@ export function createTaskContext(node: string, i: TaskInternals): NodeContext {
 			memory.resumes.set(index, answer);
 			await host.persist([{ kind: "resume", taskId, index, value: answer }]);
 			return answer as TResume;
-		},
-		async once<T>(
+		};
+		this.once = async <T>(
 			key: string,
 			fn: (effect: OnceInfo) => T | Promise<T>,
-		): Promise<T> {
+		): Promise<T> => {
 			if (memory.once.has(key)) return memory.once.get(key) as T;
-			const retrying = memory.onceStarted.has(key);
-			if (!retrying) {
-				memory.onceStarted.add(key);
-				await host.persist([{ kind: "once-start", taskId, key }]);
+			// an abandoned attempt's effect may still be running: share it rather than start it again
+			const running = memory.onceRunning.get(key);
+			if (running !== undefined) return running as Promise<T>;
+			if (signal.aborted) throw abandoned(node, key);
+			const effect = runOnce(scope, key, fn);
+			memory.onceRunning.set(key, effect);
+			try {
+				return await effect;
+			} finally {
+				memory.onceRunning.delete(key);
 			}
-			const idempotencyKey = `${host.threadId ?? "-"}/${host.ns}/${host.checkpointId ?? "-"}/${taskId}/${key}`;
-			const value = await fn({ idempotencyKey, retrying });
-			memory.once.set(key, value);
-			await host.persist([{ kind: "once", taskId, key, value }]);
-			return value;
+		};
+		this.emit = (data) => host.emit(node, "custom", data);
+		this.emitMessage = (chunk) => host.emit(node, "message", chunk);
+		this.reportUsage = (usage) => host.reportUsage(node, usage);
+	}
+}
+
+async function runOnce<T>(
+	scope: TaskScope,
+	key: string,
+	fn: (effect: OnceInfo) => T | Promise<T>,
+): Promise<T> {
+	const { host, memory, taskId } = scope;
+	const retrying = memory.onceStarted.has(key);
+	if (!retrying) {
+		memory.onceStarted.add(key);
+		await host.persist([{ kind: "once-start", taskId, key }]);
+	}
+	const idempotencyKey = `${host.threadId ?? "-"}/${host.ns}/${host.checkpointId ?? "-"}/${taskId}/${key}`;
+	const value = await fn({ idempotencyKey, retrying });
+	memory.once.set(key, value);
+	await host.persist([{ kind: "once", taskId, key, value }]);
+	return value;
+}
+
+/** An attempt that timed out or whose run was cancelled asked for a new effect: refused. */
+function abandoned(node: string, key: string): WeftError {
+	return new WeftError(
+		"RUN_CANCELLED",
+		`node "${node}" called once("${key}") after its attempt was abandoned (timed out or cancelled)`,
+		{
+			hint: "pass ctx.signal to slow work and stop when it aborts; the effect did not run",
 		},
-		emit: (data) => host.emit(node, "custom", data),
-		emitMessage: (chunk) => host.emit(node, "message", chunk),
-		streamingMessages: host.streams.has("messages"),
-		reportUsage: (usage) => host.reportUsage(node, usage),
-	};
-	return ctx;
+	);
 }
 
 /** Interrupts inside a subgraph run by a node are that node task's: they cannot be numbered with its own. */

@@ -1,6 +1,12 @@
-import type { ChannelWrite } from "@weft/checkpoint";
-import { InvalidUpdateError, ValidationError } from "@weft/checkpoint";
+import type { ChannelWrite, StoredCheckpoint } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	InvalidUpdateError,
+	ValidationError,
+	WeftError,
+} from "@weft/checkpoint";
 import type { z } from "zod";
+import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -15,6 +21,10 @@ export class Channels {
 	readonly #reducers = new Map<string, ReducerSpec>();
 	readonly #schema: AnyObject;
 	readonly #update: AnyObject;
+	/** Per key, the schema an update of it must match (stored writes are checked against it on read). */
+	readonly #keyUpdate = new Map<string, z.ZodType>();
+	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
+	readonly #undefinedOk = new Set<string>();
 
 	constructor(schema: AnyObject) {
 		this.#schema = schema;
@@ -26,7 +36,10 @@ export class Channels {
 			const spec = reducerOf(field);
 			if (spec !== undefined) this.#reducers.set(key, spec);
 			// Defaults belong to the initial state, never to updates.
-			updateShape[key] = (spec?.update ?? withoutDefault(field)).optional();
+			const update = spec?.update ?? withoutDefault(field);
+			this.#keyUpdate.set(key, update);
+			if (update.safeParse(undefined).success) this.#undefinedOk.add(key);
+			updateShape[key] = update.optional();
 		}
 		// built from the user's own schema object, so this package never loads zod itself
 		this.#update = schema.extend(updateShape).strict() as unknown as AnyObject;
@@ -52,6 +65,7 @@ export class Channels {
 			const field = this.#schema.shape[key] as z.ZodType;
 			if (isDefault(field)) state[key] = field.parse(undefined);
 		}
+		freezeState(state);
 		return state;
 	}
 
@@ -95,23 +109,72 @@ export class Channels {
 		}
 		const writes: ChannelWrite[] = [];
 		const parsed = result.data as Record<string, unknown>;
-		for (const key of Object.keys(update))
-			writes.push([node, key, parsed[key]]);
+		for (const key of Object.keys(update)) {
+			const value = parsed[key];
+			// `.optional()` lets a present `undefined` through: a required key must not become undefined
+			if (value === undefined && !this.#undefinedOk.has(key))
+				throw undefinedForRequired(node, key);
+			writes.push([node, key, value]);
+		}
 		return writes;
 	}
 
 	/**
-	 * Applies writes (already in deterministic order) to `state`, returning a new state object that shares
-	 * unchanged keys. With `strict`, two nodes writing one last-value key throw `InvalidUpdateError`.
+	 * Replays stored checkpoints (oldest first, from a snapshot or from `base`), checking what was read
+	 * against this graph: a key the schema lacks is `GRAPH_CHANGED`, a value that fails its key's schema
+	 * or a key like `__proto__` is `CORRUPT_CHECKPOINT`; both name the thread and checkpoint.
+	 */
+	replay(
+		chain: readonly StoredCheckpoint[],
+		base?: Record<string, unknown>,
+	): Record<string, unknown> {
+		let values = base ?? {};
+		for (const cp of chain) {
+			const snapshot = cp.data.snapshot;
+			if (snapshot !== undefined) {
+				values = {};
+				for (const key of Object.keys(snapshot)) {
+					this.#checkStoredKey(cp, key);
+					values[key] = snapshot[key];
+				}
+				freezeState(values);
+				continue;
+			}
+			for (const [, key, value] of cp.data.writes) {
+				this.#checkStoredKey(cp, key);
+				if (!this.#keyUpdate.get(key)!.safeParse(value).success)
+					throw storedValueInvalid(cp, key);
+			}
+			values = this.apply(values, cp.data.writes);
+		}
+		return values;
+	}
+
+	#checkStoredKey(cp: StoredCheckpoint, key: string): void {
+		if (this.#keySet.has(key)) return;
+		if (FORBIDDEN_KEYS.has(key)) throw storedValueInvalid(cp, key);
+		throw new WeftError(
+			"GRAPH_CHANGED",
+			`checkpoint "${cp.checkpointId}" of thread "${cp.threadId}" holds the state key "${key}", which this graph's schema does not have`,
+			{
+				hint: `add "${key}" back to the schema to read this thread, or fork from a checkpoint written by this version of the graph`,
+			},
+		);
+	}
+
+	/**
+	 * Applies writes (already in deterministic order) to `state`, returning a new, read-only state object
+	 * that shares unchanged keys. With `strict`, two nodes writing one last-value key throw
+	 * `InvalidUpdateError` (a step's writes; replays and input are not strict).
 	 */
 	apply(
 		state: Record<string, unknown>,
 		writes: readonly ChannelWrite[],
-		strict: boolean,
+		options: { strict?: boolean } = {},
 	): Record<string, unknown> {
 		if (writes.length === 0) return state;
 		const next = { ...state };
-		const writers = strict ? new Map<string, string>() : undefined;
+		const writers = options.strict ? new Map<string, string>() : undefined;
 		for (const [node, key, value] of writes) {
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
@@ -126,8 +189,51 @@ export class Channels {
 			}
 			next[key] = value;
 		}
+		freezeState(next);
 		return next;
 	}
+}
+
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+	"__proto__",
+	"constructor",
+	"prototype",
+]);
+
+/** Makes a state read-only: the object, and (deeply) each value not frozen already. */
+export function freezeState(state: Record<string, unknown>): void {
+	for (const key in state) deepFreeze(state[key]);
+	Object.freeze(state);
+}
+
+function undefinedForRequired(node: string, key: string): ValidationError {
+	return new ValidationError(
+		`update from "${node}" sets the required key "${key}" to undefined`,
+		{
+			node,
+			issues: [
+				{
+					code: "invalid_type",
+					path: [key],
+					message: "expected a value, received undefined",
+				},
+			],
+			hint: `leave "${key}" out of the update to keep its value, or make it optional in the schema`,
+		},
+	);
+}
+
+function storedValueInvalid(
+	cp: StoredCheckpoint,
+	key: string,
+): CheckpointError {
+	return new CheckpointError(
+		"CORRUPT_CHECKPOINT",
+		`checkpoint "${cp.checkpointId}" of thread "${cp.threadId}" holds a value for "${key}" that this graph's schema refuses`,
+		{
+			hint: `if the schema of "${key}" changed since, run the old version to finish the thread or fork from an earlier checkpoint; otherwise the stored data is damaged`,
+		},
+	);
 }
 
 function isDefault(field: z.ZodType): field is z.ZodDefault<z.ZodType> {

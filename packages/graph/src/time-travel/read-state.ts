@@ -6,7 +6,7 @@ import type {
 	ListOptions,
 	TaskSpec,
 } from "@weft/checkpoint";
-import { CheckpointError } from "@weft/checkpoint";
+import { CheckpointError, checkpointNotFound } from "@weft/checkpoint";
 import {
 	groupPending,
 	type Interrupt,
@@ -33,6 +33,11 @@ export interface StateSnapshot<TState = Record<string, unknown>> {
 	/** What each task wrote in the step that made this checkpoint (Send tasks as `node#i`). */
 	writes: Record<string, Record<string, unknown>>;
 	metadata: CheckpointMetadata;
+	/**
+	 * `getState` only: the thread's branch heads (checkpoints without a successor), newest first. More than
+	 * one after a fork or a replay; each can be read, continued and answered by its id.
+	 */
+	heads?: string[];
 }
 
 export type StateHistory<TState> = AsyncIterable<StateSnapshot<TState>>;
@@ -78,13 +83,13 @@ async function tupleOf(
 ): Promise<CheckpointTuple> {
 	const tuple = await r.checkpointer.getTuple({ threadId, checkpointId });
 	if (tuple !== undefined) return tuple;
-	throw new CheckpointError(
-		"CHECKPOINT_NOT_FOUND",
-		checkpointId === undefined
-			? `thread "${threadId}" has no checkpoint`
-			: `no checkpoint "${checkpointId}" in thread "${threadId}"`,
-		{ hint: "run the thread first, or pick an id from getStateHistory()" },
-	);
+	throw checkpointId === undefined
+		? new CheckpointError(
+				"CHECKPOINT_NOT_FOUND",
+				`thread "${threadId}" has no checkpoint`,
+				{ hint: "run the thread first" },
+			)
+		: checkpointNotFound(threadId, "", checkpointId);
 }
 
 /** The state at one checkpoint: its chain replayed from the nearest snapshot. */
@@ -97,7 +102,11 @@ export async function readState(
 		threadId: config.threadId,
 		checkpointId: tuple.checkpoint.checkpointId,
 	});
-	return snapshotOf(tuple, replayChain(r.channels, chain));
+	const heads = await r.checkpointer.heads({ threadId: config.threadId });
+	return {
+		...snapshotOf(tuple, replayChain(r.channels, chain)),
+		heads: heads.map((h) => h.checkpointId),
+	};
 }
 
 /**

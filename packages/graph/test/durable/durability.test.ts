@@ -168,20 +168,20 @@ describe.each(await stores())(
 			});
 		}, 60_000);
 
-		it("lets one of two processes running the same thread win; the other gets CHECKPOINT_CONFLICT", async () => {
+		it("lets one of two processes running the same thread run it; the other gets THREAD_BUSY and runs nothing", async () => {
 			const first = runChild([store.name, location, "t", "start", dir, "5000"]);
 			await first.ready;
 			for (let i = 0; i < 1000 && lines(join(dir, "runs.txt")).length < 3; i++)
 				await new Promise((r) => setTimeout(r, 10));
 			first.process.kill("SIGKILL");
 			await first.done;
+			// the killed process's lease lapses (400 ms); then two processes race without waiting
+			await new Promise((r) => setTimeout(r, 600));
 			const racers = [0, 1].map(() =>
-				runChild([store.name, location, "t", "continue", dir, "400"]),
+				runChild([store.name, location, "t", "continue", dir, "400", "0"]),
 			);
 			const results = await Promise.all(racers.map((r) => r.done));
-			const conflicts = results.filter(
-				(r) => r?.error === "CHECKPOINT_CONFLICT",
-			);
+			const conflicts = results.filter((r) => r?.error === "THREAD_BUSY");
 			const winners = results.filter((r) => r?.status === "interrupted");
 			expect(conflicts).toHaveLength(1);
 			expect(winners).toHaveLength(1);

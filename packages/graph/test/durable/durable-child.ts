@@ -1,12 +1,13 @@
 // Runs the durable graph in its own process. Usage:
-//   durable-child.ts <store: sqlite|postgres> <location> <threadId> <start|continue|approve> <dir> [delayMs]
+//   durable-child.ts <store: sqlite|postgres> <location> <threadId> <start|continue|approve> <dir> [delayMs] [waitForLeaseMs]
 // Prints one JSON line with the outcome; exits 0 (also on a typed error, which it reports).
 import { join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { Command, isWeftError } from "@weft/graph";
 import { durableGraph } from "./durable-graph.ts";
 
-const [store, location, threadId, action, dir, delay] = process.argv.slice(2);
+const [store, location, threadId, action, dir, delay, wait] =
+	process.argv.slice(2);
 
 async function open(): Promise<Checkpointer> {
 	if (store === "sqlite") {
@@ -28,7 +29,12 @@ const graph = durableGraph(checkpointer, {
 	delayMs: Number(delay ?? 5),
 	approval: true,
 });
-const config = { threadId: threadId!, recursionLimit: 1000 };
+// by default wait for the lease of a process killed just before (it lapses after the graph's TTL)
+const config = {
+	threadId: threadId!,
+	recursionLimit: 1000,
+	waitForLease: Number(wait ?? 5000),
+};
 process.stderr.write("ready\n");
 try {
 	const input =

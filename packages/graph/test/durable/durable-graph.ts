@@ -76,7 +76,8 @@ export function durableGraph(checkpointer: Checkpointer, o: DurableOptions) {
 			["a", "b", "c", "review"],
 		)
 		.addEdge("review", END)
-		.compile({ checkpointer });
+		// a killed process's lease lapses quickly, so the next process can take the thread over
+		.compile({ checkpointer, leaseTtlMs: 400 });
 }
 
 function readLines(file: string): string[] {

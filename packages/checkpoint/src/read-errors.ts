@@ -1,0 +1,37 @@
+import { CheckpointError } from "./errors.ts";
+import type { BlobPlace } from "./serializer.ts";
+
+/** `checkpoint "c" of thread "t" (namespace "ns")`, for messages about a blob. */
+export function describePlace(place: BlobPlace): string {
+	const ns = place.ns === "" ? "" : ` (namespace "${place.ns}")`;
+	return `checkpoint "${place.checkpointId}" of thread "${place.threadId}"${ns}`;
+}
+
+/**
+ * The error for stored bytes that cannot be read as what Weft writes: `CORRUPT_CHECKPOINT` naming the
+ * checkpoint when the store said where the blob lives, `DESERIALIZATION_FAILED` otherwise.
+ */
+export function unreadable(
+	place: BlobPlace | undefined,
+	what: string,
+	cause?: unknown,
+): CheckpointError {
+	if (place === undefined) {
+		return new CheckpointError(
+			"DESERIALIZATION_FAILED",
+			`stored data could not be read: ${what}`,
+			{
+				hint: "the data is damaged or was written by another program",
+				cause,
+			},
+		);
+	}
+	return new CheckpointError(
+		"CORRUPT_CHECKPOINT",
+		`${describePlace(place)} cannot be read: ${what}`,
+		{
+			hint: "nothing was changed; fork from an earlier checkpoint that reads (getStateHistory()), or restore the store from a backup",
+			cause,
+		},
+	);
+}

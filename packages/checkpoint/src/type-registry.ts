@@ -1,0 +1,70 @@
+import { loadMessageType } from "./langchain-messages.ts";
+import { isTaggedValue } from "./tagged-value.ts";
+
+/** A type the serializer may store besides plain data: found by `test`, stored as plain data, rebuilt by `revive`. */
+export interface SerializableType<T = unknown> {
+	/** Unique and stable: it is written into stored data. */
+	name: string;
+	test(value: unknown): value is T;
+	toPlain(value: T): unknown;
+	fromPlain(plain: unknown): T;
+}
+
+const registry = new Map<string, SerializableType<any>>();
+/** Registered by a lazy load below rather than by the user: an explicit registration replaces them. */
+const loaded = new WeakSet<SerializableType<any>>();
+/**
+ * Types Weft itself writes, rebuilt on first read in a process that did not register them (a CLI, a
+ * server): the loader returns undefined when their library is not installed.
+ */
+const builtins = new Map<string, () => SerializableType<any> | undefined>([
+	["langchain.message", loadMessageType],
+]);
+let version = 0;
+
+/**
+ * Registers a type with every serializer of this process (for example `@weft/graph/llm` registers the
+ * `@langchain/core` message classes). Registering the same name twice keeps the first.
+ */
+export function registerSerializableType<T>(type: SerializableType<T>): void {
+	const current = registry.get(type.name);
+	if (current !== undefined && !loaded.has(current)) return;
+	registry.set(type.name, type);
+	version++;
+}
+
+/** Grows with every change of the registry, so serializers know when to pick up new types. */
+export function registryVersion(): number {
+	return version;
+}
+
+export function registeredTypes(): Iterable<SerializableType<any>> {
+	return registry.values();
+}
+
+/** The type named `name`: registered, or one of Weft's own loaded now; undefined when neither. */
+export function findType(name: string): SerializableType<any> | undefined {
+	const found = registry.get(name);
+	if (found !== undefined) return found;
+	const load = builtins.get(name);
+	if (load === undefined) return undefined;
+	builtins.delete(name); // one attempt per process: a missing library stays missing
+	const type = load();
+	if (type === undefined) return undefined;
+	registry.set(name, type);
+	loaded.add(type);
+	version++;
+	return type;
+}
+
+/** The stored name and plain form of a registered value (or of a tagged one read earlier), if it is one. */
+export function registeredPlainOf(
+	value: unknown,
+): { name: string; plain: () => unknown } | undefined {
+	if (isTaggedValue(value))
+		return { name: value.$type, plain: () => value.value };
+	for (const type of registry.values())
+		if (type.test(value))
+			return { name: type.name, plain: () => type.toPlain(value) };
+	return undefined;
+}

@@ -1,0 +1,179 @@
+import type {
+	ChannelWrite,
+	CheckpointSource,
+	CheckpointTuple,
+	TaskSpec,
+} from "@weft/checkpoint";
+import { isCommand } from "../command.ts";
+import { INPUT_NODE, START } from "../constants.ts";
+import type { RunConfig } from "./events.ts";
+import {
+	type Answers,
+	assignAnswers,
+	groupPending,
+	matchResume,
+	noAnswers,
+	type TaskMemory,
+	unanswered,
+} from "./interrupts.ts";
+import { route } from "./route.ts";
+import * as fail from "./run-errors.ts";
+import type { RunStore } from "./run-store.ts";
+import { graphChanged } from "./run-task.ts";
+import type { GraphRuntime } from "./runtime.ts";
+import { planTasks } from "./step/plan-tasks.ts";
+
+/** Where a run stands: the state, what is due, and what tasks saved at the current checkpoint. */
+export interface StepState {
+	values: Record<string, unknown>;
+	tasks: TaskSpec[];
+	joins: Record<string, string[]>;
+	/** Step of the current checkpoint (-1 before the first). */
+	step: number;
+	/** What tasks saved at the current checkpoint (answered interrupts, finished tasks, once results). */
+	memory: Map<string, TaskMemory>;
+	answers: Answers;
+	/** The run resumes a pause before nodes: don't pause there again. */
+	skipBefore: boolean;
+}
+
+export const newStepState = (): StepState => ({
+	values: {},
+	tasks: [],
+	joins: {},
+	step: -1,
+	memory: new Map(),
+	answers: noAnswers(),
+	skipBefore: false,
+});
+
+/** What preparing needs from its run. */
+export interface Preparing {
+	rt: GraphRuntime;
+	config: RunConfig;
+	store: RunStore | undefined;
+	threadId: string | undefined;
+	ns: string;
+	/** Set for a subgraph run. */
+	parentTask: string | undefined;
+	/** Replay: run the due tasks afresh. */
+	fresh: boolean;
+	answersById: ReadonlyMap<string, unknown> | undefined;
+	at: StepState;
+	/** Writes `at` as the next checkpoint. */
+	commit(
+		source: CheckpointSource,
+		writes: ChannelWrite[],
+		nodes: string[],
+	): Promise<void>;
+}
+
+/**
+ * Prepares a run from its input: new input starts a step from `START` on the thread's newest state;
+ * `null` continues a checkpoint and `Command({ resume })` answers its interrupts. Continuing a checkpoint
+ * that has a successor, or replaying one, starts a branch with a checkpoint of its own.
+ */
+export async function prepareRun(p: Preparing, input: unknown): Promise<void> {
+	if (input === null || input === undefined)
+		return prepareContinue(p, undefined);
+	if (!isCommand(input)) return prepareInput(p, input);
+	if (!input.hasResume) throw fail.commandWithoutResume();
+	return prepareContinue(p, { value: input.resume });
+}
+
+async function prepareContinue(
+	p: Preparing,
+	resume: { value: unknown } | undefined,
+): Promise<void> {
+	const { store, at } = p;
+	if (store === undefined)
+		throw fail.needsCheckpointer("continuing or resuming a run");
+	const checkpointId =
+		p.config.checkpointId ??
+		(resume === undefined
+			? undefined
+			: await store.headWithInterrupts(resumeIds(resume.value)));
+	const tuple = await load(p, store, checkpointId);
+	if (tuple === undefined) {
+		throw resume === undefined
+			? fail.nothingToContinue(p.threadId!)
+			: fail.nothingToResume(p.threadId!);
+	}
+	const carried = p.fresh ? [] : tuple.pendingWrites;
+	if (p.fresh || tuple.hasChildren) {
+		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
+		// so that what the branch records (answers, once results, interrupts) never lands on another
+		// branch's records, and the original stays a head if it was one. A continue carries over what was
+		// saved there; a replay starts afresh.
+		const c = tuple.checkpoint;
+		store.forkFrom(c);
+		at.step = c.step - 1;
+		await p.commit("fork", c.data.writes, c.metadata.nodes);
+		await store.persist(carried);
+	} else store.reusePendingWrites(tuple);
+	at.memory = groupPending(carried);
+	at.skipBefore = [...at.memory.values()].some((m) =>
+		[...m.interrupts.values()].some((i) => i.when === "before"),
+	);
+	const byId = p.answersById;
+	if (resume === undefined && (byId === undefined || byId.size === 0)) return;
+	const pending = unanswered(at.tasks, at.memory);
+	at.answers = assignAnswers(
+		pending,
+		resume === undefined ? byId! : matchResume(resume.value, pending),
+	);
+}
+
+async function prepareInput(p: Preparing, input: unknown): Promise<void> {
+	const { rt, at } = p;
+	const writes = rt.channels.toWrites(INPUT_NODE, input);
+	// a subgraph task starts its child run afresh; a root run goes on from the thread's newest state
+	const tuple =
+		p.store !== undefined && p.parentTask === undefined
+			? await load(p, p.store, p.config.checkpointId)
+			: undefined;
+	if (tuple === undefined) at.values = rt.channels.initial();
+	at.values = rt.channels.apply(at.values, writes);
+	const targets = await route(rt, START, at.values, p.config.context ?? {});
+	const plan = planTasks(rt.topology, [{ node: START, targets }], {});
+	at.tasks = plan.tasks;
+	at.joins = plan.joins;
+	await p.commit("input", writes, [INPUT_NODE]);
+}
+
+/** Loads a checkpoint (or the thread's newest) with its state; undefined when the thread has none. */
+async function load(
+	p: Preparing,
+	store: RunStore,
+	checkpointId: string | undefined,
+): Promise<CheckpointTuple | undefined> {
+	const loaded = await store.load(checkpointId, p.rt.channels);
+	if (loaded === undefined) {
+		if (checkpointId !== undefined)
+			throw fail.noSuchCheckpoint(p.threadId!, p.ns, checkpointId);
+		return undefined;
+	}
+	const c = loaded.tuple.checkpoint;
+	for (const t of c.data.tasks)
+		if (!p.rt.runners.has(t.node))
+			throw graphChanged(t.node, {
+				threadId: p.threadId,
+				checkpointId: c.checkpointId,
+			});
+	p.at.values = loaded.values;
+	p.at.step = c.step;
+	p.at.tasks = c.data.tasks;
+	p.at.joins = c.data.joins ?? {};
+	return loaded.tuple;
+}
+
+/** The interrupt ids a resume value names, when it is a map by id (else empty). */
+function resumeIds(value: unknown): string[] {
+	if (
+		typeof value !== "object" ||
+		value === null ||
+		Object.getPrototypeOf(value) !== Object.prototype
+	)
+		return [];
+	return Object.keys(value);
+}

@@ -1,0 +1,110 @@
+import { hostname } from "node:os";
+import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
+import { isWeftError } from "@weft/checkpoint";
+
+/** How long a lease lasts without a heartbeat (renewed every third of it). */
+export const LEASE_TTL_MS = 30_000;
+
+let counter = 0;
+const PROCESS = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+/** A new runner id: host, process, a random part, and a counter within the process. */
+export function runnerId(): string {
+	counter += 1;
+	return `${PROCESS}#${counter}`;
+}
+
+export interface LeaseOptions {
+	/** Wait up to this long for a busy thread's lease (default: refuse at once). */
+	waitForLease?: number | undefined;
+	ttlMs?: number | undefined;
+}
+
+/**
+ * A run's hold on its thread: taken before any node runs, renewed by a heartbeat, given up with the run's
+ * final status in one store transaction. When a renewal finds the lease taken over, `lost` aborts.
+ */
+export class RunLease {
+	readonly #cp: Checkpointer;
+	#lease: Lease;
+	readonly #ttl: number;
+	readonly #timer: ReturnType<typeof setInterval>;
+	readonly #lost = new AbortController();
+	#renewing: Promise<void> | undefined;
+
+	private constructor(cp: Checkpointer, lease: Lease, ttl: number) {
+		this.#cp = cp;
+		this.#lease = lease;
+		this.#ttl = ttl;
+		this.#timer = setInterval(() => this.#beat(), Math.max(10, ttl / 3));
+		this.#timer.unref?.();
+	}
+
+	/** Takes the thread's lease, waiting for it up to `waitForLease` ms; `THREAD_BUSY` otherwise. */
+	static async acquire(
+		cp: Checkpointer,
+		threadId: string,
+		options: LeaseOptions,
+	): Promise<RunLease> {
+		const ttl = options.ttlMs ?? LEASE_TTL_MS;
+		const deadline = Date.now() + Math.max(0, options.waitForLease ?? 0);
+		const owner = runnerId();
+		for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+			try {
+				return new RunLease(
+					cp,
+					await cp.acquireLease(threadId, { owner, ttlMs: ttl }),
+					ttl,
+				);
+			} catch (error) {
+				if (!isWeftError(error, "THREAD_BUSY") || Date.now() >= deadline)
+					throw error;
+				await new Promise((r) =>
+					setTimeout(r, Math.min(delay, deadline - Date.now())),
+				);
+			}
+		}
+	}
+
+	/** The fencing token every write of the run carries. */
+	get token(): number {
+		return this.#lease.token;
+	}
+
+	/** Aborts when the lease is found taken over (its reason is the `LEASE_LOST` error). */
+	get lost(): AbortSignal {
+		return this.#lost.signal;
+	}
+
+	#beat(): void {
+		if (this.#renewing !== undefined) return;
+		this.#renewing = this.#cp
+			.renewLease(this.#lease, this.#ttl)
+			.then(
+				(lease) => {
+					this.#lease = lease;
+				},
+				(error: unknown) => {
+					// a store that did not answer may answer the next beat; a lease taken over is gone
+					if (isWeftError(error, "LEASE_LOST")) {
+						clearInterval(this.#timer);
+						this.#lost.abort(error);
+					}
+				},
+			)
+			.finally(() => {
+				this.#renewing = undefined;
+			});
+	}
+
+	/**
+	 * Stops the heartbeat and gives the lease up, recording `status` with it. False when the lease had been
+	 * taken over (the status is the new holder's business then).
+	 */
+	async release(status: StoredThreadStatus | undefined): Promise<boolean> {
+		clearInterval(this.#timer);
+		// a renewal still under way is not awaited (it may hang on a lost connection): the token decides
+		if (this.#lost.signal.aborted) return false;
+		return this.#cp.releaseLease(this.#lease, status);
+	}
+}

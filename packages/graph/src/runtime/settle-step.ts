@@ -1,0 +1,48 @@
+import type { ValidationError } from "@weft/checkpoint";
+import { isWeftError, NodeError } from "@weft/checkpoint";
+import type { RunStore } from "./run-store.ts";
+import type { Outcome } from "./run-task.ts";
+import { type StepPlace, unfinishedRecords } from "./step-records.ts";
+
+/** What a step's outcomes lead to. */
+export type Settled =
+	| { next: "commit" }
+	| { next: "interrupted" }
+	| { next: "refused"; error: ValidationError }
+	| { next: "fail"; error: unknown };
+
+/**
+ * Decides what a step leads to: commit when every task finished; otherwise the step's records (its
+ * interrupts, its failure) are saved at its checkpoint first, so a re-run reuses the finished siblings.
+ * A failure wins over a refused answer, which wins over interrupts.
+ */
+export async function settleStep(
+	outcomes: readonly Outcome[],
+	store: RunStore | undefined,
+	place: StepPlace,
+): Promise<Settled> {
+	const failed = outcomes.find((o) => o.kind === "error");
+	const rejected = outcomes.find((o) => o.kind === "rejected");
+	const interrupted = outcomes.filter((o) => o.kind === "interrupt");
+	if (
+		failed === undefined &&
+		rejected === undefined &&
+		interrupted.length === 0
+	)
+		return { next: "commit" };
+	await store?.persist(unfinishedRecords(place, interrupted, failed));
+	if (failed !== undefined) {
+		const { error, task } = failed;
+		return {
+			next: "fail",
+			error:
+				error instanceof NodeError ||
+				(isWeftError(error) && error.code !== "NODE_TIMEOUT")
+					? error
+					: new NodeError(task.node, error),
+		};
+	}
+	if (rejected !== undefined)
+		return { next: "refused", error: rejected.rejected.error };
+	return { next: "interrupted" };
+}

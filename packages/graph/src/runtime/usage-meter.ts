@@ -1,0 +1,33 @@
+import type { UsageReport } from "../graph/types.ts";
+import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
+
+/**
+ * A run's model usage: the run's total, and what accrued since the last checkpoint (stored with the next
+ * one, which is how `getUsage` sums a thread over its runs).
+ */
+export class UsageMeter {
+	readonly total: RunUsage = emptyUsage();
+	#step: RunUsage = emptyUsage();
+
+	/** Usage since the last checkpoint. */
+	get step(): RunUsage {
+		return this.#step;
+	}
+
+	/** A node's model call. */
+	report(node: string, usage: UsageReport): void {
+		addUsage(this.total, node, usage);
+		addUsage(this.#step, node, usage);
+	}
+
+	/** A subgraph run's usage, under the node that ran it. */
+	merge(node: string, usage: RunUsage): void {
+		mergeUsage(this.total, node, usage);
+		mergeUsage(this.#step, node, usage);
+	}
+
+	/** The step's usage was stored with a checkpoint: start the next step's. */
+	stepStored(): void {
+		if (this.#step.calls > 0) this.#step = emptyUsage();
+	}
+}

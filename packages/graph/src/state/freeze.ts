@@ -1,0 +1,26 @@
+/**
+ * Freezes plain objects and arrays, deeply, stopping at values already frozen (so a step freezes only
+ * what it wrote). Class instances (messages, dates, maps) are left as they are: their own code may
+ * update them, and freezing them would not stop `Map.set` anyway.
+ */
+export function deepFreeze(value: unknown): void {
+	if (typeof value !== "object" || value === null || Object.isFrozen(value))
+		return;
+	if (Array.isArray(value)) {
+		Object.freeze(value);
+		for (const item of value) deepFreeze(item);
+		return;
+	}
+	const proto = Object.getPrototypeOf(value);
+	if (proto !== Object.prototype && proto !== null) return;
+	Object.freeze(value);
+	for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+}
+
+const MUTATION =
+	/read[- ]only|not extensible|Cannot assign to|Cannot add property|Cannot delete property|Cannot redefine property|object is frozen/i;
+
+/** True for the TypeError a strict-mode write to a frozen object throws. */
+export function isMutationError(error: unknown): error is TypeError {
+	return error instanceof TypeError && MUTATION.test(error.message);
+}

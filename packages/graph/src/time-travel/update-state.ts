@@ -1,0 +1,61 @@
+import type { Checkpointer } from "@weft/checkpoint";
+import { checkpointNotFound, validateId } from "@weft/checkpoint";
+import { UPDATE_NODE } from "../constants.ts";
+import { route } from "../runtime/route.ts";
+import { unknownAsNode } from "../runtime/run-errors.ts";
+import { RunStore } from "../runtime/run-store.ts";
+import type { GraphRuntime } from "../runtime/runtime.ts";
+import { planTasks } from "../runtime/step/plan-tasks.ts";
+import { emptyUsage } from "../runtime/usage.ts";
+
+/**
+ * Writes `values` as a new checkpoint after the given (or newest) one, as if `asNode` had returned them:
+ * with `asNode`, what is due next is planned from that node's edges; without, it stays as it was. The
+ * checkpoint it follows keeps its other children: an update is a branch of its own.
+ */
+export async function updateState(
+	rt: GraphRuntime,
+	cp: Checkpointer,
+	config: { threadId: string; checkpointId?: string | undefined },
+	update: unknown,
+	asNode: string | undefined,
+): Promise<string> {
+	validateId(config.threadId, "thread id");
+	if (asNode !== undefined && !rt.topology.nodes.has(asNode))
+		throw unknownAsNode(asNode, rt.topology.nodes);
+	const { channels } = rt;
+	const store = new RunStore(cp, config.threadId, "", undefined, undefined);
+	const loaded = await store.load(config.checkpointId, channels);
+	if (loaded === undefined && config.checkpointId !== undefined)
+		throw checkpointNotFound(config.threadId, "", config.checkpointId);
+	const at = loaded?.tuple.checkpoint;
+	const writes = channels.toWrites(asNode ?? UPDATE_NODE, update);
+	const values = channels.apply(loaded?.values ?? channels.initial(), writes, {
+		strict: true,
+	});
+	let tasks = at?.data.tasks ?? [];
+	let joins = at?.data.joins ?? {};
+	if (asNode !== undefined) {
+		const targets = await route(rt, asNode, values, {});
+		({ tasks, joins } = planTasks(
+			rt.topology,
+			[{ node: asNode, targets }],
+			joins,
+		));
+	}
+	store.branch();
+	return store.commit(
+		{
+			step: (at?.step ?? -1) + 1,
+			source: loaded?.tuple.hasChildren === true ? "fork" : "update",
+			writes,
+			nodes: [asNode ?? UPDATE_NODE],
+			tasks,
+			joins,
+			metadata: undefined,
+			usage: emptyUsage(),
+		},
+		values,
+		rt.snapshots,
+	);
+}
