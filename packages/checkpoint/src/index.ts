@@ -80,6 +80,7 @@ export {
 	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
+	metadataJson,
 	placeOf,
 	readStatus,
 } from "./store-checks.ts";

@@ -43,6 +43,7 @@ import {
 	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
+	metadataJson,
 	placeOf,
 	readStatus,
 } from "./store-checks.ts";
@@ -77,6 +78,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
 		checkRecordIds(record);
+		metadataJson(record);
 		const existing = this.#threads.get(record.threadId);
 		this.#fence(record.threadId, existing, options.fence);
 		const ns = existing?.namespaces.get(record.ns);
