@@ -78,7 +78,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
 		checkRecordIds(record);
-		metadataJson(record);
+		const metadata = metadataJson(record);
 		const existing = this.#threads.get(record.threadId);
 		this.#fence(record.threadId, existing, options.fence);
 		const ns = existing?.namespaces.get(record.ns);
@@ -105,9 +105,11 @@ export class MemoryCheckpointer implements Checkpointer {
 			thread.namespaces.set(record.ns, target);
 		}
 		const seq = ++thread.seq;
-		const { data: _omit, ...rest } = record;
 		target.rows.set(record.checkpointId, {
-			summary: frozenSummary({ ...rest, size: data.byteLength, seq }),
+			summary: frozenSummary(
+				{ ...record, size: data.byteLength, seq },
+				metadata,
+			),
 			data,
 			writes: [],
 			interrupts: 0,

@@ -115,18 +115,32 @@ export function seqIndex(ns: Namespace, seq: number): number {
 /**
  * A stored summary, copied once and frozen (its metadata too, as deep as JSON goes), so reads can hand out
  * cheap shallow copies instead of cloning every record (a clone per record was 40 % of a 100-step read).
+ * `metadataText` (the metadata as checked JSON, see `metadataJson`) makes the copy by parsing it, which
+ * is several times cheaper than `structuredClone`.
  */
-export function frozenSummary(summary: CheckpointSummary): CheckpointSummary {
-	const freeze = <T>(value: T): T => {
-		if (
-			typeof value === "object" &&
-			value !== null &&
-			!Object.isFrozen(value)
-		) {
-			for (const v of Object.values(value)) freeze(v);
-			Object.freeze(value);
-		}
-		return value;
+export function frozenSummary(
+	summary: CheckpointSummary,
+	metadataText?: string,
+): CheckpointSummary {
+	const copy: CheckpointSummary = {
+		threadId: summary.threadId,
+		ns: summary.ns,
+		checkpointId: summary.checkpointId,
+		parentId: summary.parentId,
+		step: summary.step,
+		source: summary.source,
+		createdAt: summary.createdAt,
+		metadata: JSON.parse(metadataText ?? JSON.stringify(summary.metadata)),
+		size: summary.size,
+		seq: summary.seq,
 	};
-	return freeze(structuredClone(summary));
+	return deepFreeze(copy);
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === "object" && value !== null) {
+		for (const v of Object.values(value)) deepFreeze(v);
+		Object.freeze(value);
+	}
+	return value;
 }

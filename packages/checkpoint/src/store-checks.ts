@@ -113,7 +113,9 @@ export function metadataJson(record: {
 		typeof (metadata as { snapshot?: unknown }).snapshot === "boolean"
 	) {
 		try {
-			text = JSON.stringify(metadata, replacer);
+			text = JSON.stringify(metadata);
+			// JSON writes NUL as \u0000; only then look closer (a replacer is slow, and "\\u0000" is no NUL)
+			if (text.includes("\\u0000")) JSON.stringify(metadata, replacer);
 		} catch (error) {
 			cause = error;
 		}
