@@ -24,6 +24,7 @@ import {
 	type Row,
 	seqIndex,
 	type Thread,
+	threadInfoOf,
 	walkChain,
 } from "./memory-rows.ts";
 import { readCheckpointData, readPendingWrite } from "./read-blob.ts";
@@ -45,7 +46,6 @@ import {
 	checkStoredStatus,
 	metadataJson,
 	placeOf,
-	readStatus,
 } from "./store-checks.ts";
 import { leaseLost, threadBusy } from "./store-errors.ts";
 import { validateId } from "./validate-id.ts";
@@ -381,23 +381,7 @@ export class MemoryCheckpointer implements Checkpointer {
 	}
 
 	#info(threadId: string, thread: Thread): ThreadInfo {
-		const root = thread.namespaces.get("");
-		const lastId = root?.order[root.order.length - 1];
-		const last = lastId === undefined ? undefined : root?.rows.get(lastId);
-		return {
-			threadId,
-			status: readStatus(thread.status, thread.lease?.expiresAt, this.#clock()),
-			createdAt: thread.createdAt,
-			updatedAt: thread.updatedAt,
-			checkpointId: lastId ?? null,
-			step: last?.summary.step ?? -1,
-			checkpoints: root?.rows.size ?? 0,
-			heads:
-				root === undefined
-					? []
-					: headRows(root).map((r) => r.summary.checkpointId),
-			lease: leaseOf(threadId, thread),
-		};
+		return threadInfoOf(threadId, thread, this.#clock());
 	}
 
 	#namespace(ref: ThreadRef): Namespace | undefined {

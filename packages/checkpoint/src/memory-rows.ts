@@ -1,4 +1,10 @@
-import type { CheckpointSummary, Lease, StoredThreadStatus } from "./record.ts";
+import type {
+	CheckpointSummary,
+	Lease,
+	StoredThreadStatus,
+	ThreadInfo,
+} from "./record.ts";
+import { readStatus } from "./store-checks.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
 /** One stored checkpoint of MemoryCheckpointer. */
@@ -50,6 +56,31 @@ export function leaseOf(threadId: string, thread: Thread): Lease | null {
 		token: held.token,
 		owner: held.owner,
 		expiresAt: new Date(held.expiresAt).toISOString(),
+	};
+}
+
+/** A thread as `getThread`/`listThreads` show it; `now` (ms) judges the lease. */
+export function threadInfoOf(
+	threadId: string,
+	thread: Thread,
+	now: number,
+): ThreadInfo {
+	const root = thread.namespaces.get("");
+	const lastId = root?.order[root.order.length - 1];
+	const last = lastId === undefined ? undefined : root?.rows.get(lastId);
+	return {
+		threadId,
+		status: readStatus(thread.status, thread.lease?.expiresAt, now),
+		createdAt: thread.createdAt,
+		updatedAt: thread.updatedAt,
+		checkpointId: lastId ?? null,
+		step: last?.summary.step ?? -1,
+		checkpoints: root?.rows.size ?? 0,
+		heads:
+			root === undefined
+				? []
+				: headRows(root).map((r) => r.summary.checkpointId),
+		lease: leaseOf(threadId, thread),
 	};
 }
 
