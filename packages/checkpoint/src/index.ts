@@ -91,6 +91,7 @@ export {
 	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
+	metadataJson,
 	placeOf,
 	readStatus,
 } from "./store-checks.ts";
