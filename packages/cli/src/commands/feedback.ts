@@ -1,7 +1,6 @@
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
-import type { CommandEnv } from "../env.ts";
 import { table } from "../render/table.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
