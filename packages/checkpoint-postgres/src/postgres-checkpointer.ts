@@ -21,6 +21,7 @@ import type {
 } from "@weft/checkpoint";
 import {
 	checkLeaseTtl,
+	checkListThreadsOptions,
 	checkPruneOptions,
 	checkRecordIds,
 	checkRef,
@@ -230,7 +231,8 @@ export class PostgresCheckpointer implements Checkpointer {
 		return rows[0] === undefined ? undefined : threadOf(rows[0] as ThreadRow);
 	}
 
-	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
+	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {
+		const options = checkListThreadsOptions(given);
 		if (options.status !== undefined) checkListedStatus(options.status);
 		const { limit } = listOptions({ limit: options.limit });
 		const { rows } = await this.#read((q) =>

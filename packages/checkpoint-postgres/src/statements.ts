@@ -112,7 +112,11 @@ export function statements(s: string) {
 		 * every row).
 		 */
 		page: pageSql(s, ""),
-		pageFiltered: pageSql(s, " AND metadata @> $5::jsonb"),
+		// damaged metadata (not an object with a boolean snapshot flag) is read too, to be reported
+		pageFiltered: pageSql(
+			s,
+			" AND (metadata @> $5::jsonb OR jsonb_typeof(metadata) <> 'object' OR jsonb_typeof(metadata -> 'snapshot') IS DISTINCT FROM 'boolean')",
+		),
 		pruneRows: [
 			`DELETE FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
 			`DELETE FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,

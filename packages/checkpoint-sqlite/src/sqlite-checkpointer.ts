@@ -22,6 +22,7 @@ import type {
 import {
 	checkFilter,
 	checkLeaseTtl,
+	checkListThreadsOptions,
 	checkPruneOptions,
 	checkRecordIds,
 	checkRef,
@@ -263,7 +264,8 @@ export class SqliteCheckpointer implements Checkpointer {
 		return row === undefined ? undefined : threadInfo(row, now);
 	}
 
-	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
+	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {
+		const options = checkListThreadsOptions(given);
 		const s = this.#live();
 		// SQLite's LIMIT -1 means none; a negative limit lists nothing (MemoryCheckpointer slices from the end).
 		const limit =

@@ -40,6 +40,7 @@ export {
 } from "./json-serializer.ts";
 export {
 	checkFilter,
+	checkListThreadsOptions,
 	checkPruneOptions,
 	keptIds,
 	matchesFilter,

@@ -1,4 +1,8 @@
-import type { ListOptions, PruneOptions } from "./checkpointer.ts";
+import type {
+	ListOptions,
+	ListThreadsOptions,
+	PruneOptions,
+} from "./checkpointer.ts";
 import type { JsonValue } from "./record.ts";
 import { invalidOption } from "./store-errors.ts";
 
@@ -24,7 +28,51 @@ export function checkFilter(
 			`a metadata filter must be an object of top-level values, got ${filter === null ? "null" : Array.isArray(filter) ? "an array" : typeof filter}`,
 			"pass { filter: { key: value } }, or leave filter out to list everything",
 		);
+	try {
+		JSON.stringify(filter);
+	} catch (error) {
+		throw invalidOption(
+			`a metadata filter must hold JSON values: ${error instanceof Error ? error.message : String(error)}`,
+			"filter by strings, numbers, booleans, null, arrays or objects (no BigInt, no cycles)",
+		);
+	}
 	return filter;
+}
+
+const THREAD_STATUSES: ReadonlySet<string> = new Set([
+	"running",
+	"interrupted",
+	"done",
+	"failed",
+	"cancelled",
+	"stale",
+]);
+
+/** Refuses `listThreads` options that are not an object, an unknown status, or a limit that is not a number. */
+export function checkListThreadsOptions(
+	options: ListThreadsOptions | null | undefined,
+): ListThreadsOptions {
+	if (options === undefined) return {};
+	if (typeof options !== "object" || options === null || Array.isArray(options))
+		throw invalidOption(
+			"listThreads options must be an object",
+			"pass { status, limit }, or leave the options out",
+		);
+	if (options.status !== undefined && !THREAD_STATUSES.has(options.status))
+		throw invalidOption(
+			`no thread status "${String(options.status)}"`,
+			`use one of: ${[...THREAD_STATUSES].join(", ")}`,
+		);
+	const { limit } = options;
+	if (
+		limit !== undefined &&
+		!(typeof limit === "number" && !Number.isNaN(limit))
+	)
+		throw invalidOption(
+			`listThreads limit must be a number, not ${String(limit)}`,
+			"pass e.g. { limit: 20 }",
+		);
+	return options;
 }
 
 /**

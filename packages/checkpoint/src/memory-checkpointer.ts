@@ -13,7 +13,11 @@ import type {
 import type { Corruption } from "./corruption.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
 import { JsonSerializer } from "./json-serializer.ts";
-import { checkFilter, matchesFilter } from "./match-filter.ts";
+import {
+	checkFilter,
+	checkListThreadsOptions,
+	matchesFilter,
+} from "./match-filter.ts";
 import { pruneMemoryThread } from "./memory-prune.ts";
 import {
 	frozenSummary,
@@ -239,7 +243,8 @@ export class MemoryCheckpointer implements Checkpointer {
 		return thread === undefined ? undefined : this.#info(threadId, thread);
 	}
 
-	async listThreads(options: ListThreadsOptions = {}): Promise<ThreadInfo[]> {
+	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {
+		const options = checkListThreadsOptions(given);
 		const out: ThreadInfo[] = [];
 		for (const [threadId, thread] of this.#threads) {
 			const info = this.#info(threadId, thread);
