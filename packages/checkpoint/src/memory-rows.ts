@@ -115,18 +115,57 @@ export function seqIndex(ns: Namespace, seq: number): number {
 /**
  * A stored summary, copied once and frozen (its metadata too, as deep as JSON goes), so reads can hand out
  * cheap shallow copies instead of cloning every record (a clone per record was 40 % of a 100-step read).
+ * Plain objects, arrays and primitives are copied and frozen in one pass (a `structuredClone` and a
+ * second walk to freeze were ≈ 10 % of a step with the in-memory store); anything else (a Date, a Map, a
+ * BigInt…) makes the whole summary go through `structuredClone` as before, so what is stored is the same.
  */
 export function frozenSummary(summary: CheckpointSummary): CheckpointSummary {
-	const freeze = <T>(value: T): T => {
-		if (
-			typeof value === "object" &&
-			value !== null &&
-			!Object.isFrozen(value)
-		) {
-			for (const v of Object.values(value)) freeze(v);
-			Object.freeze(value);
+	const copy = copyPlain(summary, 0);
+	return (
+		copy === NOT_PLAIN ? freezeDeep(structuredClone(summary)) : copy
+	) as CheckpointSummary;
+}
+
+const NOT_PLAIN = Symbol("not plain");
+/** Deeper than this the plain copy gives up (structuredClone takes over). */
+const MAX_PLAIN_DEPTH = 64;
+
+function copyPlain(value: unknown, depth: number): unknown {
+	if (typeof value !== "object") {
+		return typeof value === "bigint" ||
+			typeof value === "symbol" ||
+			typeof value === "function"
+			? NOT_PLAIN
+			: value;
+	}
+	if (value === null) return null;
+	if (depth > MAX_PLAIN_DEPTH) return NOT_PLAIN;
+	if (Array.isArray(value)) {
+		const out = new Array<unknown>(value.length);
+		for (let i = 0; i < value.length; i++) {
+			const v = copyPlain(value[i], depth + 1);
+			if (v === NOT_PLAIN) return NOT_PLAIN;
+			out[i] = v;
 		}
-		return value;
-	};
-	return freeze(structuredClone(summary));
+		return Object.freeze(out);
+	}
+	if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+	const out: Record<string, unknown> = {};
+	for (const key in value) {
+		if (!Object.hasOwn(value, key)) continue;
+		// assigning "__proto__" would set the prototype: leave such a key to structuredClone
+		if (key === "__proto__") return NOT_PLAIN;
+		const v = copyPlain((value as Record<string, unknown>)[key], depth + 1);
+		if (v === NOT_PLAIN) return NOT_PLAIN;
+		out[key] = v;
+	}
+	return Object.freeze(out);
+}
+
+function freezeDeep<T>(value: T): T {
+	if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+		for (const v of Object.values(value)) freezeDeep(v);
+		Object.freeze(value);
+	}
+	return value;
 }
