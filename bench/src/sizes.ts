@@ -7,6 +7,8 @@ export interface Sizes {
 		plain: number;
 		savedWarmup: number;
 		saved: number;
+		/** Runs of the chain on a SQLite file (W1d, the durable per-step cost); 0 skips it. */
+		sqlite: number;
 	};
 	w2: { sends: number; warmup: number; runs: number; store: boolean };
 	w3: { loops: number; sqlite: boolean };
@@ -17,7 +19,14 @@ export interface Sizes {
 		reads: number;
 		forks: number;
 	};
-	w5: { warmup: number; cycles: number };
+	w5: {
+		warmup: number;
+		cycles: number;
+		/** Cycles on a SQLite file (0 skips it and the new-process figure). */
+		sqliteCycles: number;
+		/** Threads paused here and answered each from a new process. */
+		processes: number;
+	};
 	w6: { warmup: number; rounds: number; inProcess: number; peer: boolean };
 	/** Issue 5's LLM-layer overhead: a ReAct agent of `turns` tool calls on a scripted model. */
 	l1: { turns: number; warmup: number; runs: number };
@@ -29,31 +38,52 @@ export type Size = "standard" | "quick" | "smoke";
 
 export const SIZES: Record<Size, Sizes> = {
 	standard: {
-		w1: { nodes: 100, plainWarmup: 20, plain: 200, savedWarmup: 5, saved: 50 },
+		w1: {
+			nodes: 100,
+			plainWarmup: 20,
+			plain: 200,
+			savedWarmup: 5,
+			saved: 50,
+			sqlite: 10,
+		},
 		w2: { sends: 1000, warmup: 3, runs: 20, store: true },
 		w3: { loops: 300, sqlite: true },
 		w4: { loops: 250, forkStep: 100, listings: 3, reads: 20, forks: 5 },
-		w5: { warmup: 10, cycles: 200 },
+		w5: { warmup: 10, cycles: 200, sqliteCycles: 100, processes: 5 },
 		w6: { warmup: 2, rounds: 10, inProcess: 5, peer: true },
 		l1: { turns: 10, warmup: 20, runs: 100 },
 		t1: { turns: 10, warmup: 20, runs: 100, rounds: 3 },
 	},
 	quick: {
-		w1: { nodes: 100, plainWarmup: 5, plain: 40, savedWarmup: 2, saved: 10 },
+		w1: {
+			nodes: 100,
+			plainWarmup: 5,
+			plain: 40,
+			savedWarmup: 2,
+			saved: 10,
+			sqlite: 3,
+		},
 		w2: { sends: 200, warmup: 1, runs: 5, store: true },
 		w3: { loops: 60, sqlite: true },
 		w4: { loops: 60, forkStep: 40, listings: 1, reads: 5, forks: 2 },
-		w5: { warmup: 3, cycles: 50 },
+		w5: { warmup: 3, cycles: 50, sqliteCycles: 20, processes: 2 },
 		w6: { warmup: 1, rounds: 3, inProcess: 2, peer: true },
 		l1: { turns: 10, warmup: 5, runs: 20 },
 		t1: { turns: 10, warmup: 5, runs: 20, rounds: 2 },
 	},
 	smoke: {
-		w1: { nodes: 10, plainWarmup: 1, plain: 2, savedWarmup: 1, saved: 2 },
+		w1: {
+			nodes: 10,
+			plainWarmup: 1,
+			plain: 2,
+			savedWarmup: 1,
+			saved: 2,
+			sqlite: 1,
+		},
 		w2: { sends: 20, warmup: 1, runs: 2, store: true },
 		w3: { loops: 6, sqlite: true },
 		w4: { loops: 8, forkStep: 4, listings: 1, reads: 1, forks: 2 },
-		w5: { warmup: 1, cycles: 3 },
+		w5: { warmup: 1, cycles: 3, sqliteCycles: 2, processes: 0 },
 		w6: { warmup: 0, rounds: 1, inProcess: 1, peer: false },
 		l1: { turns: 2, warmup: 1, runs: 2 },
 		t1: { turns: 2, warmup: 1, runs: 2, rounds: 1 },

@@ -1,4 +1,9 @@
 // W1 on LangGraph.js: per-step overhead of a 100-node chain, without a saver and with MemorySaver.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import {
 	Annotation,
 	END,
@@ -6,14 +11,16 @@ import {
 	START,
 	StateGraph,
 } from "@langchain/langgraph";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { check, gc, now } from "../measure.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, round } from "../stats.ts";
+import { walCommitUs } from "../wal-commit.ts";
 import { saverBytes } from "./memory-saver-bytes.ts";
 
 const State = Annotation.Root({ count: Annotation<number>() });
 
-function build(nodes: number, checkpointer?: MemorySaver) {
+function build(nodes: number, checkpointer?: BaseCheckpointSaver) {
 	const t0 = now();
 	// node names are computed, so the builder is typed loosely
 	const g = new StateGraph(State) as any;
@@ -71,5 +78,40 @@ export async function w1(p: Sizes["w1"]) {
 		checkpoints_per_run: one.sizes.length,
 		growth: growth(one.sizes),
 		compile_ms: round(plain.compileMs, 2),
+		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
 	};
+}
+
+/** W1d: the chain on SqliteSaver (a file), next to one WAL commit measured here. */
+async function sqlite(p: Sizes["w1"]) {
+	const dir = mkdtempSync(join(tmpdir(), "lg-w1-"));
+	try {
+		const saver = SqliteSaver.fromConnString(join(dir, "w1.db"));
+		const graph = build(p.nodes, saver).graph;
+		const cfg = (thread: string) => ({
+			recursionLimit: p.nodes + 10,
+			configurable: { thread_id: thread },
+		});
+		const out = await graph.invoke({ count: 0 }, cfg("warm"));
+		check(out.count === p.nodes, `count ${out.count}`);
+		gc();
+		const t0 = now();
+		let wrong = 0;
+		for (let i = 0; i < p.sqlite; i++)
+			if ((await graph.invoke({ count: 0 }, cfg(`s-${i}`))).count !== p.nodes)
+				wrong++;
+		const us = ((now() - t0) * 1000) / (p.sqlite * p.nodes);
+		check(wrong === 0, `${wrong} runs on SqliteSaver ended with a wrong count`);
+		const last = await graph.getState(cfg(`s-${p.sqlite - 1}`));
+		check(last.values.count === p.nodes, "the SqliteSaver state reads back");
+		(saver as unknown as { db: { close(): void } }).db.close();
+		const wal = walCommitUs();
+		return {
+			us_per_step: round(us, 2),
+			wal_commit_us: wal,
+			over_wal_commit: round(us / wal, 2),
+		};
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

@@ -1,13 +1,18 @@
 // W1 on Weft: per-step overhead of a 100-node chain, without a store and with MemoryCheckpointer.
-import { MemoryCheckpointer } from "@weft/checkpoint";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Checkpointer, MemoryCheckpointer } from "@weft/checkpoint";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { END, START, StateGraph } from "@weft/graph";
 import { z } from "zod";
 import { check, gc, now } from "../measure.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, round } from "../stats.ts";
+import { walCommitUs } from "../wal-commit.ts";
 import { checkpointSizes } from "./stored-sizes.ts";
 
-function build(nodes: number, checkpointer?: MemoryCheckpointer) {
+function build(nodes: number, checkpointer?: Checkpointer) {
 	const t0 = now();
 	// node names are computed: declare them so the builder accepts `n${i}`
 	const names = Array.from({ length: nodes }, (_, i) => `n${i}`);
@@ -70,5 +75,43 @@ export async function w1(p: Sizes["w1"]) {
 		checkpoints_per_run: sizes.length,
 		growth: growth(sizes),
 		compile_ms: round(plain.compileMs, 2),
+		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
 	};
+}
+
+/** W1d: the chain on a SQLite file (every checkpoint committed), next to one WAL commit measured here. */
+async function sqlite(p: Sizes["w1"]) {
+	const dir = mkdtempSync(join(tmpdir(), "weft-w1-"));
+	try {
+		const store = new SqliteCheckpointer({ path: join(dir, "w1.db") });
+		const graph = build(p.nodes, store).graph;
+		const limit = { recursionLimit: p.nodes + 10 };
+		const out = await graph.invoke(
+			{ count: 0 },
+			{ ...limit, threadId: "warm" },
+		);
+		check(out.count === p.nodes, `count ${out.count}`);
+		gc();
+		const t0 = now();
+		let wrong = 0;
+		for (let i = 0; i < p.sqlite; i++)
+			if (
+				(await graph.invoke({ count: 0 }, { ...limit, threadId: `s-${i}` }))
+					.count !== p.nodes
+			)
+				wrong++;
+		const us = ((now() - t0) * 1000) / (p.sqlite * p.nodes);
+		check(wrong === 0, `${wrong} runs on SQLite ended with a wrong count`);
+		const last = await graph.getState({ threadId: `s-${p.sqlite - 1}` });
+		check(last.values.count === p.nodes, "the SQLite state reads back");
+		await store.close();
+		const wal = walCommitUs();
+		return {
+			us_per_step: round(us, 2),
+			wal_commit_us: wal,
+			over_wal_commit: round(us / wal, 2),
+		};
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

@@ -1,42 +1,20 @@
-// W5 on Weft: interrupt → resume cycles with `ctx.interrupt` and MemoryCheckpointer.
-import {
-	Command,
-	END,
-	MemoryCheckpointer,
-	START,
-	StateGraph,
-} from "@weft/graph";
-import { z } from "zod";
+// W5 on Weft: interrupt → resume cycles with `ctx.interrupt`, on MemoryCheckpointer, on a SQLite file, and
+// answered from a new process.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { Command, MemoryCheckpointer } from "@weft/graph";
 import { check, gc, now } from "../measure.ts";
 import type { Sizes } from "../sizes.ts";
 import { median, round } from "../stats.ts";
+import { resumeInNewProcesses } from "../w5-process.ts";
+import { reviewGraph } from "./w5-graph.ts";
 
-export async function w5(p: Sizes["w5"]) {
+async function cycles(store: Checkpointer, warmup: number, count: number) {
 	let reviewBodies = 0;
-	const graph = new StateGraph(
-		z.object({
-			request: z.string(),
-			draft: z.string().optional(),
-			approval: z.string().optional(),
-			result: z.string().optional(),
-		}),
-	)
-		.addNode("write_draft", (s) => ({ draft: `draft for ${s.request}` }))
-		.addNode("review", async (s, ctx) => {
-			reviewBodies++;
-			const approval = await ctx.interrupt<string>({
-				question: "approve?",
-				draft: s.draft,
-			});
-			return { approval };
-		})
-		.addNode("finish", (s) => ({ result: `${s.draft} [${s.approval}]` }))
-		.addEdge(START, "write_draft")
-		.addEdge("write_draft", "review")
-		.addEdge("review", "finish")
-		.addEdge("finish", END)
-		.compile({ checkpointer: new MemoryCheckpointer() });
-
+	const graph = reviewGraph(store, () => reviewBodies++);
 	async function cycle(id: string) {
 		const t0 = now();
 		const paused = await graph.run({ request: `req-${id}` }, { threadId: id });
@@ -57,21 +35,55 @@ export async function w5(p: Sizes["w5"]) {
 		);
 		return { total: t2 - t0, run: t1 - t0, resume: t2 - t1 };
 	}
-
-	for (let i = 0; i < p.warmup; i++) await cycle(`warm-${i}`);
+	for (let i = 0; i < warmup; i++) await cycle(`warm-${i}`);
 	gc();
 	reviewBodies = 0;
-	const cycles = [];
-	for (let i = 0; i < p.cycles; i++) cycles.push(await cycle(`c-${i}`));
-	const total = cycles.map((c) => c.total);
+	const all = [];
+	for (let i = 0; i < count; i++) all.push(await cycle(`c-${i}`));
+	const total = all.map((c) => c.total);
 	return {
 		ms_per_cycle: round(median(total), 4),
 		mean_ms_per_cycle: round(
 			total.reduce((a, b) => a + b, 0) / total.length,
 			4,
 		),
-		ms_run_to_interrupt: round(median(cycles.map((c) => c.run)), 4),
-		ms_resume_to_end: round(median(cycles.map((c) => c.resume)), 4),
-		review_body_runs_per_cycle: reviewBodies / p.cycles,
+		ms_run_to_interrupt: round(median(all.map((c) => c.run)), 4),
+		ms_resume_to_end: round(median(all.map((c) => c.resume)), 4),
+		review_body_runs_per_cycle: reviewBodies / count,
 	};
+}
+
+export async function w5(p: Sizes["w5"]) {
+	const memory = await cycles(new MemoryCheckpointer(), p.warmup, p.cycles);
+	if (p.sqliteCycles === 0) return memory;
+	const dir = mkdtempSync(join(tmpdir(), "weft-w5-"));
+	try {
+		const path = join(dir, "w5.db");
+		const store = new SqliteCheckpointer({ path });
+		const sqlite = await cycles(store, p.warmup, p.sqliteCycles);
+		const graph = reviewGraph(store);
+		const newProcess =
+			p.processes === 0
+				? undefined
+				: await resumeInNewProcesses(
+						join(import.meta.dirname, "w5-child.ts"),
+						path,
+						p.processes,
+						async (threadId) => {
+							const r = await graph.run(
+								{ request: `req-${threadId}` },
+								{ threadId },
+							);
+							check(r.status === "interrupted", `${threadId}: not paused`);
+						},
+					);
+		await store.close();
+		return {
+			...memory,
+			sqlite,
+			...(newProcess === undefined ? {} : { new_process: newProcess }),
+		};
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

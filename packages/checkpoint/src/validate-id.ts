@@ -40,10 +40,15 @@ function idProblem(value: unknown, kind: IdKind): string | undefined {
 	if (value.length > MAX_ID_LENGTH)
 		return `it is ${value.length} characters long (at most ${MAX_ID_LENGTH})`;
 	if (value.includes("\0")) return "it holds a NUL character";
-	if (LONE_SURROGATE.test(value))
+	// isWellFormed (a native scan) is much cheaper than the regex: the regex only runs to confirm
+	if (!isWellFormed(value) && LONE_SURROGATE.test(value))
 		return "it holds a lone surrogate (malformed UTF-16)";
 	return undefined;
 }
+
+// String.prototype.isWellFormed is in Node ≥ 20 (ES2024; the repository's lib is ES2023)
+const isWellFormed = (s: string): boolean =>
+	(s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function typeOf(value: unknown): string {
 	if (value === null) return "null";

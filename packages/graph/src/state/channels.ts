@@ -142,7 +142,6 @@ export class Channels {
 						throw storedValueInvalid(cp, key);
 					values[key] = snapshot[key];
 				}
-				freezeState(values);
 				continue;
 			}
 			for (const [, key, value] of cp.data.writes) {
@@ -150,8 +149,11 @@ export class Channels {
 				if (!this.#keyUpdate.get(key)!.safeParse(value).success)
 					throw storedValueInvalid(cp, key);
 			}
-			values = this.apply(values, cp.data.writes);
+			values = this.#merge(values, cp.data.writes, false);
 		}
+		// frozen once, at the end: the states in between are never handed out (freezing each one made a
+		// read O(chain × state size))
+		freezeState(values);
 		return values;
 	}
 
@@ -177,9 +179,19 @@ export class Channels {
 		writes: readonly ChannelWrite[],
 		options: { strict?: boolean } = {},
 	): Record<string, unknown> {
+		const next = this.#merge(state, writes, options.strict === true);
+		if (next !== state) freezeState(next);
+		return next;
+	}
+
+	#merge(
+		state: Record<string, unknown>,
+		writes: readonly ChannelWrite[],
+		strict: boolean,
+	): Record<string, unknown> {
 		if (writes.length === 0) return state;
 		const next = { ...state };
-		const writers = options.strict ? new Map<string, string>() : undefined;
+		const writers = strict ? new Map<string, string>() : undefined;
 		for (const [node, key, value] of writes) {
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
@@ -194,7 +206,6 @@ export class Channels {
 			}
 			next[key] = value;
 		}
-		freezeState(next);
 		return next;
 	}
 }
