@@ -52,6 +52,9 @@ export const ERROR_CODES = [
 	"EMBEDDING_FAILED",
 	"MCP_CONNECTION_FAILED",
 	"MCP_TOOL_FAILED",
+	// HTTP server (@weft/server)
+	"NOT_FOUND",
+	"UNAUTHENTICATED",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];
