@@ -3,6 +3,7 @@ import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { answer, pending } from "./commands/approvals.ts";
+import { registerDev } from "./commands/dev.ts";
 import { diff, history, show, threads, usage } from "./commands/inspect.ts";
 import { registerMcp } from "./commands/mcp.ts";
 import { run } from "./commands/run.ts";
@@ -191,6 +192,7 @@ export function createProgram(exit: (code: number) => void): Program {
 	registerMcp(program, exit, (error) =>
 		report(error, program.opts<GlobalOptions>()),
 	);
+	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
 	return program;
 }
 
