@@ -41,7 +41,11 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		const threadId = c.req.param("thread_id")!;
 		const graphId = graphIdOf(ctx, b.assistant_id);
 		let thread = ctx.registry.threads.get(threadId);
-		if (thread === undefined && b.if_not_exists === "create")
+		if (
+			thread === undefined &&
+			b.if_not_exists === "create" &&
+			(await ctx.checkpointer.getThread(threadId)) === undefined
+		)
 			thread = ctx.registry.createThread({
 				threadId,
 				owner: ownerOf(c),

@@ -114,6 +114,17 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				);
 			return c.json(await toThread(ctx, existing));
 		}
+		if (
+			b.thread_id !== undefined &&
+			(await ctx.checkpointer.getThread(b.thread_id)) !== undefined
+		)
+			throw new WeftError(
+				"CHECKPOINT_CONFLICT",
+				`thread "${b.thread_id}" already exists`,
+				{
+					hint: "choose another thread id",
+				},
+			);
 		const t = ctx.registry.createThread({
 			threadId: b.thread_id,
 			owner: ownerOf(c),
