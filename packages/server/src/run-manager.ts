@@ -168,7 +168,8 @@ export class RunManager {
 			};
 			log.push("error", { error: detail.code, message: detail.detail });
 		} finally {
-			this.#move(run, "SUCCEED");
+			// a stream always ends with `end` or throws; a run still "running" here would never end
+			if (run.status === "running") this.#move(run, "FAIL");
 			log.close();
 		}
 	}
