@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
 import type { RunManager } from "./run-manager.ts";
 import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
+import { toWire } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -90,7 +91,7 @@ export function toThreadState(snap: StateSnapshot) {
 	});
 	const interrupts = snap.interrupts.map((i) => ({ id: i.id, value: i.value }));
 	return {
-		values: snap.values,
+		values: toWire(snap.values),
 		next: snap.next,
 		tasks: snap.tasks.map((t) => ({
 			id: t.id,

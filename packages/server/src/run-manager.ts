@@ -6,6 +6,7 @@ import { RunEventLog } from "./run-events.ts";
 import { nextRunStatus, type RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { RunCreateBody, StreamModeName } from "./schemas.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
+import { fromWire, messageDict, toWire } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -22,6 +23,7 @@ const MODES: Partial<Record<StreamModeName, StreamMode>> = {
 	values: "values",
 	updates: "updates",
 	custom: "custom",
+	"messages-tuple": "messages",
 };
 
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */
@@ -80,6 +82,8 @@ export class RunManager {
 		body: RunCreateBody,
 	): Promise<void> {
 		const { log } = live;
+		const emit = (event: string, data: unknown) =>
+			log.push(event, toWire(data));
 		const requested = new Set<StreamModeName>(
 			body.stream_mode === undefined
 				? ["values"]
@@ -96,7 +100,7 @@ export class RunManager {
 						resume: body.command.resume,
 						update: body.command.update,
 					})
-				: (body.input ?? null);
+				: await fromWire(body.input ?? null).catch(() => body.input ?? null);
 		const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id;
 		await Promise.resolve();
 		this.#move(run, "START");
@@ -113,11 +117,16 @@ export class RunManager {
 				interruptAfter: nodeList(graph, body.interrupt_after),
 				mode: ["values", ...modes],
 			})) {
-				if (ev.type === "values") {
+				if (ev.type === "message" && requested.has("messages-tuple"))
+					log.push("messages", [
+						messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
+						{ langgraph_node: ev.node },
+					]);
+				else if (ev.type === "values") {
 					values = ev.data as Record<string, unknown>;
-					if (requested.has("values")) log.push("values", values);
+					if (requested.has("values")) emit("values", values);
 				} else if (ev.type === "update" && requested.has("updates"))
-					log.push("updates", { [ev.node]: ev.data });
+					emit("updates", { [ev.node]: ev.data });
 				else if (ev.type === "custom" && requested.has("custom"))
 					log.push("custom", ev.data);
 				else if (ev.type === "interrupt") {
@@ -126,9 +135,9 @@ export class RunManager {
 						value: i.value,
 					}));
 					if (requested.has("updates"))
-						log.push("updates", { __interrupt__: interrupts });
+						emit("updates", { __interrupt__: interrupts });
 					if (requested.has("values"))
-						log.push("values", { ...values, __interrupt__: interrupts });
+						emit("values", { ...values, __interrupt__: interrupts });
 				} else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
 					const interrupts = ev.result.interrupts.map((i) => ({
@@ -184,7 +193,7 @@ export class RunManager {
 		const live = this.#live.get(runId);
 		if (live === undefined) return {};
 		await live.done;
-		return live.output;
+		return toWire(live.output) as Record<string, unknown>;
 	}
 
 	/** Cancels a run: its nodes see `ctx.signal` aborted; the last checkpoint stays valid. */

@@ -16,6 +16,7 @@ import {
 	ThreadSearch,
 } from "../schemas.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
+import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
 
 type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -29,7 +30,7 @@ async function toThread(ctx: ServerContext, t: ThreadRecord) {
 	let interrupts: Record<string, unknown[]> = {};
 	if (graph !== undefined && info?.checkpointId != null) {
 		const snap = await graph.getState({ threadId: t.threadId });
-		values = snap.values;
+		values = toWire(snap.values);
 		if (snap.interrupts.length > 0)
 			interrupts = {
 				[snap.checkpointId]: snap.interrupts.map((i) => ({
