@@ -33,6 +33,16 @@ export default defineConfig({
 				extends: true,
 				test: { name: "bench", include: ["bench/test/**/*.test.ts"] },
 			},
+			{
+				extends: true,
+				// crashes, races, connection loss, clock skew and fuzzing with real processes (issue 10)
+				test: {
+					name: "chaos",
+					include: ["chaos/test/**/*.test.ts"],
+					globalSetup: ["./chaos/test/global-setup.ts"],
+					testTimeout: 120_000,
+				},
+			},
 		],
 	},
 });

@@ -24,9 +24,28 @@ type Answer =
 
 const say = (text = "") => process.stdout.write(`${text}\n`);
 
-async function askHuman(draft: string): Promise<Answer> {
+/** The answer typed at the prompt, or undefined when the prompt was left with Ctrl-C or Ctrl-D. */
+async function askHuman(draft: string): Promise<Answer | undefined> {
 	const rl = createInterface({ input: process.stdin, output: process.stdout });
+	const left = new Promise<undefined>((resolve) => {
+		rl.once("SIGINT", () => resolve(undefined));
+		rl.once("close", () => resolve(undefined));
+	});
 	try {
+		return await Promise.race([ask(rl, draft), left]);
+	} catch (error) {
+		if ((error as Error).name === "AbortError") return undefined;
+		throw error;
+	} finally {
+		rl.close();
+	}
+}
+
+async function ask(
+	rl: ReturnType<typeof createInterface>,
+	draft: string,
+): Promise<Answer> {
+	{
 		say(styleText("dim", draft.replace(/^/gm, "  │ ")));
 		const answer = (
 			await rl.question("  approve [a], reject with a reason [r], edit [e]? ")
@@ -44,8 +63,6 @@ async function askHuman(draft: string): Promise<Answer> {
 				report: `${draft}\n\n${(await rl.question("  add a closing line: ")).trim()}`,
 			};
 		return { action: "approve" };
-	} finally {
-		rl.close();
 	}
 }
 
@@ -129,9 +146,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 				summary(await graph.getUsage({ threadId }), threadId, values.db);
 				return 0;
 			}
-			const answer: Answer = values.yes
-				? { action: "approve" }
+			const answer = values.yes
+				? ({ action: "approve" } as const)
 				: await askHuman(request.draft);
+			if (answer === undefined) {
+				say();
+				say(
+					`   no answer: the run is saved; answer it later from any process:`,
+				);
+				say(`     pnpm weft --db ${values.db} approve ${threadId}`);
+				return 130;
+			}
 			say(
 				`   answer: ${answer.action}${answer.action === "reject" ? ` (${answer.reason})` : ""}`,
 			);

@@ -41,7 +41,12 @@ export function filterSql(filter: Record<string, JsonValue>): FilterSql {
 		}
 	}
 	return {
-		where: parts.length === 0 ? "" : ` AND ${parts.join(" AND ")}`,
+		// Rows whose metadata is not a JSON object pass, so that reading them reports CORRUPT_CHECKPOINT
+		// (json_type would fail the whole query with a driver error on non-JSON).
+		where:
+			parts.length === 0
+				? ""
+				: ` AND (NOT json_valid(metadata) OR json_type(metadata) <> 'object' OR (${parts.join(" AND ")}))`,
 		params,
 		shape: shape.join(""),
 	};

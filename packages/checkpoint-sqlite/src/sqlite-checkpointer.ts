@@ -28,6 +28,7 @@ import {
 	checkStoredStatus,
 	JsonSerializer,
 	matchesFilter,
+	metadataJson,
 	placeOf,
 	readPendingWrite,
 	validateId,
@@ -119,8 +120,9 @@ export class SqliteCheckpointer implements Checkpointer {
 	): Promise<{ size: number; seq: number }> {
 		this.#live();
 		checkRecordIds(record);
+		const metadata = metadataJson(record);
 		const data = this.#serializer.serialize(record.data, placeOf(record));
-		const seq = this.#run(() => this.#tx.put(record, data, options));
+		const seq = this.#run(() => this.#tx.put(record, metadata, data, options));
 		return { size: data.byteLength, seq };
 	}
 

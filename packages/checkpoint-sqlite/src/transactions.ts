@@ -27,7 +27,12 @@ export interface Transactions {
 	 * Writes (BEGIN IMMEDIATE): checks the fence, the parent and `exclusive` under the write lock, takes the
 	 * thread's next seq, then stores. Returns the seq.
 	 */
-	put(record: CheckpointRecord, data: Uint8Array, options: PutOptions): number;
+	put(
+		record: CheckpointRecord,
+		metadata: string,
+		data: Uint8Array,
+		options: PutOptions,
+	): number;
 	putWrites(
 		key: Key & { id: string },
 		writes: Array<[kind: string, blob: Uint8Array]>,
@@ -72,7 +77,12 @@ export function transactions(
 ): Transactions {
 	return {
 		put: db.transaction(
-			(record: CheckpointRecord, data: Uint8Array, options: PutOptions) => {
+			(
+				record: CheckpointRecord,
+				metadata: string,
+				data: Uint8Array,
+				options: PutOptions,
+			) => {
 				const { threadId: thread, ns, parentId } = record;
 				checkFence(s, thread, options.fence);
 				const exclusive = options.exclusive === true;
@@ -104,7 +114,7 @@ export function transactions(
 						record.step,
 						record.source,
 						record.createdAt,
-						JSON.stringify(record.metadata),
+						metadata,
 						data.byteLength,
 						record.metadata.snapshot ? 1 : 0,
 						data,

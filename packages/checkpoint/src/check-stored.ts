@@ -30,15 +30,26 @@ export function checkParsed(
 }
 
 /**
- * Whether parsed `text` may need `checkParsed`: JSON shorter than the depth limit cannot nest that
- * deep, and a key `__proto__` is spelled so or with a `\u` escape. Most checkpoints skip the walk.
+ * Whether parsed `text` may need `checkParsed`: a key `__proto__` is spelled so or with a `\u` escape,
+ * and JSON cannot nest deeper than its count of `[` and `{`. Most checkpoints skip the walk.
  */
 export function needsCheck(text: string): boolean {
-	return (
-		text.length > MAX_READ_DEPTH ||
-		text.includes("__proto__") ||
-		text.includes("\\u")
-	);
+	if (text.includes("__proto__") || text.includes("\\u")) return true;
+	return text.length > MAX_READ_DEPTH && opensMoreThan(text, MAX_READ_DEPTH);
+}
+
+/** Whether `text` holds more than `limit` opening brackets (also inside strings: an upper bound). */
+function opensMoreThan(text: string, limit: number): boolean {
+	let count = 0;
+	for (const bracket of ["[", "{"]) {
+		for (
+			let i = text.indexOf(bracket);
+			i !== -1;
+			i = text.indexOf(bracket, i + 1)
+		)
+			if (++count > limit) return true;
+	}
+	return false;
 }
 
 export function protoKey(place: BlobPlace | undefined) {

@@ -1,5 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { ENCRYPTED, ENCRYPTED_UNBOUND } from "./blob-tags.ts";
+import {
+	ENCRYPTED,
+	ENCRYPTED_UNBOUND,
+	PLAIN,
+	RICH,
+	TAGGED,
+} from "./blob-tags.ts";
 import {
 	type EncryptionKeyOption,
 	type NamedKey,
@@ -61,6 +67,7 @@ export function createSerializer(options: SerializerOptions = {}): Serializer {
 	});
 }
 
+const PLAINTEXT = new Set([PLAIN, TAGGED, RICH]);
 const IV = 12;
 const TAG = 16;
 
@@ -104,8 +111,8 @@ class EncryptedSerializer implements Serializer {
 				place,
 			);
 		}
-		// empty or not bytes: the inner serializer names the damage
-		if (tag !== undefined && !this.#allow.plaintext)
+		// other bytes are damage, which the inner serializer names
+		if (PLAINTEXT.has(tag!) && !this.#allow.plaintext)
 			throw refusedPlaintext(place);
 		return this.#inner.deserialize(bytes, place);
 	}

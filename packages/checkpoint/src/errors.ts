@@ -52,6 +52,9 @@ export const ERROR_CODES = [
 	"EMBEDDING_FAILED",
 	"MCP_CONNECTION_FAILED",
 	"MCP_TOOL_FAILED",
+	// evaluations (@weft/evals)
+	"DATASET_INVALID",
+	"EVAL_NOT_FOUND",
 	// HTTP server (@weft/server)
 	"NOT_FOUND",
 	"UNAUTHENTICATED",

@@ -1,7 +1,3 @@
-export {
-	checkCheckpointData,
-	checkPendingWrite,
-} from "./check-record-shape.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
@@ -95,6 +91,7 @@ export {
 	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
+	metadataJson,
 	placeOf,
 	readStatus,
 } from "./store-checks.ts";

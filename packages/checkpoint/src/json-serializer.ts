@@ -7,7 +7,12 @@ import {
 	RICH,
 	TAGGED,
 } from "./blob-tags.ts";
-import { checkParsed, needsCheck } from "./check-stored.ts";
+import {
+	checkParsed,
+	MAX_READ_DEPTH,
+	needsCheck,
+	protoKey,
+} from "./check-stored.ts";
 import { HAS_REGISTERED, inspect, MARK } from "./check-value.ts";
 import { CheckpointError, ConfigError, isWeftError } from "./errors.ts";
 import { describePlace, unreadable } from "./read-errors.ts";
@@ -38,7 +43,8 @@ export interface JsonSerializerOptions {
  */
 export class JsonSerializer implements Serializer {
 	#instance: SuperJSON | undefined;
-	#synced = "";
+	#syncedRegistry = -1;
+	#syncedTags = -1;
 	/** The place of the blob being read, for errors raised inside superjson's callbacks. */
 	#place: BlobPlace | undefined;
 	readonly #tag: boolean;
@@ -71,12 +77,15 @@ export class JsonSerializer implements Serializer {
 			) as typeof import("superjson");
 			this.#instance = new Ctor();
 		}
-		const version = `${registryVersion()}/${taggedNames().size}`;
-		if (this.#synced !== version) {
+		if (
+			this.#syncedRegistry !== registryVersion() ||
+			this.#syncedTags !== taggedNames().size
+		) {
 			const names = new Set(taggedNames());
 			for (const type of registeredTypes()) names.add(type.name);
 			for (const name of names) this.#register(this.#instance, name);
-			this.#synced = version;
+			this.#syncedRegistry = registryVersion();
+			this.#syncedTags = taggedNames().size;
 		}
 		return this.#instance;
 	}
@@ -157,10 +166,11 @@ export class JsonSerializer implements Serializer {
 		this.#place = place;
 		try {
 			if (tag === TAGGED) return this.#reviveTagged(parsed, 0);
-			return this.#parseRich(parsed, place);
+			return this.#parseRich(parsed, place, needsCheck(text));
 		} catch (cause) {
 			if (isWeftError(cause)) throw cause;
-			throw unreadable(place, (cause as Error).message, cause);
+			const detail = cause instanceof Error ? cause.message : String(cause);
+			throw unreadable(place, detail, cause);
 		} finally {
 			this.#place = undefined;
 		}
@@ -170,11 +180,8 @@ export class JsonSerializer implements Serializer {
 	#reviveTagged(value: unknown, depth: number): unknown {
 		if (typeof value !== "object" || value === null) return value;
 		const place = this.#place;
-		if (depth >= MAX_TAGGED_DEPTH)
-			throw unreadable(
-				place,
-				`it nests deeper than ${MAX_TAGGED_DEPTH} levels`,
-			);
+		if (depth >= MAX_READ_DEPTH)
+			throw unreadable(place, `it nests deeper than ${MAX_READ_DEPTH} levels`);
 		if (Array.isArray(value)) {
 			for (let i = 0; i < value.length; i++)
 				value[i] = this.#reviveTagged(value[i], depth + 1);
@@ -183,11 +190,7 @@ export class JsonSerializer implements Serializer {
 		const record = value as Record<string, unknown>;
 		let keys = 0;
 		for (const key in record) {
-			if (key === "__proto__")
-				throw unreadable(
-					place,
-					"it holds a key named __proto__, which Weft never writes",
-				);
+			if (key === "__proto__") throw protoKey(place);
 			record[key] = this.#reviveTagged(record[key], depth + 1);
 			keys++;
 		}
@@ -198,8 +201,12 @@ export class JsonSerializer implements Serializer {
 		return revived(name, record.v, this.#tag, place);
 	}
 
-	#parseRich(parsed: unknown, place: BlobPlace | undefined): unknown {
-		const payload = checkRichPayload(parsed, place);
+	#parseRich(
+		parsed: unknown,
+		place: BlobPlace | undefined,
+		walk: boolean,
+	): unknown {
+		const payload = checkRichPayload(parsed, place, walk);
 		for (const name of payload.types) {
 			// a type Weft writes may be loaded now; an unknown one is an error unless tagging
 			if (findType(name) === undefined && !this.#tag)
@@ -217,9 +224,6 @@ export class JsonSerializer implements Serializer {
 		);
 	}
 }
-
-/** Stored TAGGED JSON may nest as deep as any stored JSON. */
-const MAX_TAGGED_DEPTH = 2000;
 
 /**
  * A copy of `value` (checked by `inspect`: JSON plus registered types) with each registered instance

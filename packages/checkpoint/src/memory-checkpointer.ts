@@ -24,6 +24,7 @@ import {
 	type Row,
 	seqIndex,
 	type Thread,
+	threadInfoOf,
 	walkChain,
 } from "./memory-rows.ts";
 import { readCheckpointData, readPendingWrite } from "./read-blob.ts";
@@ -43,8 +44,8 @@ import {
 	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
+	metadataJson,
 	placeOf,
-	readStatus,
 } from "./store-checks.ts";
 import { leaseLost, threadBusy } from "./store-errors.ts";
 import { validateId } from "./validate-id.ts";
@@ -77,6 +78,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
 		checkRecordIds(record);
+		const metadata = metadataJson(record);
 		const existing = this.#threads.get(record.threadId);
 		this.#fence(record.threadId, existing, options.fence);
 		const ns = existing?.namespaces.get(record.ns);
@@ -103,9 +105,11 @@ export class MemoryCheckpointer implements Checkpointer {
 			thread.namespaces.set(record.ns, target);
 		}
 		const seq = ++thread.seq;
-		const { data: _omit, ...rest } = record;
 		target.rows.set(record.checkpointId, {
-			summary: frozenSummary({ ...rest, size: data.byteLength, seq }),
+			summary: frozenSummary(
+				{ ...record, size: data.byteLength, seq },
+				metadata,
+			),
 			data,
 			writes: [],
 			interrupts: 0,
@@ -377,23 +381,7 @@ export class MemoryCheckpointer implements Checkpointer {
 	}
 
 	#info(threadId: string, thread: Thread): ThreadInfo {
-		const root = thread.namespaces.get("");
-		const lastId = root?.order[root.order.length - 1];
-		const last = lastId === undefined ? undefined : root?.rows.get(lastId);
-		return {
-			threadId,
-			status: readStatus(thread.status, thread.lease?.expiresAt, this.#clock()),
-			createdAt: thread.createdAt,
-			updatedAt: thread.updatedAt,
-			checkpointId: lastId ?? null,
-			step: last?.summary.step ?? -1,
-			checkpoints: root?.rows.size ?? 0,
-			heads:
-				root === undefined
-					? []
-					: headRows(root).map((r) => r.summary.checkpointId),
-			lease: leaseOf(threadId, thread),
-		};
+		return threadInfoOf(threadId, thread, this.#clock());
 	}
 
 	#namespace(ref: ThreadRef): Namespace | undefined {

@@ -1,4 +1,10 @@
-import type { CheckpointSummary, Lease, StoredThreadStatus } from "./record.ts";
+import type {
+	CheckpointSummary,
+	Lease,
+	StoredThreadStatus,
+	ThreadInfo,
+} from "./record.ts";
+import { readStatus } from "./store-checks.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
 /** One stored checkpoint of MemoryCheckpointer. */
@@ -50,6 +56,31 @@ export function leaseOf(threadId: string, thread: Thread): Lease | null {
 		token: held.token,
 		owner: held.owner,
 		expiresAt: new Date(held.expiresAt).toISOString(),
+	};
+}
+
+/** A thread as `getThread`/`listThreads` show it; `now` (ms) judges the lease. */
+export function threadInfoOf(
+	threadId: string,
+	thread: Thread,
+	now: number,
+): ThreadInfo {
+	const root = thread.namespaces.get("");
+	const lastId = root?.order[root.order.length - 1];
+	const last = lastId === undefined ? undefined : root?.rows.get(lastId);
+	return {
+		threadId,
+		status: readStatus(thread.status, thread.lease?.expiresAt, now),
+		createdAt: thread.createdAt,
+		updatedAt: thread.updatedAt,
+		checkpointId: lastId ?? null,
+		step: last?.summary.step ?? -1,
+		checkpoints: root?.rows.size ?? 0,
+		heads:
+			root === undefined
+				? []
+				: headRows(root).map((r) => r.summary.checkpointId),
+		lease: leaseOf(threadId, thread),
 	};
 }
 
@@ -115,18 +146,32 @@ export function seqIndex(ns: Namespace, seq: number): number {
 /**
  * A stored summary, copied once and frozen (its metadata too, as deep as JSON goes), so reads can hand out
  * cheap shallow copies instead of cloning every record (a clone per record was 40 % of a 100-step read).
+ * `metadataText` (the metadata as checked JSON, see `metadataJson`) makes the copy by parsing it, which
+ * is several times cheaper than `structuredClone`.
  */
-export function frozenSummary(summary: CheckpointSummary): CheckpointSummary {
-	const freeze = <T>(value: T): T => {
-		if (
-			typeof value === "object" &&
-			value !== null &&
-			!Object.isFrozen(value)
-		) {
-			for (const v of Object.values(value)) freeze(v);
-			Object.freeze(value);
-		}
-		return value;
+export function frozenSummary(
+	summary: CheckpointSummary,
+	metadataText?: string,
+): CheckpointSummary {
+	const copy: CheckpointSummary = {
+		threadId: summary.threadId,
+		ns: summary.ns,
+		checkpointId: summary.checkpointId,
+		parentId: summary.parentId,
+		step: summary.step,
+		source: summary.source,
+		createdAt: summary.createdAt,
+		metadata: JSON.parse(metadataText ?? JSON.stringify(summary.metadata)),
+		size: summary.size,
+		seq: summary.seq,
 	};
-	return freeze(structuredClone(summary));
+	return deepFreeze(copy);
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === "object" && value !== null) {
+		for (const v of Object.values(value)) deepFreeze(v);
+		Object.freeze(value);
+	}
+	return value;
 }

@@ -82,8 +82,14 @@ function decode(
 	try {
 		return serializer.deserialize(bytes, place);
 	} catch (error) {
-		// A wrong or missing key is not damage: keep its own code and hint.
-		if (isWeftError(error, "DECRYPTION_FAILED")) throw error;
+		// A wrong or missing key, or a type this process cannot rebuild, is not damage: keep its code
+		// and hint. The serializer's CORRUPT_CHECKPOINT already names the place.
+		if (
+			isWeftError(error, "DECRYPTION_FAILED") ||
+			isWeftError(error, "DESERIALIZATION_FAILED") ||
+			isWeftError(error, "CORRUPT_CHECKPOINT")
+		)
+			throw error;
 		const detail = error instanceof Error ? error.message : String(error);
 		throw corruptCheckpoint(
 			place,

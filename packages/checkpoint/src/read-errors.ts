@@ -1,5 +1,6 @@
 import { CheckpointError } from "./errors.ts";
 import type { BlobPlace } from "./serializer.ts";
+import { corruptCheckpoint } from "./store-errors.ts";
 
 /** `checkpoint "c" of thread "t" (namespace "ns")`, for messages about a blob. */
 export function describePlace(place: BlobPlace): string {
@@ -16,22 +17,10 @@ export function unreadable(
 	what: string,
 	cause?: unknown,
 ): CheckpointError {
-	if (place === undefined) {
-		return new CheckpointError(
-			"DESERIALIZATION_FAILED",
-			`stored data could not be read: ${what}`,
-			{
-				hint: "the data is damaged or was written by another program",
-				cause,
-			},
-		);
-	}
+	if (place !== undefined) return corruptCheckpoint(place, what, cause);
 	return new CheckpointError(
-		"CORRUPT_CHECKPOINT",
-		`${describePlace(place)} cannot be read: ${what}`,
-		{
-			hint: "nothing was changed; fork from an earlier checkpoint that reads (getStateHistory()), or restore the store from a backup",
-			cause,
-		},
+		"DESERIALIZATION_FAILED",
+		`stored data could not be read: ${what}`,
+		{ hint: "the data is damaged or was written by another program", cause },
 	);
 }

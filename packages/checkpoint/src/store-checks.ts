@@ -1,4 +1,5 @@
 import type { CheckpointRef, ThreadRef } from "./checkpointer.ts";
+import { CheckpointError } from "./errors.ts";
 import type { StoredThreadStatus, ThreadStatus } from "./record.ts";
 import type { BlobPlace } from "./serializer.ts";
 import { invalidOption } from "./store-errors.ts";
@@ -81,4 +82,59 @@ export function readStatus(
 ): ThreadStatus {
 	if (stored !== "running") return stored;
 	return expiresAt !== undefined && expiresAt > now ? "running" : "stale";
+}
+
+/**
+ * A record's metadata as JSON text, the way every store keeps it: a plain object of JSON values without
+ * NUL characters (Postgres' jsonb cannot hold one). BigInts, cycles and the like are SERIALIZATION_FAILED
+ * naming the checkpoint, before anything is written.
+ */
+export function metadataJson(record: {
+	threadId: string;
+	checkpointId: string;
+	metadata: unknown;
+}): string {
+	const { metadata } = record;
+	let text: string | undefined;
+	let cause: unknown;
+	let nul = false;
+	const replacer = (key: string, value: unknown) => {
+		if (
+			key.includes("\0") ||
+			(typeof value === "string" && value.includes("\0"))
+		)
+			nul = true;
+		return value;
+	};
+	if (
+		typeof metadata === "object" &&
+		metadata !== null &&
+		!Array.isArray(metadata) &&
+		typeof (metadata as { snapshot?: unknown }).snapshot === "boolean"
+	) {
+		try {
+			text = JSON.stringify(metadata);
+			// JSON writes NUL as \u0000; only then look closer (a replacer is slow, and "\\u0000" is no NUL)
+			if (text.includes("\\u0000")) JSON.stringify(metadata, replacer);
+		} catch (error) {
+			cause = error;
+		}
+	}
+	const problem =
+		text === undefined
+			? cause === undefined
+				? "it is not an object with a boolean snapshot flag"
+				: `it is not JSON (${cause instanceof Error ? cause.message : String(cause)})`
+			: nul
+				? "it holds a NUL character"
+				: undefined;
+	if (problem === undefined) return text!;
+	throw new CheckpointError(
+		"SERIALIZATION_FAILED",
+		`cannot store the metadata of checkpoint "${record.checkpointId}" of thread "${record.threadId}": ${problem}`,
+		{
+			hint: "run metadata must be plain JSON: strings without NUL, finite numbers, booleans, null, arrays and objects",
+			...(cause === undefined ? {} : { cause }),
+		},
+	);
 }

@@ -38,17 +38,18 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 	typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Checks a parsed superjson payload: its shape, depth and keys, and that its annotations build only
+ * Checks a parsed superjson payload: its shape, depth and keys (with `walk`: see `needsCheck`), and that its annotations build only
  * allowed types. Shared-reference annotations are dropped (shared values come back as equal copies,
  * which is how the other formats store them); cyclic ones are refused, since serialize refuses cycles.
  */
 export function checkRichPayload(
 	payload: unknown,
 	place: BlobPlace | undefined,
+	walk: boolean,
 ): RichPayload {
 	if (!isRecord(payload) || !Object.hasOwn(payload, "json"))
 		throw unreadable(place, "it is not a superjson payload");
-	checkParsed(payload, place);
+	if (walk) checkParsed(payload, place);
 	const { meta } = payload;
 	const types = new Set<string>();
 	if (meta === undefined) return { json: payload.json, types };

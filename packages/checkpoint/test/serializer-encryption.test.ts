@@ -130,6 +130,10 @@ describe("encryption at rest", () => {
 			/checkpoint "c1" of thread "t1" is not encrypted/,
 		);
 		expect(error.hint).toMatch(/allowPlaintext: true/);
+		// bytes that are neither encrypted nor a plaintext blob are damage
+		expect(
+			thrown(() => strict.deserialize(Uint8Array.of(0x7a, 1, 2), here)).code,
+		).toBe("CORRUPT_CHECKPOINT");
 		const migrating = createSerializer({
 			encryptionKey: key,
 			allowPlaintext: true,

@@ -12,8 +12,22 @@ export class UsageError extends Error {
 export function noThread(threadId: string): UsageError {
 	return new UsageError(
 		`no thread "${threadId}" in this store`,
-		"list threads with `weft threads`",
+		"list threads with `weft threads` (or check --db / --postgres)",
 	);
+}
+
+/** A positive whole number from an option, or a UsageError naming the option. */
+export function positiveInt(
+	value: string | undefined,
+	option: string,
+): number | undefined {
+	if (value === undefined) return undefined;
+	if (!/^\d+$/.test(value) || Number(value) < 1)
+		throw new UsageError(
+			`${option} must be a whole number of 1 or more, got "${value}"`,
+			`e.g. ${option} 20`,
+		);
+	return Number(value);
 }
 
 /** Exit codes: documented in docs/cli.md. */

@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { Output } from "./render/output.ts";
 import { openStore, type StoreOptions } from "./store.ts";
@@ -5,11 +6,14 @@ import { openStore, type StoreOptions } from "./store.ts";
 /** What every command gets: output, and the store opened on first use (closed at exit). */
 export interface CommandEnv {
 	out: Output;
-	store(): Promise<Checkpointer>;
-	/** Aborted by Ctrl-C: runs end cancelled, their last checkpoint valid. */
+	/** The store; `{ create: true }` only for commands that start runs (reading never creates a file). */
+	store(options?: { create?: boolean }): Promise<Checkpointer>;
+	/** Aborted by Ctrl-C or SIGTERM: runs end cancelled, their last checkpoint valid. */
 	signal: AbortSignal;
-	/** --graph: the graph module, when the thread does not record one. */
+	/** --graph: the graph module, when the thread does not record one (or it moved). */
 	graph: string | undefined;
+	/** The project folder: graph module paths are recorded relative to it (the SQLite file's folder). */
+	base: string;
 	close(): Promise<void>;
 }
 
@@ -19,19 +23,29 @@ export function createEnv(
 ): CommandEnv {
 	let store: Promise<Checkpointer> | undefined;
 	const cancel = new AbortController();
-	const onSigint = () => cancel.abort(new Error("interrupted by Ctrl-C"));
-	process.once("SIGINT", onSigint);
+	const onSignal = (name: string) => () =>
+		cancel.abort(new Error(`interrupted by ${name}`));
+	const onInt = onSignal("Ctrl-C");
+	const onTerm = onSignal("SIGTERM");
+	process.once("SIGINT", onInt);
+	process.once("SIGTERM", onTerm);
 	return {
 		out,
 		signal: cancel.signal,
 		graph: options.graph,
-		store: () => {
-			store ??= openStore(options);
+		base:
+			options.postgres !== undefined || options.db === ":memory:"
+				? process.cwd()
+				: dirname(resolve(options.db ?? "weft.db")),
+		store: ({ create = false } = {}) => {
+			store ??= openStore(options, create);
 			return store;
 		},
 		close: async () => {
-			process.off("SIGINT", onSigint);
-			if (store !== undefined) await (await store).close?.();
+			process.off("SIGINT", onInt);
+			process.off("SIGTERM", onTerm);
+			if (store !== undefined)
+				await (await store.catch(() => undefined))?.close?.();
 		},
 	};
 }

@@ -1,10 +1,11 @@
-import { isAbsolute, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { noThread, UsageError } from "./cli-error.ts";
 
-type AnyGraph = CompiledGraph<any, any>;
+export type AnyGraph = CompiledGraph<any, any>;
 
 const isGraph = (v: unknown): v is AnyGraph =>
 	typeof v === "object" &&
@@ -16,24 +17,23 @@ let tsxRegistered = false;
 
 /**
  * Imports a module that exports a compiled graph (`path` or `path#exportName`; default: the default
- * export, else `graph`, else the only graph exported) and binds it to the CLI's store.
- * Returns the graph and a canonical reference recorded with the run, so later commands find it.
+ * export, else `graph`, else the only graph exported). `path` is relative to `base` (the project: the
+ * folder of the SQLite file, else the working directory). Returns the graph (bound to `checkpointer`
+ * when given) and the reference recorded with runs: relative to `base`, so the project can move.
  */
 export async function loadGraph(
 	ref: string,
-	checkpointer: Checkpointer,
+	checkpointer: Checkpointer | undefined,
+	base: string = process.cwd(),
 ): Promise<{ graph: AnyGraph; ref: string }> {
 	const [file, name] = ref.split("#") as [string, string | undefined];
-	const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
-	if (
-		/\.[mc]?tsx?$/.test(path) &&
-		!tsxRegistered &&
-		!process.execArgv.some((a) => a.includes("tsx"))
-	) {
-		const { register } = await import("tsx/esm/api");
-		register();
-		tsxRegistered = true;
-	}
+	const path = isAbsolute(file) ? file : resolve(base, file);
+	if (!existsSync(path))
+		throw new UsageError(
+			`no graph module at ${path}`,
+			"give the path of a module that exports a compiled graph (path/to/graph.ts or path#exportName)",
+		);
+	await registerTsx(path);
 	let module: Record<string, unknown>;
 	try {
 		module = (await import(pathToFileURL(path).href)) as Record<
@@ -41,9 +41,12 @@ export async function loadGraph(
 			unknown
 		>;
 	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
 		throw new UsageError(
-			`cannot import ${path}: ${error instanceof Error ? error.message : String(error)}`,
-			"check the path of the graph module",
+			`cannot import ${path}: ${message}`,
+			/Cannot find (package|module) '@weft\//.test(message)
+				? "the module's folder cannot see Weft's packages: start a project with `weft init <dir>` (see docs/getting-started.md)"
+				: "fix the error in the module, or point at another one with --graph path/to/module.ts",
 		);
 	}
 	const candidates = Object.entries(module).filter(
@@ -62,27 +65,53 @@ export async function loadGraph(
 			"export the result of .compile(), or name it: module.ts#exportName",
 		);
 	}
+	const rel = relative(base, path);
+	const stored = rel.startsWith(`..${sep}..`) || isAbsolute(rel) ? path : rel;
 	return {
-		graph: picked[1].withCheckpointer(checkpointer),
-		ref: `${path}#${picked[0]}`,
+		graph:
+			checkpointer === undefined
+				? picked[1]
+				: picked[1].withCheckpointer(checkpointer),
+		ref: `${stored.split(sep).join("/")}#${picked[0]}`,
 	};
 }
 
+async function registerTsx(path: string): Promise<void> {
+	if (
+		!/\.[mc]?tsx?$/.test(path) ||
+		tsxRegistered ||
+		process.execArgv.some((a) => a.includes("tsx"))
+	)
+		return;
+	const { register } = await import("tsx/esm/api");
+	register();
+	tsxRegistered = true;
+}
+
 /**
- * The graph module a thread was run with (recorded by the CLI in checkpoint metadata), or the one given
- * with --graph.
+ * The graph module a thread was run with (recorded in its checkpoints' metadata), or the one given with
+ * --graph. A recorded module that moved is named, with the way to point elsewhere.
  */
 export async function graphOfThread(
 	checkpointer: Checkpointer,
 	threadId: string,
 	explicit: string | undefined,
+	base: string,
 ): Promise<{ graph: AnyGraph; ref: string }> {
-	if (explicit !== undefined) return loadGraph(explicit, checkpointer);
+	if (explicit !== undefined)
+		return loadGraph(resolve(explicit), checkpointer, base);
 	let seen = false;
 	for await (const s of checkpointer.list({ threadId })) {
 		seen = true;
-		if (typeof s.metadata.graph === "string")
-			return loadGraph(s.metadata.graph, checkpointer);
+		const recorded = s.metadata.graph;
+		if (typeof recorded !== "string") continue;
+		const file = recorded.split("#")[0]!;
+		if (!existsSync(isAbsolute(file) ? file : resolve(base, file)))
+			throw new UsageError(
+				`thread "${threadId}" was run with the graph module ${recorded}, which is no longer at ${resolve(base, file)}`,
+				`point at the module with --graph path/to/module.ts (paths are relative to ${base})`,
+			);
+		return loadGraph(recorded, checkpointer, base);
 	}
 	if (!seen) throw noThread(threadId);
 	throw new UsageError(

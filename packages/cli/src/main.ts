@@ -2,14 +2,34 @@ import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
-import { answer, pending } from "./commands/approvals.ts";
+import { type Act, withExamples } from "./command-kit.ts";
+import {
+	approveCommand,
+	rejectCommand,
+	resumeCommand,
+} from "./commands/answer.ts";
+import { completionCommand } from "./commands/completion.ts";
+import { continueCommand } from "./commands/continue.ts";
 import { registerDev } from "./commands/dev.ts";
-import { diff, history, show, threads, usage } from "./commands/inspect.ts";
+import { diffCommand } from "./commands/diff.ts";
+import { registerEval } from "./commands/eval.ts";
+import { registerFeedback } from "./commands/feedback.ts";
+import { forkCommand } from "./commands/fork.ts";
+import { graphCommand } from "./commands/graph.ts";
+import { historyCommand } from "./commands/history.ts";
+import { initCommand } from "./commands/init.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { registerMcp } from "./commands/mcp.ts";
-import { run } from "./commands/run.ts";
-import { stats } from "./commands/stats.ts";
-import { fork, replay } from "./commands/travel.ts";
-import { type CommandEnv, createEnv } from "./env.ts";
+import { pendingCommand } from "./commands/pending.ts";
+import { recoverCommand } from "./commands/recover.ts";
+import { replayCommand } from "./commands/replay.ts";
+import { runCommand } from "./commands/run.ts";
+import { showCommand } from "./commands/show.ts";
+import { statsCommand } from "./commands/stats-command.ts";
+import { threadsCommand } from "./commands/threads.ts";
+import { usageCommand } from "./commands/usage.ts";
+import { watchCommand } from "./commands/watch.ts";
+import { createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
 
 interface GlobalOptions {
@@ -24,23 +44,25 @@ interface GlobalOptions {
 export function createProgram(exit: (code: number) => void): Program {
 	const program = new Program("weft")
 		.description(
-			"Run Weft graphs, inspect and time-travel their threads, answer human checkpoints.",
+			"Run Weft graphs, watch and inspect their threads, time-travel, answer human checkpoints.",
 		)
 		.option("--db <file>", "SQLite file to use", "weft.db")
 		.option("--postgres <url>", "use a Postgres database instead of SQLite")
 		.option(
 			"--graph <module>",
-			"graph module (path[#export]) for threads that do not record one",
+			"graph module (path[#export]) for threads that do not record one, or whose module moved",
 		)
 		.option("--json", "print results as JSON, for scripts")
 		.option("--debug", "print stack traces on errors")
 		.showHelpAfterError()
-		.exitOverride();
-	const act =
-		<TArgs extends unknown[]>(
-			fn: (env: CommandEnv, ...args: TArgs) => Promise<number>,
-		) =>
-		async (...args: TArgs) => {
+		.exitOverride()
+		.addHelpText(
+			"after",
+			"\nExit codes: 0 ok (done or paused for an answer), 1 run failed or error, 2 bad input, 130 interrupted.\nDocs: docs/cli.md",
+		);
+	const act: Act =
+		(fn) =>
+		async (...args) => {
 			const options = program.opts<GlobalOptions>();
 			const env = createEnv(createOutput(options.json === true), options);
 			try {
@@ -51,148 +73,37 @@ export function createProgram(exit: (code: number) => void): Program {
 				await env.close().catch(() => {});
 			}
 		};
-	program
-		.command("run <module>")
-		.description(
-			"run a module's compiled graph on the store, with live progress",
-		)
-		.option("--input <json|@file>", "run input (default {})")
-		.option("--thread <id>", "thread id (default: a new one)")
-		.action(
-			act((env, module: string, o: { input?: string; thread?: string }) =>
-				run(module, o, env),
-			),
-		);
-	program
-		.command("threads")
-		.description("list threads: status, steps, last update")
-		.option("--status <status>", "only threads with this status")
-		.option("--limit <n>", "at most n threads")
-		.action(
-			act((env, o: { status?: string; limit?: string }) => threads(o, env)),
-		);
-	program
-		.command("history <thread>")
-		.description(
-			"a thread's checkpoints, newest first: step, nodes, source, what changed, time",
-		)
-		.option("--limit <n>", "at most n checkpoints")
-		.action(
-			act((env, thread: string, o: { limit?: string }) =>
-				history(thread, o, env),
-			),
-		);
-	program
-		.command("usage <thread>")
-		.description(
-			"model calls, tokens and cost over all of a thread's runs, by model and node",
-		)
-		.action(act((env, thread: string) => usage(thread, env)));
-	program
-		.command("stats")
-		.description(
-			"p50/p95/p99 latency per node and model, error rates, tokens and cost (--graph name filters)",
-		)
-		.option(
-			"--since <duration|date>",
-			"only what ran since then: 30m, 1h, 7d or a date",
-		)
-		.action(act((env, o: { since?: string }) => stats(o, env)));
-	program
-		.command("show <thread>")
-		.description("the state of a thread at a checkpoint (default: the newest)")
-		.option("--at <checkpoint|step>", "checkpoint id, short id or step")
-		.action(
-			act((env, thread: string, o: { at?: string }) => show(thread, o, env)),
-		);
-	program
-		.command("diff <thread> <a> <b>")
-		.description(
-			"what changed between two checkpoints (ids, short ids or steps)",
-		)
-		.action(
-			act((env, thread: string, a: string, b: string) =>
-				diff(thread, a, b, env),
-			),
-		);
-	program
-		.command("fork <thread>")
-		.description("make a new branch from a past checkpoint with changed values")
-		.option("--at <checkpoint|step>", "where to fork")
-		.option("--set <key=value...>", "values to change (JSON or text)")
-		.option("--patch <json|@file>", "an object of values to change")
-		.option(
-			"--as-node <node>",
-			"apply the values as if this node wrote them (routing follows its edges)",
-		)
-		.action(
-			act(
-				(
-					env,
-					thread: string,
-					o: { at?: string; set?: string[]; patch?: string; asNode?: string },
-				) => fork(thread, o, env),
-			),
-		);
-	program
-		.command("replay <thread>")
-		.description("run on from a checkpoint as a new branch")
-		.option("--from <checkpoint|step>", "where to start")
-		.action(
-			act((env, thread: string, o: { from?: string }) =>
-				replay(thread, o, env),
-			),
-		);
-	program
-		.command("pending")
-		.description("requests waiting for a human answer")
-		.option("--thread <id>", "only this thread")
-		.action(act((env, o: { thread?: string }) => pending(o, env)));
-	program
-		.command("approve <thread>")
-		.description("approve the pending request (optionally with edits)")
-		.option(
-			"--edit <json>",
-			"approve with these changes (sends { action: 'edit', ...json })",
-		)
-		.option("--id <interrupt>", "which request, when several are pending")
-		.action(
-			act((env, thread: string, o: { edit?: string; id?: string }) =>
-				answer(
-					thread,
-					{
-						kind: "approve",
-						...(o.edit === undefined ? {} : { edit: o.edit }),
-					},
-					o,
-					env,
-				),
-			),
-		);
-	program
-		.command("reject <thread>")
-		.description("reject the pending request with a reason")
-		.requiredOption("--reason <text>", "why: given to the graph as feedback")
-		.option("--id <interrupt>", "which request, when several are pending")
-		.action(
-			act((env, thread: string, o: { reason: string; id?: string }) =>
-				answer(thread, { kind: "reject", reason: o.reason }, o, env),
-			),
-		);
-	program
-		.command("resume <thread>")
-		.description("answer the pending request with any JSON value")
-		.requiredOption("--value <json|@file>", "the answer")
-		.option("--id <interrupt>", "which request, when several are pending")
-		.action(
-			act((env, thread: string, o: { value: string; id?: string }) =>
-				answer(thread, { kind: "value", value: o.value }, o, env),
-			),
-		);
+	// one line per command
+	program.addCommand(runCommand(act));
+	program.addCommand(watchCommand(act));
+	program.addCommand(threadsCommand(act));
+	program.addCommand(historyCommand(act));
+	program.addCommand(showCommand(act));
+	program.addCommand(diffCommand(act));
+	program.addCommand(logsCommand(act));
+	program.addCommand(usageCommand(act));
+	program.addCommand(statsCommand(act));
+	program.addCommand(pendingCommand(act));
+	program.addCommand(approveCommand(act));
+	program.addCommand(rejectCommand(act));
+	program.addCommand(resumeCommand(act));
+	program.addCommand(forkCommand(act));
+	program.addCommand(continueCommand(act));
+	program.addCommand(replayCommand(act));
+	program.addCommand(recoverCommand(act));
+	program.addCommand(graphCommand(act));
+	program.addCommand(initCommand(act));
+	program.addCommand(completionCommand(act, () => program));
+	registerEval(program, act);
+	registerFeedback(program, act);
 	registerMcp(program, exit, (error) =>
 		report(error, program.opts<GlobalOptions>()),
 	);
 	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
+	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
+		"weft mcp --graph office=src/agent.ts#agent",
+	]);
+	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
 }
 
@@ -247,7 +158,11 @@ export async function main(argv: string[]): Promise<number> {
 		await program.parseAsync(argv, { from: "user" });
 	} catch (error) {
 		const e = error as { exitCode?: number; code?: string };
-		if (e.code === "commander.helpDisplayed" || e.code === "commander.version")
+		if (
+			e.code === "commander.helpDisplayed" ||
+			e.code === "commander.version" ||
+			e.code === "commander.help"
+		)
 			return 0;
 		return e.exitCode === 0 ? 0 : EXIT.usage;
 	}

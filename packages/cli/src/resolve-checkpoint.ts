@@ -1,27 +1,35 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
-import { noThread, UsageError } from "./cli-error.ts";
+import { readTree, type ThreadTree } from "./branches.ts";
+import { UsageError } from "./cli-error.ts";
 
 /**
- * Finds a checkpoint of a thread by id, by the short id `weft history` shows (its end), or by step number
- * (the newest checkpoint with that step).
+ * Finds a checkpoint of a thread by id, by the short id `weft history` shows (its end), or by step number.
+ * Step numbers count along one branch (default: branch 1, the one with the newest head), as
+ * `weft history` numbers them.
  */
 export async function resolveCheckpoint(
 	checkpointer: Checkpointer,
 	threadId: string,
 	at: string,
+	branch = 1,
+	tree?: ThreadTree,
 ): Promise<CheckpointSummary> {
-	const all: CheckpointSummary[] = [];
-	for await (const s of checkpointer.list({ threadId })) all.push(s);
-	if (all.length === 0) throw noThread(threadId);
+	const t = tree ?? (await readTree(checkpointer, threadId));
 	if (/^\d{1,7}$/.test(at)) {
-		const byStep = all.find((s) => s.step === Number(at));
+		const chain = t.chains[branch - 1];
+		if (chain === undefined)
+			throw new UsageError(
+				`thread "${threadId}" has ${t.chains.length} branch${t.chains.length === 1 ? "" : "es"}, not ${branch}`,
+				`see \`weft history ${threadId}\``,
+			);
+		const byStep = chain.findLast((s) => s.step === Number(at));
 		if (byStep !== undefined) return byStep;
 	}
-	const byId = all.filter(
+	const byId = t.all.filter(
 		(s) =>
 			s.checkpointId === at ||
-			s.checkpointId.endsWith(at) ||
-			s.checkpointId.startsWith(at),
+			(at.length >= 4 &&
+				(s.checkpointId.endsWith(at) || s.checkpointId.startsWith(at))),
 	);
 	if (byId.length === 1) return byId[0]!;
 	if (byId.length > 1)
@@ -30,7 +38,7 @@ export async function resolveCheckpoint(
 			"give more characters of the id",
 		);
 	throw new UsageError(
-		`thread "${threadId}" has no checkpoint "${at}"`,
+		`thread "${threadId}" has no checkpoint "${at}"${/^\d+$/.test(at) ? ` (no step ${at} on branch ${branch})` : ""}`,
 		`see \`weft history ${threadId}\` for ids and steps`,
 	);
 }

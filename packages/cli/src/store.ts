@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import type { Checkpointer } from "@weft/checkpoint";
+import { UsageError } from "./cli-error.ts";
+import { readerSerializer } from "./reader.ts";
 
 /** Where the CLI reads and writes checkpoints. */
 export interface StoreOptions {
@@ -6,12 +9,32 @@ export interface StoreOptions {
 	postgres?: string | undefined;
 }
 
-/** Opens the store: a SQLite file (default ./weft.db) or, with --postgres, a Postgres database. */
-export async function openStore(options: StoreOptions): Promise<Checkpointer> {
+/**
+ * Opens the store: a SQLite file (default ./weft.db) or, with --postgres, a Postgres database. Only a
+ * command that starts a run may create the SQLite file: reading a file that is not there is a mistake
+ * (a typo in --db), never an empty database.
+ */
+export async function openStore(
+	options: StoreOptions,
+	create = true,
+): Promise<Checkpointer> {
+	const serializer = readerSerializer();
 	if (options.postgres !== undefined) {
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
-		return PostgresCheckpointer.connect({ connectionString: options.postgres });
+		return PostgresCheckpointer.connect({
+			connectionString: options.postgres,
+			serializer,
+		});
 	}
+	const path = options.db ?? "weft.db";
+	if (!create && path !== ":memory:" && !existsSync(path))
+		throw new UsageError(
+			`no database at ${path}`,
+			"run a graph first (`weft run <module>`), or point at your database with --db <file> or --postgres <url>",
+		);
 	const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
-	return new SqliteCheckpointer({ path: options.db ?? "weft.db" });
+	return new SqliteCheckpointer({
+		path,
+		serializer,
+	});
 }

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { root, weft } from "./run-cli.ts";
 
 const module = join(root, "examples/src/human-approval.ts");
+// every step starts a real `weft` process: seconds each on a busy machine
+vi.setConfig({ testTimeout: 600_000 });
 
-describe("weft (SQLite file)", () => {
+describe("weft (SQLite file)", async () => {
 	let dir: string;
 	let db: string[];
 	beforeAll(() => {
@@ -15,8 +17,8 @@ describe("weft (SQLite file)", () => {
 	});
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-	it("runs a graph to its approval, lists it as pending, and approves it from another process", () => {
-		const run = weft([
+	it("runs a graph to its approval, lists it as pending, and approves it from another process", async () => {
+		const run = await weft([
 			...db,
 			"--json",
 			"run",
@@ -32,7 +34,7 @@ describe("weft (SQLite file)", () => {
 			status: "interrupted",
 			interrupts: [{ node: "approve" }],
 		});
-		const pending = weft([...db, "--json", "pending"]);
+		const pending = await weft([...db, "--json", "pending"]);
 		expect(pending.json).toEqual([
 			expect.objectContaining({
 				threadId: "t1",
@@ -43,7 +45,7 @@ describe("weft (SQLite file)", () => {
 				},
 			}),
 		]);
-		const approved = weft([...db, "--json", "approve", "t1"]);
+		const approved = await weft([...db, "--json", "approve", "t1"]);
 		expect(approved.code).toBe(0);
 		expect(approved.json).toMatchObject({
 			status: "done",
@@ -51,12 +53,12 @@ describe("weft (SQLite file)", () => {
 		});
 	});
 
-	it("lists threads and a thread's history without reading state", () => {
-		const threads = weft([...db, "--json", "threads"]);
+	it("lists threads and a thread's history without reading state", async () => {
+		const threads = await weft([...db, "--json", "threads"]);
 		expect(threads.json).toEqual([
 			expect.objectContaining({ threadId: "t1", status: "done", step: 2 }),
 		]);
-		const history = weft([...db, "--json", "history", "t1"]);
+		const history = await weft([...db, "--json", "history", "t1"]);
 		expect(
 			history.json.map((h: { step: number; source: string }) => [
 				h.step,
@@ -67,30 +69,30 @@ describe("weft (SQLite file)", () => {
 			[1, "loop"],
 			[0, "input"],
 		]);
-		const text = weft([...db, "history", "t1"]);
+		const text = await weft([...db, "history", "t1"]);
 		expect(text.stdout).toMatch(/step.*checkpoint.*source/);
 		expect(text.stdout).toContain("approve");
 	});
 
-	it("shows a past state and diffs two checkpoints", () => {
-		const show = weft([...db, "--json", "show", "t1", "--at", "1"]);
+	it("shows a past state and diffs two checkpoints", async () => {
+		const show = await weft([...db, "--json", "show", "t1", "--at", "1"]);
 		expect(show.json).toMatchObject({
 			step: 1,
 			values: { draft: "Dear team, ship on Friday.", sent: "" },
 			next: ["approve"],
 		});
-		const diff = weft([...db, "--json", "diff", "t1", "1", "2"]);
+		const diff = await weft([...db, "--json", "diff", "t1", "1", "2"]);
 		expect(diff.json).toEqual([
 			{ path: ["sent"], kind: "changed", before: "", after: "sent #1" },
 		]);
-		const text = weft([...db, "diff", "t1", "1", "2"]);
+		const text = await weft([...db, "diff", "t1", "1", "2"]);
 		expect(text.stdout).toContain("sent");
 	});
 
-	it("forks a past checkpoint and replays it as a new branch", () => {
-		const approvedAt = weft([...db, "--json", "show", "t1"]).json
+	it("forks a past checkpoint and continues the new branch", async () => {
+		const approvedAt = (await weft([...db, "--json", "show", "t1"])).json
 			.checkpointId as string;
-		const fork = weft([
+		const fork = await weft([
 			...db,
 			"--json",
 			"fork",
@@ -101,16 +103,16 @@ describe("weft (SQLite file)", () => {
 			"draft=Dear team, we ship Monday.",
 		]);
 		expect(fork.code).toBe(0);
-		const replay = weft([
+		const replay = await weft([
 			...db,
 			"--json",
-			"replay",
+			"continue",
 			"t1",
 			"--from",
 			fork.json.checkpointId,
 		]);
 		expect(replay.json).toMatchObject({ status: "interrupted" });
-		const rejected = weft([
+		const rejected = await weft([
 			...db,
 			"--json",
 			"reject",
@@ -122,7 +124,7 @@ describe("weft (SQLite file)", () => {
 			status: "done",
 			values: { draft: "Dear team, we ship Monday. (rejected: too early)" },
 		});
-		const original = weft([
+		const original = await weft([
 			...db,
 			"--json",
 			"show",
@@ -133,8 +135,8 @@ describe("weft (SQLite file)", () => {
 		expect(original.json.values.sent).toBe("sent #1");
 	});
 
-	it("refuses an answer that fails the response schema, leaving the request pending", () => {
-		weft([
+	it("refuses an answer that fails the response schema, leaving the request pending", async () => {
+		await weft([
 			...db,
 			"--json",
 			"run",
@@ -144,7 +146,7 @@ describe("weft (SQLite file)", () => {
 			"--input",
 			'{"request":"x"}',
 		]);
-		const bad = weft([
+		const bad = await weft([
 			...db,
 			"--json",
 			"resume",
@@ -156,20 +158,20 @@ describe("weft (SQLite file)", () => {
 		expect(bad.json.error).toMatchObject({ code: "VALIDATION_FAILED" });
 		expect(bad.json.error.issues[0].path).toEqual(["draft"]);
 		expect(
-			weft([...db, "--json", "pending", "--thread", "t2"]).json,
+			(await weft([...db, "--json", "pending", "--thread", "t2"])).json,
 		).toHaveLength(1);
 	});
 
-	it("reports mistakes with a code, a message and a hint, and no stack trace unless --debug", () => {
-		const missing = weft([...db, "show", "nobody"]);
+	it("reports mistakes with a code, a message and a hint, and no stack trace unless --debug", async () => {
+		const missing = await weft([...db, "show", "nobody"]);
 		expect(missing.code).toBe(2);
 		expect(missing.stderr).toContain('no thread "nobody"');
 		expect(missing.stderr).toContain("hint:");
 		expect(missing.stderr).not.toMatch(/\n\s+at /);
-		const badJson = weft([...db, "run", module, "--input", "{nope"]);
+		const badJson = await weft([...db, "run", module, "--input", "{nope"]);
 		expect(badJson.code).toBe(2);
 		expect(badJson.stderr).toContain("--input is not valid JSON");
-		const badInput = weft([
+		const badInput = await weft([
 			...db,
 			"--debug",
 			"run",
@@ -182,10 +184,10 @@ describe("weft (SQLite file)", () => {
 		expect(badInput.stderr).toMatch(/\n\s+at /);
 		const notGraph = join(dir, "not-a-graph.mjs");
 		writeFileSync(notGraph, "export const x = 1;\n");
-		const none = weft([...db, "run", notGraph]);
+		const none = await weft([...db, "run", notGraph]);
 		expect(none.code).toBe(2);
 		expect(none.stderr).toContain("exports no compiled graph");
-		expect(weft(["--help"]).code).toBe(0);
-		expect(weft(["frobnicate"]).code).toBe(2);
+		expect((await weft(["--help"])).code).toBe(0);
+		expect((await weft(["frobnicate"])).code).toBe(2);
 	});
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { root, weftSync as weft } from "./run-cli.ts";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const fixture = fileURLToPath(

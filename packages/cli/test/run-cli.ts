@@ -1,8 +1,17 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
+/** The command line that runs `weft` from source. */
+export const weftCommand = [
+	process.execPath,
+	"--conditions",
+	"@weft/source",
+	"--import",
+	"tsx",
+	main,
+];
 
 export interface CliResult {
 	code: number;
@@ -11,21 +20,58 @@ export interface CliResult {
 	json: any;
 }
 
-/** Runs `weft …` in its own process (on source) and returns its exit code and output. */
+/** Runs `weft …` in its own process (on source) and resolves with its exit code and output. */
 export function weft(
+	args: string[],
+	options: {
+		cwd?: string;
+		env?: Record<string, string | undefined>;
+		timeoutMs?: number;
+	} = {},
+): Promise<CliResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(weftCommand[0]!, [...weftCommand.slice(1), ...args], {
+			cwd: options.cwd ?? root,
+			env: { ...process.env, NO_COLOR: "1", ...options.env },
+			stdio: ["ignore", "pipe", "pipe"],
+		});
+		let stdout = "";
+		let stderr = "";
+		child.stdout.on("data", (d: Buffer) => {
+			stdout += d;
+		});
+		child.stderr.on("data", (d: Buffer) => {
+			stderr += d;
+		});
+		const timer = setTimeout(
+			() => child.kill("SIGKILL"),
+			options.timeoutMs ?? 120_000,
+		);
+		child.on("error", reject);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			let json: unknown;
+			try {
+				json = JSON.parse(stdout);
+			} catch {
+				json = undefined;
+			}
+			resolve({ code: code ?? -1, stdout, stderr, json });
+		});
+	});
+}
+
+/** `weft()` for tests that want the result at once (blocks the test worker while the process runs). */
+export function weftSync(
 	args: string[],
 	options: { cwd?: string; env?: Record<string, string> } = {},
 ): CliResult {
-	const r = spawnSync(
-		process.execPath,
-		["--conditions", "@weft/source", "--import", "tsx", main, ...args],
-		{
-			cwd: options.cwd ?? root,
-			encoding: "utf8",
-			env: { ...process.env, NO_COLOR: "1", ...options.env },
-			timeout: 60_000,
-		},
-	);
+	const r = spawnSync(weftCommand[0]!, [...weftCommand.slice(1), ...args], {
+		cwd: options.cwd ?? root,
+		encoding: "utf8",
+		env: { ...process.env, NO_COLOR: "1", ...options.env },
+		timeout: 120_000,
+	});
 	let json: unknown;
 	try {
 		json = JSON.parse(r.stdout);

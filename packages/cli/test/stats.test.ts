@@ -6,7 +6,7 @@ import { END, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { collectStats, latency, parseSince } from "../src/commands/stats.ts";
-import { weft } from "./run-cli.ts";
+import { weftSync as weft } from "./run-cli.ts";
 
 describe("weft stats", () => {
 	let dir: string;

@@ -28,11 +28,15 @@ export type ModelErrorKind =
 	| "auth"
 	| "not_found"
 	| "aborted"
+	/** A balanced model had no deployment that may take the call (circuits open, or all failed in this call). */
+	| "unavailable"
 	| "unknown";
 
 /** One failed attempt, kept on the final error so nothing about the chain is lost. */
 export interface AttemptFailure {
 	model: string;
+	/** For a balanced model: the deployment the attempt went to. */
+	deployment?: string | undefined;
 	attempt: number;
 	kind: ModelErrorKind;
 	status?: number | undefined;

@@ -1,3 +1,4 @@
+import type { BalanceChoice, CircuitState } from "./balance/deployment.ts";
 import type { GuardFinding, ModelErrorKind } from "./errors.ts";
 import type { CallUsage } from "./usage/usage-tracker.ts";
 
@@ -19,7 +20,40 @@ export type ModelEvent =
 			inputTokens: number;
 			features: string[];
 	  }
-	| { type: "attempt"; callId: string; model: string; attempt: number }
+	| {
+			type: "attempt";
+			callId: string;
+			model: string;
+			attempt: number;
+			/** For a balanced model: the deployment this attempt goes to. */
+			deployment?: string | undefined;
+	  }
+	| ({ type: "balance"; callId: string; model: string } & BalanceChoice)
+	| {
+			/** A balanced model found no deployment that may take the call (all open or already failed). */
+			type: "no_deployment";
+			callId: string;
+			model: string;
+			skipped: BalanceChoice["skipped"];
+	  }
+	| {
+			/** An attempt failed on a deployment and the call moves to another at once, without backoff. */
+			type: "failover";
+			callId: string;
+			model: string;
+			from: string;
+			error: EventError;
+	  }
+	| {
+			type: "circuit";
+			callId: string;
+			model: string;
+			deployment: string;
+			state: CircuitState;
+			reason: string;
+			/** When it opened: how long until the half-open probe. */
+			retryInMs?: number | undefined;
+	  }
 	| {
 			type: "retry";
 			callId: string;

@@ -1,5 +1,15 @@
 // @weft/models: orchestration around @langchain/core chat models.
 
+export { DEPLOYMENT_ERROR_KINDS } from "./balance/circuit-breaker.ts";
+export type {
+	BalanceChoice,
+	BalanceOptions,
+	BalanceStrategy,
+	CircuitOptions,
+	CircuitState,
+	Deployment,
+	DeploymentStatus,
+} from "./balance/deployment.ts";
 export { responseCacheKey } from "./cache/cache-key.ts";
 export {
 	type CachedResponse,
@@ -92,7 +102,11 @@ export {
 	type RateLimits,
 	sharedRateLimiters,
 } from "./resilience/rate-limiter.ts";
-export type { ModelEntry, ModelFeature } from "./routing/model-entry.ts";
+export type {
+	BalancedModelEntry,
+	ModelEntry,
+	ModelFeature,
+} from "./routing/model-entry.ts";
 export type {
 	RouteContext,
 	RouteDecision,
@@ -116,6 +130,7 @@ export {
 } from "./usage/token-counter.ts";
 export {
 	type CallUsage,
+	type UsageBalance,
 	type UsageTotals,
 	UsageTracker,
 } from "./usage/usage-tracker.ts";

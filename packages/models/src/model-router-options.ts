@@ -12,7 +12,11 @@ import type { Guard } from "./guardrails/guard.ts";
 import type { BackoffOptions } from "./resilience/backoff.ts";
 import type { ErrorPolicy } from "./resilience/classify-error.ts";
 import type { RateLimiterRegistry } from "./resilience/rate-limiter.ts";
-import type { ModelEntry, ModelFeature } from "./routing/model-entry.ts";
+import type {
+	BalancedModelEntry,
+	ModelEntry,
+	ModelFeature,
+} from "./routing/model-entry.ts";
 import type { RouteFunction, RouteRule } from "./routing/route.ts";
 import type { PriceTable } from "./usage/prices.ts";
 import type { TokenCounter } from "./usage/token-counter.ts";
@@ -42,7 +46,7 @@ export type PreModelHook = (
 /** Options of `ModelRouter`. */
 export interface ModelRouterOptions {
 	/** The models, by the names rules, events and usage use. A bare model gets default settings. */
-	models: Record<string, BaseChatModel | ModelEntry>;
+	models: Record<string, BaseChatModel | ModelEntry | BalancedModelEntry>;
 	/** The routing table, first match wins. */
 	rules?: RouteRule[] | undefined;
 	/** Escape hatch run before the table; undefined falls through to it. */
@@ -75,6 +79,8 @@ export interface ModelRouterOptions {
 	expectedOutputTokens?: number | undefined;
 	/** Source of jitter (tests pass a fixed one). Default Math.random. */
 	random?: (() => number) | undefined;
+	/** Milliseconds for circuit cool-downs and latency windows of balanced models (tests drive their own). Default performance.now. */
+	clock?: (() => number) | undefined;
 }
 
 /** Per-call options, on top of LangChain's. `task` may also come from `metadata.task`. */
@@ -87,4 +93,6 @@ export interface ModelRouterCallOptions extends BaseChatModelCallOptions {
 	cache?: boolean | undefined;
 	/** Fail with RateLimitTimeoutError rather than wait longer than this for a rate-limit slot. */
 	maxWaitMs?: number | undefined;
+	/** The conversation's thread, for `sticky-thread` balancing; also read from `configurable.thread_id`. */
+	threadId?: string | undefined;
 }

@@ -8,6 +8,8 @@ import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
 import { ConfigError } from "@weft/checkpoint";
+import type { DeploymentStatus } from "./balance/deployment.ts";
+import { DeploymentPool } from "./balance/deployment-pool.ts";
 import { MemoryCacheStore } from "./cache/response-cache-store.ts";
 import { answerText } from "./call/message-parts.ts";
 import { prepareCall } from "./call/prepare-call.ts";
@@ -63,7 +65,22 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 						options.cache !== true &&
 						options.cache.allowNonZeroTemperature === true,
 				};
+	const limiters = options.rateLimiters ?? sharedRateLimiters;
+	const clock = options.clock ?? (() => performance.now());
+	const pools: Record<string, DeploymentPool> = {};
+	for (const [name, entry] of Object.entries(entries)) {
+		if (entry.deployments !== undefined)
+			pools[name] = new DeploymentPool(
+				name,
+				entry.deployments,
+				entry.balance ?? {},
+				limiters,
+				clock,
+			);
+	}
 	return {
+		pools,
+		clock,
 		entries,
 		rules: options.rules ?? [],
 		route: options.route,
@@ -71,7 +88,7 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 		policy: options.errorPolicy ?? {},
 		retry: options.retry ?? {},
 		timeoutMs: options.timeoutMs,
-		limiters: options.rateLimiters ?? sharedRateLimiters,
+		limiters,
 		cache,
 		prices: options.prices ?? LIST_PRICES,
 		usage: options.usage ?? new UsageTracker(),
@@ -127,6 +144,16 @@ export class ModelRouter extends BaseChatModel<
 		return Object.keys(this.#cfg.entries);
 	}
 
+	/** Circuit, load and latency of each deployment of each balanced model, now. */
+	deploymentStatus(): Record<string, DeploymentStatus[]> {
+		return Object.fromEntries(
+			Object.entries(this.#cfg.pools).map(([name, pool]) => [
+				name,
+				pool.status(),
+			]),
+		);
+	}
+
 	override bindTools(
 		tools: BindToolsInput[],
 		kwargs?: Partial<ModelRouterCallOptions>,
@@ -137,7 +164,7 @@ export class ModelRouter extends BaseChatModel<
 		} as Partial<ModelRouterCallOptions>);
 	}
 
-	/** Lifts `metadata.task` (or `metadata.weft_task`) into the call options. */
+	/** Lifts `metadata.task` (or `metadata.weft_task`) and `configurable.thread_id` into the call options. */
 	protected override _separateRunnableConfigFromCallOptionsCompat(
 		options?: Partial<ModelRouterCallOptions>,
 	): [RunnableConfig, this["ParsedCallOptions"]] {
@@ -148,6 +175,9 @@ export class ModelRouter extends BaseChatModel<
 		const parsed = call as Partial<ModelRouterCallOptions>;
 		if (parsed.task === undefined && typeof fromMetadata === "string")
 			parsed.task = fromMetadata;
+		const thread = config.configurable?.thread_id ?? config.metadata?.thread_id;
+		if (parsed.threadId === undefined && typeof thread === "string")
+			parsed.threadId = thread;
 		return [config, call];
 	}
 

@@ -229,6 +229,11 @@ export function corruptCases(ctx: ConformanceContext): void {
 				expect(codes.list).toBe("CORRUPT_CHECKPOINT");
 				expect(
 					await codeOf(
+						all(cp.list({ threadId: "bad" }, { filter: { nodes: ["node"] } })),
+					),
+				).toBe("CORRUPT_CHECKPOINT");
+				expect(
+					await codeOf(
 						cp.getTuple({ threadId: "bad", checkpointId: r.b.checkpointId }),
 					),
 				).toBe("CORRUPT_CHECKPOINT");

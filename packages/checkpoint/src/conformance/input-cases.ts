@@ -134,6 +134,35 @@ export function inputCases(ctx: ConformanceContext): void {
 			).toBe(sub.checkpointId);
 		});
 
+		it("refuses metadata that is not plain JSON with SERIALIZATION_FAILED, storing nothing", async () => {
+			const cp = ctx.checkpointer();
+			const cyclic: Record<string, unknown> = {};
+			cyclic.self = cyclic;
+			const bad: Array<[string, unknown]> = [
+				["a BigInt", { big: 1n }],
+				["a cycle", { cyclic }],
+				["a NUL in a value", { note: "a\0b" }],
+				["a NUL in a key", { "k\0": 1 }],
+				["a nested NUL", { deep: [{ s: "\0" }] }],
+			];
+			for (const [what, extra] of bad) {
+				const r = record();
+				const broken = {
+					...r,
+					metadata: { ...r.metadata, ...(extra as object) },
+				};
+				expect(await codeOf(cp.put(broken)), what).toBe("SERIALIZATION_FAILED");
+			}
+			const r = record();
+			expect(
+				await codeOf(
+					cp.put({ ...r, metadata: null as unknown as typeof r.metadata }),
+				),
+			).toBe("SERIALIZATION_FAILED");
+			expect(await cp.getTuple({ threadId: "thread" })).toBeUndefined();
+			expect(await cp.getThread("thread")).toBeUndefined();
+		});
+
 		it("refuses a metadata filter that is not an object with CONFIG_INVALID", async () => {
 			const cp = ctx.checkpointer();
 			await cp.put(record());

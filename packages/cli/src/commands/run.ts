@@ -1,93 +1,42 @@
-import type { CompiledGraph, RunResult, StreamConfig } from "@weft/graph";
-import { EXIT } from "../cli-error.ts";
+import { resolve } from "node:path";
+import { Command } from "commander";
+import { UsageError } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
-import { label } from "../render/output.ts";
-import { Progress } from "../render/progress.ts";
+import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
+import {
+	type ContextOptions,
+	givenContext,
+	runConfig,
+} from "../thread-config.ts";
 
-/** Streams a run of `graph` with the progress display (none with --json) and returns its result. */
-export async function streamWithProgress(
-	graph: CompiledGraph<any, any>,
-	input: unknown,
-	config: StreamConfig,
-	env: CommandEnv,
-	title: string,
-): Promise<RunResult> {
-	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(title);
-	try {
-		let end: RunResult | undefined;
-		for await (const e of graph.stream(input as never, {
-			...config,
-			signal: env.signal,
-			mode: "debug",
-		})) {
-			progress?.event(e);
-			if (e.type === "end") end = e.result;
-		}
-		return end!;
-	} finally {
-		progress?.stop();
-	}
+interface RunOptions extends ContextOptions {
+	input?: string;
+	message?: string;
+	thread?: string;
 }
 
-/** Prints how a run ended, and what to do next when it waits for an answer. */
-export function reportRun(
-	env: CommandEnv,
-	threadId: string,
-	result: RunResult,
-): void {
-	env.out.result({ threadId, ...result }, () => {
-		const lines = [
-			`${label.bold(result.status === "done" ? "done" : result.status)} · thread ${threadId} · ${result.steps} steps · checkpoint ${result.checkpointId ?? "-"}`,
-		];
-		if (result.usage.totalTokens > 0) {
-			const cost =
-				result.usage.costUsd === undefined
-					? ""
-					: ` · $${result.usage.costUsd.toFixed(4)}`;
-			lines.push(
-				`tokens ${result.usage.inputTokens} in / ${result.usage.outputTokens} out${cost}`,
-			);
-		}
-		for (const i of result.interrupts) {
-			lines.push(
-				`${label.status("interrupted")} at "${i.node}" (id ${i.id}):`,
-				`  ${JSON.stringify(i.value)}`,
-			);
-		}
-		if (result.interrupts.length > 0) {
-			lines.push(
-				`answer with: weft approve ${threadId} | weft reject ${threadId} --reason "…" | weft resume ${threadId} --value '…'`,
-			);
-		}
-		return lines.join("\n");
-	});
-}
-
-/** `weft run <module>`: runs a graph on the store, recording the module so later commands find it. */
+/** `weft run <module>`: runs a graph on the store, recording the module and context with the thread. */
 export async function run(
 	module: string,
-	opts: { input?: string; thread?: string },
+	opts: RunOptions,
 	env: CommandEnv,
 ): Promise<number> {
-	const checkpointer = await env.store();
-	const { graph, ref } = await loadGraph(module, checkpointer);
-	const threadId =
-		opts.thread ??
-		`run-${new Date()
-			.toISOString()
-			.replace(/[-:.TZ]/g, "")
-			.slice(0, 14)}`;
-	const input =
-		opts.input === undefined ? {} : parseJsonArg(opts.input, "--input");
-	const existing = await checkpointer.getTuple({ threadId });
-	const startInput = input === null && existing !== undefined ? null : input;
+	const context = givenContext(opts);
+	const input = inputOf(opts);
+	const checkpointer = await env.store({ create: true });
+	const { graph, ref } = await loadGraph(
+		resolve(module),
+		checkpointer,
+		env.base,
+	);
+	const threadId = opts.thread ?? newThreadId();
 	const result = await streamWithProgress(
 		graph,
-		startInput,
-		{ threadId, metadata: { graph: ref } },
+		input,
+		runConfig(threadId, ref, context),
 		env,
 		`running ${ref} on thread ${threadId}`,
 	);
@@ -95,7 +44,65 @@ export async function run(
 	return exitCodeOf(result);
 }
 
-/** 130 for a run cancelled by Ctrl-C, else 0 (a paused run is not an error). */
-export function exitCodeOf(result: RunResult): number {
-	return result.status === "cancelled" ? EXIT.cancelled : EXIT.ok;
+function inputOf(opts: RunOptions): Record<string, unknown> {
+	const input =
+		opts.input === undefined ? {} : parseJsonArg(opts.input, "--input");
+	if (typeof input !== "object" || input === null || Array.isArray(input))
+		throw new UsageError(
+			"--input must be a JSON object of state keys",
+			`e.g. --input '{"topic":"weft"}'`,
+		);
+	if (opts.message === undefined) return input as Record<string, unknown>;
+	const given = (input as { messages?: unknown }).messages;
+	const before = Array.isArray(given)
+		? given
+		: given === undefined
+			? []
+			: [given];
+	return {
+		...input,
+		messages: [...before, { role: "user", content: opts.message }],
+	};
 }
+
+const newThreadId = () =>
+	`run-${new Date()
+		.toISOString()
+		.replace(/[-:.TZ]/g, "")
+		.slice(0, 14)}-${Math.random().toString(36).slice(2, 6)}`;
+
+export const runCommand = (act: Act) =>
+	withExamples(
+		new Command("run")
+			.argument(
+				"<module>",
+				"a module exporting a compiled graph (path[#export])",
+			)
+			.description("run a module's graph on the store, with live progress")
+			.option(
+				"--input <json|@file>",
+				"run input: an object of state keys (default {})",
+			)
+			.option(
+				"-m, --message <text>",
+				"add a user message to the `messages` key (chat graphs)",
+			)
+			.option(
+				"--thread <id>",
+				"thread id (default: a new one; an existing thread takes the input as its next turn)",
+			)
+			.option(
+				"--context <json|@file>",
+				"the run's user context (saved with the thread)",
+			)
+			.option(
+				"--scopes <list>",
+				"comma-separated tool scopes granted to the run (saved with the thread)",
+			)
+			.action(act((env, module: string, o: RunOptions) => run(module, o, env))),
+		[
+			`weft run src/agent.ts --message "Tell Bob the release is on Friday" --thread office-1`,
+			`weft run examples/src/human-approval.ts --input '{"request":"ship on Friday"}'`,
+			`weft run src/agent.ts#agent --input @input.json --scopes mail:send --context '{"user":"ann"}'`,
+		],
+	);

@@ -1,60 +1,61 @@
 import type { StreamEvent } from "@weft/graph";
-import ora, { type Ora } from "ora";
 import pc from "picocolors";
+import { LiveLine } from "./live-line.ts";
+import { callText, contentText, plainMessage } from "./messages.ts";
+import { canRedraw, plural } from "./terminal.ts";
 
 /**
- * Shows a run as it goes. In a terminal: a live line (step, nodes running, tokens, elapsed) above which
- * finished steps are printed; elsewhere, plain lines.
+ * Shows a run as it goes. On a terminal that can redraw: a live status line (step, nodes running,
+ * tokens, a ticking timer) under the lines of finished steps; elsewhere (a pipe, TERM=dumb, CI) plain
+ * lines only. Used for runs of this process and for runs watched in the store.
  */
 export class Progress {
-	readonly #tty: boolean;
+	readonly #live: LiveLine | undefined;
 	readonly #started = Date.now();
-	readonly #running = new Set<string>();
-	#spinner: Ora | undefined;
+	readonly #running = new Map<string, number>();
 	#step = 0;
 	#tokens = 0;
 	#stream = "";
 
-	constructor(tty = process.stdout.isTTY === true) {
-		this.#tty = tty;
+	constructor(live = canRedraw()) {
+		this.#live = live
+			? new LiveLine(process.stdout, () => this.#status())
+			: undefined;
 	}
 
 	start(label: string): void {
-		if (this.#tty)
-			this.#spinner = ora({ text: label, stream: process.stdout }).start();
-		else this.#print(label);
+		this.print(pc.dim(label));
+		this.#live?.start();
 	}
 
 	event(event: StreamEvent): void {
 		switch (event.type) {
 			case "task":
-				if (event.phase === "start") this.#running.add(event.node);
-				else this.#running.delete(event.node);
 				this.#step = event.step;
+				if (event.phase === "start") this.#running.set(event.node, Date.now());
+				else this.#running.delete(event.node);
 				break;
 			case "update":
-				this.#print(
-					`${pc.dim(`step ${event.step}`)} ${event.node} ${pc.dim(`wrote ${Object.keys(event.data).join(", ") || "nothing"}`)}`,
+				this.print(
+					`${pc.dim(`step ${event.step}`)} ${event.node} ${pc.dim(`wrote ${Object.keys(event.data).join(", ") || "nothing"}`)}${toolCallsOf(event.data)}`,
 				);
 				this.#stream = "";
 				break;
-			case "message": {
-				const text = textOf(event.chunk);
+			case "message":
 				this.#tokens += 1;
-				this.#stream = (this.#stream + text).slice(-60);
+				this.#stream = (this.#stream + chunkText(event.chunk)).slice(-80);
 				break;
-			}
 			case "custom":
-				this.#print(
+				this.print(
 					`${pc.dim(`  ${event.node}:`)} ${JSON.stringify(event.data)}`,
 				);
 				break;
 			case "interrupt":
 				for (const i of event.interrupts)
-					this.#print(pc.yellow(`paused at "${i.node}" (interrupt ${i.id})`));
+					this.print(pc.yellow(`paused at "${i.node}" (interrupt ${i.id})`));
 				break;
 			case "error":
-				this.#print(
+				this.print(
 					pc.red(
 						`failed${event.node === undefined ? "" : ` in "${event.node}"`}`,
 					),
@@ -63,41 +64,47 @@ export class Progress {
 			default:
 				break;
 		}
-		this.#render();
+		this.#live?.render();
+	}
+
+	/** A line above the status line (or a plain line). */
+	print(line: string): void {
+		if (this.#live !== undefined) this.#live.print(line);
+		else process.stdout.write(`${line}\n`);
 	}
 
 	stop(): void {
-		this.#spinner?.stop();
+		this.#live?.stop();
 	}
 
-	#render(): void {
-		if (this.#spinner === undefined) return;
+	#status(): string {
 		const seconds = ((Date.now() - this.#started) / 1000).toFixed(1);
 		const nodes =
 			this.#running.size > 0
-				? `running ${[...this.#running].join(", ")}`
+				? `running ${[...this.#running.keys()].join(", ")}`
 				: "planning";
-		const tokens = this.#tokens > 0 ? ` · ${this.#tokens} tokens` : "";
+		const tokens =
+			this.#tokens > 0 ? ` · ${plural(this.#tokens, "token")}` : "";
 		const tail =
 			this.#stream === ""
 				? ""
 				: ` · ${pc.dim(this.#stream.replace(/\s+/g, " "))}`;
-		this.#spinner.text = `step ${this.#step} · ${nodes} · ${seconds}s${tokens}${tail}`;
-	}
-
-	#print(line: string): void {
-		if (this.#spinner !== undefined) {
-			this.#spinner.clear();
-			process.stdout.write(`${line}\n`);
-			this.#spinner.render();
-		} else {
-			process.stdout.write(`${line}\n`);
-		}
+		return `step ${this.#step} · ${nodes} · ${seconds}s${tokens}${tail}`;
 	}
 }
 
-function textOf(chunk: unknown): string {
+function chunkText(chunk: unknown): string {
 	if (typeof chunk === "string") return chunk;
-	const content = (chunk as { content?: unknown } | null)?.content;
-	return typeof content === "string" ? content : "";
+	return contentText((chunk as { content?: unknown } | null)?.content ?? "");
+}
+
+/** " → send_email({…})" for an update that holds an AI message with tool calls. */
+function toolCallsOf(data: Record<string, unknown>): string {
+	const calls: string[] = [];
+	for (const v of Object.values(data))
+		for (const item of Array.isArray(v) ? v : [v]) {
+			const m = plainMessage(item);
+			for (const c of m?.toolCalls ?? []) calls.push(callText(c));
+		}
+	return calls.length === 0 ? "" : ` ${pc.cyan(`→ ${calls.join(", ")}`)}`;
 }

@@ -1,18 +1,50 @@
 import Table from "cli-table3";
 import pc from "picocolors";
+import stringWidth from "string-width";
+import { columns } from "./terminal.ts";
 
-/** A plain table for the terminal. */
+/**
+ * A table that fits the terminal: columns keep their natural width while they fit, and the widest
+ * ones are narrowed (their cells wrapped) until the table is no wider than the screen.
+ */
 export function table(
 	head: string[],
 	rows: Array<Array<string | number>>,
+	width = columns(),
 ): string {
+	const cells = rows.map((r) => r.map(String));
+	const natural = head.map(
+		(h, i) =>
+			Math.max(
+				stringWidth(h),
+				...cells.map((r) =>
+					Math.max(0, ...(r[i] ?? "").split("\n").map((l) => stringWidth(l))),
+				),
+			) + 2,
+	);
+	const widths = fit(natural, width - (head.length + 1));
 	const t = new Table({
 		head,
+		colWidths: widths,
 		style: pc.isColorSupported
 			? { head: ["bold"], border: ["gray"] }
 			: { head: [], border: [] },
 		wordWrap: true,
+		wrapOnWordBoundary: false,
 	});
-	for (const row of rows) t.push(row.map(String));
+	for (const row of cells) t.push(row);
 	return t.toString();
+}
+
+/** Narrows the widest columns until the sum fits `room` (each keeps at least 6 columns). */
+function fit(natural: number[], room: number): number[] {
+	const widths = [...natural];
+	let total = widths.reduce((a, b) => a + b, 0);
+	while (total > room) {
+		const widest = widths.indexOf(Math.max(...widths));
+		if (widths[widest]! <= 6) break;
+		widths[widest]! -= 1;
+		total -= 1;
+	}
+	return widths;
 }

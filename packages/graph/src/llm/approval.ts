@@ -4,6 +4,7 @@ import { z } from "zod";
 import { human, type NodeContext } from "../index.ts";
 import type { MessagesState } from "./llm-node.ts";
 import { type PendingToolCall, pendingToolCalls } from "./tool-calls.ts";
+import { callerScopes, missingScopes, requiredScopes } from "./tool-scopes.ts";
 
 const toolCall = z.object({
 	id: z.string(),
@@ -61,9 +62,10 @@ export function approvalNode(
 		if (ai === undefined || gated.length === 0) return { messages: [] };
 		const checkpoint = human("approve", {
 			request: toolApproval.request,
-			response: toolApproval.response.superRefine((answer, issues) =>
-				checkAnswer(answer, gated, byName, issues),
-			),
+			response: toolApproval.response.superRefine((answer, issues) => {
+				checkAnswer(answer, gated, byName, issues);
+				checkScopes(answer, gated, byName, ctx.context, issues);
+			}),
 		});
 		const answer = await checkpoint.ask(ctx, {
 			toolCalls: gated.map(({ id, name, args }) => ({ id, name, args })),
@@ -119,6 +121,34 @@ function checkAnswer(
 		const call = gated.find((c) => c.id === id);
 		if (d.action === "edit" && call !== undefined)
 			checkArgs(byName.get(call.name), d.args, ["byId", id, "args"], ctx);
+	}
+}
+
+/**
+ * An answer that lets calls run must come from a caller whose scopes (`context.scopes` of the resuming
+ * run) cover those tools: otherwise it is refused and the request stays pending.
+ */
+function checkScopes(
+	answer: z.output<typeof toolApproval.response>,
+	gated: readonly PendingToolCall[],
+	byName: ReadonlyMap<string, StructuredToolInterface>,
+	context: Readonly<Record<string, unknown>>,
+	ctx: z.RefinementCtx,
+): void {
+	const granted = callerScopes(context);
+	for (const c of gated) {
+		const d = "byId" in answer ? answer.byId[c.id] : answer;
+		const tool = byName.get(c.name);
+		if (d === undefined || d.action === "reject" || tool === undefined)
+			continue;
+		const missing = missingScopes(requiredScopes(tool), granted);
+		if (missing.length > 0)
+			ctx.addIssue({
+				code: "custom",
+				path: ["scopes"],
+				message: `the caller lacks ${missing.join(", ")}, which "${c.name}" needs: answer from a caller granted them (context.scopes), or reject`,
+				params: { missingScopes: missing, tool: c.name },
+			});
 	}
 }
 

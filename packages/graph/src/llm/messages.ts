@@ -1,13 +1,34 @@
 import {
+	AIMessage,
 	type BaseMessage,
+	type BaseMessageLike,
+	coerceMessageLikeToMessage,
+	HumanMessage,
 	isBaseMessage,
 	RemoveMessage,
+	SystemMessage,
+	ToolMessage,
 } from "@langchain/core/messages";
 import { z } from "zod";
 import { reducer } from "../index.ts";
 
-/** What a node may write to a `messages()` key: one message or several. */
-export type MessagesUpdate = BaseMessage | readonly BaseMessage[];
+/**
+ * What a node (or a run's input) may write to a `messages()` key: one message or several, each a
+ * `@langchain/core` message, a `{ role, content }` object (`role`: user, assistant, system, tool…),
+ * LangChain's serialized form (`{ lc: 1, type: "constructor", … }`), or a string (a user turn).
+ */
+export type MessagesUpdate = MessageInput | readonly MessageInput[];
+
+/** One message in any of the shapes a `messages()` key accepts. */
+export type MessageInput = BaseMessage | BaseMessageLike | SerializedMessage;
+
+/** LangChain's serialized form of a message (what `JSON.stringify(message)` gives). */
+export interface SerializedMessage {
+	lc: 1;
+	type: "constructor";
+	id: string[];
+	kwargs: Record<string, unknown>;
+}
 
 /** The id of a `RemoveMessage` that clears the whole list (messages after it in the update stay). */
 export const REMOVE_ALL_MESSAGES = "__remove_all__";
@@ -16,11 +37,57 @@ const message = z.custom<BaseMessage>((v) => isBaseMessage(v), {
 	message: "expected a @langchain/core message (HumanMessage, AIMessage, …)",
 });
 
-// Ids are given while the update is validated, so the write that is saved already carries them:
-// a replayed checkpoint rebuilds the same ids.
-const update = z
-	.union([message, z.array(message)])
-	.transform((value) => withIds(Array.isArray(value) ? value : [value]));
+const SERIALIZED: Record<string, new (fields: any) => BaseMessage> = {
+	HumanMessage,
+	AIMessage,
+	SystemMessage,
+	ToolMessage,
+};
+
+/** Turns one accepted shape into a message, or undefined (with the reason) when it is none of them. */
+function toMessage(value: unknown): BaseMessage | string {
+	if (isBaseMessage(value)) return value;
+	const v = value as Partial<SerializedMessage> | null;
+	if (v?.lc === 1 && v.type === "constructor" && Array.isArray(v.id)) {
+		const cls = SERIALIZED[String(v.id.at(-1)).replace(/Chunk$/, "")];
+		return cls === undefined
+			? `unknown serialized message class "${String(v.id.at(-1))}"`
+			: new cls(v.kwargs ?? {});
+	}
+	const shaped =
+		typeof value === "string" ||
+		(typeof value === "object" &&
+			value !== null &&
+			("role" in value || "type" in value) &&
+			"content" in value);
+	if (!shaped)
+		return "expected a message: a @langchain/core message, { role, content }, or a string";
+	try {
+		return coerceMessageLikeToMessage(value as BaseMessageLike);
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
+// Plain shapes become @langchain/core messages while the update is validated; ids are given then too,
+// so the write that is saved already carries them: a replayed checkpoint rebuilds the same ids.
+const update = z.unknown().transform((value, ctx) => {
+	const list = Array.isArray(value) ? value : [value];
+	const out: BaseMessage[] = [];
+	for (const [i, item] of list.entries()) {
+		const m = toMessage(item);
+		if (typeof m === "string") {
+			ctx.addIssue({
+				code: "custom",
+				message: m,
+				...(Array.isArray(value) ? { path: [i] } : {}),
+			});
+			return z.NEVER;
+		}
+		out.push(m);
+	}
+	return withIds(out);
+});
 
 /**
  * A state key holding a conversation of `@langchain/core` messages. An update appends; a message whose id
@@ -31,9 +98,14 @@ const update = z
  * // in a node: return { messages: new AIMessage("hi") };
  */
 export function messages() {
-	return reducer(z.array(message), applyMessages, () => [], {
-		update: update as unknown as z.ZodType<MessagesUpdate>,
-	});
+	return reducer(
+		z.array(message),
+		// updates reach the reducer validated: already turned into messages
+		(current, incoming: MessagesUpdate) =>
+			applyMessages(current, incoming as BaseMessage | readonly BaseMessage[]),
+		() => [],
+		{ update: update as unknown as z.ZodType<MessagesUpdate> },
+	);
 }
 
 function withIds(list: BaseMessage[]): BaseMessage[] {
@@ -65,7 +137,7 @@ function build(list: readonly BaseMessage[]): Map<string, number> {
 /** The reducer: O(update) lookups through the shared index; removals rebuild the list once. */
 export function applyMessages(
 	current: readonly BaseMessage[],
-	incoming: MessagesUpdate,
+	incoming: BaseMessage | readonly BaseMessage[],
 ): BaseMessage[] {
 	const updates = isBaseMessage(incoming)
 		? [incoming]

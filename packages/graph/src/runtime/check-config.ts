@@ -6,9 +6,13 @@ import { noThreadId } from "./run-errors.ts";
  * Checks a run config before anything is read or written: ids are usable ids (`INVALID_ID`), numbers are
  * numbers (`CONFIG_INVALID`), and a graph with a checkpointer has a thread.
  */
-export function checkRunConfig(config: RunConfig, durable: boolean): void {
-	if (typeof config !== "object" || config === null)
-		throw invalid("the run config must be an object", "pass { threadId: … }");
+export function checkRunConfig(given: unknown, durable: boolean): void {
+	if (typeof given !== "object" || given === null || Array.isArray(given))
+		throw invalid(
+			`the run config must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
+			"pass { threadId: … }, or leave the config out",
+		);
+	const config = given as RunConfig;
 	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
 	if (config.checkpointId !== undefined)
@@ -21,6 +25,33 @@ export function checkRunConfig(config: RunConfig, durable: boolean): void {
 				`leave ${key} out for the default`,
 			);
 	}
+	if (config.signal !== undefined && !(config.signal instanceof AbortSignal))
+		throw invalid(
+			"signal must be an AbortSignal",
+			"pass controller.signal from an AbortController",
+		);
+	for (const key of ["interruptBefore", "interruptAfter"] as const) {
+		const value = config[key];
+		if (
+			value !== undefined &&
+			!(Array.isArray(value) && value.every((n) => typeof n === "string"))
+		)
+			throw invalid(
+				`${key} must be an array of node names`,
+				`pass e.g. { ${key}: ["review"] }, or leave it out`,
+			);
+	}
+	const { context } = config;
+	if (
+		context !== undefined &&
+		(typeof context !== "object" || context === null || Array.isArray(context))
+	)
+		throw invalid(
+			"the run config's context must be an object",
+			"pass { context: { userId: … } }",
+		);
+	if (config.metadata !== undefined)
+		checkPlainData("metadata", config.metadata);
 	const wait = config.waitForLease;
 	if (wait !== undefined && !(typeof wait === "number" && wait >= 0))
 		throw invalid(
@@ -31,4 +62,23 @@ export function checkRunConfig(config: RunConfig, durable: boolean): void {
 
 function invalid(message: string, hint: string): ConfigError {
 	return new ConfigError("CONFIG_INVALID", message, { hint });
+}
+
+/** An object that JSON can show (no cycle, no BigInt, no function): what context and metadata hold. */
+function checkPlainData(key: string, value: unknown): void {
+	let problem: string | undefined;
+	if (typeof value !== "object" || value === null || Array.isArray(value))
+		problem = "must be an object";
+	else {
+		try {
+			JSON.stringify(value);
+		} catch (error) {
+			problem = `cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
+		}
+	}
+	if (problem !== undefined)
+		throw invalid(
+			`the run config's ${key} ${problem}`,
+			`give ${key} plain data: strings, numbers, booleans, arrays and objects without cycles`,
+		);
 }

@@ -85,8 +85,14 @@ export class Run {
 	readonly writesLog: ChannelWrite[] = [];
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
 
-	constructor(rt: GraphRuntime, config: RunConfig, options: RunOptions = {}) {
+	/** The config as given: `execute` checks it (a bad one is refused there, typed, not thrown here). */
+	readonly #given: unknown;
+
+	constructor(rt: GraphRuntime, given: RunConfig, options: RunOptions = {}) {
 		this.#rt = rt;
+		this.#given = given;
+		const config: RunConfig =
+			typeof given === "object" && given !== null ? given : {};
 		// the compile-time store, unless the run brings its own (subgraph runs inherit it with the config)
 		this.#config =
 			config.store === undefined && rt.store !== undefined
@@ -95,9 +101,9 @@ export class Run {
 		this.#options = options;
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
-		this.#threadId = config?.threadId;
+		this.#threadId = config.threadId;
 		this.#store =
-			this.#cp === undefined || config?.threadId === undefined
+			this.#cp === undefined || typeof config.threadId !== "string"
 				? undefined
 				: new RunStore(
 						this.#cp,
@@ -106,7 +112,7 @@ export class Run {
 						options.parentTask,
 						options.fence,
 					);
-		this.#signal = config?.signal ?? NEVER;
+		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
 		this.#tm = new RunTelemetry({
 			graph: rt.name,
@@ -122,7 +128,7 @@ export class Run {
 
 	/** Runs to the end, an interrupt, a failure or cancellation. */
 	async execute(input: unknown): Promise<RunResult> {
-		checkRunConfig(this.#config, this.#cp !== undefined);
+		checkRunConfig(this.#given, this.#cp !== undefined);
 		this.#lifecycle = await RunLifecycle.start(
 			this.#options.modes?.has("debug") === true
 				? (state: LifecycleState) =>

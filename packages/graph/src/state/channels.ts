@@ -23,6 +23,8 @@ export class Channels {
 	readonly #update: AnyObject;
 	/** Per key, the schema an update of it must match (stored writes are checked against it on read). */
 	readonly #keyUpdate = new Map<string, z.ZodType>();
+	/** Per key, the schema its value must match (stored snapshots are checked against it on read). */
+	readonly #keyValue = new Map<string, z.ZodType>();
 	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
 	readonly #undefinedOk = new Set<string>();
 
@@ -38,6 +40,7 @@ export class Channels {
 			// Defaults belong to the initial state, never to updates.
 			const update = spec?.update ?? withoutDefault(field);
 			this.#keyUpdate.set(key, update);
+			this.#keyValue.set(key, withoutDefault(field));
 			if (update.safeParse(undefined).success) this.#undefinedOk.add(key);
 			updateShape[key] = update.optional();
 		}
@@ -135,6 +138,8 @@ export class Channels {
 				values = {};
 				for (const key of Object.keys(snapshot)) {
 					this.#checkStoredKey(cp, key);
+					if (!this.#keyValue.get(key)!.safeParse(snapshot[key]).success)
+						throw storedValueInvalid(cp, key);
 					values[key] = snapshot[key];
 				}
 				freezeState(values);

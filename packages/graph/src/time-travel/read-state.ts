@@ -6,7 +6,11 @@ import type {
 	ListOptions,
 	TaskSpec,
 } from "@weft/checkpoint";
-import { CheckpointError, checkpointNotFound } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	ConfigError,
+	checkpointNotFound,
+} from "@weft/checkpoint";
 import {
 	groupPending,
 	type Interrupt,
@@ -118,6 +122,12 @@ export async function* readHistory(
 	config: { threadId: string; checkpointId?: string | undefined },
 	options: ListOptions,
 ): AsyncGenerator<StateSnapshot> {
+	if (typeof options !== "object" || options === null || Array.isArray(options))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"getStateHistory options must be an object",
+			{ hint: "pass { limit, before, filter }, or leave the options out" },
+		);
 	const states = new Map<string, Record<string, unknown>>();
 	for await (const summary of r.checkpointer.list(
 		{ threadId: config.threadId },

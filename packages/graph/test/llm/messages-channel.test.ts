@@ -99,7 +99,7 @@ describe("messages() channel", () => {
 	it("rejects updates that are not messages, naming the key", async () => {
 		const graph = new StateGraph(State)
 			.addNode("bad", () => ({
-				messages: [{ role: "user", content: "hi" }] as never,
+				messages: [{ nope: "hi" }] as never,
 			}))
 			.addEdge(START, "bad")
 			.compile();
@@ -109,7 +109,7 @@ describe("messages() channel", () => {
 			message: expect.stringContaining('"messages"'),
 		});
 		await expect(
-			graph.invoke({ messages: ["hi" as never] }),
+			graph.invoke({ messages: [42 as never] }),
 		).rejects.toMatchObject({
 			code: "VALIDATION_FAILED",
 		});

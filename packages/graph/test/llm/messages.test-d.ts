@@ -37,14 +37,17 @@ describe("messages() types", () => {
 		>();
 	});
 
-	it("rejects updates that are not messages", () => {
+	it("accepts the common message shapes and rejects what is none", () => {
 		new StateGraph(State)
-			// @ts-expect-error a string is not a message
-			.addNode("bad", () => ({ messages: "hi" }))
-			.addEdge(START, "bad");
+			.addNode("text", () => ({ messages: "hi" }))
+			.addNode("role", () => ({
+				messages: [{ role: "user", content: "hi" }],
+			}))
+			.addEdge(START, "text")
+			.addEdge("text", "role");
 		new StateGraph(State)
-			// @ts-expect-error plain objects are not messages
-			.addNode("bad", () => ({ messages: [{ role: "user", content: "hi" }] }))
+			// @ts-expect-error a number is not a message
+			.addNode("bad", () => ({ messages: 42 }))
 			.addEdge(START, "bad");
 	});
 });

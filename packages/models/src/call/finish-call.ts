@@ -7,7 +7,7 @@ import type {
 import type { ModelEntry } from "../routing/model-entry.ts";
 import { costOf, findPrice } from "../usage/prices.ts";
 import { tokenCounterFor } from "../usage/token-counter.ts";
-import type { CallUsage } from "../usage/usage-tracker.ts";
+import type { CallUsage, UsageBalance } from "../usage/usage-tracker.ts";
 import { withMetadata } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
@@ -24,6 +24,8 @@ export interface WeftResponseMetadata {
 	counted: boolean;
 	/** On a cache hit: the cost of the original call. */
 	savedUsd?: number | undefined;
+	/** For a balanced model: the deployment that answered, the strategy and why it was chosen. */
+	balance?: UsageBalance | undefined;
 }
 
 /** The `response_metadata.weft` of a message the router returned, typed; undefined for other messages. */
@@ -91,6 +93,7 @@ export function finishCall(
 		counted: boolean;
 		cache: "hit" | "miss";
 		savedUsd?: number | undefined;
+		balance?: UsageBalance | undefined;
 	},
 ): AIMessageChunk {
 	const entry = cfg.entries[r.model]!;
@@ -108,6 +111,7 @@ export function finishCall(
 		costUsd,
 		counted: r.counted,
 		...(r.savedUsd === undefined ? {} : { savedUsd: r.savedUsd }),
+		...(r.balance === undefined ? {} : { balance: r.balance }),
 	};
 	cfg.usage.record(record);
 	emit({ type: "usage", callId: call.callId, ...record });
@@ -120,6 +124,7 @@ export function finishCall(
 		callId: call.callId,
 		counted: r.counted,
 		...(r.savedUsd === undefined ? {} : { savedUsd: r.savedUsd }),
+		...(r.balance === undefined ? {} : { balance: r.balance }),
 	};
 	return withMetadata(r.answer, { weft }, r.usage);
 }

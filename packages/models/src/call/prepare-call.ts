@@ -29,6 +29,8 @@ export interface PreparedCall {
 	signal: AbortSignal | undefined;
 	maxWaitMs: number | undefined;
 	cacheOverride: boolean | undefined;
+	/** For sticky-thread balancing. */
+	threadId: string | undefined;
 }
 
 const OWN_KEYS = new Set([
@@ -39,6 +41,7 @@ const OWN_KEYS = new Set([
 	"maxCostUsd",
 	"cache",
 	"maxWaitMs",
+	"threadId",
 	"signal",
 	"timeout",
 	"maxConcurrency",
@@ -142,5 +145,6 @@ export async function prepareCall(
 		signal: options.signal,
 		maxWaitMs: options.maxWaitMs,
 		cacheOverride: options.cache,
+		threadId: options.threadId,
 	};
 }

@@ -1,3 +1,4 @@
+import type { Clock, DeploymentPool } from "../balance/deployment-pool.ts";
 import type { ResponseCacheStore } from "../cache/response-cache-store.ts";
 import type { ModelEvent } from "../events.ts";
 import type { Guard } from "../guardrails/guard.ts";
@@ -36,6 +37,9 @@ export interface ResolvedConfig {
 	tokenCounter: TokenCounter | undefined;
 	expectedOutputTokens: number;
 	random: () => number;
+	/** The balancer of each entry that has deployments. */
+	pools: Record<string, DeploymentPool>;
+	clock: Clock;
 }
 
 /** Emits one event to the listener and to LangChain callbacks. */

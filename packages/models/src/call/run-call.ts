@@ -35,6 +35,8 @@ export async function callChain(
 		retry: cfg.retry,
 		timeoutMs: cfg.timeoutMs,
 		limiters: cfg.limiters,
+		pools: cfg.pools,
+		threadId: call.threadId,
 		estimatedTokens: call.inputTokens,
 		maxWaitMs: call.maxWaitMs,
 		signal: call.signal,
@@ -149,5 +151,6 @@ export async function runCall(
 		usage,
 		counted: r.counted,
 		cache: "miss",
+		balance: r.balance,
 	});
 }

@@ -53,6 +53,8 @@ export async function* streamCall(
 		retry: cfg.retry,
 		timeoutMs: cfg.timeoutMs,
 		limiters: cfg.limiters,
+		pools: cfg.pools,
+		threadId: call.threadId,
 		estimatedTokens: call.inputTokens,
 		maxWaitMs: call.maxWaitMs,
 		signal: call.signal,
@@ -125,6 +127,7 @@ export async function* streamCall(
 			usage,
 			counted,
 			cache: "miss",
+			balance: chain.balance,
 		});
 		const last = new AIMessageChunk({
 			content: "",

@@ -111,8 +111,16 @@ export class RateLimiter {
 			this.#tokens = Math.min(tpm, this.#tokens + (elapsed * tpm) / 60_000);
 	}
 
+	/** True when a request of about `tokens` tokens would be granted at once: nobody queued, every budget allows it. */
+	canGrantNow(tokens = 0): boolean {
+		if (this.#queue.length > 0) return false;
+		this.#refill(Date.now());
+		const cap = this.#limits.tokensPerMinute ?? Number.POSITIVE_INFINITY;
+		return this.#waitFor({ tokens: Math.min(Math.max(0, tokens), cap) }) === 0;
+	}
+
 	/** Milliseconds until the head of the queue fits, 0 if it fits now, Infinity if only a release helps. */
-	#waitFor(w: Waiter): number {
+	#waitFor(w: { tokens: number }): number {
 		if (
 			this.#inFlight >=
 			(this.#limits.maxConcurrency ?? Number.POSITIVE_INFINITY)

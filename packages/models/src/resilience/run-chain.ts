@@ -1,7 +1,16 @@
+import type { DeploymentPool } from "../balance/deployment-pool.ts";
 import { type AttemptFailure, ModelError } from "../errors.ts";
 import type { EventError, ModelEvent } from "../events.ts";
 import type { ModelEntries, ModelEntry } from "../routing/model-entry.ts";
+import type { UsageBalance } from "../usage/usage-tracker.ts";
 import { type BackoffOptions, backoffDelay, sleep } from "./backoff.ts";
+import {
+	type ChainTarget,
+	type Exhausted,
+	failover,
+	noDeploymentReady,
+	pickTarget,
+} from "./chain-target.ts";
 import {
 	decideAction,
 	describeError,
@@ -20,6 +29,9 @@ export interface ChainOptions<T> {
 	retry: BackoffOptions;
 	timeoutMs: number | undefined;
 	limiters: RateLimiterRegistry;
+	/** Balancers of the entries that have deployments. */
+	pools: Record<string, DeploymentPool>;
+	threadId: string | undefined;
 	estimatedTokens: number;
 	maxWaitMs: number | undefined;
 	signal: AbortSignal | undefined;
@@ -29,12 +41,13 @@ export interface ChainOptions<T> {
 	attempt: (name: string, entry: ModelEntry, signal: AbortSignal) => Promise<T>;
 }
 
-/** The outcome: which model answered, after how many attempts, and its rate-limit slot (still held). */
+/** The outcome: which model (and deployment) answered, after how many attempts, and its rate-limit slot (still held). */
 export interface ChainResult<T> {
 	value: T;
 	model: string;
 	attempts: number;
 	slot: RateLimitSlot | undefined;
+	balance?: UsageBalance | undefined;
 }
 
 const toEventError = (info: ErrorInfo): EventError => ({
@@ -86,94 +99,152 @@ function finalError(
 /** Tries each model in turn: rate limit, attempt with timeout, retry with backoff, fall back or fail per the policy. */
 export async function runChain<T>(o: ChainOptions<T>): Promise<ChainResult<T>> {
 	const failures: AttemptFailure[] = [];
-	let attempts = 0;
+	const count = { attempts: 0 };
 	for (let i = 0; i < o.models.length; i++) {
 		const name = o.models[i]!;
-		const entry = o.entries[name]!;
-		const retry = { ...o.retry, ...entry.retry };
-		const maxRetries = retry.maxRetries ?? 2;
-		const limiter =
-			entry.rateLimits === undefined
-				? undefined
-				: o.limiters.get(entry.rateLimitKey ?? name, entry.rateLimits);
-		for (let r = 0; ; r++) {
-			attempts += 1;
-			o.emit({
-				type: "attempt",
-				callId: o.callId,
-				model: name,
-				attempt: attempts,
-			});
-			const slot = await limiter?.acquire(o.estimatedTokens, {
-				signal: o.signal,
-				maxWaitMs: o.maxWaitMs,
-			});
-			if (slot !== undefined && slot.waitedMs > 0) {
-				o.emit({
-					type: "rate_limit_wait",
-					callId: o.callId,
-					model: name,
-					key: limiter!.key,
-					waitedMs: slot.waitedMs,
-				});
-			}
-			try {
-				const value = await withTimeout(
-					(signal) => o.attempt(name, entry, signal),
-					{
-						timeoutMs: entry.timeoutMs ?? o.timeoutMs,
-						signal: o.signal,
-						model: name,
-					},
-				);
-				return { value, model: name, attempts, slot };
-			} catch (error) {
-				slot?.release();
-				if (o.signal?.aborted) throw o.signal.reason;
-				const info = describeError(error);
-				failures.push({
-					model: name,
-					attempt: attempts,
-					kind: info.kind,
-					status: info.status,
-					message: info.message,
-				});
-				let action = decideAction(error, info, o.policy, r < maxRetries);
-				const delay =
-					action === "retry"
-						? backoffDelay(r + 1, retry, info.retryAfterMs, o.random)
-						: undefined;
-				if (action === "retry" && delay === undefined)
-					action = decideAction(error, info, o.policy, false);
-				if (action === "retry" && delay !== undefined) {
-					o.emit({
-						type: "retry",
-						callId: o.callId,
-						model: name,
-						attempt: attempts,
-						delayMs: delay,
-						retryAfterMs: info.retryAfterMs,
-						error: toEventError(info),
-					});
-					await sleep(delay, o.signal);
-					continue;
-				}
-				const next = o.models[i + 1];
-				if (action === "fallback" && next !== undefined) {
-					o.emit({
-						type: "fallback",
-						callId: o.callId,
-						from: name,
-						to: next,
-						error: toEventError(info),
-					});
-					break;
-				}
-				throw finalError(failures, error, info, action === "fallback");
-			}
-		}
+		const outcome = await tryModel(o, name, count, failures);
+		if (!("next" in outcome)) return outcome;
+		const next = o.models[i + 1];
+		if (next === undefined)
+			throw finalError(failures, outcome.error, outcome.info, true);
+		o.emit({
+			type: "fallback",
+			callId: o.callId,
+			from: name,
+			to: next,
+			error: toEventError(outcome.info),
+		});
 	}
 	throw new ModelError("MODEL_UNAVAILABLE", "the route had no model to try", {
 		attempts: failures,
 	});
+}
+
+/** One model of the chain: its attempts (on its deployments, when balanced) and retries. */
+async function tryModel<T>(
+	o: ChainOptions<T>,
+	name: string,
+	count: { attempts: number },
+	failures: AttemptFailure[],
+): Promise<ChainResult<T> | Exhausted> {
+	const entry = o.entries[name]!;
+	const retry = { ...o.retry, ...entry.retry };
+	const maxRetries = retry.maxRetries ?? 2;
+	const tried = new Set<string>();
+	for (let r = 0; ; ) {
+		const target = pickTarget(o, name, entry, tried, count.attempts, failures);
+		if ("next" in target) return target;
+		count.attempts += 1;
+		o.emit({
+			type: "attempt",
+			callId: o.callId,
+			model: name,
+			attempt: count.attempts,
+			...(target.picked === undefined
+				? {}
+				: { deployment: target.picked.deployment.name }),
+		});
+		const outcome = await attemptOn(o, name, target, count.attempts);
+		if (!("error" in outcome)) return outcome;
+		const { error, info } = outcome;
+		if (failover(o, name, target, tried, info)) continue;
+		let action = decideAction(error, info, o.policy, r < maxRetries);
+		const delay =
+			action === "retry"
+				? backoffDelay(r + 1, retry, info.retryAfterMs, o.random)
+				: undefined;
+		if (action === "retry" && delay === undefined)
+			action = decideAction(error, info, o.policy, false);
+		if (action === "retry" && delay !== undefined) {
+			o.emit({
+				type: "retry",
+				callId: o.callId,
+				model: name,
+				attempt: count.attempts,
+				delayMs: delay,
+				retryAfterMs: info.retryAfterMs,
+				error: toEventError(info),
+			});
+			// With every deployment's circuit open, waiting helps nobody: the next pick moves on.
+			if (!noDeploymentReady(o, name)) await sleep(delay, o.signal);
+			r += 1;
+			continue;
+		}
+		if (action === "fallback") return { next: true, error, info };
+		throw finalError(failures, error, info, false);
+	}
+
+	async function attemptOn(
+		o: ChainOptions<T>,
+		name: string,
+		target: ChainTarget,
+		attempt: number,
+	): Promise<ChainResult<T> | { error: unknown; info: ErrorInfo }> {
+		const handle = target.picked?.handle;
+		let slot: RateLimitSlot | undefined;
+		try {
+			slot = await target.limiter?.acquire(o.estimatedTokens, {
+				signal: o.signal,
+				maxWaitMs: o.maxWaitMs,
+			});
+		} catch (error) {
+			handle?.cancel();
+			throw error;
+		}
+		if (slot !== undefined && slot.waitedMs > 0) {
+			o.emit({
+				type: "rate_limit_wait",
+				callId: o.callId,
+				model: name,
+				key: target.limiter!.key,
+				waitedMs: slot.waitedMs,
+			});
+		}
+		try {
+			const value = await withTimeout(
+				(signal) => o.attempt(name, target.entry, signal),
+				{
+					timeoutMs: target.entry.timeoutMs ?? o.timeoutMs,
+					signal: o.signal,
+					model: name,
+				},
+			);
+			target.circuit(handle?.succeed());
+			const picked = target.picked;
+			return {
+				value,
+				model: name,
+				attempts: count.attempts,
+				slot,
+				...(picked === undefined
+					? {}
+					: {
+							balance: {
+								deployment: picked.choice.deployment,
+								strategy: picked.choice.strategy,
+								reason: picked.choice.reason,
+							},
+						}),
+			};
+		} catch (error) {
+			slot?.release();
+			if (o.signal?.aborted) {
+				handle?.cancel();
+				throw o.signal.reason;
+			}
+			const info = describeError(error);
+			target.circuit(handle?.fail(info.kind, info.retryAfterMs));
+			failures.push({
+				model: name,
+				...(target.picked === undefined
+					? {}
+					: { deployment: target.picked.deployment.name }),
+				attempt,
+				kind: info.kind,
+				status: info.status,
+				message: info.message,
+			});
+			return { error, info };
+		}
+	}
 }

@@ -1,4 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ConfigError } from "@weft/checkpoint";
+import type { BalanceOptions, Deployment } from "../balance/deployment.ts";
 import type { BackoffOptions } from "../resilience/backoff.ts";
 import type { RateLimits } from "../resilience/rate-limiter.ts";
 import type { ModelPrice } from "../usage/prices.ts";
@@ -26,17 +28,50 @@ export interface ModelEntry {
 	timeoutMs?: number | undefined;
 	/** The temperature it runs at, when the model object does not say (decides whether responses are cached). */
 	temperature?: number | undefined;
+	/** Several places serving this model (keys, regions, providers); each attempt goes to one, picked by `balance`. */
+	deployments?: Deployment[] | undefined;
+	/** How attempts spread over `deployments`, and when a deployment is left alone. */
+	balance?: BalanceOptions | undefined;
 }
+
+/** A model entry served by several deployments; `model` (for feature checks) defaults to the first deployment's. */
+export type BalancedModelEntry = Omit<
+	ModelEntry,
+	"model" | "deployments" | "rateLimits" | "rateLimitKey"
+> & {
+	model?: BaseChatModel | undefined;
+	deployments: Deployment[];
+	/** Set on each deployment instead. */
+	rateLimits?: never;
+	rateLimitKey?: never;
+};
 
 /** Resolved entries by name. */
 export type ModelEntries = Record<string, ModelEntry>;
 
 /** Normalises `{ name: model | entry }` into entries. */
 export function toEntries(
-	models: Record<string, BaseChatModel | ModelEntry>,
+	models: Record<string, BaseChatModel | ModelEntry | BalancedModelEntry>,
 ): ModelEntries {
 	const out: ModelEntries = {};
 	for (const [name, value] of Object.entries(models)) {
+		if ("deployments" in value && Array.isArray(value.deployments)) {
+			const model = value.model ?? value.deployments[0]?.model;
+			if (model === undefined)
+				throw new ConfigError(
+					"CONFIG_INVALID",
+					`model "${name}" has an empty \`deployments\` list`,
+					{ hint: "give it at least one deployment, or a plain `model`" },
+				);
+			if ("rateLimits" in value && value.rateLimits !== undefined)
+				throw new ConfigError(
+					"CONFIG_INVALID",
+					`model "${name}" has both \`deployments\` and \`rateLimits\``,
+					{ hint: "set rateLimits on each deployment instead" },
+				);
+			out[name] = { ...value, model };
+			continue;
+		}
 		out[name] =
 			"model" in value &&
 			typeof (value as ModelEntry).model?.invoke === "function"

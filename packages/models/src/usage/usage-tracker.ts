@@ -14,6 +14,15 @@ export interface CallUsage {
 	counted: boolean;
 	/** On a cache hit: what the original call cost, now saved. */
 	savedUsd?: number | undefined;
+	/** For a balanced model: the deployment that answered, by which strategy, and why. */
+	balance?: UsageBalance | undefined;
+}
+
+/** Which deployment answered a balanced call and why (the last choice of the call). */
+export interface UsageBalance {
+	deployment: string;
+	strategy: string;
+	reason: string;
 }
 
 /** Sums over calls, overall and by model. */
@@ -57,6 +66,7 @@ function add(t: UsageTotals, u: CallUsage): void {
 export class UsageTracker {
 	#total = empty();
 	#byModel = new Map<string, UsageTotals>();
+	#byDeployment = new Map<string, UsageTotals>();
 	#calls: CallUsage[] = [];
 	readonly #keep: number;
 
@@ -73,17 +83,30 @@ export class UsageTracker {
 			this.#byModel.set(usage.model, m);
 		}
 		add(m, usage);
+		if (usage.balance !== undefined) {
+			const key = `${usage.model}/${usage.balance.deployment}`;
+			let d = this.#byDeployment.get(key);
+			if (d === undefined) {
+				d = empty();
+				this.#byDeployment.set(key, d);
+			}
+			add(d, usage);
+		}
 		this.#calls.push(usage);
 		if (this.#calls.length > this.#keep) this.#calls.shift();
 	}
 
-	/** Totals so far, overall and by model (copies). */
-	totals(): UsageTotals & { byModel: Record<string, UsageTotals> } {
+	/** Totals so far, overall, by model and by deployment (`model/deployment`, balanced models only); copies. */
+	totals(): UsageTotals & {
+		byModel: Record<string, UsageTotals>;
+		byDeployment: Record<string, UsageTotals>;
+	} {
+		const copy = (m: Map<string, UsageTotals>) =>
+			Object.fromEntries([...m].map(([k, v]) => [k, { ...v }]));
 		return {
 			...this.#total,
-			byModel: Object.fromEntries(
-				[...this.#byModel].map(([k, v]) => [k, { ...v }]),
-			),
+			byModel: copy(this.#byModel),
+			byDeployment: copy(this.#byDeployment),
 		};
 	}
 
@@ -95,6 +118,7 @@ export class UsageTracker {
 	reset(): void {
 		this.#total = empty();
 		this.#byModel.clear();
+		this.#byDeployment.clear();
 		this.#calls = [];
 	}
 }

@@ -1,0 +1,112 @@
+// The graph the chaos workers run: rounds of three parallel workers, then a human review. Node code
+// writes to a side journal (see journal.ts) so a test can count who entered which node and which
+// effects happened, outside the store under test.
+import type { Checkpointer } from "@weft/checkpoint";
+import {
+	END,
+	human,
+	type NodeContext,
+	reducer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { z } from "zod";
+import { readJournal, record } from "./journal.ts";
+
+const State = z.object({
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+	round: z.number().default(0),
+	rounds: z.number(),
+	verdict: z.string().default(""),
+});
+
+export type ChaosState = z.output<typeof State>;
+
+export const review = human("final-review", {
+	request: z.object({ lines: z.number() }),
+	response: z.object({ action: z.enum(["approve", "reject"]) }),
+});
+
+export interface ChaosGraphOptions {
+	/** The journal file. */
+	journal: string;
+	/** Milliseconds each worker waits before its effect (so kills and races land mid-step). */
+	delayMs: number;
+	/** How long a run's lease lasts without a heartbeat (short where a killed runner's thread is resumed). */
+	leaseTtlMs?: number | undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An effect with an idempotency key: on a retry after a crash it first looks at the destination. */
+async function effect(
+	ctx: NodeContext,
+	journal: string,
+	key: string,
+): Promise<string> {
+	return ctx.once("effect", ({ retrying }) => {
+		if (
+			!retrying ||
+			!readJournal(journal).some((l) => l.kind === "effect" && l.key === key)
+		)
+			record(journal, "effect", key);
+		return key;
+	});
+}
+
+export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
+	const worker = (name: string) => async (s: ChaosState, ctx: NodeContext) => {
+		const key = `${ctx.threadId}|${s.round}|${name}`;
+		record(o.journal, "enter", key);
+		await sleep(o.delayMs * (name === "c" ? 2 : 1));
+		await effect(ctx, o.journal, key);
+		return { log: [`${name}${s.round}`] };
+	};
+	return new StateGraph(State)
+		.addNode("a", worker("a"))
+		.addNode("b", worker("b"))
+		.addNode("c", worker("c"))
+		.addNode("next", (s) => ({ round: s.round + 1 }))
+		.addNode("review", async (s, ctx) => {
+			record(o.journal, "enter", `${ctx.threadId}|review`);
+			const answer = await review.ask(ctx, { lines: s.log.length });
+			await sleep(o.delayMs);
+			await effect(ctx, o.journal, `${ctx.threadId}|review|${answer.action}`);
+			return { verdict: answer.action };
+		})
+		.addEdge(START, "a")
+		.addEdge(START, "b")
+		.addEdge(START, "c")
+		.addEdge(["a", "b", "c"], "next")
+		.addConditionalEdges(
+			"next",
+			(s) => (s.round < s.rounds ? ["a", "b", "c"] : "review"),
+			["a", "b", "c", "review"],
+		)
+		.addEdge("review", END)
+		.compile({ checkpointer, leaseTtlMs: o.leaseTtlMs });
+}
+
+/** The final log of an uninterrupted run of `rounds` rounds. */
+export function expectedLog(rounds: number): string[] {
+	const out: string[] = [];
+	for (let r = 0; r < rounds; r++) out.push(`a${r}`, `b${r}`, `c${r}`);
+	return out;
+}
+
+/** The effect keys of a thread that ran `rounds` rounds and was answered with `verdict`. */
+export function expectedEffects(
+	threadId: string,
+	rounds: number,
+	verdict?: string,
+): string[] {
+	const out: string[] = [];
+	for (let r = 0; r < rounds; r++)
+		for (const n of ["a", "b", "c"]) out.push(`${threadId}|${r}|${n}`);
+	if (verdict !== undefined) out.push(`${threadId}|review|${verdict}`);
+	return out.sort();
+}

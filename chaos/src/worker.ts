@@ -1,0 +1,159 @@
+// A worker process: opens a store, runs the chaos graph once, prints one JSON line with the outcome and
+// exits 0 (also on a typed error, which it reports). Usage: worker.ts '<WorkerJob as JSON>'.
+// It writes "ready" to stderr when the store is open; with `waitForGo` it then waits for a line on
+// stdin, so a test can release several workers at the same moment.
+import { createInterface } from "node:readline";
+import { Command, isWeftError } from "@weft/graph";
+import { chaosGraph } from "./chaos-graph.ts";
+import { openStore, type StoreLocation } from "./stores.ts";
+
+export type WorkerAction =
+	| "start"
+	| "continue"
+	| "approve"
+	| "reject"
+	| "approve-by-id"
+	| "replay"
+	| "many"
+	/** Whatever the thread needs next: start, continue, approve, or nothing when it is done. */
+	| "auto";
+
+export interface WorkerJob {
+	store: StoreLocation;
+	threadId: string;
+	action: WorkerAction;
+	journal: string;
+	delayMs?: number;
+	rounds?: number;
+	/** Run at (or answer the branch of) this checkpoint. */
+	checkpointId?: string;
+	/** For approve-by-id. */
+	interruptId?: string;
+	waitForGo?: boolean;
+	/** For "many": how many threads (`<threadId>-<i>`) to start and approve one after another. */
+	threads?: number;
+	/** The graph's lease time-to-live. */
+	leaseTtlMs?: number;
+	/** More run options (e.g. `waitForLease`), passed to every run as they are. */
+	runConfig?: Record<string, unknown>;
+}
+
+export interface WorkerOutcome {
+	status?: string;
+	values?: Record<string, unknown>;
+	interrupts?: Array<{ id: string; node: string; value: unknown }> | undefined;
+	checkpointId?: string;
+	/** The WeftError code, or "UNTYPED" for anything else. */
+	error?: string;
+	message?: string;
+	/** For "many": one outcome per thread. */
+	runs?: WorkerOutcome[];
+}
+
+function outcome(result: {
+	status: string;
+	values: unknown;
+	interrupts: unknown;
+	checkpointId: string | undefined;
+}): WorkerOutcome {
+	return {
+		status: result.status,
+		values: result.values as Record<string, unknown>,
+		interrupts: result.interrupts as WorkerOutcome["interrupts"],
+		...(result.checkpointId === undefined
+			? {}
+			: { checkpointId: result.checkpointId }),
+	};
+}
+
+function failure(error: unknown): WorkerOutcome {
+	return isWeftError(error)
+		? { error: error.code, message: error.message }
+		: { error: "UNTYPED", message: String(error) };
+}
+
+const job = JSON.parse(process.argv[2]!) as WorkerJob;
+const checkpointer = await openStore(job.store);
+const graph = chaosGraph(checkpointer, {
+	journal: job.journal,
+	delayMs: job.delayMs ?? 0,
+	leaseTtlMs: job.leaseTtlMs,
+});
+
+async function once(
+	threadId: string,
+	action: WorkerAction,
+): Promise<WorkerOutcome> {
+	const config = {
+		...job.runConfig,
+		threadId,
+		recursionLimit: 1000,
+		...(job.checkpointId === undefined
+			? {}
+			: { checkpointId: job.checkpointId }),
+	};
+	try {
+		switch (action) {
+			case "start":
+				return outcome(await graph.run({ rounds: job.rounds ?? 3 }, config));
+			case "continue":
+				return outcome(await graph.run(null, config));
+			case "approve":
+			case "reject":
+				return outcome(
+					await graph.run(new Command({ resume: { action } }), config),
+				);
+			case "approve-by-id":
+				return outcome(
+					await graph.run(
+						new Command({
+							resume: { [job.interruptId!]: { action: "approve" } },
+						}),
+						{ ...job.runConfig, threadId, recursionLimit: 1000 },
+					),
+				);
+			case "replay":
+				return outcome(
+					await graph.replay({ ...config, checkpointId: job.checkpointId! }),
+				);
+			case "auto":
+				return once(threadId, await nextAction(threadId));
+			case "many":
+				throw new Error("many is not a single run");
+		}
+	} catch (error) {
+		return failure(error);
+	}
+}
+
+async function nextAction(threadId: string): Promise<WorkerAction> {
+	if ((await checkpointer.getTuple({ threadId })) === undefined) return "start";
+	const state = await graph.getState({ threadId });
+	return state.interrupts.length > 0 ? "approve" : "continue";
+}
+
+async function many(): Promise<WorkerOutcome> {
+	const runs: WorkerOutcome[] = [];
+	for (let i = 0; i < (job.threads ?? 1); i++) {
+		const threadId = `${job.threadId}-${i}`;
+		let result = await once(threadId, "start");
+		if (result.status === "interrupted")
+			result = await once(threadId, "approve");
+		runs.push(result);
+	}
+	return { runs };
+}
+
+process.stderr.write("ready\n");
+if (job.waitForGo === true) {
+	const lines = createInterface({ input: process.stdin });
+	await new Promise<void>((resolve) => lines.once("line", () => resolve()));
+	lines.close();
+}
+try {
+	const result =
+		job.action === "many" ? await many() : await once(job.threadId, job.action);
+	process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+	await checkpointer.close?.();
+}

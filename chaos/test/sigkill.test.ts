@@ -1,0 +1,167 @@
+// ≥ 50 SIGKILLs at random points per durable backend, each followed by a resume in a new process:
+// no checkpoint lost or unreadable, the final state exact, each ctx.once effect recorded once.
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+	chaosGraph,
+	expectedEffects,
+	expectedLog,
+} from "../src/chaos-graph.ts";
+import { duplicates, readJournal } from "../src/journal.ts";
+import { type ChildRun, spawnWorker } from "../src/spawn-worker.ts";
+import { type Backend, durableBackends, openStore } from "../src/stores.ts";
+import { sleep, tally } from "../src/tally.ts";
+import type { WorkerJob, WorkerOutcome } from "../src/worker.ts";
+
+const KILLS = 50;
+
+/**
+ * Kills the worker at a random point: one time in five soon after it was released (while it opens the
+ * thread or waits for the dead runner's lease), otherwise within 300 ms after it first entered node code.
+ */
+function killAtRandom(
+	child: ChildRun<WorkerOutcome>,
+	journal: string,
+): () => void {
+	let stopped = false;
+	const kill = () => {
+		if (!stopped) child.process.kill("SIGKILL");
+	};
+	if (Math.random() < 0.2) {
+		const timer = setTimeout(kill, Math.random() * 100);
+		return () => {
+			stopped = true;
+			clearTimeout(timer);
+		};
+	}
+	const pid = child.process.pid;
+	void (async () => {
+		while (!stopped && !readJournal(journal).some((l) => l.pid === pid))
+			await sleep(10);
+		await sleep(Math.random() * 300);
+		kill();
+	})();
+	return () => {
+		stopped = true;
+	};
+}
+const ROUNDS = 8;
+/** Resumes after a kill wait for the dead runner's lease to lapse. */
+const RESUME = { waitForLease: 20_000 };
+const backends = await durableBackends("kill");
+afterAll(async () => {
+	for (const b of backends) await b.cleanup();
+});
+const counts = tally("sigkill");
+
+describe.concurrent.each(backends)(
+	"SIGKILL at random points ($kind)",
+	(backend: Backend) => {
+		it(`survives ${KILLS} kills: nothing lost, final state exact, each effect once`, async () => {
+			const store = backend.fresh();
+			const journal = join(backend.dir, "kill-journal.txt");
+			const job = (threadId: string): WorkerJob => ({
+				store,
+				threadId,
+				action: "auto",
+				journal,
+				delayMs: 4,
+				rounds: ROUNDS,
+				waitForGo: true,
+				runConfig: RESUME,
+				leaseTtlMs: 600,
+			});
+			const cp = await openStore(store);
+			const graph = chaosGraph(cp, { journal, delayMs: 0, leaseTtlMs: 600 });
+			const deadline = Date.now() + 200_000;
+			let kills = 0;
+			let thread = 0;
+			let busy = 0;
+			const finished: string[] = [];
+			let next: ChildRun<WorkerOutcome> = spawnWorker(job(`k${thread}`));
+			try {
+				while (
+					(kills < KILLS || finished.length === 0) &&
+					Date.now() < deadline
+				) {
+					const threadId = `k${thread}`;
+					const seen = new Set<string>();
+					// at most 15 kills per thread, then it runs to its end
+					const budget = Math.min(15, KILLS - kills);
+					let killed = 0;
+					for (let life = 0; life < 60; life++) {
+						const child = next;
+						await child.ready;
+						child.go();
+						next = spawnWorker(job(threadId));
+						const stopKill =
+							killed < budget ? killAtRandom(child, journal) : () => {};
+						const out = await child.done;
+						stopKill();
+						if (out === undefined) {
+							kills++;
+							killed++;
+							// every checkpoint seen before is still there, and the newest one reads
+							const ids = new Set<string>();
+							for await (const c of cp.list({ threadId }))
+								ids.add(c.checkpointId);
+							for (const id of seen)
+								expect(ids.has(id), `checkpoint ${id} lost`).toBe(true);
+							for (const id of ids) seen.add(id);
+							if (ids.size > 0)
+								expect((await graph.getState({ threadId })).values.rounds).toBe(
+									ROUNDS,
+								);
+							continue;
+						}
+						// a heartbeat late on a busy machine loses the lease: a typed end, and the next life goes on
+						if (out.error === "THREAD_BUSY" || out.error === "LEASE_LOST") {
+							busy++;
+							continue;
+						}
+						expect(out.error, out.message).toBeUndefined();
+						if (out.status === "done") break;
+					}
+					// the thread is done: exact state, every checkpoint readable, each effect once
+					const state = await graph.getState({ threadId });
+					expect(state.values).toEqual({
+						log: expectedLog(ROUNDS),
+						round: ROUNDS,
+						rounds: ROUNDS,
+						verdict: "approve",
+					});
+					let readable = 0;
+					for await (const s of graph.getStateHistory({ threadId })) {
+						expect(s.values.rounds).toBe(ROUNDS);
+						readable++;
+					}
+					expect(readable).toBeGreaterThanOrEqual(seen.size);
+					const mine = readJournal(journal).filter((l) =>
+						l.key.startsWith(`${threadId}|`),
+					);
+					expect(duplicates(mine, "effect")).toEqual([]);
+					expect(
+						mine
+							.filter((l) => l.kind === "effect")
+							.map((l) => l.key)
+							.sort(),
+					).toEqual(expectedEffects(threadId, ROUNDS, "approve"));
+					expect((await cp.getThread(threadId))?.status).toBe("done");
+					finished.push(threadId);
+					thread++;
+					next.process.kill("SIGKILL");
+					await next.done;
+					next = spawnWorker(job(`k${thread}`));
+				}
+			} finally {
+				next.process.kill("SIGKILL");
+				await next.done.catch(() => undefined);
+				await cp.close?.();
+				counts.add(`${backend.kind}.kills`, kills);
+				counts.add(`${backend.kind}.threads`, finished.length);
+				counts.add(`${backend.kind}.busyRetries`, busy);
+			}
+			expect(kills).toBeGreaterThanOrEqual(KILLS);
+		}, 280_000);
+	},
+);

@@ -1,0 +1,57 @@
+import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
+import { noThread } from "./cli-error.ts";
+
+/**
+ * A thread's checkpoints with their branches, found by walking parent ids: a head is a checkpoint
+ * without a successor; branch 1 ends at the newest head, branch 2 at the next, and so on. A checkpoint
+ * lies on every branch whose chain reaches it (the part before a fork is shared).
+ */
+export interface ThreadTree {
+	/** Newest first (store order). */
+	all: CheckpointSummary[];
+	/** Head ids, newest first: heads[0] ends branch 1. */
+	heads: string[];
+	/** Checkpoint id → the branches (1-based) it lies on. */
+	branchesOf: Map<string, number[]>;
+	/** Branch number → its checkpoints, oldest first. */
+	chains: CheckpointSummary[][];
+}
+
+export async function readTree(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<ThreadTree> {
+	const all: CheckpointSummary[] = [];
+	for await (const s of checkpointer.list({ threadId })) all.push(s);
+	if (all.length === 0) throw noThread(threadId);
+	return treeOf(all);
+}
+
+/** Builds the tree from a thread's summaries (newest first). */
+export function treeOf(all: CheckpointSummary[]): ThreadTree {
+	const byId = new Map(all.map((s) => [s.checkpointId, s]));
+	const parents = new Set(
+		all.map((s) => s.parentId).filter((p): p is string => p !== null),
+	);
+	const heads = all
+		.filter((s) => !parents.has(s.checkpointId))
+		.map((s) => s.checkpointId);
+	const branchesOf = new Map<string, number[]>();
+	const chains: CheckpointSummary[][] = [];
+	heads.forEach((head, i) => {
+		const chain: CheckpointSummary[] = [];
+		for (
+			let s = byId.get(head);
+			s !== undefined;
+			s = s.parentId === null ? undefined : byId.get(s.parentId)
+		) {
+			chain.unshift(s);
+			branchesOf.set(s.checkpointId, [
+				...(branchesOf.get(s.checkpointId) ?? []),
+				i + 1,
+			]);
+		}
+		chains.push(chain);
+	});
+	return { all, heads, branchesOf, chains };
+}

@@ -1,0 +1,230 @@
+import {
+	Command,
+	type Interrupt,
+	isWeftError,
+	pendingInterrupts,
+	ValidationError,
+} from "@weft/graph";
+import { Command as CliCommand } from "commander";
+import { noThread, UsageError } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { graphOfThread } from "../load-graph.ts";
+import { parseJsonArg } from "../parse-value.ts";
+import { label } from "../render/output.ts";
+import { resolveCheckpoint } from "../resolve-checkpoint.ts";
+import {
+	exitCodeOf,
+	reportRun,
+	requestText,
+	streamWithProgress,
+} from "../run-display.ts";
+import {
+	type ContextOptions,
+	givenContext,
+	threadRunConfig,
+} from "../thread-config.ts";
+
+type Answer =
+	| { kind: "approve"; edit?: string }
+	| { kind: "reject"; reason: string }
+	| { kind: "value"; value: string };
+
+interface AnswerOptions extends ContextOptions {
+	id?: string;
+	checkpoint?: string;
+}
+
+/** Builds the resume value: approve / reject follow the `{ action }` shape of Weft's approval checkpoints. */
+function answerOf(answer: Answer, request: Interrupt): unknown {
+	switch (answer.kind) {
+		case "approve": {
+			if (answer.edit === undefined) return { action: "approve" };
+			const edit = parseJsonArg(answer.edit, "--edit");
+			// a tool approval edits the call's arguments; a human() checkpoint takes the fields as they are
+			const isTools =
+				(request.value as { human?: unknown } | null)?.human === "approve";
+			if (isTools)
+				return typeof edit === "object" && edit !== null && "args" in edit
+					? { action: "edit", ...edit }
+					: { action: "edit", args: edit };
+			return {
+				action: "edit",
+				...(typeof edit === "object" && edit !== null ? edit : { value: edit }),
+			};
+		}
+		case "reject":
+			return { action: "reject", reason: answer.reason };
+		case "value":
+			return parseJsonArg(answer.value, "--value");
+	}
+}
+
+/** The request to answer: the one pending (on the newest branch, or at --checkpoint), or the one --id names. */
+async function pick(
+	threadId: string,
+	opts: AnswerOptions,
+	env: CommandEnv,
+): Promise<{ request: Interrupt; checkpointId: string | undefined }> {
+	const checkpointer = await env.store();
+	const at =
+		opts.checkpoint === undefined
+			? undefined
+			: await resolveCheckpoint(checkpointer, threadId, opts.checkpoint);
+	const tuple = await checkpointer.getTuple({
+		threadId,
+		checkpointId: at?.checkpointId,
+	});
+	if (tuple === undefined) throw noThread(threadId);
+	const waiting = pendingInterrupts(tuple);
+	if (waiting.length === 0)
+		throw new UsageError(
+			`thread "${threadId}" is not waiting for an answer${at === undefined ? "" : ` at checkpoint ${opts.checkpoint}`}`,
+			`see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``,
+		);
+	const target =
+		opts.id === undefined ? undefined : waiting.find((i) => i.id === opts.id);
+	if (opts.id !== undefined && target === undefined)
+		throw new UsageError(
+			`no pending request "${opts.id}" in thread "${threadId}"`,
+			`pending: ${waiting.map((w) => w.id).join(", ")}`,
+		);
+	if (opts.id === undefined && waiting.length > 1)
+		throw new UsageError(
+			`thread "${threadId}" has ${waiting.length} pending requests`,
+			`pick one with --id (${waiting.map((w) => w.id).join(", ")})`,
+		);
+	return { request: target ?? waiting[0]!, checkpointId: at?.checkpointId };
+}
+
+/**
+ * `weft approve|reject|resume <thread>`: answers a pending request. The graph checks the answer before it
+ * is stored (a bad one leaves the request pending); the run then goes on with the thread's saved context,
+ * or with the one given here (whose scopes must cover the request).
+ */
+export async function answer(
+	threadId: string,
+	given: Answer,
+	opts: AnswerOptions,
+	env: CommandEnv,
+): Promise<number> {
+	const context = givenContext(opts);
+	const { request, checkpointId } = await pick(threadId, opts, env);
+	const checkpointer = await env.store();
+	env.out.line(
+		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
+	);
+	const value = answerOf(given, request);
+	const { graph, ref } = await graphOfThread(
+		checkpointer,
+		threadId,
+		env.graph,
+		env.base,
+	);
+	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	const result = await streamWithProgress(
+		graph,
+		new Command({ resume: { [request.id]: value } }),
+		{ ...config, ...(checkpointId === undefined ? {} : { checkpointId }) },
+		env,
+		`resuming thread ${threadId}`,
+	).catch((error: unknown) => {
+		throw scopeRefusal(error, threadId) ?? error;
+	});
+	reportRun(env, threadId, result);
+	return exitCodeOf(result);
+}
+
+/** An answer refused for the caller's scopes, with a hint a CLI user can follow. */
+function scopeRefusal(
+	error: unknown,
+	threadId: string,
+): ValidationError | undefined {
+	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
+	const issues = (error as ValidationError).issues ?? [];
+	const scoped = issues.find((i) => i.path[0] === "scopes");
+	if (scoped === undefined) return undefined;
+	const node = (error as ValidationError).node;
+	return new ValidationError(`refused: ${scoped.message}`, {
+		...(node === undefined ? {} : { node }),
+		issues,
+		hint: `answer with scopes that cover the request (\`weft approve ${threadId} --scopes …\`), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`,
+		cause: error,
+	});
+}
+
+const common = (c: CliCommand) =>
+	c
+		.argument("<thread>", "thread id")
+		.option("--id <interrupt>", "which request, when several are pending")
+		.option(
+			"--checkpoint <cp>",
+			"answer the request pending on this checkpoint's branch (see `weft pending`)",
+		)
+		.option(
+			"--context <json|@file>",
+			"your context (default: the one saved with the thread)",
+		)
+		.option(
+			"--scopes <list>",
+			"your comma-separated scopes: they must cover the request",
+		);
+
+export const approveCommand = (act: Act) =>
+	withExamples(
+		common(new CliCommand("approve"))
+			.description(
+				"approve the pending request (with --edit: approve with changes)",
+			)
+			.option(
+				"--edit <json>",
+				"approve with changes: tool arguments, or fields of a human() answer",
+			)
+			.action(
+				act((env, thread: string, o: AnswerOptions & { edit?: string }) =>
+					answer(
+						thread,
+						{
+							kind: "approve",
+							...(o.edit === undefined ? {} : { edit: o.edit }),
+						},
+						o,
+						env,
+					),
+				),
+			),
+		[
+			"weft approve office-1",
+			`weft approve office-1 --edit '{"to":"bob@example.com","body":"Release moved to Monday."}'`,
+			"weft approve office-1 --scopes mail:send",
+		],
+	);
+
+export const rejectCommand = (act: Act) =>
+	withExamples(
+		common(new CliCommand("reject"))
+			.description("reject the pending request with a reason")
+			.requiredOption("--reason <text>", "why: given to the graph as feedback")
+			.action(
+				act((env, thread: string, o: AnswerOptions & { reason: string }) =>
+					answer(thread, { kind: "reject", reason: o.reason }, o, env),
+				),
+			),
+		[`weft reject office-1 --reason "not before the release notes are out"`],
+	);
+
+export const resumeCommand = (act: Act) =>
+	withExamples(
+		common(new CliCommand("resume"))
+			.description("answer the pending request with any JSON value")
+			.requiredOption("--value <json|@file>", "the answer")
+			.action(
+				act((env, thread: string, o: AnswerOptions & { value: string }) =>
+					answer(thread, { kind: "value", value: o.value }, o, env),
+				),
+			),
+		[
+			`weft resume mail --value '{"action":"edit","draft":"Dear team, …"}'`,
+			"weft resume t1 --value @answer.json",
+		],
+	);

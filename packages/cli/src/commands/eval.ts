@@ -1,0 +1,208 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type {
+	CaseResult,
+	Comparison,
+	EvalReport,
+	EvalStore,
+} from "@weft/evals";
+import type { Command as Program } from "commander";
+import { UsageError } from "../cli-error.ts";
+import type { Act } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { loadGraph } from "../load-graph.ts";
+import { label } from "../render/output.ts";
+import { table } from "../render/table.ts";
+import type { StoreOptions } from "../store.ts";
+import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
+
+/** The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. */
+export async function openEvalStore(options: StoreOptions): Promise<EvalStore> {
+	if (options.postgres !== undefined) {
+		const { PostgresEvalStore } = await import("@weft/evals/postgres");
+		return PostgresEvalStore.connect({ connectionString: options.postgres });
+	}
+	const { SqliteEvalStore } = await import("@weft/evals/sqlite");
+	return new SqliteEvalStore({ path: options.db ?? "weft.db" });
+}
+
+async function withStore<T>(
+	options: StoreOptions,
+	fn: (s: EvalStore) => Promise<T>,
+): Promise<T> {
+	const store = await openEvalStore(options);
+	try {
+		return await fn(store);
+	} finally {
+		await store.close?.();
+	}
+}
+
+interface EvalOptions {
+	dataset?: string;
+	scorer?: string[];
+	concurrency?: string;
+	run?: string;
+	name?: string;
+}
+
+const mark = (pass: boolean | undefined, score: number | undefined) =>
+	score === undefined ? "-" : `${pass ? "✓" : "✗"} ${Number(score.toFixed(2))}`;
+
+function renderReport(r: EvalReport): string {
+	const scorers = Object.keys(r.summary.byScorer);
+	const rows = r.cases.map((c: CaseResult) => [
+		c.caseId,
+		label.status(c.status),
+		...scorers.map((s) => mark(c.scores[s]?.pass, c.scores[s]?.score)),
+		c.threadId,
+	]);
+	const s = r.summary;
+	const cost = s.costUsd > 0 ? ` · $${s.costUsd.toFixed(4)}` : "";
+	return [
+		table(["case", "status", ...scorers, "thread"], rows),
+		`${label.bold(`run ${r.runId}`)}: ${s.passed}/${s.cases} passed (${Math.round(s.passRate * 100)}%)` +
+			`${r.resumed > 0 ? ` · ${r.resumed} kept from before the crash` : ""} · ${s.totalTokens} tokens${cost}`,
+		`compare with another run: weft eval compare ${r.runId} <other run>`,
+	].join("\n");
+}
+
+/** `weft eval <module> --dataset cases.jsonl`: runs, scores, stores and prints every case. */
+async function runEval(
+	module: string,
+	o: EvalOptions,
+	env: CommandEnv,
+	store: StoreOptions,
+): Promise<number> {
+	if (o.dataset === undefined)
+		throw new UsageError(
+			"weft eval needs --dataset <cases.jsonl>",
+			'one JSON case a line: {"id", "input", "expected"?, "answers"?}',
+		);
+	const concurrency = o.concurrency === undefined ? 4 : Number(o.concurrency);
+	if (!Number.isInteger(concurrency) || concurrency < 1)
+		throw new UsageError(
+			`--concurrency ${o.concurrency}: not a positive whole number`,
+		);
+	// loaded on use: other commands start without it (decision 0004)
+	const evals = await import("@weft/evals");
+	const dataset = await evals.loadDataset(o.dataset);
+	const { graph, ref } = await loadGraph(module, await env.store());
+	const [file] = ref.split("#") as [string];
+	const mod = (await import(
+		pathToFileURL(isAbsolute(file) ? file : resolve(file)).href
+	)) as Record<string, unknown>;
+	const hooks = hooksOf(mod);
+	const scorers = [
+		...(o.scorer ?? []).map((spec) => scorerFromSpec(evals, spec)),
+		...hooks.scorers,
+	];
+	const report = await withStore(store, (s) =>
+		evals.evaluate(
+			graph,
+			dataset,
+			scorers.length === 0 ? [evals.exact()] : scorers,
+			{
+				store: s,
+				concurrency,
+				runId: o.run,
+				name: o.name,
+				graphRef: ref,
+				dataset: o.dataset,
+				signal: env.signal,
+				input: hooks.input,
+				output: hooks.output,
+				onCase: (c) => env.out.line(`${c.pass ? "✓" : "✗"} ${c.caseId}`),
+			},
+		),
+	);
+	env.out.result(report, () => renderReport(report));
+	return report.summary.failed === 0 ? 0 : 1;
+}
+
+function renderComparison(c: Comparison): string {
+	const rows = c.rows.map((r) => [
+		r.caseId,
+		r.scorer,
+		mark(r.passA, r.a),
+		mark(r.passB, r.b),
+		r.change === "worse" ? label.bold(r.change) : r.change,
+		r.threadA ?? "-",
+		r.threadB ?? "-",
+	]);
+	const n = c.counts;
+	return [
+		table(
+			[
+				"case",
+				"scorer",
+				c.a,
+				c.b,
+				"change",
+				`thread (${c.a})`,
+				`thread (${c.b})`,
+			],
+			rows,
+		),
+		`${n.better} better · ${n.worse} worse · ${n.same} same${n.added + n.removed > 0 ? ` · ${n.added} added · ${n.removed} removed` : ""}` +
+			` · pass rate ${Math.round(c.passRate.a * 100)}% → ${Math.round(c.passRate.b * 100)}%`,
+		"open a case: weft show <thread> · weft history <thread>",
+	].join("\n");
+}
+
+/** Registers `weft eval <module>`, `weft eval compare <a> <b>` and `weft eval list`. */
+export function registerEval(program: Program, act: Act): void {
+	const store = () => program.opts<StoreOptions>();
+	program
+		.command("eval <module|compare|list> [runs...]")
+		.description(
+			"evaluate a graph on a dataset (each case in its own thread, resumable); `eval compare <a> <b>`: a regression table; `eval list`: stored runs",
+		)
+		.option("--dataset <file>", "cases, one JSON object a line")
+		.option(
+			"--scorer <spec...>",
+			"exact, contains[:text], regex:<re>, json-schema:@file, tool:<name>[:<args>], cost:<usd>, latency:<ms>",
+		)
+		.option("--concurrency <n>", "cases run at once (default 4)")
+		.option("--run <id>", "the run id; an id already stored resumes that run")
+		.option("--name <name>", "a name for the run")
+		.action(
+			act(async (env, target: string, runs: string[], o: EvalOptions) => {
+				if (target === "list") {
+					const list = await withStore(store(), (s) => s.listRuns());
+					env.out.result(list, () =>
+						list.length === 0
+							? "no evaluation runs yet: weft eval <module> --dataset cases.jsonl"
+							: table(
+									["run", "name", "status", "passed", "started"],
+									list.map((r) => [
+										r.id,
+										r.name,
+										label.status(r.status),
+										r.summary === undefined
+											? "-"
+											: `${r.summary.passed}/${r.summary.cases}`,
+										r.startedAt,
+									]),
+								),
+					);
+					return 0;
+				}
+				if (target === "compare") {
+					const [a, b] = runs;
+					if (a === undefined || b === undefined || runs.length > 2)
+						throw new UsageError(
+							"weft eval compare needs two run ids",
+							"weft eval list shows them",
+						);
+					const { compareRuns } = await import("@weft/evals");
+					const cmp = await withStore(store(), (s) => compareRuns(s, a, b));
+					env.out.result(cmp, () => renderComparison(cmp));
+					return cmp.counts.worse === 0 ? 0 : 1;
+				}
+				if (runs.length > 0)
+					throw new UsageError(`unexpected arguments: ${runs.join(" ")}`);
+				return runEval(target, o, env, store());
+			}),
+		);
+}

@@ -1,0 +1,134 @@
+import type { Command as Program } from "commander";
+import { UsageError } from "../cli-error.ts";
+import type { Act } from "../command-kit.ts";
+import { table } from "../render/table.ts";
+import type { StoreOptions } from "../store.ts";
+import { openEvalStore } from "./eval.ts";
+
+interface FeedbackOptions {
+	score?: string;
+	label?: string;
+	comment?: string;
+	by?: string;
+	checkpoint?: string;
+	groupBy?: string;
+}
+
+const GROUPS = ["thread", "checkpoint", "label", "by", "all"] as const;
+
+/** Registers `weft feedback <thread> …`, `weft feedback list [thread]` and `weft feedback stats`. */
+export function registerFeedback(program: Program, act: Act): void {
+	const storeOptions = () => program.opts<StoreOptions>();
+	program
+		.command("feedback <thread|list|stats> [thread]")
+		.description(
+			"record feedback on a run or a checkpoint (score, label, comment, by); `feedback list [thread]`; `feedback stats --group-by label`",
+		)
+		.option("--score <n>", "a number on your scale")
+		.option("--label <label>", "a label (e.g. helpful, wrong)")
+		.option("--comment <text>", "free text")
+		.option("--by <who>", "who gives it")
+		.option(
+			"--checkpoint <id>",
+			"a checkpoint of the thread (default: the run as a whole)",
+		)
+		.option(
+			"--group-by <key>",
+			`stats by ${GROUPS.join(", ")} (default thread)`,
+		)
+		.action(
+			act(
+				async (
+					env,
+					target: string,
+					thread: string | undefined,
+					o: FeedbackOptions,
+				) => {
+					const { aggregateFeedback, listFeedback, recordFeedback } =
+						await import("@weft/evals");
+					const store = await openEvalStore(storeOptions());
+					try {
+						if (target === "list" || target === "stats") {
+							const list = await listFeedback(
+								store,
+								thread === undefined ? {} : { threadId: thread },
+							);
+							if (target === "list") {
+								env.out.result(list, () =>
+									table(
+										[
+											"thread",
+											"checkpoint",
+											"score",
+											"label",
+											"comment",
+											"by",
+											"time",
+										],
+										list.map((f) => [
+											f.threadId,
+											f.checkpointId ?? "-",
+											f.score ?? "-",
+											f.label ?? "-",
+											f.comment ?? "",
+											f.by ?? "-",
+											f.createdAt,
+										]),
+									),
+								);
+								return 0;
+							}
+							const by = (o.groupBy ?? "thread") as (typeof GROUPS)[number];
+							if (!GROUPS.includes(by))
+								throw new UsageError(
+									`--group-by ${o.groupBy}`,
+									`use one of ${GROUPS.join(", ")}`,
+								);
+							const stats = aggregateFeedback(list, by);
+							env.out.result(stats, () =>
+								table(
+									[by, "count", "mean score", "labels"],
+									stats.map((g) => [
+										g.key,
+										g.count,
+										g.meanScore === undefined
+											? "-"
+											: Number(g.meanScore.toFixed(3)),
+										Object.entries(g.labels)
+											.map(([k, v]) => `${k} ${v}`)
+											.join(", "),
+									]),
+								),
+							);
+							return 0;
+						}
+						if (thread !== undefined)
+							throw new UsageError(`unexpected argument: ${thread}`);
+						const score = o.score === undefined ? undefined : Number(o.score);
+						if (score !== undefined && !Number.isFinite(score))
+							throw new UsageError(`--score ${o.score}: not a number`);
+						const f = await recordFeedback(
+							store,
+							{
+								threadId: target,
+								checkpointId: o.checkpoint,
+								score,
+								label: o.label,
+								comment: o.comment,
+								by: o.by,
+							},
+							{ checkpointer: await env.store() },
+						);
+						env.out.result(
+							f,
+							() =>
+								`feedback ${f.id} recorded on ${f.checkpointId === undefined ? `thread ${f.threadId}` : `checkpoint ${f.checkpointId} of ${f.threadId}`}`,
+						);
+						return 0;
+					} finally {
+						await store.close?.();
+					}
+				},
+			),
+		);
+}

@@ -1,0 +1,91 @@
+import { Command } from "commander";
+import { readTree } from "../branches.ts";
+import { positiveInt } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { label, shortId } from "../render/output.ts";
+import { table } from "../render/table.ts";
+
+/**
+ * `weft history <thread>`: the thread's checkpoints, newest first, from metadata only, each marked
+ * with the branches it lies on (branch 1 ends at the newest head).
+ */
+export async function history(
+	threadId: string,
+	opts: { limit?: string; branch?: string },
+	env: CommandEnv,
+): Promise<number> {
+	const limit = positiveInt(opts.limit, "--limit");
+	const branch = positiveInt(opts.branch, "--branch");
+	const tree = await readTree(await env.store(), threadId);
+	const heads = new Set(tree.heads);
+	const rows = tree.all
+		.filter(
+			(s) =>
+				branch === undefined ||
+				(tree.branchesOf.get(s.checkpointId) ?? []).includes(branch),
+		)
+		.slice(0, limit)
+		.map((s) => ({
+			...s,
+			branches: tree.branchesOf.get(s.checkpointId) ?? [],
+			head: heads.has(s.checkpointId),
+		}));
+	const many = tree.heads.length > 1;
+	env.out.result(rows, () =>
+		[
+			table(
+				[
+					"step",
+					"checkpoint",
+					...(many ? ["branch"] : []),
+					"source",
+					"node(s)",
+					"wrote",
+					"next",
+					"time",
+				],
+				rows.map((s) => [
+					s.step,
+					shortId(s.checkpointId),
+					...(many
+						? [`${s.branches.join(",")}${s.head ? " (head)" : ""}`]
+						: []),
+					s.source,
+					(s.metadata.nodes ?? []).join(", "),
+					(s.metadata.changed ?? []).join(", "),
+					(s.metadata.next ?? []).join(", ") || label.dim("(end)"),
+					s.createdAt.replace("T", " ").slice(0, 19),
+				]),
+			),
+			...(many
+				? [
+						label.dim(
+							`${tree.heads.length} branches; steps count along a branch: \`weft show ${threadId} --at 2 --branch 2\`, \`weft history ${threadId} --branch 2\``,
+						),
+					]
+				: []),
+		].join("\n"),
+	);
+	return 0;
+}
+
+export const historyCommand = (act: Act) =>
+	withExamples(
+		new Command("history")
+			.argument("<thread>", "thread id")
+			.description(
+				"a thread's checkpoints, newest first: step, id, branch, source, nodes, keys written, next, time",
+			)
+			.option("--limit <n>", "at most n checkpoints")
+			.option(
+				"--branch <n>",
+				"only the checkpoints of branch n (1: the newest head's)",
+			)
+			.action(
+				act((env, thread: string, o: { limit?: string; branch?: string }) =>
+					history(thread, o, env),
+				),
+			),
+		["weft history office-1", "weft history office-1 --branch 2 --limit 10"],
+	);

@@ -1,0 +1,108 @@
+import {
+	cpSync,
+	existsSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { UsageError } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+
+const cliDir = fileURLToPath(new URL("../../", import.meta.url));
+const template = join(cliDir, "templates/agent");
+
+/**
+ * Where the new package's dependencies live: this checkout's packages, and the very copies of
+ * @langchain/core, zod and tsx they use (one copy of each in the process, so message classes and
+ * schemas match across the project and Weft).
+ */
+function links(): Record<string, string> {
+	const repo = resolve(cliDir, "../..");
+	const graph = realpathSync(join(repo, "packages/graph"));
+	const real = (from: string, name: string) => {
+		const path = join(from, "node_modules", name);
+		if (!existsSync(path))
+			throw new UsageError(
+				`cannot find ${name} next to ${from}`,
+				"run `pnpm install` in the Weft checkout first",
+			);
+		return realpathSync(path);
+	};
+	return {
+		repo,
+		graph,
+		sqlite: realpathSync(join(repo, "packages/checkpoint-sqlite")),
+		cli: join(realpathSync(cliDir), "src/main.ts"),
+		langchain: real(graph, "@langchain/core"),
+		zod: real(graph, "zod"),
+		tsx: real(cliDir, "tsx"),
+	};
+}
+
+/**
+ * `weft init <dir>`: writes a package with an agent graph (a tool behind an approval), a test, and a
+ * script that runs it, linked to this checkout of Weft: `pnpm install` downloads nothing.
+ */
+export async function init(dir: string, env: CommandEnv): Promise<number> {
+	const target = resolve(dir);
+	if (existsSync(target) && readdirSync(target).length > 0)
+		throw new UsageError(
+			`${target} is not empty`,
+			"pick a new folder: `weft init ../my-agent`",
+		);
+	const values = {
+		name: basename(target)
+			.toLowerCase()
+			.replace(/[^a-z0-9-]/g, "-"),
+		...links(),
+	};
+	const fill = (text: string) =>
+		text.replace(
+			/\{\{(\w+)\}\}/g,
+			(_, key: string) => values[key as keyof typeof values] ?? "",
+		);
+	cpSync(template, target, { recursive: true });
+	rmSync(join(target, "package.json.tmpl"));
+	writeFileSync(
+		join(target, "package.json"),
+		fill(readFileSync(join(template, "package.json.tmpl"), "utf8")),
+	);
+	writeFileSync(
+		join(target, "README.md"),
+		fill(readFileSync(join(template, "README.md"), "utf8")),
+	);
+	const files = [
+		"package.json",
+		"README.md",
+		"tsconfig.json",
+		"src/agent.ts",
+		"src/main.ts",
+		"test/agent.test.ts",
+	];
+	env.out.result({ dir: target, files }, () =>
+		[
+			`created ${target}: ${files.join(", ")}`,
+			"next:",
+			`  cd ${dir} && pnpm install && pnpm test`,
+			`  pnpm weft run src/agent.ts --thread office-1 --scopes mail:send --message "Tell Bob the release is on Friday"`,
+		].join("\n"),
+	);
+	return 0;
+}
+
+export const initCommand = (act: Act) =>
+	withExamples(
+		new Command("init")
+			.argument("<dir>", "a new (or empty) folder")
+			.description(
+				"start a project: an agent graph with a tool and an approval, a test, a script",
+			)
+			.action(act((env, dir: string) => init(dir, env))),
+		["weft init ../my-agent && cd ../my-agent && pnpm install && pnpm test"],
+	);

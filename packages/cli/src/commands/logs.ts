@@ -1,0 +1,82 @@
+import { Command } from "commander";
+import { readTree } from "../branches.ts";
+import { positiveInt } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { label } from "../render/output.ts";
+import { table } from "../render/table.ts";
+import { type StepRecord, stepRecord } from "../store-events.ts";
+
+/**
+ * `weft logs <thread>`: a run's steps, oldest first, along one branch: nodes, wall time, tokens and cost
+ * per node, tool calls. The token figures are the ones `weft usage` sums.
+ */
+export async function logs(
+	threadId: string,
+	opts: { branch?: string },
+	env: CommandEnv,
+): Promise<number> {
+	const branch = positiveInt(opts.branch, "--branch") ?? 1;
+	const checkpointer = await env.store();
+	const tree = await readTree(checkpointer, threadId);
+	const chain = tree.chains[branch - 1] ?? [];
+	const records: StepRecord[] = [];
+	for (const [i, s] of chain.entries())
+		records.push(await stepRecord(checkpointer, s, chain[i - 1]));
+	const rows: Array<Array<string | number>> = [];
+	for (const r of records) {
+		const nodes = r.nodes.length === 0 ? [r.source] : r.nodes;
+		for (const [j, node] of nodes.entries()) {
+			const u = r.byNode[node];
+			rows.push([
+				j === 0 ? r.step : "",
+				node,
+				j === 0 && r.durationMs !== undefined
+					? `${(r.durationMs / 1000).toFixed(2)}s`
+					: "",
+				u?.calls ?? "",
+				u?.inputTokens ?? "",
+				u?.outputTokens ?? "",
+				u?.costUsd === undefined ? "" : `$${u.costUsd.toFixed(6)}`,
+				j === 0 ? r.toolCalls.join("\n") : "",
+			]);
+		}
+	}
+	env.out.result(records, () =>
+		[
+			table(
+				[
+					"step",
+					"node",
+					"time",
+					"calls",
+					"input",
+					"output",
+					"cost",
+					"tool calls",
+				],
+				rows,
+			),
+			label.dim(
+				"time: the step's wall time (its nodes run in parallel); totals: `weft usage`",
+			),
+		].join("\n"),
+	);
+	return 0;
+}
+
+export const logsCommand = (act: Act) =>
+	withExamples(
+		new Command("logs")
+			.argument("<thread>", "thread id")
+			.description(
+				"a run's steps, oldest first: nodes, time, model calls, tokens, cost, tool calls",
+			)
+			.option("--branch <n>", "which branch (default 1: the newest head's)")
+			.action(
+				act((env, thread: string, o: { branch?: string }) =>
+					logs(thread, o, env),
+				),
+			),
+		["weft logs office-1", "weft logs office-1 --branch 2 --json"],
+	);

@@ -1,0 +1,51 @@
+import { Command } from "commander";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { graphOfThread } from "../load-graph.ts";
+import { Progress } from "../render/progress.ts";
+import { exitCodeOf, reportRun } from "../run-display.ts";
+import { storedContext } from "../thread-config.ts";
+
+/**
+ * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
+ * and runs on from its last checkpoint, with the context saved with the thread.
+ */
+export async function recover(
+	threadId: string,
+	env: CommandEnv,
+): Promise<number> {
+	const checkpointer = await env.store();
+	const { graph, ref } = await graphOfThread(
+		checkpointer,
+		threadId,
+		env.graph,
+		env.base,
+	);
+	const context = await storedContext(checkpointer, threadId);
+	const config = {
+		...(context === undefined ? {} : { context }),
+		metadata: {
+			graph: ref,
+			...(context === undefined ? {} : { context: JSON.stringify(context) }),
+		},
+		signal: env.signal,
+	};
+	const progress = env.out.json ? undefined : new Progress();
+	progress?.start(`recovering thread ${threadId}`);
+	const result = await graph
+		.recover(threadId, config)
+		.finally(() => progress?.stop());
+	reportRun(env, threadId, result);
+	return exitCodeOf(result);
+}
+
+export const recoverCommand = (act: Act) =>
+	withExamples(
+		new Command("recover")
+			.argument("<thread>", "thread id")
+			.description(
+				"continue a thread whose runner stopped (status `stale`) from its last checkpoint",
+			)
+			.action(act((env, thread: string) => recover(thread, env))),
+		["weft threads --status stale", "weft recover office-1"],
+	);

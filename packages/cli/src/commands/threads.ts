@@ -1,0 +1,103 @@
+import type {
+	CheckpointSummary,
+	ThreadInfo,
+	ThreadStatus,
+} from "@weft/checkpoint";
+import { Command } from "commander";
+import { positiveInt, UsageError } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { label } from "../render/output.ts";
+import { table } from "../render/table.ts";
+
+const STATUSES: readonly ThreadStatus[] = [
+	"running",
+	"interrupted",
+	"done",
+	"failed",
+	"cancelled",
+	"stale",
+];
+
+/** A thread as listed: the store's record, and what its newest checkpoint says is due next. */
+export interface ThreadRow extends ThreadInfo {
+	/** Nodes due at the newest checkpoint. */
+	next: string[];
+	/** The newest checkpoint is a fork (`weft fork`) that has not run yet: `weft continue` runs it. */
+	forked: boolean;
+}
+
+/** `weft threads`: status, steps, what is due, last update; reads no state. */
+export async function threads(
+	opts: { status?: string; limit?: string },
+	env: CommandEnv,
+): Promise<number> {
+	if (
+		opts.status !== undefined &&
+		!STATUSES.includes(opts.status as ThreadStatus)
+	)
+		throw new UsageError(
+			`unknown status "${opts.status}"`,
+			`use one of ${STATUSES.join(", ")}`,
+		);
+	const limit = positiveInt(opts.limit, "--limit");
+	const checkpointer = await env.store();
+	const list = await checkpointer.listThreads({
+		status: opts.status as ThreadStatus | undefined,
+		limit,
+	});
+	const rows: ThreadRow[] = [];
+	for (const t of list) {
+		let newest: CheckpointSummary | undefined;
+		for await (const s of checkpointer.list(
+			{ threadId: t.threadId },
+			{ limit: 1 },
+		))
+			newest = s;
+		const next = newest?.metadata.next ?? [];
+		const forked =
+			newest !== undefined &&
+			(newest.source === "update" || newest.source === "fork") &&
+			next.length > 0;
+		rows.push({ ...t, next, forked });
+	}
+	env.out.result(rows, () =>
+		rows.length === 0
+			? opts.status !== undefined
+				? `no ${opts.status} threads`
+				: "no threads yet: run a graph with `weft run <module>`"
+			: table(
+					["thread", "status", "step", "next", "checkpoints", "updated"],
+					rows.map((t) => [
+						t.threadId,
+						t.forked
+							? `${label.status("forked")} ${label.dim(`(was ${t.status})`)}`
+							: label.status(t.status),
+						t.step,
+						t.next.join(", ") || label.dim("(end)"),
+						t.checkpoints,
+						t.updatedAt.replace("T", " ").slice(0, 19),
+					]),
+				),
+	);
+	return 0;
+}
+
+export const threadsCommand = (act: Act) =>
+	withExamples(
+		new Command("threads")
+			.description("list threads: status, step, what is due next, last update")
+			.option(
+				"--status <status>",
+				`only threads with this status (${STATUSES.join(", ")})`,
+			)
+			.option("--limit <n>", "at most n threads")
+			.action(
+				act((env, o: { status?: string; limit?: string }) => threads(o, env)),
+			),
+		[
+			"weft threads",
+			"weft threads --status interrupted --limit 20",
+			"weft threads --json",
+		],
+	);

@@ -1,0 +1,125 @@
+import type {
+	Checkpointer,
+	CheckpointSummary,
+	ThreadInfo,
+} from "@weft/checkpoint";
+import { Command } from "commander";
+import { noThread, positiveInt } from "../cli-error.ts";
+import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
+import { LiveLine } from "../render/live-line.ts";
+import { label } from "../render/output.ts";
+import { canRedraw } from "../render/terminal.ts";
+import { type StepRecord, stepRecord } from "../store-events.ts";
+
+const ACTIVE = new Set(["running"]);
+
+const threadInfo = (
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<ThreadInfo | undefined> => checkpointer.getThread(threadId);
+
+/** A step as one line: step, nodes, wall time, tokens, tool calls. */
+export function stepLine(r: StepRecord): string {
+	const time =
+		r.durationMs === undefined ? "" : ` · ${(r.durationMs / 1000).toFixed(1)}s`;
+	const tokens =
+		r.tokens.input + r.tokens.output > 0
+			? ` · ${r.tokens.input} in / ${r.tokens.output} out`
+			: "";
+	const calls =
+		r.toolCalls.length === 0
+			? ""
+			: ` · ${label.bold("→")} ${r.toolCalls.join(", ")}`;
+	const who = r.nodes.length === 0 ? r.source : r.nodes.join(", ");
+	return `${label.dim(`step ${r.step}`)} ${who}${time}${tokens}${calls}`;
+}
+
+/**
+ * `weft watch <thread>`: follows a run as the store records it (any process, any machine sharing the
+ * store): each step with its nodes, wall time, tokens and tool calls, until the thread stops running.
+ */
+export async function watch(
+	threadId: string,
+	opts: { interval?: string; wait?: boolean },
+	env: CommandEnv,
+): Promise<number> {
+	const interval = positiveInt(opts.interval, "--interval") ?? 250;
+	const checkpointer = await env.store();
+	const seen = new Map<string, CheckpointSummary>();
+	let info = await threadInfo(checkpointer, threadId);
+	if (info === undefined && opts.wait !== true) throw noThread(threadId);
+	let lastChange = Date.now();
+	const live =
+		env.out.json || !canRedraw()
+			? undefined
+			: new LiveLine(
+					process.stdout,
+					() =>
+						`watching ${threadId} · ${info?.status ?? "waiting"} · step ${info?.step ?? "-"} · ${((Date.now() - lastChange) / 1000).toFixed(1)}s since the last step`,
+				);
+	const emit = (r: StepRecord) => {
+		if (env.out.json)
+			process.stdout.write(
+				`${JSON.stringify({ type: "step", threadId, ...r })}\n`,
+			);
+		else if (live !== undefined) live.print(stepLine(r));
+		else process.stdout.write(`${stepLine(r)}\n`);
+	};
+	live?.start();
+	try {
+		while (!env.signal.aborted) {
+			const fresh: CheckpointSummary[] = [];
+			for await (const s of checkpointer.list({ threadId }))
+				if (!seen.has(s.checkpointId)) fresh.push(s);
+			for (const s of fresh.reverse()) {
+				seen.set(s.checkpointId, s);
+				emit(
+					await stepRecord(
+						checkpointer,
+						s,
+						s.parentId === null ? undefined : seen.get(s.parentId),
+					),
+				);
+				lastChange = Date.now();
+			}
+			info = await threadInfo(checkpointer, threadId);
+			if (info !== undefined && !ACTIVE.has(info.status) && fresh.length === 0)
+				break;
+			await new Promise((r) => setTimeout(r, interval));
+		}
+	} finally {
+		live?.stop();
+	}
+	if (env.signal.aborted) return 130;
+	const status = info?.status ?? "unknown";
+	if (env.out.json)
+		process.stdout.write(
+			`${JSON.stringify({ type: "end", threadId, status })}\n`,
+		);
+	else
+		process.stdout.write(
+			`${label.status(status)} · thread ${threadId}${status === "interrupted" ? ` · see \`weft pending --thread ${threadId}\`` : status === "stale" ? ` · its runner stopped: \`weft recover ${threadId}\`` : ""}\n`,
+		);
+	return status === "failed" ? 1 : 0;
+}
+
+export const watchCommand = (act: Act) =>
+	withExamples(
+		new Command("watch")
+			.argument("<thread>", "thread id")
+			.description(
+				"follow a run as the store records it (started by any process): steps, timings, tokens, tool calls",
+			)
+			.option("--interval <ms>", "how often to read the store (default 250)")
+			.option("--wait", "wait for the thread to appear instead of failing")
+			.action(
+				act((env, thread: string, o: { interval?: string; wait?: boolean }) =>
+					watch(thread, o, env),
+				),
+			),
+		[
+			"weft watch office-1",
+			"weft watch office-1 --wait --json   # one JSON object per line",
+		],
+	);

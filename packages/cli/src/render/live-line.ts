@@ -1,0 +1,54 @@
+import cliTruncate from "cli-truncate";
+import { columns } from "./terminal.ts";
+
+/**
+ * One status line redrawn in place (`\r` + text + erase to end of line), cut to the terminal's width
+ * so it never wraps: no cursor-up escapes, so nothing can loop on a terminal that reports 0 columns.
+ * A tick redraws it (for a ticking timer) unless the terminal is still draining earlier output: the
+ * display never makes the run wait.
+ */
+export class LiveLine {
+	readonly #stream: NodeJS.WriteStream;
+	readonly #text: () => string;
+	#timer: NodeJS.Timeout | undefined;
+	#shown = false;
+
+	constructor(stream: NodeJS.WriteStream, text: () => string) {
+		this.#stream = stream;
+		this.#text = text;
+	}
+
+	start(tickMs = 100): void {
+		this.render();
+		this.#timer = setInterval(() => this.render(), tickMs);
+		this.#timer.unref();
+	}
+
+	render(): void {
+		if (this.#stream.writableNeedDrain) return;
+		const line = cliTruncate(
+			this.#text(),
+			Math.max(columns(this.#stream) - 1, 10),
+		);
+		this.#stream.write(`\r${line}\u001b[K`);
+		this.#shown = true;
+	}
+
+	/** Prints a line above the status line. */
+	print(line: string): void {
+		this.#clear();
+		this.#stream.write(`${line}\n`);
+		this.render();
+	}
+
+	stop(): void {
+		if (this.#timer !== undefined) clearInterval(this.#timer);
+		this.#timer = undefined;
+		this.#clear();
+	}
+
+	#clear(): void {
+		if (this.#shown) this.#stream.write("\r\u001b[K");
+		this.#shown = false;
+	}
+}

@@ -1,0 +1,28 @@
+/**
+ * What the terminal can take. Terminals that report 0 columns (a `script` session without a parent
+ * terminal, some CI runners) get a sane width, never a division by zero or a wrap loop.
+ */
+export function columns(stream: NodeJS.WriteStream = process.stdout): number {
+	const own = stream.columns;
+	if (typeof own === "number" && own > 0) return own;
+	const env = Number(process.env.COLUMNS);
+	return Number.isInteger(env) && env > 0 ? env : 100;
+}
+
+/**
+ * A live display (a status line redrawn in place) is shown only on a real terminal that understands
+ * cursor control: not in a pipe, not with TERM=dumb, not in CI.
+ */
+export function canRedraw(
+	stream: NodeJS.WriteStream = process.stdout,
+): boolean {
+	return (
+		stream.isTTY === true &&
+		process.env.TERM !== "dumb" &&
+		(process.env.CI === undefined || process.env.CI === "")
+	);
+}
+
+/** "1 token", "2 tokens". */
+export const plural = (n: number, word: string) =>
+	`${n} ${word}${n === 1 ? "" : "s"}`;

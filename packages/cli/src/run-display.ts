@@ -1,0 +1,118 @@
+import type { Interrupt, RunResult, StreamConfig } from "@weft/graph";
+import { EXIT } from "./cli-error.ts";
+import type { CommandEnv } from "./env.ts";
+import type { AnyGraph } from "./load-graph.ts";
+import {
+	callText,
+	messageLine,
+	plainMessage,
+	plainValue,
+} from "./render/messages.ts";
+import { label } from "./render/output.ts";
+import { Progress } from "./render/progress.ts";
+import { plural } from "./render/terminal.ts";
+import { valueText } from "./render/values.ts";
+
+/** Streams a run of `graph` with the progress display (none with --json) and returns its result. */
+export async function streamWithProgress(
+	graph: AnyGraph,
+	input: unknown,
+	config: StreamConfig,
+	env: CommandEnv,
+	title: string,
+): Promise<RunResult> {
+	const progress = env.out.json ? undefined : new Progress();
+	progress?.start(title);
+	try {
+		let end: RunResult | undefined;
+		for await (const e of graph.stream(input as never, {
+			...config,
+			signal: env.signal,
+			mode: "debug",
+		})) {
+			progress?.event(e);
+			if (e.type === "end") end = e.result;
+		}
+		return end!;
+	} finally {
+		progress?.stop();
+	}
+}
+
+/** A pending request as a person reads it: tool approvals as the calls they would make. */
+export function requestText(value: unknown): string {
+	const v = value as {
+		human?: unknown;
+		request?: { toolCalls?: unknown };
+	} | null;
+	const calls = v?.request?.toolCalls;
+	if (v?.human === "approve" && Array.isArray(calls))
+		return `approve ${calls.map((c: { name: string; args: unknown }) => callText(c)).join(", ")}?`;
+	if (typeof v?.human === "string")
+		return `${v.human}: ${valueText(v.request)}`;
+	return valueText(value);
+}
+
+/** What to type to answer the requests of a thread. */
+export function answerHint(
+	threadId: string,
+	interrupts: readonly Interrupt[],
+): string {
+	const id = interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : "";
+	return `answer with: weft approve ${threadId}${id} | weft reject ${threadId}${id} --reason "…" | weft resume ${threadId}${id} --value '<json>'`;
+}
+
+/** Prints how a run ended, and what to do next when it waits for an answer. */
+export function reportRun(
+	env: CommandEnv,
+	threadId: string,
+	result: RunResult,
+): void {
+	env.out.result(
+		{ threadId, ...result, values: plainValue(result.values) },
+		() => {
+			const lines = [
+				`${label.bold(label.status(result.status))} · thread ${threadId} · ${plural(result.steps, "step")} · checkpoint ${result.checkpointId ?? "-"}`,
+			];
+			if (result.usage.totalTokens > 0) {
+				const cost =
+					result.usage.costUsd === undefined
+						? ""
+						: ` · $${result.usage.costUsd.toFixed(4)}`;
+				lines.push(
+					`${plural(result.usage.inputTokens, "token")} in / ${result.usage.outputTokens} out${cost}`,
+				);
+			}
+			const last = lastMessage(result.values);
+			if (result.status === "done" && last !== undefined) lines.push(last);
+			for (const i of result.interrupts)
+				lines.push(
+					`${label.status("interrupted")} at "${i.node}" (id ${i.id}): ${requestText(i.value)}`,
+				);
+			if (result.interrupts.length > 0)
+				lines.push(answerHint(threadId, result.interrupts));
+			if (result.status === "cancelled")
+				lines.push(
+					`the run is saved at its last checkpoint: continue it with \`weft continue ${threadId}\``,
+				);
+			return lines.join("\n");
+		},
+	);
+}
+
+/** The last message of a chat state's `messages`, as `role: text`. */
+function lastMessage(values: unknown): string | undefined {
+	const list = (values as { messages?: unknown } | null)?.messages;
+	if (!Array.isArray(list) || list.length === 0) return undefined;
+	const m = plainMessage(list.at(-1));
+	return m === undefined ? undefined : messageLine(m);
+}
+
+/** 0 for a run done or paused, 1 for a failed run, 130 for one cancelled by Ctrl-C. */
+export function exitCodeOf(result: RunResult): number {
+	return result.status === "cancelled"
+		? EXIT.cancelled
+		: result.status === "failed"
+			? EXIT.error
+			: EXIT.ok;
+}

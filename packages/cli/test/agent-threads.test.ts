@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { root, weft } from "./run-cli.ts";
+
+// every step starts a real `weft` process: seconds each on a busy machine
+vi.setConfig({ testTimeout: 600_000 });
+
+const agent = join(root, "packages/cli/templates/agent/src/agent.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-agent-"));
+const db = ["--db", join(dir, "weft.db")];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("weft on agent threads (LangChain messages in state)", () => {
+	it("runs a chat graph from --message, lists and shows it readably, and answers it from another process", async () => {
+		const run = await weft([
+			...db,
+			"--json",
+			"run",
+			agent,
+			"--thread",
+			"office-1",
+			"--scopes",
+			"mail:send",
+			"--message",
+			"Tell Bob the release is on Friday",
+		]);
+		expect(run.code).toBe(0);
+		expect(run.json).toMatchObject({
+			status: "interrupted",
+			interrupts: [{ node: "approve" }],
+		});
+		expect(run.json.values.messages[0]).toMatchObject({
+			role: "user",
+			content: "Tell Bob the release is on Friday",
+		});
+
+		const pending = await weft([...db, "pending"], { env: { COLUMNS: "100" } });
+		expect(pending.code).toBe(0);
+		expect(pending.stdout).toContain(
+			'approve send_email({"to":"bob@example.com"',
+		);
+		for (const line of pending.stdout.trimEnd().split("\n"))
+			expect(line.length).toBeLessThanOrEqual(100);
+		const json = await weft([...db, "--json", "pending"]);
+		expect(json.json[0].value.request.toolCalls[0]).toMatchObject({
+			name: "send_email",
+			args: { to: "bob@example.com" },
+		});
+
+		const show = await weft([...db, "show", "office-1"]);
+		expect(show.stdout).toContain("user: Tell Bob the release is on Friday");
+		expect(show.stdout).toContain('assistant: lookup_email({"name":"Bob"})');
+		expect(show.stdout).toContain("tool lookup_email: bob@example.com");
+		expect(show.stdout).not.toContain('"lc":');
+
+		// the saved scopes let an approver without any of their own answer
+		const approved = await weft([...db, "approve", "office-1"]);
+		expect(approved.code).toBe(0);
+		expect(approved.stdout).toContain("done · thread office-1");
+		const end = await weft([...db, "--json", "show", "office-1"]);
+		expect(end.json.values.messages.at(-1)).toMatchObject({
+			role: "assistant",
+			content: "Done: sent to bob@example.com: the release is on Friday",
+		});
+
+		// messages are compared by id: an unchanged message is never removed and added again
+		const diff = await weft([...db, "diff", "office-1", "3", "5"]);
+		expect(diff.stdout).toContain("(4 unchanged messages)");
+		expect(diff.stdout).toContain("+ tool send_email: sent to bob@example.com");
+		expect(diff.stdout).not.toMatch(/^\s*- /m);
+	});
+
+	it("refuses an answer from a caller whose scopes do not cover the request, leaving it pending", async () => {
+		await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"office-2",
+			"--scopes",
+			"mail:send",
+			"-m",
+			"Tell Ann hi",
+		]);
+		const refused = await weft([
+			...db,
+			"--json",
+			"approve",
+			"office-2",
+			"--scopes",
+			"mail:read",
+		]);
+		expect(refused.code).toBe(1);
+		expect(refused.json.error).toMatchObject({ code: "VALIDATION_FAILED" });
+		expect(refused.json.error.message).toContain("lacks mail:send");
+		expect(refused.json.error.issues[0].path).toEqual(["scopes"]);
+		expect(
+			(await weft([...db, "--json", "pending", "--thread", "office-2"])).json,
+		).toHaveLength(1);
+		const allowed = await weft([
+			...db,
+			"--json",
+			"approve",
+			"office-2",
+			"--scopes",
+			"mail:*",
+		]);
+		expect(allowed.json).toMatchObject({ status: "done" });
+	});
+
+	it("lists threads holding a type only their graph module registers, as tagged data", async () => {
+		const module = join(
+			root,
+			"packages/cli/test/fixtures/custom-type-graph.ts",
+		);
+		expect(
+			(await weft([...db, "run", module, "--thread", "points"])).code,
+		).toBe(0);
+		const pending = await weft([...db, "--json", "pending"]);
+		expect(pending.code).toBe(0);
+		expect(pending.json.map((p: { threadId: string }) => p.threadId)).toContain(
+			"points",
+		);
+		expect((await weft([...db, "threads"])).code).toBe(0);
+		const history = await weft([...db, "logs", "points"]);
+		expect(history.code).toBe(0);
+	});
+});

@@ -1,0 +1,111 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { root, weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const agent = join(root, "packages/cli/templates/agent/src/agent.ts");
+const approval = join(root, "examples/src/human-approval.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-cmds-"));
+const db = ["--db", join(dir, "weft.db")];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("weft commands", () => {
+	it("draws a graph as boxes and arrows, as Mermaid, and as JSON", async () => {
+		const drawn = await weft(["graph", agent]);
+		expect(drawn.stdout).toContain(
+			"│  agent  │ ┄┄▶ tools | approve | end (conditional)",
+		);
+		expect(drawn.stdout).toContain("│ approve │ ──▶ tools");
+		const mermaid = await weft(["graph", agent, "--mermaid"]);
+		expect(mermaid.stdout).toMatch(/^flowchart TD/);
+		const json = await weft(["--json", "graph", agent]);
+		expect(json.json.edges).toContainEqual({
+			from: "approve",
+			to: "tools",
+			kind: "edge",
+		});
+	});
+
+	it("prints completion scripts that the shells accept", async () => {
+		const bash = await weft(["completion", "bash"]);
+		writeFileSync(join(dir, "c.bash"), bash.stdout);
+		execFileSync("bash", ["-n", join(dir, "c.bash")]);
+		expect(bash.stdout).toContain("complete -F _weft weft");
+		expect(bash.stdout).toContain("approve) opts=");
+		const zsh = await weft(["completion", "zsh"]);
+		expect(zsh.stdout).toContain("#compdef weft");
+		expect((await weft(["completion", "fish"])).code).toBe(2);
+	});
+
+	it("shows examples in every command's --help, and the exit codes in the program's", async () => {
+		const help = await weft(["--help"]);
+		expect(help.stdout).toContain("130 interrupted");
+		const names = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)]
+			.map((m) => m[1]!)
+			.filter((n) => n !== "help");
+		expect(names.length).toBeGreaterThan(15);
+		for (const name of names) {
+			const r = await weft([name, "--help"]);
+			expect(r.code, name).toBe(0);
+			expect(r.stdout, name).toContain("Examples:\n  $ weft");
+		}
+	});
+
+	it("replays as a new branch and continues a stopped head, as the API means them", async () => {
+		await weft([
+			...db,
+			"run",
+			approval,
+			"--thread",
+			"r",
+			"--input",
+			'{"request":"x"}',
+		]);
+		await weft([...db, "approve", "r"]);
+		const replay = await weft([...db, "--json", "replay", "r", "--from", "1"]);
+		expect(replay.json).toMatchObject({ status: "interrupted" });
+		const history = await weft([...db, "--json", "history", "r"]);
+		const heads = history.json.filter((h: { head: boolean }) => h.head);
+		expect(heads).toHaveLength(2);
+		const text = await weft([...db, "history", "r"]);
+		expect(text.stdout).toContain("branch");
+		expect(text.stdout).toContain("(head)");
+		const logs = await weft([...db, "--json", "logs", "r"]);
+		expect(logs.json[0]).toMatchObject({ step: 0 });
+	});
+
+	it("watches a thread's steps from the store and ends with its status", async () => {
+		await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"w",
+			"--scopes",
+			"mail:send",
+			"-m",
+			"Tell Bob hi",
+		]);
+		const watch = await weft([...db, "--json", "watch", "w"]);
+		const events = watch.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l));
+		expect(events.at(-1)).toEqual({
+			type: "end",
+			threadId: "w",
+			status: "interrupted",
+		});
+		expect(
+			events.flatMap((e: { toolCalls?: string[] }) => e.toolCalls ?? []),
+		).toContain('lookup_email({"name":"Bob"})');
+		const text = await weft([...db, "watch", "w"]);
+		expect(text.stdout).toContain(
+			"interrupted · thread w · see `weft pending --thread w`",
+		);
+	});
+});

@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { root, weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const module = join(root, "examples/src/human-approval.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-input-"));
+const db = ["--db", join(dir, "weft.db")];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("wrong input gets the right words", () => {
+	beforeAll(async () => {
+		await weft([
+			...db,
+			"run",
+			module,
+			"--thread",
+			"mail",
+			"--input",
+			'{"request":"ship"}',
+		]);
+	});
+
+	it("names the bad option value, never a missing thread or an empty list", async () => {
+		const limit = await weft([...db, "history", "mail", "--limit", "abc"]);
+		expect(limit.code).toBe(2);
+		expect(limit.stderr).toContain(
+			'--limit must be a whole number of 1 or more, got "abc"',
+		);
+		const negative = await weft([...db, "threads", "--limit=-3"]);
+		expect(negative.code).toBe(2);
+		expect(negative.stderr).toContain("--limit must be a whole number");
+		const failed = await weft([...db, "threads", "--status", "failed"]);
+		expect(failed.stdout).toContain("no failed threads");
+	});
+
+	it("refuses to read a database file that is not there, and creates none", async () => {
+		const missing = join(dir, "missing.db");
+		const r = await weft(["--db", missing, "threads"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`no database at ${missing}`);
+		expect(existsSync(missing)).toBe(false);
+	});
+
+	it("shows a fork that has not run as forked, as show does", async () => {
+		await weft([...db, "approve", "mail"]);
+		await weft([
+			...db,
+			"fork",
+			"mail",
+			"--at",
+			"1",
+			"--set",
+			"draft=Dear team, Monday.",
+		]);
+		const threads = await weft([...db, "threads"]);
+		expect(threads.stdout).toMatch(/mail\s+│\s+forked/);
+		expect((await weft([...db, "--json", "show", "mail"])).json.next).toEqual([
+			"approve",
+		]);
+	});
+
+	it("tells a CLI user what to do with a thread that waits for nothing", async () => {
+		const r = await weft([
+			...db,
+			"resume",
+			"mail",
+			"--value",
+			"1",
+			"--checkpoint",
+			"2",
+		]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('thread "mail" is not waiting for an answer');
+		expect(r.stderr).toContain("weft show mail");
+	});
+
+	it("names a moved graph module and how to point elsewhere", async () => {
+		const moved = join(dir, "moved.db");
+		// beside the fixtures, so that its imports resolve
+		const copy = join(
+			root,
+			`packages/cli/test/fixtures/moved-${process.pid}-graph.ts`,
+		);
+		const { copyFileSync } = await import("node:fs");
+		copyFileSync(
+			join(root, "packages/cli/test/fixtures/one-token-graph.ts"),
+			copy,
+		);
+		await weft(["--db", moved, "run", copy, "--thread", "m"]);
+		rmSync(copy);
+		const r = await weft(["--db", moved, "show", "m"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(
+			/moved-\d+-graph\.ts#graph, which is no longer at/,
+		);
+		expect(r.stderr).toContain("--graph");
+	});
+});

@@ -1,0 +1,116 @@
+import { WeftError } from "@weft/checkpoint";
+import type { CaseResult, EvalStore } from "./store/eval-store.ts";
+
+/** How a case's score moved from run a to run b. */
+export type Change = "better" | "worse" | "same" | "added" | "removed";
+
+/** One case × scorer of a comparison, with the threads to open and diff. */
+export interface CompareRow {
+	caseId: string;
+	scorer: string;
+	a: number | undefined;
+	b: number | undefined;
+	passA: boolean | undefined;
+	passB: boolean | undefined;
+	change: Change;
+	threadA: string | undefined;
+	threadB: string | undefined;
+}
+
+/** Two runs side by side. */
+export interface Comparison {
+	a: string;
+	b: string;
+	rows: CompareRow[];
+	counts: Record<Change, number>;
+	passRate: { a: number; b: number };
+}
+
+const EPSILON = 1e-9;
+
+function change(a: number | undefined, b: number | undefined): Change {
+	if (a === undefined) return "added";
+	if (b === undefined) return "removed";
+	if (b > a + EPSILON) return "better";
+	if (b < a - EPSILON) return "worse";
+	return "same";
+}
+
+const rate = (cases: readonly CaseResult[]) =>
+	cases.length === 0 ? 0 : cases.filter((c) => c.pass).length / cases.length;
+
+/** Compares case results per case and per scorer (a row for every pair either run has). */
+export function compareResults(
+	a: { id: string; cases: readonly CaseResult[] },
+	b: { id: string; cases: readonly CaseResult[] },
+): Comparison {
+	const byA = new Map(a.cases.map((c) => [c.caseId, c]));
+	const byB = new Map(b.cases.map((c) => [c.caseId, c]));
+	const ids = [...new Set([...byA.keys(), ...byB.keys()])];
+	const rows: CompareRow[] = [];
+	for (const id of ids) {
+		const ca = byA.get(id);
+		const cb = byB.get(id);
+		const scorers = [
+			...new Set([
+				...Object.keys(ca?.scores ?? {}),
+				...Object.keys(cb?.scores ?? {}),
+			]),
+		];
+		for (const scorer of scorers) {
+			const sa = ca?.scores[scorer];
+			const sb = cb?.scores[scorer];
+			rows.push({
+				caseId: id,
+				scorer,
+				a: sa?.score,
+				b: sb?.score,
+				passA: sa?.pass,
+				passB: sb?.pass,
+				change: change(sa?.score, sb?.score),
+				threadA: ca?.threadId,
+				threadB: cb?.threadId,
+			});
+		}
+	}
+	const counts: Record<Change, number> = {
+		better: 0,
+		worse: 0,
+		same: 0,
+		added: 0,
+		removed: 0,
+	};
+	for (const r of rows) counts[r.change] += 1;
+	return {
+		a: a.id,
+		b: b.id,
+		rows,
+		counts,
+		passRate: { a: rate(a.cases), b: rate(b.cases) },
+	};
+}
+
+/** Compares two stored runs; an unknown id throws EVAL_NOT_FOUND naming it. */
+export async function compareRuns(
+	store: EvalStore,
+	a: string,
+	b: string,
+): Promise<Comparison> {
+	for (const id of [a, b]) {
+		if ((await store.getRun(id)) === undefined) {
+			const known =
+				(await store.listRuns(5)).map((r) => r.id).join(", ") || "none";
+			throw new WeftError(
+				"EVAL_NOT_FOUND",
+				`no evaluation run "${id}" in the store`,
+				{
+					hint: `recent runs: ${known} (weft eval list)`,
+				},
+			);
+		}
+	}
+	return compareResults(
+		{ id: a, cases: await store.listCases(a) },
+		{ id: b, cases: await store.listCases(b) },
+	);
+}

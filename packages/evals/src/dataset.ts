@@ -1,0 +1,80 @@
+import { readFile } from "node:fs/promises";
+import { WeftError } from "@weft/checkpoint";
+import { z } from "zod";
+
+/** One labelled case: what goes in, what should come out, and the answers to its human checkpoints. */
+export interface EvalCase {
+	/** Unique in its dataset; the case's thread is `<run id>:<case id>`. */
+	id: string;
+	/** The graph's input. */
+	input: unknown;
+	/** What scorers compare against (a string, an object, anything JSON). */
+	expected?: unknown;
+	/** Answers to the case's human checkpoints (interrupts), in the order they are asked. */
+	answers?: unknown[] | undefined;
+	tags?: string[] | undefined;
+}
+
+const caseSchema = z.object({
+	id: z.union([z.string().min(1), z.number()]).transform(String),
+	input: z.unknown().refine((v) => v !== undefined, "input is required"),
+	expected: z.unknown().optional(),
+	answers: z.array(z.unknown()).optional(),
+	tags: z.array(z.string()).optional(),
+});
+
+function invalid(source: string, detail: string): WeftError {
+	return new WeftError("DATASET_INVALID", `${source}: ${detail}`, {
+		hint: 'each line is a JSON object: { "id": "c1", "input": {…}, "expected"?: …, "answers"?: […] }',
+	});
+}
+
+/** Checks cases (ids unique, input present), whatever their source. */
+export function parseCases(
+	values: readonly unknown[],
+	source = "dataset",
+): EvalCase[] {
+	const seen = new Set<string>();
+	return values.map((value, i) => {
+		const parsed = caseSchema.safeParse(value);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0]!;
+			const at = issue.path.length === 0 ? "" : ` at "${issue.path.join(".")}"`;
+			throw invalid(`${source}, case ${i + 1}`, `${issue.message}${at}`);
+		}
+		const c = parsed.data as EvalCase;
+		if (seen.has(c.id))
+			throw invalid(
+				`${source}, case ${i + 1}`,
+				`the id "${c.id}" is used twice`,
+			);
+		seen.add(c.id);
+		return c;
+	});
+}
+
+/** Parses JSON Lines (blank lines and `//` comment lines are skipped). */
+export function parseJsonl(text: string, source = "dataset"): EvalCase[] {
+	const values: unknown[] = [];
+	text.split("\n").forEach((line, i) => {
+		const trimmed = line.trim();
+		if (trimmed === "" || trimmed.startsWith("//")) return;
+		try {
+			values.push(JSON.parse(trimmed));
+		} catch (error) {
+			throw invalid(
+				`${source}:${i + 1}`,
+				`not JSON (${error instanceof Error ? error.message : String(error)})`,
+			);
+		}
+	});
+	return parseCases(values, source);
+}
+
+/** Reads a `.jsonl` dataset file. */
+export async function loadDataset(path: string): Promise<EvalCase[]> {
+	const text = await readFile(path, "utf8").catch((error: unknown) => {
+		throw invalid(path, `cannot read it (${(error as Error).message})`);
+	});
+	return parseJsonl(text, path);
+}

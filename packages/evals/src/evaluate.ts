@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import { MemoryCheckpointer, WeftError } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
+import { type EvalCase, parseCases } from "./dataset.ts";
+import { runCase } from "./run-case.ts";
+import { defaultOutput } from "./run-output.ts";
+import { type Scorer, toScore } from "./scorers/scorer.ts";
+import {
+	type CaseResult,
+	type EvalRunRecord,
+	type EvalStore,
+	type EvalSummary,
+	MemoryEvalStore,
+} from "./store/eval-store.ts";
+import { summarize } from "./summarize.ts";
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+	/** The run's id; an id already in the store resumes that run (its finished cases are kept). Default: a new id. */
+	runId?: string | undefined;
+	/** Shown by `weft eval compare` and lists. Default: the run id. */
+	name?: string | undefined;
+	/** Where results go. Default: in memory. */
+	store?: EvalStore | undefined;
+	/** Cases run at once. Default 4. */
+	concurrency?: number | undefined;
+	/** Turns a case's `input` (plain JSON from a file) into the graph's input, e.g. text into messages. Default: as it is. */
+	input?: ((input: any, c: EvalCase) => unknown) | undefined;
+	/** What scorers compare, from the final state. Default: the last AI message's text, else `answer`, else the state. */
+	output?: ((values: any) => unknown) | undefined;
+	/** Recorded with the run. */
+	graphRef?: string | undefined;
+	dataset?: string | undefined;
+	signal?: AbortSignal | undefined;
+	/** Milliseconds for latency budgets (tests inject one). Default performance.now. */
+	clock?: (() => number) | undefined;
+	/**
+	 * When resuming after a crash, how long to wait for the dead process's lease on a case's thread to
+	 * expire (the graph's `leaseTtlMs`, 30 s by default). Default 60 000.
+	 */
+	leaseWaitMs?: number | undefined;
+	/** Called as each case finishes. */
+	onCase?: ((result: CaseResult) => void) | undefined;
+}
+
+/** What `evaluate` returns: every case's result in dataset order and the totals. */
+export interface EvalReport {
+	runId: string;
+	name: string;
+	cases: CaseResult[];
+	summary: EvalSummary;
+	/** Cases taken as they were from an earlier, interrupted attempt at this run. */
+	resumed: number;
+}
+
+function checkScorers(scorers: readonly Scorer[]): void {
+	const seen = new Set<string>();
+	for (const s of scorers) {
+		if (seen.has(s.name))
+			throw new WeftError(
+				"CONFIG_INVALID",
+				`two scorers are named "${s.name}"`,
+				{
+					hint: 'give one of them another name: { ...scorer, name: "other" }',
+				},
+			);
+		seen.add(s.name);
+	}
+}
+
+async function scoreRun(
+	scorers: readonly Scorer[],
+	run: Awaited<ReturnType<typeof runCase>>,
+	c: EvalCase,
+	index: number,
+): Promise<CaseResult> {
+	const scores: CaseResult["scores"] = {};
+	for (const s of scorers) {
+		try {
+			scores[s.name] = toScore(await s.score(run, c));
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			scores[s.name] = {
+				score: 0,
+				pass: false,
+				reason: `the scorer failed: ${message}`,
+			};
+		}
+	}
+	const { values: _values, ...rest } = run;
+	return {
+		...rest,
+		index,
+		scores,
+		pass: run.status === "done" && Object.values(scores).every((s) => s.pass),
+	};
+}
+
+/**
+ * Runs `graph` on every case (each in its own thread, `<run id>:<case id>`), answers its human
+ * checkpoints from the case's `answers`, scores the outcome and stores each result as it lands. Run it
+ * again with the same `runId` after a crash: finished cases are kept, a case under way continues from
+ * its thread's last checkpoint. Usable in vitest to fail CI on a regression.
+ * @example
+ * const report = await evaluate(graph, cases, [exact(), toolCalled("search")], { concurrency: 2 });
+ * expect(report.summary.passRate).toBeGreaterThanOrEqual(0.9);
+ */
+export async function evaluate(
+	graph: CompiledGraph<any, any>,
+	dataset: readonly EvalCase[],
+	scorers: readonly Scorer[],
+	options: EvaluateOptions = {},
+): Promise<EvalReport> {
+	const cases = parseCases(dataset);
+	checkScorers(scorers);
+	const store = options.store ?? new MemoryEvalStore();
+	const runId = options.runId ?? `eval-${randomUUID().slice(0, 8)}`;
+	const g =
+		graph.checkpointer === undefined
+			? graph.withCheckpointer(new MemoryCheckpointer())
+			: graph;
+	const prior = await store.getRun(runId);
+	const record: EvalRunRecord = prior ?? {
+		id: runId,
+		name: options.name ?? runId,
+		scorers: scorers.map((s) => s.name),
+		status: "running",
+		startedAt: new Date().toISOString(),
+		...(options.graphRef === undefined ? {} : { graph: options.graphRef }),
+		...(options.dataset === undefined ? {} : { dataset: options.dataset }),
+	};
+	await store.putRun({ ...record, status: "running" });
+	const earlier = new Map(
+		(await store.listCases(runId)).map((c) => [c.caseId, c]),
+	);
+	const clock = options.clock ?? (() => performance.now());
+	const output = options.output ?? defaultOutput;
+	let resumed = 0;
+	const one = async (index: number): Promise<CaseResult> => {
+		options.signal?.throwIfAborted();
+		const c = cases[index]!;
+		const before = earlier.get(c.id);
+		if (before !== undefined && before.status !== "running") {
+			resumed += 1;
+			return before;
+		}
+		const threadId = `${runId}:${c.id}`;
+		const progress = (answersUsed: number): CaseResult => ({
+			caseId: c.id,
+			index,
+			threadId,
+			status: "running",
+			answersUsed,
+			usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+			latencyMs: 0,
+			toolCalls: [],
+			scores: {},
+			pass: false,
+		});
+		if (before === undefined) await store.putCase(runId, progress(0));
+		const given =
+			options.input === undefined
+				? c
+				: { ...c, input: options.input(c.input, c) };
+		const run = await runCase(g, given, {
+			threadId,
+			resumeFrom:
+				before === undefined ? undefined : { answersUsed: before.answersUsed },
+			output,
+			clock,
+			signal: options.signal,
+			onProgress: (n) => store.putCase(runId, progress(n)),
+			leaseWaitMs: options.leaseWaitMs ?? 60_000,
+		});
+		const result = await scoreRun(scorers, run, c, index);
+		await store.putCase(runId, result);
+		options.onCase?.(result);
+		return result;
+	};
+	const results = await pool(cases.length, options.concurrency ?? 4, one);
+	const summary = summarize(results);
+	await store.putRun({
+		...record,
+		status: "done",
+		finishedAt: new Date().toISOString(),
+		summary,
+	});
+	return { runId, name: record.name, cases: results, summary, resumed };
+}
+
+/** Runs `fn(0..n-1)` with at most `concurrency` at once; results by index; the first failure rejects. */
+async function pool<T>(
+	n: number,
+	concurrency: number,
+	fn: (i: number) => Promise<T>,
+): Promise<T[]> {
+	const out: T[] = new Array(n);
+	let next = 0;
+	const worker = async () => {
+		while (next < n) {
+			const i = next++;
+			out[i] = await fn(i);
+		}
+	};
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker),
+	);
+	return out;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import { type Checkpointer, WeftError } from "@weft/checkpoint";
+import { z } from "zod";
+import type {
+	EvalStore,
+	Feedback,
+	FeedbackFilter,
+} from "./store/eval-store.ts";
+
+/** Feedback to record: at least one of score, label and comment. */
+export interface FeedbackInput {
+	threadId: string;
+	/** A checkpoint of the thread (default: the run as a whole). */
+	checkpointId?: string | undefined;
+	score?: number | undefined;
+	label?: string | undefined;
+	comment?: string | undefined;
+	by?: string | undefined;
+}
+
+const inputSchema = z
+	.object({
+		threadId: z.string().min(1),
+		checkpointId: z.string().min(1).optional(),
+		score: z.number().finite().optional(),
+		label: z.string().min(1).max(200).optional(),
+		comment: z.string().max(10_000).optional(),
+		by: z.string().min(1).max(200).optional(),
+	})
+	.refine(
+		(f) =>
+			f.score !== undefined || f.label !== undefined || f.comment !== undefined,
+		{
+			message: "give a score, a label or a comment",
+		},
+	);
+
+/**
+ * Records feedback on a run (a thread) or one of its checkpoints. With `checkpointer`, the thread
+ * (and checkpoint) must exist there.
+ * @example await recordFeedback(store, { threadId: "t1", score: 1, label: "helpful", by: "ana" });
+ */
+export async function recordFeedback(
+	store: EvalStore,
+	input: FeedbackInput,
+	options: {
+		checkpointer?: Checkpointer | undefined;
+		now?: Date | undefined;
+	} = {},
+): Promise<Feedback> {
+	const parsed = inputSchema.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		const at = issue.path.length === 0 ? "" : ` (${issue.path.join(".")})`;
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`feedback: ${issue.message}${at}`,
+			{
+				hint: "feedback is { threadId, checkpointId?, score?: number, label?, comment?, by? } with a score, label or comment",
+			},
+		);
+	}
+	const f = parsed.data;
+	if (options.checkpointer !== undefined)
+		await checkTarget(options.checkpointer, f.threadId, f.checkpointId);
+	const feedback: Feedback = {
+		id: randomUUID(),
+		...f,
+		createdAt: (options.now ?? new Date()).toISOString(),
+	};
+	await store.addFeedback(feedback);
+	return feedback;
+}
+
+async function checkTarget(
+	cp: Checkpointer,
+	threadId: string,
+	checkpointId: string | undefined,
+) {
+	for await (const s of cp.list({ threadId })) {
+		if (
+			checkpointId === undefined ||
+			s.checkpointId === checkpointId ||
+			s.checkpointId.startsWith(checkpointId)
+		)
+			return;
+	}
+	throw new WeftError(
+		"CHECKPOINT_NOT_FOUND",
+		checkpointId === undefined
+			? `no thread "${threadId}" to give feedback on`
+			: `thread "${threadId}" has no checkpoint "${checkpointId}"`,
+		{ hint: "check the id with weft threads / weft history <thread>" },
+	);
+}
+
+/** Lists feedback, oldest first. */
+export function listFeedback(
+	store: EvalStore,
+	filter: FeedbackFilter = {},
+): Promise<Feedback[]> {
+	return store.listFeedback(filter);
+}
+
+/** Feedback totals of one group. */
+export interface FeedbackAggregate {
+	key: string;
+	count: number;
+	/** Mean of the scores given (undefined when none has a score). */
+	meanScore: number | undefined;
+	scored: number;
+	labels: Record<string, number>;
+}
+
+/** Groups feedback by thread, checkpoint, label or author, with counts, mean score and label counts. */
+export function aggregateFeedback(
+	feedback: readonly Feedback[],
+	by: "thread" | "checkpoint" | "label" | "by" | "all" = "all",
+): FeedbackAggregate[] {
+	const keyOf = (f: Feedback): string => {
+		switch (by) {
+			case "thread":
+				return f.threadId;
+			case "checkpoint":
+				return f.checkpointId ?? `${f.threadId} (run)`;
+			case "label":
+				return f.label ?? "(no label)";
+			case "by":
+				return f.by ?? "(anonymous)";
+			case "all":
+				return "all";
+		}
+	};
+	const groups = new Map<
+		string,
+		{
+			count: number;
+			sum: number;
+			scored: number;
+			labels: Record<string, number>;
+		}
+	>();
+	for (const f of feedback) {
+		const key = keyOf(f);
+		const g = groups.get(key) ?? { count: 0, sum: 0, scored: 0, labels: {} };
+		g.count += 1;
+		if (f.score !== undefined) {
+			g.sum += f.score;
+			g.scored += 1;
+		}
+		if (f.label !== undefined) g.labels[f.label] = (g.labels[f.label] ?? 0) + 1;
+		groups.set(key, g);
+	}
+	return [...groups].map(([key, g]) => ({
+		key,
+		count: g.count,
+		meanScore: g.scored === 0 ? undefined : g.sum / g.scored,
+		scored: g.scored,
+		labels: g.labels,
+	}));
+}

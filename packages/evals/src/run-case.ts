@@ -1,0 +1,117 @@
+import { isWeftError } from "@weft/checkpoint";
+import { Command, type CompiledGraph, type RunResult } from "@weft/graph";
+import type { EvalCase } from "./dataset.ts";
+import { toolCallsOf } from "./run-output.ts";
+import type { CaseRun } from "./scorers/scorer.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/** How one case is run. */
+export interface CaseRunOptions {
+	threadId: string;
+	/** Answers already given in an earlier (crashed) attempt at this case; the thread continues from its checkpoint. */
+	resumeFrom?: { answersUsed: number } | undefined;
+	output: (values: unknown) => unknown;
+	clock: () => number;
+	signal: AbortSignal | undefined;
+	/** Called before each answer is sent, so a crash after it resumes with the right next answer. */
+	onProgress: (answersUsed: number) => Promise<void>;
+	/** How long to wait for a dead runner's lease on the case's thread to expire. */
+	leaseWaitMs: number;
+}
+
+/** Where a crashed case stands: undefined when its thread has no checkpoint yet (start afresh). */
+async function standing(graph: AnyGraph, threadId: string) {
+	try {
+		return await graph.getState({ threadId });
+	} catch (error) {
+		if (isWeftError(error, "CHECKPOINT_NOT_FOUND")) return undefined;
+		throw error;
+	}
+}
+
+/**
+ * Runs the graph on one case in its own thread, answering each human checkpoint with the case's next
+ * answer. A case that crashed before continues from its thread's last checkpoint. A failing graph is a
+ * result (status "error"); a cancelled one throws, so that the case stays to be resumed.
+ */
+export async function runCase(
+	graph: AnyGraph,
+	c: EvalCase,
+	o: CaseRunOptions,
+): Promise<CaseRun> {
+	const config = {
+		threadId: o.threadId,
+		signal: o.signal,
+		waitForLease: o.leaseWaitMs,
+	};
+	const answers = c.answers ?? [];
+	let answersUsed = o.resumeFrom?.answersUsed ?? 0;
+	const start = o.clock();
+	const answerNext = async () => {
+		await o.onProgress(answersUsed + 1);
+		return graph.run(new Command({ resume: answers[answersUsed++] }), config);
+	};
+	let result: RunResult | undefined;
+	let error: CaseRun["error"];
+	try {
+		const before =
+			o.resumeFrom === undefined
+				? undefined
+				: await standing(graph, o.threadId);
+		if (before === undefined)
+			result = await graph.run(c.input as never, config);
+		else if (before.interrupts.length > 0 && answersUsed < answers.length)
+			result = await answerNext();
+		else if (before.next.length > 0) result = await graph.run(null, config);
+		// else: the thread had finished when the eval stopped; its state is read below
+		while (result?.status === "interrupted" && answersUsed < answers.length)
+			result = await answerNext();
+		// A cancelled run keeps its last checkpoint: the case stays "running", to be resumed.
+		if (result?.status === "cancelled")
+			throw o.signal?.reason ?? new Error("the run was cancelled");
+	} catch (e) {
+		if (o.signal?.aborted) throw e;
+		error = {
+			...(isWeftError(e) ? { code: e.code } : {}),
+			message: e instanceof Error ? e.message : String(e),
+		};
+	}
+	const latencyMs = o.clock() - start;
+	const state = result ?? (await standing(graph, o.threadId));
+	const values = state?.values ?? {};
+	const usage = await graph
+		.getUsage({ threadId: o.threadId })
+		.catch(() => undefined);
+	const status =
+		error !== undefined
+			? "error"
+			: result?.status === "interrupted"
+				? "interrupted"
+				: "done";
+	return {
+		caseId: c.id,
+		threadId: o.threadId,
+		status,
+		values,
+		output: o.output(values),
+		...(error === undefined
+			? status === "interrupted"
+				? {
+						error: {
+							message: `a human checkpoint is waiting, and the case has no answer ${answersUsed + 1}`,
+						},
+					}
+				: {}
+			: { error }),
+		usage: {
+			inputTokens: usage?.inputTokens ?? 0,
+			outputTokens: usage?.outputTokens ?? 0,
+			totalTokens: usage?.totalTokens ?? 0,
+			...(usage?.costUsd === undefined ? {} : { costUsd: usage.costUsd }),
+		},
+		latencyMs,
+		toolCalls: toolCallsOf(values),
+		answersUsed,
+	};
+}

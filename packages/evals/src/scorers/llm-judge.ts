@@ -1,0 +1,103 @@
+import { type ScoreResult, type Scorer, textOf } from "./scorer.ts";
+
+/** Any LangChain chat model (or anything with the same `invoke`). */
+export interface JudgeModel {
+	invoke(
+		input: [string, string][],
+		options?: { signal?: AbortSignal },
+	): Promise<{ content: unknown }>;
+}
+
+/** Options of `llmJudge`. */
+export interface LlmJudgeOptions {
+	model: JudgeModel;
+	/** What a good answer is, in plain words; the judge grades against it. */
+	rubric: string;
+	/** Default "judge". */
+	name?: string | undefined;
+	/** Passing score. Default 0.5. */
+	passAt?: number | undefined;
+}
+
+const SYSTEM =
+	"You grade the answer of an AI system against a rubric. Reply with JSON only: " +
+	'{"score": <a number from 0 to 1>, "reason": "<one sentence>"}.';
+
+function prompt(
+	rubric: string,
+	input: unknown,
+	expected: unknown,
+	answer: unknown,
+): string {
+	const parts = [`Rubric:\n${rubric}`, `Input:\n${textOf(input)}`];
+	if (expected !== undefined)
+		parts.push(`Reference answer:\n${textOf(expected)}`);
+	parts.push(`Answer to grade:\n${textOf(answer)}`);
+	return parts.join("\n\n");
+}
+
+function contentText(content: unknown): string {
+	if (typeof content === "string") return content;
+	if (Array.isArray(content))
+		return content
+			.map((p) =>
+				typeof p === "string" ? p : ((p as { text?: string }).text ?? ""),
+			)
+			.join("");
+	return textOf(content);
+}
+
+/** Reads `{"score", "reason"}` out of the judge's reply (fenced or inline); PASS / FAIL also count. */
+export function parseVerdict(
+	reply: string,
+	passAt = 0.5,
+): ScoreResult | undefined {
+	const json = reply.match(/\{[\s\S]*\}/)?.[0];
+	if (json !== undefined) {
+		try {
+			const v = JSON.parse(json) as { score?: unknown; reason?: unknown };
+			const score = typeof v.score === "number" ? v.score : Number(v.score);
+			if (Number.isFinite(score)) {
+				const s = Math.min(1, Math.max(0, score));
+				return {
+					score: s,
+					pass: s >= passAt,
+					reason: typeof v.reason === "string" ? v.reason : undefined,
+				};
+			}
+		} catch {
+			// not JSON after all: try the words below
+		}
+	}
+	if (/^\s*PASS\b/i.test(reply))
+		return { score: 1, pass: true, reason: reply.trim() };
+	if (/^\s*FAIL\b/i.test(reply))
+		return { score: 0, pass: false, reason: reply.trim() };
+	return undefined;
+}
+
+/**
+ * An LLM grades each answer against a rubric (and the case's `expected`, as a reference, when given).
+ * Use any LangChain chat model; its reply must carry `{"score": 0..1, "reason": "…"}`.
+ * @example llmJudge({ model: new ChatOpenAI({ model: "gpt-4o-mini" }), rubric: "Cites the source and answers the question." })
+ */
+export function llmJudge(options: LlmJudgeOptions): Scorer {
+	const passAt = options.passAt ?? 0.5;
+	return {
+		name: options.name ?? "judge",
+		async score(run, c) {
+			const reply = await options.model.invoke([
+				["system", SYSTEM],
+				["human", prompt(options.rubric, c.input, c.expected, run.output)],
+			]);
+			const text = contentText(reply.content);
+			return (
+				parseVerdict(text, passAt) ?? {
+					score: 0,
+					pass: false,
+					reason: `the judge's reply holds no verdict: ${text.slice(0, 80)}`,
+				}
+			);
+		},
+	};
+}

@@ -1,0 +1,154 @@
+import pg from "pg";
+import type {
+	CaseResult,
+	EvalRunRecord,
+	EvalStore,
+	Feedback,
+	FeedbackFilter,
+} from "./eval-store.ts";
+
+/** Options of the Postgres evaluation store. */
+export interface PostgresEvalStoreOptions {
+	connectionString?: string | undefined;
+	/** A pool to share (it stays open on `close()`). */
+	pool?: pg.Pool | undefined;
+	/** Schema of the tables. Default "public". */
+	schema?: string | undefined;
+}
+
+const ident = (s: string) => {
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
+		throw new TypeError(
+			`invalid schema name "${s}": use letters, digits and _`,
+		);
+	return `"${s}"`;
+};
+
+/**
+ * Evaluation runs, case results and feedback in Postgres (the `@weft/evals/postgres` entry; pg is an
+ * optional peer), in tables of their own beside the threads'. Create it with `connect`.
+ */
+export class PostgresEvalStore implements EvalStore {
+	readonly #pool: pg.Pool;
+	readonly #owned: boolean;
+	readonly #s: string;
+
+	private constructor(pool: pg.Pool, owned: boolean, schema: string) {
+		this.#pool = pool;
+		this.#owned = owned;
+		this.#s = ident(schema);
+	}
+
+	/** Connects and creates the tables when missing. */
+	static async connect(
+		options: PostgresEvalStoreOptions,
+	): Promise<PostgresEvalStore> {
+		const owned = options.pool === undefined;
+		const pool =
+			options.pool ??
+			new pg.Pool({ connectionString: options.connectionString });
+		const store = new PostgresEvalStore(
+			pool,
+			owned,
+			options.schema ?? "public",
+		);
+		await store.#setup();
+		return store;
+	}
+
+	async #setup(): Promise<void> {
+		const s = this.#s;
+		await this.#pool.query(`
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.weft_eval_runs (
+	id TEXT PRIMARY KEY, started_at TEXT NOT NULL, data JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.weft_eval_cases (
+	run_id TEXT NOT NULL, case_id TEXT NOT NULL, position INTEGER NOT NULL, data JSONB NOT NULL,
+	PRIMARY KEY (run_id, case_id));
+CREATE TABLE IF NOT EXISTS ${s}.weft_feedback (
+	seq BIGSERIAL, id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, checkpoint_id TEXT, by_whom TEXT,
+	label TEXT, created_at TEXT NOT NULL, data JSONB NOT NULL);
+CREATE INDEX IF NOT EXISTS weft_feedback_thread ON ${s}.weft_feedback (thread_id, created_at);`);
+	}
+
+	async putRun(run: EvalRunRecord): Promise<void> {
+		await this.#pool.query(
+			`INSERT INTO ${this.#s}.weft_eval_runs (id, started_at, data) VALUES ($1, $2, $3)
+			 ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, data = EXCLUDED.data`,
+			[run.id, run.startedAt, JSON.stringify(run)],
+		);
+	}
+
+	async getRun(id: string): Promise<EvalRunRecord | undefined> {
+		const r = await this.#pool.query(
+			`SELECT data FROM ${this.#s}.weft_eval_runs WHERE id = $1`,
+			[id],
+		);
+		return r.rows[0]?.data as EvalRunRecord | undefined;
+	}
+
+	async listRuns(limit = 100): Promise<EvalRunRecord[]> {
+		const r = await this.#pool.query(
+			`SELECT data FROM ${this.#s}.weft_eval_runs ORDER BY started_at DESC, id DESC LIMIT $1`,
+			[limit],
+		);
+		return r.rows.map((row) => row.data as EvalRunRecord);
+	}
+
+	async putCase(runId: string, result: CaseResult): Promise<void> {
+		await this.#pool.query(
+			`INSERT INTO ${this.#s}.weft_eval_cases (run_id, case_id, position, data) VALUES ($1, $2, $3, $4)
+			 ON CONFLICT (run_id, case_id) DO UPDATE SET position = EXCLUDED.position, data = EXCLUDED.data`,
+			[runId, result.caseId, result.index, JSON.stringify(result)],
+		);
+	}
+
+	async listCases(runId: string): Promise<CaseResult[]> {
+		const r = await this.#pool.query(
+			`SELECT data FROM ${this.#s}.weft_eval_cases WHERE run_id = $1 ORDER BY position`,
+			[runId],
+		);
+		return r.rows.map((row) => row.data as CaseResult);
+	}
+
+	async addFeedback(f: Feedback): Promise<void> {
+		await this.#pool.query(
+			`INSERT INTO ${this.#s}.weft_feedback (id, thread_id, checkpoint_id, by_whom, label, created_at, data)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			[
+				f.id,
+				f.threadId,
+				f.checkpointId ?? null,
+				f.by ?? null,
+				f.label ?? null,
+				f.createdAt,
+				JSON.stringify(f),
+			],
+		);
+	}
+
+	async listFeedback(filter: FeedbackFilter = {}): Promise<Feedback[]> {
+		const where: string[] = [];
+		const args: unknown[] = [];
+		const add = (column: string, value: string | undefined) => {
+			if (value === undefined) return;
+			args.push(value);
+			where.push(`${column} = $${args.length}`);
+		};
+		add("thread_id", filter.threadId);
+		add("checkpoint_id", filter.checkpointId);
+		add("by_whom", filter.by);
+		add("label", filter.label);
+		args.push(filter.limit ?? null);
+		const r = await this.#pool.query(
+			`SELECT data FROM ${this.#s}.weft_feedback ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+			 ORDER BY created_at, seq LIMIT $${args.length}`,
+			args,
+		);
+		return r.rows.map((row) => row.data as Feedback);
+	}
+
+	async close(): Promise<void> {
+		if (this.#owned) await this.#pool.end();
+	}
+}

@@ -1,0 +1,128 @@
+import Database from "better-sqlite3";
+import type {
+	CaseResult,
+	EvalRunRecord,
+	EvalStore,
+	Feedback,
+	FeedbackFilter,
+} from "./eval-store.ts";
+
+/** Options of the SQLite evaluation store. */
+export interface SqliteEvalStoreOptions {
+	/** The file (the one the threads live in, e.g. "weft.db") or ":memory:"; ignored when `database` is given. */
+	path?: string | undefined;
+	/** An open better-sqlite3 database to share. */
+	database?: Database.Database | undefined;
+}
+
+// Own tables, created here: the checkpoint tables and their migrations stay the checkpointer's.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS weft_eval_runs (
+	id TEXT PRIMARY KEY, started_at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS weft_eval_cases (
+	run_id TEXT NOT NULL, case_id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL,
+	PRIMARY KEY (run_id, case_id));
+CREATE TABLE IF NOT EXISTS weft_feedback (
+	id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, checkpoint_id TEXT, by_whom TEXT, label TEXT,
+	created_at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS weft_feedback_thread ON weft_feedback (thread_id, created_at);
+`;
+
+/**
+ * Evaluation runs, case results and feedback in SQLite (the `@weft/evals/sqlite` entry; better-sqlite3
+ * is an optional peer). Point it at the threads' file to keep results beside them.
+ * @example const store = new SqliteEvalStore({ path: "weft.db" });
+ */
+export class SqliteEvalStore implements EvalStore {
+	readonly #db: Database.Database;
+	readonly #owned: boolean;
+
+	constructor(options: SqliteEvalStoreOptions = {}) {
+		this.#owned = options.database === undefined;
+		this.#db = options.database ?? new Database(options.path ?? ":memory:");
+		if (this.#owned) this.#db.pragma("journal_mode = WAL");
+		this.#db.exec(SCHEMA);
+	}
+
+	async putRun(run: EvalRunRecord): Promise<void> {
+		this.#db
+			.prepare(
+				"INSERT OR REPLACE INTO weft_eval_runs (id, started_at, data) VALUES (?, ?, ?)",
+			)
+			.run(run.id, run.startedAt, JSON.stringify(run));
+	}
+
+	async getRun(id: string): Promise<EvalRunRecord | undefined> {
+		const row = this.#db
+			.prepare("SELECT data FROM weft_eval_runs WHERE id = ?")
+			.get(id) as { data: string } | undefined;
+		return row === undefined
+			? undefined
+			: (JSON.parse(row.data) as EvalRunRecord);
+	}
+
+	async listRuns(limit = 100): Promise<EvalRunRecord[]> {
+		const rows = this.#db
+			.prepare(
+				"SELECT data FROM weft_eval_runs ORDER BY started_at DESC, id DESC LIMIT ?",
+			)
+			.all(limit) as { data: string }[];
+		return rows.map((r) => JSON.parse(r.data) as EvalRunRecord);
+	}
+
+	async putCase(runId: string, result: CaseResult): Promise<void> {
+		this.#db
+			.prepare(
+				"INSERT OR REPLACE INTO weft_eval_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
+			)
+			.run(runId, result.caseId, result.index, JSON.stringify(result));
+	}
+
+	async listCases(runId: string): Promise<CaseResult[]> {
+		const rows = this.#db
+			.prepare(
+				"SELECT data FROM weft_eval_cases WHERE run_id = ? ORDER BY position",
+			)
+			.all(runId) as { data: string }[];
+		return rows.map((r) => JSON.parse(r.data) as CaseResult);
+	}
+
+	async addFeedback(f: Feedback): Promise<void> {
+		this.#db
+			.prepare(
+				"INSERT INTO weft_feedback (id, thread_id, checkpoint_id, by_whom, label, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			)
+			.run(
+				f.id,
+				f.threadId,
+				f.checkpointId ?? null,
+				f.by ?? null,
+				f.label ?? null,
+				f.createdAt,
+				JSON.stringify(f),
+			);
+	}
+
+	async listFeedback(filter: FeedbackFilter = {}): Promise<Feedback[]> {
+		const where: string[] = [];
+		const args: unknown[] = [];
+		const add = (column: string, value: string | undefined) => {
+			if (value === undefined) return;
+			where.push(`${column} = ?`);
+			args.push(value);
+		};
+		add("thread_id", filter.threadId);
+		add("checkpoint_id", filter.checkpointId);
+		add("by_whom", filter.by);
+		add("label", filter.label);
+		const sql = `SELECT data FROM weft_feedback ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`} ORDER BY created_at, rowid LIMIT ?`;
+		const rows = this.#db.prepare(sql).all(...args, filter.limit ?? -1) as {
+			data: string;
+		}[];
+		return rows.map((r) => JSON.parse(r.data) as Feedback);
+	}
+
+	async close(): Promise<void> {
+		if (this.#owned) this.#db.close();
+	}
+}

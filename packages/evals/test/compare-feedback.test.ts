@@ -1,0 +1,129 @@
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import {
+	aggregateFeedback,
+	compareRuns,
+	evaluate,
+	exact,
+	listFeedback,
+	MemoryEvalStore,
+	recordFeedback,
+} from "@weft/evals";
+import { describe, expect, it } from "vitest";
+import { qaGraph } from "./graphs.ts";
+
+const dataset = [
+	{ id: "a", input: { question: "a" }, expected: "A" },
+	{ id: "b", input: { question: "b" }, expected: "B" },
+	{ id: "c", input: { question: "c" }, expected: "C" },
+];
+
+describe("comparing runs", () => {
+	it("says per case and scorer what got better, worse or stayed, with the threads to open", async () => {
+		const store = new MemoryEvalStore();
+		await evaluate(
+			qaGraph({ a: "A", b: "x", c: "C" }).graph,
+			dataset,
+			[exact()],
+			{ runId: "before", store },
+		);
+		await evaluate(
+			qaGraph({ a: "A", b: "B", c: "x" }).graph,
+			dataset,
+			[exact()],
+			{ runId: "after", store },
+		);
+		const cmp = await compareRuns(store, "before", "after");
+		expect(
+			cmp.rows.map((r) => [r.caseId, r.scorer, r.a, r.b, r.change]),
+		).toEqual([
+			["a", "exact", 1, 1, "same"],
+			["b", "exact", 0, 1, "better"],
+			["c", "exact", 1, 0, "worse"],
+		]);
+		expect(cmp.rows[2]).toMatchObject({
+			threadA: "before:c",
+			threadB: "after:c",
+		});
+		expect(cmp.counts).toMatchObject({ better: 1, worse: 1, same: 1 });
+		await expect(compareRuns(store, "before", "nope")).rejects.toMatchObject({
+			code: "EVAL_NOT_FOUND",
+			hint: "recent runs: after, before (weft eval list)",
+		});
+	});
+});
+
+describe("feedback", () => {
+	it("records score, label, comment and author on a run or a checkpoint, then lists and aggregates it", async () => {
+		const store = new MemoryEvalStore();
+		const { graph } = qaGraph({ q: "A" });
+		await graph.run({ question: "q" }, { threadId: "t1" });
+		const { checkpointId } = await graph.getState({ threadId: "t1" });
+		const checkpointer = graph.checkpointer!;
+		await recordFeedback(
+			store,
+			{ threadId: "t1", score: 1, label: "helpful", by: "ana" },
+			{ checkpointer },
+		);
+		await recordFeedback(
+			store,
+			{
+				threadId: "t1",
+				checkpointId: checkpointId!,
+				score: 0,
+				comment: "wrong tone",
+				by: "bo",
+			},
+			{ checkpointer },
+		);
+		await recordFeedback(store, { threadId: "t2", label: "helpful" });
+		expect(await listFeedback(store, { threadId: "t1" })).toHaveLength(2);
+		expect(aggregateFeedback(await listFeedback(store), "thread")).toEqual([
+			{
+				key: "t1",
+				count: 2,
+				meanScore: 0.5,
+				scored: 2,
+				labels: { helpful: 1 },
+			},
+			{
+				key: "t2",
+				count: 1,
+				meanScore: undefined,
+				scored: 0,
+				labels: { helpful: 1 },
+			},
+		]);
+		expect(
+			aggregateFeedback(await listFeedback(store), "label").map((g) => [
+				g.key,
+				g.count,
+			]),
+		).toEqual([
+			["helpful", 2],
+			["(no label)", 1],
+		]);
+	});
+
+	it("refuses empty feedback, a bad score and an unknown thread or checkpoint", async () => {
+		const store = new MemoryEvalStore();
+		const checkpointer = new MemoryCheckpointer();
+		await expect(
+			recordFeedback(store, { threadId: "t1" }),
+		).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			message: "feedback: give a score, a label or a comment",
+		});
+		await expect(
+			recordFeedback(store, { threadId: "t1", score: Number.NaN }),
+		).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+		});
+		await expect(
+			recordFeedback(store, { threadId: "ghost", score: 1 }, { checkpointer }),
+		).rejects.toMatchObject({
+			code: "CHECKPOINT_NOT_FOUND",
+			message: 'no thread "ghost" to give feedback on',
+		});
+		expect(await listFeedback(store)).toEqual([]);
+	});
+});
