@@ -103,6 +103,9 @@ export function createProgram(exit: (code: number) => void): Program {
 	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
 		"weft mcp --graph office=src/agent.ts#agent",
 	]);
+	withExamples(program.commands.find((c) => c.name() === "dev")!, [
+		"weft dev --config weft.json --port 2024",
+	]);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
 }
