@@ -55,6 +55,9 @@ export const ERROR_CODES = [
 	// evaluations (@weft/evals)
 	"DATASET_INVALID",
 	"EVAL_NOT_FOUND",
+	// HTTP server (@weft/server)
+	"NOT_FOUND",
+	"UNAUTHENTICATED",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import {
 } from "./commands/answer.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { continueCommand } from "./commands/continue.ts";
+import { registerDev } from "./commands/dev.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { registerEval } from "./commands/eval.ts";
 import { registerFeedback } from "./commands/feedback.ts";
@@ -98,8 +99,12 @@ export function createProgram(exit: (code: number) => void): Program {
 	registerMcp(program, exit, (error) =>
 		report(error, program.opts<GlobalOptions>()),
 	);
+	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
 	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
 		"weft mcp --graph office=src/agent.ts#agent",
+	]);
+	withExamples(program.commands.find((c) => c.name() === "dev")!, [
+		"weft dev --config weft.json --port 2024",
 	]);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;

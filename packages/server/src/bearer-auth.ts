@@ -1,0 +1,32 @@
+import { timingSafeEqual } from "node:crypto";
+import type { Authenticate } from "./context.ts";
+
+/**
+ * The default `authenticate`: `Authorization: Bearer <token>` for one of `tokens`
+ * (`"token"` or `"identity:token"`; a bare token is its own identity's name prefix).
+ * Read from `WEFT_API_TOKENS` (comma separated) when not given.
+ */
+export function bearerTokens(
+	tokens: string[] = (process.env.WEFT_API_TOKENS ?? "").split(","),
+): Authenticate {
+	const known = tokens
+		.map((t) => t.trim())
+		.filter((t) => t !== "")
+		.map((t) => {
+			const at = t.indexOf(":");
+			return at > 0
+				? { identity: t.slice(0, at), token: t.slice(at + 1) }
+				: { identity: `token-${t.slice(0, 4)}`, token: t };
+		});
+	return (request) => {
+		const header = request.headers.get("authorization") ?? "";
+		const match = /^Bearer\s+(.+)$/i.exec(header);
+		if (match === null) return null;
+		const given = Buffer.from(match[1]!.trim());
+		const found = known.find((k) => {
+			const want = Buffer.from(k.token);
+			return want.length === given.length && timingSafeEqual(want, given);
+		});
+		return found === undefined ? null : { identity: found.identity };
+	};
+}

@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import type { Checkpointer } from "@weft/checkpoint";
+import type { CompiledGraph, StateSnapshot } from "@weft/graph";
+import type { Context } from "hono";
+import { notFound } from "./http-errors.ts";
+import type { RunManager } from "./run-manager.ts";
+import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
+import { toWire } from "./wire-values.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/** Who is calling: `identity` owns what it creates. */
+export interface AuthUser {
+	identity: string;
+	scopes?: string[] | undefined;
+}
+
+/** Decides who sent a request; null (or a throw) refuses it with 401. */
+export type Authenticate = (
+	request: Request,
+) => Promise<AuthUser | null> | AuthUser | null;
+
+/** What every route needs. */
+export interface ServerContext {
+	graphs: Map<string, AnyGraph>;
+	checkpointer: Checkpointer;
+	registry: ThreadRegistry;
+	runs: RunManager;
+}
+
+/** Hono variables set by the auth middleware. */
+export type Env = { Variables: { user: AuthUser | undefined } };
+
+/** The caller's identity (undefined when the server has no auth). */
+export const ownerOf = (c: Context<Env>): string | undefined =>
+	c.get("user")?.identity;
+
+/** The stable assistant id of a graph name (a name-based UUID). */
+export function assistantId(graphId: string): string {
+	const h = createHash("sha1")
+		.update(`weft-assistant:${graphId}`)
+		.digest("hex");
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The graph name of an assistant id or graph name. */
+export function graphIdOf(ctx: ServerContext, id: string): string {
+	if (ctx.graphs.has(id)) return id;
+	for (const name of ctx.graphs.keys())
+		if (assistantId(name) === id) return name;
+	throw notFound("assistant", id);
+}
+
+/** A thread the caller owns: from this process's records, else from the store (unowned). */
+export async function ownedThread(
+	ctx: ServerContext,
+	c: Context<Env>,
+	threadId: string,
+): Promise<ThreadRecord> {
+	const known = ctx.registry.threads.get(threadId);
+	if (known !== undefined) {
+		if (known.owner !== ownerOf(c)) throw notFound("thread", threadId);
+		return known;
+	}
+	const stored = await ctx.checkpointer
+		.getThread(threadId)
+		.catch(() => undefined);
+	if (stored === undefined || ownerOf(c) !== undefined)
+		throw notFound("thread", threadId);
+	const record = ctx.registry.createThread({ threadId, owner: undefined });
+	record.createdAt = stored.createdAt;
+	return record;
+}
+
+/** The graph a thread runs (its recorded one, else the only registered one). */
+export function graphOfThread(
+	ctx: ServerContext,
+	thread: ThreadRecord,
+): AnyGraph | undefined {
+	if (thread.graphId !== undefined) return ctx.graphs.get(thread.graphId);
+	return ctx.graphs.size === 1 ? [...ctx.graphs.values()][0] : undefined;
+}
+
+/** A Weft state snapshot in LangGraph's `ThreadState` shape. */
+export function toThreadState(snap: StateSnapshot) {
+	const checkpoint = (id: string) => ({
+		thread_id: snap.threadId,
+		checkpoint_ns: "",
+		checkpoint_id: id,
+		checkpoint_map: null,
+	});
+	const interrupts = snap.interrupts.map((i) => ({ id: i.id, value: i.value }));
+	return {
+		values: toWire(snap.values),
+		next: snap.next,
+		tasks: snap.tasks.map((t) => ({
+			id: t.id,
+			name: t.node,
+			error: null,
+			interrupts: snap.interrupts
+				.filter((i) => i.node === t.node)
+				.map((i) => ({ id: i.id, value: i.value })),
+			checkpoint: null,
+			state: null,
+		})),
+		checkpoint: checkpoint(snap.checkpointId),
+		parent_checkpoint:
+			snap.parentCheckpointId === null
+				? null
+				: checkpoint(snap.parentCheckpointId),
+		metadata: { ...snap.metadata, step: snap.step, source: snap.source },
+		created_at: snap.createdAt,
+		interrupts,
+	};
+}

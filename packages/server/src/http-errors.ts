@@ -1,0 +1,54 @@
+import { isWeftError, WeftError, type WeftErrorCode } from "@weft/checkpoint";
+
+/** The HTTP status of every error code the server answers with; any other code is a 500. */
+export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
+	VALIDATION_FAILED: 422,
+	INVALID_UPDATE: 422,
+	CONFIG_INVALID: 422,
+	INVALID_ID: 422,
+	UNKNOWN_NODE: 422,
+	NO_PENDING_INTERRUPT: 409,
+	UNKNOWN_INTERRUPT_ID: 422,
+	AMBIGUOUS_RESUME: 422,
+	CHECKPOINT_NOT_FOUND: 404,
+	NOT_FOUND: 404,
+	UNAUTHENTICATED: 401,
+	THREAD_BUSY: 409,
+	LEASE_LOST: 409,
+	CHECKPOINT_CONFLICT: 409,
+	GRAPH_CHANGED: 409,
+	RUN_CANCELLED: 409,
+	STORE_UNAVAILABLE: 503,
+};
+
+/** The JSON body of an error answer: LangGraph's `detail`, plus Weft's code and hint. */
+export interface ErrorBody {
+	detail: string;
+	code: WeftErrorCode;
+	hint?: string | undefined;
+}
+
+/** Maps any thrown value to an HTTP status and body. */
+export function toHttpError(error: unknown): {
+	status: number;
+	body: ErrorBody;
+} {
+	const weft = isWeftError(error)
+		? error
+		: new WeftError(
+				"NODE_FAILED",
+				error instanceof Error ? error.message : String(error),
+			);
+	const status = HTTP_STATUS[weft.code] ?? 500;
+	return {
+		status,
+		body: { detail: weft.message, code: weft.code, hint: weft.hint },
+	};
+}
+
+/** A 404 for an id that does not exist (or belongs to another owner). */
+export function notFound(what: string, id: string): WeftError {
+	return new WeftError("NOT_FOUND", `no ${what} "${id}"`, {
+		hint: `check the ${what} id, and that the request carries its owner's credentials`,
+	});
+}

@@ -1,0 +1,13 @@
+export { type AppOptions, createApp, type WeftApp } from "./app.ts";
+export { bearerTokens } from "./bearer-auth.ts";
+export type { Authenticate, AuthUser } from "./context.ts";
+export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";
+export {
+	isFinalRunStatus,
+	nextRunStatus,
+	RUN_TRANSITIONS,
+	type RunLifecycleEvent,
+	type RunLifecycleStatus,
+	runMachine,
+} from "./run-lifecycle.ts";
+export { type ServeOptions, serve } from "./serve.ts";

@@ -1,0 +1,174 @@
+import { WeftError } from "@weft/checkpoint";
+import { type Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import {
+	type Env,
+	graphIdOf,
+	ownedThread,
+	ownerOf,
+	type ServerContext,
+} from "../context.ts";
+import { notFound } from "../http-errors.ts";
+import type { RunEventLog } from "../run-events.ts";
+import { RunCreate, type RunCreateBody } from "../schemas.ts";
+import type { RunRecord } from "../thread-registry.ts";
+import { body } from "./validate.ts";
+
+/** A run in LangGraph's `Run` shape. */
+export const toRun = (r: RunRecord) => ({
+	run_id: r.runId,
+	thread_id: r.threadId,
+	assistant_id: r.assistantId,
+	created_at: r.createdAt,
+	updated_at: r.updatedAt,
+	status: r.status,
+	metadata: r.metadata,
+	kwargs: {},
+	multitask_strategy: r.multitaskStrategy,
+});
+
+const busy = (threadId: string, holder: string) =>
+	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
+		hint: "wait for the run to end (runs.join), or cancel it",
+	});
+
+/** Runs on a thread: create (background, wait, stream), list, get, join, join stream, cancel, delete. */
+export function runRoutes(ctx: ServerContext): Hono<Env> {
+	const app = new Hono<Env>();
+
+	const create = async (c: Context<Env>): Promise<RunRecord> => {
+		const b = await body(c, RunCreate);
+		const threadId = c.req.param("thread_id")!;
+		const graphId = graphIdOf(ctx, b.assistant_id);
+		let thread = ctx.registry.threads.get(threadId);
+		if (
+			thread === undefined &&
+			b.if_not_exists === "create" &&
+			(await ctx.checkpointer.getThread(threadId)) === undefined
+		)
+			thread = ctx.registry.createThread({
+				threadId,
+				owner: ownerOf(c),
+				metadata: { graph_id: graphId },
+			});
+		thread ??= await ownedThread(ctx, c, threadId);
+		if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
+		await admit(ctx, threadId, b);
+		thread.graphId ??= graphId;
+		const graph = ctx.graphs.get(graphId)!;
+		const run = ctx.runs.start(
+			graph,
+			{
+				threadId,
+				assistantId: b.assistant_id,
+				graphId,
+				owner: ownerOf(c),
+				metadata: b.metadata ?? {},
+				multitaskStrategy: b.multitask_strategy ?? "reject",
+			},
+			b,
+		);
+		c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
+		return run;
+	};
+	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
+		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
+		const run = ctx.registry.runs.get(c.req.param("run_id")!);
+		if (run === undefined || run.threadId !== thread.threadId)
+			throw notFound("run", c.req.param("run_id")!);
+		return run;
+	};
+
+	app.post("/", async (c) => c.json(toRun(await create(c))));
+	app.post("/wait", async (c) => {
+		const run = await create(c);
+		return c.json(await ctx.runs.join(run.runId));
+	});
+	app.post("/stream", async (c) => {
+		const run = await create(c);
+		const log = ctx.runs.events(run.runId)!;
+		c.header("Location", `/threads/${run.threadId}/runs/${run.runId}/stream`);
+		return sse(c, log, undefined, c.req.header("Last-Event-ID"));
+	});
+	app.get("/", async (c) => {
+		const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
+		const limit = Number(c.req.query("limit") ?? 10);
+		const offset = Number(c.req.query("offset") ?? 0);
+		const status = c.req.query("status");
+		const runs = ctx.registry
+			.runsOf(t.threadId)
+			.filter((r) => status === undefined || r.status === status);
+		return c.json(runs.slice(offset, offset + limit).map(toRun));
+	});
+	app.get("/:run_id", async (c) => c.json(toRun(await ownedRun(c))));
+	app.get("/:run_id/join", async (c) =>
+		c.json(await ctx.runs.join((await ownedRun(c)).runId)),
+	);
+	app.get("/:run_id/stream", async (c) => {
+		const run = await ownedRun(c);
+		const log = ctx.runs.events(run.runId);
+		if (log === undefined) throw notFound("run stream", run.runId);
+		const onDisconnect =
+			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
+		return sse(c, log, onDisconnect, c.req.header("Last-Event-ID"));
+	});
+	app.post("/:run_id/cancel", async (c) => {
+		const run = await ownedRun(c);
+		await ctx.runs.cancel(
+			run,
+			c.req.query("wait") === "1" || c.req.query("wait") === "true",
+		);
+		return c.body(null, 202);
+	});
+	app.delete("/:run_id", async (c) => {
+		const run = await ownedRun(c);
+		if (run.status === "pending" || run.status === "running")
+			await ctx.runs.cancel(run, true);
+		ctx.registry.runs.delete(run.runId);
+		return c.body(null, 204);
+	});
+
+	/** Streams a run's events as SSE, after `lastEventId`; the run goes on if the client leaves. */
+	function sse(
+		c: Context<Env>,
+		log: RunEventLog,
+		cancelOnLeave: RunRecord | undefined,
+		lastEventId?: string,
+	) {
+		return streamSSE(c, async (stream) => {
+			const left = new AbortController();
+			stream.onAbort(() => {
+				left.abort();
+				if (cancelOnLeave !== undefined)
+					void ctx.runs.cancel(cancelOnLeave, false);
+			});
+			for await (const ev of log.read(lastEventId, left.signal))
+				await stream.writeSSE({
+					id: ev.id,
+					event: ev.event,
+					data: JSON.stringify(ev.data),
+				});
+		});
+	}
+	return app;
+}
+
+/** `multitask_strategy`: "reject" (the default here) answers 409 while the thread is busy. */
+async function admit(
+	ctx: ServerContext,
+	threadId: string,
+	b: RunCreateBody,
+): Promise<void> {
+	const strategy = b.multitask_strategy ?? "reject";
+	const active = ctx.runs.activeRun(threadId);
+	if (active !== undefined && strategy === "interrupt")
+		await ctx.runs.cancel(active, true);
+	else if (active !== undefined)
+		throw busy(threadId, `run ${active.runId} is ${active.status}`);
+	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
+	if (lease != null && Date.parse(lease.expiresAt) > Date.now())
+		throw busy(
+			threadId,
+			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
+		);
+}

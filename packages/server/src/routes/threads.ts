@@ -1,0 +1,240 @@
+import { WeftError } from "@weft/checkpoint";
+import { type Context, Hono } from "hono";
+import {
+	type Env,
+	graphOfThread,
+	ownedThread,
+	ownerOf,
+	type ServerContext,
+	toThreadState,
+} from "../context.ts";
+import {
+	HistoryQuery,
+	StateUpdate,
+	ThreadCreate,
+	ThreadPatch,
+	ThreadSearch,
+} from "../schemas.ts";
+import type { ThreadRecord } from "../thread-registry.ts";
+import { toWire } from "../wire-values.ts";
+import { body } from "./validate.ts";
+
+type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
+/** A thread in LangGraph's `Thread` shape. */
+async function toThread(ctx: ServerContext, t: ThreadRecord) {
+	const status = await threadStatus(ctx, t);
+	const graph = graphOfThread(ctx, t);
+	const info = await ctx.checkpointer.getThread(t.threadId);
+	let values: unknown = null;
+	let interrupts: Record<string, unknown[]> = {};
+	if (graph !== undefined && info?.checkpointId != null) {
+		const snap = await graph.getState({ threadId: t.threadId });
+		values = toWire(snap.values);
+		if (snap.interrupts.length > 0)
+			interrupts = {
+				[snap.checkpointId]: snap.interrupts.map((i) => ({
+					id: i.id,
+					value: i.value,
+				})),
+			};
+	}
+	return {
+		thread_id: t.threadId,
+		created_at: t.createdAt,
+		updated_at: info?.updatedAt ?? t.updatedAt,
+		metadata: t.metadata,
+		status,
+		values,
+		interrupts,
+	};
+}
+
+async function threadStatus(
+	ctx: ServerContext,
+	t: ThreadRecord,
+): Promise<ThreadStatus> {
+	if (ctx.runs.activeRun(t.threadId) !== undefined) return "busy";
+	const info = await ctx.checkpointer.getThread(t.threadId);
+	switch (info?.status) {
+		case "running":
+			return "busy";
+		case "interrupted":
+			return "interrupted";
+		case "failed":
+			return "error";
+		default:
+			return "idle";
+	}
+}
+
+function requireGraph(ctx: ServerContext, t: ThreadRecord) {
+	const graph = graphOfThread(ctx, t);
+	if (graph === undefined)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`thread "${t.threadId}" has no graph yet`,
+			{
+				hint: "create it with metadata.graph_id, or run it once with an assistant",
+			},
+		);
+	return graph;
+}
+
+const emptyState = (threadId: string) => ({
+	values: {},
+	next: [],
+	tasks: [],
+	checkpoint: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: null },
+	parent_checkpoint: null,
+	metadata: {},
+	created_at: null,
+	interrupts: [],
+});
+
+/** Threads: create, read, search, patch, delete, state, history, update state (fork). */
+export function threadRoutes(ctx: ServerContext): Hono<Env> {
+	const app = new Hono<Env>();
+	const owned = (c: Context<Env>) =>
+		ownedThread(ctx, c, c.req.param("thread_id")!);
+
+	app.post("/", async (c) => {
+		const b = await body(c, ThreadCreate);
+		const existing =
+			b.thread_id === undefined
+				? undefined
+				: ctx.registry.threads.get(b.thread_id);
+		if (existing !== undefined) {
+			if (existing.owner !== ownerOf(c) || b.if_exists !== "do_nothing")
+				throw new WeftError(
+					"CHECKPOINT_CONFLICT",
+					`thread "${b.thread_id}" already exists`,
+					{
+						hint: 'pass if_exists: "do_nothing" to get the existing thread',
+					},
+				);
+			return c.json(await toThread(ctx, existing));
+		}
+		if (
+			b.thread_id !== undefined &&
+			(await ctx.checkpointer.getThread(b.thread_id)) !== undefined
+		)
+			throw new WeftError(
+				"CHECKPOINT_CONFLICT",
+				`thread "${b.thread_id}" already exists`,
+				{
+					hint: "choose another thread id",
+				},
+			);
+		const t = ctx.registry.createThread({
+			threadId: b.thread_id,
+			owner: ownerOf(c),
+			metadata: b.metadata,
+		});
+		return c.json(await toThread(ctx, t));
+	});
+	app.post("/search", async (c) => {
+		const q = await body(c, ThreadSearch);
+		const matches: ThreadRecord[] = [];
+		for (const t of ctx.registry.threads.values()) {
+			if (t.owner !== ownerOf(c)) continue;
+			if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
+			if (
+				q.metadata !== undefined &&
+				!Object.entries(q.metadata).every(
+					([k, v]) => JSON.stringify(t.metadata[k]) === JSON.stringify(v),
+				)
+			)
+				continue;
+			if (q.status !== undefined && (await threadStatus(ctx, t)) !== q.status)
+				continue;
+			matches.push(t);
+		}
+		matches.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+		return c.json(
+			await Promise.all(
+				matches
+					.slice(q.offset, q.offset + q.limit)
+					.map((t) => toThread(ctx, t)),
+			),
+		);
+	});
+	app.get("/:thread_id", async (c) =>
+		c.json(await toThread(ctx, await owned(c))),
+	);
+	app.patch("/:thread_id", async (c) => {
+		const t = await owned(c);
+		const b = await body(c, ThreadPatch);
+		t.metadata = { ...t.metadata, ...b.metadata };
+		t.updatedAt = new Date().toISOString();
+		return c.json(await toThread(ctx, t));
+	});
+	app.delete("/:thread_id", async (c) => {
+		const t = await owned(c);
+		const active = ctx.runs.activeRun(t.threadId);
+		if (active !== undefined) await ctx.runs.cancel(active, true);
+		await ctx.checkpointer.deleteThread(t.threadId);
+		ctx.registry.threads.delete(t.threadId);
+		for (const r of ctx.registry.runsOf(t.threadId))
+			ctx.registry.runs.delete(r.runId);
+		return c.body(null, 204);
+	});
+	const state = async (c: Context<Env>, checkpointId?: string) => {
+		const t = await owned(c);
+		const info = await ctx.checkpointer.getThread(t.threadId);
+		if (info?.checkpointId == null && checkpointId === undefined)
+			return c.json(emptyState(t.threadId));
+		const snap = await requireGraph(ctx, t).getState({
+			threadId: t.threadId,
+			checkpointId,
+		});
+		return c.json(toThreadState(snap));
+	};
+	app.get("/:thread_id/state", (c) => state(c));
+	app.get("/:thread_id/state/:checkpoint_id", (c) =>
+		state(c, c.req.param("checkpoint_id")),
+	);
+	app.post("/:thread_id/state/checkpoint", async (c) => {
+		const b = await body(c, StateUpdate.pick({ checkpoint: true }));
+		return state(c, b.checkpoint?.checkpoint_id);
+	});
+	app.post("/:thread_id/state", async (c) => {
+		const t = await owned(c);
+		const b = await body(c, StateUpdate);
+		const graph = requireGraph(ctx, t);
+		const checkpointId = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+		const out = await graph.updateState(
+			{ threadId: t.threadId, checkpointId },
+			(b.values ?? {}) as never,
+			{
+				asNode: b.as_node,
+			},
+		);
+		// LangGraph answers `checkpoint`; the SDK's type names it `configurable`: both are sent
+		const checkpoint = {
+			thread_id: t.threadId,
+			checkpoint_ns: "",
+			checkpoint_id: out.checkpointId,
+		};
+		return c.json({ checkpoint, configurable: checkpoint });
+	});
+	app.post("/:thread_id/history", async (c) => {
+		const t = await owned(c);
+		const q = await body(c, HistoryQuery);
+		const info = await ctx.checkpointer.getThread(t.threadId);
+		if (info?.checkpointId == null) return c.json([]);
+		const before =
+			typeof q.before === "string"
+				? q.before
+				: q.before?.configurable.checkpoint_id;
+		const out = [];
+		const filter = q.metadata as Record<string, never> | undefined;
+		for await (const snap of requireGraph(ctx, t).getStateHistory(
+			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
+			{ limit: q.limit, before, filter },
+		))
+			out.push(toThreadState(snap));
+		return c.json(out);
+	});
+	return app;
+}

@@ -1,0 +1,30 @@
+import { ValidationError } from "@weft/checkpoint";
+import type { Context } from "hono";
+import type { z } from "zod";
+
+/** The request's JSON body parsed by `schema`; a bad one is a VALIDATION_FAILED error (422). */
+export async function body<TSchema extends z.ZodType>(
+	c: Context<any>,
+	schema: TSchema,
+): Promise<z.infer<TSchema>> {
+	const text = await c.req.text();
+	let json: unknown = {};
+	if (text.trim() !== "") {
+		try {
+			json = JSON.parse(text);
+		} catch {
+			throw new ValidationError("the request body is not JSON", {
+				hint: "send a JSON object",
+			});
+		}
+	}
+	const parsed = schema.safeParse(json ?? {});
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new ValidationError(
+			`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+			{ hint: "see /openapi.json for the request shapes" },
+		);
+	}
+	return parsed.data;
+}

@@ -1,0 +1,77 @@
+/** A `@langchain/core` message (duck-typed: the server does not import LangChain). */
+interface MessageLike {
+	getType(): string;
+	content: unknown;
+	id?: string | undefined;
+	name?: string | undefined;
+	tool_calls?: unknown;
+	tool_call_id?: string | undefined;
+	additional_kwargs?: unknown;
+	response_metadata?: unknown;
+	usage_metadata?: unknown;
+}
+
+const isMessage = (v: unknown): v is MessageLike =>
+	typeof v === "object" &&
+	v !== null &&
+	typeof (v as MessageLike).getType === "function" &&
+	"content" in v;
+
+/** A message as the LangGraph API sends it: a plain dict with `type` (`human`, `ai`, `tool`, …). */
+export function messageDict(m: MessageLike): Record<string, unknown> {
+	const out: Record<string, unknown> = {
+		type: m.getType(),
+		content: m.content,
+		id: m.id ?? null,
+	};
+	for (const key of [
+		"name",
+		"tool_calls",
+		"tool_call_id",
+		"additional_kwargs",
+		"response_metadata",
+		"usage_metadata",
+	] as const)
+		if (m[key] !== undefined) out[key] = m[key];
+	return out;
+}
+
+/** State values for the wire: messages become dicts; everything else goes as JSON does. */
+export function toWire(value: unknown): unknown {
+	if (isMessage(value)) return messageDict(value);
+	if (Array.isArray(value)) return value.map(toWire);
+	if (value === null || typeof value !== "object" || value instanceof Date)
+		return value;
+	if (value.constructor !== Object && value.constructor !== undefined)
+		return value;
+	return Object.fromEntries(
+		Object.entries(value).map(([k, v]) => [k, toWire(v)]),
+	);
+}
+
+const isMessageDict = (v: unknown): v is Record<string, unknown> =>
+	typeof v === "object" &&
+	v !== null &&
+	!Array.isArray(v) &&
+	"content" in v &&
+	(typeof (v as { role?: unknown }).role === "string" ||
+		typeof (v as { type?: unknown }).type === "string");
+
+/**
+ * Run input from the wire: arrays of message dicts (`{ role: "user", content }` or `{ type: "human", … }`)
+ * become `@langchain/core` messages, as LangGraph's server does. LangChain is loaded only when one is seen.
+ */
+export async function fromWire(value: unknown): Promise<unknown> {
+	if (value === null || typeof value !== "object" || Array.isArray(value))
+		return value;
+	const out: Record<string, unknown> = {};
+	for (const [key, v] of Object.entries(value)) {
+		if (Array.isArray(v) && v.length > 0 && v.every(isMessageDict)) {
+			const { coerceMessageLikeToMessage } = await import(
+				"@langchain/core/messages"
+			);
+			out[key] = v.map((m) => coerceMessageLikeToMessage(m as never));
+		} else out[key] = v;
+	}
+	return out;
+}

@@ -1,0 +1,54 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import { END, START, StateGraph } from "@weft/graph";
+import { llmNode, messages, ScriptedChatModel } from "@weft/graph/llm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { serve } from "../src/index.ts";
+
+const chat = new StateGraph(z.object({ messages: messages() }))
+	.addNode(
+		"agent",
+		llmNode({
+			model: new ScriptedChatModel({
+				replies: ["hello there"],
+				repeatLast: true,
+			}),
+		}),
+	)
+	.addEdge(START, "agent")
+	.addEdge("agent", END)
+	.compile();
+
+let server: Awaited<ReturnType<typeof serve>>;
+let client: Client;
+beforeAll(async () => {
+	server = await serve({
+		graphs: { chat },
+		checkpointer: new MemoryCheckpointer(),
+		port: 0,
+	});
+	client = new Client({ apiUrl: `http://127.0.0.1:${server.port}` });
+});
+afterAll(() => server.close());
+
+describe("messages over the wire", () => {
+	it("streams messages-tuple token chunks and sends messages as LangGraph dicts", async () => {
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "chat", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages-tuple", "values"],
+		}))
+			parts.push(p);
+		const tokens = parts.filter((p) => p.event === "messages");
+		expect(parts.map((p) => p.event)).toContain("messages");
+		expect(tokens[0]!.data[1]).toEqual({ langgraph_node: "agent" });
+		expect(tokens.map((t) => t.data[0].content).join("")).toBe("hello there");
+		const last = parts.filter((p) => p.event === "values").at(-1)!.data;
+		expect(last.messages.map((m: any) => [m.type, m.content])).toEqual([
+			["human", "hi"],
+			["ai", "hello there"],
+		]);
+	});
+});
