@@ -87,7 +87,10 @@ async function runEval(
 	// loaded on use: other commands start without it (decision 0004)
 	const evals = await import("@weft/evals");
 	const dataset = await evals.loadDataset(o.dataset);
-	const { graph, ref } = await loadGraph(module, await env.store());
+	const { graph, ref } = await loadGraph(
+		module,
+		await env.store({ create: true }),
+	);
 	const [file] = ref.split("#") as [string];
 	const mod = (await import(
 		pathToFileURL(isAbsolute(file) ? file : resolve(file)).href
@@ -155,6 +158,10 @@ export function registerEval(program: Program, act: Act): void {
 	const store = () => program.opts<StoreOptions>();
 	program
 		.command("eval <module|compare|list> [runs...]")
+		.addHelpText(
+			"after",
+			"\nExamples:\n  $ weft eval ./src/graph.ts#graph --dataset cases.jsonl --scorer exact --run v2\n  $ weft eval compare v1 v2\n  $ weft eval list\n",
+		)
 		.description(
 			"evaluate a graph on a dataset (each case in its own thread, resumable); `eval compare <a> <b>`: a regression table; `eval list`: stored runs",
 		)

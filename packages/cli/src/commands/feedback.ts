@@ -21,6 +21,10 @@ export function registerFeedback(program: Program, act: Act): void {
 	const storeOptions = () => program.opts<StoreOptions>();
 	program
 		.command("feedback <thread|list|stats> [thread]")
+		.addHelpText(
+			"after",
+			"\nExamples:\n  $ weft feedback mail-1 --score 1 --label good --by ada\n  $ weft feedback list mail-1\n  $ weft feedback stats --group-by label\n",
+		)
 		.description(
 			"record feedback on a run or a checkpoint (score, label, comment, by); `feedback list [thread]`; `feedback stats --group-by label`",
 		)
