@@ -39,4 +39,31 @@ export class EventSink {
 		if (mode === undefined ? this.#sink !== undefined : this.wants(mode))
 			this.#sink!(event);
 	}
+
+	/** A checkpoint was written (or, without a store, a step applied): the state, and its id. */
+	committed(
+		step: number,
+		values: Record<string, unknown>,
+		checkpointId: string | undefined,
+	): void {
+		if (this.#sink === undefined) return;
+		this.emit("values", { type: "values", step, data: values });
+		if (checkpointId !== undefined)
+			this.emit("checkpoints", { type: "checkpoint", checkpointId, step });
+	}
+
+	/** What each task of a committed step wrote. */
+	updates(
+		step: number,
+		outcomes: ReadonlyArray<{
+			task: { node: string };
+			writes: ReadonlyArray<readonly [string, string, unknown]>;
+		}>,
+	): void {
+		if (!this.wants("updates")) return;
+		for (const o of outcomes) {
+			const data = Object.fromEntries(o.writes.map(([, k, v]) => [k, v]));
+			this.emit("updates", { type: "update", step, node: o.task.node, data });
+		}
+	}
 }

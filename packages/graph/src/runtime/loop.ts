@@ -8,12 +8,7 @@ import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
-import type {
-	RunConfig,
-	RunResult,
-	StreamEvent,
-	StreamMode,
-} from "./events.ts";
+import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { getOrAdd } from "./get-or-add.ts";
 import {
@@ -26,6 +21,7 @@ import {
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
 import { route } from "./route.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
+import type { RunOptions } from "./run-options.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
@@ -35,23 +31,8 @@ import { pauseRecords } from "./step-records.ts";
 import { taskHost } from "./task-host.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
+export type { RunOptions } from "./run-options.ts";
 export { SubgraphResult } from "./run-task.ts";
-
-/** Internal run options beyond the public config (subgraph runs, replays, streams). */
-export interface RunOptions {
-	ns?: string | undefined;
-	checkpointer?: Checkpointer | undefined;
-	/** Set for a subgraph run: checkpoints carry it, and the thread's status is the parent's business. */
-	parentTask?: string | undefined;
-	/** Answers by interrupt id handed down by a parent task. */
-	answersById?: ReadonlyMap<string, unknown> | undefined;
-	/** Ignore results saved at the start checkpoint: run every due task again. */
-	fresh?: boolean | undefined;
-	sink?: ((event: StreamEvent) => void) | undefined;
-	modes?: ReadonlySet<StreamMode> | undefined;
-	/** A subgraph run writes under its parent run's lease: the parent's fencing token. */
-	fence?: number | undefined;
-}
 
 type EndStatus = "done" | "interrupted" | "cancelled";
 
@@ -315,16 +296,7 @@ export class Run {
 			writes,
 			ran.map((r) => r.node),
 		);
-		if (!this.#events.active) return;
-		for (const o of outcomes) {
-			const data = Object.fromEntries(o.writes.map(([, k, v]) => [k, v]));
-			this.#events.emit("updates", {
-				type: "update",
-				step: this.#at.step,
-				node: o.task.node,
-				data,
-			});
-		}
+		this.#events.updates(this.#at.step, outcomes);
 	}
 
 	#route(node: string) {
@@ -352,19 +324,7 @@ export class Run {
 			this.#rt.snapshots,
 		);
 		if (checkpointId !== undefined) this.#usage.stepStored();
-		if (!this.#events.active) return;
-		this.#events.emit("values", {
-			type: "values",
-			step: this.#at.step,
-			data: this.#at.values,
-		});
-		if (checkpointId !== undefined) {
-			this.#events.emit("checkpoints", {
-				type: "checkpoint",
-				checkpointId,
-				step: this.#at.step,
-			});
-		}
+		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
 	}
 
 	// ---- ending ------------------------------------------------------------------------------
