@@ -20,6 +20,7 @@ import {
 } from "./match-filter.ts";
 import { pruneMemoryThread } from "./memory-prune.ts";
 import {
+	corruptRow,
 	frozenSummary,
 	headRows,
 	leaseOf,
@@ -27,6 +28,7 @@ import {
 	newThread,
 	type Row,
 	seqIndex,
+	storedBytesOf,
 	type Thread,
 	threadInfoOf,
 	walkChain,
@@ -334,44 +336,12 @@ export class MemoryCheckpointer implements Checkpointer {
 
 	/** Total serialized bytes held (checkpoint data + pending writes), for benchmarks and tests. */
 	storedBytes(threadId?: string): number {
-		let total = 0;
-		for (const [id, thread] of this.#threads) {
-			if (threadId !== undefined && id !== threadId) continue;
-			for (const ns of thread.namespaces.values()) {
-				for (const row of ns.rows.values()) {
-					total +=
-						row.data.byteLength + JSON.stringify(row.summary.metadata).length;
-					for (const w of row.writes) total += w.byteLength;
-				}
-			}
-		}
-		return total;
+		return storedBytesOf(this.#threads, threadId);
 	}
 
 	/** Damages a stored row for the conformance suite (see `Corruption`). */
 	[CORRUPT_MEMORY](c: Corruption): boolean {
-		const ns = this.#threads.get(c.at.threadId)?.namespaces.get(c.at.ns);
-		const row = ns?.rows.get(c.at.checkpointId);
-		if (ns === undefined || row === undefined) return false;
-		switch (c.kind) {
-			case "metadata":
-				// metadata is kept as an object here, not as text
-				return false;
-			case "parent":
-				row.summary = frozenSummary({ ...row.summary, parentId: c.parentId });
-				return true;
-			case "delete":
-				ns.rows.delete(c.at.checkpointId);
-				ns.order = ns.order.filter((id) => id !== c.at.checkpointId);
-				return true;
-			case "blob":
-				row.data = c.bytes;
-				return true;
-			case "write":
-				if (c.index >= row.writes.length) return false;
-				row.writes[c.index] = c.bytes;
-				return true;
-		}
+		return corruptRow(this.#threads, c);
 	}
 
 	/** Refuses a fenced write unless `fence` is the thread's current lease token. */

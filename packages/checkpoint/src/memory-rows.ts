@@ -1,3 +1,4 @@
+import type { Corruption } from "./corruption.ts";
 import type {
 	CheckpointSummary,
 	Lease,
@@ -174,4 +175,52 @@ function deepFreeze<T>(value: T): T {
 		Object.freeze(value);
 	}
 	return value;
+}
+
+/** Bytes a thread (or every thread) keeps: blobs, pending writes and metadata text. */
+export function storedBytesOf(
+	threads: ReadonlyMap<string, Thread>,
+	threadId: string | undefined,
+): number {
+	let total = 0;
+	for (const [id, thread] of threads) {
+		if (threadId !== undefined && id !== threadId) continue;
+		for (const ns of thread.namespaces.values()) {
+			for (const row of ns.rows.values()) {
+				total +=
+					row.data.byteLength + JSON.stringify(row.summary.metadata).length;
+				for (const w of row.writes) total += w.byteLength;
+			}
+		}
+	}
+	return total;
+}
+
+/** Damages a stored row for the conformance suite; false when the kind does not apply here. */
+export function corruptRow(
+	threads: ReadonlyMap<string, Thread>,
+	c: Corruption,
+): boolean {
+	const ns = threads.get(c.at.threadId)?.namespaces.get(c.at.ns);
+	const row = ns?.rows.get(c.at.checkpointId);
+	if (ns === undefined || row === undefined) return false;
+	switch (c.kind) {
+		case "metadata":
+			// metadata is kept as an object here, not as text
+			return false;
+		case "parent":
+			row.summary = frozenSummary({ ...row.summary, parentId: c.parentId });
+			return true;
+		case "delete":
+			ns.rows.delete(c.at.checkpointId);
+			ns.order = ns.order.filter((id) => id !== c.at.checkpointId);
+			return true;
+		case "blob":
+			row.data = c.bytes;
+			return true;
+		case "write":
+			if (c.index >= row.writes.length) return false;
+			row.writes[c.index] = c.bytes;
+			return true;
+	}
 }
