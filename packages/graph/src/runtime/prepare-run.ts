@@ -4,6 +4,7 @@ import type {
 	CheckpointTuple,
 	TaskSpec,
 } from "@weft/checkpoint";
+import { checkpointNotFound } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE, START } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
@@ -152,7 +153,7 @@ async function load(
 	const loaded = await store.load(checkpointId, p.rt.channels);
 	if (loaded === undefined) {
 		if (checkpointId !== undefined)
-			throw fail.noSuchCheckpoint(p.threadId!, p.ns, checkpointId);
+			throw checkpointNotFound(p.threadId!, p.ns, checkpointId);
 		return undefined;
 	}
 	const c = loaded.tuple.checkpoint;

@@ -1,4 +1,4 @@
-import { ConfigError, checkpointNotFound, WeftError } from "@weft/checkpoint";
+import { ConfigError, WeftError } from "@weft/checkpoint";
 
 // The errors a run raises before it starts stepping, in one place so their wording stays consistent.
 
@@ -47,8 +47,6 @@ export const nothingToContinue = (threadId: string) =>
 			hint: "start the thread with an input instead of null",
 		},
 	);
-
-export const noSuchCheckpoint = checkpointNotFound;
 
 export const unknownAsNode = (asNode: string, nodes: Iterable<string>) =>
 	new WeftError(
