@@ -129,7 +129,9 @@ describe.skipIf(!available)(
 					`SELECT 1 FROM "${schema}".threads WHERE thread_id = 'thread' FOR UPDATE`,
 				);
 				await new Promise((r) => setTimeout(r, 15));
-				if (ready) {
+				// Terminate in bursts, then let the child through: on a fast machine an unbroken loop can
+				// outlast every retry, and the test must also see writes commit between the terminations.
+				if (ready && terminated < 40) {
 					const { rows } = await killer.query(
 						"SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1) t",
 						[APP],
@@ -150,7 +152,7 @@ describe.skipIf(!available)(
 				Object.keys(report!.codes).filter((c) => c !== "STORE_UNAVAILABLE"),
 			).toEqual([]);
 			expect(terminated).toBeGreaterThan(10);
-			expect(report!.committed.length).toBeGreaterThan(0);
+			expect(report!.committed.length).toBe(30);
 			// Nothing the child saw committed is lost, and the chain it built reads.
 			const ids = (
 				await rows(`SELECT checkpoint_id FROM "${schema}".checkpoints`)

@@ -27,7 +27,12 @@ async function attempt(fn: () => Promise<unknown>): Promise<boolean> {
 	}
 }
 
-for (let i = 0; i < Number(rounds); i++) {
+// Go on until `rounds` checkpoints committed (the parent stops terminating after a while), bounded.
+for (
+	let i = 0;
+	committed.length < Number(rounds) && i < Number(rounds) * 20;
+	i++
+) {
 	const next = {
 		...parent,
 		checkpointId: newCheckpointId(),
