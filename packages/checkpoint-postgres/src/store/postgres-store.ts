@@ -2,29 +2,19 @@ import type {
 	JsonValue,
 	ListNamespacesOptions,
 	Namespace,
-	SearchItem,
-	Store,
 	StoreIndexOptions,
 	StoreItem,
-	StoreListOptions,
 	StorePutOptions,
-	StoreSearchOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
 	bytesToVector,
-	checkKey,
 	decodeNamespace,
-	embedText,
-	encodeNamespace,
-	expiryOf,
-	indexedText,
+	IndexedStore,
+	itemAddress,
 	itemId,
-	jsonOf,
 	namespacesOf,
-	paging,
 	queryWords,
-	rankedSearch,
 	type SearchBackend,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
@@ -60,17 +50,16 @@ const COLUMNS = "ns, key, value, created_at, updated_at, expires_at";
  * @example
  * const store = await PostgresStore.connect({ connectionString: process.env.DATABASE_URL });
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends IndexedStore {
 	readonly #pool: pg.Pool;
 	readonly #ownPool: boolean;
 	readonly #s: string;
 	readonly #schema: string;
-	readonly #index: StoreIndexOptions;
 
 	private constructor(options: PostgresStoreOptions) {
+		super(options.index);
 		this.#schema = options.schema ?? "weft";
 		this.#s = `"${this.#schema}"`;
-		this.#index = options.index ?? {};
 		this.#ownPool = options.pool === undefined;
 		this.#pool =
 			options.pool ??
@@ -110,13 +99,12 @@ export class PostgresStore implements Store {
 		value: JsonValue,
 		options: StorePutOptions = {},
 	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const expiresAt = expiryOf(options.ttlMs, Date.now());
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
-		const now = Date.now();
+		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
+			namespace,
+			key,
+			value,
+			options,
+		);
 		await this.#q((q) =>
 			q(
 				`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
@@ -143,8 +131,7 @@ export class PostgresStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const { rows } = await this.#q((q) =>
 			q(
 				`SELECT ${COLUMNS} FROM ${this.#s}.store_items
@@ -156,8 +143,7 @@ export class PostgresStore implements Store {
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const now = Date.now();
 		const { rows } = await this.#q((q) =>
 			q(
@@ -170,22 +156,6 @@ export class PostgresStore implements Store {
 			row !== undefined &&
 			(row.expires_at === null || Number(row.expires_at) > now)
 		);
-	}
-
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
 	}
 
 	async listNamespaces(
@@ -216,7 +186,7 @@ export class PostgresStore implements Store {
 		if (this.#ownPool && !this.#pool.ended) await this.#pool.end();
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const w = itemConditions(new Where(), prefix, filter, Date.now());
 			const { rows } = await this.#q((q) =>

@@ -2,29 +2,19 @@ import type {
 	JsonValue,
 	ListNamespacesOptions,
 	Namespace,
-	SearchItem,
-	Store,
 	StoreIndexOptions,
 	StoreItem,
-	StoreListOptions,
 	StorePutOptions,
-	StoreSearchOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
 	bytesToVector,
-	checkKey,
 	decodeNamespace,
-	embedText,
-	encodeNamespace,
-	expiryOf,
-	indexedText,
+	IndexedStore,
+	itemAddress,
 	itemId,
-	jsonOf,
 	namespacesOf,
-	paging,
 	queryWords,
-	rankedSearch,
 	type SearchBackend,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
@@ -61,13 +51,12 @@ const COLUMNS =
  * @example
  * const store = new SqliteStore({ path: "weft.db" });
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends IndexedStore {
 	readonly #db: Database.Database;
-	readonly #index: StoreIndexOptions;
 	readonly #path: string;
 
 	constructor(options: SqliteStoreOptions) {
-		this.#index = options.index ?? {};
+		super(options.index);
 		this.#path = options.path;
 		try {
 			this.#db = new Database(options.path, {
@@ -88,13 +77,12 @@ export class SqliteStore implements Store {
 		value: JsonValue,
 		options: StorePutOptions = {},
 	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const expiresAt = expiryOf(options.ttlMs, Date.now());
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
-		const now = Date.now();
+		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
+			namespace,
+			key,
+			value,
+			options,
+		);
 		this.#conn
 			.transaction(() => {
 				const { id } = this.#conn
@@ -131,8 +119,7 @@ export class SqliteStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const row = this.#conn
 			.prepare(
 				`SELECT ${COLUMNS} FROM weft_store_items i
@@ -143,8 +130,7 @@ export class SqliteStore implements Store {
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const now = Date.now();
 		return this.#conn
 			.transaction(() => {
@@ -162,22 +148,6 @@ export class SqliteStore implements Store {
 				return row.expires_at === null || row.expires_at > now;
 			})
 			.immediate();
-	}
-
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
 	}
 
 	async listNamespaces(
@@ -227,7 +197,7 @@ export class SqliteStore implements Store {
 		return this.#db;
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const where = itemConditions(prefix, filter, Date.now());
 			const rows = this.#conn

@@ -1,5 +1,12 @@
 // Helpers for writing a Store backend (`@weft/checkpoint/store-backend`): what the SQLite and Postgres
 // stores share with the memory store, so that all of them check input and rank results the same way.
+
+export {
+	IndexedStore,
+	itemAddress,
+	jsonOf,
+	type PreparedItem,
+} from "./indexed-store.ts";
 export {
 	checkFilter,
 	expiryOf,
@@ -7,7 +14,6 @@ export {
 	paging,
 	queryWords,
 } from "./item-text.ts";
-export { jsonOf } from "./memory-store.ts";
 export {
 	checkKey,
 	decodeNamespace,

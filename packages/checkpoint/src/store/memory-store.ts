@@ -1,37 +1,21 @@
 import MiniSearch from "minisearch";
-import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
-import {
-	expiryOf,
-	indexedText,
-	matchesStoreFilter,
-	paging,
-} from "./item-text.ts";
-import {
-	checkKey,
-	decodeNamespace,
-	encodeNamespace,
-	underPrefix,
-} from "./namespace.ts";
+import { IndexedStore, itemAddress } from "./indexed-store.ts";
+import { matchesStoreFilter } from "./item-text.ts";
+import { decodeNamespace, underPrefix } from "./namespace.ts";
 import { namespacesOf } from "./namespaces.ts";
 import {
 	byNewest,
 	itemId,
-	rankedSearch,
 	type SearchBackend,
 	type StoreFilter,
 } from "./ranked-search.ts";
-import { embedText } from "./semantic.ts";
 import type {
 	ListNamespacesOptions,
 	Namespace,
-	SearchItem,
-	Store,
 	StoreIndexOptions,
 	StoreItem,
-	StoreListOptions,
 	StorePutOptions,
-	StoreSearchOptions,
 } from "./store.ts";
 
 interface Entry {
@@ -54,16 +38,15 @@ export interface MemoryStoreOptions {
  * A `Store` in process memory (for tests and single-process apps): full-text search is BM25 (minisearch),
  * semantic search is a scan of the items' vectors.
  */
-export class MemoryStore implements Store {
+export class MemoryStore extends IndexedStore {
 	readonly #items = new Map<string, Entry>();
 	readonly #text = new MiniSearch<{ id: string; text: string }>({
 		fields: ["text"],
 		storeFields: [],
 	});
-	readonly #index: StoreIndexOptions;
 
 	constructor(options: MemoryStoreOptions = {}) {
-		this.#index = options.index ?? {};
+		super(options.index);
 	}
 
 	async put(
@@ -72,13 +55,12 @@ export class MemoryStore implements Store {
 		value: JsonValue,
 		options: StorePutOptions = {},
 	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const now = Date.now();
-		const expiresAt = expiryOf(options.ttlMs, now);
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
+		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
+			namespace,
+			key,
+			value,
+			options,
+		);
 		const id = itemId(ns, key);
 		const old = this.#live(id, now);
 		this.#drop(id);
@@ -96,35 +78,16 @@ export class MemoryStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const entry = this.#live(itemId(ns, key), Date.now());
 		return entry === undefined ? undefined : toItem(entry);
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const id = itemId(ns, key);
+		const id = itemId(itemAddress(namespace, key), key);
 		const live = this.#live(id, Date.now()) !== undefined;
 		this.#drop(id);
 		return live;
-	}
-
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
 	}
 
 	async listNamespaces(
@@ -172,7 +135,7 @@ export class MemoryStore implements Store {
 		);
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) =>
 			this.#scan(prefix, filter)
 				.map(toItem)
@@ -227,27 +190,4 @@ function toItem(e: Entry): StoreItem {
 		updatedAt: new Date(e.updatedAt),
 		expiresAt: e.expiresAt === null ? undefined : new Date(e.expiresAt),
 	};
-}
-
-/** The value as JSON text; throws on a value JSON cannot hold. */
-export function jsonOf(value: JsonValue): string {
-	let json: string | undefined;
-	try {
-		json = JSON.stringify(value);
-	} catch (error) {
-		throw notJson(value, error);
-	}
-	if (json === undefined) throw notJson(value);
-	return json;
-}
-
-function notJson(value: unknown, cause?: unknown): WeftError {
-	return new WeftError(
-		"VALIDATION_FAILED",
-		`a store item's value must be JSON; got ${typeof value}`,
-		{
-			hint: "store plain objects, arrays, strings, numbers, booleans or null",
-			cause,
-		},
-	);
 }
