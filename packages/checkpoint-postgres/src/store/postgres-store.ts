@@ -1,21 +1,19 @@
 import type {
 	JsonValue,
-	ListNamespacesOptions,
 	Namespace,
 	StoreIndexOptions,
 	StoreItem,
-	StorePutOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	bytesToVector,
 	decodeNamespace,
 	IndexedStore,
 	itemAddress,
 	itemId,
-	namespacesOf,
+	type PreparedItem,
 	queryWords,
 	type SearchBackend,
+	vectorOf,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import pg from "pg";
@@ -93,18 +91,8 @@ export class PostgresStore extends IndexedStore {
 		return retry ? read(this.#pool, fn) : transaction(this.#pool, (q) => fn(q));
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
-			namespace,
-			key,
-			value,
-			options,
-		);
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		await this.#q((q) =>
 			q(
 				`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
@@ -158,19 +146,14 @@ export class PostgresStore extends IndexedStore {
 		);
 	}
 
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const { rows } = await this.#q((q) =>
 			q(
 				`SELECT DISTINCT ns FROM ${this.#s}.store_items WHERE expires_at IS NULL OR expires_at > $1`,
 				[Date.now()],
 			),
 		);
-		return namespacesOf(
-			(rows as { ns: string }[]).map((r) => decodeNamespace(r.ns)),
-			options,
-		);
+		return (rows as { ns: string }[]).map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
@@ -226,10 +209,7 @@ export class PostgresStore extends IndexedStore {
 				),
 			);
 			return (rows as { ns: string; key: string; vector: Buffer }[]).map(
-				(r) => ({
-					id: itemId(r.ns, r.key),
-					vector: bytesToVector(r.vector),
-				}),
+				vectorOf,
 			);
 		},
 		itemsByIds: async (ids) => {

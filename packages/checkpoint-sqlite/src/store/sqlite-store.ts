@@ -1,21 +1,18 @@
 import type {
 	JsonValue,
-	ListNamespacesOptions,
 	Namespace,
 	StoreIndexOptions,
 	StoreItem,
-	StorePutOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	bytesToVector,
 	decodeNamespace,
 	IndexedStore,
 	itemAddress,
-	itemId,
-	namespacesOf,
+	type PreparedItem,
 	queryWords,
 	type SearchBackend,
+	vectorOf,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import Database from "better-sqlite3";
@@ -71,18 +68,8 @@ export class SqliteStore extends IndexedStore {
 		}
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
-			namespace,
-			key,
-			value,
-			options,
-		);
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		this.#conn
 			.transaction(() => {
 				const { id } = this.#conn
@@ -150,18 +137,13 @@ export class SqliteStore extends IndexedStore {
 			.immediate();
 	}
 
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const rows = this.#conn
 			.prepare(
 				"SELECT DISTINCT ns FROM weft_store_items WHERE expires_at IS NULL OR expires_at > ?",
 			)
 			.all(Date.now()) as { ns: string }[];
-		return namespacesOf(
-			rows.map((r) => decodeNamespace(r.ns)),
-			options,
-		);
+		return rows.map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
@@ -233,10 +215,7 @@ export class SqliteStore extends IndexedStore {
 					 WHERE i.vector IS NOT NULL AND ${where.sql}`,
 				)
 				.all(...where.params) as { ns: string; key: string; vector: Buffer }[];
-			return rows.map((r) => ({
-				id: itemId(r.ns, r.key),
-				vector: bytesToVector(r.vector),
-			}));
+			return rows.map(vectorOf);
 		},
 		itemsByIds: async (ids) => {
 			const get = this.#conn.prepare(

@@ -1,11 +1,11 @@
 // Helpers for writing a Store backend (`@weft/checkpoint/store-backend`): what the SQLite and Postgres
 // stores share with the memory store, so that all of them check input and rank results the same way.
-
 export {
 	IndexedStore,
 	itemAddress,
 	jsonOf,
 	type PreparedItem,
+	vectorOf,
 } from "./indexed-store.ts";
 export {
 	checkFilter,

@@ -3,9 +3,10 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import { expiryOf, indexedText, paging } from "./item-text.ts";
-import { checkKey, encodeNamespace } from "./namespace.ts";
-import { rankedSearch, type SearchBackend } from "./ranked-search.ts";
-import { embedText } from "./semantic.ts";
+import { checkKey, decodeNamespace, encodeNamespace } from "./namespace.ts";
+import { namespacesOf } from "./namespaces.ts";
+import { itemId, rankedSearch, type SearchBackend } from "./ranked-search.ts";
+import { bytesToVector, embedText } from "./semantic.ts";
 import type {
 	ListNamespacesOptions,
 	Namespace,
@@ -43,20 +44,33 @@ export abstract class IndexedStore implements Store {
 		this.index = index ?? {};
 	}
 
-	abstract put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options?: StorePutOptions,
-	): Promise<void>;
+	/** Writes a checked item (insert or replace; a replaced live item keeps its creation time). */
+	protected abstract write(item: PreparedItem): Promise<void>;
+	/** The encoded namespaces that hold a live item (may repeat). */
+	protected abstract liveNamespaces(): Promise<string[]>;
 	abstract get(
 		namespace: Namespace,
 		key: string,
 	): Promise<StoreItem | undefined>;
 	abstract delete(namespace: Namespace, key: string): Promise<boolean>;
-	abstract listNamespaces(options?: ListNamespacesOptions): Promise<string[][]>;
 	abstract sweep(): Promise<number>;
 	abstract close(): Promise<void>;
+
+	async put(
+		namespace: Namespace,
+		key: string,
+		value: JsonValue,
+		options: StorePutOptions = {},
+	): Promise<void> {
+		await this.write(await this.#prepare(namespace, key, value, options));
+	}
+
+	async listNamespaces(
+		options: ListNamespacesOptions = {},
+	): Promise<string[][]> {
+		const all = await this.liveNamespaces();
+		return namespacesOf(all.map(decodeNamespace), options);
+	}
 
 	async list(
 		prefix: Namespace,
@@ -75,7 +89,7 @@ export abstract class IndexedStore implements Store {
 	}
 
 	/** Checks a put's input and computes what is written: typed errors before anything is stored. */
-	protected async prepare(
+	async #prepare(
 		namespace: Namespace,
 		key: string,
 		value: JsonValue,
@@ -97,6 +111,18 @@ export function itemAddress(namespace: Namespace, key: string): string {
 	const ns = encodeNamespace(namespace);
 	checkKey(key);
 	return ns;
+}
+
+/** A stored row's vector as the search backend wants it. */
+export function vectorOf(row: {
+	ns: string;
+	key: string;
+	vector: Uint8Array;
+}): {
+	id: string;
+	vector: Float32Array;
+} {
+	return { id: itemId(row.ns, row.key), vector: bytesToVector(row.vector) };
 }
 
 /** The value as JSON text; throws on a value JSON cannot hold. */

@@ -1,22 +1,19 @@
 import MiniSearch from "minisearch";
 import type { JsonValue } from "../record.ts";
-import { IndexedStore, itemAddress } from "./indexed-store.ts";
+import {
+	IndexedStore,
+	itemAddress,
+	type PreparedItem,
+} from "./indexed-store.ts";
 import { matchesStoreFilter } from "./item-text.ts";
 import { decodeNamespace, underPrefix } from "./namespace.ts";
-import { namespacesOf } from "./namespaces.ts";
 import {
 	byNewest,
 	itemId,
 	type SearchBackend,
 	type StoreFilter,
 } from "./ranked-search.ts";
-import type {
-	ListNamespacesOptions,
-	Namespace,
-	StoreIndexOptions,
-	StoreItem,
-	StorePutOptions,
-} from "./store.ts";
+import type { Namespace, StoreIndexOptions, StoreItem } from "./store.ts";
 
 interface Entry {
 	ns: string;
@@ -49,18 +46,8 @@ export class MemoryStore extends IndexedStore {
 		super(options.index);
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const { ns, json, now, expiresAt, text, vector } = await this.prepare(
-			namespace,
-			key,
-			value,
-			options,
-		);
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		const id = itemId(ns, key);
 		const old = this.#live(id, now);
 		this.#drop(id);
@@ -90,13 +77,11 @@ export class MemoryStore extends IndexedStore {
 		return live;
 	}
 
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const now = Date.now();
 		const all = new Set<string>();
 		for (const e of this.#items.values()) if (!expired(e, now)) all.add(e.ns);
-		return namespacesOf([...all].map(decodeNamespace), options);
+		return [...all];
 	}
 
 	async sweep(): Promise<number> {
