@@ -6,10 +6,10 @@ import type {
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	decodeNamespace,
 	IndexedStore,
 	itemAddress,
 	itemId,
+	itemOf,
 	type PreparedItem,
 	queryWords,
 	type SearchBackend,
@@ -231,13 +231,7 @@ export class PostgresStore extends IndexedStore {
 }
 
 function toItem(r: Row): StoreItem {
-	return {
-		namespace: decodeNamespace(r.ns),
-		key: r.key,
-		value: r.value,
-		createdAt: new Date(Number(r.created_at)),
-		updatedAt: new Date(Number(r.updated_at)),
-		expiresAt:
-			r.expires_at === null ? undefined : new Date(Number(r.expires_at)),
-	};
+	const expires = r.expires_at === null ? null : Number(r.expires_at);
+	const [created, updated] = [Number(r.created_at), Number(r.updated_at)];
+	return itemOf(r.ns, r.key, r.value, created, updated, expires);
 }

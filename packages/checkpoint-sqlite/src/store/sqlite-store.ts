@@ -6,9 +6,9 @@ import type {
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	decodeNamespace,
 	IndexedStore,
 	itemAddress,
+	itemOf,
 	type PreparedItem,
 	queryWords,
 	type SearchBackend,
@@ -235,12 +235,6 @@ export class SqliteStore extends IndexedStore {
 }
 
 function toItem(r: Row): StoreItem {
-	return {
-		namespace: decodeNamespace(r.ns),
-		key: r.key,
-		value: JSON.parse(r.value) as JsonValue,
-		createdAt: new Date(r.created_at),
-		updatedAt: new Date(r.updated_at),
-		expiresAt: r.expires_at === null ? undefined : new Date(r.expires_at),
-	};
+	const value = JSON.parse(r.value) as JsonValue;
+	return itemOf(r.ns, r.key, value, r.created_at, r.updated_at, r.expires_at);
 }

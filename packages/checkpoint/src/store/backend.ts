@@ -3,6 +3,7 @@
 export {
 	IndexedStore,
 	itemAddress,
+	itemOf,
 	jsonOf,
 	type PreparedItem,
 	vectorOf,

@@ -125,6 +125,25 @@ export function vectorOf(row: {
 	return { id: itemId(row.ns, row.key), vector: bytesToVector(row.vector) };
 }
 
+/** A store item from a row's columns (times in ms since the epoch; `expiresAt` null for none). */
+export function itemOf(
+	ns: string,
+	key: string,
+	value: JsonValue,
+	createdAt: number,
+	updatedAt: number,
+	expiresAt: number | null,
+): StoreItem {
+	return {
+		namespace: decodeNamespace(ns),
+		key,
+		value,
+		createdAt: new Date(createdAt),
+		updatedAt: new Date(updatedAt),
+		expiresAt: expiresAt === null ? undefined : new Date(expiresAt),
+	};
+}
+
 /** The value as JSON text; throws on a value JSON cannot hold. */
 export function jsonOf(value: JsonValue): string {
 	let json: string | undefined;

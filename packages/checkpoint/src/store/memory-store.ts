@@ -3,10 +3,11 @@ import type { JsonValue } from "../record.ts";
 import {
 	IndexedStore,
 	itemAddress,
+	itemOf,
 	type PreparedItem,
 } from "./indexed-store.ts";
 import { matchesStoreFilter } from "./item-text.ts";
-import { decodeNamespace, underPrefix } from "./namespace.ts";
+import { underPrefix } from "./namespace.ts";
 import {
 	byNewest,
 	itemId,
@@ -167,12 +168,6 @@ const expired = (e: Entry, now: number) =>
 	e.expiresAt !== null && e.expiresAt <= now;
 
 function toItem(e: Entry): StoreItem {
-	return {
-		namespace: decodeNamespace(e.ns),
-		key: e.key,
-		value: JSON.parse(e.json) as JsonValue,
-		createdAt: new Date(e.createdAt),
-		updatedAt: new Date(e.updatedAt),
-		expiresAt: e.expiresAt === null ? undefined : new Date(e.expiresAt),
-	};
+	const value = JSON.parse(e.json) as JsonValue;
+	return itemOf(e.ns, e.key, value, e.createdAt, e.updatedAt, e.expiresAt);
 }
