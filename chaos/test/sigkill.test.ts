@@ -78,7 +78,6 @@ describe.concurrent.each(backends)(
 			};
 			const cp = await openStore(store);
 			const graph = chaosGraph(cp, { journal, delayMs: 0, leaseTtlMs: 600 });
-			const deadline = Date.now() + 200_000;
 			let kills = 0;
 			let thread = 0;
 			let busy = 0;
@@ -86,10 +85,8 @@ describe.concurrent.each(backends)(
 			const ahead: ChildRun<WorkerOutcome>[] = [];
 			for (let i = 0; i < AHEAD; i++) ahead.push(spawnWorker(job));
 			try {
-				while (
-					(kills < KILLS || finished.length === 0) &&
-					Date.now() < deadline
-				) {
+				// no deadline: a slow machine makes the test slower, never failed (the test timeout guards hangs)
+				while (kills < KILLS || finished.length === 0) {
 					const threadId = `k${thread}`;
 					const seen = new Set<string>();
 					// at most 15 kills per thread, then it runs to its end
@@ -165,6 +162,6 @@ describe.concurrent.each(backends)(
 				counts.add(`${backend.kind}.busyRetries`, busy);
 			}
 			expect(kills).toBeGreaterThanOrEqual(KILLS);
-		}, 280_000);
+		}, 600_000);
 	},
 );
