@@ -13,12 +13,11 @@ import {
 import { z } from "zod";
 import { readJournal, record } from "./journal.ts";
 
+/** The log grows by what each step's workers append. */
+const append = (log: string[], lines: string[]) => [...log, ...lines];
+
 const State = z.object({
-	log: reducer(
-		z.array(z.string()),
-		(a, b) => [...a, ...b],
-		() => [],
-	),
+	log: reducer(z.array(z.string()), append, () => []),
 	round: z.number().default(0),
 	rounds: z.number(),
 	verdict: z.string().default(""),
@@ -58,6 +57,8 @@ async function effect(
 	});
 }
 
+const WORKERS: ("a" | "b" | "c")[] = ["a", "b", "c"];
+
 export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
 	const worker = (name: string) => async (s: ChaosState, ctx: NodeContext) => {
 		const key = `${ctx.threadId}|${s.round}|${name}`;
@@ -66,29 +67,30 @@ export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
 		await effect(ctx, o.journal, key);
 		return { log: [`${name}${s.round}`] };
 	};
-	return new StateGraph(State)
-		.addNode("a", worker("a"))
-		.addNode("b", worker("b"))
-		.addNode("c", worker("c"))
-		.addNode("next", (s) => ({ round: s.round + 1 }))
-		.addNode("review", async (s, ctx) => {
-			record(o.journal, "enter", `${ctx.threadId}|review`);
-			const answer = await review.ask(ctx, { lines: s.log.length });
-			await sleep(o.delayMs);
-			await effect(ctx, o.journal, `${ctx.threadId}|review|${answer.action}`);
-			return { verdict: answer.action };
-		})
-		.addEdge(START, "a")
-		.addEdge(START, "b")
-		.addEdge(START, "c")
-		.addEdge(["a", "b", "c"], "next")
-		.addConditionalEdges(
-			"next",
-			(s) => (s.round < s.rounds ? ["a", "b", "c"] : "review"),
-			["a", "b", "c", "review"],
-		)
-		.addEdge("review", END)
-		.compile({ checkpointer, leaseTtlMs: o.leaseTtlMs });
+	return (
+		new StateGraph(State)
+			.addNode("a", worker("a"))
+			.addNode("b", worker("b"))
+			.addNode("c", worker("c"))
+			.addNode("next", (s) => ({ round: s.round + 1 }))
+			.addNode("review", async (s, ctx) => {
+				record(o.journal, "enter", `${ctx.threadId}|review`);
+				const answer = await review.ask(ctx, { lines: s.log.length });
+				await sleep(o.delayMs);
+				await effect(ctx, o.journal, `${ctx.threadId}|review|${answer.action}`);
+				return { verdict: answer.action };
+			})
+			// the three workers run in parallel each round, then "next" decides: another round, or the review
+			.addConditionalEdges(START, () => WORKERS, WORKERS)
+			.addEdge(WORKERS, "next")
+			.addConditionalEdges(
+				"next",
+				(s) => (s.round < s.rounds ? WORKERS : "review"),
+				[...WORKERS, "review"],
+			)
+			.addEdge("review", END)
+			.compile({ checkpointer, leaseTtlMs: o.leaseTtlMs })
+	);
 }
 
 /** The final log of an uninterrupted run of `rounds` rounds. */

@@ -11,8 +11,8 @@ export interface ChildRun<T> {
 	process: ChildProcess;
 	/** Resolves when the child has opened its store. */
 	ready: Promise<void>;
-	/** Releases a child started with `waitForGo`. */
-	go(): void;
+	/** Releases a child started with `waitForGo` (a worker: on `threadId`, when given). */
+	go(threadId?: string): void;
 	/** The child's last JSON line, or undefined when it was killed; rejects on another exit. */
 	done: Promise<T | undefined>;
 	/** What the child wrote to stderr so far. */
@@ -84,8 +84,8 @@ export function spawnScript<T>(
 	return {
 		process: proc,
 		ready,
-		go: () => {
-			proc.stdin!.write("go\n");
+		go: (threadId) => {
+			proc.stdin!.write(threadId === undefined ? "go\n" : `go ${threadId}\n`);
 		},
 		done,
 		stderr: () => err,

@@ -147,8 +147,13 @@ async function many(): Promise<WorkerOutcome> {
 process.stderr.write("ready\n");
 if (job.waitForGo === true) {
 	const lines = createInterface({ input: process.stdin });
-	await new Promise<void>((resolve) => lines.once("line", () => resolve()));
+	const go = await new Promise<string>((resolve) =>
+		lines.once("line", resolve),
+	);
 	lines.close();
+	// "go <thread id>": a worker started ahead of time is told its thread when it is released
+	const threadId = go.slice(3);
+	if (threadId !== "") job.threadId = threadId;
 }
 try {
 	const result =

@@ -4,19 +4,12 @@ import { z } from "zod";
 import type {
 	EvalStore,
 	Feedback,
+	FeedbackFields,
 	FeedbackFilter,
 } from "./store/eval-store.ts";
 
 /** Feedback to record: at least one of score, label and comment. */
-export interface FeedbackInput {
-	threadId: string;
-	/** A checkpoint of the thread (default: the run as a whole). */
-	checkpointId?: string | undefined;
-	score?: number | undefined;
-	label?: string | undefined;
-	comment?: string | undefined;
-	by?: string | undefined;
-}
+export type FeedbackInput = FeedbackFields;
 
 const inputSchema = z
 	.object({

@@ -1,31 +1,19 @@
 import type {
 	JsonValue,
-	ListNamespacesOptions,
 	Namespace,
-	SearchItem,
-	Store,
 	StoreIndexOptions,
 	StoreItem,
-	StoreListOptions,
-	StorePutOptions,
-	StoreSearchOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	bytesToVector,
-	checkKey,
-	decodeNamespace,
-	embedText,
-	encodeNamespace,
-	expiryOf,
-	indexedText,
+	IndexedStore,
+	itemAddress,
 	itemId,
-	jsonOf,
-	namespacesOf,
-	paging,
+	itemOf,
+	type PreparedItem,
 	queryWords,
-	rankedSearch,
 	type SearchBackend,
+	vectorOf,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import pg from "pg";
@@ -60,17 +48,16 @@ const COLUMNS = "ns, key, value, created_at, updated_at, expires_at";
  * @example
  * const store = await PostgresStore.connect({ connectionString: process.env.DATABASE_URL });
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends IndexedStore {
 	readonly #pool: pg.Pool;
 	readonly #ownPool: boolean;
 	readonly #s: string;
 	readonly #schema: string;
-	readonly #index: StoreIndexOptions;
 
 	private constructor(options: PostgresStoreOptions) {
+		super(options.index);
 		this.#schema = options.schema ?? "weft";
 		this.#s = `"${this.#schema}"`;
-		this.#index = options.index ?? {};
 		this.#ownPool = options.pool === undefined;
 		this.#pool =
 			options.pool ??
@@ -104,19 +91,8 @@ export class PostgresStore implements Store {
 		return retry ? read(this.#pool, fn) : transaction(this.#pool, (q) => fn(q));
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const expiresAt = expiryOf(options.ttlMs, Date.now());
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
-		const now = Date.now();
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		await this.#q((q) =>
 			q(
 				`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
@@ -143,8 +119,7 @@ export class PostgresStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const { rows } = await this.#q((q) =>
 			q(
 				`SELECT ${COLUMNS} FROM ${this.#s}.store_items
@@ -156,8 +131,7 @@ export class PostgresStore implements Store {
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const now = Date.now();
 		const { rows } = await this.#q((q) =>
 			q(
@@ -172,35 +146,14 @@ export class PostgresStore implements Store {
 		);
 	}
 
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
-	}
-
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const { rows } = await this.#q((q) =>
 			q(
 				`SELECT DISTINCT ns FROM ${this.#s}.store_items WHERE expires_at IS NULL OR expires_at > $1`,
 				[Date.now()],
 			),
 		);
-		return namespacesOf(
-			(rows as { ns: string }[]).map((r) => decodeNamespace(r.ns)),
-			options,
-		);
+		return (rows as { ns: string }[]).map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
@@ -216,7 +169,7 @@ export class PostgresStore implements Store {
 		if (this.#ownPool && !this.#pool.ended) await this.#pool.end();
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const w = itemConditions(new Where(), prefix, filter, Date.now());
 			const { rows } = await this.#q((q) =>
@@ -256,10 +209,7 @@ export class PostgresStore implements Store {
 				),
 			);
 			return (rows as { ns: string; key: string; vector: Buffer }[]).map(
-				(r) => ({
-					id: itemId(r.ns, r.key),
-					vector: bytesToVector(r.vector),
-				}),
+				vectorOf,
 			);
 		},
 		itemsByIds: async (ids) => {
@@ -281,13 +231,7 @@ export class PostgresStore implements Store {
 }
 
 function toItem(r: Row): StoreItem {
-	return {
-		namespace: decodeNamespace(r.ns),
-		key: r.key,
-		value: r.value,
-		createdAt: new Date(Number(r.created_at)),
-		updatedAt: new Date(Number(r.updated_at)),
-		expiresAt:
-			r.expires_at === null ? undefined : new Date(Number(r.expires_at)),
-	};
+	const expires = r.expires_at === null ? null : Number(r.expires_at);
+	const [created, updated] = [Number(r.created_at), Number(r.updated_at)];
+	return itemOf(r.ns, r.key, r.value, created, updated, expires);
 }

@@ -1,31 +1,18 @@
 import type {
 	JsonValue,
-	ListNamespacesOptions,
 	Namespace,
-	SearchItem,
-	Store,
 	StoreIndexOptions,
 	StoreItem,
-	StoreListOptions,
-	StorePutOptions,
-	StoreSearchOptions,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import {
-	bytesToVector,
-	checkKey,
-	decodeNamespace,
-	embedText,
-	encodeNamespace,
-	expiryOf,
-	indexedText,
-	itemId,
-	jsonOf,
-	namespacesOf,
-	paging,
+	IndexedStore,
+	itemAddress,
+	itemOf,
+	type PreparedItem,
 	queryWords,
-	rankedSearch,
 	type SearchBackend,
+	vectorOf,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import Database from "better-sqlite3";
@@ -61,13 +48,12 @@ const COLUMNS =
  * @example
  * const store = new SqliteStore({ path: "weft.db" });
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends IndexedStore {
 	readonly #db: Database.Database;
-	readonly #index: StoreIndexOptions;
 	readonly #path: string;
 
 	constructor(options: SqliteStoreOptions) {
-		this.#index = options.index ?? {};
+		super(options.index);
 		this.#path = options.path;
 		try {
 			this.#db = new Database(options.path, {
@@ -82,19 +68,8 @@ export class SqliteStore implements Store {
 		}
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const expiresAt = expiryOf(options.ttlMs, Date.now());
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
-		const now = Date.now();
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		this.#conn
 			.transaction(() => {
 				const { id } = this.#conn
@@ -131,8 +106,7 @@ export class SqliteStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const row = this.#conn
 			.prepare(
 				`SELECT ${COLUMNS} FROM weft_store_items i
@@ -143,8 +117,7 @@ export class SqliteStore implements Store {
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const now = Date.now();
 		return this.#conn
 			.transaction(() => {
@@ -164,34 +137,13 @@ export class SqliteStore implements Store {
 			.immediate();
 	}
 
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
-	}
-
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const rows = this.#conn
 			.prepare(
 				"SELECT DISTINCT ns FROM weft_store_items WHERE expires_at IS NULL OR expires_at > ?",
 			)
 			.all(Date.now()) as { ns: string }[];
-		return namespacesOf(
-			rows.map((r) => decodeNamespace(r.ns)),
-			options,
-		);
+		return rows.map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
@@ -227,7 +179,7 @@ export class SqliteStore implements Store {
 		return this.#db;
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const where = itemConditions(prefix, filter, Date.now());
 			const rows = this.#conn
@@ -263,10 +215,7 @@ export class SqliteStore implements Store {
 					 WHERE i.vector IS NOT NULL AND ${where.sql}`,
 				)
 				.all(...where.params) as { ns: string; key: string; vector: Buffer }[];
-			return rows.map((r) => ({
-				id: itemId(r.ns, r.key),
-				vector: bytesToVector(r.vector),
-			}));
+			return rows.map(vectorOf);
 		},
 		itemsByIds: async (ids) => {
 			const get = this.#conn.prepare(
@@ -286,12 +235,6 @@ export class SqliteStore implements Store {
 }
 
 function toItem(r: Row): StoreItem {
-	return {
-		namespace: decodeNamespace(r.ns),
-		key: r.key,
-		value: JSON.parse(r.value) as JsonValue,
-		createdAt: new Date(r.created_at),
-		updatedAt: new Date(r.updated_at),
-		expiresAt: r.expires_at === null ? undefined : new Date(r.expires_at),
-	};
+	const value = JSON.parse(r.value) as JsonValue;
+	return itemOf(r.ns, r.key, value, r.created_at, r.updated_at, r.expires_at);
 }

@@ -1,13 +1,20 @@
 // Helpers for writing a Store backend (`@weft/checkpoint/store-backend`): what the SQLite and Postgres
 // stores share with the memory store, so that all of them check input and rank results the same way.
 export {
+	IndexedStore,
+	itemAddress,
+	itemOf,
+	jsonOf,
+	type PreparedItem,
+	vectorOf,
+} from "./indexed-store.ts";
+export {
 	checkFilter,
 	expiryOf,
 	indexedText,
 	paging,
 	queryWords,
 } from "./item-text.ts";
-export { jsonOf } from "./memory-store.ts";
 export {
 	checkKey,
 	decodeNamespace,

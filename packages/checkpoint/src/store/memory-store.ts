@@ -1,38 +1,20 @@
 import MiniSearch from "minisearch";
-import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import {
-	expiryOf,
-	indexedText,
-	matchesStoreFilter,
-	paging,
-} from "./item-text.ts";
-import {
-	checkKey,
-	decodeNamespace,
-	encodeNamespace,
-	underPrefix,
-} from "./namespace.ts";
-import { namespacesOf } from "./namespaces.ts";
+	IndexedStore,
+	itemAddress,
+	itemOf,
+	type PreparedItem,
+} from "./indexed-store.ts";
+import { matchesStoreFilter } from "./item-text.ts";
+import { underPrefix } from "./namespace.ts";
 import {
 	byNewest,
 	itemId,
-	rankedSearch,
 	type SearchBackend,
 	type StoreFilter,
 } from "./ranked-search.ts";
-import { embedText } from "./semantic.ts";
-import type {
-	ListNamespacesOptions,
-	Namespace,
-	SearchItem,
-	Store,
-	StoreIndexOptions,
-	StoreItem,
-	StoreListOptions,
-	StorePutOptions,
-	StoreSearchOptions,
-} from "./store.ts";
+import type { Namespace, StoreIndexOptions, StoreItem } from "./store.ts";
 
 interface Entry {
 	ns: string;
@@ -54,31 +36,19 @@ export interface MemoryStoreOptions {
  * A `Store` in process memory (for tests and single-process apps): full-text search is BM25 (minisearch),
  * semantic search is a scan of the items' vectors.
  */
-export class MemoryStore implements Store {
+export class MemoryStore extends IndexedStore {
 	readonly #items = new Map<string, Entry>();
 	readonly #text = new MiniSearch<{ id: string; text: string }>({
 		fields: ["text"],
 		storeFields: [],
 	});
-	readonly #index: StoreIndexOptions;
 
 	constructor(options: MemoryStoreOptions = {}) {
-		this.#index = options.index ?? {};
+		super(options.index);
 	}
 
-	async put(
-		namespace: Namespace,
-		key: string,
-		value: JsonValue,
-		options: StorePutOptions = {},
-	): Promise<void> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const json = jsonOf(value);
-		const now = Date.now();
-		const expiresAt = expiryOf(options.ttlMs, now);
-		const text = indexedText(value, options.index ?? this.#index.fields);
-		const vector = await embedText(this.#index.embeddings, text);
+	protected async write(item: PreparedItem): Promise<void> {
+		const { ns, key, json, now, expiresAt, text, vector } = item;
 		const id = itemId(ns, key);
 		const old = this.#live(id, now);
 		this.#drop(id);
@@ -96,44 +66,23 @@ export class MemoryStore implements Store {
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
+		const ns = itemAddress(namespace, key);
 		const entry = this.#live(itemId(ns, key), Date.now());
 		return entry === undefined ? undefined : toItem(entry);
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
-		const ns = encodeNamespace(namespace);
-		checkKey(key);
-		const id = itemId(ns, key);
+		const id = itemId(itemAddress(namespace, key), key);
 		const live = this.#live(id, Date.now()) !== undefined;
 		this.#drop(id);
 		return live;
 	}
 
-	async list(
-		prefix: Namespace,
-		options: StoreListOptions = {},
-	): Promise<StoreItem[]> {
-		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
-		return this.#backend.listItems(p, undefined, limit, offset);
-	}
-
-	search(
-		prefix: Namespace,
-		options: StoreSearchOptions = {},
-	): Promise<SearchItem[]> {
-		return rankedSearch(this.#backend, this.#index, prefix, options);
-	}
-
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	protected async liveNamespaces(): Promise<string[]> {
 		const now = Date.now();
 		const all = new Set<string>();
 		for (const e of this.#items.values()) if (!expired(e, now)) all.add(e.ns);
-		return namespacesOf([...all].map(decodeNamespace), options);
+		return [...all];
 	}
 
 	async sweep(): Promise<number> {
@@ -172,7 +121,7 @@ export class MemoryStore implements Store {
 		);
 	}
 
-	readonly #backend: SearchBackend = {
+	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) =>
 			this.#scan(prefix, filter)
 				.map(toItem)
@@ -219,35 +168,6 @@ const expired = (e: Entry, now: number) =>
 	e.expiresAt !== null && e.expiresAt <= now;
 
 function toItem(e: Entry): StoreItem {
-	return {
-		namespace: decodeNamespace(e.ns),
-		key: e.key,
-		value: JSON.parse(e.json) as JsonValue,
-		createdAt: new Date(e.createdAt),
-		updatedAt: new Date(e.updatedAt),
-		expiresAt: e.expiresAt === null ? undefined : new Date(e.expiresAt),
-	};
-}
-
-/** The value as JSON text; throws on a value JSON cannot hold. */
-export function jsonOf(value: JsonValue): string {
-	let json: string | undefined;
-	try {
-		json = JSON.stringify(value);
-	} catch (error) {
-		throw notJson(value, error);
-	}
-	if (json === undefined) throw notJson(value);
-	return json;
-}
-
-function notJson(value: unknown, cause?: unknown): WeftError {
-	return new WeftError(
-		"VALIDATION_FAILED",
-		`a store item's value must be JSON; got ${typeof value}`,
-		{
-			hint: "store plain objects, arrays, strings, numbers, booleans or null",
-			cause,
-		},
-	);
+	const value = JSON.parse(e.json) as JsonValue;
+	return itemOf(e.ns, e.key, value, e.createdAt, e.updatedAt, e.expiresAt);
 }

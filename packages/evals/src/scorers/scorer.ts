@@ -1,5 +1,5 @@
 /** What the graph did on one case: what scorers look at. */
-export interface CaseRun {
+export interface CaseRun extends CaseMeasures {
 	caseId: string;
 	threadId: string;
 	status: "done" | "interrupted" | "error";
@@ -7,6 +7,10 @@ export interface CaseRun {
 	values: unknown;
 	/** What the scorers compare: `output(values)` (default: the last AI message's text, else `answer`, else the state). */
 	output: unknown;
+}
+
+/** What a case's runs cost and did (shared by a scored case and its stored result). */
+export interface CaseMeasures {
 	error?: { code?: string | undefined; message: string } | undefined;
 	usage: {
 		inputTokens: number;

@@ -1,4 +1,4 @@
-import type { ScoreResult } from "../scorers/scorer.ts";
+import type { CaseMeasures, ScoreResult } from "../scorers/scorer.ts";
 
 /** Totals of an evaluation run. */
 export interface EvalSummary {
@@ -26,32 +26,22 @@ export interface EvalRunRecord {
 }
 
 /** One case's outcome (status "running" while it is under way: a crashed eval continues it). */
-export interface CaseResult {
+export interface CaseResult extends CaseMeasures {
 	caseId: string;
 	/** Position in the dataset. */
 	index: number;
 	threadId: string;
 	status: "running" | "done" | "interrupted" | "error";
 	output?: unknown;
-	error?: { code?: string | undefined; message: string } | undefined;
-	usage: {
-		inputTokens: number;
-		outputTokens: number;
-		totalTokens: number;
-		costUsd?: number | undefined;
-	};
-	latencyMs: number;
-	toolCalls: { name: string; args: Record<string, unknown> }[];
-	answersUsed: number;
 	scores: Record<string, ScoreResult>;
 	/** Every scorer passed (and the case ran to the end). */
 	pass: boolean;
 }
 
-/** Feedback on a run (a thread) or one of its checkpoints. */
-export interface Feedback {
-	id: string;
+/** What feedback says and about what (as given by its author). */
+export interface FeedbackFields {
 	threadId: string;
+	/** A checkpoint of the thread (default: the run as a whole). */
 	checkpointId?: string | undefined;
 	/** A number of your scale (e.g. 0..1, 1..5, -1/+1). */
 	score?: number | undefined;
@@ -59,6 +49,11 @@ export interface Feedback {
 	comment?: string | undefined;
 	/** Who gave it. */
 	by?: string | undefined;
+}
+
+/** Feedback on a run (a thread) or one of its checkpoints. */
+export interface Feedback extends FeedbackFields {
+	id: string;
 	createdAt: string;
 }
 
@@ -137,4 +132,41 @@ export class MemoryEvalStore implements EvalStore {
 			.slice(0, filter.limit ?? Number.POSITIVE_INFINITY)
 			.map((f) => structuredClone(f));
 	}
+}
+
+/** The feedback table's column values, in the order id, thread_id, checkpoint_id, by_whom, label, created_at, data. */
+export function feedbackRow(f: Feedback): unknown[] {
+	return [
+		f.id,
+		f.threadId,
+		f.checkpointId ?? null,
+		f.by ?? null,
+		f.label ?? null,
+		f.createdAt,
+		JSON.stringify(f),
+	];
+}
+
+/** A feedback filter as a WHERE clause ("" for none) and its arguments; `param(n)` spells the n-th placeholder. */
+export function feedbackWhere(
+	filter: FeedbackFilter,
+	param: (n: number) => string,
+): { sql: string; args: unknown[] } {
+	const where: string[] = [];
+	const args: unknown[] = [];
+	const columns = [
+		["thread_id", filter.threadId],
+		["checkpoint_id", filter.checkpointId],
+		["by_whom", filter.by],
+		["label", filter.label],
+	] as const;
+	for (const [column, value] of columns) {
+		if (value === undefined) continue;
+		args.push(value);
+		where.push(`${column} = ${param(args.length)}`);
+	}
+	return {
+		sql: where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`,
+		args,
+	};
 }

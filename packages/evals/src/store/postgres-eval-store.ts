@@ -6,6 +6,7 @@ import type {
 	Feedback,
 	FeedbackFilter,
 } from "./eval-store.ts";
+import { feedbackRow, feedbackWhere } from "./eval-store.ts";
 
 /** Options of the Postgres evaluation store. */
 export interface PostgresEvalStoreOptions {
@@ -115,33 +116,15 @@ CREATE INDEX IF NOT EXISTS weft_feedback_thread ON ${s}.weft_feedback (thread_id
 		await this.#pool.query(
 			`INSERT INTO ${this.#s}.weft_feedback (id, thread_id, checkpoint_id, by_whom, label, created_at, data)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			[
-				f.id,
-				f.threadId,
-				f.checkpointId ?? null,
-				f.by ?? null,
-				f.label ?? null,
-				f.createdAt,
-				JSON.stringify(f),
-			],
+			feedbackRow(f),
 		);
 	}
 
 	async listFeedback(filter: FeedbackFilter = {}): Promise<Feedback[]> {
-		const where: string[] = [];
-		const args: unknown[] = [];
-		const add = (column: string, value: string | undefined) => {
-			if (value === undefined) return;
-			args.push(value);
-			where.push(`${column} = $${args.length}`);
-		};
-		add("thread_id", filter.threadId);
-		add("checkpoint_id", filter.checkpointId);
-		add("by_whom", filter.by);
-		add("label", filter.label);
+		const { sql, args } = feedbackWhere(filter, (n) => `$${n}`);
 		args.push(filter.limit ?? null);
 		const r = await this.#pool.query(
-			`SELECT data FROM ${this.#s}.weft_feedback ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+			`SELECT data FROM ${this.#s}.weft_feedback ${sql}
 			 ORDER BY created_at, seq LIMIT $${args.length}`,
 			args,
 		);

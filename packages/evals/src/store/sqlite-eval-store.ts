@@ -6,6 +6,7 @@ import type {
 	Feedback,
 	FeedbackFilter,
 } from "./eval-store.ts";
+import { feedbackRow, feedbackWhere } from "./eval-store.ts";
 
 /** Options of the SQLite evaluation store. */
 export interface SqliteEvalStoreOptions {
@@ -92,31 +93,15 @@ export class SqliteEvalStore implements EvalStore {
 			.prepare(
 				"INSERT INTO weft_feedback (id, thread_id, checkpoint_id, by_whom, label, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			)
-			.run(
-				f.id,
-				f.threadId,
-				f.checkpointId ?? null,
-				f.by ?? null,
-				f.label ?? null,
-				f.createdAt,
-				JSON.stringify(f),
-			);
+			.run(...feedbackRow(f));
 	}
 
 	async listFeedback(filter: FeedbackFilter = {}): Promise<Feedback[]> {
-		const where: string[] = [];
-		const args: unknown[] = [];
-		const add = (column: string, value: string | undefined) => {
-			if (value === undefined) return;
-			where.push(`${column} = ?`);
-			args.push(value);
-		};
-		add("thread_id", filter.threadId);
-		add("checkpoint_id", filter.checkpointId);
-		add("by_whom", filter.by);
-		add("label", filter.label);
-		const sql = `SELECT data FROM weft_feedback ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`} ORDER BY created_at, rowid LIMIT ?`;
-		const rows = this.#db.prepare(sql).all(...args, filter.limit ?? -1) as {
+		const where = feedbackWhere(filter, () => "?");
+		const sql = `SELECT data FROM weft_feedback ${where.sql} ORDER BY created_at, rowid LIMIT ?`;
+		const rows = this.#db
+			.prepare(sql)
+			.all(...where.args, filter.limit ?? -1) as {
 			data: string;
 		}[];
 		return rows.map((r) => JSON.parse(r.data) as Feedback);

@@ -35,6 +35,11 @@ export interface RunConfig {
 	 * failing at once with `THREAD_BUSY`.
 	 */
 	waitForLease?: number | undefined;
+	/**
+	 * Go on from a checkpoint written under another state schema (decision 0018) instead of failing with
+	 * `GRAPH_CHANGED`; the stored state is still checked against the new schema as it is read.
+	 */
+	acceptSchemaChange?: boolean | undefined;
 }
 
 /** What a run ended as. */

@@ -77,6 +77,7 @@ export interface Preparing {
  * that has a successor, or replaying one, starts a branch with a checkpoint of its own.
  */
 export async function prepareRun(p: Preparing, input: unknown): Promise<void> {
+	p.store?.useSchema(p.rt.channels);
 	if (input === null || input === undefined)
 		return prepareContinue(p, undefined);
 	if (!isCommand(input)) return prepareInput(p, input);
@@ -150,7 +151,11 @@ async function load(
 	store: RunStore,
 	checkpointId: string | undefined,
 ): Promise<CheckpointTuple | undefined> {
-	const loaded = await store.load(checkpointId, p.rt.channels);
+	const loaded = await store.load(
+		checkpointId,
+		p.rt.channels,
+		p.config.acceptSchemaChange !== true,
+	);
 	if (loaded === undefined) {
 		if (checkpointId !== undefined)
 			throw checkpointNotFound(p.threadId!, p.ns, checkpointId);

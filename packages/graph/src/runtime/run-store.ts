@@ -6,6 +6,7 @@ import type {
 	StoredThreadStatus,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
+import { schemaChanged } from "../state/schema-fingerprint.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
@@ -42,6 +43,8 @@ export class RunStore {
 	#fence: number | undefined;
 	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
 	#lease: RunLease | undefined;
+	/** The state schema's fingerprint, recorded with each checkpoint (decision 0018). */
+	#schema: string | undefined;
 
 	constructor(
 		cp: Checkpointer,
@@ -55,6 +58,11 @@ export class RunStore {
 		this.#ns = ns;
 		this.#parentTask = parentTask;
 		this.#fence = fence;
+	}
+
+	/** Records the state schema's fingerprint with the checkpoints this store writes. */
+	useSchema(channels: Channels): void {
+		this.#schema = channels.fingerprint;
 	}
 
 	/**
@@ -82,16 +90,30 @@ export class RunStore {
 	 * Stands on a checkpoint (or the namespace's newest) and rebuilds its state; undefined when the
 	 * namespace has none. A checkpoint that has a successor is continued as a new branch.
 	 */
+	/**
+	 * Loads a checkpoint (or the newest) with its state. With `checkSchema`, a checkpoint written under
+	 * another state schema is `GRAPH_CHANGED` before its state is read.
+	 */
 	async load(
 		checkpointId: string | undefined,
 		channels: Channels,
+		checkSchema = false,
 	): Promise<
 		{ tuple: CheckpointTuple; values: Record<string, unknown> } | undefined
 	> {
+		this.#schema = channels.fingerprint;
 		const ref = { threadId: this.#threadId, ns: this.#ns };
 		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
 		if (tuple === undefined) return undefined;
 		const c = tuple.checkpoint;
+		const stored = c.metadata.schemaFingerprint;
+		if (checkSchema && typeof stored === "string" && stored !== this.#schema)
+			throw schemaChanged({
+				threadId: this.#threadId,
+				checkpointId: c.checkpointId,
+				stored,
+				current: this.#schema,
+			});
 		const chain = await this.#cp.getChain({
 			...ref,
 			checkpointId: c.checkpointId,
@@ -185,6 +207,7 @@ export class RunStore {
 			metadata: next.metadata,
 			parentTask: this.#parentTask,
 			usage: next.usage,
+			schema: this.#schema,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
 		const { size } = await this.#cp.put(record, {

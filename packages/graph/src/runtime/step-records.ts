@@ -108,6 +108,8 @@ export interface CheckpointParts {
 	parentTask: string | undefined;
 	/** Model usage reported during the step (kept in metadata for the thread's totals). */
 	usage?: RunUsage | undefined;
+	/** The state schema's fingerprint (decision 0018). */
+	schema?: string | undefined;
 }
 
 /** Builds the record of a new checkpoint. */
@@ -126,6 +128,7 @@ export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
 			...(p.usage === undefined || p.usage.calls === 0
 				? {}
 				: { usage: p.usage as unknown as JsonValue }),
+			...(p.schema === undefined ? {} : { schemaFingerprint: p.schema }),
 			nodes: p.nodes,
 			changed: [...new Set(p.writes.map((w) => w[1]))],
 			next: p.tasks.map((t) => t.node),

@@ -8,6 +8,7 @@ import {
 import type { z } from "zod";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
+import { schemaFingerprint } from "./schema-fingerprint.ts";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -27,6 +28,13 @@ export class Channels {
 	readonly #keyValue = new Map<string, z.ZodType>();
 	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
 	readonly #undefinedOk = new Set<string>();
+	#fingerprint: string | undefined;
+
+	/** The state schema's fingerprint (decision 0018): computed once, on first use. */
+	get fingerprint(): string {
+		this.#fingerprint ??= schemaFingerprint(this.#schema);
+		return this.#fingerprint;
+	}
 
 	constructor(schema: AnyObject) {
 		this.#schema = schema;

@@ -1,0 +1,163 @@
+// Decision 0018: a checkpoint records the state schema's fingerprint; resuming on a changed graph is
+// checked (a needed node gone, the state schema changed) and a compatible change (a node added) is not.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import {
+	END,
+	isWeftError,
+	MemoryCheckpointer,
+	reducer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const notes = () =>
+	reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	);
+const V1 = z.object({ n: z.number(), notes: notes() });
+
+/** v1: first → review (paused before review). */
+function v1(cp: MemoryCheckpointer | SqliteCheckpointer) {
+	return new StateGraph(V1)
+		.addNode("first", (s) => ({ n: s.n + 1, notes: ["first"] }))
+		.addNode("review", (s) => ({ n: s.n * 10 }))
+		.addEdge(START, "first")
+		.addEdge("first", "review")
+		.addEdge("review", END)
+		.compile({ checkpointer: cp, interruptBefore: ["review"] });
+}
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+	return p.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "weft-graph-versions-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const backends = {
+	memory: () => new MemoryCheckpointer(),
+	sqlite: () => new SqliteCheckpointer({ path: join(dir, `g${files++}.db`) }),
+};
+
+describe.each(Object.entries(backends))("graph versions (%s)", (_, make) => {
+	it("records the state schema's fingerprint with every checkpoint", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const prints = new Set<unknown>();
+		for await (const s of v1(cp).getStateHistory({ threadId: "t" }))
+			prints.add(s.metadata.schemaFingerprint);
+		expect(prints.size).toBe(1);
+		expect([...prints][0]).toMatch(/^[0-9a-f]{16}$/);
+	});
+
+	it("adding a node is compatible: the thread resumes", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const v2 = new StateGraph(V1)
+			.addNode("first", (s) => ({ n: s.n + 1, notes: ["first"] }))
+			.addNode("review", (s) => ({ n: s.n * 10 }))
+			.addNode("audit", () => ({ notes: ["audit"] }))
+			.addEdge(START, "first")
+			.addEdge("first", "review")
+			.addEdge("review", "audit")
+			.addEdge("audit", END)
+			.compile({ checkpointer: cp });
+		const out = await v2.invoke(null, { threadId: "t" });
+		expect(out).toEqual({ n: 20, notes: ["first", "audit"] });
+	});
+
+	it("removing a needed node is GRAPH_CHANGED naming it, and nothing changes", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const before = await v1(cp).getState({ threadId: "t" });
+		const v2 = new StateGraph(V1)
+			.addNode("first", (s) => ({ n: s.n + 1, notes: ["first"] }))
+			.addEdge(START, "first")
+			.compile({ checkpointer: cp });
+		const error = await caught(v2.run(null, { threadId: "t" }));
+		expect(isWeftError(error, "GRAPH_CHANGED")).toBe(true);
+		expect(String((error as Error).message)).toContain('"review"');
+		const after = await v1(cp).getState({ threadId: "t" });
+		expect(after.checkpointId).toBe(before.checkpointId);
+	});
+
+	it("an incompatible state schema change is GRAPH_CHANGED with a hint; acceptSchemaChange goes on", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		// n becomes a string: the stored state no longer fits
+		const V2 = z.object({ n: z.string(), notes: notes() });
+		const v2 = new StateGraph(V2)
+			.addNode("first", () => ({ n: "x" }))
+			.addNode("review", (s) => ({ n: `${s.n}!` }))
+			.addEdge(START, "first")
+			.addEdge("first", "review")
+			.addEdge("review", END)
+			.compile({ checkpointer: cp });
+		const error = await caught(v2.run(null, { threadId: "t" }));
+		expect(isWeftError(error, "GRAPH_CHANGED")).toBe(true);
+		expect(String((error as Error).message)).toContain("state schema");
+		expect((error as { hint?: string }).hint).toContain("acceptSchemaChange");
+		// accepting it still reads the stored state against the new schema: a typed error, not a run
+		const accepted = await caught(
+			v2.run(null, { threadId: "t", acceptSchemaChange: true }),
+		);
+		expect(isWeftError(accepted)).toBe(true);
+		expect((await cp.getThread("t"))?.status).toBe("interrupted");
+	});
+
+	it("a compatible schema change (an optional key) goes on with acceptSchemaChange", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const old = (await v1(cp).getState({ threadId: "t" })).metadata
+			.schemaFingerprint;
+		const V2 = V1.extend({ label: z.string().optional() });
+		const v2 = new StateGraph(V2)
+			.addNode("first", (s) => ({ n: s.n + 1 }))
+			.addNode("review", (s) => ({ n: s.n * 10, label: "ok" }))
+			.addEdge(START, "first")
+			.addEdge("first", "review")
+			.addEdge("review", END)
+			.compile({ checkpointer: cp });
+		const refused = await caught(v2.run(null, { threadId: "t" }));
+		expect(isWeftError(refused, "GRAPH_CHANGED")).toBe(true);
+		const out = await v2.invoke(null, {
+			threadId: "t",
+			acceptSchemaChange: true,
+		});
+		expect(out).toEqual({ n: 20, notes: ["first"], label: "ok" });
+		// the thread now carries the new fingerprint: no flag needed any more
+		const state = await v2.getState({ threadId: "t" });
+		expect(state.metadata.schemaFingerprint).not.toBe(old);
+	});
+
+	it("prose (descriptions) does not change the fingerprint", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const V2 = z.object({
+			n: z.number().describe("a counter"),
+			notes: notes(),
+		});
+		const v2 = new StateGraph(V2)
+			.addNode("first", (s) => ({ n: s.n + 1 }))
+			.addNode("review", (s) => ({ n: s.n * 10 }))
+			.addEdge(START, "first")
+			.addEdge("first", "review")
+			.addEdge("review", END)
+			.compile({ checkpointer: cp });
+		expect(await v2.invoke(null, { threadId: "t" })).toEqual({
+			n: 20,
+			notes: ["first"],
+		});
+	});
+});
