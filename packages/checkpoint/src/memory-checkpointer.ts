@@ -112,10 +112,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		}
 		const seq = ++thread.seq;
 		target.rows.set(record.checkpointId, {
-			summary: frozenSummary(
-				{ ...record, size: data.byteLength, seq },
-				metadata,
-			),
+			summary: frozenSummary(record, data.byteLength, seq, metadata),
 			data,
 			writes: [],
 			interrupts: 0,
@@ -325,11 +322,14 @@ export class MemoryCheckpointer implements Checkpointer {
 					row.summary.metadata.snapshot,
 				);
 				row.data = this.#serializer.serialize({ ...own, snapshot }, place);
-				row.summary = frozenSummary({
-					...row.summary,
-					size: row.data.byteLength,
-					metadata: { ...row.summary.metadata, snapshot: true },
-				});
+				row.summary = frozenSummary(
+					{
+						...row.summary,
+						metadata: { ...row.summary.metadata, snapshot: true },
+					},
+					row.data.byteLength,
+					row.summary.seq,
+				);
 			},
 		});
 	}
@@ -372,8 +372,18 @@ export class MemoryCheckpointer implements Checkpointer {
 
 	#stored(row: Row): StoredCheckpoint {
 		const s = row.summary;
+		// field by field: a spread plus a key is several times slower in Node 20
 		return {
-			...s,
+			threadId: s.threadId,
+			ns: s.ns,
+			checkpointId: s.checkpointId,
+			parentId: s.parentId,
+			step: s.step,
+			source: s.source,
+			createdAt: s.createdAt,
+			metadata: s.metadata,
+			size: s.size,
+			seq: s.seq,
 			data: readCheckpointData(
 				this.#serializer,
 				row.data,

@@ -151,7 +151,11 @@ export function seqIndex(ns: Namespace, seq: number): number {
  * is several times cheaper than `structuredClone`.
  */
 export function frozenSummary(
-	summary: CheckpointSummary,
+	summary: Omit<CheckpointSummary, "size" | "seq" | "metadata"> & {
+		metadata: CheckpointSummary["metadata"];
+	},
+	size: number,
+	seq: number,
 	metadataText?: string,
 ): CheckpointSummary {
 	const copy: CheckpointSummary = {
@@ -163,8 +167,8 @@ export function frozenSummary(
 		source: summary.source,
 		createdAt: summary.createdAt,
 		metadata: JSON.parse(metadataText ?? JSON.stringify(summary.metadata)),
-		size: summary.size,
-		seq: summary.seq,
+		size,
+		seq,
 	};
 	return deepFreeze(copy);
 }
@@ -209,7 +213,11 @@ export function corruptRow(
 			// metadata is kept as an object here, not as text
 			return false;
 		case "parent":
-			row.summary = frozenSummary({ ...row.summary, parentId: c.parentId });
+			row.summary = frozenSummary(
+				{ ...row.summary, parentId: c.parentId },
+				row.summary.size,
+				row.summary.seq,
+			);
 			return true;
 		case "delete":
 			ns.rows.delete(c.at.checkpointId);
