@@ -26,7 +26,7 @@ import {
 	leaseOf,
 	type Namespace,
 	newThread,
-	type Row,
+	Row,
 	seqIndex,
 	storedBytesOf,
 	type Thread,
@@ -111,13 +111,17 @@ export class MemoryCheckpointer implements Checkpointer {
 			thread.namespaces.set(record.ns, target);
 		}
 		const seq = ++thread.seq;
-		target.rows.set(record.checkpointId, {
-			summary: frozenSummary(record, data.byteLength, seq, metadata),
-			data,
-			writes: [],
-			interrupts: 0,
-			children: 0,
-		});
+		target.rows.set(
+			record.checkpointId,
+			new Row(
+				record,
+				data.byteLength,
+				seq,
+				record.metadata.snapshot,
+				metadata,
+				data,
+			),
+		);
 		target.order.push(record.checkpointId);
 		if (parent !== undefined) {
 			parent.children++;
@@ -198,7 +202,7 @@ export class MemoryCheckpointer implements Checkpointer {
 			const bound = ns.rows.get(options.before);
 			// an unknown bound lists nothing, as the SQL stores' keyset query does
 			if (bound === undefined) return;
-			end = seqIndex(ns, bound.summary.seq);
+			end = seqIndex(ns, bound.seq);
 		}
 		let count = 0;
 		for (let i = end - 1; i >= 0; i--) {
@@ -322,14 +326,10 @@ export class MemoryCheckpointer implements Checkpointer {
 					row.summary.metadata.snapshot,
 				);
 				row.data = this.#serializer.serialize({ ...own, snapshot }, place);
-				row.summary = frozenSummary(
-					{
-						...row.summary,
-						metadata: { ...row.summary.metadata, snapshot: true },
-					},
-					row.data.byteLength,
-					row.summary.seq,
-				);
+				row.summary = frozenSummary(row.summary, row.data.byteLength, row.seq, {
+					...row.summary.metadata,
+					snapshot: true,
+				});
 			},
 		});
 	}
