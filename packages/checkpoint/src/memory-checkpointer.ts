@@ -143,7 +143,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		this.#fence(ref.threadId, this.#threads.get(ref.threadId), options.fence);
 		const row = this.#row(ref);
 		const blobs = writes.map((w) => this.#serializer.serialize(w, place));
-		row.writes.push(...blobs);
+		row.addWrites(blobs);
 		for (const w of writes) if (w.kind === "interrupt") row.interrupts++;
 	}
 

@@ -8,6 +8,8 @@ import type {
 import { readStatus } from "./store-checks.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
+const NO_WRITES: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 /** The scalar fields of a checkpoint summary (what a row keeps besides its metadata). */
 type SummaryFields = Omit<CheckpointSummary, "metadata" | "size" | "seq">;
 
@@ -18,7 +20,8 @@ type SummaryFields = Omit<CheckpointSummary, "metadata" | "size" | "seq">;
  */
 export class Row {
 	data: Uint8Array;
-	writes: Uint8Array[] = [];
+	/** Pending writes (the shared, frozen `NO_WRITES` until the first: add them with `addWrites`). */
+	writes: Uint8Array[] = NO_WRITES;
 	/** How many of `writes` are interrupts (prune keeps a checkpoint with one). */
 	interrupts = 0;
 	children = 0;
@@ -26,12 +29,18 @@ export class Row {
 	parentId: string | null;
 	seq: number;
 	snapshot: boolean;
-	#fields: SummaryFields | undefined;
+	// the summary's other fields, kept on the row itself until the summary is built (one object less per row)
+	#threadId: string;
+	#ns: string;
+	#checkpointId: string;
+	#step: number;
+	#source: CheckpointSummary["source"];
+	#createdAt: string;
+	#size: number;
 	#metadataText: string | undefined;
 	#summary: CheckpointSummary | undefined;
-	#size: number;
 
-	/** A new row; `fields` is copied (only its summary fields are read), `metadataText` is trusted JSON. */
+	/** A new row; only `fields`' summary fields are read, `metadataText` is checked JSON. */
 	constructor(
 		fields: SummaryFields,
 		size: number,
@@ -40,40 +49,50 @@ export class Row {
 		metadataText: string,
 		data: Uint8Array,
 	) {
-		this.#fields = {
-			threadId: fields.threadId,
-			ns: fields.ns,
-			checkpointId: fields.checkpointId,
-			parentId: fields.parentId,
-			step: fields.step,
-			source: fields.source,
-			createdAt: fields.createdAt,
-		};
+		this.#threadId = fields.threadId;
+		this.#ns = fields.ns;
+		this.#checkpointId = fields.checkpointId;
+		this.parentId = fields.parentId;
+		this.#step = fields.step;
+		this.#source = fields.source;
+		this.#createdAt = fields.createdAt;
 		this.#metadataText = metadataText;
 		this.#size = size;
-		this.parentId = fields.parentId;
 		this.seq = seq;
 		this.snapshot = snapshot;
 		this.data = data;
+	}
+
+	/** Adds pending writes. */
+	addWrites(blobs: readonly Uint8Array[]): void {
+		if (this.writes === NO_WRITES) this.writes = [...blobs];
+		else this.writes.push(...blobs);
 	}
 
 	/** The stored summary, frozen (made on first read). */
 	get summary(): CheckpointSummary {
 		if (this.#summary === undefined) {
 			this.#summary = frozenSummary(
-				this.#fields!,
+				{
+					threadId: this.#threadId,
+					ns: this.#ns,
+					checkpointId: this.#checkpointId,
+					parentId: this.parentId,
+					step: this.#step,
+					source: this.#source,
+					createdAt: this.#createdAt,
+				},
 				this.#size,
 				this.seq,
 				this.#metadataText!,
 			);
-			this.#fields = undefined;
+			this.#metadataText = undefined;
 		}
 		return this.#summary;
 	}
 
 	set summary(summary: CheckpointSummary) {
 		this.#summary = summary;
-		this.#fields = undefined;
 		this.#metadataText = undefined;
 		this.#size = summary.size;
 		this.parentId = summary.parentId;
