@@ -9,6 +9,7 @@ interface Node {
 	id: number;
 	callFrame: { functionName: string; url: string; lineNumber: number };
 	hitCount?: number;
+	children?: number[];
 }
 interface Profile {
 	nodes: Node[];
@@ -63,6 +64,31 @@ for (const n of profile.nodes) {
 	byFn.set(fn, (byFn.get(fn) ?? 0) + t);
 	byFile.set(where, (byFile.get(where) ?? 0) + t);
 }
+// total (inclusive) time per function: each sample counts once for every distinct function on its stack
+const parent = new Map<number, number>();
+for (const n of profile.nodes)
+	for (const c of n.children ?? []) parent.set(c, n.id);
+const keyOf = new Map<number, string>();
+for (const n of profile.nodes) {
+	const url = n.callFrame.url.replace("file://", "");
+	const where = url.includes("node_modules")
+		? url.slice(url.lastIndexOf("node_modules/") + 13)
+		: url.startsWith("/")
+			? relative(root, url)
+			: url || "(native)";
+	keyOf.set(
+		n.id,
+		`${n.callFrame.functionName || "(anonymous)"}  ${where}:${n.callFrame.lineNumber + 1}`,
+	);
+}
+const inclusive = new Map<string, number>();
+for (const [i, id] of profile.samples.entries()) {
+	const seen = new Set<string>();
+	for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+		seen.add(keyOf.get(at)!);
+	for (const k of seen)
+		inclusive.set(k, (inclusive.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
 const top = (m: Map<string, number>, n: number) =>
 	[...m.entries()]
 		.sort((a, b) => b[1] - a[1])
@@ -70,5 +96,5 @@ const top = (m: Map<string, number>, n: number) =>
 		.map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)
 		.join("\n");
 process.stdout.write(
-	`${res.stdout.trim().slice(0, 400)}…\n\nprofile: ${join(dir, file)} (${(total / 1000).toFixed(0)} ms sampled)\n\nself time by function:\n${top(byFn, 25)}\n\nself time by file:\n${top(byFile, 15)}\n`,
+	`${res.stdout.trim().slice(0, 400)}…\n\nprofile: ${join(dir, file)} (${(total / 1000).toFixed(0)} ms sampled)\n\nself time by function:\n${top(byFn, 25)}\n\nself time by file:\n${top(byFile, 15)}\n\ntotal time by function (self + callees):\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 40))}\n`,
 );

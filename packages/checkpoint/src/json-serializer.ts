@@ -27,6 +27,9 @@ import {
 	registryVersion,
 } from "./type-registry.ts";
 
+/** Blobs that may need more than this many bytes are encoded directly (the reused buffer stays small). */
+const SCRATCH_LIMIT = 1 << 20;
+
 export interface JsonSerializerOptions {
 	/**
 	 * What reading does with a stored value of a registered type this process cannot rebuild:
@@ -50,6 +53,8 @@ export class JsonSerializer implements Serializer {
 	readonly #tag: boolean;
 	readonly #encoder = new TextEncoder();
 	readonly #decoder = new TextDecoder();
+	#scratch = new Uint8Array(1024);
+	#scratchBody = this.#scratch.subarray(1);
 
 	constructor(options: JsonSerializerOptions = {}) {
 		const { unknownTypes } = options;
@@ -127,11 +132,29 @@ export class JsonSerializer implements Serializer {
 				},
 			);
 		}
-		const body = this.#encoder.encode(text);
-		const out = new Uint8Array(body.length + 1);
-		out[0] = tag;
-		out.set(body, 1);
-		return out;
+		return this.#bytes(tag, text);
+	}
+
+	/**
+	 * The tag byte and the UTF-8 of `text`. Encoded into a reused buffer and copied out once: `encode`
+	 * would allocate a buffer in C++ per blob only to copy it behind the tag (one blob per step).
+	 */
+	#bytes(tag: number, text: string): Uint8Array {
+		const most = text.length * 3 + 1;
+		if (most > SCRATCH_LIMIT) {
+			const body = this.#encoder.encode(text);
+			const out = new Uint8Array(body.length + 1);
+			out[0] = tag;
+			out.set(body, 1);
+			return out;
+		}
+		if (this.#scratch.length < most) {
+			this.#scratch = new Uint8Array(Math.max(most, this.#scratch.length * 2));
+			this.#scratchBody = this.#scratch.subarray(1);
+		}
+		this.#scratch[0] = tag;
+		const { written } = this.#encoder.encodeInto(text, this.#scratchBody);
+		return this.#scratch.slice(0, written + 1);
 	}
 
 	/** superjson without its shared-reference annotations: shared values are stored (and read) as copies. */

@@ -26,7 +26,7 @@ import {
 	leaseOf,
 	type Namespace,
 	newThread,
-	type Row,
+	Row,
 	seqIndex,
 	storedBytesOf,
 	type Thread,
@@ -111,16 +111,17 @@ export class MemoryCheckpointer implements Checkpointer {
 			thread.namespaces.set(record.ns, target);
 		}
 		const seq = ++thread.seq;
-		target.rows.set(record.checkpointId, {
-			summary: frozenSummary(
-				{ ...record, size: data.byteLength, seq },
+		target.rows.set(
+			record.checkpointId,
+			new Row(
+				record,
+				data.byteLength,
+				seq,
+				record.metadata.snapshot,
 				metadata,
+				data,
 			),
-			data,
-			writes: [],
-			interrupts: 0,
-			children: 0,
-		});
+		);
 		target.order.push(record.checkpointId);
 		if (parent !== undefined) {
 			parent.children++;
@@ -142,7 +143,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		this.#fence(ref.threadId, this.#threads.get(ref.threadId), options.fence);
 		const row = this.#row(ref);
 		const blobs = writes.map((w) => this.#serializer.serialize(w, place));
-		row.writes.push(...blobs);
+		row.addWrites(blobs);
 		for (const w of writes) if (w.kind === "interrupt") row.interrupts++;
 	}
 
@@ -201,7 +202,7 @@ export class MemoryCheckpointer implements Checkpointer {
 			const bound = ns.rows.get(options.before);
 			// an unknown bound lists nothing, as the SQL stores' keyset query does
 			if (bound === undefined) return;
-			end = seqIndex(ns, bound.summary.seq);
+			end = seqIndex(ns, bound.seq);
 		}
 		let count = 0;
 		for (let i = end - 1; i >= 0; i--) {
@@ -325,10 +326,9 @@ export class MemoryCheckpointer implements Checkpointer {
 					row.summary.metadata.snapshot,
 				);
 				row.data = this.#serializer.serialize({ ...own, snapshot }, place);
-				row.summary = frozenSummary({
-					...row.summary,
-					size: row.data.byteLength,
-					metadata: { ...row.summary.metadata, snapshot: true },
+				row.summary = frozenSummary(row.summary, row.data.byteLength, row.seq, {
+					...row.summary.metadata,
+					snapshot: true,
 				});
 			},
 		});
@@ -372,8 +372,18 @@ export class MemoryCheckpointer implements Checkpointer {
 
 	#stored(row: Row): StoredCheckpoint {
 		const s = row.summary;
+		// field by field: a spread plus a key is several times slower in Node 20
 		return {
-			...s,
+			threadId: s.threadId,
+			ns: s.ns,
+			checkpointId: s.checkpointId,
+			parentId: s.parentId,
+			step: s.step,
+			source: s.source,
+			createdAt: s.createdAt,
+			metadata: s.metadata,
+			size: s.size,
+			seq: s.seq,
 			data: readCheckpointData(
 				this.#serializer,
 				row.data,

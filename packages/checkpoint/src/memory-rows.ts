@@ -8,14 +8,104 @@ import type {
 import { readStatus } from "./store-checks.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
-/** One stored checkpoint of MemoryCheckpointer. */
-export interface Row {
-	summary: CheckpointSummary;
+const NO_WRITES: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
+/** The scalar fields of a checkpoint summary (what a row keeps besides its metadata). */
+type SummaryFields = Omit<CheckpointSummary, "metadata" | "size" | "seq">;
+
+/**
+ * One stored checkpoint of MemoryCheckpointer. Its metadata is kept as the checked JSON text written at
+ * `put`, and becomes the frozen summary object only when something reads it (a run writes a checkpoint
+ * per step and reads few of them; parsing and freezing each one at once was ≈ 10 % of a W1 step).
+ */
+export class Row {
 	data: Uint8Array;
-	writes: Uint8Array[];
+	/** Pending writes (the shared, frozen `NO_WRITES` until the first: add them with `addWrites`). */
+	writes: Uint8Array[] = NO_WRITES;
 	/** How many of `writes` are interrupts (prune keeps a checkpoint with one). */
-	interrupts: number;
-	children: number;
+	interrupts = 0;
+	children = 0;
+	/** What chain walks and keyset reads need, without building the summary. */
+	parentId: string | null;
+	seq: number;
+	snapshot: boolean;
+	// the summary's other fields, kept on the row itself until the summary is built (one object less per row)
+	#threadId: string;
+	#ns: string;
+	#checkpointId: string;
+	#step: number;
+	#source: CheckpointSummary["source"];
+	#createdAt: string;
+	#size: number;
+	#metadataText: string | undefined;
+	#summary: CheckpointSummary | undefined;
+
+	/** A new row; only `fields`' summary fields are read, `metadataText` is checked JSON. */
+	constructor(
+		fields: SummaryFields,
+		size: number,
+		seq: number,
+		snapshot: boolean,
+		metadataText: string,
+		data: Uint8Array,
+	) {
+		this.#threadId = fields.threadId;
+		this.#ns = fields.ns;
+		this.#checkpointId = fields.checkpointId;
+		this.parentId = fields.parentId;
+		this.#step = fields.step;
+		this.#source = fields.source;
+		this.#createdAt = fields.createdAt;
+		this.#metadataText = metadataText;
+		this.#size = size;
+		this.seq = seq;
+		this.snapshot = snapshot;
+		this.data = data;
+	}
+
+	/** Adds pending writes. */
+	addWrites(blobs: readonly Uint8Array[]): void {
+		if (this.writes === NO_WRITES) this.writes = [...blobs];
+		else this.writes.push(...blobs);
+	}
+
+	/** The stored summary, frozen (made on first read). */
+	get summary(): CheckpointSummary {
+		if (this.#summary === undefined) {
+			this.#summary = frozenSummary(
+				{
+					threadId: this.#threadId,
+					ns: this.#ns,
+					checkpointId: this.#checkpointId,
+					parentId: this.parentId,
+					step: this.#step,
+					source: this.#source,
+					createdAt: this.#createdAt,
+				},
+				this.#size,
+				this.seq,
+				this.#metadataText!,
+			);
+			this.#metadataText = undefined;
+		}
+		return this.#summary;
+	}
+
+	set summary(summary: CheckpointSummary) {
+		this.#summary = summary;
+		this.#metadataText = undefined;
+		this.#size = summary.size;
+		this.parentId = summary.parentId;
+		this.seq = summary.seq;
+		this.snapshot = summary.metadata.snapshot;
+	}
+
+	/** Length of the metadata as JSON text (for `storedBytes`). */
+	get metadataLength(): number {
+		return (
+			this.#metadataText?.length ?? JSON.stringify(this.summary.metadata).length
+		);
+	}
 }
 
 export interface Namespace {
@@ -114,9 +204,9 @@ export function walkChain(
 				"its parent chain has a cycle",
 			);
 		rows.push(row);
-		if (row.summary.metadata.snapshot) break;
+		if (row.snapshot) break;
 		child = cur;
-		cur = row.summary.parentId;
+		cur = row.parentId;
 	}
 	return rows;
 }
@@ -137,7 +227,7 @@ export function seqIndex(ns: Namespace, seq: number): number {
 	let hi = ns.order.length;
 	while (lo < hi) {
 		const mid = (lo + hi) >>> 1;
-		const s = ns.rows.get(ns.order[mid]!)?.summary.seq ?? 0;
+		const s = ns.rows.get(ns.order[mid]!)?.seq ?? 0;
 		if (s < seq) lo = mid + 1;
 		else hi = mid;
 	}
@@ -151,20 +241,24 @@ export function seqIndex(ns: Namespace, seq: number): number {
  * is several times cheaper than `structuredClone`.
  */
 export function frozenSummary(
-	summary: CheckpointSummary,
-	metadataText?: string,
+	fields: SummaryFields,
+	size: number,
+	seq: number,
+	metadata: CheckpointSummary["metadata"] | string,
 ): CheckpointSummary {
 	const copy: CheckpointSummary = {
-		threadId: summary.threadId,
-		ns: summary.ns,
-		checkpointId: summary.checkpointId,
-		parentId: summary.parentId,
-		step: summary.step,
-		source: summary.source,
-		createdAt: summary.createdAt,
-		metadata: JSON.parse(metadataText ?? JSON.stringify(summary.metadata)),
-		size: summary.size,
-		seq: summary.seq,
+		threadId: fields.threadId,
+		ns: fields.ns,
+		checkpointId: fields.checkpointId,
+		parentId: fields.parentId,
+		step: fields.step,
+		source: fields.source,
+		createdAt: fields.createdAt,
+		metadata: JSON.parse(
+			typeof metadata === "string" ? metadata : JSON.stringify(metadata),
+		),
+		size,
+		seq,
 	};
 	return deepFreeze(copy);
 }
@@ -187,8 +281,7 @@ export function storedBytesOf(
 		if (threadId !== undefined && id !== threadId) continue;
 		for (const ns of thread.namespaces.values()) {
 			for (const row of ns.rows.values()) {
-				total +=
-					row.data.byteLength + JSON.stringify(row.summary.metadata).length;
+				total += row.data.byteLength + row.metadataLength;
 				for (const w of row.writes) total += w.byteLength;
 			}
 		}
@@ -209,7 +302,12 @@ export function corruptRow(
 			// metadata is kept as an object here, not as text
 			return false;
 		case "parent":
-			row.summary = frozenSummary({ ...row.summary, parentId: c.parentId });
+			row.summary = frozenSummary(
+				{ ...row.summary, parentId: c.parentId },
+				row.summary.size,
+				row.summary.seq,
+				row.summary.metadata,
+			);
 			return true;
 		case "delete":
 			ns.rows.delete(c.at.checkpointId);

@@ -9,7 +9,7 @@ import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issu
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
-import { CancelSignal, executeTasks } from "./execute-tasks.ts";
+import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { getOrAdd } from "./get-or-add.ts";
 import {
 	AFTER_TASK,
@@ -51,6 +51,8 @@ export class Run {
 	readonly #ns: string;
 	readonly #threadId: string | undefined;
 	#signal: AbortSignal;
+	/** Watches `#signal` for the run's steps (none without a signal). */
+	#watch: AbortWatch | undefined;
 	#lifecycle!: RunLifecycle;
 	readonly #events: EventSink;
 	readonly #usage = new UsageMeter();
@@ -129,6 +131,16 @@ export class Run {
 			this.#signal =
 				this.#signal === NEVER ? lost : AbortSignal.any([this.#signal, lost]);
 		}
+		this.#watch =
+			this.#signal === NEVER ? undefined : new AbortWatch(this.#signal);
+		try {
+			return await this.#execute(input);
+		} finally {
+			this.#watch?.dispose();
+		}
+	}
+
+	async #execute(input: unknown): Promise<RunResult> {
 		this.#tm.start(input); // telemetry (issue 13)
 		let ending: Ending;
 		try {
@@ -243,7 +255,7 @@ export class Run {
 					emit,
 				}),
 			this.#config.maxConcurrency,
-			this.#signal === NEVER ? undefined : this.#signal,
+			this.#watch,
 			(settled) => {
 				this.#inFlight = settled;
 			},

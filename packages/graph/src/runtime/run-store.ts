@@ -221,7 +221,11 @@ export class RunStore {
 		const c = this.#chain;
 		this.#chain = snapshot
 			? { steps: 0, bytes: 0, snapshotBytes: size }
-			: { ...c, steps: c.steps + 1, bytes: c.bytes + size };
+			: {
+					steps: c.steps + 1,
+					bytes: c.bytes + size,
+					snapshotBytes: c.snapshotBytes,
+				};
 		return record.checkpointId;
 	}
 

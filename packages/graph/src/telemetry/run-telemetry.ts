@@ -11,6 +11,7 @@ import {
 import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
+import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import { errorType, recordError } from "./errors.ts";
 import { type Instruments, instruments, tracer } from "./instruments.ts";
@@ -172,12 +173,12 @@ export class RunTelemetry {
 		const timing = this.#timer.take();
 		const span = this.#run?.spanContext();
 		if (timing === undefined && span === undefined) return base;
-		const extra: Record<string, JsonValue> = {};
-		if (span !== undefined) extra.traceparent = toTraceparent(span);
-		if (timing !== undefined)
-			extra[TIMING_KEY] = timing as unknown as JsonValue;
 		// checkpoint metadata is JSON; RunConfig types only the user's part of it (scalars)
-		return { ...base, ...extra } as Metadata;
+		// perf (issue 17): `{ ...base, ...extra }` cost ≈ 1 µs a step in Node 20; copied as a spread copies
+		const out = copyOwn<Record<string, JsonValue>>({}, base);
+		if (span !== undefined) out.traceparent = toTraceparent(span);
+		if (timing !== undefined) out[TIMING_KEY] = timing as unknown as JsonValue;
+		return out as Metadata;
 	}
 
 	/** The run ended as `result` (done, interrupted or cancelled). */
