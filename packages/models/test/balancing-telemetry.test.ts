@@ -10,7 +10,7 @@ import {
 	SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
-import { llmNode, messages } from "@weft/graph/llm";
+import { llmNode, messages, ScriptedChatModel } from "@weft/graph/llm";
 import {
 	type BalanceStrategy,
 	ModelRouter,
@@ -133,5 +133,34 @@ describe("balancing in telemetry", () => {
 				(s) => s.attributes["weft.balance.strategy"] === "sticky-thread",
 			),
 		).toBe(true);
+	});
+
+	it("marks a call a later model of the route answered as a fallback", async () => {
+		const router = new ModelRouter({
+			rateLimiters: new RateLimiterRegistry(),
+			retry: { maxRetries: 0 },
+			models: {
+				big: new ScriptedChatModel({
+					model: "big",
+					replies: [{ fail: "server", status: 503 }],
+				}),
+				small: new ScriptedChatModel({ model: "small", replies: ["ok"] }),
+			},
+		});
+		const graph = new StateGraph(State)
+			.addNode("llm", llmNode({ model: router, stream: false }))
+			.addEdge(START, "llm")
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "fb" });
+		const r = await graph.run(ask, { threadId: "f1" });
+		expect(weftMetadata(r.values.messages.at(-1)!)?.fallback).toBe(true);
+		const [chat] = chatSpans();
+		expect(chat!.attributes["weft.model.fallback"]).toBe(true);
+		const fallback = chat!.events.find(
+			(e) => e.name === "weft.model.fallback",
+		)!;
+		expect(fallback.attributes).toMatchObject({
+			"weft.fallback.from": "big",
+			"weft.fallback.to": "small",
+		});
 	});
 });
