@@ -105,25 +105,24 @@ export interface FeedbackAggregate {
 	labels: Record<string, number>;
 }
 
-/** Groups feedback by thread, checkpoint, label or author, with counts, mean score and label counts. */
+/** A built-in grouping, or a function giving a feedback's group(s): none leaves it out, several count it in each. */
+export type FeedbackGrouping =
+	| "thread"
+	| "checkpoint"
+	| "label"
+	| "by"
+	| "all"
+	| ((f: Feedback) => string | readonly string[] | undefined);
+
+/**
+ * Groups feedback by thread, checkpoint, label, author or a key function (e.g. the graph or node a
+ * thread or checkpoint belongs to, as `weft stats` does), with counts, mean score and label counts.
+ */
 export function aggregateFeedback(
 	feedback: readonly Feedback[],
-	by: "thread" | "checkpoint" | "label" | "by" | "all" = "all",
+	by: FeedbackGrouping = "all",
 ): FeedbackAggregate[] {
-	const keyOf = (f: Feedback): string => {
-		switch (by) {
-			case "thread":
-				return f.threadId;
-			case "checkpoint":
-				return f.checkpointId ?? `${f.threadId} (run)`;
-			case "label":
-				return f.label ?? "(no label)";
-			case "by":
-				return f.by ?? "(anonymous)";
-			case "all":
-				return "all";
-		}
-	};
+	const keyOf = typeof by === "function" ? by : builtIn(by);
 	const groups = new Map<
 		string,
 		{
@@ -134,15 +133,18 @@ export function aggregateFeedback(
 		}
 	>();
 	for (const f of feedback) {
-		const key = keyOf(f);
-		const g = groups.get(key) ?? { count: 0, sum: 0, scored: 0, labels: {} };
-		g.count += 1;
-		if (f.score !== undefined) {
-			g.sum += f.score;
-			g.scored += 1;
+		const keys = keyOf(f);
+		for (const key of typeof keys === "string" ? [keys] : (keys ?? [])) {
+			const g = groups.get(key) ?? { count: 0, sum: 0, scored: 0, labels: {} };
+			g.count += 1;
+			if (f.score !== undefined) {
+				g.sum += f.score;
+				g.scored += 1;
+			}
+			if (f.label !== undefined)
+				g.labels[f.label] = (g.labels[f.label] ?? 0) + 1;
+			groups.set(key, g);
 		}
-		if (f.label !== undefined) g.labels[f.label] = (g.labels[f.label] ?? 0) + 1;
-		groups.set(key, g);
 	}
 	return [...groups].map(([key, g]) => ({
 		key,
@@ -151,4 +153,21 @@ export function aggregateFeedback(
 		scored: g.scored,
 		labels: g.labels,
 	}));
+}
+
+function builtIn(
+	by: Exclude<FeedbackGrouping, (f: Feedback) => unknown>,
+): (f: Feedback) => string {
+	switch (by) {
+		case "thread":
+			return (f) => f.threadId;
+		case "checkpoint":
+			return (f) => f.checkpointId ?? `${f.threadId} (run)`;
+		case "label":
+			return (f) => f.label ?? "(no label)";
+		case "by":
+			return (f) => f.by ?? "(anonymous)";
+		case "all":
+			return () => "all";
+	}
 }

@@ -17,6 +17,7 @@ export { type EvalReport, type EvaluateOptions, evaluate } from "./evaluate.ts";
 export {
 	aggregateFeedback,
 	type FeedbackAggregate,
+	type FeedbackGrouping,
 	type FeedbackInput,
 	listFeedback,
 	recordFeedback,

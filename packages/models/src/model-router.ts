@@ -24,6 +24,7 @@ import type {
 } from "./model-router-options.ts";
 import { sharedRateLimiters } from "./resilience/rate-limiter.ts";
 import { toEntries } from "./routing/model-entry.ts";
+import { onSpan } from "./span-events.ts";
 import { LIST_PRICES } from "./usage/prices.ts";
 import { UsageTracker } from "./usage/usage-tracker.ts";
 
@@ -184,6 +185,7 @@ export class ModelRouter extends BaseChatModel<
 	#emitter(runManager: CallbackManagerForLLMRun | undefined): Emit {
 		return (event) => {
 			this.#onEvent?.(event);
+			onSpan(event); // telemetry (issues 13, 16)
 			// Custom events reach streamEvents and callback handlers; a handler's failure is theirs.
 			runManager?.handleCustomEvent(MODEL_EVENT_NAME, event).catch(() => {});
 		};

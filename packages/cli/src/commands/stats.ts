@@ -3,11 +3,18 @@ import type {
 	CheckpointSummary,
 	JsonValue,
 } from "@weft/checkpoint";
+import type { Feedback } from "@weft/evals";
 import { type RunUsage, readStepTiming } from "@weft/graph";
 import { UsageError } from "../cli-error.ts";
 import type { CommandEnv } from "../env.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
+import {
+	type FeedbackScope,
+	type FeedbackStats,
+	feedbackStats,
+	renderFeedback,
+} from "./stats-feedback.ts";
 
 /** Latency figures of one node or model, in milliseconds. */
 export interface Latency {
@@ -34,6 +41,8 @@ export interface StatsReport {
 		} & Latency
 	>;
 	errors: Array<{ code: string; count: number; rate: number }>;
+	/** What users said about these threads (`weft feedback`); absent when no feedback store was read. */
+	feedback?: FeedbackStats;
 }
 
 const UNITS: Record<string, number> = {
@@ -63,11 +72,14 @@ export function parseSince(value: string, now = Date.now()): Date {
 export async function stats(
 	opts: { since?: string },
 	env: CommandEnv,
+	feedback?: () => Promise<Feedback[]>,
 ): Promise<number> {
 	const since = opts.since === undefined ? undefined : parseSince(opts.since);
-	const report = await collectStats(await env.store(), {
+	const cp = await env.store();
+	const report = await collectStats(cp, {
 		since,
 		graph: env.graph,
+		feedback: feedback === undefined ? undefined : await feedback(),
 	});
 	env.out.result(report, () => render(report));
 	return 0;
@@ -80,12 +92,21 @@ interface Acc {
 	models: Map<string, number[]>;
 	errors: Map<string, number>;
 	usage: RunUsage["byModel"];
+	scope: FeedbackScope;
+}
+
+/** Which threads `collectStats` covers, and the feedback to aggregate over them. */
+export interface StatsFilter {
+	since?: Date | undefined;
+	graph?: string | undefined;
+	/** Feedback recorded with `weft feedback` / `recordFeedback`: aggregated over the covered threads. */
+	feedback?: readonly Feedback[] | undefined;
 }
 
 /** Reads the figures of every thread (and its subgraphs) updated since `since`, for one graph or all. */
 export async function collectStats(
 	cp: Checkpointer,
-	filter: { since?: Date | undefined; graph?: string | undefined },
+	filter: StatsFilter,
 ): Promise<StatsReport> {
 	const since = filter.since?.toISOString();
 	const acc: Acc = {
@@ -95,6 +116,7 @@ export async function collectStats(
 		models: new Map(),
 		errors: new Map(),
 		usage: {},
+		scope: { graphOf: new Map(), nodesAt: new Map() },
 	};
 	for (const t of await cp.listThreads()) {
 		if (since !== undefined && t.updatedAt < since) continue;
@@ -102,6 +124,7 @@ export async function collectStats(
 		if (filter.graph !== undefined && !root.some((c) => isOf(c, filter.graph!)))
 			continue;
 		acc.threads++;
+		acc.scope.graphOf.set(t.threadId, graphOf(root) ?? "(unnamed)");
 		await addNamespace(cp, t.threadId, "", root, since, acc);
 		const head = await cp.getTuple({ threadId: t.threadId });
 		for (const w of head?.pendingWrites ?? [])
@@ -134,6 +157,7 @@ async function addNamespace(
 	const children = new Set<string>();
 	for (const c of list) {
 		const timing = readStepTiming(c.metadata);
+		if (ns === "") acc.scope.nodesAt.set(c.checkpointId, stepNodes(c, timing));
 		for (const [node, ms] of Object.entries(timing?.nodes ?? {})) {
 			push(acc.nodes, ns === "" ? node : `${ns}:${node}`, ms);
 			children.add(ns === "" ? node : `${ns}:${node}`);
@@ -150,6 +174,28 @@ async function addNamespace(
 		if (childList.length > 0)
 			await addNamespace(cp, threadId, child, childList, since, acc);
 	}
+}
+
+/** The graph a thread's checkpoints name: the compiled graph's name, else the recorded module ref. */
+function graphOf(list: readonly CheckpointSummary[]): string | undefined {
+	for (const c of list) {
+		const name = readStepTiming(c.metadata)?.graph;
+		if (name !== undefined && name !== "") return name;
+	}
+	const ref = list.find((c) => typeof c.metadata.graph === "string")?.metadata
+		.graph;
+	return typeof ref === "string" ? ref : undefined;
+}
+
+/** The nodes whose step wrote a checkpoint (recorded in its metadata, else in its timing). */
+function stepNodes(
+	c: CheckpointSummary,
+	timing: ReturnType<typeof readStepTiming>,
+): string[] {
+	const nodes = c.metadata.nodes;
+	if (Array.isArray(nodes))
+		return nodes.filter((n): n is string => typeof n === "string");
+	return Object.keys(timing?.nodes ?? {});
 }
 
 function isOf(c: CheckpointSummary, graph: string): boolean {
@@ -206,10 +252,7 @@ export function latency(samples: readonly number[]): Latency {
 	return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99) };
 }
 
-function toReport(
-	acc: Acc,
-	filter: { since?: Date | undefined; graph?: string | undefined },
-): StatsReport {
+function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 	const nodeNames = new Set([...acc.nodes.keys(), ...acc.nodeErrors.keys()]);
 	const nodes = [...nodeNames].sort().map((node) => ({
 		node,
@@ -239,7 +282,7 @@ function toReport(
 			count,
 			rate: tasks === 0 ? 0 : count / tasks,
 		}));
-	return {
+	const report: StatsReport = {
 		since: filter.since?.toISOString() ?? null,
 		graph: filter.graph ?? null,
 		threads: acc.threads,
@@ -247,6 +290,13 @@ function toReport(
 		models,
 		errors,
 	};
+	if (filter.feedback !== undefined)
+		report.feedback = feedbackStats(
+			filter.feedback,
+			acc.scope,
+			filter.since?.toISOString(),
+		);
+	return report;
 }
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
@@ -297,6 +347,7 @@ function render(r: StatsReport): string {
 				]),
 			),
 		);
+	if (r.feedback !== undefined) parts.push(renderFeedback(r.feedback));
 	parts.push(
 		r.errors.length === 0
 			? label.dim("no errors")

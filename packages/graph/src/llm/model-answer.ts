@@ -7,6 +7,8 @@ export interface WeftModelMetadata {
 	cache?: "hit" | "miss" | undefined;
 	route?: unknown;
 	attempts?: unknown;
+	/** The route's first model failed and a later one answered. */
+	fallback?: unknown;
 }
 
 /** What a model's answer says about the call: the model that answered, tokens, cost, routing. */

@@ -58,7 +58,8 @@ function instruments(): ModelInstruments {
 		}),
 		calls: meter.createCounter("weft.model.calls", {
 			unit: "{call}",
-			description: "Model calls by outcome (ok, error, cache_hit, retried)",
+			description:
+				"Model calls by outcome (ok, error, cache_hit, fallback, retried)",
 		}),
 	};
 	cached = { provider, m };
@@ -154,6 +155,7 @@ function endOk(
 		a["weft.model.attempts"] = info.weft.attempts;
 	if (typeof info.weft?.route === "string")
 		a["weft.model.route"] = info.weft.route;
+	if (info.weft?.fallback === true) a["weft.model.fallback"] = true;
 	if (content !== undefined)
 		a["gen_ai.output.messages"] = JSON.stringify([asPart(content)]);
 	span.setAttributes(a);
@@ -192,9 +194,11 @@ function recordOk(
 	const outcome =
 		info.weft?.cache === "hit"
 			? "cache_hit"
-			: typeof attempts === "number" && attempts > 1
-				? "retried"
-				: "ok";
+			: info.weft?.fallback === true
+				? "fallback"
+				: typeof attempts === "number" && attempts > 1
+					? "retried"
+					: "ok";
 	m.calls.add(1, { ...a, "weft.outcome": outcome });
 }
 

@@ -8,7 +8,7 @@ import type {
 	RetryPolicy,
 } from "../graph/types.ts";
 import { isMutationError } from "../state/freeze.ts";
-import { retried } from "../telemetry/retried.ts"; // telemetry (issue 13)
+import { inAttempt, retried } from "../telemetry/retried.ts"; // telemetry (issue 13)
 import { InterruptSignal } from "./interrupts.ts";
 import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 
@@ -91,7 +91,13 @@ function retryPolicy(policy: RetryPolicy): Policy {
 	return (next) => async (input, scope, signal) => {
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await next(input, scope, signal);
+				// telemetry (issue 13): a span per attempt
+				return await inAttempt(
+					scope.node,
+					attempt,
+					() => next(input, scope, signal),
+					isControl,
+				);
 			} catch (error) {
 				if (
 					isControl(error) ||
@@ -100,9 +106,10 @@ function retryPolicy(policy: RetryPolicy): Policy {
 					!retryOn(error)
 				)
 					throw error;
-				retried(scope.node, attempt, error); // telemetry (issue 13)
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
-				await sleep(jitter ? base * (0.5 + Math.random()) : base, signal);
+				const delay = jitter ? base * (0.5 + Math.random()) : base;
+				retried(scope.node, attempt, error, delay); // telemetry (issue 13)
+				await sleep(delay, signal);
 			}
 		}
 	};

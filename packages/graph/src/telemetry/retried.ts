@@ -1,12 +1,57 @@
-import { trace } from "@opentelemetry/api";
-import { errorType } from "./errors.ts";
-import { instruments } from "./instruments.ts";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
+import { errorType, recordError } from "./errors.ts";
+import { instruments, tracer } from "./instruments.ts";
 
-/** An attempt of `node` failed and will be retried: an event on the node's span, and the retry counter. */
-export function retried(node: string, attempt: number, error: unknown): void {
+/**
+ * Runs attempt `attempt` of a node with a retry policy under its own `weft.attempt {node}` span, a child
+ * of the node's span (model and tool calls of the attempt nest under it). The attempt's error is recorded
+ * on its span (an interrupt only marks it). With no recording node span (telemetry off), it only calls `run`.
+ */
+export function inAttempt<T>(
+	node: string,
+	attempt: number,
+	run: () => Promise<T>,
+	isControl: (error: unknown) => boolean,
+): Promise<T> {
+	const parent = trace.getActiveSpan();
+	if (parent === undefined || !parent.isRecording()) return run();
+	parent.setAttribute("weft.attempts", attempt);
+	const active = context.active();
+	const span = tracer().startSpan(
+		`weft.attempt ${node}`,
+		{ attributes: { "weft.node": node, "weft.attempt": attempt } },
+		active,
+	);
+	return context.with(trace.setSpan(active, span), run).then(
+		(value) => {
+			span.setStatus({ code: SpanStatusCode.OK });
+			span.end();
+			return value;
+		},
+		(error: unknown) => {
+			// an interrupt is control flow, not a failure of the attempt
+			if (isControl(error)) span.setAttribute("weft.interrupt", true);
+			else recordError(span, error);
+			span.end();
+			throw error;
+		},
+	);
+}
+
+/**
+ * An attempt of `node` failed and will be retried after `delayMs`: an event on the node's span (the
+ * backoff shows as the gap between the attempt spans), and the retry counter.
+ */
+export function retried(
+	node: string,
+	attempt: number,
+	error: unknown,
+	delayMs: number,
+): void {
 	const type = errorType(error);
 	trace.getActiveSpan()?.addEvent("weft.node.retry", {
 		"weft.attempt": attempt,
+		"weft.retry.delay_ms": delayMs,
 		"error.type": type,
 		"exception.message": error instanceof Error ? error.message : String(error),
 	});

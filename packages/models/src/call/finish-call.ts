@@ -26,6 +26,8 @@ export interface WeftResponseMetadata {
 	savedUsd?: number | undefined;
 	/** For a balanced model: the deployment that answered, the strategy and why it was chosen. */
 	balance?: UsageBalance | undefined;
+	/** A model after the route's first answered (the first failed and the call fell back). */
+	fallback?: true | undefined;
 }
 
 /** The `response_metadata.weft` of a message the router returned, typed; undefined for other messages. */
@@ -126,5 +128,7 @@ export function finishCall(
 		...(r.savedUsd === undefined ? {} : { savedUsd: r.savedUsd }),
 		...(r.balance === undefined ? {} : { balance: r.balance }),
 	};
+	if (r.cache === "miss" && r.model !== call.decision.models[0])
+		weft.fallback = true;
 	return withMetadata(r.answer, { weft }, r.usage);
 }
