@@ -120,9 +120,7 @@ describe("threads.copy and on_disconnect", () => {
 			command: { resume: "no" },
 		})) as any;
 		expect(done.notes).toEqual(["plan x", "review no"]);
-		expect((await client.threads.get(t.thread_id)).status).toBe(
-			"interrupted",
-		);
+		expect((await client.threads.get(t.thread_id)).status).toBe("interrupted");
 		await expect(client.threads.copy("missing")).rejects.toMatchObject({
 			status: 404,
 		});
