@@ -99,7 +99,7 @@ export class WeftClient {
 		const response = await fetch(`${this.#url}${path}`, {
 			method,
 			headers: this.#headers,
-			body: body === undefined ? undefined : JSON.stringify(body),
+			...(body === undefined ? {} : { body: JSON.stringify(body) }),
 		});
 		const text = await response.text();
 		const json: unknown = text === "" ? null : JSON.parse(text);

@@ -59,9 +59,11 @@ describe("stateless runs (no thread) through the SDK", () => {
 
 	it('keeps the thread with onCompletion: "keep", and it can be resumed', async () => {
 		let threadId = "";
+		// the SDK's types leave onCompletion out for stateless runs, but it sends it (LangGraph's API has it)
+		const keep = { onCompletion: "keep" } as object;
 		await client.runs.wait(null, "review", {
 			input: { topic: "kept" },
-			onCompletion: "keep",
+			...keep,
 			onRunCreated: (m) => {
 				threadId = m.thread_id ?? "";
 			},
@@ -146,7 +148,8 @@ describe("threads.copy and on_disconnect", () => {
 		expect(runId).not.toBe("");
 		await until(
 			async () =>
-				(await client.runs.get(t.thread_id, runId)).status === "cancelled",
+				((await client.runs.get(t.thread_id, runId)).status as string) ===
+				"cancelled",
 		);
 	});
 });
