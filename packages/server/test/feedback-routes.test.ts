@@ -84,6 +84,23 @@ describe("feedback over HTTP", () => {
 		});
 	});
 
+	it("runs as docs/evals.md shows it", async () => {
+		const { thread_id: threadId } = await sdk("secret-a").threads.create();
+		await sdk("secret-a").runs.wait(threadId, "review", {
+			input: { topic: "doc" },
+		});
+		// #region feedback-http
+		const weft = new WeftClient({ apiUrl: url, apiKey: "secret-a" });
+		await weft.feedback.create(threadId, {
+			score: 1,
+			label: "helpful",
+			comment: "clear plan",
+		});
+		const given = await weft.feedback.list(threadId); // [{ feedback_id, thread_id, score, label, comment, by: "ada", … }]
+		// #endregion feedback-http
+		expect(given).toMatchObject([{ score: 1, by: "ada" }]);
+	});
+
 	it("is owner-checked, validated and typed", async () => {
 		const thread = await sdk("secret-a").threads.create();
 		await sdk("secret-a").runs.wait(thread.thread_id, "review", {

@@ -153,6 +153,13 @@ describe("client.store against a server with a SQLite store", () => {
 		expect(await r.json()).toMatchObject({ code: "VALIDATION_FAILED" });
 		const g = await fetch(`${url}/store/items?namespace=a`);
 		expect(g.status).toBe(422);
+		const template = await fetch(`${url}/store/items`, {
+			method: "PUT",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ namespace: ["{user}"], key: "k", value: {} }),
+		});
+		expect(template.status).toBe(422);
+		expect(await template.json()).toMatchObject({ code: "INVALID_NAMESPACE" });
 	});
 
 	it("gives runs the same store as ctx.store (a node's memory is readable over HTTP)", async () => {
@@ -163,6 +170,29 @@ describe("client.store against a server with a SQLite store", () => {
 		expect((await client.store.getItem(["notes"], "oolong"))?.value).toEqual({
 			text: "about oolong",
 		});
+	});
+});
+
+describe("the docs' example", () => {
+	it("runs as docs/memory.md shows it", async () => {
+		// #region store-http
+		await client.store.putItem(["users", "u1", "prefs"], "tea", {
+			text: "green tea, no sugar",
+		});
+		const item = await client.store.getItem(["users", "u1", "prefs"], "tea"); // { namespace, key, value, createdAt, updatedAt }
+		const { items } = await client.store.searchItems(["users", "u1"], {
+			query: "tea",
+			limit: 5,
+		});
+		const { namespaces } = await client.store.listNamespaces({
+			prefix: ["users"],
+			maxDepth: 2,
+		}); // [["users", "u1"]]
+		await client.store.deleteItem(["users", "u1", "prefs"], "tea");
+		// #endregion store-http
+		expect(item?.value).toEqual({ text: "green tea, no sugar" });
+		expect(items.map((i) => i.key)).toEqual(["tea"]);
+		expect(namespaces).toContainEqual(["users", "u1"]);
 	});
 });
 
