@@ -3,6 +3,7 @@ import { WeftError } from "@weft/checkpoint";
 import type { EvalStore } from "@weft/evals";
 import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -29,6 +30,8 @@ export interface AppOptions {
 	 * (overriding a store the graph was compiled with). With auth on, each owner sees only its own items.
 	 */
 	store?: Store | undefined;
+	/** Largest request body accepted, in bytes (default 10 MiB); larger ones get 413 `VALIDATION_FAILED`. */
+	maxBodyBytes?: number | undefined;
 	/** Where `POST /threads/:id/feedback` records feedback (an `@weft/evals` store); without it, 404. */
 	feedback?: EvalStore | undefined;
 }
@@ -69,6 +72,22 @@ export function createApp(options: AppOptions): WeftApp {
 				crons: false,
 				store: options.store !== undefined,
 			},
+		}),
+	);
+	const maxSize = options.maxBodyBytes ?? 10 * 1024 * 1024;
+	app.use(
+		"*",
+		bodyLimit({
+			maxSize,
+			onError: (c) =>
+				c.json(
+					{
+						detail: `the request body is larger than ${maxSize} bytes`,
+						code: "VALIDATION_FAILED",
+						hint: "send less, or start the server with a larger maxBodyBytes",
+					},
+					413,
+				),
 		}),
 	);
 	const authenticate = options.authenticate;

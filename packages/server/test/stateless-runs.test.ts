@@ -15,7 +15,12 @@ let checkpointer: SqliteCheckpointer;
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "weft-stateless-"));
 	checkpointer = new SqliteCheckpointer({ path: join(dir, "weft.db") });
-	server = await serve({ graphs: { review, slow }, checkpointer, port: 0 });
+	server = await serve({
+		graphs: { review, slow },
+		checkpointer,
+		port: 0,
+		maxBodyBytes: 64 * 1024,
+	});
 	client = new Client({
 		apiUrl: `http://127.0.0.1:${server.port}`,
 		callerOptions: { maxRetries: 0 },
@@ -151,5 +156,21 @@ describe("threads.copy and on_disconnect", () => {
 				((await client.runs.get(t.thread_id, runId)).status as string) ===
 				"cancelled",
 		);
+	});
+});
+
+describe("limits", () => {
+	it("refuses a body over maxBodyBytes with 413 and a typed error", async () => {
+		const big = "x".repeat(70 * 1024);
+		await expect(
+			client.runs.wait(null, "review", { input: { topic: big } }),
+		).rejects.toMatchObject({ status: 413 });
+		const r = await fetch(`http://127.0.0.1:${server.port}/threads`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ metadata: { big } }),
+		});
+		expect(r.status).toBe(413);
+		expect(await r.json()).toMatchObject({ code: "VALIDATION_FAILED" });
 	});
 });
