@@ -127,4 +127,29 @@ describe("feedback over HTTP", () => {
 			new WeftClient({ apiUrl: url }).feedback.list(thread.thread_id),
 		).rejects.toMatchObject({ status: 401 });
 	});
+
+	it("threads.copy and stateless runs keep ownership", async () => {
+		const ada = sdk("secret-a");
+		const bob = sdk("secret-b");
+		const thread = await ada.threads.create();
+		await ada.runs.wait(thread.thread_id, "review", { input: { topic: "o" } });
+		await expect(bob.threads.copy(thread.thread_id)).rejects.toMatchObject({
+			status: 404,
+		});
+		const copy = await ada.threads.copy(thread.thread_id);
+		await expect(bob.threads.get(copy.thread_id)).rejects.toMatchObject({
+			status: 404,
+		});
+		let kept = "";
+		const keep = { onCompletion: "keep" } as object;
+		await ada.runs.wait(null, "review", {
+			input: { topic: "stateless" },
+			...keep,
+			onRunCreated: (m) => {
+				kept = m.thread_id ?? "";
+			},
+		});
+		expect((await ada.threads.get(kept)).status).toBe("interrupted");
+		await expect(bob.threads.get(kept)).rejects.toMatchObject({ status: 404 });
+	});
 });
