@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
+import { type RateLimit, rateLimiter } from "./rate-limit.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -32,6 +33,8 @@ export interface AppOptions {
 	store?: Store | undefined;
 	/** Largest request body accepted, in bytes (default 10 MiB); larger ones get 413 `VALIDATION_FAILED`. */
 	maxBodyBytes?: number | undefined;
+	/** Requests per caller (its identity; everyone together without auth) per window; over it, 429. */
+	rateLimit?: RateLimit | undefined;
 	/** Where `POST /threads/:id/feedback` records feedback (an `@weft/evals` store); without it, 404. */
 	feedback?: EvalStore | undefined;
 }
@@ -106,6 +109,8 @@ export function createApp(options: AppOptions): WeftApp {
 		c.set("user", user);
 		return next();
 	});
+	if (options.rateLimit !== undefined)
+		app.use("*", rateLimiter(options.rateLimit));
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));

@@ -20,6 +20,7 @@ export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
 	GRAPH_CHANGED: 409,
 	RUN_CANCELLED: 409,
 	STORE_UNAVAILABLE: 503,
+	RATE_LIMITED: 429,
 };
 
 /** The JSON body of an error answer: LangGraph's `detail`, plus Weft's code and hint. */
