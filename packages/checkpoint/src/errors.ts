@@ -45,6 +45,8 @@ export const ERROR_CODES = [
 	"MODEL_UNAVAILABLE",
 	"MODEL_TIMEOUT",
 	"RATE_LIMIT_TIMEOUT",
+	// server (@weft/server)
+	"RATE_LIMITED",
 	"GUARDRAIL_TRIPPED",
 	"NO_ROUTE",
 	// long-term memory (Store) and MCP

@@ -1,12 +1,19 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
+import type { EvalStore } from "@weft/evals";
 import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
+import { type RateLimit, rateLimiter } from "./rate-limit.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { statelessRoutes } from "./routes/stateless.ts";
+import { storeRoutes } from "./routes/store.ts";
+import { threadCopyRoutes } from "./routes/thread-copy.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { RunManager } from "./run-manager.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
@@ -19,6 +26,17 @@ export interface AppOptions {
 	checkpointer: Checkpointer;
 	/** Decides who a request comes from; without it every request is accepted as one anonymous owner. */
 	authenticate?: Authenticate | undefined;
+	/**
+	 * Long-term memory: served at `/store` (the SDK's `client.store`) and given to runs as `ctx.store`
+	 * (overriding a store the graph was compiled with). With auth on, each owner sees only its own items.
+	 */
+	store?: Store | undefined;
+	/** Largest request body accepted, in bytes (default 10 MiB); larger ones get 413 `VALIDATION_FAILED`. */
+	maxBodyBytes?: number | undefined;
+	/** Requests per caller (its identity; everyone together without auth) per window; over it, 429. */
+	rateLimit?: RateLimit | undefined;
+	/** Where `POST /threads/:id/feedback` records feedback (an `@weft/evals` store); without it, 404. */
+	feedback?: EvalStore | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -40,6 +58,7 @@ export function createApp(options: AppOptions): WeftApp {
 		checkpointer: options.checkpointer,
 		registry,
 		runs: new RunManager(registry),
+		store: options.store,
 	};
 	const app = new Hono<Env>();
 	app.onError((error, c) => {
@@ -49,7 +68,30 @@ export function createApp(options: AppOptions): WeftApp {
 	app.get("/ok", (c) => c.json({ ok: true }));
 	app.get("/openapi.json", (c) => c.json(openApiDocument()));
 	app.get("/info", (c) =>
-		c.json({ version: "0.1.0", flags: { assistants: true, crons: false } }),
+		c.json({
+			version: "0.1.0",
+			flags: {
+				assistants: true,
+				crons: false,
+				store: options.store !== undefined,
+			},
+		}),
+	);
+	const maxSize = options.maxBodyBytes ?? 10 * 1024 * 1024;
+	app.use(
+		"*",
+		bodyLimit({
+			maxSize,
+			onError: (c) =>
+				c.json(
+					{
+						detail: `the request body is larger than ${maxSize} bytes`,
+						code: "VALIDATION_FAILED",
+						hint: "send less, or start the server with a larger maxBodyBytes",
+					},
+					413,
+				),
+		}),
 	);
 	const authenticate = options.authenticate;
 	app.use("*", async (c, next) => {
@@ -67,8 +109,19 @@ export function createApp(options: AppOptions): WeftApp {
 		c.set("user", user);
 		return next();
 	});
+	if (options.rateLimit !== undefined)
+		app.use("*", rateLimiter(options.rateLimit));
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));
+	app.route("/runs", statelessRoutes(ctx));
+	app.route("/threads/:thread_id/copy", threadCopyRoutes(ctx));
+	if (options.store !== undefined)
+		app.route("/store", storeRoutes(options.store));
+	if (options.feedback !== undefined)
+		app.route(
+			"/threads/:thread_id/feedback",
+			feedbackRoutes(ctx, options.feedback),
+		);
 	return { app, close: () => ctx.runs.close() };
 }

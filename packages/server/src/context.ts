@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
@@ -26,6 +26,8 @@ export interface ServerContext {
 	checkpointer: Checkpointer;
 	registry: ThreadRegistry;
 	runs: RunManager;
+	/** Long-term memory for `/store` and for runs (`ctx.store`, scoped by owner), when configured. */
+	store?: Store | undefined;
 }
 
 /** Hono variables set by the auth middleware. */

@@ -6,6 +6,7 @@ export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
 	INVALID_UPDATE: 422,
 	CONFIG_INVALID: 422,
 	INVALID_ID: 422,
+	INVALID_NAMESPACE: 422,
 	UNKNOWN_NODE: 422,
 	NO_PENDING_INTERRUPT: 409,
 	UNKNOWN_INTERRUPT_ID: 422,
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
 	GRAPH_CHANGED: 409,
 	RUN_CANCELLED: 409,
 	STORE_UNAVAILABLE: 503,
+	RATE_LIMITED: 429,
 };
 
 /** The JSON body of an error answer: LangGraph's `detail`, plus Weft's code and hint. */

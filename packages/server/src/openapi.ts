@@ -29,6 +29,17 @@ const ROUTES: [
 	["get", "/threads/{thread_id}/runs/{run_id}/stream"],
 	["post", "/threads/{thread_id}/runs/{run_id}/cancel"],
 	["delete", "/threads/{thread_id}/runs/{run_id}"],
+	["post", "/threads/{thread_id}/copy"],
+	["post", "/threads/{thread_id}/feedback", "FeedbackCreate"],
+	["get", "/threads/{thread_id}/feedback"],
+	["post", "/runs", "RunCreate"],
+	["post", "/runs/wait", "RunCreate"],
+	["post", "/runs/stream", "RunCreate"],
+	["put", "/store/items", "StorePut"],
+	["get", "/store/items"],
+	["delete", "/store/items", "StoreDelete"],
+	["post", "/store/items/search", "StoreSearch"],
+	["post", "/store/namespaces", "StoreNamespaces"],
 ];
 
 /** The OpenAPI 3.1 document of the API, with request bodies generated from the zod schemas. */

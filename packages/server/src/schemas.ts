@@ -101,10 +101,74 @@ export const RunCreate = z.object({
 		.enum(["reject", "enqueue", "interrupt", "rollback"])
 		.optional(),
 	on_disconnect: z.enum(["cancel", "continue"]).optional(),
+	on_completion: z.enum(["delete", "keep"]).optional(),
 	if_not_exists: z.enum(["create", "reject"]).optional(),
 });
 export type RunCreateBody = z.infer<typeof RunCreate>;
 export type StreamModeName = z.infer<typeof StreamModeName>;
+
+const Label = z
+	.string()
+	.min(1)
+	.refine((l) => !l.includes("."), {
+		message: 'namespace labels cannot contain "."',
+	});
+const NamespaceLabels = z.array(Label);
+
+/** `PUT /store/items`: `ttl` in minutes, as LangGraph counts it. */
+export const StorePut = z.object({
+	namespace: NamespaceLabels.min(1),
+	key: z.string().min(1),
+	value: z.record(z.string(), z.unknown()),
+	index: z.union([z.literal(false), z.array(z.string())]).nullish(),
+	ttl: z.number().positive().nullish(),
+});
+
+/** `DELETE /store/items`. */
+export const StoreDelete = z.object({
+	namespace: NamespaceLabels,
+	key: z.string().min(1),
+});
+
+/** `POST /store/items/search`. */
+export const StoreSearch = z.object({
+	namespace_prefix: NamespaceLabels.default([]),
+	filter: z
+		.record(
+			z.string(),
+			z.union([z.string(), z.number(), z.boolean(), z.null()]),
+		)
+		.nullish(),
+	limit: z.number().int().min(1).max(1000).default(10),
+	offset: z.number().int().min(0).default(0),
+	query: z.string().nullish(),
+	refresh_ttl: z.boolean().nullish(),
+});
+
+/** `POST /store/namespaces`. */
+export const StoreNamespaces = z.object({
+	prefix: NamespaceLabels.nullish(),
+	suffix: NamespaceLabels.nullish(),
+	max_depth: z.number().int().min(1).nullish(),
+	limit: z.number().int().min(1).max(1000).default(100),
+	offset: z.number().int().min(0).default(0),
+});
+
+/** `POST /threads/:thread_id/feedback`: a score, a label or a comment, on the thread or one checkpoint. */
+export const FeedbackCreate = z
+	.object({
+		score: z.number().finite().optional(),
+		label: z.string().min(1).max(200).optional(),
+		comment: z.string().max(10_000).optional(),
+		checkpoint_id: z.string().min(1).optional(),
+		/** Who gave it; with auth on, always the caller's identity. */
+		by: z.string().min(1).max(200).optional(),
+	})
+	.refine(
+		(f) =>
+			f.score !== undefined || f.label !== undefined || f.comment !== undefined,
+		{ message: "give a score, a label or a comment" },
+	);
 
 /** Every request body schema, by name: the source of `/openapi.json`. */
 export const BODY_SCHEMAS = {
@@ -115,4 +179,9 @@ export const BODY_SCHEMAS = {
 	StateUpdate,
 	HistoryQuery,
 	RunCreate,
+	StorePut,
+	StoreDelete,
+	StoreSearch,
+	StoreNamespaces,
+	FeedbackCreate,
 } as const;

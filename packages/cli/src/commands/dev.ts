@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore, type StoreOptions } from "../store.ts";
+import { openEvalStore } from "./eval.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -83,9 +85,13 @@ export async function dev(
 		graphs[name] = (await loadGraph(module, checkpointer)).graph;
 	}
 	const { bearerTokens, serve } = await import("@weft/server");
+	const memory = await openMemoryStore(store);
+	const feedback = await openEvalStore(store);
 	const server = await serve({
 		graphs,
 		checkpointer,
+		store: memory,
+		feedback,
 		port: Number(o.port),
 		hostname: o.host,
 		authenticate: o.auth === true ? bearerTokens() : undefined,
@@ -98,8 +104,20 @@ export async function dev(
 		process.once("SIGTERM", done);
 	});
 	await server.close();
+	await memory.close();
+	await feedback.close?.();
 	await checkpointer.close?.();
 	return 0;
+}
+
+/** The long-term memory `weft dev` serves at `/store` and gives runs: beside the checkpoints. */
+async function openMemoryStore(options: StoreOptions): Promise<Store> {
+	if (options.postgres !== undefined) {
+		const { PostgresStore } = await import("@weft/checkpoint-postgres");
+		return PostgresStore.connect({ connectionString: options.postgres });
+	}
+	const { SqliteStore } = await import("@weft/checkpoint-sqlite");
+	return new SqliteStore({ path: options.db ?? "weft.db" });
 }
 
 /** Registers `weft dev` on the program. */

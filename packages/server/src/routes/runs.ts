@@ -11,6 +11,7 @@ import {
 import { notFound } from "../http-errors.ts";
 import type { RunEventLog } from "../run-events.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
+import { withRunStore } from "../scoped-store.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
@@ -36,41 +37,8 @@ const busy = (threadId: string, holder: string) =>
 export function runRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 
-	const create = async (c: Context<Env>): Promise<RunRecord> => {
-		const b = await body(c, RunCreate);
-		const threadId = c.req.param("thread_id")!;
-		const graphId = graphIdOf(ctx, b.assistant_id);
-		let thread = ctx.registry.threads.get(threadId);
-		if (
-			thread === undefined &&
-			b.if_not_exists === "create" &&
-			(await ctx.checkpointer.getThread(threadId)) === undefined
-		)
-			thread = ctx.registry.createThread({
-				threadId,
-				owner: ownerOf(c),
-				metadata: { graph_id: graphId },
-			});
-		thread ??= await ownedThread(ctx, c, threadId);
-		if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
-		await admit(ctx, threadId, b);
-		thread.graphId ??= graphId;
-		const graph = ctx.graphs.get(graphId)!;
-		const run = ctx.runs.start(
-			graph,
-			{
-				threadId,
-				assistantId: b.assistant_id,
-				graphId,
-				owner: ownerOf(c),
-				metadata: b.metadata ?? {},
-				multitaskStrategy: b.multitask_strategy ?? "reject",
-			},
-			b,
-		);
-		c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
-		return run;
-	};
+	const create = async (c: Context<Env>): Promise<RunRecord> =>
+		startRun(ctx, c, await body(c, RunCreate), c.req.param("thread_id")!);
 	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
 		const run = ctx.registry.runs.get(c.req.param("run_id")!);
@@ -85,10 +53,9 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		return c.json(await ctx.runs.join(run.runId));
 	});
 	app.post("/stream", async (c) => {
-		const run = await create(c);
-		const log = ctx.runs.events(run.runId)!;
-		c.header("Location", `/threads/${run.threadId}/runs/${run.runId}/stream`);
-		return sse(c, log, undefined, c.req.header("Last-Event-ID"));
+		const b = await body(c, RunCreate);
+		const run = await startRun(ctx, c, b, c.req.param("thread_id")!);
+		return streamNewRun(ctx, c, run, b);
 	});
 	app.get("/", async (c) => {
 		const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
@@ -110,7 +77,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		if (log === undefined) throw notFound("run stream", run.runId);
 		const onDisconnect =
 			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-		return sse(c, log, onDisconnect, c.req.header("Last-Event-ID"));
+		return runStream(ctx, c, log, onDisconnect, c.req.header("Last-Event-ID"));
 	});
 	app.post("/:run_id/cancel", async (c) => {
 		const run = await ownedRun(c);
@@ -128,29 +95,88 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		return c.body(null, 204);
 	});
 
-	/** Streams a run's events as SSE, after `lastEventId`; the run goes on if the client leaves. */
-	function sse(
-		c: Context<Env>,
-		log: RunEventLog,
-		cancelOnLeave: RunRecord | undefined,
-		lastEventId?: string,
-	) {
-		return streamSSE(c, async (stream) => {
-			const left = new AbortController();
-			stream.onAbort(() => {
-				left.abort();
-				if (cancelOnLeave !== undefined)
-					void ctx.runs.cancel(cancelOnLeave, false);
-			});
-			for await (const ev of log.read(lastEventId, left.signal))
-				await stream.writeSSE({
-					id: ev.id,
-					event: ev.event,
-					data: JSON.stringify(ev.data),
-				});
-		});
-	}
 	return app;
+}
+
+/** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
+export async function startRun(
+	ctx: ServerContext,
+	c: Context<Env>,
+	b: RunCreateBody,
+	threadId: string,
+): Promise<RunRecord> {
+	const graphId = graphIdOf(ctx, b.assistant_id);
+	let thread = ctx.registry.threads.get(threadId);
+	if (
+		thread === undefined &&
+		b.if_not_exists === "create" &&
+		(await ctx.checkpointer.getThread(threadId)) === undefined
+	)
+		thread = ctx.registry.createThread({
+			threadId,
+			owner: ownerOf(c),
+			metadata: { graph_id: graphId },
+		});
+	thread ??= await ownedThread(ctx, c, threadId);
+	if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
+	await admit(ctx, threadId, b);
+	thread.graphId ??= graphId;
+	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
+	const run = ctx.runs.start(
+		graph,
+		{
+			threadId,
+			assistantId: b.assistant_id,
+			graphId,
+			owner: ownerOf(c),
+			metadata: b.metadata ?? {},
+			multitaskStrategy: b.multitask_strategy ?? "reject",
+		},
+		b,
+	);
+	c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
+	return run;
+}
+
+/** Streams a run just created; `on_disconnect: "cancel"` cancels it when the client leaves. */
+export function streamNewRun(
+	ctx: ServerContext,
+	c: Context<Env>,
+	run: RunRecord,
+	b: RunCreateBody,
+) {
+	c.header("Location", `/threads/${run.threadId}/runs/${run.runId}/stream`);
+	return runStream(
+		ctx,
+		c,
+		ctx.runs.events(run.runId)!,
+		b.on_disconnect === "cancel" ? run : undefined,
+		c.req.header("Last-Event-ID"),
+	);
+}
+
+/** Streams a run's events as SSE, after `lastEventId`; the run goes on if the client leaves. */
+export function runStream(
+	ctx: ServerContext,
+	c: Context<Env>,
+	log: RunEventLog,
+	cancelOnLeave: RunRecord | undefined,
+	lastEventId?: string,
+) {
+	return streamSSE(c, async (stream) => {
+		const left = new AbortController();
+		stream.onAbort(() => {
+			left.abort();
+			if (cancelOnLeave !== undefined)
+				void ctx.runs.cancel(cancelOnLeave, false);
+		});
+		for await (const ev of log.read(lastEventId, left.signal))
+			await stream.writeSSE({
+				id: ev.id,
+				event: ev.event,
+				data: JSON.stringify(ev.data),
+			});
+	});
 }
 
 /** `multitask_strategy`: "reject" (the default here) answers 409 while the thread is busy. */

@@ -22,7 +22,7 @@ import { body } from "./validate.ts";
 type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
 /** A thread in LangGraph's `Thread` shape. */
-async function toThread(ctx: ServerContext, t: ThreadRecord) {
+export async function toThread(ctx: ServerContext, t: ThreadRecord) {
 	const status = await threadStatus(ctx, t);
 	const graph = graphOfThread(ctx, t);
 	const info = await ctx.checkpointer.getThread(t.threadId);

@@ -1,0 +1,58 @@
+import { type Context, Hono } from "hono";
+import {
+	type Env,
+	graphIdOf,
+	ownerOf,
+	type ServerContext,
+} from "../context.ts";
+import { RunCreate, type RunCreateBody } from "../schemas.ts";
+import type { RunRecord } from "../thread-registry.ts";
+import { startRun, streamNewRun, toRun } from "./runs.ts";
+import { body } from "./validate.ts";
+
+/**
+ * Stateless runs (`POST /runs`, `/runs/wait`, `/runs/stream`, the SDK's `runs.*(null, …)`): each runs on
+ * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"`.
+ */
+export function statelessRoutes(ctx: ServerContext): Hono<Env> {
+	const app = new Hono<Env>();
+	const start = async (
+		c: Context<Env>,
+	): Promise<{ run: RunRecord; b: RunCreateBody }> => {
+		const b = await body(c, RunCreate);
+		const thread = ctx.registry.createThread({
+			owner: ownerOf(c),
+			metadata: { graph_id: graphIdOf(ctx, b.assistant_id) },
+		});
+		let run: RunRecord;
+		try {
+			run = await startRun(ctx, c, b, thread.threadId);
+		} catch (error) {
+			ctx.registry.threads.delete(thread.threadId);
+			throw error;
+		}
+		const ended = ctx.runs.join(run.runId);
+		if (b.on_completion !== "keep")
+			void ended.then(() => dropThread(ctx, thread.threadId));
+		return { run, b };
+	};
+
+	app.post("/", async (c) => c.json(toRun((await start(c)).run)));
+	app.post("/wait", async (c) => {
+		const { run } = await start(c);
+		return c.json(await ctx.runs.join(run.runId));
+	});
+	app.post("/stream", async (c) => {
+		const { run, b } = await start(c);
+		return streamNewRun(ctx, c, run, b);
+	});
+	return app;
+}
+
+/** Deletes a stateless run's thread: its checkpoints and its records. */
+async function dropThread(ctx: ServerContext, threadId: string): Promise<void> {
+	await ctx.checkpointer.deleteThread(threadId).catch(() => undefined);
+	ctx.registry.threads.delete(threadId);
+	for (const r of ctx.registry.runsOf(threadId))
+		ctx.registry.runs.delete(r.runId);
+}

@@ -1,0 +1,55 @@
+import type { CheckpointSummary } from "@weft/checkpoint";
+import { Hono } from "hono";
+import {
+	type Env,
+	ownedThread,
+	ownerOf,
+	type ServerContext,
+} from "../context.ts";
+import { toThread } from "./threads.ts";
+
+/**
+ * `POST /threads/:thread_id/copy` (the SDK's `threads.copy`): a new thread, owned by the caller, with the
+ * same metadata and every checkpoint of the root graph (all branches, pending interrupts included) under
+ * the same checkpoint ids. Checkpoints of subgraph namespaces are not copied.
+ */
+export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
+	const app = new Hono<Env>();
+	app.post("/", async (c) => {
+		const source = await ownedThread(ctx, c, c.req.param("thread_id")!);
+		const copy = ctx.registry.createThread({
+			owner: ownerOf(c),
+			metadata: source.metadata,
+		});
+		copy.graphId = source.graphId;
+		const summaries: CheckpointSummary[] = [];
+		for await (const s of ctx.checkpointer.list({ threadId: source.threadId }))
+			summaries.push(s);
+		summaries.sort((a, b) => a.seq - b.seq);
+		for (const s of summaries) {
+			const tuple = await ctx.checkpointer.getTuple({
+				threadId: source.threadId,
+				checkpointId: s.checkpointId,
+			});
+			if (tuple === undefined) continue;
+			const { size: _size, seq: _seq, ...record } = tuple.checkpoint;
+			await ctx.checkpointer.put({ ...record, threadId: copy.threadId });
+			if (tuple.pendingWrites.length > 0)
+				await ctx.checkpointer.putWrites(
+					{ threadId: copy.threadId, checkpointId: s.checkpointId },
+					tuple.pendingWrites,
+				);
+		}
+		const info = await ctx.checkpointer.getThread(source.threadId);
+		// a copy taken mid-run keeps what the store says its checkpoints are; it is not running
+		if (
+			info !== undefined &&
+			info.status !== "stale" &&
+			info.status !== "running" &&
+			summaries.length > 0
+		)
+			await ctx.checkpointer.setThreadStatus(copy.threadId, info.status);
+		return c.json(await toThread(ctx, copy));
+	});
+	return app;
+}
