@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
+import type { ServerRecords } from "./records/server-records.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { threadRoutes } from "./routes/threads.ts";
@@ -19,17 +20,21 @@ export interface AppOptions {
 	checkpointer: Checkpointer;
 	/** Decides who a request comes from; without it every request is accepted as one anonymous owner. */
 	authenticate?: Authenticate | undefined;
+	/** Where thread and run records are kept across restarts (default: this process's memory). */
+	records?: ServerRecords | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
 export interface WeftApp {
 	app: Hono<Env>;
 	close(): Promise<void>;
+	/** Resolves once the stored records are loaded (`serve` waits for it before listening). */
+	ready: Promise<void>;
 }
 
 /** Builds the HTTP API (wire-compatible with `@langchain/langgraph-sdk` 2.x). */
 export function createApp(options: AppOptions): WeftApp {
-	const registry = new ThreadRegistry();
+	const registry = new ThreadRegistry(options.records);
 	const ctx: ServerContext = {
 		graphs: new Map(
 			Object.entries(options.graphs).map(([name, g]) => [
@@ -70,5 +75,15 @@ export function createApp(options: AppOptions): WeftApp {
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));
-	return { app, close: () => ctx.runs.close() };
+	const ready = registry
+		.load((error) => console.error("weft server: cannot save a record:", error))
+		.then(() => ctx.runs.orphaned());
+	return {
+		app,
+		ready,
+		close: async () => {
+			await ctx.runs.close();
+			await registry.flush();
+		},
+	};
 }

@@ -49,14 +49,15 @@ export class RunManager {
 		body: RunCreateBody,
 	): RunRecord {
 		const now = new Date().toISOString();
-		const run: RunRecord = {
+		const runId = randomUUID();
+		this.#registry.runs.set(runId, {
 			...init,
-			runId: randomUUID(),
+			runId,
 			status: "pending",
 			createdAt: now,
 			updatedAt: now,
-		};
-		this.#registry.runs.set(run.runId, run);
+		});
+		const run = this.#registry.runs.get(runId)!;
 		const live: LiveRun = {
 			log: new RunEventLog(),
 			controller: new AbortController(),
@@ -204,6 +205,16 @@ export class RunManager {
 			new WeftError("RUN_CANCELLED", `run ${run.runId} was cancelled`),
 		);
 		if (wait) await live?.done;
+	}
+
+	/**
+	 * Runs recorded as pending or running by a process that is gone (after a restart): none of them is
+	 * executing any more, so they end (`error` if started, else `cancelled`); their last checkpoint stays.
+	 */
+	orphaned(): void {
+		for (const run of this.#registry.runs.values())
+			if (!this.#live.has(run.runId))
+				this.#move(run, run.status === "running" ? "FAIL" : "CANCEL");
 	}
 
 	/** Cancels every run and waits for them (graceful shutdown). */

@@ -82,10 +82,18 @@ export async function dev(
 			);
 		graphs[name] = (await loadGraph(module, checkpointer)).graph;
 	}
-	const { bearerTokens, serve } = await import("@weft/server");
+	const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
+		await import("@weft/server");
+	const records =
+		store.postgres !== undefined
+			? await openPostgresRecords(store.postgres)
+			: (store.db ?? "weft.db") === ":memory:"
+				? undefined
+				: await openSqliteRecords(store.db ?? "weft.db");
 	const server = await serve({
 		graphs,
 		checkpointer,
+		records,
 		port: Number(o.port),
 		hostname: o.host,
 		authenticate: o.auth === true ? bearerTokens() : undefined,
@@ -98,6 +106,7 @@ export async function dev(
 		process.once("SIGTERM", done);
 	});
 	await server.close();
+	await records?.close();
 	await checkpointer.close?.();
 	return 0;
 }
