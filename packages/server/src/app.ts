@@ -11,6 +11,7 @@ import { runRoutes } from "./routes/runs.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { RunManager } from "./run-manager.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
+import { openQueue } from "./worker/open-queue.ts";
 
 /** Options of `createApp`. */
 export interface AppOptions {
@@ -22,6 +23,11 @@ export interface AppOptions {
 	authenticate?: Authenticate | undefined;
 	/** Where thread and run records are kept across restarts (default: this process's memory). */
 	records?: ServerRecords | undefined;
+	/**
+	 * Queue runs for `weft worker` processes instead of executing them here (`weft serve`): needs
+	 * `records` in Postgres (`openPostgresRecords`), the database the workers share.
+	 */
+	queue?: boolean | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -77,7 +83,11 @@ export function createApp(options: AppOptions): WeftApp {
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
-		.then(() => ctx.runs.orphaned());
+		.then(async () => {
+			if (options.queue === true)
+				ctx.runs = await openQueue(registry, options.records);
+			ctx.runs.orphaned();
+		});
 	return {
 		app,
 		ready,

@@ -20,3 +20,8 @@ export {
 } from "./run-lifecycle.ts";
 export { type ServeOptions, serve } from "./serve.ts";
 export type { RunRecord, ThreadRecord } from "./thread-registry.ts";
+export {
+	startWorker,
+	type WeftWorker,
+	type WorkerOptions,
+} from "./worker/start-worker.ts";

@@ -3,10 +3,11 @@ import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import { RunEventLog } from "./run-events.ts";
+import { executeRun } from "./run-exec.ts";
 import { nextRunStatus, type RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { RunCreateBody, StreamModeName } from "./schemas.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
-import { fromWire, messageDict, toWire } from "./wire-values.ts";
+import { toWire } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -26,8 +27,23 @@ const MODES: Partial<Record<StreamModeName, StreamMode>> = {
 	"messages-tuple": "messages",
 };
 
+/** What the routes ask of whoever executes runs (this process, or workers behind a queue). */
+export interface RunExecutor {
+	activeRun(threadId: string): RunRecord | undefined;
+	start(
+		graph: AnyGraph,
+		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
+		body: RunCreateBody,
+	): RunRecord;
+	events(runId: string): RunEventLog | undefined;
+	join(runId: string): Promise<Record<string, unknown>>;
+	cancel(run: RunRecord, wait: boolean): Promise<void>;
+	orphaned(): void;
+	close(): Promise<void>;
+}
+
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */
-export class RunManager {
+export class RunManager implements RunExecutor {
 	readonly #registry: ThreadRegistry;
 	readonly #live = new Map<string, LiveRun>();
 
@@ -82,105 +98,19 @@ export class RunManager {
 		live: LiveRun,
 		body: RunCreateBody,
 	): Promise<void> {
-		const { log } = live;
-		const emit = (event: string, data: unknown) =>
-			log.push(event, toWire(data));
-		const requested = new Set<StreamModeName>(
-			body.stream_mode === undefined
-				? ["values"]
-				: typeof body.stream_mode === "string"
-					? [body.stream_mode]
-					: body.stream_mode,
-		);
-		const modes = [...requested].flatMap((m) =>
-			MODES[m] === undefined ? [] : [MODES[m]!],
-		);
-		const input =
-			body.command != null
-				? new Command({
-						resume: body.command.resume,
-						update: body.command.update,
-					})
-				: await fromWire(body.input ?? null).catch(() => body.input ?? null);
-		const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id;
 		await Promise.resolve();
 		this.#move(run, "START");
-		log.push("metadata", { run_id: run.runId, attempt: 1 });
-		let values: Record<string, unknown> = {};
 		try {
-			for await (const ev of graph.stream(input as never, {
-				threadId: run.threadId,
-				checkpointId,
+			const { output, outcome } = await executeRun(graph, run, body, {
 				signal: live.controller.signal,
-				recursionLimit: body.config?.recursion_limit,
-				context: body.context,
-				interruptBefore: nodeList(graph, body.interrupt_before),
-				interruptAfter: nodeList(graph, body.interrupt_after),
-				mode: ["values", ...modes],
-			})) {
-				if (ev.type === "message" && requested.has("messages-tuple"))
-					log.push("messages", [
-						messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
-						{ langgraph_node: ev.node },
-					]);
-				else if (ev.type === "values") {
-					values = ev.data as Record<string, unknown>;
-					if (requested.has("values")) emit("values", values);
-				} else if (ev.type === "update" && requested.has("updates"))
-					emit("updates", { [ev.node]: ev.data });
-				else if (ev.type === "custom" && requested.has("custom"))
-					log.push("custom", ev.data);
-				else if (ev.type === "interrupt") {
-					const interrupts = ev.interrupts.map((i) => ({
-						id: i.id,
-						value: i.value,
-					}));
-					if (requested.has("updates"))
-						emit("updates", { __interrupt__: interrupts });
-					if (requested.has("values"))
-						emit("values", { ...values, __interrupt__: interrupts });
-				} else if (ev.type === "end") {
-					values = ev.result.values as Record<string, unknown>;
-					const interrupts = ev.result.interrupts.map((i) => ({
-						id: i.id,
-						value: i.value,
-					}));
-					live.output =
-						interrupts.length > 0
-							? { ...values, __interrupt__: interrupts }
-							: values;
-					this.#move(
-						run,
-						ev.result.status === "interrupted"
-							? "INTERRUPT"
-							: ev.result.status === "cancelled"
-								? "CANCEL"
-								: ev.result.status === "failed"
-									? "FAIL"
-									: "SUCCEED",
-					);
-				}
-			}
-		} catch (error) {
-			const cancelled = live.controller.signal.aborted;
-			this.#move(
-				run,
-				cancelled
-					? "CANCEL"
-					: isWeftError(error) && error.code === "NODE_TIMEOUT"
-						? "TIME_OUT"
-						: "FAIL",
-			);
-			const { body: detail } = toHttpError(error);
-			live.output = {
-				...values,
-				__error__: { error: detail.code, message: detail.detail },
-			};
-			log.push("error", { error: detail.code, message: detail.detail });
+				push: (event, data) => live.log.push(event, data),
+			});
+			live.output = output;
+			this.#move(run, outcome);
 		} finally {
 			// a stream always ends with `end` or throws; a run still "running" here would never end
 			if (run.status === "running") this.#move(run, "FAIL");
-			log.close();
+			live.log.close();
 		}
 	}
 
@@ -224,21 +154,4 @@ export class RunManager {
 	}
 }
 
-function nodeList(
-	graph: AnyGraph,
-	v: "*" | string[] | undefined,
-): string[] | undefined {
-	if (v !== "*") return v;
-	return graphNodes(graph);
-}
-
-/** The node names of a graph, from its diagram. */
-export function graphNodes(graph: AnyGraph): string[] {
-	const nodes = new Set<string>();
-	for (const m of graph.toMermaid().matchAll(/^\s*([A-Za-z0-9_-]+)[[(]/gm)) {
-		const id = m[1]!;
-		if (id !== "__start__" && id !== "__end__" && id !== "flowchart")
-			nodes.add(id);
-	}
-	return [...nodes];
-}
+export { graphNodes } from "./run-exec.ts";

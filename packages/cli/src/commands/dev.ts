@@ -17,7 +17,7 @@ interface DevOptions {
 }
 
 /** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
-function graphsOfConfig(file: string): [string, string][] {
+export function graphsOfConfig(file: string): [string, string][] {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -40,7 +40,7 @@ function graphsOfConfig(file: string): [string, string][] {
 }
 
 /** The `--graph` values given after `dev` (the global `--graph` keeps only the last). */
-function graphSpecs(program: Program, command: string): string[] {
+export function graphSpecs(program: Program, command: string): string[] {
 	const raw =
 		(program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
 	const specs: string[] = [];

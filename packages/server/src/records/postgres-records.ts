@@ -14,6 +14,10 @@ CREATE TABLE IF NOT EXISTS weft_server.runs (
 	thread_id TEXT NOT NULL,
 	status TEXT NOT NULL,
 	cancel_requested BOOLEAN NOT NULL DEFAULT false,
+	attempt INTEGER NOT NULL DEFAULT 0,
+	claimed_at TIMESTAMPTZ,
+	request JSONB,
+	output JSONB,
 	body JSONB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_thread ON weft_server.runs (thread_id);
@@ -80,18 +84,21 @@ export class PostgresRecords implements ServerRecords {
 			"INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
 			[t.threadId, JSON.stringify(t)],
 		);
+		await notify(this.pool, `thread:${t.threadId}`);
 	};
 	deleteThread = async (threadId: string) => {
 		await this.pool.query(
 			"DELETE FROM weft_server.threads WHERE thread_id = $1",
 			[threadId],
 		);
+		await notify(this.pool, `thread:${threadId}`);
 	};
 	putRun = async (r: RunRecord) => {
 		await this.pool.query(
 			"INSERT INTO weft_server.runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body",
 			[r.runId, r.threadId, r.status, JSON.stringify(r)],
 		);
+		await notify(this.pool, `run:${r.runId}`);
 	};
 	deleteRun = async (runId: string) => {
 		await this.pool.query("DELETE FROM weft_server.runs WHERE run_id = $1", [
@@ -101,8 +108,32 @@ export class PostgresRecords implements ServerRecords {
 			"DELETE FROM weft_server.run_events WHERE run_id = $1",
 			[runId],
 		);
+		await notify(this.pool, `run:${runId}`);
 	};
+	getThread = async (threadId: string) =>
+		(
+			await this.#bodies<ThreadRecord>(
+				"SELECT body FROM weft_server.threads WHERE thread_id = $1",
+				[threadId],
+			)
+		)[0];
 	close = async () => {
 		if (this.#owned) await this.pool.end();
 	};
+}
+
+/** The channel on which every change of a record is announced (`thread:<id>` or `run:<id>`). */
+export const RECORDS_CHANNEL = "weft_server_records";
+/** The channel on which a run's new events are announced (payload: run id). */
+export const EVENTS_CHANNEL = "weft_server_events";
+/** The channel on which a run's cancellation is asked (payload: run id). */
+export const CANCEL_CHANNEL = "weft_server_cancel";
+
+/** Announces a change on `channel` (default: the records channel). */
+export async function notify(
+	pool: pg.Pool,
+	payload: string,
+	channel = RECORDS_CHANNEL,
+): Promise<void> {
+	await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
 }

@@ -5,6 +5,7 @@
  */
 export class WrittenMap<V extends object> extends Map<string, V> {
 	readonly #dirty = new Set<string>();
+	readonly #targets = new Map<string, V>();
 	#flushing: Promise<void> | undefined;
 	#write: ((key: string, value: V | undefined) => Promise<void>) | undefined;
 	#onError: (error: unknown) => void = () => {};
@@ -23,6 +24,16 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		super.set(key, this.#watch(key, value));
 	}
 
+	/** Takes another process's newer value (or its deletion) without writing it back. */
+	refresh(key: string, value: V | undefined): void {
+		const target = this.#targets.get(key);
+		if (value === undefined) {
+			super.delete(key);
+			this.#targets.delete(key);
+		} else if (target === undefined || !super.has(key)) this.load(key, value);
+		else Object.assign(target, value);
+	}
+
 	override set(key: string, value: V): this {
 		super.set(key, this.#watch(key, value));
 		this.#mark(key);
@@ -31,6 +42,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 
 	override delete(key: string): boolean {
 		const had = super.delete(key);
+		this.#targets.delete(key);
 		if (had) this.#mark(key);
 		return had;
 	}
@@ -41,6 +53,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	}
 
 	#watch(key: string, value: V): V {
+		this.#targets.set(key, value);
 		return new Proxy(value, {
 			set: (target, prop, v) => {
 				Reflect.set(target, prop, v);
