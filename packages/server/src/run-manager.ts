@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { isWeftError, WeftError } from "@weft/checkpoint";
-import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
-import { toHttpError } from "./http-errors.ts";
+import { WeftError } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
 import { RunEventLog } from "./run-events.ts";
 import { executeRun } from "./run-exec.ts";
 import { nextRunStatus, type RunLifecycleEvent } from "./run-lifecycle.ts";
-import type { RunCreateBody, StreamModeName } from "./schemas.ts";
+import type { RunCreateBody } from "./schemas.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
@@ -19,13 +18,6 @@ interface LiveRun {
 	/** The final values (with `__interrupt__` / `__error__` as LangGraph reports them). */
 	output: Record<string, unknown>;
 }
-
-const MODES: Partial<Record<StreamModeName, StreamMode>> = {
-	values: "values",
-	updates: "updates",
-	custom: "custom",
-	"messages-tuple": "messages",
-};
 
 /** What the routes ask of whoever executes runs (this process, or workers behind a queue). */
 export interface RunExecutor {

@@ -96,11 +96,11 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 
 	wait(runId: string, signal?: AbortSignal): Promise<void> {
 		return new Promise((resolve) => {
-			let set = this.#waiters.get(runId);
-			if (set === undefined) this.#waiters.set(runId, (set = new Set()));
+			const set = this.#waiters.get(runId) ?? new Set<() => void>();
+			this.#waiters.set(runId, set);
 			const done = () => {
 				clearTimeout(timer);
-				set!.delete(done);
+				set.delete(done);
 				resolve();
 			};
 			// a missed notification costs at most this long
