@@ -3,7 +3,11 @@ import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { RunEventLog } from "./run-events.ts";
 import { executeRun } from "./run-exec.ts";
-import { nextRunStatus, type RunLifecycleEvent } from "./run-lifecycle.ts";
+import {
+	isFinalRunStatus,
+	nextRunStatus,
+	type RunLifecycleEvent,
+} from "./run-lifecycle.ts";
 import type { RunCreateBody } from "./schemas.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
@@ -38,6 +42,7 @@ export interface RunExecutor {
 export class RunManager implements RunExecutor {
 	readonly #registry: ThreadRegistry;
 	readonly #live = new Map<string, LiveRun>();
+	readonly #tails = new Map<string, Promise<void>>();
 
 	constructor(registry: ThreadRegistry) {
 		this.#registry = registry;
@@ -73,7 +78,15 @@ export class RunManager implements RunExecutor {
 			output: {},
 		};
 		this.#live.set(run.runId, live);
-		live.done = this.#execute(graph, run, live, body);
+		// a run enqueued behind the thread's active one starts when that one has ended
+		const before = this.#tails.get(run.threadId) ?? Promise.resolve();
+		live.done = before.then(() => this.#execute(graph, run, live, body));
+		const tail = live.done.catch(() => {});
+		this.#tails.set(run.threadId, tail);
+		void tail.then(() => {
+			if (this.#tails.get(run.threadId) === tail)
+				this.#tails.delete(run.threadId);
+		});
 		return run;
 	}
 
@@ -91,6 +104,11 @@ export class RunManager implements RunExecutor {
 		body: RunCreateBody,
 	): Promise<void> {
 		await Promise.resolve();
+		if (isFinalRunStatus(run.status)) {
+			// cancelled (or rolled back) while it waited for its turn
+			live.log.close();
+			return;
+		}
 		this.#move(run, "START");
 		try {
 			const { output, outcome } = await executeRun(graph, run, body, {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multitaskCases } from "./fixtures/multitask-cases.ts";
 import {
 	freshDatabase,
 	postgresAvailable,
@@ -110,6 +111,11 @@ describe.skipIf(!available)(
 				(await client.runs.get(slowThread.thread_id, slow.run_id)).status,
 			).toBe("cancelled");
 		}, 40_000);
+
+		it("enqueue and rollback across workers", async () => {
+			await multitaskCases.enqueue(client);
+			await multitaskCases.rollback(client);
+		}, 30_000);
 
 		it("a SIGKILLed worker's run is taken over from its last checkpoint: no step, no effect twice", async () => {
 			const thread = await client.threads.create();

@@ -83,7 +83,10 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				attempt = $2, claimed_at = now(),
 				body = body || jsonb_build_object('status',
 					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
-			WHERE run_id = $1 AND status = 'pending'
+			WHERE run_id = $1 AND status = 'pending' AND NOT EXISTS (
+				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
+				AND other.run_id <> runs.run_id AND (other.status = 'running'
+					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
 			RETURNING body, request, status`,
 			[job.runId, job.attempt, new Date().toISOString()],
 		);
@@ -125,7 +128,27 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			);
 		} finally {
 			live.delete(job.runId);
+			await startNext(row.body.threadId);
 		}
+	};
+
+	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
+	const startNext = async (threadId: string): Promise<void> => {
+		const { rows } = await pool.query(
+			`SELECT run_id, attempt FROM weft_server.runs WHERE thread_id = $1 AND status = 'pending'
+			ORDER BY body->>'createdAt' LIMIT 1`,
+			[threadId],
+		);
+		const next = rows[0] as { run_id: string; attempt: number } | undefined;
+		if (next !== undefined)
+			await utils.addJob(
+				RUN_JOB_TASK,
+				{
+					runId: next.run_id,
+					attempt: next.attempt + 1,
+				} satisfies RunJob,
+				{ jobKey: `${next.run_id}:next:${Date.now()}`, maxAttempts: 1 },
+			);
 	};
 
 	const sweepMs = options.sweepMs ?? 5000;
