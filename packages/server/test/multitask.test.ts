@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { openSqliteRecords, type ServerRecords, serve } from "../src/index.ts";
 import { slow } from "./fixtures/graphs.ts";
 import { multitaskCases } from "./fixtures/multitask-cases.ts";
