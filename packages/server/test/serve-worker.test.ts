@@ -57,7 +57,10 @@ beforeAll(async () => {
 		["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
 		/listening on (http:\/\/[^\s]+)/,
 	);
-	for (let i = 0; i < 3; i++) workers.push(await startWorker());
+	// the API created the schemas: the workers start together
+	workers.push(
+		...(await Promise.all([startWorker(), startWorker(), startWorker()])),
+	);
 	client = new Client({ apiUrl: api.match[1]! });
 }, 60_000);
 
@@ -170,12 +173,15 @@ describe.skipIf(!available)(
 					0, 1, 2, 3, 4, 5, 6, 7,
 				]);
 				for (let i = 0; i < committed; i++) expect(counts.get(i)).toBe(1);
-			// the run was taken over: the stream shows a second attempt
-			const attempts: number[] = [];
-			for await (const p of client.runs.joinStream(thread.thread_id, run.run_id))
-				if (p.event === "metadata")
-					attempts.push((p.data as { attempt: number }).attempt);
-			expect(attempts).toEqual([1, 2]);
+				// the run was taken over: the stream shows a second attempt
+				const attempts: number[] = [];
+				for await (const p of client.runs.joinStream(
+					thread.thread_id,
+					run.run_id,
+				))
+					if (p.event === "metadata")
+						attempts.push((p.data as { attempt: number }).attempt);
+				expect(attempts).toEqual([1, 2]);
 			} finally {
 				await checkpointer.close();
 			}
