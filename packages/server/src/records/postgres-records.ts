@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { decodeRecord, type ServerRecords } from "./server-records.ts";
@@ -33,6 +34,8 @@ CREATE TABLE IF NOT EXISTS weft_server.run_events (
 /** Thread and run records in Postgres. Any number of processes may share them. */
 export class PostgresRecords implements ServerRecords {
 	readonly pool: pg.Pool;
+	/** Marks this process's own notifications (`kind:id|origin`), which its cache needs not reload. */
+	readonly origin = randomUUID();
 	readonly #owned: boolean;
 
 	private constructor(pool: pg.Pool, owned: boolean) {
@@ -84,21 +87,21 @@ export class PostgresRecords implements ServerRecords {
 			"INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
 			[t.threadId, JSON.stringify(t)],
 		);
-		await notify(this.pool, `thread:${t.threadId}`);
+		await notify(this.pool, `thread:${t.threadId}|${this.origin}`);
 	};
 	deleteThread = async (threadId: string) => {
 		await this.pool.query(
 			"DELETE FROM weft_server.threads WHERE thread_id = $1",
 			[threadId],
 		);
-		await notify(this.pool, `thread:${threadId}`);
+		await notify(this.pool, `thread:${threadId}|${this.origin}`);
 	};
 	putRun = async (r: RunRecord) => {
 		await this.pool.query(
 			"INSERT INTO weft_server.runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body",
 			[r.runId, r.threadId, r.status, JSON.stringify(r)],
 		);
-		await notify(this.pool, `run:${r.runId}`);
+		await notify(this.pool, `run:${r.runId}|${this.origin}`);
 	};
 	deleteRun = async (runId: string) => {
 		await this.pool.query("DELETE FROM weft_server.runs WHERE run_id = $1", [
@@ -108,7 +111,7 @@ export class PostgresRecords implements ServerRecords {
 			"DELETE FROM weft_server.run_events WHERE run_id = $1",
 			[runId],
 		);
-		await notify(this.pool, `run:${runId}`);
+		await notify(this.pool, `run:${runId}|${this.origin}`);
 	};
 	getThread = async (threadId: string) =>
 		(
@@ -122,7 +125,7 @@ export class PostgresRecords implements ServerRecords {
 	};
 }
 
-/** The channel on which every change of a record is announced (`thread:<id>` or `run:<id>`). */
+/** The channel on which every change of a record is announced (`thread:<id>` or `run:<id>`, then `|origin`). */
 export const RECORDS_CHANNEL = "weft_server_records";
 /** The channel on which a run's new events are announced (payload: run id). */
 export const EVENTS_CHANNEL = "weft_server_events";

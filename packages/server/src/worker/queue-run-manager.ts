@@ -63,6 +63,10 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 
 	async #onNotify(channel: string, payload: string): Promise<void> {
 		if (channel === EVENTS_CHANNEL) return this.#wake(payload);
+		const [change, origin] = payload.split("|");
+		// this process's own writes are already in its cache
+		if (origin === this.#records.origin || change === undefined) return;
+		payload = change;
 		const [kind, id] = [
 			payload.slice(0, payload.indexOf(":")),
 			payload.slice(payload.indexOf(":") + 1),
