@@ -50,7 +50,20 @@ export function createApp(options: AppOptions): WeftApp {
 		),
 		checkpointer: options.checkpointer,
 		registry,
-		runs: new RunManager(registry),
+		runs: new RunManager(registry, async (run) => {
+			const snap = await ctx.graphs
+				.get(run.graphId)
+				?.getState({ threadId: run.threadId })
+				.catch(() => undefined);
+			if (snap === undefined) return {};
+			const interrupts = snap.interrupts.map((i) => ({
+				id: i.id,
+				value: i.value,
+			}));
+			return interrupts.length > 0
+				? { ...snap.values, __interrupt__: interrupts }
+				: snap.values;
+		}),
 	};
 	const app = new Hono<Env>();
 	app.onError((error, c) => {

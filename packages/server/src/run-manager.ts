@@ -44,8 +44,17 @@ export class RunManager implements RunExecutor {
 	readonly #live = new Map<string, LiveRun>();
 	readonly #tails = new Map<string, Promise<void>>();
 
-	constructor(registry: ThreadRegistry) {
+	readonly #stateOf:
+		| ((run: RunRecord) => Promise<Record<string, unknown>>)
+		| undefined;
+
+	/** `stateOf` answers `join` for a run of an earlier process: its thread's values now. */
+	constructor(
+		registry: ThreadRegistry,
+		stateOf?: (run: RunRecord) => Promise<Record<string, unknown>>,
+	) {
 		this.#registry = registry;
+		this.#stateOf = stateOf;
 	}
 
 	/** Whether a run of this thread is pending or running in this process. */
@@ -132,7 +141,11 @@ export class RunManager implements RunExecutor {
 	/** Waits for the run to end; returns its final values as LangGraph does. */
 	async join(runId: string): Promise<Record<string, unknown>> {
 		const live = this.#live.get(runId);
-		if (live === undefined) return {};
+		if (live === undefined) {
+			const run = this.#registry.runs.get(runId);
+			if (run === undefined || this.#stateOf === undefined) return {};
+			return toWire(await this.#stateOf(run)) as Record<string, unknown>;
+		}
 		await live.done;
 		return toWire(live.output) as Record<string, unknown>;
 	}

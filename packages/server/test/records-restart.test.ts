@@ -73,6 +73,11 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 		expect((await again.runs.get(cut.thread_id, slow.run_id)).status).toBe(
 			"error",
 		);
+		// joining a run of the earlier process answers the thread's values
+		const joined = (await again.runs.join(thread.thread_id, paused.run_id)) as {
+			__interrupt__: { value: unknown }[];
+		};
+		expect(joined.__interrupt__[0]!.value).toEqual({ question: "approve?" });
 		// another caller still sees none of it
 		const stranger = new Client({
 			apiUrl: second.url,
