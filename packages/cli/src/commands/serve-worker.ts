@@ -3,6 +3,7 @@ import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
+import { withExamples } from "../command-kit.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore } from "../store.ts";
 import { graphSpecs, graphsOfConfig } from "./dev.ts";
@@ -128,7 +129,7 @@ export function registerServeWorker(
 				"--config <file>",
 				"weft.json with { graphs: { name: module#export } }",
 			);
-	common(
+	const serveCmd = common(
 		program
 			.command("serve")
 			.description(
@@ -148,7 +149,7 @@ export function registerServeWorker(
 				exit(report(error));
 			}
 		});
-	common(
+	const workerCmd = common(
 		program
 			.command("worker")
 			.description(
@@ -168,4 +169,10 @@ export function registerServeWorker(
 				exit(report(error));
 			}
 		});
+	withExamples(serveCmd, [
+		"weft serve --postgres postgres://localhost/weft --config weft.json --port 2024",
+	]);
+	withExamples(workerCmd, [
+		"weft worker --postgres postgres://localhost/weft --config weft.json --concurrency 4",
+	]);
 }
