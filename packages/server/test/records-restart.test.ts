@@ -10,8 +10,8 @@ const graphs = fileURLToPath(new URL("./fixtures/graphs.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "weft-records-"));
 const db = join(dir, "weft.db");
 const token = "web:records-token,other:other-token";
-const start = () =>
-	startWeft(
+const start = async () => {
+	const p = await startWeft(
 		[
 			"--db",
 			db,
@@ -26,13 +26,21 @@ const start = () =>
 		],
 		{ WEFT_API_TOKENS: token },
 	);
+	started.push(p);
+	return p;
+};
 const sdk = (url: string) =>
 	new Client({
 		apiUrl: url,
 		defaultHeaders: { authorization: "Bearer records-token" },
 	});
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const started: { stop(signal?: NodeJS.Signals): Promise<number | null> }[] = [];
+afterAll(async () => {
+	// a failed assertion must not leave a server behind
+	await Promise.all(started.map((p) => p.stop("SIGKILL")));
+	rmSync(dir, { recursive: true, force: true });
+});
 
 describe("weft dev keeps thread and run records in its SQLite file", () => {
 	it("a restart keeps owners, metadata and runs; a run cut by the restart ends as error", async () => {
