@@ -24,6 +24,7 @@ import { pendingCommand } from "./commands/pending.ts";
 import { recoverCommand } from "./commands/recover.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
+import { registerServeWorker } from "./commands/serve-worker.ts";
 import { showCommand } from "./commands/show.ts";
 import { statsCommand } from "./commands/stats-command.ts";
 import { threadsCommand } from "./commands/threads.ts";
@@ -100,6 +101,9 @@ export function createProgram(exit: (code: number) => void): Program {
 		report(error, program.opts<GlobalOptions>()),
 	);
 	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
+	registerServeWorker(program, exit, (e) =>
+		report(e, program.opts<GlobalOptions>()),
+	);
 	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
 		"weft mcp --graph office=src/agent.ts#agent",
 	]);

@@ -8,6 +8,7 @@ import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type RateLimit, rateLimiter } from "./rate-limit.ts";
+import type { ServerRecords } from "./records/server-records.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -17,6 +18,7 @@ import { threadCopyRoutes } from "./routes/thread-copy.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { RunManager } from "./run-manager.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
+import { openQueue } from "./worker/open-queue.ts";
 
 /** Options of `createApp`. */
 export interface AppOptions {
@@ -37,17 +39,26 @@ export interface AppOptions {
 	rateLimit?: RateLimit | undefined;
 	/** Where `POST /threads/:id/feedback` records feedback (an `@weft/evals` store); without it, 404. */
 	feedback?: EvalStore | undefined;
+	/** Where thread and run records are kept across restarts (default: this process's memory). */
+	records?: ServerRecords | undefined;
+	/**
+	 * Queue runs for `weft worker` processes instead of executing them here (`weft serve`): needs
+	 * `records` in Postgres (`openPostgresRecords`), the database the workers share.
+	 */
+	queue?: boolean | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
 export interface WeftApp {
 	app: Hono<Env>;
 	close(): Promise<void>;
+	/** Resolves once the stored records are loaded (`serve` waits for it before listening). */
+	ready: Promise<void>;
 }
 
 /** Builds the HTTP API (wire-compatible with `@langchain/langgraph-sdk` 2.x). */
 export function createApp(options: AppOptions): WeftApp {
-	const registry = new ThreadRegistry();
+	const registry = new ThreadRegistry(options.records);
 	const ctx: ServerContext = {
 		graphs: new Map(
 			Object.entries(options.graphs).map(([name, g]) => [
@@ -57,7 +68,20 @@ export function createApp(options: AppOptions): WeftApp {
 		),
 		checkpointer: options.checkpointer,
 		registry,
-		runs: new RunManager(registry),
+		runs: new RunManager(registry, async (run) => {
+			const snap = await ctx.graphs
+				.get(run.graphId)
+				?.getState({ threadId: run.threadId })
+				.catch(() => undefined);
+			if (snap === undefined) return {};
+			const interrupts = snap.interrupts.map((i) => ({
+				id: i.id,
+				value: i.value,
+			}));
+			return interrupts.length > 0
+				? { ...snap.values, __interrupt__: interrupts }
+				: snap.values;
+		}),
 		store: options.store,
 	};
 	const app = new Hono<Env>();
@@ -123,5 +147,19 @@ export function createApp(options: AppOptions): WeftApp {
 			"/threads/:thread_id/feedback",
 			feedbackRoutes(ctx, options.feedback),
 		);
-	return { app, close: () => ctx.runs.close() };
+	const ready = registry
+		.load((error) => console.error("weft server: cannot save a record:", error))
+		.then(async () => {
+			if (options.queue === true)
+				ctx.runs = await openQueue(registry, options.records);
+			ctx.runs.orphaned();
+		});
+	return {
+		app,
+		ready,
+		close: async () => {
+			await ctx.runs.close();
+			await registry.flush();
+		},
+	};
 }

@@ -3,7 +3,7 @@ import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
-import type { RunManager } from "./run-manager.ts";
+import type { RunExecutor } from "./run-manager.ts";
 import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
@@ -25,7 +25,7 @@ export interface ServerContext {
 	graphs: Map<string, AnyGraph>;
 	checkpointer: Checkpointer;
 	registry: ThreadRegistry;
-	runs: RunManager;
+	runs: RunExecutor;
 	/** Long-term memory for `/store` and for runs (`ctx.store`, scoped by owner), when configured. */
 	store?: Store | undefined;
 }

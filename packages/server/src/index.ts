@@ -3,6 +3,14 @@ export { bearerTokens } from "./bearer-auth.ts";
 export type { Authenticate, AuthUser } from "./context.ts";
 export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";
 export {
+	openPostgresRecords,
+	openSqliteRecords,
+} from "./records/open-records.ts";
+export {
+	MemoryRecords,
+	type ServerRecords,
+} from "./records/server-records.ts";
+export {
 	isFinalRunStatus,
 	nextRunStatus,
 	RUN_TRANSITIONS,
@@ -11,3 +19,9 @@ export {
 	runMachine,
 } from "./run-lifecycle.ts";
 export { type ServeOptions, serve } from "./serve.ts";
+export type { RunRecord, ThreadRecord } from "./thread-registry.ts";
+export {
+	startWorker,
+	type WeftWorker,
+	type WorkerOptions,
+} from "./worker/start-worker.ts";

@@ -12,6 +12,7 @@ export async function serve(
 	options: ServeOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
 	const weft = createApp(options);
+	await weft.ready;
 	const server = await new Promise<ServerType>((resolve) => {
 		const s = serveNode(
 			{

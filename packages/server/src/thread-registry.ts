@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { WrittenMap } from "./records/record-cache.ts";
+import type { ServerRecords } from "./records/server-records.ts";
 
 /** What the server keeps of a thread besides its checkpoints. */
 export interface ThreadRecord {
@@ -25,10 +27,44 @@ export interface RunRecord {
 	updatedAt: string;
 }
 
-/** Thread and run records of one server process (the state itself lives in the checkpointer). */
+/**
+ * Thread and run records (the state itself lives in the checkpointer). Read and changed synchronously in
+ * memory; with `records`, loaded from them by `load()` and every change written behind to them.
+ */
 export class ThreadRegistry {
-	readonly threads = new Map<string, ThreadRecord>();
-	readonly runs = new Map<string, RunRecord>();
+	readonly threads = new WrittenMap<ThreadRecord>();
+	readonly runs = new WrittenMap<RunRecord>();
+	readonly records: ServerRecords | undefined;
+
+	constructor(records?: ServerRecords) {
+		this.records = records;
+	}
+
+	/** Loads the stored records, then writes every later change to them. */
+	async load(onError: (error: unknown) => void = () => {}): Promise<void> {
+		const records = this.records;
+		if (records === undefined) return;
+		for (const t of await records.loadThreads())
+			this.threads.load(t.threadId, t);
+		for (const r of await records.loadRuns()) this.runs.load(r.runId, r);
+		this.threads.writeTo(
+			(id, t) =>
+				t === undefined
+					? records.deleteThread(id)
+					: records.putThread({ ...t }),
+			onError,
+		);
+		this.runs.writeTo(
+			(id, r) =>
+				r === undefined ? records.deleteRun(id) : records.putRun({ ...r }),
+			onError,
+		);
+	}
+
+	/** Waits until every change is written. */
+	async flush(): Promise<void> {
+		await Promise.all([this.threads.flush(), this.runs.flush()]);
+	}
 
 	createThread(init: {
 		threadId?: string | undefined;
@@ -49,7 +85,7 @@ export class ThreadRegistry {
 				typeof metadata.graph_id === "string" ? metadata.graph_id : undefined,
 		};
 		this.threads.set(record.threadId, record);
-		return record;
+		return this.threads.get(record.threadId)!;
 	}
 
 	runsOf(threadId: string): RunRecord[] {

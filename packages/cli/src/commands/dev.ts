@@ -19,7 +19,7 @@ interface DevOptions {
 }
 
 /** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
-function graphsOfConfig(file: string): [string, string][] {
+export function graphsOfConfig(file: string): [string, string][] {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -42,7 +42,7 @@ function graphsOfConfig(file: string): [string, string][] {
 }
 
 /** The `--graph` values given after `dev` (the global `--graph` keeps only the last). */
-function graphSpecs(program: Program, command: string): string[] {
+export function graphSpecs(program: Program, command: string): string[] {
 	const raw =
 		(program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
 	const specs: string[] = [];
@@ -84,12 +84,20 @@ export async function dev(
 			);
 		graphs[name] = (await loadGraph(module, checkpointer)).graph;
 	}
-	const { bearerTokens, serve } = await import("@weft/server");
+	const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
+		await import("@weft/server");
 	const memory = await openMemoryStore(store);
 	const feedback = await openEvalStore(store);
+	const records =
+		store.postgres !== undefined
+			? await openPostgresRecords(store.postgres)
+			: (store.db ?? "weft.db") === ":memory:"
+				? undefined
+				: await openSqliteRecords(store.db ?? "weft.db");
 	const server = await serve({
 		graphs,
 		checkpointer,
+		records,
 		store: memory,
 		feedback,
 		port: Number(o.port),
@@ -106,6 +114,7 @@ export async function dev(
 	await server.close();
 	await memory.close();
 	await feedback.close?.();
+	await records?.close();
 	await checkpointer.close?.();
 	return 0;
 }

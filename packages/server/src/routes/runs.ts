@@ -179,7 +179,10 @@ export function runStream(
 	});
 }
 
-/** `multitask_strategy`: "reject" (the default here) answers 409 while the thread is busy. */
+/**
+ * `multitask_strategy` while the thread is busy: "reject" (the default here) answers 409, "enqueue" queues
+ * the new run behind the active one, "interrupt" cancels it, "rollback" cancels it and deletes its record.
+ */
 async function admit(
 	ctx: ServerContext,
 	threadId: string,
@@ -187,9 +190,14 @@ async function admit(
 ): Promise<void> {
 	const strategy = b.multitask_strategy ?? "reject";
 	const active = ctx.runs.activeRun(threadId);
+	// enqueue: the new run waits behind the active one (the executor starts it when that one ends)
+	if (active !== undefined && strategy === "enqueue") return;
 	if (active !== undefined && strategy === "interrupt")
 		await ctx.runs.cancel(active, true);
-	else if (active !== undefined)
+	else if (active !== undefined && strategy === "rollback") {
+		await ctx.runs.cancel(active, true);
+		ctx.registry.runs.delete(active.runId);
+	} else if (active !== undefined)
 		throw busy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
 	if (lease != null && Date.parse(lease.expiresAt) > Date.now())

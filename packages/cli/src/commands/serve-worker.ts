@@ -1,0 +1,178 @@
+import { resolve } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
+import type { Command as Program } from "commander";
+import { UsageError } from "../cli-error.ts";
+import { withExamples } from "../command-kit.ts";
+import { loadGraph } from "../load-graph.ts";
+import { openStore } from "../store.ts";
+import { graphSpecs, graphsOfConfig } from "./dev.ts";
+import { parseGraphSpec } from "./mcp.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+interface CommonOptions {
+	config?: string;
+	postgres?: string;
+}
+
+/** The Postgres URL (`--postgres` after the command or before it) and the graphs of --config/--graph. */
+async function setUp(
+	command: string,
+	program: Program,
+	o: CommonOptions,
+): Promise<{
+	url: string;
+	checkpointer: Checkpointer;
+	graphs: Record<string, AnyGraph>;
+}> {
+	const url = o.postgres ?? program.opts<{ postgres?: string }>().postgres;
+	if (url === undefined)
+		throw new UsageError(
+			`weft ${command} needs Postgres`,
+			`pass --postgres postgres://user@host/db (weft dev runs on SQLite in one process)`,
+		);
+	const refs: [string, string][] = [];
+	if (o.config !== undefined) refs.push(...graphsOfConfig(resolve(o.config)));
+	for (const spec of graphSpecs(program, command)) {
+		const { name, module } = parseGraphSpec(spec);
+		refs.push([name, module]);
+	}
+	if (refs.length === 0)
+		throw new UsageError(
+			`weft ${command} needs a graph`,
+			"pass --graph name=module#export or --config weft.json",
+		);
+	const checkpointer = await openStore({ postgres: url });
+	const graphs: Record<string, AnyGraph> = {};
+	for (const [name, module] of refs) {
+		if (graphs[name] !== undefined)
+			throw new UsageError(
+				`two graphs are named "${name}"`,
+				"give each graph its own name",
+			);
+		graphs[name] = (await loadGraph(module, checkpointer)).graph;
+	}
+	return { url, checkpointer, graphs };
+}
+
+const stopped = () =>
+	new Promise<void>((done) => {
+		process.once("SIGINT", done);
+		process.once("SIGTERM", done);
+	});
+
+/** `weft serve`: the API on Postgres; runs are queued for `weft worker` processes. */
+async function serveCommand(
+	program: Program,
+	o: CommonOptions & { port: string; host: string; auth?: boolean },
+): Promise<number> {
+	const { url, checkpointer, graphs } = await setUp("serve", program, o);
+	const { bearerTokens, serve, openPostgresRecords } = await import(
+		"@weft/server"
+	);
+	const records = await openPostgresRecords(url);
+	const server = await serve({
+		graphs,
+		checkpointer,
+		records,
+		queue: true,
+		port: Number(o.port),
+		hostname: o.host,
+		authenticate: o.auth === true ? bearerTokens() : undefined,
+	});
+	process.stdout.write(
+		`weft serve: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; runs queued for weft worker)\n`,
+	);
+	await stopped();
+	await server.close();
+	await records.close();
+	await checkpointer.close?.();
+	return 0;
+}
+
+/** `weft worker`: executes queued runs until SIGINT/SIGTERM (then finishes the runs in flight). */
+async function workerCommand(
+	program: Program,
+	o: CommonOptions & { concurrency: string; sweepMs: string },
+): Promise<number> {
+	const { url, checkpointer, graphs } = await setUp("worker", program, o);
+	const { openPostgresRecords, startWorker } = await import("@weft/server");
+	const records = await openPostgresRecords(url);
+	const worker = await startWorker({
+		graphs,
+		checkpointer,
+		records: records as Parameters<typeof startWorker>[0]["records"],
+		concurrency: Number(o.concurrency),
+		sweepMs: Number(o.sweepMs),
+	});
+	process.stdout.write(
+		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")})\n`,
+	);
+	await stopped();
+	await worker.close();
+	await records.close();
+	await checkpointer.close?.();
+	return 0;
+}
+
+/** Registers `weft serve` and `weft worker` on the program. */
+export function registerServeWorker(
+	program: Program,
+	exit: (code: number) => void,
+	report: (error: unknown) => number,
+): void {
+	const common = (c: Program) =>
+		c
+			.option("--postgres <url>", "the Postgres database API and workers share")
+			.option(
+				"--config <file>",
+				"weft.json with { graphs: { name: module#export } }",
+			);
+	const serveCmd = common(
+		program
+			.command("serve")
+			.description(
+				"serve graphs over HTTP (LangGraph SDK compatible) on Postgres; runs are executed by weft worker",
+			),
+	)
+		.option("--port <n>", "port (0: any free one)", "2024")
+		.option("--host <host>", "interface to listen on", "127.0.0.1")
+		.option(
+			"--auth",
+			"require Authorization: Bearer <token> for a token in WEFT_API_TOKENS",
+		)
+		.action(async (o) => {
+			try {
+				exit(await serveCommand(program, o));
+			} catch (error) {
+				exit(report(error));
+			}
+		});
+	const workerCmd = common(
+		program
+			.command("worker")
+			.description(
+				"execute the runs weft serve queued (graphile-worker on Postgres)",
+			),
+	)
+		.option("--concurrency <n>", "runs executed at once", "4")
+		.option(
+			"--sweep-ms <ms>",
+			"how often runs of dead workers are looked for",
+			"5000",
+		)
+		.action(async (o) => {
+			try {
+				exit(await workerCommand(program, o));
+			} catch (error) {
+				exit(report(error));
+			}
+		});
+	withExamples(serveCmd, [
+		"weft serve --postgres postgres://localhost/weft --config weft.json --port 2024",
+	]);
+	withExamples(workerCmd, [
+		"weft worker --postgres postgres://localhost/weft --config weft.json --concurrency 4",
+	]);
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
+import { decodeRecord, type ServerRecords } from "./server-records.ts";
+
+/** The server's own tables (schema `weft_server`), beside the checkpointer's and graphile-worker's. */
+export const SERVER_SCHEMA_SQL = `
+CREATE SCHEMA IF NOT EXISTS weft_server;
+CREATE TABLE IF NOT EXISTS weft_server.threads (
+	thread_id TEXT PRIMARY KEY,
+	body JSONB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS weft_server.runs (
+	run_id TEXT PRIMARY KEY,
+	thread_id TEXT NOT NULL,
+	status TEXT NOT NULL,
+	cancel_requested BOOLEAN NOT NULL DEFAULT false,
+	attempt INTEGER NOT NULL DEFAULT 0,
+	claimed_at TIMESTAMPTZ,
+	request JSONB,
+	output JSONB,
+	body JSONB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_thread ON weft_server.runs (thread_id);
+CREATE TABLE IF NOT EXISTS weft_server.run_events (
+	run_id TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	event TEXT NOT NULL,
+	data JSONB,
+	PRIMARY KEY (run_id, seq)
+);
+`;
+
+/** Thread and run records in Postgres. Any number of processes may share them. */
+export class PostgresRecords implements ServerRecords {
+	readonly pool: pg.Pool;
+	/** Marks this process's own notifications (`kind:id|origin`), which its cache needs not reload. */
+	readonly origin = randomUUID();
+	readonly #owned: boolean;
+
+	private constructor(pool: pg.Pool, owned: boolean) {
+		this.pool = pool;
+		this.#owned = owned;
+	}
+
+	/** Connects and creates the tables when missing. */
+	static async connect(
+		target: string | pg.Pool,
+		max = 5,
+	): Promise<PostgresRecords> {
+		const owned = typeof target === "string";
+		const pool =
+			typeof target === "string"
+				? new pg.Pool({ connectionString: target, max })
+				: target;
+		// two processes starting together may race on CREATE: one lock makes it idempotent
+		const client = await pool.connect();
+		try {
+			await client.query("SELECT pg_advisory_lock(hashtext('weft_server'))");
+			await client.query(SERVER_SCHEMA_SQL);
+		} finally {
+			await client
+				.query("SELECT pg_advisory_unlock(hashtext('weft_server'))")
+				.catch(() => {});
+			client.release();
+		}
+		return new PostgresRecords(pool, owned);
+	}
+
+	async #bodies<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+		const { rows } = await this.pool.query(sql, params);
+		return rows.map((r: { body: object }) => decodeRecord<T>(r.body));
+	}
+
+	loadThreads = () =>
+		this.#bodies<ThreadRecord>("SELECT body FROM weft_server.threads");
+	loadRuns = () => this.#bodies<RunRecord>("SELECT body FROM weft_server.runs");
+	getRun = async (runId: string) =>
+		(
+			await this.#bodies<RunRecord>(
+				"SELECT body FROM weft_server.runs WHERE run_id = $1",
+				[runId],
+			)
+		)[0];
+	putThread = async (t: ThreadRecord) => {
+		await this.pool.query(
+			"INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
+			[t.threadId, JSON.stringify(t)],
+		);
+		await notify(this.pool, `thread:${t.threadId}|${this.origin}`);
+	};
+	deleteThread = async (threadId: string) => {
+		await this.pool.query(
+			"DELETE FROM weft_server.threads WHERE thread_id = $1",
+			[threadId],
+		);
+		await notify(this.pool, `thread:${threadId}|${this.origin}`);
+	};
+	putRun = async (r: RunRecord) => {
+		await this.pool.query(
+			"INSERT INTO weft_server.runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body",
+			[r.runId, r.threadId, r.status, JSON.stringify(r)],
+		);
+		await notify(this.pool, `run:${r.runId}|${this.origin}`);
+	};
+	deleteRun = async (runId: string) => {
+		await this.pool.query("DELETE FROM weft_server.runs WHERE run_id = $1", [
+			runId,
+		]);
+		await this.pool.query(
+			"DELETE FROM weft_server.run_events WHERE run_id = $1",
+			[runId],
+		);
+		await notify(this.pool, `run:${runId}|${this.origin}`);
+	};
+	getThread = async (threadId: string) =>
+		(
+			await this.#bodies<ThreadRecord>(
+				"SELECT body FROM weft_server.threads WHERE thread_id = $1",
+				[threadId],
+			)
+		)[0];
+	close = async () => {
+		if (this.#owned) await this.pool.end();
+	};
+}
+
+/** The channel on which every change of a record is announced (`thread:<id>` or `run:<id>`, then `|origin`). */
+export const RECORDS_CHANNEL = "weft_server_records";
+/** The channel on which a run's new events are announced (payload: run id). */
+export const EVENTS_CHANNEL = "weft_server_events";
+/** The channel on which a run's cancellation is asked (payload: run id). */
+export const CANCEL_CHANNEL = "weft_server_cancel";
+
+/** Announces a change on `channel` (default: the records channel). */
+export async function notify(
+	pool: pg.Pool,
+	payload: string,
+	channel = RECORDS_CHANNEL,
+): Promise<void> {
+	await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+}

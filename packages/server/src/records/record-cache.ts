@@ -1,0 +1,83 @@
+/**
+ * A map whose entries are written behind to a store: `set`, `delete` and any field assignment on an entry
+ * mark its key dirty; one background flush writes the newest value of each dirty key (or deletes it when
+ * the key is gone). Routes keep reading and mutating plain objects synchronously.
+ */
+export class WrittenMap<V extends object> extends Map<string, V> {
+	readonly #dirty = new Set<string>();
+	readonly #targets = new Map<string, V>();
+	#flushing: Promise<void> | undefined;
+	#write: ((key: string, value: V | undefined) => Promise<void>) | undefined;
+	#onError: (error: unknown) => void = () => {};
+
+	/** Starts writing changes (entries set before this are not written). */
+	writeTo(
+		write: (key: string, value: V | undefined) => Promise<void>,
+		onError: (error: unknown) => void,
+	): void {
+		this.#write = write;
+		this.#onError = onError;
+	}
+
+	/** Fills the map from the store without writing anything back. */
+	load(key: string, value: V): void {
+		super.set(key, this.#watch(key, value));
+	}
+
+	/** Takes another process's newer value (or its deletion) without writing it back. */
+	refresh(key: string, value: V | undefined): void {
+		const target = this.#targets.get(key);
+		if (value === undefined) {
+			super.delete(key);
+			this.#targets.delete(key);
+		} else if (target === undefined || !super.has(key)) this.load(key, value);
+		else Object.assign(target, value);
+	}
+
+	override set(key: string, value: V): this {
+		super.set(key, this.#watch(key, value));
+		this.#mark(key);
+		return this;
+	}
+
+	override delete(key: string): boolean {
+		const had = super.delete(key);
+		this.#targets.delete(key);
+		if (had) this.#mark(key);
+		return had;
+	}
+
+	/** Resolves once every change made so far is written. */
+	async flush(): Promise<void> {
+		while (this.#flushing !== undefined) await this.#flushing;
+	}
+
+	#watch(key: string, value: V): V {
+		this.#targets.set(key, value);
+		return new Proxy(value, {
+			set: (target, prop, v) => {
+				Reflect.set(target, prop, v);
+				if (super.get(key) !== undefined) this.#mark(key);
+				return true;
+			},
+		});
+	}
+
+	#mark(key: string): void {
+		if (this.#write === undefined) return;
+		this.#dirty.add(key);
+		if (this.#flushing === undefined) this.#flushing = this.#drain();
+	}
+
+	async #drain(): Promise<void> {
+		await Promise.resolve();
+		while (this.#dirty.size > 0) {
+			const keys = [...this.#dirty];
+			this.#dirty.clear();
+			for (const key of keys)
+				await this.#write!(key, super.get(key)).catch(this.#onError);
+		}
+		// cleared in the same turn as the last check, so a change made after it starts a new drain
+		this.#flushing = undefined;
+	}
+}

@@ -1,0 +1,52 @@
+import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
+
+/**
+ * Where the server keeps thread records (owner, metadata) and run records, beside the checkpointer's
+ * tables and never in them. One implementation per database the server runs on.
+ */
+export interface ServerRecords {
+	loadThreads(): Promise<ThreadRecord[]>;
+	loadRuns(): Promise<RunRecord[]>;
+	getRun(runId: string): Promise<RunRecord | undefined>;
+	putThread(thread: ThreadRecord): Promise<void>;
+	deleteThread(threadId: string): Promise<void>;
+	putRun(run: RunRecord): Promise<void>;
+	deleteRun(runId: string): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** Records of one process only: what `createApp` uses when given none. */
+export class MemoryRecords implements ServerRecords {
+	readonly #threads = new Map<string, ThreadRecord>();
+	readonly #runs = new Map<string, RunRecord>();
+	loadThreads = async () => [...this.#threads.values()].map(clone);
+	loadRuns = async () => [...this.#runs.values()].map(clone);
+	getRun = async (id: string) => {
+		const run = this.#runs.get(id);
+		return run === undefined ? undefined : clone(run);
+	};
+	putThread = async (t: ThreadRecord) => {
+		this.#threads.set(t.threadId, clone(t));
+	};
+	deleteThread = async (id: string) => {
+		this.#threads.delete(id);
+	};
+	putRun = async (r: RunRecord) => {
+		this.#runs.set(r.runId, clone(r));
+	};
+	deleteRun = async (id: string) => {
+		this.#runs.delete(id);
+	};
+	close = async () => {};
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** A record as stored: JSON without `undefined` fields. */
+export const encodeRecord = (record: object): string => JSON.stringify(record);
+
+/** A stored record back (`owner` and `graphId` come back `undefined` when absent). */
+export function decodeRecord<T>(text: string | object): T {
+	const value = typeof text === "string" ? JSON.parse(text) : text;
+	return { owner: undefined, ...(value as object) } as T;
+}

@@ -1,0 +1,157 @@
+import { isWeftError } from "@weft/checkpoint";
+import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
+import { toHttpError } from "./http-errors.ts";
+import type { RunLifecycleEvent } from "./run-lifecycle.ts";
+import type { RunCreateBody, StreamModeName } from "./schemas.ts";
+import type { RunRecord } from "./thread-registry.ts";
+import { fromWire, messageDict, toWire } from "./wire-values.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+const MODES: Partial<Record<StreamModeName, StreamMode>> = {
+	values: "values",
+	updates: "updates",
+	custom: "custom",
+	"messages-tuple": "messages",
+};
+
+/** Where a run's events go (an in-process log, or the run's rows in Postgres). */
+export interface RunSink {
+	signal: AbortSignal;
+	push(event: string, data: unknown): void;
+}
+
+/** How a run ended: its final values (LangGraph's shape) and the lifecycle event that ends it. */
+export interface RunOutcome {
+	output: Record<string, unknown>;
+	outcome: RunLifecycleEvent["type"];
+}
+
+/**
+ * Runs a graph for one server run and sends its events in LangGraph's wire shapes. With `recover`, the run
+ * goes on from the thread's newest checkpoint (its first runner died) instead of starting from its input.
+ */
+export async function executeRun(
+	graph: AnyGraph,
+	run: RunRecord,
+	body: RunCreateBody,
+	sink: RunSink,
+	options: { attempt?: number; recover?: boolean } = {},
+): Promise<RunOutcome> {
+	const emit = (event: string, data: unknown) => sink.push(event, toWire(data));
+	const requested = new Set<StreamModeName>(
+		body.stream_mode === undefined
+			? ["values"]
+			: typeof body.stream_mode === "string"
+				? [body.stream_mode]
+				: body.stream_mode,
+	);
+	const modes = [...requested].flatMap((m) =>
+		MODES[m] === undefined ? [] : [MODES[m]!],
+	);
+	const input =
+		options.recover === true
+			? null
+			: body.command != null
+				? new Command({
+						resume: body.command.resume,
+						update: body.command.update,
+					})
+				: await fromWire(body.input ?? null).catch(() => body.input ?? null);
+	const checkpointId =
+		options.recover === true
+			? undefined
+			: (body.checkpoint_id ?? body.checkpoint?.checkpoint_id);
+	sink.push("metadata", { run_id: run.runId, attempt: options.attempt ?? 1 });
+	let values: Record<string, unknown> = {};
+	let result: RunOutcome = { output: {}, outcome: "FAIL" };
+	try {
+		for await (const ev of graph.stream(input as never, {
+			threadId: run.threadId,
+			checkpointId,
+			signal: sink.signal,
+			recursionLimit: body.config?.recursion_limit,
+			context: body.context,
+			interruptBefore: nodeList(graph, body.interrupt_before),
+			interruptAfter: nodeList(graph, body.interrupt_after),
+			mode: ["values", ...modes],
+		})) {
+			if (ev.type === "message" && requested.has("messages-tuple"))
+				sink.push("messages", [
+					messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
+					{ langgraph_node: ev.node },
+				]);
+			else if (ev.type === "values") {
+				values = ev.data as Record<string, unknown>;
+				if (requested.has("values")) emit("values", values);
+			} else if (ev.type === "update" && requested.has("updates"))
+				emit("updates", { [ev.node]: ev.data });
+			else if (ev.type === "custom" && requested.has("custom"))
+				sink.push("custom", ev.data);
+			else if (ev.type === "interrupt") {
+				const interrupts = ev.interrupts.map((i) => ({
+					id: i.id,
+					value: i.value,
+				}));
+				if (requested.has("updates"))
+					emit("updates", { __interrupt__: interrupts });
+				if (requested.has("values"))
+					emit("values", { ...values, __interrupt__: interrupts });
+			} else if (ev.type === "end") {
+				values = ev.result.values as Record<string, unknown>;
+				const interrupts = ev.result.interrupts.map((i) => ({
+					id: i.id,
+					value: i.value,
+				}));
+				result = {
+					output:
+						interrupts.length > 0
+							? { ...values, __interrupt__: interrupts }
+							: values,
+					outcome:
+						ev.result.status === "interrupted"
+							? "INTERRUPT"
+							: ev.result.status === "cancelled"
+								? "CANCEL"
+								: ev.result.status === "failed"
+									? "FAIL"
+									: "SUCCEED",
+				};
+			}
+		}
+	} catch (error) {
+		const { body: detail } = toHttpError(error);
+		sink.push("error", { error: detail.code, message: detail.detail });
+		return {
+			output: {
+				...values,
+				__error__: { error: detail.code, message: detail.detail },
+			},
+			outcome: sink.signal.aborted
+				? "CANCEL"
+				: isWeftError(error) && error.code === "NODE_TIMEOUT"
+					? "TIME_OUT"
+					: "FAIL",
+		};
+	}
+	return result;
+}
+
+function nodeList(
+	graph: AnyGraph,
+	v: "*" | string[] | undefined,
+): string[] | undefined {
+	if (v !== "*") return v;
+	return graphNodes(graph);
+}
+
+/** The node names of a graph, from its diagram. */
+export function graphNodes(graph: AnyGraph): string[] {
+	const nodes = new Set<string>();
+	for (const m of graph.toMermaid().matchAll(/^\s*([A-Za-z0-9_-]+)[[(]/gm)) {
+		const id = m[1]!;
+		if (id !== "__start__" && id !== "__end__" && id !== "flowchart")
+			nodes.add(id);
+	}
+	return [...nodes];
+}

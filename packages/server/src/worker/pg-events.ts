@@ -1,0 +1,115 @@
+import type pg from "pg";
+import { EVENTS_CHANNEL, notify } from "../records/postgres-records.ts";
+import { type RunEvent, RunEventLog } from "../run-events.ts";
+
+/**
+ * A run's events as the worker writes them: numbered from where the run's earlier attempts stopped,
+ * written in batches (the run never waits for them), announced on the events channel.
+ */
+export class PgEventWriter {
+	readonly #pool: pg.Pool;
+	readonly #runId: string;
+	#seq: number;
+	#buffer: { seq: number; event: string; data: string }[] = [];
+	#writing: Promise<void> | undefined;
+	#error: unknown;
+
+	private constructor(pool: pg.Pool, runId: string, seq: number) {
+		this.#pool = pool;
+		this.#runId = runId;
+		this.#seq = seq;
+	}
+
+	static async open(pool: pg.Pool, runId: string): Promise<PgEventWriter> {
+		const { rows } = await pool.query(
+			"SELECT coalesce(max(seq), 0)::int AS seq FROM weft_server.run_events WHERE run_id = $1",
+			[runId],
+		);
+		return new PgEventWriter(pool, runId, rows[0].seq);
+	}
+
+	push(event: string, data: unknown): void {
+		this.#seq += 1;
+		this.#buffer.push({
+			seq: this.#seq,
+			event,
+			data: JSON.stringify(data ?? null),
+		});
+		this.#writing ??= this.#drain();
+	}
+
+	async #drain(): Promise<void> {
+		await Promise.resolve();
+		while (this.#buffer.length > 0) {
+			const batch = this.#buffer.splice(0, 200);
+			const values = batch
+				.map((_, i) => `($1, $${i * 3 + 2}, $${i * 3 + 3}, $${i * 3 + 4})`)
+				.join(", ");
+			try {
+				await this.#pool.query(
+					`INSERT INTO weft_server.run_events (run_id, seq, event, data) VALUES ${values} ON CONFLICT DO NOTHING`,
+					[this.#runId, ...batch.flatMap((e) => [e.seq, e.event, e.data])],
+				);
+				await notify(this.#pool, this.#runId, EVENTS_CHANNEL);
+			} catch (error) {
+				this.#error = error;
+			}
+		}
+		this.#writing = undefined;
+	}
+
+	/** Waits until every event pushed so far is written; throws the first write error. */
+	async flush(): Promise<void> {
+		while (this.#writing !== undefined) await this.#writing;
+		if (this.#error !== undefined) throw this.#error;
+	}
+}
+
+/** What the reader needs from the API process: whether the run has ended, and a wake-up. */
+export interface RunWatch {
+	ended(runId: string): boolean;
+	/** Resolves on the run's next event or status change, on `signal`, or after a while. */
+	wait(runId: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** A run's events read from Postgres, in order, after `Last-Event-ID`, until the run has ended. */
+export class PgRunEvents extends RunEventLog {
+	readonly #pool: pg.Pool;
+	readonly #runId: string;
+	readonly #watch: RunWatch;
+
+	constructor(pool: pg.Pool, runId: string, watch: RunWatch) {
+		super(0);
+		this.#pool = pool;
+		this.#runId = runId;
+		this.#watch = watch;
+	}
+
+	override async *read(
+		lastEventId?: string,
+		signal?: AbortSignal,
+	): AsyncGenerator<RunEvent> {
+		let after = lastEventId === undefined ? 0 : Number(lastEventId);
+		if (!Number.isFinite(after) || after < 0) after = 0;
+		while (signal?.aborted !== true) {
+			// read "ended" before the rows: events are all written before the final status is
+			const ended = this.#watch.ended(this.#runId);
+			const waiting = this.#watch.wait(this.#runId, signal);
+			const { rows } = await this.#pool.query(
+				"SELECT seq, event, data FROM weft_server.run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
+				[this.#runId, after],
+			);
+			for (const row of rows as {
+				seq: number;
+				event: string;
+				data: unknown;
+			}[]) {
+				after = row.seq;
+				yield { id: String(row.seq), event: row.event, data: row.data };
+			}
+			if (rows.length > 0) continue;
+			if (ended) return;
+			await waiting;
+		}
+	}
+}

@@ -1,0 +1,191 @@
+import type { CompiledGraph } from "@weft/graph";
+import { makeWorkerUtils, type WorkerUtils } from "graphile-worker";
+import type pg from "pg";
+import {
+	CANCEL_CHANNEL,
+	EVENTS_CHANNEL,
+	notify,
+	type PostgresRecords,
+	RECORDS_CHANNEL,
+} from "../records/postgres-records.ts";
+import type { RunEventLog } from "../run-events.ts";
+import { isFinalRunStatus } from "../run-lifecycle.ts";
+import type { RunExecutor } from "../run-manager.ts";
+import type { RunCreateBody } from "../schemas.ts";
+import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
+import { Listener } from "./listen.ts";
+import { PgRunEvents, type RunWatch } from "./pg-events.ts";
+import { enqueueRun } from "./queue.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/**
+ * The API side of `weft serve`: a run is a row plus a graphile-worker job; workers execute it and write
+ * its status and events to Postgres, which this process reads (woken by LISTEN/NOTIFY, polling as a
+ * fallback). Thread and run records of other processes reach this one's cache the same way.
+ */
+export class QueueRunManager implements RunExecutor, RunWatch {
+	readonly #registry: ThreadRegistry;
+	readonly #records: PostgresRecords;
+	readonly #pool: pg.Pool;
+	readonly #utils: WorkerUtils;
+	readonly #listener: Listener;
+	readonly #waiters = new Map<string, Set<() => void>>();
+	readonly #queued = new Map<string, Promise<void>>();
+
+	private constructor(
+		registry: ThreadRegistry,
+		records: PostgresRecords,
+		utils: WorkerUtils,
+	) {
+		this.#registry = registry;
+		this.#records = records;
+		this.#pool = records.pool;
+		this.#utils = utils;
+		this.#listener = new Listener(
+			this.#pool,
+			[RECORDS_CHANNEL, EVENTS_CHANNEL],
+			(channel, payload) => void this.#onNotify(channel, payload),
+			() => void this.#reloadAll(),
+		);
+	}
+
+	static async open(
+		registry: ThreadRegistry,
+		records: PostgresRecords,
+	): Promise<QueueRunManager> {
+		const utils = await makeWorkerUtils({ pgPool: records.pool });
+		await utils.migrate();
+		const manager = new QueueRunManager(registry, records, utils);
+		await manager.#listener.start();
+		return manager;
+	}
+
+	async #onNotify(channel: string, payload: string): Promise<void> {
+		if (channel === EVENTS_CHANNEL) return this.#wake(payload);
+		const [change, origin] = payload.split("|");
+		// this process's own writes are already in its cache
+		if (origin === this.#records.origin || change === undefined) return;
+		payload = change;
+		const [kind, id] = [
+			payload.slice(0, payload.indexOf(":")),
+			payload.slice(payload.indexOf(":") + 1),
+		];
+		if (kind === "run") {
+			this.#registry.runs.refresh(id, await this.#records.getRun(id));
+			this.#wake(id);
+		} else if (kind === "thread")
+			this.#registry.threads.refresh(id, await this.#records.getThread(id));
+	}
+
+	async #reloadAll(): Promise<void> {
+		for (const r of await this.#records.loadRuns())
+			this.#registry.runs.refresh(r.runId, r);
+		for (const t of await this.#records.loadThreads())
+			this.#registry.threads.refresh(t.threadId, t);
+		for (const id of this.#waiters.keys()) this.#wake(id);
+	}
+
+	#wake(runId: string): void {
+		const waiters = this.#waiters.get(runId);
+		if (waiters === undefined) return;
+		this.#waiters.delete(runId);
+		for (const w of waiters) w();
+	}
+
+	ended(runId: string): boolean {
+		const run = this.#registry.runs.get(runId);
+		return run === undefined || isFinalRunStatus(run.status);
+	}
+
+	wait(runId: string, signal?: AbortSignal): Promise<void> {
+		return new Promise((resolve) => {
+			const set = this.#waiters.get(runId) ?? new Set<() => void>();
+			this.#waiters.set(runId, set);
+			const done = () => {
+				clearTimeout(timer);
+				set.delete(done);
+				resolve();
+			};
+			// a missed notification costs at most this long
+			const timer = setTimeout(() => {
+				void this.#records.getRun(runId).then((r) => {
+					if (r !== undefined) this.#registry.runs.refresh(runId, r);
+					done();
+				}, done);
+			}, 1000);
+			set.add(done);
+			signal?.addEventListener("abort", done, { once: true });
+		});
+	}
+
+	activeRun(threadId: string): RunRecord | undefined {
+		return this.#registry
+			.runsOf(threadId)
+			.find((r) => r.status === "pending" || r.status === "running");
+	}
+
+	start(
+		_graph: AnyGraph,
+		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
+		body: RunCreateBody,
+	): RunRecord {
+		const now = new Date().toISOString();
+		const runId = crypto.randomUUID();
+		this.#registry.runs.set(runId, {
+			...init,
+			runId,
+			status: "pending",
+			createdAt: now,
+			updatedAt: now,
+		});
+		const queued = this.#registry
+			.flush()
+			.then(() => enqueueRun(this.#pool, this.#utils, runId, body));
+		this.#queued.set(runId, queued);
+		void queued.catch(() => {});
+		return this.#registry.runs.get(runId)!;
+	}
+
+	events(runId: string): RunEventLog | undefined {
+		return new PgRunEvents(this.#pool, runId, this);
+	}
+
+	async join(runId: string): Promise<Record<string, unknown>> {
+		await this.#queued.get(runId);
+		while (!this.ended(runId)) await this.wait(runId);
+		const { rows } = await this.#pool.query(
+			"SELECT output FROM weft_server.runs WHERE run_id = $1",
+			[runId],
+		);
+		return (rows[0]?.output as Record<string, unknown> | null) ?? {};
+	}
+
+	async cancel(run: RunRecord, wait: boolean): Promise<void> {
+		await this.#queued.get(run.runId)?.catch(() => {});
+		await this.#pool.query(
+			`UPDATE weft_server.runs SET cancel_requested = true,
+				status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+				body = CASE WHEN status = 'pending'
+					THEN body || jsonb_build_object('status', 'cancelled', 'updatedAt', $2::text) ELSE body END
+			WHERE run_id = $1`,
+			[run.runId, new Date().toISOString()],
+		);
+		this.#registry.runs.refresh(
+			run.runId,
+			await this.#records.getRun(run.runId),
+		);
+		await notify(this.#pool, run.runId, CANCEL_CHANNEL);
+		await notify(this.#pool, `run:${run.runId}`);
+		if (wait) while (!this.ended(run.runId)) await this.wait(run.runId);
+	}
+
+	/** Runs pending or running belong to the workers: nothing to end here. */
+	orphaned(): void {}
+
+	async close(): Promise<void> {
+		await Promise.allSettled(this.#queued.values());
+		await this.#listener.close();
+		await this.#utils.release();
+	}
+}

@@ -1,0 +1,205 @@
+import type { Checkpointer } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
+import { makeWorkerUtils, type Runner, run } from "graphile-worker";
+import {
+	CANCEL_CHANNEL,
+	notify,
+	type PostgresRecords,
+} from "../records/postgres-records.ts";
+import { executeRun } from "../run-exec.ts";
+import { nextRunStatus } from "../run-lifecycle.ts";
+import type { RunCreateBody } from "../schemas.ts";
+import type { RunRecord } from "../thread-registry.ts";
+import { Listener } from "./listen.ts";
+import { PgEventWriter } from "./pg-events.ts";
+import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/** Options of `startWorker`. */
+export interface WorkerOptions {
+	graphs: Record<string, AnyGraph>;
+	checkpointer: Checkpointer;
+	records: PostgresRecords;
+	/** Runs executed at once by this process (default 4). */
+	concurrency?: number | undefined;
+	/** How often running runs are checked for an expired lease (default 5 s). */
+	sweepMs?: number | undefined;
+}
+
+/** A worker process's pool: `close()` stops taking jobs and waits for the runs in flight. */
+export interface WeftWorker {
+	close(): Promise<void>;
+}
+
+/**
+ * Executes the runs `weft serve` queued: takes a job, claims the run (pending → running), runs the graph
+ * (which takes the thread's lease and fences every commit), writes its events and final status to
+ * Postgres. A run that stops at a human checkpoint ends its job: it holds no worker and no lease. Every
+ * `sweepMs`, runs marked running whose thread's lease has expired (their worker died) are put back to
+ * pending and queued again; that attempt recovers the thread from its last checkpoint.
+ */
+export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
+	const pool = options.records.pool;
+	const graphs = new Map(
+		Object.entries(options.graphs).map(([name, g]) => [
+			name,
+			g.withCheckpointer(options.checkpointer),
+		]),
+	);
+	const live = new Map<string, AbortController>();
+	const utils = await makeWorkerUtils({ pgPool: pool });
+	await utils.migrate();
+	const listener = new Listener(pool, [CANCEL_CHANNEL], (_c, runId) =>
+		live.get(runId)?.abort(new Error(`run ${runId} was cancelled`)),
+	);
+	await listener.start();
+
+	const setStatus = async (
+		runId: string,
+		attempt: number,
+		status: string,
+		output?: unknown,
+	): Promise<boolean> => {
+		const { rowCount } = await pool.query(
+			`UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
+				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
+			WHERE run_id = $1 AND attempt = $2 AND status = 'running'`,
+			[
+				runId,
+				attempt,
+				status,
+				output === undefined ? null : JSON.stringify(output),
+				new Date().toISOString(),
+			],
+		);
+		await notify(pool, `run:${runId}`);
+		return rowCount === 1;
+	};
+
+	const execute = async (job: RunJob): Promise<void> => {
+		const claimed = await pool.query(
+			`UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
+				attempt = $2, claimed_at = now(),
+				body = body || jsonb_build_object('status',
+					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
+			WHERE run_id = $1 AND status = 'pending' AND NOT EXISTS (
+				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
+				AND other.run_id <> runs.run_id AND (other.status = 'running'
+					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
+			RETURNING body, request, status`,
+			[job.runId, job.attempt, new Date().toISOString()],
+		);
+		await notify(pool, `run:${job.runId}`);
+		const row = claimed.rows[0] as
+			| { body: RunRecord; request: RunCreateBody | null; status: string }
+			| undefined;
+		if (row === undefined || row.status !== "running") return;
+		const graph = graphs.get(row.body.graphId);
+		const controller = new AbortController();
+		live.set(job.runId, controller);
+		const events = await PgEventWriter.open(pool, job.runId);
+		try {
+			if (graph === undefined) {
+				events.push("error", {
+					error: "GRAPH_NOT_FOUND",
+					message: `this worker has no graph "${row.body.graphId}"`,
+				});
+				await events.flush();
+				await setStatus(job.runId, job.attempt, "error");
+				return;
+			}
+			const recover =
+				job.attempt > 1 &&
+				(await options.checkpointer.getThread(row.body.threadId)) !== undefined;
+			const { output, outcome } = await executeRun(
+				graph,
+				{ ...row.body, owner: row.body.owner ?? undefined },
+				row.request ?? { assistant_id: row.body.assistantId },
+				{ signal: controller.signal, push: (e, d) => events.push(e, d) },
+				{ attempt: job.attempt, recover },
+			);
+			await events.flush();
+			await setStatus(
+				job.runId,
+				job.attempt,
+				nextRunStatus("running", outcome) ?? "error",
+				output,
+			);
+		} finally {
+			live.delete(job.runId);
+			await startNext(row.body.threadId);
+		}
+	};
+
+	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
+	const startNext = async (threadId: string): Promise<void> => {
+		const { rows } = await pool.query(
+			`SELECT run_id, attempt FROM weft_server.runs WHERE thread_id = $1 AND status = 'pending'
+			ORDER BY body->>'createdAt' LIMIT 1`,
+			[threadId],
+		);
+		const next = rows[0] as { run_id: string; attempt: number } | undefined;
+		if (next !== undefined)
+			await utils.addJob(
+				RUN_JOB_TASK,
+				{
+					runId: next.run_id,
+					attempt: next.attempt + 1,
+				} satisfies RunJob,
+				{ jobKey: `${next.run_id}:next:${Date.now()}`, maxAttempts: 1 },
+			);
+	};
+
+	const sweepMs = options.sweepMs ?? 5000;
+	const sweep = async (): Promise<void> => {
+		const { rows } = await pool.query(
+			`SELECT run_id, thread_id, attempt FROM weft_server.runs
+			WHERE status = 'running' AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
+			[sweepMs],
+		);
+		for (const r of rows as {
+			run_id: string;
+			thread_id: string;
+			attempt: number;
+		}[]) {
+			if (live.has(r.run_id)) continue;
+			const info = await options.checkpointer.getThread(r.thread_id);
+			const held =
+				info?.lease != null && Date.parse(info.lease.expiresAt) > Date.now();
+			if (held) continue;
+			const moved = await pool.query(
+				`UPDATE weft_server.runs SET status = 'pending',
+					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
+				WHERE run_id = $1 AND attempt = $2 AND status = 'running'`,
+				[r.run_id, r.attempt, new Date().toISOString()],
+			);
+			if (moved.rowCount !== 1) continue;
+			await notify(pool, `run:${r.run_id}`);
+			await enqueueRun(pool, utils, r.run_id, undefined, r.attempt + 1);
+		}
+	};
+	let sweeping: Promise<void> = Promise.resolve();
+	const timer = setInterval(() => {
+		sweeping = sweeping.then(sweep).catch(() => {});
+	}, sweepMs);
+
+	const runner: Runner = await run({
+		pgPool: pool,
+		concurrency: options.concurrency ?? 4,
+		noHandleSignals: true,
+		pollInterval: 1000,
+		taskList: {
+			[RUN_JOB_TASK]: async (payload) => execute(payload as RunJob),
+		},
+	});
+	return {
+		async close() {
+			clearInterval(timer);
+			await sweeping;
+			await runner.stop();
+			await listener.close();
+			await utils.release();
+		},
+	};
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, describe, expect, it } from "vitest";
+import { startWeft } from "./fixtures/weft-dev.ts";
+
+const graphs = fileURLToPath(new URL("./fixtures/graphs.ts", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "weft-records-"));
+const db = join(dir, "weft.db");
+const token = "web:records-token,other:other-token";
+const start = async () => {
+	const p = await startWeft(
+		[
+			"--db",
+			db,
+			"dev",
+			"--graph",
+			`review=${graphs}#review`,
+			"--graph",
+			`slow=${graphs}#slow`,
+			"--port",
+			"0",
+			"--auth",
+		],
+		{ WEFT_API_TOKENS: token },
+	);
+	started.push(p);
+	return p;
+};
+const sdk = (url: string) =>
+	new Client({
+		apiUrl: url,
+		defaultHeaders: { authorization: "Bearer records-token" },
+	});
+
+const started: { stop(signal?: NodeJS.Signals): Promise<number | null> }[] = [];
+afterAll(async () => {
+	// a failed assertion must not leave a server behind
+	await Promise.all(started.map((p) => p.stop("SIGKILL")));
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe("weft dev keeps thread and run records in its SQLite file", () => {
+	it("a restart keeps owners, metadata and runs; a run cut by the restart ends as error", async () => {
+		const first = await start();
+		const client = sdk(first.url);
+		const thread = await client.threads.create({ metadata: { team: "tea" } });
+		const paused = await client.runs.create(thread.thread_id, "review", {
+			input: { topic: "tea" },
+			metadata: { why: "restart" },
+		});
+		await client.runs.join(thread.thread_id, paused.run_id);
+		const cut = await client.threads.create();
+		const slow = await client.runs.create(cut.thread_id, "slow", {
+			input: { ms: 60_000 },
+		});
+		// wait until it runs, then kill the process so it cannot end the run itself
+		for (let i = 0; i < 200; i++) {
+			if (
+				(await client.runs.get(cut.thread_id, slow.run_id)).status === "running"
+			)
+				break;
+			await new Promise((r) => setTimeout(r, 25));
+		}
+		await new Promise((r) => setTimeout(r, 300));
+		await first.stop("SIGKILL");
+
+		const second = await start();
+		const again = sdk(second.url);
+		const t = await again.threads.get(thread.thread_id);
+		expect(t.metadata).toMatchObject({ team: "tea" });
+		expect(t.status).toBe("interrupted");
+		const found = await again.threads.search({ metadata: { team: "tea" } });
+		expect(found.map((x) => x.thread_id)).toEqual([thread.thread_id]);
+		const runs = await again.runs.list(thread.thread_id);
+		expect(runs.map((r) => [r.run_id, r.status, r.metadata])).toEqual([
+			[paused.run_id, "interrupted", { why: "restart" }],
+		]);
+		expect((await again.runs.get(cut.thread_id, slow.run_id)).status).toBe(
+			"error",
+		);
+		// joining a run of the earlier process answers the thread's values
+		const joined = (await again.runs.join(thread.thread_id, paused.run_id)) as {
+			__interrupt__: { value: unknown }[];
+		};
+		expect(joined.__interrupt__[0]!.value).toEqual({ question: "approve?" });
+		// another caller still sees none of it
+		const stranger = new Client({
+			apiUrl: second.url,
+			defaultHeaders: { authorization: "Bearer other-token" },
+		});
+		await expect(stranger.threads.get(thread.thread_id)).rejects.toThrow();
+		const done = (await again.runs.wait(thread.thread_id, "review", {
+			command: { resume: "yes" },
+		})) as { approved: boolean };
+		expect(done.approved).toBe(true);
+		expect(await second.stop()).toBe(0);
+	}, 60_000);
+});
