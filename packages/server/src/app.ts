@@ -7,6 +7,7 @@ import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { type StudioOptions, studioRoutes } from "./routes/studio.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { RunManager } from "./run-manager.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
@@ -19,6 +20,8 @@ export interface AppOptions {
 	checkpointer: Checkpointer;
 	/** Decides who a request comes from; without it every request is accepted as one anonymous owner. */
 	authenticate?: Authenticate | undefined;
+	/** Weft Studio at `/studio` (on unless false). */
+	studio?: StudioOptions | false | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -70,5 +73,7 @@ export function createApp(options: AppOptions): WeftApp {
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));
+	if (options.studio !== false)
+		app.route("/studio", studioRoutes(ctx, options.studio));
 	return { app, close: () => ctx.runs.close() };
 }
