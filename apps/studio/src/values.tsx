@@ -29,7 +29,11 @@ function text(content: unknown): string {
 	if (typeof content === "string") return content;
 	if (Array.isArray(content))
 		return content
-			.map((p) => (typeof p === "object" && p !== null && "text" in p ? String(p.text) : ""))
+			.map((p) =>
+				typeof p === "object" && p !== null && "text" in p
+					? String(p.text)
+					: "",
+			)
 			.join("");
 	return JSON.stringify(content);
 }

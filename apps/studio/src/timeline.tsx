@@ -49,7 +49,10 @@ export function Timeline({
 						data-checkpoint={r.checkpoint_id}
 						data-step={r.step}
 						className={`cp ${selected === r.checkpoint_id ? "selected" : ""} ${r.source}`}
-						style={{ gridRow: i + 1, gridColumn: (column.get(r.checkpoint_id) ?? 0) + 1 }}
+						style={{
+							gridRow: i + 1,
+							gridColumn: (column.get(r.checkpoint_id) ?? 0) + 1,
+						}}
 					>
 						<button
 							type="button"

@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorNote } from "./App.tsx";
 import { api } from "./api.ts";
-import { Diff } from "./Diff.tsx";
-import { ForkPanel } from "./ForkPanel.tsx";
-import { GraphView } from "./GraphView.tsx";
-import { Timeline } from "./Timeline.tsx";
+import { Diff } from "./diff.tsx";
+import { ErrorNote } from "./error-note.tsx";
+import { ForkPanel } from "./fork-panel.tsx";
+import { GraphView } from "./graph-view.tsx";
+import { Timeline } from "./timeline.tsx";
 import { StateValues, ValueView } from "./values.tsx";
 
 /** One thread: timeline tree, the state at the chosen checkpoint, a diff of two, the graph, fork and replay. */
@@ -31,14 +31,19 @@ export function ThreadView({ threadId }: { threadId: string }) {
 		enabled: selected !== undefined,
 	});
 	const toggle = (id: string) =>
-		setCompare((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c.slice(-1), id]));
+		setCompare((c) =>
+			c.includes(id) ? c.filter((x) => x !== id) : [...c.slice(-1), id],
+		);
 	const graphId = row?.graph_id ?? undefined;
 	return (
 		<section className="thread" aria-label={`thread ${threadId}`}>
 			<h2>
 				thread <code>{threadId}</code>{" "}
 				{row !== undefined && (
-					<span className={`status status-${row.status}`} data-testid="thread-status">
+					<span
+						className={`status status-${row.status}`}
+						data-testid="thread-status"
+					>
 						{row.status}
 					</span>
 				)}
@@ -69,7 +74,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
 						<>
 							<ErrorNote error={state.error} />
 							{state.data !== undefined && (
-								<div className="state" aria-label="state">
+								<section className="state" aria-label="state">
 									<h3>
 										step {state.data.step} · {state.data.source} ·{" "}
 										<code>{state.data.checkpoint_id}</code>
@@ -77,12 +82,16 @@ export function ThreadView({ threadId }: { threadId: string }) {
 									<p>next: {state.data.next.join(", ") || "(end)"}</p>
 									{state.data.interrupts.map((i) => (
 										<div key={i.id} className="interrupt">
-											waiting at <code>{i.node}</code> for an answer (<a href="#/inbox">inbox</a>):
+											waiting at <code>{i.node}</code> for an answer (
+											<a href="#/inbox">inbox</a>):
 											<ValueView value={i.value} />
 										</div>
 									))}
 									{state.data.values === null ? (
-										<p>the full state needs the thread's graph; this step's writes:</p>
+										<p>
+											the full state needs the thread's graph; this step's
+											writes:
+										</p>
 									) : (
 										<StateValues values={state.data.values} />
 									)}
@@ -95,16 +104,18 @@ export function ThreadView({ threadId }: { threadId: string }) {
 											</div>
 										))}
 									</details>
-									{info.data?.can_run === true && graphId !== undefined && state.data.values !== null && (
-										<ForkPanel
-											threadId={threadId}
-											graphId={graphId}
-											checkpointId={state.data.checkpoint_id}
-											values={state.data.values}
-											onDone={(id) => setPicked(id)}
-										/>
-									)}
-								</div>
+									{info.data?.can_run === true &&
+										graphId !== undefined &&
+										state.data.values !== null && (
+											<ForkPanel
+												threadId={threadId}
+												graphId={graphId}
+												checkpointId={state.data.checkpoint_id}
+												values={state.data.values}
+												onDone={(id) => setPicked(id)}
+											/>
+										)}
+								</section>
 							)}
 						</>
 					)}

@@ -1,9 +1,15 @@
 import dagre from "@dagrejs/dagre";
 import { useQuery } from "@tanstack/react-query";
-import { Background, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
+import {
+	Background,
+	type Edge,
+	MarkerType,
+	type Node,
+	ReactFlow,
+} from "@xyflow/react";
 import { useMemo } from "react";
-import { ErrorNote } from "./App.tsx";
 import { api, type GraphShape } from "./api.ts";
+import { ErrorNote } from "./error-note.tsx";
 
 const W = 150;
 const H = 40;
@@ -40,16 +46,28 @@ function layout(shape: GraphShape, ran: string[], next: string[]) {
 }
 
 /** The graph from `/assistants/:id/graph`, with the nodes that ran in the step (and the ones due next) marked. */
-export function GraphView({ graphId, ran, next }: { graphId: string; ran: string[]; next: string[] }) {
-	const shape = useQuery({ queryKey: ["graph", graphId], queryFn: () => api.graph(graphId) });
+export function GraphView({
+	graphId,
+	ran,
+	next,
+}: {
+	graphId: string;
+	ran: string[];
+	next: string[];
+}) {
+	const shape = useQuery({
+		queryKey: ["graph", graphId],
+		queryFn: () => api.graph(graphId),
+	});
 	const drawn = useMemo(
-		() => (shape.data === undefined ? undefined : layout(shape.data, ran, next)),
+		() =>
+			shape.data === undefined ? undefined : layout(shape.data, ran, next),
 		[shape.data, ran, next],
 	);
 	if (shape.error) return <ErrorNote error={shape.error} />;
 	if (drawn === undefined) return <p>loading graph…</p>;
 	return (
-		<div className="graph" aria-label="graph">
+		<section className="graph" aria-label="graph">
 			<ReactFlow
 				nodes={drawn.nodes}
 				edges={drawn.edges}
@@ -59,6 +77,6 @@ export function GraphView({ graphId, ran, next }: { graphId: string; ran: string
 			>
 				<Background />
 			</ReactFlow>
-		</div>
+		</section>
 	);
 }

@@ -1,12 +1,24 @@
 import { useQuery } from "@tanstack/react-query";
-import { ErrorNote } from "./App.tsx";
 import { api } from "./api.ts";
-import { isMessageList, Message, ValueView, type WireMessage } from "./values.tsx";
+import { ErrorNote } from "./error-note.tsx";
+import {
+	isMessageList,
+	Message,
+	ValueView,
+	type WireMessage,
+} from "./values.tsx";
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: unknown, b: unknown) =>
+	JSON.stringify(a) === JSON.stringify(b);
 
 /** Messages matched by id: added, removed, changed, unchanged (in the newer list's order). */
-function MessageDiff({ before, after }: { before: WireMessage[]; after: WireMessage[] }) {
+function MessageDiff({
+	before,
+	after,
+}: {
+	before: WireMessage[];
+	after: WireMessage[];
+}) {
 	const old = new Map(before.map((m, i) => [m.id ?? `#${i}`, m]));
 	const kept = new Set(after.map((m, i) => m.id ?? `#${i}`));
 	return (
@@ -18,7 +30,12 @@ function MessageDiff({ before, after }: { before: WireMessage[]; after: WireMess
 				))}
 			{after.map((m, i) => {
 				const prev = old.get(m.id ?? `#${i}`);
-				const mark = prev === undefined ? "added" : same(prev, m) ? "unchanged" : "changed";
+				const mark =
+					prev === undefined
+						? "added"
+						: same(prev, m)
+							? "unchanged"
+							: "changed";
 				return <Message key={m.id ?? i} m={m} mark={mark} />;
 			})}
 		</ol>
@@ -35,15 +52,33 @@ export function Diff({
 	a: string;
 	b: string;
 }) {
-	const left = useQuery({ queryKey: ["cp", threadId, a], queryFn: () => api.checkpoint(threadId, a) });
-	const right = useQuery({ queryKey: ["cp", threadId, b], queryFn: () => api.checkpoint(threadId, b) });
-	if (left.error || right.error) return <ErrorNote error={left.error ?? right.error} />;
-	if (left.data === undefined || right.data === undefined) return <p>loading…</p>;
+	const left = useQuery({
+		queryKey: ["cp", threadId, a],
+		queryFn: () => api.checkpoint(threadId, a),
+	});
+	const right = useQuery({
+		queryKey: ["cp", threadId, b],
+		queryFn: () => api.checkpoint(threadId, b),
+	});
+	if (left.error || right.error)
+		return <ErrorNote error={left.error ?? right.error} />;
+	if (left.data === undefined || right.data === undefined)
+		return <p>loading…</p>;
 	// older first
-	const [x, y] = left.data.step <= right.data.step ? [left.data, right.data] : [right.data, left.data];
+	const [x, y] =
+		left.data.step <= right.data.step
+			? [left.data, right.data]
+			: [right.data, left.data];
 	if (x.values === null || y.values === null)
-		return <p>the full state needs the thread's graph (open it with `weft dev`, or a checkpoint with a snapshot)</p>;
-	const keys = [...new Set([...Object.keys(x.values), ...Object.keys(y.values)])];
+		return (
+			<p>
+				the full state needs the thread's graph (open it with `weft dev`, or a
+				checkpoint with a snapshot)
+			</p>
+		);
+	const keys = [
+		...new Set([...Object.keys(x.values), ...Object.keys(y.values)]),
+	];
 	const changed = keys.filter((k) => !same(x.values![k], y.values![k]));
 	return (
 		<section className="diff" aria-label="diff">

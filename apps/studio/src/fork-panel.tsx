@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorNote } from "./App.tsx";
 import { api } from "./api.ts";
+import { ErrorNote } from "./error-note.tsx";
 
 /** Edit the state at a checkpoint (JSON) and run on from it as a new branch; or replay from it unchanged. */
 export function ForkPanel(props: {
@@ -14,12 +14,17 @@ export function ForkPanel(props: {
 	const [text, setText] = useState(() => JSON.stringify(props.values, null, 2));
 	const [parseError, setParseError] = useState<string>();
 	const client = useQueryClient();
-	const refresh = () => client.invalidateQueries({ queryKey: ["tree", props.threadId] });
+	const refresh = () =>
+		client.invalidateQueries({ queryKey: ["tree", props.threadId] });
 	const fork = useMutation({
 		mutationFn: async () => {
 			const values = JSON.parse(text) as Record<string, unknown>;
 			const out = await api.fork(props.threadId, props.checkpointId, values);
-			await api.runFrom(props.threadId, props.graphId, out.checkpoint.checkpoint_id);
+			await api.runFrom(
+				props.threadId,
+				props.graphId,
+				out.checkpoint.checkpoint_id,
+			);
 			return out.checkpoint.checkpoint_id;
 		},
 		onSuccess: async (id) => {
@@ -28,7 +33,8 @@ export function ForkPanel(props: {
 		},
 	});
 	const replay = useMutation({
-		mutationFn: () => api.runFrom(props.threadId, props.graphId, props.checkpointId),
+		mutationFn: () =>
+			api.runFrom(props.threadId, props.graphId, props.checkpointId),
 		onSuccess: refresh,
 	});
 	return (
@@ -45,7 +51,9 @@ export function ForkPanel(props: {
 							JSON.parse(e.target.value);
 							setParseError(undefined);
 						} catch (error) {
-							setParseError(error instanceof Error ? error.message : String(error));
+							setParseError(
+								error instanceof Error ? error.message : String(error),
+							);
 						}
 					}}
 				/>
@@ -58,7 +66,11 @@ export function ForkPanel(props: {
 			>
 				fork with this state and run
 			</button>{" "}
-			<button type="button" disabled={replay.isPending} onClick={() => replay.mutate()}>
+			<button
+				type="button"
+				disabled={replay.isPending}
+				onClick={() => replay.mutate()}
+			>
 				replay from here
 			</button>
 			<ErrorNote error={fork.error ?? replay.error} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
-import { Inbox } from "./Inbox.tsx";
-import { ThreadList } from "./ThreadList.tsx";
-import { ThreadView } from "./ThreadView.tsx";
+import { Inbox } from "./inbox.tsx";
+import { ThreadList } from "./thread-list.tsx";
+import { ThreadView } from "./thread-view.tsx";
 
 /** The studio's places, kept in the URL hash: `#/`, `#/inbox`, `#/threads/<id>`. */
 type Route =
@@ -13,7 +13,8 @@ function routeOf(hash: string): Route {
 	const path = hash.replace(/^#/, "");
 	if (path === "/inbox") return { page: "inbox" };
 	const m = /^\/threads\/(.+)$/.exec(path);
-	if (m !== null) return { page: "thread", threadId: decodeURIComponent(m[1]!) };
+	if (m !== null)
+		return { page: "thread", threadId: decodeURIComponent(m[1]!) };
 	return { page: "threads" };
 }
 
@@ -29,10 +30,16 @@ export function App() {
 			<header>
 				<strong>Weft Studio</strong>
 				<nav>
-					<a href="#/" aria-current={route.page === "threads" ? "page" : undefined}>
+					<a
+						href="#/"
+						aria-current={route.page === "threads" ? "page" : undefined}
+					>
 						Threads
 					</a>
-					<a href="#/inbox" aria-current={route.page === "inbox" ? "page" : undefined}>
+					<a
+						href="#/inbox"
+						aria-current={route.page === "inbox" ? "page" : undefined}
+					>
 						Inbox
 					</a>
 				</nav>
@@ -43,17 +50,5 @@ export function App() {
 				{route.page === "thread" && <ThreadView threadId={route.threadId} />}
 			</main>
 		</div>
-	);
-}
-
-/** A server error as people read it: message, code and hint. */
-export function ErrorNote({ error }: { error: unknown }) {
-	if (error === null || error === undefined) return null;
-	const e = error as { message?: string; code?: string; hint?: string };
-	return (
-		<p className="error" role="alert">
-			{e.code !== undefined && <code>{e.code}</code>} {e.message ?? String(error)}
-			{e.hint !== undefined && <em> — {e.hint}</em>}
-		</p>
 	);
 }

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorNote } from "./App.tsx";
 import { api } from "./api.ts";
+import { ErrorNote } from "./error-note.tsx";
 
 const PAGE = 20;
 
@@ -48,7 +48,9 @@ export function ThreadList() {
 					{list.data?.threads.map((t) => (
 						<tr key={t.thread_id} data-thread={t.thread_id}>
 							<td>
-								<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>{t.thread_id}</a>
+								<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>
+									{t.thread_id}
+								</a>
 							</td>
 							<td>
 								<span className={`status status-${t.status}`}>{t.status}</span>
@@ -65,7 +67,11 @@ export function ThreadList() {
 				</tbody>
 			</table>
 			<div className="toolbar">
-				<button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+				<button
+					type="button"
+					disabled={page === 0}
+					onClick={() => setPage(page - 1)}
+				>
 					newer
 				</button>
 				<span>

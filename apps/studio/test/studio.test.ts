@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
+import { startWeft, type WeftProcess } from "./weft-process.ts";
+
+const fixture = fileURLToPath(
+	new URL("./fixtures/approval.ts", import.meta.url),
+);
+const noBrowser = ensureChromium();
+if (noBrowser !== undefined)
+	process.stderr.write(`studio browser tests skipped: ${noBrowser}\n`);
+
+let dir: string;
+let weft: WeftProcess;
+let browser: Browser;
+let page: Page;
+let threadId: string;
+const shots = () => join(dir, "screenshots");
+
+async function call(path: string, body?: unknown): Promise<any> {
+	const res = await fetch(`${weft.url}${path}`, {
+		method: body === undefined ? "GET" : "POST",
+		headers: { "content-type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	expect(res.ok, `${path}: ${res.status}`).toBe(true);
+	return res.json();
+}
+
+describe.skipIf(noBrowser !== undefined)(
+	"Weft Studio in chromium against weft dev",
+	() => {
+		beforeAll(async () => {
+			ensureStudioBuilt();
+			dir = mkdtempSync(join(tmpdir(), "weft-studio-"));
+			weft = await startWeft([
+				"--db",
+				join(dir, "weft.db"),
+				"dev",
+				"--graph",
+				`refund=${fixture}#refund`,
+				"--port",
+				"0",
+			]);
+			const thread = await call("/threads", { metadata: { customer: "ada" } });
+			threadId = thread.thread_id;
+			const paused = await call(`/threads/${threadId}/runs/wait`, {
+				assistant_id: "refund",
+				input: { customer: "ada" },
+			});
+			expect(paused.__interrupt__).toHaveLength(1);
+			browser = await launch();
+			page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+			page.setDefaultTimeout(25_000);
+		}, 180_000);
+		afterAll(async () => {
+			await browser?.close();
+			expect(await weft?.stop()).toBe(0);
+			rmSync(dir, { recursive: true, force: true });
+		});
+
+		it("lists the paused thread, answers it from the inbox, and shows it done", async () => {
+			await page.goto(`${weft.url}/studio/`);
+			const row = page.locator(`tr[data-thread="${threadId}"]`);
+			await row.locator(".status", { hasText: "interrupted" }).waitFor();
+			await page.getByLabel("search threads by id or metadata").fill("ada");
+			await row.waitFor();
+			await page.screenshot({ path: join(shots(), "threads.png") });
+
+			await page.getByRole("link", { name: "Inbox" }).click();
+			const request = page.locator(`li.request[data-thread="${threadId}"]`);
+			await request.getByText("approve-refund").waitFor();
+			expect(await request.textContent()).toContain("40");
+			await page.screenshot({ path: join(shots(), "inbox.png") });
+			await request
+				.getByRole("button", { name: "approve", exact: true })
+				.click();
+			await page.getByRole("status").filter({ hasText: threadId }).waitFor();
+
+			await page.getByRole("link", { name: "Threads" }).click();
+			await row.locator(".status", { hasText: "done" }).waitFor();
+			const state = await call(`/threads/${threadId}/state`);
+			expect(state.values.decision).toBe("approve");
+		}, 90_000);
+
+		it("shows the timeline, the state as a transcript, the graph, and a diff of two checkpoints", async () => {
+			await page.goto(
+				`${weft.url}/studio/#/threads/${encodeURIComponent(threadId)}`,
+			);
+			const steps = page.locator(".timeline li.cp");
+			await steps.first().waitFor();
+			const count = await steps.count();
+			expect(count).toBeGreaterThanOrEqual(4);
+			// the newest checkpoint is shown first: the whole conversation, tool call included
+			const state = page
+				.getByLabel("state", { exact: true })
+				.locator("dl.values")
+				.first();
+			await state.getByText("Done: approve.").waitFor();
+			await state.locator(".tool-call", { hasText: "refund" }).waitFor();
+			// the graph is drawn, with the step's node highlighted
+			await page.locator(".graph .react-flow__node.ran").first().waitFor();
+			await page.screenshot({ path: join(shots(), "thread.png") });
+
+			// compare the checkpoint before the answer with the one after it
+			const paused = page
+				.locator(".timeline li.cp", { hasText: "→ approve" })
+				.last();
+			const answered = page.locator(".timeline li.cp", {
+				hasText: "approve → reply",
+			});
+			await paused.getByRole("checkbox").check();
+			await answered.getByRole("checkbox").check();
+			const diff = page.getByLabel("diff");
+			await diff.waitFor();
+			const added = diff.locator(".msg.added");
+			await added.first().waitFor();
+			expect(await added.allTextContents()).toEqual([
+				expect.stringContaining("refunded 40 EUR"),
+			]);
+			expect(await diff.locator(".msg.unchanged").count()).toBe(2);
+			await diff.locator('[data-key="decision"]').waitFor();
+			await page.screenshot({ path: join(shots(), "diff.png") });
+		}, 90_000);
+	},
+);
