@@ -26,6 +26,7 @@ import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
 import { showCommand } from "./commands/show.ts";
 import { statsCommand } from "./commands/stats-command.ts";
+import { registerStudio } from "./commands/studio.ts";
 import { threadsCommand } from "./commands/threads.ts";
 import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -100,6 +101,9 @@ export function createProgram(exit: (code: number) => void): Program {
 		report(error, program.opts<GlobalOptions>()),
 	);
 	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
+	registerStudio(program, exit, (e) =>
+		report(e, program.opts<GlobalOptions>()),
+	);
 	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
 		"weft mcp --graph office=src/agent.ts#agent",
 	]);

@@ -216,7 +216,7 @@ export function studioRoutes(
 			rel !== "" && rel !== "." && file.startsWith(dir) && existsSync(file)
 				? file
 				: join(dir, "index.html");
-		return c.body(await readFile(target), 200, {
+		return c.body(new Uint8Array(await readFile(target)), 200, {
 			"content-type": TYPES[extname(target)] ?? "application/octet-stream",
 		});
 	});
