@@ -19,7 +19,8 @@ let weft: WeftProcess;
 let browser: Browser;
 let page: Page;
 let threadId: string;
-const shots = () => join(dir, "screenshots");
+// screenshots of each state, kept after the run (apps/studio/test/screenshots, not committed)
+const shots = () => fileURLToPath(new URL("./screenshots", import.meta.url));
 
 async function call(path: string, body?: unknown): Promise<any> {
 	const res = await fetch(`${weft.url}${path}`, {
