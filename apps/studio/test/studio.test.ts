@@ -72,7 +72,7 @@ describe.skipIf(noBrowser !== undefined)(
 			await row.waitFor();
 			await page.screenshot({ path: join(shots(), "threads.png") });
 
-			await page.getByRole("link", { name: "Inbox" }).click();
+			await page.getByRole("link", { name: "Inbox", exact: true }).click();
 			const request = page.locator(`li.request[data-thread="${threadId}"]`);
 			await request.getByText("approve-refund").waitFor();
 			expect(await request.textContent()).toContain("40");
@@ -82,7 +82,7 @@ describe.skipIf(noBrowser !== undefined)(
 				.click();
 			await page.getByRole("status").filter({ hasText: threadId }).waitFor();
 
-			await page.getByRole("link", { name: "Threads" }).click();
+			await page.getByRole("link", { name: "Threads", exact: true }).click();
 			await row.locator(".status", { hasText: "done" }).waitFor();
 			const state = await call(`/threads/${threadId}/state`);
 			expect(state.values.decision).toBe("approve");
@@ -128,6 +128,48 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.screenshot({ path: join(shots(), "diff.png") });
 		}, 90_000);
 
+		it("forks from a checkpoint with an edited state and runs it as a new branch", async () => {
+			await page.getByRole("button", { name: "close diff" }).click();
+			await page
+				.locator(".timeline li.cp", { hasText: "draft → approve" })
+				.getByRole("button")
+				.click();
+			const state = page.getByLabel("state", { exact: true });
+			await state.getByText("step 1", { exact: false }).first().waitFor();
+			await state.getByText("fork or replay from here").click();
+			const editor = state.getByLabel("state (JSON)");
+			const edited = (await editor.inputValue()).replace(
+				'"customer": "ada"',
+				'"customer": "bob"',
+			);
+			await editor.fill(edited);
+			await state
+				.getByRole("button", { name: "fork with this state and run" })
+				.click();
+			// the fork ran to the approval again: a second branch beside the first, waiting in the inbox
+			const columns = page.locator(".timeline li.cp");
+			await page.waitForFunction(
+				() =>
+					new Set(
+						[...document.querySelectorAll<HTMLElement>(".timeline li.cp")].map(
+							(e) => e.style.gridColumnStart,
+						),
+					).size === 2,
+			);
+			expect(await columns.count()).toBeGreaterThan(4);
+			const tree = await call(`/studio/api/threads/${threadId}/tree`);
+			const heads = tree.filter(
+				(c: any) => !tree.some((d: any) => d.parent_id === c.checkpoint_id),
+			);
+			expect(heads).toHaveLength(2);
+			await page.getByRole("link", { name: "Inbox", exact: true }).click();
+			await page
+				.locator(`li.request[data-thread="${threadId}"]`)
+				.getByText("bob")
+				.waitFor();
+			await page.screenshot({ path: join(shots(), "fork.png") });
+		}, 90_000);
+
 		it("weft studio opens the same store without graphs: threads, timeline and writes", async () => {
 			const studio = await startWeft([
 				"studio",
@@ -142,14 +184,22 @@ describe.skipIf(noBrowser !== undefined)(
 					threads: Array<{ thread_id: string; status: string }>;
 				};
 				expect(threads).toContainEqual(
-					expect.objectContaining({ thread_id: threadId, status: "done" }),
+					expect.objectContaining({
+						thread_id: threadId,
+						status: "interrupted",
+						branches: 2,
+					}),
 				);
 				await page.goto(
 					`${studio.url}/studio/#/threads/${encodeURIComponent(threadId)}`,
 				);
 				await page.locator(".timeline li.cp").first().waitFor();
 				await page.getByText("no graph registered for this thread").waitFor();
-				// the newest step's writes are read from the store without the graph module
+				await page
+					.locator(".timeline li.cp", { hasText: "step 3" })
+					.getByRole("button")
+					.click();
+				// that step's writes are read from the store without the graph module
 				await page
 					.getByLabel("state", { exact: true })
 					.getByText("Done: approve.")
