@@ -148,14 +148,18 @@ describe.skipIf(noBrowser !== undefined)(
 				.click();
 			// the fork ran to the approval again: a second branch beside the first, waiting in the inbox
 			const columns = page.locator(".timeline li.cp");
-			await page.waitForFunction(
-				() =>
-					new Set(
-						[...document.querySelectorAll<HTMLElement>(".timeline li.cp")].map(
-							(e) => e.style.gridColumnStart,
-						),
-					).size === 2,
-			);
+			const gridColumns = () =>
+				columns.evaluateAll(
+					(els) =>
+						new Set(
+							els.map(
+								(e) =>
+									(e as unknown as { style: { gridColumnStart: string } }).style
+										.gridColumnStart,
+							),
+						).size,
+				);
+			await expect.poll(gridColumns, { timeout: 25_000 }).toBe(2);
 			expect(await columns.count()).toBeGreaterThan(4);
 			const tree = await call(`/studio/api/threads/${threadId}/tree`);
 			const heads = tree.filter(
