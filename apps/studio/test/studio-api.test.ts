@@ -108,6 +108,7 @@ describe("/studio/api", () => {
 
 	it("serves the build, falls back to index.html for app paths, never outside the build", async () => {
 		expect((await call("/studio/")).text).toContain("<title>studio</title>");
+		expect((await call("/studio")).text).toContain("<title>studio</title>");
 		expect((await call("/studio/assets/a.js")).text).toBe("export {}");
 		expect((await call("/studio/threads/x")).text).toContain(
 			"<title>studio</title>",
