@@ -87,6 +87,21 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 const post = <T>(path: string, body: unknown) =>
 	call<T>(path, { method: "POST", body: JSON.stringify(body) });
+
+/** `runs/wait` answers 200 with `__error__` when the run failed (e.g. an answer the schema refused). */
+async function waitRun(path: string, body: unknown) {
+	const out = await post<Record<string, unknown>>(path, body);
+	const error = out?.__error__ as
+		| { error?: string; message?: string }
+		| undefined;
+	if (error !== undefined)
+		throw new ApiError(
+			error.message ?? "the run failed",
+			error.error ?? "RUN_FAILED",
+			undefined,
+		);
+	return out;
+}
 const enc = encodeURIComponent;
 
 export const api = {
@@ -112,7 +127,7 @@ export const api = {
 		interruptId: string,
 		value: unknown,
 	) =>
-		post<Record<string, unknown>>(`/threads/${enc(threadId)}/runs/wait`, {
+		waitRun(`/threads/${enc(threadId)}/runs/wait`, {
 			assistant_id: graphId,
 			checkpoint_id: checkpointId,
 			command: { resume: { [interruptId]: value } },
@@ -125,7 +140,7 @@ export const api = {
 		),
 	/** Runs on from a checkpoint (a replay, or the continuation of a fork). */
 	runFrom: (threadId: string, graphId: string, checkpointId: string) =>
-		post<Record<string, unknown>>(`/threads/${enc(threadId)}/runs/wait`, {
+		waitRun(`/threads/${enc(threadId)}/runs/wait`, {
 			assistant_id: graphId,
 			checkpoint_id: checkpointId,
 			input: null,

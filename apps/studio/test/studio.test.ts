@@ -77,6 +77,11 @@ describe.skipIf(noBrowser !== undefined)(
 			await request.getByText("approve-refund").waitFor();
 			expect(await request.textContent()).toContain("40");
 			await page.screenshot({ path: join(shots(), "inbox.png") });
+			// an answer the response schema refuses is shown with its code; the request stays
+			await request.getByText("answer with JSON (edit)").click();
+			await request.getByLabel("answer as JSON").fill('{ "action": "maybe" }');
+			await request.getByRole("button", { name: "send" }).click();
+			await request.getByRole("alert").getByText("VALIDATION_FAILED").waitFor();
 			await request
 				.getByRole("button", { name: "approve", exact: true })
 				.click();
