@@ -27,6 +27,7 @@ import { runCommand } from "./commands/run.ts";
 import { registerServeWorker } from "./commands/serve-worker.ts";
 import { showCommand } from "./commands/show.ts";
 import { statsCommand } from "./commands/stats-command.ts";
+import { registerStudio } from "./commands/studio.ts";
 import { threadsCommand } from "./commands/threads.ts";
 import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -102,6 +103,9 @@ export function createProgram(exit: (code: number) => void): Program {
 	);
 	registerDev(program, exit, (e) => report(e, program.opts<GlobalOptions>()));
 	registerServeWorker(program, exit, (e) =>
+		report(e, program.opts<GlobalOptions>()),
+	);
+	registerStudio(program, exit, (e) =>
 		report(e, program.opts<GlobalOptions>()),
 	);
 	withExamples(program.commands.find((c) => c.name() === "mcp")!, [

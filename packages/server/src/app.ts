@@ -15,6 +15,7 @@ import { runRoutes } from "./routes/runs.ts";
 import { statelessRoutes } from "./routes/stateless.ts";
 import { storeRoutes } from "./routes/store.ts";
 import { threadCopyRoutes } from "./routes/thread-copy.ts";
+import { type StudioOptions, studioRoutes } from "./routes/studio.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { RunManager } from "./run-manager.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
@@ -46,6 +47,8 @@ export interface AppOptions {
 	 * `records` in Postgres (`openPostgresRecords`), the database the workers share.
 	 */
 	queue?: boolean | undefined;
+	/** Weft Studio at `/studio` (on unless false). */
+	studio?: StudioOptions | false | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -147,6 +150,8 @@ export function createApp(options: AppOptions): WeftApp {
 			"/threads/:thread_id/feedback",
 			feedbackRoutes(ctx, options.feedback),
 		);
+	if (options.studio !== false)
+		app.route("/studio", studioRoutes(ctx, options.studio));
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
 		.then(async () => {

@@ -1,0 +1,148 @@
+/** The studio's calls to @weft/server (same origin): the LangGraph-compatible API and `/studio/api`. */
+
+export interface ThreadRow {
+	thread_id: string;
+	status: string;
+	created_at: string;
+	updated_at: string;
+	step: number;
+	checkpoints: number;
+	branches: number;
+	metadata: Record<string, unknown>;
+	graph_id: string | null;
+}
+
+export interface CheckpointRow {
+	checkpoint_id: string;
+	parent_id: string | null;
+	step: number;
+	source: string;
+	created_at: string;
+	seq: number;
+	nodes: string[];
+	next: string[];
+	changed: string[];
+}
+
+export interface Interrupt {
+	id: string;
+	node: string;
+	value: unknown;
+}
+
+export interface CheckpointState {
+	checkpoint_id: string;
+	parent_id: string | null;
+	step: number;
+	source: string;
+	created_at: string;
+	values: Record<string, unknown> | null;
+	next: string[];
+	writes: Record<string, Record<string, unknown>>;
+	interrupts: Interrupt[];
+	has_graph: boolean;
+}
+
+export interface InboxRow {
+	thread_id: string;
+	checkpoint_id: string;
+	interrupt_id: string;
+	node: string;
+	value: unknown;
+	updated_at: string;
+	graph_id: string | null;
+}
+
+export interface GraphShape {
+	nodes: Array<{ id: string }>;
+	edges: Array<{ source: string; target: string; conditional: boolean }>;
+}
+
+/** An answer of the server that is not 2xx: its `{ detail, code, hint }`. */
+export class ApiError extends Error {
+	constructor(
+		message: string,
+		readonly code: string,
+		readonly hint: string | undefined,
+	) {
+		super(message);
+	}
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+	const res = await fetch(path, {
+		...init,
+		headers: { "content-type": "application/json", ...init?.headers },
+	});
+	const text = await res.text();
+	const body = text === "" ? null : JSON.parse(text);
+	if (!res.ok)
+		throw new ApiError(
+			body?.detail ?? res.statusText,
+			body?.code ?? String(res.status),
+			body?.hint,
+		);
+	return body as T;
+}
+
+const post = <T>(path: string, body: unknown) =>
+	call<T>(path, { method: "POST", body: JSON.stringify(body) });
+
+/** `runs/wait` answers 200 with `__error__` when the run failed (e.g. an answer the schema refused). */
+async function waitRun(path: string, body: unknown) {
+	const out = await post<Record<string, unknown>>(path, body);
+	const error = out?.__error__ as
+		| { error?: string; message?: string }
+		| undefined;
+	if (error !== undefined)
+		throw new ApiError(
+			error.message ?? "the run failed",
+			error.error ?? "RUN_FAILED",
+			undefined,
+		);
+	return out;
+}
+const enc = encodeURIComponent;
+
+export const api = {
+	info: () => call<{ graphs: string[]; can_run: boolean }>("/studio/api/info"),
+	threads: (q: string, offset: number, limit: number) =>
+		call<{ total: number; threads: ThreadRow[] }>(
+			`/studio/api/threads?q=${enc(q)}&offset=${offset}&limit=${limit}`,
+		),
+	tree: (threadId: string) =>
+		call<CheckpointRow[]>(`/studio/api/threads/${enc(threadId)}/tree`),
+	checkpoint: (threadId: string, checkpointId: string) =>
+		call<CheckpointState>(
+			`/studio/api/threads/${enc(threadId)}/checkpoints/${enc(checkpointId)}`,
+		),
+	inbox: () => call<InboxRow[]>("/studio/api/inbox"),
+	graph: (graphId: string) =>
+		call<GraphShape>(`/assistants/${enc(graphId)}/graph`),
+	/** Resumes the paused run with the answer and waits for it (POST /threads/:id/runs/wait). */
+	answer: (
+		threadId: string,
+		graphId: string,
+		checkpointId: string,
+		interruptId: string,
+		value: unknown,
+	) =>
+		waitRun(`/threads/${enc(threadId)}/runs/wait`, {
+			assistant_id: graphId,
+			checkpoint_id: checkpointId,
+			command: { resume: { [interruptId]: value } },
+		}),
+	/** Fork: a new checkpoint after `checkpointId` with `values` (POST /threads/:id/state). */
+	fork: (threadId: string, checkpointId: string, values: unknown) =>
+		post<{ checkpoint: { checkpoint_id: string } }>(
+			`/threads/${enc(threadId)}/state`,
+			{ checkpoint_id: checkpointId, values },
+		),
+	/** Runs on from a checkpoint (a replay, or the continuation of a fork). */
+	runFrom: (threadId: string, graphId: string, checkpointId: string) =>
+		waitRun(`/threads/${enc(threadId)}/runs/wait`, {
+			assistant_id: graphId,
+			checkpoint_id: checkpointId,
+			input: null,
+		}),
+};

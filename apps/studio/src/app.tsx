@@ -1,0 +1,54 @@
+import { useEffect, useState } from "react";
+import { Inbox } from "./inbox.tsx";
+import { ThreadList } from "./thread-list.tsx";
+import { ThreadView } from "./thread-view.tsx";
+
+/** The studio's places, kept in the URL hash: `#/`, `#/inbox`, `#/threads/<id>`. */
+type Route =
+	| { page: "threads" }
+	| { page: "inbox" }
+	| { page: "thread"; threadId: string };
+
+function routeOf(hash: string): Route {
+	const path = hash.replace(/^#/, "");
+	if (path === "/inbox") return { page: "inbox" };
+	const m = /^\/threads\/(.+)$/.exec(path);
+	if (m !== null)
+		return { page: "thread", threadId: decodeURIComponent(m[1]!) };
+	return { page: "threads" };
+}
+
+export function App() {
+	const [route, setRoute] = useState(() => routeOf(location.hash));
+	useEffect(() => {
+		const on = () => setRoute(routeOf(location.hash));
+		addEventListener("hashchange", on);
+		return () => removeEventListener("hashchange", on);
+	}, []);
+	return (
+		<div className="app">
+			<header>
+				<strong>Weft Studio</strong>
+				<nav>
+					<a
+						href="#/"
+						aria-current={route.page === "threads" ? "page" : undefined}
+					>
+						Threads
+					</a>
+					<a
+						href="#/inbox"
+						aria-current={route.page === "inbox" ? "page" : undefined}
+					>
+						Inbox
+					</a>
+				</nav>
+			</header>
+			<main>
+				{route.page === "threads" && <ThreadList />}
+				{route.page === "inbox" && <Inbox />}
+				{route.page === "thread" && <ThreadView threadId={route.threadId} />}
+			</main>
+		</div>
+	);
+}

@@ -1,0 +1,73 @@
+import { resolve } from "node:path";
+import type { Command as Program } from "commander";
+import { withExamples } from "../command-kit.ts";
+import { graphOfThread } from "../load-graph.ts";
+import { openStore, type StoreOptions } from "../store.ts";
+
+interface StudioOptions {
+	port: string;
+	host: string;
+}
+
+/**
+ * Serves Weft Studio on an existing store (`--db` / `--postgres`) without registering graphs: threads,
+ * timelines, state, diffs and the inbox are read from the store; a thread whose runs recorded their
+ * graph module gets its full state through it. Running, answering and forking need `weft dev`.
+ */
+export async function studio(
+	o: StudioOptions,
+	store: StoreOptions,
+): Promise<number> {
+	const checkpointer = await openStore(store);
+	const base = store.db === undefined ? process.cwd() : resolve(store.db, "..");
+	const { serve } = await import("@weft/server");
+	const server = await serve({
+		graphs: {},
+		checkpointer,
+		port: Number(o.port),
+		hostname: o.host,
+		studio: {
+			resolveGraph: (threadId) =>
+				graphOfThread(checkpointer, threadId, undefined, base).then(
+					(g) => g.graph,
+					() => undefined,
+				),
+		},
+	});
+	process.stdout.write(
+		`weft studio: listening on http://${o.host}:${server.port} (open http://${o.host}:${server.port}/studio/)\n`,
+	);
+	await new Promise<void>((done) => {
+		process.once("SIGINT", done);
+		process.once("SIGTERM", done);
+	});
+	await server.close();
+	await checkpointer.close?.();
+	return 0;
+}
+
+/** Registers `weft studio` on the program. */
+export function registerStudio(
+	program: Program,
+	exit: (code: number) => void,
+	report: (error: unknown) => number,
+): void {
+	const command = program
+		.command("studio")
+		.description(
+			"open Weft Studio on an existing store (read, diff, inbox) without graphs; `weft dev` serves it with runs",
+		)
+		.option("--port <n>", "port (0: any free one)", "4024")
+		.option("--host <host>", "interface to listen on", "127.0.0.1")
+		.action(async (o: StudioOptions) => {
+			try {
+				exit(await studio(o, program.opts<StoreOptions>()));
+			} catch (error) {
+				exit(report(error));
+			}
+		});
+	withExamples(command, [
+		"weft studio --db weft.db --port 4024",
+		"weft studio --postgres postgres://localhost/app",
+	]);
+}

@@ -1,0 +1,224 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CheckpointSummary, ThreadInfo } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
+import { pendingInterrupts } from "@weft/graph";
+import { type Context, Hono } from "hono";
+import {
+	type Env,
+	graphOfThread,
+	ownedThread,
+	ownerOf,
+	type ServerContext,
+} from "../context.ts";
+import { toWire } from "../wire-values.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/** Options of the studio (`createApp({ studio })`). */
+export interface StudioOptions {
+	/** Folder of the studio's production build (default: apps/studio/dist of this checkout). */
+	dir?: string | undefined;
+	/** Finds the graph of a thread no registered graph claims (e.g. the module recorded with its runs). */
+	resolveGraph?:
+		| ((threadId: string) => Promise<AnyGraph | undefined>)
+		| undefined;
+}
+
+const DEFAULT_DIR = fileURLToPath(
+	new URL("../../../../apps/studio/dist", import.meta.url),
+);
+const TYPES: Record<string, string> = {
+	".html": "text/html; charset=utf-8",
+	".js": "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8",
+	".svg": "image/svg+xml",
+	".json": "application/json",
+	".png": "image/png",
+};
+
+/** The store's status (`stale`: running, but its lease ran out), or running while this process runs it. */
+const statusOf = (t: ThreadInfo, busy: boolean): string =>
+	busy ? "running" : t.status;
+
+const summary = (s: CheckpointSummary) => ({
+	checkpoint_id: s.checkpointId,
+	parent_id: s.parentId,
+	step: s.step,
+	source: s.source,
+	created_at: s.createdAt,
+	seq: s.seq,
+	nodes: s.metadata.nodes,
+	next: s.metadata.next,
+	changed: s.metadata.changed,
+});
+
+/** The studio: its read/answer API at `/studio/api` (graph optional) and its static files at `/studio`. */
+export function studioRoutes(
+	ctx: ServerContext,
+	options: StudioOptions = {},
+): Hono<Env> {
+	const app = new Hono<Env>();
+	const dir = options.dir ?? DEFAULT_DIR;
+	const graphOf = async (threadId: string, c: Context<Env>) => {
+		const t = await ownedThread(ctx, c, threadId);
+		return {
+			record: t,
+			graph: graphOfThread(ctx, t) ?? (await options.resolveGraph?.(threadId)),
+		};
+	};
+	const visible = (threadId: string, c: Context<Env>) => {
+		const known = ctx.registry.threads.get(threadId);
+		return known === undefined
+			? ownerOf(c) === undefined
+			: known.owner === ownerOf(c);
+	};
+
+	app.get("/api/info", (c) =>
+		c.json({ graphs: [...ctx.graphs.keys()], can_run: ctx.graphs.size > 0 }),
+	);
+	app.get("/api/threads", async (c) => {
+		const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
+		const limit = Math.min(200, Number(c.req.query("limit") ?? 20) || 20);
+		const q = (c.req.query("q") ?? "").toLowerCase();
+		const rows = [];
+		for (const t of await ctx.checkpointer.listThreads()) {
+			if (!visible(t.threadId, c)) continue;
+			const record = ctx.registry.threads.get(t.threadId);
+			const metadata = record?.metadata ?? {};
+			if (
+				q !== "" &&
+				!`${t.threadId} ${JSON.stringify(metadata)}`.toLowerCase().includes(q)
+			)
+				continue;
+			const busy = ctx.runs.activeRun(t.threadId) !== undefined;
+			rows.push({
+				thread_id: t.threadId,
+				status: statusOf(t, busy),
+				created_at: t.createdAt,
+				updated_at: t.updatedAt,
+				step: t.step,
+				checkpoints: t.checkpoints,
+				branches: t.heads.length,
+				metadata,
+				graph_id:
+					record?.graphId ??
+					(ctx.graphs.size === 1 ? [...ctx.graphs.keys()][0] : null),
+			});
+		}
+		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+		return c.json({
+			total: rows.length,
+			threads: rows.slice(offset, offset + limit),
+		});
+	});
+	app.get("/api/threads/:thread_id/tree", async (c) => {
+		const threadId = c.req.param("thread_id");
+		await ownedThread(ctx, c, threadId);
+		const limit = Math.min(
+			10_000,
+			Number(c.req.query("limit") ?? 2000) || 2000,
+		);
+		const out = [];
+		for await (const s of ctx.checkpointer.list({ threadId }, { limit }))
+			out.push(summary(s));
+		return c.json(out);
+	});
+	app.get("/api/threads/:thread_id/checkpoints/:checkpoint_id", async (c) => {
+		const threadId = c.req.param("thread_id");
+		const checkpointId = c.req.param("checkpoint_id");
+		const { graph } = await graphOf(threadId, c);
+		const tuple = await ctx.checkpointer.getTuple({ threadId, checkpointId });
+		if (tuple === undefined)
+			throw new WeftError(
+				"CHECKPOINT_NOT_FOUND",
+				`no checkpoint "${checkpointId}" in thread "${threadId}"`,
+				{ hint: "pick a checkpoint from the thread's timeline" },
+			);
+		const cp = tuple.checkpoint;
+		const writes: Record<string, Record<string, unknown>> = {};
+		for (const [node, channel, value] of cp.data.writes)
+			writes[node] = { ...writes[node], [channel]: toWire(value) };
+		const snap =
+			graph === undefined
+				? undefined
+				: await graph.getState({ threadId, checkpointId });
+		return c.json({
+			checkpoint_id: cp.checkpointId,
+			parent_id: cp.parentId,
+			step: cp.step,
+			source: cp.source,
+			created_at: cp.createdAt,
+			metadata: cp.metadata,
+			// without the graph, only a checkpoint that holds a snapshot has its full values
+			values:
+				snap !== undefined
+					? toWire(snap.values)
+					: cp.data.snapshot === undefined
+						? null
+						: toWire(cp.data.snapshot),
+			next: cp.data.tasks.map((t) => t.node),
+			writes,
+			interrupts: pendingInterrupts(tuple),
+			has_graph: graph !== undefined,
+		});
+	});
+	app.get("/api/inbox", async (c) => {
+		const rows = [];
+		for (const t of await ctx.checkpointer.listThreads({
+			status: "interrupted",
+		})) {
+			if (!visible(t.threadId, c)) continue;
+			const record = ctx.registry.threads.get(t.threadId);
+			for (const head of t.heads) {
+				const tuple = await ctx.checkpointer.getTuple({
+					threadId: t.threadId,
+					checkpointId: head,
+				});
+				if (tuple === undefined) continue;
+				for (const i of pendingInterrupts(tuple))
+					rows.push({
+						thread_id: t.threadId,
+						checkpoint_id: head,
+						interrupt_id: i.id,
+						node: i.node,
+						value: toWire(i.value),
+						updated_at: t.updatedAt,
+						graph_id:
+							record?.graphId ??
+							(ctx.graphs.size === 1 ? [...ctx.graphs.keys()][0] : null),
+					});
+			}
+		}
+		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+		return c.json(rows);
+	});
+
+	app.get("/*", async (c) => {
+		if (!existsSync(join(dir, "index.html")))
+			return c.json(
+				{
+					detail: `the studio is not built (no ${join(dir, "index.html")})`,
+					code: "NOT_FOUND",
+					hint: "build it: pnpm --filter @weft/studio build",
+				},
+				404,
+			);
+		const rel = normalize(c.req.path.replace(/^\/studio\/?/, "")).replace(
+			/^(\.\.[/\\])+/,
+			"",
+		);
+		const file = join(dir, rel);
+		const target =
+			rel !== "" && rel !== "." && file.startsWith(dir) && existsSync(file)
+				? file
+				: join(dir, "index.html");
+		return c.body(new Uint8Array(await readFile(target)), 200, {
+			"content-type": TYPES[extname(target)] ?? "application/octet-stream",
+		});
+	});
+	return app;
+}
