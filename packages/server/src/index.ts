@@ -2,7 +2,6 @@ export { type AppOptions, createApp, type WeftApp } from "./app.ts";
 export { bearerTokens } from "./bearer-auth.ts";
 export type { Authenticate, AuthUser } from "./context.ts";
 export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";
-export type { StudioOptions } from "./routes/studio.ts";
 export {
 	openPostgresRecords,
 	openSqliteRecords,
@@ -11,6 +10,7 @@ export {
 	MemoryRecords,
 	type ServerRecords,
 } from "./records/server-records.ts";
+export type { StudioOptions } from "./routes/studio.ts";
 export {
 	isFinalRunStatus,
 	nextRunStatus,
