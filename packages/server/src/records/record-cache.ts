@@ -6,6 +6,8 @@
 export class WrittenMap<V extends object> extends Map<string, V> {
 	readonly #dirty = new Set<string>();
 	readonly #targets = new Map<string, V>();
+	/** Keys deleted here: another process's older copy read before the deletion is written must not revive them. */
+	readonly #deleted = new Set<string>();
 	#flushing: Promise<void> | undefined;
 	#write: ((key: string, value: V | undefined) => Promise<void>) | undefined;
 	#onError: (error: unknown) => void = () => {};
@@ -26,6 +28,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 
 	/** Takes another process's newer value (or its deletion) without writing it back. */
 	refresh(key: string, value: V | undefined): void {
+		if (value !== undefined && this.#deleted.has(key)) return;
 		const target = this.#targets.get(key);
 		if (value === undefined) {
 			super.delete(key);
@@ -35,6 +38,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	}
 
 	override set(key: string, value: V): this {
+		this.#deleted.delete(key);
 		super.set(key, this.#watch(key, value));
 		this.#mark(key);
 		return this;
@@ -43,7 +47,10 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	override delete(key: string): boolean {
 		const had = super.delete(key);
 		this.#targets.delete(key);
-		if (had) this.#mark(key);
+		if (had) {
+			this.#deleted.add(key);
+			this.#mark(key);
+		}
 		return had;
 	}
 
