@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { RunEventLog } from "./run-events.ts";
@@ -59,9 +58,7 @@ export class RunManager implements RunExecutor {
 
 	/** Whether a run of this thread is pending or running in this process. */
 	activeRun(threadId: string): RunRecord | undefined {
-		return this.#registry
-			.runsOf(threadId)
-			.find((r) => r.status === "pending" || r.status === "running");
+		return this.#registry.activeRun(threadId);
 	}
 
 	/** Starts a run; it goes on whether or not anyone reads its events. */
@@ -70,16 +67,7 @@ export class RunManager implements RunExecutor {
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
 	): RunRecord {
-		const now = new Date().toISOString();
-		const runId = randomUUID();
-		this.#registry.runs.set(runId, {
-			...init,
-			runId,
-			status: "pending",
-			createdAt: now,
-			updatedAt: now,
-		});
-		const run = this.#registry.runs.get(runId)!;
+		const run = this.#registry.addRun(init);
 		const live: LiveRun = {
 			log: new RunEventLog(),
 			controller: new AbortController(),

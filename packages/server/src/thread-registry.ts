@@ -88,6 +88,29 @@ export class ThreadRegistry {
 		return this.threads.get(record.threadId)!;
 	}
 
+	/** Records a new run as `pending` and returns the kept record. */
+	addRun(
+		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
+	): RunRecord {
+		const now = new Date().toISOString();
+		const runId = randomUUID();
+		this.runs.set(runId, {
+			...init,
+			runId,
+			status: "pending",
+			createdAt: now,
+			updatedAt: now,
+		});
+		return this.runs.get(runId)!;
+	}
+
+	/** The thread's run that is pending or running, if any. */
+	activeRun(threadId: string): RunRecord | undefined {
+		return this.runsOf(threadId).find(
+			(r) => r.status === "pending" || r.status === "running",
+		);
+	}
+
 	runsOf(threadId: string): RunRecord[] {
 		return [...this.runs.values()]
 			.filter((r) => r.threadId === threadId)

@@ -120,9 +120,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	}
 
 	activeRun(threadId: string): RunRecord | undefined {
-		return this.#registry
-			.runsOf(threadId)
-			.find((r) => r.status === "pending" || r.status === "running");
+		return this.#registry.activeRun(threadId);
 	}
 
 	start(
@@ -130,15 +128,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
 	): RunRecord {
-		const now = new Date().toISOString();
-		const runId = crypto.randomUUID();
-		this.#registry.runs.set(runId, {
-			...init,
-			runId,
-			status: "pending",
-			createdAt: now,
-			updatedAt: now,
-		});
+		const { runId } = this.#registry.addRun(init);
 		const queued = this.#registry
 			.flush()
 			.then(() => enqueueRun(this.#pool, this.#utils, runId, body));
