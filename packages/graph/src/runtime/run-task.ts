@@ -16,6 +16,8 @@ import {
 	type TaskScope,
 } from "./task-context.ts";
 
+const NO_IDS: ReadonlyMap<string, number> = new Map();
+
 /** What a subgraph node returns to its parent task: the writes its run made. */
 export class SubgraphResult {
 	readonly writes: ChannelWrite[];
@@ -70,8 +72,12 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 			goto: memory.done.goto,
 		};
 	}
-	const ids = new Map<string, number>();
-	for (const [index, i] of memory.interrupts) ids.set(i.id, index);
+	let ids: ReadonlyMap<string, number> = NO_IDS;
+	if (memory.interruptCount > 0) {
+		const byId = new Map<string, number>();
+		for (const [index, i] of memory.interrupts) byId.set(i.id, index);
+		ids = byId;
+	}
 	const scope: TaskScope = {
 		node: task.node,
 		host,
