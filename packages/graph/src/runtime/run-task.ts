@@ -44,7 +44,8 @@ export interface TaskRun {
 	answersById: ReadonlyMap<string, unknown>;
 	/** The state (for edge-triggered tasks). */
 	values: Record<string, unknown>;
-	emit(event: StreamEvent): void;
+	/** Where the task's debug events go; undefined when nobody streams them (none is built then). */
+	emit: ((event: StreamEvent) => void) | undefined;
 }
 
 /**
@@ -55,7 +56,7 @@ export interface TaskRun {
 export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 	const { host, memory } = r;
 	const debug = (phase: "start" | "end", reused?: true) =>
-		r.emit({
+		r.emit?.({
 			type: "task",
 			step: host.step,
 			node: task.node,
@@ -87,7 +88,7 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 		answersById: r.answersById,
 		ids,
 	};
-	debug("start");
+	if (r.emit !== undefined) debug("start");
 	let outcome: Outcome;
 	try {
 		const runner = r.rt.runners.get(task.node);
@@ -116,7 +117,7 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 			{ kind: "done", taskId: task.id, node: task.node, writes, goto },
 		]);
 	}
-	debug("end");
+	if (r.emit !== undefined) debug("end");
 	return outcome;
 }
 
