@@ -28,6 +28,18 @@ export interface ServerContext {
 	runs: RunExecutor;
 	/** Long-term memory for `/store` and for runs (`ctx.store`, scoped by owner), when configured. */
 	store?: Store | undefined;
+	/** The scope needed to answer a human checkpoint (all graphs, or per graph name). */
+	answerScope?: string | Readonly<Record<string, string>> | undefined;
+	/** Runs of one assistant pending or running at once (all graphs, or per graph name). */
+	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
+}
+
+/** The value of a per-server-or-per-graph option for `graphId`. */
+export function perGraph<T extends string | number>(
+	option: T | Readonly<Record<string, T>> | undefined,
+	graphId: string,
+): T | undefined {
+	return typeof option === "object" ? option[graphId] : option;
 }
 
 /** Hono variables set by the auth middleware. */
