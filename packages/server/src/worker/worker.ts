@@ -1,4 +1,4 @@
-import { type Checkpointer, type Store, WeftError } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
