@@ -1,6 +1,6 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
-import { makeWorkerUtils, type Runner, run } from "graphile-worker";
+import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
 	CANCEL_CHANNEL,
 	notify,
@@ -57,6 +57,12 @@ export interface WeftWorker {
 	/** Runs executing in this process now. */
 	readonly running: number;
 }
+
+/** graphile-worker's log, warnings and errors only (its per-job info lines are noise here). */
+const quiet = new Logger(() => (level, message) => {
+	if (level === "error" || level === "warning")
+		process.stderr.write(`weft worker (queue): ${message}\n`);
+});
 
 /**
  * Executes the runs `weft serve` queued: takes a job, claims the run (pending → running), runs the graph
@@ -283,6 +289,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		concurrency: options.concurrency ?? 4,
 		noHandleSignals: true,
 		pollInterval: 1000,
+		logger: quiet,
 		// the queue must not abort jobs before the grace period and the hand-over are done
 		gracefulShutdownAbortTimeout: graceMs + 60_000,
 		taskList: {
