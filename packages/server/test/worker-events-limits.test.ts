@@ -9,7 +9,7 @@ import {
 	type WeftWorker,
 } from "../src/index.ts";
 import type { PostgresRecords } from "../src/records/postgres-records.ts";
-import { review } from "./fixtures/graphs.ts";
+import { review, slow } from "./fixtures/graphs.ts";
 import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
 
 const available = await postgresAvailable();
@@ -30,18 +30,20 @@ beforeAll(async () => {
 	apiRecords = await openPostgresRecords(db.url);
 	workerRecords = await openPostgresRecords(db.url);
 	server = await serve({
-		graphs: { review },
+		graphs: { review, slow },
 		checkpointer,
 		records: apiRecords,
 		queue: true,
 		port: 0,
 	});
 	worker = await startWorker({
-		graphs: { review },
+		graphs: { review, slow },
 		checkpointer,
 		records: workerRecords as PostgresRecords,
 		sweepMs: 100,
 		events: { maxPerRun: 3, ttlMs: 300 },
+		runTimeoutMs: 1500,
+		shutdownGraceMs: 20_000,
 	});
 	url = `http://127.0.0.1:${server.port}`;
 }, 30_000);
@@ -102,6 +104,43 @@ describe.skipIf(!available)("stored run events on Postgres", () => {
 		expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
 			"interrupted",
 		);
+	}, 30_000);
+});
+
+describe.skipIf(!available)("a worker's limits and graceful close", () => {
+	it("stops a run past runTimeoutMs with status timeout", async () => {
+		const client = new Client({ apiUrl: url });
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 60_000 },
+		});
+		await client.runs.join(thread.thread_id, run.run_id);
+		expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
+			"timeout",
+		);
+	}, 30_000);
+
+	it("close() lets a run in flight finish within the grace, on the same attempt", async () => {
+		const client = new Client({ apiUrl: url });
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 700 },
+		});
+		await waitFor(async () => worker.running === 1);
+		await worker.close();
+		expect(worker.running).toBe(0);
+		// the API process learns the final status by NOTIFY
+		expect(await client.runs.join(thread.thread_id, run.run_id)).toMatchObject({
+			done: true,
+		});
+		expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
+			"success",
+		);
+		const attempts: number[] = [];
+		for await (const p of client.runs.joinStream(thread.thread_id, run.run_id))
+			if (p.event === "metadata")
+				attempts.push((p.data as { attempt: number }).attempt);
+		expect(attempts).toEqual([1]);
 	}, 30_000);
 });
 
