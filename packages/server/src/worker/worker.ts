@@ -193,14 +193,18 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	/**
 	 * Gives a stopped run back: waits until its thread's lease is released (the graph releases it once
 	 * the step in flight has settled), moves it running → pending (RELEASE) and queues its next attempt,
-	 * which another worker takes at once and continues from the last checkpoint.
+	 * which another worker takes at once and continues from the last checkpoint. A lease still held
+	 * after a while (a step that ignores its signal) is left to expire: the run stays `running` and the
+	 * lease sweep of another worker takes it over then. True when the run is no longer this worker's.
 	 */
 	const handOver = async (job: RunJob, threadId: string): Promise<boolean> => {
-		for (let i = 0; i < 200; i++) {
+		let released = false;
+		for (let i = 0; i < 200 && !released; i++) {
 			const lease = (await options.checkpointer.getThread(threadId))?.lease;
-			if (lease == null || Date.parse(lease.expiresAt) <= Date.now()) break;
-			await new Promise((r) => setTimeout(r, 25));
+			released = lease == null || Date.parse(lease.expiresAt) <= Date.now();
+			if (!released) await new Promise((r) => setTimeout(r, 25));
 		}
+		if (!released) return true;
 		const moved = await pool.query(
 			`UPDATE weft_server.runs SET status = 'pending',
 				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
