@@ -73,6 +73,13 @@ describe("answering a human checkpoint can need a scope", () => {
 				});
 				expect(raw.status).toBe(403);
 				expect(await raw.json()).toMatchObject({ code: "FORBIDDEN" });
+				// writing past the checkpoint (update state as the node) is answering it too
+				await expect(
+					bob.threads.updateState(thread.thread_id, {
+						values: { approved: true },
+						asNode: "review",
+					}),
+				).rejects.toMatchObject({ status: 403 });
 				// other graphs need no scope; the thread still waits
 				expect((await bob.threads.get(thread.thread_id)).status).toBe(
 					"interrupted",

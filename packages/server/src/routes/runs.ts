@@ -7,6 +7,7 @@ import {
 	ownedThread,
 	ownerOf,
 	perGraph,
+	requireAnswerScope,
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
@@ -122,18 +123,8 @@ export async function startRun(
 		});
 	thread ??= await ownedThread(ctx, c, threadId);
 	if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
-	const scope = perGraph(ctx.answerScope, graphId);
-	if (
-		scope !== undefined &&
-		b.command != null &&
-		b.command.resume !== undefined &&
-		c.get("user")?.scopes?.includes(scope) !== true
-	)
-		throw new WeftError(
-			"FORBIDDEN",
-			`answering a human checkpoint of "${graphId}" needs the scope "${scope}"`,
-			{ hint: `have a caller with the "${scope}" scope answer it` },
-		);
+	if (b.command != null && b.command.resume !== undefined)
+		requireAnswerScope(ctx, c, graphId);
 	const max = perGraph(ctx.maxRunsPerAssistant, graphId);
 	if (max !== undefined) {
 		const active = [...ctx.registry.runs.values()].filter(
