@@ -63,7 +63,17 @@ beforeAll(async () => {
 	writeFileSync(effects, "");
 	db = await freshDatabase("srvgaps_shutdown");
 	api = await startProcess(
-		["serve", "--postgres", db.url, ...graphArgs, "--port", "0", "--auth"],
+		[
+			"serve",
+			"--postgres",
+			db.url,
+			...graphArgs,
+			"--port",
+			"0",
+			"--auth",
+			"--shutdown-grace",
+			"300ms",
+		],
 		/listening on (http:\/\/[^\s]+)/,
 		TOKENS,
 	);
@@ -188,6 +198,26 @@ describe.skipIf(!available)("weft worker: store, limits, SIGTERM", () => {
 		} finally {
 			await checkpointer.close();
 		}
+	}, 60_000);
+
+	it("SIGTERM to weft serve with a stream open: the stream is ended after the grace, the process exits 0", async () => {
+		const thread = await ada.threads.create();
+		const events: string[] = [];
+		const streaming = (async () => {
+			try {
+				for await (const p of ada.runs.stream(thread.thread_id, "slow", {
+					input: { ms: 60_000 },
+					streamMode: ["custom"],
+				}))
+					events.push(p.event);
+			} catch {
+				// the connection was closed by the stopping server
+			}
+		})();
+		await waitFor(async () => events.includes("custom"));
+		expect(await api.stop("SIGTERM")).toBe(0);
+		await streaming;
+		expect(events.slice(0, 2)).toEqual(["metadata", "custom"]);
 	}, 60_000);
 });
 
