@@ -65,6 +65,8 @@ export interface AppOptions {
 	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
 	/** How long `close()` lets runs in flight finish before cancelling them (default 10 s). */
 	shutdownGraceMs?: number | undefined;
+	/** Runs executed at once in this process; the others wait as `pending` (default: no limit). */
+	maxConcurrentRuns?: number | undefined;
 	/** How many events each run keeps, and for how long after it ends (in process). */
 	events?: EventRetention | undefined;
 }
@@ -101,6 +103,7 @@ export function createApp(options: AppOptions): WeftApp {
 			runTimeoutMs: options.runTimeoutMs,
 			shutdownGraceMs: options.shutdownGraceMs,
 			events: options.events,
+			maxConcurrentRuns: options.maxConcurrentRuns,
 			stateOf: async (run) => {
 				const snap = await ctx.graphs
 					.get(run.graphId)

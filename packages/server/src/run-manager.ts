@@ -52,6 +52,8 @@ export interface RunManagerOptions {
 	shutdownGraceMs?: number | undefined;
 	/** How many events each run keeps, and for how long after it ends. */
 	events?: EventRetention | undefined;
+	/** Runs executed at once by this process; the others wait as `pending` (default: no limit). */
+	maxConcurrentRuns?: number | undefined;
 }
 
 /** The typed refusal of a run while the process stops. */
@@ -70,6 +72,8 @@ export class RunManager implements RunExecutor {
 	readonly #expired = new Map<string, RunEventLog>();
 	readonly #options: RunManagerOptions;
 	#closing = false;
+	#running = 0;
+	readonly #slotWaiters: (() => void)[] = [];
 
 	constructor(registry: ThreadRegistry, options: RunManagerOptions = {}) {
 		this.#registry = registry;
@@ -122,6 +126,33 @@ export class RunManager implements RunExecutor {
 		body: RunCreateBody,
 	): Promise<void> {
 		await Promise.resolve();
+		await this.#slot(live.controller.signal);
+		try {
+			await this.#executeInSlot(graph, run, live, body);
+		} finally {
+			this.#running--;
+			// every waiter checks again (one that was cancelled meanwhile must not swallow the wake-up)
+			for (const wake of this.#slotWaiters.splice(0)) wake();
+		}
+	}
+
+	/** Waits for a free slot under `maxConcurrentRuns` (or for the run to be cancelled meanwhile). */
+	async #slot(signal: AbortSignal): Promise<void> {
+		const max = this.#options.maxConcurrentRuns;
+		while (max !== undefined && this.#running >= max && !signal.aborted)
+			await new Promise<void>((resolve) => {
+				this.#slotWaiters.push(resolve);
+				signal.addEventListener("abort", () => resolve(), { once: true });
+			});
+		this.#running++;
+	}
+
+	async #executeInSlot(
+		graph: AnyGraph,
+		run: RunRecord,
+		live: LiveRun,
+		body: RunCreateBody,
+	): Promise<void> {
 		if (isFinalRunStatus(run.status)) {
 			// cancelled (or rolled back) while it waited for its turn
 			live.log.close();

@@ -145,6 +145,45 @@ describe("limits", () => {
 	});
 });
 
+describe("runs at once in process", () => {
+	it("maxConcurrentRuns: a run over it waits pending, a cancelled waiter frees nothing twice, all end", async () => {
+		await withServer({ maxConcurrentRuns: 1 }, async (url) => {
+			const c = client(url);
+			const [a, b, d] = [
+				await c.threads.create(),
+				await c.threads.create(),
+				await c.threads.create(),
+			];
+			const first = await c.runs.create(a.thread_id, "slow", {
+				input: { ms: 2000 },
+			});
+			const cancelled = await c.runs.create(b.thread_id, "slow", {
+				input: { ms: 1 },
+			});
+			const third = await c.runs.create(d.thread_id, "slow", {
+				input: { ms: 1 },
+			});
+			await waitFor(
+				async () =>
+					(await c.runs.get(a.thread_id, first.run_id)).status === "running",
+			);
+			expect((await c.runs.get(b.thread_id, cancelled.run_id)).status).toBe(
+				"pending",
+			);
+			await c.runs.cancel(b.thread_id, cancelled.run_id);
+			expect(await c.runs.join(d.thread_id, third.run_id)).toMatchObject({
+				done: true,
+			});
+			expect((await c.runs.get(a.thread_id, first.run_id)).status).toBe(
+				"success",
+			);
+			expect((await c.runs.get(b.thread_id, cancelled.run_id)).status).toBe(
+				"cancelled",
+			);
+		});
+	});
+});
+
 describe("run events are bounded and expire", () => {
 	it("keeps the newest maxPerRun events: Last-Event-ID inside them replays exactly once, before them is 410 EVENTS_EXPIRED", async () => {
 		await withServer({ events: { maxPerRun: 3 } }, async (url) => {

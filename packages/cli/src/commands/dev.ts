@@ -18,6 +18,7 @@ interface DevOptions {
 	auth?: boolean;
 	shutdownGrace: string;
 	runTimeout?: string;
+	concurrency?: string;
 }
 
 /** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
@@ -30,6 +31,18 @@ export function parseDuration(flag: string, value: string): number {
 		);
 	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
 	return Math.round(Number(m[1]) * unit);
+}
+
+/** `--concurrency n`: a positive whole number, or undefined when not given. */
+function concurrency(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1)
+		throw new UsageError(
+			`--concurrency ${value} is not a positive whole number`,
+			"e.g. --concurrency 4",
+		);
+	return n;
 }
 
 /** The server settings of `weft.json` besides its graphs. */
@@ -164,6 +177,7 @@ export async function dev(
 			? {}
 			: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
 		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+		maxConcurrentRuns: concurrency(o.concurrency),
 		graphs,
 		checkpointer,
 		records,
@@ -225,6 +239,10 @@ export function registerDev(
 			"10s",
 		)
 		.option("--run-timeout <duration>", "stop runs longer than this (timeout)")
+		.option(
+			"--concurrency <n>",
+			"runs executed at once; the others wait pending (default: no limit)",
+		)
 		.action(async (o: DevOptions) => {
 			try {
 				exit(
