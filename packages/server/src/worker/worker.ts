@@ -9,6 +9,7 @@ import {
 import { executeRun } from "../run-exec.ts";
 import { nextRunStatus } from "../run-lifecycle.ts";
 import type { RunCreateBody } from "../schemas.ts";
+import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgEventWriter } from "./pg-events.ts";
@@ -184,6 +185,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		sweeping = sweeping.then(sweep).catch(() => {});
 	}, sweepMs);
 
+	const unwatch = watchServerLoad(postgresLoad(pool), options.checkpointer);
 	const runner: Runner = await run({
 		pgPool: pool,
 		concurrency: options.concurrency ?? 4,
@@ -195,6 +197,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	});
 	return {
 		async close() {
+			unwatch();
 			clearInterval(timer);
 			await sweeping;
 			await runner.stop();
