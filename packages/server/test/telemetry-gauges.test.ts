@@ -171,7 +171,7 @@ describe.skipIf(!available)(
 				worker = await startWorker({
 					graphs: { slow },
 					checkpointer,
-					records,
+					records: records as Parameters<typeof startWorker>[0]["records"],
 					sweepMs: 60_000,
 				});
 				await waitFor(async () => {
