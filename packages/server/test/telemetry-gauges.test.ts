@@ -109,6 +109,7 @@ describe("server gauges, runs executed in process (weft dev)", () => {
 /** graphile-worker logs to the console (in the CLI, to the worker's output): its lines are let through. */
 function quietGraphileWorker(): void {
 	for (const m of ["info", "warn"] as const) {
+		// biome-ignore lint/suspicious/noConsole: the test setup's spy, wrapped to let graphile-worker's lines through
 		const spy = vi.mocked(console[m]);
 		const record = spy.getMockImplementation();
 		spy.mockImplementation((...args: unknown[]) => {
