@@ -19,6 +19,7 @@ import { threadCopyRoutes } from "./routes/thread-copy.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
+import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
 import { openQueue } from "./worker/open-queue.ts";
 
@@ -188,17 +189,24 @@ export function createApp(options: AppOptions): WeftApp {
 		);
 	if (options.studio !== false)
 		app.route("/studio", studioRoutes(ctx, options.studio));
+	let unwatch = () => {};
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records);
 			ctx.runs.orphaned();
+			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
+			unwatch = watchServerLoad(
+				appLoad(registry, options.queue === true),
+				options.checkpointer,
+			);
 		});
 	return {
 		app,
 		ready,
 		close: async () => {
+			unwatch();
 			await ctx.runs.close();
 			await registry.flush();
 		},

@@ -18,6 +18,7 @@ import {
 } from "../run-lifecycle.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
+import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
@@ -288,6 +289,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	}, sweepMs);
 
 	const graceMs = options.shutdownGraceMs ?? 10_000;
+	const unwatch = watchServerLoad(postgresLoad(pool), options.checkpointer);
 	const runner: Runner = await run({
 		pgPool: pool,
 		concurrency: options.concurrency ?? 4,
@@ -307,6 +309,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		async close() {
 			if (closing) return;
 			closing = true;
+			unwatch();
 			clearInterval(timer);
 			await sweeping;
 			// stop() stops taking jobs at once and resolves when the jobs in flight have ended
