@@ -150,8 +150,10 @@ export function createApp(options: AppOptions): WeftApp {
 			"/threads/:thread_id/feedback",
 			feedbackRoutes(ctx, options.feedback),
 		);
+	// ends the studio's event streams on close (an open stream would keep the HTTP server from closing)
+	const closing = new AbortController();
 	if (options.studio !== false)
-		app.route("/studio", studioRoutes(ctx, options.studio));
+		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
 		.then(async () => {
@@ -163,6 +165,7 @@ export function createApp(options: AppOptions): WeftApp {
 		app,
 		ready,
 		close: async () => {
+			closing.abort();
 			await ctx.runs.close();
 			await registry.flush();
 		},
