@@ -103,7 +103,7 @@ export function AnswerForm(props: {
 				fill={props.fill}
 			/>
 			<button type="submit" disabled={props.pending}>
-				send answer
+				submit answer
 			</button>
 			<FieldErrors errors={errors} />
 		</form>

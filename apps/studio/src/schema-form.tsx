@@ -195,8 +195,7 @@ function Union(p: FieldProps & { variants: JsonSchema[] }) {
 		if (typeof start === "object" && start !== null && !Array.isArray(start)) {
 			const filled = start as Record<string, unknown>;
 			for (const k of Object.keys(v.properties ?? {}))
-				if (p.fill[k] !== undefined && filled[k] === undefined)
-					filled[k] = p.fill[k];
+				if (p.fill[k] !== undefined) filled[k] = p.fill[k];
 			if (tag !== undefined && v.properties?.[tag]?.const !== undefined)
 				filled[tag] = v.properties[tag]!.const;
 		}

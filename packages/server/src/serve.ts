@@ -32,7 +32,13 @@ export async function serve(
 		port,
 		async close() {
 			await weft.close();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				// a client that keeps a connection busy (a studio reconnecting its event stream) must not
+				// hold the shutdown: after a grace period the connections left are closed
+				const http = server as { closeAllConnections?: () => void };
+				setTimeout(() => http.closeAllConnections?.(), 2000).unref();
+			});
 		},
 	};
 }
