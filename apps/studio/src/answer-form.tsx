@@ -35,13 +35,36 @@ export function RequestView({
 						{p.description !== undefined && <small> — {p.description}</small>}
 					</dt>
 					<dd>
-						<ValueView value={o[k]} />
+						{isToolCallList(o[k]) ? (
+							<ul className="tool-calls">
+								{o[k].map((c) => (
+									<li key={c.id} className="tool-call" data-call={c.id}>
+										<code>{c.name}</code>
+										<pre>{JSON.stringify(c.args, null, 2)}</pre>
+									</li>
+								))}
+							</ul>
+						) : (
+							<ValueView value={o[k]} />
+						)}
 					</dd>
 				</div>
 			))}
 		</dl>
 	);
 }
+
+type ToolCall = { id: string; name: string; args: unknown };
+
+const isToolCallList = (v: unknown): v is ToolCall[] =>
+	Array.isArray(v) &&
+	v.every(
+		(c) =>
+			typeof c === "object" &&
+			c !== null &&
+			typeof c.name === "string" &&
+			"args" in c,
+	);
 
 /** Field errors as one alert (code VALIDATION_FAILED, like the server's), listed by field. */
 export function FieldErrors({
