@@ -42,7 +42,9 @@ export function LiveRun({
 		};
 		const on = (event: string, data: unknown) => {
 			if (event === "updates") {
-				const nodes = Object.keys(data as object);
+				const nodes = Object.keys(data as object).map((n) =>
+					n === "__interrupt__" ? "paused for an answer" : n,
+				);
 				setSteps((s) => [...s, nodes.join(", ")]);
 				refreshThread(client, threadId);
 			} else if (event === "messages") {

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { RequestView } from "./answer-form.tsx";
 import { api, type CheckpointRow } from "./api.ts";
 import { Diff } from "./diff.tsx";
 import { ErrorNote } from "./error-note.tsx";
@@ -8,7 +9,7 @@ import { GraphView } from "./graph-view.tsx";
 import { LiveRun } from "./live-run.tsx";
 import { StepDetails } from "./step-details.tsx";
 import { Timeline } from "./timeline.tsx";
-import { StateValues, ValueView } from "./values.tsx";
+import { StateValues } from "./values.tsx";
 
 /** One thread: timeline tree, the state at the chosen checkpoint, a diff of two, the graph, fork and replay. */
 export function ThreadView({ threadId }: { threadId: string }) {
@@ -96,7 +97,13 @@ export function ThreadView({ threadId }: { threadId: string }) {
 										<div key={i.id} className="interrupt">
 											waiting at <code>{i.node}</code> for an answer (
 											<a href="#/inbox">inbox</a>):
-											<ValueView value={i.value} />
+											<RequestView
+												schema={i.request_schema}
+												value={
+													(i.value as { request?: unknown } | null)?.request ??
+													i.value
+												}
+											/>
 										</div>
 									))}
 									{state.data.values === null ? (
