@@ -50,7 +50,8 @@ export async function* readSse(
 
 /**
  * Follows an SSE stream: reads it, and when it drops reconnects with `Last-Event-ID` (the last id seen),
- * so no event is lost or repeated, for as long as `more()` says there is more to come.
+ * so no event is lost or repeated, for as long as `more()` says there is more to come (then reads once
+ * more, for the events after the last id the drop cut off).
  */
 export async function follow(
 	url: string,
@@ -62,6 +63,7 @@ export async function follow(
 	},
 ): Promise<void> {
 	let lastId: string | undefined;
+	let last = false;
 	while (!options.signal.aborted) {
 		try {
 			const res = await fetch(url, {
@@ -76,8 +78,9 @@ export async function follow(
 		} catch {
 			// dropped (or aborted): decided below
 		}
-		if (options.signal.aborted) return;
-		if (!(await options.more().catch(() => true))) return;
-		await new Promise((r) => setTimeout(r, options.retryMs ?? 500));
+		if (options.signal.aborted || last) return;
+		// nothing more to come: one last read after the last id gets what a drop may have cut off
+		if (!(await options.more().catch(() => true))) last = true;
+		else await new Promise((r) => setTimeout(r, options.retryMs ?? 500));
 	}
 }
