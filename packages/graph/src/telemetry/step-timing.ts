@@ -38,7 +38,7 @@ export class StepTimer {
 	#nodes: Record<string, number[]> = {};
 	#models: Record<string, number[]> = {};
 	#errors: Array<{ node: string; code: string }> = [];
-	#calls: ModelCallRecord[] = [];
+	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
 
 	constructor(graph: string) {
@@ -56,7 +56,7 @@ export class StepTimer {
 	}
 
 	call(record: ModelCallRecord): void {
-		this.#calls.push(record);
+		(this.#calls ??= []).push(record);
 		this.#empty = false;
 	}
 
@@ -73,12 +73,12 @@ export class StepTimer {
 			nodes: this.#nodes,
 			models: this.#models,
 			...(this.#errors.length === 0 ? {} : { errors: this.#errors }),
-			...(this.#calls.length === 0 ? {} : { calls: this.#calls }),
 		};
+		if (this.#calls !== undefined) timing.calls = this.#calls;
 		this.#nodes = {};
 		this.#models = {};
 		this.#errors = [];
-		this.#calls = [];
+		this.#calls = undefined;
 		this.#empty = true;
 		return timing;
 	}
