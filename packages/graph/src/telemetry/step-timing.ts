@@ -56,7 +56,8 @@ export class StepTimer {
 	}
 
 	call(record: ModelCallRecord): void {
-		(this.#calls ??= []).push(record);
+		if (this.#calls === undefined) this.#calls = [record];
+		else this.#calls.push(record);
 		this.#empty = false;
 	}
 
