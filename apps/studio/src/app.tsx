@@ -49,7 +49,10 @@ export function App() {
 			<main>
 				{route.page === "threads" && <ThreadList />}
 				{route.page === "inbox" && <Inbox />}
-				{route.page === "thread" && <ThreadView threadId={route.threadId} />}
+				{route.page === "thread" && (
+					// a fresh view per thread: its chosen checkpoint and followed run are its own
+					<ThreadView key={route.threadId} threadId={route.threadId} />
+				)}
 			</main>
 		</div>
 	);
