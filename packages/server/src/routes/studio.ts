@@ -260,6 +260,7 @@ export function studioRoutes(
 			stream.onAbort(() => {
 				left = true;
 			});
+			// ids go on from the client's last one, so they never repeat for it
 			let id = Number(c.req.header("Last-Event-ID") ?? 0) || 0;
 			const seen = new Map<string, string>();
 			let first = true;
@@ -267,15 +268,9 @@ export function studioRoutes(
 				for (const run of ctx.registry.runs.values()) {
 					if (run.owner !== ownerOf(c) || seen.get(run.runId) === run.status)
 						continue;
-					const known = seen.has(run.runId);
 					seen.set(run.runId, run.status);
-					// on (re)connecting, only the runs going on now are news
-					if (
-						first &&
-						!known &&
-						run.status !== "pending" &&
-						run.status !== "running"
-					)
+					// on (re)connecting, only the runs going on now are news (then `ready`: read again)
+					if (first && run.status !== "pending" && run.status !== "running")
 						continue;
 					await stream.writeSSE({
 						id: String(++id),
