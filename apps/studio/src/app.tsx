@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { Inbox } from "./inbox.tsx";
+import { useStudioEvents } from "./live.ts";
 import { ThreadList } from "./thread-list.tsx";
 import { ThreadView } from "./thread-view.tsx";
 
@@ -19,6 +20,7 @@ function routeOf(hash: string): Route {
 }
 
 export function App() {
+	useStudioEvents();
 	const [route, setRoute] = useState(() => routeOf(location.hash));
 	useEffect(() => {
 		const on = () => setRoute(routeOf(location.hash));
@@ -47,7 +49,10 @@ export function App() {
 			<main>
 				{route.page === "threads" && <ThreadList />}
 				{route.page === "inbox" && <Inbox />}
-				{route.page === "thread" && <ThreadView threadId={route.threadId} />}
+				{route.page === "thread" && (
+					// a fresh view per thread: its chosen checkpoint and followed run are its own
+					<ThreadView key={route.threadId} threadId={route.threadId} />
+				)}
 			</main>
 		</div>
 	);

@@ -31,6 +31,7 @@ export type {
 	CachePolicy,
 	CallOptions,
 	InterruptOptions,
+	ModelCallRecord,
 	NodeContext,
 	NodeFn,
 	NodeOptions,
@@ -43,7 +44,7 @@ export type {
 	UpdateOf,
 	UsageReport,
 } from "./graph/types.ts";
-export { type HumanCheckpoint, human } from "./human.ts";
+export { type HumanCheckpoint, human, humanSchemas } from "./human.ts";
 export type {
 	CompileOptions,
 	RunConfig,

@@ -187,8 +187,10 @@ export function createApp(options: AppOptions): WeftApp {
 			"/threads/:thread_id/feedback",
 			feedbackRoutes(ctx, options.feedback),
 		);
+	// ends the studio's event streams on close (an open stream would keep the HTTP server from closing)
+	const closing = new AbortController();
 	if (options.studio !== false)
-		app.route("/studio", studioRoutes(ctx, options.studio));
+		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
 	let unwatch = () => {};
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
@@ -207,6 +209,7 @@ export function createApp(options: AppOptions): WeftApp {
 		ready,
 		close: async () => {
 			unwatch();
+			closing.abort();
 			await ctx.runs.close();
 			await registry.flush();
 		},

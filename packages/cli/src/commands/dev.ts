@@ -171,6 +171,8 @@ export async function dev(
 			: (store.db ?? "weft.db") === ":memory:"
 				? undefined
 				: await openSqliteRecords(store.db ?? "weft.db");
+	// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
+	(await import("@weft/graph")).configureTelemetry({ recordContent: true });
 	const server = await serve({
 		...serverConfig(o.config),
 		...(o.runTimeout === undefined

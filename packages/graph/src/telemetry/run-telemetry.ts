@@ -184,6 +184,7 @@ export class RunTelemetry {
 	reported(usage: UsageReport): void {
 		if (usage.durationMs !== undefined && usage.model !== undefined)
 			this.#timer.model(usage.model, usage.durationMs);
+		if (usage.call !== undefined) this.#timer.call(usage.call);
 	}
 
 	/** The metadata of the next checkpoint: the run's, plus the trace context and the step's timing. */
