@@ -28,8 +28,11 @@ export class Listener {
 			this.#onNotify(n.channel, n.payload ?? ""),
 		);
 		client.on("error", () => {
+			// an error can come after close() released the client (the database dropped as it closed),
+			// or twice: only the first release counts (a second one throws inside pg's event handler)
+			if (this.#client !== client) return;
+			this.#client = undefined;
 			client.release(true);
-			if (this.#client === client) this.#client = undefined;
 			if (!this.#closed)
 				setTimeout(() => {
 					void this.start()
