@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type InboxRow } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
+import { listKeys } from "./list-keys.ts";
 import { ValueView } from "./values.tsx";
 
 /** Requests waiting for a person, across threads; each answered in place (the run resumes). */
@@ -23,9 +24,14 @@ export function Inbox() {
 				</p>
 			))}
 			{inbox.data?.length === 0 && <p>nothing is waiting for an answer</p>}
-			<ul className="inbox">
-				{inbox.data?.map((r) => (
+			<ul
+				className="inbox"
+				aria-label="requests waiting for an answer"
+				onKeyDown={listKeys("li.request")}
+			>
+				{inbox.data?.map((r, i) => (
 					<Request
+						first={i === 0}
 						key={`${r.thread_id}/${r.interrupt_id}`}
 						row={r}
 						canRun={info.data?.graphs ?? []}
@@ -39,10 +45,12 @@ export function Inbox() {
 
 function Request({
 	row,
+	first,
 	canRun,
 	onAnswered,
 }: {
 	row: InboxRow;
+	first: boolean;
 	canRun: string[];
 	onAnswered: () => void;
 }) {
@@ -68,6 +76,8 @@ function Request({
 	const request = row.value as { human?: string; request?: unknown } | null;
 	return (
 		<li
+			tabIndex={first ? 0 : -1}
+			aria-label={`${row.thread_id}: ${row.node} waits for an answer`}
 			className="request"
 			data-thread={row.thread_id}
 			data-interrupt={row.interrupt_id}

@@ -6,6 +6,7 @@ import { ErrorNote } from "./error-note.tsx";
 import { ForkPanel } from "./fork-panel.tsx";
 import { GraphView } from "./graph-view.tsx";
 import { Timeline } from "./timeline.tsx";
+import { useTreePages } from "./use-tree-pages.ts";
 import { StateValues, ValueView } from "./values.tsx";
 
 /** One thread: timeline tree, the state at the chosen checkpoint, a diff of two, the graph, fork and replay. */
@@ -17,14 +18,10 @@ export function ThreadView({ threadId }: { threadId: string }) {
 		refetchInterval: 3000,
 	});
 	const row = threads.data?.threads.find((t) => t.thread_id === threadId);
-	const tree = useQuery({
-		queryKey: ["tree", threadId],
-		queryFn: () => api.tree(threadId),
-		refetchInterval: 3000,
-	});
+	const tree = useTreePages(threadId);
 	const [picked, setPicked] = useState<string>();
 	const [compare, setCompare] = useState<string[]>([]);
-	const selected = picked ?? tree.data?.[0]?.checkpoint_id;
+	const selected = picked ?? tree.rows?.[0]?.checkpoint_id;
 	const state = useQuery({
 		queryKey: ["cp", threadId, selected],
 		queryFn: () => api.checkpoint(threadId, selected!),
@@ -52,9 +49,12 @@ export function ThreadView({ threadId }: { threadId: string }) {
 			<div className="columns">
 				<div className="col-timeline">
 					<h3>timeline</h3>
-					{tree.data !== undefined && (
+					{tree.rows !== undefined && (
 						<Timeline
-							rows={tree.data}
+							rows={tree.rows}
+							total={row?.checkpoints}
+							hasMore={tree.hasMore}
+							onLoadMore={tree.loadMore}
 							selected={selected}
 							compare={compare}
 							onSelect={setPicked}
