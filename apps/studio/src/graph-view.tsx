@@ -157,6 +157,10 @@ export function GraphView({
 					edges={drawn.edges}
 					fitView
 					nodesConnectable={false}
+					edgesFocusable={false}
+					elementsSelectable={false}
+					// React Flow lets pointer events through to a node only when it has a click handler
+					onNodeClick={() => {}}
 					proOptions={{ hideAttribution: true }}
 				>
 					<Background />

@@ -155,14 +155,7 @@ describe.skipIf(noBrowser !== undefined)(
 			const columns = page.locator(".timeline li.cp");
 			const gridColumns = () =>
 				columns.evaluateAll(
-					(els) =>
-						new Set(
-							els.map(
-								(e) =>
-									(e as unknown as { style: { gridColumnStart: string } }).style
-										.gridColumnStart,
-							),
-						).size,
+					(els) => new Set(els.map((e) => e.getAttribute("data-column"))).size,
 				);
 			await expect.poll(gridColumns, { timeout: 25_000 }).toBe(2);
 			expect(await columns.count()).toBeGreaterThan(4);
