@@ -9,7 +9,7 @@ import {
 	rmSync,
 	statSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -64,10 +64,19 @@ const browser = await launch();
 const tti: number[] = [];
 const nextPage: number[] = [];
 const heap: number[] = [];
+const tbt: number[] = [];
 try {
 	for (let i = 0; i < RUNS + 1; i++) {
 		const context = await browser.newContext({
 			viewport: { width: 1400, height: 900 },
+		});
+		// long tasks (main thread busy over 50 ms): their sum past 50 ms each is the total blocking time
+		await context.addInitScript(() => {
+			const w = globalThis as unknown as { longTasks: number[] };
+			w.longTasks = [];
+			new PerformanceObserver((list) => {
+				for (const e of list.getEntries()) w.longTasks.push(e.duration);
+			}).observe({ type: "longtask", buffered: true });
 		});
 		const page = await context.newPage();
 		await page.goto(
@@ -87,6 +96,12 @@ try {
 		});
 		await page.getByText("400 of 10004 checkpoints loaded").waitFor();
 		const scrolled = performance.now() - t0;
+		const blocking = await page.evaluate(() =>
+			(globalThis as unknown as { longTasks: number[] }).longTasks.reduce(
+				(a, d) => a + Math.max(0, d - 50),
+				0,
+			),
+		);
 		const used = await page.evaluate(
 			() =>
 				(performance as unknown as { memory?: { usedJSHeapSize: number } })
@@ -97,6 +112,7 @@ try {
 			tti.push(at);
 			nextPage.push(scrolled);
 			heap.push(used);
+			tbt.push(blocking);
 		}
 		await context.close();
 	}
@@ -121,7 +137,12 @@ const out = {
 		median: Math.round(median(nextPage)),
 		runs: nextPage.map(Math.round),
 	},
+	totalBlockingMs: {
+		median: Math.round(median(tbt)),
+		runs: tbt.map(Math.round),
+	},
 	jsHeapMiB: Math.round(median(heap) / 1024 / 1024),
+	loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
 };
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(
@@ -129,5 +150,5 @@ process.stdout.write(
 		bundle
 			.map((b) => `| ${b.file} | ${kb(b.raw)} | gzip ${kb(b.gzip)} |`)
 			.join("\n") +
-		`\n\ntime to interactive (median of ${RUNS}): ${out.timeToInteractiveMs.median} ms; next page on scroll: ${out.nextPageMs.median} ms; JS heap ${out.jsHeapMiB} MiB\n`,
+		`\n\ntime to interactive (median of ${RUNS}): ${out.timeToInteractiveMs.median} ms; next page on scroll: ${out.nextPageMs.median} ms; total blocking ${out.totalBlockingMs.median} ms; JS heap ${out.jsHeapMiB} MiB\n`,
 );

@@ -136,6 +136,10 @@ export function GraphView({
 		queryFn: () => api.graph(graphId),
 	});
 	const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+	// laid out again only when what is marked changes, not on every render of the thread
+	const ranKey = ran.join("\n");
+	const nextKey = next.join("\n");
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ran and next are compared by their keys
 	const drawn = useMemo(() => {
 		const toggle = (id: string) =>
 			setExpanded((s) => {
@@ -146,7 +150,7 @@ export function GraphView({
 		return shape.data === undefined
 			? undefined
 			: layout(shape.data, expanded, ran, next, toggle);
-	}, [shape.data, expanded, ran, next]);
+	}, [shape.data, expanded, ranKey, nextKey]);
 	if (shape.error) return <ErrorNote error={shape.error} />;
 	if (drawn === undefined) return <p>loading graph…</p>;
 	return (
