@@ -65,6 +65,7 @@ const tti: number[] = [];
 const nextPage: number[] = [];
 const heap: number[] = [];
 const tbt: number[] = [];
+const dom: number[] = [];
 try {
 	for (let i = 0; i < RUNS + 1; i++) {
 		const context = await browser.newContext({
@@ -102,10 +103,13 @@ try {
 				0,
 			),
 		);
-		const used = await page.evaluate(
-			() =>
-				(performance as unknown as { memory?: { usedJSHeapSize: number } })
-					.memory?.usedJSHeapSize ?? 0,
+		const cdp = await context.newCDPSession(page);
+		await cdp.send("HeapProfiler.collectGarbage");
+		await cdp.send("Performance.enable");
+		const { metrics } = await cdp.send("Performance.getMetrics");
+		const used = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
+		const elements = await page.evaluate(
+			() => document.querySelectorAll("*").length,
 		);
 		if (i > 0) {
 			// the first load warms the server (module load, SQLite cache)
@@ -113,6 +117,7 @@ try {
 			nextPage.push(scrolled);
 			heap.push(used);
 			tbt.push(blocking);
+			dom.push(elements);
 		}
 		await context.close();
 	}
@@ -141,7 +146,8 @@ const out = {
 		median: Math.round(median(tbt)),
 		runs: tbt.map(Math.round),
 	},
-	jsHeapMiB: Math.round(median(heap) / 1024 / 1024),
+	jsHeapMiBAfterGc: Number((median(heap) / 1024 / 1024).toFixed(1)),
+	domElements: median(dom),
 	loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
 };
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -150,5 +156,5 @@ process.stdout.write(
 		bundle
 			.map((b) => `| ${b.file} | ${kb(b.raw)} | gzip ${kb(b.gzip)} |`)
 			.join("\n") +
-		`\n\ntime to interactive (median of ${RUNS}): ${out.timeToInteractiveMs.median} ms; next page on scroll: ${out.nextPageMs.median} ms; total blocking ${out.totalBlockingMs.median} ms; JS heap ${out.jsHeapMiB} MiB\n`,
+		`\n\ntime to interactive (median of ${RUNS}): ${out.timeToInteractiveMs.median} ms; next page on scroll: ${out.nextPageMs.median} ms; total blocking ${out.totalBlockingMs.median} ms; JS heap after GC ${out.jsHeapMiBAfterGc} MiB; ${out.domElements} elements in the page\n`,
 );
