@@ -13,6 +13,7 @@ export function ForkPanel(props: {
 }) {
 	const [text, setText] = useState(() => JSON.stringify(props.values, null, 2));
 	const [parseError, setParseError] = useState<string>();
+	const [open, setOpen] = useState(false);
 	const client = useQueryClient();
 	const refresh = () =>
 		client.invalidateQueries({ queryKey: ["tree", props.threadId] });
@@ -38,26 +39,32 @@ export function ForkPanel(props: {
 		onSuccess: refresh,
 	});
 	return (
-		<details className="fork">
+		<details
+			className="fork"
+			onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+		>
 			<summary>fork or replay from here</summary>
-			<label>
-				state (JSON)
-				<textarea
-					rows={10}
-					value={text}
-					onChange={(e) => {
-						setText(e.target.value);
-						try {
-							JSON.parse(e.target.value);
-							setParseError(undefined);
-						} catch (error) {
-							setParseError(
-								error instanceof Error ? error.message : String(error),
-							);
-						}
-					}}
-				/>
-			</label>
+			{/* the editor only while open: a big state (MBs of JSON) in a textarea slows every render */}
+			{open && (
+				<label>
+					state (JSON)
+					<textarea
+						rows={10}
+						value={text}
+						onChange={(e) => {
+							setText(e.target.value);
+							try {
+								JSON.parse(e.target.value);
+								setParseError(undefined);
+							} catch (error) {
+								setParseError(
+									error instanceof Error ? error.message : String(error),
+								);
+							}
+						}}
+					/>
+				</label>
+			)}
 			{parseError !== undefined && <p className="error">{parseError}</p>}
 			<button
 				type="button"
