@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
+import {
+	axeViolations,
+	ensureChromium,
+	ensureStudioBuilt,
+	launch,
+} from "./browser.ts";
 import { startWeft, type WeftProcess } from "./weft-process.ts";
 
 const fixture = fileURLToPath(
@@ -131,6 +136,7 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(await diff.locator(".msg.unchanged").count()).toBe(2);
 			await diff.locator('[data-key="decision"]').waitFor();
 			await page.screenshot({ path: join(shots(), "diff.png") });
+			expect(await axeViolations(page)).toEqual([]);
 		}, 90_000);
 
 		it("forks from a checkpoint with an edited state and runs it as a new branch", async () => {
