@@ -83,8 +83,10 @@ export function Timeline({
 	}, [hasMore, lastItem, count, onLoadMore]);
 
 	const selectedIndex = ordered.findIndex((r) => r.checkpoint_id === selected);
-	const [focus, setFocus] = useState<number>();
-	const active = Math.min(focus ?? Math.max(0, selectedIndex), count - 1);
+	// the focused row by id: new checkpoints arriving on top must not move the focus to another row
+	const [focus, setFocus] = useState<string>();
+	const focusIndex = ordered.findIndex((r) => r.checkpoint_id === focus);
+	const active = focusIndex >= 0 ? focusIndex : Math.max(0, selectedIndex);
 	const [moved, setMoved] = useState(0);
 	// after a key moved the focus, the row may only now be rendered: focus it then
 	// biome-ignore lint/correctness/useExhaustiveDependencies: runs when a key moved the focus
@@ -99,7 +101,7 @@ export function Timeline({
 		if (move === undefined || !(e.target instanceof HTMLButtonElement)) return;
 		e.preventDefault();
 		const next = move(active, Math.max(0, ordered.length - 1));
-		setFocus(next);
+		setFocus(ordered[next]?.checkpoint_id);
 		setMoved((m) => m + 1);
 		rowsV.scrollToIndex(next, { align: "auto" });
 	};
@@ -161,7 +163,7 @@ export function Timeline({
 								tabIndex={tab}
 								aria-pressed={isSelected}
 								onClick={() => {
-									setFocus(v.index);
+									setFocus(r.checkpoint_id);
 									onSelect(r.checkpoint_id);
 								}}
 							>
