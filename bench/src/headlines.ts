@@ -231,4 +231,14 @@ export const HEADLINES: Headline[] = [
 		path: same("overhead_us_per_model_call"),
 		target: { ratio: 1 / 5 },
 	},
+	{
+		// Weft only (no LangGraph.js counterpart): the figure is a share of L1, the target its maximum
+		id: "T1",
+		figure:
+			"telemetry on, CPU per model call / L1's CPU per model call (issue 13)",
+		unit: "share",
+		workload: "t1",
+		path: { weft: "telemetry_cpu_share_of_l1", langgraph: "-" },
+		target: { weftMax: 0.05 },
+	},
 ];

@@ -8,13 +8,15 @@ type Workload<TId extends WorkloadId> = (
 	p: Sizes[TId],
 ) => Promise<Record<string, unknown>>;
 
-/** One round of the standard set: each engine for W1–W5 and L1, then W6 for both. */
+/** One round of the standard set: each engine for W1–W5 and L1, then W6 for both, then Weft's T1. */
 export const ROUND: [Engine, WorkloadId][] = [
 	...(["w1", "w2", "w3", "w4", "w5", "l1"] as const).flatMap((w) => [
 		["weft", w] as [Engine, WorkloadId],
 		["langgraph", w] as [Engine, WorkloadId],
 	]),
 	["both", "w6"],
+	// T1: what OpenTelemetry costs per model call (Weft only)
+	["weft", "t1"],
 ];
 
 export async function load<TId extends WorkloadId>(

@@ -24,10 +24,11 @@ describe("pnpm bench --quick --weft-only", () => {
 			readFileSync(join(dir, "latest-quick-weft-only.json"), "utf8"),
 		) as { lines: Array<{ workload: string; valid: boolean }> };
 		expect(new Set(json.lines.map((l) => l.workload))).toEqual(
-			new Set(["w1", "w2", "w3", "w4", "w5", "l1", "w6"]),
+			new Set(["w1", "w2", "w3", "w4", "w5", "l1", "w6", "t1"]),
 		);
 		expect(json.lines.every((l) => l.valid)).toBe(true);
 		expect(r.stdout).toMatch(/\| L1 \|/);
+		expect(r.stdout).toMatch(/\| T1 \|/);
 	}, 300_000);
 });
 

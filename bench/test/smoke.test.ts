@@ -49,5 +49,6 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 		const r = await t1(tiny.t1);
 		expect(r.model_calls_per_run).toBe(tiny.t1.turns + 1);
 		expect(r.on_ms_per_run).toBeGreaterThan(0);
+		expect(r.rounds).toBe(tiny.t1.runs * tiny.t1.rounds);
 	});
 });

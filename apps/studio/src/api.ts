@@ -1,3 +1,5 @@
+import type { JsonSchema } from "./json-schema.ts";
+
 /** The studio's calls to @weft/server (same origin): the LangGraph-compatible API and `/studio/api`. */
 
 export interface ThreadRow {
@@ -24,10 +26,64 @@ export interface CheckpointRow {
 	changed: string[];
 }
 
-export interface Interrupt {
+/** A human checkpoint's schemas as JSON Schema (null when the server does not know them). */
+export interface RequestSchemas {
+	human: string | null;
+	request_schema: JsonSchema | null;
+	response_schema: JsonSchema | null;
+}
+
+export interface Interrupt extends RequestSchemas {
 	id: string;
 	node: string;
 	value: unknown;
+}
+
+/** A model call a step made (`metadata.timing.calls`); prompt and response when content was recorded. */
+export interface ModelCall {
+	node: string;
+	model: string;
+	durationMs: number;
+	inputTokens: number;
+	outputTokens: number;
+	cachedTokens: number;
+	costUsd?: number;
+	cacheHit: boolean;
+	fallback: boolean;
+	finishReason?: string;
+	prompt?: Array<Record<string, unknown>>;
+	response?: Record<string, unknown>;
+}
+
+/** What a step records of itself in its checkpoint's metadata. */
+export interface StepMetadata {
+	timing?: {
+		nodes: Record<string, number[]>;
+		models: Record<string, number[]>;
+		errors?: Array<{ node: string; code: string }>;
+		calls?: ModelCall[];
+	};
+	usage?: UsageTotals & {
+		byNode: Record<string, UsageTotals>;
+		byModel: Record<string, UsageTotals>;
+	};
+	[key: string]: unknown;
+}
+
+export interface UsageTotals {
+	inputTokens: number;
+	outputTokens: number;
+	totalTokens: number;
+	cachedTokens: number;
+	costUsd?: number;
+	calls: number;
+}
+
+export interface StepError {
+	node: string;
+	code: string;
+	message: string;
+	hint: string | null;
 }
 
 export interface CheckpointState {
@@ -40,10 +96,12 @@ export interface CheckpointState {
 	next: string[];
 	writes: Record<string, Record<string, unknown>>;
 	interrupts: Interrupt[];
+	errors: StepError[];
+	metadata: StepMetadata;
 	has_graph: boolean;
 }
 
-export interface InboxRow {
+export interface InboxRow extends RequestSchemas {
 	thread_id: string;
 	checkpoint_id: string;
 	interrupt_id: string;
@@ -52,6 +110,19 @@ export interface InboxRow {
 	updated_at: string;
 	graph_id: string | null;
 }
+
+/** A run as the server answers it (LangGraph's `Run`). */
+export interface RunRow {
+	run_id: string;
+	thread_id: string;
+	assistant_id: string;
+	status: string;
+	created_at: string;
+}
+
+/** The run is still going (its stream may have more events). */
+export const isActive = (status: string) =>
+	status === "pending" || status === "running";
 
 /** `graph.describe()` of a registered graph: subgraph nodes are `parent/name`. */
 export interface GraphShape {
@@ -193,6 +264,40 @@ export const api = {
 			`/threads/${enc(threadId)}/state`,
 			{ checkpoint_id: checkpointId, values },
 		),
+	/** The graph's state schema as JSON Schema (`GET /assistants/:id/schemas`). */
+	stateSchema: (graphId: string) =>
+		call<{ state_schema: JsonSchema | null }>(
+			`/assistants/${enc(graphId)}/schemas`,
+		).then((r) => r.state_schema),
+	/**
+	 * Starts a run from a checkpoint in the background, recording values, updates and tokens
+	 * (`messages-tuple`) for its stream; the studio then follows `runStreamUrl`.
+	 */
+	startRun: (threadId: string, graphId: string, checkpointId: string) =>
+		post<RunRow>(`/threads/${enc(threadId)}/runs`, {
+			assistant_id: graphId,
+			checkpoint_id: checkpointId,
+			input: null,
+			stream_mode: ["values", "updates", "messages-tuple"],
+		}),
+	run: (threadId: string, runId: string) =>
+		call<RunRow>(`/threads/${enc(threadId)}/runs/${enc(runId)}`),
+	/** The run going on in the thread, if any. */
+	activeRun: async (threadId: string) => {
+		for (const status of ["running", "pending"]) {
+			const runs = await call<RunRow[]>(
+				`/threads/${enc(threadId)}/runs?status=${status}&limit=1`,
+			);
+			if (runs[0] !== undefined) return runs[0];
+		}
+		return null;
+	},
+	runStreamUrl: (threadId: string, runId: string) =>
+		`/threads/${enc(threadId)}/runs/${enc(runId)}/stream`,
+	cancelRun: (threadId: string, runId: string) =>
+		call<null>(`/threads/${enc(threadId)}/runs/${enc(runId)}/cancel`, {
+			method: "POST",
+		}),
 	/** Runs on from a checkpoint (a replay, or the continuation of a fork). */
 	runFrom: (threadId: string, graphId: string, checkpointId: string) =>
 		waitRun(`/threads/${enc(threadId)}/runs/wait`, {

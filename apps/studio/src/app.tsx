@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError, api, token } from "./api.ts";
 import { Inbox } from "./inbox.tsx";
+import { useStudioEvents } from "./live.ts";
 import { ThreadList } from "./thread-list.tsx";
 import { ThreadView } from "./thread-view.tsx";
 import { TokenGate } from "./token-gate.tsx";
@@ -22,6 +23,7 @@ function routeOf(hash: string): Route {
 }
 
 export function App() {
+	useStudioEvents();
 	const [route, setRoute] = useState(() => routeOf(location.hash));
 	useEffect(() => {
 		const on = () => setRoute(routeOf(location.hash));
@@ -58,7 +60,8 @@ export function App() {
 						{route.page === "threads" && <ThreadList />}
 						{route.page === "inbox" && <Inbox />}
 						{route.page === "thread" && (
-							<ThreadView threadId={route.threadId} />
+							// a fresh view per thread: its chosen checkpoint and followed run are its own
+							<ThreadView key={route.threadId} threadId={route.threadId} />
 						)}
 					</>
 				)}

@@ -1,71 +1,137 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { FieldErrors } from "./answer-form.tsx";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
+import { type FieldError, validate } from "./json-schema.ts";
+import { refreshThread } from "./live.ts";
+import { SchemaForm } from "./schema-form.tsx";
 
-/** Edit the state at a checkpoint (JSON) and run on from it as a new branch; or replay from it unchanged. */
+/**
+ * Edit the state at a checkpoint (a form generated from the graph's state schema, or JSON) and run on
+ * from it as a new branch, or replay from it unchanged. The edit is checked against the state schema
+ * before anything is sent; the run is started in the background and followed live (`onStarted`).
+ */
 export function ForkPanel(props: {
 	threadId: string;
 	graphId: string;
 	checkpointId: string;
 	values: Record<string, unknown>;
-	onDone: (checkpointId: string) => void;
+	onStarted: (runId: string, checkpointId: string) => void;
 }) {
+	const schema = useQuery({
+		queryKey: ["state-schema", props.graphId],
+		queryFn: () => api.stateSchema(props.graphId),
+		staleTime: Number.POSITIVE_INFINITY,
+	});
+	const [mode, setMode] = useState<"form" | "json">("json");
+	const [values, setValues] = useState<unknown>(props.values);
 	const [text, setText] = useState(() => JSON.stringify(props.values, null, 2));
 	const [parseError, setParseError] = useState<string>();
+	const [errors, setErrors] = useState<FieldError[]>([]);
 	const [open, setOpen] = useState(false);
 	const client = useQueryClient();
-	const refresh = () =>
-		client.invalidateQueries({ queryKey: ["tree", props.threadId] });
+	const edited = (): unknown => (mode === "json" ? JSON.parse(text) : values);
 	const fork = useMutation({
 		mutationFn: async () => {
-			const values = JSON.parse(text) as Record<string, unknown>;
-			const out = await api.fork(props.threadId, props.checkpointId, values);
-			await api.runFrom(
-				props.threadId,
-				props.graphId,
-				out.checkpoint.checkpoint_id,
-			);
-			return out.checkpoint.checkpoint_id;
+			const v = edited();
+			const found = schema.data == null ? [] : validate(schema.data, v);
+			setErrors(found);
+			if (found.length > 0) return undefined;
+			const out = await api.fork(props.threadId, props.checkpointId, v);
+			const id = out.checkpoint.checkpoint_id;
+			const run = await api.startRun(props.threadId, props.graphId, id);
+			return { run: run.run_id, id };
 		},
-		onSuccess: async (id) => {
-			await refresh();
-			props.onDone(id);
+		onSuccess: (r) => {
+			if (r === undefined) return;
+			refreshThread(client, props.threadId);
+			props.onStarted(r.run, r.id);
 		},
 	});
 	const replay = useMutation({
 		mutationFn: () =>
-			api.runFrom(props.threadId, props.graphId, props.checkpointId),
-		onSuccess: refresh,
+			api.startRun(props.threadId, props.graphId, props.checkpointId),
+		onSuccess: (run) => {
+			refreshThread(client, props.threadId);
+			props.onStarted(run.run_id, props.checkpointId);
+		},
 	});
+	const switchTo = (next: "form" | "json") => {
+		try {
+			if (next === "json") setText(JSON.stringify(values, null, 2));
+			else setValues(JSON.parse(text));
+			setMode(next);
+			setParseError(undefined);
+		} catch (error) {
+			setParseError(error instanceof Error ? error.message : String(error));
+		}
+	};
 	return (
 		<details
 			className="fork"
 			onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
 		>
 			<summary>fork or replay from here</summary>
-			{/* the editor only while open: a big state (MBs of JSON) in a textarea slows every render */}
+			{/* the editors only while open: a big state (MBs of JSON) in a textarea or form slows every render */}
 			{open && (
-				<label>
-					state (JSON)
-					<textarea
-						rows={10}
-						value={text}
-						onChange={(e) => {
-							setText(e.target.value);
-							try {
-								JSON.parse(e.target.value);
-								setParseError(undefined);
-							} catch (error) {
-								setParseError(
-									error instanceof Error ? error.message : String(error),
-								);
-							}
-						}}
-					/>
-				</label>
+				<>
+					<div role="radiogroup" aria-label="edit the state as">
+						<label>
+							<input
+								type="radio"
+								checked={mode === "form"}
+								disabled={schema.data == null}
+								onChange={() => switchTo("form")}
+							/>
+							form
+						</label>
+						<label>
+							<input
+								type="radio"
+								checked={mode === "json" || schema.data == null}
+								onChange={() => switchTo("json")}
+							/>
+							JSON
+						</label>
+					</div>
+					{mode === "form" && schema.data != null ? (
+						<fieldset className="state-form" aria-label="state (form)">
+							<SchemaForm
+								schema={schema.data}
+								value={values}
+								onChange={(v) => {
+									setValues(v);
+									setErrors([]);
+								}}
+								errors={errors}
+							/>
+						</fieldset>
+					) : (
+						<label>
+							state (JSON)
+							<textarea
+								rows={10}
+								value={text}
+								onChange={(e) => {
+									setText(e.target.value);
+									setErrors([]);
+									try {
+										JSON.parse(e.target.value);
+										setParseError(undefined);
+									} catch (error) {
+										setParseError(
+											error instanceof Error ? error.message : String(error),
+										);
+									}
+								}}
+							/>
+						</label>
+					)}
+				</>
 			)}
 			{parseError !== undefined && <p className="error">{parseError}</p>}
+			<FieldErrors errors={errors} what="the state schema" />
 			<button
 				type="button"
 				disabled={parseError !== undefined || fork.isPending}

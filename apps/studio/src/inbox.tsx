@@ -1,17 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import {
+	AnswerForm,
+	checkJson,
+	FieldErrors,
+	RequestView,
+	toolCallFill,
+} from "./answer-form.tsx";
 import { api, type InboxRow } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
+import type { FieldError } from "./json-schema.ts";
 import { listKeys } from "./list-keys.ts";
-import { ValueView } from "./values.tsx";
 
 /** Requests waiting for a person, across threads; each answered in place (the run resumes). */
 export function Inbox() {
-	const inbox = useQuery({
-		queryKey: ["inbox"],
-		queryFn: api.inbox,
-		refetchInterval: 3000,
-	});
+	// refreshed when a run starts or ends (useStudioEvents), not by polling
+	const inbox = useQuery({ queryKey: ["inbox"], queryFn: api.inbox });
 	const info = useQuery({ queryKey: ["info"], queryFn: api.info });
 	const [answered, setAnswered] = useState<InboxRow[]>([]);
 	return (
@@ -58,6 +62,7 @@ function Request({
 	const [reason, setReason] = useState("");
 	const [json, setJson] = useState("");
 	const [bad, setBad] = useState<string>();
+	const [jsonErrors, setJsonErrors] = useState<FieldError[]>([]);
 	const answer = useMutation({
 		mutationFn: (value: unknown) =>
 			api.answer(
@@ -89,63 +94,87 @@ function Request({
 				· node <code>{row.node}</code>
 				{typeof request?.human === "string" && <> · asks “{request.human}”</>}
 			</h3>
-			<ValueView value={request?.request ?? row.value} />
+			<RequestView
+				schema={row.request_schema}
+				value={request?.request ?? row.value}
+			/>
 			{!runnable ? (
 				<p>
 					answering runs the graph: open this store with `weft dev --graph …`
 				</p>
 			) : (
-				<form
-					onSubmit={(e) => {
-						e.preventDefault();
-						try {
-							answer.mutate(JSON.parse(json));
-						} catch (error) {
-							setBad(error instanceof Error ? error.message : String(error));
-						}
-					}}
-				>
-					<button
-						type="button"
-						disabled={answer.isPending}
-						onClick={() => answer.mutate({ action: "approve" })}
-					>
-						approve
-					</button>
-					<input
-						aria-label="reason to reject"
-						placeholder="reason"
-						value={reason}
-						onChange={(e) => setReason(e.target.value)}
-					/>
-					<button
-						type="button"
-						disabled={answer.isPending || reason.trim() === ""}
-						onClick={() => answer.mutate({ action: "reject", reason })}
-					>
-						reject
-					</button>
-					<details>
-						<summary>answer with JSON (edit)</summary>
-						<textarea
-							aria-label="answer as JSON"
-							rows={5}
-							value={json}
-							onChange={(e) => {
-								setJson(e.target.value);
-								setBad(undefined);
-							}}
+				<>
+					{row.response_schema !== null && (
+						<AnswerForm
+							schema={row.response_schema}
+							fill={toolCallFill(request?.request)}
+							pending={answer.isPending}
+							onSend={(v) => answer.mutate(v)}
 						/>
-						<button
-							type="submit"
-							disabled={answer.isPending || json.trim() === ""}
-						>
-							send
-						</button>
-					</details>
-					{bad !== undefined && <p className="error">{bad}</p>}
+					)}
+					<form
+						onSubmit={(e) => {
+							e.preventDefault();
+							let value: unknown;
+							try {
+								value = JSON.parse(json);
+							} catch (error) {
+								setBad(error instanceof Error ? error.message : String(error));
+								return;
+							}
+							const errors = checkJson(row.response_schema, value);
+							setJsonErrors(errors);
+							if (errors.length === 0) answer.mutate(value);
+						}}
+					>
+						{row.response_schema === null && (
+							<>
+								<button
+									type="button"
+									disabled={answer.isPending}
+									onClick={() => answer.mutate({ action: "approve" })}
+								>
+									approve
+								</button>
+								<input
+									aria-label="reason to reject"
+									placeholder="reason"
+									value={reason}
+									onChange={(e) => setReason(e.target.value)}
+								/>
+								<button
+									type="button"
+									disabled={answer.isPending || reason.trim() === ""}
+									onClick={() => answer.mutate({ action: "reject", reason })}
+								>
+									reject
+								</button>
+							</>
+						)}
+						<details>
+							<summary>answer with JSON (edit)</summary>
+							<textarea
+								aria-label="answer as JSON"
+								rows={5}
+								value={json}
+								onChange={(e) => {
+									setJson(e.target.value);
+									setBad(undefined);
+									setJsonErrors([]);
+								}}
+							/>
+							<button
+								type="submit"
+								disabled={answer.isPending || json.trim() === ""}
+							>
+								send
+							</button>
+						</details>
+						{bad !== undefined && <p className="error">{bad}</p>}
+						<FieldErrors errors={jsonErrors} />
+					</form>
 					<ErrorNote error={answer.error} />
-				</form>
+				</>
 			)}
 		</li>
 	);

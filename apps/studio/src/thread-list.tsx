@@ -14,7 +14,6 @@ export function ThreadList() {
 		queryKey: ["threads", q, page],
 		queryFn: () => api.threads(q, page * PAGE, PAGE),
 		placeholderData: keepPreviousData,
-		refetchInterval: 3000,
 	});
 	const total = list.data?.total ?? 0;
 	return (

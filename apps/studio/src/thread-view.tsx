@@ -1,24 +1,38 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { api } from "./api.ts";
+import { useEffect, useState } from "react";
+import { RequestView } from "./answer-form.tsx";
+import { api, type CheckpointRow } from "./api.ts";
 import { Diff } from "./diff.tsx";
 import { ErrorNote } from "./error-note.tsx";
 import { ForkPanel } from "./fork-panel.tsx";
 import { GraphView } from "./graph-view.tsx";
+import { LiveRun } from "./live-run.tsx";
+import { StepDetails } from "./step-details.tsx";
 import { Timeline } from "./timeline.tsx";
 import { useTreePages } from "./use-tree-pages.ts";
-import { StateValues, ValueView } from "./values.tsx";
+import { StateValues } from "./values.tsx";
 
 /** One thread: timeline tree, the state at the chosen checkpoint, a diff of two, the graph, fork and replay. */
 export function ThreadView({ threadId }: { threadId: string }) {
 	const info = useQuery({ queryKey: ["info"], queryFn: api.info });
+	// refreshed by the studio's event stream and the live run's steps (live.ts), not by polling
 	const threads = useQuery({
 		queryKey: ["thread-row", threadId],
 		queryFn: () => api.threads(threadId, 0, 50),
-		refetchInterval: 3000,
 	});
 	const row = threads.data?.threads.find((t) => t.thread_id === threadId);
+	// paged, newest first; refreshed by the event stream and the live run's steps (live.ts)
 	const tree = useTreePages(threadId);
+	// the run going on now (kept up to date by useStudioEvents), followed live; the last one stays shown
+	const active = useQuery({
+		queryKey: ["active-run", threadId],
+		queryFn: () => api.activeRun(threadId),
+		staleTime: Number.POSITIVE_INFINITY,
+	});
+	const [watched, setWatched] = useState<string>();
+	useEffect(() => {
+		if (active.data != null) setWatched(active.data.run_id);
+	}, [active.data]);
 	const [picked, setPicked] = useState<string>();
 	const [compare, setCompare] = useState<string[]>([]);
 	const selected = picked ?? tree.rows?.[0]?.checkpoint_id;
@@ -46,6 +60,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
 				)}
 			</h2>
 			<ErrorNote error={tree.error} />
+			{watched !== undefined && <LiveRun threadId={threadId} runId={watched} />}
 			<div className="columns">
 				<div className="col-timeline">
 					<h3>timeline</h3>
@@ -84,7 +99,13 @@ export function ThreadView({ threadId }: { threadId: string }) {
 										<div key={i.id} className="interrupt">
 											waiting at <code>{i.node}</code> for an answer (
 											<a href="#/inbox">inbox</a>):
-											<ValueView value={i.value} />
+											<RequestView
+												schema={i.request_schema}
+												value={
+													(i.value as { request?: unknown } | null)?.request ??
+													i.value
+												}
+											/>
 										</div>
 									))}
 									{state.data.values === null ? (
@@ -95,6 +116,10 @@ export function ThreadView({ threadId }: { threadId: string }) {
 									) : (
 										<StateValues values={state.data.values} />
 									)}
+									<StepDetails
+										state={state.data}
+										wallMs={wallTime(tree.rows, state.data.checkpoint_id)}
+									/>
 									<details open={state.data.values === null}>
 										<summary>writes of this step</summary>
 										{Object.entries(state.data.writes).map(([node, w]) => (
@@ -112,7 +137,10 @@ export function ThreadView({ threadId }: { threadId: string }) {
 												graphId={graphId}
 												checkpointId={state.data.checkpoint_id}
 												values={state.data.values}
-												onDone={(id) => setPicked(id)}
+												onStarted={(runId) => {
+													setWatched(runId);
+													setPicked(undefined); // the newest checkpoint, as the run makes them
+												}}
 											/>
 										)}
 								</section>
@@ -135,4 +163,15 @@ export function ThreadView({ threadId }: { threadId: string }) {
 			</div>
 		</section>
 	);
+}
+
+/** Milliseconds from a checkpoint's parent to it, from the timeline rows. */
+function wallTime(
+	rows: CheckpointRow[] | undefined,
+	id: string,
+): number | undefined {
+	const row = rows?.find((r) => r.checkpoint_id === id);
+	const parent = rows?.find((r) => r.checkpoint_id === row?.parent_id);
+	if (row === undefined || parent === undefined) return undefined;
+	return Date.parse(row.created_at) - Date.parse(parent.created_at);
 }

@@ -5,14 +5,14 @@ import { api, type CheckpointRow } from "./api.ts";
 const PAGE = 200;
 
 /**
- * A thread's checkpoints, newest first, a page at a time: the newest page is polled (new checkpoints
- * show up), older pages are read when the timeline scrolls to them (`loadMore`) and kept.
+ * A thread's checkpoints, newest first, a page at a time: the newest page is read again when a run
+ * changes the thread (live.ts invalidates `["tree", id]`: no polling), older pages are read when the
+ * timeline scrolls to them (`loadMore`) and kept.
  */
 export function useTreePages(threadId: string) {
 	const head = useQuery({
 		queryKey: ["tree", threadId, "head"],
 		queryFn: () => api.treePage(threadId, undefined, PAGE),
-		refetchInterval: 3000,
 	});
 	// older pages start before this checkpoint (the oldest of the head page when it was first read)
 	const [anchor, setAnchor] = useState<string | null>(null);

@@ -87,9 +87,11 @@ describe.skipIf(noBrowser !== undefined)(
 			await request.getByLabel("answer as JSON").fill('{ "action": "maybe" }');
 			await request.getByRole("button", { name: "send" }).click();
 			await request.getByRole("alert").getByText("VALIDATION_FAILED").waitFor();
+			// the answer form generated from the response schema: action "approve" (its first choice)
 			await request
-				.getByRole("button", { name: "approve", exact: true })
-				.click();
+				.getByLabel("action", { exact: true })
+				.selectOption("approve");
+			await request.getByRole("button", { name: "submit answer" }).click();
 			await page.getByRole("status").filter({ hasText: threadId }).waitFor();
 
 			await page.getByRole("link", { name: "Threads", exact: true }).click();

@@ -60,6 +60,9 @@ export const ERROR_CODES = [
 	// HTTP server (@weft/server)
 	"NOT_FOUND",
 	"UNAUTHENTICATED",
+	"FORBIDDEN",
+	"EVENTS_EXPIRED",
+	"SHUTTING_DOWN",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];

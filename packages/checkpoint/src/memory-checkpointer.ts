@@ -12,6 +12,7 @@ import type {
 } from "./checkpointer.ts";
 import type { Corruption } from "./corruption.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
+import { frozenJsonCopy } from "./json-copy.ts";
 import { JsonSerializer } from "./json-serializer.ts";
 import {
 	checkFilter,
@@ -84,7 +85,7 @@ export class MemoryCheckpointer implements Checkpointer {
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
 		checkRecordIds(record);
-		const metadata = metadataJson(record);
+		const metadata = frozenJsonCopy(record.metadata) ?? metadataJson(record);
 		const existing = this.#threads.get(record.threadId);
 		this.#fence(record.threadId, existing, options.fence);
 		const ns = existing?.namespaces.get(record.ns);

@@ -14,9 +14,9 @@ const NO_WRITES: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 type SummaryFields = Omit<CheckpointSummary, "metadata" | "size" | "seq">;
 
 /**
- * One stored checkpoint of MemoryCheckpointer. Its metadata is kept as the checked JSON text written at
- * `put`, and becomes the frozen summary object only when something reads it (a run writes a checkpoint
- * per step and reads few of them; parsing and freezing each one at once was ≈ 10 % of a W1 step).
+ * One stored checkpoint of MemoryCheckpointer. Its metadata is kept as a frozen plain-JSON copy (or, when
+ * it is not plain JSON, as the checked JSON text written at `put`), and the frozen summary object is made
+ * only when something reads it (a run writes a checkpoint per step and reads few of them).
  */
 export class Row {
 	data: Uint8Array;
@@ -37,16 +37,17 @@ export class Row {
 	#source: CheckpointSummary["source"];
 	#createdAt: string;
 	#size: number;
-	#metadataText: string | undefined;
+	/** Frozen plain-JSON copy, or checked JSON text (see `frozenJsonCopy`, `metadataJson`). */
+	#metadata: CheckpointSummary["metadata"] | string | undefined;
 	#summary: CheckpointSummary | undefined;
 
-	/** A new row; only `fields`' summary fields are read, `metadataText` is checked JSON. */
+	/** A new row; only `fields`' summary fields are read; `metadata` is a frozen copy or checked JSON. */
 	constructor(
 		fields: SummaryFields,
 		size: number,
 		seq: number,
 		snapshot: boolean,
-		metadataText: string,
+		metadata: CheckpointSummary["metadata"] | string,
 		data: Uint8Array,
 	) {
 		this.#threadId = fields.threadId;
@@ -56,7 +57,7 @@ export class Row {
 		this.#step = fields.step;
 		this.#source = fields.source;
 		this.#createdAt = fields.createdAt;
-		this.#metadataText = metadataText;
+		this.#metadata = metadata;
 		this.#size = size;
 		this.seq = seq;
 		this.snapshot = snapshot;
@@ -84,16 +85,16 @@ export class Row {
 				},
 				this.#size,
 				this.seq,
-				this.#metadataText!,
+				this.#metadata!,
 			);
-			this.#metadataText = undefined;
+			this.#metadata = undefined;
 		}
 		return this.#summary;
 	}
 
 	set summary(summary: CheckpointSummary) {
 		this.#summary = summary;
-		this.#metadataText = undefined;
+		this.#metadata = undefined;
 		this.#size = summary.size;
 		this.parentId = summary.parentId;
 		this.seq = summary.seq;
@@ -102,9 +103,10 @@ export class Row {
 
 	/** Length of the metadata as JSON text (for `storedBytes`). */
 	get metadataLength(): number {
-		return (
-			this.#metadataText?.length ?? JSON.stringify(this.summary.metadata).length
-		);
+		const m = this.#metadata;
+		return typeof m === "string"
+			? m.length
+			: JSON.stringify(m ?? this.summary.metadata).length;
 	}
 }
 
@@ -237,8 +239,8 @@ export function seqIndex(ns: Namespace, seq: number): number {
 /**
  * A stored summary, copied once and frozen (its metadata too, as deep as JSON goes), so reads can hand out
  * cheap shallow copies instead of cloning every record (a clone per record was 40 % of a 100-step read).
- * `metadataText` (the metadata as checked JSON, see `metadataJson`) makes the copy by parsing it, which
- * is several times cheaper than `structuredClone`.
+ * Metadata given as checked JSON text (see `metadataJson`) is copied by parsing it, which is several
+ * times cheaper than `structuredClone`; a frozen copy (see `frozenJsonCopy`) is used as it is.
  */
 export function frozenSummary(
 	fields: SummaryFields,
@@ -254,9 +256,12 @@ export function frozenSummary(
 		step: fields.step,
 		source: fields.source,
 		createdAt: fields.createdAt,
-		metadata: JSON.parse(
-			typeof metadata === "string" ? metadata : JSON.stringify(metadata),
-		),
+		metadata:
+			typeof metadata !== "string" && Object.isFrozen(metadata)
+				? metadata
+				: JSON.parse(
+						typeof metadata === "string" ? metadata : JSON.stringify(metadata),
+					),
 		size,
 		seq,
 	};
@@ -264,7 +269,8 @@ export function frozenSummary(
 }
 
 function deepFreeze<T>(value: T): T {
-	if (typeof value === "object" && value !== null) {
+	// a frozen object here is a frozen copy already (frozenJsonCopy, or frozen before)
+	if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
 		for (const v of Object.values(value)) deepFreeze(v);
 		Object.freeze(value);
 	}

@@ -137,6 +137,8 @@ export type PendingWrite =
 			node: string;
 			code: string;
 			message: string;
+			/** The error's hint (what to do), when it had one. */
+			hint?: string;
 	  };
 
 /** A checkpoint with what was recorded at it. */

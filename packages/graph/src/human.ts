@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import type { NodeContext } from "./graph/types.ts";
 
+/** The schemas of every human checkpoint declared in this process, by name (the last declaration wins). */
+const declared = new Map<string, { request: z.ZodType; response: z.ZodType }>();
+
 /** A typed human checkpoint: what is asked, and what an answer must look like. */
 export interface HumanCheckpoint<
 	TRequest extends z.ZodType,
@@ -29,6 +32,7 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 	name: string,
 	schemas: { request: TRequest; response: TResponse },
 ): HumanCheckpoint<TRequest, TResponse> {
+	declared.set(name, { request: schemas.request, response: schemas.response });
 	return {
 		name,
 		request: schemas.request,
@@ -41,4 +45,15 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 			);
 		},
 	};
+}
+
+/**
+ * The request and response schemas of the human checkpoint called `name`, if one was declared in this
+ * process (`human(name, …)`): what a pending request's `{ human: name }` value asks, and what an answer
+ * must look like. Tools (the studio) turn them into forms; the run still checks the answer itself.
+ */
+export function humanSchemas(
+	name: string,
+): { request: z.ZodType; response: z.ZodType } | undefined {
+	return declared.get(name);
 }

@@ -37,6 +37,7 @@ export type {
 	CachePolicy,
 	CallOptions,
 	InterruptOptions,
+	ModelCallRecord,
 	NodeContext,
 	NodeFn,
 	NodeOptions,
@@ -49,7 +50,7 @@ export type {
 	UpdateOf,
 	UsageReport,
 } from "./graph/types.ts";
-export { type HumanCheckpoint, human } from "./human.ts";
+export { type HumanCheckpoint, human, humanSchemas } from "./human.ts";
 export type {
 	CompileOptions,
 	RunConfig,

@@ -17,7 +17,9 @@ import { storeRoutes } from "./routes/store.ts";
 import { type StudioOptions, studioRoutes } from "./routes/studio.ts";
 import { threadCopyRoutes } from "./routes/thread-copy.ts";
 import { threadRoutes } from "./routes/threads.ts";
+import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
+import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
 import { openQueue } from "./worker/open-queue.ts";
 
@@ -49,6 +51,25 @@ export interface AppOptions {
 	queue?: boolean | undefined;
 	/** Weft Studio at `/studio` (on unless false). */
 	studio?: StudioOptions | false | undefined;
+	/**
+	 * The scope a caller needs to answer a human checkpoint (a run with `command.resume`): one for every
+	 * graph, or one per graph name. Scopes come from `authenticate` (`AuthUser.scopes`); a caller
+	 * without it gets 403 `FORBIDDEN`. Needs `authenticate`.
+	 */
+	answerScope?: string | Readonly<Record<string, string>> | undefined;
+	/** A run still running after this long is stopped with status `timeout` (in process; default none). */
+	runTimeoutMs?: number | undefined;
+	/**
+	 * Runs of one assistant pending or running at once (one number for all, or one per graph name); a run
+	 * over it is refused with 429 `RATE_LIMITED`. Counted on this process's records.
+	 */
+	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
+	/** How long `close()` lets runs in flight finish before cancelling them (default 10 s). */
+	shutdownGraceMs?: number | undefined;
+	/** Runs executed at once in this process; the others wait as `pending` (default: no limit). */
+	maxConcurrentRuns?: number | undefined;
+	/** How many events each run keeps, and for how long after it ends (in process). */
+	events?: EventRetention | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -61,6 +82,14 @@ export interface WeftApp {
 
 /** Builds the HTTP API (wire-compatible with `@langchain/langgraph-sdk` 2.x). */
 export function createApp(options: AppOptions): WeftApp {
+	if (options.answerScope !== undefined && options.authenticate === undefined)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			"answerScope needs authenticate: without it no caller has a scope",
+			{
+				hint: "pass authenticate (weft dev/serve: --auth), or drop answerScope",
+			},
+		);
 	const registry = new ThreadRegistry(options.records);
 	const ctx: ServerContext = {
 		graphs: new Map(
@@ -71,21 +100,29 @@ export function createApp(options: AppOptions): WeftApp {
 		),
 		checkpointer: options.checkpointer,
 		registry,
-		runs: new RunManager(registry, async (run) => {
-			const snap = await ctx.graphs
-				.get(run.graphId)
-				?.getState({ threadId: run.threadId })
-				.catch(() => undefined);
-			if (snap === undefined) return {};
-			const interrupts = snap.interrupts.map((i) => ({
-				id: i.id,
-				value: i.value,
-			}));
-			return interrupts.length > 0
-				? { ...snap.values, __interrupt__: interrupts }
-				: snap.values;
+		runs: new RunManager(registry, {
+			runTimeoutMs: options.runTimeoutMs,
+			shutdownGraceMs: options.shutdownGraceMs,
+			events: options.events,
+			maxConcurrentRuns: options.maxConcurrentRuns,
+			stateOf: async (run) => {
+				const snap = await ctx.graphs
+					.get(run.graphId)
+					?.getState({ threadId: run.threadId })
+					.catch(() => undefined);
+				if (snap === undefined) return {};
+				const interrupts = snap.interrupts.map((i) => ({
+					id: i.id,
+					value: i.value,
+				}));
+				return interrupts.length > 0
+					? { ...snap.values, __interrupt__: interrupts }
+					: snap.values;
+			},
 		}),
 		store: options.store,
+		answerScope: options.answerScope,
+		maxRunsPerAssistant: options.maxRunsPerAssistant,
 	};
 	const app = new Hono<Env>();
 	app.onError((error, c) => {
@@ -155,19 +192,29 @@ export function createApp(options: AppOptions): WeftApp {
 			"/threads/:thread_id/feedback",
 			feedbackRoutes(ctx, options.feedback),
 		);
+	// ends the studio's event streams on close (an open stream would keep the HTTP server from closing)
+	const closing = new AbortController();
 	if (options.studio !== false)
-		app.route("/studio", studioRoutes(ctx, options.studio));
+		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
+	let unwatch = () => {};
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records);
 			ctx.runs.orphaned();
+			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
+			unwatch = watchServerLoad(
+				appLoad(registry, options.queue === true),
+				options.checkpointer,
+			);
 		});
 	return {
 		app,
 		ready,
 		close: async () => {
+			unwatch();
+			closing.abort();
 			await ctx.runs.close();
 			await registry.flush();
 		},

@@ -3,7 +3,8 @@ import type { Authenticate } from "./context.ts";
 
 /**
  * The default `authenticate`: `Authorization: Bearer <token>` for one of `tokens`
- * (`"token"` or `"identity:token"`; a bare token is its own identity's name prefix).
+ * (`"token"`, `"identity:token"` or `"identity:token:scope1+scope2"`; a bare token is its own identity's
+ * name prefix). Scopes reach `AuthUser.scopes` (e.g. the `answerScope` a human checkpoint needs).
  * Read from `WEFT_API_TOKENS` (comma separated) when not given.
  */
 export function bearerTokens(
@@ -13,10 +14,14 @@ export function bearerTokens(
 		.map((t) => t.trim())
 		.filter((t) => t !== "")
 		.map((t) => {
-			const at = t.indexOf(":");
-			return at > 0
-				? { identity: t.slice(0, at), token: t.slice(at + 1) }
-				: { identity: `token-${t.slice(0, 4)}`, token: t };
+			const parts = t.split(":");
+			if (parts.length === 1)
+				return { identity: `token-${t.slice(0, 4)}`, token: t, scopes: [] };
+			return {
+				identity: parts[0]!,
+				token: parts[1]!,
+				scopes: (parts[2] ?? "").split("+").filter((s) => s !== ""),
+			};
 		});
 	return (request) => {
 		const header = request.headers.get("authorization") ?? "";
@@ -27,6 +32,8 @@ export function bearerTokens(
 			const want = Buffer.from(k.token);
 			return want.length === given.length && timingSafeEqual(want, given);
 		});
-		return found === undefined ? null : { identity: found.identity };
+		return found === undefined
+			? null
+			: { identity: found.identity, scopes: found.scopes };
 	};
 }

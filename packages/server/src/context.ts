@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Checkpointer, Store } from "@weft/checkpoint";
+import { type Checkpointer, type Store, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
@@ -28,6 +28,34 @@ export interface ServerContext {
 	runs: RunExecutor;
 	/** Long-term memory for `/store` and for runs (`ctx.store`, scoped by owner), when configured. */
 	store?: Store | undefined;
+	/** The scope needed to answer a human checkpoint (all graphs, or per graph name). */
+	answerScope?: string | Readonly<Record<string, string>> | undefined;
+	/** Runs of one assistant pending or running at once (all graphs, or per graph name). */
+	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
+}
+
+/** Refuses (403 `FORBIDDEN`) a caller without the scope `answerScope` asks for answering `graphId`'s checkpoints. */
+export function requireAnswerScope(
+	ctx: ServerContext,
+	c: Context<Env>,
+	graphId: string,
+): void {
+	const scope = perGraph(ctx.answerScope, graphId);
+	if (scope === undefined || c.get("user")?.scopes?.includes(scope) === true)
+		return;
+	throw new WeftError(
+		"FORBIDDEN",
+		`answering a human checkpoint of "${graphId}" needs the scope "${scope}"`,
+		{ hint: `have a caller with the "${scope}" scope answer it` },
+	);
+}
+
+/** The value of a per-server-or-per-graph option for `graphId`. */
+export function perGraph<T extends string | number>(
+	option: T | Readonly<Record<string, T>> | undefined,
+	graphId: string,
+): T | undefined {
+	return typeof option === "object" ? option[graphId] : option;
 }
 
 /** Hono variables set by the auth middleware. */

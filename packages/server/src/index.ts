@@ -11,13 +11,18 @@ export {
 	type ServerRecords,
 } from "./records/server-records.ts";
 export type { StudioOptions } from "./routes/studio.ts";
+export type { EventRetention } from "./run-events.ts";
 export {
 	isFinalRunStatus,
 	nextRunStatus,
+	RUN_MOVES,
+	RUN_STATUSES,
 	RUN_TRANSITIONS,
 	type RunLifecycleEvent,
 	type RunLifecycleStatus,
 	runMachine,
+	statusesBefore,
+	statusesFrom,
 } from "./run-lifecycle.ts";
 export { type ServeOptions, serve } from "./serve.ts";
 export type { RunRecord, ThreadRecord } from "./thread-registry.ts";

@@ -1,8 +1,41 @@
+import { WeftError } from "@weft/checkpoint";
+
 /** One event of a run's stream, as sent over SSE. */
 export interface RunEvent {
 	id: string;
 	event: string;
 	data: unknown;
+}
+
+/** Events kept per run unless configured (`events.maxPerRun`). */
+export const DEFAULT_MAX_EVENTS = 10_000;
+/** How long a run's events are kept after it ends unless configured (`events.ttlMs`): one hour. */
+export const DEFAULT_EVENTS_TTL_MS = 3_600_000;
+
+/** How many events each run keeps, and for how long after it ends. */
+export interface EventRetention {
+	/** The newest this many are kept; older ones are dropped (default 10,000). */
+	maxPerRun?: number | undefined;
+	/** Milliseconds after the run ends before its events are dropped (default one hour). */
+	ttlMs?: number | undefined;
+}
+
+/** Throws `EVENTS_EXPIRED` when events after `lastEventId` were dropped (the first kept one is `from`). */
+export function eventsExpired(
+	runId: string,
+	lastEventId: string | undefined,
+	from: number,
+): void {
+	if (lastEventId === undefined) return;
+	const after = Number(lastEventId);
+	if (!Number.isFinite(after) || after + 1 >= from) return;
+	throw new WeftError(
+		"EVENTS_EXPIRED",
+		`run ${runId}'s events after ${lastEventId} are no longer kept (the first kept one is ${from})`,
+		{
+			hint: "read the run's outcome with runs.get / runs.join, or re-join its stream without Last-Event-ID",
+		},
+	);
 }
 
 /**
@@ -16,8 +49,19 @@ export class RunEventLog {
 	#closed = false;
 	#waiters = new Set<() => void>();
 
-	constructor(limit = 10_000) {
+	constructor(limit = DEFAULT_MAX_EVENTS) {
 		this.#limit = limit;
+	}
+
+	/** Throws `EVENTS_EXPIRED` when some events after `lastEventId` are no longer kept. */
+	async check(lastEventId: string | undefined, runId = "?"): Promise<void> {
+		eventsExpired(runId, lastEventId, this.#dropped + 1);
+	}
+
+	/** Drops every event (the run ended long enough ago); ids keep counting from where they were. */
+	expire(): void {
+		this.#dropped += this.#events.length;
+		this.#events.length = 0;
 	}
 
 	/** Appends an event and wakes the readers. */

@@ -1,4 +1,4 @@
-import { isWeftError } from "@weft/checkpoint";
+import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
@@ -14,6 +14,38 @@ const MODES: Partial<Record<StreamModeName, StreamMode>> = {
 	custom: "custom",
 	"messages-tuple": "messages",
 };
+
+/**
+ * Why a server stopped a run before its end (the abort reason of its signal): out of time (`timeout`),
+ * handed to another worker at shutdown (`handover`), or its process is stopping (`shutdown`).
+ */
+export class RunStop extends WeftError {
+	readonly why: "timeout" | "handover" | "shutdown";
+	constructor(why: "timeout" | "handover" | "shutdown", runId: string) {
+		super(
+			"RUN_CANCELLED",
+			why === "timeout"
+				? `run ${runId} ran out of time`
+				: why === "handover"
+					? `run ${runId} was handed over: its worker is shutting down`
+					: `run ${runId} was stopped: its server is shutting down`,
+		);
+		this.why = why;
+	}
+}
+
+/** The status a stopped run ends with: `timeout` when it ran out of time, else the outcome's. */
+export function stoppedOutcome(
+	signal: AbortSignal,
+	outcome: RunLifecycleEvent["type"],
+): RunLifecycleEvent["type"] {
+	const reason = signal.reason;
+	return outcome === "CANCEL" &&
+		reason instanceof RunStop &&
+		reason.why === "timeout"
+		? "TIME_OUT"
+		: outcome;
+}
 
 /** Where a run's events go (an in-process log, or the run's rows in Postgres). */
 export interface RunSink {

@@ -19,7 +19,9 @@ export type RunLifecycleEvent =
 	| { type: "TIME_OUT" }
 	| { type: "CANCEL" }
 	/** The runner's lease expired: the run waits to be taken again. */
-	| { type: "LEASE_EXPIRED" };
+	| { type: "LEASE_EXPIRED" }
+	/** The runner gave the run back (graceful shutdown past its grace): it waits to be taken again. */
+	| { type: "RELEASE" };
 
 type EventType = RunLifecycleEvent["type"];
 
@@ -41,6 +43,7 @@ export const RUN_TRANSITIONS: Readonly<
 		TIME_OUT: "timeout",
 		CANCEL: "cancelled",
 		LEASE_EXPIRED: "pending",
+		RELEASE: "pending",
 	},
 	interrupted: {},
 	success: {},
@@ -73,3 +76,35 @@ export function nextRunStatus(
 export function isFinalRunStatus(status: RunLifecycleStatus): boolean {
 	return Object.keys(RUN_TRANSITIONS[status]).length === 0;
 }
+
+/** Every status a run may move to `to` from (by any event), staying put excluded. */
+export function statusesBefore(to: RunLifecycleStatus): RunLifecycleStatus[] {
+	return RUN_STATUSES.filter((from) =>
+		Object.values(RUN_TRANSITIONS[from]).includes(to),
+	);
+}
+
+/** The statuses from which `event` moves a run. */
+export function statusesFrom(event: EventType): RunLifecycleStatus[] {
+	return RUN_STATUSES.filter((s) => RUN_TRANSITIONS[s][event] !== undefined);
+}
+
+/** Every status, in the table's order. */
+export const RUN_STATUSES = Object.keys(
+	RUN_TRANSITIONS,
+) as RunLifecycleStatus[];
+
+/** Whether a stored run may go from `from` to `to`: a move of the machine, or no move at all. */
+export function runMoveAllowed(
+	from: RunLifecycleStatus,
+	to: RunLifecycleStatus,
+): boolean {
+	return from === to || Object.values(RUN_TRANSITIONS[from]).includes(to);
+}
+
+/** The moves of the machine as `from:to` strings (what the databases' guards compare against). */
+export const RUN_MOVES: readonly string[] = RUN_STATUSES.flatMap((from) =>
+	[...new Set(Object.values(RUN_TRANSITIONS[from]))].map(
+		(to) => `${from}:${to}`,
+	),
+);

@@ -1,7 +1,11 @@
 import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
-import { RunEventLog } from "./run-events.ts";
-import { executeRun } from "./run-exec.ts";
+import {
+	DEFAULT_EVENTS_TTL_MS,
+	type EventRetention,
+	RunEventLog,
+} from "./run-events.ts";
+import { executeRun, RunStop, stoppedOutcome } from "./run-exec.ts";
 import {
 	isFinalRunStatus,
 	nextRunStatus,
@@ -34,8 +38,29 @@ export interface RunExecutor {
 	join(runId: string): Promise<Record<string, unknown>>;
 	cancel(run: RunRecord, wait: boolean): Promise<void>;
 	orphaned(): void;
+	/** Stops taking runs (`SHUTTING_DOWN`); lets the ones in flight finish within the grace period. */
 	close(): Promise<void>;
 }
+
+/** Options of the in-process executor. */
+export interface RunManagerOptions {
+	/** Answers `join` for a run of an earlier process: its thread's values now. */
+	stateOf?: ((run: RunRecord) => Promise<Record<string, unknown>>) | undefined;
+	/** A run still running after this long is stopped with status `timeout` (default: none). */
+	runTimeoutMs?: number | undefined;
+	/** How long `close()` lets runs in flight finish before cancelling them (default 10 s). */
+	shutdownGraceMs?: number | undefined;
+	/** How many events each run keeps, and for how long after it ends. */
+	events?: EventRetention | undefined;
+	/** Runs executed at once by this process; the others wait as `pending` (default: no limit). */
+	maxConcurrentRuns?: number | undefined;
+}
+
+/** The typed refusal of a run while the process stops. */
+export const shuttingDown = () =>
+	new WeftError("SHUTTING_DOWN", "the server is shutting down: no new run", {
+		hint: "retry against another API process, or after the restart",
+	});
 
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */
 export class RunManager implements RunExecutor {
@@ -43,17 +68,16 @@ export class RunManager implements RunExecutor {
 	readonly #live = new Map<string, LiveRun>();
 	readonly #tails = new Map<string, Promise<void>>();
 
-	readonly #stateOf:
-		| ((run: RunRecord) => Promise<Record<string, unknown>>)
-		| undefined;
+	/** Event logs of runs whose events expired (empty; ids still count, so a late `Last-Event-ID` is told). */
+	readonly #expired = new Map<string, RunEventLog>();
+	readonly #options: RunManagerOptions;
+	#closing = false;
+	#running = 0;
+	readonly #slotWaiters: (() => void)[] = [];
 
-	/** `stateOf` answers `join` for a run of an earlier process: its thread's values now. */
-	constructor(
-		registry: ThreadRegistry,
-		stateOf?: (run: RunRecord) => Promise<Record<string, unknown>>,
-	) {
+	constructor(registry: ThreadRegistry, options: RunManagerOptions = {}) {
 		this.#registry = registry;
-		this.#stateOf = stateOf;
+		this.#options = options;
 	}
 
 	/** Whether a run of this thread is pending or running in this process. */
@@ -67,9 +91,10 @@ export class RunManager implements RunExecutor {
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
 	): RunRecord {
+		if (this.#closing) throw shuttingDown();
 		const run = this.#registry.addRun(init);
 		const live: LiveRun = {
-			log: new RunEventLog(),
+			log: new RunEventLog(this.#options.events?.maxPerRun),
 			controller: new AbortController(),
 			done: Promise.resolve(),
 			output: {},
@@ -101,29 +126,77 @@ export class RunManager implements RunExecutor {
 		body: RunCreateBody,
 	): Promise<void> {
 		await Promise.resolve();
+		await this.#slot(live.controller.signal);
+		try {
+			await this.#executeInSlot(graph, run, live, body);
+		} finally {
+			this.#running--;
+			// every waiter checks again (one that was cancelled meanwhile must not swallow the wake-up)
+			for (const wake of this.#slotWaiters.splice(0)) wake();
+		}
+	}
+
+	/** Waits for a free slot under `maxConcurrentRuns` (or for the run to be cancelled meanwhile). */
+	async #slot(signal: AbortSignal): Promise<void> {
+		const max = this.#options.maxConcurrentRuns;
+		while (max !== undefined && this.#running >= max && !signal.aborted)
+			await new Promise<void>((resolve) => {
+				this.#slotWaiters.push(resolve);
+				signal.addEventListener("abort", () => resolve(), { once: true });
+			});
+		this.#running++;
+	}
+
+	async #executeInSlot(
+		graph: AnyGraph,
+		run: RunRecord,
+		live: LiveRun,
+		body: RunCreateBody,
+	): Promise<void> {
 		if (isFinalRunStatus(run.status)) {
 			// cancelled (or rolled back) while it waited for its turn
 			live.log.close();
 			return;
 		}
 		this.#move(run, "START");
+		const limit = this.#options.runTimeoutMs;
+		const timer =
+			limit === undefined
+				? undefined
+				: setTimeout(
+						() => live.controller.abort(new RunStop("timeout", run.runId)),
+						limit,
+					);
 		try {
 			const { output, outcome } = await executeRun(graph, run, body, {
 				signal: live.controller.signal,
 				push: (event, data) => live.log.push(event, data),
 			});
 			live.output = output;
-			this.#move(run, outcome);
+			this.#move(run, stoppedOutcome(live.controller.signal, outcome));
 		} finally {
+			clearTimeout(timer);
 			// a stream always ends with `end` or throws; a run still "running" here would never end
 			if (run.status === "running") this.#move(run, "FAIL");
 			live.log.close();
+			this.#expireLater(run.runId, live);
 		}
+	}
+
+	/** Drops the run's events (and what it kept in memory) `events.ttlMs` after it ended. */
+	#expireLater(runId: string, live: LiveRun): void {
+		const ttl = this.#options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
+		setTimeout(() => {
+			if (this.#live.get(runId) !== live) return;
+			this.#live.delete(runId);
+			live.log.expire();
+			this.#expired.set(runId, live.log);
+		}, ttl).unref();
 	}
 
 	/** The event log of a run of this process. */
 	events(runId: string): RunEventLog | undefined {
-		return this.#live.get(runId)?.log;
+		return this.#live.get(runId)?.log ?? this.#expired.get(runId);
 	}
 
 	/** Waits for the run to end; returns its final values as LangGraph does. */
@@ -131,8 +204,9 @@ export class RunManager implements RunExecutor {
 		const live = this.#live.get(runId);
 		if (live === undefined) {
 			const run = this.#registry.runs.get(runId);
-			if (run === undefined || this.#stateOf === undefined) return {};
-			return toWire(await this.#stateOf(run)) as Record<string, unknown>;
+			const stateOf = this.#options.stateOf;
+			if (run === undefined || stateOf === undefined) return {};
+			return toWire(await stateOf(run)) as Record<string, unknown>;
 		}
 		await live.done;
 		return toWire(live.output) as Record<string, unknown>;
@@ -158,10 +232,22 @@ export class RunManager implements RunExecutor {
 				this.#move(run, run.status === "running" ? "FAIL" : "CANCEL");
 	}
 
-	/** Cancels every run and waits for them (graceful shutdown). */
+	/**
+	 * Graceful shutdown: takes no new run, lets the runs in flight finish within `shutdownGraceMs`, then
+	 * cancels the others (their last checkpoint stays) and waits for them.
+	 */
 	async close(): Promise<void> {
-		for (const live of this.#live.values()) live.controller.abort();
-		await Promise.all([...this.#live.values()].map((l) => l.done));
+		this.#closing = true;
+		const all = Promise.all([...this.#live.values()].map((l) => l.done));
+		let timer: NodeJS.Timeout | undefined;
+		const grace = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, this.#options.shutdownGraceMs ?? 10_000);
+		});
+		await Promise.race([all, grace]);
+		clearTimeout(timer);
+		for (const [runId, live] of this.#live)
+			live.controller.abort(new RunStop("shutdown", runId));
+		await all;
 	}
 }
 

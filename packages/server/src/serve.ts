@@ -7,7 +7,11 @@ export interface ServeOptions extends AppOptions {
 	hostname?: string | undefined;
 }
 
-/** Starts the API on Node; resolves once it listens. `close()` stops taking requests and cancels runs. */
+/**
+ * Starts the API on Node; resolves once it listens. `close()` refuses new runs, lets runs in flight
+ * finish within `shutdownGraceMs` (cancelling the rest), stops listening, and ends the streams still open
+ * after the grace (a client reconnects with `Last-Event-ID`, to another API process behind a balancer).
+ */
 export async function serve(
 	options: ServeOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
@@ -32,7 +36,17 @@ export async function serve(
 		port,
 		async close() {
 			await weft.close();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			const http = server as import("node:http").Server;
+			const closed = new Promise<void>((resolve) =>
+				server.close(() => resolve()),
+			);
+			http.closeIdleConnections?.();
+			const timer = setTimeout(
+				() => http.closeAllConnections?.(),
+				options.shutdownGraceMs ?? 10_000,
+			);
+			await closed;
+			clearTimeout(timer);
 		},
 	};
 }

@@ -17,6 +17,7 @@ const EVENTS: RunLifecycleEvent["type"][] = [
 	"TIME_OUT",
 	"CANCEL",
 	"LEASE_EXPIRED",
+	"RELEASE",
 ];
 
 describe("run lifecycle", () => {

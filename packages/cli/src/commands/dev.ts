@@ -16,6 +16,83 @@ interface DevOptions {
 	port: string;
 	host: string;
 	auth?: boolean;
+	shutdownGrace: string;
+	runTimeout?: string;
+	concurrency?: string;
+}
+
+/** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+	if (m === null)
+		throw new UsageError(
+			`${flag} ${value} is not a duration`,
+			`write it as 500ms, 10s, 2m or 1h`,
+		);
+	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
+	return Math.round(Number(m[1]) * unit);
+}
+
+/** `--concurrency n`: a positive whole number, or undefined when not given. */
+function concurrency(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1)
+		throw new UsageError(
+			`--concurrency ${value} is not a positive whole number`,
+			"e.g. --concurrency 4",
+		);
+	return n;
+}
+
+/** The server settings of `weft.json` besides its graphs. */
+export interface ServerConfig {
+	answerScope?: string | Record<string, string> | undefined;
+	maxRunsPerAssistant?: number | Record<string, number> | undefined;
+	runTimeoutMs?: number | undefined;
+}
+
+/**
+ * `answerScope` (the scope that answering a human checkpoint needs: one, or one per graph),
+ * `maxRunsPerAssistant` and `runTimeoutMs` of `weft.json`, checked.
+ */
+export function serverConfig(file: string | undefined): ServerConfig {
+	if (file === undefined) return {};
+	const parsed = JSON.parse(readFileSync(resolve(file), "utf8")) as Record<
+		string,
+		unknown
+	>;
+	const perGraph = (key: string, type: "string" | "number") => {
+		const v = parsed[key];
+		if (v === undefined || typeof v === type) return v;
+		if (
+			typeof v === "object" &&
+			v !== null &&
+			Object.values(v).every((x) => typeof x === type)
+		)
+			return v;
+		throw new UsageError(
+			`${file}: "${key}" must be a ${type} or { graph: ${type} }`,
+			`e.g. "${key}": ${type === "string" ? '"approver"' : "4"}`,
+		);
+	};
+	const timeout = parsed.runTimeoutMs;
+	if (timeout !== undefined && typeof timeout !== "number")
+		throw new UsageError(
+			`${file}: "runTimeoutMs" must be a number`,
+			'e.g. "runTimeoutMs": 600000',
+		);
+	return {
+		answerScope: perGraph(
+			"answerScope",
+			"string",
+		) as ServerConfig["answerScope"],
+		maxRunsPerAssistant: perGraph(
+			"maxRunsPerAssistant",
+			"number",
+		) as ServerConfig["maxRunsPerAssistant"],
+		runTimeoutMs: timeout,
+	};
 }
 
 /** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
@@ -94,7 +171,15 @@ export async function dev(
 			: (store.db ?? "weft.db") === ":memory:"
 				? undefined
 				: await openSqliteRecords(store.db ?? "weft.db");
+	// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
+	(await import("@weft/graph")).configureTelemetry({ recordContent: true });
 	const server = await serve({
+		...serverConfig(o.config),
+		...(o.runTimeout === undefined
+			? {}
+			: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
+		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+		maxConcurrentRuns: concurrency(o.concurrency),
 		graphs,
 		checkpointer,
 		records,
@@ -149,6 +234,16 @@ export function registerDev(
 		.option(
 			"--auth",
 			"require Authorization: Bearer <token> for a token in WEFT_API_TOKENS",
+		)
+		.option(
+			"--shutdown-grace <duration>",
+			"on SIGTERM, how long runs in flight may finish before they are cancelled",
+			"10s",
+		)
+		.option("--run-timeout <duration>", "stop runs longer than this (timeout)")
+		.option(
+			"--concurrency <n>",
+			"runs executed at once; the others wait pending (default: no limit)",
 		)
 		.action(async (o: DevOptions) => {
 			try {

@@ -6,7 +6,12 @@ import { UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore } from "../store.ts";
-import { graphSpecs, graphsOfConfig } from "./dev.ts";
+import {
+	graphSpecs,
+	graphsOfConfig,
+	parseDuration,
+	serverConfig,
+} from "./dev.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -14,7 +19,14 @@ type AnyGraph = CompiledGraph<any, any>;
 interface CommonOptions {
 	config?: string;
 	postgres?: string;
+	shutdownGrace: string;
+	runTimeout?: string;
 }
+
+const runTimeout = (o: CommonOptions) =>
+	o.runTimeout === undefined
+		? undefined
+		: parseDuration("--run-timeout", o.runTimeout);
 
 /** The Postgres URL (`--postgres` after the command or before it) and the graphs of --config/--graph. */
 async function setUp(
@@ -71,8 +83,14 @@ async function serveCommand(
 	const { bearerTokens, serve, openPostgresRecords } = await import(
 		"@weft/server"
 	);
+	const { PostgresStore } = await import("@weft/checkpoint-postgres");
 	const records = await openPostgresRecords(url);
+	const store = await PostgresStore.connect({ connectionString: url });
+	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
 	const server = await serve({
+		...config,
+		store,
+		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
 		graphs,
 		checkpointer,
 		records,
@@ -86,6 +104,7 @@ async function serveCommand(
 	);
 	await stopped();
 	await server.close();
+	await store.close();
 	await records.close();
 	await checkpointer.close?.();
 	return 0;
@@ -98,19 +117,28 @@ async function workerCommand(
 ): Promise<number> {
 	const { url, checkpointer, graphs } = await setUp("worker", program, o);
 	const { openPostgresRecords, startWorker } = await import("@weft/server");
+	const { PostgresStore } = await import("@weft/checkpoint-postgres");
 	const records = await openPostgresRecords(url);
+	const store = await PostgresStore.connect({ connectionString: url });
 	const worker = await startWorker({
 		graphs,
 		checkpointer,
+		store,
 		records: records as Parameters<typeof startWorker>[0]["records"],
 		concurrency: Number(o.concurrency),
 		sweepMs: Number(o.sweepMs),
+		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+		runTimeoutMs: runTimeout(o) ?? serverConfig(o.config).runTimeoutMs,
 	});
 	process.stdout.write(
 		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")})\n`,
 	);
 	await stopped();
+	process.stdout.write(
+		`weft worker: stopping (${worker.running} runs in flight, grace ${o.shutdownGrace})\n`,
+	);
 	await worker.close();
+	await store.close();
 	await records.close();
 	await checkpointer.close?.();
 	return 0;
@@ -128,6 +156,11 @@ export function registerServeWorker(
 			.option(
 				"--config <file>",
 				"weft.json with { graphs: { name: module#export } }",
+			)
+			.option(
+				"--shutdown-grace <duration>",
+				"on SIGTERM, how long runs in flight may finish (worker: then handed to another worker)",
+				"10s",
 			);
 	const serveCmd = common(
 		program
@@ -157,6 +190,7 @@ export function registerServeWorker(
 			),
 	)
 		.option("--concurrency <n>", "runs executed at once", "4")
+		.option("--run-timeout <duration>", "stop runs longer than this (timeout)")
 		.option(
 			"--sweep-ms <ms>",
 			"how often runs of dead workers are looked for",

@@ -49,6 +49,31 @@ export interface UsageReport {
 	calls?: number | undefined;
 	/** How long the call took: recorded with the step, for latency figures (`weft stats`). */
 	durationMs?: number | undefined;
+	/** What the call was, kept with the step's timing (`metadata.timing.calls`) for the studio. */
+	call?: ModelCallRecord | undefined;
+}
+
+/**
+ * One model call as a step records it. `prompt` and `response` are kept only when content recording is
+ * on (`configureTelemetry({ recordContent: true })`; `weft dev` turns it on).
+ */
+export interface ModelCallRecord {
+	node: string;
+	model: string;
+	durationMs: number;
+	inputTokens: number;
+	outputTokens: number;
+	cachedTokens: number;
+	costUsd?: number | undefined;
+	/** Answered from `@weft/models`' cache. */
+	cacheHit: boolean;
+	/** A later model of the route answered after the first failed (`@weft/models`). */
+	fallback: boolean;
+	finishReason?: string | undefined;
+	/** The messages sent, as `{ type, content, tool_calls?, … }` (with content recording only). */
+	prompt?: Array<Record<string, unknown>> | undefined;
+	/** The answer, in the same shape (with content recording only). */
+	response?: Record<string, unknown> | undefined;
 }
 
 /**

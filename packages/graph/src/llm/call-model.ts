@@ -3,7 +3,12 @@ import {
 	type AIMessageChunk,
 	type BaseMessage,
 } from "@langchain/core/messages";
-import type { CallOptions, NodeContext } from "../index.ts";
+import {
+	type CallOptions,
+	type ModelCallRecord,
+	type NodeContext,
+	telemetrySettings,
+} from "../index.ts";
 import {
 	type AnswerInfo,
 	answerInfo,
@@ -66,7 +71,12 @@ export function callModel(
 					options.name,
 				),
 		);
-		reportInfo(ctx, info, durationMs);
+		reportInfo(
+			ctx,
+			info,
+			durationMs,
+			callRecord(ctx, info, durationMs, input, message),
+		);
 		return message;
 	});
 }
@@ -116,13 +126,14 @@ export function report(
 	model: ChatModelLike,
 	message: AIMessage,
 ): void {
-	reportInfo(ctx, answerInfo(model, message), undefined);
+	reportInfo(ctx, answerInfo(model, message), undefined, undefined);
 }
 
 function reportInfo(
 	ctx: NodeContext,
 	info: AnswerInfo,
 	durationMs: number | undefined,
+	call: ModelCallRecord | undefined,
 ): void {
 	if (info.weft !== undefined)
 		ctx.emit({ kind: "model", ...info.weft } as ModelEvent);
@@ -133,5 +144,47 @@ function reportInfo(
 		cachedTokens: info.cachedTokens,
 		...(info.costUsd === undefined ? {} : { costUsd: info.costUsd }),
 		...(durationMs === undefined ? {} : { durationMs }),
+		...(call === undefined ? {} : { call }),
 	});
+}
+
+/** The call as the step records it; prompt and answer only with content recording on (decision 0026). */
+function callRecord(
+	ctx: NodeContext,
+	info: AnswerInfo,
+	durationMs: number,
+	input: BaseMessage[],
+	message: AIMessage,
+): ModelCallRecord {
+	const record: ModelCallRecord = {
+		node: ctx.node,
+		model: info.model ?? "model",
+		durationMs: Math.round(durationMs * 10) / 10,
+		inputTokens: info.inputTokens,
+		outputTokens: info.outputTokens,
+		cachedTokens: info.cachedTokens,
+		cacheHit: info.weft?.cache === "hit",
+		fallback: info.weft?.fallback != null && info.weft.fallback !== false,
+	};
+	if (info.costUsd !== undefined) record.costUsd = info.costUsd;
+	if (info.finishReason !== undefined) record.finishReason = info.finishReason;
+	if (telemetrySettings().recordContent) {
+		record.prompt = input.map(messageRecord);
+		record.response = messageRecord(message);
+	}
+	return record;
+}
+
+function messageRecord(m: BaseMessage): Record<string, unknown> {
+	const out: Record<string, unknown> = {
+		type: m.getType(),
+		content: m.content,
+	};
+	if (m.id !== undefined) out.id = m.id;
+	if (m.name !== undefined) out.name = m.name;
+	const calls = (m as AIMessage).tool_calls;
+	if (calls !== undefined && calls.length > 0) out.tool_calls = calls;
+	const toolCallId = (m as { tool_call_id?: string }).tool_call_id;
+	if (toolCallId !== undefined) out.tool_call_id = toolCallId;
+	return out;
 }

@@ -2,7 +2,6 @@
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import {
 	type Attributes,
-	type Counter,
 	context,
 	createNoopMeter,
 	type Histogram,
@@ -20,14 +19,30 @@ import {
 	modelNameOf,
 	providerOf,
 } from "./model-answer.ts";
+import { type CountPoint, Counts, llmTracer, SCOPE } from "./otel.ts";
 
 interface ModelInstruments {
 	on: boolean;
 	duration: Histogram;
 	tokenUsage: Histogram;
-	tokens: Counter;
-	cost: Counter;
-	calls: Counter;
+	tokens: Counts;
+	cost: Counts;
+	calls: Counts;
+	/** What a call's records need, by requested and answering model: made once, reused by every call. */
+	series: Map<string, Series>;
+}
+
+/** The attribute sets and count points of one (requested model, answering model) pair. */
+interface Series {
+	readonly key: string;
+	readonly base: Attributes;
+	readonly input: Attributes;
+	readonly output: Attributes;
+	readonly inputTokens: CountPoint;
+	readonly outputTokens: CountPoint;
+	readonly outcomes: Map<string, CountPoint>;
+	cachedTokens?: CountPoint;
+	cost?: CountPoint;
 }
 
 const NOOP_HISTOGRAM = createNoopMeter().createHistogram("weft.probe");
@@ -36,34 +51,83 @@ let cached: { provider: MeterProvider; m: ModelInstruments } | undefined;
 function instruments(): ModelInstruments {
 	const provider = metrics.getMeterProvider();
 	if (cached?.provider === provider) return cached.m;
-	const meter = provider.getMeter("@weft/graph");
+	const meter = provider.getMeter(SCOPE);
 	const duration = meter.createHistogram("gen_ai.client.operation.duration", {
 		unit: "s",
 		description: "GenAI operation duration",
 	});
+	const on = duration !== NOOP_HISTOGRAM;
+	// counts are observable counters fed from memory (made only with a provider: no callbacks otherwise)
+	const counts = (name: string, unit: string, description: string) =>
+		new Counts(meter.createObservableCounter(name, { unit, description }));
 	const m: ModelInstruments = {
-		on: duration !== NOOP_HISTOGRAM,
+		on,
 		duration,
 		tokenUsage: meter.createHistogram("gen_ai.client.token.usage", {
 			unit: "{token}",
 			description: "Measures number of input and output tokens used",
 		}),
-		tokens: meter.createCounter("weft.model.tokens", {
-			unit: "{token}",
-			description: "Tokens of model calls, by type (input, output, cached)",
-		}),
-		cost: meter.createCounter("weft.model.cost", {
-			unit: "USD",
-			description: "Cost of model calls",
-		}),
-		calls: meter.createCounter("weft.model.calls", {
-			unit: "{call}",
-			description:
-				"Model calls by outcome (ok, error, cache_hit, fallback, retried)",
-		}),
+		tokens: counts(
+			"weft.model.tokens",
+			"{token}",
+			"Tokens of model calls, by type (input, output, cached)",
+		),
+		cost: counts("weft.model.cost", "USD", "Cost of model calls"),
+		calls: counts(
+			"weft.model.calls",
+			"{call}",
+			"Model calls by outcome (ok, error, cache_hit, fallback, retried)",
+		),
+		series: new Map(),
 	};
 	cached = { provider, m };
 	return m;
+}
+
+function seriesOf(
+	m: ModelInstruments,
+	requested: string | undefined,
+	answered: string | undefined,
+): Series {
+	const key = `${requested ?? ""}\u0000${answered ?? ""}`;
+	let s = m.series.get(key);
+	if (s !== undefined) return s;
+	const base = Object.freeze(metricAttributes(requested, answered));
+	const typed = (type: string) =>
+		Object.freeze({ ...base, "gen_ai.token.type": type });
+	const input = typed("input");
+	const output = typed("output");
+	s = {
+		key,
+		base,
+		input,
+		output,
+		inputTokens: m.tokens.point(`${key}\u0000input`, () => input),
+		outputTokens: m.tokens.point(`${key}\u0000output`, () => output),
+		outcomes: new Map(),
+	};
+	m.series.set(key, s);
+	return s;
+}
+
+function countCall(
+	m: ModelInstruments,
+	s: Series,
+	outcome: string,
+	errorType?: string,
+): void {
+	const key =
+		errorType === undefined ? outcome : `${outcome}\u0000${errorType}`;
+	let p = s.outcomes.get(key);
+	if (p === undefined) {
+		p = m.calls.point(`${s.key}\u0000${key}`, () => {
+			const a: Attributes = { ...s.base, "weft.outcome": outcome };
+			if (errorType !== undefined) a["error.type"] = errorType;
+			return a;
+		});
+		s.outcomes.set(key, p);
+	}
+	p.value++;
 }
 
 /**
@@ -77,40 +141,50 @@ export async function observeModelCall(
 	call: () => Promise<AIMessage>,
 ): Promise<{ message: AIMessage; info: AnswerInfo; durationMs: number }> {
 	const requested = modelNameOf(model);
-	const parent = context.active();
-	const span = trace.getTracer("@weft/graph").startSpan(
-		`chat ${requested ?? "model"}`,
-		{
-			kind: SpanKind.CLIENT,
-			attributes: requestAttributes(ctx, model, requested),
-		},
-		parent,
-	);
-	const recording = span.isRecording();
-	const capture = recording && telemetrySettings().captureContent;
+	const tracer = llmTracer();
+	// no tracer provider: no span, no attributes built
+	let span: Span | undefined;
+	let parent = context.active();
+	if (tracer !== undefined) {
+		const s = tracer.startSpan(
+			`chat ${requested ?? "model"}`,
+			{
+				kind: SpanKind.CLIENT,
+				attributes: requestAttributes(ctx, model, requested),
+			},
+			parent,
+		);
+		if (s.isRecording()) {
+			span = s;
+			parent = trace.setSpan(parent, s);
+		}
+	}
+	const capture = span !== undefined && telemetrySettings().captureContent;
 	if (capture)
-		span.setAttribute(
+		span!.setAttribute(
 			"gen_ai.input.messages",
 			JSON.stringify(input.map(asPart)),
 		);
 	const m = instruments();
 	const t0 = performance.now();
 	try {
-		const message = recording
-			? await context.with(trace.setSpan(parent, span), call)
-			: await call();
+		const message =
+			span !== undefined ? await context.with(parent, call) : await call();
 		const durationMs = performance.now() - t0;
 		const info = answerInfo(model, message);
-		if (recording) endOk(span, info, capture ? message : undefined);
+		if (span !== undefined) endOk(span, info, capture ? message : undefined);
 		if (m.on) recordOk(m, requested, info, durationMs);
 		return { message, info, durationMs };
 	} catch (error) {
 		const type = isWeftError(error) ? error.code : errorName(error);
-		if (recording) endError(span, error, type);
+		if (span !== undefined) endError(span, error, type);
 		if (m.on) {
-			const a = { ...metricAttributes(requested), "error.type": type };
-			m.duration.record((performance.now() - t0) / 1000, a);
-			m.calls.add(1, { ...a, "weft.outcome": "error" });
+			const s = seriesOf(m, requested, undefined);
+			m.duration.record((performance.now() - t0) / 1000, {
+				...s.base,
+				"error.type": type,
+			});
+			countCall(m, s, "error", type);
 		}
 		throw error;
 	}
@@ -171,25 +245,33 @@ function endError(span: Span, error: unknown, type: string): void {
 	span.end();
 }
 
+/**
+ * The metrics of a call that answered: three histogram records (duration, input and output tokens) with
+ * attribute sets made once per model; token, cost and call counts are sums in memory.
+ */
 function recordOk(
 	m: ModelInstruments,
 	requested: string | undefined,
 	info: AnswerInfo,
 	durationMs: number,
 ): void {
-	const a = metricAttributes(requested, info.model);
-	m.duration.record(durationMs / 1000, a);
-	m.tokenUsage.record(info.inputTokens, { ...a, "gen_ai.token.type": "input" });
-	m.tokenUsage.record(info.outputTokens, {
-		...a,
-		"gen_ai.token.type": "output",
-	});
-	m.tokens.add(info.inputTokens, { ...a, "gen_ai.token.type": "input" });
-	m.tokens.add(info.outputTokens, { ...a, "gen_ai.token.type": "output" });
-	if (info.cachedTokens > 0)
-		m.tokens.add(info.cachedTokens, { ...a, "gen_ai.token.type": "cached" });
-	if (info.costUsd !== undefined && info.costUsd > 0)
-		m.cost.add(info.costUsd, a);
+	const s = seriesOf(m, requested, info.model);
+	m.duration.record(durationMs / 1000, s.base);
+	m.tokenUsage.record(info.inputTokens, s.input);
+	m.tokenUsage.record(info.outputTokens, s.output);
+	s.inputTokens.value += info.inputTokens;
+	s.outputTokens.value += info.outputTokens;
+	if (info.cachedTokens > 0) {
+		s.cachedTokens ??= m.tokens.point(`${s.key}\u0000cached`, () => ({
+			...s.base,
+			"gen_ai.token.type": "cached",
+		}));
+		s.cachedTokens.value += info.cachedTokens;
+	}
+	if (info.costUsd !== undefined && info.costUsd > 0) {
+		s.cost ??= m.cost.point(s.key, () => s.base);
+		s.cost.value += info.costUsd;
+	}
 	const attempts = info.weft?.attempts;
 	const outcome =
 		info.weft?.cache === "hit"
@@ -199,7 +281,7 @@ function recordOk(
 				: typeof attempts === "number" && attempts > 1
 					? "retried"
 					: "ok";
-	m.calls.add(1, { ...a, "weft.outcome": outcome });
+	countCall(m, s, outcome);
 }
 
 function metricAttributes(

@@ -2,6 +2,7 @@
 import type { ToolMessage } from "@langchain/core/messages";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
+import { llmTracer } from "./otel.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
 
 /**
@@ -13,8 +14,11 @@ export async function observeToolCall(
 	call: PendingToolCall,
 	run: () => Promise<ToolMessage>,
 ): Promise<ToolMessage> {
+	const tracer = llmTracer();
+	// no tracer provider: no span, no attributes built
+	if (tracer === undefined) return run();
 	const parent = context.active();
-	const span = trace.getTracer("@weft/graph").startSpan(
+	const span = tracer.startSpan(
 		`execute_tool ${call.name}`,
 		{
 			kind: SpanKind.INTERNAL,

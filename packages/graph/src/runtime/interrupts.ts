@@ -29,29 +29,57 @@ export class InterruptSignal {
 	}
 }
 
-/** What was saved for one task at a checkpoint. */
-export interface TaskMemory {
+/** An interrupt recorded for a task, by its position among the task's `ctx.interrupt` calls. */
+export interface RecordedInterrupt {
+	id: string;
+	node: string;
+	value: unknown;
+	when?: "before" | "after";
+}
+
+/**
+ * What was saved for one task at a checkpoint. The collections are made on first use: most tasks never
+ * interrupt nor call `ctx.once`, and five empty collections per task were a measurable share of a step
+ * (perf, issue 17).
+ */
+export class TaskMemory {
 	done?: { writes: ChannelWrite[]; goto: Target[] };
-	interrupts: Map<
-		number,
-		{ id: string; node: string; value: unknown; when?: "before" | "after" }
-	>;
-	resumes: Map<number, unknown>;
-	once: Map<string, unknown>;
+	#interrupts: Map<number, RecordedInterrupt> | undefined;
+	#resumes: Map<number, unknown> | undefined;
+	#once: Map<string, unknown> | undefined;
+	#onceStarted: Set<string> | undefined;
+	#onceRunning: Map<string, Promise<unknown>> | undefined;
+
+	get interrupts(): Map<number, RecordedInterrupt> {
+		this.#interrupts ??= new Map();
+		return this.#interrupts;
+	}
+	/** Interrupts recorded, without making the map. */
+	get interruptCount(): number {
+		return this.#interrupts?.size ?? 0;
+	}
+	get resumes(): Map<number, unknown> {
+		this.#resumes ??= new Map();
+		return this.#resumes;
+	}
+	get once(): Map<string, unknown> {
+		this.#once ??= new Map();
+		return this.#once;
+	}
 	/** `ctx.once` keys whose effect started (a `once` record follows unless the process died). */
-	onceStarted: Set<string>;
+	get onceStarted(): Set<string> {
+		this.#onceStarted ??= new Set();
+		return this.#onceStarted;
+	}
 	/** `ctx.once` effects running now (shared by a retried attempt instead of running twice). */
-	onceRunning: Map<string, Promise<unknown>>;
+	get onceRunning(): Map<string, Promise<unknown>> {
+		this.#onceRunning ??= new Map();
+		return this.#onceRunning;
+	}
 }
 
 export function emptyMemory(): TaskMemory {
-	return {
-		interrupts: new Map(),
-		resumes: new Map(),
-		once: new Map(),
-		onceStarted: new Set(),
-		onceRunning: new Map(),
-	};
+	return new TaskMemory();
 }
 
 /** Groups a checkpoint's pending writes by task. */
@@ -197,11 +225,14 @@ export interface Answers {
 	answered: Set<string>;
 }
 
-export const noAnswers = (): Answers => ({
+/** No answers: one shared value, never changed (`assignAnswers` makes new ones), so a step makes none. */
+const NO_ANSWERS: Answers = {
 	byIndex: new Map(),
 	byId: new Map(),
 	answered: new Set(),
-});
+};
+
+export const noAnswers = (): Answers => NO_ANSWERS;
 
 /** Routes answers (by interrupt id) to the tasks and positions of the pending interrupts. */
 export function assignAnswers(

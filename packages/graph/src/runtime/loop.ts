@@ -5,6 +5,7 @@ import type {
 	ValidationError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
+import type { UsageReport } from "../graph/types.ts";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
@@ -67,6 +68,9 @@ export class Run {
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
 	readonly writesLog: ChannelWrite[] = [];
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
+	readonly #onUsage = (u: UsageReport) => this.#tm.reported(u);
+	/** Where tasks send debug events; undefined when nobody streams them. */
+	readonly #debug: ((event: StreamEvent) => void) | undefined;
 
 	/** The config as given: `execute` checks it (a bad one is refused there, typed, not thrown here). */
 	readonly #given: unknown;
@@ -97,6 +101,10 @@ export class Run {
 					);
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
+		const events = this.#events;
+		this.#debug = events.wants("debug")
+			? (event) => events.emit("debug", event)
+			: undefined;
 		this.#tm = new RunTelemetry({
 			graph: rt.name,
 			threadId: this.#threadId,
@@ -184,9 +192,10 @@ export class Run {
 		while (this.#at.tasks.length > 0) {
 			if (this.#signal.aborted) throw new CancelSignal(this.#signal.reason);
 			if (this.#stepsRun >= limit) throw new GraphRecursionError(limit);
-			const paused = this.#at.skipBefore
-				? []
-				: this.#at.tasks.filter((t) => before.has(t.node));
+			const paused =
+				this.#at.skipBefore || before.size === 0
+					? NO_TASKS
+					: this.#at.tasks.filter((t) => before.has(t.node));
 			if (paused.length > 0)
 				return this.#pause(
 					paused.map((t) => [t.id, t.node] as const),
@@ -210,7 +219,7 @@ export class Run {
 			await this.#commitStep(outcomes as DoneOutcome[]);
 			this.#lifecycle.step("PLAN");
 			const pauseAfter =
-				this.#at.tasks.length === 0
+				this.#at.tasks.length === 0 || after.size === 0
 					? []
 					: [...new Set(outcomes.map((o) => o.task.node))].filter((n) =>
 							after.has(n),
@@ -238,9 +247,8 @@ export class Run {
 			multi: this.#at.tasks.length > 1,
 			events: this.#events,
 			usage: this.#usage,
-			onUsage: (u) => this.#tm.reported(u), // telemetry (issue 13)
+			onUsage: this.#onUsage, // telemetry (issue 13)
 		});
-		const emit = (event: StreamEvent) => this.#events.emit("debug", event);
 		const outcomes = await executeTasks(
 			this.#at.tasks,
 			(task) =>
@@ -252,7 +260,7 @@ export class Run {
 					answers: this.#at.answers.byIndex.get(task.id) ?? NONE,
 					answersById: this.#at.answers.byId.get(task.id) ?? NONE,
 					values: this.#at.values,
-					emit,
+					emit: this.#debug,
 				}),
 			this.#config.maxConcurrency,
 			this.#watch,
@@ -295,9 +303,15 @@ export class Run {
 		for (const o of outcomes) {
 			const last = ran[ran.length - 1];
 			if (last?.node === o.task.node) last.targets.push(...o.goto);
-			else ran.push({ node: o.task.node, targets: [...o.goto] });
+			else
+				ran.push({
+					node: o.task.node,
+					targets: o.goto.length === 0 ? [] : [...o.goto],
+				});
 		}
-		for (const r of ran) r.targets.push(...(await this.#route(r.node)));
+		for (const r of ran)
+			if (this.#rt.branches.has(r.node))
+				r.targets.push(...(await this.#route(r.node)));
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;
@@ -389,6 +403,8 @@ export class Run {
 		throw error;
 	}
 }
+
+const NO_TASKS: readonly never[] = [];
 
 function union(
 	base: ReadonlySet<string>,

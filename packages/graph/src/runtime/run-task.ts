@@ -16,6 +16,8 @@ import {
 	type TaskScope,
 } from "./task-context.ts";
 
+const NO_IDS: ReadonlyMap<string, number> = new Map();
+
 /** What a subgraph node returns to its parent task: the writes its run made. */
 export class SubgraphResult {
 	readonly writes: ChannelWrite[];
@@ -42,7 +44,8 @@ export interface TaskRun {
 	answersById: ReadonlyMap<string, unknown>;
 	/** The state (for edge-triggered tasks). */
 	values: Record<string, unknown>;
-	emit(event: StreamEvent): void;
+	/** Where the task's debug events go; undefined when nobody streams them (none is built then). */
+	emit: ((event: StreamEvent) => void) | undefined;
 }
 
 /**
@@ -53,7 +56,7 @@ export interface TaskRun {
 export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 	const { host, memory } = r;
 	const debug = (phase: "start" | "end", reused?: true) =>
-		r.emit({
+		r.emit?.({
 			type: "task",
 			step: host.step,
 			node: task.node,
@@ -70,8 +73,12 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 			goto: memory.done.goto,
 		};
 	}
-	const ids = new Map<string, number>();
-	for (const [index, i] of memory.interrupts) ids.set(i.id, index);
+	let ids: ReadonlyMap<string, number> = NO_IDS;
+	if (memory.interruptCount > 0) {
+		const byId = new Map<string, number>();
+		for (const [index, i] of memory.interrupts) byId.set(i.id, index);
+		ids = byId;
+	}
 	const scope: TaskScope = {
 		node: task.node,
 		host,
@@ -81,7 +88,7 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 		answersById: r.answersById,
 		ids,
 	};
-	debug("start");
+	if (r.emit !== undefined) debug("start");
 	let outcome: Outcome;
 	try {
 		const runner = r.rt.runners.get(task.node);
@@ -110,7 +117,7 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 			{ kind: "done", taskId: task.id, node: task.node, writes, goto },
 		]);
 	}
-	debug("end");
+	if (r.emit !== undefined) debug("end");
 	return outcome;
 }
 

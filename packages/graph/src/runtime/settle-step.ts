@@ -11,6 +11,8 @@ export type Settled =
 	| { next: "refused"; error: ValidationError }
 	| { next: "fail"; error: unknown };
 
+const COMMIT: Settled = { next: "commit" };
+
 /**
  * Decides what a step leads to: commit when every task finished; otherwise the step's records (its
  * interrupts, its failure) are saved at its checkpoint first, so a re-run reuses the finished siblings.
@@ -21,15 +23,10 @@ export async function settleStep(
 	store: RunStore | undefined,
 	place: StepPlace,
 ): Promise<Settled> {
+	if (outcomes.every((o) => o.kind === "done")) return COMMIT;
 	const failed = outcomes.find((o) => o.kind === "error");
 	const rejected = outcomes.find((o) => o.kind === "rejected");
 	const interrupted = outcomes.filter((o) => o.kind === "interrupt");
-	if (
-		failed === undefined &&
-		rejected === undefined &&
-		interrupted.length === 0
-	)
-		return { next: "commit" };
 	await store?.persist(unfinishedRecords(place, interrupted, failed));
 	if (failed !== undefined) {
 		const { error, task } = failed;

@@ -52,12 +52,14 @@ export function unfinishedRecords(
 	}
 	if (failed !== undefined) {
 		const { error, task } = failed;
+		const hint = isWeftError(error) ? error.hint : undefined;
 		records.push({
 			kind: "error",
 			taskId: task.id,
 			node: task.node,
 			code: isWeftError(error) ? error.code : "NODE_FAILED",
 			message: error instanceof Error ? error.message : String(error),
+			...(hint === undefined ? {} : { hint }),
 		});
 	}
 	return records;

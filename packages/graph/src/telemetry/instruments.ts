@@ -1,29 +1,54 @@
 // Weft's OpenTelemetry instruments, through `@opentelemetry/api` only: the application chooses the SDK.
 import {
-	type Counter,
+	type Attributes,
 	createNoopMeter,
 	type Histogram,
 	type MeterProvider,
 	metrics,
+	ProxyTracerProvider,
 	type Tracer,
+	type TracerProvider,
 	trace,
-	type UpDownCounter,
 } from "@opentelemetry/api";
+import { Tally } from "./tally.ts";
 
 /** The instrumentation scope of every span and metric Weft records. */
 export const SCOPE = "@weft/graph";
 
-/** Weft's metric instruments (noop ones while no meter provider is registered). */
+/**
+ * Weft's metric instruments (noop ones while no meter provider is registered). Durations are histograms
+ * (one record each); counts are tallies kept in memory and read by observable instruments when the
+ * application's reader collects, so counting costs no SDK call.
+ */
 export interface Instruments {
 	/** False while no meter provider is registered: callers skip building attributes. */
 	readonly on: boolean;
 	readonly runDuration: Histogram;
 	readonly stepDuration: Histogram;
 	readonly nodeDuration: Histogram;
-	readonly runsActive: UpDownCounter;
-	readonly retries: Counter;
-	readonly interrupts: Counter;
 	readonly interruptWait: Histogram;
+	/** Runs in flight, by graph (`weft.runs.active`, an observable up-down counter). */
+	readonly runsActive: Tally;
+	/** Node attempts retried, by node and error type (`weft.node.retries`). */
+	readonly retries: Tally;
+	/** Interrupts a run paused at, by graph (`weft.interrupts`). */
+	readonly interrupts: Tally;
+	/** Attribute sets made once and reused for every record (the SDK hashes them on each record). */
+	readonly attributes: AttributeCache;
+}
+
+/** Attribute objects by key, built on first use. */
+export class AttributeCache {
+	readonly #sets = new Map<string, Attributes>();
+
+	get(key: string, build: () => Attributes): Attributes {
+		let a = this.#sets.get(key);
+		if (a === undefined) {
+			a = Object.freeze(build());
+			this.#sets.set(key, a);
+		}
+		return a;
+	}
 }
 
 const NOOP_HISTOGRAM = createNoopMeter().createHistogram("weft.probe");
@@ -45,31 +70,71 @@ function build(provider: MeterProvider): Instruments {
 	const seconds = (name: string, description: string) =>
 		m.createHistogram(name, { unit: "s", description });
 	const runDuration = seconds("weft.run.duration", "Duration of graph runs");
+	const on = runDuration !== NOOP_HISTOGRAM;
+	const runsActive = new Tally();
+	const retries = new Tally();
+	const interrupts = new Tally();
+	if (on) {
+		runsActive.observeWith(
+			m.createObservableUpDownCounter("weft.runs.active", {
+				unit: "{run}",
+				description: "Runs in flight",
+			}),
+		);
+		retries.observeWith(
+			m.createObservableCounter("weft.node.retries", {
+				unit: "{retry}",
+				description: "Node attempts retried after a failure",
+			}),
+		);
+		interrupts.observeWith(
+			m.createObservableCounter("weft.interrupts", {
+				unit: "{interrupt}",
+				description: "Interrupts a run paused at",
+			}),
+		);
+	}
 	return {
-		on: runDuration !== NOOP_HISTOGRAM,
+		on,
 		runDuration,
 		stepDuration: seconds("weft.step.duration", "Duration of supersteps"),
 		nodeDuration: seconds("weft.node.duration", "Duration of node tasks"),
-		runsActive: m.createUpDownCounter("weft.runs.active", {
-			unit: "{run}",
-			description: "Runs in flight",
-		}),
-		retries: m.createCounter("weft.node.retries", {
-			unit: "{retry}",
-			description: "Node attempts retried after a failure",
-		}),
-		interrupts: m.createCounter("weft.interrupts", {
-			unit: "{interrupt}",
-			description: "Interrupts a run paused at",
-		}),
 		interruptWait: seconds(
 			"weft.interrupt.wait",
 			"Time from a pause to the resume that answered it",
 		),
+		runsActive,
+		retries,
+		interrupts,
+		attributes: new AttributeCache(),
 	};
 }
 
-/** Weft's tracer from the provider registered now (asked once per run: a cached proxy keeps its first delegate). */
-export function tracer(): Tracer {
-	return trace.getTracer(SCOPE);
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+let tracing: { provider: TracerProvider; tracer: Tracer | undefined } = {
+	provider: NOOP_TRACER_PROVIDER,
+	tracer: undefined,
+};
+
+/**
+ * Weft's tracer from the provider registered now, or undefined while none is (then no span is started
+ * and no attribute built). Asked of the registered provider itself, once per provider: the API's proxy
+ * tracer keeps its first delegate, and asking the provider for a tracer on every span costs a lookup.
+ */
+export function tracer(): Tracer | undefined {
+	const global = trace.getTracerProvider() as Partial<ProxyTracerProvider>;
+	// duck-typed: the global proxy may come from another copy of the API (its CommonJS or ESM build)
+	const provider =
+		typeof global.getDelegate === "function"
+			? global.getDelegate()
+			: (global as TracerProvider);
+	if (tracing.provider !== provider)
+		tracing = {
+			provider,
+			tracer:
+				provider === NOOP_TRACER_PROVIDER
+					? undefined
+					: provider.getTracer(SCOPE),
+		};
+	return tracing.tracer;
 }

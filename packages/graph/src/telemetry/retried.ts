@@ -13,11 +13,13 @@ export function inAttempt<T>(
 	run: () => Promise<T>,
 	isControl: (error: unknown) => boolean,
 ): Promise<T> {
+	const t = tracer();
+	if (t === undefined) return run();
 	const parent = trace.getActiveSpan();
 	if (parent === undefined || !parent.isRecording()) return run();
 	parent.setAttribute("weft.attempts", attempt);
 	const active = context.active();
-	const span = tracer().startSpan(
+	const span = t.startSpan(
 		`weft.attempt ${node}`,
 		{ attributes: { "weft.node": node, "weft.attempt": attempt } },
 		active,
@@ -56,5 +58,9 @@ export function retried(
 		"exception.message": error instanceof Error ? error.message : String(error),
 	});
 	const m = instruments();
-	if (m.on) m.retries.add(1, { "weft.node": node, "error.type": type });
+	if (m.on)
+		m.retries.add(`${node}\u0000${type}`, 1, () => ({
+			"weft.node": node,
+			"error.type": type,
+		}));
 }

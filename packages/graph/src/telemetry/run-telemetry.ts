@@ -6,6 +6,7 @@ import {
 	type Span,
 	SpanKind,
 	SpanStatusCode,
+	type Tracer,
 	trace,
 } from "@opentelemetry/api";
 import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
@@ -16,6 +17,7 @@ import type { RunConfig, RunResult } from "../runtime/events.ts";
 import { errorType, recordError } from "./errors.ts";
 import { type Instruments, instruments, tracer } from "./instruments.ts";
 import { StepTimer, TIMING_KEY } from "./step-timing.ts";
+import type { TallyPoint } from "./tally.ts";
 import { fromTraceparent, toTraceparent } from "./trace-parent.ts";
 
 type Metadata = RunConfig["metadata"];
@@ -36,6 +38,12 @@ export class RunTelemetry {
 	readonly #init: RunTelemetryInit;
 	readonly #timer: StepTimer;
 	#m: Instruments | undefined;
+	/** `{ "weft.graph": graph }`, made once per graph: every record of the run reuses it. */
+	#graphAttributes: Attributes | undefined;
+	#active: TallyPoint | undefined;
+	#tracer: Tracer | undefined;
+	/** The run span's `traceparent`, made once for every checkpoint of the run. */
+	#traceparent: string | undefined;
 	#t0 = 0;
 	#resuming = false;
 	/** The run's context: set when a span (recorded or sampled out) must be passed on. */
@@ -57,15 +65,30 @@ export class RunTelemetry {
 		this.#resuming = isCommand(input) && input.hasResume;
 		const m = instruments();
 		this.#m = m.on ? m : undefined;
-		this.#m?.runsActive.add(1, { "weft.graph": this.#init.graph });
+		if (this.#m !== undefined) {
+			const graph = this.#init.graph;
+			this.#graphAttributes = m.attributes.get(graph, () => ({
+				"weft.graph": graph,
+			}));
+			this.#active = m.runsActive.point(graph, () => ({ "weft.graph": graph }));
+			this.#active.value++;
+		}
+		const t = tracer();
+		this.#tracer = t;
+		// no provider: no span, nothing built, nothing passed on
+		if (t === undefined) return;
 		const parent = context.active();
-		const span = tracer().startSpan(
+		const span = t.startSpan(
 			`weft.run ${this.#init.graph}`,
 			{ kind: SpanKind.INTERNAL, attributes: this.#runAttributes() },
 			parent,
 		);
 		// no provider: an invalid span, nothing to pass on; sampled out: passed on so children are too
-		if (span.isRecording()) this.#run = span;
+		if (span.isRecording()) {
+			this.#run = span;
+			this.#traceparent = toTraceparent(span.spanContext());
+		}
+		// sampled out: passed on so children are too
 		if (this.#run !== undefined || isSpanContextValid(span.spanContext()))
 			this.#ctx = trace.setSpan(parent, span);
 	}
@@ -93,7 +116,7 @@ export class RunTelemetry {
 		}
 		if (pausedAt && this.#resuming) {
 			const waited = Math.max(0, Date.now() - Date.parse(c.createdAt)) / 1000;
-			this.#m?.interruptWait.record(waited, { "weft.graph": this.#init.graph });
+			this.#m?.interruptWait.record(waited, this.#graphAttributes);
 			this.#run?.setAttribute("weft.interrupt.wait_s", waited);
 		}
 	}
@@ -103,7 +126,7 @@ export class RunTelemetry {
 		this.#endStep(undefined);
 		this.#stepT0 = performance.now();
 		if (this.#run === undefined) return;
-		const span = tracer().startSpan(
+		const span = this.#tracer!.startSpan(
 			"weft.step",
 			{ attributes: { "weft.step": step } },
 			this.#ctx,
@@ -134,7 +157,7 @@ export class RunTelemetry {
 		const span =
 			this.#run === undefined
 				? undefined
-				: tracer().startSpan(
+				: this.#tracer!.startSpan(
 						`weft.node ${task.node}`,
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
@@ -149,16 +172,11 @@ export class RunTelemetry {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(task.node, ms);
 		if (span !== undefined) endTask(span, outcome);
-		if (this.#m !== undefined) {
-			const attributes: Attributes = {
-				"weft.graph": this.#init.graph,
-				"weft.node": task.node,
-				"weft.outcome": outcome.kind === "done" ? "ok" : outcome.kind,
-			};
-			if (outcome.kind === "error")
-				attributes["error.type"] = errorType(outcome.error);
-			this.#m.nodeDuration.record(ms / 1000, attributes);
-		}
+		if (this.#m !== undefined)
+			this.#m.nodeDuration.record(
+				ms / 1000,
+				this.#nodeAttributes(this.#m, task.node, outcome),
+			);
 		return outcome;
 	}
 
@@ -166,17 +184,18 @@ export class RunTelemetry {
 	reported(usage: UsageReport): void {
 		if (usage.durationMs !== undefined && usage.model !== undefined)
 			this.#timer.model(usage.model, usage.durationMs);
+		if (usage.call !== undefined) this.#timer.call(usage.call);
 	}
 
 	/** The metadata of the next checkpoint: the run's, plus the trace context and the step's timing. */
 	metadata(base: Metadata): Metadata {
 		const timing = this.#timer.take();
-		const span = this.#run?.spanContext();
-		if (timing === undefined && span === undefined) return base;
+		const traceparent = this.#traceparent;
+		if (timing === undefined && traceparent === undefined) return base;
 		// checkpoint metadata is JSON; RunConfig types only the user's part of it (scalars)
 		// perf (issue 17): `{ ...base, ...extra }` cost ≈ 1 µs a step in Node 20; copied as a spread copies
 		const out = copyOwn<Record<string, JsonValue>>({}, base);
-		if (span !== undefined) out.traceparent = toTraceparent(span);
+		if (traceparent !== undefined) out.traceparent = traceparent;
 		if (timing !== undefined) out[TIMING_KEY] = timing as unknown as JsonValue;
 		return out as Metadata;
 	}
@@ -200,9 +219,13 @@ export class RunTelemetry {
 				run.setAttribute("weft.cost_usd", result.usage.costUsd);
 		}
 		if (result.interrupts.length > 0)
-			this.#m?.interrupts.add(result.interrupts.length, {
-				"weft.graph": this.#init.graph,
-			});
+			this.#m?.interrupts.add(
+				this.#init.graph,
+				result.interrupts.length,
+				() => ({
+					"weft.graph": this.#init.graph,
+				}),
+			);
 		this.#close(result.status);
 	}
 
@@ -218,19 +241,46 @@ export class RunTelemetry {
 		this.#ended = true;
 		this.#run?.setAttribute("weft.run.status", status);
 		this.#run?.end();
-		const attributes = { "weft.graph": this.#init.graph };
-		this.#m?.runsActive.add(-1, attributes);
-		this.#m?.runDuration.record((performance.now() - this.#t0) / 1000, {
-			...attributes,
-			"weft.run.status": status,
-		});
+		const m = this.#m;
+		if (m === undefined) return;
+		this.#active!.value--;
+		const graph = this.#init.graph;
+		m.runDuration.record(
+			(performance.now() - this.#t0) / 1000,
+			m.attributes.get(`${graph}\u0000${status}`, () => ({
+				"weft.graph": graph,
+				"weft.run.status": status,
+			})),
+		);
+	}
+
+	#nodeAttributes(
+		m: Instruments,
+		node: string,
+		outcome: { kind: string; error?: unknown },
+	): Attributes {
+		const graph = this.#init.graph;
+		const kind = outcome.kind === "done" ? "ok" : outcome.kind;
+		const type = kind === "error" ? errorType(outcome.error) : "";
+		return m.attributes.get(
+			`${graph}\u0000${node}\u0000${kind}\u0000${type}`,
+			() => {
+				const a: Attributes = {
+					"weft.graph": graph,
+					"weft.node": node,
+					"weft.outcome": kind,
+				};
+				if (kind === "error") a["error.type"] = type;
+				return a;
+			},
+		);
 	}
 
 	#endStep(error: unknown): void {
 		if (this.#stepT0 === 0) return;
 		const seconds = (performance.now() - this.#stepT0) / 1000;
 		this.#stepT0 = 0;
-		this.#m?.stepDuration.record(seconds, { "weft.graph": this.#init.graph });
+		this.#m?.stepDuration.record(seconds, this.#graphAttributes);
 		const step = this.#step;
 		if (step === undefined) return;
 		this.#step = undefined;

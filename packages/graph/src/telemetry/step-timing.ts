@@ -1,4 +1,5 @@
 import type { JsonValue } from "@weft/checkpoint";
+import type { ModelCallRecord } from "../graph/types.ts";
 
 /** The checkpoint metadata key under which a step records its timing. */
 export const TIMING_KEY = "timing";
@@ -16,6 +17,8 @@ export interface StepTiming {
 	models: Record<string, number[]>;
 	/** Failed attempts at this step in earlier runs, which this run recovered from. */
 	errors?: Array<{ node: string; code: string }>;
+	/** The step's model calls, in the order they ended (nodes that report them: `callModel`). */
+	calls?: ModelCallRecord[];
 }
 
 /** The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). */
@@ -35,6 +38,7 @@ export class StepTimer {
 	#nodes: Record<string, number[]> = {};
 	#models: Record<string, number[]> = {};
 	#errors: Array<{ node: string; code: string }> = [];
+	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
 
 	constructor(graph: string) {
@@ -48,6 +52,12 @@ export class StepTimer {
 
 	model(name: string, ms: number): void {
 		push(this.#models, name, ms);
+		this.#empty = false;
+	}
+
+	call(record: ModelCallRecord): void {
+		if (this.#calls === undefined) this.#calls = [record];
+		else this.#calls.push(record);
 		this.#empty = false;
 	}
 
@@ -65,9 +75,11 @@ export class StepTimer {
 			models: this.#models,
 			...(this.#errors.length === 0 ? {} : { errors: this.#errors }),
 		};
+		if (this.#calls !== undefined) timing.calls = this.#calls;
 		this.#nodes = {};
 		this.#models = {};
 		this.#errors = [];
+		this.#calls = undefined;
 		this.#empty = true;
 		return timing;
 	}

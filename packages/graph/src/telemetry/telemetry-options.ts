@@ -6,11 +6,18 @@ export interface TelemetryOptions {
 	 * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` turns it on too.
 	 */
 	captureContent?: boolean | undefined;
+	/**
+	 * Keep the prompt and answer of each model call in the checkpoint's metadata (`metadata.timing.calls`),
+	 * where the studio shows them. Off by default (they would be stored with every step); `weft dev` and
+	 * the studio's server turn it on.
+	 */
+	recordContent?: boolean | undefined;
 }
 
 /** The settings in force (`TelemetryOptions` with defaults applied). */
 export interface TelemetrySettings {
 	readonly captureContent: boolean;
+	readonly recordContent: boolean;
 }
 
 let settings: TelemetrySettings | undefined;
@@ -24,12 +31,13 @@ let settings: TelemetrySettings | undefined;
 export function configureTelemetry(options: TelemetryOptions): void {
 	settings = {
 		captureContent: options.captureContent ?? fromEnv(),
+		recordContent: options.recordContent ?? settings?.recordContent ?? false,
 	};
 }
 
 /** The telemetry settings in force. */
 export function telemetrySettings(): TelemetrySettings {
-	settings ??= { captureContent: fromEnv() };
+	settings ??= { captureContent: fromEnv(), recordContent: false };
 	return settings;
 }
 

@@ -12,6 +12,7 @@ import { expectTypeOf, it } from "vitest";
 it("types the telemetry surface", () => {
 	expectTypeOf(configureTelemetry).parameter(0).toEqualTypeOf<{
 		captureContent?: boolean | undefined;
+		recordContent?: boolean | undefined;
 	}>();
 	expectTypeOf(telemetrySettings().captureContent).toEqualTypeOf<boolean>();
 	expectTypeOf(readStepTiming).returns.toEqualTypeOf<StepTiming | undefined>();

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { RUN_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { decodeRecord, type ServerRecords } from "./server-records.ts";
+
+const MOVES_SQL = `ARRAY[${RUN_MOVES.map((m) => `'${m}'`).join(", ")}]`;
 
 /** The server's own tables (schema `weft_server`), beside the checkpointer's and graphile-worker's. */
 export const SERVER_SCHEMA_SQL = `
@@ -22,6 +25,8 @@ CREATE TABLE IF NOT EXISTS weft_server.runs (
 	body JSONB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_thread ON weft_server.runs (thread_id);
+-- the first event id still stored (events before it were dropped by the cap or expired)
+ALTER TABLE weft_server.runs ADD COLUMN IF NOT EXISTS events_from INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE IF NOT EXISTS weft_server.run_events (
 	run_id TEXT NOT NULL,
 	seq INTEGER NOT NULL,
@@ -29,7 +34,24 @@ CREATE TABLE IF NOT EXISTS weft_server.run_events (
 	data JSONB,
 	PRIMARY KEY (run_id, seq)
 );
+-- the run lifecycle (RUN_TRANSITIONS): no writer, ours or not, moves a run's status any other way
+CREATE OR REPLACE FUNCTION weft_server.check_run_move() RETURNS trigger AS $$
+BEGIN
+	IF NEW.status IS DISTINCT FROM OLD.status
+		AND NOT (OLD.status || ':' || NEW.status = ANY(${MOVES_SQL})) THEN
+		RAISE EXCEPTION 'run % cannot move from % to %', OLD.run_id, OLD.status, NEW.status
+			USING ERRCODE = 'check_violation';
+	END IF;
+	RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS runs_lifecycle ON weft_server.runs;
+CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
+	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();
 `;
+
+/** The SQL condition "a run in `from` may be set to `to`" (both SQL expressions): the lifecycle's moves. */
+export const runMoveSql = (from: string, to: string): string =>
+	`(${from} = ${to} OR ${from} || ':' || ${to} = ANY(${MOVES_SQL}))`;
 
 /** Thread and run records in Postgres. Any number of processes may share them. */
 export class PostgresRecords implements ServerRecords {
@@ -98,7 +120,7 @@ export class PostgresRecords implements ServerRecords {
 	};
 	putRun = async (r: RunRecord) => {
 		await this.pool.query(
-			"INSERT INTO weft_server.runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body",
+			`INSERT INTO weft_server.runs AS runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body WHERE ${runMoveSql("runs.status", "excluded.status")}`,
 			[r.runId, r.threadId, r.status, JSON.stringify(r)],
 		);
 		await notify(this.pool, `run:${r.runId}|${this.origin}`);

@@ -1,3 +1,4 @@
+import { runMoveAllowed } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 
 /**
@@ -10,6 +11,10 @@ export interface ServerRecords {
 	getRun(runId: string): Promise<RunRecord | undefined>;
 	putThread(thread: ThreadRecord): Promise<void>;
 	deleteThread(threadId: string): Promise<void>;
+	/**
+	 * Writes a run record. A status change that is not a move of the lifecycle (`RUN_TRANSITIONS`) is not
+	 * written: the stored record stays as it was (another process moved the run on meanwhile).
+	 */
 	putRun(run: RunRecord): Promise<void>;
 	deleteRun(runId: string): Promise<void>;
 	close(): Promise<void>;
@@ -32,6 +37,9 @@ export class MemoryRecords implements ServerRecords {
 		this.#threads.delete(id);
 	};
 	putRun = async (r: RunRecord) => {
+		const stored = this.#runs.get(r.runId);
+		if (stored !== undefined && !runMoveAllowed(stored.status, r.status))
+			return;
 		this.#runs.set(r.runId, clone(r));
 	};
 	deleteRun = async (id: string) => {

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { RUN_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
 	decodeRecord,
@@ -19,6 +20,19 @@ CREATE TABLE IF NOT EXISTS weft_server_runs (
 CREATE INDEX IF NOT EXISTS weft_server_runs_thread ON weft_server_runs (thread_id);
 `;
 
+const MOVES = `(${RUN_MOVES.map((m) => `'${m}'`).join(", ")})`;
+const statusOf = (row: string) => `json_extract(${row}.body, '$.status')`;
+/** "a run in `from` may be set to `to`": the lifecycle's moves (RUN_TRANSITIONS), or no move. */
+const moveAllowed = (from: string, to: string) =>
+	`(${statusOf(from)} IS ${statusOf(to)} OR ${statusOf(from)} || ':' || ${statusOf(to)} IN ${MOVES})`;
+/** No writer, ours or not, moves a run's status other than by the lifecycle (recreated: the moves may change). */
+const LIFECYCLE_TRIGGER = `
+DROP TRIGGER IF EXISTS weft_server_runs_lifecycle;
+CREATE TRIGGER weft_server_runs_lifecycle BEFORE UPDATE ON weft_server_runs
+WHEN NOT ${moveAllowed("old", "new")}
+BEGIN SELECT RAISE(ABORT, 'a run cannot make this status move'); END;
+`;
+
 /** Thread and run records in two tables of a SQLite file (the checkpointer's file, its own tables). */
 export class SqliteRecords implements ServerRecords {
 	readonly #db: Database.Database;
@@ -28,6 +42,7 @@ export class SqliteRecords implements ServerRecords {
 		this.#db.pragma("busy_timeout = 5000");
 		this.#db.pragma("journal_mode = WAL");
 		this.#db.exec(SCHEMA);
+		this.#db.exec(LIFECYCLE_TRIGGER);
 	}
 
 	#all<T>(table: string): T[] {
@@ -59,7 +74,7 @@ export class SqliteRecords implements ServerRecords {
 	putRun = async (r: RunRecord) => {
 		this.#db
 			.prepare(
-				"INSERT INTO weft_server_runs (run_id, thread_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body",
+				`INSERT INTO weft_server_runs (run_id, thread_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body WHERE ${moveAllowed("weft_server_runs", "excluded")}`,
 			)
 			.run(r.runId, r.threadId, encodeRecord(r));
 	};

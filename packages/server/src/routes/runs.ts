@@ -6,6 +6,8 @@ import {
 	graphIdOf,
 	ownedThread,
 	ownerOf,
+	perGraph,
+	requireAnswerScope,
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
@@ -75,9 +77,11 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		const run = await ownedRun(c);
 		const log = ctx.runs.events(run.runId);
 		if (log === undefined) throw notFound("run stream", run.runId);
+		const lastEventId = c.req.header("Last-Event-ID");
+		await log.check(lastEventId, run.runId);
 		const onDisconnect =
 			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-		return runStream(ctx, c, log, onDisconnect, c.req.header("Last-Event-ID"));
+		return runStream(ctx, c, log, onDisconnect, lastEventId);
 	});
 	app.post("/:run_id/cancel", async (c) => {
 		const run = await ownedRun(c);
@@ -119,6 +123,22 @@ export async function startRun(
 		});
 	thread ??= await ownedThread(ctx, c, threadId);
 	if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
+	if (b.command != null && b.command.resume !== undefined)
+		requireAnswerScope(ctx, c, graphId);
+	const max = perGraph(ctx.maxRunsPerAssistant, graphId);
+	if (max !== undefined) {
+		const active = [...ctx.registry.runs.values()].filter(
+			(r) =>
+				r.graphId === graphId &&
+				(r.status === "pending" || r.status === "running"),
+		).length;
+		if (active >= max)
+			throw new WeftError(
+				"RATE_LIMITED",
+				`assistant "${graphId}" has ${active} runs pending or running (at most ${max})`,
+				{ hint: "retry when one has ended" },
+			);
+	}
 	await admit(ctx, threadId, b);
 	thread.graphId ??= graphId;
 	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));

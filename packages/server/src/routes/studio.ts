@@ -5,8 +5,10 @@ import { fileURLToPath } from "node:url";
 import type { CheckpointSummary, ThreadInfo } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
-import { pendingInterrupts } from "@weft/graph";
+import { humanSchemas, pendingInterrupts } from "@weft/graph";
 import { type Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
 import {
 	type Env,
 	graphOfThread,
@@ -56,10 +58,46 @@ const summary = (s: CheckpointSummary) => ({
 	changed: s.metadata.changed,
 });
 
+const jsonSchemas = new WeakMap<z.ZodType, unknown>();
+
+/** A zod schema as JSON Schema (cached; null when zod cannot express it). */
+function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): unknown {
+	if (!jsonSchemas.has(schema)) {
+		let out: unknown = null;
+		try {
+			out = z.toJSONSchema(schema, { unrepresentable: "any", io });
+		} catch {
+			// a schema zod cannot express (e.g. a transform): the studio falls back to its JSON editor
+		}
+		jsonSchemas.set(schema, out);
+	}
+	return jsonSchemas.get(schema);
+}
+
+/**
+ * A pending request with the JSON Schemas of its human checkpoint (`human(name, …)` declared in this
+ * process): what it asks (`request_schema`) and what an answer must look like (`response_schema`).
+ */
+function withSchemas(value: unknown) {
+	const name =
+		typeof value === "object" && value !== null && "human" in value
+			? (value as { human: unknown }).human
+			: undefined;
+	const schemas = typeof name === "string" ? humanSchemas(name) : undefined;
+	return {
+		human: typeof name === "string" ? name : null,
+		request_schema:
+			schemas === undefined ? null : jsonSchemaOf(schemas.request, "output"),
+		response_schema:
+			schemas === undefined ? null : jsonSchemaOf(schemas.response, "input"),
+	};
+}
+
 /** The studio: its read/answer API at `/studio/api` (graph optional) and its static files at `/studio`. */
 export function studioRoutes(
 	ctx: ServerContext,
 	options: StudioOptions = {},
+	closing?: AbortSignal,
 ): Hono<Env> {
 	const app = new Hono<Env>();
 	const dir = options.dir ?? DEFAULT_DIR;
@@ -191,7 +229,24 @@ export function studioRoutes(
 						: toWire(cp.data.snapshot),
 			next: cp.data.tasks.map((t) => t.node),
 			writes,
-			interrupts: pendingInterrupts(tuple),
+			interrupts: pendingInterrupts(tuple).map((i) => ({
+				...i,
+				value: toWire(i.value),
+				...withSchemas(i.value),
+			})),
+			// failures of the next step, recorded at this checkpoint (the step did not commit)
+			errors: tuple.pendingWrites.flatMap((w) =>
+				w.kind === "error"
+					? [
+							{
+								node: w.node,
+								code: w.code,
+								message: w.message,
+								hint: w.hint ?? null,
+							},
+						]
+					: [],
+			),
 			has_graph: graph !== undefined,
 		});
 	});
@@ -215,6 +270,7 @@ export function studioRoutes(
 						interrupt_id: i.id,
 						node: i.node,
 						value: toWire(i.value),
+						...withSchemas(i.value),
 						updated_at: t.updatedAt,
 						graph_id:
 							record?.graphId ??
@@ -225,6 +281,42 @@ export function studioRoutes(
 		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
 		return c.json(rows);
 	});
+
+	// runs starting and ending, so the studio refreshes what they change and streams the ones it shows
+	app.get("/api/events", (c) =>
+		streamSSE(c, async (stream) => {
+			let left = false;
+			stream.onAbort(() => {
+				left = true;
+			});
+			// ids go on from the client's last one, so they never repeat for it
+			let id = Number(c.req.header("Last-Event-ID") ?? 0) || 0;
+			const seen = new Map<string, string>();
+			let first = true;
+			while (!left && closing?.aborted !== true) {
+				for (const run of ctx.registry.runs.values()) {
+					if (run.owner !== ownerOf(c) || seen.get(run.runId) === run.status)
+						continue;
+					seen.set(run.runId, run.status);
+					// on (re)connecting, only the runs going on now are news (then `ready`: read again)
+					if (first && run.status !== "pending" && run.status !== "running")
+						continue;
+					await stream.writeSSE({
+						id: String(++id),
+						event: "run",
+						data: JSON.stringify({
+							run_id: run.runId,
+							thread_id: run.threadId,
+							status: run.status,
+						}),
+					});
+				}
+				if (first) await stream.writeSSE({ event: "ready", data: "{}" });
+				first = false;
+				await stream.sleep(200);
+			}
+		}),
+	);
 
 	app.get("/*", async (c) => {
 		if (!existsSync(join(dir, "index.html")))

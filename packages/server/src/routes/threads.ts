@@ -5,6 +5,8 @@ import {
 	graphOfThread,
 	ownedThread,
 	ownerOf,
+	perGraph,
+	requireAnswerScope,
 	type ServerContext,
 	toThreadState,
 } from "../context.ts";
@@ -203,6 +205,15 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const b = await body(c, StateUpdate);
 		const graph = requireGraph(ctx, t);
 		const checkpointId = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+		// writing past a pending human checkpoint answers it: the same scope is needed
+		const graphId = t.graphId ?? [...ctx.graphs.keys()][0]!;
+		if (perGraph(ctx.answerScope, graphId) !== undefined) {
+			const snap = await graph
+				.getState({ threadId: t.threadId, checkpointId })
+				.catch(() => undefined);
+			if ((snap?.interrupts.length ?? 0) > 0)
+				requireAnswerScope(ctx, c, graphId);
+		}
 		const out = await graph.updateState(
 			{ threadId: t.threadId, checkpointId },
 			(b.values ?? {}) as never,

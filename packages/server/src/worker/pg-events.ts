@@ -1,6 +1,11 @@
 import type pg from "pg";
 import { EVENTS_CHANNEL, notify } from "../records/postgres-records.ts";
-import { type RunEvent, RunEventLog } from "../run-events.ts";
+import {
+	DEFAULT_MAX_EVENTS,
+	eventsExpired,
+	type RunEvent,
+	RunEventLog,
+} from "../run-events.ts";
 
 /**
  * A run's events as the worker writes them: numbered from where the run's earlier attempts stopped,
@@ -10,22 +15,36 @@ export class PgEventWriter {
 	readonly #pool: pg.Pool;
 	readonly #runId: string;
 	#seq: number;
+	readonly #max: number;
 	#buffer: { seq: number; event: string; data: string }[] = [];
 	#writing: Promise<void> | undefined;
 	#error: unknown;
 
-	private constructor(pool: pg.Pool, runId: string, seq: number) {
+	private constructor(pool: pg.Pool, runId: string, seq: number, max: number) {
 		this.#pool = pool;
 		this.#runId = runId;
 		this.#seq = seq;
+		this.#max = max;
 	}
 
-	static async open(pool: pg.Pool, runId: string): Promise<PgEventWriter> {
+	/** A writer numbering after the run's stored events; it keeps the newest `maxPerRun` of them. */
+	static async open(
+		pool: pg.Pool,
+		runId: string,
+		options: { maxPerRun?: number | undefined } = {},
+	): Promise<PgEventWriter> {
 		const { rows } = await pool.query(
-			"SELECT coalesce(max(seq), 0)::int AS seq FROM weft_server.run_events WHERE run_id = $1",
+			`SELECT greatest(coalesce(max(seq), 0),
+				(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = $1))::int AS seq
+			FROM weft_server.run_events WHERE run_id = $1`,
 			[runId],
 		);
-		return new PgEventWriter(pool, runId, rows[0].seq);
+		return new PgEventWriter(
+			pool,
+			runId,
+			rows[0].seq ?? 0,
+			options.maxPerRun ?? DEFAULT_MAX_EVENTS,
+		);
 	}
 
 	push(event: string, data: unknown): void {
@@ -50,6 +69,17 @@ export class PgEventWriter {
 					`INSERT INTO weft_server.run_events (run_id, seq, event, data) VALUES ${values} ON CONFLICT DO NOTHING`,
 					[this.#runId, ...batch.flatMap((e) => [e.seq, e.event, e.data])],
 				);
+				const from = batch.at(-1)!.seq - this.#max + 1;
+				if (from > 1) {
+					await this.#pool.query(
+						"DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $2",
+						[this.#runId, from],
+					);
+					await this.#pool.query(
+						"UPDATE weft_server.runs SET events_from = greatest(events_from, $2) WHERE run_id = $1",
+						[this.#runId, from],
+					);
+				}
 				await notify(this.#pool, this.#runId, EVENTS_CHANNEL);
 			} catch (error) {
 				this.#error = error;
@@ -85,6 +115,15 @@ export class PgRunEvents extends RunEventLog {
 		this.#watch = watch;
 	}
 
+	override async check(lastEventId: string | undefined): Promise<void> {
+		const { rows } = await this.#pool.query(
+			"SELECT events_from FROM weft_server.runs WHERE run_id = $1",
+			[this.#runId],
+		);
+		const from = (rows[0] as { events_from: number } | undefined)?.events_from;
+		if (from !== undefined) eventsExpired(this.#runId, lastEventId, from);
+	}
+
 	override async *read(
 		lastEventId?: string,
 		signal?: AbortSignal,
@@ -112,4 +151,31 @@ export class PgRunEvents extends RunEventLog {
 			await waiting;
 		}
 	}
+}
+
+/**
+ * Drops the events of runs that ended more than `ttlMs` ago (their `events_from` moves past the last
+ * one, so a `Last-Event-ID` in them reads as expired). Returns how many events were dropped.
+ */
+export async function sweepExpiredEvents(
+	pool: pg.Pool,
+	ttlMs: number,
+	finals: string[],
+): Promise<number> {
+	const { rows } = await pool.query(
+		`WITH ended AS (
+			SELECT run_id FROM weft_server.runs WHERE status = ANY($2::text[])
+			AND (body->>'updatedAt')::timestamptz < now() - make_interval(secs => $1::float / 1000)
+		), gone AS (
+			DELETE FROM weft_server.run_events e USING ended WHERE e.run_id = ended.run_id
+			RETURNING e.run_id, e.seq
+		), moved AS (
+			UPDATE weft_server.runs r SET events_from = g.top + 1
+			FROM (SELECT run_id, max(seq) AS top FROM gone GROUP BY run_id) g
+			WHERE r.run_id = g.run_id RETURNING r.run_id
+		)
+		SELECT (SELECT count(*) FROM gone)::int AS dropped`,
+		[ttlMs, finals],
+	);
+	return (rows[0] as { dropped: number }).dropped;
 }

@@ -10,7 +10,7 @@ import {
 } from "../records/postgres-records.ts";
 import type { RunEventLog } from "../run-events.ts";
 import { isFinalRunStatus } from "../run-lifecycle.ts";
-import type { RunExecutor } from "../run-manager.ts";
+import { type RunExecutor, shuttingDown } from "../run-manager.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
@@ -32,6 +32,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	readonly #listener: Listener;
 	readonly #waiters = new Map<string, Set<() => void>>();
 	readonly #queued = new Map<string, Promise<void>>();
+	#closing = false;
 
 	private constructor(
 		registry: ThreadRegistry,
@@ -128,6 +129,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
 	): RunRecord {
+		if (this.#closing) throw shuttingDown();
 		const { runId } = this.#registry.addRun(init);
 		const queued = this.#registry
 			.flush()
@@ -173,7 +175,9 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	/** Runs pending or running belong to the workers: nothing to end here. */
 	orphaned(): void {}
 
+	/** Takes no new run; the runs queued so far are written; the workers own what is in flight. */
 	async close(): Promise<void> {
+		this.#closing = true;
 		await Promise.allSettled(this.#queued.values());
 		await this.#listener.close();
 		await this.#utils.release();

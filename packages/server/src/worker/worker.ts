@@ -1,17 +1,27 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
-import { makeWorkerUtils, type Runner, run } from "graphile-worker";
+import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
 	CANCEL_CHANNEL,
 	notify,
 	type PostgresRecords,
 } from "../records/postgres-records.ts";
-import { executeRun } from "../run-exec.ts";
-import { nextRunStatus } from "../run-lifecycle.ts";
+import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
+import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
+import {
+	isFinalRunStatus,
+	nextRunStatus,
+	RUN_STATUSES,
+	type RunLifecycleStatus,
+	statusesBefore,
+	statusesFrom,
+} from "../run-lifecycle.ts";
 import type { RunCreateBody } from "../schemas.ts";
+import { withRunStore } from "../scoped-store.ts";
+import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
-import { PgEventWriter } from "./pg-events.ts";
+import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
 import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -25,12 +35,35 @@ export interface WorkerOptions {
 	concurrency?: number | undefined;
 	/** How often running runs are checked for an expired lease (default 5 s). */
 	sweepMs?: number | undefined;
+	/** Long-term memory given to runs as `ctx.store`, one scope per run owner (as `weft dev` does). */
+	store?: Store | undefined;
+	/** A run still running after this long is stopped with status `timeout` (default: none). */
+	runTimeoutMs?: number | undefined;
+	/**
+	 * How long `close()` lets the runs in flight finish (default 10 s). Past it, each is stopped, its
+	 * thread's lease released, and it is queued again: another worker goes on from its last checkpoint.
+	 */
+	shutdownGraceMs?: number | undefined;
+	/** Stored events: how many per run (oldest dropped), and how long after a run ends (swept). */
+	events?: { maxPerRun?: number | undefined; ttlMs?: number | undefined };
 }
 
-/** A worker process's pool: `close()` stops taking jobs and waits for the runs in flight. */
+/** A worker process's pool. */
 export interface WeftWorker {
+	/**
+	 * Stops taking jobs, lets the runs in flight finish within `shutdownGraceMs`, then hands the others
+	 * over (released lease, queued again); resolves when none is left here.
+	 */
 	close(): Promise<void>;
+	/** Runs executing in this process now. */
+	readonly running: number;
 }
+
+/** graphile-worker's log, warnings and errors only (its per-job info lines are noise here). */
+const quiet = new Logger(() => (level, message) => {
+	if (level === "error" || level === "warning")
+		process.stderr.write(`weft worker (queue): ${message}\n`);
+});
 
 /**
  * Executes the runs `weft serve` queued: takes a job, claims the run (pending → running), runs the graph
@@ -48,6 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		]),
 	);
 	const live = new Map<string, AbortController>();
+	let closing = false;
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
 	const listener = new Listener(pool, [CANCEL_CHANNEL], (_c, runId) =>
@@ -55,22 +89,24 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	);
 	await listener.start();
 
+	/** Moves the run of this attempt to `status`, only from a status the lifecycle moves there from. */
 	const setStatus = async (
 		runId: string,
 		attempt: number,
-		status: string,
+		status: RunLifecycleStatus,
 		output?: unknown,
 	): Promise<boolean> => {
 		const { rowCount } = await pool.query(
 			`UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
-			WHERE run_id = $1 AND attempt = $2 AND status = 'running'`,
+			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[])`,
 			[
 				runId,
 				attempt,
 				status,
 				output === undefined ? null : JSON.stringify(output),
 				new Date().toISOString(),
+				statusesBefore(status),
 			],
 		);
 		await notify(pool, `run:${runId}`);
@@ -83,22 +119,34 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				attempt = $2, claimed_at = now(),
 				body = body || jsonb_build_object('status',
 					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
-			WHERE run_id = $1 AND status = 'pending' AND NOT EXISTS (
+			WHERE run_id = $1 AND status = ANY($4::text[]) AND NOT EXISTS (
 				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
 				AND other.run_id <> runs.run_id AND (other.status = 'running'
 					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
 			RETURNING body, request, status`,
-			[job.runId, job.attempt, new Date().toISOString()],
+			[job.runId, job.attempt, new Date().toISOString(), statusesFrom("START")],
 		);
 		await notify(pool, `run:${job.runId}`);
 		const row = claimed.rows[0] as
 			| { body: RunRecord; request: RunCreateBody | null; status: string }
 			| undefined;
 		if (row === undefined || row.status !== "running") return;
-		const graph = graphs.get(row.body.graphId);
+		const compiled = graphs.get(row.body.graphId);
+		const graph =
+			compiled === undefined
+				? undefined
+				: withRunStore(compiled, options.store, row.body.owner ?? undefined);
 		const controller = new AbortController();
 		live.set(job.runId, controller);
-		const events = await PgEventWriter.open(pool, job.runId);
+		const timeout =
+			options.runTimeoutMs === undefined
+				? undefined
+				: setTimeout(
+						() => controller.abort(new RunStop("timeout", job.runId)),
+						options.runTimeoutMs,
+					);
+		const events = await PgEventWriter.open(pool, job.runId, options.events);
+		let handedOver = false;
 		try {
 			if (graph === undefined) {
 				events.push("error", {
@@ -120,16 +168,59 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				{ attempt: job.attempt, recover },
 			);
 			await events.flush();
+			const stop = controller.signal.reason;
+			if (
+				outcome === "CANCEL" &&
+				stop instanceof RunStop &&
+				stop.why === "handover"
+			) {
+				handedOver = await handOver(job, row.body.threadId);
+				if (handedOver) return;
+			}
 			await setStatus(
 				job.runId,
 				job.attempt,
-				nextRunStatus("running", outcome) ?? "error",
+				nextRunStatus("running", stoppedOutcome(controller.signal, outcome)) ??
+					"error",
 				output,
 			);
 		} finally {
+			clearTimeout(timeout);
 			live.delete(job.runId);
-			await startNext(row.body.threadId);
+			if (!handedOver) await startNext(row.body.threadId);
 		}
+	};
+
+	/**
+	 * Gives a stopped run back: waits until its thread's lease is released (the graph releases it once
+	 * the step in flight has settled), moves it running → pending (RELEASE) and queues its next attempt,
+	 * which another worker takes at once and continues from the last checkpoint. A lease still held
+	 * after a while (a step that ignores its signal) is left to expire: the run stays `running` and the
+	 * lease sweep of another worker takes it over then. True when the run is no longer this worker's.
+	 */
+	const handOver = async (job: RunJob, threadId: string): Promise<boolean> => {
+		let released = false;
+		for (let i = 0; i < 200 && !released; i++) {
+			const lease = (await options.checkpointer.getThread(threadId))?.lease;
+			released = lease == null || Date.parse(lease.expiresAt) <= Date.now();
+			if (!released) await new Promise((r) => setTimeout(r, 25));
+		}
+		if (!released) return true;
+		const moved = await pool.query(
+			`UPDATE weft_server.runs SET status = 'pending',
+				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
+			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[]) AND NOT cancel_requested`,
+			[
+				job.runId,
+				job.attempt,
+				new Date().toISOString(),
+				statusesFrom("RELEASE"),
+			],
+		);
+		if (moved.rowCount !== 1) return false;
+		await notify(pool, `run:${job.runId}`);
+		await enqueueRun(pool, utils, job.runId, undefined, job.attempt + 1);
+		return true;
 	};
 
 	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
@@ -155,8 +246,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	const sweep = async (): Promise<void> => {
 		const { rows } = await pool.query(
 			`SELECT run_id, thread_id, attempt FROM weft_server.runs
-			WHERE status = 'running' AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
-			[sweepMs],
+			WHERE status = ANY($2::text[]) AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
+			[sweepMs, statusesFrom("LEASE_EXPIRED")],
 		);
 		for (const r of rows as {
 			run_id: string;
@@ -171,33 +262,64 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			const moved = await pool.query(
 				`UPDATE weft_server.runs SET status = 'pending',
 					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-				WHERE run_id = $1 AND attempt = $2 AND status = 'running'`,
-				[r.run_id, r.attempt, new Date().toISOString()],
+				WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])`,
+				[
+					r.run_id,
+					r.attempt,
+					new Date().toISOString(),
+					statusesFrom("LEASE_EXPIRED"),
+				],
 			);
 			if (moved.rowCount !== 1) continue;
 			await notify(pool, `run:${r.run_id}`);
 			await enqueueRun(pool, utils, r.run_id, undefined, r.attempt + 1);
 		}
 	};
+	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
+	const finals = RUN_STATUSES.filter(isFinalRunStatus);
 	let sweeping: Promise<void> = Promise.resolve();
 	const timer = setInterval(() => {
-		sweeping = sweeping.then(sweep).catch(() => {});
+		sweeping = sweeping
+			.then(sweep)
+			.then(() => sweepExpiredEvents(pool, ttlMs, finals))
+			.then(
+				() => {},
+				() => {},
+			);
 	}, sweepMs);
 
+	const graceMs = options.shutdownGraceMs ?? 10_000;
+	const unwatch = watchServerLoad(postgresLoad(pool), options.checkpointer);
 	const runner: Runner = await run({
 		pgPool: pool,
 		concurrency: options.concurrency ?? 4,
 		noHandleSignals: true,
 		pollInterval: 1000,
+		logger: quiet,
+		// the queue must not abort jobs before the grace period and the hand-over are done
+		gracefulShutdownAbortTimeout: graceMs + 60_000,
 		taskList: {
 			[RUN_JOB_TASK]: async (payload) => execute(payload as RunJob),
 		},
 	});
 	return {
+		get running() {
+			return live.size;
+		},
 		async close() {
+			if (closing) return;
+			closing = true;
+			unwatch();
 			clearInterval(timer);
 			await sweeping;
-			await runner.stop();
+			// stop() stops taking jobs at once and resolves when the jobs in flight have ended
+			const stopped = runner.stop();
+			const grace = setTimeout(() => {
+				for (const [runId, controller] of live)
+					controller.abort(new RunStop("handover", runId));
+			}, graceMs);
+			await stopped;
+			clearTimeout(grace);
 			await listener.close();
 			await utils.release();
 		},

@@ -1,0 +1,134 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { api, isActive } from "./api.ts";
+import { ErrorNote } from "./error-note.tsx";
+import { refreshThread } from "./live.ts";
+import { follow } from "./sse.ts";
+
+interface Streamed {
+	id: string;
+	node: string;
+	text: string;
+	chunks: number;
+}
+
+/**
+ * A run as it goes: follows its SSE stream (`GET /threads/:id/runs/:run_id/stream`, resumed with
+ * `Last-Event-ID` after a drop), shows the nodes as they finish and the tokens as they come, refreshes
+ * the timeline at each step, and cancels the run on request.
+ */
+export function LiveRun({
+	threadId,
+	runId,
+}: {
+	threadId: string;
+	runId: string;
+}) {
+	const client = useQueryClient();
+	const [status, setStatus] = useState("running");
+	const [steps, setSteps] = useState<string[]>([]);
+	const [messages, setMessages] = useState<Streamed[]>([]);
+	const [failure, setFailure] = useState<{ code: string; message: string }>();
+	useEffect(() => {
+		const stop = new AbortController();
+		setStatus("running");
+		setSteps([]);
+		setMessages([]);
+		setFailure(undefined);
+		const more = async () => {
+			const run = await api.run(threadId, runId);
+			setStatus(run.status);
+			return isActive(run.status);
+		};
+		const on = (event: string, data: unknown) => {
+			if (event === "updates") {
+				const nodes = Object.keys(data as object).map((n) =>
+					n === "__interrupt__" ? "paused for an answer" : n,
+				);
+				setSteps((s) => [...s, nodes.join(", ")]);
+				refreshThread(client, threadId);
+			} else if (event === "messages") {
+				const [m, meta] = data as [
+					{ id?: string; content?: unknown },
+					{ langgraph_node?: string },
+				];
+				const text = typeof m.content === "string" ? m.content : "";
+				const id = m.id ?? "message";
+				setMessages((list) => {
+					const at = list.findIndex((x) => x.id === id);
+					if (at < 0)
+						return [
+							...list,
+							{ id, node: meta?.langgraph_node ?? "", text, chunks: 1 },
+						];
+					const next = [...list];
+					const old = next[at]!;
+					next[at] = { ...old, text: old.text + text, chunks: old.chunks + 1 };
+					return next;
+				});
+			} else if (event === "error") {
+				const e = data as { error: string; message: string };
+				setFailure({ code: e.error, message: e.message });
+			}
+		};
+		void follow(api.runStreamUrl(threadId, runId), (e) => on(e.event, e.data), {
+			signal: stop.signal,
+			more,
+		}).then(async () => {
+			if (stop.signal.aborted) return;
+			await more().catch(() => {});
+			refreshThread(client, threadId);
+		});
+		return () => stop.abort();
+	}, [client, threadId, runId]);
+	const cancel = useMutation({
+		mutationFn: () => api.cancelRun(threadId, runId),
+	});
+	return (
+		<section
+			className={`live-run status-${status}`}
+			aria-label="live run"
+			data-run={runId}
+			data-status={status}
+		>
+			<h3>
+				run <code>{runId.slice(0, 8)}</code> ·{" "}
+				<span className={`status status-${status}`} data-testid="run-status">
+					{status}
+				</span>
+				{isActive(status) && (
+					<>
+						{" "}
+						<button
+							type="button"
+							disabled={cancel.isPending}
+							onClick={() => cancel.mutate()}
+						>
+							cancel run
+						</button>
+					</>
+				)}
+			</h3>
+			{steps.length > 0 && (
+				<ol className="live-steps">
+					{steps.map((s, i) => (
+						// biome-ignore lint/suspicious/noArrayIndexKey: steps only grow
+						<li key={i}>{s}</li>
+					))}
+				</ol>
+			)}
+			{messages.map((m) => (
+				<div key={m.id} className="live-tokens" data-chunks={m.chunks}>
+					<small>
+						{m.node} · {m.chunks} chunks
+					</small>
+					<p>{m.text}</p>
+				</div>
+			))}
+			{failure !== undefined && (
+				<ErrorNote error={{ code: failure.code, message: failure.message }} />
+			)}
+			<ErrorNote error={cancel.error} />
+		</section>
+	);
+}

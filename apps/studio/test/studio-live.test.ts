@@ -1,0 +1,237 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
+import { startWeft, type WeftProcess } from "./weft-process.ts";
+
+const fixture = fileURLToPath(
+	new URL("./fixtures/assistant.ts", import.meta.url),
+);
+const noBrowser = ensureChromium();
+if (noBrowser !== undefined)
+	process.stderr.write(`studio live browser tests skipped: ${noBrowser}\n`);
+
+let dir: string;
+let weft: WeftProcess;
+let browser: Browser;
+let page: Page;
+const shots = () => fileURLToPath(new URL("./screenshots", import.meta.url));
+const ask = {
+	messages: [{ type: "human", content: "how long do refunds take?" }],
+};
+
+async function call(path: string, body?: unknown): Promise<any> {
+	const res = await fetch(`${weft.url}${path}`, {
+		method: body === undefined ? "GET" : "POST",
+		headers: { "content-type": "application/json" },
+		body: body === undefined ? null : JSON.stringify(body),
+	});
+	expect(res.ok, `${path}: ${res.status}`).toBe(true);
+	const text = await res.text();
+	return text === "" ? null : JSON.parse(text);
+}
+
+const openThread = (threadId: string) =>
+	page.goto(`${weft.url}/studio/#/threads/${encodeURIComponent(threadId)}`);
+
+describe.skipIf(noBrowser !== undefined)(
+	"Weft Studio live: streams, answer forms, step details, fork form, cancel",
+	() => {
+		beforeAll(async () => {
+			ensureStudioBuilt();
+			dir = mkdtempSync(join(tmpdir(), "weft-studio-live-"));
+			weft = await startWeft([
+				"--db",
+				join(dir, "weft.db"),
+				"dev",
+				"--graph",
+				`assistant=${fixture}#assistant`,
+				"--graph",
+				`slow=${fixture}#slow`,
+				"--graph",
+				`flaky=${fixture}#flaky`,
+				"--port",
+				"0",
+			]);
+			browser = await launch();
+			page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+			page.setDefaultTimeout(25_000);
+		}, 180_000);
+		afterAll(async () => {
+			await browser?.close();
+			expect(await weft?.stop()).toBe(0);
+			rmSync(dir, { recursive: true, force: true });
+		});
+
+		it("updates the timeline live as a run started elsewhere goes on, and shows its steps", async () => {
+			const t = await call("/threads", { metadata: { customer: "live" } });
+			await openThread(t.thread_id);
+			await page
+				.getByRole("heading", { name: /thread/ })
+				.first()
+				.waitFor();
+			expect(await page.locator(".timeline li.cp").count()).toBe(0);
+			// a run started by another client, after the page opened: no reload, no polling
+			await call(`/threads/${t.thread_id}/runs`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			await page
+				.locator(".timeline li.cp", { hasText: "agent → approve" })
+				.waitFor();
+			const live = page.getByLabel("live run");
+			await live.getByTestId("run-status").getByText("interrupted").waitFor();
+			await page
+				.getByTestId("thread-status")
+				.getByText("interrupted")
+				.waitFor();
+
+			// the agent's step: per node time, tokens and cost; its model call with prompt and answer
+			await page
+				.locator(".timeline li.cp", { hasText: "agent → approve" })
+				.getByRole("button")
+				.click();
+			const details = page.getByLabel("step details");
+			const agentRow = details.locator('tr[data-node="agent"]');
+			await agentRow.waitFor();
+			expect(await agentRow.textContent()).toContain("12 in · 5 out");
+			expect(await agentRow.locator(".duration").textContent()).toMatch(
+				/ms|s$/,
+			);
+			const modelCall = details.locator(".model-call").first();
+			expect(await modelCall.textContent()).toContain("scripted-talker");
+			expect(await modelCall.textContent()).toContain("$0.00200");
+			await modelCall.getByText(/prompt \(2 messages\)/).click();
+			await modelCall.getByText("You are terse.").waitFor();
+			await modelCall.getByText("Refunds take five days.").first().waitFor();
+			await page.screenshot({ path: join(shots(), "live-step-details.png") });
+		}, 90_000);
+
+		it("answers a tool approval with the form from its response schema, checked before it is sent", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			await page.goto(`${weft.url}/studio/#/inbox`);
+			const request = page.locator(`li.request[data-thread="${t.thread_id}"]`);
+			// the request, field by field from its schema
+			await request
+				.locator('[data-key="toolCalls"]')
+				.getByText("refund")
+				.waitFor();
+			const form = request.getByRole("form", { name: "answer" });
+			await form.getByLabel("action", { exact: true }).selectOption("edit");
+			// edit starts from the call's arguments
+			const args = form.getByLabel("args (JSON)");
+			expect(JSON.parse(await args.inputValue())).toEqual({ amount: 40 });
+			await args.fill("[25]");
+			await form.getByRole("button", { name: "submit answer" }).click();
+			await form.locator('.field-error[data-field="args"]').waitFor();
+			await form.getByRole("alert").getByText("VALIDATION_FAILED").waitFor();
+			await page.screenshot({ path: join(shots(), "live-answer-form.png") });
+			await args.fill('{ "amount": 25 }');
+			await form.getByRole("button", { name: "submit answer" }).click();
+			await page.getByRole("status").filter({ hasText: t.thread_id }).waitFor();
+			const state = await call(`/threads/${t.thread_id}/state`);
+			expect(state.values.decision).toBe('edit {"amount":25}');
+		}, 90_000);
+
+		it("forks with a state edited in the form (checked by the state schema) and streams the branch, tokens included", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			await openThread(t.thread_id);
+			await page
+				.locator(".timeline li.cp", { hasText: "→ agent" })
+				.first()
+				.getByRole("button")
+				.click();
+			const state = page.getByLabel("state", { exact: true });
+			await state.getByText("fork or replay from here").click();
+			await state.getByRole("radio", { name: "form" }).check();
+			const form = state.getByRole("group", { name: "state (form)" });
+			const amount = form.getByLabel("amount", { exact: true });
+			await amount.fill("0");
+			await state
+				.getByRole("button", { name: "fork with this state and run" })
+				.click();
+			await form.locator('.field-error[data-field="amount"]').waitFor();
+			await amount.fill("7");
+			await state
+				.getByRole("button", { name: "fork with this state and run" })
+				.click();
+			// the new branch runs live: the model's answer arrives in chunks
+			const live = page.getByLabel("live run");
+			const tokens = live.locator(".live-tokens");
+			await tokens.getByText("Refunds take five days.").waitFor();
+			// four chunks of text (the scripted model may end with a usage-only chunk)
+			expect(
+				Number(await tokens.first().getAttribute("data-chunks")),
+			).toBeGreaterThanOrEqual(4);
+			await live.getByTestId("run-status").getByText("interrupted").waitFor();
+			await page.screenshot({ path: join(shots(), "live-fork.png") });
+			const columns = () =>
+				page
+					.locator(".timeline li.cp")
+					.evaluateAll(
+						(els) =>
+							new Set(
+								els.map(
+									(e) =>
+										(e as unknown as { style: { gridColumnStart: string } })
+											.style.gridColumnStart,
+								),
+							).size,
+					);
+			await expect.poll(columns, { timeout: 25_000 }).toBe(2);
+			const inbox = await call("/studio/api/inbox");
+			expect(
+				inbox
+					.filter((r: any) => r.thread_id === t.thread_id)
+					.map((r: any) => r.value.request.toolCalls[0].args.amount),
+			).toEqual(expect.arrayContaining([7, 40]));
+		}, 90_000);
+
+		it("cancels a running run from the studio", async () => {
+			const t = await call("/threads", {});
+			const run = await call(`/threads/${t.thread_id}/runs`, {
+				assistant_id: "slow",
+				input: ask,
+			});
+			await openThread(t.thread_id);
+			const live = page.getByLabel("live run");
+			await live.getByTestId("run-status").getByText("running").waitFor();
+			await page.screenshot({ path: join(shots(), "live-running.png") });
+			await live.getByRole("button", { name: "cancel run" }).click();
+			await live.getByRole("button", { name: "cancel run" }).waitFor({
+				state: "detached",
+			});
+			const after = await call(`/threads/${t.thread_id}/runs/${run.run_id}`);
+			expect(["running", "pending"]).not.toContain(after.status);
+			expect(await live.getByTestId("run-status").textContent()).toBe(
+				after.status,
+			);
+		}, 90_000);
+
+		it("shows a failed step's error with its code and hint", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "flaky",
+				input: ask,
+			});
+			await openThread(t.thread_id);
+			const error = page.getByLabel("step details").locator(".step-error");
+			await error.getByText("MODEL_UNAVAILABLE").waitFor();
+			expect(await error.textContent()).toContain(
+				"retry in a minute, or switch the provider",
+			);
+			await page.screenshot({ path: join(shots(), "live-step-error.png") });
+		}, 90_000);
+	},
+);

@@ -1,0 +1,77 @@
+// Profiles only the measured part of W1 (after warm-up) with the inspector, from dist: where a step's time goes.
+//   node --expose-gc --import tsx bench/src/profile-step.ts [memory|plain] [runs=300]
+import { Session } from "node:inspector/promises";
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import { END, START, StateGraph } from "@weft/graph";
+import { z } from "zod";
+
+const NODES = 100;
+const store =
+	process.argv[2] === "plain" ? undefined : new MemoryCheckpointer();
+const names = Array.from({ length: NODES }, (_, i) => `n${i}`);
+const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
+for (let i = 0; i < NODES; i++)
+	g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
+g.addEdge(START, "n0");
+for (let i = 0; i + 1 < NODES; i++) g.addEdge(`n${i}`, `n${i + 1}`);
+g.addEdge(`n${NODES - 1}`, END);
+const graph = g.compile(store ? { checkpointer: store } : {});
+let n = 0;
+const once = () =>
+	graph.invoke(
+		{ count: 0 },
+		store
+			? { recursionLimit: 200, threadId: `t${n++}` }
+			: { recursionLimit: 200 },
+	);
+for (let i = 0; i < 200; i++) await once();
+const s = new Session();
+s.connect();
+await s.post("Profiler.enable");
+await s.post("Profiler.setSamplingInterval", { interval: 50 });
+await s.post("Profiler.start");
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+const runs = Number(process.argv[3] ?? 300);
+for (let i = 0; i < runs; i++) await once();
+const dc = process.cpuUsage(c0);
+const wall = performance.now() - t0;
+const { profile } = await s.post("Profiler.stop");
+console.log(
+	`wall ${((wall * 1000) / runs / NODES).toFixed(2)} µs/step, cpu ${((dc.user + dc.system) / runs / NODES).toFixed(2)} µs/step`,
+);
+const self = new Map<string, number>();
+const byId = new Map<number, any>();
+for (const nd of profile.nodes) byId.set(nd.id, nd);
+const counts = new Map<number, number>();
+for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+const total = profile.samples.length;
+for (const [id, c] of counts) {
+	const nd = byId.get(id);
+	const k = `${nd.callFrame.functionName || "(anon)"} ${nd.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${nd.callFrame.lineNumber + 1}`;
+	self.set(k, (self.get(k) ?? 0) + c);
+}
+// inclusive
+const parent = new Map<number, number>();
+for (const nd of profile.nodes)
+	for (const ch of nd.children ?? []) parent.set(ch, nd.id);
+const incl = new Map<string, number>();
+for (const [id, c] of counts) {
+	const seen = new Set<string>();
+	let cur: number | undefined = id;
+	while (cur !== undefined) {
+		const nd = byId.get(cur);
+		const k = `${nd.callFrame.functionName || "(anon)"} ${nd.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${nd.callFrame.lineNumber + 1}`;
+		if (!seen.has(k)) {
+			seen.add(k);
+			incl.set(k, (incl.get(k) ?? 0) + c);
+		}
+		cur = parent.get(cur);
+	}
+}
+console.log("SELF");
+for (const [k, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45))
+	console.log(((100 * c) / total).toFixed(1).padStart(5), k);
+console.log("INCL");
+for (const [k, c] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 45))
+	console.log(((100 * c) / total).toFixed(1).padStart(5), k);

@@ -1,0 +1,298 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import { describe, expect, it } from "vitest";
+import { bearerTokens, createApp, serve } from "../src/index.ts";
+import { review, slow } from "./fixtures/graphs.ts";
+
+const client = (url: string, token?: string) =>
+	new Client({
+		apiUrl: url,
+		defaultHeaders:
+			token === undefined ? {} : { Authorization: `Bearer ${token}` },
+		callerOptions: { maxRetries: 0 },
+	});
+
+async function withServer(
+	options: Partial<Parameters<typeof serve>[0]>,
+	body: (url: string) => Promise<void>,
+): Promise<void> {
+	const server = await serve({
+		graphs: { review, slow },
+		checkpointer: new MemoryCheckpointer(),
+		port: 0,
+		...options,
+	});
+	try {
+		await body(`http://127.0.0.1:${server.port}`);
+	} finally {
+		await server.close();
+	}
+}
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+	for (let i = 0; i < 400; i++) {
+		if (await check()) return;
+		await new Promise((r) => setTimeout(r, 25));
+	}
+	throw new Error("condition not reached");
+}
+
+describe("answering a human checkpoint can need a scope", () => {
+	it("a caller without answerScope gets 403 FORBIDDEN; one with it answers", async () => {
+		await withServer(
+			{
+				authenticate: bearerTokens([
+					"ada:tok-a:approver+reader",
+					"bob:tok-b:reader",
+				]),
+				answerScope: { review: "approver" },
+			},
+			async (url) => {
+				// one thread owner holding two tokens: the scope decides, not the ownership
+				const bob = client(url, "tok-b");
+				const thread = await bob.threads.create();
+				const paused = (await bob.runs.wait(thread.thread_id, "review", {
+					input: { topic: "tea" },
+				})) as { __interrupt__?: unknown[] };
+				expect(paused.__interrupt__).toHaveLength(1);
+				await expect(
+					bob.runs.wait(thread.thread_id, "review", {
+						command: { resume: "yes" },
+					}),
+				).rejects.toMatchObject({ status: 403 });
+				const raw = await fetch(`${url}/threads/${thread.thread_id}/runs`, {
+					method: "POST",
+					headers: {
+						Authorization: "Bearer tok-b",
+						"Content-Type": "application/json",
+					},
+					body: JSON.stringify({
+						assistant_id: "review",
+						command: { resume: "yes" },
+					}),
+				});
+				expect(raw.status).toBe(403);
+				expect(await raw.json()).toMatchObject({ code: "FORBIDDEN" });
+				// writing past the checkpoint (update state as the node) is answering it too
+				await expect(
+					bob.threads.updateState(thread.thread_id, {
+						values: { approved: true },
+						asNode: "review",
+					}),
+				).rejects.toMatchObject({ status: 403 });
+				// other graphs need no scope; the thread still waits
+				expect((await bob.threads.get(thread.thread_id)).status).toBe(
+					"interrupted",
+				);
+				const other = await bob.threads.create();
+				await bob.runs.wait(other.thread_id, "slow", { input: { ms: 1 } });
+
+				const ada = client(url, "tok-a");
+				const adas = await ada.threads.create();
+				await ada.runs.wait(adas.thread_id, "review", {
+					input: { topic: "x" },
+				});
+				const done = (await ada.runs.wait(adas.thread_id, "review", {
+					command: { resume: "yes" },
+				})) as { approved: boolean };
+				expect(done.approved).toBe(true);
+			},
+		);
+	});
+
+	it("answerScope without authenticate is refused at start", () => {
+		expect(() =>
+			createApp({
+				graphs: { review },
+				checkpointer: new MemoryCheckpointer(),
+				answerScope: "approver",
+			}),
+		).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
+	});
+});
+
+describe("limits", () => {
+	it("a run longer than runTimeoutMs ends with status timeout (ctx.signal aborted)", async () => {
+		await withServer({ runTimeoutMs: 200 }, async (url) => {
+			const c = client(url);
+			const thread = await c.threads.create();
+			const run = await c.runs.create(thread.thread_id, "slow", {
+				input: { ms: 60_000 },
+			});
+			await c.runs.join(thread.thread_id, run.run_id);
+			expect((await c.runs.get(thread.thread_id, run.run_id)).status).toBe(
+				"timeout",
+			);
+		});
+	});
+
+	it("maxRunsPerAssistant refuses a run over it with 429 RATE_LIMITED", async () => {
+		await withServer({ maxRunsPerAssistant: { slow: 1 } }, async (url) => {
+			const c = client(url);
+			const [a, b] = [await c.threads.create(), await c.threads.create()];
+			const first = await c.runs.create(a.thread_id, "slow", {
+				input: { ms: 60_000 },
+			});
+			await expect(
+				c.runs.create(b.thread_id, "slow", { input: { ms: 1 } }),
+			).rejects.toMatchObject({ status: 429 });
+			// another assistant is not limited
+			const r = await c.threads.create();
+			await c.runs.wait(r.thread_id, "review", { input: { topic: "x" } });
+			await c.runs.cancel(a.thread_id, first.run_id, true);
+			await c.runs.wait(b.thread_id, "slow", { input: { ms: 1 } });
+		});
+	});
+});
+
+describe("runs at once in process", () => {
+	it("maxConcurrentRuns: a run over it waits pending, a cancelled waiter frees nothing twice, all end", async () => {
+		await withServer({ maxConcurrentRuns: 1 }, async (url) => {
+			const c = client(url);
+			const [a, b, d] = [
+				await c.threads.create(),
+				await c.threads.create(),
+				await c.threads.create(),
+			];
+			const first = await c.runs.create(a.thread_id, "slow", {
+				input: { ms: 2000 },
+			});
+			const cancelled = await c.runs.create(b.thread_id, "slow", {
+				input: { ms: 1 },
+			});
+			const third = await c.runs.create(d.thread_id, "slow", {
+				input: { ms: 1 },
+			});
+			await waitFor(
+				async () =>
+					(await c.runs.get(a.thread_id, first.run_id)).status === "running",
+			);
+			expect((await c.runs.get(b.thread_id, cancelled.run_id)).status).toBe(
+				"pending",
+			);
+			await c.runs.cancel(b.thread_id, cancelled.run_id);
+			expect(await c.runs.join(d.thread_id, third.run_id)).toMatchObject({
+				done: true,
+			});
+			expect((await c.runs.get(a.thread_id, first.run_id)).status).toBe(
+				"success",
+			);
+			expect((await c.runs.get(b.thread_id, cancelled.run_id)).status).toBe(
+				"cancelled",
+			);
+		});
+	});
+});
+
+describe("run events are bounded and expire", () => {
+	it("keeps the newest maxPerRun events: Last-Event-ID inside them replays exactly once, before them is 410 EVENTS_EXPIRED", async () => {
+		await withServer({ events: { maxPerRun: 3 } }, async (url) => {
+			const c = client(url);
+			const thread = await c.threads.create();
+			const run = await c.runs.create(thread.thread_id, "review", {
+				input: { topic: "x" },
+				streamMode: ["values", "updates", "custom"],
+			});
+			await c.runs.join(thread.thread_id, run.run_id);
+			const ids: string[] = [];
+			for await (const p of c.runs.joinStream(thread.thread_id, run.run_id))
+				ids.push((p as { id?: string }).id ?? "");
+			expect(ids).toHaveLength(3);
+			const last = Number(ids[2]);
+			expect(last).toBeGreaterThan(3);
+			const after: string[] = [];
+			for await (const p of c.runs.joinStream(thread.thread_id, run.run_id, {
+				lastEventId: String(last - 2),
+			}))
+				after.push((p as { id?: string }).id ?? "");
+			expect(after).toEqual([String(last - 1), String(last)]);
+			const expired = await fetch(
+				`${url}/threads/${thread.thread_id}/runs/${run.run_id}/stream`,
+				{ headers: { "Last-Event-ID": "1" } },
+			);
+			expect(expired.status).toBe(410);
+			expect(await expired.json()).toMatchObject({ code: "EVENTS_EXPIRED" });
+		});
+	});
+
+	it("drops a run's events ttlMs after it ends; its outcome stays readable", async () => {
+		await withServer({ events: { ttlMs: 100 } }, async (url) => {
+			const c = client(url);
+			const thread = await c.threads.create();
+			const run = await c.runs.create(thread.thread_id, "slow", {
+				input: { ms: 1 },
+			});
+			await c.runs.join(thread.thread_id, run.run_id);
+			await waitFor(async () => {
+				const r = await fetch(
+					`${url}/threads/${thread.thread_id}/runs/${run.run_id}/stream`,
+					{ headers: { "Last-Event-ID": "1" } },
+				);
+				await r.body?.cancel();
+				return r.status === 410;
+			});
+			expect((await c.runs.get(thread.thread_id, run.run_id)).status).toBe(
+				"success",
+			);
+			expect(await c.runs.join(thread.thread_id, run.run_id)).toMatchObject({
+				done: true,
+			});
+		});
+	});
+});
+
+describe("graceful shutdown in process", () => {
+	it("close() refuses new runs (503 SHUTTING_DOWN), lets a run within the grace finish, cancels one past it", async () => {
+		const weft = createApp({
+			graphs: { slow },
+			checkpointer: new MemoryCheckpointer(),
+			shutdownGraceMs: 1500,
+		});
+		await weft.ready;
+		const post = (path: string, body: unknown) =>
+			weft.app.fetch(
+				new Request(`http://weft${path}`, {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify(body),
+				}),
+			);
+		const thread = async () =>
+			((await (await post("/threads", {})).json()) as { thread_id: string })
+				.thread_id;
+		const [short, long, late] = [
+			await thread(),
+			await thread(),
+			await thread(),
+		];
+		const start = async (t: string, ms: number) =>
+			(
+				(await (
+					await post(`/threads/${t}/runs`, {
+						assistant_id: "slow",
+						input: { ms },
+					})
+				).json()) as { run_id: string }
+			).run_id;
+		const shortRun = await start(short, 300);
+		const longRun = await start(long, 60_000);
+		const closed = weft.close();
+		const refused = await post(`/threads/${late}/runs`, {
+			assistant_id: "slow",
+			input: { ms: 1 },
+		});
+		expect(refused.status).toBe(503);
+		expect(await refused.json()).toMatchObject({ code: "SHUTTING_DOWN" });
+		await closed;
+		const status = async (t: string, r: string) =>
+			(
+				(await (
+					await weft.app.fetch(
+						new Request(`http://weft/threads/${t}/runs/${r}`),
+					)
+				).json()) as { status: string }
+			).status;
+		expect(await status(short, shortRun)).toBe("success");
+		expect(await status(long, longRun)).toBe("cancelled");
+	});
+});
