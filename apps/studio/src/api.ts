@@ -150,7 +150,11 @@ const TOKEN_KEY = "weft.studio.token";
 
 /** The bearer token the studio sends (kept in this browser's localStorage), if one was given. */
 export const token = {
-	get: (): string | null => localStorage.getItem(TOKEN_KEY),
+	// (no localStorage outside a browser, e.g. the SSE follower under Node: no token)
+	get: (): string | null =>
+		typeof localStorage === "undefined"
+			? null
+			: localStorage.getItem(TOKEN_KEY),
 	set: (value: string) => localStorage.setItem(TOKEN_KEY, value),
 	clear: () => localStorage.removeItem(TOKEN_KEY),
 };
