@@ -145,7 +145,10 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.keyboard.press("Enter");
 			await page
 				.getByLabel("state", { exact: true })
-				.getByRole("heading", { name: new RegExp(`^step ${step} `) })
+				.getByRole("heading", {
+					level: 3,
+					name: new RegExp(`^step ${step} `),
+				})
 				.waitFor();
 			// End goes to the last loaded row (and reads the next page)
 			await page.keyboard.press("End");
