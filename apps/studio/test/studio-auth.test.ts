@@ -22,6 +22,16 @@ let weft: WeftProcess;
 let browser: Browser;
 let page: Page;
 
+const post = (path: string, body: unknown) =>
+	fetch(`${weft.url}${path}`, {
+		method: "POST",
+		headers: {
+			"content-type": "application/json",
+			authorization: `Bearer ${TOKEN}`,
+		},
+		body: JSON.stringify(body),
+	}).then((r) => r.json() as Promise<any>);
+
 describe.skipIf(noBrowser !== undefined)(
 	"Weft Studio under weft dev --auth",
 	() => {
@@ -41,15 +51,6 @@ describe.skipIf(noBrowser !== undefined)(
 				],
 				{ WEFT_API_TOKENS: `ada:${TOKEN}` },
 			);
-			const post = (path: string, body: unknown) =>
-				fetch(`${weft.url}${path}`, {
-					method: "POST",
-					headers: {
-						"content-type": "application/json",
-						authorization: `Bearer ${TOKEN}`,
-					},
-					body: JSON.stringify(body),
-				}).then((r) => r.json() as Promise<any>);
 			const t = await post("/threads", { metadata: { who: "ada" } });
 			const run = await post(`/threads/${t.thread_id}/runs/wait`, {
 				assistant_id: "flow",
@@ -94,6 +95,21 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(
 				await page.evaluate(() => localStorage.getItem("weft.studio.token")),
 			).toBe(TOKEN);
+		}, 90_000);
+
+		it("sends the token on its event stream too: a run started elsewhere shows without a reload", async () => {
+			// the token is stored (previous test); the page's `/studio/api/events` stream is a fetch with it
+			await page.goto(`${weft.url}/studio/`);
+			await page.locator("table.threads tbody tr").first().waitFor();
+			const t = await post("/threads", { metadata: { who: "grace" } });
+			await post(`/threads/${t.thread_id}/runs`, {
+				assistant_id: "flow",
+				input: { ask: false },
+			});
+			// no polling: only the (authenticated) event stream can bring the new thread in
+			await page
+				.locator(`table.threads tbody tr[data-thread="${t.thread_id}"]`)
+				.waitFor();
 		}, 90_000);
 	},
 );
