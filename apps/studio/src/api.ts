@@ -124,9 +124,45 @@ export interface RunRow {
 export const isActive = (status: string) =>
 	status === "pending" || status === "running";
 
+/** `graph.describe()` of a registered graph: subgraph nodes are `parent/name`. */
 export interface GraphShape {
-	nodes: Array<{ id: string }>;
-	edges: Array<{ source: string; target: string; conditional: boolean }>;
+	nodes: Array<{
+		id: string;
+		name: string;
+		parent: string | null;
+		subgraph: boolean;
+	}>;
+	edges: Array<{
+		source: string;
+		target: string;
+		kind: "edge" | "join" | "conditional" | "ends";
+		label?: string;
+	}>;
+}
+
+/** One page of a thread's checkpoints, newest first; `next` is the cursor of the page after it. */
+export interface TreePage {
+	rows: CheckpointRow[];
+	next: string | null;
+}
+
+const TOKEN_KEY = "weft.studio.token";
+
+/** The bearer token the studio sends (kept in this browser's localStorage), if one was given. */
+export const token = {
+	// (no localStorage outside a browser, e.g. the SSE follower under Node: no token)
+	get: (): string | null =>
+		typeof localStorage === "undefined"
+			? null
+			: localStorage.getItem(TOKEN_KEY),
+	set: (value: string) => localStorage.setItem(TOKEN_KEY, value),
+	clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+/** Headers every call carries: the stored bearer token, if any. */
+export function authHeaders(): Record<string, string> {
+	const t = token.get();
+	return t === null ? {} : { authorization: `Bearer ${t}` };
 }
 
 /** An answer of the server that is not 2xx: its `{ detail, code, hint }`. */
@@ -140,11 +176,22 @@ export class ApiError extends Error {
 	}
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
-	const res = await fetch(path, {
+async function send(path: string, init?: RequestInit): Promise<Response> {
+	return fetch(path, {
 		...init,
-		headers: { "content-type": "application/json", ...init?.headers },
+		headers: {
+			"content-type": "application/json",
+			...authHeaders(),
+			...init?.headers,
+		},
 	});
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+	return read<T>(await send(path, init));
+}
+
+async function read<T>(res: Response): Promise<T> {
 	const text = await res.text();
 	const body = text === "" ? null : JSON.parse(text);
 	if (!res.ok)
@@ -187,9 +234,21 @@ export const api = {
 		call<CheckpointState>(
 			`/studio/api/threads/${enc(threadId)}/checkpoints/${enc(checkpointId)}`,
 		),
+	/** A page of the tree, newest first, before the `before` cursor. */
+	treePage: async (
+		threadId: string,
+		before: string | undefined,
+		limit: number,
+	): Promise<TreePage> => {
+		const res = await send(
+			`/studio/api/threads/${enc(threadId)}/tree?limit=${limit}&before=${enc(before ?? "")}`,
+		);
+		const rows = await read<CheckpointRow[]>(res);
+		return { rows, next: res.headers.get("x-next-cursor") };
+	},
 	inbox: () => call<InboxRow[]>("/studio/api/inbox"),
 	graph: (graphId: string) =>
-		call<GraphShape>(`/assistants/${enc(graphId)}/graph`),
+		call<GraphShape>(`/studio/api/graphs/${enc(graphId)}`),
 	/** Resumes the paused run with the answer and waits for it (POST /threads/:id/runs/wait). */
 	answer: (
 		threadId: string,

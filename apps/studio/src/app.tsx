@@ -1,8 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { ApiError, api, token } from "./api.ts";
 import { Inbox } from "./inbox.tsx";
 import { useStudioEvents } from "./live.ts";
 import { ThreadList } from "./thread-list.tsx";
 import { ThreadView } from "./thread-view.tsx";
+import { TokenGate } from "./token-gate.tsx";
 
 /** The studio's places, kept in the URL hash: `#/`, `#/inbox`, `#/threads/<id>`. */
 type Route =
@@ -27,11 +30,14 @@ export function App() {
 		addEventListener("hashchange", on);
 		return () => removeEventListener("hashchange", on);
 	}, []);
+	const info = useQuery({ queryKey: ["info"], queryFn: api.info });
+	const locked =
+		info.error instanceof ApiError && info.error.code === "UNAUTHENTICATED";
 	return (
 		<div className="app">
 			<header>
 				<strong>Weft Studio</strong>
-				<nav>
+				<nav aria-label="studio">
 					<a
 						href="#/"
 						aria-current={route.page === "threads" ? "page" : undefined}
@@ -47,11 +53,17 @@ export function App() {
 				</nav>
 			</header>
 			<main>
-				{route.page === "threads" && <ThreadList />}
-				{route.page === "inbox" && <Inbox />}
-				{route.page === "thread" && (
-					// a fresh view per thread: its chosen checkpoint and followed run are its own
-					<ThreadView key={route.threadId} threadId={route.threadId} />
+				{locked ? (
+					<TokenGate refused={token.get() !== null} />
+				) : (
+					<>
+						{route.page === "threads" && <ThreadList />}
+						{route.page === "inbox" && <Inbox />}
+						{route.page === "thread" && (
+							// a fresh view per thread: its chosen checkpoint and followed run are its own
+							<ThreadView key={route.threadId} threadId={route.threadId} />
+						)}
+					</>
 				)}
 			</main>
 		</div>

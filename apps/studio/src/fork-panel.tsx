@@ -29,6 +29,7 @@ export function ForkPanel(props: {
 	const [text, setText] = useState(() => JSON.stringify(props.values, null, 2));
 	const [parseError, setParseError] = useState<string>();
 	const [errors, setErrors] = useState<FieldError[]>([]);
+	const [open, setOpen] = useState(false);
 	const client = useQueryClient();
 	const edited = (): unknown => (mode === "json" ? JSON.parse(text) : values);
 	const fork = useMutation({
@@ -67,59 +68,67 @@ export function ForkPanel(props: {
 		}
 	};
 	return (
-		<details className="fork">
+		<details
+			className="fork"
+			onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+		>
 			<summary>fork or replay from here</summary>
-			<div role="radiogroup" aria-label="edit the state as">
-				<label>
-					<input
-						type="radio"
-						checked={mode === "form"}
-						disabled={schema.data == null}
-						onChange={() => switchTo("form")}
-					/>
-					form
-				</label>
-				<label>
-					<input
-						type="radio"
-						checked={mode === "json" || schema.data == null}
-						onChange={() => switchTo("json")}
-					/>
-					JSON
-				</label>
-			</div>
-			{mode === "form" && schema.data != null ? (
-				<fieldset className="state-form" aria-label="state (form)">
-					<SchemaForm
-						schema={schema.data}
-						value={values}
-						onChange={(v) => {
-							setValues(v);
-							setErrors([]);
-						}}
-						errors={errors}
-					/>
-				</fieldset>
-			) : (
-				<label>
-					state (JSON)
-					<textarea
-						rows={10}
-						value={text}
-						onChange={(e) => {
-							setText(e.target.value);
-							setErrors([]);
-							try {
-								JSON.parse(e.target.value);
-								setParseError(undefined);
-							} catch (error) {
-								setParseError(
-									error instanceof Error ? error.message : String(error),
-								);
-							}
-						}}
-					/>
-				</label>
+			{/* the editors only while open: a big state (MBs of JSON) in a textarea or form slows every render */}
+			{open && (
+				<>
+					<div role="radiogroup" aria-label="edit the state as">
+						<label>
+							<input
+								type="radio"
+								checked={mode === "form"}
+								disabled={schema.data == null}
+								onChange={() => switchTo("form")}
+							/>
+							form
+						</label>
+						<label>
+							<input
+								type="radio"
+								checked={mode === "json" || schema.data == null}
+								onChange={() => switchTo("json")}
+							/>
+							JSON
+						</label>
+					</div>
+					{mode === "form" && schema.data != null ? (
+						<fieldset className="state-form" aria-label="state (form)">
+							<SchemaForm
+								schema={schema.data}
+								value={values}
+								onChange={(v) => {
+									setValues(v);
+									setErrors([]);
+								}}
+								errors={errors}
+							/>
+						</fieldset>
+					) : (
+						<label>
+							state (JSON)
+							<textarea
+								rows={10}
+								value={text}
+								onChange={(e) => {
+									setText(e.target.value);
+									setErrors([]);
+									try {
+										JSON.parse(e.target.value);
+										setParseError(undefined);
+									} catch (error) {
+										setParseError(
+											error instanceof Error ? error.message : String(error),
+										);
+									}
+								}}
+							/>
+						</label>
+					)}
+				</>
 			)}
 			{parseError !== undefined && <p className="error">{parseError}</p>}
 			<FieldErrors errors={errors} what="the state schema" />

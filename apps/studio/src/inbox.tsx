@@ -10,6 +10,7 @@ import {
 import { api, type InboxRow } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import type { FieldError } from "./json-schema.ts";
+import { listKeys } from "./list-keys.ts";
 
 /** Requests waiting for a person, across threads; each answered in place (the run resumes). */
 export function Inbox() {
@@ -27,9 +28,14 @@ export function Inbox() {
 				</p>
 			))}
 			{inbox.data?.length === 0 && <p>nothing is waiting for an answer</p>}
-			<ul className="inbox">
-				{inbox.data?.map((r) => (
+			<ul
+				className="inbox"
+				aria-label="requests waiting for an answer"
+				onKeyDown={listKeys("li.request")}
+			>
+				{inbox.data?.map((r, i) => (
 					<Request
+						first={i === 0}
 						key={`${r.thread_id}/${r.interrupt_id}`}
 						row={r}
 						canRun={info.data?.graphs ?? []}
@@ -43,10 +49,12 @@ export function Inbox() {
 
 function Request({
 	row,
+	first,
 	canRun,
 	onAnswered,
 }: {
 	row: InboxRow;
+	first: boolean;
 	canRun: string[];
 	onAnswered: () => void;
 }) {
@@ -73,6 +81,8 @@ function Request({
 	const request = row.value as { human?: string; request?: unknown } | null;
 	return (
 		<li
+			tabIndex={first ? 0 : -1}
+			aria-label={`${row.thread_id}: ${row.node} waits for an answer`}
 			className="request"
 			data-thread={row.thread_id}
 			data-interrupt={row.interrupt_id}

@@ -1,3 +1,5 @@
+import { authHeaders } from "./api.ts";
+
 /** One server-sent event. */
 export interface SseEvent {
 	id: string | undefined;
@@ -51,7 +53,8 @@ export async function* readSse(
 /**
  * Follows an SSE stream: reads it, and when it drops reconnects with `Last-Event-ID` (the last id seen),
  * so no event is lost or repeated, for as long as `more()` says there is more to come (then reads once
- * more, for the events after the last id the drop cut off).
+ * more, for the events after the last id the drop cut off). Sends the stored bearer token (`authHeaders`):
+ * a fetch stream, not an `EventSource`, so it can.
  */
 export async function follow(
 	url: string,
@@ -67,7 +70,10 @@ export async function follow(
 	while (!options.signal.aborted) {
 		try {
 			const res = await fetch(url, {
-				headers: lastId === undefined ? {} : { "Last-Event-ID": lastId },
+				headers: {
+					...authHeaders(),
+					...(lastId === undefined ? {} : { "Last-Event-ID": lastId }),
+				},
 				signal: options.signal,
 			});
 			if (res.ok && res.body !== null)

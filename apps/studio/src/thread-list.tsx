@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
+import { listKeys } from "./list-keys.ts";
 
 const PAGE = 20;
 
@@ -31,7 +32,11 @@ export function ThreadList() {
 				<span>{total} threads</span>
 			</div>
 			<ErrorNote error={list.error} />
-			<table className="threads">
+			<table
+				className="threads"
+				aria-label="threads, newest first"
+				onKeyDown={listKeys("tbody a")}
+			>
 				<thead>
 					<tr>
 						<th>thread</th>

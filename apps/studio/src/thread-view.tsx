@@ -9,6 +9,7 @@ import { GraphView } from "./graph-view.tsx";
 import { LiveRun } from "./live-run.tsx";
 import { StepDetails } from "./step-details.tsx";
 import { Timeline } from "./timeline.tsx";
+import { useTreePages } from "./use-tree-pages.ts";
 import { StateValues } from "./values.tsx";
 
 /** One thread: timeline tree, the state at the chosen checkpoint, a diff of two, the graph, fork and replay. */
@@ -20,10 +21,8 @@ export function ThreadView({ threadId }: { threadId: string }) {
 		queryFn: () => api.threads(threadId, 0, 50),
 	});
 	const row = threads.data?.threads.find((t) => t.thread_id === threadId);
-	const tree = useQuery({
-		queryKey: ["tree", threadId],
-		queryFn: () => api.tree(threadId),
-	});
+	// paged, newest first; refreshed by the event stream and the live run's steps (live.ts)
+	const tree = useTreePages(threadId);
 	// the run going on now (kept up to date by useStudioEvents), followed live; the last one stays shown
 	const active = useQuery({
 		queryKey: ["active-run", threadId],
@@ -36,7 +35,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
 	}, [active.data]);
 	const [picked, setPicked] = useState<string>();
 	const [compare, setCompare] = useState<string[]>([]);
-	const selected = picked ?? tree.data?.[0]?.checkpoint_id;
+	const selected = picked ?? tree.rows?.[0]?.checkpoint_id;
 	const state = useQuery({
 		queryKey: ["cp", threadId, selected],
 		queryFn: () => api.checkpoint(threadId, selected!),
@@ -65,9 +64,12 @@ export function ThreadView({ threadId }: { threadId: string }) {
 			<div className="columns">
 				<div className="col-timeline">
 					<h3>timeline</h3>
-					{tree.data !== undefined && (
+					{tree.rows !== undefined && (
 						<Timeline
-							rows={tree.data}
+							rows={tree.rows}
+							total={row?.checkpoints}
+							hasMore={tree.hasMore}
+							onLoadMore={tree.loadMore}
 							selected={selected}
 							compare={compare}
 							onSelect={setPicked}
@@ -116,7 +118,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
 									)}
 									<StepDetails
 										state={state.data}
-										wallMs={wallTime(tree.data, state.data.checkpoint_id)}
+										wallMs={wallTime(tree.rows, state.data.checkpoint_id)}
 									/>
 									<details open={state.data.values === null}>
 										<summary>writes of this step</summary>

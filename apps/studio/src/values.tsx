@@ -1,4 +1,6 @@
 /** State values for people: message lists as a chat transcript, everything else as indented JSON. */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type CSSProperties, useRef } from "react";
 
 export interface WireMessage {
 	type: string;
@@ -38,9 +40,27 @@ function text(content: unknown): string {
 	return JSON.stringify(content);
 }
 
-export function Message({ m, mark }: { m: WireMessage; mark?: string }) {
+export function Message({
+	m,
+	mark,
+	index,
+	measure,
+	style,
+}: {
+	m: WireMessage;
+	mark?: string;
+	index?: number;
+	measure?: (el: HTMLElement | null) => void;
+	style?: CSSProperties;
+}) {
 	return (
-		<li className={`msg msg-${m.type} ${mark ?? ""}`} data-message-id={m.id}>
+		<li
+			className={`msg msg-${m.type} ${mark ?? ""}`}
+			data-message-id={m.id}
+			data-index={index}
+			ref={measure}
+			style={style}
+		>
 			<span className="role">
 				{m.type === "ai" ? "assistant" : m.type === "human" ? "user" : m.type}
 				{m.name !== undefined && ` (${m.name})`}
@@ -57,13 +77,56 @@ export function Message({ m, mark }: { m: WireMessage; mark?: string }) {
 	);
 }
 
+/** Above this many messages the transcript is virtualised: only the messages in view are in the page. */
+const VIRTUAL_FROM = 100;
+
 export function Transcript({ messages }: { messages: WireMessage[] }) {
+	if (messages.length >= VIRTUAL_FROM)
+		return <LongTranscript messages={messages} />;
 	return (
-		<ol className="transcript">
+		<ol className="transcript" aria-label="transcript">
 			{messages.map((m, i) => (
 				<Message key={m.id ?? i} m={m} />
 			))}
 		</ol>
+	);
+}
+
+function LongTranscript({ messages }: { messages: WireMessage[] }) {
+	const scroller = useRef<HTMLElement>(null);
+	const rows = useVirtualizer({
+		count: messages.length,
+		getScrollElement: () => scroller.current,
+		estimateSize: () => 64,
+		overscan: 6,
+		gap: 5,
+	});
+	return (
+		<section
+			className="transcript-scroll"
+			ref={scroller}
+			// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region is reachable by keyboard
+			tabIndex={0}
+			aria-label={`transcript, ${messages.length} messages`}
+		>
+			<ol
+				className="transcript virtual"
+				style={{ height: rows.getTotalSize() }}
+			>
+				{rows.getVirtualItems().map((v) => {
+					const m = messages[v.index]!;
+					return (
+						<Message
+							key={m.id ?? v.index}
+							m={m}
+							index={v.index}
+							measure={rows.measureElement}
+							style={{ transform: `translateY(${v.start}px)` }}
+						/>
+					);
+				})}
+			</ol>
+		</section>
 	);
 }
 

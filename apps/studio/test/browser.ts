@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const app = fileURLToPath(new URL("..", import.meta.url));
@@ -65,4 +66,32 @@ export function launch(): Promise<Browser> {
 			"--disable-background-networking",
 		],
 	});
+}
+
+const axeSource = readFileSync(
+	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+	"utf8",
+);
+
+/** axe-core's serious and critical violations on the page as it is now (rule id, impact, where). */
+export async function axeViolations(page: Page): Promise<string[]> {
+	await page.addScriptTag({ content: axeSource });
+	const found = await page.evaluate(async () => {
+		const axe = (globalThis as unknown as { axe: any }).axe;
+		const result = await axe.run(document, { resultTypes: ["violations"] });
+		return (
+			result.violations as Array<{
+				id: string;
+				impact: string;
+				nodes: Array<{ target: string[] }>;
+			}>
+		).map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+		}));
+	});
+	return found
+		.filter((v) => v.impact === "serious" || v.impact === "critical")
+		.map((v) => `${v.impact} ${v.id}: ${v.where.join(", ")}`);
 }

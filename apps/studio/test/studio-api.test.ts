@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { createApp, type WeftApp } from "@weft/server";
+import { bearerTokens, createApp, type WeftApp } from "@weft/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refund } from "./fixtures/approval.ts";
 
@@ -134,5 +134,66 @@ describe("/studio/api", () => {
 			hint: expect.stringContaining("build"),
 		});
 		await bare.close();
+	});
+
+	it("pages a thread's tree newest first by cursor (x-next-cursor), refusing an unknown cursor", async () => {
+		const t = await call("/threads", { metadata: { customer: "dee" } });
+		const id = t.json.thread_id;
+		await call(`/threads/${id}/runs/wait`, {
+			assistant_id: "refund",
+			input: { customer: "dee" },
+		});
+		const all = (await call(`/studio/api/threads/${id}/tree`)).json;
+		expect(all.length).toBeGreaterThanOrEqual(2);
+		const seen: string[] = [];
+		let cursor: string | null = "";
+		while (cursor !== null) {
+			const res = await weft.app.fetch(
+				new Request(
+					`http://studio.test/studio/api/threads/${id}/tree?limit=1&before=${cursor}`,
+				),
+			);
+			const page = (await res.json()) as Array<{ checkpoint_id: string }>;
+			expect(page.length).toBeLessThanOrEqual(1);
+			seen.push(...page.map((r) => r.checkpoint_id));
+			cursor = res.headers.get("x-next-cursor");
+		}
+		expect(seen).toEqual(all.map((r: any) => r.checkpoint_id));
+		const bad = await call(`/studio/api/threads/${id}/tree?before=nope`);
+		expect(bad.status).toBe(404);
+		expect(bad.json.code).toBe("CHECKPOINT_NOT_FOUND");
+	});
+
+	it("describes a registered graph's nodes and edges by kind", async () => {
+		const g = await call("/studio/api/graphs/refund");
+		expect(g.json.edges).toContainEqual({
+			source: "draft",
+			target: "approve",
+			kind: "edge",
+		});
+		expect((await call("/studio/api/graphs/nope")).json.code).toBe("NOT_FOUND");
+	});
+
+	it("under bearer auth serves the studio's files without a token, but not its API", async () => {
+		const authed = createApp({
+			graphs: { refund },
+			checkpointer,
+			studio: { dir: join(dir, "dist") },
+			authenticate: bearerTokens(["ada:s3cret"]),
+		});
+		const get = (path: string, token?: string) =>
+			authed.app.fetch(
+				new Request(`http://studio.test${path}`, {
+					headers:
+						token === undefined ? {} : { authorization: `Bearer ${token}` },
+				}),
+			);
+		expect((await get("/studio/")).status).toBe(200);
+		expect((await get("/studio/assets/a.js")).status).toBe(200);
+		expect((await get("/studio/api/info")).status).toBe(401);
+		expect((await get("/studio/api/threads")).status).toBe(401);
+		expect((await get("/threads/x/state")).status).toBe(401);
+		expect((await get("/studio/api/info", "s3cret")).status).toBe(200);
+		await authed.close();
 	});
 });

@@ -181,13 +181,7 @@ describe.skipIf(noBrowser !== undefined)(
 					.locator(".timeline li.cp")
 					.evaluateAll(
 						(els) =>
-							new Set(
-								els.map(
-									(e) =>
-										(e as unknown as { style: { gridColumnStart: string } })
-											.style.gridColumnStart,
-								),
-							).size,
+							new Set(els.map((e) => e.getAttribute("data-column"))).size,
 					);
 			await expect.poll(columns, { timeout: 25_000 }).toBe(2);
 			const inbox = await call("/studio/api/inbox");

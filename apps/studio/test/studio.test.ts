@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
+import {
+	axeViolations,
+	ensureChromium,
+	ensureStudioBuilt,
+	launch,
+} from "./browser.ts";
 import { startWeft, type WeftProcess } from "./weft-process.ts";
 
 const fixture = fileURLToPath(
@@ -133,6 +138,7 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(await diff.locator(".msg.unchanged").count()).toBe(2);
 			await diff.locator('[data-key="decision"]').waitFor();
 			await page.screenshot({ path: join(shots(), "diff.png") });
+			expect(await axeViolations(page)).toEqual([]);
 		}, 90_000);
 
 		it("forks from a checkpoint with an edited state and runs it as a new branch", async () => {
@@ -157,14 +163,7 @@ describe.skipIf(noBrowser !== undefined)(
 			const columns = page.locator(".timeline li.cp");
 			const gridColumns = () =>
 				columns.evaluateAll(
-					(els) =>
-						new Set(
-							els.map(
-								(e) =>
-									(e as unknown as { style: { gridColumnStart: string } }).style
-										.gridColumnStart,
-							),
-						).size,
+					(els) => new Set(els.map((e) => e.getAttribute("data-column"))).size,
 				);
 			await expect.poll(gridColumns, { timeout: 25_000 }).toBe(2);
 			expect(await columns.count()).toBeGreaterThan(4);

@@ -12,13 +12,16 @@ export interface WeftProcess {
 	stop(): Promise<number | null>;
 }
 
-export function startWeft(args: string[]): Promise<WeftProcess> {
+export function startWeft(
+	args: string[],
+	env: Record<string, string> = {},
+): Promise<WeftProcess> {
 	const child: ChildProcess = spawn(
 		process.execPath,
 		["--conditions", "@weft/source", "--import", "tsx", main, ...args],
 		{
 			cwd: root,
-			env: { ...process.env, NO_COLOR: "1" },
+			env: { ...process.env, NO_COLOR: "1", ...env },
 			stdio: ["ignore", "pipe", "pipe"],
 		},
 	);

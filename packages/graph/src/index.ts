@@ -25,6 +25,12 @@ export {
 	type GraphInput,
 	type StateConfig,
 } from "./graph/compiled-graph.ts";
+export type {
+	GraphDescription,
+	GraphEdgeDescription,
+	GraphEdgeKind,
+	GraphNodeDescription,
+} from "./graph/describe-graph.ts";
 export { StateGraph } from "./graph/state-graph.ts";
 export type {
 	AnyStateSchema,

@@ -49,4 +49,46 @@ describe("toMermaid", () => {
 			].join("\n"),
 		);
 	});
+	it("describes the same graph as data: edge kinds, ends, subgraph nodes under their parent", () => {
+		const child = new StateGraph(S)
+			.addNode("inner", () => {})
+			.addEdge(START, "inner")
+			.compile();
+		const graph = new StateGraph(S)
+			.addNode("plan", () => {}, { ends: ["left"] })
+			.addNode("left", () => {})
+			.addNode("merge", child)
+			.addEdge(START, "plan")
+			.addConditionalEdges("plan", () => "stop" as "go" | "stop", {
+				go: "merge",
+				stop: END,
+			})
+			.addEdge("left", "merge")
+			.addEdge("merge", END)
+			.compile();
+		const d = graph.describe();
+		expect(d.nodes).toContainEqual({
+			id: "merge/inner",
+			name: "inner",
+			parent: "merge",
+			subgraph: false,
+		});
+		expect(d.nodes).toContainEqual(
+			expect.objectContaining({ id: "merge", subgraph: true }),
+		);
+		expect(d.edges).toEqual(
+			expect.arrayContaining([
+				{ source: "__start__", target: "plan", kind: "edge" },
+				{ source: "merge/__start__", target: "merge/inner", kind: "edge" },
+				{ source: "plan", target: "merge", kind: "conditional", label: "go" },
+				{
+					source: "plan",
+					target: "__end__",
+					kind: "conditional",
+					label: "stop",
+				},
+				{ source: "plan", target: "left", kind: "ends" },
+			]),
+		);
+	});
 });

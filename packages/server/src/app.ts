@@ -159,7 +159,12 @@ export function createApp(options: AppOptions): WeftApp {
 	);
 	const authenticate = options.authenticate;
 	app.use("*", async (c, next) => {
-		if (authenticate === undefined) {
+		// the studio's own files (HTML, JS, CSS) load without a token: the page then asks for one
+		const studioFile =
+			options.studio !== false &&
+			c.req.method === "GET" &&
+			/^\/studio(\/(?!api(\/|$)).*)?$/.test(c.req.path);
+		if (authenticate === undefined || studioFile) {
 			c.set("user", undefined);
 			return next();
 		}

@@ -32,6 +32,7 @@ import {
 } from "../time-travel/read-state.ts";
 import { threadUsage } from "../time-travel/thread-usage.ts";
 import { updateState } from "../time-travel/update-state.ts";
+import { describeGraph, type GraphDescription } from "./describe-graph.ts";
 import { toMermaid } from "./mermaid.ts";
 import type {
 	AnyStateSchema,
@@ -321,6 +322,14 @@ export class CompiledGraph<
 			...options,
 			rebuild: (chain: StoredCheckpoint[]) =>
 				this.#channelsFor(chain[0]?.ns ?? "").replay(chain),
+		});
+	}
+
+	/** The graph's nodes (subgraphs' nodes included) and edges by kind, as data. */
+	describe(): GraphDescription {
+		return describeGraph(this.#spec, (node) => {
+			const sub = this.#spec.nodes.get(node)?.subgraph;
+			return sub instanceof CompiledGraph ? sub.#spec : undefined;
 		});
 	}
 

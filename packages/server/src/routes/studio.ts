@@ -118,6 +118,15 @@ export function studioRoutes(
 	app.get("/api/info", (c) =>
 		c.json({ graphs: [...ctx.graphs.keys()], can_run: ctx.graphs.size > 0 }),
 	);
+	app.get("/api/graphs/:graph_id", (c) => {
+		const graphId = c.req.param("graph_id");
+		const graph = ctx.graphs.get(graphId);
+		if (graph === undefined)
+			throw new WeftError("NOT_FOUND", `no graph "${graphId}" is registered`, {
+				hint: `registered: ${[...ctx.graphs.keys()].join(", ") || "none"}`,
+			});
+		return c.json(graph.describe());
+	});
 	app.get("/api/threads", async (c) => {
 		const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
 		const limit = Math.min(200, Number(c.req.query("limit") ?? 20) || 20);
@@ -153,16 +162,36 @@ export function studioRoutes(
 			threads: rows.slice(offset, offset + limit),
 		});
 	});
+	// newest first, a page at a time: `before` is the cursor (the last checkpoint of the previous page)
 	app.get("/api/threads/:thread_id/tree", async (c) => {
 		const threadId = c.req.param("thread_id");
 		await ownedThread(ctx, c, threadId);
 		const limit = Math.min(
 			10_000,
-			Number(c.req.query("limit") ?? 2000) || 2000,
+			Math.max(1, Number(c.req.query("limit") ?? 2000) || 2000),
 		);
+		const before = c.req.query("before") || undefined;
+		if (
+			before !== undefined &&
+			(await ctx.checkpointer.getTuple({ threadId, checkpointId: before })) ===
+				undefined
+		)
+			throw new WeftError(
+				"CHECKPOINT_NOT_FOUND",
+				`no checkpoint "${before}" in thread "${threadId}" to page before`,
+				{
+					hint: "pass the last checkpoint_id of the previous page as ?before=",
+				},
+			);
 		const out = [];
-		for await (const s of ctx.checkpointer.list({ threadId }, { limit }))
+		for await (const s of ctx.checkpointer.list(
+			{ threadId },
+			{ limit: limit + 1, before },
+		))
 			out.push(summary(s));
+		const more = out.length > limit;
+		if (more) out.pop();
+		if (more) c.header("x-next-cursor", out[out.length - 1]!.checkpoint_id);
 		return c.json(out);
 	});
 	app.get("/api/threads/:thread_id/checkpoints/:checkpoint_id", async (c) => {
