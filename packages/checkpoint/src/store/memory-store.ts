@@ -1,4 +1,5 @@
-import MiniSearch from "minisearch";
+import { createRequire } from "node:module";
+import type MiniSearch from "minisearch";
 import type { JsonValue } from "../record.ts";
 import {
 	IndexedStore,
@@ -38,10 +39,18 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore extends IndexedStore {
 	readonly #items = new Map<string, Entry>();
-	readonly #text = new MiniSearch<{ id: string; text: string }>({
-		fields: ["text"],
-		storeFields: [],
-	});
+	#textIndex: MiniSearch<{ id: string; text: string }> | undefined;
+
+	/** The full-text index, made (and minisearch loaded) on first use: importing Weft does not load it. */
+	get #text(): MiniSearch<{ id: string; text: string }> {
+		if (this.#textIndex === undefined) {
+			const Ctor = createRequire(import.meta.url)(
+				"minisearch",
+			) as typeof MiniSearch;
+			this.#textIndex = new Ctor({ fields: ["text"], storeFields: [] });
+		}
+		return this.#textIndex;
+	}
 
 	constructor(options: MemoryStoreOptions = {}) {
 		super(options.index);

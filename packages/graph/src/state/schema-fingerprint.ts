@@ -2,7 +2,7 @@
 // thread on a graph whose state schema changed since the checkpoint was written is `GRAPH_CHANGED`.
 import { createHash } from "node:crypto";
 import { WeftError } from "@weft/checkpoint";
-import { z } from "zod";
+import type { z } from "zod";
 import { reducerOf } from "./reducer.ts";
 
 /** Keys of a JSON Schema that document and do not constrain: changing them keeps the fingerprint. */
@@ -33,9 +33,13 @@ export function schemaFingerprint(schema: z.ZodObject<z.ZodRawShape>): string {
 		.slice(0, 16);
 }
 
+/**
+ * The schema's own `toJSONSchema` (zod 4 classic), the same as `z.toJSONSchema(type, …)`: called as a
+ * method so that importing this module does not load zod (start-up, decision 0004).
+ */
 function jsonSchemaOf(type: z.ZodType): unknown {
 	try {
-		return z.toJSONSchema(type, { unrepresentable: "any", io: "input" });
+		return type.toJSONSchema({ unrepresentable: "any", io: "input" });
 	} catch {
 		// a schema JSON Schema cannot express at all (e.g. a cycle it refuses): its kind stands in
 		return { zod: type.def.type };
