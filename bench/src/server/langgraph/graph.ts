@@ -1,5 +1,9 @@
 // The same W3 loop on LangGraph.js (MessagesAnnotation), for `langgraph dev` (the in-memory API server).
-import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import {
+	type AIMessage,
+	type BaseMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
 import {
 	Annotation,
 	END,
@@ -23,8 +27,13 @@ export const w3 = new StateGraph(State)
 	}))
 	.addNode("tools", async (s) => ({
 		messages: await Promise.all(
-			lastCalls(s.messages).map((call) =>
-				lookup.invoke({ ...call, type: "tool_call" }),
+			lastCalls(s.messages).map(
+				async (call) =>
+					new ToolMessage({
+						content: String(await lookup.invoke(call.args as { step: number })),
+						tool_call_id: call.id!,
+						name: call.name,
+					}),
 			),
 		),
 	}))

@@ -1,0 +1,107 @@
+// The kill phase: `weft serve` + 3 workers under the clients' load; two workers are SIGKILLed at different
+// moments and replaced. Counts runs lost, node steps committed twice (thread history), `ctx.once` effects
+// of committed steps that ran again, and update events lost or repeated in the clients' streams.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { load, newClient } from "./load.ts";
+import { weftServe } from "./targets.ts";
+
+export interface KillOptions {
+	clients: number;
+	seconds: number;
+	turns: number;
+	concurrency: number;
+	dbPrefix: string;
+}
+
+export interface KillResult {
+	killed: number;
+	runs: number;
+	taken_over: number;
+	runs_lost: number;
+	steps_duplicated: number;
+	committed_effects_repeated: number;
+	inflight_effects_rerun: number;
+	events_lost: number;
+	events_duplicated: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function kill(o: KillOptions): Promise<KillResult> {
+	const effects = join(tmpdir(), `weft-bench-effects-${process.pid}`);
+	writeFileSync(effects, "");
+	const target = await weftServe({
+		workers: 3,
+		concurrency: o.concurrency,
+		dbPrefix: o.dbPrefix,
+		graphExport: "w3Kill",
+		env: { WEFT_BENCH_EFFECTS: effects },
+	});
+	process.stderr.write(`kill phase: ${target.url}\n`);
+	const workers = target.workers!;
+	try {
+		const running = load(target.url, o.clients, o.seconds, o.turns);
+		let killed = 0;
+		const killedPids: number[] = [];
+		for (const at of [0.25, 0.55]) {
+			await sleep(o.seconds * 1000 * at);
+			const victim = workers[killed]!;
+			killedPids.push(victim.child.pid!);
+			await victim.stop("SIGKILL");
+			killed++;
+			workers.push(await target.startWorker!());
+		}
+		const result = await running;
+
+		const client = newClient(target.url);
+		let runsLost = 0;
+		let stepsDuplicated = 0;
+		let takenOver = 0;
+		for (const t of result.traces) {
+			const run =
+				t.runId === undefined
+					? undefined
+					: await client.runs.get(t.threadId, t.runId);
+			if (!t.ok || run?.status !== "success") runsLost++;
+			const history = await client.threads.getHistory(t.threadId, {
+				limit: 100,
+			});
+			const steps = history.map((h) => h.metadata?.step);
+			stepsDuplicated += steps.length - new Set(steps).size;
+			if (t.attempts > 1) takenOver++;
+		}
+		// an effect that ran again is excused only where every earlier run of it was on a worker killed
+		// afterwards (its step was in flight, not committed); any other repeat is a committed effect repeated
+		const dead = new Set(killedPids);
+		const runners = new Map<string, string[]>();
+		for (const line of readFileSync(effects, "utf8").split("\n")) {
+			if (line === "") continue;
+			const [thread, call, pid] = line.split(" ");
+			const key = `${thread} ${call}`;
+			runners.set(key, [...(runners.get(key) ?? []), pid!]);
+		}
+		let repeated = 0;
+		let inflight = 0;
+		for (const pids of runners.values()) {
+			if (pids.length < 2) continue;
+			if (pids.slice(0, -1).every((p) => dead.has(Number(p)))) inflight++;
+			else repeated++;
+		}
+		return {
+			killed,
+			runs: result.runs,
+			taken_over: takenOver,
+			runs_lost: runsLost,
+			steps_duplicated: stepsDuplicated,
+			committed_effects_repeated: repeated,
+			inflight_effects_rerun: inflight,
+			events_lost: result.events_lost,
+			events_duplicated: result.events_duplicated,
+		};
+	} finally {
+		await target.stop();
+		rmSync(effects, { force: true });
+	}
+}
