@@ -28,6 +28,7 @@ const { values } = parseArgs({
 		"wait-runs": { type: "string", default: "20" },
 		"no-langgraph": { type: "boolean", default: false },
 		"no-kill": { type: "boolean", default: false },
+		"no-async-commit": { type: "boolean", default: false },
 		"no-write": { type: "boolean", default: false },
 		"db-prefix": { type: "string", default: "srvbench" },
 	},
@@ -43,6 +44,7 @@ if (values.server === true) {
 		waitRuns: Number(values["wait-runs"]),
 		langgraph: values["no-langgraph"] !== true,
 		killPhase: values["no-kill"] !== true,
+		asyncCommitRow: values["no-async-commit"] !== true,
 		dbPrefix: values["db-prefix"]!,
 		write: values["no-write"] !== true,
 	});

@@ -21,6 +21,8 @@ export interface ServerOptions {
 	waitRuns: number;
 	langgraph: boolean;
 	killPhase: boolean;
+	/** One more row: `weft serve` + the first worker count on a database with `synchronous_commit = off`. */
+	asyncCommitRow: boolean;
 	dbPrefix: string;
 	write: boolean;
 }
@@ -144,6 +146,21 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 						workers,
 						concurrency: o.concurrency,
 						dbPrefix: o.dbPrefix,
+					}),
+				o,
+				o.waitRuns,
+			),
+		);
+	// evidence for where the time goes: the same as the first row of workers, commits not waiting for the disk
+	if (o.asyncCommitRow)
+		rows.push(
+			await measure(
+				() =>
+					weftServe({
+						workers: o.workers[0] ?? 1,
+						concurrency: o.concurrency,
+						dbPrefix: o.dbPrefix,
+						asyncCommit: true,
 					}),
 				o,
 				o.waitRuns,

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import {
 	freshDatabase,
 	startProcess,
@@ -112,12 +113,23 @@ export interface ServeOptions {
 	/** Export of weft-graph.ts to serve (`w3Kill` has a short lease, for the kill phase). */
 	graphExport?: string;
 	env?: Record<string, string>;
+	/**
+	 * Evidence only, not a recommended setting: the database's `synchronous_commit = off`, so that commits
+	 * stop waiting for the disk flush (a Postgres crash could then lose the last committed steps).
+	 */
+	asyncCommit?: boolean;
 }
 
 export async function weftServe(o: ServeOptions): Promise<Target> {
 	const db = await freshDatabase(o.dbPrefix);
 	const graph = `${GRAPH}=${join(here, "weft-graph.ts")}#${o.graphExport ?? "w3"}`;
 	const database = db.url.slice(db.url.lastIndexOf("/") + 1);
+	if (o.asyncCommit === true) {
+		const c = new pg.Client({ connectionString: db.url });
+		await c.connect();
+		await c.query(`ALTER DATABASE "${database}" SET synchronous_commit = off`);
+		await c.end();
+	}
 	const api = await startProcess(
 		["serve", "--postgres", db.url, "--graph", graph, "--port", "0"],
 		LISTENING,
@@ -150,7 +162,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 	});
 	cpu.postgres = () => postgresCpu(database);
 	return {
-		name: `weft serve + ${o.workers} worker${o.workers > 1 ? "s" : ""} (Postgres)`,
+		name: `weft serve + ${o.workers} worker${o.workers > 1 ? "s" : ""} (Postgres${o.asyncCommit === true ? ", synchronous_commit off" : ""})`,
 		url: api.match[1]!,
 		cpu,
 		workers,
