@@ -24,6 +24,8 @@ export interface RunTrace {
 	/** Updates or event ids that came more than once. */
 	duplicated: number;
 	ok: boolean;
+	/** The `error` event's data, or what the stream threw. */
+	error?: unknown;
 }
 
 interface WireMessage {
@@ -63,7 +65,7 @@ export async function streamRun(
 	let firstEventMs = -1;
 	let lastUpdate: number | undefined;
 	const stepGapsMs: number[] = [];
-	let error = false;
+	let error: unknown;
 	let attempts = 0;
 	for await (const part of client.runs.stream(thread.thread_id, GRAPH, {
 		input: input(turns),
@@ -80,7 +82,7 @@ export async function streamRun(
 			attempts++;
 			runId ??= (part.data as { run_id?: string }).run_id;
 		}
-		if (part.event === "error") error = true;
+		if (part.event === "error") error = part.data ?? "error";
 		if (part.event !== "updates") continue;
 		if (lastUpdate !== undefined) stepGapsMs.push(t - lastUpdate);
 		lastUpdate = t;
@@ -101,7 +103,8 @@ export async function streamRun(
 		attempts,
 		lost,
 		duplicated: duplicated + unexpected.length,
-		ok: !error && lost === 0,
+		ok: error === undefined && lost === 0,
+		...(error === undefined ? {} : { error }),
 	};
 }
 
@@ -173,6 +176,10 @@ export async function load(
 		}),
 	);
 	const elapsed = (now() - t0) / 1000;
+	for (const t of traces.filter((t) => !t.ok).slice(0, 3))
+		process.stderr.write(
+			`  failed run ${t.runId} on thread ${t.threadId}: lost ${t.lost}, ${JSON.stringify(t.error ?? null)}\n`,
+		);
 	return {
 		clients,
 		runs: traces.length,

@@ -1,6 +1,7 @@
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { makeWorkerUtils, type Runner, run } from "graphile-worker";
+import type pg from "pg";
 import {
 	CANCEL_CHANNEL,
 	notify,
@@ -54,6 +55,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		live.get(runId)?.abort(new Error(`run ${runId} was cancelled`)),
 	);
 	await listener.start();
+	const runLocks = await RunLocks.open(pool);
 
 	const setStatus = async (
 		runId: string,
@@ -78,6 +80,17 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	const execute = async (job: RunJob): Promise<void> => {
+		// held from before the claim until the final status is written, so that no sweep takes the run back
+		// from a live worker; held elsewhere: another worker has this run (a second job of it)
+		if (!(await runLocks.hold(job.runId))) return;
+		try {
+			await claimAndRun(job);
+		} finally {
+			await runLocks.release(job.runId);
+		}
+	};
+
+	const claimAndRun = async (job: RunJob): Promise<void> => {
 		const claimed = await pool.query(
 			`UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
 				attempt = $2, claimed_at = now(),
@@ -164,6 +177,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			attempt: number;
 		}[]) {
 			if (live.has(r.run_id)) continue;
+			// a live worker holds the run's lock even where the thread's lease is not held (before the run
+			// takes it, after it released it and before its status is written)
+			if (await runLocks.held(pool, r.run_id)) continue;
 			const info = await options.checkpointer.getThread(r.thread_id);
 			const held =
 				info?.lease != null && Date.parse(info.lease.expiresAt) > Date.now();
@@ -199,7 +215,62 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			await sweeping;
 			await runner.stop();
 			await listener.close();
+			runLocks.close();
 			await utils.release();
 		},
 	};
+}
+
+/**
+ * Session advisory locks, one per run a worker executes, on one connection the worker keeps: they last as
+ * long as the worker's session, so a worker that dies (SIGKILL, lost connection) releases them at once.
+ */
+export class RunLocks {
+	readonly #client: pg.PoolClient;
+
+	private constructor(client: pg.PoolClient) {
+		this.#client = client;
+	}
+
+	static async open(pool: pg.Pool): Promise<RunLocks> {
+		const client = await pool.connect();
+		// a lost connection drops the locks: the thread's lease still guards the runs in flight
+		client.on("error", () => {});
+		return new RunLocks(client);
+	}
+
+	static key = (runId: string) => `weft_run:${runId}`;
+
+	/** Takes the run's lock unless another session holds it. */
+	async hold(runId: string): Promise<boolean> {
+		const { rows } = await this.#client.query(
+			"SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got",
+			[RunLocks.key(runId)],
+		);
+		return rows[0].got === true;
+	}
+
+	async release(runId: string): Promise<void> {
+		await this.#client
+			.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [
+				RunLocks.key(runId),
+			])
+			.catch(() => {});
+	}
+
+	/**
+	 * Whether a worker (this one included) holds the run's lock: tried on another connection of the pool
+	 * and released with that statement's transaction.
+	 */
+	async held(pool: pg.Pool, runId: string): Promise<boolean> {
+		const { rows } = await pool.query(
+			"SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free",
+			[RunLocks.key(runId)],
+		);
+		return rows[0].free !== true;
+	}
+
+	close(): void {
+		this.#client.release();
+	}
 }
