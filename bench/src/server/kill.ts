@@ -25,6 +25,8 @@ export interface KillResult {
 	inflight_effects_rerun: number;
 	events_lost: number;
 	events_duplicated: number;
+	/** Runs whose stream missed an update (of a step committed just before its worker died). */
+	runs_missing_events: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,7 +66,8 @@ export async function kill(o: KillOptions): Promise<KillResult> {
 				t.runId === undefined
 					? undefined
 					: await client.runs.get(t.threadId, t.runId);
-			if (!t.ok || run?.status !== "success") runsLost++;
+			// lost: the run did not end in success (a stream that misses an update is counted below)
+			if (t.error !== undefined || run?.status !== "success") runsLost++;
 			const history = await client.threads.getHistory(t.threadId, {
 				limit: 100,
 			});
@@ -99,6 +102,7 @@ export async function kill(o: KillOptions): Promise<KillResult> {
 			inflight_effects_rerun: inflight,
 			events_lost: result.events_lost,
 			events_duplicated: result.events_duplicated,
+			runs_missing_events: result.traces.filter((t) => t.lost > 0).length,
 		};
 	} finally {
 		await target.stop();

@@ -181,7 +181,7 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 	const killLine =
 		killed === undefined
 			? ""
-			: `Kill under load (weft serve + 3 workers, ${o.clients} clients, ${killed.killed} workers SIGKILLed mid-load and replaced): ${killed.runs} runs, ${killed.taken_over} taken over by another worker, runs lost ${killed.runs_lost}, steps committed twice ${killed.steps_duplicated}, committed effects repeated ${killed.committed_effects_repeated} (effects of steps in flight at a kill re-run: ${killed.inflight_effects_rerun}), update events lost ${killed.events_lost} / duplicated ${killed.events_duplicated}.`;
+			: `Kill under load (weft serve + 3 workers, ${o.clients} clients, ${killed.killed} workers SIGKILLed mid-load and replaced): ${killed.runs} runs, ${killed.taken_over} taken over by another worker, runs lost ${killed.runs_lost}, steps committed twice ${killed.steps_duplicated}, committed effects repeated ${killed.committed_effects_repeated} (effects of steps in flight at a kill re-run: ${killed.inflight_effects_rerun}), update events lost ${killed.events_lost} (in ${killed.runs_missing_events} runs) / duplicated ${killed.events_duplicated}.`;
 	process.stdout.write(
 		`\n${heading}\n\n${out}\n${killLine === "" ? "" : `\n${killLine}\n`}`,
 	);
