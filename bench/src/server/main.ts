@@ -4,13 +4,20 @@
 //   SIGKILLed under load). Prints the table with ratios; JSON in bench/results/server.json; the table in
 //   docs/benchmarks.md (region `server`).
 import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { replaceRegion } from "../runner/docs.ts";
 import { load as loadAvg, machine } from "../runner/machine.ts";
 import { round } from "../stats.ts";
 import { kill } from "./kill.ts";
 import { type LoadResult, load, p50p99, waitLatency } from "./load.ts";
-import { langgraphDev, type Target, weftDev, weftServe } from "./targets.ts";
+import {
+	langgraphDev,
+	machineCpu,
+	type Target,
+	weftDev,
+	weftServe,
+} from "./targets.ts";
 
 export interface ServerOptions {
 	clients: number;
@@ -51,13 +58,23 @@ async function measure(
 			Object.entries(target.cpu).map(([k, f]) => [k, f()]),
 		);
 		const clientBefore = process.cpuUsage();
+		const machineBefore = machineCpu();
 		const result = await load(target.url, o.clients, o.seconds, o.turns);
 		const client = process.cpuUsage(clientBefore);
+		const machineAfter = machineCpu();
 		const cpu_percent: Record<string, number> = {};
 		for (const [k, f] of Object.entries(target.cpu))
 			cpu_percent[k] = round(((f() - before[k]!) / result.seconds) * 100, 0);
 		cpu_percent.clients = round(
 			((client.user + client.system) / 1e6 / result.seconds) * 100,
+			0,
+		);
+		// all processes of the machine, ours and others' (n cores = n × 100 %)
+		cpu_percent.machine = round(
+			((machineAfter.busy - machineBefore.busy) /
+				(machineAfter.total - machineBefore.total)) *
+				100 *
+				cpus().length,
 			0,
 		);
 		const { traces: _, ...summary } = result;
@@ -88,7 +105,7 @@ function table(rows: Measured[], base: Measured | undefined): string {
 		"runs.wait p50 ms",
 		"langgraph ÷ this",
 		"events lost / dup",
-		"CPU % (api, workers, postgres, clients)",
+		`CPU % (api, workers, postgres, clients; machine of ${100 * cpus().length})`,
 	];
 	const lines = [
 		`| ${head.join(" | ")} |`,
@@ -102,7 +119,7 @@ function table(rows: Measured[], base: Measured | undefined): string {
 			r.cpu_percent.api,
 			workers.length > 0 ? workers.join("+") : "–",
 			r.cpu_percent.postgres ?? "–",
-			r.cpu_percent.clients,
+			`${r.cpu_percent.clients}; ${r.cpu_percent.machine}`,
 		].join(", ");
 		lines.push(
 			`| ${[

@@ -241,3 +241,16 @@ export async function langgraphDev(port: number): Promise<Target> {
 		},
 	};
 }
+
+/** The whole machine's CPU time so far (busy and total, in ticks), from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+	const f = readFileSync("/proc/stat", "utf8")
+		.split("\n")[0]!
+		.trim()
+		.split(/\s+/)
+		.slice(1)
+		.map(Number);
+	const total = f.reduce((a, b) => a + b, 0);
+	const idle = (f[3] ?? 0) + (f[4] ?? 0);
+	return { busy: total - idle, total };
+}
