@@ -24,7 +24,7 @@ const { values } = parseArgs({
 		seconds: { type: "string", default: "8" },
 		turns: { type: "string", default: "3" },
 		workers: { type: "string", default: "1,2,4" },
-		concurrency: { type: "string", default: "16" },
+		concurrency: { type: "string" },
 		"wait-runs": { type: "string", default: "20" },
 		"no-langgraph": { type: "boolean", default: false },
 		"no-kill": { type: "boolean", default: false },
@@ -40,7 +40,8 @@ if (values.server === true) {
 		seconds: Number(values.seconds),
 		turns: Number(values.turns),
 		workers: values.workers!.split(",").map(Number),
-		concurrency: Number(values.concurrency),
+		concurrency:
+			values.concurrency === undefined ? undefined : Number(values.concurrency),
 		waitRuns: Number(values["wait-runs"]),
 		langgraph: values["no-langgraph"] !== true,
 		killPhase: values["no-kill"] !== true,

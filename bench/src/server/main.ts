@@ -24,7 +24,8 @@ export interface ServerOptions {
 	seconds: number;
 	turns: number;
 	workers: number[];
-	concurrency: number;
+	/** Runs each worker executes at once; default: the clients shared among the workers (rounded up). */
+	concurrency: number | undefined;
 	waitRuns: number;
 	langgraph: boolean;
 	killPhase: boolean;
@@ -142,6 +143,10 @@ function table(rows: Measured[], base: Measured | undefined): string {
 	return lines.join("\n");
 }
 
+/** Each worker's concurrency: as asked, or the clients shared among the workers (idle slots cost, see the doc). */
+const slots = (o: ServerOptions, workers: number) =>
+	o.concurrency ?? Math.ceil(o.clients / workers);
+
 export async function serverBench(o: ServerOptions): Promise<void> {
 	const started = new Date().toISOString();
 	const rows: Measured[] = [];
@@ -161,7 +166,7 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 				() =>
 					weftServe({
 						workers,
-						concurrency: o.concurrency,
+						concurrency: slots(o, workers),
 						dbPrefix: o.dbPrefix,
 					}),
 				o,
@@ -175,7 +180,7 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 				() =>
 					weftServe({
 						workers: o.workers[0] ?? 1,
-						concurrency: o.concurrency,
+						concurrency: slots(o, o.workers[0] ?? 1),
 						dbPrefix: o.dbPrefix,
 						asyncCommit: true,
 					}),
@@ -188,13 +193,13 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 				clients: o.clients,
 				seconds: Math.max(o.seconds, 8),
 				turns: o.turns,
-				concurrency: o.concurrency,
+				concurrency: slots(o, 3),
 				dbPrefix: o.dbPrefix,
 			})
 		: undefined;
 
 	const out = table(rows, base);
-	const heading = `Server workload, ${started.slice(0, 16).replace("T", " ")} UTC, ${machine()}, load before ${loadAvg()}: ${o.clients} SDK clients, W3 loop with ${o.turns} tool turns (${2 * o.turns + 1} node steps a run), ${o.seconds} s per server, worker concurrency ${o.concurrency}.`;
+	const heading = `Server workload, ${started.slice(0, 16).replace("T", " ")} UTC, ${machine()}, load before ${loadAvg()}: ${o.clients} SDK clients, W3 loop with ${o.turns} tool turns (${2 * o.turns + 1} node steps a run), ${o.seconds} s per server, worker concurrency ${o.concurrency ?? `${o.clients} ÷ workers (rounded up)`}.`;
 	const killLine =
 		killed === undefined
 			? ""
