@@ -4,6 +4,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { load, newClient } from "./load.ts";
 import { weftServe } from "./targets.ts";
 
@@ -47,15 +48,38 @@ export async function kill(o: KillOptions): Promise<KillResult> {
 		const running = load(target.url, o.clients, o.seconds, o.turns);
 		let killed = 0;
 		const killedPids: number[] = [];
-		for (const at of [0.25, 0.55]) {
-			await sleep(o.seconds * 1000 * at);
-			const victim = workers[killed]!;
+		const db = new pg.Client({ connectionString: target.databaseUrl });
+		await db.connect();
+		// a worker running a run now: the owner (`host:pid:…`) of a live thread lease
+		const busyWorker = async () => {
+			for (let i = 0; i < 100; i++) {
+				const { rows } = await db.query(
+					"SELECT lease_owner FROM weft.threads WHERE lease_owner IS NOT NULL AND lease_expires > now()",
+				);
+				const pids = new Set(
+					rows.map((r: { lease_owner: string }) =>
+						Number(r.lease_owner.split(":")[1]),
+					),
+				);
+				const w = workers.find((w) => pids.has(w.child.pid!));
+				if (w !== undefined) return w;
+				await sleep(20);
+			}
+			return workers[0]!;
+		};
+		let at = 0;
+		for (const next of [0.25, 0.55]) {
+			await sleep(o.seconds * 1000 * (next - at));
+			at = next;
+			const victim = await busyWorker();
 			killedPids.push(victim.child.pid!);
 			await victim.stop("SIGKILL");
+			workers.splice(workers.indexOf(victim), 1);
 			killed++;
 			workers.push(await target.startWorker!());
 		}
 		const result = await running;
+		await db.end();
 
 		const client = newClient(target.url);
 		let runsLost = 0;
@@ -67,7 +91,12 @@ export async function kill(o: KillOptions): Promise<KillResult> {
 					? undefined
 					: await client.runs.get(t.threadId, t.runId);
 			// lost: the run did not end in success (a stream that misses an update is counted below)
-			if (t.error !== undefined || run?.status !== "success") runsLost++;
+			if (t.error !== undefined || run?.status !== "success") {
+				runsLost++;
+				process.stderr.write(
+					`  lost run ${t.runId} (thread ${t.threadId}): status ${run?.status}, ${JSON.stringify(t.error ?? null)}, ${t.attempts} attempts seen\n`,
+				);
+			}
 			const history = await client.threads.getHistory(t.threadId, {
 				limit: 100,
 			});

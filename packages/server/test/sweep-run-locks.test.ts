@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunLocks } from "../src/worker/worker.ts";
@@ -23,22 +24,32 @@ afterAll(async () => {
 });
 
 /** A run row marked running long ago, on a thread whose lease nobody holds: what a dead worker leaves. */
-async function staleRun(client: pg.Client, runId: string): Promise<void> {
+async function staleRun(
+	client: pg.Client,
+	runId: string,
+	graphId = "missing",
+	input?: unknown,
+): Promise<void> {
 	const now = new Date().toISOString();
 	const body = {
 		runId,
 		threadId: `t-${runId}`,
-		assistantId: "missing",
-		graphId: "missing",
+		assistantId: graphId,
+		graphId,
 		status: "running",
 		createdAt: now,
 		updatedAt: now,
 		metadata: {},
 	};
 	await client.query(
-		`INSERT INTO weft_server.runs (run_id, thread_id, status, attempt, claimed_at, body)
-		VALUES ($1, $2, 'running', 1, now() - interval '1 hour', $3)`,
-		[runId, body.threadId, JSON.stringify(body)],
+		`INSERT INTO weft_server.runs (run_id, thread_id, status, attempt, claimed_at, body, request)
+		VALUES ($1, $2, 'running', 1, now() - interval '1 hour', $3, $4)`,
+		[
+			runId,
+			body.threadId,
+			JSON.stringify(body),
+			JSON.stringify({ assistant_id: graphId, input }),
+		],
 	);
 }
 
@@ -80,6 +91,46 @@ describe.skipIf(!available)("the sweep of dead workers' runs", () => {
 			await live.query("SELECT pg_advisory_unlock_all()");
 			await waitFor(async () => (await status("held")).attempt === 2);
 		} finally {
+			await live.end();
+			await worker.stop();
+		}
+	}, 30_000);
+
+	it("starts a run again from its input when its dead attempt took the lease but committed no checkpoint", async () => {
+		const worker = await startProcess(
+			[
+				"worker",
+				"--postgres",
+				db.url,
+				"--graph",
+				`steps=${workerGraphs}#steps`,
+				"--sweep-ms",
+				"100",
+			],
+			/weft worker: ready/,
+		);
+		const live = new pg.Client({ connectionString: db.url });
+		await live.connect();
+		const checkpointer = await PostgresCheckpointer.connect({
+			connectionString: db.url,
+		});
+		try {
+			// the dead worker's lease (expired at once) on a thread with no checkpoint
+			await checkpointer.acquireLease("t-early", {
+				owner: "vm:1:dead",
+				ttlMs: 1,
+			});
+			await staleRun(live, "early", "steps", { n: 2 });
+			await waitFor(async () => {
+				const r = await live.query(
+					"SELECT status, attempt FROM weft_server.runs WHERE run_id = 'early'",
+				);
+				return r.rows[0].status === "success";
+			});
+			const info = await checkpointer.getThread("t-early");
+			expect(info?.checkpointId).not.toBeNull();
+		} finally {
+			await checkpointer.close();
 			await live.end();
 			await worker.stop();
 		}

@@ -122,9 +122,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				await setStatus(job.runId, job.attempt, "error");
 				return;
 			}
+			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
+			// there is nothing to continue from, and the run starts again from its input
 			const recover =
 				job.attempt > 1 &&
-				(await options.checkpointer.getThread(row.body.threadId)) !== undefined;
+				((await options.checkpointer.getThread(row.body.threadId))
+					?.checkpointId ?? null) !== null;
 			const { output, outcome } = await executeRun(
 				graph,
 				{ ...row.body, owner: row.body.owner ?? undefined },
