@@ -163,11 +163,12 @@ export async function load(
 	clients: number,
 	seconds: number,
 	turns: number,
-	maxRunsPerClient = 10_000,
+	maxRunsPerClient = seconds > 0 ? 10_000 : 1,
 ): Promise<LoadResult> {
 	const traces: RunTrace[] = [];
 	const t0 = now();
-	const deadline = t0 + seconds * 1000;
+	// seconds 0: no deadline, each client runs its maxRunsPerClient (the warm-up)
+	const deadline = seconds > 0 ? t0 + seconds * 1000 : Number.POSITIVE_INFINITY;
 	await Promise.all(
 		Array.from({ length: clients }, async () => {
 			const client = newClient(apiUrl);
