@@ -1,4 +1,7 @@
 // `pnpm bench [--quick] [--weft-only] [--runs N] [--source] [--scaling]`
+// `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill]`
+//   the server workload (bench/src/server/main.ts): SDK clients against langgraph dev, weft dev, weft serve +
+//   workers; the processes run from source (tsx), as the server tests start them.
 //   the standard workloads of WORKLOADS.md for Weft and LangGraph.js, each run in a fresh node process,
 //   interleaved; medians and the ratio table; JSON in bench/results/, the table in docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
@@ -16,8 +19,38 @@ const { values } = parseArgs({
 		source: { type: "boolean", default: false },
 		scaling: { type: "boolean", default: false },
 		sweep: { type: "string", multiple: true },
+		server: { type: "boolean", default: false },
+		clients: { type: "string", default: "16" },
+		seconds: { type: "string", default: "8" },
+		turns: { type: "string", default: "3" },
+		workers: { type: "string", default: "1,2,4" },
+		concurrency: { type: "string" },
+		"wait-runs": { type: "string", default: "20" },
+		"no-langgraph": { type: "boolean", default: false },
+		"no-kill": { type: "boolean", default: false },
+		"no-async-commit": { type: "boolean", default: false },
+		"no-write": { type: "boolean", default: false },
+		"db-prefix": { type: "string", default: "srvbench" },
 	},
 });
+if (values.server === true) {
+	const { serverBench } = await import("./server/main.ts");
+	await serverBench({
+		clients: Number(values.clients),
+		seconds: Number(values.seconds),
+		turns: Number(values.turns),
+		workers: values.workers!.split(",").map(Number),
+		concurrency:
+			values.concurrency === undefined ? undefined : Number(values.concurrency),
+		waitRuns: Number(values["wait-runs"]),
+		langgraph: values["no-langgraph"] !== true,
+		killPhase: values["no-kill"] !== true,
+		asyncCommitRow: values["no-async-commit"] !== true,
+		dbPrefix: values["db-prefix"]!,
+		write: values["no-write"] !== true,
+	});
+	process.exit(0);
+}
 const root = join(import.meta.dirname, "../..");
 const source = values.source === true;
 

@@ -166,9 +166,11 @@ describe.skipIf(!available)(
 				const steps = history.map((h) => h.metadata?.step);
 				expect(new Set(steps).size).toBe(steps.length);
 				const counts = new Map<number, number>();
-				for (const line of readFileSync(effects, "utf8").split("\n"))
-					if (line !== "")
-						counts.set(Number(line), (counts.get(Number(line)) ?? 0) + 1);
+				for (const line of readFileSync(effects, "utf8").split("\n")) {
+					const [threadId, i] = line.split(" ");
+					if (threadId === thread.thread_id)
+						counts.set(Number(i), (counts.get(Number(i)) ?? 0) + 1);
+				}
 				expect([...counts.keys()].sort((a, b) => a - b)).toEqual([
 					0, 1, 2, 3, 4, 5, 6, 7,
 				]);

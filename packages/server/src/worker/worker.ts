@@ -1,6 +1,7 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
+import type pg from "pg";
 import {
 	CANCEL_CHANNEL,
 	notify,
@@ -88,6 +89,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		live.get(runId)?.abort(new Error(`run ${runId} was cancelled`)),
 	);
 	await listener.start();
+	const runLocks = await RunLocks.open(pool);
 
 	/** Moves the run of this attempt to `status`, only from a status the lifecycle moves there from. */
 	const setStatus = async (
@@ -114,6 +116,17 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	const execute = async (job: RunJob): Promise<void> => {
+		// held from before the claim until the final status is written, so that no sweep takes the run back
+		// from a live worker; held elsewhere: another worker has this run (a second job of it)
+		if (!(await runLocks.hold(job.runId))) return;
+		try {
+			await claimAndRun(job);
+		} finally {
+			await runLocks.release(job.runId);
+		}
+	};
+
+	const claimAndRun = async (job: RunJob): Promise<void> => {
 		const claimed = await pool.query(
 			`UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
 				attempt = $2, claimed_at = now(),
@@ -157,9 +170,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				await setStatus(job.runId, job.attempt, "error");
 				return;
 			}
+			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
+			// there is nothing to continue from, and the run starts again from its input
 			const recover =
 				job.attempt > 1 &&
-				(await options.checkpointer.getThread(row.body.threadId)) !== undefined;
+				((await options.checkpointer.getThread(row.body.threadId))
+					?.checkpointId ?? null) !== null;
 			const { output, outcome } = await executeRun(
 				graph,
 				{ ...row.body, owner: row.body.owner ?? undefined },
@@ -219,6 +235,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		);
 		if (moved.rowCount !== 1) return false;
 		await notify(pool, `run:${job.runId}`);
+		// the run's lock goes before its next attempt is queued: the worker taking it must get the lock
+		await runLocks.release(job.runId);
 		await enqueueRun(pool, utils, job.runId, undefined, job.attempt + 1);
 		return true;
 	};
@@ -255,6 +273,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			attempt: number;
 		}[]) {
 			if (live.has(r.run_id)) continue;
+			// a live worker holds the run's lock even where the thread's lease is not held (before the run
+			// takes it, after it released it and before its status is written)
+			if (await runLocks.held(pool, r.run_id)) continue;
 			const info = await options.checkpointer.getThread(r.thread_id);
 			const held =
 				info?.lease != null && Date.parse(info.lease.expiresAt) > Date.now();
@@ -321,7 +342,66 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			await stopped;
 			clearTimeout(grace);
 			await listener.close();
+			runLocks.close();
 			await utils.release();
 		},
 	};
+}
+
+/**
+ * Session advisory locks, one per run a worker executes, on one connection the worker keeps: they last as
+ * long as the worker's session, so a worker that dies (SIGKILL, lost connection) releases them at once.
+ */
+export class RunLocks {
+	readonly #client: pg.PoolClient;
+	/** Runs whose lock this worker holds (a release of one it does not hold is a no-op). */
+	readonly #held = new Set<string>();
+
+	private constructor(client: pg.PoolClient) {
+		this.#client = client;
+	}
+
+	static async open(pool: pg.Pool): Promise<RunLocks> {
+		const client = await pool.connect();
+		// a lost connection drops the locks: the thread's lease still guards the runs in flight
+		client.on("error", () => {});
+		return new RunLocks(client);
+	}
+
+	static key = (runId: string) => `weft_run:${runId}`;
+
+	/** Takes the run's lock unless another session holds it. */
+	async hold(runId: string): Promise<boolean> {
+		const { rows } = await this.#client.query(
+			"SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got",
+			[RunLocks.key(runId)],
+		);
+		if (rows[0].got === true) this.#held.add(runId);
+		return rows[0].got === true;
+	}
+
+	async release(runId: string): Promise<void> {
+		if (!this.#held.delete(runId)) return;
+		await this.#client
+			.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [
+				RunLocks.key(runId),
+			])
+			.catch(() => {});
+	}
+
+	/**
+	 * Whether a worker (this one included) holds the run's lock: tried on another connection of the pool
+	 * and released with that statement's transaction.
+	 */
+	async held(pool: pg.Pool, runId: string): Promise<boolean> {
+		const { rows } = await pool.query(
+			"SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free",
+			[RunLocks.key(runId)],
+		);
+		return rows[0].free !== true;
+	}
+
+	close(): void {
+		this.#client.release();
+	}
 }

@@ -1,0 +1,65 @@
+// The server workload's graph on Weft: the W3 agent loop (agent → tools → agent … → end) where the agent
+// asks the scripted model (no I/O) and the tools node runs its tool calls. Compiled without a
+// checkpointer: `weft dev` / `weft worker` give it theirs.
+import { appendFileSync } from "node:fs";
+import {
+	type AIMessage,
+	type BaseMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+import { END, START, StateGraph } from "@weft/graph";
+import { messages } from "@weft/graph/llm";
+import { z } from "zod";
+import { lookup, ScriptedAgentModel } from "../llm/scripted-agent-model.ts";
+
+const State = z.object({
+	messages: messages(),
+	turns: z.number().default(3),
+});
+
+const lastCalls = (ms: readonly BaseMessage[]) =>
+	(ms.at(-1) as AIMessage | undefined)?.tool_calls ?? [];
+
+/**
+ * `effects`: each tool call runs through `ctx.once` and, where $WEFT_BENCH_EFFECTS names a file, appends
+ * `<thread> <call id> <worker pid>` to it, so that the kill phase can count effects that ran twice.
+ */
+function build(effects: boolean) {
+	return new StateGraph(State)
+		.addNode("agent", async (s) => ({
+			messages: [await new ScriptedAgentModel(s.turns).invoke(s.messages)],
+		}))
+		.addNode("tools", async (s, ctx) => ({
+			messages: await Promise.all(
+				lastCalls(s.messages).map(async (call) => {
+					const run = async () => {
+						const file = process.env.WEFT_BENCH_EFFECTS;
+						if (file !== undefined)
+							appendFileSync(
+								file,
+								`${ctx.threadId} ${call.id} ${process.pid}\n`,
+							);
+						return String(await lookup.invoke(call.args as { step: number }));
+					};
+					const content = effects ? await ctx.once(call.id!, run) : await run();
+					return new ToolMessage({
+						content,
+						tool_call_id: call.id!,
+						name: call.name,
+					});
+				}),
+			),
+		}))
+		.addEdge(START, "agent")
+		.addConditionalEdges(
+			"agent",
+			(s) => (lastCalls(s.messages).length > 0 ? "tools" : END),
+			["tools", END],
+		)
+		.addEdge("tools", "agent");
+}
+
+export const w3 = build(false).compile({ name: "w3" });
+
+/** For the kill phase: tool effects through `ctx.once`, and a short lease (1.5 s) for quick takeovers. */
+export const w3Kill = build(true).compile({ name: "w3", leaseTtlMs: 1500 });

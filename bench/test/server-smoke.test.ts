@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { load, waitLatency } from "../src/server/load.ts";
+import { weftDev } from "../src/server/targets.ts";
+
+describe("the server workload's clients against weft dev", () => {
+	it("streams W3 runs with every step's update once, and waits for one", async () => {
+		const target = await weftDev();
+		try {
+			const result = await load(target.url, 2, 0, 2, 2);
+			expect(result.runs).toBe(4);
+			expect(result.failed_runs).toBe(0);
+			expect(result.events_lost).toBe(0);
+			expect(result.events_duplicated).toBe(0);
+			for (const t of result.traces) expect(t.attempts).toBe(1);
+			expect(await waitLatency(target.url, 1, 2)).toHaveLength(1);
+			expect(Object.keys(target.cpu)).toEqual(["api"]);
+		} finally {
+			await target.stop();
+		}
+	}, 60_000);
+});
