@@ -44,8 +44,9 @@ export function replayChain(
 	channels: Channels,
 	chain: readonly StoredCheckpoint[],
 	base?: Record<string, unknown>,
+	freeze = true,
 ): Record<string, unknown> {
-	return channels.replay(chain, base);
+	return channels.replay(chain, base, freeze);
 }
 
 export function chainInfo(chain: readonly StoredCheckpoint[]): ChainInfo {

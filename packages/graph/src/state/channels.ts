@@ -138,6 +138,7 @@ export class Channels {
 	replay(
 		chain: readonly StoredCheckpoint[],
 		base?: Record<string, unknown>,
+		freeze = true,
 	): Record<string, unknown> {
 		let values = base ?? {};
 		for (const cp of chain) {
@@ -160,8 +161,8 @@ export class Channels {
 			values = this.#merge(values, cp.data.writes, false);
 		}
 		// frozen once, at the end: the states in between are never handed out (freezing each one made a
-		// read O(chain × state size))
-		freezeState(values);
+		// read O(chain × state size)); a history read, which hands out states and not to nodes, does not freeze
+		if (freeze) freezeState(values);
 		return values;
 	}
 

@@ -146,7 +146,8 @@ export async function* readHistory(
 					? states.get(first.parentId)
 					: undefined;
 			for (const c of chain) {
-				values = replayChain(r.channels, [c], values);
+				// not frozen: these states go to the caller, never to a node (freezing each was O(state) a step)
+				values = replayChain(r.channels, [c], values, false);
 				states.set(c.checkpointId, values);
 			}
 		}
