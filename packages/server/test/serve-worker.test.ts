@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { effectCounts } from "./fixtures/effects.ts";
 import { multitaskCases } from "./fixtures/multitask-cases.ts";
 import {
 	freshDatabase,
@@ -165,12 +166,9 @@ describe.skipIf(!available)(
 				});
 				const steps = history.map((h) => h.metadata?.step);
 				expect(new Set(steps).size).toBe(steps.length);
-				const counts = new Map<number, number>();
-				for (const line of readFileSync(effects, "utf8").split("\n")) {
-					const [threadId, i] = line.split(" ");
-					if (threadId === thread.thread_id)
-						counts.set(Number(i), (counts.get(Number(i)) ?? 0) + 1);
-				}
+				const counts =
+					effectCounts(effects).get(thread.thread_id) ??
+					new Map<number, number>();
 				expect([...counts.keys()].sort((a, b) => a - b)).toEqual([
 					0, 1, 2, 3, 4, 5, 6, 7,
 				]);

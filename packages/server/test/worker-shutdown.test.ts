@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { effectCounts } from "./fixtures/effects.ts";
 import {
 	freshDatabase,
 	postgresAvailable,
@@ -178,10 +179,9 @@ describe.skipIf(!available)("weft worker: store, limits, SIGTERM", () => {
 			});
 			const steps = history.map((h) => h.metadata?.step);
 			expect(new Set(steps).size).toBe(steps.length);
-			const counts = new Map<number, number>();
-			for (const line of readFileSync(effects, "utf8").split("\n"))
-				if (line !== "")
-					counts.set(Number(line), (counts.get(Number(line)) ?? 0) + 1);
+			const counts =
+				effectCounts(effects).get(thread.thread_id) ??
+				new Map<number, number>();
 			expect([...counts.keys()].sort((a, b) => a - b)).toEqual([
 				0, 1, 2, 3, 4, 5, 6, 7,
 			]);
