@@ -1,16 +1,11 @@
 // Model-call spans and metrics after the OpenTelemetry GenAI semantic conventions.
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
-import {
-	type Attributes,
-	context,
-	createNoopMeter,
-	type Histogram,
-	type MeterProvider,
-	metrics,
-	type Span,
-	SpanKind,
-	SpanStatusCode,
-	trace,
+import type {
+	Attributes,
+	Context,
+	Histogram,
+	MeterProvider,
+	Span,
 } from "@opentelemetry/api";
 import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
 import {
@@ -19,7 +14,16 @@ import {
 	modelNameOf,
 	providerOf,
 } from "./model-answer.ts";
-import { type CountPoint, Counts, llmTracer, SCOPE } from "./otel.ts";
+import {
+	type CountPoint,
+	Counts,
+	KIND_CLIENT,
+	llmOtelApi,
+	llmTracer,
+	SCOPE,
+	STATUS_ERROR,
+	STATUS_OK,
+} from "./otel.ts";
 
 interface ModelInstruments {
 	on: boolean;
@@ -45,18 +49,22 @@ interface Series {
 	cost?: CountPoint;
 }
 
-const NOOP_HISTOGRAM = createNoopMeter().createHistogram("weft.probe");
+let noopHistogram: Histogram | undefined;
 let cached: { provider: MeterProvider; m: ModelInstruments } | undefined;
 
-function instruments(): ModelInstruments {
-	const provider = metrics.getMeterProvider();
+/** The instruments of the current global meter provider, or undefined while the API is not loaded. */
+function instruments(): ModelInstruments | undefined {
+	const api = llmOtelApi();
+	if (api === undefined) return undefined;
+	const provider = api.metrics.getMeterProvider();
 	if (cached?.provider === provider) return cached.m;
+	noopHistogram ??= api.createNoopMeter().createHistogram("weft.probe");
 	const meter = provider.getMeter(SCOPE);
 	const duration = meter.createHistogram("gen_ai.client.operation.duration", {
 		unit: "s",
 		description: "GenAI operation duration",
 	});
-	const on = duration !== NOOP_HISTOGRAM;
+	const on = duration !== noopHistogram;
 	// counts are observable counters fed from memory (made only with a provider: no callbacks otherwise)
 	const counts = (name: string, unit: string, description: string) =>
 		new Counts(meter.createObservableCounter(name, { unit, description }));
@@ -144,12 +152,15 @@ export async function observeModelCall(
 	const tracer = llmTracer();
 	// no tracer provider: no span, no attributes built
 	let span: Span | undefined;
-	let parent = context.active();
+	let parent: Context | undefined;
 	if (tracer !== undefined) {
+		// a tracer means the API is loaded
+		const { context, trace } = llmOtelApi()!;
+		parent = context.active();
 		const s = tracer.startSpan(
 			`chat ${requested ?? "model"}`,
 			{
-				kind: SpanKind.CLIENT,
+				kind: KIND_CLIENT,
 				attributes: requestAttributes(ctx, model, requested),
 			},
 			parent,
@@ -169,16 +180,18 @@ export async function observeModelCall(
 	const t0 = performance.now();
 	try {
 		const message =
-			span !== undefined ? await context.with(parent, call) : await call();
+			span !== undefined
+				? await llmOtelApi()!.context.with(parent!, call)
+				: await call();
 		const durationMs = performance.now() - t0;
 		const info = answerInfo(model, message);
 		if (span !== undefined) endOk(span, info, capture ? message : undefined);
-		if (m.on) recordOk(m, requested, info, durationMs);
+		if (m?.on) recordOk(m, requested, info, durationMs);
 		return { message, info, durationMs };
 	} catch (error) {
 		const type = isWeftError(error) ? error.code : errorName(error);
 		if (span !== undefined) endError(span, error, type);
-		if (m.on) {
+		if (m?.on) {
 			const s = seriesOf(m, requested, undefined);
 			m.duration.record((performance.now() - t0) / 1000, {
 				...s.base,
@@ -233,7 +246,7 @@ function endOk(
 	if (content !== undefined)
 		a["gen_ai.output.messages"] = JSON.stringify([asPart(content)]);
 	span.setAttributes(a);
-	span.setStatus({ code: SpanStatusCode.OK });
+	span.setStatus({ code: STATUS_OK });
 	span.end();
 }
 
@@ -241,7 +254,7 @@ function endError(span: Span, error: unknown, type: string): void {
 	span.setAttribute("error.type", type);
 	if (isWeftError(error)) span.setAttribute("weft.error.code", error.code);
 	if (error instanceof Error) span.recordException(error);
-	span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+	span.setStatus({ code: STATUS_ERROR, message: errorMessage(error) });
 	span.end();
 }
 

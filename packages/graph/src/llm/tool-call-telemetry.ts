@@ -1,8 +1,13 @@
 // Tool-call spans after the OpenTelemetry GenAI semantic conventions (`execute_tool {name}`).
 import type { ToolMessage } from "@langchain/core/messages";
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
-import { llmTracer } from "./otel.ts";
+import {
+	KIND_INTERNAL,
+	llmOtelApi,
+	llmTracer,
+	STATUS_ERROR,
+	STATUS_OK,
+} from "./otel.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
 
 /**
@@ -17,11 +22,13 @@ export async function observeToolCall(
 	const tracer = llmTracer();
 	// no tracer provider: no span, no attributes built
 	if (tracer === undefined) return run();
+	// a tracer means the API is loaded
+	const { context, trace } = llmOtelApi()!;
 	const parent = context.active();
 	const span = tracer.startSpan(
 		`execute_tool ${call.name}`,
 		{
-			kind: SpanKind.INTERNAL,
+			kind: KIND_INTERNAL,
 			attributes: {
 				"gen_ai.operation.name": "execute_tool",
 				"gen_ai.tool.name": call.name,
@@ -41,8 +48,8 @@ export async function observeToolCall(
 		if (capture) span.setAttribute("gen_ai.tool.call.result", message.text);
 		if (message.status === "error") {
 			span.setAttribute("error.type", "TOOL_ERROR");
-			span.setStatus({ code: SpanStatusCode.ERROR, message: message.text });
-		} else span.setStatus({ code: SpanStatusCode.OK });
+			span.setStatus({ code: STATUS_ERROR, message: message.text });
+		} else span.setStatus({ code: STATUS_OK });
 		return message;
 	} catch (error) {
 		span.setAttribute(
@@ -50,7 +57,7 @@ export async function observeToolCall(
 			error instanceof Error ? error.name : "Error",
 		);
 		if (error instanceof Error) span.recordException(error);
-		span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+		span.setStatus({ code: STATUS_ERROR, message: String(error) });
 		throw error;
 	} finally {
 		span.end();

@@ -1,5 +1,6 @@
-import { type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Span } from "@opentelemetry/api";
 import { isWeftError } from "@weft/checkpoint";
+import { STATUS_ERROR } from "./otel-api.ts";
 
 /** What telemetry calls an error: its `WeftError` code, else its class name. */
 export function errorType(error: unknown): string {
@@ -15,7 +16,7 @@ export function recordError(span: Span, error: unknown): void {
 	if (isWeftError(error)) span.setAttribute("weft.error.code", error.code);
 	if (error instanceof Error) span.recordException(error);
 	span.setStatus({
-		code: SpanStatusCode.ERROR,
+		code: STATUS_ERROR,
 		message: error instanceof Error ? error.message : String(error),
 	});
 }

@@ -1,15 +1,14 @@
 // Weft's OpenTelemetry instruments, through `@opentelemetry/api` only: the application chooses the SDK.
-import {
-	type Attributes,
-	createNoopMeter,
-	type Histogram,
-	type MeterProvider,
-	metrics,
+// The API itself is loaded only once the application registers something with it (`otel-api.ts`).
+import type {
+	Attributes,
+	Histogram,
+	MeterProvider,
 	ProxyTracerProvider,
-	type Tracer,
-	type TracerProvider,
-	trace,
+	Tracer,
+	TracerProvider,
 } from "@opentelemetry/api";
+import { otelApi } from "./otel-api.ts";
 import { Tally } from "./tally.ts";
 
 /** The instrumentation scope of every span and metric Weft records. */
@@ -51,7 +50,20 @@ export class AttributeCache {
 	}
 }
 
-const NOOP_HISTOGRAM = createNoopMeter().createHistogram("weft.probe");
+const OFF_HISTOGRAM: Histogram = { record() {} };
+/** The instruments while the API is not loaded: nothing registered, nothing recorded. */
+const OFF: Instruments = {
+	on: false,
+	runDuration: OFF_HISTOGRAM,
+	stepDuration: OFF_HISTOGRAM,
+	nodeDuration: OFF_HISTOGRAM,
+	interruptWait: OFF_HISTOGRAM,
+	runsActive: new Tally(),
+	retries: new Tally(),
+	interrupts: new Tally(),
+	attributes: new AttributeCache(),
+};
+let noopHistogram: Histogram | undefined;
 let cached: { provider: MeterProvider; instruments: Instruments } | undefined;
 
 /**
@@ -59,18 +71,22 @@ let cached: { provider: MeterProvider; instruments: Instruments } | undefined;
  * proxy, so a provider registered after Weft was imported is picked up here.
  */
 export function instruments(): Instruments {
-	const provider = metrics.getMeterProvider();
-	if (cached?.provider !== provider)
-		cached = { provider, instruments: build(provider) };
+	const api = otelApi();
+	if (api === undefined) return OFF;
+	const provider = api.metrics.getMeterProvider();
+	if (cached?.provider !== provider) {
+		noopHistogram ??= api.createNoopMeter().createHistogram("weft.probe");
+		cached = { provider, instruments: build(provider, noopHistogram) };
+	}
 	return cached.instruments;
 }
 
-function build(provider: MeterProvider): Instruments {
+function build(provider: MeterProvider, noop: Histogram): Instruments {
 	const m = provider.getMeter(SCOPE);
 	const seconds = (name: string, description: string) =>
 		m.createHistogram(name, { unit: "s", description });
 	const runDuration = seconds("weft.run.duration", "Duration of graph runs");
-	const on = runDuration !== NOOP_HISTOGRAM;
+	const on = runDuration !== noop;
 	const runsActive = new Tally();
 	const retries = new Tally();
 	const interrupts = new Tally();
@@ -110,11 +126,10 @@ function build(provider: MeterProvider): Instruments {
 	};
 }
 
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
-let tracing: { provider: TracerProvider; tracer: Tracer | undefined } = {
-	provider: NOOP_TRACER_PROVIDER,
-	tracer: undefined,
-};
+let noopTracerProvider: TracerProvider | undefined;
+let tracing:
+	| { provider: TracerProvider; tracer: Tracer | undefined }
+	| undefined;
 
 /**
  * Weft's tracer from the provider registered now, or undefined while none is (then no span is started
@@ -122,19 +137,20 @@ let tracing: { provider: TracerProvider; tracer: Tracer | undefined } = {
  * tracer keeps its first delegate, and asking the provider for a tracer on every span costs a lookup.
  */
 export function tracer(): Tracer | undefined {
-	const global = trace.getTracerProvider() as Partial<ProxyTracerProvider>;
+	const api = otelApi();
+	if (api === undefined) return undefined;
+	noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+	const global = api.trace.getTracerProvider() as Partial<ProxyTracerProvider>;
 	// duck-typed: the global proxy may come from another copy of the API (its CommonJS or ESM build)
 	const provider =
 		typeof global.getDelegate === "function"
 			? global.getDelegate()
 			: (global as TracerProvider);
-	if (tracing.provider !== provider)
+	if (tracing?.provider !== provider)
 		tracing = {
 			provider,
 			tracer:
-				provider === NOOP_TRACER_PROVIDER
-					? undefined
-					: provider.getTracer(SCOPE),
+				provider === noopTracerProvider ? undefined : provider.getTracer(SCOPE),
 		};
 	return tracing.tracer;
 }

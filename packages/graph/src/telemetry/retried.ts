@@ -1,6 +1,6 @@
-import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { errorType, recordError } from "./errors.ts";
 import { instruments, tracer } from "./instruments.ts";
+import { otelApi, STATUS_OK } from "./otel-api.ts";
 
 /**
  * Runs attempt `attempt` of a node with a retry policy under its own `weft.attempt {node}` span, a child
@@ -15,6 +15,8 @@ export function inAttempt<T>(
 ): Promise<T> {
 	const t = tracer();
 	if (t === undefined) return run();
+	// a tracer means the API is loaded
+	const { context, trace } = otelApi()!;
 	const parent = trace.getActiveSpan();
 	if (parent === undefined || !parent.isRecording()) return run();
 	parent.setAttribute("weft.attempts", attempt);
@@ -26,7 +28,7 @@ export function inAttempt<T>(
 	);
 	return context.with(trace.setSpan(active, span), run).then(
 		(value) => {
-			span.setStatus({ code: SpanStatusCode.OK });
+			span.setStatus({ code: STATUS_OK });
 			span.end();
 			return value;
 		},
@@ -51,12 +53,15 @@ export function retried(
 	delayMs: number,
 ): void {
 	const type = errorType(error);
-	trace.getActiveSpan()?.addEvent("weft.node.retry", {
-		"weft.attempt": attempt,
-		"weft.retry.delay_ms": delayMs,
-		"error.type": type,
-		"exception.message": error instanceof Error ? error.message : String(error),
-	});
+	otelApi()
+		?.trace.getActiveSpan()
+		?.addEvent("weft.node.retry", {
+			"weft.attempt": attempt,
+			"weft.retry.delay_ms": delayMs,
+			"error.type": type,
+			"exception.message":
+				error instanceof Error ? error.message : String(error),
+		});
 	const m = instruments();
 	if (m.on)
 		m.retries.add(`${node}\u0000${type}`, 1, () => ({

@@ -1,14 +1,4 @@
-import {
-	type Attributes,
-	type Context,
-	context,
-	isSpanContextValid,
-	type Span,
-	SpanKind,
-	SpanStatusCode,
-	type Tracer,
-	trace,
-} from "@opentelemetry/api";
+import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
@@ -16,6 +6,7 @@ import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import { errorType, recordError } from "./errors.ts";
 import { type Instruments, instruments, tracer } from "./instruments.ts";
+import { KIND_INTERNAL, type OtelApi, otelApi, STATUS_OK } from "./otel-api.ts";
 import { StepTimer, TIMING_KEY } from "./step-timing.ts";
 import type { TallyPoint } from "./tally.ts";
 import { fromTraceparent, toTraceparent } from "./trace-parent.ts";
@@ -42,6 +33,8 @@ export class RunTelemetry {
 	#graphAttributes: Attributes | undefined;
 	#active: TallyPoint | undefined;
 	#tracer: Tracer | undefined;
+	/** The API, while the run has a tracer (so the API is loaded). */
+	#api: typeof OtelApi | undefined;
 	/** The run span's `traceparent`, made once for every checkpoint of the run. */
 	#traceparent: string | undefined;
 	#t0 = 0;
@@ -77,10 +70,13 @@ export class RunTelemetry {
 		this.#tracer = t;
 		// no provider: no span, nothing built, nothing passed on
 		if (t === undefined) return;
+		const api = otelApi()!;
+		this.#api = api;
+		const { context, trace } = api;
 		const parent = context.active();
 		const span = t.startSpan(
 			`weft.run ${this.#init.graph}`,
-			{ kind: SpanKind.INTERNAL, attributes: this.#runAttributes() },
+			{ kind: KIND_INTERNAL, attributes: this.#runAttributes() },
 			parent,
 		);
 		// no provider: an invalid span, nothing to pass on; sampled out: passed on so children are too
@@ -89,7 +85,7 @@ export class RunTelemetry {
 			this.#traceparent = toTraceparent(span.spanContext());
 		}
 		// sampled out: passed on so children are too
-		if (this.#run !== undefined || isSpanContextValid(span.spanContext()))
+		if (this.#run !== undefined || api.isSpanContextValid(span.spanContext()))
 			this.#ctx = trace.setSpan(parent, span);
 	}
 
@@ -133,7 +129,7 @@ export class RunTelemetry {
 		);
 		this.#step = {
 			span,
-			ctx: trace.setSpan(this.#ctx!, span),
+			ctx: this.#api!.trace.setSpan(this.#ctx!, span),
 			t0: this.#stepT0,
 		};
 	}
@@ -165,8 +161,10 @@ export class RunTelemetry {
 		const outcome =
 			parent === undefined
 				? await fn(task, r)
-				: await context.with(
-						span === undefined ? parent : trace.setSpan(parent, span),
+				: await this.#api!.context.with(
+						span === undefined
+							? parent
+							: this.#api!.trace.setSpan(parent, span),
 						() => fn(task, r),
 					);
 		const ms = performance.now() - t0;
@@ -304,6 +302,6 @@ function endTask(span: Span, outcome: { kind: string; error?: unknown }): void {
 		span.setAttribute("weft.interrupt", true);
 	else if (outcome.kind === "rejected")
 		span.setAttribute("weft.resume_rejected", true);
-	else span.setStatus({ code: SpanStatusCode.OK });
+	else span.setStatus({ code: STATUS_OK });
 	span.end();
 }

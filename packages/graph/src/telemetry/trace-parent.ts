@@ -1,10 +1,11 @@
-import { type SpanContext, TraceFlags } from "@opentelemetry/api";
+import type { SpanContext } from "@opentelemetry/api";
+import { FLAG_SAMPLED } from "./otel-api.ts";
 
 const FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** A span's context as a W3C `traceparent` value (what checkpoints keep to link a resumed run). */
 export function toTraceparent(c: SpanContext): string {
-	const sampled = (c.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+	const sampled = (c.traceFlags & FLAG_SAMPLED) === FLAG_SAMPLED;
 	return `00-${c.traceId}-${c.spanId}-${sampled ? "01" : "00"}`;
 }
 

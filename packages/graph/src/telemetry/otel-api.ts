@@ -1,0 +1,32 @@
+// `@opentelemetry/api`, loaded only once an application has registered something with it: importing
+// Weft costs nothing while telemetry is off (decision 0014), the API's 40–60 ms load included.
+import { createRequire } from "node:module";
+import type * as OtelApi from "@opentelemetry/api";
+import type { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
+
+export type { OtelApi };
+
+/** Where every copy of the API (1.x, CommonJS or ESM build) keeps its registered globals. */
+const GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
+let api: typeof OtelApi | undefined;
+
+/**
+ * The OpenTelemetry API once some copy of it has registered a global (tracer or meter provider, context
+ * manager, propagator, logger), loaded then and kept; undefined before: no tracer, no meter, no
+ * context, telemetry off.
+ */
+export function otelApi(): typeof OtelApi | undefined {
+	if (api !== undefined) return api;
+	if ((globalThis as Record<symbol, unknown>)[GLOBAL] === undefined)
+		return undefined;
+	api = createRequire(import.meta.url)("@opentelemetry/api") as typeof OtelApi;
+	return api;
+}
+
+// the API's enum values, usable without loading it
+export const STATUS_OK = 1 as SpanStatusCode.OK;
+export const STATUS_ERROR = 2 as SpanStatusCode.ERROR;
+export const KIND_INTERNAL = 0 as SpanKind.INTERNAL;
+export const KIND_CLIENT = 2 as SpanKind.CLIENT;
+export const FLAG_SAMPLED = 1 as TraceFlags.SAMPLED;
