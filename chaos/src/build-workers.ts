@@ -1,7 +1,7 @@
 // Bundles the worker scripts from source (the `@weft/source` condition) into chaos/.cache, once per test
 // run: a bundled worker starts in a fifth of the CPU time tsx needs, which is what lets the suite start
 // a few hundred processes on a busy 2-core machine. Dependencies the sources load lazily through
-// `createRequire` (superjson, uuidv7, lru-cache, immer) resolve from this package's node_modules.
+// `createRequire` (superjson, lru-cache, immer) resolve from this package's node_modules.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
