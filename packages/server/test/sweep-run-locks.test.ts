@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunLocks } from "../src/worker/worker.ts";
+import { RunLocks } from "../src/worker/run-locks.ts";
 import {
 	freshDatabase,
 	postgresAvailable,

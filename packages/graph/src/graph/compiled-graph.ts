@@ -327,19 +327,19 @@ export class CompiledGraph<
 
 	/** The graph's nodes (subgraphs' nodes included) and edges by kind, as data. */
 	describe(): GraphDescription {
-		return describeGraph(this.#spec, (node) => {
-			const sub = this.#spec.nodes.get(node)?.subgraph;
-			return sub instanceof CompiledGraph ? sub.#spec : undefined;
-		});
+		return describeGraph(this.#spec, this.#subgraphSpec);
 	}
 
 	/** A Mermaid flowchart of the graph. */
 	toMermaid(): string {
-		return toMermaid(this.#spec, (node) => {
-			const sub = this.#spec.nodes.get(node)?.subgraph;
-			return sub instanceof CompiledGraph ? sub.#spec : undefined;
-		});
+		return toMermaid(this.#spec, this.#subgraphSpec);
 	}
+
+	/** The spec of the compiled subgraph a node runs, if it runs one (for drawing nested graphs). */
+	readonly #subgraphSpec = (node: string) => {
+		const sub = this.#spec.nodes.get(node)?.subgraph;
+		return sub instanceof CompiledGraph ? sub.#spec : undefined;
+	};
 
 	#reader(config: StateConfig) {
 		const checkpointer = this.#requireCheckpointer();

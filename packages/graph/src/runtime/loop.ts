@@ -13,12 +13,12 @@ import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { getOrAdd } from "./get-or-add.ts";
 import {
-	AFTER_TASK,
 	emptyMemory,
 	type Interrupt,
 	noAnswers,
 	unanswered,
 } from "./interrupts.ts";
+import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
 import { route } from "./route.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
@@ -184,23 +184,12 @@ export class Run {
 
 	async #loop(): Promise<Ending> {
 		const limit = this.#config.recursionLimit ?? 100;
-		const before = union(
-			this.#rt.interruptBefore,
-			this.#config.interruptBefore,
-		);
-		const after = union(this.#rt.interruptAfter, this.#config.interruptAfter);
+		const pauses = new PausePoints(this.#rt, this.#config);
 		while (this.#at.tasks.length > 0) {
 			if (this.#signal.aborted) throw new CancelSignal(this.#signal.reason);
 			if (this.#stepsRun >= limit) throw new GraphRecursionError(limit);
-			const paused =
-				this.#at.skipBefore || before.size === 0
-					? NO_TASKS
-					: this.#at.tasks.filter((t) => before.has(t.node));
-			if (paused.length > 0)
-				return this.#pause(
-					paused.map((t) => [t.id, t.node] as const),
-					"before",
-				);
+			const before = pauses.before(this.#at.tasks, this.#at.skipBefore);
+			if (before.length > 0) return this.#pause(before, "before");
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
@@ -218,17 +207,8 @@ export class Run {
 			this.#lifecycle.step("COMMIT");
 			await this.#commitStep(outcomes as DoneOutcome[]);
 			this.#lifecycle.step("PLAN");
-			const pauseAfter =
-				this.#at.tasks.length === 0 || after.size === 0
-					? []
-					: [...new Set(outcomes.map((o) => o.task.node))].filter((n) =>
-							after.has(n),
-						);
-			if (pauseAfter.length > 0)
-				return this.#pause(
-					pauseAfter.map((n) => [AFTER_TASK, n] as const),
-					"after",
-				);
+			const after = pauses.after(outcomes, this.#at.tasks.length > 0);
+			if (after.length > 0) return this.#pause(after, "after");
 		}
 		return { result: await this.#finish("done") };
 	}
@@ -274,7 +254,7 @@ export class Run {
 
 	/** Records a pause before or after nodes and ends the run as interrupted. */
 	async #pause(
-		items: ReadonlyArray<readonly [string, string]>,
+		items: readonly PauseItem[],
 		when: "before" | "after",
 	): Promise<Ending> {
 		await this.#store?.persist(pauseRecords(this.#place(), items, when));
@@ -402,13 +382,4 @@ export class Run {
 		});
 		throw error;
 	}
-}
-
-const NO_TASKS: readonly never[] = [];
-
-function union(
-	base: ReadonlySet<string>,
-	extra: readonly string[] | undefined,
-): ReadonlySet<string> {
-	return extra === undefined ? base : new Set([...base, ...extra]);
 }
