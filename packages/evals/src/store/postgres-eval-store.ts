@@ -48,6 +48,12 @@ export class PostgresEvalStore implements EvalStore {
 		const pool =
 			options.pool ??
 			new pg.Pool({ connectionString: options.connectionString });
+		if (options.pool === undefined) {
+			// a dropped connection must not end the process with an unhandled 'error' event: the query on it
+			// rejects, and the pool replaces the client
+			pool.on("error", () => {});
+			pool.on("connect", (client) => client.on("error", () => {}));
+		}
 		const store = new PostgresEvalStore(
 			pool,
 			owned,

@@ -51,6 +51,12 @@ export class PostgresCacheStore implements ResponseCacheStore {
 		this.#pool =
 			options.pool ??
 			new pg.Pool({ connectionString: options.connectionString });
+		if (this.#owned) {
+			// a dropped connection must not end the process with an unhandled 'error' event: the query on it
+			// rejects, and the pool replaces the client
+			this.#pool.on("error", () => {});
+			this.#pool.on("connect", (client) => client.on("error", () => {}));
+		}
 		this.#table = table;
 		this.#ttlMs = options.ttlMs;
 	}

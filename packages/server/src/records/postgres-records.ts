@@ -75,6 +75,12 @@ export class PostgresRecords implements ServerRecords {
 			typeof target === "string"
 				? new pg.Pool({ connectionString: target, max })
 				: target;
+		if (owned) {
+			// a connection that drops (a restarted database, a killed backend) must not end the process with
+			// an unhandled 'error' event: the query on it rejects, and the pool replaces the client
+			pool.on("error", () => {});
+			pool.on("connect", (client) => client.on("error", () => {}));
+		}
 		// two processes starting together may race on CREATE: one lock makes it idempotent
 		const client = await pool.connect();
 		try {

@@ -32,6 +32,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	readonly #listener: Listener;
 	readonly #waiters = new Map<string, Set<() => void>>();
 	readonly #queued = new Map<string, Promise<void>>();
+	readonly #refreshing = new Set<Promise<void>>();
 	#closing = false;
 
 	private constructor(
@@ -46,8 +47,8 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		this.#listener = new Listener(
 			this.#pool,
 			[RECORDS_CHANNEL, EVENTS_CHANNEL],
-			(channel, payload) => void this.#onNotify(channel, payload),
-			() => void this.#reloadAll(),
+			(channel, payload) => this.#track(this.#onNotify(channel, payload)),
+			() => this.#track(this.#reloadAll()),
 		);
 	}
 
@@ -60,6 +61,16 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		const manager = new QueueRunManager(registry, records, utils);
 		await manager.#listener.start();
 		return manager;
+	}
+
+	/**
+	 * Keeps a refresh started by a notification until it ends, and drops its failure: a refresh that
+	 * meets a lost connection or an ending pool is redone by the next notification or by `wait`'s poll.
+	 */
+	#track(refresh: Promise<void>): void {
+		const tracked = refresh.catch(() => {});
+		this.#refreshing.add(tracked);
+		void tracked.then(() => this.#refreshing.delete(tracked));
 	}
 
 	async #onNotify(channel: string, payload: string): Promise<void> {
@@ -180,6 +191,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		this.#closing = true;
 		await Promise.allSettled(this.#queued.values());
 		await this.#listener.close();
+		await Promise.all(this.#refreshing);
 		await this.#utils.release();
 	}
 }
