@@ -1,4 +1,4 @@
-import { isWeftError, WeftError } from "@weft/checkpoint";
+import { type Checkpointer, isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
@@ -154,7 +154,7 @@ export async function executeRun(
 	} catch (error) {
 		const { body: detail } = toHttpError(error);
 		sink.push("error", { error: detail.code, message: detail.detail });
-		return {
+		result = {
 			output: {
 				...values,
 				__error__: { error: detail.code, message: detail.detail },
@@ -166,7 +166,29 @@ export async function executeRun(
 					: "FAIL",
 		};
 	}
+	// a cancelled run gives its thread's lease up once the step in flight has settled: the run ends (and
+	// a run waiting behind it, or a rollback's new run, starts) only when the thread is free
+	if (result.outcome === "CANCEL" && graph.checkpointer !== undefined)
+		await leaseReleased(graph.checkpointer, run.threadId);
 	return result;
+}
+
+/**
+ * Waits until the thread's lease is released or has expired; false when it is still held after `ms`
+ * (a step that ignores its signal keeps it until it expires).
+ */
+export async function leaseReleased(
+	checkpointer: Checkpointer,
+	threadId: string,
+	ms = 5000,
+): Promise<boolean> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const lease = (await checkpointer.getThread(threadId))?.lease;
+		if (lease == null || Date.parse(lease.expiresAt) <= Date.now()) return true;
+		if (Date.now() >= until) return false;
+		await new Promise((r) => setTimeout(r, 20));
+	}
 }
 
 function nodeList(

@@ -91,6 +91,20 @@ describe.skipIf(!available)(
 					if (status !== 200) await new Promise((r) => setTimeout(r, 300));
 				}
 				expect(status).toBe(200);
+				// a thread answered 200 is in the records every process reads
+				const created = (await (
+					await fetch(`${url}/threads`, { method: "POST", body: "{}" })
+				).json()) as { thread_id: string };
+				const seen = await openPostgresRecords(db.url);
+				try {
+					expect(
+						(await seen.loadThreads()).some(
+							(t) => t.threadId === created.thread_id,
+						),
+					).toBe(true);
+				} finally {
+					await seen.close();
+				}
 			} finally {
 				await other.end();
 				await server.close();

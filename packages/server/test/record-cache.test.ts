@@ -24,4 +24,35 @@ describe("WrittenMap", () => {
 		map.refresh("run", { status: "success" });
 		expect(map.get("run")).toEqual({ status: "success" });
 	});
+
+	it("tries a failed write again, and remembers one still failing after the retries", async () => {
+		const errors: unknown[] = [];
+		let failures = 2;
+		const written: string[] = [];
+		const map = new WrittenMap<{ n: number }>();
+		map.writeTo(
+			async (key) => {
+				if (failures-- > 0) throw new Error("connection dropped");
+				written.push(key);
+			},
+			(e) => errors.push(e),
+		);
+		map.set("a", { n: 1 });
+		await map.flush();
+		expect(written).toEqual(["a"]);
+		expect(errors).toEqual([]);
+		expect(map.failure("a")).toBeUndefined();
+
+		failures = Number.POSITIVE_INFINITY;
+		map.set("b", { n: 2 });
+		await map.flush();
+		expect(errors).toHaveLength(1);
+		expect(map.failure("b")).toBeInstanceOf(Error);
+		// a later change of the key is written afresh
+		failures = 0;
+		map.get("b")!.n = 3;
+		await map.flush();
+		expect(map.failure("b")).toBeUndefined();
+		expect(written).toEqual(["a", "b"]);
+	}, 20_000);
 });

@@ -1,7 +1,11 @@
+/** How often a failed write is tried again (a dropped connection, a restarting database) before it is given up. */
+const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000];
+
 /**
  * A map whose entries are written behind to a store: `set`, `delete` and any field assignment on an entry
  * mark its key dirty; one background flush writes the newest value of each dirty key (or deletes it when
- * the key is gone). Routes keep reading and mutating plain objects synchronously.
+ * the key is gone). A failed write is tried again with a backoff; one still failing after that is
+ * reported and remembered (`failure(key)`). Routes keep reading and mutating plain objects synchronously.
  */
 export class WrittenMap<V extends object> extends Map<string, V> {
 	readonly #dirty = new Set<string>();
@@ -11,6 +15,8 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	#flushing: Promise<void> | undefined;
 	#write: ((key: string, value: V | undefined) => Promise<void>) | undefined;
 	#onError: (error: unknown) => void = () => {};
+	/** Keys whose newest change could not be written, with the last error. */
+	readonly #failed = new Map<string, unknown>();
 
 	/** Starts writing changes (entries set before this are not written). */
 	writeTo(
@@ -59,6 +65,11 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		while (this.#flushing !== undefined) await this.#flushing;
 	}
 
+	/** The error that stopped the newest change of `key` from being written, if it was given up. */
+	failure(key: string): unknown {
+		return this.#failed.get(key);
+	}
+
 	#watch(key: string, value: V): V {
 		this.#targets.set(key, value);
 		return new Proxy(value, {
@@ -73,6 +84,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	#mark(key: string): void {
 		if (this.#write === undefined) return;
 		this.#dirty.add(key);
+		this.#failed.delete(key);
 		if (this.#flushing === undefined) this.#flushing = this.#drain();
 	}
 
@@ -81,10 +93,27 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		while (this.#dirty.size > 0) {
 			const keys = [...this.#dirty];
 			this.#dirty.clear();
-			for (const key of keys)
-				await this.#write!(key, super.get(key)).catch(this.#onError);
+			for (const key of keys) await this.#writeOne(key);
 		}
 		// cleared in the same turn as the last check, so a change made after it starts a new drain
 		this.#flushing = undefined;
+	}
+
+	async #writeOne(key: string): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.#write!(key, super.get(key));
+			} catch (error) {
+				const delay = RETRY_DELAYS_MS[attempt];
+				// a newer change of the key is already queued: it is written by the next pass
+				if (this.#dirty.has(key)) return;
+				if (delay === undefined) {
+					this.#failed.set(key, error);
+					this.#onError(error);
+					return;
+				}
+				await new Promise((r) => setTimeout(r, delay));
+			}
+		}
 	}
 }

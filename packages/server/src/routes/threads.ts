@@ -70,6 +70,20 @@ async function threadStatus(
 	}
 }
 
+/**
+ * Waits until a new thread's record is written to the server's records: a 200 means every process sees it.
+ * Given up after the retries, the thread is dropped again and the caller gets STORE_UNAVAILABLE.
+ */
+async function savedThread(ctx: ServerContext, threadId: string) {
+	const threads = ctx.registry.threads;
+	await threads.flush();
+	if (threads.failure(threadId) === undefined) return;
+	threads.refresh(threadId, undefined);
+	throw new WeftError("STORE_UNAVAILABLE", "the thread could not be saved", {
+		hint: "the server's database is unreachable; retry when it is back",
+	});
+}
+
 function requireGraph(ctx: ServerContext, t: ThreadRecord) {
 	const graph = graphOfThread(ctx, t);
 	if (graph === undefined)
@@ -133,6 +147,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			owner: ownerOf(c),
 			metadata: b.metadata,
 		});
+		await savedThread(ctx, t.threadId);
 		return c.json(await toThread(ctx, t));
 	});
 	app.post("/search", async (c) => {

@@ -7,7 +7,12 @@ import {
 	type PostgresRecords,
 } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
-import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
+import {
+	executeRun,
+	leaseReleased,
+	RunStop,
+	stoppedOutcome,
+} from "../run-exec.ts";
 import {
 	isFinalRunStatus,
 	nextRunStatus,
@@ -215,13 +220,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	 * lease sweep of another worker takes it over then. True when the run is no longer this worker's.
 	 */
 	const handOver = async (job: RunJob, threadId: string): Promise<boolean> => {
-		let released = false;
-		for (let i = 0; i < 200 && !released; i++) {
-			const lease = (await options.checkpointer.getThread(threadId))?.lease;
-			released = lease == null || Date.parse(lease.expiresAt) <= Date.now();
-			if (!released) await new Promise((r) => setTimeout(r, 25));
-		}
-		if (!released) return true;
+		if (!(await leaseReleased(options.checkpointer, threadId))) return true;
 		const moved = await pool.query(
 			`UPDATE weft_server.runs SET status = 'pending',
 				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
