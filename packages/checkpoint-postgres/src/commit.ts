@@ -22,9 +22,15 @@ export interface Prepared {
 	data: Buffer;
 }
 
+/** The refusals `put_checkpoint` raises (schema migration 3). */
+const FENCE = "WF001";
+const NO_PARENT = "WF002";
+const CONFLICT = "WF003";
+
 /**
- * The work of `put`, in its transaction: the thread row is created or locked and gives the next `seq`;
- * then the fence, the parent and `exclusive` are checked under that lock, and the row inserted. On a run
+ * The work of `put`: one call of `put_checkpoint`, which locks the thread row (its commits queue there and
+ * `seq` is max + 1 under the lock), checks the fence, the parent and `exclusive` under that lock and
+ * inserts, in one statement and one round trip; a refusal rolls it all back and comes out typed. On a run
  * after a lost connection (`retried`), a row the first run committed is recognised and its `seq` returned.
  */
 export async function commitCheckpoint(
@@ -41,38 +47,43 @@ export async function commitCheckpoint(
 		if (own?.parent_id === parentId && own?.size === data.byteLength)
 			return Number(own.seq);
 	}
-	const thread = (await q(st.claimSeq, [threadId, record.createdAt])).rows[0];
-	checkFence(threadId, thread, options.fence);
-	if (parentId !== null) {
-		const parent = (await q(st.parentState, [threadId, ns, parentId])).rows[0];
-		if (parent.found !== true) throw checkpointNotFound(threadId, ns, parentId);
-		if (options.exclusive === true && parent.taken === true)
-			throw checkpointConflict(record);
-	} else if (
-		options.exclusive === true &&
-		((await q(st.hasAny, [threadId, ns])).rowCount ?? 0) > 0
-	)
-		throw checkpointConflict(record);
-	const seq = Number(thread.last_seq);
-	const inserted = await q(st.insert, [
-		threadId,
-		ns,
-		checkpointId,
-		parentId,
-		record.step,
-		record.source,
-		record.createdAt,
-		metadata,
-		data.byteLength,
-		seq,
-		record.metadata.snapshot === true,
-		data,
-	]);
-	// The same id twice: MemoryCheckpointer reports it as a conflict too.
-	if (inserted.rowCount === 0) throw checkpointConflict(record);
-	if (parentId !== null && options.dropParentWrites === true)
-		await q(st.dropWrites, [threadId, ns, parentId]);
-	return seq;
+	try {
+		const { rows } = await q(st.putCheckpoint, [
+			threadId,
+			ns,
+			checkpointId,
+			parentId,
+			record.step,
+			record.source,
+			record.createdAt,
+			metadata,
+			data.byteLength,
+			record.metadata.snapshot === true,
+			data,
+			options.fence ?? null,
+			options.exclusive === true,
+			parentId !== null && options.dropParentWrites === true,
+		]);
+		return Number(rows[0].seq);
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		if (code === FENCE) {
+			const held = JSON.parse(String((error as { detail?: unknown }).detail));
+			checkFence(
+				threadId,
+				{
+					lease_token: String(held.token),
+					lease_owner: held.owner,
+					lease_expires: null,
+				},
+				options.fence,
+			);
+		}
+		if (code === NO_PARENT) throw checkpointNotFound(threadId, ns, parentId!);
+		// the same id twice: MemoryCheckpointer reports it as a conflict too
+		if (code === CONFLICT) throw checkpointConflict(record);
+		throw error;
+	}
 }
 
 /**

@@ -128,8 +128,10 @@ export class PostgresCheckpointer implements Checkpointer {
 			metadata: metadataJson(record.metadata, record),
 			data: encode(this.#serializer, record.data, place),
 		};
-		const seq = await this.#write((q, retried) =>
-			commitCheckpoint(q, this.#st, prepared, options, retried),
+		// one statement (put_checkpoint) that commits by itself: one round trip a checkpoint
+		const seq = await this.#write(
+			(q, retried) => commitCheckpoint(q, this.#st, prepared, options, retried),
+			false,
 		);
 		return { size: prepared.data.byteLength, seq };
 	}
@@ -299,8 +301,8 @@ export class PostgresCheckpointer implements Checkpointer {
 		return read(this.#pool, fn, snapshot);
 	}
 
-	#write<T>(work: Work<T>): Promise<T> {
+	#write<T>(work: Work<T>, wrap = true): Promise<T> {
 		if (this.#closed) throw closed();
-		return transaction(this.#pool, work);
+		return transaction(this.#pool, work, wrap);
 	}
 }

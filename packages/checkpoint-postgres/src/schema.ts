@@ -64,6 +64,55 @@ export const MIGRATIONS: readonly string[] = [
 		WHERE t.thread_id = m.thread_id;
 	ALTER TABLE $S.writes ADD COLUMN kind TEXT;
 	`,
+	// 3: a checkpoint commit in one round trip. The function does what the five statements of a put did
+	// (lock the thread row and count its next seq, check the fence, the parent and exclusive under that
+	// lock, insert, drop the parent's writes); each of its statements sees what committed before it, as in
+	// a READ COMMITTED transaction. A refusal raises (WF001 fence, WF002 no parent, WF003 conflict), which
+	// rolls the whole call back.
+	`
+	CREATE OR REPLACE FUNCTION $S.put_checkpoint(
+		p_thread TEXT, p_ns TEXT, p_id TEXT, p_parent TEXT, p_step INTEGER, p_source TEXT, p_created TEXT,
+		p_metadata JSONB, p_size INTEGER, p_snapshot BOOLEAN, p_data BYTEA,
+		p_fence BIGINT, p_exclusive BOOLEAN, p_drop BOOLEAN
+	) RETURNS BIGINT LANGUAGE plpgsql AS $put$
+	DECLARE
+		t RECORD;
+	BEGIN
+		INSERT INTO $S.threads AS th (thread_id, status, created_at, updated_at, last_seq)
+			VALUES (p_thread, 'running', p_created, p_created, 1)
+			ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at, last_seq = th.last_seq + 1
+			RETURNING th.last_seq, th.lease_token, th.lease_owner INTO t;
+		IF p_fence IS NOT NULL AND (t.lease_token <> p_fence OR t.lease_owner IS NULL) THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF001', MESSAGE = 'lease lost',
+				DETAIL = json_build_object('token', t.lease_token, 'owner', t.lease_owner)::text;
+		END IF;
+		IF p_parent IS NOT NULL THEN
+			IF NOT EXISTS (SELECT 1 FROM $S.checkpoints
+					WHERE thread_id = p_thread AND ns = p_ns AND checkpoint_id = p_parent) THEN
+				RAISE EXCEPTION USING ERRCODE = 'WF002', MESSAGE = 'parent not found';
+			END IF;
+			IF p_exclusive AND EXISTS (SELECT 1 FROM $S.checkpoints
+					WHERE thread_id = p_thread AND ns = p_ns AND parent_id = p_parent) THEN
+				RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+			END IF;
+		ELSIF p_exclusive AND EXISTS (SELECT 1 FROM $S.checkpoints WHERE thread_id = p_thread AND ns = p_ns) THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+		END IF;
+		INSERT INTO $S.checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata,
+				size, seq, has_snapshot, data)
+			VALUES (p_thread, p_ns, p_id, p_parent, p_step, p_source, p_created, p_metadata, p_size, t.last_seq,
+				p_snapshot, p_data)
+			ON CONFLICT DO NOTHING;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+		END IF;
+		IF p_drop AND p_parent IS NOT NULL THEN
+			DELETE FROM $S.writes WHERE thread_id = p_thread AND ns = p_ns AND checkpoint_id = p_parent;
+		END IF;
+		RETURN t.last_seq;
+	END
+	$put$;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,24 +14,15 @@ const LEASE = "lease_token, lease_owner, lease_expires";
 export function statements(s: string) {
 	return {
 		/**
-		 * Creates or touches the thread row and counts its next `seq` ($1 thread, $2 time): the row stays
-		 * locked until commit, so a thread's commits queue here and `seq` is max + 1 under the lock.
+		 * A whole put in one round trip (migration 3): $1 thread, $2 ns, $3 id, $4 parent, $5 step, $6 source,
+		 * $7 created, $8 metadata, $9 size, $10 snapshot, $11 data, $12 fence, $13 exclusive, $14 drop writes.
 		 */
-		claimSeq: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at, last_seq) VALUES ($1, 'running', $2, $2, 1)
-			ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at, last_seq = threads.last_seq + 1
-			RETURNING last_seq, ${LEASE}`,
+		putCheckpoint: `SELECT ${s}.put_checkpoint($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS seq`,
 		/** Locks the thread row ($1 thread) for a write that checks the fence. */
 		lockThread: `SELECT ${LEASE} FROM ${s}.threads WHERE thread_id = $1 FOR UPDATE`,
-		/** $1 thread, $2 ns, $3 parent: does it exist, has it a child. */
-		parentState: `SELECT EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3) AS found,
-			EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND parent_id = $3) AS taken`,
-		hasAny: `SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} LIMIT 1`,
 		exists: `SELECT 1 FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
 		/** The row a put wrote, found again by a retried put: $1 thread, $2 ns, $3 id. */
 		own: `SELECT parent_id, seq, size FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
-		insert: `INSERT INTO ${s}.checkpoints (${SUMMARY}, has_snapshot, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT DO NOTHING`,
-		dropWrites: `DELETE FROM ${s}.writes WHERE ${KEY} AND checkpoint_id = $3`,
 		/** Appends writes in order: $1 thread, $2 ns, $3 id, $4 blobs, $5 kinds. */
 		appendWrites: `INSERT INTO ${s}.writes (thread_id, ns, checkpoint_id, seq, data, kind)
 			SELECT $1, $2, $3, n.next + u.i - 1, u.data, u.kind

@@ -110,12 +110,19 @@ export async function read<T>(
  * (certainly not committed) runs it again as well. Fails typed: STORE_UNAVAILABLE when the server stays
  * away.
  */
-export async function transaction<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
+export async function transaction<T>(
+	pool: pg.Pool,
+	work: Work<T>,
+	/** false: `work` is one statement that commits by itself (no BEGIN/COMMIT round trips). */
+	wrap = true,
+): Promise<T> {
 	let lost = false;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await onClient(pool, (q, spoil) =>
-				inTransaction(q, spoil, "BEGIN", () => work(q, lost)),
+				wrap
+					? inTransaction(q, spoil, "BEGIN", () => work(q, lost))
+					: work(q, lost),
 			);
 		} catch (error) {
 			const connection = isConnectionLoss(error);

@@ -69,10 +69,15 @@ function runChild(
  * A pool whose next `lose` commits reach the server but whose answer is lost: the connection breaks right
  * after COMMIT (the case where a client cannot know whether its write committed).
  */
-function losingPool(): pg.Pool & { lose: number; destroyed: number } {
+function losingPool(): pg.Pool & {
+	lose: number;
+	destroyed: number;
+	down: boolean;
+} {
 	const pool = Object.assign(new pg.Pool({ connectionString: CONNECTION }), {
 		lose: 0,
 		destroyed: 0,
+		down: false,
 	});
 	const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
 	const patched = new WeakSet<pg.PoolClient>();
@@ -85,8 +90,11 @@ function losingPool(): pg.Pool & { lose: number; destroyed: number } {
 				v?: unknown[],
 			) => Promise<pg.QueryResult>;
 			client.query = (async (text: string, values?: unknown[]) => {
+				if (pool.down) throw new Error("Connection terminated unexpectedly");
 				const result = await query(text, values);
-				if (text === "COMMIT" && pool.lose > 0) {
+				// the answer to a commit is lost: a transaction's COMMIT, or a put (one statement that commits)
+				const commits = text === "COMMIT" || text.includes(".put_checkpoint(");
+				if (commits && pool.lose > 0) {
 					pool.lose--;
 					pool.destroyed++;
 					throw new Error("Connection terminated unexpectedly");
@@ -203,12 +211,50 @@ describe.skipIf(!available)(
 				lease: null,
 			});
 			// When the server stays away, the write fails typed.
-			pool.lose = 2;
+			pool.down = true;
 			await expect(
 				cp.put(record({ parentId: next.checkpointId, step: 2 })),
 			).rejects.toMatchObject({
 				code: "STORE_UNAVAILABLE",
 			});
+			pool.down = false;
+		});
+
+		it("commits a checkpoint in one statement: one round trip, no BEGIN or COMMIT", async () => {
+			const pool = losingPool();
+			const { cp, drop } = await freshCheckpointer({ pool });
+			drops.push(async () => {
+				await drop();
+				await pool.end();
+			});
+			const root = record({ snapshot: {} });
+			await cp.put(root);
+			const lease = await cp.acquireLease("thread", {
+				owner: "a",
+				ttlMs: 60_000,
+			});
+			const sent: string[] = [];
+			const connect = pool.connect;
+			pool.connect = (async () => {
+				const client = await connect();
+				const query = client.query;
+				client.query = ((text: string, values?: unknown[]) => {
+					sent.push(text);
+					return query(text, values);
+				}) as typeof client.query;
+				const release = client.release.bind(client);
+				client.release = ((e?: Error | boolean) => {
+					client.query = query;
+					return release(e);
+				}) as typeof client.release;
+				return client;
+			}) as typeof pool.connect;
+			await cp.put(record({ parentId: root.checkpointId, step: 1 }), {
+				fence: lease.token,
+				exclusive: true,
+			});
+			expect(sent).toHaveLength(1);
+			expect(sent[0]).toContain(".put_checkpoint(");
 		});
 	},
 );

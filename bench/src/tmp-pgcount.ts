@@ -1,0 +1,32 @@
+import pg from "pg";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import { END, START, StateGraph } from "@weft/graph";
+import { z } from "zod";
+const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+await admin.connect();
+await admin.query("DROP DATABASE IF EXISTS lead_w1q");
+await admin.query("CREATE DATABASE lead_w1q");
+const url = "postgres://postgres@127.0.0.1:5432/lead_w1q";
+const counts = new Map<string, number>();
+let on = false;
+const q = pg.Client.prototype.query as any;
+(pg.Client.prototype as any).query = function (this: unknown, a: any, ...rest: unknown[]) {
+	if (on) { const t = (typeof a === "string" ? a : a?.text ?? String(a)).replace(/\s+/g, " ").slice(0, 100); counts.set(t, (counts.get(t) ?? 0) + 1); }
+	return q.call(this, a, ...rest);
+};
+const N = 10;
+const cp = await PostgresCheckpointer.connect({ connectionString: url });
+const names = Array.from({ length: N }, (_, i) => `n${i}`);
+const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
+for (let i = 0; i < N; i++) g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
+g.addEdge(START, "n0");
+for (let i = 0; i + 1 < N; i++) g.addEdge(`n${i}`, `n${i + 1}`);
+g.addEdge(`n${N - 1}`, END);
+const graph = g.compile({ checkpointer: cp });
+await graph.invoke({ count: 0 }, { threadId: "warm" });
+on = true;
+await graph.invoke({ count: 0 }, { threadId: "t1" });
+on = false;
+for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(v, k);
+await cp.close();
+await admin.query("DROP DATABASE lead_w1q"); await admin.end();
