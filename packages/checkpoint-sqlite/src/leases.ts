@@ -15,7 +15,16 @@ export function checkFence(
 	fence: number | undefined,
 ): void {
 	if (fence === undefined) return;
-	const row = s.lease.get(threadId) as LeaseRow | undefined;
+	checkFenceOf(threadId, s.lease.get(threadId) as LeaseRow | undefined, fence);
+}
+
+/** The same check on a thread row already read in the transaction (`undefined`: the thread has none). */
+export function checkFenceOf(
+	threadId: string,
+	row: LeaseRow | undefined,
+	fence: number | undefined,
+): void {
+	if (fence === undefined) return;
 	const current =
 		row === undefined || row.lease_owner === null ? null : row.lease_token;
 	if (current !== fence) throw leaseLost(threadId, fence, current);

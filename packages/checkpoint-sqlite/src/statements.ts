@@ -14,13 +14,18 @@ const NO_CHILD =
 /** The SQL of every fixed statement, prepared once per connection. */
 export const SQL = {
 	exists: `SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
-	hasChild: `SELECT 1 FROM checkpoints WHERE ${KEY} AND parent_id = @id LIMIT 1`,
+	/** A put's parent: does it exist, has it a child (for `exclusive`). */
+	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id) AS found,
+		EXISTS (SELECT 1 FROM checkpoints WHERE ${KEY} AND parent_id = @id) AS taken`,
 	hasAny: `SELECT 1 FROM checkpoints WHERE ${KEY} LIMIT 1`,
 	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	/** The thread's next seq, taken in the put transaction (the thread row is written by every put anyway). */
+	/**
+	 * The thread's next seq, taken in the put transaction (the thread row is written by every put anyway),
+	 * with the lease the fence is checked against.
+	 */
 	bumpSeq:
-		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq",
+		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq, lease_token, lease_owner, lease_expires_at",
 	/** A put on a thread without a row: starts after any seq already stored (rows from a damaged file). */
 	insertThread: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq)
 		VALUES (@thread, @status, @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0) + @bump)
@@ -121,9 +126,7 @@ export function prepareStatements(db: Database.Database): Statements {
 		out[key] = db.prepare(SQL[key]);
 	for (const key of [
 		"exists",
-		"hasChild",
 		"hasAny",
-		"bumpSeq",
 		"insertThread",
 		"takeLease",
 		"latestId",

@@ -7,7 +7,7 @@ import type {
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
 import { readChain, readChainUntil } from "./chain.ts";
-import { acquire, checkFence, type LeaseRow } from "./leases.ts";
+import { acquire, checkFence, checkFenceOf, type LeaseRow } from "./leases.ts";
 import { pruneNamespace } from "./prune-namespace.ts";
 import type { DataRow, SummaryRow } from "./rows.ts";
 import type { Statements } from "./statements.ts";
@@ -84,26 +84,30 @@ export function transactions(
 				options: PutOptions,
 			) => {
 				const { threadId: thread, ns, parentId } = record;
-				checkFence(s, thread, options.fence);
+				const now = record.createdAt;
+				// the thread's next seq and its lease in one statement; a refusal below rolls the bump back
+				const claimed = s.bumpSeq.get({ thread, now }) as
+					| (LeaseRow & { last_seq: number })
+					| undefined;
+				checkFenceOf(thread, claimed, options.fence);
 				const exclusive = options.exclusive === true;
 				if (parentId !== null) {
-					if (s.exists.get({ thread, ns, id: parentId }) === undefined)
-						throw notFound(thread, ns, parentId);
-					if (
-						exclusive &&
-						s.hasChild.get({ thread, ns, id: parentId }) !== undefined
-					)
-						throw conflict(record);
+					const parent = s.parentState.get({ thread, ns, id: parentId }) as {
+						found: number;
+						taken: number;
+					};
+					if (parent.found === 0) throw notFound(thread, ns, parentId);
+					if (exclusive && parent.taken !== 0) throw conflict(record);
 				} else if (exclusive && s.hasAny.get({ thread, ns }) !== undefined)
 					throw conflict(record);
-				const now = record.createdAt;
-				const seq = (s.bumpSeq.get({ thread, now }) ??
-					s.insertThread.get({
+				const seq =
+					claimed?.last_seq ??
+					(s.insertThread.get({
 						thread,
 						now,
 						status: "running",
 						bump: 1,
-					})) as number;
+					}) as number);
 				try {
 					s.insert.run(
 						thread,
