@@ -30,7 +30,8 @@ const { profile } = await s.post("Profiler.stop");
 console.log(`cpu ${((dc.user + dc.system) / reads).toFixed(1)} µs/read`);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+for (const n of profile.nodes)
+	for (const c of n.children ?? []) parent.set(c, n.id);
 const self = new Map<string, number>();
 const incl = new Map<string, number>();
 const name = (id: number) => {
@@ -49,5 +50,9 @@ for (const id of profile.samples ?? []) {
 }
 const total = profile.samples?.length ?? 1;
 const top = (m: Map<string, number>, n: number) =>
-	[...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`).join("\n");
+	[...m]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`)
+		.join("\n");
 console.log(`self:\n${top(self, 25)}\n\ninclusive:\n${top(incl, 35)}`);
