@@ -99,11 +99,19 @@ export async function executeRun(
 	options: ExecuteOptions = {},
 ): Promise<RunOutcome> {
 	// `updates` and `values` events are counted from the run's start (across attempts): a recovered attempt
-	// rebuilds the ones of the steps committed before it and skips the first `sent`, which are stored
+	// rebuilds the ones of the steps committed before it and skips the first `sent`, which are stored. More
+	// stored than rebuilt: the dead attempt had also stored its interrupt's, which this one sends again
+	// when it stops at the same interrupt; anything else it sends (it went on) is new and not skipped.
 	const replay = options.recover === true && options.sent !== undefined;
-	const skip = replay ? options.sent! : 0;
+	let skip = replay ? options.sent! : 0;
+	let rebuilt = Number.POSITIVE_INFINITY;
 	let counted = 0;
-	const emit = (event: "updates" | "values", data: unknown) => {
+	const emit = (
+		event: "updates" | "values",
+		data: unknown,
+		interrupt = false,
+	) => {
+		if (counted < skip && counted >= rebuilt && !interrupt) skip = counted;
 		if (counted++ >= skip) sink.push(event, toWire(data));
 	};
 	const requested = new Set<StreamModeName>(
@@ -133,9 +141,11 @@ export async function executeRun(
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
-		if (replay)
+		if (replay) {
 			for (const [event, data] of await committedEvents(graph, run, requested))
 				emit(event, data);
+			rebuilt = counted;
+		}
 		for await (const ev of graph.stream(input as never, {
 			threadId: run.threadId,
 			checkpointId,
@@ -165,9 +175,9 @@ export async function executeRun(
 					value: i.value,
 				}));
 				if (requested.has("updates"))
-					emit("updates", { __interrupt__: interrupts });
+					emit("updates", { __interrupt__: interrupts }, true);
 				if (requested.has("values"))
-					emit("values", { ...values, __interrupt__: interrupts });
+					emit("values", { ...values, __interrupt__: interrupts }, true);
 			} else if (ev.type === "end") {
 				values = ev.result.values as Record<string, unknown>;
 				const interrupts = ev.result.interrupts.map((i) => ({
