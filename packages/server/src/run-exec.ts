@@ -1,5 +1,15 @@
-import { type Checkpointer, isWeftError, WeftError } from "@weft/checkpoint";
-import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
+import {
+	type Checkpointer,
+	isWeftError,
+	type TaskSpec,
+	WeftError,
+} from "@weft/checkpoint";
+import {
+	Command,
+	type CompiledGraph,
+	type StateSnapshot,
+	type StreamMode,
+} from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { RunCreateBody, StreamModeName } from "./schemas.ts";
@@ -59,18 +69,51 @@ export interface RunOutcome {
 	outcome: RunLifecycleEvent["type"];
 }
 
+/** Options of `executeRun`. */
+export interface ExecuteOptions {
+	/** Which attempt at the run this is (1, 2, …; in its `metadata` event). */
+	attempt?: number | undefined;
+	/**
+	 * Go on from the thread's newest checkpoint (an earlier attempt died) instead of starting from the
+	 * run's input.
+	 */
+	recover?: boolean | undefined;
+	/**
+	 * With `recover`: how many `updates` and `values` events the earlier attempts stored. The steps they
+	 * committed are sent again from the thread's checkpoints, minus those events, before the run goes on:
+	 * each event reaches the stream once. Undefined: unknown, nothing is sent again.
+	 */
+	sent?: number | undefined;
+}
+
 /**
  * Runs a graph for one server run and sends its events in LangGraph's wire shapes. With `recover`, the run
  * goes on from the thread's newest checkpoint (its first runner died) instead of starting from its input.
+ * Every checkpoint the run writes records its id (`metadata.run_id`, as LangGraph's do).
  */
 export async function executeRun(
 	graph: AnyGraph,
 	run: RunRecord,
 	body: RunCreateBody,
 	sink: RunSink,
-	options: { attempt?: number; recover?: boolean } = {},
+	options: ExecuteOptions = {},
 ): Promise<RunOutcome> {
-	const emit = (event: string, data: unknown) => sink.push(event, toWire(data));
+	// `updates` and `values` events are counted from the run's start (across attempts): a recovered attempt
+	// rebuilds the ones of the steps committed before it and skips the first `sent`, which are stored. More
+	// stored than rebuilt: the dead attempt had also stored its interrupt's, which this one sends again
+	// when it stops at the same interrupt; anything else it sends (it went on) is new and not skipped.
+	const replay = options.recover === true && options.sent !== undefined;
+	let skip = replay ? options.sent! : 0;
+	let rebuilt = Number.POSITIVE_INFINITY;
+	let counted = 0;
+	const emit = (
+		event: "updates" | "values",
+		data: unknown,
+		interrupt = false,
+	) => {
+		if (counted < skip && counted >= rebuilt && !interrupt) skip = counted;
+		if (counted++ >= skip) sink.push(event, toWire(data));
+	};
 	const requested = new Set<StreamModeName>(
 		body.stream_mode === undefined
 			? ["values"]
@@ -98,9 +141,15 @@ export async function executeRun(
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
+		if (replay) {
+			for (const [event, data] of await committedEvents(graph, run, requested))
+				emit(event, data);
+			rebuilt = counted;
+		}
 		for await (const ev of graph.stream(input as never, {
 			threadId: run.threadId,
 			checkpointId,
+			metadata: { run_id: run.runId },
 			signal: sink.signal,
 			recursionLimit: body.config?.recursion_limit,
 			context: body.context,
@@ -126,9 +175,9 @@ export async function executeRun(
 					value: i.value,
 				}));
 				if (requested.has("updates"))
-					emit("updates", { __interrupt__: interrupts });
+					emit("updates", { __interrupt__: interrupts }, true);
 				if (requested.has("values"))
-					emit("values", { ...values, __interrupt__: interrupts });
+					emit("values", { ...values, __interrupt__: interrupts }, true);
 			} else if (ev.type === "end") {
 				values = ev.result.values as Record<string, unknown>;
 				const interrupts = ev.result.interrupts.map((i) => ({
@@ -171,6 +220,41 @@ export async function executeRun(
 	if (result.outcome === "CANCEL" && graph.checkpointer !== undefined)
 		await leaseReleased(graph.checkpointer, run.threadId);
 	return result;
+}
+
+/**
+ * The `updates` and `values` events of the steps the run committed so far (its checkpoints: those that
+ * record its id, on the chain of the thread's newest one), oldest first, as `executeRun` sent them: per
+ * checkpoint, its state, then for a step one update per task (in task order, Send tasks one each) with
+ * what the task wrote.
+ */
+async function committedEvents(
+	graph: AnyGraph,
+	run: RunRecord,
+	requested: ReadonlySet<StreamModeName>,
+): Promise<Array<["updates" | "values", unknown]>> {
+	const mine: StateSnapshot[] = []; // newest first
+	let before: TaskSpec[] = []; // the tasks due at the checkpoint the run went on from
+	let next: string | null | undefined;
+	for await (const s of graph.getStateHistory({ threadId: run.threadId })) {
+		if (next !== undefined && s.checkpointId !== next) continue; // another branch
+		if (s.metadata.run_id !== run.runId) {
+			before = s.tasks;
+			break;
+		}
+		mine.push(s);
+		next = s.parentCheckpointId;
+		if (next === null) break;
+	}
+	const events: Array<["updates" | "values", unknown]> = [];
+	for (let i = mine.length - 1; i >= 0; i--) {
+		const c = mine[i]!;
+		if (requested.has("values")) events.push(["values", c.values]);
+		if (c.source === "loop" && requested.has("updates"))
+			for (const task of mine[i + 1]?.tasks ?? before)
+				events.push(["updates", { [task.node]: c.writes[task.id] ?? {} }]);
+	}
+	return events;
 }
 
 /**

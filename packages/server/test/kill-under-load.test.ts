@@ -80,7 +80,7 @@ interface Started {
 describe.skipIf(!available)(
 	"weft serve + 3 workers under load from SDK clients, workers SIGKILLed mid-run",
 	() => {
-		it("loses no run, commits no step twice, repeats no committed effect, duplicates no event", async () => {
+		it("loses no run, commits no step twice, repeats no committed effect, loses or duplicates no event", async () => {
 			const started: Started[] = [];
 			const threads = new Set<string>();
 			// each client: its runs one after the other, each on a new thread, waited with runs.join
@@ -159,15 +159,10 @@ describe.skipIf(!available)(
 				}
 				expect(ids.length).toBeGreaterThan(STEPS);
 				expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
-				const all = Array.from({ length: STEPS }, (_, i) => i + 1);
-				if (attempts === 1) expect(updates).toEqual(all);
-				else {
-					// known gap (docs/server.md): a step the killed worker committed just before dying may lack its
-					// `updates` event; never one twice or out of order, and the state and history have every step
-					expect(updates).toEqual([...new Set(updates)].sort((a, b) => a - b));
-					expect(updates.every((u) => all.includes(u))).toBe(true);
-					takenOver++;
-				}
+				// each step's update once and in order, also where a worker died between a step's commit and its
+				// events (the next attempt sends what the stream misses)
+				expect(updates).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+				if (attempts > 1) takenOver++;
 			}
 			// the kills hit runs in flight: at least one run was taken over by another worker
 			expect(takenOver).toBeGreaterThan(0);

@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS weft_server.run_events (
 	data JSONB,
 	PRIMARY KEY (run_id, seq)
 );
+-- per run, how many \`updates\` and \`values\` events were sent up to this one: a recovered attempt re-sends
+-- the ones its dead predecessor committed but never stored, and none it stored (NULL: by a worker
+-- that predates the column)
+ALTER TABLE weft_server.run_events ADD COLUMN IF NOT EXISTS ord INTEGER;
 -- the run lifecycle (RUN_TRANSITIONS): no writer, ours or not, moves a run's status any other way
 CREATE OR REPLACE FUNCTION weft_server.check_run_move() RETURNS trigger AS $$
 BEGIN

@@ -7,23 +7,42 @@ import {
 	RunEventLog,
 } from "../run-events.ts";
 
+/** Events counted in `ord`: those a recovered attempt can rebuild from the thread's checkpoints. */
+const COUNTED = new Set(["updates", "values"]);
+
 /**
  * A run's events as the worker writes them: numbered from where the run's earlier attempts stopped,
- * written in batches (the run never waits for them), announced on the events channel.
+ * written in batches (the run never waits for them), announced on the events channel. Each row also
+ * records how many `updates` and `values` events the run has sent up to it (`ord`), across attempts.
  */
 export class PgEventWriter {
 	readonly #pool: pg.Pool;
 	readonly #runId: string;
 	#seq: number;
+	#ord: number | undefined;
 	readonly #max: number;
-	#buffer: { seq: number; event: string; data: string }[] = [];
+	#buffer: { seq: number; event: string; data: string; ord: number | null }[] =
+		[];
 	#writing: Promise<void> | undefined;
 	#error: unknown;
+	/**
+	 * How many `updates` and `values` events the run's earlier attempts stored (those of its newest stored
+	 * event); undefined when unknown (its events were written before `ord` existed, or are all gone).
+	 */
+	readonly sent: number | undefined;
 
-	private constructor(pool: pg.Pool, runId: string, seq: number, max: number) {
+	private constructor(
+		pool: pg.Pool,
+		runId: string,
+		seq: number,
+		sent: number | undefined,
+		max: number,
+	) {
 		this.#pool = pool;
 		this.#runId = runId;
 		this.#seq = seq;
+		this.#ord = sent;
+		this.sent = sent;
 		this.#max = max;
 	}
 
@@ -34,25 +53,37 @@ export class PgEventWriter {
 		options: { maxPerRun?: number | undefined } = {},
 	): Promise<PgEventWriter> {
 		const { rows } = await pool.query(
-			`SELECT greatest(coalesce(max(seq), 0),
-				(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = $1))::int AS seq
+			`SELECT max(seq)::int AS top,
+				(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = $1)::int AS dropped,
+				(SELECT ord FROM weft_server.run_events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1) AS ord
 			FROM weft_server.run_events WHERE run_id = $1`,
 			[runId],
 		);
+		const { top, dropped, ord } = rows[0] as {
+			top: number | null;
+			dropped: number | null;
+			ord: number | null;
+		};
+		const seq = Math.max(top ?? 0, dropped ?? 0);
+		// none ever stored: none sent; rows without `ord` (older writers), or none left of some: unknown
+		const sent = top !== null ? (ord ?? undefined) : seq === 0 ? 0 : undefined;
 		return new PgEventWriter(
 			pool,
 			runId,
-			rows[0].seq ?? 0,
+			seq,
+			sent,
 			options.maxPerRun ?? DEFAULT_MAX_EVENTS,
 		);
 	}
 
 	push(event: string, data: unknown): void {
 		this.#seq += 1;
+		if (this.#ord !== undefined && COUNTED.has(event)) this.#ord += 1;
 		this.#buffer.push({
 			seq: this.#seq,
 			event,
 			data: JSON.stringify(data ?? null),
+			ord: this.#ord ?? null,
 		});
 		this.#writing ??= this.#drain();
 	}
@@ -62,12 +93,18 @@ export class PgEventWriter {
 		while (this.#buffer.length > 0) {
 			const batch = this.#buffer.splice(0, 200);
 			const values = batch
-				.map((_, i) => `($1, $${i * 3 + 2}, $${i * 3 + 3}, $${i * 3 + 4})`)
+				.map(
+					(_, i) =>
+						`($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`,
+				)
 				.join(", ");
 			try {
 				await this.#pool.query(
-					`INSERT INTO weft_server.run_events (run_id, seq, event, data) VALUES ${values} ON CONFLICT DO NOTHING`,
-					[this.#runId, ...batch.flatMap((e) => [e.seq, e.event, e.data])],
+					`INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING`,
+					[
+						this.#runId,
+						...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
+					],
 				);
 				const from = batch.at(-1)!.seq - this.#max + 1;
 				if (from > 1) {

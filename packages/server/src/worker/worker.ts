@@ -186,7 +186,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				{ ...row.body, owner: row.body.owner ?? undefined },
 				row.request ?? { assistant_id: row.body.assistantId },
 				{ signal: controller.signal, push: (e, d) => events.push(e, d) },
-				{ attempt: job.attempt, recover },
+				{ attempt: job.attempt, recover, sent: events.sent },
 			);
 			await events.flush();
 			const stop = controller.signal.reason;

@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	freshDatabase,
+	postgresAvailable,
+	startProcess,
+	type WeftProcess,
+} from "./fixtures/processes.ts";
+
+// A worker SIGKILLed right after a step's checkpoint committed and before that step's events were stored
+// (fixtures/kill-graphs.ts kills it as it is about to write them): the run's next attempt, on another
+// worker, must send what the stream is missing, and nothing it already has.
+
+const killGraphs = fileURLToPath(
+	new URL("./fixtures/kill-graphs.ts", import.meta.url),
+);
+const available = await postgresAvailable();
+const dir = mkdtempSync(join(tmpdir(), "weft-kill-events-"));
+const graphArgs = [
+	"--graph",
+	`steps=${killGraphs}#steps`,
+	"--graph",
+	`fanout=${killGraphs}#fanout`,
+	"--graph",
+	`ask=${killGraphs}#ask`,
+];
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let api: WeftProcess;
+let client: Client;
+let cases = 0;
+
+beforeAll(async () => {
+	if (!available) return;
+	db = await freshDatabase("kill_events");
+	api = await startProcess(
+		["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
+		/listening on (http:\/\/[^\s]+)/,
+	);
+	client = new Client({ apiUrl: api.match[1]! });
+}, 60_000);
+
+afterAll(async () => {
+	if (!available) return;
+	await api?.stop();
+	await db?.drop();
+	rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+/**
+ * Runs `graph` on two workers, one of which dies (once) before a query with `sql` and `param` (see
+ * fixtures/kill-graphs.ts); returns the run's stream as `joinStream` gives it after the run ended.
+ */
+async function runThroughKill(
+	graph: string,
+	body: { input: Record<string, unknown>; streamMode: string[] },
+	die: { sql: string; param: string },
+): Promise<{
+	status: string;
+	events: { event: string; data: unknown }[];
+	killed: boolean;
+}> {
+	const marker = join(dir, `died-${++cases}`);
+	const env = {
+		WEFT_TEST_DIE_SQL: die.sql,
+		WEFT_TEST_DIE_PARAM: die.param,
+		WEFT_TEST_DIE_ONCE: marker,
+	};
+	const args = [
+		"worker",
+		"--postgres",
+		db.url,
+		...graphArgs,
+		"--concurrency",
+		"2",
+		"--sweep-ms",
+		"500",
+	];
+	const workers = await Promise.all([
+		startProcess(args, /weft worker: ready/, env),
+		startProcess(args, /weft worker: ready/, env),
+	]);
+	try {
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, graph, {
+			input: body.input,
+			streamMode: body.streamMode as never,
+		});
+		await client.runs.join(thread.thread_id, run.run_id);
+		const status = (await client.runs.get(thread.thread_id, run.run_id)).status;
+		const events: { event: string; data: unknown }[] = [];
+		const ids: number[] = [];
+		for await (const p of client.runs.joinStream(
+			thread.thread_id,
+			run.run_id,
+		)) {
+			const id = (p as { id?: string }).id;
+			if (id !== undefined) ids.push(Number(id));
+			events.push({ event: p.event, data: p.data });
+		}
+		// event ids are unique and in order
+		expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+		return { status, events, killed: existsSync(marker) };
+	} finally {
+		await Promise.all(workers.map((w) => w.stop()));
+	}
+}
+
+const attempts = (events: { event: string; data: unknown }[]) =>
+	events
+		.filter((e) => e.event === "metadata")
+		.map((e) => (e.data as { attempt: number }).attempt);
+
+describe.skipIf(!available)(
+	"weft worker SIGKILLed between a step's commit and its events",
+	() => {
+		it("the next attempt sends the step's updates and values, each event once, in order", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"steps",
+				{ input: { n: 6 }, streamMode: ["updates", "values"] },
+				{
+					sql: "INSERT INTO weft_server.run_events",
+					param: '{"step":{"i":3}}',
+				},
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("success");
+			expect(attempts(events)).toEqual([1, 2]);
+			const seen = events
+				.filter((e) => e.event !== "metadata")
+				.map((e) =>
+					e.event === "updates"
+						? `updates ${(e.data as { step: { i: number } }).step.i}`
+						: `${e.event} ${(e.data as { i: number }).i}`,
+				);
+			const expected = ["values 0"];
+			for (let i = 1; i <= 6; i++) expected.push(`values ${i}`, `updates ${i}`);
+			expect(seen).toEqual(expected);
+		}, 60_000);
+
+		it("a step of several Send tasks of one node: one update per task, in task order", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"fanout",
+				{ input: { items: ["a", "b", "c"] }, streamMode: ["updates"] },
+				{ sql: "INSERT INTO weft_server.run_events", param: '{"work":' },
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("success");
+			expect(attempts(events)).toEqual([1, 2]);
+			expect(
+				events.filter((e) => e.event === "updates").map((e) => e.data),
+			).toEqual([
+				{ split: {} },
+				{ work: { out: ["a"] } },
+				{ work: { out: ["b"] } },
+				{ work: { out: ["c"] } },
+				{ tally: { total: 3 } },
+			]);
+		}, 60_000);
+
+		it("a run killed after its interrupt's events were stored sends them once", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"ask",
+				{ input: {}, streamMode: ["updates", "values"] },
+				{
+					sql: "UPDATE weft_server.runs SET status = $3",
+					param: "interrupted",
+				},
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("interrupted");
+			expect(attempts(events)).toEqual([1, 2]);
+			const interrupt = [
+				{ id: expect.any(String), value: { question: "ok?" } },
+			];
+			expect(
+				events
+					.filter((e) => e.event !== "metadata")
+					.map((e) => [e.event, e.data]),
+			).toEqual([
+				["values", { notes: [], answer: "" }],
+				["values", { notes: ["draft"], answer: "" }],
+				["updates", { draft: { notes: ["draft"] } }],
+				["updates", { __interrupt__: interrupt }],
+				["values", { notes: ["draft"], answer: "", __interrupt__: interrupt }],
+			]);
+		}, 60_000);
+	},
+);
