@@ -161,6 +161,48 @@ describe.skipIf(!available)(
 			]);
 		}, 60_000);
 
+		it("a second run on a thread whose worker died before the run's first checkpoint starts from its input, not from the first run's end", async () => {
+			const marker = join(dir, `died-${++cases}`);
+			const args = ["worker", "--postgres", db.url, ...graphArgs];
+			const thread = await client.threads.create();
+			const first = await startProcess(args, /weft worker: ready/);
+			try {
+				await client.runs.wait(thread.thread_id, "steps", { input: { n: 2 } });
+			} finally {
+				await first.stop();
+			}
+			// the next worker dies as it writes the second run's input checkpoint
+			const env = {
+				WEFT_TEST_DIE_SQL: ".put_checkpoint(",
+				WEFT_TEST_DIE_PARAM: "input",
+				WEFT_TEST_DIE_ONCE: marker,
+			};
+			const workers = await Promise.all(
+				[0, 1].map(() =>
+					startProcess(
+						[...args, "--sweep-ms", "500"],
+						/weft worker: ready/,
+						env,
+					),
+				),
+			);
+			try {
+				const run = await client.runs.create(thread.thread_id, "steps", {
+					input: { n: 4 },
+				});
+				const out = (await client.runs.join(thread.thread_id, run.run_id)) as {
+					i: number;
+				};
+				expect(existsSync(marker)).toBe(true);
+				expect(out.i).toBe(4);
+				expect(
+					(await client.runs.get(thread.thread_id, run.run_id)).status,
+				).toBe("success");
+			} finally {
+				await Promise.all(workers.map((w) => w.stop()));
+			}
+		}, 60_000);
+
 		it("a run killed after its interrupt's events were stored sends them once", async () => {
 			const { status, events, killed } = await runThroughKill(
 				"ask",

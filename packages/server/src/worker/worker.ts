@@ -176,11 +176,15 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				return;
 			}
 			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
-			// there is nothing to continue from, and the run starts again from its input
+			// there is nothing of this run to continue from (the thread's newest checkpoint, if any, is an
+			// earlier run's), and the run starts again from its input
 			const recover =
 				job.attempt > 1 &&
-				((await options.checkpointer.getThread(row.body.threadId))
-					?.checkpointId ?? null) !== null;
+				(
+					await options.checkpointer.getTuple({
+						threadId: row.body.threadId,
+					})
+				)?.checkpoint.metadata.run_id === job.runId;
 			const { output, outcome } = await executeRun(
 				graph,
 				{ ...row.body, owner: row.body.owner ?? undefined },
