@@ -57,12 +57,19 @@ const source = values.source === true;
 let build = "source (not built)";
 if (!source) {
 	process.stderr.write(
-		"building @weft/graph and @weft/checkpoint-sqlite (tsc -b): Weft runs from dist, as users get it\n",
+		"building @weft/graph, @weft/checkpoint-sqlite and @weft/checkpoint-postgres (tsc -b): Weft runs from dist, as users get it\n",
 	);
 	try {
 		execFileSync(
 			"pnpm",
-			["exec", "tsc", "-b", "packages/graph", "packages/checkpoint-sqlite"],
+			[
+				"exec",
+				"tsc",
+				"-b",
+				"packages/graph",
+				"packages/checkpoint-sqlite",
+				"packages/checkpoint-postgres",
+			],
 			{
 				cwd: root,
 				stdio: ["ignore", "inherit", "inherit"],

@@ -11,8 +11,10 @@ import {
 	START,
 	StateGraph,
 } from "@langchain/langgraph";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { check, gc, now } from "../measure.ts";
+import { inFreshDatabase, pgCommitUs } from "../pg-commit.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, round } from "../stats.ts";
 import { walCommitUs } from "../wal-commit.ts";
@@ -79,6 +81,7 @@ export async function w1(p: Sizes["w1"]) {
 		growth: growth(one.sizes),
 		compile_ms: round(plain.compileMs, 2),
 		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
+		...(p.postgres > 0 ? { postgres: await inFreshDatabase(postgres(p)) } : {}),
 	};
 }
 
@@ -115,3 +118,40 @@ async function sqlite(p: Sizes["w1"]) {
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
+
+/** W1p: the chain on PostgresSaver in a fresh database, next to one round-trip commit measured here. */
+const postgres = (p: Sizes["w1"]) => async (connectionString: string) => {
+	const saver = PostgresSaver.fromConnString(connectionString);
+	let us: number;
+	try {
+		await saver.setup();
+		const graph = build(p.nodes, saver).graph;
+		const cfg = (thread: string) => ({
+			recursionLimit: p.nodes + 10,
+			configurable: { thread_id: thread },
+		});
+		const out = await graph.invoke({ count: 0 }, cfg("warm"));
+		check(out.count === p.nodes, `count ${out.count}`);
+		gc();
+		const t0 = now();
+		let wrong = 0;
+		for (let i = 0; i < p.postgres; i++)
+			if ((await graph.invoke({ count: 0 }, cfg(`p-${i}`))).count !== p.nodes)
+				wrong++;
+		us = ((now() - t0) * 1000) / (p.postgres * p.nodes);
+		check(
+			wrong === 0,
+			`${wrong} runs on PostgresSaver ended with a wrong count`,
+		);
+		const last = await graph.getState(cfg(`p-${p.postgres - 1}`));
+		check(last.values.count === p.nodes, "the PostgresSaver state reads back");
+	} finally {
+		await saver.end();
+	}
+	const commit = await pgCommitUs(connectionString, p.postgresCommits);
+	return {
+		us_per_step: round(us, 2),
+		round_trip_commit_us: commit,
+		over_round_trip_commit: round(us / commit, 2),
+	};
+};

@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Checkpointer, MemoryCheckpointer } from "@weft/checkpoint";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { END, START, StateGraph } from "@weft/graph";
 import { z } from "zod";
 import { check, gc, now } from "../measure.ts";
+import { inFreshDatabase, pgCommitUs } from "../pg-commit.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, round } from "../stats.ts";
 import { walCommitUs } from "../wal-commit.ts";
@@ -76,6 +78,7 @@ export async function w1(p: Sizes["w1"]) {
 		growth: growth(sizes),
 		compile_ms: round(plain.compileMs, 2),
 		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
+		...(p.postgres > 0 ? { postgres: await inFreshDatabase(postgres(p)) } : {}),
 	};
 }
 
@@ -115,3 +118,39 @@ async function sqlite(p: Sizes["w1"]) {
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
+
+/** W1p: the chain on Postgres in a fresh database (every checkpoint committed), next to one round-trip commit. */
+const postgres = (p: Sizes["w1"]) => async (connectionString: string) => {
+	const store = await PostgresCheckpointer.connect({ connectionString });
+	let us: number;
+	try {
+		const graph = build(p.nodes, store).graph;
+		const limit = { recursionLimit: p.nodes + 10 };
+		const out = await graph.invoke(
+			{ count: 0 },
+			{ ...limit, threadId: "warm" },
+		);
+		check(out.count === p.nodes, `count ${out.count}`);
+		gc();
+		const t0 = now();
+		let wrong = 0;
+		for (let i = 0; i < p.postgres; i++)
+			if (
+				(await graph.invoke({ count: 0 }, { ...limit, threadId: `p-${i}` }))
+					.count !== p.nodes
+			)
+				wrong++;
+		us = ((now() - t0) * 1000) / (p.postgres * p.nodes);
+		check(wrong === 0, `${wrong} runs on Postgres ended with a wrong count`);
+		const last = await graph.getState({ threadId: `p-${p.postgres - 1}` });
+		check(last.values.count === p.nodes, "the Postgres state reads back");
+	} finally {
+		await store.close();
+	}
+	const commit = await pgCommitUs(connectionString, p.postgresCommits);
+	return {
+		us_per_step: round(us, 2),
+		round_trip_commit_us: commit,
+		over_round_trip_commit: round(us / commit, 2),
+	};
+};
