@@ -11,7 +11,7 @@ export interface Sizes {
 		sqlite: number;
 		/** Runs of the chain on Postgres (W1p, the durable per-step cost over a round trip); 0 skips it. */
 		postgres: number;
-		/** Commits per batch (5 batches) of W1p-f, one round-trip commit. */
+		/** Round-trip commits (W1p-f) in the batch timed after each of those runs. */
 		postgresCommits: number;
 	};
 	w2: { sends: number; warmup: number; runs: number; store: boolean };
@@ -50,7 +50,7 @@ export const SIZES: Record<Size, Sizes> = {
 			saved: 50,
 			sqlite: 10,
 			postgres: 10,
-			postgresCommits: 200,
+			postgresCommits: 100,
 		},
 		w2: { sends: 1000, warmup: 3, runs: 20, store: true },
 		w3: { loops: 300, sqlite: true },
