@@ -58,6 +58,28 @@ export const HEADLINES: Headline[] = [
 		target: { weftMax: 2 },
 	},
 	{
+		id: "W1p",
+		figure: "durable per node-step, Postgres",
+		unit: "µs",
+		workload: "w1",
+		path: same("postgres.us_per_step"),
+	},
+	{
+		id: "W1p-f",
+		figure: "one round-trip commit, one pg connection (the limit)",
+		unit: "µs",
+		workload: "w1",
+		path: same("postgres.round_trip_commit_us"),
+	},
+	{
+		id: "W1p-x",
+		figure: "durable step ÷ one round-trip commit",
+		unit: "×",
+		workload: "w1",
+		path: same("postgres.over_round_trip_commit"),
+		target: { weftMax: 1.5 },
+	},
+	{
 		id: "W1c",
 		figure: "checkpoint bytes per 100-step run",
 		unit: "B",

@@ -57,13 +57,21 @@ const source = values.source === true;
 let build = "source (not built)";
 if (!source) {
 	process.stderr.write(
-		"building @weft/graph and @weft/checkpoint-sqlite (tsc -b, then the bundles of decision 0031): Weft runs from dist, as users get it\n",
+		"building @weft/graph, @weft/checkpoint-sqlite and @weft/checkpoint-postgres (tsc -b, then the bundles of decision 0031): Weft runs from dist, as users get it
+",
 	);
 	let typeErrors = false;
 	try {
 		execFileSync(
 			"pnpm",
-			["exec", "tsc", "-b", "packages/graph", "packages/checkpoint-sqlite"],
+			[
+				"exec",
+				"tsc",
+				"-b",
+				"packages/graph",
+				"packages/checkpoint-sqlite",
+				"packages/checkpoint-postgres",
+			],
 			{
 				cwd: root,
 				stdio: ["ignore", "inherit", "inherit"],

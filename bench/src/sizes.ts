@@ -9,6 +9,10 @@ export interface Sizes {
 		saved: number;
 		/** Runs of the chain on a SQLite file (W1d, the durable per-step cost); 0 skips it. */
 		sqlite: number;
+		/** Runs of the chain on Postgres (W1p, the durable per-step cost over a round trip); 0 skips it. */
+		postgres: number;
+		/** Round-trip commits (W1p-f) in the batch timed after each of those runs. */
+		postgresCommits: number;
 	};
 	w2: { sends: number; warmup: number; runs: number; store: boolean };
 	w3: { loops: number; sqlite: boolean };
@@ -45,6 +49,8 @@ export const SIZES: Record<Size, Sizes> = {
 			savedWarmup: 5,
 			saved: 50,
 			sqlite: 10,
+			postgres: 10,
+			postgresCommits: 100,
 		},
 		w2: { sends: 1000, warmup: 3, runs: 20, store: true },
 		w3: { loops: 300, sqlite: true },
@@ -62,6 +68,8 @@ export const SIZES: Record<Size, Sizes> = {
 			savedWarmup: 2,
 			saved: 10,
 			sqlite: 3,
+			postgres: 3,
+			postgresCommits: 100,
 		},
 		w2: { sends: 200, warmup: 1, runs: 5, store: true },
 		w3: { loops: 60, sqlite: true },
@@ -79,6 +87,8 @@ export const SIZES: Record<Size, Sizes> = {
 			savedWarmup: 1,
 			saved: 2,
 			sqlite: 1,
+			postgres: 1,
+			postgresCommits: 10,
 		},
 		w2: { sends: 20, warmup: 1, runs: 2, store: true },
 		w3: { loops: 6, sqlite: true },

@@ -8,11 +8,14 @@ const PACKAGES = [
 	"@weft/graph",
 	"@weft/checkpoint",
 	"@weft/checkpoint-sqlite",
+	"@weft/checkpoint-postgres",
 	"@langchain/langgraph",
 	"@langchain/langgraph-checkpoint",
 	"@langchain/langgraph-checkpoint-sqlite",
+	"@langchain/langgraph-checkpoint-postgres",
 	"@langchain/core",
 	"better-sqlite3",
+	"pg",
 	"zod",
 ];
 

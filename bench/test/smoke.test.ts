@@ -13,10 +13,15 @@ import { w5 } from "../src/weft/w5.ts";
 const tiny = SIZES.smoke;
 
 describe("bench workloads on Weft (smoke sizes)", () => {
-	it("W1: a chain of nodes counts to its length, with and without a store", async () => {
+	it("W1: a chain of nodes counts to its length, with and without a store, on SQLite and Postgres", async () => {
 		const r = await w1(tiny.w1);
 		expect(r.checkpoints_per_run).toBeGreaterThan(0);
 		expect(r.checkpoint_bytes_per_run).toBeGreaterThan(0);
+		// W1p: on Postgres when one is reachable (a fresh database, dropped after), else skipped with the reason
+		const pg = r.postgres;
+		if (pg !== undefined && "skipped" in pg)
+			expect(pg.skipped).toMatch(/no Postgres/);
+		else expect(pg?.us_per_step).toBeGreaterThan(0);
 	});
 
 	it("W2: fan-out to n Sends and fan-in once", async () => {

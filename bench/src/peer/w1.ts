@@ -11,10 +11,12 @@ import {
 	START,
 	StateGraph,
 } from "@langchain/langgraph";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { check, gc, now } from "../measure.ts";
+import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import type { Sizes } from "../sizes.ts";
-import { growth, round } from "../stats.ts";
+import { growth, median, round } from "../stats.ts";
 import { walCommitUs } from "../wal-commit.ts";
 import { saverBytes } from "./memory-saver-bytes.ts";
 
@@ -79,6 +81,7 @@ export async function w1(p: Sizes["w1"]) {
 		growth: growth(one.sizes),
 		compile_ms: round(plain.compileMs, 2),
 		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
+		...(p.postgres > 0 ? { postgres: await inFreshDatabase(postgres(p)) } : {}),
 	};
 }
 
@@ -115,3 +118,55 @@ async function sqlite(p: Sizes["w1"]) {
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
+
+/**
+ * W1p: the chain on PostgresSaver in a fresh database, each run followed by a batch of round-trip commits on
+ * one connection (W1p-f): the medians of both, and their quotient.
+ */
+const postgres = (p: Sizes["w1"]) => async (connectionString: string) => {
+	const saver = PostgresSaver.fromConnString(connectionString);
+	try {
+		await saver.setup();
+		const floor = await commitFloor(connectionString);
+		try {
+			const graph = build(p.nodes, saver).graph;
+			const cfg = (thread: string) => ({
+				recursionLimit: p.nodes + 10,
+				configurable: { thread_id: thread },
+			});
+			const out = await graph.invoke({ count: 0 }, cfg("warm"));
+			check(out.count === p.nodes, `count ${out.count}`);
+			const steps: number[] = [];
+			const commits: number[] = [];
+			let wrong = 0;
+			for (let i = 0; i < p.postgres; i++) {
+				gc();
+				const t0 = now();
+				const run = await graph.invoke({ count: 0 }, cfg(`p-${i}`));
+				steps.push(((now() - t0) * 1000) / p.nodes);
+				if (run.count !== p.nodes) wrong++;
+				commits.push(await floor.batch(p.postgresCommits));
+			}
+			check(
+				wrong === 0,
+				`${wrong} runs on PostgresSaver ended with a wrong count`,
+			);
+			const last = await graph.getState(cfg(`p-${p.postgres - 1}`));
+			check(
+				last.values.count === p.nodes,
+				"the PostgresSaver state reads back",
+			);
+			const us = median(steps);
+			const commit = median(commits);
+			return {
+				us_per_step: round(us, 2),
+				round_trip_commit_us: round(commit, 2),
+				over_round_trip_commit: round(us / commit, 2),
+			};
+		} finally {
+			await floor.close();
+		}
+	} finally {
+		await saver.end();
+	}
+};

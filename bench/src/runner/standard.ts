@@ -48,7 +48,12 @@ export function standard(o: StandardOptions): void {
 	// what running from the other form costs (W1a, W5 from TypeScript source vs built dist), one run each
 	const other = o.source ? "dist" : "source";
 	const compare = (["w1", "w5"] as const).map((w) =>
-		runWorkload("weft", w, { size, source: !o.source }),
+		runWorkload("weft", w, {
+			size,
+			source: !o.source,
+			// only W1a is read here: no Postgres database for it
+			overrides: w === "w1" ? { postgres: 0 } : {},
+		}),
 	);
 	const fromOther = {
 		from: other,
@@ -67,6 +72,14 @@ export function standard(o: StandardOptions): void {
 	const w5 = lines.find(
 		(l) => l.workload === "w5" && l.engine === "weft" && l.valid,
 	);
+	// W1p needs a Postgres server: without one the figure is skipped (the run stays valid) and said here
+	const noPostgres = lines
+		.filter((l) => l.workload === "w1" && l.valid)
+		.map(
+			(l) =>
+				(l.results as { postgres?: { skipped?: string } }).postgres?.skipped,
+		)
+		.find((s) => s !== undefined);
 	const date = new Date().toISOString();
 	const heading = `Weft vs LangGraph.js, ${date.slice(0, 10)}: ${machine()}, Node ${process.version}, ${o.runs} run(s) per workload${o.quick ? ` at --quick sizes (${QUICK_SIZES}; the figure names give the standard sizes)` : ""}, medians (min–max); 1-min load ${loads.join(" → ")}`;
 	const notes = [
@@ -76,6 +89,7 @@ export function standard(o: StandardOptions): void {
 			.join(", ")}.`,
 		`W3/W4 messages channel on Weft: ${String((w3?.results as { messages_channel?: string } | undefined)?.messages_channel ?? "?")}.`,
 		`W5: the review node's body ran ${String(at(w5?.results, "review_body_runs_per_cycle") ?? "?")}× per cycle on Weft (an answered interrupt is replayed from the checkpoint; LangGraph.js also runs it twice).`,
+		...(noPostgres === undefined ? [] : [`W1p skipped: ${noPostgres}.`]),
 	];
 	const text = table(rows);
 	process.stdout.write(`\n${heading}\n\n${text}\n\n`);
