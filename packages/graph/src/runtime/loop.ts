@@ -20,15 +20,15 @@ import {
 } from "./interrupts.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
-import { route } from "./route.ts";
+import { type Ran, ranNodes, routeRan } from "./route.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
 import type { RunOptions } from "./run-options.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
-import { planTasks, type Target } from "./step/plan-tasks.ts";
-import { pauseRecords } from "./step-records.ts";
+import { planTasks } from "./step/plan-tasks.ts";
+import { pauseRecords, type StepPlace } from "./step-records.ts";
 import { taskHost } from "./task-host.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
@@ -193,8 +193,12 @@ export class Run {
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
-			const outcomes = await this.#executeStep();
-			const settled = await settleStep(outcomes, this.#store, this.#place());
+			// perf (issue 17): a step that completes synchronously (sync nodes, in-memory store) awaits nothing
+			let outcomes = this.#executeStep();
+			if (outcomes instanceof Promise) outcomes = await outcomes;
+			this.#stepsRun++;
+			let settled = settleStep(outcomes, this.#store, this.#place);
+			if (settled instanceof Promise) settled = await settled;
 			if (settled.next === "fail") throw settled.error;
 			if (settled.next === "refused") {
 				// the answer was refused: the run stays paused as it was, nothing changed
@@ -205,7 +209,8 @@ export class Run {
 			if (settled.next === "interrupted")
 				return { result: await this.#finish("interrupted") };
 			this.#lifecycle.step("COMMIT");
-			await this.#commitStep(outcomes as DoneOutcome[]);
+			const committed = this.#commitStep(outcomes as DoneOutcome[]);
+			if (committed !== undefined) await committed;
 			this.#lifecycle.step("PLAN");
 			const after = pauses.after(outcomes, this.#at.tasks.length > 0);
 			if (after.length > 0) return this.#pause(after, "after");
@@ -215,7 +220,7 @@ export class Run {
 
 	// ---- executing ---------------------------------------------------------------------------
 
-	async #executeStep(): Promise<Outcome[]> {
+	#executeStep(): Outcome[] | Promise<Outcome[]> {
 		const host = taskHost({
 			threadId: this.#threadId,
 			step: this.#at.step + 1,
@@ -229,7 +234,7 @@ export class Run {
 			usage: this.#usage,
 			onUsage: this.#onUsage, // telemetry (issue 13)
 		});
-		const outcomes = await executeTasks(
+		return executeTasks(
 			this.#at.tasks,
 			(task) =>
 				// telemetry (issue 13): the node span and timing around each task
@@ -248,8 +253,6 @@ export class Run {
 				this.#inFlight = settled;
 			},
 		);
-		this.#stepsRun++;
-		return outcomes;
 	}
 
 	/** Records a pause before or after nodes and ends the run as interrupted. */
@@ -261,17 +264,16 @@ export class Run {
 		return { result: await this.#finish("interrupted") };
 	}
 
-	#place() {
-		return {
-			checkpointId: this.#store?.checkpointId,
-			ns: this.#ns,
-			memory: this.#at.memory,
-		};
-	}
+	readonly #place = (): StepPlace => ({
+		checkpointId: this.#store?.checkpointId,
+		ns: this.#ns,
+		memory: this.#at.memory,
+	});
 
 	// ---- committing --------------------------------------------------------------------------
 
-	async #commitStep(outcomes: DoneOutcome[]): Promise<void> {
+	/** Applies a step's writes, plans the next one and writes its checkpoint (a promise only if waited on). */
+	#commitStep(outcomes: DoneOutcome[]): Promise<void> | undefined {
 		const writes: ChannelWrite[] = [];
 		for (const o of outcomes) for (const w of o.writes) writes.push(w);
 		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
@@ -279,43 +281,46 @@ export class Run {
 		});
 		for (const w of writes) this.writesLog.push(w);
 		// tasks come sorted by node: group a node's Send tasks, then add its routers' targets
-		const ran: Array<{ node: string; targets: Target[] }> = [];
-		for (const o of outcomes) {
-			const last = ran[ran.length - 1];
-			if (last?.node === o.task.node) last.targets.push(...o.goto);
-			else
-				ran.push({
-					node: o.task.node,
-					targets: o.goto.length === 0 ? [] : [...o.goto],
-				});
-		}
-		for (const r of ran)
-			if (this.#rt.branches.has(r.node))
-				r.targets.push(...(await this.#route(r.node)));
+		const ran = ranNodes(outcomes);
+		const routed = routeRan(
+			this.#rt,
+			ran,
+			this.#at.values,
+			this.#config.context ?? {},
+		);
+		if (routed === undefined) return this.#plan(ran, writes, outcomes);
+		return routed.then(() => this.#plan(ran, writes, outcomes));
+	}
+
+	#plan(
+		ran: Ran,
+		writes: ChannelWrite[],
+		outcomes: DoneOutcome[],
+	): Promise<void> | undefined {
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;
 		this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
-		await this.#writeCheckpoint(
+		const written = this.#writeCheckpoint(
 			"loop",
 			writes,
 			ran.map((r) => r.node),
 		);
+		if (written !== undefined)
+			return written.then(() => this.#events.updates(this.#at.step, outcomes));
 		this.#events.updates(this.#at.step, outcomes);
+		return undefined;
 	}
 
-	#route(node: string) {
-		return route(this.#rt, node, this.#at.values, this.#config.context ?? {});
-	}
-
-	async #writeCheckpoint(
+	/** Writes the step's checkpoint; a promise only when the store's write must be waited for. */
+	#writeCheckpoint(
 		source: CheckpointSource,
 		writes: ChannelWrite[],
 		nodes: string[],
-	): Promise<void> {
+	): Promise<void> | undefined {
 		this.#at.step += 1;
-		const checkpointId = await this.#store?.commit(
+		const checkpointId = this.#store?.commit(
 			{
 				step: this.#at.step,
 				source,
@@ -329,6 +334,13 @@ export class Run {
 			this.#at.values,
 			this.#rt.snapshots,
 		);
+		if (checkpointId instanceof Promise)
+			return checkpointId.then((id) => this.#committed(id));
+		this.#committed(checkpointId);
+		return undefined;
+	}
+
+	#committed(checkpointId: string | undefined): void {
 		if (checkpointId !== undefined) this.#usage.stepStored();
 		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
 	}

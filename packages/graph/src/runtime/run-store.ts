@@ -1,9 +1,13 @@
-import type {
-	Checkpointer,
-	CheckpointTuple,
-	PendingWrite,
-	StoredCheckpoint,
-	StoredThreadStatus,
+import {
+	type Checkpointer,
+	type CheckpointRecord,
+	type CheckpointTuple,
+	type PendingWrite,
+	PUT_SYNC,
+	type PutOptions,
+	type StoredCheckpoint,
+	type StoredThreadStatus,
+	type SyncPut,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import { schemaChanged } from "../state/schema-fingerprint.ts";
@@ -185,12 +189,15 @@ export class RunStore {
 		);
 	}
 
-	/** Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). */
-	async commit(
+	/**
+	 * Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). Returns its
+	 * id once stored: at once when the store commits synchronously (`PUT_SYNC`), else a promise.
+	 */
+	commit(
 		next: NextCheckpoint,
 		values: Record<string, unknown>,
 		snapshots: SnapshotPolicy,
-	): Promise<string> {
+	): string | Promise<string> {
 		const parentId = this.#checkpointId ?? null;
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
 		const record = checkpointRecord({
@@ -210,11 +217,24 @@ export class RunStore {
 			schema: this.#schema,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
-		const { size } = await this.#cp.put(record, {
+		const options: PutOptions = {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
 			dropParentWrites: next.source === "loop" && this.#parentWrites,
 			fence: this.#fence,
-		});
+		};
+		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
+		const now = cp[PUT_SYNC]?.(record, options);
+		if (now !== undefined) return this.#committed(record, snapshot, now.size);
+		return cp
+			.put(record, options)
+			.then(({ size }) => this.#committed(record, snapshot, size));
+	}
+
+	#committed(
+		record: CheckpointRecord,
+		snapshot: boolean,
+		size: number,
+	): string {
 		this.#exclusive = true;
 		this.#parentWrites = false;
 		this.#checkpointId = record.checkpointId;
