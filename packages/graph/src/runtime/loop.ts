@@ -5,7 +5,6 @@ import type {
 	ValidationError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
-import type { UsageReport } from "../graph/types.ts";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
@@ -29,7 +28,7 @@ import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
 import { planTasks } from "./step/plan-tasks.ts";
 import { pauseRecords, type StepPlace } from "./step-records.ts";
-import { taskHost } from "./task-host.ts";
+import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
 export type { RunOptions } from "./run-options.ts";
@@ -68,7 +67,7 @@ export class Run {
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
 	readonly writesLog: ChannelWrite[] = [];
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
-	readonly #onUsage = (u: UsageReport) => this.#tm.reported(u);
+	readonly #callbacks: HostCallbacks;
 	/** Where tasks send debug events; undefined when nobody streams them. */
 	readonly #debug: ((event: StreamEvent) => void) | undefined;
 
@@ -102,6 +101,12 @@ export class Run {
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
 		const events = this.#events;
+		this.#callbacks = hostCallbacks(
+			this.#store,
+			events,
+			this.#usage,
+			() => this.#tm,
+		);
 		this.#debug = events.wants("debug")
 			? (event) => events.emit("debug", event)
 			: undefined;
@@ -231,8 +236,7 @@ export class Run {
 			config: this.#config,
 			multi: this.#at.tasks.length > 1,
 			events: this.#events,
-			usage: this.#usage,
-			onUsage: this.#onUsage, // telemetry (issue 13)
+			callbacks: this.#callbacks,
 		});
 		return executeTasks(
 			this.#at.tasks,
@@ -272,7 +276,7 @@ export class Run {
 
 	// ---- committing --------------------------------------------------------------------------
 
-	/** Applies a step's writes, plans the next one and writes its checkpoint (a promise only if waited on). */
+	/** Applies a step's writes, plans and writes its checkpoint: a promise only if one must be waited on. */
 	#commitStep(outcomes: DoneOutcome[]): Promise<void> | undefined {
 		const writes: ChannelWrite[] = [];
 		for (const o of outcomes) for (const w of o.writes) writes.push(w);
@@ -313,7 +317,6 @@ export class Run {
 		return undefined;
 	}
 
-	/** Writes the step's checkpoint; a promise only when the store's write must be waited for. */
 	#writeCheckpoint(
 		source: CheckpointSource,
 		writes: ChannelWrite[],
