@@ -91,9 +91,10 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 	[PUT_SYNC](
 		record: CheckpointRecord,
 		options: PutOptions = {},
+		handOver = false,
 	): { size: number; seq: number } | undefined {
 		if (this.put !== MemoryCheckpointer.prototype.put) return undefined;
-		return putRow(this.#threads, this.#serializer, record, options);
+		return putRow(this.#threads, this.#serializer, record, options, handOver);
 	}
 
 	async putWrites(

@@ -1,6 +1,6 @@
 import type { PutOptions } from "./checkpointer.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
-import { frozenJsonCopy } from "./json-copy.ts";
+import { isPlainJson, plainJsonCopy } from "./json-copy.ts";
 import { newThread, Row, type Thread } from "./memory-rows.ts";
 import type { CheckpointRecord } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
@@ -20,16 +20,22 @@ export function checkFence(
 
 /**
  * MemoryCheckpointer's `put`, done synchronously: checks the record (ids, metadata, fence, parent,
- * `exclusive`), serializes its data, and only then stores it. Throws what `put` rejects with.
+ * `exclusive`), serializes its data, and only then stores it. Throws what `put` rejects with. Metadata
+ * that was handed over (see `PUT_SYNC`) and is plain JSON is kept as it is: no copy.
  */
 export function putRow(
 	threads: Map<string, Thread>,
 	serializer: Serializer,
 	record: CheckpointRecord,
 	options: PutOptions,
+	handOver = false,
 ): { size: number; seq: number } {
 	checkRecordIds(record);
-	const metadata = frozenJsonCopy(record.metadata) ?? metadataJson(record);
+	// the row's own plain JSON (handed over, or copied), frozen when its summary is first read
+	const metadata =
+		handOver && isPlainJson(record.metadata)
+			? record.metadata
+			: (plainJsonCopy(record.metadata) ?? metadataJson(record));
 	const existing = threads.get(record.threadId);
 	checkFence(record.threadId, existing, options.fence);
 	const ns = existing?.namespaces.get(record.ns);

@@ -198,8 +198,7 @@ export class Run {
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
-			// perf (issue 17): a step that completes synchronously (sync nodes, in-memory store) awaits nothing
-			let outcomes = this.#executeStep();
+			let outcomes = this.#executeStep(); // perf (issue 17): a promise only if one must be waited on
 			if (outcomes instanceof Promise) outcomes = await outcomes;
 			this.#stepsRun++;
 			let settled = settleStep(outcomes, this.#store, this.#place);
@@ -333,19 +332,20 @@ export class Run {
 				joins: this.#at.joins,
 				metadata: this.#tm.metadata(this.#config.metadata), // telemetry (issue 13)
 				usage: this.#usage.step,
+				userMetadata: this.#config.metadata,
 			},
 			this.#at.values,
 			this.#rt.snapshots,
 		);
 		if (checkpointId instanceof Promise)
 			return checkpointId.then((id) => this.#committed(id));
-		this.#committed(checkpointId);
-		return undefined;
+		return this.#committed(checkpointId);
 	}
 
-	#committed(checkpointId: string | undefined): void {
+	#committed(checkpointId: string | undefined): undefined {
 		if (checkpointId !== undefined) this.#usage.stepStored();
 		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
+		return undefined;
 	}
 
 	// ---- ending ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import { schemaChanged } from "../state/schema-fingerprint.ts";
+import { TIMING_KEY } from "../telemetry/step-timing.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
@@ -21,11 +22,32 @@ import {
 } from "./state-loader.ts";
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
 
-/** A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot). */
+/**
+ * A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot), and
+ * the run's own metadata (`RunConfig.metadata`, part of `metadata`).
+ */
 export type NextCheckpoint = Omit<
 	CheckpointParts,
 	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask"
->;
+> & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
+
+/**
+ * Whether a record's metadata may be handed over to the store (`PUT_SYNC`): the run made all of it for
+ * this checkpoint and never changes it again. Not when it holds anyone else's objects: the run config's
+ * (shared by every checkpoint of the run), model call records or usage reported by nodes.
+ */
+function handOver(next: NextCheckpoint): boolean {
+	if (next.usage !== undefined && next.usage.calls !== 0) return false;
+	const timing = next.metadata?.[TIMING_KEY] as { calls?: unknown } | undefined;
+	if (typeof timing === "object" && timing?.calls !== undefined) return false;
+	const user = next.userMetadata;
+	if (user !== undefined)
+		for (const key in user) {
+			const v = user[key];
+			if (typeof v === "object" && v !== null) return false;
+		}
+	return true;
+}
 
 /**
  * What a run keeps in its checkpointer: the checkpoint it stands on, and the rules for writing the next
@@ -223,7 +245,7 @@ export class RunStore {
 			fence: this.#fence,
 		};
 		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
-		const now = cp[PUT_SYNC]?.(record, options);
+		const now = cp[PUT_SYNC]?.(record, options, handOver(next));
 		if (now !== undefined) return this.#committed(record, snapshot, now.size);
 		return cp
 			.put(record, options)
