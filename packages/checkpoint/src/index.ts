@@ -8,8 +8,10 @@ export type {
 	ListThreadsOptions,
 	PruneOptions,
 	PutOptions,
+	SyncPut,
 	ThreadRef,
 } from "./checkpointer.ts";
+export { PUT_SYNC } from "./checkpointer.ts";
 export {
 	createSerializer,
 	type EncryptionKey,

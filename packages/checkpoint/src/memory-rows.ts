@@ -1,4 +1,5 @@
 import type { Corruption } from "./corruption.ts";
+import { freezePlain } from "./json-copy.ts";
 import type {
 	CheckpointSummary,
 	Lease,
@@ -37,11 +38,14 @@ export class Row {
 	#source: CheckpointSummary["source"];
 	#createdAt: string;
 	#size: number;
-	/** Frozen plain-JSON copy, or checked JSON text (see `frozenJsonCopy`, `metadataJson`). */
+	/**
+	 * Plain JSON only this row holds (a copy, or handed over), frozen when the summary is made; or checked
+	 * JSON text (see `plainJsonCopy`, `metadataJson`).
+	 */
 	#metadata: CheckpointSummary["metadata"] | string | undefined;
 	#summary: CheckpointSummary | undefined;
 
-	/** A new row; only `fields`' summary fields are read; `metadata` is a frozen copy or checked JSON. */
+	/** A new row; only `fields`' summary fields are read; `metadata` is the row's own plain JSON or checked JSON. */
 	constructor(
 		fields: SummaryFields,
 		size: number,
@@ -85,7 +89,7 @@ export class Row {
 				},
 				this.#size,
 				this.seq,
-				this.#metadata!,
+				freezePlain(this.#metadata!),
 			);
 			this.#metadata = undefined;
 		}

@@ -43,19 +43,35 @@ export class AbortWatch {
  * Runs `fn` over the tasks of a step, at most `limit` at once, results in task order. Each task is started
  * once and awaited once: O(n) for n tasks. Rejects with `CancelSignal` as soon as `watch`'s signal aborts;
  * the tasks' code may still be running then, and `onAbandon` gets a promise that settles when it has.
+ * A single task that completes synchronously gives its result without a promise (perf, issue 17); the
+ * signal is checked then as the race would have.
  */
-export async function executeTasks<T, R>(
+export function executeTasks<T, R>(
 	tasks: readonly T[],
-	fn: (task: T) => Promise<R>,
+	fn: (task: T) => R | Promise<R>,
 	limit: number | undefined,
 	watch: AbortWatch | undefined,
 	onAbandon?: (settled: Promise<unknown>) => void,
-): Promise<R[]> {
-	const work =
-		tasks.length === 1
-			? fn(tasks[0]!).then((r) => [r])
-			: runPool(tasks, fn, limit);
+): R[] | Promise<R[]> {
+	let work: Promise<R[]>;
+	if (tasks.length === 1) {
+		const one = fn(tasks[0]!);
+		if (!(one instanceof Promise)) {
+			if (watch?.signal.aborted === true)
+				throw new CancelSignal(watch.signal.reason);
+			return [one];
+		}
+		work = one.then((r) => [r]);
+	} else work = runPool(tasks, fn, limit);
 	if (watch === undefined) return work;
+	return watched(work, watch, onAbandon);
+}
+
+async function watched<R>(
+	work: Promise<R[]>,
+	watch: AbortWatch,
+	onAbandon: ((settled: Promise<unknown>) => void) | undefined,
+): Promise<R[]> {
 	if (watch.signal.aborted) throw new CancelSignal(watch.signal.reason);
 	try {
 		return await watch.race(work);
@@ -67,7 +83,7 @@ export async function executeTasks<T, R>(
 
 async function runPool<T, R>(
 	tasks: readonly T[],
-	fn: (task: T) => Promise<R>,
+	fn: (task: T) => R | Promise<R>,
 	limit: number | undefined,
 ): Promise<R[]> {
 	if (limit === undefined || limit >= tasks.length)

@@ -5,7 +5,6 @@ import type {
 	ValidationError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
-import type { UsageReport } from "../graph/types.ts";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
 import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
@@ -20,16 +19,16 @@ import {
 } from "./interrupts.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
-import { route } from "./route.ts";
+import { type Ran, ranNodes, routeRan } from "./route.ts";
 import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
 import type { RunOptions } from "./run-options.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
-import { planTasks, type Target } from "./step/plan-tasks.ts";
-import { pauseRecords } from "./step-records.ts";
-import { taskHost } from "./task-host.ts";
+import { planTasks } from "./step/plan-tasks.ts";
+import { pauseRecords, type StepPlace } from "./step-records.ts";
+import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
 export type { RunOptions } from "./run-options.ts";
@@ -68,7 +67,7 @@ export class Run {
 	/** Writes applied by this run's steps (input excluded), for a parent graph. */
 	readonly writesLog: ChannelWrite[] = [];
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
-	readonly #onUsage = (u: UsageReport) => this.#tm.reported(u);
+	readonly #callbacks: HostCallbacks;
 	/** Where tasks send debug events; undefined when nobody streams them. */
 	readonly #debug: ((event: StreamEvent) => void) | undefined;
 
@@ -102,6 +101,12 @@ export class Run {
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
 		const events = this.#events;
+		this.#callbacks = hostCallbacks(
+			this.#store,
+			events,
+			this.#usage,
+			() => this.#tm,
+		);
 		this.#debug = events.wants("debug")
 			? (event) => events.emit("debug", event)
 			: undefined;
@@ -193,8 +198,11 @@ export class Run {
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
 			this.#lifecycle.step("EXECUTE");
-			const outcomes = await this.#executeStep();
-			const settled = await settleStep(outcomes, this.#store, this.#place());
+			let outcomes = this.#executeStep(); // perf (issue 17): a promise only if one must be waited on
+			if (outcomes instanceof Promise) outcomes = await outcomes;
+			this.#stepsRun++;
+			let settled = settleStep(outcomes, this.#store, this.#place);
+			if (settled instanceof Promise) settled = await settled;
 			if (settled.next === "fail") throw settled.error;
 			if (settled.next === "refused") {
 				// the answer was refused: the run stays paused as it was, nothing changed
@@ -205,7 +213,8 @@ export class Run {
 			if (settled.next === "interrupted")
 				return { result: await this.#finish("interrupted") };
 			this.#lifecycle.step("COMMIT");
-			await this.#commitStep(outcomes as DoneOutcome[]);
+			const committed = this.#commitStep(outcomes as DoneOutcome[]);
+			if (committed !== undefined) await committed;
 			this.#lifecycle.step("PLAN");
 			const after = pauses.after(outcomes, this.#at.tasks.length > 0);
 			if (after.length > 0) return this.#pause(after, "after");
@@ -215,7 +224,7 @@ export class Run {
 
 	// ---- executing ---------------------------------------------------------------------------
 
-	async #executeStep(): Promise<Outcome[]> {
+	#executeStep(): Outcome[] | Promise<Outcome[]> {
 		const host = taskHost({
 			threadId: this.#threadId,
 			step: this.#at.step + 1,
@@ -226,10 +235,9 @@ export class Run {
 			config: this.#config,
 			multi: this.#at.tasks.length > 1,
 			events: this.#events,
-			usage: this.#usage,
-			onUsage: this.#onUsage, // telemetry (issue 13)
+			callbacks: this.#callbacks,
 		});
-		const outcomes = await executeTasks(
+		return executeTasks(
 			this.#at.tasks,
 			(task) =>
 				// telemetry (issue 13): the node span and timing around each task
@@ -248,8 +256,6 @@ export class Run {
 				this.#inFlight = settled;
 			},
 		);
-		this.#stepsRun++;
-		return outcomes;
 	}
 
 	/** Records a pause before or after nodes and ends the run as interrupted. */
@@ -261,17 +267,16 @@ export class Run {
 		return { result: await this.#finish("interrupted") };
 	}
 
-	#place() {
-		return {
-			checkpointId: this.#store?.checkpointId,
-			ns: this.#ns,
-			memory: this.#at.memory,
-		};
-	}
+	readonly #place = (): StepPlace => ({
+		checkpointId: this.#store?.checkpointId,
+		ns: this.#ns,
+		memory: this.#at.memory,
+	});
 
 	// ---- committing --------------------------------------------------------------------------
 
-	async #commitStep(outcomes: DoneOutcome[]): Promise<void> {
+	/** Applies a step's writes, plans and writes its checkpoint: a promise only if one must be waited on. */
+	#commitStep(outcomes: DoneOutcome[]): Promise<void> | undefined {
 		const writes: ChannelWrite[] = [];
 		for (const o of outcomes) for (const w of o.writes) writes.push(w);
 		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
@@ -279,43 +284,45 @@ export class Run {
 		});
 		for (const w of writes) this.writesLog.push(w);
 		// tasks come sorted by node: group a node's Send tasks, then add its routers' targets
-		const ran: Array<{ node: string; targets: Target[] }> = [];
-		for (const o of outcomes) {
-			const last = ran[ran.length - 1];
-			if (last?.node === o.task.node) last.targets.push(...o.goto);
-			else
-				ran.push({
-					node: o.task.node,
-					targets: o.goto.length === 0 ? [] : [...o.goto],
-				});
-		}
-		for (const r of ran)
-			if (this.#rt.branches.has(r.node))
-				r.targets.push(...(await this.#route(r.node)));
+		const ran = ranNodes(outcomes);
+		const routed = routeRan(
+			this.#rt,
+			ran,
+			this.#at.values,
+			this.#config.context ?? {},
+		);
+		if (routed === undefined) return this.#plan(ran, writes, outcomes);
+		return routed.then(() => this.#plan(ran, writes, outcomes));
+	}
+
+	#plan(
+		ran: Ran,
+		writes: ChannelWrite[],
+		outcomes: DoneOutcome[],
+	): Promise<void> | undefined {
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;
 		this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
-		await this.#writeCheckpoint(
+		const written = this.#writeCheckpoint(
 			"loop",
 			writes,
 			ran.map((r) => r.node),
 		);
+		if (written !== undefined)
+			return written.then(() => this.#events.updates(this.#at.step, outcomes));
 		this.#events.updates(this.#at.step, outcomes);
+		return undefined;
 	}
 
-	#route(node: string) {
-		return route(this.#rt, node, this.#at.values, this.#config.context ?? {});
-	}
-
-	async #writeCheckpoint(
+	#writeCheckpoint(
 		source: CheckpointSource,
 		writes: ChannelWrite[],
 		nodes: string[],
-	): Promise<void> {
+	): Promise<void> | undefined {
 		this.#at.step += 1;
-		const checkpointId = await this.#store?.commit(
+		const checkpointId = this.#store?.commit(
 			{
 				step: this.#at.step,
 				source,
@@ -325,12 +332,20 @@ export class Run {
 				joins: this.#at.joins,
 				metadata: this.#tm.metadata(this.#config.metadata), // telemetry (issue 13)
 				usage: this.#usage.step,
+				userMetadata: this.#config.metadata,
 			},
 			this.#at.values,
 			this.#rt.snapshots,
 		);
+		if (checkpointId instanceof Promise)
+			return checkpointId.then((id) => this.#committed(id));
+		return this.#committed(checkpointId);
+	}
+
+	#committed(checkpointId: string | undefined): undefined {
 		if (checkpointId !== undefined) this.#usage.stepStored();
 		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
+		return undefined;
 	}
 
 	// ---- ending ------------------------------------------------------------------------------

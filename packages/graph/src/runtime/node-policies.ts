@@ -14,13 +14,15 @@ import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 
 /**
  * A node as the runtime calls it: each call is one attempt, made with the task's scope and the attempt's
- * abort signal; the innermost runner builds the attempt's own context.
+ * abort signal; the innermost runner builds the attempt's own context. It returns what the node returned,
+ * or a (native) promise of it when the node is async or has policies: a synchronous node without
+ * policies costs no promise (perf, issue 17). It may throw synchronously.
  */
 export type NodeRunner = (
 	input: unknown,
 	scope: TaskScope,
 	signal: AbortSignal,
-) => Promise<unknown>;
+) => unknown;
 
 /** A wrapper that adds one policy around a node runner. */
 type Policy = (next: NodeRunner) => NodeRunner;
@@ -39,12 +41,20 @@ export function withPolicies(
 	if (options.retry !== undefined) policies.push(retryPolicy(options.retry));
 	if (options.timeoutMs !== undefined)
 		policies.push(timeoutPolicy(node, options.timeoutMs));
-	let runner: NodeRunner = async (input, scope, signal) => {
+	const failed = (error: unknown): never => {
+		throw isMutationError(error) ? stateMutated(node, error) : error;
+	};
+	let runner: NodeRunner = (input, scope, signal) => {
+		let out: unknown;
 		try {
-			return await fn(input, new TaskContext(scope, signal));
+			out = fn(input, new TaskContext(scope, signal));
 		} catch (error) {
-			throw isMutationError(error) ? stateMutated(node, error) : error;
+			failed(error);
 		}
+		// a thenable is adopted as `await` would; anything else is the update itself
+		return typeof (out as PromiseLike<unknown> | null)?.then === "function"
+			? Promise.resolve(out).catch(failed)
+			: out;
 	};
 	for (let i = policies.length - 1; i >= 0; i--) runner = policies[i]!(runner);
 	return runner;
@@ -95,7 +105,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 				return await inAttempt(
 					scope.node,
 					attempt,
-					() => next(input, scope, signal),
+					async () => next(input, scope, signal),
 					isControl,
 				);
 			} catch (error) {

@@ -68,7 +68,7 @@ export interface Preparing {
 		source: CheckpointSource,
 		writes: ChannelWrite[],
 		nodes: string[],
-	): Promise<void>;
+	): Promise<void> | undefined;
 }
 
 /**

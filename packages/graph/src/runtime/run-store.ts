@@ -1,12 +1,17 @@
-import type {
-	Checkpointer,
-	CheckpointTuple,
-	PendingWrite,
-	StoredCheckpoint,
-	StoredThreadStatus,
+import {
+	type Checkpointer,
+	type CheckpointRecord,
+	type CheckpointTuple,
+	type PendingWrite,
+	PUT_SYNC,
+	type PutOptions,
+	type StoredCheckpoint,
+	type StoredThreadStatus,
+	type SyncPut,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import { schemaChanged } from "../state/schema-fingerprint.ts";
+import { TIMING_KEY } from "../telemetry/step-timing.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
@@ -17,11 +22,32 @@ import {
 } from "./state-loader.ts";
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
 
-/** A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot). */
+/**
+ * A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot), and
+ * the run's own metadata (`RunConfig.metadata`, part of `metadata`).
+ */
 export type NextCheckpoint = Omit<
 	CheckpointParts,
 	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask"
->;
+> & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
+
+/**
+ * Whether a record's metadata may be handed over to the store (`PUT_SYNC`): the run made all of it for
+ * this checkpoint and never changes it again. Not when it holds anyone else's objects: the run config's
+ * (shared by every checkpoint of the run), model call records or usage reported by nodes.
+ */
+function handOver(next: NextCheckpoint): boolean {
+	if (next.usage !== undefined && next.usage.calls !== 0) return false;
+	const timing = next.metadata?.[TIMING_KEY] as { calls?: unknown } | undefined;
+	if (typeof timing === "object" && timing?.calls !== undefined) return false;
+	const user = next.userMetadata;
+	if (user !== undefined)
+		for (const key in user) {
+			const v = user[key];
+			if (typeof v === "object" && v !== null) return false;
+		}
+	return true;
+}
 
 /**
  * What a run keeps in its checkpointer: the checkpoint it stands on, and the rules for writing the next
@@ -185,12 +211,15 @@ export class RunStore {
 		);
 	}
 
-	/** Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). */
-	async commit(
+	/**
+	 * Writes the next checkpoint (with a snapshot of `values` when the chain calls for one). Returns its
+	 * id once stored: at once when the store commits synchronously (`PUT_SYNC`), else a promise.
+	 */
+	commit(
 		next: NextCheckpoint,
 		values: Record<string, unknown>,
 		snapshots: SnapshotPolicy,
-	): Promise<string> {
+	): string | Promise<string> {
 		const parentId = this.#checkpointId ?? null;
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
 		const record = checkpointRecord({
@@ -210,11 +239,24 @@ export class RunStore {
 			schema: this.#schema,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
-		const { size } = await this.#cp.put(record, {
+		const options: PutOptions = {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
 			dropParentWrites: next.source === "loop" && this.#parentWrites,
 			fence: this.#fence,
-		});
+		};
+		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
+		const now = cp[PUT_SYNC]?.(record, options, handOver(next));
+		if (now !== undefined) return this.#committed(record, snapshot, now.size);
+		return cp
+			.put(record, options)
+			.then(({ size }) => this.#committed(record, snapshot, size));
+	}
+
+	#committed(
+		record: CheckpointRecord,
+		snapshot: boolean,
+		size: number,
+	): string {
 		this.#exclusive = true;
 		this.#parentWrites = false;
 		this.#checkpointId = record.checkpointId;

@@ -52,20 +52,16 @@ export interface TaskRun {
  * Runs one task: reuses its saved result if it finished before, otherwise calls the node and turns what it
  * returned (an update, a Command, a subgraph's writes) into writes and routes. A finished task of a
  * multi-task step is saved at once, so a crash or interrupt of a sibling does not make it run again.
+ * Returns the outcome itself when nothing had to be waited for (a synchronous node, nothing to save):
+ * no promise per task then (perf, issue 17).
  */
-export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
+export function runTask(
+	task: TaskSpec,
+	r: TaskRun,
+): Outcome | Promise<Outcome> {
 	const { host, memory } = r;
-	const debug = (phase: "start" | "end", reused?: true) =>
-		r.emit?.({
-			type: "task",
-			step: host.step,
-			node: task.node,
-			id: task.id,
-			phase,
-			...(reused ? { reused } : {}),
-		});
 	if (memory.done !== undefined) {
-		debug("end", true);
+		if (r.emit !== undefined) debug(task, r, "end", true);
 		return {
 			kind: "done",
 			task,
@@ -88,36 +84,76 @@ export async function runTask(task: TaskSpec, r: TaskRun): Promise<Outcome> {
 		answersById: r.answersById,
 		ids,
 	};
-	if (r.emit !== undefined) debug("start");
-	let outcome: Outcome;
+	if (r.emit !== undefined) debug(task, r, "start");
+	let result: unknown;
 	try {
 		const runner = r.rt.runners.get(task.node);
 		if (runner === undefined) throw graphChanged(task.node, host);
 		if ("input" in task) deepFreeze(task.input);
-		const result = await runner(
+		result = runner(
 			"input" in task ? task.input : r.values,
 			scope,
 			host.signal,
 		);
-		outcome = toOutcome(r.rt, task, result);
 	} catch (error) {
-		if (error instanceof InterruptSignal)
-			outcome = { kind: "interrupt", task, raised: error.raised };
-		else if (error instanceof ResumeRejected)
-			outcome = { kind: "rejected", task, rejected: error };
-		else outcome = { kind: "error", task, error };
+		return settled(task, r, caught(task, error));
 	}
+	if (result instanceof Promise)
+		return result.then(
+			(value) => settled(task, r, toOutcome(r.rt, task, value)),
+			(error) => settled(task, r, caught(task, error)),
+		);
+	return settled(task, r, toOutcome(r.rt, task, result));
+}
+
+function debug(
+	task: TaskSpec,
+	r: TaskRun,
+	phase: "start" | "end",
+	reused?: true,
+): void {
+	r.emit?.({
+		type: "task",
+		step: r.host.step,
+		node: task.node,
+		id: task.id,
+		phase,
+		...(reused ? { reused } : {}),
+	});
+}
+
+/** The outcome of a node that threw. */
+function caught(task: TaskSpec, error: unknown): Outcome {
+	if (error instanceof InterruptSignal)
+		return { kind: "interrupt", task, raised: error.raised };
+	if (error instanceof ResumeRejected)
+		return { kind: "rejected", task, rejected: error };
+	return { kind: "error", task, error };
+}
+
+/** Saves a finished task of a multi-task step, then tells debug listeners the task ended. */
+function settled(
+	task: TaskSpec,
+	r: TaskRun,
+	outcome: Outcome,
+): Outcome | Promise<Outcome> {
+	const { host } = r;
 	if (
 		outcome.kind === "done" &&
 		host.multi &&
 		host.checkpointer !== undefined
 	) {
 		const { writes, goto } = outcome;
-		await host.persist([
-			{ kind: "done", taskId: task.id, node: task.node, writes, goto },
-		]);
+		return host
+			.persist([
+				{ kind: "done", taskId: task.id, node: task.node, writes, goto },
+			])
+			.then(() => {
+				if (r.emit !== undefined) debug(task, r, "end");
+				return outcome;
+			});
 	}
-	if (r.emit !== undefined) debug("end");
+	if (r.emit !== undefined) debug(task, r, "end");
 	return outcome;
 }
 

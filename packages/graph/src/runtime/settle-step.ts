@@ -18,12 +18,21 @@ const COMMIT: Settled = { next: "commit" };
  * interrupts, its failure) are saved at its checkpoint first, so a re-run reuses the finished siblings.
  * A failure wins over a refused answer, which wins over interrupts.
  */
-export async function settleStep(
+export function settleStep(
+	outcomes: readonly Outcome[],
+	store: RunStore | undefined,
+	place: () => StepPlace,
+): Settled | Promise<Settled> {
+	for (const o of outcomes)
+		if (o.kind !== "done") return unsettled(outcomes, store, place());
+	return COMMIT; // every task finished: nothing to save, no promise (perf, issue 17)
+}
+
+async function unsettled(
 	outcomes: readonly Outcome[],
 	store: RunStore | undefined,
 	place: StepPlace,
 ): Promise<Settled> {
-	if (outcomes.every((o) => o.kind === "done")) return COMMIT;
 	const failed = outcomes.find((o) => o.kind === "error");
 	const rejected = outcomes.find((o) => o.kind === "rejected");
 	const interrupted = outcomes.filter((o) => o.kind === "interrupt");

@@ -137,19 +137,38 @@ export class RunTelemetry {
 	/**
 	 * Runs one task of the step with its node span active (so model and tool calls, and a subgraph's run,
 	 * nest under it) and records its duration; a task whose result is reused from an earlier run is not timed.
+	 * Without a span to make or pass on, a task that completes synchronously is timed without a promise.
 	 */
-	async task<
+	task<
 		TTask extends { node: string; id: string },
 		TRun extends { memory: { done?: unknown } },
 		TOutcome extends { kind: string; error?: unknown },
 	>(
-		fn: (task: TTask, r: TRun) => Promise<TOutcome>,
+		fn: (task: TTask, r: TRun) => TOutcome | Promise<TOutcome>,
 		task: TTask,
 		r: TRun,
-	): Promise<TOutcome> {
+	): TOutcome | Promise<TOutcome> {
 		if (r.memory.done !== undefined || this.#ended) return fn(task, r);
 		const t0 = performance.now();
 		const parent = this.#step?.ctx ?? this.#ctx;
+		if (parent !== undefined) return this.#tracedTask(fn, task, r, t0, parent);
+		const outcome = fn(task, r);
+		return outcome instanceof Promise
+			? outcome.then((o) => this.#taskEnded(task.node, o, t0, undefined))
+			: this.#taskEnded(task.node, outcome, t0, undefined);
+	}
+
+	async #tracedTask<
+		TTask extends { node: string; id: string },
+		TRun,
+		TOutcome extends { kind: string; error?: unknown },
+	>(
+		fn: (task: TTask, r: TRun) => TOutcome | Promise<TOutcome>,
+		task: TTask,
+		r: TRun,
+		t0: number,
+		parent: Context,
+	): Promise<TOutcome> {
 		const span =
 			this.#run === undefined
 				? undefined
@@ -158,22 +177,26 @@ export class RunTelemetry {
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
 					);
-		const outcome =
-			parent === undefined
-				? await fn(task, r)
-				: await this.#api!.context.with(
-						span === undefined
-							? parent
-							: this.#api!.trace.setSpan(parent, span),
-						() => fn(task, r),
-					);
+		const outcome = await this.#api!.context.with(
+			span === undefined ? parent : this.#api!.trace.setSpan(parent, span),
+			() => fn(task, r),
+		);
+		return this.#taskEnded(task.node, outcome, t0, span);
+	}
+
+	#taskEnded<TOutcome extends { kind: string; error?: unknown }>(
+		node: string,
+		outcome: TOutcome,
+		t0: number,
+		span: Span | undefined,
+	): TOutcome {
 		const ms = performance.now() - t0;
-		if (outcome.kind === "done") this.#timer.node(task.node, ms);
+		if (outcome.kind === "done") this.#timer.node(node, ms);
 		if (span !== undefined) endTask(span, outcome);
 		if (this.#m !== undefined)
 			this.#m.nodeDuration.record(
 				ms / 1000,
-				this.#nodeAttributes(this.#m, task.node, outcome),
+				this.#nodeAttributes(this.#m, node, outcome),
 			);
 		return outcome;
 	}

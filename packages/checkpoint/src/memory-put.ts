@@ -1,0 +1,84 @@
+import type { PutOptions } from "./checkpointer.ts";
+import { checkpointConflict, checkpointNotFound } from "./errors.ts";
+import { isPlainJson, plainJsonCopy } from "./json-copy.ts";
+import { newThread, Row, type Thread } from "./memory-rows.ts";
+import type { CheckpointRecord } from "./record.ts";
+import type { Serializer } from "./serializer.ts";
+import { checkRecordIds, metadataJson, placeOf } from "./store-checks.ts";
+import { leaseLost } from "./store-errors.ts";
+
+/** Refuses a fenced write unless `fence` is the thread's current lease token. */
+export function checkFence(
+	threadId: string,
+	thread: Thread | undefined,
+	fence: number | undefined,
+): void {
+	if (fence === undefined) return;
+	const current = thread?.lease?.token ?? null;
+	if (current !== fence) throw leaseLost(threadId, fence, current);
+}
+
+/**
+ * MemoryCheckpointer's `put`, done synchronously: checks the record (ids, metadata, fence, parent,
+ * `exclusive`), serializes its data, and only then stores it. Throws what `put` rejects with. Metadata
+ * that was handed over (see `PUT_SYNC`) and is plain JSON is kept as it is: no copy.
+ */
+export function putRow(
+	threads: Map<string, Thread>,
+	serializer: Serializer,
+	record: CheckpointRecord,
+	options: PutOptions,
+	handOver = false,
+): { size: number; seq: number } {
+	checkRecordIds(record);
+	// the row's own plain JSON (handed over, or copied), frozen when its summary is first read
+	const metadata =
+		handOver && isPlainJson(record.metadata)
+			? record.metadata
+			: (plainJsonCopy(record.metadata) ?? metadataJson(record));
+	const existing = threads.get(record.threadId);
+	checkFence(record.threadId, existing, options.fence);
+	const ns = existing?.namespaces.get(record.ns);
+	const parent =
+		record.parentId === null ? undefined : ns?.rows.get(record.parentId);
+	if (record.parentId !== null && parent === undefined)
+		throw checkpointNotFound(record.threadId, record.ns, record.parentId);
+	if (options.exclusive === true) {
+		const taken =
+			parent === undefined ? (ns?.order.length ?? 0) > 0 : parent.children > 0;
+		if (taken) throw checkpointConflict(record);
+	}
+	if (ns?.rows.has(record.checkpointId) === true)
+		throw checkpointConflict(record);
+	const data = serializer.serialize(record.data, placeOf(record));
+	// checked and serialized: only now does anything change
+	const thread = existing ?? newThread(record.createdAt, "running");
+	if (existing === undefined) threads.set(record.threadId, thread);
+	let target = ns;
+	if (target === undefined) {
+		target = { rows: new Map(), order: [] };
+		thread.namespaces.set(record.ns, target);
+	}
+	const seq = ++thread.seq;
+	target.rows.set(
+		record.checkpointId,
+		new Row(
+			record,
+			data.byteLength,
+			seq,
+			record.metadata.snapshot,
+			metadata,
+			data,
+		),
+	);
+	target.order.push(record.checkpointId);
+	if (parent !== undefined) {
+		parent.children++;
+		if (options.dropParentWrites === true) {
+			parent.writes = [];
+			parent.interrupts = 0;
+		}
+	}
+	thread.updatedAt = record.createdAt;
+	return { size: data.byteLength, seq };
+}
