@@ -57,8 +57,7 @@ const source = values.source === true;
 let build = "source (not built)";
 if (!source) {
 	process.stderr.write(
-		"building @weft/graph, @weft/checkpoint-sqlite and @weft/checkpoint-postgres (tsc -b, then the bundles of decision 0031): Weft runs from dist, as users get it
-",
+		"building @weft/graph, @weft/checkpoint-sqlite and @weft/checkpoint-postgres (tsc -b, then the bundles of decision 0031): Weft runs from dist, as users get it\n",
 	);
 	let typeErrors = false;
 	try {
