@@ -71,6 +71,12 @@ export class RunStore {
 	#lease: RunLease | undefined;
 	/** The state schema's fingerprint, recorded with each checkpoint (decision 0018). */
 	#schema: string | undefined;
+	/**
+	 * The newest fingerprint recorded on the chain the store stands on (undefined: unknown). A checkpoint
+	 * records the fingerprint only where a chain starts (a snapshot) or where it changes: readers take the
+	 * newest on the chain (≈ 40 bytes a checkpoint less).
+	 */
+	#chainSchema: string | undefined;
 
 	constructor(
 		cp: Checkpointer,
@@ -132,18 +138,19 @@ export class RunStore {
 		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
 		if (tuple === undefined) return undefined;
 		const c = tuple.checkpoint;
-		const stored = c.metadata.schemaFingerprint;
-		if (checkSchema && typeof stored === "string" && stored !== this.#schema)
+		const chain = await this.#cp.getChain({
+			...ref,
+			checkpointId: c.checkpointId,
+		});
+		const stored = chainFingerprint(chain);
+		if (checkSchema && stored !== undefined && stored !== this.#schema)
 			throw schemaChanged({
 				threadId: this.#threadId,
 				checkpointId: c.checkpointId,
 				stored,
 				current: this.#schema,
 			});
-		const chain = await this.#cp.getChain({
-			...ref,
-			checkpointId: c.checkpointId,
-		});
+		this.#chainSchema = stored;
 		this.#chain = chainInfo(chain);
 		this.#checkpointId = c.checkpointId;
 		this.#exclusive = !tuple.hasChildren;
@@ -190,6 +197,7 @@ export class RunStore {
 	 */
 	forkFrom(c: StoredCheckpoint): void {
 		this.#checkpointId = c.parentId ?? undefined;
+		this.#chainSchema = undefined;
 		this.#exclusive = false;
 		this.#parentWrites = false;
 	}
@@ -236,7 +244,10 @@ export class RunStore {
 			metadata: next.metadata,
 			parentTask: this.#parentTask,
 			usage: next.usage,
-			schema: this.#schema,
+			schema:
+				snapshot || this.#schema !== this.#chainSchema
+					? this.#schema
+					: undefined,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
 		const options: PutOptions = {
@@ -260,6 +271,7 @@ export class RunStore {
 		this.#exclusive = true;
 		this.#parentWrites = false;
 		this.#checkpointId = record.checkpointId;
+		this.#chainSchema = this.#schema;
 		const c = this.#chain;
 		this.#chain = snapshot
 			? { steps: 0, bytes: 0, snapshotBytes: size }
@@ -298,4 +310,15 @@ export class RunStore {
 		if (settled === undefined) await lease.release(status);
 		else void settled.then(() => lease.release(status)).catch(() => {});
 	}
+}
+
+/** The newest state-schema fingerprint recorded on a chain (oldest first), if any. */
+function chainFingerprint(
+	chain: readonly StoredCheckpoint[],
+): string | undefined {
+	for (let i = chain.length - 1; i >= 0; i--) {
+		const f = chain[i]!.metadata.schemaFingerprint;
+		if (typeof f === "string") return f;
+	}
+	return undefined;
 }

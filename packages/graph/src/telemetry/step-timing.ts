@@ -13,7 +13,10 @@ export interface StepTiming {
 	graph: string;
 	/** Each node task the step ran, by node (tasks whose result was reused from an earlier run excluded). */
 	nodes: Record<string, number[]>;
-	/** Each model call the step made, by model (calls that report a duration: `UsageReport.durationMs`). */
+	/**
+	 * Each model call the step made, by model (calls that report a duration: `UsageReport.durationMs`).
+	 * Stored only when the step made one; `readStepTiming` gives `{}` then.
+	 */
 	models: Record<string, number[]>;
 	/** Failed attempts at this step in earlier runs, which this run recovered from. */
 	errors?: Array<{ node: string; code: string }>;
@@ -28,7 +31,10 @@ export function readStepTiming(
 	const t = metadata[TIMING_KEY];
 	if (typeof t !== "object" || t === null || Array.isArray(t)) return undefined;
 	const { nodes, models } = t as Record<string, unknown>;
-	if (typeof nodes !== "object" || typeof models !== "object") return undefined;
+	if (typeof nodes !== "object" || nodes === null) return undefined;
+	if (models === undefined)
+		return { ...(t as object), models: {} } as StepTiming;
+	if (typeof models !== "object") return undefined;
 	return t as unknown as StepTiming;
 }
 
@@ -69,15 +75,16 @@ export class StepTimer {
 	/** The timing since the last take, or undefined when nothing was timed. */
 	take(): StepTiming | undefined {
 		if (this.#empty) return undefined;
-		const timing: StepTiming = {
-			graph: this.#graph,
-			nodes: this.#nodes,
-			models: this.#models,
-			...(this.#errors.length === 0 ? {} : { errors: this.#errors }),
-		};
+		// stored without `models` when the step made no model call (readStepTiming fills it in)
+		const timing = { graph: this.#graph, nodes: this.#nodes } as StepTiming;
+		for (const _ in this.#models) {
+			timing.models = this.#models;
+			this.#models = {};
+			break;
+		}
+		if (this.#errors.length > 0) timing.errors = this.#errors;
 		if (this.#calls !== undefined) timing.calls = this.#calls;
 		this.#nodes = {};
-		this.#models = {};
 		this.#errors = [];
 		this.#calls = undefined;
 		this.#empty = true;
