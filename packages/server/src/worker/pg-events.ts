@@ -15,14 +15,24 @@ const COUNTED = new Set(["updates", "values"]);
  * written in batches (the run never waits for them), announced on the events channel. Each row also
  * records how many `updates` and `values` events the run has sent up to it (`ord`), across attempts.
  */
+/** A stored event: its number, name, JSON data and `ord` (see `sent`). */
+type EventRow = {
+	seq: number;
+	event: string;
+	data: string;
+	ord: number | null;
+};
+
+/** How long a failed batch of events waits before each new try. */
+const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000];
+
 export class PgEventWriter {
 	readonly #pool: pg.Pool;
 	readonly #runId: string;
 	#seq: number;
 	#ord: number | undefined;
 	readonly #max: number;
-	#buffer: { seq: number; event: string; data: string; ord: number | null }[] =
-		[];
+	#buffer: EventRow[] = [];
 	#writing: Promise<void> | undefined;
 	#error: unknown;
 	/**
@@ -77,6 +87,9 @@ export class PgEventWriter {
 	}
 
 	push(event: string, data: unknown): void {
+		// after a batch that could not be written, later events are not written either: a stream that
+		// stops is recovered by the next attempt; one with a hole in it would not be
+		if (this.#error !== undefined) return;
 		this.#seq += 1;
 		if (this.#ord !== undefined && COUNTED.has(event)) this.#ord += 1;
 		this.#buffer.push({
@@ -92,37 +105,52 @@ export class PgEventWriter {
 		await Promise.resolve();
 		while (this.#buffer.length > 0) {
 			const batch = this.#buffer.splice(0, 200);
-			const values = batch
-				.map(
-					(_, i) =>
-						`($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`,
-				)
-				.join(", ");
 			try {
-				await this.#pool.query(
-					`INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING`,
-					[
-						this.#runId,
-						...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
-					],
-				);
-				const from = batch.at(-1)!.seq - this.#max + 1;
-				if (from > 1) {
-					await this.#pool.query(
-						"DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $2",
-						[this.#runId, from],
-					);
-					await this.#pool.query(
-						"UPDATE weft_server.runs SET events_from = greatest(events_from, $2) WHERE run_id = $1",
-						[this.#runId, from],
-					);
-				}
-				await notify(this.#pool, this.#runId, EVENTS_CHANNEL);
+				await this.#write(batch);
 			} catch (error) {
 				this.#error = error;
+				this.#buffer = [];
 			}
 		}
 		this.#writing = undefined;
+	}
+
+	/** Writes one batch, tried again with a backoff (a dropped connection): the insert is idempotent. */
+	async #write(batch: EventRow[]): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.#writeOnce(batch);
+			} catch (error) {
+				const delay = RETRY_DELAYS_MS[attempt];
+				if (delay === undefined) throw error;
+				await new Promise((r) => setTimeout(r, delay));
+			}
+		}
+	}
+
+	async #writeOnce(batch: EventRow[]): Promise<void> {
+		const values = batch
+			.map(
+				(_, i) =>
+					`($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`,
+			)
+			.join(", ");
+		await this.#pool.query(
+			`INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING`,
+			[this.#runId, ...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord])],
+		);
+		const from = batch.at(-1)!.seq - this.#max + 1;
+		if (from > 1) {
+			await this.#pool.query(
+				"DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $2",
+				[this.#runId, from],
+			);
+			await this.#pool.query(
+				"UPDATE weft_server.runs SET events_from = greatest(events_from, $2) WHERE run_id = $1",
+				[this.#runId, from],
+			);
+		}
+		await notify(this.#pool, this.#runId, EVENTS_CHANNEL);
 	}
 
 	/** Waits until every event pushed so far is written; throws the first write error. */

@@ -1,0 +1,47 @@
+// The worker's event writer on a connection that drops: a failed batch is written again (the insert is
+// idempotent), and one that still fails stops the stream there instead of leaving a hole in it.
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
+import { PgEventWriter } from "../src/worker/pg-events.ts";
+
+/** A pool stand-in: answers the writer's opening read, records inserts, fails the next `fail` inserts. */
+function pool(fail: number) {
+	const inserted: number[] = [];
+	const state = { fail };
+	const query = async (text: string, values: unknown[]) => {
+		if (text.startsWith("SELECT max(seq)"))
+			return { rows: [{ top: null, dropped: 0, ord: null }] };
+		if (text.startsWith("INSERT INTO weft_server.run_events")) {
+			if (state.fail-- > 0)
+				throw new Error("Connection terminated unexpectedly");
+			for (let i = 1; i < values.length; i += 4)
+				inserted.push(values[i] as number);
+		}
+		return { rows: [], rowCount: 0 };
+	};
+	return { pool: { query } as unknown as pg.Pool, inserted, state };
+}
+
+describe("PgEventWriter on a dropping connection", () => {
+	it("writes a batch again after a failure: every event once, in order", async () => {
+		const p = pool(2);
+		const writer = await PgEventWriter.open(p.pool, "run");
+		writer.push("metadata", { run_id: "run" });
+		writer.push("values", { n: 1 });
+		await writer.flush();
+		writer.push("values", { n: 2 });
+		await writer.flush();
+		expect(p.inserted).toEqual([1, 2, 3]);
+	});
+
+	it("stops at a batch that keeps failing: no later event is written past the hole", async () => {
+		const p = pool(Number.POSITIVE_INFINITY);
+		const writer = await PgEventWriter.open(p.pool, "run");
+		writer.push("values", { n: 1 });
+		await expect(writer.flush()).rejects.toThrow("Connection terminated");
+		p.state.fail = 0;
+		writer.push("values", { n: 2 });
+		await expect(writer.flush()).rejects.toThrow("Connection terminated");
+		expect(p.inserted).toEqual([]);
+	}, 20_000);
+});
