@@ -123,9 +123,7 @@ export class CompiledGraph<
 		return this.#rt.checkpointer;
 	}
 
-	/**
-	 * The same graph on another checkpointer (for example the CLI's database); this graph is unchanged.
-	 */
+	/** The same graph on another checkpointer (for example the CLI's database); this graph is unchanged. */
 	withCheckpointer(checkpointer: Checkpointer): CompiledGraph<TSchema, TNodes> {
 		return new CompiledGraph(this.schema, this.#spec, {
 			...this.#options,
@@ -276,10 +274,7 @@ export class CompiledGraph<
 		>;
 	}
 
-	/**
-	 * The thread's model usage over all its runs and branches (tokens, cost, calls; by model and by node),
-	 * from what each checkpoint recorded: what the thread has cost so far.
-	 */
+	/** The thread's model usage over all its runs and branches (tokens, cost, calls; by model, by node). */
 	getUsage(config: { threadId: string }): Promise<RunUsage> {
 		return threadUsage(this.#reader(config).checkpointer, config.threadId);
 	}
