@@ -137,6 +137,15 @@ export async function executeRun(
 		options.recover === true
 			? undefined
 			: (body.checkpoint_id ?? body.checkpoint?.checkpoint_id);
+	const sendInterrupt = (
+		given: ReadonlyArray<{ id: string; value: unknown }>,
+	) => {
+		const interrupts = given.map((i) => ({ id: i.id, value: i.value }));
+		if (requested.has("updates"))
+			emit("updates", { __interrupt__: interrupts }, true);
+		if (requested.has("values"))
+			emit("values", { ...values, __interrupt__: interrupts }, true);
+	};
 	sink.push("metadata", { run_id: run.runId, attempt: options.attempt ?? 1 });
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
@@ -146,60 +155,67 @@ export async function executeRun(
 				emit(event, data);
 			rebuilt = counted;
 		}
-		for await (const ev of graph.stream(input as never, {
-			threadId: run.threadId,
-			checkpointId,
-			metadata: { run_id: run.runId },
-			signal: sink.signal,
-			recursionLimit: body.config?.recursion_limit,
-			context: body.context,
-			interruptBefore: nodeList(graph, body.interrupt_before),
-			interruptAfter: nodeList(graph, body.interrupt_after),
-			mode: ["values", ...modes],
-		})) {
-			if (ev.type === "message" && requested.has("messages-tuple"))
-				sink.push("messages", [
-					messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
-					{ langgraph_node: ev.node },
-				]);
-			else if (ev.type === "values") {
-				values = ev.data as Record<string, unknown>;
-				if (requested.has("values")) emit("values", values);
-			} else if (ev.type === "update" && requested.has("updates"))
-				emit("updates", { [ev.node]: ev.data });
-			else if (ev.type === "custom" && requested.has("custom"))
-				sink.push("custom", ev.data);
-			else if (ev.type === "interrupt") {
-				const interrupts = ev.interrupts.map((i) => ({
-					id: i.id,
-					value: i.value,
-				}));
-				if (requested.has("updates"))
-					emit("updates", { __interrupt__: interrupts }, true);
-				if (requested.has("values"))
-					emit("values", { ...values, __interrupt__: interrupts }, true);
-			} else if (ev.type === "end") {
-				values = ev.result.values as Record<string, unknown>;
-				const interrupts = ev.result.interrupts.map((i) => ({
-					id: i.id,
-					value: i.value,
-				}));
-				result = {
-					output:
-						interrupts.length > 0
-							? { ...values, __interrupt__: interrupts }
-							: values,
-					outcome:
-						ev.result.status === "interrupted"
-							? "INTERRUPT"
-							: ev.result.status === "cancelled"
-								? "CANCEL"
-								: ev.result.status === "failed"
-									? "FAIL"
-									: "SUCCEED",
-				};
+		// the dead attempt's graph had ended (paused or done) and only the run's status was not written:
+		// going on would run past an `interrupt_before` pause; the run ends as the graph did
+		const ended =
+			options.recover === true ? await endedRun(graph, run) : undefined;
+		if (ended !== undefined) {
+			values = ended.values;
+			if (ended.paused) sendInterrupt(ended.interrupts);
+			result = {
+				output:
+					ended.interrupts.length > 0
+						? { ...values, __interrupt__: ended.interrupts }
+						: values,
+				outcome: ended.paused ? "INTERRUPT" : "SUCCEED",
+			};
+		} else
+			for await (const ev of graph.stream(input as never, {
+				threadId: run.threadId,
+				checkpointId,
+				metadata: { run_id: run.runId },
+				signal: sink.signal,
+				recursionLimit: body.config?.recursion_limit,
+				context: body.context,
+				interruptBefore: nodeList(graph, body.interrupt_before),
+				interruptAfter: nodeList(graph, body.interrupt_after),
+				mode: ["values", ...modes],
+			})) {
+				if (ev.type === "message" && requested.has("messages-tuple"))
+					sink.push("messages", [
+						messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
+						{ langgraph_node: ev.node },
+					]);
+				else if (ev.type === "values") {
+					values = ev.data as Record<string, unknown>;
+					if (requested.has("values")) emit("values", values);
+				} else if (ev.type === "update" && requested.has("updates"))
+					emit("updates", { [ev.node]: ev.data });
+				else if (ev.type === "custom" && requested.has("custom"))
+					sink.push("custom", ev.data);
+				else if (ev.type === "interrupt") sendInterrupt(ev.interrupts);
+				else if (ev.type === "end") {
+					values = ev.result.values as Record<string, unknown>;
+					const interrupts = ev.result.interrupts.map((i) => ({
+						id: i.id,
+						value: i.value,
+					}));
+					result = {
+						output:
+							interrupts.length > 0
+								? { ...values, __interrupt__: interrupts }
+								: values,
+						outcome:
+							ev.result.status === "interrupted"
+								? "INTERRUPT"
+								: ev.result.status === "cancelled"
+									? "CANCEL"
+									: ev.result.status === "failed"
+										? "FAIL"
+										: "SUCCEED",
+					};
+				}
 			}
-		}
 	} catch (error) {
 		const { body: detail } = toHttpError(error);
 		sink.push("error", { error: detail.code, message: detail.detail });
@@ -255,6 +271,32 @@ async function committedEvents(
 				events.push(["updates", { [task.node]: c.writes[task.id] ?? {} }]);
 	}
 	return events;
+}
+
+/**
+ * How the run's graph ended, when a dead attempt of it ran it to a pause or to its end (the thread's
+ * recorded status says so and its newest checkpoint is the run's); undefined when it had not.
+ */
+async function endedRun(
+	graph: AnyGraph,
+	run: RunRecord,
+): Promise<
+	| {
+			values: Record<string, unknown>;
+			interrupts: Array<{ id: string; value: unknown }>;
+			paused: boolean;
+	  }
+	| undefined
+> {
+	const status = (await graph.checkpointer?.getThread(run.threadId))?.status;
+	if (status !== "interrupted" && status !== "done") return undefined;
+	const state = await graph.getState({ threadId: run.threadId });
+	if (state.metadata.run_id !== run.runId) return undefined;
+	return {
+		values: state.values as Record<string, unknown>,
+		interrupts: state.interrupts.map((i) => ({ id: i.id, value: i.value })),
+		paused: status === "interrupted",
+	};
 }
 
 /**

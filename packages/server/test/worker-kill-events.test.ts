@@ -56,7 +56,11 @@ afterAll(async () => {
  */
 async function runThroughKill(
 	graph: string,
-	body: { input: Record<string, unknown>; streamMode: string[] },
+	body: {
+		input: Record<string, unknown>;
+		streamMode: string[];
+		interruptBefore?: string[];
+	},
 	die: { sql: string; param: string },
 ): Promise<{
 	status: string;
@@ -88,6 +92,9 @@ async function runThroughKill(
 		const run = await client.runs.create(thread.thread_id, graph, {
 			input: body.input,
 			streamMode: body.streamMode as never,
+			...(body.interruptBefore === undefined
+				? {}
+				: { interruptBefore: body.interruptBefore }),
 		});
 		await client.runs.join(thread.thread_id, run.run_id);
 		const status = (await client.runs.get(thread.thread_id, run.run_id)).status;
@@ -201,6 +208,35 @@ describe.skipIf(!available)(
 			} finally {
 				await Promise.all(workers.map((w) => w.stop()));
 			}
+		}, 60_000);
+
+		it("a run killed at an interrupt_before pause, before its status was written, stays paused", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"steps",
+				{
+					input: { n: 3 },
+					streamMode: ["values"],
+					interruptBefore: ["step"],
+				},
+				{
+					sql: "UPDATE weft_server.runs SET status = $3",
+					param: "interrupted",
+				},
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("interrupted");
+			expect(attempts(events)).toEqual([1, 2]);
+			// the breakpoint held (no step ran), and the stream is a live run's: the state, then the pause
+			expect(
+				events.filter((e) => e.event === "values").map((e) => e.data),
+			).toEqual([
+				{ i: 0, n: 3 },
+				{
+					i: 0,
+					n: 3,
+					__interrupt__: [{ id: expect.any(String), value: null }],
+				},
+			]);
 		}, 60_000);
 
 		it("a run killed after its interrupt's events were stored sends them once", async () => {
