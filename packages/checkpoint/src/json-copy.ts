@@ -13,18 +13,7 @@ const MAX_DEPTH = 32;
 export function frozenJsonCopy(
 	metadata: unknown,
 ): CheckpointMetadata | undefined {
-	if (
-		typeof metadata !== "object" ||
-		metadata === null ||
-		typeof (metadata as { snapshot?: unknown }).snapshot !== "boolean"
-	)
-		return undefined;
-	try {
-		const copy = copyValue(metadata, 0, true);
-		return copy === FAIL ? undefined : (copy as CheckpointMetadata);
-	} catch {
-		return undefined; // a throwing getter: metadataJson reports it
-	}
+	return copyMetadata(metadata, true);
 }
 
 /**
@@ -34,35 +23,53 @@ export function frozenJsonCopy(
 export function plainJsonCopy(
 	metadata: unknown,
 ): CheckpointMetadata | undefined {
-	if (
-		typeof metadata !== "object" ||
-		metadata === null ||
-		typeof (metadata as { snapshot?: unknown }).snapshot !== "boolean"
-	)
-		return undefined;
+	return copyMetadata(metadata, false);
+}
+
+/** Metadata's outer shape: an object with the `snapshot` flag every checkpoint's metadata carries. */
+function shaped(metadata: unknown): metadata is object {
+	return (
+		typeof metadata === "object" &&
+		metadata !== null &&
+		typeof (metadata as { snapshot?: unknown }).snapshot === "boolean"
+	);
+}
+
+function copyMetadata(
+	metadata: unknown,
+	freeze: boolean,
+): CheckpointMetadata | undefined {
+	if (!shaped(metadata)) return undefined;
 	try {
-		const copy = copyValue(metadata, 0, false);
+		const copy = copyValue(metadata, 0, freeze);
 		return copy === FAIL ? undefined : (copy as CheckpointMetadata);
 	} catch {
-		return undefined;
+		return undefined; // a throwing getter: metadataJson reports it
 	}
 }
 
 const FAIL = Symbol("not plain JSON");
 
-function copyValue(value: unknown, depth: number, freeze: boolean): unknown {
+/** For a value that is not an object: whether JSON gives it back as it is. */
+function plainScalar(value: unknown): boolean {
 	switch (typeof value) {
 		case "string":
-			return value.includes("\0") ? FAIL : value;
+			return !value.includes("\0");
 		case "number":
-			return Number.isFinite(value) && !Object.is(value, -0) ? value : FAIL;
+			return Number.isFinite(value) && !Object.is(value, -0);
 		case "boolean":
-			return value;
-		case "object":
-			break;
+			return true;
 		default:
-			return FAIL;
+			return false;
 	}
+}
+
+/** A key JSON gives back as it is, and that cannot change an object's prototype. */
+const plainKey = (key: string) =>
+	key !== "__proto__" && key !== "toJSON" && !key.includes("\0");
+
+function copyValue(value: unknown, depth: number, freeze: boolean): unknown {
+	if (typeof value !== "object") return plainScalar(value) ? value : FAIL;
 	if (value === null) return null;
 	if (depth >= MAX_DEPTH) return FAIL;
 	if (Array.isArray(value)) {
@@ -81,8 +88,7 @@ function copyValue(value: unknown, depth: number, freeze: boolean): unknown {
 	const out: Record<string, unknown> = {};
 	for (const key in value) {
 		if (!Object.hasOwn(value, key)) continue;
-		if (key === "__proto__" || key === "toJSON" || key.includes("\0"))
-			return FAIL;
+		if (!plainKey(key)) return FAIL;
 		const v = copyValue(
 			(value as Record<string, unknown>)[key],
 			depth + 1,
@@ -100,12 +106,7 @@ function copyValue(value: unknown, depth: number, freeze: boolean): unknown {
  * anyone else sees it.
  */
 export function isPlainJson(metadata: unknown): boolean {
-	if (
-		typeof metadata !== "object" ||
-		metadata === null ||
-		typeof (metadata as { snapshot?: unknown }).snapshot !== "boolean"
-	)
-		return false;
+	if (!shaped(metadata)) return false;
 	try {
 		return plain(metadata, 0);
 	} catch {
@@ -114,18 +115,7 @@ export function isPlainJson(metadata: unknown): boolean {
 }
 
 function plain(value: unknown, depth: number): boolean {
-	switch (typeof value) {
-		case "string":
-			return !value.includes("\0");
-		case "number":
-			return Number.isFinite(value) && !Object.is(value, -0);
-		case "boolean":
-			return true;
-		case "object":
-			break;
-		default:
-			return false;
-	}
+	if (typeof value !== "object") return plainScalar(value);
 	if (value === null) return true;
 	if (depth >= MAX_DEPTH) return false;
 	if (Array.isArray(value)) {
@@ -138,8 +128,7 @@ function plain(value: unknown, depth: number): boolean {
 	if (proto !== Object.prototype && proto !== null) return false;
 	for (const key in value) {
 		if (!Object.hasOwn(value, key)) continue;
-		if (key === "__proto__" || key === "toJSON" || key.includes("\0"))
-			return false;
+		if (!plainKey(key)) return false;
 		if (!plain((value as Record<string, unknown>)[key], depth + 1))
 			return false;
 	}
