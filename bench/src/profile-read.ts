@@ -2,6 +2,7 @@
 //   node --expose-gc --import tsx bench/src/profile-read.ts [reads=2000]
 import { Session } from "node:inspector/promises";
 import { MemoryCheckpointer } from "@weft/checkpoint";
+import { printProfile } from "./profile-summary.ts";
 import { agentLoop, firstInput } from "./weft/agent-loop.ts";
 
 const LOOPS = 250;
@@ -28,31 +29,4 @@ for (let i = 0; i < reads; i++) await read();
 const dc = process.cpuUsage(c0);
 const { profile } = await s.post("Profiler.stop");
 console.log(`cpu ${((dc.user + dc.system) / reads).toFixed(1)} µs/read`);
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes)
-	for (const c of n.children ?? []) parent.set(c, n.id);
-const self = new Map<string, number>();
-const incl = new Map<string, number>();
-const name = (id: number) => {
-	const n = byId.get(id)!;
-	return `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${n.callFrame.lineNumber + 1}`;
-};
-for (const id of profile.samples ?? []) {
-	self.set(name(id), (self.get(name(id)) ?? 0) + 1);
-	const seen = new Set<string>();
-	for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
-		const k = name(x);
-		if (seen.has(k)) continue;
-		seen.add(k);
-		incl.set(k, (incl.get(k) ?? 0) + 1);
-	}
-}
-const total = profile.samples?.length ?? 1;
-const top = (m: Map<string, number>, n: number) =>
-	[...m]
-		.sort((a, b) => b[1] - a[1])
-		.slice(0, n)
-		.map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`)
-		.join("\n");
-console.log(`self:\n${top(self, 25)}\n\ninclusive:\n${top(incl, 35)}`);
+printProfile(profile);

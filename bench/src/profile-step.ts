@@ -4,6 +4,7 @@ import { Session } from "node:inspector/promises";
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import { END, START, StateGraph } from "@weft/graph";
 import { z } from "zod";
+import { printProfile } from "./profile-summary.ts";
 
 const NODES = 100;
 const store =
@@ -40,38 +41,4 @@ const { profile } = await s.post("Profiler.stop");
 console.log(
 	`wall ${((wall * 1000) / runs / NODES).toFixed(2)} µs/step, cpu ${((dc.user + dc.system) / runs / NODES).toFixed(2)} µs/step`,
 );
-const self = new Map<string, number>();
-const byId = new Map<number, any>();
-for (const nd of profile.nodes) byId.set(nd.id, nd);
-const counts = new Map<number, number>();
-for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
-const total = profile.samples.length;
-for (const [id, c] of counts) {
-	const nd = byId.get(id);
-	const k = `${nd.callFrame.functionName || "(anon)"} ${nd.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${nd.callFrame.lineNumber + 1}`;
-	self.set(k, (self.get(k) ?? 0) + c);
-}
-// inclusive
-const parent = new Map<number, number>();
-for (const nd of profile.nodes)
-	for (const ch of nd.children ?? []) parent.set(ch, nd.id);
-const incl = new Map<string, number>();
-for (const [id, c] of counts) {
-	const seen = new Set<string>();
-	let cur: number | undefined = id;
-	while (cur !== undefined) {
-		const nd = byId.get(cur);
-		const k = `${nd.callFrame.functionName || "(anon)"} ${nd.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${nd.callFrame.lineNumber + 1}`;
-		if (!seen.has(k)) {
-			seen.add(k);
-			incl.set(k, (incl.get(k) ?? 0) + c);
-		}
-		cur = parent.get(cur);
-	}
-}
-console.log("SELF");
-for (const [k, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45))
-	console.log(((100 * c) / total).toFixed(1).padStart(5), k);
-console.log("INCL");
-for (const [k, c] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 45))
-	console.log(((100 * c) / total).toFixed(1).padStart(5), k);
+printProfile(profile);

@@ -2,6 +2,7 @@
 //   node --expose-gc --import tsx bench/src/profile-w5.ts [cycles=2000]
 import { Session } from "node:inspector/promises";
 import { Command, MemoryCheckpointer } from "@weft/graph";
+import { printProfile } from "./profile-summary.ts";
 import { reviewGraph } from "./weft/w5-graph.ts";
 
 const graph = reviewGraph(new MemoryCheckpointer());
@@ -23,31 +24,4 @@ for (let i = 0; i < cycles; i++) await cycle();
 const dc = process.cpuUsage(c0);
 const { profile } = await s.post("Profiler.stop");
 console.log(`cpu ${((dc.user + dc.system) / cycles).toFixed(1)} µs/cycle`);
-const byId = new Map(profile.nodes.map((x) => [x.id, x]));
-const parent = new Map<number, number>();
-for (const x of profile.nodes)
-	for (const c of x.children ?? []) parent.set(c, x.id);
-const name = (id: number) => {
-	const x = byId.get(id)!;
-	return `${x.callFrame.functionName || "(anon)"} ${x.callFrame.url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${x.callFrame.lineNumber + 1}`;
-};
-const self = new Map<string, number>();
-const incl = new Map<string, number>();
-for (const id of profile.samples ?? []) {
-	self.set(name(id), (self.get(name(id)) ?? 0) + 1);
-	const seen = new Set<string>();
-	for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
-		const k = name(x);
-		if (seen.has(k)) continue;
-		seen.add(k);
-		incl.set(k, (incl.get(k) ?? 0) + 1);
-	}
-}
-const total = profile.samples?.length ?? 1;
-const top = (m: Map<string, number>, k: number) =>
-	[...m]
-		.sort((a, b) => b[1] - a[1])
-		.slice(0, k)
-		.map(([key, v]) => `${((100 * v) / total).toFixed(1)}% ${key}`)
-		.join("\n");
-console.log(`self:\n${top(self, 30)}\n\ninclusive:\n${top(incl, 50)}`);
+printProfile(profile);
