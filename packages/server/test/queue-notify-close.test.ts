@@ -1,5 +1,6 @@
 // A record change announced while the API closes must not surface as an unhandled rejection: the
 // refresh it starts may meet a pool that is ending (seen in CI as an error after all tests passed).
+import { MemoryCheckpointer } from "@weft/checkpoint";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresRecords, serve } from "../src/index.ts";
@@ -20,8 +21,8 @@ describe.skipIf(!available)(
 			await db?.drop();
 		});
 
-		it("refreshes a changed record on a pool that is ending without an unhandled rejection", async () => {
-			const { MemoryCheckpointer } = await import("@weft/checkpoint");
+		/** `weft serve`'s API on the test database: records in Postgres, runs queued. */
+		async function queuedApi() {
 			const records = await openPostgresRecords(db.url);
 			const server = await serve({
 				graphs: { slow },
@@ -31,6 +32,11 @@ describe.skipIf(!available)(
 				port: 0,
 				studio: false,
 			});
+			return { records, server };
+		}
+
+		it("refreshes a changed record on a pool that is ending without an unhandled rejection", async () => {
+			const { records, server } = await queuedApi();
 			const unhandled: unknown[] = [];
 			const onUnhandled = (reason: unknown) => unhandled.push(reason);
 			process.on("unhandledRejection", onUnhandled);
@@ -59,16 +65,7 @@ describe.skipIf(!available)(
 		}, 30_000);
 
 		it("survives its connections being killed: the records' idle clients and the listener are replaced", async () => {
-			const { MemoryCheckpointer } = await import("@weft/checkpoint");
-			const records = await openPostgresRecords(db.url);
-			const server = await serve({
-				graphs: { slow },
-				checkpointer: new MemoryCheckpointer(),
-				records,
-				queue: true,
-				port: 0,
-				studio: false,
-			});
+			const { records, server } = await queuedApi();
 			const other = new pg.Client({ connectionString: db.url });
 			await other.connect();
 			try {
