@@ -1,5 +1,4 @@
-/** How often a failed write is tried again (a dropped connection, a restarting database) before it is given up. */
-const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000];
+import { retried } from "../retry.ts";
 
 /**
  * A map whose entries are written behind to a store: `set`, `delete` and any field assignment on an entry
@@ -100,20 +99,15 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	}
 
 	async #writeOne(key: string): Promise<void> {
-		for (let attempt = 0; ; attempt++) {
-			try {
-				return await this.#write!(key, super.get(key));
-			} catch (error) {
-				const delay = RETRY_DELAYS_MS[attempt];
-				// a newer change of the key is already queued: it is written by the next pass
-				if (this.#dirty.has(key)) return;
-				if (delay === undefined) {
-					this.#failed.set(key, error);
-					this.#onError(error);
-					return;
-				}
-				await new Promise((r) => setTimeout(r, delay));
-			}
+		try {
+			// a newer change of the key queued meanwhile is written by the next pass
+			await retried(
+				() => this.#write!(key, super.get(key)),
+				() => this.#dirty.has(key),
+			);
+		} catch (error) {
+			this.#failed.set(key, error);
+			this.#onError(error);
 		}
 	}
 }

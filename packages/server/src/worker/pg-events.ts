@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { EVENTS_CHANNEL, notify } from "../records/postgres-records.ts";
+import { retried } from "../retry.ts";
 import {
 	DEFAULT_MAX_EVENTS,
 	eventsExpired,
@@ -22,9 +23,6 @@ type EventRow = {
 	data: string;
 	ord: number | null;
 };
-
-/** How long a failed batch of events waits before each new try. */
-const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000];
 
 export class PgEventWriter {
 	readonly #pool: pg.Pool;
@@ -106,26 +104,14 @@ export class PgEventWriter {
 		while (this.#buffer.length > 0) {
 			const batch = this.#buffer.splice(0, 200);
 			try {
-				await this.#write(batch);
+				// tried again with a backoff (a dropped connection): the insert is idempotent
+				await retried(() => this.#writeOnce(batch));
 			} catch (error) {
 				this.#error = error;
 				this.#buffer = [];
 			}
 		}
 		this.#writing = undefined;
-	}
-
-	/** Writes one batch, tried again with a backoff (a dropped connection): the insert is idempotent. */
-	async #write(batch: EventRow[]): Promise<void> {
-		for (let attempt = 0; ; attempt++) {
-			try {
-				return await this.#writeOnce(batch);
-			} catch (error) {
-				const delay = RETRY_DELAYS_MS[attempt];
-				if (delay === undefined) throw error;
-				await new Promise((r) => setTimeout(r, delay));
-			}
-		}
 	}
 
 	async #writeOnce(batch: EventRow[]): Promise<void> {
