@@ -114,8 +114,8 @@ export async function readState(
 }
 
 /**
- * The chain up to the tuple's checkpoint, reusing the tuple's decoded record: only its ancestors are read
- * (each record is decoded once per read, and the target, the most recently written, is not read twice).
+ * The chain up to the tuple's checkpoint, reusing the tuple's decoded record: only its ancestors are read,
+ * so each record is decoded once per read (the target was decoded twice, the tuple's and the chain's).
  */
 async function chainOf(
 	r: Reader,
@@ -129,8 +129,7 @@ async function chainOf(
 			ns: c.ns,
 			checkpointId: c.parentId,
 		});
-		chain.push(c);
-		return chain;
+		return [...chain, c];
 	} catch (error) {
 		// what getChain of the checkpoint itself reports: a missing parent is a gap in its chain
 		if (isWeftError(error, "CHECKPOINT_NOT_FOUND"))
