@@ -208,17 +208,25 @@ export class JsonSerializer implements Serializer {
 		const place = this.#place;
 		if (depth >= MAX_READ_DEPTH)
 			throw unreadable(place, `it nests deeper than ${MAX_READ_DEPTH} levels`);
+		// primitives are tested here, not in a call each, and only revived values are written back
 		if (Array.isArray(value)) {
-			for (let i = 0; i < value.length; i++)
-				value[i] = this.#reviveTagged(value[i], depth + 1);
+			for (let i = 0; i < value.length; i++) {
+				const item: unknown = value[i];
+				if (typeof item !== "object" || item === null) continue;
+				const out = this.#reviveTagged(item, depth + 1);
+				if (out !== item) value[i] = out;
+			}
 			return value;
 		}
 		const record = value as Record<string, unknown>;
 		let keys = 0;
 		for (const key in record) {
 			if (key === "__proto__") throw protoKey(place);
-			record[key] = this.#reviveTagged(record[key], depth + 1);
 			keys++;
+			const item = record[key];
+			if (typeof item !== "object" || item === null) continue;
+			const out = this.#reviveTagged(item, depth + 1);
+			if (out !== item) record[key] = out;
 		}
 		if (!Object.hasOwn(record, MARK)) return value;
 		const name = record[MARK];

@@ -8,6 +8,7 @@ import {
 	type ModelCallRecord,
 	type NodeContext,
 	telemetrySettings,
+	type UsageReport,
 } from "../index.ts";
 import {
 	type AnswerInfo,
@@ -137,15 +138,17 @@ function reportInfo(
 ): void {
 	if (info.weft !== undefined)
 		ctx.emit({ kind: "model", ...info.weft } as ModelEvent);
-	ctx.reportUsage({
+	// fields set one by one: three conditional spreads made three objects per call
+	const usage: UsageReport = {
 		model: info.model,
 		inputTokens: info.inputTokens,
 		outputTokens: info.outputTokens,
 		cachedTokens: info.cachedTokens,
-		...(info.costUsd === undefined ? {} : { costUsd: info.costUsd }),
-		...(durationMs === undefined ? {} : { durationMs }),
-		...(call === undefined ? {} : { call }),
-	});
+	};
+	if (info.costUsd !== undefined) usage.costUsd = info.costUsd;
+	if (durationMs !== undefined) usage.durationMs = durationMs;
+	if (call !== undefined) usage.call = call;
+	ctx.reportUsage(usage);
 }
 
 /** The call as the step records it; prompt and answer only with content recording on (decision 0026). */

@@ -74,8 +74,8 @@ function toMessage(value: unknown): BaseMessage | string {
 const update = z.unknown().transform((value, ctx) => {
 	const list = Array.isArray(value) ? value : [value];
 	const out: BaseMessage[] = [];
-	for (const [i, item] of list.entries()) {
-		const m = toMessage(item);
+	for (let i = 0; i < list.length; i++) {
+		const m = toMessage(list[i]);
 		if (typeof m === "string") {
 			ctx.addIssue({
 				code: "custom",
@@ -143,13 +143,14 @@ export function applyMessages(
 		? [incoming]
 		: (incoming as readonly BaseMessage[]);
 	if (updates.length === 0) return current as BaseMessage[];
-	if (updates.some((m) => RemoveMessage.isInstance(m)))
-		return withRemovals(current, updates);
+	for (const m of updates)
+		if (RemoveMessage.isInstance(m)) return withRemovals(current, updates);
 	// a spread, not slice(): the state's list is frozen, and V8's slice() of a frozen array takes a slow
 	// path (≈ 50× a spread for 500 messages in Node 20)
 	const next = [...current];
 	let index = indexes.get(current) ?? build(current);
-	for (const m of withIds([...updates])) {
+	// withIds gives ids to the messages, it does not change the list: no copy of it
+	for (const m of withIds(updates as BaseMessage[])) {
 		const id = m.id!;
 		let at = index.get(id);
 		if (at !== undefined && next[at]?.id !== id) {

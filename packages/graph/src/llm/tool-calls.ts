@@ -29,20 +29,21 @@ export function pendingToolCalls(messages: readonly BaseMessage[]): {
 	if (last === undefined || !isAIMessage(last))
 		return { ai: undefined, calls: [] };
 	const ai = last as AIMessage;
-	const calls: PendingToolCall[] = [
-		...(ai.tool_calls ?? []).map((c, n) => ({
-			id: c.id ?? `${ai.id ?? "ai"}:${n}`,
-			name: c.name,
-			args: c.args ?? {},
-		})),
-		...(ai.invalid_tool_calls ?? []).map((c, n) => ({
-			id: c.id ?? `${ai.id ?? "ai"}:invalid:${n}`,
-			name: c.name ?? "",
-			args: {},
-			malformed: c.args ?? "",
-		})),
-	];
-	return { ai, calls: calls.filter((c) => !answered.has(c.id)) };
+	const calls: PendingToolCall[] = [];
+	const valid = ai.tool_calls ?? [];
+	for (let n = 0; n < valid.length; n++) {
+		const c = valid[n]!;
+		const id = c.id ?? `${ai.id ?? "ai"}:${n}`;
+		if (!answered.has(id)) calls.push({ id, name: c.name, args: c.args ?? {} });
+	}
+	const invalid = ai.invalid_tool_calls ?? [];
+	for (let n = 0; n < invalid.length; n++) {
+		const c = invalid[n]!;
+		const id = c.id ?? `${ai.id ?? "ai"}:invalid:${n}`;
+		if (!answered.has(id))
+			calls.push({ id, name: c.name ?? "", args: {}, malformed: c.args ?? "" });
+	}
+	return { ai, calls };
 }
 
 /** An error answer to a tool call: the model sees it and can try again. */

@@ -57,23 +57,34 @@ export function sumUsage(total: RunUsage, part: RunUsage): RunUsage {
 	return total;
 }
 
-/** Adds one report to the run's usage (and to its model and node). */
+/** Adds one report to the run's usage (and to its model and node): in place, without objects per report. */
 export function addUsage(usage: RunUsage, node: string, u: UsageReport): void {
+	addReport(usage, u);
+	addReport(totalsOf(usage.byNode, node), u);
+	if (u.model !== undefined) addReport(totalsOf(usage.byModel, u.model), u);
+}
+
+function totalsOf(
+	totals: Record<string, UsageTotals>,
+	key: string,
+): UsageTotals {
+	let t = totals[key];
+	if (t === undefined) {
+		t = blank();
+		totals[key] = t;
+	}
+	return t;
+}
+
+function addReport(t: UsageTotals, u: UsageReport): void {
 	const input = u.inputTokens ?? 0;
 	const output = u.outputTokens ?? 0;
-	const totals: UsageTotals = {
-		inputTokens: input,
-		outputTokens: output,
-		totalTokens: input + output,
-		cachedTokens: u.cachedTokens ?? 0,
-		calls: u.calls ?? 1,
-		...(u.costUsd === undefined ? {} : { costUsd: u.costUsd }),
-	};
-	sumUsage(usage, {
-		...totals,
-		byNode: { [node]: totals },
-		byModel: u.model === undefined ? {} : { [u.model]: totals },
-	});
+	t.inputTokens += input;
+	t.outputTokens += output;
+	t.totalTokens += input + output;
+	t.cachedTokens += u.cachedTokens ?? 0;
+	t.calls += u.calls ?? 1;
+	if (u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
 }
 
 /** Adds a whole run's usage (a subgraph's) to `usage`, under the parent's node. */

@@ -4,12 +4,15 @@ import type {
 	CheckpointSource,
 	CheckpointTuple,
 	ListOptions,
+	StoredCheckpoint,
 	TaskSpec,
 } from "@weft/checkpoint";
 import {
 	CheckpointError,
 	ConfigError,
 	checkpointNotFound,
+	corruptCheckpoint,
+	isWeftError,
 } from "@weft/checkpoint";
 import {
 	groupPending,
@@ -102,15 +105,40 @@ export async function readState(
 	config: { threadId: string; checkpointId?: string | undefined },
 ): Promise<StateSnapshot> {
 	const tuple = await tupleOf(r, config.threadId, config.checkpointId);
-	const chain = await r.checkpointer.getChain({
-		threadId: config.threadId,
-		checkpointId: tuple.checkpoint.checkpointId,
-	});
+	const chain = await chainOf(r, tuple);
 	const heads = await r.checkpointer.heads({ threadId: config.threadId });
 	return {
 		...snapshotOf(tuple, replayChain(r.channels, chain)),
 		heads: heads.map((h) => h.checkpointId),
 	};
+}
+
+/**
+ * The chain up to the tuple's checkpoint, reusing the tuple's decoded record: only its ancestors are read,
+ * so each record is decoded once per read (the target was decoded twice, the tuple's and the chain's).
+ */
+async function chainOf(
+	r: Reader,
+	tuple: CheckpointTuple,
+): Promise<StoredCheckpoint[]> {
+	const c = tuple.checkpoint;
+	if (c.data.snapshot !== undefined || c.parentId === null) return [c];
+	try {
+		const chain = await r.checkpointer.getChain({
+			threadId: c.threadId,
+			ns: c.ns,
+			checkpointId: c.parentId,
+		});
+		return [...chain, c];
+	} catch (error) {
+		// what getChain of the checkpoint itself reports: a missing parent is a gap in its chain
+		if (isWeftError(error, "CHECKPOINT_NOT_FOUND"))
+			throw corruptCheckpoint(
+				c,
+				`its parent "${c.parentId}" is missing (a gap in the chain)`,
+			);
+		throw error;
+	}
 }
 
 /**
