@@ -10,10 +10,20 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
-import { context, metrics, trace } from "@opentelemetry/api";
+import {
+	context,
+	type Meter,
+	type MeterProvider,
+	metrics,
+	type Span,
+	type Tracer,
+	type TracerProvider,
+	trace,
+} from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
+	AlwaysOffSampler,
 	BasicTracerProvider,
 	BatchSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
@@ -73,8 +83,61 @@ async function agentOf(label: string): Promise<Agent> {
 const agents = { A: await agentOf(a), B: await agentOf(b) };
 const model = new ScriptedAgentModel(TURNS);
 
-type Mode = "direct" | `${"off" | "ctx" | "on"}${"A" | "B"}`;
+type Mode =
+	| "direct"
+	| `${"off" | "ctx" | "on" | "spans" | "metrics"}${"A" | "B"}`;
 const MODES: Mode[] = ["direct", "offA", "offB", "ctxA", "ctxB", "onA", "onB"];
+// T1_AB_SPLIT=1: also build A with the tracer provider only ("spans") and with the meter provider only
+// ("metrics"), both with the context manager: what each half of "on" costs in place; and with providers
+// whose spans and instruments do nothing ("fake": Weft's own code and its context switches, no SDK work)
+const SPLIT = process.env.T1_AB_SPLIT === "1";
+if (SPLIT) MODES.push("spansA", "metricsA", "fakeA", "fakeB", "sampledA");
+/** "sampled": every run sampled out (`AlwaysOffSampler`), metrics on: what sampling leaves. */
+const sampledOut = new BasicTracerProvider({
+	sampler: new AlwaysOffSampler(),
+	spanProcessors: [
+		new BatchSpanProcessor({
+			export: (_s, done) => done({ code: 0 }),
+			shutdown: async () => {},
+		}),
+	],
+});
+
+/** A span that records nothing but says it does, so Weft does all its own work around it. */
+const FAKE_CONTEXT = {
+	traceId: "0af7651916cd43dd8448eb211c80319c",
+	spanId: "b7ad6b7169203331",
+	traceFlags: 1,
+};
+const fakeSpan: Span = {
+	spanContext: () => FAKE_CONTEXT,
+	setAttribute: () => fakeSpan,
+	setAttributes: () => fakeSpan,
+	addEvent: () => fakeSpan,
+	addLink: () => fakeSpan,
+	addLinks: () => fakeSpan,
+	setStatus: () => fakeSpan,
+	updateName: () => fakeSpan,
+	end: () => {},
+	isRecording: () => true,
+	recordException: () => {},
+};
+const fakeTracer = {
+	startSpan: () => fakeSpan,
+	startActiveSpan: () => {
+		throw new Error("not used by Weft");
+	},
+} as unknown as Tracer;
+const fakeTracerProvider: TracerProvider = { getTracer: () => fakeTracer };
+const fakeInstrument = {
+	record() {},
+	add() {},
+	addCallback() {},
+	removeCallback() {},
+};
+const fakeMeterProvider = {
+	getMeter: () => new Proxy({}, { get: () => () => fakeInstrument }) as Meter,
+} as MeterProvider;
 const cpuUs = () => {
 	const u = process.cpuUsage();
 	return u.user + u.system;
@@ -93,10 +156,18 @@ async function once(mode: Mode): Promise<number> {
 		}
 		const agent = agents[mode.endsWith("A") ? "A" : "B"];
 		if (!mode.startsWith("off")) context.setGlobalContextManager(manager);
-		if (mode.startsWith("on")) {
-			trace.setGlobalTracerProvider(tracerProvider);
+		if (mode.startsWith("sampled")) {
+			trace.setGlobalTracerProvider(sampledOut);
 			metrics.setGlobalMeterProvider(meterProvider);
 		}
+		if (mode.startsWith("fake")) {
+			trace.setGlobalTracerProvider(fakeTracerProvider);
+			metrics.setGlobalMeterProvider(fakeMeterProvider);
+		}
+		if (mode.startsWith("on") || mode.startsWith("spans"))
+			trace.setGlobalTracerProvider(tracerProvider);
+		if (mode.startsWith("on") || mode.startsWith("metrics"))
+			metrics.setGlobalMeterProvider(meterProvider);
 		const invoke = () =>
 			agent.invoke(
 				{ messages: [new HumanMessage("look up every step")] },
@@ -151,5 +222,17 @@ process.stdout.write(
 		[b]: side("B"),
 		on_a_minus_on_b_cpu_us: per("onA", "onB"),
 		off_a_minus_off_b_cpu_us: per("offA", "offB"),
+		...(SPLIT
+			? {
+					[`${a}_spans_only_cpu_us`]: per("spansA", "ctxA"),
+					[`${a}_metrics_only_cpu_us`]: per("metricsA", "ctxA"),
+					[`${a}_weft_code_without_sdk_cpu_us`]: per("fakeA", "ctxA"),
+					[`${a}_sdk_in_place_cpu_us`]: per("onA", "fakeA"),
+					[`${b}_weft_code_without_sdk_cpu_us`]: per("fakeB", "ctxB"),
+					[`${b}_sdk_in_place_cpu_us`]: per("onB", "fakeB"),
+					fake_a_minus_fake_b_cpu_us: per("fakeA", "fakeB"),
+					[`${a}_sampled_out_cpu_us`]: per("sampledA", "ctxA"),
+				}
+			: {}),
 	})}\n`,
 );
