@@ -13,7 +13,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import {
 	context,
 	type Meter,
-	type MeterProvider,
+	type MeterProvider as ApiMeterProvider,
 	metrics,
 	type Span,
 	type Tracer,
@@ -137,7 +137,7 @@ const fakeInstrument = {
 };
 const fakeMeterProvider = {
 	getMeter: () => new Proxy({}, { get: () => () => fakeInstrument }) as Meter,
-} as MeterProvider;
+} as ApiMeterProvider;
 const cpuUs = () => {
 	const u = process.cpuUsage();
 	return u.user + u.system;
