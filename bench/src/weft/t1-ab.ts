@@ -11,9 +11,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
 import {
+	type MeterProvider as ApiMeterProvider,
 	context,
 	type Meter,
-	type MeterProvider as ApiMeterProvider,
 	metrics,
 	type Span,
 	type Tracer,
@@ -36,6 +36,7 @@ import {
 } from "../llm/scripted-agent-model.ts";
 import { check, gc } from "../measure.ts";
 import { median, round } from "../stats.ts";
+import { roundOrder } from "./t1.ts";
 
 const [a, b, roundsArg = "150"] = process.argv.slice(2);
 if (a === undefined || b === undefined)
@@ -189,11 +190,10 @@ const got = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
 for (let i = 0; i < 10; i++) for (const m of MODES) await once(m);
 gc();
 const rounds = Number(roundsArg);
+// shuffled rounds: with a fixed cyclic order, a mode always follows the same one and pays its garbage
+const order = roundOrder(MODES);
 for (let i = 0; i < rounds; i++)
-	for (let k = 0; k < MODES.length; k++) {
-		const m = MODES[(i + k) % MODES.length]!;
-		got.get(m)!.push(await once(m));
-	}
+	for (const m of order(i)) got.get(m)!.push(await once(m));
 await tracerProvider.shutdown();
 await meterProvider.shutdown();
 
