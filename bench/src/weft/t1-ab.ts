@@ -36,7 +36,6 @@ import {
 } from "../llm/scripted-agent-model.ts";
 import { check, gc } from "../measure.ts";
 import { median, round } from "../stats.ts";
-import { roundOrder } from "./t1.ts";
 
 const [a, b, roundsArg = "150"] = process.argv.slice(2);
 if (a === undefined || b === undefined)
@@ -190,6 +189,28 @@ const got = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
 for (let i = 0; i < 10; i++) for (const m of MODES) await once(m);
 gc();
 const rounds = Number(roundsArg);
+/**
+ * The order of round `i`'s runs, shuffled (seeded): a run pays part of the garbage of the run before it,
+ * so no build's mode may always follow the same mode. `T1_ORDER=rotate`: each round one mode further.
+ */
+function roundOrder<T>(modes: readonly T[]): (i: number) => T[] {
+	if (process.env.T1_ORDER === "rotate")
+		return (i) => modes.map((_, k) => modes[(i + k) % modes.length]!);
+	let seed = 0x7431;
+	const next = () => {
+		seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+		return seed / 2 ** 32;
+	};
+	return () => {
+		const out = [...modes];
+		for (let k = out.length - 1; k > 0; k--) {
+			const j = Math.floor(next() * (k + 1));
+			[out[k], out[j]] = [out[j]!, out[k]!];
+		}
+		return out;
+	};
+}
+
 // shuffled rounds: with a fixed cyclic order, a mode always follows the same one and pays its garbage
 const order = roundOrder(MODES);
 for (let i = 0; i < rounds; i++)

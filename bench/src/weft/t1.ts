@@ -79,31 +79,6 @@ const cpuMs = () => {
 type Mode = "direct" | "off" | "context" | "on";
 const MODES: Mode[] = ["direct", "off", "context", "on"];
 
-/**
- * The order of round `i`'s runs. A run pays part of the garbage of the run before it (the spans a batch
- * processor held, collected later), so a fixed cyclic order (each round one mode further) always charged
- * "on"'s garbage to "direct", the mode after it, understating L1 (off − direct) and "on" alike. Each round
- * is shuffled instead (seeded: the same orders every time), so every mode follows every other about as
- * often. `T1_ORDER=rotate` keeps the earlier order, to compare.
- */
-export function roundOrder<T>(modes: readonly T[]): (i: number) => T[] {
-	if (process.env.T1_ORDER === "rotate")
-		return (i) => modes.map((_, k) => modes[(i + k) % modes.length]!);
-	let seed = 0x7431;
-	const next = () => {
-		seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-		return seed / 2 ** 32;
-	};
-	return () => {
-		const out = [...modes];
-		for (let k = out.length - 1; k > 0; k--) {
-			const j = Math.floor(next() * (k + 1));
-			[out[k], out[j]] = [out[j]!, out[k]!];
-		}
-		return out;
-	};
-}
-
 export async function t1(p: Sizes["t1"]) {
 	const model = new ScriptedAgentModel(p.turns);
 	const agent = createAgent({
@@ -158,9 +133,10 @@ export async function t1(p: Sizes["t1"]) {
 		for (let i = 0; i < p.warmup; i++) for (const m of MODES) await once(m);
 		gc();
 		const rounds = p.runs * p.rounds;
-		const order = roundOrder(MODES);
 		for (let i = 0; i < rounds; i++)
-			for (const m of order(i)) {
+			// each round starts one mode further, so no mode always goes first
+			for (let k = 0; k < MODES.length; k++) {
+				const m = MODES[(i + k) % MODES.length]!;
 				const t = await once(m);
 				got.get(m)!.wall.push(t.wall);
 				got.get(m)!.cpu.push(t.cpu);
