@@ -32,8 +32,8 @@ interface ModelInstruments {
 	tokens: Counts;
 	cost: Counts;
 	calls: Counts;
-	/** What a call's records need, by requested and answering model: made once, reused by every call. */
-	series: Map<string, Series>;
+	/** What a call's records need, by requested then answering model: made once, reused by every call. */
+	series: Map<string | undefined, Map<string | undefined, Series>>;
 }
 
 /** The attribute sets and count points of one (requested model, answering model) pair. */
@@ -45,6 +45,8 @@ interface Series {
 	readonly inputTokens: CountPoint;
 	readonly outputTokens: CountPoint;
 	readonly outcomes: Map<string, CountPoint>;
+	/** `base` with `error.type`, by error type (a failed call's duration record). */
+	readonly errors: Map<string, Attributes>;
 	cachedTokens?: CountPoint;
 	cost?: CountPoint;
 }
@@ -97,9 +99,15 @@ function seriesOf(
 	requested: string | undefined,
 	answered: string | undefined,
 ): Series {
-	const key = `${requested ?? ""}\u0000${answered ?? ""}`;
-	let s = m.series.get(key);
+	// two map lookups, no key string built per call
+	let byAnswer = m.series.get(requested);
+	if (byAnswer === undefined) {
+		byAnswer = new Map();
+		m.series.set(requested, byAnswer);
+	}
+	let s = byAnswer.get(answered);
 	if (s !== undefined) return s;
+	const key = `${requested ?? ""}\u0000${answered ?? ""}`;
 	const base = Object.freeze(metricAttributes(requested, answered));
 	const typed = (type: string) =>
 		Object.freeze({ ...base, "gen_ai.token.type": type });
@@ -113,8 +121,9 @@ function seriesOf(
 		inputTokens: m.tokens.point(`${key}\u0000input`, () => input),
 		outputTokens: m.tokens.point(`${key}\u0000output`, () => output),
 		outcomes: new Map(),
+		errors: new Map(),
 	};
-	m.series.set(key, s);
+	byAnswer.set(answered, s);
 	return s;
 }
 
@@ -193,10 +202,12 @@ export async function observeModelCall(
 		if (span !== undefined) endError(span, error, type);
 		if (m?.on) {
 			const s = seriesOf(m, requested, undefined);
-			m.duration.record((performance.now() - t0) / 1000, {
-				...s.base,
-				"error.type": type,
-			});
+			let attributes = s.errors.get(type);
+			if (attributes === undefined) {
+				attributes = Object.freeze({ ...s.base, "error.type": type });
+				s.errors.set(type, attributes);
+			}
+			m.duration.record((performance.now() - t0) / 1000, attributes);
 			countCall(m, s, "error", type);
 		}
 		throw error;
@@ -225,27 +236,37 @@ function endOk(
 	info: AnswerInfo,
 	content: AIMessage | undefined,
 ): void {
-	const a: Attributes = {
-		"gen_ai.usage.input_tokens": info.inputTokens,
-		"gen_ai.usage.output_tokens": info.outputTokens,
-	};
-	if (info.model !== undefined) a["gen_ai.response.model"] = info.model;
-	if (info.responseId !== undefined) a["gen_ai.response.id"] = info.responseId;
+	// one setAttribute each: no attribute object built and walked per call
+	span.setAttribute("gen_ai.usage.input_tokens", info.inputTokens);
+	span.setAttribute("gen_ai.usage.output_tokens", info.outputTokens);
+	if (info.model !== undefined)
+		span.setAttribute("gen_ai.response.model", info.model);
+	if (info.responseId !== undefined)
+		span.setAttribute("gen_ai.response.id", info.responseId);
 	if (info.finishReason !== undefined)
-		a["gen_ai.response.finish_reasons"] = [info.finishReason];
+		span.setAttribute("gen_ai.response.finish_reasons", [info.finishReason]);
 	if (info.cachedTokens > 0)
-		a["gen_ai.usage.cache_read.input_tokens"] = info.cachedTokens;
-	if (info.costUsd !== undefined) a["weft.cost_usd"] = info.costUsd;
-	if (info.weft?.cache !== undefined)
-		a["weft.cache_hit"] = info.weft.cache === "hit";
-	if (typeof info.weft?.attempts === "number")
-		a["weft.model.attempts"] = info.weft.attempts;
-	if (typeof info.weft?.route === "string")
-		a["weft.model.route"] = info.weft.route;
-	if (info.weft?.fallback === true) a["weft.model.fallback"] = true;
+		span.setAttribute(
+			"gen_ai.usage.cache_read.input_tokens",
+			info.cachedTokens,
+		);
+	if (info.costUsd !== undefined)
+		span.setAttribute("weft.cost_usd", info.costUsd);
+	const weft = info.weft;
+	if (weft !== undefined) {
+		if (weft.cache !== undefined)
+			span.setAttribute("weft.cache_hit", weft.cache === "hit");
+		if (typeof weft.attempts === "number")
+			span.setAttribute("weft.model.attempts", weft.attempts);
+		if (typeof weft.route === "string")
+			span.setAttribute("weft.model.route", weft.route);
+		if (weft.fallback === true) span.setAttribute("weft.model.fallback", true);
+	}
 	if (content !== undefined)
-		a["gen_ai.output.messages"] = JSON.stringify([asPart(content)]);
-	span.setAttributes(a);
+		span.setAttribute(
+			"gen_ai.output.messages",
+			JSON.stringify([asPart(content)]),
+		);
 	span.setStatus({ code: STATUS_OK });
 	span.end();
 }

@@ -14,7 +14,7 @@ import type { PendingToolCall } from "./tool-calls.ts";
  * Runs one tool call under an `execute_tool {name}` span (a child of the node's span). A call that ends
  * as an error ToolMessage (the run goes on) marks the span failed.
  */
-export async function observeToolCall(
+export function observeToolCall(
 	ctx: NodeContext,
 	call: PendingToolCall,
 	run: () => Promise<ToolMessage>,
@@ -43,23 +43,32 @@ export async function observeToolCall(
 	const capture = telemetrySettings().captureContent;
 	if (capture)
 		span.setAttribute("gen_ai.tool.call.arguments", JSON.stringify(call.args));
+	// a promise chain, not an async function: one frame less per tool call (perf, issue 13)
+	let running: Promise<ToolMessage>;
 	try {
-		const message = await context.with(trace.setSpan(parent, span), run);
-		if (capture) span.setAttribute("gen_ai.tool.call.result", message.text);
-		if (message.status === "error") {
-			span.setAttribute("error.type", "TOOL_ERROR");
-			span.setStatus({ code: STATUS_ERROR, message: message.text });
-		} else span.setStatus({ code: STATUS_OK });
-		return message;
+		running = context.with(trace.setSpan(parent, span), run);
 	} catch (error) {
-		span.setAttribute(
-			"error.type",
-			error instanceof Error ? error.name : "Error",
-		);
-		if (error instanceof Error) span.recordException(error);
-		span.setStatus({ code: STATUS_ERROR, message: String(error) });
-		throw error;
-	} finally {
-		span.end();
+		running = Promise.reject(error);
 	}
+	return running.then(
+		(message) => {
+			if (capture) span.setAttribute("gen_ai.tool.call.result", message.text);
+			if (message.status === "error") {
+				span.setAttribute("error.type", "TOOL_ERROR");
+				span.setStatus({ code: STATUS_ERROR, message: message.text });
+			} else span.setStatus({ code: STATUS_OK });
+			span.end();
+			return message;
+		},
+		(error: unknown) => {
+			span.setAttribute(
+				"error.type",
+				error instanceof Error ? error.name : "Error",
+			);
+			if (error instanceof Error) span.recordException(error);
+			span.setStatus({ code: STATUS_ERROR, message: String(error) });
+			span.end();
+			throw error;
+		},
+	);
 }

@@ -32,6 +32,8 @@ export class RunTelemetry {
 	/** `{ "weft.graph": graph }`, made once per graph: every record of the run reuses it. */
 	#graphAttributes: Attributes | undefined;
 	#active: TallyPoint | undefined;
+	/** The attribute set of a node's completed task, by node: no key string built per task. */
+	#nodeOk: Map<string, Attributes> | undefined; // made with the instruments (none while off)
 	#tracer: Tracer | undefined;
 	/** The API, while the run has a tracer (so the API is loaded). */
 	#api: typeof OtelApi | undefined;
@@ -65,6 +67,7 @@ export class RunTelemetry {
 			}));
 			this.#active = m.runsActive.point(graph, () => ({ "weft.graph": graph }));
 			this.#active.value++;
+			this.#nodeOk ??= new Map();
 		}
 		const t = tracer();
 		this.#tracer = t;
@@ -158,7 +161,11 @@ export class RunTelemetry {
 			: this.#taskEnded(task.node, outcome, t0, undefined);
 	}
 
-	async #tracedTask<
+	/**
+	 * The task with its node span active: `context.with` passes `task` and `r` on (no closure per task), and
+	 * a task that settles synchronously ends its span without a promise (perf, issue 13).
+	 */
+	#tracedTask<
 		TTask extends { node: string; id: string },
 		TRun,
 		TOutcome extends { kind: string; error?: unknown },
@@ -168,7 +175,8 @@ export class RunTelemetry {
 		r: TRun,
 		t0: number,
 		parent: Context,
-	): Promise<TOutcome> {
+	): TOutcome | Promise<TOutcome> {
+		const api = this.#api!;
 		const span =
 			this.#run === undefined
 				? undefined
@@ -177,11 +185,16 @@ export class RunTelemetry {
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
 					);
-		const outcome = await this.#api!.context.with(
-			span === undefined ? parent : this.#api!.trace.setSpan(parent, span),
-			() => fn(task, r),
+		const outcome = api.context.with(
+			span === undefined ? parent : api.trace.setSpan(parent, span),
+			fn,
+			undefined,
+			task,
+			r,
 		);
-		return this.#taskEnded(task.node, outcome, t0, span);
+		return outcome instanceof Promise
+			? outcome.then((o) => this.#taskEnded(task.node, o, t0, span))
+			: this.#taskEnded(task.node, outcome, t0, span);
 	}
 
 	#taskEnded<TOutcome extends { kind: string; error?: unknown }>(
@@ -283,10 +296,14 @@ export class RunTelemetry {
 		node: string,
 		outcome: { kind: string; error?: unknown },
 	): Attributes {
+		if (outcome.kind === "done") {
+			const ok = this.#nodeOk!.get(node);
+			if (ok !== undefined) return ok;
+		}
 		const graph = this.#init.graph;
 		const kind = outcome.kind === "done" ? "ok" : outcome.kind;
 		const type = kind === "error" ? errorType(outcome.error) : "";
-		return m.attributes.get(
+		const attributes = m.attributes.get(
 			`${graph}\u0000${node}\u0000${kind}\u0000${type}`,
 			() => {
 				const a: Attributes = {
@@ -298,6 +315,8 @@ export class RunTelemetry {
 				return a;
 			},
 		);
+		if (kind === "ok") this.#nodeOk!.set(node, attributes);
+		return attributes;
 	}
 
 	#endStep(error: unknown): void {

@@ -1,0 +1,71 @@
+// Issue 13 (T1): a tool call's `execute_tool` span is ended by a promise chain (no async frame per call):
+// it ends once, with the call's outcome, whether the tool answered, answered with an error message, or
+// was stopped by the run's cancellation.
+import { HumanMessage } from "@langchain/core/messages";
+import { SpanStatusCode } from "@opentelemetry/api";
+import { MemoryCheckpointer } from "@weft/graph";
+import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { makeTools } from "../llm/fixtures.ts";
+import { one, parentOf, startOtel } from "./otel-harness.ts";
+
+let otel: ReturnType<typeof startOtel>;
+beforeAll(() => {
+	otel = startOtel();
+});
+afterAll(() => otel.stop());
+afterEach(() => otel.reset());
+
+function agentCalling(name: string, args: Record<string, unknown>) {
+	const { add, fail, slow } = makeTools();
+	return createAgent({
+		model: new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [{ toolCalls: [{ name, args }] }, { content: "done" }],
+		}),
+		tools: [add, fail, slow],
+		checkpointer: new MemoryCheckpointer(),
+		name: "tools",
+	});
+}
+
+const ask = { messages: [new HumanMessage("go")] };
+
+describe("execute_tool spans", () => {
+	it("a tool that answers: OK, under its node", async () => {
+		await agentCalling("add", { a: 2, b: 3 }).run(ask, { threadId: "ok" });
+		const spans = otel.spans();
+		const tool = one(spans, "execute_tool add");
+		expect(tool.ended).toBe(true);
+		expect(tool.status.code).toBe(SpanStatusCode.OK);
+		expect(parentOf(tool)).toBe(
+			one(spans, "weft.node tools").spanContext().spanId,
+		);
+	});
+
+	it("a tool that fails (the run goes on with an error message): ERROR, TOOL_ERROR", async () => {
+		const r = await agentCalling("fail", {}).run(ask, { threadId: "fail" });
+		expect(r.status).toBe("done");
+		const tool = one(otel.spans(), "execute_tool fail");
+		expect(tool.status.code).toBe(SpanStatusCode.ERROR);
+		expect(tool.status.message).toContain("the service is down");
+		expect(tool.attributes["error.type"]).toBe("TOOL_ERROR");
+	});
+
+	it("a tool stopped by the run's cancellation: ended once, with the error", async () => {
+		const stop = new AbortController();
+		const running = agentCalling("slow", { ms: 2_000 }).run(ask, {
+			threadId: "cancel",
+			signal: stop.signal,
+		});
+		setTimeout(() => stop.abort(new Error("stop")), 50);
+		await running.catch(() => undefined);
+		const [tool, ...more] = otel
+			.spans()
+			.filter((s) => s.name === "execute_tool slow");
+		expect(more).toHaveLength(0);
+		expect(tool!.ended).toBe(true);
+		expect(tool!.status.code).toBe(SpanStatusCode.ERROR);
+		expect(tool!.attributes["error.type"]).toBeDefined();
+	});
+});
