@@ -140,12 +140,12 @@ export class Run {
 				waitForLease: this.#config.waitForLease,
 				ttlMs: this.#rt.leaseTtlMs,
 			});
-			// AbortSignal.any costs ≈ 50 µs a run in Node 20 (weak refs): only combine when there is a caller's signal
+			// AbortSignal.any costs ≈ 50 µs in Node 20: only with a caller's signal; else the lease tells the watch
+			if (this.#signal === NEVER) this.#watch = this.#store.leaseWatch();
 			this.#signal =
-				this.#signal === NEVER ? lost : AbortSignal.any([this.#signal, lost]);
+				this.#watch?.signal ?? AbortSignal.any([this.#signal, lost]);
 		}
-		this.#watch =
-			this.#signal === NEVER ? undefined : new AbortWatch(this.#signal);
+		if (this.#signal !== NEVER) this.#watch ??= new AbortWatch(this.#signal);
 		try {
 			return await this.#execute(input);
 		} finally {

@@ -31,6 +31,8 @@ export class RunLease {
 	readonly #timer: ReturnType<typeof setInterval>;
 	readonly #lost = new AbortController();
 	#renewing: Promise<void> | undefined;
+	/** Told when the lease is found taken over, right after `lost` aborts (no event listener: perf, issue 17). */
+	#onLost: ((reason: unknown) => void) | undefined;
 
 	private constructor(cp: Checkpointer, lease: Lease, ttl: number) {
 		this.#cp = cp;
@@ -76,6 +78,11 @@ export class RunLease {
 		return this.#lost.signal;
 	}
 
+	/** Sets (or, with undefined, clears) the one callback told when `lost` aborts. */
+	onLost(callback: ((reason: unknown) => void) | undefined): void {
+		this.#onLost = callback;
+	}
+
 	#beat(): void {
 		if (this.#renewing !== undefined) return;
 		this.#renewing = this.#cp
@@ -89,6 +96,7 @@ export class RunLease {
 					if (isWeftError(error, "LEASE_LOST")) {
 						clearInterval(this.#timer);
 						this.#lost.abort(error);
+						this.#onLost?.(error);
 					}
 				},
 			)

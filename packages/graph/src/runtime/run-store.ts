@@ -2,6 +2,7 @@ import {
 	type Checkpointer,
 	type CheckpointRecord,
 	type CheckpointTuple,
+	isWeftError,
 	type PendingWrite,
 	PUT_SYNC,
 	type PutOptions,
@@ -12,6 +13,7 @@ import {
 import type { Channels } from "../state/channels.ts";
 import { schemaChanged } from "../state/schema-fingerprint.ts";
 import { TIMING_KEY } from "../telemetry/step-timing.ts";
+import { AbortWatch } from "./execute-tasks.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
@@ -108,6 +110,12 @@ export class RunStore {
 		return this.#lease.lost;
 	}
 
+	/** Watches the lease's `lost` signal for the run, told directly by the lease (no event listener). */
+	leaseWatch(): AbortWatch | undefined {
+		const lease = this.#lease;
+		return lease && new AbortWatch(lease.lost, (f) => lease.onLost(f));
+	}
+
 	/** The token the run's writes carry (a subgraph run writes under it too). */
 	get fence(): number | undefined {
 		return this.#fence;
@@ -138,10 +146,7 @@ export class RunStore {
 		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
 		if (tuple === undefined) return undefined;
 		const c = tuple.checkpoint;
-		const chain = await this.#cp.getChain({
-			...ref,
-			checkpointId: c.checkpointId,
-		});
+		const chain = await this.#chainTo(c);
 		const stored = chainFingerprint(chain);
 		if (checkSchema && stored !== undefined && stored !== this.#schema)
 			throw schemaChanged({
@@ -155,6 +160,26 @@ export class RunStore {
 		this.#checkpointId = c.checkpointId;
 		this.#exclusive = !tuple.hasChildren;
 		return { tuple, values: replayChain(channels, chain) };
+	}
+
+	/**
+	 * The chain up to `c` (see `getChain`), reusing `c` as loaded: its data is not read and decoded a second
+	 * time (perf, issue 17). A parent the store does not have is left to `getChain` of `c` to report.
+	 */
+	async #chainTo(c: StoredCheckpoint): Promise<StoredCheckpoint[]> {
+		const ref = { threadId: this.#threadId, ns: this.#ns };
+		if (c.data.snapshot !== undefined || c.parentId === null) return [c];
+		try {
+			const chain = await this.#cp.getChain({
+				...ref,
+				checkpointId: c.parentId,
+			});
+			chain.push(c);
+			return chain;
+		} catch (error) {
+			if (!isWeftError(error, "CHECKPOINT_NOT_FOUND")) throw error;
+			return this.#cp.getChain({ ...ref, checkpointId: c.checkpointId });
+		}
 	}
 
 	/**
