@@ -1,3 +1,5 @@
+import { type RunSignal, signalOf } from "./lazy-signal.ts";
+
 /** Thrown (privately) when the run's signal aborts while tasks run. */
 export class CancelSignal {
 	readonly reason: unknown;
@@ -19,18 +21,21 @@ export type AbortSubscribe = (
  * ends.
  */
 export class AbortWatch {
-	readonly signal: AbortSignal;
+	readonly signal: RunSignal;
 	readonly #subscribe: AbortSubscribe | undefined;
 	#reject: ((reason: unknown) => void) | undefined;
 	readonly #onAbort = () => {
 		this.#reject?.(new CancelSignal(this.signal.reason));
 	};
 
-	constructor(signal: AbortSignal, subscribe?: AbortSubscribe) {
+	constructor(signal: AbortSignal);
+	constructor(signal: RunSignal, subscribe: AbortSubscribe);
+	constructor(signal: RunSignal, subscribe?: AbortSubscribe) {
 		this.signal = signal;
 		this.#subscribe = subscribe;
 		if (subscribe !== undefined) subscribe(this.#onAbort);
-		else signal.addEventListener("abort", this.#onAbort, { once: true });
+		else
+			signalOf(signal).addEventListener("abort", this.#onAbort, { once: true });
 	}
 
 	/** Settles as `work` does, or rejects with `CancelSignal` as soon as the signal aborts. */
@@ -45,7 +50,7 @@ export class AbortWatch {
 
 	dispose(): void {
 		if (this.#subscribe !== undefined) this.#subscribe(undefined);
-		else this.signal.removeEventListener("abort", this.#onAbort);
+		else signalOf(this.signal).removeEventListener("abort", this.#onAbort);
 		this.#reject = undefined;
 	}
 }

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
 import { isWeftError } from "@weft/checkpoint";
+import { LazySignal } from "./lazy-signal.ts";
 
 /** How long a lease lasts without a heartbeat (renewed every third of it). */
 export const LEASE_TTL_MS = 30_000;
@@ -29,7 +30,7 @@ export class RunLease {
 	#lease: Lease;
 	readonly #ttl: number;
 	readonly #timer: ReturnType<typeof setInterval>;
-	readonly #lost = new AbortController();
+	readonly #lost = new LazySignal();
 	#renewing: Promise<void> | undefined;
 	/** Told when the lease is found taken over, right after `lost` aborts (no event listener: perf, issue 17). */
 	#onLost: ((reason: unknown) => void) | undefined;
@@ -74,8 +75,8 @@ export class RunLease {
 	}
 
 	/** Aborts when the lease is found taken over (its reason is the `LEASE_LOST` error). */
-	get lost(): AbortSignal {
-		return this.#lost.signal;
+	get lost(): LazySignal {
+		return this.#lost;
 	}
 
 	/** Sets (or, with undefined, clears) the one callback told when `lost` aborts. */
@@ -112,7 +113,7 @@ export class RunLease {
 	async release(status: StoredThreadStatus | undefined): Promise<boolean> {
 		clearInterval(this.#timer);
 		// a renewal still under way is not awaited (it may hang on a lost connection): the token decides
-		if (this.#lost.signal.aborted) return false;
+		if (this.#lost.aborted) return false;
 		return this.#cp.releaseLease(this.#lease, status);
 	}
 }

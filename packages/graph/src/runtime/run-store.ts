@@ -101,19 +101,21 @@ export class RunStore {
 
 	/**
 	 * Takes the thread's lease before anything runs (a second runner gets `THREAD_BUSY` here and changes
-	 * nothing); from then on every write is fenced by its token. Returns the signal that aborts when the
-	 * lease is found taken over.
+	 * nothing); from then on every write is fenced by its token. Returns the watch of what aborts the run:
+	 * the lease found taken over (the lease tells the watch directly, and makes an AbortSignal only when a
+	 * task asks for one: perf, issue 17), or the `caller`'s signal too (AbortSignal.any costs ≈ 50 µs in
+	 * Node 20: only then).
 	 */
-	async takeLease(options: LeaseOptions): Promise<AbortSignal> {
-		this.#lease = await RunLease.acquire(this.#cp, this.#threadId, options);
-		this.#fence = this.#lease.token;
-		return this.#lease.lost;
-	}
-
-	/** Watches the lease's `lost` signal for the run, told directly by the lease (no event listener). */
-	leaseWatch(): AbortWatch | undefined {
-		const lease = this.#lease;
-		return lease && new AbortWatch(lease.lost, (f) => lease.onLost(f));
+	async takeLease(
+		options: LeaseOptions,
+		caller: AbortSignal | undefined,
+	): Promise<AbortWatch> {
+		const lease = await RunLease.acquire(this.#cp, this.#threadId, options);
+		this.#lease = lease;
+		this.#fence = lease.token;
+		return caller === undefined
+			? new AbortWatch(lease.lost, (f) => lease.onLost(f))
+			: new AbortWatch(AbortSignal.any([caller, lease.lost.signal]));
 	}
 
 	/** The token the run's writes carry (a subgraph run writes under it too). */
