@@ -26,6 +26,7 @@ import {
 	corruptRow,
 	frozenSummary,
 	headRows,
+	isoAt,
 	leaseOf,
 	type Namespace,
 	newThread,
@@ -194,7 +195,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		checkStoredStatus(status);
 		const thread = this.#threads.get(threadId);
 		this.#fence(threadId, thread, options.fence);
-		const now = new Date(this.#clock()).toISOString();
+		const now = isoAt(this.#clock());
 		if (thread === undefined) {
 			this.#threads.set(threadId, newThread(now, status));
 			return;
@@ -236,7 +237,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		if (held != null && held.expiresAt > now)
 			throw threadBusy(threadId, leaseOf(threadId, thread!)!);
 		if (thread === undefined) {
-			thread = newThread(new Date(now).toISOString(), "running");
+			thread = newThread(isoAt(now), "running");
 			this.#threads.set(threadId, thread);
 		}
 		thread.lease = {
@@ -267,7 +268,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		thread.lease = null;
 		if (status !== undefined) {
 			thread.status = status;
-			thread.updatedAt = new Date(this.#clock()).toISOString();
+			thread.updatedAt = isoAt(this.#clock());
 		}
 		return true;
 	}

@@ -145,6 +145,23 @@ export function newThread(now: string, status: StoredThreadStatus): Thread {
 	};
 }
 
+// the last two times formatted (a store's "now" and a lease's expiry, each the same for many calls within
+// a millisecond): an ISO string costs ≈ 0.6 µs in Node 20 (perf, issue 17)
+const isoMs = [Number.NaN, Number.NaN];
+const isoText = ["", ""];
+let isoNext = 0;
+
+/** `new Date(ms).toISOString()`, remembered for the last two times. */
+export function isoAt(ms: number): string {
+	if (ms === isoMs[0]) return isoText[0]!;
+	if (ms === isoMs[1]) return isoText[1]!;
+	const text = new Date(ms).toISOString();
+	isoMs[isoNext] = ms;
+	isoText[isoNext] = text;
+	isoNext ^= 1;
+	return text;
+}
+
 export function leaseOf(threadId: string, thread: Thread): Lease | null {
 	const held = thread.lease;
 	if (held === null) return null;
@@ -152,7 +169,7 @@ export function leaseOf(threadId: string, thread: Thread): Lease | null {
 		threadId,
 		token: held.token,
 		owner: held.owner,
-		expiresAt: new Date(held.expiresAt).toISOString(),
+		expiresAt: isoAt(held.expiresAt),
 	};
 }
 
