@@ -1,11 +1,14 @@
 import type { Corruption } from "./corruption.ts";
 import { freezePlain } from "./json-copy.ts";
 import type {
+	CheckpointData,
 	CheckpointSummary,
 	Lease,
+	StoredCheckpoint,
 	StoredThreadStatus,
 	ThreadInfo,
 } from "./record.ts";
+import type { BlobPlace } from "./serializer.ts";
 import { readStatus } from "./store-checks.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
@@ -96,6 +99,40 @@ export class Row {
 		return this.#summary;
 	}
 
+	/**
+	 * The stored checkpoint, its data read by `readData`; the summary is not built for it (perf, issue 17):
+	 * the same fields (the summary's setter keeps them current) and metadata (frozen, the summary's own).
+	 */
+	stored(
+		readData: (place: BlobPlace, snapshot: boolean) => CheckpointData,
+	): StoredCheckpoint {
+		const m = this.#metadata;
+		// metadata kept as text (or already in the summary) is the summary's; an object is frozen in place
+		const metadata =
+			m === undefined || typeof m === "string"
+				? this.summary.metadata
+				: freezePlain(m);
+		const place = {
+			threadId: this.#threadId,
+			ns: this.#ns,
+			checkpointId: this.#checkpointId,
+		};
+		// field by field: a spread plus a key is several times slower in Node 20
+		return {
+			threadId: this.#threadId,
+			ns: this.#ns,
+			checkpointId: this.#checkpointId,
+			parentId: this.parentId,
+			step: this.#step,
+			source: this.#source,
+			createdAt: this.#createdAt,
+			metadata,
+			size: this.#size,
+			seq: this.seq,
+			data: readData(place, metadata.snapshot),
+		};
+	}
+
 	set summary(summary: CheckpointSummary) {
 		this.#summary = summary;
 		this.#metadata = undefined;
@@ -145,6 +182,23 @@ export function newThread(now: string, status: StoredThreadStatus): Thread {
 	};
 }
 
+// the last two times formatted (a store's "now" and a lease's expiry, each the same for many calls within
+// a millisecond): an ISO string costs ≈ 0.6 µs in Node 20 (perf, issue 17)
+const isoMs = [Number.NaN, Number.NaN];
+const isoText = ["", ""];
+let isoNext = 0;
+
+/** `new Date(ms).toISOString()`, remembered for the last two times. */
+export function isoAt(ms: number): string {
+	if (ms === isoMs[0]) return isoText[0]!;
+	if (ms === isoMs[1]) return isoText[1]!;
+	const text = new Date(ms).toISOString();
+	isoMs[isoNext] = ms;
+	isoText[isoNext] = text;
+	isoNext ^= 1;
+	return text;
+}
+
 export function leaseOf(threadId: string, thread: Thread): Lease | null {
 	const held = thread.lease;
 	if (held === null) return null;
@@ -152,7 +206,7 @@ export function leaseOf(threadId: string, thread: Thread): Lease | null {
 		threadId,
 		token: held.token,
 		owner: held.owner,
-		expiresAt: new Date(held.expiresAt).toISOString(),
+		expiresAt: isoAt(held.expiresAt),
 	};
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { getOrAdd } from "./get-or-add.ts";
@@ -157,10 +157,11 @@ export function interruptId(
 	taskId: string,
 	index: number,
 ): string {
-	return createHash("sha256")
-		.update(`${checkpointId}|${ns}|${taskId}|${index}`)
-		.digest("hex")
-		.slice(0, 16);
+	// one-shot `hash` (Node ≥ 20.12): the same digest as createHash, without a Hash object (perf, issue 17)
+	return hash("sha256", `${checkpointId}|${ns}|${taskId}|${index}`).slice(
+		0,
+		16,
+	);
 }
 
 /**

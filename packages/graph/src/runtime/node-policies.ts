@@ -10,6 +10,7 @@ import type {
 import { isMutationError } from "../state/freeze.ts";
 import { inAttempt, retried } from "../telemetry/retried.ts"; // telemetry (issue 13)
 import { InterruptSignal } from "./interrupts.ts";
+import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 
 /**
@@ -21,7 +22,7 @@ import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
 export type NodeRunner = (
 	input: unknown,
 	scope: TaskScope,
-	signal: AbortSignal,
+	signal: RunSignal,
 ) => unknown;
 
 /** A wrapper that adds one policy around a node runner. */
@@ -119,7 +120,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
 				const delay = jitter ? base * (0.5 + Math.random()) : base;
 				retried(scope.node, attempt, error, delay); // telemetry (issue 13)
-				await sleep(delay, signal);
+				await sleep(delay, signalOf(signal));
 			}
 		}
 	};
@@ -140,7 +141,7 @@ function timeoutPolicy(node: string, ms: number): Policy {
 			ms,
 		);
 		// the attempt's context sees this signal abort on timeout: it is abandoned, and starts no new effect
-		const signal = AbortSignal.any([outer, timer.signal]);
+		const signal = AbortSignal.any([signalOf(outer), timer.signal]);
 		try {
 			return await Promise.race([
 				next(input, scope, signal),

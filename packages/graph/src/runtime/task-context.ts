@@ -10,6 +10,7 @@ import type {
 import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
 import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
+import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import type { RunUsage } from "./usage.ts";
 
@@ -17,7 +18,8 @@ import type { RunUsage } from "./usage.ts";
 export interface TaskHost {
 	readonly threadId: string | undefined;
 	readonly step: number;
-	readonly signal: AbortSignal;
+	/** The run's signal (an AbortSignal only once a task asks for it). */
+	readonly signal: RunSignal;
 	readonly context: Readonly<Record<string, unknown>>;
 	/** Namespace of the running graph ("" for the root). */
 	readonly ns: string;
@@ -71,7 +73,11 @@ export class TaskContext implements NodeContext {
 	readonly threadId: string | undefined;
 	readonly step: number;
 	readonly node: string;
-	readonly signal: AbortSignal;
+	/** The attempt's abort signal (made when first read: perf, issue 17). */
+	get signal(): AbortSignal {
+		return signalOf(this.#signal);
+	}
+	readonly #signal: RunSignal;
 	readonly context: Readonly<Record<string, unknown>>;
 	readonly streamingMessages: boolean;
 	readonly interrupt: NodeContext["interrupt"];
@@ -96,14 +102,14 @@ export class TaskContext implements NodeContext {
 			: undefined;
 	}
 
-	constructor(scope: TaskScope, signal: AbortSignal) {
+	constructor(scope: TaskScope, signal: RunSignal) {
 		const { host, memory, taskId, node } = scope;
 		const calls = this.#calls;
 		this.#scope = scope;
 		this.threadId = host.threadId;
 		this.step = host.step;
 		this.node = node;
-		this.signal = signal;
+		this.#signal = signal;
 		this.context = host.context;
 		this.streamingMessages = host.streams.has("messages");
 		this.interrupt = async <TResume>(

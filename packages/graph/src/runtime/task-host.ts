@@ -2,6 +2,7 @@ import type { Checkpointer } from "@weft/checkpoint";
 import type { UsageReport } from "../graph/types.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { RunConfig } from "./events.ts";
+import type { RunSignal } from "./lazy-signal.ts";
 import type { RunStore } from "./run-store.ts";
 import type { TaskHost } from "./task-context.ts";
 import type { UsageMeter } from "./usage-meter.ts";
@@ -11,7 +12,7 @@ export interface HostParts {
 	threadId: string | undefined;
 	/** The step the tasks produce. */
 	step: number;
-	signal: AbortSignal;
+	signal: RunSignal;
 	ns: string;
 	checkpointer: Checkpointer | undefined;
 	store: RunStore | undefined;
