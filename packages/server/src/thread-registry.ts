@@ -33,7 +33,7 @@ export interface RunRecord {
  */
 export class ThreadRegistry {
 	readonly threads = new WrittenMap<ThreadRecord>();
-	readonly runs = new WrittenMap<RunRecord>();
+	readonly runs = new WrittenMap<RunRecord>((r) => r.threadId);
 	readonly records: ServerRecords | undefined;
 
 	constructor(records?: ServerRecords) {
@@ -111,9 +111,13 @@ export class ThreadRegistry {
 		);
 	}
 
+	/** The thread's runs, newest first. */
 	runsOf(threadId: string): RunRecord[] {
-		return [...this.runs.values()]
-			.filter((r) => r.threadId === threadId)
-			.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+		const runs: RunRecord[] = [];
+		for (const id of this.runs.keysOf(threadId)) {
+			const run = this.runs.get(id);
+			if (run !== undefined) runs.push(run);
+		}
+		return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	}
 }

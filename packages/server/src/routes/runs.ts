@@ -11,7 +11,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
-import type { RunEventLog } from "../run-events.ts";
+import { type RunEventLog, sseFrame } from "../run-events.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import type { RunRecord } from "../thread-registry.ts";
@@ -191,11 +191,7 @@ export function runStream(
 				void ctx.runs.cancel(cancelOnLeave, false);
 		});
 		for await (const ev of log.read(lastEventId, left.signal))
-			await stream.writeSSE({
-				id: ev.id,
-				event: ev.event,
-				data: JSON.stringify(ev.data),
-			});
+			await stream.write(sseFrame(ev));
 	});
 }
 
