@@ -88,19 +88,25 @@ export class ThreadRegistry {
 		return this.threads.get(record.threadId)!;
 	}
 
-	/** Records a new run as `pending` and returns the kept record. */
+	/**
+	 * Records a new run as `pending` and returns the kept record. `written`: the caller stores the new record
+	 * itself (it is kept here without being written behind; later changes are).
+	 */
 	addRun(
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
+		written = false,
 	): RunRecord {
 		const now = new Date().toISOString();
 		const runId = randomUUID();
-		this.runs.set(runId, {
+		const record: RunRecord = {
 			...init,
 			runId,
 			status: "pending",
 			createdAt: now,
 			updatedAt: now,
-		});
+		};
+		if (written) this.runs.load(runId, record);
+		else this.runs.set(runId, record);
 		return this.runs.get(runId)!;
 	}
 
