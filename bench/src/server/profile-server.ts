@@ -19,11 +19,13 @@ const { values } = parseArgs({
 		out: { type: "string" },
 		top: { type: "string", default: "40" },
 		dist: { type: "boolean", default: false },
+		// only the CPU per run (no profiler): for A/B runs against another worktree
+		"no-profile": { type: "boolean", default: false },
 	},
 });
 const here = import.meta.dirname;
 const dir = mkdtempSync(join(tmpdir(), "weft-profile-dev-"));
-const out = values.out ?? join(dir, "dev.cpuprofile");
+const out = values.out ?? join(tmpdir(), `weft-dev-${process.pid}.cpuprofile`);
 // from dist (`--dist`: the built packages, readable names in the profile) or from source as the bench runs it
 const p = await startProcess(
 	[
@@ -36,10 +38,12 @@ const p = await startProcess(
 		"0",
 	],
 	/listening on (http:\/\/[^\s]+)/,
-	{
-		WEFT_PROFILE_OUT: out,
-		NODE_OPTIONS: `--import tsx --import ${join(here, "profile-preload.ts")}`,
-	},
+	values["no-profile"] === true
+		? {}
+		: {
+				WEFT_PROFILE_OUT: out,
+				NODE_OPTIONS: `--import tsx --import ${join(here, "profile-preload.ts")}`,
+			},
 	values.dist === true
 		? { main: join(here, "../../../packages/cli/dist/main.js"), source: false }
 		: undefined,
@@ -50,23 +54,28 @@ const turns = Number(values.turns);
 try {
 	await load(url, clients, 0, turns, 2);
 	const pid = p.child.pid!;
-	p.child.kill("SIGUSR2");
+	const profiling = values["no-profile"] !== true;
+	if (profiling) p.child.kill("SIGUSR2");
 	await new Promise((r) => setTimeout(r, 200));
 	const cpu0 = treeCpu(pid);
 	const r = await load(url, clients, Number(values.seconds), turns);
 	const cpu = treeCpu(pid) - cpu0;
-	p.child.kill("SIGUSR2");
-	for (let i = 0; i < 100 && !/weft profile: written/.test(p.output()); i++)
+	if (profiling) p.child.kill("SIGUSR2");
+	for (
+		let i = 0;
+		profiling && i < 100 && !/weft profile: written/.test(p.output());
+		i++
+	)
 		await new Promise((r) => setTimeout(r, 100));
 	console.log(
-		`${r.runs} runs, ${r.runs_per_s} runs/s, failed ${r.failed_runs}, api CPU ${((cpu * 1000) / r.runs).toFixed(2)} ms per run (profiled)`,
+		`${r.runs} runs, ${r.runs_per_s} runs/s, failed ${r.failed_runs}, api CPU ${((cpu * 1000) / r.runs).toFixed(2)} ms per run${profiling ? " (profiled)" : ""}`,
 	);
-	if (existsSync(out)) {
+	if (profiling && existsSync(out)) {
 		const profile = JSON.parse(readFileSync(out, "utf8")) as Profiler.Profile;
 		printProfile(profile, Number(values.top));
 		console.log(`profile: ${out}`);
 	}
 } finally {
 	await p.stop();
-	if (values.out === undefined) rmSync(join(dir, "weft.db"), { force: true });
+	rmSync(dir, { recursive: true, force: true });
 }
