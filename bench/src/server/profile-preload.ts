@@ -3,7 +3,8 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 
-const out = process.env.WEFT_PROFILE_OUT;
+// `%p` in the path: this process's pid (an API and its workers share the environment)
+const out = process.env.WEFT_PROFILE_OUT?.replace("%p", String(process.pid));
 if (out !== undefined) {
 	const session = new Session();
 	session.connect();
