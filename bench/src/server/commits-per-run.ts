@@ -17,7 +17,9 @@ const target = await weftServe({
 });
 const client = new pg.Client({ connectionString: target.databaseUrl });
 await client.connect();
-const database = target.databaseUrl!.slice(target.databaseUrl!.lastIndexOf("/") + 1);
+const database = target.databaseUrl!.slice(
+	target.databaseUrl!.lastIndexOf("/") + 1,
+);
 // statistics reach pg_stat_database about once a second per backend
 const commits = async () => {
 	await new Promise((r) => setTimeout(r, 1500));
