@@ -55,14 +55,34 @@ export interface ModelCall {
 	response?: Record<string, unknown>;
 }
 
+/** A step's timing, as `stepTiming` reads it from the checkpoint's metadata. */
+export interface StepTiming {
+	nodes: Record<string, number[]>;
+	models?: Record<string, number[]>;
+	errors?: Array<{ node: string; code: string }>;
+	calls?: ModelCall[];
+}
+
+/**
+ * The step's timing from its metadata. Stored either as an object, or, for a step that only ran one task
+ * per node, as the list of their durations in the order of `metadata.nodes` (see `readStepTiming` in
+ * `@weft/graph`, which this browser code cannot import).
+ */
+export function stepTiming(metadata: StepMetadata): StepTiming | undefined {
+	const t = metadata.timing;
+	if (!Array.isArray(t)) return t;
+	const names = Array.isArray(metadata.nodes) ? metadata.nodes : [];
+	const nodes: Record<string, number[]> = {};
+	t.forEach((ms, i) => {
+		const name = names[i];
+		if (typeof name === "string" && typeof ms === "number") nodes[name] = [ms];
+	});
+	return { nodes };
+}
+
 /** What a step records of itself in its checkpoint's metadata. */
 export interface StepMetadata {
-	timing?: {
-		nodes: Record<string, number[]>;
-		models: Record<string, number[]>;
-		errors?: Array<{ node: string; code: string }>;
-		calls?: ModelCall[];
-	};
+	timing?: StepTiming | number[];
 	usage?: UsageTotals & {
 		byNode: Record<string, UsageTotals>;
 		byModel: Record<string, UsageTotals>;

@@ -1,4 +1,9 @@
-import type { CheckpointState, ModelCall, UsageTotals } from "./api.ts";
+import {
+	type CheckpointState,
+	type ModelCall,
+	stepTiming,
+	type UsageTotals,
+} from "./api.ts";
 import { Transcript, ValueView, type WireMessage } from "./values.tsx";
 
 const ms = (n: number) =>
@@ -20,7 +25,7 @@ export function StepDetails({
 	/** Time from the parent checkpoint to this one (includes any wait for a person). */
 	wallMs: number | undefined;
 }) {
-	const timing = state.metadata.timing;
+	const timing = stepTiming(state.metadata);
 	const usage = state.metadata.usage;
 	const nodes = [
 		...new Set([

@@ -27,8 +27,11 @@ import {
 	registryVersion,
 } from "./type-registry.ts";
 
-/** Blobs that may need more than this many bytes are encoded directly (the reused buffer stays small). */
-const SCRATCH_LIMIT = 1 << 20;
+/**
+ * Blobs that may need more than this many bytes are encoded directly, so the reused buffer stays small
+ * (a snapshot of a long conversation would otherwise keep a megabyte alive for the process's life).
+ */
+const SCRATCH_LIMIT = 1 << 16;
 
 export interface JsonSerializerOptions {
 	/**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { END, START, StateGraph } from "@weft/graph";
+import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { collectStats, latency, parseSince } from "../src/commands/stats.ts";
@@ -108,5 +108,38 @@ describe("weft stats", () => {
 	it("takes nearest-rank percentiles", () => {
 		const l = latency(Array.from({ length: 100 }, (_, i) => i + 1));
 		expect(l).toEqual({ count: 100, p50: 50, p95: 95, p99: 99 });
+	});
+});
+
+describe("collectStats across runs", () => {
+	it("finds a thread's graph named by an earlier run, and counts only the steps since `since`", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const chain = new StateGraph(z.object({ n: z.number() }))
+			.addNode("a", (s) => ({ n: s.n + 1 }))
+			.addNode("b", (s) => ({ n: s.n + 1 }))
+			.addEdge(START, "a")
+			.addEdge("a", "b")
+			.addEdge("b", END)
+			.compile({ checkpointer, name: "chain" });
+		await chain.invoke({ n: 0 }, { threadId: "t" });
+		await new Promise((r) => setTimeout(r, 20));
+		const since = new Date();
+		await new Promise((r) => setTimeout(r, 20));
+		await chain.invoke({ n: 0 }, { threadId: "t" });
+		const all = await collectStats(checkpointer, { graph: "chain" });
+		expect(all.threads).toBe(1);
+		expect(all.nodes.map((n) => [n.node, n.count])).toEqual([
+			["a", 2],
+			["b", 2],
+		]);
+		const recent = await collectStats(checkpointer, { graph: "chain", since });
+		expect(recent.threads).toBe(1);
+		expect(recent.nodes.map((n) => [n.node, n.count])).toEqual([
+			["a", 1],
+			["b", 1],
+		]);
+		expect((await collectStats(checkpointer, { graph: "other" })).threads).toBe(
+			0,
+		);
 	});
 });

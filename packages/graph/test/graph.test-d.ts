@@ -6,6 +6,7 @@ import {
 	type InferState,
 	type InferUpdate,
 	type NodeContext,
+	type RunConfig,
 	reducer,
 	Send,
 	START,
@@ -159,5 +160,13 @@ describe("StateGraph types", () => {
 			await child.invokeAsSubgraph(ctx, { topic: s.topic });
 			return {};
 		});
+	});
+
+	it("RunConfig.checkpointId: a checkpoint id, or null for the empty state (decision 0036)", () => {
+		expectTypeOf<{ checkpointId: null }>().toMatchTypeOf<RunConfig>();
+		expectTypeOf<{ checkpointId: string }>().toMatchTypeOf<RunConfig>();
+		// @ts-expect-error not a checkpoint id
+		const wrong: RunConfig = { checkpointId: 42 };
+		void wrong;
 	});
 });

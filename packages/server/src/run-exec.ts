@@ -11,8 +11,9 @@ import {
 	type StreamMode,
 } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
+import type { RunRequest } from "./rollback.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
-import type { RunCreateBody, StreamModeName } from "./schemas.ts";
+import type { StreamModeName } from "./schemas.ts";
 import type { RunRecord } from "./thread-registry.ts";
 import { fromWire, messageDict, toWire } from "./wire-values.ts";
 
@@ -94,7 +95,7 @@ export interface ExecuteOptions {
 export async function executeRun(
 	graph: AnyGraph,
 	run: RunRecord,
-	body: RunCreateBody,
+	body: RunRequest,
 	sink: RunSink,
 	options: ExecuteOptions = {},
 ): Promise<RunOutcome> {
@@ -136,7 +137,9 @@ export async function executeRun(
 	const checkpointId =
 		options.recover === true
 			? undefined
-			: (body.checkpoint_id ?? body.checkpoint?.checkpoint_id);
+			: (body.checkpoint_id ??
+				body.checkpoint?.checkpoint_id ??
+				body.rollback_start);
 	const sendInterrupt = (
 		given: ReadonlyArray<{ id: string; value: unknown }>,
 	) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckpointRecord } from "../record.ts";
 import type { ConformanceContext } from "./context.ts";
 import { chainAfter, record } from "./fixtures.ts";
-import { all, idAt } from "./helpers.ts";
+import { all, codeOf, idAt } from "./helpers.ts";
 
 const ids = (xs: { checkpointId: string }[]) => xs.map((x) => x.checkpointId);
 
@@ -159,6 +159,31 @@ export function branchCases(ctx: ConformanceContext): void {
 				ids([more!, fork[1]!]),
 			);
 			expect(await cp.heads({ threadId: "nobody" })).toEqual([]);
+		});
+
+		it("takes a second root beside a thread's first (a run from the empty state), but not an exclusive one", async () => {
+			const cp = ctx.checkpointer();
+			const root = record();
+			await cp.put(root);
+			const [child] = chainAfter(root, 1);
+			await cp.put(child!);
+			expect(await codeOf(cp.put(record(), { exclusive: true }))).toBe(
+				"CHECKPOINT_CONFLICT",
+			);
+			const second = record({ snapshot: { n: 2 } });
+			expect(await cp.put(second)).toMatchObject({ seq: 3 });
+			expect(ids(await cp.heads({ threadId: "thread" }))).toEqual(
+				ids([second, child!]),
+			);
+			expect(
+				(await cp.getTuple({ threadId: "thread" }))?.checkpoint.checkpointId,
+			).toBe(second.checkpointId);
+			expect(
+				await cp.getChain({
+					threadId: "thread",
+					checkpointId: second.checkpointId,
+				}),
+			).toHaveLength(1);
 		});
 
 		it("keeps each branch's records apart: a write on one branch never shows on another", async () => {

@@ -120,11 +120,14 @@ export async function collectStats(
 	};
 	for (const t of await cp.listThreads()) {
 		if (since !== undefined && t.updatedAt < since) continue;
-		const root = await read(cp, t.threadId, "", since);
-		if (filter.graph !== undefined && !root.some((c) => isOf(c, filter.graph!)))
+		// the graph's name is recorded once a run (decision 0037): look for it before `since` too
+		const all = await read(cp, t.threadId, "", undefined);
+		if (filter.graph !== undefined && !all.some((c) => isOf(c, filter.graph!)))
 			continue;
+		const root =
+			since === undefined ? all : all.filter((c) => c.createdAt >= since);
 		acc.threads++;
-		acc.scope.graphOf.set(t.threadId, graphOf(root) ?? "(unnamed)");
+		acc.scope.graphOf.set(t.threadId, graphOf(all) ?? "(unnamed)");
 		await addNamespace(cp, t.threadId, "", root, since, acc);
 		const head = await cp.getTuple({ threadId: t.threadId });
 		for (const w of head?.pendingWrites ?? [])

@@ -35,7 +35,15 @@ export function llmOtelApi(): typeof OtelApi | undefined {
 	if (api !== undefined) return api;
 	if ((globalThis as Record<symbol, unknown>)[GLOBAL] === undefined)
 		return undefined;
-	api = createRequire(import.meta.url)("@opentelemetry/api") as typeof OtelApi;
+	try {
+		api = createRequire(import.meta.url)(
+			"@opentelemetry/api",
+		) as typeof OtelApi;
+	} catch {
+		// an optional peer dependency: a global registered by a copy this package cannot resolve
+		// (a bundled SDK) leaves telemetry off rather than failing the run
+		return undefined;
+	}
 	return api;
 }
 

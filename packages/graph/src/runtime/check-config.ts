@@ -15,7 +15,7 @@ export function checkRunConfig(given: unknown, durable: boolean): void {
 	const config = given as RunConfig;
 	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
-	if (config.checkpointId !== undefined)
+	if (config.checkpointId != null)
 		validateId(config.checkpointId, "checkpoint id");
 	for (const key of ["recursionLimit", "maxConcurrency"] as const) {
 		const value = config[key];

@@ -8,8 +8,11 @@ import type { RunUsage } from "./usage.ts";
 export interface RunConfig {
 	/** The thread to run on; required with a checkpointer. */
 	threadId?: string | undefined;
-	/** Continue from this checkpoint instead of the thread's newest. */
-	checkpointId?: string | undefined;
+	/**
+	 * Continue from this checkpoint instead of the thread's newest; `null`: from the empty state, as a new
+	 * branch beside the thread's others (a run with input only).
+	 */
+	checkpointId?: string | null | undefined;
 	/** Most supersteps one run may take (default 100). */
 	recursionLimit?: number | undefined;
 	/** Cancels the run: running nodes see it aborted, the run ends `cancelled`. */

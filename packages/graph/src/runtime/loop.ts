@@ -330,7 +330,7 @@ export class Run {
 				nodes,
 				tasks: this.#at.tasks,
 				joins: this.#at.joins,
-				metadata: this.#tm.metadata(this.#config.metadata), // telemetry (issue 13)
+				metadata: this.#tm.metadata(this.#config.metadata, nodes), // telemetry (issue 13)
 				usage: this.#usage.step,
 				userMetadata: this.#config.metadata,
 			},

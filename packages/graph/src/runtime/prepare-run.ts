@@ -93,10 +93,11 @@ async function prepareContinue(
 	if (store === undefined)
 		throw fail.needsCheckpointer("continuing or resuming a run");
 	const checkpointId =
-		p.config.checkpointId ??
-		(resume === undefined
-			? undefined
-			: await store.headWithInterrupts(resumeIds(resume.value)));
+		p.config.checkpointId !== undefined
+			? p.config.checkpointId
+			: resume === undefined
+				? undefined
+				: await store.headWithInterrupts(resumeIds(resume.value));
 	const tuple = await load(p, store, checkpointId);
 	if (tuple === undefined) {
 		throw resume === undefined
@@ -145,12 +146,19 @@ async function prepareInput(p: Preparing, input: unknown): Promise<void> {
 	await p.commit("input", writes, [INPUT_NODE]);
 }
 
-/** Loads a checkpoint (or the thread's newest) with its state; undefined when the thread has none. */
+/**
+ * Loads a checkpoint (or the thread's newest) with its state; undefined when the thread has none, or for
+ * `null` (the empty state: the run's first checkpoint is a new root beside the thread's others).
+ */
 async function load(
 	p: Preparing,
 	store: RunStore,
-	checkpointId: string | undefined,
+	checkpointId: string | null | undefined,
 ): Promise<CheckpointTuple | undefined> {
+	if (checkpointId === null) {
+		store.branch();
+		return undefined;
+	}
 	const loaded = await store.load(
 		checkpointId,
 		p.rt.channels,

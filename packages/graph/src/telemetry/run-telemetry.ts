@@ -208,16 +208,19 @@ export class RunTelemetry {
 		if (usage.call !== undefined) this.#timer.call(usage.call);
 	}
 
-	/** The metadata of the next checkpoint: the run's, plus the trace context and the step's timing. */
-	metadata(base: Metadata): Metadata {
-		const timing = this.#timer.take();
+	/**
+	 * The metadata of the next checkpoint: the run's, plus the trace context and the step's timing
+	 * (`nodes`: the nodes the checkpoint's metadata lists).
+	 */
+	metadata(base: Metadata, nodes: readonly string[]): Metadata {
+		const timing = this.#timer.take(nodes);
 		const traceparent = this.#traceparent;
 		if (timing === undefined && traceparent === undefined) return base;
 		// checkpoint metadata is JSON; RunConfig types only the user's part of it (scalars)
 		// perf (issue 17): `{ ...base, ...extra }` cost ≈ 1 µs a step in Node 20; copied as a spread copies
 		const out = copyOwn<Record<string, JsonValue>>({}, base);
 		if (traceparent !== undefined) out.traceparent = traceparent;
-		if (timing !== undefined) out[TIMING_KEY] = timing as unknown as JsonValue;
+		if (timing !== undefined) out[TIMING_KEY] = timing;
 		return out as Metadata;
 	}
 

@@ -6,11 +6,15 @@ export const TIMING_KEY = "timing";
 
 /**
  * What a committed step records of its timing in checkpoint metadata (`metadata.timing`), so tools like
- * `weft stats` compute latencies from the store alone. Durations are milliseconds.
+ * `weft stats` compute latencies from the store alone. Durations are milliseconds. Read it with
+ * `readStepTiming`: the stored form is compact (decision 0037).
  */
 export interface StepTiming {
-	/** The compiled graph's name. */
-	graph: string;
+	/**
+	 * The compiled graph's name: recorded with the first step a run times, so only the timing read from
+	 * that checkpoint has it (a thread's graph is the name found on any of its checkpoints).
+	 */
+	graph?: string;
 	/** Each node task the step ran, by node (tasks whose result was reused from an earlier run excluded). */
 	nodes: Record<string, number[]>;
 	/**
@@ -24,12 +28,28 @@ export interface StepTiming {
 	calls?: ModelCallRecord[];
 }
 
-/** The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). */
+/**
+ * The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). Two
+ * stored forms: the object above, and, for the most common step (only node durations, one task per node,
+ * in the order of `metadata.nodes`, no graph name), the bare list of those durations.
+ */
 export function readStepTiming(
 	metadata: Record<string, JsonValue | undefined>,
 ): StepTiming | undefined {
 	const t = metadata[TIMING_KEY];
-	if (typeof t !== "object" || t === null || Array.isArray(t)) return undefined;
+	if (Array.isArray(t)) {
+		const names = metadata.nodes;
+		if (!Array.isArray(names) || names.length !== t.length) return undefined;
+		const nodes: Record<string, number[]> = {};
+		for (let i = 0; i < t.length; i++) {
+			const name = names[i];
+			const ms = t[i];
+			if (typeof name !== "string" || typeof ms !== "number") return undefined;
+			nodes[name] = [ms];
+		}
+		return { nodes, models: {} };
+	}
+	if (typeof t !== "object" || t === null) return undefined;
 	const { nodes, models } = t as Record<string, unknown>;
 	if (typeof nodes !== "object" || nodes === null) return undefined;
 	if (models === undefined)
@@ -46,6 +66,8 @@ export class StepTimer {
 	#errors: Array<{ node: string; code: string }> = [];
 	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
+	/** The graph's name was recorded with an earlier step of this run. */
+	#named = false;
 
 	constructor(graph: string) {
 		this.#graph = graph;
@@ -72,24 +94,65 @@ export class StepTimer {
 		this.#empty = false;
 	}
 
-	/** The timing since the last take, or undefined when nothing was timed. */
-	take(): StepTiming | undefined {
+	/**
+	 * The timing since the last take, as stored (see `readStepTiming`), or undefined when nothing was
+	 * timed. `nodes` are the step's nodes as the checkpoint's metadata lists them.
+	 */
+	take(nodes: readonly string[]): JsonValue | undefined {
 		if (this.#empty) return undefined;
-		// stored without `models` when the step made no model call (readStepTiming fills it in)
-		const timing = { graph: this.#graph, nodes: this.#nodes } as StepTiming;
-		for (const _ in this.#models) {
-			timing.models = this.#models;
-			this.#models = {};
-			break;
-		}
-		if (this.#errors.length > 0) timing.errors = this.#errors;
-		if (this.#calls !== undefined) timing.calls = this.#calls;
+		const timed = this.#nodes;
 		this.#nodes = {};
-		this.#errors = [];
-		this.#calls = undefined;
 		this.#empty = true;
+		if (
+			this.#named &&
+			this.#calls === undefined &&
+			this.#errors.length === 0 &&
+			isEmpty(this.#models)
+		) {
+			const list = aligned(timed, nodes);
+			if (list !== undefined) return list;
+		}
+		const timing: Record<string, JsonValue> = {};
+		if (!this.#named) {
+			timing.graph = this.#graph;
+			this.#named = true;
+		}
+		timing.nodes = timed as unknown as JsonValue;
+		if (!isEmpty(this.#models)) {
+			timing.models = this.#models as unknown as JsonValue;
+			this.#models = {};
+		}
+		if (this.#errors.length > 0) {
+			timing.errors = this.#errors as unknown as JsonValue;
+			this.#errors = [];
+		}
+		if (this.#calls !== undefined) {
+			timing.calls = this.#calls as unknown as JsonValue;
+			this.#calls = undefined;
+		}
 		return timing;
 	}
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+	for (const _ in record) return false;
+	return true;
+}
+
+/** The durations of `timed` in the order of `nodes`, when each of them ran exactly one task; else undefined. */
+function aligned(
+	timed: Record<string, number[]>,
+	nodes: readonly string[],
+): number[] | undefined {
+	const list: number[] = [];
+	let count = 0;
+	for (const name of nodes) {
+		const ms = Object.hasOwn(timed, name) ? timed[name] : undefined;
+		if (ms === undefined || ms.length !== 1) return undefined;
+		list.push(ms[0]!);
+	}
+	for (const _ in timed) count++;
+	return count === nodes.length ? list : undefined;
 }
 
 function push(into: Record<string, number[]>, key: string, ms: number): void {

@@ -1,7 +1,16 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { MemoryCheckpointer, readStepTiming } from "@weft/graph";
+import {
+	END,
+	MemoryCheckpointer,
+	readStepTiming,
+	reducer,
+	Send,
+	START,
+	StateGraph,
+} from "@weft/graph";
 import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 
 describe("step timing in checkpoint metadata (no OpenTelemetry provider registered)", () => {
 	it("records node and model durations per step, and no trace context", async () => {
@@ -25,5 +34,62 @@ describe("step timing in checkpoint metadata (no OpenTelemetry provider register
 		expect(timing.models.m1).toHaveLength(1);
 		expect(timing.nodes.agent![0]).toBeGreaterThanOrEqual(0);
 		expect(all.some((c) => "traceparent" in c.metadata)).toBe(false);
+	});
+});
+
+describe("the stored form of step timing (decision 0037)", () => {
+	it("names the graph once a run, then keeps a step of one task per node as a list of durations", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const State = z.object({
+			n: z.number(),
+			seen: reducer(
+				z.array(z.number()),
+				(a, b) => [...a, ...b],
+				() => [],
+			),
+		});
+		const graph = new StateGraph(State)
+			.addNode("a", (s) => ({ n: s.n + 1 }))
+			.addNode("b", (s) => ({ n: s.n + 1 }))
+			.addNode("fan", () => ({ seen: [1] }))
+			.addEdge(START, "a")
+			.addEdge("a", "b")
+			.addConditionalEdges("b", () => [
+				new Send("fan", {}),
+				new Send("fan", {}),
+			])
+			.addEdge("fan", END)
+			.compile({ checkpointer, name: "chain" });
+		await graph.invoke({ n: 0, seen: [] }, { threadId: "c1" });
+		const all = [];
+		for await (const c of checkpointer.list({ threadId: "c1" })) all.push(c);
+		all.reverse(); // oldest first: input, a, b, fan×2
+		expect(all.map((c) => c.metadata.nodes)).toEqual([
+			["__input__"],
+			["a"],
+			["b"],
+			["fan"],
+		]);
+		expect(all[0]!.metadata.timing).toBeUndefined();
+		// the run's first timed step names the graph (object form)
+		expect(all[1]!.metadata.timing).toMatchObject({ graph: "chain" });
+		// later steps of one task per node: a bare list in the order of metadata.nodes
+		expect(Array.isArray(all[2]!.metadata.timing)).toBe(true);
+		expect(readStepTiming(all[2]!.metadata)).toEqual({
+			nodes: { b: [expect.any(Number)] },
+			models: {},
+		});
+		// two tasks of one node: the object form
+		const fan = readStepTiming(all[3]!.metadata)!;
+		expect(Array.isArray(all[3]!.metadata.timing)).toBe(false);
+		expect(fan.nodes.fan).toHaveLength(2);
+		expect(fan.graph).toBeUndefined();
+		expect(readStepTiming(all[1]!.metadata)!.graph).toBe("chain");
+	});
+
+	it("reads a list that does not match the step's nodes as no timing", () => {
+		expect(readStepTiming({ nodes: ["a", "b"], timing: [1] })).toBeUndefined();
+		expect(readStepTiming({ nodes: ["a"], timing: ["x"] })).toBeUndefined();
+		expect(readStepTiming({ timing: [1] })).toBeUndefined();
 	});
 });

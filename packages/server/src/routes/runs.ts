@@ -11,6 +11,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
+import { type RunRequest, rollbackStart } from "../rollback.ts";
 import { type RunEventLog, sseFrame } from "../run-events.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
@@ -140,7 +141,10 @@ export async function startRun(
 				{ hint: "retry when one has ended" },
 			);
 	}
-	await admit(ctx, threadId, b);
+	const start = await admit(ctx, threadId, b);
+	// the executors carry the request as it is (in memory, or queued as JSON for a worker)
+	const request: RunRequest =
+		start === undefined ? b : { ...b, rollback_start: start };
 	thread.graphId ??= graphId;
 	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
 	const run = ctx.runs.start(
@@ -153,7 +157,7 @@ export async function startRun(
 			metadata: b.metadata ?? {},
 			multitaskStrategy: b.multitask_strategy ?? "reject",
 		},
-		b,
+		request,
 	);
 	c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
 	return run;
@@ -204,22 +208,26 @@ export function runStream(
 
 /**
  * `multitask_strategy` while the thread is busy: "reject" (the default here) answers 409, "enqueue" queues
- * the new run behind the active one, "interrupt" cancels it, "rollback" cancels it and deletes its record.
+ * the new run behind the active one, "interrupt" cancels it, "rollback" cancels it and deletes its record,
+ * and returns where the new run starts: from the thread as it was before the rolled-back run (see
+ * `rollbackStart`; undefined: from the thread's latest, as usual).
  */
 async function admit(
 	ctx: ServerContext,
 	threadId: string,
 	b: RunCreateBody,
-): Promise<void> {
+): Promise<string | null | undefined> {
 	const strategy = b.multitask_strategy ?? "reject";
 	const active = ctx.runs.activeRun(threadId);
 	// enqueue: the new run waits behind the active one (the executor starts it when that one ends)
-	if (active !== undefined && strategy === "enqueue") return;
+	if (active !== undefined && strategy === "enqueue") return undefined;
+	let rolledBack: string | undefined;
 	if (active !== undefined && strategy === "interrupt")
 		await ctx.runs.cancel(active, true);
 	else if (active !== undefined && strategy === "rollback") {
 		await ctx.runs.cancel(active, true);
 		ctx.registry.runs.delete(active.runId);
+		rolledBack = active.runId;
 	} else if (active !== undefined)
 		throw busy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
@@ -228,4 +236,8 @@ async function admit(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
 		);
+	// the rolled-back run has stopped and released the thread: it commits nothing more
+	return rolledBack === undefined
+		? undefined
+		: rollbackStart(ctx.checkpointer, threadId, rolledBack);
 }
