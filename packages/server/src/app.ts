@@ -3,7 +3,7 @@ import { WeftError } from "@weft/checkpoint";
 import type { EvalStore } from "@weft/evals";
 import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimit } from "./body-limit.ts";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";

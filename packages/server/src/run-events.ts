@@ -5,6 +5,14 @@ export interface RunEvent {
 	id: string;
 	event: string;
 	data: unknown;
+	/** `data` as JSON, once some reader has needed it (kept: every reader of the event sends the same text). */
+	json?: string | undefined;
+}
+
+/** An event as one SSE frame (`event`, `data`, `id` lines, as Hono's `writeSSE` writes them). */
+export function sseFrame(ev: RunEvent): string {
+	ev.json ??= JSON.stringify(ev.data) ?? "null";
+	return `event: ${ev.event}\ndata: ${ev.json}\nid: ${ev.id}\n\n`;
 }
 
 /** Events kept per run unless configured (`events.maxPerRun`). */
@@ -95,19 +103,27 @@ export class RunEventLog {
 	): AsyncGenerator<RunEvent> {
 		let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
 		if (!Number.isFinite(next) || next < 1) next = 1;
-		while (signal?.aborted !== true) {
-			const index = Math.max(0, next - 1 - this.#dropped);
-			if (index < this.#events.length) {
-				const event = this.#events[index]!;
-				next = Number(event.id) + 1;
-				yield event;
-				continue;
+		// one abort listener for the whole read (not one per wait): it wakes the wait in progress
+		let wake: (() => void) | undefined;
+		const onAbort = () => wake?.();
+		signal?.addEventListener("abort", onAbort, { once: true });
+		try {
+			while (signal?.aborted !== true) {
+				const index = Math.max(0, next - 1 - this.#dropped);
+				if (index < this.#events.length) {
+					const event = this.#events[index]!;
+					next = Number(event.id) + 1;
+					yield event;
+					continue;
+				}
+				if (this.#closed) return;
+				await new Promise<void>((resolve) => {
+					wake = resolve;
+					this.#waiters.add(resolve);
+				});
 			}
-			if (this.#closed) return;
-			await new Promise<void>((resolve) => {
-				this.#waiters.add(resolve);
-				signal?.addEventListener("abort", () => resolve(), { once: true });
-			});
+		} finally {
+			signal?.removeEventListener("abort", onAbort);
 		}
 	}
 }

@@ -33,7 +33,7 @@ export interface RunRecord {
  */
 export class ThreadRegistry {
 	readonly threads = new WrittenMap<ThreadRecord>();
-	readonly runs = new WrittenMap<RunRecord>();
+	readonly runs = new WrittenMap<RunRecord>((r) => r.threadId);
 	readonly records: ServerRecords | undefined;
 
 	constructor(records?: ServerRecords) {
@@ -88,19 +88,25 @@ export class ThreadRegistry {
 		return this.threads.get(record.threadId)!;
 	}
 
-	/** Records a new run as `pending` and returns the kept record. */
+	/**
+	 * Records a new run as `pending` and returns the kept record. `written`: the caller stores the new record
+	 * itself (it is kept here without being written behind; later changes are).
+	 */
 	addRun(
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
+		written = false,
 	): RunRecord {
 		const now = new Date().toISOString();
 		const runId = randomUUID();
-		this.runs.set(runId, {
+		const record: RunRecord = {
 			...init,
 			runId,
 			status: "pending",
 			createdAt: now,
 			updatedAt: now,
-		});
+		};
+		if (written) this.runs.load(runId, record);
+		else this.runs.set(runId, record);
 		return this.runs.get(runId)!;
 	}
 
@@ -111,9 +117,13 @@ export class ThreadRegistry {
 		);
 	}
 
+	/** The thread's runs, newest first. */
 	runsOf(threadId: string): RunRecord[] {
-		return [...this.runs.values()]
-			.filter((r) => r.threadId === threadId)
-			.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+		const runs: RunRecord[] = [];
+		for (const id of this.runs.keysOf(threadId)) {
+			const run = this.runs.get(id);
+			if (run !== undefined) runs.push(run);
+		}
+		return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	}
 }

@@ -57,6 +57,11 @@ const isMessageDict = (v: unknown): v is Record<string, unknown> =>
 	(typeof (v as { role?: unknown }).role === "string" ||
 		typeof (v as { type?: unknown }).type === "string");
 
+/** `@langchain/core/messages`, imported once per process (an `import()` per run costs a loader round trip). */
+let langchainMessages:
+	| Promise<typeof import("@langchain/core/messages")>
+	| undefined;
+
 /**
  * Run input from the wire: arrays of message dicts (`{ role: "user", content }` or `{ type: "human", … }`)
  * become `@langchain/core` messages, as LangGraph's server does. LangChain is loaded only when one is seen.
@@ -67,9 +72,8 @@ export async function fromWire(value: unknown): Promise<unknown> {
 	const out: Record<string, unknown> = {};
 	for (const [key, v] of Object.entries(value)) {
 		if (Array.isArray(v) && v.length > 0 && v.every(isMessageDict)) {
-			const { coerceMessageLikeToMessage } = await import(
-				"@langchain/core/messages"
-			);
+			langchainMessages ??= import("@langchain/core/messages");
+			const { coerceMessageLikeToMessage } = await langchainMessages;
 			out[key] = v.map((m) => coerceMessageLikeToMessage(m as never));
 		} else out[key] = v;
 	}

@@ -9,12 +9,13 @@ function pool(fail: number) {
 	const inserted: number[] = [];
 	const state = { fail };
 	const query = async (text: string, values: unknown[]) => {
-		if (text.startsWith("SELECT max(seq)"))
+		if (text.includes("AS top,"))
 			return { rows: [{ top: null, dropped: 0, ord: null }] };
-		if (text.startsWith("INSERT INTO weft_server.run_events")) {
+		if (text.includes("INSERT INTO weft_server.run_events")) {
 			if (state.fail-- > 0)
 				throw new Error("Connection terminated unexpectedly");
-			for (let i = 1; i < values.length; i += 4)
+			// the rows' values ($2 …), four each, then the announcement's channel and payload
+			for (let i = 1; i + 2 < values.length; i += 4)
 				inserted.push(values[i] as number);
 		}
 		return { rows: [], rowCount: 0 };

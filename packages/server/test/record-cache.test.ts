@@ -55,4 +55,27 @@ describe("WrittenMap", () => {
 		expect(map.failure("b")).toBeUndefined();
 		expect(written).toEqual(["a", "b"]);
 	}, 20_000);
+
+	it("finds entries by their group (a thread's runs) through sets, deletions, loads and refreshes", () => {
+		const map = new WrittenMap<{ thread: string; n: number }>((v) => v.thread);
+		const keys = (g: string) => [...map.keysOf(g)].sort();
+		map.load("r1", { thread: "a", n: 1 });
+		map.set("r2", { thread: "a", n: 2 });
+		map.set("r3", { thread: "b", n: 3 });
+		expect(keys("a")).toEqual(["r1", "r2"]);
+		expect(keys("b")).toEqual(["r3"]);
+		map.delete("r1");
+		expect(keys("a")).toEqual(["r2"]);
+		// another process's copy: new, changed, gone
+		map.refresh("r4", { thread: "b", n: 4 });
+		map.refresh("r2", { thread: "a", n: 5 });
+		expect(keys("a")).toEqual(["r2"]);
+		expect(keys("b")).toEqual(["r3", "r4"]);
+		map.refresh("r3", undefined);
+		expect(keys("b")).toEqual(["r4"]);
+		// a field change through the kept object keeps its group
+		map.get("r4")!.n = 6;
+		expect(keys("b")).toEqual(["r4"]);
+		expect(keys("none")).toEqual([]);
+	});
 });

@@ -114,36 +114,47 @@ export class PostgresRecords implements ServerRecords {
 				[runId],
 			)
 		)[0];
+	// each write announces itself in its own statement: the notification goes out when the write commits,
+	// and the write costs one round trip
 	putThread = async (t: ThreadRecord) => {
 		await this.pool.query(
-			"INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
-			[t.threadId, JSON.stringify(t)],
+			`WITH w AS (INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body)
+			SELECT pg_notify($3, $4)`,
+			[
+				t.threadId,
+				JSON.stringify(t),
+				RECORDS_CHANNEL,
+				`thread:${t.threadId}|${this.origin}`,
+			],
 		);
-		await notify(this.pool, `thread:${t.threadId}|${this.origin}`);
 	};
 	deleteThread = async (threadId: string) => {
 		await this.pool.query(
-			"DELETE FROM weft_server.threads WHERE thread_id = $1",
-			[threadId],
+			`WITH w AS (DELETE FROM weft_server.threads WHERE thread_id = $1) SELECT pg_notify($2, $3)`,
+			[threadId, RECORDS_CHANNEL, `thread:${threadId}|${this.origin}`],
 		);
-		await notify(this.pool, `thread:${threadId}|${this.origin}`);
 	};
 	putRun = async (r: RunRecord) => {
 		await this.pool.query(
-			`INSERT INTO weft_server.runs AS runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body WHERE ${runMoveSql("runs.status", "excluded.status")}`,
-			[r.runId, r.threadId, r.status, JSON.stringify(r)],
+			`WITH w AS (INSERT INTO weft_server.runs AS runs (run_id, thread_id, status, body) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, body = excluded.body WHERE ${runMoveSql("runs.status", "excluded.status")})
+			SELECT pg_notify($5, $6)`,
+			[
+				r.runId,
+				r.threadId,
+				r.status,
+				JSON.stringify(r),
+				RECORDS_CHANNEL,
+				`run:${r.runId}|${this.origin}`,
+			],
 		);
-		await notify(this.pool, `run:${r.runId}|${this.origin}`);
 	};
 	deleteRun = async (runId: string) => {
-		await this.pool.query("DELETE FROM weft_server.runs WHERE run_id = $1", [
-			runId,
-		]);
 		await this.pool.query(
-			"DELETE FROM weft_server.run_events WHERE run_id = $1",
-			[runId],
+			`WITH r AS (DELETE FROM weft_server.runs WHERE run_id = $1),
+				e AS (DELETE FROM weft_server.run_events WHERE run_id = $1)
+			SELECT pg_notify($2, $3)`,
+			[runId, RECORDS_CHANNEL, `run:${runId}|${this.origin}`],
 		);
-		await notify(this.pool, `run:${runId}|${this.origin}`);
 	};
 	getThread = async (threadId: string) =>
 		(

@@ -16,6 +16,36 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	#onError: (error: unknown) => void = () => {};
 	/** Keys whose newest change could not be written, with the last error. */
 	readonly #failed = new Map<string, unknown>();
+	/** `groupOf`'s value of each entry → its keys (e.g. a thread's runs). */
+	readonly #groups = new Map<string, Set<string>>();
+	readonly #groupOf: ((value: V) => string) | undefined;
+
+	/** `groupOf`: a field of the entries (fixed for each) by which `keysOf` finds them without a scan. */
+	constructor(groupOf?: (value: V) => string) {
+		super();
+		this.#groupOf = groupOf;
+	}
+
+	/** The keys of the entries whose `groupOf` is `group`. */
+	keysOf(group: string): ReadonlySet<string> {
+		return this.#groups.get(group) ?? new Set();
+	}
+
+	#group(key: string, value: V | undefined): void {
+		if (this.#groupOf === undefined) return;
+		const old = super.get(key);
+		if (old !== undefined) {
+			const g = this.#groupOf(old);
+			const keys = this.#groups.get(g);
+			keys?.delete(key);
+			if (keys?.size === 0) this.#groups.delete(g);
+		}
+		if (value === undefined) return;
+		const g = this.#groupOf(value);
+		const keys = this.#groups.get(g);
+		if (keys === undefined) this.#groups.set(g, new Set([key]));
+		else keys.add(key);
+	}
 
 	/** Starts writing changes (entries set before this are not written). */
 	writeTo(
@@ -28,6 +58,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 
 	/** Fills the map from the store without writing anything back. */
 	load(key: string, value: V): void {
+		this.#group(key, value);
 		super.set(key, this.#watch(key, value));
 	}
 
@@ -36,20 +67,27 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		if (value !== undefined && this.#deleted.has(key)) return;
 		const target = this.#targets.get(key);
 		if (value === undefined) {
+			this.#group(key, undefined);
 			super.delete(key);
 			this.#targets.delete(key);
 		} else if (target === undefined || !super.has(key)) this.load(key, value);
-		else Object.assign(target, value);
+		else {
+			this.#group(key, undefined);
+			Object.assign(target, value);
+			this.#group(key, target);
+		}
 	}
 
 	override set(key: string, value: V): this {
 		this.#deleted.delete(key);
+		this.#group(key, value);
 		super.set(key, this.#watch(key, value));
 		this.#mark(key);
 		return this;
 	}
 
 	override delete(key: string): boolean {
+		this.#group(key, undefined);
 		const had = super.delete(key);
 		this.#targets.delete(key);
 		if (had) {

@@ -33,9 +33,27 @@ WHEN NOT ${moveAllowed("old", "new")}
 BEGIN SELECT RAISE(ABORT, 'a run cannot make this status move'); END;
 `;
 
-/** Thread and run records in two tables of a SQLite file (the checkpointer's file, its own tables). */
+const SQL = {
+	threads: "SELECT body FROM weft_server_threads",
+	runs: "SELECT body FROM weft_server_runs",
+	getRun: "SELECT body FROM weft_server_runs WHERE run_id = ?",
+	putThread:
+		"INSERT INTO weft_server_threads (thread_id, body) VALUES (?, ?) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
+	deleteThread: "DELETE FROM weft_server_threads WHERE thread_id = ?",
+	putRun: `INSERT INTO weft_server_runs (run_id, thread_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body WHERE ${moveAllowed("weft_server_runs", "excluded")}`,
+	deleteRun: "DELETE FROM weft_server_runs WHERE run_id = ?",
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+
+/**
+ * Thread and run records in two tables of a SQLite file (the checkpointer's file, its own tables), on
+ * statements prepared once. Each write is committed when it is made (synchronously): a run's statuses
+ * reach the file in the order the lifecycle moved it, which the table's guard checks.
+ */
 export class SqliteRecords implements ServerRecords {
 	readonly #db: Database.Database;
+	readonly #stmt: Statements;
 
 	constructor(path: string) {
 		this.#db = new Database(path);
@@ -43,45 +61,34 @@ export class SqliteRecords implements ServerRecords {
 		this.#db.pragma("journal_mode = WAL");
 		this.#db.exec(SCHEMA);
 		this.#db.exec(LIFECYCLE_TRIGGER);
+		this.#stmt = Object.fromEntries(
+			Object.entries(SQL).map(([k, sql]) => [k, this.#db.prepare(sql)]),
+		) as Statements;
 	}
 
-	#all<T>(table: string): T[] {
-		return (
-			this.#db.prepare(`SELECT body FROM ${table}`).all() as { body: string }[]
-		).map((r) => decodeRecord<T>(r.body));
+	#all<T>(stmt: Database.Statement): T[] {
+		return (stmt.all() as { body: string }[]).map((r) =>
+			decodeRecord<T>(r.body),
+		);
 	}
 
-	loadThreads = async () => this.#all<ThreadRecord>("weft_server_threads");
-	loadRuns = async () => this.#all<RunRecord>("weft_server_runs");
+	loadThreads = async () => this.#all<ThreadRecord>(this.#stmt.threads);
+	loadRuns = async () => this.#all<RunRecord>(this.#stmt.runs);
 	getRun = async (runId: string) => {
-		const row = this.#db
-			.prepare("SELECT body FROM weft_server_runs WHERE run_id = ?")
-			.get(runId) as { body: string } | undefined;
+		const row = this.#stmt.getRun.get(runId) as { body: string } | undefined;
 		return row === undefined ? undefined : decodeRecord<RunRecord>(row.body);
 	};
 	putThread = async (t: ThreadRecord) => {
-		this.#db
-			.prepare(
-				"INSERT INTO weft_server_threads (thread_id, body) VALUES (?, ?) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
-			)
-			.run(t.threadId, encodeRecord(t));
+		this.#stmt.putThread.run(t.threadId, encodeRecord(t));
 	};
 	deleteThread = async (threadId: string) => {
-		this.#db
-			.prepare("DELETE FROM weft_server_threads WHERE thread_id = ?")
-			.run(threadId);
+		this.#stmt.deleteThread.run(threadId);
 	};
 	putRun = async (r: RunRecord) => {
-		this.#db
-			.prepare(
-				`INSERT INTO weft_server_runs (run_id, thread_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body WHERE ${moveAllowed("weft_server_runs", "excluded")}`,
-			)
-			.run(r.runId, r.threadId, encodeRecord(r));
+		this.#stmt.putRun.run(r.runId, r.threadId, encodeRecord(r));
 	};
 	deleteRun = async (runId: string) => {
-		this.#db
-			.prepare("DELETE FROM weft_server_runs WHERE run_id = ?")
-			.run(runId);
+		this.#stmt.deleteRun.run(runId);
 	};
 	close = async () => {
 		this.#db.close();

@@ -12,9 +12,10 @@ import {
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
 import { type RunRequest, rollbackStart } from "../rollback.ts";
-import type { RunEventLog } from "../run-events.ts";
+import { type RunEventLog, sseFrame } from "../run-events.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
+import { nodeResponse, nodeSSE } from "../sse-node.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
@@ -187,19 +188,21 @@ export function runStream(
 	cancelOnLeave: RunRecord | undefined,
 	lastEventId?: string,
 ) {
+	const onLeave = () => {
+		if (cancelOnLeave !== undefined) void ctx.runs.cancel(cancelOnLeave, false);
+	};
+	// on Node, straight to the socket; elsewhere (app.request, other runtimes) through Hono's web stream
+	const outgoing = nodeResponse(c);
+	if (outgoing !== undefined)
+		return nodeSSE(c, outgoing, (left) => log.read(lastEventId, left), onLeave);
 	return streamSSE(c, async (stream) => {
 		const left = new AbortController();
 		stream.onAbort(() => {
 			left.abort();
-			if (cancelOnLeave !== undefined)
-				void ctx.runs.cancel(cancelOnLeave, false);
+			onLeave();
 		});
 		for await (const ev of log.read(lastEventId, left.signal))
-			await stream.writeSSE({
-				id: ev.id,
-				event: ev.event,
-				data: JSON.stringify(ev.data),
-			});
+			await stream.write(sseFrame(ev));
 	});
 }
 

@@ -1,4 +1,4 @@
-import { WeftError } from "@weft/checkpoint";
+import { type ThreadInfo, WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
 	type Env,
@@ -23,11 +23,18 @@ import { body } from "./validate.ts";
 
 type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
-/** A thread in LangGraph's `Thread` shape. */
-export async function toThread(ctx: ServerContext, t: ThreadRecord) {
-	const status = await threadStatus(ctx, t);
+/**
+ * A thread in LangGraph's `Thread` shape. `fresh`: the thread was just created here under an id this
+ * process generated, so nothing can have run on it yet (no checkpoint to read).
+ */
+export async function toThread(
+	ctx: ServerContext,
+	t: ThreadRecord,
+	fresh = false,
+) {
+	const info = fresh ? undefined : await ctx.checkpointer.getThread(t.threadId);
+	const status = fresh ? "idle" : await threadStatus(ctx, t, info, true);
 	const graph = graphOfThread(ctx, t);
-	const info = await ctx.checkpointer.getThread(t.threadId);
 	let values: unknown = null;
 	let interrupts: Record<string, unknown[]> = {};
 	if (graph !== undefined && info?.checkpointId != null) {
@@ -52,12 +59,15 @@ export async function toThread(ctx: ServerContext, t: ThreadRecord) {
 	};
 }
 
+/** `read`: `info` is the thread's checkpointer record, just read by the caller (else it is read here). */
 async function threadStatus(
 	ctx: ServerContext,
 	t: ThreadRecord,
+	info?: ThreadInfo | undefined,
+	read = false,
 ): Promise<ThreadStatus> {
 	if (ctx.runs.activeRun(t.threadId) !== undefined) return "busy";
-	const info = await ctx.checkpointer.getThread(t.threadId);
+	if (!read) info = await ctx.checkpointer.getThread(t.threadId);
 	switch (info?.status) {
 		case "running":
 			return "busy";
@@ -148,7 +158,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			metadata: b.metadata,
 		});
 		await savedThread(ctx, t.threadId);
-		return c.json(await toThread(ctx, t));
+		return c.json(await toThread(ctx, t, b.thread_id === undefined));
 	});
 	app.post("/search", async (c) => {
 		const q = await body(c, ThreadSearch);

@@ -1,13 +1,14 @@
 import { ValidationError } from "@weft/checkpoint";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { bodyText } from "../body-limit.ts";
 
 /** The request's JSON body parsed by `schema`; a bad one is a VALIDATION_FAILED error (422). */
 export async function body<TSchema extends z.ZodType>(
 	c: Context<any>,
 	schema: TSchema,
 ): Promise<z.infer<TSchema>> {
-	const text = await c.req.text();
+	const text = await bodyText(c);
 	let json: unknown = {};
 	if (text.trim() !== "") {
 		try {

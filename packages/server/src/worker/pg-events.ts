@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { EVENTS_CHANNEL, notify } from "../records/postgres-records.ts";
+import { EVENTS_CHANNEL } from "../records/postgres-records.ts";
 import { retried } from "../retry.ts";
 import {
 	DEFAULT_MAX_EVENTS,
@@ -16,6 +16,19 @@ const COUNTED = new Set(["updates", "values"]);
  * written in batches (the run never waits for them), announced on the events channel. Each row also
  * records how many `updates` and `values` events the run has sent up to it (`ord`), across attempts.
  */
+/** What a writer starts from: the run's newest stored event, how many were dropped, the newest `ord`. */
+export interface StoredEvents {
+	top: number | null;
+	dropped: number | null;
+	ord: number | null;
+}
+
+/** The select-list columns of `StoredEvents` for the run `runId` (a SQL expression, e.g. `$1`). */
+export const STORED_EVENTS_SQL = (runId: string) => `
+	(SELECT max(seq) FROM weft_server.run_events WHERE run_id = ${runId})::int AS top,
+	(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = ${runId})::int AS dropped,
+	(SELECT ord FROM weft_server.run_events WHERE run_id = ${runId} ORDER BY seq DESC LIMIT 1) AS ord`;
+
 /** A stored event: its number, name, JSON data and `ord` (see `sent`). */
 type EventRow = {
 	seq: number;
@@ -60,18 +73,20 @@ export class PgEventWriter {
 		runId: string,
 		options: { maxPerRun?: number | undefined } = {},
 	): Promise<PgEventWriter> {
-		const { rows } = await pool.query(
-			`SELECT max(seq)::int AS top,
-				(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = $1)::int AS dropped,
-				(SELECT ord FROM weft_server.run_events WHERE run_id = $1 ORDER BY seq DESC LIMIT 1) AS ord
-			FROM weft_server.run_events WHERE run_id = $1`,
-			[runId],
-		);
-		const { top, dropped, ord } = rows[0] as {
-			top: number | null;
-			dropped: number | null;
-			ord: number | null;
-		};
+		const { rows } = await pool.query(`SELECT ${STORED_EVENTS_SQL("$1")}`, [
+			runId,
+		]);
+		return PgEventWriter.after(pool, runId, rows[0] as StoredEvents, options);
+	}
+
+	/** A writer numbering after `stored` (the columns of `STORED_EVENTS_SQL`, read by the caller). */
+	static after(
+		pool: pg.Pool,
+		runId: string,
+		stored: StoredEvents,
+		options: { maxPerRun?: number | undefined } = {},
+	): PgEventWriter {
+		const { top, dropped, ord } = stored;
 		const seq = Math.max(top ?? 0, dropped ?? 0);
 		// none ever stored: none sent; rows without `ord` (older writers), or none left of some: unknown
 		const sent = top !== null ? (ord ?? undefined) : seq === 0 ? 0 : undefined;
@@ -114,29 +129,35 @@ export class PgEventWriter {
 		this.#writing = undefined;
 	}
 
-	async #writeOnce(batch: EventRow[]): Promise<void> {
+	async #writeOnce(all: EventRow[]): Promise<void> {
+		// past the cap, the oldest go: stored ones by the DELETE, those of this batch are not inserted (a
+		// statement's DELETE does not see the rows its own INSERT adds)
+		const from = all.at(-1)!.seq - this.#max + 1;
+		const batch = from > 1 ? all.filter((e) => e.seq >= from) : all;
 		const values = batch
 			.map(
 				(_, i) =>
 					`($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`,
 			)
 			.join(", ");
+		const n = batch.length * 4 + 2;
+		// one statement: the rows, the cap (when reached) and the announcement, which goes out at its commit
 		await this.#pool.query(
-			`INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING`,
-			[this.#runId, ...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord])],
+			`WITH ins AS (INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING)${
+				from > 1
+					? `, cut AS (DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $${n + 2}),
+				moved AS (UPDATE weft_server.runs SET events_from = greatest(events_from, $${n + 2}) WHERE run_id = $1)`
+					: ""
+			}
+			SELECT pg_notify($${n}, $${n + 1})`,
+			[
+				this.#runId,
+				...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
+				EVENTS_CHANNEL,
+				this.#runId,
+				...(from > 1 ? [from] : []),
+			],
 		);
-		const from = batch.at(-1)!.seq - this.#max + 1;
-		if (from > 1) {
-			await this.#pool.query(
-				"DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $2",
-				[this.#runId, from],
-			);
-			await this.#pool.query(
-				"UPDATE weft_server.runs SET events_from = greatest(events_from, $2) WHERE run_id = $1",
-				[this.#runId, from],
-			);
-		}
-		await notify(this.#pool, this.#runId, EVENTS_CHANNEL);
 	}
 
 	/** Waits until every event pushed so far is written; throws the first write error. */

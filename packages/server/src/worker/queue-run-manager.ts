@@ -15,7 +15,7 @@ import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
-import { enqueueRun } from "./queue.ts";
+import { queueNewRun } from "./queue.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -141,10 +141,13 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		body: RunCreateBody,
 	): RunRecord {
 		if (this.#closing) throw shuttingDown();
-		const { runId } = this.#registry.addRun(init);
-		const queued = this.#registry
-			.flush()
-			.then(() => enqueueRun(this.#pool, this.#utils, runId, body));
+		const run = this.#registry.addRun(init, true);
+		const { runId } = run;
+		// the run's row, request and job in one commit; the thread's record (its graph) is written beside it
+		const queued = Promise.all([
+			this.#registry.flush(),
+			queueNewRun(this.#pool, run, body, this.#records.origin),
+		]).then(() => {});
 		this.#queued.set(runId, queued);
 		void queued.catch(() => {});
 		return this.#registry.runs.get(runId)!;

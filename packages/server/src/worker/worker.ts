@@ -5,6 +5,7 @@ import {
 	CANCEL_CHANNEL,
 	notify,
 	type PostgresRecords,
+	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
 import {
@@ -26,7 +27,12 @@ import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
-import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
+import {
+	PgEventWriter,
+	STORED_EVENTS_SQL,
+	type StoredEvents,
+	sweepExpiredEvents,
+} from "./pg-events.ts";
 import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
@@ -103,10 +109,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		status: RunLifecycleStatus,
 		output?: unknown,
 	): Promise<boolean> => {
-		const { rowCount } = await pool.query(
-			`UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
+		// the announcement is in the same statement: it goes out when the status commits
+		const { rows } = await pool.query(
+			`WITH moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
-			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[])`,
+			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[]) RETURNING 1)
+			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($7, $8)`,
 			[
 				runId,
 				attempt,
@@ -114,10 +122,11 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				output === undefined ? null : JSON.stringify(output),
 				new Date().toISOString(),
 				statusesBefore(status),
+				RECORDS_CHANNEL,
+				`run:${runId}`,
 			],
 		);
-		await notify(pool, `run:${runId}`);
-		return rowCount === 1;
+		return (rows[0] as { moved: number }).moved === 1;
 	};
 
 	const execute = async (job: RunJob): Promise<void> => {
@@ -132,8 +141,11 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	const claimAndRun = async (job: RunJob): Promise<void> => {
+		// one statement: the claim, its announcement (sent when it commits), and where the run's stored
+		// events stop (read at the claim's snapshot: no other worker writes them while this one holds the
+		// run's lock). One row, with a null status when the run could not be claimed.
 		const claimed = await pool.query(
-			`UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
+			`WITH claimed AS (UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
 				attempt = $2, claimed_at = now(),
 				body = body || jsonb_build_object('status',
 					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
@@ -141,12 +153,24 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
 				AND other.run_id <> runs.run_id AND (other.status = 'running'
 					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
-			RETURNING body, request, status`,
-			[job.runId, job.attempt, new Date().toISOString(), statusesFrom("START")],
+			RETURNING body, request, status)
+			SELECT c.body, c.request, c.status, ${STORED_EVENTS_SQL("$1")}
+			FROM (SELECT pg_notify($5, $6)) announced LEFT JOIN claimed c ON true`,
+			[
+				job.runId,
+				job.attempt,
+				new Date().toISOString(),
+				statusesFrom("START"),
+				RECORDS_CHANNEL,
+				`run:${job.runId}`,
+			],
 		);
-		await notify(pool, `run:${job.runId}`);
 		const row = claimed.rows[0] as
-			| { body: RunRecord; request: RunCreateBody | null; status: string }
+			| ({
+					body: RunRecord;
+					request: RunCreateBody | null;
+					status: string | null;
+			  } & StoredEvents)
 			| undefined;
 		if (row === undefined || row.status !== "running") return;
 		const compiled = graphs.get(row.body.graphId);
@@ -163,7 +187,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 						() => controller.abort(new RunStop("timeout", job.runId)),
 						options.runTimeoutMs,
 					);
-		const events = await PgEventWriter.open(pool, job.runId, options.events);
+		const events = PgEventWriter.after(pool, job.runId, row, options.events);
 		let handedOver = false;
 		try {
 			if (graph === undefined) {
@@ -240,7 +264,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		await notify(pool, `run:${job.runId}`);
 		// the run's lock goes before its next attempt is queued: the worker taking it must get the lock
 		await runLocks.release(job.runId);
-		await enqueueRun(pool, utils, job.runId, undefined, job.attempt + 1);
+		await enqueueRun(utils, job.runId, job.attempt + 1);
 		return true;
 	};
 
@@ -296,7 +320,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			);
 			if (moved.rowCount !== 1) continue;
 			await notify(pool, `run:${r.run_id}`);
-			await enqueueRun(pool, utils, r.run_id, undefined, r.attempt + 1);
+			await enqueueRun(utils, r.run_id, r.attempt + 1);
 		}
 	};
 	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
