@@ -115,6 +115,7 @@ export class Run {
 			graph: rt.name,
 			threadId: this.#threadId,
 			ns: this.#ns,
+			durable: this.#store !== undefined,
 		}); // telemetry (issue 13)
 	}
 

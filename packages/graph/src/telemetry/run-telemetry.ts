@@ -18,6 +18,8 @@ export interface RunTelemetryInit {
 	graph: string;
 	threadId: string | undefined;
 	ns: string;
+	/** The run writes checkpoints: its steps record their timing there. */
+	durable: boolean;
 }
 
 /**
@@ -47,6 +49,8 @@ export class RunTelemetry {
 	#step: { span: Span; ctx: Context; t0: number } | undefined;
 	#stepT0 = 0;
 	#ended = true;
+	/** Someone uses durations: a checkpoint's timing, a metric or a span (else no clock is read). */
+	#timed = false;
 
 	constructor(init: RunTelemetryInit) {
 		this.#init = init;
@@ -60,6 +64,7 @@ export class RunTelemetry {
 		this.#resuming = isCommand(input) && input.hasResume;
 		const m = instruments();
 		this.#m = m.on ? m : undefined;
+		this.#timed = this.#init.durable || m.on;
 		if (this.#m !== undefined) {
 			const graph = this.#init.graph;
 			this.#graphAttributes = m.attributes.get(graph, () => ({
@@ -73,6 +78,7 @@ export class RunTelemetry {
 		this.#tracer = t;
 		// no provider: no span, nothing built, nothing passed on
 		if (t === undefined) return;
+		this.#timed = true;
 		const api = otelApi()!;
 		this.#api = api;
 		const { context, trace } = api;
@@ -123,6 +129,7 @@ export class RunTelemetry {
 	/** A superstep starts (the previous one, if open, has committed). */
 	step(step: number): void {
 		this.#endStep(undefined);
+		if (!this.#timed) return; // perf (issue 17): no store, no provider: nothing to time
 		this.#stepT0 = performance.now();
 		if (this.#run === undefined) return;
 		const span = this.#tracer!.startSpan(
@@ -151,7 +158,8 @@ export class RunTelemetry {
 		task: TTask,
 		r: TRun,
 	): TOutcome | Promise<TOutcome> {
-		if (r.memory.done !== undefined || this.#ended) return fn(task, r);
+		if (r.memory.done !== undefined || this.#ended || !this.#timed)
+			return fn(task, r);
 		const t0 = performance.now();
 		const parent = this.#step?.ctx ?? this.#ctx;
 		if (parent !== undefined) return this.#tracedTask(fn, task, r, t0, parent);
