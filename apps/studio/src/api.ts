@@ -71,12 +71,16 @@ export interface StepTiming {
 export function stepTiming(metadata: StepMetadata): StepTiming | undefined {
 	const t = metadata.timing;
 	if (!Array.isArray(t)) return t;
-	const names = Array.isArray(metadata.nodes) ? metadata.nodes : [];
-	const nodes: Record<string, number[]> = {};
-	t.forEach((ms, i) => {
+	const names = metadata.nodes;
+	// as readStepTiming: a list that does not match the step's nodes is no timing; names are data
+	if (!Array.isArray(names) || names.length !== t.length) return undefined;
+	const nodes = Object.create(null) as Record<string, number[]>;
+	for (let i = 0; i < t.length; i++) {
 		const name = names[i];
-		if (typeof name === "string" && typeof ms === "number") nodes[name] = [ms];
-	});
+		const ms = t[i];
+		if (typeof name !== "string" || typeof ms !== "number") return undefined;
+		nodes[name] = [ms];
+	}
 	return { nodes };
 }
 

@@ -10,10 +10,14 @@ export type END = typeof END;
 export const INPUT_NODE = "__input__";
 /** The node name manual updates without `asNode` are recorded under. */
 export const UPDATE_NODE = "__update__";
-/** Names a user may not give a node. */
+/**
+ * Names a user may not give a node. `__proto__` too: node names are keys of checkpoint metadata (a step's
+ * timing), and stores refuse that key in JSON they keep.
+ */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 	START,
 	END,
 	INPUT_NODE,
 	UPDATE_NODE,
+	"__proto__",
 ]);

@@ -73,7 +73,7 @@ describe("compile() finds graph mistakes", () => {
 		expect(codeOf(() => g.compile())).toBe("DUPLICATE_NODE");
 	});
 
-	it.each([START, END, "__input__", "a:b", "a#1", ""])(
+	it.each([START, END, "__input__", "a:b", "a#1", "", "__proto__"])(
 		"the reserved name %j",
 		(name) => {
 			const g = new StateGraph(S)

@@ -68,7 +68,7 @@ export function validateGraph(
 			fail(
 				"RESERVED_NODE_NAME",
 				`"${name}" cannot be a node name`,
-				'START, END, "" and names with ":" or "#" are reserved',
+				'START, END, "__proto__", "" and names with ":" or "#" are reserved',
 			);
 		}
 	}

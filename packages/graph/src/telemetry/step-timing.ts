@@ -40,7 +40,7 @@ export function readStepTiming(
 	if (Array.isArray(t)) {
 		const names = metadata.nodes;
 		if (!Array.isArray(names) || names.length !== t.length) return undefined;
-		const nodes: Record<string, number[]> = {};
+		const nodes = byName();
 		for (let i = 0; i < t.length; i++) {
 			const name = names[i];
 			const ms = t[i];
@@ -61,8 +61,8 @@ export function readStepTiming(
 /** Collects the timing of the step being run; `take()` hands it to the next checkpoint and starts afresh. */
 export class StepTimer {
 	readonly #graph: string;
-	#nodes: Record<string, number[]> = {};
-	#models: Record<string, number[]> = {};
+	#nodes = byName();
+	#models = byName();
 	#errors: Array<{ node: string; code: string }> = [];
 	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
@@ -101,7 +101,7 @@ export class StepTimer {
 	take(nodes: readonly string[]): JsonValue | undefined {
 		if (this.#empty) return undefined;
 		const timed = this.#nodes;
-		this.#nodes = {};
+		this.#nodes = byName();
 		this.#empty = true;
 		if (
 			this.#named &&
@@ -120,7 +120,7 @@ export class StepTimer {
 		timing.nodes = timed as unknown as JsonValue;
 		if (!isEmpty(this.#models)) {
 			timing.models = this.#models as unknown as JsonValue;
-			this.#models = {};
+			this.#models = byName();
 		}
 		if (this.#errors.length > 0) {
 			timing.errors = this.#errors as unknown as JsonValue;
@@ -132,6 +132,14 @@ export class StepTimer {
 		}
 		return timing;
 	}
+}
+
+/**
+ * Durations by node or model name, without a prototype: a node named `constructor` or `toString` is a key
+ * like any other, and a stored name `__proto__` read back is data, not the object's prototype.
+ */
+function byName(): Record<string, number[]> {
+	return Object.create(null) as Record<string, number[]>;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {

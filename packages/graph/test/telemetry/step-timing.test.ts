@@ -92,4 +92,25 @@ describe("the stored form of step timing (decision 0037)", () => {
 		expect(readStepTiming({ nodes: ["a"], timing: ["x"] })).toBeUndefined();
 		expect(readStepTiming({ timing: [1] })).toBeUndefined();
 	});
+
+	it("times nodes named like Object.prototype's members, and reads a stored __proto__ name as data", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode("constructor", (s) => ({ n: s.n + 1 }))
+			.addNode("toString", (s) => ({ n: s.n + 1 }))
+			.addEdge(START, "constructor")
+			.addEdge("constructor", "toString")
+			.addEdge("toString", END)
+			.compile({ checkpointer });
+		expect((await graph.invoke({ n: 0 }, { threadId: "p1" })).n).toBe(2);
+		const timed = [];
+		for await (const c of checkpointer.list({ threadId: "p1" })) {
+			const t = readStepTiming(c.metadata);
+			if (t !== undefined) timed.push(Object.keys(t.nodes));
+		}
+		expect(timed.reverse()).toEqual([["constructor"], ["toString"]]);
+		const read = readStepTiming({ nodes: ["__proto__"], timing: [1] })!;
+		expect(Object.getPrototypeOf(read.nodes)).not.toEqual([1]);
+		expect(Object.entries(read.nodes)).toEqual([["__proto__", [1]]]);
+	});
 });
