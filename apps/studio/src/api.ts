@@ -64,13 +64,14 @@ export interface StepTiming {
 }
 
 /**
- * The step's timing from its metadata. Stored either as an object, or, for a step that only ran one task
- * per node, as the list of their durations in the order of `metadata.nodes` (see `readStepTiming` in
- * `@weft/graph`, which this browser code cannot import).
+ * The step's timing from its metadata. Stored as an object; for a step that only ran one task per node,
+ * as the list of their durations in the order of `metadata.nodes`; for such a step of one node, as its
+ * duration alone (see `readStepTiming` in `@weft/graph`, which this browser code cannot import).
  */
 export function stepTiming(metadata: StepMetadata): StepTiming | undefined {
-	const t = metadata.timing;
-	if (!Array.isArray(t)) return t;
+	const timing = metadata.timing;
+	if (typeof timing !== "number" && !Array.isArray(timing)) return timing;
+	const t = typeof timing === "number" ? [timing] : timing;
 	const names = metadata.nodes;
 	// as readStepTiming: a list that does not match the step's nodes is no timing; names are data
 	if (!Array.isArray(names) || names.length !== t.length) return undefined;
@@ -86,7 +87,7 @@ export function stepTiming(metadata: StepMetadata): StepTiming | undefined {
 
 /** What a step records of itself in its checkpoint's metadata. */
 export interface StepMetadata {
-	timing?: StepTiming | number[];
+	timing?: StepTiming | number[] | number;
 	usage?: UsageTotals & {
 		byNode: Record<string, UsageTotals>;
 		byModel: Record<string, UsageTotals>;

@@ -29,26 +29,17 @@ export interface StepTiming {
 }
 
 /**
- * The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). Two
- * stored forms: the object above, and, for the most common step (only node durations, one task per node,
- * in the order of `metadata.nodes`, no graph name), the bare list of those durations.
+ * The timing a checkpoint's metadata holds, or undefined (older checkpoints, or another writer's). Three
+ * stored forms: the object above; for the most common step (only node durations, one task per node, no
+ * graph name), the bare list of those durations in the order of `metadata.nodes` (decision 0037); and for
+ * such a step of one node, that node's duration alone (decision 0039).
  */
 export function readStepTiming(
 	metadata: Record<string, JsonValue | undefined>,
 ): StepTiming | undefined {
 	const t = metadata[TIMING_KEY];
-	if (Array.isArray(t)) {
-		const names = metadata.nodes;
-		if (!Array.isArray(names) || names.length !== t.length) return undefined;
-		const nodes = byName();
-		for (let i = 0; i < t.length; i++) {
-			const name = names[i];
-			const ms = t[i];
-			if (typeof name !== "string" || typeof ms !== "number") return undefined;
-			nodes[name] = [ms];
-		}
-		return { nodes, models: {} };
-	}
+	if (typeof t === "number") return fromList(metadata.nodes, [t]);
+	if (Array.isArray(t)) return fromList(metadata.nodes, t);
 	if (typeof t !== "object" || t === null) return undefined;
 	const { nodes, models } = t as Record<string, unknown>;
 	if (typeof nodes !== "object" || nodes === null) return undefined;
@@ -56,6 +47,22 @@ export function readStepTiming(
 		return { ...(t as object), models: {} } as StepTiming;
 	if (typeof models !== "object") return undefined;
 	return t as unknown as StepTiming;
+}
+
+/** Durations listed in the order of the step's nodes; a list that does not match them is no timing. */
+function fromList(
+	names: JsonValue | undefined,
+	list: readonly JsonValue[],
+): StepTiming | undefined {
+	if (!Array.isArray(names) || names.length !== list.length) return undefined;
+	const nodes = byName();
+	for (let i = 0; i < list.length; i++) {
+		const name = names[i];
+		const ms = list[i];
+		if (typeof name !== "string" || typeof ms !== "number") return undefined;
+		nodes[name] = [ms];
+	}
+	return { nodes, models: {} };
 }
 
 /** Collects the timing of the step being run; `take()` hands it to the next checkpoint and starts afresh. */
@@ -110,7 +117,8 @@ export class StepTimer {
 			isEmpty(this.#models)
 		) {
 			const list = aligned(timed, nodes);
-			if (list !== undefined) return list;
+			// one node, the most common step: its duration alone (decision 0039)
+			if (list !== undefined) return list.length === 1 ? list[0]! : list;
 		}
 		const timing: Record<string, JsonValue> = {};
 		if (!this.#named) {

@@ -37,8 +37,8 @@ describe("step timing in checkpoint metadata (no OpenTelemetry provider register
 	});
 });
 
-describe("the stored form of step timing (decision 0037)", () => {
-	it("names the graph once a run, then keeps a step of one task per node as a list of durations", async () => {
+describe("the stored form of step timing (decisions 0037, 0039)", () => {
+	it("names the graph once a run, then keeps a step of one task per node as its duration", async () => {
 		const checkpointer = new MemoryCheckpointer();
 		const State = z.object({
 			n: z.number(),
@@ -73,8 +73,8 @@ describe("the stored form of step timing (decision 0037)", () => {
 		expect(all[0]!.metadata.timing).toBeUndefined();
 		// the run's first timed step names the graph (object form)
 		expect(all[1]!.metadata.timing).toMatchObject({ graph: "chain" });
-		// later steps of one task per node: a bare list in the order of metadata.nodes
-		expect(Array.isArray(all[2]!.metadata.timing)).toBe(true);
+		// a later step of one node, one task: its duration alone
+		expect(typeof all[2]!.metadata.timing).toBe("number");
 		expect(readStepTiming(all[2]!.metadata)).toEqual({
 			nodes: { b: [expect.any(Number)] },
 			models: {},
@@ -85,6 +85,42 @@ describe("the stored form of step timing (decision 0037)", () => {
 		expect(fan.nodes.fan).toHaveLength(2);
 		expect(fan.graph).toBeUndefined();
 		expect(readStepTiming(all[1]!.metadata)!.graph).toBe("chain");
+	});
+
+	it("keeps a step of several nodes, one task each, as a list in the order of metadata.nodes", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const graph = new StateGraph(
+			z.object({ n: z.number(), left: z.number(), right: z.number() }),
+		)
+			.addNode("start", (s) => ({ n: s.n + 1 }))
+			.addNode("left", (s) => ({ left: s.n }))
+			.addNode("right", (s) => ({ right: s.n }))
+			.addEdge(START, "start")
+			.addEdge("start", "left")
+			.addEdge("start", "right")
+			.addEdge("left", END)
+			.addEdge("right", END)
+			.compile({ checkpointer });
+		await graph.invoke({ n: 0, left: 0, right: 0 }, { threadId: "l1" });
+		const all = [];
+		for await (const c of checkpointer.list({ threadId: "l1" })) all.push(c);
+		const newest = all[0];
+		expect(newest!.metadata.nodes).toEqual(["left", "right"]);
+		const list = newest!.metadata.timing as number[];
+		expect(list).toHaveLength(2);
+		expect(readStepTiming(newest!.metadata)).toEqual({
+			nodes: { left: [list[0]], right: [list[1]] },
+			models: {},
+		});
+	});
+
+	it("reads a single duration as the one node's", () => {
+		expect(readStepTiming({ nodes: ["a"], timing: 2.5 })).toEqual({
+			nodes: { a: [2.5] },
+			models: {},
+		});
+		expect(readStepTiming({ nodes: ["a", "b"], timing: 2.5 })).toBeUndefined();
+		expect(readStepTiming({ timing: 2.5 })).toBeUndefined();
 	});
 
 	it("reads a list that does not match the step's nodes as no timing", () => {
