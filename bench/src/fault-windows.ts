@@ -1,0 +1,128 @@
+// Where the time of a short timed section goes on this machine: wall time and minor page faults per window
+// of runs, with W1b's and W5's warm-up and sizes (not part of `pnpm bench`; see docs/benchmarks.md,
+// "Page faults").   node --expose-gc --import tsx bench/src/fault-windows.ts [w1b|w5] [processes=3]
+// Each process measures what one fault costs here (a loop that allocates until the young generation has
+// grown, timed with and without faults), then runs the workload's timed section in windows and prints,
+// per window, µs per unit (node-step or cycle) and the faults taken. A window's time follows its faults.
+import { spawnSync } from "node:child_process";
+import {
+	Command,
+	END,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { z } from "zod";
+import { gc, now } from "./measure.ts";
+import { median } from "./stats.ts";
+import { reviewGraph } from "./weft/w5-graph.ts";
+
+const faults = () => process.resourceUsage().minorPageFault;
+
+/** µs per fault: rounds of the same allocation, those that faulted against those that did not. */
+function faultCost(): number {
+	const quiet: number[] = [];
+	const faulted: Array<[ms: number, faults: number]> = [];
+	const keep: unknown[] = [];
+	for (let r = 0; r < 60; r++) {
+		const f0 = faults();
+		const t0 = now();
+		for (let i = 0; i < 20_000; i++) {
+			const o = { a: i, b: [i, i + 1], c: `x${i}` };
+			if (i % 1000 === 0) keep.push(o);
+		}
+		const ms = now() - t0;
+		const f = faults() - f0;
+		if (f < 5) quiet.push(ms);
+		else if (f > 50) faulted.push([ms, f]);
+	}
+	if (quiet.length === 0 || faulted.length === 0) return Number.NaN;
+	const q = median(quiet);
+	return median(faulted.map(([ms, f]) => ((ms - q) * 1000) / f));
+}
+
+function chain(nodes: number) {
+	const names = Array.from({ length: nodes }, (_, i) => `n${i}`);
+	const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
+	for (let i = 0; i < nodes; i++)
+		g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
+	g.addEdge(START, "n0");
+	for (let i = 0; i + 1 < nodes; i++) g.addEdge(`n${i}`, `n${i + 1}`);
+	g.addEdge(`n${nodes - 1}`, END);
+	return g.compile({ checkpointer: new MemoryCheckpointer() });
+}
+
+/** One workload's warm-up, then its timed units in windows: [µs per unit, faults] per window. */
+async function windows(which: string) {
+	let once: (i: number) => Promise<unknown>;
+	let warmup: number;
+	let count: number;
+	let per: number;
+	let window: number;
+	if (which === "w5") {
+		const graph = reviewGraph(new MemoryCheckpointer());
+		once = async (i) => {
+			await graph.run({ request: `req-${i}` }, { threadId: `c${i}` });
+			await graph.invoke(new Command({ resume: `ok-${i}` }), {
+				threadId: `c${i}`,
+			});
+		};
+		[warmup, count, per, window] = [10, 200, 1, 20];
+	} else {
+		const graph = chain(100);
+		once = (i) =>
+			graph.invoke({ count: 0 }, { recursionLimit: 110, threadId: `t${i}` });
+		[warmup, count, per, window] = [5, 50, 100, 5];
+	}
+	for (let i = 0; i < warmup; i++) await once(-1 - i);
+	gc();
+	const rows: string[] = [];
+	let total = 0;
+	let totalFaults = 0;
+	for (let w = 0; w < count; w += window) {
+		const f0 = faults();
+		const t0 = now();
+		for (let i = w; i < w + window; i++) await once(i);
+		const ms = now() - t0;
+		const f = faults() - f0;
+		total += ms;
+		totalFaults += f;
+		rows.push(`${((ms * 1000) / (window * per)).toFixed(1)}:${f}`);
+	}
+	return {
+		usPerUnit: (total * 1000) / (count * per),
+		faults: totalFaults,
+		rows,
+	};
+}
+
+const [which = "w1b", processes = "3"] = process.argv.slice(2);
+if (process.env.FAULT_WINDOWS_CHILD === "1") {
+	const cost = faultCost();
+	const w = await windows(which);
+	process.stdout.write(
+		`${JSON.stringify({ cost, us: w.usPerUnit, faults: w.faults, rows: w.rows })}\n`,
+	);
+} else {
+	const unit = which === "w5" ? "µs/cycle" : "µs/step";
+	console.log(
+		`${which}: each process: a fault's cost here, then the timed section (${unit}:faults per window)`,
+	);
+	for (let p = 0; p < Number(processes); p++) {
+		const child = spawnSync(
+			process.execPath,
+			[...process.execArgv, import.meta.filename, which],
+			{ env: { ...process.env, FAULT_WINDOWS_CHILD: "1" }, encoding: "utf8" },
+		);
+		if (child.status !== 0) throw new Error(child.stderr);
+		const r = JSON.parse(child.stdout) as {
+			cost: number;
+			us: number;
+			faults: number;
+			rows: string[];
+		};
+		console.log(
+			`  fault ≈ ${r.cost.toFixed(1)} µs; section ${r.us.toFixed(2)} ${unit}, ${r.faults} faults (≈ ${((r.faults * r.cost) / 1000).toFixed(1)} ms of them): ${r.rows.join(" ")}`,
+		);
+	}
+}
