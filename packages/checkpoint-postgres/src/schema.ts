@@ -113,6 +113,13 @@ export const MIGRATIONS: readonly string[] = [
 	END
 	$put$;
 	`,
+	// 4: the highest lease token of any deleted thread (decision 0040). Leases are taken above it, so a run
+	// still holding a deleted thread's lease never matches the token of a new thread of the same id. One
+	// row, written only by deleteThread (under the thread's row lock, before the row goes).
+	`
+	CREATE TABLE $S.lease_floor (id BOOLEAN PRIMARY KEY DEFAULT true CHECK (id), token BIGINT NOT NULL);
+	INSERT INTO $S.lease_floor VALUES (true, 0);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

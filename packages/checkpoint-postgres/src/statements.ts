@@ -69,8 +69,12 @@ export function statements(s: string) {
 		/** Makes sure a thread row exists ($1 thread, $2 time) before its lease is taken. */
 		ensureThread: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, 'running', $2, $2)
 			ON CONFLICT (thread_id) DO NOTHING`,
-		/** Takes the lease ($1 thread, $2 owner, $3 ttl ms) unless an unexpired one holds it. */
-		takeLease: `UPDATE ${s}.threads SET lease_token = lease_token + 1, lease_owner = $2,
+		/**
+		 * Takes the lease ($1 thread, $2 owner, $3 ttl ms) unless an unexpired one holds it, with a token above
+		 * the thread's last and above every deleted thread's (decision 0040).
+		 */
+		takeLease: `UPDATE ${s}.threads SET lease_owner = $2,
+				lease_token = greatest(lease_token, (SELECT token FROM ${s}.lease_floor)) + 1,
 				lease_expires = now() + $3 * interval '1 millisecond'
 			WHERE thread_id = $1 AND (lease_owner IS NULL OR lease_expires <= now())
 			RETURNING ${LEASE}`,
@@ -84,6 +88,8 @@ export function statements(s: string) {
 				status = coalesce($3, status), updated_at = CASE WHEN $3::text IS NULL THEN updated_at ELSE $4 END
 			WHERE thread_id = $1 AND lease_token = $2 AND lease_owner IS NOT NULL`,
 		deleteThread: [
+			`UPDATE ${s}.lease_floor SET token = greatest(token,
+				(SELECT lease_token FROM ${s}.threads WHERE thread_id = $1))`,
 			`DELETE FROM ${s}.writes WHERE thread_id = $1`,
 			`DELETE FROM ${s}.checkpoints WHERE thread_id = $1`,
 			`DELETE FROM ${s}.threads WHERE thread_id = $1`,

@@ -50,13 +50,17 @@ export function acquire(
 		});
 	const expires = now + ttlMs;
 	if (row === undefined) {
-		s.insertLeased.run({
+		const token = s.insertLeased.get({
 			thread: threadId,
 			owner,
 			expires,
 			now: new Date(now).toISOString(),
-		});
-		return { lease_token: 1, lease_owner: owner, lease_expires_at: expires };
+		}) as number;
+		return {
+			lease_token: token,
+			lease_owner: owner,
+			lease_expires_at: expires,
+		};
 	}
 	const token = s.takeLease.get({ thread: threadId, owner, expires }) as number;
 	return { lease_token: token, lease_owner: owner, lease_expires_at: expires };

@@ -118,6 +118,13 @@ export const MIGRATIONS: readonly string[] = [
 	UPDATE threads SET last_seq = coalesce(
 		(SELECT max(c.seq) FROM checkpoints c WHERE c.thread_id = threads.thread_id), 0);
 	`,
+	// 4: the highest lease token of any deleted thread (decision 0040). Leases are taken above it, so a run
+	// still holding a deleted thread's lease never matches the token of a new thread of the same id. One
+	// row, written only by deleteThread.
+	`
+	CREATE TABLE lease_floor (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
+	INSERT INTO lease_floor VALUES (1, 0);
+	`,
 ];
 
 /** The schema version this code writes and understands. */

@@ -8,6 +8,8 @@ export const SUMMARY_COLUMNS =
 	"checkpoint_id, parent_id, seq, step, source, created_at, metadata, size";
 
 const KEY = "thread_id = @thread AND ns = @ns";
+/** The highest token a deleted thread handed out: tokens are taken above it (decision 0040). */
+const LEASE_FLOOR = "(SELECT token FROM lease_floor)";
 const NO_CHILD =
 	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
 
@@ -35,10 +37,12 @@ export const SQL = {
 	/** The lease columns of a thread (fence checks, lease changes). */
 	lease:
 		"SELECT lease_token, lease_owner, lease_expires_at FROM threads WHERE thread_id = ?",
-	/** acquireLease on a thread without a row: token 1. */
+	/** acquireLease on a thread without a row: the first token above every deleted thread's (1 in a new file). */
 	insertLeased: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq, lease_token, lease_owner, lease_expires_at)
-		VALUES (@thread, 'running', @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0), 1, @owner, @expires)`,
-	takeLease: `UPDATE threads SET lease_token = lease_token + 1, lease_owner = @owner, lease_expires_at = @expires
+		VALUES (@thread, 'running', @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0), ${LEASE_FLOOR} + 1, @owner, @expires)
+		RETURNING lease_token`,
+	/** The next token: above the thread's last and above every deleted thread's. */
+	takeLease: `UPDATE threads SET lease_token = max(lease_token, ${LEASE_FLOOR}) + 1, lease_owner = @owner, lease_expires_at = @expires
 		WHERE thread_id = @thread RETURNING lease_token`,
 	renewLease: `UPDATE threads SET lease_expires_at = @expires
 		WHERE thread_id = @thread AND lease_owner IS NOT NULL AND lease_token = @token`,
@@ -83,6 +87,9 @@ export const SQL = {
 	deleteWrites: `DELETE FROM writes WHERE ${KEY} AND checkpoint_id IN (SELECT value FROM json_each(@ids))`,
 	deleteThreadCheckpoints: "DELETE FROM checkpoints WHERE thread_id = ?",
 	deleteThreadWrites: "DELETE FROM writes WHERE thread_id = ?",
+	/** Remembers a thread's last token before it is deleted (see `lease_floor` in schema.ts). */
+	raiseLeaseFloor:
+		"UPDATE lease_floor SET token = max(token, coalesce((SELECT lease_token FROM threads WHERE thread_id = ?), 0))",
 	deleteThread: "DELETE FROM threads WHERE thread_id = ?",
 	/** Threads with their newest root checkpoint and root heads: index lookups (and a row's first page) per thread. */
 	threads: threadsSql(
@@ -129,6 +136,7 @@ export function prepareStatements(db: Database.Database): Statements {
 		"hasAny",
 		"insertThread",
 		"takeLease",
+		"insertLeased",
 		"latestId",
 		"seqOf",
 		"chainLimit",

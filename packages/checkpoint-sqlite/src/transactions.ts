@@ -227,6 +227,7 @@ export function transactions(
 		}).immediate,
 
 		deleteThread: db.transaction((threadId: string) => {
+			s.raiseLeaseFloor.run(threadId);
 			s.deleteThreadWrites.run(threadId);
 			s.deleteThreadCheckpoints.run(threadId);
 			s.deleteThread.run(threadId);

@@ -29,11 +29,11 @@ import {
 	isoAt,
 	leaseOf,
 	type Namespace,
-	newThread,
 	type Row,
 	seqIndex,
 	storedBytesOf,
 	type Thread,
+	Threads,
 	threadInfoOf,
 	walkChain,
 } from "./memory-rows.ts";
@@ -67,7 +67,7 @@ export const CORRUPT_MEMORY = Symbol("weft.memory.corrupt");
  * works here works on disk. For tests, demos and short-lived runs.
  */
 export class MemoryCheckpointer implements Checkpointer, SyncPut {
-	readonly #threads = new Map<string, Thread>();
+	readonly #threads = new Threads();
 	readonly #serializer: Serializer;
 	readonly #clock: () => number;
 
@@ -192,7 +192,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		this.#fence(threadId, thread, options.fence);
 		const now = isoAt(this.#clock());
 		if (thread === undefined) {
-			this.#threads.set(threadId, newThread(now, status));
+			this.#threads.create(threadId, now, status);
 			return;
 		}
 		thread.status = status;
@@ -232,8 +232,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		if (held != null && held.expiresAt > now)
 			throw threadBusy(threadId, leaseOf(threadId, thread!)!);
 		if (thread === undefined) {
-			thread = newThread(isoAt(now), "running");
-			this.#threads.set(threadId, thread);
+			thread = this.#threads.create(threadId, isoAt(now), "running");
 		}
 		thread.lease = {
 			token: ++thread.token,
@@ -270,7 +269,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 
 	async deleteThread(threadId: string): Promise<void> {
 		validateId(threadId);
-		this.#threads.delete(threadId);
+		this.#threads.remove(threadId);
 	}
 
 	async prune(threadId: string, options: PruneOptions): Promise<number> {

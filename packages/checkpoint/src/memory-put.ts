@@ -1,7 +1,7 @@
 import type { PutOptions } from "./checkpointer.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
 import { isPlainJson, plainJsonCopy } from "./json-copy.ts";
-import { newThread, Row, type Thread } from "./memory-rows.ts";
+import { Row, type Thread, type Threads } from "./memory-rows.ts";
 import type { CheckpointRecord } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
 import { checkRecordIds, metadataJson, placeOf } from "./store-checks.ts";
@@ -24,7 +24,7 @@ export function checkFence(
  * that was handed over (see `PUT_SYNC`) and is plain JSON is kept as it is: no copy.
  */
 export function putRow(
-	threads: Map<string, Thread>,
+	threads: Threads,
 	serializer: Serializer,
 	record: CheckpointRecord,
 	options: PutOptions,
@@ -52,8 +52,8 @@ export function putRow(
 		throw checkpointConflict(record);
 	const data = serializer.serialize(record.data, placeOf(record));
 	// checked and serialized: only now does anything change
-	const thread = existing ?? newThread(record.createdAt, "running");
-	if (existing === undefined) threads.set(record.threadId, thread);
+	const thread =
+		existing ?? threads.create(record.threadId, record.createdAt, "running");
 	let target = ns;
 	if (target === undefined) {
 		target = { rows: new Map(), order: [] };

@@ -170,16 +170,37 @@ export interface Thread {
 	lease: { token: number; owner: string; expiresAt: number } | null;
 }
 
-export function newThread(now: string, status: StoredThreadStatus): Thread {
-	return {
-		status,
-		createdAt: now,
-		updatedAt: now,
-		namespaces: new Map(),
-		seq: 0,
-		token: 0,
-		lease: null,
-	};
+/**
+ * A store's threads. A thread made again under a deleted one's id hands out tokens above every token the
+ * deleted threads did (decision 0040): a run still holding a deleted thread's lease can never match the
+ * new thread's.
+ */
+export class Threads extends Map<string, Thread> {
+	/** The highest token a deleted thread handed out. */
+	#deletedTokens = 0;
+
+	/** Makes and keeps a new thread (a first put, status or lease). */
+	create(threadId: string, now: string, status: StoredThreadStatus): Thread {
+		const thread: Thread = {
+			status,
+			createdAt: now,
+			updatedAt: now,
+			namespaces: new Map(),
+			seq: 0,
+			token: this.#deletedTokens,
+			lease: null,
+		};
+		this.set(threadId, thread);
+		return thread;
+	}
+
+	/** Deletes a thread, remembering the tokens it handed out. */
+	remove(threadId: string): void {
+		const thread = this.get(threadId);
+		if (thread === undefined) return;
+		if (thread.token > this.#deletedTokens) this.#deletedTokens = thread.token;
+		this.delete(threadId);
+	}
 }
 
 // the last two times formatted (a store's "now" and a lease's expiry, each the same for many calls within

@@ -174,6 +174,70 @@ export function leaseCases(ctx: ConformanceContext): void {
 			expect((await cp.getThread("t"))?.status).toBe("done");
 		});
 
+		it("never hands a deleted thread's tokens out again: a run on a thread deleted under it cannot touch a new thread of the same id", async () => {
+			const cp = ctx.checkpointer();
+			// the old thread's runs: a few tokens, the last one still held when the thread is deleted
+			for (let i = 0; i < 2; i++)
+				await cp.releaseLease(
+					await cp.acquireLease("t", { owner: `old${i}`, ttlMs: LONG_TTL }),
+					"done",
+				);
+			const zombie = await cp.acquireLease("t", {
+				owner: "zombie",
+				ttlMs: LONG_TTL,
+			});
+			const old = record({ threadId: "t" });
+			await cp.put(old, { fence: zombie.token });
+			await cp.deleteThread("t");
+			// made again under the same id: a new runner, holding the lease, with its first checkpoint
+			const fresh = await cp.acquireLease("t", {
+				owner: "fresh",
+				ttlMs: LONG_TTL,
+			});
+			expect(fresh.token).toBeGreaterThan(zombie.token);
+			const root = record({ threadId: "t" });
+			await cp.put(root, { fence: fresh.token });
+			await cp.setThreadStatus("t", "running", { fence: fresh.token });
+			// whatever the zombie still does is refused, and changes nothing
+			expect(
+				await codeOf(
+					cp.put(record({ threadId: "t" }), { fence: zombie.token }),
+				),
+			).toBe("LEASE_LOST");
+			expect(
+				await codeOf(
+					cp.putWrites(
+						{ threadId: "t", checkpointId: root.checkpointId },
+						[{ kind: "resume", taskId: "n", index: 0, value: "late" }],
+						{ fence: zombie.token },
+					),
+				),
+			).toBe("LEASE_LOST");
+			expect(
+				await codeOf(
+					cp.setThreadStatus("t", "failed", { fence: zombie.token }),
+				),
+			).toBe("LEASE_LOST");
+			expect(await codeOf(cp.renewLease(zombie, LONG_TTL))).toBe("LEASE_LOST");
+			expect(await cp.releaseLease(zombie, "failed")).toBe(false);
+			const info = await cp.getThread("t");
+			expect(info).toMatchObject({
+				status: "running",
+				checkpointId: root.checkpointId,
+				checkpoints: 1,
+				lease: { token: fresh.token, owner: "fresh" },
+			});
+			expect((await cp.getTuple({ threadId: "t" }))?.pendingWrites).toEqual([]);
+			// a thread made after the delete without a lease first starts above the deleted tokens too
+			await cp.deleteThread("t");
+			await cp.setThreadStatus("t", "interrupted");
+			const later = await cp.acquireLease("t", {
+				owner: "later",
+				ttlMs: LONG_TTL,
+			});
+			expect(later.token).toBeGreaterThan(fresh.token);
+		});
+
 		it("refuses a fenced write on a thread nobody holds, and lets unfenced writes through", async () => {
 			const cp = ctx.checkpointer();
 			expect(
