@@ -1,14 +1,25 @@
 // Profiles only the measured part of W1 (after warm-up) with the inspector, from dist: where a step's time goes.
-//   node --expose-gc --import tsx bench/src/profile-step.ts [memory|plain] [runs=300]
+//   node --expose-gc --import tsx bench/src/profile-step.ts [memory|plain|sqlite] [runs=300]
+import { mkdtempSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { MemoryCheckpointer } from "@weft/checkpoint";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { END, START, StateGraph } from "@weft/graph";
 import { z } from "zod";
 import { printProfile } from "./profile-summary.ts";
 
 const NODES = 100;
+const mode = process.argv[2] ?? "memory";
 const store =
-	process.argv[2] === "plain" ? undefined : new MemoryCheckpointer();
+	mode === "plain"
+		? undefined
+		: mode === "sqlite"
+			? new SqliteCheckpointer({
+					path: join(mkdtempSync(join(tmpdir(), "profile-step-")), "w1.db"),
+				})
+			: new MemoryCheckpointer();
 const names = Array.from({ length: NODES }, (_, i) => `n${i}`);
 const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
 for (let i = 0; i < NODES; i++)
@@ -25,7 +36,7 @@ const once = () =>
 			? { recursionLimit: 200, threadId: `t${n++}` }
 			: { recursionLimit: 200 },
 	);
-for (let i = 0; i < 200; i++) await once();
+for (let i = 0; i < (mode === "sqlite" ? 20 : 200); i++) await once();
 const s = new Session();
 s.connect();
 await s.post("Profiler.enable");
