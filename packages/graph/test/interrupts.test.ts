@@ -112,6 +112,48 @@ describe("interrupts", () => {
 		expect(done.values.answers).toEqual(["L:a", "R:b"]);
 	});
 
+	it("says how to go on when the interrupt was answered by a run that did not finish", async () => {
+		let release: (() => void) | undefined;
+		const graph = new StateGraph(S)
+			.addNode("review", async (_s, ctx) => {
+				const answer = await ctx.interrupt<string>("ok?");
+				if (answer === "approve")
+					await new Promise<void>((r) => {
+						release = r;
+						ctx.signal.addEventListener("abort", () => r());
+					});
+				return { answers: [answer] };
+			})
+			.addEdge(START, "review")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		const stop = new AbortController();
+		const approving = graph.run(new Command({ resume: "approve" }), {
+			threadId: "t",
+			signal: stop.signal,
+		});
+		while (release === undefined) await new Promise((r) => setTimeout(r, 1));
+		stop.abort();
+		expect((await approving).status).toBe("cancelled");
+		// the answer is recorded at the paused checkpoint: a new answer is refused, saying what to do
+		const error = await graph
+			.run(new Command({ resume: "reject" }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "NO_PENDING_INTERRUPT")).toBe(true);
+		expect((error as Error).message).toContain("already answered");
+		expect((error as { hint?: string }).hint).toContain("replay");
+		// replay runs the step again as a new branch, where it can be answered anew
+		const again = await graph.replay({
+			threadId: "t",
+			checkpointId: paused.checkpointId!,
+		});
+		expect(again.interrupts).toHaveLength(1);
+		const rejected = await graph.run(new Command({ resume: "reject" }), {
+			threadId: "t",
+		});
+		expect(rejected.values.answers).toEqual(["reject"]);
+	});
+
 	it("refuses to resume a thread without pending interrupts", async () => {
 		const graph = new StateGraph(S)
 			.addNode("a", () => {})

@@ -119,6 +119,19 @@ export function groupPending(
 }
 
 /** Interrupts raised at a checkpoint and not answered yet, in task order. */
+/** Whether a task due at the checkpoint has an interrupt answered by a run that did not finish the step. */
+export function answeredUnfinished(
+	tasks: readonly TaskSpec[],
+	memory: ReadonlyMap<string, TaskMemory>,
+): boolean {
+	for (const task of tasks) {
+		const m = memory.get(task.id);
+		if (m !== undefined && m.done === undefined && m.resumes.size > 0)
+			return true;
+	}
+	return false;
+}
+
 export function unanswered(
 	tasks: readonly TaskSpec[],
 	memory: ReadonlyMap<string, TaskMemory>,
@@ -166,12 +179,22 @@ export function interruptId(
 
 /**
  * Matches a resume value to the pending interrupts: a single value needs exactly one pending interrupt,
- * a map names them by id. Throws before anything is written.
+ * a map names them by id. Throws before anything is written; `answered`: the step's interrupts were
+ * answered by an earlier run that did not commit the step (the error then says how to go on).
  */
 export function matchResume(
 	resume: unknown,
 	pending: ReadonlyArray<Interrupt>,
+	answered = false,
 ): Map<string, unknown> {
+	if (pending.length === 0 && answered)
+		throw new WeftError(
+			"NO_PENDING_INTERRUPT",
+			"the interrupt at this checkpoint was already answered, by a run that did not finish its step",
+			{
+				hint: "pass null as input to go on with that answer, or replay({ threadId, checkpointId }) to run the step again as a new branch and answer it anew",
+			},
+		);
 	if (pending.length === 0) {
 		throw new WeftError(
 			"NO_PENDING_INTERRUPT",

@@ -10,6 +10,7 @@ import { INPUT_NODE, START } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
 import {
 	type Answers,
+	answeredUnfinished,
 	assignAnswers,
 	groupPending,
 	matchResume,
@@ -125,7 +126,13 @@ async function prepareContinue(
 	const pending = unanswered(at.tasks, at.memory);
 	at.answers = assignAnswers(
 		pending,
-		resume === undefined ? byId! : matchResume(resume.value, pending),
+		resume === undefined
+			? byId!
+			: matchResume(
+					resume.value,
+					pending,
+					pending.length === 0 && answeredUnfinished(at.tasks, at.memory),
+				),
 	);
 }
 
