@@ -30,7 +30,7 @@ import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
  */
 export type NextCheckpoint = Omit<
 	CheckpointParts,
-	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask"
+	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask" | "ownMetadata"
 > & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
 
 /**
@@ -269,6 +269,8 @@ export class RunStore {
 			joins: next.joins,
 			snapshot: snapshot ? values : undefined,
 			metadata: next.metadata,
+			// the telemetry's copy of the run's metadata, with the step's timing: made for this checkpoint
+			ownMetadata: next.metadata !== next.userMetadata,
 			parentTask: this.#parentTask,
 			usage: next.usage,
 			schema:

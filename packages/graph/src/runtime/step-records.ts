@@ -108,6 +108,8 @@ export interface CheckpointParts {
 	/** The full state, when this checkpoint carries a snapshot. */
 	snapshot: Record<string, unknown> | undefined;
 	metadata: Record<string, string | number | boolean | null> | undefined;
+	/** `metadata` was made for this checkpoint alone: the record keeps it instead of a copy. */
+	ownMetadata?: boolean;
 	parentTask: string | undefined;
 	/** Model usage reported during the step (kept in metadata for the thread's totals). */
 	usage?: RunUsage | undefined;
@@ -120,7 +122,10 @@ export interface CheckpointParts {
  * literal that spreads an object and adds keys costs ≈ 1 µs, several times the rest of this function.
  */
 export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
-	const metadata = copyOwn<Record<string, JsonValue>>({}, p.metadata);
+	const metadata =
+		p.ownMetadata === true && p.metadata !== undefined
+			? (p.metadata as Record<string, JsonValue>)
+			: copyOwn<Record<string, JsonValue>>({}, p.metadata);
 	if (p.parentTask !== undefined) metadata.parentTask = p.parentTask;
 	if (p.usage !== undefined && p.usage.calls !== 0)
 		metadata.usage = p.usage as unknown as JsonValue;

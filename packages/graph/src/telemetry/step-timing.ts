@@ -68,7 +68,9 @@ function fromList(
 /** Collects the timing of the step being run; `take()` hands it to the next checkpoint and starts afresh. */
 export class StepTimer {
 	readonly #graph: string;
-	#nodes = byName();
+	/** The step's node tasks as they ended: names and durations (reused from step to step). */
+	readonly #names: string[] = [];
+	readonly #ms: number[] = [];
 	#models = byName();
 	#errors: Array<{ node: string; code: string }> = [];
 	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
@@ -81,12 +83,13 @@ export class StepTimer {
 	}
 
 	node(name: string, ms: number): void {
-		push(this.#nodes, name, ms);
+		this.#names.push(name);
+		this.#ms.push(tenths(ms));
 		this.#empty = false;
 	}
 
 	model(name: string, ms: number): void {
-		push(this.#models, name, ms);
+		push(this.#models, name, tenths(ms));
 		this.#empty = false;
 	}
 
@@ -107,19 +110,30 @@ export class StepTimer {
 	 */
 	take(nodes: readonly string[]): JsonValue | undefined {
 		if (this.#empty) return undefined;
-		const timed = this.#nodes;
-		this.#nodes = byName();
 		this.#empty = true;
+		const names = this.#names;
+		const ms = this.#ms;
 		if (
 			this.#named &&
 			this.#calls === undefined &&
 			this.#errors.length === 0 &&
 			isEmpty(this.#models)
 		) {
-			const list = aligned(timed, nodes);
 			// one node, the most common step: its duration alone (decision 0039)
-			if (list !== undefined) return list.length === 1 ? list[0]! : list;
+			const list =
+				names.length === 1 && nodes.length === 1 && names[0] === nodes[0]
+					? ms[0]!
+					: aligned(names, ms, nodes);
+			if (list !== undefined) {
+				names.length = 0;
+				ms.length = 0;
+				return list;
+			}
 		}
+		const timed = byName();
+		for (let i = 0; i < names.length; i++) push(timed, names[i]!, ms[i]!);
+		names.length = 0;
+		ms.length = 0;
 		const timing: Record<string, JsonValue> = {};
 		if (!this.#named) {
 			timing.graph = this.#graph;
@@ -155,25 +169,35 @@ function isEmpty(record: Record<string, unknown>): boolean {
 	return true;
 }
 
-/** The durations of `timed` in the order of `nodes`, when each of them ran exactly one task; else undefined. */
+/**
+ * The durations in the order of `nodes`, when each of them ran exactly one task (and nothing else ran);
+ * else undefined.
+ */
 function aligned(
-	timed: Record<string, number[]>,
+	names: readonly string[],
+	ms: readonly number[],
 	nodes: readonly string[],
 ): number[] | undefined {
+	if (names.length !== nodes.length) return undefined;
 	const list: number[] = [];
-	let count = 0;
-	for (const name of nodes) {
-		const ms = Object.hasOwn(timed, name) ? timed[name] : undefined;
-		if (ms === undefined || ms.length !== 1) return undefined;
-		list.push(ms[0]!);
+	for (const node of nodes) {
+		const at = names.indexOf(node);
+		if (at === -1 || names.indexOf(node, at + 1) !== -1) return undefined;
+		list.push(ms[at]!);
 	}
-	for (const _ in timed) count++;
-	return count === nodes.length ? list : undefined;
+	return list;
 }
 
-function push(into: Record<string, number[]>, key: string, ms: number): void {
-	// a tenth of a millisecond is finer than any figure stats shows
-	const value = Math.round(ms * 10) / 10;
+/** A tenth of a millisecond is finer than any figure stats shows. */
+function tenths(ms: number): number {
+	return Math.round(ms * 10) / 10;
+}
+
+function push(
+	into: Record<string, number[]>,
+	key: string,
+	value: number,
+): void {
 	const list = into[key];
 	if (list === undefined) into[key] = [value];
 	else list.push(value);
