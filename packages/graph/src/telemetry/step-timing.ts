@@ -111,29 +111,33 @@ export class StepTimer {
 	take(nodes: readonly string[]): JsonValue | undefined {
 		if (this.#empty) return undefined;
 		this.#empty = true;
-		const names = this.#names;
-		const ms = this.#ms;
+		const stored = this.#compact(nodes) ?? this.#object();
+		this.#names.length = 0;
+		this.#ms.length = 0;
+		return stored;
+	}
+
+	/** The compact forms (decisions 0037, 0039), for a step that only timed one task per node. */
+	#compact(nodes: readonly string[]): number | number[] | undefined {
 		if (
-			this.#named &&
-			this.#calls === undefined &&
-			this.#errors.length === 0 &&
-			isEmpty(this.#models)
-		) {
-			// one node, the most common step: its duration alone (decision 0039)
-			const list =
-				names.length === 1 && nodes.length === 1 && names[0] === nodes[0]
-					? ms[0]!
-					: aligned(names, ms, nodes);
-			if (list !== undefined) {
-				names.length = 0;
-				ms.length = 0;
-				return list;
-			}
-		}
+			!this.#named ||
+			this.#calls !== undefined ||
+			this.#errors.length > 0 ||
+			!isEmpty(this.#models)
+		)
+			return undefined;
+		const names = this.#names;
+		// one node, the most common step: its duration alone
+		if (names.length === 1 && nodes.length === 1 && names[0] === nodes[0])
+			return this.#ms[0];
+		return aligned(names, this.#ms, nodes);
+	}
+
+	/** The object form: durations by node, and whatever else the step recorded. */
+	#object(): JsonValue {
 		const timed = byName();
-		for (let i = 0; i < names.length; i++) push(timed, names[i]!, ms[i]!);
-		names.length = 0;
-		ms.length = 0;
+		for (let i = 0; i < this.#names.length; i++)
+			push(timed, this.#names[i]!, this.#ms[i]!);
 		const timing: Record<string, JsonValue> = {};
 		if (!this.#named) {
 			timing.graph = this.#graph;
