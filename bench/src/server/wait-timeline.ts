@@ -140,6 +140,31 @@ try {
 		console.log(
 			`per run (median): ${q[Math.floor(q.length / 2)]} statements, ${c[Math.floor(c.length / 2)]} commits (counted from the trace)`,
 		);
+		// the run's chain: what one step waits for before the next; not the statements that run beside it
+		// (event batches, the thread record), nor the background (lease sweep, event expiry, the worker's
+		// work after the final status, graphile-worker's next fetch)
+		const beside =
+			/INSERT INTO weft_server\.threads|WITH ended AS|SELECT run_id, thread_id, attempt|SELECT run_id, attempt FROM|pg_advisory_unlock|_private_jobs as jobs where id/;
+		const chainOf = (b: (typeof byRun)[number]) => {
+			let fetched = false;
+			return b.inside.filter(({ r }) => {
+				if (r[0] !== "q" || beside.test(r[4])) return false;
+				if (
+					/^WITH ins AS/.test(r[4]) &&
+					!/weft_server\.runs SET status/.test(r[4])
+				)
+					return false;
+				if (/^with j as/.test(r[4])) {
+					if (fetched) return false;
+					fetched = true;
+				}
+				return true;
+			});
+		};
+		const chains = byRun.map((b) => chainOf(b).length).sort((a, b) => a - b);
+		console.log(
+			`statements one after the other on a run's path: median ${chains[Math.floor(chains.length / 2)]} (min ${chains[0]}, max ${chains.at(-1)})`,
+		);
 		console.log(
 			`\nmedian run, ${((median.t1 - median.t0) / 1000).toFixed(2)} ms (ms from the client's call; duration; process:connection)`,
 		);
