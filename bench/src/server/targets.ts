@@ -84,6 +84,8 @@ export interface Target {
 	stop(): Promise<void>;
 	/** For the kill phase: the worker processes, and how to start one more. */
 	workers?: WeftProcess[];
+	/** The API process (`weft serve`). */
+	api?: WeftProcess;
 	startWorker?: () => Promise<WeftProcess>;
 	databaseUrl?: string;
 }
@@ -166,6 +168,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 		url: api.match[1]!,
 		cpu,
 		workers,
+		api,
 		startWorker,
 		databaseUrl: db.url,
 		async stop() {

@@ -31,9 +31,10 @@ export function checkFence(
 }
 
 /**
- * Takes the thread's lease (one transaction): creates the thread row if needed, then takes the lease unless
- * an unexpired one holds it (expiry by the server's clock). `retried`: this runs again after a lost
- * connection, and a lease of the same owner found live is the one the first run took.
+ * Takes the thread's lease (one statement, which commits by itself: one round trip): creates the thread
+ * row if needed, or takes the lease unless an unexpired one holds it (expiry by the server's clock).
+ * `retried`: this runs again after a lost connection, and a lease of the same owner found live is the one
+ * the first run took.
  */
 export async function acquire(
 	q: Query,
@@ -42,9 +43,13 @@ export async function acquire(
 	options: AcquireLeaseOptions,
 	retried: boolean,
 ): Promise<Lease> {
-	await q(st.ensureThread, [threadId, new Date().toISOString()]);
 	const taken = (
-		await q(st.takeLease, [threadId, options.owner, options.ttlMs])
+		await q(st.acquireLease, [
+			threadId,
+			options.owner,
+			options.ttlMs,
+			new Date().toISOString(),
+		])
 	).rows[0] as LeaseRow | undefined;
 	if (taken !== undefined) return leaseOf(threadId, taken)!;
 	const held = leaseOf(
@@ -76,7 +81,38 @@ export async function renew(
 	);
 }
 
-/** Releases a current lease, recording `status`; false for a lease no longer current. */
+/**
+ * Records the thread's `status` while `fence` is its current, unreleased lease (one statement, which commits
+ * by itself); `LEASE_LOST` otherwise. A thread that already has the status is left as it is: nothing is
+ * written (a run's thread is `running` from the moment its lease created it).
+ */
+export async function setStatusFenced(
+	q: Query,
+	st: Statements,
+	threadId: string,
+	status: StoredThreadStatus,
+	fence: number,
+): Promise<void> {
+	const row = (
+		await q(st.setStatusFenced, [
+			threadId,
+			status,
+			new Date().toISOString(),
+			fence,
+		])
+	).rows[0] as (LeaseRow & { status: string; moved: number }) | undefined;
+	if (row?.moved === 1) return;
+	// the lease as the statement found it: not this one, LEASE_LOST
+	checkFence(threadId, row, fence);
+	// current, and the status already recorded; a status that differs yet was not written means the row
+	// changed under the statement (the lease was released or taken meanwhile)
+	if (row!.status !== status) throw leaseLost(threadId, fence, null);
+}
+
+/**
+ * Releases a current lease, recording `status`; false for a lease no longer current. One statement (and,
+ * when `retried` and it changed nothing, one read): each commits by itself.
+ */
 export async function release(
 	q: Query,
 	st: Statements,

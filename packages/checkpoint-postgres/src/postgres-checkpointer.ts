@@ -38,7 +38,7 @@ import {
 	encode,
 	type Prepared,
 } from "./commit.ts";
-import { acquire, checkFence, release, renew } from "./leases.ts";
+import { acquire, release, renew, setStatusFenced } from "./leases.ts";
 import { listOptions, listSummaries } from "./list.ts";
 import { openPool } from "./pool.ts";
 import { pruneThread } from "./prune.ts";
@@ -216,13 +216,13 @@ export class PostgresCheckpointer implements Checkpointer {
 		validateId(threadId);
 		checkStoredStatus(status);
 		const st = this.#st;
+		const fence = options.fence;
+		// one statement (the fence checked in its WHERE): it commits by itself
 		await this.#write(async (q) => {
-			if (options.fence !== undefined) {
-				const thread = (await q(st.lockThread, [threadId])).rows[0];
-				checkFence(threadId, thread, options.fence);
-			}
-			await q(st.setStatus, [threadId, status, new Date().toISOString()]);
-		});
+			if (fence !== undefined)
+				await setStatusFenced(q, st, threadId, status, fence);
+			else await q(st.setStatus, [threadId, status, new Date().toISOString()]);
+		}, false);
 	}
 
 	async getThread(threadId: string): Promise<ThreadInfo | undefined> {
@@ -250,8 +250,9 @@ export class PostgresCheckpointer implements Checkpointer {
 		validateId(threadId);
 		validateId(options?.owner, "lease owner");
 		checkLeaseTtl(options.ttlMs);
-		return this.#write((q, retried) =>
-			acquire(q, this.#st, threadId, options, retried),
+		return this.#write(
+			(q, retried) => acquire(q, this.#st, threadId, options, retried),
+			false,
 		);
 	}
 
@@ -267,8 +268,9 @@ export class PostgresCheckpointer implements Checkpointer {
 	): Promise<boolean> {
 		validateId(lease?.threadId);
 		if (status !== undefined) checkStoredStatus(status);
-		return this.#write((q, retried) =>
-			release(q, this.#st, lease, status, retried),
+		return this.#write(
+			(q, retried) => release(q, this.#st, lease, status, retried),
+			false,
 		);
 	}
 

@@ -66,18 +66,28 @@ export function statements(s: string) {
 			ORDER BY t.updated_at DESC, t.thread_id`,
 		setStatus: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, $2, $3, $3)
 			ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-		/** Makes sure a thread row exists ($1 thread, $2 time) before its lease is taken. */
-		ensureThread: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, 'running', $2, $2)
-			ON CONFLICT (thread_id) DO NOTHING`,
 		/**
-		 * Takes the lease ($1 thread, $2 owner, $3 ttl ms) unless an unexpired one holds it, with a token above
-		 * the thread's last and above every deleted thread's (decision 0040).
+		 * Takes the lease ($1 thread, $2 owner, $3 ttl ms, $4 time) unless an unexpired one holds it, creating
+		 * the thread row (status running) when missing: one statement, which commits by itself. The token is
+		 * above the thread's last and above every deleted thread's (decision 0040).
 		 */
-		takeLease: `UPDATE ${s}.threads SET lease_owner = $2,
-				lease_token = greatest(lease_token, (SELECT token FROM ${s}.lease_floor)) + 1,
-				lease_expires = now() + $3 * interval '1 millisecond'
-			WHERE thread_id = $1 AND (lease_owner IS NULL OR lease_expires <= now())
+		acquireLease: `INSERT INTO ${s}.threads AS t (thread_id, status, created_at, updated_at, lease_token, lease_owner, lease_expires)
+			VALUES ($1, 'running', $4, $4, (SELECT token FROM ${s}.lease_floor) + 1, $2, now() + $3 * interval '1 millisecond')
+			ON CONFLICT (thread_id) DO UPDATE SET lease_owner = excluded.lease_owner,
+				lease_token = greatest(t.lease_token, (SELECT token FROM ${s}.lease_floor)) + 1,
+				lease_expires = excluded.lease_expires
+			WHERE t.lease_owner IS NULL OR t.lease_expires <= now()
 			RETURNING ${LEASE}`,
+		/**
+		 * Records status $2 at time $3 while the lease $4 is the thread's current one ($1 thread), unless the
+		 * thread already has that status (then it writes nothing, and its commit waits for no disk flush).
+		 * Returns the row as the statement found it (lease and status) and whether it was updated.
+		 */
+		setStatusFenced: `WITH cur AS (SELECT ${LEASE}, status FROM ${s}.threads WHERE thread_id = $1),
+			moved AS (UPDATE ${s}.threads SET status = $2, updated_at = $3
+				WHERE thread_id = $1 AND lease_token = $4 AND lease_owner IS NOT NULL AND status IS DISTINCT FROM $2
+				RETURNING 1)
+			SELECT cur.*, (SELECT count(*) FROM moved)::int AS moved FROM cur`,
 		leaseOf: `SELECT ${LEASE} FROM ${s}.threads WHERE thread_id = $1`,
 		/** Renews a current lease ($1 thread, $2 token, $3 ttl ms). */
 		renewLease: `UPDATE ${s}.threads SET lease_expires = now() + $3 * interval '1 millisecond'

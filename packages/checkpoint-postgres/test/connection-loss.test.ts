@@ -92,8 +92,13 @@ function losingPool(): pg.Pool & {
 			client.query = (async (text: string, values?: unknown[]) => {
 				if (pool.down) throw new Error("Connection terminated unexpectedly");
 				const result = await query(text, values);
-				// the answer to a commit is lost: a transaction's COMMIT, or a put (one statement that commits)
-				const commits = text === "COMMIT" || text.includes(".put_checkpoint(");
+				// the answer to a commit is lost: a transaction's COMMIT, or a put, a lease taken or released (one
+				// statement that commits)
+				const commits =
+					text === "COMMIT" ||
+					text.includes(".put_checkpoint(") ||
+					text.includes("lease_owner = excluded.lease_owner") ||
+					text.includes("SET lease_owner = NULL");
 				if (commits && pool.lose > 0) {
 					pool.lose--;
 					pool.destroyed++;
@@ -255,6 +260,50 @@ describe.skipIf(!available)(
 			});
 			expect(sent).toHaveLength(1);
 			expect(sent[0]).toContain(".put_checkpoint(");
+		});
+
+		it("takes a lease, records a fenced status and releases it in one statement each: no BEGIN or COMMIT", async () => {
+			const pool = losingPool();
+			const { cp, drop } = await freshCheckpointer({ pool });
+			drops.push(async () => {
+				await drop();
+				await pool.end();
+			});
+			const sent: string[] = [];
+			const connect = pool.connect;
+			pool.connect = (async () => {
+				const client = await connect();
+				const query = client.query;
+				client.query = ((text: string, values?: unknown[]) => {
+					sent.push(text);
+					return query(text, values);
+				}) as typeof client.query;
+				const release = client.release.bind(client);
+				client.release = ((e?: Error | boolean) => {
+					client.query = query;
+					return release(e);
+				}) as typeof client.release;
+				return client;
+			}) as typeof pool.connect;
+			const lease = await cp.acquireLease("thread", {
+				owner: "a",
+				ttlMs: 60_000,
+			});
+			expect(lease).toMatchObject({ token: 1, owner: "a" });
+			await cp.setThreadStatus("thread", "running", { fence: lease.token });
+			expect(await cp.releaseLease(lease, "done")).toBe(true);
+			expect(sent).toHaveLength(3);
+			expect(sent.some((t) => /^\s*(BEGIN|COMMIT)/i.test(t))).toBe(false);
+			// a second runner's lease over a released one: the next token, on the row that exists
+			const next = await cp.acquireLease("thread", {
+				owner: "b",
+				ttlMs: 60_000,
+			});
+			expect(next).toMatchObject({ token: 2, owner: "b" });
+			expect(await cp.getThread("thread")).toMatchObject({
+				status: "done",
+				lease: { token: 2, owner: "b" },
+			});
 		});
 	},
 );

@@ -8,6 +8,7 @@ import {
 	CONNECTION,
 	freshCheckpointer,
 	postgresAvailable,
+	rows,
 } from "./postgres.ts";
 
 const available = await postgresAvailable();
@@ -107,6 +108,43 @@ describe.skipIf(!available)("PostgresCheckpointer leases and order", () => {
 		const next = await cp.acquireLease("thread", { owner: "b", ttlMs: 60_000 });
 		expect(next.token).toBe(2);
 		expect(Date.parse(next.expiresAt)).toBeGreaterThan(Date.now() - 5_000);
+	});
+
+	it("records a fenced status the thread already has without writing the row, and still checks the fence", async () => {
+		const { cp, schema } = await fresh();
+		const xmin = async () =>
+			(
+				await rows(
+					`SELECT xmin::text AS x, status, updated_at FROM "${schema}".threads WHERE thread_id = 'thread'`,
+				)
+			)[0];
+		// the lease creates the thread as running: recording "running" under it changes nothing
+		const a = await cp.acquireLease("thread", { owner: "a", ttlMs: 60_000 });
+		const before = await xmin();
+		await cp.setThreadStatus("thread", "running", { fence: a.token });
+		expect(await xmin()).toEqual(before);
+		// another status is written
+		await cp.setThreadStatus("thread", "interrupted", { fence: a.token });
+		expect((await xmin())?.status).toBe("interrupted");
+		expect((await xmin())?.x).not.toBe(before?.x);
+		await cp.setThreadStatus("thread", "interrupted", { fence: a.token });
+		// a lease no longer current is refused, the status being the same or not
+		expect(await cp.releaseLease(a)).toBe(true);
+		await expect(
+			cp.setThreadStatus("thread", "interrupted", { fence: a.token }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
+		const b = await cp.acquireLease("thread", { owner: "b", ttlMs: 60_000 });
+		await expect(
+			cp.setThreadStatus("thread", "interrupted", { fence: a.token }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
+		await expect(
+			cp.setThreadStatus("thread", "running", { fence: a.token }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
+		await expect(
+			cp.setThreadStatus("nothing", "running", { fence: 1 }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
+		await cp.setThreadStatus("thread", "running", { fence: b.token });
+		expect((await cp.getThread("thread"))?.status).toBe("running");
 	});
 
 	it("refuses a second runner with THREAD_BUSY, renews, and releases with a status", async () => {

@@ -2,7 +2,7 @@
 // idempotent), and one that still fails stops the stream there instead of leaving a hole in it.
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PgEventWriter } from "../src/worker/pg-events.ts";
+import { insertEventsSql, PgEventWriter } from "../src/worker/pg-events.ts";
 
 /** A pool stand-in: answers the writer's opening read, records inserts, fails the next `fail` inserts. */
 function pool(fail: number) {
@@ -33,6 +33,41 @@ describe("PgEventWriter on a dropping connection", () => {
 		writer.push("values", { n: 2 });
 		await writer.flush();
 		expect(p.inserted).toEqual([1, 2, 3]);
+	});
+
+	it("hands the events not written yet to the caller's statement once the batch in flight is written", async () => {
+		const p = pool(0);
+		const writer = await PgEventWriter.open(p.pool, "run");
+		writer.push("metadata", { run_id: "run" });
+		await Promise.resolve(); // the first batch is on its way
+		writer.push("values", { n: 1 });
+		writer.push("updates", { a: 1 });
+		const rest = await writer.rest();
+		expect(p.inserted).toEqual([1]);
+		expect(rest.map((e) => [e.seq, e.event, e.ord])).toEqual([
+			[2, "values", 1],
+			[3, "updates", 2],
+		]);
+		// the status statement's CTE: its rows' parameters from $10 on, the run id in $1
+		const ins = insertEventsSql(rest, 10);
+		expect(ins.cte).toContain(
+			"($1, $10, $11, $12, $13), ($1, $14, $15, $16, $17)",
+		);
+		expect(ins.params).toEqual([
+			2,
+			"values",
+			rest[0]!.data,
+			1,
+			3,
+			"updates",
+			rest[1]!.data,
+			2,
+		]);
+		expect(insertEventsSql([], 10)).toEqual({ cte: "", params: [] });
+		// nothing pushed after rest() is written by the writer
+		writer.push("values", { n: 2 });
+		await writer.flush();
+		expect(p.inserted).toEqual([1]);
 	});
 
 	it("stops at a batch that keeps failing: no later event is written past the hole", async () => {

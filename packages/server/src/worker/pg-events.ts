@@ -30,7 +30,7 @@ export const STORED_EVENTS_SQL = (runId: string) => `
 	(SELECT ord FROM weft_server.run_events WHERE run_id = ${runId} ORDER BY seq DESC LIMIT 1) AS ord`;
 
 /** A stored event: its number, name, JSON data and `ord` (see `sent`). */
-type EventRow = {
+export type EventRow = {
 	seq: number;
 	event: string;
 	data: string;
@@ -46,6 +46,8 @@ export class PgEventWriter {
 	#buffer: EventRow[] = [];
 	#writing: Promise<void> | undefined;
 	#error: unknown;
+	/** Set by `rest()`: what is pushed from then on stays buffered, for the caller's own statement. */
+	#held = false;
 	/**
 	 * How many `updates` and `values` events the run's earlier attempts stored (those of its newest stored
 	 * event); undefined when unknown (its events were written before `ord` existed, or are all gone).
@@ -111,12 +113,12 @@ export class PgEventWriter {
 			data: JSON.stringify(data ?? null),
 			ord: this.#ord ?? null,
 		});
-		this.#writing ??= this.#drain();
+		if (!this.#held) this.#writing ??= this.#drain();
 	}
 
 	async #drain(): Promise<void> {
 		await Promise.resolve();
-		while (this.#buffer.length > 0) {
+		while (this.#buffer.length > 0 && !this.#held) {
 			const batch = this.#buffer.splice(0, 200);
 			try {
 				// tried again with a backoff (a dropped connection): the insert is idempotent
@@ -129,17 +131,31 @@ export class PgEventWriter {
 		this.#writing = undefined;
 	}
 
+	/**
+	 * Waits for the batch in flight and hands over the events not written yet, which the caller writes in
+	 * a statement of its own (`insertSql`), in order, before anything later; throws the first write error.
+	 * Events that reach the cap (the oldest must go) are written here first, and none are handed over.
+	 * Events pushed from then on are not written by this writer.
+	 */
+	async rest(): Promise<EventRow[]> {
+		this.#held = true;
+		while (this.#writing !== undefined) await this.#writing;
+		if (this.#error !== undefined) throw this.#error;
+		if (this.#buffer.length === 0) return [];
+		if (this.#buffer.at(-1)!.seq - this.#max + 1 > 1) {
+			const all = this.#buffer.splice(0);
+			await retried(() => this.#writeOnce(all));
+			return [];
+		}
+		return this.#buffer.splice(0);
+	}
+
 	async #writeOnce(all: EventRow[]): Promise<void> {
 		// past the cap, the oldest go: stored ones by the DELETE, those of this batch are not inserted (a
 		// statement's DELETE does not see the rows its own INSERT adds)
 		const from = all.at(-1)!.seq - this.#max + 1;
 		const batch = from > 1 ? all.filter((e) => e.seq >= from) : all;
-		const values = batch
-			.map(
-				(_, i) =>
-					`($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`,
-			)
-			.join(", ");
+		const values = insertValues(batch, 2);
 		const n = batch.length * 4 + 2;
 		// one statement: the rows, the cap (when reached) and the announcement, which goes out at its commit
 		await this.#pool.query(
@@ -165,6 +181,31 @@ export class PgEventWriter {
 		while (this.#writing !== undefined) await this.#writing;
 		if (this.#error !== undefined) throw this.#error;
 	}
+}
+
+/** The VALUES list of `rows` for `run_events` (run id in `$1`, the rows' columns from `$first` on). */
+function insertValues(rows: EventRow[], first: number): string {
+	return rows
+		.map((_, i) => {
+			const p = first + i * 4;
+			return `($1, $${p}, $${p + 1}, $${p + 2}, $${p + 3})`;
+		})
+		.join(", ");
+}
+
+/**
+ * A CTE that inserts `rows` (a run's last events, from `rest()`) into `run_events`, for a statement whose
+ * `$1` is the run id and whose parameters go on at `$first`; with its parameters. Empty for no rows.
+ */
+export function insertEventsSql(
+	rows: EventRow[],
+	first: number,
+): { cte: string; params: unknown[] } {
+	if (rows.length === 0) return { cte: "", params: [] };
+	return {
+		cte: `ins AS (INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${insertValues(rows, first)} ON CONFLICT DO NOTHING), `,
+		params: rows.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
+	};
 }
 
 /** What the reader needs from the API process: whether the run has ended, and a wake-up. */

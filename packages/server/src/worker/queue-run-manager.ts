@@ -8,6 +8,7 @@ import {
 	type PostgresRecords,
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
+import { decodeRecord } from "../records/server-records.ts";
 import type { RunEventLog } from "../run-events.ts";
 import { isFinalRunStatus } from "../run-lifecycle.ts";
 import { type RunExecutor, shuttingDown } from "../run-manager.ts";
@@ -33,6 +34,10 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	readonly #waiters = new Map<string, Set<() => void>>();
 	readonly #queued = new Map<string, Promise<void>>();
 	readonly #refreshing = new Set<Promise<void>>();
+	/** Runs a join waits on (how many joins): their record is read with its output. */
+	readonly #joining = new Map<string, number>();
+	/** The output of a joined run, read with its final record (until its joins have taken it). */
+	readonly #outputs = new Map<string, unknown>();
 	#closing = false;
 
 	private constructor(
@@ -84,7 +89,19 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			payload.slice(payload.indexOf(":") + 1),
 		];
 		if (kind === "run") {
-			this.#registry.runs.refresh(id, await this.#records.getRun(id));
+			if (this.#joining.has(id)) {
+				// a join waits on this run: its output comes with the record, in one round trip
+				const { rows } = await this.#pool.query(
+					"SELECT body, output FROM weft_server.runs WHERE run_id = $1",
+					[id],
+				);
+				const row = rows[0] as { body: object; output: unknown } | undefined;
+				const run =
+					row === undefined ? undefined : decodeRecord<RunRecord>(row.body);
+				if (run !== undefined && isFinalRunStatus(run.status))
+					this.#outputs.set(id, row!.output);
+				this.#registry.runs.refresh(id, run);
+			} else this.#registry.runs.refresh(id, await this.#records.getRun(id));
 			this.#wake(id);
 		} else if (kind === "thread")
 			this.#registry.threads.refresh(id, await this.#records.getThread(id));
@@ -159,7 +176,19 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 
 	async join(runId: string): Promise<Record<string, unknown>> {
 		await this.#queued.get(runId);
-		while (!this.ended(runId)) await this.wait(runId);
+		this.#joining.set(runId, (this.#joining.get(runId) ?? 0) + 1);
+		try {
+			while (!this.ended(runId)) await this.wait(runId);
+		} finally {
+			const n = this.#joining.get(runId)! - 1;
+			if (n > 0) this.#joining.set(runId, n);
+			else this.#joining.delete(runId);
+		}
+		// read with the final record when a notification brought it (kept for the joins of that moment)
+		const output = this.#outputs.get(runId);
+		if (!this.#joining.has(runId)) this.#outputs.delete(runId);
+		if (output !== undefined)
+			return (output as Record<string, unknown> | null) ?? {};
 		const { rows } = await this.#pool.query(
 			"SELECT output FROM weft_server.runs WHERE run_id = $1",
 			[runId],

@@ -3,6 +3,7 @@ import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
 	CANCEL_CHANNEL,
+	EVENTS_CHANNEL,
 	notify,
 	type PostgresRecords,
 	RECORDS_CHANNEL,
@@ -28,6 +29,8 @@ import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import {
+	type EventRow,
+	insertEventsSql,
 	PgEventWriter,
 	STORED_EVENTS_SQL,
 	type StoredEvents,
@@ -108,13 +111,16 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		attempt: number,
 		status: RunLifecycleStatus,
 		output?: unknown,
+		/** The run's last events (`PgEventWriter.rest()`), written in the same statement, before the status. */
+		events: EventRow[] = [],
 	): Promise<boolean> => {
-		// the announcement is in the same statement: it goes out when the status commits
+		// the announcements are in the same statement: they go out when the status (and the events) commit
+		const ins = insertEventsSql(events, 10);
 		const { rows } = await pool.query(
-			`WITH moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
+			`WITH ${ins.cte}moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
 			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[]) RETURNING 1)
-			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($7, $8)`,
+			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($7, $8)${events.length > 0 ? ", pg_notify($9, $1)" : ""}`,
 			[
 				runId,
 				attempt,
@@ -124,6 +130,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				statusesBefore(status),
 				RECORDS_CHANNEL,
 				`run:${runId}`,
+				...(events.length > 0 ? [EVENTS_CHANNEL, ...ins.params] : []),
 			],
 		);
 		return (rows[0] as { moved: number }).moved === 1;
@@ -216,22 +223,25 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				{ signal: controller.signal, push: (e, d) => events.push(e, d) },
 				{ attempt: job.attempt, recover, sent: events.sent },
 			);
-			await events.flush();
 			const stop = controller.signal.reason;
 			if (
 				outcome === "CANCEL" &&
 				stop instanceof RunStop &&
 				stop.why === "handover"
 			) {
+				// the next attempt numbers its events after the stored ones: all of them are written first
+				await events.flush();
 				handedOver = await handOver(job, row.body.threadId);
 				if (handedOver) return;
 			}
+			// the events not written yet go in the status's own statement (one commit, not two in a row)
 			await setStatus(
 				job.runId,
 				job.attempt,
 				nextRunStatus("running", stoppedOutcome(controller.signal, outcome)) ??
 					"error",
 				output,
+				await events.rest(),
 			);
 		} finally {
 			clearTimeout(timeout);
