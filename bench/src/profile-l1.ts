@@ -1,5 +1,6 @@
 // Profiles L1, the createAgent ReAct loop on the scripted model (in-memory store), in-process, from source.
 //   node --conditions @weft/source --expose-gc --import tsx bench/src/profile-l1.ts [runs=400] [warmup=200] [--no-profile]
+//   (TOP=n: how many functions each list shows, 60 by default)
 // Prints the CPU per model call of the profiled runs (11 model calls a run), then where the time goes.
 import { Session } from "node:inspector/promises";
 import { HumanMessage } from "@langchain/core/messages";
@@ -38,4 +39,8 @@ const dc = process.cpuUsage(c0);
 console.log(
 	`cpu ${((dc.user + dc.system) / runs / (TURNS + 1)).toFixed(1)} µs/model call`,
 );
-if (profile) printProfile((await s.post("Profiler.stop")).profile, 60);
+if (profile)
+	printProfile(
+		(await s.post("Profiler.stop")).profile,
+		Number(process.env.TOP ?? 60),
+	);

@@ -10,6 +10,7 @@ import {
 	telemetrySettings,
 	type UsageReport,
 } from "../index.ts";
+import { callConfig, onceResult } from "../runtime/task-context.ts";
 import {
 	type AnswerInfo,
 	answerInfo,
@@ -52,8 +53,9 @@ export type ModelEvent = { kind: "model" } & WeftModelMetadata;
 type AIFields = ConstructorParameters<typeof AIMessage>[0] & object;
 
 /**
- * Calls the model once per node task (`ctx.once(key)`): streams tokens as `message` events when the model
- * streams, returns the whole answer as an AIMessage, and adds its usage to the run.
+ * Calls the model once per node task (its answer saved as `ctx.once(key)` saves a result, without the start
+ * record: decision 0042): streams tokens as `message` events when the model streams, returns the whole
+ * answer as an AIMessage, and adds its usage to the run.
  */
 export function callModel(
 	ctx: NodeContext,
@@ -61,7 +63,7 @@ export function callModel(
 	input: BaseMessage[],
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
-	return ctx.once(options.key ?? "model", async () => {
+	return onceResult(ctx, options.key ?? "model", async () => {
 		const { message, info, durationMs } = await observeModelCall(
 			ctx,
 			model,
@@ -88,7 +90,7 @@ async function generate(
 	input: BaseMessage[],
 	stream: boolean,
 ): Promise<BaseMessage> {
-	const config: ModelCallOptions = { ...ctx.callOptions, signal: ctx.signal };
+	const config: ModelCallOptions = callConfig(ctx);
 	if (!stream || !ctx.streamingMessages || typeof model.stream !== "function")
 		return model.invoke(input, config);
 	let full: AIMessageChunk | undefined;

@@ -1,6 +1,7 @@
 import type { DocumentInterface } from "@langchain/core/documents";
 import { z } from "zod";
 import type { CallOptions, NodeContext } from "../index.ts";
+import { onceResult } from "../runtime/task-context.ts";
 
 /** Anything that answers a query with documents: a `@langchain/core` retriever, or `LocalRetriever`. */
 export interface RetrieverLike {
@@ -32,7 +33,7 @@ export function retrieverNode<TState, const TKey extends string>(
 ) => Promise<{ [K in TKey]: DocumentInterface[] }> {
 	return async (state, ctx) => {
 		const query = options.query(state);
-		const docs = await ctx.once("retrieve", async () => {
+		const docs = await onceResult(ctx, "retrieve", async () => {
 			const found = await options.retriever.invoke(query, {
 				...ctx.callOptions,
 				signal: ctx.signal,

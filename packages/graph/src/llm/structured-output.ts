@@ -1,6 +1,7 @@
 import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { ConfigError, type NodeContext, ValidationError } from "../index.ts";
+import { onceResult } from "../runtime/task-context.ts";
 import {
 	type ChatModelLike,
 	callModel,
@@ -108,7 +109,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 	}
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
 	return async (ctx, input, key) => {
-		const out = await ctx.once(key, async () => {
+		const out = await onceResult(ctx, key, async () => {
 			const result = (await structured.invoke(input, {
 				...ctx.callOptions,
 				signal: ctx.signal,

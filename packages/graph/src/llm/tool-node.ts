@@ -2,6 +2,7 @@ import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { NodeContext } from "../index.ts";
+import { callConfig, onceResult } from "../runtime/task-context.ts";
 import type { MessagesState } from "./llm-node.ts";
 import { observeToolCall } from "./tool-call-telemetry.ts";
 import {
@@ -100,7 +101,7 @@ async function answer(
 			call,
 			`invalid arguments for "${call.name}": ${invalid}`,
 		);
-	return ctx.once(`tool:${call.id}`, () =>
+	return onceResult(ctx, `tool:${call.id}`, () =>
 		observeToolCall(ctx, call, () => runTool(tool, call, ctx)),
 	);
 }
@@ -113,12 +114,8 @@ async function runTool(
 	try {
 		const out: unknown = await tool.invoke(
 			{ id: call.id, name: call.name, args: call.args, type: "tool_call" },
-			{
-				// the core types callbacks loosely (it has no LangChain): they are LangChain's here
-				...(ctx.callOptions as Pick<RunnableConfig, "callbacks" | "tags">),
-				signal: ctx.signal,
-				configurable: { ...ctx.context, thread_id: ctx.threadId },
-			},
+			// the core types callbacks loosely (it has no LangChain): they are LangChain's here
+			withConfigurable(callConfig(ctx), ctx) as RunnableConfig,
 		);
 		return toToolMessage(out, call);
 	} catch (error) {
@@ -132,6 +129,18 @@ async function runTool(
 		} satisfies ToolEvent);
 		return errorMessage(call, text);
 	}
+}
+
+/** The call's options with the run's context (and thread) as LangChain's `configurable`. */
+function withConfigurable(
+	options: ReturnType<typeof callConfig>,
+	ctx: NodeContext,
+): ReturnType<typeof callConfig> & { configurable: Record<string, unknown> } {
+	const out = options as ReturnType<typeof callConfig> & {
+		configurable: Record<string, unknown>;
+	};
+	out.configurable = { ...ctx.context, thread_id: ctx.threadId };
+	return out;
 }
 
 /** The first problems zod finds in the arguments, or undefined when they fit (or the schema is not zod). */

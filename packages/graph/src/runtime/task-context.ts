@@ -102,6 +102,17 @@ export class TaskContext implements NodeContext {
 			: undefined;
 	}
 
+	/** See `onceResult`. */
+	static onceResult<T>(
+		ctx: NodeContext,
+		key: string,
+		fn: () => T | Promise<T>,
+	): Promise<T> {
+		return ctx instanceof TaskContext
+			? once(ctx.#scope, ctx.#signal, key, fn, false)
+			: ctx.once(key, () => fn());
+	}
+
 	constructor(scope: TaskScope, signal: RunSignal) {
 		const { host, memory, taskId, node } = scope;
 		const calls = this.#calls;
@@ -134,28 +145,67 @@ export class TaskContext implements NodeContext {
 			await host.persist([{ kind: "resume", taskId, index, value: answer }]);
 			return answer as TResume;
 		};
-		this.once = async <T>(
-			key: string,
-			fn: (effect: OnceInfo) => T | Promise<T>,
-		): Promise<T> => {
-			if (memory.once.has(key)) return memory.once.get(key) as T;
-			// an abandoned attempt's effect may still be running: share it rather than start it again
-			const running = memory.onceRunning.get(key);
-			if (running !== undefined) return running as Promise<T>;
-			if (signal.aborted) throw abandoned(node, key);
-			const effect = runOnce(scope, key, fn);
-			memory.onceRunning.set(key, effect);
-			try {
-				return await effect;
-			} finally {
-				memory.onceRunning.delete(key);
-			}
-		};
+		this.once = (key, fn) => once(scope, signal, key, fn, true);
 		this.emit = (data) => host.emit(node, "custom", data);
 		this.emitMessage = (chunk) => host.emit(node, "message", chunk);
 		this.reportUsage = (usage) => host.reportUsage(node, usage);
 		const store = host.config.store;
 		this.store = store === undefined ? undefined : nodeStore(store, this);
+	}
+}
+
+/**
+ * `ctx.callOptions` with `ctx.signal`, as one new object: what the LLM layer passes to a model or tool
+ * call. A runtime context's `callOptions` is made afresh on each read, so the signal is set on it (no
+ * second object per call: perf, issue 17); another context's is copied.
+ */
+export function callConfig(
+	ctx: NodeContext,
+): CallOptions & { signal: AbortSignal } {
+	// a runtime context itself (not an object derived from one, which could hold its own callOptions)
+	if (Object.getPrototypeOf(ctx) === TaskContext.prototype) {
+		const options = ctx.callOptions as CallOptions & { signal: AbortSignal };
+		options.signal = ctx.signal;
+		return options;
+	}
+	return { ...ctx.callOptions, signal: ctx.signal };
+}
+
+/**
+ * `ctx.once` for an effect that is not told whether it is retrying (a model or tool call of the LLM layer):
+ * the same saved result, shared running effect and abandoned-attempt check, but no `once-start` record,
+ * which only serves to tell the effect `retrying` (perf, issue 17: one store write fewer per call). A
+ * context not made by the runtime gets its own `once`.
+ */
+export function onceResult<T>(
+	ctx: NodeContext,
+	key: string,
+	fn: () => T | Promise<T>,
+): Promise<T> {
+	return TaskContext.onceResult(ctx, key, fn);
+}
+
+async function once<T>(
+	scope: TaskScope,
+	signal: RunSignal,
+	key: string,
+	fn: (effect: OnceInfo) => T | Promise<T>,
+	markStart: boolean,
+): Promise<T> {
+	const memory = scope.memory;
+	if (memory.once.has(key)) return memory.once.get(key) as T;
+	// an abandoned attempt's effect may still be running: share it rather than start it again
+	const running = memory.onceRunning.get(key);
+	if (running !== undefined) return running as Promise<T>;
+	if (signal.aborted) throw abandoned(scope.node, key);
+	const effect = markStart
+		? runOnce(scope, key, fn)
+		: runForResult(scope, key, fn as () => T | Promise<T>);
+	memory.onceRunning.set(key, effect);
+	try {
+		return await effect;
+	} finally {
+		memory.onceRunning.delete(key);
 	}
 }
 
@@ -174,6 +224,20 @@ async function runOnce<T>(
 	const value = await fn({ idempotencyKey, retrying });
 	memory.once.set(key, value);
 	await host.persist([{ kind: "once", taskId, key, value }]);
+	return value;
+}
+
+/** `onceResult`'s effect: run, then save the result (no start record, no `OnceInfo` built). */
+async function runForResult<T>(
+	scope: TaskScope,
+	key: string,
+	fn: () => T | Promise<T>,
+): Promise<T> {
+	const value = await fn();
+	scope.memory.once.set(key, value);
+	await scope.host.persist([
+		{ kind: "once", taskId: scope.taskId, key, value },
+	]);
 	return value;
 }
 
