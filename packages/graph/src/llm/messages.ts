@@ -11,6 +11,7 @@ import {
 } from "@langchain/core/messages";
 import { z } from "zod";
 import { reducer } from "../index.ts";
+import { storedWritesAs } from "../state/reducer.ts";
 
 /**
  * What a node (or a run's input) may write to a `messages()` key: one message or several, each a
@@ -98,13 +99,21 @@ const update = z.unknown().transform((value, ctx) => {
  * // in a node: return { messages: new AIMessage("hi") };
  */
 export function messages() {
-	return reducer(
-		z.array(message),
-		// updates reach the reducer validated: already turned into messages
-		(current, incoming: MessagesUpdate) =>
-			applyMessages(current, incoming as BaseMessage | readonly BaseMessage[]),
-		() => [],
-		{ update: update as unknown as z.ZodType<MessagesUpdate> },
+	const list = z.array(message);
+	return storedWritesAs(
+		reducer(
+			list,
+			// updates reach the reducer validated: already turned into messages
+			(current, incoming: MessagesUpdate) =>
+				applyMessages(
+					current,
+					incoming as BaseMessage | readonly BaseMessage[],
+				),
+			() => [],
+			{ update: update as unknown as z.ZodType<MessagesUpdate> },
+		),
+		// a write is stored as `update` made it, a list of messages: read back as that, not re-converted
+		list,
 	);
 }
 

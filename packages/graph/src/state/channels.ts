@@ -22,8 +22,11 @@ export class Channels {
 	readonly #reducers = new Map<string, ReducerSpec>();
 	readonly #schema: AnyObject;
 	readonly #update: AnyObject;
-	/** Per key, the schema an update of it must match (stored writes are checked against it on read). */
-	readonly #keyUpdate = new Map<string, z.ZodType>();
+	/**
+	 * Per key, the schema a stored write of it must match on read: its update schema, or for a reducer
+	 * that declares it (`storedWritesAs`), what that update schema outputs.
+	 */
+	readonly #keyStored = new Map<string, z.ZodType>();
 	/** Per key, the schema its value must match (stored snapshots are checked against it on read). */
 	readonly #keyValue = new Map<string, z.ZodType>();
 	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
@@ -47,7 +50,7 @@ export class Channels {
 			if (spec !== undefined) this.#reducers.set(key, spec);
 			// Defaults belong to the initial state, never to updates.
 			const update = spec?.update ?? withoutDefault(field);
-			this.#keyUpdate.set(key, update);
+			this.#keyStored.set(key, spec?.stored ?? update);
 			this.#keyValue.set(key, withoutDefault(field));
 			if (update.safeParse(undefined).success) this.#undefinedOk.add(key);
 			updateShape[key] = update.optional();
@@ -155,7 +158,7 @@ export class Channels {
 			}
 			for (const [, key, value] of cp.data.writes) {
 				this.#checkStoredKey(cp, key);
-				if (!this.#keyUpdate.get(key)!.safeParse(value).success)
+				if (!this.#keyStored.get(key)!.safeParse(value).success)
 					throw storedValueInvalid(cp, key);
 			}
 			values = this.#merge(values, cp.data.writes, false);

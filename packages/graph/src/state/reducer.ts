@@ -6,6 +6,11 @@ export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
 	init: (() => TValue) | undefined;
 	/** Validates updates; by default the key's own schema. */
 	update: z.ZodType | undefined;
+	/**
+	 * What a stored write of the key must match on read, when not `update`: a write is stored as
+	 * `update`'s output, which a transforming `update` need not accept again (see `storedWritesAs`).
+	 */
+	stored?: z.ZodType | undefined;
 }
 
 /** Type-level mark of a reducer key: what an update of it looks like. */
@@ -30,6 +35,21 @@ export function reducer<TSchema extends z.ZodType, TUpdate = z.output<TSchema>>(
 	// A copy, so the same schema can also be used elsewhere without the reducer.
 	const marked = schema.meta({}) as TSchema & ReducerBrand<TUpdate>;
 	specs.set(marked, { fn, init, update: options.update });
+	return marked;
+}
+
+/**
+ * Declares what stored writes of a `reducer()` key are (its update schema's output, e.g. a list of messages
+ * for `messages()`), so that replays check them against that rather than re-running a transforming update
+ * schema: stricter (input shapes it converts were never stored, and would reach the reducer unconverted)
+ * and cheaper (perf, issue 17). Internal to this package.
+ */
+export function storedWritesAs<TSchema extends z.ZodType>(
+	marked: TSchema,
+	stored: z.ZodType,
+): TSchema {
+	const spec = specs.get(marked);
+	if (spec !== undefined) spec.stored = stored;
 	return marked;
 }
 

@@ -115,6 +115,72 @@ describe("messages() channel", () => {
 		});
 	});
 
+	it("reads a stored write that is not a list of messages as CORRUPT_CHECKPOINT", async () => {
+		// what the update schema accepts as input (a string, { role, content }, one message) but never
+		// stores: a stored write is its output, a list of messages, and is replayed as it is
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(State)
+			.addNode("a", () => ({ messages: new AIMessage("one") }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: cp });
+		const stored: unknown[] = [
+			"hi",
+			{ role: "user", content: "hi" },
+			[{ role: "user", content: "hi" }],
+			new AIMessage({ content: "one", id: "m1" }),
+			[new AIMessage({ content: "one", id: "m1" }), "hi"],
+			[null],
+			{ length: 1, 0: new AIMessage({ content: "one", id: "m1" }) },
+		];
+		for (const value of stored) {
+			await graph.invoke(
+				{ messages: [new HumanMessage("hi")] },
+				{ threadId: "t" },
+			);
+			const c = (await cp.getTuple({ threadId: "t" }))!.checkpoint;
+			const id = `${c.checkpointId.slice(0, -4)}beef`;
+			await cp.put(
+				{
+					...c,
+					checkpointId: id,
+					parentId: c.checkpointId,
+					data: { ...c.data, writes: [["a", "messages", value]] },
+				},
+				{},
+			);
+			await expect(
+				graph.getState({ threadId: "t", checkpointId: id }),
+			).rejects.toMatchObject({
+				code: "CORRUPT_CHECKPOINT",
+				message: expect.stringContaining('"messages"'),
+			});
+			await cp.deleteThread("t");
+		}
+		// a list of messages (the stored form) reads back
+		await graph.invoke(
+			{ messages: [new HumanMessage("hi")] },
+			{ threadId: "t" },
+		);
+		const c = (await cp.getTuple({ threadId: "t" }))!.checkpoint;
+		const id = `${c.checkpointId.slice(0, -4)}beef`;
+		await cp.put(
+			{
+				...c,
+				checkpointId: id,
+				parentId: c.checkpointId,
+				data: {
+					...c.data,
+					writes: [
+						["a", "messages", [new AIMessage({ content: "two", id: "m2" })]],
+					],
+				},
+			},
+			{},
+		);
+		const snap = await graph.getState({ threadId: "t", checkpointId: id });
+		expect(text(snap.values.messages)).toEqual(["hi", "one", "two"]);
+	});
+
 	it("round-trips messages and their ids through a checkpointer", async () => {
 		const graph = new StateGraph(State)
 			.addNode("a", () => ({
