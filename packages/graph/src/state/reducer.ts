@@ -11,6 +11,11 @@ export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
 	 * `update`'s output, which a transforming `update` need not accept again (see `storedWritesAs`).
 	 */
 	stored?: z.ZodType | undefined;
+	/**
+	 * `fn` applied to each of `updates` in turn, in one call: replays fold a chain's writes of the key with
+	 * it (see `foldsWith`).
+	 */
+	fold?: ((current: TValue, updates: readonly TUpdate[]) => TValue) | undefined;
 }
 
 /** Type-level mark of a reducer key: what an update of it looks like. */
@@ -50,6 +55,20 @@ export function storedWritesAs<TSchema extends z.ZodType>(
 ): TSchema {
 	const spec = specs.get(marked);
 	if (spec !== undefined) spec.stored = stored;
+	return marked;
+}
+
+/**
+ * Gives a `reducer()` key a fold: `fold(current, updates)` must equal `fn` applied to each update in
+ * turn. Replays then apply a chain's writes of the key in one call (`messages()`: the list is copied and
+ * indexed once per read instead of once per checkpoint; perf, issue 17). Internal to this package.
+ */
+export function foldsWith<TSchema extends z.ZodType>(
+	marked: TSchema,
+	fold: (current: any, updates: readonly any[]) => unknown,
+): TSchema {
+	const spec = specs.get(marked);
+	if (spec !== undefined) spec.fold = fold;
 	return marked;
 }
 

@@ -4,7 +4,7 @@ import {
 	RemoveMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
-import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { applyMessages, messages, REMOVE_ALL_MESSAGES } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -179,6 +179,67 @@ describe("messages() channel", () => {
 		);
 		const snap = await graph.getState({ threadId: "t", checkpointId: id });
 		expect(text(snap.values.messages)).toEqual(["hi", "one", "two"]);
+	});
+
+	it("reads every checkpoint of a chain of appends, replacements and removals as the run had it", async () => {
+		// getState replays a checkpoint's whole chain in one fold per key; the history, one checkpoint at a time
+		const steps: (() => unknown)[] = [
+			() => new AIMessage({ content: "a1", id: "a1" }),
+			() => [
+				new AIMessage("a2"),
+				new HumanMessage({ content: "h1", id: "h1" }),
+			],
+			() => new AIMessage({ content: "A1", id: "a1" }),
+			() => [],
+			() => [
+				new RemoveMessage({ id: "h1" }),
+				new AIMessage({ content: "a3", id: "a3" }),
+			],
+			() => [
+				new AIMessage({ content: "a4", id: "a4" }),
+				new AIMessage({ content: "A3", id: "a3" }),
+			],
+			() => new RemoveMessage({ id: "nope" }),
+			() => [
+				new RemoveMessage({ id: REMOVE_ALL_MESSAGES }),
+				new HumanMessage({ content: "h2", id: "h2" }),
+			],
+			() => new AIMessage({ content: "a5", id: "a5" }),
+			() => new AIMessage({ content: "H2", id: "h2" }),
+		];
+		const Counted = z.object({ messages: messages(), i: z.number() });
+		let graph = new StateGraph(Counted).addNode("n", (s) => ({
+			messages: steps[s.i]!() as never,
+			i: s.i + 1,
+		}));
+		graph = graph
+			.addEdge(START, "n")
+			.addConditionalEdges("n", (s) => (s.i < steps.length ? "n" : END), [
+				"n",
+				END,
+			]);
+		const compiled = graph.compile({ checkpointer: new MemoryCheckpointer() });
+		const t = { threadId: "t" };
+		const out = await compiled.invoke(
+			{ messages: [new HumanMessage({ content: "h0", id: "h0" })], i: 0 },
+			t,
+		);
+		expect(text(out.messages)).toEqual(["H2", "a5"]);
+		const seen: string[][] = [];
+		for await (const h of compiled.getStateHistory(t)) {
+			const one = await compiled.getState({
+				...t,
+				checkpointId: h.checkpointId,
+			});
+			const ids = (list: { id?: string | undefined }[]) =>
+				list.map((m) => m.id ?? "");
+			expect(ids(one.values.messages)).toEqual(ids(h.values.messages));
+			expect(text(one.values.messages)).toEqual(text(h.values.messages));
+			seen.push(text(one.values.messages) as string[]);
+		}
+		expect(seen).toContainEqual(["h0", "A1", "a2", "h1"]);
+		expect(seen).toContainEqual(["h0", "A1", "a2", "a3"]);
+		expect(seen).toContainEqual(["h0", "A1", "a2", "A3", "a4"]);
 	});
 
 	it("round-trips messages and their ids through a checkpointer", async () => {
