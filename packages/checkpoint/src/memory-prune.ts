@@ -80,6 +80,7 @@ export function pruneMemoryThread(
 			removed++;
 		}
 		ns.order = ns.order.filter((id) => keep.has(id) && ns.rows.has(id));
+		ns.heads = undefined;
 	}
 	return removed;
 }

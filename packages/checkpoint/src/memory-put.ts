@@ -72,6 +72,7 @@ export function putRow(
 		),
 	);
 	target.order.push(record.checkpointId);
+	target.heads = undefined;
 	if (parent !== undefined) {
 		parent.children++;
 		if (options.dropParentWrites === true) {

@@ -155,6 +155,11 @@ export interface Namespace {
 	rows: Map<string, Row>;
 	/** Checkpoint ids by `seq`, oldest first (append-only: seq only grows). */
 	order: string[];
+	/**
+	 * `headRows`' answer, kept until a change of `rows`, `order` or a row's `children` clears it (put,
+	 * prune, the corrupt hook): `getState` lists the heads, and finding them is a walk over every row.
+	 */
+	heads?: readonly Row[] | undefined;
 }
 
 export interface Thread {
@@ -292,13 +297,15 @@ export function walkChain(
 	return rows;
 }
 
-/** Rows of a namespace without a successor, newest first. */
-export function headRows(ns: Namespace): Row[] {
+/** Rows of a namespace without a successor, newest first (remembered: see `Namespace.heads`). */
+export function headRows(ns: Namespace): readonly Row[] {
+	if (ns.heads !== undefined) return ns.heads;
 	const out: Row[] = [];
 	for (let i = ns.order.length - 1; i >= 0; i--) {
 		const row = ns.rows.get(ns.order[i]!);
 		if (row !== undefined && row.children === 0) out.push(row);
 	}
+	ns.heads = out;
 	return out;
 }
 
@@ -397,6 +404,7 @@ export function corruptRow(
 		case "delete":
 			ns.rows.delete(c.at.checkpointId);
 			ns.order = ns.order.filter((id) => id !== c.at.checkpointId);
+			ns.heads = undefined;
 			return true;
 		case "blob":
 			row.data = c.bytes;

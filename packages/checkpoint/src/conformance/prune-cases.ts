@@ -47,6 +47,9 @@ export function pruneCases(ctx: ConformanceContext): void {
 			const fork = chainAfter(trunk[0]!, 2);
 			for (const r of fork) await cp.put(r);
 			// the trunk's head is older (lower seq) than everything on the fork
+			expect(ids(await cp.heads({ threadId: "thread" }))).toEqual(
+				ids([fork[1]!, trunk[3]!]),
+			);
 			await cp.prune("thread", { keepLast: 1 });
 			const heads = await cp.heads({ threadId: "thread" });
 			expect(ids(heads)).toEqual(ids([fork[1]!, trunk[3]!]));

@@ -22,8 +22,11 @@ export class Channels {
 	readonly #reducers = new Map<string, ReducerSpec>();
 	readonly #schema: AnyObject;
 	readonly #update: AnyObject;
-	/** Per key, the schema an update of it must match (stored writes are checked against it on read). */
-	readonly #keyUpdate = new Map<string, z.ZodType>();
+	/**
+	 * Per key, the schema a stored write of it must match on read: its update schema, or for a reducer
+	 * that declares it (`storedWritesAs`), what that update schema outputs.
+	 */
+	readonly #keyStored = new Map<string, z.ZodType>();
 	/** Per key, the schema its value must match (stored snapshots are checked against it on read). */
 	readonly #keyValue = new Map<string, z.ZodType>();
 	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
@@ -47,7 +50,7 @@ export class Channels {
 			if (spec !== undefined) this.#reducers.set(key, spec);
 			// Defaults belong to the initial state, never to updates.
 			const update = spec?.update ?? withoutDefault(field);
-			this.#keyUpdate.set(key, update);
+			this.#keyStored.set(key, spec?.stored ?? update);
 			this.#keyValue.set(key, withoutDefault(field));
 			if (update.safeParse(undefined).success) this.#undefinedOk.add(key);
 			updateShape[key] = update.optional();
@@ -141,10 +144,14 @@ export class Channels {
 		freeze = true,
 	): Record<string, unknown> {
 		let values = base ?? {};
+		// writes of keys whose reducer has a fold, gathered since `values` was last replaced: applied at the
+		// end, one call per key (the order of writes to different keys does not matter, each key merges alone)
+		let folds: Map<string, unknown[]> | undefined;
 		for (const cp of chain) {
 			const snapshot = cp.data.snapshot;
 			if (snapshot !== undefined) {
 				values = {};
+				folds = undefined;
 				for (const key of Object.keys(snapshot)) {
 					this.#checkStoredKey(cp, key);
 					if (!this.#keyValue.get(key)!.safeParse(snapshot[key]).success)
@@ -153,13 +160,30 @@ export class Channels {
 				}
 				continue;
 			}
-			for (const [, key, value] of cp.data.writes) {
+			const writes = cp.data.writes;
+			for (const [, key, value] of writes) {
 				this.#checkStoredKey(cp, key);
-				if (!this.#keyUpdate.get(key)!.safeParse(value).success)
+				if (!this.#keyStored.get(key)!.safeParse(value).success)
 					throw storedValueInvalid(cp, key);
 			}
-			values = this.#merge(values, cp.data.writes, false);
+			if (writes.length === 0) continue;
+			values = { ...values };
+			for (const [, key, value] of writes) {
+				const spec = this.#reducers.get(key);
+				if (spec === undefined) values[key] = value;
+				else if (spec.fold === undefined)
+					values[key] = spec.fn(values[key], value);
+				else {
+					folds ??= new Map();
+					const updates = folds.get(key);
+					if (updates === undefined) folds.set(key, [value]);
+					else updates.push(value);
+				}
+			}
 		}
+		if (folds !== undefined)
+			for (const [key, updates] of folds)
+				values[key] = this.#reducers.get(key)!.fold!(values[key], updates);
 		// frozen once, at the end: the states in between are never handed out (freezing each one made a
 		// read O(chain × state size)); a history read, which hands out states and not to nodes, does not freeze
 		if (freeze) freezeState(values);

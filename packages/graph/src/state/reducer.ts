@@ -6,6 +6,16 @@ export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
 	init: (() => TValue) | undefined;
 	/** Validates updates; by default the key's own schema. */
 	update: z.ZodType | undefined;
+	/**
+	 * What a stored write of the key must match on read, when not `update`: a write is stored as
+	 * `update`'s output, which a transforming `update` need not accept again (see `storedWritesAs`).
+	 */
+	stored?: z.ZodType | undefined;
+	/**
+	 * `fn` applied to each of `updates` in turn, in one call: replays fold a chain's writes of the key with
+	 * it (see `foldsWith`).
+	 */
+	fold?: ((current: TValue, updates: readonly TUpdate[]) => TValue) | undefined;
 }
 
 /** Type-level mark of a reducer key: what an update of it looks like. */
@@ -30,6 +40,35 @@ export function reducer<TSchema extends z.ZodType, TUpdate = z.output<TSchema>>(
 	// A copy, so the same schema can also be used elsewhere without the reducer.
 	const marked = schema.meta({}) as TSchema & ReducerBrand<TUpdate>;
 	specs.set(marked, { fn, init, update: options.update });
+	return marked;
+}
+
+/**
+ * Declares what stored writes of a `reducer()` key are (its update schema's output, e.g. a list of messages
+ * for `messages()`), so that replays check them against that rather than re-running a transforming update
+ * schema: stricter (input shapes it converts were never stored, and would reach the reducer unconverted)
+ * and cheaper (perf, issue 17). Internal to this package.
+ */
+export function storedWritesAs<TSchema extends z.ZodType>(
+	marked: TSchema,
+	stored: z.ZodType,
+): TSchema {
+	const spec = specs.get(marked);
+	if (spec !== undefined) spec.stored = stored;
+	return marked;
+}
+
+/**
+ * Gives a `reducer()` key a fold: `fold(current, updates)` must equal `fn` applied to each update in
+ * turn. Replays then apply a chain's writes of the key in one call (`messages()`: the list is copied and
+ * indexed once per read instead of once per checkpoint; perf, issue 17). Internal to this package.
+ */
+export function foldsWith<TSchema extends z.ZodType>(
+	marked: TSchema,
+	fold: (current: any, updates: readonly any[]) => unknown,
+): TSchema {
+	const spec = specs.get(marked);
+	if (spec !== undefined) spec.fold = fold;
 	return marked;
 }
 

@@ -4,7 +4,7 @@ import {
 	RemoveMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
-import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { applyMessages, messages, REMOVE_ALL_MESSAGES } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -113,6 +113,133 @@ describe("messages() channel", () => {
 		).rejects.toMatchObject({
 			code: "VALIDATION_FAILED",
 		});
+	});
+
+	it("reads a stored write that is not a list of messages as CORRUPT_CHECKPOINT", async () => {
+		// what the update schema accepts as input (a string, { role, content }, one message) but never
+		// stores: a stored write is its output, a list of messages, and is replayed as it is
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(State)
+			.addNode("a", () => ({ messages: new AIMessage("one") }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: cp });
+		const stored: unknown[] = [
+			"hi",
+			{ role: "user", content: "hi" },
+			[{ role: "user", content: "hi" }],
+			new AIMessage({ content: "one", id: "m1" }),
+			[new AIMessage({ content: "one", id: "m1" }), "hi"],
+			[null],
+			{ length: 1, 0: new AIMessage({ content: "one", id: "m1" }) },
+		];
+		for (const value of stored) {
+			await graph.invoke(
+				{ messages: [new HumanMessage("hi")] },
+				{ threadId: "t" },
+			);
+			const c = (await cp.getTuple({ threadId: "t" }))!.checkpoint;
+			const id = `${c.checkpointId.slice(0, -4)}beef`;
+			await cp.put(
+				{
+					...c,
+					checkpointId: id,
+					parentId: c.checkpointId,
+					data: { ...c.data, writes: [["a", "messages", value]] },
+				},
+				{},
+			);
+			await expect(
+				graph.getState({ threadId: "t", checkpointId: id }),
+			).rejects.toMatchObject({
+				code: "CORRUPT_CHECKPOINT",
+				message: expect.stringContaining('"messages"'),
+			});
+			await cp.deleteThread("t");
+		}
+		// a list of messages (the stored form) reads back
+		await graph.invoke(
+			{ messages: [new HumanMessage("hi")] },
+			{ threadId: "t" },
+		);
+		const c = (await cp.getTuple({ threadId: "t" }))!.checkpoint;
+		const id = `${c.checkpointId.slice(0, -4)}beef`;
+		await cp.put(
+			{
+				...c,
+				checkpointId: id,
+				parentId: c.checkpointId,
+				data: {
+					...c.data,
+					writes: [
+						["a", "messages", [new AIMessage({ content: "two", id: "m2" })]],
+					],
+				},
+			},
+			{},
+		);
+		const snap = await graph.getState({ threadId: "t", checkpointId: id });
+		expect(text(snap.values.messages)).toEqual(["hi", "one", "two"]);
+	});
+
+	it("reads every checkpoint of a chain of appends, replacements and removals as the run had it", async () => {
+		// getState replays a checkpoint's whole chain in one fold per key; the history, one checkpoint at a time
+		const steps: (() => unknown)[] = [
+			() => new AIMessage({ content: "a1", id: "a1" }),
+			() => [
+				new AIMessage("a2"),
+				new HumanMessage({ content: "h1", id: "h1" }),
+			],
+			() => new AIMessage({ content: "A1", id: "a1" }),
+			() => [],
+			() => [
+				new RemoveMessage({ id: "h1" }),
+				new AIMessage({ content: "a3", id: "a3" }),
+			],
+			() => [
+				new AIMessage({ content: "a4", id: "a4" }),
+				new AIMessage({ content: "A3", id: "a3" }),
+			],
+			() => new RemoveMessage({ id: "nope" }),
+			() => [
+				new RemoveMessage({ id: REMOVE_ALL_MESSAGES }),
+				new HumanMessage({ content: "h2", id: "h2" }),
+			],
+			() => new AIMessage({ content: "a5", id: "a5" }),
+			() => new AIMessage({ content: "H2", id: "h2" }),
+		];
+		const Counted = z.object({ messages: messages(), i: z.number() });
+		let graph = new StateGraph(Counted).addNode("n", (s) => ({
+			messages: steps[s.i]!() as never,
+			i: s.i + 1,
+		}));
+		graph = graph
+			.addEdge(START, "n")
+			.addConditionalEdges("n", (s) => (s.i < steps.length ? "n" : END), [
+				"n",
+				END,
+			]);
+		const compiled = graph.compile({ checkpointer: new MemoryCheckpointer() });
+		const t = { threadId: "t" };
+		const out = await compiled.invoke(
+			{ messages: [new HumanMessage({ content: "h0", id: "h0" })], i: 0 },
+			t,
+		);
+		expect(text(out.messages)).toEqual(["H2", "a5"]);
+		const seen: string[][] = [];
+		for await (const h of compiled.getStateHistory(t)) {
+			const one = await compiled.getState({
+				...t,
+				checkpointId: h.checkpointId,
+			});
+			const ids = (list: { id?: string | undefined }[]) =>
+				list.map((m) => m.id ?? "");
+			expect(ids(one.values.messages)).toEqual(ids(h.values.messages));
+			expect(text(one.values.messages)).toEqual(text(h.values.messages));
+			seen.push(text(one.values.messages) as string[]);
+		}
+		expect(seen).toContainEqual(["h0", "A1", "a2", "h1"]);
+		expect(seen).toContainEqual(["h0", "A1", "a2", "a3"]);
+		expect(seen).toContainEqual(["h0", "A1", "a2", "A3", "a4"]);
 	});
 
 	it("round-trips messages and their ids through a checkpointer", async () => {
