@@ -26,17 +26,19 @@ import {
 	corruptRow,
 	frozenSummary,
 	headRows,
-	isoAt,
-	leaseOf,
 	type Namespace,
 	type Row,
 	seqIndex,
 	storedBytesOf,
+	walkChain,
+} from "./memory-rows.ts";
+import {
+	isoAt,
+	leaseOf,
 	type Thread,
 	Threads,
 	threadInfoOf,
-	walkChain,
-} from "./memory-rows.ts";
+} from "./memory-threads.ts";
 import { readCheckpointData, readPendingWrite } from "./read-blob.ts";
 import type {
 	CheckpointRecord,

@@ -1,6 +1,7 @@
 import type { PruneOptions } from "./checkpointer.ts";
 import { checkPruneOptions, keptIds } from "./match-filter.ts";
-import { headRows, type Row, type Thread, walkChain } from "./memory-rows.ts";
+import { headRows, type Row, walkChain } from "./memory-rows.ts";
+import type { Thread } from "./memory-threads.ts";
 import type { StoredCheckpoint } from "./record.ts";
 import type { BlobPlace } from "./serializer.ts";
 

@@ -1,7 +1,8 @@
 import type { PutOptions } from "./checkpointer.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
 import { isPlainJson, plainJsonCopy } from "./json-copy.ts";
-import { Row, type Thread, type Threads } from "./memory-rows.ts";
+import { Row } from "./memory-rows.ts";
+import type { Thread, Threads } from "./memory-threads.ts";
 import type { CheckpointRecord } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
 import { checkRecordIds, metadataJson, placeOf } from "./store-checks.ts";
