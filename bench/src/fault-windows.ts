@@ -5,16 +5,10 @@
 // grown, timed with and without faults), then runs the workload's timed section in windows and prints,
 // per window, µs per unit (node-step or cycle) and the faults taken. A window's time follows its faults.
 import { spawnSync } from "node:child_process";
-import {
-	Command,
-	END,
-	MemoryCheckpointer,
-	START,
-	StateGraph,
-} from "@weft/graph";
-import { z } from "zod";
+import { Command, MemoryCheckpointer } from "@weft/graph";
 import { gc, now } from "./measure.ts";
 import { median } from "./stats.ts";
+import { chainGraph } from "./weft/chain.ts";
 import { reviewGraph } from "./weft/w5-graph.ts";
 
 const faults = () => process.resourceUsage().minorPageFault;
@@ -41,17 +35,6 @@ function faultCost(): number {
 	return median(faulted.map(([ms, f]) => ((ms - q) * 1000) / f));
 }
 
-function chain(nodes: number) {
-	const names = Array.from({ length: nodes }, (_, i) => `n${i}`);
-	const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
-	for (let i = 0; i < nodes; i++)
-		g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
-	g.addEdge(START, "n0");
-	for (let i = 0; i + 1 < nodes; i++) g.addEdge(`n${i}`, `n${i + 1}`);
-	g.addEdge(`n${nodes - 1}`, END);
-	return g.compile({ checkpointer: new MemoryCheckpointer() });
-}
-
 /** One workload's warm-up, then its timed units in windows: [µs per unit, faults] per window. */
 async function windows(which: string) {
 	let once: (i: number) => Promise<unknown>;
@@ -69,7 +52,7 @@ async function windows(which: string) {
 		};
 		[warmup, count, per, window] = [10, 200, 1, 20];
 	} else {
-		const graph = chain(100);
+		const graph = chainGraph(100, new MemoryCheckpointer());
 		once = (i) =>
 			graph.invoke({ count: 0 }, { recursionLimit: 110, threadId: `t${i}` });
 		[warmup, count, per, window] = [5, 50, 100, 5];

@@ -2,7 +2,6 @@
 // direct loop that L1 subtracts; KB allocated per model call by function (self and inclusive). Unlike CPU
 // time, allocation does not change with the machine's load, so two builds compare on a busy machine too.
 //   node --import tsx bench/src/profile-l1-alloc.ts [agent|direct] [runs=300]   (TOP=n: rows per list)
-import { Session } from "node:inspector/promises";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemoryCheckpointer } from "@weft/graph";
 import { createAgent } from "@weft/graph/llm";
@@ -11,6 +10,7 @@ import {
 	lookup,
 	ScriptedAgentModel,
 } from "./llm/scripted-agent-model.ts";
+import { allocations } from "./profile-summary.ts";
 
 const TURNS = 10;
 const mode = process.argv[2] ?? "agent";
@@ -30,35 +30,7 @@ const run = () =>
 				{ threadId: `l1-${n++}`, recursionLimit: 200 },
 			);
 for (let i = 0; i < 300; i++) await run();
-const s = new Session();
-s.connect();
-await s.post("HeapProfiler.enable");
-await s.post("HeapProfiler.startSampling", {
-	samplingInterval: 256,
-	includeObjectsCollectedByMajorGC: true,
-	includeObjectsCollectedByMinorGC: true,
-} as never);
-for (let i = 0; i < runs; i++) await run();
-const { profile } = await s.post("HeapProfiler.stopSampling");
-
-interface Node {
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	selfSize: number;
-	children: Node[];
-}
-const self = new Map<string, number>();
-const incl = new Map<string, number>();
-let total = 0;
-const walk = (node: Node, stack: Set<string>) => {
-	const { functionName, url, lineNumber } = node.callFrame;
-	const name = `${functionName || "(anon)"} ${url.replace(/.*\/(packages|node_modules)\//, "$1/")}:${lineNumber + 1}`;
-	total += node.selfSize;
-	self.set(name, (self.get(name) ?? 0) + node.selfSize);
-	const inner = stack.has(name) ? stack : new Set([...stack, name]);
-	for (const k of inner) incl.set(k, (incl.get(k) ?? 0) + node.selfSize);
-	for (const c of node.children) walk(c, inner);
-};
-walk(profile.head as unknown as Node, new Set());
+const { total, self, inclusive: incl } = await allocations(runs, run);
 const kb = (b: number) =>
 	(b / runs / (TURNS + 1) / 1024).toFixed(2).padStart(7);
 const top = Number(process.env.TOP ?? 40);

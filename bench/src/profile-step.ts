@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { END, START, StateGraph } from "@weft/graph";
-import { z } from "zod";
 import { printProfile } from "./profile-summary.ts";
+import { chainGraph } from "./weft/chain.ts";
 
 const NODES = 100;
 const mode = process.argv[2] ?? "memory";
@@ -20,14 +19,7 @@ const store =
 					path: join(mkdtempSync(join(tmpdir(), "profile-step-")), "w1.db"),
 				})
 			: new MemoryCheckpointer();
-const names = Array.from({ length: NODES }, (_, i) => `n${i}`);
-const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
-for (let i = 0; i < NODES; i++)
-	g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
-g.addEdge(START, "n0");
-for (let i = 0; i + 1 < NODES; i++) g.addEdge(`n${i}`, `n${i + 1}`);
-g.addEdge(`n${NODES - 1}`, END);
-const graph = g.compile(store ? { checkpointer: store } : {});
+const graph = chainGraph(NODES, store);
 let n = 0;
 const once = () =>
 	graph.invoke(

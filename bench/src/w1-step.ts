@@ -4,23 +4,14 @@
 // (user + system) and wall time; prints the median per node-step of each. CPU time is what the process
 // used, so other processes on the machine disturb it much less than wall time.
 import { MemoryCheckpointer } from "@weft/checkpoint";
-import { END, START, StateGraph } from "@weft/graph";
-import { z } from "zod";
+import { chainGraph } from "./weft/chain.ts";
 
 const [rounds = 15, perRound = 20] = process.argv.slice(2, 4).map(Number);
 const which = process.argv[4] ?? "both";
 const NODES = 100;
 
-function build(checkpointer?: MemoryCheckpointer) {
-	const names = Array.from({ length: NODES }, (_, i) => `n${i}`);
-	const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
-	for (let i = 0; i < NODES; i++)
-		g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
-	g.addEdge(START, "n0");
-	for (let i = 0; i + 1 < NODES; i++) g.addEdge(`n${i}`, `n${i + 1}`);
-	g.addEdge(`n${NODES - 1}`, END);
-	return g.compile(checkpointer === undefined ? {} : { checkpointer });
-}
+const build = (checkpointer?: MemoryCheckpointer) =>
+	chainGraph(NODES, checkpointer);
 
 const median = (xs: number[]) => {
 	const s = [...xs].sort((a, b) => a - b);

@@ -5,26 +5,17 @@ import { join } from "node:path";
 import { type Checkpointer, MemoryCheckpointer } from "@weft/checkpoint";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { END, START, StateGraph } from "@weft/graph";
-import { z } from "zod";
 import { check, gc, now } from "../measure.ts";
 import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, median, round } from "../stats.ts";
 import { walCommitUs } from "../wal-commit.ts";
+import { chainGraph } from "./chain.ts";
 import { checkpointSizes } from "./stored-sizes.ts";
 
 function build(nodes: number, checkpointer?: Checkpointer) {
 	const t0 = now();
-	// node names are computed: declare them so the builder accepts `n${i}`
-	const names = Array.from({ length: nodes }, (_, i) => `n${i}`);
-	const g = new StateGraph(z.object({ count: z.number() }), { nodes: names });
-	for (let i = 0; i < nodes; i++)
-		g.addNode(`n${i}`, (s) => ({ count: s.count + 1 }));
-	g.addEdge(START, "n0");
-	for (let i = 0; i + 1 < nodes; i++) g.addEdge(`n${i}`, `n${i + 1}`);
-	g.addEdge(`n${nodes - 1}`, END);
-	const graph = g.compile(checkpointer === undefined ? {} : { checkpointer });
+	const graph = chainGraph(nodes, checkpointer);
 	return { graph, compileMs: now() - t0 };
 }
 
