@@ -132,7 +132,8 @@ describe("messages() channel", () => {
 			[null],
 			{ length: 1, 0: new AIMessage({ content: "one", id: "m1" }) },
 		];
-		for (const value of stored) {
+		// a run on thread "t", then a child of its newest checkpoint that stored `value` as a messages write
+		const childStoring = async (value: unknown) => {
 			await graph.invoke(
 				{ messages: [new HumanMessage("hi")] },
 				{ threadId: "t" },
@@ -148,6 +149,10 @@ describe("messages() channel", () => {
 				},
 				{},
 			);
+			return id;
+		};
+		for (const value of stored) {
+			const id = await childStoring(value);
 			await expect(
 				graph.getState({ threadId: "t", checkpointId: id }),
 			).rejects.toMatchObject({
@@ -157,26 +162,9 @@ describe("messages() channel", () => {
 			await cp.deleteThread("t");
 		}
 		// a list of messages (the stored form) reads back
-		await graph.invoke(
-			{ messages: [new HumanMessage("hi")] },
-			{ threadId: "t" },
-		);
-		const c = (await cp.getTuple({ threadId: "t" }))!.checkpoint;
-		const id = `${c.checkpointId.slice(0, -4)}beef`;
-		await cp.put(
-			{
-				...c,
-				checkpointId: id,
-				parentId: c.checkpointId,
-				data: {
-					...c.data,
-					writes: [
-						["a", "messages", [new AIMessage({ content: "two", id: "m2" })]],
-					],
-				},
-			},
-			{},
-		);
+		const id = await childStoring([
+			new AIMessage({ content: "two", id: "m2" }),
+		]);
 		const snap = await graph.getState({ threadId: "t", checkpointId: id });
 		expect(text(snap.values.messages)).toEqual(["hi", "one", "two"]);
 	});
