@@ -238,22 +238,7 @@ describe.skipIf(!available)(
 				owner: "a",
 				ttlMs: 60_000,
 			});
-			const sent: string[] = [];
-			const connect = pool.connect;
-			pool.connect = (async () => {
-				const client = await connect();
-				const query = client.query;
-				client.query = ((text: string, values?: unknown[]) => {
-					sent.push(text);
-					return query(text, values);
-				}) as typeof client.query;
-				const release = client.release.bind(client);
-				client.release = ((e?: Error | boolean) => {
-					client.query = query;
-					return release(e);
-				}) as typeof client.release;
-				return client;
-			}) as typeof pool.connect;
+			const sent = sentBy(pool);
 			await cp.put(record({ parentId: root.checkpointId, step: 1 }), {
 				fence: lease.token,
 				exclusive: true,
@@ -269,22 +254,7 @@ describe.skipIf(!available)(
 				await drop();
 				await pool.end();
 			});
-			const sent: string[] = [];
-			const connect = pool.connect;
-			pool.connect = (async () => {
-				const client = await connect();
-				const query = client.query;
-				client.query = ((text: string, values?: unknown[]) => {
-					sent.push(text);
-					return query(text, values);
-				}) as typeof client.query;
-				const release = client.release.bind(client);
-				client.release = ((e?: Error | boolean) => {
-					client.query = query;
-					return release(e);
-				}) as typeof client.release;
-				return client;
-			}) as typeof pool.connect;
+			const sent = sentBy(pool);
 			const lease = await cp.acquireLease("thread", {
 				owner: "a",
 				ttlMs: 60_000,
@@ -307,3 +277,24 @@ describe.skipIf(!available)(
 		});
 	},
 );
+
+/** The text of every query sent through `pool`'s clients from now on, in order. */
+function sentBy(pool: ReturnType<typeof losingPool>): string[] {
+	const sent: string[] = [];
+	const connect = pool.connect;
+	pool.connect = (async () => {
+		const client = await connect();
+		const query = client.query;
+		client.query = ((text: string, values?: unknown[]) => {
+			sent.push(text);
+			return query(text, values);
+		}) as typeof client.query;
+		const release = client.release.bind(client);
+		client.release = ((e?: Error | boolean) => {
+			client.query = query;
+			return release(e);
+		}) as typeof client.release;
+		return client;
+	}) as typeof pool.connect;
+	return sent;
+}
