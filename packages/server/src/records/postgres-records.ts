@@ -114,6 +114,19 @@ export class PostgresRecords implements ServerRecords {
 				[runId],
 			)
 		)[0];
+	/** A run's record with its stored output (a join's answer), in one round trip. */
+	getRunWithOutput = async (
+		runId: string,
+	): Promise<{ run: RunRecord | undefined; output: unknown }> => {
+		const { rows } = await this.pool.query(
+			"SELECT body, output FROM weft_server.runs WHERE run_id = $1",
+			[runId],
+		);
+		const row = rows[0] as { body: object; output: unknown } | undefined;
+		return row === undefined
+			? { run: undefined, output: undefined }
+			: { run: decodeRecord<RunRecord>(row.body), output: row.output };
+	};
 	// each write announces itself in its own statement: the notification goes out when the write commits,
 	// and the write costs one round trip
 	putThread = async (t: ThreadRecord) => {

@@ -8,7 +8,6 @@ import {
 	type PostgresRecords,
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
-import { decodeRecord } from "../records/server-records.ts";
 import type { RunEventLog } from "../run-events.ts";
 import { isFinalRunStatus } from "../run-lifecycle.ts";
 import { type RunExecutor, shuttingDown } from "../run-manager.ts";
@@ -91,15 +90,9 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		if (kind === "run") {
 			if (this.#joining.has(id)) {
 				// a join waits on this run: its output comes with the record, in one round trip
-				const { rows } = await this.#pool.query(
-					"SELECT body, output FROM weft_server.runs WHERE run_id = $1",
-					[id],
-				);
-				const row = rows[0] as { body: object; output: unknown } | undefined;
-				const run =
-					row === undefined ? undefined : decodeRecord<RunRecord>(row.body);
+				const { run, output } = await this.#records.getRunWithOutput(id);
 				if (run !== undefined && isFinalRunStatus(run.status))
-					this.#outputs.set(id, row!.output);
+					this.#outputs.set(id, output);
 				this.#registry.runs.refresh(id, run);
 			} else this.#registry.runs.refresh(id, await this.#records.getRun(id));
 			this.#wake(id);
@@ -189,11 +182,8 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		if (!this.#joining.has(runId)) this.#outputs.delete(runId);
 		if (output !== undefined)
 			return (output as Record<string, unknown> | null) ?? {};
-		const { rows } = await this.#pool.query(
-			"SELECT output FROM weft_server.runs WHERE run_id = $1",
-			[runId],
-		);
-		return (rows[0]?.output as Record<string, unknown> | null) ?? {};
+		const { output: stored } = await this.#records.getRunWithOutput(runId);
+		return (stored as Record<string, unknown> | null) ?? {};
 	}
 
 	async cancel(run: RunRecord, wait: boolean): Promise<void> {
