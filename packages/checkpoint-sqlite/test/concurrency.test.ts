@@ -35,6 +35,28 @@ describe("two checkpointers on one file", () => {
 		).toBe(true);
 	});
 
+	it("a runner holding a lease on one connection cannot touch the thread another connection deleted and made again", async () => {
+		const path = tempDb();
+		const zombie = openStore(path);
+		const other = openStore(path);
+		const held = await zombie.acquireLease("t1", { owner: "a", ttlMs: 60_000 });
+		await other.deleteThread("t1");
+		const fresh = await other.acquireLease("t1", {
+			owner: "b",
+			ttlMs: 60_000,
+		});
+		expect(fresh.token).toBeGreaterThan(held.token);
+		await expect(
+			zombie.setThreadStatus("t1", "failed", { fence: held.token }),
+		).rejects.toMatchObject({ code: "LEASE_LOST" });
+		expect(await zombie.releaseLease(held, "failed")).toBe(false);
+		// a third connection, opened after all of it, sees the new runner's lease
+		expect((await openStore(path).getThread("t1"))?.lease).toMatchObject({
+			token: fresh.token,
+			owner: "b",
+		});
+	});
+
 	it("refuse a second first checkpoint of a namespace with exclusive", async () => {
 		const path = tempDb();
 		const a = openStore(path);
