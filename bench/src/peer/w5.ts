@@ -1,6 +1,6 @@
 // W5 on LangGraph.js: interrupt → Command({ resume }) cycles with MemorySaver, on SqliteSaver (a file),
 // and answered from a new process.
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import {
 	type BaseCheckpointSaver,
 	Command,
@@ -41,7 +41,11 @@ export function w5(p: Sizes["w5"]) {
 						(saver as unknown as { db: { close(): void } }).db.close(),
 				};
 			},
-			child: join(import.meta.dirname, "w5-child.ts"),
+			// .ts through tsx, .js when the harness runs compiled (decision 0046)
+			child: join(
+				import.meta.dirname,
+				`w5-child${extname(import.meta.filename)}`,
+			),
 		},
 		p,
 		"lg-w5-",

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Size } from "../sizes.ts";
 import type { Engine, WorkloadId } from "../workloads.ts";
+import { compiledHarness } from "./harness.ts";
 
 const root = join(import.meta.dirname, "../../..");
-const entry = join(import.meta.dirname, "../run-workload.ts");
 
 export interface Line {
 	workload: WorkloadId;
@@ -30,13 +30,14 @@ export function runWorkload(
 	workload: WorkloadId,
 	o: SpawnOptions,
 ): Line {
-	// tsx loads the harness's own .ts files; without the condition, @weft/* resolve to their dist
-	const args = [
-		"--expose-gc",
-		"--import",
-		"tsx",
-		...(o.source ? ["--conditions", "@weft/source"] : []),
-	];
+	// Weft from dist: the harness compiled to JavaScript, under plain node (decision 0046); from source, tsx
+	// loads the harness's .ts and Weft's (the @weft/source condition)
+	const [args, entry] = o.source
+		? [
+				["--expose-gc", "--import", "tsx", "--conditions", "@weft/source"],
+				join(import.meta.dirname, "../run-workload.ts"),
+			]
+		: [["--expose-gc"], join(compiledHarness(), "run-workload.js")];
 	const res = spawnSync(
 		process.execPath,
 		[

@@ -1,6 +1,6 @@
 // W5 on Weft: interrupt → resume cycles with `ctx.interrupt`, on MemoryCheckpointer, on a SQLite file, and
 // answered from a new process.
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { Command, MemoryCheckpointer } from "@weft/graph";
@@ -38,7 +38,11 @@ export function w5(p: Sizes["w5"]) {
 				const store = new SqliteCheckpointer({ path });
 				return { engine: engine(store), close: () => store.close() };
 			},
-			child: join(import.meta.dirname, "w5-child.ts"),
+			// .ts through tsx, .js when the harness runs compiled (decision 0046)
+			child: join(
+				import.meta.dirname,
+				`w5-child${extname(import.meta.filename)}`,
+			),
 		},
 		p,
 		"weft-w5-",
