@@ -1,10 +1,10 @@
-import type {
-	ChainOptions,
-	Serializer,
-	StoredCheckpoint,
+import type { ChainOptions, ChainRecord, Serializer } from "@weft/checkpoint";
+import {
+	checkpointNotFound,
+	corruptCheckpoint,
+	readPendingWrite,
 } from "@weft/checkpoint";
-import { checkpointNotFound, corruptCheckpoint } from "@weft/checkpoint";
-import { type DataRow, storedOf } from "./rows.ts";
+import { type DataRow, placeOf, storedOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import type { Query } from "./transactions.ts";
 
@@ -32,7 +32,7 @@ export async function readChain(
 	serializer: Serializer,
 	key: ChainKey,
 	options: ChainOptions = {},
-): Promise<StoredCheckpoint[]> {
+): Promise<ChainRecord[]> {
 	const { threadId, ns, from } = key;
 	const links = (await q(st.chainIds, [threadId, ns, from])).rows as Link[];
 	if (links.length === 0) throw checkpointNotFound(threadId, ns, from);
@@ -51,12 +51,25 @@ export async function readChain(
 				)
 			: corruptCheckpoint(place, `its parent "${last.parent}" is missing`);
 	}
-	const rows = (await q(st.rowsByIds, [threadId, ns, kept.map((l) => l.id)]))
-		.rows as DataRow[];
+	const withWrites = options.withWrites === true;
+	const rows = (
+		await q(withWrites ? st.rowsWithWritesByIds : st.rowsByIds, [
+			threadId,
+			ns,
+			kept.map((l) => l.id),
+		])
+	).rows as Array<DataRow & { writes?: Buffer[] }>;
 	const byId = new Map(rows.map((r) => [r.checkpoint_id, r]));
 	return kept.reverse().map((link) => {
 		const row = byId.get(link.id);
 		if (row === undefined) throw checkpointNotFound(threadId, ns, link.id);
-		return storedOf(row, serializer);
+		const record: ChainRecord = storedOf(row, serializer);
+		if (withWrites) {
+			const place = placeOf(row);
+			record.pendingWrites = (row.writes ?? []).map((w) =>
+				readPendingWrite(serializer, w, place),
+			);
+		}
+		return record;
 	});
 }

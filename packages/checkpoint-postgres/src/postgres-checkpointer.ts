@@ -1,6 +1,7 @@
 import type {
 	AcquireLeaseOptions,
 	ChainOptions,
+	ChainRecord,
 	Checkpointer,
 	CheckpointRecord,
 	CheckpointRef,
@@ -14,7 +15,6 @@ import type {
 	PruneOptions,
 	PutOptions,
 	Serializer,
-	StoredCheckpoint,
 	StoredThreadStatus,
 	ThreadInfo,
 	ThreadRef,
@@ -176,7 +176,7 @@ export class PostgresCheckpointer implements Checkpointer {
 	async getChain(
 		ref: CheckpointRef,
 		options: ChainOptions = {},
-	): Promise<StoredCheckpoint[]> {
+	): Promise<ChainRecord[]> {
 		const { threadId, ns, checkpointId } = checkRef(ref);
 		return this.#read(
 			(q) =>

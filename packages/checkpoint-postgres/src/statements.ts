@@ -48,6 +48,9 @@ export function statements(s: string) {
 			) SELECT id, parent, snap FROM chain ORDER BY depth`,
 		/** Full rows of the ids in $3. */
 		rowsByIds: `SELECT ${SUMMARY}, has_snapshot, data FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
+		/** rowsByIds with each checkpoint's pending writes, in order (getChain's `withWrites`). */
+		rowsWithWritesByIds: `SELECT ${prefixed("c")}, c.has_snapshot, c.data, ${WRITES_OF_C(s)} AS writes
+		FROM ${s}.checkpoints c WHERE c.thread_id = $1 AND c.ns = $2 AND c.checkpoint_id = ANY ($3::text[])`,
 		seqOf: `SELECT seq FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
 		heads: `SELECT ${SUMMARY} FROM ${s}.checkpoints c WHERE ${KEY} AND ${IS_HEAD(s)} ORDER BY seq DESC`,
 		/** Threads (or the one in $3), with status as read, newest root checkpoint, count and heads. */
@@ -133,11 +136,19 @@ export function statements(s: string) {
 
 export type Statements = ReturnType<typeof statements>;
 
+/** The summary columns of the table aliased `alias`. */
+const prefixed = (alias: string) =>
+	SUMMARY.split(", ")
+		.map((c) => `${alias}.${c}`)
+		.join(", ");
+
+/** The pending writes' blobs of the checkpoint aliased `c`, in order. */
+const WRITES_OF_C = (s: string) =>
+	`ARRAY(SELECT w.data FROM ${s}.writes w WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.checkpoint_id ORDER BY w.seq)`;
+
 function tupleSql(s: string, where: string): string {
-	return `SELECT ${SUMMARY.split(", ")
-		.map((c) => `c.${c}`)
-		.join(", ")}, c.has_snapshot, c.data, NOT ${IS_HEAD(s)} AS has_children,
-		ARRAY(SELECT w.data FROM ${s}.writes w WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.checkpoint_id ORDER BY w.seq) AS writes
+	return `SELECT ${prefixed("c")}, c.has_snapshot, c.data, NOT ${IS_HEAD(s)} AS has_children,
+		${WRITES_OF_C(s)} AS writes
 		FROM ${s}.checkpoints c WHERE c.thread_id = $1 AND c.ns = $2 ${where}`;
 }
 

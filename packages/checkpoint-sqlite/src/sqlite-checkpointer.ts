@@ -1,6 +1,7 @@
 import type {
 	AcquireLeaseOptions,
 	ChainOptions,
+	ChainRecord,
 	Checkpointer,
 	CheckpointRecord,
 	CheckpointRef,
@@ -14,7 +15,6 @@ import type {
 	PruneOptions,
 	PutOptions,
 	Serializer,
-	StoredCheckpoint,
 	StoredThreadStatus,
 	ThreadInfo,
 	ThreadRef,
@@ -175,7 +175,7 @@ export class SqliteCheckpointer implements Checkpointer {
 	async getChain(
 		ref: CheckpointRef,
 		options: ChainOptions = {},
-	): Promise<StoredCheckpoint[]> {
+	): Promise<ChainRecord[]> {
 		this.#live();
 		const place = checkRef(ref);
 		const key = {
@@ -183,8 +183,24 @@ export class SqliteCheckpointer implements Checkpointer {
 			ns: place.ns,
 			id: place.checkpointId,
 		};
-		const rows = this.#run(() => this.#tx.readChain(key, options.stopAt));
-		return rows.map((r) => storedOf(key.thread, key.ns, r, this.#serializer));
+		const rows = this.#run(() =>
+			this.#tx.readChain(key, options.stopAt, options.withWrites === true),
+		);
+		return rows.map((r) => {
+			const record: ChainRecord = storedOf(
+				key.thread,
+				key.ns,
+				r,
+				this.#serializer,
+			);
+			if (r.writes !== undefined) {
+				const at = { ...place, checkpointId: record.checkpointId };
+				record.pendingWrites = r.writes.map((b) =>
+					readPendingWrite(this.#serializer, b, at),
+				);
+			}
+			return record;
+		});
 	}
 
 	async *list(

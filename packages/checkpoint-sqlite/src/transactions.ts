@@ -21,6 +21,9 @@ export type TupleRow = SummaryRow & {
 	has_children: number;
 };
 
+/** A row of a chain read, with its pending writes' blobs when they were asked for. */
+export type ChainRow = DataRow & { writes?: Uint8Array[] };
+
 /** The database work of each method: synchronous, each a single transaction, on cached statements. */
 export interface Transactions {
 	/**
@@ -61,11 +64,12 @@ export interface Transactions {
 	readTuple(
 		key: Key & { id?: string | undefined },
 	): [TupleRow, Uint8Array[]] | undefined;
-	/** Reads a chain (see chain.ts), oldest first, in one snapshot. */
+	/** Reads a chain (see chain.ts), oldest first, in one snapshot; with each row's pending writes if asked. */
 	readChain(
 		key: Key & { id: string },
 		stopAt: ((id: string) => boolean) | undefined,
-	): DataRow[];
+		withWrites: boolean,
+	): ChainRow[];
 	prune(threadId: string, options: PruneOptions): number;
 	deleteThread(threadId: string): void;
 }
@@ -206,12 +210,22 @@ export function transactions(
 			(
 				key: Key & { id: string },
 				stopAt: ((id: string) => boolean) | undefined,
-			) =>
+				withWrites: boolean,
+			) => {
 				// Without stopAt one recursive query walks the chain; with it, point lookups, so that a blob
 				// past the stop is never read.
-				stopAt === undefined
-					? readChain(s, key)
-					: readChainUntil(s, key, stopAt),
+				const rows: ChainRow[] =
+					stopAt === undefined
+						? readChain(s, key)
+						: readChainUntil(s, key, stopAt);
+				if (withWrites)
+					for (const row of rows)
+						row.writes = s.writesOf.all({
+							...key,
+							id: row.checkpoint_id,
+						}) as Uint8Array[];
+				return rows;
+			},
 		),
 
 		prune: db.transaction((threadId: string, options: PruneOptions) => {

@@ -67,7 +67,18 @@ export interface ListOptions {
 export interface ChainOptions {
 	/** Stop walking before a checkpoint for which this returns true (the caller already has its state). */
 	stopAt?: ((checkpointId: string) => boolean) | undefined;
+	/**
+	 * Also read each checkpoint's pending writes, in the same snapshot (`pendingWrites` on each record, as
+	 * `getTuple` gives them): a history listing then decodes each checkpoint once. A store that does not
+	 * support it leaves `pendingWrites` out, and the caller reads them with `getTuple`.
+	 */
+	withWrites?: boolean | undefined;
 }
+
+/** A record of `getChain`; `pendingWrites` when asked for with `withWrites` (see `ChainOptions`). */
+export type ChainRecord = StoredCheckpoint & {
+	pendingWrites?: PendingWrite[] | undefined;
+};
 
 export interface ListThreadsOptions {
 	status?: ThreadStatus | undefined;
@@ -120,10 +131,7 @@ export interface Checkpointer {
 	 * The ancestors of a checkpoint, oldest first, from the nearest one holding a snapshot (or the first for
 	 * which `stopAt` is true, excluded) up to and including the checkpoint itself.
 	 */
-	getChain(
-		ref: CheckpointRef,
-		options?: ChainOptions,
-	): Promise<StoredCheckpoint[]>;
+	getChain(ref: CheckpointRef, options?: ChainOptions): Promise<ChainRecord[]>;
 	/** Checkpoints of a namespace, newest (highest `seq`) first, without their data. */
 	list(ref: ThreadRef, options?: ListOptions): AsyncIterable<CheckpointSummary>;
 	/** Heads of a namespace's branches (checkpoints without a successor), newest first. */

@@ -1,6 +1,7 @@
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
+	ChainRecord,
 	Checkpointer,
 	CheckpointRef,
 	FenceOptions,

@@ -1,6 +1,7 @@
 import type {
 	AcquireLeaseOptions,
 	ChainOptions,
+	ChainRecord,
 	Checkpointer,
 	CheckpointRef,
 	FenceOptions,
@@ -116,16 +117,9 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		const id = ref.checkpointId ?? ns?.order[ns.order.length - 1];
 		const row = id === undefined ? undefined : ns?.rows.get(id);
 		if (row === undefined) return undefined;
-		const place = {
-			threadId: ref.threadId,
-			ns: ref.ns ?? "",
-			checkpointId: id!,
-		};
 		return {
 			checkpoint: this.#stored(row),
-			pendingWrites: row.writes.map((w) =>
-				readPendingWrite(this.#serializer, w, place),
-			),
+			pendingWrites: this.#writesOf(ref, row, id!),
 			hasChildren: row.children > 0,
 		};
 	}
@@ -133,7 +127,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 	async getChain(
 		ref: CheckpointRef,
 		options: ChainOptions = {},
-	): Promise<StoredCheckpoint[]> {
+	): Promise<ChainRecord[]> {
 		checkRef(ref);
 		const ns = this.#namespace(ref);
 		if (ns?.rows.has(ref.checkpointId) !== true)
@@ -144,8 +138,19 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 			ns,
 			ref.checkpointId,
 			options.stopAt,
-		);
-		return rows.reverse().map((r) => this.#stored(r));
+		).reverse();
+		if (options.withWrites !== true) return rows.map((r) => this.#stored(r));
+		return rows.map((r) => {
+			const record: ChainRecord = this.#stored(r);
+			record.pendingWrites = this.#writesOf(ref, r, record.checkpointId);
+			return record;
+		});
+	}
+
+	/** A row's pending writes, decoded. */
+	#writesOf(ref: ThreadRef, row: Row, checkpointId: string): PendingWrite[] {
+		const place = { threadId: ref.threadId, ns: ref.ns ?? "", checkpointId };
+		return row.writes.map((w) => readPendingWrite(this.#serializer, w, place));
 	}
 
 	async *list(

@@ -1,3 +1,4 @@
+import { type BlobPlace, JsonSerializer } from "@weft/checkpoint";
 import {
 	END,
 	MemoryCheckpointer,
@@ -92,6 +93,49 @@ describe("time travel", () => {
 		);
 		expect(page2.map((h) => h.step)).toEqual([3, 2, 1]);
 		expect(page2[0]!.values.log).toEqual(["tick1", "tick2", "tick3"]);
+	});
+
+	it("lists history decoding each stored blob once, pending interrupts and branches included", async () => {
+		let decoded = 0;
+		class Counting extends JsonSerializer {
+			override deserialize(bytes: Uint8Array, place?: BlobPlace): unknown {
+				decoded++;
+				return super.deserialize(bytes, place);
+			}
+		}
+		const graph = new StateGraph(S)
+			.addNode("tick", (s) => ({
+				count: s.count + 1,
+				log: [`tick${s.count + 1}`],
+			}))
+			.addNode("ask", async (_s, ctx) => ({
+				log: [await ctx.interrupt<string>("ok?")],
+			}))
+			.addEdge(START, "tick")
+			.addConditionalEdges("tick", (s) => (s.count < s.limit ? "tick" : "ask"))
+			.addEdge("ask", END)
+			.compile({
+				checkpointer: new MemoryCheckpointer({ serializer: new Counting() }),
+			});
+		await graph.run({}, { threadId: "t" });
+		const first = await all(graph.getStateHistory({ threadId: "t" }));
+		const at1 = first.find((h) => h.step === 1)!;
+		// a branch that pauses at the same approval
+		await graph.invoke(null, { threadId: "t", checkpointId: at1.checkpointId });
+		decoded = 0;
+		const history = await all(graph.getStateHistory({ threadId: "t" }));
+		const writes = history.filter((h) => h.interrupts.length > 0).length;
+		expect(writes).toBe(2);
+		// each checkpoint's data once, each pending write (one interrupt on each branch's head) once
+		expect(decoded).toBe(history.length + writes);
+		for (const h of history) {
+			const state = await graph.getState({
+				threadId: "t",
+				checkpointId: h.checkpointId,
+			});
+			expect(h.values).toEqual(state.values);
+			expect(h.interrupts).toEqual(state.interrupts);
+		}
 	});
 
 	it("forks with updateState: a new child of the given checkpoint, the original branch untouched", async () => {

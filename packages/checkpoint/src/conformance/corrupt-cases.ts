@@ -38,6 +38,7 @@ async function readAll(
 		getTupleLatest: await codeOf(cp.getTuple({ threadId: "bad" })),
 		getChain: await codeOf(cp.getChain(ref)),
 		getChainStop: await codeOf(cp.getChain(ref, { stopAt: () => false })),
+		getChainWrites: await codeOf(cp.getChain(ref, { withWrites: true })),
 		list: await codeOf(all(cp.list({ threadId: "bad" }))),
 		heads: await codeOf(cp.heads({ threadId: "bad" })),
 		getThread: await codeOf(cp.getThread("bad")),
@@ -205,6 +206,15 @@ export function corruptCases(ctx: ConformanceContext): void {
 				);
 				expect(error).toMatchObject({ code: "CORRUPT_CHECKPOINT" });
 				expect(String((error as Error).message)).toContain(r.c.checkpointId);
+				// a chain read with its writes reads the damaged one (if the store reads writes there)
+				expect(
+					await codeOf(
+						cp.getChain(
+							{ threadId: "bad", checkpointId: r.c.checkpointId },
+							{ withWrites: true },
+						),
+					),
+				).toMatch(TYPED);
 			}
 			expect(
 				await codeOf(

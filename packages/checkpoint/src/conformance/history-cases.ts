@@ -35,6 +35,55 @@ export function historyCases(ctx: ConformanceContext): void {
 			expect(everything[0]?.size).toBeGreaterThan(0);
 		});
 
+		it("reads a chain with each checkpoint's pending writes when asked, as getTuple gives them", async () => {
+			const cp = ctx.checkpointer();
+			const root = record({ snapshot: { log: [] } });
+			await cp.put(root);
+			const [a, b, c] = chainAfter(root, 3);
+			for (const r of [a!, b!, c!]) await cp.put(r);
+			const answer = {
+				kind: "resume" as const,
+				taskId: "node",
+				index: 0,
+				value: "yes",
+			};
+			const done = {
+				kind: "once" as const,
+				taskId: "other",
+				key: "k",
+				value: { n: 1 },
+			};
+			await cp.putWrites(
+				{ threadId: "thread", checkpointId: a!.checkpointId },
+				[answer],
+			);
+			await cp.putWrites(
+				{ threadId: "thread", checkpointId: c!.checkpointId },
+				[done, answer],
+			);
+			const ref = { threadId: "thread", checkpointId: c!.checkpointId };
+			const chain = await cp.getChain(ref, { withWrites: true });
+			expect(chain.map((r) => r.checkpointId)).toEqual(
+				[root, a, b, c].map((r) => r!.checkpointId),
+			);
+			for (const r of chain) {
+				const tuple = await cp.getTuple({
+					threadId: "thread",
+					checkpointId: r.checkpointId,
+				});
+				// a store may leave pendingWrites out (callers then use getTuple); one that gives them, gives them all
+				if (r.pendingWrites !== undefined)
+					expect(r.pendingWrites).toEqual(tuple!.pendingWrites);
+				expect(r.data).toEqual(tuple!.checkpoint.data);
+			}
+			expect(chain[3]!.pendingWrites?.length ?? 2).toBe(2);
+			// without the option, no writes are read
+			const plain = await cp.getChain(ref, {
+				stopAt: (id) => id === a!.checkpointId,
+			});
+			expect(plain.map((r) => r.pendingWrites)).toEqual([undefined, undefined]);
+		});
+
 		it("filters on metadata values with JSON equality", async () => {
 			const cp = ctx.checkpointer();
 			const root = record({ metadata: { run: "a", n: 1 } });

@@ -1,4 +1,5 @@
 import type {
+	ChainRecord,
 	Checkpointer,
 	CheckpointMetadata,
 	CheckpointSource,
@@ -55,7 +56,9 @@ interface Reader {
 }
 
 /** The interrupts waiting for an answer at a stored checkpoint (no graph needed: for tools like the CLI). */
-export function pendingInterrupts(tuple: CheckpointTuple): Interrupt[] {
+export function pendingInterrupts(
+	tuple: Pick<CheckpointTuple, "checkpoint" | "pendingWrites">,
+): Interrupt[] {
 	return unanswered(
 		tuple.checkpoint.data.tasks,
 		groupPending(tuple.pendingWrites),
@@ -63,7 +66,7 @@ export function pendingInterrupts(tuple: CheckpointTuple): Interrupt[] {
 }
 
 function snapshotOf(
-	tuple: CheckpointTuple,
+	tuple: Pick<CheckpointTuple, "checkpoint" | "pendingWrites">,
 	values: Record<string, unknown>,
 ): StateSnapshot {
 	const c = tuple.checkpoint;
@@ -144,6 +147,8 @@ async function chainOf(
 /**
  * Checkpoints newest first, each with its state. One chain replay fills a cache with the states of the
  * checkpoints that follow in the listing (their ancestors), so a full listing costs O(steps), not O(steps²).
+ * The chain is read with each record's pending writes, and a listed checkpoint uses that record: each is
+ * decoded once (a store without `withWrites` support is asked for the tuple instead).
  */
 export async function* readHistory(
 	r: Reader,
@@ -157,6 +162,7 @@ export async function* readHistory(
 			{ hint: "pass { limit, before, filter }, or leave the options out" },
 		);
 	const states = new Map<string, Record<string, unknown>>();
+	const records = new Map<string, ChainRecord>();
 	for await (const summary of r.checkpointer.list(
 		{ threadId: config.threadId },
 		options,
@@ -166,7 +172,7 @@ export async function* readHistory(
 		if (values === undefined) {
 			const chain = await r.checkpointer.getChain(
 				{ threadId: config.threadId, checkpointId: id },
-				{ stopAt: (c) => states.has(c) },
+				{ stopAt: (c) => states.has(c), withWrites: true },
 			);
 			const first = chain[0]!;
 			values =
@@ -177,10 +183,16 @@ export async function* readHistory(
 				// not frozen: these states go to the caller, never to a node (freezing each was O(state) a step)
 				values = replayChain(r.channels, [c], values, false);
 				states.set(c.checkpointId, values);
+				records.set(c.checkpointId, c);
 			}
 		}
-		const tuple = await tupleOf(r, config.threadId, id);
+		const record = records.get(id);
+		const tuple =
+			record?.pendingWrites === undefined
+				? await tupleOf(r, config.threadId, id)
+				: { checkpoint: record, pendingWrites: record.pendingWrites };
 		states.delete(id);
+		records.delete(id);
 		yield snapshotOf(tuple, values!);
 	}
 }
