@@ -65,8 +65,8 @@ export class Run {
 	readonly #at: StepState = newStepState();
 	#stepsRun = 0;
 	#started = false;
-	/** Writes applied by this run's steps (input excluded), for a parent graph. */
-	readonly writesLog: ChannelWrite[] = [];
+	/** Writes applied by this run's steps (input excluded), for a parent graph: kept by subgraph runs only. */
+	readonly #writesLog: ChannelWrite[] | undefined;
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
 	readonly #callbacks: HostCallbacks;
 	/** Where tasks send debug events; undefined when nobody streams them. */
@@ -86,6 +86,7 @@ export class Run {
 				? { ...config, store: rt.store }
 				: config;
 		this.#options = options;
+		this.#writesLog = options.parentTask === undefined ? undefined : [];
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
 		this.#threadId = config.threadId;
@@ -119,6 +120,11 @@ export class Run {
 		}); // telemetry (issue 13)
 	}
 
+	/** Writes applied by this run's steps (input excluded), for a parent graph (none for a root run). */
+	get writesLog(): ChannelWrite[] {
+		return this.#writesLog ?? [];
+	}
+
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
 	get answered(): ReadonlySet<string> {
 		return this.#at.answers.answered;
@@ -127,16 +133,17 @@ export class Run {
 	/** Runs to the end, an interrupt, a failure or cancellation. */
 	async execute(input: unknown): Promise<RunResult> {
 		checkRunConfig(this.#given, this.#cp !== undefined);
-		this.#lifecycle = await RunLifecycle.start(
+		// without a debug stream, no actor and no promise to wait for (perf, issue 17)
+		this.#lifecycle =
 			this.#options.modes?.has("debug") === true
-				? (state: LifecycleState) =>
+				? await RunLifecycle.start((state: LifecycleState) =>
 						this.#events.emit("debug", {
 							type: "lifecycle",
 							state,
 							step: this.#at.step,
-						})
-				: undefined,
-		);
+						}),
+					)
+				: RunLifecycle.unobserved();
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
 		if (this.#store !== undefined && this.#options.parentTask === undefined)
 			this.#watch = await this.#store.takeLease(
@@ -282,7 +289,8 @@ export class Run {
 		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
 			strict: true,
 		});
-		for (const w of writes) this.writesLog.push(w);
+		const log = this.#writesLog;
+		if (log !== undefined) for (const w of writes) log.push(w);
 		// tasks come sorted by node: group a node's Send tasks, then add its routers' targets
 		const ran = ranNodes(outcomes);
 		const routed = routeRan(

@@ -118,9 +118,7 @@ async function prepareContinue(
 		await store.persist(carried);
 	} else store.reusePendingWrites(tuple);
 	at.memory = groupPending(carried);
-	at.skipBefore = [...at.memory.values()].some((m) =>
-		[...m.interrupts.values()].some((i) => i.when === "before"),
-	);
+	at.skipBefore = pausedBefore(at.memory);
 	const byId = p.answersById;
 	if (resume === undefined && (byId === undefined || byId.size === 0)) return;
 	const pending = unanswered(at.tasks, at.memory);
@@ -189,6 +187,15 @@ async function load(
 	p.at.tasks = c.data.tasks;
 	p.at.joins = c.data.joins ?? {};
 	return loaded.tuple;
+}
+
+/** Whether a pause before nodes is recorded among `memory`'s interrupts. */
+function pausedBefore(memory: ReadonlyMap<string, TaskMemory>): boolean {
+	for (const m of memory.values()) {
+		if (m.interruptCount === 0) continue;
+		for (const i of m.interrupts.values()) if (i.when === "before") return true;
+	}
+	return false;
 }
 
 /** The interrupt ids a resume value names, when it is a map by id (else empty). */

@@ -234,16 +234,20 @@ export class RunStore {
 		this.#exclusive = false;
 	}
 
-	/** Saves records at the current checkpoint, for its unfinished step. */
-	async persist(writes: PendingWrite[]): Promise<void> {
+	/** Saves records at the current checkpoint, for its unfinished step (the store's promise: no async frame). */
+	persist(writes: PendingWrite[]): Promise<void> {
 		const checkpointId = this.#checkpointId;
-		if (checkpointId === undefined || writes.length === 0) return;
+		if (checkpointId === undefined || writes.length === 0) return DONE;
 		this.#parentWrites = true;
-		await this.#cp.putWrites(
-			{ threadId: this.#threadId, ns: this.#ns, checkpointId },
-			writes,
-			{ fence: this.#fence },
-		);
+		try {
+			return this.#cp.putWrites(
+				{ threadId: this.#threadId, ns: this.#ns, checkpointId },
+				writes,
+				{ fence: this.#fence },
+			);
+		} catch (error) {
+			return Promise.reject(error); // a store that throws at once still rejects, as before
+		}
 	}
 
 	/**
@@ -313,11 +317,15 @@ export class RunStore {
 	}
 
 	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
-	async setStatus(status: StoredThreadStatus): Promise<void> {
-		if (this.#parentTask === undefined)
-			await this.#cp.setThreadStatus(this.#threadId, status, {
+	setStatus(status: StoredThreadStatus): Promise<void> {
+		if (this.#parentTask !== undefined) return DONE;
+		try {
+			return this.#cp.setThreadStatus(this.#threadId, status, {
 				fence: this.#fence,
 			});
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	/**
@@ -326,20 +334,22 @@ export class RunStore {
 	 * runs the thread meanwhile). `undefined` leaves the status as it is (a run that never started, or
 	 * whose lease was taken over).
 	 */
-	async end(
+	end(
 		status: StoredThreadStatus | undefined,
 		settled?: Promise<unknown>,
-	): Promise<void> {
+	): Promise<unknown> {
 		const lease = this.#lease;
 		this.#lease = undefined;
-		if (lease === undefined) {
-			if (status !== undefined) await this.setStatus(status);
-			return;
-		}
-		if (settled === undefined) await lease.release(status);
-		else void settled.then(() => lease.release(status)).catch(() => {});
+		if (lease === undefined)
+			return status === undefined ? DONE : this.setStatus(status);
+		if (settled === undefined) return lease.release(status);
+		void settled.then(() => lease.release(status)).catch(() => {});
+		return DONE;
 	}
 }
+
+/** What a write with nothing to do returns (one promise, shared). */
+const DONE: Promise<void> = Promise.resolve();
 
 /** The newest state-schema fingerprint recorded on a chain (oldest first), if any. */
 function chainFingerprint(

@@ -129,8 +129,7 @@ export class TaskContext implements NodeContext {
 		): Promise<TResume> => {
 			if (calls.subgraph) throw mixedInterrupts(node);
 			const index = calls.interrupts++;
-			if (memory.resumes.has(index))
-				return memory.resumes.get(index) as TResume;
+			if (memory.resumed(index)) return memory.resumes.get(index) as TResume;
 			if (!scope.answers.has(index))
 				throw new InterruptSignal([{ index, value }]);
 			let answer = scope.answers.get(index);

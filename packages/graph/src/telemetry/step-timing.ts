@@ -71,8 +71,9 @@ export class StepTimer {
 	/** The step's node tasks as they ended: names and durations (reused from step to step). */
 	readonly #names: string[] = [];
 	readonly #ms: number[] = [];
-	#models = byName();
-	#errors: Array<{ node: string; code: string }> = [];
+	// made at the first model call or error (most runs have neither: perf, issue 17)
+	#models: Record<string, number[]> | undefined;
+	#errors: Array<{ node: string; code: string }> | undefined;
 	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
 	/** The graph's name was recorded with an earlier step of this run. */
@@ -89,6 +90,7 @@ export class StepTimer {
 	}
 
 	model(name: string, ms: number): void {
+		this.#models ??= byName();
 		push(this.#models, name, tenths(ms));
 		this.#empty = false;
 	}
@@ -100,6 +102,7 @@ export class StepTimer {
 	}
 
 	error(node: string, code: string): void {
+		this.#errors ??= [];
 		this.#errors.push({ node, code });
 		this.#empty = false;
 	}
@@ -122,8 +125,8 @@ export class StepTimer {
 		if (
 			!this.#named ||
 			this.#calls !== undefined ||
-			this.#errors.length > 0 ||
-			!isEmpty(this.#models)
+			this.#errors !== undefined ||
+			this.#models !== undefined
 		)
 			return undefined;
 		const names = this.#names;
@@ -144,13 +147,13 @@ export class StepTimer {
 			this.#named = true;
 		}
 		timing.nodes = timed as unknown as JsonValue;
-		if (!isEmpty(this.#models)) {
+		if (this.#models !== undefined) {
 			timing.models = this.#models as unknown as JsonValue;
-			this.#models = byName();
+			this.#models = undefined;
 		}
-		if (this.#errors.length > 0) {
+		if (this.#errors !== undefined) {
 			timing.errors = this.#errors as unknown as JsonValue;
-			this.#errors = [];
+			this.#errors = undefined;
 		}
 		if (this.#calls !== undefined) {
 			timing.calls = this.#calls as unknown as JsonValue;
@@ -166,11 +169,6 @@ export class StepTimer {
  */
 function byName(): Record<string, number[]> {
 	return Object.create(null) as Record<string, number[]>;
-}
-
-function isEmpty(record: Record<string, unknown>): boolean {
-	for (const _ in record) return false;
-	return true;
 }
 
 /**
