@@ -361,12 +361,14 @@ export class Run {
 	async #finish(status: EndStatus): Promise<RunResult> {
 		await this.#store?.end(status, this.#inFlight);
 		this.#lifecycle.end(status);
-		const interrupts: Interrupt[] =
-			status === "interrupted"
-				? unanswered(this.#at.tasks, this.#at.memory).map(
-						({ taskId: _t, index: _i, ...i }) => i,
-					)
-				: [];
+		const interrupts: Interrupt[] = [];
+		if (status === "interrupted")
+			for (const p of unanswered(this.#at.tasks, this.#at.memory)) {
+				// field by field: no rest-copy per interrupt (perf, issue 17)
+				const i: Interrupt = { id: p.id, node: p.node, value: p.value };
+				if (p.when !== undefined) i.when = p.when;
+				interrupts.push(i);
+			}
 		if (interrupts.length > 0)
 			this.#events.emit(undefined, { type: "interrupt", interrupts });
 		const result: RunResult = {

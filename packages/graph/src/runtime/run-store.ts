@@ -144,8 +144,11 @@ export class RunStore {
 		{ tuple: CheckpointTuple; values: Record<string, unknown> } | undefined
 	> {
 		this.#schema = channels.fingerprint;
-		const ref = { threadId: this.#threadId, ns: this.#ns };
-		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
+		const tuple = await this.#cp.getTuple({
+			threadId: this.#threadId,
+			ns: this.#ns,
+			checkpointId,
+		});
 		if (tuple === undefined) return undefined;
 		const c = tuple.checkpoint;
 		const chain = await this.#chainTo(c);
@@ -169,18 +172,20 @@ export class RunStore {
 	 * time (perf, issue 17). A parent the store does not have is left to `getChain` of `c` to report.
 	 */
 	async #chainTo(c: StoredCheckpoint): Promise<StoredCheckpoint[]> {
-		const ref = { threadId: this.#threadId, ns: this.#ns };
 		if (c.data.snapshot !== undefined || c.parentId === null) return [c];
+		const threadId = this.#threadId;
+		const ns = this.#ns;
 		try {
 			const chain = await this.#cp.getChain({
-				...ref,
+				threadId,
+				ns,
 				checkpointId: c.parentId,
 			});
 			chain.push(c);
 			return chain;
 		} catch (error) {
 			if (!isWeftError(error, "CHECKPOINT_NOT_FOUND")) throw error;
-			return this.#cp.getChain({ ...ref, checkpointId: c.checkpointId });
+			return this.#cp.getChain({ threadId, ns, checkpointId: c.checkpointId });
 		}
 	}
 
