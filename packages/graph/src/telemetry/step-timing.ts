@@ -138,9 +138,10 @@ export class StepTimer {
 
 	/** The object form: durations by node, and whatever else the step recorded. */
 	#object(): JsonValue {
-		const timed = byName();
+		// a plain object (not byName's, which V8 keeps in dictionary mode): the store keeps it as it is
+		const timed: Record<string, number[]> = {};
 		for (let i = 0; i < this.#names.length; i++)
-			push(timed, this.#names[i]!, this.#ms[i]!);
+			pushOwn(timed, this.#names[i]!, this.#ms[i]!);
 		const timing: Record<string, JsonValue> = {};
 		if (!this.#named) {
 			timing.graph = this.#graph;
@@ -193,6 +194,23 @@ function aligned(
 /** A tenth of a millisecond is finer than any figure stats shows. */
 function tenths(ms: number): number {
 	return Math.round(ms * 10) / 10;
+}
+
+/** `push` on an object with a prototype: only own keys count, and a key `__proto__` is made as data. */
+function pushOwn(
+	into: Record<string, number[]>,
+	key: string,
+	value: number,
+): void {
+	if (Object.hasOwn(into, key)) into[key]!.push(value);
+	else if (key === "__proto__")
+		Object.defineProperty(into, key, {
+			value: [value],
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	else into[key] = [value];
 }
 
 function push(
