@@ -114,7 +114,7 @@ export class TaskContext implements NodeContext {
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
-		const { host, memory, taskId, node } = scope;
+		const { host, memory, node } = scope;
 		const calls = this.#calls;
 		this.#scope = scope;
 		this.threadId = host.threadId;
