@@ -90,6 +90,16 @@ export function emptyMemory(): TaskMemory {
 	return new TaskMemory();
 }
 
+/** The position of the task's recorded interrupt with this id (undefined: none). */
+export function interruptIndex(
+	memory: TaskMemory,
+	id: string,
+): number | undefined {
+	if (memory.interruptCount === 0) return undefined;
+	for (const [index, i] of memory.interrupts) if (i.id === id) return index;
+	return undefined;
+}
+
 /** Groups a checkpoint's pending writes by task. */
 export function groupPending(
 	writes: readonly PendingWrite[],

@@ -10,7 +10,6 @@ import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
-import { getOrAdd } from "./get-or-add.ts";
 import {
 	emptyMemory,
 	type Interrupt,
@@ -251,7 +250,9 @@ export class Run {
 				this.#tm.task(runTask, task, {
 					rt: this.#rt,
 					host,
-					memory: getOrAdd(this.#at.memory, task.id, emptyMemory),
+					// not added to the step's memory: what a task records there goes to the store, and what
+					// the rest of the run reads from it (its interrupts) is added where it is recorded
+					memory: this.#at.memory.get(task.id) ?? emptyMemory(),
 					answers: this.#at.answers.byIndex.get(task.id) ?? NONE,
 					answersById: this.#at.answers.byId.get(task.id) ?? NONE,
 					values: this.#at.values,
@@ -311,7 +312,7 @@ export class Run {
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;
-		this.#at.memory = new Map();
+		if (this.#at.memory.size > 0) this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
 		const written = this.#writeCheckpoint(
 			"loop",

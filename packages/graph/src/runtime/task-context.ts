@@ -51,8 +51,6 @@ export interface TaskScope {
 	readonly answers: ReadonlyMap<number, unknown>;
 	/** New answers by interrupt id (for a subgraph task: its child's interrupts). */
 	readonly answersById: ReadonlyMap<string, unknown>;
-	/** Interrupt ids of this task by position (to mark subgraph answers as used). */
-	readonly ids: ReadonlyMap<string, number>;
 }
 
 /** What one attempt of the node has called so far (each attempt, a retry included, starts afresh). */
