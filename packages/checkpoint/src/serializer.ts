@@ -8,7 +8,11 @@ export interface BlobPlace {
 	checkpointId: string;
 }
 
-/** Turns checkpoint data into bytes and back. The default is built on a private superjson instance. */
+/**
+ * Turns checkpoint data into bytes and back. The default is built on a private superjson instance. A blob
+ * may be a view into a larger buffer (the default cuts small ones from a shared slab, decision 0043): read
+ * it through its `byteOffset` and `byteLength`, and never write into it.
+ */
 export interface Serializer {
 	serialize(value: unknown, place?: BlobPlace): Uint8Array;
 	deserialize(bytes: Uint8Array, place?: BlobPlace): unknown;

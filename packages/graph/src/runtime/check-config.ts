@@ -17,30 +17,16 @@ export function checkRunConfig(given: unknown, durable: boolean): void {
 	else if (durable) throw noThreadId();
 	if (config.checkpointId != null)
 		validateId(config.checkpointId, "checkpoint id");
-	for (const key of ["recursionLimit", "maxConcurrency"] as const) {
-		const value = config[key];
-		if (value !== undefined && !(Number.isInteger(value) && value >= 1))
-			throw invalid(
-				`${key} must be a whole number of at least 1, not ${String(value)}`,
-				`leave ${key} out for the default`,
-			);
-	}
+	// each key checked in place, not in a loop over a list made per run (perf, issue 17)
+	checkCount("recursionLimit", config.recursionLimit);
+	checkCount("maxConcurrency", config.maxConcurrency);
 	if (config.signal !== undefined && !(config.signal instanceof AbortSignal))
 		throw invalid(
 			"signal must be an AbortSignal",
 			"pass controller.signal from an AbortController",
 		);
-	for (const key of ["interruptBefore", "interruptAfter"] as const) {
-		const value = config[key];
-		if (
-			value !== undefined &&
-			!(Array.isArray(value) && value.every((n) => typeof n === "string"))
-		)
-			throw invalid(
-				`${key} must be an array of node names`,
-				`pass e.g. { ${key}: ["review"] }, or leave it out`,
-			);
-	}
+	checkNames("interruptBefore", config.interruptBefore);
+	checkNames("interruptAfter", config.interruptAfter);
 	const { context } = config;
 	if (
 		context !== undefined &&
@@ -57,6 +43,30 @@ export function checkRunConfig(given: unknown, durable: boolean): void {
 		throw invalid(
 			`waitForLease must be a number of milliseconds, not ${String(wait)}`,
 			"pass e.g. { waitForLease: 5000 }, or leave it out to refuse a busy thread at once",
+		);
+}
+
+/** A whole number of at least 1, when given. */
+function checkCount(key: string, value: unknown): void {
+	if (
+		value !== undefined &&
+		!(Number.isInteger(value) && (value as number) >= 1)
+	)
+		throw invalid(
+			`${key} must be a whole number of at least 1, not ${String(value)}`,
+			`leave ${key} out for the default`,
+		);
+}
+
+/** An array of node names, when given. */
+function checkNames(key: string, value: unknown): void {
+	if (
+		value !== undefined &&
+		!(Array.isArray(value) && value.every((n) => typeof n === "string"))
+	)
+		throw invalid(
+			`${key} must be an array of node names`,
+			`pass e.g. { ${key}: ["review"] }, or leave it out`,
 		);
 }
 

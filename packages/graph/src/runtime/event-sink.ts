@@ -1,5 +1,8 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
 
+/** The streams of a run nobody consumes: one shared, empty set (never changed). */
+const NO_STREAMS: ReadonlySet<"messages" | "custom"> = new Set();
+
 /**
  * Where a run's events go: the stream's consumer, filtered by the modes it asked for. Without a consumer
  * every call is a no-op, so an `invoke` pays nothing for events.
@@ -16,6 +19,10 @@ export class EventSink {
 	) {
 		this.#sink = sink;
 		this.#modes = modes;
+		if (sink === undefined) {
+			this.streams = NO_STREAMS;
+			return;
+		}
 		const streams = new Set<"messages" | "custom">();
 		if (this.wants("messages")) streams.add("messages");
 		if (this.wants("custom")) streams.add("custom");

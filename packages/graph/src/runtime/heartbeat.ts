@@ -9,10 +9,16 @@ export interface Beating {
 	readonly period: number;
 	/** When it beats next (ms since the epoch, `Date.now`). */
 	due: number;
+	/** Its place in the process's list while it beats (-1 when it does not): set by start and stop. */
+	index: number;
 	beat(): void;
 }
 
-const beating = new Set<Beating>();
+/**
+ * The heartbeats, in no order. An array with swap-removal, not a Set: a Set that grows and shrinks by one
+ * run at a time reallocates its table each time (perf, issue 17).
+ */
+const beating: Beating[] = [];
 let timer: ReturnType<typeof setInterval> | undefined;
 let tickMs = 0;
 
@@ -24,14 +30,17 @@ function restart(ms: number): void {
 }
 
 function tick(): void {
-	if (beating.size === 0) {
+	if (beating.length === 0) {
 		clearInterval(timer);
 		timer = undefined;
 		return;
 	}
 	const now = Date.now();
 	let shortest = Number.POSITIVE_INFINITY;
-	for (const b of beating) {
+	// backwards: a heartbeat stopped meanwhile moves the last one into its place, which was seen already
+	for (let i = beating.length - 1; i >= 0; i--) {
+		const b = beating[i];
+		if (b === undefined) continue;
 		if (now >= b.due) {
 			b.due = now + b.period;
 			b.beat();
@@ -44,10 +53,19 @@ function tick(): void {
 
 /** Beats `b` every `b.period` ms from now on, until `stopBeating`. */
 export function startBeating(b: Beating): void {
-	beating.add(b);
+	if (b.index !== -1) return;
+	b.index = beating.length;
+	beating.push(b);
 	if (timer === undefined || b.period / 2 < tickMs) restart(b.period / 2);
 }
 
 export function stopBeating(b: Beating): void {
-	beating.delete(b);
+	const i = b.index;
+	if (i === -1) return;
+	b.index = -1;
+	const last = beating.pop()!;
+	if (last !== b) {
+		beating[i] = last;
+		last.index = i;
+	}
 }

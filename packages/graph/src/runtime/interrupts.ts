@@ -62,6 +62,14 @@ export class TaskMemory {
 		this.#resumes ??= new Map();
 		return this.#resumes;
 	}
+	/** Answers recorded, without making the map. */
+	get resumeCount(): number {
+		return this.#resumes?.size ?? 0;
+	}
+	/** Whether the interrupt at `index` was answered, without making the map. */
+	resumed(index: number): boolean {
+		return this.#resumes?.has(index) === true;
+	}
 	get once(): Map<string, unknown> {
 		this.#once ??= new Map();
 		return this.#once;
@@ -82,6 +90,16 @@ export function emptyMemory(): TaskMemory {
 	return new TaskMemory();
 }
 
+/** The position of the task's recorded interrupt with this id (undefined: none). */
+export function interruptIndex(
+	memory: TaskMemory,
+	id: string,
+): number | undefined {
+	if (memory.interruptCount === 0) return undefined;
+	for (const [index, i] of memory.interrupts) if (i.id === id) return index;
+	return undefined;
+}
+
 /** Groups a checkpoint's pending writes by task. */
 export function groupPending(
 	writes: readonly PendingWrite[],
@@ -94,14 +112,12 @@ export function groupPending(
 			case "done":
 				m.done = { writes: w.writes, goto: w.goto ?? [] };
 				break;
-			case "interrupt":
-				m.interrupts.set(w.index, {
-					id: w.id,
-					node: w.node,
-					value: w.value,
-					...(w.when === undefined ? {} : { when: w.when }),
-				});
+			case "interrupt": {
+				const i: RecordedInterrupt = { id: w.id, node: w.node, value: w.value };
+				if (w.when !== undefined) i.when = w.when;
+				m.interrupts.set(w.index, i);
 				break;
+			}
 			case "resume":
 				m.resumes.set(w.index, w.value);
 				break;
@@ -126,7 +142,7 @@ export function answeredUnfinished(
 ): boolean {
 	for (const task of tasks) {
 		const m = memory.get(task.id);
-		if (m !== undefined && m.done === undefined && m.resumes.size > 0)
+		if (m !== undefined && m.done === undefined && m.resumeCount > 0)
 			return true;
 	}
 	return false;
@@ -138,17 +154,18 @@ export function unanswered(
 ): Array<Interrupt & { taskId: string; index: number }> {
 	const out: Array<Interrupt & { taskId: string; index: number }> = [];
 	const add = (taskId: string, m: TaskMemory) => {
-		if (m.done !== undefined) return;
+		if (m.done !== undefined || m.interruptCount === 0) return;
 		for (const [index, i] of m.interrupts) {
-			if (m.resumes.has(index)) continue;
-			out.push({
+			if (m.resumed(index)) continue;
+			const p: Interrupt & { taskId: string; index: number } = {
 				id: i.id,
 				node: i.node,
 				value: i.value,
 				taskId,
 				index,
-				...(i.when === undefined ? {} : { when: i.when }),
-			});
+			};
+			if (i.when !== undefined) p.when = i.when;
+			out.push(p);
 		}
 	};
 	for (const task of tasks) {
@@ -204,6 +221,14 @@ export function matchResume(
 			},
 		);
 	}
+	// one pending interrupt and a value that is no map by id: the common resume (perf, issue 17)
+	if (
+		pending.length === 1 &&
+		(typeof resume !== "object" ||
+			resume === null ||
+			Object.getPrototypeOf(resume) !== Object.prototype)
+	)
+		return new Map([[pending[0]!.id, resume]]);
 	const ids = new Set(pending.map((p) => p.id));
 	const isMap =
 		typeof resume === "object" &&

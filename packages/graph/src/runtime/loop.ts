@@ -10,7 +10,6 @@ import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
-import { getOrAdd } from "./get-or-add.ts";
 import {
 	emptyMemory,
 	type Interrupt,
@@ -65,8 +64,8 @@ export class Run {
 	readonly #at: StepState = newStepState();
 	#stepsRun = 0;
 	#started = false;
-	/** Writes applied by this run's steps (input excluded), for a parent graph. */
-	readonly writesLog: ChannelWrite[] = [];
+	/** Writes applied by this run's steps (input excluded), for a parent graph: kept by subgraph runs only. */
+	readonly #writesLog: ChannelWrite[] | undefined;
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
 	readonly #callbacks: HostCallbacks;
 	/** Where tasks send debug events; undefined when nobody streams them. */
@@ -86,6 +85,7 @@ export class Run {
 				? { ...config, store: rt.store }
 				: config;
 		this.#options = options;
+		this.#writesLog = options.parentTask === undefined ? undefined : [];
 		this.#cp = options.checkpointer ?? rt.checkpointer;
 		this.#ns = options.ns ?? "";
 		this.#threadId = config.threadId;
@@ -119,6 +119,11 @@ export class Run {
 		}); // telemetry (issue 13)
 	}
 
+	/** Writes applied by this run's steps (input excluded), for a parent graph (none for a root run). */
+	get writesLog(): ChannelWrite[] {
+		return this.#writesLog ?? [];
+	}
+
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
 	get answered(): ReadonlySet<string> {
 		return this.#at.answers.answered;
@@ -127,16 +132,17 @@ export class Run {
 	/** Runs to the end, an interrupt, a failure or cancellation. */
 	async execute(input: unknown): Promise<RunResult> {
 		checkRunConfig(this.#given, this.#cp !== undefined);
-		this.#lifecycle = await RunLifecycle.start(
+		// without a debug stream, no actor and no promise to wait for (perf, issue 17)
+		this.#lifecycle =
 			this.#options.modes?.has("debug") === true
-				? (state: LifecycleState) =>
+				? await RunLifecycle.start((state: LifecycleState) =>
 						this.#events.emit("debug", {
 							type: "lifecycle",
 							state,
 							step: this.#at.step,
-						})
-				: undefined,
-		);
+						}),
+					)
+				: RunLifecycle.unobserved();
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
 		if (this.#store !== undefined && this.#options.parentTask === undefined)
 			this.#watch = await this.#store.takeLease(
@@ -244,7 +250,9 @@ export class Run {
 				this.#tm.task(runTask, task, {
 					rt: this.#rt,
 					host,
-					memory: getOrAdd(this.#at.memory, task.id, emptyMemory),
+					// not added to the step's memory: what a task records there goes to the store, and what
+					// the rest of the run reads from it (its interrupts) is added where it is recorded
+					memory: this.#at.memory.get(task.id) ?? emptyMemory(),
 					answers: this.#at.answers.byIndex.get(task.id) ?? NONE,
 					answersById: this.#at.answers.byId.get(task.id) ?? NONE,
 					values: this.#at.values,
@@ -282,7 +290,8 @@ export class Run {
 		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
 			strict: true,
 		});
-		for (const w of writes) this.writesLog.push(w);
+		const log = this.#writesLog;
+		if (log !== undefined) for (const w of writes) log.push(w);
 		// tasks come sorted by node: group a node's Send tasks, then add its routers' targets
 		const ran = ranNodes(outcomes);
 		const routed = routeRan(
@@ -303,7 +312,7 @@ export class Run {
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;
-		this.#at.memory = new Map();
+		if (this.#at.memory.size > 0) this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
 		const written = this.#writeCheckpoint(
 			"loop",
@@ -353,12 +362,14 @@ export class Run {
 	async #finish(status: EndStatus): Promise<RunResult> {
 		await this.#store?.end(status, this.#inFlight);
 		this.#lifecycle.end(status);
-		const interrupts: Interrupt[] =
-			status === "interrupted"
-				? unanswered(this.#at.tasks, this.#at.memory).map(
-						({ taskId: _t, index: _i, ...i }) => i,
-					)
-				: [];
+		const interrupts: Interrupt[] = [];
+		if (status === "interrupted")
+			for (const p of unanswered(this.#at.tasks, this.#at.memory)) {
+				// field by field: no rest-copy per interrupt (perf, issue 17)
+				const i: Interrupt = { id: p.id, node: p.node, value: p.value };
+				if (p.when !== undefined) i.when = p.when;
+				interrupts.push(i);
+			}
 		if (interrupts.length > 0)
 			this.#events.emit(undefined, { type: "interrupt", interrupts });
 		const result: RunResult = {

@@ -77,13 +77,18 @@ export interface Preparing {
  * `null` continues a checkpoint and `Command({ resume })` answers its interrupts. Continuing a checkpoint
  * that has a successor, or replaying one, starts a branch with a checkpoint of its own.
  */
-export async function prepareRun(p: Preparing, input: unknown): Promise<void> {
-	p.store?.useSchema(p.rt.channels);
-	if (input === null || input === undefined)
-		return prepareContinue(p, undefined);
-	if (!isCommand(input)) return prepareInput(p, input);
-	if (!input.hasResume) throw fail.commandWithoutResume();
-	return prepareContinue(p, { value: input.resume });
+export function prepareRun(p: Preparing, input: unknown): Promise<void> {
+	// the preparer's own promise, not one more async frame around it (perf, issue 17)
+	try {
+		p.store?.useSchema(p.rt.channels);
+		if (input === null || input === undefined)
+			return prepareContinue(p, undefined);
+		if (!isCommand(input)) return prepareInput(p, input);
+		if (!input.hasResume) throw fail.commandWithoutResume();
+		return prepareContinue(p, { value: input.resume });
+	} catch (error) {
+		return Promise.reject(error);
+	}
 }
 
 async function prepareContinue(
@@ -118,9 +123,7 @@ async function prepareContinue(
 		await store.persist(carried);
 	} else store.reusePendingWrites(tuple);
 	at.memory = groupPending(carried);
-	at.skipBefore = [...at.memory.values()].some((m) =>
-		[...m.interrupts.values()].some((i) => i.when === "before"),
-	);
+	at.skipBefore = pausedBefore(at.memory);
 	const byId = p.answersById;
 	if (resume === undefined && (byId === undefined || byId.size === 0)) return;
 	const pending = unanswered(at.tasks, at.memory);
@@ -146,11 +149,15 @@ async function prepareInput(p: Preparing, input: unknown): Promise<void> {
 			: undefined;
 	if (tuple === undefined) at.values = rt.channels.initial();
 	at.values = rt.channels.apply(at.values, writes);
-	const targets = await route(rt, START, at.values, p.config.context ?? {});
+	// no router from START (the common graph): nothing to wait for (perf, issue 17)
+	const targets = rt.branches.has(START)
+		? await route(rt, START, at.values, p.config.context ?? {})
+		: [];
 	const plan = planTasks(rt.topology, [{ node: START, targets }], {});
 	at.tasks = plan.tasks;
 	at.joins = plan.joins;
-	await p.commit("input", writes, [INPUT_NODE]);
+	const committed = p.commit("input", writes, [INPUT_NODE]);
+	if (committed !== undefined) await committed;
 }
 
 /**
@@ -189,6 +196,15 @@ async function load(
 	p.at.tasks = c.data.tasks;
 	p.at.joins = c.data.joins ?? {};
 	return loaded.tuple;
+}
+
+/** Whether a pause before nodes is recorded among `memory`'s interrupts. */
+function pausedBefore(memory: ReadonlyMap<string, TaskMemory>): boolean {
+	for (const m of memory.values()) {
+		if (m.interruptCount === 0) continue;
+		for (const i of m.interrupts.values()) if (i.when === "before") return true;
+	}
+	return false;
 }
 
 /** The interrupt ids a resume value names, when it is a map by id (else empty). */

@@ -45,6 +45,7 @@ export class RunLease {
 		this.#heart = {
 			period,
 			due: Date.now() + period,
+			index: -1,
 			beat: () => this.#beat(),
 		};
 		startBeating(this.#heart);
@@ -117,10 +118,15 @@ export class RunLease {
 	 * Stops the heartbeat and gives the lease up, recording `status` with it. False when the lease had been
 	 * taken over (the status is the new holder's business then).
 	 */
-	async release(status: StoredThreadStatus | undefined): Promise<boolean> {
+	release(status: StoredThreadStatus | undefined): Promise<boolean> {
 		stopBeating(this.#heart);
 		// a renewal still under way is not awaited (it may hang on a lost connection): the token decides
-		if (this.#lost.aborted) return false;
-		return this.#cp.releaseLease(this.#lease, status);
+		if (this.#lost.aborted) return Promise.resolve(false);
+		// the store's promise as it is (no async frame: perf, issue 17); a synchronous throw becomes a rejection
+		try {
+			return this.#cp.releaseLease(this.#lease, status);
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 }

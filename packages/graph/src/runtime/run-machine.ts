@@ -70,6 +70,11 @@ export class RunLifecycle {
 	readonly #actor: Actor<AnyActorLogic> | undefined;
 	#state: LifecycleState = "planning";
 
+	/** The lifecycle of a run nobody observes: the table alone, made at once. */
+	static unobserved(): RunLifecycle {
+		return new RunLifecycle(undefined);
+	}
+
 	/** Starts the lifecycle of a run. */
 	static async start(
 		observer?: (state: LifecycleState) => void,

@@ -144,8 +144,11 @@ export class RunStore {
 		{ tuple: CheckpointTuple; values: Record<string, unknown> } | undefined
 	> {
 		this.#schema = channels.fingerprint;
-		const ref = { threadId: this.#threadId, ns: this.#ns };
-		const tuple = await this.#cp.getTuple({ ...ref, checkpointId });
+		const tuple = await this.#cp.getTuple({
+			threadId: this.#threadId,
+			ns: this.#ns,
+			checkpointId,
+		});
 		if (tuple === undefined) return undefined;
 		const c = tuple.checkpoint;
 		const chain = await this.#chainTo(c);
@@ -169,18 +172,20 @@ export class RunStore {
 	 * time (perf, issue 17). A parent the store does not have is left to `getChain` of `c` to report.
 	 */
 	async #chainTo(c: StoredCheckpoint): Promise<StoredCheckpoint[]> {
-		const ref = { threadId: this.#threadId, ns: this.#ns };
 		if (c.data.snapshot !== undefined || c.parentId === null) return [c];
+		const threadId = this.#threadId;
+		const ns = this.#ns;
 		try {
 			const chain = await this.#cp.getChain({
-				...ref,
+				threadId,
+				ns,
 				checkpointId: c.parentId,
 			});
 			chain.push(c);
 			return chain;
 		} catch (error) {
 			if (!isWeftError(error, "CHECKPOINT_NOT_FOUND")) throw error;
-			return this.#cp.getChain({ ...ref, checkpointId: c.checkpointId });
+			return this.#cp.getChain({ threadId, ns, checkpointId: c.checkpointId });
 		}
 	}
 
@@ -234,16 +239,20 @@ export class RunStore {
 		this.#exclusive = false;
 	}
 
-	/** Saves records at the current checkpoint, for its unfinished step. */
-	async persist(writes: PendingWrite[]): Promise<void> {
+	/** Saves records at the current checkpoint, for its unfinished step (the store's promise: no async frame). */
+	persist(writes: PendingWrite[]): Promise<void> {
 		const checkpointId = this.#checkpointId;
-		if (checkpointId === undefined || writes.length === 0) return;
+		if (checkpointId === undefined || writes.length === 0) return DONE;
 		this.#parentWrites = true;
-		await this.#cp.putWrites(
-			{ threadId: this.#threadId, ns: this.#ns, checkpointId },
-			writes,
-			{ fence: this.#fence },
-		);
+		try {
+			return this.#cp.putWrites(
+				{ threadId: this.#threadId, ns: this.#ns, checkpointId },
+				writes,
+				{ fence: this.#fence },
+			);
+		} catch (error) {
+			return Promise.reject(error); // a store that throws at once still rejects, as before
+		}
 	}
 
 	/**
@@ -313,11 +322,15 @@ export class RunStore {
 	}
 
 	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
-	async setStatus(status: StoredThreadStatus): Promise<void> {
-		if (this.#parentTask === undefined)
-			await this.#cp.setThreadStatus(this.#threadId, status, {
+	setStatus(status: StoredThreadStatus): Promise<void> {
+		if (this.#parentTask !== undefined) return DONE;
+		try {
+			return this.#cp.setThreadStatus(this.#threadId, status, {
 				fence: this.#fence,
 			});
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	/**
@@ -326,20 +339,22 @@ export class RunStore {
 	 * runs the thread meanwhile). `undefined` leaves the status as it is (a run that never started, or
 	 * whose lease was taken over).
 	 */
-	async end(
+	end(
 		status: StoredThreadStatus | undefined,
 		settled?: Promise<unknown>,
-	): Promise<void> {
+	): Promise<unknown> {
 		const lease = this.#lease;
 		this.#lease = undefined;
-		if (lease === undefined) {
-			if (status !== undefined) await this.setStatus(status);
-			return;
-		}
-		if (settled === undefined) await lease.release(status);
-		else void settled.then(() => lease.release(status)).catch(() => {});
+		if (lease === undefined)
+			return status === undefined ? DONE : this.setStatus(status);
+		if (settled === undefined) return lease.release(status);
+		void settled.then(() => lease.release(status)).catch(() => {});
+		return DONE;
 	}
 }
+
+/** What a write with nothing to do returns (one promise, shared). */
+const DONE: Promise<void> = Promise.resolve();
 
 /** The newest state-schema fingerprint recorded on a chain (oldest first), if any. */
 function chainFingerprint(

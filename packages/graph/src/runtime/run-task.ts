@@ -16,8 +16,6 @@ import {
 	type TaskScope,
 } from "./task-context.ts";
 
-const NO_IDS: ReadonlyMap<string, number> = new Map();
-
 /** What a subgraph node returns to its parent task: the writes its run made. */
 export class SubgraphResult {
 	readonly writes: ChannelWrite[];
@@ -69,12 +67,6 @@ export function runTask(
 			goto: memory.done.goto,
 		};
 	}
-	let ids: ReadonlyMap<string, number> = NO_IDS;
-	if (memory.interruptCount > 0) {
-		const byId = new Map<string, number>();
-		for (const [index, i] of memory.interrupts) byId.set(i.id, index);
-		ids = byId;
-	}
 	const scope: TaskScope = {
 		node: task.node,
 		host,
@@ -82,7 +74,6 @@ export function runTask(
 		memory,
 		answers: r.answers,
 		answersById: r.answersById,
-		ids,
 	};
 	if (r.emit !== undefined) debug(task, r, "start");
 	let result: unknown;

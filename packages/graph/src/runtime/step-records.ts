@@ -32,7 +32,8 @@ export function unfinishedRecords(
 	for (const { task, raised } of interrupted) {
 		const memory = place.memory.get(task.id) ?? emptyMemory();
 		place.memory.set(task.id, memory);
-		let next = Math.max(-1, ...memory.interrupts.keys()) + 1;
+		let next = 0; // the position after the task's last recorded interrupt
+		for (const k of memory.interrupts.keys()) if (k >= next) next = k + 1;
 		for (const r of raised) {
 			// a subgraph's interrupts keep their ids and take the next free positions of the parent task
 			const index = r.id === undefined ? r.index : next++;

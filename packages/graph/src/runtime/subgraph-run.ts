@@ -3,7 +3,7 @@ import { WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
 import type { StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
-import { InterruptSignal } from "./interrupts.ts";
+import { InterruptSignal, interruptIndex } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts, TaskContext, type TaskHost } from "./task-context.ts";
@@ -107,7 +107,7 @@ async function runChild(
 	host.mergeUsage(ctx.node, result.usage);
 
 	for (const id of run.answered) {
-		const index = internals.ids.get(id);
+		const index = interruptIndex(internals.memory, id);
 		if (index === undefined || internals.memory.resumes.has(index)) continue;
 		internals.memory.resumes.set(index, null);
 		await host.persist([

@@ -51,8 +51,6 @@ export interface TaskScope {
 	readonly answers: ReadonlyMap<number, unknown>;
 	/** New answers by interrupt id (for a subgraph task: its child's interrupts). */
 	readonly answersById: ReadonlyMap<string, unknown>;
-	/** Interrupt ids of this task by position (to mark subgraph answers as used). */
-	readonly ids: ReadonlyMap<string, number>;
 }
 
 /** What one attempt of the node has called so far (each attempt, a retry included, starts afresh). */
@@ -114,7 +112,7 @@ export class TaskContext implements NodeContext {
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
-		const { host, memory, taskId, node } = scope;
+		const { host, memory, node } = scope;
 		const calls = this.#calls;
 		this.#scope = scope;
 		this.threadId = host.threadId;
@@ -123,27 +121,17 @@ export class TaskContext implements NodeContext {
 		this.#signal = signal;
 		this.context = host.context;
 		this.streamingMessages = host.streams.has("messages");
-		this.interrupt = async <TResume>(
+		this.interrupt = <TResume>(
 			value: unknown,
 			options: InterruptOptions<TResume> = {},
 		): Promise<TResume> => {
-			if (calls.subgraph) throw mixedInterrupts(node);
+			if (calls.subgraph) return Promise.reject(mixedInterrupts(node));
 			const index = calls.interrupts++;
-			if (memory.resumes.has(index))
-				return memory.resumes.get(index) as TResume;
+			if (memory.resumed(index))
+				return Promise.resolve(memory.resumes.get(index) as TResume);
 			if (!scope.answers.has(index))
-				throw new InterruptSignal([{ index, value }]);
-			let answer = scope.answers.get(index);
-			if (options.validate !== undefined) {
-				try {
-					answer = options.validate(answer);
-				} catch (error) {
-					throw asResumeError(node, options.name, error);
-				}
-			}
-			memory.resumes.set(index, answer);
-			await host.persist([{ kind: "resume", taskId, index, value: answer }]);
-			return answer as TResume;
+				return pause(new InterruptSignal([{ index, value }]));
+			return answer(scope, index, options);
 		};
 		this.once = (key, fn) => once(scope, signal, key, fn, true);
 		this.emit = (data) => host.emit(node, "custom", data);
@@ -152,6 +140,34 @@ export class TaskContext implements NodeContext {
 		const store = host.config.store;
 		this.store = store === undefined ? undefined : nodeStore(store, this);
 	}
+}
+
+/**
+ * A pause's rejection, one microtask later: the node awaits the promise before it rejects, so it never
+ * counts as unhandled (Node's unhandled-rejection bookkeeping cost ≈ 1–2 µs per promise: perf, issue 17).
+ */
+function pause(signal: InterruptSignal): Promise<never> {
+	return new Promise((_, reject) => queueMicrotask(() => reject(signal)));
+}
+
+/** The answer to the interrupt at `index` (checked by `validate`), saved with the task before it is returned. */
+async function answer<TResume>(
+	scope: TaskScope,
+	index: number,
+	options: InterruptOptions<TResume>,
+): Promise<TResume> {
+	const { node, memory, taskId, host } = scope;
+	let value = scope.answers.get(index);
+	if (options.validate !== undefined) {
+		try {
+			value = options.validate(value);
+		} catch (error) {
+			throw asResumeError(node, options.name, error);
+		}
+	}
+	memory.resumes.set(index, value);
+	await host.persist([{ kind: "resume", taskId, index, value }]);
+	return value as TResume;
 }
 
 /**

@@ -7,27 +7,30 @@ import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
  */
 export class UsageMeter {
 	readonly total: RunUsage = emptyUsage();
-	#step: RunUsage = emptyUsage();
+	/** Made at the first report since the last checkpoint (most steps report none: perf, issue 17). */
+	#step: RunUsage | undefined;
 
-	/** Usage since the last checkpoint. */
-	get step(): RunUsage {
+	/** Usage since the last checkpoint (undefined: none reported). */
+	get step(): RunUsage | undefined {
 		return this.#step;
 	}
 
 	/** A node's model call. */
 	report(node: string, usage: UsageReport): void {
 		addUsage(this.total, node, usage);
+		this.#step ??= emptyUsage();
 		addUsage(this.#step, node, usage);
 	}
 
 	/** A subgraph run's usage, under the node that ran it. */
 	merge(node: string, usage: RunUsage): void {
 		mergeUsage(this.total, node, usage);
+		this.#step ??= emptyUsage();
 		mergeUsage(this.#step, node, usage);
 	}
 
 	/** The step's usage was stored with a checkpoint: start the next step's. */
 	stepStored(): void {
-		if (this.#step.calls > 0) this.#step = emptyUsage();
+		this.#step = undefined;
 	}
 }

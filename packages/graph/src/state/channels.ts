@@ -147,10 +147,14 @@ export class Channels {
 		// writes of keys whose reducer has a fold, gathered since `values` was last replaced: applied at the
 		// end, one call per key (the order of writes to different keys does not matter, each key merges alone)
 		let folds: Map<string, unknown[]> | undefined;
-		for (const cp of chain) {
+		// `values` is this replay's own object (not `base`, not handed out yet): written in place
+		let own = false;
+		for (let c = 0; c < chain.length; c++) {
+			const cp = chain[c]!;
 			const snapshot = cp.data.snapshot;
 			if (snapshot !== undefined) {
 				values = {};
+				own = true;
 				folds = undefined;
 				for (const key of Object.keys(snapshot)) {
 					this.#checkStoredKey(cp, key);
@@ -161,14 +165,21 @@ export class Channels {
 				continue;
 			}
 			const writes = cp.data.writes;
-			for (const [, key, value] of writes) {
+			// index loops: no iterator per checkpoint read (perf, issue 17)
+			for (let i = 0; i < writes.length; i++) {
+				const key = writes[i]![1];
 				this.#checkStoredKey(cp, key);
-				if (!this.#keyStored.get(key)!.safeParse(value).success)
+				if (!this.#keyStored.get(key)!.safeParse(writes[i]![2]).success)
 					throw storedValueInvalid(cp, key);
 			}
 			if (writes.length === 0) continue;
-			values = { ...values };
-			for (const [, key, value] of writes) {
+			if (!own) {
+				values = { ...values };
+				own = true;
+			}
+			for (let i = 0; i < writes.length; i++) {
+				const key = writes[i]![1];
+				const value = writes[i]![2];
 				const spec = this.#reducers.get(key);
 				if (spec === undefined) values[key] = value;
 				else if (spec.fold === undefined)
@@ -224,8 +235,11 @@ export class Channels {
 	): Record<string, unknown> {
 		if (writes.length === 0) return state;
 		const next = { ...state };
-		const writers = strict ? new Map<string, string>() : undefined;
-		for (const [node, key, value] of writes) {
+		// one write cannot conflict: no map for it (perf, issue 17)
+		const writers =
+			strict && writes.length > 1 ? new Map<string, string>() : undefined;
+		for (let i = 0; i < writes.length; i++) {
+			const [node, key, value] = writes[i]!;
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
 				next[key] = spec.fn(next[key], value);

@@ -119,7 +119,12 @@ export class RunTelemetry {
 			if (w.kind === "error") this.#timer.error(w.node, w.code);
 			else if (w.kind === "interrupt") pausedAt = true;
 		}
-		if (pausedAt && this.#resuming) {
+		// the wait is only recorded by a metric or a span: no date parsed for nobody (perf, issue 17)
+		if (
+			pausedAt &&
+			this.#resuming &&
+			(this.#m !== undefined || this.#run !== undefined)
+		) {
 			const waited = Math.max(0, Date.now() - Date.parse(c.createdAt)) / 1000;
 			this.#m?.interruptWait.record(waited, this.#graphAttributes);
 			this.#run?.setAttribute("weft.interrupt.wait_s", waited);

@@ -71,8 +71,9 @@ export class StepTimer {
 	/** The step's node tasks as they ended: names and durations (reused from step to step). */
 	readonly #names: string[] = [];
 	readonly #ms: number[] = [];
-	#models = byName();
-	#errors: Array<{ node: string; code: string }> = [];
+	// made at the first model call or error (most runs have neither: perf, issue 17)
+	#models: Record<string, number[]> | undefined;
+	#errors: Array<{ node: string; code: string }> | undefined;
 	#calls: ModelCallRecord[] | undefined; // made on the first call (most steps have none)
 	#empty = true;
 	/** The graph's name was recorded with an earlier step of this run. */
@@ -89,6 +90,7 @@ export class StepTimer {
 	}
 
 	model(name: string, ms: number): void {
+		this.#models ??= byName();
 		push(this.#models, name, tenths(ms));
 		this.#empty = false;
 	}
@@ -100,6 +102,7 @@ export class StepTimer {
 	}
 
 	error(node: string, code: string): void {
+		this.#errors ??= [];
 		this.#errors.push({ node, code });
 		this.#empty = false;
 	}
@@ -122,8 +125,8 @@ export class StepTimer {
 		if (
 			!this.#named ||
 			this.#calls !== undefined ||
-			this.#errors.length > 0 ||
-			!isEmpty(this.#models)
+			this.#errors !== undefined ||
+			this.#models !== undefined
 		)
 			return undefined;
 		const names = this.#names;
@@ -135,22 +138,23 @@ export class StepTimer {
 
 	/** The object form: durations by node, and whatever else the step recorded. */
 	#object(): JsonValue {
-		const timed = byName();
+		// a plain object (not byName's, which V8 keeps in dictionary mode): the store keeps it as it is
+		const timed: Record<string, number[]> = {};
 		for (let i = 0; i < this.#names.length; i++)
-			push(timed, this.#names[i]!, this.#ms[i]!);
+			pushOwn(timed, this.#names[i]!, this.#ms[i]!);
 		const timing: Record<string, JsonValue> = {};
 		if (!this.#named) {
 			timing.graph = this.#graph;
 			this.#named = true;
 		}
 		timing.nodes = timed as unknown as JsonValue;
-		if (!isEmpty(this.#models)) {
+		if (this.#models !== undefined) {
 			timing.models = this.#models as unknown as JsonValue;
-			this.#models = byName();
+			this.#models = undefined;
 		}
-		if (this.#errors.length > 0) {
+		if (this.#errors !== undefined) {
 			timing.errors = this.#errors as unknown as JsonValue;
-			this.#errors = [];
+			this.#errors = undefined;
 		}
 		if (this.#calls !== undefined) {
 			timing.calls = this.#calls as unknown as JsonValue;
@@ -166,11 +170,6 @@ export class StepTimer {
  */
 function byName(): Record<string, number[]> {
 	return Object.create(null) as Record<string, number[]>;
-}
-
-function isEmpty(record: Record<string, unknown>): boolean {
-	for (const _ in record) return false;
-	return true;
 }
 
 /**
@@ -195,6 +194,23 @@ function aligned(
 /** A tenth of a millisecond is finer than any figure stats shows. */
 function tenths(ms: number): number {
 	return Math.round(ms * 10) / 10;
+}
+
+/** `push` on an object with a prototype: only own keys count, and a key `__proto__` is made as data. */
+function pushOwn(
+	into: Record<string, number[]>,
+	key: string,
+	value: number,
+): void {
+	if (Object.hasOwn(into, key)) into[key]!.push(value);
+	else if (key === "__proto__")
+		Object.defineProperty(into, key, {
+			value: [value],
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	else into[key] = [value];
 }
 
 function push(
