@@ -1,9 +1,4 @@
-import {
-	AIMessage,
-	type BaseMessage,
-	isAIMessage,
-	isHumanMessage,
-} from "@langchain/core/messages";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
 import {
@@ -132,8 +127,10 @@ function stepsTaken(
 	let n = 0;
 	for (let i = list.length - 1; i >= 0; i--) {
 		const m = list[i]!;
-		if (isHumanMessage(m)) break;
-		if (isAIMessage(m) && (name === undefined || m.name === name)) n++;
+		// one type read per message (isHumanMessage and isAIMessage read it each: perf, issue 17)
+		const type = m.getType();
+		if (type === "human") break;
+		if (type === "ai" && (name === undefined || m.name === name)) n++;
 	}
 	return n;
 }
