@@ -84,14 +84,13 @@ export function createAgent(
 			? ["agent", "tools", "approve"]
 			: ["agent", "tools"]) as AgentNode[],
 	})
-		.addNode("agent", async (state, ctx) => {
+		// not an async function: the model call's promise is the node's (no frame and ticks around it: perf, issue 17)
+		.addNode("agent", (state, ctx) => {
 			if (stepsTaken(state.messages, options.name) >= maxSteps)
 				return { messages: [stopped(maxSteps, options.name)] };
 			const memory = options.memory;
-			return call(
-				memory === undefined ? state : await withMemories(state, ctx, memory),
-				ctx,
-			);
+			if (memory === undefined) return call(state, ctx);
+			return withMemories(state, ctx, memory).then((s) => call(s, ctx));
 		})
 		.addNode("tools", toolNode(tools))
 		.addEdge(START, "agent")
