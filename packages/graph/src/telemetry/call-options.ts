@@ -40,7 +40,7 @@ export function callOptionsOf(scope: CallScope, node: string): CallOptions {
 const SPREADABLE = Symbol("weft.spreadable");
 
 /** An empty object marked `SPREADABLE`. */
-export function spreadable(): Record<string, unknown> {
+function spreadable(): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	Object.defineProperty(out, SPREADABLE, { value: true });
 	return out;
@@ -62,4 +62,10 @@ function copyInto(
 			});
 		else to[key] = from[key];
 	}
+	// a spread copies enumerable symbol keys too
+	for (const key of Object.getOwnPropertySymbols(from))
+		if (Object.prototype.propertyIsEnumerable.call(from, key))
+			(to as Record<symbol, unknown>)[key] = (from as Record<symbol, unknown>)[
+				key
+			];
 }
