@@ -33,6 +33,15 @@ import {
  */
 const SCRATCH_LIMIT = 1 << 16;
 
+/**
+ * Blobs up to this size are views into a shared `POOL_SIZE` buffer, as Node pools small Buffers (and as
+ * `Buffer.concat` already pools the encrypting serializer's blobs): an ArrayBuffer per blob cost ≈ 0.3 µs
+ * and an external allocation each (perf, issue 17; decision 0044). A view keeps its pool alive, so larger blobs get their
+ * own buffer.
+ */
+const POOLED_MAX = 2048;
+const POOL_SIZE = 8192;
+
 export interface JsonSerializerOptions {
 	/**
 	 * What reading does with a stored value of a registered type this process cannot rebuild:
@@ -58,6 +67,8 @@ export class JsonSerializer implements Serializer {
 	readonly #decoder = new TextDecoder();
 	#scratch = new Uint8Array(1024);
 	#scratchBody = this.#scratch.subarray(1);
+	#pool: ArrayBuffer | undefined;
+	#pooled = 0;
 
 	constructor(options: JsonSerializerOptions = {}) {
 		const { unknownTypes } = options;
@@ -139,8 +150,8 @@ export class JsonSerializer implements Serializer {
 	}
 
 	/**
-	 * The tag byte and the UTF-8 of `text`. Encoded into a reused buffer and copied out once: `encode`
-	 * would allocate a buffer in C++ per blob only to copy it behind the tag (one blob per step).
+	 * The tag byte and the UTF-8 of `text`. Encoded into a reused buffer and copied out once (into the pool
+	 * when small): `encode` would allocate a buffer in C++ per blob only to copy it behind the tag.
 	 */
 	#bytes(tag: number, text: string): Uint8Array {
 		const most = text.length * 3 + 1;
@@ -157,7 +168,16 @@ export class JsonSerializer implements Serializer {
 		}
 		this.#scratch[0] = tag;
 		const { written } = this.#encoder.encodeInto(text, this.#scratchBody);
-		return this.#scratch.slice(0, written + 1);
+		const size = written + 1;
+		if (size > POOLED_MAX) return this.#scratch.slice(0, size);
+		if (this.#pool === undefined || this.#pooled + size > POOL_SIZE) {
+			this.#pool = new ArrayBuffer(POOL_SIZE);
+			this.#pooled = 0;
+		}
+		const out = new Uint8Array(this.#pool, this.#pooled, size);
+		out.set(this.#scratch.subarray(0, size));
+		this.#pooled += size;
+		return out;
 	}
 
 	/** superjson without its shared-reference annotations: shared values are stored (and read) as copies. */

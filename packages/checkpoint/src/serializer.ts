@@ -8,7 +8,11 @@ export interface BlobPlace {
 	checkpointId: string;
 }
 
-/** Turns checkpoint data into bytes and back. The default is built on a private superjson instance. */
+/**
+ * Turns checkpoint data into bytes and back. The default is built on a private superjson instance. A small
+ * blob may be a view into a buffer shared with other blobs (as Node pools small Buffers, decision 0044):
+ * copy its bytes (`Buffer.from(blob)`, `blob.slice()`), never its `.buffer`.
+ */
 export interface Serializer {
 	serialize(value: unknown, place?: BlobPlace): Uint8Array;
 	deserialize(bytes: Uint8Array, place?: BlobPlace): unknown;
