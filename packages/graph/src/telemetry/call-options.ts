@@ -32,10 +32,10 @@ export function callOptionsOf(scope: CallScope, node: string): CallOptions {
 
 /**
  * Marks an object that others copy with a spread and then extend (LangChain's chat models do
- * `{ ...metadata, ...lsParams }` on each call). In Node 20, V8 copies a plain object without such a key by a
- * fast path whose copies take each added key slowly: ≈ 8 µs a model call for the call metadata (perf,
- * issue 17; decision 0044). With a non-enumerable symbol key it takes its generic path, as it does for a frozen object.
- * Nothing that lists, spreads or serializes the object sees the key.
+ * `{ ...metadata, ...lsParams }` on each call). In Node 20, V8 copies a plain object without such a key
+ * by a fast path whose copies take each added key slowly: ≈ 8 µs a model call for the call metadata
+ * (perf, issue 17; decision 0044). With a non-enumerable symbol key it takes its generic path, as it
+ * does for a frozen object. Nothing that lists, spreads or serializes the object sees the key.
  */
 const SPREADABLE = Symbol("weft.spreadable");
 
