@@ -161,7 +161,9 @@ function walkInstance(value: object, proto: unknown, depth: number): number {
 		return HAS_RICH;
 	}
 	if (value instanceof Date || value instanceof RegExp) return HAS_RICH;
-	if (TYPED_ARRAYS.some((T) => value instanceof T)) return HAS_RICH;
+	// one native check first: a registered instance (a message) is walked here once per blob
+	if (ArrayBuffer.isView(value) && TYPED_ARRAYS.some((T) => value instanceof T))
+		return HAS_RICH;
 	if (registeredPlainOf(value) !== undefined) return HAS_REGISTERED;
 	const name =
 		(proto as { constructor?: { name?: string } })?.constructor?.name ??

@@ -39,6 +39,8 @@ const SCRATCH_LIMIT = 1 << 16;
  * of its own to keep, a view into a slab ≈ 0.1 µs (perf, issue 17: a W5 cycle writes six small blobs).
  */
 const POOLED_MAX = 1024;
+/** Blobs encoded elsewhere (their worst case is over `POOLED_MAX`) are copied into the slab up to this size. */
+const COPIED_MAX = 2048;
 const SLAB_SIZE = 8192;
 
 export interface JsonSerializerOptions {
@@ -185,7 +187,17 @@ export class JsonSerializer implements Serializer {
 		}
 		this.#scratch[0] = tag;
 		const { written } = this.#encoder.encodeInto(text, this.#scratchBody);
-		return this.#scratch.slice(0, written + 1);
+		const size = written + 1;
+		if (size > COPIED_MAX) return this.#scratch.slice(0, size);
+		// encoded larger than its worst case allows for the slab, yet small: copied into it
+		if (this.#slab.length - this.#slabAt < size) {
+			this.#slab = new Uint8Array(SLAB_SIZE);
+			this.#slabAt = 0;
+		}
+		const at = this.#slabAt;
+		this.#slab.set(this.#scratch.subarray(0, size), at);
+		this.#slabAt = (at + size + 7) & ~7;
+		return this.#slab.subarray(at, at + size);
 	}
 
 	/** superjson without its shared-reference annotations: shared values are stored (and read) as copies. */
@@ -288,22 +300,56 @@ export class JsonSerializer implements Serializer {
 }
 
 /**
- * A copy of `value` (checked by `inspect`: JSON plus registered types) with each registered instance
- * replaced by `{ [MARK]: name, v: plain }`. Built by hand, not with a JSON.stringify replacer, which
- * would call the instances' own (slow, lossy) `toJSON` first.
+ * `value` (checked by `inspect`: JSON plus registered types) with each registered instance replaced by
+ * `{ [MARK]: name, v: plain }`. Only the arrays and objects on the way to a registered instance are
+ * copied; the rest is stringified as it is (perf, issue 17: a copy of every object of a step's blobs).
+ * Built by hand, not with a JSON.stringify replacer, which would call the instances' own (slow, lossy)
+ * `toJSON` first.
  */
 function tagRegistered(value: unknown): unknown {
 	if (typeof value !== "object" || value === null) return value;
-	if (Array.isArray(value)) return value.map(tagRegistered);
-	const proto = Object.getPrototypeOf(value);
-	if (proto === Object.prototype) {
-		const out: Record<string, unknown> = {};
-		for (const key in value as Record<string, unknown>)
-			out[key] = tagRegistered((value as Record<string, unknown>)[key]);
-		return out;
-	}
+	if (Array.isArray(value)) return tagItems(value);
+	if (Object.getPrototypeOf(value) === Object.prototype)
+		return tagFields(value as Record<string, unknown>);
 	const registered = registeredPlainOf(value)!;
 	return { [MARK]: registered.name, v: tagRegistered(registered.plain()) };
+}
+
+/** `tagRegistered` of an array: the array itself when no item changes. */
+function tagItems(list: readonly unknown[]): readonly unknown[] {
+	let out: unknown[] | undefined;
+	for (let i = 0; i < list.length; i++) {
+		const v = list[i];
+		// primitives need no call (most of a blob's values are)
+		const t = typeof v === "object" && v !== null ? tagRegistered(v) : v;
+		if (out === undefined) {
+			if (t === v) continue;
+			// a loop, not slice(): a frozen array's slice() takes a slow path in Node 20
+			out = new Array<unknown>(list.length);
+			for (let j = 0; j < i; j++) out[j] = list[j];
+		}
+		out[i] = t;
+	}
+	return out ?? list;
+}
+
+/** `tagRegistered` of a plain object: the object itself when no field changes. */
+function tagFields(record: Record<string, unknown>): Record<string, unknown> {
+	let out: Record<string, unknown> | undefined;
+	for (const key in record) {
+		const v = record[key];
+		const t = typeof v === "object" && v !== null ? tagRegistered(v) : v;
+		if (out === undefined) {
+			if (t === v) continue;
+			out = {};
+			for (const before in record) {
+				if (before === key) break;
+				out[before] = record[before];
+			}
+		}
+		out[key] = t;
+	}
+	return out ?? record;
 }
 
 function unknownFormat(

@@ -9,9 +9,10 @@ export interface BlobPlace {
 }
 
 /**
- * Turns checkpoint data into bytes and back. The default is built on a private superjson instance. A blob
- * may be a view into a larger buffer (the default cuts small ones from a shared slab, decision 0043): read
- * it through its `byteOffset` and `byteLength`, and never write into it.
+ * Turns checkpoint data into bytes and back. The default is built on a private superjson instance. A small
+ * blob may be a view into a buffer shared with other blobs (the default cuts them from a slab, as Node pools
+ * small Buffers; decisions 0043, 0044): read it through its `byteOffset` and `byteLength` or copy its bytes
+ * (`Buffer.from(blob)`, `blob.slice()`), never use its `.buffer`, and never write into it.
  */
 export interface Serializer {
 	serialize(value: unknown, place?: BlobPlace): Uint8Array;

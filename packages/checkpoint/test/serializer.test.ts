@@ -148,4 +148,38 @@ describe("the serializer", () => {
 		expect(out.v).toEqual(value.v);
 		expect(out.real).toBeInstanceOf(HumanMessage);
 	});
+
+	it("keeps each blob's bytes its own when small blobs share a buffer, and shares a message's unchanged fields without changing what is stored", () => {
+		const s = new JsonSerializer();
+		const calls = [{ id: "c1", name: "search", args: { q: "weft" } }];
+		const values = Array.from({ length: 200 }, (_, i) => ({
+			i,
+			text: "x".repeat(i * 13),
+			m: new AIMessage({
+				content: `answer ${i}`,
+				id: `a${i}`,
+				tool_calls: calls,
+			}),
+			plain: { list: [1, "two", { three: 3 }] },
+		}));
+		const before = JSON.stringify(values.map((v) => v.m.toDict()));
+		const blobs = values.map((v) => s.serialize(v));
+		// later blobs (the same pool and past it) left the earlier ones as they were
+		blobs.forEach((b, i) => {
+			const out = s.deserialize(b) as (typeof values)[number];
+			expect(out.i).toBe(i);
+			expect(out.text).toBe(values[i]!.text);
+			expect(out.m).toBeInstanceOf(AIMessage);
+			expect(out.m.tool_calls?.[0]?.args).toEqual({ q: "weft" });
+			expect(out.plain).toEqual(values[i]!.plain);
+			expect(new TextDecoder().decode(b.subarray(1))).toBe(
+				JSON.stringify(JSON.parse(new TextDecoder().decode(b.subarray(1)))),
+			);
+		});
+		expect(blobs[0]!.buffer).toBe(blobs[1]!.buffer);
+		expect(blobs.at(-1)!.byteLength).toBeGreaterThan(2048);
+		expect(blobs.at(-1)!.buffer.byteLength).toBe(blobs.at(-1)!.byteLength);
+		// nothing the value holds was changed by serializing it
+		expect(JSON.stringify(values.map((v) => v.m.toDict()))).toBe(before);
+	});
 });

@@ -68,10 +68,10 @@ export function callModel(
 			ctx,
 			model,
 			input,
-			async () =>
-				toAIMessage(
-					await generate(ctx, model, input, options.stream ?? true),
-					options.name,
+			// a promise chain, not an async function: one frame less per call (perf, issue 17)
+			() =>
+				generate(ctx, model, input, options.stream ?? true).then((m) =>
+					toAIMessage(m, options.name),
 				),
 		);
 		reportInfo(
@@ -84,7 +84,8 @@ export function callModel(
 	});
 }
 
-async function generate(
+/** The model's answer: invoked, or streamed when someone consumes message events (no async frame to invoke). */
+function generate(
 	ctx: NodeContext,
 	model: ChatModelLike,
 	input: BaseMessage[],
@@ -92,9 +93,18 @@ async function generate(
 ): Promise<BaseMessage> {
 	const config: ModelCallOptions = callConfig(ctx);
 	if (!stream || !ctx.streamingMessages || typeof model.stream !== "function")
-		return model.invoke(input, config);
+		return Promise.resolve(model.invoke(input, config));
+	return streamed(ctx, model, input, config);
+}
+
+async function streamed(
+	ctx: NodeContext,
+	model: ChatModelLike,
+	input: BaseMessage[],
+	config: ModelCallOptions,
+): Promise<BaseMessage> {
 	let full: AIMessageChunk | undefined;
-	for await (const chunk of await model.stream(input, config)) {
+	for await (const chunk of await model.stream!(input, config)) {
 		ctx.emitMessage(chunk);
 		const c = chunk as AIMessageChunk;
 		full = full === undefined ? c : full.concat(c);

@@ -59,7 +59,11 @@ export function llmNode<TState extends object = MessagesState>(
 ): (state: TState, ctx: NodeContext) => Promise<{ messages: AIMessage[] }> {
 	const model = bound(options.model, options.tools);
 	return async (state, ctx) => {
-		const input = await modelInput(state, options);
+		// without a prompt the input is made at once: no promise to wait for (perf, issue 17)
+		const input =
+			options.prompt === undefined
+				? stateInput(state, systemOf(state, options))
+				: await modelInput(state, options);
 		const answer = await callModel(ctx, model, input, {
 			stream: options.stream ?? true,
 			name: options.name,
@@ -91,25 +95,10 @@ export async function modelInput<TState>(
 	state: TState,
 	options: Pick<LlmNodeOptions<TState>, "system" | "prompt">,
 ): Promise<BaseMessage[]> {
-	const system =
-		typeof options.system === "function"
-			? options.system(state)
-			: options.system;
-	const head = system === undefined ? [] : [new SystemMessage(system)];
+	const system = systemOf(state, options);
 	const prompt = options.prompt;
-	if (prompt === undefined) {
-		const list = (state as Partial<MessagesState>).messages;
-		if (!Array.isArray(list)) {
-			throw new ConfigError(
-				"CONFIG_INVALID",
-				"llmNode has no prompt and the state has no messages",
-				{
-					hint: "add messages() to the state schema, or pass prompt: (state) => …",
-				},
-			);
-		}
-		return [...head, ...list];
-	}
+	if (prompt === undefined) return stateInput(state, system);
+	const head = system === undefined ? [] : [new SystemMessage(system)];
 	if (typeof prompt === "function") {
 		const out = await prompt(state);
 		return [
@@ -119,4 +108,33 @@ export async function modelInput<TState>(
 	}
 	const value = await prompt.invoke(state);
 	return [...head, ...value.toChatMessages()];
+}
+
+function systemOf<TState>(
+	state: TState,
+	options: Pick<LlmNodeOptions<TState>, "system">,
+): string | undefined {
+	return typeof options.system === "function"
+		? options.system(state)
+		: options.system;
+}
+
+/** The system message (if any), then the state's messages. */
+function stateInput<TState>(
+	state: TState,
+	system: string | undefined,
+): BaseMessage[] {
+	const list = (state as Partial<MessagesState>).messages;
+	if (!Array.isArray(list)) {
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"llmNode has no prompt and the state has no messages",
+			{
+				hint: "add messages() to the state schema, or pass prompt: (state) => …",
+			},
+		);
+	}
+	return system === undefined
+		? [...list]
+		: [new SystemMessage(system), ...list];
 }

@@ -47,21 +47,40 @@ export function toolNode(
 	const byName = new Map(tools.map((t) => [t.name, t]));
 	const allow =
 		options.allow === undefined ? undefined : new Set(options.allow);
-	return async (state, ctx) => {
-		const { calls } = pendingToolCalls(state.messages);
-		const answers = await Promise.all(
-			calls.map((call) => answer(call, byName.get(call.name), allow, ctx)),
-		);
-		return { messages: answers };
+	// promise chains, not async functions: a frame and its ticks less per tool step (perf, issue 17)
+	return (state, ctx) => {
+		let answers: Promise<ToolMessage>[];
+		try {
+			answers = pendingToolCalls(state.messages).calls.map((call) =>
+				answer(call, byName.get(call.name), allow, ctx),
+			);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		return Promise.all(answers).then((messages) => ({ messages }));
 	};
 }
 
-async function answer(
+/** One call's ToolMessage (a promise either way: a check that throws rejects it, as in an async function). */
+function answer(
 	call: PendingToolCall,
 	tool: StructuredToolInterface | undefined,
 	allow: ReadonlySet<string> | undefined,
 	ctx: NodeContext,
 ): Promise<ToolMessage> {
+	try {
+		return Promise.resolve(checkedAnswer(call, tool, allow, ctx));
+	} catch (error) {
+		return Promise.reject(error);
+	}
+}
+
+function checkedAnswer(
+	call: PendingToolCall,
+	tool: StructuredToolInterface | undefined,
+	allow: ReadonlySet<string> | undefined,
+	ctx: NodeContext,
+): ToolMessage | Promise<ToolMessage> {
 	if (call.malformed !== undefined)
 		return errorMessage(
 			call,

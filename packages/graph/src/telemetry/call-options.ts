@@ -16,7 +16,8 @@ export interface CallScope {
 export function callOptionsOf(scope: CallScope, node: string): CallOptions {
 	const { callbacks, tags, metadata: own } = scope.config;
 	// fields set one by one: the conditional spreads made up to three objects per call (perf, issue 17)
-	const metadata: Record<string, unknown> = own === undefined ? {} : { ...own };
+	const metadata = spreadable();
+	if (own !== undefined) copyInto(metadata, own);
 	if (scope.threadId !== undefined) metadata.thread_id = scope.threadId;
 	if (scope.ns !== "") metadata.weft_ns = scope.ns;
 	metadata.weft_node = node;
@@ -27,4 +28,44 @@ export function callOptionsOf(scope: CallScope, node: string): CallOptions {
 	if (callbacks !== undefined) options.callbacks = callbacks;
 	if (tags !== undefined) options.tags = [...tags];
 	return options;
+}
+
+/**
+ * Marks an object that others copy with a spread and then extend (LangChain's chat models do
+ * `{ ...metadata, ...lsParams }` on each call). In Node 20, V8 copies a plain object without such a key
+ * by a fast path whose copies take each added key slowly: ≈ 8 µs a model call for the call metadata
+ * (perf, issue 17; decision 0044). With a non-enumerable symbol key it takes its generic path, as it
+ * does for a frozen object. Nothing that lists, spreads or serializes the object sees the key.
+ */
+const SPREADABLE = Symbol("weft.spreadable");
+
+/** An empty object marked `SPREADABLE`. */
+function spreadable(): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	Object.defineProperty(out, SPREADABLE, { value: true });
+	return out;
+}
+
+/** `{ ...from }` into `to`: copied key by key (a spread copy would be a fast-path copy, see `SPREADABLE`). */
+function copyInto(
+	to: Record<string, unknown>,
+	from: Readonly<Record<string, unknown>>,
+): void {
+	for (const key of Object.keys(from)) {
+		// a spread defines an own "__proto__"; assigning it would set the prototype
+		if (key === "__proto__")
+			Object.defineProperty(to, key, {
+				value: from[key],
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		else to[key] = from[key];
+	}
+	// a spread copies enumerable symbol keys too
+	for (const key of Object.getOwnPropertySymbols(from))
+		if (Object.prototype.propertyIsEnumerable.call(from, key))
+			(to as Record<symbol, unknown>)[key] = (from as Record<symbol, unknown>)[
+				key
+			];
 }

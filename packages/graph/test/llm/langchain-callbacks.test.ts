@@ -78,6 +78,53 @@ describe("LangChain callbacks given to a run", () => {
 	});
 });
 
+describe("the metadata a node's calls carry (ctx.callOptions)", () => {
+	async function metadataOf(
+		metadata: Record<string, string | number | boolean | null>,
+	) {
+		let seen: Record<string, unknown> | undefined;
+		const graph = new StateGraph(AgentState, { nodes: ["look"] })
+			.addNode("look", (_state, ctx) => {
+				seen = ctx.callOptions.metadata;
+				return {};
+			})
+			.addEdge(START, "look")
+			.addEdge("look", END)
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.run(ask, { threadId: "md", metadata });
+		return seen!;
+	}
+
+	it("is the run's metadata with the thread, node and step, as plain keys LangChain may add to", async () => {
+		const m = await metadataOf({ user: "u1" });
+		expect(Object.keys(m)).toEqual([
+			"user",
+			"thread_id",
+			"weft_node",
+			"weft_step",
+			"langgraph_node",
+			"langgraph_step",
+		]);
+		expect({ ...m }).toEqual({
+			user: "u1",
+			thread_id: "md",
+			weft_node: "look",
+			weft_step: 1,
+			langgraph_node: "look",
+			langgraph_step: 1,
+		});
+		expect(JSON.parse(JSON.stringify(m))).toEqual({ ...m });
+		expect(Object.isExtensible(m)).toBe(true);
+		expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+	});
+
+	it("keeps an own __proto__ key of the run's metadata as a key, as a spread does", async () => {
+		const m = await metadataOf(JSON.parse('{"__proto__": "kept"}'));
+		expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+		expect(Object.getOwnPropertyDescriptor(m, "__proto__")?.value).toBe("kept");
+	});
+});
+
 describe("LangSmith tracing configured by the environment", () => {
 	const saved = process.env.LANGSMITH_TRACING;
 	afterEach(() => {
