@@ -1,4 +1,5 @@
 import type { CallOptions } from "../graph/types.ts";
+import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig } from "../runtime/events.ts";
 
 /** What `callOptionsOf` reads of a task's run. */
@@ -51,17 +52,7 @@ function copyInto(
 	to: Record<string, unknown>,
 	from: Readonly<Record<string, unknown>>,
 ): void {
-	for (const key of Object.keys(from)) {
-		// a spread defines an own "__proto__"; assigning it would set the prototype
-		if (key === "__proto__")
-			Object.defineProperty(to, key, {
-				value: from[key],
-				enumerable: true,
-				writable: true,
-				configurable: true,
-			});
-		else to[key] = from[key];
-	}
+	copyOwn(to, from);
 	// a spread copies enumerable symbol keys too
 	for (const key of Object.getOwnPropertySymbols(from))
 		if (Object.prototype.propertyIsEnumerable.call(from, key))
