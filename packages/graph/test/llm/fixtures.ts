@@ -1,5 +1,6 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
+import { ScriptedChatModel } from "@weft/graph/llm";
 import { z } from "zod";
 
 /** Tools used across the LLM layer's tests; `calls` counts real executions. */
@@ -70,3 +71,17 @@ export function askTools(
 
 export const contents = (list: readonly BaseMessage[]) =>
 	list.map((m) => m.content);
+
+/** A model that calls `add` with 1 and 2, then answers "The answer is 3." (usage reported on both replies). */
+export function addThenAnswer(): ScriptedChatModel {
+	return new ScriptedChatModel({
+		model: "gpt-test",
+		replies: [
+			{
+				toolCalls: [{ name: "add", args: { a: 1, b: 2 } }],
+				usage: { input: 12, output: 5 },
+			},
+			{ content: "The answer is 3.", usage: { input: 20, output: 6 } },
+		],
+	});
+}

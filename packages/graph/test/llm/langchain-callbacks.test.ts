@@ -12,28 +12,9 @@ import {
 	START,
 	StateGraph,
 } from "@weft/graph";
-import {
-	AgentState,
-	createAgent,
-	llmNode,
-	ScriptedChatModel,
-	toolNode,
-} from "@weft/graph/llm";
+import { AgentState, createAgent, llmNode, toolNode } from "@weft/graph/llm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { makeTools } from "./fixtures.ts";
-
-function scripted() {
-	return new ScriptedChatModel({
-		model: "gpt-test",
-		replies: [
-			{
-				toolCalls: [{ name: "add", args: { a: 1, b: 2 } }],
-				usage: { input: 12, output: 5 },
-			},
-			{ content: "The answer is 3.", usage: { input: 20, output: 6 } },
-		],
-	});
-}
+import { addThenAnswer, makeTools } from "./fixtures.ts";
 
 const ask = { messages: [new HumanMessage("What is 1 + 2?")] };
 
@@ -58,7 +39,7 @@ describe("LangChain callbacks given to a run", () => {
 		}
 		const { add } = makeTools();
 		const agent = createAgent({
-			model: scripted(),
+			model: addThenAnswer(),
 			tools: [add],
 			checkpointer: new MemoryCheckpointer(),
 		});
@@ -151,7 +132,7 @@ describe("LangSmith tracing configured by the environment", () => {
 		process.env.LANGSMITH_TRACING = "true";
 		const { add } = makeTools();
 		const agent = createAgent({
-			model: scripted(),
+			model: addThenAnswer(),
 			tools: [add],
 			checkpointer: new MemoryCheckpointer(),
 		});
@@ -166,7 +147,7 @@ describe("LangSmith tracing configured by the environment", () => {
 
 describe("what the LLM layer's calls store", () => {
 	it("a model call's result without a once-start record: resuming does not call the model again", async () => {
-		const model = scripted();
+		const model = addThenAnswer();
 		const call = llmNode({ model });
 		const checkpointer = new MemoryCheckpointer();
 		const graph = new StateGraph(AgentState, { nodes: ["agent"] })
@@ -207,7 +188,7 @@ describe("what the LLM layer's calls store", () => {
 		const input = {
 			messages: [
 				new HumanMessage("add"),
-				...(await scripted()
+				...(await addThenAnswer()
 					.invoke([new HumanMessage("add")])
 					.then((m) => [m])),
 			],

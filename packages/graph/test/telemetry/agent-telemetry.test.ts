@@ -11,7 +11,7 @@ import {
 import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { makeTools } from "../llm/fixtures.ts";
+import { addThenAnswer, makeTools } from "../llm/fixtures.ts";
 import { countOf, one, parentOf, startOtel } from "./otel-harness.ts";
 
 let otel: ReturnType<typeof startOtel>;
@@ -24,26 +24,13 @@ afterEach(() => {
 	configureTelemetry({ captureContent: false });
 });
 
-function agent(model = scripted()) {
+function agent(model = addThenAnswer()) {
 	const { add } = makeTools();
 	return createAgent({
 		model,
 		tools: [add],
 		checkpointer: new MemoryCheckpointer(),
 		name: "calc",
-	});
-}
-
-function scripted() {
-	return new ScriptedChatModel({
-		model: "gpt-test",
-		replies: [
-			{
-				toolCalls: [{ name: "add", args: { a: 1, b: 2 } }],
-				usage: { input: 12, output: 5 },
-			},
-			{ content: "The answer is 3.", usage: { input: 20, output: 6 } },
-		],
 	});
 }
 
