@@ -5,11 +5,11 @@
 // grown, timed with and without faults), then runs the workload's timed section in windows and prints,
 // per window, µs per unit (node-step or cycle) and the faults taken. A window's time follows its faults.
 import { spawnSync } from "node:child_process";
-import { Command, MemoryCheckpointer } from "@weft/graph";
+import { MemoryCheckpointer } from "@weft/graph";
 import { gc, now } from "./measure.ts";
 import { median } from "./stats.ts";
 import { chainGraph } from "./weft/chain.ts";
-import { reviewGraph } from "./weft/w5-graph.ts";
+import { memoryCycles } from "./weft/w5-graph.ts";
 
 const faults = () => process.resourceUsage().minorPageFault;
 
@@ -43,13 +43,7 @@ async function windows(which: string) {
 	let per: number;
 	let window: number;
 	if (which === "w5") {
-		const graph = reviewGraph(new MemoryCheckpointer());
-		once = async (i) => {
-			await graph.run({ request: `req-${i}` }, { threadId: `c${i}` });
-			await graph.invoke(new Command({ resume: `ok-${i}` }), {
-				threadId: `c${i}`,
-			});
-		};
+		once = memoryCycles();
 		[warmup, count, per, window] = [10, 200, 1, 20];
 	} else {
 		const graph = chainGraph(100, new MemoryCheckpointer());

@@ -3,23 +3,17 @@
 // (interrupt → resume cycle). On machines where touching new memory is slow (docs/benchmarks.md, "Page
 // faults"), bytes allocated decide short timed sections more than instructions do.
 //   node --expose-gc --import tsx bench/src/profile-alloc.ts [w1a|w1b|w5] [units=200]
-import { Command, MemoryCheckpointer } from "@weft/graph";
+import { MemoryCheckpointer } from "@weft/graph";
 import { allocations } from "./profile-summary.ts";
 import { chainGraph } from "./weft/chain.ts";
-import { reviewGraph } from "./weft/w5-graph.ts";
+import { memoryCycles } from "./weft/w5-graph.ts";
 
 const which = process.argv[2] ?? "w1b";
 const runs = Number(process.argv[3] ?? 200);
 let once: (i: number) => Promise<unknown>;
 let perRun = 1;
 if (which === "w5") {
-	const graph = reviewGraph(new MemoryCheckpointer());
-	once = async (i) => {
-		await graph.run({ request: `req-${i}` }, { threadId: `c${i}` });
-		await graph.invoke(new Command({ resume: `ok-${i}` }), {
-			threadId: `c${i}`,
-		});
-	};
+	once = memoryCycles();
 } else {
 	const NODES = 100;
 	perRun = NODES;

@@ -1,6 +1,12 @@
 // W5's graph on Weft (shared by the workload and the process that resumes it): draft, review (pauses), finish.
 import type { Checkpointer } from "@weft/checkpoint";
-import { END, START, StateGraph } from "@weft/graph";
+import {
+	Command,
+	END,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+} from "@weft/graph";
 import { z } from "zod";
 
 export function reviewGraph(checkpointer: Checkpointer, onReview = () => {}) {
@@ -27,4 +33,15 @@ export function reviewGraph(checkpointer: Checkpointer, onReview = () => {}) {
 		.addEdge("review", "finish")
 		.addEdge("finish", END)
 		.compile({ checkpointer });
+}
+
+/** W5's in-memory cycle for the profiling scripts: call `i` pauses thread `c<i>` at review, then answers it. */
+export function memoryCycles(): (i: number) => Promise<void> {
+	const graph = reviewGraph(new MemoryCheckpointer());
+	return async (i) => {
+		await graph.run({ request: `req-${i}` }, { threadId: `c${i}` });
+		await graph.invoke(new Command({ resume: `ok-${i}` }), {
+			threadId: `c${i}`,
+		});
+	};
 }
