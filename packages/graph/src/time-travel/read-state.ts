@@ -161,38 +161,38 @@ export async function* readHistory(
 			"getStateHistory options must be an object",
 			{ hint: "pass { limit, before, filter }, or leave the options out" },
 		);
-	const states = new Map<string, Record<string, unknown>>();
-	const records = new Map<string, ChainRecord>();
+	// each checkpoint read on a chain, with its state, until the listing reaches it
+	const seen = new Map<
+		string,
+		{ record: ChainRecord; values: Record<string, unknown> }
+	>();
 	for await (const summary of r.checkpointer.list(
 		{ threadId: config.threadId },
 		options,
 	)) {
 		const id = summary.checkpointId;
-		let values = states.get(id);
-		if (values === undefined) {
+		if (!seen.has(id)) {
 			const chain = await r.checkpointer.getChain(
 				{ threadId: config.threadId, checkpointId: id },
-				{ stopAt: (c) => states.has(c), withWrites: true },
+				{ stopAt: (c) => seen.has(c), withWrites: true },
 			);
 			const first = chain[0]!;
-			values =
+			let values =
 				first.data.snapshot === undefined && first.parentId !== null
-					? states.get(first.parentId)
+					? seen.get(first.parentId)?.values
 					: undefined;
-			for (const c of chain) {
+			for (const record of chain) {
 				// not frozen: these states go to the caller, never to a node (freezing each was O(state) a step)
-				values = replayChain(r.channels, [c], values, false);
-				states.set(c.checkpointId, values);
-				records.set(c.checkpointId, c);
+				values = replayChain(r.channels, [record], values, false);
+				seen.set(record.checkpointId, { record, values });
 			}
 		}
-		const record = records.get(id);
+		const { record, values } = seen.get(id)!;
+		seen.delete(id);
 		const tuple =
-			record?.pendingWrites === undefined
+			record.pendingWrites === undefined
 				? await tupleOf(r, config.threadId, id)
 				: { checkpoint: record, pendingWrites: record.pendingWrites };
-		states.delete(id);
-		records.delete(id);
-		yield snapshotOf(tuple, values!);
+		yield snapshotOf(tuple, values);
 	}
 }
