@@ -1,10 +1,15 @@
 import type {
+	ChainRecord,
 	CheckpointSource,
 	CheckpointSummary,
 	Serializer,
 	StoredCheckpoint,
 } from "@weft/checkpoint";
-import { readCheckpointData, readMetadata } from "@weft/checkpoint";
+import {
+	readCheckpointData,
+	readMetadata,
+	readPendingWrite,
+} from "@weft/checkpoint";
 
 /** The summary columns of a `checkpoints` row (statements.ts `SUMMARY_COLUMNS`). */
 export interface SummaryRow {
@@ -62,4 +67,24 @@ export function storedOf(
 			row.has_snapshot !== 0,
 		),
 	};
+}
+
+/** A row of a chain read, with its pending writes' blobs when they were asked for. */
+export type ChainRow = DataRow & { writes?: Uint8Array[] };
+
+/** `storedOf` of a chain row, with its pending writes decoded when the row carries them (`withWrites`). */
+export function chainRecordOf(
+	threadId: string,
+	ns: string,
+	row: ChainRow,
+	serializer: Serializer,
+): ChainRecord {
+	const record: ChainRecord = storedOf(threadId, ns, row, serializer);
+	if (row.writes !== undefined) {
+		const place = { threadId, ns, checkpointId: row.checkpoint_id };
+		record.pendingWrites = row.writes.map((b) =>
+			readPendingWrite(serializer, b, place),
+		);
+	}
+	return record;
 }

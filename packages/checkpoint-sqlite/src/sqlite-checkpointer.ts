@@ -39,7 +39,7 @@ import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
 import { openDatabase } from "./open-database.ts";
 import type { SummaryRow } from "./rows.ts";
-import { storedOf, summaryOf } from "./rows.ts";
+import { chainRecordOf, storedOf, summaryOf } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import { pageSql, prepareStatements } from "./statements.ts";
 import { closed, storeError } from "./store-errors.ts";
@@ -186,21 +186,9 @@ export class SqliteCheckpointer implements Checkpointer {
 		const rows = this.#run(() =>
 			this.#tx.readChain(key, options.stopAt, options.withWrites === true),
 		);
-		return rows.map((r) => {
-			const record: ChainRecord = storedOf(
-				key.thread,
-				key.ns,
-				r,
-				this.#serializer,
-			);
-			if (r.writes !== undefined) {
-				const at = { ...place, checkpointId: record.checkpointId };
-				record.pendingWrites = r.writes.map((b) =>
-					readPendingWrite(this.#serializer, b, at),
-				);
-			}
-			return record;
-		});
+		return rows.map((r) =>
+			chainRecordOf(key.thread, key.ns, r, this.#serializer),
+		);
 	}
 
 	async *list(

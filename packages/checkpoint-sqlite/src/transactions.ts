@@ -9,7 +9,7 @@ import type Database from "better-sqlite3";
 import { readChain, readChainUntil } from "./chain.ts";
 import { acquire, checkFence, checkFenceOf, type LeaseRow } from "./leases.ts";
 import { pruneNamespace } from "./prune-namespace.ts";
-import type { DataRow, SummaryRow } from "./rows.ts";
+import type { ChainRow, SummaryRow } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import { conflict, notFound, sqliteCode } from "./store-errors.ts";
 
@@ -20,9 +20,6 @@ export type TupleRow = SummaryRow & {
 	data: Uint8Array;
 	has_children: number;
 };
-
-/** A row of a chain read, with its pending writes' blobs when they were asked for. */
-export type ChainRow = DataRow & { writes?: Uint8Array[] };
 
 /** The database work of each method: synchronous, each a single transaction, on cached statements. */
 export interface Transactions {
