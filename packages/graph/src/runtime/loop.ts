@@ -10,17 +10,12 @@ import { checkRunConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
-import {
-	emptyMemory,
-	type Interrupt,
-	noAnswers,
-	unanswered,
-} from "./interrupts.ts";
+import { emptyMemory, noAnswers, runInterrupts } from "./interrupts.ts";
 import type { RunSignal } from "./lazy-signal.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
 import { type Ran, ranNodes, routeRan } from "./route.ts";
-import { type LifecycleState, RunLifecycle } from "./run-machine.ts";
+import { RunLifecycle } from "./run-machine.ts";
 import type { RunOptions } from "./run-options.ts";
 import { RunStore } from "./run-store.ts";
 import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
@@ -135,13 +130,7 @@ export class Run {
 		// without a debug stream, no actor and no promise to wait for (perf, issue 17)
 		this.#lifecycle =
 			this.#options.modes?.has("debug") === true
-				? await RunLifecycle.start((state: LifecycleState) =>
-						this.#events.emit("debug", {
-							type: "lifecycle",
-							state,
-							step: this.#at.step,
-						}),
-					)
+				? await RunLifecycle.observed(this.#events, () => this.#at.step)
 				: RunLifecycle.unobserved();
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
 		if (this.#store !== undefined && this.#options.parentTask === undefined)
@@ -362,14 +351,10 @@ export class Run {
 	async #finish(status: EndStatus): Promise<RunResult> {
 		await this.#store?.end(status, this.#inFlight);
 		this.#lifecycle.end(status);
-		const interrupts: Interrupt[] = [];
-		if (status === "interrupted")
-			for (const p of unanswered(this.#at.tasks, this.#at.memory)) {
-				// field by field: no rest-copy per interrupt (perf, issue 17)
-				const i: Interrupt = { id: p.id, node: p.node, value: p.value };
-				if (p.when !== undefined) i.when = p.when;
-				interrupts.push(i);
-			}
+		const interrupts =
+			status === "interrupted"
+				? runInterrupts(this.#at.tasks, this.#at.memory)
+				: [];
 		if (interrupts.length > 0)
 			this.#events.emit(undefined, { type: "interrupt", interrupts });
 		const result: RunResult = {

@@ -1,5 +1,6 @@
 import type { StoredThreadStatus } from "@weft/checkpoint";
 import type { Actor, AnyActorLogic } from "xstate";
+import type { EventSink } from "./event-sink.ts";
 
 /** A thread's status after a run: what the store records. */
 export type RunStatus = StoredThreadStatus;
@@ -85,6 +86,16 @@ export class RunLifecycle {
 		const actor = createActor(machine) as unknown as Actor<AnyActorLogic>;
 		actor.subscribe((snapshot) => observer(snapshot.value as LifecycleState));
 		return new RunLifecycle(actor);
+	}
+
+	/** The lifecycle of a run with a debug stream: each transition is a `lifecycle` debug event. */
+	static observed(
+		events: EventSink,
+		step: () => number,
+	): Promise<RunLifecycle> {
+		return RunLifecycle.start((state) =>
+			events.emit("debug", { type: "lifecycle", state, step: step() }),
+		);
 	}
 
 	private constructor(actor: Actor<AnyActorLogic> | undefined) {
