@@ -1,12 +1,16 @@
-// Where the time of a short timed section goes on this machine: wall time and minor page faults per window
-// of runs, with W1b's and W5's warm-up and sizes (not part of `pnpm bench`; see docs/benchmarks.md,
-// "Page faults").   node --expose-gc --import tsx bench/src/fault-windows.ts [w1b|w5] [processes=3]
-// Each process measures what one fault costs here (a loop that allocates until the young generation has
-// grown, timed with and without faults), then runs the workload's timed section in windows and prints,
-// per window, µs per unit (node-step or cycle) and the faults taken. A window's time follows its faults.
+// Where the time of a short timed section goes on this machine: per window of runs, wall time, the
+// process's CPU time (all threads: the optimizing compiler and the GC run beside the main thread) and the
+// minor page faults, with W1a's, W1b's and W5's warm-up and sizes, in a process prepared as `pnpm bench`
+// prepares it (pretouch.ts; `BENCH_PRETOUCH=0` to compare). Not part of `pnpm bench`; see
+// docs/benchmarks.md, "Page faults".
+//   node --expose-gc --import tsx bench/src/fault-windows.ts [w1a|w1b|w5] [processes=3]
+// Each process first measures what one fault costs here (a loop that allocates until the young generation
+// has grown, timed with and without faults), then runs the workload and prints, per window,
+// wall µs/CPU µs per unit (node-step or cycle):faults. W1b runs after W1a's runs, as in the bench.
 import { spawnSync } from "node:child_process";
 import { MemoryCheckpointer } from "@weft/graph";
 import { gc, now } from "./measure.ts";
+import { pretouchProcess } from "./pretouch.ts";
 import { median } from "./stats.ts";
 import { chainGraph } from "./weft/chain.ts";
 import { memoryCycles } from "./weft/w5-graph.ts";
@@ -35,7 +39,7 @@ function faultCost(): number {
 	return median(faulted.map(([ms, f]) => ((ms - q) * 1000) / f));
 }
 
-/** One workload's warm-up, then its timed units in windows: [µs per unit, faults] per window. */
+/** One workload's warm-up, then its timed units in windows: "wall/cpu:faults" per window. */
 async function windows(which: string) {
 	let once: (i: number) => Promise<unknown>;
 	let warmup: number;
@@ -46,10 +50,17 @@ async function windows(which: string) {
 		once = memoryCycles();
 		[warmup, count, per, window] = [10, 200, 1, 20];
 	} else {
-		const graph = chainGraph(100, new MemoryCheckpointer());
-		once = (i) =>
-			graph.invoke({ count: 0 }, { recursionLimit: 110, threadId: `t${i}` });
-		[warmup, count, per, window] = [5, 50, 100, 5];
+		const limit = { recursionLimit: 110 };
+		const plain = chainGraph(100);
+		once = (_i) => plain.invoke({ count: 0 }, limit);
+		[warmup, count, per, window] = [20, 200, 100, 20];
+		if (which === "w1b") {
+			// W1a's runs first, as bench/src/weft/w1.ts does
+			for (let i = 0; i < warmup + count; i++) await once(i);
+			const graph = chainGraph(100, new MemoryCheckpointer());
+			once = (i) => graph.invoke({ count: 0 }, { ...limit, threadId: `t${i}` });
+			[warmup, count, per, window] = [5, 50, 100, 5];
+		}
 	}
 	for (let i = 0; i < warmup; i++) await once(-1 - i);
 	gc();
@@ -58,13 +69,16 @@ async function windows(which: string) {
 	let totalFaults = 0;
 	for (let w = 0; w < count; w += window) {
 		const f0 = faults();
+		const c0 = process.cpuUsage();
 		const t0 = now();
 		for (let i = w; i < w + window; i++) await once(i);
 		const ms = now() - t0;
+		const c = process.cpuUsage(c0);
 		const f = faults() - f0;
 		total += ms;
 		totalFaults += f;
-		rows.push(`${((ms * 1000) / (window * per)).toFixed(1)}:${f}`);
+		const unit = (us: number) => (us / (window * per)).toFixed(1);
+		rows.push(`${unit(ms * 1000)}/${unit(c.user + c.system)}:${f}`);
 	}
 	return {
 		usPerUnit: (total * 1000) / (count * per),
@@ -76,6 +90,7 @@ async function windows(which: string) {
 const [which = "w1b", processes = "3"] = process.argv.slice(2);
 if (process.env.FAULT_WINDOWS_CHILD === "1") {
 	const cost = faultCost();
+	if (process.env.BENCH_PRETOUCH !== "0") pretouchProcess();
 	const w = await windows(which);
 	process.stdout.write(
 		`${JSON.stringify({ cost, us: w.usPerUnit, faults: w.faults, rows: w.rows })}\n`,
@@ -83,7 +98,7 @@ if (process.env.FAULT_WINDOWS_CHILD === "1") {
 } else {
 	const unit = which === "w5" ? "µs/cycle" : "µs/step";
 	console.log(
-		`${which}: each process: a fault's cost here, then the timed section (${unit}:faults per window)`,
+		`${which}: each process: a fault's cost here, then the timed section (wall/CPU ${unit}:faults per window)`,
 	);
 	for (let p = 0; p < Number(processes); p++) {
 		const child = spawnSync(
