@@ -68,6 +68,7 @@ export function pruneMemoryThread(
 	}
 	let removed = 0;
 	for (const { ns, keep, snapshots } of plans) {
+		const before = removed;
 		for (const [row, place, snapshot] of snapshots)
 			access.withSnapshot(row, place, snapshot);
 		for (const id of ns.order) {
@@ -82,6 +83,8 @@ export function pruneMemoryThread(
 		}
 		ns.order = ns.order.filter((id) => keep.has(id) && ns.rows.has(id));
 		ns.heads = undefined;
+		// what was removed may share slabs with what stays: the kept blobs are copied out of them
+		if (removed > before) for (const row of ns.rows.values()) row.ownBlobs();
 	}
 	return removed;
 }

@@ -9,6 +9,9 @@ import type {
 import type { BlobPlace } from "./serializer.ts";
 import { corruptCheckpoint } from "./store-errors.ts";
 
+const ownBytes = (b: Uint8Array): Uint8Array =>
+	b.byteLength === b.buffer.byteLength ? b : b.slice();
+
 const NO_WRITES: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 /** The scalar fields of a checkpoint summary (what a row keeps besides its metadata). */
@@ -66,6 +69,15 @@ export class Row {
 		this.seq = seq;
 		this.snapshot = snapshot;
 		this.data = data;
+	}
+
+	/**
+	 * Copies its blobs that are views into a larger buffer (a slab shared with other blobs, see
+	 * json-serializer.ts) into buffers of their own, so that keeping this row does not keep the others.
+	 */
+	ownBlobs(): void {
+		this.data = ownBytes(this.data);
+		if (this.writes.length > 0) this.writes = this.writes.map(ownBytes);
 	}
 
 	/** Adds pending writes. */

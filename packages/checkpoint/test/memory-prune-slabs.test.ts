@@ -1,0 +1,48 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { record } from "../src/conformance/fixtures.ts";
+import { MemoryCheckpointer } from "../src/memory-checkpointer.ts";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const arrayBuffers = () => {
+	gc();
+	return process.memoryUsage().arrayBuffers;
+};
+
+describe("MemoryCheckpointer.prune", () => {
+	// small blobs are views into shared 8 KB slabs (json-serializer.ts): a kept view must not keep the
+	// slab, and with it the blobs pruned around it, alive
+	it("gives back the memory of what it removed, also where kept blobs shared a slab with it", async () => {
+		const store = new MemoryCheckpointer();
+		const threads = 400;
+		const base = arrayBuffers();
+		for (let t = 0; t < threads; t++) {
+			let parentId: string | null = null;
+			for (let step = 0; step < 20; step++) {
+				const r = record({
+					threadId: `t${t}`,
+					parentId,
+					step,
+					writes: [["node", "n", step]],
+					snapshot: { n: step },
+				});
+				await store.put(r);
+				parentId = r.checkpointId;
+			}
+		}
+		const written = arrayBuffers() - base;
+		let removed = 0;
+		for (let t = 0; t < threads; t++)
+			removed += await store.prune(`t${t}`, { keepLast: 1 });
+		expect(removed).toBe(threads * 19);
+		const kept = arrayBuffers() - base;
+		// one checkpoint in twenty is kept: its bytes, not the slabs it was cut from
+		expect(kept).toBeLessThan(written / 5);
+		for (let t = 0; t < threads; t += 97)
+			expect(
+				(await store.getTuple({ threadId: `t${t}` }))?.checkpoint.step,
+			).toBe(19);
+	});
+});
