@@ -16,7 +16,8 @@ describe("MemoryCheckpointer.prune", () => {
 	// slab, and with it the blobs pruned around it, alive
 	it("gives back the memory of what it removed, also where kept blobs shared a slab with it", async () => {
 		const store = new MemoryCheckpointer();
-		const threads = 400;
+		// large enough that what else the test process allocates meanwhile (≈ 0.2 MB) does not matter
+		const threads = 2000;
 		const base = arrayBuffers();
 		for (let t = 0; t < threads; t++) {
 			let parentId: string | null = null;
@@ -39,8 +40,9 @@ describe("MemoryCheckpointer.prune", () => {
 		expect(removed).toBe(threads * 19);
 		const kept = arrayBuffers() - base;
 		// one checkpoint in twenty is kept: its bytes, not the slabs it was cut from
-		expect(kept).toBeLessThan(written / 5);
-		for (let t = 0; t < threads; t += 97)
+		expect(written).toBeGreaterThan(2_000_000);
+		expect(kept).toBeLessThan(written / 4);
+		for (let t = 0; t < threads; t += 397)
 			expect(
 				(await store.getTuple({ threadId: `t${t}` }))?.checkpoint.step,
 			).toBe(19);
