@@ -81,6 +81,23 @@ describe("MemoryCheckpointer's synchronous put (PUT_SYNC, internal)", () => {
 		["a hole", { snapshot: true, x: new Array(2) }],
 		["toJSON", { snapshot: true, toJSON: () => ({}) }],
 		["no snapshot flag", { nodes: [] }],
+		// the shape a run writes, and what can hide in it
+		[
+			"a step's metadata",
+			{ snapshot: false, timing: 0, nodes: ["a"], changed: ["n"], next: [] },
+		],
+		["NaN in an array", { snapshot: false, nodes: ["a", Number.NaN] }],
+		["a NUL in an array", { snapshot: false, nodes: ["a\0"] }],
+		[
+			"a hole in a flat array",
+			{ snapshot: false, nodes: Object.assign(new Array(2), { 1: "a" }) },
+		],
+		["a __proto__ key", JSON.parse('{"snapshot":false,"__proto__":1}')],
+		["an array in an array", { snapshot: false, x: [["a"], [1, null]] }],
+		["an object in an array", { snapshot: false, x: [null, { y: -0 }] }],
+		["a Date in an array", { snapshot: false, x: [new Date(0)] }],
+		["a function", { snapshot: false, f: () => 1 }],
+		["a bigint in an array", { snapshot: false, x: [1n] }],
 	])(
 		"isPlainJson and plainJsonCopy agree with frozenJsonCopy on %s",
 		(_, m) => {
