@@ -5,7 +5,7 @@ import { SIZES } from "../sizes.ts";
 import { ROUND } from "../workloads.ts";
 import { aggregate, at } from "./aggregate.ts";
 import { replaceRegion, resultsBlock } from "./docs.ts";
-import { load, machine } from "./machine.ts";
+import { load, machine, youngMachineWarning } from "./machine.ts";
 import { type Line, runWorkload } from "./spawn.ts";
 import { table } from "./table.ts";
 
@@ -27,6 +27,8 @@ export function standard(o: StandardOptions): void {
 	const size = o.quick ? "quick" : "standard";
 	const lines: Line[] = [];
 	const loads = [load()];
+	const young = youngMachineWarning();
+	if (young !== undefined) log(young);
 	for (let r = 0; r < o.runs; r++) {
 		for (const [engine, workload] of ROUND) {
 			if (o.weftOnly && engine === "langgraph") continue;
@@ -90,6 +92,7 @@ export function standard(o: StandardOptions): void {
 		`W3/W4 messages channel on Weft: ${String((w3?.results as { messages_channel?: string } | undefined)?.messages_channel ?? "?")}.`,
 		`W5: the review node's body ran ${String(at(w5?.results, "review_body_runs_per_cycle") ?? "?")}× per cycle on Weft (an answered interrupt is replayed from the checkpoint; LangGraph.js also runs it twice).`,
 		...(noPostgres === undefined ? [] : [`W1p skipped: ${noPostgres}.`]),
+		...(young === undefined ? [] : [`${young}.`]),
 	];
 	const text = table(rows);
 	process.stdout.write(`\n${heading}\n\n${text}\n\n`);
