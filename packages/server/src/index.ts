@@ -17,6 +17,7 @@ export {
 	nextRunStatus,
 	RUN_MOVES,
 	RUN_STATUSES,
+	RUN_STORED_MOVES,
 	RUN_TRANSITIONS,
 	type RunLifecycleEvent,
 	type RunLifecycleStatus,

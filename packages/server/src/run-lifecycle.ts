@@ -94,17 +94,43 @@ export const RUN_STATUSES = Object.keys(
 	RUN_TRANSITIONS,
 ) as RunLifecycleStatus[];
 
-/** Whether a stored run may go from `from` to `to`: a move of the machine, or no move at all. */
-export function runMoveAllowed(
-	from: RunLifecycleStatus,
-	to: RunLifecycleStatus,
-): boolean {
-	return from === to || Object.values(RUN_TRANSITIONS[from]).includes(to);
-}
-
-/** The moves of the machine as `from:to` strings (what the databases' guards compare against). */
+/** The moves of the machine as `from:to` strings. */
 export const RUN_MOVES: readonly string[] = RUN_STATUSES.flatMap((from) =>
 	[...new Set(Object.values(RUN_TRANSITIONS[from]))].map(
 		(to) => `${from}:${to}`,
 	),
 );
+
+/** Every status the machine can reach from `from` by one or more moves. */
+function reachable(from: RunLifecycleStatus): Set<RunLifecycleStatus> {
+	const seen = new Set<RunLifecycleStatus>();
+	const todo = [from];
+	for (let s = todo.pop(); s !== undefined; s = todo.pop())
+		for (const to of Object.values(RUN_TRANSITIONS[s]))
+			if (!seen.has(to)) {
+				seen.add(to);
+				todo.push(to);
+			}
+	return seen;
+}
+
+/**
+ * The moves a stored run status may make, as `from:to` strings (what the databases' guards compare
+ * against): a move of the machine or a chain of them. Run records are written behind
+ * (records/record-cache.ts) and a write carries only the newest status, so a run that went pending →
+ * running → interrupted between two writes is stored as pending → interrupted; a final status still
+ * never changes, and no status goes where the machine cannot take it.
+ */
+export const RUN_STORED_MOVES: readonly string[] = RUN_STATUSES.flatMap(
+	(from) => [...reachable(from)].map((to) => `${from}:${to}`),
+);
+
+const storedMoves = new Set(RUN_STORED_MOVES);
+
+/** Whether a stored run may go from `from` to `to` (`RUN_STORED_MOVES`), or stay. */
+export function runMoveAllowed(
+	from: RunLifecycleStatus,
+	to: RunLifecycleStatus,
+): boolean {
+	return from === to || storedMoves.has(`${from}:${to}`);
+}

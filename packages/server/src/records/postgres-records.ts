@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { RUN_MOVES } from "../run-lifecycle.ts";
+import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { decodeRecord, type ServerRecords } from "./server-records.ts";
 
-const MOVES_SQL = `ARRAY[${RUN_MOVES.map((m) => `'${m}'`).join(", ")}]`;
+const MOVES_SQL = `ARRAY[${RUN_STORED_MOVES.map((m) => `'${m}'`).join(", ")}]`;
 
 /** The server's own tables (schema `weft_server`), beside the checkpointer's and graphile-worker's. */
 export const SERVER_SCHEMA_SQL = `
@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS weft_server.run_events (
 -- the ones its dead predecessor committed but never stored, and none it stored (NULL: by a worker
 -- that predates the column)
 ALTER TABLE weft_server.run_events ADD COLUMN IF NOT EXISTS ord INTEGER;
--- the run lifecycle (RUN_TRANSITIONS): no writer, ours or not, moves a run's status any other way
+-- the run lifecycle (RUN_STORED_MOVES: the machine's moves and chains of them, a record being written
+-- behind): no writer, ours or not, moves a run's status any other way
 CREATE OR REPLACE FUNCTION weft_server.check_run_move() RETURNS trigger AS $$
 BEGIN
 	IF NEW.status IS DISTINCT FROM OLD.status
@@ -53,7 +54,7 @@ CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
 	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();
 `;
 
-/** The SQL condition "a run in `from` may be set to `to`" (both SQL expressions): the lifecycle's moves. */
+/** The SQL condition "a run in `from` may be set to `to`" (both SQL expressions): `RUN_STORED_MOVES`. */
 export const runMoveSql = (from: string, to: string): string =>
 	`(${from} = ${to} OR ${from} || ':' || ${to} = ANY(${MOVES_SQL}))`;
 

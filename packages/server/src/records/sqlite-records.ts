@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { RUN_MOVES } from "../run-lifecycle.ts";
+import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
 	decodeRecord,
@@ -20,9 +20,9 @@ CREATE TABLE IF NOT EXISTS weft_server_runs (
 CREATE INDEX IF NOT EXISTS weft_server_runs_thread ON weft_server_runs (thread_id);
 `;
 
-const MOVES = `(${RUN_MOVES.map((m) => `'${m}'`).join(", ")})`;
+const MOVES = `(${RUN_STORED_MOVES.map((m) => `'${m}'`).join(", ")})`;
 const statusOf = (row: string) => `json_extract(${row}.body, '$.status')`;
-/** "a run in `from` may be set to `to`": the lifecycle's moves (RUN_TRANSITIONS), or no move. */
+/** "a run in `from` may be set to `to`": `RUN_STORED_MOVES` (the lifecycle's moves and chains of them), or no move. */
 const moveAllowed = (from: string, to: string) =>
 	`(${statusOf(from)} IS ${statusOf(to)} OR ${statusOf(from)} || ':' || ${statusOf(to)} IN ${MOVES})`;
 /** No writer, ours or not, moves a run's status other than by the lifecycle (recreated: the moves may change). */
