@@ -38,10 +38,12 @@ describe("MemoryCheckpointer.prune", () => {
 		for (let t = 0; t < threads; t++)
 			removed += await store.prune(`t${t}`, { keepLast: 1 });
 		expect(removed).toBe(threads * 19);
-		const kept = arrayBuffers() - base;
-		// one checkpoint in twenty is kept: its bytes, not the slabs it was cut from
+		// one checkpoint in twenty is kept: its bytes, not the slabs it was cut from (V8 frees a collected
+		// buffer's memory after the GC, on another thread: a busy process needs a moment)
 		expect(written).toBeGreaterThan(2_000_000);
-		expect(kept).toBeLessThan(written / 4);
+		await expect
+			.poll(() => arrayBuffers() - base, { timeout: 10_000, interval: 50 })
+			.toBeLessThan(written / 4);
 		for (let t = 0; t < threads; t += 397)
 			expect(
 				(await store.getTuple({ threadId: `t${t}` }))?.checkpoint.step,
