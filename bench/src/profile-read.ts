@@ -3,20 +3,10 @@
 import { Session } from "node:inspector/promises";
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import { printProfile } from "./profile-summary.ts";
-import { agentLoop, firstInput } from "./weft/agent-loop.ts";
+import { w4CheckpointAt100 } from "./weft/agent-loop.ts";
 
-const LOOPS = 250;
-const graph = agentLoop(new MemoryCheckpointer());
-const thread = { threadId: "w4" };
-await graph.invoke(firstInput(LOOPS), {
-	...thread,
-	recursionLimit: 2 * LOOPS + 10,
-});
-let forkPoint: string | undefined;
-for await (const s of graph.getStateHistory(thread))
-	if (s.values.messages.length === 101 && s.next[0] === "agent")
-		forkPoint = s.checkpointId;
-const read = () => graph.getState({ ...thread, checkpointId: forkPoint });
+const { graph, thread, at } = await w4CheckpointAt100(new MemoryCheckpointer());
+const read = () => graph.getState({ ...thread, checkpointId: at });
 for (let i = 0; i < 300; i++) await read();
 const reads = Number(process.argv[2] ?? 2000);
 const s = new Session();

@@ -5,22 +5,11 @@
 //   node --expose-gc --import tsx bench/src/w4-read-floor.ts [rounds=15] [perRound=200]
 import { JsonSerializer, MemoryCheckpointer } from "@weft/checkpoint";
 import { median } from "./stats.ts";
-import { agentLoop, firstInput } from "./weft/agent-loop.ts";
+import { w4CheckpointAt100 } from "./weft/agent-loop.ts";
 
 const [rounds = 15, perRound = 200] = process.argv.slice(2).map(Number);
-const LOOPS = 250;
 const store = new MemoryCheckpointer();
-const graph = agentLoop(store);
-const thread = { threadId: "w4" };
-await graph.invoke(firstInput(LOOPS), {
-	...thread,
-	recursionLimit: 2 * LOOPS + 10,
-});
-let at: string | undefined;
-for await (const s of graph.getStateHistory(thread))
-	if (s.values.messages.length === 101 && s.next[0] === "agent")
-		at = s.checkpointId;
-if (at === undefined) throw new Error("no checkpoint #100");
+const { graph, thread, at } = await w4CheckpointAt100(store);
 const state = await graph.getState({ ...thread, checkpointId: at });
 
 const chain = await store.getChain({ ...thread, ns: "", checkpointId: at });

@@ -67,3 +67,23 @@ export const firstInput = (maxLoops: number) => ({
 });
 
 export const humanMessage = (content: string) => new HumanMessage(content);
+
+/**
+ * W4's thread (250 loops) on `checkpointer` and the id of its checkpoint #100 (101 messages, the agent
+ * due), where the workload reads and forks: for the scripts that profile that read.
+ */
+export async function w4CheckpointAt100(checkpointer: Checkpointer) {
+	const loops = 250;
+	const graph = agentLoop(checkpointer);
+	const thread = { threadId: "w4" };
+	await graph.invoke(firstInput(loops), {
+		...thread,
+		recursionLimit: 2 * loops + 10,
+	});
+	let at: string | undefined;
+	for await (const s of graph.getStateHistory(thread))
+		if (s.values.messages.length === 101 && s.next[0] === "agent")
+			at = s.checkpointId;
+	if (at === undefined) throw new Error("no checkpoint #100");
+	return { graph, thread, at };
+}
