@@ -1,3 +1,4 @@
+import { ConfigError } from "@weft/checkpoint";
 import type { END } from "./constants.ts";
 import type { Send } from "./send.ts";
 
@@ -29,6 +30,14 @@ export class Command<const TGoto extends string = string> {
 	readonly resume: unknown;
 	readonly hasResume: boolean;
 	constructor(init: CommandInit<TGoto>) {
+		if (typeof init !== "object" || init === null)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`new Command() takes an object, not ${init === null ? "null" : typeof init}`,
+				{
+					hint: "pass { resume } to answer an interrupt, or { update, goto } from a node",
+				},
+			);
 		this.update = init.update;
 		this.goto = init.goto;
 		this.resume = init.resume;

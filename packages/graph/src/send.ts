@@ -1,3 +1,5 @@
+import { ConfigError } from "@weft/checkpoint";
+
 /**
  * Runs `node` with `input` as its own private input instead of the graph state (map-reduce fan-out).
  * @example
@@ -7,6 +9,14 @@ export class Send<TNode extends string = string, TInput = unknown> {
 	readonly node: TNode;
 	readonly input: TInput;
 	constructor(node: TNode, input: TInput) {
+		if (typeof node !== "string" || node === "")
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`new Send() needs a node name, not ${node === "" ? "an empty string" : String(node)}`,
+				{
+					hint: 'pass the name of the node to run: new Send("worker", { item })',
+				},
+			);
 		this.node = node;
 		this.input = input;
 	}

@@ -219,9 +219,13 @@ describe("interrupts", () => {
 			}))
 			.addEdge(START, "review")
 			.compile({ checkpointer: new MemoryCheckpointer() });
+		// a typed ValidationError naming the node and the field, not the schema library's error (audit, 1 Dec)
 		await expect(graph.run({}, { threadId: "t" })).rejects.toMatchObject({
-			code: "NODE_FAILED",
+			code: "VALIDATION_FAILED",
 			node: "review",
+			message: expect.stringContaining(
+				'"review" in node "review" is invalid: draft',
+			),
 		});
 	});
 

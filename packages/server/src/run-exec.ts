@@ -129,9 +129,12 @@ export async function executeRun(
 		options.recover === true
 			? null
 			: body.command != null
-				? new Command({
-						resume: body.command.resume,
-						update: body.command.update,
+				? // `resume` only when sent: a command of `update` alone goes on without answering
+					new Command({
+						...("resume" in body.command
+							? { resume: body.command.resume }
+							: {}),
+						update: body.command.update ?? undefined,
 					})
 				: await fromWire(body.input ?? null).catch(() => body.input ?? null);
 	const checkpointId =

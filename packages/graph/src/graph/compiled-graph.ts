@@ -64,6 +64,25 @@ const ALL_MODES: ReadonlySet<StreamMode> = new Set([
 	"checkpoints",
 ]);
 
+const KNOWN_MODES: ReadonlySet<string> = new Set([...ALL_MODES, "debug"]);
+
+/** The modes a stream was asked for; an unknown one (say "update" for "updates") is `CONFIG_INVALID`. */
+function streamModes(mode: unknown): Set<StreamMode> {
+	const list = typeof mode === "string" ? [mode] : mode;
+	const bad = Array.isArray(list)
+		? list.filter((m) => !KNOWN_MODES.has(m as string))
+		: [list];
+	if (bad.length > 0)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`unknown stream mode ${bad.map((m) => JSON.stringify(m) ?? String(m)).join(", ")}`,
+			{
+				hint: `mode is one of ${[...KNOWN_MODES].map((m) => `"${m}"`).join(", ")}, or an array of them`,
+			},
+		);
+	return new Set(list as StreamMode[]);
+}
+
 /**
  * A graph ready to run: `invoke`, `run`, `stream`, and time travel over its checkpoints. Also usable as a
  * node of another graph (a subgraph), whose checkpoints then live in the parent's thread.
@@ -200,11 +219,7 @@ export class CompiledGraph<
 		config: StreamConfig = {},
 	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
 		const modes =
-			config.mode === undefined
-				? ALL_MODES
-				: new Set(
-						typeof config.mode === "string" ? [config.mode] : config.mode,
-					);
+			config.mode === undefined ? ALL_MODES : streamModes(config.mode);
 		const queue: StreamEvent[] = [];
 		let wake: (() => void) | undefined;
 		let finished = false;

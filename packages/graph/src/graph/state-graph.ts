@@ -1,3 +1,4 @@
+import { GraphValidationError } from "@weft/checkpoint";
 import type { Route } from "../command.ts";
 import type { END, START } from "../constants.ts";
 import { CompiledGraph, type CompileOptions } from "./compiled-graph.ts";
@@ -48,6 +49,12 @@ export class StateGraph<
 	readonly #spec: GraphSpec;
 
 	constructor(schema: TSchema, options: { nodes?: readonly TNodes[] } = {}) {
+		if (!isObjectSchema(schema))
+			throw new GraphValidationError(
+				"INVALID_GRAPH",
+				"the state schema must be a zod object",
+				{ hint: "pass new StateGraph(z.object({ … })) with zod v4" },
+			);
 		this.schema = schema;
 		this.#spec = {
 			nodes: new Map(),
@@ -147,4 +154,14 @@ export class StateGraph<
 		validateGraph(this.#spec, options);
 		return new CompiledGraph(this.schema, this.#spec, options);
 	}
+}
+
+/** A zod object schema (duck-typed: the application's copy of zod may not be this package's). */
+function isObjectSchema(schema: unknown): boolean {
+	return (
+		typeof schema === "object" &&
+		schema !== null &&
+		typeof (schema as { shape?: unknown }).shape === "object" &&
+		typeof (schema as { safeParse?: unknown }).safeParse === "function"
+	);
 }

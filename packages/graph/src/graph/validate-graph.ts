@@ -1,6 +1,7 @@
 import { GraphValidationError } from "@weft/checkpoint";
 import type { Route } from "../command.ts";
 import { END, RESERVED_NAMES, START } from "../constants.ts";
+import { checkNodeOptions } from "./check-node-options.ts";
 import type { NodeOptions } from "./types.ts";
 
 /** A node as the builder recorded it. */
@@ -135,10 +136,18 @@ export function validateGraph(
 	}
 	for (const branch of spec.branches) {
 		checkFrom(branch.from, "conditional edge");
+		if (typeof branch.router !== "function")
+			fail(
+				"INVALID_GRAPH",
+				`the conditional edge from "${branch.from}" has no router function`,
+				`pass addConditionalEdges("${branch.from}", (state) => "next-node")`,
+			);
 		for (const to of branch.ends ?? []) checkTo(branch.from, to);
 	}
-	for (const node of names.values())
+	for (const node of names.values()) {
+		checkNodeOptions(node);
 		for (const to of node.options.ends ?? []) checkTo(node.name, to);
+	}
 	for (const [key, list] of [
 		["interruptBefore", options.interruptBefore],
 		["interruptAfter", options.interruptAfter],

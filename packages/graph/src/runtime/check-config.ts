@@ -6,7 +6,11 @@ import { noThreadId } from "./run-errors.ts";
  * Checks a run config before anything is read or written: ids are usable ids (`INVALID_ID`), numbers are
  * numbers (`CONFIG_INVALID`), and a graph with a checkpointer has a thread.
  */
-export function checkRunConfig(given: unknown, durable: boolean): void {
+export function checkRunConfig(
+	given: unknown,
+	durable: boolean,
+	nodes: ReadonlyMap<string, unknown>,
+): void {
 	if (typeof given !== "object" || given === null || Array.isArray(given))
 		throw invalid(
 			`the run config must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
@@ -25,8 +29,8 @@ export function checkRunConfig(given: unknown, durable: boolean): void {
 			"signal must be an AbortSignal",
 			"pass controller.signal from an AbortController",
 		);
-	checkNames("interruptBefore", config.interruptBefore);
-	checkNames("interruptAfter", config.interruptAfter);
+	checkNames("interruptBefore", config.interruptBefore, nodes);
+	checkNames("interruptAfter", config.interruptAfter, nodes);
 	const { context } = config;
 	if (
 		context !== undefined &&
@@ -58,15 +62,23 @@ function checkCount(key: string, value: unknown): void {
 		);
 }
 
-/** An array of node names, when given. */
-function checkNames(key: string, value: unknown): void {
-	if (
-		value !== undefined &&
-		!(Array.isArray(value) && value.every((n) => typeof n === "string"))
-	)
+/** An array of names of the graph's nodes, when given. */
+function checkNames(
+	key: string,
+	value: unknown,
+	nodes: ReadonlyMap<string, unknown>,
+): void {
+	if (value === undefined) return;
+	if (!(Array.isArray(value) && value.every((n) => typeof n === "string")))
 		throw invalid(
 			`${key} must be an array of node names`,
 			`pass e.g. { ${key}: ["review"] }, or leave it out`,
+		);
+	const unknown = value.filter((n) => !nodes.has(n));
+	if (unknown.length > 0)
+		throw invalid(
+			`${key} names ${unknown.map((n) => `"${n}"`).join(", ")}, which ${unknown.length === 1 ? "is not a node" : "are not nodes"} of this graph`,
+			`pass names of the graph's nodes: ${[...nodes.keys()].map((n) => `"${n}"`).join(", ")}`,
 		);
 }
 
@@ -91,4 +103,27 @@ function checkPlainData(key: string, value: unknown): void {
 			`the run config's ${key} ${problem}`,
 			`give ${key} plain data: strings, numbers, booleans, arrays and objects without cycles`,
 		);
+}
+
+/**
+ * The config a run works with: the compile-time store when the run brings none (subgraph runs inherit it
+ * with the config), and a frozen copy of the user's context, so that `ctx.context` is read-only without
+ * freezing the caller's own object (its values, such as clients, are the caller's and stay as they are).
+ */
+export function ownConfig(
+	config: RunConfig,
+	store: RunConfig["store"],
+): RunConfig {
+	let own = config;
+	if (config.store === undefined && store !== undefined)
+		own = { ...own, store };
+	const { context } = config;
+	if (
+		typeof context === "object" &&
+		context !== null &&
+		!Array.isArray(context) &&
+		!Object.isFrozen(context)
+	)
+		own = { ...own, context: Object.freeze({ ...context }) };
+	return own;
 }

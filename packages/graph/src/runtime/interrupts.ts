@@ -195,6 +195,9 @@ export function runInterrupts(
 /** The pseudo task that records an `interruptAfter` pause at the checkpoint after the step. */
 export const AFTER_TASK = "~after";
 
+/** What `interruptId` makes. */
+const INTERRUPT_ID = /^[0-9a-f]{16}$/;
+
 /** A stable, short id for an interrupt. */
 export function interruptId(
 	checkpointId: string,
@@ -258,9 +261,11 @@ export function matchResume(
 			typeof resume === "object" && resume !== null
 				? Object.keys(resume).filter((k) => !ids.has(k))
 				: [];
+		// some keys are pending ids, or all look like ids (16 hex digits): a map by id with a wrong id
 		if (
 			unknown.length > 0 &&
-			Object.keys(resume as object).some((k) => ids.has(k))
+			(Object.keys(resume as object).some((k) => ids.has(k)) ||
+				unknown.every((k) => INTERRUPT_ID.test(k)))
 		) {
 			throw new WeftError(
 				"UNKNOWN_INTERRUPT_ID",

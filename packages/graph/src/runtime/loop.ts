@@ -6,7 +6,7 @@ import type {
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
-import { checkRunConfig } from "./check-config.ts";
+import { checkRunConfig, ownConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
@@ -75,10 +75,7 @@ export class Run {
 		const config: RunConfig =
 			typeof given === "object" && given !== null ? given : {};
 		// the compile-time store, unless the run brings its own (subgraph runs inherit it with the config)
-		this.#config =
-			config.store === undefined && rt.store !== undefined
-				? { ...config, store: rt.store }
-				: config;
+		this.#config = ownConfig(config, rt.store);
 		this.#options = options;
 		this.#writesLog = options.parentTask === undefined ? undefined : [];
 		this.#cp = options.checkpointer ?? rt.checkpointer;
@@ -126,7 +123,7 @@ export class Run {
 
 	/** Runs to the end, an interrupt, a failure or cancellation. */
 	async execute(input: unknown): Promise<RunResult> {
-		checkRunConfig(this.#given, this.#cp !== undefined);
+		checkRunConfig(this.#given, this.#cp !== undefined, this.#rt.runners);
 		// without a debug stream, no actor and no promise to wait for (perf, issue 17)
 		this.#lifecycle =
 			this.#options.modes?.has("debug") === true

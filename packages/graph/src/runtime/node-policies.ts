@@ -183,9 +183,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function stateMutated(node: string, cause: TypeError): WeftError {
 	return new WeftError(
 		"STATE_MUTATED",
-		`node "${node}" changed the state it was given (${cause.message})`,
+		`node "${node}" changed the state (or ctx.context) it was given (${cause.message})`,
 		{
-			hint: "the state a node receives is read-only: return the change as an update instead, e.g. return { notes: [note] }",
+			hint: "the state and ctx.context a node receives are read-only: return the change as an update instead, e.g. return { notes: [note] }",
 			cause,
 		},
 	);

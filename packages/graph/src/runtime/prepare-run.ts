@@ -2,11 +2,12 @@ import type {
 	ChannelWrite,
 	CheckpointSource,
 	CheckpointTuple,
+	PendingWrite,
 	TaskSpec,
 } from "@weft/checkpoint";
 import { checkpointNotFound } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
-import { INPUT_NODE, START } from "../constants.ts";
+import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
 import {
 	type Answers,
@@ -84,16 +85,28 @@ export function prepareRun(p: Preparing, input: unknown): Promise<void> {
 		if (input === null || input === undefined)
 			return prepareContinue(p, undefined);
 		if (!isCommand(input)) return prepareInput(p, input);
-		if (!input.hasResume) throw fail.commandWithoutResume();
-		return prepareContinue(p, { value: input.resume });
+		if (input.goto !== undefined) throw fail.commandGoto();
+		if (!input.hasResume && input.update === undefined)
+			throw fail.commandWithoutResume();
+		return prepareContinue(
+			p,
+			input.hasResume ? { value: input.resume } : undefined,
+			input.update,
+		);
 	} catch (error) {
 		return Promise.reject(error);
 	}
 }
 
+/**
+ * Continues a checkpoint: with `resume`, answering its interrupts; with `update` (a Command's), the state
+ * changes first, as a checkpoint of its own (source "update") that carries the step's records, so that the
+ * tasks due there run on the updated state and their answers and once results go on.
+ */
 async function prepareContinue(
 	p: Preparing,
 	resume: { value: unknown } | undefined,
+	update?: Record<string, unknown>,
 ): Promise<void> {
 	const { store, at } = p;
 	if (store === undefined)
@@ -110,7 +123,16 @@ async function prepareContinue(
 			? fail.nothingToContinue(p.threadId!)
 			: fail.nothingToResume(p.threadId!);
 	}
-	const carried = p.fresh ? [] : tuple.pendingWrites;
+	// checked before anything is written
+	const updated =
+		update === undefined
+			? undefined
+			: p.rt.channels.toWrites(UPDATE_NODE, update);
+	const carried = p.fresh
+		? []
+		: updated !== undefined && resume === undefined
+			? withoutOpenQuestions(tuple.pendingWrites)
+			: tuple.pendingWrites;
 	if (p.fresh || tuple.hasChildren) {
 		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
 		// so that what the branch records (answers, once results, interrupts) never lands on another
@@ -121,7 +143,13 @@ async function prepareContinue(
 		at.step = c.step - 1;
 		await p.commit("fork", c.data.writes, c.metadata.nodes);
 		await store.persist(carried);
-	} else store.reusePendingWrites(tuple);
+	} else if (updated === undefined) store.reusePendingWrites(tuple);
+	if (updated !== undefined) {
+		// the checkpoint loaded keeps its records; the update's checkpoint gets a copy
+		at.values = p.rt.channels.apply(at.values, updated, { strict: true });
+		await p.commit("update", updated, [UPDATE_NODE]);
+		await store.persist(carried);
+	}
 	at.memory = groupPending(carried);
 	at.skipBefore = pausedBefore(at.memory);
 	const byId = p.answersById;
@@ -196,6 +224,24 @@ async function load(
 	p.at.tasks = c.data.tasks;
 	p.at.joins = c.data.joins ?? {};
 	return loaded.tuple;
+}
+
+/**
+ * The records an update without an answer carries: not the interrupts nobody answered, so that their nodes
+ * ask again from the updated state (pauses around nodes stay: the run goes on past them).
+ */
+function withoutOpenQuestions(writes: readonly PendingWrite[]): PendingWrite[] {
+	const answered = new Set(
+		writes.flatMap((w) =>
+			w.kind === "resume" ? [`${w.taskId}#${w.index}`] : [],
+		),
+	);
+	return writes.filter(
+		(w) =>
+			w.kind !== "interrupt" ||
+			w.when !== undefined ||
+			answered.has(`${w.taskId}#${w.index}`),
+	);
 }
 
 /** Whether a pause before nodes is recorded among `memory`'s interrupts. */

@@ -14,9 +14,18 @@ export const noThreadId = () =>
 export const commandWithoutResume = () =>
 	new ConfigError(
 		"CONFIG_INVALID",
-		"a Command given as run input must carry `resume`",
+		"a Command given as run input must carry `resume` or `update`",
 		{
-			hint: "to change state from outside a node use updateState(); to route, add edges",
+			hint: "pass new Command({ resume }) to answer an interrupt, or { update } to change the state before the run goes on",
+		},
+	);
+
+export const commandGoto = () =>
+	new ConfigError(
+		"CONFIG_INVALID",
+		"a Command given as run input cannot carry `goto`",
+		{
+			hint: "route from a node (return new Command({ goto })), or use updateState(config, values, { asNode }) to plan what runs next",
 		},
 	);
 

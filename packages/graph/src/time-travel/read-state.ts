@@ -14,6 +14,7 @@ import {
 	checkpointNotFound,
 	corruptCheckpoint,
 	isWeftError,
+	validateId,
 } from "@weft/checkpoint";
 import {
 	groupPending,
@@ -161,6 +162,19 @@ export async function* readHistory(
 			"getStateHistory options must be an object",
 			{ hint: "pass { limit, before, filter }, or leave the options out" },
 		);
+	const { limit, before } = options;
+	if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`getStateHistory limit must be a whole number of at least 1, not ${String(limit)}`,
+			{ hint: "leave limit out for the whole history" },
+		);
+	if (before !== undefined) {
+		validateId(before, "checkpoint id");
+		const at = { threadId: config.threadId, checkpointId: before };
+		if ((await r.checkpointer.getTuple(at)) === undefined)
+			throw checkpointNotFound(config.threadId, "", before);
+	}
 	// each checkpoint read on a chain, with its state, until the listing reaches it
 	const seen = new Map<
 		string,

@@ -1,0 +1,194 @@
+// Bad definitions and options found from outside (audit, 1 Dec): each is a typed error where it was
+// given, never a silent no-op or a library's TypeError later.
+import {
+	Command,
+	END,
+	MemoryCheckpointer,
+	Send,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const S = z.object({ n: z.number().default(0) });
+
+const chain = () =>
+	new StateGraph(S)
+		.addNode("a", (s) => ({ n: s.n + 1 }))
+		.addNode("b", (s) => ({ n: s.n + 1 }))
+		.addEdge(START, "a")
+		.addEdge("a", "b")
+		.addEdge("b", END);
+
+async function drain(events: AsyncIterable<unknown>) {
+	const seen: unknown[] = [];
+	for await (const e of events) seen.push(e);
+	return seen;
+}
+
+describe("definition and option errors", () => {
+	it("refuses an unknown stream mode (an easy typo) with CONFIG_INVALID", async () => {
+		const graph = chain().compile();
+		for (const mode of ["update", "bogus", ["updates", "valuez"]] as const)
+			await expect(
+				drain(graph.stream({}, { mode: mode as never })),
+			).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining("unknown stream mode"),
+				hint: expect.stringContaining('"updates"'),
+			});
+		const ok = await drain(graph.stream({}, { mode: ["updates", "debug"] }));
+		expect(ok.length).toBeGreaterThan(1);
+	});
+
+	it("refuses run-level interruptBefore/After naming a node the graph lacks", async () => {
+		const graph = chain().compile({ checkpointer: new MemoryCheckpointer() });
+		await expect(
+			graph.run({}, { threadId: "t", interruptBefore: ["c"] as never }),
+		).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			message: expect.stringContaining('"c"'),
+		});
+		await expect(
+			graph.run({}, { threadId: "t", interruptAfter: ["a", "zz"] as never }),
+		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+		// nothing was written
+		await expect(graph.getState({ threadId: "t" })).rejects.toMatchObject({
+			code: "CHECKPOINT_NOT_FOUND",
+		});
+	});
+
+	it("refuses node options that cannot work at compile()", () => {
+		const cases: Array<[object, string]> = [
+			[{ timeoutMs: 0 }, "timeoutMs"],
+			[{ timeoutMs: Number.NaN }, "timeoutMs"],
+			[{ timeoutMs: -5 }, "timeoutMs"],
+			[{ retry: { maxAttempts: 0 } }, "maxAttempts"],
+			[{ retry: { maxAttempts: 1.5 } }, "maxAttempts"],
+			[{ retry: { backoff: -1 } }, "backoff"],
+			[{ retry: { initialDelayMs: -1 } }, "initialDelayMs"],
+			[{ retry: { retryOn: "yes" } }, "retryOn"],
+			[{ cache: { ttlMs: -1 } }, "ttlMs"],
+			[{ cache: { key: 42 } }, "cache.key"],
+		];
+		for (const [options, what] of cases) {
+			const build = () =>
+				new StateGraph(S)
+					.addNode("a", (s) => ({ n: s.n }), options as never)
+					.addEdge(START, "a")
+					.compile();
+			expect(build, JSON.stringify(options)).toThrow(
+				expect.objectContaining({
+					code: "INVALID_GRAPH",
+					message: expect.stringContaining(what),
+					hint: expect.any(String),
+				}),
+			);
+		}
+		// the limits themselves are fine
+		new StateGraph(S)
+			.addNode("a", (s) => ({ n: s.n }), {
+				timeoutMs: 1,
+				retry: { maxAttempts: 1, initialDelayMs: 0, backoff: 1 },
+				cache: { ttlMs: 1 },
+			})
+			.addEdge(START, "a")
+			.compile();
+	});
+
+	it("gives typed errors for builder input that bypasses the types", () => {
+		expect(() => new StateGraph({ a: 1 } as never)).toThrow(
+			expect.objectContaining({ code: "INVALID_GRAPH" }),
+		);
+		expect(() =>
+			new StateGraph(S)
+				.addNode("a", (s) => ({ n: s.n }))
+				.addEdge(START, "a")
+				.addConditionalEdges("a", "b" as never)
+				.compile(),
+		).toThrow(
+			expect.objectContaining({
+				code: "INVALID_GRAPH",
+				message: expect.stringContaining("router"),
+			}),
+		);
+		expect(() => new Command(null as never)).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+		expect(() => new Send(42 as never, {})).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+	});
+
+	it("names a wrong interrupt id as UNKNOWN_INTERRUPT_ID when several are pending", async () => {
+		const graph = new StateGraph(S)
+			.addNode("x", async (_s, ctx) => ({
+				n: await ctx.interrupt<number>("x?"),
+			}))
+			.addNode("y", async (_s, ctx) => ({
+				n: await ctx.interrupt<number>("y?"),
+			}))
+			.addEdge(START, "x")
+			.addEdge(START, "y")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		expect(paused.interrupts).toHaveLength(2);
+		await expect(
+			graph.run(new Command({ resume: { "0123456789abcdef": 1 } }), {
+				threadId: "t",
+			}),
+		).rejects.toMatchObject({ code: "UNKNOWN_INTERRUPT_ID" });
+		// a plain value for two interrupts stays AMBIGUOUS_RESUME
+		await expect(
+			graph.run(new Command({ resume: { action: "approve" } }), {
+				threadId: "t",
+			}),
+		).rejects.toMatchObject({ code: "AMBIGUOUS_RESUME" });
+	});
+
+	it("hands nodes a read-only ctx.context without freezing the caller's object", async () => {
+		const client = { calls: 0 };
+		const context = { user: "u1", client };
+		const graph = new StateGraph(S)
+			.addNode("a", (s, ctx) => {
+				(ctx.context.client as { calls: number }).calls++; // the caller's objects stay theirs
+				(ctx.context as Record<string, unknown>).user = "u2";
+				return { n: s.n };
+			})
+			.addEdge(START, "a")
+			.compile();
+		await expect(graph.invoke({}, { context })).rejects.toMatchObject({
+			code: "STATE_MUTATED",
+			message: expect.stringContaining("ctx.context"),
+		});
+		expect(context).toEqual({ user: "u1", client: { calls: 1 } });
+		expect(Object.isFrozen(context)).toBe(false);
+	});
+
+	it("refuses getStateHistory options that cannot work, and a `before` the thread lacks", async () => {
+		const graph = chain().compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.invoke({}, { threadId: "t" });
+		for (const limit of [0, -1, 1.5, Number.NaN])
+			await expect(
+				drain(graph.getStateHistory({ threadId: "t" }, { limit })),
+			).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+		await expect(
+			drain(graph.getStateHistory({ threadId: "t" }, { before: "nope" })),
+		).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+		const all = await drain(graph.getStateHistory({ threadId: "t" }));
+		const last = all.at(-2) as { checkpointId: string };
+		expect(
+			await drain(
+				graph.getStateHistory(
+					{ threadId: "t" },
+					{ before: last.checkpointId, limit: 1 },
+				),
+			),
+		).toHaveLength(1);
+		// a thread without checkpoints has an empty history, as in LangGraph
+		expect(await drain(graph.getStateHistory({ threadId: "none" }))).toEqual(
+			[],
+		);
+	});
+});
