@@ -1,5 +1,7 @@
 // Bad definitions and options found from outside (audit, 1 Dec): each is a typed error where it was
 // given, never a silent no-op or a library's TypeError later.
+
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	Command,
 	END,
@@ -190,5 +192,32 @@ describe("definition and option errors", () => {
 		expect(await drain(graph.getStateHistory({ threadId: "none" }))).toEqual(
 			[],
 		);
+	});
+
+	it("names the state key and the node of a value the store cannot keep", async () => {
+		class Unregistered {
+			x = 1;
+		}
+		const T = z.object({ n: z.number().default(0), bad: z.any() });
+		for (const checkpointer of [
+			new MemoryCheckpointer(),
+			new SqliteCheckpointer({ path: ":memory:" }),
+		]) {
+			const graph = new StateGraph(T)
+				.addNode("a", (s) => ({ n: s.n + 1 }))
+				.addNode("b", () => ({ bad: { deep: [new Unregistered()] } }))
+				.addEdge(START, "a")
+				.addEdge("a", "b")
+				.compile({ checkpointer });
+			await expect(graph.invoke({}, { threadId: "t" })).rejects.toMatchObject({
+				code: "SERIALIZATION_FAILED",
+				message: expect.stringContaining(
+					'"bad.deep[0]" of the state (written by node "b")',
+				),
+				hint: expect.any(String),
+			});
+			// nothing saved was lost: the thread stands after "a"
+			expect((await graph.getState({ threadId: "t" })).values.n).toBe(1);
+		}
 	});
 });

@@ -355,7 +355,12 @@ describe("interrupts", () => {
 			}))
 			.addEdge(START, "ask")
 			.compile();
-		expect((await graph.run({})).status).toBe("interrupted");
+		const paused = await graph.run({});
+		expect(paused.status).toBe("interrupted");
+		// the result lists what it waits for, though nothing can answer it (audit, 1 Dec: it was [])
+		expect(paused.interrupts).toEqual([
+			{ id: expect.any(String), node: "ask", value: "?" },
+		]);
 		await expect(
 			graph.invoke(new Command({ resume: "x" })),
 		).rejects.toMatchObject({ code: "CONFIG_INVALID" });

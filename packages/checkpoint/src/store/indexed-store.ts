@@ -144,25 +144,73 @@ export function itemOf(
 	};
 }
 
-/** The value as JSON text; throws on a value JSON cannot hold. */
+/**
+ * The value as JSON text. Throws `VALIDATION_FAILED` naming the place of anything JSON would change or
+ * drop on the way back (a Map, a Date, `undefined`, NaN, a function, a class instance, a hole, a cycle)
+ * or Postgres cannot keep (NUL): a store item reads back exactly as it was put, on every backend.
+ */
 export function jsonOf(value: JsonValue): string {
-	let json: string | undefined;
-	try {
-		json = JSON.stringify(value);
-	} catch (error) {
-		throw notJson(value, error);
-	}
-	if (json === undefined) throw notJson(value);
-	return json;
+	const problem = jsonProblem(value, "value", 0);
+	if (problem !== undefined) throw notJson(problem);
+	return JSON.stringify(value);
 }
 
-function notJson(value: unknown, cause?: unknown): WeftError {
+/** How deep an item's value may nest (a cyclic value reaches it too). */
+const MAX_VALUE_DEPTH = 256;
+
+function jsonProblem(
+	value: unknown,
+	path: string,
+	depth: number,
+): string | undefined {
+	if (depth > MAX_VALUE_DEPTH)
+		return `${path} is nested more than ${MAX_VALUE_DEPTH} levels deep (or cyclic)`;
+	switch (typeof value) {
+		case "string":
+			return value.includes("\0") ? `${path} holds a NUL character` : undefined;
+		case "number":
+			return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+		case "boolean":
+			return undefined;
+		case "object":
+			break;
+		default:
+			return `${path} is ${value === undefined ? "undefined" : `a ${typeof value}`}`;
+	}
+	if (value === null) return undefined;
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) {
+			if (!(i in value)) return `${path}[${i}] is a hole`;
+			const problem = jsonProblem(value[i], `${path}[${i}]`, depth + 1);
+			if (problem !== undefined) return problem;
+		}
+		return undefined;
+	}
+	const proto = Object.getPrototypeOf(value);
+	if (proto !== Object.prototype && proto !== null) {
+		const name = (proto as { constructor?: { name?: string } }).constructor
+			?.name;
+		return `${path} is ${name === undefined ? "an object with a prototype" : `a ${name}`}`;
+	}
+	for (const key in value) {
+		if (!Object.hasOwn(value, key)) continue;
+		if (key.includes("\0")) return `${path} has a key with a NUL character`;
+		const problem = jsonProblem(
+			(value as Record<string, unknown>)[key],
+			`${path}.${key}`,
+			depth + 1,
+		);
+		if (problem !== undefined) return problem;
+	}
+	return undefined;
+}
+
+function notJson(problem: string): WeftError {
 	return new WeftError(
 		"VALIDATION_FAILED",
-		`a store item's value must be JSON; got ${typeof value}`,
+		`a store item's value must be plain JSON: ${problem}`,
 		{
-			hint: "store plain objects, arrays, strings, numbers, booleans or null",
-			cause,
+			hint: "store plain objects, arrays, strings, finite numbers, booleans or null (a Date as its ISO string, a Map as an object)",
 		},
 	);
 }

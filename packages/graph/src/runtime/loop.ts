@@ -257,7 +257,8 @@ export class Run {
 		items: readonly PauseItem[],
 		when: "before" | "after",
 	): Promise<Ending> {
-		await this.#store?.persist(pauseRecords(this.#place(), items, when));
+		const records = pauseRecords(this.#place(), items, when); // into memory, store or not
+		await this.#store?.persist(records);
 		return { result: await this.#finish("interrupted") };
 	}
 

@@ -1,4 +1,5 @@
 import {
+	CheckpointError,
 	type Checkpointer,
 	type CheckpointRecord,
 	type CheckpointTuple,
@@ -294,11 +295,17 @@ export class RunStore {
 			fence: this.#fence,
 		};
 		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
-		const now = cp[PUT_SYNC]?.(record, options, handOver(next));
+		let now: { size: number } | undefined;
+		try {
+			now = cp[PUT_SYNC]?.(record, options, handOver(next));
+		} catch (error) {
+			throw namedPlace(error, record);
+		}
 		if (now !== undefined) return this.#committed(record, snapshot, now.size);
-		return cp
-			.put(record, options)
-			.then(({ size }) => this.#committed(record, snapshot, size));
+		return cp.put(record, options).then(
+			({ size }) => this.#committed(record, snapshot, size),
+			(error: unknown) => Promise.reject(namedPlace(error, record)),
+		);
 	}
 
 	#committed(
@@ -351,6 +358,36 @@ export class RunStore {
 		void settled.then(() => lease.release(status)).catch(() => {});
 		return DONE;
 	}
+}
+
+/** A path inside a value, after its root: `.key` and `[0]` steps. */
+const REST = String.raw`((?:\.[^\s.[]+|\[\d+\])*)`;
+/** The serializer's place of a step's write (its value) and of a snapshot's key. */
+const WRITE_PLACE = new RegExp(String.raw`\$\.writes\[(\d+)\]\[2\]` + REST);
+const SNAPSHOT_PLACE = new RegExp(String.raw`\$\.snapshot\.([^\s.[]+)` + REST);
+
+/**
+ * A value the store cannot keep, said in the user's terms: the serializer names a place in the record
+ * (`$.writes[0][2].x`); the state key, and the node that wrote it, are what the user can fix.
+ */
+function namedPlace(error: unknown, record: CheckpointRecord): unknown {
+	if (!isWeftError(error, "SERIALIZATION_FAILED")) return error;
+	const message = error.message
+		.replace(WRITE_PLACE, (found, index: string, path: string) => {
+			const write = record.data.writes[Number(index)];
+			return write === undefined
+				? found
+				: `"${write[1]}${path}" of the state (written by node "${write[0]}")`;
+		})
+		.replace(
+			SNAPSHOT_PLACE,
+			(_found, key: string, path: string) => `"${key}${path}" of the state`,
+		);
+	if (message === error.message) return error;
+	return new CheckpointError("SERIALIZATION_FAILED", message, {
+		hint: error.hint,
+		cause: error,
+	});
 }
 
 /** What a write with nothing to do returns (one promise, shared). */

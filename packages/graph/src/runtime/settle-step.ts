@@ -36,7 +36,9 @@ async function unsettled(
 	const failed = outcomes.find((o) => o.kind === "error");
 	const rejected = outcomes.find((o) => o.kind === "rejected");
 	const interrupted = outcomes.filter((o) => o.kind === "interrupt");
-	await store?.persist(unfinishedRecords(place, interrupted, failed));
+	// recorded in the run's memory even without a store: the run's result lists its interrupts
+	const records = unfinishedRecords(place, interrupted, failed);
+	await store?.persist(records);
 	if (failed !== undefined) {
 		const { error, task } = failed;
 		return {

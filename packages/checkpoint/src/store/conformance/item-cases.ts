@@ -130,5 +130,47 @@ export function itemCases(ctx: StoreConformanceContext): void {
 			).toBe("CONFIG_INVALID");
 			expect(await store.get(["a"], "k")).toBeUndefined();
 		});
+
+		it("refuses values JSON would change on the way back, naming where, and keeps what was stored", async () => {
+			const store = await ctx.open();
+			await store.put(["a"], "k", { ok: true });
+			class Point {
+				x = 1;
+			}
+			const cases: Array<[unknown, string]> = [
+				[{ d: new Map([["a", 1]]) }, "value.d is a Map"],
+				[{ when: new Date(0) }, "value.when is a Date"],
+				[{ n: Number.NaN }, "value.n is NaN"],
+				[{ gone: undefined }, "value.gone is undefined"],
+				[{ f: () => 1 }, "value.f is a function"],
+				[[1, new Point()], "value[1] is a Point"],
+				[{ big: 1n }, "value.big is a bigint"],
+				[{ s: "a\u0000b" }, "value.s holds a NUL character"],
+			];
+			for (const [value, where] of cases) {
+				const error = await store.put(["a"], "k", value as never).then(
+					() => undefined,
+					(e: unknown) => e,
+				);
+				expect(error, where).toMatchObject({
+					code: "VALIDATION_FAILED",
+					message: expect.stringContaining(where),
+					hint: expect.any(String),
+				});
+			}
+			const cyclic: Record<string, unknown> = {};
+			cyclic.self = cyclic;
+			expect(await code(store.put(["a"], "k", cyclic as never))).toBe(
+				"VALIDATION_FAILED",
+			);
+			expect((await store.get(["a"], "k"))?.value).toEqual({ ok: true });
+			// plain data, null prototypes and nesting are fine
+			const bare = Object.assign(Object.create(null), { x: [1, { y: null }] });
+			await store.put(["a"], "k2", { bare, list: [true, "s", 1.5] });
+			expect((await store.get(["a"], "k2"))?.value).toEqual({
+				bare: { x: [1, { y: null }] },
+				list: [true, "s", 1.5],
+			});
+		});
 	});
 }
