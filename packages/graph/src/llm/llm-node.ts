@@ -77,6 +77,18 @@ export function bound(
 	model: ChatModelLike,
 	tools: readonly StructuredToolInterface[] | undefined,
 ): ChatModelLike {
+	if (
+		typeof model !== "object" ||
+		model === null ||
+		typeof (model as { invoke?: unknown }).invoke !== "function"
+	)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`model must be a chat model, not ${model === null ? "null" : typeof model}`,
+			{
+				hint: "pass a @langchain/core chat model (e.g. new ChatOpenAI({ model })) or a @weft/models router",
+			},
+		);
 	if (tools === undefined || tools.length === 0) return model;
 	if (typeof model.bindTools !== "function") {
 		throw new ConfigError(

@@ -1,6 +1,7 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { ConfigError } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
 import type { MessagesState } from "./llm-node.ts";
@@ -45,6 +46,17 @@ export function toolNode(
 	ctx: NodeContext,
 ) => Promise<{ messages: ToolMessage[] }> {
 	const byName = new Map(tools.map((t) => [t.name, t]));
+	if (byName.size !== tools.length) {
+		const names = tools.map((t) => t.name);
+		const twice = names.filter((n, i) => names.indexOf(n) !== i);
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`two tools are named ${[...new Set(twice)].map((n) => `"${n}"`).join(", ")}`,
+			{
+				hint: "give each tool its own name: the model calls tools by name",
+			},
+		);
+	}
 	const allow =
 		options.allow === undefined ? undefined : new Set(options.allow);
 	// promise chains, not async functions: a frame and its ticks less per tool step (perf, issue 17)

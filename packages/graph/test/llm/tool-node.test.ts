@@ -6,7 +6,12 @@ import {
 	START,
 	StateGraph,
 } from "@weft/graph";
-import { messages, toolNode, toolsCondition } from "@weft/graph/llm";
+import {
+	createAgent,
+	messages,
+	toolNode,
+	toolsCondition,
+} from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { askTools, makeTools } from "./fixtures.ts";
@@ -175,5 +180,18 @@ describe("toolNode re-runs", () => {
 			"3",
 		]);
 		expect(calls.add).toBe(1);
+	});
+
+	it("refuses two tools of one name, and an agent without a model, with CONFIG_INVALID", () => {
+		const { add } = makeTools();
+		expect(() => toolNode([add, add])).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining('"add"'),
+			}),
+		);
+		expect(() =>
+			createAgent({ model: undefined as never, tools: [add] }),
+		).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
 	});
 });
