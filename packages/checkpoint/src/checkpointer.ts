@@ -176,8 +176,9 @@ export interface Checkpointer {
  * makes exactly the checks and the write `put` makes, throws what `put` would reject with, and returns
  * undefined when the caller must go through `put` after all (it was replaced, e.g. by a test spy). The
  * run loop uses it to commit a step without promise hops (perf, issue 17). With `handOver`, the caller
- * gives the record's metadata up (nothing in it is shared, and the caller never changes it again): the
- * store may keep it, frozen in place once stored, instead of a copy.
+ * vouches for the record it made: its ids are valid ids, its metadata is plain JSON (what `isPlainJson`
+ * accepts), nothing in it is shared and the caller never changes it again. The store may then skip those
+ * checks and keep the metadata, frozen in place once stored, instead of a copy.
  */
 export const PUT_SYNC: unique symbol = Symbol.for("weft.checkpointer.putSync");
 

@@ -37,6 +37,8 @@ export {
 	type WeftErrorOptions,
 } from "./errors.ts";
 export { newCheckpointId } from "./ids.ts";
+/** For the run loop's `PUT_SYNC` hand-over (internal): what plain metadata is made of. */
+export { isPlainEntry, isPlainJson, isPlainName } from "./json-copy.ts";
 export {
 	JsonSerializer,
 	type JsonSerializerOptions,
@@ -110,4 +112,9 @@ export {
 	registerSerializableType,
 	type SerializableType,
 } from "./type-registry.ts";
-export { type IdKind, MAX_ID_LENGTH, validateId } from "./validate-id.ts";
+export {
+	type IdKind,
+	isValidId,
+	MAX_ID_LENGTH,
+	validateId,
+} from "./validate-id.ts";

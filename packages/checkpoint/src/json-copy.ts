@@ -68,6 +68,14 @@ function plainScalar(value: unknown): boolean {
 const plainKey = (key: string) =>
 	key !== "__proto__" && key !== "toJSON" && !key.includes("\0");
 
+/** A name that may be a key or a string of plain JSON metadata as it is (see `isPlainJson`). */
+export const isPlainName = (name: string): boolean =>
+	typeof name === "string" && plainKey(name);
+
+/** An entry `isPlainJson` accepts in an object of scalars (run metadata as `RunConfig` types it). */
+export const isPlainEntry = (key: string, value: unknown): boolean =>
+	plainKey(key) && (value === null || plainScalar(value));
+
 function copyValue(value: unknown, depth: number, freeze: boolean): unknown {
 	if (typeof value !== "object") return plainScalar(value) ? value : FAIL;
 	if (value === null) return null;

@@ -1,6 +1,6 @@
 import type { PutOptions } from "./checkpointer.ts";
 import { checkpointConflict, checkpointNotFound } from "./errors.ts";
-import { isPlainJson, plainJsonCopy } from "./json-copy.ts";
+import { plainJsonCopy } from "./json-copy.ts";
 import { Row } from "./memory-rows.ts";
 import type { Thread, Threads } from "./memory-threads.ts";
 import type { CheckpointRecord } from "./record.ts";
@@ -21,8 +21,9 @@ export function checkFence(
 
 /**
  * MemoryCheckpointer's `put`, done synchronously: checks the record (ids, metadata, fence, parent,
- * `exclusive`), serializes its data, and only then stores it. Throws what `put` rejects with. Metadata
- * that was handed over (see `PUT_SYNC`) and is plain JSON is kept as it is: no copy.
+ * `exclusive`), serializes its data, and only then stores it. Throws what `put` rejects with. A record
+ * handed over (see `PUT_SYNC`) was made by the run: its ids are valid and its metadata plain JSON nobody
+ * else holds, so neither is checked again and the metadata is kept as it is (perf, issue 17).
  */
 export function putRow(
 	threads: Threads,
@@ -31,12 +32,11 @@ export function putRow(
 	options: PutOptions,
 	handOver = false,
 ): { size: number; seq: number } {
-	checkRecordIds(record);
+	if (!handOver) checkRecordIds(record);
 	// the row's own plain JSON (handed over, or copied), frozen when its summary is first read
-	const metadata =
-		handOver && isPlainJson(record.metadata)
-			? record.metadata
-			: (plainJsonCopy(record.metadata) ?? metadataJson(record));
+	const metadata = handOver
+		? record.metadata
+		: (plainJsonCopy(record.metadata) ?? metadataJson(record));
 	const existing = threads.get(record.threadId);
 	checkFence(record.threadId, existing, options.fence);
 	const ns = existing?.namespaces.get(record.ns);

@@ -33,6 +33,11 @@ export function validateId(value: unknown, kind: IdKind = "thread id"): string {
 	);
 }
 
+/** Whether `validateId` accepts `value` (without throwing). */
+export function isValidId(value: unknown, kind: IdKind = "thread id"): boolean {
+	return idProblem(value, kind) === undefined;
+}
+
 function idProblem(value: unknown, kind: IdKind): string | undefined {
 	if (typeof value !== "string")
 		return `expected a string, got ${typeOf(value)}`;

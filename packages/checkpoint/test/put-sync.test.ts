@@ -64,9 +64,10 @@ describe("MemoryCheckpointer's synchronous put (PUT_SYNC, internal)", () => {
 		expect(Object.isFrozen(given.timing.nodes.a)).toBe(true);
 		expect(two?.checkpoint.metadata).toEqual({ snapshot: false, nodes: ["a"] });
 		expect(Object.isFrozen(two?.checkpoint.metadata.nodes)).toBe(true);
-		// metadata that is not plain JSON is stored as a durable store would, handed over or not
+		// metadata that is not plain JSON is stored as a durable store would (the run never hands it over:
+		// packages/graph/test/hand-over.test.ts)
 		const dated = { snapshot: false, at: new Date(0) };
-		store[PUT_SYNC](record("c3", dated, "c2"), {}, true);
+		store[PUT_SYNC](record("c3", dated, "c2"), {}, false);
 		const three = await store.getTuple({ threadId: "t", checkpointId: "c3" });
 		expect(three?.checkpoint.metadata).toEqual(
 			JSON.parse(JSON.stringify(dated)),

@@ -4,7 +4,12 @@ import type {
 	StoredCheckpoint,
 	ThreadInfo,
 } from "@weft/checkpoint";
-import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
+import {
+	ConfigError,
+	isPlainName,
+	validateId,
+	WeftError,
+} from "@weft/checkpoint";
 import type { Command } from "../command.ts";
 import type {
 	CompileOptions,
@@ -119,9 +124,10 @@ export class CompiledGraph<
 		const branches = new Map<string, BranchSpec[]>();
 		for (const b of spec.branches)
 			branches.set(b.from, [...(branches.get(b.from) ?? []), b]);
+		const channels = new Channels(schema);
 		this.#rt = {
 			name: this.name,
-			channels: new Channels(schema),
+			channels,
 			topology: topologyOf(spec),
 			runners,
 			branches,
@@ -130,6 +136,9 @@ export class CompiledGraph<
 			checkpointer: options.checkpointer,
 			store: options.store,
 			leaseTtlMs: options.leaseTtlMs,
+			plainNames: [this.name, ...spec.nodes.keys(), ...channels.keys].every(
+				isPlainName,
+			),
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,
 				...definedOnly(options.snapshots ?? {}),

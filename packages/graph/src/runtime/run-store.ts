@@ -3,6 +3,8 @@ import {
 	type Checkpointer,
 	type CheckpointRecord,
 	type CheckpointTuple,
+	isPlainEntry,
+	isValidId,
 	isWeftError,
 	type PendingWrite,
 	PUT_SYNC,
@@ -35,20 +37,34 @@ export type NextCheckpoint = Omit<
 > & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
 
 /**
- * Whether a record's metadata may be handed over to the store (`PUT_SYNC`): the run made all of it for
- * this checkpoint and never changes it again. Not when it holds anyone else's objects: the run config's
- * (shared by every checkpoint of the run), model call records or usage reported by nodes.
+ * Whether a record may be handed over to the store (`PUT_SYNC`), which then keeps it without checking or
+ * copying it: the run made all of its metadata for this checkpoint, of plain JSON, and never changes it
+ * again (`plain`: the run's ids, names and own metadata were checked once, see `RunStore`). Not when it
+ * holds anyone else's objects or names: model call records or usage reported by nodes, the models of a
+ * step's timing, its earlier errors.
  */
-function handOver(next: NextCheckpoint): boolean {
+function handOver(next: NextCheckpoint, plain: boolean): boolean {
+	if (!plain) return false;
 	if (next.usage !== undefined && next.usage.calls !== 0) return false;
-	const timing = next.metadata?.[TIMING_KEY] as { calls?: unknown } | undefined;
-	if (typeof timing === "object" && timing?.calls !== undefined) return false;
-	const user = next.userMetadata;
-	if (user !== undefined)
-		for (const key in user) {
-			const v = user[key];
-			if (typeof v === "object" && v !== null) return false;
-		}
+	const timing = next.metadata?.[TIMING_KEY] as
+		| { calls?: unknown; models?: unknown; errors?: unknown }
+		| undefined;
+	return (
+		typeof timing !== "object" ||
+		timing === null ||
+		Array.isArray(timing) ||
+		(timing.calls === undefined &&
+			timing.models === undefined &&
+			timing.errors === undefined)
+	);
+}
+
+/** Run metadata (`RunConfig.metadata`) that can stand in plain JSON as it is: scalars under plain keys. */
+function plainUserMetadata(
+	user: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+	if (user === undefined) return true;
+	for (const key in user) if (!isPlainEntry(key, user[key])) return false;
 	return true;
 }
 
@@ -74,6 +90,10 @@ export class RunStore {
 	#lease: RunLease | undefined;
 	/** The state schema's fingerprint, recorded with each checkpoint (decision 0018). */
 	#schema: string | undefined;
+	/** The run's ids and the graph's names need no check per write (see `handOver`). */
+	readonly #plainNames: boolean;
+	/** The last run metadata found plain (one object per run: checked once). */
+	#plainUser: object | undefined;
 	/**
 	 * The newest fingerprint recorded on the chain the store stands on (undefined: unknown). A checkpoint
 	 * records the fingerprint only where a chain starts (a snapshot) or where it changes: readers take the
@@ -87,12 +107,29 @@ export class RunStore {
 		ns: string,
 		parentTask: string | undefined,
 		fence: number | undefined,
+		plainNames = false,
 	) {
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;
 		this.#parentTask = parentTask;
 		this.#fence = fence;
+		// a subgraph's records name its parent's task: left to the store's checks
+		this.#plainNames =
+			plainNames &&
+			parentTask === undefined &&
+			isValidId(threadId, "thread id") &&
+			isValidId(ns, "namespace");
+	}
+
+	/** Whether the next record may be handed over to the store (see `handOver`). */
+	#plain(next: NextCheckpoint): boolean {
+		if (!this.#plainNames) return false;
+		const user = next.userMetadata;
+		if (user === undefined || user === this.#plainUser) return true;
+		if (!plainUserMetadata(user)) return false;
+		this.#plainUser = user;
+		return true;
 	}
 
 	/** Records the state schema's fingerprint with the checkpoints this store writes. */
@@ -297,7 +334,7 @@ export class RunStore {
 		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
 		let now: { size: number } | undefined;
 		try {
-			now = cp[PUT_SYNC]?.(record, options, handOver(next));
+			now = cp[PUT_SYNC]?.(record, options, handOver(next, this.#plain(next)));
 		} catch (error) {
 			throw namedPlace(error, record);
 		}

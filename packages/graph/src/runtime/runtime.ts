@@ -18,6 +18,11 @@ export interface GraphRuntime {
 	readonly checkpointer: Checkpointer | undefined;
 	readonly store: Store | undefined;
 	readonly snapshots: SnapshotPolicy;
+	/**
+	 * Every node name, state key and the graph's name can stand in plain JSON as they are (no NUL, not
+	 * `__proto__` or `toJSON`): checkpoint metadata made of them needs no check per step (run-store.ts).
+	 */
+	readonly plainNames: boolean;
 	/** How long a run's thread lease lasts without a heartbeat (undefined: the default). */
 	readonly leaseTtlMs: number | undefined;
 }
