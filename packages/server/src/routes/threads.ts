@@ -17,6 +17,7 @@ import {
 	ThreadPatch,
 	ThreadSearch,
 } from "../schemas.ts";
+import { splitHistoryFilter } from "../history-filter.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
@@ -264,12 +265,16 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				? q.before
 				: q.before?.configurable.checkpoint_id;
 		const out = [];
-		const filter = q.metadata as Record<string, never> | undefined;
+		const { stored, matches } = splitHistoryFilter(q.metadata);
+		// filtered here: the store lists without a limit, and the listing stops at `limit` matches
 		for await (const snap of requireGraph(ctx, t).getStateHistory(
 			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
-			{ limit: q.limit, before, filter },
-		))
+			{ limit: matches === undefined ? q.limit : undefined, before, filter: stored },
+		)) {
+			if (matches !== undefined && !matches(snap)) continue;
 			out.push(toThreadState(snap));
+			if (out.length >= q.limit) break;
+		}
 		return c.json(out);
 	});
 	return app;
