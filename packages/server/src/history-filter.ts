@@ -8,7 +8,9 @@ import type { StateSnapshot } from "@weft/graph";
 const COMPUTED = ["step", "source"] as const;
 
 /** The store's part of a history `metadata` filter, and a test of the snapshots for the rest. */
-export function splitHistoryFilter(filter: Record<string, unknown> | undefined): {
+export function splitHistoryFilter(
+	filter: Record<string, unknown> | undefined,
+): {
 	stored: Record<string, never> | undefined;
 	matches: ((snap: StateSnapshot) => boolean) | undefined;
 } {
