@@ -129,6 +129,17 @@ export function createApp(options: AppOptions): WeftApp {
 		const { status, body } = toHttpError(error);
 		return c.json(body, status as 400);
 	});
+	// LangGraph's SDK reads `detail` of any error: an unknown route answers like the others
+	app.notFound((c) =>
+		c.json(
+			{
+				detail: `no route ${c.req.method} ${c.req.path}`,
+				code: "NOT_FOUND",
+				hint: "see /openapi.json for the routes this server answers",
+			},
+			404,
+		),
+	);
 	app.get("/ok", (c) => c.json({ ok: true }));
 	app.get("/openapi.json", (c) => c.json(openApiDocument()));
 	app.get("/info", (c) =>

@@ -13,13 +13,39 @@ const StreamModeName = z.enum([
 	"checkpoints",
 ]);
 
-/** `POST /assistants/search`. */
-export const AssistantSearch = z.object({
+const SortOrder = z.enum(["asc", "desc"]);
+
+/** `POST /assistants/count`. */
+export const AssistantCount = z.object({
 	graph_id: z.string().optional(),
 	name: z.string().optional(),
 	metadata: Metadata.optional(),
+});
+
+/** `POST /assistants/search`. */
+export const AssistantSearch = AssistantCount.extend({
 	limit: z.number().int().min(1).max(1000).default(10),
 	offset: z.number().int().min(0).default(0),
+	sort_by: z
+		.enum(["assistant_id", "graph_id", "name", "created_at", "updated_at"])
+		.optional(),
+	sort_order: SortOrder.optional(),
+	select: z
+		.array(
+			z.enum([
+				"assistant_id",
+				"graph_id",
+				"name",
+				"description",
+				"config",
+				"context",
+				"created_at",
+				"updated_at",
+				"metadata",
+				"version",
+			]),
+		)
+		.optional(),
 });
 
 /** `POST /threads`. */
@@ -32,13 +58,54 @@ export const ThreadCreate = z.object({
 /** `PATCH /threads/:thread_id`. */
 export const ThreadPatch = z.object({ metadata: Metadata.optional() });
 
-/** `POST /threads/search`. */
-export const ThreadSearch = z.object({
+/** `POST /threads/count`: the filters of `threads.search`. */
+export const ThreadCount = z.object({
 	metadata: Metadata.optional(),
+	values: Metadata.optional(),
 	ids: z.array(z.string()).optional(),
 	status: z.enum(["idle", "busy", "interrupted", "error"]).optional(),
+});
+
+/** `POST /threads/search`. */
+export const ThreadSearch = ThreadCount.extend({
 	limit: z.number().int().min(1).max(1000).default(10),
 	offset: z.number().int().min(0).default(0),
+	sort_by: z
+		.enum([
+			"thread_id",
+			"status",
+			"created_at",
+			"updated_at",
+			"state_updated_at",
+		])
+		.optional(),
+	sort_order: SortOrder.optional(),
+	select: z
+		.array(
+			z.enum([
+				"thread_id",
+				"created_at",
+				"updated_at",
+				"state_updated_at",
+				"metadata",
+				"config",
+				"context",
+				"status",
+				"values",
+				"interrupts",
+			]),
+		)
+		.optional(),
+});
+
+/** `PATCH /threads/:thread_id/state`: metadata for a checkpoint (refused: checkpoints are immutable). */
+export const StatePatch = z.object({
+	metadata: Metadata,
+	checkpoint_id: z.string().optional(),
+	checkpoint: z
+		.object({ checkpoint_id: z.string().optional() })
+		.loose()
+		.optional(),
 });
 
 /** `POST /threads/:thread_id/state`: a new checkpoint (a fork when `checkpoint_id` is an old one). */
@@ -173,9 +240,12 @@ export const FeedbackCreate = z
 /** Every request body schema, by name: the source of `/openapi.json`. */
 export const BODY_SCHEMAS = {
 	AssistantSearch,
+	AssistantCount,
 	ThreadCreate,
 	ThreadPatch,
 	ThreadSearch,
+	ThreadCount,
+	StatePatch,
 	StateUpdate,
 	HistoryQuery,
 	RunCreate,

@@ -11,6 +11,8 @@ export interface ThreadRecord {
 	updatedAt: string;
 	/** The graph its runs use (set by the first run, or `metadata.graph_id`). */
 	graphId: string | undefined;
+	/** Runs rolled back (deleted) whose checkpoints the thread reads past: see `headOf`. */
+	rolledBack?: string[] | undefined;
 }
 
 /** A server run: what was asked and where it is in its lifecycle. */
@@ -23,6 +25,8 @@ export interface RunRecord {
 	status: import("./run-lifecycle.ts").RunLifecycleStatus;
 	metadata: Record<string, unknown>;
 	multitaskStrategy: string;
+	/** What the run was asked (LangGraph's `kwargs`: input, command, config, stream_mode, …). */
+	kwargs?: Record<string, unknown> | undefined;
 	createdAt: string;
 	updatedAt: string;
 }

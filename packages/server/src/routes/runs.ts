@@ -2,6 +2,7 @@ import { WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import {
+	assistantId,
 	type Env,
 	graphIdOf,
 	ownedThread,
@@ -11,11 +12,12 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
-import { type RunRequest, rollbackStart } from "../rollback.ts";
-import { type RunEventLog, sseFrame } from "../run-events.ts";
+import type { RunRequest } from "../rollback.ts";
+import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
+import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
@@ -28,7 +30,7 @@ export const toRun = (r: RunRecord) => ({
 	updated_at: r.updatedAt,
 	status: r.status,
 	metadata: r.metadata,
-	kwargs: {},
+	kwargs: r.kwargs ?? {},
 	multitask_strategy: r.multitaskStrategy,
 });
 
@@ -83,14 +85,14 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		await log.check(lastEventId, run.runId);
 		const onDisconnect =
 			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-		return runStream(ctx, c, log, onDisconnect, lastEventId);
+		const modes = streamModesOf(c.req.queries("stream_mode"));
+		return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 	});
 	app.post("/:run_id/cancel", async (c) => {
 		const run = await ownedRun(c);
-		await ctx.runs.cancel(
-			run,
-			c.req.query("wait") === "1" || c.req.query("wait") === "true",
-		);
+		const wait = c.req.query("wait") === "1" || c.req.query("wait") === "true";
+		if (c.req.query("action") === "rollback") await rollBack(ctx, run);
+		else await ctx.runs.cancel(run, wait);
 		return c.body(null, 202);
 	});
 	app.delete("/:run_id", async (c) => {
@@ -146,21 +148,47 @@ export async function startRun(
 	const request: RunRequest =
 		start === undefined ? b : { ...b, rollback_start: start };
 	thread.graphId ??= graphId;
+	// as LangGraph does: the thread names the graph and assistant of its latest run (searchable by them)
+	const assistant = assistantId(graphId);
+	if (
+		thread.metadata.graph_id !== graphId ||
+		thread.metadata.assistant_id !== assistant
+	)
+		thread.metadata = {
+			...thread.metadata,
+			graph_id: graphId,
+			assistant_id: assistant,
+		};
 	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
 	const run = ctx.runs.start(
 		graph,
 		{
 			threadId,
-			assistantId: b.assistant_id,
+			assistantId: assistant,
 			graphId,
 			owner: ownerOf(c),
 			metadata: b.metadata ?? {},
 			multitaskStrategy: b.multitask_strategy ?? "reject",
+			kwargs: runKwargs(b),
 		},
 		request,
 	);
 	c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
 	return run;
+}
+
+/** What LangGraph keeps of a run's request in `run.kwargs`: all but what the run record has already. */
+function runKwargs(b: RunCreateBody): Record<string, unknown> {
+	const {
+		assistant_id: _a,
+		metadata: _m,
+		multitask_strategy: _s,
+		if_not_exists: _i,
+		on_disconnect: _d,
+		on_completion: _c,
+		...kwargs
+	} = b;
+	return kwargs;
 }
 
 /** Streams a run just created; `on_disconnect: "cancel"` cancels it when the client leaves. */
@@ -180,13 +208,49 @@ export function streamNewRun(
 	);
 }
 
-/** Streams a run's events as SSE, after `lastEventId`; the run goes on if the client leaves. */
+/**
+ * The event names a join asks for (`stream_mode`: repeated, comma-separated, or the SDK's JSON array);
+ * undefined: all of them. `metadata` and `error` always go.
+ */
+function streamModesOf(
+	given: string[] | undefined,
+): ReadonlySet<string> | undefined {
+	const modes = (given ?? []).flatMap((v) => {
+		try {
+			const parsed: unknown = JSON.parse(v);
+			if (Array.isArray(parsed)) return parsed.map(String);
+		} catch {}
+		return v.split(",");
+	});
+	if (modes.length === 0) return undefined;
+	// the run's events are named as LangGraph sends them: `messages-tuple` streams `messages` events
+	return new Set([
+		"metadata",
+		"error",
+		...modes.map((m) =>
+			m.trim() === "messages-tuple" ? "messages" : m.trim(),
+		),
+	]);
+}
+
+async function* only(
+	events: AsyncIterable<RunEvent>,
+	names: ReadonlySet<string> | undefined,
+): AsyncIterable<RunEvent> {
+	for await (const ev of events) if (names?.has(ev.event) !== false) yield ev;
+}
+
+/**
+ * Streams a run's events as SSE, after `lastEventId`, only those of `modes` when given (their ids stay:
+ * a reconnect resumes after the last one received); the run goes on if the client leaves.
+ */
 export function runStream(
 	ctx: ServerContext,
 	c: Context<Env>,
 	log: RunEventLog,
 	cancelOnLeave: RunRecord | undefined,
 	lastEventId?: string,
+	modes?: ReadonlySet<string>,
 ) {
 	const onLeave = () => {
 		if (cancelOnLeave !== undefined) void ctx.runs.cancel(cancelOnLeave, false);
@@ -194,14 +258,19 @@ export function runStream(
 	// on Node, straight to the socket; elsewhere (app.request, other runtimes) through Hono's web stream
 	const outgoing = nodeResponse(c);
 	if (outgoing !== undefined)
-		return nodeSSE(c, outgoing, (left) => log.read(lastEventId, left), onLeave);
+		return nodeSSE(
+			c,
+			outgoing,
+			(left) => only(log.read(lastEventId, left), modes),
+			onLeave,
+		);
 	return streamSSE(c, async (stream) => {
 		const left = new AbortController();
 		stream.onAbort(() => {
 			left.abort();
 			onLeave();
 		});
-		for await (const ev of log.read(lastEventId, left.signal))
+		for await (const ev of only(log.read(lastEventId, left.signal), modes))
 			await stream.write(sseFrame(ev));
 	});
 }
@@ -225,8 +294,7 @@ async function admit(
 	if (active !== undefined && strategy === "interrupt")
 		await ctx.runs.cancel(active, true);
 	else if (active !== undefined && strategy === "rollback") {
-		await ctx.runs.cancel(active, true);
-		ctx.registry.runs.delete(active.runId);
+		await rollBack(ctx, active);
 		rolledBack = active.runId;
 	} else if (active !== undefined)
 		throw busy(threadId, `run ${active.runId} is ${active.status}`);
@@ -236,8 +304,23 @@ async function admit(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
 		);
-	// the rolled-back run has stopped and released the thread: it commits nothing more
-	return rolledBack === undefined
-		? undefined
-		: rollbackStart(ctx.checkpointer, threadId, rolledBack);
+	// the rolled-back run has stopped and released the thread: it commits nothing more; the new run
+	// starts where the thread reads as now (before it, and before any earlier rolled-back run)
+	const thread = ctx.registry.threads.get(threadId);
+	if (thread === undefined) return undefined;
+	if (rolledBack === undefined && active !== undefined) return undefined;
+	return headOf(ctx, thread);
+}
+
+/**
+ * Rolls a run back (`runs.cancel(…, "rollback")`, `multitask_strategy: "rollback"`): cancels it, waits
+ * until it has stopped, deletes its record, and has its thread read as before it (`headOf`). Its
+ * checkpoints stay in the store as an abandoned branch (decision 0036).
+ */
+async function rollBack(ctx: ServerContext, run: RunRecord): Promise<void> {
+	await ctx.runs.cancel(run, true);
+	ctx.registry.runs.delete(run.runId);
+	const thread = ctx.registry.threads.get(run.threadId);
+	if (thread !== undefined)
+		thread.rolledBack = [...(thread.rolledBack ?? []), run.runId];
 }

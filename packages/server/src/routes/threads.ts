@@ -1,4 +1,4 @@
-import { type ThreadInfo, WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
 	type Env,
@@ -10,18 +10,21 @@ import {
 	type ServerContext,
 	toThreadState,
 } from "../context.ts";
+import { splitHistoryFilter } from "../history-filter.ts";
 import {
 	HistoryQuery,
+	StatePatch,
 	StateUpdate,
+	ThreadCount,
 	ThreadCreate,
 	ThreadPatch,
 	ThreadSearch,
 } from "../schemas.ts";
+import { headOf, type ThreadStatus, threadNow } from "../thread-head.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
+import { findThreads, selectFields, sortThreads } from "../thread-search.ts";
 import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
-
-type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
 /**
  * A thread in LangGraph's `Thread` shape. `fresh`: the thread was just created here under an id this
@@ -33,12 +36,12 @@ export async function toThread(
 	fresh = false,
 ) {
 	const info = fresh ? undefined : await ctx.checkpointer.getThread(t.threadId);
-	const status = fresh ? "idle" : await threadStatus(ctx, t, info, true);
-	const graph = graphOfThread(ctx, t);
+	const { status, snap } = fresh
+		? { status: "idle", snap: undefined }
+		: await threadNow(ctx, t, info);
 	let values: unknown = null;
 	let interrupts: Record<string, unknown[]> = {};
-	if (graph !== undefined && info?.checkpointId != null) {
-		const snap = await graph.getState({ threadId: t.threadId });
+	if (snap !== undefined) {
 		values = toWire(snap.values);
 		if (snap.interrupts.length > 0)
 			interrupts = {
@@ -59,25 +62,14 @@ export async function toThread(
 	};
 }
 
-/** `read`: `info` is the thread's checkpointer record, just read by the caller (else it is read here). */
+/** The thread's status (see `threadNow`). */
 async function threadStatus(
 	ctx: ServerContext,
 	t: ThreadRecord,
-	info?: ThreadInfo | undefined,
-	read = false,
 ): Promise<ThreadStatus> {
 	if (ctx.runs.activeRun(t.threadId) !== undefined) return "busy";
-	if (!read) info = await ctx.checkpointer.getThread(t.threadId);
-	switch (info?.status) {
-		case "running":
-			return "busy";
-		case "interrupted":
-			return "interrupted";
-		case "failed":
-			return "error";
-		default:
-			return "idle";
-	}
+	const info = await ctx.checkpointer.getThread(t.threadId);
+	return (await threadNow(ctx, t, info)).status;
 }
 
 /**
@@ -162,30 +154,21 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	});
 	app.post("/search", async (c) => {
 		const q = await body(c, ThreadSearch);
-		const matches: ThreadRecord[] = [];
-		for (const t of ctx.registry.threads.values()) {
-			if (t.owner !== ownerOf(c)) continue;
-			if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
-			if (
-				q.metadata !== undefined &&
-				!Object.entries(q.metadata).every(
-					([k, v]) => JSON.stringify(t.metadata[k]) === JSON.stringify(v),
-				)
-			)
-				continue;
-			if (q.status !== undefined && (await threadStatus(ctx, t)) !== q.status)
-				continue;
-			matches.push(t);
-		}
-		matches.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+		const found = await findThreads(ctx, c, q);
+		if (q.sort_by === "status")
+			for (const f of found) f.status ??= await threadStatus(ctx, f.thread);
+		const page = sortThreads(found, q).slice(q.offset, q.offset + q.limit);
 		return c.json(
 			await Promise.all(
-				matches
-					.slice(q.offset, q.offset + q.limit)
-					.map((t) => toThread(ctx, t)),
+				page.map(async (f) =>
+					selectFields(await toThread(ctx, f.thread), q.select),
+				),
 			),
 		);
 	});
+	app.post("/count", async (c) =>
+		c.json((await findThreads(ctx, c, await body(c, ThreadCount))).length),
+	);
 	app.get("/:thread_id", async (c) =>
 		c.json(await toThread(ctx, await owned(c))),
 	);
@@ -211,9 +194,12 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const info = await ctx.checkpointer.getThread(t.threadId);
 		if (info?.checkpointId == null && checkpointId === undefined)
 			return c.json(emptyState(t.threadId));
+		// rolled back: the thread reads as before its rolled-back runs
+		const at = checkpointId ?? (await headOf(ctx, t));
+		if (at === null) return c.json(emptyState(t.threadId));
 		const snap = await requireGraph(ctx, t).getState({
 			threadId: t.threadId,
-			checkpointId,
+			checkpointId: at,
 		});
 		return c.json(toThreadState(snap));
 	};
@@ -229,7 +215,11 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const b = await body(c, StateUpdate);
 		const graph = requireGraph(ctx, t);
-		const checkpointId = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+		const checkpointId =
+			b.checkpoint_id ??
+			b.checkpoint?.checkpoint_id ??
+			(await headOf(ctx, t)) ??
+			undefined;
 		// writing past a pending human checkpoint answers it: the same scope is needed
 		const graphId = t.graphId ?? [...ctx.graphs.keys()][0]!;
 		if (perGraph(ctx.answerScope, graphId) !== undefined) {
@@ -254,6 +244,25 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		};
 		return c.json({ checkpoint, configurable: checkpoint });
 	});
+	// LangGraph changes the checkpoint's metadata in place; Weft's stores never change a checkpoint
+	// (decision 0051): refused, after the same checks as a read
+	app.patch("/:thread_id/state", async (c) => {
+		const t = await owned(c);
+		const b = await body(c, StatePatch);
+		const checkpointId = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+		if (checkpointId !== undefined)
+			await requireGraph(ctx, t).getState({
+				threadId: t.threadId,
+				checkpointId,
+			});
+		throw new WeftError(
+			"CHECKPOINT_CONFLICT",
+			"checkpoints are immutable: their metadata cannot be patched",
+			{
+				hint: "give metadata when the run starts (runs.create({ metadata }) sets it on every checkpoint the run writes), or keep it on the thread (threads.update)",
+			},
+		);
+	});
 	app.post("/:thread_id/history", async (c) => {
 		const t = await owned(c);
 		const q = await body(c, HistoryQuery);
@@ -264,12 +273,20 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				? q.before
 				: q.before?.configurable.checkpoint_id;
 		const out = [];
-		const filter = q.metadata as Record<string, never> | undefined;
+		const { stored, matches } = splitHistoryFilter(q.metadata);
+		// filtered here: the store lists without a limit, and the listing stops at `limit` matches
 		for await (const snap of requireGraph(ctx, t).getStateHistory(
 			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
-			{ limit: q.limit, before, filter },
-		))
+			{
+				limit: matches === undefined ? q.limit : undefined,
+				before,
+				filter: stored,
+			},
+		)) {
+			if (matches !== undefined && !matches(snap)) continue;
 			out.push(toThreadState(snap));
+			if (out.length >= q.limit) break;
+		}
 		return c.json(out);
 	});
 	return app;

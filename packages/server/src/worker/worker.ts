@@ -27,6 +27,7 @@ import type { RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
 import {
 	type EventRow,
@@ -125,7 +126,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				runId,
 				attempt,
 				status,
-				output === undefined ? null : JSON.stringify(output),
+				// in wire form: JSON.stringify of a LangChain message is its `lc` constructor record
+				output === undefined ? null : JSON.stringify(toWire(output)),
 				new Date().toISOString(),
 				statusesBefore(status),
 				RECORDS_CHANNEL,

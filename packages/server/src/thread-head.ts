@@ -1,0 +1,88 @@
+import type { ThreadInfo } from "@weft/checkpoint";
+import type { StateSnapshot } from "@weft/graph";
+import { graphOfThread, type ServerContext } from "./context.ts";
+import { rollbackStart } from "./rollback.ts";
+import type { ThreadRecord } from "./thread-registry.ts";
+
+/** A thread's status as LangGraph reports it. */
+export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
+/**
+ * The checkpoint a thread reads as "now": undefined for the store's newest (the usual case), else the
+ * one it was at before its rolled-back runs (`ThreadRecord.rolledBack`), or null when that is the empty
+ * state (a rolled-back first run). The store keeps the rolled-back runs' checkpoints (decision 0036):
+ * while the newest is one of theirs, the thread reads as before them, and its next run starts there.
+ */
+export async function headOf(
+	ctx: ServerContext,
+	t: ThreadRecord,
+): Promise<string | null | undefined> {
+	const rolledBack = new Set(t.rolledBack ?? []);
+	if (rolledBack.size === 0) return undefined;
+	let head: string | null | undefined;
+	let metadata: Record<string, unknown> | undefined;
+	for await (const c of ctx.checkpointer.list(
+		{ threadId: t.threadId },
+		{ limit: 1 },
+	))
+		metadata = c.metadata;
+	// a rolled-back run may have forked from another rolled-back run's checkpoints: walk back past all
+	while (
+		typeof metadata?.run_id === "string" &&
+		rolledBack.has(metadata.run_id)
+	) {
+		const start = await rollbackStart(
+			ctx.checkpointer,
+			t.threadId,
+			metadata.run_id,
+		);
+		if (start === undefined) break;
+		head = start;
+		if (start === null) break;
+		metadata = (
+			await ctx.checkpointer.getTuple({
+				threadId: t.threadId,
+				checkpointId: start,
+			})
+		)?.checkpoint.metadata;
+	}
+	return head;
+}
+
+/**
+ * The thread's state now (undefined when it has none: no checkpoint, no graph, or rolled back to the
+ * empty state) and its status. The status follows the state, as LangGraph sets it after each run and
+ * state update: `busy` while a run is active, `error` after a failed run, else `interrupted` when a node
+ * is due or an interrupt pending at the head, `idle` otherwise (a state update that answers an
+ * interrupt makes the thread idle; one that leaves a node due pauses it there).
+ */
+export async function threadNow(
+	ctx: ServerContext,
+	t: ThreadRecord,
+	info?: ThreadInfo,
+): Promise<{ status: ThreadStatus; snap: StateSnapshot | undefined }> {
+	const head = await headOf(ctx, t);
+	const graph = graphOfThread(ctx, t);
+	const snap =
+		graph === undefined || info?.checkpointId == null || head === null
+			? undefined
+			: await graph.getState({
+					threadId: t.threadId,
+					checkpointId: head,
+				});
+	if (
+		ctx.runs.activeRun(t.threadId) !== undefined ||
+		info?.status === "running"
+	)
+		return { status: "busy", snap };
+	if (info?.status === "failed" && head === undefined)
+		return { status: "error", snap };
+	const paused =
+		snap !== undefined && (snap.next.length > 0 || snap.interrupts.length > 0);
+	// a cancelled (or stale) run's thread stays idle, though its next node is due, as before
+	const derived = info?.status === "interrupted" || info?.status === "done";
+	return {
+		status: paused && (derived || head !== undefined) ? "interrupted" : "idle",
+		snap,
+	};
+}

@@ -1,0 +1,87 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { type Env, ownerOf, type ServerContext } from "./context.ts";
+import type { ThreadCount, ThreadSearch } from "./schemas.ts";
+import { threadNow } from "./thread-head.ts";
+import type { ThreadRecord } from "./thread-registry.ts";
+import { toWire } from "./wire-values.ts";
+
+const sameJson = (a: unknown, b: unknown) =>
+	JSON.stringify(a) === JSON.stringify(b);
+
+/** Every top-level key of `filter` equals (as JSON) the same key of `object`, as LangGraph matches. */
+const matches = (
+	object: Record<string, unknown>,
+	filter: Record<string, unknown>,
+) => Object.entries(filter).every(([k, v]) => sameJson(object[k], v));
+
+/** A thread matched by a search or count, with what the filters read of it (for sorting by status). */
+export interface Found {
+	thread: ThreadRecord;
+	status?: string | undefined;
+}
+
+/**
+ * The caller's threads that pass `threads.search` / `threads.count` filters: ids and metadata from the
+ * records; status and values (read only when filtered on) from the state, as `threads.get` reports them.
+ */
+export async function findThreads(
+	ctx: ServerContext,
+	c: Context<Env>,
+	q: z.infer<typeof ThreadCount>,
+): Promise<Found[]> {
+	const found: Found[] = [];
+	for (const t of ctx.registry.threads.values()) {
+		if (t.owner !== ownerOf(c)) continue;
+		if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
+		if (q.metadata !== undefined && !matches(t.metadata, q.metadata)) continue;
+		if (q.status === undefined && q.values === undefined) {
+			found.push({ thread: t });
+			continue;
+		}
+		const now = await threadNow(
+			ctx,
+			t,
+			await ctx.checkpointer.getThread(t.threadId),
+		);
+		if (q.status !== undefined && now.status !== q.status) continue;
+		if (
+			q.values !== undefined &&
+			(now.snap === undefined ||
+				!matches(toWire(now.snap.values) as Record<string, unknown>, q.values))
+		)
+			continue;
+		found.push({ thread: t, status: now.status });
+	}
+	return found;
+}
+
+/** Sorts found threads by `sort_by` (default `created_at`) and `sort_order` (default `desc`). */
+export function sortThreads(
+	found: Found[],
+	q: Pick<z.infer<typeof ThreadSearch>, "sort_by" | "sort_order">,
+): Found[] {
+	const by = q.sort_by ?? "created_at";
+	// Weft keeps no separate time of the last state change: the record's updated_at stands for it
+	const key = (f: Found): string =>
+		by === "thread_id"
+			? f.thread.threadId
+			: by === "status"
+				? (f.status ?? "")
+				: by === "created_at"
+					? f.thread.createdAt
+					: f.thread.updatedAt;
+	const sign = (q.sort_order ?? "desc") === "asc" ? 1 : -1;
+	return found.sort((a, b) => sign * key(a).localeCompare(key(b)));
+}
+
+/** Keeps the `select`ed fields of a thread (all without `select`). */
+export function selectFields<T extends Record<string, unknown>>(
+	item: T,
+	select: readonly string[] | undefined,
+): Partial<T> {
+	if (select === undefined) return item;
+	return Object.fromEntries(
+		Object.entries(item).filter(([k]) => select.includes(k)),
+	) as Partial<T>;
+}
