@@ -211,7 +211,7 @@ describe("evaluate", () => {
 	});
 
 	it("resumes after a crash: finished cases are kept, the case under way continues from its checkpoint", async () => {
-		const { graph, calls, polished, beforePolish } = qaGraph(table);
+		const { graph, calls, beforePolish } = qaGraph(table);
 		const store = new MemoryEvalStore();
 		const abort = new AbortController();
 		// the process "dies" after the third case's first step: its second node never finishes

@@ -108,6 +108,7 @@ export const completionCommand = (act: Act, program: () => Command) =>
 			.action(act((env, shell: string) => completion(shell, program(), env))),
 		[
 			"weft completion bash > ~/.local/share/bash-completion/completions/weft",
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: zsh's own ${…}, not a template
 			'weft completion zsh > "${fpath[1]}/_weft"',
 		],
 	);
