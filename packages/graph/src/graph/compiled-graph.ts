@@ -25,6 +25,7 @@ import { needsCheckpointer } from "../runtime/run-errors.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
 import type { Topology } from "../runtime/step/plan-tasks.ts";
+import { DEFAULT_MODES, streamModes } from "../runtime/stream-modes.ts";
 import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { Channels } from "../state/channels.ts";
@@ -60,33 +61,6 @@ export type GraphInput<TSchema extends AnyStateSchema> =
 	| UpdateOf<TSchema>
 	| Command
 	| null;
-
-const ALL_MODES: ReadonlySet<StreamMode> = new Set([
-	"values",
-	"updates",
-	"messages",
-	"custom",
-	"checkpoints",
-]);
-
-const KNOWN_MODES: ReadonlySet<string> = new Set([...ALL_MODES, "debug"]);
-
-/** The modes a stream was asked for; an unknown one (say "update" for "updates") is `CONFIG_INVALID`. */
-function streamModes(mode: unknown): Set<StreamMode> {
-	const list = typeof mode === "string" ? [mode] : mode;
-	const bad = Array.isArray(list)
-		? list.filter((m) => !KNOWN_MODES.has(m as string))
-		: [list];
-	if (bad.length > 0)
-		throw new ConfigError(
-			"CONFIG_INVALID",
-			`unknown stream mode ${bad.map((m) => JSON.stringify(m) ?? String(m)).join(", ")}`,
-			{
-				hint: `mode is one of ${[...KNOWN_MODES].map((m) => `"${m}"`).join(", ")}, or an array of them`,
-			},
-		);
-	return new Set(list as StreamMode[]);
-}
 
 /**
  * A graph ready to run: `invoke`, `run`, `stream`, and time travel over its checkpoints. Also usable as a
@@ -228,7 +202,7 @@ export class CompiledGraph<
 		config: StreamConfig = {},
 	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
 		const modes =
-			config.mode === undefined ? ALL_MODES : streamModes(config.mode);
+			config.mode === undefined ? DEFAULT_MODES : streamModes(config.mode);
 		const queue: StreamEvent[] = [];
 		let wake: (() => void) | undefined;
 		let finished = false;

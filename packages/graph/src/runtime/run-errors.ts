@@ -1,6 +1,12 @@
-import { ConfigError, WeftError } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	type CheckpointRecord,
+	ConfigError,
+	isWeftError,
+	WeftError,
+} from "@weft/checkpoint";
 
-// The errors a run raises before it starts stepping, in one place so their wording stays consistent.
+// The errors a run raises (most before it starts stepping), in one place so their wording stays consistent.
 
 export const noThreadId = () =>
 	new ConfigError(
@@ -65,3 +71,36 @@ export const unknownAsNode = (asNode: string, nodes: Iterable<string>) =>
 			hint: `use one of: ${[...nodes].join(", ")}`,
 		},
 	);
+
+/** A path inside a value, after its root: `.key` and `[0]` steps. */
+const REST = String.raw`((?:\.[^\s.[]+|\[\d+\])*)`;
+/** The serializer's place of a step's write (its value) and of a snapshot's key. */
+const WRITE_PLACE = new RegExp(String.raw`\$\.writes\[(\d+)\]\[2\]` + REST);
+const SNAPSHOT_PLACE = new RegExp(String.raw`\$\.snapshot\.([^\s.[]+)` + REST);
+
+/**
+ * A value the store cannot keep, said in the user's terms: the serializer names a place in the record
+ * (`$.writes[0][2].x`); the state key, and the node that wrote it, are what the user can fix.
+ */
+export function inStateTerms(
+	error: unknown,
+	record: CheckpointRecord,
+): unknown {
+	if (!isWeftError(error, "SERIALIZATION_FAILED")) return error;
+	const message = error.message
+		.replace(WRITE_PLACE, (found, index: string, path: string) => {
+			const write = record.data.writes[Number(index)];
+			return write === undefined
+				? found
+				: `"${write[1]}${path}" of the state (written by node "${write[0]}")`;
+		})
+		.replace(
+			SNAPSHOT_PLACE,
+			(_found, key: string, path: string) => `"${key}${path}" of the state`,
+		);
+	if (message === error.message) return error;
+	return new CheckpointError("SERIALIZATION_FAILED", message, {
+		hint: error.hint,
+		cause: error,
+	});
+}

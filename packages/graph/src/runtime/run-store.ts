@@ -1,9 +1,7 @@
 import {
-	CheckpointError,
 	type Checkpointer,
 	type CheckpointRecord,
 	type CheckpointTuple,
-	isPlainEntry,
 	isValidId,
 	isWeftError,
 	type PendingWrite,
@@ -15,8 +13,9 @@ import {
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import { schemaChanged } from "../state/schema-fingerprint.ts";
-import { TIMING_KEY } from "../telemetry/step-timing.ts";
 import { AbortWatch } from "./execute-tasks.ts";
+import { handOver, plainUserMetadata } from "./hand-over.ts";
+import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
 	type ChainInfo,
@@ -35,38 +34,6 @@ export type NextCheckpoint = Omit<
 	CheckpointParts,
 	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask" | "ownMetadata"
 > & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
-
-/**
- * Whether a record may be handed over to the store (`PUT_SYNC`), which then keeps it without checking or
- * copying it: the run made all of its metadata for this checkpoint, of plain JSON, and never changes it
- * again (`plain`: the run's ids, names and own metadata were checked once, see `RunStore`). Not when it
- * holds anyone else's objects or names: model call records or usage reported by nodes, the models of a
- * step's timing, its earlier errors.
- */
-function handOver(next: NextCheckpoint, plain: boolean): boolean {
-	if (!plain) return false;
-	if (next.usage !== undefined && next.usage.calls !== 0) return false;
-	const timing = next.metadata?.[TIMING_KEY] as
-		| { calls?: unknown; models?: unknown; errors?: unknown }
-		| undefined;
-	return (
-		typeof timing !== "object" ||
-		timing === null ||
-		Array.isArray(timing) ||
-		(timing.calls === undefined &&
-			timing.models === undefined &&
-			timing.errors === undefined)
-	);
-}
-
-/** Run metadata (`RunConfig.metadata`) that can stand in plain JSON as it is: scalars under plain keys. */
-function plainUserMetadata(
-	user: Readonly<Record<string, unknown>> | undefined,
-): boolean {
-	if (user === undefined) return true;
-	for (const key in user) if (!isPlainEntry(key, user[key])) return false;
-	return true;
-}
 
 /**
  * What a run keeps in its checkpointer: the checkpoint it stands on, and the rules for writing the next
@@ -336,12 +303,12 @@ export class RunStore {
 		try {
 			now = cp[PUT_SYNC]?.(record, options, handOver(next, this.#plain(next)));
 		} catch (error) {
-			throw namedPlace(error, record);
+			throw inStateTerms(error, record);
 		}
 		if (now !== undefined) return this.#committed(record, snapshot, now.size);
 		return cp.put(record, options).then(
 			({ size }) => this.#committed(record, snapshot, size),
-			(error: unknown) => Promise.reject(namedPlace(error, record)),
+			(error: unknown) => Promise.reject(inStateTerms(error, record)),
 		);
 	}
 
@@ -395,36 +362,6 @@ export class RunStore {
 		void settled.then(() => lease.release(status)).catch(() => {});
 		return DONE;
 	}
-}
-
-/** A path inside a value, after its root: `.key` and `[0]` steps. */
-const REST = String.raw`((?:\.[^\s.[]+|\[\d+\])*)`;
-/** The serializer's place of a step's write (its value) and of a snapshot's key. */
-const WRITE_PLACE = new RegExp(String.raw`\$\.writes\[(\d+)\]\[2\]` + REST);
-const SNAPSHOT_PLACE = new RegExp(String.raw`\$\.snapshot\.([^\s.[]+)` + REST);
-
-/**
- * A value the store cannot keep, said in the user's terms: the serializer names a place in the record
- * (`$.writes[0][2].x`); the state key, and the node that wrote it, are what the user can fix.
- */
-function namedPlace(error: unknown, record: CheckpointRecord): unknown {
-	if (!isWeftError(error, "SERIALIZATION_FAILED")) return error;
-	const message = error.message
-		.replace(WRITE_PLACE, (found, index: string, path: string) => {
-			const write = record.data.writes[Number(index)];
-			return write === undefined
-				? found
-				: `"${write[1]}${path}" of the state (written by node "${write[0]}")`;
-		})
-		.replace(
-			SNAPSHOT_PLACE,
-			(_found, key: string, path: string) => `"${key}${path}" of the state`,
-		);
-	if (message === error.message) return error;
-	return new CheckpointError("SERIALIZATION_FAILED", message, {
-		hint: error.hint,
-		cause: error,
-	});
 }
 
 /** What a write with nothing to do returns (one promise, shared). */
