@@ -1,10 +1,12 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Authenticate } from "./context.ts";
 
 /**
  * The default `authenticate`: `Authorization: Bearer <token>` for one of `tokens`
- * (`"token"`, `"identity:token"` or `"identity:token:scope1+scope2"`; a bare token is its own identity's
- * name prefix). Scopes reach `AuthUser.scopes` (e.g. the `answerScope` a human checkpoint needs).
+ * (`"token"`, `"identity:token"` or `"identity:token:scope1+scope2"`; a token holds no `:`). A bare
+ * token's identity is `token-` and 16 hex digits of its SHA-256: distinct tokens are distinct owners
+ * (it was the token's first four characters, which two tokens could share). Scopes reach
+ * `AuthUser.scopes` (e.g. the `answerScope` a human checkpoint needs).
  * Read from `WEFT_API_TOKENS` (comma separated) when not given.
  */
 export function bearerTokens(
@@ -16,7 +18,7 @@ export function bearerTokens(
 		.map((t) => {
 			const parts = t.split(":");
 			if (parts.length === 1)
-				return { identity: `token-${t.slice(0, 4)}`, token: t, scopes: [] };
+				return { identity: bareIdentity(t), token: t, scopes: [] };
 			return {
 				identity: parts[0]!,
 				token: parts[1]!,
@@ -36,4 +38,9 @@ export function bearerTokens(
 			? null
 			: { identity: found.identity, scopes: found.scopes };
 	};
+}
+
+/** The owner name of a bare token: stable, and distinct for distinct tokens (not the token itself). */
+function bareIdentity(token: string): string {
+	return `token-${createHash("sha256").update(token).digest("hex").slice(0, 16)}`;
 }

@@ -70,24 +70,31 @@ export class ThreadRegistry {
 		await Promise.all([this.threads.flush(), this.runs.flush()]);
 	}
 
+	/**
+	 * Creates a thread under an id the client chose: claimed in the records first (undefined when taken,
+	 * maybe just now by another API process: two processes never both create one id), then kept.
+	 */
+	async claimThread(init: {
+		threadId: string;
+		owner: string | undefined;
+		metadata?: Record<string, unknown> | undefined;
+	}): Promise<ThreadRecord | undefined> {
+		if (this.threads.get(init.threadId) !== undefined) return undefined;
+		const record = newThreadRecord(init);
+		if (this.records !== undefined && !(await this.records.claimThread(record)))
+			return undefined;
+		// another request of this process may have taken it meanwhile
+		if (this.threads.get(init.threadId) !== undefined) return undefined;
+		this.threads.set(record.threadId, record);
+		return this.threads.get(record.threadId)!;
+	}
+
 	createThread(init: {
 		threadId?: string | undefined;
 		owner: string | undefined;
 		metadata?: Record<string, unknown> | undefined;
 	}): ThreadRecord {
-		const now = new Date().toISOString();
-		const metadata = { ...init.metadata };
-		if (metadata.graph_id === undefined || metadata.graph_id === null)
-			delete metadata.graph_id;
-		const record: ThreadRecord = {
-			threadId: init.threadId ?? randomUUID(),
-			owner: init.owner,
-			metadata,
-			createdAt: now,
-			updatedAt: now,
-			graphId:
-				typeof metadata.graph_id === "string" ? metadata.graph_id : undefined,
-		};
+		const record = newThreadRecord(init);
 		this.threads.set(record.threadId, record);
 		return this.threads.get(record.threadId)!;
 	}
@@ -130,4 +137,26 @@ export class ThreadRegistry {
 		}
 		return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	}
+}
+
+/** A new thread record (not stored yet). */
+function newThreadRecord(init: {
+	threadId?: string | undefined;
+	owner: string | undefined;
+	metadata?: Record<string, unknown> | undefined;
+}): ThreadRecord {
+	const now = new Date().toISOString();
+	const metadata = { ...init.metadata };
+	if (metadata.graph_id === undefined || metadata.graph_id === null)
+		delete metadata.graph_id;
+	const record: ThreadRecord = {
+		threadId: init.threadId ?? randomUUID(),
+		owner: init.owner,
+		metadata,
+		createdAt: now,
+		updatedAt: now,
+		graphId:
+			typeof metadata.graph_id === "string" ? metadata.graph_id : undefined,
+	};
+	return record;
 }

@@ -14,6 +14,38 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("thread and run records in Postgres", () => {
+	it("a chosen thread id is claimed once: of two processes creating it at once, one gets it (audit, 1 Dec)", async () => {
+		const [a, b] = await Promise.all([
+			PostgresRecords.connect(db.url),
+			PostgresRecords.connect(db.url),
+		]);
+		try {
+			const [one, two] = [new ThreadRegistry(a), new ThreadRegistry(b)];
+			await Promise.all([one.load(), two.load()]);
+			for (let i = 0; i < 20; i++) {
+				const threadId = `race-${i}`;
+				const got = await Promise.all([
+					one.claimThread({ threadId, owner: "ada" }),
+					two.claimThread({ threadId, owner: "bob" }),
+				]);
+				expect(got.filter((t) => t !== undefined)).toHaveLength(1);
+				const winner = got.find((t) => t !== undefined)!.owner;
+				await Promise.all([one.flush(), two.flush()]);
+				const stored = (await a.loadThreads()).find(
+					(t) => t.threadId === threadId,
+				);
+				expect(stored?.owner).toBe(winner); // the loser never overwrote the owner
+			}
+			expect(await one.claimThread({ threadId: "race-0", owner: "ada" })).toBe(
+				undefined,
+			);
+			for (const t of await a.loadThreads()) await a.deleteThread(t.threadId);
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
 	it("two processes create the tables together; a new registry reads what the first wrote", async () => {
 		const [a, b] = await Promise.all([
 			PostgresRecords.connect(db.url),

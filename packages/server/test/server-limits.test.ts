@@ -80,6 +80,14 @@ describe("answering a human checkpoint can need a scope", () => {
 						asNode: "review",
 					}),
 				).rejects.toMatchObject({ status: 403 });
+				// so is an update or new input on the waiting thread (they would go on without the answer)
+				for (const body of [
+					{ command: { update: { approved: true } } },
+					{ input: { approved: true } },
+				])
+					await expect(
+						bob.runs.wait(thread.thread_id, "review", body as never),
+					).rejects.toMatchObject({ status: 403 });
 				// other graphs need no scope; the thread still waits
 				expect((await bob.threads.get(thread.thread_id)).status).toBe(
 					"interrupted",
@@ -96,6 +104,21 @@ describe("answering a human checkpoint can need a scope", () => {
 					command: { resume: "yes" },
 				})) as { approved: boolean };
 				expect(done.approved).toBe(true);
+			},
+		);
+	});
+
+	it("bare tokens are distinct owners, however alike (audit, 1 Dec: the first four characters were the owner)", async () => {
+		await withServer(
+			{ authenticate: bearerTokens(["abcd1111", "abcd2222"]) },
+			async (url) => {
+				const one = client(url, "abcd1111");
+				const two = client(url, "abcd2222");
+				const mine = await one.threads.create();
+				await expect(two.threads.get(mine.thread_id)).rejects.toMatchObject({
+					status: 404,
+				});
+				expect((await two.threads.search()).length).toBe(0);
 			},
 		);
 	});

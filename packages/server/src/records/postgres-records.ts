@@ -142,6 +142,19 @@ export class PostgresRecords implements ServerRecords {
 			],
 		);
 	};
+	claimThread = async (t: ThreadRecord) => {
+		const { rows } = await this.pool.query(
+			`WITH w AS (INSERT INTO weft_server.threads (thread_id, body) VALUES ($1, $2) ON CONFLICT (thread_id) DO NOTHING RETURNING 1)
+			SELECT count(*)::int AS claimed, pg_notify($3, $4) FROM w`,
+			[
+				t.threadId,
+				JSON.stringify(t),
+				RECORDS_CHANNEL,
+				`thread:${t.threadId}|${this.origin}`,
+			],
+		);
+		return (rows[0] as { claimed: number }).claimed === 1;
+	};
 	deleteThread = async (threadId: string) => {
 		await this.pool.query(
 			`WITH w AS (DELETE FROM weft_server.threads WHERE thread_id = $1) SELECT pg_notify($2, $3)`,

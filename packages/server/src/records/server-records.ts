@@ -10,6 +10,11 @@ export interface ServerRecords {
 	loadRuns(): Promise<RunRecord[]>;
 	getRun(runId: string): Promise<RunRecord | undefined>;
 	putThread(thread: ThreadRecord): Promise<void>;
+	/**
+	 * Stores a new thread record only if no record has its id (false: taken, maybe just now by another
+	 * API process). A client-chosen id is claimed this way, so two processes never both create it.
+	 */
+	claimThread(thread: ThreadRecord): Promise<boolean>;
 	deleteThread(threadId: string): Promise<void>;
 	/**
 	 * Writes a run record. A status change that is not a move of the lifecycle (`RUN_TRANSITIONS`) is not
@@ -32,6 +37,11 @@ export class MemoryRecords implements ServerRecords {
 	};
 	putThread = async (t: ThreadRecord) => {
 		this.#threads.set(t.threadId, clone(t));
+	};
+	claimThread = async (t: ThreadRecord) => {
+		if (this.#threads.has(t.threadId)) return false;
+		this.#threads.set(t.threadId, clone(t));
+		return true;
 	};
 	deleteThread = async (id: string) => {
 		this.#threads.delete(id);

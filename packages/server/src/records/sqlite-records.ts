@@ -39,6 +39,8 @@ const SQL = {
 	getRun: "SELECT body FROM weft_server_runs WHERE run_id = ?",
 	putThread:
 		"INSERT INTO weft_server_threads (thread_id, body) VALUES (?, ?) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
+	claimThread:
+		"INSERT INTO weft_server_threads (thread_id, body) VALUES (?, ?) ON CONFLICT (thread_id) DO NOTHING",
 	deleteThread: "DELETE FROM weft_server_threads WHERE thread_id = ?",
 	putRun: `INSERT INTO weft_server_runs (run_id, thread_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body WHERE ${moveAllowed("weft_server_runs", "excluded")}`,
 	deleteRun: "DELETE FROM weft_server_runs WHERE run_id = ?",
@@ -81,6 +83,8 @@ export class SqliteRecords implements ServerRecords {
 	putThread = async (t: ThreadRecord) => {
 		this.#stmt.putThread.run(t.threadId, encodeRecord(t));
 	};
+	claimThread = async (t: ThreadRecord) =>
+		this.#stmt.claimThread.run(t.threadId, encodeRecord(t)).changes === 1;
 	deleteThread = async (threadId: string) => {
 		this.#stmt.deleteThread.run(threadId);
 	};

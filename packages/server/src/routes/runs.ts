@@ -5,6 +5,7 @@ import {
 	assistantId,
 	type Env,
 	graphIdOf,
+	graphOfThread,
 	ownedThread,
 	ownerOf,
 	perGraph,
@@ -18,7 +19,7 @@ import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
 import { headOf } from "../thread-head.ts";
-import type { RunRecord } from "../thread-registry.ts";
+import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
 /** A run in LangGraph's `Run` shape. */
@@ -107,6 +108,26 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 }
 
 /** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
+/**
+ * Whether a run answers a human checkpoint, or writes past one, so that it needs `answerScope`: a resume,
+ * and, on a thread waiting at an interrupt, an update or new input (which would go on without the answer).
+ */
+async function answers(
+	ctx: ServerContext,
+	thread: ThreadRecord,
+	graphId: string,
+	b: RunCreateBody,
+): Promise<boolean> {
+	if (b.command != null && "resume" in b.command) return true;
+	if (perGraph(ctx.answerScope, graphId) === undefined) return false;
+	if (b.command?.update == null && b.input == null) return false;
+	const graph = graphOfThread(ctx, thread);
+	const snap = await graph
+		?.getState({ threadId: thread.threadId })
+		.catch(() => undefined);
+	return (snap?.interrupts.length ?? 0) > 0;
+}
+
 export async function startRun(
 	ctx: ServerContext,
 	c: Context<Env>,
@@ -120,14 +141,14 @@ export async function startRun(
 		b.if_not_exists === "create" &&
 		(await ctx.checkpointer.getThread(threadId)) === undefined
 	)
-		thread = ctx.registry.createThread({
+		thread = await ctx.registry.claimThread({
 			threadId,
 			owner: ownerOf(c),
 			metadata: { graph_id: graphId },
 		});
 	thread ??= await ownedThread(ctx, c, threadId);
 	if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
-	if (b.command != null && b.command.resume !== undefined)
+	if (await answers(ctx, thread, graphId, b))
 		requireAnswerScope(ctx, c, graphId);
 	const max = perGraph(ctx.maxRunsPerAssistant, graphId);
 	if (max !== undefined) {

@@ -144,11 +144,18 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 					hint: "choose another thread id",
 				},
 			);
-		const t = ctx.registry.createThread({
-			threadId: b.thread_id,
-			owner: ownerOf(c),
-			metadata: b.metadata,
-		});
+		const init = { owner: ownerOf(c), metadata: b.metadata };
+		const t =
+			b.thread_id === undefined
+				? ctx.registry.createThread(init)
+				: await ctx.registry.claimThread({ ...init, threadId: b.thread_id });
+		// taken meanwhile (another request, or another API process on the same database)
+		if (t === undefined)
+			throw new WeftError(
+				"CHECKPOINT_CONFLICT",
+				`thread "${b.thread_id}" already exists`,
+				{ hint: "choose another thread id" },
+			);
 		await savedThread(ctx, t.threadId);
 		return c.json(await toThread(ctx, t, b.thread_id === undefined));
 	});
