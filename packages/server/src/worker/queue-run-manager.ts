@@ -127,6 +127,8 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			const done = () => {
 				clearTimeout(timer);
 				set.delete(done);
+				// the caller waits again with the same signal (every second at most): one listener at a time
+				signal?.removeEventListener("abort", done);
 				resolve();
 			};
 			// a missed notification costs at most this long
