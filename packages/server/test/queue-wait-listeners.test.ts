@@ -1,0 +1,37 @@
+// A run's wait in worker mode (`weft serve`) wakes on a notification or polls each second; a client's
+// long runs.wait waits again and again with one request signal. Each wait used to leave its abort
+// listener on that signal (11 after 11 s: MaxListenersExceededWarning, found by the auth audit, 1 Dec).
+import { getEventListeners } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresRecords } from "../src/records/postgres-records.ts";
+import { ThreadRegistry } from "../src/thread-registry.ts";
+import { QueueRunManager } from "../src/worker/queue-run-manager.ts";
+import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+
+const available = await postgresAvailable();
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+
+beforeAll(async () => {
+	if (available) db = await freshDatabase("weft_queue_wait_listeners");
+});
+afterAll(async () => {
+	await db?.drop();
+});
+
+describe.skipIf(!available)("a run's wait on the queue", () => {
+	it("leaves no abort listener behind when it wakes", async () => {
+		const records = await PostgresRecords.connect(db.url);
+		const registry = new ThreadRegistry(records);
+		await registry.load();
+		const manager = await QueueRunManager.open(registry, records);
+		try {
+			const request = new AbortController();
+			// no such run: each wait ends on its one-second poll
+			for (let i = 0; i < 3; i++) await manager.wait("no-run", request.signal);
+			expect(getEventListeners(request.signal, "abort")).toHaveLength(0);
+		} finally {
+			await manager.close();
+			await records.close();
+		}
+	}, 20_000);
+});
