@@ -17,7 +17,6 @@ import type {
 	RunResult,
 	StreamConfig,
 	StreamEvent,
-	StreamMode,
 } from "../runtime/events.ts";
 import { Run } from "../runtime/loop.ts";
 import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
