@@ -52,6 +52,8 @@ const OWN_KEYS = new Set([
 	"runId",
 	"configurable",
 	"recursionLimit",
+	// BaseChatModel adds the prompt's index in a batch to `invoke` (not to `stream`): not part of the request.
+	"promptIndex",
 ]);
 
 async function applyContext(

@@ -5,7 +5,7 @@ import { runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
 import { finishCall, priceCall, usageOf } from "./finish-call.ts";
 import { streamEntry } from "./invoke-entry.ts";
-import { answerText, withoutUsage } from "./message-parts.ts";
+import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { runCall } from "./run-call.ts";
@@ -14,8 +14,8 @@ const whole = (m: AIMessageChunk) =>
 	new ChatGenerationChunk({ text: answerText(m), message: m });
 
 /**
- * A streaming call: tokens pass through as the model sends them, then one empty chunk carries
- * usage and `response_metadata.weft`. Retries and fallback happen only before the first chunk.
+ * A streaming call: tokens pass through as the model sends them (empty ones dropped), then one empty
+ * chunk carries usage and `response_metadata.weft`. Retries and fallback happen only before the first chunk.
  * A cache hit, or any output guard (which must see the whole answer), yields the answer as one chunk.
  */
 export async function* streamCall(
@@ -63,6 +63,8 @@ export async function* streamCall(
 		attempt: (_name, entry, signal) => streamEntry(entry, call, signal),
 	});
 	let all: AIMessageChunk | undefined;
+	// An empty inner chunk (a provider's usage-only ending) is not passed on: its metadata rides on our last chunk.
+	let heldMetadata: Record<string, unknown> = {};
 	let released = false;
 	try {
 		for (
@@ -71,6 +73,10 @@ export async function* streamCall(
 			r = await chain.value.rest.next()
 		) {
 			all = all === undefined ? r.value : all.concat(r.value);
+			if (isEmptyChunk(r.value)) {
+				heldMetadata = { ...heldMetadata, ...r.value.response_metadata };
+				continue;
+			}
 			const chunk = withoutUsage(r.value);
 			const gen = new ChatGenerationChunk({
 				text: answerText(chunk),
@@ -131,7 +137,10 @@ export async function* streamCall(
 		});
 		const last = new AIMessageChunk({
 			content: "",
-			response_metadata: { weft: done.response_metadata.weft },
+			response_metadata: {
+				...heldMetadata,
+				weft: done.response_metadata.weft,
+			},
 		});
 		// AIMessageChunk's default structure types usage_metadata as undefined under exactOptionalPropertyTypes.
 		(last as { usage_metadata?: unknown }).usage_metadata = usage;
