@@ -8,6 +8,8 @@ export function configInvalid(message: string, hint: string): ConfigError {
 export interface NumberRule {
 	/** Smallest allowed value (inclusive). Default 0. */
 	min?: number;
+	/** Strictly above 0 (a rate: 0 would never grant anything). Default false. */
+	positive?: boolean;
 	/** Only whole numbers. Default false. */
 	integer?: boolean;
 	/** Infinity allowed (an explicit "no limit"). Default false. */
@@ -17,7 +19,7 @@ export interface NumberRule {
 }
 
 /**
- * Checks an optional numeric option: undefined passes; NaN, a string, a value below `min` or a
+ * Checks an optional numeric option: undefined passes; NaN, a string, a value out of range or a
  * fraction where a count is meant is CONFIG_INVALID naming the option (`where` is its path).
  */
 export function checkNumber(
@@ -31,13 +33,17 @@ export function checkNumber(
 		typeof value === "number" &&
 		!Number.isNaN(value) &&
 		(Number.isFinite(value) || (rule.infinite === true && value > 0)) &&
-		value >= min &&
-		(rule.integer !== true || !Number.isFinite(value) || Number.isInteger(value));
-	if (!ok)
-		throw configInvalid(
-			`${where} must be ${rule.integer === true ? "a whole number" : "a number"} >= ${min}, got ${describe(value)}`,
-			`set ${where} to ${rule.integer === true ? "a whole number" : "a number"} of at least ${min}${rule.infinite === true ? " (or Infinity for no limit)" : ""}, or leave it out for the default`,
-		);
+		(rule.positive === true ? value > 0 : value >= min) &&
+		(rule.integer !== true ||
+			!Number.isFinite(value) ||
+			Number.isInteger(value));
+	if (ok) return;
+	const kind = rule.integer === true ? "a whole number" : "a number";
+	const range = rule.positive === true ? "> 0" : `>= ${min}`;
+	throw configInvalid(
+		`${where} must be ${kind} ${range}, got ${describe(value)}`,
+		`set ${where} to ${kind} ${range}${rule.infinite === true ? " (Infinity for no limit)" : ""}, or leave it out for the default`,
+	);
 }
 
 /** A value as a message shows it (a string quoted, NaN as NaN, an object by its type). */

@@ -108,7 +108,9 @@ describe("trimByTokens", () => {
 		const weather = await trimByTokens(
 			[
 				new SystemMessage("sys"),
-				new HumanMessage("a fairly long question about the weather in Lisbon in May?"),
+				new HumanMessage(
+					"a fairly long question about the weather in Lisbon in May?",
+				),
 				new AIMessage("Sunny."),
 			],
 			{ maxTokens: 12 },

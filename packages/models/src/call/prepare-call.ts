@@ -4,6 +4,7 @@ import type {
 	ToolChoice,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
+import { checkNumber } from "../config-check.ts";
 import { summarizeMessages } from "../context/summarize-messages.ts";
 import { trimByTokens } from "../context/trim-by-tokens.ts";
 import { runGuards } from "../guardrails/guard.ts";
@@ -88,6 +89,9 @@ export async function prepareCall(
 	options: Partial<ModelRouterCallOptions>,
 	emit: Emit,
 ): Promise<PreparedCall> {
+	// Call options are checked before anything runs: a bad one is the caller's mistake, not the model's.
+	checkNumber(options.maxWaitMs, "the call's maxWaitMs");
+	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	const callId = randomUUID();
 	const task = options.task;
 	let messages = (

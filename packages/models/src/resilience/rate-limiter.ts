@@ -1,4 +1,6 @@
+import { checkNumber } from "../config-check.ts";
 import { RateLimitTimeoutError } from "../errors.ts";
+import { checkRateLimits } from "./check-rate-limits.ts";
 
 /** Limits for one model or API key. Any left out is unlimited. */
 export interface RateLimits {
@@ -39,6 +41,7 @@ export class RateLimiter {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(key: string, limits: RateLimits) {
+		checkRateLimits(limits, `rate limits of "${key}"`);
 		this.key = key;
 		this.#limits = limits;
 		this.#requests = limits.requestsPerMinute ?? Number.POSITIVE_INFINITY;
@@ -65,6 +68,7 @@ export class RateLimiter {
 	): Promise<RateLimitSlot> {
 		const cap = this.#limits.tokensPerMinute ?? Number.POSITIVE_INFINITY;
 		const cost = Math.min(Math.max(0, tokens), cap);
+		checkNumber(options.maxWaitMs, "maxWaitMs");
 		const maxWait = options.maxWaitMs ?? this.#limits.maxWaitMs;
 		return new Promise((resolve, reject) => {
 			const { signal } = options;
