@@ -73,6 +73,9 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 	const clock = options.clock ?? (() => performance.now());
 	const pools: Record<string, DeploymentPool> = {};
 	for (const [name, entry] of Object.entries(entries)) {
+		// Taken now so that a clash with another user of the key is refused here, not at some later call.
+		if (entry.rateLimits !== undefined)
+			limiters.get(entry.rateLimitKey ?? name, entry.rateLimits);
 		if (entry.deployments !== undefined)
 			pools[name] = new DeploymentPool(
 				name,
