@@ -34,6 +34,13 @@ export function parseCases(
 	values: readonly unknown[],
 	source = "dataset",
 ): EvalCase[] {
+	if (!Array.isArray(values))
+		throw invalid(
+			source,
+			`must be an array of cases, got ${values === null ? "null" : typeof values}`,
+		);
+	// No case is a mistake (a wrong file, a filter that kept nothing): a pass rate over nothing means nothing.
+	if (values.length === 0) throw invalid(source, "has no cases");
 	const seen = new Set<string>();
 	return values.map((value, i) => {
 		const parsed = caseSchema.safeParse(value);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { MemoryCheckpointer, WeftError } from "@weft/checkpoint";
+import { ConfigError, MemoryCheckpointer, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { type EvalCase, parseCases } from "./dataset.ts";
 import { runCase } from "./run-case.ts";
@@ -111,6 +111,13 @@ export async function evaluate(
 	scorers: readonly Scorer[],
 	options: EvaluateOptions = {},
 ): Promise<EvalReport> {
+	const concurrency = options.concurrency ?? 4;
+	if (!Number.isInteger(concurrency) || concurrency < 1)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`evaluate's concurrency must be a whole number >= 1, got ${concurrency}`,
+			{ hint: "cases run at most `concurrency` at once; leave it out for 4" },
+		);
 	const cases = parseCases(dataset);
 	checkScorers(scorers);
 	const store = options.store ?? new MemoryEvalStore();
@@ -177,7 +184,7 @@ export async function evaluate(
 		options.onCase?.(result);
 		return result;
 	};
-	const results = await pool(cases.length, options.concurrency ?? 4, one);
+	const results = await pool(cases.length, concurrency, one);
 	const summary = summarize(results);
 	await store.putRun({
 		...record,

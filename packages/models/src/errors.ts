@@ -101,17 +101,54 @@ export class GuardrailError extends WeftError {
 		guard: string,
 		stage: "input" | "output",
 		findings: GuardFinding[],
-		options: WeftErrorOptions = {},
+		options: WeftErrorOptions & { message?: string | undefined } = {},
 	) {
 		const kinds = [...new Set(findings.map((f) => f.kind))].join(", ");
+		const { message, ...rest } = options;
 		super(
 			MODEL_ERROR_CODES.GUARDRAIL_TRIPPED,
-			`guard "${guard}" blocked the ${stage}: ${kinds || "rejected"}`,
-			options,
+			message ??
+				`guard "${guard}" blocked the ${stage}: ${kinds || "rejected"}`,
+			{
+				hint: `change the ${stage === "input" ? "message" : "prompt"} so that it passes, or give the guard action "rewrite" to repair instead of blocking (see error.findings)`,
+				...rest,
+			},
 		);
 		this.guard = guard;
 		this.stage = stage;
 		this.findings = findings;
+	}
+}
+
+/**
+ * A guard could not decide (it threw, or its classifier model failed): the call is blocked, fail-closed,
+ * as a GuardrailError naming the guard, with the original as `cause`.
+ */
+export function guardFailed(
+	guard: string,
+	stage: "input" | "output",
+	error: unknown,
+): GuardrailError {
+	return new GuardrailError(
+		guard,
+		stage,
+		[{ kind: "guard_failed", excerpt: "the guard threw" }],
+		{
+			message: `guard "${guard}" failed on the ${stage} (the call is blocked): ${messageOf(error)}`,
+			cause: error,
+			hint: `fix the guard "${guard}" (or its classifier model); a guard that cannot decide blocks the call`,
+		},
+	);
+}
+
+/** A readable message for any thrown value: an Error's message, a string as is, else JSON (never "[object Object]"). */
+export function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	if (typeof error === "string") return error;
+	try {
+		return JSON.stringify(error) ?? String(error);
+	} catch {
+		return Object.prototype.toString.call(error);
 	}
 }
 
@@ -140,5 +177,13 @@ export function toWeftError(
 			{ cause: error },
 		);
 	}
-	return WeftError.from(error, "NODE_FAILED");
+	if (error instanceof Error) return WeftError.from(error, "NODE_FAILED");
+	return new WeftError(
+		"NODE_FAILED",
+		`the model call failed with a thrown ${error === null ? "null" : typeof error}: ${messageOf(error)}`,
+		{
+			cause: error,
+			hint: "something (a model, hook or callback) threw a value that is not an Error; throw an Error with a message",
+		},
+	);
 }

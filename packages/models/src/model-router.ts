@@ -16,6 +16,7 @@ import { prepareCall } from "./call/prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./call/resolved-config.ts";
 import { runCall } from "./call/run-call.ts";
 import { streamCall } from "./call/stream-call.ts";
+import { checkRouterOptions } from "./check-router-options.ts";
 import { toWeftError } from "./errors.ts";
 import { MODEL_EVENT_NAME, type ModelEventListener } from "./events.ts";
 import type {
@@ -29,12 +30,14 @@ import { LIST_PRICES } from "./usage/prices.ts";
 import { UsageTracker } from "./usage/usage-tracker.ts";
 
 function resolve(options: ModelRouterOptions): ResolvedConfig {
+	checkRouterOptions(options);
 	const entries = toEntries(options.models);
 	const names = Object.keys(entries);
 	if (names.length === 0)
 		throw new ConfigError(
 			"CONFIG_INVALID",
 			"ModelRouter needs at least one model in `models`",
+			{ hint: "new ModelRouter({ models: { name: chatModel } })" },
 		);
 	const defaultChain = options.defaultChain ?? names;
 	const named = [
@@ -70,6 +73,9 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 	const clock = options.clock ?? (() => performance.now());
 	const pools: Record<string, DeploymentPool> = {};
 	for (const [name, entry] of Object.entries(entries)) {
+		// Taken now so that a clash with another user of the key is refused here, not at some later call.
+		if (entry.rateLimits !== undefined)
+			limiters.get(entry.rateLimitKey ?? name, entry.rateLimits);
 		if (entry.deployments !== undefined)
 			pools[name] = new DeploymentPool(
 				name,

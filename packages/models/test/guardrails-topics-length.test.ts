@@ -80,9 +80,11 @@ describe("blocked topics and length guards", () => {
 		const out = await cut.invoke("1234567890");
 		expect(String(main.calls[0]!.messages[0]!.content)).toBe("12345…");
 		expect(out.content).toBe("a ver…");
-		expect(() => maxLengthGuard({ maxChars: 0 })).toThrow(RangeError);
+		expect(() => maxLengthGuard({ maxChars: 0 })).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
 		expect(() => blockedTopicsGuard({ classifier: main, topics: [] })).toThrow(
-			RangeError,
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
 		);
 	});
 });

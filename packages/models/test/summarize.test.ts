@@ -80,6 +80,38 @@ describe("summarising older turns", () => {
 		]);
 	});
 
+	it("counts the summariser's tokens (and cost) in the router's usage", async () => {
+		const main = new FakeModel("main", [{ content: "answer" }]);
+		const summariser = new FakeModel("gpt-4o-mini", [
+			{
+				content: "earlier stuff",
+				usage: { input_tokens: 200, output_tokens: 20, total_tokens: 220 },
+			},
+		]);
+		const router = new ModelRouter({
+			models: { main },
+			context: {
+				maxTokens: 30,
+				tokenCounter: count,
+				summarize: { model: summariser },
+			},
+		});
+		await router.invoke(history());
+		const totals = router.usage.totals();
+		expect(totals.calls).toBe(2);
+		expect(totals.byModel["gpt-4o-mini"]).toMatchObject({
+			calls: 1,
+			inputTokens: 200,
+			outputTokens: 20,
+		});
+		expect(totals.byModel["gpt-4o-mini"]!.costUsd).toBeGreaterThan(0);
+		expect(totals.inputTokens).toBe(210);
+		expect(router.usage.calls()[0]).toMatchObject({
+			route: "context.summarize",
+			counted: false,
+		});
+	});
+
 	it("trims without a summary when no summariser is set", async () => {
 		const main = new FakeModel("main", [{ content: "answer" }]);
 		const router = new ModelRouter({

@@ -97,12 +97,45 @@ describe("trimByTokens", () => {
 		]);
 	});
 
-	it("keeps the last unit even when it alone is over budget, and can drop the system message", async () => {
+	it("keeps the newest human turn whole when it alone is over budget, and says so", async () => {
 		const out = await trimByTokens(history(), {
 			maxTokens: 5,
 			tokenCounter: count,
 		});
-		expect(texts(out.messages)).toEqual(["sys", "a3"]);
+		expect(texts(out.messages)).toEqual(["sys", "h3", "a3"]);
+		expect(out).toMatchObject({ tokensAfter: 30, overBudget: true });
+		// The audit's case: never the system message and an AI answer alone.
+		const weather = await trimByTokens(
+			[
+				new SystemMessage("sys"),
+				new HumanMessage(
+					"a fairly long question about the weather in Lisbon in May?",
+				),
+				new AIMessage("Sunny."),
+			],
+			{ maxTokens: 12 },
+		);
+		expect(weather.messages.map((m) => m.getType())).toEqual([
+			"system",
+			"human",
+			"ai",
+		]);
+		expect(weather.overBudget).toBe(true);
+		// Without startOnHuman, the last unit alone is the floor.
+		const last = await trimByTokens(history(), {
+			maxTokens: 5,
+			tokenCounter: count,
+			startOnHuman: false,
+		});
+		expect(texts(last.messages)).toEqual(["sys", "a3"]);
+		const fits = await trimByTokens(history(), {
+			maxTokens: 30,
+			tokenCounter: count,
+		});
+		expect(fits.overBudget).toBe(false);
+	});
+
+	it("can drop the system message", async () => {
 		const noSys = await trimByTokens(history(), {
 			maxTokens: 20,
 			tokenCounter: count,
@@ -119,11 +152,14 @@ describe("trimByTokens", () => {
 		];
 		const out = await trimByTokens(long, { maxTokens: 50 });
 		expect(texts(out.messages)).toEqual(["short"]);
-		await expect(trimByTokens(long, { maxTokens: -1 })).rejects.toThrow(
-			RangeError,
-		);
-		await expect(trimByTokens(long, { maxTokens: Number.NaN })).rejects.toThrow(
-			RangeError,
-		);
+		for (const maxTokens of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+			await expect(trimByTokens(long, { maxTokens })).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				hint: expect.any(String),
+			});
+		}
+		await expect(
+			trimByTokens(long, { maxTokens: 10, keepLastTurns: -1 }),
+		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
 	});
 });

@@ -7,6 +7,17 @@ type Want = { value?: unknown; ignoreCase?: boolean | undefined };
 const wanted = (want: Want, expected: unknown) =>
 	"value" in want ? want.value : expected;
 
+/** A scorer that compares with the case's `expected` on a case that has none fails, saying so. */
+const noExpected = (want: Want, expected: unknown) =>
+	!("value" in want) && expected === undefined
+		? {
+				score: 0,
+				pass: false,
+				reason:
+					"the case has no `expected` to compare with (give it one, or the scorer a value)",
+			}
+		: undefined;
+
 const short = (v: unknown) => {
 	const t = textOf(v);
 	return t.length > 60 ? `${t.slice(0, 57)}…` : t;
@@ -21,6 +32,8 @@ export function exact(want: Want = {}): Scorer {
 	return {
 		name: "exact",
 		score(run, c) {
+			const none = noExpected(want, c.expected);
+			if (none !== undefined) return none;
 			const expected = wanted(want, c.expected);
 			let out = run.output;
 			let exp = expected;
@@ -50,6 +63,8 @@ export function contains(
 	return {
 		name: "contains",
 		score(run, c) {
+			const none = noExpected(want, c.expected);
+			if (none !== undefined) return none;
 			const raw = wanted(want, c.expected);
 			const needles = (Array.isArray(raw) ? raw : [raw]).map(textOf);
 			const fold = want.ignoreCase ?? true;

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { checkNumber, checkObject } from "../config-check.ts";
 
 /** A cached model response: the AI message as stored JSON and what the original call used. */
 export interface CachedResponse {
@@ -37,6 +38,12 @@ export class MemoryCacheStore implements ResponseCacheStore {
 	readonly #lru: LRUCache<string, CachedResponse>;
 
 	constructor(options: MemoryCacheStoreOptions = {}) {
+		checkObject(options, "MemoryCacheStore options");
+		checkNumber(options.maxEntries, "MemoryCacheStore maxEntries", {
+			min: 1,
+			integer: true,
+		});
+		checkNumber(options.ttlMs, "MemoryCacheStore ttlMs", { positive: true });
 		this.#lru = new LRUCache<string, CachedResponse>({
 			max: options.maxEntries ?? 1000,
 			...(options.ttlMs === undefined ? {} : { ttl: options.ttlMs }),

@@ -65,6 +65,17 @@ export function withoutUsage(c: AIMessageChunk): AIMessageChunk {
 	});
 }
 
+/** Does a streamed chunk carry nothing for the caller (no text, tool call or kwargs), e.g. a provider's usage-only last chunk? */
+export function isEmptyChunk(c: AIMessageChunk): boolean {
+	const noContent =
+		c.content === "" || (Array.isArray(c.content) && c.content.length === 0);
+	return (
+		noContent &&
+		(c.tool_call_chunks ?? []).length === 0 &&
+		Object.keys(c.additional_kwargs ?? {}).length === 0
+	);
+}
+
 /** The text of an answer. */
 export function answerText(m: BaseMessage): string {
 	if (typeof m.content === "string") return m.content;

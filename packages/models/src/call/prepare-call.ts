@@ -4,13 +4,16 @@ import type {
 	ToolChoice,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
+import { checkNumber } from "../config-check.ts";
 import { summarizeMessages } from "../context/summarize-messages.ts";
-import { trimByTokens } from "../context/trim-by-tokens.ts";
+import { type TrimResult, trimByTokens } from "../context/trim-by-tokens.ts";
 import { runGuards } from "../guardrails/guard.ts";
 import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
 import { type RouteDecision, routeCall } from "../routing/route.ts";
+import { costOf, findPrice } from "../usage/prices.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
+import type { CallUsage } from "../usage/usage-tracker.ts";
 import { hasImages } from "./message-parts.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { toolName } from "./tools.ts";
@@ -52,7 +55,44 @@ const OWN_KEYS = new Set([
 	"runId",
 	"configurable",
 	"recursionLimit",
+	// BaseChatModel adds the prompt's index in a batch to `invoke` (not to `stream`): not part of the request.
+	"promptIndex",
 ]);
+
+/**
+ * The summariser's call is part of what a call costs: recorded in the router's usage under the
+ * summariser's model id (its `model`/`modelName` field, else "summarizer"), route "context.summarize".
+ */
+function recordSummariser(
+	cfg: ResolvedConfig,
+	model: unknown,
+	used: { inputTokens: number; outputTokens: number; counted: boolean },
+	callId: string,
+	emit: Emit,
+) {
+	const fields = model as { model?: unknown; modelName?: unknown };
+	const id =
+		typeof fields.model === "string"
+			? fields.model
+			: typeof fields.modelName === "string"
+				? fields.modelName
+				: "summarizer";
+	const price = findPrice(id, cfg.prices);
+	const record: CallUsage = {
+		model: id,
+		route: "context.summarize",
+		attempts: 1,
+		cache: "miss",
+		inputTokens: used.inputTokens,
+		outputTokens: used.outputTokens,
+		cachedInputTokens: 0,
+		totalTokens: used.inputTokens + used.outputTokens,
+		costUsd: price === undefined ? undefined : costOf(used, price),
+		counted: used.counted,
+	};
+	cfg.usage.record(record);
+	emit({ type: "usage", callId, ...record });
+}
 
 async function applyContext(
 	cfg: ResolvedConfig,
@@ -62,10 +102,23 @@ async function applyContext(
 ) {
 	const ctx = cfg.context;
 	if (ctx === undefined) return messages;
-	const result =
-		ctx.summarize === undefined
-			? await trimByTokens(messages, ctx)
-			: await summarizeMessages(messages, { ...ctx, ...ctx.summarize });
+	let result: TrimResult;
+	if (ctx.summarize === undefined) result = await trimByTokens(messages, ctx);
+	else {
+		const summarized = await summarizeMessages(messages, {
+			...ctx,
+			...ctx.summarize,
+		});
+		if (summarized.summaryUsage !== undefined)
+			recordSummariser(
+				cfg,
+				ctx.summarize.model,
+				summarized.summaryUsage,
+				callId,
+				emit,
+			);
+		result = summarized;
+	}
 	if (result.removed.length > 0) {
 		emit({
 			type: "context",
@@ -73,7 +126,7 @@ async function applyContext(
 			tokensBefore: result.tokensBefore,
 			tokensAfter: result.tokensAfter,
 			removedMessages: result.removed.length,
-			summarized: "summary" in result && result.summary !== undefined,
+			summarized: ctx.summarize !== undefined,
 		});
 	}
 	return result.messages;
@@ -86,6 +139,9 @@ export async function prepareCall(
 	options: Partial<ModelRouterCallOptions>,
 	emit: Emit,
 ): Promise<PreparedCall> {
+	// Call options are checked before anything runs: a bad one is the caller's mistake, not the model's.
+	checkNumber(options.maxWaitMs, "the call's maxWaitMs");
+	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	const callId = randomUUID();
 	const task = options.task;
 	let messages = (

@@ -1,21 +1,57 @@
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
+import { isWeftError } from "@weft/checkpoint";
+import { ModelError, messageOf } from "../errors.ts";
+import { describeError } from "../resilience/classify-error.ts";
 import { runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
 import { finishCall, priceCall, usageOf } from "./finish-call.ts";
 import { streamEntry } from "./invoke-entry.ts";
-import { answerText, withoutUsage } from "./message-parts.ts";
+import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { runCall } from "./run-call.ts";
+
+/**
+ * A provider failing after the first chunk (a reset connection) cannot be retried or sent elsewhere:
+ * it is a ModelError (MODEL_UNAVAILABLE) naming the model and how far the stream got.
+ */
+function midStream(
+	error: unknown,
+	model: string,
+	attempt: number,
+	sent: number,
+	signal: AbortSignal | undefined,
+): unknown {
+	if (isWeftError(error) || signal?.aborted === true) return error;
+	const info = describeError(error);
+	return new ModelError(
+		"MODEL_UNAVAILABLE",
+		`model "${model}" failed after ${sent} streamed chunk(s): ${messageOf(error)}`,
+		{
+			model,
+			cause: error,
+			attempts: [
+				{
+					model,
+					attempt,
+					kind: info.kind,
+					status: info.status,
+					message: info.message,
+				},
+			],
+			hint: "a stream that already sent chunks is not retried or sent to a fallback model (the caller has the partial answer); retry the call",
+		},
+	);
+}
 
 const whole = (m: AIMessageChunk) =>
 	new ChatGenerationChunk({ text: answerText(m), message: m });
 
 /**
- * A streaming call: tokens pass through as the model sends them, then one empty chunk carries
- * usage and `response_metadata.weft`. Retries and fallback happen only before the first chunk.
+ * A streaming call: tokens pass through as the model sends them (empty ones dropped), then one empty
+ * chunk carries usage and `response_metadata.weft`. Retries and fallback happen only before the first chunk.
  * A cache hit, or any output guard (which must see the whole answer), yields the answer as one chunk.
  */
 export async function* streamCall(
@@ -63,7 +99,10 @@ export async function* streamCall(
 		attempt: (_name, entry, signal) => streamEntry(entry, call, signal),
 	});
 	let all: AIMessageChunk | undefined;
+	// An empty inner chunk (a provider's usage-only ending) is not passed on: its metadata rides on our last chunk.
+	let heldMetadata: Record<string, unknown> = {};
 	let released = false;
+	let sent = 0;
 	try {
 		for (
 			let r = chain.value.first;
@@ -71,11 +110,16 @@ export async function* streamCall(
 			r = await chain.value.rest.next()
 		) {
 			all = all === undefined ? r.value : all.concat(r.value);
+			if (isEmptyChunk(r.value)) {
+				heldMetadata = { ...heldMetadata, ...r.value.response_metadata };
+				continue;
+			}
 			const chunk = withoutUsage(r.value);
 			const gen = new ChatGenerationChunk({
 				text: answerText(chunk),
 				message: chunk,
 			});
+			sent++;
 			yield gen;
 			await runManager?.handleLLMNewToken(
 				gen.text,
@@ -131,11 +175,16 @@ export async function* streamCall(
 		});
 		const last = new AIMessageChunk({
 			content: "",
-			response_metadata: { weft: done.response_metadata.weft },
+			response_metadata: {
+				...heldMetadata,
+				weft: done.response_metadata.weft,
+			},
 		});
 		// AIMessageChunk's default structure types usage_metadata as undefined under exactOptionalPropertyTypes.
 		(last as { usage_metadata?: unknown }).usage_metadata = usage;
 		yield new ChatGenerationChunk({ text: "", message: last });
+	} catch (error) {
+		throw midStream(error, chain.model, chain.attempts, sent, call.signal);
 	} finally {
 		if (!released) chain.slot?.release();
 	}

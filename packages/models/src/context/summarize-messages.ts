@@ -1,10 +1,13 @@
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import {
+	AIMessage,
 	type BaseMessage,
 	getBufferString,
 	HumanMessage,
 	SystemMessage,
+	type UsageMetadata,
 } from "@langchain/core/messages";
+import { estimateTokens } from "../usage/token-counter.ts";
 import {
 	type TrimOptions,
 	type TrimResult,
@@ -16,7 +19,7 @@ export interface InvokableModel {
 	invoke(
 		input: BaseLanguageModelInput,
 		options?: Record<string, unknown>,
-	): Promise<{ content: unknown }>;
+	): Promise<{ content: unknown; usage_metadata?: UsageMetadata | undefined }>;
 }
 
 /** Trim options plus the model that writes the summary of what is cut. */
@@ -31,6 +34,13 @@ export interface SummarizeOptions extends TrimOptions {
 /** Trim result plus the summary (undefined when nothing was cut). */
 export interface SummarizeResult extends TrimResult {
 	summary: string | undefined;
+	/**
+	 * What the summariser call used (undefined when nothing was cut): the model's usage_metadata, or
+	 * counted here (`counted: true`) when it reports none. The router adds it to its usage.
+	 */
+	summaryUsage?:
+		| { inputTokens: number; outputTokens: number; counted: boolean }
+		| undefined;
 }
 
 const DEFAULT_PROMPT =
@@ -52,14 +62,28 @@ export async function summarizeMessages(
 ): Promise<SummarizeResult> {
 	const trimmed = await trimByTokens(messages, options);
 	if (trimmed.removed.length === 0) return { ...trimmed, summary: undefined };
-	const reply = await options.model.invoke([
+	const asked = [
 		new SystemMessage(options.prompt ?? DEFAULT_PROMPT),
 		new HumanMessage(getBufferString(trimmed.removed)),
-	]);
+	];
+	const reply = await options.model.invoke(asked);
 	const summary =
 		typeof reply.content === "string"
 			? reply.content
 			: JSON.stringify(reply.content);
+	const u = reply.usage_metadata;
+	const summaryUsage =
+		u === undefined
+			? {
+					inputTokens: estimateTokens(asked),
+					outputTokens: estimateTokens([new AIMessage(summary)]),
+					counted: true,
+				}
+			: {
+					inputTokens: u.input_tokens,
+					outputTokens: u.output_tokens,
+					counted: false,
+				};
 	const carrier = new HumanMessage({
 		content: `${options.prefix ?? "Summary of the earlier conversation:\n"}${summary}`,
 		additional_kwargs: { weft_summary: true },
@@ -76,6 +100,7 @@ export async function summarizeMessages(
 		...trimmed,
 		messages: out,
 		summary,
+		summaryUsage,
 		tokensAfter:
 			count === undefined
 				? trimmed.tokensAfter + Math.ceil(carrier.content.length / 4) + 4

@@ -1,4 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
+import { checkNumber } from "../config-check.ts";
 import { estimateTokens, type TokenCounter } from "../usage/token-counter.ts";
 
 /** How to trim a conversation. */
@@ -11,7 +12,11 @@ export interface TrimOptions {
 	tokenCounter?: TokenCounter | undefined;
 	/** Keep the leading system message(s). Default true. */
 	keepSystem?: boolean | undefined;
-	/** Drop leading non-human messages so the kept part starts with a human turn. Default true. */
+	/**
+	 * Drop leading non-human messages so the kept part starts with a human turn. Default true. The cut
+	 * never goes past the newest human message: if that turn alone is over budget, it is kept whole
+	 * (`overBudget: true`), never an AI answer without its question.
+	 */
 	startOnHuman?: boolean | undefined;
 }
 
@@ -21,6 +26,17 @@ export interface TrimResult {
 	removed: BaseMessage[];
 	tokensBefore: number;
 	tokensAfter: number;
+	/** The kept part is over `maxTokens`: the newest human turn (or last unit) alone did not fit, and is never split. */
+	overBudget: boolean;
+}
+
+/** Refuses a bad budget with CONFIG_INVALID (also used by the router at construction). */
+export function checkTrimOptions(options: TrimOptions, where: string): void {
+	checkNumber(options.maxTokens, `${where}.maxTokens`, { required: true });
+	checkNumber(options.keepLastTurns, `${where}.keepLastTurns`, {
+		min: 1,
+		integer: true,
+	});
 }
 
 const isTool = (m: BaseMessage) => m.getType() === "tool";
@@ -47,7 +63,8 @@ export function toUnits(messages: BaseMessage[]): BaseMessage[][] {
 /**
  * Keeps the system message and the most recent turns that fit in `maxTokens`, never separating an
  * AI tool call from its ToolMessages. Like LangChain's `trimMessages` with strategy "last", plus the
- * tool-call rule; if even the last unit does not fit, it is kept alone (trimming cannot split it).
+ * tool-call rule. It never cuts past the newest human message (with `startOnHuman`, the default) or the
+ * last unit: when that alone does not fit, it is kept whole and `overBudget` says so.
  * @example
  * const { messages } = await trimByTokens(history, { maxTokens: 4000, keepLastTurns: 10 });
  */
@@ -55,11 +72,7 @@ export async function trimByTokens(
 	messages: BaseMessage[],
 	options: TrimOptions,
 ): Promise<TrimResult> {
-	if (!Number.isFinite(options.maxTokens) || options.maxTokens < 0) {
-		throw new RangeError(
-			`maxTokens must be a number >= 0, got ${options.maxTokens}`,
-		);
-	}
+	checkTrimOptions(options, "trimByTokens options");
 	const count = options.tokenCounter ?? estimateTokens;
 	let h = 0;
 	if (options.keepSystem ?? true)
@@ -78,12 +91,15 @@ export async function trimByTokens(
 	const headTokens = await count(head);
 	const sizes = await Promise.all(units.map((u) => count(u)));
 	let total = headTokens + sizes.reduce((a, b) => a + b, 0);
+	const startOnHuman = options.startOnHuman ?? true;
+	const isHuman = (u: BaseMessage[]) => u[0]!.getType() === "human";
+	// The furthest the cut may go: the newest human turn, or the last unit when there is no human message.
+	const newestHuman = startOnHuman ? units.findLastIndex(isHuman) : -1;
+	const limit = newestHuman >= 0 ? newestHuman : units.length - 1;
 	let first = 0;
-	while (total > options.maxTokens && first < units.length - 1)
-		total -= sizes[first++]!;
-	if (options.startOnHuman ?? true) {
-		while (first < units.length - 1 && units[first]![0]!.getType() !== "human")
-			total -= sizes[first++]!;
+	while (total > options.maxTokens && first < limit) total -= sizes[first++]!;
+	if (startOnHuman) {
+		while (first < limit && !isHuman(units[first]!)) total -= sizes[first++]!;
 	}
 	const kept = [...head, ...units.slice(first).flat()];
 	const keptSet = new Set(kept);
@@ -92,5 +108,6 @@ export async function trimByTokens(
 		removed: messages.filter((m) => !keptSet.has(m)),
 		tokensBefore: await count(messages),
 		tokensAfter: total,
+		overBudget: total > options.maxTokens,
 	};
 }

@@ -1,4 +1,5 @@
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { configInvalid, describe } from "../config-check.ts";
 import type { InvokableModel } from "../context/summarize-messages.ts";
 import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
 
@@ -17,8 +18,21 @@ export interface BlockedTopicsGuardOptions {
 
 /** Asks a classifier model whether the user's last message (or the answer) is about a blocked topic. */
 export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
-	if (options.topics.length === 0)
-		throw new RangeError("blockedTopicsGuard needs at least one topic");
+	const topics: unknown = options?.topics;
+	if (
+		!Array.isArray(topics) ||
+		topics.length === 0 ||
+		!topics.every((t) => typeof t === "string" && t.trim() !== "")
+	)
+		throw configInvalid(
+			`blockedTopicsGuard needs a non-empty list of topics, got ${describe(topics)}${Array.isArray(topics) && topics.length === 0 ? " (empty)" : ""}`,
+			'pass topics: ["politics", …] (non-empty strings); with no topic to block, leave the guard out',
+		);
+	if (typeof options.classifier?.invoke !== "function")
+		throw configInvalid(
+			`blockedTopicsGuard's classifier is not a model (got ${describe(options.classifier)})`,
+			"pass a (cheap) chat model as classifier",
+		);
 	const instruction = `You are a topic classifier. Blocked topics: ${options.topics.map((t) => `"${t}"`).join(", ")}. If the text is about one of them, reply with that topic exactly; otherwise reply NONE. Reply with nothing else.`;
 	return {
 		name: options.name ?? "blocked-topics",

@@ -4,7 +4,8 @@ import {
 	mapChatMessagesToStoredMessages,
 	mapStoredMessageToChatMessage,
 } from "@langchain/core/messages";
-import { type GuardFinding, GuardrailError } from "../errors.ts";
+import { isWeftError } from "@weft/checkpoint";
+import { type GuardFinding, GuardrailError, guardFailed } from "../errors.ts";
 import type { ModelEvent } from "../events.ts";
 
 /** Where a guard runs: on what is sent, or on what comes back. */
@@ -59,7 +60,14 @@ export async function runGuards(
 	let { messages, output } = ctx;
 	for (const guard of guards) {
 		if (!guard.stages.includes(ctx.stage)) continue;
-		const verdict = await guard.check({ ...ctx, messages, output });
+		let verdict: GuardVerdict;
+		try {
+			verdict = await guard.check({ ...ctx, messages, output });
+		} catch (error) {
+			// Weft's own errors (a repair call's ModelError) and cancellations keep their meaning.
+			if (isWeftError(error) || ctx.signal?.aborted === true) throw error;
+			throw guardFailed(guard.name, ctx.stage, error);
+		}
 		if (verdict.ok) continue;
 		const base = {
 			type: "guardrail",

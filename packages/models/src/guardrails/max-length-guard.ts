@@ -1,3 +1,4 @@
+import { checkNumber } from "../config-check.ts";
 import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
 
 /** Options of `maxLengthGuard`. */
@@ -12,8 +13,11 @@ export interface MaxLengthGuardOptions {
 
 /** Limits the length of the user's last message and/or of the answer. */
 export function maxLengthGuard(options: MaxLengthGuardOptions): Guard {
-	if (!(options.maxChars > 0))
-		throw new RangeError(`maxChars must be > 0, got ${options.maxChars}`);
+	checkNumber(options?.maxChars, "maxLengthGuard maxChars", {
+		min: 1,
+		integer: true,
+		required: true,
+	});
 	const cut = (t: string) =>
 		t.length > options.maxChars ? `${t.slice(0, options.maxChars - 1)}…` : t;
 	return {

@@ -1,4 +1,4 @@
-import type { ModelErrorKind } from "../errors.ts";
+import { type ModelErrorKind, messageOf } from "../errors.ts";
 
 /** What the chain does with a failed attempt. */
 export type ErrorAction = "retry" | "fallback" | "fail";
@@ -120,13 +120,13 @@ function kindOf(e: Bag, status: number | undefined): ModelErrorKind {
 
 /** Reads status, kind and Retry-After off any thrown value (OpenAI, Anthropic, Google and fetch errors alike). */
 export function describeError(error: unknown): ErrorInfo {
-	const e = asBag(error) ?? { message: String(error) };
+	const e = asBag(error) ?? { message: messageOf(error) };
 	const status = readStatus(e);
 	return {
 		kind: kindOf(e, status),
 		status,
 		retryAfterMs: readRetryAfterMs(e),
-		message: typeof e.message === "string" ? e.message : String(error),
+		message: typeof e.message === "string" ? e.message : messageOf(error),
 	};
 }
 

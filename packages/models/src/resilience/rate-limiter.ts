@@ -1,4 +1,6 @@
+import { checkNumber, configInvalid } from "../config-check.ts";
 import { RateLimitTimeoutError } from "../errors.ts";
+import { checkRateLimits } from "./check-rate-limits.ts";
 
 /** Limits for one model or API key. Any left out is unlimited. */
 export interface RateLimits {
@@ -39,6 +41,7 @@ export class RateLimiter {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(key: string, limits: RateLimits) {
+		checkRateLimits(limits, `rate limits of "${key}"`);
 		this.key = key;
 		this.#limits = limits;
 		this.#requests = limits.requestsPerMinute ?? Number.POSITIVE_INFINITY;
@@ -65,6 +68,7 @@ export class RateLimiter {
 	): Promise<RateLimitSlot> {
 		const cap = this.#limits.tokensPerMinute ?? Number.POSITIVE_INFINITY;
 		const cost = Math.min(Math.max(0, tokens), cap);
+		checkNumber(options.maxWaitMs, "maxWaitMs");
 		const maxWait = options.maxWaitMs ?? this.#limits.maxWaitMs;
 		return new Promise((resolve, reject) => {
 			const { signal } = options;
@@ -187,16 +191,45 @@ export class RateLimiter {
 export class RateLimiterRegistry {
 	#limiters = new Map<string, RateLimiter>();
 
-	/** The limiter for `key`, created with `limits` on first use; later calls with other limits keep the first. */
+	/**
+	 * The limiter for `key`, created with `limits` on first use. A later call must not ask for other
+	 * limits: every limit it gives must equal the existing one's (limits it leaves out are not
+	 * compared), else CONFIG_INVALID naming the key — two routers (or a router and a hand-made
+	 * limiter) silently sharing one key under the first one's limits was the alternative.
+	 */
 	get(key: string, limits: RateLimits): RateLimiter {
 		let limiter = this.#limiters.get(key);
 		if (limiter === undefined) {
 			limiter = new RateLimiter(key, limits);
 			this.#limiters.set(key, limiter);
+			return limiter;
 		}
+		const have = limiter.limits;
+		const differ = LIMIT_FIELDS.filter(
+			(f) => limits[f] !== undefined && limits[f] !== have[f],
+		);
+		if (differ.length > 0)
+			throw configInvalid(
+				`rate-limit key "${key}" already has limits ${show(have)}; these ask for ${show(limits)} (${differ.join(", ")} differ)`,
+				`give every user of "${key}" the same rateLimits, a different rateLimitKey, or a router its own registry (rateLimiters: new RateLimiterRegistry())`,
+			);
 		return limiter;
 	}
 }
+
+const LIMIT_FIELDS = [
+	"requestsPerMinute",
+	"tokensPerMinute",
+	"maxConcurrency",
+	"maxWaitMs",
+] as const;
+
+const show = (l: RateLimits) =>
+	JSON.stringify(
+		Object.fromEntries(
+			LIMIT_FIELDS.flatMap((f) => (l[f] === undefined ? [] : [[f, l[f]]])),
+		),
+	);
 
 const SHARED = Symbol.for("weft.models.rateLimiters");
 

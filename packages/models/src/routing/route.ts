@@ -1,5 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { NoRouteError } from "../errors.ts";
+import { messageOf, NoRouteError } from "../errors.ts";
 import { costOf, findPrice, type PriceTable } from "../usage/prices.ts";
 import type { ModelEntries, ModelFeature } from "./model-entry.ts";
 
@@ -93,6 +93,25 @@ function unfit(
 	return undefined;
 }
 
+/** The `route` option's answer; its failure is a NoRouteError saying so (not an anonymous NODE_FAILED). */
+function runRouteFunction(
+	route: RouteFunction | undefined,
+	ctx: RouteContext,
+): ReturnType<RouteFunction> {
+	if (route === undefined) return undefined;
+	try {
+		return route(ctx);
+	} catch (error) {
+		throw new NoRouteError(
+			`the router's route() function threw: ${messageOf(error)}`,
+			{
+				cause: error,
+				hint: "fix the route function (it runs before the rules on every call); return undefined to fall through to the rules",
+			},
+		);
+	}
+}
+
 /** Picks the chain for a call: the function, else the first matching rule, else `defaultChain`; then drops unfit models. */
 export function routeCall(
 	ctx: RouteContext,
@@ -106,7 +125,7 @@ export function routeCall(
 ): RouteDecision {
 	let rule = "default";
 	let chain = config.defaultChain;
-	const custom = config.route?.(ctx);
+	const custom = runRouteFunction(config.route, ctx);
 	if (custom !== undefined) {
 		rule = "function";
 		chain = Array.isArray(custom) ? custom : [custom];

@@ -1,0 +1,71 @@
+import { isWeftError } from "@weft/checkpoint";
+import {
+	contains,
+	type EvalCase,
+	evaluate,
+	exact,
+	parseJsonl,
+} from "@weft/evals";
+import { describe, expect, it } from "vitest";
+import { qaGraph } from "./graphs.ts";
+
+const table = { "capital of France?": "Paris" };
+const dataset = [
+	{
+		id: "france",
+		input: { question: "capital of France?" },
+		expected: "Paris",
+	},
+];
+
+describe("evaluate refuses what it cannot run, with a typed error", () => {
+	it("a concurrency that is not a whole number >= 1 is CONFIG_INVALID", async () => {
+		const { graph } = qaGraph(table);
+		for (const concurrency of [0, -1, 1.5, Number.NaN]) {
+			const error = await evaluate(graph, dataset, [exact()], {
+				concurrency,
+			}).catch((e) => e);
+			expect(isWeftError(error, "CONFIG_INVALID"), String(concurrency)).toBe(
+				true,
+			);
+			expect(error.hint).toEqual(expect.any(String));
+		}
+	});
+
+	it("a dataset that is not an array, or has no case, is DATASET_INVALID", async () => {
+		const { graph } = qaGraph(table);
+		for (const bad of ["nope", null, { id: "a" }, []]) {
+			const error = await evaluate(graph, bad as unknown as EvalCase[], [
+				exact(),
+			]).catch((e) => e);
+			expect(isWeftError(error, "DATASET_INVALID"), JSON.stringify(bad)).toBe(
+				true,
+			);
+			expect(error.hint).toEqual(expect.any(String));
+		}
+		expect(() => parseJsonl("// only a comment\n")).toThrow(
+			expect.objectContaining({ code: "DATASET_INVALID" }),
+		);
+	});
+
+	it("exact() and contains() on a case without `expected` fail and say why (not a silent miss or pass)", async () => {
+		const { graph } = qaGraph(table);
+		const report = await evaluate(
+			graph,
+			[{ id: "france", input: { question: "capital of France?" } }],
+			[exact(), contains()],
+		);
+		const scores = report.cases[0]!.scores;
+		for (const name of ["exact", "contains"]) {
+			expect(scores[name]).toMatchObject({ pass: false, score: 0 });
+			expect(scores[name]!.reason).toContain("no `expected`");
+		}
+		// A fixed value needs no `expected`.
+		const fixed = await evaluate(
+			graph,
+			[{ id: "france", input: { question: "capital of France?" } }],
+			[exact({ value: "Paris" })],
+		);
+		expect(fixed.cases[0]!.pass).toBe(true);
+	});
+});

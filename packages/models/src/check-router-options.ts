@@ -1,0 +1,182 @@
+import {
+	checkNumber,
+	checkObject,
+	configInvalid,
+	describe,
+} from "./config-check.ts";
+import { checkTrimOptions } from "./context/trim-by-tokens.ts";
+import type { ModelRouterOptions } from "./model-router-options.ts";
+import type { BackoffOptions } from "./resilience/backoff.ts";
+import { checkRateLimits } from "./resilience/check-rate-limits.ts";
+
+const STRATEGIES = [
+	"weighted-round-robin",
+	"least-outstanding",
+	"lowest-latency",
+	"sticky-thread",
+];
+const JITTER = ["full", "equal", "none"];
+
+/** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */
+export function isChatModel(value: unknown): boolean {
+	return (
+		typeof value === "object" &&
+		value !== null &&
+		typeof (value as { invoke?: unknown }).invoke === "function"
+	);
+}
+
+function checkModel(value: unknown, where: string): void {
+	if (!isChatModel(value))
+		throw configInvalid(
+			`${where} is not a chat model (got ${describe(value)})`,
+			"pass a @langchain/core chat model (e.g. new ChatOpenAI(…)) or an entry { model, … }",
+		);
+}
+
+export function checkBackoff(retry: BackoffOptions | undefined, where: string) {
+	checkObject(retry, where);
+	if (retry === undefined) return;
+	checkNumber(retry.maxRetries, `${where}.maxRetries`, { integer: true });
+	checkNumber(retry.initialDelayMs, `${where}.initialDelayMs`);
+	checkNumber(retry.factor, `${where}.factor`, { min: 1 });
+	checkNumber(retry.maxDelayMs, `${where}.maxDelayMs`);
+	checkNumber(retry.maxRetryAfterMs, `${where}.maxRetryAfterMs`);
+	if (retry.jitter !== undefined && !JITTER.includes(retry.jitter))
+		throw configInvalid(
+			`${where}.jitter is ${describe(retry.jitter)}`,
+			`use one of: ${JITTER.join(", ")}`,
+		);
+}
+
+function checkTimeout(value: unknown, where: string) {
+	checkNumber(value, where, { positive: true });
+}
+
+function checkBalance(entry: Record<string, unknown>, where: string): void {
+	const deployments = entry.deployments as unknown[];
+	deployments.forEach((d, i) => {
+		const at = `${where}.deployments[${i}]`;
+		checkObject(d, at);
+		const dep = (d ?? {}) as Record<string, unknown>;
+		if (typeof dep.name !== "string" || dep.name === "")
+			throw configInvalid(
+				`${at} has no name (got ${describe(dep.name)})`,
+				"give each deployment a unique `name`: events, usage and rate-limit keys use it",
+			);
+		checkModel(dep.model, `${at}.model`);
+		checkRateLimits(dep.rateLimits, `${at}.rateLimits`);
+	});
+	const balance = entry.balance as Record<string, unknown> | undefined;
+	checkObject(balance, `${where}.balance`);
+	if (balance === undefined) return;
+	if (
+		balance.strategy !== undefined &&
+		!STRATEGIES.includes(balance.strategy as string)
+	)
+		throw configInvalid(
+			`${where}.balance.strategy is ${describe(balance.strategy)}`,
+			`use one of: ${STRATEGIES.join(", ")}`,
+		);
+	const circuit = balance.circuit as Record<string, unknown> | undefined;
+	checkObject(circuit, `${where}.balance.circuit`);
+	checkNumber(
+		circuit?.failureThreshold,
+		`${where}.balance.circuit.failureThreshold`,
+		{
+			min: 1,
+			integer: true,
+		},
+	);
+	checkNumber(circuit?.coolDownMs, `${where}.balance.circuit.coolDownMs`);
+	checkNumber(balance.latencyWindow, `${where}.balance.latencyWindow`, {
+		min: 1,
+		integer: true,
+	});
+	checkNumber(balance.maxThreads, `${where}.balance.maxThreads`, {
+		min: 1,
+		integer: true,
+	});
+}
+
+function checkEntry(name: string, value: unknown): void {
+	const where = `models["${name}"]`;
+	if (isChatModel(value)) return;
+	if (value === null || typeof value !== "object" || Array.isArray(value))
+		throw configInvalid(
+			`${where} is ${describe(value)}, not a chat model or an entry`,
+			"pass a @langchain/core chat model, { model, … } or { deployments: [{ name, model }, …] }",
+		);
+	const entry = value as Record<string, unknown>;
+	if (Array.isArray(entry.deployments)) {
+		if (entry.model !== undefined) checkModel(entry.model, `${where}.model`);
+		checkBalance(entry, where);
+	} else {
+		checkModel(entry.model, `${where}.model`);
+		checkRateLimits(entry.rateLimits, `${where}.rateLimits`);
+	}
+	checkBackoff(entry.retry as BackoffOptions | undefined, `${where}.retry`);
+	checkTimeout(entry.timeoutMs, `${where}.timeoutMs`);
+	checkNumber(entry.contextWindow, `${where}.contextWindow`, {
+		positive: true,
+		infinite: true,
+	});
+	checkNumber(entry.temperature, `${where}.temperature`);
+}
+
+/** Refuses every mistake in a router's options that would otherwise fail later (or never): CONFIG_INVALID with a hint. */
+export function checkRouterOptions(options: ModelRouterOptions): void {
+	if (options === null || typeof options !== "object")
+		throw configInvalid(
+			`ModelRouter needs an options object, got ${describe(options)}`,
+			"new ModelRouter({ models: { name: chatModel } })",
+		);
+	const models = options.models as unknown;
+	if (models === null || typeof models !== "object" || Array.isArray(models))
+		throw configInvalid(
+			`ModelRouter's \`models\` must be an object of models by name, got ${describe(models)}`,
+			"new ModelRouter({ models: { name: chatModel } })",
+		);
+	for (const [name, value] of Object.entries(models)) checkEntry(name, value);
+	checkBackoff(options.retry, "retry");
+	checkTimeout(options.timeoutMs, "timeoutMs");
+	checkNumber(options.expectedOutputTokens, "expectedOutputTokens");
+	if (typeof options.cache === "object" && options.cache !== null)
+		checkNumber(options.cache.ttlMs, "cache.ttlMs", {
+			positive: true,
+		});
+	else if (options.cache !== undefined && typeof options.cache !== "boolean")
+		throw configInvalid(
+			`cache must be true, false or { store, ttlMs, … }, got ${describe(options.cache)}`,
+			"pass cache: true for an in-memory cache",
+		);
+	if (options.context !== undefined) {
+		checkObject(options.context, "context");
+		checkTrimOptions(options.context, "context");
+		if (options.context.summarize !== undefined)
+			checkModel(options.context.summarize.model, "context.summarize.model");
+	}
+	for (const key of ["rules", "guards", "defaultChain"] as const) {
+		const v = options[key];
+		if (v !== undefined && !Array.isArray(v))
+			throw configInvalid(
+				`${key} must be an array, got ${describe(v)}`,
+				`pass ${key} as an array, or leave it out`,
+			);
+	}
+	for (const key of [
+		"route",
+		"preModelHook",
+		"onEvent",
+		"tokenCounter",
+		"random",
+		"clock",
+	] as const) {
+		const v = options[key];
+		if (v !== undefined && typeof v !== "function")
+			throw configInvalid(
+				`${key} must be a function, got ${describe(v)}`,
+				`pass a function for ${key}, or leave it out`,
+			);
+	}
+}

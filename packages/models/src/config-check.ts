@@ -1,0 +1,68 @@
+import { ConfigError } from "@weft/checkpoint";
+
+/** A mistake in the router's (or a helper's) options, refused where it is made, with what to do. */
+export function configInvalid(message: string, hint: string): ConfigError {
+	return new ConfigError("CONFIG_INVALID", message, { hint });
+}
+
+export interface NumberRule {
+	/** Smallest allowed value (inclusive). Default 0. */
+	min?: number;
+	/** Strictly above 0 (a rate: 0 would never grant anything). Default false. */
+	positive?: boolean;
+	/** Only whole numbers. Default false. */
+	integer?: boolean;
+	/** Infinity allowed (an explicit "no limit"). Default false. */
+	infinite?: boolean;
+	/** undefined is refused too. Default false. */
+	required?: boolean;
+}
+
+/**
+ * Checks an optional numeric option: undefined passes; NaN, a string, a value out of range or a
+ * fraction where a count is meant is CONFIG_INVALID naming the option (`where` is its path).
+ */
+export function checkNumber(
+	value: unknown,
+	where: string,
+	rule: NumberRule = {},
+): void {
+	if (value === undefined && rule.required !== true) return;
+	const min = rule.min ?? 0;
+	const ok =
+		typeof value === "number" &&
+		!Number.isNaN(value) &&
+		(Number.isFinite(value) || (rule.infinite === true && value > 0)) &&
+		(rule.positive === true ? value > 0 : value >= min) &&
+		(rule.integer !== true ||
+			!Number.isFinite(value) ||
+			Number.isInteger(value));
+	if (ok) return;
+	const kind = rule.integer === true ? "a whole number" : "a number";
+	const range = rule.positive === true ? "> 0" : `>= ${min}`;
+	throw configInvalid(
+		`${where} must be ${kind} ${range}, got ${describe(value)}`,
+		`set ${where} to ${kind} ${range}${rule.infinite === true ? " (Infinity for no limit)" : ""}, or leave it out for the default`,
+	);
+}
+
+/** A value as a message shows it (a string quoted, NaN as NaN, an object by its type). */
+export function describe(value: unknown): string {
+	if (typeof value === "string") return JSON.stringify(value);
+	if (typeof value === "number" || typeof value === "boolean")
+		return String(value);
+	if (value === null) return "null";
+	if (value === undefined) return "undefined";
+	if (typeof value === "function") return "a function";
+	return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+/** Checks that an option is a plain object (or absent). */
+export function checkObject(value: unknown, where: string): void {
+	if (value === undefined) return;
+	if (value === null || typeof value !== "object" || Array.isArray(value))
+		throw configInvalid(
+			`${where} must be an object, got ${describe(value)}`,
+			`pass an object for ${where}, or leave it out`,
+		);
+}

@@ -1,0 +1,158 @@
+import { isWeftError } from "@weft/checkpoint";
+import {
+	blockedTopicsGuard,
+	MemoryCacheStore,
+	ModelRouter,
+	maxLengthGuard,
+	RateLimiterRegistry,
+} from "@weft/models";
+import { describe, expect, it } from "vitest";
+import { FakeModel } from "./fake-model.ts";
+
+/** The error `fn` throws (synchronously), or undefined. */
+function thrown(fn: () => unknown): unknown {
+	try {
+		fn();
+	} catch (e) {
+		return e;
+	}
+	return undefined;
+}
+
+function expectConfigInvalid(error: unknown, mentions: string) {
+	expect(isWeftError(error, "CONFIG_INVALID"), String(error)).toBe(true);
+	const e = error as { message: string; hint?: string };
+	expect(e.message).toContain(mentions);
+	expect(e.hint).toEqual(expect.any(String));
+}
+
+const m = () => new FakeModel("m", [{ content: "ok" }]);
+const router = (options: Record<string, unknown>) => () =>
+	new ModelRouter({
+		rateLimiters: new RateLimiterRegistry(),
+		...options,
+	} as never);
+
+describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
+	it("router-level and entry-level numbers", () => {
+		const cases: [Record<string, unknown>, string][] = [
+			[{ models: { a: m() }, retry: { maxRetries: -1 } }, "retry.maxRetries"],
+			[{ models: { a: m() }, retry: { maxRetries: 1.5 } }, "retry.maxRetries"],
+			[
+				{ models: { a: m() }, retry: { initialDelayMs: Number.NaN } },
+				"retry.initialDelayMs",
+			],
+			[{ models: { a: m() }, retry: { jitter: "lots" } }, "retry.jitter"],
+			[{ models: { a: m() }, timeoutMs: -5 }, "timeoutMs"],
+			[
+				{
+					models: { a: { model: m(), rateLimits: { requestsPerMinute: -1 } } },
+				},
+				"requestsPerMinute",
+			],
+			[
+				{ models: { a: { model: m(), rateLimits: { maxConcurrency: 0 } } } },
+				"maxConcurrency",
+			],
+			[
+				{ models: { a: { model: m(), rateLimits: { maxWaitMs: -1 } } } },
+				"maxWaitMs",
+			],
+			[{ models: { a: { model: m(), timeoutMs: 0 } } }, "timeoutMs"],
+			[{ models: { a: m() }, cache: { ttlMs: -1 } }, "cache.ttlMs"],
+			[{ models: { a: m() }, context: { maxTokens: -3 } }, "context.maxTokens"],
+			[
+				{ models: { a: m() }, expectedOutputTokens: -1 },
+				"expectedOutputTokens",
+			],
+		];
+		for (const [options, mentions] of cases)
+			expectConfigInvalid(thrown(router(options)), mentions);
+	});
+
+	it("missing or non-model models", () => {
+		expectConfigInvalid(
+			thrown(() => new (ModelRouter as never as new () => unknown)()),
+			"options",
+		);
+		expectConfigInvalid(thrown(router({})), "models");
+		expectConfigInvalid(thrown(router({ models: { a: null } })), 'models["a"]');
+		expectConfigInvalid(thrown(router({ models: { a: 42 } })), 'models["a"]');
+		expectConfigInvalid(
+			thrown(router({ models: { a: { model: "gpt-4o" } } })),
+			'models["a"].model',
+		);
+		const none = thrown(router({ models: {} }));
+		expectConfigInvalid(none, "at least one model");
+	});
+
+	it("deployments and balancing", () => {
+		const cases: [Record<string, unknown>, string][] = [
+			[{ deployments: [{ model: m() }] }, "has no name"],
+			[{ deployments: [{ name: "x", model: {} }] }, "deployments[0].model"],
+			[
+				{
+					deployments: [{ name: "x", model: m() }],
+					balance: { strategy: "random" },
+				},
+				"balance.strategy",
+			],
+			[
+				{
+					deployments: [{ name: "x", model: m() }],
+					balance: { circuit: { failureThreshold: 0 } },
+				},
+				"failureThreshold",
+			],
+			[
+				{
+					deployments: [
+						{ name: "x", model: m(), rateLimits: { maxConcurrency: 0 } },
+					],
+				},
+				"maxConcurrency",
+			],
+		];
+		for (const [entry, mentions] of cases)
+			expectConfigInvalid(thrown(router({ models: { gpt: entry } })), mentions);
+	});
+
+	it("a per-call maxWaitMs below 0 is refused before anything is sent", async () => {
+		const model = m();
+		const r = new ModelRouter({ models: { model } });
+		const error = await r.invoke("hi", { maxWaitMs: -1 }).catch((e) => e);
+		expectConfigInvalid(error, "maxWaitMs");
+		expect(model.calls).toHaveLength(0);
+	});
+
+	it("rate limiters, cache stores and guards", () => {
+		expectConfigInvalid(
+			thrown(() =>
+				new RateLimiterRegistry().get("k", { requestsPerMinute: -1 }),
+			),
+			"requestsPerMinute",
+		);
+		expectConfigInvalid(
+			thrown(() => new MemoryCacheStore({ maxEntries: 0 })),
+			"maxEntries",
+		);
+		expectConfigInvalid(
+			thrown(() => new MemoryCacheStore({ ttlMs: -1 })),
+			"ttlMs",
+		);
+		expectConfigInvalid(
+			thrown(() => maxLengthGuard({ maxChars: 0 })),
+			"maxChars",
+		);
+		expectConfigInvalid(
+			thrown(() => blockedTopicsGuard({ classifier: m(), topics: [] })),
+			"topics",
+		);
+		expectConfigInvalid(
+			thrown(() =>
+				blockedTopicsGuard({ classifier: undefined as never, topics: ["x"] }),
+			),
+			"classifier",
+		);
+	});
+});
