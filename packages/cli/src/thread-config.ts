@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import type { RunConfig } from "@weft/graph";
 import { UsageError } from "./cli-error.ts";
 import { parseJsonArg } from "./parse-value.ts";
@@ -29,21 +29,37 @@ export function givenContext(
 }
 
 /**
- * The context a thread's last run recorded (`weft run --context` saves it with the thread, so a resume
- * from another process runs with the same user and scopes).
+ * The context saved on a branch: the one recorded by the run that wrote `checkpointId` (default: the
+ * thread's newest checkpoint), so each branch runs and is answered with the user and scopes it was run
+ * with. A checkpoint no run wrote (`weft fork`: `updateState` records no metadata) takes the context of
+ * the checkpoint it follows; a run's checkpoint without a context (a run given none) has none.
  */
 export async function storedContext(
 	checkpointer: Checkpointer,
 	threadId: string,
+	checkpointId?: string,
 ): Promise<Record<string, unknown> | undefined> {
-	for await (const s of checkpointer.list({ threadId }, { limit: 1 })) {
-		const raw = s.metadata.context;
-		if (typeof raw !== "string") return undefined;
-		try {
-			return JSON.parse(raw) as Record<string, unknown>;
-		} catch {
-			return undefined;
+	const byId = new Map<string, CheckpointSummary>();
+	let newest: string | undefined;
+	for await (const s of checkpointer.list({ threadId })) {
+		newest ??= s.checkpointId;
+		byId.set(s.checkpointId, s);
+	}
+	for (
+		let s = byId.get(checkpointId ?? newest ?? "");
+		s !== undefined;
+		s = s.parentId === null ? undefined : byId.get(s.parentId)
+	) {
+		const { context, graph } = s.metadata;
+		if (typeof context === "string") {
+			try {
+				return JSON.parse(context) as Record<string, unknown>;
+			} catch {
+				return undefined;
+			}
 		}
+		// written by a CLI run given no context: this branch has none
+		if (graph !== undefined) return undefined;
 	}
 	return undefined;
 }
@@ -51,15 +67,18 @@ export async function storedContext(
 /**
  * The run config of a command that continues a thread: the recorded graph module, and the given context
  * (which replaces the recorded one: an approver's own scopes are checked against the request) or else
- * the recorded one. Both are recorded again with the run's checkpoints.
+ * the one recorded on the branch it runs. Both are recorded again with the run's checkpoints.
  */
 export async function threadRunConfig(
 	checkpointer: Checkpointer,
 	threadId: string,
 	ref: string,
 	given: Record<string, unknown> | undefined,
+	/** The checkpoint the command runs from (default: the newest): its branch's context applies. */
+	checkpointId?: string,
 ): Promise<Pick<RunConfig, "threadId" | "context" | "metadata">> {
-	const context = given ?? (await storedContext(checkpointer, threadId));
+	const context =
+		given ?? (await storedContext(checkpointer, threadId, checkpointId));
 	return runConfig(threadId, ref, context);
 }
 

@@ -41,8 +41,10 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 		expect(pending.stdout).toContain(
 			'approve send_email({"to":"bob@example.com"',
 		);
-		for (const line of pending.stdout.trimEnd().split("\n"))
-			expect(line.length).toBeLessThanOrEqual(100);
+		// piped: not wrapped to COLUMNS, the request stays on its row's one line
+		expect(
+			pending.stdout.split("\n").filter((l) => /^│ +│/.test(l)),
+		).toEqual([]);
 		const json = await weft([...db, "--json", "pending"]);
 		expect(json.json[0].value.request.toolCalls[0]).toMatchObject({
 			name: "send_email",
@@ -108,6 +110,53 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 			"mail:*",
 		]);
 		expect(allowed.json).toMatchObject({ status: "done" });
+	});
+
+	it("runs and answers every branch of a fork with the scopes that branch was run with", async () => {
+		const run = await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"ag-1",
+			"--scopes",
+			"mail:send",
+			"-m",
+			"Tell Bob the release is on Friday",
+		]);
+		expect(run.code).toBe(0);
+		const original = (await weft([...db, "--json", "history", "ag-1"])).json[0]
+			.checkpointId as string;
+		const forked = await weft([
+			...db,
+			"fork",
+			"ag-1",
+			"--at",
+			"0",
+			"--set",
+			'messages={"role":"user","content":"Tell Ann the release moved to Monday"}',
+		]);
+		expect(forked.code).toBe(0);
+		const continued = await weft([...db, "continue", "ag-1"]);
+		expect(continued.code).toBe(0);
+		expect(continued.stdout).toContain("interrupted");
+		// the fork's branch ran with the scopes saved with the thread: its approval goes through
+		const fork = await weft([...db, "--json", "approve", "ag-1"]);
+		expect(fork.json?.error).toBeUndefined();
+		expect(fork.code).toBe(0);
+		expect(fork.json).toMatchObject({ status: "done" });
+		// and the original branch is answered with its own scopes
+		const first = await weft([
+			...db,
+			"--json",
+			"approve",
+			"ag-1",
+			"--checkpoint",
+			original,
+		]);
+		expect(first.json?.error).toBeUndefined();
+		expect(first.code).toBe(0);
+		expect(first.json).toMatchObject({ status: "done" });
 	});
 
 	it("lists threads holding a type only their graph module registers, as tagged data", async () => {

@@ -35,7 +35,13 @@ export async function continueThread(
 		opts.from === undefined
 			? undefined
 			: await resolveCheckpoint(checkpointer, threadId, opts.from);
-	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	const config = await threadRunConfig(
+		checkpointer,
+		threadId,
+		ref,
+		context,
+		from?.checkpointId,
+	);
 	const result = await streamWithProgress(
 		graph,
 		null,

@@ -39,7 +39,13 @@ export async function replay(
 		env.base,
 	);
 	const from = await resolveCheckpoint(checkpointer, threadId, opts.from);
-	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	const config = await threadRunConfig(
+		checkpointer,
+		threadId,
+		ref,
+		context,
+		from.checkpointId,
+	);
 	const progress = env.out.json ? undefined : new Progress();
 	progress?.start(
 		`replaying thread ${threadId} from step ${from.step} as a new branch`,
