@@ -184,5 +184,9 @@ if (
 	import.meta.url === `file://${process.argv[1]}` ||
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
-	process.exitCode = await main(process.argv.slice(2));
+	const code = await main(process.argv.slice(2));
+	process.exitCode = code;
+	// a cancelled run's node that ignored its signal would keep the process alive: its lease is given
+	// up by now (see cancel.ts), so nothing is lost by leaving
+	if (code === EXIT.cancelled) process.exit(code);
 }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { settleCancelled } from "../cancel.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
@@ -35,6 +36,8 @@ export async function recover(
 	const result = await graph
 		.recover(threadId, config)
 		.finally(() => progress?.stop());
+	if (result.status === "cancelled")
+		await settleCancelled(checkpointer, threadId);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }

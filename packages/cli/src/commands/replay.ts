@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { settleCancelled } from "../cancel.ts";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -58,6 +59,8 @@ export async function replay(
 			signal: env.signal,
 		})
 		.finally(() => progress?.stop());
+	if (result.status === "cancelled")
+		await settleCancelled(checkpointer, threadId);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
