@@ -33,6 +33,7 @@ import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
+import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
 
 interface GlobalOptions {
 	db?: string;
@@ -165,6 +166,11 @@ export async function main(argv: string[]): Promise<number> {
 	const program = createProgram((c) => {
 		code = c;
 	});
+	let mistake: ParseMistake | undefined;
+	if (wantsJson(argv))
+		captureMistakes(program, (m) => {
+			mistake = m;
+		});
 	try {
 		await program.parseAsync(argv, { from: "user" });
 	} catch (error) {
@@ -175,6 +181,18 @@ export async function main(argv: string[]): Promise<number> {
 			e.code === "commander.help"
 		)
 			return 0;
+		if (mistake !== undefined)
+			write(
+				true,
+				{
+					error: {
+						code: "USAGE",
+						message: mistake.message,
+						hint: `see \`${mistake.command} --help\``,
+					},
+				},
+				"",
+			);
 		return e.exitCode === 0 ? 0 : EXIT.usage;
 	}
 	return code;
