@@ -160,6 +160,18 @@ function write(json: boolean, data: unknown, text: string): void {
 	else process.stderr.write(`${text}\n`);
 }
 
+/**
+ * `weft run … | head -2`: the reader goes away and the next write fails with EPIPE, which Node throws
+ * as an unhandled error, killing a run halfway (its thread left running, then stale). Output nobody
+ * reads is dropped instead: the run goes on to its end or pause and gives its lease up.
+ */
+function keepRunningWhenPipesClose(): void {
+	for (const stream of [process.stdout, process.stderr])
+		stream.on("error", (error: NodeJS.ErrnoException) => {
+			if (error.code !== "EPIPE") throw error;
+		});
+}
+
 /** Runs the CLI on `argv` (without node and script) and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
 	let code = 0;
@@ -202,6 +214,7 @@ if (
 	import.meta.url === `file://${process.argv[1]}` ||
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
+	keepRunningWhenPipesClose();
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;
 	// a cancelled run's node that ignored its signal would keep the process alive: its lease is given

@@ -83,3 +83,35 @@ describe("Ctrl-C and SIGTERM while a node ignores its signal", () => {
 		expect(r.ms).toBeLessThan(3_000);
 	});
 });
+
+describe("a closed stdout (weft run … | head -2)", () => {
+	it("does not kill the run: it goes on to its end, output dropped, lease released", async () => {
+		const db = join(dir, "pipe.db");
+		const child = spawn(
+			weftCommand[0]!,
+			[...weftCommand.slice(1), "--db", db, "run", module, "--thread", "p"],
+			{
+				cwd: root,
+				env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: undefined },
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		let stderr = "";
+		child.stderr.on("data", (d: Buffer) => {
+			stderr += d;
+		});
+		// read the first line, then close the pipe as `head` does
+		child.stdout.once("data", () => child.stdout.destroy());
+		const code = await new Promise<number | null>((resolve) =>
+			child.on("close", (c) => resolve(c)),
+		);
+		expect(stderr).not.toContain("EPIPE");
+		expect(code).toBe(0);
+		const threads = await weft(["--db", db, "--json", "threads"]);
+		expect(threads.json[0]).toMatchObject({
+			threadId: "p",
+			status: "done",
+			lease: null,
+		});
+	});
+});
