@@ -42,9 +42,9 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 			'approve send_email({"to":"bob@example.com"',
 		);
 		// piped: not wrapped to COLUMNS, the request stays on its row's one line
-		expect(
-			pending.stdout.split("\n").filter((l) => /^│ +│/.test(l)),
-		).toEqual([]);
+		expect(pending.stdout.split("\n").filter((l) => /^│ +│/.test(l))).toEqual(
+			[],
+		);
 		const json = await weft([...db, "--json", "pending"]);
 		expect(json.json[0].value.request.toolCalls[0]).toMatchObject({
 			name: "send_email",
@@ -157,6 +157,43 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 		expect(first.json?.error).toBeUndefined();
 		expect(first.code).toBe(0);
 		expect(first.json).toMatchObject({ status: "done" });
+	});
+
+	it("diffs two branches in JSON with messages by id, as {role, content}, no LangChain internals", async () => {
+		const [thread] = (await weft([...db, "--json", "threads"])).json.filter(
+			(t: { threadId: string }) => t.threadId === "ag-1",
+		);
+		expect(thread.heads.length).toBeGreaterThan(1);
+		const r = await weft([
+			...db,
+			"--json",
+			"diff",
+			"ag-1",
+			thread.heads[1],
+			thread.heads[0],
+		]);
+		expect(r.code).toBe(0);
+		expect(JSON.stringify(r.json)).not.toMatch(
+			/lc_kwargs|"lc"|lc_serializable/,
+		);
+		const messages = r.json.filter(
+			(d: { path: unknown[] }) => d.path[0] === "messages",
+		);
+		expect(messages.length).toBeGreaterThan(0);
+		for (const d of messages) {
+			expect(d.path).toHaveLength(2);
+			expect(typeof d.path[1]).toBe("string"); // the message's id, not its position
+			const m = d.after ?? d.before;
+			expect(["user", "assistant", "tool", "system"]).toContain(m.role);
+		}
+		const texts = messages.map(
+			(d: {
+				kind: string;
+				after?: { content: unknown };
+				before?: { content: unknown };
+			}) => `${d.kind} ${String((d.after ?? d.before)?.content)}`,
+		);
+		expect(texts.join("\n")).toMatch(/Ann|Bob/);
 	});
 
 	it("lists threads holding a type only their graph module registers, as tagged data", async () => {
