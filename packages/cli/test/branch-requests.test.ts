@@ -58,4 +58,46 @@ describe("requests on other branches", () => {
 		expect(text.stdout).toContain("b-1");
 		expect(text.stdout).not.toContain("nothing is waiting");
 	});
+
+	it("shows a branch's head with --branch alone, refuses a branch that is not there, and hints a real step", async () => {
+		const [thread] = (await weft([...db, "--json", "threads"])).json;
+		expect(thread.heads).toHaveLength(2);
+		const second = await weft([
+			...db,
+			"--json",
+			"show",
+			"b-1",
+			"--branch",
+			"2",
+		]);
+		expect(second.code).toBe(0);
+		expect(second.json.checkpointId).toBe(thread.heads[1]);
+		for (const command of [
+			["show", "b-1", "--branch", "9"],
+			["show", "b-1", "--at", "0", "--branch", "9"],
+			["history", "b-1", "--branch", "9"],
+			["logs", "b-1", "--branch", "9"],
+			["diff", "b-1", "0", "1", "--branch", "9"],
+		]) {
+			const r = await weft([...db, "--json", ...command]);
+			expect(r.code).toBe(2);
+			expect(r.json.error).toMatchObject({ code: "USAGE" });
+			expect(r.json.error.message).toContain("has 2 branches, not 9");
+		}
+		const history = await weft([...db, "history", "b-1"]);
+		const hint = history.stdout.match(
+			/weft show b-1 --at (\d+) --branch (\d+)/,
+		);
+		expect(hint).not.toBeNull();
+		const shown = await weft([
+			...db,
+			"show",
+			"b-1",
+			"--at",
+			hint![1]!,
+			"--branch",
+			hint![2]!,
+		]);
+		expect(shown.code).toBe(0);
+	});
 });
