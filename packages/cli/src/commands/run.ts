@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -33,15 +34,33 @@ export async function run(
 		env.base,
 	);
 	const threadId = opts.thread ?? newThreadId();
+	const existed = (await checkpointer.getThread(threadId)) !== undefined;
 	const result = await streamWithProgress(
 		graph,
 		input,
 		runConfig(threadId, ref, context),
 		env,
 		`running ${ref} on thread ${threadId}`,
-	);
+	).catch(async (error: unknown) => {
+		if (!existed) await dropEmptyThread(checkpointer, threadId);
+		throw error;
+	});
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
+}
+
+/**
+ * A run refused before its first checkpoint (input that fails the state schema) has still taken the
+ * thread's lease, which made a thread row: `weft threads` would list a thread with no checkpoints that
+ * `history` and `recover` say does not exist. A new thread left empty is removed again.
+ */
+async function dropEmptyThread(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<void> {
+	const t = await checkpointer.getThread(threadId).catch(() => undefined);
+	if (t !== undefined && t.checkpoints === 0)
+		await checkpointer.deleteThread(threadId).catch(() => {});
 }
 
 function inputOf(opts: RunOptions): Record<string, unknown> {
