@@ -2,6 +2,7 @@ import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
+import { cliHint } from "./cli-hints.ts";
 import { type Act, withExamples } from "./command-kit.ts";
 import {
 	approveCommand,
@@ -71,7 +72,7 @@ export function createProgram(exit: (code: number) => void): Program {
 			try {
 				exit(await fn(env, ...args));
 			} catch (error) {
-				exit(report(error, options));
+				exit(report(error, options, threadOf(args)));
 			} finally {
 				await env.close().catch(() => {});
 			}
@@ -119,28 +120,46 @@ export function createProgram(exit: (code: number) => void): Program {
 	return program;
 }
 
+/**
+ * The thread a command line names, for hints: a `<thread>` argument, or `--thread`. Commander passes
+ * an action its arguments, then its options, then the command.
+ */
+function threadOf(args: unknown[]): string | undefined {
+	const command = args.at(-1) as Program | undefined;
+	const options = args.at(-2) as { thread?: unknown } | undefined;
+	if (command?.registeredArguments?.[0]?.name() === "thread")
+		return typeof args[0] === "string" ? args[0] : undefined;
+	return typeof options?.thread === "string" ? options.thread : undefined;
+}
+
 /** Prints an error as code, message and hint (a stack only with --debug); returns the exit code. */
-function report(error: unknown, options: GlobalOptions): number {
+function report(
+	error: unknown,
+	options: GlobalOptions,
+	thread?: string,
+): number {
 	const json = options.json === true;
 	if (error instanceof UsageError) {
 		write(
 			json,
 			{ error: { code: "USAGE", message: error.message, hint: error.hint } },
-			`${pc.red("error")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
+			`${pc.red("error USAGE")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
 		);
 		return EXIT.usage;
 	}
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
+		const hint = cliHint(error.code, thread) ?? error.hint;
 		write(
 			json,
 			{
 				error: {
 					...error.toJSON(),
+					...(hint === undefined ? {} : { hint }),
 					...(issues === undefined || issues.length === 0 ? {} : { issues }),
 				},
 			},
-			`${pc.red(`error ${error.code}`)} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
+			`${pc.red(`error ${error.code}`)} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);
 	} else {
 		const message = error instanceof Error ? error.message : String(error);

@@ -98,6 +98,10 @@ describe("wrong input gets the right words", () => {
 			/moved-\d+-graph\.ts#graph, which is no longer at/,
 		);
 		expect(r.stderr).toContain("--graph");
+		// --graph resolves from the current folder (the test runs weft in the repository root)
+		expect(r.stderr).toContain(
+			`a path from the current folder, ${root.replace(/\/$/, "")})`,
+		);
 	});
 
 	it("leaves no thread behind when a run's input is refused", async () => {
