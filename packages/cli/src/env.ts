@@ -15,6 +15,8 @@ export interface CommandEnv {
 	graph: string | undefined;
 	/** The project folder: graph module paths are recorded relative to it (the SQLite file's folder). */
 	base: string;
+	/** The SQLite file (undefined for Postgres and `:memory:`). */
+	dbFile: string | undefined;
 	close(): Promise<void>;
 }
 
@@ -56,6 +58,10 @@ export function createEnv(
 			options.postgres !== undefined || options.db === ":memory:"
 				? process.cwd()
 				: dirname(resolve(options.db ?? "weft.db")),
+		dbFile:
+			options.postgres !== undefined || options.db === ":memory:"
+				? undefined
+				: resolve(options.db ?? "weft.db"),
 		store: ({ create = false } = {}) => {
 			store ??= openStore(options, create);
 			return store;

@@ -97,3 +97,27 @@ export function runConfig(
 		},
 	};
 }
+
+/**
+ * Refuses to run on a thread whose checkpoint has nothing due (a finished run): `continue` or
+ * `recover` would run 0 steps and say nothing useful. A `stale` thread is let through: its runner may
+ * have died after its last checkpoint, and running it on records how it ended.
+ */
+export async function refuseFinished(
+	checkpointer: Checkpointer,
+	threadId: string,
+	command: "continue" | "recover",
+	checkpointId?: string,
+): Promise<void> {
+	const thread = await checkpointer.getThread(threadId);
+	if (thread === undefined || thread.status === "stale") return;
+	const tuple = await checkpointer.getTuple({ threadId, checkpointId });
+	if (tuple === undefined) return;
+	const next = tuple.checkpoint.metadata.next ?? [];
+	const waits = tuple.pendingWrites.some((w) => w.kind === "interrupt");
+	if (next.length > 0 || waits) return;
+	throw new UsageError(
+		`thread "${threadId}" is done at ${checkpointId === undefined ? "its newest checkpoint" : `checkpoint ${checkpointId}`}: nothing to ${command}`,
+		`branch off a past step with \`weft fork ${threadId} --at <step> --set key=value\`, or start its next turn with \`weft run <module> --thread ${threadId}\``,
+	);
+}

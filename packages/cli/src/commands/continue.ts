@@ -7,6 +7,7 @@ import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import {
 	type ContextOptions,
 	givenContext,
+	refuseFinished,
 	threadRunConfig,
 } from "../thread-config.ts";
 
@@ -35,6 +36,7 @@ export async function continueThread(
 		opts.from === undefined
 			? undefined
 			: await resolveCheckpoint(checkpointer, threadId, opts.from);
+	await refuseFinished(checkpointer, threadId, "continue", from?.checkpointId);
 	const config = await threadRunConfig(
 		checkpointer,
 		threadId,

@@ -5,7 +5,7 @@ import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { Progress } from "../render/progress.ts";
 import { exitCodeOf, reportRun } from "../run-display.ts";
-import { storedContext } from "../thread-config.ts";
+import { refuseFinished, storedContext } from "../thread-config.ts";
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
@@ -22,6 +22,7 @@ export async function recover(
 		env.graph,
 		env.base,
 	);
+	await refuseFinished(checkpointer, threadId, "recover");
 	const context = await storedContext(checkpointer, threadId);
 	const config = {
 		...(context === undefined ? {} : { context }),

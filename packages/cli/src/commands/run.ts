@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { Command } from "commander";
@@ -27,26 +28,45 @@ export async function run(
 ): Promise<number> {
 	const context = givenContext(opts);
 	const input = inputOf(opts);
+	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);
 	const checkpointer = await env.store({ create: true });
-	const { graph, ref } = await loadGraph(
-		resolve(module),
-		checkpointer,
-		env.base,
-	);
 	const threadId = opts.thread ?? newThreadId();
-	const existed = (await checkpointer.getThread(threadId)) !== undefined;
-	const result = await streamWithProgress(
-		graph,
-		input,
-		runConfig(threadId, ref, context),
-		env,
-		`running ${ref} on thread ${threadId}`,
-	).catch(async (error: unknown) => {
+	let existed = true;
+	try {
+		const { graph, ref } = await loadGraph(
+			resolve(module),
+			checkpointer,
+			env.base,
+		);
+		existed = (await checkpointer.getThread(threadId)) !== undefined;
+		const result = await streamWithProgress(
+			graph,
+			input,
+			runConfig(threadId, ref, context),
+			env,
+			`running ${ref} on thread ${threadId}`,
+		);
+		reportRun(env, threadId, result);
+		return exitCodeOf(result);
+	} catch (error) {
 		if (!existed) await dropEmptyThread(checkpointer, threadId);
+		if (fresh) await dropEmptyDatabase(checkpointer, env.dbFile!);
 		throw error;
-	});
-	reportRun(env, threadId, result);
-	return exitCodeOf(result);
+	}
+}
+
+/** A first run that failed before saving anything leaves no database file behind (made by it). */
+async function dropEmptyDatabase(
+	checkpointer: Checkpointer,
+	file: string,
+): Promise<void> {
+	const threads = await checkpointer
+		.listThreads({ limit: 1 })
+		.catch(() => [undefined]);
+	if (threads.length > 0) return;
+	await checkpointer.close?.();
+	for (const suffix of ["", "-wal", "-shm", "-journal"])
+		rmSync(`${file}${suffix}`, { force: true });
 }
 
 /**
