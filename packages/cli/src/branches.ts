@@ -1,5 +1,5 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
-import { noThread } from "./cli-error.ts";
+import { noThread, UsageError } from "./cli-error.ts";
 
 /**
  * A thread's checkpoints with their branches, found by walking parent ids: a head is a checkpoint
@@ -54,4 +54,19 @@ export function treeOf(all: CheckpointSummary[]): ThreadTree {
 		chains.push(chain);
 	});
 	return { all, heads, branchesOf, chains };
+}
+
+/** The checkpoints of branch `branch` (1-based), oldest first, or a UsageError naming how many there are. */
+export function branchChain(
+	tree: ThreadTree,
+	threadId: string,
+	branch: number,
+): CheckpointSummary[] {
+	const chain = tree.chains[branch - 1];
+	if (chain === undefined)
+		throw new UsageError(
+			`thread "${threadId}" has ${tree.chains.length} branch${tree.chains.length === 1 ? "" : "es"}, not ${branch}`,
+			`see the branches with \`weft history ${threadId}\``,
+		);
+	return chain;
 }

@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
+import { EXIT } from "./cli-error.ts";
 import type { Output } from "./render/output.ts";
 import { openStore, type StoreOptions } from "./store.ts";
 
@@ -14,8 +15,13 @@ export interface CommandEnv {
 	graph: string | undefined;
 	/** The project folder: graph module paths are recorded relative to it (the SQLite file's folder). */
 	base: string;
+	/** The SQLite file (undefined for Postgres and `:memory:`). */
+	dbFile: string | undefined;
 	close(): Promise<void>;
 }
+
+/** Signals closer together than this are one keypress delivered twice. */
+const DOUBLE_MS = 500;
 
 export function createEnv(
 	out: Output,
@@ -23,12 +29,27 @@ export function createEnv(
 ): CommandEnv {
 	let store: Promise<Checkpointer> | undefined;
 	const cancel = new AbortController();
-	const onSignal = (name: string) => () =>
-		cancel.abort(new Error(`interrupted by ${name}`));
+	// The first signal cancels the run: it ends at its last checkpoint and gives its lease up (the
+	// command waits for that, see cancel.ts). A second one is a person who will not wait: exit now.
+	// One Ctrl-C can arrive twice (the terminal signals the process group, and a wrapper such as tsx
+	// relays it again tens of ms later): a repeat within DOUBLE_MS is the same keypress.
+	let first = 0;
+	const onSignal = (name: string) => () => {
+		if (!cancel.signal.aborted) {
+			first = Date.now();
+			cancel.abort(new Error(`interrupted by ${name}`));
+			return;
+		}
+		if (Date.now() - first < DOUBLE_MS) return;
+		process.stderr.write(
+			"\nstopped at once: the thread may read `running` until its lease lapses (about 30 s), then `weft continue` goes on\n",
+		);
+		process.exit(EXIT.cancelled);
+	};
 	const onInt = onSignal("Ctrl-C");
 	const onTerm = onSignal("SIGTERM");
-	process.once("SIGINT", onInt);
-	process.once("SIGTERM", onTerm);
+	process.on("SIGINT", onInt);
+	process.on("SIGTERM", onTerm);
 	return {
 		out,
 		signal: cancel.signal,
@@ -37,6 +58,10 @@ export function createEnv(
 			options.postgres !== undefined || options.db === ":memory:"
 				? process.cwd()
 				: dirname(resolve(options.db ?? "weft.db")),
+		dbFile:
+			options.postgres !== undefined || options.db === ":memory:"
+				? undefined
+				: resolve(options.db ?? "weft.db"),
 		store: ({ create = false } = {}) => {
 			store ??= openStore(options, create);
 			return store;

@@ -109,7 +109,7 @@ export async function graphOfThread(
 		if (!existsSync(isAbsolute(file) ? file : resolve(base, file)))
 			throw new UsageError(
 				`thread "${threadId}" was run with the graph module ${recorded}, which is no longer at ${resolve(base, file)}`,
-				`point at the module with --graph path/to/module.ts (paths are relative to ${base})`,
+				`point at the module with --graph path/to/module.ts (a path from the current folder, ${process.cwd()})`,
 			);
 		return loadGraph(recorded, checkpointer, base);
 	}

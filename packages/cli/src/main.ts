@@ -2,6 +2,7 @@ import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
+import { cliHint } from "./cli-hints.ts";
 import { type Act, withExamples } from "./command-kit.ts";
 import {
 	approveCommand,
@@ -33,6 +34,7 @@ import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
+import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
 
 interface GlobalOptions {
 	db?: string;
@@ -70,7 +72,7 @@ export function createProgram(exit: (code: number) => void): Program {
 			try {
 				exit(await fn(env, ...args));
 			} catch (error) {
-				exit(report(error, options));
+				exit(report(error, options, threadOf(args)));
 			} finally {
 				await env.close().catch(() => {});
 			}
@@ -118,28 +120,46 @@ export function createProgram(exit: (code: number) => void): Program {
 	return program;
 }
 
+/**
+ * The thread a command line names, for hints: a `<thread>` argument, or `--thread`. Commander passes
+ * an action its arguments, then its options, then the command.
+ */
+function threadOf(args: unknown[]): string | undefined {
+	const command = args.at(-1) as Program | undefined;
+	const options = args.at(-2) as { thread?: unknown } | undefined;
+	if (command?.registeredArguments?.[0]?.name() === "thread")
+		return typeof args[0] === "string" ? args[0] : undefined;
+	return typeof options?.thread === "string" ? options.thread : undefined;
+}
+
 /** Prints an error as code, message and hint (a stack only with --debug); returns the exit code. */
-function report(error: unknown, options: GlobalOptions): number {
+function report(
+	error: unknown,
+	options: GlobalOptions,
+	thread?: string,
+): number {
 	const json = options.json === true;
 	if (error instanceof UsageError) {
 		write(
 			json,
 			{ error: { code: "USAGE", message: error.message, hint: error.hint } },
-			`${pc.red("error")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
+			`${pc.red("error USAGE")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
 		);
 		return EXIT.usage;
 	}
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
+		const hint = cliHint(error.code, thread) ?? error.hint;
 		write(
 			json,
 			{
 				error: {
 					...error.toJSON(),
+					...(hint === undefined ? {} : { hint }),
 					...(issues === undefined || issues.length === 0 ? {} : { issues }),
 				},
 			},
-			`${pc.red(`error ${error.code}`)} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
+			`${pc.red(`error ${error.code}`)} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);
 	} else {
 		const message = error instanceof Error ? error.message : String(error);
@@ -159,12 +179,29 @@ function write(json: boolean, data: unknown, text: string): void {
 	else process.stderr.write(`${text}\n`);
 }
 
+/**
+ * `weft run … | head -2`: the reader goes away and the next write fails with EPIPE, which Node throws
+ * as an unhandled error, killing a run halfway (its thread left running, then stale). Output nobody
+ * reads is dropped instead: the run goes on to its end or pause and gives its lease up.
+ */
+function keepRunningWhenPipesClose(): void {
+	for (const stream of [process.stdout, process.stderr])
+		stream.on("error", (error: NodeJS.ErrnoException) => {
+			if (error.code !== "EPIPE") throw error;
+		});
+}
+
 /** Runs the CLI on `argv` (without node and script) and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
 	let code = 0;
 	const program = createProgram((c) => {
 		code = c;
 	});
+	let mistake: ParseMistake | undefined;
+	if (wantsJson(argv))
+		captureMistakes(program, (m) => {
+			mistake = m;
+		});
 	try {
 		await program.parseAsync(argv, { from: "user" });
 	} catch (error) {
@@ -175,6 +212,18 @@ export async function main(argv: string[]): Promise<number> {
 			e.code === "commander.help"
 		)
 			return 0;
+		if (mistake !== undefined)
+			write(
+				true,
+				{
+					error: {
+						code: "USAGE",
+						message: mistake.message,
+						hint: `see \`${mistake.command} --help\``,
+					},
+				},
+				"",
+			);
 		return e.exitCode === 0 ? 0 : EXIT.usage;
 	}
 	return code;
@@ -184,5 +233,10 @@ if (
 	import.meta.url === `file://${process.argv[1]}` ||
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
-	process.exitCode = await main(process.argv.slice(2));
+	keepRunningWhenPipesClose();
+	const code = await main(process.argv.slice(2));
+	process.exitCode = code;
+	// a cancelled run's node that ignored its signal would keep the process alive: its lease is given
+	// up by now (see cancel.ts), so nothing is lost by leaving
+	if (code === EXIT.cancelled) process.exit(code);
 }

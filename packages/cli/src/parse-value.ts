@@ -18,7 +18,10 @@ function readFile(path: string, what: string): string {
 	try {
 		return readFileSync(path, "utf8");
 	} catch {
-		throw new UsageError(`cannot read ${what} file ${path}`);
+		throw new UsageError(
+			`cannot read ${what} file ${path}`,
+			`check the path (relative to the current folder, ${process.cwd()}), or pass the JSON itself: ${what} '{"key":"value"}'`,
+		);
 	}
 }
 
@@ -29,7 +32,11 @@ export function parseAssignments(
 	const out: Record<string, unknown> = {};
 	for (const pair of pairs) {
 		const eq = pair.indexOf("=");
-		if (eq <= 0) throw new UsageError(`--set needs key=value, got "${pair}"`);
+		if (eq <= 0)
+			throw new UsageError(
+				`--set needs key=value, got "${pair}"`,
+				`e.g. --set ${eq === 0 ? "key" : pair}="a new value" (JSON values too: --set count=3)`,
+			);
 		const raw = pair.slice(eq + 1);
 		let value: unknown = raw;
 		try {
@@ -38,6 +45,18 @@ export function parseAssignments(
 			// a plain string
 		}
 		out[pair.slice(0, eq)] = value;
+	}
+	return out;
+}
+
+/** The text after `=` of each `key=value` pair, as typed (see `fork`: a string key given "5"). */
+export function assignmentTexts(
+	pairs: readonly string[],
+): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const pair of pairs) {
+		const eq = pair.indexOf("=");
+		if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
 	}
 	return out;
 }

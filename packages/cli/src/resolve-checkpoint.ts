@@ -1,5 +1,5 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
-import { readTree, type ThreadTree } from "./branches.ts";
+import { branchChain, readTree, type ThreadTree } from "./branches.ts";
 import { UsageError } from "./cli-error.ts";
 
 /**
@@ -15,13 +15,8 @@ export async function resolveCheckpoint(
 	tree?: ThreadTree,
 ): Promise<CheckpointSummary> {
 	const t = tree ?? (await readTree(checkpointer, threadId));
+	const chain = branchChain(t, threadId, branch);
 	if (/^\d{1,7}$/.test(at)) {
-		const chain = t.chains[branch - 1];
-		if (chain === undefined)
-			throw new UsageError(
-				`thread "${threadId}" has ${t.chains.length} branch${t.chains.length === 1 ? "" : "es"}, not ${branch}`,
-				`see \`weft history ${threadId}\``,
-			);
 		const byStep = chain.findLast((s) => s.step === Number(at));
 		if (byStep !== undefined) return byStep;
 	}

@@ -1,4 +1,5 @@
 import type { Interrupt, RunResult, StreamConfig } from "@weft/graph";
+import { settleCancelled } from "./cancel.ts";
 import { EXIT } from "./cli-error.ts";
 import type { CommandEnv } from "./env.ts";
 import type { AnyGraph } from "./load-graph.ts";
@@ -33,6 +34,8 @@ export async function streamWithProgress(
 			progress?.event(e);
 			if (e.type === "end") end = e.result;
 		}
+		if (end!.status === "cancelled" && config.threadId !== undefined)
+			await settleCancelled(await env.store(), config.threadId);
 		return end!;
 	} finally {
 		progress?.stop();

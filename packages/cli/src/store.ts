@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { Checkpointer } from "@weft/checkpoint";
 import { UsageError } from "./cli-error.ts";
 import { readerSerializer } from "./reader.ts";
@@ -31,6 +31,12 @@ export async function openStore(
 		throw new UsageError(
 			`no database at ${path}`,
 			"run a graph first (`weft run <module>`), or point at your database with --db <file> or --postgres <url>",
+		);
+	// opening it would write the schema into it: a reading command leaves a file it did not make alone
+	if (!create && path !== ":memory:" && statSync(path).size === 0)
+		throw new UsageError(
+			`the file at ${path} is empty: not a weft database`,
+			"point at your database with --db <file> (or --postgres <url>); `weft run` makes a new one",
 		);
 	const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
 	return new SqliteCheckpointer({

@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import type { RunConfig } from "@weft/graph";
 import { UsageError } from "./cli-error.ts";
 import { parseJsonArg } from "./parse-value.ts";
@@ -29,21 +29,37 @@ export function givenContext(
 }
 
 /**
- * The context a thread's last run recorded (`weft run --context` saves it with the thread, so a resume
- * from another process runs with the same user and scopes).
+ * The context saved on a branch: the one recorded by the run that wrote `checkpointId` (default: the
+ * thread's newest checkpoint), so each branch runs and is answered with the user and scopes it was run
+ * with. A checkpoint no run wrote (`weft fork`: `updateState` records no metadata) takes the context of
+ * the checkpoint it follows; a run's checkpoint without a context (a run given none) has none.
  */
 export async function storedContext(
 	checkpointer: Checkpointer,
 	threadId: string,
+	checkpointId?: string,
 ): Promise<Record<string, unknown> | undefined> {
-	for await (const s of checkpointer.list({ threadId }, { limit: 1 })) {
-		const raw = s.metadata.context;
-		if (typeof raw !== "string") return undefined;
-		try {
-			return JSON.parse(raw) as Record<string, unknown>;
-		} catch {
-			return undefined;
+	const byId = new Map<string, CheckpointSummary>();
+	let newest: string | undefined;
+	for await (const s of checkpointer.list({ threadId })) {
+		newest ??= s.checkpointId;
+		byId.set(s.checkpointId, s);
+	}
+	for (
+		let s = byId.get(checkpointId ?? newest ?? "");
+		s !== undefined;
+		s = s.parentId === null ? undefined : byId.get(s.parentId)
+	) {
+		const { context, graph } = s.metadata;
+		if (typeof context === "string") {
+			try {
+				return JSON.parse(context) as Record<string, unknown>;
+			} catch {
+				return undefined;
+			}
 		}
+		// written by a CLI run given no context: this branch has none
+		if (graph !== undefined) return undefined;
 	}
 	return undefined;
 }
@@ -51,15 +67,18 @@ export async function storedContext(
 /**
  * The run config of a command that continues a thread: the recorded graph module, and the given context
  * (which replaces the recorded one: an approver's own scopes are checked against the request) or else
- * the recorded one. Both are recorded again with the run's checkpoints.
+ * the one recorded on the branch it runs. Both are recorded again with the run's checkpoints.
  */
 export async function threadRunConfig(
 	checkpointer: Checkpointer,
 	threadId: string,
 	ref: string,
 	given: Record<string, unknown> | undefined,
+	/** The checkpoint the command runs from (default: the newest): its branch's context applies. */
+	checkpointId?: string,
 ): Promise<Pick<RunConfig, "threadId" | "context" | "metadata">> {
-	const context = given ?? (await storedContext(checkpointer, threadId));
+	const context =
+		given ?? (await storedContext(checkpointer, threadId, checkpointId));
 	return runConfig(threadId, ref, context);
 }
 
@@ -77,4 +96,28 @@ export function runConfig(
 			...(context === undefined ? {} : { context: JSON.stringify(context) }),
 		},
 	};
+}
+
+/**
+ * Refuses to run on a thread whose checkpoint has nothing due (a finished run): `continue` or
+ * `recover` would run 0 steps and say nothing useful. A `stale` thread is let through: its runner may
+ * have died after its last checkpoint, and running it on records how it ended.
+ */
+export async function refuseFinished(
+	checkpointer: Checkpointer,
+	threadId: string,
+	command: "continue" | "recover",
+	checkpointId?: string,
+): Promise<void> {
+	const thread = await checkpointer.getThread(threadId);
+	if (thread === undefined || thread.status === "stale") return;
+	const tuple = await checkpointer.getTuple({ threadId, checkpointId });
+	if (tuple === undefined) return;
+	const next = tuple.checkpoint.metadata.next ?? [];
+	const waits = tuple.pendingWrites.some((w) => w.kind === "interrupt");
+	if (next.length > 0 || waits) return;
+	throw new UsageError(
+		`thread "${threadId}" is done at ${checkpointId === undefined ? "its newest checkpoint" : `checkpoint ${checkpointId}`}: nothing to ${command}`,
+		`branch off a past step with \`weft fork ${threadId} --at <step> --set key=value\`, or start its next turn with \`weft run <module> --thread ${threadId}\``,
+	);
 }

@@ -41,8 +41,10 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 		expect(pending.stdout).toContain(
 			'approve send_email({"to":"bob@example.com"',
 		);
-		for (const line of pending.stdout.trimEnd().split("\n"))
-			expect(line.length).toBeLessThanOrEqual(100);
+		// piped: not wrapped to COLUMNS, the request stays on its row's one line
+		expect(pending.stdout.split("\n").filter((l) => /^│ +│/.test(l))).toEqual(
+			[],
+		);
 		const json = await weft([...db, "--json", "pending"]);
 		expect(json.json[0].value.request.toolCalls[0]).toMatchObject({
 			name: "send_email",
@@ -108,6 +110,90 @@ describe("weft on agent threads (LangChain messages in state)", () => {
 			"mail:*",
 		]);
 		expect(allowed.json).toMatchObject({ status: "done" });
+	});
+
+	it("runs and answers every branch of a fork with the scopes that branch was run with", async () => {
+		const run = await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"ag-1",
+			"--scopes",
+			"mail:send",
+			"-m",
+			"Tell Bob the release is on Friday",
+		]);
+		expect(run.code).toBe(0);
+		const original = (await weft([...db, "--json", "history", "ag-1"])).json[0]
+			.checkpointId as string;
+		const forked = await weft([
+			...db,
+			"fork",
+			"ag-1",
+			"--at",
+			"0",
+			"--set",
+			'messages={"role":"user","content":"Tell Ann the release moved to Monday"}',
+		]);
+		expect(forked.code).toBe(0);
+		const continued = await weft([...db, "continue", "ag-1"]);
+		expect(continued.code).toBe(0);
+		expect(continued.stdout).toContain("interrupted");
+		// the fork's branch ran with the scopes saved with the thread: its approval goes through
+		const fork = await weft([...db, "--json", "approve", "ag-1"]);
+		expect(fork.json?.error).toBeUndefined();
+		expect(fork.code).toBe(0);
+		expect(fork.json).toMatchObject({ status: "done" });
+		// and the original branch is answered with its own scopes
+		const first = await weft([
+			...db,
+			"--json",
+			"approve",
+			"ag-1",
+			"--checkpoint",
+			original,
+		]);
+		expect(first.json?.error).toBeUndefined();
+		expect(first.code).toBe(0);
+		expect(first.json).toMatchObject({ status: "done" });
+	});
+
+	it("diffs two branches in JSON with messages by id, as {role, content}, no LangChain internals", async () => {
+		const [thread] = (await weft([...db, "--json", "threads"])).json.filter(
+			(t: { threadId: string }) => t.threadId === "ag-1",
+		);
+		expect(thread.heads.length).toBeGreaterThan(1);
+		const r = await weft([
+			...db,
+			"--json",
+			"diff",
+			"ag-1",
+			thread.heads[1],
+			thread.heads[0],
+		]);
+		expect(r.code).toBe(0);
+		expect(JSON.stringify(r.json)).not.toMatch(
+			/lc_kwargs|"lc"|lc_serializable/,
+		);
+		const messages = r.json.filter(
+			(d: { path: unknown[] }) => d.path[0] === "messages",
+		);
+		expect(messages.length).toBeGreaterThan(0);
+		for (const d of messages) {
+			expect(d.path).toHaveLength(2);
+			expect(typeof d.path[1]).toBe("string"); // the message's id, not its position
+			const m = d.after ?? d.before;
+			expect(["user", "assistant", "tool", "system"]).toContain(m.role);
+		}
+		const texts = messages.map(
+			(d: {
+				kind: string;
+				after?: { content: unknown };
+				before?: { content: unknown };
+			}) => `${d.kind} ${String((d.after ?? d.before)?.content)}`,
+		);
+		expect(texts.join("\n")).toMatch(/Ann|Bob/);
 	});
 
 	it("lists threads holding a type only their graph module registers, as tagged data", async () => {

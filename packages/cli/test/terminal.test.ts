@@ -20,8 +20,10 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 function inPty(
 	args: string[],
 	env: Record<string, string | undefined>,
+	/** Shell run before weft in the pseudo-terminal, e.g. `stty cols 150;` */
+	before = "",
 ): Promise<{ code: number; out: string }> {
-	const command = [...weftCommand, ...args].map(quote).join(" ");
+	const command = `${before}${[...weftCommand, ...args].map(quote).join(" ")}`;
 	return new Promise((resolve) => {
 		const child = spawn("script", ["-qfec", command, "/dev/null"], {
 			cwd: root,
@@ -74,6 +76,30 @@ describe.skipIf(!hasScript)("the live display on any terminal", () => {
 			[...r.out.matchAll(/running think · (\d+\.\d)s/g)].map((m) => m[1]),
 		);
 		expect(seconds.size).toBeGreaterThan(1);
+	});
+
+	it("prints coloured table cells whole on a 150-column terminal (no code cut apart)", async () => {
+		const db = join(dir, "tables.db");
+		expect(
+			(await weft(["--db", db, "run", module, "--thread", "coloured"])).code,
+		).toBe(0);
+		for (const command of ["threads", "history"]) {
+			const r = await inPty(
+				["--db", db, command, ...(command === "history" ? ["coloured"] : [])],
+				{ CI: undefined, TERM: "xterm-256color", NO_COLOR: undefined },
+				"stty cols 150; ",
+			);
+			expect(r.code).toBe(0);
+			expect(r.out).toContain("\u001b["); // coloured: this is the case that broke
+			const plain = stripVTControlCharacters(r.out);
+			expect(plain).toContain("(end)");
+			if (command === "threads") expect(plain).toMatch(/│ done +│/);
+			// every ESC starts a whole sequence: nothing prints as "[39m" or "[22m"
+			expect(plain).not.toMatch(/\[\d+m/);
+			// one line per row: a data row of the table never continues on a second line
+			const rows = plain.split(/\r?\n/).filter((l) => l.startsWith("│"));
+			expect(rows.every((l) => !/^│ +│/.test(l))).toBe(true);
+		}
 	});
 
 	it("prints plain lines without escape codes for TERM=dumb and NO_COLOR", async () => {

@@ -98,5 +98,49 @@ describe("wrong input gets the right words", () => {
 			/moved-\d+-graph\.ts#graph, which is no longer at/,
 		);
 		expect(r.stderr).toContain("--graph");
+		// --graph resolves from the current folder (the test runs weft in the repository root)
+		expect(r.stderr).toContain(
+			`a path from the current folder, ${root.replace(/\/$/, "")})`,
+		);
+	});
+
+	it("leaves no thread behind when a run's input is refused", async () => {
+		const r = await weft([
+			...db,
+			"--json",
+			"run",
+			module,
+			"--thread",
+			"ghost",
+			"--input",
+			'{"nope":1}',
+		]);
+		expect(r.code).toBe(1);
+		expect(r.json.error.code).toBe("VALIDATION_FAILED");
+		const threads = await weft([...db, "--json", "threads"]);
+		expect(
+			threads.json.map((t: { threadId: string }) => t.threadId),
+		).not.toContain("ghost");
+		// and the thread id is free for a run with the right input
+		const again = await weft([
+			...db,
+			"--json",
+			"run",
+			module,
+			"--thread",
+			"ghost",
+			"--input",
+			'{"request":"ship"}',
+		]);
+		expect(again.json.status).toBe("interrupted");
+	});
+
+	it("filters threads by the status `forked`, as the docs list it", async () => {
+		const r = await weft([...db, "--json", "threads", "--status", "forked"]);
+		expect(r.code).toBe(0);
+		expect(r.json.map((t: { threadId: string }) => t.threadId)).toEqual([
+			"mail",
+		]);
+		expect(r.json[0].forked).toBe(true);
 	});
 });

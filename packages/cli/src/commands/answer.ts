@@ -65,7 +65,12 @@ async function pick(
 	threadId: string,
 	opts: AnswerOptions,
 	env: CommandEnv,
-): Promise<{ request: Interrupt; checkpointId: string | undefined }> {
+): Promise<{
+	request: Interrupt;
+	checkpointId: string | undefined;
+	/** The checkpoint the request waits at (the one answered): its branch's context applies. */
+	waitsAt: string;
+}> {
 	const checkpointer = await env.store();
 	const at =
 		opts.checkpoint === undefined
@@ -94,7 +99,11 @@ async function pick(
 			`thread "${threadId}" has ${waiting.length} pending requests`,
 			`pick one with --id (${waiting.map((w) => w.id).join(", ")})`,
 		);
-	return { request: target ?? waiting[0]!, checkpointId: at?.checkpointId };
+	return {
+		request: target ?? waiting[0]!,
+		checkpointId: at?.checkpointId,
+		waitsAt: tuple.checkpoint.checkpointId,
+	};
 }
 
 /**
@@ -109,7 +118,7 @@ export async function answer(
 	env: CommandEnv,
 ): Promise<number> {
 	const context = givenContext(opts);
-	const { request, checkpointId } = await pick(threadId, opts, env);
+	const { request, checkpointId, waitsAt } = await pick(threadId, opts, env);
 	const checkpointer = await env.store();
 	env.out.line(
 		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
@@ -121,7 +130,13 @@ export async function answer(
 		env.graph,
 		env.base,
 	);
-	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	const config = await threadRunConfig(
+		checkpointer,
+		threadId,
+		ref,
+		context,
+		waitsAt,
+	);
 	const result = await streamWithProgress(
 		graph,
 		new Command({ resume: { [request.id]: value } }),

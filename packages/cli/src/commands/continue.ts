@@ -7,6 +7,7 @@ import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import {
 	type ContextOptions,
 	givenContext,
+	refuseFinished,
 	threadRunConfig,
 } from "../thread-config.ts";
 
@@ -35,7 +36,14 @@ export async function continueThread(
 		opts.from === undefined
 			? undefined
 			: await resolveCheckpoint(checkpointer, threadId, opts.from);
-	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	await refuseFinished(checkpointer, threadId, "continue", from?.checkpointId);
+	const config = await threadRunConfig(
+		checkpointer,
+		threadId,
+		ref,
+		context,
+		from?.checkpointId,
+	);
 	const result = await streamWithProgress(
 		graph,
 		null,

@@ -2,9 +2,9 @@ import { Command } from "commander";
 import { readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
+import { stateDiffData } from "../diff-data.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
-import { plainValue } from "../render/messages.ts";
 import { label, shortId } from "../render/output.ts";
 import { renderStateDiff } from "../render/state-diff.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
@@ -37,14 +37,17 @@ export async function diff(
 		threadId,
 		checkpointId: c.checkpointId,
 	}));
+	const [x, y] = await Promise.all(configs.map((c) => graph.getState(c)));
 	if (env.out.json) {
 		env.out.result(
-			plainValue(await graph.diffStates(configs[0]!, configs[1]!)),
+			stateDiffData(
+				x!.values as Record<string, unknown>,
+				y!.values as Record<string, unknown>,
+			),
 			() => "",
 		);
 		return 0;
 	}
-	const [x, y] = await Promise.all(configs.map((c) => graph.getState(c)));
 	const on = (id: string) =>
 		tree.heads.length > 1
 			? ` [branch ${(tree.branchesOf.get(id) ?? []).join(",")}]`

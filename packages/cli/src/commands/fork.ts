@@ -1,9 +1,14 @@
+import { isWeftError, type ValidationError } from "@weft/graph";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
-import { parseAssignments, parseJsonArg } from "../parse-value.ts";
+import {
+	assignmentTexts,
+	parseAssignments,
+	parseJsonArg,
+} from "../parse-value.ts";
 import { shortId } from "../render/output.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
 
@@ -33,7 +38,10 @@ export async function fork(
 	const patch =
 		opts.patch === undefined ? {} : parseJsonArg(opts.patch, "--patch");
 	if (typeof patch !== "object" || patch === null || Array.isArray(patch))
-		throw new UsageError("--patch must be a JSON object of state keys");
+		throw new UsageError(
+			"--patch must be a JSON object of state keys",
+			`e.g. weft fork ${threadId} --at ${opts.at} --patch '{"draft":"a new draft"}'`,
+		);
 	const values = { ...patch, ...parseAssignments(opts.set ?? []) };
 	const checkpointer = await env.store();
 	const { graph } = await graphOfThread(
@@ -43,11 +51,17 @@ export async function fork(
 		env.base,
 	);
 	const at = await resolveCheckpoint(checkpointer, threadId, opts.at);
-	const made = await graph.updateState(
-		{ threadId, checkpointId: at.checkpointId },
-		values as never,
-		{ asNode: opts.asNode },
-	);
+	const update = (v: Record<string, unknown>) =>
+		graph.updateState({ threadId, checkpointId: at.checkpointId }, v as never, {
+			asNode: opts.asNode,
+		});
+	const made = await update(values).catch((error: unknown) => {
+		const retry = asTyped(error, values, assignmentTexts(opts.set ?? []));
+		if (retry === undefined) throw error;
+		return update(retry).catch(() => {
+			throw error;
+		});
+	});
 	const state = await graph.getState({
 		threadId,
 		checkpointId: made.checkpointId,
@@ -61,6 +75,32 @@ export async function fork(
 			].join("\n"),
 	);
 	return 0;
+}
+
+/**
+ * `--set request=5` parses as the number 5; when the state refuses it where a string is wanted, the
+ * values are tried again with the text as typed for the refused `--set` keys (the state schema says
+ * what a key holds, the command line cannot). Undefined when there is nothing to try.
+ */
+function asTyped(
+	error: unknown,
+	values: Record<string, unknown>,
+	texts: Record<string, string>,
+): Record<string, unknown> | undefined {
+	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
+	const issues = (error as ValidationError).issues ?? [];
+	const refused = new Set(issues.map((i) => String(i.path[0])));
+	const retry = { ...values };
+	let changed = false;
+	for (const [key, text] of Object.entries(texts))
+		if (
+			typeof values[key] !== "string" &&
+			(refused.size === 0 || refused.has(key))
+		) {
+			retry[key] = text;
+			changed = true;
+		}
+	return changed ? retry : undefined;
 }
 
 export const forkCommand = (act: Act) =>

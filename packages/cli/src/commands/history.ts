@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { readTree } from "../branches.ts";
+import { branchChain, readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -18,6 +18,7 @@ export async function history(
 	const limit = positiveInt(opts.limit, "--limit");
 	const branch = positiveInt(opts.branch, "--branch");
 	const tree = await readTree(await env.store(), threadId);
+	if (branch !== undefined) branchChain(tree, threadId, branch);
 	const heads = new Set(tree.heads);
 	const rows = tree.all
 		.filter(
@@ -61,7 +62,7 @@ export async function history(
 			...(many
 				? [
 						label.dim(
-							`${tree.heads.length} branches; steps count along a branch: \`weft show ${threadId} --at 2 --branch 2\`, \`weft history ${threadId} --branch 2\``,
+							`${tree.heads.length} branches; steps count along a branch: \`weft show ${threadId} --at ${tree.chains[1]!.at(-1)!.step} --branch 2\`, \`weft history ${threadId} --branch 2\``,
 						),
 					]
 				: []),

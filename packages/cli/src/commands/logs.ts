@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { readTree } from "../branches.ts";
+import { branchChain, readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -19,7 +19,7 @@ export async function logs(
 	const branch = positiveInt(opts.branch, "--branch") ?? 1;
 	const checkpointer = await env.store();
 	const tree = await readTree(checkpointer, threadId);
-	const chain = tree.chains[branch - 1] ?? [];
+	const chain = branchChain(tree, threadId, branch);
 	const records: StepRecord[] = [];
 	for (const [i, s] of chain.entries())
 		records.push(await stepRecord(checkpointer, s, chain[i - 1]));

@@ -14,12 +14,14 @@ export async function pending(
 	env: CommandEnv,
 ): Promise<number> {
 	const checkpointer = await env.store();
+	// A thread's status follows the branch that ran last: a request can wait on any other head, so
+	// every thread with more than one head is read too (one head: its status says it all).
 	const ids =
 		opts.thread !== undefined
 			? [opts.thread]
-			: (await checkpointer.listThreads({ status: "interrupted" })).map(
-					(t) => t.threadId,
-				);
+			: (await checkpointer.listThreads())
+					.filter((t) => t.status === "interrupted" || t.heads.length > 1)
+					.map((t) => t.threadId);
 	const rows: Array<
 		Interrupt & { threadId: string; checkpointId: string; branch: number }
 	> = [];

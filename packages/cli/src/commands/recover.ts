@@ -1,10 +1,11 @@
 import { Command } from "commander";
+import { settleCancelled } from "../cancel.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { Progress } from "../render/progress.ts";
 import { exitCodeOf, reportRun } from "../run-display.ts";
-import { storedContext } from "../thread-config.ts";
+import { refuseFinished, storedContext } from "../thread-config.ts";
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
@@ -21,6 +22,7 @@ export async function recover(
 		env.graph,
 		env.base,
 	);
+	await refuseFinished(checkpointer, threadId, "recover");
 	const context = await storedContext(checkpointer, threadId);
 	const config = {
 		...(context === undefined ? {} : { context }),
@@ -35,6 +37,8 @@ export async function recover(
 	const result = await graph
 		.recover(threadId, config)
 		.finally(() => progress?.stop());
+	if (result.status === "cancelled")
+		await settleCancelled(checkpointer, threadId);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }

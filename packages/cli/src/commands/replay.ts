@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { settleCancelled } from "../cancel.ts";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -39,7 +40,13 @@ export async function replay(
 		env.base,
 	);
 	const from = await resolveCheckpoint(checkpointer, threadId, opts.from);
-	const config = await threadRunConfig(checkpointer, threadId, ref, context);
+	const config = await threadRunConfig(
+		checkpointer,
+		threadId,
+		ref,
+		context,
+		from.checkpointId,
+	);
 	const progress = env.out.json ? undefined : new Progress();
 	progress?.start(
 		`replaying thread ${threadId} from step ${from.step} as a new branch`,
@@ -52,6 +59,8 @@ export async function replay(
 			signal: env.signal,
 		})
 		.finally(() => progress?.stop());
+	if (result.status === "cancelled")
+		await settleCancelled(checkpointer, threadId);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }

@@ -1,4 +1,6 @@
+import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -26,22 +28,59 @@ export async function run(
 ): Promise<number> {
 	const context = givenContext(opts);
 	const input = inputOf(opts);
+	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);
 	const checkpointer = await env.store({ create: true });
-	const { graph, ref } = await loadGraph(
-		resolve(module),
-		checkpointer,
-		env.base,
-	);
 	const threadId = opts.thread ?? newThreadId();
-	const result = await streamWithProgress(
-		graph,
-		input,
-		runConfig(threadId, ref, context),
-		env,
-		`running ${ref} on thread ${threadId}`,
-	);
-	reportRun(env, threadId, result);
-	return exitCodeOf(result);
+	let existed = true;
+	try {
+		const { graph, ref } = await loadGraph(
+			resolve(module),
+			checkpointer,
+			env.base,
+		);
+		existed = (await checkpointer.getThread(threadId)) !== undefined;
+		const result = await streamWithProgress(
+			graph,
+			input,
+			runConfig(threadId, ref, context),
+			env,
+			`running ${ref} on thread ${threadId}`,
+		);
+		reportRun(env, threadId, result);
+		return exitCodeOf(result);
+	} catch (error) {
+		if (!existed) await dropEmptyThread(checkpointer, threadId);
+		if (fresh) await dropEmptyDatabase(checkpointer, env.dbFile!);
+		throw error;
+	}
+}
+
+/** A first run that failed before saving anything leaves no database file behind (made by it). */
+async function dropEmptyDatabase(
+	checkpointer: Checkpointer,
+	file: string,
+): Promise<void> {
+	const threads = await checkpointer
+		.listThreads({ limit: 1 })
+		.catch(() => [undefined]);
+	if (threads.length > 0) return;
+	await checkpointer.close?.();
+	for (const suffix of ["", "-wal", "-shm", "-journal"])
+		rmSync(`${file}${suffix}`, { force: true });
+}
+
+/**
+ * A run refused before its first checkpoint (input that fails the state schema) has still taken the
+ * thread's lease, which made a thread row: `weft threads` would list a thread with no checkpoints that
+ * `history` and `recover` say does not exist. A new thread left empty is removed again.
+ */
+async function dropEmptyThread(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<void> {
+	const t = await checkpointer.getThread(threadId).catch(() => undefined);
+	if (t !== undefined && t.checkpoints === 0)
+		await checkpointer.deleteThread(threadId).catch(() => {});
 }
 
 function inputOf(opts: RunOptions): Record<string, unknown> {

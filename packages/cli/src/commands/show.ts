@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { branchChain, readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -23,11 +24,15 @@ export async function show(
 		env.graph,
 		env.base,
 	);
+	const tree = await readTree(checkpointer, threadId);
+	// --branch alone: that branch's head (without it, the newest checkpoint)
 	const checkpointId =
-		opts.at === undefined
-			? undefined
-			: (await resolveCheckpoint(checkpointer, threadId, opts.at, branch))
-					.checkpointId;
+		opts.at !== undefined
+			? (await resolveCheckpoint(checkpointer, threadId, opts.at, branch, tree))
+					.checkpointId
+			: branch !== undefined
+				? branchChain(tree, threadId, branch).at(-1)!.checkpointId
+				: undefined;
 	const state = await graph.getState({ threadId, checkpointId });
 	env.out.result(plainValue(state), () =>
 		[
@@ -53,7 +58,7 @@ export const showCommand = (act: Act) =>
 			.option("--at <checkpoint|step>", "checkpoint id, short id or step")
 			.option(
 				"--branch <n>",
-				"count --at steps along branch n (see `weft history`)",
+				"count --at steps along branch n; alone: branch n's head (see `weft history`)",
 			)
 			.action(
 				act((env, thread: string, o: { at?: string; branch?: string }) =>

@@ -32,19 +32,22 @@ export async function threads(
 	opts: { status?: string; limit?: string },
 	env: CommandEnv,
 ): Promise<number> {
+	// `forked` is the CLI's word for a fork not yet run (any stored status): filtered here, not by the store
+	const forkedOnly = opts.status === "forked";
 	if (
 		opts.status !== undefined &&
+		!forkedOnly &&
 		!STATUSES.includes(opts.status as ThreadStatus)
 	)
 		throw new UsageError(
 			`unknown status "${opts.status}"`,
-			`use one of ${STATUSES.join(", ")}`,
+			`use one of ${[...STATUSES, "forked"].join(", ")}`,
 		);
 	const limit = positiveInt(opts.limit, "--limit");
 	const checkpointer = await env.store();
 	const list = await checkpointer.listThreads({
-		status: opts.status as ThreadStatus | undefined,
-		limit,
+		status: forkedOnly ? undefined : (opts.status as ThreadStatus | undefined),
+		limit: forkedOnly ? undefined : limit,
 	});
 	const rows: ThreadRow[] = [];
 	for (const t of list) {
@@ -59,7 +62,9 @@ export async function threads(
 			newest !== undefined &&
 			(newest.source === "update" || newest.source === "fork") &&
 			next.length > 0;
+		if (forkedOnly && !forked) continue;
 		rows.push({ ...t, next, forked });
+		if (forkedOnly && limit !== undefined && rows.length >= limit) break;
 	}
 	env.out.result(rows, () =>
 		rows.length === 0
@@ -89,7 +94,7 @@ export const threadsCommand = (act: Act) =>
 			.description("list threads: status, step, what is due next, last update")
 			.option(
 				"--status <status>",
-				`only threads with this status (${STATUSES.join(", ")})`,
+				`only threads with this status (${STATUSES.join(", ")}; forked: a fork not yet run)`,
 			)
 			.option("--limit <n>", "at most n threads")
 			.action(

@@ -1,16 +1,19 @@
 import Table from "cli-table3";
 import pc from "picocolors";
 import stringWidth from "string-width";
-import { columns } from "./terminal.ts";
+import { tableWidth } from "./terminal.ts";
+import { wrapCell } from "./wrap-cell.ts";
 
 /**
  * A table that fits the terminal: columns keep their natural width while they fit, and the widest
- * ones are narrowed (their cells wrapped) until the table is no wider than the screen.
+ * ones are narrowed (their cells wrapped) until the table is no wider than the screen. Cells are
+ * wrapped here, not by cli-table3, whose wrapping counts colour codes as text and cuts them apart.
+ * Piped output is not wrapped at all (ids stay whole for the next program).
  */
 export function table(
 	head: string[],
 	rows: Array<Array<string | number>>,
-	width = columns(),
+	width = tableWidth(),
 ): string {
 	const cells = rows.map((r) => r.map(String));
 	const natural = head.map(
@@ -24,15 +27,15 @@ export function table(
 	);
 	const widths = fit(natural, width - (head.length + 1));
 	const t = new Table({
-		head,
+		head: head.map((h, i) => wrapCell(h, widths[i]! - 2)),
 		colWidths: widths,
 		style: pc.isColorSupported
 			? { head: ["bold"], border: ["gray"] }
 			: { head: [], border: [] },
-		wordWrap: true,
-		wrapOnWordBoundary: false,
+		wordWrap: false,
 	});
-	for (const row of cells) t.push(row);
+	for (const row of cells)
+		t.push(row.map((cell, i) => wrapCell(cell, widths[i]! - 2)));
 	return t.toString();
 }
 

@@ -10,6 +10,16 @@ export function columns(stream: NodeJS.WriteStream = process.stdout): number {
 }
 
 /**
+ * The width tables fit: the terminal's, or no limit when stdout is not a terminal (a pipe or a file
+ * keeps whole lines: wrapping there only splits the ids people copy).
+ */
+export function tableWidth(
+	stream: NodeJS.WriteStream = process.stdout,
+): number {
+	return stream.isTTY === true ? columns(stream) : Number.POSITIVE_INFINITY;
+}
+
+/**
  * A live display (a status line redrawn in place) is shown only on a real terminal that understands
  * cursor control: not in a pipe, not with TERM=dumb, not in CI.
  */

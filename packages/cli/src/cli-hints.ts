@@ -1,0 +1,16 @@
+/**
+ * Hints in CLI words for errors whose own hint speaks to the API (`{ waitForLease: ms }`,
+ * `getState().interrupts`): a person at a terminal needs the command to type instead. `thread` is the
+ * thread the command line named, when it named one.
+ */
+export function cliHint(code: string, thread?: string): string | undefined {
+	const t = thread ?? "<thread>";
+	switch (code) {
+		case "THREAD_BUSY":
+			return `another run holds this thread: follow it with \`weft watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`weft recover ${t}\` goes on`;
+		case "NO_PENDING_INTERRUPT":
+			return `see what waits with \`weft pending\` (or \`weft show ${t}\`); \`weft continue ${t}\` runs on without an answer`;
+		default:
+			return undefined;
+	}
+}

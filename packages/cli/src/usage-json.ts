@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+
+/** A mistake commander found in the command line: its words, and the command it was found in. */
+export interface ParseMistake {
+	message: string;
+	command: string;
+}
+
+/** `--json` anywhere before `--`: known before commander has parsed (or failed to parse) the line. */
+export function wantsJson(argv: readonly string[]): boolean {
+	const end = argv.indexOf("--");
+	return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/**
+ * With --json, commander's complaints (unknown command or option, missing argument) must not go to
+ * stderr as help text: they are kept here, for main to print as `{ error: { code: "USAGE" } }` on stdout.
+ * Help asked for (`--help`) still prints as usual.
+ */
+export function captureMistakes(
+	program: Command,
+	keep: (mistake: ParseMistake) => void,
+): void {
+	const visit = (c: Command, path: string) => {
+		c.configureOutput({
+			writeErr: () => {},
+			outputError: (text) =>
+				keep({
+					message: text.trim().replace(/^error:\s*/, ""),
+					command: path,
+				}),
+		});
+		for (const sub of c.commands) visit(sub, `${path} ${sub.name()}`);
+	};
+	visit(program, "weft");
+}

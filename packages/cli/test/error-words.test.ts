@@ -1,0 +1,164 @@
+import { spawn } from "node:child_process";
+import {
+	existsSync,
+	mkdtempSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { cliHint } from "../src/cli-hints.ts";
+import { root, weft, weftCommand } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 300_000 });
+
+const module = join(root, "examples/src/human-approval.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-words-"));
+const db = ["--db", join(dir, "weft.db")];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("every mistake has a code and a hint a CLI user can follow", () => {
+	beforeAll(async () => {
+		await weft([
+			...db,
+			"run",
+			module,
+			"--thread",
+			"mail",
+			"--input",
+			'{"request":"ship"}',
+		]);
+	});
+
+	it("names the code in text mode for an unknown thread, checkpoint or database", async () => {
+		for (const args of [
+			[...db, "show", "nosuch"],
+			[...db, "show", "mail", "--at", "zzzzzz"],
+			["--db", join(dir, "missing.db"), "threads"],
+		]) {
+			const r = await weft(args);
+			expect(r.code).toBe(2);
+			expect(r.stderr).toMatch(/^error USAGE /);
+			expect(r.stderr).toContain("hint: ");
+		}
+	});
+
+	it("gives a hint for --set without = and for an --input file that is not there", async () => {
+		const set = await weft([
+			...db,
+			"fork",
+			"mail",
+			"--at",
+			"0",
+			"--set",
+			"request",
+		]);
+		expect(set.code).toBe(2);
+		expect(set.stderr).toContain('--set needs key=value, got "request"');
+		expect(set.stderr).toMatch(/hint: .*--set request=/);
+		const file = await weft([
+			...db,
+			"run",
+			module,
+			"--input",
+			`@${join(dir, "nope.json")}`,
+		]);
+		expect(file.code).toBe(2);
+		expect(file.stderr).toContain("cannot read --input file");
+		expect(file.stderr).toContain("hint: ");
+	});
+
+	it("reads --set request=5 as the text a string key holds", async () => {
+		const r = await weft([
+			...db,
+			"--json",
+			"fork",
+			"mail",
+			"--at",
+			"0",
+			"--set",
+			"request=5",
+		]);
+		expect(r.json?.error).toBeUndefined();
+		expect(r.code).toBe(0);
+		const show = await weft([
+			...db,
+			"--json",
+			"show",
+			"mail",
+			"--at",
+			r.json.checkpointId,
+		]);
+		expect(show.json.values.request).toBe("5");
+	});
+
+	it("gives CLI advice, not API advice, for a busy thread and a thread with no pending request", async () => {
+		const busy = cliHint("THREAD_BUSY", "t1");
+		expect(busy).toContain("weft watch t1");
+		expect(busy).not.toContain("waitForLease");
+		const none = cliHint("NO_PENDING_INTERRUPT", "t1");
+		expect(none).toContain("weft pending");
+		expect(none).not.toContain("getState");
+		// a real busy thread: a run still going when another command runs it
+		const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
+		const release = join(dir, "release");
+		const child = spawn(
+			weftCommand[0]!,
+			[...weftCommand.slice(1), ...db, "run", slow, "--thread", "busy"],
+			{
+				cwd: root,
+				env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		const closed = new Promise((r) => child.on("close", r));
+		let out = "";
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+		});
+		while (!out.includes("on thread"))
+			await new Promise((r) => setTimeout(r, 50));
+		await new Promise((r) => setTimeout(r, 1000));
+		const r = await weft([...db, "continue", "busy"]);
+		writeFileSync(release, "");
+		await closed;
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain("error THREAD_BUSY");
+		expect(r.stderr).not.toContain("waitForLease");
+		expect(r.stderr).toContain("weft watch busy");
+	});
+
+	it("refuses a 0-byte file without writing into it, and a failed first run leaves no database", async () => {
+		const empty = join(dir, "empty.db");
+		writeFileSync(empty, "");
+		const r = await weft(["--db", empty, "threads"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/^error USAGE .*empty/);
+		expect(statSync(empty).size).toBe(0);
+		const fresh = join(dir, "fresh.db");
+		for (const args of [
+			["run", join(dir, "no-such-module.ts")],
+			["run", module, "--input", '{"nope":1}'],
+		]) {
+			const failed = await weft(["--db", fresh, ...args]);
+			expect(failed.code).not.toBe(0);
+			expect(existsSync(fresh)).toBe(false);
+		}
+	});
+
+	it("says a finished thread has nothing to continue or recover", async () => {
+		const done = join(root, "packages/cli/test/fixtures/one-token-graph.ts");
+		expect(
+			(await weft([...db, "run", done, "--thread", "finished"])).code,
+		).toBe(0);
+		for (const command of ["continue", "recover"]) {
+			const r = await weft([...db, "--json", command, "finished"]);
+			expect(r.code).toBe(2);
+			expect(r.json.error.code).toBe("USAGE");
+			expect(r.json.error.message).toContain('thread "finished" is done');
+			expect(r.json.error.hint).toMatch(/weft (fork|run)/);
+		}
+	});
+});

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 300_000 });
+
+const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
+const db = ["--db", join(dir, "weft.db")];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("command-line mistakes", () => {
+	it("are a USAGE error in JSON on stdout with --json (exit 2), help text only without", async () => {
+		const cases: Array<[string[], RegExp]> = [
+			[["history", "t", "--bogus"], /unknown option '--bogus'/],
+			[["frob"], /unknown command 'frob'/],
+			[["history"], /missing required argument 'thread'/],
+			[["threads", "--limit"], /argument missing/],
+		];
+		for (const [args, message] of cases) {
+			const r = await weft([...db, "--json", ...args]);
+			expect(r.code).toBe(2);
+			expect(r.json?.error).toMatchObject({ code: "USAGE" });
+			expect(r.json.error.message).toMatch(message);
+			expect(r.json.error.message).not.toMatch(/^error:/);
+			expect(r.json.error.hint).toMatch(/--help/);
+			expect(r.stderr).toBe("");
+			// --json after the mistake counts too
+			const late = await weft([...db, ...args, "--json"]);
+			expect(late.code).toBe(2);
+			expect(late.json?.error?.code).toBe("USAGE");
+			const text = await weft([...db, ...args]);
+			expect(text.code).toBe(2);
+			expect(text.stdout).toBe("");
+			expect(text.stderr).toMatch(message);
+		}
+	});
+});
