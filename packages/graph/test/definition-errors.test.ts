@@ -220,4 +220,20 @@ describe("definition and option errors", () => {
 			expect((await graph.getState({ threadId: "t" })).values.n).toBe(1);
 		}
 	});
+
+	it("refuses bad input before taking the lease: no thread is left behind (audit, 1 Dec)", async () => {
+		for (const checkpointer of [
+			new MemoryCheckpointer(),
+			new SqliteCheckpointer({ path: ":memory:" }),
+		]) {
+			const graph = chain().compile({ checkpointer });
+			await expect(
+				graph.run({ nope: 1 } as never, { threadId: "t" }),
+			).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			expect(await checkpointer.getThread("t")).toBeUndefined();
+			expect(await checkpointer.listThreads()).toEqual([]);
+			// good input afterwards runs as on a new thread
+			expect((await graph.run({}, { threadId: "t" })).status).toBe("done");
+		}
+	});
 });

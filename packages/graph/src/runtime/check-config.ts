@@ -1,6 +1,9 @@
-import { ConfigError, validateId } from "@weft/checkpoint";
+import { type ChannelWrite, ConfigError, validateId } from "@weft/checkpoint";
+import { isCommand } from "../command.ts";
+import { INPUT_NODE } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
 import { noThreadId } from "./run-errors.ts";
+import type { GraphRuntime } from "./runtime.ts";
 
 /**
  * Checks a run config before anything is read or written: ids are usable ids (`INVALID_ID`), numbers are
@@ -126,4 +129,17 @@ export function ownConfig(
 	)
 		own = { ...own, context: Object.freeze({ ...context }) };
 	return own;
+}
+
+/**
+ * New input's writes (not `null` to continue, not a `Command`), checked against the schema before the run
+ * takes its lease or reads anything: refused input leaves no thread behind in the store.
+ */
+export function checkedInput(
+	rt: GraphRuntime,
+	input: unknown,
+): ChannelWrite[] | undefined {
+	return input === null || input === undefined || isCommand(input)
+		? undefined
+		: rt.channels.toWrites(INPUT_NODE, input);
 }

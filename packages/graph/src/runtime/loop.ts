@@ -6,7 +6,7 @@ import type {
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
-import { checkRunConfig, ownConfig } from "./check-config.ts";
+import { checkedInput, checkRunConfig, ownConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
@@ -130,6 +130,7 @@ export class Run {
 			this.#options.modes?.has("debug") === true
 				? await RunLifecycle.observed(this.#events, () => this.#at.step)
 				: RunLifecycle.unobserved();
+		const inputWrites = checkedInput(this.#rt, input); // before the lease: no thread for bad input
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
 		if (this.#store !== undefined && this.#options.parentTask === undefined)
 			this.#watch = await this.#store.takeLease(
@@ -140,13 +141,16 @@ export class Run {
 			this.#watch = new AbortWatch(caller as AbortSignal);
 		this.#signal = this.#watch?.signal ?? NEVER;
 		try {
-			return await this.#execute(input);
+			return await this.#execute(input, inputWrites);
 		} finally {
 			this.#watch?.dispose();
 		}
 	}
 
-	async #execute(input: unknown): Promise<RunResult> {
+	async #execute(
+		input: unknown,
+		inputWrites: ChannelWrite[] | undefined,
+	): Promise<RunResult> {
 		this.#tm.start(input); // telemetry (issue 13)
 		let ending: Ending;
 		try {
@@ -160,6 +164,7 @@ export class Run {
 					parentTask: this.#options.parentTask,
 					fresh: this.#options.fresh === true,
 					answersById: this.#options.answersById,
+					inputWrites,
 					at: this.#at,
 					commit: (source, writes, nodes) =>
 						this.#writeCheckpoint(source, writes, nodes),

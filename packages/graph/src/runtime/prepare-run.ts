@@ -64,6 +64,8 @@ export interface Preparing {
 	/** Told of the checkpoint the run stands on (telemetry, issue 13). */
 	loaded?: ((tuple: CheckpointTuple) => void) | undefined;
 	answersById: ReadonlyMap<string, unknown> | undefined;
+	/** New input's writes, when the run checked them already (before taking the lease). */
+	inputWrites?: ChannelWrite[] | undefined;
 	at: StepState;
 	/** Writes `at` as the next checkpoint. */
 	commit(
@@ -169,7 +171,7 @@ async function prepareContinue(
 
 async function prepareInput(p: Preparing, input: unknown): Promise<void> {
 	const { rt, at } = p;
-	const writes = rt.channels.toWrites(INPUT_NODE, input);
+	const writes = p.inputWrites ?? rt.channels.toWrites(INPUT_NODE, input);
 	// a subgraph task starts its child run afresh; a root run goes on from the thread's newest state
 	const tuple =
 		p.store !== undefined && p.parentTask === undefined
