@@ -43,7 +43,13 @@ describe("SqliteCacheStore", () => {
 		expect(db.open).toBe(true);
 		expect(
 			() => new SqliteCacheStore({ database: db, table: "x; DROP TABLE y" }),
-		).toThrow(/invalid table name/);
+		).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: expect.stringMatching(/invalid table name/),
+				hint: expect.any(String),
+			}),
+		);
 	});
 
 	it("serves a router's cache across router instances (and processes)", async () => {

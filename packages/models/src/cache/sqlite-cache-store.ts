@@ -1,3 +1,4 @@
+import { ConfigError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import type {
 	CachedResponse,
@@ -39,9 +40,9 @@ export class SqliteCacheStore implements ResponseCacheStore {
 	constructor(options: SqliteCacheStoreOptions = {}) {
 		const table = options.table ?? "weft_response_cache";
 		if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-			throw new TypeError(
-				`invalid table name "${table}": use letters, digits and _`,
-			);
+			throw new ConfigError("CONFIG_INVALID", `invalid table name "${table}"`, {
+				hint: "use letters, digits and _",
+			});
 		}
 		this.#owned = options.database === undefined;
 		this.#db = options.database ?? new Database(options.path ?? ":memory:");
