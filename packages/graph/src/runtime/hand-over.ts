@@ -27,9 +27,8 @@ export function handOver(next: NextCheckpoint, plain: boolean): boolean {
 
 /** Run metadata (`RunConfig.metadata`) that can stand in plain JSON as it is: scalars under plain keys. */
 export function plainUserMetadata(
-	user: Readonly<Record<string, unknown>> | undefined,
+	user: Readonly<Record<string, unknown>>,
 ): boolean {
-	if (user === undefined) return true;
 	for (const key in user) if (!isPlainEntry(key, user[key])) return false;
 	return true;
 }

@@ -64,8 +64,8 @@ export interface Preparing {
 	/** Told of the checkpoint the run stands on (telemetry, issue 13). */
 	loaded?: ((tuple: CheckpointTuple) => void) | undefined;
 	answersById: ReadonlyMap<string, unknown> | undefined;
-	/** New input's writes, when the run checked them already (before taking the lease). */
-	inputWrites?: ChannelWrite[] | undefined;
+	/** New input's writes, checked before the run took its lease (`checkedInput`); undefined for others. */
+	inputWrites: ChannelWrite[] | undefined;
 	at: StepState;
 	/** Writes `at` as the next checkpoint. */
 	commit(
@@ -84,9 +84,9 @@ export function prepareRun(p: Preparing, input: unknown): Promise<void> {
 	// the preparer's own promise, not one more async frame around it (perf, issue 17)
 	try {
 		p.store?.useSchema(p.rt.channels);
-		if (input === null || input === undefined)
-			return prepareContinue(p, undefined);
-		if (!isCommand(input)) return prepareInput(p, input);
+		// new input was checked before the lease (`checkedInput`): its writes tell it apart
+		if (p.inputWrites !== undefined) return prepareInput(p, p.inputWrites);
+		if (!isCommand(input)) return prepareContinue(p, undefined); // null
 		if (input.goto !== undefined) throw fail.commandGoto();
 		if (!input.hasResume && input.update === undefined)
 			throw fail.commandWithoutResume();
@@ -169,9 +169,11 @@ async function prepareContinue(
 	);
 }
 
-async function prepareInput(p: Preparing, input: unknown): Promise<void> {
+async function prepareInput(
+	p: Preparing,
+	writes: ChannelWrite[],
+): Promise<void> {
 	const { rt, at } = p;
-	const writes = p.inputWrites ?? rt.channels.toWrites(INPUT_NODE, input);
 	// a subgraph task starts its child run afresh; a root run goes on from the thread's newest state
 	const tuple =
 		p.store !== undefined && p.parentTask === undefined
