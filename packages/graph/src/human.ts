@@ -1,6 +1,6 @@
-import { ValidationError } from "@weft/checkpoint";
 import type { z } from "zod";
 import type { NodeContext } from "./graph/types.ts";
+import { invalidValue } from "./runtime/run-errors.ts";
 
 /** The schemas of every human checkpoint declared in this process, by name (the last declaration wins). */
 const declared = new Map<string, { request: z.ZodType; response: z.ZodType }>();
@@ -40,7 +40,15 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 		response: schemas.response,
 		async ask(ctx, payload) {
 			const parsed = schemas.request.safeParse(payload);
-			if (!parsed.success) throw badRequest(name, ctx.node, parsed.error);
+			// the node asked wrongly: the run fails as the node does
+			if (!parsed.success)
+				throw invalidValue(
+					`the request of human checkpoint "${name}"`,
+					ctx.node,
+					parsed.error,
+					`ask with a value that matches the request schema of human("${name}", …)`,
+					"request",
+				);
 			const request = parsed.data;
 			return ctx.interrupt<z.output<TResponse>>(
 				{ human: name, request },
@@ -59,30 +67,4 @@ export function humanSchemas(
 	name: string,
 ): { request: z.ZodType; response: z.ZodType } | undefined {
 	return declared.get(name);
-}
-
-/** A request that fails its schema: the node asked wrongly (the run fails as the node does). */
-function badRequest(
-	name: string,
-	node: string,
-	error: z.ZodError,
-): ValidationError {
-	const first = error.issues[0];
-	const where =
-		first === undefined
-			? ""
-			: `${first.path.join(".") || "request"}: ${first.message}`;
-	return new ValidationError(
-		`the request of human checkpoint "${name}" in node "${node}" is invalid: ${where}`,
-		{
-			node,
-			issues: error.issues.map((x) => ({
-				code: x.code,
-				path: x.path,
-				message: x.message,
-			})),
-			hint: `ask with a value that matches the request schema of human("${name}", …)`,
-			cause: error,
-		},
-	);
 }

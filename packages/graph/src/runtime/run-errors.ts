@@ -3,6 +3,7 @@ import {
 	type CheckpointRecord,
 	ConfigError,
 	isWeftError,
+	ValidationError,
 	WeftError,
 } from "@weft/checkpoint";
 
@@ -103,4 +104,46 @@ export function inStateTerms(
 		hint: error.hint,
 		cause: error,
 	});
+}
+
+/**
+ * A value a node gave or got that failed its schema (a human checkpoint's request, an answer to an
+ * interrupt): a ValidationError naming the node and the first issue (`root` names an issue of the whole
+ * value). `error` is the schema's error; one without issues is said as it is.
+ */
+export function invalidValue(
+	what: string,
+	node: string,
+	error: unknown,
+	hint: string,
+	root = "value",
+): ValidationError {
+	const issues = issuesOf(error);
+	const first = issues[0];
+	const detail =
+		first === undefined
+			? String(error)
+			: `${first.path.join(".") || root}: ${first.message}`;
+	return new ValidationError(
+		`${what} in node "${node}" is invalid: ${detail}`,
+		{
+			node,
+			issues: issues.map((x) => ({
+				code: x.code,
+				path: x.path,
+				message: x.message,
+			})),
+			hint,
+			cause: error,
+		},
+	);
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string };
+
+function issuesOf(error: unknown): Issue[] {
+	const issues = (error as { issues?: unknown } | null)?.issues;
+	return typeof error === "object" && Array.isArray(issues)
+		? (issues as Issue[])
+		: [];
 }

@@ -1,5 +1,5 @@
 import type { Checkpointer, PendingWrite, Store } from "@weft/checkpoint";
-import { isWeftError, ValidationError, WeftError } from "@weft/checkpoint";
+import { isWeftError, type ValidationError, WeftError } from "@weft/checkpoint";
 import type {
 	CallOptions,
 	InterruptOptions,
@@ -12,6 +12,7 @@ import type { RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
+import { invalidValue } from "./run-errors.ts";
 import type { RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
@@ -294,37 +295,12 @@ function asResumeError(
 ): ResumeRejected {
 	if (isWeftError(error, "VALIDATION_FAILED"))
 		return new ResumeRejected(error as ValidationError);
-	const issues =
-		typeof error === "object" &&
-		error !== null &&
-		Array.isArray((error as { issues?: unknown }).issues)
-			? ((
-					error as {
-						issues: Array<{
-							code: string;
-							path: PropertyKey[];
-							message: string;
-						}>;
-					}
-				).issues ?? [])
-			: [];
-	const detail =
-		issues[0] === undefined
-			? String(error)
-			: `${issues[0].path.join(".") || "value"}: ${issues[0].message}`;
 	return new ResumeRejected(
-		new ValidationError(
-			`the answer to ${name === undefined ? "the interrupt" : `"${name}"`} in node "${node}" is invalid: ${detail}`,
-			{
-				node,
-				issues: issues.map((x) => ({
-					code: x.code,
-					path: x.path,
-					message: x.message,
-				})),
-				hint: "resume again with a value that matches the response schema; the run is still paused",
-				cause: error,
-			},
+		invalidValue(
+			`the answer to ${name === undefined ? "the interrupt" : `"${name}"`}`,
+			node,
+			error,
+			"resume again with a value that matches the response schema; the run is still paused",
 		),
 	);
 }
