@@ -50,6 +50,22 @@ export function requireAnswerScope(
 	);
 }
 
+/**
+ * Refuses (403) a caller without `answerScope` when the thread waits at a human checkpoint at
+ * `checkpointId` (its newest without one): what would write past it (an update, new input) answers it.
+ */
+export async function requireAnswerScopeIfWaiting(
+	ctx: ServerContext,
+	c: Context<Env>,
+	graph: AnyGraph | undefined,
+	graphId: string,
+	at: { threadId: string; checkpointId?: string | undefined },
+): Promise<void> {
+	if (perGraph(ctx.answerScope, graphId) === undefined) return;
+	const snap = await graph?.getState(at).catch(() => undefined);
+	if ((snap?.interrupts.length ?? 0) > 0) requireAnswerScope(ctx, c, graphId);
+}
+
 /** The value of a per-server-or-per-graph option for `graphId`. */
 export function perGraph<T extends string | number>(
 	option: T | Readonly<Record<string, T>> | undefined,

@@ -10,6 +10,7 @@ import {
 	ownerOf,
 	perGraph,
 	requireAnswerScope,
+	requireAnswerScopeIfWaiting,
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
@@ -19,7 +20,7 @@ import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
 import { headOf } from "../thread-head.ts";
-import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
+import type { RunRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
 /** A run in LangGraph's `Run` shape. */
@@ -108,26 +109,6 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 }
 
 /** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
-/**
- * Whether a run answers a human checkpoint, or writes past one, so that it needs `answerScope`: a resume,
- * and, on a thread waiting at an interrupt, an update or new input (which would go on without the answer).
- */
-async function answers(
-	ctx: ServerContext,
-	thread: ThreadRecord,
-	graphId: string,
-	b: RunCreateBody,
-): Promise<boolean> {
-	if (b.command != null && "resume" in b.command) return true;
-	if (perGraph(ctx.answerScope, graphId) === undefined) return false;
-	if (b.command?.update == null && b.input == null) return false;
-	const graph = graphOfThread(ctx, thread);
-	const snap = await graph
-		?.getState({ threadId: thread.threadId })
-		.catch(() => undefined);
-	return (snap?.interrupts.length ?? 0) > 0;
-}
-
 export async function startRun(
 	ctx: ServerContext,
 	c: Context<Env>,
@@ -148,8 +129,16 @@ export async function startRun(
 		});
 	thread ??= await ownedThread(ctx, c, threadId);
 	if (thread.owner !== ownerOf(c)) throw notFound("thread", threadId);
-	if (await answers(ctx, thread, graphId, b))
+	if (b.command != null && "resume" in b.command)
 		requireAnswerScope(ctx, c, graphId);
+	else if (b.command?.update != null || b.input != null)
+		await requireAnswerScopeIfWaiting(
+			ctx,
+			c,
+			graphOfThread(ctx, thread),
+			graphId,
+			{ threadId: thread.threadId },
+		);
 	const max = perGraph(ctx.maxRunsPerAssistant, graphId);
 	if (max !== undefined) {
 		const active = [...ctx.registry.runs.values()].filter(

@@ -5,8 +5,7 @@ import {
 	graphOfThread,
 	ownedThread,
 	ownerOf,
-	perGraph,
-	requireAnswerScope,
+	requireAnswerScopeIfWaiting,
 	type ServerContext,
 	toThreadState,
 } from "../context.ts";
@@ -229,13 +228,10 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			undefined;
 		// writing past a pending human checkpoint answers it: the same scope is needed
 		const graphId = t.graphId ?? [...ctx.graphs.keys()][0]!;
-		if (perGraph(ctx.answerScope, graphId) !== undefined) {
-			const snap = await graph
-				.getState({ threadId: t.threadId, checkpointId })
-				.catch(() => undefined);
-			if ((snap?.interrupts.length ?? 0) > 0)
-				requireAnswerScope(ctx, c, graphId);
-		}
+		await requireAnswerScopeIfWaiting(ctx, c, graph, graphId, {
+			threadId: t.threadId,
+			checkpointId,
+		});
 		const out = await graph.updateState(
 			{ threadId: t.threadId, checkpointId },
 			(b.values ?? {}) as never,
