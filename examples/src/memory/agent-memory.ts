@@ -23,7 +23,9 @@ export async function nodeMemory() {
 	)
 		.addNode("remember", async (s, ctx) => {
 			const ns = ["users", "{userId}", "notes"]; // {userId} comes from the run's context
-			await ctx.store!.put(ns, `note-${Date.now()}`, { text: s.note }); // runs once per task
+			// a key from the clock is saved with ctx.once, so the node's next run writes to the same item
+			const key = await ctx.once("note-key", () => `note-${Date.now()}`);
+			await ctx.store!.put(ns, key, { text: s.note }); // written once per task
 			const ok = await ctx.interrupt<boolean>("keep going?"); // the node runs again on resume…
 			const notes = await ctx.store!.list(ns); // …but its put above is not repeated
 			return { seen: ok ? notes.length : 0 };

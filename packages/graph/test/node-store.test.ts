@@ -118,6 +118,32 @@ describe("ctx.store", () => {
 		expect((await store.get(["log"], "after"))?.value).toBe("yes");
 	});
 
+	it("matches a write by what it writes to: a write skipped on the second run does not take a later one's place", async () => {
+		const { store, counts } = counting(new MemoryStore());
+		const graph = new StateGraph(S)
+			.addNode("work", async (_s, ctx) => {
+				// put-if-missing: the first run writes "visits", the second finds it and skips the put
+				if ((await ctx.store!.get(["u"], "visits")) === null)
+					await ctx.store!.put(["u"], "visits", 1);
+				const ok = await ctx.interrupt<string>("go on?");
+				await ctx.store!.put(["u"], "answer", ok);
+				await ctx.store!.put(["u"], "answer", `${ok}!`);
+				return { found: [ok] };
+			})
+			.addEdge(START, "work")
+			.compile({ checkpointer: new MemoryCheckpointer(), store });
+		await graph.run({}, { threadId: "t" });
+		expect(counts.put).toBe(1);
+		const done = await graph.run(new Command({ resume: "yes" }), {
+			threadId: "t",
+		});
+		expect(done.status).toBe("done");
+		// both writes to "answer" ran (the second to the same item is its own write), "visits" once
+		expect(counts.put).toBe(3);
+		expect((await store.get(["u"], "answer"))?.value).toBe("yes!");
+		expect((await store.get(["u"], "visits"))?.value).toBe(1);
+	});
+
 	it("is inherited by subgraphs", async () => {
 		const store = new MemoryStore();
 		const inner = new StateGraph(S)

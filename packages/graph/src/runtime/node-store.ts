@@ -15,10 +15,16 @@ import type { NodeContext } from "../graph/types.ts";
  */
 export function nodeStore(store: Store, ctx: NodeContext): Store {
 	const fill = (ns: Namespace) => fillNamespace(ns, ctx.context);
-	// writes are matched by position, as interrupts are: the n-th write of a node run is the n-th write
-	// of its earlier runs, whatever its arguments (a key made from Date.now() still runs once)
-	let writes = 0;
-	const onceKey = (op: string) => `store:${writes++}:${op}`;
+	// Writes are matched by what they write to (operation, namespace, key, and how many times this node
+	// run wrote there before), not by position: a write a node skips on its second run (a put-if-missing
+	// that now finds its item) must not shift a later write onto the first run's record (decision 0053).
+	const seen = new Map<string, number>();
+	const onceKey = (op: "put" | "delete", ns: readonly string[], key: string) => {
+		const target = JSON.stringify([op, ns, key]);
+		const n = seen.get(target) ?? 0;
+		seen.set(target, n + 1);
+		return `store:${target}#${n}`;
+	};
 	return {
 		put: async (
 			namespace: Namespace,
@@ -27,14 +33,14 @@ export function nodeStore(store: Store, ctx: NodeContext): Store {
 			options?: StorePutOptions,
 		) => {
 			const ns = fill(namespace);
-			await ctx.once(onceKey("put"), async () => {
+			await ctx.once(onceKey("put", ns, key), async () => {
 				await store.put(ns, key, value, options);
 				return null;
 			});
 		},
 		delete: (namespace, key) => {
 			const ns = fill(namespace);
-			return ctx.once(onceKey("delete"), () => store.delete(ns, key));
+			return ctx.once(onceKey("delete", ns, key), () => store.delete(ns, key));
 		},
 		get: (namespace, key) => store.get(fill(namespace), key),
 		list: (prefix, options) => store.list(fill(prefix), options),
