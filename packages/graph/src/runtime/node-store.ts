@@ -19,7 +19,11 @@ export function nodeStore(store: Store, ctx: NodeContext): Store {
 	// run wrote there before), not by position: a write a node skips on its second run (a put-if-missing
 	// that now finds its item) must not shift a later write onto the first run's record (decision 0053).
 	const seen = new Map<string, number>();
-	const onceKey = (op: "put" | "delete", ns: readonly string[], key: string) => {
+	const onceKey = (
+		op: "put" | "delete",
+		ns: readonly string[],
+		key: string,
+	) => {
 		const target = JSON.stringify([op, ns, key]);
 		const n = seen.get(target) ?? 0;
 		seen.set(target, n + 1);
