@@ -61,6 +61,7 @@ export type {
 } from "./runtime/events.ts";
 export type { Interrupt } from "./runtime/interrupts.ts";
 export type { RunStatus } from "./runtime/run-machine.ts";
+export { updatesByTask } from "./runtime/update-objects.ts";
 export type { RunUsage, UsageTotals } from "./runtime/usage.ts";
 export { Send } from "./send.ts";
 export { draftUpdate } from "./state/draft-update.ts";

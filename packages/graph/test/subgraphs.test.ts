@@ -67,6 +67,30 @@ describe("subgraphs", () => {
 		});
 	});
 
+	it("streams a subgraph node's updates so that applying them in order gives what the step applied", async () => {
+		const child = new StateGraph(Child)
+			.addNode("one", () => ({ log: ["one"], summary: "first" }))
+			.addNode("two", () => ({ log: ["two"], summary: "second" }))
+			.addEdge(START, "one")
+			.addEdge("one", "two")
+			.compile();
+		const parent = new StateGraph(Parent)
+			.addNode("sub", child)
+			.addEdge(START, "sub")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const updates: unknown[] = [];
+		for await (const e of parent.stream(
+			{ topic: "bees" },
+			{ threadId: "t", mode: "updates" },
+		))
+			if (e.type === "update") updates.push([e.node, e.data]);
+		// both writes of the reducer key reach the stream (one object per inner step), none is folded away
+		expect(updates).toEqual([
+			["sub", { log: ["one"], summary: "first" }],
+			["sub", { log: ["two"], summary: "second" }],
+		]);
+	});
+
 	it("nests the subgraph's checkpoints under the parent's thread, and resumes an interrupt inside it", async () => {
 		const cp = new MemoryCheckpointer();
 		const parent = new StateGraph(Parent)

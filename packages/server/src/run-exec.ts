@@ -9,6 +9,7 @@ import {
 	type CompiledGraph,
 	type StateSnapshot,
 	type StreamMode,
+	updatesByTask,
 } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import type { RunRequest } from "./rollback.ts";
@@ -272,9 +273,16 @@ async function committedEvents(
 	for (let i = mine.length - 1; i >= 0; i--) {
 		const c = mine[i]!;
 		if (requested.has("values")) events.push(["values", c.values]);
-		if (c.source === "loop" && requested.has("updates"))
-			for (const task of mine[i + 1]?.tasks ?? before)
-				events.push(["updates", { [task.node]: c.writes[task.id] ?? {} }]);
+		if (c.source !== "loop" || !requested.has("updates")) continue;
+		// the stored writes as the run streamed them (a subgraph node's: one object per inner step)
+		const tuple = await graph.checkpointer?.getTuple({
+			threadId: run.threadId,
+			checkpointId: c.checkpointId,
+		});
+		const updates = updatesByTask(tuple?.checkpoint.data.writes ?? []);
+		for (const task of mine[i + 1]?.tasks ?? before)
+			for (const data of updates[task.id] ?? [{}])
+				events.push(["updates", { [task.node]: data }]);
 	}
 	return events;
 }

@@ -27,6 +27,8 @@ const graphArgs = [
 	`fanout=${killGraphs}#fanout`,
 	"--graph",
 	`ask=${killGraphs}#ask`,
+	"--graph",
+	`nested=${killGraphs}#nested`,
 ];
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let api: WeftProcess;
@@ -165,6 +167,24 @@ describe.skipIf(!available)(
 				{ work: { out: ["b"] } },
 				{ work: { out: ["c"] } },
 				{ tally: { total: 3 } },
+			]);
+		}, 60_000);
+
+		it("a subgraph node's step: one update per inner step, as the live stream sends them", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"nested",
+				{ input: {}, streamMode: ["updates"] },
+				{ sql: "INSERT INTO weft_server.run_events", param: '{"sub":' },
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("success");
+			expect(attempts(events)).toEqual([1, 2]);
+			expect(
+				events.filter((e) => e.event === "updates").map((e) => e.data),
+			).toEqual([
+				{ outer: { log: ["outer"] } },
+				{ sub: { log: ["one"] } },
+				{ sub: { log: ["two"] } },
 			]);
 		}, 60_000);
 

@@ -1,4 +1,5 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
+import { updateObjects } from "./update-objects.ts";
 
 /** The streams of a run nobody consumes: one shared, empty set (never changed). */
 const NO_STREAMS: ReadonlySet<"messages" | "custom"> = new Set();
@@ -68,9 +69,8 @@ export class EventSink {
 		}>,
 	): void {
 		if (!this.wants("updates")) return;
-		for (const o of outcomes) {
-			const data = Object.fromEntries(o.writes.map(([, k, v]) => [k, v]));
-			this.emit("updates", { type: "update", step, node: o.task.node, data });
-		}
+		for (const o of outcomes)
+			for (const data of updateObjects(o.writes))
+				this.emit("updates", { type: "update", step, node: o.task.node, data });
 	}
 }

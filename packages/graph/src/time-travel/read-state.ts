@@ -39,7 +39,11 @@ export interface StateSnapshot<TState = Record<string, unknown>> {
 	createdAt: string;
 	/** Requests waiting for an answer at this checkpoint. */
 	interrupts: Interrupt[];
-	/** What each task wrote in the step that made this checkpoint (Send tasks as `node#i`). */
+	/**
+	 * What each task wrote in the step that made this checkpoint (Send tasks as `node#i`). A key a task
+	 * wrote more than once (a subgraph node hands on each child step's writes) shows its last write; the
+	 * `updates` stream and `updatesByTask(checkpoint.data.writes)` give each.
+	 */
 	writes: Record<string, Record<string, unknown>>;
 	metadata: CheckpointMetadata;
 	/**
