@@ -14,12 +14,16 @@ import { checkFence } from "./leases.ts";
 import type { Statements } from "./statements.ts";
 import type { Query } from "./transactions.ts";
 
-/** A checkpoint ready to store: ids checked, metadata as JSON text, data serialized at its place. */
+/**
+ * A checkpoint ready to store: ids checked, metadata as JSON text, data serialized at its place, and the
+ * pending writes it carries (`PutOptions.pendingWrites`) serialized there too.
+ */
 export interface Prepared {
 	record: CheckpointRecord;
 	place: BlobPlace;
 	metadata: string;
 	data: Buffer;
+	carried: { blobs: Buffer[]; kinds: string[] };
 }
 
 /** The refusals `put_checkpoint` raises (schema migration 3). */
@@ -36,13 +40,14 @@ const CONFLICT = "WF003";
 export async function commitCheckpoint(
 	q: Query,
 	st: Statements,
-	{ record, place, metadata, data }: Prepared,
+	{ record, place, metadata, data, carried }: Prepared,
 	options: PutOptions,
 	retried: boolean,
 ): Promise<number> {
 	const { threadId, ns, checkpointId } = place;
 	const { parentId } = record;
 	if (retried) {
+		// the carried writes were committed with the row, in its transaction
 		const own = (await q(st.own, [threadId, ns, checkpointId])).rows[0];
 		if (own?.parent_id === parentId && own?.size === data.byteLength)
 			return Number(own.seq);
@@ -64,6 +69,14 @@ export async function commitCheckpoint(
 			options.exclusive === true,
 			parentId !== null && options.dropParentWrites === true,
 		]);
+		if (carried.blobs.length > 0)
+			await q(st.appendWrites, [
+				threadId,
+				ns,
+				checkpointId,
+				carried.blobs,
+				carried.kinds,
+			]);
 		return Number(rows[0].seq);
 	} catch (error) {
 		const code = (error as { code?: unknown }).code;

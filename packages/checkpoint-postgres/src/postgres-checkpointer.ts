@@ -122,16 +122,22 @@ export class PostgresCheckpointer implements Checkpointer {
 	): Promise<{ size: number; seq: number }> {
 		checkRecordIds(record);
 		const place = placeOf(record);
+		const carried = options.pendingWrites ?? [];
 		const prepared: Prepared = {
 			record,
 			place,
 			metadata: metadataJson(record.metadata, record),
 			data: encode(this.#serializer, record.data, place),
+			carried: {
+				blobs: carried.map((w) => encode(this.#serializer, w, place)),
+				kinds: carried.map((w) => String(w.kind)),
+			},
 		};
-		// one statement (put_checkpoint) that commits by itself: one round trip a checkpoint
+		// one statement (put_checkpoint) that commits by itself: one round trip a checkpoint; with carried
+		// writes, a transaction holds both
 		const seq = await this.#write(
 			(q, retried) => commitCheckpoint(q, this.#st, prepared, options, retried),
-			false,
+			carried.length > 0,
 		);
 		return { size: prepared.data.byteLength, seq };
 	}

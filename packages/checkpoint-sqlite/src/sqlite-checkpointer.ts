@@ -122,8 +122,15 @@ export class SqliteCheckpointer implements Checkpointer {
 		this.#live();
 		checkRecordIds(record);
 		const metadata = metadataJson(record);
-		const data = this.#serializer.serialize(record.data, placeOf(record));
-		const seq = this.#run(() => this.#tx.put(record, metadata, data, options));
+		const place = placeOf(record);
+		const data = this.#serializer.serialize(record.data, place);
+		const carried = (options.pendingWrites ?? []).map(
+			(w) =>
+				[w.kind, this.#serializer.serialize(w, place)] as [string, Uint8Array],
+		);
+		const seq = this.#run(() =>
+			this.#tx.put(record, metadata, data, options, carried),
+		);
 		return { size: data.byteLength, seq };
 	}
 

@@ -25,13 +25,14 @@ export type TupleRow = SummaryRow & {
 export interface Transactions {
 	/**
 	 * Writes (BEGIN IMMEDIATE): checks the fence, the parent and `exclusive` under the write lock, takes the
-	 * thread's next seq, then stores. Returns the seq.
+	 * thread's next seq, then stores the checkpoint with its carried pending writes. Returns the seq.
 	 */
 	put(
 		record: CheckpointRecord,
 		metadata: string,
 		data: Uint8Array,
 		options: PutOptions,
+		carried: Array<[kind: string, blob: Uint8Array]>,
 	): number;
 	putWrites(
 		key: Key & { id: string },
@@ -83,6 +84,7 @@ export function transactions(
 				metadata: string,
 				data: Uint8Array,
 				options: PutOptions,
+				carried: Array<[string, Uint8Array]>,
 			) => {
 				const { threadId: thread, ns, parentId } = record;
 				const now = record.createdAt;
@@ -132,6 +134,9 @@ export function transactions(
 				}
 				if (parentId !== null && options.dropParentWrites === true)
 					s.dropWritesOf.run({ thread, ns, id: parentId });
+				let i = 0;
+				for (const [kind, blob] of carried)
+					s.insertWrite.run(thread, ns, record.checkpointId, i++, kind, blob);
 				return seq;
 			},
 		).immediate,

@@ -53,6 +53,12 @@ export interface PutOptions extends FenceOptions {
 	 * the same transaction, so a step's results are not kept twice.
 	 */
 	dropParentWrites?: boolean | undefined;
+	/**
+	 * Pending writes of the new checkpoint, stored with it in the same transaction: a branch's copy of the
+	 * records (answers, once results, finished tasks) of the checkpoint it continues, which must never
+	 * exist without them.
+	 */
+	pendingWrites?: readonly PendingWrite[] | undefined;
 }
 
 export interface ListOptions {

@@ -51,7 +51,11 @@ export function putRow(
 	}
 	if (ns?.rows.has(record.checkpointId) === true)
 		throw checkpointConflict(record);
-	const data = serializer.serialize(record.data, placeOf(record));
+	const place = placeOf(record);
+	const data = serializer.serialize(record.data, place);
+	const carried = options.pendingWrites?.map((w) =>
+		serializer.serialize(w, place),
+	);
 	// checked and serialized: only now does anything change
 	const thread =
 		existing ?? threads.create(record.threadId, record.createdAt, "running");
@@ -61,17 +65,20 @@ export function putRow(
 		thread.namespaces.set(record.ns, target);
 	}
 	const seq = ++thread.seq;
-	target.rows.set(
-		record.checkpointId,
-		new Row(
-			record,
-			data.byteLength,
-			seq,
-			record.metadata.snapshot,
-			metadata,
-			data,
-		),
+	const row = new Row(
+		record,
+		data.byteLength,
+		seq,
+		record.metadata.snapshot,
+		metadata,
+		data,
 	);
+	if (carried !== undefined && carried.length > 0) {
+		row.addWrites(carried);
+		for (const w of options.pendingWrites!)
+			if (w.kind === "interrupt") row.interrupts++;
+	}
+	target.rows.set(record.checkpointId, row);
 	target.order.push(record.checkpointId);
 	target.heads = undefined;
 	if (parent !== undefined) {

@@ -123,7 +123,7 @@ describe("ctx.store", () => {
 		const graph = new StateGraph(S)
 			.addNode("work", async (_s, ctx) => {
 				// put-if-missing: the first run writes "visits", the second finds it and skips the put
-				if ((await ctx.store!.get(["u"], "visits")) === null)
+				if ((await ctx.store!.get(["u"], "visits")) === undefined)
 					await ctx.store!.put(["u"], "visits", 1);
 				const ok = await ctx.interrupt<string>("go on?");
 				await ctx.store!.put(["u"], "answer", ok);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CheckpointRecord } from "../record.ts";
+import type { CheckpointRecord, PendingWrite } from "../record.ts";
 import type { ConformanceContext } from "./context.ts";
 import { chainAfter, record } from "./fixtures.ts";
 import { all, codeOf, idAt } from "./helpers.ts";
@@ -220,6 +220,56 @@ export function branchCases(ctx: ConformanceContext): void {
 			expect(ids(await cp.heads({ threadId: "thread" }))).toEqual(
 				ids([replay!, paused!]),
 			);
+		});
+		it("stores a checkpoint's carried pending writes with it, in one transaction: a refused put stores neither", async () => {
+			const cp = ctx.checkpointer();
+			const root = record({ threadId: "c" });
+			await cp.put(root);
+			const carried: PendingWrite[] = [
+				{ kind: "once", taskId: "t1", key: "mail", value: { sent: 1 } },
+				{
+					kind: "interrupt",
+					taskId: "t1",
+					node: "n",
+					id: "i1",
+					index: 0,
+					value: "ok?",
+				},
+			];
+			const copy = record({
+				threadId: "c",
+				parentId: root.checkpointId,
+				step: 0,
+			});
+			expect(
+				await codeOf(cp.put(copy, { pendingWrites: carried, fence: 99 })),
+			).toBe("LEASE_LOST");
+			expect(
+				await cp.getTuple({ threadId: "c", checkpointId: copy.checkpointId }),
+			).toBeUndefined();
+			await cp.put(copy, { pendingWrites: carried });
+			const tuple = await cp.getTuple({ threadId: "c" });
+			expect(tuple?.checkpoint.checkpointId).toBe(copy.checkpointId);
+			expect(tuple?.pendingWrites).toEqual(carried);
+			// later writes go after them
+			const more: PendingWrite = {
+				kind: "resume",
+				taskId: "t1",
+				index: 0,
+				value: "yes",
+			};
+			await cp.putWrites({ threadId: "c", checkpointId: copy.checkpointId }, [
+				more,
+			]);
+			expect(
+				(await cp.getTuple({ threadId: "c", checkpointId: copy.checkpointId }))
+					?.pendingWrites,
+			).toEqual([...carried, more]);
+			// the checkpoint it came from keeps none of them
+			expect(
+				(await cp.getTuple({ threadId: "c", checkpointId: root.checkpointId }))
+					?.pendingWrites,
+			).toEqual([]);
 		});
 	});
 }

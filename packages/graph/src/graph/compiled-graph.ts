@@ -278,10 +278,11 @@ export class CompiledGraph<
 
 	/**
 	 * Writes a new checkpoint after the given (default: newest) one with `values` applied as if `asNode` had
-	 * returned them. The original branch is untouched; run on from the result with `invoke(null, …)`.
+	 * returned them. The original branch is untouched; run on from the result with `invoke(null, …)`. Holds
+	 * the thread's lease while it writes: `THREAD_BUSY` while a run holds it, or wait `waitForLease` ms.
 	 */
 	async updateState(
-		config: StateConfig,
+		config: StateConfig & { waitForLease?: number | undefined },
 		values: UpdateOf<TSchema>,
 		options: { asNode?: TNodes | undefined } = {},
 	): Promise<{ threadId: string; checkpointId: string }> {

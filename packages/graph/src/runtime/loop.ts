@@ -58,7 +58,6 @@ export class Run {
 	/** Where the run stands: state, due tasks, what tasks saved at the current checkpoint. */
 	readonly #at: StepState = newStepState();
 	#stepsRun = 0;
-	#started = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph: kept by subgraph runs only. */
 	readonly #writesLog: ChannelWrite[] | undefined;
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
@@ -172,8 +171,8 @@ export class Run {
 				},
 				input,
 			);
-			this.#started = true;
-			await this.#store?.setStatus("running");
+			const started = this.#store?.start();
+			if (started !== undefined) await started;
 			ending = await this.#loop();
 		} catch (error) {
 			return this.#fail(error);
@@ -384,7 +383,8 @@ export class Run {
 		this.#tm.fail(error); // telemetry (issue 13)
 		try {
 			// taken over: the status is the new holder's; failed before starting: the thread stays as it was
-			const keep = isWeftError(error, "LEASE_LOST") || !this.#started;
+			const keep =
+				isWeftError(error, "LEASE_LOST") || this.#store?.started !== true;
 			await this.#store?.end(keep ? undefined : "failed", this.#inFlight);
 		} catch {
 			// the original error matters more than a failed status write

@@ -125,7 +125,8 @@ async function prepareContinue(
 			? fail.nothingToContinue(p.threadId!)
 			: fail.nothingToResume(p.threadId!);
 	}
-	// checked before anything is written
+	// checked before anything is written: the update, and the answers (a refused resume leaves the thread
+	// as it was, with no branch copy made for it)
 	const updated =
 		update === undefined
 			? undefined
@@ -135,37 +136,64 @@ async function prepareContinue(
 		: updated !== undefined && resume === undefined
 			? withoutOpenQuestions(tuple.pendingWrites)
 			: tuple.pendingWrites;
-	if (p.fresh || tuple.hasChildren) {
+	const memory = groupPending(carried);
+	const answers = answersFor(p, resume, at.tasks, memory, tuple);
+	const branch = p.fresh || tuple.hasChildren;
+	// from the first write on, the thread reads as running (as stale, should this process die)
+	if (branch || updated !== undefined) await store.start();
+	if (branch) {
 		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
 		// so that what the branch records (answers, once results, interrupts) never lands on another
 		// branch's records, and the original stays a head if it was one. A continue carries over what was
-		// saved there; a replay starts afresh.
+		// saved there, written with the copy; a replay starts afresh.
 		const c = tuple.checkpoint;
 		store.forkFrom(c);
 		at.step = c.step - 1;
+		store.carry(carried);
 		await p.commit("fork", c.data.writes, c.metadata.nodes);
-		await store.persist(carried);
 	} else if (updated === undefined) store.reusePendingWrites(tuple);
 	if (updated !== undefined) {
-		// the checkpoint loaded keeps its records; the update's checkpoint gets a copy
+		// the checkpoint loaded keeps its records; the update's checkpoint is written with a copy
 		at.values = p.rt.channels.apply(at.values, updated, { strict: true });
+		store.carry(carried);
 		await p.commit("update", updated, [UPDATE_NODE]);
-		await store.persist(carried);
 	}
-	at.memory = groupPending(carried);
-	at.skipBefore = pausedBefore(at.memory);
+	at.memory = memory;
+	at.skipBefore = pausedBefore(memory);
+	if (answers !== undefined) at.answers = answers;
+}
+
+/**
+ * The answers a run brings to the interrupts pending in `memory` (a resume value, or answers by id handed
+ * down to a subgraph run); undefined when it brings none.
+ */
+function answersFor(
+	p: Preparing,
+	resume: { value: unknown } | undefined,
+	tasks: readonly TaskSpec[],
+	memory: ReadonlyMap<string, TaskMemory>,
+	tuple: CheckpointTuple,
+): Answers | undefined {
 	const byId = p.answersById;
-	if (resume === undefined && (byId === undefined || byId.size === 0)) return;
-	const pending = unanswered(at.tasks, at.memory);
-	at.answers = assignAnswers(
+	if (resume === undefined && (byId === undefined || byId.size === 0))
+		return undefined;
+	const pending = unanswered(tasks, memory);
+	if (resume === undefined) return assignAnswers(pending, byId!);
+	// the step's records were spent by a later checkpoint on another branch (its answer went on there)
+	if (
+		pending.length === 0 &&
+		memory.size === 0 &&
+		tuple.hasChildren &&
+		tasks.length > 0
+	)
+		throw fail.stepCommittedElsewhere(p.threadId!, tuple.checkpoint);
+	return assignAnswers(
 		pending,
-		resume === undefined
-			? byId!
-			: matchResume(
-					resume.value,
-					pending,
-					pending.length === 0 && answeredUnfinished(at.tasks, at.memory),
-				),
+		matchResume(
+			resume.value,
+			pending,
+			pending.length === 0 && answeredUnfinished(tasks, memory),
+		),
 	);
 }
 
@@ -188,6 +216,8 @@ async function prepareInput(
 	const plan = planTasks(rt.topology, [{ node: START, targets }], {});
 	at.tasks = plan.tasks;
 	at.joins = plan.joins;
+	const started = p.store?.start();
+	if (started !== undefined) await started;
 	const committed = p.commit("input", writes, [INPUT_NODE]);
 	if (committed !== undefined) await committed;
 }

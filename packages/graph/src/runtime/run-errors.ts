@@ -55,6 +55,19 @@ export const nothingToResume = (threadId: string) =>
 		},
 	);
 
+/** A resume aimed at a checkpoint whose step a later checkpoint committed (on another branch). */
+export const stepCommittedElsewhere = (
+	threadId: string,
+	c: { checkpointId: string; step: number },
+) =>
+	new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: a later checkpoint committed its step, so its question was answered on the branch that goes on from there`,
+		{
+			hint: "answer the question where it is pending (getState().interrupts, or heads), or replay({ threadId, checkpointId }) to ask it again on a new branch",
+		},
+	);
+
 export const nothingToContinue = (threadId: string) =>
 	new ConfigError(
 		"CONFIG_INVALID",

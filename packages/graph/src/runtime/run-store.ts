@@ -12,7 +12,10 @@ import {
 	type SyncPut,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
-import { schemaChanged } from "../state/schema-fingerprint.ts";
+import {
+	chainFingerprint,
+	schemaChanged,
+} from "../state/schema-fingerprint.ts";
 import { AbortWatch } from "./execute-tasks.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
 import { inStateTerms } from "./run-errors.ts";
@@ -51,6 +54,9 @@ export class RunStore {
 	#exclusive = true;
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
+	#started = false;
+	/** Records the next checkpoint carries, stored with it in its put's transaction (`carry`). */
+	#carried: readonly PendingWrite[] = NO_RECORDS;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
 	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
@@ -133,10 +139,6 @@ export class RunStore {
 		return this.#checkpointId;
 	}
 
-	/**
-	 * Stands on a checkpoint (or the namespace's newest) and rebuilds its state; undefined when the
-	 * namespace has none. A checkpoint that has a successor is continued as a new branch.
-	 */
 	/**
 	 * Loads a checkpoint (or the newest) with its state. With `checkSchema`, a checkpoint written under
 	 * another state schema is `GRAPH_CHANGED` before its state is read.
@@ -239,6 +241,14 @@ export class RunStore {
 		this.#parentWrites = false;
 	}
 
+	/**
+	 * The next checkpoint starts with these records (a branch's or an update's copy of the step's records):
+	 * the store writes them in the checkpoint's own transaction, so it never exists without them.
+	 */
+	carry(writes: readonly PendingWrite[]): void {
+		this.#carried = writes;
+	}
+
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
 	branch(): void {
 		this.#exclusive = false;
@@ -293,11 +303,14 @@ export class RunStore {
 					: undefined,
 		});
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
+		const carried = this.#carried;
+		this.#carried = NO_RECORDS;
 		const options: PutOptions = {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
 			dropParentWrites: next.source === "loop" && this.#parentWrites,
 			fence: this.#fence,
 		};
+		if (carried.length > 0) options.pendingWrites = carried;
 		const cp = this.#cp as Checkpointer & Partial<SyncPut>;
 		let now: { size: number } | undefined;
 		try {
@@ -305,9 +318,11 @@ export class RunStore {
 		} catch (error) {
 			throw inStateTerms(error, record);
 		}
-		if (now !== undefined) return this.#committed(record, snapshot, now.size);
+		const carries = carried.length > 0;
+		if (now !== undefined)
+			return this.#committed(record, snapshot, now.size, carries);
 		return cp.put(record, options).then(
-			({ size }) => this.#committed(record, snapshot, size),
+			({ size }) => this.#committed(record, snapshot, size, carries),
 			(error: unknown) => Promise.reject(inStateTerms(error, record)),
 		);
 	}
@@ -316,9 +331,10 @@ export class RunStore {
 		record: CheckpointRecord,
 		snapshot: boolean,
 		size: number,
+		carries: boolean,
 	): string {
 		this.#exclusive = true;
-		this.#parentWrites = false;
+		this.#parentWrites = carries;
 		this.#checkpointId = record.checkpointId;
 		this.#chainSchema = this.#schema;
 		const c = this.#chain;
@@ -330,6 +346,18 @@ export class RunStore {
 					snapshotBytes: c.snapshotBytes,
 				};
 		return record.checkpointId;
+	}
+
+	/** Whether the run has begun writing: its thread is recorded as running, and a failure marks it failed. */
+	get started(): boolean {
+		return this.#started;
+	}
+
+	/** Records the thread as running, once, before the run's first write (undefined: nothing to wait for). */
+	start(): Promise<void> | undefined {
+		if (this.#started) return undefined;
+		this.#started = true;
+		return this.setStatus("running");
 	}
 
 	/** Records what the thread is doing (a subgraph run leaves that to its parent). */
@@ -364,16 +392,8 @@ export class RunStore {
 	}
 }
 
+/** No records to carry (one array, shared, never changed). */
+const NO_RECORDS: readonly PendingWrite[] = Object.freeze([]);
+
 /** What a write with nothing to do returns (one promise, shared). */
 const DONE: Promise<void> = Promise.resolve();
-
-/** The newest state-schema fingerprint recorded on a chain (oldest first), if any. */
-function chainFingerprint(
-	chain: readonly StoredCheckpoint[],
-): string | undefined {
-	for (let i = chain.length - 1; i >= 0; i--) {
-		const f = chain[i]!.metadata.schemaFingerprint;
-		if (typeof f === "string") return f;
-	}
-	return undefined;
-}

@@ -1,7 +1,7 @@
 // A stable hash of a graph's state schema, recorded with every checkpoint (decision 0018): resuming a
 // thread on a graph whose state schema changed since the checkpoint was written is `GRAPH_CHANGED`.
 import { createHash } from "node:crypto";
-import { WeftError } from "@weft/checkpoint";
+import { type StoredCheckpoint, WeftError } from "@weft/checkpoint";
 import type { z } from "zod";
 import { reducerOf } from "./reducer.ts";
 
@@ -74,4 +74,15 @@ export function schemaChanged(at: {
 			hint: "if the stored state fits the new schema, run with { acceptSchemaChange: true } (or write the new state with updateState first); else use the graph version that wrote the thread, or fork from an earlier checkpoint",
 		},
 	);
+}
+
+/** The newest state-schema fingerprint recorded on a chain (oldest first), if any. */
+export function chainFingerprint(
+	chain: readonly StoredCheckpoint[],
+): string | undefined {
+	for (let i = chain.length - 1; i >= 0; i--) {
+		const f = chain[i]!.metadata.schemaFingerprint;
+		if (typeof f === "string") return f;
+	}
+	return undefined;
 }

@@ -10,13 +10,20 @@ import { emptyUsage } from "../runtime/usage.ts";
 
 /**
  * Writes `values` as a new checkpoint after the given (or newest) one, as if `asNode` had returned them:
- * with `asNode`, what is due next is planned from that node's edges; without, it stays as it was. The
- * checkpoint it follows keeps its other children: an update is a branch of its own.
+ * with `asNode`, what is due next is planned from that node's edges; without, it stays as it was, and the
+ * new checkpoint carries the step's records (finished tasks, once results, pending and answered
+ * interrupts), written with it, so nothing done or asked there is lost or done again. The checkpoint it
+ * follows keeps its other children: an update is a branch of its own. Like a run, it holds the thread's
+ * lease while it writes (`THREAD_BUSY` while a run holds it, or waits with `waitForLease`).
  */
 export async function updateState(
 	rt: GraphRuntime,
 	cp: Checkpointer,
-	config: { threadId: string; checkpointId?: string | undefined },
+	config: {
+		threadId: string;
+		checkpointId?: string | undefined;
+		waitForLease?: number | undefined;
+	},
 	update: unknown,
 	asNode: string | undefined,
 ): Promise<string> {
@@ -24,38 +31,50 @@ export async function updateState(
 	if (asNode !== undefined && !rt.topology.nodes.has(asNode))
 		throw unknownAsNode(asNode, rt.topology.nodes);
 	const { channels } = rt;
-	const store = new RunStore(cp, config.threadId, "", undefined, undefined);
-	const loaded = await store.load(config.checkpointId, channels);
-	if (loaded === undefined && config.checkpointId !== undefined)
-		throw checkpointNotFound(config.threadId, "", config.checkpointId);
-	const at = loaded?.tuple.checkpoint;
+	// checked before the lease: a refused update leaves no trace
 	const writes = channels.toWrites(asNode ?? UPDATE_NODE, update);
-	const values = channels.apply(loaded?.values ?? channels.initial(), writes, {
-		strict: true,
-	});
-	let tasks = at?.data.tasks ?? [];
-	let joins = at?.data.joins ?? {};
-	if (asNode !== undefined) {
-		const targets = await route(rt, asNode, values, {});
-		({ tasks, joins } = planTasks(
-			rt.topology,
-			[{ node: asNode, targets }],
-			joins,
-		));
-	}
-	store.branch();
-	return store.commit(
-		{
-			step: (at?.step ?? -1) + 1,
-			source: loaded?.tuple.hasChildren === true ? "fork" : "update",
-			writes,
-			nodes: [asNode ?? UPDATE_NODE],
-			tasks,
-			joins,
-			metadata: undefined,
-			usage: emptyUsage(),
-		},
-		values,
-		rt.snapshots,
+	const store = new RunStore(cp, config.threadId, "", undefined, undefined);
+	const watch = await store.takeLease(
+		{ waitForLease: config.waitForLease, ttlMs: rt.leaseTtlMs },
+		undefined,
 	);
+	try {
+		const loaded = await store.load(config.checkpointId, channels);
+		if (loaded === undefined && config.checkpointId !== undefined)
+			throw checkpointNotFound(config.threadId, "", config.checkpointId);
+		const at = loaded?.tuple.checkpoint;
+		const values = channels.apply(
+			loaded?.values ?? channels.initial(),
+			writes,
+			{ strict: true },
+		);
+		let tasks = at?.data.tasks ?? [];
+		let joins = at?.data.joins ?? {};
+		if (asNode !== undefined) {
+			const targets = await route(rt, asNode, values, {});
+			({ tasks, joins } = planTasks(
+				rt.topology,
+				[{ node: asNode, targets }],
+				joins,
+			));
+		} else if (loaded !== undefined) store.carry(loaded.tuple.pendingWrites);
+		store.branch();
+		return await store.commit(
+			{
+				step: (at?.step ?? -1) + 1,
+				source: loaded?.tuple.hasChildren === true ? "fork" : "update",
+				writes,
+				nodes: [asNode ?? UPDATE_NODE],
+				tasks,
+				joins,
+				metadata: undefined,
+				usage: emptyUsage(),
+			},
+			values,
+			rt.snapshots,
+		);
+	} finally {
+		watch.dispose();
+		await store.end(undefined);
+	}
 }
