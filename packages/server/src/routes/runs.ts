@@ -16,6 +16,7 @@ import {
 import { notFound } from "../http-errors.ts";
 import type { RunRequest } from "../rollback.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
+import { threadBusy } from "../run-manager.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
@@ -35,11 +36,6 @@ export const toRun = (r: RunRecord) => ({
 	kwargs: r.kwargs ?? {},
 	multitask_strategy: r.multitaskStrategy,
 });
-
-const busy = (threadId: string, holder: string) =>
-	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
-		hint: "wait for the run to end (runs.join), or cancel it",
-	});
 
 /** Runs on a thread: create (background, wait, stream), list, get, join, join stream, cancel, delete. */
 export function runRoutes(ctx: ServerContext): Hono<Env> {
@@ -170,7 +166,7 @@ export async function startRun(
 			assistant_id: assistant,
 		};
 	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
-	const run = ctx.runs.start(
+	const run = await ctx.runs.start(
 		graph,
 		{
 			threadId,
@@ -307,10 +303,10 @@ async function admit(
 		await rollBack(ctx, active);
 		rolledBack = active.runId;
 	} else if (active !== undefined)
-		throw busy(threadId, `run ${active.runId} is ${active.status}`);
+		throw threadBusy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
 	if (lease != null && Date.parse(lease.expiresAt) > Date.now())
-		throw busy(
+		throw threadBusy(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
 		);
