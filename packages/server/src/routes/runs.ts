@@ -15,6 +15,7 @@ import {
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
 import type { RunRequest } from "../rollback.ts";
+import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { threadBusy } from "../run-manager.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
@@ -112,6 +113,8 @@ export async function startRun(
 	threadId: string,
 ): Promise<RunRecord> {
 	const graphId = graphIdOf(ctx, b.assistant_id);
+	const registered = ctx.graphs.get(graphId)!;
+	checkRunRequest(registered, b);
 	let thread = ctx.registry.threads.get(threadId);
 	if (
 		thread === undefined &&
@@ -149,6 +152,9 @@ export async function startRun(
 				{ hint: "retry when one has ended" },
 			);
 	}
+	// what would only fail as a run is answered now; a queued run starts from a state not written yet
+	if (ctx.runs.activeRun(threadId) === undefined)
+		await checkRunStart(ctx, registered, graphId, thread, b);
 	const start = await admit(ctx, threadId, b);
 	// the executors carry the request as it is (in memory, or queued as JSON for a worker)
 	const request: RunRequest =
@@ -165,7 +171,7 @@ export async function startRun(
 			graph_id: graphId,
 			assistant_id: assistant,
 		};
-	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
+	const graph = withRunStore(registered, ctx.store, ownerOf(c));
 	const run = await ctx.runs.start(
 		graph,
 		{
