@@ -76,17 +76,9 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	app.get("/:run_id/join", async (c) =>
 		c.json(await ctx.runs.join((await ownedRun(c)).runId)),
 	);
-	app.get("/:run_id/stream", async (c) => {
-		const run = await ownedRun(c);
-		const log = ctx.runs.events(run.runId);
-		if (log === undefined) throw notFound("run stream", run.runId);
-		const lastEventId = c.req.header("Last-Event-ID");
-		await log.check(lastEventId, run.runId);
-		const onDisconnect =
-			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-		const modes = streamModesOf(c.req.queries("stream_mode"));
-		return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
-	});
+	app.get("/:run_id/stream", async (c) =>
+		joinRunStream(ctx, c, await ownedRun(c)),
+	);
 	app.post("/:run_id/cancel", async (c) => {
 		const run = await ownedRun(c);
 		const wait = c.req.query("wait") === "1" || c.req.query("wait") === "true";
@@ -201,6 +193,25 @@ function runKwargs(b: RunCreateBody): Record<string, unknown> {
 		...kwargs
 	} = b;
 	return kwargs;
+}
+
+/**
+ * (Re)joins a run's stream (`runs.joinStream`): after `Last-Event-ID`, only the `stream_mode`s asked for,
+ * cancelling the run when the client leaves with `cancel_on_disconnect=1`.
+ */
+export async function joinRunStream(
+	ctx: ServerContext,
+	c: Context<Env>,
+	run: RunRecord,
+) {
+	const log = ctx.runs.events(run.runId);
+	if (log === undefined) throw notFound("run stream", run.runId);
+	const lastEventId = c.req.header("Last-Event-ID");
+	await log.check(lastEventId, run.runId);
+	const onDisconnect =
+		c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
+	const modes = streamModesOf(c.req.queries("stream_mode"));
+	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }
 
 /** Streams a run just created; `on_disconnect: "cancel"` cancels it when the client leaves. */
