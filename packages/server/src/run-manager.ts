@@ -29,11 +29,15 @@ interface LiveRun {
 /** What the routes ask of whoever executes runs (this process, or workers behind a queue). */
 export interface RunExecutor {
 	activeRun(threadId: string): RunRecord | undefined;
+	/**
+	 * Records and starts (or queues) a run. Without `enqueue`, refuses it (`THREAD_BUSY`) when a run of the
+	 * thread is pending or running where the executor can tell: its records, or the shared database.
+	 */
 	start(
 		graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
-	): RunRecord;
+	): Promise<RunRecord>;
 	events(runId: string): RunEventLog | undefined;
 	join(runId: string): Promise<Record<string, unknown>>;
 	cancel(run: RunRecord, wait: boolean): Promise<void>;
@@ -62,6 +66,12 @@ export const shuttingDown = () =>
 		hint: "retry against another API process, or after the restart",
 	});
 
+/** The typed refusal of a run on a thread that has one pending or running (`multitask_strategy: "reject"`). */
+export const threadBusy = (threadId: string, holder: string) =>
+	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
+		hint: "wait for the run to end (runs.join), or cancel it",
+	});
+
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */
 export class RunManager implements RunExecutor {
 	readonly #registry: ThreadRegistry;
@@ -86,12 +96,19 @@ export class RunManager implements RunExecutor {
 	}
 
 	/** Starts a run; it goes on whether or not anyone reads its events. */
-	start(
+	async start(
 		graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
-	): RunRecord {
+	): Promise<RunRecord> {
 		if (this.#closing) throw shuttingDown();
+		// checked and recorded in one synchronous turn: no other request of this process slips in between
+		const active = this.activeRun(init.threadId);
+		if (active !== undefined && body.multitask_strategy !== "enqueue")
+			throw threadBusy(
+				init.threadId,
+				`run ${active.runId} is ${active.status}`,
+			);
 		const run = this.#registry.addRun(init);
 		const live: LiveRun = {
 			log: new RunEventLog(this.#options.events?.maxPerRun),

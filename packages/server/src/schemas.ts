@@ -146,7 +146,16 @@ export const RunCreate = z.object({
 	command: z
 		.object({
 			resume: z.unknown().optional(),
-			update: z.record(z.string(), z.unknown()).optional(),
+			// the SDK's `Command.update` is an object or `[key, value]` pairs
+			update: z
+				.union([
+					z.record(z.string(), z.unknown()),
+					z.array(z.tuple([z.string(), z.unknown()])),
+				])
+				.transform((u) => (Array.isArray(u) ? Object.fromEntries(u) : u))
+				.optional(),
+			// kept to be refused by name (CONFIG_INVALID, decision 0050), not dropped silently
+			goto: z.unknown().optional(),
 		})
 		.nullish(),
 	config: z

@@ -110,6 +110,16 @@ describe("authentication and ownership", () => {
 			},
 		);
 		expect(stream.status).toBe(404);
+		// the stateless join route (runs.joinStream(null, runId)) checks the owner too
+		const stateless = await fetch(`${url}/runs/${adaRun}/stream`, {
+			headers: { Authorization: "Bearer secret-b" },
+		});
+		expect(stateless.status).toBe(404);
+		const own = await fetch(`${url}/runs/${adaRun}/stream`, {
+			headers: { Authorization: "Bearer secret-a" },
+		});
+		expect(own.status).toBe(200);
+		await own.body?.cancel();
 		const done = (await ada.runs.wait(adaThread, "review", {
 			command: { resume: "yes" },
 		})) as any;

@@ -1,3 +1,4 @@
+import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { Client } from "@langchain/langgraph-sdk";
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import { END, START, StateGraph } from "@weft/graph";
@@ -20,11 +21,23 @@ const chat = new StateGraph(z.object({ messages: messages() }))
 	.addEdge("agent", END)
 	.compile();
 
+/** A model whose chunks carry no id (as many providers' do not). */
+const anonymous = new StateGraph(z.object({ messages: messages() }))
+	.addNode(
+		"agent",
+		llmNode({
+			model: new FakeListChatModel({ responses: ["hi there friend"] }),
+		}),
+	)
+	.addEdge(START, "agent")
+	.addEdge("agent", END)
+	.compile();
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { chat },
+		graphs: { chat, anonymous },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -50,5 +63,29 @@ describe("messages over the wire", () => {
 			["human", "hi"],
 			["ai", "hello there"],
 		]);
+	});
+
+	it("gives every token chunk of one model call the id of the answer kept in state (useStream groups by it)", async () => {
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "anonymous", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages-tuple", "values"],
+		}))
+			parts.push(p);
+		const ids = parts
+			.filter((p) => p.event === "messages")
+			.map((p) => p.data[0].id);
+		expect(ids.length).toBeGreaterThan(1);
+		expect(new Set(ids).size).toBe(1);
+		expect(ids[0]).toMatch(/^run-/);
+		const last = parts.filter((p) => p.event === "values").at(-1)!.data;
+		expect(last.messages.at(-1)).toMatchObject({
+			type: "ai",
+			content: "hi there friend",
+			id: ids[0],
+		});
+		const state = await client.threads.getState<any>(thread.thread_id);
+		expect(state.values.messages.at(-1).id).toBe(ids[0]);
 	});
 });

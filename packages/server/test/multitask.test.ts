@@ -34,4 +34,8 @@ describe("multitask strategies in process (weft dev)", () => {
 		multitaskCases.enqueue(client));
 	it("rollback cancels the active run, deletes its record, runs the new one", () =>
 		multitaskCases.rollback(client));
+	it("interrupt cancels the active run and runs the new one", () =>
+		multitaskCases.interrupt(client));
+	it("reject: of concurrent runs.create on one thread, exactly one is admitted", () =>
+		multitaskCases.race([client, client, client], 5));
 });

@@ -95,6 +95,36 @@ describe("stateless runs (no thread) through the SDK", () => {
 		expect(last.__interrupt__[0].value).toEqual({ question: "approve?" });
 	});
 
+	it("runs.joinStream(null, runId) joins a stateless run's stream (GET /runs/:run_id/stream); an unknown run is 404", async () => {
+		// kept (runs.stream sends onCompletion; runs.create does not), so its record outlives the run
+		let runId = "";
+		for await (const p of client.runs.stream(null, "review", {
+			input: { topic: "joined" },
+			streamMode: ["values", "custom"],
+			...({ onCompletion: "keep" } as object),
+		}))
+			if (p.event === "metadata") runId = (p.data as { run_id: string }).run_id;
+		const events: string[] = [];
+		let last: any;
+		for await (const p of client.runs.joinStream(null, runId)) {
+			events.push(p.event);
+			if (p.event === "values") last = p.data;
+		}
+		expect(events[0]).toBe("metadata");
+		expect(last.__interrupt__[0].value).toEqual({ question: "approve?" });
+		const modes: string[] = [];
+		for await (const p of client.runs.joinStream(null, runId, {
+			streamMode: ["custom"],
+		}))
+			modes.push(p.event);
+		expect(new Set(modes)).toEqual(new Set(["metadata", "custom"]));
+		const missing = await fetch(
+			`http://127.0.0.1:${server.port}/runs/00000000-0000-4000-8000-000000000000/stream`,
+		);
+		expect(missing.status).toBe(404);
+		expect(await missing.json()).toMatchObject({ code: "NOT_FOUND" });
+	});
+
 	it("runs.create(null, …) starts a background run whose thread goes when it ends; unknown assistants are 404", async () => {
 		const run = await client.runs.create(null, "slow", { input: { ms: 1 } });
 		expect(run.status).toMatch(/pending|running/);

@@ -261,7 +261,10 @@ export class CompiledGraph<
 		>;
 	}
 
-	/** The thread's checkpoints with their states, newest first. */
+	/**
+	 * The thread's checkpoints with their states, newest first; with `checkpointId`, that checkpoint and its
+	 * ancestors only (its branch), as LangGraph lists history from a checkpoint.
+	 */
 	getStateHistory(
 		config: StateConfig,
 		options: ListOptions = {},

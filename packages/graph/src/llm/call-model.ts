@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
 	AIMessage,
 	type AIMessageChunk,
@@ -71,7 +72,7 @@ export function callModel(
 			// a promise chain, not an async function: one frame less per call (perf, issue 17)
 			() =>
 				generate(ctx, model, input, options.stream ?? true).then((m) =>
-					toAIMessage(m, options.name),
+					toAIMessage(m, options.name, callId),
 				),
 		);
 		reportInfo(
@@ -97,6 +98,21 @@ function generate(
 	return streamed(ctx, model, input, config);
 }
 
+/** The id of a model call's answer when the provider gives none: `run-<uuid>`, as LangGraph's. */
+const callId = () => `run-${randomUUID()}`;
+
+/** Sets a chunk's `id` unless it has one; as `@langchain/core`'s `_updateId`, its serialized kwargs too. */
+function withId<TMessage extends BaseMessage>(
+	m: TMessage,
+	id: string,
+): TMessage {
+	if (m.id != null && m.id !== "") return m;
+	m.id = id;
+	if (m.lc_kwargs !== undefined)
+		(m.lc_kwargs as Record<string, unknown>).id = id;
+	return m;
+}
+
 async function streamed(
 	ctx: NodeContext,
 	model: ChatModelLike,
@@ -104,26 +120,42 @@ async function streamed(
 	config: ModelCallOptions,
 ): Promise<BaseMessage> {
 	let full: AIMessageChunk | undefined;
+	// one id for every chunk of the call and its answer (clients group tokens by it): the provider's
+	// first one, else run-<uuid>
+	let id: string | undefined;
 	for await (const chunk of await model.stream!(input, config)) {
-		ctx.emitMessage(chunk);
+		id ??= chunk.id != null && chunk.id !== "" ? chunk.id : callId();
+		ctx.emitMessage(withId(chunk, id));
 		const c = chunk as AIMessageChunk;
 		full = full === undefined ? c : full.concat(c);
 	}
 	if (full === undefined) return model.invoke(input, config);
-	return full;
+	// a new object (concat): the answer takes the chunks' id
+	return withId(full, id ?? callId());
 }
 
 /**
- * A chunk (or any AI message) as a plain AIMessage, the form kept in state. A new `name` goes through
- * the constructor: a field set afterwards would be lost when the message is serialized.
+ * A chunk (or any AI message) as a plain AIMessage, the form kept in state. A new `name` (or an id from
+ * `newId` when it has none) goes through the constructor: a field set afterwards would be lost when the
+ * message is serialized, and the model's own object (maybe a cached one) is not changed.
  */
-export function toAIMessage(message: BaseMessage, name?: string): AIMessage {
+export function toAIMessage(
+	message: BaseMessage,
+	name?: string,
+	newId?: () => string,
+): AIMessage {
 	const m = message as AIMessage;
-	if (m.constructor === AIMessage && (name === undefined || name === m.name))
+	const hasId = m.id != null && m.id !== "";
+	if (
+		m.constructor === AIMessage &&
+		(name === undefined || name === m.name) &&
+		(hasId || newId === undefined)
+	)
 		return m;
+	const id = hasId ? m.id : newId?.();
 	return new AIMessage(<AIFields>{
 		content: m.content,
-		...(m.id === undefined ? {} : { id: m.id }),
+		...(id === undefined ? {} : { id }),
 		...((name ?? m.name) === undefined ? {} : { name: name ?? m.name }),
 		tool_calls: m.tool_calls ?? [],
 		invalid_tool_calls: m.invalid_tool_calls ?? [],

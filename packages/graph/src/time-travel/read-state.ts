@@ -23,6 +23,7 @@ import {
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
 import type { Channels } from "../state/channels.ts";
+import { branchListing } from "./branch-listing.ts";
 
 /** A thread's state at one checkpoint. */
 export interface StateSnapshot<TState = Record<string, unknown>> {
@@ -179,15 +180,24 @@ export async function* readHistory(
 		if ((await r.checkpointer.getTuple(at)) === undefined)
 			throw checkpointNotFound(config.threadId, "", before);
 	}
+	const from = config.checkpointId;
+	if (from !== undefined) {
+		validateId(from, "checkpoint id");
+		const at = { threadId: config.threadId, checkpointId: from };
+		if ((await r.checkpointer.getTuple(at)) === undefined)
+			throw checkpointNotFound(config.threadId, "", from);
+	}
+	// with a checkpoint: it and its ancestors (its branch), as LangGraph lists history from one
+	const listing =
+		from === undefined
+			? r.checkpointer.list({ threadId: config.threadId }, options)
+			: branchListing(r.checkpointer, config.threadId, from, options);
 	// each checkpoint read on a chain, with its state, until the listing reaches it
 	const seen = new Map<
 		string,
 		{ record: ChainRecord; values: Record<string, unknown> }
 	>();
-	for await (const summary of r.checkpointer.list(
-		{ threadId: config.threadId },
-		options,
-	)) {
+	for await (const summary of listing) {
 		const id = summary.checkpointId;
 		if (!seen.has(id)) {
 			const chain = await r.checkpointer.getChain(

@@ -15,7 +15,9 @@ import {
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
 import type { RunRequest } from "../rollback.ts";
+import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
+import { threadBusy } from "../run-manager.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
@@ -35,11 +37,6 @@ export const toRun = (r: RunRecord) => ({
 	kwargs: r.kwargs ?? {},
 	multitask_strategy: r.multitaskStrategy,
 });
-
-const busy = (threadId: string, holder: string) =>
-	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
-		hint: "wait for the run to end (runs.join), or cancel it",
-	});
 
 /** Runs on a thread: create (background, wait, stream), list, get, join, join stream, cancel, delete. */
 export function runRoutes(ctx: ServerContext): Hono<Env> {
@@ -79,17 +76,9 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	app.get("/:run_id/join", async (c) =>
 		c.json(await ctx.runs.join((await ownedRun(c)).runId)),
 	);
-	app.get("/:run_id/stream", async (c) => {
-		const run = await ownedRun(c);
-		const log = ctx.runs.events(run.runId);
-		if (log === undefined) throw notFound("run stream", run.runId);
-		const lastEventId = c.req.header("Last-Event-ID");
-		await log.check(lastEventId, run.runId);
-		const onDisconnect =
-			c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-		const modes = streamModesOf(c.req.queries("stream_mode"));
-		return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
-	});
+	app.get("/:run_id/stream", async (c) =>
+		joinRunStream(ctx, c, await ownedRun(c)),
+	);
 	app.post("/:run_id/cancel", async (c) => {
 		const run = await ownedRun(c);
 		const wait = c.req.query("wait") === "1" || c.req.query("wait") === "true";
@@ -116,6 +105,8 @@ export async function startRun(
 	threadId: string,
 ): Promise<RunRecord> {
 	const graphId = graphIdOf(ctx, b.assistant_id);
+	const registered = ctx.graphs.get(graphId)!;
+	checkRunRequest(registered, b);
 	let thread = ctx.registry.threads.get(threadId);
 	if (
 		thread === undefined &&
@@ -153,6 +144,9 @@ export async function startRun(
 				{ hint: "retry when one has ended" },
 			);
 	}
+	// what would only fail as a run is answered now; a queued run starts from a state not written yet
+	if (ctx.runs.activeRun(threadId) === undefined)
+		await checkRunStart(ctx, registered, graphId, thread, b);
 	const start = await admit(ctx, threadId, b);
 	// the executors carry the request as it is (in memory, or queued as JSON for a worker)
 	const request: RunRequest =
@@ -169,8 +163,8 @@ export async function startRun(
 			graph_id: graphId,
 			assistant_id: assistant,
 		};
-	const graph = withRunStore(ctx.graphs.get(graphId)!, ctx.store, ownerOf(c));
-	const run = ctx.runs.start(
+	const graph = withRunStore(registered, ctx.store, ownerOf(c));
+	const run = await ctx.runs.start(
 		graph,
 		{
 			threadId,
@@ -199,6 +193,25 @@ function runKwargs(b: RunCreateBody): Record<string, unknown> {
 		...kwargs
 	} = b;
 	return kwargs;
+}
+
+/**
+ * (Re)joins a run's stream (`runs.joinStream`): after `Last-Event-ID`, only the `stream_mode`s asked for,
+ * cancelling the run when the client leaves with `cancel_on_disconnect=1`.
+ */
+export async function joinRunStream(
+	ctx: ServerContext,
+	c: Context<Env>,
+	run: RunRecord,
+) {
+	const log = ctx.runs.events(run.runId);
+	if (log === undefined) throw notFound("run stream", run.runId);
+	const lastEventId = c.req.header("Last-Event-ID");
+	await log.check(lastEventId, run.runId);
+	const onDisconnect =
+		c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
+	const modes = streamModesOf(c.req.queries("stream_mode"));
+	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }
 
 /** Streams a run just created; `on_disconnect: "cancel"` cancels it when the client leaves. */
@@ -307,10 +320,10 @@ async function admit(
 		await rollBack(ctx, active);
 		rolledBack = active.runId;
 	} else if (active !== undefined)
-		throw busy(threadId, `run ${active.runId} is ${active.status}`);
+		throw threadBusy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
 	if (lease != null && Date.parse(lease.expiresAt) > Date.now())
-		throw busy(
+		throw threadBusy(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
 		);

@@ -5,14 +5,16 @@ import {
 	ownerOf,
 	type ServerContext,
 } from "../context.ts";
+import { notFound } from "../http-errors.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
-import { startRun, streamNewRun, toRun } from "./runs.ts";
+import { joinRunStream, startRun, streamNewRun, toRun } from "./runs.ts";
 import { body } from "./validate.ts";
 
 /**
  * Stateless runs (`POST /runs`, `/runs/wait`, `/runs/stream`, the SDK's `runs.*(null, …)`): each runs on
- * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"`.
+ * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"`; and
+ * `GET /runs/:run_id/stream` (`runs.joinStream(null, runId)`), for a run the caller owns.
  */
 export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
@@ -45,6 +47,13 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	app.post("/stream", async (c) => {
 		const { run, b } = await start(c);
 		return streamNewRun(ctx, c, run, b);
+	});
+	app.get("/:run_id/stream", async (c) => {
+		const run = ctx.registry.runs.get(c.req.param("run_id"));
+		// another caller's run reads as missing, as on every route
+		if (run === undefined || run.owner !== ownerOf(c))
+			throw notFound("run", c.req.param("run_id"));
+		return joinRunStream(ctx, c, run);
 	});
 	return app;
 }

@@ -10,7 +10,7 @@ import {
 } from "../records/postgres-records.ts";
 import type { RunEventLog } from "../run-events.ts";
 import { isFinalRunStatus } from "../run-lifecycle.ts";
-import { type RunExecutor, shuttingDown } from "../run-manager.ts";
+import { type RunExecutor, shuttingDown, threadBusy } from "../run-manager.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
@@ -147,22 +147,53 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		return this.#registry.activeRun(threadId);
 	}
 
-	start(
+	async start(
 		_graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
-	): RunRecord {
+	): Promise<RunRecord> {
 		if (this.#closing) throw shuttingDown();
+		const exclusive = body.multitask_strategy !== "enqueue";
+		// this process's own runs first, in the same turn as recording the new one
+		const active = this.activeRun(init.threadId);
+		if (active !== undefined && exclusive)
+			throw threadBusy(
+				init.threadId,
+				`run ${active.runId} is ${active.status}`,
+			);
 		const run = this.#registry.addRun(init, true);
 		const { runId } = run;
 		// the run's row, request and job in one commit; the thread's record (its graph) is written beside it
 		const queued = Promise.all([
 			this.#registry.flush(),
-			queueNewRun(this.#pool, run, body, this.#records.origin),
-		]).then(() => {});
-		this.#queued.set(runId, queued);
-		void queued.catch(() => {});
-		return this.#registry.runs.get(runId)!;
+			queueNewRun(this.#pool, run, body, this.#records.origin, exclusive),
+		]);
+		this.#queued.set(
+			runId,
+			queued.then(() => {}),
+		);
+		let admitted: boolean;
+		try {
+			[, admitted] = await queued;
+		} catch (error) {
+			this.#forget(runId);
+			throw error;
+		}
+		// another API process recorded a run of this thread first (its notification may not be here yet)
+		if (!admitted) {
+			this.#forget(runId);
+			throw threadBusy(
+				init.threadId,
+				"another run of it is pending or running (recorded by another API process)",
+			);
+		}
+		return this.#registry.runs.get(runId) ?? run;
+	}
+
+	/** Drops a run that was never recorded from this process's cache (it is in no database). */
+	#forget(runId: string): void {
+		this.#queued.delete(runId);
+		this.#registry.runs.refresh(runId, undefined);
 	}
 
 	events(runId: string): RunEventLog | undefined {

@@ -30,33 +30,62 @@ export async function enqueueRun(
 /** graphile-worker's schema (its own default, or the one its environment variable names). */
 const WORKER_SCHEMA = `"${(process.env.GRAPHILE_WORKER_SCHEMA || "graphile_worker").replace(/"/g, '""')}"`;
 
+/** The transaction-scoped advisory lock under which a thread's new runs are recorded, one at a time. */
+const threadRunsKey = (threadId: string) => `weft_thread_runs:${threadId}`;
+
 /**
- * Records a new run (pending), what it was asked, and its first job, in one statement (one commit): a
- * worker can take the job only once the run's row is there. Other processes are told of the row (on the
- * records channel, from `origin`) when it commits.
+ * Records a new run (pending), what it was asked, and its first job, in one commit: a worker can take the
+ * job only once the run's row is there. Other processes are told of the row (on the records channel, from
+ * `origin`) when it commits. `exclusive` (every strategy but `enqueue`): only if no run of the thread is
+ * pending or running, checked under the thread's advisory lock, so that of several API processes
+ * recording a run on one thread at once exactly one does; false when it was refused.
  */
 export async function queueNewRun(
 	pool: pg.Pool,
 	run: RunRecord,
 	body: RunCreateBody,
 	origin: string,
-): Promise<void> {
+	exclusive: boolean,
+): Promise<boolean> {
 	const job: RunJob = { runId: run.runId, attempt: 1 };
-	await pool.query(
-		`WITH run AS (INSERT INTO weft_server.runs (run_id, thread_id, status, body, request) VALUES ($1, $2, $3, $4, $5))
-		SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => 1, job_key => $8::text),
-			pg_notify($9, $10)`,
-		[
-			run.runId,
-			run.threadId,
-			run.status,
-			JSON.stringify(run),
-			JSON.stringify(body),
-			RUN_JOB_TASK,
-			JSON.stringify(job),
-			`${run.runId}:1`,
-			RECORDS_CHANNEL,
-			`run:${run.runId}|${origin}`,
-		],
-	);
+	const client = await pool.connect();
+	try {
+		await client.query("BEGIN");
+		// a statement of its own: the check below then reads what a run recorded before it committed
+		await client.query(
+			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+			[threadRunsKey(run.threadId)],
+		);
+		const { rowCount } = await client.query(
+			`WITH run AS (
+				INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
+				SELECT $1, $2, $3, $4, $5
+				WHERE NOT $11::boolean OR NOT EXISTS (
+					SELECT 1 FROM weft_server.runs WHERE thread_id = $2 AND status IN ('pending', 'running'))
+				RETURNING run_id)
+			SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => 1, job_key => $8::text),
+				pg_notify($9, $10)
+			FROM run`,
+			[
+				run.runId,
+				run.threadId,
+				run.status,
+				JSON.stringify(run),
+				JSON.stringify(body),
+				RUN_JOB_TASK,
+				JSON.stringify(job),
+				`${run.runId}:1`,
+				RECORDS_CHANNEL,
+				`run:${run.runId}|${origin}`,
+				exclusive,
+			],
+		);
+		await client.query("COMMIT");
+		return rowCount === 1;
+	} catch (error) {
+		await client.query("ROLLBACK").catch(() => {});
+		throw error;
+	} finally {
+		client.release();
+	}
 }

@@ -1,0 +1,119 @@
+import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
+import type { CompiledGraph } from "@weft/graph";
+import type { ServerContext } from "./context.ts";
+import type { RunCreateBody } from "./schemas.ts";
+import { headOf } from "./thread-head.ts";
+import type { ThreadRecord } from "./thread-registry.ts";
+
+type AnyGraph = CompiledGraph<any, any>;
+
+/**
+ * Refuses, before any run is created, a request that could only make a run that fails (decision 0055):
+ * what the request alone shows (a `goto` or empty command, unknown node names, a malformed checkpoint id).
+ */
+export function checkRunRequest(graph: AnyGraph, b: RunCreateBody): void {
+	const command = b.command;
+	if (command != null && command.goto !== undefined)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"command.goto is not accepted as run input: a run cannot be sent to a node from outside",
+			{
+				hint: "route from a node (return a Command with goto), or write the state as that node with threads.updateState(thread, values, { asNode }) and run with input null (decision 0050); resume with command: { resume }, or change the state with command: { update }",
+			},
+		);
+	if (command != null && !("resume" in command) && command.update == null)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			"a command given as run input must carry resume or update",
+			{ hint: "send command: { resume: … } or command: { update: {…} }" },
+		);
+	const nodes = topLevelNodes(graph);
+	for (const key of ["interrupt_before", "interrupt_after"] as const) {
+		const given = b[key];
+		if (given === undefined || given === "*") continue;
+		const unknown = given.filter((n) => !nodes.has(n));
+		if (unknown.length > 0)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`${key} names ${unknown.map((n) => `"${n}"`).join(", ")}, which ${unknown.length === 1 ? "is not a node" : "are not nodes"} of graph "${graph.name}"`,
+				{
+					hint: `pass names of the graph's nodes: ${[...nodes].map((n) => `"${n}"`).join(", ")}, or "*"`,
+				},
+			);
+	}
+	const at = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	if (at !== undefined) validateId(at, "checkpoint id");
+}
+
+/**
+ * Refuses a run whose start the thread's state already rules out (decision 0055): a checkpoint the thread
+ * does not have (`CHECKPOINT_NOT_FOUND`), a thread whose state this graph cannot read or whose due nodes it
+ * lacks (`GRAPH_CHANGED`), a single resume value for several pending interrupts (`AMBIGUOUS_RESUME`).
+ * Read only when the request needs it, and only on a thread with no active run (a queued run starts from
+ * a state not written yet; its run checks then).
+ */
+export async function checkRunStart(
+	ctx: ServerContext,
+	graph: AnyGraph,
+	graphId: string,
+	thread: ThreadRecord,
+	b: RunCreateBody,
+): Promise<void> {
+	const resume = b.command != null && "resume" in b.command;
+	let at: string | null | undefined =
+		b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	const otherGraph = thread.graphId !== undefined && thread.graphId !== graphId;
+	if (at === undefined && !resume && !otherGraph) return;
+	if (at === undefined) {
+		at = await headOf(ctx, thread);
+		// the empty state (a rolled-back first run), or no checkpoint yet: nothing to check against
+		if (at === null) return;
+		if (
+			at === undefined &&
+			(await ctx.checkpointer.getThread(thread.threadId))?.checkpointId == null
+		)
+			return;
+	}
+	// throws CHECKPOINT_NOT_FOUND, or GRAPH_CHANGED for a stored key this graph's schema lacks
+	const snap = await graph.getState({
+		threadId: thread.threadId,
+		checkpointId: at,
+	});
+	const nodes = topLevelNodes(graph);
+	const missing = snap.next.filter((n) => !nodes.has(n));
+	if (missing.length > 0)
+		throw new WeftError(
+			"GRAPH_CHANGED",
+			`checkpoint "${snap.checkpointId}" of thread "${thread.threadId}" has a task due at node "${missing[0]}", which graph "${graphId}" does not have`,
+			{
+				hint: `run the thread with its own graph${thread.graphId === undefined ? "" : ` ("${thread.graphId}")`}, or start a new thread`,
+			},
+		);
+	const value = b.command?.resume;
+	const pending = snap.interrupts;
+	// a map by interrupt id is matched by the run itself; any other value answers one interrupt only
+	if (
+		resume &&
+		pending.length > 1 &&
+		(typeof value !== "object" || value === null || Array.isArray(value))
+	)
+		throw new WeftError(
+			"AMBIGUOUS_RESUME",
+			`${pending.length} interrupts are pending; a single resume value cannot answer them`,
+			{
+				hint: `resume with a map by interrupt id: { ${pending.map((i) => `"${i.id}": …`).join(", ")} }`,
+			},
+		);
+}
+
+/** The names of a graph's own nodes (not its subgraphs'). */
+function topLevelNodes(graph: AnyGraph): Set<string> {
+	return new Set(
+		graph
+			.describe()
+			.nodes.filter(
+				(n) => n.parent === null && n.id !== "__start__" && n.id !== "__end__",
+			)
+			.map((n) => n.name),
+	);
+}

@@ -1,0 +1,153 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { MemoryCheckpointer } from "@weft/checkpoint";
+import { END, START, StateGraph } from "@weft/graph";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { serve } from "../src/index.ts";
+import { abc } from "./fixtures/audit-graphs.ts";
+import { review, slow } from "./fixtures/graphs.ts";
+
+/** Two nodes that ask at once: two pending interrupts. */
+const two = new StateGraph(
+	z.object({ a: z.string().default(""), b: z.string().default("") }),
+)
+	.addNode("askA", async (_s, ctx) => ({
+		a: await ctx.interrupt<string>("a?"),
+	}))
+	.addNode("askB", async (_s, ctx) => ({
+		b: await ctx.interrupt<string>("b?"),
+	}))
+	.addEdge(START, "askA")
+	.addEdge(START, "askB")
+	.addEdge("askA", END)
+	.addEdge("askB", END)
+	.compile({ name: "two" });
+
+/** The SDK's error for a refused request: its HTTP status and Weft's error code. */
+async function refused(
+	request: Promise<unknown>,
+	status: number,
+	code: string,
+): Promise<void> {
+	const error = await request.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+	expect(error).toMatchObject({ status });
+	expect(String((error as Error).message)).toContain(code);
+}
+
+let server: Awaited<ReturnType<typeof serve>>;
+let client: Client;
+beforeAll(async () => {
+	server = await serve({
+		graphs: { abc, review, slow, two },
+		checkpointer: new MemoryCheckpointer(),
+		port: 0,
+	});
+	client = new Client({ apiUrl: `http://127.0.0.1:${server.port}` });
+});
+afterAll(() => server.close());
+
+describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec)", () => {
+	it("threads.getHistory from a checkpoint lists it and its ancestors, not newer ones", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		const all = await client.threads.getHistory(T, { limit: 50 });
+		const at = all.find((s) => s.metadata?.step === 1)!;
+		const from = await client.threads.getHistory(T, {
+			checkpoint: { checkpoint_id: at.checkpoint.checkpoint_id! },
+			limit: 50,
+		});
+		expect(all.map((s) => s.metadata?.step)).toEqual([3, 2, 1, 0]);
+		expect(from.map((s) => s.metadata?.step)).toEqual([1, 0]);
+		expect(from[0]!.checkpoint.checkpoint_id).toBe(at.checkpoint.checkpoint_id);
+		await expect(
+			client.threads.getHistory(T, {
+				checkpoint: { checkpoint_id: "1f0a0000-0000-6000-8000-000000000000" },
+			}),
+		).rejects.toMatchObject({ status: 404 });
+	});
+
+	it("refuses command.goto at request time (422 CONFIG_INVALID, decision 0050), creating no run", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await refused(
+			client.runs.create(T, "review", { command: { goto: "review" } }),
+			422,
+			"CONFIG_INVALID",
+		);
+		await refused(
+			client.runs.create(T, "review", { command: {} }),
+			422,
+			"CONFIG_INVALID",
+		);
+		expect(await client.runs.list(T)).toEqual([]);
+	});
+
+	it("accepts command.update as [key, value] pairs, as the SDK's Command types it", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "review", { input: { topic: "tea" } });
+		const out = (await client.runs.wait(T, "review", {
+			command: { resume: "yes", update: [["topic", "coffee"]] },
+		})) as { topic: string; approved: boolean };
+		expect(out).toMatchObject({ topic: "coffee", approved: true });
+	});
+
+	it("refuses a single resume value for two pending interrupts (422 AMBIGUOUS_RESUME), creating no run", async () => {
+		const { thread_id: T } = await client.threads.create();
+		const paused = (await client.runs.wait(T, "two", { input: {} })) as {
+			__interrupt__: { id: string; value: string }[];
+		};
+		expect(paused.__interrupt__).toHaveLength(2);
+		await refused(
+			client.runs.create(T, "two", { command: { resume: "x" } }),
+			422,
+			"AMBIGUOUS_RESUME",
+		);
+		expect(await client.runs.list(T)).toHaveLength(1);
+		const answers = Object.fromEntries(
+			paused.__interrupt__.map((i) => [i.id, `to ${i.value}`]),
+		);
+		const out = await client.runs.wait(T, "two", {
+			command: { resume: answers },
+		});
+		expect(out).toMatchObject({ a: "to a?", b: "to b?" });
+	});
+
+	it("refuses an unknown interrupt node, a missing checkpoint and a thread of another graph before any run", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await refused(
+			client.runs.create(T, "abc", { input: {}, interruptBefore: ["zzz"] }),
+			422,
+			"CONFIG_INVALID",
+		);
+		await refused(
+			client.runs.create(T, "abc", { input: {}, interruptAfter: ["a", "q"] }),
+			422,
+			"CONFIG_INVALID",
+		);
+		await refused(
+			client.runs.create(T, "abc", {
+				input: {},
+				checkpointId: "1f0a0000-0000-6000-8000-000000000000",
+			}),
+			404,
+			"CHECKPOINT_NOT_FOUND",
+		);
+		expect(await client.runs.list(T)).toEqual([]);
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		await refused(
+			client.runs.create(T, "review", { command: { resume: "yes" } }),
+			409,
+			"GRAPH_CHANGED",
+		);
+		expect(await client.runs.list(T)).toHaveLength(1);
+		// the thread's own graph still runs it, from a checkpoint it has
+		const [, older] = await client.threads.getHistory(T, { limit: 2 });
+		const again = await client.runs.wait(T, "abc", {
+			input: null,
+			checkpointId: older!.checkpoint.checkpoint_id!,
+		});
+		expect(again).toMatchObject({ n: 112, log: ["a", "b", "c"] });
+	});
+});
