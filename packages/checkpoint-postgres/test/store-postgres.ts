@@ -1,8 +1,10 @@
 import pg from "pg";
 import { CONNECTION } from "./postgres.ts";
 
-/** This worktree's own database for the store tests (created once). */
-export async function storeDatabase(name = "wt_memory_store"): Promise<string> {
+/** This worktree's own database for the store tests (created once; WEFT_TEST_STORE_DB names another). */
+export async function storeDatabase(
+	name = process.env.WEFT_TEST_STORE_DB ?? "wt_memory_store",
+): Promise<string> {
 	const url = new URL(CONNECTION);
 	const client = new pg.Client({ connectionString: CONNECTION });
 	await client.connect();

@@ -51,8 +51,9 @@ function idProblem(value: unknown, kind: IdKind): string | undefined {
 	return undefined;
 }
 
-// String.prototype.isWellFormed is in Node ≥ 20 (ES2024; the repository's lib is ES2023)
-const isWellFormed = (s: string): boolean =>
+/** Whether a string is well-formed UTF-16 (no lone surrogate). `String.prototype.isWellFormed` is in
+ * Node ≥ 20 (ES2024; the repository's lib is ES2023). */
+export const isWellFormed = (s: string): boolean =>
 	(s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function typeOf(value: unknown): string {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root, weftSync as weft } from "./run-cli.ts";
 
@@ -34,6 +35,8 @@ describe("weft mcp", () => {
 					`review=${fixture}#graph`,
 					"--graph",
 					`echo=${fixture}#echo`,
+					"--graph",
+					`typed=${fixture}#typed`,
 				],
 				cwd: root,
 				stderr: "pipe",
@@ -52,6 +55,8 @@ describe("weft mcp", () => {
 			"review_resume",
 			"echo",
 			"echo_resume",
+			"typed",
+			"typed_resume",
 		]);
 		const review = tools[0]!;
 		expect(review.inputSchema.type).toBe("object");
@@ -128,6 +133,79 @@ describe("weft mcp", () => {
 			status: "error",
 			error: { code: "VALIDATION_FAILED" },
 		});
+	});
+
+	it("answers runs whose state is not JSON as done (or paused), bigint as a string, Date as ISO, Map as an object", async () => {
+		const paused = await client.callTool({ name: "typed", arguments: {} });
+		expect(paused.isError).toBeFalsy();
+		const s = paused.structuredContent as {
+			status: string;
+			threadId: string;
+			interrupts: { value: unknown }[];
+		};
+		expect(s.status).toBe("interrupted");
+		expect(s.interrupts[0]?.value).toEqual({ ask: "go on?", n: "5" });
+		const done = await client.callTool({
+			name: "typed_resume",
+			arguments: { threadId: s.threadId, resume: true },
+		});
+		expect(done.isError).toBeFalsy();
+		expect(done.structuredContent).toEqual({
+			status: "done",
+			threadId: s.threadId,
+			values: {
+				n: (2n ** 70n).toString(),
+				when: "2024-01-02T03:04:05.000Z",
+				tags: { a: 1 },
+			},
+		});
+	});
+
+	it("refuses an unknown tool and resume calls without threadId or resume as invalid params, running nothing", async () => {
+		const invalidParams = async (
+			name: string,
+			args: Record<string, unknown>,
+		) => {
+			const error = await client.callTool({ name, arguments: args }).then(
+				() => undefined,
+				(e: unknown) => e,
+			);
+			expect(error, name).toBeInstanceOf(McpError);
+			expect((error as McpError).code, name).toBe(ErrorCode.InvalidParams);
+			return (error as McpError).message;
+		};
+		expect(await invalidParams("nope", {})).toContain('"nope"');
+		expect(await invalidParams("review_resume", { resume: {} })).toContain(
+			"threadId",
+		);
+		expect(
+			await invalidParams("review_resume", { threadId: 5, resume: {} }),
+		).toContain("threadId");
+		expect(
+			await invalidParams("review_resume", { threadId: "t-none" }),
+		).toContain("resume");
+		expect(
+			await invalidParams("review_resume", {
+				threadId: "t-none",
+				resume: {},
+				interruptId: 3,
+			}),
+		).toContain("interruptId");
+		const threads = weft(["--db", join(dir, "weft.db"), "threads", "--json"]);
+		expect(threads.stdout).not.toContain("undefined");
+	});
+
+	it("refuses graph names whose tools would clash (x and x_resume) with CONFIG_INVALID", () => {
+		const clash = weft([
+			"mcp",
+			"--graph",
+			`x=${fixture}#echo`,
+			"--graph",
+			`x_resume=${fixture}#echo`,
+		]);
+		expect(clash.code).toBe(1);
+		expect(clash.stderr).toContain("CONFIG_INVALID");
+		expect(clash.stderr).toContain("x_resume");
 	});
 
 	it("refuses to start without a graph, or with a bad spec", () => {

@@ -2,8 +2,18 @@
 // backend's `SearchBackend` (so that memory, SQLite and Postgres page and rank results the same way).
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
-import { expiryOf, indexedText, paging } from "./item-text.ts";
-import { checkKey, decodeNamespace, encodeNamespace } from "./namespace.ts";
+import {
+	checkIndexFields,
+	expiryOf,
+	indexedText,
+	paging,
+} from "./item-text.ts";
+import {
+	checkKey,
+	decodeNamespace,
+	encodeNamespace,
+	textProblem,
+} from "./namespace.ts";
 import { namespacesOf } from "./namespaces.ts";
 import { itemId, rankedSearch, type SearchBackend } from "./ranked-search.ts";
 import { bytesToVector, embedText } from "./semantic.ts";
@@ -42,6 +52,7 @@ export abstract class IndexedStore implements Store {
 
 	constructor(index: StoreIndexOptions | undefined) {
 		this.index = index ?? {};
+		checkIndexFields(this.index.fields, "the store's index.fields");
 	}
 
 	/** Writes a checked item (insert or replace; a replaced live item keeps its creation time). */
@@ -100,6 +111,7 @@ export abstract class IndexedStore implements Store {
 		const json = jsonOf(value);
 		const now = Date.now();
 		const expiresAt = expiryOf(options.ttlMs, now);
+		checkIndexFields(options.index, "put's index option");
 		const text = indexedText(value, options.index ?? this.index.fields);
 		const vector = await embedText(this.index.embeddings, text);
 		return { ns, key, json, expiresAt, text, vector, now };
@@ -147,7 +159,8 @@ export function itemOf(
 /**
  * The value as JSON text. Throws `VALIDATION_FAILED` naming the place of anything JSON would change or
  * drop on the way back (a Map, a Date, `undefined`, NaN, a function, a class instance, a hole, a cycle)
- * or Postgres cannot keep (NUL): a store item reads back exactly as it was put, on every backend.
+ * or a database would change or refuse (NUL, a lone surrogate): a store item reads back exactly as it
+ * was put, on every backend.
  */
 export function jsonOf(value: JsonValue): string {
 	const problem = jsonProblem(value, "value", 0);
@@ -166,8 +179,10 @@ function jsonProblem(
 	if (depth > MAX_VALUE_DEPTH)
 		return `${path} is nested more than ${MAX_VALUE_DEPTH} levels deep (or cyclic)`;
 	switch (typeof value) {
-		case "string":
-			return value.includes("\0") ? `${path} holds a NUL character` : undefined;
+		case "string": {
+			const problem = textProblem(value);
+			return problem === undefined ? undefined : `${path} ${problem}`;
+		}
 		case "number":
 			return Number.isFinite(value) ? undefined : `${path} is ${value}`;
 		case "boolean":
@@ -194,7 +209,8 @@ function jsonProblem(
 	}
 	for (const key in value) {
 		if (!Object.hasOwn(value, key)) continue;
-		if (key.includes("\0")) return `${path} has a key with a NUL character`;
+		const keyProblem = textProblem(key);
+		if (keyProblem !== undefined) return `${path} has a key that ${keyProblem}`;
 		const problem = jsonProblem(
 			(value as Record<string, unknown>)[key],
 			`${path}.${key}`,

@@ -1,5 +1,6 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
+import { textProblem } from "./namespace.ts";
 import type { StoreSearchOptions } from "./store.ts";
 
 /** Every string in a JSON value, depth first. */
@@ -34,6 +35,23 @@ export function indexedText(
 	return fields.flatMap((f) => strings(at(value, f), [])).join("\n");
 }
 
+/**
+ * Checks index fields (`put`'s `index`, or the store's `index.fields`): dotted paths, or `false` for none.
+ * Throws `CONFIG_INVALID`.
+ */
+export function checkIndexFields(fields: unknown, where: string): void {
+	if (fields === undefined || fields === false) return;
+	if (Array.isArray(fields) && fields.every((f) => typeof f === "string"))
+		return;
+	throw new WeftError(
+		"CONFIG_INVALID",
+		`${where} ${JSON.stringify(fields) ?? String(fields)} is not a list of field paths or false`,
+		{
+			hint: 'pass dotted paths like ["text", "meta.title"], false to index nothing, or leave it out',
+		},
+	);
+}
+
 /** Checks a search filter: top-level field names mapped to scalars. */
 export function checkFilter(filter: StoreSearchOptions["filter"]): void {
 	if (filter === undefined) return;
@@ -49,6 +67,28 @@ export function checkFilter(filter: StoreSearchOptions["filter"]): void {
 				"VALIDATION_FAILED",
 				`search filter field "${field}" is ${JSON.stringify(v)}, not a string, number, boolean or null`,
 				{ hint: "filters compare top-level fields with scalars" },
+			);
+		// stored values hold none of these, and each database would read them its own way
+		const problem =
+			typeof v === "number" && !Number.isFinite(v)
+				? `is ${v}, which no stored value holds`
+				: typeof v === "string"
+					? textProblem(v)
+					: undefined;
+		if (problem !== undefined)
+			throw new WeftError(
+				"VALIDATION_FAILED",
+				`search filter field ${JSON.stringify(field)} ${problem}`,
+				{
+					hint: "filter with finite numbers and well-formed strings without NUL",
+				},
+			);
+		const fieldProblem = textProblem(field);
+		if (fieldProblem !== undefined)
+			throw new WeftError(
+				"VALIDATION_FAILED",
+				`search filter field name ${JSON.stringify(field)} ${fieldProblem}`,
+				{ hint: "filter on well-formed field names without NUL" },
 			);
 	}
 }
@@ -77,29 +117,38 @@ export function paging(
 		["limit", limit],
 		["offset", offset],
 	] as const) {
-		if (!Number.isInteger(n) || n < 0)
+		// past MAX_SAFE_INTEGER, SQLite and Postgres refuse the number (each in its own way)
+		if (!Number.isSafeInteger(n) || n < 0)
 			throw new WeftError(
 				"VALIDATION_FAILED",
-				`${name} ${String(n)} is not a whole number ≥ 0`,
-				{ hint: `pass ${name} as 0, 1, 2, …` },
+				`${name} ${String(n)} is not a whole number from 0 to Number.MAX_SAFE_INTEGER`,
+				{ hint: `pass ${name} as 0, 1, 2, … (at most 2⁵³ − 1)` },
 			);
 	}
 	return { limit, offset };
 }
 
-/** Checks a put's TTL and returns the expiry time (ms since the epoch), if any. */
+/** The longest TTL a put takes: 1,000 years (365-day years), far inside what a `Date` can hold. */
+export const MAX_TTL_MS = 1000 * 365 * 86_400_000;
+
+/**
+ * Checks a put's TTL and returns the expiry time (whole ms since the epoch), if any. A fractional TTL is
+ * rounded up, so that every backend stores the same whole millisecond (Postgres keeps it as a bigint).
+ */
 export function expiryOf(
 	ttlMs: number | undefined,
 	now: number,
 ): number | null {
 	if (ttlMs === undefined) return null;
-	if (typeof ttlMs !== "number" || !(ttlMs > 0) || !Number.isFinite(ttlMs))
+	if (typeof ttlMs !== "number" || !(ttlMs > 0) || !(ttlMs <= MAX_TTL_MS))
 		throw new WeftError(
 			"VALIDATION_FAILED",
-			`ttlMs ${String(ttlMs)} is not a positive number of milliseconds`,
-			{ hint: "pass a positive ttlMs, or leave it out to keep the item" },
+			`ttlMs ${String(ttlMs)} is not a positive number of milliseconds up to ${MAX_TTL_MS} (1,000 years)`,
+			{
+				hint: "pass a positive ttlMs of at most 1,000 years, or leave it out to keep the item",
+			},
 		);
-	return now + ttlMs;
+	return now + Math.ceil(ttlMs);
 }
 
 /** Words of a free-text query, for database full-text syntaxes (letters and digits only). */

@@ -1,10 +1,27 @@
 import { WeftError } from "../errors.ts";
+import { isWellFormed } from "../validate-id.ts";
 import type { Namespace } from "./store.ts";
 
 /** Joins labels in stored namespaces; labels may not hold it (nor any control character). */
 export const SEPARATOR = "\u001f";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL = /[\u0000-\u001f]/;
+
+/**
+ * What a database would change or refuse in a string: a NUL (Postgres cannot hold it) or a lone surrogate
+ * (UTF-8 databases store U+FFFD instead, SQLite three of them, Postgres one). Undefined when it is fine.
+ */
+export function textProblem(s: string): string | undefined {
+	if (s.includes("\0")) return "holds a NUL character";
+	if (!isWellFormed(s)) return "holds a lone surrogate (malformed UTF-16)";
+	return undefined;
+}
+
+/** A string for messages: JSON, shortened, lone surrogates escaped (JSON.stringify escapes them). */
+const shown = (s: unknown): string =>
+	typeof s === "string" && s.length > 60
+		? `${JSON.stringify(s.slice(0, 60))}…`
+		: JSON.stringify(s);
 
 function invalid(message: string, hint: string): WeftError {
 	return new WeftError("INVALID_NAMESPACE", message, { hint });
@@ -31,6 +48,12 @@ export function encodeNamespace(
 				`namespace label ${JSON.stringify(label)} in ${JSON.stringify(namespace)} is not a non-empty string without control characters`,
 				"use plain, non-empty labels",
 			);
+		const problem = textProblem(label);
+		if (problem !== undefined)
+			throw invalid(
+				`namespace label ${shown(label)} ${problem}`,
+				"use well-formed labels: a database would store this one changed",
+			);
 		if (/\{[^}]*\}/.test(label))
 			throw invalid(
 				`namespace label "${label}" is an unfilled template`,
@@ -51,6 +74,12 @@ export function checkKey(key: string): void {
 		throw invalid(
 			`item key ${JSON.stringify(key)} is not a non-empty string`,
 			"give every item a non-empty string key",
+		);
+	const problem = textProblem(key);
+	if (problem !== undefined)
+		throw invalid(
+			`item key ${shown(key)} ${problem}`,
+			"use a well-formed key without NUL: a database would store this one changed, or refuse it",
 		);
 }
 

@@ -1,3 +1,4 @@
+import { WeftError } from "../errors.ts";
 import { paging } from "./item-text.ts";
 import { encodeNamespace, SEPARATOR, underPrefix } from "./namespace.ts";
 import type { ListNamespacesOptions } from "./store.ts";
@@ -10,6 +11,17 @@ export function namespacesOf(
 	const prefix = encodeNamespace(options.prefix ?? [], { prefix: true });
 	const { limit, offset } = paging(options, 100);
 	const { maxDepth } = options;
+	if (
+		maxDepth !== undefined &&
+		!(Number.isSafeInteger(maxDepth) && maxDepth >= 1)
+	)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`listNamespaces maxDepth ${JSON.stringify(maxDepth) ?? String(maxDepth)} is not a whole number ≥ 1`,
+			{
+				hint: "pass maxDepth as 1, 2, …, or leave it out for whole namespaces",
+			},
+		);
 	const out = new Set<string>();
 	for (const ns of all) {
 		if (!underPrefix(ns.join(SEPARATOR), prefix)) continue;

@@ -56,11 +56,12 @@ export async function rankedSearch(
 	const { limit, offset } = paging(options, 10);
 	const { query, filter } = options;
 	checkFilter(filter);
+	// checked with or without a query, so that a bad mode never passes for a listing
+	const mode = modeOf(options.mode, index);
 	if (query === undefined || query.trim() === "") {
 		const items = await backend.listItems(prefix, filter, limit, offset);
 		return items.map((i) => ({ ...i, score: undefined }));
 	}
-	const mode = modeOf(options.mode, index);
 	if (mode === "text")
 		return backend.textSearch(prefix, query, filter, limit, offset);
 	const embeddings = index.embeddings!;
@@ -73,7 +74,10 @@ export async function rankedSearch(
 		.sort((a, b) => b.score - a.score);
 	let ranked: { id: string; score: number }[] = semantic;
 	if (mode === "hybrid") {
-		const depth = Math.max(HYBRID_DEPTH, (offset + limit) * 3);
+		const depth = Math.min(
+			Math.max(HYBRID_DEPTH, (offset + limit) * 3),
+			Number.MAX_SAFE_INTEGER,
+		);
 		const text = await backend.textSearch(prefix, query, filter, depth, 0);
 		const fused = fuseRanks([
 			text.map((i) => itemId(encodeNamespace(i.namespace), i.key)),

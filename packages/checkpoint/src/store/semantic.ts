@@ -35,11 +35,19 @@ export function fuseRanks(
 	return scores;
 }
 
-/** Picks the search mode and checks it can run on this store. */
+const MODES: readonly unknown[] = ["text", "semantic", "hybrid"];
+
+/** Picks the search mode and checks it can run on this store (an unknown mode is `CONFIG_INVALID`). */
 export function modeOf(
 	mode: SearchMode | undefined,
 	index: StoreIndexOptions,
 ): SearchMode {
+	if (mode !== undefined && !MODES.includes(mode))
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`search mode ${JSON.stringify(mode) ?? String(mode)} is unknown`,
+			{ hint: 'use "text", "semantic" or "hybrid", or leave it out' },
+		);
 	const chosen = mode ?? (index.embeddings === undefined ? "text" : "semantic");
 	if (chosen !== "text" && index.embeddings === undefined)
 		throw new WeftError(
@@ -47,14 +55,6 @@ export function modeOf(
 			`${chosen} search needs embeddings, and this store has none`,
 			{
 				hint: "create the store with { index: { embeddings } } (any @langchain/core Embeddings), or search in text mode",
-			},
-		);
-	if (!["text", "semantic", "hybrid"].includes(chosen))
-		throw new WeftError(
-			"VALIDATION_FAILED",
-			`search mode "${chosen}" is unknown`,
-			{
-				hint: 'use "text", "semantic" or "hybrid"',
 			},
 		);
 	return chosen;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isWeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph } from "@weft/graph";
 import { z } from "zod";
+import { plainValue } from "../render/messages.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -57,8 +58,52 @@ export function graphTools(name: string, graph: AnyGraph): ListedTool[] {
 	];
 }
 
-const json = (value: unknown): Record<string, unknown> =>
-	JSON.parse(JSON.stringify(value ?? null)) as Record<string, unknown>;
+/**
+ * What is wrong with a `name_resume` call's arguments (undefined: nothing): the listed schema requires a
+ * non-empty string `threadId` and a `resume`, and `interruptId` is a string when given.
+ */
+export function resumeArgsProblem(
+	args: Record<string, unknown>,
+): string | undefined {
+	if (typeof args.threadId !== "string" || args.threadId === "")
+		return `threadId must be the non-empty string a paused run answered with, got ${args.threadId === undefined ? "none" : JSON.stringify(args.threadId)}`;
+	if (!Object.hasOwn(args, "resume"))
+		return "resume is required: the answer the pause asked for (any JSON)";
+	if (args.interruptId !== undefined && typeof args.interruptId !== "string")
+		return `interruptId must be a string (an id from the pause's interrupts), got ${JSON.stringify(args.interruptId)}`;
+	return undefined;
+}
+
+/**
+ * A value as JSON for MCP, the form `weft run --json` prints: a bigint as its decimal string, a `Date` as
+ * its ISO string, a `Map` as an object, a `Set` as an array, messages as `{ role, content, … }`.
+ */
+export function mcpJson(value: unknown): unknown {
+	return JSON.parse(JSON.stringify(plainValue(value ?? null)) ?? "null");
+}
+
+function errorAnswer(threadId: string, error: unknown): ToolAnswer {
+	const detail = isWeftError(error)
+		? { code: error.code, message: error.message, hint: error.hint }
+		: {
+				code: "ERROR",
+				message: error instanceof Error ? error.message : String(error),
+			};
+	return {
+		content: [
+			{
+				type: "text",
+				text: `${detail.code}: ${detail.message}${"hint" in detail && detail.hint ? ` (hint: ${detail.hint})` : ""}`,
+			},
+		],
+		structuredContent: {
+			status: "error",
+			threadId,
+			error: mcpJson(detail) as Record<string, unknown>,
+		},
+		isError: true,
+	};
+}
 
 /** Runs the graph for a tool call and turns how it ended into a tool answer. */
 export async function callGraphTool(
@@ -69,7 +114,9 @@ export async function callGraphTool(
 	signal: AbortSignal,
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
-	const threadId = resuming ? String(args.threadId) : randomUUID();
+	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
+	const threadId = resuming ? (args.threadId as string) : randomUUID();
+	let result: Awaited<ReturnType<AnyGraph["run"]>>;
 	try {
 		const input = resuming
 			? new Command({
@@ -79,49 +126,61 @@ export async function callGraphTool(
 							: args.resume,
 				})
 			: args;
-		const result = await graph.run(input, { threadId, signal });
-		if (result.status === "interrupted") {
-			const interrupts = result.interrupts.map((i) => ({
+		result = await graph.run(input, { threadId, signal });
+	} catch (error) {
+		return errorAnswer(threadId, error);
+	}
+	// the run happened: how it ended is reported as such even when its values cannot be shown, so that a
+	// host never takes a finished run for a failed call and starts it again
+	if (result.status === "interrupted") {
+		const interrupts = shown(
+			result.interrupts.map((i) => ({
 				id: i.id,
 				node: i.node,
 				value: i.value,
-			}));
-			return {
-				content: [
-					{
-						type: "text",
-						text: `The run paused for input (thread ${threadId}): ${JSON.stringify(interrupts.map((i) => i.value))}. Answer with the tool ${name}_resume: { "threadId": "${threadId}", "resume": … }.`,
-					},
-				],
-				structuredContent: {
-					status: "interrupted",
-					threadId,
-					interrupts: json(interrupts),
-				},
-			};
-		}
-		const values = json(result.values);
-		return {
-			content: [{ type: "text", text: JSON.stringify(values) }],
-			structuredContent: { status: result.status, threadId, values },
-			...(result.status === "done" ? {} : { isError: true }),
-		};
-	} catch (error) {
-		const detail = isWeftError(error)
-			? { code: error.code, message: error.message, hint: error.hint }
-			: {
-					code: "ERROR",
-					message: error instanceof Error ? error.message : String(error),
-				};
+			})),
+		);
 		return {
 			content: [
 				{
 					type: "text",
-					text: `${detail.code}: ${detail.message}${"hint" in detail && detail.hint ? ` (hint: ${detail.hint})` : ""}`,
+					text: `The run paused for input (thread ${threadId}): ${JSON.stringify((interrupts.json as { value?: unknown }[] | null)?.map((i) => i.value) ?? null)}. Answer with the tool ${name}_resume: { "threadId": "${threadId}", "resume": … }.`,
 				},
 			],
-			structuredContent: { status: "error", threadId, error: json(detail) },
-			isError: true,
+			structuredContent: {
+				status: "interrupted",
+				threadId,
+				interrupts: interrupts.json,
+				...interrupts.note,
+			},
+		};
+	}
+	const values = shown(result.values);
+	return {
+		content: [{ type: "text", text: JSON.stringify(values.json) }],
+		structuredContent: {
+			status: result.status,
+			threadId,
+			values: values.json,
+			...values.note,
+		},
+		...(result.status === "done" ? {} : { isError: true }),
+	};
+}
+
+/** A value in its MCP JSON form, or null and a note saying why it cannot be shown. */
+function shown(value: unknown): {
+	json: unknown;
+	note: { encodingError?: string };
+} {
+	try {
+		return { json: mcpJson(value), note: {} };
+	} catch (error) {
+		return {
+			json: null,
+			note: {
+				encodingError: `the value cannot be shown as JSON: ${error instanceof Error ? error.message : String(error)}`,
+			},
 		};
 	}
 }

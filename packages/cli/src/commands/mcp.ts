@@ -1,9 +1,13 @@
-import type { CompiledGraph } from "@weft/graph";
+import { type CompiledGraph, WeftError } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore, type StoreOptions } from "../store.ts";
-import { callGraphTool, graphTools } from "./mcp-graph-tools.ts";
+import {
+	callGraphTool,
+	graphTools,
+	resumeArgsProblem,
+} from "./mcp-graph-tools.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -20,6 +24,34 @@ export function parseGraphSpec(spec: string): { name: string; module: string } {
 			"for example: weft mcp --graph research=./graph.ts#graph",
 		);
 	return { name, module };
+}
+
+/**
+ * Which graph each tool belongs to (`name` starts a run, `name_resume` answers a pause). Names that would
+ * give two tools one name (`x` and `x_resume`) are refused with `CONFIG_INVALID`: a host could reach
+ * only one of them.
+ */
+export function toolRoutes(
+	names: readonly string[],
+): Map<string, { graph: string; resume: boolean }> {
+	const routes = new Map<string, { graph: string; resume: boolean }>();
+	for (const graph of names)
+		for (const [tool, resume] of [
+			[graph, false],
+			[`${graph}_resume`, true],
+		] as const) {
+			const other = routes.get(tool);
+			if (other !== undefined)
+				throw new WeftError(
+					"CONFIG_INVALID",
+					`the graphs "${other.graph}" and "${graph}" both make an MCP tool named "${tool}"`,
+					{
+						hint: `rename one --graph (each graph x serves the tools x and x_resume, so no graph may be named "${other.graph}_resume" beside "${other.graph}")`,
+					},
+				);
+			routes.set(tool, { graph, resume });
+		}
+	return routes;
 }
 
 /**
@@ -53,15 +85,18 @@ export async function serveMcp(
 			"weft mcp needs at least one --graph name=module#export",
 			"for example: weft mcp --graph research=./graph.ts#graph",
 		);
+	const parsed = specs.map(parseGraphSpec);
+	const names = parsed.map((p) => p.name);
+	const dup = names.find((n, i) => names.indexOf(n) !== i);
+	if (dup !== undefined)
+		throw new UsageError(
+			`two graphs are named "${dup}"`,
+			"give each --graph its own name",
+		);
+	const routes = toolRoutes(names);
 	const checkpointer = await openStore(options);
 	const graphs = new Map<string, AnyGraph>();
-	for (const spec of specs) {
-		const { name, module } = parseGraphSpec(spec);
-		if (graphs.has(name))
-			throw new UsageError(
-				`two graphs are named "${name}"`,
-				"give each --graph its own name",
-			);
+	for (const { name, module } of parsed) {
 		graphs.set(name, (await loadGraph(module, checkpointer)).graph);
 	}
 	const [{ Server }, { StdioServerTransport }, types] = await Promise.all([
@@ -81,23 +116,22 @@ export async function serveMcp(
 		types.CallToolRequestSchema,
 		async (request, extra) => {
 			const tool = request.params.name;
-			const name =
-				tool.endsWith("_resume") && graphs.has(tool.slice(0, -"_resume".length))
-					? tool.slice(0, -"_resume".length)
-					: tool;
-			const graph = graphs.get(name);
-			if (graph === undefined)
-				return {
-					content: [{ type: "text", text: `no tool "${tool}"` }],
-					isError: true,
-				};
-			return callGraphTool(
-				name,
-				graph,
-				tool,
-				request.params.arguments ?? {},
-				extra.signal,
-			);
+			const route = routes.get(tool);
+			const graph = route && graphs.get(route.graph);
+			// a name that was never listed is a protocol error (the MCP spec's "unknown tool"), not a tool's
+			if (route === undefined || graph === undefined)
+				throw new types.McpError(
+					types.ErrorCode.InvalidParams,
+					`unknown tool ${JSON.stringify(tool)}: this server has ${[...routes.keys()].join(", ")}`,
+				);
+			const args = request.params.arguments ?? {};
+			const problem = route.resume ? resumeArgsProblem(args) : undefined;
+			if (problem !== undefined)
+				throw new types.McpError(
+					types.ErrorCode.InvalidParams,
+					`${tool}: ${problem}; nothing ran`,
+				);
+			return callGraphTool(route.graph, graph, tool, args, extra.signal);
 		},
 	);
 	const closed = new Promise<void>((resolve) => {

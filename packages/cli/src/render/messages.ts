@@ -141,7 +141,8 @@ export function plainValue(v: unknown): unknown {
 	const m = plainMessage(v);
 	if (m !== undefined) return m;
 	if (Array.isArray(v)) return v.map(plainValue);
-	if (v instanceof Date) return v.toISOString();
+	if (v instanceof Date)
+		return Number.isNaN(v.getTime()) ? null : v.toISOString();
 	if (v instanceof Map)
 		return Object.fromEntries(
 			[...v].map(([k, x]) => [String(k), plainValue(x)]),

@@ -71,6 +71,8 @@ function toTool(
 		name,
 		description: t.description ?? `${t.name} (MCP server "${server}")`,
 		schema: t.inputSchema as Record<string, unknown>,
+		// bad arguments are answered with the schema paths at fault, as a zod tool's are
+		verboseParsingErrors: true,
 		metadata: { mcpServer: server, mcpTool: t.name, ...(t.annotations ?? {}) },
 		func: async (args: Record<string, unknown>, _run, config) => {
 			let result: Awaited<ReturnType<Client["callTool"]>>;

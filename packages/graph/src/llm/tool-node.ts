@@ -5,6 +5,10 @@ import { ConfigError } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
 import type { MessagesState } from "./llm-node.ts";
+import {
+	observeRefusedToolCall,
+	type ToolRefusal,
+} from "./refused-tool-call.ts";
 import { observeToolCall } from "./tool-call-telemetry.ts";
 import {
 	errorMessage,
@@ -93,13 +97,15 @@ function checkedAnswer(
 	allow: ReadonlySet<string> | undefined,
 	ctx: NodeContext,
 ): ToolMessage | Promise<ToolMessage> {
+	const refuse = (refusal: ToolRefusal, text: string) =>
+		observeRefusedToolCall(ctx, call, refusal, errorMessage(call, text));
 	if (call.malformed !== undefined)
-		return errorMessage(
-			call,
+		return refuse(
+			"MALFORMED_ARGUMENTS",
 			`the arguments of "${call.name}" are not valid JSON: ${call.malformed}`,
 		);
 	if (tool === undefined)
-		return errorMessage(call, `there is no tool named "${call.name}"`);
+		return refuse("UNKNOWN_TOOL", `there is no tool named "${call.name}"`);
 	if (allow !== undefined && !allow.has(call.name)) {
 		ctx.emit({
 			kind: "tool-refused",
@@ -107,7 +113,10 @@ function checkedAnswer(
 			toolCallId: call.id,
 			reason: "not-allowed",
 		} satisfies ToolEvent);
-		return errorMessage(call, `the tool "${call.name}" is not allowed here`);
+		return refuse(
+			"TOOL_NOT_ALLOWED",
+			`the tool "${call.name}" is not allowed here`,
+		);
 	}
 	const missing = missingScopes(
 		requiredScopes(tool),
@@ -121,15 +130,15 @@ function checkedAnswer(
 			reason: "scopes",
 			missing,
 		} satisfies ToolEvent);
-		return errorMessage(
-			call,
+		return refuse(
+			"MISSING_SCOPES",
 			`refused: "${call.name}" needs the scope(s) ${missing.join(", ")}, which the caller lacks`,
 		);
 	}
 	const invalid = checkArgs(tool, call.args);
 	if (invalid !== undefined)
-		return errorMessage(
-			call,
+		return refuse(
+			"INVALID_ARGUMENTS",
 			`invalid arguments for "${call.name}": ${invalid}`,
 		);
 	return onceResult(ctx, `tool:${call.id}`, () =>

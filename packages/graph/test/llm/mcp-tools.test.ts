@@ -95,6 +95,9 @@ describe("loadMcpTools", () => {
 		);
 		expect(answers[0]?.text).toBe("HI");
 		expect(answers[1]?.text).toContain("it broke");
+		// bad arguments name the field at fault, as a zod tool's do
+		expect(answers[2]?.text).toMatch(/properties\/a\b.*number/);
+		expect(answers[2]?.text).toContain('"b"');
 		// scopes apply to MCP tools as to any tool
 		const shout = withScopes(
 			mcp.tools.find((t) => t.name === "remote__shout")!,

@@ -1,6 +1,7 @@
 import { afterEach, describe } from "vitest";
 import type { Store, StoreIndexOptions } from "../store.ts";
 import type { StoreConformanceContext, StoreFactory } from "./context.ts";
+import { inputCases } from "./input-cases.ts";
 import { itemCases } from "./item-cases.ts";
 import { listCases } from "./list-cases.ts";
 import { searchCases } from "./search-cases.ts";
@@ -28,6 +29,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
 			},
 		};
 		itemCases(ctx);
+		inputCases(ctx);
 		listCases(ctx);
 		searchCases(ctx);
 	});

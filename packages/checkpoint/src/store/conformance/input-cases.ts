@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import type { Store } from "../store.ts";
+import type { StoreConformanceContext } from "./context.ts";
+import { WordEmbeddings } from "./fixtures.ts";
+
+/** The WeftError a call throws (code and hint), or what it threw instead. */
+async function refusal(
+	p: Promise<unknown>,
+): Promise<{ code: string; hint: boolean } | string> {
+	try {
+		await p;
+	} catch (error) {
+		const e = error as { code?: unknown; hint?: unknown };
+		if (typeof e?.code === "string" && /^[A-Z_]+$/.test(e.code))
+			return {
+				code: e.code,
+				hint: typeof e.hint === "string" && e.hint !== "",
+			};
+		return `not a WeftError: ${String(error)}`;
+	}
+	return "no error";
+}
+
+const refused = (code: string) => ({ code, hint: true });
+
+/**
+ * Input some database would change or refuse in its own way (lone surrogates, NUL, non-finite numbers,
+ * numbers past bigint, options of the wrong type): every backend refuses it with the same typed error.
+ */
+export function inputCases(ctx: StoreConformanceContext): void {
+	describe("bad input, refused alike", () => {
+		const ns = ["a"];
+		let store: Store;
+
+		it("refuses filters with NaN, ±Infinity, NUL or lone surrogates (VALIDATION_FAILED)", async () => {
+			store = await ctx.open();
+			await store.put(ns, "k1", { n: null, s: "x" });
+			for (const filter of [
+				{ n: Number.NaN },
+				{ n: Number.POSITIVE_INFINITY },
+				{ n: Number.NEGATIVE_INFINITY },
+				{ s: "x\ud800" },
+				{ s: "x\u0000" },
+				{ "n\udc00": null },
+				{ "n\u0000": null },
+			])
+				expect(
+					await refusal(store.search(ns, { filter })),
+					JSON.stringify(Object.keys(filter)),
+				).toEqual(refused("VALIDATION_FAILED"));
+			expect(
+				(await store.search(ns, { filter: { n: null } })).map((i) => i.key),
+			).toEqual(["k1"]);
+		});
+
+		it("refuses keys and labels with a lone surrogate or NUL (INVALID_NAMESPACE), never storing them changed", async () => {
+			store = await ctx.open();
+			for (const key of ["k\ud800", "\udc00k", "a\u0000b"]) {
+				expect(await refusal(store.put(ns, key, 1))).toEqual(
+					refused("INVALID_NAMESPACE"),
+				);
+				expect(await refusal(store.get(ns, key))).toEqual(
+					refused("INVALID_NAMESPACE"),
+				);
+				expect(await refusal(store.delete(ns, key))).toEqual(
+					refused("INVALID_NAMESPACE"),
+				);
+			}
+			expect(await refusal(store.put(["x\ud800"], "k", 1))).toEqual(
+				refused("INVALID_NAMESPACE"),
+			);
+			expect(await refusal(store.list(["x\udbff"]))).toEqual(
+				refused("INVALID_NAMESPACE"),
+			);
+			expect(await store.listNamespaces()).toEqual([]);
+			// a paired surrogate (an emoji) is well-formed and reads back as it was put
+			await store.put(["😀"], "k😀", { t: "😀" });
+			expect((await store.get(["😀"], "k😀"))?.value).toEqual({ t: "😀" });
+		});
+
+		it("refuses values with lone surrogates in strings or field names (VALIDATION_FAILED), naming where", async () => {
+			store = await ctx.open();
+			for (const [value, where] of [
+				[{ t: "x\ud800y" }, "value.t"],
+				[{ list: ["ok", "\udfff"] }, "value.list[1]"],
+				[{ "\udc00": 1 }, "value has a key"],
+			] as const) {
+				const error = await store.put(ns, "k", value as never).then(
+					() => undefined,
+					(e: unknown) => e,
+				);
+				expect(error, where).toMatchObject({
+					code: "VALIDATION_FAILED",
+					message: expect.stringContaining(where),
+				});
+			}
+			expect(await store.get(ns, "k")).toBeUndefined();
+		});
+
+		it("stores fractional TTLs rounded up to whole milliseconds, and refuses TTLs past the maximum", async () => {
+			store = await ctx.open();
+			const before = Date.now();
+			await store.put(ns, "k", { x: 1 }, { ttlMs: 1500.5 });
+			const item = await store.get(ns, "k");
+			expect(item?.value).toEqual({ x: 1 });
+			const expires = item!.expiresAt!.getTime();
+			expect(Number.isInteger(expires)).toBe(true);
+			expect(expires).toBeGreaterThanOrEqual(before + 1501);
+			await store.put(ns, "long", 1, { ttlMs: 1000 * 365 * 86_400_000 });
+			const long = (await store.get(ns, "long"))?.expiresAt?.getTime();
+			expect(long).toBeGreaterThan(before + 999 * 365 * 86_400_000);
+			for (const ttlMs of [1000 * 365 * 86_400_000 + 1, 8.64e15, 1e300])
+				expect(
+					await refusal(store.put(ns, "k2", 1, { ttlMs })),
+					String(ttlMs),
+				).toEqual(refused("VALIDATION_FAILED"));
+			expect(await store.get(ns, "k2")).toBeUndefined();
+		});
+
+		it("refuses limit and offset past Number.MAX_SAFE_INTEGER (VALIDATION_FAILED), and takes it", async () => {
+			store = await ctx.open();
+			await store.put(ns, "k1", 1);
+			for (const paging of [
+				{ limit: 1e20 },
+				{ offset: 1e20 },
+				{ limit: Number.MAX_SAFE_INTEGER + 1 },
+			]) {
+				expect(await refusal(store.list(ns, paging))).toEqual(
+					refused("VALIDATION_FAILED"),
+				);
+				expect(await refusal(store.search(ns, paging))).toEqual(
+					refused("VALIDATION_FAILED"),
+				);
+				expect(
+					await refusal(store.search(ns, { ...paging, query: "x" })),
+				).toEqual(refused("VALIDATION_FAILED"));
+				expect(await refusal(store.listNamespaces(paging))).toEqual(
+					refused("VALIDATION_FAILED"),
+				);
+			}
+			const max = Number.MAX_SAFE_INTEGER;
+			expect((await store.list(ns, { limit: max })).length).toBe(1);
+			expect(await store.list(ns, { limit: max, offset: max })).toEqual([]);
+			expect((await store.search(ns, { limit: max })).length).toBe(1);
+		});
+
+		it("refuses bad index, mode and maxDepth options with CONFIG_INVALID", async () => {
+			store = await ctx.open();
+			await store.put(["a", "b", "c"], "k", { text: "tea" });
+			for (const index of ["text", [1], true, null])
+				expect(
+					await refusal(store.put(ns, "k", { text: "x" }, { index } as never)),
+					JSON.stringify(index),
+				).toEqual(refused("CONFIG_INVALID"));
+			for (const mode of ["bogus", "", 1])
+				for (const query of [undefined, "tea"])
+					expect(
+						await refusal(store.search(ns, { mode, query } as never)),
+						`${JSON.stringify(mode)} ${query}`,
+					).toEqual(refused("CONFIG_INVALID"));
+			for (const maxDepth of [0, -1, 1.5, Number.NaN, "2"])
+				expect(
+					await refusal(store.listNamespaces({ maxDepth } as never)),
+					String(maxDepth),
+				).toEqual(refused("CONFIG_INVALID"));
+			expect(await store.listNamespaces({ maxDepth: 1 })).toEqual([["a"]]);
+			expect(await store.get(ns, "k")).toBeUndefined();
+			// with embeddings, an unknown mode is not taken for semantic search
+			const embedded = await ctx.open({
+				index: { embeddings: new WordEmbeddings() },
+			});
+			await embedded.put(ns, "k", { text: "tea" });
+			expect(
+				await refusal(
+					embedded.search(ns, { query: "tea", mode: "bogus" as never }),
+				),
+			).toEqual(refused("CONFIG_INVALID"));
+			expect(
+				await refusal(
+					ctx
+						.open({ index: { fields: "text" as never } })
+						.then((s) => s.put(ns, "k", { text: "x" })),
+				),
+			).toEqual(refused("CONFIG_INVALID"));
+		});
+	});
+}
