@@ -133,5 +133,24 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(failed).toEqual([]);
 			await page.close();
 		}, 90_000);
+
+		it("shows only the error and a way back for a thread that is not there", async () => {
+			const { page, failed, consoleErrors } = await pageOf(1400);
+			await openThread(page, "no-such-thread");
+			await page.getByRole("alert").getByText("NOT_FOUND").waitFor();
+			await page.getByRole("link", { name: "all threads" }).waitFor();
+			expect(await page.getByText("no graph registered").count()).toBe(0);
+			expect(
+				await page.getByRole("heading", { name: "timeline" }).count(),
+			).toBe(0);
+			// only the thread's own 404 (read again when the event stream connects): not its runs, no favicon
+			const tree = "/studio/api/threads/no-such-thread/tree";
+			expect(failed.length).toBeGreaterThan(0);
+			expect(failed.filter((f) => !f.includes(tree))).toEqual([]);
+			expect(consoleErrors.filter((f) => !f.includes(tree))).toEqual([]);
+			await page.getByRole("link", { name: "all threads" }).click();
+			await page.locator(`tr[data-thread="${threadId}"]`).waitFor();
+			await page.close();
+		}, 90_000);
 	},
 );
