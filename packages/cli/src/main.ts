@@ -162,11 +162,14 @@ function report(
 			`${pc.red(`error ${error.code}`)} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);
 	} else {
+		// not a WeftError: a bug, or a failure of the system under Weft (docs/errors.md, "UNEXPECTED")
 		const message = error instanceof Error ? error.message : String(error);
+		const hint =
+			"run again with --debug for the stack trace; if it is not your system (disk, permissions, memory), report it with the command";
 		write(
 			json,
-			{ error: { code: "UNEXPECTED", message } },
-			`${pc.red("error")} ${message}`,
+			{ error: { code: "UNEXPECTED", message, hint } },
+			`${pc.red("error UNEXPECTED")} ${message}\n${pc.dim(`hint: ${hint}`)}`,
 		);
 	}
 	if (options.debug === true && error instanceof Error)
