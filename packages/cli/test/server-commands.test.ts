@@ -14,7 +14,7 @@ let dir: string;
 let taken: Server;
 let port: number;
 
-describe("weft dev / weft studio: a taken port and a missing database are usage errors", () => {
+describe("weft dev / studio / mcp: a taken port and a missing database are usage errors; their help", () => {
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), "weft-server-commands-"));
 		// a real listener on the port, as another program would hold it
@@ -82,5 +82,27 @@ describe("weft dev / weft studio: a taken port and a missing database are usage 
 		expect(out.stderr).toContain(`error USAGE no database at ${typo}`);
 		expect(out.stderr).toContain("hint:");
 		expect(existsSync(typo)).toBe(false);
+	}, 60_000);
+
+	it("weft dev --help and weft mcp --help say how they take --graph, and dev names its store options", async () => {
+		const dev = await weft(["dev", "--help"]);
+		expect(dev.code).toBe(0);
+		expect(dev.stdout).toMatch(
+			/--graph <name=module#export>\s+a graph to serve/,
+		);
+		expect(dev.stdout).toContain("--db <file>");
+		expect(dev.stdout).toContain("--postgres <url>");
+		expect(dev.stdout).toContain(
+			"weft dev --graph refund=./src/graph.ts#refund --db weft.db",
+		);
+		const mcp = await weft(["mcp", "--help"]);
+		expect(mcp.stdout).toMatch(
+			/--graph <name=module#export>\s+a graph to serve/,
+		);
+		// the program's own --graph says what it is for the commands that take it differently
+		const top = await weft(["--help"]);
+		expect(top.stdout.replace(/\s+/g, " ")).toContain(
+			"dev and mcp: name=module#export",
+		);
 	}, 60_000);
 });
