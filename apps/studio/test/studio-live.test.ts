@@ -202,7 +202,18 @@ describe.skipIf(noBrowser !== undefined)(
 				.click();
 			const state = page.getByLabel("state", { exact: true });
 			await state.getByText("fork or replay from here").click();
-			await state.getByRole("radio", { name: "form" }).check();
+			// the two radios are one named group (for every browser and assistive tool), moved by arrow keys
+			const names = await state
+				.getByRole("radio")
+				.evaluateAll((els) => els.map((e) => e.getAttribute("name")));
+			expect(names).toHaveLength(2);
+			expect(names[0]).toBeTruthy();
+			expect(names[1]).toBe(names[0]);
+			await state.getByRole("radio", { name: "JSON" }).focus();
+			await page.keyboard.press("ArrowLeft");
+			expect(await state.getByRole("radio", { name: "form" }).isChecked()).toBe(
+				true,
+			);
 			const form = state.getByRole("group", { name: "state (form)" });
 			const amount = form.getByLabel("amount", { exact: true });
 			await amount.fill("0");
