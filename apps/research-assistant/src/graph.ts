@@ -44,8 +44,8 @@ export const reportReview = human("report-review", {
 	}),
 	response: z.discriminatedUnion("action", [
 		z.object({ action: z.literal("approve") }),
-		z.object({ action: z.literal("reject"), reason: z.string().min(1) }),
-		z.object({ action: z.literal("edit"), report: z.string().min(1) }),
+		z.object({ action: z.literal("reject"), reason: z.string().trim().min(1) }),
+		z.object({ action: z.literal("edit"), report: z.string().trim().min(1) }),
 	]),
 });
 

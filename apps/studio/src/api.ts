@@ -240,7 +240,9 @@ async function waitRun(path: string, body: unknown) {
 	if (error !== undefined)
 		throw new ApiError(
 			error.message ?? "the run failed",
-			error.error ?? "RUN_FAILED",
+			// the server sends a code with every failure; one without is a failure it did not classify
+			// either, which it reports as NODE_FAILED (toHttpError)
+			error.error ?? "NODE_FAILED",
 			undefined,
 		);
 	return out;

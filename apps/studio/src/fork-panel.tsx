@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { FieldErrors } from "./answer-form.tsx";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
@@ -30,6 +30,8 @@ export function ForkPanel(props: {
 	const [parseError, setParseError] = useState<string>();
 	const [errors, setErrors] = useState<FieldError[]>([]);
 	const [open, setOpen] = useState(false);
+	// one name for the two radios: a radio group the arrow keys move within
+	const group = useId();
 	const client = useQueryClient();
 	const edited = (): unknown => (mode === "json" ? JSON.parse(text) : values);
 	const fork = useMutation({
@@ -64,7 +66,8 @@ export function ForkPanel(props: {
 			setMode(next);
 			setParseError(undefined);
 		} catch (error) {
-			setParseError(error instanceof Error ? error.message : String(error));
+			const why = error instanceof Error ? error.message : String(error);
+			setParseError(`fix the JSON to switch to the form: ${why}`);
 		}
 	};
 	return (
@@ -80,6 +83,7 @@ export function ForkPanel(props: {
 						<label>
 							<input
 								type="radio"
+								name={group}
 								checked={mode === "form"}
 								disabled={schema.data == null}
 								onChange={() => switchTo("form")}
@@ -89,6 +93,7 @@ export function ForkPanel(props: {
 						<label>
 							<input
 								type="radio"
+								name={group}
 								checked={mode === "json" || schema.data == null}
 								onChange={() => switchTo("json")}
 							/>

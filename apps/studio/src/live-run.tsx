@@ -15,7 +15,9 @@ interface Streamed {
 /**
  * A run as it goes: follows its SSE stream (`GET /threads/:id/runs/:run_id/stream`, resumed with
  * `Last-Event-ID` after a drop), shows the nodes as they finish and the tokens as they come, refreshes
- * the timeline at each step, and cancels the run on request.
+ * the timeline at each step, and cancels the run on request. A run started without `updates` (another
+ * client's default stream mode sends only `values`) still marks each step: every checkpoint it saves
+ * refreshes the timeline, where the nodes show, and is counted here.
  */
 export function LiveRun({
 	threadId,
@@ -27,12 +29,14 @@ export function LiveRun({
 	const client = useQueryClient();
 	const [status, setStatus] = useState("running");
 	const [steps, setSteps] = useState<string[]>([]);
+	const [saved, setSaved] = useState(0);
 	const [messages, setMessages] = useState<Streamed[]>([]);
 	const [failure, setFailure] = useState<{ code: string; message: string }>();
 	useEffect(() => {
 		const stop = new AbortController();
 		setStatus("running");
 		setSteps([]);
+		setSaved(0);
 		setMessages([]);
 		setFailure(undefined);
 		const more = async () => {
@@ -46,6 +50,17 @@ export function LiveRun({
 					n === "__interrupt__" ? "paused for an answer" : n,
 				);
 				setSteps((s) => [...s, nodes.join(", ")]);
+				refreshThread(client, threadId);
+			} else if (event === "values") {
+				// the state after a step (the pause's own `values` event repeats the last one)
+				if (
+					!(
+						data !== null &&
+						typeof data === "object" &&
+						"__interrupt__" in data
+					)
+				)
+					setSaved((n) => n + 1);
 				refreshThread(client, threadId);
 			} else if (event === "messages") {
 				const [m, meta] = data as [
@@ -116,6 +131,11 @@ export function LiveRun({
 						<li key={i}>{s}</li>
 					))}
 				</ol>
+			)}
+			{steps.length === 0 && saved > 0 && (
+				<p className="live-saved" data-testid="run-saved">
+					{saved} {saved === 1 ? "checkpoint" : "checkpoints"} saved
+				</p>
 			)}
 			{messages.map((m) => (
 				<div key={m.id} className="live-tokens" data-chunks={m.chunks}>

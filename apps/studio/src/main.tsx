@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
 import "@xyflow/react/dist/style.css";
 import "./styles.css";
+import "./panels.css";
 
 const client = new QueryClient({
 	defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },

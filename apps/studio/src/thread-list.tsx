@@ -32,44 +32,48 @@ export function ThreadList() {
 				<span>{total} threads</span>
 			</div>
 			<ErrorNote error={list.error} />
-			<table
-				className="threads"
-				aria-label="threads, newest first"
-				onKeyDown={listKeys("tbody a")}
-			>
-				<thead>
-					<tr>
-						<th>thread</th>
-						<th>status</th>
-						<th>step</th>
-						<th>checkpoints</th>
-						<th>branches</th>
-						<th>metadata</th>
-						<th>updated</th>
-					</tr>
-				</thead>
-				<tbody>
-					{list.data?.threads.map((t) => (
-						<tr key={t.thread_id} data-thread={t.thread_id}>
-							<td>
-								<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>
-									{t.thread_id}
-								</a>
-							</td>
-							<td>
-								<span className={`status status-${t.status}`}>{t.status}</span>
-							</td>
-							<td>{t.step}</td>
-							<td>{t.checkpoints}</td>
-							<td>{t.branches}</td>
-							<td>
-								<code>{JSON.stringify(t.metadata)}</code>
-							</td>
-							<td>{new Date(t.updated_at).toLocaleString()}</td>
+			<div className="table-scroll">
+				<table
+					className="threads"
+					aria-label="threads, newest first"
+					onKeyDown={listKeys("tbody a")}
+				>
+					<thead>
+						<tr>
+							<th>thread</th>
+							<th>status</th>
+							<th>step</th>
+							<th>checkpoints</th>
+							<th>branches</th>
+							<th>metadata</th>
+							<th>updated</th>
 						</tr>
-					))}
-				</tbody>
-			</table>
+					</thead>
+					<tbody>
+						{list.data?.threads.map((t) => (
+							<tr key={t.thread_id} data-thread={t.thread_id}>
+								<td>
+									<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>
+										{t.thread_id}
+									</a>
+								</td>
+								<td>
+									<span className={`status status-${t.status}`}>
+										{t.status}
+									</span>
+								</td>
+								<td>{t.step}</td>
+								<td>{t.checkpoints}</td>
+								<td>{t.branches}</td>
+								<td>
+									<code>{JSON.stringify(t.metadata)}</code>
+								</td>
+								<td>{new Date(t.updated_at).toLocaleString()}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
 			<div className="toolbar">
 				<button
 					type="button"

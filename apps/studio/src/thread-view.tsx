@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { RequestView } from "./answer-form.tsx";
-import { api, type CheckpointRow } from "./api.ts";
+import { ApiError, api, type CheckpointRow } from "./api.ts";
 import { Diff } from "./diff.tsx";
 import { ErrorNote } from "./error-note.tsx";
 import { ForkPanel } from "./fork-panel.tsx";
@@ -28,6 +28,8 @@ export function ThreadView({ threadId }: { threadId: string }) {
 		queryKey: ["active-run", threadId],
 		queryFn: () => api.activeRun(threadId),
 		staleTime: Number.POSITIVE_INFINITY,
+		// asked once the thread is known to be there (a missing one has no runs to ask about)
+		enabled: tree.rows !== undefined,
 	});
 	const [watched, setWatched] = useState<string>();
 	useEffect(() => {
@@ -46,6 +48,18 @@ export function ThreadView({ threadId }: { threadId: string }) {
 			c.includes(id) ? c.filter((x) => x !== id) : [...c.slice(-1), id],
 		);
 	const graphId = row?.graph_id ?? undefined;
+	if (isMissing(tree.error))
+		return (
+			<section className="thread" aria-label={`thread ${threadId}`}>
+				<h2>
+					thread <code>{threadId}</code>
+				</h2>
+				<ErrorNote error={tree.error} />
+				<p>
+					<a href="#/">all threads</a>
+				</p>
+			</section>
+		);
 	return (
 		<section className="thread" aria-label={`thread ${threadId}`}>
 			<h2>
@@ -175,3 +189,7 @@ function wallTime(
 	if (row === undefined || parent === undefined) return undefined;
 	return Date.parse(row.created_at) - Date.parse(parent.created_at);
 }
+
+/** The thread is not in the store (the tree answered 404): there is nothing else to show. */
+const isMissing = (error: unknown) =>
+	error instanceof ApiError && error.code === "NOT_FOUND";

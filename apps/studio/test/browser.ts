@@ -43,11 +43,14 @@ const newest = (dir: string): number =>
 		),
 	);
 
-/** Builds the studio (vite) when dist is missing or older than its sources: a fresh clone's `pnpm test` works. */
+/** Builds the studio (vite) when dist is missing or older than its sources (src/, index.html): a fresh clone's `pnpm test` works. */
 export function ensureStudioBuilt(): void {
 	const index = join(app, "dist", "index.html");
-	if (existsSync(index) && statSync(index).mtimeMs >= newest(join(app, "src")))
-		return;
+	const sources = Math.max(
+		newest(join(app, "src")),
+		statSync(join(app, "index.html")).mtimeMs,
+	);
+	if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
 	const out = spawnSync("pnpm", ["run", "build"], {
 		cwd: app,
 		encoding: "utf8",

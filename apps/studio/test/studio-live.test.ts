@@ -5,11 +5,13 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
+import { openGate } from "./gate.ts";
 import { startWeft, type WeftProcess } from "./weft-process.ts";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/assistant.ts", import.meta.url),
 );
+const gated = fileURLToPath(new URL("./fixtures/gated.ts", import.meta.url));
 const noBrowser = ensureChromium();
 if (noBrowser !== undefined)
 	process.stderr.write(`studio live browser tests skipped: ${noBrowser}\n`);
@@ -53,6 +55,8 @@ describe.skipIf(noBrowser !== undefined)(
 				`slow=${fixture}#slow`,
 				"--graph",
 				`flaky=${fixture}#flaky`,
+				"--graph",
+				`gated=${gated}#gatedGraph`,
 				"--port",
 				"0",
 			]);
@@ -110,6 +114,50 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.screenshot({ path: join(shots(), "live-step-details.png") });
 		}, 90_000);
 
+		it("shows each step of a run started elsewhere with the default stream mode (values only) while it goes on", async () => {
+			const gate = await openGate();
+			try {
+				const t = await call("/threads", {});
+				await openThread(t.thread_id);
+				await page
+					.getByRole("heading", { name: /thread/ })
+					.first()
+					.waitFor();
+				// no stream_mode: the run's stream carries `values` events, not `updates`
+				await call(`/threads/${t.thread_id}/runs`, {
+					assistant_id: "gated",
+					input: { gate: gate.url },
+				});
+				await gate.arrived("a");
+				const live = page.getByLabel("live run");
+				await live.getByTestId("run-status").getByText("running").waitFor();
+				gate.release("a");
+				// a's step is saved and b holds the run open: the row shows now, not when the run ends
+				await gate.arrived("b");
+				await page.locator(".timeline li.cp", { hasText: "a → b" }).waitFor();
+				await live
+					.getByTestId("run-saved")
+					.getByText("2 checkpoints saved")
+					.waitFor();
+				gate.release("b");
+				await gate.arrived("c");
+				await page.locator(".timeline li.cp", { hasText: "b → c" }).waitFor();
+				expect(await live.getByTestId("run-status").textContent()).toBe(
+					"running",
+				);
+				gate.release("c");
+				await live.getByTestId("run-status").getByText("success").waitFor();
+				await page
+					.locator('.timeline li.cp[data-step="2"]', { hasText: "c" })
+					.waitFor();
+				expect(await live.getByTestId("run-saved").textContent()).toMatch(
+					/^4 checkpoints saved/,
+				);
+			} finally {
+				await gate.close();
+			}
+		}, 90_000);
+
 		it("answers a tool approval with the form from its response schema, checked before it is sent", async () => {
 			const t = await call("/threads", {});
 			await call(`/threads/${t.thread_id}/runs/wait`, {
@@ -154,7 +202,18 @@ describe.skipIf(noBrowser !== undefined)(
 				.click();
 			const state = page.getByLabel("state", { exact: true });
 			await state.getByText("fork or replay from here").click();
-			await state.getByRole("radio", { name: "form" }).check();
+			// the two radios are one named group (for every browser and assistive tool), moved by arrow keys
+			const names = await state
+				.getByRole("radio")
+				.evaluateAll((els) => els.map((e) => e.getAttribute("name")));
+			expect(names).toHaveLength(2);
+			expect(names[0]).toBeTruthy();
+			expect(names[1]).toBe(names[0]);
+			await state.getByRole("radio", { name: "JSON" }).focus();
+			await page.keyboard.press("ArrowLeft");
+			expect(await state.getByRole("radio", { name: "form" }).isChecked()).toBe(
+				true,
+			);
 			const form = state.getByRole("group", { name: "state (form)" });
 			const amount = form.getByLabel("amount", { exact: true });
 			await amount.fill("0");

@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { EXIT } from "./cli-error.ts";
 import type { Output } from "./render/output.ts";
-import { openStore, type StoreOptions } from "./store.ts";
+import { openStore, type StoreOptions, storeFlags } from "./store.ts";
 
 /** What every command gets: output, and the store opened on first use (closed at exit). */
 export interface CommandEnv {
@@ -17,6 +17,8 @@ export interface CommandEnv {
 	base: string;
 	/** The SQLite file (undefined for Postgres and `:memory:`). */
 	dbFile: string | undefined;
+	/** The store's options as typed, for commands printed to paste (`""` for the default ./weft.db). */
+	storeFlags: string;
 	close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function createEnv(
 			options.postgres !== undefined || options.db === ":memory:"
 				? undefined
 				: resolve(options.db ?? "weft.db"),
+		storeFlags: storeFlags(options),
 		store: ({ create = false } = {}) => {
 			store ??= openStore(options, create);
 			return store;

@@ -54,7 +54,7 @@ export function createProgram(exit: (code: number) => void): Program {
 		.option("--postgres <url>", "use a Postgres database instead of SQLite")
 		.option(
 			"--graph <module>",
-			"graph module (path[#export]) for threads that do not record one, or whose module moved",
+			"graph module (path[#export]) for threads that do not record one, or whose module moved; dev and mcp: name=module#export (repeatable); stats: a graph name",
 		)
 		.option("--json", "print results as JSON, for scripts")
 		.option("--debug", "print stack traces on errors")
@@ -110,10 +110,20 @@ export function createProgram(exit: (code: number) => void): Program {
 	registerStudio(program, exit, (e) =>
 		report(e, program.opts<GlobalOptions>()),
 	);
-	withExamples(program.commands.find((c) => c.name() === "mcp")!, [
-		"weft mcp --graph office=src/agent.ts#agent",
-	]);
-	withExamples(program.commands.find((c) => c.name() === "dev")!, [
+	// dev and mcp read their repeated --graph from the raw arguments (the program's --graph takes one
+	// module): their help says how they take it, and dev's names the store options it uses
+	const graphHelp =
+		"  --graph <name=module#export>  a graph to serve, as name (repeatable)";
+	const mcp = program.commands.find((c) => c.name() === "mcp")!;
+	mcp.addHelpText("after", `\nGraphs:\n${graphHelp}`);
+	withExamples(mcp, ["weft mcp --graph office=src/agent.ts#agent"]);
+	const dev = program.commands.find((c) => c.name() === "dev")!;
+	dev.addHelpText(
+		"after",
+		`\nGraphs and store (before or after \`dev\`):\n${graphHelp}\n  --db <file>                   SQLite file for threads, runs and memory (default: "weft.db")\n  --postgres <url>              a Postgres database instead`,
+	);
+	withExamples(dev, [
+		"weft dev --graph refund=./src/graph.ts#refund --db weft.db",
 		"weft dev --config weft.json --port 2024",
 	]);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
@@ -162,11 +172,14 @@ function report(
 			`${pc.red(`error ${error.code}`)} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);
 	} else {
+		// not a WeftError: a bug, or a failure of the system under Weft (docs/errors.md, "UNEXPECTED")
 		const message = error instanceof Error ? error.message : String(error);
+		const hint =
+			"run again with --debug for the stack trace; if it is not your system (disk, permissions, memory), report it with the command";
 		write(
 			json,
-			{ error: { code: "UNEXPECTED", message } },
-			`${pc.red("error")} ${message}`,
+			{ error: { code: "UNEXPECTED", message, hint } },
+			`${pc.red("error UNEXPECTED")} ${message}\n${pc.dim(`hint: ${hint}`)}`,
 		);
 	}
 	if (options.debug === true && error instanceof Error)

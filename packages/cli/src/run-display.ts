@@ -13,6 +13,7 @@ import { label } from "./render/output.ts";
 import { Progress } from "./render/progress.ts";
 import { plural } from "./render/terminal.ts";
 import { valueText } from "./render/values.ts";
+import { shellWord } from "./store.ts";
 
 /** Streams a run of `graph` with the progress display (none with --json) and returns its result. */
 export async function streamWithProgress(
@@ -56,13 +57,19 @@ export function requestText(value: unknown): string {
 	return valueText(value);
 }
 
-/** What to type to answer the requests of a thread. */
+/**
+ * What to type to answer the requests of a thread; `storeFlags` (`" --db x"`, see `storeFlags()`) so
+ * that the pasted command reads the same store.
+ */
 export function answerHint(
 	threadId: string,
 	interrupts: readonly Interrupt[],
+	storeFlags = "",
 ): string {
 	const id = interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : "";
-	return `answer with: weft approve ${threadId}${id} | weft reject ${threadId}${id} --reason "…" | weft resume ${threadId}${id} --value '<json>'`;
+	const weft = `weft${storeFlags}`;
+	const thread = shellWord(threadId);
+	return `answer with: ${weft} approve ${thread}${id} | ${weft} reject ${thread}${id} --reason "…" | ${weft} resume ${thread}${id} --value '<json>'`;
 }
 
 /** Prints how a run ended, and what to do next when it waits for an answer. */
@@ -93,7 +100,7 @@ export function reportRun(
 					`${label.status("interrupted")} at "${i.node}" (id ${i.id}): ${requestText(i.value)}`,
 				);
 			if (result.interrupts.length > 0)
-				lines.push(answerHint(threadId, result.interrupts));
+				lines.push(answerHint(threadId, result.interrupts, env.storeFlags));
 			if (result.status === "cancelled")
 				lines.push(
 					`the run is saved at its last checkpoint: continue it with \`weft continue ${threadId}\``,

@@ -44,3 +44,26 @@ export async function openStore(
 		serializer,
 	});
 }
+
+/** A value as one shell word: as is when it is plain, else in single quotes. */
+export function shellWord(value: string): string {
+	return /^[\w@%+=:,./-]+$/.test(value)
+		? value
+		: `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The store options to repeat in a command printed for the user to paste (`weft --db x approve …`):
+ * none for the default ./weft.db; a Postgres URL with a password is left for the user to fill in.
+ */
+export function storeFlags(options: StoreOptions): string {
+	if (options.postgres !== undefined) {
+		let secret = false;
+		try {
+			secret = new URL(options.postgres).password !== "";
+		} catch {}
+		return ` --postgres ${secret ? "'<url>'" : shellWord(options.postgres)}`;
+	}
+	const db = options.db ?? "weft.db";
+	return db === "weft.db" || db === ":memory:" ? "" : ` --db ${shellWord(db)}`;
+}

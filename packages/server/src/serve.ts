@@ -1,4 +1,5 @@
 import { type ServerType, serve as serveNode } from "@hono/node-server";
+import { WeftError } from "@weft/checkpoint";
 import { type AppOptions, createApp } from "./app.ts";
 
 /** Options of `serve`. */
@@ -17,23 +18,24 @@ export async function serve(
 ): Promise<{ port: number; close(): Promise<void> }> {
 	const weft = createApp(options);
 	await weft.ready;
-	const server = await new Promise<ServerType>((resolve) => {
-		const s = serveNode(
-			{
-				fetch: weft.app.fetch,
-				port: options.port ?? 2024,
-				hostname: options.hostname ?? "127.0.0.1",
-			},
-			() => resolve(s),
-		);
+	const port = options.port ?? 2024;
+	const hostname = options.hostname ?? "127.0.0.1";
+	const server = await new Promise<ServerType>((resolve, reject) => {
+		const s = serveNode({ fetch: weft.app.fetch, port, hostname }, () => {
+			s.off("error", refused);
+			resolve(s);
+		});
+		// without a listener a taken port was an unhandled 'error' event: a crash with a stack trace
+		const refused = (error: NodeJS.ErrnoException) =>
+			reject(listenError(error, port, hostname));
+		s.once("error", refused);
+	}).catch(async (error: unknown) => {
+		await weft.close();
+		throw error;
 	});
 	const address = server.address();
-	const port =
-		typeof address === "object" && address !== null
-			? address.port
-			: (options.port ?? 2024);
 	return {
-		port,
+		port: typeof address === "object" && address !== null ? address.port : port,
 		async close() {
 			await weft.close();
 			const http = server as import("node:http").Server;
@@ -49,4 +51,36 @@ export async function serve(
 			clearTimeout(timer);
 		},
 	};
+}
+
+/** Why the server could not listen, as a `CONFIG_INVALID` naming the address (the system error is its cause). */
+function listenError(
+	error: NodeJS.ErrnoException,
+	port: number,
+	hostname: string,
+): WeftError {
+	const where = `${hostname}:${port}`;
+	if (error.code === "EADDRINUSE")
+		return new WeftError(
+			"CONFIG_INVALID",
+			`port ${port} is in use (${where})`,
+			{
+				hint: "stop what listens there, or pick another port (0: any free one)",
+				cause: error,
+			},
+		);
+	if (error.code === "EACCES")
+		return new WeftError(
+			"CONFIG_INVALID",
+			`not allowed to listen on ${where}`,
+			{
+				hint: "ports below 1024 need privileges: pick a port from 1024 up (0: any free one)",
+				cause: error,
+			},
+		);
+	return new WeftError(
+		"CONFIG_INVALID",
+		`cannot listen on ${where}: ${error.message}`,
+		{ hint: "check the host name and the port", cause: error },
+	);
 }

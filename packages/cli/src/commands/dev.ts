@@ -4,6 +4,7 @@ import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
+import { listening } from "../listen.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
@@ -173,22 +174,24 @@ export async function dev(
 				: await openSqliteRecords(store.db ?? "weft.db");
 	// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 	(await import("@weft/graph")).configureTelemetry({ recordContent: true });
-	const server = await serve({
-		...serverConfig(o.config),
-		...(o.runTimeout === undefined
-			? {}
-			: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
-		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-		maxConcurrentRuns: concurrency(o.concurrency),
-		graphs,
-		checkpointer,
-		records,
-		store: memory,
-		feedback,
-		port: Number(o.port),
-		hostname: o.host,
-		authenticate: o.auth === true ? bearerTokens() : undefined,
-	});
+	const server = await listening(
+		serve({
+			...serverConfig(o.config),
+			...(o.runTimeout === undefined
+				? {}
+				: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
+			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+			maxConcurrentRuns: concurrency(o.concurrency),
+			graphs,
+			checkpointer,
+			records,
+			store: memory,
+			feedback,
+			port: Number(o.port),
+			hostname: o.host,
+			authenticate: o.auth === true ? bearerTokens() : undefined,
+		}),
+	);
 	process.stdout.write(
 		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")})\n`,
 	);

@@ -4,6 +4,7 @@ import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
+import { listening } from "../listen.ts";
 import { loadGraph } from "../load-graph.ts";
 import { openStore } from "../store.ts";
 import {
@@ -87,26 +88,34 @@ async function serveCommand(
 	const records = await openPostgresRecords(url);
 	const store = await PostgresStore.connect({ connectionString: url });
 	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
-	const server = await serve({
-		...config,
-		store,
-		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-		graphs,
-		checkpointer,
-		records,
-		queue: true,
-		port: Number(o.port),
-		hostname: o.host,
-		authenticate: o.auth === true ? bearerTokens() : undefined,
+	const closeAll = async () => {
+		await store.close();
+		await records.close();
+		await checkpointer.close?.();
+	};
+	const server = await listening(
+		serve({
+			...config,
+			store,
+			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+			graphs,
+			checkpointer,
+			records,
+			queue: true,
+			port: Number(o.port),
+			hostname: o.host,
+			authenticate: o.auth === true ? bearerTokens() : undefined,
+		}),
+	).catch(async (error: unknown) => {
+		await closeAll(); // open pools would keep the process from exiting with its error
+		throw error;
 	});
 	process.stdout.write(
 		`weft serve: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; runs queued for weft worker)\n`,
 	);
 	await stopped();
 	await server.close();
-	await store.close();
-	await records.close();
-	await checkpointer.close?.();
+	await closeAll();
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command as Program } from "commander";
 import { withExamples } from "../command-kit.ts";
+import { listening } from "../listen.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 
@@ -18,22 +19,25 @@ export async function studio(
 	o: StudioOptions,
 	store: StoreOptions,
 ): Promise<number> {
-	const checkpointer = await openStore(store);
+	// a reading command: a --db that is not there is a typo, not a new empty store
+	const checkpointer = await openStore(store, false);
 	const base = store.db === undefined ? process.cwd() : resolve(store.db, "..");
 	const { serve } = await import("@weft/server");
-	const server = await serve({
-		graphs: {},
-		checkpointer,
-		port: Number(o.port),
-		hostname: o.host,
-		studio: {
-			resolveGraph: (threadId) =>
-				graphOfThread(checkpointer, threadId, undefined, base).then(
-					(g) => g.graph,
-					() => undefined,
-				),
-		},
-	});
+	const server = await listening(
+		serve({
+			graphs: {},
+			checkpointer,
+			port: Number(o.port),
+			hostname: o.host,
+			studio: {
+				resolveGraph: (threadId) =>
+					graphOfThread(checkpointer, threadId, undefined, base).then(
+						(g) => g.graph,
+						() => undefined,
+					),
+			},
+		}),
+	);
 	process.stdout.write(
 		`weft studio: listening on http://${o.host}:${server.port} (open http://${o.host}:${server.port}/studio/)\n`,
 	);

@@ -1,0 +1,108 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { weft } from "./run-cli.ts";
+
+const graph = fileURLToPath(
+	new URL("./fixtures/review-graph.ts", import.meta.url),
+);
+
+let dir: string;
+let taken: Server;
+let port: number;
+
+describe("weft dev / studio / mcp: a taken port and a missing database are usage errors; their help", () => {
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), "weft-server-commands-"));
+		// a real listener on the port, as another program would hold it
+		taken = createServer();
+		await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));
+		port = (taken.address() as { port: number }).port;
+	});
+	afterAll(async () => {
+		await new Promise((done) => taken.close(done));
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it("weft dev on a taken port says which port and what to pass, with exit code 2 (no stack trace)", async () => {
+		const db = join(dir, "dev.db");
+		const out = await weft([
+			"--db",
+			db,
+			"dev",
+			"--graph",
+			`review=${graph}#graph`,
+			"--port",
+			String(port),
+		]);
+		expect(out.code).toBe(2);
+		expect(out.stderr).toContain(`error USAGE port ${port} is in use`);
+		expect(out.stderr).toContain("hint: pass another --port, or --port 0");
+		expect(out.stderr).not.toMatch(/Unhandled|node:events|\bat .*\.ts:\d+/);
+	}, 60_000);
+
+	it("weft studio on a taken port is the same USAGE error, in JSON too", async () => {
+		// a store with one run in it, made by `weft run`
+		const db = join(dir, "studio.db");
+		const run = await weft([
+			"--db",
+			db,
+			"run",
+			`${graph}#echo`,
+			"--input",
+			'{"text":"hi"}',
+		]);
+		expect(run.code, run.stderr).toBe(0);
+		const out = await weft([
+			"--db",
+			db,
+			"--json",
+			"studio",
+			"--port",
+			String(port),
+		]);
+		expect(out.code).toBe(2);
+		expect(out.json.error).toMatchObject({
+			code: "USAGE",
+			message: expect.stringContaining(`port ${port} is in use`),
+			hint: expect.stringContaining("--port 0"),
+		});
+	}, 60_000);
+
+	it("weft studio refuses a database file that is not there, and does not make one", async () => {
+		const typo = join(dir, "typo.db");
+		// a server that starts anyway is stopped after 30 s, so the test fails on its output
+		const out = await weft(["--db", typo, "studio", "--port", "0"], {
+			timeoutMs: 30_000,
+		});
+		expect(out.code).toBe(2);
+		expect(out.stderr).toContain(`error USAGE no database at ${typo}`);
+		expect(out.stderr).toContain("hint:");
+		expect(existsSync(typo)).toBe(false);
+	}, 60_000);
+
+	it("weft dev --help and weft mcp --help say how they take --graph, and dev names its store options", async () => {
+		const dev = await weft(["dev", "--help"]);
+		expect(dev.code).toBe(0);
+		expect(dev.stdout).toMatch(
+			/--graph <name=module#export>\s+a graph to serve/,
+		);
+		expect(dev.stdout).toContain("--db <file>");
+		expect(dev.stdout).toContain("--postgres <url>");
+		expect(dev.stdout).toContain(
+			"weft dev --graph refund=./src/graph.ts#refund --db weft.db",
+		);
+		const mcp = await weft(["mcp", "--help"]);
+		expect(mcp.stdout).toMatch(
+			/--graph <name=module#export>\s+a graph to serve/,
+		);
+		// the program's own --graph says what it is for the commands that take it differently
+		const top = await weft(["--help"]);
+		expect(top.stdout.replace(/\s+/g, " ")).toContain(
+			"dev and mcp: name=module#export",
+		);
+	}, 60_000);
+});
