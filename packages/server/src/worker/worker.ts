@@ -201,8 +201,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		try {
 			if (graph === undefined) {
 				events.push("error", {
-					error: "GRAPH_NOT_FOUND",
+					error: "CONFIG_INVALID",
 					message: `this worker has no graph "${row.body.graphId}"`,
+					hint: "start weft worker with the same --graph list (or weft.json) as weft serve",
 				});
 				await events.flush();
 				await setStatus(job.runId, job.attempt, "error");
