@@ -1,7 +1,9 @@
 import type {
+	BlobPlace,
 	ChainRecord,
 	CheckpointSource,
 	CheckpointSummary,
+	PendingWrite,
 	Serializer,
 	StoredCheckpoint,
 } from "@weft/checkpoint";
@@ -87,4 +89,13 @@ export function chainRecordOf(
 		);
 	}
 	return record;
+}
+
+/** Pending writes as rows of the `writes` table: each write's kind and its blob, serialized at `place`. */
+export function writeRows(
+	serializer: Serializer,
+	writes: readonly PendingWrite[] | undefined,
+	place: BlobPlace,
+): Array<[kind: string, blob: Uint8Array]> {
+	return (writes ?? []).map((w) => [w.kind, serializer.serialize(w, place)]);
 }

@@ -39,7 +39,7 @@ import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
 import { openDatabase } from "./open-database.ts";
 import type { SummaryRow } from "./rows.ts";
-import { chainRecordOf, storedOf, summaryOf } from "./rows.ts";
+import { chainRecordOf, storedOf, summaryOf, writeRows } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import { pageSql, prepareStatements } from "./statements.ts";
 import { closed, storeError } from "./store-errors.ts";
@@ -124,10 +124,7 @@ export class SqliteCheckpointer implements Checkpointer {
 		const metadata = metadataJson(record);
 		const place = placeOf(record);
 		const data = this.#serializer.serialize(record.data, place);
-		const carried = (options.pendingWrites ?? []).map(
-			(w) =>
-				[w.kind, this.#serializer.serialize(w, place)] as [string, Uint8Array],
-		);
+		const carried = writeRows(this.#serializer, options.pendingWrites, place);
 		const seq = this.#run(() =>
 			this.#tx.put(record, metadata, data, options, carried),
 		);
@@ -141,10 +138,7 @@ export class SqliteCheckpointer implements Checkpointer {
 	): Promise<void> {
 		this.#live();
 		const place = checkRef(ref);
-		const rows = writes.map(
-			(w) =>
-				[w.kind, this.#serializer.serialize(w, place)] as [string, Uint8Array],
-		);
+		const rows = writeRows(this.#serializer, writes, place);
 		this.#run(() =>
 			this.#tx.putWrites(
 				{ thread: place.threadId, ns: place.ns, id: place.checkpointId },
