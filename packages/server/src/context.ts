@@ -127,6 +127,24 @@ export function graphOfThread(
 	return ctx.graphs.size === 1 ? [...ctx.graphs.values()][0] : undefined;
 }
 
+/**
+ * A snapshot's pending interrupts by the id of the task that asked (as LangGraph keys `thread.interrupts`
+ * and lists `tasks[].interrupts`); one the tasks do not account for goes under the checkpoint's id.
+ */
+export function interruptsByTask(
+	snap: StateSnapshot,
+): Record<string, Array<{ id: string; value: unknown }>> {
+	const out: Record<string, Array<{ id: string; value: unknown }>> = {};
+	for (const i of snap.interrupts) {
+		const task = snap.tasks.find((t) => t.node === i.node);
+		(out[task?.id ?? snap.checkpointId] ??= []).push({
+			id: i.id,
+			value: i.value,
+		});
+	}
+	return out;
+}
+
 /** A Weft state snapshot in LangGraph's `ThreadState` shape. */
 export function toThreadState(snap: StateSnapshot) {
 	const checkpoint = (id: string) => ({
@@ -136,6 +154,7 @@ export function toThreadState(snap: StateSnapshot) {
 		checkpoint_map: null,
 	});
 	const interrupts = snap.interrupts.map((i) => ({ id: i.id, value: i.value }));
+	const byTask = interruptsByTask(snap);
 	return {
 		values: toWire(snap.values),
 		next: snap.next,
@@ -143,9 +162,7 @@ export function toThreadState(snap: StateSnapshot) {
 			id: t.id,
 			name: t.node,
 			error: null,
-			interrupts: snap.interrupts
-				.filter((i) => i.node === t.node)
-				.map((i) => ({ id: i.id, value: i.value })),
+			interrupts: byTask[t.id] ?? [],
 			checkpoint: null,
 			state: null,
 		})),

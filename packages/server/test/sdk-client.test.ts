@@ -48,9 +48,12 @@ describe("the LangGraph SDK against an in-process server (SQLite)", () => {
 		})) as any;
 		expect(paused.notes).toEqual(["plan tea"]);
 		expect(paused.__interrupt__[0].value).toEqual({ question: "approve?" });
-		expect((await client.threads.get(thread.thread_id)).status).toBe(
-			"interrupted",
-		);
+		const waiting = await client.threads.get(thread.thread_id);
+		expect(waiting.status).toBe("interrupted");
+		// the thread's interrupts are keyed by the id of the task that asked, as its state lists the task
+		const task = (await client.threads.getState(thread.thread_id)).tasks[0]!;
+		expect(task.interrupts).toHaveLength(1);
+		expect(waiting.interrupts).toEqual({ [task.id]: task.interrupts });
 		const done = (await client.runs.wait(thread.thread_id, "review", {
 			command: { resume: "yes" },
 		})) as any;

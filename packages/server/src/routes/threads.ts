@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import {
 	type Env,
 	graphOfThread,
+	interruptsByTask,
 	ownedThread,
 	ownerOf,
 	requireAnswerScopeIfWaiting,
@@ -42,13 +43,7 @@ export async function toThread(
 	let interrupts: Record<string, unknown[]> = {};
 	if (snap !== undefined) {
 		values = toWire(snap.values);
-		if (snap.interrupts.length > 0)
-			interrupts = {
-				[snap.checkpointId]: snap.interrupts.map((i) => ({
-					id: i.id,
-					value: i.value,
-				})),
-			};
+		interrupts = interruptsByTask(snap);
 	}
 	return {
 		thread_id: t.threadId,
