@@ -7,6 +7,7 @@ import type { ToolMessage } from "@langchain/core/messages";
 import type { NodeContext } from "../index.ts";
 import { callConfig } from "../runtime/task-context.ts";
 import { KIND_INTERNAL, llmTracer, STATUS_ERROR } from "./otel.ts";
+import { toolCallAttributes } from "./tool-call-telemetry.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
 
 /** Why a call was refused before it ran: the span's `error.type`, the callback error's `name`. */
@@ -31,14 +32,7 @@ export function observeRefusedToolCall(
 	if (tracer !== undefined) {
 		const span = tracer.startSpan(`execute_tool ${call.name}`, {
 			kind: KIND_INTERNAL,
-			attributes: {
-				"gen_ai.operation.name": "execute_tool",
-				"gen_ai.tool.name": call.name,
-				"gen_ai.tool.call.id": call.id,
-				"weft.node": ctx.node,
-				"weft.step": ctx.step,
-				"error.type": refusal,
-			},
+			attributes: { ...toolCallAttributes(ctx, call), "error.type": refusal },
 		});
 		span.setStatus({ code: STATUS_ERROR, message: answer.text });
 		span.end();

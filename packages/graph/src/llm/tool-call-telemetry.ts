@@ -1,5 +1,7 @@
 // Tool-call spans after the OpenTelemetry GenAI semantic conventions (`execute_tool {name}`).
+
 import type { ToolMessage } from "@langchain/core/messages";
+import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
 import {
 	KIND_INTERNAL,
@@ -29,13 +31,7 @@ export function observeToolCall(
 		`execute_tool ${call.name}`,
 		{
 			kind: KIND_INTERNAL,
-			attributes: {
-				"gen_ai.operation.name": "execute_tool",
-				"gen_ai.tool.name": call.name,
-				"gen_ai.tool.call.id": call.id,
-				"weft.node": ctx.node,
-				"weft.step": ctx.step,
-			},
+			attributes: toolCallAttributes(ctx, call),
 		},
 		parent,
 	);
@@ -71,4 +67,18 @@ export function observeToolCall(
 			throw error;
 		},
 	);
+}
+
+/** The attributes of a tool call's `execute_tool` span (GenAI conventions, with Weft's node and step). */
+export function toolCallAttributes(
+	ctx: NodeContext,
+	call: PendingToolCall,
+): Attributes {
+	return {
+		"gen_ai.operation.name": "execute_tool",
+		"gen_ai.tool.name": call.name,
+		"gen_ai.tool.call.id": call.id,
+		"weft.node": ctx.node,
+		"weft.step": ctx.step,
+	};
 }
