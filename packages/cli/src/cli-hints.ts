@@ -1,15 +1,23 @@
+import { shellWord } from "./store.ts";
+
 /**
  * Hints in CLI words for errors whose own hint speaks to the API (`{ waitForLease: ms }`,
  * `getState().interrupts`): a person at a terminal needs the command to type instead. `thread` is the
- * thread the command line named, when it named one.
+ * thread the command line named, when it named one; `store` the store flags the command used
+ * (`storeFlags`), so that a pasted command reads the same store.
  */
-export function cliHint(code: string, thread?: string): string | undefined {
-	const t = thread ?? "<thread>";
+export function cliHint(
+	code: string,
+	thread?: string,
+	store = "",
+): string | undefined {
+	const t = thread === undefined ? "<thread>" : shellWord(thread);
+	const weft = `weft${store}`;
 	switch (code) {
 		case "THREAD_BUSY":
-			return `another run holds this thread: follow it with \`weft watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`weft recover ${t}\` goes on`;
+			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
 		case "NO_PENDING_INTERRUPT":
-			return `see what waits with \`weft pending\` (or \`weft show ${t}\`); \`weft continue ${t}\` runs on without an answer`;
+			return `see what waits with \`${weft} pending\` (or \`${weft} show ${t}\`); \`${weft} continue ${t}\` runs on without an answer`;
 		default:
 			return undefined;
 	}

@@ -34,6 +34,7 @@ import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
+import { storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
 
 interface GlobalOptions {
@@ -159,7 +160,7 @@ function report(
 	}
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
-		const hint = cliHint(error.code, thread) ?? error.hint;
+		const hint = cliHint(error.code, thread, storeFlags(options)) ?? error.hint;
 		write(
 			json,
 			{

@@ -103,7 +103,7 @@ export function reportRun(
 				lines.push(answerHint(threadId, result.interrupts, env.storeFlags));
 			if (result.status === "cancelled")
 				lines.push(
-					`the run is saved at its last checkpoint: continue it with \`weft continue ${threadId}\``,
+					`the run is saved at its last checkpoint: continue it with \`weft${env.storeFlags} continue ${shellWord(threadId)}\``,
 				);
 			return lines.join("\n");
 		},

@@ -104,8 +104,9 @@ describe("weft commands", () => {
 			events.flatMap((e: { toolCalls?: string[] }) => e.toolCalls ?? []),
 		).toContain('lookup_email({"name":"Bob"})');
 		const text = await weft([...db, "watch", "w"]);
+		// the next command names the store the watch read
 		expect(text.stdout).toContain(
-			"interrupted · thread w · see `weft pending --thread w`",
+			`interrupted · thread w · see \`weft --db ${db[1]} pending --thread w\``,
 		);
 	});
 });

@@ -101,6 +101,13 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		const none = cliHint("NO_PENDING_INTERRUPT", "t1");
 		expect(none).toContain("weft pending");
 		expect(none).not.toContain("getState");
+		// pasted, the commands read the store the failing command read
+		expect(cliHint("THREAD_BUSY", "my thread", " --db ra.db")).toContain(
+			"weft --db ra.db watch 'my thread'",
+		);
+		expect(cliHint("NO_PENDING_INTERRUPT", "t1", " --db ra.db")).toContain(
+			"weft --db ra.db continue t1",
+		);
 		// a real busy thread: a run still going when another command runs it
 		const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
 		const release = join(dir, "release");
@@ -127,7 +134,7 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain("error THREAD_BUSY");
 		expect(r.stderr).not.toContain("waitForLease");
-		expect(r.stderr).toContain("weft watch busy");
+		expect(r.stderr).toContain(`weft --db ${db[1]} watch busy`);
 	});
 
 	it("refuses a 0-byte file without writing into it, and a failed first run leaves no database", async () => {

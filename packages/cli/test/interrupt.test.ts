@@ -64,7 +64,7 @@ describe("Ctrl-C and SIGTERM while a node ignores its signal", () => {
 			const r = await interrupted(db, "t", [signal]);
 			expect(r.code).toBe(130);
 			expect(r.ms).toBeLessThan(15_000);
-			expect(r.out).toContain("weft continue t");
+			expect(r.out).toContain(`weft --db ${db} continue t`);
 			const next = await weft(["--db", db, "--json", "continue", "t"]);
 			expect(next.json?.error).toBeUndefined();
 			expect(next.code).toBe(0);

@@ -10,6 +10,7 @@ import type { CommandEnv } from "../env.ts";
 import { LiveLine } from "../render/live-line.ts";
 import { label } from "../render/output.ts";
 import { canRedraw } from "../render/terminal.ts";
+import { shellWord } from "../store.ts";
 import { type StepRecord, stepRecord } from "../store-events.ts";
 
 const ACTIVE = new Set(["running"]);
@@ -99,7 +100,7 @@ export async function watch(
 		);
 	else
 		process.stdout.write(
-			`${label.status(status)} · thread ${threadId}${status === "interrupted" ? ` · see \`weft pending --thread ${threadId}\`` : status === "stale" ? ` · its runner stopped: \`weft recover ${threadId}\`` : ""}\n`,
+			`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}\n`,
 		);
 	return status === "failed" ? 1 : 0;
 }
@@ -123,3 +124,13 @@ export const watchCommand = (act: Act) =>
 			"weft watch office-1 --wait --json   # one JSON object per line",
 		],
 	);
+
+/** What to type next after a watched run stopped, with the store flags the watch used. */
+function nextStep(status: string, threadId: string, store: string): string {
+	const thread = shellWord(threadId);
+	if (status === "interrupted")
+		return ` · see \`weft${store} pending --thread ${thread}\``;
+	if (status === "stale")
+		return ` · its runner stopped: \`weft${store} recover ${thread}\``;
+	return "";
+}
