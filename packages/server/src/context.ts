@@ -136,11 +136,11 @@ export function interruptsByTask(
 ): Record<string, Array<{ id: string; value: unknown }>> {
 	const out: Record<string, Array<{ id: string; value: unknown }>> = {};
 	for (const i of snap.interrupts) {
-		const task = snap.tasks.find((t) => t.node === i.node);
-		(out[task?.id ?? snap.checkpointId] ??= []).push({
-			id: i.id,
-			value: i.value,
-		});
+		const key =
+			snap.tasks.find((t) => t.node === i.node)?.id ?? snap.checkpointId;
+		const list = out[key] ?? [];
+		list.push({ id: i.id, value: i.value });
+		out[key] = list;
 	}
 	return out;
 }
