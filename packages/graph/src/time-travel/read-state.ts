@@ -174,18 +174,14 @@ export async function* readHistory(
 			`getStateHistory limit must be a whole number of at least 1, not ${String(limit)}`,
 			{ hint: "leave limit out for the whole history" },
 		);
-	if (before !== undefined) {
-		validateId(before, "checkpoint id");
-		const at = { threadId: config.threadId, checkpointId: before };
-		if ((await r.checkpointer.getTuple(at)) === undefined)
-			throw checkpointNotFound(config.threadId, "", before);
-	}
 	const from = config.checkpointId;
-	if (from !== undefined) {
-		validateId(from, "checkpoint id");
-		const at = { threadId: config.threadId, checkpointId: from };
+	// the checkpoints named (a bound, a start) must exist: an unknown id is not an empty history
+	for (const id of [before, from]) {
+		if (id === undefined) continue;
+		validateId(id, "checkpoint id");
+		const at = { threadId: config.threadId, checkpointId: id };
 		if ((await r.checkpointer.getTuple(at)) === undefined)
-			throw checkpointNotFound(config.threadId, "", from);
+			throw checkpointNotFound(config.threadId, "", id);
 	}
 	// with a checkpoint: it and its ancestors (its branch), as LangGraph lists history from one
 	const listing =
