@@ -106,14 +106,25 @@ export async function checkRunStart(
 		);
 }
 
-/** The names of a graph's own nodes (not its subgraphs'). */
+const nodeNames = new WeakMap<AnyGraph, Set<string>>();
+
+/**
+ * The names of a graph's own nodes (not its subgraphs'): its description is built once per registered
+ * graph, not on every run request.
+ */
 function topLevelNodes(graph: AnyGraph): Set<string> {
-	return new Set(
-		graph
-			.describe()
-			.nodes.filter(
-				(n) => n.parent === null && n.id !== "__start__" && n.id !== "__end__",
-			)
-			.map((n) => n.name),
-	);
+	let names = nodeNames.get(graph);
+	if (names === undefined) {
+		names = new Set(
+			graph
+				.describe()
+				.nodes.filter(
+					(n) =>
+						n.parent === null && n.id !== "__start__" && n.id !== "__end__",
+				)
+				.map((n) => n.name),
+		);
+		nodeNames.set(graph, names);
+	}
+	return names;
 }
