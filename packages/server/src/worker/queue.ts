@@ -48,16 +48,8 @@ export async function queueNewRun(
 	exclusive: boolean,
 ): Promise<boolean> {
 	const job: RunJob = { runId: run.runId, attempt: 1 };
-	const client = await pool.connect();
-	try {
-		await client.query("BEGIN");
-		// a statement of its own: the check below then reads what a run recorded before it committed
-		await client.query(
-			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-			[threadRunsKey(run.threadId)],
-		);
-		const { rowCount } = await client.query(
-			`WITH run AS (
+	const record = {
+		text: `WITH run AS (
 				INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
 				SELECT $1, $2, $3, $4, $5
 				WHERE NOT $11::boolean OR NOT EXISTS (
@@ -66,20 +58,31 @@ export async function queueNewRun(
 			SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => 1, job_key => $8::text),
 				pg_notify($9, $10)
 			FROM run`,
-			[
-				run.runId,
-				run.threadId,
-				run.status,
-				JSON.stringify(run),
-				JSON.stringify(body),
-				RUN_JOB_TASK,
-				JSON.stringify(job),
-				`${run.runId}:1`,
-				RECORDS_CHANNEL,
-				`run:${run.runId}|${origin}`,
-				exclusive,
-			],
+		values: [
+			run.runId,
+			run.threadId,
+			run.status,
+			JSON.stringify(run),
+			JSON.stringify(body),
+			RUN_JOB_TASK,
+			JSON.stringify(job),
+			`${run.runId}:1`,
+			RECORDS_CHANNEL,
+			`run:${run.runId}|${origin}`,
+			exclusive,
+		],
+	};
+	// `enqueue` checks nothing: one statement, one commit
+	if (!exclusive) return (await pool.query(record)).rowCount === 1;
+	const client = await pool.connect();
+	try {
+		await client.query("BEGIN");
+		// a statement of its own: the check below then reads what a run recorded before it committed
+		await client.query(
+			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+			[threadRunsKey(run.threadId)],
 		);
+		const { rowCount } = await client.query(record);
 		await client.query("COMMIT");
 		return rowCount === 1;
 	} catch (error) {
