@@ -43,6 +43,25 @@ export async function streamWithProgress(
 	}
 }
 
+/**
+ * Runs `run` on `threadId` under the progress display (none with --json), settles a cancelled run,
+ * reports the result and returns the exit code: what replay and recover do around their one call.
+ */
+export async function runAndReport(
+	env: CommandEnv,
+	threadId: string,
+	title: string,
+	run: () => Promise<RunResult>,
+): Promise<number> {
+	const progress = env.out.json ? undefined : new Progress();
+	progress?.start(title);
+	const result = await run().finally(() => progress?.stop());
+	if (result.status === "cancelled")
+		await settleCancelled(await env.store(), threadId);
+	reportRun(env, threadId, result);
+	return exitCodeOf(result);
+}
+
 /** A pending request as a person reads it: tool approvals as the calls they would make. */
 export function requestText(value: unknown): string {
 	const v = value as {

@@ -1,10 +1,8 @@
 import { Command } from "commander";
-import { settleCancelled } from "../cancel.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
-import { Progress } from "../render/progress.ts";
-import { exitCodeOf, reportRun } from "../run-display.ts";
+import { runAndReport } from "../run-display.ts";
 import { refuseFinished, storedContext } from "../thread-config.ts";
 
 /**
@@ -32,15 +30,9 @@ export async function recover(
 		},
 		signal: env.signal,
 	};
-	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(`recovering thread ${threadId}`);
-	const result = await graph
-		.recover(threadId, config)
-		.finally(() => progress?.stop());
-	if (result.status === "cancelled")
-		await settleCancelled(checkpointer, threadId);
-	reportRun(env, threadId, result);
-	return exitCodeOf(result);
+	return runAndReport(env, threadId, `recovering thread ${threadId}`, () =>
+		graph.recover(threadId, config),
+	);
 }
 
 export const recoverCommand = (act: Act) =>

@@ -1,12 +1,10 @@
 import { Command } from "commander";
-import { settleCancelled } from "../cancel.ts";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
-import { Progress } from "../render/progress.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
-import { exitCodeOf, reportRun } from "../run-display.ts";
+import { runAndReport } from "../run-display.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -47,22 +45,18 @@ export async function replay(
 		context,
 		from.checkpointId,
 	);
-	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(
+	return runAndReport(
+		env,
+		threadId,
 		`replaying thread ${threadId} from step ${from.step} as a new branch`,
+		() =>
+			graph.replay({
+				...config,
+				threadId,
+				checkpointId: from.checkpointId,
+				signal: env.signal,
+			}),
 	);
-	const result = await graph
-		.replay({
-			...config,
-			threadId,
-			checkpointId: from.checkpointId,
-			signal: env.signal,
-		})
-		.finally(() => progress?.stop());
-	if (result.status === "cancelled")
-		await settleCancelled(checkpointer, threadId);
-	reportRun(env, threadId, result);
-	return exitCodeOf(result);
 }
 
 export const replayCommand = (act: Act) =>

@@ -9,21 +9,20 @@ import type {
 } from "@opentelemetry/api";
 import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
 import {
+	KIND_CLIENT,
+	otelApi,
+	tracer as registeredTracer,
+	SCOPE,
+	STATUS_ERROR,
+	STATUS_OK,
+} from "../telemetry/otel-api.ts";
+import {
 	type AnswerInfo,
 	answerInfo,
 	modelNameOf,
 	providerOf,
 } from "./model-answer.ts";
-import {
-	type CountPoint,
-	Counts,
-	KIND_CLIENT,
-	llmOtelApi,
-	llmTracer,
-	SCOPE,
-	STATUS_ERROR,
-	STATUS_OK,
-} from "./otel.ts";
+import { type CountPoint, Counts } from "./otel.ts";
 
 interface ModelInstruments {
 	on: boolean;
@@ -56,7 +55,7 @@ let cached: { provider: MeterProvider; m: ModelInstruments } | undefined;
 
 /** The instruments of the current global meter provider, or undefined while the API is not loaded. */
 function instruments(): ModelInstruments | undefined {
-	const api = llmOtelApi();
+	const api = otelApi();
 	if (api === undefined) return undefined;
 	const provider = api.metrics.getMeterProvider();
 	if (cached?.provider === provider) return cached.m;
@@ -158,13 +157,13 @@ export async function observeModelCall(
 	call: () => Promise<AIMessage>,
 ): Promise<{ message: AIMessage; info: AnswerInfo; durationMs: number }> {
 	const requested = modelNameOf(model);
-	const tracer = llmTracer();
+	const tracer = registeredTracer();
 	// no tracer provider: no span, no attributes built
 	let span: Span | undefined;
 	let parent: Context | undefined;
 	if (tracer !== undefined) {
 		// a tracer means the API is loaded
-		const { context, trace } = llmOtelApi()!;
+		const { context, trace } = otelApi()!;
 		parent = context.active();
 		const s = tracer.startSpan(
 			`chat ${requested ?? "model"}`,
@@ -190,7 +189,7 @@ export async function observeModelCall(
 	try {
 		const message =
 			span !== undefined
-				? await llmOtelApi()!.context.with(parent!, call)
+				? await otelApi()!.context.with(parent!, call)
 				: await call();
 		const durationMs = performance.now() - t0;
 		const info = answerInfo(model, message);

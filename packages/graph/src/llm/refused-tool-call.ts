@@ -6,7 +6,11 @@ import { CallbackManager } from "@langchain/core/callbacks/manager";
 import type { ToolMessage } from "@langchain/core/messages";
 import type { NodeContext } from "../index.ts";
 import { callConfig } from "../runtime/task-context.ts";
-import { KIND_INTERNAL, llmTracer, STATUS_ERROR } from "./otel.ts";
+import {
+	KIND_INTERNAL,
+	tracer as registeredTracer,
+	STATUS_ERROR,
+} from "../telemetry/otel-api.ts";
 import { toolCallAttributes } from "./tool-call-telemetry.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
 
@@ -28,7 +32,7 @@ export function observeRefusedToolCall(
 	refusal: ToolRefusal,
 	answer: ToolMessage,
 ): ToolMessage | Promise<ToolMessage> {
-	const tracer = llmTracer();
+	const tracer = registeredTracer();
 	if (tracer !== undefined) {
 		const span = tracer.startSpan(`execute_tool ${call.name}`, {
 			kind: KIND_INTERNAL,

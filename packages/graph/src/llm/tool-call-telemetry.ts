@@ -5,11 +5,11 @@ import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
 import {
 	KIND_INTERNAL,
-	llmOtelApi,
-	llmTracer,
+	otelApi,
+	tracer as registeredTracer,
 	STATUS_ERROR,
 	STATUS_OK,
-} from "./otel.ts";
+} from "../telemetry/otel-api.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
 
 /**
@@ -21,11 +21,11 @@ export function observeToolCall(
 	call: PendingToolCall,
 	run: () => Promise<ToolMessage>,
 ): Promise<ToolMessage> {
-	const tracer = llmTracer();
+	const tracer = registeredTracer();
 	// no tracer provider: no span, no attributes built
 	if (tracer === undefined) return run();
 	// a tracer means the API is loaded
-	const { context, trace } = llmOtelApi()!;
+	const { context, trace } = otelApi()!;
 	const parent = context.active();
 	const span = tracer.startSpan(
 		`execute_tool ${call.name}`,

@@ -1,18 +1,8 @@
 // Weft's OpenTelemetry instruments, through `@opentelemetry/api` only: the application chooses the SDK.
 // The API itself is loaded only once the application registers something with it (`otel-api.ts`).
-import type {
-	Attributes,
-	Histogram,
-	MeterProvider,
-	ProxyTracerProvider,
-	Tracer,
-	TracerProvider,
-} from "@opentelemetry/api";
-import { otelApi } from "./otel-api.ts";
+import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
+import { otelApi, SCOPE } from "./otel-api.ts";
 import { Tally } from "./tally.ts";
-
-/** The instrumentation scope of every span and metric Weft records. */
-export const SCOPE = "@weft/graph";
 
 /**
  * Weft's metric instruments (noop ones while no meter provider is registered). Durations are histograms
@@ -124,33 +114,4 @@ function build(provider: MeterProvider, noop: Histogram): Instruments {
 		interrupts,
 		attributes: new AttributeCache(),
 	};
-}
-
-let noopTracerProvider: TracerProvider | undefined;
-let tracing:
-	| { provider: TracerProvider; tracer: Tracer | undefined }
-	| undefined;
-
-/**
- * Weft's tracer from the provider registered now, or undefined while none is (then no span is started
- * and no attribute built). Asked of the registered provider itself, once per provider: the API's proxy
- * tracer keeps its first delegate, and asking the provider for a tracer on every span costs a lookup.
- */
-export function tracer(): Tracer | undefined {
-	const api = otelApi();
-	if (api === undefined) return undefined;
-	noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
-	const global = api.trace.getTracerProvider() as Partial<ProxyTracerProvider>;
-	// duck-typed: the global proxy may come from another copy of the API (its CommonJS or ESM build)
-	const provider =
-		typeof global.getDelegate === "function"
-			? global.getDelegate()
-			: (global as TracerProvider);
-	if (tracing?.provider !== provider)
-		tracing = {
-			provider,
-			tracer:
-				provider === noopTracerProvider ? undefined : provider.getTracer(SCOPE),
-		};
-	return tracing.tracer;
 }

@@ -1,6 +1,6 @@
 import { errorType, recordError } from "./errors.ts";
-import { instruments, tracer } from "./instruments.ts";
-import { otelApi, STATUS_OK } from "./otel-api.ts";
+import { instruments } from "./instruments.ts";
+import { otelApi, STATUS_OK, tracer } from "./otel-api.ts";
 
 /**
  * Runs attempt `attempt` of a node with a retry policy under its own `weft.attempt {node}` span, a child

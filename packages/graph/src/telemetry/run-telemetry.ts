@@ -5,8 +5,14 @@ import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import { errorType, recordError } from "./errors.ts";
-import { type Instruments, instruments, tracer } from "./instruments.ts";
-import { KIND_INTERNAL, type OtelApi, otelApi, STATUS_OK } from "./otel-api.ts";
+import { type Instruments, instruments } from "./instruments.ts";
+import {
+	KIND_INTERNAL,
+	type OtelApi,
+	otelApi,
+	STATUS_OK,
+	tracer,
+} from "./otel-api.ts";
 import { StepTimer, TIMING_KEY } from "./step-timing.ts";
 import type { TallyPoint } from "./tally.ts";
 import { fromTraceparent, toTraceparent } from "./trace-parent.ts";

@@ -5,7 +5,7 @@ import {
 	type UsageMetadata,
 } from "@langchain/core/messages";
 import { runGuards } from "../guardrails/guard.ts";
-import { runChain } from "../resilience/run-chain.ts";
+import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
 import { finishCall, priceCall, usageOf } from "./finish-call.ts";
 import { invokeEntry } from "./invoke-entry.ts";
@@ -20,14 +20,14 @@ function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
 	};
 }
 
-/** Runs the chain for `messages`; the answer plus which model gave it and after how many attempts. */
-export async function callChain(
+/** What a call hands the model chain, whether it invokes or streams (`attempt`). */
+export function chainOptions<T>(
 	cfg: ResolvedConfig,
 	call: PreparedCall,
-	messages: BaseMessage[],
 	emit: Emit,
-) {
-	const result = await runChain<AIMessageChunk>({
+	attempt: ChainOptions<T>["attempt"],
+): ChainOptions<T> {
+	return {
 		callId: call.callId,
 		models: call.decision.models,
 		entries: cfg.entries,
@@ -42,9 +42,22 @@ export async function callChain(
 		signal: call.signal,
 		emit,
 		random: cfg.random,
-		attempt: (_name, entry, signal) =>
+		attempt,
+	};
+}
+
+/** Runs the chain for `messages`; the answer plus which model gave it and after how many attempts. */
+export async function callChain(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	messages: BaseMessage[],
+	emit: Emit,
+) {
+	const result = await runChain(
+		chainOptions(cfg, call, emit, (_name, entry, signal) =>
 			invokeEntry(entry, call, messages, signal),
-	});
+		),
+	);
 	const { usage, counted } = await usageOf(
 		cfg,
 		result.model,

@@ -11,7 +11,7 @@ import { streamEntry } from "./invoke-entry.ts";
 import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
-import { runCall } from "./run-call.ts";
+import { chainOptions, runCall } from "./run-call.ts";
 
 /**
  * A provider failing after the first chunk (a reset connection) cannot be retried or sent elsewhere:
@@ -81,23 +81,11 @@ export async function* streamCall(
 		);
 		return;
 	}
-	const chain = await runChain({
-		callId: call.callId,
-		models: call.decision.models,
-		entries: cfg.entries,
-		policy: cfg.policy,
-		retry: cfg.retry,
-		timeoutMs: cfg.timeoutMs,
-		limiters: cfg.limiters,
-		pools: cfg.pools,
-		threadId: call.threadId,
-		estimatedTokens: call.inputTokens,
-		maxWaitMs: call.maxWaitMs,
-		signal: call.signal,
-		emit,
-		random: cfg.random,
-		attempt: (_name, entry, signal) => streamEntry(entry, call, signal),
-	});
+	const chain = await runChain(
+		chainOptions(cfg, call, emit, (_name, entry, signal) =>
+			streamEntry(entry, call, signal),
+		),
+	);
 	let all: AIMessageChunk | undefined;
 	// An empty inner chunk (a provider's usage-only ending) is not passed on: its metadata rides on our last chunk.
 	let heldMetadata: Record<string, unknown> = {};
