@@ -127,6 +127,8 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			const done = () => {
 				clearTimeout(timer);
 				set.delete(done);
+				if (set.size === 0 && this.#waiters.get(runId) === set)
+					this.#waiters.delete(runId);
 				// the caller waits again with the same signal (every second at most): one listener at a time
 				signal?.removeEventListener("abort", done);
 				resolve();
@@ -168,10 +170,15 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			this.#registry.flush(),
 			queueNewRun(this.#pool, run, body, this.#records.origin, exclusive),
 		]);
-		this.#queued.set(
-			runId,
-			queued.then(() => {}),
+		// kept while the run is being recorded (a join or cancel waits for it), dropped once it is
+		const recorded = queued.then(
+			() => {},
+			() => {},
 		);
+		this.#queued.set(runId, recorded);
+		void recorded.then(() => {
+			if (this.#queued.get(runId) === recorded) this.#queued.delete(runId);
+		});
 		let admitted: boolean;
 		try {
 			[, admitted] = await queued;
@@ -236,6 +243,11 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		await notify(this.#pool, run.runId, CANCEL_CHANNEL);
 		await notify(this.#pool, `run:${run.runId}`);
 		if (wait) while (!this.ended(run.runId)) await this.wait(run.runId);
+	}
+
+	/** How many runs this process is recording, and how many it has waiters for (both drop to 0 when idle). */
+	tracked(): { recording: number; waitedOn: number } {
+		return { recording: this.#queued.size, waitedOn: this.#waiters.size };
 	}
 
 	/** Runs pending or running belong to the workers: nothing to end here. */
