@@ -101,12 +101,16 @@ function generate(
 /** The id of a model call's answer when the provider gives none: `run-<uuid>`, as LangGraph's. */
 const callId = () => `run-${randomUUID()}`;
 
+/** Whether a message carries an id of its own (providers send `""` for none, too). */
+const hasOwnId = (m: { id?: string | undefined | null }): boolean =>
+	m.id != null && m.id !== "";
+
 /** Sets a chunk's `id` unless it has one; as `@langchain/core`'s `_updateId`, its serialized kwargs too. */
 function withId<TMessage extends BaseMessage>(
 	m: TMessage,
 	id: string,
 ): TMessage {
-	if (m.id != null && m.id !== "") return m;
+	if (hasOwnId(m)) return m;
 	m.id = id;
 	if (m.lc_kwargs !== undefined)
 		(m.lc_kwargs as Record<string, unknown>).id = id;
@@ -124,7 +128,7 @@ async function streamed(
 	// first one, else run-<uuid>
 	let id: string | undefined;
 	for await (const chunk of await model.stream!(input, config)) {
-		id ??= chunk.id != null && chunk.id !== "" ? chunk.id : callId();
+		id ??= hasOwnId(chunk) ? chunk.id! : callId();
 		ctx.emitMessage(withId(chunk, id));
 		const c = chunk as AIMessageChunk;
 		full = full === undefined ? c : full.concat(c);
@@ -145,7 +149,7 @@ export function toAIMessage(
 	newId?: () => string,
 ): AIMessage {
 	const m = message as AIMessage;
-	const hasId = m.id != null && m.id !== "";
+	const hasId = hasOwnId(m);
 	if (
 		m.constructor === AIMessage &&
 		(name === undefined || name === m.name) &&
