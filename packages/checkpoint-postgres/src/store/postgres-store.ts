@@ -175,7 +175,7 @@ export class PostgresStore extends IndexedStore {
 			const { rows } = await this.#q((q) =>
 				q(
 					`SELECT ${COLUMNS} FROM ${this.#s}.store_items WHERE ${w.sql}
-					 ORDER BY updated_at DESC, ns, key LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
+					 ORDER BY updated_at DESC, ns, key COLLATE "C" LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
 					w.params,
 				),
 			);
