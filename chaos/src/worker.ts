@@ -5,6 +5,7 @@
 import { createInterface } from "node:readline";
 import { Command, isWeftError } from "@weft/graph";
 import { chaosGraph } from "./chaos-graph.ts";
+import { type KillPoint, killAround } from "./kill-points.ts";
 import { openStore, type StoreLocation } from "./stores.ts";
 
 export type WorkerAction =
@@ -15,6 +16,11 @@ export type WorkerAction =
 	| "approve-by-id"
 	| "replay"
 	| "many"
+	/**
+	 * `Command({ update })` (with `resume` when `resumeAction` is set), sent only while the thread has no
+	 * update checkpoint (the update applies once); after that, whatever the thread needs next.
+	 */
+	| "update"
 	/** Whatever the thread needs next: start, continue, approve, or nothing when it is done. */
 	| "auto";
 
@@ -36,6 +42,12 @@ export interface WorkerJob {
 	leaseTtlMs?: number;
 	/** More run options (e.g. `waitForLease`), passed to every run as they are. */
 	runConfig?: Record<string, unknown>;
+	/** For "update": the state update. */
+	update?: Record<string, unknown>;
+	/** For "update": the answer sent with it (and to the review afterwards; default "approve"). */
+	resumeAction?: "approve" | "reject";
+	/** For "update": SIGKILL this process itself at a point of the update's checkpoint write. */
+	killAt?: KillPoint;
 }
 
 export interface WorkerOutcome {
@@ -73,7 +85,16 @@ function failure(error: unknown): WorkerOutcome {
 }
 
 const job = JSON.parse(process.argv[2]!) as WorkerJob;
-const checkpointer = await openStore(job.store);
+// the kill point is read when the update is written: a worker started ahead is given it with its thread
+const opened = await openStore(job.store);
+const checkpointer =
+	job.action === "update"
+		? killAround(
+				opened,
+				() => job.killAt,
+				(r) => r.source === "update",
+			)
+		: opened;
 const graph = chaosGraph(checkpointer, {
 	journal: job.journal,
 	delayMs: job.delayMs ?? 0,
@@ -118,12 +139,47 @@ async function once(
 				);
 			case "auto":
 				return once(threadId, await nextAction(threadId));
+			case "update":
+				return await update(threadId, config);
 			case "many":
 				throw new Error("many is not a single run");
 		}
 	} catch (error) {
 		return failure(error);
 	}
+}
+
+/** Whether the thread has a checkpoint written by `Command({ update })`. */
+async function updated(threadId: string): Promise<boolean> {
+	for await (const c of checkpointer.list({ threadId }))
+		if (c.source === "update") return true;
+	return false;
+}
+
+async function update(
+	threadId: string,
+	config: { threadId: string } & Record<string, unknown>,
+): Promise<WorkerOutcome> {
+	const action = job.resumeAction ?? "approve";
+	if (!(await updated(threadId)))
+		return outcome(
+			await graph.run(
+				new Command({
+					update: job.update ?? {},
+					...(job.resumeAction === undefined ? {} : { resume: { action } }),
+				}),
+				config,
+			),
+		);
+	const state = await graph.getState({ threadId });
+	if (state.interrupts.length > 0)
+		return outcome(
+			await graph.run(new Command({ resume: { action } }), config),
+		);
+	// the dead runner's thread reads as stale once its lease lapsed: take it over, reusing what it saved
+	// (on a finished thread this only records the end the dead runner could not)
+	const { threadId: _, ...rest } = config;
+	return outcome(await graph.recover(threadId, rest));
 }
 
 async function nextAction(threadId: string): Promise<WorkerAction> {
@@ -151,9 +207,12 @@ if (job.waitForGo === true) {
 		lines.once("line", resolve),
 	);
 	lines.close();
-	// "go <thread id>": a worker started ahead of time is told its thread when it is released
+	// "go <thread id>": a worker started ahead of time is told its thread when it is released, or
+	// "go {…}": more of its job (thread, kill point, answer)
 	const threadId = go.slice(3);
-	if (threadId !== "") job.threadId = threadId;
+	if (threadId.startsWith("{"))
+		Object.assign(job, JSON.parse(threadId) as Partial<WorkerJob>);
+	else if (threadId !== "") job.threadId = threadId;
 }
 try {
 	const result =
