@@ -5,6 +5,12 @@
 import { createInterface } from "node:readline";
 import { Command, isWeftError } from "@weft/graph";
 import { chaosGraph } from "./chaos-graph.ts";
+import {
+	type CarriedCounts,
+	checkCarried,
+	type FaultCounts,
+	faultPool,
+} from "./fault-pool.ts";
 import { type KillPoint, killAround } from "./kill-points.ts";
 import { openStore, type StoreLocation } from "./stores.ts";
 
@@ -21,6 +27,12 @@ export type WorkerAction =
 	 * update checkpoint (the update applies once); after that, whatever the thread needs next.
 	 */
 	| "update"
+	/**
+	 * For each of `threads` threads (`<threadId>-<i>`): start (it pauses at the review), `Command({ update,
+	 * resume })`, and, once the update's checkpoint is stored, a fork at the paused checkpoint answered
+	 * "reject". With `faults`, on a Postgres pool that loses connections in puts that carry records.
+	 */
+	| "carried"
 	/** Whatever the thread needs next: start, continue, approve, or nothing when it is done. */
 	| "auto";
 
@@ -48,6 +60,8 @@ export interface WorkerJob {
 	resumeAction?: "approve" | "reject";
 	/** For "update": SIGKILL this process itself at a point of the update's checkpoint write. */
 	killAt?: KillPoint;
+	/** For "carried" on Postgres: the chance that a carried put's connection is terminated (per attempt). */
+	faults?: number;
 }
 
 export interface WorkerOutcome {
@@ -58,8 +72,13 @@ export interface WorkerOutcome {
 	/** The WeftError code, or "UNTYPED" for anything else. */
 	error?: string;
 	message?: string;
-	/** For "many": one outcome per thread. */
+	/** For "many" and "carried": one outcome per run. */
 	runs?: WorkerOutcome[];
+	/** For "carried": which run this is (`<thread>:start`, `:update`, `:fork`). */
+	label?: string;
+	/** For "carried": the connections terminated, and what each carried put left in the store. */
+	faults?: FaultCounts;
+	carried?: CarriedCounts;
 }
 
 function outcome(result: {
@@ -85,16 +104,30 @@ function failure(error: unknown): WorkerOutcome {
 }
 
 const job = JSON.parse(process.argv[2]!) as WorkerJob;
+const faults: FaultCounts = { attempts: 0, terminated: {} };
+const carried: CarriedCounts = {
+	committed: 0,
+	rolledBack: 0,
+	committedButFailed: 0,
+	broken: [],
+};
+const cut =
+	job.faults === undefined || job.store.kind !== "postgres"
+		? undefined
+		: faultPool(job.store.location.split("#")[0]!, job.faults, faults);
+const reader = cut === undefined ? undefined : await openStore(job.store);
+const opened = await openStore(job.store, cut?.pool);
 // the kill point is read when the update is written: a worker started ahead is given it with its thread
-const opened = await openStore(job.store);
 const checkpointer =
-	job.action === "update"
-		? killAround(
-				opened,
-				() => job.killAt,
-				(r) => r.source === "update",
-			)
-		: opened;
+	reader !== undefined
+		? checkCarried(opened, reader, carried)
+		: job.action === "update"
+			? killAround(
+					opened,
+					() => job.killAt,
+					(r) => r.source === "update",
+				)
+			: opened;
 const graph = chaosGraph(checkpointer, {
 	journal: job.journal,
 	delayMs: job.delayMs ?? 0,
@@ -142,7 +175,8 @@ async function once(
 			case "update":
 				return await update(threadId, config);
 			case "many":
-				throw new Error("many is not a single run");
+			case "carried":
+				throw new Error(`${action} is not a single run`);
 		}
 	} catch (error) {
 		return failure(error);
@@ -188,6 +222,52 @@ async function nextAction(threadId: string): Promise<WorkerAction> {
 	return state.interrupts.length > 0 ? "approve" : "continue";
 }
 
+async function attempt(
+	label: string,
+	run: () => Promise<Parameters<typeof outcome>[0]>,
+): Promise<WorkerOutcome> {
+	try {
+		return { label, ...outcome(await run()) };
+	} catch (error) {
+		return { label, ...failure(error) };
+	}
+}
+
+async function carriedRuns(): Promise<WorkerOutcome> {
+	const runs: WorkerOutcome[] = [];
+	for (let i = 0; i < (job.threads ?? 1); i++) {
+		const threadId = `${job.threadId}-${i}`;
+		const config = { ...job.runConfig, threadId, recursionLimit: 1000 };
+		const start = await attempt(`${threadId}:start`, () =>
+			graph.run({ rounds: job.rounds ?? 2 }, config),
+		);
+		runs.push(start);
+		if (start.status !== "interrupted") continue;
+		runs.push(
+			await attempt(`${threadId}:update`, () =>
+				graph.run(
+					new Command({
+						update: job.update ?? {},
+						resume: { action: "approve" },
+					}),
+					config,
+				),
+			),
+		);
+		// a fork carries records only where the paused checkpoint has a successor (the update's)
+		if (await updated(threadId))
+			runs.push(
+				await attempt(`${threadId}:fork`, () =>
+					graph.run(new Command({ resume: { action: "reject" } }), {
+						...config,
+						checkpointId: start.checkpointId!,
+					}),
+				),
+			);
+	}
+	return { runs, faults, carried };
+}
+
 async function many(): Promise<WorkerOutcome> {
 	const runs: WorkerOutcome[] = [];
 	for (let i = 0; i < (job.threads ?? 1); i++) {
@@ -216,8 +296,14 @@ if (job.waitForGo === true) {
 }
 try {
 	const result =
-		job.action === "many" ? await many() : await once(job.threadId, job.action);
+		job.action === "many"
+			? await many()
+			: job.action === "carried"
+				? await carriedRuns()
+				: await once(job.threadId, job.action);
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
 	await checkpointer.close?.();
+	await reader?.close?.();
+	await cut?.close();
 }
