@@ -195,25 +195,27 @@ async function update(
 	config: { threadId: string } & Record<string, unknown>,
 ): Promise<WorkerOutcome> {
 	const action = job.resumeAction ?? "approve";
+	const answer = () => graph.run(new Command({ resume: { action } }), config);
+	let result: Awaited<ReturnType<typeof answer>>;
 	if (!(await updated(threadId)))
-		return outcome(
-			await graph.run(
-				new Command({
-					update: job.update ?? {},
-					...(job.resumeAction === undefined ? {} : { resume: { action } }),
-				}),
-				config,
-			),
+		result = await graph.run(
+			new Command({
+				update: job.update ?? {},
+				...(job.resumeAction === undefined ? {} : { resume: { action } }),
+			}),
+			config,
 		);
-	const state = await graph.getState({ threadId });
-	if (state.interrupts.length > 0)
-		return outcome(
-			await graph.run(new Command({ resume: { action } }), config),
-		);
-	// the dead runner's thread reads as stale once its lease lapsed: take it over, reusing what it saved
-	// (on a finished thread this only records the end the dead runner could not)
-	const { threadId: _, ...rest } = config;
-	return outcome(await graph.recover(threadId, rest));
+	else if ((await graph.getState({ threadId })).interrupts.length > 0)
+		result = await answer();
+	else {
+		// the dead runner's thread reads as stale once its lease lapsed: take it over, reusing what it saved
+		// (on a finished thread this only records the end the dead runner could not)
+		const { threadId: _, ...rest } = config;
+		result = await graph.recover(threadId, rest);
+	}
+	// a run that reached the review is answered by the same process
+	if (result.status === "interrupted") result = await answer();
+	return outcome(result);
 }
 
 async function nextAction(threadId: string): Promise<WorkerAction> {

@@ -25,9 +25,11 @@ const ROUNDS = 2;
 /** Per backend: threads paused at the review (update + resume), and threads failed mid-step (update). */
 const THREADS = 4;
 /** Kills per thread, then it runs to its end. */
-const KILLS = 3;
+const KILLS = 2;
 /** Workers started ahead of their turn (see sigkill.test.ts). */
-const AHEAD = 3;
+const AHEAD = 2;
+/** Threads run at once per backend. */
+const LANES = 2;
 const LEASE_TTL = 600;
 const UPDATE = { log: ["u"] };
 const backends = await durableBackends("upd");
@@ -105,7 +107,9 @@ describe.concurrent.each(backends)(
 			let selfKills = 0;
 			let verified = 0;
 			try {
-				for (let t = 0; t < THREADS; t++) {
+				// two lanes of threads at once (a paused thread beside a failed one): one lane's wait for a
+				// dead runner's lease overlaps the other's work
+				const runThread = async (t: number) => {
 					// even threads pause at the review (the update comes with the answer); odd ones fail in round 1
 					// with workers a and b finished (the update carries their results and once records)
 					const paused = t % 2 === 0;
@@ -247,7 +251,12 @@ describe.concurrent.each(backends)(
 								),
 							).toHaveLength(1);
 					expect((await cp.getThread(threadId))?.status).toBe("done");
-				}
+				};
+				await Promise.all(
+					Array.from({ length: LANES }, async (_, lane) => {
+						for (let t = lane; t < THREADS; t += LANES) await runThread(t);
+					}),
+				);
 			} finally {
 				for (const child of ahead) child.process.kill("SIGKILL");
 				await Promise.all(ahead.map((c) => c.done.catch(() => undefined)));
