@@ -37,6 +37,8 @@ export interface ChaosGraphOptions {
 	delayMs: number;
 	/** How long a run's lease lasts without a heartbeat (short where a killed runner's thread is resumed). */
 	leaseTtlMs?: number | undefined;
+	/** Worker keys (`thread|round|name`) that throw before their effect (a step left with finished siblings). */
+	failKeys?: readonly string[] | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +66,7 @@ export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
 		const key = `${ctx.threadId}|${s.round}|${name}`;
 		record(o.journal, "enter", key);
 		await sleep(o.delayMs * (name === "c" ? 2 : 1));
+		if (o.failKeys?.includes(key)) throw new Error(`chaos: ${key} fails`);
 		await effect(ctx, o.journal, key);
 		return { log: [`${name}${s.round}`] };
 	};

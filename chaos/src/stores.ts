@@ -18,18 +18,22 @@ export interface StoreLocation {
 	location: string;
 }
 
-/** Opens a store (in a test or in a worker). */
-export async function openStore(where: StoreLocation): Promise<Checkpointer> {
+/** Opens a store (in a test or in a worker); a Postgres store on `pool` when given. */
+export async function openStore(
+	where: StoreLocation,
+	pool?: import("pg").Pool,
+): Promise<Checkpointer> {
 	if (where.kind === "sqlite") {
 		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
 		return new SqliteCheckpointer({ path: where.location });
 	}
 	const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
 	const [connectionString, schema] = where.location.split("#");
-	return PostgresCheckpointer.connect({
-		connectionString: connectionString!,
-		schema: schema!,
-	});
+	return PostgresCheckpointer.connect(
+		pool === undefined
+			? { connectionString: connectionString!, schema: schema! }
+			: { pool, schema: schema! },
+	);
 }
 
 /** One backend for one test file: makes fresh locations, and removes them all at the end. */
