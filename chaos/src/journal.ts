@@ -39,3 +39,23 @@ export function duplicates(lines: JournalLine[], kind: JournalKind): string[] {
 		if (l.kind === kind) seen.set(l.key, (seen.get(l.key) ?? 0) + 1);
 	return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
 }
+
+/**
+ * The effects journaled for `threadId` (keys sorted) and the keys among them written more than once:
+ * what every test checks after its thread finished.
+ */
+export function effectsOf(
+	file: string,
+	threadId: string,
+): { keys: string[]; repeated: string[] } {
+	const mine = readJournal(file).filter((l) =>
+		l.key.startsWith(`${threadId}|`),
+	);
+	return {
+		keys: mine
+			.filter((l) => l.kind === "effect")
+			.map((l) => l.key)
+			.sort(),
+		repeated: duplicates(mine, "effect"),
+	};
+}

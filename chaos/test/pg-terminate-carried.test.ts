@@ -15,7 +15,7 @@ import {
 	expectedEffects,
 	expectedLog,
 } from "../src/chaos-graph.ts";
-import { duplicates, readJournal } from "../src/journal.ts";
+import { effectsOf } from "../src/journal.ts";
 import { spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, openStore, postgresBackends } from "../src/stores.ts";
 import { tally } from "../src/tally.ts";
@@ -179,16 +179,9 @@ describe.skipIf(backends.length === 0)(
 						rounds: ROUNDS,
 						verdict: "reject",
 					});
-					const mine = readJournal(journal).filter((l) =>
-						l.key.startsWith(`${threadId}|`),
-					);
-					expect(duplicates(mine, "effect")).toEqual([]);
-					expect(
-						mine
-							.filter((l) => l.kind === "effect")
-							.map((l) => l.key)
-							.sort(),
-					).toEqual(
+					const effects = effectsOf(journal, threadId);
+					expect(effects.repeated).toEqual([]);
+					expect(effects.keys).toEqual(
 						[
 							...expectedEffects(threadId, ROUNDS, "approve"),
 							`${threadId}|review|reject`,

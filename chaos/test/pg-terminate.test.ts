@@ -9,7 +9,7 @@ import {
 	expectedEffects,
 	expectedLog,
 } from "../src/chaos-graph.ts";
-import { duplicates, readJournal } from "../src/journal.ts";
+import { effectsOf } from "../src/journal.ts";
 import { terminateConnections } from "../src/postgres-admin.ts";
 import { spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, openStore, postgresBackends } from "../src/stores.ts";
@@ -103,16 +103,11 @@ describe.skipIf(backends.length === 0)(
 						rounds: ROUNDS,
 						verdict: "approve",
 					});
-					const mine = readJournal(journal).filter((l) =>
-						l.key.startsWith(`${threadId}|`),
+					const effects = effectsOf(journal, threadId);
+					expect(effects.repeated).toEqual([]);
+					expect(effects.keys).toEqual(
+						expectedEffects(threadId, ROUNDS, "approve"),
 					);
-					expect(duplicates(mine, "effect")).toEqual([]);
-					expect(
-						mine
-							.filter((l) => l.kind === "effect")
-							.map((l) => l.key)
-							.sort(),
-					).toEqual(expectedEffects(threadId, ROUNDS, "approve"));
 				}
 			} finally {
 				await cp.close?.();

@@ -7,44 +7,18 @@ import {
 	expectedEffects,
 	expectedLog,
 } from "../src/chaos-graph.ts";
-import { duplicates, readJournal } from "../src/journal.ts";
+import { effectsOf } from "../src/journal.ts";
+import { killAtRandom } from "../src/kill-at-random.ts";
 import { type ChildRun, spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
-import { sleep, tally } from "../src/tally.ts";
+import { tally } from "../src/tally.ts";
 import type { WorkerJob, WorkerOutcome } from "../src/worker.ts";
+
+/** Soon after the release now and then, otherwise soon after it entered node code. */
+const KILL_AT_RANDOM = { early: 0.2, earlyMs: 100, withinMs: 300 };
 
 const KILLS = 50;
 
-/**
- * Kills the worker at a random point: one time in five soon after it was released (while it opens the
- * thread or waits for the dead runner's lease), otherwise within 300 ms after it first entered node code.
- */
-function killAtRandom(
-	child: ChildRun<WorkerOutcome>,
-	journal: string,
-): () => void {
-	let stopped = false;
-	const kill = () => {
-		if (!stopped) child.process.kill("SIGKILL");
-	};
-	if (Math.random() < 0.2) {
-		const timer = setTimeout(kill, Math.random() * 100);
-		return () => {
-			stopped = true;
-			clearTimeout(timer);
-		};
-	}
-	const pid = child.process.pid;
-	void (async () => {
-		while (!stopped && !readJournal(journal).some((l) => l.pid === pid))
-			await sleep(10);
-		await sleep(Math.random() * 300);
-		kill();
-	})();
-	return () => {
-		stopped = true;
-	};
-}
 const ROUNDS = 8;
 /**
  * Workers started ahead of their turn: a worker's start (node, the bundle, opening the store) costs more
@@ -98,7 +72,9 @@ describe.concurrent.each(backends)(
 						await child.ready;
 						child.go(threadId);
 						const stopKill =
-							killed < budget ? killAtRandom(child, journal) : () => {};
+							killed < budget
+								? killAtRandom(child, journal, KILL_AT_RANDOM)
+								: () => {};
 						const out = await child.done;
 						stopKill();
 						if (out === undefined) {
@@ -139,16 +115,11 @@ describe.concurrent.each(backends)(
 						readable++;
 					}
 					expect(readable).toBeGreaterThanOrEqual(seen.size);
-					const mine = readJournal(journal).filter((l) =>
-						l.key.startsWith(`${threadId}|`),
+					const effects = effectsOf(journal, threadId);
+					expect(effects.repeated).toEqual([]);
+					expect(effects.keys).toEqual(
+						expectedEffects(threadId, ROUNDS, "approve"),
 					);
-					expect(duplicates(mine, "effect")).toEqual([]);
-					expect(
-						mine
-							.filter((l) => l.kind === "effect")
-							.map((l) => l.key)
-							.sort(),
-					).toEqual(expectedEffects(threadId, ROUNDS, "approve"));
 					expect((await cp.getThread(threadId))?.status).toBe("done");
 					finished.push(threadId);
 					thread++;

@@ -14,12 +14,16 @@ import {
 	expectedEffects,
 	expectedLog,
 } from "../src/chaos-graph.ts";
-import { duplicates, readJournal } from "../src/journal.ts";
+import { effectsOf, readJournal } from "../src/journal.ts";
+import { killAtRandom } from "../src/kill-at-random.ts";
 import { KILL_POINTS } from "../src/kill-points.ts";
 import { type ChildRun, spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
-import { sleep, tally } from "../src/tally.ts";
+import { tally } from "../src/tally.ts";
 import type { WorkerJob, WorkerOutcome } from "../src/worker.ts";
+
+/** Soon after the release now and then, otherwise soon after it entered node code. */
+const KILL_AT_RANDOM = { early: 0.3, earlyMs: 80, withinMs: 150 };
 
 const ROUNDS = 2;
 /** Per backend: threads paused at the review (update + resume), and threads failed mid-step (update). */
@@ -39,34 +43,6 @@ afterAll(async () => {
 const counts = tally("update-sigkill");
 
 const text = (w: PendingWrite) => JSON.stringify(w);
-
-/** A kill by the test at a random moment: soon after the release, or within 150 ms of entering node code. */
-function killAtRandom(
-	child: ChildRun<WorkerOutcome>,
-	journal: string,
-): () => void {
-	let stopped = false;
-	const kill = () => {
-		if (!stopped) child.process.kill("SIGKILL");
-	};
-	if (Math.random() < 0.3) {
-		const timer = setTimeout(kill, Math.random() * 80);
-		return () => {
-			stopped = true;
-			clearTimeout(timer);
-		};
-	}
-	const pid = child.process.pid;
-	void (async () => {
-		while (!stopped && !readJournal(journal).some((l) => l.pid === pid))
-			await sleep(10);
-		await sleep(Math.random() * 150);
-		kill();
-	})();
-	return () => {
-		stopped = true;
-	};
-}
 
 /** The thread's update checkpoints, and whether each has a successor (its step committed). */
 async function updates(cp: Checkpointer, threadId: string) {
@@ -165,7 +141,7 @@ describe.concurrent.each(backends)(
 						);
 						const stopKill =
 							killed < KILLS && self === undefined
-								? killAtRandom(child, journal)
+								? killAtRandom(child, journal, KILL_AT_RANDOM)
 								: () => {};
 						const out = await child.done;
 						stopKill();
@@ -232,21 +208,16 @@ describe.concurrent.each(backends)(
 					expect(state.next).toEqual([]);
 					for await (const s of graph.getStateHistory({ threadId }))
 						expect(s.values.rounds).toBe(ROUNDS);
-					const mine = readJournal(journal).filter((l) =>
-						l.key.startsWith(`${threadId}|`),
+					const effects = effectsOf(journal, threadId);
+					expect(effects.repeated).toEqual([]);
+					expect(effects.keys).toEqual(
+						expectedEffects(threadId, ROUNDS, "approve"),
 					);
-					expect(duplicates(mine, "effect")).toEqual([]);
-					expect(
-						mine
-							.filter((l) => l.kind === "effect")
-							.map((l) => l.key)
-							.sort(),
-					).toEqual(expectedEffects(threadId, ROUNDS, "approve"));
 					// the finished siblings the update carried never ran again
 					if (!paused)
 						for (const n of ["a", "b"])
 							expect(
-								mine.filter(
+								readJournal(journal).filter(
 									(l) => l.kind === "enter" && l.key === `${threadId}|1|${n}`,
 								),
 							).toHaveLength(1);
