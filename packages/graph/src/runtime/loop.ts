@@ -89,7 +89,7 @@ export class Run {
 						this.#ns,
 						options.parentTask,
 						options.fence,
-						rt.plainNames,
+						rt.names,
 					);
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
