@@ -1,5 +1,11 @@
 import { isPlainName } from "@weft/checkpoint";
 
+/** No names (one array, shared, frozen). */
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+
+/** A task's or a ran node's node name. */
+export const nodeOf = (item: { readonly node: string }): string => item.node;
+
 /**
  * What checkpoint metadata needs of a graph's names, made once at compile: whether they all stand in
  * plain JSON as they are, and a frozen one-name list of each node name and state key. A checkpoint's
@@ -25,9 +31,10 @@ export class GraphNames {
 		this.plain = plain;
 	}
 
-	/** `list` itself, or the shared list of its one name. */
-	of(list: string[]): string[] {
-		return list.length === 1 ? (this.#one.get(list[0]!) ?? list) : list;
+	/** The names of `items`: the shared list when there is one name (or none). */
+	map<T>(items: readonly T[], name: (item: T) => string): string[] {
+		if (items.length === 0) return NO_NAMES;
+		return items.length === 1 ? this.one(name(items[0]!)) : items.map(name);
 	}
 
 	/** The shared list of `name` (a new one for a name the graph does not have). */
@@ -35,6 +42,3 @@ export class GraphNames {
 		return this.#one.get(name) ?? [name];
 	}
 }
-
-/** No names (one array, shared, frozen). */
-export const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];

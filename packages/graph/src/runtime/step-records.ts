@@ -8,7 +8,7 @@ import type {
 } from "@weft/checkpoint";
 import { isWeftError, newCheckpointId } from "@weft/checkpoint";
 import { copyOwn } from "./copy-own.ts";
-import { type GraphNames, NO_NAMES } from "./graph-names.ts";
+import { type GraphNames, nodeOf } from "./graph-names.ts";
 import { emptyMemory, interruptId, type TaskMemory } from "./interrupts.ts";
 import type { Outcome } from "./run-task.ts";
 import type { RunUsage } from "./usage.ts";
@@ -134,10 +134,10 @@ export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
 	if (p.usage !== undefined && p.usage.calls !== 0)
 		metadata.usage = p.usage as unknown as JsonValue;
 	if (p.schema !== undefined) metadata.schemaFingerprint = p.schema;
-	const lists = p.names;
-	metadata.nodes = lists === undefined ? p.nodes : lists.of(p.nodes);
-	metadata.changed = changedKeys(p.writes, lists);
-	metadata.next = nextNodes(p.tasks, lists);
+	metadata.nodes = p.nodes;
+	metadata.changed = changedKeys(p.writes, p.names);
+	metadata.next =
+		p.names === undefined ? p.tasks.map(nodeOf) : p.names.map(p.tasks, nodeOf);
 	metadata.snapshot = p.snapshot !== undefined;
 	const data: CheckpointRecord["data"] = { writes: p.writes, tasks: p.tasks };
 	for (const _ in p.joins) {
@@ -168,17 +168,6 @@ function changedKeys(
 		return lists === undefined ? [key] : lists.one(key);
 	}
 	return [...new Set(writes.map((w) => w[1]))];
-}
-
-/** The nodes of the tasks due next. */
-function nextNodes(
-	tasks: readonly TaskSpec[],
-	lists: GraphNames | undefined,
-): string[] {
-	if (lists === undefined) return tasks.map((t) => t.node);
-	if (tasks.length === 0) return NO_NAMES;
-	if (tasks.length === 1) return lists.one(tasks[0]!.node);
-	return tasks.map((t) => t.node);
 }
 
 let isoMs = -1;
