@@ -4,12 +4,7 @@ import type {
 	StoredCheckpoint,
 	ThreadInfo,
 } from "@weft/checkpoint";
-import {
-	ConfigError,
-	isPlainName,
-	validateId,
-	WeftError,
-} from "@weft/checkpoint";
+import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
 import type { Command } from "../command.ts";
 import type {
 	CompileOptions,
@@ -18,6 +13,7 @@ import type {
 	StreamConfig,
 	StreamEvent,
 } from "../runtime/events.ts";
+import { GraphNames } from "../runtime/graph-names.ts";
 import { Run } from "../runtime/loop.ts";
 import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
 import { needsCheckpointer } from "../runtime/run-errors.ts";
@@ -109,9 +105,10 @@ export class CompiledGraph<
 			checkpointer: options.checkpointer,
 			store: options.store,
 			leaseTtlMs: options.leaseTtlMs,
-			plainNames: [this.name, ...spec.nodes.keys(), ...channels.keys].every(
-				isPlainName,
-			),
+			names: new GraphNames(this.name, [
+				...spec.nodes.keys(),
+				...channels.keys,
+			]),
 			snapshots: {
 				...DEFAULT_SNAPSHOTS,
 				...definedOnly(options.snapshots ?? {}),

@@ -10,6 +10,7 @@ import { checkedInput, checkRunConfig, ownConfig } from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
+import { nodeOf } from "./graph-names.ts";
 import { emptyMemory, noAnswers, runInterrupts } from "./interrupts.ts";
 import type { RunSignal } from "./lazy-signal.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
@@ -89,7 +90,7 @@ export class Run {
 						this.#ns,
 						options.parentTask,
 						options.fence,
-						rt.plainNames,
+						rt.names,
 					);
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
 		this.#events = new EventSink(options.sink, options.modes);
@@ -306,11 +307,8 @@ export class Run {
 		this.#at.joins = plan.joins;
 		if (this.#at.memory.size > 0) this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
-		const written = this.#writeCheckpoint(
-			"loop",
-			writes,
-			ran.map((r) => r.node),
-		);
+		const nodes = this.#rt.names.map(ran, nodeOf); // shared when one node ran
+		const written = this.#writeCheckpoint("loop", writes, nodes);
 		if (written !== undefined)
 			return written.then(() => this.#events.updates(this.#at.step, outcomes));
 		this.#events.updates(this.#at.step, outcomes);

@@ -17,6 +17,7 @@ import {
 	schemaChanged,
 } from "../state/schema-fingerprint.ts";
 import { AbortWatch } from "./execute-tasks.ts";
+import type { GraphNames } from "./graph-names.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
 import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
@@ -65,6 +66,7 @@ export class RunStore {
 	#schema: string | undefined;
 	/** The run's ids and the graph's names need no check per write (see `handOver`). */
 	readonly #plainNames: boolean;
+	readonly #names: GraphNames | undefined;
 	/** The last run metadata found plain (one object per run: checked once). */
 	#plainUser: object | undefined;
 	/**
@@ -80,16 +82,17 @@ export class RunStore {
 		ns: string,
 		parentTask: string | undefined,
 		fence: number | undefined,
-		plainNames = false,
+		names?: GraphNames,
 	) {
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;
 		this.#parentTask = parentTask;
 		this.#fence = fence;
+		this.#names = names;
 		// a subgraph's records name its parent's task: left to the store's checks
 		this.#plainNames =
-			plainNames &&
+			names?.plain === true &&
 			parentTask === undefined &&
 			isValidId(threadId, "thread id") &&
 			isValidId(ns, "namespace");
@@ -297,6 +300,7 @@ export class RunStore {
 			ownMetadata: next.metadata !== next.userMetadata,
 			parentTask: this.#parentTask,
 			usage: next.usage,
+			names: this.#names,
 			schema:
 				snapshot || this.#schema !== this.#chainSchema
 					? this.#schema
@@ -337,14 +341,10 @@ export class RunStore {
 		this.#parentWrites = carries;
 		this.#checkpointId = record.checkpointId;
 		this.#chainSchema = this.#schema;
-		const c = this.#chain;
-		this.#chain = snapshot
-			? { steps: 0, bytes: 0, snapshotBytes: size }
-			: {
-					steps: c.steps + 1,
-					bytes: c.bytes + size,
-					snapshotBytes: c.snapshotBytes,
-				};
+		const c = this.#chain; // the run's own: updated in place
+		c.steps = snapshot ? 0 : c.steps + 1;
+		c.bytes = snapshot ? 0 : c.bytes + size;
+		if (snapshot) c.snapshotBytes = size;
 		return record.checkpointId;
 	}
 

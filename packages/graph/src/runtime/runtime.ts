@@ -1,6 +1,7 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
 import type { Channels } from "../state/channels.ts";
+import type { GraphNames } from "./graph-names.ts";
 import type { NodeRunner } from "./node-policies.ts";
 import type { SnapshotPolicy } from "./state-loader.ts";
 import type { Topology } from "./step/plan-tasks.ts";
@@ -18,11 +19,8 @@ export interface GraphRuntime {
 	readonly checkpointer: Checkpointer | undefined;
 	readonly store: Store | undefined;
 	readonly snapshots: SnapshotPolicy;
-	/**
-	 * Every node name, state key and the graph's name can stand in plain JSON as they are (no NUL, not
-	 * `__proto__` or `toJSON`): checkpoint metadata made of them needs no check per step (run-store.ts).
-	 */
-	readonly plainNames: boolean;
+	/** Whether the graph's names stand in plain JSON, and their one-name lists (checkpoint metadata). */
+	readonly names: GraphNames;
 	/** How long a run's thread lease lasts without a heartbeat (undefined: the default). */
 	readonly leaseTtlMs: number | undefined;
 }

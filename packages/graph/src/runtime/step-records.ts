@@ -8,6 +8,7 @@ import type {
 } from "@weft/checkpoint";
 import { isWeftError, newCheckpointId } from "@weft/checkpoint";
 import { copyOwn } from "./copy-own.ts";
+import { type GraphNames, nodeOf } from "./graph-names.ts";
 import { emptyMemory, interruptId, type TaskMemory } from "./interrupts.ts";
 import type { Outcome } from "./run-task.ts";
 import type { RunUsage } from "./usage.ts";
@@ -116,6 +117,8 @@ export interface CheckpointParts {
 	usage?: RunUsage | undefined;
 	/** The state schema's fingerprint (decision 0018). */
 	schema?: string | undefined;
+	/** The graph's names, whose one-name lists the metadata shares. */
+	names?: GraphNames | undefined;
 }
 
 /**
@@ -132,8 +135,9 @@ export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
 		metadata.usage = p.usage as unknown as JsonValue;
 	if (p.schema !== undefined) metadata.schemaFingerprint = p.schema;
 	metadata.nodes = p.nodes;
-	metadata.changed = changedKeys(p.writes);
-	metadata.next = p.tasks.map((t) => t.node);
+	metadata.changed = changedKeys(p.writes, p.names);
+	metadata.next =
+		p.names === undefined ? p.tasks.map(nodeOf) : p.names.map(p.tasks, nodeOf);
 	metadata.snapshot = p.snapshot !== undefined;
 	const data: CheckpointRecord["data"] = { writes: p.writes, tasks: p.tasks };
 	for (const _ in p.joins) {
@@ -155,8 +159,14 @@ export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
 }
 
 /** The keys a step's writes changed, in first-written order. */
-function changedKeys(writes: readonly ChannelWrite[]): string[] {
-	if (writes.length === 1) return [writes[0]![1]];
+function changedKeys(
+	writes: readonly ChannelWrite[],
+	lists: GraphNames | undefined,
+): string[] {
+	if (writes.length === 1) {
+		const key = writes[0]![1];
+		return lists === undefined ? [key] : lists.one(key);
+	}
 	return [...new Set(writes.map((w) => w[1]))];
 }
 
