@@ -79,12 +79,12 @@ describe("running", () => {
 			"values",
 			"checkpoint",
 			"custom",
-			"values",
-			"checkpoint",
 			"update",
 			"values",
 			"checkpoint",
 			"update",
+			"values",
+			"checkpoint",
 			"end",
 		]);
 		expect(events.find((e) => e.type === "update")).toMatchObject({

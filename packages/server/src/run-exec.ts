@@ -272,17 +272,19 @@ async function committedEvents(
 	const events: Array<["updates" | "values", unknown]> = [];
 	for (let i = mine.length - 1; i >= 0; i--) {
 		const c = mine[i]!;
+		// as the run streamed them: a step's updates, then its state
+		if (c.source === "loop" && requested.has("updates")) {
+			// the stored writes (a subgraph node's: one object per inner step)
+			const tuple = await graph.checkpointer?.getTuple({
+				threadId: run.threadId,
+				checkpointId: c.checkpointId,
+			});
+			const updates = updatesByTask(tuple?.checkpoint.data.writes ?? []);
+			for (const task of mine[i + 1]?.tasks ?? before)
+				for (const data of updates[task.id] ?? [{}])
+					events.push(["updates", { [task.node]: data }]);
+		}
 		if (requested.has("values")) events.push(["values", c.values]);
-		if (c.source !== "loop" || !requested.has("updates")) continue;
-		// the stored writes as the run streamed them (a subgraph node's: one object per inner step)
-		const tuple = await graph.checkpointer?.getTuple({
-			threadId: run.threadId,
-			checkpointId: c.checkpointId,
-		});
-		const updates = updatesByTask(tuple?.checkpoint.data.writes ?? []);
-		for (const task of mine[i + 1]?.tasks ?? before)
-			for (const data of updates[task.id] ?? [{}])
-				events.push(["updates", { [task.node]: data }]);
 	}
 	return events;
 }

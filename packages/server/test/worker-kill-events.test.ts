@@ -146,7 +146,7 @@ describe.skipIf(!available)(
 						: `${e.event} ${(e.data as { i: number }).i}`,
 				);
 			const expected = ["values 0"];
-			for (let i = 1; i <= 6; i++) expected.push(`values ${i}`, `updates ${i}`);
+			for (let i = 1; i <= 6; i++) expected.push(`updates ${i}`, `values ${i}`);
 			expect(seen).toEqual(expected);
 		}, 60_000);
 
@@ -280,8 +280,8 @@ describe.skipIf(!available)(
 					.map((e) => [e.event, e.data]),
 			).toEqual([
 				["values", { notes: [], answer: "" }],
-				["values", { notes: ["draft"], answer: "" }],
 				["updates", { draft: { notes: ["draft"] } }],
+				["values", { notes: ["draft"], answer: "" }],
 				["updates", { __interrupt__: interrupt }],
 				["values", { notes: ["draft"], answer: "", __interrupt__: interrupt }],
 			]);

@@ -308,17 +308,14 @@ export class Run {
 		if (this.#at.memory.size > 0) this.#at.memory = new Map();
 		this.#at.answers = noAnswers();
 		const nodes = this.#rt.names.map(ran, nodeOf); // shared when one node ran
-		const written = this.#writeCheckpoint("loop", writes, nodes);
-		if (written !== undefined)
-			return written.then(() => this.#events.updates(this.#at.step, outcomes));
-		this.#events.updates(this.#at.step, outcomes);
-		return undefined;
+		return this.#writeCheckpoint("loop", writes, nodes, outcomes);
 	}
 
 	#writeCheckpoint(
 		source: CheckpointSource,
 		writes: ChannelWrite[],
 		nodes: string[],
+		outcomes?: DoneOutcome[],
 	): Promise<void> | undefined {
 		this.#at.step += 1;
 		const checkpointId = this.#store?.commit(
@@ -337,12 +334,17 @@ export class Run {
 			this.#rt.snapshots,
 		);
 		if (checkpointId instanceof Promise)
-			return checkpointId.then((id) => this.#committed(id));
-		return this.#committed(checkpointId);
+			return checkpointId.then((id) => this.#committed(id, outcomes));
+		return this.#committed(checkpointId, outcomes);
 	}
 
-	#committed(checkpointId: string | undefined): undefined {
+	/** Once a step is saved: what each task wrote, then the state (LangGraph's order), then its id. */
+	#committed(
+		checkpointId: string | undefined,
+		outcomes: DoneOutcome[] | undefined,
+	): undefined {
 		if (checkpointId !== undefined) this.#usage.stepStored();
+		if (outcomes !== undefined) this.#events.updates(this.#at.step, outcomes);
 		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
 		return undefined;
 	}
