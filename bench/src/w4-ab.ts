@@ -2,6 +2,7 @@
 // each with W4's thread (250 loops), reading the state at checkpoint #100 alternated round by round: CPU time
 // per read of each (not part of `pnpm bench`).
 //   node --expose-gc --import tsx bench/src/w4-ab.ts <worktree A> <worktree B> [rounds=30] [readsPerRound=100]
+// On a loaded machine, many rounds of one read each pair the two builds most closely (2000 1).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -111,7 +112,8 @@ for (const e of engines) for (let i = 0; i < perRound * 3; i++) await e();
 const per: number[][] = [[], []];
 for (let r = 0; r < rounds; r++)
 	for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-		(globalThis as { gc?: () => void }).gc?.();
+		// a full GC every 20 rounds (each round's reads then meet a similar heap; rounds may be single reads)
+		if (r % 20 === 0) (globalThis as { gc?: () => void }).gc?.();
 		const c0 = cpu();
 		for (let i = 0; i < perRound; i++) await engines[k]!();
 		per[k]!.push((cpu() - c0) / perRound);
