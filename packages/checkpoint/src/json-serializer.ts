@@ -214,7 +214,8 @@ export class JsonSerializer implements Serializer {
 		const tag = bytes[0];
 		if (tag !== PLAIN && tag !== TAGGED && tag !== RICH)
 			throw unknownFormat(tag!, place);
-		const text = this.#decoder.decode(bytes.subarray(1));
+		// the tag byte decoded with the rest and sliced off the string: no view object per blob read
+		const text = this.#decoder.decode(bytes).slice(1);
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(text);

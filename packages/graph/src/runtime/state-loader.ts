@@ -71,8 +71,32 @@ export function writesByTask(
 	writes: readonly ChannelWrite[],
 ): Record<string, Record<string, unknown>> {
 	const out: Record<string, Record<string, unknown>> = {};
-	for (const [task, key, value] of writes) {
-		out[task] = { ...out[task], [key]: value };
+	// one object per task, written in place: a spread plus a key per write is several times slower in
+	// Node 20 (a read of a state builds this)
+	for (let i = 0; i < writes.length; i++) {
+		const [task, key, value] = writes[i]!;
+		let own = Object.hasOwn(out, task) ? out[task] : undefined;
+		if (own === undefined) {
+			own = {};
+			setOwn(out, task, own);
+		}
+		setOwn(own, key, value);
 	}
 	return out;
+}
+
+/** `record[key] = value` as an own property, also for a key named `__proto__` (as a literal's key would be). */
+function setOwn(
+	record: Record<string, unknown>,
+	key: string,
+	value: unknown,
+): void {
+	if (key === "__proto__")
+		Object.defineProperty(record, key, {
+			value,
+			writable: true,
+			enumerable: true,
+			configurable: true,
+		});
+	else record[key] = value;
 }
