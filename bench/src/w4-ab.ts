@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { alternateRounds } from "./ab-rounds.ts";
 import { text } from "./measure.ts";
 
 const [a, b] = process.argv.slice(2, 4) as [string, string];
@@ -103,23 +104,10 @@ async function engine(root: string) {
 	};
 }
 
-const engines = [await engine(a), await engine(b)];
-const cpu = () => {
-	const u = process.cpuUsage();
-	return u.user + u.system;
-};
-for (const e of engines) for (let i = 0; i < perRound * 3; i++) await e();
-const per: number[][] = [[], []];
-for (let r = 0; r < rounds; r++)
-	for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-		// a full GC every 20 rounds (each round's reads then meet a similar heap; rounds may be single reads)
-		if (r % 20 === 0) (globalThis as { gc?: () => void }).gc?.();
-		const c0 = cpu();
-		for (let i = 0; i < perRound; i++) await engines[k]!();
-		per[k]!.push((cpu() - c0) / perRound);
-	}
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
-const ratios = per[0]!.map((x, i) => per[1]![i]! / x);
-process.stdout.write(
-	`A ${median(per[0]!).toFixed(1)} µs/read (min ${Math.min(...per[0]!).toFixed(1)}), B ${median(per[1]!).toFixed(1)} µs/read (min ${Math.min(...per[1]!).toFixed(1)}), B/A median of round ratios ${median(ratios).toFixed(3)}\n`,
-);
+await alternateRounds([await engine(a), await engine(b)], {
+	rounds,
+	perRound,
+	warmRounds: 3,
+	gcEvery: 20,
+	unit: "read",
+});

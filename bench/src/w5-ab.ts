@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { alternateRounds } from "./ab-rounds.ts";
 
 const [a, b] = process.argv.slice(2, 4) as [string, string];
 const [rounds = 40, perRound = 100] = process.argv.slice(4, 6).map(Number);
@@ -46,22 +47,10 @@ async function engine(root: string) {
 	};
 }
 
-const engines = [await engine(a), await engine(b)];
-const cpu = () => {
-	const u = process.cpuUsage();
-	return u.user + u.system;
-};
-for (const e of engines) for (let i = 0; i < perRound * 5; i++) await e();
-const per: number[][] = [[], []];
-for (let r = 0; r < rounds; r++)
-	for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
-		(globalThis as { gc?: () => void }).gc?.();
-		const c0 = cpu();
-		for (let i = 0; i < perRound; i++) await engines[k]!();
-		per[k]!.push((cpu() - c0) / perRound);
-	}
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
-const ratios = per[0]!.map((x, i) => per[1]![i]! / x);
-process.stdout.write(
-	`A ${median(per[0]!).toFixed(1)} µs/cycle (min ${Math.min(...per[0]!).toFixed(1)}), B ${median(per[1]!).toFixed(1)} µs/cycle (min ${Math.min(...per[1]!).toFixed(1)}), B/A median of round ratios ${median(ratios).toFixed(3)}\n`,
-);
+await alternateRounds([await engine(a), await engine(b)], {
+	rounds,
+	perRound,
+	warmRounds: 5,
+	gcEvery: 1,
+	unit: "cycle",
+});
