@@ -15,17 +15,37 @@ import { plural } from "./render/terminal.ts";
 import { valueText } from "./render/values.ts";
 import { shellWord } from "./store.ts";
 
+/**
+ * Runs `run` under the progress display (none with --json) and returns its result; a cancelled run of
+ * `threadId` is settled (its lease given up) before the display stops.
+ */
+async function underProgress(
+	env: CommandEnv,
+	threadId: string | undefined,
+	title: string,
+	run: (progress: Progress | undefined) => Promise<RunResult>,
+): Promise<RunResult> {
+	const progress = env.out.json ? undefined : new Progress();
+	progress?.start(title);
+	try {
+		const result = await run(progress);
+		if (result.status === "cancelled" && threadId !== undefined)
+			await settleCancelled(await env.store(), threadId);
+		return result;
+	} finally {
+		progress?.stop();
+	}
+}
+
 /** Streams a run of `graph` with the progress display (none with --json) and returns its result. */
-export async function streamWithProgress(
+export function streamWithProgress(
 	graph: AnyGraph,
 	input: unknown,
 	config: StreamConfig,
 	env: CommandEnv,
 	title: string,
 ): Promise<RunResult> {
-	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(title);
-	try {
+	return underProgress(env, config.threadId, title, async (progress) => {
 		let end: RunResult | undefined;
 		for await (const e of graph.stream(input as never, {
 			...config,
@@ -35,17 +55,13 @@ export async function streamWithProgress(
 			progress?.event(e);
 			if (e.type === "end") end = e.result;
 		}
-		if (end!.status === "cancelled" && config.threadId !== undefined)
-			await settleCancelled(await env.store(), config.threadId);
 		return end!;
-	} finally {
-		progress?.stop();
-	}
+	});
 }
 
 /**
- * Runs `run` on `threadId` under the progress display (none with --json), settles a cancelled run,
- * reports the result and returns the exit code: what replay and recover do around their one call.
+ * Runs `run` on `threadId` under the progress display, reports the result and returns the exit code:
+ * what replay and recover do around their one call.
  */
 export async function runAndReport(
 	env: CommandEnv,
@@ -53,11 +69,7 @@ export async function runAndReport(
 	title: string,
 	run: () => Promise<RunResult>,
 ): Promise<number> {
-	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(title);
-	const result = await run().finally(() => progress?.stop());
-	if (result.status === "cancelled")
-		await settleCancelled(await env.store(), threadId);
+	const result = await underProgress(env, threadId, title, run);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
