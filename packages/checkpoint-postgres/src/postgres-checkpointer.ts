@@ -51,9 +51,15 @@ import {
 	tupleOf,
 } from "./rows.ts";
 import { setupSchema } from "./setup.ts";
-import { type Statements, statements } from "./statements.ts";
+import { type Statements, statementNames, statements } from "./statements.ts";
 import { closed } from "./store-errors.ts";
-import { type Query, read, transaction, type Work } from "./transactions.ts";
+import {
+	type Query,
+	read,
+	type StatementNames,
+	transaction,
+	type Work,
+} from "./transactions.ts";
 import { checkListedStatus, metadataJson } from "./validate.ts";
 
 export interface PostgresCheckpointerOptions {
@@ -65,6 +71,12 @@ export interface PostgresCheckpointerOptions {
 	schema?: string | undefined;
 	/** Create the schema and tables if missing (default true). False: only check the version (least-privilege roles). */
 	createSchema?: boolean | undefined;
+	/**
+	 * Send the per-step statements as named prepared statements, parsed once per connection (default true).
+	 * False for a pooler that cannot keep them in transaction mode (PgBouncer before 1.21, or with
+	 * `max_prepared_statements = 0`).
+	 */
+	preparedStatements?: boolean | undefined;
 	serializer?: Serializer | undefined;
 }
 
@@ -82,6 +94,7 @@ export class PostgresCheckpointer implements Checkpointer {
 	readonly #st: Statements;
 	readonly #serializer: Serializer;
 	readonly #createSchema: boolean;
+	readonly #names: StatementNames | undefined;
 	#closed = false;
 
 	private constructor(options: PostgresCheckpointerOptions) {
@@ -90,6 +103,10 @@ export class PostgresCheckpointer implements Checkpointer {
 		this.#owned = owned;
 		this.#schema = schema;
 		this.#st = statements(`"${schema}"`);
+		this.#names =
+			options.preparedStatements === false
+				? undefined
+				: statementNames(this.#st, schema);
 		this.#serializer = options.serializer ?? new JsonSerializer();
 		this.#createSchema = options.createSchema ?? true;
 	}
@@ -306,11 +323,11 @@ export class PostgresCheckpointer implements Checkpointer {
 
 	#read<T>(fn: (q: Query) => Promise<T>, snapshot = false): Promise<T> {
 		if (this.#closed) throw closed();
-		return read(this.#pool, fn, snapshot);
+		return read(this.#pool, fn, snapshot, this.#names);
 	}
 
 	#write<T>(work: Work<T>, wrap = true): Promise<T> {
 		if (this.#closed) throw closed();
-		return transaction(this.#pool, work, wrap);
+		return transaction(this.#pool, work, wrap, this.#names);
 	}
 }

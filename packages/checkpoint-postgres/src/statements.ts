@@ -136,6 +136,29 @@ export function statements(s: string) {
 
 export type Statements = ReturnType<typeof statements>;
 
+/**
+ * The statements a run sends at every step or resume, each run as a named statement (parsed and planned once
+ * per connection, decision 0063). None has an optional parameter (`$n IS NULL OR …`), for which a generic
+ * plan could not use an index.
+ */
+const NAMED = [
+	"putCheckpoint",
+	"appendWrites",
+	"tuple",
+	"latestTuple",
+	"chainIds",
+	"rowsByIds",
+	"rowsWithWritesByIds",
+] as const satisfies ReadonlyArray<keyof Statements>;
+
+/** Text → statement name for the `NAMED` statements of `st` (schema `schema`). */
+export function statementNames(
+	st: Statements,
+	schema: string,
+): Map<string, string> {
+	return new Map(NAMED.map((key) => [st[key], `weft_${schema}_${key}`]));
+}
+
 /** The summary columns of the table aliased `alias`. */
 const prefixed = (alias: string) =>
 	SUMMARY.split(", ")

@@ -41,17 +41,29 @@ function guard(client: pg.ClientBase): void {
 	client.on("error", ignore);
 }
 
+/**
+ * Names for fixed statements (text → name): a named statement is parsed and planned once per connection
+ * (decision 0063). Texts not in the map run unnamed.
+ */
+export type StatementNames = ReadonlyMap<string, string>;
+
 /** Runs `fn` on a pooled client; a client whose connection failed is destroyed, not returned. */
 async function onClient<T>(
 	pool: pg.Pool,
 	fn: (q: Query, spoil: () => void) => Promise<T>,
+	names: StatementNames | undefined,
 ): Promise<T> {
 	const client = await pool.connect();
 	guard(client);
 	let spoilt = false;
 	try {
 		const result = await fn(
-			(text, values) => client.query(text, values),
+			(text, values) => {
+				const name = names?.get(text);
+				return name === undefined || values === undefined
+					? client.query(text, values)
+					: client.query({ name, text, values });
+			},
 			() => {
 				spoilt = true;
 			},
@@ -77,6 +89,7 @@ export async function read<T>(
 	pool: pg.Pool,
 	fn: (q: Query) => Promise<T>,
 	snapshot = false,
+	names?: StatementNames,
 ): Promise<T> {
 	const work = snapshot
 		? (q: Query, spoil: () => void) =>
@@ -89,7 +102,7 @@ export async function read<T>(
 		: fn;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await onClient(pool, work);
+			return await onClient(pool, work, names);
 		} catch (error) {
 			if (
 				(isConnectionLoss(error) || isRetryable(error)) &&
@@ -115,14 +128,18 @@ export async function transaction<T>(
 	work: Work<T>,
 	/** false: `work` is one statement that commits by itself (no BEGIN/COMMIT round trips). */
 	wrap = true,
+	names?: StatementNames,
 ): Promise<T> {
 	let lost = false;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await onClient(pool, (q, spoil) =>
-				wrap
-					? inTransaction(q, spoil, "BEGIN", () => work(q, lost))
-					: work(q, lost),
+			return await onClient(
+				pool,
+				(q, spoil) =>
+					wrap
+						? inTransaction(q, spoil, "BEGIN", () => work(q, lost))
+						: work(q, lost),
+				names,
 			);
 		} catch (error) {
 			const connection = isConnectionLoss(error);

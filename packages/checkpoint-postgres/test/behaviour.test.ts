@@ -137,6 +137,49 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		});
 	});
 
+	it("sends a step's put as a named statement, or unnamed with preparedStatements: false", async () => {
+		const schema = fresh();
+		// one connection, so that the session asked is the one the puts ran on
+		const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
+		const prepared = async () =>
+			(
+				await pool.query(
+					"SELECT name FROM pg_prepared_statements WHERE name LIKE 'weft%' ORDER BY name",
+				)
+			).rows.map((r) => r.name as string);
+		const named = await PostgresCheckpointer.connect({ pool, schema });
+		const first = record({ threadId: "t" });
+		const second = record({
+			threadId: "t",
+			parentId: first.checkpointId,
+			step: 1,
+		});
+		await named.put(first);
+		await named.put(second);
+		expect(await prepared()).toEqual([`weft_${schema}_putCheckpoint`]);
+		expect(
+			(await named.getTuple({ threadId: "t" }))?.checkpoint.checkpointId,
+		).toBe(second.checkpointId);
+
+		await pool.query("DEALLOCATE ALL");
+		const plain = await PostgresCheckpointer.connect({
+			pool,
+			schema,
+			preparedStatements: false,
+		});
+		const third = record({
+			threadId: "t",
+			parentId: second.checkpointId,
+			step: 2,
+		});
+		await plain.put(third);
+		expect(
+			(await plain.getTuple({ threadId: "t" }))?.checkpoint.checkpointId,
+		).toBe(third.checkpointId);
+		expect(await prepared()).toEqual([]);
+		await pool.end();
+	});
+
 	it("reports an unreachable server as STORE_UNAVAILABLE with a hint", async () => {
 		const error = await PostgresCheckpointer.connect({
 			connectionString: "postgres://postgres@127.0.0.1:1/test",

@@ -86,12 +86,16 @@ function losingPool(): pg.Pool & {
 		if (!patched.has(client)) {
 			patched.add(client);
 			const query = client.query.bind(client) as (
-				t: string,
+				q: string | pg.QueryConfig,
 				v?: unknown[],
 			) => Promise<pg.QueryResult>;
-			client.query = (async (text: string, values?: unknown[]) => {
+			client.query = (async (
+				q: string | pg.QueryConfig,
+				values?: unknown[],
+			) => {
 				if (pool.down) throw new Error("Connection terminated unexpectedly");
-				const result = await query(text, values);
+				const result = await query(q, values);
+				const text = textOf(q);
 				// the answer to a commit is lost: a transaction's COMMIT, or a put, a lease taken or released (one
 				// statement that commits)
 				const commits =
@@ -279,15 +283,19 @@ describe.skipIf(!available)(
 );
 
 /** The text of every query sent through `pool`'s clients from now on, in order. */
+/** A query's SQL, sent as text or as a (named) statement's config. */
+const textOf = (q: string | pg.QueryConfig) =>
+	typeof q === "string" ? q : q.text;
+
 function sentBy(pool: ReturnType<typeof losingPool>): string[] {
 	const sent: string[] = [];
 	const connect = pool.connect;
 	pool.connect = (async () => {
 		const client = await connect();
 		const query = client.query;
-		client.query = ((text: string, values?: unknown[]) => {
-			sent.push(text);
-			return query(text, values);
+		client.query = ((q: string | pg.QueryConfig, values?: unknown[]) => {
+			sent.push(textOf(q));
+			return query(q, values);
 		}) as typeof client.query;
 		const release = client.release.bind(client);
 		client.release = ((e?: Error | boolean) => {
