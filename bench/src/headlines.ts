@@ -58,6 +58,14 @@ export const HEADLINES: Headline[] = [
 		target: { weftMax: 2 },
 	},
 	{
+		id: "W1d-s",
+		figure:
+			"the put's own SQL replayed bare ÷ one WAL commit (the schema's floor)",
+		unit: "×",
+		workload: "w1",
+		path: same("sqlite.bare_put_over_wal_commit"),
+	},
+	{
 		id: "W1p",
 		figure: "durable per node-step, Postgres",
 		unit: "µs",
@@ -78,6 +86,14 @@ export const HEADLINES: Headline[] = [
 		workload: "w1",
 		path: same("postgres.over_round_trip_commit"),
 		target: { weftMax: 1.5 },
+	},
+	{
+		id: "W1p-s",
+		figure:
+			"put_checkpoint called bare ÷ one round-trip commit (the schema's floor)",
+		unit: "×",
+		workload: "w1",
+		path: same("postgres.bare_put_over_round_trip_commit"),
 	},
 	{
 		id: "W1c",

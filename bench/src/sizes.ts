@@ -7,6 +7,8 @@ export interface Sizes {
 		plain: number;
 		savedWarmup: number;
 		saved: number;
+		/** Runs of the chain before W1d's and W1p's timed runs (both engines), each on its own thread. */
+		durableWarmup: number;
 		/** Runs of the chain on a SQLite file (W1d, the durable per-step cost); 0 skips it. */
 		sqlite: number;
 		/** Runs of the chain on Postgres (W1p, the durable per-step cost over a round trip); 0 skips it. */
@@ -48,6 +50,7 @@ export const SIZES: Record<Size, Sizes> = {
 			plain: 200,
 			savedWarmup: 5,
 			saved: 50,
+			durableWarmup: 20,
 			sqlite: 10,
 			postgres: 10,
 			postgresCommits: 100,
@@ -67,6 +70,7 @@ export const SIZES: Record<Size, Sizes> = {
 			plain: 40,
 			savedWarmup: 2,
 			saved: 10,
+			durableWarmup: 3,
 			sqlite: 3,
 			postgres: 3,
 			postgresCommits: 100,
@@ -86,6 +90,7 @@ export const SIZES: Record<Size, Sizes> = {
 			plain: 2,
 			savedWarmup: 1,
 			saved: 2,
+			durableWarmup: 1,
 			sqlite: 1,
 			postgres: 1,
 			postgresCommits: 10,

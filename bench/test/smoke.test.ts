@@ -1,6 +1,8 @@
 // Every Weft workload at tiny sizes, checking its results (no timings, no peer). The workloads throw when a
 // check fails, so a passing test means the harness and the runtime still agree on what each workload does.
 import { describe, expect, it } from "vitest";
+import { SQL } from "../../packages/checkpoint-sqlite/src/statements.ts";
+import { SQLITE_PUT } from "../src/put-floor.ts";
 import { SIZES } from "../src/sizes.ts";
 import { l1 } from "../src/weft/l1.ts";
 import { t1 } from "../src/weft/t1.ts";
@@ -21,7 +23,19 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 		const pg = r.postgres;
 		if (pg !== undefined && "skipped" in pg)
 			expect(pg.skipped).toMatch(/no Postgres/);
-		else expect(pg?.us_per_step).toBeGreaterThan(0);
+		else {
+			expect(pg?.us_per_step).toBeGreaterThan(0);
+			expect(pg?.bare_put_us).toBeGreaterThan(0);
+		}
+		expect(r.sqlite?.bare_put_us).toBeGreaterThan(0);
+	});
+
+	it("W1d-s replays the SQLite put's own statements", () => {
+		expect(SQLITE_PUT).toEqual({
+			bumpSeq: SQL.bumpSeq,
+			parentState: SQL.parentState,
+			insert: SQL.insert,
+		});
 	});
 
 	it("W2: fan-out to n Sends and fan-in once", async () => {

@@ -1,0 +1,154 @@
+// The floor of Weft's own schema (W1d-s, W1p-s): the statements a checkpoint put runs, replayed bare on the
+// rows Weft wrote, without the runtime, the serializer or the checkpointer's checks. The durable step's
+// distance to one bare commit (W1d-x, W1p-x) splits into this (the pages and work the schema asks of the
+// database per checkpoint) and Weft's own share (the rest).
+import Database from "better-sqlite3";
+import pg from "pg";
+import { gc, now } from "./measure.ts";
+import { median } from "./stats.ts";
+
+/**
+ * The statements of `SqliteCheckpointer.put` (packages/checkpoint-sqlite/src/statements.ts; the bench's
+ * smoke test checks they are the same text): the thread's next seq with its lease, the parent's state, the
+ * row.
+ */
+export const SQLITE_PUT = {
+	bumpSeq:
+		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq, lease_token, lease_owner, lease_expires_at",
+	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id) AS found,
+		EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND parent_id = @id) AS taken`,
+	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+};
+
+/** A stored checkpoint as the replay needs it, oldest first. */
+interface Row {
+	checkpoint_id: string;
+	parent_id: string | null;
+	step: number;
+	source: string;
+	created_at: string;
+	metadata: string;
+	size: number;
+	has_snapshot: number;
+	data: Uint8Array;
+}
+
+/**
+ * µs per put of the thread `from`'s checkpoints replayed into new threads of the same file: each one
+ * transaction (BEGIN IMMEDIATE) running the put's three statements, as the checkpointer does; the median
+ * over `rounds` replays. The thread row is made first, as the run's lease makes it.
+ */
+export function sqlitePutFloorUs(
+	path: string,
+	from: string,
+	rounds = 5,
+): number {
+	const db = new Database(path);
+	try {
+		db.pragma("synchronous = NORMAL");
+		const rows = db
+			.prepare(
+				"SELECT checkpoint_id, parent_id, step, source, created_at, metadata, size, has_snapshot, data FROM checkpoints WHERE thread_id = ? AND ns = '' ORDER BY seq",
+			)
+			.all(from) as Row[];
+		const bump = db.prepare(SQLITE_PUT.bumpSeq);
+		const parent = db.prepare(SQLITE_PUT.parentState);
+		const insert = db.prepare(SQLITE_PUT.insert);
+		const thread = db.prepare(
+			"INSERT INTO threads (thread_id, status, created_at, updated_at) VALUES (?, 'running', ?, ?)",
+		);
+		const put = db
+			.transaction((t: string, r: Row) => {
+				const claimed = bump.get({ thread: t, now: r.created_at }) as {
+					last_seq: number;
+				};
+				if (r.parent_id !== null)
+					parent.get({ thread: t, ns: "", id: r.parent_id });
+				insert.run(
+					t,
+					"",
+					r.checkpoint_id,
+					r.parent_id,
+					claimed.last_seq,
+					r.step,
+					r.source,
+					r.created_at,
+					r.metadata,
+					r.size,
+					r.has_snapshot,
+					r.data,
+				);
+			})
+			.immediate.bind(null);
+		const replay = (t: string) => {
+			thread.run(t, rows[0]!.created_at, rows[0]!.created_at);
+			for (const r of rows) put(t, r);
+		};
+		replay("floor-warm");
+		const per: number[] = [];
+		for (let i = 0; i < rounds; i++) {
+			gc();
+			const t0 = now();
+			replay(`floor-${i}`);
+			per.push(((now() - t0) * 1000) / rows.length);
+		}
+		return median(per);
+	} finally {
+		db.close();
+	}
+}
+
+/**
+ * µs per call of `put_checkpoint` (the whole put on Postgres: one statement that commits by itself)
+ * replaying the thread `from`'s checkpoints into new threads, on one connection through a named
+ * statement; the median over `rounds` replays.
+ */
+export async function postgresPutFloorUs(
+	connectionString: string,
+	from: string,
+	rounds = 5,
+): Promise<number> {
+	const client = new pg.Client({ connectionString });
+	await client.connect();
+	try {
+		const { rows } = await client.query(
+			"SELECT checkpoint_id, parent_id, step, source, created_at, metadata::text AS metadata, size, has_snapshot, data FROM weft.checkpoints WHERE thread_id = $1 AND ns = '' ORDER BY seq",
+			[from],
+		);
+		const replay = async (t: string) => {
+			for (const r of rows)
+				await client.query({
+					name: "put_floor",
+					text: "SELECT weft.put_checkpoint($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS seq",
+					values: [
+						t,
+						"",
+						r.checkpoint_id,
+						r.parent_id,
+						r.step,
+						r.source,
+						r.created_at,
+						r.metadata,
+						r.size,
+						r.has_snapshot,
+						r.data,
+						null,
+						false,
+						false,
+					],
+				});
+		};
+		await replay("floor-warm");
+		const per: number[] = [];
+		for (let i = 0; i < rounds; i++) {
+			gc();
+			const t0 = now();
+			await replay(`floor-${i}`);
+			per.push(((now() - t0) * 1000) / rows.length);
+		}
+		return median(per);
+	} finally {
+		await client.end();
+	}
+}
