@@ -19,6 +19,8 @@ export function sseFrame(ev: RunEvent): string {
 export const DEFAULT_MAX_EVENTS = 10_000;
 /** How long a run's events are kept after it ends unless configured (`events.ttlMs`): one hour. */
 export const DEFAULT_EVENTS_TTL_MS = 3_600_000;
+/** Ended runs whose events a process running them keeps in memory unless configured (`events.maxEndedRuns`). */
+export const DEFAULT_MAX_ENDED_RUNS = 1_000;
 
 /** How many events each run keeps, and for how long after it ends. */
 export interface EventRetention {
@@ -26,6 +28,11 @@ export interface EventRetention {
 	maxPerRun?: number | undefined;
 	/** Milliseconds after the run ends before its events are dropped (default one hour). */
 	ttlMs?: number | undefined;
+	/**
+	 * Runs executed in process (`weft dev`) keep their events in memory: those of at most this many ended
+	 * runs, the oldest dropped first, before their `ttlMs` (default 1,000). Workers keep events in Postgres.
+	 */
+	maxEndedRuns?: number | undefined;
 }
 
 /** Throws `EVENTS_EXPIRED` when events after `lastEventId` were dropped (the first kept one is `from`). */

@@ -2,6 +2,7 @@ import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import {
 	DEFAULT_EVENTS_TTL_MS,
+	DEFAULT_MAX_ENDED_RUNS,
 	type EventRetention,
 	RunEventLog,
 } from "./run-events.ts";
@@ -78,6 +79,8 @@ export class RunManager implements RunExecutor {
 	readonly #live = new Map<string, LiveRun>();
 	readonly #tails = new Map<string, Promise<void>>();
 
+	/** Ended runs whose events are still kept, oldest first, with the timer that drops them. */
+	readonly #ended = new Map<string, NodeJS.Timeout>();
 	/** Event logs of runs whose events expired (empty; ids still count, so a late `Last-Event-ID` is told). */
 	readonly #expired = new Map<string, RunEventLog>();
 	readonly #options: RunManagerOptions;
@@ -196,19 +199,36 @@ export class RunManager implements RunExecutor {
 			// a stream always ends with `end` or throws; a run still "running" here would never end
 			if (run.status === "running") this.#move(run, "FAIL");
 			live.log.close();
-			this.#expireLater(run.runId, live);
+			this.#expireLater(run.runId);
 		}
 	}
 
-	/** Drops the run's events (and what it kept in memory) `events.ttlMs` after it ended. */
-	#expireLater(runId: string, live: LiveRun): void {
-		const ttl = this.#options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
-		setTimeout(() => {
-			if (this.#live.get(runId) !== live) return;
-			this.#live.delete(runId);
-			live.log.expire();
-			this.#expired.set(runId, live.log);
-		}, ttl).unref();
+	/**
+	 * Drops the run's events (and what it kept in memory) `events.ttlMs` after it ended, or sooner when more
+	 * than `events.maxEndedRuns` ended runs keep theirs (the oldest go first).
+	 */
+	#expireLater(runId: string): void {
+		const { ttlMs, maxEndedRuns } = this.#options.events ?? {};
+		const timer = setTimeout(
+			() => this.#expire(runId),
+			ttlMs ?? DEFAULT_EVENTS_TTL_MS,
+		).unref();
+		this.#ended.set(runId, timer);
+		const max = maxEndedRuns ?? DEFAULT_MAX_ENDED_RUNS;
+		for (const oldest of this.#ended.keys()) {
+			if (this.#ended.size <= max) break;
+			this.#expire(oldest);
+		}
+	}
+
+	#expire(runId: string): void {
+		clearTimeout(this.#ended.get(runId));
+		this.#ended.delete(runId);
+		const live = this.#live.get(runId);
+		if (live === undefined) return;
+		this.#live.delete(runId);
+		live.log.expire();
+		this.#expired.set(runId, live.log);
 	}
 
 	/** The event log of a run of this process. */

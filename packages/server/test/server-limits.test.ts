@@ -262,6 +262,34 @@ describe("run events are bounded and expire", () => {
 			});
 		});
 	});
+
+	it("keeps the events of at most maxEndedRuns ended runs, dropping the oldest first; outcomes stay readable", async () => {
+		await withServer({ events: { maxEndedRuns: 2 } }, async (url) => {
+			const c = client(url);
+			const runs: Array<{ thread: string; run: string }> = [];
+			for (let i = 0; i < 4; i++) {
+				const thread = await c.threads.create();
+				const run = await c.runs.create(thread.thread_id, "slow", {
+					input: { ms: 1 },
+				});
+				await c.runs.join(thread.thread_id, run.run_id);
+				runs.push({ thread: thread.thread_id, run: run.run_id });
+			}
+			const replay = async ({ thread, run }: (typeof runs)[number]) => {
+				const r = await fetch(`${url}/threads/${thread}/runs/${run}/stream`, {
+					headers: { "Last-Event-ID": "1" },
+				});
+				await r.body?.cancel();
+				return r.status;
+			};
+			// the two oldest ended runs lost their events (well before the hour), the two newest keep them
+			expect(await Promise.all(runs.map(replay))).toEqual([410, 410, 200, 200]);
+			for (const { thread, run } of runs) {
+				expect((await c.runs.get(thread, run)).status).toBe("success");
+				expect(await c.runs.join(thread, run)).toMatchObject({ done: true });
+			}
+		});
+	});
 });
 
 describe("graceful shutdown in process", () => {
