@@ -138,9 +138,10 @@ async function prepareContinue(
 			: tuple.pendingWrites;
 	const memory = groupPending(carried);
 	const answers = answersFor(p, resume, at.tasks, memory, tuple);
+	const spent = spendPauses(at.tasks, memory);
 	const branch = p.fresh || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
-	if (branch || updated !== undefined) await store.start();
+	if (branch || updated !== undefined || spent.length > 0) await store.start();
 	if (branch) {
 		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
 		// so that what the branch records (answers, once results, interrupts) never lands on another
@@ -158,9 +159,33 @@ async function prepareContinue(
 		store.carry(carried);
 		await p.commit("update", updated, [UPDATE_NODE]);
 	}
+	// on this run's own checkpoint (the branch copy or the update's, when one was made)
+	if (spent.length > 0) await store.persist(spent);
 	at.memory = memory;
 	at.skipBefore = pausedBefore(memory);
 	if (answers !== undefined) at.answers = answers;
+}
+
+/**
+ * Marks the pauses around nodes pending in `memory` as spent (the run goes on past them) and returns the
+ * records that say so, so that they are no longer listed once the run pauses again at the same checkpoint.
+ */
+function spendPauses(
+	tasks: readonly TaskSpec[],
+	memory: ReadonlyMap<string, TaskMemory>,
+): PendingWrite[] {
+	const spent: PendingWrite[] = [];
+	for (const p of unanswered(tasks, memory)) {
+		if (p.when === undefined) continue;
+		memory.get(p.taskId)!.resumes.set(p.index, null);
+		spent.push({
+			kind: "resume",
+			taskId: p.taskId,
+			index: p.index,
+			value: null,
+		});
+	}
+	return spent;
 }
 
 /**
