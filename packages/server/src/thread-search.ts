@@ -19,7 +19,21 @@ const matches = (
 export interface Found {
 	thread: ThreadRecord;
 	status?: string | undefined;
+	/** `updatedAtOf` the thread, read when sorting by it. */
+	updatedAt?: string | undefined;
 }
+
+/**
+ * When the thread last changed, as its answers report it: the later of its record (metadata, creation) and
+ * its checkpoints (a run's steps, an update).
+ */
+export const updatedAtOf = (
+	t: ThreadRecord,
+	info: { updatedAt: string } | undefined,
+): string =>
+	info !== undefined && info.updatedAt > t.updatedAt
+		? info.updatedAt
+		: t.updatedAt;
 
 /**
  * The caller's threads that pass `threads.search` / `threads.count` filters: ids and metadata from the
@@ -62,7 +76,7 @@ export function sortThreads(
 	q: Pick<z.infer<typeof ThreadSearch>, "sort_by" | "sort_order">,
 ): Found[] {
 	const by = q.sort_by ?? "created_at";
-	// Weft keeps no separate time of the last state change: the record's updated_at stands for it
+	// Weft keeps no separate time of the last state change: updated_at stands for it
 	const key = (f: Found): string =>
 		by === "thread_id"
 			? f.thread.threadId
@@ -70,7 +84,7 @@ export function sortThreads(
 				? (f.status ?? "")
 				: by === "created_at"
 					? f.thread.createdAt
-					: f.thread.updatedAt;
+					: (f.updatedAt ?? f.thread.updatedAt);
 	const sign = (q.sort_order ?? "desc") === "asc" ? 1 : -1;
 	return found.sort((a, b) => sign * key(a).localeCompare(key(b)));
 }

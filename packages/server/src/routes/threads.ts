@@ -22,7 +22,12 @@ import {
 } from "../schemas.ts";
 import { headOf, type ThreadStatus, threadNow } from "../thread-head.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
-import { findThreads, selectFields, sortThreads } from "../thread-search.ts";
+import {
+	findThreads,
+	selectFields,
+	sortThreads,
+	updatedAtOf,
+} from "../thread-search.ts";
 import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
 
@@ -48,7 +53,7 @@ export async function toThread(
 	return {
 		thread_id: t.threadId,
 		created_at: t.createdAt,
-		updated_at: info?.updatedAt ?? t.updatedAt,
+		updated_at: updatedAtOf(t, info),
 		metadata: t.metadata,
 		status,
 		values,
@@ -158,6 +163,12 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const found = await findThreads(ctx, c, q);
 		if (q.sort_by === "status")
 			for (const f of found) f.status ??= await threadStatus(ctx, f.thread);
+		if (q.sort_by === "updated_at" || q.sort_by === "state_updated_at")
+			for (const f of found)
+				f.updatedAt = updatedAtOf(
+					f.thread,
+					await ctx.checkpointer.getThread(f.thread.threadId),
+				);
 		const page = sortThreads(found, q).slice(q.offset, q.offset + q.limit);
 		return c.json(
 			await Promise.all(
