@@ -75,7 +75,10 @@ export async function threadNow(
 		info?.status === "running"
 	)
 		return { status: "busy", snap };
-	if (info?.status === "failed" && head === undefined)
+	if (
+		head === undefined &&
+		(info?.status === "failed" || failedLast(ctx, t, info))
+	)
 		return { status: "error", snap };
 	const paused =
 		snap !== undefined && (snap.next.length > 0 || snap.interrupts.length > 0);
@@ -85,4 +88,20 @@ export async function threadNow(
 		status: paused && (derived || head !== undefined) ? "interrupted" : "idle",
 		snap,
 	};
+}
+
+/**
+ * The thread's newest run failed before it wrote anything (its input refused, its graph unable to start),
+ * which leaves no trace in the store: the thread reads `error` until a later change of its state.
+ */
+function failedLast(
+	ctx: ServerContext,
+	t: ThreadRecord,
+	info: ThreadInfo | undefined,
+): boolean {
+	const last = ctx.registry.runsOf(t.threadId)[0];
+	return (
+		last?.status === "error" &&
+		(info === undefined || last.updatedAt >= info.updatedAt)
+	);
 }
