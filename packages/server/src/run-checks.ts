@@ -112,7 +112,7 @@ const nodeNames = new WeakMap<AnyGraph, Set<string>>();
  * The names of a graph's own nodes (not its subgraphs'): its description is built once per registered
  * graph, not on every run request.
  */
-function topLevelNodes(graph: AnyGraph): Set<string> {
+export function topLevelNodes(graph: AnyGraph): ReadonlySet<string> {
 	let names = nodeNames.get(graph);
 	if (names === undefined) {
 		names = new Set(

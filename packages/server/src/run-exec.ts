@@ -13,6 +13,7 @@ import {
 } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
 import type { RunRequest } from "./rollback.ts";
+import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { StreamModeName } from "./schemas.ts";
 import type { RunRecord } from "./thread-registry.ts";
@@ -338,16 +339,5 @@ function nodeList(
 	v: "*" | string[] | undefined,
 ): string[] | undefined {
 	if (v !== "*") return v;
-	return graphNodes(graph);
-}
-
-/** The node names of a graph, from its diagram. */
-export function graphNodes(graph: AnyGraph): string[] {
-	const nodes = new Set<string>();
-	for (const m of graph.toMermaid().matchAll(/^\s*([A-Za-z0-9_-]+)[[(]/gm)) {
-		const id = m[1]!;
-		if (id !== "__start__" && id !== "__end__" && id !== "flowchart")
-			nodes.add(id);
-	}
-	return [...nodes];
+	return [...topLevelNodes(graph)];
 }

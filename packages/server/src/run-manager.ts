@@ -287,5 +287,3 @@ export class RunManager implements RunExecutor {
 		await all;
 	}
 }
-
-export { graphNodes } from "./run-exec.ts";

@@ -1,3 +1,4 @@
+import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -6,7 +7,6 @@ import {
 	graphIdOf,
 	type ServerContext,
 } from "../context.ts";
-import { graphNodes } from "../run-manager.ts";
 import { AssistantCount, AssistantSearch } from "../schemas.ts";
 import { selectFields } from "../thread-search.ts";
 import { body } from "./validate.ts";
@@ -51,6 +51,45 @@ function subgraphsOf(ctx: ServerContext, graphId: string) {
 				},
 			]),
 	);
+}
+
+/**
+ * A graph as LangGraph's `/assistants/:id/graph` answers it: its nodes and edges, every edge between listed
+ * nodes. With `xray` a subgraph node is drawn as its own nodes (`sub:name`): edges into it go to its
+ * `sub:__start__`, edges out of it leave from its `sub:__end__`.
+ */
+function graphJson(graph: CompiledGraph<any, any>, xray: boolean) {
+	const { nodes, edges } = graph.describe();
+	const subgraphs = new Set(
+		nodes.filter((n) => n.subgraph && n.parent === null).map((n) => n.id),
+	);
+	const id = (n: string) => n.replace("/", ":");
+	const shown = nodes.filter((n) =>
+		xray ? !subgraphs.has(n.id) : n.parent === null,
+	);
+	const visible = new Set(shown.map((n) => n.id));
+	const out = edges.flatMap((e) => {
+		let { source, target } = e;
+		if (xray && subgraphs.has(source)) source = `${source}/__end__`;
+		if (xray && subgraphs.has(target)) target = `${target}/__start__`;
+		if (!visible.has(source) || !visible.has(target)) return [];
+		return [
+			{
+				source: id(source),
+				target: id(target),
+				conditional: e.kind === "conditional" || e.kind === "ends",
+				...(e.label === undefined ? {} : { data: e.label }),
+			},
+		];
+	});
+	return {
+		nodes: shown.map((n) => ({
+			id: id(n.id),
+			type: "runnable",
+			data: id(n.id),
+		})),
+		edges: out,
+	};
 }
 
 /** Assistants: one per registered graph (read-only; shared by every caller). */
@@ -103,22 +142,10 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 	);
 	app.get("/:id/graph", (c) => {
 		const graph = ctx.graphs.get(graphIdOf(ctx, c.req.param("id")))!;
-		const mermaid = graph.toMermaid();
-		const nodes = ["__start__", ...graphNodes(graph), "__end__"].map((id) => ({
-			id,
-			type: "runnable",
-			data: id,
-		}));
-		const edges = [
-			...mermaid.matchAll(
-				/^\s*([A-Za-z0-9_]+)\s*(-->|-\.->|-\.\s.*?\.->)\s*([A-Za-z0-9_]+)/gm,
-			),
-		].map((m) => ({
-			source: m[1],
-			target: m[3],
-			conditional: m[2] !== "-->",
-		}));
-		return c.json({ nodes, edges });
+		const xray = c.req.query("xray");
+		return c.json(
+			graphJson(graph, xray !== undefined && xray !== "false" && xray !== "0"),
+		);
 	});
 	app.get("/:id/schemas", (c) => {
 		const graphId = graphIdOf(ctx, c.req.param("id"));
