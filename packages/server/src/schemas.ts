@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES } from "./run-lifecycle.ts";
 
 const Metadata = z.record(z.string(), z.unknown());
 const StreamModeName = z.enum([
@@ -264,3 +265,10 @@ export const BODY_SCHEMAS = {
 	StoreNamespaces,
 	FeedbackCreate,
 } as const;
+
+/** `GET /threads/:id/runs` query parameters. */
+export const RunList = z.object({
+	limit: z.coerce.number().int().min(1).max(1000).default(10),
+	offset: z.coerce.number().int().min(0).default(0),
+	status: z.enum(RUN_STATUSES as [string, ...string[]]).optional(),
+});

@@ -18,12 +18,12 @@ import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { threadBusy } from "../run-manager.ts";
-import { RunCreate, type RunCreateBody } from "../schemas.ts";
+import { RunCreate, type RunCreateBody, RunList } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
-import { body } from "./validate.ts";
+import { body, query } from "./validate.ts";
 
 /** A run in LangGraph's `Run` shape. */
 export const toRun = (r: RunRecord) => ({
@@ -64,9 +64,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	});
 	app.get("/", async (c) => {
 		const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
-		const limit = Number(c.req.query("limit") ?? 10);
-		const offset = Number(c.req.query("offset") ?? 0);
-		const status = c.req.query("status");
+		const { limit, offset, status } = query(c, RunList);
 		const runs = ctx.registry
 			.runsOf(t.threadId)
 			.filter((r) => status === undefined || r.status === status);

@@ -19,11 +19,27 @@ export async function body<TSchema extends z.ZodType>(
 			});
 		}
 	}
-	const parsed = schema.safeParse(json ?? {});
+	return parsedAs(schema, json ?? {}, "request body");
+}
+
+/** The request's query parameters (the last of each) parsed by `schema`; a bad one is VALIDATION_FAILED (422). */
+export function query<TSchema extends z.ZodType>(
+	c: Context<any>,
+	schema: TSchema,
+): z.infer<TSchema> {
+	return parsedAs(schema, c.req.query(), "query");
+}
+
+function parsedAs<TSchema extends z.ZodType>(
+	schema: TSchema,
+	value: unknown,
+	what: string,
+): z.infer<TSchema> {
+	const parsed = schema.safeParse(value);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		throw new ValidationError(
-			`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+			`${what}: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
 			{ hint: "see /openapi.json for the request shapes" },
 		);
 	}
