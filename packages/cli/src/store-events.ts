@@ -1,4 +1,5 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
+import { readStepTiming } from "@weft/graph";
 import { callText, plainMessage } from "./render/messages.ts";
 
 /** One step of a thread as the store recorded it: what `watch` and `logs` show. */
@@ -10,7 +11,11 @@ export interface StepRecord {
 	wrote: string[];
 	next: string[];
 	createdAt: string;
-	/** Time since the parent checkpoint: the step's wall time (nodes of a step run in parallel). */
+	/**
+	 * The step's run time as it recorded it (`metadata.timing`): its longest task, the nodes of a step running
+	 * in parallel. Undefined for a step that ran no node (input, update, fork) or recorded no timing. Not the
+	 * time since the parent checkpoint, which holds any wait for a human and the time before a fork.
+	 */
 	durationMs: number | undefined;
 	/** Model usage of the step, by node. */
 	tokens: { input: number; output: number; costUsd?: number };
@@ -34,11 +39,20 @@ interface UsageLike {
 	byNode?: StepRecord["byNode"];
 }
 
+/** The longest node task a step's timing records, in ms (undefined without one). */
+function longestTask(
+	metadata: CheckpointSummary["metadata"],
+): number | undefined {
+	const timing = readStepTiming(metadata);
+	if (timing === undefined) return undefined;
+	const all = Object.values(timing.nodes).flat();
+	return all.length === 0 ? undefined : Math.max(...all);
+}
+
 /** Reads one checkpoint's step record (tool calls from its writes; an unreadable blob gives none). */
 export async function stepRecord(
 	checkpointer: Checkpointer,
 	s: CheckpointSummary,
-	parent: CheckpointSummary | undefined,
 ): Promise<StepRecord> {
 	const usage = (s.metadata.usage ?? {}) as UsageLike;
 	const toolCalls: string[] = [];
@@ -64,10 +78,7 @@ export async function stepRecord(
 		wrote: s.metadata.changed ?? [],
 		next: s.metadata.next ?? [],
 		createdAt: s.createdAt,
-		durationMs:
-			parent === undefined
-				? undefined
-				: Date.parse(s.createdAt) - Date.parse(parent.createdAt),
+		durationMs: longestTask(s.metadata),
 		tokens: {
 			input: usage.inputTokens ?? 0,
 			output: usage.outputTokens ?? 0,

@@ -78,6 +78,47 @@ describe("weft commands", () => {
 		expect(logs.json[0]).toMatchObject({ step: 0 });
 	});
 
+	// found by the outside new-user audit (2 Dec): the time since the parent checkpoint counted the wait for
+	// the human (an approve read 12.5 s)
+	it("logs give each step the run time it recorded, not the time since the step before", async () => {
+		await weft([
+			...db,
+			"run",
+			approval,
+			"--thread",
+			"t",
+			"--input",
+			'{"request":"x"}',
+		]);
+		await new Promise((r) => setTimeout(r, 400)); // the human takes a while
+		await weft([...db, "approve", "t"]);
+		const logs = (await weft([...db, "--json", "logs", "t"])).json as Array<{
+			checkpointId: string;
+			source: string;
+			durationMs?: number;
+		}>;
+		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+		const { readStepTiming } = await import("@weft/graph");
+		const store = new SqliteCheckpointer({ path: db[1]! });
+		try {
+			for (const r of logs) {
+				const timing = readStepTiming(
+					(await store.getTuple({
+						threadId: "t",
+						checkpointId: r.checkpointId,
+					}))!.checkpoint.metadata,
+				);
+				const recorded = Object.values(timing?.nodes ?? {}).flat();
+				expect(r.durationMs, r.checkpointId).toBe(
+					recorded.length === 0 ? undefined : Math.max(...recorded),
+				);
+			}
+		} finally {
+			store.close();
+		}
+		expect(logs.some((r) => r.durationMs !== undefined)).toBe(true);
+	});
+
 	it("watches a thread's steps from the store and ends with its status", async () => {
 		await weft([
 			...db,

@@ -21,8 +21,7 @@ export async function logs(
 	const tree = await readTree(checkpointer, threadId);
 	const chain = branchChain(tree, threadId, branch);
 	const records: StepRecord[] = [];
-	for (const [i, s] of chain.entries())
-		records.push(await stepRecord(checkpointer, s, chain[i - 1]));
+	for (const s of chain) records.push(await stepRecord(checkpointer, s));
 	const rows: Array<Array<string | number>> = [];
 	for (const r of records) {
 		const nodes = r.nodes.length === 0 ? [r.source] : r.nodes;
@@ -58,7 +57,7 @@ export async function logs(
 				rows,
 			),
 			label.dim(
-				"time: the step's wall time (its nodes run in parallel); totals: `weft usage`",
+				"time: the step's run time, its longest task (its nodes run in parallel; a wait for a human is not counted); totals: `weft usage`",
 			),
 		].join("\n"),
 	);

@@ -20,7 +20,7 @@ const threadInfo = (
 	threadId: string,
 ): Promise<ThreadInfo | undefined> => checkpointer.getThread(threadId);
 
-/** A step as one line: step, nodes, wall time, tokens, tool calls. */
+/** A step as one line: step, nodes, run time, tokens, tool calls. */
 export function stepLine(r: StepRecord): string {
 	const time =
 		r.durationMs === undefined ? "" : ` · ${(r.durationMs / 1000).toFixed(1)}s`;
@@ -47,7 +47,7 @@ export async function watch(
 ): Promise<number> {
 	const interval = positiveInt(opts.interval, "--interval") ?? 250;
 	const checkpointer = await env.store();
-	const seen = new Map<string, CheckpointSummary>();
+	const seen = new Set<string>();
 	let info = await threadInfo(checkpointer, threadId);
 	if (info === undefined && opts.wait !== true) throw noThread(threadId);
 	let lastChange = Date.now();
@@ -74,14 +74,8 @@ export async function watch(
 			for await (const s of checkpointer.list({ threadId }))
 				if (!seen.has(s.checkpointId)) fresh.push(s);
 			for (const s of fresh.reverse()) {
-				seen.set(s.checkpointId, s);
-				emit(
-					await stepRecord(
-						checkpointer,
-						s,
-						s.parentId === null ? undefined : seen.get(s.parentId),
-					),
-				);
+				seen.add(s.checkpointId);
+				emit(await stepRecord(checkpointer, s));
 				lastChange = Date.now();
 			}
 			info = await threadInfo(checkpointer, threadId);
