@@ -1,8 +1,8 @@
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {
 	readonly hint: string | undefined;
-	constructor(message: string, hint?: string) {
-		super(message);
+	constructor(message: string, hint?: string, cause?: unknown) {
+		super(message, cause === undefined ? undefined : { cause });
 		this.name = "UsageError";
 		this.hint = hint;
 	}

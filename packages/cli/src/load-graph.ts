@@ -46,7 +46,8 @@ export async function loadGraph(
 			`cannot import ${path}: ${message}`,
 			/Cannot find (package|module) '@weft\//.test(message)
 				? "the module's folder cannot see Weft's packages: start a project with `weft init <dir>` (see docs/getting-started.md)"
-				: "fix the error in the module, or point at another one with --graph path/to/module.ts",
+				: "fix the error in the module, or give another one (--debug prints where it failed)",
+			error,
 		);
 	}
 	const candidates = Object.entries(module).filter(

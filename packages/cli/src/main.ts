@@ -156,6 +156,7 @@ function report(
 			{ error: { code: "USAGE", message: error.message, hint: error.hint } },
 			`${pc.red("error USAGE")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
 		);
+		if (options.debug === true) writeStacks(error);
 		return EXIT.usage;
 	}
 	if (isWeftError(error)) {
@@ -183,9 +184,17 @@ function report(
 			`${pc.red("error UNEXPECTED")} ${message}\n${pc.dim(`hint: ${hint}`)}`,
 		);
 	}
-	if (options.debug === true && error instanceof Error)
-		process.stderr.write(`${error.stack}\n`);
+	if (options.debug === true) writeStacks(error);
 	return EXIT.error;
+}
+
+/** `--debug`: the error's stack, then each cause's (a node's own error, an import's), to stderr. */
+function writeStacks(error: unknown): void {
+	const seen = new Set<unknown>();
+	for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+		seen.add(e);
+		process.stderr.write(`${e === error ? "" : "caused by: "}${e.stack}\n`);
+	}
 }
 
 function write(json: boolean, data: unknown, text: string): void {

@@ -190,4 +190,33 @@ describe("weft (SQLite file)", async () => {
 		expect((await weft(["--help"])).code).toBe(0);
 		expect((await weft(["frobnicate"])).code).toBe(2);
 	});
+
+	// found by the outside new-user audit (2 Dec): --debug printed the wrapper's stack only
+	it("--debug prints the causes' stacks too: a node's own error, a module that fails to import", async () => {
+		// inside the workspace, so that the module sees Weft's packages
+		const here = mkdtempSync(join(root, "packages/cli/.debug-test-"));
+		const throwing = join(here, "throwing.mjs");
+		writeFileSync(
+			throwing,
+			`import { StateGraph, START, END } from "@weft/graph";
+import { z } from "zod";
+export const graph = new StateGraph(z.object({ n: z.number().default(0) }))
+	.addNode("boom", () => { throw new TypeError("the user's own bug"); })
+	.addEdge(START, "boom").addEdge("boom", END).compile();
+`,
+		);
+		const failed = await weft([...db, "--debug", "run", throwing]);
+		rmSync(here, { recursive: true, force: true });
+		expect(failed.code).toBe(1);
+		expect(failed.stderr).toContain("caused by: TypeError: the user's own bug");
+		expect(failed.stderr).toContain("throwing.mjs");
+		const broken = join(dir, "broken.mjs");
+		writeFileSync(broken, 'throw new Error("config missing");\n');
+		const imported = await weft([...db, "--debug", "run", broken]);
+		expect(imported.code).toBe(2);
+		expect(imported.stderr).toContain("caused by: Error: config missing");
+		expect(imported.stderr).toContain("broken.mjs");
+		const quiet = await weft([...db, "run", broken]);
+		expect(quiet.stderr).not.toMatch(/\n\s+at /);
+	});
 });

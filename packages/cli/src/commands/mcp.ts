@@ -21,7 +21,7 @@ export function parseGraphSpec(spec: string): { name: string; module: string } {
 	if (eq <= 0 || module === "" || !NAME.test(name))
 		throw new UsageError(
 			`--graph "${spec}" is not name=module#export (a name of letters, digits, _ or -)`,
-			"for example: weft mcp --graph research=./graph.ts#graph",
+			"for example: --graph research=./graph.ts#graph",
 		);
 	return { name, module };
 }
