@@ -20,11 +20,23 @@ export async function openStore(
 ): Promise<Checkpointer> {
 	const serializer = readerSerializer();
 	if (options.postgres !== undefined) {
+		checkPostgresUrl(options.postgres);
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
-		return PostgresCheckpointer.connect({
-			connectionString: options.postgres,
-			serializer,
-		});
+		try {
+			return await PostgresCheckpointer.connect({
+				connectionString: options.postgres,
+				serializer,
+			});
+		} catch (error) {
+			// the server answered that there is no such database: a mistake in the URL, as a missing --db file
+			if (errorCode(error) === "3D000")
+				throw new UsageError(
+					`no database "${databaseOf(options.postgres)}" on that Postgres server`,
+					"check the database name at the end of --postgres, or create it (createdb <name>)",
+					error,
+				);
+			throw error;
+		}
 	}
 	const path = options.db ?? "weft.db";
 	if (!create && path !== ":memory:" && !existsSync(path))
@@ -43,6 +55,34 @@ export async function openStore(
 		path,
 		serializer,
 	});
+}
+
+/** Refuses a --postgres value that is not a postgres:// URL, before anything tries to connect with it. */
+function checkPostgresUrl(value: string): void {
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {}
+	if (
+		url === undefined ||
+		(url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+	)
+		throw new UsageError(
+			`--postgres "${value}" is not a Postgres URL`,
+			"give one such as postgres://user@127.0.0.1:5432/weft",
+		);
+}
+
+const databaseOf = (value: string) =>
+	decodeURIComponent(new URL(value).pathname.slice(1));
+
+/** The SQLSTATE of a Postgres error, also when it is the cause of a typed one. */
+function errorCode(error: unknown): string | undefined {
+	for (let e = error; e instanceof Error; e = e.cause) {
+		const code: unknown = (e as Error & { code?: unknown }).code;
+		if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+	}
+	return undefined;
 }
 
 /** A value as one shell word: as is when it is plain, else in single quotes. */

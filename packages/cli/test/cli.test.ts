@@ -189,6 +189,10 @@ describe("weft (SQLite file)", async () => {
 		expect(none.stderr).toContain("exports no compiled graph");
 		expect((await weft(["--help"])).code).toBe(0);
 		expect((await weft(["frobnicate"])).code).toBe(2);
+		// a --postgres that is not a URL is a usage mistake, refused before any connection (audit, 2 Dec)
+		const notUrl = await weft(["--postgres", "notaurl", "threads"]);
+		expect(notUrl.code).toBe(2);
+		expect(notUrl.stderr).toContain('--postgres "notaurl" is not a Postgres URL');
 	});
 
 	// found by the outside new-user audit (2 Dec): --debug printed the wrapper's stack only
