@@ -171,12 +171,16 @@ function checkArgs(
 		});
 }
 
+/** A reason as a sentence: ending in a full stop unless it ends in punctuation already. */
+const sentence = (text: string) =>
+	/[.!?…]["')\]]*$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+
 function rejection(
 	call: PendingToolCall,
 	reason: string | undefined,
 ): ToolMessage {
 	return new ToolMessage({
-		content: `The user rejected this call to "${call.name}"${reason ? `: ${reason}` : "."} It was not run.`,
+		content: `The user rejected this call to "${call.name}"${reason ? `: ${sentence(reason)}` : "."} It was not run.`,
 		tool_call_id: call.id,
 		name: call.name,
 		status: "error",

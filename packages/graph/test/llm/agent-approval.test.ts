@@ -81,7 +81,9 @@ describe("createAgent approvals", () => {
 			["mail1", "error"],
 			["add1", "success"],
 		]);
-		expect(answers[0]?.content).toMatch(/rejected.*not today/);
+		expect(answers[0]?.content).toBe(
+			`The user rejected this call to "send_email": not today. It was not run.`,
+		);
 		expect(calls).toMatchObject({ add: 1, send_email: 0 });
 		expect(model.calls).toHaveLength(2);
 		// the model saw every call answered
