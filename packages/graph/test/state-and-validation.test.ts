@@ -100,6 +100,23 @@ describe("state", () => {
 		expect((error as ValidationError).hint).toBeDefined();
 	});
 
+	// found by the outside API audit (2 Dec): it read `node "__input__" returned number`, hinting at a node
+	it("rejects input that is not an object as the run's input, not as a node's return", async () => {
+		const graph = new StateGraph(State)
+			.addNode("a", () => {})
+			.addEdge(START, "a")
+			.compile();
+		for (const input of [5, "x", [1]]) {
+			const error = (await graph
+				.invoke(input as never)
+				.catch((e: unknown) => e)) as ValidationError;
+			expect(isWeftError(error, "VALIDATION_FAILED")).toBe(true);
+			expect(error.message).toMatch(/^the run's input is .+, not an object/);
+			expect(error.message).not.toContain("__input__");
+			expect(error.hint).toContain("pass an object");
+		}
+	});
+
 	it("rejects unknown keys in input and updates, naming the key", async () => {
 		const graph = new StateGraph(State)
 			.addNode("a", () => ({ cuont: 1 }) as never)

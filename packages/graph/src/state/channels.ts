@@ -6,6 +6,7 @@ import {
 	WeftError,
 } from "@weft/checkpoint";
 import type { z } from "zod";
+import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
@@ -90,13 +91,19 @@ export class Channels {
 	toWrites(node: string, update: unknown): ChannelWrite[] {
 		if (update === undefined || update === null) return [];
 		if (typeof update !== "object" || Array.isArray(update)) {
-			throw new ValidationError(
-				`node "${node}" returned ${Array.isArray(update) ? "an array" : typeof update}`,
-				{
-					node,
-					hint: "return an object of state keys to update, a Command, or nothing",
-				},
-			);
+			const kind = Array.isArray(update) ? "an array" : typeof update;
+			throw node === INPUT_NODE || node === UPDATE_NODE
+				? new ValidationError(
+						`the ${node === INPUT_NODE ? "run's input" : "state update"} is ${kind}, not an object of state keys`,
+						{
+							node,
+							hint: "pass an object of state keys ({ key: value }), or null to go on from the thread's state",
+						},
+					)
+				: new ValidationError(`node "${node}" returned ${kind}`, {
+						node,
+						hint: "return an object of state keys to update, a Command, or nothing",
+					});
 		}
 		const result = this.#update.safeParse(update);
 		if (!result.success) {
