@@ -62,7 +62,7 @@ export const stepCommittedElsewhere = (
 ) =>
 	new WeftError(
 		"NO_PENDING_INTERRUPT",
-		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: a later checkpoint committed its step, so its question was answered on the branch that goes on from there`,
+		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: a later checkpoint committed its step (a question it asked, if any, was answered on the branch that goes on from there)`,
 		{
 			hint: "answer the question where it is pending (getState().interrupts, or heads), or replay({ threadId, checkpointId }) to ask it again on a new branch",
 		},
