@@ -32,7 +32,11 @@ export interface FaultCounts {
 	terminated: Partial<Record<FaultPoint, number>>;
 }
 
-type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+/** A query as pg takes it: SQL text, or a (named) statement's config (decision 0063). */
+type Query = (
+	q: string | pg.QueryConfig,
+	values?: unknown[],
+) => Promise<pg.QueryResult>;
 
 /** A pool whose clients lose their connection in a carried put's transaction with `probability`. */
 export function faultPool(
@@ -67,45 +71,49 @@ export function faultPool(
 			if (!ended)
 				await Promise.race([gone, new Promise((r) => setTimeout(r, 1000))]);
 		};
-		const cut = async (at: FaultPoint, text: string, values?: unknown[]) => {
+		const cut = async (
+			at: FaultPoint,
+			q: string | pg.QueryConfig,
+			values?: unknown[],
+		) => {
 			await terminated(at);
-			return original(text, values);
+			return original(q, values);
 		};
-		(client as unknown as { query: Query }).query = (text, values) => {
-			if (typeof text !== "string") return original(text, values);
+		(client as unknown as { query: Query }).query = (q, values) => {
+			const text = typeof q === "string" ? q : q.text;
 			if (text === "BEGIN") {
 				inTransaction = true;
 				point = undefined;
-				return original(text, values);
+				return original(q, values);
 			}
 			if (text === "COMMIT" || text === "ROLLBACK") {
 				const at = point;
 				inTransaction = false;
 				point = undefined;
-				if (text === "COMMIT" && at === "commit") return cut(at, text, values);
+				if (text === "COMMIT" && at === "commit") return cut(at, q, values);
 				if (text === "COMMIT" && at === "race") {
 					counts.terminated.race = (counts.terminated.race ?? 0) + 1;
-					const committing = original(text, values);
+					const committing = original(q, values);
 					void terminate(pid);
 					return committing;
 				}
 				if (text === "COMMIT" && at === "answer")
-					return original(text, values).then(async () => {
+					return original(q, values).then(async () => {
 						await terminated(at);
 						throw new Error("Connection terminated unexpectedly");
 					});
-				return original(text, values);
+				return original(q, values);
 			}
-			if (!inTransaction) return original(text, values);
+			if (!inTransaction) return original(q, values);
 			if (text.startsWith("SELECT") && text.includes(".put_checkpoint(")) {
 				counts.attempts++;
 				point =
 					Math.random() < probability
 						? FAULT_POINTS[Math.floor(Math.random() * FAULT_POINTS.length)]
 						: undefined;
-				if (point === "put") return cut(point, text, values);
-			} else if (point === "insert") return cut(point, text, values);
-			return original(text, values);
+				if (point === "put") return cut(point, q, values);
+			} else if (point === "insert") return cut(point, q, values);
+			return original(q, values);
 		};
 	});
 	return {

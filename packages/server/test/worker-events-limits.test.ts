@@ -123,8 +123,10 @@ describe.skipIf(!available)("a worker's limits and graceful close", () => {
 	it("close() lets a run in flight finish within the grace, on the same attempt", async () => {
 		const client = new Client({ apiUrl: url });
 		const thread = await client.threads.create();
+		// values only: a background run records every mode, more than this worker's cap of 3 events keeps
 		const run = await client.runs.create(thread.thread_id, "slow", {
 			input: { ms: 700 },
+			streamMode: ["values"],
 		});
 		await waitFor(async () => worker.running === 1);
 		await worker.close();

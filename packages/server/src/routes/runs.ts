@@ -52,7 +52,18 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		return run;
 	};
 
-	app.post("/", async (c) => c.json(toRun(await create(c))));
+	app.post("/", async (c) =>
+		c.json(
+			toRun(
+				await startRun(
+					ctx,
+					c,
+					inBackground(await body(c, RunCreate)),
+					c.req.param("thread_id")!,
+				),
+			),
+		),
+	);
 	app.post("/wait", async (c) => {
 		const run = await create(c);
 		return c.json(await ctx.runs.join(run.runId));
@@ -96,6 +107,16 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 }
 
 /** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
+/**
+ * A background run (`runs.create`) that names no stream mode records every mode a later `joinStream` may
+ * ask for, as LangGraph's server does; a streamed run's default stays `values`.
+ */
+export function inBackground(b: RunCreateBody): RunCreateBody {
+	return b.stream_mode === undefined
+		? { ...b, stream_mode: ["values", "updates", "messages-tuple", "custom"] }
+		: b;
+}
+
 export async function startRun(
 	ctx: ServerContext,
 	c: Context<Env>,

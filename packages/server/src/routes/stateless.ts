@@ -8,7 +8,13 @@ import {
 import { notFound } from "../http-errors.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
-import { joinRunStream, startRun, streamNewRun, toRun } from "./runs.ts";
+import {
+	inBackground,
+	joinRunStream,
+	startRun,
+	streamNewRun,
+	toRun,
+} from "./runs.ts";
 import { body } from "./validate.ts";
 
 /**
@@ -20,8 +26,10 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 	const start = async (
 		c: Context<Env>,
+		background = false,
 	): Promise<{ run: RunRecord; b: RunCreateBody }> => {
-		const b = await body(c, RunCreate);
+		const given = await body(c, RunCreate);
+		const b = background ? inBackground(given) : given;
 		const thread = ctx.registry.createThread({
 			owner: ownerOf(c),
 			metadata: { graph_id: graphIdOf(ctx, b.assistant_id) },
@@ -39,7 +47,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return { run, b };
 	};
 
-	app.post("/", async (c) => c.json(toRun((await start(c)).run)));
+	app.post("/", async (c) => c.json(toRun((await start(c, true)).run)));
 	app.post("/wait", async (c) => {
 		const { run } = await start(c);
 		return c.json(await ctx.runs.join(run.runId));
