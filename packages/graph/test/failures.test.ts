@@ -46,12 +46,22 @@ describe("a failing node", () => {
 		expect((await cp.listThreads())[0]?.status).toBe("failed");
 		const state = await graph.getState({ threadId: "t" });
 		expect(state.next).toEqual(["fragile", "ok"]);
+		// the failed task's error is part of the state where it is due (the server's tasks[].error)
+		const fragile = state.tasks.find((t) => t.node === "fragile")!;
+		expect(state.errors).toEqual({
+			[fragile.id]: expect.objectContaining({
+				node: "fragile",
+				code: "NODE_FAILED",
+				message: expect.stringContaining("disk full"),
+			}),
+		});
 		broken = false;
 		expect(await graph.invoke(null, { threadId: "t" })).toEqual({
 			log: ["fragile", "ok"],
 		});
 		expect(runs).toEqual(["fragile", "ok", "fragile"]);
 		expect((await cp.listThreads())[0]?.status).toBe("done");
+		expect((await graph.getState({ threadId: "t" })).errors).toBeUndefined();
 	});
 
 	it("does not change a thread when its input is invalid", async () => {

@@ -161,7 +161,11 @@ export function toThreadState(snap: StateSnapshot) {
 		tasks: snap.tasks.map((t) => ({
 			id: t.id,
 			name: t.node,
-			error: null,
+			// LangGraph gives the error as text: the type and message of the exception
+			error:
+				snap.errors?.[t.id] === undefined
+					? null
+					: `${snap.errors[t.id]!.code}: ${snap.errors[t.id]!.message}`,
 			interrupts: byTask[t.id] ?? [],
 			checkpoint: null,
 			state: null,

@@ -10,7 +10,7 @@ import { sdkAuditSuite } from "./fixtures/sdk-audit-suite.ts";
 const fixture = (file: string) =>
 	fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
 const graphArgs = [
-	...["abc", "chat", "nested"].flatMap((g) => [
+	...["abc", "boom", "chat", "nested"].flatMap((g) => [
 		"--graph",
 		`${g}=${fixture("audit-graphs.ts")}#${g}`,
 	]),

@@ -5,6 +5,7 @@ import type {
 	CheckpointSource,
 	CheckpointTuple,
 	ListOptions,
+	PendingWrite,
 	StoredCheckpoint,
 	TaskSpec,
 } from "@weft/checkpoint";
@@ -46,6 +47,11 @@ export interface StateSnapshot<TState = Record<string, unknown>> {
 	 * `updates` stream and `updatesByTask(checkpoint.data.writes)` give each.
 	 */
 	writes: Record<string, Record<string, unknown>>;
+	/**
+	 * Tasks due here whose last attempt failed (the run ended with their error; a later run tries them
+	 * again), by task id: the error's code and message, as `NodeError` gave them. Omitted when none failed.
+	 */
+	errors?: Record<string, { node: string; code: string; message: string }>;
 	metadata: CheckpointMetadata;
 	/**
 	 * `getState` only: the thread's branch heads (checkpoints without a successor), newest first. More than
@@ -59,6 +65,19 @@ export type StateHistory<TState> = AsyncIterable<StateSnapshot<TState>>;
 interface Reader {
 	checkpointer: Checkpointer;
 	channels: Channels;
+}
+
+/** The failures recorded at a checkpoint, by task (the newest of each), as a snapshot's `errors`. */
+function failedTasks(
+	writes: readonly PendingWrite[],
+): Pick<StateSnapshot, "errors"> {
+	let errors: StateSnapshot["errors"];
+	for (const w of writes)
+		if (w.kind === "error") {
+			errors ??= {};
+			errors[w.taskId] = { node: w.node, code: w.code, message: w.message };
+		}
+	return errors === undefined ? {} : { errors };
 }
 
 /** The interrupts waiting for an answer at a stored checkpoint (no graph needed: for tools like the CLI). */
@@ -88,6 +107,7 @@ function snapshotOf(
 		createdAt: c.createdAt,
 		interrupts: pendingInterrupts(tuple),
 		writes: writesByTask(c.data.writes),
+		...failedTasks(tuple.pendingWrites),
 		metadata: c.metadata,
 	};
 }
