@@ -11,6 +11,7 @@ import {
 	Send,
 	START,
 	StateGraph,
+	type StateSnapshot,
 } from "@weft/graph";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
@@ -168,5 +169,12 @@ describe("StateGraph types", () => {
 		// @ts-expect-error not a checkpoint id
 		const wrong: RunConfig = { checkpointId: 42 };
 		void wrong;
+	});
+
+	it("StateSnapshot.errors: failed tasks by id, with node, code and message (decision 0065)", () => {
+		expectTypeOf<StateSnapshot["errors"]>().toEqualTypeOf<
+			| Record<string, { node: string; code: string; message: string }>
+			| undefined
+		>();
 	});
 });
