@@ -1,4 +1,4 @@
-import { WeftError } from "@weft/checkpoint";
+import { checkpointNotFound, validateId, WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
 	type Env,
@@ -204,8 +204,12 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	const state = async (c: Context<Env>, checkpointId?: string) => {
 		const t = await owned(c);
 		const info = await ctx.checkpointer.getThread(t.threadId);
-		if (info?.checkpointId == null && checkpointId === undefined)
-			return c.json(emptyState(t.threadId));
+		if (info?.checkpointId == null) {
+			if (checkpointId === undefined) return c.json(emptyState(t.threadId));
+			// a thread with no checkpoint has none of that id (whether or not it has a graph yet)
+			validateId(checkpointId, "checkpoint id");
+			throw checkpointNotFound(t.threadId, "", checkpointId);
+		}
 		// rolled back: the thread reads as before its rolled-back runs
 		const at = checkpointId ?? (await headOf(ctx, t));
 		if (at === null) return c.json(emptyState(t.threadId));
