@@ -42,6 +42,8 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		expect(out.stderr).toContain(`error USAGE port ${port} is in use`);
 		expect(out.stderr).toContain("hint: pass another --port, or --port 0");
 		expect(out.stderr).not.toMatch(/Unhandled|node:events|\bat .*\.ts:\d+/);
+		// the database it made for nothing is gone again (outside new-user audit, 2 Dec)
+		expect(existsSync(db)).toBe(false);
 	}, 60_000);
 
 	it("weft studio on a taken port is the same USAGE error, in JSON too", async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
@@ -152,46 +152,67 @@ export async function dev(
 			"weft dev needs a graph",
 			"pass --graph name=module#export or --config weft.json",
 		);
-	const checkpointer = await openStore(store);
+	// a database this command makes is removed again if it cannot start (a module that fails, a port in use)
+	const file =
+		store.postgres === undefined ? (store.db ?? "weft.db") : undefined;
+	const fresh = file !== undefined && file !== ":memory:" && !existsSync(file);
+	const opened: Array<() => Promise<void> | void> = [];
+	const closeAll = async () => {
+		for (const close of opened.splice(0).reverse()) await close();
+	};
+	let server: { port: number; close(): Promise<void> };
 	const graphs: Record<string, AnyGraph> = {};
-	for (const [name, module] of refs) {
-		if (graphs[name] !== undefined)
-			throw new UsageError(
-				`two graphs are named "${name}"`,
-				"give each graph its own name",
-			);
-		graphs[name] = (await loadGraph(module, checkpointer)).graph;
+	try {
+		const checkpointer = await openStore(store);
+		opened.push(() => checkpointer.close?.());
+		for (const [name, module] of refs) {
+			if (graphs[name] !== undefined)
+				throw new UsageError(
+					`two graphs are named "${name}"`,
+					"give each graph its own name",
+				);
+			graphs[name] = (await loadGraph(module, checkpointer)).graph;
+		}
+		const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
+			await import("@weft/server");
+		const memory = await openMemoryStore(store);
+		opened.push(() => memory.close());
+		const feedback = await openEvalStore(store);
+		opened.push(() => feedback.close?.());
+		const records =
+			store.postgres !== undefined
+				? await openPostgresRecords(store.postgres)
+				: file === ":memory:"
+					? undefined
+					: await openSqliteRecords(file!);
+		opened.push(() => records?.close());
+		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
+		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
+		server = await listening(
+			serve({
+				...serverConfig(o.config),
+				...(o.runTimeout === undefined
+					? {}
+					: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
+				shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+				maxConcurrentRuns: concurrency(o.concurrency),
+				graphs,
+				checkpointer,
+				records,
+				store: memory,
+				feedback,
+				port: Number(o.port),
+				hostname: o.host,
+				authenticate: o.auth === true ? bearerTokens() : undefined,
+			}),
+		);
+	} catch (error) {
+		await closeAll();
+		if (fresh)
+			for (const suffix of ["", "-wal", "-shm", "-journal"])
+				rmSync(`${file}${suffix}`, { force: true });
+		throw error;
 	}
-	const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
-		await import("@weft/server");
-	const memory = await openMemoryStore(store);
-	const feedback = await openEvalStore(store);
-	const records =
-		store.postgres !== undefined
-			? await openPostgresRecords(store.postgres)
-			: (store.db ?? "weft.db") === ":memory:"
-				? undefined
-				: await openSqliteRecords(store.db ?? "weft.db");
-	// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
-	(await import("@weft/graph")).configureTelemetry({ recordContent: true });
-	const server = await listening(
-		serve({
-			...serverConfig(o.config),
-			...(o.runTimeout === undefined
-				? {}
-				: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
-			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-			maxConcurrentRuns: concurrency(o.concurrency),
-			graphs,
-			checkpointer,
-			records,
-			store: memory,
-			feedback,
-			port: Number(o.port),
-			hostname: o.host,
-			authenticate: o.auth === true ? bearerTokens() : undefined,
-		}),
-	);
 	process.stdout.write(
 		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")})\n`,
 	);
@@ -200,10 +221,7 @@ export async function dev(
 		process.once("SIGTERM", done);
 	});
 	await server.close();
-	await memory.close();
-	await feedback.close?.();
-	await records?.close();
-	await checkpointer.close?.();
+	await closeAll();
 	return 0;
 }
 
