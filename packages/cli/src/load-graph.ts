@@ -120,3 +120,20 @@ export async function graphOfThread(
 		"pass --graph path/to/module.ts (the module that exports the compiled graph)",
 	);
 }
+
+/** Loads each `[name, module]` graph onto `checkpointer`, refusing a name given twice. */
+export async function loadGraphs(
+	refs: ReadonlyArray<readonly [name: string, module: string]>,
+	checkpointer: Checkpointer,
+): Promise<Record<string, AnyGraph>> {
+	const graphs: Record<string, AnyGraph> = {};
+	for (const [name, module] of refs) {
+		if (graphs[name] !== undefined)
+			throw new UsageError(
+				`two graphs are named "${name}"`,
+				"give each graph its own name",
+			);
+		graphs[name] = (await loadGraph(module, checkpointer)).graph;
+	}
+	return graphs;
+}

@@ -192,7 +192,9 @@ describe("weft (SQLite file)", async () => {
 		// a --postgres that is not a URL is a usage mistake, refused before any connection (audit, 2 Dec)
 		const notUrl = await weft(["--postgres", "notaurl", "threads"]);
 		expect(notUrl.code).toBe(2);
-		expect(notUrl.stderr).toContain('--postgres "notaurl" is not a Postgres URL');
+		expect(notUrl.stderr).toContain(
+			'--postgres "notaurl" is not a Postgres URL',
+		);
 	});
 
 	// found by the outside new-user audit (2 Dec): --debug printed the wrapper's stack only

@@ -5,7 +5,7 @@ import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
-import { loadGraph } from "../load-graph.ts";
+import { loadGraphs } from "../load-graph.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
 import { parseGraphSpec } from "./mcp.ts";
@@ -161,18 +161,11 @@ export async function dev(
 		for (const close of opened.splice(0).reverse()) await close();
 	};
 	let server: { port: number; close(): Promise<void> };
-	const graphs: Record<string, AnyGraph> = {};
+	let graphs: Record<string, AnyGraph>;
 	try {
 		const checkpointer = await openStore(store);
 		opened.push(() => checkpointer.close?.());
-		for (const [name, module] of refs) {
-			if (graphs[name] !== undefined)
-				throw new UsageError(
-					`two graphs are named "${name}"`,
-					"give each graph its own name",
-				);
-			graphs[name] = (await loadGraph(module, checkpointer)).graph;
-		}
+		graphs = await loadGraphs(refs, checkpointer);
 		const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
 			await import("@weft/server");
 		const memory = await openMemoryStore(store);

@@ -5,7 +5,7 @@ import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
-import { loadGraph } from "../load-graph.ts";
+import { loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
 import {
 	graphSpecs,
@@ -57,16 +57,7 @@ async function setUp(
 			"pass --graph name=module#export or --config weft.json",
 		);
 	const checkpointer = await openStore({ postgres: url });
-	const graphs: Record<string, AnyGraph> = {};
-	for (const [name, module] of refs) {
-		if (graphs[name] !== undefined)
-			throw new UsageError(
-				`two graphs are named "${name}"`,
-				"give each graph its own name",
-			);
-		graphs[name] = (await loadGraph(module, checkpointer)).graph;
-	}
-	return { url, checkpointer, graphs };
+	return { url, checkpointer, graphs: await loadGraphs(refs, checkpointer) };
 }
 
 const stopped = () =>
