@@ -172,6 +172,10 @@ describe("weft mcp", () => {
 			);
 			expect(error, name).toBeInstanceOf(McpError);
 			expect((error as McpError).code, name).toBe(ErrorCode.InvalidParams);
+			// the client's prefix once (the server sent its message without one: outside audit, 2 Dec)
+			expect((error as McpError).message, name).toMatch(
+				/^MCP error -32602: (?!MCP error)/,
+			);
 			return (error as McpError).message;
 		};
 		expect(await invalidParams("nope", {})).toContain('"nope"');

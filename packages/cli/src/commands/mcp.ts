@@ -13,6 +13,13 @@ type AnyGraph = CompiledGraph<any, any>;
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * A JSON-RPC "invalid params" refusal. Not an `McpError`: the SDK's server sends a thrown error's message
+ * as is, and an `McpError`'s already starts with "MCP error -32602:", which the client's adds again.
+ */
+const invalidParams = (message: string) =>
+	Object.assign(new Error(message), { code: -32602 });
+
 /** `name=module#export` → its parts. */
 export function parseGraphSpec(spec: string): { name: string; module: string } {
 	const eq = spec.indexOf("=");
@@ -120,17 +127,13 @@ export async function serveMcp(
 			const graph = route && graphs.get(route.graph);
 			// a name that was never listed is a protocol error (the MCP spec's "unknown tool"), not a tool's
 			if (route === undefined || graph === undefined)
-				throw new types.McpError(
-					types.ErrorCode.InvalidParams,
+				throw invalidParams(
 					`unknown tool ${JSON.stringify(tool)}: this server has ${[...routes.keys()].join(", ")}`,
 				);
 			const args = request.params.arguments ?? {};
 			const problem = route.resume ? resumeArgsProblem(args) : undefined;
 			if (problem !== undefined)
-				throw new types.McpError(
-					types.ErrorCode.InvalidParams,
-					`${tool}: ${problem}; nothing ran`,
-				);
+				throw invalidParams(`${tool}: ${problem}; nothing ran`);
 			return callGraphTool(route.graph, graph, tool, args, extra.signal);
 		},
 	);
