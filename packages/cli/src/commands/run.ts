@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Checkpointer } from "@weft/checkpoint";
+import { type Checkpointer, isWeftError } from "@weft/checkpoint";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -49,6 +49,8 @@ export async function run(
 		reportRun(env, threadId, result);
 		return exitCodeOf(result);
 	} catch (error) {
+		// another runner holds the thread: it is that runner's, never this command's to clean up
+		if (isWeftError(error, "THREAD_BUSY")) throw error;
 		if (!existed) await dropEmptyThread(checkpointer, threadId);
 		if (fresh) await dropEmptyDatabase(checkpointer, env.dbFile!);
 		throw error;
@@ -79,7 +81,9 @@ async function dropEmptyThread(
 	threadId: string,
 ): Promise<void> {
 	const t = await checkpointer.getThread(threadId).catch(() => undefined);
-	if (t !== undefined && t.checkpoints === 0)
+	// a live lease is another runner's (this run gave its own up): its thread stays
+	const held = t?.lease != null && Date.parse(t.lease.expiresAt) > Date.now();
+	if (t !== undefined && t.checkpoints === 0 && !held)
 		await checkpointer.deleteThread(threadId).catch(() => {});
 }
 
