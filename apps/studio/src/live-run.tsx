@@ -16,7 +16,7 @@ interface Streamed {
  * A run as it goes: follows its SSE stream (`GET /threads/:id/runs/:run_id/stream`, resumed with
  * `Last-Event-ID` after a drop), shows the nodes as they finish and the tokens as they come, refreshes
  * the timeline at each step, and cancels the run on request. A run started without `updates` (another
- * client's default stream mode sends only `values`) still marks each step: every checkpoint it saves
+ * client's `stream_mode: "values"` sends no `updates`) still marks each step: every checkpoint it saves
  * refreshes the timeline, where the nodes show, and is counted here.
  */
 export function LiveRun({

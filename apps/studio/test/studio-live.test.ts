@@ -114,7 +114,7 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.screenshot({ path: join(shots(), "live-step-details.png") });
 		}, 90_000);
 
-		it("shows each step of a run started elsewhere with the default stream mode (values only) while it goes on", async () => {
+		it("shows each step of a run started elsewhere with stream mode values only while it goes on", async () => {
 			const gate = await openGate();
 			try {
 				const t = await call("/threads", {});
@@ -123,10 +123,12 @@ describe.skipIf(noBrowser !== undefined)(
 					.getByRole("heading", { name: /thread/ })
 					.first()
 					.waitFor();
-				// no stream_mode: the run's stream carries `values` events, not `updates`
+				// values only: the run's stream carries `values` events, not `updates` (a background run without
+				// stream_mode records every mode, as LangGraph's server does)
 				await call(`/threads/${t.thread_id}/runs`, {
 					assistant_id: "gated",
 					input: { gate: gate.url },
+					stream_mode: ["values"],
 				});
 				await gate.arrived("a");
 				const live = page.getByLabel("live run");

@@ -210,15 +210,16 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				return;
 			}
 			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
-			// there is nothing of this run to continue from (the thread's newest checkpoint, if any, is an
-			// earlier run's), and the run starts again from its input
+			// there is nothing of this run to continue from, and the run starts again from its input. Once
+			// any checkpoint is the run's, its input was applied: it goes on from the thread's head, also
+			// when another runner (`weft recover`) has moved the thread on since
 			const recover =
 				job.attempt > 1 &&
-				(
-					await options.checkpointer.getTuple({
-						threadId: row.body.threadId,
-					})
-				)?.checkpoint.metadata.run_id === job.runId;
+				(await hasCheckpointOf(
+					options.checkpointer,
+					row.body.threadId,
+					job.runId,
+				));
 			const { output, outcome } = await executeRun(
 				graph,
 				{ ...row.body, owner: row.body.owner ?? undefined },
@@ -386,4 +387,18 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			await utils.release();
 		},
 	};
+}
+
+/** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
+async function hasCheckpointOf(
+	checkpointer: Checkpointer,
+	threadId: string,
+	runId: string,
+): Promise<boolean> {
+	for await (const _ of checkpointer.list(
+		{ threadId },
+		{ filter: { run_id: runId }, limit: 1 },
+	))
+		return true;
+	return false;
 }
