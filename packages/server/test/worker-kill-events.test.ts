@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -286,5 +286,71 @@ describe.skipIf(!available)(
 				["values", { notes: ["draft"], answer: "", __interrupt__: interrupt }],
 			]);
 		}, 60_000);
+
+		// found by the outside durability audit (2 Dec): the run's checkpoints were no longer the newest, so
+		// attempt 2 took the run for one that died before its first checkpoint and applied its input again
+		it("a run swept after another runner finished its thread (weft recover) applies its input once", async () => {
+			const marker = join(dir, `died-${++cases}`);
+			const effects = join(dir, `effects-${cases}`);
+			const env = {
+				// dies as it is about to store the events of the step that made i = 2 (its checkpoint committed)
+				WEFT_TEST_DIE_SQL: "INSERT INTO weft_server.run_events",
+				WEFT_TEST_DIE_PARAM: '"i":2',
+				WEFT_TEST_DIE_ONCE: marker,
+				WEFT_TEST_EFFECTS: effects,
+			};
+			const worker = ["worker", "--postgres", db.url, ...graphArgs];
+			// no sweep: the run stays with the dead worker until the second worker starts
+			const first = await startProcess(
+				[...worker, "--sweep-ms", "600000"],
+				/weft worker: ready/,
+				env,
+			);
+			const thread = await client.threads.create();
+			const run = await client.runs.create(thread.thread_id, "steps", {
+				input: { n: 4 },
+			});
+			for (let i = 0; i < 200 && !existsSync(marker); i++)
+				await new Promise((r) => setTimeout(r, 50));
+			await first.stop();
+			expect(existsSync(marker)).toBe(true);
+			// the thread's lease lapses (1.5 s); then another runner finishes the thread, as `weft recover` does
+			await new Promise((r) => setTimeout(r, 2000));
+			const { PostgresCheckpointer } = await import(
+				"@weft/checkpoint-postgres"
+			);
+			const { steps } = await import("./fixtures/worker-graphs.ts");
+			const cp = await PostgresCheckpointer.connect({
+				connectionString: db.url,
+			});
+			try {
+				process.env.WEFT_TEST_EFFECTS = effects;
+				const done = await steps.withCheckpointer(cp).recover(thread.thread_id);
+				expect(done.values).toMatchObject({ i: 4, n: 4 });
+			} finally {
+				delete process.env.WEFT_TEST_EFFECTS;
+				await cp.close();
+			}
+			// a worker that sweeps takes the run over: it must not run the input (n: 4 from i = 4) again
+			const second = await startProcess(
+				[...worker, "--sweep-ms", "300"],
+				/weft worker: ready/,
+				env,
+			);
+			try {
+				await client.runs.join(thread.thread_id, run.run_id);
+				expect(
+					(await client.runs.get(thread.thread_id, run.run_id)).status,
+				).toBe("success");
+				const state = await client.threads.getState(thread.thread_id);
+				expect(state.values).toMatchObject({ i: 4, n: 4 });
+				const lines = readFileSync(effects, "utf8").trim().split("\n");
+				expect(
+					lines.filter((l) => l.startsWith(thread.thread_id)),
+				).toHaveLength(4);
+			} finally {
+				await second.stop();
+			}
+		}, 90_000);
 	},
 );
