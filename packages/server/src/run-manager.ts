@@ -68,9 +68,13 @@ export const shuttingDown = () =>
 	});
 
 /** The typed refusal of a run on a thread that has one pending or running (`multitask_strategy: "reject"`). */
-export const threadBusy = (threadId: string, holder: string) =>
+export const threadBusy = (
+	threadId: string,
+	holder: string,
+	hint = "wait for the run to end (runs.join), or cancel it",
+) =>
 	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
-		hint: "wait for the run to end (runs.join), or cancel it",
+		hint,
 	});
 
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */

@@ -345,6 +345,8 @@ async function admit(
 		throw threadBusy(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
+			// no run of the server's: another process (the CLI, a dead one's lease not lapsed yet)
+			"retry once that runner is done or its lease has lapsed (the thread reads stale then: a run goes on from where it stopped)",
 		);
 	// the rolled-back run has stopped and released the thread: it commits nothing more; the new run
 	// starts where the thread reads as now (before it, and before any earlier rolled-back run)
