@@ -57,6 +57,14 @@ describe("requests on other branches", () => {
 		const text = await weft([...db, "pending"]);
 		expect(text.stdout).toContain("b-1");
 		expect(text.stdout).not.toContain("nothing is waiting");
+		// a plain approve answers the newest branch, which is done: the hint names the branch that waits
+		// (outside durability audit, 2 Dec: it only pointed at `weft pending`)
+		const plain = await weft([...db, "approve", "b-1"]);
+		expect(plain.code).toBe(2);
+		expect(plain.stderr).toContain(
+			"not waiting for an answer on its newest branch",
+		);
+		expect(plain.stderr).toMatch(/answer it with --checkpoint [0-9a-f]{8}/);
 	});
 
 	it("shows a branch's head with --branch alone, refuses a branch that is not there, and hints a real step", async () => {

@@ -1,3 +1,4 @@
+import type { Checkpointer } from "@weft/checkpoint";
 import {
 	Command,
 	type Interrupt,
@@ -60,6 +61,21 @@ function answerOf(answer: Answer, request: Interrupt): unknown {
 	}
 }
 
+/** The newest head other than `newest` with a request waiting, if any. */
+async function waitingHead(
+	checkpointer: Checkpointer,
+	threadId: string,
+	newest: string,
+): Promise<string | undefined> {
+	const heads = (await checkpointer.getThread(threadId))?.heads ?? [];
+	for (const head of heads) {
+		if (head === newest) continue;
+		const t = await checkpointer.getTuple({ threadId, checkpointId: head });
+		if (t !== undefined && pendingInterrupts(t).length > 0) return head;
+	}
+	return undefined;
+}
+
 /** The request to answer: the one pending (on the newest branch, or at --checkpoint), or the one --id names. */
 async function pick(
 	threadId: string,
@@ -82,11 +98,23 @@ async function pick(
 	});
 	if (tuple === undefined) throw noThread(threadId);
 	const waiting = pendingInterrupts(tuple);
-	if (waiting.length === 0)
+	if (waiting.length === 0) {
+		// the newest branch is not waiting: another branch's head may be (a fork, a replay)
+		const other =
+			at === undefined
+				? await waitingHead(
+						checkpointer,
+						threadId,
+						tuple.checkpoint.checkpointId,
+					)
+				: undefined;
 		throw new UsageError(
-			`thread "${threadId}" is not waiting for an answer${at === undefined ? "" : ` at checkpoint ${opts.checkpoint}`}`,
-			`see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``,
+			`thread "${threadId}" is not waiting for an answer${at === undefined ? (other === undefined ? "" : " on its newest branch") : ` at checkpoint ${opts.checkpoint}`}`,
+			other === undefined
+				? `see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``
+				: `another branch waits at checkpoint ${other.slice(0, 8)}: answer it with --checkpoint ${other.slice(0, 8)} (see \`weft pending --thread ${threadId}\`)`,
 		);
+	}
 	const target =
 		opts.id === undefined ? undefined : waiting.find((i) => i.id === opts.id);
 	if (opts.id !== undefined && target === undefined)
