@@ -90,21 +90,8 @@ export class Channels {
 	 */
 	toWrites(node: string, update: unknown): ChannelWrite[] {
 		if (update === undefined || update === null) return [];
-		if (typeof update !== "object" || Array.isArray(update)) {
-			const kind = Array.isArray(update) ? "an array" : typeof update;
-			throw node === INPUT_NODE || node === UPDATE_NODE
-				? new ValidationError(
-						`the ${node === INPUT_NODE ? "run's input" : "state update"} is ${kind}, not an object of state keys`,
-						{
-							node,
-							hint: "pass an object of state keys ({ key: value }), or null to go on from the thread's state",
-						},
-					)
-				: new ValidationError(`node "${node}" returned ${kind}`, {
-						node,
-						hint: "return an object of state keys to update, a Command, or nothing",
-					});
-		}
+		if (typeof update !== "object" || Array.isArray(update))
+			throw notAnUpdate(node, update);
 		const result = this.#update.safeParse(update);
 		if (!result.success) {
 			const issue = result.error.issues[0]!;
@@ -312,4 +299,21 @@ function isDefault(field: z.ZodType): field is z.ZodDefault<z.ZodType> {
 
 function withoutDefault(field: z.ZodType): z.ZodType {
 	return isDefault(field) ? (field.unwrap() as z.ZodType) : field;
+}
+
+/** An update that is no object: the run's input, a state update, or a node's return (kept out of `toWrites`: cold). */
+function notAnUpdate(node: string, update: unknown): ValidationError {
+	const kind = Array.isArray(update) ? "an array" : typeof update;
+	return node === INPUT_NODE || node === UPDATE_NODE
+		? new ValidationError(
+				`the ${node === INPUT_NODE ? "run's input" : "state update"} is ${kind}, not an object of state keys`,
+				{
+					node,
+					hint: "pass an object of state keys ({ key: value }), or null to go on from the thread's state",
+				},
+			)
+		: new ValidationError(`node "${node}" returned ${kind}`, {
+				node,
+				hint: "return an object of state keys to update, a Command, or nothing",
+			});
 }
