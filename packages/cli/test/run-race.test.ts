@@ -12,7 +12,13 @@ const approval = join(root, "examples/src/human-approval.ts");
 // the SQLite driver the store package uses (not a dependency of the CLI's own)
 const Database = createRequire(
 	join(root, "packages/checkpoint-sqlite/package.json"),
-)("better-sqlite3") as typeof import("better-sqlite3");
+)("better-sqlite3") as new (
+	path: string,
+) => {
+	exec(sql: string): void;
+	prepare(sql: string): { run(...params: unknown[]): unknown };
+	close(): void;
+};
 const dir = mkdtempSync(join(tmpdir(), "weft-run-race-"));
 const db = join(dir, "weft.db");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
