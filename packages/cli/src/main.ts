@@ -221,10 +221,11 @@ export async function main(argv: string[]): Promise<number> {
 		code = c;
 	});
 	let mistake: ParseMistake | undefined;
-	if (wantsJson(argv))
-		captureMistakes(program, (m) => {
-			mistake = m;
-		});
+	// commander's complaints (unknown command or option, a missing argument) print as every usage error
+	// does: `error USAGE …` and a hint (JSON on stdout with --json), not its help text
+	captureMistakes(program, (m) => {
+		mistake = m;
+	});
 	try {
 		await program.parseAsync(argv, { from: "user" });
 	} catch (error) {
@@ -235,18 +236,14 @@ export async function main(argv: string[]): Promise<number> {
 			e.code === "commander.help"
 		)
 			return 0;
-		if (mistake !== undefined)
+		if (mistake !== undefined) {
+			const hint = `see \`${mistake.command} --help\``;
 			write(
-				true,
-				{
-					error: {
-						code: "USAGE",
-						message: mistake.message,
-						hint: `see \`${mistake.command} --help\``,
-					},
-				},
-				"",
+				wantsJson(argv),
+				{ error: { code: "USAGE", message: mistake.message, hint } },
+				`${pc.red("error USAGE")} ${mistake.message}\n${pc.dim(`hint: ${hint}`)}`,
 			);
+		}
 		return e.exitCode === 0 ? 0 : EXIT.usage;
 	}
 	return code;

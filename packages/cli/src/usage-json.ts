@@ -13,9 +13,9 @@ export function wantsJson(argv: readonly string[]): boolean {
 }
 
 /**
- * With --json, commander's complaints (unknown command or option, missing argument) must not go to
- * stderr as help text: they are kept here, for main to print as `{ error: { code: "USAGE" } }` on stdout.
- * Help asked for (`--help`) still prints as usual.
+ * Commander's complaints (unknown command or option, missing argument) are kept here instead of printed
+ * with the help text, for main to print as every usage error: `error USAGE …` and a hint on stderr, or
+ * `{ error: { code: "USAGE" } }` on stdout with --json. Help asked for (`--help`) still prints as usual.
  */
 export function captureMistakes(
 	program: Command,

@@ -11,7 +11,7 @@ const db = ["--db", join(dir, "weft.db")];
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("command-line mistakes", () => {
-	it("are a USAGE error in JSON on stdout with --json (exit 2), help text only without", async () => {
+	it("are a USAGE error: in JSON on stdout with --json, as `error USAGE` and a hint without (exit 2)", async () => {
 		const cases: Array<[string[], RegExp]> = [
 			[["history", "t", "--bogus"], /unknown option '--bogus'/],
 			[["frob"], /unknown command 'frob'/],
@@ -34,6 +34,10 @@ describe("command-line mistakes", () => {
 			expect(text.code).toBe(2);
 			expect(text.stdout).toBe("");
 			expect(text.stderr).toMatch(message);
+			// the format of every usage error (docs/cli.md), not commander's help dump (audit, 2 Dec)
+			expect(text.stderr).toMatch(/^error USAGE /);
+			expect(text.stderr).toMatch(/hint: see `weft.*--help`/);
+			expect(text.stderr).not.toContain("Options:");
 		}
 	});
 });
