@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import type { Checkpointer } from "@weft/checkpoint";
 import { UsageError } from "./cli-error.ts";
 import { readerSerializer } from "./reader.ts";
@@ -83,6 +83,12 @@ function errorCode(error: unknown): string | undefined {
 		if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
 	}
 	return undefined;
+}
+
+/** Removes a SQLite database file with its journal files (a file a failed command made for nothing). */
+export function removeDatabaseFiles(file: string): void {
+	for (const suffix of ["", "-wal", "-shm", "-journal"])
+		rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** A value as one shell word: as is when it is plain, else in single quotes. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
@@ -6,7 +6,7 @@ import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { loadGraphs } from "../load-graph.ts";
-import { openStore, type StoreOptions } from "../store.ts";
+import { openStore, removeDatabaseFiles, type StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
@@ -201,9 +201,7 @@ export async function dev(
 		);
 	} catch (error) {
 		await closeAll();
-		if (fresh)
-			for (const suffix of ["", "-wal", "-shm", "-journal"])
-				rmSync(`${file}${suffix}`, { force: true });
+		if (fresh) removeDatabaseFiles(file);
 		throw error;
 	}
 	process.stdout.write(

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Checkpointer, isWeftError } from "@weft/checkpoint";
 import { Command } from "commander";
@@ -8,6 +8,7 @@ import type { CommandEnv } from "../env.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
+import { removeDatabaseFiles } from "../store.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -67,8 +68,7 @@ async function dropEmptyDatabase(
 		.catch(() => [undefined]);
 	if (threads.length > 0) return;
 	await checkpointer.close?.();
-	for (const suffix of ["", "-wal", "-shm", "-journal"])
-		rmSync(`${file}${suffix}`, { force: true });
+	removeDatabaseFiles(file);
 }
 
 /**
