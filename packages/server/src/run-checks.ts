@@ -60,8 +60,8 @@ export async function checkRunStart(
 	b: RunCreateBody,
 ): Promise<void> {
 	const resume = b.command != null && "resume" in b.command;
-	let at: string | null | undefined =
-		b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	const given = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	let at: string | null | undefined = given;
 	const otherGraph = thread.graphId !== undefined && thread.graphId !== graphId;
 	if (at === undefined && !resume && !otherGraph) return;
 	if (at === undefined) {
@@ -74,6 +74,9 @@ export async function checkRunStart(
 		)
 			return;
 	}
+	// the run answers any waiting head only when it starts from the newest (not from a given checkpoint,
+	// nor from before rolled-back runs)
+	const latest = at === undefined;
 	// throws CHECKPOINT_NOT_FOUND, or GRAPH_CHANGED for a stored key this graph's schema lacks
 	const snap = await graph.getState({
 		threadId: thread.threadId,
@@ -91,6 +94,20 @@ export async function checkRunStart(
 		);
 	const value = b.command?.resume;
 	const pending = snap.interrupts;
+	// nothing to answer: the run could only fail (a second approver, late), so no run is made for it and
+	// the thread keeps its status; without a checkpoint id the run would answer any head that waits
+	if (
+		resume &&
+		pending.length === 0 &&
+		!(latest && (await otherHeadWaits(graph, thread.threadId, snap)))
+	)
+		throw new WeftError(
+			"NO_PENDING_INTERRUPT",
+			`thread "${thread.threadId}" has no pending interrupt${given === undefined ? "" : ` at checkpoint "${snap.checkpointId}"`} to resume`,
+			{
+				hint: "read the thread's state (its interrupts) first: it may have been answered already; to go on without an answer send input null",
+			},
+		);
 	// a map by interrupt id is matched by the run itself; any other value answers one interrupt only
 	if (
 		resume &&
@@ -104,6 +121,23 @@ export async function checkRunStart(
 				hint: `resume with a map by interrupt id: { ${pending.map((i) => `"${i.id}": …`).join(", ")} }`,
 			},
 		);
+}
+
+/** Whether a head other than the newest (`snap`) has an interrupt waiting (a fork's). */
+async function otherHeadWaits(
+	graph: AnyGraph,
+	threadId: string,
+	snap: Awaited<ReturnType<AnyGraph["getState"]>>,
+): Promise<boolean> {
+	for (const head of snap.heads ?? []) {
+		if (head === snap.checkpointId) continue;
+		if (
+			(await graph.getState({ threadId, checkpointId: head })).interrupts
+				.length > 0
+		)
+			return true;
+	}
+	return false;
 }
 
 const nodeNames = new WeakMap<AnyGraph, Set<string>>();
