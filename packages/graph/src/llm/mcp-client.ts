@@ -11,6 +11,19 @@ export type McpServerConfig =
 	  }
 	| { url: string; headers?: Record<string, string> | undefined };
 
+/** What a stdio server wrote to stderr lately (its last lines), for an error message: " (stderr: …)" or "". */
+export function stderrNote(stderr: string): string {
+	const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+	return tail === "" ? "" : ` (stderr: ${tail})`;
+}
+
+/** The stderr a stdio server's client has kept (its last 4,000 characters), by client. */
+const stderrs = new WeakMap<Client, () => string>();
+
+/** What the server behind `client` wrote to stderr lately ("" for HTTP servers, or none). */
+export const stderrOf = (client: Client): string =>
+	stderrs.get(client)?.() ?? "";
+
 /** Connection failures name the server and what was tried. */
 export function connectionFailed(
 	name: string,
@@ -23,10 +36,9 @@ export function connectionFailed(
 			? `command "${[config.command, ...(config.args ?? [])].join(" ")}"`
 			: `URL ${config.url}`;
 	const detail = error instanceof Error ? error.message : String(error);
-	const tail = stderr.trim().split("\n").slice(-3).join(" | ");
 	return new WeftError(
 		"MCP_CONNECTION_FAILED",
-		`MCP server "${name}" (${where}) could not be reached: ${detail}${tail === "" ? "" : ` (stderr: ${tail})`}`,
+		`MCP server "${name}" (${where}) could not be reached: ${detail}${stderrNote(stderr)}`,
 		{
 			hint:
 				"command" in config
@@ -78,6 +90,7 @@ export async function connectMcp(
 			transport.stderr?.on("data", (chunk: Buffer) => {
 				stderr = (stderr + chunk.toString()).slice(-4000);
 			});
+			stderrs.set(client, () => stderr);
 			await client.connect(transport, { timeout: timeoutMs });
 		} else {
 			const transport = new http.StreamableHTTPClientTransport(

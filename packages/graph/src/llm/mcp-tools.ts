@@ -6,6 +6,8 @@ import {
 	connectionFailed,
 	connectMcp,
 	type McpServerConfig,
+	stderrNote,
+	stderrOf,
 } from "./mcp-client.ts";
 
 export type { McpServerConfig } from "./mcp-client.ts";
@@ -85,7 +87,7 @@ function toTool(
 			} catch (error) {
 				throw new WeftError(
 					"MCP_TOOL_FAILED",
-					`MCP tool "${t.name}" on server "${server}" failed: ${error instanceof Error ? error.message : String(error)}`,
+					`MCP tool "${t.name}" on server "${server}" failed: ${error instanceof Error ? error.message : String(error)}${stderrNote(stderrOf(client))}`,
 					{
 						hint: "check the server's log; the call may be retried",
 						cause: error,

@@ -26,6 +26,7 @@ describe("loadMcpTools", () => {
 		try {
 			expect(mcp.tools.map((t) => t.name).sort()).toEqual([
 				"add",
+				"die",
 				"fail",
 				"shout",
 			]);
@@ -64,6 +65,7 @@ describe("loadMcpTools", () => {
 		);
 		expect(mcp.tools.map((t) => t.name).sort()).toEqual([
 			"remote__add",
+			"remote__die",
 			"remote__fail",
 			"remote__shout",
 		]);
@@ -121,6 +123,21 @@ describe("loadMcpTools", () => {
 			refused.messages.find((m): m is ToolMessage => ToolMessage.isInstance(m))
 				?.status,
 		).toBe("error");
+	});
+
+	// found by the outside audit (2 Dec): mcp.md promises stderr in error messages; a call's had none
+	it("a server that dies in a call fails it MCP_TOOL_FAILED with what the server wrote to stderr", async () => {
+		const mcp = await loadMcpTools({ calc: stdio });
+		try {
+			const die = mcp.tools.find((t) => t.name === "die")!;
+			const error = await die.invoke({}).catch((e: unknown) => e);
+			expect(isWeftError(error, "MCP_TOOL_FAILED")).toBe(true);
+			expect((error as Error).message).toContain(
+				"(stderr: dying now: out of coffee)",
+			);
+		} finally {
+			await mcp.close();
+		}
 	});
 
 	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {

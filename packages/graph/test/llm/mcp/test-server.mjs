@@ -31,6 +31,17 @@ function makeServer() {
 			content: [{ type: "text", text: "it broke" }],
 		}),
 	);
+	server.registerTool(
+		"die",
+		{
+			description: "Exits the server mid-call, saying why on stderr",
+			inputSchema: {},
+		},
+		async () => {
+			process.stderr.write("dying now: out of coffee\n");
+			process.exit(7);
+		},
+	);
 	return server;
 }
 
