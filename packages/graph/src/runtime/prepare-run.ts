@@ -137,8 +137,9 @@ async function prepareContinue(
 			? withoutOpenQuestions(tuple.pendingWrites)
 			: tuple.pendingWrites;
 	const memory = groupPending(carried);
-	const answers = answersFor(p, resume, at.tasks, memory, tuple);
-	const spent = spendPauses(at.tasks, memory);
+	const pending = unanswered(at.tasks, memory);
+	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
+	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
 	if (branch || updated !== undefined || spent.length > 0) await store.start();
@@ -171,11 +172,11 @@ async function prepareContinue(
  * records that say so, so that they are no longer listed once the run pauses again at the same checkpoint.
  */
 function spendPauses(
-	tasks: readonly TaskSpec[],
 	memory: ReadonlyMap<string, TaskMemory>,
+	pending: ReturnType<typeof unanswered>,
 ): PendingWrite[] {
 	const spent: PendingWrite[] = [];
-	for (const p of unanswered(tasks, memory)) {
+	for (const p of pending) {
 		if (p.when === undefined) continue;
 		memory.get(p.taskId)!.resumes.set(p.index, null);
 		spent.push({
@@ -197,12 +198,13 @@ function answersFor(
 	resume: { value: unknown } | undefined,
 	tasks: readonly TaskSpec[],
 	memory: ReadonlyMap<string, TaskMemory>,
+	/** `unanswered(tasks, memory)` */
+	pending: ReturnType<typeof unanswered>,
 	tuple: CheckpointTuple,
 ): Answers | undefined {
 	const byId = p.answersById;
 	if (resume === undefined && (byId === undefined || byId.size === 0))
 		return undefined;
-	const pending = unanswered(tasks, memory);
 	if (resume === undefined) return assignAnswers(pending, byId!);
 	// the step's records were spent by a later checkpoint on another branch (its answer went on there)
 	if (
