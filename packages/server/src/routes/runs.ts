@@ -42,8 +42,18 @@ export const toRun = (r: RunRecord) => ({
 export function runRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 
-	const create = async (c: Context<Env>): Promise<RunRecord> =>
-		startRun(ctx, c, await body(c, RunCreate), c.req.param("thread_id")!);
+	const create = async (
+		c: Context<Env>,
+		background = false,
+	): Promise<RunRecord> => {
+		const b = await body(c, RunCreate);
+		return startRun(
+			ctx,
+			c,
+			background ? inBackground(b) : b,
+			c.req.param("thread_id")!,
+		);
+	};
 	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
 		const run = ctx.registry.runs.get(c.req.param("run_id")!);
@@ -52,18 +62,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		return run;
 	};
 
-	app.post("/", async (c) =>
-		c.json(
-			toRun(
-				await startRun(
-					ctx,
-					c,
-					inBackground(await body(c, RunCreate)),
-					c.req.param("thread_id")!,
-				),
-			),
-		),
-	);
+	app.post("/", async (c) => c.json(toRun(await create(c, true))));
 	app.post("/wait", async (c) => {
 		const run = await create(c);
 		return c.json(await ctx.runs.join(run.runId));
@@ -106,7 +105,6 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	return app;
 }
 
-/** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
 /**
  * A background run (`runs.create`) that names no stream mode records every mode a later `joinStream` may
  * ask for, as LangGraph's server does; a streamed run's default stays `values`.
@@ -116,6 +114,8 @@ export function inBackground(b: RunCreateBody): RunCreateBody {
 		? { ...b, stream_mode: ["values", "updates", "messages-tuple", "custom"] }
 		: b;
 }
+
+/** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
 
 export async function startRun(
 	ctx: ServerContext,
