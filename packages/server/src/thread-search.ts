@@ -1,3 +1,4 @@
+import type { ThreadInfo } from "@weft/checkpoint";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { type Env, ownerOf, type ServerContext } from "./context.ts";
@@ -19,8 +20,8 @@ const matches = (
 export interface Found {
 	thread: ThreadRecord;
 	status?: string | undefined;
-	/** `updatedAtOf` the thread, read when sorting by it. */
-	updatedAt?: string | undefined;
+	/** What the store knows of the thread, once read (by a filter on status or values, or to sort). */
+	info?: ThreadInfo | undefined;
 }
 
 /**
@@ -53,11 +54,8 @@ export async function findThreads(
 			found.push({ thread: t });
 			continue;
 		}
-		const now = await threadNow(
-			ctx,
-			t,
-			await ctx.checkpointer.getThread(t.threadId),
-		);
+		const info = await ctx.checkpointer.getThread(t.threadId);
+		const now = await threadNow(ctx, t, info);
 		if (q.status !== undefined && now.status !== q.status) continue;
 		if (
 			q.values !== undefined &&
@@ -65,7 +63,7 @@ export async function findThreads(
 				!matches(toWire(now.snap.values) as Record<string, unknown>, q.values))
 		)
 			continue;
-		found.push({ thread: t, status: now.status });
+		found.push({ thread: t, status: now.status, info });
 	}
 	return found;
 }
@@ -84,7 +82,7 @@ export function sortThreads(
 				? (f.status ?? "")
 				: by === "created_at"
 					? f.thread.createdAt
-					: (f.updatedAt ?? f.thread.updatedAt);
+					: updatedAtOf(f.thread, f.info);
 	const sign = (q.sort_order ?? "desc") === "asc" ? 1 : -1;
 	return found.sort((a, b) => sign * key(a).localeCompare(key(b)));
 }

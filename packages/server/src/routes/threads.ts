@@ -165,10 +165,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			for (const f of found) f.status ??= await threadStatus(ctx, f.thread);
 		if (q.sort_by === "updated_at" || q.sort_by === "state_updated_at")
 			for (const f of found)
-				f.updatedAt = updatedAtOf(
-					f.thread,
-					await ctx.checkpointer.getThread(f.thread.threadId),
-				);
+				f.info ??= await ctx.checkpointer.getThread(f.thread.threadId);
 		const page = sortThreads(found, q).slice(q.offset, q.offset + q.limit);
 		return c.json(
 			await Promise.all(
