@@ -95,11 +95,12 @@ export async function checkRunStart(
 	const value = b.command?.resume;
 	const pending = snap.interrupts;
 	// nothing to answer: the run could only fail (a second approver, late), so no run is made for it and
-	// the thread keeps its status; without a checkpoint id the run would answer any head that waits
+	// the thread keeps its status; without a checkpoint id, a resume map by interrupt id goes to the head
+	// where all of its ids wait, as the run itself picks it
 	if (
 		resume &&
 		pending.length === 0 &&
-		!(latest && (await otherHeadWaits(graph, thread.threadId, snap)))
+		!(latest && (await headWaitsFor(graph, thread.threadId, snap, value)))
 	)
 		throw new WeftError(
 			"NO_PENDING_INTERRUPT",
@@ -123,19 +124,30 @@ export async function checkRunStart(
 		);
 }
 
-/** Whether a head other than the newest (`snap`) has an interrupt waiting (a fork's). */
-async function otherHeadWaits(
+/**
+ * Whether a head other than the newest (`snap`) has every interrupt id a resume map names waiting (a
+ * fork's), where the run would answer it; a resume value that is no map answers the newest head only.
+ */
+async function headWaitsFor(
 	graph: AnyGraph,
 	threadId: string,
 	snap: Awaited<ReturnType<AnyGraph["getState"]>>,
+	value: unknown,
 ): Promise<boolean> {
+	const ids =
+		typeof value === "object" &&
+		value !== null &&
+		Object.getPrototypeOf(value) === Object.prototype
+			? Object.keys(value)
+			: [];
+	if (ids.length === 0) return false;
 	for (const head of snap.heads ?? []) {
 		if (head === snap.checkpointId) continue;
-		if (
-			(await graph.getState({ threadId, checkpointId: head })).interrupts
-				.length > 0
-		)
-			return true;
+		const { interrupts } = await graph.getState({
+			threadId,
+			checkpointId: head,
+		});
+		if (ids.every((id) => interrupts.some((i) => i.id === id))) return true;
 	}
 	return false;
 }
