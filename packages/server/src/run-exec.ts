@@ -316,6 +316,20 @@ async function endedRun(
 	};
 }
 
+/** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
+export async function hasCheckpointOf(
+	checkpointer: Checkpointer,
+	threadId: string,
+	runId: string,
+): Promise<boolean> {
+	for await (const _ of checkpointer.list(
+		{ threadId },
+		{ filter: { run_id: runId }, limit: 1 },
+	))
+		return true;
+	return false;
+}
+
 /**
  * Waits until the thread's lease is released or has expired; false when it is still held after `ms`
  * (a step that ignores its signal keeps it until it expires).

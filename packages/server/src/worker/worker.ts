@@ -11,6 +11,7 @@ import {
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
 import {
 	executeRun,
+	hasCheckpointOf,
 	leaseReleased,
 	RunStop,
 	stoppedOutcome,
@@ -387,18 +388,4 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			await utils.release();
 		},
 	};
-}
-
-/** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
-async function hasCheckpointOf(
-	checkpointer: Checkpointer,
-	threadId: string,
-	runId: string,
-): Promise<boolean> {
-	for await (const _ of checkpointer.list(
-		{ threadId },
-		{ filter: { run_id: runId }, limit: 1 },
-	))
-		return true;
-	return false;
 }
