@@ -1,9 +1,16 @@
 import type { ServerRecords } from "./server-records.ts";
+import type { SqliteRecordsOptions } from "./sqlite-records.ts";
 
-/** Thread and run records in a SQLite file (tables `weft_server_threads` and `weft_server_runs`). */
-export async function openSqliteRecords(path: string): Promise<ServerRecords> {
+/**
+ * Thread and run records in a SQLite file (tables `weft_server_threads` and `weft_server_runs`), as
+ * durable as the checkpointer's commits (`synchronous`, default "normal").
+ */
+export async function openSqliteRecords(
+	path: string,
+	options: SqliteRecordsOptions = {},
+): Promise<ServerRecords> {
 	const { SqliteRecords } = await import("./sqlite-records.ts");
-	return new SqliteRecords(path);
+	return new SqliteRecords(path, options);
 }
 
 /** Thread and run records in Postgres (schema `weft_server`). */

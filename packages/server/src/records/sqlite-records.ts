@@ -46,21 +46,37 @@ const SQL = {
 	deleteRun: "DELETE FROM weft_server_runs WHERE run_id = ?",
 } as const;
 
+/** Options of the SQLite records. */
+export interface SqliteRecordsOptions {
+	/**
+	 * How durable each commit is; set it as the checkpointer's of the same file. "normal" (default): with
+	 * WAL, durable across process crashes, a power loss may drop the newest commits. "full": durable across
+	 * power loss too (an fsync per record write).
+	 */
+	synchronous?: "normal" | "full" | undefined;
+}
+
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
 /**
  * Thread and run records in two tables of a SQLite file (the checkpointer's file, its own tables), on
  * statements prepared once. Each write is committed when it is made (synchronously): a run's statuses
- * reach the file in the order the lifecycle moved it, which the table's guard checks.
+ * reach the file in the order the lifecycle moved it, which the table's guard checks. The commits are as
+ * durable as the checkpoints beside them (`synchronous`, as `SqliteCheckpointer`'s: "normal" by default,
+ * decision 0067): both share the file's WAL, so a power loss drops the same newest commits of both, in
+ * order, and a process crash drops none.
  */
 export class SqliteRecords implements ServerRecords {
 	readonly #db: Database.Database;
 	readonly #stmt: Statements;
 
-	constructor(path: string) {
+	constructor(path: string, options: SqliteRecordsOptions = {}) {
 		this.#db = new Database(path);
 		this.#db.pragma("busy_timeout = 5000");
 		this.#db.pragma("journal_mode = WAL");
+		this.#db.pragma(
+			`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`,
+		);
 		this.#db.exec(SCHEMA);
 		this.#db.exec(LIFECYCLE_TRIGGER);
 		this.#stmt = Object.fromEntries(
