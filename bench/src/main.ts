@@ -1,7 +1,7 @@
 // `pnpm bench [--quick] [--weft-only] [--runs N] [--source] [--scaling]`
-// `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill]`
+// `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill] [--source]`
 //   the server workload (bench/src/server/main.ts): SDK clients against langgraph dev, weft dev, weft serve +
-//   workers; the processes run from source (tsx), as the server tests start them.
+//   workers; Weft's processes run the built CLI, as deployed (`--source`: from source through tsx).
 //   the standard workloads of WORKLOADS.md for Weft and LangGraph.js, each run in a fresh node process,
 //   interleaved; medians and the ratio table; JSON in bench/results/, the table in docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
@@ -48,6 +48,7 @@ if (values.server === true) {
 		asyncCommitRow: values["no-async-commit"] !== true,
 		dbPrefix: values["db-prefix"]!,
 		write: values["no-write"] !== true,
+		source: values.source === true,
 	});
 	process.exit(0);
 }

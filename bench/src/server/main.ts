@@ -3,6 +3,7 @@
 //   and `weft serve` + 1, 2, 4 `weft worker`, one after the other in one run; then the kill phase (workers
 //   SIGKILLed under load). Prints the table with ratios; JSON in bench/results/server.json; the table in
 //   docs/benchmarks.md (region `server`).
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { type LoadResult, load, p50p99, waitLatency } from "./load.ts";
 import {
 	langgraphDev,
 	machineCpu,
+	runWeftFrom,
 	type Target,
 	weftDev,
 	weftServe,
@@ -33,6 +35,8 @@ export interface ServerOptions {
 	asyncCommitRow: boolean;
 	dbPrefix: string;
 	write: boolean;
+	/** Weft's processes from the source through tsx (`--source`) instead of the built CLI (the default). */
+	source: boolean;
 }
 
 interface Measured {
@@ -148,6 +152,21 @@ const slots = (o: ServerOptions, workers: number) =>
 	o.concurrency ?? Math.ceil(o.clients / workers);
 
 export async function serverBench(o: ServerOptions): Promise<void> {
+	if (!o.source) {
+		// as a deployment runs it: the built CLI and the packages it loads (turbo builds what changed)
+		log(
+			"building @weft/cli and what it loads (turbo): Weft runs from dist, as deployed",
+		);
+		execFileSync(
+			"pnpm",
+			["exec", "turbo", "run", "build", "--filter=@weft/cli..."],
+			{
+				cwd: join(import.meta.dirname, "../../.."),
+				stdio: ["ignore", "ignore", "inherit"],
+			},
+		);
+	}
+	runWeftFrom(o.source ? "source" : "dist");
 	const started = new Date().toISOString();
 	const rows: Measured[] = [];
 	let base: Measured | undefined;
@@ -199,7 +218,7 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 		: undefined;
 
 	const out = table(rows, base);
-	const heading = `Server workload, ${started.slice(0, 16).replace("T", " ")} UTC, ${machine()}, load before ${loadAvg()}: ${o.clients} SDK clients, W3 loop with ${o.turns} tool turns (${2 * o.turns + 1} node steps a run), ${o.seconds} s per server, worker concurrency ${o.concurrency ?? `${o.clients} ÷ workers (rounded up)`}.`;
+	const heading = `Server workload, ${started.slice(0, 16).replace("T", " ")} UTC, ${machine()}, load before ${loadAvg()}: ${o.clients} SDK clients, W3 loop with ${o.turns} tool turns (${2 * o.turns + 1} node steps a run), ${o.seconds} s per server, worker concurrency ${o.concurrency ?? `${o.clients} ÷ workers (rounded up)`}; Weft from ${o.source ? "source (tsx)" : "the built CLI"}.`;
 	const killLine =
 		killed === undefined
 			? ""

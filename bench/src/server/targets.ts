@@ -15,6 +15,22 @@ import { GRAPH } from "./load.ts";
 
 const here = import.meta.dirname;
 const weftGraph = `${GRAPH}=${join(here, "weft-graph.ts")}#w3`;
+
+/**
+ * How the weft processes start: from the source through tsx (the tests' way; the default here), or the
+ * built CLI as a deployment runs it (`pnpm bench --server` builds it and asks for it; `--source` keeps the
+ * source). Either way tsx loads the graph module, which is TypeScript.
+ */
+let entry: { main: string; source: boolean } | undefined;
+export function runWeftFrom(from: "dist" | "source"): void {
+	entry =
+		from === "dist"
+			? {
+					main: join(here, "../../../packages/cli/dist/main.js"),
+					source: false,
+				}
+			: undefined;
+}
 const LISTENING = /listening on (http:\/\/[^\s]+)/;
 
 /** A process group's CPU time in seconds (every process whose group is `pgid`, or the pids given). */
@@ -95,6 +111,8 @@ export async function weftDev(): Promise<Target> {
 	const p = await startProcess(
 		["--db", join(dir, "weft.db"), "dev", "--graph", weftGraph, "--port", "0"],
 		LISTENING,
+		{},
+		entry,
 	);
 	const pid = p.child.pid!;
 	return {
@@ -136,6 +154,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 		["serve", "--postgres", db.url, "--graph", graph, "--port", "0"],
 		LISTENING,
 		o.env,
+		entry,
 	);
 	const startWorker = () =>
 		startProcess(
@@ -152,6 +171,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 			],
 			/weft worker: ready/,
 			o.env,
+			entry,
 		);
 	const workers = await Promise.all(
 		Array.from({ length: o.workers }, startWorker),
