@@ -21,6 +21,7 @@ import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
+import { withInterrupts } from "./wire-values.ts";
 import { openQueue } from "./worker/open-queue.ts";
 
 /** Options of `createApp`. */
@@ -111,13 +112,7 @@ export function createApp(options: AppOptions): WeftApp {
 					?.getState({ threadId: run.threadId })
 					.catch(() => undefined);
 				if (snap === undefined) return {};
-				const interrupts = snap.interrupts.map((i) => ({
-					id: i.id,
-					value: i.value,
-				}));
-				return interrupts.length > 0
-					? { ...snap.values, __interrupt__: interrupts }
-					: snap.values;
+				return withInterrupts(snap.values, snap.interrupts);
 			},
 		}),
 		store: options.store,

@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
 import type { RunExecutor } from "./run-manager.ts";
 import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
-import { toWire } from "./wire-values.ts";
+import { toWire, wireInterrupts } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -138,8 +138,9 @@ export function interruptsByTask(
 	for (const i of snap.interrupts) {
 		const key =
 			snap.tasks.find((t) => t.node === i.node)?.id ?? snap.checkpointId;
+		// a pause's task is keyed with no interrupt listed, as LangGraph's (`wireInterrupts`)
 		const list = out[key] ?? [];
-		list.push({ id: i.id, value: i.value });
+		list.push(...wireInterrupts([i]));
 		out[key] = list;
 	}
 	return out;
@@ -153,7 +154,7 @@ export function toThreadState(snap: StateSnapshot) {
 		checkpoint_id: id,
 		checkpoint_map: null,
 	});
-	const interrupts = snap.interrupts.map((i) => ({ id: i.id, value: i.value }));
+	const interrupts = wireInterrupts(snap.interrupts);
 	const byTask = interruptsByTask(snap);
 	return {
 		values: toWire(snap.values),

@@ -17,7 +17,13 @@ import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { StreamModeName } from "./schemas.ts";
 import type { RunRecord } from "./thread-registry.ts";
-import { fromWire, messageDict, toWire } from "./wire-values.ts";
+import {
+	fromWire,
+	messageDict,
+	toWire,
+	wireInterrupts,
+	withInterrupts,
+} from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -145,10 +151,8 @@ export async function executeRun(
 			: (body.checkpoint_id ??
 				body.checkpoint?.checkpoint_id ??
 				body.rollback_start);
-	const sendInterrupt = (
-		given: ReadonlyArray<{ id: string; value: unknown }>,
-	) => {
-		const interrupts = given.map((i) => ({ id: i.id, value: i.value }));
+	const sendInterrupt = (given: Parameters<typeof wireInterrupts>[0]) => {
+		const interrupts = wireInterrupts(given);
 		if (requested.has("updates"))
 			emit("updates", { __interrupt__: interrupts }, true);
 		if (requested.has("values"))
@@ -171,10 +175,7 @@ export async function executeRun(
 			values = ended.values;
 			if (ended.paused) sendInterrupt(ended.interrupts);
 			result = {
-				output:
-					ended.interrupts.length > 0
-						? { ...values, __interrupt__: ended.interrupts }
-						: values,
+				output: withInterrupts(values, ended.interrupts),
 				outcome: ended.paused ? "INTERRUPT" : "SUCCEED",
 			};
 		} else
@@ -204,15 +205,8 @@ export async function executeRun(
 				else if (ev.type === "interrupt") sendInterrupt(ev.interrupts);
 				else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
-					const interrupts = ev.result.interrupts.map((i) => ({
-						id: i.id,
-						value: i.value,
-					}));
 					result = {
-						output:
-							interrupts.length > 0
-								? { ...values, __interrupt__: interrupts }
-								: values,
+						output: withInterrupts(values, ev.result.interrupts),
 						outcome:
 							ev.result.status === "interrupted"
 								? "INTERRUPT"
@@ -300,7 +294,7 @@ async function endedRun(
 ): Promise<
 	| {
 			values: Record<string, unknown>;
-			interrupts: Array<{ id: string; value: unknown }>;
+			interrupts: Parameters<typeof wireInterrupts>[0];
 			paused: boolean;
 	  }
 	| undefined
@@ -311,7 +305,7 @@ async function endedRun(
 	if (state.metadata.run_id !== run.runId) return undefined;
 	return {
 		values: state.values as Record<string, unknown>,
-		interrupts: state.interrupts.map((i) => ({ id: i.id, value: i.value })),
+		interrupts: state.interrupts,
 		paused: status === "interrupted",
 	};
 }

@@ -79,3 +79,36 @@ export async function fromWire(value: unknown): Promise<unknown> {
 	}
 	return out;
 }
+
+/** A pending interrupt as the engine gives it (`when` set for an `interruptBefore`/`interruptAfter` pause). */
+interface PendingLike {
+	id: string;
+	value: unknown;
+	when?: "before" | "after" | undefined;
+}
+
+/**
+ * Pending interrupts as LangGraph's wire lists them (`__interrupt__`, `tasks[].interrupts`,
+ * `thread.interrupts`): `{ id, value }` for each one a node asked. A static breakpoint (an
+ * `interrupt_before`/`interrupt_after` pause) is listed by none, as LangGraph's server lists none: a run
+ * that stops there still ends with `__interrupt__: []`, the thread reads `interrupted` and `next` names
+ * the node; input null (or a `command`) goes on.
+ */
+export function wireInterrupts(
+	pending: ReadonlyArray<PendingLike>,
+): Array<{ id: string; value: unknown }> {
+	const out: Array<{ id: string; value: unknown }> = [];
+	for (const i of pending)
+		if (i.when === undefined) out.push({ id: i.id, value: i.value });
+	return out;
+}
+
+/** A run's final values with its interrupts, when it stopped at any (LangGraph's `__interrupt__` key). */
+export function withInterrupts(
+	values: Record<string, unknown>,
+	pending: ReadonlyArray<PendingLike>,
+): Record<string, unknown> {
+	return pending.length > 0
+		? { ...values, __interrupt__: wireInterrupts(pending) }
+		: values;
+}
