@@ -13,12 +13,16 @@ export interface ChildRun {
 }
 
 /** Starts durable-child.ts in a new node process (on source, through tsx). */
-export function runChild(args: string[]): ChildRun {
+export function runChild(
+	args: string[],
+	env: Record<string, string> = {},
+): ChildRun {
 	const proc = spawn(
 		process.execPath,
 		["--conditions", "@weft/source", "--import", "tsx", child, ...args],
 		{
 			cwd: root,
+			env: { ...process.env, ...env },
 			stdio: ["ignore", "pipe", "pipe"],
 		},
 	);

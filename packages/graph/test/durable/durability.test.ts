@@ -147,6 +147,53 @@ describe.each(await stores())(
 			}
 		}, 60_000);
 
+		it("a pause spent by a run that goes on survives a SIGKILL right after its record: the next process goes on, each node once", async () => {
+			const pause = { WEFT_PAUSE_BEFORE: "next" };
+			const child = (action: string, env: Record<string, string> = {}) =>
+				runChild([store.name, location, "t", action, dir, "0"], {
+					...pause,
+					...env,
+				}).done;
+			// round 0's workers ran; paused before `next`
+			expect(await child("start")).toMatchObject({
+				status: "interrupted",
+				interrupts: [{ node: "next", when: "before" }],
+			});
+			// goes on past the pause: its record is stored, then the process dies before `next` commits
+			expect(
+				await child("continue", { WEFT_KILL_AFTER_SPENT_PAUSE: "1" }),
+			).toBeUndefined();
+			// a new process goes on from there: `next` runs (the spent pause is not asked again), round 1's
+			// workers run, and it pauses before the next `next`
+			const after = await child("continue");
+			expect(after).toMatchObject({
+				status: "interrupted",
+				values: { round: 1 },
+				interrupts: [{ node: "next", when: "before" }],
+			});
+			// on to the end: each pause before `next` is spent once, then the review is approved
+			let last = after;
+			for (let i = 0; i < 10 && last?.status === "interrupted"; i++) {
+				const waiting = (last.interrupts as Array<{ node: string }>)[0]!.node;
+				if (waiting === "review") break;
+				last = await child("continue");
+			}
+			expect(last).toMatchObject({
+				status: "interrupted",
+				interrupts: [{ node: "review" }],
+			});
+			expect(await child("approve")).toMatchObject({
+				status: "done",
+				values: { verdict: "approve", round: 6 },
+			});
+			// every worker node ran once per round, each effect happened once
+			const runs = lines(join(dir, "runs.txt"));
+			expect(runs.length).toBe(new Set(runs).size);
+			expect(runs).toHaveLength(18);
+			const effects = lines(join(dir, "effects.txt"));
+			expect(effects.sort()).toEqual([...runs].sort());
+		}, 120_000);
+
 		it("pauses in one process and is approved from another", async () => {
 			const first = await runChild([
 				store.name,
