@@ -20,6 +20,7 @@ import type { RunRecord } from "./thread-registry.ts";
 import {
 	fromWire,
 	messageDict,
+	type PendingLike,
 	toWire,
 	wireInterrupts,
 	withInterrupts,
@@ -151,7 +152,7 @@ export async function executeRun(
 			: (body.checkpoint_id ??
 				body.checkpoint?.checkpoint_id ??
 				body.rollback_start);
-	const sendInterrupt = (given: Parameters<typeof wireInterrupts>[0]) => {
+	const sendInterrupt = (given: readonly PendingLike[]) => {
 		const interrupts = wireInterrupts(given);
 		if (requested.has("updates"))
 			emit("updates", { __interrupt__: interrupts }, true);
@@ -294,7 +295,7 @@ async function endedRun(
 ): Promise<
 	| {
 			values: Record<string, unknown>;
-			interrupts: Parameters<typeof wireInterrupts>[0];
+			interrupts: readonly PendingLike[];
 			paused: boolean;
 	  }
 	| undefined

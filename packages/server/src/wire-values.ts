@@ -81,7 +81,7 @@ export async function fromWire(value: unknown): Promise<unknown> {
 }
 
 /** A pending interrupt as the engine gives it (`when` set for an `interruptBefore`/`interruptAfter` pause). */
-interface PendingLike {
+export interface PendingLike {
 	id: string;
 	value: unknown;
 	when?: "before" | "after" | undefined;
