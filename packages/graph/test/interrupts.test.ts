@@ -366,3 +366,43 @@ describe("interrupts", () => {
 		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
 	});
 });
+
+describe("an answer the store cannot keep", () => {
+	it("is refused like an invalid one: the thread stays interrupted with its interrupt pending", async () => {
+		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+		const { mkdtempSync, rmSync } = await import("node:fs");
+		const { tmpdir } = await import("node:os");
+		const { join } = await import("node:path");
+		const dir = mkdtempSync(join(tmpdir(), "weft-answer-"));
+		const checkpointer = new SqliteCheckpointer({ path: join(dir, "a.db") });
+		try {
+			const graph = new StateGraph(S)
+				.addNode("ask", async (_s, ctx) => ({
+					answers: [String(await ctx.interrupt("approve?"))],
+				}))
+				.addEdge(START, "ask")
+				.compile({ checkpointer });
+			const threadId = "unstorable";
+			await graph.run({}, { threadId });
+			const error = await graph
+				.invoke(new Command({ resume: { when: () => 1 } }), { threadId })
+				.catch((e: unknown) => e);
+			expect(isWeftError(error, "SERIALIZATION_FAILED")).toBe(true);
+			expect((error as Error).message).toContain('node "ask"');
+			expect((error as { hint?: string }).hint).toMatch(/still paused/);
+			expect((await graph.getThread({ threadId }))?.status).toBe(
+				"interrupted",
+			);
+			expect((await graph.getState({ threadId })).interrupts).toHaveLength(1);
+			// a storable answer then goes on
+			const done = await graph.run(new Command({ resume: "yes" }), {
+				threadId,
+			});
+			expect(done.status).toBe("done");
+			expect(done.values.answers).toEqual(["yes"]);
+		} finally {
+			await checkpointer.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

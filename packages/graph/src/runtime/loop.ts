@@ -2,7 +2,7 @@ import type {
 	ChannelWrite,
 	Checkpointer,
 	CheckpointSource,
-	ValidationError,
+	WeftError,
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
@@ -33,7 +33,7 @@ export { SubgraphResult } from "./run-task.ts";
 type EndStatus = "done" | "interrupted" | "cancelled";
 
 /** How the stepping ended: a result, or an answer that was refused (the thread stays paused). */
-type Ending = { result: RunResult } | { refused: ValidationError };
+type Ending = { result: RunResult } | { refused: WeftError };
 
 const NEVER = new AbortController().signal;
 const NONE = new Map<never, never>();

@@ -1,4 +1,4 @@
-import type { ValidationError } from "@weft/checkpoint";
+import type { WeftError } from "@weft/checkpoint";
 import { isWeftError, NodeError } from "@weft/checkpoint";
 import type { RunStore } from "./run-store.ts";
 import type { Outcome } from "./run-task.ts";
@@ -8,7 +8,7 @@ import { type StepPlace, unfinishedRecords } from "./step-records.ts";
 export type Settled =
 	| { next: "commit" }
 	| { next: "interrupted" }
-	| { next: "refused"; error: ValidationError }
+	| { next: "refused"; error: WeftError }
 	| { next: "fail"; error: unknown };
 
 const COMMIT: Settled = { next: "commit" };

@@ -167,7 +167,23 @@ async function answer<TResume>(
 		}
 	}
 	memory.resumes.set(index, value);
-	await host.persist([{ kind: "resume", taskId, index, value }]);
+	try {
+		await host.persist([{ kind: "resume", taskId, index, value }]);
+	} catch (error) {
+		// refused as an invalid answer is: nothing of it was stored, and the run stays paused
+		if (!isWeftError(error, "SERIALIZATION_FAILED")) throw error;
+		memory.resumes.delete(index);
+		throw new ResumeRejected(
+			new WeftError(
+				"SERIALIZATION_FAILED",
+				`the answer to ${options.name === undefined ? "the interrupt" : `"${options.name}"`} of node "${node}" cannot be stored: ${error.message}`,
+				{
+					hint: "resume again with plain data (no functions, symbols or class instances the serializer does not know); the run is still paused",
+					cause: error,
+				},
+			),
+		);
+	}
 	return value as TResume;
 }
 
@@ -280,10 +296,13 @@ export function mixedInterrupts(node: string): WeftError {
 	);
 }
 
-/** Marks a ValidationError as a rejected resume: the run stops, the interrupt stays pending. */
+/**
+ * Marks an answer as rejected (it fails its schema, or the store cannot keep it): the run stops, the
+ * interrupt stays pending.
+ */
 export class ResumeRejected {
-	readonly error: ValidationError;
-	constructor(error: ValidationError) {
+	readonly error: WeftError;
+	constructor(error: WeftError) {
 		this.error = error;
 	}
 }
