@@ -199,15 +199,25 @@ export class NodeError extends WeftError {
 		node: string,
 		cause: unknown,
 		code: WeftErrorCode = "NODE_FAILED",
+		/** What of the node threw: its function (default), or the router of its conditional edges. */
+		part: "node" | "router" = "node",
 	) {
 		const detail = cause instanceof Error ? cause.message : String(cause);
-		super(code, `node "${node}" failed: ${detail}`, {
-			hint:
-				code === "NODE_TIMEOUT"
-					? "raise timeoutMs for this node or make it faster"
-					: "fix the node, then run the thread again: finished sibling tasks are not re-run",
-			cause,
-		});
+		super(
+			code,
+			part === "router"
+				? `the router of node "${node}" failed: ${detail}`
+				: `node "${node}" failed: ${detail}`,
+			{
+				hint:
+					code === "NODE_TIMEOUT"
+						? "raise timeoutMs for this node or make it faster"
+						: part === "router"
+							? `fix the router given to addConditionalEdges("${node}", …), then run the thread again (invoke(null, { threadId })): the step runs again`
+							: "fix the node, then run the thread again: finished sibling tasks are not re-run",
+				cause,
+			},
+		);
 		this.node = node;
 	}
 }

@@ -1,3 +1,4 @@
+import { isWeftError, NodeError, WeftError } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
@@ -16,12 +17,51 @@ export function route(
 	const branches = rt.branches.get(node) ?? [];
 	for (let i = 0; i < branches.length; i++) {
 		const branch = branches[i]!;
-		const to = branch.router(values, { context });
+		let to: unknown;
+		try {
+			to = branch.router(values, { context });
+		} catch (error) {
+			throw routerFailed(node, error);
+		}
 		if (isThenable(to))
-			return routeFrom(to, i, branches, targets, node, values, context);
-		for (const t of toTargets(to, node, branch.pathMap)) targets.push(t);
+			return routeFrom(to, i, branches, targets, node, values, context).catch(
+				(error: unknown) => {
+					throw routerFailed(node, error);
+				},
+			);
+		for (const t of routed(to, node, branch.pathMap)) targets.push(t);
 	}
 	return targets;
+}
+
+/**
+ * A router's answer as targets. No answer (`undefined`, `null`: a router that forgot to return) is refused
+ * rather than read as "go nowhere"; an empty array is the way to end the branch.
+ */
+function routed(
+	to: unknown,
+	node: string,
+	pathMap: BranchSpec["pathMap"],
+): Target[] {
+	if (to === undefined || to === null)
+		throw new WeftError(
+			"UNKNOWN_NODE",
+			`the router of node "${node}" returned ${to}`,
+			{
+				hint: "return a node name, END, a Send, or an array of them (an empty array: go nowhere from here)",
+			},
+		);
+	return toTargets(to, node, pathMap);
+}
+
+/**
+ * What a router's throw fails the run with: a Weft error as it is (as from a node, decision 0066), any
+ * other value as the node's `NodeError` that names its router.
+ */
+function routerFailed(node: string, error: unknown): unknown {
+	return isWeftError(error)
+		? error
+		: new NodeError(node, error, "NODE_FAILED", "router");
 }
 
 type Branches = readonly BranchSpec[];
@@ -37,7 +77,7 @@ async function routeFrom(
 	context: Readonly<Record<string, unknown>>,
 ): Promise<Target[]> {
 	const add = (to: unknown, pathMap: BranchSpec["pathMap"]) => {
-		for (const t of toTargets(to, node, pathMap)) targets.push(t);
+		for (const t of routed(to, node, pathMap)) targets.push(t);
 	};
 	add(await first, branches[i]!.pathMap);
 	for (let j = i + 1; j < branches.length; j++) {
