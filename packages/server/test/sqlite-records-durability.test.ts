@@ -41,5 +41,4 @@ describe("SQLite records are as durable as the checkpoints beside them", () => {
 			}
 		},
 	);
-
 });
