@@ -390,9 +390,7 @@ describe("an answer the store cannot keep", () => {
 			expect(isWeftError(error, "SERIALIZATION_FAILED")).toBe(true);
 			expect((error as Error).message).toContain('node "ask"');
 			expect((error as { hint?: string }).hint).toMatch(/still paused/);
-			expect((await graph.getThread({ threadId }))?.status).toBe(
-				"interrupted",
-			);
+			expect((await graph.getThread({ threadId }))?.status).toBe("interrupted");
 			expect((await graph.getState({ threadId })).interrupts).toHaveLength(1);
 			// a storable answer then goes on
 			const done = await graph.run(new Command({ resume: "yes" }), {
