@@ -103,7 +103,7 @@ export async function ownedThread(
 	c: Context<Env>,
 	threadId: string,
 ): Promise<ThreadRecord> {
-	const known = ctx.registry.threads.get(threadId);
+	const known = await ctx.registry.findThread(threadId);
 	if (known !== undefined) {
 		if (known.owner !== ownerOf(c)) throw notFound("thread", threadId);
 		return known;

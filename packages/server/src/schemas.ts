@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RUN_STATUSES } from "./run-lifecycle.ts";
 
 const Metadata = z.record(z.string(), z.unknown());
-const StreamModeName = z.enum([
+export const StreamModeName = z.enum([
 	"values",
 	"updates",
 	"custom",

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { multitaskCases } from "./fixtures/multitask-cases.ts";
 import {
 	freshDatabase,
@@ -58,6 +58,53 @@ describe.skipIf(!available)(
 			await multitaskCases.enqueue(clients[0]!);
 			await multitaskCases.interrupt(clients[1]!);
 			await multitaskCases.rollback(clients[0]!);
+		}, 60_000);
+	},
+);
+
+describe.skipIf(!available)(
+	"records written by one API process are read at once by the other (a cache miss reads the store)",
+	() => {
+		const status = (p: Promise<unknown>) =>
+			p.then(
+				() => 200,
+				(e: { status?: number }) => e.status ?? 0,
+			);
+
+		it("a thread or run just made on one API is found on the other, without waiting for its notification", async () => {
+			const [a, b] = clients as [Client, Client];
+			for (let i = 0; i < 10; i++) {
+				const { thread_id } = await a.threads.create();
+				expect((await b.threads.get(thread_id)).thread_id).toBe(thread_id);
+				const run = await b.runs.create(thread_id, "slow", {
+					input: { ms: 1 },
+				});
+				expect((await a.runs.get(thread_id, run.run_id)).run_id).toBe(
+					run.run_id,
+				);
+				await a.runs.join(thread_id, run.run_id);
+			}
+		}, 60_000);
+
+		it("a thread deleted on one API and made again under its id on the other is found on both", async () => {
+			const [a, b] = clients as [Client, Client];
+			for (const [deleter, maker] of [
+				[b, a],
+				[a, b],
+			] as const) {
+				const threadId = crypto.randomUUID();
+				await a.threads.create({ threadId });
+				await deleter.threads.delete(threadId);
+				expect(await status(deleter.threads.get(threadId))).toBe(404);
+				await maker.threads.create({ threadId });
+				for (const c of [a, b])
+					expect((await c.threads.get(threadId)).thread_id).toBe(threadId);
+				// and the one that deleted it runs on it
+				const done = await deleter.runs.wait(threadId, "slow", {
+					input: { ms: 1 },
+				});
+				expect(done).toMatchObject({ done: true });
+			}
 		}, 60_000);
 	},
 );

@@ -56,8 +56,9 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		this.#onError = onError;
 	}
 
-	/** Fills the map from the store without writing anything back. */
+	/** Fills the map from the store without writing anything back (what the store holds wins). */
 	load(key: string, value: V): void {
+		this.#deleted.delete(key);
 		this.#group(key, value);
 		super.set(key, this.#watch(key, value));
 	}

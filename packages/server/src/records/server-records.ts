@@ -9,6 +9,7 @@ export interface ServerRecords {
 	loadThreads(): Promise<ThreadRecord[]>;
 	loadRuns(): Promise<RunRecord[]>;
 	getRun(runId: string): Promise<RunRecord | undefined>;
+	getThread(threadId: string): Promise<ThreadRecord | undefined>;
 	putThread(thread: ThreadRecord): Promise<void>;
 	/**
 	 * Stores a new thread record only if no record has its id (false: taken, maybe just now by another
@@ -34,6 +35,10 @@ export class MemoryRecords implements ServerRecords {
 	getRun = async (id: string) => {
 		const run = this.#runs.get(id);
 		return run === undefined ? undefined : clone(run);
+	};
+	getThread = async (id: string) => {
+		const thread = this.#threads.get(id);
+		return thread === undefined ? undefined : clone(thread);
 	};
 	putThread = async (t: ThreadRecord) => {
 		this.#threads.set(t.threadId, clone(t));

@@ -37,6 +37,7 @@ const SQL = {
 	threads: "SELECT body FROM weft_server_threads",
 	runs: "SELECT body FROM weft_server_runs",
 	getRun: "SELECT body FROM weft_server_runs WHERE run_id = ?",
+	getThread: "SELECT body FROM weft_server_threads WHERE thread_id = ?",
 	putThread:
 		"INSERT INTO weft_server_threads (thread_id, body) VALUES (?, ?) ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body",
 	claimThread:
@@ -95,6 +96,12 @@ export class SqliteRecords implements ServerRecords {
 	getRun = async (runId: string) => {
 		const row = this.#stmt.getRun.get(runId) as { body: string } | undefined;
 		return row === undefined ? undefined : decodeRecord<RunRecord>(row.body);
+	};
+	getThread = async (threadId: string) => {
+		const row = this.#stmt.getThread.get(threadId) as
+			| { body: string }
+			| undefined;
+		return row === undefined ? undefined : decodeRecord<ThreadRecord>(row.body);
 	};
 	putThread = async (t: ThreadRecord) => {
 		this.#stmt.putThread.run(t.threadId, encodeRecord(t));

@@ -1,4 +1,4 @@
-import { WeftError } from "@weft/checkpoint";
+import { ValidationError, WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import {
@@ -18,7 +18,12 @@ import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { threadBusy } from "../run-manager.ts";
-import { RunCreate, type RunCreateBody, RunList } from "../schemas.ts";
+import {
+	RunCreate,
+	type RunCreateBody,
+	RunList,
+	StreamModeName,
+} from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { nodeResponse, nodeSSE } from "../sse-node.ts";
 import { headOf } from "../thread-head.ts";
@@ -56,7 +61,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	};
 	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
-		const run = ctx.registry.runs.get(c.req.param("run_id")!);
+		const run = await ctx.registry.findRun(c.req.param("run_id")!);
 		if (run === undefined || run.threadId !== thread.threadId)
 			throw notFound("run", c.req.param("run_id")!);
 		return run;
@@ -126,7 +131,7 @@ export async function startRun(
 	const graphId = graphIdOf(ctx, b.assistant_id);
 	const registered = ctx.graphs.get(graphId)!;
 	checkRunRequest(registered, b);
-	let thread = ctx.registry.threads.get(threadId);
+	let thread = await ctx.registry.findThread(threadId);
 	if (
 		thread === undefined &&
 		b.if_not_exists === "create" &&
@@ -225,11 +230,11 @@ export async function joinRunStream(
 ) {
 	const log = ctx.runs.events(run.runId);
 	if (log === undefined) throw notFound("run stream", run.runId);
-	const lastEventId = c.req.header("Last-Event-ID");
+	const lastEventId = lastEventIdOf(c);
+	const modes = streamModesOf(c.req.queries("stream_mode"));
 	await log.check(lastEventId, run.runId);
 	const onDisconnect =
 		c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
-	const modes = streamModesOf(c.req.queries("stream_mode"));
 	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }
 
@@ -246,7 +251,19 @@ export function streamNewRun(
 		c,
 		ctx.runs.events(run.runId)!,
 		b.on_disconnect === "cancel" ? run : undefined,
-		c.req.header("Last-Event-ID"),
+		lastEventIdOf(c),
+	);
+}
+
+/** The request's `Last-Event-ID`: an event id of the run's stream (a whole number), or none. */
+function lastEventIdOf(c: Context<Env>): string | undefined {
+	const id = c.req.header("Last-Event-ID");
+	if (id === undefined || /^\d+$/.test(id.trim())) return id?.trim();
+	throw new ValidationError(
+		`Last-Event-ID "${id}" is not an event id of this run's stream (a whole number)`,
+		{
+			hint: "reconnect with the id of the last event you received, or without Last-Event-ID for every event",
+		},
 	);
 }
 
@@ -265,6 +282,11 @@ function streamModesOf(
 		return v.split(",");
 	});
 	if (modes.length === 0) return undefined;
+	for (const m of modes)
+		if (!StreamModeName.safeParse(m.trim()).success)
+			throw new ValidationError(`stream_mode "${m}" is not a stream mode`, {
+				hint: `use ${StreamModeName.options.join(", ")}`,
+			});
 	// the run's events are named as LangGraph sends them: `messages-tuple` streams `messages` events
 	return new Set([
 		"metadata",

@@ -57,7 +57,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return streamNewRun(ctx, c, run, b);
 	});
 	app.get("/:run_id/stream", async (c) => {
-		const run = ctx.registry.runs.get(c.req.param("run_id"));
+		const run = await ctx.registry.findRun(c.req.param("run_id"));
 		// another caller's run reads as missing, as on every route
 		if (run === undefined || run.owner !== ownerOf(c))
 			throw notFound("run", c.req.param("run_id"));

@@ -120,7 +120,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const existing =
 			b.thread_id === undefined
 				? undefined
-				: ctx.registry.threads.get(b.thread_id);
+				: await ctx.registry.findThread(b.thread_id);
 		if (existing !== undefined) {
 			if (existing.owner !== ownerOf(c) || b.if_exists !== "do_nothing")
 				throw new WeftError(
