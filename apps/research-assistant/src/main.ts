@@ -12,6 +12,7 @@ import {
 } from "@weft/graph";
 import { createResearchAssistant, reportReview } from "./graph.ts";
 import { modelsFromEnv } from "./models.ts";
+import { reviewChoice } from "./review-choice.ts";
 
 const DEFAULT_QUESTION =
 	"What did presidents propose about education and schools, and why?";
@@ -45,24 +46,23 @@ async function ask(
 	rl: ReturnType<typeof createInterface>,
 	draft: string,
 ): Promise<Answer> {
-	{
-		say(styleText("dim", draft.replace(/^/gm, "  │ ")));
-		const answer = (
-			await rl.question("  approve [a], reject with a reason [r], edit [e]? ")
-		)
-			.trim()
-			.toLowerCase();
-		if (answer.startsWith("r"))
+	say(styleText("dim", draft.replace(/^/gm, "  │ ")));
+	for (;;) {
+		const choice = reviewChoice(
+			await rl.question("  approve [a], reject with a reason [r], edit [e]? "),
+		);
+		if (choice === "reject")
 			return {
 				action: "reject",
 				reason: (await rl.question("  reason: ")).trim() || "needs more detail",
 			};
-		if (answer.startsWith("e"))
+		if (choice === "edit")
 			return {
 				action: "edit",
 				report: `${draft}\n\n${(await rl.question("  add a closing line: ")).trim()}`,
 			};
-		return { action: "approve" };
+		if (choice === "approve") return { action: "approve" };
+		say("  type a to approve, r to reject, or e to edit");
 	}
 }
 

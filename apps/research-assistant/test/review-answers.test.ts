@@ -20,3 +20,15 @@ describe("the report review's answers", () => {
 		).toBe(true);
 	});
 });
+
+describe("the demo's review prompt", () => {
+	it("approves only on a clear yes; anything else is asked again", async () => {
+		const { reviewChoice } = await import("../src/review-choice.ts");
+		for (const yes of ["a", "A", " approve ", "y", "yes"])
+			expect(reviewChoice(yes)).toBe("approve");
+		expect(reviewChoice("r")).toBe("reject");
+		expect(reviewChoice("edit")).toBe("edit");
+		for (const unclear of ["", "no", "n", "x", "nope", "ok?"])
+			expect(reviewChoice(unclear)).toBeUndefined();
+	});
+});

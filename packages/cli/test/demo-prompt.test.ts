@@ -39,4 +39,38 @@ describe("the demo's prompt in a terminal", () => {
 		expect(text).toMatch(/pnpm weft --db \S+ approve research-/);
 		expect(code).toBe(130);
 	}, 600_000);
+
+	it('asks again on an answer that is not a, r or e ("no" does not approve), then takes a', async () => {
+		const child = spawn(
+			"script",
+			["-qfec", `pnpm -s demo --db ${join(dir, "n.db")}`, "/dev/null"],
+			{
+				cwd: root,
+				env: { ...process.env, CI: undefined, NO_COLOR: "1" },
+				stdio: ["pipe", "pipe", "pipe"],
+			},
+		);
+		let out = "";
+		let step = 0;
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+			if (step === 0 && out.includes("approve [a], reject")) {
+				step = 1;
+				child.stdin.write("no\r");
+			} else if (step === 1 && out.includes("type a to approve")) {
+				step = 2;
+				child.stdin.write("a\r");
+			}
+		});
+		const code = await new Promise<number>((resolve) =>
+			child.on("close", (c) => resolve(c ?? -1)),
+		);
+		const text = stripVTControlCharacters(out);
+		expect(step).toBe(2);
+		expect(text.indexOf("type a to approve")).toBeGreaterThan(
+			text.indexOf("approve [a], reject"),
+		);
+		expect(text).toContain("answer: approve");
+		expect(code).toBe(0);
+	}, 600_000);
 });
