@@ -64,7 +64,29 @@ describe("requests on other branches", () => {
 		expect(plain.stderr).toContain(
 			"not waiting for an answer on its newest branch",
 		);
-		expect(plain.stderr).toMatch(/answer it with --checkpoint [0-9a-f]{8}/);
+		const hinted = /answer it with --checkpoint (\S+)/.exec(plain.stderr)?.[1];
+		expect(hinted).toMatch(/^[0-9a-f]{12}$/);
+		// the id the hint gives is one the command takes (the short id `weft history` shows; UUIDv7 ids
+		// of one thread share their first characters, so a prefix named several)
+		const followed = await weft([
+			...db,
+			"--json",
+			"show",
+			"b-1",
+			"--at",
+			hinted!,
+		]);
+		expect(followed.code).toBe(0);
+		expect(followed.json.next).toEqual(["approve"]);
+		const approved = await weft([
+			...db,
+			"approve",
+			"b-1",
+			"--checkpoint",
+			hinted!,
+		]);
+		expect(approved.stderr).toBe("");
+		expect(approved.code).toBe(0);
 	});
 
 	it("shows a branch's head with --branch alone, refuses a branch that is not there, and hints a real step", async () => {

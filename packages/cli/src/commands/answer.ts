@@ -12,7 +12,7 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
-import { label } from "../render/output.ts";
+import { label, shortId } from "../render/output.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
 import {
 	exitCodeOf,
@@ -112,7 +112,7 @@ async function pick(
 			`thread "${threadId}" is not waiting for an answer${at === undefined ? (other === undefined ? "" : " on its newest branch") : ` at checkpoint ${opts.checkpoint}`}`,
 			other === undefined
 				? `see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``
-				: `another branch waits at checkpoint ${other.slice(0, 8)}: answer it with --checkpoint ${other.slice(0, 8)} (see \`weft pending --thread ${threadId}\`)`,
+				: `another branch waits at checkpoint ${shortId(other)}: answer it with --checkpoint ${shortId(other)} (see \`weft pending --thread ${threadId}\`)`,
 		);
 	}
 	const target =
