@@ -168,4 +168,21 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			expect(r.json.error.hint).toMatch(/weft (fork|run)/);
 		}
 	});
+
+	it("says a thread waiting for an answer is not stale: recover refuses it and names the answer", async () => {
+		const r = await weft([...db, "--json", "recover", "mail"]);
+		expect(r.code).toBe(2);
+		expect(r.json.error.code).toBe("USAGE");
+		expect(r.json.error.message).toContain("waiting for an answer, not stale");
+		expect(r.json.error.hint).toContain("weft approve mail");
+		// nothing ran: the request still waits
+		const pending = await weft([
+			...db,
+			"--json",
+			"pending",
+			"--thread",
+			"mail",
+		]);
+		expect(pending.json).toHaveLength(1);
+	});
 });

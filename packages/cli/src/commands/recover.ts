@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
@@ -21,6 +22,12 @@ export async function recover(
 		env.base,
 	);
 	await refuseFinished(checkpointer, threadId, "recover");
+	// a paused thread is not stale: recovering it would only run the asking node again to ask again
+	if ((await checkpointer.getThread(threadId))?.status === "interrupted")
+		throw new UsageError(
+			`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
+			`see what it asks with \`weft pending --thread ${threadId}\`, then answer with \`weft approve ${threadId}\` (or reject, resume)`,
+		);
 	const context = await storedContext(checkpointer, threadId);
 	const config = {
 		...(context === undefined ? {} : { context }),
