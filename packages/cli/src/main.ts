@@ -34,7 +34,7 @@ import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { createOutput } from "./render/output.ts";
-import { storeFlags } from "./store.ts";
+import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
 
 interface GlobalOptions {
@@ -71,6 +71,7 @@ export function createProgram(exit: (code: number) => void): Program {
 			const options = program.opts<GlobalOptions>();
 			const env = createEnv(createOutput(options.json === true), options);
 			try {
+				refuseTwoStores(program, options);
 				exit(await fn(env, ...args));
 			} catch (error) {
 				exit(report(error, options, threadOf(args)));

@@ -1,7 +1,23 @@
 import { existsSync, rmSync, statSync } from "node:fs";
 import type { Checkpointer } from "@weft/checkpoint";
+import type { Command as Program } from "commander";
 import { UsageError } from "./cli-error.ts";
 import { readerSerializer } from "./reader.ts";
+
+/** `--db` typed beside `--postgres`: two stores named, and which one was meant is a guess. */
+export function refuseTwoStores(
+	program: Pick<Program, "getOptionValueSource">,
+	options: { postgres?: string | undefined },
+): void {
+	if (
+		options.postgres !== undefined &&
+		program.getOptionValueSource("db") === "cli"
+	)
+		throw new UsageError(
+			"--db and --postgres name two stores",
+			"give one: --db <file> for a SQLite file, or --postgres <url> for a Postgres database",
+		);
+}
 
 /** Where the CLI reads and writes checkpoints. */
 export interface StoreOptions {

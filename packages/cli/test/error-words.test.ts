@@ -169,6 +169,26 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	it("refuses --db beside --postgres: two stores named", async () => {
+		for (const args of [
+			["history", "mail"],
+			["dev", "--graph", `g=${module}`, "--port", "0"],
+		]) {
+			const r = await weft([
+				...db,
+				"--postgres",
+				"postgres://postgres@127.0.0.1:5432/test",
+				"--json",
+				...args,
+			]);
+			expect(r.code).toBe(2);
+			expect(r.json?.error?.code ?? r.stderr).toMatch(/USAGE/);
+			expect(r.stdout + r.stderr).toContain(
+				"--db and --postgres name two stores",
+			);
+		}
+	});
+
 	it("says a thread waiting for an answer is not stale: recover refuses it and names the answer", async () => {
 		const r = await weft([...db, "--json", "recover", "mail"]);
 		expect(r.code).toBe(2);

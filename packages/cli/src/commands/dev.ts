@@ -6,7 +6,12 @@ import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { loadGraphs } from "../load-graph.ts";
-import { openStore, removeDatabaseFiles, type StoreOptions } from "../store.ts";
+import {
+	openStore,
+	refuseTwoStores,
+	removeDatabaseFiles,
+	type StoreOptions,
+} from "../store.ts";
 import { openEvalStore } from "./eval.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
@@ -259,6 +264,7 @@ export function registerDev(
 		)
 		.action(async (o: DevOptions) => {
 			try {
+				refuseTwoStores(program, program.opts<StoreOptions>());
 				exit(
 					await dev(
 						graphSpecs(program, "dev"),
