@@ -115,6 +115,19 @@ describe("definition and option errors", () => {
 				message: expect.stringContaining("router"),
 			}),
 		);
+		// a node that is no function fails compile(), not the run (outside audit, 2 Dec)
+		for (const fn of [5, undefined, null, "f"])
+			expect(() =>
+				new StateGraph(S)
+					.addNode("a", fn as never)
+					.addEdge(START, "a")
+					.compile(),
+			).toThrow(
+				expect.objectContaining({
+					code: "INVALID_GRAPH",
+					message: expect.stringContaining('node "a" is'),
+				}),
+			);
 		expect(() => new Command(null as never)).toThrow(
 			expect.objectContaining({ code: "CONFIG_INVALID" }),
 		);

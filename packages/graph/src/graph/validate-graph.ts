@@ -145,6 +145,12 @@ export function validateGraph(
 		for (const to of branch.ends ?? []) checkTo(branch.from, to);
 	}
 	for (const node of names.values()) {
+		if (node.subgraph === undefined && typeof node.fn !== "function")
+			fail(
+				"INVALID_GRAPH",
+				`node "${node.name}" is ${node.fn === null ? "null" : typeof node.fn}, not a function or a compiled graph`,
+				`pass addNode("${node.name}", (state, ctx) => ({ … })) or a compiled subgraph`,
+			);
 		checkNodeOptions(node);
 		for (const to of node.options.ends ?? []) checkTo(node.name, to);
 	}
