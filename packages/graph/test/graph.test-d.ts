@@ -7,6 +7,7 @@ import {
 	type InferUpdate,
 	type NodeContext,
 	type RunConfig,
+	type RunResult,
 	reducer,
 	Send,
 	START,
@@ -175,6 +176,12 @@ describe("StateGraph types", () => {
 		expectTypeOf<StateSnapshot["errors"]>().toEqualTypeOf<
 			| Record<string, { node: string; code: string; message: string }>
 			| undefined
+		>();
+	});
+
+	it("a run's result says how it ended: done, interrupted or cancelled (a failed run throws)", () => {
+		expectTypeOf<RunResult["status"]>().toEqualTypeOf<
+			"done" | "interrupted" | "cancelled"
 		>();
 	});
 });

@@ -213,9 +213,7 @@ export async function executeRun(
 								? "INTERRUPT"
 								: ev.result.status === "cancelled"
 									? "CANCEL"
-									: ev.result.status === "failed"
-										? "FAIL"
-										: "SUCCEED",
+									: "SUCCEED",
 					};
 				}
 			}

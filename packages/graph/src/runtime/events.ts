@@ -47,7 +47,8 @@ export interface RunConfig {
 
 /** What a run ended as. */
 export interface RunResult<TState = Record<string, unknown>> {
-	status: Exclude<RunStatus, "running">;
+	/** How the run ended; a run that fails throws (`invoke`, `run`) or ends its stream with an `error` event. */
+	status: "done" | "interrupted" | "cancelled";
 	values: TState;
 	/** Pending requests when `status` is "interrupted". */
 	interrupts: Interrupt[];
