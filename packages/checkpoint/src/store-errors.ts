@@ -46,7 +46,7 @@ export function corruptCheckpoint(
 		"CORRUPT_CHECKPOINT",
 		`checkpoint "${place.checkpointId}" of thread "${place.threadId}"${ns === "" ? "" : ` (namespace "${ns}")`} is corrupt: ${problem}`,
 		{
-			hint: "fork from an earlier checkpoint that reads (getStateHistory()), or restore the store from a backup",
+			hint: `list the checkpoints before it with getStateHistory(config, { before: "${place.checkpointId}" }) and fork from one that reads (updateState with its checkpointId), or restore the store from a backup`,
 			...(cause === undefined ? {} : { cause }),
 		},
 	);

@@ -200,8 +200,18 @@ export async function* readHistory(
 		if (id === undefined) continue;
 		validateId(id, "checkpoint id");
 		const at = { threadId: config.threadId, checkpointId: id };
-		if ((await r.checkpointer.getTuple(at)) === undefined)
-			throw checkpointNotFound(config.threadId, "", id);
+		// a bound only has to exist: one that does not read (corrupt) still bounds the listing, which is
+		// how the ones before a damaged checkpoint are found (its error names it)
+		const found = await r.checkpointer.getTuple(at).catch((error: unknown) => {
+			if (
+				id === before &&
+				id !== from &&
+				isWeftError(error, "CORRUPT_CHECKPOINT")
+			)
+				return true;
+			throw error;
+		});
+		if (found === undefined) throw checkpointNotFound(config.threadId, "", id);
 	}
 	// with a checkpoint: it and its ancestors (its branch), as LangGraph lists history from one
 	const listing =
