@@ -34,6 +34,23 @@ const router = (options: Record<string, unknown>) => () =>
 	} as never);
 
 describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
+	it("a guard without a name, stages, action or check function", () => {
+		const check = () => ({ ok: true as const });
+		const cases: [unknown, string][] = [
+			[5, "guards[0] is not a guard"],
+			[{ stages: ["input"], action: "block", check }, "guards[0] has no name"],
+			[{ name: "g", action: "block", check }, 'guards[0] ("g").stages'],
+			[{ name: "g", stages: ["both"], action: "block", check }, ".stages"],
+			[{ name: "g", stages: ["input"], check }, ".action"],
+			[{ name: "g", stages: ["input"], action: "block" }, ".check"],
+		];
+		for (const [guard, mentions] of cases)
+			expectConfigInvalid(
+				thrown(router({ models: { a: m() }, guards: [guard] })),
+				mentions,
+			);
+	});
+
 	it("router-level and entry-level numbers", () => {
 		const cases: [Record<string, unknown>, string][] = [
 			[{ models: { a: m() }, retry: { maxRetries: -1 } }, "retry.maxRetries"],

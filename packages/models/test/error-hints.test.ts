@@ -86,6 +86,24 @@ describe("every error out of the router is typed and says what to do", () => {
 		expect(e2).toBeInstanceOf(GuardrailError);
 		expect(e2.message).toContain('"mine"');
 		expect(e2.message).toContain('{"reason":"bug"}');
+		// a check that answers no verdict cannot decide either: blocked, naming the guard (outside audit)
+		for (const answer of [undefined, null, 1, { ok: "yes" }, { ok: false }]) {
+			const odd = new ModelRouter({
+				models: { m: ok() },
+				guards: [
+					{
+						name: "odd",
+						stages: ["input"],
+						action: "block",
+						check: () => answer as never,
+					},
+				],
+			});
+			const e3 = await odd.invoke("q").catch((e) => e);
+			expect(e3).toBeInstanceOf(GuardrailError);
+			expect(e3.message).toContain('guard "odd" failed');
+			expect(e3.hint).toEqual(expect.any(String));
+		}
 	});
 
 	it("a network error after the first streamed chunk is a ModelError, not NODE_FAILED", async () => {

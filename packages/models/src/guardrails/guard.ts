@@ -68,6 +68,20 @@ export async function runGuards(
 			if (isWeftError(error) || ctx.signal?.aborted === true) throw error;
 			throw guardFailed(guard.name, ctx.stage, error);
 		}
+		// an answer that is not a verdict cannot decide either: blocked, fail-closed
+		if (
+			typeof verdict !== "object" ||
+			verdict === null ||
+			typeof verdict.ok !== "boolean" ||
+			(!verdict.ok && !Array.isArray(verdict.findings))
+		)
+			throw guardFailed(
+				guard.name,
+				ctx.stage,
+				new Error(
+					`its check returned ${JSON.stringify(verdict) ?? String(verdict)}, not { ok: true } or { ok: false, findings }`,
+				),
+			);
 		if (verdict.ok) continue;
 		const base = {
 			type: "guardrail",
