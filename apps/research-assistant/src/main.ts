@@ -10,6 +10,7 @@ import {
 	type RunResult,
 	type RunUsage,
 } from "@weft/graph";
+import { loadCorpus } from "./corpus.ts";
 import { createResearchAssistant, reportReview } from "./graph.ts";
 import { modelsFromEnv } from "./models.ts";
 import { reviewChoice } from "./review-choice.ts";
@@ -95,6 +96,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		},
 	});
 	const question = positionals.join(" ") || DEFAULT_QUESTION;
+	// a --docs that cannot be searched is the flag's mistake: said before a run (and a thread) is made
+	if (values.docs !== undefined)
+		try {
+			loadCorpus(values.docs);
+		} catch (error) {
+			process.stderr.write(
+				`error: ${(error as Error).message}\n  hint: --docs names a directory of .txt or .md files (leave it out for the bundled corpus)\n`,
+			);
+			return 2;
+		}
 	const models = await modelsFromEnv({
 		cheap: values["cheap-model"],
 		strong: values["strong-model"],

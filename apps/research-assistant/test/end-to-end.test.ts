@@ -46,6 +46,20 @@ describe("research assistant, end to end across processes", () => {
 	const db = join(dir, "weft.db");
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+	it("refuses a --docs directory it cannot search before any run (exit 2, no database made)", () => {
+		const file = join(dir, "bad-docs.db");
+		const r = node(
+			app,
+			["--db", file, "--docs", join(dir, "nope"), "--yes"],
+			dir,
+			env,
+		);
+		expect(r.code).toBe(2);
+		expect(r.err).toContain("cannot read the documents directory");
+		expect(r.err).toContain("hint: --docs");
+		expect(existsSync(file)).toBe(false);
+	});
+
 	it("runs to the approval in one process and is approved with the CLI in another; no model call runs twice", () => {
 		const run = node(
 			app,
