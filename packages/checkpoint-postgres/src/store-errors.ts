@@ -97,7 +97,11 @@ export function storeError(error: unknown): WeftError {
 					? "the schema is missing Weft's tables or columns: run setup() with a role allowed to create them"
 					: code === "42501"
 						? "the role lacks a privilege on Weft's schema: grant SELECT, INSERT, UPDATE, DELETE on its tables"
-						: "see the cause for the server's message",
+						: code.startsWith("28")
+							? "the server refused the login: check the user and password in the connection string (and the server's pg_hba.conf for this host)"
+							: code === "3D000"
+								? "there is no such database on that server: check the name at the end of the connection string, or create it (createdb <name>)"
+								: "the server's own message is above; the cause holds its error code",
 			cause: error,
 		},
 	);

@@ -187,4 +187,25 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		expect(error).toMatchObject({ code: "STORE_UNAVAILABLE" });
 		expect((error as { hint?: string }).hint).toMatch(/server/);
 	});
+
+	it("says what to check when the server refuses the login or has no such database", async () => {
+		const url = new URL(CONNECTION);
+		url.username = "no_such_role_weft";
+		const login = await PostgresCheckpointer.connect({
+			connectionString: url.toString(),
+		}).catch((e: unknown) => e);
+		expect(login).toMatchObject({
+			code: "STORE_UNAVAILABLE",
+			hint: expect.stringContaining("user and password"),
+		});
+		const db = new URL(CONNECTION);
+		db.pathname = "/no_such_database_weft";
+		const missing = await PostgresCheckpointer.connect({
+			connectionString: db.toString(),
+		}).catch((e: unknown) => e);
+		expect(missing).toMatchObject({
+			code: "STORE_UNAVAILABLE",
+			hint: expect.stringContaining("no such database"),
+		});
+	});
 });

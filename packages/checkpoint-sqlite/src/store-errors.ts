@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { CheckpointError, isWeftError } from "@weft/checkpoint";
 import { SCHEMA_VERSION } from "./schema.ts";
 
@@ -51,7 +53,9 @@ function hintFor(code: string, message: string, path: string): string {
 	if (code.startsWith("SQLITE_CORRUPT"))
 		return `${path} is damaged: restore it from a backup, or try the sqlite3 shell's .recover on a copy`;
 	if (/directory does not exist/i.test(message) || code === "SQLITE_CANTOPEN")
-		return `check that the directory of ${path} exists and that this process may write there`;
+		return isDirectory(path)
+			? `${path} is a directory: pass the path of a database file in it (e.g. ${join(path, "weft.db")})`
+			: `check that the directory of ${path} exists and that this process may write there`;
 	if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
 		return "another connection held the write lock longer than busyTimeoutMs: retry, or raise busyTimeoutMs";
 	if (code.startsWith("SQLITE_READONLY"))
@@ -63,4 +67,12 @@ function hintFor(code: string, message: string, path: string): string {
 	if (code === "SQLITE_ERROR" && /no such (table|column)/i.test(message))
 		return `${path} is a SQLite database but not (or not fully) a Weft one: use a separate file for checkpoints`;
 	return "see the cause for the driver's message";
+}
+
+function isDirectory(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
 }

@@ -26,6 +26,14 @@ describe("files that cannot be used", () => {
 		});
 	});
 
+	it("says a directory given as the database is a directory", () => {
+		const path = tempDir();
+		expect(openError(path)).toMatchObject({
+			code: "STORE_UNAVAILABLE",
+			hint: expect.stringContaining(`${path} is a directory`),
+		});
+	});
+
 	it("refuses a file that is not a SQLite database, without writing to it", () => {
 		const path = join(tempDir(), "notes.txt");
 		const text = "these are my notes, not a database\n".repeat(200);
