@@ -149,5 +149,10 @@ describe("weft commands", () => {
 		expect(text.stdout).toContain(
 			`interrupted · thread w · see \`weft --db ${db[1]} pending --thread w\``,
 		);
+		// piped, a wait for a thread not there yet says so instead of printing nothing
+		const waiting = await weft([...db, "watch", "not-yet", "--wait"], {
+			timeoutMs: 6000,
+		});
+		expect(waiting.stderr).toContain("waiting for thread not-yet to appear");
 	});
 });

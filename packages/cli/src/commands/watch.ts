@@ -68,6 +68,9 @@ export async function watch(
 		else process.stdout.write(`${stepLine(r)}\n`);
 	};
 	live?.start();
+	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
+	if (info === undefined && live === undefined)
+		process.stderr.write(`waiting for thread ${threadId} to appear…\n`);
 	try {
 		while (!env.signal.aborted) {
 			const fresh: CheckpointSummary[] = [];
