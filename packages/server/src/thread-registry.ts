@@ -124,29 +124,20 @@ export class ThreadRegistry {
 	/**
 	 * A thread's record: this process's, else the stored one, then kept (another API process wrote it and
 	 * its notification has not arrived yet, or this process deleted the id and another made it again).
-	 * The store is read once this process's own changes are written, so a deletion made here is not
-	 * undone by the copy it deleted.
 	 */
-	async findThread(threadId: string): Promise<ThreadRecord | undefined> {
-		const known = this.threads.get(threadId);
-		if (known !== undefined || this.records === undefined) return known;
-		await this.threads.flush();
-		const stored = await this.records.getThread(threadId);
-		if (stored === undefined) return this.threads.get(threadId);
-		if (this.threads.get(threadId) === undefined)
-			this.threads.load(threadId, stored);
-		return this.threads.get(threadId);
+	findThread(threadId: string): Promise<ThreadRecord | undefined> {
+		const records = this.records;
+		return records === undefined
+			? Promise.resolve(this.threads.get(threadId))
+			: this.threads.find(threadId, (id) => records.getThread(id));
 	}
 
 	/** A run's record: this process's, else the stored one, then kept (as `findThread`). */
-	async findRun(runId: string): Promise<RunRecord | undefined> {
-		const known = this.runs.get(runId);
-		if (known !== undefined || this.records === undefined) return known;
-		await this.runs.flush();
-		const stored = await this.records.getRun(runId);
-		if (stored === undefined) return this.runs.get(runId);
-		if (this.runs.get(runId) === undefined) this.runs.load(runId, stored);
-		return this.runs.get(runId);
+	findRun(runId: string): Promise<RunRecord | undefined> {
+		const records = this.records;
+		return records === undefined
+			? Promise.resolve(this.runs.get(runId))
+			: this.runs.find(runId, (id) => records.getRun(id));
 	}
 
 	/** The thread's run that is pending or running, if any. */

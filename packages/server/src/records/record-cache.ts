@@ -98,6 +98,22 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		return had;
 	}
 
+	/**
+	 * The entry of `key`, else the store's (`read`), then kept. The store is read once this map's own
+	 * changes are written, so a deletion made here is not undone by the copy it deleted.
+	 */
+	async find(
+		key: string,
+		read: (key: string) => Promise<V | undefined>,
+	): Promise<V | undefined> {
+		if (super.get(key) !== undefined) return super.get(key);
+		await this.flush();
+		const stored = await read(key);
+		if (stored !== undefined && super.get(key) === undefined)
+			this.load(key, stored);
+		return super.get(key);
+	}
+
 	/** Resolves once every change made so far is written. */
 	async flush(): Promise<void> {
 		while (this.#flushing !== undefined) await this.#flushing;
