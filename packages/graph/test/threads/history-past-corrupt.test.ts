@@ -10,7 +10,12 @@ import { z } from "zod";
 // the SQLite driver of the store's package (this package does not depend on it), to damage a row
 const Database = createRequire(
 	join(import.meta.dirname, "../../../checkpoint-sqlite/package.json"),
-)("better-sqlite3") as typeof import("better-sqlite3");
+)("better-sqlite3") as new (
+	path: string,
+) => {
+	prepare(sql: string): { run(...values: unknown[]): unknown };
+	close(): void;
+};
 const dir = mkdtempSync(join(tmpdir(), "weft-corrupt-history-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
