@@ -169,6 +169,16 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	it("says so when new input goes past a request that waits for an answer", async () => {
+		const first = [...db, "run", module, "--thread", "mail-2", "--input"];
+		await weft([...first, '{"request":"ship"}']);
+		const again = await weft([...first, '{"request":"ship it now"}']);
+		expect(again.stderr).toContain(
+			"note: thread mail-2 was waiting for an answer",
+		);
+		expect(again.stderr).toContain("weft pending --thread mail-2");
+	});
+
 	it("refuses --db beside --postgres: two stores named", async () => {
 		for (const args of [
 			["history", "mail"],

@@ -39,7 +39,13 @@ export async function run(
 			checkpointer,
 			env.base,
 		);
-		existed = (await checkpointer.getThread(threadId)) !== undefined;
+		const before = await checkpointer.getThread(threadId);
+		existed = before !== undefined;
+		// new input goes past a pending request (its next turn): say so, as answering was likely meant
+		if (before?.status === "interrupted")
+			process.stderr.write(
+				`note: thread ${threadId} was waiting for an answer (see \`weft pending --thread ${threadId}\`); this input starts its next turn and leaves that request unanswered\n`,
+			);
 		const result = await streamWithProgress(
 			graph,
 			input,
