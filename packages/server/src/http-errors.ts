@@ -3,6 +3,8 @@ import { isWeftError, WeftError, type WeftErrorCode } from "@weft/checkpoint";
 /** The HTTP status of every error code the server answers with; any other code is a 500. */
 export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
 	VALIDATION_FAILED: 422,
+	// a value the request carried that the store cannot keep (e.g. a NUL character in Postgres text)
+	SERIALIZATION_FAILED: 422,
 	INVALID_UPDATE: 422,
 	CONFIG_INVALID: 422,
 	INVALID_ID: 422,
