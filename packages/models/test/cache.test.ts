@@ -53,6 +53,26 @@ describe("response cache", () => {
 		});
 	});
 
+	it("gives each answer from the cache its own message id (the messages channel replaces by id)", async () => {
+		const model = new FakeModel("gpt-4o-mini", [{ content: "joke" }], {
+			temperature: 0,
+		});
+		const router = new ModelRouter({
+			models: { "gpt-4o-mini": model },
+			cache: true,
+		});
+		const answers = [
+			await router.invoke("tell a joke"),
+			await router.invoke("tell a joke"),
+			await router.invoke("tell a joke"),
+		];
+		expect(model.calls).toHaveLength(1);
+		expect(answers.map((a) => a.content)).toEqual(["joke", "joke", "joke"]);
+		const ids = answers.map((a) => a.id);
+		for (const id of ids) expect(id).toEqual(expect.any(String));
+		expect(new Set(ids).size).toBe(3);
+	});
+
 	it("never caches at temperature > 0 or unknown, unless asked", async () => {
 		const hot = new FakeModel(
 			"hot",

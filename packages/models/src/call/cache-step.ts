@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
 	AIMessage,
 	mapChatMessagesToStoredMessages,
@@ -95,9 +96,12 @@ export async function lookup(
 /** The AIMessage of a cached response. */
 export function restore(hit: CachedResponse): AIMessage {
 	const [m] = mapStoredMessagesToChatMessages([hit.message as never]);
-	return m instanceof AIMessage
-		? m
-		: new AIMessage({ content: m?.content ?? "" });
+	const answer =
+		m instanceof AIMessage ? m : new AIMessage({ content: m?.content ?? "" });
+	// each hit is an answer of its own: the cached one's id would make a thread's messages channel (which
+	// replaces a message by id) overwrite the earlier answer it was cached from
+	answer.id = `cached-${randomUUID()}`;
+	return answer;
 }
 
 /** Stores an answer under `key` (the answer as the model gave it, before output guards). */
