@@ -80,6 +80,37 @@ describe("trimByTokens", () => {
 		]);
 	});
 
+	it("never splits a malformed tool call (invalid_tool_calls only) from the ToolMessage that answers it", async () => {
+		const malformed = new AIMessage({
+			content: "",
+			invalid_tool_calls: [
+				{
+					name: "search",
+					args: "{oops",
+					id: "bad",
+					error: "not JSON",
+					type: "invalid_tool_call",
+				},
+			],
+		});
+		const msgs = [
+			new SystemMessage("sys"),
+			new HumanMessage("h1"),
+			malformed,
+			result("bad"),
+			call("c2"),
+			result("c2"),
+			new AIMessage("a2"),
+		];
+		// 50 tokens keep sys + 4 messages: the answer to the malformed call would stay without it
+		const trimmed = await trimByTokens(msgs, {
+			maxTokens: 50,
+			tokenCounter: count,
+			startOnHuman: false,
+		});
+		expect(texts(trimmed.messages)).toEqual(["sys", "", "result c2", "a2"]);
+	});
+
 	it("keeps at most the last N turns", async () => {
 		const out = await trimByTokens(history(), {
 			maxTokens: 1000,

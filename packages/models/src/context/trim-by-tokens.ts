@@ -40,9 +40,14 @@ export function checkTrimOptions(options: TrimOptions, where: string): void {
 }
 
 const isTool = (m: BaseMessage) => m.getType() === "tool";
-const hasToolCalls = (m: BaseMessage) =>
-	m.getType() === "ai" &&
-	((m as { tool_calls?: unknown[] }).tool_calls?.length ?? 0) > 0;
+/** An AI message that calls tools: well-formed calls, or malformed ones (which tools still answer). */
+const hasToolCalls = (m: BaseMessage) => {
+	if (m.getType() !== "ai") return false;
+	const ai = m as { tool_calls?: unknown[]; invalid_tool_calls?: unknown[] };
+	return (
+		(ai.tool_calls?.length ?? 0) > 0 || (ai.invalid_tool_calls?.length ?? 0) > 0
+	);
+};
 
 /** Groups messages into units that are never split: an AI tool call and the tool results that follow it. */
 export function toUnits(messages: BaseMessage[]): BaseMessage[][] {
