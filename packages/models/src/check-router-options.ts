@@ -8,6 +8,7 @@ import { checkTrimOptions } from "./context/trim-by-tokens.ts";
 import type { ModelRouterOptions } from "./model-router-options.ts";
 import type { BackoffOptions } from "./resilience/backoff.ts";
 import { checkRateLimits } from "./resilience/check-rate-limits.ts";
+import { checkPrice, checkPrices } from "./usage/prices.ts";
 
 const STRATEGIES = [
 	"weighted-round-robin",
@@ -122,6 +123,7 @@ function checkEntry(name: string, value: unknown): void {
 		infinite: true,
 	});
 	checkNumber(entry.temperature, `${where}.temperature`);
+	if (entry.price !== undefined) checkPrice(entry.price, `${where}.price`);
 }
 
 /** Refuses every mistake in a router's options that would otherwise fail later (or never): CONFIG_INVALID with a hint. */
@@ -166,6 +168,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 	}
 	for (const [i, guard] of (options.guards ?? []).entries())
 		checkGuard(guard, i);
+	if (options.prices !== undefined) checkPrices(options.prices, "prices");
 	for (const key of [
 		"route",
 		"preModelHook",

@@ -34,6 +34,34 @@ const router = (options: Record<string, unknown>) => () =>
 	} as never);
 
 describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
+	it("prices that are not finite numbers ≥ 0 with input and output given (totals went NaN)", async () => {
+		const { withPrices } = await import("@weft/models");
+		for (const bad of [
+			{ inputPerMTok: 1 },
+			{ inputPerMTok: -1, outputPerMTok: 1 },
+			{ inputPerMTok: "1", outputPerMTok: 1 },
+			{ inputPerMTok: 1, outputPerMTok: Number.NaN },
+			{ inputPerMTok: 1, outputPerMTok: 1, cachedInputPerMTok: -0.5 },
+		]) {
+			expectConfigInvalid(
+				thrown(() => withPrices({ x: bad as never })),
+				'withPrices["x"]',
+			);
+			expectConfigInvalid(
+				thrown(router({ models: { a: m() }, prices: { a: bad } })),
+				'prices["a"]',
+			);
+			expectConfigInvalid(
+				thrown(router({ models: { a: { model: m(), price: bad } } })),
+				'models["a"].price',
+			);
+		}
+		expect(withPrices({ x: { inputPerMTok: 1, outputPerMTok: 2 } }).x).toEqual({
+			inputPerMTok: 1,
+			outputPerMTok: 2,
+		});
+	});
+
 	it("a guard without a name, stages, action or check function", () => {
 		const check = () => ({ ok: true as const });
 		const cases: [unknown, string][] = [

@@ -1,3 +1,5 @@
+import { checkNumber, configInvalid, describe } from "../config-check.ts";
+
 /** USD per million tokens. `cachedInputPerMTok` is the price of a cache read, `cacheWritePerMTok` of a cache write. */
 export interface ModelPrice {
 	inputPerMTok: number;
@@ -63,7 +65,33 @@ export function withPrices(
 	extra: PriceTable,
 	base: PriceTable = LIST_PRICES,
 ): PriceTable {
+	checkPrices(extra, "withPrices");
 	return { ...base, ...extra };
+}
+
+/** Every price of a table: finite numbers ≥ 0, input and output given (a bad one made every total NaN). */
+export function checkPrices(table: unknown, where: string): void {
+	if (table === null || typeof table !== "object" || Array.isArray(table))
+		throw configInvalid(
+			`${where}: a price table is an object of model id → price, got ${describe(table)}`,
+			'pass { "my-model": { inputPerMTok: 1, outputPerMTok: 2 } }',
+		);
+	for (const [model, price] of Object.entries(table))
+		checkPrice(price, `${where}["${model}"]`);
+}
+
+/** A model's price: `inputPerMTok` and `outputPerMTok` required, the cache prices optional; all USD ≥ 0. */
+export function checkPrice(price: unknown, where: string): void {
+	if (price === null || typeof price !== "object" || Array.isArray(price))
+		throw configInvalid(
+			`${where} is ${describe(price)}, not a price`,
+			"pass { inputPerMTok, outputPerMTok } in USD per million tokens",
+		);
+	const p = price as Record<string, unknown>;
+	for (const key of ["inputPerMTok", "outputPerMTok"])
+		checkNumber(p[key], `${where}.${key}`, { required: true });
+	for (const key of ["cachedInputPerMTok", "cacheWritePerMTok"])
+		checkNumber(p[key], `${where}.${key}`);
 }
 
 /** The price of `model`: exact id first, then the longest id prefix ending at a `-` (dated and `-latest` ids). */
