@@ -1,3 +1,4 @@
+import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import { checkFilter, paging } from "./item-text.ts";
 import { encodeNamespace } from "./namespace.ts";
@@ -55,6 +56,12 @@ export async function rankedSearch(
 	const prefix = encodeNamespace(prefixNs, { prefix: true });
 	const { limit, offset } = paging(options, 10);
 	const { query, filter } = options;
+	if (query !== undefined && typeof query !== "string")
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`search query ${JSON.stringify(query) ?? String(query)} is not text`,
+			{ hint: "pass query as a string (or leave it out to list the items)" },
+		);
 	checkFilter(filter);
 	// checked with or without a query, so that a bad mode never passes for a listing
 	const mode = modeOf(options.mode, index);

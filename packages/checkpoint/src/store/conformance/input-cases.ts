@@ -144,6 +144,16 @@ export function inputCases(ctx: StoreConformanceContext): void {
 			expect((await store.search(ns, { limit: max })).length).toBe(1);
 		});
 
+		it("refuses a search query that is not text (VALIDATION_FAILED)", async () => {
+			store = await ctx.open();
+			await store.put(ns, "k1", { text: "tea" });
+			for (const query of [5, null, {}, ["tea"]])
+				expect(
+					await refusal(store.search(ns, { query } as never)),
+					JSON.stringify(query),
+				).toEqual(refused("VALIDATION_FAILED"));
+		});
+
 		it("refuses bad index, mode and maxDepth options with CONFIG_INVALID", async () => {
 			store = await ctx.open();
 			await store.put(["a", "b", "c"], "k", { text: "tea" });
