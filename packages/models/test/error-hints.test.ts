@@ -116,6 +116,8 @@ describe("every error out of the router is typed and says what to do", () => {
 			for await (const c of await r.stream("q")) got.push(c.content);
 		})().catch((e) => e);
 		expect(got).toEqual(["one "]);
+		// what arrived before the break was paid for: counted (outside audit, 2 Dec)
+		expect(r.usage.totals().calls).toBe(1);
 		expect(error).toBeInstanceOf(ModelError);
 		expect(error).toMatchObject({
 			code: "MODEL_UNAVAILABLE",

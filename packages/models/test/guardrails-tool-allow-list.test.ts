@@ -30,6 +30,9 @@ describe("tool allow-list", () => {
 			{ kind: "tool_not_allowed", excerpt: "delete_all" },
 		]);
 		expect(model.calls[0]!.tools).toEqual(["search"]);
+		// the blocked answer was still paid for: counted (outside audit, 2 Dec)
+		expect(router.usage.totals().calls).toBe(1);
+		expect(router.usage.totals().inputTokens).toBeGreaterThan(0);
 	});
 
 	it("drops disallowed calls in rewrite mode and keeps the rest", async () => {

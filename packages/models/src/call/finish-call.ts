@@ -82,25 +82,33 @@ export function priceCall(
 	);
 }
 
-/** Records usage, emits the usage event and returns the answer with `response_metadata.weft` and usage_metadata set. */
-export function finishCall(
+/** What a call spent: the model that answered, its attempts and tokens, whether it came from the cache. */
+export interface Spent {
+	model: string;
+	attempts: number;
+	usage: UsageMetadata;
+	counted: boolean;
+	cache: "hit" | "miss";
+	savedUsd?: number | undefined;
+	balance?: UsageBalance | undefined;
+}
+
+/**
+ * Records what a call spent and emits its usage event; its cost (0 for a cache hit that paid for nothing:
+ * an output guard's repair after a hit is paid for). Also for a call whose answer a guard then blocked:
+ * the provider was paid all the same.
+ */
+export function recordUsage(
 	cfg: ResolvedConfig,
 	call: PreparedCall,
 	emit: Emit,
-	r: {
-		model: string;
-		attempts: number;
-		answer: AIMessage | AIMessageChunk;
-		usage: UsageMetadata;
-		counted: boolean;
-		cache: "hit" | "miss";
-		savedUsd?: number | undefined;
-		balance?: UsageBalance | undefined;
-	},
-): AIMessageChunk {
+	r: Spent,
+): number | undefined {
 	const entry = cfg.entries[r.model]!;
 	const costUsd =
-		r.cache === "hit" ? 0 : priceCall(cfg, r.model, entry, r.usage);
+		r.cache === "hit" && r.usage.total_tokens === 0
+			? 0
+			: priceCall(cfg, r.model, entry, r.usage);
 	const record: CallUsage = {
 		model: r.model,
 		route: call.decision.rule,
@@ -117,6 +125,17 @@ export function finishCall(
 	};
 	cfg.usage.record(record);
 	emit({ type: "usage", callId: call.callId, ...record });
+	return costUsd;
+}
+
+/** Records usage, emits the usage event and returns the answer with `response_metadata.weft` and usage_metadata set. */
+export function finishCall(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+	r: Spent & { answer: AIMessage | AIMessageChunk },
+): AIMessageChunk {
+	const costUsd = recordUsage(cfg, call, emit, r);
 	const weft: WeftResponseMetadata = {
 		model: r.model,
 		costUsd,

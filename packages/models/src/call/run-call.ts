@@ -7,7 +7,13 @@ import {
 import { runGuards } from "../guardrails/guard.ts";
 import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
-import { finishCall, priceCall, usageOf } from "./finish-call.ts";
+import {
+	finishCall,
+	priceCall,
+	recordUsage,
+	type Spent,
+	usageOf,
+} from "./finish-call.ts";
 import { invokeEntry } from "./invoke-entry.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
@@ -109,26 +115,20 @@ export async function runCall(
 	const primary = call.decision.models[0]!;
 	const cached = await lookup(cfg, call, primary, emit);
 	if (cached.hit !== undefined) {
-		const answer = await guardOutput(
-			cfg,
-			call,
-			emit,
-			restore(cached.hit),
-			() => {},
-		);
-		const zero = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
-		return finishCall(cfg, call, emit, {
+		// nothing spent, unless an output guard repairs the cached answer with a paid call
+		const spent: Spent = {
 			model: primary,
 			attempts: 0,
-			answer,
-			usage: zero,
+			usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
 			counted: false,
 			cache: "hit",
 			savedUsd: cached.hit.costUsd,
-		});
+		};
+		const answer = await guarded(cfg, call, emit, restore(cached.hit), spent);
+		return finishCall(cfg, call, emit, { ...spent, answer });
 	}
 	const r = await callChain(cfg, call, call.messages, emit);
-	let attempts = r.attempts;
+	const attempts = r.attempts;
 	const raw = new AIMessage({
 		content: r.value.content,
 		tool_calls: r.value.tool_calls ?? [],
@@ -152,18 +152,36 @@ export async function runCall(
 			costUsd: priceCall(cfg, r.model, entry, r.usage),
 		});
 	}
-	let usage = r.usage;
-	const answer = await guardOutput(cfg, call, emit, raw, (again) => {
-		attempts += again.attempts;
-		usage = addUsage(usage, again.usage);
-	});
-	return finishCall(cfg, call, emit, {
+	const spent: Spent = {
 		model: r.model,
 		attempts,
-		answer,
-		usage,
+		usage: r.usage,
 		counted: r.counted,
 		cache: "miss",
 		balance: r.balance,
-	});
+	};
+	const answer = await guarded(cfg, call, emit, raw, spent);
+	return finishCall(cfg, call, emit, { ...spent, answer });
+}
+
+/**
+ * `guardOutput` adding a repair's calls to `spent`; when a guard blocks the answer, what was spent is
+ * recorded before the error goes on (the provider was paid for the blocked answer and any repair).
+ */
+async function guarded(
+	cfg: ResolvedConfig,
+	call: PreparedCall,
+	emit: Emit,
+	answer: AIMessage,
+	spent: Spent,
+): Promise<AIMessage> {
+	try {
+		return await guardOutput(cfg, call, emit, answer, (again) => {
+			spent.attempts += again.attempts;
+			spent.usage = addUsage(spent.usage, again.usage);
+		});
+	} catch (error) {
+		if (spent.usage.total_tokens > 0) recordUsage(cfg, call, emit, spent);
+		throw error;
+	}
 }

@@ -6,7 +6,7 @@ import { ModelError, messageOf } from "../errors.ts";
 import { describeError } from "../resilience/classify-error.ts";
 import { runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
-import { finishCall, priceCall, usageOf } from "./finish-call.ts";
+import { finishCall, priceCall, recordUsage, usageOf } from "./finish-call.ts";
 import { streamEntry } from "./invoke-entry.ts";
 import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
@@ -174,6 +174,20 @@ export async function* streamCall(
 	} catch (error) {
 		throw midStream(error, chain.model, chain.attempts, sent, call.signal);
 	} finally {
-		if (!released) chain.slot?.release();
+		if (!released) {
+			chain.slot?.release();
+			// the stream broke, or its reader stopped early: what arrived was still paid for
+			if (all !== undefined) {
+				const { usage } = await usageOf(cfg, chain.model, call.messages, all);
+				recordUsage(cfg, call, emit, {
+					model: chain.model,
+					attempts: chain.attempts,
+					usage,
+					counted: all.usage_metadata === undefined,
+					cache: "miss",
+					balance: chain.balance,
+				});
+			}
+		}
 	}
 }
