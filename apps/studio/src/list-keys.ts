@@ -9,7 +9,8 @@ const MOVES: Record<string, (i: number, n: number) => number> = {
 
 /**
  * Arrow keys (and Home/End) move the focus between the items of a list that match `selector`;
- * Enter on an item itself (not on a control in it) moves into its first control.
+ * Enter on an item itself (not on a control in it, and not an item that is a link or a button) moves into
+ * its first control.
  */
 export function listKeys(selector: string) {
 	return (e: KeyboardEvent<HTMLElement>) => {
@@ -17,7 +18,13 @@ export function listKeys(selector: string) {
 		if (target.matches("input, textarea, select")) return;
 		const items = [...e.currentTarget.querySelectorAll<HTMLElement>(selector)];
 		const at = items.findIndex((el) => el.contains(target));
-		if (e.key === "Enter" && at >= 0 && items[at] === target) {
+		// an item that is itself a link or a button acts on Enter as such (it opens, it presses)
+		if (
+			e.key === "Enter" &&
+			at >= 0 &&
+			items[at] === target &&
+			!target.matches("a[href], button")
+		) {
 			e.preventDefault();
 			items[at]
 				?.querySelector<HTMLElement>("button:not(:disabled), a[href], input")

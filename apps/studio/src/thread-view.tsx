@@ -147,6 +147,9 @@ export function ThreadView({ threadId }: { threadId: string }) {
 										graphId !== undefined &&
 										state.data.values !== null && (
 											<ForkPanel
+												// one panel per checkpoint: its editor starts from that checkpoint's state (a kept
+												// panel showed the previous step's values under the new step's header)
+												key={state.data.checkpoint_id}
 												threadId={threadId}
 												graphId={graphId}
 												checkpointId={state.data.checkpoint_id}

@@ -253,6 +253,34 @@ describe.skipIf(noBrowser !== undefined)(
 			).toEqual(expect.arrayContaining([7, 40]));
 		}, 90_000);
 
+		it("the fork editor holds the state of the step picked now, not of the one picked before", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			await openThread(t.thread_id);
+			const state = page.getByLabel("state", { exact: true });
+			const editorText = async (hasText: string) => {
+				await page
+					.locator(".timeline li.cp", { hasText })
+					.first()
+					.getByRole("button")
+					.click();
+				const fork = state.locator("details.fork");
+				if ((await fork.getAttribute("open")) === null)
+					await state.getByText("fork or replay from here").click();
+				await state.getByRole("radio", { name: "JSON" }).check();
+				return state.getByLabel("state (JSON)").inputValue();
+			};
+			const first = await editorText("→ agent");
+			const second = await editorText("agent → approve");
+			expect(second).not.toBe(first);
+			// back to the first step: its own state again (outside audit, 2 Dec: a kept panel showed the
+			// step picked before, and forked it onto the new step)
+			expect(await editorText("→ agent")).toBe(first);
+		}, 90_000);
+
 		it("cancels a running run from the studio", async () => {
 			const t = await call("/threads", {});
 			const run = await call(`/threads/${t.thread_id}/runs`, {
