@@ -106,6 +106,38 @@ describe("/studio/api", () => {
 		expect((await call("/studio/api/threads/unknown/tree")).status).toBe(404);
 	});
 
+	it("keeps a request of an older branch in the inbox once the newest branch is done", async () => {
+		const t = (await call("/threads", {})).json.thread_id as string;
+		await call(`/threads/${t}/runs/wait`, {
+			assistant_id: "refund",
+			input: { customer: "dee" },
+		});
+		// a fork at the paused step (a new customer written as draft's), which pauses at approve too
+		const paused = (await call(`/threads/${t}/state`)).json;
+		await call(`/threads/${t}/state`, {
+			values: { customer: "eve" },
+			as_node: "draft",
+			checkpoint_id: paused.parent_checkpoint.checkpoint_id,
+		});
+		await call(`/threads/${t}/runs/wait`, {
+			assistant_id: "refund",
+			input: null,
+		});
+		const mine = async () =>
+			((await call("/studio/api/inbox")).json as any[]).filter(
+				(r) => r.thread_id === t,
+			);
+		expect(await mine()).toHaveLength(2);
+		// the newest branch is answered and done: the thread reads done, the older branch still waits
+		await call(`/threads/${t}/runs/wait`, {
+			assistant_id: "refund",
+			command: { resume: { action: "approve" } },
+		});
+		const left = await mine();
+		expect(left).toHaveLength(1);
+		expect(left[0].value.request.customer).toBe("dee");
+	});
+
 	it("serves the build, falls back to index.html for app paths, never outside the build", async () => {
 		expect((await call("/studio/")).text).toContain("<title>studio</title>");
 		expect((await call("/studio")).text).toContain("<title>studio</title>");

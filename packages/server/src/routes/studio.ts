@@ -252,9 +252,10 @@ export function studioRoutes(
 	});
 	app.get("/api/inbox", async (c) => {
 		const rows = [];
-		for (const t of await ctx.checkpointer.listThreads({
-			status: "interrupted",
-		})) {
+		// a thread's status follows the branch that ran last: a request can wait on any other head, so a
+		// thread with several heads is read too, whatever its status (as `weft pending` does)
+		for (const t of await ctx.checkpointer.listThreads()) {
+			if (t.status !== "interrupted" && t.heads.length < 2) continue;
 			if (!visible(t.threadId, c)) continue;
 			const record = ctx.registry.threads.get(t.threadId);
 			for (const head of t.heads) {
