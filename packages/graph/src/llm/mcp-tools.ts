@@ -122,6 +122,7 @@ export async function loadMcpTools(
 	servers: Record<string, McpServerConfig>,
 	options: LoadMcpToolsOptions = {},
 ): Promise<McpToolset> {
+	checkServers(servers);
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const clients = new Map<string, Client>();
 	let closed = false;
@@ -179,5 +180,32 @@ function checkUnique(tools: readonly DynamicStructuredTool[]): void {
 				},
 			);
 		seen.set(t.name, server);
+	}
+}
+
+/** The servers' configs: each a `{ command }` (stdio) or a `{ url }` (HTTP), before anything is started. */
+function checkServers(servers: unknown): void {
+	const example =
+		'pass { name: { command: "npx", args: ["-y", "some-mcp-server"] } } or { name: { url: "https://…/mcp" } }';
+	if (servers === null || typeof servers !== "object" || Array.isArray(servers))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`loadMcpTools needs an object of servers by name, got ${servers === null ? "null" : Array.isArray(servers) ? "an array" : typeof servers}`,
+			{ hint: example },
+		);
+	for (const [name, config] of Object.entries(servers)) {
+		const c = config as { command?: unknown; url?: unknown } | null;
+		const ok =
+			c !== null &&
+			typeof c === "object" &&
+			(typeof c.command === "string"
+				? c.command !== ""
+				: typeof c.url === "string");
+		if (!ok)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`MCP server "${name}" has neither a command (stdio) nor a url (HTTP)`,
+				{ hint: example },
+			);
 	}
 }

@@ -140,6 +140,27 @@ describe("loadMcpTools", () => {
 		}
 	});
 
+	it("refuses servers given as anything but { command } or { url } with CONFIG_INVALID, before starting any", async () => {
+		for (const servers of [
+			null,
+			undefined,
+			[],
+			{ x: {} },
+			{ x: null },
+			{ x: { command: "" } },
+			{ x: { url: 5 } },
+		]) {
+			const error = await loadMcpTools(servers as never).catch(
+				(e: unknown) => e,
+			);
+			expect(
+				isWeftError(error, "CONFIG_INVALID"),
+				JSON.stringify(servers),
+			).toBe(true);
+			expect((error as { hint?: string }).hint).toContain("command");
+		}
+	});
+
 	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {
 		const bad = await loadMcpTools({
 			calc: stdio,
