@@ -64,6 +64,13 @@ describe("evaluate", () => {
 		);
 	});
 
+	it("refuses a regex scorer whose pattern is no regular expression (CONFIG_INVALID)", () => {
+		expect(() => regex("(")).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+		expect(regex("a(b)?").name).toBe("regex");
+	});
+
 	it("scores with regex, JSON schema, custom functions and budgets (latency on an injected clock)", async () => {
 		const { graph } = qaGraph({
 			json: '{"name": "Ada", "age": 36}',

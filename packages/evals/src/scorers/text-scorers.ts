@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { ConfigError } from "@weft/checkpoint";
 import { type Scorer, textOf, verdict } from "./scorer.ts";
 
 /** What a text scorer compares with: a fixed value, or (default) the case's `expected`. */
@@ -87,7 +88,7 @@ export function contains(
 
 /** The output's text matches a regular expression. */
 export function regex(pattern: RegExp | string): Scorer {
-	const re = typeof pattern === "string" ? new RegExp(pattern) : pattern;
+	const re = typeof pattern === "string" ? compiled(pattern) : pattern;
 	return {
 		name: `regex`,
 		score(run) {
@@ -96,4 +97,19 @@ export function regex(pattern: RegExp | string): Scorer {
 			return verdict(pass, pass ? `matches ${re}` : `does not match ${re}`);
 		},
 	};
+}
+
+/** A pattern given as text, compiled; one that is no regular expression is CONFIG_INVALID. */
+function compiled(pattern: string): RegExp {
+	try {
+		return new RegExp(pattern);
+	} catch (error) {
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`regex scorer: /${pattern}/ is not a regular expression (${(error as Error).message})`,
+			{
+				hint: "fix the pattern (escape ( ) [ ] with a backslash to match them as text)",
+			},
+		);
+	}
 }
