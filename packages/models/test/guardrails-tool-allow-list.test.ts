@@ -35,6 +35,13 @@ describe("tool allow-list", () => {
 		expect(router.usage.totals().inputTokens).toBeGreaterThan(0);
 	});
 
+	it("refuses a guard without its allow list (CONFIG_INVALID)", () => {
+		for (const options of [{}, { allow: "search" }, { allow: [1] }, undefined])
+			expect(() => toolAllowListGuard(options as never)).toThrow(
+				expect.objectContaining({ code: "CONFIG_INVALID" }),
+			);
+	});
+
 	it("drops disallowed calls in rewrite mode and keeps the rest", async () => {
 		const model = new FakeModel("m", [
 			{

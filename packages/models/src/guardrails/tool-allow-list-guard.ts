@@ -1,4 +1,5 @@
 import { AIMessage, type AIMessageFields } from "@langchain/core/messages";
+import { configInvalid } from "../config-check.ts";
 import type { Guard } from "./guard.ts";
 
 /** Options of `toolAllowListGuard`. */
@@ -14,6 +15,17 @@ export interface ToolAllowListGuardOptions {
  * answer calling any other tool is blocked (or the calls are dropped).
  */
 export function toolAllowListGuard(options: ToolAllowListGuardOptions): Guard {
+	// no list would allow nothing and block every call: a forgotten option, said at once
+	if (
+		options === null ||
+		typeof options !== "object" ||
+		!Array.isArray(options.allow) ||
+		!options.allow.every((t) => typeof t === "string")
+	)
+		throw configInvalid(
+			"toolAllowListGuard needs allow: the names of the tools the agent may call",
+			'pass toolAllowListGuard({ allow: ["search", "lookup"] }) (an empty list allows none)',
+		);
 	const allowed = new Set(options.allow);
 	return {
 		name: options.name ?? "tool-allow-list",
