@@ -174,7 +174,10 @@ export function toWeftError(
 		return new WeftError(
 			"RUN_CANCELLED",
 			`the model call was cancelled${detail}`,
-			{ cause: error },
+			{
+				cause: error,
+				hint: "its signal was aborted (the run was cancelled, or its node timed out); run again to make the call",
+			},
 		);
 	}
 	if (error instanceof Error) return WeftError.from(error, "NODE_FAILED");

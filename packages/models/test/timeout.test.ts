@@ -59,6 +59,7 @@ describe("timeouts", () => {
 		expect(err).toMatchObject({
 			code: "RUN_CANCELLED",
 			message: "the model call was cancelled: user cancelled",
+			hint: expect.stringContaining("aborted"),
 		});
 		expect(isWeftError(err)).toBe(true);
 		expect(other.calls).toHaveLength(0);
