@@ -112,6 +112,19 @@ describe("weft mcp", () => {
 		expect(bad.structuredContent).toMatchObject({
 			error: { code: "VALIDATION_FAILED" },
 		});
+		// a valid answer to an id that is not pending: said as such (was an invalid answer)
+		const wrongId = await client.callTool({
+			name: "review_resume",
+			arguments: {
+				threadId: s.threadId,
+				resume: { action: "approve" },
+				interruptId: "nope",
+			},
+		});
+		expect(wrongId.isError).toBe(true);
+		expect(wrongId.structuredContent).toMatchObject({
+			error: { code: "UNKNOWN_INTERRUPT_ID" },
+		});
 		const done = await client.callTool({
 			name: "review_resume",
 			arguments: { threadId: s.threadId, resume: { action: "approve" } },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isWeftError } from "@weft/checkpoint";
+import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph } from "@weft/graph";
 import { z } from "zod";
 import { plainValue } from "../render/messages.ts";
@@ -118,6 +118,22 @@ export async function callGraphTool(
 	const threadId = resuming ? (args.threadId as string) : randomUUID();
 	let result: Awaited<ReturnType<AnyGraph["run"]>>;
 	try {
+		// an id that no pending interrupt has is said as such (one pending interrupt would otherwise
+		// take { id: answer } for its answer and refuse it as invalid)
+		if (resuming && typeof args.interruptId === "string") {
+			const { interrupts } = await graph.getState({ threadId });
+			if (!interrupts.some((i) => i.id === args.interruptId))
+				throw new WeftError(
+					"UNKNOWN_INTERRUPT_ID",
+					`no pending interrupt of thread ${threadId} has id "${args.interruptId}"`,
+					{
+						hint:
+							interrupts.length === 0
+								? "nothing waits on this thread: it was answered already, or never paused"
+								: `pending ids: ${interrupts.map((i) => i.id).join(", ")} (or leave interruptId out when one waits)`,
+					},
+				);
+		}
 		const input = resuming
 			? new Command({
 					resume:
