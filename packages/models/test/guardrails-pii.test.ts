@@ -56,6 +56,37 @@ describe("PII guard", () => {
 		expect(out.content).toBe("Write to [EMAIL]");
 	});
 
+	it("redacts the arguments of the answer's tool calls (they reach the tools)", async () => {
+		const model = new FakeModel("m", [
+			{
+				content: "mailing bob@corp.com",
+				toolCalls: [
+					{
+						name: "send",
+						args: {
+							to: "alice@corp.com",
+							card: "4111 1111 1111 1111",
+							cc: ["eve@corp.com"],
+							n: 3,
+						},
+					},
+				],
+			},
+		]);
+		const out = await new ModelRouter({
+			models: { model },
+			guards: [piiGuard()],
+		}).invoke("mail them");
+		expect(out.content).toBe("mailing [EMAIL]");
+		expect(out.tool_calls?.[0]?.args).toEqual({
+			to: "[EMAIL]",
+			card: "[CARD]",
+			cc: ["[EMAIL]"],
+			n: 3,
+		});
+		expect(out.tool_calls?.[0]?.name).toBe("send");
+	});
+
 	it("blocks with a GuardrailError that holds only redacted findings", async () => {
 		const model = new FakeModel("m", [{ content: "never" }]);
 		const router = new ModelRouter({

@@ -1,4 +1,8 @@
-import type { BaseMessage } from "@langchain/core/messages";
+import {
+	AIMessage,
+	type AIMessageFields,
+	type BaseMessage,
+} from "@langchain/core/messages";
 import type { GuardFinding } from "../errors.ts";
 import {
 	type Guard,
@@ -120,8 +124,33 @@ export function patternGuard(
 				});
 			};
 			if (ctx.stage === "output") {
-				const output =
+				let output =
 					ctx.output === undefined ? undefined : scan(ctx.output, undefined);
+				// the arguments of the tool calls too: they reach the tools, and the next model call
+				const calls = output?.tool_calls ?? [];
+				if (output !== undefined && calls.length > 0) {
+					const before = findings.length;
+					const redacted = calls.map((c) => ({
+						...c,
+						args: inLeaves(c.args, (t) => {
+							const r = redact(t, detectors);
+							findings.push(...r.findings);
+							return r.text;
+						}) as Record<string, unknown>,
+					}));
+					if (findings.length > before)
+						output = new AIMessage(<AIMessageFields>{
+							content: output.content,
+							id: output.id,
+							tool_calls: redacted,
+							invalid_tool_calls: output.invalid_tool_calls,
+							additional_kwargs: output.additional_kwargs,
+							response_metadata: output.response_metadata,
+							...(output.usage_metadata === undefined
+								? {}
+								: { usage_metadata: output.usage_metadata }),
+						});
+				}
 				return findings.length === 0
 					? { ok: true }
 					: { ok: false, findings, rewrite: { output } };
@@ -153,4 +182,15 @@ export function piiGuard(
 		order.filter((k) => detect.includes(k)).map((k) => PII_DETECTORS[k]),
 		{ ...options, name: options.name ?? "pii" },
 	);
+}
+
+/** `value` with every string in it (at any depth of arrays and plain objects) passed through `fn`. */
+function inLeaves(value: unknown, fn: (text: string) => string): unknown {
+	if (typeof value === "string") return fn(value);
+	if (Array.isArray(value)) return value.map((v) => inLeaves(v, fn));
+	if (value !== null && typeof value === "object")
+		return Object.fromEntries(
+			Object.entries(value).map(([k, v]) => [k, inLeaves(v, fn)]),
+		);
+	return value;
 }
