@@ -35,6 +35,11 @@ describe("blocked topics and length guards", () => {
 		expect(String(classifier.calls[0]!.messages[1]!.content)).toBe(
 			"what dose of X should I take?",
 		);
+		// both classifier calls were paid for, the blocked one too: counted under the classifier's model
+		const totals = router.usage.totals();
+		expect(totals.calls).toBe(3);
+		expect(Object.keys(totals.byModel).sort()).toEqual(["cls", "main"]);
+		expect(totals.byModel.cls!.calls).toBe(2);
 	});
 
 	it("rewrites a blocked answer to the refusal when configured", async () => {

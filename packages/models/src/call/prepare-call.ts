@@ -5,9 +5,12 @@ import type {
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { checkNumber } from "../config-check.ts";
-import { summarizeMessages } from "../context/summarize-messages.ts";
+import {
+	replyUsage,
+	summarizeMessages,
+} from "../context/summarize-messages.ts";
 import { type TrimResult, trimByTokens } from "../context/trim-by-tokens.ts";
-import { runGuards } from "../guardrails/guard.ts";
+import { type GuardContext, runGuards } from "../guardrails/guard.ts";
 import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
 import { type RouteDecision, routeCall } from "../routing/route.ts";
@@ -60,15 +63,18 @@ const OWN_KEYS = new Set([
 ]);
 
 /**
- * The summariser's call is part of what a call costs: recorded in the router's usage under the
- * summariser's model id (its `model`/`modelName` field, else "summarizer"), route "context.summarize".
+ * A model call made for a call (the context summariser's, a guard's classifier) is part of what the call
+ * costs: recorded in the router's usage under that model's id (its `model`/`modelName` field, else
+ * `fallbackId`), on `route` ("context.summarize", "guard.<name>").
  */
-function recordSummariser(
+export function recordSideCall(
 	cfg: ResolvedConfig,
 	model: unknown,
 	used: { inputTokens: number; outputTokens: number; counted: boolean },
 	callId: string,
 	emit: Emit,
+	route: string,
+	fallbackId: string,
 ) {
 	const fields = model as { model?: unknown; modelName?: unknown };
 	const id =
@@ -76,11 +82,11 @@ function recordSummariser(
 			? fields.model
 			: typeof fields.modelName === "string"
 				? fields.modelName
-				: "summarizer";
+				: fallbackId;
 	const price = findPrice(id, cfg.prices);
 	const record: CallUsage = {
 		model: id,
-		route: "context.summarize",
+		route,
 		attempts: 1,
 		cache: "miss",
 		inputTokens: used.inputTokens,
@@ -92,6 +98,24 @@ function recordSummariser(
 	};
 	cfg.usage.record(record);
 	emit({ type: "usage", callId, ...record });
+}
+
+/** What a guard's own model calls are counted with (`GuardContext.countCall`). */
+export function sideCalls(
+	cfg: ResolvedConfig,
+	callId: string,
+	emit: Emit,
+): NonNullable<GuardContext["countCall"]> {
+	return (guard, model, asked, reply) =>
+		recordSideCall(
+			cfg,
+			model,
+			replyUsage(asked, reply),
+			callId,
+			emit,
+			`guard.${guard}`,
+			"classifier",
+		);
 }
 
 async function applyContext(
@@ -110,12 +134,14 @@ async function applyContext(
 			...ctx.summarize,
 		});
 		if (summarized.summaryUsage !== undefined)
-			recordSummariser(
+			recordSideCall(
 				cfg,
 				ctx.summarize.model,
 				summarized.summaryUsage,
 				callId,
 				emit,
+				"context.summarize",
+				"summarizer",
 			);
 		result = summarized;
 	}
@@ -147,7 +173,12 @@ export async function prepareCall(
 	let messages = (
 		await runGuards(
 			cfg.guards,
-			{ stage: "input", messages: input, signal: options.signal },
+			{
+				stage: "input",
+				messages: input,
+				signal: options.signal,
+				countCall: sideCalls(cfg, callId, emit),
+			},
 			emit,
 			callId,
 		)

@@ -15,7 +15,7 @@ import {
 	usageOf,
 } from "./finish-call.ts";
 import { invokeEntry } from "./invoke-entry.ts";
-import type { PreparedCall } from "./prepare-call.ts";
+import { type PreparedCall, sideCalls } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 
 function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
@@ -98,6 +98,7 @@ export async function guardOutput(
 			messages: call.messages,
 			output: answer,
 			retry,
+			countCall: sideCalls(cfg, call.callId, emit),
 			signal: call.signal,
 		},
 		emit,

@@ -71,19 +71,7 @@ export async function summarizeMessages(
 		typeof reply.content === "string"
 			? reply.content
 			: JSON.stringify(reply.content);
-	const u = reply.usage_metadata;
-	const summaryUsage =
-		u === undefined
-			? {
-					inputTokens: estimateTokens(asked),
-					outputTokens: estimateTokens([new AIMessage(summary)]),
-					counted: true,
-				}
-			: {
-					inputTokens: u.input_tokens,
-					outputTokens: u.output_tokens,
-					counted: false,
-				};
+	const summaryUsage = replyUsage(asked, reply);
 	const carrier = new HumanMessage({
 		content: `${options.prefix ?? "Summary of the earlier conversation:\n"}${summary}`,
 		additional_kwargs: { weft_summary: true },
@@ -105,5 +93,28 @@ export async function summarizeMessages(
 			count === undefined
 				? trimmed.tokensAfter + Math.ceil(carrier.content.length / 4) + 4
 				: await count(out),
+	};
+}
+
+/** The tokens of a model's reply to `asked`: as the provider reported them, else estimated (`counted`). */
+export function replyUsage(
+	asked: BaseMessage[],
+	reply: { content: unknown; usage_metadata?: UsageMetadata | undefined },
+): { inputTokens: number; outputTokens: number; counted: boolean } {
+	const u = reply.usage_metadata;
+	if (u !== undefined)
+		return {
+			inputTokens: u.input_tokens,
+			outputTokens: u.output_tokens,
+			counted: false,
+		};
+	const text =
+		typeof reply.content === "string"
+			? reply.content
+			: JSON.stringify(reply.content);
+	return {
+		inputTokens: estimateTokens(asked),
+		outputTokens: estimateTokens([new AIMessage(text)]),
+		counted: true,
 	};
 }

@@ -34,8 +34,9 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 			"pass a (cheap) chat model as classifier",
 		);
 	const instruction = `You are a topic classifier. Blocked topics: ${options.topics.map((t) => `"${t}"`).join(", ")}. If the text is about one of them, reply with that topic exactly; otherwise reply NONE. Reply with nothing else.`;
+	const name = options.name ?? "blocked-topics";
 	return {
-		name: options.name ?? "blocked-topics",
+		name,
 		stages: options.stages ?? ["input"],
 		action: options.action ?? "block",
 		async check(ctx) {
@@ -44,10 +45,15 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 					? ctx.output
 					: ctx.messages.findLast((m) => m.getType() === "human");
 			if (target === undefined) return { ok: true };
+			const asked = [
+				new SystemMessage(instruction),
+				new HumanMessage(textOf(target)),
+			];
 			const reply = await options.classifier.invoke(
-				[new SystemMessage(instruction), new HumanMessage(textOf(target))],
+				asked,
 				ctx.signal === undefined ? {} : { signal: ctx.signal },
 			);
+			ctx.countCall?.(name, options.classifier, asked, reply);
 			const said = (
 				typeof reply.content === "string"
 					? reply.content

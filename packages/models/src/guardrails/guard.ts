@@ -3,6 +3,7 @@ import {
 	type BaseMessage,
 	mapChatMessagesToStoredMessages,
 	mapStoredMessageToChatMessage,
+	type UsageMetadata,
 } from "@langchain/core/messages";
 import { isWeftError } from "@weft/checkpoint";
 import { type GuardFinding, GuardrailError, guardFailed } from "../errors.ts";
@@ -21,6 +22,18 @@ export interface GuardContext {
 	/** Output stage: ask the same route again with these messages (used for one repair). */
 	retry?: ((messages: BaseMessage[]) => Promise<AIMessage>) | undefined;
 	signal?: AbortSignal | undefined;
+	/**
+	 * A guard that asks a model of its own (a classifier) reports each such call here, with what it sent
+	 * and the reply: the call is recorded in the router's usage (route `guard.<name>`), as it was paid for.
+	 */
+	countCall?:
+		| ((
+				guard: string,
+				model: unknown,
+				asked: BaseMessage[],
+				reply: { content: unknown; usage_metadata?: UsageMetadata | undefined },
+		  ) => void)
+		| undefined;
 }
 
 /** A guard's answer: pass, or what it found and, for rewriting guards, the rewritten messages or output. */
