@@ -30,7 +30,7 @@ import { UsageMeter } from "./usage-meter.ts";
 export type { RunOptions } from "./run-options.ts";
 export { SubgraphResult } from "./run-task.ts";
 
-type EndStatus = "done" | "interrupted" | "cancelled";
+type EndStatus = RunResult["status"];
 
 /** How the stepping ended: a result, or an answer that was refused (the thread stays paused). */
 type Ending = { result: RunResult } | { refused: WeftError };

@@ -4,6 +4,8 @@ import type {
 	BaseMessage,
 	UsageMetadata,
 } from "@langchain/core/messages";
+import { replyUsage } from "../context/summarize-messages.ts";
+import type { GuardContext } from "../guardrails/guard.ts";
 import type { ModelEntry } from "../routing/model-entry.ts";
 import { costOf, findPrice } from "../usage/prices.ts";
 import { tokenCounterFor } from "../usage/token-counter.ts";
@@ -150,4 +152,60 @@ export function finishCall(
 	if (r.cache === "miss" && r.model !== call.decision.models[0])
 		weft.fallback = true;
 	return withMetadata(r.answer, { weft }, r.usage);
+}
+
+/**
+ * A model call made for a call (the context summariser's, a guard's classifier) is part of what the call
+ * costs: recorded in the router's usage under that model's id (its `model`/`modelName` field, else
+ * `fallbackId`), on `route` ("context.summarize", "guard.<name>").
+ */
+export function recordSideCall(
+	cfg: ResolvedConfig,
+	model: unknown,
+	used: { inputTokens: number; outputTokens: number; counted: boolean },
+	callId: string,
+	emit: Emit,
+	route: string,
+	fallbackId: string,
+) {
+	const fields = model as { model?: unknown; modelName?: unknown };
+	const id =
+		typeof fields.model === "string"
+			? fields.model
+			: typeof fields.modelName === "string"
+				? fields.modelName
+				: fallbackId;
+	const price = findPrice(id, cfg.prices);
+	const record: CallUsage = {
+		model: id,
+		route,
+		attempts: 1,
+		cache: "miss",
+		inputTokens: used.inputTokens,
+		outputTokens: used.outputTokens,
+		cachedInputTokens: 0,
+		totalTokens: used.inputTokens + used.outputTokens,
+		costUsd: price === undefined ? undefined : costOf(used, price),
+		counted: used.counted,
+	};
+	cfg.usage.record(record);
+	emit({ type: "usage", callId, ...record });
+}
+
+/** What a guard's own model calls are counted with (`GuardContext.countCall`). */
+export function sideCalls(
+	cfg: ResolvedConfig,
+	callId: string,
+	emit: Emit,
+): NonNullable<GuardContext["countCall"]> {
+	return (guard, model, asked, reply) =>
+		recordSideCall(
+			cfg,
+			model,
+			replyUsage(asked, reply),
+			callId,
+			emit,
+			`guard.${guard}`,
+			"classifier",
+		);
 }

@@ -5,18 +5,14 @@ import type {
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { checkNumber } from "../config-check.ts";
-import {
-	replyUsage,
-	summarizeMessages,
-} from "../context/summarize-messages.ts";
+import { summarizeMessages } from "../context/summarize-messages.ts";
 import { type TrimResult, trimByTokens } from "../context/trim-by-tokens.ts";
-import { type GuardContext, runGuards } from "../guardrails/guard.ts";
+import { runGuards } from "../guardrails/guard.ts";
 import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
 import { type RouteDecision, routeCall } from "../routing/route.ts";
-import { costOf, findPrice } from "../usage/prices.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
-import type { CallUsage } from "../usage/usage-tracker.ts";
+import { recordSideCall, sideCalls } from "./finish-call.ts";
 import { hasImages } from "./message-parts.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { toolName } from "./tools.ts";
@@ -61,62 +57,6 @@ const OWN_KEYS = new Set([
 	// BaseChatModel adds the prompt's index in a batch to `invoke` (not to `stream`): not part of the request.
 	"promptIndex",
 ]);
-
-/**
- * A model call made for a call (the context summariser's, a guard's classifier) is part of what the call
- * costs: recorded in the router's usage under that model's id (its `model`/`modelName` field, else
- * `fallbackId`), on `route` ("context.summarize", "guard.<name>").
- */
-export function recordSideCall(
-	cfg: ResolvedConfig,
-	model: unknown,
-	used: { inputTokens: number; outputTokens: number; counted: boolean },
-	callId: string,
-	emit: Emit,
-	route: string,
-	fallbackId: string,
-) {
-	const fields = model as { model?: unknown; modelName?: unknown };
-	const id =
-		typeof fields.model === "string"
-			? fields.model
-			: typeof fields.modelName === "string"
-				? fields.modelName
-				: fallbackId;
-	const price = findPrice(id, cfg.prices);
-	const record: CallUsage = {
-		model: id,
-		route,
-		attempts: 1,
-		cache: "miss",
-		inputTokens: used.inputTokens,
-		outputTokens: used.outputTokens,
-		cachedInputTokens: 0,
-		totalTokens: used.inputTokens + used.outputTokens,
-		costUsd: price === undefined ? undefined : costOf(used, price),
-		counted: used.counted,
-	};
-	cfg.usage.record(record);
-	emit({ type: "usage", callId, ...record });
-}
-
-/** What a guard's own model calls are counted with (`GuardContext.countCall`). */
-export function sideCalls(
-	cfg: ResolvedConfig,
-	callId: string,
-	emit: Emit,
-): NonNullable<GuardContext["countCall"]> {
-	return (guard, model, asked, reply) =>
-		recordSideCall(
-			cfg,
-			model,
-			replyUsage(asked, reply),
-			callId,
-			emit,
-			`guard.${guard}`,
-			"classifier",
-		);
-}
 
 async function applyContext(
 	cfg: ResolvedConfig,

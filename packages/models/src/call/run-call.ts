@@ -12,10 +12,11 @@ import {
 	priceCall,
 	recordUsage,
 	type Spent,
+	sideCalls,
 	usageOf,
 } from "./finish-call.ts";
 import { invokeEntry } from "./invoke-entry.ts";
-import { type PreparedCall, sideCalls } from "./prepare-call.ts";
+import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 
 function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
@@ -129,7 +130,6 @@ export async function runCall(
 		return finishCall(cfg, call, emit, { ...spent, answer });
 	}
 	const r = await callChain(cfg, call, call.messages, emit);
-	const attempts = r.attempts;
 	const raw = new AIMessage({
 		content: r.value.content,
 		tool_calls: r.value.tool_calls ?? [],
@@ -155,7 +155,7 @@ export async function runCall(
 	}
 	const spent: Spent = {
 		model: r.model,
-		attempts,
+		attempts: r.attempts,
 		usage: r.usage,
 		counted: r.counted,
 		cache: "miss",

@@ -178,12 +178,17 @@ export async function* streamCall(
 			chain.slot?.release();
 			// the stream broke, or its reader stopped early: what arrived was still paid for
 			if (all !== undefined) {
-				const { usage } = await usageOf(cfg, chain.model, call.messages, all);
+				const { usage, counted } = await usageOf(
+					cfg,
+					chain.model,
+					call.messages,
+					all,
+				);
 				recordUsage(cfg, call, emit, {
 					model: chain.model,
 					attempts: chain.attempts,
 					usage,
-					counted: all.usage_metadata === undefined,
+					counted,
 					cache: "miss",
 					balance: chain.balance,
 				});
