@@ -57,6 +57,12 @@ describe("requests on other branches", () => {
 		const text = await weft([...db, "pending"]);
 		expect(text.stdout).toContain("b-1");
 		expect(text.stdout).not.toContain("nothing is waiting");
+		const one = await weft([...db, "--json", "pending", "--thread", "b-1"]);
+		expect(one.json).toEqual(all.json);
+		// a thread that is not there is an error, not "nothing is waiting" (outside check, 2 Dec)
+		const unknown = await weft([...db, "pending", "--thread", "b-2"]);
+		expect(unknown.code).toBe(2);
+		expect(unknown.stderr).toContain('no thread "b-2"');
 		// a plain approve answers the newest branch, which is done: the hint names the branch that waits
 		// (outside durability audit, 2 Dec: it only pointed at `weft pending`)
 		const plain = await weft([...db, "approve", "b-1"]);

@@ -79,9 +79,12 @@ export {
 } from "./telemetry/telemetry-options.ts";
 export type { StateDiff } from "./time-travel/diff-states.ts";
 export {
+	mayBeWaiting,
 	pendingInterrupts,
 	type StateHistory,
 	type StateSnapshot,
+	type WaitingRequest,
+	waitingRequests,
 } from "./time-travel/read-state.ts";
 export { threadUsage } from "./time-travel/thread-usage.ts";
 

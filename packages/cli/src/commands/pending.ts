@@ -1,6 +1,10 @@
-import { type Interrupt, pendingInterrupts } from "@weft/graph";
+import {
+	mayBeWaiting,
+	type WaitingRequest,
+	waitingRequests,
+} from "@weft/graph";
 import { Command } from "commander";
-import { readTree } from "../branches.ts";
+import { noThread } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { plainValue } from "../render/messages.ts";
@@ -14,40 +18,23 @@ export async function pending(
 	env: CommandEnv,
 ): Promise<number> {
 	const checkpointer = await env.store();
-	// A thread's status follows the branch that ran last: a request can wait on any other head, so
-	// every thread with more than one head is read too (one head: its status says it all).
-	const ids =
-		opts.thread !== undefined
-			? [opts.thread]
-			: (await checkpointer.listThreads())
-					.filter((t) => t.status === "interrupted" || t.heads.length > 1)
-					.map((t) => t.threadId);
-	const rows: Array<
-		Interrupt & { threadId: string; checkpointId: string; branch: number }
-	> = [];
+	let threads = (await checkpointer.listThreads()).filter(mayBeWaiting);
+	if (opts.thread !== undefined) {
+		const one = await checkpointer.getThread(opts.thread);
+		if (one === undefined || one.heads.length === 0)
+			throw noThread(opts.thread);
+		threads = [one];
+	}
+	const rows: WaitingRequest[] = [];
 	const unreadable: Array<{ threadId: string; error: string }> = [];
-	for (const threadId of ids) {
+	for (const thread of threads) {
 		try {
-			const tree = await readTree(checkpointer, threadId);
-			for (const [n, head] of tree.heads.entries()) {
-				const tuple = await checkpointer.getTuple({
-					threadId,
-					checkpointId: head,
-				});
-				if (tuple !== undefined)
-					for (const i of pendingInterrupts(tuple))
-						rows.push({
-							threadId,
-							checkpointId: head,
-							branch: n + 1,
-							...i,
-							value: plainValue(i.value),
-						});
-			}
+			for (const r of await waitingRequests(checkpointer, thread))
+				rows.push({ ...r, value: plainValue(r.value) });
 		} catch (error) {
 			// one unreadable thread never hides the others
 			unreadable.push({
-				threadId,
+				threadId: thread.threadId,
 				error: error instanceof Error ? error.message : String(error),
 			});
 		}

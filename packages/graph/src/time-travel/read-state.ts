@@ -8,6 +8,7 @@ import type {
 	PendingWrite,
 	StoredCheckpoint,
 	TaskSpec,
+	ThreadInfo,
 } from "@weft/checkpoint";
 import {
 	CheckpointError,
@@ -88,6 +89,47 @@ export function pendingInterrupts(
 		tuple.checkpoint.data.tasks,
 		groupPending(tuple.pendingWrites),
 	).map(({ taskId: _t, index: _i, ...i }) => i);
+}
+
+/** A request waiting for an answer on one head of a thread. */
+export interface WaitingRequest extends Interrupt {
+	threadId: string;
+	/** The head it waits on. */
+	checkpointId: string;
+	/** That head's branch: 1 ends at the thread's newest head, 2 at the next (`ThreadInfo.heads` order). */
+	branch: number;
+}
+
+/**
+ * Whether a thread can hold a request waiting for an answer: an interrupted one, or one with several
+ * heads whatever its status (a thread's status follows the branch that ran last, so a request can wait
+ * on any other head).
+ */
+export function mayBeWaiting(thread: ThreadInfo): boolean {
+	return thread.status === "interrupted" || thread.heads.length > 1;
+}
+
+/** The requests waiting on each head of a thread, newest branch first (no graph needed). */
+export async function waitingRequests(
+	checkpointer: Checkpointer,
+	thread: Pick<ThreadInfo, "threadId" | "heads">,
+): Promise<WaitingRequest[]> {
+	const found: WaitingRequest[] = [];
+	for (const [n, head] of thread.heads.entries()) {
+		const tuple = await checkpointer.getTuple({
+			threadId: thread.threadId,
+			checkpointId: head,
+		});
+		if (tuple !== undefined)
+			for (const i of pendingInterrupts(tuple))
+				found.push({
+					...i,
+					threadId: thread.threadId,
+					checkpointId: head,
+					branch: n + 1,
+				});
+	}
+	return found;
 }
 
 function snapshotOf(

@@ -3,8 +3,10 @@ import {
 	human,
 	isWeftError,
 	MemoryCheckpointer,
+	mayBeWaiting,
 	START,
 	StateGraph,
+	waitingRequests,
 } from "@weft/graph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -85,6 +87,40 @@ describe("branches", () => {
 			);
 			expect(other.values.sent).toMatch(/^reject:/);
 		}
+	});
+
+	it("waitingRequests lists the request on every head, the newest branch first, whatever the thread's status", async () => {
+		const { graph, cp } = build();
+		const first = await graph.run({ draft: "a" }, { threadId: "t" });
+		const input = (await history(graph, "t")).find((s) => s.step === 0)!;
+		const fork = await graph.run(null, {
+			threadId: "t",
+			checkpointId: input.checkpointId,
+		});
+		// answering the fork ends the branch that ran last: the thread reads `done`, the original waits
+		await graph.run(new Command({ resume: { action: "approve" } }), {
+			threadId: "t",
+			checkpointId: fork.checkpointId!,
+		});
+		const thread = (await cp.getThread("t"))!;
+		expect(thread.status).toBe("done");
+		expect(mayBeWaiting(thread)).toBe(true);
+		const waiting = await waitingRequests(cp, thread);
+		expect(waiting).toEqual([
+			{
+				...first.interrupts[0]!,
+				threadId: "t",
+				checkpointId: first.checkpointId,
+				branch: 2,
+			},
+		]);
+		// one head that ended: nothing can wait there
+		const single = build();
+		await single.graph.run({ draft: "b" }, { threadId: "u" });
+		await single.graph.run(new Command({ resume: { action: "approve" } }), {
+			threadId: "u",
+		});
+		expect(mayBeWaiting((await single.cp.getThread("u"))!)).toBe(false);
 	});
 
 	it("replaying a paused checkpoint never rewrites the original branch", async () => {

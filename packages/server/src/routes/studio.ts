@@ -5,7 +5,12 @@ import { fileURLToPath } from "node:url";
 import type { CheckpointSummary, ThreadInfo } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
-import { humanSchemas, pendingInterrupts } from "@weft/graph";
+import {
+	humanSchemas,
+	mayBeWaiting,
+	pendingInterrupts,
+	waitingRequests,
+} from "@weft/graph";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
@@ -252,32 +257,22 @@ export function studioRoutes(
 	});
 	app.get("/api/inbox", async (c) => {
 		const rows = [];
-		// a thread's status follows the branch that ran last: a request can wait on any other head, so a
-		// thread with several heads is read too, whatever its status (as `weft pending` does)
 		for (const t of await ctx.checkpointer.listThreads()) {
-			if (t.status !== "interrupted" && t.heads.length < 2) continue;
-			if (!visible(t.threadId, c)) continue;
+			if (!mayBeWaiting(t) || !visible(t.threadId, c)) continue;
 			const record = ctx.registry.threads.get(t.threadId);
-			for (const head of t.heads) {
-				const tuple = await ctx.checkpointer.getTuple({
-					threadId: t.threadId,
-					checkpointId: head,
+			for (const i of await waitingRequests(ctx.checkpointer, t))
+				rows.push({
+					thread_id: t.threadId,
+					checkpoint_id: i.checkpointId,
+					interrupt_id: i.id,
+					node: i.node,
+					value: toWire(i.value),
+					...withSchemas(i.value),
+					updated_at: t.updatedAt,
+					graph_id:
+						record?.graphId ??
+						(ctx.graphs.size === 1 ? [...ctx.graphs.keys()][0] : null),
 				});
-				if (tuple === undefined) continue;
-				for (const i of pendingInterrupts(tuple))
-					rows.push({
-						thread_id: t.threadId,
-						checkpoint_id: head,
-						interrupt_id: i.id,
-						node: i.node,
-						value: toWire(i.value),
-						...withSchemas(i.value),
-						updated_at: t.updatedAt,
-						graph_id:
-							record?.graphId ??
-							(ctx.graphs.size === 1 ? [...ctx.graphs.keys()][0] : null),
-					});
-			}
 		}
 		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
 		return c.json(rows);
