@@ -1,10 +1,12 @@
 // Profiles only the measured part of W1 (after warm-up) with the inspector, from dist: where a step's time goes.
-//   node --expose-gc --import tsx bench/src/profile-step.ts [memory|plain|sqlite] [runs=300]
+//   node --expose-gc --import tsx bench/src/profile-step.ts [memory|plain|sqlite|postgres] [runs=300]
+// postgres: WEFT_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/test), in a schema of its own
 import { mkdtempSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryCheckpointer } from "@weft/checkpoint";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { printProfile } from "./profile-summary.ts";
 import { chainGraph } from "./weft/chain.ts";
@@ -18,7 +20,14 @@ const store =
 			? new SqliteCheckpointer({
 					path: join(mkdtempSync(join(tmpdir(), "profile-step-")), "w1.db"),
 				})
-			: new MemoryCheckpointer();
+			: mode === "postgres"
+				? await PostgresCheckpointer.connect({
+						connectionString:
+							process.env.WEFT_BENCH_POSTGRES ??
+							"postgres://postgres@127.0.0.1:5432/test",
+						schema: `profile_step_${process.pid}`,
+					})
+				: new MemoryCheckpointer();
 const graph = chainGraph(NODES, store);
 let n = 0;
 const once = () =>
@@ -28,7 +37,8 @@ const once = () =>
 			? { recursionLimit: 200, threadId: `t${n++}` }
 			: { recursionLimit: 200 },
 	);
-for (let i = 0; i < (mode === "sqlite" ? 20 : 200); i++) await once();
+for (let i = 0; i < (mode === "sqlite" || mode === "postgres" ? 20 : 200); i++)
+	await once();
 const s = new Session();
 s.connect();
 await s.post("Profiler.enable");
@@ -45,3 +55,4 @@ console.log(
 	`wall ${((wall * 1000) / runs / NODES).toFixed(2)} µs/step, cpu ${((dc.user + dc.system) / runs / NODES).toFixed(2)} µs/step`,
 );
 printProfile(profile);
+if (store !== undefined && "close" in store) await store.close();

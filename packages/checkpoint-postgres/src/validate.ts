@@ -7,6 +7,7 @@ import {
 } from "@weft/checkpoint";
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const MAYBE_BAD_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 const STATUSES = [
 	"running",
 	"interrupted",
@@ -51,7 +52,11 @@ export function metadataJson(
 	}
 	if (json === undefined || !json.startsWith("{"))
 		throw fail("is not an object");
-	const bad = badText(JSON.parse(json), "metadata");
+	// JSON.stringify writes a NUL as \u0000 and a lone surrogate as \udXXX: text without either escape
+	// holds neither (most metadata), so only the rest is parsed back and walked for the key to name
+	const bad = MAYBE_BAD_ESCAPE.test(json)
+		? badText(JSON.parse(json), "metadata")
+		: undefined;
 	if (bad !== undefined)
 		throw fail(`holds text Postgres cannot store at ${bad}`);
 	return json;

@@ -36,6 +36,14 @@ describe.skipIf(!available)("PostgresCheckpointer with bad input", () => {
 		}
 		expect(await rows(`SELECT * FROM "${schema}".checkpoints`)).toEqual([]);
 		expect(await rows(`SELECT * FROM "${schema}".threads`)).toEqual([]);
+		// text that only looks like those escapes, and a whole surrogate pair, are stored as given
+		const fine = record();
+		const note = "a literal \\u0000 and \\ud800, an emoji 😀, deep: é";
+		fine.metadata = { ...fine.metadata, note, list: [{ note }] };
+		await cp.put(fine);
+		expect(
+			(await cp.getTuple({ threadId: fine.threadId }))?.checkpoint.metadata,
+		).toMatchObject({ note, list: [{ note }] });
 	});
 
 	it("refuses a 1 MB thread id, a NUL or a lone surrogate with INVALID_ID before the server sees it", async () => {
