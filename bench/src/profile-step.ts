@@ -55,4 +55,15 @@ console.log(
 	`wall ${((wall * 1000) / runs / NODES).toFixed(2)} µs/step, cpu ${((dc.user + dc.system) / runs / NODES).toFixed(2)} µs/step`,
 );
 printProfile(profile);
-if (store !== undefined && "close" in store) await store.close();
+if (store instanceof PostgresCheckpointer) {
+	await store.close();
+	const pg = (await import("pg")).default;
+	const client = new pg.Client({
+		connectionString:
+			process.env.WEFT_BENCH_POSTGRES ??
+			"postgres://postgres@127.0.0.1:5432/test",
+	});
+	await client.connect();
+	await client.query(`DROP SCHEMA profile_step_${process.pid} CASCADE`);
+	await client.end();
+} else if (store instanceof SqliteCheckpointer) store.close();
