@@ -7,7 +7,7 @@ import {
 	messages,
 	ScriptedChatModel,
 } from "@weft/graph/llm";
-import { ModelRouter } from "@weft/models";
+import { blockedTopicsGuard, ModelRouter } from "@weft/models";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -99,4 +99,46 @@ describe("ModelRouter inside @weft/graph/llm", () => {
 		expect(model.calls.map((c) => c.tools)).toEqual([["search"], ["search"]]);
 		expect(router.usage.totals().calls).toBe(2);
 	});
+
+	for (const stream of [true, false]) {
+		it(`adds the calls made for a call (summariser, guard classifier) to the run's usage, as the router's (stream: ${stream})`, async () => {
+			const main = new ScriptedChatModel({
+				replies: [{ content: "answer", usage: { input: 220, output: 22 } }],
+				model: "gpt-4o",
+			});
+			const summariser = new ScriptedChatModel({
+				replies: [{ content: "earlier", usage: { input: 500, output: 50 } }],
+				model: "gpt-4o-mini",
+			});
+			const classifier = new ScriptedChatModel({
+				replies: [{ content: "NONE", usage: { input: 30, output: 3 } }],
+				model: "gpt-4o-mini",
+			});
+			const router = new ModelRouter({
+				models: { "gpt-4o": main },
+				context: {
+					maxTokens: 40,
+					tokenCounter: (m) => m.length * 10,
+					summarize: { model: summariser },
+				},
+				guards: [blockedTopicsGuard({ classifier, topics: ["politics"] })],
+			});
+			const result = await new StateGraph(State)
+				.addNode("llm", llmNode({ model: router, stream }))
+				.addEdge(START, "llm")
+				.compile()
+				.run({
+					messages: [1, 2, 3, 4, 5, 6].map((i) => new HumanMessage(`h${i}`)),
+				});
+			const totals = router.usage.totals();
+			expect(totals.calls).toBe(3);
+			expect(result.usage.inputTokens).toBe(totals.inputTokens);
+			expect(result.usage.outputTokens).toBe(totals.outputTokens);
+			expect(result.usage.costUsd).toBeCloseTo(totals.costUsd, 12);
+			expect(result.usage.byModel["gpt-4o-mini"]).toMatchObject({
+				inputTokens: 530,
+				outputTokens: 53,
+			});
+		});
+	}
 });

@@ -197,6 +197,26 @@ function reportInfo(
 	if (durationMs !== undefined) usage.durationMs = durationMs;
 	if (call !== undefined) usage.call = call;
 	ctx.reportUsage(usage);
+	if (Array.isArray(info.weft?.sideCalls))
+		for (const side of info.weft.sideCalls) reportSideCall(ctx, side);
+}
+
+/** A model call made for the answer (`@weft/models`' summariser, a guard's classifier): its own usage. */
+function reportSideCall(ctx: NodeContext, side: unknown): void {
+	if (typeof side !== "object" || side === null) return;
+	const { model, inputTokens, outputTokens, costUsd } = side as Record<
+		string,
+		unknown
+	>;
+	const count = (n: unknown) =>
+		typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : 0;
+	ctx.reportUsage({
+		model: typeof model === "string" ? model : undefined,
+		inputTokens: count(inputTokens),
+		outputTokens: count(outputTokens),
+		cachedTokens: 0,
+		costUsd: typeof costUsd === "number" ? costUsd : undefined,
+	});
 }
 
 /** The call as the step records it; prompt and answer only with content recording on (decision 0026). */

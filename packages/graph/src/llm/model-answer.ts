@@ -9,6 +9,8 @@ export interface WeftModelMetadata {
 	attempts?: unknown;
 	/** The route's first model failed and a later one answered. */
 	fallback?: unknown;
+	/** Model calls made for this one that its usage does not cover (a summariser's, a guard's classifier). */
+	sideCalls?: unknown;
 }
 
 /** What a model's answer says about the call: the model that answered, tokens, cost, routing. */

@@ -30,6 +30,20 @@ export interface WeftResponseMetadata {
 	balance?: UsageBalance | undefined;
 	/** A model after the route's first answered (the first failed and the call fell back). */
 	fallback?: true | undefined;
+	/**
+	 * Model calls made for this call that its own usage does not cover (the context summariser's, a
+	 * guard's classifier), so that a graph adds them to the run's usage.
+	 */
+	sideCalls?: SideCall[] | undefined;
+}
+
+/** A model call made for a call (`WeftResponseMetadata.sideCalls`). */
+export interface SideCall {
+	model: string;
+	route: string;
+	inputTokens: number;
+	outputTokens: number;
+	costUsd: number | undefined;
 }
 
 /** The `response_metadata.weft` of a message the router returned, typed; undefined for other messages. */
@@ -151,19 +165,21 @@ export function finishCall(
 	};
 	if (r.cache === "miss" && r.model !== call.decision.models[0])
 		weft.fallback = true;
+	if (call.sideCalls.length > 0) weft.sideCalls = call.sideCalls;
 	return withMetadata(r.answer, { weft }, r.usage);
 }
 
 /**
  * A model call made for a call (the context summariser's, a guard's classifier) is part of what the call
  * costs: recorded in the router's usage under that model's id (its `model`/`modelName` field, else
- * `fallbackId`), on `route` ("context.summarize", "guard.<name>").
+ * `fallbackId`), on `route` ("context.summarize", "guard.<name>"), and kept in `into` for the answer's
+ * `sideCalls`.
  */
 export function recordSideCall(
 	cfg: ResolvedConfig,
 	model: unknown,
 	used: { inputTokens: number; outputTokens: number; counted: boolean },
-	callId: string,
+	{ callId, sideCalls: into }: Pick<PreparedCall, "callId" | "sideCalls">,
 	emit: Emit,
 	route: string,
 	fallbackId: string,
@@ -190,12 +206,19 @@ export function recordSideCall(
 	};
 	cfg.usage.record(record);
 	emit({ type: "usage", callId, ...record });
+	into.push({
+		model: id,
+		route,
+		inputTokens: used.inputTokens,
+		outputTokens: used.outputTokens,
+		costUsd: record.costUsd,
+	});
 }
 
 /** What a guard's own model calls are counted with (`GuardContext.countCall`). */
 export function sideCalls(
 	cfg: ResolvedConfig,
-	callId: string,
+	call: Pick<PreparedCall, "callId" | "sideCalls">,
 	emit: Emit,
 ): NonNullable<GuardContext["countCall"]> {
 	return (guard, model, asked, reply) =>
@@ -203,7 +226,7 @@ export function sideCalls(
 			cfg,
 			model,
 			replyUsage(asked, reply),
-			callId,
+			call,
 			emit,
 			`guard.${guard}`,
 			"classifier",

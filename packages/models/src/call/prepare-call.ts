@@ -12,7 +12,7 @@ import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
 import { type RouteDecision, routeCall } from "../routing/route.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
-import { recordSideCall, sideCalls } from "./finish-call.ts";
+import { recordSideCall, type SideCall, sideCalls } from "./finish-call.ts";
 import { hasImages } from "./message-parts.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { toolName } from "./tools.ts";
@@ -33,6 +33,8 @@ export interface PreparedCall {
 	cacheOverride: boolean | undefined;
 	/** For sticky-thread balancing. */
 	threadId: string | undefined;
+	/** Model calls made for this one so far (summariser, guards' classifiers): see `recordSideCall`. */
+	sideCalls: SideCall[];
 }
 
 const OWN_KEYS = new Set([
@@ -61,9 +63,10 @@ const OWN_KEYS = new Set([
 async function applyContext(
 	cfg: ResolvedConfig,
 	messages: BaseMessage[],
-	callId: string,
+	call: Pick<PreparedCall, "callId" | "sideCalls">,
 	emit: Emit,
 ) {
+	const { callId } = call;
 	const ctx = cfg.context;
 	if (ctx === undefined) return messages;
 	let result: TrimResult;
@@ -78,7 +81,7 @@ async function applyContext(
 				cfg,
 				ctx.summarize.model,
 				summarized.summaryUsage,
-				callId,
+				call,
 				emit,
 				"context.summarize",
 				"summarizer",
@@ -109,6 +112,7 @@ export async function prepareCall(
 	checkNumber(options.maxWaitMs, "the call's maxWaitMs");
 	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	const callId = randomUUID();
+	const side = { callId, sideCalls: [] as SideCall[] };
 	const task = options.task;
 	let messages = (
 		await runGuards(
@@ -117,7 +121,7 @@ export async function prepareCall(
 				stage: "input",
 				messages: input,
 				signal: options.signal,
-				countCall: sideCalls(cfg, callId, emit),
+				countCall: sideCalls(cfg, side, emit),
 			},
 			emit,
 			callId,
@@ -125,7 +129,7 @@ export async function prepareCall(
 	).messages;
 	if (cfg.preModelHook !== undefined)
 		messages = await cfg.preModelHook(messages, { callId, task });
-	messages = await applyContext(cfg, messages, callId, emit);
+	messages = await applyContext(cfg, messages, side, emit);
 	let tools = options.tools ?? [];
 	for (const g of cfg.guards) {
 		const allowed = g.allowedTools;
@@ -173,5 +177,6 @@ export async function prepareCall(
 		maxWaitMs: options.maxWaitMs,
 		cacheOverride: options.cache,
 		threadId: options.threadId,
+		sideCalls: side.sideCalls,
 	};
 }

@@ -99,7 +99,7 @@ export async function guardOutput(
 			messages: call.messages,
 			output: answer,
 			retry,
-			countCall: sideCalls(cfg, call.callId, emit),
+			countCall: sideCalls(cfg, call, emit),
 			signal: call.signal,
 		},
 		emit,
