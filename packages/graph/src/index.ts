@@ -62,7 +62,11 @@ export type {
 export type { Interrupt } from "./runtime/interrupts.ts";
 export type { RunStatus } from "./runtime/run-machine.ts";
 export { updatesByTask } from "./runtime/update-objects.ts";
-export type { RunUsage, UsageTotals } from "./runtime/usage.ts";
+export {
+	type RunUsage,
+	runUsageOf,
+	type UsageTotals,
+} from "./runtime/usage.ts";
 export { Send } from "./send.ts";
 export { draftUpdate } from "./state/draft-update.ts";
 export { type ReducerBrand, reducer } from "./state/reducer.ts";

@@ -81,7 +81,13 @@ export type StreamEvent<TState = Record<string, unknown>> =
 	| { type: "custom"; node: string; data: unknown }
 	| { type: "interrupt"; interrupts: Interrupt[] }
 	| { type: "checkpoint"; checkpointId: string; step: number }
-	| { type: "error"; node: string | undefined; error: unknown }
+	| {
+			type: "error";
+			node: string | undefined;
+			error: unknown;
+			/** What the run spent, its failed step included (also `runUsageOf(error)`). */
+			usage: RunUsage;
+	  }
 	| {
 			type: "lifecycle";
 			state: RunStatus | "planning" | "executing" | "committing";

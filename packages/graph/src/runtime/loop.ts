@@ -25,6 +25,7 @@ import { settleStep } from "./settle-step.ts";
 import { planTasks } from "./step/plan-tasks.ts";
 import { pauseRecords, type StepPlace } from "./step-records.ts";
 import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
+import { keepSpent } from "./usage.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
 export type { RunOptions } from "./run-options.ts";
@@ -390,10 +391,12 @@ export class Run {
 			// the original error matters more than a failed status write
 		}
 		if (this.#lifecycle.state !== "failed") this.#lifecycle.end("failed");
+		keepSpent(error, this.#usage.total);
 		this.#events.emit(undefined, {
 			type: "error",
 			node: error instanceof NodeError ? error.node : undefined,
 			error,
+			usage: this.#usage.total,
 		});
 		throw error;
 	}

@@ -96,3 +96,21 @@ export function mergeUsage(
 	if (child.calls === 0) return;
 	sumUsage(usage, { ...child, byNode: { [node]: child } });
 }
+
+const SPENT = new WeakMap<object, RunUsage>();
+
+/**
+ * What a failed run spent: the usage of the run whose `run()` / `invoke()` / `stream()` threw `error`
+ * (its last step never committed, so `getUsage` does not have it); undefined for any other error.
+ */
+export function runUsageOf(error: unknown): RunUsage | undefined {
+	return typeof error === "object" && error !== null
+		? SPENT.get(error)
+		: undefined;
+}
+
+/** Keeps a failed run's usage with the error it throws (`runUsageOf`). */
+export function keepSpent(error: unknown, usage: RunUsage): void {
+	if (typeof error === "object" && error !== null && !SPENT.has(error))
+		SPENT.set(error, usage);
+}

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { type Checkpointer, START, StateGraph, threadUsage } from "@weft/graph";
+import {
+	type Checkpointer,
+	MemoryCheckpointer,
+	runUsageOf,
+	START,
+	StateGraph,
+	threadUsage,
+} from "@weft/graph";
 import { llmNode, messages, ScriptedChatModel } from "@weft/graph/llm";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -33,6 +40,49 @@ afterEach(() => {
 });
 
 describe("usage per thread, in the store", () => {
+	it("keeps what a failed run spent with its error and its error event (the failed step never commits)", async () => {
+		const model = new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [reply(10, 1), reply(20, 2), reply(10, 1), reply(20, 2)],
+		});
+		const graph = new StateGraph(State)
+			.addNode("answer", llmNode({ model }))
+			.addNode("post", async (s, ctx) => {
+				await llmNode({ model })(s, ctx);
+				throw new Error("the mail server is down");
+			})
+			.addEdge(START, "answer")
+			.addEdge("answer", "post")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const error = await graph
+			.run({ messages: [new HumanMessage("one")] }, { threadId: "f" })
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: "NODE_FAILED", node: "post" });
+		expect(runUsageOf(error)).toMatchObject({
+			inputTokens: 30,
+			outputTokens: 3,
+			calls: 2,
+			byNode: { answer: { calls: 1 }, post: { calls: 1 } },
+		});
+		// the thread's usage in the store has the committed step only
+		expect(await graph.getUsage({ threadId: "f" })).toMatchObject({
+			inputTokens: 10,
+		});
+		// a stream's error event carries it too
+		let usage: unknown;
+		try {
+			for await (const ev of graph.stream(
+				{ messages: [new HumanMessage("two")] },
+				{ threadId: "g" },
+			))
+				if (ev.type === "error") usage = ev.usage;
+		} catch (thrown) {
+			expect(runUsageOf(thrown)).toBe(usage);
+		}
+		expect(usage).toMatchObject({ inputTokens: 30, calls: 2 });
+		expect(runUsageOf(new Error("other"))).toBeUndefined();
+	});
+
 	it("adds up every run and branch of a thread, and reads back from the file in a new store", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
 		dirs.push(dir);
