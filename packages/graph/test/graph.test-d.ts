@@ -8,11 +8,15 @@ import {
 	type NodeContext,
 	type RunConfig,
 	type RunResult,
+	type RunUsage,
 	reducer,
+	runUsageOf,
 	Send,
 	START,
 	StateGraph,
 	type StateSnapshot,
+	type WaitingRequest,
+	waitingRequests,
 } from "@weft/graph";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
@@ -183,5 +187,19 @@ describe("StateGraph types", () => {
 		expectTypeOf<RunResult["status"]>().toEqualTypeOf<
 			"done" | "interrupted" | "cancelled"
 		>();
+	});
+	it("a failed run's usage and the requests waiting on a thread's heads are typed", () => {
+		expectTypeOf(runUsageOf).returns.toEqualTypeOf<RunUsage | undefined>();
+		expectTypeOf(waitingRequests).returns.resolves.toEqualTypeOf<
+			WaitingRequest[]
+		>();
+		expectTypeOf<WaitingRequest>().toMatchTypeOf<{
+			threadId: string;
+			checkpointId: string;
+			branch: number;
+			id: string;
+			node: string;
+			value: unknown;
+		}>();
 	});
 });
