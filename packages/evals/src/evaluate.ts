@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { ConfigError, MemoryCheckpointer, WeftError } from "@weft/checkpoint";
+import {
+	ConfigError,
+	isWeftError,
+	MemoryCheckpointer,
+	WeftError,
+} from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { type EvalCase, parseCases } from "./dataset.ts";
 import { runCase } from "./run-case.ts";
 import { defaultOutput } from "./run-output.ts";
-import { type Scorer, toScore } from "./scorers/scorer.ts";
+import { failedScore, type Scorer, toScore } from "./scorers/scorer.ts";
 import {
 	type CaseResult,
 	type EvalRunRecord,
@@ -74,25 +79,20 @@ async function scoreRun(
 	c: EvalCase,
 	index: number,
 ): Promise<CaseResult> {
-	const scores: CaseResult["scores"] = {};
+	const scores = new Map<string, CaseResult["scores"][string]>();
 	for (const s of scorers) {
 		try {
-			scores[s.name] = toScore(await s.score(run, c));
+			scores.set(s.name, toScore(s.name, await s.score(run, c)));
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
-			scores[s.name] = {
-				score: 0,
-				pass: false,
-				reason: `the scorer failed: ${message}`,
-			};
+			scores.set(s.name, failedScore(error));
 		}
 	}
 	const { values: _values, ...rest } = run;
 	return {
 		...rest,
 		index,
-		scores,
-		pass: run.status === "done" && Object.values(scores).every((s) => s.pass),
+		scores: Object.fromEntries(scores),
+		pass: run.status === "done" && [...scores.values()].every((s) => s.pass),
 	};
 }
 
@@ -136,7 +136,46 @@ export async function evaluate(
 		...(options.graphRef === undefined ? {} : { graph: options.graphRef }),
 		...(options.dataset === undefined ? {} : { dataset: options.dataset }),
 	};
-	await store.putRun({ ...record, status: "running" });
+	const { error: _error, finishedAt: _finishedAt, ...fresh } = record;
+	await store.putRun({ ...fresh, status: "running" });
+	try {
+		const report = await runAll(g, cases, scorers, {
+			...options,
+			runId,
+			store,
+		});
+		await store.putRun({
+			...fresh,
+			status: "done",
+			finishedAt: new Date().toISOString(),
+			summary: report.summary,
+		});
+		return { runId, name: record.name, ...report };
+	} catch (error) {
+		// Never leave the run "running" when this process gave up on it; a second failure (the store's) loses to the first.
+		await store
+			.putRun({
+				...fresh,
+				status: "failed",
+				finishedAt: new Date().toISOString(),
+				error: {
+					...(isWeftError(error) ? { code: error.code } : {}),
+					message: error instanceof Error ? error.message : String(error),
+				},
+			})
+			.catch(() => undefined);
+		throw error;
+	}
+}
+
+/** Runs and scores every case (finished cases of an earlier attempt kept), storing each result as it lands. */
+async function runAll(
+	g: CompiledGraph<any, any>,
+	cases: readonly EvalCase[],
+	scorers: readonly Scorer[],
+	options: EvaluateOptions & { runId: string; store: EvalStore },
+): Promise<Pick<EvalReport, "cases" | "summary" | "resumed">> {
+	const { runId, store } = options;
 	const earlier = new Map(
 		(await store.listCases(runId)).map((c) => [c.caseId, c]),
 	);
@@ -184,18 +223,14 @@ export async function evaluate(
 		options.onCase?.(result);
 		return result;
 	};
-	const results = await pool(cases.length, concurrency, one);
-	const summary = summarize(results);
-	await store.putRun({
-		...record,
-		status: "done",
-		finishedAt: new Date().toISOString(),
-		summary,
-	});
-	return { runId, name: record.name, cases: results, summary, resumed };
+	const results = await pool(cases.length, options.concurrency ?? 4, one);
+	return { cases: results, summary: summarize(results), resumed };
 }
 
-/** Runs `fn(0..n-1)` with at most `concurrency` at once; results by index; the first failure rejects. */
+/**
+ * Runs `fn(0..n-1)` with at most `concurrency` at once; results by index. After the first failure no
+ * new call starts, and it rejects with that failure once the calls under way have settled.
+ */
 async function pool<T>(
 	n: number,
 	concurrency: number,
@@ -203,14 +238,20 @@ async function pool<T>(
 ): Promise<T[]> {
 	const out: T[] = new Array(n);
 	let next = 0;
+	let failure: { error: unknown } | undefined;
 	const worker = async () => {
-		while (next < n) {
+		while (next < n && failure === undefined) {
 			const i = next++;
-			out[i] = await fn(i);
+			try {
+				out[i] = await fn(i);
+			} catch (error) {
+				failure ??= { error };
+			}
 		}
 	};
 	await Promise.all(
 		Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker),
 	);
+	if (failure !== undefined) throw failure.error;
 	return out;
 }

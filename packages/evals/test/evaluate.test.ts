@@ -208,6 +208,7 @@ describe("evaluate", () => {
 			score: 0,
 			pass: false,
 			reason: "the scorer failed: oops",
+			error: { message: "oops" },
 		});
 		await expect(
 			evaluate(graph, dataset, [exact(), exact()]),
@@ -238,7 +239,11 @@ describe("evaluate", () => {
 			"done",
 			"running",
 		]);
-		expect((await store.getRun("crashy"))!.status).toBe("running");
+		// evaluate threw, so the run is marked failed (a process that really dies leaves it "running"); either resumes
+		expect(await store.getRun("crashy")).toMatchObject({
+			status: "failed",
+			error: { message: "the process died" },
+		});
 		const again = await evaluate(graph, dataset, [exact()], {
 			runId: "crashy",
 			store,

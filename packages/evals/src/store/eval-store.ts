@@ -19,10 +19,13 @@ export interface EvalRunRecord {
 	graph?: string | undefined;
 	dataset?: string | undefined;
 	scorers: string[];
-	status: "running" | "done";
+	/** "failed" when `evaluate` threw (cancelled, or the store or a graph broke); the same run id resumes it. */
+	status: "running" | "done" | "failed";
 	startedAt: string;
 	finishedAt?: string | undefined;
 	summary?: EvalSummary | undefined;
+	/** Why a failed run stopped: the error's code (when a Weft error) and message. */
+	error?: { code?: string | undefined; message: string } | undefined;
 }
 
 /** One case's outcome (status "running" while it is under way: a crashed eval continues it). */
