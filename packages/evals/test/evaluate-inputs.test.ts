@@ -1,9 +1,11 @@
 import { isWeftError } from "@weft/checkpoint";
 import {
 	contains,
+	costBudget,
 	type EvalCase,
 	evaluate,
 	exact,
+	latencyBudget,
 	parseJsonl,
 } from "@weft/evals";
 import { describe, expect, it } from "vitest";
@@ -67,5 +69,30 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 			[exact({ value: "Paris" })],
 		);
 		expect(fixed.cases[0]!.pass).toBe(true);
+	});
+
+	it("costBudget and latencyBudget take a finite number >= 0, else CONFIG_INVALID", () => {
+		for (const bad of [
+			Number.NaN,
+			-1,
+			Number.POSITIVE_INFINITY,
+			"1" as unknown as number,
+		]) {
+			for (const make of [costBudget, latencyBudget]) {
+				let error: unknown;
+				try {
+					make(bad);
+				} catch (e) {
+					error = e;
+				}
+				expect(
+					isWeftError(error, "CONFIG_INVALID"),
+					`${make.name}(${String(bad)})`,
+				).toBe(true);
+				expect((error as { hint?: string }).hint).toEqual(expect.any(String));
+			}
+		}
+		expect(costBudget(0).name).toBe("cost");
+		expect(latencyBudget(0).name).toBe("latency");
 	});
 });

@@ -1,7 +1,21 @@
+import { ConfigError } from "@weft/checkpoint";
 import { type Scorer, verdict } from "./scorer.ts";
+
+/** A budget's limit is a finite number >= 0 (NaN would pass every case, a negative one fail every one). */
+function checkLimit(scorer: string, limit: unknown, unit: string): void {
+	if (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0)
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`${scorer}'s limit must be a finite number >= 0 (${unit}), got ${typeof limit === "string" ? JSON.stringify(limit) : String(limit)}`,
+			{
+				hint: `pass the most a case may ${unit === "USD" ? "cost, e.g. costBudget(0.01)" : "take, e.g. latencyBudget(2000)"}`,
+			},
+		);
+}
 
 /** The case's model calls cost at most `maxUsd` (a case with no known price fails, saying so). */
 export function costBudget(maxUsd: number): Scorer {
+	checkLimit("costBudget", maxUsd, "USD");
 	return {
 		name: "cost",
 		score(run) {
@@ -17,6 +31,7 @@ export function costBudget(maxUsd: number): Scorer {
 
 /** The case's runs took at most `maxMs` (measured with `evaluate`'s clock). */
 export function latencyBudget(maxMs: number): Scorer {
+	checkLimit("latencyBudget", maxMs, "ms");
 	return {
 		name: "latency",
 		score(run) {
