@@ -24,18 +24,21 @@ let settings: TelemetrySettings | undefined;
 
 /**
  * Sets how Weft records telemetry (spans and metrics go to whatever OpenTelemetry provider the
- * application registers; with none, nothing is recorded).
+ * application registers; with none, nothing is recorded). Calls merge: an option a call leaves out (or
+ * gives as `undefined`) keeps the value it had, so `weft dev` turning `recordContent` on leaves an
+ * application's `captureContent` as it set it.
  * @example
  * configureTelemetry({ captureContent: true }); // prompts and answers on model spans
  */
 export function configureTelemetry(options: TelemetryOptions): void {
+	const before = telemetrySettings();
 	settings = {
-		captureContent: options.captureContent ?? fromEnv(),
-		recordContent: options.recordContent ?? settings?.recordContent ?? false,
+		captureContent: options.captureContent ?? before.captureContent,
+		recordContent: options.recordContent ?? before.recordContent,
 	};
 }
 
-/** The telemetry settings in force. */
+/** The telemetry settings in force (before any `configureTelemetry` call: the defaults and the environment). */
 export function telemetrySettings(): TelemetrySettings {
 	settings ??= { captureContent: fromEnv(), recordContent: false };
 	return settings;
