@@ -8,6 +8,7 @@ import type {
 	Span,
 } from "@opentelemetry/api";
 import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
+import { contained, startSpan } from "../telemetry/contained.ts";
 import {
 	KIND_CLIENT,
 	otelApi,
@@ -51,21 +52,37 @@ interface Series {
 }
 
 let noopHistogram: Histogram | undefined;
-let cached: { provider: MeterProvider; m: ModelInstruments } | undefined;
+let cached:
+	| { provider: MeterProvider; m: ModelInstruments | undefined }
+	| undefined;
 
-/** The instruments of the current global meter provider, or undefined while the API is not loaded. */
+/**
+ * The instruments of the current global meter provider, or undefined while the API is not loaded (or
+ * the provider threw making them: no metrics then, the calls go on).
+ */
 function instruments(): ModelInstruments | undefined {
 	const api = otelApi();
 	if (api === undefined) return undefined;
 	const provider = api.metrics.getMeterProvider();
 	if (cached?.provider === provider) return cached.m;
 	noopHistogram ??= api.createNoopMeter().createHistogram("weft.probe");
+	let m: ModelInstruments | undefined;
+	try {
+		m = build(provider, noopHistogram);
+	} catch (error) {
+		contained(error);
+	}
+	cached = { provider, m };
+	return m;
+}
+
+function build(provider: MeterProvider, noop: Histogram): ModelInstruments {
 	const meter = provider.getMeter(SCOPE);
 	const duration = meter.createHistogram("gen_ai.client.operation.duration", {
 		unit: "s",
 		description: "GenAI operation duration",
 	});
-	const on = duration !== noopHistogram;
+	const on = duration !== noop;
 	// counts are observable counters fed from memory (made only with a provider: no callbacks otherwise)
 	const counts = (name: string, unit: string, description: string) =>
 		new Counts(meter.createObservableCounter(name, { unit, description }));
@@ -89,7 +106,6 @@ function instruments(): ModelInstruments | undefined {
 		),
 		series: new Map(),
 	};
-	cached = { provider, m };
 	return m;
 }
 
@@ -165,7 +181,8 @@ export async function observeModelCall(
 		// a tracer means the API is loaded
 		const { context, trace } = otelApi()!;
 		parent = context.active();
-		const s = tracer.startSpan(
+		const s = startSpan(
+			tracer,
 			`chat ${requested ?? "model"}`,
 			{
 				kind: KIND_CLIENT,
@@ -173,44 +190,81 @@ export async function observeModelCall(
 			},
 			parent,
 		);
-		if (s.isRecording()) {
+		if (s?.isRecording() === true) {
 			span = s;
 			parent = trace.setSpan(parent, s);
 		}
 	}
 	const capture = span !== undefined && telemetrySettings().captureContent;
 	if (capture)
-		span!.setAttribute(
-			"gen_ai.input.messages",
-			JSON.stringify(input.map(asPart)),
-		);
+		try {
+			span!.setAttribute(
+				"gen_ai.input.messages",
+				JSON.stringify(input.map(asPart)),
+			);
+		} catch (error) {
+			contained(error); // contents JSON cannot hold (a BigInt, a cycle): left out
+		}
 	const m = instruments();
 	const t0 = performance.now();
+	let message: AIMessage;
+	let durationMs: number;
+	let info: AnswerInfo;
 	try {
-		const message =
+		message =
 			span !== undefined
 				? await otelApi()!.context.with(parent!, call)
 				: await call();
-		const durationMs = performance.now() - t0;
-		const info = answerInfo(model, message);
-		if (span !== undefined) endOk(span, info, capture ? message : undefined);
-		if (m?.on) recordOk(m, requested, info, durationMs);
-		return { message, info, durationMs };
+		durationMs = performance.now() - t0;
+		info = answerInfo(model, message);
 	} catch (error) {
-		const type = isWeftError(error) ? error.code : errorName(error);
-		if (span !== undefined) endError(span, error, type);
-		if (m?.on) {
+		failed(span, m, requested, error, t0);
+		throw error;
+	}
+	// telemetry never fails a call that answered
+	if (span !== undefined)
+		try {
+			endOk(span, info, capture ? message : undefined);
+		} catch (error) {
+			contained(error);
+		}
+	if (m?.on)
+		try {
+			recordOk(m, requested, info, durationMs);
+		} catch (error) {
+			contained(error);
+		}
+	return { message, info, durationMs };
+}
+
+/** Ends the span of a call that threw and records its metrics (what the SDK throws contained). */
+function failed(
+	span: Span | undefined,
+	m: ModelInstruments | undefined,
+	requested: string | undefined,
+	error: unknown,
+	t0: number,
+): void {
+	const type = isWeftError(error) ? error.code : errorName(error);
+	if (span !== undefined)
+		try {
+			endError(span, error, type);
+		} catch (thrown) {
+			contained(thrown);
+		}
+	if (m?.on)
+		try {
 			const s = seriesOf(m, requested, undefined);
 			let attributes = s.errors.get(type);
 			if (attributes === undefined) {
 				attributes = Object.freeze({ ...s.base, "error.type": type });
 				s.errors.set(type, attributes);
 			}
-			m.duration.record((performance.now() - t0) / 1000, attributes);
 			countCall(m, s, "error", type);
+			m.duration.record((performance.now() - t0) / 1000, attributes);
+		} catch (thrown) {
+			contained(thrown);
 		}
-		throw error;
-	}
 }
 
 function requestAttributes(
@@ -262,10 +316,14 @@ function endOk(
 		if (weft.fallback === true) span.setAttribute("weft.model.fallback", true);
 	}
 	if (content !== undefined)
-		span.setAttribute(
-			"gen_ai.output.messages",
-			JSON.stringify([asPart(content)]),
-		);
+		try {
+			span.setAttribute(
+				"gen_ai.output.messages",
+				JSON.stringify([asPart(content)]),
+			);
+		} catch (error) {
+			contained(error); // contents JSON cannot hold: left out, the span still ends
+		}
 	span.setStatus({ code: STATUS_OK });
 	span.end();
 }
@@ -289,9 +347,6 @@ function recordOk(
 	durationMs: number,
 ): void {
 	const s = seriesOf(m, requested, info.model);
-	m.duration.record(durationMs / 1000, s.base);
-	m.tokenUsage.record(info.inputTokens, s.input);
-	m.tokenUsage.record(info.outputTokens, s.output);
 	s.inputTokens.value += info.inputTokens;
 	s.outputTokens.value += info.outputTokens;
 	if (info.cachedTokens > 0) {
@@ -315,6 +370,10 @@ function recordOk(
 					? "retried"
 					: "ok";
 	countCall(m, s, outcome);
+	// the SDK's records last: one that throws leaves the counts above counted
+	m.duration.record(durationMs / 1000, s.base);
+	m.tokenUsage.record(info.inputTokens, s.input);
+	m.tokenUsage.record(info.outputTokens, s.output);
 }
 
 function metricAttributes(

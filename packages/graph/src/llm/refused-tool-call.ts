@@ -6,6 +6,7 @@ import { CallbackManager } from "@langchain/core/callbacks/manager";
 import type { ToolMessage } from "@langchain/core/messages";
 import type { NodeContext } from "../index.ts";
 import { callConfig } from "../runtime/task-context.ts";
+import { contained } from "../telemetry/contained.ts";
 import {
 	KIND_INTERNAL,
 	tracer as registeredTracer,
@@ -33,14 +34,17 @@ export function observeRefusedToolCall(
 	answer: ToolMessage,
 ): ToolMessage | Promise<ToolMessage> {
 	const tracer = registeredTracer();
-	if (tracer !== undefined) {
-		const span = tracer.startSpan(`execute_tool ${call.name}`, {
-			kind: KIND_INTERNAL,
-			attributes: { ...toolCallAttributes(ctx, call), "error.type": refusal },
-		});
-		span.setStatus({ code: STATUS_ERROR, message: answer.text });
-		span.end();
-	}
+	if (tracer !== undefined)
+		try {
+			const span = tracer.startSpan(`execute_tool ${call.name}`, {
+				kind: KIND_INTERNAL,
+				attributes: { ...toolCallAttributes(ctx, call), "error.type": refusal },
+			});
+			span.setStatus({ code: STATUS_ERROR, message: answer.text });
+			span.end();
+		} catch (error) {
+			contained(error); // telemetry never fails the call
+		}
 	const { callbacks, tags, metadata } = callConfig(ctx);
 	// no callbacks given to the run: nothing to tell, and no promise to make
 	if (callbacks === undefined) return answer;

@@ -3,6 +3,7 @@
 import type { ToolMessage } from "@langchain/core/messages";
 import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
+import { contained, endSpan, startSpan } from "../telemetry/contained.ts";
 import {
 	KIND_INTERNAL,
 	otelApi,
@@ -27,7 +28,8 @@ export function observeToolCall(
 	// a tracer means the API is loaded
 	const { context, trace } = otelApi()!;
 	const parent = context.active();
-	const span = tracer.startSpan(
+	const span = startSpan(
+		tracer,
 		`execute_tool ${call.name}`,
 		{
 			kind: KIND_INTERNAL,
@@ -35,10 +37,17 @@ export function observeToolCall(
 		},
 		parent,
 	);
-	if (!span.isRecording()) return run();
+	if (span === undefined || !span.isRecording()) return run();
 	const capture = telemetrySettings().captureContent;
 	if (capture)
-		span.setAttribute("gen_ai.tool.call.arguments", JSON.stringify(call.args));
+		try {
+			span.setAttribute(
+				"gen_ai.tool.call.arguments",
+				JSON.stringify(call.args),
+			);
+		} catch (error) {
+			contained(error); // arguments JSON cannot hold (a BigInt, a cycle): left out
+		}
 	// a promise chain, not an async function: one frame less per tool call (perf, issue 13)
 	let running: Promise<ToolMessage>;
 	try {
@@ -53,17 +62,21 @@ export function observeToolCall(
 				span.setAttribute("error.type", "TOOL_ERROR");
 				span.setStatus({ code: STATUS_ERROR, message: message.text });
 			} else span.setStatus({ code: STATUS_OK });
-			span.end();
+			endSpan(span);
 			return message;
 		},
 		(error: unknown) => {
-			span.setAttribute(
-				"error.type",
-				error instanceof Error ? error.name : "Error",
-			);
-			if (error instanceof Error) span.recordException(error);
-			span.setStatus({ code: STATUS_ERROR, message: String(error) });
-			span.end();
+			try {
+				span.setAttribute(
+					"error.type",
+					error instanceof Error ? error.name : "Error",
+				);
+				if (error instanceof Error) span.recordException(error);
+				span.setStatus({ code: STATUS_ERROR, message: String(error) });
+				span.end();
+			} catch (thrown) {
+				contained(thrown);
+			}
 			throw error;
 		},
 	);

@@ -1,6 +1,7 @@
 // Weft's OpenTelemetry instruments, through `@opentelemetry/api` only: the application chooses the SDK.
 // The API itself is loaded only once the application registers something with it (`otel-api.ts`).
 import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
+import { contained } from "./contained.ts";
 import { otelApi, SCOPE } from "./otel-api.ts";
 import { Tally } from "./tally.ts";
 
@@ -66,7 +67,13 @@ export function instruments(): Instruments {
 	const provider = api.metrics.getMeterProvider();
 	if (cached?.provider !== provider) {
 		noopHistogram ??= api.createNoopMeter().createHistogram("weft.probe");
-		cached = { provider, instruments: build(provider, noopHistogram) };
+		let made = OFF;
+		try {
+			made = build(provider, noopHistogram);
+		} catch (error) {
+			contained(error); // the provider threw making the instruments: no metrics, the run goes on
+		}
+		cached = { provider, instruments: made };
 	}
 	return cached.instruments;
 }

@@ -69,11 +69,16 @@ export function tracer(): Tracer | undefined {
 		typeof global.getDelegate === "function"
 			? global.getDelegate()
 			: (global as TracerProvider);
-	if (tracing?.provider !== provider)
-		tracing = {
-			provider,
-			tracer:
-				provider === noopTracerProvider ? undefined : provider.getTracer(SCOPE),
-		};
+	if (tracing?.provider !== provider) {
+		let t: Tracer | undefined;
+		try {
+			t =
+				provider === noopTracerProvider ? undefined : provider.getTracer(SCOPE);
+		} catch (error) {
+			// a provider that throws making a tracer: no spans, the run goes on (see contained.ts)
+			api.diag.error("@weft/graph: the tracer provider threw", error);
+		}
+		tracing = { provider, tracer: t };
+	}
 	return tracing.tracer;
 }

@@ -1,3 +1,4 @@
+import { contained, endSpan, startSpan } from "./contained.ts";
 import { errorType, recordError } from "./errors.ts";
 import { instruments } from "./instruments.ts";
 import { otelApi, STATUS_OK, tracer } from "./otel-api.ts";
@@ -21,22 +22,28 @@ export function inAttempt<T>(
 	if (parent === undefined || !parent.isRecording()) return run();
 	parent.setAttribute("weft.attempts", attempt);
 	const active = context.active();
-	const span = t.startSpan(
+	const span = startSpan(
+		t,
 		`weft.attempt ${node}`,
 		{ attributes: { "weft.node": node, "weft.attempt": attempt } },
 		active,
 	);
+	if (span === undefined) return run(); // the SDK threw: the attempt runs untraced
 	return context.with(trace.setSpan(active, span), run).then(
 		(value) => {
 			span.setStatus({ code: STATUS_OK });
-			span.end();
+			endSpan(span);
 			return value;
 		},
 		(error: unknown) => {
-			// an interrupt is control flow, not a failure of the attempt
-			if (isControl(error)) span.setAttribute("weft.interrupt", true);
-			else recordError(span, error);
-			span.end();
+			try {
+				// an interrupt is control flow, not a failure of the attempt
+				if (isControl(error)) span.setAttribute("weft.interrupt", true);
+				else recordError(span, error);
+				span.end();
+			} catch (thrown) {
+				contained(thrown);
+			}
 			throw error;
 		},
 	);
@@ -53,15 +60,19 @@ export function retried(
 	delayMs: number,
 ): void {
 	const type = errorType(error);
-	otelApi()
-		?.trace.getActiveSpan()
-		?.addEvent("weft.node.retry", {
-			"weft.attempt": attempt,
-			"weft.retry.delay_ms": delayMs,
-			"error.type": type,
-			"exception.message":
-				error instanceof Error ? error.message : String(error),
-		});
+	try {
+		otelApi()
+			?.trace.getActiveSpan()
+			?.addEvent("weft.node.retry", {
+				"weft.attempt": attempt,
+				"weft.retry.delay_ms": delayMs,
+				"error.type": type,
+				"exception.message":
+					error instanceof Error ? error.message : String(error),
+			});
+	} catch (thrown) {
+		contained(thrown);
+	}
 	const m = instruments();
 	if (m.on)
 		m.retries.add(`${node}\u0000${type}`, 1, () => ({

@@ -4,6 +4,7 @@ import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
+import { contained, endSpan, record, startSpan } from "./contained.ts";
 import { errorType, recordError } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
 import {
@@ -89,11 +90,13 @@ export class RunTelemetry {
 		this.#api = api;
 		const { context, trace } = api;
 		const parent = context.active();
-		const span = t.startSpan(
+		const span = startSpan(
+			t,
 			`weft.run ${this.#init.graph}`,
 			{ kind: KIND_INTERNAL, attributes: this.#runAttributes() },
 			parent,
 		);
+		if (span === undefined) return; // the SDK threw: the run goes on untraced
 		// no provider: an invalid span, nothing to pass on; sampled out: passed on so children are too
 		if (span.isRecording()) {
 			this.#run = span;
@@ -132,7 +135,8 @@ export class RunTelemetry {
 			(this.#m !== undefined || this.#run !== undefined)
 		) {
 			const waited = Math.max(0, Date.now() - Date.parse(c.createdAt)) / 1000;
-			this.#m?.interruptWait.record(waited, this.#graphAttributes);
+			if (this.#m !== undefined)
+				record(this.#m.interruptWait, waited, this.#graphAttributes);
 			this.#run?.setAttribute("weft.interrupt.wait_s", waited);
 		}
 	}
@@ -143,11 +147,13 @@ export class RunTelemetry {
 		if (!this.#timed) return; // perf (issue 17): no store, no provider: nothing to time
 		this.#stepT0 = performance.now();
 		if (this.#run === undefined) return;
-		const span = this.#tracer!.startSpan(
+		const span = startSpan(
+			this.#tracer!,
 			"weft.step",
 			{ attributes: { "weft.step": step } },
 			this.#ctx,
 		);
+		if (span === undefined) return;
 		this.#step = {
 			span,
 			ctx: this.#api!.trace.setSpan(this.#ctx!, span),
@@ -199,7 +205,8 @@ export class RunTelemetry {
 		const span =
 			this.#run === undefined
 				? undefined
-				: this.#tracer!.startSpan(
+				: startSpan(
+						this.#tracer!,
 						`weft.node ${task.node}`,
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
@@ -226,7 +233,8 @@ export class RunTelemetry {
 		if (outcome.kind === "done") this.#timer.node(node, ms);
 		if (span !== undefined) endTask(span, outcome);
 		if (this.#m !== undefined)
-			this.#m.nodeDuration.record(
+			record(
+				this.#m.nodeDuration,
 				ms / 1000,
 				this.#nodeAttributes(this.#m, node, outcome),
 			);
@@ -261,19 +269,22 @@ export class RunTelemetry {
 		if (this.#ended) return;
 		this.#endStep(undefined);
 		const run = this.#run;
-		if (run !== undefined) {
-			run.setAttributes({
-				"weft.run.status": result.status,
-				"weft.steps": result.steps,
-				"weft.interrupts": result.interrupts.length,
-				"gen_ai.usage.input_tokens": result.usage.inputTokens,
-				"gen_ai.usage.output_tokens": result.usage.outputTokens,
-			});
-			if (result.checkpointId !== undefined)
-				run.setAttribute("weft.checkpoint_id", result.checkpointId);
-			if (result.usage.costUsd !== undefined)
-				run.setAttribute("weft.cost_usd", result.usage.costUsd);
-		}
+		if (run !== undefined)
+			try {
+				run.setAttributes({
+					"weft.run.status": result.status,
+					"weft.steps": result.steps,
+					"weft.interrupts": result.interrupts.length,
+					"gen_ai.usage.input_tokens": result.usage.inputTokens,
+					"gen_ai.usage.output_tokens": result.usage.outputTokens,
+				});
+				if (result.checkpointId !== undefined)
+					run.setAttribute("weft.checkpoint_id", result.checkpointId);
+				if (result.usage.costUsd !== undefined)
+					run.setAttribute("weft.cost_usd", result.usage.costUsd);
+			} catch (error) {
+				contained(error);
+			}
 		if (result.interrupts.length > 0)
 			this.#m?.interrupts.add(
 				this.#init.graph,
@@ -289,19 +300,31 @@ export class RunTelemetry {
 	fail(error: unknown): void {
 		if (this.#ended) return;
 		this.#endStep(error);
-		if (this.#run !== undefined) recordError(this.#run, error);
+		if (this.#run !== undefined)
+			try {
+				recordError(this.#run, error);
+			} catch (thrown) {
+				contained(thrown);
+			}
 		this.#close("failed");
 	}
 
 	#close(status: string): void {
 		this.#ended = true;
-		this.#run?.setAttribute("weft.run.status", status);
-		this.#run?.end();
+		if (this.#run !== undefined) {
+			try {
+				this.#run.setAttribute("weft.run.status", status);
+			} catch (error) {
+				contained(error);
+			}
+			endSpan(this.#run);
+		}
 		const m = this.#m;
 		if (m === undefined) return;
 		this.#active!.value--;
 		const graph = this.#init.graph;
-		m.runDuration.record(
+		record(
+			m.runDuration,
 			(performance.now() - this.#t0) / 1000,
 			m.attributes.get(`${graph}\u0000${status}`, () => ({
 				"weft.graph": graph,
@@ -342,12 +365,17 @@ export class RunTelemetry {
 		if (this.#stepT0 === 0) return;
 		const seconds = (performance.now() - this.#stepT0) / 1000;
 		this.#stepT0 = 0;
-		this.#m?.stepDuration.record(seconds, this.#graphAttributes);
+		if (this.#m !== undefined)
+			record(this.#m.stepDuration, seconds, this.#graphAttributes);
 		const step = this.#step;
 		if (step === undefined) return;
 		this.#step = undefined;
-		if (error !== undefined) recordError(step.span, error);
-		step.span.end();
+		try {
+			if (error !== undefined) recordError(step.span, error);
+			step.span.end();
+		} catch (thrown) {
+			contained(thrown);
+		}
 	}
 
 	#runAttributes(): Attributes {
@@ -361,11 +389,15 @@ export class RunTelemetry {
 }
 
 function endTask(span: Span, outcome: { kind: string; error?: unknown }): void {
-	if (outcome.kind === "error") recordError(span, outcome.error);
-	else if (outcome.kind === "interrupt")
-		span.setAttribute("weft.interrupt", true);
-	else if (outcome.kind === "rejected")
-		span.setAttribute("weft.resume_rejected", true);
-	else span.setStatus({ code: STATUS_OK });
-	span.end();
+	try {
+		if (outcome.kind === "error") recordError(span, outcome.error);
+		else if (outcome.kind === "interrupt")
+			span.setAttribute("weft.interrupt", true);
+		else if (outcome.kind === "rejected")
+			span.setAttribute("weft.resume_rejected", true);
+		else span.setStatus({ code: STATUS_OK });
+		span.end();
+	} catch (error) {
+		contained(error); // telemetry never fails a task
+	}
 }
