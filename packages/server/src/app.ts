@@ -5,6 +5,7 @@ import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
 import { bodyLimit } from "./body-limit.ts";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
+import { type CorsOptions, corsFor } from "./cors.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type RateLimit, rateLimiter } from "./rate-limit.ts";
@@ -71,6 +72,11 @@ export interface AppOptions {
 	maxConcurrentRuns?: number | undefined;
 	/** How many events each run keeps, and for how long after it ends (in process). */
 	events?: EventRetention | undefined;
+	/**
+	 * Which browser origins may call the API (CORS): every origin unless given, as LangGraph's server
+	 * allows; false: no CORS headers (same-origin callers and servers only).
+	 */
+	cors?: CorsOptions | false | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -120,6 +126,9 @@ export function createApp(options: AppOptions): WeftApp {
 		maxRunsPerAssistant: options.maxRunsPerAssistant,
 	};
 	const app = new Hono<Env>();
+	// first: a preflight carries no credentials, and every answer (errors, streams) carries the headers
+	if (options.cors !== false)
+		app.use("*", corsFor(options.cors ?? { origins: "*" }));
 	app.onError((error, c) => {
 		const { status, body } = toHttpError(error);
 		return c.json(body, status as 400);

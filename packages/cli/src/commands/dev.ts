@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
+import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
@@ -25,6 +26,7 @@ interface DevOptions {
 	shutdownGrace: string;
 	runTimeout?: string;
 	concurrency?: string;
+	cors?: string;
 }
 
 /** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
@@ -56,6 +58,39 @@ export interface ServerConfig {
 	answerScope?: string | Record<string, string> | undefined;
 	maxRunsPerAssistant?: number | Record<string, number> | undefined;
 	runTimeoutMs?: number | undefined;
+	cors?: CorsOptions | false | undefined;
+}
+
+/**
+ * Which browser origins may call the server: `--cors` (comma-separated origins, `*`, or `off`), else
+ * `weft.json`'s `"cors"` (`"*"`, a list of origins, or false); undefined: every origin.
+ */
+export function corsOf(
+	flag: string | undefined,
+	config: unknown,
+	file?: string,
+): CorsOptions | false | undefined {
+	if (flag !== undefined) {
+		const v = flag.trim();
+		if (v === "off" || v === "none" || v === "false") return false;
+		if (v === "*") return { origins: "*" };
+		const origins = v.split(",").map((o) => o.trim());
+		if (origins.some((o) => !/^https?:\/\/[^/\s]+$/.test(o)))
+			throw new UsageError(
+				`--cors ${flag}: give origins as scheme://host[:port], comma-separated`,
+				"e.g. --cors http://localhost:5173,https://app.example.com (or * for any, off for none)",
+			);
+		return { origins };
+	}
+	if (config === undefined) return undefined;
+	if (config === false) return false;
+	if (config === "*") return { origins: "*" };
+	if (Array.isArray(config) && config.every((o) => typeof o === "string"))
+		return { origins: config };
+	throw new UsageError(
+		`${file ?? "weft.json"}: "cors" must be "*", a list of origins, or false`,
+		'e.g. "cors": ["http://localhost:5173"]',
+	);
 }
 
 /**
@@ -98,6 +133,7 @@ export function serverConfig(file: string | undefined): ServerConfig {
 			"number",
 		) as ServerConfig["maxRunsPerAssistant"],
 		runTimeoutMs: timeout,
+		cors: corsOf(undefined, parsed.cors, file),
 	};
 }
 
@@ -186,9 +222,11 @@ export async function dev(
 		opened.push(() => records?.close());
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
+		const config = serverConfig(o.config);
 		server = await listening(
 			serve({
-				...serverConfig(o.config),
+				...config,
+				cors: o.cors === undefined ? config.cors : corsOf(o.cors, undefined),
 				...(o.runTimeout === undefined
 					? {}
 					: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
@@ -261,6 +299,10 @@ export function registerDev(
 		.option(
 			"--concurrency <n>",
 			"runs executed at once; the others wait pending (default: no limit)",
+		)
+		.option(
+			"--cors <origins>",
+			"browser origins allowed to call the API, comma-separated (* any: the default; off: none)",
 		)
 		.action(async (o: DevOptions) => {
 			try {

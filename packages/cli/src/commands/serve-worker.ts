@@ -8,6 +8,7 @@ import { listening } from "../listen.ts";
 import { loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
 import {
+	corsOf,
 	graphSpecs,
 	graphsOfConfig,
 	parseDuration,
@@ -69,7 +70,12 @@ const stopped = () =>
 /** `weft serve`: the API on Postgres; runs are queued for `weft worker` processes. */
 async function serveCommand(
 	program: Program,
-	o: CommonOptions & { port: string; host: string; auth?: boolean },
+	o: CommonOptions & {
+		port: string;
+		host: string;
+		auth?: boolean;
+		cors?: string;
+	},
 ): Promise<number> {
 	const { url, checkpointer, graphs } = await setUp("serve", program, o);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
@@ -87,6 +93,7 @@ async function serveCommand(
 	const server = await listening(
 		serve({
 			...config,
+			cors: o.cors === undefined ? config.cors : corsOf(o.cors, undefined),
 			store,
 			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
 			graphs,
@@ -174,6 +181,10 @@ export function registerServeWorker(
 		.option(
 			"--auth",
 			"require Authorization: Bearer <token> for a token in WEFT_API_TOKENS",
+		)
+		.option(
+			"--cors <origins>",
+			"browser origins allowed to call the API, comma-separated (* any: the default; off: none)",
 		)
 		.action(async (o) => {
 			try {
