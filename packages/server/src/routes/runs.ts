@@ -255,14 +255,18 @@ export function streamNewRun(
 	);
 }
 
-/** The request's `Last-Event-ID`: an event id of the run's stream (a whole number), or none. */
+/**
+ * The request's `Last-Event-ID`: an event id of the run's stream (a whole number), or none. `-1` is none:
+ * `useStream` sends it to join a run from its start, and LangGraph's server replays the whole stream.
+ */
 function lastEventIdOf(c: Context<Env>): string | undefined {
-	const id = c.req.header("Last-Event-ID");
-	if (id === undefined || /^\d+$/.test(id.trim())) return id?.trim();
+	const id = c.req.header("Last-Event-ID")?.trim();
+	if (id === "-1") return undefined;
+	if (id === undefined || /^\d+$/.test(id)) return id;
 	throw new ValidationError(
 		`Last-Event-ID "${id}" is not an event id of this run's stream (a whole number)`,
 		{
-			hint: "reconnect with the id of the last event you received, or without Last-Event-ID for every event",
+			hint: "reconnect with the id of the last event you received, or without Last-Event-ID (or with -1) for every event",
 		},
 	);
 }
