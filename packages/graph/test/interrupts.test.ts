@@ -112,6 +112,40 @@ describe("interrupts", () => {
 		expect(done.values.answers).toEqual(["L:a", "R:b"]);
 	});
 
+	it("refuses an answer by an id that is no longer pending, even with one interrupt pending", async () => {
+		const graph = new StateGraph(S)
+			.addNode("ask", async (_s, ctx) => {
+				const send = await ctx.interrupt<unknown>("send?");
+				const archive = await ctx.interrupt<unknown>("archive?");
+				return { log: [JSON.stringify([send, archive])] };
+			})
+			.addEdge(START, "ask")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const first = await graph.run({}, { threadId: "t" });
+		const q1 = first.interrupts[0]!.id;
+		const second = await graph.run(new Command({ resume: { [q1]: "yes" } }), {
+			threadId: "t",
+		});
+		const q2 = second.interrupts[0]!.id;
+		// a second approver sends the same answer by the (now answered) id: not q2's answer
+		const stale = await graph
+			.run(new Command({ resume: { [q1]: "yes" } }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(stale, "UNKNOWN_INTERRUPT_ID")).toBe(true);
+		expect((stale as Error).message).toContain(q1);
+		expect((stale as { hint: string }).hint).toContain(q2);
+		const state = await graph.getState({ threadId: "t" });
+		expect(state.interrupts.map((i) => i.id)).toEqual([q2]);
+		// an ordinary object is still the answer to the single pending interrupt
+		const done = await graph.run(
+			new Command({ resume: { action: "approve" } }),
+			{ threadId: "t" },
+		);
+		expect(done.values.log).toEqual([
+			JSON.stringify(["yes", { action: "approve" }]),
+		]);
+	});
+
 	it("says how to go on when the interrupt was answered by a run that did not finish", async () => {
 		let release: (() => void) | undefined;
 		const graph = new StateGraph(S)

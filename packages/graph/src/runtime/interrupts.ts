@@ -198,6 +198,11 @@ export const AFTER_TASK = "~after";
 /** What `interruptId` makes. */
 const INTERRUPT_ID = /^[0-9a-f]{16}$/;
 
+/** Whether `key` has the shape of an id `interruptId` makes (16 hex digits). */
+export function isInterruptId(key: string): boolean {
+	return INTERRUPT_ID.test(key);
+}
+
 /** A stable, short id for an interrupt. */
 export function interruptId(
 	checkpointId: string,
@@ -248,33 +253,31 @@ export function matchResume(
 	)
 		return new Map([[pending[0]!.id, resume]]);
 	const ids = new Set(pending.map((p) => p.id));
-	const isMap =
+	const keys =
 		typeof resume === "object" &&
 		resume !== null &&
 		!Array.isArray(resume) &&
-		Object.getPrototypeOf(resume) === Object.prototype &&
-		Object.keys(resume).length > 0 &&
-		Object.keys(resume).every((k) => ids.has(k));
-	if (isMap) return new Map(Object.entries(resume as Record<string, unknown>));
+		Object.getPrototypeOf(resume) === Object.prototype
+			? Object.keys(resume)
+			: [];
+	if (keys.length > 0 && keys.every((k) => ids.has(k)))
+		return new Map(Object.entries(resume as Record<string, unknown>));
+	// some keys are pending ids, or all look like ids: a map by id with a wrong (e.g. already answered) id,
+	// whatever the number pending; never the answer to the one pending
+	if (
+		keys.length > 0 &&
+		(keys.some((k) => ids.has(k)) || keys.every(isInterruptId))
+	) {
+		const unknown = keys.filter((k) => !ids.has(k));
+		throw new WeftError(
+			"UNKNOWN_INTERRUPT_ID",
+			`no pending interrupt has id ${unknown.map((k) => `"${k}"`).join(", ")}`,
+			{
+				hint: `pending ids: ${[...ids].join(", ")} (getState().interrupts); an id already answered is not pending any more`,
+			},
+		);
+	}
 	if (pending.length > 1) {
-		const unknown =
-			typeof resume === "object" && resume !== null
-				? Object.keys(resume).filter((k) => !ids.has(k))
-				: [];
-		// some keys are pending ids, or all look like ids (16 hex digits): a map by id with a wrong id
-		if (
-			unknown.length > 0 &&
-			(Object.keys(resume as object).some((k) => ids.has(k)) ||
-				unknown.every((k) => INTERRUPT_ID.test(k)))
-		) {
-			throw new WeftError(
-				"UNKNOWN_INTERRUPT_ID",
-				`no pending interrupt has id ${unknown.map((k) => `"${k}"`).join(", ")}`,
-				{
-					hint: `pending ids: ${[...ids].join(", ")}`,
-				},
-			);
-		}
 		throw new WeftError(
 			"AMBIGUOUS_RESUME",
 			`${pending.length} interrupts are pending; a single resume value cannot answer them`,
