@@ -14,6 +14,7 @@ import {
 	answeredUnfinished,
 	assignAnswers,
 	groupPending,
+	isInterruptId,
 	matchResume,
 	noAnswers,
 	type TaskMemory,
@@ -314,7 +315,10 @@ function pausedBefore(memory: ReadonlyMap<string, TaskMemory>): boolean {
 	return false;
 }
 
-/** The interrupt ids a resume value names, when it is a map by id (else empty). */
+/**
+ * The interrupt ids a resume value names, when it is a map by id (else empty): only keys shaped like ids
+ * send a resume to look at other heads; an ordinary answer (`{ action: "approve" }`) answers the newest.
+ */
 function resumeIds(value: unknown): string[] {
 	if (
 		typeof value !== "object" ||
@@ -322,5 +326,5 @@ function resumeIds(value: unknown): string[] {
 		Object.getPrototypeOf(value) !== Object.prototype
 	)
 		return [];
-	return Object.keys(value);
+	return Object.keys(value).filter(isInterruptId);
 }

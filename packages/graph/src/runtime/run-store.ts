@@ -1,4 +1,5 @@
 import {
+	CheckpointError,
 	type Checkpointer,
 	type CheckpointRecord,
 	type CheckpointTuple,
@@ -10,6 +11,7 @@ import {
 	type StoredCheckpoint,
 	type StoredThreadStatus,
 	type SyncPut,
+	type WeftError,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import {
@@ -201,7 +203,9 @@ export class RunStore {
 
 	/**
 	 * The newest head whose pending interrupts include all of `ids` (none given, or none found: undefined,
-	 * meaning the newest head). Reads only the heads' pending writes.
+	 * meaning the newest head). Reads only the heads' pending writes. A head that cannot be read is passed
+	 * over, so that a damaged branch never blocks answering a healthy one; when no head that reads has the
+	 * ids, they could only be pending there, and its error says so.
 	 */
 	async headWithInterrupts(
 		ids: readonly string[],
@@ -212,18 +216,37 @@ export class RunStore {
 			ns: this.#ns,
 		});
 		if (heads.length < 2) return undefined;
-		for (const head of heads) {
-			const tuple = await this.#cp.getTuple({
-				threadId: this.#threadId,
-				ns: this.#ns,
-				checkpointId: head.checkpointId,
-			});
+		let unreadable: { branch: number; error: WeftError } | undefined;
+		for (const [n, head] of heads.entries()) {
+			let tuple: CheckpointTuple | undefined;
+			try {
+				tuple = await this.#cp.getTuple({
+					threadId: this.#threadId,
+					ns: this.#ns,
+					checkpointId: head.checkpointId,
+				});
+			} catch (error) {
+				if (!isUnreadable(error)) throw error;
+				unreadable ??= { branch: n + 1, error };
+				continue;
+			}
 			const pending = new Set(
 				tuple?.pendingWrites.flatMap((w) =>
 					w.kind === "interrupt" ? [w.id] : [],
 				),
 			);
 			if (ids.every((id) => pending.has(id))) return head.checkpointId;
+		}
+		if (unreadable !== undefined) {
+			const { branch, error } = unreadable;
+			throw new CheckpointError(
+				error.code,
+				`interrupt ${ids.map((id) => `"${id}"`).join(", ")} is pending on no head of thread "${this.#threadId}" that reads; it may wait on branch ${branch}, which cannot be read: ${error.message}`,
+				{
+					hint: `answer another branch by its checkpointId (getThread().heads), or repair branch ${branch}: ${error.hint ?? "see the cause"}`,
+					cause: error,
+				},
+			);
 		}
 		return undefined;
 	}
@@ -390,6 +413,15 @@ export class RunStore {
 		void settled.then(() => lease.release(status)).catch(() => {});
 		return DONE;
 	}
+}
+
+/** A head whose stored data cannot be read (damaged, of an unknown type, under another key). */
+function isUnreadable(error: unknown): error is WeftError {
+	return (
+		isWeftError(error, "CORRUPT_CHECKPOINT") ||
+		isWeftError(error, "DESERIALIZATION_FAILED") ||
+		isWeftError(error, "DECRYPTION_FAILED")
+	);
 }
 
 /** No records to carry (one array, shared, never changed). */
