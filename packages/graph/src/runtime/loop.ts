@@ -383,9 +383,11 @@ export class Run {
 		}
 		this.#tm.fail(error); // telemetry (issue 13)
 		try {
-			// taken over: the status is the new holder's; failed before starting: the thread stays as it was
+			// taken over: the status is the new holder's; failed before starting: the thread stays as it was,
+			// unless it has no checkpoint (its status is then only what its lease recorded: running)
 			const keep =
-				isWeftError(error, "LEASE_LOST") || this.#store?.started !== true;
+				isWeftError(error, "LEASE_LOST") ||
+				(this.#store?.started !== true && this.#store?.empty !== true);
 			await this.#store?.end(keep ? undefined : "failed", this.#inFlight);
 		} catch {
 			// the original error matters more than a failed status write

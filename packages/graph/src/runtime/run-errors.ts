@@ -51,7 +51,7 @@ export const nothingToResume = (threadId: string) =>
 		"NO_PENDING_INTERRUPT",
 		`thread "${threadId}" has no checkpoint, so nothing to resume`,
 		{
-			hint: "start the thread with an input first",
+			hint: `start the thread with an input first: run(input, { threadId: "${threadId}" })`,
 		},
 	);
 
@@ -71,9 +71,9 @@ export const stepCommittedElsewhere = (
 export const nothingToContinue = (threadId: string) =>
 	new ConfigError(
 		"CONFIG_INVALID",
-		`thread "${threadId}" has no checkpoint to continue from`,
+		`thread "${threadId}" has no checkpoint to continue from (a runner that stopped before its first checkpoint saved nothing, its input included); the thread now reads as failed`,
 		{
-			hint: "start the thread with an input instead of null",
+			hint: `start the thread again with its input: run(input, { threadId: "${threadId}" })`,
 		},
 	);
 

@@ -58,6 +58,8 @@ export class RunStore {
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
 	#started = false;
+	/** The thread had no checkpoint when the run loaded its newest (its row may be only the lease's). */
+	#empty = false;
 	/** Records the next checkpoint carries, stored with it in its put's transaction (`carry`). */
 	#carried: readonly PendingWrite[] = NO_RECORDS;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
@@ -161,7 +163,10 @@ export class RunStore {
 			ns: this.#ns,
 			checkpointId,
 		});
-		if (tuple === undefined) return undefined;
+		if (tuple === undefined) {
+			if (checkpointId === undefined) this.#empty = true;
+			return undefined;
+		}
 		const c = tuple.checkpoint;
 		const chain = await this.#chainTo(c);
 		const stored = chainFingerprint(chain);
@@ -374,6 +379,14 @@ export class RunStore {
 	/** Whether the run has begun writing: its thread is recorded as running, and a failure marks it failed. */
 	get started(): boolean {
 		return this.#started;
+	}
+
+	/**
+	 * The thread has no checkpoint: a run that fails before its first write leaves it `failed`, not as the
+	 * `running` its lease recorded (which reads `stale` for good once the lease is released).
+	 */
+	get empty(): boolean {
+		return this.#empty;
 	}
 
 	/** Records the thread as running, once, before the run's first write (undefined: nothing to wait for). */
