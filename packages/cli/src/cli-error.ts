@@ -30,5 +30,15 @@ export function positiveInt(
 	return Number(value);
 }
 
+/** A TCP port from `--port` (0: any free one), or a UsageError. */
+export function portOf(value: string): number {
+	if (!/^\d+$/.test(value) || Number(value) > 65535)
+		throw new UsageError(
+			`--port must be a whole number from 0 to 65535, got "${value}"`,
+			"e.g. --port 2024 (0 picks a free port)",
+		);
+	return Number(value);
+}
+
 /** Exit codes: documented in docs/cli.md. */
 export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;

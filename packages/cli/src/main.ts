@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
@@ -59,6 +60,7 @@ export function createProgram(exit: (code: number) => void): Program {
 		)
 		.option("--json", "print results as JSON, for scripts")
 		.option("--debug", "print stack traces on errors")
+		.version(cliVersion(), "--version", "print the version of weft")
 		.showHelpAfterError()
 		.exitOverride()
 		.addHelpText(
@@ -130,6 +132,13 @@ export function createProgram(exit: (code: number) => void): Program {
 	]);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
+}
+
+/** @weft/cli's version, from its package.json (next to src/ and dist/ alike). */
+function cliVersion(): string {
+	const file = new URL("../package.json", import.meta.url);
+	return (JSON.parse(readFileSync(file, "utf8")) as { version: string })
+		.version;
 }
 
 /**
@@ -225,18 +234,19 @@ export async function main(argv: string[]): Promise<number> {
 	// commander's complaints (unknown command or option, a missing argument) print as every usage error
 	// does: `error USAGE …` and a hint (JSON on stdout with --json), not its help text
 	captureMistakes(program, (m) => {
-		mistake = m;
+		if (m.help === undefined || mistake === undefined) mistake = m;
 	});
 	try {
 		await program.parseAsync(argv, { from: "user" });
 	} catch (error) {
 		const e = error as { exitCode?: number; code?: string };
-		if (
-			e.code === "commander.helpDisplayed" ||
-			e.code === "commander.version" ||
-			e.code === "commander.help"
-		)
+		if (e.code === "commander.helpDisplayed" || e.code === "commander.version")
 			return 0;
+		if (e.code === "commander.help") {
+			// no command named (`weft`, `weft eval`): its help, as a usage error
+			if (mistake?.help !== undefined) process.stderr.write(mistake.help);
+			return EXIT.usage;
+		}
 		if (mistake !== undefined) {
 			const hint = `see \`${mistake.command} --help\``;
 			write(

@@ -4,6 +4,8 @@ import type { Command } from "commander";
 export interface ParseMistake {
 	message: string;
 	command: string;
+	/** The help commander prints for a command line that names no (sub)command: `weft`, `weft eval`. */
+	help?: string;
 }
 
 /** `--json` anywhere before `--`: known before commander has parsed (or failed to parse) the line. */
@@ -23,7 +25,8 @@ export function captureMistakes(
 ): void {
 	const visit = (c: Command, path: string) => {
 		c.configureOutput({
-			writeErr: () => {},
+			// with no error before it, what commander writes to stderr is the help of a missing command
+			writeErr: (text) => keep({ message: "", command: path, help: text }),
 			outputError: (text) =>
 				keep({
 					message: text.trim().replace(/^error:\s*/, ""),

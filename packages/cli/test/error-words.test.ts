@@ -215,4 +215,27 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		]);
 		expect(pending.json).toHaveLength(1);
 	});
+
+	// outside check (new user, 2 Dec): `weft` alone printed nothing and exited 0; --version was unknown;
+	// a bad --port was UNEXPECTED (exit 1)
+	it("prints help for a missing command as a usage error, knows --version, refuses a bad --port", async () => {
+		const bare = await weft([]);
+		expect(bare.code).toBe(2);
+		expect(bare.stderr).toContain("Usage: weft [options] [command]");
+		const group = await weft(["eval"]);
+		expect(group.code).toBe(2);
+		expect((await weft(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+		for (const port of ["abc", "99999", "-1"]) {
+			const r = await weft([
+				...db,
+				"dev",
+				"--graph",
+				`g=${module}`,
+				"--port",
+				port,
+			]);
+			expect(r.code, port).toBe(2);
+			expect(r.stderr).toContain("--port must be a whole number");
+		}
+	});
 });

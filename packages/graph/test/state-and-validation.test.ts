@@ -97,7 +97,13 @@ describe("state", () => {
 			code: "invalid_type",
 			path: ["topic"],
 		});
-		expect((error as ValidationError).hint).toBeDefined();
+		// it names the run's input, not a node that returned something (outside check, 2 Dec)
+		expect((error as ValidationError).message).toMatch(
+			/^the run's input is invalid at "topic"/,
+		);
+		expect((error as ValidationError).hint).toBe(
+			'give "topic" a value of the type the state schema declares',
+		);
 	});
 
 	// found by the outside API audit (2 Dec): it read `node "__input__" returned number`, hinting at a node

@@ -4,7 +4,7 @@ import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
-import { UsageError } from "../cli-error.ts";
+import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { loadGraphs } from "../load-graph.ts";
 import {
@@ -237,7 +237,7 @@ export async function dev(
 				records,
 				store: memory,
 				feedback,
-				port: Number(o.port),
+				port: portOf(o.port),
 				hostname: o.host,
 				authenticate: o.auth === true ? bearerTokens() : undefined,
 			}),

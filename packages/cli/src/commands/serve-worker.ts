@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
-import { UsageError } from "../cli-error.ts";
+import { portOf, UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { loadGraphs } from "../load-graph.ts";
@@ -100,7 +100,7 @@ async function serveCommand(
 			checkpointer,
 			records,
 			queue: true,
-			port: Number(o.port),
+			port: portOf(o.port),
 			hostname: o.host,
 			authenticate: o.auth === true ? bearerTokens() : undefined,
 		}),

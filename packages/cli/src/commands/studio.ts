@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command as Program } from "commander";
+import { portOf } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { graphOfThread } from "../load-graph.ts";
@@ -27,7 +28,7 @@ export async function studio(
 		serve({
 			graphs: {},
 			checkpointer,
-			port: Number(o.port),
+			port: portOf(o.port),
 			hostname: o.host,
 			studio: {
 				resolveGraph: (threadId) =>

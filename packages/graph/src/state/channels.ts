@@ -99,8 +99,14 @@ export class Channels {
 				issue.code === "unrecognized_keys"
 					? (issue as { keys: string[] }).keys.join(", ")
 					: String(issue.path[0]);
+			const what =
+				node === INPUT_NODE
+					? "the run's input"
+					: node === UPDATE_NODE
+						? "the state update"
+						: `update from "${node}"`;
 			throw new ValidationError(
-				`update from "${node}" is invalid at "${key}": ${issue.message}`,
+				`${what} is invalid at "${key}": ${issue.message}`,
 				{
 					node,
 					issues: result.error.issues.map((i) => ({
@@ -111,7 +117,9 @@ export class Channels {
 					hint:
 						issue.code === "unrecognized_keys"
 							? `the state schema has no key "${key}": add it to the schema or fix the name`
-							: "return a value that matches the state schema",
+							: node === INPUT_NODE || node === UPDATE_NODE
+								? `give "${key}" a value of the type the state schema declares`
+								: "return a value that matches the state schema",
 				},
 			);
 		}
