@@ -25,6 +25,42 @@ describe("fillNamespace", () => {
 			expect(isWeftError(error, "INVALID_NAMESPACE")).toBe(true);
 		}
 	});
+
+	it("refuses a missing context, or a namespace that is no array of strings, with INVALID_NAMESPACE (not a TypeError)", () => {
+		const calls: [unknown, unknown][] = [
+			[["users", "{userId}"], undefined],
+			[["users", "{userId}"], null],
+			[["users", "{userId}"], "u1"],
+			["users", { userId: "u1" }],
+			[undefined, { userId: "u1" }],
+			[["users", 5], { userId: "u1" }],
+		];
+		for (const [namespace, context] of calls) {
+			let error: unknown;
+			try {
+				fillNamespace(namespace as never, context as never);
+			} catch (e) {
+				error = e;
+			}
+			expect(
+				isWeftError(error, "INVALID_NAMESPACE"),
+				`${JSON.stringify(namespace)} ${String(context)}`,
+			).toBe(true);
+			expect((error as { hint?: unknown }).hint).toEqual(expect.any(String));
+		}
+		expect(
+			(() => {
+				try {
+					fillNamespace(["users", "{userId}"], undefined as never);
+				} catch (e) {
+					return (e as Error).message;
+				}
+				return "no error";
+			})(),
+		).toContain('needs "userId" from the run context');
+		// no placeholder needs no context
+		expect(fillNamespace(["shared"], undefined as never)).toEqual(["shared"]);
+	});
 });
 
 describe("embeddings failures", () => {

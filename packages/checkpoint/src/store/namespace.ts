@@ -100,7 +100,7 @@ export function underPrefix(ns: string, prefix: string): boolean {
  * Fills `{name}` placeholders in namespace labels from a run's context, so that one user's agent never
  * reaches another user's items: `["users", "{userId}", "memories"]` with `{ userId: "u1" }` gives
  * `["users", "u1", "memories"]`. A placeholder the context lacks (or holds as a non-string, non-number, or an
- * empty string) throws `INVALID_NAMESPACE`: never a shared namespace by accident.
+ * empty string), or no context at all, throws `INVALID_NAMESPACE`: never a shared namespace by accident.
  * @example
  * fillNamespace(["users", "{userId}"], { userId: "u1" }); // ["users", "u1"]
  */
@@ -108,9 +108,20 @@ export function fillNamespace(
 	namespace: Namespace,
 	context: Readonly<Record<string, unknown>>,
 ): string[] {
+	if (
+		!Array.isArray(namespace) ||
+		!namespace.every((l) => typeof l === "string")
+	)
+		throw invalid(
+			`namespace ${JSON.stringify(namespace) ?? String(namespace)} is not an array of labels`,
+			'pass labels as an array of strings, like ["users", "{userId}", "memories"]',
+		);
+	// a run without context has none of the values: each placeholder fails below, as a missing key does
+	const values: Readonly<Record<string, unknown>> =
+		typeof context === "object" && context !== null ? context : {};
 	return namespace.map((label) =>
 		label.replace(/\{([^}]*)\}/g, (_, name: string) => {
-			const value = context[name];
+			const value = values[name];
 			if (
 				(typeof value === "string" && value !== "") ||
 				(typeof value === "number" && Number.isFinite(value))
