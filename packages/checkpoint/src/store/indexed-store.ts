@@ -158,7 +158,8 @@ export function itemOf(
 
 /**
  * The value as JSON text. Throws `VALIDATION_FAILED` naming the place of anything JSON would change or
- * drop on the way back (a Map, a Date, `undefined`, NaN, a function, a class instance, a hole, a cycle)
+ * drop on the way back (a Map, a Date, `undefined`, NaN, -0, a function, a class instance, a hole, a cycle,
+ * a symbol key, a non-enumerable property, an array's named property)
  * or a database would change or refuse (NUL, a lone surrogate): a store item reads back exactly as it
  * was put, on every backend.
  */
@@ -184,6 +185,7 @@ function jsonProblem(
 			return problem === undefined ? undefined : `${path} ${problem}`;
 		}
 		case "number":
+			if (Object.is(value, -0)) return `${path} is -0`; // JSON writes it as 0
 			return Number.isFinite(value) ? undefined : `${path} is ${value}`;
 		case "boolean":
 			return undefined;
@@ -193,6 +195,8 @@ function jsonProblem(
 			return `${path} is ${value === undefined ? "undefined" : `a ${typeof value}`}`;
 	}
 	if (value === null) return undefined;
+	const hidden = keyProblem(value, path);
+	if (hidden !== undefined) return hidden;
 	if (Array.isArray(value)) {
 		for (let i = 0; i < value.length; i++) {
 			if (!(i in value)) return `${path}[${i}] is a hole`;
@@ -221,12 +225,30 @@ function jsonProblem(
 	return undefined;
 }
 
+/** Own properties JSON would drop: symbol keys, non-enumerable ones, an array's non-index ones. */
+function keyProblem(value: object, path: string): string | undefined {
+	const keys = Reflect.ownKeys(value);
+	const isArray = Array.isArray(value);
+	// every index and "length": nothing else (a hole with an extra key is refused as a hole)
+	if (isArray && keys.length === value.length + 1) return undefined;
+	for (const key of keys) {
+		if (typeof key === "symbol") return `${path} has a symbol key`;
+		if (isArray) {
+			if (key === "length" || String(Number(key) >>> 0) === key) continue;
+			return `${path}.${key} is not an index of the array`;
+		}
+		if (!Object.prototype.propertyIsEnumerable.call(value, key))
+			return `${path}.${key} is not enumerable`;
+	}
+	return undefined;
+}
+
 function notJson(problem: string): WeftError {
 	return new WeftError(
 		"VALIDATION_FAILED",
 		`a store item's value must be plain JSON: ${problem}`,
 		{
-			hint: "store plain objects, arrays, strings, finite numbers, booleans or null (a Date as its ISO string, a Map as an object)",
+			hint: "store plain objects, arrays, strings, finite numbers (0, not -0), booleans or null (a Date as its ISO string, a Map as an object)",
 		},
 	);
 }

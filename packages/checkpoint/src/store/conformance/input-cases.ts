@@ -78,12 +78,25 @@ export function inputCases(ctx: StoreConformanceContext): void {
 			expect((await store.get(["😀"], "k😀"))?.value).toEqual({ t: "😀" });
 		});
 
-		it("refuses values with lone surrogates in strings or field names (VALIDATION_FAILED), naming where", async () => {
+		it("refuses values JSON or a database would change: lone surrogates, -0, symbol keys, hidden or extra properties (VALIDATION_FAILED), naming where", async () => {
 			store = await ctx.open();
 			for (const [value, where] of [
 				[{ t: "x\ud800y" }, "value.t"],
 				[{ list: ["ok", "\udfff"] }, "value.list[1]"],
 				[{ "\udc00": 1 }, "value has a key"],
+				[{ z: -0 }, "value.z is -0"],
+				[[1, -0], "value[1] is -0"],
+				[-0, "value is -0"],
+				[{ [Symbol("s")]: 1, a: 1 }, "value has a symbol key"],
+				[{ a: { [Symbol.for("s")]: 1 } }, "value.a has a symbol key"],
+				[
+					Object.defineProperty({ a: 1 }, "hidden", {
+						value: 2,
+						enumerable: false,
+					}),
+					"value.hidden is not enumerable",
+				],
+				[Object.assign([1, 2], { extra: 3 }), "value.extra is not an index"],
 			] as const) {
 				const error = await store.put(ns, "k", value as never).then(
 					() => undefined,
