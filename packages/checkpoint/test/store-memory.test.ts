@@ -89,4 +89,28 @@ describe("embeddings failures", () => {
 			(await store.search(["a"], { query: "x", mode: "text" })).length,
 		).toBe(0);
 	});
+
+	it("refuse a vector that is no list of finite numbers with EMBEDDING_FAILED, writing nothing", async () => {
+		for (const vector of [[], [1, Number.NaN], ["1", 2], "1,2", undefined]) {
+			const odd = {
+				embedDocuments: async () => [vector as number[]],
+				embedQuery: async () => vector as number[],
+			};
+			const store = new MemoryStore({ index: { embeddings: odd } });
+			const put = await store
+				.put(["a"], "k", { text: "hello" })
+				.catch((e: unknown) => e);
+			expect(isWeftError(put, "EMBEDDING_FAILED"), JSON.stringify(vector)).toBe(
+				true,
+			);
+			expect(await store.get(["a"], "k")).toBeUndefined();
+			const search = await store
+				.search(["a"], { query: "hello" })
+				.catch((e: unknown) => e);
+			expect(
+				isWeftError(search, "EMBEDDING_FAILED"),
+				JSON.stringify(vector),
+			).toBe(true);
+		}
+	});
 });

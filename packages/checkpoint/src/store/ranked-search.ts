@@ -2,7 +2,13 @@ import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import { checkFilter, paging } from "./item-text.ts";
 import { encodeNamespace } from "./namespace.ts";
-import { cosine, embedQuery, fuseRanks, modeOf } from "./semantic.ts";
+import {
+	checkDimensions,
+	cosine,
+	embedQuery,
+	fuseRanks,
+	modeOf,
+} from "./semantic.ts";
 import type {
 	Namespace,
 	SearchItem,
@@ -76,6 +82,7 @@ export async function rankedSearch(
 		embedQuery(embeddings, query),
 		backend.vectors(prefix, filter),
 	]);
+	checkDimensions(q, vectors, JSON.stringify(prefixNs));
 	const semantic = vectors
 		.map((v) => ({ id: v.id, score: cosine(q, v.vector) }))
 		.sort((a, b) => b.score - a.score);

@@ -1,7 +1,7 @@
 import { WeftError } from "../errors.ts";
 import type { EmbeddingsLike, SearchMode, StoreIndexOptions } from "./store.ts";
 
-/** Cosine similarity of two vectors (0 when either is all zeros). */
+/** Cosine similarity of two vectors of one length (0 when either is all zeros). */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 	let dot = 0;
 	let na = 0;
@@ -75,16 +75,38 @@ async function embedding<T>(what: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
+/** The model's vector, checked: a non-empty list of finite numbers (else cosine is NaN or meaningless). */
+function vectorOf(what: string, vector: unknown): Float32Array {
+	if (
+		Array.isArray(vector) &&
+		vector.length > 0 &&
+		vector.every((x) => typeof x === "number" && Number.isFinite(x))
+	)
+		return Float32Array.from(vector);
+	const shown = Array.isArray(vector)
+		? vector.length === 0
+			? "an empty vector"
+			: "a vector holding something other than finite numbers"
+		: (JSON.stringify(vector) ?? String(vector));
+	throw new WeftError(
+		"EMBEDDING_FAILED",
+		`embedding ${what} gave ${shown}, not a list of finite numbers`,
+		{
+			hint: "check the embeddings model: embedDocuments must return one number[] per text, embedQuery one number[]; the store was not changed",
+		},
+	);
+}
+
 /** The vector of an item's indexed text (undefined without embeddings or text). */
 export async function embedText(
 	embeddings: EmbeddingsLike | undefined,
 	text: string,
 ): Promise<Float32Array | undefined> {
 	if (embeddings === undefined || text === "") return undefined;
-	const [vector] = await embedding("an item", () =>
+	const vectors = await embedding("an item", () =>
 		embeddings.embedDocuments([text]),
 	);
-	return vector === undefined ? undefined : Float32Array.from(vector);
+	return vectorOf("an item", Array.isArray(vectors) ? vectors[0] : vectors);
 }
 
 /** The vector of a query. */
@@ -92,8 +114,31 @@ export async function embedQuery(
 	embeddings: EmbeddingsLike,
 	query: string,
 ): Promise<Float32Array> {
-	return Float32Array.from(
+	return vectorOf(
+		"the query",
 		await embedding("the query", () => embeddings.embedQuery(query)),
+	);
+}
+
+/**
+ * Checks that the stored vectors have the query's length: vectors of another length come from another
+ * embeddings model (or another size of it), and no similarity between them means anything. Throws
+ * `EMBEDDING_FAILED` naming both lengths.
+ */
+export function checkDimensions(
+	query: Float32Array,
+	stored: readonly { vector: Float32Array }[],
+	where: string,
+): void {
+	const other = stored.filter((s) => s.vector.length !== query.length);
+	if (other.length === 0) return;
+	const lengths = [...new Set(other.map((s) => s.vector.length))].join(", ");
+	throw new WeftError(
+		"EMBEDDING_FAILED",
+		`the query's vector has ${query.length} dimensions, but ${other.length} of the ${stored.length} stored vectors under ${where} have ${lengths}: they were embedded with another model`,
+		{
+			hint: 'search with the embeddings model the items were put with, or put those items again so the current model embeds them; text search (mode: "text") needs no vectors',
+		},
 	);
 }
 

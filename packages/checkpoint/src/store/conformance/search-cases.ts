@@ -131,5 +131,40 @@ export function searchCases(ctx: StoreConformanceContext): void {
 			});
 			expect(filtered.map((h) => h.key)).toEqual(["coffee"]);
 		});
+
+		it("refuses to compare vectors of different lengths (the embeddings model changed) with EMBEDDING_FAILED", async () => {
+			let dimensions = 2;
+			const embeddings = {
+				embedDocuments: async (texts: string[]) =>
+					texts.map(() => new Array<number>(dimensions).fill(1)),
+				embedQuery: async () => [
+					...new Array<number>(dimensions - 1).fill(1),
+					5,
+				],
+			};
+			const store = await ctx.open({ index: { embeddings } });
+			await store.put(["m"], "old", { text: "tea" });
+			await store.put(["other"], "x", { text: "tea" });
+			dimensions = 3;
+			for (const mode of ["semantic", "hybrid"] as const) {
+				const error = await store
+					.search(["m"], { query: "tea", mode })
+					.catch((e: unknown) => e);
+				expect(error, mode).toMatchObject({
+					code: "EMBEDDING_FAILED",
+					message: expect.stringMatching(/3 dimensions.*have 2\b/),
+					hint: expect.any(String),
+				});
+			}
+			// once the item is embedded again (put anew), it is found
+			await store.put(["m"], "old", { text: "tea" });
+			const hits = await store.search(["m"], { query: "tea" });
+			expect(hits.map((h) => h.key)).toEqual(["old"]);
+			expect(hits[0]!.score).toBeLessThan(1);
+			// text search needs no vectors, and is not refused
+			expect(
+				(await store.search([], { query: "tea", mode: "text" })).length,
+			).toBe(2);
+		});
 	});
 }
