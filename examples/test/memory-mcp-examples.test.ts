@@ -1,12 +1,16 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { main as serveGraphs } from "../src/mcp/serve-graphs.ts";
 import { main as useMcpTools } from "../src/mcp/use-mcp-tools.ts";
 import { agentMemory, nodeMemory } from "../src/memory/agent-memory.ts";
 import { main as storeBasics } from "../src/memory/store-basics.ts";
+
+const run = promisify(execFile);
 
 describe("memory examples run offline", () => {
 	it("stores, lists and searches on memory and SQLite; semantic and hybrid with embeddings", async () => {
@@ -27,6 +31,20 @@ describe("memory examples run offline", () => {
 		expect(semantic.both[0]?.key).toBe("drink");
 		expect(semantic.words.map((h) => h.key)).toEqual(["drink"]);
 	});
+
+	it("store-basics runs as a plain script, outside vitest (node --import tsx)", async () => {
+		const script = fileURLToPath(
+			new URL("../src/memory/store-basics.ts", import.meta.url),
+		);
+		const { stdout } = await run(process.execPath, [
+			"--conditions",
+			"@weft/source",
+			"--import",
+			"tsx",
+			script,
+		]);
+		expect(stdout).toContain("by meaning: drink");
+	}, 60_000);
 
 	it("ctx.store fills the user from the context and does not repeat writes on resume", async () => {
 		const { done, items } = await nodeMemory();

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore, type Store } from "@weft/checkpoint";
-import { WordEmbeddings } from "@weft/checkpoint/store-conformance";
 import { SqliteStore } from "@weft/checkpoint-sqlite";
+import { OfflineEmbeddings } from "./offline-embeddings.ts";
 
 /** Put, get, list and search on any store. */
 export async function basics(store: Store) {
@@ -53,8 +53,8 @@ export async function onSqlite() {
 
 /** Semantic and hybrid search with any @langchain/core Embeddings (here an offline stand-in). */
 export async function semantic() {
-	const embeddings = new WordEmbeddings(); // e.g. new OpenAIEmbeddings({ model: "text-embedding-3-small" })
 	// #region semantic
+	const embeddings = new OfflineEmbeddings(); // any @langchain/core Embeddings, e.g. new OpenAIEmbeddings({ model: "text-embedding-3-small" })
 	const store = new MemoryStore({ index: { embeddings, fields: ["text"] } });
 	await store.put(["u1"], "drink", { text: "Prefers green tea, no sugar" });
 	await store.put(["u1"], "pet", { text: "Has a dog called Rex" });
@@ -74,4 +74,13 @@ export async function main() {
 		sqlite: await onSqlite(),
 		semantic: await semantic(),
 	};
+}
+
+// Run as a script: node --conditions @weft/source --import tsx examples/src/memory/store-basics.ts
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const { memory, semantic: s } = await main();
+	console.log(
+		`full text "green tea": ${memory.hits.map((h) => h.key).join(", ")}`,
+	);
+	console.log(`by meaning: ${s.byMeaning.map((h) => h.key).join(", ")}`);
 }
