@@ -1,5 +1,6 @@
 // The research assistant from the command line (the README's first command runs it):
 //   pnpm demo ["question"] [--docs DIR] [--db FILE] [--out DIR] [--thread ID] [--yes] [--cheap-model M] [--strong-model M]
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs, styleText } from "node:util";
@@ -133,7 +134,12 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		say();
 		let result = await runShowing(
 			graph.stream(
-				{ question, docs: values.docs ?? "", outDir: values.out },
+				// absolute: an answer may come from another process, in another folder (weft approve)
+				{
+					question,
+					docs: values.docs === undefined ? "" : resolve(values.docs),
+					outDir: resolve(values.out),
+				},
 				{ ...config, mode: ["updates"] },
 			),
 		);

@@ -12,7 +12,7 @@ import {
 import { label } from "./render/output.ts";
 import { Progress } from "./render/progress.ts";
 import { plural } from "./render/terminal.ts";
-import { valueText } from "./render/values.ts";
+import { indent, stateText, valueText } from "./render/values.ts";
 import { shellWord } from "./store.ts";
 
 /**
@@ -84,9 +84,16 @@ export function requestText(value: unknown): string {
 	if (v?.human === "approve" && Array.isArray(calls))
 		return `approve ${calls.map((c: { name: string; args: unknown }) => callText(c)).join(", ")}?`;
 	if (typeof v?.human === "string")
-		return `${v.human}: ${valueText(v.request)}`;
+		return isRecord(v.request) && Object.keys(v.request).length > 0
+			? `${v.human}:\n${indent(stateText(v.request), "  ")}` // long text stays text, not escaped JSON
+			: `${v.human}: ${valueText(v.request)}`;
 	return valueText(value);
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+	typeof v === "object" &&
+	v !== null &&
+	Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * What to type to answer the requests of a thread; `storeFlags` (`" --db x"`, see `storeFlags()`) so

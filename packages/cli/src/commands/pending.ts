@@ -4,13 +4,18 @@ import {
 	waitingRequests,
 } from "@weft/graph";
 import { Command } from "commander";
+import pc from "picocolors";
 import { noThread } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { plainValue } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
 import { table } from "../render/table.ts";
+import { indent, oneLine } from "../render/values.ts";
 import { requestText } from "../run-display.ts";
+
+/** Columns a request takes in the table (a longer one is printed whole under it). */
+const SUMMARY = 60;
 
 /** `weft pending`: every request waiting for an answer, across threads (or in one). Reads no graph module. */
 export async function pending(
@@ -39,21 +44,32 @@ export async function pending(
 			});
 		}
 	}
-	env.out.result(rows, () =>
-		rows.length === 0
-			? "nothing is waiting for an answer"
-			: table(
-					["thread", "node", "interrupt", "request"],
-					rows.map((r) => [
-						r.branch > 1
-							? `${r.threadId}\n(branch ${r.branch}: --checkpoint ${shortId(r.checkpointId)})`
-							: r.threadId,
-						r.node,
-						r.id,
-						requestText(r.value),
-					]),
-				),
-	);
+	env.out.result(rows, () => {
+		if (rows.length === 0) return "nothing is waiting for an answer";
+		// the table shows each request on one short line; a longer one (a draft to review) follows it
+		// whole, as text, under its thread and interrupt
+		const texts = rows.map((r) => requestText(r.value));
+		const summaries = texts.map((t) => oneLine(t, SUMMARY));
+		const overview = table(
+			["thread", "node", "interrupt", "request"],
+			rows.map((r, i) => [
+				r.branch > 1
+					? `${r.threadId}\n(branch ${r.branch}: --checkpoint ${shortId(r.checkpointId)})`
+					: r.threadId,
+				r.node,
+				r.id,
+				summaries[i]!,
+			]),
+		);
+		const whole = rows.flatMap((r, i) =>
+			summaries[i] === texts[i]!.replace(/\s+/g, " ").trim()
+				? []
+				: [
+						`${pc.bold(`${r.threadId} · ${r.node} · ${r.id}`)}\n${indent(texts[i]!, "  ")}`,
+					],
+		);
+		return [overview, ...whole].join("\n\n");
+	});
 	for (const u of unreadable)
 		process.stderr.write(
 			`warning: could not read thread ${u.threadId}: ${u.error}\n`,

@@ -7,7 +7,8 @@ import {
 	plainValue,
 } from "./messages.ts";
 
-const indent = (text: string, pad: string) =>
+/** Each line of `text` after `pad`. */
+export const indent = (text: string, pad: string) =>
 	text
 		.split("\n")
 		.map((l) => pad + l)
