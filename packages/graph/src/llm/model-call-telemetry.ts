@@ -9,6 +9,7 @@ import type {
 } from "@opentelemetry/api";
 import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
 import { contained, startSpan } from "../telemetry/contained.ts";
+import { recordException } from "../telemetry/errors.ts";
 import {
 	KIND_CLIENT,
 	otelApi,
@@ -331,7 +332,7 @@ function endOk(
 function endError(span: Span, error: unknown, type: string): void {
 	span.setAttribute("error.type", type);
 	if (isWeftError(error)) span.setAttribute("weft.error.code", error.code);
-	if (error instanceof Error) span.recordException(error);
+	recordException(span, error, type);
 	span.setStatus({ code: STATUS_ERROR, message: errorMessage(error) });
 	span.end();
 }

@@ -4,6 +4,7 @@ import type { ToolMessage } from "@langchain/core/messages";
 import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
 import { contained, endSpan, startSpan } from "../telemetry/contained.ts";
+import { recordException } from "../telemetry/errors.ts";
 import {
 	KIND_INTERNAL,
 	otelApi,
@@ -67,11 +68,9 @@ export function observeToolCall(
 		},
 		(error: unknown) => {
 			try {
-				span.setAttribute(
-					"error.type",
-					error instanceof Error ? error.name : "Error",
-				);
-				if (error instanceof Error) span.recordException(error);
+				const type = error instanceof Error ? error.name : "Error";
+				span.setAttribute("error.type", type);
+				recordException(span, error, type);
 				span.setStatus({ code: STATUS_ERROR, message: String(error) });
 				span.end();
 			} catch (thrown) {

@@ -1,4 +1,4 @@
-import type { Span } from "@opentelemetry/api";
+import type { Exception, Span } from "@opentelemetry/api";
 import { isWeftError } from "@weft/checkpoint";
 import { STATUS_ERROR } from "./otel-api.ts";
 
@@ -9,14 +9,34 @@ export function errorType(error: unknown): string {
 	return "Error";
 }
 
-/** Marks a span failed with the error (its code in `error.type` and `weft.error.code`). */
-export function recordError(span: Span, error: unknown): void {
+/**
+ * Marks a span failed with the error: `error.type` (`errorType`), `weft.error.code` (a `WeftError`'s code,
+ * else `code`: what the runtime calls the failure, e.g. a node's plain Error is `NODE_FAILED`), an
+ * `exception` event and the error status.
+ */
+export function recordError(span: Span, error: unknown, code?: string): void {
 	const type = errorType(error);
 	span.setAttribute("error.type", type);
-	if (isWeftError(error)) span.setAttribute("weft.error.code", error.code);
-	if (error instanceof Error) span.recordException(error);
+	const weftCode = isWeftError(error) ? error.code : code;
+	if (weftCode !== undefined) span.setAttribute("weft.error.code", weftCode);
+	recordException(span, error, type);
 	span.setStatus({
 		code: STATUS_ERROR,
 		message: error instanceof Error ? error.message : String(error),
 	});
+}
+
+/**
+ * The error as the span's `exception` event, its `exception.type` `type` (a `WeftError`'s code, else the
+ * error's name): given the error itself, the SDK takes any `code` field, a DOMException's number (20).
+ */
+export function recordException(
+	span: Span,
+	error: unknown,
+	type = errorType(error),
+): void {
+	if (!(error instanceof Error)) return;
+	const exception: Exception = { name: type, message: error.message };
+	if (error.stack !== undefined) exception.stack = error.stack;
+	span.recordException(exception);
 }

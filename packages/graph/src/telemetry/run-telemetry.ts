@@ -1,5 +1,9 @@
 import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
-import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
+import {
+	type CheckpointTuple,
+	isWeftError,
+	type JsonValue,
+} from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
@@ -19,6 +23,12 @@ import type { TallyPoint } from "./tally.ts";
 import { fromTraceparent, toTraceparent } from "./trace-parent.ts";
 
 type Metadata = RunConfig["metadata"];
+
+/** What `task` reads of a task's run: its memory, and the run's signal (a failed task's code). */
+interface TaskRun {
+	memory: { done?: unknown };
+	host: { signal: { readonly aborted: boolean; readonly reason: unknown } };
+}
 
 /** What the telemetry of a run needs to know about it. */
 export interface RunTelemetryInit {
@@ -168,7 +178,7 @@ export class RunTelemetry {
 	 */
 	task<
 		TTask extends { node: string; id: string },
-		TRun extends { memory: { done?: unknown } },
+		TRun extends TaskRun,
 		TOutcome extends { kind: string; error?: unknown },
 	>(
 		fn: (task: TTask, r: TRun) => TOutcome | Promise<TOutcome>,
@@ -182,8 +192,10 @@ export class RunTelemetry {
 		if (parent !== undefined) return this.#tracedTask(fn, task, r, t0, parent);
 		const outcome = fn(task, r);
 		return outcome instanceof Promise
-			? outcome.then((o) => this.#taskEnded(task.node, o, t0, undefined))
-			: this.#taskEnded(task.node, outcome, t0, undefined);
+			? outcome.then((o) =>
+					this.#taskEnded(task.node, o, t0, undefined, undefined),
+				)
+			: this.#taskEnded(task.node, outcome, t0, undefined, undefined);
 	}
 
 	/**
@@ -192,7 +204,7 @@ export class RunTelemetry {
 	 */
 	#tracedTask<
 		TTask extends { node: string; id: string },
-		TRun,
+		TRun extends TaskRun,
 		TOutcome extends { kind: string; error?: unknown },
 	>(
 		fn: (task: TTask, r: TRun) => TOutcome | Promise<TOutcome>,
@@ -219,8 +231,8 @@ export class RunTelemetry {
 			r,
 		);
 		return outcome instanceof Promise
-			? outcome.then((o) => this.#taskEnded(task.node, o, t0, span))
-			: this.#taskEnded(task.node, outcome, t0, span);
+			? outcome.then((o) => this.#taskEnded(task.node, o, t0, span, r))
+			: this.#taskEnded(task.node, outcome, t0, span, r);
 	}
 
 	#taskEnded<TOutcome extends { kind: string; error?: unknown }>(
@@ -228,10 +240,11 @@ export class RunTelemetry {
 		outcome: TOutcome,
 		t0: number,
 		span: Span | undefined,
+		r: TaskRun | undefined,
 	): TOutcome {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(node, ms);
-		if (span !== undefined) endTask(span, outcome);
+		if (span !== undefined) endTask(span, outcome, r);
 		if (this.#m !== undefined)
 			record(
 				this.#m.nodeDuration,
@@ -388,9 +401,14 @@ export class RunTelemetry {
 	}
 }
 
-function endTask(span: Span, outcome: { kind: string; error?: unknown }): void {
+function endTask(
+	span: Span,
+	outcome: { kind: string; error?: unknown },
+	r: TaskRun | undefined,
+): void {
 	try {
-		if (outcome.kind === "error") recordError(span, outcome.error);
+		if (outcome.kind === "error")
+			recordError(span, outcome.error, failureCode(r));
 		else if (outcome.kind === "interrupt")
 			span.setAttribute("weft.interrupt", true);
 		else if (outcome.kind === "rejected")
@@ -400,4 +418,14 @@ function endTask(span: Span, outcome: { kind: string; error?: unknown }): void {
 	} catch (error) {
 		contained(error); // telemetry never fails a task
 	}
+}
+
+/**
+ * What the runtime calls a task that failed with an error other than a `WeftError`: `NODE_FAILED` (its
+ * step and run say so too), or, once the run's signal aborted, why it did (`RUN_CANCELLED`, `LEASE_LOST`).
+ */
+function failureCode(r: TaskRun | undefined): string {
+	const signal = r?.host.signal;
+	if (signal?.aborted !== true) return "NODE_FAILED";
+	return isWeftError(signal.reason) ? signal.reason.code : "RUN_CANCELLED";
 }

@@ -1,0 +1,129 @@
+// What a node span says about a task that failed or was cancelled: its step and run call a node's plain
+// Error NODE_FAILED, so its span does too; a cancelled task's exception is typed by the error's name,
+// not the DOMException's numeric code, and its code is RUN_CANCELLED.
+import { SpanStatusCode } from "@opentelemetry/api";
+import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import {
+	afterAll,
+	afterEach,
+	beforeAll,
+	describe,
+	expect,
+	it,
+	vi,
+} from "vitest";
+import { z } from "zod";
+import { one, startOtel } from "./otel-harness.ts";
+
+let otel: ReturnType<typeof startOtel>;
+beforeAll(() => {
+	otel = startOtel();
+});
+afterAll(() => otel.stop());
+afterEach(() => otel.reset());
+
+const State = z.object({ n: z.number() });
+
+function failing(error: () => unknown, name = "f") {
+	return new StateGraph(State)
+		.addNode("boom", () => {
+			throw error();
+		})
+		.addEdge(START, "boom")
+		.addEdge("boom", END)
+		.compile({ checkpointer: new MemoryCheckpointer(), name });
+}
+
+/** A graph whose node cancels the run, then waits for its signal (rejecting with the signal's reason). */
+function cancelling(stop: AbortController) {
+	return new StateGraph(State)
+		.addNode("wait", async (_s, ctx) => {
+			stop.abort(); // no reason: the signal's reason is a DOMException AbortError (code 20)
+			await new Promise((_r, reject) => {
+				if (ctx.signal.aborted) reject(ctx.signal.reason);
+				ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+			});
+			return { n: 1 };
+		})
+		.addEdge(START, "wait")
+		.addEdge("wait", END)
+		.compile({ checkpointer: new MemoryCheckpointer(), name: "c" });
+}
+
+const exceptionOf = (span: {
+	events: { name: string; attributes?: object }[];
+}) =>
+	span.events.find((e) => e.name === "exception")?.attributes as
+		| Record<string, unknown>
+		| undefined;
+
+describe("the span of a node that failed", () => {
+	it("a plain Error: weft.error.code NODE_FAILED, as on its step and run; error.type its class", async () => {
+		await expect(
+			failing(() => new TypeError("bad")).run({ n: 0 }, { threadId: "e1" }),
+		).rejects.toThrow();
+		const spans = otel.spans();
+		const node = one(spans, "weft.node boom");
+		expect(node.status.code).toBe(SpanStatusCode.ERROR);
+		expect(node.attributes).toMatchObject({
+			"weft.error.code": "NODE_FAILED",
+			"error.type": "TypeError",
+		});
+		expect(exceptionOf(node)).toMatchObject({
+			"exception.type": "TypeError",
+			"exception.message": "bad",
+		});
+		expect(one(spans, "weft.step").attributes["weft.error.code"]).toBe(
+			"NODE_FAILED",
+		);
+		expect(one(spans, "weft.run f").attributes["weft.error.code"]).toBe(
+			"NODE_FAILED",
+		);
+	});
+
+	it("a value that is not an Error: NODE_FAILED too", async () => {
+		await expect(
+			failing(() => "a string").run({ n: 0 }, { threadId: "e2" }),
+		).rejects.toThrow();
+		const node = one(otel.spans(), "weft.node boom");
+		expect(node.attributes["weft.error.code"]).toBe("NODE_FAILED");
+	});
+
+	it("a node that timed out: NODE_TIMEOUT", async () => {
+		const graph = new StateGraph(State)
+			.addNode(
+				"slow",
+				async (_s, ctx) => {
+					await new Promise((r) => {
+						ctx.signal.addEventListener("abort", r);
+					});
+					return { n: 1 };
+				},
+				{ timeoutMs: 1 },
+			)
+			.addEdge(START, "slow")
+			.addEdge("slow", END)
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "t" });
+		await expect(graph.run({ n: 0 }, { threadId: "e3" })).rejects.toThrow();
+		const node = one(otel.spans(), "weft.node slow");
+		expect(node.attributes["weft.error.code"]).toBe("NODE_TIMEOUT");
+		expect(exceptionOf(node)?.["exception.type"]).toBe("NODE_TIMEOUT");
+	});
+});
+
+describe("a cancelled run", () => {
+	it("its node span: the exception typed AbortError (not the DOMException's code 20), RUN_CANCELLED", async () => {
+		const stop = new AbortController();
+		const r = await cancelling(stop).run(
+			{ n: 0 },
+			{ threadId: "c1", signal: stop.signal },
+		);
+		expect(r.status).toBe("cancelled");
+		const node = await vi.waitFor(() => one(otel.spans(), "weft.node wait"));
+		expect(exceptionOf(node)?.["exception.type"]).toBe("AbortError");
+		expect(node.attributes).toMatchObject({
+			"error.type": "AbortError",
+			"weft.error.code": "RUN_CANCELLED",
+		});
+	});
+});
