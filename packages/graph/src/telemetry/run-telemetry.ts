@@ -65,6 +65,8 @@ export class RunTelemetry {
 	#run: Span | undefined;
 	#step: { span: Span; ctx: Context; t0: number } | undefined;
 	#stepT0 = 0;
+	/** Supersteps started (`weft.steps`): a run cancelled or failed in a step counts it, as its `weft.step` span. */
+	#steps = 0;
 	#ended = true;
 	/** Someone uses durations: a checkpoint's timing, a metric or a span (else no clock is read). */
 	#timed = false;
@@ -77,6 +79,7 @@ export class RunTelemetry {
 	/** The run starts (`execute`): opens its span under the active context and counts it in flight. */
 	start(input: unknown): void {
 		this.#ended = false;
+		this.#steps = 0;
 		this.#t0 = performance.now();
 		this.#resuming = isCommand(input) && input.hasResume;
 		const m = instruments();
@@ -154,6 +157,7 @@ export class RunTelemetry {
 	/** A superstep starts (the previous one, if open, has committed). */
 	step(step: number): void {
 		this.#endStep(undefined);
+		this.#steps++;
 		if (!this.#timed) return; // perf (issue 17): no store, no provider: nothing to time
 		this.#stepT0 = performance.now();
 		if (this.#run === undefined) return;
@@ -286,7 +290,6 @@ export class RunTelemetry {
 			try {
 				run.setAttributes({
 					"weft.run.status": result.status,
-					"weft.steps": result.steps,
 					"weft.interrupts": result.interrupts.length,
 					"gen_ai.usage.input_tokens": result.usage.inputTokens,
 					"gen_ai.usage.output_tokens": result.usage.outputTokens,
@@ -327,6 +330,7 @@ export class RunTelemetry {
 		if (this.#run !== undefined) {
 			try {
 				this.#run.setAttribute("weft.run.status", status);
+				this.#run.setAttribute("weft.steps", this.#steps);
 			} catch (error) {
 				contained(error);
 			}
