@@ -1,5 +1,9 @@
 // Model-call spans and metrics after the OpenTelemetry GenAI semantic conventions.
-import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import type {
+	AIMessage,
+	BaseMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
 import type {
 	Attributes,
 	Context,
@@ -387,8 +391,23 @@ function metricAttributes(
 	return a;
 }
 
-/** A message as the GenAI conventions' `{ role, parts }` (text parts and tool calls). */
+/**
+ * A message as the GenAI conventions' `{ role, parts }`: text parts and tool calls, and a tool's answer
+ * as a `tool_call_response` part with the id of the call it answers.
+ */
 function asPart(m: BaseMessage): Record<string, unknown> {
+	const type = m.getType();
+	if (type === "tool")
+		return {
+			role: "tool",
+			parts: [
+				{
+					type: "tool_call_response",
+					id: (m as ToolMessage).tool_call_id,
+					response: m.text,
+				},
+			],
+		};
 	const parts: unknown[] = [{ type: "text", content: m.text }];
 	for (const c of (m as AIMessage).tool_calls ?? [])
 		parts.push({
@@ -397,7 +416,7 @@ function asPart(m: BaseMessage): Record<string, unknown> {
 			name: c.name,
 			arguments: c.args,
 		});
-	return { role: roleOf(m.getType()), parts };
+	return { role: roleOf(type), parts };
 }
 
 function roleOf(type: string): string {
