@@ -143,3 +143,36 @@ describe("collectStats across runs", () => {
 		);
 	});
 });
+
+describe("collectStats of a node that failed once", () => {
+	it("counts its tasks as attempts (completed and failed), as the error rate does", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		let posts = 0;
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode("pre", (s) => ({ n: s.n + 1 }))
+			.addNode("post", (s) => {
+				if (++posts === 1) throw new Error("flaky");
+				return { n: s.n + 1 };
+			})
+			.addEdge(START, "pre")
+			.addEdge("pre", "post")
+			.addEdge("post", END)
+			.compile({ checkpointer, name: "pipe" });
+		await expect(graph.run({ n: 0 }, { threadId: "a" })).rejects.toThrow();
+		await graph.run(null, { threadId: "a" }); // post runs again and completes
+		await graph.run({ n: 0 }, { threadId: "b" });
+		const r = await collectStats(checkpointer, { graph: "pipe" });
+		// pre: 2 tasks; post: 3 tasks (1 failed, then 2 completed)
+		const post = r.nodes.find((n) => n.node === "post")!;
+		expect(post).toMatchObject({ count: 3, errors: 1 });
+		expect(r.nodes.find((n) => n.node === "pre")).toMatchObject({
+			count: 2,
+			errors: 0,
+		});
+		const tasks = r.nodes.reduce((n, x) => n + x.count, 0);
+		expect(r.errors).toEqual([
+			{ code: "NODE_FAILED", count: 1, rate: 1 / tasks },
+		]);
+		expect(tasks).toBe(5);
+	});
+});

@@ -29,6 +29,11 @@ export interface StatsReport {
 	since: string | null;
 	graph: string | null;
 	threads: number;
+	/**
+	 * Per node: `count` its tasks (attempts that completed or failed; the error rates' denominator sums
+	 * them), `errors` the failed ones, and latency percentiles over the completed ones (a failed task has
+	 * no recorded duration).
+	 */
 	nodes: Array<{ node: string; errors: number } & Latency>;
 	models: Array<
 		{
@@ -257,11 +262,12 @@ export function latency(samples: readonly number[]): Latency {
 
 function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 	const nodeNames = new Set([...acc.nodes.keys(), ...acc.nodeErrors.keys()]);
-	const nodes = [...nodeNames].sort().map((node) => ({
-		node,
-		...latency(acc.nodes.get(node) ?? []),
-		errors: acc.nodeErrors.get(node) ?? 0,
-	}));
+	const nodes = [...nodeNames].sort().map((node) => {
+		const errors = acc.nodeErrors.get(node) ?? 0;
+		const timed = latency(acc.nodes.get(node) ?? []);
+		// a node's tasks are those that completed (timed) and those that failed, as in the error rates
+		return { node, ...timed, count: timed.count + errors, errors };
+	});
 	const modelNames = new Set([...acc.models.keys(), ...Object.keys(acc.usage)]);
 	const models = [...modelNames].sort().map((model) => {
 		const u = acc.usage[model];
@@ -275,9 +281,8 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 			costUsd: u?.costUsd ?? null,
 		};
 	});
-	const tasks =
-		[...acc.nodes.values()].reduce((n, l) => n + l.length, 0) +
-		[...acc.errors.values()].reduce((n, c) => n + c, 0);
+	// every node task, completed or failed: the sum of the nodes' counts
+	const tasks = nodes.reduce((n, x) => n + x.count, 0);
 	const errors = [...acc.errors]
 		.sort((a, b) => b[1] - a[1])
 		.map(([code, count]) => ({
