@@ -381,7 +381,7 @@ export class Run {
 				return this.#finish("cancelled");
 			error = error.reason;
 		}
-		this.#tm.fail(error); // telemetry (issue 13)
+		this.#tm.fail(error, this.#usage.total); // telemetry (issue 13)
 		try {
 			// taken over: the status is the new holder's; failed before starting: the thread stays as it was,
 			// unless it has no checkpoint (its status is then only what its lease recorded: running)

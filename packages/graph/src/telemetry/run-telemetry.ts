@@ -8,6 +8,7 @@ import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
+import type { RunUsage } from "../runtime/usage.ts";
 import { contained, endSpan, record, startSpan } from "./contained.ts";
 import { errorType, recordError } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
@@ -291,13 +292,10 @@ export class RunTelemetry {
 				run.setAttributes({
 					"weft.run.status": result.status,
 					"weft.interrupts": result.interrupts.length,
-					"gen_ai.usage.input_tokens": result.usage.inputTokens,
-					"gen_ai.usage.output_tokens": result.usage.outputTokens,
 				});
 				if (result.checkpointId !== undefined)
 					run.setAttribute("weft.checkpoint_id", result.checkpointId);
-				if (result.usage.costUsd !== undefined)
-					run.setAttribute("weft.cost_usd", result.usage.costUsd);
+				setUsage(run, result.usage);
 			} catch (error) {
 				contained(error);
 			}
@@ -312,13 +310,14 @@ export class RunTelemetry {
 		this.#close(result.status);
 	}
 
-	/** The run failed with `error`. */
-	fail(error: unknown): void {
+	/** The run failed with `error`, having spent `usage` (its failed step included). */
+	fail(error: unknown, usage?: RunUsage): void {
 		if (this.#ended) return;
 		this.#endStep(error);
 		if (this.#run !== undefined)
 			try {
 				recordError(this.#run, error);
+				if (usage !== undefined) setUsage(this.#run, usage);
 			} catch (thrown) {
 				contained(thrown);
 			}
@@ -432,4 +431,12 @@ function failureCode(r: TaskRun | undefined): string {
 	const signal = r?.host.signal;
 	if (signal?.aborted !== true) return "NODE_FAILED";
 	return isWeftError(signal.reason) ? signal.reason.code : "RUN_CANCELLED";
+}
+
+/** A run's tokens and cost on its span. */
+function setUsage(run: Span, usage: RunUsage): void {
+	run.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
+	run.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
+	if (usage.costUsd !== undefined)
+		run.setAttribute("weft.cost_usd", usage.costUsd);
 }

@@ -74,4 +74,26 @@ describe("weft.steps on the run span", () => {
 		expect(spans.filter((s) => s.name === "weft.step")).toHaveLength(2);
 		expect(one(spans, "weft.run two").attributes["weft.steps"]).toBe(2);
 	});
+
+	it("a failed run's span has what it spent, its failed step's model calls included", async () => {
+		const graph = new StateGraph(State)
+			.addNode("ask", (_s, ctx) => {
+				ctx.reportUsage({
+					model: "m",
+					inputTokens: 40,
+					outputTokens: 4,
+					costUsd: 0.01,
+				});
+				throw new Error("down");
+			})
+			.addEdge(START, "ask")
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "spent" });
+		await expect(graph.run({ n: 0 }, { threadId: "f" })).rejects.toThrow();
+		expect(one(otel.spans(), "weft.run spent").attributes).toMatchObject({
+			"weft.run.status": "failed",
+			"gen_ai.usage.input_tokens": 40,
+			"gen_ai.usage.output_tokens": 4,
+			"weft.cost_usd": 0.01,
+		});
+	});
 });
