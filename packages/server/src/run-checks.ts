@@ -66,13 +66,17 @@ export async function checkRunStart(
 	if (at === undefined && !resume && !otherGraph) return;
 	if (at === undefined) {
 		at = await headOf(ctx, thread);
-		// the empty state (a rolled-back first run), or no checkpoint yet: nothing to check against
-		if (at === null) return;
+		// the empty state (a rolled-back first run), or no checkpoint yet: nothing waits to be answered,
+		// and nothing else to check against
 		if (
-			at === undefined &&
-			(await ctx.checkpointer.getThread(thread.threadId))?.checkpointId == null
-		)
+			at === null ||
+			(at === undefined &&
+				(await ctx.checkpointer.getThread(thread.threadId))?.checkpointId ==
+					null)
+		) {
+			if (resume) throw noPendingInterrupt(thread.threadId, undefined);
 			return;
+		}
 	}
 	// the run answers any waiting head only when it starts from the newest (not from a given checkpoint,
 	// nor from before rolled-back runs)
@@ -102,12 +106,9 @@ export async function checkRunStart(
 		pending.length === 0 &&
 		!(latest && (await headWaitsFor(graph, thread.threadId, snap, value)))
 	)
-		throw new WeftError(
-			"NO_PENDING_INTERRUPT",
-			`thread "${thread.threadId}" has no pending interrupt${given === undefined ? "" : ` at checkpoint "${snap.checkpointId}"`} to resume`,
-			{
-				hint: "read the thread's state (its interrupts) first: it may have been answered already; to go on without an answer send input null",
-			},
+		throw noPendingInterrupt(
+			thread.threadId,
+			given === undefined ? undefined : snap.checkpointId,
 		);
 	// a map by interrupt id is matched by the run itself; any other value answers one interrupt only
 	if (
@@ -122,6 +123,20 @@ export async function checkRunStart(
 				hint: `resume with a map by interrupt id: { ${pending.map((i) => `"${i.id}": …`).join(", ")} }`,
 			},
 		);
+}
+
+/** A resume with nothing to answer (at `checkpointId` when the request named one). */
+function noPendingInterrupt(
+	threadId: string,
+	checkpointId: string | undefined,
+): WeftError {
+	return new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`thread "${threadId}" has no pending interrupt${checkpointId === undefined ? "" : ` at checkpoint "${checkpointId}"`} to resume`,
+		{
+			hint: "read the thread's state (its interrupts) first: it may have been answered already, or nothing has run on it yet; to go on without an answer send input null",
+		},
+	);
 }
 
 /**
