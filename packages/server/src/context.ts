@@ -128,16 +128,40 @@ export function graphOfThread(
 }
 
 /**
+ * The task that raised each pending interrupt of a snapshot, by interrupt id: read from its checkpoint's
+ * pending writes (several tasks of one node, Send's fan-out, each ask on their own). Empty when none waits.
+ */
+export async function interruptTasks(
+	checkpointer: Checkpointer,
+	snap: StateSnapshot,
+): Promise<ReadonlyMap<string, string>> {
+	const out = new Map<string, string>();
+	if (snap.interrupts.length === 0) return out;
+	const tuple = await checkpointer.getTuple({
+		threadId: snap.threadId,
+		checkpointId: snap.checkpointId,
+	});
+	for (const w of tuple?.pendingWrites ?? [])
+		if (w.kind === "interrupt") out.set(w.id, w.taskId);
+	return out;
+}
+
+/**
  * A snapshot's pending interrupts by the id of the task that asked (as LangGraph keys `thread.interrupts`
- * and lists `tasks[].interrupts`); one the tasks do not account for goes under the checkpoint's id.
+ * and lists `tasks[].interrupts`): by `taskOf` (`interruptTasks`), else the first task of the node that
+ * asked; one the tasks do not account for goes under the checkpoint's id.
  */
 export function interruptsByTask(
 	snap: StateSnapshot,
+	taskOf: ReadonlyMap<string, string> = new Map(),
 ): Record<string, Array<{ id: string; value: unknown }>> {
 	const out: Record<string, Array<{ id: string; value: unknown }>> = {};
 	for (const i of snap.interrupts) {
+		const asked = taskOf.get(i.id);
 		const key =
-			snap.tasks.find((t) => t.node === i.node)?.id ?? snap.checkpointId;
+			snap.tasks.find((t) => t.id === asked)?.id ??
+			snap.tasks.find((t) => t.node === i.node)?.id ??
+			snap.checkpointId;
 		// a pause's task is keyed with no interrupt listed, as LangGraph's (`wireInterrupts`)
 		const list = out[key] ?? [];
 		list.push(...wireInterrupts([i]));
@@ -146,8 +170,11 @@ export function interruptsByTask(
 	return out;
 }
 
-/** A Weft state snapshot in LangGraph's `ThreadState` shape. */
-export function toThreadState(snap: StateSnapshot) {
+/** A Weft state snapshot in LangGraph's `ThreadState` shape (`taskOf`: see `interruptTasks`). */
+export function toThreadState(
+	snap: StateSnapshot,
+	taskOf?: ReadonlyMap<string, string>,
+) {
 	const checkpoint = (id: string) => ({
 		thread_id: snap.threadId,
 		checkpoint_ns: "",
@@ -155,7 +182,7 @@ export function toThreadState(snap: StateSnapshot) {
 		checkpoint_map: null,
 	});
 	const interrupts = wireInterrupts(snap.interrupts);
-	const byTask = interruptsByTask(snap);
+	const byTask = interruptsByTask(snap, taskOf);
 	return {
 		values: toWire(snap.values),
 		next: snap.next,

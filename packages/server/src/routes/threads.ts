@@ -4,6 +4,7 @@ import {
 	type Env,
 	graphOfThread,
 	interruptsByTask,
+	interruptTasks,
 	ownedThread,
 	ownerOf,
 	requireAnswerScopeIfWaiting,
@@ -48,7 +49,10 @@ export async function toThread(
 	let interrupts: Record<string, unknown[]> = {};
 	if (snap !== undefined) {
 		values = toWire(snap.values);
-		interrupts = interruptsByTask(snap);
+		interrupts = interruptsByTask(
+			snap,
+			await interruptTasks(ctx.checkpointer, snap),
+		);
 	}
 	return {
 		thread_id: t.threadId,
@@ -214,7 +218,9 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			threadId: t.threadId,
 			checkpointId: at,
 		});
-		return c.json(toThreadState(snap));
+		return c.json(
+			toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
+		);
 	};
 	app.get("/:thread_id/state", (c) => state(c));
 	app.get("/:thread_id/state/:checkpoint_id", (c) =>
@@ -294,7 +300,9 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			},
 		)) {
 			if (matches !== undefined && !matches(snap)) continue;
-			out.push(toThreadState(snap));
+			out.push(
+				toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
+			);
 			if (out.length >= q.limit) break;
 		}
 		return c.json(out);
