@@ -54,6 +54,20 @@ export const ThreadCreate = z.object({
 	thread_id: z.string().optional(),
 	metadata: Metadata.optional(),
 	if_exists: z.enum(["raise", "do_nothing"]).optional(),
+	/** State updates applied to the new thread, one superstep after another (`thread-supersteps.ts`). */
+	supersteps: z
+		.array(
+			z.object({
+				updates: z.array(
+					z.object({
+						values: z.unknown().optional(),
+						command: z.unknown().optional(),
+						as_node: z.string().optional(),
+					}),
+				),
+			}),
+		)
+		.optional(),
 });
 
 /** `PATCH /threads/:thread_id`. */

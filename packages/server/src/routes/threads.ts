@@ -29,6 +29,7 @@ import {
 	sortThreads,
 	updatedAtOf,
 } from "../thread-search.ts";
+import { applySupersteps, superstepsGraph } from "../thread-supersteps.ts";
 import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
 
@@ -147,6 +148,11 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 					hint: "choose another thread id",
 				},
 			);
+		const supersteps = b.supersteps ?? [];
+		const graph =
+			supersteps.length === 0
+				? undefined
+				: superstepsGraph(ctx, b.metadata, supersteps);
 		const init = { owner: ownerOf(c), metadata: b.metadata };
 		const t =
 			b.thread_id === undefined
@@ -160,7 +166,17 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				{ hint: "choose another thread id" },
 			);
 		await savedThread(ctx, t.threadId);
-		return c.json(await toThread(ctx, t, b.thread_id === undefined));
+		if (graph === undefined)
+			return c.json(await toThread(ctx, t, b.thread_id === undefined));
+		// an update refused (values the schema refuses, an unknown node): no thread is left half made
+		await applySupersteps(graph, t.threadId, supersteps).catch(
+			async (error: unknown) => {
+				await ctx.checkpointer.deleteThread(t.threadId);
+				ctx.registry.threads.delete(t.threadId);
+				throw error;
+			},
+		);
+		return c.json(await toThread(ctx, t));
 	});
 	app.post("/search", async (c) => {
 		const q = await body(c, ThreadSearch);
