@@ -99,7 +99,8 @@ export interface ExecuteOptions {
 /**
  * Runs a graph for one server run and sends its events in LangGraph's wire shapes. With `recover`, the run
  * goes on from the thread's newest checkpoint (its first runner died) instead of starting from its input.
- * Every checkpoint the run writes records its id (`metadata.run_id`, as LangGraph's do).
+ * Every checkpoint the run writes carries the run's metadata, its graph, assistant and thread, and its
+ * id (`metadata.run_id`), as LangGraph's do: `getHistory({ metadata })` finds them by any of those.
  */
 export async function executeRun(
 	graph: AnyGraph,
@@ -183,7 +184,7 @@ export async function executeRun(
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
-				metadata: { run_id: run.runId },
+				metadata: checkpointMetadata(run),
 				signal: sink.signal,
 				recursionLimit: body.config?.recursion_limit,
 				context: body.context,
@@ -237,6 +238,20 @@ export async function executeRun(
 	if (result.outcome === "CANCEL" && graph.checkpointer !== undefined)
 		await leaseReleased(graph.checkpointer, run.threadId);
 	return result;
+}
+
+/** What every checkpoint of a run records besides its step: the run's metadata, then where it ran. */
+function checkpointMetadata(
+	run: RunRecord,
+): Record<string, string | number | boolean | null> {
+	// checkpoint metadata is JSON (the runtime checks it is plain data); the run config types scalars only
+	return {
+		...run.metadata,
+		graph_id: run.graphId,
+		assistant_id: run.assistantId,
+		thread_id: run.threadId,
+		run_id: run.runId,
+	} as Record<string, string | number | boolean | null>;
 }
 
 /**

@@ -195,7 +195,8 @@ export async function startRun(
 			assistantId: assistant,
 			graphId,
 			owner: ownerOf(c),
-			metadata: b.metadata ?? {},
+			// as LangGraph's: the thread's metadata (its graph_id and assistant_id too), then the run's own
+			metadata: { ...thread.metadata, ...b.metadata },
 			multitaskStrategy: b.multitask_strategy ?? "reject",
 			kwargs: runKwargs(b),
 		},
