@@ -7,14 +7,28 @@ import { threadNow } from "./thread-head.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
-const sameJson = (a: unknown, b: unknown) =>
-	JSON.stringify(a) === JSON.stringify(b);
-
-/** Every top-level key of `filter` equals (as JSON) the same key of `object`, as LangGraph matches. */
-const matches = (
-	object: Record<string, unknown>,
-	filter: Record<string, unknown>,
-) => Object.entries(filter).every(([k, v]) => sameJson(object[k], v));
+/**
+ * Whether `value` contains `filter` as Postgres's `jsonb @>` (LangGraph's metadata and values filters):
+ * an object each of the filter's keys with a contained value, an array each of the filter's elements in
+ * some element, anything else an equal value.
+ */
+export function contains(value: unknown, filter: unknown): boolean {
+	if (Array.isArray(filter))
+		return (
+			Array.isArray(value) &&
+			filter.every((f) => value.some((v) => contains(v, f)))
+		);
+	if (typeof filter === "object" && filter !== null)
+		return (
+			typeof value === "object" &&
+			value !== null &&
+			!Array.isArray(value) &&
+			Object.entries(filter).every(([k, f]) =>
+				contains((value as Record<string, unknown>)[k], f),
+			)
+		);
+	return value === filter;
+}
 
 /** A thread matched by a search or count, with what the filters read of it (for sorting by status). */
 export interface Found {
@@ -49,7 +63,7 @@ export async function findThreads(
 	for (const t of ctx.registry.threads.values()) {
 		if (t.owner !== ownerOf(c)) continue;
 		if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
-		if (q.metadata !== undefined && !matches(t.metadata, q.metadata)) continue;
+		if (q.metadata !== undefined && !contains(t.metadata, q.metadata)) continue;
 		if (q.status === undefined && q.values === undefined) {
 			found.push({ thread: t });
 			continue;
@@ -59,8 +73,7 @@ export async function findThreads(
 		if (q.status !== undefined && now.status !== q.status) continue;
 		if (
 			q.values !== undefined &&
-			(now.snap === undefined ||
-				!matches(toWire(now.snap.values) as Record<string, unknown>, q.values))
+			(now.snap === undefined || !contains(toWire(now.snap.values), q.values))
 		)
 			continue;
 		found.push({ thread: t, status: now.status, info });

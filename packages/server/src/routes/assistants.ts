@@ -8,7 +8,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { AssistantCount, AssistantSearch } from "../schemas.ts";
-import { selectFields } from "../thread-search.ts";
+import { contains, selectFields } from "../thread-search.ts";
 import { body } from "./validate.ts";
 
 const EPOCH = new Date(0).toISOString();
@@ -104,13 +104,7 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 			)
 			.map(toAssistant)
 			.filter(
-				(a) =>
-					q.metadata === undefined ||
-					Object.entries(q.metadata).every(
-						([k, v]) =>
-							JSON.stringify((a.metadata as Record<string, unknown>)[k]) ===
-							JSON.stringify(v),
-					),
+				(a) => q.metadata === undefined || contains(a.metadata, q.metadata),
 			);
 	app.post("/search", async (c) => {
 		const q = await body(c, AssistantSearch);
