@@ -124,6 +124,7 @@ export function createApp(options: AppOptions): WeftApp {
 		store: options.store,
 		answerScope: options.answerScope,
 		maxRunsPerAssistant: options.maxRunsPerAssistant,
+		registeredAt: new Date().toISOString(),
 	};
 	const app = new Hono<Env>();
 	// first: a preflight carries no credentials, and every answer (errors, streams) carries the headers

@@ -32,6 +32,8 @@ export interface ServerContext {
 	answerScope?: string | Readonly<Record<string, string>> | undefined;
 	/** Runs of one assistant pending or running at once (all graphs, or per graph name). */
 	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
+	/** When the graphs were registered (the server started): its assistants' `created_at`. */
+	registeredAt: string;
 }
 
 /** Refuses (403 `FORBIDDEN`) a caller without the scope `answerScope` asks for answering `graphId`'s checkpoints. */
@@ -81,19 +83,37 @@ export type Env = { Variables: { user: AuthUser | undefined } };
 export const ownerOf = (c: Context<Env>): string | undefined =>
 	c.get("user")?.identity;
 
-/** The stable assistant id of a graph name (a name-based UUID). */
+/** LangGraph's namespace for the uuid5 of a graph id (`NAMESPACE_GRAPH`: RFC 4122's URL namespace). */
+const NAMESPACE_GRAPH = Buffer.from("6ba7b8219dad11d180b400c04fd430c8", "hex");
+
+/**
+ * The stable assistant id of a graph name: the uuid5 of the name in LangGraph's namespace, so a client
+ * that stored an assistant id from LangGraph's server finds the same assistant here (decision 0083).
+ */
 export function assistantId(graphId: string): string {
+	const h = createHash("sha1")
+		.update(NAMESPACE_GRAPH)
+		.update(graphId, "utf8")
+		.digest();
+	h[6] = (h[6]! & 0x0f) | 0x50;
+	h[8] = (h[8]! & 0x3f) | 0x80;
+	const x = h.subarray(0, 16).toString("hex");
+	return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** The id Weft gave an assistant before 0083, still accepted for clients that stored it. */
+function formerAssistantId(graphId: string): string {
 	const h = createHash("sha1")
 		.update(`weft-assistant:${graphId}`)
 		.digest("hex");
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The graph name of an assistant id or graph name. */
+/** The graph name of an assistant id (LangGraph's, or Weft's former one) or graph name. */
 export function graphIdOf(ctx: ServerContext, id: string): string {
 	if (ctx.graphs.has(id)) return id;
 	for (const name of ctx.graphs.keys())
-		if (assistantId(name) === id) return name;
+		if (assistantId(name) === id || formerAssistantId(name) === id) return name;
 	throw notFound("assistant", id);
 }
 

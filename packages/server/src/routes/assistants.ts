@@ -11,10 +11,8 @@ import { AssistantCount, AssistantSearch } from "../schemas.ts";
 import { contains, selectFields } from "../thread-search.ts";
 import { body } from "./validate.ts";
 
-const EPOCH = new Date(0).toISOString();
-
-/** A registered graph as a LangGraph assistant. */
-export function toAssistant(graphId: string) {
+/** A registered graph as a LangGraph assistant, created (and last changed) when the server registered it. */
+export function toAssistant(graphId: string, registeredAt: string) {
 	return {
 		assistant_id: assistantId(graphId),
 		graph_id: graphId,
@@ -24,8 +22,8 @@ export function toAssistant(graphId: string) {
 		context: {},
 		metadata: { created_by: "system" },
 		version: 1,
-		created_at: EPOCH,
-		updated_at: EPOCH,
+		created_at: registeredAt,
+		updated_at: registeredAt,
 	};
 }
 
@@ -102,14 +100,14 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 					(q.graph_id === undefined || q.graph_id === g) &&
 					(q.name === undefined || q.name === g),
 			)
-			.map(toAssistant)
+			.map((g) => toAssistant(g, ctx.registeredAt))
 			.filter(
 				(a) => q.metadata === undefined || contains(a.metadata, q.metadata),
 			);
 	app.post("/search", async (c) => {
 		const q = await body(c, AssistantSearch);
 		const found = find(q);
-		// every assistant was created together (created_at: the epoch): those sorts keep the name order
+		// every assistant was registered together (one created_at): those sorts keep the name order
 		const by = q.sort_by ?? "created_at";
 		const key = by === "created_at" || by === "updated_at" ? "name" : by;
 		const sign = (q.sort_order ?? "desc") === "asc" ? 1 : -1;
@@ -132,7 +130,7 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 		return c.json(ns in all ? { [ns]: all[ns] } : {});
 	});
 	app.get("/:id", (c) =>
-		c.json(toAssistant(graphIdOf(ctx, c.req.param("id")))),
+		c.json(toAssistant(graphIdOf(ctx, c.req.param("id")), ctx.registeredAt)),
 	);
 	app.get("/:id/graph", (c) => {
 		const graph = ctx.graphs.get(graphIdOf(ctx, c.req.param("id")))!;
