@@ -103,11 +103,12 @@ function requireGraph(ctx: ServerContext, t: ThreadRecord) {
 	return graph;
 }
 
-const emptyState = (threadId: string) => ({
+/** The state of a thread with no checkpoint (yet, or rolled back to before its first): no checkpoint, as LangGraph's. */
+const emptyState = () => ({
 	values: {},
 	next: [],
 	tasks: [],
-	checkpoint: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: null },
+	checkpoint: null,
 	parent_checkpoint: null,
 	metadata: {},
 	created_at: null,
@@ -222,14 +223,14 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const info = await ctx.checkpointer.getThread(t.threadId);
 		if (info?.checkpointId == null) {
-			if (checkpointId === undefined) return c.json(emptyState(t.threadId));
+			if (checkpointId === undefined) return c.json(emptyState());
 			// a thread with no checkpoint has none of that id (whether or not it has a graph yet)
 			validateId(checkpointId, "checkpoint id");
 			throw checkpointNotFound(t.threadId, "", checkpointId);
 		}
 		// rolled back: the thread reads as before its rolled-back runs
 		const at = checkpointId ?? (await headOf(ctx, t));
-		if (at === null) return c.json(emptyState(t.threadId));
+		if (at === null) return c.json(emptyState());
 		const snap = await requireGraph(ctx, t).getState({
 			threadId: t.threadId,
 			checkpointId: at,
