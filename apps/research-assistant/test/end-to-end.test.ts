@@ -186,5 +186,5 @@ describe("research assistant, end to end across processes", () => {
 		expect(rejected.values.report).toContain(
 			"Revised after review: cover taxes too",
 		);
-	});
+	}, 120_000);
 });
