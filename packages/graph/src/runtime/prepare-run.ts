@@ -139,6 +139,18 @@ async function prepareContinue(
 			: tuple.pendingWrites;
 	const memory = groupPending(carried);
 	const pending = unanswered(at.tasks, memory);
+	// nothing to answer on the newest head: say where a question waits, if on another branch
+	if (
+		resume !== undefined &&
+		pending.length === 0 &&
+		p.config.checkpointId === undefined &&
+		p.parentTask === undefined &&
+		!answeredUnfinished(at.tasks, memory)
+	) {
+		const waiting = await store.waitingHead(tuple.checkpoint.checkpointId);
+		if (waiting !== undefined)
+			throw fail.pendingOnOtherBranch(p.threadId!, waiting);
+	}
 	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || tuple.hasChildren;

@@ -68,6 +68,19 @@ export const stepCommittedElsewhere = (
 		},
 	);
 
+/** A resume found nothing to answer on the newest head, while a question waits on another branch. */
+export const pendingOnOtherBranch = (
+	threadId: string,
+	waiting: { checkpointId: string; branch: number },
+) =>
+	new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`the newest head of thread "${threadId}" has no pending interrupt; an interrupt waits on branch ${waiting.branch}, at checkpoint "${waiting.checkpointId}"`,
+		{
+			hint: `to answer it, resume with { threadId: "${threadId}", checkpointId: "${waiting.checkpointId}" } (its questions: getState of that checkpoint, .interrupts); to continue the newest head without an answer, pass null as input`,
+		},
+	);
+
 export const nothingToContinue = (threadId: string) =>
 	new ConfigError(
 		"CONFIG_INVALID",

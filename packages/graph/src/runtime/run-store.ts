@@ -21,6 +21,7 @@ import {
 import { AbortWatch } from "./execute-tasks.ts";
 import type { GraphNames } from "./graph-names.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
+import { groupPending, unanswered } from "./interrupts.ts";
 import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
@@ -252,6 +253,39 @@ export class RunStore {
 					cause: error,
 				},
 			);
+		}
+		return undefined;
+	}
+
+	/**
+	 * The newest head other than `except` with an interrupt nobody answered (heads that cannot be read are
+	 * passed over): where a resume that found nothing to answer on the newest head can go. Read only on
+	 * that error's path.
+	 */
+	async waitingHead(
+		except: string,
+	): Promise<{ checkpointId: string; branch: number } | undefined> {
+		const heads = await this.#cp.heads({
+			threadId: this.#threadId,
+			ns: this.#ns,
+		});
+		for (const [n, head] of heads.entries()) {
+			if (head.checkpointId === except) continue;
+			let tuple: CheckpointTuple | undefined;
+			try {
+				tuple = await this.#cp.getTuple({
+					threadId: this.#threadId,
+					ns: this.#ns,
+					checkpointId: head.checkpointId,
+				});
+			} catch (error) {
+				if (isUnreadable(error)) continue;
+				throw error;
+			}
+			if (tuple === undefined) continue;
+			const memory = groupPending(tuple.pendingWrites);
+			if (unanswered(tuple.checkpoint.data.tasks, memory).length > 0)
+				return { checkpointId: head.checkpointId, branch: n + 1 };
 		}
 		return undefined;
 	}

@@ -170,6 +170,33 @@ describe("branches", () => {
 			.catch((e: unknown) => e);
 		expect(isWeftError(again, "NO_PENDING_INTERRUPT")).toBe(true);
 	});
+
+	it("a resume with no pending interrupt on the newest head names the branch where one waits", async () => {
+		const { graph } = build();
+		const first = await graph.run({ draft: "a" }, { threadId: "t" });
+		const input = (await history(graph, "t")).find((s) => s.step === 0)!;
+		// the newest head: a fork from the input, where nothing was asked yet
+		await graph.updateState(
+			{ threadId: "t", checkpointId: input.checkpointId },
+			{ draft: "v2" },
+			{ asNode: "write" },
+		);
+		expect((await graph.getState({ threadId: "t" })).interrupts).toEqual([]);
+		const error = await graph
+			.run(new Command({ resume: { action: "approve" } }), { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "NO_PENDING_INTERRUPT")).toBe(true);
+		expect((error as Error).message).toContain(first.checkpointId!);
+		expect((error as { hint: string }).hint).toContain(
+			`checkpointId: "${first.checkpointId}"`,
+		);
+		// as the hint says
+		const done = await graph.run(
+			new Command({ resume: { action: "approve" } }),
+			{ threadId: "t", checkpointId: first.checkpointId! },
+		);
+		expect(done.values.sent).toMatch(/^approve:/);
+	});
 });
 
 describe("heads in getState", () => {
