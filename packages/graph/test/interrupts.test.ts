@@ -146,6 +146,54 @@ describe("interrupts", () => {
 		]);
 	});
 
+	it("two interrupts asked before the first is awaited pause in turn, with no unhandled rejection", async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on("unhandledRejection", onUnhandled);
+		try {
+			const graph = new StateGraph(S)
+				.addNode("ask", async (_s, ctx) => {
+					const first = ctx.interrupt<string>("first?");
+					const second = ctx.interrupt<string>("second?");
+					return { answers: [await first, await second] };
+				})
+				.addEdge(START, "ask")
+				.compile({ checkpointer: new MemoryCheckpointer() });
+			const paused = await graph.run({}, { threadId: "t" });
+			expect(paused.interrupts.map((i) => i.value)).toEqual(["first?"]);
+			const next = await graph.run(new Command({ resume: "1" }), {
+				threadId: "t",
+			});
+			expect(next.interrupts.map((i) => i.value)).toEqual(["second?"]);
+			const done = await graph.run(new Command({ resume: "2" }), {
+				threadId: "t",
+			});
+			expect(done.values.answers).toEqual(["1", "2"]);
+			await new Promise((r) => setTimeout(r, 10));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off("unhandledRejection", onUnhandled);
+		}
+	});
+
+	it("an interrupt asked after the node returned is a typed error", async () => {
+		let late: Promise<unknown> | undefined;
+		const graph = new StateGraph(S)
+			.addNode("ask", (_s, ctx) => {
+				late = new Promise((resolve) =>
+					setTimeout(() => resolve(ctx.interrupt("too late?")), 1),
+				);
+				return { log: ["returned"] };
+			})
+			.addEdge(START, "ask")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const done = await graph.run({}, { threadId: "t" });
+		expect(done.status).toBe("done");
+		const error = await late!.catch((e: unknown) => e);
+		expect(isWeftError(error, "INVALID_GRAPH")).toBe(true);
+		expect((error as Error).message).toContain('"ask"');
+	});
+
 	it("says how to go on when the interrupt was answered by a run that did not finish", async () => {
 		let release: (() => void) | undefined;
 		const graph = new StateGraph(S)

@@ -47,15 +47,28 @@ export function withPolicies(
 	};
 	let runner: NodeRunner = (input, scope, signal) => {
 		let out: unknown;
+		const ctx = new TaskContext(scope, signal);
 		try {
-			out = fn(input, new TaskContext(scope, signal));
+			out = fn(input, ctx);
 		} catch (error) {
+			TaskContext.end(ctx);
 			failed(error);
 		}
 		// a thenable is adopted as `await` would; anything else is the update itself
-		return typeof (out as PromiseLike<unknown> | null)?.then === "function"
-			? Promise.resolve(out).catch(failed)
-			: out;
+		if (typeof (out as PromiseLike<unknown> | null)?.then !== "function") {
+			TaskContext.end(ctx);
+			return out;
+		}
+		return Promise.resolve(out).then(
+			(value) => {
+				TaskContext.end(ctx);
+				return value;
+			},
+			(error: unknown) => {
+				TaskContext.end(ctx);
+				return failed(error);
+			},
+		);
 	};
 	for (let i = policies.length - 1; i >= 0; i--) runner = policies[i]!(runner);
 	return runner;

@@ -60,6 +60,8 @@ export interface AttemptCalls {
 	interrupts: number;
 	/** Whether a subgraph ran inside the node (`invokeAsSubgraph`). */
 	subgraph: boolean;
+	/** The node function returned or threw: a later `interrupt()` (from a timer) cannot pause it. */
+	ended: boolean;
 }
 
 /**
@@ -90,7 +92,11 @@ export class TaskContext implements NodeContext {
 		return callOptionsOf(this.#scope.host, this.node);
 	}
 	readonly #scope: TaskScope;
-	readonly #calls: AttemptCalls = { interrupts: 0, subgraph: false };
+	readonly #calls: AttemptCalls = {
+		interrupts: 0,
+		subgraph: false,
+		ended: false,
+	};
 
 	/** The scope and this attempt's calls behind a context (undefined for one not made by the runtime). */
 	static internals(
@@ -99,6 +105,11 @@ export class TaskContext implements NodeContext {
 		return ctx instanceof TaskContext
 			? { scope: ctx.#scope, calls: ctx.#calls }
 			: undefined;
+	}
+
+	/** Marks the attempt's node function as returned (or thrown): see `AttemptCalls.ended`. */
+	static end(ctx: TaskContext): void {
+		ctx.#calls.ended = true;
 	}
 
 	/** See `onceResult`. */
@@ -126,6 +137,7 @@ export class TaskContext implements NodeContext {
 			value: unknown,
 			options: InterruptOptions<TResume> = {},
 		): Promise<TResume> => {
+			if (calls.ended) return Promise.reject(lateInterrupt(node));
 			if (calls.subgraph) return Promise.reject(mixedInterrupts(node));
 			const index = calls.interrupts++;
 			if (memory.resumed(index))
@@ -148,8 +160,16 @@ export class TaskContext implements NodeContext {
  * counts as unhandled (Node's unhandled-rejection bookkeeping cost ≈ 1–2 µs per promise: perf, issue 17).
  */
 function pause(signal: InterruptSignal): Promise<never> {
-	return new Promise((_, reject) => queueMicrotask(() => reject(signal)));
+	const paused = new Promise<never>((_, reject) =>
+		queueMicrotask(() => reject(signal)),
+	);
+	// a second interrupt asked before the first was awaited is never awaited (the first pauses the node):
+	// its rejection must not count as unhandled, which would end the process
+	paused.catch(ignore);
+	return paused;
 }
+
+const ignore = (): void => {};
 
 /** The answer to the interrupt at `index` (checked by `validate`), saved with the task before it is returned. */
 async function answer<TResume>(
@@ -281,6 +301,17 @@ function abandoned(node: string, key: string): WeftError {
 		`node "${node}" called once("${key}") after its attempt was abandoned (timed out or cancelled)`,
 		{
 			hint: "pass ctx.signal to slow work and stop when it aborts; the effect did not run",
+		},
+	);
+}
+
+/** `ctx.interrupt()` called after the node returned (from a timer, an unawaited callback). */
+function lateInterrupt(node: string): WeftError {
+	return new WeftError(
+		"INVALID_GRAPH",
+		`node "${node}" called ctx.interrupt() after it returned (from a timer or a callback nobody awaited): nothing can pause it any more`,
+		{
+			hint: "await ctx.interrupt() inside the node, before it returns",
 		},
 	);
 }
