@@ -35,6 +35,7 @@ import {
 	validateId,
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
+import { checkOptions } from "./check-options.ts";
 import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
 import { openDatabase } from "./open-database.ts";
@@ -93,7 +94,8 @@ export class SqliteCheckpointer implements Checkpointer {
 	readonly #clock: () => number;
 	#closed = false;
 
-	constructor(options: SqliteCheckpointerOptions) {
+	constructor(given: SqliteCheckpointerOptions) {
+		const options = checkOptions(given);
 		this.#path = options.path;
 		this.#serializer = options.serializer ?? new JsonSerializer();
 		this.#clock = options.clock ?? Date.now;

@@ -57,6 +57,43 @@ describe("files that cannot be used", () => {
 	});
 });
 
+describe("options that cannot work", () => {
+	it("are CONFIG_INVALID naming the option, before any file is touched", () => {
+		const make = (options: unknown) => () =>
+			new SqliteCheckpointer(options as { path: string }).close();
+		for (const [options, named] of [
+			[undefined, "path"],
+			[null, "path"],
+			[{}, "path"],
+			[{ path: 5 }, "path"],
+			[{ path: "" }, "path"],
+			[{ path: ":memory:", synchronous: "fast" }, "synchronous"],
+			[{ path: ":memory:", busyTimeoutMs: -1 }, "busyTimeoutMs"],
+			[{ path: ":memory:", clock: 5 }, "clock"],
+		] as const) {
+			let error: unknown;
+			try {
+				make(options)();
+			} catch (e) {
+				error = e;
+			}
+			expect(error, JSON.stringify(options)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining(named),
+				hint: expect.any(String),
+			});
+		}
+		// the empty path is no silent temporary database: ":memory:" says so
+		let empty: unknown;
+		try {
+			make({ path: "" })();
+		} catch (e) {
+			empty = e;
+		}
+		expect((empty as { hint: string }).hint).toContain(":memory:");
+	});
+});
+
 describe("a closed checkpointer", () => {
 	it("throws STORE_UNAVAILABLE from every method, and close() again is harmless", async () => {
 		const cp = openStore();

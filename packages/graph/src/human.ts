@@ -1,3 +1,4 @@
+import { GraphValidationError } from "@weft/checkpoint";
 import type { z } from "zod";
 import type { NodeContext } from "./graph/types.ts";
 import { invalidValue } from "./runtime/run-errors.ts";
@@ -33,6 +34,7 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 	name: string,
 	schemas: { request: TRequest; response: TResponse },
 ): HumanCheckpoint<TRequest, TResponse> {
+	checkHuman(name, schemas);
 	declared.set(name, { request: schemas.request, response: schemas.response });
 	return {
 		name,
@@ -56,6 +58,43 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 			);
 		},
 	};
+}
+
+/** A human checkpoint needs a name and zod schemas: refused where it is declared, not at its first ask. */
+function checkHuman(name: unknown, schemas: unknown): void {
+	const usage =
+		'human("review", { request: z.object({ draft: z.string() }), response: z.object({ ok: z.boolean() }) })';
+	if (typeof name !== "string" || name === "")
+		throw new GraphValidationError(
+			"INVALID_GRAPH",
+			`human(): the name must be a non-empty string, not ${typeof name === "string" ? '""' : typeof name}`,
+			{ hint: `name the checkpoint: ${usage}` },
+		);
+	if (typeof schemas !== "object" || schemas === null)
+		throw new GraphValidationError(
+			"INVALID_GRAPH",
+			`human("${name}"): the schemas { request, response } are missing`,
+			{
+				hint: `pass zod schemas for what is asked and what an answer must be: ${usage}`,
+			},
+		);
+	for (const key of ["request", "response"] as const) {
+		const schema = (schemas as Record<string, unknown>)[key] as
+			| { safeParse?: unknown; parse?: unknown }
+			| null
+			| undefined;
+		if (
+			typeof schema !== "object" ||
+			schema === null ||
+			typeof schema.safeParse !== "function" ||
+			typeof schema.parse !== "function"
+		)
+			throw new GraphValidationError(
+				"INVALID_GRAPH",
+				`human("${name}"): ${key} must be a zod schema`,
+				{ hint: `pass a zod schema as ${key}: ${usage}` },
+			);
+	}
 }
 
 /**

@@ -5,7 +5,9 @@ import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	Command,
 	END,
+	human,
 	MemoryCheckpointer,
+	type NodeContext,
 	Send,
 	START,
 	StateGraph,
@@ -247,6 +249,57 @@ describe("definition and option errors", () => {
 			expect(await checkpointer.listThreads()).toEqual([]);
 			// good input afterwards runs as on a new thread
 			expect((await graph.run({}, { threadId: "t" })).status).toBe("done");
+		}
+	});
+
+	it("refuses a human checkpoint without a name or zod schemas (audit, 2 Dec)", () => {
+		const schemas = { request: z.object({}), response: z.string() };
+		for (const [args, named] of [
+			[["x"], "schemas"],
+			[["", schemas], "name"],
+			[[5, schemas], "name"],
+			[["x", { request: {} }], "request"],
+			[["x", { request: z.object({}) }], "response"],
+			[["x", { request: z.object({}), response: "string" }], "response"],
+		] as const) {
+			let error: unknown;
+			try {
+				(human as (...a: unknown[]) => unknown)(...args);
+			} catch (e) {
+				error = e;
+			}
+			expect(error, JSON.stringify(args)).toMatchObject({
+				code: "INVALID_GRAPH",
+				message: expect.stringContaining(named),
+				hint: expect.any(String),
+			});
+		}
+	});
+
+	it("refuses ctx.once without a key or a function (audit, 2 Dec)", async () => {
+		for (const [call, named] of [
+			[(ctx: NodeContext) => ctx.once(5 as never, () => 1), "key"],
+			[(ctx: NodeContext) => ctx.once("", () => 1), "key"],
+			[(ctx: NodeContext) => ctx.once("k", undefined as never), "function"],
+		] as const) {
+			let ran = 0;
+			const graph = new StateGraph(S)
+				.addNode("a", async (_s, ctx) => {
+					ran++;
+					await call(ctx);
+					return {};
+				})
+				.addEdge(START, "a")
+				.compile({ checkpointer: new MemoryCheckpointer() });
+			await expect(
+				graph.invoke({}, { threadId: "t" }),
+				String(call),
+			).rejects.toMatchObject({
+				code: "INVALID_GRAPH",
+				message: expect.stringContaining(named),
+				hint: expect.any(String),
+			});
+			expect(ran).toBe(1);
 		}
 	});
 });

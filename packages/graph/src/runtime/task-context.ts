@@ -146,7 +146,11 @@ export class TaskContext implements NodeContext {
 				return pause(new InterruptSignal([{ index, value }]));
 			return answer(scope, index, options);
 		};
-		this.once = (key, fn) => once(scope, signal, key, fn, true);
+		this.once = (key, fn) => {
+			const refused = badOnce(node, key, fn);
+			if (refused !== undefined) return Promise.reject(refused);
+			return once(scope, signal, key, fn, true);
+		};
 		this.emit = (data) => host.emit(node, "custom", data);
 		this.emitMessage = (chunk) => host.emit(node, "message", chunk);
 		this.reportUsage = (usage) => host.reportUsage(node, usage);
@@ -303,6 +307,31 @@ function abandoned(node: string, key: string): WeftError {
 			hint: "pass ctx.signal to slow work and stop when it aborts; the effect did not run",
 		},
 	);
+}
+
+/** A `ctx.once` call that cannot work: a key that is no non-empty string, no function. */
+function badOnce(
+	node: string,
+	key: unknown,
+	fn: unknown,
+): WeftError | undefined {
+	if (typeof key !== "string" || key === "")
+		return new WeftError(
+			"INVALID_GRAPH",
+			`node "${node}" called ctx.once() with the key ${typeof key === "string" ? '""' : `${String(key)} (${typeof key})`}: the key must be a non-empty string`,
+			{
+				hint: 'name the effect with a string that stays the same when the node runs again: ctx.once("send-mail", () => …)',
+			},
+		);
+	if (typeof fn !== "function")
+		return new WeftError(
+			"INVALID_GRAPH",
+			`node "${node}" called ctx.once("${key}") without a function`,
+			{
+				hint: `pass the effect as a function: ctx.once("${key}", async () => …); its result is saved with the task`,
+			},
+		);
+	return undefined;
 }
 
 /** `ctx.interrupt()` called after the node returned (from a timer, an unawaited callback). */

@@ -1,0 +1,29 @@
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import { describe, expect, it } from "vitest";
+
+// checked before any connection is made: no server needed
+describe("PostgresCheckpointer.connect options that cannot work", () => {
+	it("are CONFIG_INVALID naming the option", async () => {
+		for (const [options, named] of [
+			[undefined, "connectionString"],
+			[null, "connectionString"],
+			[{}, "connectionString"],
+			[{ connectionString: 5 }, "connectionString"],
+			[{ connectionString: "" }, "connectionString"],
+			[{ connectionString: "not a url" }, "not a url"],
+			[{ connectionString: "mysql://u@h/db" }, "mysql"],
+			[{ connectionString: "postgres://u@h/db", schema: 5 }, "schema"],
+			[{ connectionString: "postgres://u@h/db", schema: "a-b" }, "a-b"],
+			[{ pool: {} }, "pool"],
+		] as const) {
+			const error = await PostgresCheckpointer.connect(
+				options as { connectionString: string },
+			).catch((e: unknown) => e);
+			expect(error, JSON.stringify(options)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining(named),
+				hint: expect.any(String),
+			});
+		}
+	});
+});
