@@ -332,6 +332,50 @@ describe("interrupts", () => {
 		expect(sent).toEqual(["mail"]);
 	});
 
+	it("refuses a ctx.once key repeated within one run of the node, not across a resume", async () => {
+		const sent: string[] = [];
+		const graph = new StateGraph(S)
+			.addNode("mail", async (_s, ctx) => {
+				for (const to of ["ann", "bob"])
+					await ctx.once("send", () => {
+						sent.push(to);
+						return to;
+					});
+				return {};
+			})
+			.addEdge(START, "mail")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await expect(graph.invoke({}, { threadId: "t" })).rejects.toMatchObject({
+			code: "INVALID_GRAPH",
+			message: expect.stringContaining('"send"'),
+			hint: expect.stringContaining("send:"),
+		});
+		expect(sent).toEqual(["ann"]);
+		// one key per effect: each runs once, also when the node runs again after a resume
+		const perMail = new StateGraph(S)
+			.addNode("mail", async (_s, ctx) => {
+				const done: string[] = [];
+				for (const to of ["ann", "bob"])
+					done.push(
+						await ctx.once(`send:${to}`, () => {
+							sent.push(to);
+							return to;
+						}),
+					);
+				const ok = await ctx.interrupt<string>("archive?");
+				return { log: [...done, ok] };
+			})
+			.addEdge(START, "mail")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		sent.length = 0;
+		await perMail.run({}, { threadId: "t" });
+		const done = await perMail.run(new Command({ resume: "yes" }), {
+			threadId: "t",
+		});
+		expect(done.values.log).toEqual(["ann", "bob", "yes"]);
+		expect(sent).toEqual(["ann", "bob"]);
+	});
+
 	it("tells a ctx.once effect that an earlier attempt started but did not finish", async () => {
 		const seen: Array<{ idempotencyKey: string; retrying: boolean }> = [];
 		let fail = true;

@@ -61,7 +61,8 @@ export interface AttemptCalls {
 	/** Whether a subgraph ran inside the node (`invokeAsSubgraph`). */
 	subgraph: boolean;
 	/** The node function returned or threw: a later `interrupt()` (from a timer) cannot pause it. */
-	ended: boolean;
+	ended: boolean /** `ctx.once` keys used by this attempt (made on first use): a key names one effect per run of the node. */;
+	onceKeys?: Set<string>;
 }
 
 /**
@@ -149,6 +150,12 @@ export class TaskContext implements NodeContext {
 		this.once = (key, fn) => {
 			const refused = badOnce(node, key, fn);
 			if (refused !== undefined) return Promise.reject(refused);
+			// a key names one effect: used twice in one run of the node, the second would get the first's
+			// result and never run (a loop sending one mail per item would send the first only)
+			calls.onceKeys ??= new Set();
+			if (calls.onceKeys.has(key))
+				return Promise.reject(repeatedOnce(node, key));
+			calls.onceKeys.add(key);
 			return once(scope, signal, key, fn, true);
 		};
 		this.emit = (data) => host.emit(node, "custom", data);
@@ -332,6 +339,17 @@ function badOnce(
 			},
 		);
 	return undefined;
+}
+
+/** The same `ctx.once` key twice in one run of a node. */
+function repeatedOnce(node: string, key: string): WeftError {
+	return new WeftError(
+		"INVALID_GRAPH",
+		`node "${node}" called ctx.once("${key}") twice in one run: the second call would return the first's saved result without running its effect`,
+		{
+			hint: `give each effect its own key, e.g. one per item: ctx.once(\`${key}:\${item.id}\`, …); a node that runs again after a resume or a retry may repeat its keys`,
+		},
+	);
 }
 
 /** `ctx.interrupt()` called after the node returned (from a timer, an unawaited callback). */
