@@ -11,6 +11,33 @@ describe.skipIf(!available)("PostgresCheckpointer reading damaged rows", () => {
 		for (const drop of drops.splice(0)) await drop();
 	});
 
+	it("a step or source no store writes is CORRUPT_CHECKPOINT naming the checkpoint", async () => {
+		const { cp, schema, drop } = await freshCheckpointer();
+		drops.push(drop);
+		const root = record({ snapshot: { log: [] } });
+		await cp.put(root);
+		const [child] = chainAfter(root, 1);
+		await cp.put(child!);
+		for (const set of ["step = -5", "source = 'nope'"]) {
+			await rows(
+				`UPDATE "${schema}".checkpoints SET ${set} WHERE checkpoint_id = $1`,
+				[child!.checkpointId],
+			);
+			const error = await cp
+				.getTuple({ threadId: "thread" })
+				.catch((e: unknown) => e);
+			expect(error, set).toMatchObject({ code: "CORRUPT_CHECKPOINT" });
+			expect((error as Error).message, set).toContain(child!.checkpointId);
+			await rows(
+				`UPDATE "${schema}".checkpoints SET step = $2, source = $3 WHERE checkpoint_id = $1`,
+				[child!.checkpointId, child!.step, child!.source],
+			);
+		}
+		expect(
+			(await cp.getTuple({ threadId: "thread" }))?.checkpoint.checkpointId,
+		).toBe(child!.checkpointId);
+	});
+
 	it("walks a long parent cycle in one bounded query, leaving no runaway query on the server", async () => {
 		const { cp, schema, drop } = await freshCheckpointer();
 		drops.push(drop);

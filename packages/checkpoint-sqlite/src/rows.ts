@@ -8,6 +8,7 @@ import type {
 	StoredCheckpoint,
 } from "@weft/checkpoint";
 import {
+	corruptCheckpoint,
 	readCheckpointData,
 	readMetadata,
 	readPendingWrite,
@@ -38,15 +39,17 @@ export function summaryOf(
 	row: SummaryRow,
 ): CheckpointSummary {
 	const checkpointId = row.checkpoint_id;
+	const place = { threadId, ns, checkpointId };
+	const { step, source } = checkedColumns(row.step, row.source, place);
 	return {
 		threadId,
 		ns,
 		checkpointId,
 		parentId: row.parent_id,
-		step: row.step,
-		source: row.source,
+		step,
+		source,
 		createdAt: row.created_at,
-		metadata: readMetadata(row.metadata, { threadId, ns, checkpointId }),
+		metadata: readMetadata(row.metadata, place),
 		size: row.size,
 		seq: row.seq,
 	};
@@ -98,4 +101,34 @@ export function writeRows(
 	place: BlobPlace,
 ): Array<[kind: string, blob: Uint8Array]> {
 	return (writes ?? []).map((w) => [w.kind, serializer.serialize(w, place)]);
+}
+
+/** Sources a store writes (`CheckpointSource`). */
+const SOURCES: ReadonlySet<unknown> = new Set([
+	"input",
+	"loop",
+	"update",
+	"fork",
+]);
+
+/**
+ * A summary's step and source as stored, or `CORRUPT_CHECKPOINT`: a step is a whole number from -1 (an
+ * input checkpoint as LangGraph numbers it; Weft's own start at 0), a source one of `CheckpointSource`.
+ */
+function checkedColumns(
+	step: unknown,
+	source: unknown,
+	place: BlobPlace,
+): { step: number; source: CheckpointSource } {
+	if (typeof step !== "number" || !Number.isSafeInteger(step) || step < -1)
+		throw corruptCheckpoint(
+			place,
+			`its step ${JSON.stringify(step)} is not a whole number from -1`,
+		);
+	if (!SOURCES.has(source))
+		throw corruptCheckpoint(
+			place,
+			`its source ${JSON.stringify(source)} is none of input, loop, update, fork`,
+		);
+	return { step, source: source as CheckpointSource };
 }

@@ -4,7 +4,14 @@ import { CheckpointError } from "@weft/checkpoint";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { collect, openStore, putChain, record, tempDir } from "./helpers.ts";
+import {
+	collect,
+	openStore,
+	putChain,
+	record,
+	tempDb,
+	tempDir,
+} from "./helpers.ts";
 
 function openError(path: string): unknown {
 	try {
@@ -91,6 +98,44 @@ describe("options that cannot work", () => {
 			empty = e;
 		}
 		expect((empty as { hint: string }).hint).toContain(":memory:");
+	});
+});
+
+describe("damaged summary columns", () => {
+	it("a step or source no store writes is CORRUPT_CHECKPOINT naming the checkpoint", async () => {
+		for (const [column, value] of [
+			["step", -5],
+			["step", 1.5],
+			["step", "x"],
+			["source", "nope"],
+		] as const) {
+			const path = tempDb();
+			const cp = openStore(path);
+			const ids = await putChain(cp, 3);
+			const raw = new Database(path);
+			raw
+				.prepare(`UPDATE checkpoints SET ${column} = ? WHERE checkpoint_id = ?`)
+				.run(value, ids[2]);
+			raw.close();
+			const what = `${column}=${value}`;
+			for (const read of [
+				() => cp.getTuple({ threadId: "t1" }),
+				() => collect(cp.list({ threadId: "t1" })),
+				() => cp.getChain({ threadId: "t1", checkpointId: ids[2]! }),
+			]) {
+				const error = await read().catch((e: unknown) => e);
+				expect(error, what).toMatchObject({
+					code: "CORRUPT_CHECKPOINT",
+					message: expect.stringContaining(ids[2]!),
+				});
+			}
+			// the checkpoints before it still read
+			expect(
+				(await cp.getTuple({ threadId: "t1", checkpointId: ids[1]! }))
+					?.checkpoint.step,
+				what,
+			).toBe(0);
+		}
 	});
 });
 

@@ -155,7 +155,9 @@ describe("time travel", () => {
 		});
 		expect(forkState).toMatchObject({
 			parentCheckpointId: at1.checkpointId,
-			source: "fork",
+			// values written by updateState: "update", also on a checkpoint with children ("fork" is a
+			// branch's copy of a checkpoint, same step and writes: decision 0087)
+			source: "update",
 			step: 2,
 			next: ["tick"],
 		});

@@ -62,7 +62,9 @@ export async function updateState(
 		return await store.commit(
 			{
 				step: (at?.step ?? -1) + 1,
-				source: loaded?.tuple.hasChildren === true ? "fork" : "update",
+				// values written from outside, whether or not the checkpoint had children ("fork" is a branch's
+				// copy of a checkpoint: decision 0087)
+				source: "update",
 				writes,
 				nodes: [asNode ?? UPDATE_NODE],
 				tasks,
