@@ -61,7 +61,8 @@ export interface AttemptCalls {
 	/** Whether a subgraph ran inside the node (`invokeAsSubgraph`). */
 	subgraph: boolean;
 	/** The node function returned or threw: a later `interrupt()` (from a timer) cannot pause it. */
-	ended: boolean /** `ctx.once` keys used by this attempt (made on first use): a key names one effect per run of the node. */;
+	ended: boolean;
+	/** `ctx.once` keys used by this attempt (made on first use): a key names one effect per run of the node. */
 	onceKeys?: Set<string>;
 }
 
