@@ -76,7 +76,12 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 		expect(found.map((x) => x.thread_id)).toEqual([thread.thread_id]);
 		const runs = await again.runs.list(thread.thread_id);
 		expect(runs.map((r) => [r.run_id, r.status, r.metadata])).toEqual([
-			[paused.run_id, "interrupted", { why: "restart" }],
+			// run metadata: the thread's, the graph's ids and the run's own, as LangGraph merges them
+			[
+				paused.run_id,
+				"interrupted",
+				expect.objectContaining({ why: "restart", graph_id: "review" }),
+			],
 		]);
 		expect((await again.runs.get(cut.thread_id, slow.run_id)).status).toBe(
 			"error",
