@@ -1,3 +1,4 @@
+import { WEFT } from "./invocation.ts";
 import { shellWord } from "./store.ts";
 
 /**
@@ -12,7 +13,7 @@ export function cliHint(
 	store = "",
 ): string | undefined {
 	const t = thread === undefined ? "<thread>" : shellWord(thread);
-	const weft = `weft${store}`;
+	const weft = `${WEFT}${store}`;
 	switch (code) {
 		case "THREAD_BUSY":
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;

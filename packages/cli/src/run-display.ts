@@ -2,6 +2,7 @@ import type { Interrupt, RunResult, StreamConfig } from "@weft/graph";
 import { settleCancelled } from "./cancel.ts";
 import { EXIT } from "./cli-error.ts";
 import type { CommandEnv } from "./env.ts";
+import { WEFT } from "./invocation.ts";
 import type { AnyGraph } from "./load-graph.ts";
 import {
 	callText,
@@ -105,7 +106,7 @@ export function answerHint(
 	storeFlags = "",
 ): string {
 	const id = interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : "";
-	const weft = `weft${storeFlags}`;
+	const weft = `${WEFT}${storeFlags}`;
 	const thread = shellWord(threadId);
 	return `answer with: ${weft} approve ${thread}${id} | ${weft} reject ${thread}${id} --reason "…" | ${weft} resume ${thread}${id} --value '<json>'`;
 }
@@ -141,7 +142,7 @@ export function reportRun(
 				lines.push(answerHint(threadId, result.interrupts, env.storeFlags));
 			if (result.status === "cancelled")
 				lines.push(
-					`the run is saved at its last checkpoint: continue it with \`weft${env.storeFlags} continue ${shellWord(threadId)}\``,
+					`the run is saved at its last checkpoint: continue it with \`${WEFT}${env.storeFlags} continue ${shellWord(threadId)}\``,
 				);
 			return lines.join("\n");
 		},

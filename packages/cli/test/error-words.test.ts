@@ -238,4 +238,24 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			expect(r.stderr).toContain("--port must be a whole number");
 		}
 	});
+
+	// outside check (new user, 2 Dec): in a checkout or a `weft init` project there is no `weft` on the
+	// PATH, only the pnpm script: the commands printed to copy said `weft approve …`
+	it("prints commands to copy as `pnpm weft …` when started by the pnpm script", async () => {
+		const pnpmScript = {
+			npm_lifecycle_event: "weft",
+			npm_config_user_agent: "pnpm/10.0.0 npm/? node/v20",
+		};
+		const r = await weft(
+			[...db, "run", module, "--input", '{"request":"x"}', "--thread", "p"],
+			{ env: pnpmScript },
+		);
+		expect(r.code).toBe(0);
+		expect(r.stdout + r.stderr).toContain(
+			`answer with: pnpm weft ${db.join(" ")} approve p`,
+		);
+		const plain = await weft([...db, "recover", "p"]);
+		expect(plain.stderr).toContain("`weft ");
+		expect(plain.stderr).not.toContain("pnpm weft");
+	});
 });

@@ -10,6 +10,7 @@ import { Command as CliCommand } from "commander";
 import { noThread, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
 import { label, shortId } from "../render/output.ts";
@@ -191,7 +192,7 @@ function scopeRefusal(
 	return new ValidationError(`refused: ${scoped.message}`, {
 		...(node === undefined ? {} : { node }),
 		issues,
-		hint: `answer with scopes that cover the request (\`weft approve ${threadId} --scopes …\`), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`,
+		hint: `answer with scopes that cover the request (\`${WEFT} approve ${threadId} --scopes …\`), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`,
 		cause: error,
 	});
 }

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import {
 	assignmentTexts,
@@ -71,7 +72,7 @@ export async function fork(
 		() =>
 			[
 				`forked step ${at.step} (${shortId(at.checkpointId)}) → new branch at ${shortId(made.checkpointId)} · next: ${state.next.join(", ") || "(end)"}`,
-				`run it on: weft continue ${threadId} --from ${shortId(made.checkpointId)}`,
+				`run it on: ${WEFT} continue ${threadId} --from ${shortId(made.checkpointId)}`,
 			].join("\n"),
 	);
 	return 0;

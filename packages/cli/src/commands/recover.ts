@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { runAndReport } from "../run-display.ts";
 import { refuseFinished, storedContext } from "../thread-config.ts";
@@ -26,7 +27,7 @@ export async function recover(
 	if ((await checkpointer.getThread(threadId))?.status === "interrupted")
 		throw new UsageError(
 			`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
-			`see what it asks with \`weft pending --thread ${threadId}\`, then answer with \`weft approve ${threadId}\` (or reject, resume)`,
+			`see what it asks with \`${WEFT} pending --thread ${threadId}\`, then answer with \`${WEFT} approve ${threadId}\` (or reject, resume)`,
 		);
 	const context = await storedContext(checkpointer, threadId);
 	const config = {

@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { noThread, positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
 import { label } from "../render/output.ts";
 import { canRedraw } from "../render/terminal.ts";
@@ -126,8 +127,8 @@ export const watchCommand = (act: Act) =>
 function nextStep(status: string, threadId: string, store: string): string {
 	const thread = shellWord(threadId);
 	if (status === "interrupted")
-		return ` · see \`weft${store} pending --thread ${thread}\``;
+		return ` · see \`${WEFT}${store} pending --thread ${thread}\``;
 	if (status === "stale")
-		return ` · its runner stopped: \`weft${store} recover ${thread}\``;
+		return ` · its runner stopped: \`${WEFT}${store} recover ${thread}\``;
 	return "";
 }
