@@ -19,7 +19,7 @@ const template = join(cliDir, "templates/agent");
 
 /**
  * Where the new package's dependencies live: this checkout's packages, and the very copies of
- * @langchain/core, zod and tsx they use (one copy of each in the process, so message classes and
+ * @langchain/core, zod, tsx and typescript they use (one copy of each in the process, so message classes and
  * schemas match across the project and Weft).
  */
 function links(): Record<string, string> {
@@ -42,6 +42,8 @@ function links(): Record<string, string> {
 		langchain: real(graph, "@langchain/core"),
 		zod: real(graph, "zod"),
 		tsx: real(cliDir, "tsx"),
+		// the checkout's own compiler (a root devDependency): `pnpm typecheck` in the new project
+		typescript: real(repo, "typescript"),
 	};
 }
 
