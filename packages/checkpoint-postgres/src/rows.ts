@@ -1,6 +1,5 @@
 import type {
 	BlobPlace,
-	CheckpointSource,
 	CheckpointSummary,
 	CheckpointTuple,
 	Lease,
@@ -9,7 +8,7 @@ import type {
 	ThreadInfo,
 } from "@weft/checkpoint";
 import {
-	corruptCheckpoint,
+	checkStoredColumns,
 	readCheckpointData,
 	readMetadata,
 	readPendingWrite,
@@ -44,7 +43,7 @@ export const placeOf = (row: SummaryRow): BlobPlace => ({
 /** A summary; `CORRUPT_CHECKPOINT` when the metadata is not an object with a snapshot flag. */
 export function summaryOf(row: SummaryRow): CheckpointSummary {
 	const place = placeOf(row);
-	const { step, source } = checkedColumns(row.step, row.source, place);
+	const { step, source } = checkStoredColumns(row.step, row.source, place);
 	return {
 		threadId: row.thread_id,
 		ns: row.ns,
@@ -134,34 +133,4 @@ export function threadOf(row: ThreadRow): ThreadInfo {
 		heads: row.heads,
 		lease: leaseOf(row.thread_id, row),
 	};
-}
-
-/** Sources a store writes (`CheckpointSource`). */
-const SOURCES: ReadonlySet<unknown> = new Set([
-	"input",
-	"loop",
-	"update",
-	"fork",
-]);
-
-/**
- * A summary's step and source as stored, or `CORRUPT_CHECKPOINT`: a step is a whole number from -1 (an
- * input checkpoint as LangGraph numbers it; Weft's own start at 0), a source one of `CheckpointSource`.
- */
-function checkedColumns(
-	step: unknown,
-	source: unknown,
-	place: BlobPlace,
-): { step: number; source: CheckpointSource } {
-	if (typeof step !== "number" || !Number.isSafeInteger(step) || step < -1)
-		throw corruptCheckpoint(
-			place,
-			`its step ${JSON.stringify(step)} is not a whole number from -1`,
-		);
-	if (!SOURCES.has(source))
-		throw corruptCheckpoint(
-			place,
-			`its source ${JSON.stringify(source)} is none of input, loop, update, fork`,
-		);
-	return { step, source: source as CheckpointSource };
 }

@@ -8,7 +8,7 @@ import type {
 	StoredCheckpoint,
 } from "@weft/checkpoint";
 import {
-	corruptCheckpoint,
+	checkStoredColumns,
 	readCheckpointData,
 	readMetadata,
 	readPendingWrite,
@@ -40,7 +40,7 @@ export function summaryOf(
 ): CheckpointSummary {
 	const checkpointId = row.checkpoint_id;
 	const place = { threadId, ns, checkpointId };
-	const { step, source } = checkedColumns(row.step, row.source, place);
+	const { step, source } = checkStoredColumns(row.step, row.source, place);
 	return {
 		threadId,
 		ns,
@@ -101,34 +101,4 @@ export function writeRows(
 	place: BlobPlace,
 ): Array<[kind: string, blob: Uint8Array]> {
 	return (writes ?? []).map((w) => [w.kind, serializer.serialize(w, place)]);
-}
-
-/** Sources a store writes (`CheckpointSource`). */
-const SOURCES: ReadonlySet<unknown> = new Set([
-	"input",
-	"loop",
-	"update",
-	"fork",
-]);
-
-/**
- * A summary's step and source as stored, or `CORRUPT_CHECKPOINT`: a step is a whole number from -1 (an
- * input checkpoint as LangGraph numbers it; Weft's own start at 0), a source one of `CheckpointSource`.
- */
-function checkedColumns(
-	step: unknown,
-	source: unknown,
-	place: BlobPlace,
-): { step: number; source: CheckpointSource } {
-	if (typeof step !== "number" || !Number.isSafeInteger(step) || step < -1)
-		throw corruptCheckpoint(
-			place,
-			`its step ${JSON.stringify(step)} is not a whole number from -1`,
-		);
-	if (!SOURCES.has(source))
-		throw corruptCheckpoint(
-			place,
-			`its source ${JSON.stringify(source)} is none of input, loop, update, fork`,
-		);
-	return { step, source: source as CheckpointSource };
 }

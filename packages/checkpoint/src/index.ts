@@ -96,6 +96,7 @@ export {
 	checkLeaseTtl,
 	checkRecordIds,
 	checkRef,
+	checkStoredColumns,
 	checkStoredStatus,
 	metadataJson,
 	placeOf,

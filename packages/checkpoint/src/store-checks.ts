@@ -1,8 +1,12 @@
 import type { CheckpointRef, ThreadRef } from "./checkpointer.ts";
 import { CheckpointError } from "./errors.ts";
-import type { StoredThreadStatus, ThreadStatus } from "./record.ts";
+import type {
+	CheckpointSource,
+	StoredThreadStatus,
+	ThreadStatus,
+} from "./record.ts";
 import type { BlobPlace } from "./serializer.ts";
-import { invalidOption } from "./store-errors.ts";
+import { corruptCheckpoint, invalidOption } from "./store-errors.ts";
 import { validateId } from "./validate-id.ts";
 
 // Input checks every store makes at its entry points, so that all backends refuse the same things.
@@ -137,4 +141,35 @@ export function metadataJson(record: {
 			...(cause === undefined ? {} : { cause }),
 		},
 	);
+}
+
+/** Sources a store writes (`CheckpointSource`). */
+const SOURCES: ReadonlySet<unknown> = new Set<CheckpointSource>([
+	"input",
+	"loop",
+	"update",
+	"fork",
+]);
+
+/**
+ * A stored summary's step and source as read, or `CORRUPT_CHECKPOINT`: a step is a whole number from -1
+ * (an input checkpoint as LangGraph numbers it; Weft's own start at 0), a source one of
+ * `CheckpointSource`.
+ */
+export function checkStoredColumns(
+	step: unknown,
+	source: unknown,
+	place: BlobPlace,
+): { step: number; source: CheckpointSource } {
+	if (typeof step !== "number" || !Number.isSafeInteger(step) || step < -1)
+		throw corruptCheckpoint(
+			place,
+			`its step ${JSON.stringify(step)} is not a whole number from -1`,
+		);
+	if (!SOURCES.has(source))
+		throw corruptCheckpoint(
+			place,
+			`its source ${JSON.stringify(source)} is none of input, loop, update, fork`,
+		);
+	return { step, source: source as CheckpointSource };
 }
