@@ -1,10 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { it } from "vitest";
-import {
-	freshDatabase,
-	postgresAvailable,
-	startProcess,
-} from "./fixtures/processes.ts";
+import { postgresAvailable, serveWithWorker } from "./fixtures/processes.ts";
 import { sdkAuditSuite } from "./fixtures/sdk-audit-suite.ts";
 
 const fixture = (file: string) =>
@@ -21,23 +17,7 @@ const graphArgs = [
 ];
 
 if (await postgresAvailable())
-	sdkAuditSuite("weft serve + weft worker on Postgres", async () => {
-		const db = await freshDatabase("weft_audit");
-		const api = await startProcess(
-			["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
-			/listening on (http:\/\/[^\s]+)/,
-		);
-		const worker = await startProcess(
-			["worker", "--postgres", db.url, ...graphArgs, "--concurrency", "4"],
-			/weft worker: ready/,
-		);
-		return {
-			url: api.match[1]!,
-			close: async () => {
-				await worker.stop();
-				await api.stop();
-				await db.drop();
-			},
-		};
-	});
+	sdkAuditSuite("weft serve + weft worker on Postgres", () =>
+		serveWithWorker("weft_audit", graphArgs, 4),
+	);
 else it.skip("the audit's SDK cases on Postgres (run with CI=true)", () => {});
