@@ -2,6 +2,7 @@ import {
 	CheckpointError,
 	type Checkpointer,
 	type CheckpointRecord,
+	type CheckpointSummary,
 	type CheckpointTuple,
 	isValidId,
 	isWeftError,
@@ -217,31 +218,20 @@ export class RunStore {
 		ids: readonly string[],
 	): Promise<string | undefined> {
 		if (ids.length === 0) return undefined;
-		const heads = await this.#cp.heads({
-			threadId: this.#threadId,
-			ns: this.#ns,
-		});
+		const heads = await this.#heads();
 		if (heads.length < 2) return undefined;
 		let unreadable: { branch: number; error: WeftError } | undefined;
-		for (const [n, head] of heads.entries()) {
-			let tuple: CheckpointTuple | undefined;
-			try {
-				tuple = await this.#cp.getTuple({
-					threadId: this.#threadId,
-					ns: this.#ns,
-					checkpointId: head.checkpointId,
-				});
-			} catch (error) {
-				if (!isUnreadable(error)) throw error;
-				unreadable ??= { branch: n + 1, error };
+		for await (const h of this.#readHeads(heads)) {
+			if (h.error !== undefined) {
+				unreadable ??= h;
 				continue;
 			}
 			const pending = new Set(
-				tuple?.pendingWrites.flatMap((w) =>
+				h.tuple?.pendingWrites.flatMap((w) =>
 					w.kind === "interrupt" ? [w.id] : [],
 				),
 			);
-			if (ids.every((id) => pending.has(id))) return head.checkpointId;
+			if (ids.every((id) => pending.has(id))) return h.checkpointId;
 		}
 		if (unreadable !== undefined) {
 			const { branch, error } = unreadable;
@@ -265,29 +255,45 @@ export class RunStore {
 	async waitingHead(
 		except: string,
 	): Promise<{ checkpointId: string; branch: number } | undefined> {
-		const heads = await this.#cp.heads({
-			threadId: this.#threadId,
-			ns: this.#ns,
-		});
-		for (const [n, head] of heads.entries()) {
-			if (head.checkpointId === except) continue;
-			let tuple: CheckpointTuple | undefined;
-			try {
-				tuple = await this.#cp.getTuple({
-					threadId: this.#threadId,
-					ns: this.#ns,
-					checkpointId: head.checkpointId,
-				});
-			} catch (error) {
-				if (isUnreadable(error)) continue;
-				throw error;
-			}
-			if (tuple === undefined) continue;
-			const memory = groupPending(tuple.pendingWrites);
-			if (unanswered(tuple.checkpoint.data.tasks, memory).length > 0)
-				return { checkpointId: head.checkpointId, branch: n + 1 };
+		for await (const h of this.#readHeads(await this.#heads(), except)) {
+			if (h.tuple === undefined) continue;
+			const memory = groupPending(h.tuple.pendingWrites);
+			if (unanswered(h.tuple.checkpoint.data.tasks, memory).length > 0)
+				return { checkpointId: h.checkpointId, branch: h.branch };
 		}
 		return undefined;
+	}
+
+	#heads(): Promise<CheckpointSummary[]> {
+		return this.#cp.heads({ threadId: this.#threadId, ns: this.#ns });
+	}
+
+	/**
+	 * Each head's tuple in turn (but `except`'s) with its branch number (1: the newest head), or the error
+	 * of a head that cannot be read (any other error is thrown).
+	 */
+	async *#readHeads(
+		heads: readonly CheckpointSummary[],
+		except?: string,
+	): AsyncGenerator<
+		{ checkpointId: string; branch: number } & (
+			| { tuple: CheckpointTuple | undefined; error?: undefined }
+			| { tuple?: undefined; error: WeftError }
+		)
+	> {
+		for (const [n, { checkpointId }] of heads.entries()) {
+			if (checkpointId === except) continue;
+			const read = await this.#cp
+				.getTuple({ threadId: this.#threadId, ns: this.#ns, checkpointId })
+				.then(
+					(tuple) => ({ tuple }),
+					(error: unknown) => {
+						if (!isUnreadable(error)) throw error;
+						return { error };
+					},
+				);
+			yield { checkpointId, branch: n + 1, ...read };
+		}
 	}
 
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
