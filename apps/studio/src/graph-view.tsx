@@ -2,7 +2,9 @@ import dagre from "@dagrejs/dagre";
 import { useQuery } from "@tanstack/react-query";
 import {
 	Background,
+	BaseEdge,
 	type Edge,
+	type EdgeProps,
 	MarkerType,
 	type Node,
 	ReactFlow,
@@ -51,7 +53,8 @@ function layout(
 	for (const e of shape.edges) {
 		const source = at(e.source, "__end__");
 		const target = at(e.target, "__start__");
-		if (source !== target)
+		// a node's edge to itself is drawn; an edge inside a collapsed subgraph is not
+		if (source !== target || e.source === e.target)
 			edges.set(`${source}->${target}:${e.kind}`, { ...e, source, target });
 	}
 
@@ -104,11 +107,13 @@ function layout(
 				: e.kind === "ends"
 					? "goto"
 					: (e.label ?? undefined);
+		const loop = e.source === e.target;
 		return {
 			id: `${e.source}-${e.target}-${i}`,
 			source: e.source,
 			target: e.target,
-			className: `edge-${e.kind}`,
+			className: `edge-${e.kind}${loop ? " self-loop" : ""}`,
+			...(loop ? { type: "self" } : {}),
 			...(label === undefined ? {} : { label }),
 			style: {
 				stroke: look.stroke,
@@ -120,6 +125,37 @@ function layout(
 	});
 	return { nodes, edges: drawn };
 }
+
+/**
+ * A node's edge back to itself (an agent that routes to itself): a loop out of its bottom, round its
+ * right side and into its top (the default edge would run through the node).
+ */
+function SelfLoopEdge({
+	id,
+	sourceX,
+	sourceY,
+	targetX,
+	targetY,
+	markerEnd,
+	style,
+	label,
+}: EdgeProps) {
+	const out = W / 2 + 70;
+	const path = `M ${sourceX} ${sourceY} C ${sourceX + out} ${sourceY + 40}, ${targetX + out} ${targetY - 40}, ${targetX} ${targetY}`;
+	return (
+		<BaseEdge
+			id={id}
+			path={path}
+			{...(markerEnd === undefined ? {} : { markerEnd })}
+			{...(style === undefined ? {} : { style })}
+			label={label}
+			labelX={sourceX + out * 0.75 + 16}
+			labelY={(sourceY + targetY) / 2}
+		/>
+	);
+}
+
+const EDGE_TYPES = { self: SelfLoopEdge };
 
 /** The graph from `/studio/api/graphs/:id`, with the nodes that ran in the step (and the ones due next) marked. */
 export function GraphView({
@@ -159,6 +195,7 @@ export function GraphView({
 				<ReactFlow
 					nodes={drawn.nodes}
 					edges={drawn.edges}
+					edgeTypes={EDGE_TYPES}
 					fitView
 					nodesConnectable={false}
 					edgesFocusable={false}

@@ -157,13 +157,20 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(await axeViolations(page)).toEqual([]);
 		}, 90_000);
 
-		it("draws conditional edges and goto ends apart, expands and collapses a subgraph", async () => {
+		it("draws conditional edges, a self-loop and goto ends apart, expands and collapses a subgraph", async () => {
 			await openBigThread();
 			const graph = page.getByLabel("graph", { exact: true });
 			await graph.locator(".react-flow__node.ran").first().waitFor();
 			expect(
 				await graph.locator(".edge-conditional").evaluateAll((e) => e.length),
-			).toBe(3);
+			).toBe(4);
+			// agent → agent: a loop drawn beside the node, labelled with its route
+			const loop = graph.locator(".self-loop");
+			expect(await loop.count()).toBe(1);
+			expect(
+				await loop.locator("path.react-flow__edge-path").getAttribute("d"),
+			).toMatch(/^M [\d.]+ [\d.]+ C /);
+			await loop.getByText("again").waitFor();
 			expect(
 				await graph.locator(".edge-ends").evaluateAll((e) => e.length),
 			).toBe(1);
