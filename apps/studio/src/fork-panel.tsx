@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 import { FieldErrors } from "./answer-form.tsx";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
+import { forkUpdate } from "./fork-update.ts";
 import { type FieldError, validate } from "./json-schema.ts";
 import { refreshThread } from "./live.ts";
 import { SchemaForm } from "./schema-form.tsx";
@@ -40,7 +41,15 @@ export function ForkPanel(props: {
 			const found = schema.data == null ? [] : validate(schema.data, v);
 			setErrors(found);
 			if (found.length > 0) return undefined;
-			const out = await api.fork(props.threadId, props.checkpointId, v);
+			if (typeof v !== "object" || v === null || Array.isArray(v)) {
+				setErrors([{ path: [], message: "the state is an object of keys" }]);
+				return undefined;
+			}
+			const out = await api.fork(
+				props.threadId,
+				props.checkpointId,
+				forkUpdate(props.values, v as Record<string, unknown>),
+			);
 			const id = out.checkpoint.checkpoint_id;
 			const run = await api.startRun(props.threadId, props.graphId, id);
 			return { run: run.run_id, id };
@@ -137,6 +146,13 @@ export function ForkPanel(props: {
 			)}
 			{parseError !== undefined && <p className="error">{parseError}</p>}
 			<FieldErrors errors={errors} what="the state schema" />
+			<p className="hint">
+				Only the keys you change are sent, as an update through the graph's
+				reducers, as a node's would be: a key with a reducer merges your value
+				(a conversation replaces messages by id, so deleting one does not remove
+				it; an appending list gets your list appended); every other key takes
+				your value, and a key you leave out keeps its own.
+			</p>
 			<button
 				type="button"
 				disabled={parseError !== undefined || fork.isPending}

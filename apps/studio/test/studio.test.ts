@@ -172,6 +172,13 @@ describe.skipIf(noBrowser !== undefined)(
 				(c: any) => !tree.some((d: any) => d.parent_id === c.checkpoint_id),
 			);
 			expect(heads).toHaveLength(2);
+			// only the key the edit changed went into the fork (a whole state would go through the
+			// reducers again: the conversation's messages appended to themselves by a plain reducer)
+			expect(
+				tree
+					.filter((c: any) => c.source === "update")
+					.map((c: any) => c.changed),
+			).toEqual([["customer"]]);
 			await page.getByRole("link", { name: "Inbox", exact: true }).click();
 			await page
 				.locator(`li.request[data-thread="${threadId}"]`)
