@@ -18,15 +18,31 @@ export function Inbox() {
 	const inbox = useQuery({ queryKey: ["inbox"], queryFn: api.inbox });
 	const info = useQuery({ queryKey: ["info"], queryFn: api.info });
 	const [answered, setAnswered] = useState<InboxRow[]>([]);
+	// answers the server refused: their notes outlive the request's row when it leaves the list
+	// (another tab or client answered first, and the refresh removes the row)
+	const [refused, setRefused] = useState<
+		Array<{ row: InboxRow; error: unknown }>
+	>([]);
+	const key = (r: InboxRow) => `${r.thread_id}/${r.interrupt_id}`;
+	const listed = new Set(inbox.data?.map(key));
 	return (
 		<section aria-label="inbox">
 			<h2>waiting for an answer</h2>
 			<ErrorNote error={inbox.error} />
 			{answered.map((r) => (
-				<p key={`${r.thread_id}/${r.interrupt_id}`} role="status">
+				<p key={key(r)} role="status">
 					answered {r.thread_id} ({r.node}); the run went on
 				</p>
 			))}
+			{refused
+				.filter(({ row }) => inbox.data !== undefined && !listed.has(key(row)))
+				.map(({ row, error }) => (
+					<div key={key(row)} className="refused">
+						your answer to {row.thread_id} ({row.node}) was not applied, and the
+						request waits no more (answered elsewhere?):
+						<ErrorNote error={error} />
+					</div>
+				))}
 			{inbox.data?.length === 0 && <p>nothing is waiting for an answer</p>}
 			<ul
 				className="inbox"
@@ -36,10 +52,16 @@ export function Inbox() {
 				{inbox.data?.map((r, i) => (
 					<Request
 						first={i === 0}
-						key={`${r.thread_id}/${r.interrupt_id}`}
+						key={key(r)}
 						row={r}
 						canRun={info.data?.graphs ?? []}
 						onAnswered={() => setAnswered((a) => [...a, r])}
+						onRefused={(error) =>
+							setRefused((a) => [
+								...a.filter((x) => key(x.row) !== key(r)),
+								{ row: r, error },
+							])
+						}
 					/>
 				))}
 			</ul>
@@ -52,11 +74,13 @@ function Request({
 	first,
 	canRun,
 	onAnswered,
+	onRefused,
 }: {
 	row: InboxRow;
 	first: boolean;
 	canRun: string[];
 	onAnswered: () => void;
+	onRefused: (error: unknown) => void;
 }) {
 	const client = useQueryClient();
 	const [reason, setReason] = useState("");
@@ -75,6 +99,11 @@ function Request({
 		onSuccess: async () => {
 			onAnswered();
 			await client.invalidateQueries();
+		},
+		// the request may wait no more: the list is read again, and the note kept above it if it went
+		onError: async (error) => {
+			onRefused(error);
+			await client.invalidateQueries({ queryKey: ["inbox"] });
 		},
 	});
 	const runnable = row.graph_id !== null && canRun.includes(row.graph_id);

@@ -190,6 +190,48 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(state.values.decision).toBe('edit {"amount":25}');
 		}, 90_000);
 
+		it("keeps the note of an answer refused because another tab answered first, after the inbox refreshes", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			// this tab hears of no run (the other tab's answer) until it acts itself
+			await page.route("**/studio/api/events", (route) => route.abort());
+			try {
+				// a new page load: the stream an earlier page opened is not kept
+				await page.goto("about:blank");
+				await page.goto(`${weft.url}/studio/#/inbox`);
+				const request = page.locator(
+					`li.request[data-thread="${t.thread_id}"]`,
+				);
+				await request.getByRole("form", { name: "answer" }).waitFor();
+				const id = await request.getAttribute("data-interrupt");
+				const state = await call(`/threads/${t.thread_id}/state`);
+				await call(`/threads/${t.thread_id}/runs/wait`, {
+					assistant_id: "assistant",
+					checkpoint_id: state.checkpoint.checkpoint_id,
+					command: { resume: { [id!]: { action: "approve" } } },
+				});
+				await request
+					.getByRole("form", { name: "answer" })
+					.getByRole("button", { name: "submit answer" })
+					.click();
+				// the request goes from the list (it waits no more), the note why this answer was not applied stays
+				await request.waitFor({ state: "detached" });
+				const note = page
+					.getByLabel("inbox")
+					.locator(".refused")
+					.filter({ hasText: t.thread_id });
+				await note.getByText("not applied", { exact: false }).waitFor();
+				expect(await note.getByRole("alert").textContent()).toMatch(
+					/[A-Z_]{5,}/,
+				);
+			} finally {
+				await page.unroute("**/studio/api/events");
+			}
+		}, 90_000);
+
 		it("forks with a state edited in the form (checked by the state schema) and streams the branch, tokens included", async () => {
 			const t = await call("/threads", {});
 			await call(`/threads/${t.thread_id}/runs/wait`, {
