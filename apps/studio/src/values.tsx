@@ -1,6 +1,6 @@
 /** State values for people: message lists as a chat transcript, everything else as indented JSON. */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type CSSProperties, useRef } from "react";
+import { type CSSProperties, useMemo, useRef, useState } from "react";
 
 export interface WireMessage {
 	type: string;
@@ -130,10 +130,46 @@ function LongTranscript({ messages }: { messages: WireMessage[] }) {
 	);
 }
 
+/** Characters of a value shown at first: a value of megabytes laid out whole slows every render. */
+export const SHOWN_CHARS = 20_000;
+
 export function ValueView({ value }: { value: unknown }) {
 	if (isMessageList(value)) return <Transcript messages={value} />;
-	if (typeof value === "string") return <div className="string">{value}</div>;
-	return <pre>{JSON.stringify(value, null, 2)}</pre>;
+	if (typeof value === "string") return <Clipped text={value} string />;
+	return <JsonValue value={value} />;
+}
+
+function JsonValue({ value }: { value: unknown }) {
+	const text = useMemo(() => JSON.stringify(value, null, 2), [value]);
+	return <Clipped text={text} string={false} />;
+}
+
+/** A long text's first `SHOWN_CHARS` characters, and a button that shows it all (and back). */
+function Clipped({ text, string }: { text: string; string: boolean }) {
+	const [all, setAll] = useState(false);
+	const long = text.length > SHOWN_CHARS;
+	const shown = long && !all ? `${text.slice(0, SHOWN_CHARS)}…` : text;
+	const body = string ? (
+		<div className="string">{shown}</div>
+	) : (
+		<pre>{shown}</pre>
+	);
+	if (!long) return body;
+	return (
+		<>
+			{body}
+			<button
+				type="button"
+				className="show-all"
+				aria-expanded={all}
+				onClick={() => setAll(!all)}
+			>
+				{all
+					? "show the start only"
+					: `show all ${Math.ceil(text.length / 1000).toLocaleString("en")} K characters`}
+			</button>
+		</>
+	);
 }
 
 export function StateValues({ values }: { values: Record<string, unknown> }) {

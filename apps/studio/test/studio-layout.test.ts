@@ -110,6 +110,39 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.close();
 		}, 90_000);
 
+		it("shows the start of a value of megabytes, and all of it on request", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "wide",
+				input: {},
+			});
+			const big = "z".repeat(2_000_000);
+			await call(`/threads/${t.thread_id}/state`, {
+				values: { source: big, findings: [{ title: "big", passage: big }] },
+			});
+			const { page, failed, consoleErrors } = await pageOf(1400);
+			await openThread(page, t.thread_id);
+			const state = page.getByLabel("state", { exact: true });
+			const source = state.locator('[data-key="source"]').first();
+			await source.getByRole("button", { name: /^show all 2,000 K/ }).waitFor();
+			const length = () =>
+				source.locator(".string").evaluate((e) => e.textContent!.length);
+			expect(await length()).toBeLessThanOrEqual(20_001);
+			await source.getByRole("button", { name: /^show all/ }).click();
+			await source
+				.getByRole("button", { name: "show the start only" })
+				.waitFor();
+			expect(await length()).toBe(big.length);
+			// JSON as well
+			const findings = state.locator('[data-key="findings"]').first();
+			expect(
+				await findings.locator("pre").evaluate((e) => e.textContent!.length),
+			).toBeLessThanOrEqual(20_001);
+			expect(failed).toEqual([]);
+			expect(consoleErrors).toEqual([]);
+			await page.close();
+		}, 90_000);
+
 		it("fits a 360 px window: the thread list scrolls on its own, the thread's columns stack", async () => {
 			const { page, failed } = await pageOf(360);
 			await page.goto(`${weft.url}/studio/#/`);
