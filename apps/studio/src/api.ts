@@ -323,6 +323,31 @@ export const api = {
 		}
 		return null;
 	},
+	/**
+	 * Why the thread's newest run failed (its `join` answers LangGraph's `__error__`), or null when it did
+	 * not fail (or no run of this server's is known: a thread of `weft run`).
+	 */
+	lastFailure: async (threadId: string) => {
+		const [run] = await call<RunRow[]>(
+			`/threads/${enc(threadId)}/runs?limit=1`,
+		);
+		if (
+			run === undefined ||
+			(run.status !== "error" && run.status !== "timeout")
+		)
+			return null;
+		const out = await call<{
+			__error__?: { error?: string; message?: string };
+		}>(`/threads/${enc(threadId)}/runs/${enc(run.run_id)}/join`);
+		const e = out?.__error__;
+		return e === undefined
+			? null
+			: new ApiError(
+					e.message ?? `run ${run.run_id} failed`,
+					e.error ?? "NODE_FAILED",
+					undefined,
+				);
+	},
 	runStreamUrl: (threadId: string, runId: string) =>
 		`/threads/${enc(threadId)}/runs/${enc(runId)}/stream`,
 	cancelRun: (threadId: string, runId: string) =>

@@ -31,6 +31,13 @@ export function ThreadView({ threadId }: { threadId: string }) {
 		// asked once the thread is known to be there (a missing one has no runs to ask about)
 		enabled: tree.rows !== undefined,
 	});
+	// a failed thread says why (a node's error shows with its step; a run stopped by its recursion limit
+	// or its timeout has no step to show it with)
+	const failure = useQuery({
+		queryKey: ["last-failure", threadId, row?.updated_at],
+		queryFn: () => api.lastFailure(threadId),
+		enabled: row?.status === "failed",
+	});
 	const [watched, setWatched] = useState<string>();
 	useEffect(() => {
 		if (active.data != null) setWatched(active.data.run_id);
@@ -74,6 +81,11 @@ export function ThreadView({ threadId }: { threadId: string }) {
 				)}
 			</h2>
 			<ErrorNote error={tree.error} />
+			{row?.status === "failed" && failure.data != null && (
+				<div className="last-failure">
+					the last run failed: <ErrorNote error={failure.data} />
+				</div>
+			)}
 			{watched !== undefined && <LiveRun threadId={threadId} runId={watched} />}
 			<div className="columns">
 				<div className="col-timeline">

@@ -344,6 +344,20 @@ describe.skipIf(noBrowser !== undefined)(
 			);
 		}, 90_000);
 
+		it("says why a thread failed when its run hit the recursion limit (no step to show it with)", async () => {
+			const t = await call("/threads", {});
+			const out = await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+				config: { recursion_limit: 1 },
+			});
+			expect(out.__error__.error).toBe("GRAPH_RECURSION_LIMIT");
+			await openThread(t.thread_id);
+			const note = page.locator(".last-failure");
+			await note.getByText("GRAPH_RECURSION_LIMIT").waitFor();
+			expect(await note.textContent()).toContain("the last run failed");
+		}, 90_000);
+
 		it("shows a failed step's error with its code and hint", async () => {
 			const t = await call("/threads", {});
 			await call(`/threads/${t.thread_id}/runs/wait`, {

@@ -197,6 +197,8 @@ export class RunManager implements RunExecutor {
 				push: (event, data) => live.log.push(event, data),
 			});
 			live.output = output;
+			const failed = output.__error__ as RunRecord["error"];
+			if (failed !== undefined) run.error = failed;
 			this.#move(run, stoppedOutcome(live.controller.signal, outcome));
 		} finally {
 			clearTimeout(timer);
@@ -247,7 +249,10 @@ export class RunManager implements RunExecutor {
 			const run = this.#registry.runs.get(runId);
 			const stateOf = this.#options.stateOf;
 			if (run === undefined || stateOf === undefined) return {};
-			return toWire(await stateOf(run)) as Record<string, unknown>;
+			const state = toWire(await stateOf(run)) as Record<string, unknown>;
+			return run.error === undefined
+				? state
+				: { ...state, __error__: run.error };
 		}
 		await live.done;
 		return toWire(live.output) as Record<string, unknown>;

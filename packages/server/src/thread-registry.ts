@@ -27,6 +27,8 @@ export interface RunRecord {
 	multitaskStrategy: string;
 	/** What the run was asked (LangGraph's `kwargs`: input, command, config, stream_mode, …). */
 	kwargs?: Record<string, unknown> | undefined;
+	/** Why the run failed (LangGraph's `__error__`), kept with the record: `join` answers it after a restart. */
+	error?: { error: string; message: string } | undefined;
 	createdAt: string;
 	updatedAt: string;
 }

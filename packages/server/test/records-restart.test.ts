@@ -52,6 +52,17 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 			metadata: { why: "restart" },
 		});
 		await client.runs.join(thread.thread_id, paused.run_id);
+		// a run that fails (plan → review is two steps): why, kept with its record
+		const limited = await client.threads.create();
+		const failed = await client.runs.create(limited.thread_id, "review", {
+			input: { topic: "tea" },
+			config: { recursion_limit: 1 },
+		});
+		const failure = (await client.runs.join(
+			limited.thread_id,
+			failed.run_id,
+		)) as { __error__?: { error: string } };
+		expect(failure.__error__?.error).toBe("GRAPH_RECURSION_LIMIT");
 		const cut = await client.threads.create();
 		const slow = await client.runs.create(cut.thread_id, "slow", {
 			input: { ms: 60_000 },
@@ -91,6 +102,14 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 			__interrupt__: { value: unknown }[];
 		};
 		expect(joined.__interrupt__[0]!.value).toEqual({ question: "approve?" });
+		// and a failed run's join still says why it failed
+		expect(
+			(
+				(await again.runs.join(limited.thread_id, failed.run_id)) as {
+					__error__?: { error: string; message: string };
+				}
+			).__error__,
+		).toEqual({ error: "GRAPH_RECURSION_LIMIT", message: expect.any(String) });
 		// another caller still sees none of it
 		const stranger = new Client({
 			apiUrl: second.url,
