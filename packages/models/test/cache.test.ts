@@ -73,6 +73,46 @@ describe("response cache", () => {
 		expect(new Set(ids).size).toBe(3);
 	});
 
+	it("gives the tool calls of each answer from the cache ids of their own (providers refuse a conversation where two calls share one)", async () => {
+		const model = new FakeModel(
+			"gpt-4o-mini",
+			[
+				{
+					content: "",
+					toolCalls: [
+						{ name: "weather", args: { city: "Oslo" }, id: "call_1" },
+						{ name: "weather", args: { city: "Rome" }, id: "call_2" },
+					],
+				},
+			],
+			{ temperature: 0 },
+		);
+		const router = new ModelRouter({
+			models: { "gpt-4o-mini": model },
+			cache: true,
+		}).bindTools([weather]);
+		const answers = [
+			await router.invoke("weather?"),
+			await router.invoke("weather?"),
+			await router.invoke("weather?"),
+		];
+		expect(model.calls).toHaveLength(1);
+		const ids = answers.flatMap((a) => a.tool_calls!.map((c) => c.id));
+		expect(ids).toHaveLength(6);
+		expect(new Set(ids).size).toBe(6);
+		// the calls themselves as cached, in order; the stored form (toDict) carries the new ids too
+		for (const a of answers.slice(1)) {
+			expect(a.tool_calls!.map((c) => [c.name, c.args])).toEqual([
+				["weather", { city: "Oslo" }],
+				["weather", { city: "Rome" }],
+			]);
+			const dict = a.toDict().data as { tool_calls?: { id?: string }[] };
+			expect(dict.tool_calls!.map((c) => c.id)).toEqual(
+				a.tool_calls!.map((c) => c.id),
+			);
+		}
+	});
+
 	it("never caches at temperature > 0 or unknown, unless asked", async () => {
 		const hot = new FakeModel(
 			"hot",

@@ -93,15 +93,51 @@ export async function lookup(
 	return { key: k.key, hit };
 }
 
-/** The AIMessage of a cached response. */
+/**
+ * The AIMessage of a cached response. Each hit is an answer of its own, with ids of its own: the cached
+ * message id would make a thread's messages channel (which replaces a message by id) overwrite the earlier
+ * answer it was cached from, and a tool call id seen twice in one conversation is refused by providers
+ * (and would pair a tool's result with the wrong call).
+ */
 export function restore(hit: CachedResponse): AIMessage {
 	const [m] = mapStoredMessagesToChatMessages([hit.message as never]);
-	const answer =
-		m instanceof AIMessage ? m : new AIMessage({ content: m?.content ?? "" });
-	// each hit is an answer of its own: the cached one's id would make a thread's messages channel (which
-	// replaces a message by id) overwrite the earlier answer it was cached from
-	answer.id = `cached-${randomUUID()}`;
-	return answer;
+	if (!(m instanceof AIMessage))
+		return new AIMessage({
+			content: m?.content ?? "",
+			id: `cached-${randomUUID()}`,
+		});
+	const renamed = new Map<string, string>();
+	const fresh = (id: string | undefined) => {
+		const next = `call_cached_${randomUUID().replaceAll("-", "")}`;
+		if (id !== undefined) renamed.set(id, next);
+		return next;
+	};
+	const toolCalls = m.tool_calls?.map((c) => ({ ...c, id: fresh(c.id) }));
+	const raw = m.additional_kwargs.tool_calls;
+	return new AIMessage({
+		content: m.content,
+		id: `cached-${randomUUID()}`,
+		...(m.name === undefined ? {} : { name: m.name }),
+		...(toolCalls === undefined ? {} : { tool_calls: toolCalls }),
+		...(m.invalid_tool_calls === undefined
+			? {}
+			: { invalid_tool_calls: m.invalid_tool_calls }),
+		...(m.usage_metadata === undefined
+			? {}
+			: { usage_metadata: m.usage_metadata }),
+		response_metadata: m.response_metadata,
+		// a provider's own copy of the calls (OpenAI's form) names them by the same ids
+		additional_kwargs:
+			raw === undefined
+				? m.additional_kwargs
+				: {
+						...m.additional_kwargs,
+						tool_calls: raw.map((c) => ({
+							...c,
+							id: renamed.get(c.id) ?? c.id,
+						})),
+					},
+	});
 }
 
 /** Stores an answer under `key` (the answer as the model gave it, before output guards). */
