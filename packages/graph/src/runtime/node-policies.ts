@@ -121,6 +121,7 @@ function retryPolicy(policy: RetryPolicy): Policy {
 					attempt,
 					async () => next(input, scope, signal),
 					isControl,
+					signal,
 				);
 			} catch (error) {
 				if (

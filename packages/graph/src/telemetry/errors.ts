@@ -26,6 +26,30 @@ export function recordError(span: Span, error: unknown, code?: string): void {
 	});
 }
 
+/** The run's abort flag, as a task or an attempt sees it (an `AbortSignal` or the runtime's lazy one). */
+export interface RunAbort {
+	readonly aborted: boolean;
+	readonly reason: unknown;
+}
+
+/**
+ * Marks the span of a node task or of one of its attempts failed (`recordError`), with the code the
+ * runtime gives the failure: a `WeftError`'s own; for anything else `NODE_FAILED` (its step and run say
+ * so too) or, once the run's signal aborted, why it did (`RUN_CANCELLED`, `LEASE_LOST`).
+ */
+export function recordTaskError(
+	span: Span,
+	error: unknown,
+	run: RunAbort | undefined,
+): void {
+	recordError(span, error, failureCode(run));
+}
+
+function failureCode(run: RunAbort | undefined): string {
+	if (run?.aborted !== true) return "NODE_FAILED";
+	return isWeftError(run.reason) ? run.reason.code : "RUN_CANCELLED";
+}
+
 /**
  * The error as the span's `exception` event, its `exception.type` `type` (a `WeftError`'s code, else the
  * error's name): given the error itself, the SDK takes any `code` field, a DOMException's number (20).

@@ -1,18 +1,20 @@
 import { contained, endSpan, startSpan } from "./contained.ts";
-import { errorType, recordError } from "./errors.ts";
+import { errorType, type RunAbort, recordTaskError } from "./errors.ts";
 import { instruments } from "./instruments.ts";
 import { otelApi, STATUS_OK, tracer } from "./otel-api.ts";
 
 /**
  * Runs attempt `attempt` of a node with a retry policy under its own `weft.attempt {node}` span, a child
  * of the node's span (model and tool calls of the attempt nest under it). The attempt's error is recorded
- * on its span (an interrupt only marks it). With no recording node span (telemetry off), it only calls `run`.
+ * on its span as on a node span (`recordTaskError`, under the run's `signal`); an interrupt only marks
+ * it. With no recording node span (telemetry off), it only calls `run`.
  */
 export function inAttempt<T>(
 	node: string,
 	attempt: number,
 	run: () => Promise<T>,
 	isControl: (error: unknown) => boolean,
+	signal: RunAbort,
 ): Promise<T> {
 	const t = tracer();
 	if (t === undefined) return run();
@@ -39,7 +41,7 @@ export function inAttempt<T>(
 			try {
 				// an interrupt is control flow, not a failure of the attempt
 				if (isControl(error)) span.setAttribute("weft.interrupt", true);
-				else recordError(span, error);
+				else recordTaskError(span, error, signal);
 				span.end();
 			} catch (thrown) {
 				contained(thrown);

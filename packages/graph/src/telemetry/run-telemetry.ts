@@ -1,16 +1,17 @@
 import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
-import {
-	type CheckpointTuple,
-	isWeftError,
-	type JsonValue,
-} from "@weft/checkpoint";
+import type { CheckpointTuple, JsonValue } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { contained, endSpan, record, startSpan } from "./contained.ts";
-import { errorType, recordError } from "./errors.ts";
+import {
+	errorType,
+	type RunAbort,
+	recordError,
+	recordTaskError,
+} from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
 import {
 	KIND_INTERNAL,
@@ -28,7 +29,7 @@ type Metadata = RunConfig["metadata"];
 /** What `task` reads of a task's run: its memory, and the run's signal (a failed task's code). */
 interface TaskRun {
 	memory: { done?: unknown };
-	host: { signal: { readonly aborted: boolean; readonly reason: unknown } };
+	host: { signal: RunAbort };
 }
 
 /** What the telemetry of a run needs to know about it. */
@@ -411,7 +412,7 @@ function endTask(
 ): void {
 	try {
 		if (outcome.kind === "error")
-			recordError(span, outcome.error, failureCode(r));
+			recordTaskError(span, outcome.error, r?.host.signal);
 		else if (outcome.kind === "interrupt")
 			span.setAttribute("weft.interrupt", true);
 		else if (outcome.kind === "rejected")
@@ -421,16 +422,6 @@ function endTask(
 	} catch (error) {
 		contained(error); // telemetry never fails a task
 	}
-}
-
-/**
- * What the runtime calls a task that failed with an error other than a `WeftError`: `NODE_FAILED` (its
- * step and run say so too), or, once the run's signal aborted, why it did (`RUN_CANCELLED`, `LEASE_LOST`).
- */
-function failureCode(r: TaskRun | undefined): string {
-	const signal = r?.host.signal;
-	if (signal?.aborted !== true) return "NODE_FAILED";
-	return isWeftError(signal.reason) ? signal.reason.code : "RUN_CANCELLED";
 }
 
 /** A run's tokens and cost on its span. */

@@ -1,7 +1,15 @@
 // Issue 13: a span per node attempt under the node's span, the error on the attempt that failed, the backoff.
 import { SpanStatusCode } from "@opentelemetry/api";
 import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+	afterAll,
+	afterEach,
+	beforeAll,
+	describe,
+	expect,
+	it,
+	vi,
+} from "vitest";
 import { z } from "zod";
 import { one, parentOf, startOtel } from "./otel-harness.ts";
 
@@ -59,6 +67,9 @@ describe("attempt spans", () => {
 			SpanStatusCode.OK,
 		]);
 		expect(attempts[0]!.attributes["error.type"]).toBe("TypeError");
+		// a plain Error: the same code as on a node span (NODE_FAILED), one helper for both
+		expect(attempts[0]!.attributes["weft.error.code"]).toBe("NODE_FAILED");
+		expect(attempts[2]!.attributes["weft.error.code"]).toBeUndefined();
 		expect(attempts[0]!.status.message).toBe("flake 1");
 		expect(attempts[0]!.events.map((e) => e.name)).toEqual(["exception"]);
 		// the backoff: an event per retry with its delay (5 ms, then 10 ms), between the attempts
@@ -82,6 +93,76 @@ describe("attempt spans", () => {
 		expect(attempts.every((s) => s.status.code === SpanStatusCode.ERROR)).toBe(
 			true,
 		);
+	});
+
+	it("an attempt failing with a WeftError keeps its code (a timeout: NODE_TIMEOUT)", async () => {
+		let calls = 0;
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode(
+				"slow",
+				async (_s, ctx) => {
+					if (++calls === 1)
+						await new Promise((r) => {
+							ctx.signal.addEventListener("abort", r);
+						});
+					return { n: calls };
+				},
+				{
+					timeoutMs: 5,
+					retry: { maxAttempts: 2, initialDelayMs: 1, jitter: false },
+				},
+			)
+			.addEdge(START, "slow")
+			.addEdge("slow", END)
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "t" });
+		const r = await graph.run({ n: 0 }, { threadId: "a4" });
+		expect(r.status).toBe("done");
+		const first = otel
+			.spans()
+			.find(
+				(s) =>
+					s.name === "weft.attempt slow" && s.attributes["weft.attempt"] === 1,
+			);
+		expect(first?.attributes).toMatchObject({
+			"weft.error.code": "NODE_TIMEOUT",
+			"error.type": "NODE_TIMEOUT",
+		});
+	});
+
+	it("an attempt stopped by the run's cancellation: RUN_CANCELLED, as its node span", async () => {
+		const stop = new AbortController();
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode(
+				"wait",
+				async (_s, ctx) => {
+					stop.abort();
+					await new Promise((_r, reject) => {
+						if (ctx.signal.aborted) reject(ctx.signal.reason);
+						ctx.signal.addEventListener("abort", () =>
+							reject(ctx.signal.reason),
+						);
+					});
+					return { n: 1 };
+				},
+				{ retry: { maxAttempts: 3, initialDelayMs: 1, jitter: false } },
+			)
+			.addEdge(START, "wait")
+			.addEdge("wait", END)
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "c" });
+		const r = await graph.run(
+			{ n: 0 },
+			{ threadId: "a5", signal: stop.signal },
+		);
+		expect(r.status).toBe("cancelled");
+		const attempt = await vi.waitFor(() =>
+			one(otel.spans(), "weft.attempt wait"),
+		);
+		expect(attempt.attributes).toMatchObject({
+			"error.type": "AbortError",
+			"weft.error.code": "RUN_CANCELLED",
+		});
+		const node = await vi.waitFor(() => one(otel.spans(), "weft.node wait"));
+		expect(node.attributes["weft.error.code"]).toBe("RUN_CANCELLED");
 	});
 
 	it("a node without a retry policy has no attempt spans", async () => {
