@@ -22,6 +22,7 @@ export interface AnswerInfo {
 	costUsd: number | undefined;
 	weft: WeftModelMetadata | undefined;
 	responseId: string | undefined;
+	/** Why the model stopped, as the provider said it (`end_turn`, `tool_calls`, `MAX_TOKENS`, …). */
 	finishReason: string | undefined;
 }
 
@@ -48,7 +49,14 @@ export function answerInfo(model: unknown, message: BaseMessage): AnswerInfo {
 		costUsd: weft?.costUsd,
 		weft,
 		responseId: str(message.id),
-		finishReason: str(meta.finish_reason) ?? str(meta.stop_reason),
+		// OpenAI and most: finish_reason; Anthropic: stop_reason; Bedrock: stopReason; Google: finishReason;
+		// Ollama: done_reason
+		finishReason:
+			str(meta.finish_reason) ??
+			str(meta.stop_reason) ??
+			str(meta.stopReason) ??
+			str(meta.finishReason) ??
+			str(meta.done_reason),
 	};
 }
 

@@ -22,6 +22,7 @@ import {
 	STATUS_ERROR,
 	STATUS_OK,
 } from "../telemetry/otel-api.ts";
+import { conventionFinishReason } from "./finish-reason.ts";
 import {
 	type AnswerInfo,
 	answerInfo,
@@ -229,7 +230,7 @@ export async function observeModelCall(
 	// telemetry never fails a call that answered
 	if (span !== undefined)
 		try {
-			endOk(span, info, capture ? message : undefined);
+			endOk(span, info, message, capture);
 		} catch (error) {
 			contained(error);
 		}
@@ -292,8 +293,10 @@ function requestAttributes(
 function endOk(
 	span: Span,
 	info: AnswerInfo,
-	content: AIMessage | undefined,
+	answer: AIMessage,
+	capture: boolean,
 ): void {
+	const finishReason = conventionFinishReason(info.finishReason, answer);
 	// one setAttribute each: no attribute object built and walked per call
 	span.setAttribute("gen_ai.usage.input_tokens", info.inputTokens);
 	span.setAttribute("gen_ai.usage.output_tokens", info.outputTokens);
@@ -301,8 +304,7 @@ function endOk(
 		span.setAttribute("gen_ai.response.model", info.model);
 	if (info.responseId !== undefined)
 		span.setAttribute("gen_ai.response.id", info.responseId);
-	if (info.finishReason !== undefined)
-		span.setAttribute("gen_ai.response.finish_reasons", [info.finishReason]);
+	span.setAttribute("gen_ai.response.finish_reasons", [finishReason]);
 	if (info.cachedTokens > 0)
 		span.setAttribute(
 			"gen_ai.usage.cache_read.input_tokens",
@@ -320,12 +322,12 @@ function endOk(
 			span.setAttribute("weft.model.route", weft.route);
 		if (weft.fallback === true) span.setAttribute("weft.model.fallback", true);
 	}
-	if (content !== undefined)
+	if (capture)
 		try {
-			span.setAttribute(
-				"gen_ai.output.messages",
-				JSON.stringify([asPart(content)]),
-			);
+			// an output message carries its finish reason (the conventions' schema requires it)
+			const output = asPart(answer);
+			output.finish_reason = finishReason;
+			span.setAttribute("gen_ai.output.messages", JSON.stringify([output]));
 		} catch (error) {
 			contained(error); // contents JSON cannot hold: left out, the span still ends
 		}
