@@ -12,7 +12,7 @@ import type {
 	Span,
 } from "@opentelemetry/api";
 import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
-import { contained, startSpan } from "../telemetry/contained.ts";
+import { contained, startSpan, withContext } from "../telemetry/contained.ts";
 import { recordException } from "../telemetry/errors.ts";
 import {
 	KIND_CLIENT,
@@ -219,7 +219,7 @@ export async function observeModelCall(
 	try {
 		message =
 			span !== undefined
-				? await otelApi()!.context.with(parent!, call)
+				? await withContext(otelApi()!.context, parent!, call)
 				: await call();
 		durationMs = performance.now() - t0;
 		info = answerInfo(model, message);

@@ -3,7 +3,12 @@
 import type { ToolMessage } from "@langchain/core/messages";
 import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
-import { contained, endSpan, startSpan } from "../telemetry/contained.ts";
+import {
+	contained,
+	endSpan,
+	startSpan,
+	withContext,
+} from "../telemetry/contained.ts";
 import { recordException } from "../telemetry/errors.ts";
 import {
 	KIND_INTERNAL,
@@ -52,7 +57,7 @@ export function observeToolCall(
 	// a promise chain, not an async function: one frame less per tool call (perf, issue 13)
 	let running: Promise<ToolMessage>;
 	try {
-		running = context.with(trace.setSpan(parent, span), run);
+		running = withContext(context, trace.setSpan(parent, span), run);
 	} catch (error) {
 		running = Promise.reject(error);
 	}

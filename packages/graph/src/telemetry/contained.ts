@@ -1,9 +1,11 @@
 // Telemetry never fails a run: what the OpenTelemetry SDK throws (a span processor's onStart, onEnding or
-// onEnd, a sampler, a metric view's attributes processor) stops at Weft's telemetry boundary. The guards
-// are try/catch around the SDK calls (free while nothing throws): no closure, no allocation per span.
+// onEnd, a sampler, a metric view's attributes processor, a context manager's `with`) stops at Weft's
+// telemetry boundary. The guards are try/catch around the SDK calls (free while nothing throws): no
+// closure per span.
 import type {
 	Attributes,
 	Context,
+	ContextAPI,
 	Histogram,
 	Span,
 	SpanOptions,
@@ -58,4 +60,53 @@ export function record(
 	} catch (error) {
 		contained(error);
 	}
+}
+
+/** A function passed through a context manager's `with`, and how far it got. */
+interface Entry<TA, TB, TR> {
+	readonly fn: (a: TA, b: TB) => TR;
+	/** 0: not called; 1: returned `value`; 2: threw `value`. */
+	state: 0 | 1 | 2;
+	value: unknown;
+}
+
+/** What `with` calls: runs the entry's function once (a second call gives the first's outcome). */
+function enter<TA, TB, TR>(entry: Entry<TA, TB, TR>, a: TA, b: TB): TR {
+	if (entry.state === 0)
+		try {
+			entry.value = entry.fn(a, b);
+			entry.state = 1;
+		} catch (error) {
+			entry.value = error;
+			entry.state = 2;
+		}
+	if (entry.state === 2) throw entry.value;
+	return entry.value as TR;
+}
+
+/**
+ * `context.with(ctx, fn, undefined, a, b)`: `fn(a, b)` with `ctx` active, run exactly once whatever the
+ * context manager does. One that throws (or returns) without calling `fn` has it run in the current
+ * context; one that throws after `fn` ran has `fn`'s result returned (or its own error thrown). The
+ * manager's error goes to the diag logger.
+ */
+export function withContext<TR, TA = undefined, TB = undefined>(
+	context: ContextAPI,
+	ctx: Context,
+	fn: (a: TA, b: TB) => TR,
+	a?: TA,
+	b?: TB,
+): TR {
+	const entry: Entry<TA, TB, TR> = { fn, state: 0, value: undefined };
+	try {
+		context.with(ctx, enter<TA, TB, TR>, undefined, entry, a as TA, b as TB);
+	} catch (error) {
+		if (entry.state !== 2 || entry.value !== error) contained(error);
+	}
+	if (entry.state === 0)
+		contained(
+			new Error("the context manager's with() did not call the function"),
+		);
+	// called now if the manager did not: its outcome either way
+	return enter(entry, a as TA, b as TB);
 }

@@ -1,4 +1,4 @@
-import { contained, endSpan, startSpan } from "./contained.ts";
+import { contained, endSpan, startSpan, withContext } from "./contained.ts";
 import { errorType, type RunAbort, recordTaskError } from "./errors.ts";
 import { instruments } from "./instruments.ts";
 import { otelApi, STATUS_OK, tracer } from "./otel-api.ts";
@@ -31,7 +31,7 @@ export function inAttempt<T>(
 		active,
 	);
 	if (span === undefined) return run(); // the SDK threw: the attempt runs untraced
-	return context.with(trace.setSpan(active, span), run).then(
+	return withContext(context, trace.setSpan(active, span), run).then(
 		(value) => {
 			span.setStatus({ code: STATUS_OK });
 			endSpan(span);

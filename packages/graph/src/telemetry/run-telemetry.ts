@@ -5,7 +5,13 @@ import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import type { RunUsage } from "../runtime/usage.ts";
-import { contained, endSpan, record, startSpan } from "./contained.ts";
+import {
+	contained,
+	endSpan,
+	record,
+	startSpan,
+	withContext,
+} from "./contained.ts";
 import {
 	errorType,
 	type RunAbort,
@@ -205,7 +211,7 @@ export class RunTelemetry {
 	}
 
 	/**
-	 * The task with its node span active: `context.with` passes `task` and `r` on (no closure per task), and
+	 * The task with its node span active: `withContext` passes `task` and `r` on (no closure per task), and
 	 * a task that settles synchronously ends its span without a promise (perf, issue 13).
 	 */
 	#tracedTask<
@@ -229,10 +235,10 @@ export class RunTelemetry {
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
 					);
-		const outcome = api.context.with(
+		const outcome = withContext(
+			api.context,
 			span === undefined ? parent : api.trace.setSpan(parent, span),
 			fn,
-			undefined,
 			task,
 			r,
 		);

@@ -3,6 +3,8 @@
 // logger; the run, its model calls and its tool calls go on as without telemetry.
 import { HumanMessage } from "@langchain/core/messages";
 import {
+	type Context,
+	type ContextManager,
 	context,
 	type DiagLogger,
 	DiagLogLevel,
@@ -59,8 +61,15 @@ afterEach(async () => {
 	stop = undefined;
 });
 
-/** Registers a tracer provider with `processor` (after an in-memory exporter) and, if asked, a meter whose records throw. */
-function register(processor: SpanProcessor, brokenMeter = false) {
+/**
+ * Registers a tracer provider with `processor` (after an in-memory exporter), if asked a meter whose
+ * records throw, and a context manager (an async one by default).
+ */
+function register(
+	processor: SpanProcessor,
+	brokenMeter = false,
+	contextManager: ContextManager = new AsyncLocalStorageContextManager(),
+) {
 	const spans = new InMemorySpanExporter();
 	const tracerProvider = new BasicTracerProvider({
 		spanProcessors: [new SimpleSpanProcessor(spans), processor],
@@ -85,9 +94,7 @@ function register(processor: SpanProcessor, brokenMeter = false) {
 		verbose: noop,
 	};
 	diag.setLogger(logger, DiagLogLevel.ERROR);
-	context.setGlobalContextManager(
-		new AsyncLocalStorageContextManager().enable(),
-	);
+	context.setGlobalContextManager(contextManager.enable());
 	trace.setGlobalTracerProvider(tracerProvider);
 	metrics.setGlobalMeterProvider(meterProvider);
 	stop = async () => {
@@ -215,3 +222,98 @@ describe("a meter whose records throw", () => {
 		expect(r.status).toBe("interrupted");
 	});
 });
+
+/** A context manager whose `with` throws before calling the function, or after it returned. */
+class ThrowingWith extends AsyncLocalStorageContextManager {
+	constructor(readonly when: "before" | "after") {
+		super();
+	}
+	override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+		ctx: Context,
+		fn: F,
+		thisArg?: ThisParameterType<F>,
+		...args: A
+	): ReturnType<F> {
+		if (this.when === "before") throw new Error("context manager broke");
+		super.with(ctx, fn, thisArg, ...args);
+		throw new Error("context manager broke");
+	}
+}
+
+describe.each(["before", "after"] as const)(
+	"a context manager whose with throws %s calling the function",
+	(when) => {
+		it("does not fail an agent run; each model and tool call is made once", async () => {
+			const { reported } = register(
+				throwing([]),
+				false,
+				new ThrowingWith(when),
+			);
+			const model = addThenAnswer();
+			const { add, calls } = makeTools();
+			const r = await createAgent({
+				model,
+				tools: [add],
+				checkpointer: new MemoryCheckpointer(),
+				name: "calc",
+			}).run(ask, { threadId: `cm-a-${when}` });
+			expect(r.status).toBe("done");
+			expect(r.values.messages.map((m) => m.text)).toEqual([
+				"What is 1 + 2?",
+				"",
+				"3",
+				"The answer is 3.",
+			]);
+			expect(model.calls).toHaveLength(2);
+			expect(calls.add).toBe(1);
+			expect(reported.length).toBeGreaterThan(0);
+		});
+
+		it("runs each node once, a retried node once per attempt, and gives the same result", async () => {
+			register(throwing([]), false, new ThrowingWith(when));
+			let plain = 0;
+			let flaky = 0;
+			const graph = new StateGraph(z.object({ n: z.number() }))
+				.addNode("plain", (s) => {
+					plain++;
+					return { n: s.n + 1 };
+				})
+				.addNode(
+					"flaky",
+					async (s) => {
+						if (++flaky === 1) throw new Error("flake");
+						return { n: s.n * 10 };
+					},
+					{ retry: { maxAttempts: 2, initialDelayMs: 1, jitter: false } },
+				)
+				.addEdge(START, "plain")
+				.addEdge("plain", "flaky")
+				.addEdge("flaky", END)
+				.compile({ checkpointer: new MemoryCheckpointer(), name: "p" });
+			const r = await graph.run({ n: 1 }, { threadId: `cm-p-${when}` });
+			expect(r.status).toBe("done");
+			expect(r.values.n).toBe(20);
+			expect(plain).toBe(1);
+			expect(flaky).toBe(2);
+		});
+
+		it("leaves a failing node failing with its own error", async () => {
+			register(throwing([]), false, new ThrowingWith(when));
+			let runs = 0;
+			const graph = new StateGraph(z.object({ n: z.number() }))
+				.addNode("boom", () => {
+					runs++;
+					throw new TypeError("node broke");
+				})
+				.addEdge(START, "boom")
+				.addEdge("boom", END)
+				.compile({ checkpointer: new MemoryCheckpointer(), name: "b" });
+			const error = await graph
+				.run({ n: 0 }, { threadId: `cm-b-${when}` })
+				.catch((e: unknown) => e);
+			expect(isWeftError(error, "NODE_FAILED")).toBe(true);
+			expect((error as Error).message).toContain("node broke");
+			expect(runs).toBe(1);
+		});
+	},
+);
