@@ -1,15 +1,12 @@
-import { ConfigError } from "@weft/checkpoint";
+import { badArgument, isText, shown } from "./arguments.ts";
 import { type Scorer, verdict } from "./scorer.ts";
 
 /** A budget's limit is a finite number >= 0 (NaN would pass every case, a negative one fail every one). */
 function checkLimit(scorer: string, limit: unknown, unit: string): void {
 	if (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0)
-		throw new ConfigError(
-			"CONFIG_INVALID",
-			`${scorer}'s limit must be a finite number >= 0 (${unit}), got ${typeof limit === "string" ? JSON.stringify(limit) : String(limit)}`,
-			{
-				hint: `pass the most a case may ${unit === "USD" ? "cost, e.g. costBudget(0.01)" : "take, e.g. latencyBudget(2000)"}`,
-			},
+		badArgument(
+			`${scorer}'s limit must be a finite number >= 0 (${unit}), got ${shown(limit)}`,
+			`pass the most a case may ${unit === "USD" ? "cost, e.g. costBudget(0.01)" : "take, e.g. latencyBudget(2000)"}`,
 		);
 }
 
@@ -45,5 +42,15 @@ export function latencyBudget(maxMs: number): Scorer {
 
 /** A scorer from a function: return a score in [0, 1], a boolean, or `{ score, pass, reason }`. */
 export function scorer(name: string, fn: Scorer["score"]): Scorer {
+	if (!isText(name))
+		badArgument(
+			`scorer's name must be a non-empty string, got ${shown(name)}`,
+			'name it for what it checks, e.g. scorer("polite", fn)',
+		);
+	if (typeof fn !== "function")
+		badArgument(
+			`scorer "${name}": its score must be a function, got ${shown(fn)}`,
+			"pass (run, c) => a score in [0, 1], a boolean, or { score, pass, reason }",
+		);
 	return { name, score: fn };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { badArgument, shown } from "./arguments.ts";
 import { type Scorer, verdict } from "./scorer.ts";
 
 /**
@@ -8,8 +9,7 @@ import { type Scorer, verdict } from "./scorer.ts";
 export function jsonSchema(
 	schema: z.ZodType | Record<string, unknown>,
 ): Scorer {
-	const zod =
-		schema instanceof z.ZodType ? schema : z.fromJSONSchema(schema as never);
+	const zod = schema instanceof z.ZodType ? schema : fromJsonSchema(schema);
 	return {
 		name: "json-schema",
 		score(run) {
@@ -29,4 +29,18 @@ export function jsonSchema(
 			return verdict(false, `${issue.message}${at}`);
 		},
 	};
+}
+
+/** A JSON Schema as a zod schema; one zod cannot read is CONFIG_INVALID. */
+function fromJsonSchema(schema: unknown): z.ZodType {
+	try {
+		if (typeof schema !== "object" || schema === null || Array.isArray(schema))
+			throw new Error(`${shown(schema)} is no object`);
+		return z.fromJSONSchema(schema as never);
+	} catch (error) {
+		return badArgument(
+			`jsonSchema: the schema is no zod schema or JSON Schema zod can read (${(error as Error).message})`,
+			'pass a zod schema, or a JSON Schema object such as { type: "object", properties: { … } }',
+		);
+	}
 }

@@ -1,3 +1,4 @@
+import { badArgument, isText, shown } from "./arguments.ts";
 import { type ScoreResult, type Scorer, textOf } from "./scorer.ts";
 
 /** Any LangChain chat model (or anything with the same `invoke`). */
@@ -82,6 +83,7 @@ export function parseVerdict(
  * @example llmJudge({ model: new ChatOpenAI({ model: "gpt-4o-mini" }), rubric: "Cites the source and answers the question." })
  */
 export function llmJudge(options: LlmJudgeOptions): Scorer {
+	checkJudgeOptions(options);
 	const passAt = options.passAt ?? 0.5;
 	return {
 		name: options.name ?? "judge",
@@ -100,4 +102,27 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
 			);
 		},
 	};
+}
+
+/** A judge that cannot grade (no model, no rubric, a passing mark off the scale) is CONFIG_INVALID. */
+function checkJudgeOptions(options: LlmJudgeOptions): void {
+	if (typeof options?.model?.invoke !== "function")
+		badArgument(
+			`llmJudge: model must be a chat model (with invoke), got ${shown(options?.model)}`,
+			'pass any LangChain chat model, e.g. llmJudge({ model: new ChatOpenAI({ model: "gpt-4o-mini" }), rubric })',
+		);
+	if (!isText(options.rubric))
+		badArgument(
+			`llmJudge: rubric must be a non-blank text, got ${shown(options.rubric)}`,
+			"say in plain words what a good answer is; the judge grades against it",
+		);
+	const { passAt } = options;
+	if (
+		passAt !== undefined &&
+		(typeof passAt !== "number" || !(passAt >= 0 && passAt <= 1))
+	)
+		badArgument(
+			`llmJudge: passAt must be a number in [0, 1] (the judge's scale), got ${shown(passAt)}`,
+			"pass the lowest passing score on the 0–1 scale, e.g. passAt: 0.7 (7/10)",
+		);
 }

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import { ConfigError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
+import { badArgument, isText, shown } from "./arguments.ts";
 import { type Scorer, textOf, verdict } from "./scorer.ts";
 
 /** What a text scorer compares with: a fixed value, or (default) the case's `expected`. */
@@ -57,10 +58,22 @@ export function exact(want: Want = {}): Scorer {
 	};
 }
 
-/** The output's text contains the expected text, or every one of a list (case-insensitive by default). */
+/**
+ * The output's text contains the expected text, or every one of a list (case-insensitive by default). An
+ * empty or blank text, or an empty list, would be found in any output: as `value` it is CONFIG_INVALID,
+ * as a case's `expected` it fails that score (VALIDATION_FAILED).
+ */
 export function contains(
 	want: { value?: string | string[]; ignoreCase?: boolean } = {},
 ): Scorer {
+	if ("value" in want) {
+		const v: unknown = want.value;
+		if (Array.isArray(v) ? v.length === 0 || !v.every(isText) : !isText(v))
+			badArgument(
+				`contains: value must be a non-blank text or a non-empty list of them, got ${shown(v)} (found in any output)`,
+				'pass the text(s) the output must hold, e.g. contains({ value: "Paris" }), or no value to use each case\'s expected',
+			);
+	}
 	return {
 		name: "contains",
 		score(run, c) {
@@ -68,6 +81,14 @@ export function contains(
 			if (none !== undefined) return none;
 			const raw = wanted(want, c.expected);
 			const needles = (Array.isArray(raw) ? raw : [raw]).map(textOf);
+			if (needles.length === 0 || !needles.every(isText))
+				throw new WeftError(
+					"VALIDATION_FAILED",
+					`contains: case "${c.id}" expects ${shown(raw)}, which any output holds`,
+					{
+						hint: "give the case a non-blank expected text (or list of them), or the scorer a value",
+					},
+				);
 			const fold = want.ignoreCase ?? true;
 			const hay = fold ? textOf(run.output).toLowerCase() : textOf(run.output);
 			const missing = needles.filter(
@@ -86,9 +107,25 @@ export function contains(
 	};
 }
 
-/** The output's text matches a regular expression. */
+/** Matched, with the empty text, by a pattern that matches any text (an empty match at its start). */
+const PROBE = "\u0000weft: no text holds this\u0000\n";
+
+/**
+ * The output's text matches a regular expression. A pattern that matches every text (empty, `.*`, `a*`)
+ * is CONFIG_INVALID; one that matches only the empty text (`^$`) is fine.
+ */
 export function regex(pattern: RegExp | string): Scorer {
+	if (typeof pattern !== "string" && !(pattern instanceof RegExp))
+		badArgument(
+			`regex: the pattern must be a RegExp or a string, got ${shown(pattern)}`,
+			"pass the pattern the output must match, e.g. regex(/\\bParis\\b/i)",
+		);
 	const re = typeof pattern === "string" ? compiled(pattern) : pattern;
+	if (matchesAnything(re))
+		badArgument(
+			`regex: ${re} matches every text (an empty match), so every case would pass`,
+			"match something the output must hold (a+ rather than a*), or anchor it (^$ for an empty output)",
+		);
 	return {
 		name: `regex`,
 		score(run) {
@@ -104,12 +141,20 @@ function compiled(pattern: string): RegExp {
 	try {
 		return new RegExp(pattern);
 	} catch (error) {
-		throw new ConfigError(
-			"CONFIG_INVALID",
+		return badArgument(
 			`regex scorer: /${pattern}/ is not a regular expression (${(error as Error).message})`,
-			{
-				hint: "fix the pattern (escape ( ) [ ] with a backslash to match them as text)",
-			},
+			"fix the pattern (escape ( ) [ ] with a backslash to match them as text)",
 		);
 	}
+}
+
+/** The pattern matches both the empty text and an unlikely one: an empty match, found in any text. */
+function matchesAnything(re: RegExp): boolean {
+	const test = (text: string) => {
+		re.lastIndex = 0;
+		const hit = re.test(text);
+		re.lastIndex = 0;
+		return hit;
+	};
+	return test("") && test(PROBE);
 }

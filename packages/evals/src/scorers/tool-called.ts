@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { badArgument, isText, shown } from "./arguments.ts";
 import { type Scorer, verdict } from "./scorer.ts";
 
 function includes(
@@ -28,6 +29,19 @@ export function toolCalled(
 	name: string,
 	args?: Record<string, unknown>,
 ): Scorer {
+	if (!isText(name))
+		badArgument(
+			`toolCalled: the tool's name must be a non-empty string, got ${shown(name)}`,
+			'name the tool as the model calls it, e.g. toolCalled("search")',
+		);
+	if (
+		args !== undefined &&
+		(typeof args !== "object" || args === null || Array.isArray(args))
+	)
+		badArgument(
+			`toolCalled("${name}"): args must be an object of the arguments to find, got ${shown(args)}`,
+			'pass the arguments the call must include, e.g. toolCalled("search", { query: "weft" }), or none',
+		);
 	return {
 		name: `tool:${name}`,
 		score(run) {
