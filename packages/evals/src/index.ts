@@ -25,11 +25,11 @@ export {
 export { defaultOutput, toolCallsOf } from "./run-output.ts";
 export { costBudget, latencyBudget, scorer } from "./scorers/budgets.ts";
 export { jsonSchema } from "./scorers/json-schema.ts";
+export { parseVerdict } from "./scorers/judge-verdict.ts";
 export {
 	type JudgeModel,
 	type LlmJudgeOptions,
 	llmJudge,
-	parseVerdict,
 } from "./scorers/llm-judge.ts";
 export type {
 	CaseRun,

@@ -1,3 +1,4 @@
+import { isWeftError } from "@weft/checkpoint";
 import { evaluate, llmJudge, parseVerdict } from "@weft/evals";
 import { ScriptedChatModel } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
@@ -52,10 +53,104 @@ describe("LLM judge", () => {
 				}),
 			],
 		);
-		expect(report.cases[0]!.scores.strict).toEqual({
+		// no measurement: a failed score (left out of the mean), not a silent 0
+		expect(report.cases[0]!.scores.strict).toMatchObject({
 			score: 0,
 			pass: false,
-			reason: "the judge's reply holds no verdict: hmm",
+			error: { code: "VALIDATION_FAILED" },
+		});
+		expect(report.cases[0]!.scores.strict!.error!.message).toContain(
+			'judge "strict"',
+		);
+		expect(report.cases[0]!.scores.strict!.error!.message).toContain("hmm");
+		expect(report.summary.byScorer.strict).toMatchObject({ failed: 1 });
+	});
+});
+
+describe("the judge's score", () => {
+	it.each([
+		['{"score": 0.8, "reason": "ok"}', 0.8],
+		['{"score": "0.8"}', 0.8],
+		['{"score": 1}', 1],
+		['{"score": 0}', 0],
+		['{"score": ".25"}', 0.25],
+		// a fraction or a percentage says its own scale
+		['{"score": "7/10"}', 0.7],
+		['{"score": "4 out of 5"}', 0.8],
+		['{"score": "80%"}', 0.8],
+		["7/10", 0.7],
+		["Score: 0.9", 0.9],
+		["Score: 4/5 - close", 0.8],
+		["score = 0.3\nThe answer misses the point.", 0.3],
+		["**Score:** 3/4", 0.75],
+		["Rating: 90%", 0.9],
+		["0.6", 0.6],
+	])("%s reads as %s", (reply, score) => {
+		expect(parseVerdict(reply)?.score).toBeCloseTo(score, 10);
+	});
+
+	it.each([
+		['{"score": 7}', "7"],
+		['{"score": -0.5}', "-0.5"],
+		['{"score": "7/5"}', "7/5"],
+		['{"score": "3/0"}', "3/0"],
+		['{"score": "120%"}', "120%"],
+		["Score: 4", "4"],
+		["score: 7/5", "7/5"],
+		["4", "4"],
+	])(
+		"%s is off the 0–1 scale: VALIDATION_FAILED naming the scale, not clamped",
+		(reply, said) => {
+			let error: unknown;
+			try {
+				parseVerdict(reply);
+			} catch (e) {
+				error = e;
+			}
+			expect(isWeftError(error, "VALIDATION_FAILED")).toBe(true);
+			expect((error as Error).message).toContain(said);
+			expect((error as Error).message).toContain("[0, 1]");
+			expect((error as { hint?: string }).hint).toEqual(expect.any(String));
+		},
+	);
+
+	it("a judge answering off its scale fails that score, naming it, where it was clamped to a pass", async () => {
+		const { graph } = qaGraph({ a: "Paris", b: "Paris" });
+		const report = await evaluate(
+			graph,
+			[
+				{ id: "a", input: { question: "a" } },
+				{ id: "b", input: { question: "b" } },
+			],
+			[
+				llmJudge({
+					// graded on 1–5 though asked for 0–1: 3 was clamped to a perfect 1
+					model: new ScriptedChatModel([
+						'{"score": 3, "reason": "fair"}',
+						'{"score": 0.9, "reason": "good"}',
+					]),
+					rubric: "Names the city.",
+				}),
+			],
+			{ concurrency: 1 },
+		);
+		expect(report.cases[0]!.scores.judge).toMatchObject({
+			score: 0,
+			pass: false,
+			error: { code: "VALIDATION_FAILED" },
+		});
+		expect(report.cases[0]!.scores.judge!.error!.message).toContain(
+			"outside its scale [0, 1]",
+		);
+		expect(report.cases[1]!.scores.judge).toEqual({
+			score: 0.9,
+			pass: true,
+			reason: "good",
+		});
+		expect(report.summary.byScorer.judge).toEqual({
+			mean: 0.9,
+			passed: 1,
+			failed: 1,
 		});
 	});
 });

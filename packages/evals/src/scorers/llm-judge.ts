@@ -1,5 +1,7 @@
+import { isWeftError, WeftError } from "@weft/checkpoint";
 import { badArgument, isText, shown } from "./arguments.ts";
-import { type ScoreResult, type Scorer, textOf } from "./scorer.ts";
+import { parseVerdict } from "./judge-verdict.ts";
+import { type Scorer, textOf } from "./scorer.ts";
 
 /** Any LangChain chat model (or anything with the same `invoke`). */
 export interface JudgeModel {
@@ -48,57 +50,43 @@ function contentText(content: unknown): string {
 	return textOf(content);
 }
 
-/** Reads `{"score", "reason"}` out of the judge's reply (fenced or inline); PASS / FAIL also count. */
-export function parseVerdict(
-	reply: string,
-	passAt = 0.5,
-): ScoreResult | undefined {
-	const json = reply.match(/\{[\s\S]*\}/)?.[0];
-	if (json !== undefined) {
-		try {
-			const v = JSON.parse(json) as { score?: unknown; reason?: unknown };
-			const score = typeof v.score === "number" ? v.score : Number(v.score);
-			if (Number.isFinite(score)) {
-				const s = Math.min(1, Math.max(0, score));
-				return {
-					score: s,
-					pass: s >= passAt,
-					reason: typeof v.reason === "string" ? v.reason : undefined,
-				};
-			}
-		} catch {
-			// not JSON after all: try the words below
-		}
-	}
-	if (/^\s*PASS\b/i.test(reply))
-		return { score: 1, pass: true, reason: reply.trim() };
-	if (/^\s*FAIL\b/i.test(reply))
-		return { score: 0, pass: false, reason: reply.trim() };
-	return undefined;
-}
-
 /**
  * An LLM grades each answer against a rubric (and the case's `expected`, as a reference, when given).
- * Use any LangChain chat model; its reply must carry `{"score": 0..1, "reason": "…"}`.
+ * Use any LangChain chat model; its reply must carry a score (`{"score": 0..1, "reason": "…"}`; see
+ * `parseVerdict`). A reply with no score, or a score off the 0–1 scale, fails that score with
+ * VALIDATION_FAILED.
  * @example llmJudge({ model: new ChatOpenAI({ model: "gpt-4o-mini" }), rubric: "Cites the source and answers the question." })
  */
 export function llmJudge(options: LlmJudgeOptions): Scorer {
 	checkJudgeOptions(options);
 	const passAt = options.passAt ?? 0.5;
+	const name = options.name ?? "judge";
 	return {
-		name: options.name ?? "judge",
+		name,
 		async score(run, c) {
 			const reply = await options.model.invoke([
 				["system", SYSTEM],
 				["human", prompt(options.rubric, c.input, c.expected, run.output)],
 			]);
 			const text = contentText(reply.content);
-			return (
-				parseVerdict(text, passAt) ?? {
-					score: 0,
-					pass: false,
-					reason: `the judge's reply holds no verdict: ${text.slice(0, 80)}`,
-				}
+			try {
+				const verdict = parseVerdict(text, passAt);
+				if (verdict !== undefined) return verdict;
+			} catch (error) {
+				if (!isWeftError(error)) throw error;
+				throw new WeftError(
+					error.code,
+					`judge "${name}": ${error.message} (its reply: ${short(text)})`,
+					{ hint: error.hint },
+				);
+			}
+			// no measurement: a failed score, left out of the mean (decision 0095)
+			throw new WeftError(
+				"VALIDATION_FAILED",
+				`judge "${name}": its reply holds no verdict: ${short(text)}`,
+				{
+					hint: 'make the judge reply {"score": <0..1>, "reason": "…"}, a labelled score (Score: 0.8, 4/5, 80%), or PASS / FAIL',
+				},
 			);
 		},
 	};
@@ -126,3 +114,9 @@ function checkJudgeOptions(options: LlmJudgeOptions): void {
 			"pass the lowest passing score on the 0–1 scale, e.g. passAt: 0.7 (7/10)",
 		);
 }
+
+/** The reply as a message quotes it: the first 80 characters, on one line. */
+const short = (text: string) => {
+	const line = text.replace(/\s+/g, " ").trim();
+	return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+};

@@ -1,0 +1,90 @@
+// What a judge model's reply says: a score on the 0–1 scale (or a fraction or percentage, which name
+// their own scale), PASS or FAIL. A score off the scale is an error, never clamped (decision 0095).
+import { WeftError } from "@weft/checkpoint";
+import type { ScoreResult } from "./scorer.ts";
+
+const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)`;
+/** A score as written: `0.8`, `7/10`, `4 out of 5`, `80%`. */
+const SCORE = new RegExp(
+	String.raw`^(${NUMBER})\s*(?:(?:\/|out\s+of)\s*(${NUMBER})|(%))?`,
+	"i",
+);
+/** A score after its label in prose: `Score: 4/5`, `**Rating:** 90%`, `score = 0.3`. */
+const LABELLED = new RegExp(
+	String.raw`\b(?:score|rating|grade)\b[\s*_:=]*(?:is\s+|of\s+)?(${NUMBER}\s*(?:(?:\/|out\s+of)\s*${NUMBER}|%)?)`,
+	"i",
+);
+
+/**
+ * Reads the judge's reply: `{"score", "reason"}` (fenced or inline; the score a number or a number as
+ * text), else a labelled score in prose (`Score: 0.8`), else a reply that is only a score (`7/10`), else
+ * a leading PASS / FAIL. A fraction (`7/10`, `4 out of 5`) or a percentage (`80%`) is read on its own
+ * scale; a plain number is on 0–1. Returns undefined when the reply holds no verdict.
+ * @throws WeftError VALIDATION_FAILED when the score is off the 0–1 scale (7, -0.5, 7/5, 120%).
+ */
+export function parseVerdict(
+	reply: string,
+	passAt = 0.5,
+): ScoreResult | undefined {
+	const json = jsonVerdict(reply);
+	const said = json?.score ?? reply.match(LABELLED)?.[1] ?? bare(reply);
+	if (said !== undefined) {
+		const score = onScale(said);
+		if (score !== undefined) {
+			const reason =
+				json?.reason ?? (json === undefined ? reply.trim() : undefined);
+			return reason === undefined
+				? { score, pass: score >= passAt }
+				: { score, pass: score >= passAt, reason };
+		}
+	}
+	if (/^\s*PASS\b/i.test(reply))
+		return { score: 1, pass: true, reason: reply.trim() };
+	if (/^\s*FAIL\b/i.test(reply))
+		return { score: 0, pass: false, reason: reply.trim() };
+	return undefined;
+}
+
+/** The `score` (as text) and `reason` of a JSON object in the reply, if it holds one with a score. */
+function jsonVerdict(
+	reply: string,
+): { score: string; reason: string | undefined } | undefined {
+	const json = reply.match(/\{[\s\S]*\}/)?.[0];
+	if (json === undefined) return undefined;
+	let v: { score?: unknown; reason?: unknown };
+	try {
+		v = JSON.parse(json) as typeof v;
+	} catch {
+		return undefined; // not JSON after all: the words are read instead
+	}
+	if (typeof v?.score !== "number" && typeof v?.score !== "string")
+		return undefined;
+	return {
+		score: String(v.score).trim(),
+		reason: typeof v.reason === "string" ? v.reason : undefined,
+	};
+}
+
+/** The reply when it is a score and nothing else (`0.6`, `7/10`). */
+function bare(reply: string): string | undefined {
+	const text = reply.trim();
+	const m = text.match(SCORE);
+	return m !== null && m[0].length === text.length ? text : undefined;
+}
+
+/** A score as written, on the 0–1 scale; undefined if it is no score; VALIDATION_FAILED if off the scale. */
+function onScale(said: string): number | undefined {
+	const m = said.match(SCORE);
+	if (m === null) return undefined;
+	const n = Number(m[1]);
+	const of = m[2] === undefined ? (m[3] === "%" ? 100 : 1) : Number(m[2]);
+	const score = n / of;
+	if (of > 0 && score >= 0 && score <= 1) return score;
+	throw new WeftError(
+		"VALIDATION_FAILED",
+		`the judge's score ${m[0].trim()} is outside its scale [0, 1]`,
+		{
+			hint: "ask the judge for a score from 0 to 1 (its system prompt does; a rubric that names another scale makes it answer on that one), or as a fraction of its scale, e.g. 4/5",
+		},
+	);
+}
