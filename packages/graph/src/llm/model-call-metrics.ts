@@ -1,0 +1,212 @@
+// Model-call metrics after the OpenTelemetry GenAI semantic conventions (`gen_ai.client.*`), and Weft's
+// counts of tokens, cost and calls by outcome, summed in memory (observable counters).
+import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
+import { contained } from "../telemetry/contained.ts";
+import { otelApi, SCOPE } from "../telemetry/otel-api.ts";
+import type { AnswerInfo } from "./model-answer.ts";
+import { type CountPoint, Counts } from "./otel.ts";
+
+/** The LLM layer's instruments on one meter provider. */
+export interface ModelInstruments {
+	on: boolean;
+	duration: Histogram;
+	tokenUsage: Histogram;
+	tokens: Counts;
+	cost: Counts;
+	calls: Counts;
+	/** What a call's records need, by requested then answering model: made once, reused by every call. */
+	series: Map<string | undefined, Map<string | undefined, Series>>;
+}
+
+/** The attribute sets and count points of one (requested model, answering model) pair. */
+interface Series {
+	readonly key: string;
+	readonly base: Attributes;
+	readonly input: Attributes;
+	readonly output: Attributes;
+	readonly inputTokens: CountPoint;
+	readonly outputTokens: CountPoint;
+	readonly outcomes: Map<string, CountPoint>;
+	/** `base` with `error.type`, by error type (a failed call's duration record). */
+	readonly errors: Map<string, Attributes>;
+	cachedTokens?: CountPoint;
+	cost?: CountPoint;
+}
+
+let noopHistogram: Histogram | undefined;
+let cached:
+	| { provider: MeterProvider; m: ModelInstruments | undefined }
+	| undefined;
+
+/**
+ * The instruments of the current global meter provider, or undefined while the API is not loaded (or
+ * the provider threw making them: no metrics then, the calls go on).
+ */
+export function modelInstruments(): ModelInstruments | undefined {
+	const api = otelApi();
+	if (api === undefined) return undefined;
+	const provider = api.metrics.getMeterProvider();
+	if (cached?.provider === provider) return cached.m;
+	noopHistogram ??= api.createNoopMeter().createHistogram("weft.probe");
+	let m: ModelInstruments | undefined;
+	try {
+		m = build(provider, noopHistogram);
+	} catch (error) {
+		contained(error);
+	}
+	cached = { provider, m };
+	return m;
+}
+
+function build(provider: MeterProvider, noop: Histogram): ModelInstruments {
+	const meter = provider.getMeter(SCOPE);
+	const duration = meter.createHistogram("gen_ai.client.operation.duration", {
+		unit: "s",
+		description: "GenAI operation duration",
+	});
+	const on = duration !== noop;
+	// counts are observable counters fed from memory (made only with a provider: no callbacks otherwise)
+	const counts = (name: string, unit: string, description: string) =>
+		new Counts(meter.createObservableCounter(name, { unit, description }));
+	const m: ModelInstruments = {
+		on,
+		duration,
+		tokenUsage: meter.createHistogram("gen_ai.client.token.usage", {
+			unit: "{token}",
+			description: "Measures number of input and output tokens used",
+		}),
+		tokens: counts(
+			"weft.model.tokens",
+			"{token}",
+			"Tokens of model calls, by type (input, output, cached)",
+		),
+		cost: counts("weft.model.cost", "USD", "Cost of model calls"),
+		calls: counts(
+			"weft.model.calls",
+			"{call}",
+			"Model calls by outcome (ok, error, cache_hit, fallback, retried)",
+		),
+		series: new Map(),
+	};
+	return m;
+}
+
+function seriesOf(
+	m: ModelInstruments,
+	requested: string | undefined,
+	answered: string | undefined,
+): Series {
+	// two map lookups, no key string built per call
+	let byAnswer = m.series.get(requested);
+	if (byAnswer === undefined) {
+		byAnswer = new Map();
+		m.series.set(requested, byAnswer);
+	}
+	let s = byAnswer.get(answered);
+	if (s !== undefined) return s;
+	const key = `${requested ?? ""}\u0000${answered ?? ""}`;
+	const base = Object.freeze(metricAttributes(requested, answered));
+	const typed = (type: string) =>
+		Object.freeze({ ...base, "gen_ai.token.type": type });
+	const input = typed("input");
+	const output = typed("output");
+	s = {
+		key,
+		base,
+		input,
+		output,
+		inputTokens: m.tokens.point(`${key}\u0000input`, () => input),
+		outputTokens: m.tokens.point(`${key}\u0000output`, () => output),
+		outcomes: new Map(),
+		errors: new Map(),
+	};
+	byAnswer.set(answered, s);
+	return s;
+}
+
+function countCall(
+	m: ModelInstruments,
+	s: Series,
+	outcome: string,
+	errorType?: string,
+): void {
+	const key =
+		errorType === undefined ? outcome : `${outcome}\u0000${errorType}`;
+	let p = s.outcomes.get(key);
+	if (p === undefined) {
+		p = m.calls.point(`${s.key}\u0000${key}`, () => {
+			const a: Attributes = { ...s.base, "weft.outcome": outcome };
+			if (errorType !== undefined) a["error.type"] = errorType;
+			return a;
+		});
+		s.outcomes.set(key, p);
+	}
+	p.value++;
+}
+
+/** The metrics of a call that threw (`type`: its error type): the error count and its duration. */
+export function recordFailed(
+	m: ModelInstruments,
+	requested: string | undefined,
+	type: string,
+	seconds: number,
+): void {
+	const s = seriesOf(m, requested, undefined);
+	let attributes = s.errors.get(type);
+	if (attributes === undefined) {
+		attributes = Object.freeze({ ...s.base, "error.type": type });
+		s.errors.set(type, attributes);
+	}
+	countCall(m, s, "error", type);
+	m.duration.record(seconds, attributes);
+}
+
+/**
+ * The metrics of a call that answered: three histogram records (duration, input and output tokens) with
+ * attribute sets made once per model; token, cost and call counts are sums in memory.
+ */
+export function recordOk(
+	m: ModelInstruments,
+	requested: string | undefined,
+	info: AnswerInfo,
+	durationMs: number,
+): void {
+	const s = seriesOf(m, requested, info.model);
+	s.inputTokens.value += info.inputTokens;
+	s.outputTokens.value += info.outputTokens;
+	if (info.cachedTokens > 0) {
+		s.cachedTokens ??= m.tokens.point(`${s.key}\u0000cached`, () => ({
+			...s.base,
+			"gen_ai.token.type": "cached",
+		}));
+		s.cachedTokens.value += info.cachedTokens;
+	}
+	if (info.costUsd !== undefined && info.costUsd > 0) {
+		s.cost ??= m.cost.point(s.key, () => s.base);
+		s.cost.value += info.costUsd;
+	}
+	const attempts = info.weft?.attempts;
+	const outcome =
+		info.weft?.cache === "hit"
+			? "cache_hit"
+			: info.weft?.fallback === true
+				? "fallback"
+				: typeof attempts === "number" && attempts > 1
+					? "retried"
+					: "ok";
+	countCall(m, s, outcome);
+	// the SDK's records last: one that throws leaves the counts above counted
+	m.duration.record(durationMs / 1000, s.base);
+	m.tokenUsage.record(info.inputTokens, s.input);
+	m.tokenUsage.record(info.outputTokens, s.output);
+}
+
+function metricAttributes(
+	requested: string | undefined,
+	answered?: string,
+): Attributes {
+	const a: Attributes = { "gen_ai.operation.name": "chat" };
+	if (requested !== undefined) a["gen_ai.request.model"] = requested;
+	if (answered !== undefined) a["gen_ai.response.model"] = answered;
+	return a;
+}
