@@ -5,27 +5,18 @@ import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import type { RunUsage } from "../runtime/usage.ts";
-import {
-	contained,
-	endSpan,
-	record,
-	startSpan,
-	withContext,
-} from "./contained.ts";
-import {
-	errorType,
-	type RunAbort,
-	recordError,
-	recordTaskError,
-} from "./errors.ts";
+import { record, startSpan, withContext } from "./contained.ts";
+import type { RunAbort } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
+import { NodeOutcomes } from "./node-outcomes.ts";
+import { KIND_INTERNAL, type OtelApi, otelApi, tracer } from "./otel-api.ts";
 import {
-	KIND_INTERNAL,
-	type OtelApi,
-	otelApi,
-	STATUS_OK,
-	tracer,
-} from "./otel-api.ts";
+	closeRunSpan,
+	endStepSpan,
+	endTaskSpan,
+	runEnded,
+	runFailed,
+} from "./run-spans.ts";
 import { StepTimer, TIMING_KEY } from "./step-timing.ts";
 import type { TallyPoint } from "./tally.ts";
 import { fromTraceparent, toTraceparent } from "./trace-parent.ts";
@@ -59,8 +50,8 @@ export class RunTelemetry {
 	/** `{ "weft.graph": graph }`, made once per graph: every record of the run reuses it. */
 	#graphAttributes: Attributes | undefined;
 	#active: TallyPoint | undefined;
-	/** The attribute set of a node's completed task, by node: no key string built per task. */
-	#nodeOk: Map<string, Attributes> | undefined; // made with the instruments (none while off)
+	/** The attribute sets of node durations (made with the instruments: none while off). */
+	#nodeOutcomes: NodeOutcomes | undefined;
 	#tracer: Tracer | undefined;
 	/** The API, while the run has a tracer (so the API is loaded). */
 	#api: typeof OtelApi | undefined;
@@ -100,7 +91,7 @@ export class RunTelemetry {
 			}));
 			this.#active = m.runsActive.point(graph, () => ({ "weft.graph": graph }));
 			this.#active.value++;
-			this.#nodeOk ??= new Map();
+			this.#nodeOutcomes ??= new NodeOutcomes(graph);
 		}
 		const t = tracer();
 		this.#tracer = t;
@@ -256,12 +247,12 @@ export class RunTelemetry {
 	): TOutcome {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(node, ms);
-		if (span !== undefined) endTask(span, outcome, r);
+		if (span !== undefined) endTaskSpan(span, outcome, r?.host.signal);
 		if (this.#m !== undefined)
 			record(
 				this.#m.nodeDuration,
 				ms / 1000,
-				this.#nodeAttributes(this.#m, node, outcome),
+				this.#nodeOutcomes!.of(this.#m, node, outcome),
 			);
 		return outcome;
 	}
@@ -294,18 +285,7 @@ export class RunTelemetry {
 		if (this.#ended) return;
 		this.#endStep(undefined);
 		const run = this.#run;
-		if (run !== undefined)
-			try {
-				run.setAttributes({
-					"weft.run.status": result.status,
-					"weft.interrupts": result.interrupts.length,
-				});
-				if (result.checkpointId !== undefined)
-					run.setAttribute("weft.checkpoint_id", result.checkpointId);
-				setUsage(run, result.usage);
-			} catch (error) {
-				contained(error);
-			}
+		if (run !== undefined) runEnded(run, result);
 		if (result.interrupts.length > 0)
 			this.#m?.interrupts.add(
 				this.#init.graph,
@@ -321,27 +301,13 @@ export class RunTelemetry {
 	fail(error: unknown, usage?: RunUsage): void {
 		if (this.#ended) return;
 		this.#endStep(error);
-		if (this.#run !== undefined)
-			try {
-				recordError(this.#run, error);
-				if (usage !== undefined) setUsage(this.#run, usage);
-			} catch (thrown) {
-				contained(thrown);
-			}
+		if (this.#run !== undefined) runFailed(this.#run, error, usage);
 		this.#close("failed");
 	}
 
 	#close(status: string): void {
 		this.#ended = true;
-		if (this.#run !== undefined) {
-			try {
-				this.#run.setAttribute("weft.run.status", status);
-				this.#run.setAttribute("weft.steps", this.#steps);
-			} catch (error) {
-				contained(error);
-			}
-			endSpan(this.#run);
-		}
+		if (this.#run !== undefined) closeRunSpan(this.#run, status, this.#steps);
 		const m = this.#m;
 		if (m === undefined) return;
 		this.#active!.value--;
@@ -356,34 +322,6 @@ export class RunTelemetry {
 		);
 	}
 
-	#nodeAttributes(
-		m: Instruments,
-		node: string,
-		outcome: { kind: string; error?: unknown },
-	): Attributes {
-		if (outcome.kind === "done") {
-			const ok = this.#nodeOk!.get(node);
-			if (ok !== undefined) return ok;
-		}
-		const graph = this.#init.graph;
-		const kind = outcome.kind === "done" ? "ok" : outcome.kind;
-		const type = kind === "error" ? errorType(outcome.error) : "";
-		const attributes = m.attributes.get(
-			`${graph}\u0000${node}\u0000${kind}\u0000${type}`,
-			() => {
-				const a: Attributes = {
-					"weft.graph": graph,
-					"weft.node": node,
-					"weft.outcome": kind,
-				};
-				if (kind === "error") a["error.type"] = type;
-				return a;
-			},
-		);
-		if (kind === "ok") this.#nodeOk!.set(node, attributes);
-		return attributes;
-	}
-
 	#endStep(error: unknown): void {
 		if (this.#stepT0 === 0) return;
 		const seconds = (performance.now() - this.#stepT0) / 1000;
@@ -393,12 +331,7 @@ export class RunTelemetry {
 		const step = this.#step;
 		if (step === undefined) return;
 		this.#step = undefined;
-		try {
-			if (error !== undefined) recordError(step.span, error);
-			step.span.end();
-		} catch (thrown) {
-			contained(thrown);
-		}
+		endStepSpan(step.span, error);
 	}
 
 	#runAttributes(): Attributes {
@@ -409,31 +342,4 @@ export class RunTelemetry {
 		if (this.#resuming) a["weft.resume"] = true;
 		return a;
 	}
-}
-
-function endTask(
-	span: Span,
-	outcome: { kind: string; error?: unknown },
-	r: TaskRun | undefined,
-): void {
-	try {
-		if (outcome.kind === "error")
-			recordTaskError(span, outcome.error, r?.host.signal);
-		else if (outcome.kind === "interrupt")
-			span.setAttribute("weft.interrupt", true);
-		else if (outcome.kind === "rejected")
-			span.setAttribute("weft.resume_rejected", true);
-		else span.setStatus({ code: STATUS_OK });
-		span.end();
-	} catch (error) {
-		contained(error); // telemetry never fails a task
-	}
-}
-
-/** A run's tokens and cost on its span. */
-function setUsage(run: Span, usage: RunUsage): void {
-	run.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
-	run.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
-	if (usage.costUsd !== undefined)
-		run.setAttribute("weft.cost_usd", usage.costUsd);
 }
