@@ -22,8 +22,8 @@ import type {
 import {
 	checkLeaseTtl,
 	checkListThreadsOptions,
+	checkNewRecord,
 	checkPruneOptions,
-	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
 	JsonSerializer,
@@ -137,7 +137,7 @@ export class PostgresCheckpointer implements Checkpointer {
 		record: CheckpointRecord,
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
-		checkRecordIds(record);
+		checkNewRecord(record);
 		const place = placeOf(record);
 		const carried = options.pendingWrites ?? [];
 		const prepared: Prepared = {

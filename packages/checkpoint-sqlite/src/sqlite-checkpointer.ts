@@ -23,8 +23,8 @@ import {
 	checkFilter,
 	checkLeaseTtl,
 	checkListThreadsOptions,
+	checkNewRecord,
 	checkPruneOptions,
-	checkRecordIds,
 	checkRef,
 	checkStoredStatus,
 	JsonSerializer,
@@ -122,7 +122,7 @@ export class SqliteCheckpointer implements Checkpointer {
 		options: PutOptions = {},
 	): Promise<{ size: number; seq: number }> {
 		this.#live();
-		checkRecordIds(record);
+		checkNewRecord(record);
 		const metadata = metadataJson(record);
 		const place = placeOf(record);
 		const data = this.#serializer.serialize(record.data, place);

@@ -94,6 +94,7 @@ export type {
 } from "./store/store.ts";
 export {
 	checkLeaseTtl,
+	checkNewRecord,
 	checkRecordIds,
 	checkRef,
 	checkStoredColumns,

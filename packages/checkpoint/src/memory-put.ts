@@ -5,7 +5,7 @@ import { Row } from "./memory-rows.ts";
 import type { Thread, Threads } from "./memory-threads.ts";
 import type { CheckpointRecord } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
-import { checkRecordIds, metadataJson, placeOf } from "./store-checks.ts";
+import { checkNewRecord, metadataJson, placeOf } from "./store-checks.ts";
 import { leaseLost } from "./store-errors.ts";
 
 /** Refuses a fenced write unless `fence` is the thread's current lease token. */
@@ -32,7 +32,7 @@ export function putRow(
 	options: PutOptions,
 	handOver = false,
 ): { size: number; seq: number } {
-	if (!handOver) checkRecordIds(record);
+	if (!handOver) checkNewRecord(record);
 	// the row's own plain JSON (handed over, or copied), frozen when its summary is first read
 	const metadata = handOver
 		? record.metadata

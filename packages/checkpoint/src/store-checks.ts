@@ -151,6 +151,44 @@ const SOURCES: ReadonlySet<unknown> = new Set<CheckpointSource>([
 	"fork",
 ]);
 
+/** Whether `step` is a checkpoint's step: a whole number from -1. */
+function isStep(step: unknown): step is number {
+	return typeof step === "number" && Number.isSafeInteger(step) && step >= -1;
+}
+
+/**
+ * A record about to be stored (`put`): its ids (INVALID_ID), and its step and source as a read would
+ * take them (CONFIG_INVALID), so no store writes a checkpoint that reads back as corrupt.
+ */
+export function checkNewRecord(record: {
+	threadId: string;
+	ns: string;
+	checkpointId: string;
+	parentId: string | null;
+	step: unknown;
+	source: unknown;
+}): void {
+	checkRecordIds(record);
+	const { step, source } = record;
+	const of = `checkpoint "${record.checkpointId}" of thread "${record.threadId}"`;
+	if (!isStep(step))
+		throw invalidOption(
+			`cannot store ${of}: its step ${describeValue(step)} is not a whole number from -1`,
+			"a checkpoint's step is its parent's step + 1 (0 for a first checkpoint, -1 for an input checkpoint as LangGraph numbers it)",
+		);
+	if (!SOURCES.has(source))
+		throw invalidOption(
+			`cannot store ${of}: its source ${describeValue(source)} is none of ${[...SOURCES].join(", ")}`,
+			`give the record one of the sources ${[...SOURCES].join(", ")}`,
+		);
+}
+
+function describeValue(value: unknown): string {
+	return typeof value === "number"
+		? String(value)
+		: (JSON.stringify(value) ?? String(value));
+}
+
 /**
  * A stored summary's step and source as read, or `CORRUPT_CHECKPOINT`: a step is a whole number from -1
  * (an input checkpoint as LangGraph numbers it; Weft's own start at 0), a source one of
@@ -161,7 +199,7 @@ export function checkStoredColumns(
 	source: unknown,
 	place: BlobPlace,
 ): { step: number; source: CheckpointSource } {
-	if (typeof step !== "number" || !Number.isSafeInteger(step) || step < -1)
+	if (!isStep(step))
 		throw corruptCheckpoint(
 			place,
 			`its step ${JSON.stringify(step)} is not a whole number from -1`,

@@ -163,6 +163,42 @@ export function inputCases(ctx: ConformanceContext): void {
 			expect(await cp.getThread("thread")).toBeUndefined();
 		});
 
+		it("refuses a record whose step is no whole number from -1, or whose source is unknown, with CONFIG_INVALID, storing nothing", async () => {
+			const cp = ctx.checkpointer();
+			const root = record();
+			await cp.put(root);
+			const bad: Array<[string, Record<string, unknown>]> = [
+				["step NaN", { step: Number.NaN }],
+				["step -2", { step: -2 }],
+				["step 1.5", { step: 1.5 }],
+				["step Infinity", { step: Number.POSITIVE_INFINITY }],
+				["step 2^53", { step: 2 ** 53 }],
+				["step as text", { step: "1" }],
+				["no step", { step: undefined }],
+				["an unknown source", { source: "replay" }],
+				["no source", { source: null }],
+			];
+			for (const [what, change] of bad) {
+				// a root record on a new thread, and a child of a stored one
+				for (const r of [
+					record({ threadId: "fresh" }),
+					record({ parentId: root.checkpointId, step: 1 }),
+				])
+					expect(
+						await codeOf(cp.put({ ...r, ...change } as typeof r)),
+						what,
+					).toBe("CONFIG_INVALID");
+			}
+			expect(await cp.getThread("fresh")).toBeUndefined();
+			expect(await all(cp.list({ threadId: "thread" }))).toEqual([
+				expect.objectContaining({ checkpointId: root.checkpointId }),
+			]);
+			// -1 is an input checkpoint as LangGraph numbers it
+			expect(
+				await codeOf(cp.put(record({ threadId: "langgraph", step: -1 }))),
+			).toBe("resolved");
+		});
+
 		it("refuses a metadata filter that is not an object with CONFIG_INVALID", async () => {
 			const cp = ctx.checkpointer();
 			await cp.put(record());
