@@ -6,7 +6,8 @@ import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal, interruptIndex } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
-import { mixedInterrupts, TaskContext, type TaskHost } from "./task-context.ts";
+import { mixedInterrupts } from "./task-calls.ts";
+import { TaskContext, type TaskHost } from "./task-context.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
 export async function runSubgraph(

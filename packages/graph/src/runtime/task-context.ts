@@ -13,6 +13,11 @@ import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import { invalidValue } from "./run-errors.ts";
+import {
+	type AttemptCalls,
+	checkInterruptCall,
+	checkOnceCall,
+} from "./task-calls.ts";
 import type { RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
@@ -52,18 +57,6 @@ export interface TaskScope {
 	readonly answers: ReadonlyMap<number, unknown>;
 	/** New answers by interrupt id (for a subgraph task: its child's interrupts). */
 	readonly answersById: ReadonlyMap<string, unknown>;
-}
-
-/** What one attempt of the node has called so far (each attempt, a retry included, starts afresh). */
-export interface AttemptCalls {
-	/** `interrupt()` calls: the next one's position. */
-	interrupts: number;
-	/** Whether a subgraph ran inside the node (`invokeAsSubgraph`). */
-	subgraph: boolean;
-	/** The node function returned or threw: a later `interrupt()` (from a timer) cannot pause it. */
-	ended: boolean;
-	/** `ctx.once` keys used by this attempt (made on first use): a key names one effect per run of the node. */
-	onceKeys?: Set<string>;
 }
 
 /**
@@ -139,8 +132,8 @@ export class TaskContext implements NodeContext {
 			value: unknown,
 			options: InterruptOptions<TResume> = {},
 		): Promise<TResume> => {
-			if (calls.ended) return Promise.reject(lateInterrupt(node));
-			if (calls.subgraph) return Promise.reject(mixedInterrupts(node));
+			const refused = checkInterruptCall(node, calls);
+			if (refused !== undefined) return Promise.reject(refused);
 			const index = calls.interrupts++;
 			if (memory.resumed(index))
 				return Promise.resolve(memory.resumes.get(index) as TResume);
@@ -149,14 +142,8 @@ export class TaskContext implements NodeContext {
 			return answer(scope, index, options);
 		};
 		this.once = (key, fn) => {
-			const refused = badOnce(node, key, fn);
+			const refused = checkOnceCall(node, calls, key, fn);
 			if (refused !== undefined) return Promise.reject(refused);
-			// a key names one effect: used twice in one run of the node, the second would get the first's
-			// result and never run (a loop sending one mail per item would send the first only)
-			calls.onceKeys ??= new Set();
-			if (calls.onceKeys.has(key))
-				return Promise.reject(repeatedOnce(node, key));
-			calls.onceKeys.add(key);
 			return once(scope, signal, key, fn, true);
 		};
 		this.emit = (data) => host.emit(node, "custom", data);
@@ -313,64 +300,6 @@ function abandoned(node: string, key: string): WeftError {
 		`node "${node}" called once("${key}") after its attempt was abandoned (timed out or cancelled)`,
 		{
 			hint: "pass ctx.signal to slow work and stop when it aborts; the effect did not run",
-		},
-	);
-}
-
-/** A `ctx.once` call that cannot work: a key that is no non-empty string, no function. */
-function badOnce(
-	node: string,
-	key: unknown,
-	fn: unknown,
-): WeftError | undefined {
-	if (typeof key !== "string" || key === "")
-		return new WeftError(
-			"INVALID_GRAPH",
-			`node "${node}" called ctx.once() with the key ${typeof key === "string" ? '""' : `${String(key)} (${typeof key})`}: the key must be a non-empty string`,
-			{
-				hint: 'name the effect with a string that stays the same when the node runs again: ctx.once("send-mail", () => …)',
-			},
-		);
-	if (typeof fn !== "function")
-		return new WeftError(
-			"INVALID_GRAPH",
-			`node "${node}" called ctx.once("${key}") without a function`,
-			{
-				hint: `pass the effect as a function: ctx.once("${key}", async () => …); its result is saved with the task`,
-			},
-		);
-	return undefined;
-}
-
-/** The same `ctx.once` key twice in one run of a node. */
-function repeatedOnce(node: string, key: string): WeftError {
-	return new WeftError(
-		"INVALID_GRAPH",
-		`node "${node}" called ctx.once("${key}") twice in one run: the second call would return the first's saved result without running its effect`,
-		{
-			hint: `give each effect its own key, e.g. one per item: ctx.once(\`${key}:\${item.id}\`, …); a node that runs again after a resume or a retry may repeat its keys`,
-		},
-	);
-}
-
-/** `ctx.interrupt()` called after the node returned (from a timer, an unawaited callback). */
-function lateInterrupt(node: string): WeftError {
-	return new WeftError(
-		"INVALID_GRAPH",
-		`node "${node}" called ctx.interrupt() after it returned (from a timer or a callback nobody awaited): nothing can pause it any more`,
-		{
-			hint: "await ctx.interrupt() inside the node, before it returns",
-		},
-	);
-}
-
-/** Interrupts inside a subgraph run by a node are that node task's: they cannot be numbered with its own. */
-export function mixedInterrupts(node: string): WeftError {
-	return new WeftError(
-		"INVALID_GRAPH",
-		`node "${node}" ran a subgraph with invokeAsSubgraph() and also called interrupt() or another subgraph`,
-		{
-			hint: "run one subgraph per node and ask for input inside it, or split the node in two",
 		},
 	);
 }
