@@ -194,6 +194,57 @@ describe("interrupts", () => {
 		expect((error as Error).message).toContain('"ask"');
 	});
 
+	it("a ctx.once called after the node returned is a typed error that runs and records nothing", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const ran: string[] = [];
+		let late: Promise<unknown> | undefined;
+		let release: () => void = () => {};
+		const returned = new Promise<void>((r) => {
+			release = r;
+		});
+		const graph = new StateGraph(S)
+			.addNode("mail", (_s, ctx) => {
+				// a stray promise the node does not await: it asks for its effect once the node has returned
+				late = returned.then(() =>
+					ctx.once("send", () => {
+						ran.push("send");
+						return "sent";
+					}),
+				);
+				return { log: ["returned"] };
+			})
+			.addEdge(START, "mail")
+			.compile({ checkpointer });
+		const done = await graph.run({}, { threadId: "t" });
+		expect(done.status).toBe("done");
+		const before = [];
+		for await (const c of checkpointer.list({ threadId: "t" }))
+			before.push(
+				await checkpointer.getTuple({
+					threadId: "t",
+					checkpointId: c.checkpointId,
+				}),
+			);
+		release();
+		const error = await late!.catch((e: unknown) => e);
+		expect(error).toMatchObject({
+			code: "INVALID_GRAPH",
+			message: expect.stringContaining('"mail"'),
+			hint: expect.stringContaining("await"),
+		});
+		expect(ran).toEqual([]);
+		// nothing recorded for the committed step
+		const after = [];
+		for await (const c of checkpointer.list({ threadId: "t" }))
+			after.push(
+				await checkpointer.getTuple({
+					threadId: "t",
+					checkpointId: c.checkpointId,
+				}),
+			);
+		expect(after).toEqual(before);
+	});
+
 	it("says how to go on when the interrupt was answered by a run that did not finish", async () => {
 		let release: (() => void) | undefined;
 		const graph = new StateGraph(S)

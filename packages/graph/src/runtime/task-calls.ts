@@ -36,6 +36,8 @@ export function checkOnceCall(
 ): WeftError | undefined {
 	const refused = badOnce(node, key, fn);
 	if (refused !== undefined) return refused;
+	// its step may be committed already: nothing may run or be recorded for it
+	if (calls.ended) return lateOnce(node, key as string);
 	// a key names one effect: used twice in one run of the node, the second would get the first's
 	// result and never run (a loop sending one mail per item would send the first only)
 	calls.onceKeys ??= new Set();
@@ -88,6 +90,17 @@ function lateInterrupt(node: string): WeftError {
 		`node "${node}" called ctx.interrupt() after it returned (from a timer or a callback nobody awaited): nothing can pause it any more`,
 		{
 			hint: "await ctx.interrupt() inside the node, before it returns",
+		},
+	);
+}
+
+/** `ctx.once()` called after the node returned (a stray promise): its step may be committed already. */
+export function lateOnce(node: string, key: string): WeftError {
+	return new WeftError(
+		"INVALID_GRAPH",
+		`node "${node}" called ctx.once("${key}") after it returned (from a timer or a promise nobody awaited): the effect did not run, and nothing was recorded for the node's step`,
+		{
+			hint: "await ctx.once() inside the node, before it returns (await every promise that calls it)",
 		},
 	);
 }

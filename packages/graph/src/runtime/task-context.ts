@@ -17,6 +17,7 @@ import {
 	type AttemptCalls,
 	checkInterruptCall,
 	checkOnceCall,
+	lateOnce,
 } from "./task-calls.ts";
 import type { RunUsage } from "./usage.ts";
 
@@ -113,9 +114,9 @@ export class TaskContext implements NodeContext {
 		key: string,
 		fn: () => T | Promise<T>,
 	): Promise<T> {
-		return ctx instanceof TaskContext
-			? once(ctx.#scope, ctx.#signal, key, fn, false)
-			: ctx.once(key, () => fn());
+		if (!(ctx instanceof TaskContext)) return ctx.once(key, () => fn());
+		if (ctx.#calls.ended) return Promise.reject(lateOnce(ctx.node, key));
+		return once(ctx.#scope, ctx.#signal, key, fn, false);
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
