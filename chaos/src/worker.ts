@@ -56,10 +56,15 @@ export interface WorkerJob {
 	runConfig?: Record<string, unknown>;
 	/** For "update": the state update. */
 	update?: Record<string, unknown>;
-	/** For "update": the answer sent with it (and to the review afterwards; default "approve"). */
+	/**
+	 * For "update": the answer sent with it (and to the review afterwards; default "approve"); for
+	 * "approve-by-id": the answer sent (default "approve").
+	 */
 	resumeAction?: "approve" | "reject";
-	/** For "update": SIGKILL this process itself at a point of the update's checkpoint write. */
+	/** SIGKILL this process itself at a point of a checkpoint write: for "update" the update's. */
 	killAt?: KillPoint;
+	/** With `killAt`: the write it aims at, the update's (default) or the run's first (a thread left without checkpoints). */
+	killOn?: "update" | "first";
 	/** For "carried" on Postgres: the chance that a carried put's connection is terminated (per attempt). */
 	faults?: number;
 }
@@ -121,13 +126,19 @@ const opened = await openStore(job.store, cut?.pool);
 const checkpointer =
 	reader !== undefined
 		? checkCarried(opened, reader, carried)
-		: job.action === "update"
+		: job.killOn === "first"
 			? killAround(
 					opened,
 					() => job.killAt,
-					(r) => r.source === "update",
+					() => true,
 				)
-			: opened;
+			: job.action === "update"
+				? killAround(
+						opened,
+						() => job.killAt,
+						(r) => r.source === "update",
+					)
+				: opened;
 const graph = chaosGraph(checkpointer, {
 	journal: job.journal,
 	delayMs: job.delayMs ?? 0,
@@ -161,7 +172,9 @@ async function once(
 				return outcome(
 					await graph.run(
 						new Command({
-							resume: { [job.interruptId!]: { action: "approve" } },
+							resume: {
+								[job.interruptId!]: { action: job.resumeAction ?? "approve" },
+							},
 						}),
 						{ ...job.runConfig, threadId, recursionLimit: 1000 },
 					),
