@@ -54,7 +54,10 @@ export interface RunResult<TState = Record<string, unknown>> {
 	interrupts: Interrupt[];
 	/** The checkpoint the run ended at (undefined without a checkpointer). */
 	checkpointId: string | undefined;
-	/** Supersteps this run executed. */
+	/**
+	 * Supersteps this run started (one per `weft.step` span, `weft.steps` on its run span): a step it was
+	 * cancelled or interrupted in counts (decision 0088).
+	 */
 	steps: number;
 	usage: RunUsage;
 }

@@ -196,10 +196,11 @@ export class Run {
 			if (before.length > 0) return this.#pause(before, "before");
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)
+			// a step counts once started: one cancelled in its middle ran node code too (decision 0088)
+			this.#stepsRun++;
 			this.#lifecycle.step("EXECUTE");
 			let outcomes = this.#executeStep(); // perf (issue 17): a promise only if one must be waited on
 			if (outcomes instanceof Promise) outcomes = await outcomes;
-			this.#stepsRun++;
 			let settled = settleStep(outcomes, this.#store, this.#place);
 			if (settled instanceof Promise) settled = await settled;
 			if (settled.next === "fail") throw settled.error;

@@ -1,5 +1,6 @@
 // `weft.steps` on a run span counts the supersteps the run started: one per `weft.step` span, also for a
-// run cancelled or failed in the middle of a step.
+// run cancelled or failed in the middle of a step; `RunResult.steps` and the stream's `end` event count
+// the same.
 import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -57,6 +58,24 @@ describe("weft.steps on the run span", () => {
 			"weft.run.status": "cancelled",
 			"weft.steps": 1,
 		});
+	});
+
+	it("a cancelled run's RunResult.steps and stream end event count the step it was cancelled in, as weft.steps (decision 0088)", async () => {
+		const stop = new AbortController();
+		const r = await cancelling(stop).run(
+			{ n: 0 },
+			{ threadId: "c4", signal: stop.signal },
+		);
+		expect(r).toMatchObject({ status: "cancelled", steps: 1 });
+		expect(one(otel.spans(), "weft.run c").attributes["weft.steps"]).toBe(1);
+		const again = new AbortController();
+		const ends: number[] = [];
+		for await (const ev of cancelling(again).stream(
+			{ n: 0 },
+			{ threadId: "c5", signal: again.signal },
+		))
+			if (ev.type === "end") ends.push(ev.result.steps);
+		expect(ends).toEqual([1]);
 	});
 
 	it("a failed run counts its steps too", async () => {
