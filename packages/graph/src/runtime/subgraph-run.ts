@@ -1,13 +1,14 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
 import { WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
-import type { StreamEvent } from "./events.ts";
+import type { RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal, interruptIndex } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts } from "./task-calls.ts";
 import { TaskContext, type TaskHost } from "./task-context.ts";
+import { takeSpent } from "./usage.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
 export async function runSubgraph(
@@ -102,9 +103,17 @@ async function runChild(
 			...forwardEvents(host, name),
 		},
 	);
-	const result = await run.execute(
-		existing === undefined ? pick(input, rt.channels.keys) : null,
-	);
+	let result: RunResult;
+	try {
+		result = await run.execute(
+			existing === undefined ? pick(input, rt.channels.keys) : null,
+		);
+	} catch (error) {
+		// what a failed child spent is the parent's too (decision 0071): in its usage and its error's
+		const spent = takeSpent(error);
+		if (spent !== undefined) host.mergeUsage(ctx.node, spent);
+		throw error;
+	}
 	host.mergeUsage(ctx.node, result.usage);
 
 	for (const id of run.answered) {

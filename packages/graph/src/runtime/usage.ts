@@ -114,3 +114,13 @@ export function keepSpent(error: unknown, usage: RunUsage): void {
 	if (typeof error === "object" && error !== null && !SPENT.has(error))
 		SPENT.set(error, usage);
 }
+
+/**
+ * What a failed subgraph run spent, taken off its error: the parent run adds it to its own usage, and
+ * keeps its own total (the child's included) with the error when it fails too.
+ */
+export function takeSpent(error: unknown): RunUsage | undefined {
+	const spent = runUsageOf(error);
+	if (spent !== undefined) SPENT.delete(error as object);
+	return spent;
+}

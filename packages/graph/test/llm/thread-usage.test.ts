@@ -83,6 +83,47 @@ describe("usage per thread, in the store", () => {
 		expect(runUsageOf(new Error("other"))).toBeUndefined();
 	});
 
+	it("a failed subgraph's model calls are in its parent's runUsageOf(error), with the parent's own", async () => {
+		const model = new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [reply(10, 1), reply(20, 2), reply(40, 4)],
+		});
+		const inner = new StateGraph(State)
+			.addNode("draft", llmNode({ model }))
+			.addNode("post", async (s, ctx) => {
+				await llmNode({ model })(s, ctx);
+				throw new Error("the mail server is down");
+			})
+			.addEdge(START, "draft")
+			.addEdge("draft", "post")
+			.compile();
+		const graph = new StateGraph(State)
+			.addNode("answer", llmNode({ model }))
+			.addNode("review", inner)
+			.addEdge(START, "answer")
+			.addEdge("answer", "review")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		let usage: unknown;
+		let error: unknown;
+		try {
+			for await (const ev of graph.stream(
+				{ messages: [new HumanMessage("one")] },
+				{ threadId: "sub" },
+			))
+				if (ev.type === "error") usage = ev.usage;
+		} catch (thrown) {
+			error = thrown;
+		}
+		expect(error).toMatchObject({ code: "NODE_FAILED" });
+		expect(runUsageOf(error)).toMatchObject({
+			inputTokens: 70,
+			outputTokens: 7,
+			calls: 3,
+			byNode: { answer: { calls: 1 }, review: { calls: 2, inputTokens: 60 } },
+		});
+		expect(usage).toEqual(runUsageOf(error));
+	});
+
 	it("adds up every run and branch of a thread, and reads back from the file in a new store", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
 		dirs.push(dir);
