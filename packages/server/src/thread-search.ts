@@ -100,6 +100,22 @@ export function sortThreads(
 	return found.sort((a, b) => sign * key(a).localeCompare(key(b)));
 }
 
+/**
+ * The page `offset`…`offset + limit` of a search's sorted matches, with LangGraph's pagination headers:
+ * `X-Pagination-Total` the number of all matches, `X-Pagination-Next` the next page's offset while
+ * matches remain (the SDK's `assistants.search({ includePagination })` reads it).
+ */
+export function page<T>(
+	c: Context<Env>,
+	all: readonly T[],
+	q: { offset: number; limit: number },
+): T[] {
+	const end = q.offset + q.limit;
+	c.header("X-Pagination-Total", String(all.length));
+	if (end < all.length) c.header("X-Pagination-Next", String(end));
+	return all.slice(q.offset, end);
+}
+
 /** Keeps the `select`ed fields of a thread (all without `select`). */
 export function selectFields<T extends Record<string, unknown>>(
 	item: T,

@@ -8,7 +8,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { AssistantCount, AssistantSearch } from "../schemas.ts";
-import { contains, selectFields } from "../thread-search.ts";
+import { contains, page, selectFields } from "../thread-search.ts";
 import { body } from "./validate.ts";
 
 /** A registered graph as a LangGraph assistant, created (and last changed) when the server registered it. */
@@ -112,11 +112,7 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 		const key = by === "created_at" || by === "updated_at" ? "name" : by;
 		const sign = (q.sort_order ?? "desc") === "asc" ? 1 : -1;
 		found.sort((a, b) => sign * a[key].localeCompare(b[key]));
-		return c.json(
-			found
-				.slice(q.offset, q.offset + q.limit)
-				.map((a) => selectFields(a, q.select)),
-		);
+		return c.json(page(c, found, q).map((a) => selectFields(a, q.select)));
 	});
 	app.post("/count", async (c) =>
 		c.json(find(await body(c, AssistantCount)).length),

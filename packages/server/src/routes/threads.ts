@@ -25,6 +25,7 @@ import { headOf, type ThreadStatus, threadNow } from "../thread-head.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import {
 	findThreads,
+	page,
 	selectFields,
 	sortThreads,
 	updatedAtOf,
@@ -187,10 +188,9 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		if (q.sort_by === "updated_at" || q.sort_by === "state_updated_at")
 			for (const f of found)
 				f.info ??= await ctx.checkpointer.getThread(f.thread.threadId);
-		const page = sortThreads(found, q).slice(q.offset, q.offset + q.limit);
 		return c.json(
 			await Promise.all(
-				page.map(async (f) =>
+				page(c, sortThreads(found, q), q).map(async (f) =>
 					selectFields(await toThread(ctx, f.thread), q.select),
 				),
 			),
