@@ -10,7 +10,7 @@ export interface FilterSql {
 /**
  * Turns `ListOptions.filter` into SQL conditions on the `metadata` column (json_type / json_extract), so
  * non-matching rows are skipped inside SQLite. The conditions are never stricter than `matchesFilter`
- * (JSON equality, the contract): scalars are compared by type and value, arrays and objects by type only,
+ * (containment, the contract): scalars are compared by type and value, arrays and objects by type only,
  * and the caller checks every returned row with `matchesFilter`.
  */
 export function filterSql(filter: Record<string, JsonValue>): FilterSql {

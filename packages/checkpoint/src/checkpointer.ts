@@ -66,7 +66,10 @@ export interface ListOptions {
 	limit?: number | undefined;
 	/** Only checkpoints older (lower `seq`) than this checkpoint. */
 	before?: string | undefined;
-	/** Only checkpoints whose metadata has these top-level values (JSON equality). */
+	/**
+	 * Only checkpoints whose metadata contains these values (as jsonb `@>`): a scalar equal (same JSON
+	 * type), a nested object by its keys, an array by its elements.
+	 */
 	filter?: Record<string, JsonValue> | undefined;
 }
 

@@ -47,6 +47,7 @@ export {
 	checkFilter,
 	checkListThreadsOptions,
 	checkPruneOptions,
+	contains,
 	keptIds,
 	matchesFilter,
 } from "./match-filter.ts";

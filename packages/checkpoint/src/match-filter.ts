@@ -6,16 +6,38 @@ import type {
 import type { JsonValue } from "./record.ts";
 import { invalidOption } from "./store-errors.ts";
 
-/** True when every key of `filter` equals (as JSON) the same key of `metadata`. */
+/**
+ * Whether `value` contains `filter` as Postgres's `jsonb @>` does (LangGraph's metadata filters): an
+ * object each of the filter's keys with a contained value, an array each of the filter's elements in some
+ * element, anything else an equal value.
+ */
+export function contains(value: unknown, filter: unknown): boolean {
+	if (Array.isArray(filter))
+		return (
+			Array.isArray(value) &&
+			filter.every((f) => value.some((v) => contains(v, f)))
+		);
+	if (typeof filter === "object" && filter !== null)
+		return (
+			typeof value === "object" &&
+			value !== null &&
+			!Array.isArray(value) &&
+			Object.entries(filter).every(([k, f]) =>
+				contains((value as Record<string, unknown>)[k], f),
+			)
+		);
+	return value === filter;
+}
+
+/**
+ * True when `metadata` contains `filter` (`contains`): each key's scalar equal, a nested object by its
+ * keys, an array by its elements, as LangGraph's checkpoint metadata filter (jsonb `@>`).
+ */
 export function matchesFilter(
 	metadata: Record<string, unknown>,
 	filter: Record<string, JsonValue>,
 ): boolean {
-	for (const key of Object.keys(filter)) {
-		if (JSON.stringify(metadata[key]) !== JSON.stringify(filter[key]))
-			return false;
-	}
-	return true;
+	return contains(metadata, filter);
 }
 
 /** Refuses a `list` filter that is not a plain object (`null`, an array, a string) with CONFIG_INVALID. */

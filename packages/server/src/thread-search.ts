@@ -1,4 +1,4 @@
-import type { ThreadInfo } from "@weft/checkpoint";
+import { contains, type ThreadInfo } from "@weft/checkpoint";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { type Env, ownerOf, type ServerContext } from "./context.ts";
@@ -6,29 +6,6 @@ import type { ThreadCount, ThreadSearch } from "./schemas.ts";
 import { threadNow } from "./thread-head.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
-
-/**
- * Whether `value` contains `filter` as Postgres's `jsonb @>` (LangGraph's metadata and values filters):
- * an object each of the filter's keys with a contained value, an array each of the filter's elements in
- * some element, anything else an equal value.
- */
-export function contains(value: unknown, filter: unknown): boolean {
-	if (Array.isArray(filter))
-		return (
-			Array.isArray(value) &&
-			filter.every((f) => value.some((v) => contains(v, f)))
-		);
-	if (typeof filter === "object" && filter !== null)
-		return (
-			typeof value === "object" &&
-			value !== null &&
-			!Array.isArray(value) &&
-			Object.entries(filter).every(([k, f]) =>
-				contains((value as Record<string, unknown>)[k], f),
-			)
-		);
-	return value === filter;
-}
 
 /** A thread matched by a search or count, with what the filters read of it (for sorting by status). */
 export interface Found {

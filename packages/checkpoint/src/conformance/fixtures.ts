@@ -3,6 +3,7 @@ import type {
 	ChannelWrite,
 	CheckpointRecord,
 	CheckpointSource,
+	JsonValue,
 	TaskSpec,
 } from "../record.ts";
 
@@ -16,7 +17,7 @@ export interface RecordInit {
 	writes?: ChannelWrite[];
 	snapshot?: Record<string, unknown>;
 	tasks?: TaskSpec[];
-	metadata?: Record<string, string | number | boolean | null>;
+	metadata?: Record<string, JsonValue>;
 }
 
 /** A checkpoint record as the runtime would write it. */

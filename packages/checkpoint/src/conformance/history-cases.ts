@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CheckpointSummary } from "../record.ts";
+import type { CheckpointSummary, JsonValue } from "../record.ts";
 import type { ConformanceContext } from "./context.ts";
 import { chainAfter, record } from "./fixtures.ts";
 
@@ -84,7 +84,7 @@ export function historyCases(ctx: ConformanceContext): void {
 			expect(plain.map((r) => r.pendingWrites)).toEqual([undefined, undefined]);
 		});
 
-		it("filters on metadata values with JSON equality", async () => {
+		it("filters on metadata values by containment (jsonb @>)", async () => {
 			const cp = ctx.checkpointer();
 			const root = record({ metadata: { run: "a", n: 1 } });
 			await cp.put(root);
@@ -97,7 +97,13 @@ export function historyCases(ctx: ConformanceContext): void {
 			const b = record({
 				parentId: a.checkpointId,
 				step: 2,
-				metadata: { run: "b", n: 2, flag: null },
+				metadata: {
+					run: "b",
+					n: 2,
+					flag: null,
+					by: { user: "ann", team: "x" },
+					tags: ["p", "q"],
+				},
 			});
 			await cp.put(b);
 			const byRun = await all(
@@ -123,6 +129,17 @@ export function historyCases(ctx: ConformanceContext): void {
 				(await all(cp.list({ threadId: "thread" }, { filter: { nodes: [] } })))
 					.length,
 			).toBe(3);
+			// nested values: an object by its keys, an array by its elements
+			const steps = async (filter: Record<string, JsonValue>) =>
+				(await all(cp.list({ threadId: "thread" }, { filter }))).map(
+					(s) => s.step,
+				);
+			expect(await steps({ by: { user: "ann" } })).toEqual([2]);
+			expect(await steps({ by: { user: "ann", team: "x" } })).toEqual([2]);
+			expect(await steps({ by: { user: "bob" } })).toEqual([]);
+			expect(await steps({ tags: ["q"] })).toEqual([2]);
+			expect(await steps({ tags: ["q", "r"] })).toEqual([]);
+			expect(await steps({ by: "ann" })).toEqual([]);
 		});
 
 		it("keeps forks apart: each branch's chain holds only its own records", async () => {

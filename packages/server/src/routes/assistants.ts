@@ -1,3 +1,4 @@
+import { contains } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -8,7 +9,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { AssistantCount, AssistantSearch } from "../schemas.ts";
-import { contains, page, selectFields } from "../thread-search.ts";
+import { page, selectFields } from "../thread-search.ts";
 import { body } from "./validate.ts";
 
 /** A registered graph as a LangGraph assistant, created (and last changed) when the server registered it. */
