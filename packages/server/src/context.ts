@@ -1,11 +1,13 @@
-import { createHash } from "node:crypto";
 import { type Checkpointer, type Store, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
 import type { RunExecutor } from "./run-manager.ts";
 import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
+import { assistantId, formerAssistantId, wireTaskId } from "./wire-ids.ts";
 import { toWire, wireInterrupts } from "./wire-values.ts";
+
+export { assistantId };
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -83,32 +85,6 @@ export type Env = { Variables: { user: AuthUser | undefined } };
 export const ownerOf = (c: Context<Env>): string | undefined =>
 	c.get("user")?.identity;
 
-/** LangGraph's namespace for the uuid5 of a graph id (`NAMESPACE_GRAPH`: RFC 4122's URL namespace). */
-const NAMESPACE_GRAPH = Buffer.from("6ba7b8219dad11d180b400c04fd430c8", "hex");
-
-/**
- * The stable assistant id of a graph name: the uuid5 of the name in LangGraph's namespace, so a client
- * that stored an assistant id from LangGraph's server finds the same assistant here (decision 0083).
- */
-export function assistantId(graphId: string): string {
-	const h = createHash("sha1")
-		.update(NAMESPACE_GRAPH)
-		.update(graphId, "utf8")
-		.digest();
-	h[6] = (h[6]! & 0x0f) | 0x50;
-	h[8] = (h[8]! & 0x3f) | 0x80;
-	const x = h.subarray(0, 16).toString("hex");
-	return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-
-/** The id Weft gave an assistant before 0083, still accepted for clients that stored it. */
-function formerAssistantId(graphId: string): string {
-	const h = createHash("sha1")
-		.update(`weft-assistant:${graphId}`)
-		.digest("hex");
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /** The graph name of an assistant id (LangGraph's, or Weft's former one) or graph name. */
 export function graphIdOf(ctx: ServerContext, id: string): string {
 	if (ctx.graphs.has(id)) return id;
@@ -167,8 +143,8 @@ export async function interruptTasks(
 }
 
 /**
- * A snapshot's pending interrupts by the id of the task that asked (as LangGraph keys `thread.interrupts`
- * and lists `tasks[].interrupts`): by `taskOf` (`interruptTasks`), else the first task of the node that
+ * A snapshot's pending interrupts by the wire id (`wireTaskId`) of the task that asked (as LangGraph keys
+ * `thread.interrupts` and lists `tasks[].interrupts`): by `taskOf` (`interruptTasks`), else the first task of the node that
  * asked; one the tasks do not account for goes under the checkpoint's id.
  */
 export function interruptsByTask(
@@ -178,10 +154,13 @@ export function interruptsByTask(
 	const out: Record<string, Array<{ id: string; value: unknown }>> = {};
 	for (const i of snap.interrupts) {
 		const asked = taskOf.get(i.id);
+		const task =
+			snap.tasks.find((t) => t.id === asked) ??
+			snap.tasks.find((t) => t.node === i.node);
 		const key =
-			snap.tasks.find((t) => t.id === asked)?.id ??
-			snap.tasks.find((t) => t.node === i.node)?.id ??
-			snap.checkpointId;
+			task === undefined
+				? snap.checkpointId
+				: wireTaskId(snap.checkpointId, task.id);
 		// a pause's task is keyed with no interrupt listed, as LangGraph's (`wireInterrupts`)
 		const list = out[key] ?? [];
 		list.push(...wireInterrupts([i]));
@@ -207,14 +186,14 @@ export function toThreadState(
 		values: toWire(snap.values),
 		next: snap.next,
 		tasks: snap.tasks.map((t) => ({
-			id: t.id,
+			id: wireTaskId(snap.checkpointId, t.id),
 			name: t.node,
 			// LangGraph gives the error as text: the type and message of the exception
 			error:
 				snap.errors?.[t.id] === undefined
 					? null
 					: `${snap.errors[t.id]!.code}: ${snap.errors[t.id]!.message}`,
-			interrupts: byTask[t.id] ?? [],
+			interrupts: byTask[wireTaskId(snap.checkpointId, t.id)] ?? [],
 			checkpoint: null,
 			state: null,
 		})),

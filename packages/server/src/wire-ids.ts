@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+
+/** An RFC 4122 version 5 UUID: the SHA-1 of `namespace` (16 bytes) and `name`. */
+function uuid5(name: string, namespace: Buffer): string {
+	const h = createHash("sha1").update(namespace).update(name, "utf8").digest();
+	h[6] = (h[6]! & 0x0f) | 0x50;
+	h[8] = (h[8]! & 0x3f) | 0x80;
+	const x = h.subarray(0, 16).toString("hex");
+	return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** LangGraph's namespace for the uuid5 of a graph id (`NAMESPACE_GRAPH`: RFC 4122's URL namespace). */
+const NAMESPACE_GRAPH = Buffer.from("6ba7b8219dad11d180b400c04fd430c8", "hex");
+
+/** Weft's namespace for the uuid5 of a task (a random UUID, fixed once: ids stay the same across versions). */
+const NAMESPACE_TASK = Buffer.from("3f0c2a8e5b7d4e19a6c1d2e4f8b09a73", "hex");
+
+/**
+ * The stable assistant id of a graph name: the uuid5 of the name in LangGraph's namespace, so a client
+ * that stored an assistant id from LangGraph's server finds the same assistant here (decision 0083).
+ */
+export const assistantId = (graphId: string): string =>
+	uuid5(graphId, NAMESPACE_GRAPH);
+
+/** The id Weft gave an assistant before 0083, still accepted for clients that stored it. */
+export function formerAssistantId(graphId: string): string {
+	const h = createHash("sha1")
+		.update(`weft-assistant:${graphId}`)
+		.digest("hex");
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A task's id on the wire (`tasks[].id`, the keys of `thread.interrupts`, the task in a messages-tuple
+ * event's `checkpoint_ns`): a UUID as LangGraph's, the same each time it is read, made from the
+ * checkpoint the task is due at and Weft's own id of it (the node, or `node#i` for a Send's i-th task).
+ */
+export const wireTaskId = (checkpointId: string, taskId: string): string =>
+	uuid5(`${checkpointId}/${taskId}`, NAMESPACE_TASK);
