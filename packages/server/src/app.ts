@@ -21,6 +21,7 @@ import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
+import { sweepThreadsEvery } from "./thread-expiry.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
 import { withInterrupts } from "./wire-values.ts";
 import { openQueue } from "./worker/open-queue.ts";
@@ -213,12 +214,17 @@ export function createApp(options: AppOptions): WeftApp {
 	if (options.studio !== false)
 		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
 	let unwatch = () => {};
+	let stopSweeping = async () => {};
 	const ready = registry
 		.load((error) => console.error("weft server: cannot save a record:", error))
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records);
 			ctx.runs.orphaned();
+			// threads past their ttl: deleted now and every few seconds (decision 0090)
+			stopSweeping = sweepThreadsEvery(ctx, (error) =>
+				console.error("weft server: cannot delete an expired thread:", error),
+			);
 			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
 			unwatch = watchServerLoad(
 				appLoad(registry, options.queue === true),
@@ -230,6 +236,7 @@ export function createApp(options: AppOptions): WeftApp {
 		ready,
 		close: async () => {
 			unwatch();
+			await stopSweeping();
 			closing.abort();
 			await ctx.runs.close();
 			await registry.flush();

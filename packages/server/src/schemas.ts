@@ -50,10 +50,26 @@ export const AssistantSearch = AssistantCount.extend({
 });
 
 /** `POST /threads`. */
+/**
+ * A thread's time to live (LangGraph's `ThreadTTLConfig`; the SDK sends a number as this object): the
+ * thread is deleted `ttl` minutes after its last update (decision 0090).
+ */
+const ThreadTtl = z.object({
+	ttl: z
+		.number()
+		.positive(
+			"ttl is minutes after the thread's last update: give a number above 0",
+		),
+	strategy: z
+		.literal("delete", 'the only ttl strategy is "delete"')
+		.default("delete"),
+});
+
 export const ThreadCreate = z.object({
 	thread_id: z.string().optional(),
 	metadata: Metadata.optional(),
 	if_exists: z.enum(["raise", "do_nothing"]).optional(),
+	ttl: ThreadTtl.optional(),
 	/** State updates applied to the new thread, one superstep after another (`thread-supersteps.ts`). */
 	supersteps: z
 		.array(
@@ -71,7 +87,10 @@ export const ThreadCreate = z.object({
 });
 
 /** `PATCH /threads/:thread_id`. */
-export const ThreadPatch = z.object({ metadata: Metadata.optional() });
+export const ThreadPatch = z.object({
+	metadata: Metadata.optional(),
+	ttl: ThreadTtl.optional(),
+});
 
 /** `POST /threads/count`: the filters of `threads.search`. */
 export const ThreadCount = z.object({

@@ -11,6 +11,8 @@ export interface ThreadRecord {
 	updatedAt: string;
 	/** The graph its runs use (set by the first run, or `metadata.graph_id`). */
 	graphId: string | undefined;
+	/** Minutes after its last update the thread is deleted (`threads.create({ ttl })`: `thread-expiry.ts`). */
+	ttlMinutes?: number | undefined;
 	/** Runs rolled back (deleted) whose checkpoints the thread reads past: see `headOf`. */
 	rolledBack?: string[] | undefined;
 }
@@ -80,6 +82,7 @@ export class ThreadRegistry {
 		threadId: string;
 		owner: string | undefined;
 		metadata?: Record<string, unknown> | undefined;
+		ttlMinutes?: number | undefined;
 	}): Promise<ThreadRecord | undefined> {
 		if (this.threads.get(init.threadId) !== undefined) return undefined;
 		const record = newThreadRecord(init);
@@ -95,6 +98,7 @@ export class ThreadRegistry {
 		threadId?: string | undefined;
 		owner: string | undefined;
 		metadata?: Record<string, unknown> | undefined;
+		ttlMinutes?: number | undefined;
 	}): ThreadRecord {
 		const record = newThreadRecord(init);
 		this.threads.set(record.threadId, record);
@@ -165,6 +169,7 @@ function newThreadRecord(init: {
 	threadId?: string | undefined;
 	owner: string | undefined;
 	metadata?: Record<string, unknown> | undefined;
+	ttlMinutes?: number | undefined;
 }): ThreadRecord {
 	const now = new Date().toISOString();
 	const metadata = { ...init.metadata };
@@ -179,5 +184,6 @@ function newThreadRecord(init: {
 		graphId:
 			typeof metadata.graph_id === "string" ? metadata.graph_id : undefined,
 	};
+	if (init.ttlMinutes !== undefined) record.ttlMinutes = init.ttlMinutes;
 	return record;
 }

@@ -21,6 +21,7 @@ import {
 	ThreadPatch,
 	ThreadSearch,
 } from "../schemas.ts";
+import { deleteThread } from "../thread-expiry.ts";
 import { headOf, type ThreadStatus, threadNow } from "../thread-head.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import {
@@ -155,7 +156,11 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			supersteps.length === 0
 				? undefined
 				: superstepsGraph(ctx, b.metadata, supersteps);
-		const init = { owner: ownerOf(c), metadata: b.metadata };
+		const init = {
+			owner: ownerOf(c),
+			metadata: b.metadata,
+			ttlMinutes: b.ttl?.ttl,
+		};
 		const t =
 			b.thread_id === undefined
 				? ctx.registry.createThread(init)
@@ -206,17 +211,12 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const b = await body(c, ThreadPatch);
 		t.metadata = { ...t.metadata, ...b.metadata };
+		if (b.ttl !== undefined) t.ttlMinutes = b.ttl.ttl;
 		t.updatedAt = new Date().toISOString();
 		return c.json(await toThread(ctx, t));
 	});
 	app.delete("/:thread_id", async (c) => {
-		const t = await owned(c);
-		const active = ctx.runs.activeRun(t.threadId);
-		if (active !== undefined) await ctx.runs.cancel(active, true);
-		await ctx.checkpointer.deleteThread(t.threadId);
-		ctx.registry.threads.delete(t.threadId);
-		for (const r of ctx.registry.runsOf(t.threadId))
-			ctx.registry.runs.delete(r.runId);
+		await deleteThread(ctx, await owned(c));
 		return c.body(null, 204);
 	});
 	const state = async (c: Context<Env>, checkpointId?: string) => {

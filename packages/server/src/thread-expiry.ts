@@ -1,0 +1,79 @@
+import type { ServerContext } from "./context.ts";
+import type { ThreadRecord } from "./thread-registry.ts";
+import { updatedAtOf } from "./thread-search.ts";
+
+/**
+ * Deletes a thread as `DELETE /threads/:id` does: its run in flight cancelled, its checkpoints, its record
+ * and its runs' records.
+ */
+export async function deleteThread(
+	ctx: ServerContext,
+	t: ThreadRecord,
+): Promise<void> {
+	const active = ctx.runs.activeRun(t.threadId);
+	if (active !== undefined) await ctx.runs.cancel(active, true);
+	await ctx.checkpointer.deleteThread(t.threadId);
+	ctx.registry.threads.delete(t.threadId);
+	for (const r of ctx.registry.runsOf(t.threadId))
+		ctx.registry.runs.delete(r.runId);
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Deletes the threads whose ttl has passed since their last update (their record's or their newest
+ * checkpoint's, as `updated_at` reports it). A thread with a run pending or running is left for a later
+ * sweep: its run updates it. Returns how many were deleted.
+ */
+export async function sweepExpiredThreads(
+	ctx: ServerContext,
+	now = Date.now(),
+): Promise<number> {
+	let deleted = 0;
+	for (const t of [...ctx.registry.threads.values()]) {
+		if (t.ttlMinutes === undefined) continue;
+		const ttl = t.ttlMinutes * MINUTE_MS;
+		// a checkpoint only makes the last update later: no store read while the record is recent
+		if (Date.parse(t.updatedAt) + ttl > now) continue;
+		if (ctx.runs.activeRun(t.threadId) !== undefined) continue;
+		const info = await ctx.checkpointer.getThread(t.threadId);
+		if (Date.parse(updatedAtOf(t, info)) + ttl > now) continue;
+		// deleted meanwhile (a request, or another API process's sweep)
+		if (ctx.registry.threads.get(t.threadId) === undefined) continue;
+		await deleteThread(ctx, t);
+		deleted++;
+	}
+	return deleted;
+}
+
+/** How often the server looks for expired threads (besides once when it starts). */
+export const SWEEP_INTERVAL_MS = 5_000;
+
+/**
+ * Sweeps expired threads now and every `SWEEP_INTERVAL_MS` until the returned stop function is called
+ * (which waits for a sweep in progress). A failed sweep is reported and tried again at the next tick.
+ */
+export function sweepThreadsEvery(
+	ctx: ServerContext,
+	onError: (error: unknown) => void,
+	intervalMs = SWEEP_INTERVAL_MS,
+): () => Promise<void> {
+	let running: Promise<void> | undefined;
+	const tick = () => {
+		running ??= sweepExpiredThreads(ctx)
+			.then(
+				() => {},
+				(error: unknown) => onError(error),
+			)
+			.finally(() => {
+				running = undefined;
+			});
+	};
+	tick();
+	const timer = setInterval(tick, intervalMs);
+	timer.unref();
+	return async () => {
+		clearInterval(timer);
+		await running;
+	};
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { afterAll, expect, it } from "vitest";
+import {
+	createApp,
+	openSqliteRecords,
+	type ThreadRecord,
+} from "../src/index.ts";
+import { abc } from "./fixtures/audit-graphs.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "weft-expiry-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const record = (
+	threadId: string,
+	at: string,
+	ttlMinutes?: number,
+): ThreadRecord => ({
+	threadId,
+	owner: undefined,
+	metadata: {},
+	createdAt: at,
+	updatedAt: at,
+	graphId: "abc",
+	...(ttlMinutes === undefined ? {} : { ttlMinutes }),
+});
+
+it("deletes the threads whose ttl passed while no server ran, once it starts; a later update (a run's checkpoint) keeps one", async () => {
+	const path = join(dir, "weft.db");
+	const long = new Date(Date.now() - 3_600_000).toISOString();
+	const records = await openSqliteRecords(path);
+	for (const r of [
+		record("expired", long, 1),
+		record("run-since", long, 30),
+		record("no-ttl", long),
+		record("recent", new Date().toISOString(), 30),
+	])
+		await records.putThread(r);
+	const checkpointer = new SqliteCheckpointer({ path });
+	// its record is an hour old, but a run updates it now: within its 30 minutes
+	await abc
+		.withCheckpointer(checkpointer)
+		.invoke({ n: 1 }, { threadId: "run-since" });
+	const weft = createApp({ graphs: { abc }, checkpointer, records });
+	await weft.ready;
+	const status = async (id: string) =>
+		(await weft.app.request(`/threads/${id}`)).status;
+	const end = Date.now() + 60_000;
+	while ((await status("expired")) !== 404 && Date.now() < end)
+		await new Promise((r) => setTimeout(r, 100));
+	expect(await status("expired")).toBe(404);
+	expect(await status("run-since")).toBe(200);
+	expect(await status("no-ttl")).toBe(200);
+	expect(await status("recent")).toBe(200);
+	await weft.close();
+	expect((await records.loadThreads()).map((t) => t.threadId).sort()).toEqual([
+		"no-ttl",
+		"recent",
+		"run-since",
+	]);
+	await records.close();
+	checkpointer.close();
+});
