@@ -53,6 +53,8 @@ export type {
 export { type HumanCheckpoint, human, humanSchemas } from "./human.ts";
 export type {
 	CompileOptions,
+	EventOrigin,
+	EventTask,
 	RunConfig,
 	RunResult,
 	StreamConfig,

@@ -206,8 +206,20 @@ describe("subgraph events in the parent's stream", () => {
 			{ threadId: "s1", mode: ["messages", "custom"] },
 		))
 			if (ev.type === "message" || ev.type === "custom") events.push(ev);
+		// a message says where it came from: each run's task, outermost first, at its own checkpoint
+		const at = (node: string) => ({
+			node,
+			id: node,
+			checkpointId: expect.any(String),
+		});
 		expect(events).toEqual([
-			{ type: "message", node: "middle:inner:talk", chunk: { content: "tok" } },
+			{
+				type: "message",
+				node: "middle:inner:talk",
+				chunk: { content: "tok" },
+				step: 1,
+				tasks: [at("middle"), at("inner"), at("talk")],
+			},
 			{ type: "custom", node: "middle:inner:talk", data: { progress: 1 } },
 		]);
 		expect(seen.at(-1)).toBe(true);

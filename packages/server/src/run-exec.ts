@@ -17,6 +17,7 @@ import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { StreamModeName } from "./schemas.ts";
 import type { RunRecord } from "./thread-registry.ts";
+import { messageMetadata } from "./wire-ids.ts";
 import {
 	fromWire,
 	messageDict,
@@ -161,6 +162,8 @@ export async function executeRun(
 			emit("values", { ...values, __interrupt__: interrupts }, true);
 	};
 	sink.push("metadata", { run_id: run.runId, attempt: options.attempt ?? 1 });
+	// on every checkpoint the run writes, and (as LangGraph's config metadata) beside its message chunks
+	const runMetadata = checkpointMetadata(run);
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
@@ -184,7 +187,7 @@ export async function executeRun(
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
-				metadata: checkpointMetadata(run),
+				metadata: runMetadata,
 				signal: sink.signal,
 				recursionLimit: body.config?.recursion_limit,
 				context: body.context,
@@ -195,7 +198,7 @@ export async function executeRun(
 				if (ev.type === "message" && requested.has("messages-tuple"))
 					sink.push("messages", [
 						messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
-						{ langgraph_node: ev.node },
+						{ ...runMetadata, ...messageMetadata(ev) },
 					]);
 				else if (ev.type === "values") {
 					values = ev.data as Record<string, unknown>;

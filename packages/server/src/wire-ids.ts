@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { EventOrigin } from "@weft/graph";
 
 /** An RFC 4122 version 5 UUID: the SHA-1 of `namespace` (16 bytes) and `name`. */
 function uuid5(name: string, namespace: Buffer): string {
@@ -37,3 +38,29 @@ export function formerAssistantId(graphId: string): string {
  */
 export const wireTaskId = (checkpointId: string, taskId: string): string =>
 	uuid5(`${checkpointId}/${taskId}`, NAMESPACE_TASK);
+
+/**
+ * What LangGraph's server sends beside a `messages-tuple` chunk about where it came from: the step, the
+ * node, the task's triggers and path (a Send's task is a push, `node#i` its i-th), and the checkpoint
+ * namespace of its task (`node:taskId`, after its parent tasks' for a subgraph: `useStream` tells a
+ * subagent's messages by it).
+ */
+export function messageMetadata(origin: EventOrigin): Record<string, unknown> {
+	const task = origin.tasks.at(-1)!;
+	const send = /#(\d+)$/.exec(task.id);
+	const ns = origin.tasks
+		.map((t) => `${t.node}:${wireTaskId(t.checkpointId ?? "", t.id)}`)
+		.join("|");
+	return {
+		langgraph_step: origin.step,
+		langgraph_node: task.node,
+		langgraph_triggers:
+			send === null ? [`branch:to:${task.node}`] : ["__pregel_push"],
+		langgraph_path:
+			send === null
+				? ["__pregel_pull", task.node]
+				: ["__pregel_push", Number(send[1])],
+		langgraph_checkpoint_ns: ns,
+		checkpoint_ns: ns,
+	};
+}

@@ -56,7 +56,13 @@ describe("messages over the wire", () => {
 			parts.push(p);
 		const tokens = parts.filter((p) => p.event === "messages");
 		expect(parts.map((p) => p.event)).toContain("messages");
-		expect(tokens[0]!.data[1]).toEqual({ langgraph_node: "agent" });
+		// LangGraph's metadata: the run's (as on its checkpoints), then where the chunk came from
+		expect(tokens[0]!.data[1]).toMatchObject({
+			graph_id: "chat",
+			thread_id: thread.thread_id,
+			langgraph_node: "agent",
+			langgraph_step: 1,
+		});
 		expect(tokens.map((t) => t.data[0].content).join("")).toBe("hello there");
 		const last = parts.filter((p) => p.event === "values").at(-1)!.data;
 		expect(last.messages.map((m: any) => [m.type, m.content])).toEqual([

@@ -71,6 +71,24 @@ export type StreamMode =
 	| "checkpoints"
 	| "debug";
 
+/**
+ * A task a node-level event came from: its node, its id at the checkpoint its step started from (the
+ * node, or `node#i` for a Send's i-th task). A subgraph's event lists the parent's task first.
+ */
+export interface EventTask {
+	node: string;
+	id: string;
+	checkpointId: string | undefined;
+}
+
+/** Where a node-level event (`message`, `custom`) came from: the step of its run and its tasks. */
+export interface EventOrigin {
+	/** The step the emitting task produces (a subgraph's: its own run's step). */
+	step: number;
+	/** The task, after the tasks of the parent runs it runs inside (outermost first). */
+	tasks: readonly EventTask[];
+}
+
 /** Events of `stream()`. */
 export type StreamEvent<TState = Record<string, unknown>> =
 	| { type: "values"; step: number; data: TState }
@@ -80,7 +98,7 @@ export type StreamEvent<TState = Record<string, unknown>> =
 			node: string;
 			data: Record<string, unknown>;
 	  }
-	| { type: "message"; node: string; chunk: unknown }
+	| ({ type: "message"; node: string; chunk: unknown } & EventOrigin)
 	| { type: "custom"; node: string; data: unknown }
 	| { type: "interrupt"; interrupts: Interrupt[] }
 	| { type: "checkpoint"; checkpointId: string; step: number }

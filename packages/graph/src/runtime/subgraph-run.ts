@@ -1,7 +1,7 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
 import { WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
-import type { RunResult, StreamEvent } from "./events.ts";
+import type { EventTask, RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal, interruptIndex } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
@@ -100,7 +100,11 @@ async function runChild(
 			parentTask,
 			fence: host.fence,
 			answersById: internals.answersById,
-			...forwardEvents(host, name),
+			...forwardEvents(host, name, {
+				node: internals.node,
+				id: internals.taskId,
+				checkpointId: host.checkpointId,
+			}),
 		},
 	);
 	let result: RunResult;
@@ -157,17 +161,24 @@ function pick(
 
 /**
  * Run options that pass a subgraph's `message` and `custom` events up to the parent's stream, named
- * `parent:child` by node (only the modes the parent's caller consumes).
+ * `parent:child` by node (only the modes the parent's caller consumes), their origin under `parent`'s
+ * task.
  */
-function forwardEvents(host: TaskHost, node: string) {
+function forwardEvents(host: TaskHost, node: string, parent: EventTask) {
 	if (host.streams.size === 0) return {};
 	return {
 		modes: host.streams,
 		sink: (event: StreamEvent) => {
 			if (event.type === "message")
-				host.emit(`${node}:${event.node}`, "message", event.chunk);
+				host.emit(`${node}:${event.node}`, "message", event.chunk, {
+					step: event.step,
+					tasks: [parent, ...event.tasks],
+				});
 			else if (event.type === "custom")
-				host.emit(`${node}:${event.node}`, "custom", event.data);
+				host.emit(`${node}:${event.node}`, "custom", event.data, {
+					step: host.step,
+					tasks: [parent],
+				});
 		},
 	};
 }

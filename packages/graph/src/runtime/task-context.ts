@@ -8,7 +8,7 @@ import type {
 	UsageReport,
 } from "../graph/types.ts";
 import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
-import type { RunConfig } from "./events.ts";
+import type { EventOrigin, RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
@@ -40,7 +40,12 @@ export interface TaskHost {
 	readonly multi: boolean;
 	/** Saves records at the step's checkpoint (no-op without a checkpointer). */
 	persist(writes: PendingWrite[]): Promise<void>;
-	emit(node: string, type: "custom" | "message", data: unknown): void;
+	emit(
+		node: string,
+		type: "custom" | "message",
+		data: unknown,
+		origin: EventOrigin,
+	): void;
 	/** The node-level event modes someone consumes (a subgraph run forwards these to its parent). */
 	readonly streams: ReadonlySet<"messages" | "custom">;
 	reportUsage(node: string, usage: UsageReport): void;
@@ -147,8 +152,12 @@ export class TaskContext implements NodeContext {
 			if (refused !== undefined) return Promise.reject(refused);
 			return once(scope, signal, key, fn, true);
 		};
-		this.emit = (data) => host.emit(node, "custom", data);
-		this.emitMessage = (chunk) => host.emit(node, "message", chunk);
+		const origin: EventOrigin = {
+			step: host.step,
+			tasks: [{ node, id: scope.taskId, checkpointId: host.checkpointId }],
+		};
+		this.emit = (data) => host.emit(node, "custom", data, origin);
+		this.emitMessage = (chunk) => host.emit(node, "message", chunk, origin);
 		this.reportUsage = (usage) => host.reportUsage(node, usage);
 		const store = host.config.store;
 		this.store = store === undefined ? undefined : nodeStore(store, this);

@@ -41,10 +41,17 @@ export function hostCallbacks(
 	return {
 		persist:
 			store === undefined ? async () => {} : (writes) => store.persist(writes),
-		emit: (node, type, data) => {
+		emit: (node, type, data, origin) => {
 			if (type === "custom")
 				events.emit("custom", { type: "custom", node, data });
-			else events.emit("messages", { type: "message", node, chunk: data });
+			else
+				events.emit("messages", {
+					type: "message",
+					node,
+					chunk: data,
+					step: origin.step,
+					tasks: origin.tasks,
+				});
 		},
 		reportUsage: (node, u) => {
 			usage.report(node, u);
