@@ -1,6 +1,7 @@
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
+import { WEFT } from "../invocation.ts";
 import { table } from "../render/table.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
@@ -15,6 +16,12 @@ interface FeedbackOptions {
 }
 
 const GROUPS = ["thread", "checkpoint", "label", "by", "all"] as const;
+
+/** What an empty `feedback list` or `feedback stats` says (as `weft threads` does with no threads). */
+const noFeedback = (thread: string | undefined) =>
+	thread === undefined
+		? `no feedback yet: give some with \`${WEFT} feedback <thread> --score 1\``
+		: `no feedback on thread "${thread}" yet`;
 
 /** Registers `weft feedback <thread> …`, `weft feedback list [thread]` and `weft feedback stats`. */
 export function registerFeedback(program: Program, act: Act): void {
@@ -57,6 +64,16 @@ export function registerFeedback(program: Program, act: Act): void {
 								store,
 								thread === undefined ? {} : { threadId: thread },
 							);
+							const by = (o.groupBy ?? "thread") as (typeof GROUPS)[number];
+							if (!GROUPS.includes(by))
+								throw new UsageError(
+									`--group-by ${o.groupBy}`,
+									`use one of ${GROUPS.join(", ")}`,
+								);
+							if (list.length === 0 && !env.out.json) {
+								env.out.line(noFeedback(thread));
+								return 0;
+							}
 							if (target === "list") {
 								env.out.result(list, () =>
 									table(
@@ -82,12 +99,6 @@ export function registerFeedback(program: Program, act: Act): void {
 								);
 								return 0;
 							}
-							const by = (o.groupBy ?? "thread") as (typeof GROUPS)[number];
-							if (!GROUPS.includes(by))
-								throw new UsageError(
-									`--group-by ${o.groupBy}`,
-									`use one of ${GROUPS.join(", ")}`,
-								);
 							const stats = aggregateFeedback(list, by);
 							env.out.result(stats, () =>
 								table(
