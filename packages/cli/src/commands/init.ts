@@ -13,6 +13,7 @@ import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { shellWord } from "../store.ts";
 
 const cliDir = fileURLToPath(new URL("../../", import.meta.url));
 const template = join(cliDir, "templates/agent");
@@ -91,7 +92,7 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 		[
 			`created ${target}: ${files.join(", ")}`,
 			"next:",
-			`  cd ${dir} && pnpm install && pnpm test`,
+			`  cd ${shellWord(dir)} && pnpm install && pnpm test`,
 			`  pnpm weft run src/agent.ts --thread office-1 --scopes mail:send --message "Tell Bob the release is on Friday"`,
 		].join("\n"),
 	);
