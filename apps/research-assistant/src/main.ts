@@ -27,22 +27,38 @@ type Answer =
 
 const say = (text = "") => process.stdout.write(`${text}\n`);
 
-/** The answer typed at the prompt, or undefined when the prompt was left with Ctrl-C or Ctrl-D. */
-async function askHuman(draft: string): Promise<Answer | undefined> {
+/**
+ * The answer typed at the prompt; `interrupted` when it was left with Ctrl-C, `none` at the end of the
+ * input (Ctrl-D): no answer, as without a terminal.
+ */
+async function askHuman(
+	draft: string,
+): Promise<Answer | "interrupted" | "none"> {
 	const rl = createInterface({ input: process.stdin, output: process.stdout });
-	const left = new Promise<undefined>((resolve) => {
-		rl.once("SIGINT", () => resolve(undefined));
-		rl.once("close", () => resolve(undefined));
+	let interrupted = false;
+	const left = new Promise<"interrupted" | "none">((resolve) => {
+		rl.once("SIGINT", () => {
+			interrupted = true;
+			resolve("interrupted");
+		});
+		rl.once("close", () => resolve(interrupted ? "interrupted" : "none"));
 	});
 	try {
 		return await Promise.race([ask(rl, draft), left]);
 	} catch (error) {
-		if ((error as Error).name === "AbortError") return undefined;
+		if ((error as Error).name === "AbortError")
+			return interrupted ? "interrupted" : "none";
 		throw error;
 	} finally {
 		rl.close();
 	}
 }
+
+/** A value as one shell word, for the commands printed to paste (a path with a space stays one word). */
+const shellWord = (value: string) =>
+	/^[\w@%+=:,./-]+$/.test(value)
+		? value
+		: `'${value.replaceAll("'", `'\\''`)}'`;
 
 async function ask(
 	rl: ReturnType<typeof createInterface>,
@@ -78,7 +94,7 @@ function summary(u: RunUsage, threadId: string, db: string): void {
 		`  usage: ${u.calls} model calls, ${u.inputTokens} tokens in / ${u.outputTokens} out, ${cost} (${Object.keys(u.byModel).join(", ")})`,
 	);
 	say(
-		`  thread: ${threadId}  (look inside: pnpm weft --db ${db} history ${threadId} · pnpm weft --db ${db} diff ${threadId} 1 2)`,
+		`  thread: ${threadId}  (look inside: pnpm weft --db ${shellWord(db)} history ${shellWord(threadId)} · pnpm weft --db ${shellWord(db)} diff ${shellWord(threadId)} 1 2)`,
 	);
 }
 
@@ -153,26 +169,22 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 					`⏸  paused for review: a ${request.draft.split("\n").length}-line draft from ${request.sources} passages`,
 				),
 			);
-			if (!values.yes && !process.stdin.isTTY) {
-				say(`   the run is saved; answer from any process:`);
-				say(`     pnpm weft --db ${values.db} approve ${threadId}`);
+			let answer: Answer | "interrupted" | "none" = "none";
+			if (values.yes) answer = { action: "approve" };
+			else if (process.stdin.isTTY) answer = await askHuman(request.draft);
+			if (answer === "none" || answer === "interrupted") {
+				// no answer (no terminal, Ctrl-D) leaves the run waiting, as any pause does: exit 0; Ctrl-C is 130
+				const answerWith = `pnpm weft --db ${shellWord(values.db)}`;
+				const thread = shellWord(threadId);
+				if (process.stdin.isTTY) say();
+				say("   no answer: the run is saved; answer it from any process:");
+				say(`     ${answerWith} approve ${thread}`);
 				say(
-					`     pnpm weft --db ${values.db} reject ${threadId} --reason "cover the 19th century"`,
+					`     ${answerWith} reject ${thread} --reason "cover the 19th century"`,
 				);
-				say(`   (or run again with --yes to approve here)`);
+				say("   (or run again with --yes to approve here)");
 				summary(await graph.getUsage({ threadId }), threadId, values.db);
-				return 0;
-			}
-			const answer = values.yes
-				? ({ action: "approve" } as const)
-				: await askHuman(request.draft);
-			if (answer === undefined) {
-				say();
-				say(
-					`   no answer: the run is saved; answer it later from any process:`,
-				);
-				say(`     pnpm weft --db ${values.db} approve ${threadId}`);
-				return 130;
+				return answer === "interrupted" ? 130 : 0;
 			}
 			say(
 				`   answer: ${answer.action}${answer.action === "reject" ? ` (${answer.reason})` : ""}`,
