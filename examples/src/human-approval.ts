@@ -49,7 +49,8 @@ export async function main() {
 		{ request: "the release is on Friday" },
 		{ threadId: "mail-1" },
 	);
-	// paused.status === "interrupted"; paused.interrupts[0].value holds the draft to review
+	// paused.status === "interrupted"; the draft to review is in the request:
+	// paused.interrupts[0].value: { human: "review", request: { draft: "Dear team, the release is on Friday." } }
 	const done = await graph.run(new Command({ resume: { action: "approve" } }), {
 		threadId: "mail-1",
 	});

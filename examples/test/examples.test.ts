@@ -15,7 +15,11 @@ describe("examples run", () => {
 	it("human approval", async () => {
 		const { paused, done } = await humanApproval();
 		expect(paused.status).toBe("interrupted");
-		expect(paused.interrupts[0]!.value).toMatchObject({ human: "review" });
+		// as the README's comment says it
+		expect(paused.interrupts[0]!.value).toEqual({
+			human: "review",
+			request: { draft: "Dear team, the release is on Friday." },
+		});
 		expect(done.values.sent).toBe("sent #1");
 		expect(sentMails).toHaveLength(1);
 	});
