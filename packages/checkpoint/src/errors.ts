@@ -136,6 +136,8 @@ export interface ValidationIssue {
 	code: string;
 	path: PropertyKey[];
 	message: string;
+	/** The values allowed, when the schema names them (an enum, literals, a discriminator's options). */
+	values?: unknown[] | undefined;
 }
 
 /** Input, an update or a resume value does not match its schema. */

@@ -6,6 +6,7 @@ import {
 	ValidationError,
 	WeftError,
 } from "@weft/checkpoint";
+import { allowedValues, type IssueLike, issueText } from "./issue-text.ts";
 
 // The errors a run raises (most before it starts stepping), in one place so their wording stays consistent.
 
@@ -134,8 +135,8 @@ export function inStateTerms(
 
 /**
  * A value a node gave or got that failed its schema (a human checkpoint's request, an answer to an
- * interrupt): a ValidationError naming the node and the first issue (`root` names an issue of the whole
- * value). `error` is the schema's error; one without issues is said as it is.
+ * interrupt): a ValidationError naming the node and the first issue, with the values it allows (`root`
+ * names an issue of the whole value). `error` is the schema's error; one without issues is said as it is.
  */
 export function invalidValue(
 	what: string,
@@ -149,27 +150,29 @@ export function invalidValue(
 	const detail =
 		first === undefined
 			? String(error)
-			: `${first.path.join(".") || root}: ${first.message}`;
+			: `${first.path.join(".") || root}: ${issueText(first)}`;
 	return new ValidationError(
 		`${what} in node "${node}" is invalid: ${detail}`,
 		{
 			node,
-			issues: issues.map((x) => ({
-				code: x.code,
-				path: x.path,
-				message: x.message,
-			})),
+			issues: issues.map((x) => {
+				const values = allowedValues(x);
+				return {
+					code: x.code ?? "custom",
+					path: x.path,
+					message: issueText(x),
+					...(values === undefined ? {} : { values }),
+				};
+			}),
 			hint,
 			cause: error,
 		},
 	);
 }
 
-type Issue = { code: string; path: PropertyKey[]; message: string };
-
-function issuesOf(error: unknown): Issue[] {
+function issuesOf(error: unknown): IssueLike[] {
 	const issues = (error as { issues?: unknown } | null)?.issues;
 	return typeof error === "object" && Array.isArray(issues)
-		? (issues as Issue[])
+		? (issues as IssueLike[])
 		: [];
 }
