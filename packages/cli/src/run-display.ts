@@ -1,4 +1,9 @@
-import type { Interrupt, RunResult, StreamConfig } from "@weft/graph";
+import {
+	Command,
+	type Interrupt,
+	type RunResult,
+	type StreamConfig,
+} from "@weft/graph";
 import { settleCancelled } from "./cancel.ts";
 import { EXIT } from "./cli-error.ts";
 import type { CommandEnv } from "./env.ts";
@@ -25,9 +30,10 @@ async function underProgress(
 	threadId: string | undefined,
 	title: string,
 	run: (progress: Progress | undefined) => Promise<RunResult>,
+	afterAnswer = false,
 ): Promise<RunResult> {
 	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(title);
+	progress?.start(title, { afterAnswer });
 	try {
 		const result = await run(progress);
 		if (result.status === "cancelled" && threadId !== undefined)
@@ -38,7 +44,10 @@ async function underProgress(
 	}
 }
 
-/** Streams a run of `graph` with the progress display (none with --json) and returns its result. */
+/**
+ * Streams a run of `graph` with the progress display (none with --json) and returns its result. A run
+ * that answers a request (`input` a resume Command) prints `title` once the answer was taken.
+ */
 export function streamWithProgress(
 	graph: AnyGraph,
 	input: unknown,
@@ -46,18 +55,25 @@ export function streamWithProgress(
 	env: CommandEnv,
 	title: string,
 ): Promise<RunResult> {
-	return underProgress(env, config.threadId, title, async (progress) => {
-		let end: RunResult | undefined;
-		for await (const e of graph.stream(input as never, {
-			...config,
-			signal: env.signal,
-			mode: "debug",
-		})) {
-			progress?.event(e);
-			if (e.type === "end") end = e.result;
-		}
-		return end!;
-	});
+	const answering = input instanceof Command && input.resume !== undefined;
+	return underProgress(
+		env,
+		config.threadId,
+		title,
+		async (progress) => {
+			let end: RunResult | undefined;
+			for await (const e of graph.stream(input as never, {
+				...config,
+				signal: env.signal,
+				mode: "debug",
+			})) {
+				progress?.event(e);
+				if (e.type === "end") end = e.result;
+			}
+			return end!;
+		},
+		answering,
+	);
 }
 
 /**

@@ -149,10 +149,11 @@ export async function answer(
 	const context = givenContext(opts);
 	const { request, checkpointId, waitsAt } = await pick(threadId, opts, env);
 	const checkpointer = await env.store();
+	// a mistake in the answer's JSON is said before anything is printed
+	const value = answerOf(given, request);
 	env.out.line(
 		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
 	);
-	const value = answerOf(given, request);
 	const { graph, ref } = await graphOfThread(
 		checkpointer,
 		threadId,

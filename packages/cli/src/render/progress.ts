@@ -16,6 +16,8 @@ export class Progress {
 	#step = 0;
 	#tokens = 0;
 	#stream = "";
+	/** A title held back until the run shows it went past the answer it was given (see `start`). */
+	#held: string | undefined;
 
 	constructor(live = canRedraw()) {
 		this.#live = live
@@ -23,12 +25,22 @@ export class Progress {
 			: undefined;
 	}
 
-	start(label: string): void {
-		this.print(pc.dim(label));
+	/**
+	 * Prints the run's title. `afterAnswer`: a run that resumes with an answer prints it only once the answer
+	 * was taken (the node went on: it wrote, streamed, paused again or its step committed); an answer the
+	 * request refuses ends the run first, and no "resuming" line is printed for it.
+	 */
+	start(label: string, options: { afterAnswer?: boolean } = {}): void {
+		if (options.afterAnswer === true) this.#held = label;
+		else this.print(pc.dim(label));
 		this.#live?.start();
 	}
 
 	event(event: StreamEvent): void {
+		if (this.#held !== undefined && wentOn(event)) {
+			this.print(pc.dim(this.#held));
+			this.#held = undefined;
+		}
 		switch (event.type) {
 			case "task":
 				this.#step = event.step;
@@ -92,6 +104,12 @@ export class Progress {
 		return `step ${this.#step} · ${nodes} · ${seconds}s${tokens}${tail}`;
 	}
 }
+
+/** An event a resumed run sends only after its answer was taken (a refused one ends the run before). */
+const wentOn = (event: StreamEvent) =>
+	event.type === "lifecycle"
+		? event.state === "committing"
+		: event.type !== "task" && event.type !== "error" && event.type !== "end";
 
 function chunkText(chunk: unknown): string {
 	if (typeof chunk === "string") return chunk;
