@@ -43,13 +43,9 @@ function answerOf(answer: Answer, request: Interrupt): unknown {
 		case "approve": {
 			if (answer.edit === undefined) return { action: "approve" };
 			const edit = parseJsonArg(answer.edit, "--edit");
+			const calls = toolCallsOf(request);
 			// a tool approval edits the call's arguments; a human() checkpoint takes the fields as they are
-			const isTools =
-				(request.value as { human?: unknown } | null)?.human === "approve";
-			if (isTools)
-				return typeof edit === "object" && edit !== null && "args" in edit
-					? { action: "edit", ...edit }
-					: { action: "edit", args: edit };
+			if (calls !== undefined) return editedCall(calls, edit);
 			return {
 				action: "edit",
 				...(typeof edit === "object" && edit !== null ? edit : { value: edit }),
@@ -60,6 +56,57 @@ function answerOf(answer: Answer, request: Interrupt): unknown {
 		case "value":
 			return parseJsonArg(answer.value, "--value");
 	}
+}
+
+interface ToolCall {
+	id: string;
+	name: string;
+	args: Record<string, unknown>;
+}
+
+/** The tool calls an agent's approval request waits on (undefined for any other request). */
+function toolCallsOf(request: Interrupt): ToolCall[] | undefined {
+	const v = request.value as {
+		human?: unknown;
+		request?: { toolCalls?: unknown };
+	} | null;
+	return v?.human === "approve" && Array.isArray(v.request?.toolCalls)
+		? (v.request.toolCalls as ToolCall[])
+		: undefined;
+}
+
+/**
+ * `--edit` on a tool approval: the keys given replace those of the call's arguments, the others are kept
+ * (an edit, not a new call; `weft resume --value '{"action":"edit","args":{…}}'` replaces them all).
+ */
+function editedCall(calls: ToolCall[], edit: unknown): unknown {
+	if (typeof edit !== "object" || edit === null || Array.isArray(edit))
+		throw new UsageError(
+			"--edit on a tool approval takes an object of the arguments to change",
+			`e.g. --edit '{"body":"…"}' (the other arguments are kept)`,
+		);
+	if (calls.length !== 1)
+		throw new UsageError(
+			`${calls.length} tool calls wait for approval: --edit changes one`,
+			`answer each with \`${WEFT} resume <thread> --value '{"byId":{"<tool call id>":{"action":"edit","args":{…}}}}'\` (ids: ${calls.map((c) => c.id).join(", ")})`,
+		);
+	const call = calls[0]!;
+	return {
+		action: "edit",
+		args: { ...call.args, ...(edit as Record<string, unknown>) },
+	};
+}
+
+/** "edit send_email: body replaced; to kept as it was": what `--edit` changes in a call. */
+function editText(request: Interrupt, value: unknown): string | undefined {
+	const call = toolCallsOf(request)?.[0];
+	const args = (value as { args?: Record<string, unknown> } | null)?.args;
+	if (call === undefined || args === undefined) return undefined;
+	const changed = Object.keys(args).filter(
+		(k) => JSON.stringify(args[k]) !== JSON.stringify(call.args[k]),
+	);
+	const kept = Object.keys(args).filter((k) => !changed.includes(k));
+	return `edit ${call.name}: ${changed.length === 0 ? "nothing changed" : `${changed.join(", ")} replaced`}${kept.length === 0 ? "" : `; ${kept.join(", ")} kept as it was`}`;
 }
 
 /** The newest head other than `newest` with a request waiting, if any. */
@@ -154,6 +201,8 @@ export async function answer(
 	env.out.line(
 		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
 	);
+	const edit = given.kind === "approve" ? editText(request, value) : undefined;
+	if (edit !== undefined) env.out.line(edit);
 	const { graph, ref } = await graphOfThread(
 		checkpointer,
 		threadId,
@@ -223,7 +272,7 @@ export const approveCommand = (act: Act) =>
 			)
 			.option(
 				"--edit <json>",
-				"approve with changes: tool arguments, or fields of a human() answer",
+				"approve with changes: tool arguments to change (the others are kept), or fields of a human() answer",
 			)
 			.action(
 				act((env, thread: string, o: AnswerOptions & { edit?: string }) =>
