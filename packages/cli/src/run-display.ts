@@ -3,6 +3,7 @@ import {
 	type Interrupt,
 	type RunResult,
 	type StreamConfig,
+	type StreamEvent,
 } from "@weft/graph";
 import { settleCancelled } from "./cancel.ts";
 import { EXIT } from "./cli-error.ts";
@@ -56,37 +57,56 @@ export function streamWithProgress(
 	title: string,
 ): Promise<RunResult> {
 	const answering = input instanceof Command && input.resume !== undefined;
-	return underProgress(
+	return followEvents(
 		env,
 		config.threadId,
 		title,
-		async (progress) => {
-			let end: RunResult | undefined;
-			for await (const e of graph.stream(input as never, {
-				...config,
-				signal: env.signal,
-				mode: "debug",
-			})) {
-				progress?.event(e);
-				if (e.type === "end") end = e.result;
-			}
-			return end!;
-		},
+		(mode) => graph.stream(input as never, { ...config, ...mode }),
 		answering,
 	);
 }
 
 /**
- * Runs `run` on `threadId` under the progress display, reports the result and returns the exit code:
- * what replay and recover do around their one call.
+ * Shows the events of a run (`graph.stream`, `graph.streamReplay`) as they come, under the progress
+ * display, and returns its result: every command that runs a graph prints its steps alike.
+ */
+export function followEvents(
+	env: CommandEnv,
+	threadId: string | undefined,
+	title: string,
+	events: (mode: {
+		signal: AbortSignal;
+		mode: "debug";
+	}) => AsyncIterable<StreamEvent>,
+	afterAnswer = false,
+): Promise<RunResult> {
+	return underProgress(
+		env,
+		threadId,
+		title,
+		async (progress) => {
+			let end: RunResult | undefined;
+			for await (const e of events({ signal: env.signal, mode: "debug" })) {
+				progress?.event(e);
+				if (e.type === "end") end = e.result;
+			}
+			return end!;
+		},
+		afterAnswer,
+	);
+}
+
+/**
+ * Follows a run of `threadId` (`followEvents`), reports the result and returns the exit code: what
+ * replay and recover do around their one call.
  */
 export async function runAndReport(
 	env: CommandEnv,
 	threadId: string,
 	title: string,
-	run: () => Promise<RunResult>,
+	events: Parameters<typeof followEvents>[3],
 ): Promise<number> {
-	const result = await underProgress(env, threadId, title, run);
+	const result = await followEvents(env, threadId, title, events);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }

@@ -36,10 +36,10 @@ export async function recover(
 			graph: ref,
 			...(context === undefined ? {} : { context: JSON.stringify(context) }),
 		},
-		signal: env.signal,
 	};
-	return runAndReport(env, threadId, `recovering thread ${threadId}`, () =>
-		graph.recover(threadId, config),
+	// graph.recover() is a run of null on the thread: streamed, so its steps show as `continue`'s do
+	return runAndReport(env, threadId, `recovering thread ${threadId}`, (mode) =>
+		graph.stream(null, { ...config, ...mode, threadId }),
 	);
 }
 

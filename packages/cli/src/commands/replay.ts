@@ -49,12 +49,12 @@ export async function replay(
 		env,
 		threadId,
 		`replaying thread ${threadId} from step ${from.step} as a new branch`,
-		() =>
-			graph.replay({
+		(mode) =>
+			graph.streamReplay({
 				...config,
+				...mode,
 				threadId,
 				checkpointId: from.checkpointId,
-				signal: env.signal,
 			}),
 	);
 }

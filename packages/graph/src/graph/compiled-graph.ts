@@ -193,9 +193,27 @@ export class CompiledGraph<
 	}
 
 	/** Runs and yields events as they happen; the last one is `end` with the result. */
-	async *stream(
+	stream(
 		input: GraphInput<TSchema>,
 		config: StreamConfig = {},
+	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
+		return this.#events(input, config, {});
+	}
+
+	/**
+	 * `replay()` that yields its events as they happen, as `stream()` does (the CLI's `weft replay` shows
+	 * its steps with them); the last one is `end` with the result.
+	 */
+	streamReplay(
+		config: StateConfig & StreamConfig,
+	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
+		return this.#events(null, config, { fresh: true });
+	}
+
+	async *#events(
+		input: GraphInput<TSchema>,
+		config: StreamConfig,
+		options: { fresh?: boolean },
 	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
 		const modes =
 			config.mode === undefined ? DEFAULT_MODES : streamModes(config.mode);
@@ -207,17 +225,19 @@ export class CompiledGraph<
 			queue.push(event);
 			wake?.();
 		};
-		const done = new Run(this.#rt, config, { sink, modes }).execute(input).then(
-			() => {
-				finished = true;
-				wake?.();
-			},
-			(error: unknown) => {
-				failure = { error };
-				finished = true;
-				wake?.();
-			},
-		);
+		const done = new Run(this.#rt, config, { ...options, sink, modes })
+			.execute(input)
+			.then(
+				() => {
+					finished = true;
+					wake?.();
+				},
+				(error: unknown) => {
+					failure = { error };
+					finished = true;
+					wake?.();
+				},
+			);
 		while (true) {
 			while (queue.length > 0)
 				yield queue.shift() as StreamEvent<StateOf<TSchema>>;
