@@ -34,6 +34,7 @@ import { threadsCommand } from "./commands/threads.ts";
 import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
+import { enterTypedFolder } from "./invocation.ts";
 import { createOutput } from "./render/output.ts";
 import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
@@ -265,6 +266,7 @@ if (
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
 	keepRunningWhenPipesClose();
+	enterTypedFolder();
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;
 	// a cancelled run's node that ignored its signal would keep the process alive: its lease is given
