@@ -17,6 +17,7 @@ import { statelessRoutes } from "./routes/stateless.ts";
 import { storeRoutes } from "./routes/store.ts";
 import { type StudioOptions, studioRoutes } from "./routes/studio.ts";
 import { threadCopyRoutes } from "./routes/thread-copy.ts";
+import { threadStateRoutes } from "./routes/thread-state.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
@@ -199,6 +200,7 @@ export function createApp(options: AppOptions): WeftApp {
 		app.use("*", rateLimiter(options.rateLimit));
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
+	app.route("/threads", threadStateRoutes(ctx));
 	app.route("/threads/:thread_id/runs", runRoutes(ctx));
 	app.route("/runs", statelessRoutes(ctx));
 	app.route("/threads/:thread_id/copy", threadCopyRoutes(ctx));

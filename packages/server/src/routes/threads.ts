@@ -1,28 +1,21 @@
-import { checkpointNotFound, validateId, WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
 	type Env,
-	graphOfThread,
 	interruptsByTask,
 	interruptTasks,
 	ownedThread,
 	ownerOf,
-	requireAnswerScopeIfWaiting,
 	type ServerContext,
-	toThreadState,
 } from "../context.ts";
-import { splitHistoryFilter } from "../history-filter.ts";
 import {
-	HistoryQuery,
-	StatePatch,
-	StateUpdate,
 	ThreadCount,
 	ThreadCreate,
 	ThreadPatch,
 	ThreadSearch,
 } from "../schemas.ts";
 import { deleteThread } from "../thread-expiry.ts";
-import { headOf, type ThreadStatus, threadNow } from "../thread-head.ts";
+import { type ThreadStatus, threadNow } from "../thread-head.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import {
 	findThreads,
@@ -92,32 +85,7 @@ async function savedThread(ctx: ServerContext, threadId: string) {
 	});
 }
 
-function requireGraph(ctx: ServerContext, t: ThreadRecord) {
-	const graph = graphOfThread(ctx, t);
-	if (graph === undefined)
-		throw new WeftError(
-			"CONFIG_INVALID",
-			`thread "${t.threadId}" has no graph yet`,
-			{
-				hint: "create it with metadata.graph_id, or run it once with an assistant",
-			},
-		);
-	return graph;
-}
-
-/** The state of a thread with no checkpoint (yet, or rolled back to before its first): no checkpoint, as LangGraph's. */
-const emptyState = () => ({
-	values: {},
-	next: [],
-	tasks: [],
-	checkpoint: null,
-	parent_checkpoint: null,
-	metadata: {},
-	created_at: null,
-	interrupts: [],
-});
-
-/** Threads: create, read, search, patch, delete, state, history, update state (fork). */
+/** Threads: create, read, search, count, patch, delete (their state and history: `thread-state.ts`). */
 export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 	const owned = (c: Context<Env>) =>
@@ -218,111 +186,6 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	app.delete("/:thread_id", async (c) => {
 		await deleteThread(ctx, await owned(c));
 		return c.body(null, 204);
-	});
-	const state = async (c: Context<Env>, checkpointId?: string) => {
-		const t = await owned(c);
-		const info = await ctx.checkpointer.getThread(t.threadId);
-		if (info?.checkpointId == null) {
-			if (checkpointId === undefined) return c.json(emptyState());
-			// a thread with no checkpoint has none of that id (whether or not it has a graph yet)
-			validateId(checkpointId, "checkpoint id");
-			throw checkpointNotFound(t.threadId, "", checkpointId);
-		}
-		// rolled back: the thread reads as before its rolled-back runs
-		const at = checkpointId ?? (await headOf(ctx, t));
-		if (at === null) return c.json(emptyState());
-		const snap = await requireGraph(ctx, t).getState({
-			threadId: t.threadId,
-			checkpointId: at,
-		});
-		return c.json(
-			toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
-		);
-	};
-	app.get("/:thread_id/state", (c) => state(c));
-	app.get("/:thread_id/state/:checkpoint_id", (c) =>
-		state(c, c.req.param("checkpoint_id")),
-	);
-	app.post("/:thread_id/state/checkpoint", async (c) => {
-		const b = await body(c, StateUpdate.pick({ checkpoint: true }));
-		return state(c, b.checkpoint?.checkpoint_id);
-	});
-	app.post("/:thread_id/state", async (c) => {
-		const t = await owned(c);
-		const b = await body(c, StateUpdate);
-		const graph = requireGraph(ctx, t);
-		const checkpointId =
-			b.checkpoint_id ??
-			b.checkpoint?.checkpoint_id ??
-			(await headOf(ctx, t)) ??
-			undefined;
-		// writing past a pending human checkpoint answers it: the same scope is needed
-		const graphId = t.graphId ?? [...ctx.graphs.keys()][0]!;
-		await requireAnswerScopeIfWaiting(ctx, c, graph, graphId, {
-			threadId: t.threadId,
-			checkpointId,
-		});
-		const out = await graph.updateState(
-			{ threadId: t.threadId, checkpointId },
-			(b.values ?? {}) as never,
-			{
-				asNode: b.as_node,
-			},
-		);
-		// LangGraph answers `checkpoint`; the SDK's type names it `configurable`: both are sent
-		const checkpoint = {
-			thread_id: t.threadId,
-			checkpoint_ns: "",
-			checkpoint_id: out.checkpointId,
-		};
-		return c.json({ checkpoint, configurable: checkpoint });
-	});
-	// LangGraph changes the checkpoint's metadata in place; Weft's stores never change a checkpoint
-	// (decision 0051): refused, after the same checks as a read
-	app.patch("/:thread_id/state", async (c) => {
-		const t = await owned(c);
-		const b = await body(c, StatePatch);
-		const checkpointId = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
-		if (checkpointId !== undefined)
-			await requireGraph(ctx, t).getState({
-				threadId: t.threadId,
-				checkpointId,
-			});
-		throw new WeftError(
-			"CHECKPOINT_CONFLICT",
-			"checkpoints are immutable: their metadata cannot be patched",
-			{
-				hint: "give metadata when the run starts (runs.create({ metadata }) sets it on every checkpoint the run writes), or keep it on the thread (threads.update)",
-			},
-		);
-	});
-	app.post("/:thread_id/history", async (c) => {
-		const t = await owned(c);
-		const q = await body(c, HistoryQuery);
-		const info = await ctx.checkpointer.getThread(t.threadId);
-		if (info?.checkpointId == null) return c.json([]);
-		const before =
-			typeof q.before === "string"
-				? q.before
-				: q.before?.configurable.checkpoint_id;
-		const out = [];
-		const { stored, matches } = splitHistoryFilter(q.metadata);
-		// filtered here: the store lists without a limit, and the listing stops at `limit` matches
-		for await (const snap of requireGraph(ctx, t).getStateHistory(
-			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
-			{
-				limit: matches === undefined ? q.limit : undefined,
-				before,
-				filter: stored,
-			},
-		)) {
-			if (matches !== undefined && !matches(snap)) continue;
-			out.push(
-				toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
-			);
-			if (out.length >= q.limit) break;
-		}
-		return c.json(out);
 	});
 	return app;
 }
