@@ -41,7 +41,8 @@ beforeAll(async () => {
 		checkpointer,
 		records: workerRecords as PostgresRecords,
 		sweepMs: 100,
-		events: { maxPerRun: 3, ttlMs: 300 },
+		// long enough for the reads after the run to come before the sweep on a loaded machine (300 ms was not)
+		events: { maxPerRun: 3, ttlMs: 5000 },
 		runTimeoutMs: 1500,
 		shutdownGraceMs: 20_000,
 	});
