@@ -152,12 +152,16 @@ export class TaskContext implements NodeContext {
 			if (refused !== undefined) return Promise.reject(refused);
 			return once(scope, signal, key, fn, true);
 		};
-		const origin: EventOrigin = {
-			step: host.step,
-			tasks: [{ node, id: scope.taskId, checkpointId: host.checkpointId }],
-		};
-		this.emit = (data) => host.emit(node, "custom", data, origin);
-		this.emitMessage = (chunk) => host.emit(node, "message", chunk, origin);
+		// where this task's events come from: made at its first event (most tasks emit none)
+		const { step, checkpointId } = host;
+		let origin: EventOrigin | undefined;
+		const originOf = () =>
+			(origin ??= {
+				step,
+				tasks: [{ node, id: scope.taskId, checkpointId }],
+			});
+		this.emit = (data) => host.emit(node, "custom", data, originOf());
+		this.emitMessage = (chunk) => host.emit(node, "message", chunk, originOf());
 		this.reportUsage = (usage) => host.reportUsage(node, usage);
 		const store = host.config.store;
 		this.store = store === undefined ? undefined : nodeStore(store, this);
