@@ -119,7 +119,7 @@ async function prepareContinue(
 			? p.config.checkpointId
 			: resume === undefined
 				? undefined
-				: await store.headWithInterrupts(resumeIds(resume.value));
+				: await store.heads.headWithInterrupts(resumeIds(resume.value));
 	const tuple = await load(p, store, checkpointId);
 	if (tuple === undefined) {
 		throw resume === undefined
@@ -147,7 +147,9 @@ async function prepareContinue(
 		p.parentTask === undefined &&
 		!answeredUnfinished(at.tasks, memory)
 	) {
-		const waiting = await store.waitingHead(tuple.checkpoint.checkpointId);
+		const waiting = await store.heads.waitingHead(
+			tuple.checkpoint.checkpointId,
+		);
 		if (waiting !== undefined)
 			throw fail.pendingOnOtherBranch(p.threadId!, waiting);
 	}

@@ -1,8 +1,6 @@
 import {
-	CheckpointError,
 	type Checkpointer,
 	type CheckpointRecord,
-	type CheckpointSummary,
 	type CheckpointTuple,
 	isValidId,
 	isWeftError,
@@ -12,7 +10,6 @@ import {
 	type StoredCheckpoint,
 	type StoredThreadStatus,
 	type SyncPut,
-	type WeftError,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import {
@@ -22,7 +19,6 @@ import {
 import { AbortWatch } from "./execute-tasks.ts";
 import type { GraphNames } from "./graph-names.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
-import { groupPending, unanswered } from "./interrupts.ts";
 import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
@@ -33,6 +29,7 @@ import {
 	type SnapshotPolicy,
 } from "./state-loader.ts";
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
+import { ThreadHeads } from "./thread-heads.ts";
 
 /**
  * A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot), and
@@ -81,6 +78,7 @@ export class RunStore {
 	 * newest on the chain (≈ 40 bytes a checkpoint less).
 	 */
 	#chainSchema: string | undefined;
+	#heads: ThreadHeads | undefined;
 
 	constructor(
 		cp: Checkpointer,
@@ -208,92 +206,10 @@ export class RunStore {
 		}
 	}
 
-	/**
-	 * The newest head whose pending interrupts include all of `ids` (none given, or none found: undefined,
-	 * meaning the newest head). Reads only the heads' pending writes. A head that cannot be read is passed
-	 * over, so that a damaged branch never blocks answering a healthy one; when no head that reads has the
-	 * ids, they could only be pending there, and its error says so.
-	 */
-	async headWithInterrupts(
-		ids: readonly string[],
-	): Promise<string | undefined> {
-		if (ids.length === 0) return undefined;
-		const heads = await this.#heads();
-		if (heads.length < 2) return undefined;
-		let unreadable: { branch: number; error: WeftError } | undefined;
-		for await (const h of this.#readHeads(heads)) {
-			if (h.error !== undefined) {
-				unreadable ??= h;
-				continue;
-			}
-			const pending = new Set(
-				h.tuple?.pendingWrites.flatMap((w) =>
-					w.kind === "interrupt" ? [w.id] : [],
-				),
-			);
-			if (ids.every((id) => pending.has(id))) return h.checkpointId;
-		}
-		if (unreadable !== undefined) {
-			const { branch, error } = unreadable;
-			throw new CheckpointError(
-				error.code,
-				`interrupt ${ids.map((id) => `"${id}"`).join(", ")} is pending on no head of thread "${this.#threadId}" that reads; it may wait on branch ${branch}, which cannot be read: ${error.message}`,
-				{
-					hint: `answer another branch by its checkpointId (getThread().heads), or repair branch ${branch}: ${error.hint ?? "see the cause"}`,
-					cause: error,
-				},
-			);
-		}
-		return undefined;
-	}
-
-	/**
-	 * The newest head other than `except` with an interrupt nobody answered (heads that cannot be read are
-	 * passed over): where a resume that found nothing to answer on the newest head can go. Read only on
-	 * that error's path.
-	 */
-	async waitingHead(
-		except: string,
-	): Promise<{ checkpointId: string; branch: number } | undefined> {
-		for await (const h of this.#readHeads(await this.#heads(), except)) {
-			if (h.tuple === undefined) continue;
-			const memory = groupPending(h.tuple.pendingWrites);
-			if (unanswered(h.tuple.checkpoint.data.tasks, memory).length > 0)
-				return { checkpointId: h.checkpointId, branch: h.branch };
-		}
-		return undefined;
-	}
-
-	#heads(): Promise<CheckpointSummary[]> {
-		return this.#cp.heads({ threadId: this.#threadId, ns: this.#ns });
-	}
-
-	/**
-	 * Each head's tuple in turn (but `except`'s) with its branch number (1: the newest head), or the error
-	 * of a head that cannot be read (any other error is thrown).
-	 */
-	async *#readHeads(
-		heads: readonly CheckpointSummary[],
-		except?: string,
-	): AsyncGenerator<
-		{ checkpointId: string; branch: number } & (
-			| { tuple: CheckpointTuple | undefined; error?: undefined }
-			| { tuple?: undefined; error: WeftError }
-		)
-	> {
-		for (const [n, { checkpointId }] of heads.entries()) {
-			if (checkpointId === except) continue;
-			const read = await this.#cp
-				.getTuple({ threadId: this.#threadId, ns: this.#ns, checkpointId })
-				.then(
-					(tuple) => ({ tuple }),
-					(error: unknown) => {
-						if (!isUnreadable(error)) throw error;
-						return { error };
-					},
-				);
-			yield { checkpointId, branch: n + 1, ...read };
-		}
+	/** The thread's heads in this run's namespace: where a resume's answer goes (made on first use). */
+	get heads(): ThreadHeads {
+		this.#heads ??= new ThreadHeads(this.#cp, this.#threadId, this.#ns);
+		return this.#heads;
 	}
 
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
@@ -466,15 +382,6 @@ export class RunStore {
 		void settled.then(() => lease.release(status)).catch(() => {});
 		return DONE;
 	}
-}
-
-/** A head whose stored data cannot be read (damaged, of an unknown type, under another key). */
-function isUnreadable(error: unknown): error is WeftError {
-	return (
-		isWeftError(error, "CORRUPT_CHECKPOINT") ||
-		isWeftError(error, "DESERIALIZATION_FAILED") ||
-		isWeftError(error, "DECRYPTION_FAILED")
-	);
 }
 
 /** No records to carry (one array, shared, never changed). */

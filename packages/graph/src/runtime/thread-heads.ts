@@ -1,0 +1,122 @@
+import {
+	CheckpointError,
+	type Checkpointer,
+	type CheckpointSummary,
+	type CheckpointTuple,
+	isWeftError,
+	type WeftError,
+} from "@weft/checkpoint";
+import { groupPending, unanswered } from "./interrupts.ts";
+
+// The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
+// newest head, which other branch a question waits on.
+
+/** The heads of one namespace of a thread, read for a resume. */
+export class ThreadHeads {
+	readonly #cp: Checkpointer;
+	readonly #threadId: string;
+	readonly #ns: string;
+
+	constructor(cp: Checkpointer, threadId: string, ns: string) {
+		this.#cp = cp;
+		this.#threadId = threadId;
+		this.#ns = ns;
+	}
+
+	/**
+	 * The newest head whose pending interrupts include all of `ids` (none given, or none found: undefined,
+	 * meaning the newest head). Reads only the heads' pending writes. A head that cannot be read is passed
+	 * over, so that a damaged branch never blocks answering a healthy one; when no head that reads has the
+	 * ids, they could only be pending there, and its error says so.
+	 */
+	async headWithInterrupts(
+		ids: readonly string[],
+	): Promise<string | undefined> {
+		if (ids.length === 0) return undefined;
+		const heads = await this.#list();
+		if (heads.length < 2) return undefined;
+		let unreadable: { branch: number; error: WeftError } | undefined;
+		for await (const h of this.#read(heads)) {
+			if (h.error !== undefined) {
+				unreadable ??= h;
+				continue;
+			}
+			const pending = new Set(
+				h.tuple?.pendingWrites.flatMap((w) =>
+					w.kind === "interrupt" ? [w.id] : [],
+				),
+			);
+			if (ids.every((id) => pending.has(id))) return h.checkpointId;
+		}
+		if (unreadable !== undefined) {
+			const { branch, error } = unreadable;
+			throw new CheckpointError(
+				error.code,
+				`interrupt ${ids.map((id) => `"${id}"`).join(", ")} is pending on no head of thread "${this.#threadId}" that reads; it may wait on branch ${branch}, which cannot be read: ${error.message}`,
+				{
+					hint: `answer another branch by its checkpointId (getThread().heads), or repair branch ${branch}: ${error.hint ?? "see the cause"}`,
+					cause: error,
+				},
+			);
+		}
+		return undefined;
+	}
+
+	/**
+	 * The newest head other than `except` with an interrupt nobody answered (heads that cannot be read are
+	 * passed over): where a resume that found nothing to answer on the newest head can go. Read only on
+	 * that error's path.
+	 */
+	async waitingHead(
+		except: string,
+	): Promise<{ checkpointId: string; branch: number } | undefined> {
+		for await (const h of this.#read(await this.#list(), except)) {
+			if (h.tuple === undefined) continue;
+			const memory = groupPending(h.tuple.pendingWrites);
+			if (unanswered(h.tuple.checkpoint.data.tasks, memory).length > 0)
+				return { checkpointId: h.checkpointId, branch: h.branch };
+		}
+		return undefined;
+	}
+
+	#list(): Promise<CheckpointSummary[]> {
+		return this.#cp.heads({ threadId: this.#threadId, ns: this.#ns });
+	}
+
+	/**
+	 * Each head's tuple in turn (but `except`'s) with its branch number (1: the newest head), or the error
+	 * of a head that cannot be read (any other error is thrown).
+	 */
+	async *#read(
+		heads: readonly CheckpointSummary[],
+		except?: string,
+	): AsyncGenerator<
+		{ checkpointId: string; branch: number } & (
+			| { tuple: CheckpointTuple | undefined; error?: undefined }
+			| { tuple?: undefined; error: WeftError }
+		)
+	> {
+		for (const [n, { checkpointId }] of heads.entries()) {
+			if (checkpointId === except) continue;
+			const read = await this.#cp
+				.getTuple({ threadId: this.#threadId, ns: this.#ns, checkpointId })
+				.then(
+					(tuple) => ({ tuple }),
+					(error: unknown) => {
+						if (!isUnreadable(error)) throw error;
+						return { error };
+					},
+				);
+			yield { checkpointId, branch: n + 1, ...read };
+		}
+	}
+}
+
+/** A head whose stored data cannot be read (damaged, of an unknown type, under another key). */
+function isUnreadable(error: unknown): error is WeftError {
+	return (
+		isWeftError(error, "CORRUPT_CHECKPOINT") ||
+		isWeftError(error, "DESERIALIZATION_FAILED") ||
+		isWeftError(error, "DECRYPTION_FAILED")
+	);
+}
