@@ -43,22 +43,36 @@ export async function acquire(
 	options: AcquireLeaseOptions,
 	retried: boolean,
 ): Promise<Lease> {
-	const taken = (
-		await q(st.acquireLease, [
-			threadId,
-			options.owner,
-			options.ttlMs,
-			new Date().toISOString(),
-		])
-	).rows[0] as LeaseRow | undefined;
-	if (taken !== undefined) return leaseOf(threadId, taken)!;
-	const held = leaseOf(
-		threadId,
-		(await q(st.leaseOf, [threadId])).rows[0] as LeaseRow,
-	)!;
-	if (retried && held.owner === options.owner) return held;
-	throw threadBusy(threadId, held);
+	for (let attempt = 1; ; attempt++) {
+		const taken = (
+			await q(st.acquireLease, [
+				threadId,
+				options.owner,
+				options.ttlMs,
+				new Date().toISOString(),
+			])
+		).rows[0] as LeaseRow | undefined;
+		if (taken !== undefined) return leaseOf(threadId, taken)!;
+		const row = (await q(st.leaseOf, [threadId])).rows[0] as
+			| LeaseRow
+			| undefined;
+		const held = row === undefined ? null : leaseOf(threadId, row);
+		if (held === null) {
+			// its holder released it between the two statements: take it again (a few times: each needs
+			// another runner to take and release the lease in between)
+			if (attempt < MAX_TAKES) continue;
+			throw threadBusy(threadId, {
+				owner: "another runner",
+				expiresAt: "its release",
+			});
+		}
+		if (retried && held.owner === options.owner) return held;
+		throw threadBusy(threadId, held);
+	}
 }
+
+/** How often `acquire` tries a lease found released right after it was refused. */
+const MAX_TAKES = 5;
 
 export async function renew(
 	q: Query,
