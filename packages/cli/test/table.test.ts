@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import stringWidth from "string-width";
 import { afterAll, describe, expect, it } from "vitest";
-import { table } from "../src/render/table.ts";
+import { table, text } from "../src/render/table.ts";
 import { wrapCell } from "../src/render/wrap-cell.ts";
 import { root, weft } from "./run-cli.ts";
 
@@ -33,7 +33,7 @@ describe("tables with coloured cells", () => {
 		const long = yellow(
 			"approve send_email to bob@example.com about the Friday release",
 		);
-		const out = table(["thread", "request"], [["t1", long]], 30);
+		const out = table(["thread", text("request")], [["t1", long]], 30);
 		expect(noBrokenEscapes(out)).toBe(true);
 		for (const line of out.split("\n"))
 			expect(stringWidth(line)).toBeLessThanOrEqual(30);

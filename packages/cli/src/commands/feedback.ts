@@ -2,7 +2,7 @@ import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
 import { WEFT } from "../invocation.ts";
-import { table } from "../render/table.ts";
+import { table, text, words } from "../render/table.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
 
@@ -82,7 +82,7 @@ export function registerFeedback(program: Program, act: Act): void {
 											"checkpoint",
 											"score",
 											"label",
-											"comment",
+											text("comment"),
 											"by",
 											"time",
 										],
@@ -102,7 +102,7 @@ export function registerFeedback(program: Program, act: Act): void {
 							const stats = aggregateFeedback(list, by);
 							env.out.result(stats, () =>
 								table(
-									[by, "count", "mean score", "labels"],
+									[by, "count", "mean score", words("labels")],
 									stats.map((g) => [
 										g.key,
 										g.count,

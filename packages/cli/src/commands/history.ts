@@ -4,7 +4,7 @@ import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { label, shortId } from "../render/output.ts";
-import { table } from "../render/table.ts";
+import { table, words } from "../render/table.ts";
 
 /**
  * `weft history <thread>`: the thread's checkpoints, newest first, from metadata only, each marked
@@ -41,9 +41,9 @@ export async function history(
 					"checkpoint",
 					...(many ? ["branch"] : []),
 					"source",
-					"node(s)",
-					"wrote",
-					"next",
+					words("node(s)"),
+					words("wrote"),
+					words("next"),
 					"time",
 				],
 				rows.map((s) => [

@@ -4,7 +4,7 @@ import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { label } from "../render/output.ts";
-import { table } from "../render/table.ts";
+import { table, text } from "../render/table.ts";
 import { type StepRecord, stepRecord } from "../store-events.ts";
 
 /**
@@ -52,7 +52,7 @@ export async function logs(
 					"input",
 					"output",
 					"cost",
-					"tool calls",
+					text("tool calls"),
 				],
 				rows,
 			),

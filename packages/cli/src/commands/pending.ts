@@ -10,8 +10,10 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { plainValue } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
-import { table } from "../render/table.ts";
+import { table, text } from "../render/table.ts";
+import { tableWidth } from "../render/terminal.ts";
 import { indent, oneLine } from "../render/values.ts";
+import { wrapWords } from "../render/wrap-cell.ts";
 import { requestText } from "../run-display.ts";
 
 /** Columns a request takes in the table (a longer one is printed whole under it). */
@@ -51,7 +53,7 @@ export async function pending(
 		const texts = rows.map((r) => requestText(r.value));
 		const summaries = texts.map((t) => oneLine(t, SUMMARY));
 		const overview = table(
-			["thread", "node", "interrupt", "request"],
+			["thread", "node", "interrupt", text("request")],
 			rows.map((r, i) => [
 				r.branch > 1
 					? `${r.threadId}\n(branch ${r.branch}: --checkpoint ${shortId(r.checkpointId)})`
@@ -65,7 +67,7 @@ export async function pending(
 			summaries[i] === texts[i]!.replace(/\s+/g, " ").trim()
 				? []
 				: [
-						`${pc.bold(`${r.threadId} · ${r.node} · ${r.id}`)}\n${indent(texts[i]!, "  ")}`,
+						`${pc.bold(wrapWords(`${r.threadId} · ${r.node} · ${r.id}`, tableWidth()))}\n${indent(wrapWords(texts[i]!, tableWidth() - 2), "  ")}`,
 					],
 		);
 		return [overview, ...whole].join("\n\n");

@@ -2,7 +2,7 @@
 // graph, per node and per thread, next to latency, errors and usage.
 import { aggregateFeedback, type Feedback } from "@weft/evals";
 import { label } from "../render/output.ts";
-import { table } from "../render/table.ts";
+import { table, words } from "../render/table.ts";
 
 /** Feedback totals of one group (a graph, a node or a thread). */
 export interface FeedbackRow {
@@ -70,7 +70,7 @@ export function renderFeedback(f: FeedbackStats): string {
 			.join(", "),
 	];
 	return table(
-		["feedback", "on", "count", "scored", "mean score", "labels"],
+		["feedback", "on", "count", "scored", "mean score", words("labels")],
 		[
 			line("all", f.total),
 			...f.byGraph.map((r) => line("graph", r)),

@@ -8,7 +8,7 @@ import { positiveInt, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { label } from "../render/output.ts";
-import { table } from "../render/table.ts";
+import { table, words } from "../render/table.ts";
 
 const STATUSES: readonly ThreadStatus[] = [
 	"running",
@@ -72,7 +72,7 @@ export async function threads(
 				? `no ${opts.status} threads`
 				: "no threads yet: run a graph with `weft run <module>`"
 			: table(
-					["thread", "status", "step", "next", "checkpoints", "updated"],
+					["thread", "status", "step", words("next"), "checkpoints", "updated"],
 					rows.map((t) => [
 						t.threadId,
 						t.forked

@@ -58,3 +58,63 @@ function wrapLine(line: string, width: number): string {
 	out.push(current);
 	return out.join("\n");
 }
+
+/**
+ * Wraps text to `width` columns between words (at spaces); a word longer than a line is broken as
+ * `wrapCell` breaks it. Colour codes are kept whole, and a colour open at a break is closed and opened
+ * again on the next line.
+ */
+export function wrapWords(text: string, width: number): string {
+	if (width < 1) return text;
+	return text
+		.split("\n")
+		.map((line) =>
+			stringWidth(line) <= width ? line : recolour(wordLines(line, width)),
+		)
+		.join("\n");
+}
+
+/** The lines of `line` filled word by word (colour codes count as no width). */
+function wordLines(line: string, width: number): string[] {
+	const out: string[] = [];
+	let current = "";
+	for (const word of line.split(" ")) {
+		const w = stringWidth(word);
+		const used = stringWidth(current);
+		if (current !== "" && used + 1 + w <= width) {
+			current += ` ${word}`;
+			continue;
+		}
+		if (current !== "") out.push(current);
+		if (w <= width) {
+			current = word;
+			continue;
+		}
+		const pieces = wrapLine(word, width).split("\n");
+		out.push(...pieces.slice(0, -1).map(stripReset));
+		current = stripReset(pieces.at(-1)!);
+	}
+	out.push(current);
+	return out;
+}
+
+const RESET = "\u001b[0m";
+const stripReset = (s: string) =>
+	s.endsWith(RESET) ? s.slice(0, -RESET.length) : s;
+
+/** Each line opened with the colour codes seen before it and closed with a reset when any was seen. */
+function recolour(lines: string[]): string {
+	let codes = "";
+	return lines
+		.map((l) => {
+			const opened = codes + l;
+			codes += (l.match(CODES) ?? []).join("");
+			return codes === "" ? opened : `${opened}${RESET}`;
+		})
+		.join("\n");
+}
+
+const CODES = new RegExp(
+	`${ESC}\\[[0-?]*[ -/]*[@-~]|${ESC}\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)`,
+	"g",
+);
