@@ -146,6 +146,11 @@ describe("StateGraph types", () => {
 		expectTypeOf(graph.invoke)
 			.parameter(0)
 			.toEqualTypeOf<InferUpdate<typeof graph> | Command | null>();
+		// a replay streams the events of the graph's state, as stream() does
+		expectTypeOf(graph.streamReplay).returns.toEqualTypeOf<
+			ReturnType<typeof graph.stream>
+		>();
+		expectTypeOf(graph.streamReplay).parameter(0).toHaveProperty("threadId");
 		// @ts-expect-error asNode must be a node of the graph
 		void graph.updateState({ threadId: "t" }, {}, { asNode: "nope" });
 		// @ts-expect-error updates are typed
