@@ -19,7 +19,7 @@ import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
 import { needsCheckpointer } from "../runtime/run-errors.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
-import type { Topology } from "../runtime/step/plan-tasks.ts";
+import { topologyOf } from "../runtime/step/plan-tasks.ts";
 import { DEFAULT_MODES, streamModes } from "../runtime/stream-modes.ts";
 import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
 import type { RunUsage } from "../runtime/usage.ts";
@@ -396,21 +396,4 @@ function definedOnly<T extends object>(
 	return Object.fromEntries(
 		Object.entries(o).filter(([, v]) => v !== undefined),
 	) as never;
-}
-
-function topologyOf(spec: GraphSpec): Topology {
-	const edges = new Map<string, string[]>();
-	for (const [from, to] of spec.edges)
-		edges.set(from, [...(edges.get(from) ?? []), to]);
-	const joinsBySource = new Map<string, number[]>();
-	spec.joins.forEach((join, i) => {
-		for (const s of join.sources)
-			joinsBySource.set(s, [...(joinsBySource.get(s) ?? []), i]);
-	});
-	return {
-		nodes: new Set(spec.nodes.keys()),
-		edges,
-		joins: spec.joins,
-		joinsBySource,
-	};
 }

@@ -1,6 +1,7 @@
 import type { TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { END, START } from "../../constants.ts";
+import type { GraphSpec } from "../../graph/validate-graph.ts";
 import { isSend } from "../../send.ts";
 
 /** A route target once resolved: a node name, or a Send as `{ node, input }`. */
@@ -17,6 +18,24 @@ export interface Topology {
 	}>;
 	/** join ids by source node */
 	joinsBySource: ReadonlyMap<string, readonly number[]>;
+}
+
+/** The topology of a graph as compiled: its edges by source, its joins and which sources feed each. */
+export function topologyOf(spec: GraphSpec): Topology {
+	const edges = new Map<string, string[]>();
+	for (const [from, to] of spec.edges)
+		edges.set(from, [...(edges.get(from) ?? []), to]);
+	const joinsBySource = new Map<string, number[]>();
+	spec.joins.forEach((join, i) => {
+		for (const s of join.sources)
+			joinsBySource.set(s, [...(joinsBySource.get(s) ?? []), i]);
+	});
+	return {
+		nodes: new Set(spec.nodes.keys()),
+		edges,
+		joins: spec.joins,
+		joinsBySource,
+	};
 }
 
 /** Turns whatever a router or `Command.goto` returned into targets. */
