@@ -1,6 +1,6 @@
 // The research assistant from the command line (the README's first command runs it):
 //   pnpm demo ["question"] [--docs DIR] [--db FILE] [--out DIR] [--thread ID] [--yes] [--cheap-model M] [--strong-model M]
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs, styleText } from "node:util";
@@ -55,6 +55,23 @@ async function askHuman(
 }
 
 /** A value as one shell word, for the commands printed to paste (a path with a space stays one word). */
+/**
+ * A path as the user would type it where they typed `pnpm demo` (INIT_CWD): pnpm runs the script in the
+ * checkout's root, and `pnpm weft` reads the paths typed on its line from that folder, so a hint printed
+ * for copying names the file from there (`../weft.db` from `docs/`).
+ */
+const fromTypedFolder = (path: string) => {
+	const typedIn = process.env.INIT_CWD;
+	if (
+		process.env.npm_lifecycle_event !== "demo" ||
+		typedIn === undefined ||
+		typedIn === "" ||
+		isAbsolute(path)
+	)
+		return path;
+	return relative(typedIn, resolve(path)) || resolve(path);
+};
+
 const shellWord = (value: string) =>
 	/^[\w@%+=:,./-]+$/.test(value)
 		? value
@@ -94,7 +111,7 @@ function summary(u: RunUsage, threadId: string, db: string): void {
 		`  usage: ${u.calls} model calls, ${u.inputTokens} tokens in / ${u.outputTokens} out, ${cost} (${Object.keys(u.byModel).join(", ")})`,
 	);
 	say(
-		`  thread: ${threadId}  (look inside: pnpm weft --db ${shellWord(db)} history ${shellWord(threadId)} · pnpm weft --db ${shellWord(db)} diff ${shellWord(threadId)} 1 2)`,
+		`  thread: ${threadId}  (look inside: pnpm weft --db ${shellWord(fromTypedFolder(db))} history ${shellWord(threadId)} · pnpm weft --db ${shellWord(fromTypedFolder(db))} diff ${shellWord(threadId)} 1 2)`,
 	);
 }
 
@@ -174,7 +191,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 			else if (process.stdin.isTTY) answer = await askHuman(request.draft);
 			if (answer === "none" || answer === "interrupted") {
 				// no answer (no terminal, Ctrl-D) leaves the run waiting, as any pause does: exit 0; Ctrl-C is 130
-				const answerWith = `pnpm weft --db ${shellWord(values.db)}`;
+				const answerWith = `pnpm weft --db ${shellWord(fromTypedFolder(values.db))}`;
 				const thread = shellWord(threadId);
 				if (process.stdin.isTTY) say();
 				say("   no answer: the run is saved; answer it from any process:");

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./run-cli.ts";
@@ -39,6 +39,33 @@ describe("the demo's prompt in a terminal", () => {
 		expect(text).toContain("no answer: the run is saved");
 		expect(text).toMatch(/pnpm weft --db \S+ approve research-/);
 		expect(code).toBe(0);
+	}, 600_000);
+
+	it("prints its pnpm weft hints with the db named from the folder pnpm demo was typed in", async () => {
+		// pnpm runs the script in the checkout's root (where --db reads from) and names the typed folder
+		// INIT_CWD, from where `pnpm weft` reads the paths typed on its line
+		const typedIn = join(root, "docs");
+		const db = join(dir, "typed.db");
+		const child = spawn(
+			"pnpm",
+			["-s", "demo", "--yes", "--db", relative(root, db)],
+			{
+				cwd: typedIn,
+				env: { ...process.env, CI: undefined, NO_COLOR: "1" },
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		let out = "";
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+		});
+		const code = await new Promise<number>((resolve) =>
+			child.on("close", (c) => resolve(c ?? -1)),
+		);
+		expect(code).toBe(0);
+		expect(stripVTControlCharacters(out)).toContain(
+			`pnpm weft --db ${relative(typedIn, db)} history`,
+		);
 	}, 600_000);
 
 	it('asks again on an answer that is not a, r or e ("no" does not approve), then takes a', async () => {
