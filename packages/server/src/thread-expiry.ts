@@ -1,10 +1,12 @@
+import { WeftError } from "@weft/checkpoint";
 import type { ServerContext } from "./context.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
 import { updatedAtOf } from "./thread-search.ts";
 
 /**
  * Deletes a thread as `DELETE /threads/:id` does: its run in flight cancelled, its checkpoints, its record
- * and its runs' records.
+ * and its runs' records. Resolves once the deletions are written, so every process sees the thread gone
+ * (another API process may create its id again at once); STORE_UNAVAILABLE when they could not be.
  */
 export async function deleteThread(
 	ctx: ServerContext,
@@ -16,6 +18,15 @@ export async function deleteThread(
 	ctx.registry.threads.delete(t.threadId);
 	for (const r of ctx.registry.runsOf(t.threadId))
 		ctx.registry.runs.delete(r.runId);
+	await ctx.registry.flush();
+	if (ctx.registry.threads.failure(t.threadId) !== undefined)
+		throw new WeftError(
+			"STORE_UNAVAILABLE",
+			`thread "${t.threadId}" could not be deleted from the server's records`,
+			{
+				hint: "the server's database is unreachable; delete it again when it is back",
+			},
+		);
 }
 
 const MINUTE_MS = 60_000;

@@ -63,3 +63,40 @@ it("deletes the threads whose ttl passed while no server ran, once it starts; a 
 	await records.close();
 	checkpointer.close();
 });
+
+it("DELETE /threads/:id answers 204 only once the record's deletion is written: another API process creating the id then is not refused", async () => {
+	const path = join(dir, "delete.db");
+	const stored = await openSqliteRecords(path);
+	// the deletion is written late, as to a database across a slow link
+	let deleting: Promise<void> | undefined;
+	const records = {
+		...stored,
+		loadThreads: () => stored.loadThreads(),
+		loadRuns: () => stored.loadRuns(),
+		deleteThread: (id: string) => {
+			deleting = new Promise((r) => setTimeout(r, 200)).then(() =>
+				stored.deleteThread(id),
+			);
+			return deleting;
+		},
+	};
+	const checkpointer = new SqliteCheckpointer({ path });
+	const weft = createApp({ graphs: { abc }, checkpointer, records });
+	await weft.ready;
+	const created = await weft.app.request("/threads", {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ thread_id: "gone" }),
+	});
+	expect(created.status).toBe(200);
+	const deleted = await weft.app.request("/threads/gone", { method: "DELETE" });
+	expect(deleted.status).toBe(204);
+	expect(deleting).toBeDefined();
+	expect(await stored.getThread("gone")).toBeUndefined();
+	expect(
+		await stored.claimThread(record("gone", new Date().toISOString())),
+	).toBe(true);
+	await weft.close();
+	await stored.close();
+	checkpointer.close();
+});

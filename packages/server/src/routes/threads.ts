@@ -148,6 +148,8 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 			async (error: unknown) => {
 				await ctx.checkpointer.deleteThread(t.threadId);
 				ctx.registry.threads.delete(t.threadId);
+				// the id is free again for every process once the client hears of the refusal
+				await ctx.registry.threads.flush();
 				throw error;
 			},
 		);
