@@ -151,6 +151,21 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	const claimAndRun = async (job: RunJob): Promise<void> => {
+		// listened for before the claim: a cancel committed just after it is heard even when its notification
+		// comes before the claim's answer
+		const controller = new AbortController();
+		live.set(job.runId, controller);
+		try {
+			await claimedRun(job, controller);
+		} finally {
+			live.delete(job.runId);
+		}
+	};
+
+	const claimedRun = async (
+		job: RunJob,
+		controller: AbortController,
+	): Promise<void> => {
 		// one statement: the claim, its announcement (sent when it commits), and where the run's stored
 		// events stop (read at the claim's snapshot: no other worker writes them while this one holds the
 		// run's lock). One row, with a null status when the run could not be claimed.
@@ -188,8 +203,6 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			compiled === undefined
 				? undefined
 				: withRunStore(compiled, options.store, row.body.owner ?? undefined);
-		const controller = new AbortController();
-		live.set(job.runId, controller);
 		const timeout =
 			options.runTimeoutMs === undefined
 				? undefined
@@ -250,7 +263,6 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			);
 		} finally {
 			clearTimeout(timeout);
-			live.delete(job.runId);
 			if (!handedOver) await startNext(row.body.threadId);
 		}
 	};

@@ -1,0 +1,103 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	openPostgresRecords,
+	type ServerRecords,
+	serve,
+	startWorker,
+	type WeftWorker,
+} from "../src/index.ts";
+import type { PostgresRecords } from "../src/records/postgres-records.ts";
+import { slow } from "./fixtures/graphs.ts";
+import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+
+const available = await postgresAvailable();
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let checkpointer: PostgresCheckpointer;
+let apiRecords: ServerRecords;
+let workerRecords: PostgresRecords;
+let server: Awaited<ReturnType<typeof serve>>;
+let worker: WeftWorker;
+let url: string;
+/** While set, the worker's next claim tells `committed` once it has committed and is answered on `released`. */
+let gate: { committed: () => void; released: Promise<void> } | undefined;
+
+beforeAll(async () => {
+	if (!available) return;
+	db = await freshDatabase("srv_cancel_claim");
+	checkpointer = await PostgresCheckpointer.connect({
+		connectionString: db.url,
+	});
+	apiRecords = await openPostgresRecords(db.url);
+	workerRecords = (await openPostgresRecords(db.url)) as PostgresRecords;
+	// the worker hears of the claim's commit late (a busy event loop): a cancel may come in between
+	const pool = workerRecords.pool;
+	const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+	(pool as { query: unknown }).query = async (...args: unknown[]) => {
+		const result = await query(...args);
+		const g = gate;
+		if (g !== undefined && String(args[0]).startsWith("WITH claimed AS")) {
+			gate = undefined;
+			g.committed();
+			await g.released;
+		}
+		return result;
+	};
+	server = await serve({
+		graphs: { slow },
+		checkpointer,
+		records: apiRecords,
+		queue: true,
+		port: 0,
+	});
+	worker = await startWorker({
+		graphs: { slow },
+		checkpointer,
+		records: workerRecords,
+	});
+	url = `http://127.0.0.1:${server.port}`;
+}, 30_000);
+
+afterAll(async () => {
+	if (!available) return;
+	await worker?.close();
+	await server?.close();
+	await apiRecords?.close();
+	await workerRecords?.close();
+	await checkpointer?.close();
+	await db?.drop();
+}, 30_000);
+
+describe.skipIf(!available)(
+	"a cancel right after a worker claims the run",
+	() => {
+		it("stops the run, though the cancel's notification reached the worker before its claim's answer", async () => {
+			const client = new Client({
+				apiUrl: url,
+				callerOptions: { maxRetries: 0 },
+			});
+			let release!: () => void;
+			const released = new Promise<void>((r) => {
+				release = r;
+			});
+			const committed = new Promise<void>((r) => {
+				gate = { committed: r, released };
+			});
+			const thread = await client.threads.create();
+			const run = await client.runs.create(thread.thread_id, "slow", {
+				input: { ms: 60_000 },
+			});
+			await committed;
+			// the run is `running` in the database; this process's worker does not know it yet
+			const cancelled = client.runs.cancel(thread.thread_id, run.run_id, true);
+			// the cancel's notification is delivered to the worker before the claim's answer
+			await new Promise((r) => setTimeout(r, 500));
+			release();
+			await cancelled;
+			expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
+				"cancelled",
+			);
+		}, 30_000);
+	},
+);
