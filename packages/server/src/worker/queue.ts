@@ -13,6 +13,14 @@ export interface RunJob {
 	attempt: number;
 }
 
+/**
+ * How often the queue runs a run's job. A job throws only when the database failed it before the run was
+ * claimed (or while its status was written): the queue tries it again with its backoff (≈ 3 s, 7 s, 20 s, …),
+ * and a try that finds the run claimed already does nothing. A run that fails ends its job normally; one
+ * whose worker died is taken up by the lease sweep.
+ */
+export const RUN_JOB_MAX_ATTEMPTS = 10;
+
 /** Queues a later attempt of a run (its row and request are stored: `queueNewRun`). */
 export async function enqueueRun(
 	utils: WorkerUtils,
@@ -22,8 +30,7 @@ export async function enqueueRun(
 	const job: RunJob = { runId, attempt };
 	await utils.addJob(RUN_JOB_TASK, job, {
 		jobKey: `${runId}:${attempt}`,
-		// a failed attempt is not retried by the queue: the lease sweep decides what goes on
-		maxAttempts: 1,
+		maxAttempts: RUN_JOB_MAX_ATTEMPTS,
 	});
 }
 
@@ -55,7 +62,7 @@ export async function queueNewRun(
 				WHERE NOT $11::boolean OR NOT EXISTS (
 					SELECT 1 FROM weft_server.runs WHERE thread_id = $2 AND status IN ('pending', 'running'))
 				RETURNING run_id)
-			SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => 1, job_key => $8::text),
+			SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => $12::int, job_key => $8::text),
 				pg_notify($9, $10)
 			FROM run`,
 		values: [
@@ -70,6 +77,7 @@ export async function queueNewRun(
 			RECORDS_CHANNEL,
 			`run:${run.runId}|${origin}`,
 			exclusive,
+			RUN_JOB_MAX_ATTEMPTS,
 		],
 	};
 	// `enqueue` checks nothing: one statement, one commit

@@ -3,42 +3,80 @@ import type pg from "pg";
 /**
  * Session advisory locks, one per run a worker executes, on one connection the worker keeps: they last as
  * long as the worker's session, so a worker that dies (SIGKILL, lost connection) releases them at once.
+ * A lost session is replaced on the next use, and the locks of the runs still executing here are taken
+ * again on it (meanwhile the thread's lease still guards those runs).
  */
 export class RunLocks {
-	readonly #client: pg.PoolClient;
+	readonly #pool: pg.Pool;
+	#client: pg.PoolClient | undefined;
+	#connecting: Promise<pg.PoolClient> | undefined;
 	/** Runs whose lock this worker holds (a release of one it does not hold is a no-op). */
 	readonly #held = new Set<string>();
 
-	private constructor(client: pg.PoolClient) {
-		this.#client = client;
+	private constructor(pool: pg.Pool) {
+		this.#pool = pool;
 	}
 
 	static async open(pool: pg.Pool): Promise<RunLocks> {
-		const client = await pool.connect();
-		// a lost connection drops the locks: the thread's lease still guards the runs in flight
-		client.on("error", () => {});
-		return new RunLocks(client);
+		const locks = new RunLocks(pool);
+		await locks.#session();
+		return locks;
 	}
 
 	static key = (runId: string) => `weft_run:${runId}`;
 
-	/** Takes the run's lock unless another session holds it. */
+	#session(): Promise<pg.PoolClient> {
+		if (this.#client !== undefined) return Promise.resolve(this.#client);
+		this.#connecting ??= this.#connect().finally(() => {
+			this.#connecting = undefined;
+		});
+		return this.#connecting;
+	}
+
+	async #connect(): Promise<pg.PoolClient> {
+		const client = await this.#pool.connect();
+		client.on("error", () => this.#drop(client));
+		try {
+			for (const runId of this.#held) await tryLock(client, runId);
+		} catch (error) {
+			client.release(true);
+			throw error;
+		}
+		this.#client = client;
+		return client;
+	}
+
+	/** Forgets a broken session (its locks went with it). */
+	#drop(client: pg.PoolClient): void {
+		if (this.#client !== client) return;
+		this.#client = undefined;
+		client.release(true);
+	}
+
+	/** Takes the run's lock unless another session holds it; a broken session is replaced once. */
 	async hold(runId: string): Promise<boolean> {
-		const { rows } = await this.#client.query(
-			"SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got",
-			[RunLocks.key(runId)],
-		);
-		if (rows[0].got === true) this.#held.add(runId);
-		return rows[0].got === true;
+		const client = await this.#session();
+		let got: boolean;
+		try {
+			got = await tryLock(client, runId);
+		} catch {
+			this.#drop(client);
+			got = await tryLock(await this.#session(), runId);
+		}
+		if (got) this.#held.add(runId);
+		return got;
 	}
 
 	async release(runId: string): Promise<void> {
 		if (!this.#held.delete(runId)) return;
-		await this.#client
+		const client = this.#client;
+		// no session: the lock went with the lost one
+		if (client === undefined) return;
+		await client
 			.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [
 				RunLocks.key(runId),
 			])
-			.catch(() => {});
+			.catch(() => this.#drop(client));
 	}
 
 	/**
@@ -54,6 +92,16 @@ export class RunLocks {
 	}
 
 	close(): void {
-		this.#client.release();
+		const client = this.#client;
+		this.#client = undefined;
+		client?.release();
 	}
+}
+
+async function tryLock(client: pg.PoolClient, runId: string): Promise<boolean> {
+	const { rows } = await client.query(
+		"SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got",
+		[RunLocks.key(runId)],
+	);
+	return rows[0].got === true;
 }

@@ -38,7 +38,12 @@ import {
 	type StoredEvents,
 	sweepExpiredEvents,
 } from "./pg-events.ts";
-import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
+import {
+	enqueueRun,
+	RUN_JOB_MAX_ATTEMPTS,
+	RUN_JOB_TASK,
+	type RunJob,
+} from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -310,7 +315,10 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					runId: next.run_id,
 					attempt: next.attempt + 1,
 				} satisfies RunJob,
-				{ jobKey: `${next.run_id}:next:${Date.now()}`, maxAttempts: 1 },
+				{
+					jobKey: `${next.run_id}:next:${Date.now()}`,
+					maxAttempts: RUN_JOB_MAX_ATTEMPTS,
+				},
 			);
 	};
 

@@ -1,0 +1,95 @@
+// Every Postgres connection of `weft serve` and `weft worker` killed (a failover, a restarted pgbouncer,
+// pg_terminate_backend): both processes go on, and no run is lost. The worker's run-lock session was
+// never replaced and the job failed for good: the run stayed pending for ever.
+import { fileURLToPath } from "node:url";
+import { Client } from "@langchain/langgraph-sdk";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	freshDatabase,
+	postgresAvailable,
+	startProcess,
+	type WeftProcess,
+} from "./fixtures/processes.ts";
+
+const graphs = fileURLToPath(new URL("./fixtures/graphs.ts", import.meta.url));
+const graphArgs = [
+	"--graph",
+	`slow=${graphs}#slow`,
+	"--graph",
+	`review=${graphs}#review`,
+];
+const available = await postgresAvailable();
+const processes: WeftProcess[] = [];
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let admin: pg.Client;
+let client: Client;
+
+beforeAll(async () => {
+	if (!available) return;
+	db = await freshDatabase("worker_conn_loss");
+	const api = await startProcess(
+		["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
+		/listening on (http:\/\/[^\s]+)/,
+	);
+	processes.push(api);
+	processes.push(
+		await startProcess(
+			["worker", "--postgres", db.url, ...graphArgs],
+			/weft worker: ready/,
+		),
+	);
+	client = new Client({
+		apiUrl: api.match[1]!,
+		callerOptions: { maxRetries: 0 },
+	});
+	admin = new pg.Client({ connectionString: db.url });
+	admin.on("error", () => {});
+	await admin.connect();
+}, 60_000);
+
+afterAll(async () => {
+	if (!available) return;
+	await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+	await admin?.end();
+	await db?.drop();
+}, 30_000);
+
+/** Kills every other connection to the test database. */
+const killConnections = () =>
+	admin.query(
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+	);
+
+describe.skipIf(!available)(
+	"weft serve + weft worker, every connection killed",
+	() => {
+		it("runs, interrupts and resumes go on; no run is left pending", async () => {
+			const first = await client.threads.create();
+			expect(
+				await client.runs.wait(first.thread_id, "slow", { input: { ms: 1 } }),
+			).toMatchObject({ done: true });
+			for (let round = 0; round < 2; round++) {
+				await killConnections();
+				const t = await client.threads.create();
+				expect(
+					await client.runs.wait(t.thread_id, "slow", { input: { ms: 1 } }),
+				).toMatchObject({ done: true });
+				const r = await client.threads.create();
+				await client.runs.wait(r.thread_id, "review", {
+					input: { topic: "x" },
+				});
+				expect((await client.threads.get(r.thread_id)).status).toBe(
+					"interrupted",
+				);
+				await killConnections();
+				await client.runs.wait(r.thread_id, "review", {
+					command: { resume: "yes" },
+				});
+				expect((await client.threads.get(r.thread_id)).status).toBe("idle");
+			}
+			for (const p of processes) expect(p.child.exitCode).toBeNull();
+		}, 90_000);
+	},
+);
