@@ -49,10 +49,10 @@ export const AssistantSearch = AssistantCount.extend({
 		.optional(),
 });
 
-/** `POST /threads`. */
 /**
  * A thread's time to live (LangGraph's `ThreadTTLConfig`; the SDK sends a number as this object): the
- * thread is deleted `ttl` minutes after its last update (decision 0090).
+ * thread is deleted `ttl` minutes after its last update (decision 0090). `null` is no ttl: on a patch, it
+ * removes the thread's (decision 0099).
  */
 const ThreadTtl = z.object({
 	ttl: z
@@ -65,11 +65,12 @@ const ThreadTtl = z.object({
 		.default("delete"),
 });
 
+/** `POST /threads`. */
 export const ThreadCreate = z.object({
 	thread_id: z.string().optional(),
 	metadata: Metadata.optional(),
 	if_exists: z.enum(["raise", "do_nothing"]).optional(),
-	ttl: ThreadTtl.optional(),
+	ttl: ThreadTtl.nullish(),
 	/** State updates applied to the new thread, one superstep after another (`thread-supersteps.ts`). */
 	supersteps: z
 		.array(
@@ -89,7 +90,7 @@ export const ThreadCreate = z.object({
 /** `PATCH /threads/:thread_id`. */
 export const ThreadPatch = z.object({
 	metadata: Metadata.optional(),
-	ttl: ThreadTtl.optional(),
+	ttl: ThreadTtl.nullish(),
 });
 
 /** `POST /threads/count`: the filters of `threads.search`. */

@@ -10,7 +10,7 @@ import { toThread } from "./threads.ts";
 
 /**
  * `POST /threads/:thread_id/copy` (the SDK's `threads.copy`): a new thread, owned by the caller, with the
- * same metadata and every checkpoint of the root graph (all branches, pending interrupts included) under
+ * same metadata, the same ttl, and every checkpoint of the root graph (all branches, pending interrupts included) under
  * the same checkpoint ids. Checkpoints of subgraph namespaces are not copied.
  */
 export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
@@ -20,6 +20,8 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 		const copy = ctx.registry.createThread({
 			owner: ownerOf(c),
 			metadata: source.metadata,
+			// its ttl too: a copy of a thread that expires would otherwise outlive it (decision 0099)
+			ttlMinutes: source.ttlMinutes,
 		});
 		copy.graphId = source.graphId;
 		const summaries: CheckpointSummary[] = [];

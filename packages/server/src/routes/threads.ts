@@ -50,16 +50,30 @@ export async function toThread(
 			await interruptTasks(ctx.checkpointer, snap),
 		);
 	}
+	const updatedAt = updatedAtOf(t, info);
 	return {
 		thread_id: t.threadId,
 		created_at: t.createdAt,
-		updated_at: updatedAtOf(t, info),
+		updated_at: updatedAt,
 		metadata: t.metadata,
 		status,
 		values,
 		interrupts,
+		...(t.ttlMinutes === undefined
+			? {}
+			: { ttl: wireTtl(t.ttlMinutes, updatedAt) }),
 	};
 }
+
+/**
+ * A thread's ttl as LangGraph's platform answers it: its strategy, its minutes, and when it expires
+ * (`ttl_minutes` after the last update; the sweep deletes it at its next look after that).
+ */
+const wireTtl = (minutes: number, updatedAt: string) => ({
+	strategy: "delete",
+	ttl_minutes: minutes,
+	expires_at: new Date(Date.parse(updatedAt) + minutes * 60_000).toISOString(),
+});
 
 /** The thread's status (see `threadNow`). */
 async function threadStatus(
@@ -127,7 +141,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const init = {
 			owner: ownerOf(c),
 			metadata: b.metadata,
-			ttlMinutes: b.ttl?.ttl,
+			ttlMinutes: b.ttl?.ttl ?? undefined,
 		};
 		const t =
 			b.thread_id === undefined
@@ -181,7 +195,8 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const b = await body(c, ThreadPatch);
 		t.metadata = { ...t.metadata, ...b.metadata };
-		if (b.ttl !== undefined) t.ttlMinutes = b.ttl.ttl;
+		// null removes the ttl; absent keeps it
+		if (b.ttl !== undefined) t.ttlMinutes = b.ttl?.ttl;
 		t.updatedAt = new Date().toISOString();
 		return c.json(await toThread(ctx, t));
 	});
