@@ -12,6 +12,7 @@ import {
 	updatesByTask,
 } from "@weft/graph";
 import { toHttpError } from "./http-errors.ts";
+import { MessagesMode } from "./messages-mode.ts";
 import type { RunRequest } from "./rollback.ts";
 import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
@@ -34,6 +35,7 @@ const MODES: Partial<Record<StreamModeName, StreamMode>> = {
 	updates: "updates",
 	custom: "custom",
 	"messages-tuple": "messages",
+	messages: "messages",
 };
 
 /**
@@ -164,6 +166,9 @@ export async function executeRun(
 	sink.push("metadata", { run_id: run.runId, attempt: options.attempt ?? 1 });
 	// on every checkpoint the run writes, and (as LangGraph's config metadata) beside its message chunks
 	const runMetadata = checkpointMetadata(run);
+	const older = requested.has("messages")
+		? new MessagesMode((event, data) => sink.push(event, data))
+		: undefined;
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
@@ -195,14 +200,16 @@ export async function executeRun(
 				interruptAfter: nodeList(graph, body.interrupt_after),
 				mode: ["values", ...modes],
 			})) {
-				if (ev.type === "message" && requested.has("messages-tuple"))
-					sink.push("messages", [
-						messageDict(ev.chunk as Parameters<typeof messageDict>[0]),
-						{ ...runMetadata, ...messageMetadata(ev) },
-					]);
-				else if (ev.type === "values") {
+				if (ev.type === "message") {
+					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
+					const metadata = { ...runMetadata, ...messageMetadata(ev) };
+					if (requested.has("messages-tuple"))
+						sink.push("messages", [messageDict(chunk), metadata]);
+					older?.chunk(chunk, metadata);
+				} else if (ev.type === "values") {
 					values = ev.data as Record<string, unknown>;
 					if (requested.has("values")) emit("values", values);
+					older?.values(values);
 				} else if (ev.type === "update" && requested.has("updates"))
 					emit("updates", { [ev.node]: ev.data });
 				else if (ev.type === "custom" && requested.has("custom"))

@@ -94,4 +94,70 @@ describe("messages over the wire", () => {
 		const state = await client.threads.getState<any>(thread.thread_id);
 		expect(state.values.messages.at(-1).id).toBe(ids[0]);
 	});
+	it("streams the older messages mode as LangGraph's server does: messages/metadata once per message (messages-tuple's metadata), messages/partial with the message so far, messages/complete for each message of the state", async () => {
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "chat", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages"],
+		}))
+			parts.push(p);
+		const events = parts.map((p) => p.event);
+		expect(events[0]).toBe("metadata");
+		expect(events).not.toContain("values");
+		const meta = parts.filter((p) => p.event === "messages/metadata");
+		expect(meta).toHaveLength(1);
+		const [[id, entry]] = Object.entries(meta[0]!.data) as [string, any][];
+		expect(entry.metadata).toMatchObject({
+			graph_id: "chat",
+			thread_id: thread.thread_id,
+			langgraph_node: "agent",
+			langgraph_step: 1,
+			langgraph_triggers: ["branch:to:agent"],
+			langgraph_path: ["__pregel_pull", "agent"],
+			langgraph_checkpoint_ns: expect.stringMatching(/^agent:/),
+		});
+		const partials = parts
+			.filter((p) => p.event === "messages/partial")
+			.map((p) => p.data[0]);
+		expect(events.indexOf("messages/metadata")).toBeLessThan(
+			events.indexOf("messages/partial"),
+		);
+		// each partial is the whole message so far
+		for (const [i, m] of partials.entries()) {
+			expect(m.id).toBe(id);
+			if (i > 0)
+				expect(m.content.startsWith(partials[i - 1].content)).toBe(true);
+		}
+		expect(partials.at(-1).content).toBe("hello there");
+		const complete = parts
+			.filter((p) => p.event === "messages/complete")
+			.flatMap((p) => p.data);
+		expect(complete.map((m: any) => [m.type, m.content])).toEqual([
+			["human", "hi"],
+			["ai", "hello there"],
+		]);
+		expect(complete[1].id).toBe(id);
+	});
+
+	it("joins a run's older messages mode stream with streamMode messages", async () => {
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "chat", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages"],
+		});
+		const events: string[] = [];
+		for await (const p of client.runs.joinStream(thread.thread_id, run.run_id, {
+			streamMode: ["messages"],
+			lastEventId: "-1",
+		}))
+			events.push(p.event);
+		expect(events).toEqual(
+			expect.arrayContaining([
+				"messages/metadata",
+				"messages/partial",
+				"messages/complete",
+			]),
+		);
+	});
 });

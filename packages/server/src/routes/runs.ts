@@ -14,6 +14,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
+import { MESSAGES_MODE_EVENTS } from "../messages-mode.ts";
 import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
@@ -292,12 +293,17 @@ function streamModesOf(
 			throw new ValidationError(`stream_mode "${m}" is not a stream mode`, {
 				hint: `use ${StreamModeName.options.join(", ")}`,
 			});
-	// the run's events are named as LangGraph sends them: `messages-tuple` streams `messages` events
+	// the run's events are named as LangGraph sends them: `messages-tuple` streams `messages` events,
+	// `messages` its three `messages/…` events
 	return new Set([
 		"metadata",
 		"error",
-		...modes.map((m) =>
-			m.trim() === "messages-tuple" ? "messages" : m.trim(),
+		...modes.flatMap((m) =>
+			m.trim() === "messages-tuple"
+				? ["messages"]
+				: m.trim() === "messages"
+					? MESSAGES_MODE_EVENTS
+					: [m.trim()],
 		),
 	]);
 }
