@@ -55,6 +55,8 @@ export async function toThread(
 		thread_id: t.threadId,
 		created_at: t.createdAt,
 		updated_at: updatedAt,
+		// Weft keeps no separate time of the last state change (the SDK's Thread type requires one)
+		state_updated_at: updatedAt,
 		metadata: t.metadata,
 		status,
 		values,
