@@ -24,6 +24,7 @@ import { RunManager } from "./run-manager.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { sweepThreadsEvery } from "./thread-expiry.ts";
 import { ThreadRegistry } from "./thread-registry.ts";
+import { unsupportedRoute } from "./unsupported.ts";
 import { withInterrupts } from "./wire-values.ts";
 import { openQueue } from "./worker/open-queue.ts";
 
@@ -137,9 +138,10 @@ export function createApp(options: AppOptions): WeftApp {
 		return c.json(body, status as 400);
 	});
 	// LangGraph's SDK reads `detail` of any error: an unknown route answers like the others
+	// LangGraph's routes that Weft lacks say what is not supported, and what to do instead
 	app.notFound((c) =>
 		c.json(
-			{
+			unsupportedRoute(c.req.method, c.req.path) ?? {
 				detail: `no route ${c.req.method} ${c.req.path}`,
 				code: "NOT_FOUND",
 				hint: "see /openapi.json for the routes this server answers",

@@ -42,6 +42,7 @@ const ROUTES: [
 	["post", "/runs", "RunCreate"],
 	["post", "/runs/wait", "RunCreate"],
 	["post", "/runs/stream", "RunCreate"],
+	["post", "/runs/batch"],
 	["get", "/runs/{run_id}/stream"],
 	["put", "/store/items", "StorePut"],
 	["get", "/store/items"],

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import {
 	type Env,
 	graphIdOf,
@@ -6,6 +7,7 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
+import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import {
@@ -18,7 +20,8 @@ import {
 import { body } from "./validate.ts";
 
 /**
- * Stateless runs (`POST /runs`, `/runs/wait`, `/runs/stream`, the SDK's `runs.*(null, …)`): each runs on
+ * Stateless runs (`POST /runs`, `/runs/wait`, `/runs/stream`, the SDK's `runs.*(null, …)`, and
+ * `POST /runs/batch`, `runs.createBatch`: several background ones): each runs on
  * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"`; and
  * `GET /runs/:run_id/stream` (`runs.joinStream(null, runId)`), for a run the caller owns.
  */
@@ -27,8 +30,9 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	const start = async (
 		c: Context<Env>,
 		background = false,
+		given?: RunCreateBody,
 	): Promise<{ run: RunRecord; b: RunCreateBody }> => {
-		const given = await body(c, RunCreate);
+		given ??= await body(c, RunCreate);
 		const b = background ? inBackground(given) : given;
 		const thread = ctx.registry.createThread({
 			owner: ownerOf(c),
@@ -48,6 +52,15 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	};
 
 	app.post("/", async (c) => c.json(toRun((await start(c, true)).run)));
+	// `runs.createBatch`: each payload is checked (its assistant, its request) before any run starts
+	app.post("/batch", async (c) => {
+		const all = await body(c, z.array(RunCreate));
+		for (const b of all)
+			checkRunRequest(ctx.graphs.get(graphIdOf(ctx, b.assistant_id))!, b);
+		const runs = [];
+		for (const b of all) runs.push(toRun((await start(c, true, b)).run));
+		return c.json(runs);
+	});
 	app.post("/wait", async (c) => {
 		const { run } = await start(c);
 		return c.json(await ctx.runs.join(run.runId));
