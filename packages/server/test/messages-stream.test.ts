@@ -107,7 +107,7 @@ describe("messages over the wire", () => {
 		expect(events).not.toContain("values");
 		const meta = parts.filter((p) => p.event === "messages/metadata");
 		expect(meta).toHaveLength(1);
-		const [[id, entry]] = Object.entries(meta[0]!.data) as [string, any][];
+		const [id, entry] = Object.entries(meta[0]!.data)[0] as [string, any];
 		expect(entry.metadata).toMatchObject({
 			graph_id: "chat",
 			thread_id: thread.thread_id,

@@ -185,7 +185,7 @@ describe("weft dev: the SDK's methods no other test calls", () => {
 		writeFileSync(gate, "");
 		const rest: { id?: string; event: string; data: any }[] = [];
 		for await (const p of client.runs.joinStream(T, runId!, {
-			lastEventId: seen.at(-1)!.id,
+			lastEventId: seen.at(-1)!.id!,
 			streamMode: ["values", "messages-tuple"],
 		}))
 			rest.push(p as never);
