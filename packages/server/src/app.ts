@@ -220,7 +220,13 @@ export function createApp(options: AppOptions): WeftApp {
 	let unwatch = () => {};
 	let stopSweeping = async () => {};
 	const ready = registry
-		.load((error) => console.error("weft server: cannot save a record:", error))
+		.load(
+			(error) => console.error("weft server: cannot save a record:", error),
+			(error) =>
+				console.error(
+					`weft server: skipped an unreadable record: ${error.message}\nhint: ${error.hint}`,
+				),
+		)
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { WeftError } from "@weft/checkpoint";
 import { WrittenMap } from "./records/record-cache.ts";
 import type { ServerRecords } from "./records/server-records.ts";
 
@@ -48,13 +49,20 @@ export class ThreadRegistry {
 		this.records = records;
 	}
 
-	/** Loads the stored records, then writes every later change to them. */
-	async load(onError: (error: unknown) => void = () => {}): Promise<void> {
+	/**
+	 * Loads the stored records, then writes every later change to them. `onError`: a change that could not
+	 * be written; `unreadable`: a stored record skipped because it cannot be read (CORRUPT_CHECKPOINT).
+	 */
+	async load(
+		onError: (error: unknown) => void = () => {},
+		unreadable: (error: WeftError) => void = () => {},
+	): Promise<void> {
 		const records = this.records;
 		if (records === undefined) return;
-		for (const t of await records.loadThreads())
+		for (const t of await records.loadThreads(unreadable))
 			this.threads.load(t.threadId, t);
-		for (const r of await records.loadRuns()) this.runs.load(r.runId, r);
+		for (const r of await records.loadRuns(unreadable))
+			this.runs.load(r.runId, r);
 		this.threads.writeTo(
 			(id, t) =>
 				t === undefined

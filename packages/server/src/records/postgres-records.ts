@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
+import type { WeftError } from "@weft/checkpoint";
 import pg from "pg";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
-import { decodeRecord, type ServerRecords } from "./server-records.ts";
+import {
+	decodeRecord,
+	decodeRecords,
+	type ServerRecords,
+} from "./server-records.ts";
 
 const MOVES_SQL = `ARRAY[${RUN_STORED_MOVES.map((m) => `'${m}'`).join(", ")}]`;
 
@@ -100,21 +105,24 @@ export class PostgresRecords implements ServerRecords {
 		return new PostgresRecords(pool, owned);
 	}
 
-	async #bodies<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-		const { rows } = await this.pool.query(sql, params);
-		return rows.map((r: { body: object }) => decodeRecord<T>(r.body));
-	}
-
-	loadThreads = () =>
-		this.#bodies<ThreadRecord>("SELECT body FROM weft_server.threads");
-	loadRuns = () => this.#bodies<RunRecord>("SELECT body FROM weft_server.runs");
-	getRun = async (runId: string) =>
-		(
-			await this.#bodies<RunRecord>(
-				"SELECT body FROM weft_server.runs WHERE run_id = $1",
-				[runId],
-			)
-		)[0];
+	loadThreads = async (unreadable?: (error: WeftError) => void) =>
+		decodeRecords<ThreadRecord>(
+			(
+				await this.pool.query(
+					"SELECT thread_id AS id, body FROM weft_server.threads",
+				)
+			).rows,
+			"thread",
+			unreadable,
+		);
+	loadRuns = async (unreadable?: (error: WeftError) => void) =>
+		decodeRecords<RunRecord>(
+			(await this.pool.query("SELECT run_id AS id, body FROM weft_server.runs"))
+				.rows,
+			"run",
+			unreadable,
+		);
+	getRun = async (runId: string) => (await this.getRunWithOutput(runId)).run;
 	/** A run's record with its stored output (a join's answer), in one round trip. */
 	getRunWithOutput = async (
 		runId: string,
@@ -126,7 +134,10 @@ export class PostgresRecords implements ServerRecords {
 		const row = rows[0] as { body: object; output: unknown } | undefined;
 		return row === undefined
 			? { run: undefined, output: undefined }
-			: { run: decodeRecord<RunRecord>(row.body), output: row.output };
+			: {
+					run: decodeRecord<RunRecord>(row.body, "run", runId),
+					output: row.output,
+				};
 	};
 	// each write announces itself in its own statement: the notification goes out when the write commits,
 	// and the write costs one round trip
@@ -183,13 +194,16 @@ export class PostgresRecords implements ServerRecords {
 			[runId, RECORDS_CHANNEL, `run:${runId}|${this.origin}`],
 		);
 	};
-	getThread = async (threadId: string) =>
-		(
-			await this.#bodies<ThreadRecord>(
-				"SELECT body FROM weft_server.threads WHERE thread_id = $1",
-				[threadId],
-			)
-		)[0];
+	getThread = async (threadId: string) => {
+		const { rows } = await this.pool.query(
+			"SELECT body FROM weft_server.threads WHERE thread_id = $1",
+			[threadId],
+		);
+		const row = rows[0] as { body: object } | undefined;
+		return row === undefined
+			? undefined
+			: decodeRecord<ThreadRecord>(row.body, "thread", threadId);
+	};
 	close = async () => {
 		if (this.#owned) await this.pool.end();
 	};

@@ -1,3 +1,4 @@
+import { WeftError } from "@weft/checkpoint";
 import { runMoveAllowed } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 
@@ -6,8 +7,11 @@ import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
  * tables and never in them. One implementation per database the server runs on.
  */
 export interface ServerRecords {
-	loadThreads(): Promise<ThreadRecord[]>;
-	loadRuns(): Promise<RunRecord[]>;
+	/** Every thread record; one that cannot be read is skipped and given to `unreadable`. */
+	loadThreads(unreadable?: (error: WeftError) => void): Promise<ThreadRecord[]>;
+	/** Every run record; one that cannot be read is skipped and given to `unreadable`. */
+	loadRuns(unreadable?: (error: WeftError) => void): Promise<RunRecord[]>;
+	/** Reads of one record throw CORRUPT_CHECKPOINT when it cannot be read. */
 	getRun(runId: string): Promise<RunRecord | undefined>;
 	getThread(threadId: string): Promise<ThreadRecord | undefined>;
 	putThread(thread: ThreadRecord): Promise<void>;
@@ -68,8 +72,67 @@ const clone = <T>(v: T): T => structuredClone(v);
 /** A record as stored: JSON without `undefined` fields. */
 export const encodeRecord = (record: object): string => JSON.stringify(record);
 
-/** A stored record back (`owner` and `graphId` come back `undefined` when absent). */
-export function decodeRecord<T>(text: string | object): T {
-	const value = typeof text === "string" ? JSON.parse(text) : text;
+/** The kinds of record the server keeps, and the fields that name one. */
+const ID_FIELDS = {
+	thread: ["threadId"],
+	run: ["runId", "threadId", "status"],
+} as const;
+
+/**
+ * A stored record back (`owner` and `graphId` come back `undefined` when absent). One that is not JSON,
+ * or not a record of its kind, throws CORRUPT_CHECKPOINT naming it (`id`: its row's key).
+ */
+export function decodeRecord<T>(
+	text: string | object,
+	kind: keyof typeof ID_FIELDS,
+	id: string,
+): T {
+	let value: unknown;
+	try {
+		value = typeof text === "string" ? JSON.parse(text) : text;
+	} catch (error) {
+		throw unreadableRecord(kind, id, (error as Error).message);
+	}
+	const missing =
+		typeof value !== "object" || value === null || Array.isArray(value)
+			? "not an object"
+			: ID_FIELDS[kind].find(
+					(f) => typeof (value as Record<string, unknown>)[f] !== "string",
+				);
+	if (missing !== undefined)
+		throw unreadableRecord(
+			kind,
+			id,
+			missing === "not an object" ? missing : `no ${missing}`,
+		);
 	return { owner: undefined, ...(value as object) } as T;
 }
+
+/**
+ * Stored rows back, in order; a row that cannot be read is skipped and given to `unreadable`: one damaged
+ * record does not keep the others (or the server) from being read.
+ */
+export function decodeRecords<T>(
+	rows: readonly { id: string; body: string | object }[],
+	kind: keyof typeof ID_FIELDS,
+	unreadable: (error: WeftError) => void = () => {},
+): T[] {
+	const out: T[] = [];
+	for (const row of rows) {
+		try {
+			out.push(decodeRecord<T>(row.body, kind, row.id));
+		} catch (error) {
+			unreadable(error as WeftError);
+		}
+	}
+	return out;
+}
+
+const unreadableRecord = (kind: string, id: string, why: string) =>
+	new WeftError(
+		"CORRUPT_CHECKPOINT",
+		`the server's ${kind} record "${id}" is unreadable (${why})`,
+		{
+			hint: `restore its row from a backup, or delete it (weft_server ${kind}s table): the ${kind === "run" ? "run's thread and its" : "thread's"} checkpoints are kept apart and are not affected`,
+		},
+	);

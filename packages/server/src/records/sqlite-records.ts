@@ -1,8 +1,10 @@
+import type { WeftError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
 	decodeRecord,
+	decodeRecords,
 	encodeRecord,
 	type ServerRecords,
 } from "./server-records.ts";
@@ -34,8 +36,8 @@ BEGIN SELECT RAISE(ABORT, 'a run cannot make this status move'); END;
 `;
 
 const SQL = {
-	threads: "SELECT body FROM weft_server_threads",
-	runs: "SELECT body FROM weft_server_runs",
+	threads: "SELECT thread_id AS id, body FROM weft_server_threads",
+	runs: "SELECT run_id AS id, body FROM weft_server_runs",
 	getRun: "SELECT body FROM weft_server_runs WHERE run_id = ?",
 	getThread: "SELECT body FROM weft_server_threads WHERE thread_id = ?",
 	putThread:
@@ -57,6 +59,7 @@ export interface SqliteRecordsOptions {
 	synchronous?: "normal" | "full" | undefined;
 }
 
+type Row = { id: string; body: string };
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
 /**
@@ -85,23 +88,27 @@ export class SqliteRecords implements ServerRecords {
 		) as Statements;
 	}
 
-	#all<T>(stmt: Database.Statement): T[] {
-		return (stmt.all() as { body: string }[]).map((r) =>
-			decodeRecord<T>(r.body),
+	loadThreads = async (unreadable?: (error: WeftError) => void) =>
+		decodeRecords<ThreadRecord>(
+			this.#stmt.threads.all() as Row[],
+			"thread",
+			unreadable,
 		);
-	}
-
-	loadThreads = async () => this.#all<ThreadRecord>(this.#stmt.threads);
-	loadRuns = async () => this.#all<RunRecord>(this.#stmt.runs);
+	loadRuns = async (unreadable?: (error: WeftError) => void) =>
+		decodeRecords<RunRecord>(this.#stmt.runs.all() as Row[], "run", unreadable);
 	getRun = async (runId: string) => {
 		const row = this.#stmt.getRun.get(runId) as { body: string } | undefined;
-		return row === undefined ? undefined : decodeRecord<RunRecord>(row.body);
+		return row === undefined
+			? undefined
+			: decodeRecord<RunRecord>(row.body, "run", runId);
 	};
 	getThread = async (threadId: string) => {
 		const row = this.#stmt.getThread.get(threadId) as
 			| { body: string }
 			| undefined;
-		return row === undefined ? undefined : decodeRecord<ThreadRecord>(row.body);
+		return row === undefined
+			? undefined
+			: decodeRecord<ThreadRecord>(row.body, "thread", threadId);
 	};
 	putThread = async (t: ThreadRecord) => {
 		this.#stmt.putThread.run(t.threadId, encodeRecord(t));
