@@ -200,6 +200,12 @@ export function createApp(options: AppOptions): WeftApp {
 	});
 	if (options.rateLimit !== undefined)
 		app.use("*", rateLimiter(options.rateLimit));
+	// with other API processes on the same database: what they answered before this request is read here
+	for (const path of ["/threads/*", "/threads", "/runs/*"])
+		app.use(path, async (_c, next) => {
+			await ctx.runs.caughtUp();
+			return next();
+		});
 	app.route("/assistants", assistantRoutes(ctx));
 	app.route("/threads", threadRoutes(ctx));
 	app.route("/threads", threadStateRoutes(ctx));

@@ -43,6 +43,11 @@ export interface RunExecutor {
 	join(runId: string): Promise<Record<string, unknown>>;
 	cancel(run: RunRecord, wait: boolean): Promise<void>;
 	orphaned(): void;
+	/**
+	 * Resolves once every record change other processes committed before the call is in this process's
+	 * cache: a read then sees what another API process answered before this request came.
+	 */
+	caughtUp(): Promise<void>;
 	/** Stops taking runs (`SHUTTING_DOWN`); lets the ones in flight finish within the grace period. */
 	close(): Promise<void>;
 }
@@ -277,6 +282,9 @@ export class RunManager implements RunExecutor {
 			if (!this.#live.has(run.runId))
 				this.#move(run, run.status === "running" ? "FAIL" : "CANCEL");
 	}
+
+	/** This process's records are the only ones: nothing to catch up with. */
+	async caughtUp(): Promise<void> {}
 
 	/**
 	 * Graceful shutdown: takes no new run, lets the runs in flight finish within `shutdownGraceMs`, then

@@ -86,6 +86,22 @@ describe.skipIf(!available)(
 			}
 		}, 60_000);
 
+		it("a thread's metadata updated on one API is read and searched updated on the other at once", async () => {
+			const [a, b] = clients as [Client, Client];
+			const { thread_id } = await a.threads.create({ metadata: { n: 0 } });
+			// b keeps the thread in its cache from now on
+			expect((await b.threads.get(thread_id)).metadata).toMatchObject({ n: 0 });
+			for (let n = 1; n <= 20; n++) {
+				const [writer, reader] = n % 2 === 0 ? [a, b] : [b, a];
+				await writer.threads.update(thread_id, { metadata: { n } });
+				expect((await reader.threads.get(thread_id)).metadata).toMatchObject({
+					n,
+				});
+				const found = await reader.threads.search({ metadata: { n } });
+				expect(found.map((t) => t.thread_id)).toContain(thread_id);
+			}
+		}, 60_000);
+
 		it("a thread deleted on one API and made again under its id on the other is found on both", async () => {
 			const [a, b] = clients as [Client, Client];
 			for (const [deleter, maker] of [

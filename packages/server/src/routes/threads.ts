@@ -88,14 +88,19 @@ async function threadStatus(
 }
 
 /**
- * Waits until a new thread's record is written to the server's records: a 200 means every process sees it.
- * Given up after the retries, the thread is dropped again and the caller gets STORE_UNAVAILABLE.
+ * Waits until the thread's record is written to the server's records: a 200 then means every process
+ * reads it. Given up after the retries: `undo` runs (a new thread is dropped again) and the caller gets
+ * STORE_UNAVAILABLE.
  */
-async function savedThread(ctx: ServerContext, threadId: string) {
+async function threadWritten(
+	ctx: ServerContext,
+	threadId: string,
+	undo: () => void = () => {},
+) {
 	const threads = ctx.registry.threads;
 	await threads.flush();
 	if (threads.failure(threadId) === undefined) return;
-	threads.refresh(threadId, undefined);
+	undo();
 	throw new WeftError("STORE_UNAVAILABLE", "the thread could not be saved", {
 		hint: "the server's database is unreachable; retry when it is back",
 	});
@@ -156,7 +161,9 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				`thread "${b.thread_id}" already exists`,
 				{ hint: "choose another thread id" },
 			);
-		await savedThread(ctx, t.threadId);
+		await threadWritten(ctx, t.threadId, () =>
+			ctx.registry.threads.refresh(t.threadId, undefined),
+		);
 		if (graph === undefined)
 			return c.json(await toThread(ctx, t, b.thread_id === undefined));
 		// an update refused (values the schema refuses, an unknown node): no thread is left half made
@@ -200,6 +207,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		// null removes the ttl; absent keeps it
 		if (b.ttl !== undefined) t.ttlMinutes = b.ttl?.ttl;
 		t.updatedAt = new Date().toISOString();
+		await threadWritten(ctx, t.threadId);
 		return c.json(await toThread(ctx, t));
 	});
 	app.delete("/:thread_id", async (c) => {

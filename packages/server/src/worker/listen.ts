@@ -8,6 +8,9 @@ export class Listener {
 	readonly #onReconnect: () => void;
 	#client: pg.PoolClient | undefined;
 	#closed = false;
+	/** The round trip of `sync()` on the wire, and the one callers arriving meanwhile share after it. */
+	#syncing: Promise<void> | undefined;
+	#nextSync: Promise<void> | undefined;
 
 	constructor(
 		pool: pg.Pool,
@@ -42,6 +45,30 @@ export class Listener {
 		});
 		for (const channel of this.#channels)
 			await client.query(`LISTEN ${channel}`);
+	}
+
+	/**
+	 * Resolves once every notification committed before the call has been handed to `onNotify`: a round
+	 * trip on the listening connection, whose answer Postgres sends after the notifications pending for it.
+	 * Callers arriving while one is on the wire share the next one (it started after them).
+	 */
+	sync(): Promise<void> {
+		if (this.#syncing === undefined) {
+			this.#syncing = this.#roundTrip().finally(() => {
+				this.#syncing = undefined;
+			});
+			return this.#syncing;
+		}
+		this.#nextSync ??= this.#syncing.then(() => {
+			this.#nextSync = undefined;
+			return this.sync();
+		});
+		return this.#nextSync;
+	}
+
+	async #roundTrip(): Promise<void> {
+		// reconnecting: what was missed is reloaded once it is back (`onReconnect`)
+		await this.#client?.query("SELECT 1").catch(() => {});
 	}
 
 	async close(): Promise<void> {

@@ -108,6 +108,11 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		for (const id of this.#waiters.keys()) this.#wake(id);
 	}
 
+	async caughtUp(): Promise<void> {
+		await this.#listener.sync();
+		await Promise.all(this.#refreshing);
+	}
+
 	#wake(runId: string): void {
 		const waiters = this.#waiters.get(runId);
 		if (waiters === undefined) return;
