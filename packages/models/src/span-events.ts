@@ -1,14 +1,26 @@
 // What a call's balancing, failover, circuit breakers, retries and fallbacks did, on the active
 // OpenTelemetry span (the `chat` span `@weft/graph/llm` opens around a model call). `@opentelemetry/api`
 // only: with no tracer provider there is no recording span and this is one lookup per event.
-import { type Attributes, type Span, trace } from "@opentelemetry/api";
+import { type Attributes, diag, type Span, trace } from "@opentelemetry/api";
 import type { EventError, ModelEvent } from "./events.ts";
 
 /** Records `event` on the active span, if one is recording; other event types are left to usage and events. */
 export function onSpan(event: ModelEvent): void {
-	const span = trace.getActiveSpan();
-	if (span === undefined || !span.isRecording()) return;
-	record(span, event);
+	// telemetry never fails a call: a context manager or span that throws is reported to the diag logger
+	try {
+		const span = trace.getActiveSpan();
+		if (span === undefined || !span.isRecording()) return;
+		record(span, event);
+	} catch (error) {
+		try {
+			diag.error(
+				"@weft/models: the OpenTelemetry SDK threw; the event is not on the span",
+				error,
+			);
+		} catch {
+			// a diag logger that throws: nothing left to tell
+		}
+	}
 }
 
 function record(span: Span, e: ModelEvent): void {

@@ -3,7 +3,12 @@
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { Attributes, Context, Span } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
-import { contained, startSpan, withContext } from "../telemetry/contained.ts";
+import {
+	activeContext,
+	contained,
+	startSpan,
+	withContext,
+} from "../telemetry/contained.ts";
 import { errorType, recordError } from "../telemetry/errors.ts";
 import {
 	KIND_CLIENT,
@@ -43,8 +48,8 @@ export async function observeModelCall(
 	let parent: Context | undefined;
 	if (tracer !== undefined) {
 		// a tracer means the API is loaded
-		const { context, trace } = otelApi()!;
-		parent = context.active();
+		const api = otelApi()!;
+		parent = activeContext(api);
 		const s = startSpan(
 			tracer,
 			`chat ${requested ?? "model"}`,
@@ -56,7 +61,7 @@ export async function observeModelCall(
 		);
 		if (s?.isRecording() === true) {
 			span = s;
-			parent = trace.setSpan(parent, s);
+			parent = api.trace.setSpan(parent, s);
 		}
 	}
 	const capture = span !== undefined && telemetrySettings().captureContent;

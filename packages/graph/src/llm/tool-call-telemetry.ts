@@ -4,6 +4,7 @@ import type { ToolMessage } from "@langchain/core/messages";
 import type { Attributes } from "@opentelemetry/api";
 import { type NodeContext, telemetrySettings } from "../index.ts";
 import {
+	activeContext,
 	contained,
 	endSpan,
 	startSpan,
@@ -32,8 +33,9 @@ export function observeToolCall(
 	// no tracer provider: no span, no attributes built
 	if (tracer === undefined) return run();
 	// a tracer means the API is loaded
-	const { context, trace } = otelApi()!;
-	const parent = context.active();
+	const api = otelApi()!;
+	const { context, trace } = api;
+	const parent = activeContext(api);
 	const span = startSpan(
 		tracer,
 		`execute_tool ${call.name}`,

@@ -1,7 +1,7 @@
 // Telemetry never fails a run: what the OpenTelemetry SDK throws (a span processor's onStart, onEnding or
-// onEnd, a sampler, a metric view's attributes processor, a context manager's `with`) stops at Weft's
-// telemetry boundary. The guards are try/catch around the SDK calls (free while nothing throws): no
-// closure per span.
+// onEnd, a sampler, a metric view's attributes processor, a context manager's `active` or `with`) stops
+// at Weft's telemetry boundary. The guards are try/catch around the SDK calls (free while nothing
+// throws): no closure per span.
 import type {
 	Attributes,
 	Context,
@@ -11,7 +11,7 @@ import type {
 	SpanOptions,
 	Tracer,
 } from "@opentelemetry/api";
-import { otelApi } from "./otel-api.ts";
+import { type OtelApi, otelApi } from "./otel-api.ts";
 
 /** Reports an error the SDK threw to the API's diag logger (silent unless the application set one). */
 export function contained(error: unknown): void {
@@ -22,6 +22,19 @@ export function contained(error: unknown): void {
 		);
 	} catch {
 		// a diag logger that throws: nothing left to tell
+	}
+}
+
+/**
+ * `context.active()`, or the root context when the application's context manager throws there: the
+ * spans then start a trace of their own rather than failing the run (decision 0103).
+ */
+export function activeContext(api: typeof OtelApi): Context {
+	try {
+		return api.context.active();
+	} catch (error) {
+		contained(error);
+		return api.ROOT_CONTEXT;
 	}
 }
 

@@ -1,4 +1,10 @@
-import { contained, endSpan, startSpan, withContext } from "./contained.ts";
+import {
+	activeContext,
+	contained,
+	endSpan,
+	startSpan,
+	withContext,
+} from "./contained.ts";
 import { errorType, type RunAbort, recordTaskError } from "./errors.ts";
 import { instruments } from "./instruments.ts";
 import { otelApi, STATUS_OK, tracer } from "./otel-api.ts";
@@ -19,11 +25,12 @@ export function inAttempt<T>(
 	const t = tracer();
 	if (t === undefined) return run();
 	// a tracer means the API is loaded
-	const { context, trace } = otelApi()!;
-	const parent = trace.getActiveSpan();
+	const api = otelApi()!;
+	const { context, trace } = api;
+	const active = activeContext(api);
+	const parent = trace.getSpan(active);
 	if (parent === undefined || !parent.isRecording()) return run();
 	parent.setAttribute("weft.attempts", attempt);
-	const active = context.active();
 	const span = startSpan(
 		t,
 		`weft.attempt ${node}`,

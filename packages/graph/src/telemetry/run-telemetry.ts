@@ -5,7 +5,7 @@ import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import type { RunUsage } from "../runtime/usage.ts";
-import { record, startSpan, withContext } from "./contained.ts";
+import { activeContext, record, startSpan, withContext } from "./contained.ts";
 import type { RunAbort } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
 import { NodeOutcomes } from "./node-outcomes.ts";
@@ -100,8 +100,8 @@ export class RunTelemetry {
 		this.#timed = true;
 		const api = otelApi()!;
 		this.#api = api;
-		const { context, trace } = api;
-		const parent = context.active();
+		const { trace } = api;
+		const parent = activeContext(api);
 		const span = startSpan(
 			t,
 			`weft.run ${this.#init.graph}`,

@@ -317,3 +317,51 @@ describe.each(["before", "after"] as const)(
 		});
 	},
 );
+
+/** A context manager whose `active()` throws (a broken or half-shut-down manager of the application's). */
+class ThrowingActive extends AsyncLocalStorageContextManager {
+	override active(): Context {
+		throw new Error("context manager broke");
+	}
+}
+
+describe("a context manager whose active() throws", () => {
+	it("does not fail an agent run; each model and tool call is made once", async () => {
+		// the SDK's own SimpleSpanProcessor reads the manager too (its export fails): collect ended spans here
+		const ended: string[] = [];
+		const { reported } = register(
+			{ ...throwing([]), onEnd: (s) => ended.push(s.name) },
+			false,
+			new ThrowingActive(),
+		);
+		const model = addThenAnswer();
+		const { add, calls } = makeTools();
+		const r = await createAgent({
+			model,
+			tools: [add],
+			checkpointer: new MemoryCheckpointer(),
+			name: "calc",
+		}).run(ask, { threadId: "ca-a" });
+		expect(r.status).toBe("done");
+		expect(r.values.messages.at(-1)!.text).toBe("The answer is 3.");
+		expect(model.calls).toHaveLength(2);
+		expect(calls.add).toBe(1);
+		expect(reported.length).toBeGreaterThan(0);
+		// the spans are still made and ended, from the root context
+		expect(ended).toContain("weft.run calc");
+		expect(ended).toContain("execute_tool add");
+	});
+
+	it("does not fail a retried node, an interrupt or a resume", async () => {
+		register(throwing([]), false, new ThrowingActive());
+		const graph = flakyThenAsk();
+		const paused = await graph.run({ n: 0 }, { threadId: "ca-g" });
+		expect(paused.status).toBe("interrupted");
+		const { Command } = await import("@weft/graph");
+		const done = await graph.run(new Command({ resume: 7 }), {
+			threadId: "ca-g",
+		});
+		expect(done.status).toBe("done");
+		expect(done.values.n).toBe(7);
+	});
+});
