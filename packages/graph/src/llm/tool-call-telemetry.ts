@@ -10,7 +10,7 @@ import {
 	startSpan,
 	withContext,
 } from "../telemetry/contained.ts";
-import { recordException } from "../telemetry/errors.ts";
+import { recordTaskError } from "../telemetry/errors.ts";
 import {
 	KIND_INTERNAL,
 	otelApi,
@@ -22,7 +22,8 @@ import type { PendingToolCall } from "./tool-calls.ts";
 
 /**
  * Runs one tool call under an `execute_tool {name}` span (a child of the node's span). A call that ends
- * as an error ToolMessage (the run goes on) marks the span failed.
+ * as an error ToolMessage (the run goes on) marks the span failed (`TOOL_ERROR`); one that throws (its
+ * node's timeout, the run's cancellation) has its error recorded as on the node's span.
  */
 export function observeToolCall(
 	ctx: NodeContext,
@@ -75,10 +76,9 @@ export function observeToolCall(
 		},
 		(error: unknown) => {
 			try {
-				const type = error instanceof Error ? error.name : "Error";
-				span.setAttribute("error.type", type);
-				recordException(span, error, type);
-				span.setStatus({ code: STATUS_ERROR, message: String(error) });
+				// as a node span: error.type the WeftError's code (else the class name), weft.error.code
+				// what the run calls the failure (RUN_CANCELLED, NODE_TIMEOUT, …)
+				recordTaskError(span, error, ctx.signal);
 				span.end();
 			} catch (thrown) {
 				contained(thrown);

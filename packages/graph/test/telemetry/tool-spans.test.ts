@@ -2,10 +2,18 @@
 // it ends once, with the call's outcome, whether the tool answered, answered with an error message, or
 // was stopped by the run's cancellation.
 import { HumanMessage } from "@langchain/core/messages";
+import { tool } from "@langchain/core/tools";
 import { SpanStatusCode } from "@opentelemetry/api";
-import { MemoryCheckpointer } from "@weft/graph";
-import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
+import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import {
+	createAgent,
+	llmNode,
+	messages,
+	ScriptedChatModel,
+	toolNode,
+} from "@weft/graph/llm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { makeTools } from "../llm/fixtures.ts";
 import { one, parentOf, startOtel } from "./otel-harness.ts";
 
@@ -66,6 +74,54 @@ describe("execute_tool spans", () => {
 		expect(more).toHaveLength(0);
 		expect(tool!.ended).toBe(true);
 		expect(tool!.status.code).toBe(SpanStatusCode.ERROR);
-		expect(tool!.attributes["error.type"]).toBeDefined();
+		// as the node span of a task the run's cancellation stopped
+		expect(tool!.attributes["error.type"]).toBe("Error");
+		expect(tool!.attributes["weft.error.code"]).toBe("RUN_CANCELLED");
+	});
+
+	it("a tool stopped by a WeftError: error.type and weft.error.code are its code, as on node spans", async () => {
+		// a tool that stops when its call's signal aborts, with the signal's reason (the node's timeout)
+		const waits = tool(
+			(_args, config) =>
+				new Promise<string>((_resolve, reject) => {
+					const signal = config.signal!;
+					signal.addEventListener("abort", () => reject(signal.reason), {
+						once: true,
+					});
+				}),
+			{ name: "waits", description: "waits", schema: z.object({}) },
+		);
+		const graph = new StateGraph(z.object({ messages: messages() }))
+			.addNode(
+				"agent",
+				llmNode({
+					model: new ScriptedChatModel({
+						model: "gpt-test",
+						replies: [{ toolCalls: [{ name: "waits", args: {} }] }],
+					}),
+				}),
+			)
+			.addNode("tools", toolNode([waits]), { timeoutMs: 20 })
+			.addEdge(START, "agent")
+			.addEdge("agent", "tools")
+			.addEdge("tools", END)
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "timeout" });
+		const error = await graph
+			.run(ask, { threadId: "timeout" })
+			.catch((e: unknown) => e);
+		expect((error as { code?: string }).code).toBe("NODE_TIMEOUT");
+		const spans = otel.spans();
+		const call = one(spans, "execute_tool waits");
+		const node = spans.find((s) => s.spanContext().spanId === parentOf(call))!;
+		expect(node.name).toBe("weft.node tools");
+		expect(node.attributes["error.type"]).toBe("NODE_TIMEOUT");
+		expect(call.status.code).toBe(SpanStatusCode.ERROR);
+		expect(call.attributes["error.type"]).toBe("NODE_TIMEOUT");
+		expect(call.attributes["weft.error.code"]).toBe("NODE_TIMEOUT");
+		expect(
+			call.events.find((e) => e.name === "exception")?.attributes,
+		).toMatchObject({
+			"exception.type": "NODE_TIMEOUT",
+		});
 	});
 });
