@@ -25,7 +25,7 @@ export {
 export { defaultOutput, toolCallsOf } from "./run-output.ts";
 export { costBudget, latencyBudget, scorer } from "./scorers/budgets.ts";
 export { jsonSchema } from "./scorers/json-schema.ts";
-export { parseVerdict } from "./scorers/judge-verdict.ts";
+export { type JudgeScale, parseVerdict } from "./scorers/judge-verdict.ts";
 export {
 	type JudgeModel,
 	type LlmJudgeOptions,

@@ -154,3 +154,64 @@ describe("the judge's score", () => {
 		});
 	});
 });
+
+describe("a judge on the scale given (scale: [min, max])", () => {
+	it("is asked for a score on that scale; its answer is reported on 0–1 and passes at passAt on its scale", async () => {
+		const { graph } = qaGraph({ a: "Paris", b: "Lyon", c: "Nice" });
+		const judge = new ScriptedChatModel([
+			'{"score": 5, "reason": "exact"}',
+			'{"score": 3, "reason": "partly"}',
+			"Score: 4/5", // the scale's own notation: 4 on 1–5
+		]);
+		const report = await evaluate(
+			graph,
+			[
+				{ id: "a", input: { question: "a" } },
+				{ id: "b", input: { question: "b" } },
+				{ id: "c", input: { question: "c" } },
+			],
+			[
+				llmJudge({
+					model: judge,
+					rubric: "5: names the capital; 3: names a city; 1: no city.",
+					scale: [1, 5],
+					passAt: 4,
+				}),
+			],
+			{ concurrency: 1 },
+		);
+		expect(String(judge.calls[0]!.messages[0]!.content)).toContain(
+			"a number from 1 to 5",
+		);
+		expect(report.cases.map((c) => c.scores.judge)).toEqual([
+			{ score: 1, pass: true, reason: "exact" },
+			{ score: 0.5, pass: false, reason: "partly" },
+			{ score: 0.75, pass: true, reason: "Score: 4/5" },
+		]);
+	});
+
+	it("passes at the middle of its scale by default; a score off it fails naming that scale", () => {
+		expect(parseVerdict('{"score": 5}', undefined, [0, 10])).toMatchObject({
+			score: 0.5,
+			pass: true,
+		});
+		expect(parseVerdict('{"score": 4}', undefined, [0, 10])).toMatchObject({
+			score: 0.4,
+			pass: false,
+		});
+		// a fraction of another scale or a percentage still names its own
+		expect(parseVerdict("7/10", undefined, [1, 5])?.score).toBeCloseTo(0.7);
+		expect(parseVerdict("80%", undefined, [1, 5])?.score).toBeCloseTo(0.8);
+		expect(parseVerdict("PASS", undefined, [1, 5])?.score).toBe(1);
+		for (const reply of ['{"score": 0}', '{"score": 6}', "Score: 0.5"]) {
+			let error: unknown;
+			try {
+				parseVerdict(reply, undefined, [1, 5]);
+			} catch (e) {
+				error = e;
+			}
+			expect(isWeftError(error, "VALIDATION_FAILED"), reply).toBe(true);
+			expect((error as Error).message).toContain("[1, 5]");
+		}
+	});
+});

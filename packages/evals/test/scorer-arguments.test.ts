@@ -87,6 +87,27 @@ describe("built-in scorers refuse arguments that cannot score", () => {
 		);
 	});
 
+	it("llmJudge: a scale that is no [min, max] pair of numbers with min < max, a passAt off that scale", () => {
+		for (const scale of [
+			[5, 1],
+			[1, 1],
+			[1],
+			[0, Number.NaN],
+			"1-5",
+			[0, Infinity],
+		])
+			expectRefused(`scale ${JSON.stringify(scale)}`, () =>
+				llmJudge({ model: judge(), rubric: "r", scale: scale as never }),
+			);
+		for (const passAt of [0, 0.5, 6])
+			expectRefused(`passAt ${passAt} on [1, 5]`, () =>
+				llmJudge({ model: judge(), rubric: "r", scale: [1, 5], passAt }),
+			);
+		expect(
+			llmJudge({ model: judge(), rubric: "r", scale: [1, 5], passAt: 4 }).name,
+		).toBe("judge");
+	});
+
 	it("jsonSchema: a schema that is no zod schema or JSON Schema", () => {
 		for (const schema of [{ type: "nope" }, null, "x"])
 			expectRefused(`jsonSchema(${JSON.stringify(schema)})`, () =>

@@ -1,5 +1,6 @@
-// What a judge model's reply says: a score on the 0–1 scale (or a fraction or percentage, which name
-// their own scale), PASS or FAIL. A score off the scale is an error, never clamped (decision 0095).
+// What a judge model's reply says: a score on the judge's scale (0–1 unless given; or a fraction or
+// percentage, which name their own scale), PASS or FAIL, reported on 0–1. A score off the scale is an
+// error, never clamped (decisions 0095, 0104).
 import { WeftError } from "@weft/checkpoint";
 import type { ScoreResult } from "./scorer.ts";
 
@@ -15,27 +16,36 @@ const LABELLED = new RegExp(
 	"i",
 );
 
+/** A judge's scale: its lowest and highest score, `[min, max]` (min < max). */
+export type JudgeScale = readonly [min: number, max: number];
+
 /**
  * Reads the judge's reply: `{"score", "reason"}` (fenced or inline; the score a number or a number as
  * text), else a labelled score in prose (`Score: 0.8`), else a reply that is only a score (`7/10`), else
- * a leading PASS / FAIL. A fraction (`7/10`, `4 out of 5`) or a percentage (`80%`) is read on its own
- * scale; a plain number is on 0–1. Returns undefined when the reply holds no verdict.
- * @throws WeftError VALIDATION_FAILED when the score is off the 0–1 scale (7, -0.5, 7/5, 120%).
+ * a leading PASS / FAIL. A plain number is on `scale` (default `[0, 1]`), and so is a fraction of its
+ * maximum (`4/5` on `[1, 5]` is 4); another fraction (`7/10`, `4 out of 5`) or a percentage (`80%`) is
+ * read on its own scale. The score returned is on 0–1 (`(n - min) / (max - min)`); it passes at `passAt`,
+ * on the judge's scale (default: the middle of it, 0.5 on 0–1). Returns undefined when the reply holds
+ * no verdict.
+ * @throws WeftError VALIDATION_FAILED when the score is off its scale (7, -0.5, 7/5, 120% on 0–1).
  */
 export function parseVerdict(
 	reply: string,
-	passAt = 0.5,
+	passAt?: number,
+	scale: JudgeScale = [0, 1],
 ): ScoreResult | undefined {
+	const [min, max] = scale;
+	const passing = passAt === undefined ? 0.5 : (passAt - min) / (max - min);
 	const json = jsonVerdict(reply);
 	const said = json?.score ?? reply.match(LABELLED)?.[1] ?? bare(reply);
 	if (said !== undefined) {
-		const score = onScale(said);
+		const score = onScale(said, scale);
 		if (score !== undefined) {
 			const reason =
 				json?.reason ?? (json === undefined ? reply.trim() : undefined);
 			return reason === undefined
-				? { score, pass: score >= passAt }
-				: { score, pass: score >= passAt, reason };
+				? { score, pass: score >= passing }
+				: { score, pass: score >= passing, reason };
 		}
 	}
 	if (/^\s*PASS\b/i.test(reply))
@@ -72,19 +82,30 @@ function bare(reply: string): string | undefined {
 	return m !== null && m[0].length === text.length ? text : undefined;
 }
 
-/** A score as written, on the 0–1 scale; undefined if it is no score; VALIDATION_FAILED if off the scale. */
-function onScale(said: string): number | undefined {
+/**
+ * A score as written, on 0–1; undefined if it is no score; VALIDATION_FAILED if off its scale. A plain
+ * number (or a fraction of the scale's maximum) is on `scale`; another fraction or a percentage on its own.
+ */
+function onScale(said: string, [min, max]: JudgeScale): number | undefined {
 	const m = said.match(SCORE);
 	if (m === null) return undefined;
 	const n = Number(m[1]);
-	const of = m[2] === undefined ? (m[3] === "%" ? 100 : 1) : Number(m[2]);
-	const score = n / of;
-	if (of > 0 && score >= 0 && score <= 1) return score;
+	const of = m[2] === undefined ? undefined : Number(m[2]);
+	const score =
+		m[3] === "%"
+			? n / 100
+			: of === undefined || of === max
+				? (n - min) / (max - min)
+				: n / of;
+	if (score >= 0 && score <= 1) return score;
 	throw new WeftError(
 		"VALIDATION_FAILED",
-		`the judge's score ${m[0].trim()} is outside its scale [0, 1]`,
+		`the judge's score ${m[0].trim()} is outside its scale [${min}, ${max}]`,
 		{
-			hint: "ask the judge for a score from 0 to 1 (its system prompt does; a rubric that names another scale makes it answer on that one), or as a fraction of its scale, e.g. 4/5",
+			hint:
+				min === 0 && max === 1
+					? "ask the judge for a score from 0 to 1 (its system prompt does; a rubric that names another scale makes it answer on that one), or give llmJudge that scale, e.g. scale: [1, 5]"
+					: `ask the judge for a score from ${min} to ${max} (its system prompt does; a rubric that names another scale makes it answer on that one), or change llmJudge's scale to the rubric's`,
 		},
 	);
 }

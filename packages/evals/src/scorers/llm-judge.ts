@@ -1,6 +1,6 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { badArgument, isText, shown } from "./arguments.ts";
-import { parseVerdict } from "./judge-verdict.ts";
+import { type JudgeScale, parseVerdict } from "./judge-verdict.ts";
 import { type Scorer, textOf } from "./scorer.ts";
 
 /** Any LangChain chat model (or anything with the same `invoke`). */
@@ -18,13 +18,19 @@ export interface LlmJudgeOptions {
 	rubric: string;
 	/** Default "judge". */
 	name?: string | undefined;
-	/** Passing score. Default 0.5. */
+	/**
+	 * The judge's scale, `[min, max]`: it is asked for a score from min to max (a rubric anchored on 1–5,
+	 * say). Scores are reported on 0–1 (`(score - min) / (max - min)`). Default `[0, 1]`.
+	 */
+	scale?: JudgeScale | undefined;
+	/** Passing score, on the judge's scale. Default: the middle of it (0.5 on 0–1, 3 on 1–5). */
 	passAt?: number | undefined;
 }
 
-const SYSTEM =
+/** The system prompt: asks for JSON with a score on the judge's scale. */
+const system = ([min, max]: JudgeScale) =>
 	"You grade the answer of an AI system against a rubric. Reply with JSON only: " +
-	'{"score": <a number from 0 to 1>, "reason": "<one sentence>"}.';
+	`{"score": <a number from ${min} to ${max}>, "reason": "<one sentence>"}.`;
 
 function prompt(
 	rubric: string,
@@ -52,15 +58,18 @@ function contentText(content: unknown): string {
 
 /**
  * An LLM grades each answer against a rubric (and the case's `expected`, as a reference, when given).
- * Use any LangChain chat model; its reply must carry a score (`{"score": 0..1, "reason": "…"}`; see
- * `parseVerdict`). A reply with no score, or a score off the 0–1 scale, fails that score with
+ * Use any LangChain chat model; its reply must carry a score (`{"score": 0..1, "reason": "…"}`, or on
+ * `scale`; see `parseVerdict`). A reply with no score, or a score off the scale, fails that score with
  * VALIDATION_FAILED.
  * @example llmJudge({ model: new ChatOpenAI({ model: "gpt-4o-mini" }), rubric: "Cites the source and answers the question." })
+ * @example llmJudge({ model, rubric: "5: cites the source; 3: answers without one; 1: wrong.", scale: [1, 5], passAt: 4 })
  */
 export function llmJudge(options: LlmJudgeOptions): Scorer {
 	checkJudgeOptions(options);
-	const passAt = options.passAt ?? 0.5;
+	const scale = options.scale ?? [0, 1];
+	const { passAt } = options;
 	const name = options.name ?? "judge";
+	const SYSTEM = system(scale);
 	return {
 		name,
 		async score(run, c) {
@@ -70,7 +79,7 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
 			]);
 			const text = contentText(reply.content);
 			try {
-				const verdict = parseVerdict(text, passAt);
+				const verdict = parseVerdict(text, passAt, scale);
 				if (verdict !== undefined) return verdict;
 			} catch (error) {
 				if (!isWeftError(error)) throw error;
@@ -85,7 +94,7 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
 				"VALIDATION_FAILED",
 				`judge "${name}": its reply holds no verdict: ${short(text)}`,
 				{
-					hint: 'make the judge reply {"score": <0..1>, "reason": "…"}, a labelled score (Score: 0.8, 4/5, 80%), or PASS / FAIL',
+					hint: `make the judge reply {"score": <${scale[0]}..${scale[1]}>, "reason": "…"}, a labelled score (Score: 0.8, 4/5, 80%), or PASS / FAIL`,
 				},
 			);
 		},
@@ -104,14 +113,31 @@ function checkJudgeOptions(options: LlmJudgeOptions): void {
 			`llmJudge: rubric must be a non-blank text, got ${shown(options.rubric)}`,
 			"say in plain words what a good answer is; the judge grades against it",
 		);
-	const { passAt } = options;
+	const { scale, passAt } = options;
 	if (
-		passAt !== undefined &&
-		(typeof passAt !== "number" || !(passAt >= 0 && passAt <= 1))
+		scale !== undefined &&
+		!(
+			Array.isArray(scale) &&
+			scale.length === 2 &&
+			Number.isFinite(scale[0]) &&
+			Number.isFinite(scale[1]) &&
+			scale[0] < scale[1]
+		)
 	)
 		badArgument(
-			`llmJudge: passAt must be a number in [0, 1] (the judge's scale), got ${shown(passAt)}`,
-			"pass the lowest passing score on the 0–1 scale, e.g. passAt: 0.7 (7/10)",
+			`llmJudge: scale must be [min, max], two finite numbers with min < max, got ${shown(scale)}`,
+			"pass the lowest and highest score the rubric gives, e.g. scale: [1, 5]",
+		);
+	const [min, max] = scale ?? [0, 1];
+	if (
+		passAt !== undefined &&
+		(typeof passAt !== "number" || !(passAt >= min && passAt <= max))
+	)
+		badArgument(
+			`llmJudge: passAt must be a number in [${min}, ${max}] (the judge's scale), got ${shown(passAt)}`,
+			scale === undefined
+				? "pass the lowest passing score on the 0–1 scale, e.g. passAt: 0.7 (7/10), or give the judge its scale (scale: [1, 5], passAt: 4)"
+				: `pass the lowest passing score on the judge's scale, e.g. passAt: ${max}`,
 		);
 }
 
