@@ -14,9 +14,16 @@ export interface MessagesState {
 	messages: BaseMessage[];
 }
 
-/** A `@langchain/core` prompt template (anything with `invoke(values)` returning a prompt value). */
+/**
+ * A `@langchain/core` prompt template (anything with `invoke(values)` returning a prompt value). It is
+ * given the node's call options (`ctx.callOptions`: the run's callbacks, tags and metadata), as the
+ * model is, so a tracer sees it inside the node's run rather than as a run of its own.
+ */
 export interface PromptTemplateLike {
-	invoke(values: any): Promise<BasePromptValueInterface>;
+	invoke(
+		values: any,
+		options?: NodeContext["callOptions"],
+	): Promise<BasePromptValueInterface>;
 }
 
 /** What the model is asked: a prompt template, or a function of the state giving text or messages. */
@@ -63,7 +70,7 @@ export function llmNode<TState extends object = MessagesState>(
 		const input =
 			options.prompt === undefined
 				? stateInput(state, systemOf(state, options))
-				: await modelInput(state, options);
+				: await modelInput(state, options, ctx);
 		const answer = await callModel(ctx, model, input, {
 			stream: options.stream ?? true,
 			name: options.name,
@@ -102,10 +109,14 @@ export function bound(
 	return model.bindTools([...tools]);
 }
 
-/** The messages sent to the model: the system message, then the prompt or the state's messages. */
+/**
+ * The messages sent to the model: the system message, then the prompt or the state's messages. A prompt
+ * template is invoked with `ctx`'s call options (the run's callbacks reach it).
+ */
 export async function modelInput<TState>(
 	state: TState,
 	options: Pick<LlmNodeOptions<TState>, "system" | "prompt">,
+	ctx: NodeContext,
 ): Promise<BaseMessage[]> {
 	const system = systemOf(state, options);
 	const prompt = options.prompt;
@@ -118,7 +129,7 @@ export async function modelInput<TState>(
 			...(typeof out === "string" ? [new HumanMessage(out)] : out),
 		];
 	}
-	const value = await prompt.invoke(state);
+	const value = await prompt.invoke(state, ctx.callOptions);
 	return [...head, ...value.toChatMessages()];
 }
 

@@ -113,6 +113,7 @@ export class PromptChain<
 				const input: BaseMessage[] = await modelInput(
 					typeof step.prompt === "function" ? state : templateValues(state),
 					{ system, prompt: step.prompt },
+					ctx,
 				);
 				if (step.options.output === undefined)
 					return { [step.name]: (await callModel(ctx, model, input)).text };

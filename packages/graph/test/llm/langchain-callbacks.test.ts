@@ -3,6 +3,7 @@
 // calls with the node metadata, and the calls' `once` results are stored without a `once-start` record.
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { HumanMessage } from "@langchain/core/messages";
+import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { LangChainTracer } from "@langchain/core/tracers/tracer_langchain";
 import type { PendingWrite } from "@weft/checkpoint";
 import {
@@ -12,8 +13,16 @@ import {
 	START,
 	StateGraph,
 } from "@weft/graph";
-import { AgentState, createAgent, llmNode, toolNode } from "@weft/graph/llm";
+import {
+	AgentState,
+	createAgent,
+	llmNode,
+	promptChain,
+	ScriptedChatModel,
+	toolNode,
+} from "@weft/graph/llm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { addThenAnswer, makeTools } from "./fixtures.ts";
 
 const ask = { messages: [new HumanMessage("What is 1 + 2?")] };
@@ -55,6 +64,64 @@ describe("LangChain callbacks given to a run", () => {
 			"tool end",
 			"model start",
 			"model end",
+		]);
+	});
+});
+
+describe("a prompt template of llmNode or promptChain", () => {
+	it("is formatted under the run's callbacks, with the node's metadata (not as a run of its own)", async () => {
+		const prompts: unknown[] = [];
+		class Handler extends BaseCallbackHandler {
+			name = "prompt";
+			override awaitHandlers = true;
+			override async handleChainStart(
+				_chain: unknown,
+				_inputs: unknown,
+				_runId: string,
+				_parentRunId?: string,
+				_tags?: string[],
+				metadata?: Record<string, unknown>,
+				_runType?: string,
+				name?: string,
+			) {
+				prompts.push({
+					name,
+					node: metadata?.weft_node,
+					thread: metadata?.thread_id,
+				});
+			}
+		}
+		const graph = new StateGraph(AgentState)
+			.addNode(
+				"agent",
+				llmNode({
+					model: addThenAnswer(),
+					prompt: ChatPromptTemplate.fromMessages([
+						["system", "Be brief."],
+						["placeholder", "{messages}"],
+					]),
+				}),
+			)
+			.addEdge(START, "agent")
+			.addEdge("agent", END)
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.run(ask, { threadId: "pt", callbacks: [new Handler()] });
+		expect(prompts).toEqual([
+			{ name: "ChatPromptTemplate", node: "agent", thread: "pt" },
+		]);
+		prompts.length = 0;
+		const chain = promptChain({
+			model: new ScriptedChatModel(["a title"]),
+			input: z.object({ topic: z.string() }),
+		})
+			.step("title", ChatPromptTemplate.fromTemplate("A title for {topic}"))
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await chain.run(
+			{ topic: "tea" },
+			{ threadId: "pc", callbacks: [new Handler()] },
+		);
+		expect(prompts).toEqual([
+			{ name: "ChatPromptTemplate", node: "title", thread: "pc" },
 		]);
 	});
 });
