@@ -147,7 +147,11 @@ function requestAttributes(
 	const provider = providerOf(model);
 	if (provider !== undefined) a["gen_ai.provider.name"] = provider;
 	if (requested !== undefined) a["gen_ai.request.model"] = requested;
-	if (ctx.threadId !== undefined) a["weft.thread_id"] = ctx.threadId;
+	if (ctx.threadId !== undefined) {
+		a["weft.thread_id"] = ctx.threadId;
+		// the conventions' conversation (session, thread) id: required when available
+		a["gen_ai.conversation.id"] = ctx.threadId;
+	}
 	return a;
 }
 

@@ -32,13 +32,17 @@ export function observeRefusedToolCall(
 	call: PendingToolCall,
 	refusal: ToolRefusal,
 	answer: ToolMessage,
+	description?: unknown,
 ): ToolMessage | Promise<ToolMessage> {
 	const tracer = registeredTracer();
 	if (tracer !== undefined)
 		try {
 			const span = tracer.startSpan(`execute_tool ${call.name}`, {
 				kind: KIND_INTERNAL,
-				attributes: { ...toolCallAttributes(ctx, call), "error.type": refusal },
+				attributes: {
+					...toolCallAttributes(ctx, call, description),
+					"error.type": refusal,
+				},
 			});
 			span.setStatus({ code: STATUS_ERROR, message: answer.text });
 			span.end();

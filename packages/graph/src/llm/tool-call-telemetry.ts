@@ -29,6 +29,7 @@ export function observeToolCall(
 	ctx: NodeContext,
 	call: PendingToolCall,
 	run: () => Promise<ToolMessage>,
+	description?: unknown,
 ): Promise<ToolMessage> {
 	const tracer = registeredTracer();
 	// no tracer provider: no span, no attributes built
@@ -42,7 +43,7 @@ export function observeToolCall(
 		`execute_tool ${call.name}`,
 		{
 			kind: KIND_INTERNAL,
-			attributes: toolCallAttributes(ctx, call),
+			attributes: toolCallAttributes(ctx, call, description),
 		},
 		parent,
 	);
@@ -88,16 +89,24 @@ export function observeToolCall(
 	);
 }
 
-/** The attributes of a tool call's `execute_tool` span (GenAI conventions, with Weft's node and step). */
+/**
+ * The attributes of a tool call's `execute_tool` span (GenAI conventions, with Weft's node and step).
+ * `gen_ai.tool.type` is `function`: a tool the model gives arguments to and the application runs.
+ */
 export function toolCallAttributes(
 	ctx: NodeContext,
 	call: PendingToolCall,
+	description?: unknown,
 ): Attributes {
-	return {
+	const a: Attributes = {
 		"gen_ai.operation.name": "execute_tool",
 		"gen_ai.tool.name": call.name,
 		"gen_ai.tool.call.id": call.id,
+		"gen_ai.tool.type": "function",
 		"weft.node": ctx.node,
 		"weft.step": ctx.step,
 	};
+	if (typeof description === "string" && description !== "")
+		a["gen_ai.tool.description"] = description;
+	return a;
 }

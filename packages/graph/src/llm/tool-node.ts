@@ -98,7 +98,13 @@ function checkedAnswer(
 	ctx: NodeContext,
 ): ToolMessage | Promise<ToolMessage> {
 	const refuse = (refusal: ToolRefusal, text: string) =>
-		observeRefusedToolCall(ctx, call, refusal, errorMessage(call, text));
+		observeRefusedToolCall(
+			ctx,
+			call,
+			refusal,
+			errorMessage(call, text),
+			tool?.description,
+		);
 	if (call.malformed !== undefined)
 		return refuse(
 			"MALFORMED_ARGUMENTS",
@@ -142,7 +148,12 @@ function checkedAnswer(
 			`invalid arguments for "${call.name}": ${invalid}`,
 		);
 	return onceResult(ctx, `tool:${call.id}`, () =>
-		observeToolCall(ctx, call, () => runTool(tool, call, ctx)),
+		observeToolCall(
+			ctx,
+			call,
+			() => runTool(tool, call, ctx),
+			tool.description,
+		),
 	);
 }
 

@@ -72,6 +72,9 @@ describe("spans of an agent run", () => {
 		expect(tool.attributes).toMatchObject({
 			"gen_ai.operation.name": "execute_tool",
 			"gen_ai.tool.name": "add",
+			// recommended by the GenAI conventions when available: a LangChain tool run by the client
+			"gen_ai.tool.type": "function",
+			"gen_ai.tool.description": "adds two numbers",
 		});
 		expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
 	});
@@ -89,6 +92,8 @@ describe("spans of an agent run", () => {
 			"weft.node": "agent",
 			"weft.step": 1,
 			"weft.thread_id": "t2",
+			// the conventions' conversation (session, thread) id, required when available
+			"gen_ai.conversation.id": "t2",
 		});
 		const text = JSON.stringify(otel.spans().map((s) => s.attributes));
 		expect(text).not.toContain("secret");
