@@ -24,6 +24,19 @@ const stderrs = new WeakMap<Client, () => string>();
 export const stderrOf = (client: Client): string =>
 	stderrs.get(client)?.() ?? "";
 
+/** Who closed a client's connection: the server (it exited or hung up) or the tool set's owner. */
+const closedBy = new WeakMap<Client, "server" | "owner">();
+
+/** Whether `client`'s connection is closed, and by whom (undefined while it is open). */
+export const closedOf = (client: Client): "server" | "owner" | undefined =>
+	closedBy.get(client);
+
+/** Closes `client` on its owner's behalf (calls then say the set was closed, not that the server went). */
+export function closeClient(client: Client): Promise<void> {
+	if (!closedBy.has(client)) closedBy.set(client, "owner");
+	return client.close();
+}
+
 /** Connection failures name the server and what was tried. */
 export function connectionFailed(
 	name: string,
@@ -101,6 +114,10 @@ export async function connectMcp(
 			);
 			await client.connect(transport, { timeout: timeoutMs });
 		}
+		// called before the calls in flight fail, so they can tell the server went away
+		client.onclose = () => {
+			if (!closedBy.has(client)) closedBy.set(client, "server");
+		};
 		return client;
 	} catch (error) {
 		await client.close().catch(() => {});

@@ -3,6 +3,8 @@ import { DynamicStructuredTool } from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ConfigError, WeftError } from "../index.ts";
 import {
+	closeClient,
+	closedOf,
 	connectionFailed,
 	connectMcp,
 	type McpServerConfig,
@@ -77,6 +79,9 @@ function toTool(
 		verboseParsingErrors: true,
 		metadata: { mcpServer: server, mcpTool: t.name, ...(t.annotations ?? {}) },
 		func: async (args: Record<string, unknown>, _run, config) => {
+			const gone = closedOf(client);
+			if (gone !== undefined)
+				throw closedConnection(server, t.name, client, gone);
 			let result: Awaited<ReturnType<Client["callTool"]>>;
 			try {
 				result = await client.callTool(
@@ -85,11 +90,17 @@ function toTool(
 					config?.signal === undefined ? {} : { signal: config.signal },
 				);
 			} catch (error) {
+				const detail = error instanceof Error ? error.message : String(error);
+				const closed = closedOf(client) === "server";
 				throw new WeftError(
 					"MCP_TOOL_FAILED",
-					`MCP tool "${t.name}" on server "${server}" failed: ${error instanceof Error ? error.message : String(error)}${stderrNote(stderrOf(client))}`,
+					closed
+						? `MCP tool "${t.name}" on server "${server}" failed: server "${server}" closed its connection during the call (${detail})${stderrNote(stderrOf(client))}`
+						: `MCP tool "${t.name}" on server "${server}" failed: ${detail}${stderrNote(stderrOf(client))}`,
 					{
-						hint: "check the server's log; the call may be retried",
+						hint: closed
+							? `whether the call took effect is unknown. ${RELOAD}`
+							: "check the server's log; the call may be retried",
 						cause: error,
 					},
 				);
@@ -106,6 +117,28 @@ function toTool(
 			return text;
 		},
 	});
+}
+
+const RELOAD =
+	"The server stopped (its stderr, if any, is above) or hung up, and the tool set does not start it again: close the set and load the tools again with loadMcpTools (a long-running process can do so when a call fails this way)";
+
+/** A call of a tool whose connection is closed: by the server (it stopped) or by the set's owner. */
+function closedConnection(
+	server: string,
+	tool: string,
+	client: Client,
+	by: "server" | "owner",
+): WeftError {
+	const at = `MCP tool "${tool}" on server "${server}" cannot be called`;
+	return by === "server"
+		? new WeftError(
+				"MCP_TOOL_FAILED",
+				`${at}: the server closed its connection${stderrNote(stderrOf(client))}`,
+				{ hint: RELOAD },
+			)
+		: new WeftError("MCP_TOOL_FAILED", `${at}: the tool set was closed`, {
+				hint: "close the set (mcp.close(), or the signal given to loadMcpTools) only once the graph is done with its tools, or load them again with loadMcpTools",
+			});
 }
 
 /**
@@ -131,7 +164,7 @@ export async function loadMcpTools(
 		closed = true;
 		options.signal?.removeEventListener("abort", onAbort);
 		await Promise.all(
-			[...clients.values()].map((c) => c.close().catch(() => {})),
+			[...clients.values()].map((c) => closeClient(c).catch(() => {})),
 		);
 	};
 	const onAbort = () => void close();

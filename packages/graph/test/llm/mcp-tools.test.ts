@@ -140,6 +140,49 @@ describe("loadMcpTools", () => {
 		}
 	});
 
+	// found by the outside audit (2 Dec, obs): after a stdio server died, every later call of its tools
+	// failed "Not connected" with the hint "the call may be retried", which never succeeds
+	it("after its server died, a tool's calls say the server is gone and how to get it back, not 'retry'", async () => {
+		const mcp = await loadMcpTools({ calc: stdio });
+		try {
+			const die = mcp.tools.find((t) => t.name === "die")!;
+			const add = mcp.tools.find((t) => t.name === "add")!;
+			const died = (await die.invoke({}).catch((e: unknown) => e)) as {
+				message: string;
+				hint?: string;
+			};
+			expect(isWeftError(died, "MCP_TOOL_FAILED")).toBe(true);
+			expect(died.message).toContain('server "calc" closed its connection');
+			expect(died.hint).not.toContain("retried");
+			expect(died.hint).toContain("loadMcpTools");
+			for (let i = 0; i < 2; i++) {
+				const later = (await add
+					.invoke({ a: 1, b: 2 })
+					.catch((e: unknown) => e)) as { message: string; hint?: string };
+				expect(isWeftError(later, "MCP_TOOL_FAILED")).toBe(true);
+				expect(later.message).toMatch(
+					/MCP tool "add" on server "calc" cannot be called: the server closed its connection/,
+				);
+				expect(later.message).toContain("(stderr: dying now: out of coffee)");
+				expect(later.hint).toContain("loadMcpTools");
+			}
+		} finally {
+			await mcp.close();
+		}
+		// a set closed by its owner says so
+		const owned = await loadMcpTools({ calc: stdio });
+		await owned.close();
+		const add = owned.tools.find((t) => t.name === "add")!;
+		const closed = (await add
+			.invoke({ a: 1, b: 2 })
+			.catch((e: unknown) => e)) as {
+			message: string;
+			hint?: string;
+		};
+		expect(isWeftError(closed, "MCP_TOOL_FAILED")).toBe(true);
+		expect(closed.message).toContain("the tool set was closed");
+	});
+
 	it("refuses servers given as anything but { command } or { url } with CONFIG_INVALID, before starting any", async () => {
 		for (const servers of [
 			null,
