@@ -30,6 +30,7 @@ import {
 	recordFailed,
 	recordOk,
 } from "./model-call-metrics.ts";
+import { conventionProvider } from "./provider-name.ts";
 
 /**
  * Makes one model call under a `chat {model}` span (a child of the node's span) and records its metrics;
@@ -144,7 +145,7 @@ function requestAttributes(
 		"weft.node": ctx.node,
 		"weft.step": ctx.step,
 	};
-	const provider = providerOf(model);
+	const provider = conventionProvider(providerOf(model));
 	if (provider !== undefined) a["gen_ai.provider.name"] = provider;
 	if (requested !== undefined) a["gen_ai.request.model"] = requested;
 	if (ctx.threadId !== undefined) {
