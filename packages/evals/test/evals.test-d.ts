@@ -54,6 +54,14 @@ describe("@weft/evals types", () => {
 		).toEqualTypeOf<Scorer>();
 		// @ts-expect-error the judge needs a rubric
 		llmJudge({ model: new ScriptedChatModel(["{}"]) });
+		// a scale is a [min, max] pair
+		llmJudge({
+			model: new ScriptedChatModel(["{}"]),
+			rubric: "r",
+			scale: [1, 5],
+		});
+		// @ts-expect-error a scale has two ends
+		llmJudge({ model: new ScriptedChatModel(["{}"]), rubric: "r", scale: [5] });
 	});
 
 	it("feedback and comparisons", () => {
