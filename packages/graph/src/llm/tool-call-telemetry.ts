@@ -2,7 +2,7 @@
 
 import type { ToolMessage } from "@langchain/core/messages";
 import type { Attributes } from "@opentelemetry/api";
-import { type NodeContext, telemetrySettings } from "../index.ts";
+import { isWeftError, type NodeContext, telemetrySettings } from "../index.ts";
 import {
 	activeContext,
 	contained,
@@ -19,6 +19,18 @@ import {
 	STATUS_OK,
 } from "../telemetry/otel-api.ts";
 import type { PendingToolCall } from "./tool-calls.ts";
+
+/** The code of the `WeftError` a tool threw, by the error ToolMessage it became (for its span). */
+const thrownCodes = new WeakMap<ToolMessage, string>();
+
+/** `message` answers a call whose tool threw `error`: a `WeftError`'s code goes on the call's span. */
+export function answeredError(
+	message: ToolMessage,
+	error: unknown,
+): ToolMessage {
+	if (isWeftError(error)) thrownCodes.set(message, error.code);
+	return message;
+}
 
 /**
  * Runs one tool call under an `execute_tool {name}` span (a child of the node's span). A call that ends
@@ -70,6 +82,9 @@ export function observeToolCall(
 			if (capture) span.setAttribute("gen_ai.tool.call.result", message.text);
 			if (message.status === "error") {
 				span.setAttribute("error.type", "TOOL_ERROR");
+				// what failed, when the tool said it with a WeftError (MCP_TOOL_FAILED, …)
+				const code = thrownCodes.get(message);
+				if (code !== undefined) span.setAttribute("weft.error.code", code);
 				span.setStatus({ code: STATUS_ERROR, message: message.text });
 			} else span.setStatus({ code: STATUS_OK });
 			endSpan(span);

@@ -9,7 +9,7 @@ import {
 	observeRefusedToolCall,
 	type ToolRefusal,
 } from "./refused-tool-call.ts";
-import { observeToolCall } from "./tool-call-telemetry.ts";
+import { answeredError, observeToolCall } from "./tool-call-telemetry.ts";
 import {
 	errorMessage,
 	type PendingToolCall,
@@ -178,7 +178,7 @@ async function runTool(
 			toolCallId: call.id,
 			error: text,
 		} satisfies ToolEvent);
-		return errorMessage(call, text);
+		return answeredError(errorMessage(call, text), error);
 	}
 }
 

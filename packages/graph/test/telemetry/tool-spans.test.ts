@@ -4,7 +4,13 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { SpanStatusCode } from "@opentelemetry/api";
-import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import {
+	END,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+	WeftError,
+} from "@weft/graph";
 import {
 	createAgent,
 	llmNode,
@@ -58,6 +64,35 @@ describe("execute_tool spans", () => {
 		expect(tool.status.code).toBe(SpanStatusCode.ERROR);
 		expect(tool.status.message).toContain("the service is down");
 		expect(tool.attributes["error.type"]).toBe("TOOL_ERROR");
+	});
+
+	it("a tool that threw a WeftError (an MCP server's failure): TOOL_ERROR, and its code as weft.error.code", async () => {
+		const mcpLike = tool(
+			async () => {
+				throw new WeftError(
+					"MCP_TOOL_FAILED",
+					'MCP tool "lookup" on server "kb" cannot be called: the server closed its connection',
+				);
+			},
+			{ name: "lookup", description: "looks up", schema: z.object({}) },
+		);
+		const r = await createAgent({
+			model: new ScriptedChatModel({
+				model: "gpt-test",
+				replies: [{ toolCalls: [{ name: "lookup", args: {} }] }, "sorry"],
+			}),
+			tools: [mcpLike],
+			checkpointer: new MemoryCheckpointer(),
+		}).run(ask, { threadId: "weft-error" });
+		expect(r.status).toBe("done");
+		const span = one(otel.spans(), "execute_tool lookup");
+		expect(span.status.code).toBe(SpanStatusCode.ERROR);
+		expect(span.attributes["error.type"]).toBe("TOOL_ERROR");
+		expect(span.attributes["weft.error.code"]).toBe("MCP_TOOL_FAILED");
+		// a plain Error has no Weft code
+		await agentCalling("fail", {}).run(ask, { threadId: "plain" });
+		const plain = one(otel.spans(), "execute_tool fail");
+		expect(plain.attributes["weft.error.code"]).toBeUndefined();
 	});
 
 	it("a tool stopped by the run's cancellation: ended once, with the error", async () => {
