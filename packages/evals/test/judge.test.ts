@@ -203,6 +203,9 @@ describe("a judge on the scale given (scale: [min, max])", () => {
 		expect(parseVerdict("7/10", undefined, [1, 5])?.score).toBeCloseTo(0.7);
 		expect(parseVerdict("80%", undefined, [1, 5])?.score).toBeCloseTo(0.8);
 		expect(parseVerdict("PASS", undefined, [1, 5])?.score).toBe(1);
+		expect(() => parseVerdict("0.5", undefined, [5, 1])).toThrow(
+			/scale must be \[min, max\]/,
+		);
 		for (const reply of ['{"score": 0}', '{"score": 6}', "Score: 0.5"]) {
 			let error: unknown;
 			try {

@@ -2,6 +2,7 @@
 // percentage, which name their own scale), PASS or FAIL, reported on 0–1. A score off the scale is an
 // error, never clamped (decisions 0095, 0104).
 import { WeftError } from "@weft/checkpoint";
+import { badArgument, shown } from "./arguments.ts";
 import type { ScoreResult } from "./scorer.ts";
 
 const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)`;
@@ -34,6 +35,7 @@ export function parseVerdict(
 	passAt?: number,
 	scale: JudgeScale = [0, 1],
 ): ScoreResult | undefined {
+	checkScale("parseVerdict", scale);
 	const [min, max] = scale;
 	const passing = passAt === undefined ? 0.5 : (passAt - min) / (max - min);
 	const json = jsonVerdict(reply);
@@ -53,6 +55,24 @@ export function parseVerdict(
 	if (/^\s*FAIL\b/i.test(reply))
 		return { score: 0, pass: false, reason: reply.trim() };
 	return undefined;
+}
+
+/** A scale that is not two finite numbers `[min, max]` with min < max is CONFIG_INVALID. */
+export function checkScale(who: string, scale: unknown): void {
+	if (
+		scale !== undefined &&
+		!(
+			Array.isArray(scale) &&
+			scale.length === 2 &&
+			Number.isFinite(scale[0]) &&
+			Number.isFinite(scale[1]) &&
+			scale[0] < scale[1]
+		)
+	)
+		badArgument(
+			`${who}: scale must be [min, max], two finite numbers with min < max, got ${shown(scale)}`,
+			"pass the lowest and highest score the rubric gives, e.g. scale: [1, 5]",
+		);
 }
 
 /** The `score` (as text) and `reason` of a JSON object in the reply, if it holds one with a score. */

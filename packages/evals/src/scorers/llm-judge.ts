@@ -1,6 +1,6 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { badArgument, isText, shown } from "./arguments.ts";
-import { type JudgeScale, parseVerdict } from "./judge-verdict.ts";
+import { checkScale, type JudgeScale, parseVerdict } from "./judge-verdict.ts";
 import { type Scorer, textOf } from "./scorer.ts";
 
 /** Any LangChain chat model (or anything with the same `invoke`). */
@@ -114,20 +114,7 @@ function checkJudgeOptions(options: LlmJudgeOptions): void {
 			"say in plain words what a good answer is; the judge grades against it",
 		);
 	const { scale, passAt } = options;
-	if (
-		scale !== undefined &&
-		!(
-			Array.isArray(scale) &&
-			scale.length === 2 &&
-			Number.isFinite(scale[0]) &&
-			Number.isFinite(scale[1]) &&
-			scale[0] < scale[1]
-		)
-	)
-		badArgument(
-			`llmJudge: scale must be [min, max], two finite numbers with min < max, got ${shown(scale)}`,
-			"pass the lowest and highest score the rubric gives, e.g. scale: [1, 5]",
-		);
+	checkScale("llmJudge", scale);
 	const [min, max] = scale ?? [0, 1];
 	if (
 		passAt !== undefined &&
