@@ -90,20 +90,7 @@ function toTool(
 					config?.signal === undefined ? {} : { signal: config.signal },
 				);
 			} catch (error) {
-				const detail = error instanceof Error ? error.message : String(error);
-				const closed = closedOf(client) === "server";
-				throw new WeftError(
-					"MCP_TOOL_FAILED",
-					closed
-						? `MCP tool "${t.name}" on server "${server}" failed: server "${server}" closed its connection during the call (${detail})${stderrNote(stderrOf(client))}`
-						: `MCP tool "${t.name}" on server "${server}" failed: ${detail}${stderrNote(stderrOf(client))}`,
-					{
-						hint: closed
-							? `whether the call took effect is unknown. ${RELOAD}`
-							: "check the server's log; the call may be retried",
-						cause: error,
-					},
-				);
+				throw callFailed(server, t.name, client, error);
 			}
 			const text = resultText(result as Parameters<typeof resultText>[0]);
 			if (result.isError === true)
@@ -122,6 +109,41 @@ function toTool(
 const RELOAD =
 	"The server stopped (its stderr, if any, is above) or hung up, and the tool set does not start it again: close the set and load the tools again with loadMcpTools (a long-running process can do so when a call fails this way)";
 
+/** A call that failed: on the wire, or because the server or the set's owner closed the connection. */
+function callFailed(
+	server: string,
+	tool: string,
+	client: Client,
+	error: unknown,
+): WeftError {
+	const detail = error instanceof Error ? error.message : String(error);
+	const at = `MCP tool "${tool}" on server "${server}" failed`;
+	const stderr = stderrNote(stderrOf(client));
+	const by = closedOf(client);
+	if (by === "owner")
+		return new WeftError(
+			"MCP_TOOL_FAILED",
+			`${at}: the tool set was closed during the call (${detail})`,
+			{ hint: OWNER_CLOSED, cause: error },
+		);
+	if (by === "server")
+		return new WeftError(
+			"MCP_TOOL_FAILED",
+			`${at}: server "${server}" closed its connection during the call (${detail})${stderr}`,
+			{
+				hint: `whether the call took effect is unknown. ${RELOAD}`,
+				cause: error,
+			},
+		);
+	return new WeftError("MCP_TOOL_FAILED", `${at}: ${detail}${stderr}`, {
+		hint: "check the server's log; the call may be retried",
+		cause: error,
+	});
+}
+
+const OWNER_CLOSED =
+	"close the set (mcp.close(), or the signal given to loadMcpTools) only once the graph is done with its tools, or load them again with loadMcpTools";
+
 /** A call of a tool whose connection is closed: by the server (it stopped) or by the set's owner. */
 function closedConnection(
 	server: string,
@@ -137,7 +159,7 @@ function closedConnection(
 				{ hint: RELOAD },
 			)
 		: new WeftError("MCP_TOOL_FAILED", `${at}: the tool set was closed`, {
-				hint: "close the set (mcp.close(), or the signal given to loadMcpTools) only once the graph is done with its tools, or load them again with loadMcpTools",
+				hint: OWNER_CLOSED,
 			});
 }
 

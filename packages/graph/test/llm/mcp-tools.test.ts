@@ -29,6 +29,7 @@ describe("loadMcpTools", () => {
 				"die",
 				"fail",
 				"shout",
+				"wait",
 			]);
 			const model = new ScriptedChatModel([
 				{ toolCalls: [{ name: "add", args: { a: 2, b: 3 }, id: "c1" }] },
@@ -68,6 +69,7 @@ describe("loadMcpTools", () => {
 			"remote__die",
 			"remote__fail",
 			"remote__shout",
+			"remote__wait",
 		]);
 		const node = toolNode(mcp.tools);
 		const ai = new AIMessage({
@@ -181,6 +183,16 @@ describe("loadMcpTools", () => {
 		};
 		expect(isWeftError(closed, "MCP_TOOL_FAILED")).toBe(true);
 		expect(closed.message).toContain("the tool set was closed");
+		// a call in flight when the set is closed says so, not "may be retried"
+		const busy = await loadMcpTools({ calc: stdio });
+		const wait = busy.tools.find((t) => t.name === "wait")!;
+		const inFlight = wait.invoke({ ms: 60_000 }).catch((e: unknown) => e);
+		await new Promise((r) => setTimeout(r, 100)); // the request is on its way
+		await busy.close();
+		const cut = (await inFlight) as { message: string; hint?: string };
+		expect(isWeftError(cut, "MCP_TOOL_FAILED")).toBe(true);
+		expect(cut.message).toMatch(/the tool set was closed( during the call)?/);
+		expect(cut.hint).not.toContain("retried");
 	});
 
 	it("refuses servers given as anything but { command } or { url } with CONFIG_INVALID, before starting any", async () => {

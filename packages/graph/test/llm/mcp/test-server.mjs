@@ -32,6 +32,17 @@ function makeServer() {
 		}),
 	);
 	server.registerTool(
+		"wait",
+		{
+			description: "Answers after ms milliseconds",
+			inputSchema: { ms: z.number() },
+		},
+		async ({ ms }) => {
+			await new Promise((r) => setTimeout(r, ms));
+			return { content: [{ type: "text", text: `waited ${ms}` }] };
+		},
+	);
+	server.registerTool(
 		"die",
 		{
 			description: "Exits the server mid-call, saying why on stderr",
