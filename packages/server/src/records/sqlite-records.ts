@@ -1,4 +1,4 @@
-import type { WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
@@ -73,8 +73,10 @@ type Statements = { [K in keyof typeof SQL]: Database.Statement };
 export class SqliteRecords implements ServerRecords {
 	readonly #db: Database.Database;
 	readonly #stmt: Statements;
+	readonly #lock: Database.Database | undefined;
 
 	constructor(path: string, options: SqliteRecordsOptions = {}) {
+		this.#lock = serveAlone(path);
 		this.#db = new Database(path);
 		this.#db.pragma("busy_timeout = 5000");
 		this.#db.pragma("journal_mode = WAL");
@@ -126,5 +128,32 @@ export class SqliteRecords implements ServerRecords {
 	};
 	close = async () => {
 		this.#db.close();
+		this.#lock?.close();
 	};
+}
+
+/**
+ * Takes the file's server lock: an exclusive lock on `<path>-lock`, held until `close()` or the process's
+ * end (the system drops it then, SIGKILL included). One API process per file: each keeps the records in
+ * memory, and a second one would answer stale records and write its stale copies over the first's.
+ */
+function serveAlone(path: string): Database.Database | undefined {
+	if (path === ":memory:" || path === "") return undefined;
+	// a process closing right now (a restart) has a moment to let go
+	const lock = new Database(`${path}-lock`, { timeout: 1000 });
+	try {
+		lock.pragma("locking_mode = EXCLUSIVE");
+		lock.exec("BEGIN EXCLUSIVE");
+		return lock;
+	} catch (error) {
+		lock.close();
+		if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+		throw new WeftError(
+			"STORE_UNAVAILABLE",
+			`another server process (weft dev, serve()) serves ${path}: its thread and run records are that process's`,
+			{
+				hint: "stop it first, or use it; several API processes share one database with weft serve --postgres",
+			},
+		);
+	}
 }
