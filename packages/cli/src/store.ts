@@ -103,7 +103,7 @@ function errorCode(error: unknown): string | undefined {
 
 /** Removes a SQLite database file with its journal files (a file a failed command made for nothing). */
 export function removeDatabaseFiles(file: string): void {
-	for (const suffix of ["", "-wal", "-shm", "-journal"])
+	for (const suffix of ["", "-wal", "-shm", "-journal", "-lock"])
 		rmSync(`${file}${suffix}`, { force: true });
 }
 
