@@ -1,4 +1,3 @@
-import { WeftError } from "@weft/checkpoint";
 import type { ServerContext } from "./context.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
 import { updatedAtOf } from "./thread-search.ts";
@@ -18,15 +17,7 @@ export async function deleteThread(
 	ctx.registry.threads.delete(t.threadId);
 	for (const r of ctx.registry.runsOf(t.threadId))
 		ctx.registry.runs.delete(r.runId);
-	await ctx.registry.flush();
-	if (ctx.registry.threads.failure(t.threadId) !== undefined)
-		throw new WeftError(
-			"STORE_UNAVAILABLE",
-			`thread "${t.threadId}" could not be deleted from the server's records`,
-			{
-				hint: "the server's database is unreachable; delete it again when it is back",
-			},
-		);
+	await ctx.registry.written(t.threadId);
 }
 
 const MINUTE_MS = 60_000;

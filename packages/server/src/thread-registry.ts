@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import { WrittenMap } from "./records/record-cache.ts";
 import type { ServerRecords } from "./records/server-records.ts";
 
@@ -80,6 +80,21 @@ export class ThreadRegistry {
 	/** Waits until every change is written. */
 	async flush(): Promise<void> {
 		await Promise.all([this.threads.flush(), this.runs.flush()]);
+	}
+
+	/**
+	 * Waits until every change is written, so that an answer about the thread holds for every process;
+	 * STORE_UNAVAILABLE (after `undo`) when its record's newest change was given up.
+	 */
+	async written(threadId: string, undo: () => void = () => {}): Promise<void> {
+		await this.flush();
+		if (this.threads.failure(threadId) === undefined) return;
+		undo();
+		throw new WeftError(
+			"STORE_UNAVAILABLE",
+			`thread "${threadId}": the change could not be saved in the server's records`,
+			{ hint: "the server's database is unreachable; retry when it is back" },
+		);
 	}
 
 	/**

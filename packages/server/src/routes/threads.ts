@@ -87,25 +87,6 @@ async function threadStatus(
 	return (await threadNow(ctx, t, info)).status;
 }
 
-/**
- * Waits until the thread's record is written to the server's records: a 200 then means every process
- * reads it. Given up after the retries: `undo` runs (a new thread is dropped again) and the caller gets
- * STORE_UNAVAILABLE.
- */
-async function threadWritten(
-	ctx: ServerContext,
-	threadId: string,
-	undo: () => void = () => {},
-) {
-	const threads = ctx.registry.threads;
-	await threads.flush();
-	if (threads.failure(threadId) === undefined) return;
-	undo();
-	throw new WeftError("STORE_UNAVAILABLE", "the thread could not be saved", {
-		hint: "the server's database is unreachable; retry when it is back",
-	});
-}
-
 /** Threads: create, read, search, count, patch, delete (their state and history: `thread-state.ts`). */
 export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
@@ -161,7 +142,8 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 				`thread "${b.thread_id}" already exists`,
 				{ hint: "choose another thread id" },
 			);
-		await threadWritten(ctx, t.threadId, () =>
+		// a 200 means every process reads the new thread; given up, it is dropped again
+		await ctx.registry.written(t.threadId, () =>
 			ctx.registry.threads.refresh(t.threadId, undefined),
 		);
 		if (graph === undefined)
@@ -207,7 +189,7 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		// null removes the ttl; absent keeps it
 		if (b.ttl !== undefined) t.ttlMinutes = b.ttl?.ttl;
 		t.updatedAt = new Date().toISOString();
-		await threadWritten(ctx, t.threadId);
+		await ctx.registry.written(t.threadId);
 		return c.json(await toThread(ctx, t));
 	});
 	app.delete("/:thread_id", async (c) => {
