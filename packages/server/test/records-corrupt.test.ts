@@ -15,7 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("a thread or run record that cannot be read is skipped and reported; its thread answers CORRUPT_CHECKPOINT, the others as before", async () => {
 	const path = join(dir, "weft.db");
-	const post = (app: { request: typeof fetch }, url: string, body = {}) =>
+	const post = (
+		app: {
+			request(url: string, init: RequestInit): Response | Promise<Response>;
+		},
+		url: string,
+		body = {},
+	) =>
 		app.request(url, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
