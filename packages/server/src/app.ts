@@ -225,14 +225,21 @@ export function createApp(options: AppOptions): WeftApp {
 		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
 	let unwatch = () => {};
 	let stopSweeping = async () => {};
-	const ready = registry
-		.load(
-			(error) => console.error("weft server: cannot save a record:", error),
-			(error) =>
-				console.error(
-					`weft server: skipped an unreadable record: ${error.message}\nhint: ${error.hint}`,
-				),
-		)
+	let stopServing = async () => {};
+	// executing runs here, it holds the database alone; with a queue, shared with workers (decision 0106)
+	const ready = Promise.resolve(
+		options.records?.serving?.(options.queue !== true),
+	)
+		.then((release) => {
+			if (release !== undefined) stopServing = release;
+			return registry.load(
+				(error) => console.error("weft server: cannot save a record:", error),
+				(error) =>
+					console.error(
+						`weft server: skipped an unreadable record: ${error.message}\nhint: ${error.hint}`,
+					),
+			);
+		})
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records);
@@ -256,6 +263,7 @@ export function createApp(options: AppOptions): WeftApp {
 			closing.abort();
 			await ctx.runs.close();
 			await registry.flush();
+			await stopServing();
 		},
 	};
 }

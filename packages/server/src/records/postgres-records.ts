@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import pg from "pg";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
@@ -69,6 +69,8 @@ export class PostgresRecords implements ServerRecords {
 	/** Marks this process's own notifications (`kind:id|origin`), which its cache needs not reload. */
 	readonly origin = randomUUID();
 	readonly #owned: boolean;
+	/** The connection holding this process's serving lock (`serving()`). */
+	#serving: pg.Client | undefined;
 
 	private constructor(pool: pg.Pool, owned: boolean) {
 		this.pool = pool;
@@ -204,7 +206,53 @@ export class PostgresRecords implements ServerRecords {
 			? undefined
 			: decodeRecord<ThreadRecord>(row.body, "thread", threadId);
 	};
+	/**
+	 * Takes the database for this process (decision 0106): `alone` for an API that executes runs itself
+	 * (`weft dev --postgres`: it ends the runs it finds in flight when it starts, and its cache is the only
+	 * copy), shared by `weft serve` and `weft worker` processes. A session advisory lock on a connection of
+	 * its own (not the pool's), held until the returned function (or `close()`) releases it, or the process
+	 * dies.
+	 */
+	serving = async (alone: boolean): Promise<() => Promise<void>> => {
+		if (this.#serving !== undefined) return async () => {};
+		const client = new pg.Client(this.pool.options);
+		client.on("error", () => {
+			if (this.#serving === client) this.#serving = undefined;
+		});
+		await client.connect();
+		const { rows } = await client.query(
+			`SELECT ${alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"}(hashtext('weft_serving')) AS got`,
+		);
+		if ((rows[0] as { got: boolean }).got) {
+			this.#serving = client;
+			return () => this.#release();
+		}
+		await client.end().catch(() => {});
+		throw alone
+			? new WeftError(
+					"STORE_UNAVAILABLE",
+					"another process serves this Postgres database (weft serve, weft worker, or another weft dev): an API that executes runs itself must be its only server",
+					{
+						hint: "stop it first; several processes share one database as weft serve + weft worker",
+					},
+				)
+			: new WeftError(
+					"STORE_UNAVAILABLE",
+					"a weft dev (an API that executes runs itself) serves this Postgres database alone",
+					{
+						hint: "stop it first; weft serve and weft worker processes share a database, weft dev does not",
+					},
+				);
+	};
+
+	async #release(): Promise<void> {
+		const serving = this.#serving;
+		this.#serving = undefined;
+		await serving?.end().catch(() => {});
+	}
+
 	close = async () => {
+		await this.#release();
 		if (this.#owned) await this.pool.end();
 	};
 }

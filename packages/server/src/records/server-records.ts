@@ -27,6 +27,13 @@ export interface ServerRecords {
 	 */
 	putRun(run: RunRecord): Promise<void>;
 	deleteRun(runId: string): Promise<void>;
+	/**
+	 * Takes the database for this process where other processes could reach it: `alone` for an API that
+	 * executes runs itself, else shared (queued APIs and workers). STORE_UNAVAILABLE when it is held the
+	 * other way. Resolves to the function that lets it go. (SQLite records are held alone from their
+	 * opening to their closing.)
+	 */
+	serving?(alone: boolean): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 

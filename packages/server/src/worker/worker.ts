@@ -95,6 +95,8 @@ const quiet = new Logger(() => (level, message) => {
  * pending and queued again; that attempt recovers the thread from its last checkpoint.
  */
 export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
+	// shared with weft serve and the other workers; refused beside a weft dev that holds the database
+	const stopServing = await options.records.serving(false);
 	const pool = options.records.pool;
 	const graphs = new Map(
 		Object.entries(options.graphs).map(([name, g]) => [
@@ -406,6 +408,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			await listener.close();
 			runLocks.close();
 			await utils.release();
+			await stopServing();
 		},
 	};
 }
