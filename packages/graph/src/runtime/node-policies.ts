@@ -56,12 +56,14 @@ export function withPolicies(
 		}
 		// a thenable is adopted as `await` would; anything else is the update itself
 		if (typeof (out as PromiseLike<unknown> | null)?.then !== "function") {
-			TaskContext.end(ctx);
+			const paused = TaskContext.end(ctx);
+			if (paused !== undefined) throw paused;
 			return out;
 		}
 		return Promise.resolve(out).then(
 			(value) => {
-				TaskContext.end(ctx);
+				const paused = TaskContext.end(ctx);
+				if (paused !== undefined) throw paused;
 				return value;
 			},
 			(error: unknown) => {

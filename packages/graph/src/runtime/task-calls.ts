@@ -1,4 +1,5 @@
 import { WeftError } from "@weft/checkpoint";
+import type { InterruptSignal } from "./interrupts.ts";
 
 // The checks of a node's `ctx.interrupt()` and `ctx.once()` calls, and the errors they raise.
 
@@ -10,6 +11,11 @@ export interface AttemptCalls {
 	subgraph: boolean;
 	/** The node function returned or threw: a later `interrupt()` (from a timer) cannot pause it. */
 	ended: boolean;
+	/**
+	 * The first `interrupt()` of this attempt that paused it: a node that returns without awaiting it is
+	 * paused all the same (its update is dropped; it runs again from its start on resume).
+	 */
+	paused?: InterruptSignal;
 	/** `ctx.once` keys used by this attempt (made on first use): a key names one effect per run of the node. */
 	onceKeys?: Set<string>;
 }

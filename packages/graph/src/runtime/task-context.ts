@@ -108,9 +108,13 @@ export class TaskContext implements NodeContext {
 			: undefined;
 	}
 
-	/** Marks the attempt's node function as returned (or thrown): see `AttemptCalls.ended`. */
-	static end(ctx: TaskContext): void {
+	/**
+	 * Marks the attempt's node function as returned (or thrown): see `AttemptCalls.ended`. Returns the
+	 * interrupt that paused the attempt, if the node asked one it did not await.
+	 */
+	static end(ctx: TaskContext): InterruptSignal | undefined {
 		ctx.#calls.ended = true;
+		return ctx.#calls.paused;
 	}
 
 	/** See `onceResult`. */
@@ -143,8 +147,11 @@ export class TaskContext implements NodeContext {
 			const index = calls.interrupts++;
 			if (memory.resumed(index))
 				return Promise.resolve(memory.resumes.get(index) as TResume);
-			if (!scope.answers.has(index))
-				return pause(new InterruptSignal([{ index, value }]));
+			if (!scope.answers.has(index)) {
+				const signal = new InterruptSignal([{ index, value }]);
+				calls.paused ??= signal;
+				return pause(signal);
+			}
 			return answer(scope, index, options);
 		};
 		this.once = (key, fn) => {
