@@ -40,12 +40,14 @@ const State = z.object({
 describe("StateGraph types", () => {
 	it("infers state and update types in nodes", () => {
 		new StateGraph(State).addNode("a", (s, ctx) => {
-			expectTypeOf(s).toEqualTypeOf<{
-				topic: string;
-				notes: string[];
-				total: number;
-				count: number;
-			}>();
+			expectTypeOf(s).toEqualTypeOf<
+				Readonly<{
+					topic: string;
+					notes: string[];
+					total: number;
+					count: number;
+				}>
+			>();
 			expectTypeOf(ctx).toEqualTypeOf<NodeContext>();
 			return { notes: ["x"], total: "abc", count: 1 };
 		});

@@ -69,7 +69,8 @@ export class StateGraph<
 	/** Adds a node: a function of the state (or of a `Send`'s payload), or a compiled graph as a subgraph. */
 	addNode<
 		const TName extends string,
-		TInput = StateOf<TSchema>,
+		// read-only: the runtime hands nodes a frozen state (return an update instead)
+		TInput = Readonly<StateOf<TSchema>>,
 		TResult extends NodeResult<TSchema> = NodeResult<TSchema>,
 	>(
 		name: TName,
@@ -119,7 +120,7 @@ export class StateGraph<
 	addConditionalEdges<const TLabel extends string>(
 		from: START | TNodes,
 		router: (
-			state: StateOf<TSchema>,
+			state: Readonly<StateOf<TSchema>>,
 			ctx: { readonly context: Readonly<Record<string, unknown>> },
 		) => TLabel | Promise<TLabel>,
 		pathMap: Record<TLabel, TNodes | END>,

@@ -147,7 +147,7 @@ export interface OnceInfo {
 /** A node function. `TInput` is the state, or a `Send`'s payload for nodes reached by `Send`. */
 export type NodeFn<
 	TSchema extends AnyStateSchema,
-	TInput = StateOf<TSchema>,
+	TInput = Readonly<StateOf<TSchema>>,
 	TGoto extends string = string,
 > = (
 	input: TInput,
@@ -189,7 +189,7 @@ export interface NodeOptions<TInput = unknown> {
 
 /** A router: picks the next node(s) from the state after the step. */
 export type Router<TSchema extends AnyStateSchema, TNode extends string> = (
-	state: StateOf<TSchema>,
+	state: Readonly<StateOf<TSchema>>,
 	ctx: { readonly context: Readonly<Record<string, unknown>> },
 ) => Route<TNode> | Promise<Route<TNode>>;
 
