@@ -9,6 +9,12 @@ const IS_HEAD = (s: string) =>
 /** A thread's status as read: "stale" for one recorded as running whose lease expired or is absent. */
 const STATUS = `CASE WHEN t.status = 'running' AND (t.lease_owner IS NULL OR t.lease_expires <= now()) THEN 'stale' ELSE t.status END`;
 const LEASE = "lease_token, lease_owner, lease_expires";
+/**
+ * The commit counter of a thread row made where checkpoints of the thread are kept (its row was lost):
+ * their highest `seq`, so the next commit's does not collide with one (an index lookup, made per run).
+ */
+const LAST_SEQ = (s: string) =>
+	`(SELECT coalesce(max(seq), 0) FROM ${s}.checkpoints WHERE thread_id = $1)`;
 
 /** The SQL of every statement, for the quoted schema `s`. Parameters are numbered as each comment says. */
 export function statements(s: string) {
@@ -67,15 +73,15 @@ export function statements(s: string) {
 				SELECT checkpoint_id, step FROM ${s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' ORDER BY c.seq DESC LIMIT 1
 			) last ON true
 			ORDER BY t.updated_at DESC, t.thread_id`,
-		setStatus: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at) VALUES ($1, $2, $3, $3)
+		setStatus: `INSERT INTO ${s}.threads (thread_id, status, created_at, updated_at, last_seq) VALUES ($1, $2, $3, $3, ${LAST_SEQ(s)})
 			ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
 		/**
 		 * Takes the lease ($1 thread, $2 owner, $3 ttl ms, $4 time) unless an unexpired one holds it, creating
 		 * the thread row (status running) when missing: one statement, which commits by itself. The token is
 		 * above the thread's last and above every deleted thread's (decision 0040).
 		 */
-		acquireLease: `INSERT INTO ${s}.threads AS t (thread_id, status, created_at, updated_at, lease_token, lease_owner, lease_expires)
-			VALUES ($1, 'running', $4, $4, (SELECT token FROM ${s}.lease_floor) + 1, $2, now() + $3 * interval '1 millisecond')
+		acquireLease: `INSERT INTO ${s}.threads AS t (thread_id, status, created_at, updated_at, lease_token, lease_owner, lease_expires, last_seq)
+			VALUES ($1, 'running', $4, $4, (SELECT token FROM ${s}.lease_floor) + 1, $2, now() + $3 * interval '1 millisecond', ${LAST_SEQ(s)})
 			ON CONFLICT (thread_id) DO UPDATE SET lease_owner = excluded.lease_owner,
 				lease_token = greatest(t.lease_token, (SELECT token FROM ${s}.lease_floor)) + 1,
 				lease_expires = excluded.lease_expires

@@ -86,4 +86,29 @@ describe.skipIf(!available)("PostgresCheckpointer reading damaged rows", () => {
 		);
 		expect(stopped).toHaveLength(49);
 	});
+
+	it("a thread whose row was lost goes on after its newest checkpoint: the lease and the status rebuild it", async () => {
+		const { cp, schema, drop } = await freshCheckpointer();
+		drops.push(drop);
+		const root = record({ snapshot: { log: [] } });
+		await cp.put(root);
+		const chain = chainAfter(root, 2);
+		for (const r of chain) await cp.put(r);
+		for (const remake of ["acquireLease", "setThreadStatus"] as const) {
+			await rows(`DELETE FROM "${schema}".threads WHERE thread_id = 'thread'`);
+			const head = (await cp.getTuple({ threadId: "thread" }))!.checkpoint;
+			let fence: number | undefined;
+			if (remake === "acquireLease")
+				fence = (await cp.acquireLease("thread", { owner: "me", ttlMs: 5000 }))
+					.token;
+			else await cp.setThreadStatus("thread", "interrupted");
+			const [next] = chainAfter(head, 1);
+			// the row's commit counter starts after the checkpoints it kept, not at 1 (a seq already taken)
+			await cp.put(next!, { fence, exclusive: true });
+			expect(
+				(await cp.getTuple({ threadId: "thread" }))?.checkpoint.checkpointId,
+				remake,
+			).toBe(next!.checkpointId);
+		}
+	});
 });
