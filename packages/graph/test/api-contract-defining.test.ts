@@ -1,6 +1,8 @@
 import {
+	Command,
 	END,
 	GraphValidationError,
+	isWeftError,
 	MemoryCheckpointer,
 	reducer,
 	START,
@@ -59,5 +61,52 @@ describe("API.md: Defining a graph", () => {
 			.addConditionalEdges("r", () => ["zz", "aa"])
 			.compile();
 		expect((await graph.invoke({ topic: "t" })).notes).toEqual(["aa", "zz"]);
+	});
+});
+
+describe("API.md: a node may return new Command({ update?, goto?, resume? })", () => {
+	it("refuses resume from a node with a typed error, where the answer was silently dropped", async () => {
+		const graph = new StateGraph(State)
+			.addNode("a", () => new Command({ resume: "yes", update: { count: 1 } }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const error = await graph
+			.invoke({ topic: "t" }, { threadId: "r" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "INVALID_GRAPH")).toBe(true);
+		expect((error as Error).message).toContain(
+			'node "a" returned a Command with `resume`',
+		);
+		expect((await graph.getState({ threadId: "r" })).next).toEqual(["a"]);
+	});
+});
+
+describe("API.md: resuming on a graph that lacks what the checkpoint needs throws GRAPH_CHANGED naming it", () => {
+	it("names the subgraph whose node is missing", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const inner = (name: string) =>
+			new StateGraph(State)
+				.addNode(name, async (_s, ctx) => ({
+					topic: String(await ctx.interrupt("ok?")),
+				}))
+				.addEdge(START, name)
+				.compile();
+		const outer = (name: string) =>
+			new StateGraph(State)
+				.addNode("review", inner(name))
+				.addEdge(START, "review")
+				.compile({ checkpointer });
+		await outer("ask").run({ topic: "t" }, { threadId: "g" });
+		const error = await outer("askAgain")
+			.run(new Command({ resume: "yes" }), { threadId: "g" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "GRAPH_CHANGED")).toBe(true);
+		expect((error as Error).message).toContain('node "ask"');
+		expect((error as Error).message).toContain('subgraph at "review"');
+		expect(
+			await outer("ask").invoke(new Command({ resume: "yes" }), {
+				threadId: "g",
+			}),
+		).toMatchObject({ topic: "yes" });
 	});
 });

@@ -294,6 +294,7 @@ async function load(
 			throw graphChanged(t.node, {
 				threadId: p.threadId,
 				checkpointId: c.checkpointId,
+				ns: p.ns,
 			});
 	p.at.values = loaded.values;
 	p.at.step = c.step;

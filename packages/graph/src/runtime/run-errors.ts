@@ -37,6 +37,16 @@ export const commandGoto = () =>
 		},
 	);
 
+/** A node returned `Command({ resume })`: an answer is run input, there is nothing in a step for it to answer. */
+export const commandResumeFromNode = (node: string) =>
+	new WeftError(
+		"INVALID_GRAPH",
+		`node "${node}" returned a Command with \`resume\`: an answer to an interrupt is run input, a node's Command cannot carry one`,
+		{
+			hint: "return new Command({ update, goto }) from the node; answer interrupts with graph.invoke(new Command({ resume }), { threadId })",
+		},
+	);
+
 /** The one error for "this needs a checkpointer" (runs that continue, state reads, time travel). */
 export const needsCheckpointer = (what: string) =>
 	new ConfigError(

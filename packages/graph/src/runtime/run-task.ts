@@ -8,6 +8,7 @@ import {
 	type RaisedInterrupt,
 	type TaskMemory,
 } from "./interrupts.ts";
+import { commandResumeFromNode } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
 import {
@@ -157,6 +158,7 @@ function toOutcome(rt: GraphRuntime, task: TaskSpec, result: unknown): Outcome {
 			return { kind: "done", task, writes, goto: [] };
 		}
 		if (isCommand(result)) {
+			if (result.hasResume) throw commandResumeFromNode(task.node);
 			const goto =
 				result.goto === undefined ? [] : toTargets(result.goto, task.node);
 			return {
@@ -180,13 +182,19 @@ function toOutcome(rt: GraphRuntime, task: TaskSpec, result: unknown): Outcome {
 /** A task is due at a node this graph no longer has: the code changed between pause and resume. */
 export function graphChanged(
 	node: string,
-	at: { threadId: string | undefined; checkpointId: string | undefined },
+	at: {
+		threadId: string | undefined;
+		checkpointId: string | undefined;
+		ns: string;
+	},
 ): WeftError {
+	// a subgraph's checkpoint: name the subgraph too (its node names are its own)
+	const where = at.ns === "" ? "this graph" : `the subgraph at "${at.ns}"`;
 	return new WeftError(
 		"GRAPH_CHANGED",
-		`checkpoint "${at.checkpointId ?? "-"}" of thread "${at.threadId ?? "-"}" has a task due at node "${node}", which this graph does not have`,
+		`checkpoint "${at.checkpointId ?? "-"}" of thread "${at.threadId ?? "-"}" has a task due at node "${node}", which ${where} does not have`,
 		{
-			hint: `add "${node}" back, or go on with updateState(config, values, { asNode: "<an existing node>" }), or fork from an earlier checkpoint`,
+			hint: `add "${node}" back${at.ns === "" ? "" : ` to the subgraph at "${at.ns}"`}, or go on with updateState(config, values, { asNode: "<an existing node>" }), or fork from an earlier checkpoint`,
 		},
 	);
 }
