@@ -7,6 +7,7 @@ import {
 	reducer,
 	START,
 	StateGraph,
+	ValidationError,
 } from "@weft/graph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -108,5 +109,45 @@ describe("API.md: resuming on a graph that lacks what the checkpoint needs throw
 				threadId: "g",
 			}),
 		).toMatchObject({ topic: "yes" });
+	});
+});
+
+describe("API.md: input is validated against the schema; never a state that breaks it", () => {
+	const Strict = z.object({ topic: z.string(), count: z.number().default(0) });
+	const build = (checkpointer?: MemoryCheckpointer) => {
+		const seen: unknown[] = [];
+		const graph = new StateGraph(Strict)
+			.addNode("a", (s) => {
+				seen.push(s);
+				return { count: s.count + 1 };
+			})
+			.addEdge(START, "a")
+			.compile(checkpointer === undefined ? {} : { checkpointer });
+		return { graph, seen };
+	};
+
+	it("refuses a first input without a required key, naming it, and runs no node", async () => {
+		for (const checkpointer of [undefined, new MemoryCheckpointer()]) {
+			const { graph, seen } = build(checkpointer);
+			const error = await graph
+				.invoke({}, { threadId: "t" })
+				.catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(ValidationError);
+			expect(error).toMatchObject({ issues: [{ path: ["topic"] }] });
+			expect((error as Error).message).toContain('"topic"');
+			expect(seen).toEqual([]);
+			if (checkpointer !== undefined)
+				expect(await checkpointer.getTuple({ threadId: "t" })).toBeUndefined();
+		}
+	});
+
+	it("a later input may leave out a key the thread already holds", async () => {
+		const { graph, seen } = build(new MemoryCheckpointer());
+		await graph.invoke({ topic: "x" }, { threadId: "t" });
+		expect(await graph.invoke({}, { threadId: "t" })).toEqual({
+			topic: "x",
+			count: 2,
+		});
+		expect(seen).toHaveLength(2);
 	});
 });

@@ -32,6 +32,8 @@ export class Channels {
 	readonly #keyValue = new Map<string, z.ZodType>();
 	/** Keys whose update schema accepts `undefined` (for the others, `{ key: undefined }` is refused). */
 	readonly #undefinedOk = new Set<string>();
+	/** Keys the state must hold that start without a value (no default, no reducer `init`, not optional). */
+	readonly #required: string[] = [];
 	#fingerprint: string | undefined;
 
 	/** The state schema's fingerprint (decision 0018): computed once, on first use. */
@@ -54,6 +56,12 @@ export class Channels {
 			this.#keyStored.set(key, spec?.stored ?? update);
 			this.#keyValue.set(key, withoutDefault(field));
 			if (update.safeParse(undefined).success) this.#undefinedOk.add(key);
+			if (
+				spec?.init === undefined &&
+				!isDefault(field) &&
+				!field.safeParse(undefined).success
+			)
+				this.#required.push(key);
 			updateShape[key] = update.optional();
 		}
 		// built from the user's own schema object, so this package never loads zod itself
@@ -82,6 +90,15 @@ export class Channels {
 		}
 		freezeState(state);
 		return state;
+	}
+
+	/**
+	 * Checks that a run's state after its input holds every required key: a key without a default or an
+	 * `init` has no value until the input (of this run or an earlier one) gives it one.
+	 */
+	checkRequired(values: Record<string, unknown>): void {
+		for (const key of this.#required)
+			if (values[key] === undefined) throw requiredMissing(key);
 	}
 
 	/**
@@ -284,6 +301,23 @@ function undefinedForRequired(node: string, key: string): ValidationError {
 				},
 			],
 			hint: `leave "${key}" out of the update to keep its value, or make it optional in the schema`,
+		},
+	);
+}
+
+function requiredMissing(key: string): ValidationError {
+	return new ValidationError(
+		`the run's input has no value for the required key "${key}", and the thread has none yet`,
+		{
+			node: INPUT_NODE,
+			issues: [
+				{
+					code: "invalid_type",
+					path: [key],
+					message: "expected a value, received undefined",
+				},
+			],
+			hint: `give "${key}" in the thread's first input ({ ${key}: … }), or a default in the state schema (.default(…)) or make it optional`,
 		},
 	);
 }
