@@ -136,9 +136,19 @@ describe("API.md: input is validated against the schema; never a state that brea
 			expect(error).toMatchObject({ issues: [{ path: ["topic"] }] });
 			expect((error as Error).message).toContain('"topic"');
 			expect(seen).toEqual([]);
+			// refused before the lease: no thread is left behind
 			if (checkpointer !== undefined)
-				expect(await checkpointer.getTuple({ threadId: "t" })).toBeUndefined();
+				expect(await checkpointer.listThreads()).toEqual([]);
 		}
+	});
+
+	it("a run from the empty state (checkpointId: null) needs the key again", async () => {
+		const { graph } = build(new MemoryCheckpointer());
+		await graph.invoke({ topic: "x" }, { threadId: "t" });
+		await expect(
+			graph.invoke({}, { threadId: "t", checkpointId: null }),
+		).rejects.toBeInstanceOf(ValidationError);
+		expect((await graph.getState({ threadId: "t" })).heads).toHaveLength(1);
 	});
 
 	it("a later input may leave out a key the thread already holds", async () => {

@@ -1,4 +1,9 @@
-import { type ChannelWrite, ConfigError, validateId } from "@weft/checkpoint";
+import {
+	type ChannelWrite,
+	type Checkpointer,
+	ConfigError,
+	validateId,
+} from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
@@ -142,4 +147,25 @@ export function checkedInput(
 	return input === null || input === undefined || isCommand(input)
 		? undefined
 		: rt.channels.toWrites(INPUT_NODE, input);
+}
+
+/**
+ * New input that leaves a required key without a value is refused before the lease when the run starts
+ * from nothing (a new thread, or `checkpointId: null`): refused input leaves no thread behind. On a
+ * thread with state the key may be there already; the prepared state is checked then (`checkRequired`).
+ * Reads the thread only for such input.
+ */
+export async function checkFirstInput(
+	rt: GraphRuntime,
+	writes: readonly ChannelWrite[],
+	checkpointer: Checkpointer,
+	config: RunConfig,
+): Promise<void> {
+	const missing = rt.channels.requiredMissingFrom(writes);
+	if (missing === undefined) return;
+	if (
+		config.checkpointId === null ||
+		((await checkpointer.getThread(config.threadId!))?.checkpoints ?? 0) === 0
+	)
+		throw missing;
 }

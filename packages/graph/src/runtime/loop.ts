@@ -6,7 +6,12 @@ import type {
 } from "@weft/checkpoint";
 import { GraphRecursionError, isWeftError, NodeError } from "@weft/checkpoint";
 import { RunTelemetry } from "../telemetry/run-telemetry.ts"; // telemetry (issue 13)
-import { checkedInput, checkRunConfig, ownConfig } from "./check-config.ts";
+import {
+	checkedInput,
+	checkFirstInput,
+	checkRunConfig,
+	ownConfig,
+} from "./check-config.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
@@ -133,12 +138,14 @@ export class Run {
 				: RunLifecycle.unobserved();
 		const inputWrites = checkedInput(this.#rt, input); // before the lease: no thread for bad input
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
-		if (this.#store !== undefined && this.#options.parentTask === undefined)
+		if (this.#store !== undefined && this.#options.parentTask === undefined) {
+			if (inputWrites !== undefined)
+				await checkFirstInput(this.#rt, inputWrites, this.#cp!, this.#config);
 			this.#watch = await this.#store.takeLease(
 				{ waitForLease: this.#config.waitForLease, ttlMs: this.#rt.leaseTtlMs },
 				caller as AbortSignal | undefined,
 			);
-		else if (caller !== undefined)
+		} else if (caller !== undefined)
 			this.#watch = new AbortWatch(caller as AbortSignal);
 		this.#signal = this.#watch?.signal ?? NEVER;
 		try {

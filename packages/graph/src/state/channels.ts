@@ -101,6 +101,15 @@ export class Channels {
 			if (values[key] === undefined) throw requiredMissing(key);
 	}
 
+	/** A required key these input writes give no value (see `checkRequired`), if any. */
+	requiredMissingFrom(
+		writes: readonly ChannelWrite[],
+	): ValidationError | undefined {
+		for (const key of this.#required)
+			if (!writes.some((w) => w[1] === key)) return requiredMissing(key);
+		return undefined;
+	}
+
 	/**
 	 * Checks an update (input, a node's return, a manual update) and turns it into writes.
 	 * Unknown keys and values that fail the schema throw `ValidationError` naming the node and key.
