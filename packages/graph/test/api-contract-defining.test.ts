@@ -161,3 +161,29 @@ describe("API.md: input is validated against the schema; never a state that brea
 		expect(seen).toHaveLength(2);
 	});
 });
+
+describe("API.md: updateState never makes a state that breaks the schema", () => {
+	it("refuses to start a thread from an update without a required key, leaving no thread", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		const graph = new StateGraph(
+			z.object({ topic: z.string(), count: z.number().default(0) }),
+		)
+			.addNode("a", (s) => ({ count: s.count + 1 }))
+			.addEdge(START, "a")
+			.compile({ checkpointer });
+		for (const asNode of [undefined, "a"] as const) {
+			const error = await graph
+				.updateState({ threadId: "t" }, { count: 5 }, { asNode })
+				.catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(ValidationError);
+			expect((error as Error).message).toContain('"topic"');
+		}
+		expect(await checkpointer.listThreads()).toEqual([]);
+		await graph.updateState({ threadId: "t" }, { topic: "x" });
+		await graph.updateState({ threadId: "t" }, { count: 5 });
+		expect((await graph.getState({ threadId: "t" })).values).toEqual({
+			topic: "x",
+			count: 5,
+		});
+	});
+});

@@ -153,15 +153,16 @@ export function checkedInput(
  * New input that leaves a required key without a value is refused before the lease when the run starts
  * from nothing (a new thread, or `checkpointId: null`): refused input leaves no thread behind. On a
  * thread with state the key may be there already; the prepared state is checked then (`checkRequired`).
- * Reads the thread only for such input.
+ * Reads the thread only for such input. `updateState` on a thread without checkpoints is checked the same.
  */
 export async function checkFirstInput(
 	rt: GraphRuntime,
 	writes: readonly ChannelWrite[],
 	checkpointer: Checkpointer,
-	config: RunConfig,
+	config: Pick<RunConfig, "threadId" | "checkpointId">,
+	node = INPUT_NODE,
 ): Promise<void> {
-	const missing = rt.channels.requiredMissingFrom(writes);
+	const missing = rt.channels.requiredMissingFrom(writes, node);
 	if (missing === undefined) return;
 	if (
 		config.checkpointId === null ||

@@ -101,12 +101,16 @@ export class Channels {
 			if (values[key] === undefined) throw requiredMissing(key);
 	}
 
-	/** A required key these input writes give no value (see `checkRequired`), if any. */
+	/**
+	 * The refusal of writes (new input, or a state update) that give a required key no value (see
+	 * `checkRequired`), for a thread that has none yet; undefined when they give each one.
+	 */
 	requiredMissingFrom(
 		writes: readonly ChannelWrite[],
+		node: string,
 	): ValidationError | undefined {
 		for (const key of this.#required)
-			if (!writes.some((w) => w[1] === key)) return requiredMissing(key);
+			if (!writes.some((w) => w[1] === key)) return requiredMissing(key, node);
 		return undefined;
 	}
 
@@ -314,11 +318,17 @@ function undefinedForRequired(node: string, key: string): ValidationError {
 	);
 }
 
-function requiredMissing(key: string): ValidationError {
+function requiredMissing(key: string, node = INPUT_NODE): ValidationError {
+	const what =
+		node === INPUT_NODE
+			? "the run's input"
+			: node === UPDATE_NODE
+				? "the state update"
+				: `the state update as "${node}"`;
 	return new ValidationError(
-		`the run's input has no value for the required key "${key}", and the thread has none yet`,
+		`${what} has no value for the required key "${key}", and the thread has none yet`,
 		{
-			node: INPUT_NODE,
+			node,
 			issues: [
 				{
 					code: "invalid_type",

@@ -1,6 +1,7 @@
 import type { Checkpointer } from "@weft/checkpoint";
 import { checkpointNotFound, validateId } from "@weft/checkpoint";
 import { UPDATE_NODE } from "../constants.ts";
+import { checkFirstInput } from "../runtime/check-config.ts";
 import { route } from "../runtime/route.ts";
 import { unknownAsNode } from "../runtime/run-errors.ts";
 import { RunStore } from "../runtime/run-store.ts";
@@ -33,6 +34,8 @@ export async function updateState(
 	const { channels } = rt;
 	// checked before the lease: a refused update leaves no trace
 	const writes = channels.toWrites(asNode ?? UPDATE_NODE, update);
+	if (config.checkpointId === undefined)
+		await checkFirstInput(rt, writes, cp, config, asNode ?? UPDATE_NODE);
 	const store = new RunStore(cp, config.threadId, "", undefined, undefined);
 	const watch = await store.takeLease(
 		{ waitForLease: config.waitForLease, ttlMs: rt.leaseTtlMs },
