@@ -104,6 +104,7 @@ export interface NodeContext {
 	/**
 	 * Pauses the run until it is resumed, then returns the resume value. The node runs again from its start
 	 * on resume; earlier `interrupt()` calls of this run of the node return their saved answers by position.
+	 * Await it: a node that returns while a question is unanswered is paused all the same, its update dropped.
 	 */
 	interrupt<TResume = unknown>(
 		value: unknown,
