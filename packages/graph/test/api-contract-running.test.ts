@@ -1,4 +1,5 @@
 import {
+	Command,
 	END,
 	GraphRecursionError,
 	MemoryCheckpointer,
@@ -167,5 +168,60 @@ describe("API.md: Running", () => {
 			"w3",
 		]);
 		expect(runs).toEqual(["work2"]);
+	});
+});
+
+describe("API.md: for await (const ev of graph.stream(…)) — leaving the loop early", () => {
+	const build = () => {
+		const ran: string[] = [];
+		const cp = new MemoryCheckpointer();
+		const step = (name: string) => async (s: { n: number }) => {
+			ran.push(name);
+			await new Promise((r) => setTimeout(r, 5));
+			return { n: s.n + 1 };
+		};
+		const graph = new StateGraph(S)
+			.addNode("a", step("a"))
+			.addNode("b", step("b"))
+			.addNode("ask", async (s, ctx) => ({
+				n: s.n + Number(await ctx.interrupt("how many?")),
+			}))
+			.addEdge(START, "a")
+			.addEdge("a", "b")
+			.addEdge("b", "ask")
+			.compile({ checkpointer: cp });
+		return { graph, cp, ran };
+	};
+
+	it("stops the run as its signal would: no node runs unwatched, the last checkpoint stays valid", async () => {
+		const { graph, ran } = build();
+		for await (const e of graph.stream({}, { threadId: "t" }))
+			if (e.type === "values") break;
+		expect(ran).toEqual(["a"]);
+		expect((await graph.getState({ threadId: "t" })).next).toEqual(["a"]);
+		// the cancelled run's node settles, then the thread goes on where it stopped
+		const done = await graph.run(null, { threadId: "t", waitForLease: 5000 });
+		expect(done).toMatchObject({ status: "interrupted", values: { n: 2 } });
+		expect(ran).toEqual(["a", "a", "b"]);
+	});
+
+	it("a run whose interrupt or end was seen ends as it would have", async () => {
+		const { graph, cp } = build();
+		for await (const e of graph.stream({}, { threadId: "t" }))
+			if (e.type === "interrupt") break;
+		expect((await cp.getThread("t"))?.status).toBe("interrupted");
+		expect((await graph.getState({ threadId: "t" })).interrupts).toHaveLength(
+			1,
+		);
+		let status: string | undefined;
+		for await (const e of graph.stream(new Command({ resume: 1 }), {
+			threadId: "t",
+		}))
+			if (e.type === "end") {
+				status = e.result.status;
+				break;
+			}
+		expect(status).toBe("done");
+		expect((await cp.getThread("t"))?.status).toBe("done");
 	});
 });

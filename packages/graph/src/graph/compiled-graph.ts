@@ -225,7 +225,20 @@ export class CompiledGraph<
 			queue.push(event);
 			wake?.();
 		};
-		const done = new Run(this.#rt, config, { ...options, sink, modes })
+		// a consumer that leaves the loop early stops the run, as its signal would (one controller a stream)
+		const left = new AbortController();
+		const given = config.signal;
+		const signal =
+			given === undefined
+				? left.signal
+				: given instanceof AbortSignal
+					? AbortSignal.any([given, left.signal])
+					: given; // refused by the run's config check
+		const done = new Run(
+			this.#rt,
+			{ ...config, signal },
+			{ ...options, sink, modes },
+		)
 			.execute(input)
 			.then(
 				() => {
@@ -238,16 +251,28 @@ export class CompiledGraph<
 					wake?.();
 				},
 			);
-		while (true) {
-			while (queue.length > 0)
-				yield queue.shift() as StreamEvent<StateOf<TSchema>>;
-			if (finished) break;
-			await new Promise<void>((resolve) => {
-				wake = resolve;
-			});
-			wake = undefined;
+		let ended = false;
+		try {
+			while (true) {
+				while (queue.length > 0) {
+					const event = queue.shift() as StreamEvent<StateOf<TSchema>>;
+					ended ||= event.type === "end";
+					yield event;
+				}
+				if (finished) break;
+				await new Promise<void>((resolve) => {
+					wake = resolve;
+				});
+				wake = undefined;
+			}
+		} finally {
+			// left early (break, return, a throw in the loop's body): the run ends cancelled, its lease given
+			// up before the consumer goes on; a run whose end was seen is let finish
+			if (!finished) {
+				if (!ended) left.abort();
+				await done;
+			}
 		}
-		await done;
 		if (failure !== undefined) throw failure.error;
 	}
 
