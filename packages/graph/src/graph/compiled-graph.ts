@@ -192,7 +192,10 @@ export class CompiledGraph<
 		) as Promise<StateOf<TSchema>>;
 	}
 
-	/** Runs and yields events as they happen; the last one is `end` with the result. */
+	/**
+	 * Runs and yields events as they happen; the last one is `end` with the result. Leaving the loop before
+	 * the run's `interrupt` or `end` cancels the run, as its `signal` would (decision 0102).
+	 */
 	stream(
 		input: GraphInput<TSchema>,
 		config: StreamConfig = {},
