@@ -187,3 +187,23 @@ describe("API.md: updateState never makes a state that breaks the schema", () =>
 		});
 	});
 });
+
+describe("API.md: a subgraph's state is checked as its own", () => {
+	it("a subgraph that requires a key its parent does not give fails naming both", async () => {
+		const inner = new StateGraph(
+			z.object({ topic: z.string(), secret: z.string() }),
+		)
+			.addNode("inner", (s) => ({ topic: `${s.topic}:${s.secret}` }))
+			.addEdge(START, "inner")
+			.compile();
+		const outer = new StateGraph(z.object({ topic: z.string() }))
+			.addNode("sub", inner)
+			.addEdge(START, "sub")
+			.compile();
+		const error = await outer.invoke({ topic: "t" }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ValidationError);
+		expect((error as Error).message).toContain(
+			'the subgraph at "sub" requires the key "secret"',
+		);
+	});
+});

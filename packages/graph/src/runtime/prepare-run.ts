@@ -252,7 +252,10 @@ async function prepareInput(
 	if (tuple === undefined) at.values = rt.channels.initial();
 	at.values = rt.channels.apply(at.values, writes);
 	// before anything is written: no node sees a state that breaks its schema
-	rt.channels.checkRequired(at.values);
+	rt.channels.checkRequired(
+		at.values,
+		p.parentTask === undefined ? undefined : p.ns,
+	);
 	// no router from START (the common graph): nothing to wait for (perf, issue 17)
 	const targets = rt.branches.has(START)
 		? await route(rt, START, at.values, p.config.context ?? {})

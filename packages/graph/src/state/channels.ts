@@ -96,9 +96,12 @@ export class Channels {
 	 * Checks that a run's state after its input holds every required key: a key without a default or an
 	 * `init` has no value until the input (of this run or an earlier one) gives it one.
 	 */
-	checkRequired(values: Record<string, unknown>): void {
+	checkRequired(values: Record<string, unknown>, subgraph?: string): void {
 		for (const key of this.#required)
-			if (values[key] === undefined) throw requiredMissing(key);
+			if (values[key] === undefined)
+				throw subgraph === undefined
+					? requiredMissing(key)
+					: subgraphInputMissing(key, subgraph);
 	}
 
 	/**
@@ -337,6 +340,24 @@ function requiredMissing(key: string, node = INPUT_NODE): ValidationError {
 				},
 			],
 			hint: `give "${key}" in the thread's first input ({ ${key}: … }), or a default in the state schema (.default(…)) or make it optional`,
+		},
+	);
+}
+
+/** A subgraph's run starts from the parent's keys it shares: one it requires is not among them. */
+function subgraphInputMissing(key: string, subgraph: string): ValidationError {
+	return new ValidationError(
+		`the subgraph at "${subgraph}" requires the key "${key}", which its input from the parent does not hold`,
+		{
+			node: subgraph,
+			issues: [
+				{
+					code: "invalid_type",
+					path: [key],
+					message: "expected a value, received undefined",
+				},
+			],
+			hint: `give "${key}" in what the parent passes (a subgraph node gets the parent's keys it also has; invokeAsSubgraph, its input), or a default in the subgraph's schema`,
 		},
 	);
 }
