@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
+import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -317,47 +318,6 @@ function undefinedForRequired(node: string, key: string): ValidationError {
 				},
 			],
 			hint: `leave "${key}" out of the update to keep its value, or make it optional in the schema`,
-		},
-	);
-}
-
-function requiredMissing(key: string, node = INPUT_NODE): ValidationError {
-	const what =
-		node === INPUT_NODE
-			? "the run's input"
-			: node === UPDATE_NODE
-				? "the state update"
-				: `the state update as "${node}"`;
-	return new ValidationError(
-		`${what} has no value for the required key "${key}", and the thread has none yet`,
-		{
-			node,
-			issues: [
-				{
-					code: "invalid_type",
-					path: [key],
-					message: "expected a value, received undefined",
-				},
-			],
-			hint: `give "${key}" in the thread's first input ({ ${key}: … }), or a default in the state schema (.default(…)) or make it optional`,
-		},
-	);
-}
-
-/** A subgraph's run starts from the parent's keys it shares: one it requires is not among them. */
-function subgraphInputMissing(key: string, subgraph: string): ValidationError {
-	return new ValidationError(
-		`the subgraph at "${subgraph}" requires the key "${key}", which its input from the parent does not hold`,
-		{
-			node: subgraph,
-			issues: [
-				{
-					code: "invalid_type",
-					path: [key],
-					message: "expected a value, received undefined",
-				},
-			],
-			hint: `give "${key}" in what the parent passes (a subgraph node gets the parent's keys it also has; invokeAsSubgraph, its input), or a default in the subgraph's schema`,
 		},
 	);
 }
