@@ -17,10 +17,10 @@ import { GraphNames } from "../runtime/graph-names.ts";
 import { Run } from "../runtime/loop.ts";
 import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
 import { needsCheckpointer } from "../runtime/run-errors.ts";
+import { runEvents } from "../runtime/run-events.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
 import { topologyOf } from "../runtime/step/plan-tasks.ts";
-import { DEFAULT_MODES, streamModes } from "../runtime/stream-modes.ts";
 import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { Channels } from "../state/channels.ts";
@@ -200,7 +200,9 @@ export class CompiledGraph<
 		input: GraphInput<TSchema>,
 		config: StreamConfig = {},
 	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
-		return this.#events(input, config, {});
+		return runEvents(this.#rt, input, config, {}) as AsyncGenerator<
+			StreamEvent<StateOf<TSchema>>
+		>;
 	}
 
 	/**
@@ -210,73 +212,9 @@ export class CompiledGraph<
 	streamReplay(
 		config: StateConfig & StreamConfig,
 	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
-		return this.#events(null, config, { fresh: true });
-	}
-
-	async *#events(
-		input: GraphInput<TSchema>,
-		config: StreamConfig,
-		options: { fresh?: boolean },
-	): AsyncGenerator<StreamEvent<StateOf<TSchema>>> {
-		const modes =
-			config.mode === undefined ? DEFAULT_MODES : streamModes(config.mode);
-		const queue: StreamEvent[] = [];
-		let wake: (() => void) | undefined;
-		let finished = false;
-		let failure: { error: unknown } | undefined;
-		const sink = (event: StreamEvent) => {
-			queue.push(event);
-			wake?.();
-		};
-		// a consumer that leaves the loop early stops the run, as its signal would (one controller a stream)
-		const left = new AbortController();
-		const given = config.signal;
-		const signal =
-			given === undefined
-				? left.signal
-				: given instanceof AbortSignal
-					? AbortSignal.any([given, left.signal])
-					: given; // refused by the run's config check
-		const done = new Run(
-			this.#rt,
-			{ ...config, signal },
-			{ ...options, sink, modes },
-		)
-			.execute(input)
-			.then(
-				() => {
-					finished = true;
-					wake?.();
-				},
-				(error: unknown) => {
-					failure = { error };
-					finished = true;
-					wake?.();
-				},
-			);
-		let ended = false;
-		try {
-			while (true) {
-				while (queue.length > 0) {
-					const event = queue.shift() as StreamEvent<StateOf<TSchema>>;
-					ended ||= event.type === "end";
-					yield event;
-				}
-				if (finished) break;
-				await new Promise<void>((resolve) => {
-					wake = resolve;
-				});
-				wake = undefined;
-			}
-		} finally {
-			// left early (break, return, a throw in the loop's body): the run ends cancelled, its lease given
-			// up before the consumer goes on; a run whose end was seen is let finish
-			if (!finished) {
-				if (!ended) left.abort();
-				await done;
-			}
-		}
-		if (failure !== undefined) throw failure.error;
+		return runEvents(this.#rt, null, config, { fresh: true }) as AsyncGenerator<
+			StreamEvent<StateOf<TSchema>>
+		>;
 	}
 
 	/**
