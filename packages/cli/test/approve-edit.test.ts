@@ -8,6 +8,7 @@ import { root, weft } from "./run-cli.ts";
 vi.setConfig({ testTimeout: 600_000 });
 
 const agent = join(root, "packages/cli/templates/agent/src/agent.ts");
+const twoMails = join(root, "packages/cli/test/fixtures/two-mails-agent.ts");
 const dir = mkdtempSync(join(tmpdir(), "weft-edit-"));
 const db = ["--db", join(dir, "weft.db")];
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,5 +43,71 @@ describe("weft approve --edit", () => {
 			role: "assistant",
 			content: "Done: sent to bob@example.com: The release moved to Monday.",
 		});
+	});
+
+	it("edits one of several tool calls by its id (--call), approving the others as they are", async () => {
+		const run = await weft([
+			...db,
+			"run",
+			twoMails,
+			"--thread",
+			"two",
+			"-m",
+			"mail them",
+		]);
+		expect(run.code).toBe(0);
+		// without --call: which call is meant is a guess; the hint is a command that works as printed
+		const unsaid = await weft([
+			...db,
+			"approve",
+			"two",
+			"--edit",
+			'{"body":"Hello Bob"}',
+		]);
+		expect(unsaid.code).toBe(2);
+		expect(unsaid.stderr).toContain("2 tool calls wait for approval");
+		expect(unsaid.stderr).toContain(
+			`weft --db ${join(dir, "weft.db")} approve two --call <id> --edit '{"body":"Hello Bob"}'`,
+		);
+		expect(unsaid.stderr).toContain(
+			"mail-ann (send_email), mail-bob (send_email)",
+		);
+		// the byId form of a whole answer, with every call's decision (as the graph requires)
+		expect(unsaid.stderr).toContain(
+			`'{"byId":{"mail-ann":{"action":"approve"},"mail-bob":{"action":"approve"}}}'`,
+		);
+		const unknown = await weft([
+			...db,
+			"approve",
+			"two",
+			"--call",
+			"mail-eve",
+			"--edit",
+			"{}",
+		]);
+		expect(unknown.code).toBe(2);
+		expect(unknown.stderr).toContain('no tool call "mail-eve" waits');
+		const edited = await weft([
+			...db,
+			"approve",
+			"two",
+			"--call",
+			"mail-bob",
+			"--edit",
+			'{"body":"Hello Bob"}',
+		]);
+		expect(edited.stderr).toBe("");
+		expect(edited.code).toBe(0);
+		expect(edited.stdout).toContain(
+			"edit send_email (mail-bob): body replaced; to kept as it was; 1 other call approved as it is",
+		);
+		const end = await weft([...db, "--json", "show", "two"]);
+		const tools = end.json.values.messages.filter(
+			(m: { role: string }) => m.role === "tool",
+		);
+		expect(tools.map((m: { content: string }) => m.content)).toEqual([
+			"sent to ann@example.com: Hi Ann",
+			"sent to bob@example.com: Hello Bob",
+		]);
 	});
 });

@@ -26,9 +26,15 @@ import {
 	givenContext,
 	threadRunConfig,
 } from "../thread-config.ts";
+import {
+	type AnswerPlace,
+	editedCall,
+	editText,
+	toolCallsOf,
+} from "../tool-call-edit.ts";
 
 type Answer =
-	| { kind: "approve"; edit?: string }
+	| { kind: "approve"; edit?: string; call?: string }
 	| { kind: "reject"; reason: string }
 	| { kind: "value"; value: string };
 
@@ -38,14 +44,31 @@ interface AnswerOptions extends ContextOptions {
 }
 
 /** Builds the resume value: approve / reject follow the `{ action }` shape of Weft's approval checkpoints. */
-function answerOf(answer: Answer, request: Interrupt): unknown {
+function answerOf(
+	answer: Answer,
+	request: Interrupt,
+	place: AnswerPlace,
+): unknown {
 	switch (answer.kind) {
 		case "approve": {
-			if (answer.edit === undefined) return { action: "approve" };
+			if (answer.edit === undefined) {
+				if (answer.call !== undefined)
+					throw new UsageError(
+						"--call names the tool call that --edit changes",
+						`add --edit '{…}' with the arguments to change, or leave --call out to approve every call`,
+					);
+				return { action: "approve" };
+			}
 			const edit = parseJsonArg(answer.edit, "--edit");
 			const calls = toolCallsOf(request);
 			// a tool approval edits the call's arguments; a human() checkpoint takes the fields as they are
-			if (calls !== undefined) return editedCall(calls, edit);
+			if (calls !== undefined)
+				return editedCall(calls, edit, answer.call, place);
+			if (answer.call !== undefined)
+				throw new UsageError(
+					"--call names a tool call, and this request is not a tool approval",
+					"leave --call out: --edit gives the fields of the answer",
+				);
 			return {
 				action: "edit",
 				...(typeof edit === "object" && edit !== null ? edit : { value: edit }),
@@ -56,57 +79,6 @@ function answerOf(answer: Answer, request: Interrupt): unknown {
 		case "value":
 			return parseJsonArg(answer.value, "--value");
 	}
-}
-
-interface ToolCall {
-	id: string;
-	name: string;
-	args: Record<string, unknown>;
-}
-
-/** The tool calls an agent's approval request waits on (undefined for any other request). */
-function toolCallsOf(request: Interrupt): ToolCall[] | undefined {
-	const v = request.value as {
-		human?: unknown;
-		request?: { toolCalls?: unknown };
-	} | null;
-	return v?.human === "approve" && Array.isArray(v.request?.toolCalls)
-		? (v.request.toolCalls as ToolCall[])
-		: undefined;
-}
-
-/**
- * `--edit` on a tool approval: the keys given replace those of the call's arguments, the others are kept
- * (an edit, not a new call; `weft resume --value '{"action":"edit","args":{…}}'` replaces them all).
- */
-function editedCall(calls: ToolCall[], edit: unknown): unknown {
-	if (typeof edit !== "object" || edit === null || Array.isArray(edit))
-		throw new UsageError(
-			"--edit on a tool approval takes an object of the arguments to change",
-			`e.g. --edit '{"body":"…"}' (the other arguments are kept)`,
-		);
-	if (calls.length !== 1)
-		throw new UsageError(
-			`${calls.length} tool calls wait for approval: --edit changes one`,
-			`answer each with \`${WEFT} resume <thread> --value '{"byId":{"<tool call id>":{"action":"edit","args":{…}}}}'\` (ids: ${calls.map((c) => c.id).join(", ")})`,
-		);
-	const call = calls[0]!;
-	return {
-		action: "edit",
-		args: { ...call.args, ...(edit as Record<string, unknown>) },
-	};
-}
-
-/** "edit send_email: body replaced; to kept as it was": what `--edit` changes in a call. */
-function editText(request: Interrupt, value: unknown): string | undefined {
-	const call = toolCallsOf(request)?.[0];
-	const args = (value as { args?: Record<string, unknown> } | null)?.args;
-	if (call === undefined || args === undefined) return undefined;
-	const changed = Object.keys(args).filter(
-		(k) => JSON.stringify(args[k]) !== JSON.stringify(call.args[k]),
-	);
-	const kept = Object.keys(args).filter((k) => !changed.includes(k));
-	return `edit ${call.name}: ${changed.length === 0 ? "nothing changed" : `${changed.join(", ")} replaced`}${kept.length === 0 ? "" : `; ${kept.join(", ")} kept as it was`}`;
 }
 
 /** The newest head other than `newest` with a request waiting, if any. */
@@ -197,7 +169,10 @@ export async function answer(
 	const { request, checkpointId, waitsAt } = await pick(threadId, opts, env);
 	const checkpointer = await env.store();
 	// a mistake in the answer's JSON is said before anything is printed
-	const value = answerOf(given, request);
+	const value = answerOf(given, request, {
+		threadId,
+		storeFlags: env.storeFlags,
+	});
 	env.out.line(
 		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
 	);
@@ -274,22 +249,33 @@ export const approveCommand = (act: Act) =>
 				"--edit <json>",
 				"approve with changes: tool arguments to change (the others are kept), or fields of a human() answer",
 			)
+			.option(
+				"--call <toolCallId>",
+				"with --edit, when several tool calls wait: the one to change (the others are approved as they are)",
+			)
 			.action(
-				act((env, thread: string, o: AnswerOptions & { edit?: string }) =>
-					answer(
-						thread,
-						{
-							kind: "approve",
-							...(o.edit === undefined ? {} : { edit: o.edit }),
-						},
-						o,
+				act(
+					(
 						env,
-					),
+						thread: string,
+						o: AnswerOptions & { edit?: string; call?: string },
+					) =>
+						answer(
+							thread,
+							{
+								kind: "approve",
+								...(o.edit === undefined ? {} : { edit: o.edit }),
+								...(o.call === undefined ? {} : { call: o.call }),
+							},
+							o,
+							env,
+						),
 				),
 			),
 		[
 			"weft approve office-1",
 			`weft approve office-1 --edit '{"to":"bob@example.com","body":"Release moved to Monday."}'`,
+			`weft approve office-1 --call call-2 --edit '{"body":"See you Monday."}'`,
 			"weft approve office-1 --scopes mail:send",
 		],
 	);
