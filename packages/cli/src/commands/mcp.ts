@@ -106,9 +106,9 @@ export async function serveMcp(
 	for (const { name, module } of parsed) {
 		graphs.set(name, (await loadGraph(module, checkpointer)).graph);
 	}
-	const [{ Server }, { StdioServerTransport }, types] = await Promise.all([
+	const [{ Server }, { AnsweringStdioTransport }, types] = await Promise.all([
 		import("@modelcontextprotocol/sdk/server/index.js"),
-		import("@modelcontextprotocol/sdk/server/stdio.js"),
+		import("./mcp-stdio-transport.ts"),
 		import("@modelcontextprotocol/sdk/types.js"),
 	]);
 	const server = new Server(
@@ -140,7 +140,7 @@ export async function serveMcp(
 	const closed = new Promise<void>((resolve) => {
 		server.onclose = () => resolve();
 	});
-	await server.connect(new StdioServerTransport());
+	await server.connect(new AnsweringStdioTransport());
 	await closed;
 	await checkpointer.close?.();
 	return 0;
