@@ -41,6 +41,11 @@ export function checkOptions<T extends { path: string }>(options: T): T {
 			`SqliteCheckpointer: busyTimeoutMs must be a whole number of milliseconds from 0 to 2³¹−1, not ${describe(o.busyTimeoutMs)}`,
 			"leave it out for 5000 ms",
 		);
+	if (o.readOnly !== undefined && typeof o.readOnly !== "boolean")
+		throw invalidOption(
+			`SqliteCheckpointer: readOnly must be true or false, not ${describe(o.readOnly)}`,
+			"leave it out to open the file for reading and writing",
+		);
 	if (o.clock !== undefined && typeof o.clock !== "function")
 		throw invalidOption(
 			`SqliteCheckpointer: clock must be a function returning ms since the epoch, not ${describe(o.clock)}`,

@@ -39,6 +39,7 @@ import { checkOptions } from "./check-options.ts";
 import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
 import { openDatabase } from "./open-database.ts";
+import { openReadOnly } from "./open-read-only.ts";
 import type { SummaryRow } from "./rows.ts";
 import { chainRecordOf, storedOf, summaryOf, writeRows } from "./rows.ts";
 import type { Statements } from "./statements.ts";
@@ -58,6 +59,11 @@ export interface SqliteCheckpointerOptions {
 	 * commits. "full": durable across power loss too, several times slower per checkpoint.
 	 */
 	synchronous?: "normal" | "full" | undefined;
+	/**
+	 * Open an existing file for reading only: nothing is written to it (no migration), writes fail with
+	 * STORE_UNAVAILABLE. For a file this process may not write (a read-only copy, a read-only folder).
+	 */
+	readOnly?: boolean | undefined;
 	/** How long a write waits for another connection's write lock before failing (default 5000 ms). */
 	busyTimeoutMs?: number | undefined;
 	/**
@@ -92,6 +98,7 @@ export class SqliteCheckpointer implements Checkpointer {
 	>();
 	readonly #tx: Transactions;
 	readonly #clock: () => number;
+	readonly #readOnly: boolean;
 	#closed = false;
 
 	constructor(given: SqliteCheckpointerOptions) {
@@ -99,11 +106,14 @@ export class SqliteCheckpointer implements Checkpointer {
 		this.#path = options.path;
 		this.#serializer = options.serializer ?? new JsonSerializer();
 		this.#clock = options.clock ?? Date.now;
-		const db = openDatabase({
-			path: options.path,
-			synchronous: options.synchronous ?? "normal",
-			busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-		});
+		this.#readOnly = options.readOnly === true;
+		const db = this.#readOnly
+			? openReadOnly(options.path, options.busyTimeoutMs ?? 5000)
+			: openDatabase({
+					path: options.path,
+					synchronous: options.synchronous ?? "normal",
+					busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+				});
 		this.#db = db;
 		let s: Statements;
 		try {
@@ -394,7 +404,7 @@ export class SqliteCheckpointer implements Checkpointer {
 		try {
 			return fn();
 		} catch (error) {
-			throw storeError(error, this.#path);
+			throw storeError(error, this.#path, { readOnly: this.#readOnly });
 		}
 	}
 }

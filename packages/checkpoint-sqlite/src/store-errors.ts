@@ -37,9 +37,25 @@ export function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Turns a driver error into a typed one; a WeftError (e.g. from the serializer) passes through. */
-export function storeError(error: unknown, path: string): Error {
+export function storeError(
+	error: unknown,
+	path: string,
+	opened: { readOnly: boolean } = { readOnly: false },
+): Error {
 	if (isWeftError(error)) return error;
 	const message = error instanceof Error ? error.message : String(error);
+	if (
+		opened.readOnly &&
+		(sqliteCode(error) ?? "").startsWith("SQLITE_READONLY")
+	)
+		return new CheckpointError(
+			"STORE_UNAVAILABLE",
+			`SQLite store ${path} was opened read-only (readOnly: true): it cannot be written`,
+			{
+				hint: "open it without readOnly to write (the file and its folder must be writable by this process)",
+				cause: error,
+			},
+		);
 	return new CheckpointError(
 		"STORE_UNAVAILABLE",
 		`SQLite store ${path}: ${message}`,

@@ -2,13 +2,21 @@ import { dirname, resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { EXIT } from "./cli-error.ts";
 import type { Output } from "./render/output.ts";
-import { openStore, type StoreOptions, storeFlags } from "./store.ts";
+import {
+	openStore,
+	type StoreOptions,
+	type StoreUse,
+	storeFlags,
+} from "./store.ts";
 
 /** What every command gets: output, and the store opened on first use (closed at exit). */
 export interface CommandEnv {
 	out: Output;
-	/** The store; `{ create: true }` only for commands that start runs (reading never creates a file). */
-	store(options?: { create?: boolean }): Promise<Checkpointer>;
+	/**
+	 * The store, opened for the first call's use (default `write`): `create` only for commands that start
+	 * runs (reading never creates a file), `read` for those that never write.
+	 */
+	store(use?: StoreUse["access"]): Promise<Checkpointer>;
 	/** Aborted by Ctrl-C or SIGTERM: runs end cancelled, their last checkpoint valid. */
 	signal: AbortSignal;
 	/** --graph: the graph module, when the thread does not record one (or it moved). */
@@ -28,6 +36,7 @@ const DOUBLE_MS = 500;
 export function createEnv(
 	out: Output,
 	options: StoreOptions & { graph?: string | undefined },
+	command?: string,
 ): CommandEnv {
 	let store: Promise<Checkpointer> | undefined;
 	const cancel = new AbortController();
@@ -65,8 +74,8 @@ export function createEnv(
 				? undefined
 				: resolve(options.db ?? "weft.db"),
 		storeFlags: storeFlags(options),
-		store: ({ create = false } = {}) => {
-			store ??= openStore(options, create);
+		store: (access = "write") => {
+			store ??= openStore(options, { access, command });
 			return store;
 		},
 		close: async () => {

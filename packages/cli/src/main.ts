@@ -72,7 +72,11 @@ export function createProgram(exit: (code: number) => void): Program {
 		(fn) =>
 		async (...args) => {
 			const options = program.opts<GlobalOptions>();
-			const env = createEnv(createOutput(options.json === true), options);
+			const env = createEnv(
+				createOutput(options.json === true),
+				options,
+				(args.at(-1) as Program | undefined)?.name(),
+			);
 			try {
 				refuseTwoStores(program, options);
 				exit(await fn(env, ...args));

@@ -1,7 +1,8 @@
 import { existsSync, rmSync, statSync } from "node:fs";
-import type { Checkpointer } from "@weft/checkpoint";
+import { CheckpointError, type Checkpointer } from "@weft/checkpoint";
 import type { Command as Program } from "commander";
 import { UsageError } from "./cli-error.ts";
+import { readOnlyFile } from "./read-only-file.ts";
 import { readerSerializer } from "./reader.ts";
 
 /** `--db` typed beside `--postgres`: two stores named, and which one was meant is a guess. */
@@ -26,14 +27,25 @@ export interface StoreOptions {
 }
 
 /**
+ * What a command does with the store: `read` never writes (a SQLite file this user may not write is
+ * opened read-only), `write` needs an existing store it may write, `create` may also make the file.
+ */
+export interface StoreUse {
+	access: "read" | "write" | "create";
+	/** The command, named in a refusal (`weft approve writes to …`). */
+	command?: string | undefined;
+}
+
+/**
  * Opens the store: a SQLite file (default ./weft.db) or, with --postgres, a Postgres database. Only a
  * command that starts a run may create the SQLite file: reading a file that is not there is a mistake
  * (a typo in --db), never an empty database.
  */
 export async function openStore(
 	options: StoreOptions,
-	create = true,
+	use: StoreUse = { access: "create" },
 ): Promise<Checkpointer> {
+	const create = use.access === "create";
 	const serializer = readerSerializer();
 	if (options.postgres !== undefined) {
 		checkPostgresUrl(options.postgres);
@@ -66,10 +78,20 @@ export async function openStore(
 			`the file at ${path} is empty: not a weft database`,
 			"point at your database with --db <file> (or --postgres <url>); `weft run` makes a new one",
 		);
+	const readOnly = path === ":memory:" ? undefined : readOnlyFile(path);
+	if (readOnly !== undefined && use.access !== "read")
+		throw new CheckpointError(
+			"STORE_UNAVAILABLE",
+			`${use.command === undefined ? "this command" : `weft ${use.command}`} writes to ${path}, which this user may only read${readOnly.folder ? ` (its folder ${readOnly.folder} is read-only, and SQLite writes its -wal and -shm files there)` : ""}`,
+			{
+				hint: `work on a copy in a folder you may write (cp ${shellWord(path)} /tmp/weft.db, then --db /tmp/weft.db), or make the file and its folder writable for this user; reading commands (threads, show, history, diff, pending) work on it as it is`,
+			},
+		);
 	const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
 	return new SqliteCheckpointer({
 		path,
 		serializer,
+		...(readOnly === undefined ? {} : { readOnly: true }),
 	});
 }
 

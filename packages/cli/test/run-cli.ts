@@ -27,6 +27,8 @@ export function weft(
 		cwd?: string;
 		env?: Record<string, string | undefined>;
 		timeoutMs?: number;
+		/** Run as this user and group id (a test run as root sees permissions as another user does). */
+		uid?: number;
 	} = {},
 ): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
@@ -34,6 +36,9 @@ export function weft(
 			cwd: options.cwd ?? root,
 			env: { ...process.env, NO_COLOR: "1", ...options.env },
 			stdio: ["ignore", "pipe", "pipe"],
+			...(options.uid === undefined
+				? {}
+				: { uid: options.uid, gid: options.uid }),
 		});
 		let stdout = "";
 		let stderr = "";

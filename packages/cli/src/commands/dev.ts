@@ -204,7 +204,10 @@ export async function dev(
 	let server: { port: number; close(): Promise<void> };
 	let graphs: Record<string, AnyGraph>;
 	try {
-		const checkpointer = await openStore(store);
+		const checkpointer = await openStore(store, {
+			access: "create",
+			command: "dev",
+		});
 		opened.push(() => checkpointer.close?.());
 		graphs = await loadGraphs(refs, checkpointer);
 		const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =

@@ -21,7 +21,7 @@ export async function diff(
 	env: CommandEnv,
 ): Promise<number> {
 	const branch = positiveInt(opts.branch, "--branch");
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	const tree = await readTree(checkpointer, threadId);
 	const [from, to] = [
 		await resolveCheckpoint(checkpointer, threadId, a, branch, tree),

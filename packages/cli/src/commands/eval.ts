@@ -87,10 +87,7 @@ async function runEval(
 	// loaded on use: other commands start without it (decision 0004)
 	const evals = await import("@weft/evals");
 	const dataset = await evals.loadDataset(o.dataset);
-	const { graph, ref } = await loadGraph(
-		module,
-		await env.store({ create: true }),
-	);
+	const { graph, ref } = await loadGraph(module, await env.store("create"));
 	const [file] = ref.split("#") as [string];
 	const mod = (await import(
 		pathToFileURL(isAbsolute(file) ? file : resolve(file)).href

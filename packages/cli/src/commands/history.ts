@@ -17,7 +17,7 @@ export async function history(
 ): Promise<number> {
 	const limit = positiveInt(opts.limit, "--limit");
 	const branch = positiveInt(opts.branch, "--branch");
-	const tree = await readTree(await env.store(), threadId);
+	const tree = await readTree(await env.store("read"), threadId);
 	if (branch !== undefined) branchChain(tree, threadId, branch);
 	const heads = new Set(tree.heads);
 	const rows = tree.all

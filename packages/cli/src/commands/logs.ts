@@ -17,7 +17,7 @@ export async function logs(
 	env: CommandEnv,
 ): Promise<number> {
 	const branch = positiveInt(opts.branch, "--branch") ?? 1;
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	const tree = await readTree(checkpointer, threadId);
 	const chain = branchChain(tree, threadId, branch);
 	const records: StepRecord[] = [];

@@ -101,7 +101,10 @@ export async function serveMcp(
 			"give each --graph its own name",
 		);
 	const routes = toolRoutes(names);
-	const checkpointer = await openStore(options);
+	const checkpointer = await openStore(options, {
+		access: "create",
+		command: "mcp",
+	});
 	const graphs = new Map<string, AnyGraph>();
 	for (const { name, module } of parsed) {
 		graphs.set(name, (await loadGraph(module, checkpointer)).graph);

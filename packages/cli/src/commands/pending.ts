@@ -24,7 +24,7 @@ export async function pending(
 	opts: { thread?: string },
 	env: CommandEnv,
 ): Promise<number> {
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	let threads = (await checkpointer.listThreads()).filter(mayBeWaiting);
 	if (opts.thread !== undefined) {
 		const one = await checkpointer.getThread(opts.thread);

@@ -30,7 +30,7 @@ export async function run(
 	const context = givenContext(opts);
 	const input = inputOf(opts);
 	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);
-	const checkpointer = await env.store({ create: true });
+	const checkpointer = await env.store("create");
 	const threadId = opts.thread ?? newThreadId();
 	let existed = true;
 	try {

@@ -17,7 +17,7 @@ export async function show(
 	env: CommandEnv,
 ): Promise<number> {
 	const branch = positiveInt(opts.branch, "--branch");
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	const { graph } = await graphOfThread(
 		checkpointer,
 		threadId,

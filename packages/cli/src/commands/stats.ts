@@ -80,7 +80,7 @@ export async function stats(
 	feedback?: () => Promise<Feedback[]>,
 ): Promise<number> {
 	const since = opts.since === undefined ? undefined : parseSince(opts.since);
-	const cp = await env.store();
+	const cp = await env.store("read");
 	const report = await collectStats(cp, {
 		since,
 		graph: env.graph,

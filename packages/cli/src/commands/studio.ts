@@ -21,7 +21,10 @@ export async function studio(
 	store: StoreOptions,
 ): Promise<number> {
 	// a reading command: a --db that is not there is a typo, not a new empty store
-	const checkpointer = await openStore(store, false);
+	const checkpointer = await openStore(store, {
+		access: "write",
+		command: "studio",
+	});
 	const base = store.db === undefined ? process.cwd() : resolve(store.db, "..");
 	const { serve } = await import("@weft/server");
 	const server = await listening(

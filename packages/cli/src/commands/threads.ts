@@ -44,7 +44,7 @@ export async function threads(
 			`use one of ${[...STATUSES, "forked"].join(", ")}`,
 		);
 	const limit = positiveInt(opts.limit, "--limit");
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	const list = await checkpointer.listThreads({
 		status: forkedOnly ? undefined : (opts.status as ThreadStatus | undefined),
 		limit: forkedOnly ? undefined : limit,

@@ -11,7 +11,7 @@ export async function usage(
 	threadId: string,
 	env: CommandEnv,
 ): Promise<number> {
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	let any = false;
 	for await (const _ of checkpointer.list({ threadId }, { limit: 1 }))
 		any = true;

@@ -47,7 +47,7 @@ export async function watch(
 	env: CommandEnv,
 ): Promise<number> {
 	const interval = positiveInt(opts.interval, "--interval") ?? 250;
-	const checkpointer = await env.store();
+	const checkpointer = await env.store("read");
 	const seen = new Set<string>();
 	let info = await threadInfo(checkpointer, threadId);
 	if (info === undefined && opts.wait !== true) throw noThread(threadId);

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { CheckpointError } from "@weft/checkpoint";
+import Database from "better-sqlite3";
+import { SCHEMA_VERSION, schemaVersion } from "./schema.ts";
+import { schemaTooNew, sqliteCode, storeError } from "./store-errors.ts";
+
+/**
+ * Opens an existing database for reading only (`readOnly: true`): no pragma is set, nothing is migrated,
+ * and the file is never written. A WAL file needs its `-shm` index beside it, which SQLite makes in the
+ * file's folder; in a folder this process may not write, a file whose last writer checkpointed and closed
+ * (no `-wal` left: every commit is in the file) is read as a snapshot in memory instead.
+ */
+export function openReadOnly(
+	path: string,
+	busyTimeoutMs: number,
+): Database.Database {
+	let db: Database.Database | undefined;
+	try {
+		db = new Database(path, {
+			readonly: true,
+			fileMustExist: true,
+			timeout: busyTimeoutMs,
+		});
+		let found: number;
+		try {
+			found = schemaVersion(db);
+		} catch (error) {
+			if (!needsIndexFolder(error)) throw error;
+			db.close();
+			db = snapshot(path);
+			found = schemaVersion(db);
+		}
+		checkVersion(path, found);
+		return db;
+	} catch (error) {
+		db?.close();
+		throw storeError(error, path);
+	}
+}
+
+/** SQLite could not make the `-shm` (and `-wal`) files a WAL database is read through. */
+function needsIndexFolder(error: unknown): boolean {
+	const code = sqliteCode(error) ?? "";
+	return code === "SQLITE_READONLY_DIRECTORY" || code === "SQLITE_CANTOPEN";
+}
+
+/** The whole file in memory, read as a rollback-journal database (the WAL flag cleared in the copy). */
+function snapshot(path: string): Database.Database {
+	const wal = `${path}-wal`;
+	if (existsSync(wal) && statSync(wal).size > 0)
+		throw new CheckpointError(
+			"STORE_UNAVAILABLE",
+			`SQLite store ${path}: its ${wal} holds commits, and its folder is read-only for this process (SQLite reads them through a ${path}-shm file it cannot make there)`,
+			{
+				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it close, so its commits move into the file`,
+			},
+		);
+	const bytes = readFileSync(path);
+	// header bytes 18 and 19: file format write/read version, 2 for WAL, 1 for a rollback journal
+	if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) {
+		bytes[18] = 1;
+		bytes[19] = 1;
+	}
+	return new Database(bytes, { readonly: true });
+}
+
+function checkVersion(path: string, found: number): void {
+	if (found > SCHEMA_VERSION) throw schemaTooNew(path, found);
+	if (found === 0)
+		throw new CheckpointError(
+			"STORE_UNAVAILABLE",
+			`SQLite store ${path} is not a Weft database (it has no checkpoint tables)`,
+			{
+				hint: "pass the path of a Weft database (nothing was written to this one)",
+			},
+		);
+	if (found < SCHEMA_VERSION)
+		throw new CheckpointError(
+			"STORE_UNAVAILABLE",
+			`SQLite store ${path} has Weft checkpoint schema version ${found}, older than this code's ${SCHEMA_VERSION}, and was opened read-only: it cannot be migrated`,
+			{
+				hint: "open it once without readOnly (any weft command that writes, from a user who may write the file) to migrate it; the file was left untouched",
+			},
+		);
+}

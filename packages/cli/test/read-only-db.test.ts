@@ -1,0 +1,100 @@
+// A database the user may only read (chmod 444, or a copy in a read-only folder): the reading commands
+// work on it, and the writing ones refuse with a typed error naming the file, leaving it as it was.
+import {
+	chmodSync,
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { root, weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const review = join(root, "packages/cli/test/fixtures/review-graph.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-readonly-"));
+// root may write any file: the commands run as "nobody" then, to see the permissions a user sees
+const uid = process.getuid?.() === 0 ? 65534 : undefined;
+const asUser = uid === undefined ? {} : { uid };
+const files = {
+	file: join(dir, "weft.db"), // chmod 444 in a folder the user may write
+	folder: join(dir, "ro", "weft.db"), // a copy in a folder the user may not write
+};
+
+beforeAll(async () => {
+	chmodSync(dir, 0o777);
+	const made = await weft([
+		"--db",
+		files.file,
+		"run",
+		review,
+		"--thread",
+		"t1",
+		"--input",
+		'{"topic":"tides"}',
+	]);
+	expect(made.code).toBe(0);
+	mkdirSync(join(dir, "ro"));
+	copyFileSync(files.file, files.folder);
+	chmodSync(files.file, 0o444);
+	chmodSync(files.folder, 0o444);
+	chmodSync(join(dir, "ro"), 0o555);
+});
+afterAll(() => {
+	chmodSync(join(dir, "ro"), 0o755);
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(Object.entries(files))(
+	"a database the user may only read (%s)",
+	(_, db) => {
+		it("lists, shows, diffs and reads the history and pending requests", async () => {
+			const read = (...args: string[]) => weft(["--db", db, ...args], asUser);
+			const threads = await read("--json", "threads");
+			expect(threads.stderr).toBe("");
+			expect(
+				threads.json.map((t: { threadId: string; status: string }) => [
+					t.threadId,
+					t.status,
+				]),
+			).toEqual([["t1", "interrupted"]]);
+			const show = await read("--json", "show", "t1");
+			expect(show.json.values).toMatchObject({
+				topic: "tides",
+				draft: "A note on tides.",
+			});
+			for (const args of [
+				["history", "t1"],
+				["pending"],
+				["diff", "t1", "0", "1"],
+			]) {
+				const r = await read(...args);
+				expect(r.stderr, args.join(" ")).toBe("");
+				expect(r.code, args.join(" ")).toBe(0);
+			}
+		});
+
+		it("refuses the commands that write, naming the file and what to do, and leaves it unchanged", async () => {
+			const before = readFileSync(db);
+			for (const args of [
+				["approve", "t1"],
+				["run", review, "--input", '{"topic":"x"}'],
+				["fork", "t1", "--at", "0", "--set", "topic=y"],
+				["recover", "t1"],
+			]) {
+				const r = await weft(["--db", db, ...args], asUser);
+				expect(r.code, args[0]).toBe(1);
+				expect(r.stderr, args[0]).toContain(
+					`error STORE_UNAVAILABLE weft ${args[0]} writes to ${db}, which this user may only read`,
+				);
+				expect(r.stderr, args[0]).toContain("hint: ");
+				expect(r.stderr, args[0]).not.toContain("SqliteError");
+			}
+			expect(readFileSync(db).equals(before)).toBe(true);
+		});
+	},
+);
