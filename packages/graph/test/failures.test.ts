@@ -80,4 +80,40 @@ describe("a failing node", () => {
 		);
 		expect((await cp.listThreads())[0]?.status).toBe("done");
 	});
+
+	it("records a stop at the recursion limit at the last checkpoint, as a failed node's error is", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(S)
+			.addNode("tick", () => ({ log: ["tick"] }))
+			.addEdge(START, "tick")
+			.addEdge("tick", "tick")
+			.compile({ checkpointer: cp });
+		const error = await graph
+			.invoke({}, { threadId: "t", recursionLimit: 3 })
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: "GRAPH_RECURSION_LIMIT" });
+		expect((await cp.listThreads())[0]?.status).toBe("failed");
+		const state = await graph.getState({ threadId: "t" });
+		expect(state.step).toBe(3);
+		const tick = state.tasks.find((t) => t.node === "tick")!;
+		expect(state.errors).toEqual({
+			[tick.id]: {
+				node: "tick",
+				code: "GRAPH_RECURSION_LIMIT",
+				message: (error as Error).message,
+			},
+		});
+		const tuple = await cp.getTuple({ threadId: "t" });
+		expect(tuple?.pendingWrites).toContainEqual(
+			expect.objectContaining({
+				kind: "error",
+				hint: (error as Error & { hint: string }).hint,
+			}),
+		);
+		// going on from there runs the task the limit stopped (the error is a record, not a done task)
+		await graph
+			.invoke(null, { threadId: "t", recursionLimit: 1 })
+			.catch(() => {});
+		expect((await graph.getState({ threadId: "t" })).step).toBe(4);
+	});
 });

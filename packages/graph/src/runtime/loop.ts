@@ -28,7 +28,11 @@ import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
 import { planTasks } from "./step/plan-tasks.ts";
-import { pauseRecords, type StepPlace } from "./step-records.ts";
+import {
+	pauseRecords,
+	type StepPlace,
+	stoppedRecords,
+} from "./step-records.ts";
 import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
 import { keepSpent } from "./usage.ts";
 import { UsageMeter } from "./usage-meter.ts";
@@ -198,7 +202,7 @@ export class Run {
 		const pauses = new PausePoints(this.#rt, this.#config);
 		while (this.#at.tasks.length > 0) {
 			if (this.#signal.aborted) throw new CancelSignal(this.#signal.reason);
-			if (this.#stepsRun >= limit) throw new GraphRecursionError(limit);
+			if (this.#stepsRun >= limit) throw await this.#stopped(limit);
 			const before = pauses.before(this.#at.tasks, this.#at.skipBefore);
 			if (before.length > 0) return this.#pause(before, "before");
 			this.#at.skipBefore = false;
@@ -380,6 +384,20 @@ export class Run {
 		this.#tm.end(result); // telemetry (issue 13)
 		this.#events.emit(undefined, { type: "end", result });
 		return result;
+	}
+
+	/**
+	 * The recursion limit stopped the run before its next step: the tasks it stopped get the error at the
+	 * checkpoint they were due at, as a failed node's, so the thread says why it failed.
+	 */
+	async #stopped(limit: number): Promise<GraphRecursionError> {
+		const error = new GraphRecursionError(limit);
+		try {
+			await this.#store?.persist(stoppedRecords(this.#at.tasks, error));
+		} catch {
+			// the stop matters more than its record
+		}
+		return error;
 	}
 
 	async #fail(thrown: unknown): Promise<RunResult> {

@@ -6,7 +6,7 @@ import type {
 	PendingWrite,
 	TaskSpec,
 } from "@weft/checkpoint";
-import { isWeftError, newCheckpointId } from "@weft/checkpoint";
+import { isWeftError, newCheckpointId, type WeftError } from "@weft/checkpoint";
 import { copyOwn } from "./copy-own.ts";
 import { type GraphNames, nodeOf } from "./graph-names.ts";
 import { emptyMemory, interruptId, type TaskMemory } from "./interrupts.ts";
@@ -65,6 +65,24 @@ export function unfinishedRecords(
 		});
 	}
 	return records;
+}
+
+/**
+ * Records of a run stopped before a step (the recursion limit): each task due gets the error, as a
+ * failed task does, so the checkpoint says why the thread failed there (execution ignores them).
+ */
+export function stoppedRecords(
+	tasks: ReadonlyArray<Pick<TaskSpec, "id" | "node">>,
+	error: WeftError,
+): PendingWrite[] {
+	return tasks.map((task) => ({
+		kind: "error",
+		taskId: task.id,
+		node: task.node,
+		code: error.code,
+		message: error.message,
+		...(error.hint === undefined ? {} : { hint: error.hint }),
+	}));
 }
 
 /** Records of a pause before or after nodes (`interruptBefore` / `interruptAfter`), remembered in `memory`. */
