@@ -19,6 +19,9 @@ export function cliHint(
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
 		case "NO_PENDING_INTERRUPT":
 			return `see what waits with \`${weft} pending\` (or \`${weft} show ${t}\`); \`${weft} continue ${t}\` runs on without an answer`;
+		case "GRAPH_RECURSION_LIMIT":
+			// the API's hint says to raise recursionLimit in the run config, which no weft command takes
+			return `the thread stopped at its last checkpoint and reads \`failed\`: look for the loop with \`${weft} history ${t}\` (a graph with no way to END), or run on from there for as many steps again with \`${weft} continue ${t}\``;
 		default:
 			return undefined;
 	}

@@ -38,6 +38,10 @@ export async function show(
 		[
 			`${label.bold(`thread ${threadId}`)} · step ${state.step} · ${state.source} · checkpoint ${state.checkpointId}`,
 			`next: ${state.next.join(", ") || "(end)"}`,
+			...Object.values(state.errors ?? {}).map(
+				(e) =>
+					`${label.status("failed")} at "${e.node}": ${e.code} ${e.message}`,
+			),
 			...state.interrupts.map(
 				(i) =>
 					`${label.status("interrupted")} at "${i.node}" (${i.id}): ${requestText(i.value)}`,

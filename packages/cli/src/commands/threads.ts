@@ -1,4 +1,5 @@
 import type {
+	Checkpointer,
 	CheckpointSummary,
 	ThreadInfo,
 	ThreadStatus,
@@ -25,9 +26,11 @@ export interface ThreadRow extends ThreadInfo {
 	next: string[];
 	/** The newest checkpoint is a fork (`weft fork`) that has not run yet: `weft continue` runs it. */
 	forked: boolean;
+	/** A failed thread: why, as the runtime recorded it at the newest checkpoint (the first task's). */
+	error?: { node: string; code: string; message: string };
 }
 
-/** `weft threads`: status, steps, what is due, last update; reads no state. */
+/** `weft threads`: status, steps, what is due, last update; reads no state (a failed thread's error). */
 export async function threads(
 	opts: { status?: string; limit?: string },
 	env: CommandEnv,
@@ -63,7 +66,14 @@ export async function threads(
 			(newest.source === "update" || newest.source === "fork") &&
 			next.length > 0;
 		if (forkedOnly && !forked) continue;
-		rows.push({ ...t, next, forked });
+		const error =
+			t.status === "failed" ? await failure(checkpointer, t) : undefined;
+		rows.push({
+			...t,
+			next,
+			forked,
+			...(error === undefined ? {} : { error }),
+		});
 		if (forkedOnly && limit !== undefined && rows.length >= limit) break;
 	}
 	env.out.result(rows, () =>
@@ -71,21 +81,53 @@ export async function threads(
 			? opts.status !== undefined
 				? `no ${opts.status} threads`
 				: "no threads yet: run a graph with `weft run <module>`"
-			: table(
-					["thread", "status", "step", words("next"), "checkpoints", "updated"],
-					rows.map((t) => [
-						t.threadId,
-						t.forked
-							? `${label.status("forked")} ${label.dim(`(was ${t.status})`)}`
-							: label.status(t.status),
-						t.step,
-						t.next.join(", ") || label.dim("(end)"),
-						t.checkpoints,
-						t.updatedAt.replace("T", " ").slice(0, 19),
-					]),
-				),
+			: [
+					table(
+						[
+							"thread",
+							"status",
+							"step",
+							words("next"),
+							"checkpoints",
+							"updated",
+						],
+						rows.map((t) => [
+							t.threadId,
+							t.forked
+								? `${label.status("forked")} ${label.dim(`(was ${t.status})`)}`
+								: label.status(t.status),
+							t.step,
+							t.next.join(", ") || label.dim("(end)"),
+							t.checkpoints,
+							t.updatedAt.replace("T", " ").slice(0, 19),
+						]),
+					),
+					...rows.flatMap((t) =>
+						t.error === undefined
+							? []
+							: [
+									`${t.threadId} ${label.status("failed")} at "${t.error.node}": ${t.error.code} ${t.error.message}`,
+								],
+					),
+				].join("\n"),
 	);
 	return 0;
+}
+
+/** Why a failed thread failed: the error recorded at its newest checkpoint, if one was. */
+async function failure(
+	checkpointer: Checkpointer,
+	t: ThreadInfo,
+): Promise<ThreadRow["error"]> {
+	if (t.checkpointId === null) return undefined;
+	const tuple = await checkpointer.getTuple({
+		threadId: t.threadId,
+		checkpointId: t.checkpointId,
+	});
+	const w = tuple?.pendingWrites.find((p) => p.kind === "error");
+	return w?.kind === "error"
+		? { node: w.node, code: w.code, message: w.message }
+		: undefined;
 }
 
 export const threadsCommand = (act: Act) =>
