@@ -26,3 +26,15 @@ export function cliHint(
 			return undefined;
 	}
 }
+
+/**
+ * A hint's commands as this command was typed: each \`weft …\` in it gets the invocation (`pnpm weft` in a
+ * checkout) and the store flags, unless it names a store itself, so that pasting it reads the same store.
+ */
+export function pasteable(hint: string, store: string): string {
+	return hint.replace(/`weft ([^`]*)`/g, (_, rest: string) =>
+		/(^|\s)--(db|postgres)(\s|=)/.test(rest)
+			? `\`${WEFT} ${rest}\``
+			: `\`${WEFT}${store} ${rest}\``,
+	);
+}

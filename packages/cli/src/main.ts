@@ -3,7 +3,7 @@ import { isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
-import { cliHint } from "./cli-hints.ts";
+import { cliHint, pasteable } from "./cli-hints.ts";
 import { type Act, withExamples } from "./command-kit.ts";
 import {
 	approveCommand,
@@ -166,17 +166,24 @@ function report(
 ): number {
 	const json = options.json === true;
 	if (error instanceof UsageError) {
+		const hint =
+			error.hint === undefined
+				? undefined
+				: pasteable(error.hint, storeFlags(options));
 		write(
 			json,
-			{ error: { code: "USAGE", message: error.message, hint: error.hint } },
-			`${pc.red("error USAGE")} ${error.message}${error.hint ? `\n${pc.dim(`hint: ${error.hint}`)}` : ""}`,
+			{ error: { code: "USAGE", message: error.message, hint } },
+			`${pc.red("error USAGE")} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);
 		if (options.debug === true) writeStacks(error);
 		return EXIT.usage;
 	}
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
-		const hint = cliHint(error.code, thread, storeFlags(options)) ?? error.hint;
+		const given =
+			cliHint(error.code, thread, storeFlags(options)) ?? error.hint;
+		const hint =
+			given === undefined ? undefined : pasteable(given, storeFlags(options));
 		write(
 			json,
 			{

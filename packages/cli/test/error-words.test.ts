@@ -165,7 +165,7 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			expect(r.code).toBe(2);
 			expect(r.json.error.code).toBe("USAGE");
 			expect(r.json.error.message).toContain('thread "finished" is done');
-			expect(r.json.error.hint).toMatch(/weft (fork|run)/);
+			expect(r.json.error.hint).toMatch(/weft --db \S+ (fork|run)/);
 		}
 	});
 
@@ -204,7 +204,7 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		expect(r.code).toBe(2);
 		expect(r.json.error.code).toBe("USAGE");
 		expect(r.json.error.message).toContain("waiting for an answer, not stale");
-		expect(r.json.error.hint).toContain("weft approve mail");
+		expect(r.json.error.hint).toContain(`weft ${db.join(" ")} approve mail`);
 		// nothing ran: the request still waits
 		const pending = await weft([
 			...db,
