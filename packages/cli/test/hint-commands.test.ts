@@ -48,5 +48,8 @@ describe("commands in hints", () => {
 		const again = await weft(["--db", file, "approve", "t1"]);
 		expect(again.stderr).toContain(`\`weft ${db} show t1\``);
 		expect(again.stderr).not.toContain(`${db} ${db}`);
+		// the footer of logs names the command for the totals of this thread, in this store
+		const logs = await weft(["--db", file, "logs", "t1"]);
+		expect(logs.stdout).toContain(`totals: \`weft ${db} usage t1\``);
 	});
 });

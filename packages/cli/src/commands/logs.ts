@@ -3,8 +3,10 @@ import { branchChain, readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { label } from "../render/output.ts";
 import { table, text } from "../render/table.ts";
+import { shellWord } from "../store.ts";
 import { type StepRecord, stepRecord } from "../store-events.ts";
 
 /**
@@ -57,7 +59,7 @@ export async function logs(
 				rows,
 			),
 			label.dim(
-				"time: the step's run time, its longest task (its nodes run in parallel; a wait for a human is not counted); totals: `weft usage`",
+				`time: the step's run time, its longest task (its nodes run in parallel; a wait for a human is not counted); totals: \`${WEFT}${env.storeFlags} usage ${shellWord(threadId)}\``,
 			),
 		].join("\n"),
 	);
