@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from "node:util";
 import stringWidth from "string-width";
 import { afterAll, describe, expect, it } from "vitest";
 import { table, text } from "../src/render/table.ts";
-import { wrapCell } from "../src/render/wrap-cell.ts";
+import { wrapCell, wrapWords } from "../src/render/wrap-cell.ts";
 import { root, weft } from "./run-cli.ts";
 
 const yellow = (s: string) => `\u001b[33m${s}\u001b[39m`;
@@ -13,6 +13,19 @@ const dim = (s: string) => `\u001b[2m${s}\u001b[22m`;
 const whole = new RegExp(`${"\u001b"}\\[[0-?]*[ -/]*[@-~]`, "g");
 /** True when every ESC in the text starts a complete sequence: nothing a terminal would print as "[39m". */
 const noBrokenEscapes = (s: string) => !s.replace(whole, "").includes("\u001b");
+
+describe("wrapping words", () => {
+	it("keeps an indented line's indent on the lines it wraps to (a draft inside a pending request)", () => {
+		const draft =
+			"    I ask Congress to support this initiative so that it succeeds.";
+		expect(wrapWords(`draft:\n${draft}`, 30).split("\n")).toEqual([
+			"draft:",
+			"    I ask Congress to support",
+			"    this initiative so that it",
+			"    succeeds.",
+		]);
+	});
+});
 
 describe("tables with coloured cells", () => {
 	it("never wraps a short coloured cell (the status column of `weft threads`)", () => {

@@ -61,16 +61,22 @@ function wrapLine(line: string, width: number): string {
 
 /**
  * Wraps text to `width` columns between words (at spaces); a word longer than a line is broken as
- * `wrapCell` breaks it. Colour codes are kept whole, and a colour open at a break is closed and opened
- * again on the next line.
+ * `wrapCell` breaks it. An indented line's indent starts each line it wraps to (a value nested in a
+ * request stays under its key). Colour codes are kept whole, and a colour open at a break is closed and
+ * opened again on the next line.
  */
 export function wrapWords(text: string, width: number): string {
 	if (width < 1) return text;
 	return text
 		.split("\n")
-		.map((line) =>
-			stringWidth(line) <= width ? line : recolour(wordLines(line, width)),
-		)
+		.map((line) => {
+			if (stringWidth(line) <= width) return line;
+			const indent = /^ */.exec(line)![0];
+			// an indent that leaves under 20 columns is dropped: a word a line beats a deep margin
+			const keep = width - indent.length >= 20 ? indent : "";
+			const lines = wordLines(line.slice(indent.length), width - keep.length);
+			return recolour(lines.map((l) => keep + l));
+		})
 		.join("\n");
 }
 
