@@ -124,12 +124,17 @@ export function createProgram(exit: (code: number) => void): Program {
 	const graphHelp =
 		"  --graph <name=module#export>  a graph to serve, as name (repeatable)";
 	const mcp = program.commands.find((c) => c.name() === "mcp")!;
-	mcp.addHelpText("after", `\nGraphs:\n${graphHelp}`);
+	const storeHelp = (what: string) =>
+		`  --db <file>                   SQLite file for ${what} (default: "weft.db")\n  --postgres <url>              a Postgres database instead`;
+	mcp.addHelpText(
+		"after",
+		`\nGraphs and store (before or after \`mcp\`):\n${graphHelp}\n${storeHelp("the threads its tools run")}`,
+	);
 	withExamples(mcp, ["weft mcp --graph office=src/agent.ts#agent"]);
 	const dev = program.commands.find((c) => c.name() === "dev")!;
 	dev.addHelpText(
 		"after",
-		`\nGraphs and store (before or after \`dev\`):\n${graphHelp}\n  --db <file>                   SQLite file for threads, runs and memory (default: "weft.db")\n  --postgres <url>              a Postgres database instead`,
+		`\nGraphs and store (before or after \`dev\`):\n${graphHelp}\n${storeHelp("threads, runs and memory")}`,
 	);
 	withExamples(dev, [
 		"weft dev --graph refund=./src/graph.ts#refund --db weft.db",

@@ -225,6 +225,12 @@ describe("weft mcp", () => {
 		expect(clash.stderr).toContain("x_resume");
 	});
 
+	it("says in its help where the runs of its tools are stored", () => {
+		const help = weft(["mcp", "--help"]);
+		expect(help.stdout).toContain("--db <file>");
+		expect(help.stdout).toContain("--postgres <url>");
+	});
+
 	it("refuses to start without a graph, or with a bad spec", () => {
 		const none = weft(["mcp"]);
 		expect(none.code).toBe(2);
