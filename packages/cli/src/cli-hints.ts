@@ -5,12 +5,13 @@ import { shellWord } from "./store.ts";
  * Hints in CLI words for errors whose own hint speaks to the API (`{ waitForLease: ms }`,
  * `getState().interrupts`): a person at a terminal needs the command to type instead. `thread` is the
  * thread the command line named, when it named one; `store` the store flags the command used
- * (`storeFlags`), so that a pasted command reads the same store.
+ * (`storeFlags`), so that a pasted command reads the same store; `given` the error's own hint.
  */
 export function cliHint(
 	code: string,
 	thread?: string,
 	store = "",
+	given?: string,
 ): string | undefined {
 	const t = thread === undefined ? "<thread>" : shellWord(thread);
 	const weft = `${WEFT}${store}`;
@@ -19,6 +20,12 @@ export function cliHint(
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
 		case "NO_PENDING_INTERRUPT":
 			return `see what waits with \`${weft} pending\` (or \`${weft} show ${t}\`); \`${weft} continue ${t}\` runs on without an answer`;
+		case "NODE_FAILED":
+			// the API's "run the thread again (invoke(null, { threadId }))", as the command that does it
+			return given?.replace(
+				/run the thread again( \(invoke\(null, \{ threadId \}\)\))?/,
+				`run on from where it failed with \`${weft} continue ${t}\``,
+			);
 		case "GRAPH_RECURSION_LIMIT":
 			// the API's hint says to raise recursionLimit in the run config, which no weft command takes
 			return `the thread stopped at its last checkpoint and reads \`failed\`: look for the loop with \`${weft} history ${t}\` (a graph with no way to END), or run on from there for as many steps again with \`${weft} continue ${t}\``;

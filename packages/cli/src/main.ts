@@ -186,7 +186,8 @@ function report(
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
 		const given =
-			cliHint(error.code, thread, storeFlags(options)) ?? error.hint;
+			cliHint(error.code, thread, storeFlags(options), error.hint) ??
+			error.hint;
 		const hint =
 			given === undefined ? undefined : pasteable(given, storeFlags(options));
 		write(

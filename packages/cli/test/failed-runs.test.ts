@@ -38,6 +38,10 @@ describe("a failed run, afterwards", () => {
 			"broken",
 		]);
 		expect(broken.code).toBe(1);
+		// "run the thread again" in the CLI's words
+		expect(broken.stderr).toMatch(
+			/hint: fix the node, then run on from where it failed with `weft --db \S+ continue broken`/,
+		);
 	});
 
 	it("weft threads says which threads failed, and why", async () => {
