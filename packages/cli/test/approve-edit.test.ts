@@ -110,4 +110,23 @@ describe("weft approve --edit", () => {
 			"sent to bob@example.com: Hello Bob",
 		]);
 	});
+
+	it("says, when the saved scopes do not cover an approval, to give --scopes (not to leave them out)", async () => {
+		const run = await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"unscoped",
+			"-m",
+			"Tell Bob hi",
+		]);
+		expect(run.code).toBe(0);
+		const refused = await weft([...db, "approve", "unscoped"]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain("lacks mail:send");
+		expect(refused.stderr).toContain(
+			`hint: the scopes saved with thread unscoped do not cover it: answer as a caller granted them (\`weft ${db.join(" ")} approve unscoped --scopes mail:send\`), or reject it; the request is still pending`,
+		);
+	});
 });

@@ -21,6 +21,7 @@ import {
 	requestText,
 	streamWithProgress,
 } from "../run-display.ts";
+import { shellWord } from "../store.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -198,7 +199,7 @@ export async function answer(
 		env,
 		`resuming thread ${threadId}`,
 	).catch((error: unknown) => {
-		throw scopeRefusal(error, threadId) ?? error;
+		throw scopeRefusal(error, threadId, opts.scopes !== undefined) ?? error;
 	});
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
@@ -208,16 +209,24 @@ export async function answer(
 function scopeRefusal(
 	error: unknown,
 	threadId: string,
+	scopesGiven: boolean,
 ): ValidationError | undefined {
 	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
 	const issues = (error as ValidationError).issues ?? [];
 	const scoped = issues.find((i) => i.path[0] === "scopes");
 	if (scoped === undefined) return undefined;
 	const node = (error as ValidationError).node;
+	// the scopes the refusal names ("the caller lacks a:b, c:d, which …"), to paste as --scopes
+	const missing =
+		/lacks (.+?), which/.exec(scoped.message)?.[1]?.replaceAll(", ", ",") ??
+		"…";
+	const approve = `\`${WEFT} approve ${shellWord(threadId)} --scopes ${missing}\``;
 	return new ValidationError(`refused: ${scoped.message}`, {
 		...(node === undefined ? {} : { node }),
 		issues,
-		hint: `answer with scopes that cover the request (\`${WEFT} approve ${threadId} --scopes …\`), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`,
+		hint: scopesGiven
+			? `answer with scopes that cover the request (${approve}), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`
+			: `the scopes saved with thread ${threadId} do not cover it: answer as a caller granted them (${approve}), or reject it; the request is still pending`,
 		cause: error,
 	});
 }
