@@ -17,6 +17,8 @@ export interface CommandEnv {
 	 * runs (reading never creates a file), `read` for those that never write.
 	 */
 	store(use?: StoreUse["access"]): Promise<Checkpointer>;
+	/** The thread a command made (`weft run` without --thread), once known: an error names it. */
+	madeThread: string | undefined;
 	/** Aborted by Ctrl-C or SIGTERM: runs end cancelled, their last checkpoint valid. */
 	signal: AbortSignal;
 	/** --graph: the graph module, when the thread does not record one (or it moved). */
@@ -63,6 +65,7 @@ export function createEnv(
 	process.on("SIGTERM", onTerm);
 	return {
 		out,
+		madeThread: undefined,
 		signal: cancel.signal,
 		graph: options.graph,
 		base:

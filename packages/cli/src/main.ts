@@ -81,7 +81,7 @@ export function createProgram(exit: (code: number) => void): Program {
 				refuseTwoStores(program, options);
 				exit(await fn(env, ...args));
 			} catch (error) {
-				exit(report(error, options, threadOf(args)));
+				exit(report(error, options, threadOf(args), env.madeThread));
 			} finally {
 				await env.close().catch(() => {});
 			}
@@ -163,12 +163,18 @@ function threadOf(args: unknown[]): string | undefined {
 	return typeof options?.thread === "string" ? options.thread : undefined;
 }
 
-/** Prints an error as code, message and hint (a stack only with --debug); returns the exit code. */
+/**
+ * Prints an error as code, message and hint (a stack only with --debug); returns the exit code. `named` is
+ * the thread the command line named, `made` the one the command made (`weft run` without --thread).
+ */
 function report(
 	error: unknown,
 	options: GlobalOptions,
-	thread?: string,
+	named?: string,
+	made?: string,
 ): number {
+	// the thread the command line named, or the one the command made (a --json error then names it)
+	const thread = named ?? made;
 	const json = options.json === true;
 	if (error instanceof UsageError) {
 		const hint =
@@ -198,6 +204,7 @@ function report(
 					...(hint === undefined ? {} : { hint }),
 					...(issues === undefined || issues.length === 0 ? {} : { issues }),
 				},
+				...(made === undefined ? {} : { threadId: made }),
 			},
 			`${pc.red(`error ${error.code}`)} ${error.message}${hint ? `\n${pc.dim(`hint: ${hint}`)}` : ""}`,
 		);

@@ -83,4 +83,26 @@ describe("a failed run, afterwards", () => {
 			},
 		]);
 	});
+
+	it("names the thread it made in the error of a run without --thread (text and --json)", async () => {
+		const json = await weft([...db, "--json", "run", `${fixture}#broken`]);
+		expect(json.code).toBe(1);
+		const threadId: string = json.json.threadId;
+		expect(threadId).toMatch(/^run-/);
+		expect(json.json.error.hint).toContain(`continue ${threadId}\``);
+		const text = await weft([...db, "run", `${fixture}#broken`]);
+		expect(text.stderr).toMatch(/continue run-\S+`/);
+		expect(text.stderr).not.toContain("<thread>");
+		// refused before anything ran: no thread is left, and none is named
+		const refused = await weft([
+			...db,
+			"--json",
+			"run",
+			`${fixture}#broken`,
+			"--input",
+			'{"count":"x"}',
+		]);
+		expect(refused.json.error.code).toBe("VALIDATION_FAILED");
+		expect(refused.json.threadId).toBeUndefined();
+	});
 });

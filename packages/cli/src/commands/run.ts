@@ -32,6 +32,7 @@ export async function run(
 	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);
 	const checkpointer = await env.store("create");
 	const threadId = opts.thread ?? newThreadId();
+	if (opts.thread === undefined) env.madeThread = threadId;
 	let existed = true;
 	try {
 		const { graph, ref } = await loadGraph(
@@ -58,7 +59,14 @@ export async function run(
 	} catch (error) {
 		// another runner holds the thread: it is that runner's, never this command's to clean up
 		if (isWeftError(error, "THREAD_BUSY")) throw error;
-		if (!existed) await dropEmptyThread(checkpointer, threadId);
+		if (!existed) {
+			await dropEmptyThread(checkpointer, threadId);
+			// a thread refused before its first checkpoint is gone again: the error names no thread
+			const kept = await checkpointer
+				.getThread(threadId)
+				.catch(() => undefined);
+			if (kept === undefined) env.madeThread = undefined;
+		}
 		if (fresh) await dropEmptyDatabase(checkpointer, env.dbFile!);
 		throw error;
 	}
