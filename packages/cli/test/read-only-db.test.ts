@@ -1,5 +1,6 @@
 // A database the user may only read (chmod 444, or a copy in a read-only folder): the reading commands
 // work on it, and the writing ones refuse with a typed error naming the file, leaving it as it was.
+import { spawn } from "node:child_process";
 import {
 	chmodSync,
 	copyFileSync,
@@ -11,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { root, weft, weftCommand } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -76,6 +77,38 @@ describe.each(Object.entries(files))(
 				expect(r.stderr, args.join(" ")).toBe("");
 				expect(r.code, args.join(" ")).toBe(0);
 			}
+		});
+
+		it("serves the studio on it (the studio without graphs only reads)", async () => {
+			const child = spawn(
+				weftCommand[0]!,
+				[...weftCommand.slice(1), "--db", db, "studio", "--port", "0"],
+				{
+					cwd: root,
+					env: { ...process.env, NO_COLOR: "1" },
+					...(uid === undefined ? {} : { uid, gid: uid }),
+				},
+			);
+			let out = "";
+			child.stdout.on("data", (d: Buffer) => {
+				out += d;
+			});
+			child.stderr.on("data", (d: Buffer) => {
+				out += d;
+			});
+			const code = new Promise<number | null>((done) =>
+				child.on("close", done),
+			);
+			await new Promise<void>((listening) => {
+				child.stdout.on(
+					"data",
+					() => out.includes("listening on") && listening(),
+				);
+				child.on("close", () => listening());
+			});
+			child.kill("SIGINT");
+			await code;
+			expect(out).toContain("weft studio: listening on");
 		});
 
 		it("refuses the commands that write, naming the file and what to do, and leaves it unchanged", async () => {

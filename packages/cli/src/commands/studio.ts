@@ -20,9 +20,10 @@ export async function studio(
 	o: StudioOptions,
 	store: StoreOptions,
 ): Promise<number> {
-	// a reading command: a --db that is not there is a typo, not a new empty store
+	// a reading command: a --db that is not there is a typo, not a new empty store; a file this user may
+	// only read is opened read-only
 	const checkpointer = await openStore(store, {
-		access: "write",
+		access: "read",
 		command: "studio",
 	});
 	const base = store.db === undefined ? process.cwd() : resolve(store.db, "..");
