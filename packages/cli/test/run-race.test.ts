@@ -28,7 +28,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // failed LEASE_LOST and the thread was gone.
 describe("two weft run processes on one new thread", () => {
 	it("the loser answers THREAD_BUSY and leaves the winner's thread alone (3 races)", async () => {
-		const seed = await weft(["--db", db, "run", approval, "--thread", "seed"]);
+		const seed = await weft([
+			"--db",
+			db,
+			"run",
+			approval,
+			"--thread",
+			"seed",
+			"--input",
+			'{"request":"seed"}',
+		]);
 		expect(seed.code, seed.stderr).toBe(0);
 		for (let trial = 0; trial < 3; trial++) {
 			const thread = `race-${trial}`;
@@ -85,13 +94,24 @@ describe("two weft run processes on one new thread", () => {
 			approval,
 			"--thread",
 			"seed-2",
+			"--input",
+			'{"request":"seed"}',
 		]);
 		expect(seed.code, seed.stderr).toBe(0);
 		// the run reads the thread as new while the file is write-locked; under that lock another runner
 		// takes the thread's lease (and has written no checkpoint yet) before the run can
 		const lock = new Database(db);
 		lock.exec("BEGIN IMMEDIATE");
-		const loser = weft(["--db", db, "run", approval, "--thread", "taken"]);
+		const loser = weft([
+			"--db",
+			db,
+			"run",
+			approval,
+			"--thread",
+			"taken",
+			"--input",
+			'{"request":"r"}',
+		]);
 		// time for the process to start and read the thread (it then waits on the lock for the lease)
 		await new Promise((r) => setTimeout(r, 3000));
 		const now = new Date().toISOString();
