@@ -65,7 +65,16 @@ const killConnections = () =>
 describe.skipIf(!available)(
 	"weft serve + weft worker, every connection killed",
 	() => {
-		it("runs, interrupts and resumes go on; no run is left pending", async () => {
+		it("runs, interrupts and resumes go on; no run is left pending", async ({
+			onTestFailed,
+		}) => {
+			// what the processes said, to tell where a run stopped
+			onTestFailed(() => {
+				for (const p of processes)
+					process.stderr.write(
+						`--- weft ${p.child.spawnargs.slice(-6).join(" ")}\n${p.output()}\n`,
+					);
+			});
 			const first = await client.threads.create();
 			expect(
 				await client.runs.wait(first.thread_id, "slow", { input: { ms: 1 } }),
