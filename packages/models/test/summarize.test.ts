@@ -80,6 +80,37 @@ describe("summarising older turns", () => {
 		]);
 	});
 
+	it("passes the call's signal to the summariser: a cancelled call stops its summary too", async () => {
+		const main = new FakeModel("main", [{ content: "answer" }]);
+		let given: AbortSignal | undefined;
+		const summariser = {
+			invoke: (_m: unknown, options?: Record<string, unknown>) => {
+				given = options?.signal as AbortSignal | undefined;
+				const signal = given;
+				// a summary that takes long: it ends only when the call is cancelled
+				if (signal === undefined) return Promise.resolve({ content: "late" });
+				return new Promise<never>((_resolve, reject) =>
+					signal.addEventListener("abort", () => reject(signal.reason)),
+				);
+			},
+		};
+		const router = new ModelRouter({
+			models: { main },
+			context: {
+				maxTokens: 30,
+				tokenCounter: count,
+				summarize: { model: summariser },
+			},
+		});
+		const controller = new AbortController();
+		const call = router.invoke(history(), { signal: controller.signal });
+		await new Promise((r) => setTimeout(r, 10));
+		controller.abort(new Error("cancelled by the caller"));
+		await expect(call).rejects.toThrow();
+		expect(given).toBe(controller.signal);
+		expect(main.calls).toHaveLength(0);
+	});
+
 	it("counts the summariser's tokens (and cost) in the router's usage", async () => {
 		const main = new FakeModel("main", [{ content: "answer" }]);
 		const summariser = new FakeModel("gpt-4o-mini", [

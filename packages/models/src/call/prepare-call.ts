@@ -65,6 +65,7 @@ async function applyContext(
 	messages: BaseMessage[],
 	call: Pick<PreparedCall, "callId" | "sideCalls">,
 	emit: Emit,
+	signal: AbortSignal | undefined,
 ) {
 	const { callId } = call;
 	const ctx = cfg.context;
@@ -75,6 +76,7 @@ async function applyContext(
 		const summarized = await summarizeMessages(messages, {
 			...ctx,
 			...ctx.summarize,
+			signal,
 		});
 		if (summarized.summaryUsage !== undefined)
 			recordSideCall(
@@ -129,7 +131,7 @@ export async function prepareCall(
 	).messages;
 	if (cfg.preModelHook !== undefined)
 		messages = await cfg.preModelHook(messages, { callId, task });
-	messages = await applyContext(cfg, messages, side, emit);
+	messages = await applyContext(cfg, messages, side, emit, options.signal);
 	let tools = options.tools ?? [];
 	for (const g of cfg.guards) {
 		const allowed = g.allowedTools;

@@ -29,6 +29,8 @@ export interface SummarizeOptions extends TrimOptions {
 	prompt?: string | undefined;
 	/** Text before the summary in the message that carries it. */
 	prefix?: string | undefined;
+	/** Cancels the summariser's call (the router passes its call's signal). */
+	signal?: AbortSignal | undefined;
 }
 
 /** Trim result plus the summary (undefined when nothing was cut). */
@@ -66,7 +68,10 @@ export async function summarizeMessages(
 		new SystemMessage(options.prompt ?? DEFAULT_PROMPT),
 		new HumanMessage(getBufferString(trimmed.removed)),
 	];
-	const reply = await options.model.invoke(asked);
+	const reply = await options.model.invoke(
+		asked,
+		options.signal === undefined ? undefined : { signal: options.signal },
+	);
 	const summary =
 		typeof reply.content === "string"
 			? reply.content
