@@ -185,11 +185,10 @@ describe("weft eval and weft feedback (SQLite file)", {
 			{ key: "good", count: 2, meanScore: 1, scored: 1, labels: { good: 2 } },
 			{ key: "(no label)", count: 1, meanScore: 0, scored: 1, labels: {} },
 		]);
+		// a thread the store does not have is the command line's mistake (exit 2), as in every command
 		const ghost = weft([...db, "feedback", "ghost", "--score", "1"]);
-		expect(ghost.code).toBe(1);
-		expect(ghost.stderr).toContain(
-			'error CHECKPOINT_NOT_FOUND no thread "ghost" to give feedback on',
-		);
+		expect(ghost.code).toBe(2);
+		expect(ghost.stderr).toContain('no thread "ghost" in this store');
 		const empty = weft([...db, "feedback", "fb:sky"]);
 		expect(empty.stderr).toContain(
 			"VALIDATION_FAILED feedback: give a score, a label or a comment",

@@ -1,5 +1,6 @@
+import { isWeftError } from "@weft/checkpoint";
 import type { Command as Program } from "commander";
-import { UsageError } from "../cli-error.ts";
+import { noThread, UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
 import { WEFT } from "../invocation.ts";
 import { table, text, words } from "../render/table.ts";
@@ -133,7 +134,15 @@ export function registerFeedback(program: Program, act: Act): void {
 								by: o.by,
 							},
 							{ checkpointer: await env.store() },
-						);
+						).catch((error: unknown) => {
+							// a thread that is not there is the command line's mistake, as everywhere else
+							if (
+								o.checkpoint === undefined &&
+								isWeftError(error, "CHECKPOINT_NOT_FOUND")
+							)
+								throw noThread(target);
+							throw error;
+						});
 						env.out.result(
 							f,
 							() =>
