@@ -5,6 +5,7 @@
 
 import { Client } from "@langchain/langgraph-sdk";
 import { MemoryCheckpointer } from "@weft/checkpoint";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	openPostgresRecords,
@@ -86,6 +87,47 @@ describe.skipIf(!available)("one database, one way of serving it", () => {
 		);
 		await client.runs.cancel(thread.thread_id, run.run_id, true);
 		await dev.close();
+	}, 60_000);
+
+	it("the lock is taken again when its connection drops (a restarted database)", async () => {
+		const dev = await serve({
+			graphs,
+			checkpointer,
+			records: await records(),
+			port: 0,
+		});
+		const admin = new pg.Client({ connectionString: db.url });
+		admin.on("error", () => {});
+		await admin.connect();
+		try {
+			const holder = async () =>
+				(
+					await admin.query(
+						`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+						AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+					)
+				).rows[0]?.pid as number | undefined;
+			const before = await holder();
+			expect(before).toBeDefined();
+			await admin.query(
+				`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+			);
+			// held again by a new connection of the same process
+			for (let i = 0; i < 400; i++) {
+				const now = await holder();
+				if (now !== undefined && now !== before) break;
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			expect(
+				await refused(
+					serve({ graphs, checkpointer, records: await records(), port: 0 }),
+				),
+			).toMatch(/^STORE_UNAVAILABLE/);
+		} finally {
+			await admin.end();
+			await dev.close();
+		}
 	}, 60_000);
 
 	it("queued APIs and workers share it; an in-process API is refused beside them", async () => {

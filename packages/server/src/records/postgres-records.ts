@@ -71,6 +71,8 @@ export class PostgresRecords implements ServerRecords {
 	readonly #owned: boolean;
 	/** The connection holding this process's serving lock (`serving()`). */
 	#serving: pg.Client | undefined;
+	/** How it serves the database (`serving(alone)`), until released: a lock lost is taken again so. */
+	#servingAlone: boolean | undefined;
 
 	private constructor(pool: pg.Pool, owned: boolean) {
 		this.pool = pool;
@@ -214,40 +216,72 @@ export class PostgresRecords implements ServerRecords {
 	 * dies.
 	 */
 	serving = async (alone: boolean): Promise<() => Promise<void>> => {
-		if (this.#serving !== undefined) return async () => {};
+		if (this.#servingAlone !== undefined) return async () => {};
+		const client = await this.#takeServing(alone);
+		if (client === undefined)
+			throw alone
+				? new WeftError(
+						"STORE_UNAVAILABLE",
+						"another process serves this Postgres database (weft serve, weft worker, or another weft dev): an API that executes runs itself must be its only server",
+						{
+							hint: "stop it first; several processes share one database as weft serve + weft worker",
+						},
+					)
+				: new WeftError(
+						"STORE_UNAVAILABLE",
+						"a weft dev (an API that executes runs itself) serves this Postgres database alone",
+						{
+							hint: "stop it first; weft serve and weft worker processes share a database, weft dev does not",
+						},
+					);
+		this.#servingAlone = alone;
+		this.#serving = client;
+		return () => this.#release();
+	};
+
+	/** A new connection holding the serving lock, or undefined when it is held the other way. */
+	async #takeServing(alone: boolean): Promise<pg.Client | undefined> {
 		const client = new pg.Client(this.pool.options);
-		client.on("error", () => {
-			if (this.#serving === client) this.#serving = undefined;
-		});
-		await client.connect();
-		const { rows } = await client.query(
-			`SELECT ${alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"}(hashtext('weft_serving')) AS got`,
-		);
-		if ((rows[0] as { got: boolean }).got) {
-			this.#serving = client;
-			return () => this.#release();
+		client.on("error", () => this.#lostServing(client));
+		try {
+			await client.connect();
+			const { rows } = await client.query(
+				`SELECT ${alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"}(hashtext('weft_serving')) AS got`,
+			);
+			if ((rows[0] as { got: boolean }).got) return client;
+		} catch (error) {
+			await client.end().catch(() => {});
+			throw error;
 		}
 		await client.end().catch(() => {});
-		throw alone
-			? new WeftError(
-					"STORE_UNAVAILABLE",
-					"another process serves this Postgres database (weft serve, weft worker, or another weft dev): an API that executes runs itself must be its only server",
-					{
-						hint: "stop it first; several processes share one database as weft serve + weft worker",
-					},
-				)
-			: new WeftError(
-					"STORE_UNAVAILABLE",
-					"a weft dev (an API that executes runs itself) serves this Postgres database alone",
-					{
-						hint: "stop it first; weft serve and weft worker processes share a database, weft dev does not",
-					},
-				);
-	};
+		return undefined;
+	}
+
+	/** The connection holding the lock dropped (a restarted database): the lock is taken again. */
+	#lostServing(client: pg.Client): void {
+		if (this.#serving !== client) return;
+		this.#serving = undefined;
+		const retake = () => {
+			const alone = this.#servingAlone;
+			if (alone === undefined) return;
+			this.#takeServing(alone).then(
+				(again) => {
+					if (again === undefined || this.#servingAlone === undefined) {
+						void again?.end().catch(() => {});
+						if (this.#servingAlone !== undefined)
+							setTimeout(retake, 1000).unref();
+					} else this.#serving = again;
+				},
+				() => setTimeout(retake, 1000).unref(),
+			);
+		};
+		setTimeout(retake, 500).unref();
+	}
 
 	async #release(): Promise<void> {
 		const serving = this.#serving;
 		this.#serving = undefined;
+		this.#servingAlone = undefined;
 		await serving?.end().catch(() => {});
 	}
 
