@@ -29,6 +29,9 @@ export function cliHint(
 		case "GRAPH_RECURSION_LIMIT":
 			// the API's hint says to raise recursionLimit in the run config, which no weft command takes
 			return `the thread stopped at its last checkpoint and reads \`failed\`: look for the loop with \`${weft} history ${t}\` (a graph with no way to END), or run on from there for as many steps again with \`${weft} continue ${t}\``;
+		case "CORRUPT_CHECKPOINT":
+			// the API's hint names getStateHistory and updateState
+			return `nothing was changed by the read: see the checkpoints with \`${weft} history ${t}\`, run on as a new branch from one before the damaged one with \`${weft} replay ${t} --from <step>\`, or restore the store from a backup`;
 		default:
 			return undefined;
 	}

@@ -6,6 +6,7 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -257,5 +258,41 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		const plain = await weft([...db, "recover", "p"]);
 		expect(plain.stderr).toContain("`weft ");
 		expect(plain.stderr).not.toContain("pnpm weft");
+	});
+
+	// outside check (corrupted row, 2 Dec): a thread whose newest checkpoint cannot be read answered
+	// `weft show` and `weft approve` with the API's hint (getStateHistory, updateState)
+	it("names the commands that get past a checkpoint that cannot be read", async () => {
+		await weft([
+			...db,
+			"run",
+			module,
+			"--thread",
+			"damaged",
+			"--input",
+			'{"request":"x"}',
+		]);
+		// the SQLite driver the store package uses (not a dependency of the CLI's own)
+		const Database = createRequire(
+			join(root, "packages/checkpoint-sqlite/package.json"),
+		)("better-sqlite3") as new (
+			path: string,
+		) => {
+			prepare(sql: string): { run(): unknown };
+			close(): void;
+		};
+		const file = new Database(join(dir, "weft.db"));
+		file
+			.prepare(
+				"UPDATE checkpoints SET data = x'0001' WHERE thread_id = 'damaged' AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = 'damaged')",
+			)
+			.run();
+		file.close();
+		const r = await weft([...db, "approve", "damaged"]);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain("error CORRUPT_CHECKPOINT");
+		expect(r.stderr).toContain(`weft ${db.join(" ")} history damaged`);
+		expect(r.stderr).toContain(`weft ${db.join(" ")} replay damaged --from`);
+		expect(r.stderr).not.toContain("getStateHistory");
 	});
 });
