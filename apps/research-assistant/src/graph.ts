@@ -45,7 +45,7 @@ export const reportReview = human("report-review", {
 	response: z.discriminatedUnion("action", [
 		z.object({ action: z.literal("approve") }),
 		z.object({ action: z.literal("reject"), reason: z.string().trim().min(1) }),
-		z.object({ action: z.literal("edit"), report: z.string().trim().min(1) }),
+		z.object({ action: z.literal("edit"), draft: z.string().trim().min(1) }),
 	]),
 });
 
@@ -187,7 +187,7 @@ export function createResearchAssistant(o: ResearchOptions) {
 				if (answer.action === "approve") return new Command({ goto: "save" });
 				if (answer.action === "edit")
 					return new Command({
-						update: { report: answer.report },
+						update: { report: answer.draft },
 						goto: "save",
 					});
 				return new Command({

@@ -23,7 +23,7 @@ const GRAPH_MODULE = `${fileURLToPath(new URL("./weft-graph.ts", import.meta.url
 type Answer =
 	| { action: "approve" }
 	| { action: "reject"; reason: string }
-	| { action: "edit"; report: string };
+	| { action: "edit"; draft: string };
 
 const say = (text = "") => process.stdout.write(`${text}\n`);
 
@@ -94,7 +94,7 @@ async function ask(
 		if (choice === "edit")
 			return {
 				action: "edit",
-				report: `${draft}\n\n${(await rl.question("  add a closing line: ")).trim()}`,
+				draft: `${draft}\n\n${(await rl.question("  add a closing line: ")).trim()}`,
 			};
 		if (choice === "approve") return { action: "approve" };
 		say("  type a to approve, r to reject, or e to edit");
