@@ -201,7 +201,7 @@ export function createApp(options: AppOptions): WeftApp {
 	if (options.rateLimit !== undefined)
 		app.use("*", rateLimiter(options.rateLimit));
 	// with other API processes on the same database: what they answered before this request is read here
-	for (const path of ["/threads/*", "/threads", "/runs/*"])
+	for (const path of ["/threads/*", "/threads", "/runs/*", "/studio/api/*"])
 		app.use(path, async (_c, next) => {
 			await ctx.runs.caughtUp();
 			return next();

@@ -15,6 +15,8 @@ const available = await postgresAvailable();
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 const processes: WeftProcess[] = [];
 let clients: Client[] = [];
+/** The two API processes' URLs (the studio's read API too). */
+let urls: string[] = [];
 
 beforeAll(async () => {
 	if (!available) return;
@@ -35,9 +37,8 @@ beforeAll(async () => {
 	]);
 	processes.push(first, second, worker);
 	// two clients on each API process
-	clients = [first, second, first, second].map(
-		(p) => new Client({ apiUrl: p.match[1]! }),
-	);
+	urls = [first.match[1]!, second.match[1]!];
+	clients = [...urls, ...urls].map((apiUrl) => new Client({ apiUrl }));
 }, 60_000);
 
 afterAll(async () => {
@@ -89,11 +90,21 @@ describe.skipIf(!available)(
 		it("a thread's metadata updated on one API is read and searched updated on the other at once", async () => {
 			const [a, b] = clients as [Client, Client];
 			const { thread_id } = await a.threads.create({ metadata: { n: 0 } });
+			// a run, so that the studio (which lists threads with checkpoints) lists it
+			await a.runs.wait(thread_id, "slow", { input: { ms: 1 } });
 			// b keeps the thread in its cache from now on
 			expect((await b.threads.get(thread_id)).metadata).toMatchObject({ n: 0 });
 			for (let n = 1; n <= 20; n++) {
 				const [writer, reader] = n % 2 === 0 ? [a, b] : [b, a];
 				await writer.threads.update(thread_id, { metadata: { n } });
+				// the studio of the reader's process lists it so
+				const studio = await fetch(
+					`${urls[n % 2 === 0 ? 1 : 0]}/studio/api/threads?q=${thread_id}`,
+				);
+				const listed = (await studio.json()) as {
+					threads: { metadata: { n?: number } }[];
+				};
+				expect(listed.threads[0]?.metadata.n).toBe(n);
 				expect((await reader.threads.get(thread_id)).metadata).toMatchObject({
 					n,
 				});
