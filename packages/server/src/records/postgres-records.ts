@@ -126,7 +126,12 @@ export class PostgresRecords implements ServerRecords {
 			"run",
 			unreadable,
 		);
-	getRun = async (runId: string) => (await this.getRunWithOutput(runId)).run;
+	getRun = (runId: string) =>
+		this.#one<RunRecord>(
+			"SELECT body FROM weft_server.runs WHERE run_id = $1",
+			"run",
+			runId,
+		);
 	/** A run's record with its stored output (a join's answer), in one round trip. */
 	getRunWithOutput = async (
 		runId: string,
@@ -198,16 +203,23 @@ export class PostgresRecords implements ServerRecords {
 			[runId, RECORDS_CHANNEL, `run:${runId}|${this.origin}`],
 		);
 	};
-	getThread = async (threadId: string) => {
-		const { rows } = await this.pool.query(
+	getThread = (threadId: string) =>
+		this.#one<ThreadRecord>(
 			"SELECT body FROM weft_server.threads WHERE thread_id = $1",
-			[threadId],
+			"thread",
+			threadId,
 		);
+
+	/** The record `sql` selects by `id` (its `body`), or undefined. */
+	async #one<T>(
+		sql: string,
+		kind: "thread" | "run",
+		id: string,
+	): Promise<T | undefined> {
+		const { rows } = await this.pool.query(sql, [id]);
 		const row = rows[0] as { body: object } | undefined;
-		return row === undefined
-			? undefined
-			: decodeRecord<ThreadRecord>(row.body, "thread", threadId);
-	};
+		return row === undefined ? undefined : decodeRecord<T>(row.body, kind, id);
+	}
 	/**
 	 * Takes the database for this process (decision 0106): `alone` for an API that executes runs itself
 	 * (`weft dev --postgres`: it ends the runs it finds in flight when it starts, and its cache is the only

@@ -21,15 +21,19 @@ export interface RunJob {
  */
 export const RUN_JOB_MAX_ATTEMPTS = 10;
 
-/** Queues a later attempt of a run (its row and request are stored: `queueNewRun`). */
+/**
+ * Queues a later attempt of a run (its row and request are stored: `queueNewRun`). `jobKey`: the queue
+ * keeps one job per key (by default one per attempt).
+ */
 export async function enqueueRun(
 	utils: WorkerUtils,
 	runId: string,
 	attempt: number,
+	jobKey = `${runId}:${attempt}`,
 ): Promise<void> {
 	const job: RunJob = { runId, attempt };
 	await utils.addJob(RUN_JOB_TASK, job, {
-		jobKey: `${runId}:${attempt}`,
+		jobKey,
 		maxAttempts: RUN_JOB_MAX_ATTEMPTS,
 	});
 }

@@ -38,12 +38,7 @@ import {
 	type StoredEvents,
 	sweepExpiredEvents,
 } from "./pg-events.ts";
-import {
-	enqueueRun,
-	RUN_JOB_MAX_ATTEMPTS,
-	RUN_JOB_TASK,
-	type RunJob,
-} from "./queue.ts";
+import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -150,26 +145,19 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		// held from before the claim until the final status is written, so that no sweep takes the run back
 		// from a live worker; held elsewhere: another worker has this run (a second job of it)
 		if (!(await runLocks.hold(job.runId))) return;
-		try {
-			await claimAndRun(job);
-		} finally {
-			await runLocks.release(job.runId);
-		}
-	};
-
-	const claimAndRun = async (job: RunJob): Promise<void> => {
 		// listened for before the claim: a cancel committed just after it is heard even when its notification
 		// comes before the claim's answer
 		const controller = new AbortController();
 		live.set(job.runId, controller);
 		try {
-			await claimedRun(job, controller);
+			await claimAndRun(job, controller);
 		} finally {
 			live.delete(job.runId);
+			await runLocks.release(job.runId);
 		}
 	};
 
-	const claimedRun = async (
+	const claimAndRun = async (
 		job: RunJob,
 		controller: AbortController,
 	): Promise<void> => {
@@ -311,16 +299,11 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		);
 		const next = rows[0] as { run_id: string; attempt: number } | undefined;
 		if (next !== undefined)
-			await utils.addJob(
-				RUN_JOB_TASK,
-				{
-					runId: next.run_id,
-					attempt: next.attempt + 1,
-				} satisfies RunJob,
-				{
-					jobKey: `${next.run_id}:next:${Date.now()}`,
-					maxAttempts: RUN_JOB_MAX_ATTEMPTS,
-				},
+			await enqueueRun(
+				utils,
+				next.run_id,
+				next.attempt + 1,
+				`${next.run_id}:next:${Date.now()}`,
 			);
 	};
 
