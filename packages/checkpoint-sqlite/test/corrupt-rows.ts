@@ -49,3 +49,17 @@ export function corruptSqlite(path: string, c: Corruption): boolean {
 		db.close();
 	}
 }
+
+/** A checkpoint's stored data blob, read through a second connection. */
+export function storedBlob(path: string, at: Corruption["at"]): Buffer {
+	const db = new Database(path, { readonly: true });
+	try {
+		const row = db
+			.prepare(`SELECT data FROM checkpoints WHERE ${KEY}`)
+			.get(at) as { data: Buffer } | undefined;
+		if (row === undefined) throw new Error("no such checkpoint row");
+		return row.data;
+	} finally {
+		db.close();
+	}
+}

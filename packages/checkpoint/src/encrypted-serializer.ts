@@ -16,7 +16,7 @@ import {
 	JsonSerializer,
 	type JsonSerializerOptions,
 } from "./json-serializer.ts";
-import { describePlace } from "./read-errors.ts";
+import { describePlace, unreadable } from "./read-errors.ts";
 import type { BlobPlace, Serializer } from "./serializer.ts";
 
 export type { EncryptionKey } from "./encryption-keys.ts";
@@ -147,15 +147,8 @@ function decrypt(
 	const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const idLength = buf[1] ?? 0;
 	const start = 2 + idLength;
-	if (buf.length < start + IV + TAG) {
-		throw new CheckpointError(
-			"DECRYPTION_FAILED",
-			`${where} is encrypted but cut short`,
-			{
-				hint: "the data is damaged",
-			},
-		);
-	}
+	if (buf.length < start + IV + TAG)
+		throw unreadable(place, "it is encrypted but cut short");
 	const id = buf.subarray(2, start).toString("utf8");
 	const key = keys.find((k) => k.id === id);
 	if (key === undefined) {
@@ -180,11 +173,18 @@ function decrypt(
 			decipher.final(),
 		]);
 	} catch (cause) {
+		// A key whose id is its own fingerprint is the key that wrote the blob: the bytes are at fault.
+		if (key.derived)
+			throw unreadable(
+				place,
+				`it does not decrypt with key "${id}", the key it was written with: it was changed, or copied from another thread or checkpoint`,
+				cause,
+			);
 		throw new CheckpointError(
 			"DECRYPTION_FAILED",
 			`${where} could not be decrypted with key "${id}"`,
 			{
-				hint: "the key is wrong, the data was changed, or the blob was copied from another thread or checkpoint",
+				hint: "the key is wrong (another key under this id), the data was changed, or the blob was copied from another thread or checkpoint",
 				cause,
 			},
 		);

@@ -12,6 +12,8 @@ export type EncryptionKeyOption =
 export interface NamedKey {
 	id: string;
 	key: Buffer;
+	/** The id is the key's own fingerprint: a blob under this id was written with these very bytes. */
+	derived: boolean;
 }
 
 const GENERATE =
@@ -67,6 +69,7 @@ function namedKey(entry: unknown, which: string): NamedKey {
 		return {
 			id: createHash("sha256").update(key).digest("hex").slice(0, 8),
 			key,
+			derived: true,
 		};
 	const { id } = named;
 	if (typeof id !== "string" || id === "" || Buffer.byteLength(id) > 255)
@@ -74,7 +77,7 @@ function namedKey(entry: unknown, which: string): NamedKey {
 			`encryption key${which} needs an id of 1 to 255 bytes`,
 			'name it { id: "2026-01", key }, or pass the key alone',
 		);
-	return { id, key };
+	return { id, key, derived: false };
 }
 
 function toKey(key: unknown, which: string): Buffer {

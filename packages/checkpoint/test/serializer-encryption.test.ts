@@ -69,7 +69,7 @@ describe("encryption at rest", () => {
 		expect(named.deserialize(january, here)).toEqual({ v: 3 });
 	});
 
-	it("binds each blob to its thread, namespace and checkpoint: a copied blob fails to decrypt", () => {
+	it("binds each blob to its thread, namespace and checkpoint: a copied blob is unreadable data", () => {
 		const s = createSerializer({ encryptionKey: key });
 		const blob = s.serialize({ approved: true }, here);
 		const elsewhere: Array<BlobPlace | undefined> = [
@@ -82,10 +82,48 @@ describe("encryption at rest", () => {
 		];
 		for (const place of elsewhere) {
 			const error = thrown(() => s.deserialize(blob, place));
-			expect(error.code).toBe("DECRYPTION_FAILED");
-			if (place !== undefined) expect(error.message).toContain(place.threadId);
-			expect(error.hint).toMatch(/copied/);
+			// the key is the one that wrote it (its id is derived from it), so the bytes are at fault
+			expect(error.code).toBe(
+				place === undefined ? "DESERIALIZATION_FAILED" : "CORRUPT_CHECKPOINT",
+			);
+			if (place !== undefined) {
+				expect(error.message).toContain(`"${place.threadId}"`);
+				expect(error.message).toContain(`"${place.checkpointId}"`);
+			}
+			expect(error.message).toMatch(/copied from another thread/);
 		}
+	});
+
+	it("names changed bytes CORRUPT_CHECKPOINT when the key is certainly right, DECRYPTION_FAILED when it may be wrong", () => {
+		const s = createSerializer({ encryptionKey: key });
+		const blob = s.serialize({ v: 1 }, here);
+		const changed = Uint8Array.from(blob);
+		changed[changed.length - 1]! ^= 0x40;
+		const error = thrown(() => s.deserialize(changed, here));
+		expect(error.code).toBe("CORRUPT_CHECKPOINT");
+		expect(error.message).toMatch(/checkpoint "c1" of thread "t1"/);
+		expect(error.message).toMatch(/it was changed/);
+		expect(error.hint).toMatch(/fork from one that reads/);
+		// cut short is damage too
+		expect(thrown(() => s.deserialize(blob.subarray(0, 20), here)).code).toBe(
+			"CORRUPT_CHECKPOINT",
+		);
+		// a wrong key alone has another derived id: the key is at fault
+		const wrong = thrown(() =>
+			createSerializer({ encryptionKey: other }).deserialize(blob, here),
+		);
+		expect(wrong.code).toBe("DECRYPTION_FAILED");
+		// a named key may hold other bytes than the key that wrote under that name
+		const named = createSerializer({
+			encryptionKey: [{ id: "k", key }],
+		}).serialize({ v: 2 }, here);
+		const misnamed = thrown(() =>
+			createSerializer({
+				encryptionKey: [{ id: "k", key: other }],
+			}).deserialize(named, here),
+		);
+		expect(misnamed.code).toBe("DECRYPTION_FAILED");
+		expect(misnamed.hint).toMatch(/key is wrong/);
 	});
 
 	it("fails clearly with a wrong or missing key, and on tampering; never returns garbage", () => {
@@ -164,7 +202,7 @@ describe("encryption at rest", () => {
 		const fresh = migrating.serialize(1, here);
 		expect(() =>
 			migrating.deserialize(fresh, { ...here, threadId: "t2" }),
-		).toThrow(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
+		).toThrow(expect.objectContaining({ code: "CORRUPT_CHECKPOINT" }));
 	});
 });
 

@@ -9,7 +9,10 @@ import { Command, human, isWeftError, START, StateGraph } from "@weft/graph";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { corrupter } from "../../checkpoint-postgres/test/corrupt.ts";
-import { corruptSqlite } from "../../checkpoint-sqlite/test/corrupt-rows.ts";
+import {
+	corruptSqlite,
+	storedBlob,
+} from "../../checkpoint-sqlite/test/corrupt-rows.ts";
 import { type Store, stores } from "./durable/stores.ts";
 
 const review = human("review", {
@@ -99,3 +102,51 @@ describe.each(await stores())(
 		});
 	},
 );
+
+describe("API.md: CORRUPT_CHECKPOINT on an encrypted store (sqlite)", () => {
+	it("a changed byte of an encrypted blob is corrupt data, naming the thread and checkpoint; a wrong key is not", async () => {
+		const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+		const { createSerializer } = await import("@weft/checkpoint");
+		const path = join(mkdtempSync(join(tmpdir(), "weft-corrupt-")), "weft.db");
+		const encryptionKey = "ab".repeat(32);
+		const open = (key: string) =>
+			new SqliteCheckpointer({
+				path,
+				serializer: createSerializer({ encryptionKey: key }),
+			});
+		const cp = open(encryptionKey);
+		const graph = graphOn(cp);
+		const threadId = "encrypted";
+		const paused = await graph.run({ draft: "d" }, { threadId });
+		const checkpointId = paused.checkpointId!;
+		const before = (await graph.getState({ threadId })).values;
+
+		const wrongKey = open("cd".repeat(32));
+		const refused = await graphOn(wrongKey)
+			.getState({ threadId })
+			.catch((e: unknown) => e);
+		expect(isWeftError(refused, "DECRYPTION_FAILED")).toBe(true);
+		await wrongKey.close();
+
+		const at = { threadId, ns: "", checkpointId };
+		const data = storedBlob(path, at);
+		const changed = Buffer.from(data);
+		changed[changed.length - 1]! ^= 1;
+		expect(corruptSqlite(path, { kind: "blob", at, bytes: changed })).toBe(
+			true,
+		);
+		for (const [name, read] of Object.entries(READS)) {
+			const error = await read(graph, threadId).then(
+				() => undefined,
+				(e: unknown) => e,
+			);
+			expect(isWeftError(error, "CORRUPT_CHECKPOINT"), name).toBe(true);
+			expect((error as Error).message, name).toContain(`"${threadId}"`);
+			expect((error as Error).message, name).toContain(checkpointId);
+		}
+		// put back, it reads as before: nothing else was changed by the failed reads
+		expect(corruptSqlite(path, { kind: "blob", at, bytes: data })).toBe(true);
+		expect((await graph.getState({ threadId })).values).toEqual(before);
+		await cp.close();
+	});
+});
