@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
@@ -102,10 +102,16 @@ export async function graphOfThread(
 	if (explicit !== undefined)
 		return loadGraph(resolve(explicit), checkpointer, base);
 	let seen = false;
+	let graphId: string | undefined;
 	for await (const s of checkpointer.list({ threadId })) {
 		seen = true;
 		const recorded = s.metadata.graph;
-		if (typeof recorded !== "string") continue;
+		if (typeof recorded !== "string") {
+			// a server's run records the graph's name (its assistant's graph_id), not its module
+			if (typeof s.metadata.graph_id === "string")
+				graphId ??= s.metadata.graph_id;
+			continue;
+		}
 		const file = recorded.split("#")[0]!;
 		if (!existsSync(isAbsolute(file) ? file : resolve(base, file)))
 			throw new UsageError(
@@ -115,6 +121,14 @@ export async function graphOfThread(
 		return loadGraph(recorded, checkpointer, base);
 	}
 	if (!seen) throw noThread(threadId);
+	if (graphId !== undefined) {
+		const module = moduleInConfig(graphId);
+		if (module !== undefined) return loadGraph(module, checkpointer, base);
+		throw new UsageError(
+			`thread "${threadId}" was run by a server as graph "${graphId}", and no weft.json here names that graph`,
+			`pass --graph path/to/module.ts#export (the module weft dev or weft serve loaded as "${graphId}"), or run this in the folder of the server's weft.json`,
+		);
+	}
 	throw new UsageError(
 		`thread "${threadId}" does not record its graph module`,
 		"pass --graph path/to/module.ts (the module that exports the compiled graph)",
@@ -136,4 +150,34 @@ export async function loadGraphs(
 		graphs[name] = (await loadGraph(module, checkpointer)).graph;
 	}
 	return graphs;
+}
+
+/** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
+export function graphsOfConfig(file: string): [string, string][] {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(readFileSync(file, "utf8"));
+	} catch (error) {
+		throw new UsageError(
+			`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+			'a weft.json holds { "graphs": { "name": "./src/graph.ts#graph" } }',
+		);
+	}
+	const graphs = (parsed as { graphs?: unknown }).graphs;
+	if (typeof graphs !== "object" || graphs === null)
+		throw new UsageError(
+			`${file} has no "graphs" object`,
+			'add { "graphs": { "name": "./src/graph.ts#graph" } }',
+		);
+	return Object.entries(graphs).map(([name, ref]) => {
+		const spec = String(ref);
+		return [name, isAbsolute(spec) ? spec : resolve(dirname(file), spec)];
+	});
+}
+
+/** The module `./weft.json` (in the working directory) registers as `name`, if it exists and does. */
+function moduleInConfig(name: string): string | undefined {
+	const file = join(process.cwd(), "weft.json");
+	if (!existsSync(file)) return undefined;
+	return graphsOfConfig(file).find(([n]) => n === name)?.[1];
 }

@@ -1,15 +1,22 @@
 import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
+// tsx by its path, so that a test may run `weft` in a folder outside the repository (a user's project)
+const tsx = pathToFileURL(
+	createRequire(import.meta.url)
+		.resolve("tsx/package.json")
+		.replace(/package\.json$/, "dist/loader.mjs"),
+).href;
 /** The command line that runs `weft` from source. */
 export const weftCommand = [
 	process.execPath,
 	"--conditions",
 	"@weft/source",
 	"--import",
-	"tsx",
+	tsx,
 	main,
 ];
 

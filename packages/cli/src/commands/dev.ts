@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
-import { loadGraphs } from "../load-graph.ts";
+import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import {
 	openStore,
 	refuseTwoStores,
@@ -135,29 +135,6 @@ export function serverConfig(file: string | undefined): ServerConfig {
 		runTimeoutMs: timeout,
 		cors: corsOf(undefined, parsed.cors, file),
 	};
-}
-
-/** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
-export function graphsOfConfig(file: string): [string, string][] {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(readFileSync(file, "utf8"));
-	} catch (error) {
-		throw new UsageError(
-			`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-			'a weft.json holds { "graphs": { "name": "./src/graph.ts#graph" } }',
-		);
-	}
-	const graphs = (parsed as { graphs?: unknown }).graphs;
-	if (typeof graphs !== "object" || graphs === null)
-		throw new UsageError(
-			`${file} has no "graphs" object`,
-			'add { "graphs": { "name": "./src/graph.ts#graph" } }',
-		);
-	return Object.entries(graphs).map(([name, ref]) => {
-		const spec = String(ref);
-		return [name, isAbsolute(spec) ? spec : resolve(dirname(file), spec)];
-	});
 }
 
 /** The `--graph` values given after `dev` (the global `--graph` keeps only the last). */

@@ -5,15 +5,9 @@ import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
-import { loadGraphs } from "../load-graph.ts";
+import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
-import {
-	corsOf,
-	graphSpecs,
-	graphsOfConfig,
-	parseDuration,
-	serverConfig,
-} from "./dev.ts";
+import { corsOf, graphSpecs, parseDuration, serverConfig } from "./dev.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
