@@ -71,6 +71,13 @@ export interface AppOptions {
 	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
 	/** How long `close()` lets runs in flight finish before cancelling them (default 10 s). */
 	shutdownGraceMs?: number | undefined;
+	/**
+	 * Told when this process lost its hold on the database (Postgres records: the lock's connection dropped)
+	 * and another process took it the other way meanwhile (decision 0110). The runs in flight here are
+	 * stopped at once and no new run is taken; the handler should close the server (the CLI exits non-zero).
+	 * Default: the error is written to stderr.
+	 */
+	onServingLost?: ((error: WeftError) => void) | undefined;
 	/** Runs executed at once in this process; the others wait as `pending` (default: no limit). */
 	maxConcurrentRuns?: number | undefined;
 	/** How many events each run keeps, and for how long after it ends (in process). */
@@ -227,8 +234,20 @@ export function createApp(options: AppOptions): WeftApp {
 	let stopSweeping = async () => {};
 	let stopServing = async () => {};
 	// executing runs here, it holds the database alone; with a queue, shared with workers (decision 0106)
+	// runs are closed once: at once when the database was lost to another process, else by close()
+	let runsClosed: Promise<void> | undefined;
+	const closeRuns = (graceMs?: number) => {
+		runsClosed ??= ctx.runs.close(graceMs);
+		return runsClosed;
+	};
+	const servingLost = (error: WeftError) => {
+		void closeRuns(0).catch(() => {});
+		if (options.onServingLost !== undefined) options.onServingLost(error);
+		else
+			console.error(`weft server: ${error.message}\nhint: ${error.hint ?? ""}`);
+	};
 	const ready = Promise.resolve(
-		options.records?.serving?.(options.queue !== true),
+		options.records?.serving?.(options.queue !== true, servingLost),
 	)
 		.then((release) => {
 			if (release !== undefined) stopServing = release;
@@ -261,7 +280,7 @@ export function createApp(options: AppOptions): WeftApp {
 			unwatch();
 			await stopSweeping();
 			closing.abort();
-			await ctx.runs.close();
+			await closeRuns();
 			await registry.flush();
 			await stopServing();
 		},

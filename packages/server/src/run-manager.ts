@@ -48,8 +48,11 @@ export interface RunExecutor {
 	 * cache: a read then sees what another API process answered before this request came.
 	 */
 	caughtUp(): Promise<void>;
-	/** Stops taking runs (`SHUTTING_DOWN`); lets the ones in flight finish within the grace period. */
-	close(): Promise<void>;
+	/**
+	 * Stops taking runs (`SHUTTING_DOWN`); lets the ones in flight finish within the grace period (or
+	 * `graceMs`: 0 stops them now).
+	 */
+	close(graceMs?: number): Promise<void>;
 }
 
 /** Options of the in-process executor. */
@@ -290,12 +293,15 @@ export class RunManager implements RunExecutor {
 	 * Graceful shutdown: takes no new run, lets the runs in flight finish within `shutdownGraceMs`, then
 	 * cancels the others (their last checkpoint stays) and waits for them.
 	 */
-	async close(): Promise<void> {
+	async close(graceMs?: number): Promise<void> {
 		this.#closing = true;
 		const all = Promise.all([...this.#live.values()].map((l) => l.done));
 		let timer: NodeJS.Timeout | undefined;
 		const grace = new Promise<void>((resolve) => {
-			timer = setTimeout(resolve, this.#options.shutdownGraceMs ?? 10_000);
+			timer = setTimeout(
+				resolve,
+				graceMs ?? this.#options.shutdownGraceMs ?? 10_000,
+			);
 		});
 		await Promise.race([all, grace]);
 		clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Store } from "@weft/checkpoint";
+import type { Store, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
@@ -180,6 +180,7 @@ export async function dev(
 	};
 	let server: { port: number; close(): Promise<void> };
 	let graphs: Record<string, AnyGraph>;
+	let stop: ReturnType<typeof stopSignal>;
 	try {
 		const checkpointer = await openStore(store, {
 			access: "create",
@@ -203,6 +204,8 @@ export async function dev(
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
 		const config = serverConfig(o.config);
+		// SIGINT, SIGTERM, or the database lost to another process (decision 0110): then it exits non-zero
+		stop = stopSignal();
 		server = await listening(
 			serve({
 				...config,
@@ -220,6 +223,7 @@ export async function dev(
 				port: portOf(o.port),
 				hostname: o.host,
 				authenticate: o.auth === true ? bearerTokens() : undefined,
+				onServingLost: stop.lost,
 			}),
 		);
 	} catch (error) {
@@ -230,13 +234,33 @@ export async function dev(
 	process.stdout.write(
 		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")})\n`,
 	);
-	await new Promise<void>((done) => {
-		process.once("SIGINT", done);
-		process.once("SIGTERM", done);
-	});
+	const lost = await stop.stopped;
 	await server.close();
 	await closeAll();
+	if (lost !== undefined) throw lost;
 	return 0;
+}
+
+/**
+ * Resolves on SIGINT or SIGTERM (undefined), or with the error given to `lost`: the server lost its
+ * database to another process (decision 0110), and the command ends with it.
+ */
+export function stopSignal(): {
+	stopped: Promise<WeftError | undefined>;
+	lost(error: WeftError): void;
+} {
+	let lost: (error: WeftError) => void = () => {};
+	const stopped = new Promise<WeftError | undefined>((done) => {
+		const signal = () => done(undefined);
+		process.once("SIGINT", signal);
+		process.once("SIGTERM", signal);
+		lost = (error) => {
+			process.off("SIGINT", signal);
+			process.off("SIGTERM", signal);
+			done(error);
+		};
+	});
+	return { stopped, lost: (error) => lost(error) };
 }
 
 /** The long-term memory `weft dev` serves at `/store` and gives runs: beside the checkpoints. */

@@ -7,7 +7,13 @@ import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
-import { corsOf, graphSpecs, parseDuration, serverConfig } from "./dev.ts";
+import {
+	corsOf,
+	graphSpecs,
+	parseDuration,
+	serverConfig,
+	stopSignal,
+} from "./dev.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -55,12 +61,6 @@ async function setUp(
 	return { url, checkpointer, graphs: await loadGraphs(refs, checkpointer) };
 }
 
-const stopped = () =>
-	new Promise<void>((done) => {
-		process.once("SIGINT", done);
-		process.once("SIGTERM", done);
-	});
-
 /** `weft serve`: the API on Postgres; runs are queued for `weft worker` processes. */
 async function serveCommand(
 	program: Program,
@@ -84,6 +84,7 @@ async function serveCommand(
 		await records.close();
 		await checkpointer.close?.();
 	};
+	const stop = stopSignal();
 	const server = await listening(
 		serve({
 			...config,
@@ -97,6 +98,7 @@ async function serveCommand(
 			port: portOf(o.port),
 			hostname: o.host,
 			authenticate: o.auth === true ? bearerTokens() : undefined,
+			onServingLost: stop.lost,
 		}),
 	).catch(async (error: unknown) => {
 		await closeAll(); // open pools would keep the process from exiting with its error
@@ -105,9 +107,10 @@ async function serveCommand(
 	process.stdout.write(
 		`weft serve: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; runs queued for weft worker)\n`,
 	);
-	await stopped();
+	const lost = await stop.stopped;
 	await server.close();
 	await closeAll();
+	if (lost !== undefined) throw lost;
 	return 0;
 }
 
@@ -121,6 +124,7 @@ async function workerCommand(
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
 	const records = await openPostgresRecords(url);
 	const store = await PostgresStore.connect({ connectionString: url });
+	const stop = stopSignal();
 	const worker = await startWorker({
 		graphs,
 		checkpointer,
@@ -130,11 +134,12 @@ async function workerCommand(
 		sweepMs: Number(o.sweepMs),
 		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
 		runTimeoutMs: runTimeout(o) ?? serverConfig(o.config).runTimeoutMs,
+		onServingLost: stop.lost,
 	});
 	process.stdout.write(
 		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")})\n`,
 	);
-	await stopped();
+	const lost = await stop.stopped;
 	process.stdout.write(
 		`weft worker: stopping (${worker.running} runs in flight, grace ${o.shutdownGrace})\n`,
 	);
@@ -142,6 +147,7 @@ async function workerCommand(
 	await store.close();
 	await records.close();
 	await checkpointer.close?.();
+	if (lost !== undefined) throw lost;
 	return 0;
 }
 

@@ -30,10 +30,14 @@ export interface ServerRecords {
 	/**
 	 * Takes the database for this process where other processes could reach it: `alone` for an API that
 	 * executes runs itself, else shared (queued APIs and workers). STORE_UNAVAILABLE when it is held the
-	 * other way. Resolves to the function that lets it go. (SQLite records are held alone from their
-	 * opening to their closing.)
+	 * other way. Resolves to the function that lets it go. `lost` is called when the hold was lost (its
+	 * connection dropped) and another process took it the other way meanwhile: this process must stop
+	 * serving (decision 0110). (SQLite records are held alone from their opening to their closing.)
 	 */
-	serving?(alone: boolean): Promise<() => Promise<void>>;
+	serving?(
+		alone: boolean,
+		lost?: (error: WeftError) => void,
+	): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 

@@ -259,7 +259,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	orphaned(): void {}
 
 	/** Takes no new run; the runs queued so far are written; the workers own what is in flight. */
-	async close(): Promise<void> {
+	async close(_graceMs?: number): Promise<void> {
 		this.#closing = true;
 		await Promise.allSettled(this.#queued.values());
 		await this.#listener.close();

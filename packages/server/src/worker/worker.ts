@@ -1,4 +1,4 @@
-import type { Checkpointer, Store } from "@weft/checkpoint";
+import type { Checkpointer, Store, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
@@ -61,6 +61,12 @@ export interface WorkerOptions {
 	 * thread's lease released, and it is queued again: another worker goes on from its last checkpoint.
 	 */
 	shutdownGraceMs?: number | undefined;
+	/**
+	 * Told when this worker lost its hold on the database (the lock's connection dropped) and a weft dev
+	 * took it alone meanwhile (decision 0110): the runs in flight here are stopped at once and the worker
+	 * closes itself. Default: the error is written to stderr.
+	 */
+	onServingLost?: ((error: WeftError) => void) | undefined;
 	/** Stored events: how many per run (oldest dropped), and how long after a run ends (swept). */
 	events?: { maxPerRun?: number | undefined; ttlMs?: number | undefined };
 }
@@ -91,7 +97,23 @@ const quiet = new Logger(() => (level, message) => {
  */
 export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	// shared with weft serve and the other workers; refused beside a weft dev that holds the database
-	const stopServing = await options.records.serving(false);
+	// lost to a weft dev meanwhile (decision 0110): nothing more executes here
+	let shutDown = async () => {};
+	let closed: Promise<void> | undefined;
+	const close = () => {
+		closed ??= shutDown();
+		return closed;
+	};
+	const stopServing = await options.records.serving(false, (error) => {
+		for (const [runId, controller] of live)
+			controller.abort(new RunStop("shutdown", runId));
+		void close().catch(() => {});
+		if (options.onServingLost !== undefined) options.onServingLost(error);
+		else
+			process.stderr.write(
+				`weft worker: ${error.message}\nhint: ${error.hint ?? ""}\n`,
+			);
+	});
 	const pool = options.records.pool;
 	const graphs = new Map(
 		Object.entries(options.graphs).map(([name, g]) => [
@@ -100,7 +122,6 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		]),
 	);
 	const live = new Map<string, AbortController>();
-	let closing = false;
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
 	const listener = new Listener(pool, [CANCEL_CHANNEL], (_c, runId) =>
@@ -370,28 +391,27 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			[RUN_JOB_TASK]: async (payload) => execute(payload as RunJob),
 		},
 	});
+	shutDown = async () => {
+		unwatch();
+		clearInterval(timer);
+		await sweeping;
+		// stop() stops taking jobs at once and resolves when the jobs in flight have ended
+		const stopped = runner.stop();
+		const grace = setTimeout(() => {
+			for (const [runId, controller] of live)
+				controller.abort(new RunStop("handover", runId));
+		}, graceMs);
+		await stopped;
+		clearTimeout(grace);
+		await listener.close();
+		runLocks.close();
+		await utils.release();
+		await stopServing();
+	};
 	return {
 		get running() {
 			return live.size;
 		},
-		async close() {
-			if (closing) return;
-			closing = true;
-			unwatch();
-			clearInterval(timer);
-			await sweeping;
-			// stop() stops taking jobs at once and resolves when the jobs in flight have ended
-			const stopped = runner.stop();
-			const grace = setTimeout(() => {
-				for (const [runId, controller] of live)
-					controller.abort(new RunStop("handover", runId));
-			}, graceMs);
-			await stopped;
-			clearTimeout(grace);
-			await listener.close();
-			runLocks.close();
-			await utils.release();
-			await stopServing();
-		},
+		close,
 	};
 }
