@@ -27,6 +27,7 @@ interface DevOptions {
 	runTimeout?: string;
 	concurrency?: string;
 	cors?: string;
+	lockWait?: string;
 }
 
 /** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
@@ -170,6 +171,15 @@ export async function dev(
 			"weft dev needs a graph",
 			"pass --graph name=module#export or --config weft.json",
 		);
+	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
+	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;
+	const lockWaitMs =
+		lockWait === undefined
+			? undefined
+			: parseDuration(
+					o.lockWait === undefined ? "WEFT_LOCK_WAIT" : "--lock-wait",
+					lockWait,
+				);
 	// a database this command makes is removed again if it cannot start (a module that fails, a port in use)
 	const file =
 		store.postgres === undefined ? (store.db ?? "weft.db") : undefined;
@@ -199,7 +209,11 @@ export async function dev(
 				? await openPostgresRecords(store.postgres)
 				: file === ":memory:"
 					? undefined
-					: await openSqliteRecords(file!);
+					: await openSqliteRecords(file!, {
+							lockWaitMs,
+							onLockWait: (message) =>
+								process.stderr.write(`weft dev: ${message}\n`),
+						});
 		opened.push(() => records?.close());
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
@@ -307,6 +321,11 @@ export function registerDev(
 		.option(
 			"--cors <origins>",
 			"browser origins allowed to call the API, comma-separated (* any: the default; off: none)",
+		)
+		.option(
+			"--lock-wait <duration>",
+			"how long to wait for another weft dev still serving the SQLite file (a restart); env WEFT_LOCK_WAIT",
+			undefined,
 		)
 		.action(async (o: DevOptions) => {
 			try {

@@ -3,14 +3,15 @@ import type { SqliteRecordsOptions } from "./sqlite-records.ts";
 
 /**
  * Thread and run records in a SQLite file (tables `weft_server_threads` and `weft_server_runs`), as
- * durable as the checkpointer's commits (`synchronous`, default "normal").
+ * durable as the checkpointer's commits (`synchronous`, default "normal"). One process serves a file: while
+ * another does, opening waits up to `lockWaitMs` (default 30 s), then STORE_UNAVAILABLE (decision 0111).
  */
 export async function openSqliteRecords(
 	path: string,
 	options: SqliteRecordsOptions = {},
 ): Promise<ServerRecords> {
 	const { SqliteRecords } = await import("./sqlite-records.ts");
-	return new SqliteRecords(path, options);
+	return SqliteRecords.open(path, options);
 }
 
 /** Thread and run records in Postgres (schema `weft_server`). */

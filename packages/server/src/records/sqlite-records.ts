@@ -57,7 +57,17 @@ export interface SqliteRecordsOptions {
 	 * power loss too (an fsync per record write).
 	 */
 	synchronous?: "normal" | "full" | undefined;
+	/**
+	 * How long opening waits while another process serves the file (a restart overlapping the old
+	 * process's graceful shutdown), in ms: default 30 s; 0 refuses at once. Past it, STORE_UNAVAILABLE.
+	 */
+	lockWaitMs?: number | undefined;
+	/** Told once when opening has to wait for another process (to say so); default: nothing. */
+	onLockWait?: ((message: string) => void) | undefined;
 }
+
+/** How long opening a file's server records waits for another process serving it (decision 0111). */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
 
 type Row = { id: string; body: string };
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -75,8 +85,24 @@ export class SqliteRecords implements ServerRecords {
 	readonly #stmt: Statements;
 	readonly #lock: Database.Database | undefined;
 
-	constructor(path: string, options: SqliteRecordsOptions = {}) {
-		this.#lock = serveAlone(path);
+	/** Opens the records once the file is this process's to serve (`serveAlone`, decision 0111). */
+	static async open(
+		path: string,
+		options: SqliteRecordsOptions = {},
+	): Promise<SqliteRecords> {
+		return new SqliteRecords(path, options, await serveAlone(path, options));
+	}
+
+	/**
+	 * Opens the records; without `lock` (the file's server lock, taken by `open`), takes it now, waiting at
+	 * most a second for it.
+	 */
+	constructor(
+		path: string,
+		options: SqliteRecordsOptions = {},
+		lock: Database.Database | undefined = serveAloneNow(path),
+	) {
+		this.#lock = lock;
 		this.#db = new Database(path);
 		this.#db.pragma("busy_timeout = 5000");
 		this.#db.pragma("journal_mode = WAL");
@@ -135,12 +161,63 @@ export class SqliteRecords implements ServerRecords {
 /**
  * Takes the file's server lock: an exclusive lock on `<path>-lock`, held until `close()` or the process's
  * end (the system drops it then, SIGKILL included). One API process per file: each keeps the records in
- * memory, and a second one would answer stale records and write its stale copies over the first's.
+ * memory, and a second one would answer stale records and write its stale copies over the first's. While
+ * another process holds it (a restart overlapping the old process's shutdown), it is tried again until
+ * `lockWaitMs` has passed, saying once that it waits (decision 0111).
  */
-function serveAlone(path: string): Database.Database | undefined {
+async function serveAlone(
+	path: string,
+	options: SqliteRecordsOptions,
+): Promise<Database.Database | undefined> {
 	if (path === ":memory:" || path === "") return undefined;
-	// a process closing right now (a restart) has a moment to let go
-	const lock = new Database(`${path}-lock`, { timeout: 1000 });
+	const waitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+	if (!Number.isFinite(waitMs) || waitMs < 0)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`lockWaitMs ${waitMs} is not a duration`,
+			{ hint: "give milliseconds from 0 (0: refuse at once)" },
+		);
+	const until = Date.now() + waitMs;
+	let told = false;
+	for (;;) {
+		const lock = tryLock(path, 0);
+		if (lock !== undefined) return lock;
+		const left = until - Date.now();
+		if (left <= 0) break;
+		if (!told) {
+			told = true;
+			options.onLockWait?.(
+				`waiting for the other server process of ${path} to end (up to ${seconds(waitMs)})`,
+			);
+		}
+		await new Promise((r) => setTimeout(r, Math.min(250, left)));
+	}
+	throw servedElsewhere(path, waitMs);
+}
+
+/** `serveAlone` at once, blocking at most a second (the constructor's, for callers in sync code). */
+function serveAloneNow(path: string): Database.Database | undefined {
+	if (path === ":memory:" || path === "") return undefined;
+	const lock = tryLock(path, 1000);
+	if (lock === undefined) throw servedElsewhere(path, 1000);
+	return lock;
+}
+
+const servedElsewhere = (path: string, waitMs: number) =>
+	new WeftError(
+		"STORE_UNAVAILABLE",
+		`another server process (weft dev, serve()) serves ${path}${waitMs > 0 ? ` (waited ${seconds(waitMs)})` : ""}: its thread and run records are that process's`,
+		{
+			hint: "stop it first, or use it; to wait longer for one that is shutting down: --lock-wait <duration> or WEFT_LOCK_WAIT (weft dev), lockWaitMs (openSqliteRecords); several API processes share one database with weft serve --postgres",
+		},
+	);
+
+/** The file's server lock if no other process holds it within `timeoutMs`. */
+function tryLock(
+	path: string,
+	timeoutMs: number,
+): Database.Database | undefined {
+	const lock = new Database(`${path}-lock`, { timeout: timeoutMs });
 	try {
 		lock.pragma("locking_mode = EXCLUSIVE");
 		lock.exec("BEGIN EXCLUSIVE");
@@ -148,12 +225,8 @@ function serveAlone(path: string): Database.Database | undefined {
 	} catch (error) {
 		lock.close();
 		if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
-		throw new WeftError(
-			"STORE_UNAVAILABLE",
-			`another server process (weft dev, serve()) serves ${path}: its thread and run records are that process's`,
-			{
-				hint: "stop it first, or use it; several API processes share one database with weft serve --postgres",
-			},
-		);
+		return undefined;
 	}
 }
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
