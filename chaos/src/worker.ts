@@ -222,9 +222,14 @@ async function update(
 		result = await answer();
 	else {
 		// the dead runner's thread reads as stale once its lease lapsed: take it over, reusing what it saved
-		// (on a finished thread this only records the end the dead runner could not)
+		// (on a finished thread this only records the end the dead runner could not). A runner killed after
+		// it recorded the end left the thread done, which recover() refuses (decision 0112): a run of null
+		// reads that end as it is
 		const { threadId: _, ...rest } = config;
-		result = await graph.recover(threadId, rest);
+		result =
+			(await graph.getThread({ threadId }))?.status === "done"
+				? await graph.run(null, config)
+				: await graph.recover(threadId, rest);
 	}
 	// a run that reached the review is answered by the same process
 	if (result.status === "interrupted") result = await answer();

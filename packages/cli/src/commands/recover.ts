@@ -1,3 +1,4 @@
+import type { Checkpointer } from "@weft/checkpoint";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -5,11 +6,13 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { runAndReport } from "../run-display.ts";
+import { shellWord } from "../store.ts";
 import { refuseFinished, storedContext } from "../thread-config.ts";
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
- * and runs on from its last checkpoint, with the context saved with the thread.
+ * and runs on from its last checkpoint, with the context saved with the thread. Any other thread is
+ * refused as `graph.recover()` refuses it (decision 0112).
  */
 export async function recover(
 	threadId: string,
@@ -22,13 +25,7 @@ export async function recover(
 		env.graph,
 		env.base,
 	);
-	await refuseFinished(checkpointer, threadId, "recover");
-	// a paused thread is not stale: recovering it would only run the asking node again to ask again
-	if ((await checkpointer.getThread(threadId))?.status === "interrupted")
-		throw new UsageError(
-			`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
-			`see what it asks with \`${WEFT} pending --thread ${threadId}\`, then answer with \`${WEFT} approve ${threadId}\` (or reject, resume)`,
-		);
+	await refuseNotStale(checkpointer, threadId);
 	const context = await storedContext(checkpointer, threadId);
 	const config = {
 		...(context === undefined ? {} : { context }),
@@ -41,6 +38,45 @@ export async function recover(
 	return runAndReport(env, threadId, `recovering thread ${threadId}`, (mode) =>
 		graph.stream(null, { ...config, ...mode, threadId }),
 	);
+}
+
+/**
+ * What `graph.recover()` refuses, refused in CLI words (decision 0112): recover takes over a thread whose
+ * runner died (`stale`; a live one answers THREAD_BUSY). A thread whose run stopped on its own is named the
+ * command that goes on from there.
+ */
+async function refuseNotStale(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<void> {
+	const thread = await checkpointer.getThread(threadId);
+	const t = shellWord(threadId);
+	switch (thread?.status) {
+		case undefined:
+		case "stale":
+		case "running":
+			return;
+		case "interrupted":
+			// recovering it would only run the asking node again to ask again
+			throw new UsageError(
+				`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
+				`see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}\` (or reject, resume)`,
+			);
+		case "failed":
+		case "cancelled":
+			throw new UsageError(
+				`thread "${threadId}" is ${thread.status}, not stale: recover takes over a thread whose runner died`,
+				thread.checkpointId === null
+					? `its input was never stored: start it again with \`${WEFT} run <module> --thread ${t} --input <json>\``
+					: `run it on from its newest checkpoint, reusing what it saved, with \`${WEFT} continue ${t}\``,
+			);
+		case "done":
+			await refuseFinished(checkpointer, threadId, "recover");
+			throw new UsageError(
+				`thread "${threadId}" is done, not stale: nothing to recover`,
+				`run the tasks due at its newest checkpoint with \`${WEFT} continue ${t}\``,
+			);
+	}
 }
 
 export const recoverCommand = (act: Act) =>

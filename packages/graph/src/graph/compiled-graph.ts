@@ -16,6 +16,7 @@ import type {
 import { GraphNames } from "../runtime/graph-names.ts";
 import { Run } from "../runtime/loop.ts";
 import { type NodeRunner, withPolicies } from "../runtime/node-policies.ts";
+import { recoverRefusal } from "../runtime/recover-refusal.ts";
 import { needsCheckpointer } from "../runtime/run-errors.ts";
 import { runEvents } from "../runtime/run-events.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
@@ -220,12 +221,20 @@ export class CompiledGraph<
 	/**
 	 * Continues a thread whose runner died (it reads as `stale` once the dead runner's lease expired): takes
 	 * the lease over and runs on from the newest head, reusing what the dead run saved. A thread whose
-	 * runner is alive answers `THREAD_BUSY`.
+	 * runner is alive answers `THREAD_BUSY`. A thread whose runner stopped on its own (failed, cancelled,
+	 * waiting for an answer, done) or that never ran is refused with `CONFIG_INVALID` naming the call that
+	 * applies, and nothing is written (decision 0112).
 	 */
-	recover(
+	async recover(
 		threadId: string,
 		config: Omit<RunConfig, "threadId"> = {},
 	): Promise<RunResult<StateOf<TSchema>>> {
+		const { checkpointer } = this.#reader({ threadId });
+		const refused = recoverRefusal(
+			threadId,
+			await checkpointer.getThread(threadId),
+		);
+		if (refused !== undefined) throw refused;
 		return this.run(null, { ...config, threadId });
 	}
 
