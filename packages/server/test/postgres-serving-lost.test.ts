@@ -7,7 +7,11 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+import {
+	freshDatabase,
+	postgresAvailable,
+	startProcess,
+} from "./fixtures/processes.ts";
 import { type ServerProcess, startWeft } from "./fixtures/weft-dev.ts";
 
 const available = await postgresAvailable();
@@ -39,7 +43,7 @@ const dev = async () => {
 	started.push(p);
 	return p;
 };
-const exitOf = (p: ServerProcess) =>
+const exitOf = (p: Pick<ServerProcess, "child">) =>
 	new Promise<number | null>((resolve) => {
 		if (p.child.exitCode !== null) resolve(p.child.exitCode);
 		else p.child.once("exit", (code) => resolve(code));
@@ -106,5 +110,47 @@ describe.skipIf(!available)("a serving lock lost and taken by another", () => {
 		});
 		expect(next).toMatchObject({ done: true });
 		expect(await second.stop()).toBe(0);
+	}, 90_000);
+
+	it("weft serve and weft worker that find it taken alone (a weft dev in the gap) both exit non-zero", async () => {
+		const graphArgs = ["--graph", `slow=${graphs}#slow`];
+		const api = await startProcess(
+			["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
+			/listening on (http:\/\/[^\s]+)/,
+		);
+		const worker = await startProcess(
+			["worker", "--postgres", db.url, ...graphArgs],
+			/weft worker: ready/,
+		);
+		started.push({ ...api, url: "" }, { ...worker, url: "" });
+		const admin = await connect();
+		const other = await connect();
+		try {
+			const holders = (await admin.query(SERVING_LOCK)).rows as {
+				pid: number;
+			}[];
+			expect(holders).toHaveLength(2); // shared, one per process
+			const taken = other.query(
+				"SELECT pg_advisory_lock(hashtext('weft_serving'))",
+			);
+			for (;;) {
+				const rows = (await admin.query(SERVING_LOCK)).rows as {
+					granted: boolean;
+				}[];
+				if (rows.some((r) => !r.granted)) break;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+			for (const { pid } of holders)
+				await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+			await taken;
+			for (const p of [api, worker]) {
+				expect(await exitOf(p)).not.toBe(0);
+				expect(p.output()).toMatch(/STORE_UNAVAILABLE/);
+				expect(p.output()).toMatch(/a weft dev took it alone/);
+			}
+		} finally {
+			await other.end();
+			await admin.end();
+		}
 	}, 90_000);
 });
