@@ -221,9 +221,9 @@ export class CompiledGraph<
 	/**
 	 * Continues a thread whose runner died (it reads as `stale` once the dead runner's lease expired): takes
 	 * the lease over and runs on from the newest head, reusing what the dead run saved. A thread whose
-	 * runner is alive answers `THREAD_BUSY`. A thread whose runner stopped on its own (failed, cancelled,
-	 * waiting for an answer, done) or that never ran is refused with `CONFIG_INVALID` naming the call that
-	 * applies, and nothing is written (decision 0112).
+	 * runner is alive answers `THREAD_BUSY`; a done thread is returned as it is. A thread whose runner
+	 * stopped on its own (failed, cancelled, waiting for an answer) or that never ran is refused with
+	 * `CONFIG_INVALID` naming the call that applies, and nothing is written (decision 0112).
 	 */
 	async recover(
 		threadId: string,

@@ -2,10 +2,11 @@ import { type ThreadInfo, WeftError } from "@weft/checkpoint";
 
 /**
  * Why `recover()` does not apply to a thread as read (decision 0112), or undefined when it does: a `stale`
- * thread (its runner died), or one recorded `running` (the run then answers THREAD_BUSY while its runner's
- * lease holds, or takes it over once it lapsed). Every other thread has a runner that stopped on its own,
- * and the call that does what was meant is named: a failed or cancelled run goes on with `run(null)`, a
- * question is answered with `Command({ resume })`, a done thread takes new input or a fork.
+ * thread (its runner died), one recorded `running` (the run then answers THREAD_BUSY while its runner's
+ * lease holds, or takes it over once it lapsed), or a `done` one (its runner finished: recovering it
+ * returns it as it is, so "kill at any point, then recover" always works). A thread whose runner stopped
+ * on its own is refused naming the call that does what was meant: a failed or cancelled run goes on with
+ * `run(null)`, a question is answered with `Command({ resume })`.
  */
 export function recoverRefusal(
 	threadId: string,
@@ -31,13 +32,8 @@ export function recoverRefusal(
 				},
 			);
 		case "done":
-			return new WeftError(
-				"CONFIG_INVALID",
-				`thread "${threadId}" is done, not stale: nothing to recover`,
-				{
-					hint: "start its next turn with run(input, { threadId }), or branch off a past checkpoint with updateState or replay; tasks due at its newest checkpoint (after an updateState) run with run(null, { threadId })",
-				},
-			);
+			// its runner finished (killed after it recorded the end, say): recovering finds it so
+			return undefined;
 		case "failed":
 		case "cancelled":
 			return new WeftError(

@@ -133,7 +133,7 @@ describe.each([memory, ...(await stores())])(
 			}
 		});
 
-		it("a thread waiting for an answer, a done thread and a thread that never ran are refused, each naming what to do", async () => {
+		it("a thread waiting for an answer and a thread that never ran are refused, each naming what to do; a done thread is returned as it is", async () => {
 			const { checkpointer, graph, calls, close } = await open();
 			try {
 				expect(await graph.run({ n: -1 }, { threadId: "i" })).toMatchObject({
@@ -147,9 +147,14 @@ describe.each([memory, ...(await stores())])(
 				expect(await graph.run({ n: 1 }, { threadId: "d" })).toMatchObject({
 					status: "done",
 				});
-				const done = await refusal(graph, checkpointer, "d");
-				expect(done.message).toContain('thread "d" is done');
-				expect(done.hint).toMatch(/run\(input, \{ threadId \}\)/);
+				// a runner killed after it recorded the end: recovering it again finds it finished, runs nothing
+				const before = calls.length;
+				expect(await graph.recover("d")).toMatchObject({
+					status: "done",
+					values: (await graph.getState({ threadId: "d" })).values,
+				});
+				expect(calls.length).toBe(before);
+				expect((await graph.getThread({ threadId: "d" }))?.status).toBe("done");
 
 				const never = await refusal(graph, checkpointer, "never");
 				expect(never.message).toContain('thread "never" has never run');
