@@ -12,6 +12,7 @@ import {
 	faultPool,
 } from "./fault-pool.ts";
 import { type KillPoint, killAround } from "./kill-points.ts";
+import { pauseAfterPut } from "./pause-points.ts";
 import { openStore, type StoreLocation } from "./stores.ts";
 
 export type WorkerAction =
@@ -34,7 +35,9 @@ export type WorkerAction =
 	 */
 	| "carried"
 	/** Whatever the thread needs next: start, continue, approve, or nothing when it is done. */
-	| "auto";
+	| "auto"
+	/** `graph.recover` (a thread whose runner stopped), then "approve" while the thread waits at the review. */
+	| "recover";
 
 export interface WorkerJob {
 	store: StoreLocation;
@@ -67,6 +70,8 @@ export interface WorkerJob {
 	killOn?: "update" | "first";
 	/** For "carried" on Postgres: the chance that a carried put's connection is terminated (per attempt). */
 	faults?: number;
+	/** SIGSTOP this process itself right after its n-th checkpoint write was answered (see pause-points.ts). */
+	pauseAfterPut?: number;
 }
 
 export interface WorkerOutcome {
@@ -138,7 +143,9 @@ const checkpointer =
 						() => job.killAt,
 						(r) => r.source === "update",
 					)
-				: opened;
+				: job.pauseAfterPut !== undefined
+					? pauseAfterPut(opened, job.pauseAfterPut)
+					: opened;
 const graph = chaosGraph(checkpointer, {
 	journal: job.journal,
 	delayMs: job.delayMs ?? 0,
@@ -187,6 +194,16 @@ async function once(
 				return once(threadId, await nextAction(threadId));
 			case "update":
 				return await update(threadId, config);
+			case "recover": {
+				const { threadId: _, ...rest } = config;
+				let result = await graph.recover(threadId, rest);
+				while (result.status === "interrupted")
+					result = await graph.run(
+						new Command({ resume: { action: "approve" } }),
+						config,
+					);
+				return outcome(result);
+			}
 			case "many":
 			case "carried":
 				throw new Error(`${action} is not a single run`);
