@@ -40,6 +40,7 @@ import {
 } from "./pg-events.ts";
 import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
+import { runnerGone } from "./stalled-run.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -342,12 +343,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		}[]) {
 			if (live.has(r.run_id)) continue;
 			// a live worker holds the run's lock even where the thread's lease is not held (before the run
-			// takes it, after it released it and before its status is written)
-			if (await runLocks.held(pool, r.run_id)) continue;
-			const info = await options.checkpointer.getThread(r.thread_id);
-			const held =
-				info?.lease != null && Date.parse(info.lease.expiresAt) > Date.now();
-			if (held) continue;
+			// takes it, after it released it and before its status is written); a stalled one loses the run
+			if (!(await runnerGone(pool, runLocks, options.checkpointer, r)))
+				continue;
 			const moved = await pool.query(
 				`UPDATE weft_server.runs SET status = 'pending',
 					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
