@@ -14,8 +14,8 @@ function pool(fail: number) {
 		if (text.includes("INSERT INTO weft_server.run_events")) {
 			if (state.fail-- > 0)
 				throw new Error("Connection terminated unexpectedly");
-			// the rows' values ($2 …), four each, then the announcement's channel and payload
-			for (let i = 1; i + 2 < values.length; i += 4)
+			// the run id, the attempt, the rows' values ($3 …), four each, then the announcement's channel and payload
+			for (let i = 2; i + 2 < values.length; i += 4)
 				inserted.push(values[i] as number);
 		}
 		return { rows: [], rowCount: 0 };
@@ -26,7 +26,7 @@ function pool(fail: number) {
 describe("PgEventWriter on a dropping connection", () => {
 	it("writes a batch again after a failure: every event once, in order", async () => {
 		const p = pool(2);
-		const writer = await PgEventWriter.open(p.pool, "run");
+		const writer = await PgEventWriter.open(p.pool, "run", 1);
 		writer.push("metadata", { run_id: "run" });
 		writer.push("values", { n: 1 });
 		await writer.flush();
@@ -37,7 +37,7 @@ describe("PgEventWriter on a dropping connection", () => {
 
 	it("hands the events not written yet to the caller's statement once the batch in flight is written", async () => {
 		const p = pool(0);
-		const writer = await PgEventWriter.open(p.pool, "run");
+		const writer = await PgEventWriter.open(p.pool, "run", 1);
 		writer.push("metadata", { run_id: "run" });
 		await Promise.resolve(); // the first batch is on its way
 		writer.push("values", { n: 1 });
@@ -49,10 +49,12 @@ describe("PgEventWriter on a dropping connection", () => {
 			[3, "updates", 2],
 		]);
 		// the status statement's CTE: its rows' parameters from $10 on, the run id in $1
-		const ins = insertEventsSql(rest, 10);
+		const ins = insertEventsSql(rest, 10, "$2");
 		expect(ins.cte).toContain(
-			"($1, $10, $11, $12, $13), ($1, $14, $15, $16, $17)",
+			"($1::text, $10::int, $11::text, $12::jsonb, $13::int), ($1::text, $14::int, $15::text, $16::jsonb, $17::int)",
 		);
+		// only while the run is running as the writing attempt
+		expect(ins.cte).toContain("r.attempt = $2 AND r.status = 'running'");
 		expect(ins.params).toEqual([
 			2,
 			"values",
@@ -63,7 +65,7 @@ describe("PgEventWriter on a dropping connection", () => {
 			rest[1]!.data,
 			2,
 		]);
-		expect(insertEventsSql([], 10)).toEqual({ cte: "", params: [] });
+		expect(insertEventsSql([], 10, "$2")).toEqual({ cte: "", params: [] });
 		// nothing pushed after rest() is written by the writer
 		writer.push("values", { n: 2 });
 		await writer.flush();
@@ -72,7 +74,7 @@ describe("PgEventWriter on a dropping connection", () => {
 
 	it("stops at a batch that keeps failing: no later event is written past the hole", async () => {
 		const p = pool(Number.POSITIVE_INFINITY);
-		const writer = await PgEventWriter.open(p.pool, "run");
+		const writer = await PgEventWriter.open(p.pool, "run", 1);
 		writer.push("values", { n: 1 });
 		await expect(writer.flush()).rejects.toThrow("Connection terminated");
 		p.state.fail = 0;

@@ -40,6 +40,8 @@ export type EventRow = {
 export class PgEventWriter {
 	readonly #pool: pg.Pool;
 	readonly #runId: string;
+	/** The attempt writing: its events are written only while the run is running as this attempt. */
+	readonly #attempt: number;
 	#seq: number;
 	#ord: number | undefined;
 	readonly #max: number;
@@ -57,34 +59,45 @@ export class PgEventWriter {
 	private constructor(
 		pool: pg.Pool,
 		runId: string,
+		attempt: number,
 		seq: number,
 		sent: number | undefined,
 		max: number,
 	) {
 		this.#pool = pool;
 		this.#runId = runId;
+		this.#attempt = attempt;
 		this.#seq = seq;
 		this.#ord = sent;
 		this.sent = sent;
 		this.#max = max;
 	}
 
-	/** A writer numbering after the run's stored events; it keeps the newest `maxPerRun` of them. */
+	/**
+	 * A writer for attempt `attempt` of the run, numbering after the run's stored events; it keeps the newest
+	 * `maxPerRun` of them.
+	 */
 	static async open(
 		pool: pg.Pool,
 		runId: string,
+		attempt: number,
 		options: { maxPerRun?: number | undefined } = {},
 	): Promise<PgEventWriter> {
 		const { rows } = await pool.query(`SELECT ${STORED_EVENTS_SQL("$1")}`, [
 			runId,
 		]);
-		return PgEventWriter.after(pool, runId, rows[0] as StoredEvents, options);
+		return PgEventWriter.after(
+			pool,
+			{ runId, attempt },
+			rows[0] as StoredEvents,
+			options,
+		);
 	}
 
-	/** A writer numbering after `stored` (the columns of `STORED_EVENTS_SQL`, read by the caller). */
+	/** A writer for `run`'s attempt numbering after `stored` (the columns of `STORED_EVENTS_SQL`, read by the caller). */
 	static after(
 		pool: pg.Pool,
-		runId: string,
+		run: { runId: string; attempt: number },
 		stored: StoredEvents,
 		options: { maxPerRun?: number | undefined } = {},
 	): PgEventWriter {
@@ -94,7 +107,8 @@ export class PgEventWriter {
 		const sent = top !== null ? (ord ?? undefined) : seq === 0 ? 0 : undefined;
 		return new PgEventWriter(
 			pool,
-			runId,
+			run.runId,
+			run.attempt,
 			seq,
 			sent,
 			options.maxPerRun ?? DEFAULT_MAX_EVENTS,
@@ -155,11 +169,13 @@ export class PgEventWriter {
 		// statement's DELETE does not see the rows its own INSERT adds)
 		const from = all.at(-1)!.seq - this.#max + 1;
 		const batch = from > 1 ? all.filter((e) => e.seq >= from) : all;
-		const values = insertValues(batch, 2);
-		const n = batch.length * 4 + 2;
-		// one statement: the rows, the cap (when reached) and the announcement, which goes out at its commit
+		const values = insertValues(batch, 3);
+		const n = batch.length * 4 + 3;
+		// one statement: the rows (only while the run is this attempt's: a worker woken after its run was
+		// taken from it writes nothing, decision 0108), the cap (when reached) and the announcement, which
+		// goes out at its commit
 		await this.#pool.query(
-			`WITH ins AS (INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${values} ON CONFLICT DO NOTHING)${
+			`WITH ins AS (${insertRows(values, "$2")})${
 				from > 1
 					? `, cut AS (DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $${n + 2}),
 				moved AS (UPDATE weft_server.runs SET events_from = greatest(events_from, $${n + 2}) WHERE run_id = $1)`
@@ -168,6 +184,7 @@ export class PgEventWriter {
 			SELECT pg_notify($${n}, $${n + 1})`,
 			[
 				this.#runId,
+				this.#attempt,
 				...batch.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
 				EVENTS_CHANNEL,
 				this.#runId,
@@ -188,22 +205,35 @@ function insertValues(rows: EventRow[], first: number): string {
 	return rows
 		.map((_, i) => {
 			const p = first + i * 4;
-			return `($1, $${p}, $${p + 1}, $${p + 2}, $${p + 3})`;
+			return `($1::text, $${p}::int, $${p + 1}::text, $${p + 2}::jsonb, $${p + 3}::int)`;
 		})
 		.join(", ");
 }
 
 /**
+ * The insert of `values` (see `insertValues`) into `run_events`, only while the run (`$1`) is running as
+ * the attempt in `attempt` (a parameter): rows of an attempt the run was taken from are not written.
+ */
+function insertRows(values: string, attempt: string): string {
+	return `INSERT INTO weft_server.run_events (run_id, seq, event, data, ord)
+		SELECT v.* FROM (VALUES ${values}) v (run_id, seq, event, data, ord)
+		WHERE EXISTS (SELECT 1 FROM weft_server.runs r WHERE r.run_id = $1 AND r.attempt = ${attempt} AND r.status = 'running')
+		ON CONFLICT DO NOTHING`;
+}
+
+/**
  * A CTE that inserts `rows` (a run's last events, from `rest()`) into `run_events`, for a statement whose
- * `$1` is the run id and whose parameters go on at `$first`; with its parameters. Empty for no rows.
+ * `$1` is the run id, `attempt` the parameter holding the writing attempt, and whose parameters go on at
+ * `$first`; with its parameters. Empty for no rows. Written only while the run is that attempt's.
  */
 export function insertEventsSql(
 	rows: EventRow[],
 	first: number,
+	attempt: string,
 ): { cte: string; params: unknown[] } {
 	if (rows.length === 0) return { cte: "", params: [] };
 	return {
-		cte: `ins AS (INSERT INTO weft_server.run_events (run_id, seq, event, data, ord) VALUES ${insertValues(rows, first)} ON CONFLICT DO NOTHING), `,
+		cte: `ins AS (${insertRows(insertValues(rows, first), attempt)}), `,
 		params: rows.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
 	};
 }

@@ -141,7 +141,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		events: EventRow[] = [],
 	): Promise<boolean> => {
 		// the announcements are in the same statement: they go out when the status (and the events) commit
-		const ins = insertEventsSql(events, 10);
+		const ins = insertEventsSql(events, 10, "$2");
 		const { rows } = await pool.query(
 			`WITH ${ins.cte}moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
@@ -227,7 +227,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 						() => controller.abort(new RunStop("timeout", job.runId)),
 						options.runTimeoutMs,
 					);
-		const events = PgEventWriter.after(pool, job.runId, row, options.events);
+		const events = PgEventWriter.after(pool, job, row, options.events);
 		let handedOver = false;
 		try {
 			if (graph === undefined) {
@@ -342,8 +342,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			attempt: number;
 		}[]) {
 			if (live.has(r.run_id)) continue;
-			// a live worker holds the run's lock even where the thread's lease is not held (before the run
-			// takes it, after it released it and before its status is written); a stalled one loses the run
+			// the lease lapsed, and no live worker holds the run's lock, or a stalled one does (0029, 0107)
 			if (!(await runnerGone(pool, runLocks, options.checkpointer, r)))
 				continue;
 			const moved = await pool.query(
