@@ -1,10 +1,10 @@
 // A runner paused by SIGSTOP (a long GC pause, a frozen VM, a closed laptop lid) while it holds its
 // thread's lease: mid-step (in node code), between two steps (right after a commit), and while an answer
 // to the review is being run (a resume in flight). Its lease lapses, another process recovers the thread
-// and pauses itself holding the new lease; then the first is woken with SIGCONT. The woken runner is
-// refused by the fence (LEASE_LOST) and changes nothing: no checkpoint or pending write, no effect, the
-// new holder's lease and status untouched. The new holder then finishes the thread: the final state
-// exact, each `ctx.once` effect once, the history one chain.
+// and pauses itself holding the new lease (or ends the thread); then the first is woken with SIGCONT.
+// The woken runner is refused by the fence (LEASE_LOST) and changes nothing: no checkpoint or pending
+// write, no effect, the thread's lease and status untouched. The new holder finishes the thread: the
+// final state exact, each `ctx.once` effect once, the history one chain.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
@@ -31,7 +31,14 @@ afterAll(async () => {
 const counts = tally("sigstop");
 
 type Pause = "mid-step" | "between-steps" | "at-answer";
-const PAUSES: Pause[] = ["mid-step", "between-steps", "at-answer"];
+/** When the paused runner is woken: while the new holder holds the lease, or after it ended the thread. */
+type Wake = "while-held" | "after-end";
+const CASES: [Pause, Wake][] = [
+	["mid-step", "while-held"],
+	["between-steps", "while-held"],
+	["at-answer", "while-held"],
+	["mid-step", "after-end"],
+];
 
 /** Waits (polling) until `check` holds; fails naming `what` after a generous deadline. */
 async function until(
@@ -73,12 +80,12 @@ async function stored(cp: Checkpointer, threadId: string) {
 describe.concurrent.each(backends)(
 	"a runner SIGSTOPped holding its lease, woken after another took over ($kind)",
 	(backend: Backend) => {
-		it.each(PAUSES)(
-			"%s: the woken runner is refused and changes nothing; the thread ends once",
-			async (pause: Pause) => {
+		it.each(CASES)(
+			"%s, woken %s: the woken runner is refused and changes nothing; the thread ends once",
+			async (pause: Pause, wake: Wake) => {
 				const store = backend.fresh();
-				const journal = join(backend.dir, `${pause}.txt`);
-				const threadId = `sigstop-${pause}`;
+				const journal = join(backend.dir, `${pause}-${wake}.txt`);
+				const threadId = `sigstop-${pause}-${wake}`;
 				const cp = await openStore(store);
 				const graph = chaosGraph(cp, { journal, delayMs: 0 });
 				const entered = (pid: number, key: string) =>
@@ -118,7 +125,8 @@ describe.concurrent.each(backends)(
 						async () => (await cp.getThread(threadId))?.status === "stale",
 						"the paused runner's lease lapses",
 					);
-					// B recovers the thread and stops itself after its first commit, holding the new lease
+					// B recovers the thread; woken while B holds the lease, B stops itself after its first commit
+					const held = wake === "while-held";
 					const b = spawnWorker({
 						store,
 						threadId,
@@ -126,14 +134,22 @@ describe.concurrent.each(backends)(
 						journal,
 						rounds: ROUNDS,
 						delayMs: DELAY,
-						pauseAfterPut: 1,
+						...(held ? { pauseAfterPut: 1 } : {}),
 					});
 					const pidB = b.process.pid!;
-					await until(() => stopped(pidB), "B stopped after its first commit");
+					let outB = held ? undefined : await b.done;
+					if (held)
+						await until(
+							() => stopped(pidB),
+							"B stopped after its first commit",
+						);
 					const leaseB = (await cp.getThread(threadId))?.lease;
-					expect(leaseB?.token).toBeGreaterThan(leaseA!.token);
-					expect(leaseB?.owner).not.toBe(leaseA!.owner);
+					if (held) {
+						expect(leaseB?.token).toBeGreaterThan(leaseA!.token);
+						expect(leaseB?.owner).not.toBe(leaseA!.owner);
+					} else expect(leaseB).toBeNull();
 					const before = await stored(cp, threadId);
+					const statusBefore = (await cp.getThread(threadId))?.status;
 					const journaled = readJournal(journal).length;
 
 					// A wakes up: refused by the fence, it exits with a typed error and changes nothing
@@ -145,13 +161,16 @@ describe.concurrent.each(backends)(
 						woken.filter((l) => l.pid === pidA && l.kind === "effect"),
 					).toEqual([]);
 					expect(await stored(cp, threadId)).toEqual(before);
-					const held = await cp.getThread(threadId);
-					expect(held?.lease).toEqual(leaseB);
-					expect(held?.status).toBe("running");
+					const after = await cp.getThread(threadId);
+					expect(after?.lease ?? null).toEqual(leaseB ?? null);
+					expect(after?.status).toBe(held ? "running" : "done");
+					expect(statusBefore).toBe(after?.status);
 
 					// B goes on and finishes the thread
-					process.kill(pidB, "SIGCONT");
-					const outB = await b.done;
+					if (held) {
+						process.kill(pidB, "SIGCONT");
+						outB = await b.done;
+					}
 					expect(outB).toMatchObject({
 						status: "done",
 						values: { verdict: "approve", round: ROUNDS },
