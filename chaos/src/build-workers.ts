@@ -5,7 +5,12 @@
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-export const WORKERS = ["worker", "case-runner", "clock-skew"] as const;
+export const WORKERS = [
+	"worker",
+	"case-runner",
+	"clock-skew",
+	"retrieve-worker",
+] as const;
 export type WorkerScript = (typeof WORKERS)[number];
 
 const src = (name: string) =>

@@ -14,10 +14,12 @@ import {
 	expectedEffects,
 	expectedLog,
 } from "../src/chaos-graph.ts";
-import { effectsOf, readJournal } from "../src/journal.ts";
-import { spawnWorker } from "../src/spawn-worker.ts";
+import { duplicates, effectsOf, readJournal } from "../src/journal.ts";
+import type { RetrieveJob } from "../src/retrieve-worker.ts";
+import { spawnScript, spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
 import { sleep, tally } from "../src/tally.ts";
+import type { WorkerOutcome } from "../src/worker.ts";
 
 const ROUNDS = 2;
 /** What node code waits before its effect (a worker "c" twice as long): the pause lands in it. */
@@ -204,5 +206,85 @@ describe.concurrent.each(backends)(
 			},
 			60_000,
 		);
+	},
+);
+
+const retrieveWorker = (job: RetrieveJob) =>
+	spawnScript<WorkerOutcome>("retrieve-worker", [JSON.stringify(job)], {
+		timeoutMs: 60_000,
+	});
+
+// The LLM layer's model, tool and retrieval calls save their result without a start record (decision
+// 0042): nothing the woken runner writes stands between its wake-up and such a call.
+describe.concurrent.each(backends)(
+	"a runner SIGSTOPped before a call without a start record (a retrieval), woken after another took over ($kind)",
+	(backend: Backend) => {
+		it("the woken runner makes no call: LEASE_LOST before it", async () => {
+			const store = backend.fresh();
+			const journal = join(backend.dir, "retrieve.txt");
+			const threadId = "sigstop-retrieve";
+			const cp = await openStore(store);
+			const job: RetrieveJob = {
+				store,
+				threadId,
+				action: "start",
+				journal,
+				steps: 3,
+				delayMs: DELAY,
+				leaseTtlMs: LEASE_TTL,
+			};
+			try {
+				const a = retrieveWorker(job);
+				const pidA = a.process.pid!;
+				await until(
+					() =>
+						readJournal(journal).some(
+							(l) => l.pid === pidA && l.key === `${threadId}|1|fetch`,
+						),
+					"A enters the second retrieval's node",
+				);
+				process.kill(pidA, "SIGSTOP");
+				await until(() => stopped(pidA), "A stopped");
+				await until(
+					async () => (await cp.getThread(threadId))?.status === "stale",
+					"the paused runner's lease lapses",
+				);
+				const b = retrieveWorker({
+					...job,
+					action: "recover",
+					leaseTtlMs: undefined,
+					pauseAfterPut: 1,
+				});
+				const pidB = b.process.pid!;
+				await until(() => stopped(pidB), "B stopped after its first commit");
+				const before = await stored(cp, threadId);
+				const journaled = readJournal(journal).length;
+				process.kill(pidA, "SIGCONT");
+				expect(await a.done).toMatchObject({ error: "LEASE_LOST" });
+				expect(
+					readJournal(journal)
+						.slice(journaled)
+						.filter((l) => l.pid === pidA && l.kind === "effect"),
+				).toEqual([]);
+				expect(await stored(cp, threadId)).toEqual(before);
+				process.kill(pidB, "SIGCONT");
+				expect(await b.done).toMatchObject({
+					status: "done",
+					values: { i: 3 },
+				});
+				const lines = readJournal(journal);
+				expect(duplicates(lines, "effect")).toEqual([]);
+				expect(
+					lines
+						.filter((l) => l.kind === "effect")
+						.map((l) => l.key)
+						.sort(),
+				).toEqual([0, 1, 2].map((i) => `${threadId}|${i}|fetch`));
+				counts.add(`${backend.kind}.paused`);
+				counts.add(`${backend.kind}.refused`);
+			} finally {
+				await cp.close?.();
+			}
+		});
 	},
 );
