@@ -17,7 +17,7 @@ export interface RetrieveJob {
 	journal: string;
 	steps: number;
 	delayMs: number;
-	leaseTtlMs?: number;
+	leaseTtlMs?: number | undefined;
 	pauseAfterPut?: number;
 }
 

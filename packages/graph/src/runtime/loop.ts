@@ -110,6 +110,7 @@ export class Run {
 			events,
 			this.#usage,
 			() => this.#tm,
+			options.confirmLease,
 		);
 		this.#debug = events.wants("debug")
 			? (event) => events.emit("debug", event)

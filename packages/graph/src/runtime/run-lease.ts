@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
-import { isWeftError } from "@weft/checkpoint";
+import { isWeftError, leaseLost } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
 import { LazySignal } from "./lazy-signal.ts";
 
@@ -34,13 +34,24 @@ export class RunLease {
 	readonly #heart: Beating;
 	readonly #lost = new LazySignal();
 	#renewing: Promise<void> | undefined;
+	/**
+	 * Until when the lease is surely this run's, by this process's clock: the time a successful take or
+	 * renewal was asked for, plus the TTL. Past it (a paused process), another runner may hold the lease.
+	 */
+	#sureUntil: number;
 	/** Told when the lease is found taken over, right after `lost` aborts (no event listener: perf, issue 17). */
 	#onLost: ((reason: unknown) => void) | undefined;
 
-	private constructor(cp: Checkpointer, lease: Lease, ttl: number) {
+	private constructor(
+		cp: Checkpointer,
+		lease: Lease,
+		ttl: number,
+		asked: number,
+	) {
 		this.#cp = cp;
 		this.#lease = lease;
 		this.#ttl = ttl;
+		this.#sureUntil = asked + ttl;
 		const period = Math.max(10, ttl / 3);
 		this.#heart = {
 			period,
@@ -62,10 +73,12 @@ export class RunLease {
 		const owner = runnerId();
 		for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
 			try {
+				const asked = Date.now();
 				return new RunLease(
 					cp,
 					await cp.acquireLease(threadId, { owner, ttlMs: ttl }),
 					ttl,
+					asked,
 				);
 			} catch (error) {
 				if (!isWeftError(error, "THREAD_BUSY") || Date.now() >= deadline)
@@ -94,24 +107,48 @@ export class RunLease {
 
 	#beat(): void {
 		if (this.#renewing !== undefined) return;
+		const asked = Date.now();
 		this.#renewing = this.#cp
 			.renewLease(this.#lease, this.#ttl)
 			.then(
 				(lease) => {
 					this.#lease = lease;
+					this.#sureUntil = asked + this.#ttl;
 				},
 				(error: unknown) => {
 					// a store that did not answer may answer the next beat; a lease taken over is gone
-					if (isWeftError(error, "LEASE_LOST")) {
-						stopBeating(this.#heart);
-						this.#lost.abort(error);
-						this.#onLost?.(error);
-					}
+					if (isWeftError(error, "LEASE_LOST")) this.#lose(error);
 				},
 			)
 			.finally(() => {
 				this.#renewing = undefined;
 			});
+	}
+
+	#lose(error: unknown): void {
+		if (this.#lost.aborted) return;
+		stopBeating(this.#heart);
+		this.#lost.abort(error);
+		this.#onLost?.(error);
+	}
+
+	/**
+	 * Before an effect: undefined (nothing to wait for) while the lease is surely this run's by this
+	 * process's clock (a renewal asked for less than a TTL ago succeeded). Past that (the process was
+	 * paused, or its renewals go unanswered), the thread's lease is read first: held by another token (or
+	 * by none), the lease is lost and this rejects with `LEASE_LOST` (decision 0109).
+	 */
+	confirm(): Promise<void> | undefined {
+		if (this.#lost.aborted) return Promise.reject(this.#lost.reason);
+		if (Date.now() <= this.#sureUntil) return undefined;
+		const { threadId, token } = this.#lease;
+		return this.#cp.getThread(threadId).then((info) => {
+			const current = info?.lease?.token ?? null;
+			if (current === token) return;
+			const error = leaseLost(threadId, token, current);
+			this.#lose(error);
+			throw error;
+		});
 	}
 
 	/**

@@ -15,4 +15,6 @@ export interface RunOptions {
 	modes?: ReadonlySet<StreamMode> | undefined;
 	/** A subgraph run writes under its parent run's lease: the parent's fencing token. */
 	fence?: number | undefined;
+	/** A subgraph run's effects are confirmed by its parent run's lease (see `RunLease.confirm`). */
+	confirmLease?: (() => Promise<void> | undefined) | undefined;
 }

@@ -136,6 +136,11 @@ export class RunStore {
 			: new AbortWatch(AbortSignal.any([caller, lease.lost.signal]));
 	}
 
+	/** See `RunLease.confirm` (undefined without a lease: nothing to confirm). */
+	confirmLease(): Promise<void> | undefined {
+		return this.#lease?.confirm();
+	}
+
 	/** The token the run's writes carry (a subgraph run writes under it too). */
 	get fence(): number | undefined {
 		return this.#fence;

@@ -99,6 +99,7 @@ async function runChild(
 			checkpointer: cp,
 			parentTask,
 			fence: host.fence,
+			confirmLease: host.confirmLease,
 			answersById: internals.answersById,
 			...forwardEvents(host, name, {
 				node: internals.node,

@@ -51,6 +51,11 @@ export interface TaskHost {
 	reportUsage(node: string, usage: UsageReport): void;
 	/** Adds a subgraph run's usage under `node`. */
 	mergeUsage(node: string, usage: RunUsage): void;
+	/**
+	 * Called before a `once` effect starts: undefined while the run's lease is surely its own, else a
+	 * renewal that rejects with `LEASE_LOST` when another runner took the thread over (decision 0109).
+	 */
+	confirmLease(): Promise<void> | undefined;
 }
 
 /** What one task runs with, whatever the attempt: passed explicitly to the node's policies. */
@@ -271,9 +276,13 @@ async function once<T>(
 	const running = memory.onceRunning.get(key);
 	if (running !== undefined) return running as Promise<T>;
 	if (signal.aborted) throw abandoned(scope.node, key);
-	const effect = markStart
-		? runOnce(scope, key, fn)
-		: runForResult(scope, key, fn as () => T | Promise<T>);
+	// a runner that was paused past its lease learns whether it still holds it before any new effect
+	const confirming = scope.host.confirmLease();
+	const run = () =>
+		markStart
+			? runOnce(scope, key, fn)
+			: runForResult(scope, key, fn as () => T | Promise<T>);
+	const effect = confirming === undefined ? run() : confirming.then(run);
 	memory.onceRunning.set(key, effect);
 	try {
 		return await effect;

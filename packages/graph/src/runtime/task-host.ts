@@ -27,7 +27,7 @@ export interface HostParts {
 /** The callbacks a task host passes on: the same for every step of a run. */
 export type HostCallbacks = Pick<
 	TaskHost,
-	"persist" | "emit" | "reportUsage" | "mergeUsage"
+	"persist" | "emit" | "reportUsage" | "mergeUsage" | "confirmLease"
 >;
 
 /** The host's callbacks, made once per run (perf, issue 17: not four closures per step). */
@@ -37,8 +37,13 @@ export function hostCallbacks(
 	usage: UsageMeter,
 	/** Told of each usage report (telemetry, issue 13: model call durations for the step's timing). */
 	tm: () => { reported(u: UsageReport): void },
+	/** A subgraph run's: its parent's (it has no lease of its own). */
+	parentLease?: (() => Promise<void> | undefined) | undefined,
 ): HostCallbacks {
 	return {
+		confirmLease:
+			parentLease ??
+			(store === undefined ? () => undefined : () => store.confirmLease()),
 		persist:
 			store === undefined ? async () => {} : (writes) => store.persist(writes),
 		emit: (node, type, data, origin) => {
@@ -80,5 +85,6 @@ export function taskHost(p: HostParts): TaskHost {
 		emit: callbacks.emit,
 		reportUsage: callbacks.reportUsage,
 		mergeUsage: callbacks.mergeUsage,
+		confirmLease: callbacks.confirmLease,
 	};
 }
