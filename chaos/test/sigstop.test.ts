@@ -140,11 +140,18 @@ describe.concurrent.each(backends)(
 					});
 					const pidB = b.process.pid!;
 					let outB = held ? undefined : await b.done;
-					if (held)
+					if (held) {
+						// B ending before it stops itself is a failure to show, not a wait to give up on
+						let ended: { outcome: WorkerOutcome | undefined } | undefined;
+						void b.done.then((outcome) => {
+							ended = { outcome };
+						});
 						await until(
-							() => stopped(pidB),
+							() => stopped(pidB) || ended !== undefined,
 							"B stopped after its first commit",
 						);
+						expect(ended, "B ended before its first commit").toBeUndefined();
+					}
 					const leaseB = (await cp.getThread(threadId))?.lease;
 					if (held) {
 						expect(leaseB?.token).toBeGreaterThan(leaseA!.token);
