@@ -11,6 +11,7 @@ import {
 	type StreamMode,
 	updatesByTask,
 } from "@weft/graph";
+import { DEBUG_MODES, type DebugModeName, DebugModes } from "./debug-modes.ts";
 import { toHttpError } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
 import type { RunRequest } from "./rollback.ts";
@@ -169,6 +170,27 @@ export async function executeRun(
 	const older = requested.has("messages")
 		? new MessagesMode((event, data) => sink.push(event, data))
 		: undefined;
+	// checkpoints, tasks, debug: only for a run that asks for one (they read each checkpoint back)
+	const debugModes = new Set(DEBUG_MODES.filter((m) => requested.has(m)));
+	const debug =
+		debugModes.size > 0
+			? new DebugModes(
+					graph,
+					run.threadId,
+					debugModes as ReadonlySet<DebugModeName>,
+					(event, data) => sink.push(event, data),
+					runMetadata,
+				)
+			: undefined;
+	// the checkpoint a run goes on from when it writes none before its first task (a resume: read before
+	// the run starts, while its interrupts are still pending, as LangGraph's server sends it)
+	const readStart = () =>
+		graph.getState({
+			threadId: run.threadId,
+			checkpointId: checkpointId ?? undefined,
+		});
+	let start: Promise<StateSnapshot> | undefined;
+	const startAt = () => (start ??= readStart());
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
@@ -188,7 +210,11 @@ export async function executeRun(
 				output: withInterrupts(values, ended.interrupts),
 				outcome: ended.paused ? "INTERRUPT" : "SUCCEED",
 			};
-		} else
+		} else {
+			if (debug !== undefined && input instanceof Command) {
+				const snap = await readStart().catch(() => undefined);
+				if (snap !== undefined) start = Promise.resolve(snap);
+			}
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
@@ -198,7 +224,10 @@ export async function executeRun(
 				context: body.context,
 				interruptBefore: nodeList(graph, body.interrupt_before),
 				interruptAfter: nodeList(graph, body.interrupt_after),
-				mode: ["values", ...modes],
+				mode:
+					debug === undefined
+						? ["values", ...modes]
+						: ["values", ...modes, "checkpoints", "debug"],
 			})) {
 				if (ev.type === "message") {
 					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
@@ -214,8 +243,15 @@ export async function executeRun(
 					emit("updates", { [ev.node]: ev.data });
 				else if (ev.type === "custom" && requested.has("custom"))
 					sink.push("custom", ev.data);
-				else if (ev.type === "interrupt") sendInterrupt(ev.interrupts);
-				else if (ev.type === "end") {
+				else if (ev.type === "checkpoint")
+					await debug?.checkpoint(ev.checkpointId);
+				else if (ev.type === "task") {
+					if (ev.phase === "start" && ev.reused !== true)
+						await debug?.taskStart(ev.id, ev.step, startAt);
+				} else if (ev.type === "interrupt") {
+					await debug?.paused();
+					sendInterrupt(ev.interrupts);
+				} else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
 					result = {
 						output: withInterrupts(values, ev.result.interrupts),
@@ -228,7 +264,9 @@ export async function executeRun(
 					};
 				}
 			}
+		}
 	} catch (error) {
+		await debug?.failed().catch(() => {});
 		const { body: detail } = toHttpError(error);
 		sink.push("error", { error: detail.code, message: detail.detail });
 		result = {
