@@ -99,6 +99,7 @@ export class DebugModes {
 	 * finished in the paused step the writes it saved.
 	 */
 	async paused(): Promise<void> {
+		if (this.#started.size === 0) return; // paused before its step (`interrupt_before`)
 		const snap = await this.#reread();
 		if (snap === undefined) return;
 		const byTask = interruptsByTask(

@@ -89,4 +89,61 @@ describe("useStream from @langchain/langgraph-sdk/react against weft dev", () =>
 		});
 		expect(result.current.error).toBeUndefined();
 	});
+
+	it("calls onCheckpointEvent, onTaskEvent and onDebugEvent with the run's checkpoints and tasks (ids as the thread's history has them)", {
+		timeout: 60_000,
+	}, async () => {
+		const checkpoints: Array<{ checkpoint: { checkpoint_id: string } }> = [];
+		const tasks: Array<{ id: string; name: string }> = [];
+		const debug: Array<{ type: string }> = [];
+		let threadId: string | null = null;
+		const { result } = renderHook(() => {
+			const [id, setId] = useState<string | null>(null);
+			threadId = id;
+			return useStream<ReviewState>({
+				apiUrl: server.url,
+				assistantId: "review",
+				threadId: id,
+				onThreadId: setId,
+				onCheckpointEvent: (data) => {
+					checkpoints.push(data as never);
+				},
+				onTaskEvent: (data) => {
+					tasks.push(data as never);
+				},
+				onDebugEvent: (data) => {
+					debug.push(data as never);
+				},
+			});
+		});
+		await act(async () => {
+			await result.current.submit({ topic: "tea" });
+		});
+		await waitFor(() => expect(result.current.isLoading).toBe(false), {
+			timeout: 20_000,
+		});
+		const { Client } = await import("@langchain/langgraph-sdk");
+		const history = await new Client({ apiUrl: server.url }).threads.getHistory(
+			threadId!,
+		);
+		expect(checkpoints.map((c) => c.checkpoint.checkpoint_id)).toEqual(
+			history.map((h) => h.checkpoint.checkpoint_id).reverse(),
+		);
+		// plan started and ended, review started and asked
+		expect(tasks.map((t) => t.name)).toEqual([
+			"plan",
+			"plan",
+			"review",
+			"review",
+		]);
+		expect(tasks[2]!.id).toBe(history[0]!.tasks[0]!.id);
+		expect(debug.map((d) => d.type)).toEqual([
+			"checkpoint",
+			"task",
+			"task_result",
+			"checkpoint",
+			"task",
+			"task_result",
+		]);
+	});
 });
