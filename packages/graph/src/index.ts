@@ -53,6 +53,7 @@ export type {
 export { type HumanCheckpoint, human, humanSchemas } from "./human.ts";
 export type {
 	CompileOptions,
+	EventNamespace,
 	EventOrigin,
 	EventTask,
 	RunConfig,

@@ -235,4 +235,52 @@ describe("subgraph events in the parent's stream", () => {
 		await outer.invoke({}, { threadId: "s3" });
 		expect(seen.at(-1)).toBe(false);
 	});
+
+	it("with subgraphs: true, include each subgraph run's values, updates and checkpoints, with the parent tasks they run under", async () => {
+		const events: Array<{ type: string; namespace?: unknown }> = [];
+		for await (const ev of outer.stream(
+			{},
+			{
+				threadId: "s4",
+				mode: ["values", "updates", "checkpoints", "custom"],
+				subgraphs: true,
+			},
+		))
+			if (ev.type !== "end") events.push(ev);
+		const at = (node: string) => ({
+			node,
+			id: node,
+			checkpointId: expect.any(String),
+		});
+		const nested = events.filter((e) => e.namespace !== undefined);
+		// the innermost run's first: its state, checkpoint, update, state, checkpoint; then the middle's
+		expect(nested.map((e) => [e.type, e.namespace])).toEqual([
+			["values", [at("middle")]],
+			["checkpoint", [at("middle")]],
+			["values", [at("middle"), at("inner")]],
+			["checkpoint", [at("middle"), at("inner")]],
+			["custom", [at("middle"), at("inner")]],
+			["update", [at("middle"), at("inner")]],
+			["values", [at("middle"), at("inner")]],
+			["checkpoint", [at("middle"), at("inner")]],
+			["update", [at("middle")]],
+			["values", [at("middle")]],
+			["checkpoint", [at("middle")]],
+		]);
+		expect(nested[4]).toMatchObject({
+			node: "middle:inner:talk",
+			data: { progress: 1 },
+		});
+		expect(nested[5]).toMatchObject({ node: "talk", data: { text: "said" } });
+		// the root's own events are as without subgraphs (where the subgraph's custom event is the root's)
+		const own: Array<{ type: string }> = [];
+		for await (const ev of outer.stream(
+			{},
+			{ threadId: "s5", mode: ["values", "updates", "checkpoints", "custom"] },
+		))
+			if (ev.type !== "end") own.push(ev);
+		expect(
+			events.filter((e) => e.namespace === undefined).map((e) => e.type),
+		).toEqual(own.filter((e) => e.type !== "custom").map((e) => e.type));
+	});
 });

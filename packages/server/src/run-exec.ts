@@ -19,7 +19,7 @@ import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { StreamModeName } from "./schemas.ts";
 import type { RunRecord } from "./thread-registry.ts";
-import { messageMetadata } from "./wire-ids.ts";
+import { messageMetadata, namespaceOf } from "./wire-ids.ts";
 import {
 	fromWire,
 	messageDict,
@@ -228,13 +228,30 @@ export async function executeRun(
 					debug === undefined
 						? ["values", ...modes]
 						: ["values", ...modes, "checkpoints", "debug"],
+				subgraphs: body.stream_subgraphs === true,
 			})) {
 				if (ev.type === "message") {
 					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
 					const metadata = { ...runMetadata, ...messageMetadata(ev) };
 					if (requested.has("messages-tuple"))
-						sink.push("messages", [messageDict(chunk), metadata]);
+						sink.push(
+							body.stream_subgraphs === true && ev.tasks.length > 1
+								? `messages|${namespaceOf(ev.tasks.slice(0, -1))}`
+								: "messages",
+							[messageDict(chunk), metadata],
+						);
 					older?.chunk(chunk, metadata);
+				} else if ("namespace" in ev && ev.namespace !== undefined) {
+					// a subgraph's own event (`stream_subgraphs`): its mode and namespace in the event's name
+					if (ev.type === "values" && requested.has("values"))
+						sink.push(`values|${namespaceOf(ev.namespace)}`, toWire(ev.data));
+					else if (ev.type === "update" && requested.has("updates"))
+						sink.push(
+							`updates|${namespaceOf(ev.namespace)}`,
+							toWire({ [ev.node]: ev.data }),
+						);
+					else if (ev.type === "custom" && requested.has("custom"))
+						sink.push(`custom|${namespaceOf(ev.namespace)}`, ev.data);
 				} else if (ev.type === "values") {
 					values = ev.data as Record<string, unknown>;
 					if (requested.has("values")) emit("values", values);

@@ -201,6 +201,7 @@ export const RunCreate = z.object({
 	metadata: Metadata.optional(),
 	stream_mode: z.union([StreamModeName, z.array(StreamModeName)]).optional(),
 	stream_resumable: z.boolean().optional(),
+	stream_subgraphs: z.boolean().optional(),
 	interrupt_before: z.union([z.literal("*"), z.array(z.string())]).optional(),
 	interrupt_after: z.union([z.literal("*"), z.array(z.string())]).optional(),
 	checkpoint_id: z.string().optional(),

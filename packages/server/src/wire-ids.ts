@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EventOrigin } from "@weft/graph";
+import type { EventOrigin, EventTask } from "@weft/graph";
 
 /** An RFC 4122 version 5 UUID: the SHA-1 of `namespace` (16 bytes) and `name`. */
 function uuid5(name: string, namespace: Buffer): string {
@@ -40,6 +40,15 @@ export const wireTaskId = (checkpointId: string, taskId: string): string =>
 	uuid5(`${checkpointId}/${taskId}`, NAMESPACE_TASK);
 
 /**
+ * A checkpoint namespace as LangGraph writes it: each task's `node:<wire task id>`, outermost first,
+ * joined by `|` (a subgraph's events with `stream_subgraphs` are named `<mode>|<namespace>`).
+ */
+export const namespaceOf = (tasks: readonly EventTask[]): string =>
+	tasks
+		.map((t) => `${t.node}:${wireTaskId(t.checkpointId ?? "", t.id)}`)
+		.join("|");
+
+/**
  * What LangGraph's server sends beside a `messages-tuple` chunk about where it came from: the step, the
  * node, the task's triggers and path (a Send's task is a push, `node#i` its i-th), and the checkpoint
  * namespace of its task (`node:taskId`, after its parent tasks' for a subgraph: `useStream` tells a
@@ -48,9 +57,7 @@ export const wireTaskId = (checkpointId: string, taskId: string): string =>
 export function messageMetadata(origin: EventOrigin): Record<string, unknown> {
 	const task = origin.tasks.at(-1)!;
 	const send = /#(\d+)$/.exec(task.id);
-	const ns = origin.tasks
-		.map((t) => `${t.node}:${wireTaskId(t.checkpointId ?? "", t.id)}`)
-		.join("|");
+	const ns = namespaceOf(origin.tasks);
 	return {
 		langgraph_step: origin.step,
 		langgraph_node: task.node,

@@ -1,4 +1,13 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
+
+/** What a subgraph run of a stream that asked for subgraph events passes up (`StreamConfig.subgraphs`). */
+export interface SubgraphEvents {
+	/** The modes the stream asked for (the child run's). */
+	modes: ReadonlySet<StreamMode> | undefined;
+	/** Sends a child's event, already filtered by `modes`, to the stream. */
+	forward(event: StreamEvent): void;
+}
+
 import { updateObjects } from "./update-objects.ts";
 
 /** The streams of a run nobody consumes: one shared, empty set (never changed). */
@@ -13,17 +22,22 @@ export class EventSink {
 	readonly #modes: ReadonlySet<StreamMode> | undefined;
 	/** The node-level modes someone consumes (fixed for the run). */
 	readonly streams: ReadonlySet<"messages" | "custom">;
+	/** Set when the stream asked for subgraph runs' own events. */
+	readonly subgraphs: SubgraphEvents | undefined;
 
 	constructor(
 		sink: ((event: StreamEvent) => void) | undefined,
 		modes: ReadonlySet<StreamMode> | undefined,
+		subgraphs = false,
 	) {
 		this.#sink = sink;
 		this.#modes = modes;
 		if (sink === undefined) {
 			this.streams = NO_STREAMS;
+			this.subgraphs = undefined;
 			return;
 		}
+		this.subgraphs = subgraphs ? { modes, forward: sink } : undefined;
 		const streams = new Set<"messages" | "custom">();
 		if (this.wants("messages")) streams.add("messages");
 		if (this.wants("custom")) streams.add("custom");

@@ -89,19 +89,31 @@ export interface EventOrigin {
 	tasks: readonly EventTask[];
 }
 
+/**
+ * Where a subgraph run's event came from, with `subgraphs: true`: the tasks of the parent runs it runs
+ * inside (outermost first). Absent on the root run's own events.
+ */
+export interface EventNamespace {
+	namespace?: readonly EventTask[] | undefined;
+}
+
 /** Events of `stream()`. */
 export type StreamEvent<TState = Record<string, unknown>> =
-	| { type: "values"; step: number; data: TState }
-	| {
+	| ({ type: "values"; step: number; data: TState } & EventNamespace)
+	| ({
 			type: "update";
 			step: number;
 			node: string;
 			data: Record<string, unknown>;
-	  }
+	  } & EventNamespace)
 	| ({ type: "message"; node: string; chunk: unknown } & EventOrigin)
-	| { type: "custom"; node: string; data: unknown }
+	| ({ type: "custom"; node: string; data: unknown } & EventNamespace)
 	| { type: "interrupt"; interrupts: Interrupt[] }
-	| { type: "checkpoint"; checkpointId: string; step: number }
+	| ({
+			type: "checkpoint";
+			checkpointId: string;
+			step: number;
+	  } & EventNamespace)
 	| {
 			type: "error";
 			node: string | undefined;
@@ -114,20 +126,26 @@ export type StreamEvent<TState = Record<string, unknown>> =
 			state: RunStatus | "planning" | "executing" | "committing";
 			step: number;
 	  }
-	| {
+	| ({
 			type: "task";
 			step: number;
 			node: string;
 			id: string;
 			phase: "start" | "end";
 			reused?: boolean;
-	  }
+	  } & EventNamespace)
 	| { type: "end"; result: RunResult<TState> };
 
 /** Options of `stream()`. */
 export interface StreamConfig extends RunConfig {
 	/** Which events (default: all but "debug"). Interrupt, error and end events always come. */
 	mode?: StreamMode | readonly StreamMode[] | undefined;
+	/**
+	 * Also the `values`, `update`, `checkpoint` and `task` events of subgraph runs (of the modes asked
+	 * for), each with its `namespace`, and their `custom` events with it too (default false: a subgraph's
+	 * writes reach the stream as its node's updates, its `message` and `custom` events as its parent's).
+	 */
+	subgraphs?: boolean | undefined;
 }
 
 /** Options of `compile()`. */

@@ -103,7 +103,11 @@ export class Run {
 						rt.names,
 					);
 		this.#signal = config.signal instanceof AbortSignal ? config.signal : NEVER;
-		this.#events = new EventSink(options.sink, options.modes);
+		this.#events = new EventSink(
+			options.sink,
+			options.modes,
+			options.subgraphs === true,
+		);
 		const events = this.#events;
 		this.#callbacks = hostCallbacks(
 			this.#store,

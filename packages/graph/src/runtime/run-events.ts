@@ -33,7 +33,16 @@ export async function* runEvents(
 			: given instanceof AbortSignal
 				? AbortSignal.any([given, left.signal])
 				: given; // refused by the run's config check
-	const done = new Run(rt, { ...config, signal }, { ...options, sink, modes })
+	const done = new Run(
+		rt,
+		{ ...config, signal },
+		{
+			...options,
+			sink,
+			modes,
+			subgraphs: config.subgraphs === true,
+		},
+	)
 		.execute(input)
 		.then(
 			() => {

@@ -13,6 +13,8 @@ export interface RunOptions {
 	fresh?: boolean | undefined;
 	sink?: ((event: StreamEvent) => void) | undefined;
 	modes?: ReadonlySet<StreamMode> | undefined;
+	/** Forward subgraph runs' own events (`StreamConfig.subgraphs`). */
+	subgraphs?: boolean | undefined;
 	/** A subgraph run writes under its parent run's lease: the parent's fencing token. */
 	fence?: number | undefined;
 	/** A subgraph run's effects are confirmed by its parent run's lease (see `RunLease.confirm`). */

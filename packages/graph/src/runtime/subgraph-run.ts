@@ -163,22 +163,42 @@ function pick(
 /**
  * Run options that pass a subgraph's `message` and `custom` events up to the parent's stream, named
  * `parent:child` by node (only the modes the parent's caller consumes), their origin under `parent`'s
- * task.
+ * task; with `subgraphs` asked for, also its own `values`, `update`, `checkpoint` and `task` events, their
+ * namespace under `parent`'s task.
  */
 function forwardEvents(host: TaskHost, node: string, parent: EventTask) {
-	if (host.streams.size === 0) return {};
+	const sub = host.subgraphs;
+	if (host.streams.size === 0 && sub === undefined) return {};
 	return {
-		modes: host.streams,
+		modes: sub === undefined ? host.streams : sub.modes,
+		subgraphs: sub !== undefined,
 		sink: (event: StreamEvent) => {
 			if (event.type === "message")
 				host.emit(`${node}:${event.node}`, "message", event.chunk, {
 					step: event.step,
 					tasks: [parent, ...event.tasks],
 				});
+			else if (event.type === "custom" && sub !== undefined)
+				sub.forward({
+					...event,
+					node: `${node}:${event.node}`,
+					namespace: [parent, ...(event.namespace ?? [])],
+				});
 			else if (event.type === "custom")
 				host.emit(`${node}:${event.node}`, "custom", event.data, {
 					step: host.step,
 					tasks: [parent],
+				});
+			else if (
+				sub !== undefined &&
+				(event.type === "values" ||
+					event.type === "update" ||
+					event.type === "checkpoint" ||
+					event.type === "task")
+			)
+				sub.forward({
+					...event,
+					namespace: [parent, ...(event.namespace ?? [])],
 				});
 		},
 	};

@@ -8,6 +8,7 @@ import type {
 	UsageReport,
 } from "../graph/types.ts";
 import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
+import type { SubgraphEvents } from "./event-sink.ts";
 import type { EventOrigin, RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
@@ -48,6 +49,8 @@ export interface TaskHost {
 	): void;
 	/** The node-level event modes someone consumes (a subgraph run forwards these to its parent). */
 	readonly streams: ReadonlySet<"messages" | "custom">;
+	/** Set when the stream asked for subgraph runs' own events (`StreamConfig.subgraphs`). */
+	readonly subgraphs?: SubgraphEvents | undefined;
 	reportUsage(node: string, usage: UsageReport): void;
 	/** Adds a subgraph run's usage under `node`. */
 	mergeUsage(node: string, usage: RunUsage): void;

@@ -81,6 +81,7 @@ export function taskHost(p: HostParts): TaskHost {
 		config: p.config,
 		multi: p.multi,
 		streams: p.events.streams,
+		subgraphs: p.events.subgraphs,
 		persist: callbacks.persist,
 		emit: callbacks.emit,
 		reportUsage: callbacks.reportUsage,

@@ -312,7 +312,9 @@ async function* only(
 	events: AsyncIterable<RunEvent>,
 	names: ReadonlySet<string> | undefined,
 ): AsyncIterable<RunEvent> {
-	for await (const ev of events) if (names?.has(ev.event) !== false) yield ev;
+	// a subgraph's event (`updates|sub:<id>`) goes with its mode's
+	for await (const ev of events)
+		if (names === undefined || names.has(ev.event.split("|", 1)[0]!)) yield ev;
 }
 
 /**
