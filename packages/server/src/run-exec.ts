@@ -191,6 +191,8 @@ export async function executeRun(
 		});
 	let start: Promise<StateSnapshot> | undefined;
 	const startAt = () => (start ??= readStart());
+	// a subgraph's own events too (`stream_subgraphs`), named by their namespace
+	const nested = body.stream_subgraphs === true;
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
@@ -228,20 +230,20 @@ export async function executeRun(
 					debug === undefined
 						? ["values", ...modes]
 						: ["values", ...modes, "checkpoints", "debug"],
-				subgraphs: body.stream_subgraphs === true,
+				subgraphs: nested,
 			})) {
 				if (ev.type === "message") {
 					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
 					const metadata = { ...runMetadata, ...messageMetadata(ev) };
 					if (requested.has("messages-tuple"))
 						sink.push(
-							body.stream_subgraphs === true && ev.tasks.length > 1
+							nested && ev.tasks.length > 1
 								? `messages|${namespaceOf(ev.tasks.slice(0, -1))}`
 								: "messages",
 							[messageDict(chunk), metadata],
 						);
 					older?.chunk(chunk, metadata);
-				} else if ("namespace" in ev && ev.namespace !== undefined) {
+				} else if (nested && "namespace" in ev && ev.namespace !== undefined) {
 					// a subgraph's own event (`stream_subgraphs`): its mode and namespace in the event's name
 					if (ev.type === "values" && requested.has("values"))
 						sink.push(`values|${namespaceOf(ev.namespace)}`, toWire(ev.data));
