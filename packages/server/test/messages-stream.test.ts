@@ -33,11 +33,18 @@ const anonymous = new StateGraph(z.object({ messages: messages() }))
 	.addEdge("agent", END)
 	.compile();
 
+/** `chat` as the subgraph node `inner`. */
+const nested = new StateGraph(z.object({ messages: messages() }))
+	.addNode("inner", chat)
+	.addEdge(START, "inner")
+	.addEdge("inner", END)
+	.compile();
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { chat, anonymous },
+		graphs: { chat, anonymous, nested },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -69,6 +76,36 @@ describe("messages over the wire", () => {
 			["human", "hi"],
 			["ai", "hello there"],
 		]);
+	});
+
+	it("with streamSubgraphs, names a subgraph's token chunks messages|<node>:<task id>, as LangGraph's server does", async () => {
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "nested", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages-tuple"],
+			streamSubgraphs: true,
+		}))
+			parts.push(p);
+		const history = await client.threads.getHistory(thread.thread_id);
+		const ns = `inner:${history.at(-1)!.tasks[0]!.id}`;
+		const tokens = parts.filter((p) => p.event.startsWith("messages"));
+		expect(tokens.length).toBeGreaterThan(0);
+		expect(new Set(tokens.map((t) => t.event))).toEqual(
+			new Set([`messages|${ns}`]),
+		);
+		expect(tokens[0]!.data[1].langgraph_checkpoint_ns).toMatch(
+			new RegExp(`^${ns}\\|agent:`),
+		);
+		// without it, the same chunks go as plain messages events
+		const plain: string[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "nested", {
+			input: { messages: [{ role: "user", content: "again" }] },
+			streamMode: ["messages-tuple"],
+		}))
+			plain.push(p.event);
+		expect(plain).toContain("messages");
+		expect(plain.some((e) => e.includes("|"))).toBe(false);
 	});
 
 	it("gives every token chunk of one model call the id of the answer kept in state (useStream groups by it)", async () => {
