@@ -11,8 +11,17 @@ import { toWire } from "./wire-values.ts";
 type AnyGraph = CompiledGraph<any, any>;
 
 /** The stream modes `DebugModes` sends. */
-export const DEBUG_MODES = ["checkpoints", "tasks", "debug"] as const;
-export type DebugModeName = (typeof DEBUG_MODES)[number];
+const DEBUG_MODES = ["checkpoints", "tasks", "debug"] as const;
+type DebugModeName = (typeof DEBUG_MODES)[number];
+
+/** Where a run's debug events go, and what they say of it. */
+interface RunAt {
+	threadId: string;
+	/** The checkpoint the run was asked to go on from (undefined: the thread's newest). */
+	checkpointId: string | undefined;
+	/** The run's metadata (as on its checkpoints): in each task start and config. */
+	metadata: Record<string, unknown>;
+}
 
 /** A task started in the step in flight, waiting for its result event. */
 interface Started {
@@ -30,26 +39,57 @@ interface Started {
  */
 export class DebugModes {
 	readonly #graph: AnyGraph;
+	readonly #run: RunAt;
 	readonly #threadId: string;
 	readonly #modes: ReadonlySet<DebugModeName>;
 	readonly #push: (event: string, data: unknown) => void;
 	readonly #metadata: Record<string, unknown>;
 	/** The checkpoint the step in flight started from (undefined before the run's first). */
 	#at: StateSnapshot | undefined;
+	/** The checkpoint a resumed run goes on from, read before it starts (`resuming`). */
+	#start: StateSnapshot | undefined;
 	readonly #started = new Map<string, Started>();
 
-	constructor(
+	/** The debug events of a run that asks for `checkpoints`, `tasks` or `debug`; undefined for others. */
+	static of(
 		graph: AnyGraph,
-		threadId: string,
+		requested: ReadonlySet<string>,
+		sink: { push(event: string, data: unknown): void },
+		run: RunAt,
+	): DebugModes | undefined {
+		const modes = DEBUG_MODES.filter((m) => requested.has(m));
+		return modes.length === 0
+			? undefined
+			: new DebugModes(graph, new Set(modes), sink, run);
+	}
+
+	private constructor(
+		graph: AnyGraph,
 		modes: ReadonlySet<DebugModeName>,
-		push: (event: string, data: unknown) => void,
-		metadata: Record<string, unknown>,
+		sink: { push(event: string, data: unknown): void },
+		run: RunAt,
 	) {
 		this.#graph = graph;
-		this.#threadId = threadId;
+		this.#run = run;
+		this.#threadId = run.threadId;
 		this.#modes = modes;
-		this.#push = push;
-		this.#metadata = metadata;
+		this.#push = (event, data) => sink.push(event, data);
+		this.#metadata = run.metadata;
+	}
+
+	/**
+	 * The run resumes (a `Command`): reads the checkpoint it goes on from now, while its interrupts are
+	 * still pending, as LangGraph's server sends it before the resumed task.
+	 */
+	async resuming(): Promise<void> {
+		this.#start = await this.#readStart().catch(() => undefined);
+	}
+
+	#readStart(): Promise<StateSnapshot> {
+		return this.#graph.getState({
+			threadId: this.#threadId,
+			checkpointId: this.#run.checkpointId,
+		});
 	}
 
 	/** The run wrote checkpoint `checkpointId`: the results of the step's tasks, then the checkpoint. */
@@ -69,15 +109,12 @@ export class DebugModes {
 	}
 
 	/**
-	 * A task of the run started (`at`: the checkpoint the run goes on from, read when the run has written
-	 * none yet: a resumed run's first task, as LangGraph's sends that checkpoint first).
+	 * A task of the run started. When the run has written no checkpoint yet (it resumed, or goes on after
+	 * its first worker died), the one it goes on from is sent first, as LangGraph's server does.
 	 */
-	async taskStart(
-		taskId: string,
-		step: number,
-		at: () => Promise<StateSnapshot>,
-	): Promise<void> {
-		if (this.#at === undefined) await this.#emitCheckpoint(await at());
+	async taskStart(taskId: string, step: number): Promise<void> {
+		if (this.#at === undefined)
+			await this.#emitCheckpoint(this.#start ?? (await this.#readStart()));
 		const snap = this.#at!;
 		const spec = snap.tasks.find((t) => t.id === taskId);
 		if (spec === undefined) return;

@@ -8,10 +8,11 @@ import {
 	Command,
 	type CompiledGraph,
 	type StateSnapshot,
+	type StreamEvent,
 	type StreamMode,
 	updatesByTask,
 } from "@weft/graph";
-import { DEBUG_MODES, type DebugModeName, DebugModes } from "./debug-modes.ts";
+import { DebugModes } from "./debug-modes.ts";
 import { toHttpError } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
 import type { RunRequest } from "./rollback.ts";
@@ -171,26 +172,11 @@ export async function executeRun(
 		? new MessagesMode((event, data) => sink.push(event, data))
 		: undefined;
 	// checkpoints, tasks, debug: only for a run that asks for one (they read each checkpoint back)
-	const debugModes = new Set(DEBUG_MODES.filter((m) => requested.has(m)));
-	const debug =
-		debugModes.size > 0
-			? new DebugModes(
-					graph,
-					run.threadId,
-					debugModes as ReadonlySet<DebugModeName>,
-					(event, data) => sink.push(event, data),
-					runMetadata,
-				)
-			: undefined;
-	// the checkpoint a run goes on from when it writes none before its first task (a resume: read before
-	// the run starts, while its interrupts are still pending, as LangGraph's server sends it)
-	const readStart = () =>
-		graph.getState({
-			threadId: run.threadId,
-			checkpointId: checkpointId ?? undefined,
-		});
-	let start: Promise<StateSnapshot> | undefined;
-	const startAt = () => (start ??= readStart());
+	const debug = DebugModes.of(graph, requested, sink, {
+		threadId: run.threadId,
+		checkpointId: checkpointId ?? undefined,
+		metadata: runMetadata,
+	});
 	// a subgraph's own events too (`stream_subgraphs`), named by their namespace
 	const nested = body.stream_subgraphs === true;
 	let values: Record<string, unknown> = {};
@@ -213,10 +199,7 @@ export async function executeRun(
 				outcome: ended.paused ? "INTERRUPT" : "SUCCEED",
 			};
 		} else {
-			if (debug !== undefined && input instanceof Command) {
-				const snap = await readStart().catch(() => undefined);
-				if (snap !== undefined) start = Promise.resolve(snap);
-			}
+			if (input instanceof Command) await debug?.resuming();
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
@@ -243,18 +226,9 @@ export async function executeRun(
 							[messageDict(chunk), metadata],
 						);
 					older?.chunk(chunk, metadata);
-				} else if (nested && "namespace" in ev && ev.namespace !== undefined) {
-					// a subgraph's own event (`stream_subgraphs`): its mode and namespace in the event's name
-					if (ev.type === "values" && requested.has("values"))
-						sink.push(`values|${namespaceOf(ev.namespace)}`, toWire(ev.data));
-					else if (ev.type === "update" && requested.has("updates"))
-						sink.push(
-							`updates|${namespaceOf(ev.namespace)}`,
-							toWire({ [ev.node]: ev.data }),
-						);
-					else if (ev.type === "custom" && requested.has("custom"))
-						sink.push(`custom|${namespaceOf(ev.namespace)}`, ev.data);
-				} else if (ev.type === "values") {
+				} else if (nested && "namespace" in ev && ev.namespace !== undefined)
+					sendNested(ev, requested, sink);
+				else if (ev.type === "values") {
 					values = ev.data as Record<string, unknown>;
 					if (requested.has("values")) emit("values", values);
 					older?.values(values);
@@ -266,7 +240,7 @@ export async function executeRun(
 					await debug?.checkpoint(ev.checkpointId);
 				else if (ev.type === "task") {
 					if (ev.phase === "start" && ev.reused !== true)
-						await debug?.taskStart(ev.id, ev.step, startAt);
+						await debug?.taskStart(ev.id, ev.step);
 				} else if (ev.type === "interrupt") {
 					await debug?.paused();
 					sendInterrupt(ev.interrupts);
@@ -429,4 +403,23 @@ function nodeList(
 ): string[] | undefined {
 	if (v !== "*") return v;
 	return [...topLevelNodes(graph)];
+}
+
+/**
+ * A subgraph's own event (`stream_subgraphs`), named as LangGraph's server names it: its mode, then its
+ * namespace (`updates|sub:<task id>`).
+ */
+function sendNested(
+	ev: StreamEvent,
+	requested: ReadonlySet<StreamModeName>,
+	sink: RunSink,
+): void {
+	if (!("namespace" in ev) || ev.namespace === undefined) return;
+	const ns = namespaceOf(ev.namespace);
+	if (ev.type === "values" && requested.has("values"))
+		sink.push(`values|${ns}`, toWire(ev.data));
+	else if (ev.type === "update" && requested.has("updates"))
+		sink.push(`updates|${ns}`, toWire({ [ev.node]: ev.data }));
+	else if (ev.type === "custom" && requested.has("custom"))
+		sink.push(`custom|${ns}`, ev.data);
 }
