@@ -39,11 +39,13 @@ export function cliHint(
 
 /**
  * A hint's commands as this command was typed: each \`weft …\` in it gets the invocation (`pnpm weft` in a
- * checkout) and the store flags, unless it names a store itself, so that pasting it reads the same store.
+ * checkout) and the store flags, unless it names a store itself or reads none (`init`, `completion`), so that
+ * pasting it reads the same store.
  */
 export function pasteable(hint: string, store: string): string {
 	return hint.replace(/`weft ([^`]*)`/g, (_, rest: string) =>
-		/(^|\s)--(db|postgres)(\s|=)/.test(rest)
+		/(^|\s)--(db|postgres)(\s|=)/.test(rest) ||
+		/^(init|completion)\b/.test(rest)
 			? `\`${WEFT} ${rest}\``
 			: `\`${WEFT}${store} ${rest}\``,
 	);

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import {
+	basename,
+	dirname,
+	isAbsolute,
+	join,
+	relative,
+	resolve,
+	sep,
+} from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { noThread, UsageError } from "./cli-error.ts";
@@ -41,14 +49,7 @@ export async function loadGraph(
 			unknown
 		>;
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		throw new UsageError(
-			`cannot import ${path}: ${message}`,
-			/Cannot find (package|module) '@weft\//.test(message)
-				? "the module's folder cannot see Weft's packages: start a project with `weft init <dir>` (see docs/getting-started.md)"
-				: "fix the error in the module, or give another one (--debug prints where it failed)",
-			error,
-		);
+		throw importError(path, error);
 	}
 	const candidates = Object.entries(module).filter(
 		(e): e is [string, AnyGraph] => isGraph(e[1]),
@@ -75,6 +76,69 @@ export async function loadGraph(
 				: picked[1].withCheckpointer(checkpointer),
 		ref: `${stored.split(sep).join("/")}#${picked[0]}`,
 	};
+}
+
+const checkout = resolve(fileURLToPath(import.meta.url), "../../../..");
+
+/**
+ * Why a graph module could not be imported, in words: a package it imports that is not installed where
+ * the module is (and how to install it), a file of its own that is not there, or its own error with the
+ * place it was thrown. Node's resolver notes ("Require stack", "Did you mean…") are left out.
+ */
+function importError(path: string, error: unknown): UsageError {
+	const message = error instanceof Error ? error.message : String(error);
+	const code = (error as { code?: unknown } | null)?.code;
+	const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+	if (
+		missing !== undefined &&
+		(code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND")
+	) {
+		if (missing.startsWith(".") || isAbsolute(missing)) {
+			const spec = /imported from/.test(message)
+				? `./${relative(dirname(path), missing).split(sep).join("/")}`
+				: missing;
+			return new UsageError(
+				`cannot import ${path}: it imports "${spec}", which does not exist (${resolve(dirname(path), missing)})`,
+				"fix the import's path in the module (TypeScript files are imported with their .ts extension)",
+				error,
+			);
+		}
+		const name = missing.startsWith("@")
+			? missing.split("/").slice(0, 2).join("/")
+			: missing.split("/")[0]!;
+		const folder = dirname(path);
+		return new UsageError(
+			`cannot import ${path}: "${name}" is not installed in ${folder} or a folder above it`,
+			name.startsWith("@weft/")
+				? `install Weft in the module's project, linked to this checkout: \`pnpm add link:${join(checkout, "packages", name.slice("@weft/".length))} zod@4\`, or start a project that has it with \`weft init <dir>\` (docs/getting-started.md)`
+				: `install it in the module's project: \`pnpm add ${name}\` (or \`npm install ${name}\`) in ${folder}`,
+			error,
+		);
+	}
+	const first = message.split("\n")[0]!;
+	const shown = /^Transform failed/.test(first)
+		? message.split("\n").slice(0, 3).join("\n")
+		: first;
+	return new UsageError(
+		`cannot import ${path}: ${shown}${thrownAt(path, error)}`,
+		"fix the error in the module, or give another one (--debug prints where it failed)",
+		error,
+	);
+}
+
+/** " (thrown at graph.ts:3:9)": the module's own line in an error's stack, if it is there. */
+function thrownAt(path: string, error: unknown): string {
+	const stack = error instanceof Error ? (error.stack ?? "") : "";
+	const url = pathToFileURL(path).href;
+	for (const line of stack.split("\n")) {
+		const at =
+			line.indexOf(url) >= 0 ? url : line.indexOf(path) >= 0 ? path : undefined;
+		if (at === undefined || !/^\s+at /.test(line)) continue;
+		const place = /:(\d+):(\d+)\)?\s*$/.exec(line);
+		if (place !== null)
+			return ` (thrown at ${basename(path)}:${place[1]}:${place[2]})`;
+	}
+	return "";
 }
 
 async function registerTsx(path: string): Promise<void> {
@@ -152,8 +216,14 @@ export async function loadGraphs(
 	return graphs;
 }
 
-/** The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. */
-export function graphsOfConfig(file: string): [string, string][] {
+/**
+ * The graphs of `weft.json` (`{ "graphs": { name: "./module.ts#export" } }`), paths relative to it. With
+ * `checkFiles`, a module that is not there is refused here, naming weft.json and the graph.
+ */
+export function graphsOfConfig(
+	file: string,
+	checkFiles = true,
+): [string, string][] {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -170,8 +240,19 @@ export function graphsOfConfig(file: string): [string, string][] {
 			'add { "graphs": { "name": "./src/graph.ts#graph" } }',
 		);
 	return Object.entries(graphs).map(([name, ref]) => {
-		const spec = String(ref);
-		return [name, isAbsolute(spec) ? spec : resolve(dirname(file), spec)];
+		if (typeof ref !== "string" || ref === "")
+			throw new UsageError(
+				`${file}: graph "${name}" must be a module path as a string, got ${JSON.stringify(ref)}`,
+				`e.g. { "graphs": { "${name}": "./src/graph.ts#graph" } } (the path is relative to weft.json)`,
+			);
+		const spec = isAbsolute(ref) ? ref : resolve(dirname(file), ref);
+		const module = spec.split("#")[0]!;
+		if (checkFiles && !existsSync(module))
+			throw new UsageError(
+				`${file}: graph "${name}" names ${ref}, and there is no file at ${module}`,
+				"paths in weft.json are relative to the weft.json file: give the path of a module that exports a compiled graph (./src/graph.ts#graph)",
+			);
+		return [name, spec];
 	});
 }
 
@@ -179,5 +260,6 @@ export function graphsOfConfig(file: string): [string, string][] {
 function moduleInConfig(name: string): string | undefined {
 	const file = join(process.cwd(), "weft.json");
 	if (!existsSync(file)) return undefined;
-	return graphsOfConfig(file).find(([n]) => n === name)?.[1];
+	// the other graphs' modules are not this command's business
+	return graphsOfConfig(file, false).find(([n]) => n === name)?.[1];
 }
