@@ -1,5 +1,10 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main as demo } from "../src/demo.ts";
+import { main as encryption } from "../src/encryption.ts";
 import { main as humanApproval, sentMails } from "../src/human-approval.ts";
 import { main as quickstart } from "../src/quickstart.ts";
 import { main as subgraphs } from "../src/subgraphs.ts";
@@ -41,6 +46,25 @@ describe("examples run", () => {
 			before: 3,
 			after: 5,
 		});
+	});
+
+	it("encryption at rest: the state reads back, the file holds no plain text, no key is refused", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-example-encryption-"));
+		const key = process.env.WEFT_KEY;
+		try {
+			process.env.WEFT_KEY = randomBytes(32).toString("hex");
+			const path = join(dir, "weft.db");
+			expect(await encryption(path)).toEqual({ secret: "LAUNCH CODE" });
+			expect(readFileSync(path).includes("LAUNCH CODE")).toBe(false);
+			delete process.env.WEFT_KEY;
+			await expect(encryption(join(dir, "other.db"))).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+			});
+		} finally {
+			if (key === undefined) delete process.env.WEFT_KEY;
+			else process.env.WEFT_KEY = key;
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it("the demo pauses, approves, forks and re-runs", async () => {
