@@ -35,6 +35,7 @@ import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { enterTypedFolder } from "./invocation.ts";
+import { asciiOutputUnlessUtf8 } from "./render/charset.ts";
 import { createOutput } from "./render/output.ts";
 import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
@@ -290,6 +291,7 @@ if (
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
 	keepRunningWhenPipesClose();
+	asciiOutputUnlessUtf8(wantsJson(process.argv.slice(2)));
 	enterTypedFolder();
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;

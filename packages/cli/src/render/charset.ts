@@ -1,0 +1,71 @@
+/**
+ * Output for a terminal whose locale is not UTF-8 (`LANG=C`, `LC_ALL=en_US.ISO-8859-1`): the UTF-8 bytes
+ * of box drawing, arrows and dots would show as garbage there (`â”€`), so human output is written in
+ * ASCII: each drawing character becomes one ASCII character of the same width (tables stay aligned), and
+ * any other character outside ASCII a `?`, as C-locale programs show what they cannot print.
+ */
+
+/** The locale's character set is UTF-8: the first of LC_ALL, LC_CTYPE, LANG that is set says; none set: yes. */
+export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
+	const locale = env.LC_ALL || env.LC_CTYPE || env.LANG;
+	return locale === undefined || locale === "" || /utf-?8/i.test(locale);
+}
+
+const drawing: Record<string, string> = {
+	"─": "-",
+	"━": "-",
+	"┄": "-",
+	"═": "=",
+	"│": "|",
+	"║": "|",
+	"┌": "+",
+	"┐": "+",
+	"└": "+",
+	"┘": "+",
+	"├": "+",
+	"┤": "+",
+	"┬": "+",
+	"┴": "+",
+	"┼": "+",
+	"╭": "+",
+	"╮": "+",
+	"╰": "+",
+	"╯": "+",
+	"╔": "+",
+	"╗": "+",
+	"╚": "+",
+	"╝": "+",
+	"·": "-",
+	"…": "~",
+	"→": ">",
+	"▶": ">",
+	"–": "-",
+	"—": "-",
+	"✓": "v",
+	"✗": "x",
+	"⏸": "|",
+};
+
+/** `text` in ASCII: drawing characters by their look-alikes, anything else outside ASCII as `?`. */
+export function toAscii(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is everything above ASCII
+	return text.replace(/[^\u0000-\u007f]/gu, (c) => drawing[c] ?? "?");
+}
+
+/**
+ * On a locale that is not UTF-8, everything the CLI writes to stderr, and to stdout unless it prints JSON
+ * (JSON keeps the data as it is, for the program that reads it), goes through `toAscii`.
+ */
+export function asciiOutputUnlessUtf8(json: boolean): void {
+	if (utf8Locale()) return;
+	for (const stream of json
+		? [process.stderr]
+		: [process.stdout, process.stderr]) {
+		const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+		stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+			write(
+				typeof chunk === "string" ? toAscii(chunk) : chunk,
+				...rest,
+			)) as typeof stream.write;
+	}
+}
