@@ -291,7 +291,10 @@ if (
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
 	keepRunningWhenPipesClose();
-	asciiOutputUnlessUtf8(wantsJson(process.argv.slice(2)));
+	// JSON for scripts and the MCP protocol on stdout are data: never rewritten
+	asciiOutputUnlessUtf8(
+		wantsJson(process.argv.slice(2)) || process.argv.includes("mcp"),
+	);
 	enterTypedFolder();
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;

@@ -79,6 +79,44 @@ describe("a locale that is not UTF-8", () => {
 		expect(r.json.values.topic).toBe(topic);
 	});
 
+	it("weft mcp's protocol on stdout keeps the data as it is", async () => {
+		const { spawn } = await import("node:child_process");
+		const { weftCommand } = await import("./run-cli.ts");
+		const child = spawn(
+			weftCommand[0]!,
+			[
+				...weftCommand.slice(1),
+				...db,
+				"mcp",
+				"--graph",
+				`review=${review}#graph`,
+			],
+			{ cwd: root, env: { ...process.env, ...latin1, LANG: "", LC_CTYPE: "" } },
+		);
+		let out = "";
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+		});
+		const request = (id: number, method: string, params: unknown) =>
+			child.stdin.write(
+				`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`,
+			);
+		request(1, "initialize", {
+			protocolVersion: "2025-06-18",
+			capabilities: {},
+			clientInfo: { name: "test", version: "1" },
+		});
+		request(2, "tools/call", {
+			name: "review",
+			arguments: { topic },
+		});
+		await vi.waitFor(() => expect(out).toContain('"id":2'), {
+			timeout: 60_000,
+		});
+		child.kill();
+		expect(out).toContain("café");
+	});
+
 	it("a UTF-8 locale keeps the box drawing", async () => {
 		const r = await weft([...db, "history", "t"], {
 			env: { LC_ALL: undefined, LC_CTYPE: undefined, LANG: "C.UTF-8" },

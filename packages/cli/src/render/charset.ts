@@ -53,12 +53,12 @@ export function toAscii(text: string): string {
 }
 
 /**
- * On a locale that is not UTF-8, everything the CLI writes to stderr, and to stdout unless it prints JSON
- * (JSON keeps the data as it is, for the program that reads it), goes through `toAscii`.
+ * On a locale that is not UTF-8, everything the CLI writes to stderr, and to stdout unless stdout carries
+ * data (`--json`, the MCP protocol: kept as it is, for the program that reads it), goes through `toAscii`.
  */
-export function asciiOutputUnlessUtf8(json: boolean): void {
+export function asciiOutputUnlessUtf8(data: boolean): void {
 	if (utf8Locale()) return;
-	for (const stream of json
+	for (const stream of data
 		? [process.stderr]
 		: [process.stdout, process.stderr]) {
 		const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
