@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import {
 	basename,
 	dirname,
@@ -41,6 +41,18 @@ export async function loadGraph(
 			`no graph module at ${path}`,
 			"give the path of a module that exports a compiled graph (path/to/graph.ts or path#exportName)",
 		);
+	if (statSync(path).isDirectory()) {
+		const modules = readdirSync(path).filter((f) => /\.[mc]?[jt]sx?$/.test(f));
+		throw new UsageError(
+			`${path} is a folder, not a graph module`,
+			modules.length === 0
+				? "give the path of the module file that exports the compiled graph (path/to/graph.ts#exportName)"
+				: `give the module file in it that exports the graph: ${modules
+						.slice(0, 5)
+						.map((f) => join(file, f))
+						.join(", ")}${modules.length > 5 ? ", …" : ""}`,
+		);
+	}
 	await registerTsx(path);
 	let module: Record<string, unknown>;
 	try {

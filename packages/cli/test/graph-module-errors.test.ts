@@ -92,6 +92,17 @@ describe("a graph module that cannot be loaded", () => {
 	});
 });
 
+describe("a graph module path that is a folder", () => {
+	it("names the modules in it", async () => {
+		const cwd = project("folder", { "graph.ts": "export const graph = 1;\n" });
+		const r = await dev(cwd, ["--graph", `g=${cwd}`]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`${cwd} is a folder, not a graph module`);
+		expect(r.stderr).toContain("graph.ts");
+		expect(r.stderr).not.toContain("Directory import");
+	});
+});
+
 describe("weft.json that names a graph wrongly", () => {
 	it("a module that is not there: names weft.json and the graph", async () => {
 		const cwd = project("config-path", {
