@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -10,6 +10,12 @@ const docs = [
 	...readdirSync(join(root, "docs"))
 		.filter((f) => f.endsWith(".md"))
 		.map((f) => `docs/${f}`),
+	// the READMEs of the packages and apps
+	...["packages", "apps"].flatMap((dir) =>
+		readdirSync(join(root, dir))
+			.map((p) => `${dir}/${p}/README.md`)
+			.filter((f) => existsSync(join(root, f))),
+	),
 ];
 const marker = /<!-- example: ([^#\s]+)#([\w-]+) -->\s*```\w*\n([\s\S]*?)```/g;
 
@@ -37,7 +43,28 @@ const cases = docs.flatMap((doc) =>
 	})),
 );
 
+/**
+ * TypeScript blocks of the docs that no example holds: each must say why after `<!-- not-run: … -->`
+ * (a fragment, a service the tests cannot reach) so that a new block is an example unless someone says so.
+ */
+const unmarked = docs.flatMap((doc) => {
+	const lines = readFileSync(join(root, doc), "utf8").split("\n");
+	return lines.flatMap((line, i) => {
+		if (!/^```(ts|typescript|tsx|js|javascript)\s*$/.test(line)) return [];
+		const before = lines
+			.slice(0, i)
+			.reverse()
+			.find((l) => l.trim() !== "");
+		return /<!-- (example: |not-run: )/.test(before ?? "")
+			? []
+			: [`${doc}:${i + 1}`];
+	});
+});
+
 describe("docs snippets match examples", () => {
+	it("every TypeScript block of the docs is an example, or says why it is not run", () => {
+		expect(unmarked).toEqual([]);
+	});
 	it("finds snippets to check", () => {
 		expect(cases.length).toBeGreaterThan(0);
 	});
