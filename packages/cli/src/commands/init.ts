@@ -5,6 +5,7 @@ import {
 	readFileSync,
 	realpathSync,
 	rmSync,
+	statSync,
 	writeFileSync,
 } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -54,6 +55,11 @@ function links(): Record<string, string> {
  */
 export async function init(dir: string, env: CommandEnv): Promise<number> {
 	const target = resolve(dir);
+	if (existsSync(target) && !statSync(target).isDirectory())
+		throw new UsageError(
+			`${target} is a file, not a folder`,
+			"pick a new folder: `weft init ../my-agent`",
+		);
 	if (existsSync(target) && readdirSync(target).length > 0)
 		throw new UsageError(
 			`${target} is not empty`,
@@ -70,16 +76,43 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 			/\{\{(\w+)\}\}/g,
 			(_, key: string) => values[key as keyof typeof values] ?? "",
 		);
-	cpSync(template, target, { recursive: true });
-	rmSync(join(target, "package.json.tmpl"));
-	writeFileSync(
-		join(target, "package.json"),
-		fill(readFileSync(join(template, "package.json.tmpl"), "utf8")),
-	);
-	writeFileSync(
-		join(target, "README.md"),
-		fill(readFileSync(join(template, "README.md"), "utf8")),
-	);
+	const existed = existsSync(target);
+	try {
+		cpSync(template, target, { recursive: true });
+		rmSync(join(target, "package.json.tmpl"));
+		writeFileSync(
+			join(target, "package.json"),
+			fill(readFileSync(join(template, "package.json.tmpl"), "utf8")),
+		);
+		writeFileSync(
+			join(target, "README.md"),
+			fill(readFileSync(join(template, "README.md"), "utf8")),
+		);
+	} catch (error) {
+		// a folder this command made is taken away again; an empty one the user gave is emptied
+		try {
+			if (!existed) rmSync(target, { recursive: true, force: true });
+			else
+				for (const f of readdirSync(target))
+					rmSync(join(target, f), { recursive: true, force: true });
+		} catch {
+			// nothing was made there to take away
+		}
+		const e = error as NodeJS.ErrnoException;
+		const why =
+			{
+				ENOTDIR: "a part of the path is a file",
+				EACCES: "permission denied",
+				EPERM: "permission denied",
+				EROFS: "the file system is read-only",
+				ENOSPC: "no space left on the device",
+			}[e.code ?? ""] ?? e.message;
+		throw new UsageError(
+			`cannot write a project to ${target}: ${why}${e.code === undefined ? "" : ` (${e.code})`}`,
+			"pick a folder you can write to, whose parent is a folder: `weft init ../my-agent`",
+			error,
+		);
+	}
 	const files = [
 		"package.json",
 		"README.md",

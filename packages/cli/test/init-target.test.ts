@@ -1,0 +1,31 @@
+// `weft init` on a place it cannot write a project to: a usage error that says why, not UNEXPECTED.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const dir = mkdtempSync(join(tmpdir(), "weft-init-target-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = join(dir, "notes.txt");
+writeFileSync(file, "mine\n");
+
+describe("weft init where no project can be written", () => {
+	it("a file: says it is a file", async () => {
+		const r = await weft(["init", file]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`${file} is a file, not a folder`);
+		expect(r.stderr).not.toContain("UNEXPECTED");
+	});
+
+	it("a folder inside a file: says it cannot be created, and why", async () => {
+		const r = await weft(["init", join(file, "agent")]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(
+			`cannot write a project to ${join(file, "agent")}`,
+		);
+		expect(r.stderr).not.toContain("UNEXPECTED");
+	});
+});
