@@ -1,4 +1,4 @@
-// A terminal whose locale is not UTF-8 (LANG=C, ISO-8859-1) shows UTF-8 box drawing as garbage: there
+// A terminal whose locale is not UTF-8 (ISO-8859-1, LANG=de_DE) shows UTF-8 box drawing as garbage: there
 // the CLI's human output is ASCII (tables keep their shape), while --json keeps the data as it is.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,7 +48,7 @@ describe("a locale that is not UTF-8", () => {
 		it(`weft ${args.join(" ")} writes ASCII`, async () => {
 			for (const env of [
 				latin1,
-				{ LC_ALL: undefined, LC_CTYPE: undefined, LANG: "C" },
+				{ LC_ALL: undefined, LC_CTYPE: undefined, LANG: "de_DE" },
 			]) {
 				const r = await weft([...db, ...args], { env });
 				expect(r.code).toBe(0);
@@ -117,10 +117,12 @@ describe("a locale that is not UTF-8", () => {
 		expect(out).toContain("café");
 	});
 
-	it("a UTF-8 locale keeps the box drawing", async () => {
-		const r = await weft([...db, "history", "t"], {
-			env: { LC_ALL: undefined, LC_CTYPE: undefined, LANG: "C.UTF-8" },
-		});
-		expect(r.stdout).toContain("┌");
+	it("a UTF-8 locale, no locale and the C/POSIX locale (containers, CI) keep the box drawing", async () => {
+		for (const LANG of ["C.UTF-8", undefined, "C", "POSIX"]) {
+			const r = await weft([...db, "history", "t"], {
+				env: { LC_ALL: undefined, LC_CTYPE: undefined, LANG },
+			});
+			expect(r.stdout, String(LANG)).toContain("┌");
+		}
 	});
 });

@@ -1,14 +1,24 @@
 /**
- * Output for a terminal whose locale is not UTF-8 (`LANG=C`, `LC_ALL=en_US.ISO-8859-1`): the UTF-8 bytes
+ * Output for a terminal whose locale is not UTF-8 (`LC_ALL=en_US.ISO-8859-1`, `LANG=de_DE`): the UTF-8 bytes
  * of box drawing, arrows and dots would show as garbage there (`â”€`), so human output is written in
  * ASCII: each drawing character becomes one ASCII character of the same width (tables stay aligned), and
  * any other character outside ASCII a `?`, as C-locale programs show what they cannot print.
  */
 
-/** The locale's character set is UTF-8: the first of LC_ALL, LC_CTYPE, LANG that is set says; none set: yes. */
+/**
+ * The locale's character set is UTF-8: the first of LC_ALL, LC_CTYPE, LANG that is set says. None set, or
+ * the C/POSIX locale (what containers and CI machines default to, whose terminals are UTF-8: Python too
+ * reads it as UTF-8, PEP 538), counts as UTF-8; a locale that names another character set does not.
+ */
 export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
 	const locale = env.LC_ALL || env.LC_CTYPE || env.LANG;
-	return locale === undefined || locale === "" || /utf-?8/i.test(locale);
+	return (
+		locale === undefined ||
+		locale === "" ||
+		locale === "C" ||
+		locale === "POSIX" ||
+		/utf-?8/i.test(locale)
+	);
 }
 
 const drawing: Record<string, string> = {
