@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WeftError } from "@weft/checkpoint";
+import type { WeftError } from "@weft/checkpoint";
 import pg from "pg";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
@@ -8,6 +8,7 @@ import {
 	decodeRecords,
 	type ServerRecords,
 } from "./server-records.ts";
+import { ServingLock } from "./serving-lock.ts";
 
 const MOVES_SQL = `ARRAY[${RUN_STORED_MOVES.map((m) => `'${m}'`).join(", ")}]`;
 
@@ -69,16 +70,13 @@ export class PostgresRecords implements ServerRecords {
 	/** Marks this process's own notifications (`kind:id|origin`), which its cache needs not reload. */
 	readonly origin = randomUUID();
 	readonly #owned: boolean;
-	/** The connection holding this process's serving lock (`serving()`). */
-	#serving: pg.Client | undefined;
-	/** How it serves the database (`serving(alone)`), until released: a lock lost is taken again so. */
-	#servingAlone: boolean | undefined;
-	/** Told when the lock, lost with its connection, was found taken the other way (`serving(alone, lost)`). */
-	#servingLost: ((error: WeftError) => void) | undefined;
+	/** This process's hold on the database (`serving()`), on a connection of its own. */
+	readonly #serving: ServingLock;
 
 	private constructor(pool: pg.Pool, owned: boolean) {
 		this.pool = pool;
 		this.#owned = owned;
+		this.#serving = new ServingLock(pool.options);
 	}
 
 	/** Connects and creates the tables when missing. */
@@ -225,123 +223,17 @@ export class PostgresRecords implements ServerRecords {
 	/**
 	 * Takes the database for this process (decision 0106): `alone` for an API that executes runs itself
 	 * (`weft dev --postgres`: it ends the runs it finds in flight when it starts, and its cache is the only
-	 * copy), shared by `weft serve` and `weft worker` processes. A session advisory lock on a connection of
-	 * its own (not the pool's), held until the returned function (or `close()`) releases it, or the process
-	 * dies. A connection lost under it (a killed backend, a restarted database) is replaced and the lock
-	 * taken again; if another process took it the other way meanwhile, `lost` is called with
-	 * STORE_UNAVAILABLE and the lock is not tried again (decision 0110): this process must stop serving.
+	 * copy), shared by `weft serve` and `weft worker` processes: `ServingLock`, held until the returned
+	 * function (or `close()`) releases it, or the process dies; `lost` when it was lost and taken the other
+	 * way meanwhile (decision 0110): this process must stop serving.
 	 */
-	serving = async (
-		alone: boolean,
-		lost?: (error: WeftError) => void,
-	): Promise<() => Promise<void>> => {
-		if (this.#servingAlone !== undefined) return async () => {};
-		const client = await this.#takeServing(alone);
-		if (typeof client !== "object")
-			throw alone
-				? new WeftError(
-						"STORE_UNAVAILABLE",
-						"another process serves this Postgres database (weft serve, weft worker, or another weft dev): an API that executes runs itself must be its only server",
-						{
-							hint: "stop it first; several processes share one database as weft serve + weft worker",
-						},
-					)
-				: new WeftError(
-						"STORE_UNAVAILABLE",
-						"a weft dev (an API that executes runs itself) serves this Postgres database alone",
-						{
-							hint: "stop it first; weft serve and weft worker processes share a database, weft dev does not",
-						},
-					);
-		this.#servingAlone = alone;
-		this.#serving = client;
-		this.#servingLost = lost;
-		return () => this.#release();
-	};
-
-	/** A new connection holding the serving lock, or undefined when it is held the other way. */
-	async #takeServing(
-		alone: boolean,
-		/** The backend of the connection lost: while it still exists, the lock may still be its own. */
-		lostPid?: number,
-	): Promise<pg.Client | "dying" | undefined> {
-		const client = new pg.Client(this.pool.options);
-		client.on("error", () => this.#lostServing(client));
-		try {
-			await client.connect();
-			const { rows } = await client.query(
-				`SELECT ${alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"}(hashtext('weft_serving')) AS got,
-					EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1) AS dying`,
-				[lostPid ?? 0],
-			);
-			const row = rows[0] as { got: boolean; dying: boolean };
-			if (row.got) return client;
-			await client.end().catch(() => {});
-			return row.dying ? "dying" : undefined;
-		} catch (error) {
-			await client.end().catch(() => {});
-			throw error;
-		}
-	}
-
-	/**
-	 * The connection holding the lock dropped: the lock is taken again at once, and every second while the
-	 * database cannot be reached or the lost backend still exists. Held the other way by another process:
-	 * `lost` (decision 0110).
-	 */
-	#lostServing(client: pg.Client): void {
-		if (this.#serving !== client) return;
-		this.#serving = undefined;
-		const lostPid = (client as unknown as { processID?: number }).processID;
-		const retake = () => {
-			const alone = this.#servingAlone;
-			if (alone === undefined) return;
-			this.#takeServing(alone, lostPid).then(
-				(again) => {
-					if (this.#servingAlone === undefined) {
-						if (typeof again === "object") void again.end().catch(() => {});
-					} else if (typeof again === "object") this.#serving = again;
-					else if (again === "dying") setTimeout(retake, 200).unref();
-					else {
-						const lost = this.#servingLost;
-						this.#servingAlone = undefined;
-						this.#servingLost = undefined;
-						lost?.(servingLost(alone));
-					}
-				},
-				() => setTimeout(retake, 1000).unref(),
-			);
-		};
-		setImmediate(retake);
-	}
-
-	async #release(): Promise<void> {
-		const serving = this.#serving;
-		this.#serving = undefined;
-		this.#servingAlone = undefined;
-		this.#servingLost = undefined;
-		await serving?.end().catch(() => {});
-	}
+	serving = (alone: boolean, lost?: (error: WeftError) => void) =>
+		this.#serving.take(alone, lost);
 
 	close = async () => {
-		await this.#release();
+		await this.#serving.release();
 		if (this.#owned) await this.pool.end();
 	};
-}
-
-/** What a process is told when the serving lock it lost was taken the other way meanwhile (decision 0110). */
-function servingLost(alone: boolean): WeftError {
-	return new WeftError(
-		"STORE_UNAVAILABLE",
-		alone
-			? "lost this process's serving lock of the Postgres database (its connection dropped), and another process (weft serve, weft worker or another weft dev) took it meanwhile: this process stops executing runs"
-			: "lost this process's serving lock of the Postgres database (its connection dropped), and a weft dev took it alone meanwhile: this process stops serving",
-		{
-			hint: alone
-				? "one weft dev per database, never beside weft serve + weft worker: stop the other process, then start this one again"
-				: "weft dev holds a database alone: stop it, then start weft serve and weft worker again",
-		},
-	);
 }
 
 /** The channel on which every change of a record is announced (`thread:<id>` or `run:<id>`, then `|origin`). */
