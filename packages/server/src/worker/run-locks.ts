@@ -4,14 +4,15 @@ import type pg from "pg";
  * Session advisory locks, one per run a worker executes, on one connection the worker keeps: they last as
  * long as the worker's session, so a worker that dies (SIGKILL, lost connection) releases them at once.
  * A lost session is replaced on the next use, and the locks of the runs still executing here are taken
- * again on it (meanwhile the thread's lease still guards those runs).
+ * again on it (meanwhile the thread's lease still guards those runs): not of a run that is no longer this
+ * worker's attempt (a sweep took it back from this worker while it was paused, decision 0107).
  */
 export class RunLocks {
 	readonly #pool: pg.Pool;
 	#client: pg.PoolClient | undefined;
 	#connecting: Promise<pg.PoolClient> | undefined;
-	/** Runs whose lock this worker holds (a release of one it does not hold is a no-op). */
-	readonly #held = new Set<string>();
+	/** Runs whose lock this worker holds, with the attempt it holds it for (a release of one it does not hold is a no-op). */
+	readonly #held = new Map<string, number>();
 
 	private constructor(pool: pg.Pool) {
 		this.#pool = pool;
@@ -37,7 +38,8 @@ export class RunLocks {
 		const client = await this.#pool.connect();
 		client.on("error", () => this.#drop(client));
 		try {
-			for (const runId of this.#held) await tryLock(client, runId);
+			for (const [runId, attempt] of this.#held)
+				if (!(await retake(client, runId, attempt))) this.#held.delete(runId);
 		} catch (error) {
 			client.release(true);
 			throw error;
@@ -53,8 +55,11 @@ export class RunLocks {
 		client.release(true);
 	}
 
-	/** Takes the run's lock unless another session holds it; a broken session is replaced once. */
-	async hold(runId: string): Promise<boolean> {
+	/**
+	 * Takes the run's lock for `attempt` unless another session holds it; a broken session is replaced
+	 * once.
+	 */
+	async hold(runId: string, attempt: number): Promise<boolean> {
 		const client = await this.#session();
 		let got: boolean;
 		try {
@@ -63,7 +68,7 @@ export class RunLocks {
 			this.#drop(client);
 			got = await tryLock(await this.#session(), runId);
 		}
-		if (got) this.#held.add(runId);
+		if (got) this.#held.set(runId, attempt);
 		return got;
 	}
 
@@ -96,6 +101,24 @@ export class RunLocks {
 		this.#client = undefined;
 		client?.release();
 	}
+}
+
+/**
+ * Takes the run's lock again on a new session, if the run is still `attempt`'s: running it, or pending
+ * before its claim (the lock is taken before the claim). A sweep that took it back from this worker
+ * left it pending with this attempt, or a later attempt claimed it: its lock is left to that attempt.
+ */
+async function retake(
+	client: pg.PoolClient,
+	runId: string,
+	attempt: number,
+): Promise<boolean> {
+	const { rows } = await client.query(
+		`SELECT pg_try_advisory_lock(hashtextextended($3, 0)) AS got FROM weft_server.runs
+		WHERE run_id = $1 AND ((status = 'running' AND attempt = $2) OR (status = 'pending' AND attempt < $2))`,
+		[runId, attempt, RunLocks.key(runId)],
+	);
+	return rows[0]?.got === true;
 }
 
 async function tryLock(client: pg.PoolClient, runId: string): Promise<boolean> {

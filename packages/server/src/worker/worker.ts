@@ -166,7 +166,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	const execute = async (job: RunJob): Promise<void> => {
 		// held from before the claim until the final status is written, so that no sweep takes the run back
 		// from a live worker; held elsewhere: another worker has this run (a second job of it)
-		if (!(await runLocks.hold(job.runId))) return;
+		if (!(await runLocks.hold(job.runId, job.attempt))) return;
 		// listened for before the claim: a cancel committed just after it is heard even when its notification
 		// comes before the claim's answer
 		const controller = new AbortController();
