@@ -1,6 +1,9 @@
 import type pg from "pg";
 
-/** A connection held for LISTEN: calls `onNotify` for each notification; reconnects when it drops. */
+/**
+ * A connection held for LISTEN: calls `onNotify` for each notification; reconnects when it drops (until it
+ * can: a restarted database), then calls `onReconnect` (what was sent meanwhile was not heard).
+ */
 export class Listener {
 	readonly #pool: pg.Pool;
 	readonly #channels: string[];
@@ -8,6 +11,8 @@ export class Listener {
 	readonly #onReconnect: () => void;
 	#client: pg.PoolClient | undefined;
 	#closed = false;
+	/** The next attempt to listen again, while the connection is lost. */
+	#retry: ReturnType<typeof setTimeout> | undefined;
 	/** The round trip of `sync()` on the wire, and the one callers arriving meanwhile share after it. */
 	#syncing: Promise<void> | undefined;
 	#nextSync: Promise<void> | undefined;
@@ -36,15 +41,30 @@ export class Listener {
 			if (this.#client !== client) return;
 			this.#client = undefined;
 			client.release(true);
-			if (!this.#closed)
-				setTimeout(() => {
-					void this.start()
-						.then(this.#onReconnect)
-						.catch(() => {});
-				}, 500);
+			this.#reconnect();
 		});
-		for (const channel of this.#channels)
-			await client.query(`LISTEN ${channel}`);
+		try {
+			for (const channel of this.#channels)
+				await client.query(`LISTEN ${channel}`);
+		} catch (error) {
+			if (this.#client === client) {
+				this.#client = undefined;
+				client.release(true);
+			}
+			throw error;
+		}
+	}
+
+	/** Listens again half a second after a loss, and every half second until the database is back. */
+	#reconnect(): void {
+		if (this.#closed || this.#retry !== undefined) return;
+		this.#retry = setTimeout(() => {
+			this.#retry = undefined;
+			if (this.#closed) return;
+			this.start()
+				.then(this.#onReconnect, () => this.#reconnect())
+				.catch(() => {});
+		}, 500);
 	}
 
 	/**
@@ -73,6 +93,7 @@ export class Listener {
 
 	async close(): Promise<void> {
 		this.#closed = true;
+		clearTimeout(this.#retry);
 		const client = this.#client;
 		this.#client = undefined;
 		if (client === undefined) return;
