@@ -11,7 +11,7 @@ export class RunLocks {
 	readonly #pool: pg.Pool;
 	#client: pg.PoolClient | undefined;
 	#connecting: Promise<pg.PoolClient> | undefined;
-	/** Runs whose lock this worker holds, with the attempt it holds it for (a release of one it does not hold is a no-op). */
+	/** Runs whose lock this worker holds, and for which attempt (releasing one it does not hold: a no-op). */
 	readonly #held = new Map<string, number>();
 
 	private constructor(pool: pg.Pool) {
