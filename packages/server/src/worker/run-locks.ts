@@ -74,7 +74,9 @@ export class RunLocks {
 
 	async release(runId: string): Promise<void> {
 		if (!this.#held.delete(runId)) return;
-		const client = this.#client;
+		// a session being replaced may be taking this run's lock again right now: release it there
+		const client =
+			this.#client ?? (await this.#connecting?.catch(() => undefined));
 		// no session: the lock went with the lost one
 		if (client === undefined) return;
 		await client

@@ -39,6 +39,7 @@ import {
 	sweepExpiredEvents,
 } from "./pg-events.ts";
 import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
+import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
 import { runnerGone } from "./stalled-run.ts";
 
@@ -376,6 +377,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 
 	const graceMs = options.shutdownGraceMs ?? 10_000;
 	const unwatch = watchServerLoad(postgresLoad(pool), options.checkpointer);
+	const unreport = reportQueueConnectionLoss();
 	const runner: Runner = await run({
 		pgPool: pool,
 		concurrency: options.concurrency ?? 4,
@@ -387,6 +389,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		taskList: {
 			[RUN_JOB_TASK]: async (payload) => execute(payload as RunJob),
 		},
+	}).catch((error: unknown) => {
+		unreport();
+		throw error;
 	});
 	shutDown = async () => {
 		unwatch();
@@ -404,6 +409,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		runLocks.close();
 		await utils.release();
 		await stopServing();
+		unreport();
 	};
 	return {
 		get running() {
