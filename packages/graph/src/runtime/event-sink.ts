@@ -1,4 +1,5 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
+import { updateObjects } from "./update-objects.ts";
 
 /** What a subgraph run of a stream that asked for subgraph events passes up (`StreamConfig.subgraphs`). */
 export interface SubgraphEvents {
@@ -7,8 +8,6 @@ export interface SubgraphEvents {
 	/** Sends a child's event, already filtered by `modes`, to the stream. */
 	forward(event: StreamEvent): void;
 }
-
-import { updateObjects } from "./update-objects.ts";
 
 /** The streams of a run nobody consumes: one shared, empty set (never changed). */
 const NO_STREAMS: ReadonlySet<"messages" | "custom"> = new Set();
