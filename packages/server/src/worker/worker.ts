@@ -41,7 +41,7 @@ import {
 import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
-import { runnerGone } from "./stalled-run.ts";
+import { sweepLapsedRuns } from "./sweep.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -331,37 +331,11 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	const sweepMs = options.sweepMs ?? 5000;
-	const sweep = async (): Promise<void> => {
-		const { rows } = await pool.query(
-			`SELECT run_id, thread_id, attempt FROM weft_server.runs
-			WHERE status = ANY($2::text[]) AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
-			[sweepMs, statusesFrom("LEASE_EXPIRED")],
-		);
-		for (const r of rows as {
-			run_id: string;
-			thread_id: string;
-			attempt: number;
-		}[]) {
-			if (live.has(r.run_id)) continue;
-			// the lease lapsed, and no live worker holds the run's lock, or a stalled one does (0029, 0107)
-			if (!(await runnerGone(pool, runLocks, options.checkpointer, r)))
-				continue;
-			const moved = await pool.query(
-				`UPDATE weft_server.runs SET status = 'pending',
-					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-				WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])`,
-				[
-					r.run_id,
-					r.attempt,
-					new Date().toISOString(),
-					statusesFrom("LEASE_EXPIRED"),
-				],
-			);
-			if (moved.rowCount !== 1) continue;
-			await notify(pool, `run:${r.run_id}`);
-			await enqueueRun(utils, r.run_id, r.attempt + 1);
-		}
-	};
+	const sweep = () =>
+		sweepLapsedRuns(pool, runLocks, options.checkpointer, utils, {
+			sweepMs,
+			live,
+		});
 	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
 	const finals = RUN_STATUSES.filter(isFinalRunStatus);
 	let sweeping: Promise<void> = Promise.resolve();

@@ -1,7 +1,53 @@
 import { hostname } from "node:os";
 import { type Checkpointer, isWeftError, type Lease } from "@weft/checkpoint";
+import type { WorkerUtils } from "graphile-worker";
 import type pg from "pg";
+import { notify } from "../records/postgres-records.ts";
+import { statusesFrom } from "../run-lifecycle.ts";
+import { enqueueRun } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
+
+/**
+ * Puts back to pending, and queues again, the runs marked running whose worker is gone (`runnerGone`):
+ * claimed longer than `sweepMs` ago, not executing in this process, their thread's lease lapsed. That
+ * attempt recovers the thread from its last checkpoint (decisions 0029, 0107).
+ */
+export async function sweepLapsedRuns(
+	pool: pg.Pool,
+	runLocks: RunLocks,
+	checkpointer: Checkpointer,
+	utils: WorkerUtils,
+	o: { sweepMs: number; live: ReadonlyMap<string, unknown> },
+): Promise<void> {
+	const { rows } = await pool.query(
+		`SELECT run_id, thread_id, attempt FROM weft_server.runs
+		WHERE status = ANY($2::text[]) AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
+		[o.sweepMs, statusesFrom("LEASE_EXPIRED")],
+	);
+	for (const r of rows as {
+		run_id: string;
+		thread_id: string;
+		attempt: number;
+	}[]) {
+		if (o.live.has(r.run_id)) continue;
+		// the lease lapsed, and no live worker holds the run's lock, or a stalled one does (0029, 0107)
+		if (!(await runnerGone(pool, runLocks, checkpointer, r))) continue;
+		const moved = await pool.query(
+			`UPDATE weft_server.runs SET status = 'pending',
+				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
+			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])`,
+			[
+				r.run_id,
+				r.attempt,
+				new Date().toISOString(),
+				statusesFrom("LEASE_EXPIRED"),
+			],
+		);
+		if (moved.rowCount !== 1) continue;
+		await notify(pool, `run:${r.run_id}`);
+		await enqueueRun(utils, r.run_id, r.attempt + 1);
+	}
+}
 
 /**
  * Whether the run's worker is gone, so that the sweep may queue the run again: the thread's lease has
