@@ -20,8 +20,10 @@ import {
 	toMessage,
 } from "./scripted-reply.ts";
 
-// models in one conversation must not answer with the same message or tool call ids
+// models in one conversation must not answer with the same message or tool call ids: not in one process
+// (the count) nor across processes, where a thread paused in one is answered in another (the tag)
 let instances = 0;
+const processTag = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
 
 /** Options of a `ScriptedChatModel`. */
 export interface ScriptedChatModelOptions extends BaseChatModelParams {
@@ -29,7 +31,10 @@ export interface ScriptedChatModelOptions extends BaseChatModelParams {
 	replies?: readonly ScriptedReply[] | undefined;
 	/** Reported as the model name (default "scripted"). */
 	model?: string | undefined;
-	/** Ids of answers are `<idPrefix>-<n>` (default: unique per model instance, e.g. `scripted1`). */
+	/**
+	 * Ids of answers are `<idPrefix>-<n>` (default: unique per model instance and process, e.g.
+	 * `scripted1.k3x9q2`; give one for ids a test can name).
+	 */
 	idPrefix?: string | undefined;
 	/** After the last reply, keep answering with it instead of failing (default false). */
 	repeatLast?: boolean | undefined;
@@ -65,7 +70,7 @@ export class ScriptedChatModel extends BaseChatModel {
 			replies = [],
 			model = "scripted",
 			repeatLast = false,
-			idPrefix = `scripted${++instances}`,
+			idPrefix = `scripted${++instances}.${processTag}`,
 			...base
 		} = o;
 		super(base);

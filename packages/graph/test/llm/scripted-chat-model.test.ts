@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import {
 	type AIMessageChunk,
 	type BaseMessage,
@@ -153,5 +155,33 @@ describe("ScriptedChatModel", () => {
 		expect((await model.invoke("c")).response_metadata.model_name).toBe(
 			"echo-1",
 		);
+	});
+
+	it("answers with ids no other process's model gives by default, so a thread resumed elsewhere keeps its messages", () => {
+		// each process counts its models from 1: the same default ids would replace earlier messages of
+		// the thread (messages() replaces by id) when another process answers an approval
+		const answerIds = () =>
+			execFileSync(
+				process.execPath,
+				[
+					"--conditions",
+					"@weft/source",
+					"--import",
+					"tsx",
+					"--input-type=module",
+					"-e",
+					`import { ScriptedChatModel } from "@weft/graph/llm";
+const m = new ScriptedChatModel([{ toolCalls: [{ name: "t", args: {} }] }]);
+const a = await m.invoke("x");
+process.stdout.write(JSON.stringify([a.id, a.tool_calls[0].id]));`,
+				],
+				{ cwd: fileURLToPath(new URL("../..", import.meta.url)) },
+			).toString();
+		const [first, second] = [
+			JSON.parse(answerIds()),
+			JSON.parse(answerIds()),
+		] as string[][];
+		expect(first![0]).not.toBe(second![0]);
+		expect(first![1]).not.toBe(second![1]);
 	});
 });
