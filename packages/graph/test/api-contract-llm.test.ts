@@ -267,6 +267,8 @@ describe("API.md: createAgent approvals answered from another process (SQLite fi
 				args: { to: "bob@example.com", body: "hello" },
 			},
 		]);
+		// the call that needs no approval waits with the one that does
+		expect(t.calls(paused.pid)).toEqual(["model 2"]);
 		const done = await t.resume({ action: "approve" });
 		expect(done.status).toBe("done");
 		expect(
@@ -281,6 +283,25 @@ describe("API.md: createAgent approvals answered from another process (SQLite fi
 		);
 		expect(all.filter((l) => l.startsWith("tool send_email"))).toHaveLength(1);
 		expect(all.filter((l) => l.startsWith("model"))).toHaveLength(2);
+	});
+
+	it("several tool calls, the gated one rejected: the others still run, each call gets one ToolMessage", async () => {
+		const t = thread("both");
+		await t.start();
+		const done = await t.resume({ action: "reject", reason: "ask me first" });
+		expect(done.status).toBe("done");
+		expect(
+			toolMessages(done.messages)
+				.map((m) => [m.toolCallId, m.status])
+				.sort(),
+		).toEqual([
+			["look1", "success"],
+			["mail1", "error"],
+		]);
+		expect(t.calls(done.pid)).toEqual([
+			'tool lookup_email {"name":"Bob"}',
+			"model 5",
+		]);
 	});
 
 	it("two gated calls in one message: one answer for both, or a decision per call id", async () => {
