@@ -33,7 +33,7 @@ export interface ScriptedChatModelOptions extends BaseChatModelParams {
 	model?: string | undefined;
 	/**
 	 * Ids of answers are `<idPrefix>-<n>` (default: unique per model instance and process, e.g.
-	 * `scripted1.k3x9q2`; give one for ids a test can name).
+	 * `scripted1_k3x9q2`; give one for ids a test can name).
 	 */
 	idPrefix?: string | undefined;
 	/** After the last reply, keep answering with it instead of failing (default false). */
@@ -70,7 +70,7 @@ export class ScriptedChatModel extends BaseChatModel {
 			replies = [],
 			model = "scripted",
 			repeatLast = false,
-			idPrefix = `scripted${++instances}.${processTag}`,
+			idPrefix = `scripted${++instances}_${processTag}`,
 			...base
 		} = o;
 		super(base);
