@@ -104,7 +104,19 @@ function thread(script: string) {
 			await checkpointer.close();
 		}
 	};
-	return { start, resume, calls, read };
+	/** The thread's usage over all its runs, read from the file in this process. */
+	const usage = async () => {
+		const checkpointer = new SqliteCheckpointer({ path: file });
+		try {
+			return await createAgent({
+				model: new ScriptedChatModel([]),
+				checkpointer,
+			}).getUsage({ threadId: id });
+		} finally {
+			await checkpointer.close();
+		}
+	};
+	return { start, resume, calls, read, usage };
 }
 
 const toolMessages = (list: readonly ChildMessage[] | undefined) =>
@@ -169,6 +181,16 @@ describe("API.md: createAgent approvals answered from another process (SQLite fi
 		expect(
 			t.calls().filter((l) => l.startsWith("tool send_email")),
 		).toHaveLength(1);
+		// each run reports its own calls; the thread's total over both processes is in the file
+		expect(paused.usage).toMatchObject({ inputTokens: 200, outputTokens: 20 });
+		expect(done.usage).toMatchObject({ inputTokens: 100, outputTokens: 10 });
+		expect(await t.usage()).toMatchObject({
+			inputTokens: 300,
+			outputTokens: 30,
+			totalTokens: 330,
+			byModel: { "scripted-agent": { inputTokens: 300 } },
+			byNode: { agent: { inputTokens: 300 } },
+		});
 	});
 
 	it("reject with a reason: a ToolMessage says so, the tool never runs, the model goes on", async () => {
