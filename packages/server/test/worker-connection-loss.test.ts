@@ -1,10 +1,11 @@
-// Every Postgres connection of `weft serve` and `weft worker` killed (a failover, a restarted pgbouncer,
-// pg_terminate_backend): both processes go on, and no run is lost. The worker's run-lock session was
+// Every Postgres connection of the server's processes killed (a failover, a restarted pgbouncer,
+// pg_terminate_backend), twice, between runs and while a thread waits for its answer: `weft serve` +
+// `weft worker`, and `weft dev --postgres`, go on, and no run is lost. The worker's run-lock session was
 // never replaced and the job failed for good: the run stayed pending for ever.
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
 	freshDatabase,
 	postgresAvailable,
@@ -20,54 +21,58 @@ const graphArgs = [
 	`review=${graphs}#review`,
 ];
 const available = await postgresAvailable();
-const processes: WeftProcess[] = [];
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let admin: pg.Client;
-let client: Client;
 
-beforeAll(async () => {
-	if (!available) return;
-	db = await freshDatabase("worker_conn_loss");
-	const api = await startProcess(
-		["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
-		/listening on (http:\/\/[^\s]+)/,
-	);
-	processes.push(api);
-	processes.push(
+/** The processes serving a database, the first of them the API. */
+const SETUPS: Record<string, (url: string) => Promise<WeftProcess[]>> = {
+	"weft serve + weft worker": async (url) => [
 		await startProcess(
-			["worker", "--postgres", db.url, ...graphArgs],
+			["serve", "--postgres", url, ...graphArgs, "--port", "0"],
+			/listening on (http:\/\/[^\s]+)/,
+		),
+		await startProcess(
+			["worker", "--postgres", url, ...graphArgs],
 			/weft worker: ready/,
 		),
-	);
-	client = new Client({
-		apiUrl: api.match[1]!,
-		callerOptions: { maxRetries: 0 },
-	});
-	admin = new pg.Client({ connectionString: db.url });
-	admin.on("error", () => {});
-	await admin.connect();
-}, 60_000);
+	],
+	"weft dev --postgres": async (url) => [
+		await startProcess(
+			["--postgres", url, "dev", ...graphArgs, "--port", "0"],
+			/listening on (http:\/\/[^\s]+)/,
+		),
+	],
+};
 
-afterAll(async () => {
-	if (!available) return;
-	await Promise.all(processes.map((p) => p.stop("SIGKILL")));
-	await admin?.end();
-	await db?.drop();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+	for (const c of cleanups.splice(0).reverse()) await c();
 }, 30_000);
 
-/** Kills every other connection to the test database. */
-const killConnections = () =>
-	admin.query(
-		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-	);
-
-describe.skipIf(!available)(
-	"weft serve + weft worker, every connection killed",
-	() => {
+describe.skipIf(!available).each(Object.keys(SETUPS))(
+	"%s, every connection killed",
+	(setup) => {
 		it("runs, interrupts and resumes go on; no run is left pending", async ({
 			onTestFailed,
 		}) => {
+			const db = await freshDatabase("conn_loss");
+			cleanups.push(() => db.drop());
+			const processes = await SETUPS[setup]!(db.url);
+			cleanups.push(async () => {
+				await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+			});
+			const admin = new pg.Client({ connectionString: db.url });
+			admin.on("error", () => {});
+			await admin.connect();
+			cleanups.push(() => admin.end());
+			const client = new Client({
+				apiUrl: processes[0]!.match[1]!,
+				callerOptions: { maxRetries: 0 },
+			});
+			/** Kills every other connection to the test database. */
+			const killConnections = () =>
+				admin.query(
+					`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+					WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+				);
 			// what the processes said, to tell where a run stopped
 			onTestFailed(() => {
 				for (const p of processes)
@@ -99,6 +104,6 @@ describe.skipIf(!available)(
 				expect((await client.threads.get(r.thread_id)).status).toBe("idle");
 			}
 			for (const p of processes) expect(p.child.exitCode).toBeNull();
-		}, 90_000);
+		}, 120_000);
 	},
 );
