@@ -69,6 +69,15 @@ describe("weft approve on a thread that weft dev ran", () => {
 		const thread = await (await fetch(`${server.url}/threads/served-1`)).json();
 		expect(thread.status).toBe("idle");
 		expect(thread.values.published).toBe(true);
+		// `weft inspect` (API.md's name) is `weft show`
+		const inspected = await weft(
+			["--db", db, "--json", "inspect", "served-1"],
+			{
+				cwd: dir,
+			},
+		);
+		expect(inspected.code, inspected.stderr).toBe(0);
+		expect(inspected.json.values.published).toBe(true);
 	}, 60_000);
 
 	it("without a weft.json that names the graph, says which graph ran it and how to point at its module", async () => {

@@ -55,6 +55,8 @@ export async function show(
 export const showCommand = (act: Act) =>
 	withExamples(
 		new Command("show")
+			// API.md's package table names the command `inspect`
+			.alias("inspect")
 			.argument("<thread>", "thread id")
 			.description(
 				"the state of a thread at a checkpoint (default: the newest); messages as `role: text`",
