@@ -42,6 +42,19 @@ export interface CreateAgentOptions {
 	stream?: boolean | undefined;
 	/** Recall memories from a store into the prompt before each model call (see docs/memory.md). */
 	memory?: AgentMemoryOptions | undefined;
+	/**
+	 * The lease's time-to-live, as `compile({ leaseTtlMs })` (default 30 s): a thread whose runner died
+	 * reads `stale`, and `agent.recover(threadId)` goes on, after this long.
+	 */
+	leaseTtlMs?: CompileOptions["leaseTtlMs"];
+	/** Long-term memory across threads, given to nodes and tools as `ctx.store`, as `compile({ store })`. */
+	store?: CompileOptions["store"];
+	/** Pause before these nodes, as `compile({ interruptBefore })`. */
+	interruptBefore?: readonly AgentNode[] | undefined;
+	/** Pause after these nodes, as `compile({ interruptAfter })`. */
+	interruptAfter?: readonly AgentNode[] | undefined;
+	/** When a checkpoint also holds a full snapshot, as `compile({ snapshots })`. */
+	snapshots?: CompileOptions["snapshots"];
 }
 
 /**
@@ -112,9 +125,15 @@ export function createAgent(
 		graph
 			.addNode("approve", approvalNode(approve, tools))
 			.addEdge("approve", "tools");
+	// the graph's compile options, passed on as given (decision 0126)
 	return graph.compile({
 		checkpointer: options.checkpointer,
 		...(options.name === undefined ? {} : { name: options.name }),
+		store: options.store,
+		leaseTtlMs: options.leaseTtlMs,
+		interruptBefore: options.interruptBefore,
+		interruptAfter: options.interruptAfter,
+		snapshots: options.snapshots,
 	});
 }
 
