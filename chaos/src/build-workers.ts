@@ -10,6 +10,7 @@ export const WORKERS = [
 	"case-runner",
 	"clock-skew",
 	"retrieve-worker",
+	"agent-worker",
 ] as const;
 export type WorkerScript = (typeof WORKERS)[number];
 

@@ -3,7 +3,8 @@
 // several processes may write at once; duplicates stay countable.
 import { appendFileSync, readFileSync } from "node:fs";
 
-export type JournalKind = "enter" | "effect";
+/** `model` and `answer` are the agent worker's (agent-worker.ts): a model call, an approval answer sent. */
+export type JournalKind = "enter" | "effect" | "model" | "answer";
 
 export interface JournalLine {
 	kind: JournalKind;
