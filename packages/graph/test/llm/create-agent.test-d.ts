@@ -73,4 +73,19 @@ describe("createAgent types", () => {
 		// @ts-expect-error maxSteps is a number
 		createAgent({ model, tools: [add], maxSteps: "3" });
 	});
+
+	it("takes the graph's compile options, interrupts typed by the agent's nodes (decision 0126)", () => {
+		createAgent({
+			model,
+			tools: [add],
+			leaseTtlMs: 600,
+			interruptBefore: ["tools"],
+			interruptAfter: ["agent", "approve"],
+			snapshots: { minSteps: 8 },
+		});
+		// @ts-expect-error an agent has no node "review"
+		createAgent({ model, tools: [add], interruptBefore: ["review"] });
+		// @ts-expect-error leaseTtlMs is a number of ms
+		createAgent({ model, tools: [add], leaseTtlMs: "1s" });
+	});
 });
