@@ -49,6 +49,12 @@ export interface CreateSupervisorOptions {
 	history?: "shared" | "private" | undefined;
 	checkpointer?: CompileOptions["checkpointer"];
 	name?: string | undefined;
+	/** The lease's time-to-live, as `compile({ leaseTtlMs })` (default 30 s; decision 0126). */
+	leaseTtlMs?: CompileOptions["leaseTtlMs"];
+	/** Long-term memory across threads, as `compile({ store })`. */
+	store?: CompileOptions["store"];
+	/** When a checkpoint also holds a full snapshot, as `compile({ snapshots })`. */
+	snapshots?: CompileOptions["snapshots"];
 }
 
 /**
@@ -112,9 +118,13 @@ export function createSupervisor(
 			[...names, "supervisor"],
 		);
 	}
+	// the graph's compile options, passed on as given (decision 0126)
 	return graph.compile({
 		checkpointer: options.checkpointer,
 		...(options.name === undefined ? {} : { name: options.name }),
+		store: options.store,
+		leaseTtlMs: options.leaseTtlMs,
+		snapshots: options.snapshots,
 	});
 }
 

@@ -4,7 +4,11 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { MemoryCheckpointer, MemoryStore } from "@weft/graph";
-import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
+import {
+	createAgent,
+	createSupervisor,
+	ScriptedChatModel,
+} from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -66,5 +70,35 @@ describe("createAgent passes the graph's compile options on", () => {
 		const done = await agent.run(null, { threadId: "t" });
 		expect(done.status).toBe("done");
 		expect(seen === undefined || seen === store).toBe(true);
+	});
+
+	it("createSupervisor takes leaseTtlMs too", async () => {
+		const checkpointer = new MemoryCheckpointer();
+		let expiresAt: string | undefined;
+		const before = Date.now();
+		const peek = tool(
+			async () => {
+				expiresAt = (await checkpointer.getThread("s"))?.lease?.expiresAt;
+				return "ok";
+			},
+			{ name: "peek", description: "reads the lease", schema: z.object({}) },
+		);
+		const worker = createAgent({
+			model: new ScriptedChatModel([
+				{ toolCalls: [{ name: "peek", args: {}, id: "p1" }] },
+				"done",
+			]),
+			tools: [peek],
+		});
+		let turn = 0;
+		const team = createSupervisor({
+			agents: { worker },
+			route: () => (turn++ === 0 ? "worker" : "__end__"),
+			checkpointer,
+			leaseTtlMs: 2_000,
+		});
+		expect((await team.run(input, { threadId: "s" })).status).toBe("done");
+		expect(expiresAt).toBeDefined();
+		expect(Date.parse(expiresAt!) - before).toBeLessThan(20_000);
 	});
 });
