@@ -19,6 +19,8 @@ export function cliHint(
 		case "THREAD_BUSY":
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
 		case "NO_PENDING_INTERRUPT":
+			// a refusal of the CLI's own already names the commands (the branch that waits, when one does)
+			if (given?.includes("`weft ") === true) return given;
 			return `see what waits with \`${weft} pending\` (or \`${weft} show ${t}\`); \`${weft} continue ${t}\` runs on without an answer`;
 		case "NODE_FAILED":
 			// the API's "run the thread again (invoke(null, { threadId }))", as the command that does it

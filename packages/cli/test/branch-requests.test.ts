@@ -66,9 +66,9 @@ describe("requests on other branches", () => {
 		// a plain approve answers the newest branch, which is done: the hint names the branch that waits
 		// (outside durability audit, 2 Dec: it only pointed at `weft pending`)
 		const plain = await weft([...db, "approve", "b-1"]);
-		expect(plain.code).toBe(2);
+		expect(plain.code).toBe(1);
 		expect(plain.stderr).toContain(
-			"not waiting for an answer on its newest branch",
+			'error NO_PENDING_INTERRUPT thread "b-1" is not waiting for an answer on its newest branch',
 		);
 		const hinted = /answer it with --checkpoint (\S+)/.exec(plain.stderr)?.[1];
 		expect(hinted).toMatch(/^[0-9a-f]{12}$/);

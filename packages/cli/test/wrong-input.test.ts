@@ -73,8 +73,11 @@ describe("wrong input gets the right words", () => {
 			"--checkpoint",
 			"2",
 		]);
-		expect(r.code).toBe(2);
-		expect(r.stderr).toContain('thread "mail" is not waiting for an answer');
+		// the thread's state refuses it, as the API does (decision 0124): not a usage mistake
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain(
+			'error NO_PENDING_INTERRUPT thread "mail" is not waiting for an answer',
+		);
 		expect(r.stderr).toContain(`weft ${db.join(" ")} show mail`);
 	});
 

@@ -5,6 +5,7 @@ import {
 	isWeftError,
 	pendingInterrupts,
 	ValidationError,
+	WeftError,
 } from "@weft/graph";
 import { Command as CliCommand } from "commander";
 import { noThread, UsageError } from "../cli-error.ts";
@@ -129,11 +130,17 @@ async function pick(
 						tuple.checkpoint.checkpointId,
 					)
 				: undefined;
-		throw new UsageError(
+		// the thread's state, not the command line: the same refusal as an answer that finds nothing
+		// pending once its run starts (another answer came first, decision 0124)
+		throw new WeftError(
+			"NO_PENDING_INTERRUPT",
 			`thread "${threadId}" is not waiting for an answer${at === undefined ? (other === undefined ? "" : " on its newest branch") : ` at checkpoint ${opts.checkpoint}`}`,
-			other === undefined
-				? `see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``
-				: `another branch waits at checkpoint ${shortId(other)}: answer it with --checkpoint ${shortId(other)} (see \`weft pending --thread ${threadId}\`)`,
+			{
+				hint:
+					other === undefined
+						? `it may have been answered already: see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``
+						: `another branch waits at checkpoint ${shortId(other)}: answer it with --checkpoint ${shortId(other)} (see \`weft pending --thread ${threadId}\`)`,
+			},
 		);
 	}
 	const target =
