@@ -91,8 +91,15 @@ export async function threadNow(
 }
 
 /**
+ * The codes of a run that another runner came before: the thread was busy with it, or its answer had been
+ * given already (decision 0125). The run changed nothing; the thread reads as that runner left it.
+ */
+const CAME_SECOND = new Set(["THREAD_BUSY", "NO_PENDING_INTERRUPT"]);
+
+/**
  * The thread's newest run failed before it wrote anything (its input refused, its graph unable to start),
- * which leaves no trace in the store: the thread reads `error` until a later change of its state.
+ * which leaves no trace in the store: the thread reads `error` until a later change of its state. Not a
+ * run that another runner came before (`CAME_SECOND`): the thread is as that one left it.
  */
 function failedLast(
 	ctx: ServerContext,
@@ -102,6 +109,7 @@ function failedLast(
 	const last = ctx.registry.runsOf(t.threadId)[0];
 	return (
 		last?.status === "error" &&
+		!CAME_SECOND.has(last.error?.error ?? "") &&
 		(info === undefined || last.updatedAt >= info.updatedAt)
 	);
 }

@@ -3,7 +3,6 @@
 // one answer is applied (its effect once), on one branch; the others are refused with a code and a hint;
 // the server then reads the winner's state and status, and the thread takes its next run.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,14 +13,9 @@ import {
 	checkRace,
 	logRound,
 	nextRun,
-	pause,
 	pausedThread,
+	raceRound,
 } from "./fixtures/answer-race-suite.ts";
-import {
-	cliAnswer,
-	processAnswer,
-	sdkAnswer,
-} from "./fixtures/answer-racers.ts";
 import { type ServerProcess, startWeft } from "./fixtures/weft-dev.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
@@ -29,16 +23,6 @@ vi.setConfig({ testTimeout: 600_000 });
 const graphs = fileURLToPath(
 	new URL("./fixtures/race-graphs.ts", import.meta.url),
 );
-// the SQLite driver the store package uses (to hold the file's write lock: the answerers then wait for it
-// and all go at once when it is let go)
-const Database = createRequire(
-	fileURLToPath(
-		new URL("../../checkpoint-sqlite/package.json", import.meta.url),
-	),
-)("better-sqlite3") as new (
-	path: string,
-) => { exec(sql: string): void; close(): void };
-
 let dir: string;
 let db: string;
 let journal: string;
@@ -80,28 +64,7 @@ describe("one paused thread answered by the SDK, the CLI and graph.run at once (
 			const threadId = `race-${round}`;
 			const topic = `topic-${round}`;
 			await pausedThread(client, threadId, topic, journal);
-			// even rounds: all wait for the file's write lock and go at once; odd ones: started a little apart
-			const barrier = round % 2 === 0;
-			const lock = barrier ? new Database(db) : undefined;
-			lock?.exec("BEGIN IMMEDIATE");
-			const jitter = () => (barrier ? 0 : Math.floor(Math.random() * 1500));
-			const racers = [
-				pause(jitter()).then(() =>
-					cliAnswer(store, dir, threadId, `cli${round}`),
-				),
-				pause(jitter()).then(() =>
-					processAnswer(store, threadId, `process${round}`),
-				),
-				pause(jitter() + (barrier ? 1500 : 1000)).then(() =>
-					sdkAnswer(client, threadId, `sdk${round}`),
-				),
-			];
-			if (lock !== undefined) {
-				await pause(2500);
-				lock.exec("COMMIT");
-				lock.close();
-			}
-			const outcomes = await Promise.all(racers);
+			const outcomes = await raceRound(client, store, dir, threadId, round);
 			logRound(round, outcomes);
 			await checkRace(
 				client,

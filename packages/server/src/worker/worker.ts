@@ -132,7 +132,10 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	await listener.start();
 	const runLocks = await RunLocks.open(pool);
 
-	/** Moves the run of this attempt to `status`, only from a status the lifecycle moves there from. */
+	/**
+	 * Moves the run of this attempt to `status`, only from a status the lifecycle moves there from. Why a
+	 * run failed (its output's `__error__`) goes into its record too, as `weft dev` keeps it (`RunRecord.error`).
+	 */
 	const setStatus = async (
 		runId: string,
 		attempt: number,
@@ -146,6 +149,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		const { rows } = await pool.query(
 			`WITH ${ins.cte}moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
+					|| CASE WHEN $4::jsonb ? '__error__' THEN jsonb_build_object('error', $4::jsonb->'__error__') ELSE '{}'::jsonb END
 			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[]) RETURNING 1)
 			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($7, $8)${events.length > 0 ? ", pg_notify($9, $1)" : ""}`,
 			[
