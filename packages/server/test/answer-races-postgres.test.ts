@@ -62,11 +62,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
 	if (!available) return;
-	await worker?.stop();
-	await api?.stop();
-	await db?.drop();
-	rmSync(dir, { recursive: true, force: true });
-});
+	try {
+		await worker?.stop();
+		await api?.stop();
+	} finally {
+		await db?.drop();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}, 60_000);
 
 describe.runIf(available)(
 	"one paused thread answered by the SDK, the CLI and graph.run at once (weft serve + worker, Postgres)",
