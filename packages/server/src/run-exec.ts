@@ -1,9 +1,4 @@
-import {
-	type Checkpointer,
-	isWeftError,
-	type TaskSpec,
-	WeftError,
-} from "@weft/checkpoint";
+import { isWeftError, type TaskSpec, WeftError } from "@weft/checkpoint";
 import {
 	Command,
 	type CompiledGraph,
@@ -19,6 +14,7 @@ import type { RunRequest } from "./rollback.ts";
 import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import type { StreamModeName } from "./schemas.ts";
+import { leaseReleased } from "./thread-lease.ts";
 import type { RunRecord } from "./thread-registry.ts";
 import { messageMetadata, namespaceOf } from "./wire-ids.ts";
 import {
@@ -363,38 +359,6 @@ async function endedRun(
 		interrupts: state.interrupts,
 		paused: status === "interrupted",
 	};
-}
-
-/** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
-export async function hasCheckpointOf(
-	checkpointer: Checkpointer,
-	threadId: string,
-	runId: string,
-): Promise<boolean> {
-	for await (const _ of checkpointer.list(
-		{ threadId },
-		{ filter: { run_id: runId }, limit: 1 },
-	))
-		return true;
-	return false;
-}
-
-/**
- * Waits until the thread's lease is released or has expired; false when it is still held after `ms`
- * (a step that ignores its signal keeps it until it expires).
- */
-export async function leaseReleased(
-	checkpointer: Checkpointer,
-	threadId: string,
-	ms = 5000,
-): Promise<boolean> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const lease = (await checkpointer.getThread(threadId))?.lease;
-		if (lease == null || Date.parse(lease.expiresAt) <= Date.now()) return true;
-		if (Date.now() >= until) return false;
-		await new Promise((r) => setTimeout(r, 20));
-	}
 }
 
 function nodeList(

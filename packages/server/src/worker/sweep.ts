@@ -4,6 +4,7 @@ import type { WorkerUtils } from "graphile-worker";
 import type pg from "pg";
 import { notify } from "../records/postgres-records.ts";
 import { statusesFrom } from "../run-lifecycle.ts";
+import { leaseLapsed } from "../thread-lease.ts";
 import { enqueueRun } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
@@ -61,7 +62,7 @@ export async function runnerGone(
 	run: { run_id: string; thread_id: string },
 ): Promise<boolean> {
 	const lease = (await checkpointer.getThread(run.thread_id))?.lease ?? null;
-	if (lease !== null && Date.parse(lease.expiresAt) > Date.now()) return false;
+	if (!leaseLapsed(lease)) return false;
 	if (!(await runLocks.held(pool, run.run_id))) return true;
 	return takeFromStalled(pool, checkpointer, run.thread_id, run.run_id, lease);
 }

@@ -9,13 +9,7 @@ import {
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
-import {
-	executeRun,
-	hasCheckpointOf,
-	leaseReleased,
-	RunStop,
-	stoppedOutcome,
-} from "../run-exec.ts";
+import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
 import {
 	isFinalRunStatus,
 	nextRunStatus,
@@ -27,6 +21,7 @@ import {
 import type { RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
+import { hasCheckpointOf, leaseReleased } from "../thread-lease.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
