@@ -17,6 +17,7 @@ import type {
 	Serializer,
 	StoredThreadStatus,
 	ThreadInfo,
+	ThreadLeaseState,
 	ThreadRef,
 } from "@weft/checkpoint";
 import {
@@ -43,6 +44,7 @@ import { listOptions, listSummaries } from "./list.ts";
 import { openPool } from "./pool.ts";
 import { pruneThread } from "./prune.ts";
 import {
+	leaseOf,
 	type SummaryRow,
 	summaryOf,
 	type ThreadRow,
@@ -254,6 +256,24 @@ export class PostgresCheckpointer implements Checkpointer {
 			q(this.#st.threads, [null, 1, threadId]),
 		);
 		return rows[0] === undefined ? undefined : threadOf(rows[0] as ThreadRow);
+	}
+
+	async getThreadLease(
+		threadId: string,
+	): Promise<ThreadLeaseState | undefined> {
+		validateId(threadId);
+		const { rows } = await this.#read((q) =>
+			q(this.#st.threadLease, [threadId]),
+		);
+		const row = rows[0] as
+			| Pick<
+					ThreadRow,
+					"status" | "lease_token" | "lease_owner" | "lease_expires"
+			  >
+			| undefined;
+		return row === undefined
+			? undefined
+			: { status: row.status, lease: leaseOf(threadId, row) };
 	}
 
 	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {

@@ -98,6 +98,8 @@ export function statements(s: string) {
 				RETURNING 1)
 			SELECT cur.*, (SELECT count(*) FROM moved)::int AS moved FROM cur`,
 		leaseOf: `SELECT ${LEASE} FROM ${s}.threads WHERE thread_id = $1`,
+		/** A thread's row alone ($1 thread): status as read and lease (`getThreadLease`). */
+		threadLease: `SELECT ${STATUS} AS status, ${LEASE} FROM ${s}.threads t WHERE thread_id = $1`,
 		/** Renews a current lease ($1 thread, $2 token, $3 ttl ms). */
 		renewLease: `UPDATE ${s}.threads SET lease_expires = now() + $3 * interval '1 millisecond'
 			WHERE thread_id = $1 AND lease_token = $2 AND lease_owner IS NOT NULL
@@ -155,6 +157,7 @@ const NAMED = [
 	"chainIds",
 	"rowsByIds",
 	"rowsWithWritesByIds",
+	"threadLease",
 ] as const satisfies ReadonlyArray<keyof Statements>;
 
 /** Text → statement name for the `NAMED` statements of `st` (schema `schema`). */

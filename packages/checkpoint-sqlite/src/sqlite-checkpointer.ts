@@ -17,6 +17,7 @@ import type {
 	Serializer,
 	StoredThreadStatus,
 	ThreadInfo,
+	ThreadLeaseState,
 	ThreadRef,
 } from "@weft/checkpoint";
 import {
@@ -45,7 +46,12 @@ import { chainRecordOf, storedOf, summaryOf, writeRows } from "./rows.ts";
 import type { Statements } from "./statements.ts";
 import { pageSql, prepareStatements } from "./statements.ts";
 import { closed, storeError } from "./store-errors.ts";
-import { type ThreadRow, threadInfo } from "./thread-info.ts";
+import {
+	type LeaseRow,
+	type ThreadRow,
+	threadInfo,
+	threadLease,
+} from "./thread-info.ts";
 import type { Transactions } from "./transactions.ts";
 import { transactions } from "./transactions.ts";
 
@@ -279,6 +285,17 @@ export class SqliteCheckpointer implements Checkpointer {
 			| ThreadRow
 			| undefined;
 		return row === undefined ? undefined : threadInfo(row, now);
+	}
+
+	async getThreadLease(
+		threadId: string,
+	): Promise<ThreadLeaseState | undefined> {
+		const s = this.#live();
+		validateId(threadId);
+		const row = this.#run(() => s.threadLease.get(threadId)) as
+			| LeaseRow
+			| undefined;
+		return row === undefined ? undefined : threadLease(row, this.#clock());
 	}
 
 	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {

@@ -97,6 +97,9 @@ export const SQL = {
 			THEN 'stale' ELSE t.status END) = @status`,
 	),
 	thread: threadsSql("WHERE t.thread_id = @thread"),
+	/** A thread's row alone: status and lease (`getThreadLease`). */
+	threadLease:
+		"SELECT thread_id, status, lease_token, lease_owner, lease_expires_at FROM threads WHERE thread_id = ?",
 } as const;
 
 function threadsSql(where: string): string {

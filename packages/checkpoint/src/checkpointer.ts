@@ -8,6 +8,7 @@ import type {
 	StoredCheckpoint,
 	StoredThreadStatus,
 	ThreadInfo,
+	ThreadLeaseState,
 	ThreadStatus,
 } from "./record.ts";
 
@@ -153,6 +154,13 @@ export interface Checkpointer {
 	): Promise<void>;
 	/** One thread as `listThreads` shows it, or undefined. */
 	getThread(threadId: string): Promise<ThreadInfo | undefined>;
+	/**
+	 * Optional: `getThread`'s `status` and `lease` alone, read from the thread's row (undefined when there
+	 * is no thread). `getThread` also counts the checkpoints and finds the heads, which takes longer the
+	 * longer the thread; whoever only checks who runs a thread (a server admitting a run, a sweep, a runner
+	 * confirming its lease) calls `threadLeaseOf`, which uses this when the store has it.
+	 */
+	getThreadLease?(threadId: string): Promise<ThreadLeaseState | undefined>;
 	/** Threads, most recently updated first. */
 	listThreads(options?: ListThreadsOptions): Promise<ThreadInfo[]>;
 	/**
@@ -177,6 +185,19 @@ export interface Checkpointer {
 	prune(threadId: string, options: PruneOptions): Promise<number>;
 	/** Releases connections and files. */
 	close?(): Promise<void>;
+}
+
+/** A thread's status and lease: `getThreadLease` where the store has it, else from `getThread`. */
+export async function threadLeaseOf(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<ThreadLeaseState | undefined> {
+	if (checkpointer.getThreadLease !== undefined)
+		return checkpointer.getThreadLease(threadId);
+	const info = await checkpointer.getThread(threadId);
+	return info === undefined
+		? undefined
+		: { status: info.status, lease: info.lease };
 }
 
 /**

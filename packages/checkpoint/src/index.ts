@@ -12,7 +12,7 @@ export type {
 	SyncPut,
 	ThreadRef,
 } from "./checkpointer.ts";
-export { PUT_SYNC } from "./checkpointer.ts";
+export { PUT_SYNC, threadLeaseOf } from "./checkpointer.ts";
 export {
 	createSerializer,
 	type EncryptionKey,
@@ -75,6 +75,7 @@ export type {
 	StoredThreadStatus,
 	TaskSpec,
 	ThreadInfo,
+	ThreadLeaseState,
 	ThreadStatus,
 } from "./record.ts";
 export type { BlobPlace, Serializer } from "./serializer.ts";

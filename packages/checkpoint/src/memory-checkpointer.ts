@@ -50,9 +50,15 @@ import type {
 	StoredCheckpoint,
 	StoredThreadStatus,
 	ThreadInfo,
+	ThreadLeaseState,
 } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
-import { checkLeaseTtl, checkRef, checkStoredStatus } from "./store-checks.ts";
+import {
+	checkLeaseTtl,
+	checkRef,
+	checkStoredStatus,
+	readStatus,
+} from "./store-checks.ts";
 import { threadBusy } from "./store-errors.ts";
 import { validateId } from "./validate-id.ts";
 
@@ -210,6 +216,23 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		validateId(threadId);
 		const thread = this.#threads.get(threadId);
 		return thread === undefined ? undefined : this.#info(threadId, thread);
+	}
+
+	async getThreadLease(
+		threadId: string,
+	): Promise<ThreadLeaseState | undefined> {
+		validateId(threadId);
+		const thread = this.#threads.get(threadId);
+		return thread === undefined
+			? undefined
+			: {
+					status: readStatus(
+						thread.status,
+						thread.lease?.expiresAt,
+						this.#clock(),
+					),
+					lease: leaseOf(threadId, thread),
+				};
 	}
 
 	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {

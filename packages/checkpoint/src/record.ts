@@ -149,6 +149,12 @@ export interface CheckpointTuple {
 	hasChildren: boolean;
 }
 
+/**
+ * What a thread's own row says: its status as read (`stale` included) and its lease, as in `ThreadInfo`
+ * (`Checkpointer.getThreadLease`).
+ */
+export type ThreadLeaseState = Pick<ThreadInfo, "status" | "lease">;
+
 /** A thread as listed: no state is read. */
 export interface ThreadInfo {
 	threadId: string;

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Checkpointer } from "@weft/checkpoint";
+import { type Checkpointer, threadLeaseOf } from "@weft/checkpoint";
 
 /** How long a cancelled run's nodes get to stop before the CLI gives their lease up itself. */
 export const SETTLE_MS = 5_000;
@@ -19,7 +19,7 @@ export async function settleCancelled(
 	const ours = `${hostname()}:${process.pid}:`;
 	const end = Date.now() + ms;
 	for (;;) {
-		const lease = (await checkpointer.getThread(threadId))?.lease;
+		const lease = (await threadLeaseOf(checkpointer, threadId))?.lease;
 		if (lease === null || lease === undefined || !lease.owner.startsWith(ours))
 			return false;
 		if (Date.now() >= end)

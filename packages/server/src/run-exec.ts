@@ -1,4 +1,9 @@
-import { isWeftError, type TaskSpec, WeftError } from "@weft/checkpoint";
+import {
+	isWeftError,
+	type TaskSpec,
+	threadLeaseOf,
+	WeftError,
+} from "@weft/checkpoint";
 import {
 	Command,
 	type CompiledGraph,
@@ -350,7 +355,10 @@ async function endedRun(
 	  }
 	| undefined
 > {
-	const status = (await graph.checkpointer?.getThread(run.threadId))?.status;
+	const status =
+		graph.checkpointer === undefined
+			? undefined
+			: (await threadLeaseOf(graph.checkpointer, run.threadId))?.status;
 	if (status !== "interrupted" && status !== "done") return undefined;
 	const state = await graph.getState({ threadId: run.threadId });
 	if (state.metadata.run_id !== run.runId) return undefined;

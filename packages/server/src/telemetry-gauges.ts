@@ -6,7 +6,7 @@ import {
 	metrics,
 	type Observable,
 } from "@opentelemetry/api";
-import type { Checkpointer } from "@weft/checkpoint";
+import { type Checkpointer, threadLeaseOf } from "@weft/checkpoint";
 import type pg from "pg";
 import type { ThreadRegistry } from "./thread-registry.ts";
 
@@ -139,7 +139,7 @@ async function heldAge(
 ): Promise<number> {
 	const now = Date.now();
 	for (const { threadId, ageS } of oldest) {
-		const lease = (await checkpointer.getThread(threadId))?.lease;
+		const lease = (await threadLeaseOf(checkpointer, threadId))?.lease;
 		if (lease != null && Date.parse(lease.expiresAt) > now) return ageS;
 	}
 	return 0;

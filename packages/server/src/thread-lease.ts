@@ -1,4 +1,4 @@
-import type { Checkpointer, Lease } from "@weft/checkpoint";
+import { type Checkpointer, type Lease, threadLeaseOf } from "@weft/checkpoint";
 
 // A run's thread as the next runner finds it: whether the lease the last runner held still holds, and
 // whether a run had written anything there.
@@ -32,7 +32,7 @@ export async function leaseReleased(
 ): Promise<boolean> {
 	const until = Date.now() + ms;
 	for (;;) {
-		if (leaseLapsed((await checkpointer.getThread(threadId))?.lease))
+		if (leaseLapsed((await threadLeaseOf(checkpointer, threadId))?.lease))
 			return true;
 		if (Date.now() >= until) return false;
 		await new Promise((r) => setTimeout(r, 20));

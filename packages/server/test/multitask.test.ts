@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteRecords, type ServerRecords, serve } from "../src/index.ts";
 import { slow } from "./fixtures/graphs.ts";
 import { multitaskCases } from "./fixtures/multitask-cases.ts";
 
 let dir: string;
+let path: string;
 let server: Awaited<ReturnType<typeof serve>>;
 let checkpointer: SqliteCheckpointer;
 let records: ServerRecords;
@@ -16,7 +17,7 @@ let client: Client;
 
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "weft-multitask-"));
-	const path = join(dir, "weft.db");
+	path = join(dir, "weft.db");
 	checkpointer = new SqliteCheckpointer({ path });
 	records = await openSqliteRecords(path);
 	server = await serve({ graphs: { slow }, checkpointer, records, port: 0 });
@@ -38,4 +39,33 @@ describe("multitask strategies in process (weft dev)", () => {
 		multitaskCases.interrupt(client));
 	it("reject: of concurrent runs.create on one thread, exactly one is admitted", () =>
 		multitaskCases.race([client, client, client], 5));
+});
+
+describe("a thread another process runs (the CLI, say)", () => {
+	it("is refused with 409 THREAD_BUSY naming that runner while its lease holds, and runs once it is released", async () => {
+		const thread = await client.threads.create();
+		// another process's runner on the same file: its own connection takes the thread's lease
+		const other = new SqliteCheckpointer({ path });
+		try {
+			const lease = await other.acquireLease(thread.thread_id, {
+				owner: "cli-runner-1",
+				ttlMs: 60_000,
+			});
+			const refused = await client.runs
+				.wait(thread.thread_id, "slow", { input: { ms: 1 } })
+				.then(
+					() => undefined,
+					(e: unknown) => e,
+				);
+			expect(refused).toMatchObject({ status: 409 });
+			expect(String(refused)).toContain("THREAD_BUSY");
+			expect(String(refused)).toContain("cli-runner-1");
+			await other.releaseLease(lease, "done");
+			expect(
+				await client.runs.wait(thread.thread_id, "slow", { input: { ms: 1 } }),
+			).toMatchObject({ done: true });
+		} finally {
+			other.close();
+		}
+	});
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { threadLeaseOf } from "../checkpointer.ts";
 import type { ConformanceContext } from "./context.ts";
 import { chainAfter, record } from "./fixtures.ts";
 import {
@@ -107,6 +108,39 @@ export function leaseCases(ctx: ConformanceContext): void {
 			expect(b.token).toBe(2);
 			expect(await cp.releaseLease(b)).toBe(true);
 			expect((await cp.getThread("t"))?.status).toBe("interrupted");
+		});
+
+		it("reads a thread's status and lease alone (getThreadLease, where the store has it) as getThread does", async () => {
+			const cp = ctx.checkpointer();
+			const both = async (id: string) => {
+				const info = await cp.getThread(id);
+				const alone = await threadLeaseOf(cp, id);
+				expect(alone).toEqual(
+					info === undefined
+						? undefined
+						: { status: info.status, lease: info.lease },
+				);
+				if (cp.getThreadLease !== undefined)
+					expect(await cp.getThreadLease(id)).toEqual(alone);
+				return alone;
+			};
+			expect(await both("t")).toBeUndefined();
+			const a = await cp.acquireLease("t", { owner: "A", ttlMs: SHORT_TTL });
+			await cp.put(record({ threadId: "t" }), { fence: a.token });
+			expect(await both("t")).toMatchObject({
+				status: "running",
+				lease: { threadId: "t", token: 1, owner: "A" },
+			});
+			await outlast();
+			expect((await both("t"))?.status).toBe("stale");
+			const b = await cp.acquireLease("t", { owner: "B", ttlMs: LONG_TTL });
+			await cp.releaseLease(b, "done");
+			expect(await both("t")).toEqual({ status: "done", lease: null });
+			await cp.deleteThread("t");
+			expect(await both("t")).toBeUndefined();
+			expect(await codeOf(threadLeaseOf(cp, "not a valid id\u0000"))).toBe(
+				"INVALID_ID",
+			);
 		});
 
 		it("hands out strictly growing tokens per thread, independent of other threads", async () => {

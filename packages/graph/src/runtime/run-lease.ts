@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
-import { isWeftError, leaseLost } from "@weft/checkpoint";
+import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
 import { LazySignal } from "./lazy-signal.ts";
 
@@ -142,7 +142,7 @@ export class RunLease {
 		if (this.#lost.aborted) return Promise.reject(this.#lost.reason);
 		if (Date.now() <= this.#sureUntil) return undefined;
 		const { threadId, token } = this.#lease;
-		return this.#cp.getThread(threadId).then((info) => {
+		return threadLeaseOf(this.#cp, threadId).then((info) => {
 			const current = info?.lease?.token ?? null;
 			if (current === token) return;
 			const error = leaseLost(threadId, token, current);

@@ -1,4 +1,4 @@
-import { ValidationError, WeftError } from "@weft/checkpoint";
+import { threadLeaseOf, ValidationError, WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import {
@@ -375,7 +375,7 @@ async function admit(
 		rolledBack = active.runId;
 	} else if (active !== undefined)
 		throw threadBusy(threadId, `run ${active.runId} is ${active.status}`);
-	const lease = (await ctx.checkpointer.getThread(threadId))?.lease;
+	const lease = (await threadLeaseOf(ctx.checkpointer, threadId))?.lease;
 	if (lease != null && Date.parse(lease.expiresAt) > Date.now())
 		throw threadBusy(
 			threadId,
