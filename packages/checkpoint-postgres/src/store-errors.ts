@@ -13,6 +13,7 @@ const CONNECTION_CODES = new Set([
 	"57P01", // admin_shutdown: pg_terminate_backend, a server shutdown
 	"57P02",
 	"57P03",
+	"25P03", // idle_in_transaction_session_timeout: the session was ended while idle in a transaction
 	"08000",
 	"08001",
 	"08003",

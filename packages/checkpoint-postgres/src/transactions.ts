@@ -16,6 +16,15 @@ export type Query = (
 export type Work<T> = (q: Query, retried: boolean) => Promise<T>;
 
 const READ_ATTEMPTS = 3;
+/**
+ * How long Postgres lets a session of ours sit idle inside a transaction before it ends the session
+ * (`idle_in_transaction_session_timeout`, set for each transaction). A transaction here is a few
+ * statements sent back to back; a process paused between two of them (SIGSTOP, a frozen VM) would
+ * otherwise hold the thread's row lock, and every other runner with it, until it woke (decision 0137).
+ * When it wakes, its next statement finds the connection gone and runs as after any lost connection.
+ */
+export const IDLE_IN_TRANSACTION_MS = 5000;
+const SET_IDLE_LIMIT = `SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`;
 /** A write runs again once after a lost connection (its work must recognise its own committed result). */
 const WRITE_ATTEMPTS = 2;
 
@@ -96,7 +105,7 @@ export async function read<T>(
 				inTransaction(
 					q,
 					spoil,
-					"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+					`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${SET_IDLE_LIMIT}`,
 					() => fn(q),
 				)
 		: fn;
@@ -137,7 +146,9 @@ export async function transaction<T>(
 				pool,
 				(q, spoil) =>
 					wrap
-						? inTransaction(q, spoil, "BEGIN", () => work(q, lost))
+						? inTransaction(q, spoil, `BEGIN; ${SET_IDLE_LIMIT}`, () =>
+								work(q, lost),
+							)
 						: work(q, lost),
 				names,
 			);

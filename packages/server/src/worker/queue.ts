@@ -88,7 +88,11 @@ export async function queueNewRun(
 	if (!exclusive) return (await pool.query(record)).rowCount === 1;
 	const client = await pool.connect();
 	try {
-		await client.query("BEGIN");
+		// a process paused inside this transaction holds the thread's admission lock only until Postgres ends
+		// its idle session (decision 0137), not until it wakes
+		await client.query(
+			"BEGIN; SET LOCAL idle_in_transaction_session_timeout = 5000",
+		);
 		// a statement of its own: the check below then reads what a run recorded before it committed
 		await client.query(
 			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
