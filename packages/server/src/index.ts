@@ -8,9 +8,12 @@ export {
 	openSqliteRecords,
 } from "./records/open-records.ts";
 export {
+	DEFAULT_LOCK_WAIT_MS,
+	type LockWaitOptions,
 	MemoryRecords,
 	type ServerRecords,
 } from "./records/server-records.ts";
+export type { SqliteRecordsOptions } from "./records/sqlite-records.ts";
 export type { StudioOptions } from "./routes/studio.ts";
 export type { EventRetention } from "./run-events.ts";
 export {

@@ -198,22 +198,28 @@ export async function dev(
 		});
 		opened.push(() => checkpointer.close?.());
 		graphs = await loadGraphs(refs, checkpointer);
-		const { bearerTokens, serve, openPostgresRecords, openSqliteRecords } =
-			await import("@weft/server");
+		const {
+			bearerTokens,
+			DEFAULT_LOCK_WAIT_MS,
+			serve,
+			openPostgresRecords,
+			openSqliteRecords,
+		} = await import("@weft/server");
+		const onLockWait = (message: string) =>
+			process.stderr.write(`weft dev: ${message}\n`);
 		const memory = await openMemoryStore(store);
 		opened.push(() => memory.close());
 		const feedback = await openEvalStore(store);
 		opened.push(() => feedback.close?.());
 		const records =
 			store.postgres !== undefined
-				? await openPostgresRecords(store.postgres)
+				? await openPostgresRecords(store.postgres, {
+						lockWaitMs: lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+						onLockWait,
+					})
 				: file === ":memory:"
 					? undefined
-					: await openSqliteRecords(file!, {
-							lockWaitMs,
-							onLockWait: (message) =>
-								process.stderr.write(`weft dev: ${message}\n`),
-						});
+					: await openSqliteRecords(file!, { lockWaitMs, onLockWait });
 		opened.push(() => records?.close());
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
@@ -324,7 +330,7 @@ export function registerDev(
 		)
 		.option(
 			"--lock-wait <duration>",
-			"how long to wait for another weft dev still serving the SQLite file (a restart); env WEFT_LOCK_WAIT",
+			"how long to wait for another process still serving the database (a restart; default 30s); env WEFT_LOCK_WAIT",
 			undefined,
 		)
 		.action(async (o: DevOptions) => {

@@ -1,4 +1,4 @@
-import type { ServerRecords } from "./server-records.ts";
+import type { LockWaitOptions, ServerRecords } from "./server-records.ts";
 import type { SqliteRecordsOptions } from "./sqlite-records.ts";
 
 /**
@@ -14,10 +14,15 @@ export async function openSqliteRecords(
 	return SqliteRecords.open(path, options);
 }
 
-/** Thread and run records in Postgres (schema `weft_server`). */
+/**
+ * Thread and run records in Postgres (schema `weft_server`). Serving them (`serve()`) refuses at once a
+ * database another process serves the other way (decision 0106) unless `lockWaitMs` says how long to wait
+ * for it to end (decision 0138).
+ */
 export async function openPostgresRecords(
 	connectionString: string,
+	options: LockWaitOptions = {},
 ): Promise<ServerRecords> {
 	const { PostgresRecords } = await import("./postgres-records.ts");
-	return PostgresRecords.connect(connectionString);
+	return PostgresRecords.connect(connectionString, undefined, options);
 }

@@ -6,6 +6,7 @@ import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
 	decodeRecord,
 	decodeRecords,
+	type LockWaitOptions,
 	type ServerRecords,
 } from "./server-records.ts";
 import { ServingLock } from "./serving-lock.ts";
@@ -73,16 +74,20 @@ export class PostgresRecords implements ServerRecords {
 	/** This process's hold on the database (`serving()`), on a connection of its own. */
 	readonly #serving: ServingLock;
 
-	private constructor(pool: pg.Pool, owned: boolean) {
+	private constructor(pool: pg.Pool, owned: boolean, wait: LockWaitOptions) {
 		this.pool = pool;
 		this.#owned = owned;
-		this.#serving = new ServingLock(pool.options);
+		this.#serving = new ServingLock(pool.options, wait);
 	}
 
-	/** Connects and creates the tables when missing. */
+	/**
+	 * Connects and creates the tables when missing. `wait`: how long `serving()` waits while another
+	 * process serves the database the other way (default: not at all; `weft dev` waits 30 s).
+	 */
 	static async connect(
 		target: string | pg.Pool,
 		max = 5,
+		wait: LockWaitOptions = {},
 	): Promise<PostgresRecords> {
 		const owned = typeof target === "string";
 		const pool =
@@ -106,7 +111,7 @@ export class PostgresRecords implements ServerRecords {
 				.catch(() => {});
 			client.release();
 		}
-		return new PostgresRecords(pool, owned);
+		return new PostgresRecords(pool, owned, wait);
 	}
 
 	loadThreads = async (unreadable?: (error: WeftError) => void) =>

@@ -1,5 +1,6 @@
 import { WeftError } from "@weft/checkpoint";
 import pg from "pg";
+import { type LockWaitOptions, lockWaitOf, seconds } from "./server-records.ts";
 
 /**
  * A process's hold on a Postgres database it serves (decisions 0106, 0110): a session advisory lock,
@@ -17,21 +18,39 @@ export class ServingLock {
 	/** Told when the lock, lost with its connection, was found taken the other way (`take(alone, lost)`). */
 	#lost: ((error: WeftError) => void) | undefined;
 
-	constructor(config: pg.ClientConfig) {
+	/** How long `take` waits while another process holds the lock the other way (default: not at all). */
+	readonly #wait: LockWaitOptions;
+
+	constructor(config: pg.ClientConfig, wait: LockWaitOptions = {}) {
 		this.#config = config;
+		this.#wait = wait;
 	}
 
 	/**
-	 * Takes the lock `alone` or shared; STORE_UNAVAILABLE when another process holds it the other way.
-	 * Resolves to the function that lets it go. Taken already: a no-op.
+	 * Takes the lock `alone` or shared; while another process holds it the other way, tries again until
+	 * `lockWaitMs` has passed (a restart overlapping the old process's shutdown; decision 0138), then
+	 * STORE_UNAVAILABLE. Resolves to the function that lets it go. Taken already: a no-op.
 	 */
 	take = async (
 		alone: boolean,
 		lost?: (error: WeftError) => void,
 	): Promise<() => Promise<void>> => {
 		if (this.#alone !== undefined) return async () => {};
-		const client = await this.#connect(alone);
-		if (typeof client !== "object") throw refused(alone);
+		const waitMs = lockWaitOf(this.#wait, 0);
+		const until = Date.now() + waitMs;
+		let client = await this.#connect(alone);
+		for (let told = false; typeof client !== "object"; ) {
+			const left = until - Date.now();
+			if (left <= 0) throw refused(alone, waitMs);
+			if (!told) {
+				told = true;
+				this.#wait.onLockWait?.(
+					`waiting for the other process serving this Postgres database to end (up to ${seconds(waitMs)})`,
+				);
+			}
+			await new Promise((r) => setTimeout(r, Math.min(250, left)));
+			client = await this.#connect(alone);
+		}
 		this.#alone = alone;
 		this.#client = client;
 		this.#lost = lost;
@@ -105,13 +124,13 @@ export class ServingLock {
 }
 
 /** Why a start is refused: another process holds the database the other way (decision 0106). */
-function refused(alone: boolean): WeftError {
+function refused(alone: boolean, waitedMs: number): WeftError {
 	return alone
 		? new WeftError(
 				"STORE_UNAVAILABLE",
-				"another process serves this Postgres database (weft serve, weft worker, or another weft dev): an API that executes runs itself must be its only server",
+				`another process serves this Postgres database (weft serve, weft worker, or another weft dev)${waitedMs > 0 ? ` (waited ${seconds(waitedMs)})` : ""}: an API that executes runs itself must be its only server`,
 				{
-					hint: "stop it first; several processes share one database as weft serve + weft worker",
+					hint: "stop it first; several processes share one database as weft serve + weft worker; to wait longer for one that is shutting down: --lock-wait <duration> or WEFT_LOCK_WAIT (weft dev)",
 				},
 			)
 		: new WeftError(

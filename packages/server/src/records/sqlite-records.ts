@@ -3,10 +3,14 @@ import Database from "better-sqlite3";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
+	DEFAULT_LOCK_WAIT_MS,
 	decodeRecord,
 	decodeRecords,
 	encodeRecord,
+	type LockWaitOptions,
+	lockWaitOf,
 	type ServerRecords,
+	seconds,
 } from "./server-records.ts";
 
 const SCHEMA = `
@@ -50,24 +54,15 @@ const SQL = {
 } as const;
 
 /** Options of the SQLite records. */
-export interface SqliteRecordsOptions {
+/** `lockWaitMs` defaults to 30 s here: opening waits that long for another process serving the file. */
+export interface SqliteRecordsOptions extends LockWaitOptions {
 	/**
 	 * How durable each commit is; set it as the checkpointer's of the same file. "normal" (default): with
 	 * WAL, durable across process crashes, a power loss may drop the newest commits. "full": durable across
 	 * power loss too (an fsync per record write).
 	 */
 	synchronous?: "normal" | "full" | undefined;
-	/**
-	 * How long opening waits while another process serves the file (a restart overlapping the old
-	 * process's graceful shutdown), in ms: default 30 s; 0 refuses at once. Past it, STORE_UNAVAILABLE.
-	 */
-	lockWaitMs?: number | undefined;
-	/** Told once when opening has to wait for another process (to say so); default: nothing. */
-	onLockWait?: ((message: string) => void) | undefined;
 }
-
-/** How long opening a file's server records waits for another process serving it (decision 0111). */
-export const DEFAULT_LOCK_WAIT_MS = 30_000;
 
 type Row = { id: string; body: string };
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -170,13 +165,7 @@ async function serveAlone(
 	options: SqliteRecordsOptions,
 ): Promise<Database.Database | undefined> {
 	if (path === ":memory:" || path === "") return undefined;
-	const waitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-	if (!Number.isFinite(waitMs) || waitMs < 0)
-		throw new WeftError(
-			"CONFIG_INVALID",
-			`lockWaitMs ${waitMs} is not a duration`,
-			{ hint: "give milliseconds from 0 (0: refuse at once)" },
-		);
+	const waitMs = lockWaitOf(options, DEFAULT_LOCK_WAIT_MS);
 	const until = Date.now() + waitMs;
 	let told = false;
 	for (;;) {
@@ -228,5 +217,3 @@ function tryLock(
 		return undefined;
 	}
 }
-
-const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
