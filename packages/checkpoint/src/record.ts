@@ -126,6 +126,8 @@ export type PendingWrite =
 			value: unknown;
 			/** Set for `interruptBefore` / `interruptAfter` pauses. */
 			when?: "before" | "after";
+			/** Set when a subgraph run of the task asked it: that run's namespace (its answer goes there). */
+			subgraph?: string;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
 	| { kind: "once"; taskId: string; key: string; value: unknown }

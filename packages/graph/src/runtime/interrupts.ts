@@ -14,11 +14,12 @@ export interface Interrupt {
 	when?: "before" | "after";
 }
 
-/** One interrupt a task raised: its position in the node run, and its id if it came from a subgraph. */
+/** One interrupt a task raised: its position in the node run; its id and namespace if a subgraph asked it. */
 export interface RaisedInterrupt {
 	index: number;
 	value: unknown;
 	id?: string;
+	subgraph?: string;
 }
 
 /** Unwinds a node that called `interrupt()`. Control flow, not an error: caught in one place. */
@@ -35,6 +36,8 @@ export interface RecordedInterrupt {
 	node: string;
 	value: unknown;
 	when?: "before" | "after";
+	/** The namespace of the subgraph run that asked it (unset: the node asked it itself). */
+	subgraph?: string;
 }
 
 /**
@@ -115,6 +118,7 @@ export function groupPending(
 			case "interrupt": {
 				const i: RecordedInterrupt = { id: w.id, node: w.node, value: w.value };
 				if (w.when !== undefined) i.when = w.when;
+				if (w.subgraph !== undefined) i.subgraph = w.subgraph;
 				m.interrupts.set(w.index, i);
 				break;
 			}

@@ -69,6 +69,7 @@ export class Run {
 	/** Where the run stands: state, due tasks, what tasks saved at the current checkpoint. */
 	readonly #at: StepState = newStepState();
 	#stepsRun = 0;
+	#refused = false;
 	/** Writes applied by this run's steps (input excluded), for a parent graph: kept by subgraph runs only. */
 	readonly #writesLog: ChannelWrite[] | undefined;
 	readonly #tm: RunTelemetry; // telemetry (issue 13)
@@ -132,6 +133,14 @@ export class Run {
 		return this.#writesLog ?? [];
 	}
 
+	/**
+	 * The run left its thread paused as it was: its answer was refused, or the checkpoint it was to go on
+	 * from needs what this graph lacks (a subgraph run's parent task then stays paused too: decision 0130).
+	 */
+	get refused(): boolean {
+		return this.#refused;
+	}
+
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
 	get answered(): ReadonlySet<string> {
 		return this.#at.answers.answered;
@@ -170,6 +179,7 @@ export class Run {
 	): Promise<RunResult> {
 		this.#tm.start(input); // telemetry (issue 13)
 		let ending: Ending;
+		let prepared = false;
 		try {
 			await prepareRun(
 				{
@@ -189,13 +199,18 @@ export class Run {
 				},
 				input,
 			);
+			prepared = true;
 			const started = this.#store?.start();
 			if (started !== undefined) await started;
 			ending = await this.#loop();
 		} catch (error) {
+			// read before anything was written: the thread stays as it was
+			if (!prepared && isWeftError(error, "GRAPH_CHANGED"))
+				this.#refused = true;
 			return this.#fail(error);
 		}
 		if ("refused" in ending) {
+			this.#refused = true;
 			this.#tm.fail(ending.refused); // telemetry (issue 13)
 			throw ending.refused;
 		}

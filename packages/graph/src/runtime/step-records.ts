@@ -41,7 +41,13 @@ export function unfinishedRecords(
 			if (memory.interrupts.has(index)) continue;
 			const id =
 				r.id ?? interruptId(place.checkpointId ?? "", place.ns, task.id, index);
-			memory.interrupts.set(index, { id, node: task.node, value: r.value });
+			const sub = r.subgraph === undefined ? {} : { subgraph: r.subgraph };
+			memory.interrupts.set(index, {
+				id,
+				node: task.node,
+				value: r.value,
+				...sub,
+			});
 			records.push({
 				kind: "interrupt",
 				taskId: task.id,
@@ -49,6 +55,7 @@ export function unfinishedRecords(
 				id,
 				index,
 				value: r.value,
+				...sub,
 			});
 		}
 	}

@@ -1,13 +1,14 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
 import { WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
+import { askedByNode, ownInterrupt } from "./changed-node-kind.ts";
 import type { EventTask, RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal, interruptIndex } from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts } from "./task-calls.ts";
-import { TaskContext, type TaskHost } from "./task-context.ts";
+import { ResumeRejected, TaskContext, type TaskHost } from "./task-context.ts";
 import { takeSpent } from "./usage.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
@@ -81,6 +82,11 @@ async function runChild(
 		))
 			existing = s.checkpointId;
 	}
+	// no run of this child yet, but the task asked a question of its own: not this child's to answer
+	const own =
+		existing === undefined ? ownInterrupt(internals.memory) : undefined;
+	if (own !== undefined)
+		throw new ResumeRejected(askedByNode(internals.node, own, host));
 	const {
 		checkpointId: _c,
 		interruptBefore: _b,
@@ -117,6 +123,8 @@ async function runChild(
 		// what a failed child spent is the parent's too (decision 0071): in its usage and its error's
 		const spent = takeSpent(error);
 		if (spent !== undefined) host.mergeUsage(ctx.node, spent);
+		// the child left its records as they were: so does this task (the parent stays paused)
+		if (run.refused) throw new ResumeRejected(error as WeftError);
 		throw error;
 	}
 	host.mergeUsage(ctx.node, result.usage);
@@ -135,6 +143,7 @@ async function runChild(
 				index,
 				value: i.value,
 				id: i.id,
+				subgraph: ns,
 			})),
 		);
 	}

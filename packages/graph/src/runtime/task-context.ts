@@ -8,6 +8,7 @@ import type {
 	UsageReport,
 } from "../graph/types.ts";
 import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
+import { askedBySubgraph } from "./changed-node-kind.ts";
 import type { SubgraphEvents } from "./event-sink.ts";
 import type { EventOrigin, RunConfig } from "./events.ts";
 import { InterruptSignal, type TaskMemory } from "./interrupts.ts";
@@ -153,6 +154,19 @@ export class TaskContext implements NodeContext {
 			const refused = checkInterruptCall(node, calls);
 			if (refused !== undefined) return Promise.reject(refused);
 			const index = calls.interrupts++;
+			// asked by a subgraph run this node no longer makes: its answer is not the node's (decision 0130)
+			const asked =
+				memory.interruptCount === 0 ? undefined : memory.interrupts.get(index);
+			if (asked?.subgraph !== undefined)
+				return Promise.reject(
+					new ResumeRejected(
+						askedBySubgraph(
+							node,
+							{ id: asked.id, subgraph: asked.subgraph },
+							host,
+						),
+					),
+				);
 			if (memory.resumed(index))
 				return Promise.resolve(memory.resumes.get(index) as TResume);
 			if (!scope.answers.has(index)) {
