@@ -73,7 +73,7 @@ const rows = [...spans]
 const spec: TopLevelSpec = {
 	$schema: "https://vega.github.io/schema/vega-lite/v6.json",
 	title:
-		"One agent run as a trace (weft.run → weft.step → weft.node → chat / execute_tool)",
+		"One agent run as a trace (invoke_agent → weft.step → weft.node → chat / execute_tool)",
 	background: "white",
 	width: 560,
 	height: { step: 18 },

@@ -73,6 +73,7 @@ export {
 export { Send } from "./send.ts";
 export { draftUpdate } from "./state/draft-update.ts";
 export { type ReducerBrand, reducer } from "./state/reducer.ts";
+export type { AgentInfo } from "./telemetry/agent-span.ts";
 export {
 	readStepTiming,
 	type StepTiming,

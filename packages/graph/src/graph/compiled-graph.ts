@@ -25,6 +25,7 @@ import { topologyOf } from "../runtime/step/plan-tasks.ts";
 import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { Channels } from "../state/channels.ts";
+import { type AgentInfo, checkAgentInfo } from "../telemetry/agent-span.ts";
 import { diffValues, type StateDiff } from "../time-travel/diff-states.ts";
 import {
 	readHistory,
@@ -97,6 +98,7 @@ export class CompiledGraph<
 		const channels = new Channels(schema);
 		this.#rt = {
 			name: this.name,
+			agent: checkAgentInfo(options.agent),
 			channels,
 			topology: topologyOf(spec),
 			runners,
@@ -120,6 +122,22 @@ export class CompiledGraph<
 	/** The checkpointer given to `compile()`, if any. */
 	get checkpointer(): Checkpointer | undefined {
 		return this.#rt.checkpointer;
+	}
+
+	/** Who the graph is as a GenAI agent (`compile({ agent })`), if it is one. */
+	get agent(): AgentInfo | undefined {
+		return this.#rt.agent;
+	}
+
+	/**
+	 * The same graph traced as a GenAI agent: its run span is `invoke_agent {name}` (decision 0131); this
+	 * graph is unchanged. `createSupervisor` names its agents this way.
+	 */
+	asAgent(agent: AgentInfo): CompiledGraph<TSchema, TNodes> {
+		return new CompiledGraph(this.schema, this.#spec, {
+			...this.#options,
+			agent,
+		});
 	}
 
 	/** The same graph on another checkpointer (for example the CLI's database); this graph is unchanged. */

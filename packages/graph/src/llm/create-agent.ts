@@ -2,6 +2,7 @@ import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
 import {
+	type AgentInfo,
 	type CompiledGraph,
 	type CompileOptions,
 	ConfigError,
@@ -15,6 +16,8 @@ import type { ChatModelLike } from "./call-model.ts";
 import { handoffTarget } from "./handoff.ts";
 import { llmNode, type MessagesState } from "./llm-node.ts";
 import { messages } from "./messages.ts";
+import { modelNameOf, providerOf } from "./model-answer.ts";
+import { conventionProvider } from "./provider-name.ts";
 import { pendingToolCalls } from "./tool-calls.ts";
 import { toolNode } from "./tool-node.ts";
 
@@ -134,7 +137,20 @@ export function createAgent(
 		interruptBefore: options.interruptBefore,
 		interruptAfter: options.interruptAfter,
 		snapshots: options.snapshots,
+		// its runs are agent invocations to telemetry (decision 0131)
+		agent: agentInfo(options.name, options.model),
 	});
+}
+
+/** Who the agent is to telemetry: its name, and its model's provider and name where they are known. */
+function agentInfo(name: string | undefined, model: unknown): AgentInfo {
+	const info: AgentInfo = {};
+	if (name !== undefined) info.name = name;
+	const provider = conventionProvider(providerOf(model));
+	if (provider !== undefined) info.provider = provider;
+	const requested = modelNameOf(model);
+	if (requested !== undefined) info.model = requested;
+	return info;
 }
 
 /** Model answers since the last human message (by this agent, when it has a name). */

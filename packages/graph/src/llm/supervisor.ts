@@ -103,7 +103,7 @@ export function createSupervisor(
 	);
 	graph.addEdge(START, "supervisor");
 	for (const name of names) {
-		const agent = options.agents[name]!;
+		const agent = asAgent(options.agents[name]!, name, options.descriptions);
 		if (options.history === "private")
 			graph.addNode(name, privateAgentNode(name, agent));
 		else graph.addNode(name, agent);
@@ -125,6 +125,26 @@ export function createSupervisor(
 		store: options.store,
 		leaseTtlMs: options.leaseTtlMs,
 		snapshots: options.snapshots,
+		// its runs, and its agents', are agent invocations to telemetry (decision 0131)
+		agent: options.name === undefined ? {} : { name: options.name },
+	});
+}
+
+/**
+ * An agent of the supervisor, traced as one: a graph that is not an agent yet (not made by `createAgent`)
+ * is named by its key; one that is keeps its identity, the key's description added if it has none.
+ */
+function asAgent(
+	graph: CompiledGraph<any, any>,
+	key: string,
+	descriptions: Record<string, string> | undefined,
+): CompiledGraph<any, any> {
+	const own = graph.agent ?? {};
+	const description = own.description ?? descriptions?.[key];
+	return graph.asAgent({
+		...own,
+		name: own.name ?? key,
+		...(description === undefined ? {} : { description }),
 	});
 }
 

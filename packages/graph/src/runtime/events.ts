@@ -1,5 +1,6 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { RunCallbacks } from "../graph/types.ts";
+import type { AgentInfo } from "../telemetry/agent-span.ts";
 import type { Interrupt } from "./interrupts.ts";
 import type { RunStatus } from "./run-machine.ts";
 import type { RunUsage } from "./usage.ts";
@@ -166,4 +167,9 @@ export interface CompileOptions<TNodes extends string = string> {
 	snapshots?:
 		| { minSteps?: number | undefined; maxSteps?: number | undefined }
 		| undefined;
+	/**
+	 * The graph is a GenAI agent: its run span is `invoke_agent {name}` with the OpenTelemetry GenAI agent
+	 * attributes instead of `weft.run {graph}` (`createAgent` and `createSupervisor` set it; decision 0131).
+	 */
+	agent?: AgentInfo | undefined;
 }

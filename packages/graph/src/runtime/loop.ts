@@ -125,6 +125,7 @@ export class Run {
 			threadId: this.#threadId,
 			ns: this.#ns,
 			durable: this.#store !== undefined,
+			agent: rt.agent,
 		}); // telemetry (issue 13)
 	}
 

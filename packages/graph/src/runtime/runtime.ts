@@ -1,6 +1,7 @@
 import type { Checkpointer, Store } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
 import type { Channels } from "../state/channels.ts";
+import type { AgentInfo } from "../telemetry/agent-span.ts";
 import type { GraphNames } from "./graph-names.ts";
 import type { NodeRunner } from "./node-policies.ts";
 import type { SnapshotPolicy } from "./state-loader.ts";
@@ -10,6 +11,8 @@ import type { Topology } from "./step/plan-tasks.ts";
 export interface GraphRuntime {
 	/** The graph's name (`compile({ name })`), for telemetry. */
 	readonly name: string;
+	/** Set when the graph is a GenAI agent (`compile({ agent })`): its runs' spans say so. */
+	readonly agent: AgentInfo | undefined;
 	readonly channels: Channels;
 	readonly topology: Topology;
 	readonly runners: ReadonlyMap<string, NodeRunner>;

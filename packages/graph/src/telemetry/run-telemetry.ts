@@ -5,6 +5,11 @@ import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
 import type { RunUsage } from "../runtime/usage.ts";
+import {
+	type AgentInfo,
+	addAgentAttributes,
+	runSpanName,
+} from "./agent-span.ts";
 import { activeContext, record, startSpan, withContext } from "./contained.ts";
 import type { RunAbort } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
@@ -36,6 +41,8 @@ export interface RunTelemetryInit {
 	ns: string;
 	/** The run writes checkpoints: its steps record their timing there. */
 	durable: boolean;
+	/** Set when the graph is a GenAI agent: its run span is an agent invocation (decision 0131). */
+	agent: AgentInfo | undefined;
 }
 
 /**
@@ -104,7 +111,7 @@ export class RunTelemetry {
 		const parent = activeContext(api);
 		const span = startSpan(
 			t,
-			`weft.run ${this.#init.graph}`,
+			runSpanName(this.#init.graph, this.#init.agent),
 			{ kind: KIND_INTERNAL, attributes: this.#runAttributes() },
 			parent,
 		);
@@ -340,6 +347,8 @@ export class RunTelemetry {
 			a["weft.thread_id"] = this.#init.threadId;
 		if (this.#init.ns !== "") a["weft.ns"] = this.#init.ns;
 		if (this.#resuming) a["weft.resume"] = true;
+		const agent = this.#init.agent;
+		if (agent !== undefined) addAgentAttributes(a, agent, this.#init.threadId);
 		return a;
 	}
 }

@@ -41,7 +41,7 @@ describe("spans of an agent run", () => {
 		const result = await agent().run(ask, { threadId: "t1" });
 		expect(result.status).toBe("done");
 		const spans = otel.spans();
-		const run = one(spans, "weft.run calc");
+		const run = one(spans, "invoke_agent calc");
 		expect(run.attributes).toMatchObject({
 			"weft.graph": "calc",
 			"weft.thread_id": "t1",
@@ -122,7 +122,7 @@ describe("spans of an agent run", () => {
 		});
 		await expect(agent(model).run(ask, { threadId: "t4" })).rejects.toThrow();
 		const spans = otel.spans();
-		const run = one(spans, "weft.run calc");
+		const run = one(spans, "invoke_agent calc");
 		expect(run.status.code).toBe(SpanStatusCode.ERROR);
 		expect(run.attributes["weft.error.code"]).toBe("NODE_FAILED");
 		expect(run.attributes["weft.run.status"]).toBe("failed");

@@ -212,7 +212,7 @@ describe("a meter whose records throw", () => {
 		expect(r.status).toBe("done");
 		expect(r.values.messages.at(-1)!.text).toBe("The answer is 3.");
 		// the spans were still recorded
-		expect(spans().some((s) => s.name === "weft.run calc")).toBe(true);
+		expect(spans().some((s) => s.name === "invoke_agent calc")).toBe(true);
 		expect(reported.length).toBeGreaterThan(0);
 	});
 
@@ -348,7 +348,7 @@ describe("a context manager whose active() throws", () => {
 		expect(calls.add).toBe(1);
 		expect(reported.length).toBeGreaterThan(0);
 		// the spans are still made and ended, from the root context
-		expect(ended).toContain("weft.run calc");
+		expect(ended).toContain("invoke_agent calc");
 		expect(ended).toContain("execute_tool add");
 	});
 
