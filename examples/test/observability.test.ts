@@ -70,7 +70,7 @@ describe("the OTLP example", () => {
 			),
 		);
 		const names = spans.map((s) => s.name);
-		expect(names).toContain("weft.run calculator");
+		expect(names).toContain("invoke_agent calculator"); // an agent run (decision 0131)
 		expect(names.filter((n) => n === "weft.step")).toHaveLength(3);
 		expect(names).toContain("execute_tool add");
 		const chat = spans.filter((s) => s.name === "chat gpt-4o-mini");

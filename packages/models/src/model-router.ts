@@ -205,6 +205,7 @@ export class ModelRouter extends BaseChatModel<
 		const emit = this.#emitter(runManager);
 		try {
 			const call = await prepareCall(this.#cfg, messages, options, emit);
+			call.parentRun = runManager;
 			const message = await runCall(this.#cfg, call, emit);
 			return { generations: [{ text: answerText(message), message }] };
 		} catch (error) {
@@ -220,6 +221,7 @@ export class ModelRouter extends BaseChatModel<
 		const emit = this.#emitter(runManager);
 		try {
 			const call = await prepareCall(this.#cfg, messages, options, emit);
+			call.parentRun = runManager;
 			yield* streamCall(this.#cfg, call, emit, runManager);
 		} catch (error) {
 			throw toWeftError(error, options.signal);

@@ -1,7 +1,8 @@
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
-import type { AIMessageChunk } from "@langchain/core/messages";
+import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 import type { ModelEntry } from "../routing/model-entry.ts";
+import { type AttemptRun, startAttempt } from "./attempt-run.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 
 type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk>;
@@ -30,30 +31,65 @@ export function innerOptions(
 	return { ...call.passthrough, signal, callbacks: [] };
 }
 
-/** One non-streaming attempt. */
-export function invokeEntry(
+/** One non-streaming attempt on the model `name` (or a deployment of it), reported to the callbacks. */
+export async function invokeEntry(
+	name: string,
 	entry: ModelEntry,
 	call: PreparedCall,
-	messages: BaseLanguageModelInput,
+	messages: BaseMessage[],
 	signal: AbortSignal,
 ): Promise<AIMessageChunk> {
-	return boundModel(entry, call).invoke(messages, innerOptions(call, signal));
+	const run = await startAttempt(
+		call.parentRun,
+		name,
+		entry,
+		messages,
+		call.passthrough,
+	);
+	try {
+		const answer = await boundModel(entry, call).invoke(
+			messages,
+			innerOptions(call, signal),
+		);
+		await run?.end(answer);
+		return answer;
+	} catch (error) {
+		await run?.fail(error);
+		throw error;
+	}
 }
 
-/** One streaming attempt: resolves once the first chunk arrived (so errors before it can retry or fall back). */
+/**
+ * One streaming attempt: resolves once the first chunk arrived (so errors before it can retry or fall
+ * back), with its callbacks' run, which the reader ends when the stream does.
+ */
 export async function streamEntry(
+	name: string,
 	entry: ModelEntry,
 	call: PreparedCall,
 	signal: AbortSignal,
 ): Promise<{
 	first: IteratorResult<AIMessageChunk>;
 	rest: AsyncIterator<AIMessageChunk>;
+	run: AttemptRun | undefined;
 }> {
-	const stream = await boundModel(entry, call).stream(
+	const run = await startAttempt(
+		call.parentRun,
+		name,
+		entry,
 		call.messages,
-		innerOptions(call, signal),
+		call.passthrough,
 	);
-	const rest = stream[Symbol.asyncIterator]();
-	const first = await rest.next();
-	return { first, rest };
+	try {
+		const stream = await boundModel(entry, call).stream(
+			call.messages,
+			innerOptions(call, signal),
+		);
+		const rest = stream[Symbol.asyncIterator]();
+		const first = await rest.next();
+		return { first, rest, run };
+	} catch (error) {
+		await run?.fail(error);
+		throw error;
+	}
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type {
 	BindToolsInput,
 	ToolChoice,
@@ -35,6 +36,8 @@ export interface PreparedCall {
 	threadId: string | undefined;
 	/** Model calls made for this one so far (summariser, guards' classifiers): see `recordSideCall`. */
 	sideCalls: SideCall[];
+	/** The router's run in the caller's LangChain callbacks: each attempt is a run under it (decision 0132). */
+	parentRun?: CallbackManagerForLLMRun | undefined;
 }
 
 const OWN_KEYS = new Set([

@@ -61,8 +61,8 @@ export async function callChain(
 	emit: Emit,
 ) {
 	const result = await runChain(
-		chainOptions(cfg, call, emit, (_name, entry, signal) =>
-			invokeEntry(entry, call, messages, signal),
+		chainOptions(cfg, call, emit, (name, entry, signal) =>
+			invokeEntry(name, entry, call, messages, signal),
 		),
 	);
 	const { usage, counted } = await usageOf(

@@ -82,8 +82,8 @@ export async function* streamCall(
 		return;
 	}
 	const chain = await runChain(
-		chainOptions(cfg, call, emit, (_name, entry, signal) =>
-			streamEntry(entry, call, signal),
+		chainOptions(cfg, call, emit, (name, entry, signal) =>
+			streamEntry(name, entry, call, signal),
 		),
 	);
 	let all: AIMessageChunk | undefined;
@@ -91,6 +91,8 @@ export async function* streamCall(
 	let heldMetadata: Record<string, unknown> = {};
 	let released = false;
 	let sent = 0;
+	// the attempt's callbacks run (decision 0132): a reader that stops early ends it with what arrived
+	let runOpen = chain.value.run !== undefined;
 	try {
 		for (
 			let r = chain.value.first;
@@ -119,6 +121,8 @@ export async function* streamCall(
 			);
 		}
 		const answer = all ?? new AIMessageChunk({ content: "" });
+		runOpen = false;
+		await chain.value.run?.end(answer);
 		const { usage, counted } = await usageOf(
 			cfg,
 			chain.model,
@@ -172,8 +176,12 @@ export async function* streamCall(
 		(last as { usage_metadata?: unknown }).usage_metadata = usage;
 		yield new ChatGenerationChunk({ text: "", message: last });
 	} catch (error) {
+		runOpen = false;
+		await chain.value.run?.fail(error);
 		throw midStream(error, chain.model, chain.attempts, sent, call.signal);
 	} finally {
+		if (runOpen)
+			await chain.value.run?.end(all ?? new AIMessageChunk({ content: "" }));
 		if (!released) {
 			chain.slot?.release();
 			// the stream broke, or its reader stopped early: what arrived was still paid for
