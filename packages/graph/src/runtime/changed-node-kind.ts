@@ -59,3 +59,25 @@ export function ownInterrupt(
 		if (i.when === undefined && i.subgraph === undefined) return i;
 	return undefined;
 }
+
+/**
+ * A question a subgraph run of the task asked that nothing answered, though the task finished: its node
+ * no longer runs that subgraph (it would have taken or asked it again), so its answer would be dropped.
+ */
+export function droppedQuestion(
+	memory: TaskMemory,
+): (RecordedInterrupt & { subgraph: string }) | undefined {
+	if (memory.interruptCount === 0) return undefined;
+	for (const [index, i] of memory.interrupts)
+		if (i.subgraph !== undefined && !memory.resumed(index))
+			return { ...i, subgraph: i.subgraph };
+	return undefined;
+}
+
+/** Marks the questions the child run at `ns` asked as answered in the task's memory (the child finished). */
+export function settleChildQuestions(memory: TaskMemory, ns: string): void {
+	if (memory.interruptCount === 0) return;
+	for (const [index, i] of memory.interrupts)
+		if (i.subgraph === ns && !memory.resumed(index))
+			memory.resumes.set(index, null);
+}

@@ -2,6 +2,7 @@ import type { ChannelWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { deepFreeze } from "../state/freeze.ts";
+import { askedBySubgraph, droppedQuestion } from "./changed-node-kind.ts";
 import type { StreamEvent } from "./events.ts";
 import {
 	InterruptSignal,
@@ -92,10 +93,23 @@ export function runTask(
 	}
 	if (result instanceof Promise)
 		return result.then(
-			(value) => settled(task, r, toOutcome(r.rt, task, value)),
+			(value) => settled(task, r, finished(task, r, value)),
 			(error) => settled(task, r, caught(task, error)),
 		);
-	return settled(task, r, toOutcome(r.rt, task, result));
+	return settled(task, r, finished(task, r, result));
+}
+
+/** What the node returned, as an outcome; refused when it finished past a subgraph's question (0130). */
+function finished(task: TaskSpec, r: TaskRun, value: unknown): Outcome {
+	const outcome = toOutcome(r.rt, task, value);
+	if (outcome.kind !== "done") return outcome;
+	const dropped = droppedQuestion(r.memory);
+	if (dropped === undefined) return outcome;
+	return {
+		kind: "rejected",
+		task,
+		rejected: new ResumeRejected(askedBySubgraph(task.node, dropped, r.host)),
+	};
 }
 
 function debug(

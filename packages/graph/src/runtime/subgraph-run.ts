@@ -1,7 +1,11 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
 import { WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
-import { askedByNode, ownInterrupt } from "./changed-node-kind.ts";
+import {
+	askedByNode,
+	ownInterrupt,
+	settleChildQuestions,
+} from "./changed-node-kind.ts";
 import type { EventTask, RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
 import { InterruptSignal, interruptIndex } from "./interrupts.ts";
@@ -148,6 +152,9 @@ async function runChild(
 		);
 	}
 	if (result.status === "cancelled") throw new CancelSignal(ctx.signal.reason);
+	// the child finished: the questions it had asked are settled for this task (not stored: the task's
+	// own result is), which tells a task that finished without its child apart (`droppedQuestion`, 0130)
+	settleChildQuestions(internals.memory, ns);
 	return {
 		values: result.values as Record<string, unknown>,
 		writes: run.writesLog,

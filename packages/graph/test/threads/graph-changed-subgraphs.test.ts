@@ -109,6 +109,21 @@ describe("GRAPH_CHANGED when a paused node changed kind (SQLite file)", () => {
 		).toEqual({ topic: "yes" });
 	});
 
+	it("a function that replaced the subgraph and asks nothing does not drop its question", async () => {
+		const cp = sqlite();
+		await outer(cp, "subgraph").run({ topic: "t" }, { threadId: "t" });
+		const before = await saved(cp);
+		const silent = new StateGraph(State)
+			.addNode("review", () => ({ topic: "decided alone" }))
+			.addEdge(START, "review")
+			.compile({ checkpointer: cp });
+		const error = await refused(
+			silent.run(new Command({ resume: "yes" }), { threadId: "t" }),
+		);
+		expect(error.message).toContain('subgraph at "review"');
+		expect(await saved(cp)).toEqual(before);
+	});
+
 	it("a plain function's question is not answered by the subgraph that replaced it", async () => {
 		for (const now of ["subgraph", "calls-subgraph"] as const) {
 			const cp = sqlite();
