@@ -151,6 +151,28 @@ describe("a ModelRouter's calls reach the run's callbacks", () => {
 		expect(Object.keys(result.usage.byModel)).toEqual(["backup"]);
 	});
 
+	it("a balanced model's attempts are named by the deployment's model", async () => {
+		const east = new FakeModel("gpt-east", [{ fail: { status: 500 } }]);
+		const west = new FakeModel("gpt-west", [{ content: "ok" }]);
+		const model = new ModelRouter({
+			models: {
+				chat: {
+					deployments: [
+						{ name: "east", model: east },
+						{ name: "west", model: west },
+					],
+					balance: { strategy: "least-outstanding" },
+				},
+			},
+			retry: { maxRetries: 1, initialDelayMs: 0 },
+		});
+		const seen = new Recorder();
+		await model.invoke("hi", { callbacks: [seen] });
+		const attempts = seen.attempts();
+		expect(attempts.map((a) => a.model)).toEqual(["gpt-east", "gpt-west"]);
+		expect(seen.errors.map((e) => e.runId)).toEqual([attempts[0]!.runId]);
+	});
+
 	it("a stream read only in part still ends each attempt's run", async () => {
 		const seen = new Recorder();
 		for await (const _ of await router().stream("Capital?", {
