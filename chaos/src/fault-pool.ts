@@ -81,7 +81,7 @@ export function faultPool(
 		};
 		(client as unknown as { query: Query }).query = (q, values) => {
 			const text = typeof q === "string" ? q : q.text;
-			if (text === "BEGIN") {
+			if (text === "BEGIN" || text.startsWith("BEGIN;")) {
 				inTransaction = true;
 				point = undefined;
 				return original(q, values);
