@@ -4,12 +4,14 @@ export type { Authenticate, AuthUser } from "./context.ts";
 export type { CorsOptions } from "./cors.ts";
 export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";
 export {
+	DEFAULT_LOCK_WAIT_MS,
+	type LockWaitOptions,
+} from "./records/lock-wait.ts";
+export {
 	openPostgresRecords,
 	openSqliteRecords,
 } from "./records/open-records.ts";
 export {
-	DEFAULT_LOCK_WAIT_MS,
-	type LockWaitOptions,
 	MemoryRecords,
 	type ServerRecords,
 } from "./records/server-records.ts";

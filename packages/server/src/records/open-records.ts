@@ -1,4 +1,5 @@
-import type { LockWaitOptions, ServerRecords } from "./server-records.ts";
+import type { LockWaitOptions } from "./lock-wait.ts";
+import type { ServerRecords } from "./server-records.ts";
 import type { SqliteRecordsOptions } from "./sqlite-records.ts";
 
 /**

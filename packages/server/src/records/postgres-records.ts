@@ -3,10 +3,10 @@ import type { WeftError } from "@weft/checkpoint";
 import pg from "pg";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
+import type { LockWaitOptions } from "./lock-wait.ts";
 import {
 	decodeRecord,
 	decodeRecords,
-	type LockWaitOptions,
 	type ServerRecords,
 } from "./server-records.ts";
 import { ServingLock } from "./serving-lock.ts";

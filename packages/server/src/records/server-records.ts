@@ -3,38 +3,6 @@ import { runMoveAllowed } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 
 /**
- * How opening a server's records waits while another process serves the database the way it would (a
- * restart overlapping the old process's graceful shutdown; decisions 0111, 0138).
- */
-export interface LockWaitOptions {
-	/** How long to wait, in ms; 0 refuses at once. Past it, STORE_UNAVAILABLE. */
-	lockWaitMs?: number | undefined;
-	/** Told once when opening has to wait (to say so); default: nothing. */
-	onLockWait?: ((message: string) => void) | undefined;
-}
-
-/** How long `weft dev` waits for another process serving its database (decisions 0111, 0138). */
-export const DEFAULT_LOCK_WAIT_MS = 30_000;
-
-/** `lockWaitMs` checked: CONFIG_INVALID unless a duration from 0. */
-export function lockWaitOf(options: LockWaitOptions, fallback: number): number {
-	const waitMs = options.lockWaitMs ?? fallback;
-	if (!Number.isFinite(waitMs) || waitMs < 0)
-		throw new WeftError(
-			"CONFIG_INVALID",
-			`lockWaitMs ${waitMs} is not a duration`,
-			{
-				hint: "give milliseconds from 0 (0: refuse at once)",
-			},
-		);
-	return waitMs;
-}
-
-/** A duration as the wait messages say it. */
-export const seconds = (ms: number) =>
-	ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-
-/**
  * Where the server keeps thread records (owner, metadata) and run records, beside the checkpointer's
  * tables and never in them. One implementation per database the server runs on.
  */

@@ -1,6 +1,6 @@
 import { WeftError } from "@weft/checkpoint";
 import pg from "pg";
-import { type LockWaitOptions, lockWaitOf, seconds } from "./server-records.ts";
+import { type LockWaitOptions, seconds, waitForLock } from "./lock-wait.ts";
 
 /**
  * A process's hold on a Postgres database it serves (decisions 0106, 0110): a session advisory lock,
@@ -36,21 +36,16 @@ export class ServingLock {
 		lost?: (error: WeftError) => void,
 	): Promise<() => Promise<void>> => {
 		if (this.#alone !== undefined) return async () => {};
-		const waitMs = lockWaitOf(this.#wait, 0);
-		const until = Date.now() + waitMs;
-		let client = await this.#connect(alone);
-		for (let told = false; typeof client !== "object"; ) {
-			const left = until - Date.now();
-			if (left <= 0) throw refused(alone, waitMs);
-			if (!told) {
-				told = true;
-				this.#wait.onLockWait?.(
-					`waiting for the other process serving this Postgres database to end (up to ${seconds(waitMs)})`,
-				);
-			}
-			await new Promise((r) => setTimeout(r, Math.min(250, left)));
-			client = await this.#connect(alone);
-		}
+		const { lock: client, waitMs } = await waitForLock(
+			async () => {
+				const got = await this.#connect(alone);
+				return typeof got === "object" ? got : undefined;
+			},
+			this.#wait,
+			0,
+			"the other process serving this Postgres database",
+		);
+		if (client === undefined) throw refused(alone, waitMs);
 		this.#alone = alone;
 		this.#client = client;
 		this.#lost = lost;

@@ -4,13 +4,15 @@ import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import {
 	DEFAULT_LOCK_WAIT_MS,
+	type LockWaitOptions,
+	seconds,
+	waitForLock,
+} from "./lock-wait.ts";
+import {
 	decodeRecord,
 	decodeRecords,
 	encodeRecord,
-	type LockWaitOptions,
-	lockWaitOf,
 	type ServerRecords,
-	seconds,
 } from "./server-records.ts";
 
 const SCHEMA = `
@@ -53,8 +55,7 @@ const SQL = {
 	deleteRun: "DELETE FROM weft_server_runs WHERE run_id = ?",
 } as const;
 
-/** Options of the SQLite records. */
-/** `lockWaitMs` defaults to 30 s here: opening waits that long for another process serving the file. */
+/** Options of the SQLite records (`lockWaitMs` 30 s by default: opening waits that long for another process). */
 export interface SqliteRecordsOptions extends LockWaitOptions {
 	/**
 	 * How durable each commit is; set it as the checkpointer's of the same file. "normal" (default): with
@@ -165,23 +166,14 @@ async function serveAlone(
 	options: SqliteRecordsOptions,
 ): Promise<Database.Database | undefined> {
 	if (path === ":memory:" || path === "") return undefined;
-	const waitMs = lockWaitOf(options, DEFAULT_LOCK_WAIT_MS);
-	const until = Date.now() + waitMs;
-	let told = false;
-	for (;;) {
-		const lock = tryLock(path, 0);
-		if (lock !== undefined) return lock;
-		const left = until - Date.now();
-		if (left <= 0) break;
-		if (!told) {
-			told = true;
-			options.onLockWait?.(
-				`waiting for the other server process of ${path} to end (up to ${seconds(waitMs)})`,
-			);
-		}
-		await new Promise((r) => setTimeout(r, Math.min(250, left)));
-	}
-	throw servedElsewhere(path, waitMs);
+	const { lock, waitMs } = await waitForLock(
+		() => tryLock(path, 0),
+		options,
+		DEFAULT_LOCK_WAIT_MS,
+		`the other server process of ${path}`,
+	);
+	if (lock === undefined) throw servedElsewhere(path, waitMs);
+	return lock;
 }
 
 /** `serveAlone` at once, blocking at most a second (the constructor's, for callers in sync code). */
