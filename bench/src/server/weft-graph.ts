@@ -7,7 +7,7 @@ import {
 	type BaseMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
-import { END, START, StateGraph } from "@weft/graph";
+import { END, reducer, START, StateGraph } from "@weft/graph";
 import { messages } from "@weft/graph/llm";
 import { z } from "zod";
 import { lookup, ScriptedAgentModel } from "../llm/scripted-agent-model.ts";
@@ -63,3 +63,74 @@ export const w3 = build(false).compile({ name: "w3" });
 
 /** For the kill phase: tool effects through `ctx.once`, and a short lease (1.5 s) for quick takeovers. */
 export const w3Kill = build(true).compile({ name: "w3", leaseTtlMs: 1500 });
+
+// For the wire audit (wire-diff.ts): the same small graphs as langgraph/graph.ts's `ask` and `parent`.
+const AskState = z.object({
+	topic: z.string().default(""),
+	draft: z.string().default(""),
+	verdict: z.string().default(""),
+});
+
+export const ask = new StateGraph(AskState)
+	.addNode("write", async (s, ctx) => {
+		ctx.emit({ drafting: s.topic });
+		return { draft: `a post on ${s.topic}` };
+	})
+	.addNode("review", async (s, ctx) => ({
+		verdict: await ctx.interrupt<string>(`publish ${s.draft}?`),
+	}))
+	.addEdge(START, "write")
+	.addEdge("write", "review")
+	.addEdge("review", END)
+	.compile({ name: "ask" });
+
+const LogState = z.object({
+	n: z.number().default(0),
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+});
+
+const inner = new StateGraph(LogState)
+	.addNode("a", async (s) => ({ n: s.n + 1, log: ["a"] }))
+	.addNode("b", async (s, ctx) => {
+		ctx.emit({ inner: s.n });
+		return { n: s.n + 10, log: ["b"] };
+	})
+	.addEdge(START, "a")
+	.addEdge("a", "b")
+	.addEdge("b", END)
+	.compile({ name: "inner" });
+
+export const parent = new StateGraph(LogState)
+	.addNode("before", async () => ({ log: ["before"] }))
+	.addNode("child", inner)
+	.addEdge(START, "before")
+	.addEdge("before", "child")
+	.addEdge("child", END)
+	.compile({ name: "parent" });
+
+/** One node that sleeps `ms` (default 1500): a run that keeps its thread busy. */
+export const slow = new StateGraph(
+	z.object({ ms: z.number().default(1500), done: z.boolean().default(false) }),
+)
+	.addNode("sleep", async (s) => {
+		await new Promise((r) => setTimeout(r, s.ms));
+		return { done: true };
+	})
+	.addEdge(START, "sleep")
+	.addEdge("sleep", END)
+	.compile({ name: "slow" });
+
+/** ok → fail: the second node throws. */
+export const boom = new StateGraph(LogState)
+	.addNode("ok", async () => ({ log: ["ok"] }))
+	.addNode("fail", async () => {
+		throw new Error("the tool is down");
+	})
+	.addEdge(START, "ok")
+	.addEdge("ok", "fail")
+	.addEdge("fail", END)
+	.compile({ name: "boom" });

@@ -1,4 +1,5 @@
-// The same W3 loop on LangGraph.js (MessagesAnnotation), for `langgraph dev` (the in-memory API server).
+// The same W3 loop on LangGraph.js (MessagesAnnotation), for `langgraph dev` (the in-memory API server),
+// and the small graphs of the wire audit (../wire-diff.ts), as weft-graph.ts has them.
 import {
 	type AIMessage,
 	type BaseMessage,
@@ -7,6 +8,8 @@ import {
 import {
 	Annotation,
 	END,
+	interrupt,
+	type LangGraphRunnableConfig,
 	MessagesAnnotation,
 	START,
 	StateGraph,
@@ -44,4 +47,77 @@ export const w3 = new StateGraph(State)
 		["tools", END],
 	)
 	.addEdge("tools", "agent")
+	.compile();
+
+// For the wire audit (../wire-diff.ts): a human checkpoint, and a graph with a subgraph.
+const AskState = Annotation.Root({
+	topic: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+	draft: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+	verdict: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+});
+
+export const ask = new StateGraph(AskState)
+	.addNode("write", async (s, config: LangGraphRunnableConfig) => {
+		config.writer?.({ drafting: s.topic });
+		return { draft: `a post on ${s.topic}` };
+	})
+	.addNode("review", async (s) => ({
+		verdict: interrupt(`publish ${s.draft}?`) as string,
+	}))
+	.addEdge(START, "write")
+	.addEdge("write", "review")
+	.addEdge("review", END)
+	.compile();
+
+const LogState = Annotation.Root({
+	n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+	log: Annotation<string[]>({
+		reducer: (a, b) => [...a, ...b],
+		default: () => [],
+	}),
+});
+
+const inner = new StateGraph(LogState)
+	.addNode("a", async (s) => ({ n: s.n + 1, log: ["a"] }))
+	.addNode("b", async (s, config: LangGraphRunnableConfig) => {
+		config.writer?.({ inner: s.n });
+		return { n: s.n + 10, log: ["b"] };
+	})
+	.addEdge(START, "a")
+	.addEdge("a", "b")
+	.addEdge("b", END)
+	.compile();
+
+export const parent = new StateGraph(LogState)
+	.addNode("before", async () => ({ log: ["before"] }))
+	.addNode("child", inner)
+	.addEdge(START, "before")
+	.addEdge("before", "child")
+	.addEdge("child", END)
+	.compile();
+
+/** One node that sleeps `ms` (default 1500): a run that keeps its thread busy. */
+export const slow = new StateGraph(
+	Annotation.Root({
+		ms: Annotation<number>({ reducer: (_a, b) => b, default: () => 1500 }),
+		done: Annotation<boolean>({ reducer: (_a, b) => b, default: () => false }),
+	}),
+)
+	.addNode("sleep", async (s) => {
+		await new Promise((r) => setTimeout(r, s.ms));
+		return { done: true };
+	})
+	.addEdge(START, "sleep")
+	.addEdge("sleep", END)
+	.compile();
+
+/** ok → fail: the second node throws. */
+export const boom = new StateGraph(LogState)
+	.addNode("ok", async () => ({ log: ["ok"] }))
+	.addNode("fail", async () => {
+		throw new Error("the tool is down");
+	})
+	.addEdge(START, "ok")
+	.addEdge("ok", "fail")
+	.addEdge("fail", END)
 	.compile();
