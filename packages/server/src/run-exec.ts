@@ -184,7 +184,12 @@ export async function executeRun(
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
 		if (replay) {
-			for (const [event, data] of await committedEvents(graph, run, requested))
+			for (const [event, data] of await committedEvents(
+				graph,
+				run,
+				requested,
+				goesOn(body),
+			))
 				emit(event, data);
 			rebuilt = counted;
 		}
@@ -201,6 +206,19 @@ export async function executeRun(
 			};
 		} else {
 			if (input instanceof Command) await debug?.resuming();
+			// as LangGraph's: a run that goes on from a checkpoint (a resume, input null) first sends the
+			// state it goes on from (one with input or an update sends it once applied: the runtime does)
+			if (goesOn(body) && requested.has("values")) {
+				const start = await startState(
+					graph,
+					run.threadId,
+					checkpointId ?? undefined,
+				);
+				if (start !== undefined) {
+					values = start;
+					emit("values", start);
+				}
+			}
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
@@ -282,6 +300,28 @@ export async function executeRun(
 	return result;
 }
 
+/**
+ * Whether the run goes on from a checkpoint as it is: a `Command` without `update`, or no input. Such a
+ * run's stream starts with the state it goes on from, as LangGraph's (its loop sends it when resuming).
+ */
+function goesOn(body: RunRequest): boolean {
+	return body.command != null
+		? body.command.update == null
+		: body.input === undefined || body.input === null;
+}
+
+/** The values at the checkpoint a run goes on from (the thread's newest by default); none without one. */
+async function startState(
+	graph: AnyGraph,
+	threadId: string,
+	checkpointId: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
+	const at = await graph
+		.getState({ threadId, checkpointId })
+		.catch(() => undefined);
+	return at?.checkpointId ? (at.values as Record<string, unknown>) : undefined;
+}
+
 /** What every checkpoint of a run records besides its step: the run's metadata, then where it ran. */
 function checkpointMetadata(
 	run: RunRecord,
@@ -306,14 +346,17 @@ async function committedEvents(
 	graph: AnyGraph,
 	run: RunRecord,
 	requested: ReadonlySet<StreamModeName>,
+	wentOn: boolean,
 ): Promise<Array<["updates" | "values", unknown]>> {
 	const mine: StateSnapshot[] = []; // newest first
 	let before: TaskSpec[] = []; // the tasks due at the checkpoint the run went on from
+	let start: StateSnapshot | undefined; // that checkpoint
 	let next: string | null | undefined;
 	for await (const s of graph.getStateHistory({ threadId: run.threadId })) {
 		if (next !== undefined && s.checkpointId !== next) continue; // another branch
 		if (s.metadata.run_id !== run.runId) {
 			before = s.tasks;
+			start = s;
 			break;
 		}
 		mine.push(s);
@@ -321,6 +364,9 @@ async function committedEvents(
 		if (next === null) break;
 	}
 	const events: Array<["updates" | "values", unknown]> = [];
+	// a run that went on from a checkpoint sent its state first
+	if (wentOn && start !== undefined && requested.has("values"))
+		events.push(["values", start.values]);
 	for (let i = mine.length - 1; i >= 0; i--) {
 		const c = mine[i]!;
 		// as the run streamed them: a step's updates, then its state
