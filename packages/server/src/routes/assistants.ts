@@ -54,8 +54,9 @@ function subgraphsOf(ctx: ServerContext, graphId: string) {
 
 /**
  * A graph as LangGraph's `/assistants/:id/graph` answers it: its nodes and edges, every edge between listed
- * nodes. With `xray` a subgraph node is drawn as its own nodes (`sub:name`): edges into it go to its
- * `sub:__start__`, edges out of it leave from its `sub:__end__`.
+ * nodes. With `xray` a subgraph node is drawn as its own nodes (`sub:name`) without its start and end, as
+ * LangGraph draws it: edges into it go to its first nodes, edges out of it leave from its last ones
+ * (decision 0133).
  */
 function graphJson(graph: CompiledGraph<any, any>, xray: boolean) {
 	const { nodes, edges } = graph.describe();
@@ -81,15 +82,39 @@ function graphJson(graph: CompiledGraph<any, any>, xray: boolean) {
 			},
 		];
 	});
+	if (!xray) return { nodes: shown.map((n) => node(id(n.id))), edges: out };
+	// a subgraph's own start and end are passed through: each edge into one joins each edge out of it
+	const inner = (n: string) => /[:/]__(start|end)__$/.test(n);
+	let edgesNow = out;
+	for (const n of shown.map((x) => id(x.id)).filter(inner)) {
+		const into = edgesNow.filter((e) => e.target === n);
+		const from = edgesNow.filter((e) => e.source === n);
+		edgesNow = [
+			...edgesNow.filter((e) => e.target !== n && e.source !== n),
+			...into.flatMap((a) =>
+				from.map((b) => ({
+					source: a.source,
+					target: b.target,
+					conditional: a.conditional || b.conditional,
+					...("data" in a
+						? { data: a.data }
+						: "data" in b
+							? { data: b.data }
+							: {}),
+				})),
+			),
+		];
+	}
 	return {
-		nodes: shown.map((n) => ({
-			id: id(n.id),
-			type: "runnable",
-			data: id(n.id),
-		})),
-		edges: out,
+		nodes: shown
+			.map((n) => id(n.id))
+			.filter((n) => !inner(n))
+			.map(node),
+		edges: edgesNow,
 	};
 }
+
+const node = (id: string) => ({ id, type: "runnable", data: id });
 
 /** Assistants: one per registered graph (read-only; shared by every caller). */
 export function assistantRoutes(ctx: ServerContext): Hono<Env> {
