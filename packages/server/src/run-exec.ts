@@ -201,8 +201,9 @@ export async function executeRun(
 		} else {
 			if (input instanceof Command) await debug?.resuming();
 			// as LangGraph's: a run that goes on from a checkpoint (a resume, input null) first sends the
-			// state it goes on from (one with input or an update sends it once applied: the runtime does)
-			if (goesOn(body) && requested.has("values")) {
+			// state it goes on from (one with input or an update sends it once applied: the runtime does);
+			// a next attempt has rebuilt it with the committed steps (`committedEvents`)
+			if (options.recover !== true && goesOn(body) && requested.has("values")) {
 				const start = await startState(
 					graph,
 					run.threadId,

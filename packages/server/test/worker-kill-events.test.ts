@@ -59,11 +59,13 @@ afterAll(async () => {
 async function runThroughKill(
 	graph: string,
 	body: {
-		input: Record<string, unknown>;
+		input: Record<string, unknown> | null;
 		streamMode: string[];
 		interruptBefore?: string[];
 	},
 	die: { sql: string; param: string },
+	/** Runs on the thread first (the workers are up, the kill is armed). */
+	prepare?: (threadId: string) => Promise<void>,
 ): Promise<{
 	status: string;
 	events: { event: string; data: unknown }[];
@@ -91,6 +93,7 @@ async function runThroughKill(
 	]);
 	try {
 		const thread = await client.threads.create();
+		await prepare?.(thread.thread_id);
 		const run = await client.runs.create(thread.thread_id, graph, {
 			input: body.input,
 			streamMode: body.streamMode as never,
@@ -148,6 +151,42 @@ describe.skipIf(!available)(
 			const expected = ["values 0"];
 			for (let i = 1; i <= 6; i++) expected.push(`updates ${i}`, `values ${i}`);
 			expect(seen).toEqual(expected);
+		}, 60_000);
+
+		it("a resumed run (input null) sends the state it went on from first, then each step's events once (decision 0134)", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"steps",
+				{ input: null, streamMode: ["updates", "values"] },
+				{
+					sql: "INSERT INTO weft_server.run_events",
+					param: '{"step":{"i":2}}',
+				},
+				async (threadId) => {
+					await client.runs.wait(threadId, "steps", {
+						input: { n: 3 },
+						interruptBefore: ["step"],
+					});
+				},
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("success");
+			expect(attempts(events)).toEqual([1, 2]);
+			const seen = events
+				.filter((e) => e.event !== "metadata")
+				.map((e) =>
+					e.event === "updates"
+						? `updates ${(e.data as { step: { i: number } }).step.i}`
+						: `${e.event} ${(e.data as { i: number }).i}`,
+				);
+			expect(seen).toEqual([
+				"values 0",
+				"updates 1",
+				"values 1",
+				"updates 2",
+				"values 2",
+				"updates 3",
+				"values 3",
+			]);
 		}, 60_000);
 
 		it("a step of several Send tasks of one node: one update per task, in task order", async () => {
