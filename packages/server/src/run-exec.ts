@@ -1,10 +1,5 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
-import {
-	Command,
-	type CompiledGraph,
-	type StreamEvent,
-	type StreamMode,
-} from "@weft/graph";
+import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { DebugModes } from "./debug-modes.ts";
 import { toHttpError } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
@@ -13,6 +8,7 @@ import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import { committedEvents, endedRun, goesOn, startState } from "./run-start.ts";
 import type { StreamModeName } from "./schemas.ts";
+import { SubgraphEvents } from "./subgraph-events.ts";
 import { leaseReleased } from "./thread-lease.ts";
 import type { RunRecord } from "./thread-registry.ts";
 import { messageMetadata, namespaceOf } from "./wire-ids.ts";
@@ -174,6 +170,7 @@ export async function executeRun(
 	});
 	// a subgraph's own events too (`stream_subgraphs`), named by their namespace
 	const nested = body.stream_subgraphs === true;
+	const subgraphs = nested ? new SubgraphEvents(requested, sink) : undefined;
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {
@@ -241,8 +238,9 @@ export async function executeRun(
 						);
 					older?.chunk(chunk, metadata);
 				} else if (nested && "namespace" in ev && ev.namespace !== undefined)
-					sendNested(ev, requested, sink);
+					subgraphs?.send(ev);
 				else if (ev.type === "values") {
+					subgraphs?.stepEnded();
 					values = ev.data as Record<string, unknown>;
 					if (requested.has("values")) emit("values", values);
 					older?.values(values);
@@ -257,6 +255,7 @@ export async function executeRun(
 						await debug?.taskStart(ev.id, ev.step);
 				} else if (ev.type === "interrupt") {
 					await debug?.paused();
+					subgraphs?.paused(ev.interrupts);
 					sendInterrupt(ev.interrupts);
 				} else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
@@ -315,23 +314,4 @@ function nodeList(
 ): string[] | undefined {
 	if (v !== "*") return v;
 	return [...topLevelNodes(graph)];
-}
-
-/**
- * A subgraph's own event (`stream_subgraphs`), named as LangGraph's server names it: its mode, then its
- * namespace (`updates|sub:<task id>`).
- */
-function sendNested(
-	ev: StreamEvent,
-	requested: ReadonlySet<StreamModeName>,
-	sink: RunSink,
-): void {
-	if (!("namespace" in ev) || ev.namespace === undefined) return;
-	const ns = namespaceOf(ev.namespace);
-	if (ev.type === "values" && requested.has("values"))
-		sink.push(`values|${ns}`, toWire(ev.data));
-	else if (ev.type === "update" && requested.has("updates"))
-		sink.push(`updates|${ns}`, toWire({ [ev.node]: ev.data }));
-	else if (ev.type === "custom" && requested.has("custom"))
-		sink.push(`custom|${ns}`, ev.data);
 }

@@ -9,6 +9,7 @@ const graphArgs = [
 	["abc", "audit-graphs.ts"],
 	["nested", "audit-graphs.ts"],
 	["review", "graphs.ts"],
+	["reviewInside", "graphs.ts"],
 ].flatMap(([g, file]) => ["--graph", `${g}=${fixture(file!)}#${g}`]);
 
 if (await postgresAvailable())

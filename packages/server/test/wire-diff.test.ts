@@ -20,6 +20,8 @@ wireDiffSuite("weft dev on SQLite", async () => {
 		`nested=${fixture("audit-graphs.ts")}#nested`,
 		"--graph",
 		`review=${fixture("graphs.ts")}#review`,
+		"--graph",
+		`reviewInside=${fixture("graphs.ts")}#reviewInside`,
 		"--port",
 		"0",
 	]);
