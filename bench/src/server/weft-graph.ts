@@ -134,3 +134,10 @@ export const boom = new StateGraph(LogState)
 	.addEdge("ok", "fail")
 	.addEdge("fail", END)
 	.compile({ name: "boom" });
+
+/** `ask` as a subgraph: the interrupt is asked inside it. */
+export const outerAsk = new StateGraph(AskState)
+	.addNode("inner", ask)
+	.addEdge(START, "inner")
+	.addEdge("inner", END)
+	.compile({ name: "outerAsk" });

@@ -19,7 +19,7 @@ import { startProcess } from "../../../packages/server/test/fixtures/processes.t
 import { langgraphDev } from "./targets.ts";
 
 const here = import.meta.dirname;
-const GRAPHS = ["w3", "ask", "parent", "slow", "boom"];
+const GRAPHS = ["w3", "ask", "parent", "slow", "boom", "outerAsk"];
 
 async function freePort(): Promise<number> {
 	for (;;) {
@@ -504,6 +504,34 @@ async function script(url: string): Promise<Step[]> {
 				}),
 			)
 		).map((e) => (e as { event: string }).event);
+	});
+	await step("interrupt inside a subgraph", async () => {
+		const t = await client.threads.create();
+		const streamed = await events(
+			client.runs.stream(t.thread_id, "outerAsk", {
+				input: { topic: "tea" },
+				streamMode: ["values", "updates"],
+				streamSubgraphs: true,
+			}),
+		);
+		const thread = await client.threads.get(t.thread_id);
+		const state = await client.threads.getState(t.thread_id);
+		const withSub = await client.threads.getState(t.thread_id, undefined, {
+			subgraphs: true,
+		});
+		const resumed = await events(
+			client.runs.stream(t.thread_id, "outerAsk", {
+				command: { resume: "yes" },
+				streamMode: ["values", "updates"],
+				streamSubgraphs: true,
+			}),
+		);
+		const after = await client.threads.get(t.thread_id);
+		const t2 = await client.threads.create();
+		const waited = await client.runs.wait(t2.thread_id, "outerAsk", {
+			input: { topic: "tea" },
+		});
+		return { streamed, thread, state, withSub, resumed, after, waited };
 	});
 	// run records: config, context, metadata
 	await step("runs.create record", async () => {
