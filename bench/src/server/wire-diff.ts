@@ -539,6 +539,7 @@ async function script(url: string): Promise<Step[]> {
 		const run = await client.runs.create(t.thread_id, "parent", {
 			input: { n: 1 },
 			config: { configurable: { x: 1 }, tags: ["a"] },
+			context: { user: "ada" },
 			metadata: { m: 1 },
 		});
 		await client.runs.join(t.thread_id, run.run_id);
