@@ -201,11 +201,7 @@ export async function executeRun(
 			// state it goes on from (one with input or an update sends it once applied: the runtime does);
 			// a next attempt has rebuilt it with the committed steps (`committedEvents`)
 			if (options.recover !== true && goesOn(body) && requested.has("values")) {
-				const start = await startState(
-					graph,
-					run.threadId,
-					checkpointId ?? undefined,
-				);
+				const start = await startState(graph, run.threadId, checkpointId);
 				if (start !== undefined) {
 					values = start;
 					emit("values", start);

@@ -24,12 +24,16 @@ export function goesOn(body: RunRequest): boolean {
 		: body.input === undefined || body.input === null;
 }
 
-/** The values at the checkpoint a run goes on from (the thread's newest by default); none without one. */
+/**
+ * The values at the checkpoint a run goes on from (the thread's newest by default); none without one, nor
+ * for `null` (a rollback of the thread's first run starts from the empty state).
+ */
 export async function startState(
 	graph: AnyGraph,
 	threadId: string,
-	checkpointId: string | undefined,
+	checkpointId: string | null | undefined,
 ): Promise<Record<string, unknown> | undefined> {
+	if (checkpointId === null) return undefined;
 	const at = await graph
 		.getState({ threadId, checkpointId })
 		.catch(() => undefined);

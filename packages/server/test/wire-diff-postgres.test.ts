@@ -10,6 +10,7 @@ const graphArgs = [
 	["nested", "audit-graphs.ts"],
 	["review", "graphs.ts"],
 	["reviewInside", "graphs.ts"],
+	["slow", "graphs.ts"],
 ].flatMap(([g, file]) => ["--graph", `${g}=${fixture(file!)}#${g}`]);
 
 if (await postgresAvailable())

@@ -22,6 +22,8 @@ wireDiffSuite("weft dev on SQLite", async () => {
 		`review=${fixture("graphs.ts")}#review`,
 		"--graph",
 		`reviewInside=${fixture("graphs.ts")}#reviewInside`,
+		"--graph",
+		`slow=${fixture("graphs.ts")}#slow`,
 		"--port",
 		"0",
 	]);
