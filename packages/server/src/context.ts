@@ -169,10 +169,15 @@ export function interruptsByTask(
 	return out;
 }
 
-/** A Weft state snapshot in LangGraph's `ThreadState` shape (`taskOf`: see `interruptTasks`). */
+/**
+ * A Weft state snapshot in LangGraph's `ThreadState` shape (`taskOf`: see `interruptTasks`). `results`:
+ * what each of its tasks wrote (by task id; `null`: none ran), as LangGraph's `tasks[].result`; when
+ * undefined (not known here) the tasks have no `result`.
+ */
 export function toThreadState(
 	snap: StateSnapshot,
 	taskOf?: ReadonlyMap<string, string>,
+	results?: Readonly<Record<string, unknown>> | null,
 ) {
 	const checkpoint = (id: string) => ({
 		thread_id: snap.threadId,
@@ -196,6 +201,12 @@ export function toThreadState(
 			interrupts: byTask[wireTaskId(snap.checkpointId, t.id)] ?? [],
 			checkpoint: null,
 			state: null,
+			...(results === undefined
+				? {}
+				: {
+						result:
+							results?.[t.id] === undefined ? null : toWire(results[t.id]),
+					}),
 		})),
 		checkpoint: checkpoint(snap.checkpointId),
 		parent_checkpoint:

@@ -134,8 +134,23 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 				: q.before?.configurable.checkpoint_id;
 		const out = [];
 		const { stored, matches } = splitHistoryFilter(q.metadata);
+		// what each listed checkpoint's tasks wrote is in its children's writes (newer: listed before it);
+		// a listing from the thread's newest checkpoint, unfiltered, sees every child first: the tasks of a
+		// checkpoint without one have not run (`result: null`); otherwise an unseen child leaves it unknown
+		const complete =
+			q.checkpoint?.checkpoint_id === undefined && stored === undefined;
+		const written = new Map<string, Record<string, unknown>>();
+		const graph = requireGraph(ctx, t);
+		if (before !== undefined) {
+			// listed after `before`: its writes are its parent's tasks' (its own children are not listed)
+			const at = await graph
+				.getState({ threadId: t.threadId, checkpointId: before })
+				.catch(() => undefined);
+			if (at?.parentCheckpointId != null)
+				written.set(at.parentCheckpointId, at.writes);
+		}
 		// filtered here: the store lists without a limit, and the listing stops at `limit` matches
-		for await (const snap of requireGraph(ctx, t).getStateHistory(
+		for await (const snap of graph.getStateHistory(
 			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
 			{
 				limit: matches === undefined ? q.limit : undefined,
@@ -143,9 +158,22 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 				filter: stored,
 			},
 		)) {
+			if (snap.parentCheckpointId !== null)
+				written.set(snap.parentCheckpointId, {
+					...written.get(snap.parentCheckpointId),
+					...snap.writes,
+				});
+			const mine = written.get(snap.checkpointId);
+			written.delete(snap.checkpointId); // each checkpoint is listed once, after its children
 			if (matches !== undefined && !matches(snap)) continue;
+			const results =
+				mine ?? (complete && before === undefined ? null : undefined);
 			out.push(
-				toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
+				toThreadState(
+					snap,
+					await interruptTasks(ctx.checkpointer, snap),
+					results,
+				),
 			);
 			if (out.length >= q.limit) break;
 		}
