@@ -64,9 +64,10 @@ function graphJson(graph: CompiledGraph<any, any>, xray: boolean) {
 		nodes.filter((n) => n.subgraph && n.parent === null).map((n) => n.id),
 	);
 	const id = (n: string) => n.replace("/", ":");
-	const shown = nodes.filter((n) =>
-		xray ? !subgraphs.has(n.id) : n.parent === null,
-	);
+	// listed as LangGraph lists them: `__start__`, the graph's nodes, `__end__` last
+	const shown = nodes
+		.filter((n) => (xray ? !subgraphs.has(n.id) : n.parent === null))
+		.sort((a, b) => Number(a.id === "__end__") - Number(b.id === "__end__"));
 	const visible = new Set(shown.map((n) => n.id));
 	const out = edges.flatMap((e) => {
 		let { source, target } = e;
