@@ -41,6 +41,27 @@ export async function enqueueRun(
 /** graphile-worker's schema (its own default, or the one its environment variable names). */
 const WORKER_SCHEMA = `"${(process.env.GRAPHILE_WORKER_SCHEMA || "graphile_worker").replace(/"/g, '""')}"`;
 
+/**
+ * Queues a later attempt of a run as `enqueueRun` does, on `client`: inside the caller's transaction, the
+ * job commits with it (graphile-worker's own `add_job`, as `queueNewRun` uses).
+ */
+export async function queueAttempt(
+	client: pg.ClientBase,
+	runId: string,
+	attempt: number,
+): Promise<void> {
+	const job: RunJob = { runId, attempt };
+	await client.query(
+		`SELECT ${WORKER_SCHEMA}.add_job(identifier => $1::text, payload => $2::json, max_attempts => $3::int, job_key => $4::text)`,
+		[
+			RUN_JOB_TASK,
+			JSON.stringify(job),
+			RUN_JOB_MAX_ATTEMPTS,
+			`${runId}:${attempt}`,
+		],
+	);
+}
+
 /** The transaction-scoped advisory lock under which a thread's new runs are recorded, one at a time. */
 const threadRunsKey = (threadId: string) => `weft_thread_runs:${threadId}`;
 

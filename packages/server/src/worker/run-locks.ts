@@ -72,8 +72,14 @@ export class RunLocks {
 		return got;
 	}
 
-	async release(runId: string): Promise<void> {
-		if (!this.#held.delete(runId)) return;
+	/**
+	 * Gives up the run's lock held for `attempt`. A no-op when this worker holds it for another attempt: a
+	 * stale attempt ending (its run was taken back from it while the process was paused, decision 0107)
+	 * after the run's next attempt was taken here lets go of nothing of that attempt's.
+	 */
+	async release(runId: string, attempt: number): Promise<void> {
+		if (this.#held.get(runId) !== attempt) return;
+		this.#held.delete(runId);
 		// a session being replaced may be taking this run's lock again right now: release it there
 		const client =
 			this.#client ?? (await this.#connecting?.catch(() => undefined));
@@ -109,6 +115,9 @@ export class RunLocks {
  * Takes the run's lock again on a new session, if the run is still `attempt`'s: running it, or pending
  * before its claim (the lock is taken before the claim). A sweep that took it back from this worker
  * left it pending with this attempt, or a later attempt claimed it: its lock is left to that attempt.
+ * The run's row is read under a share lock, so a sweep's move back to pending that is being committed
+ * (decision 0127) is waited for, and then read: the lock is never taken again from a row the sweep has
+ * already moved, as it would be from a snapshot taken before the sweep's commit.
  */
 async function retake(
 	client: pg.PoolClient,
@@ -116,8 +125,10 @@ async function retake(
 	attempt: number,
 ): Promise<boolean> {
 	const { rows } = await client.query(
-		`SELECT pg_try_advisory_lock(hashtextextended($3, 0)) AS got FROM weft_server.runs
-		WHERE run_id = $1 AND ((status = 'running' AND attempt = $2) OR (status = 'pending' AND attempt < $2))`,
+		`WITH mine AS MATERIALIZED (SELECT 1 FROM weft_server.runs
+			WHERE run_id = $1 AND ((status = 'running' AND attempt = $2) OR (status = 'pending' AND attempt < $2))
+			FOR SHARE)
+		SELECT pg_try_advisory_lock(hashtextextended($3, 0)) AS got FROM mine`,
 		[runId, attempt, RunLocks.key(runId)],
 	);
 	return rows[0]?.got === true;

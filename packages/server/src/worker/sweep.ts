@@ -1,93 +1,123 @@
 import { hostname } from "node:os";
 import { type Checkpointer, isWeftError, type Lease } from "@weft/checkpoint";
-import type { WorkerUtils } from "graphile-worker";
 import type pg from "pg";
-import { notify } from "../records/postgres-records.ts";
+import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
 import { statusesFrom } from "../run-lifecycle.ts";
 import { leaseLapsed } from "../thread-lease.ts";
-import { enqueueRun } from "./queue.ts";
+import { queueAttempt } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
+/** A run the sweep considers: running as `attempt` since long enough. */
+interface SweptRun {
+	run_id: string;
+	thread_id: string;
+	attempt: number;
+}
+
 /**
- * Puts back to pending, and queues again, the runs marked running whose worker is gone (`runnerGone`):
- * claimed longer than `sweepMs` ago, not executing in this process, their thread's lease lapsed. That
- * attempt recovers the thread from its last checkpoint (decisions 0029, 0107).
+ * Puts back to pending, and queues again, the runs marked running whose worker is gone or stalled:
+ * claimed longer than `sweepMs` ago, not executing as that attempt in this process, their thread's lease
+ * lapsed (`takeBack`). That attempt recovers the thread from its last checkpoint (decisions 0029, 0107).
  */
 export async function sweepLapsedRuns(
 	pool: pg.Pool,
 	runLocks: RunLocks,
 	checkpointer: Checkpointer,
-	utils: WorkerUtils,
-	o: { sweepMs: number; live: ReadonlyMap<string, unknown> },
+	o: {
+		sweepMs: number;
+		live: ReadonlyMap<string, { readonly attempt: number }>;
+	},
 ): Promise<void> {
 	const { rows } = await pool.query(
 		`SELECT run_id, thread_id, attempt FROM weft_server.runs
 		WHERE status = ANY($2::text[]) AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
 		[o.sweepMs, statusesFrom("LEASE_EXPIRED")],
 	);
-	for (const r of rows as {
-		run_id: string;
-		thread_id: string;
-		attempt: number;
-	}[]) {
-		if (o.live.has(r.run_id)) continue;
-		// the lease lapsed, and no live worker holds the run's lock, or a stalled one does (0029, 0107)
-		if (!(await runnerGone(pool, runLocks, checkpointer, r))) continue;
-		const moved = await pool.query(
-			`UPDATE weft_server.runs SET status = 'pending',
-				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])`,
-			[
-				r.run_id,
-				r.attempt,
-				new Date().toISOString(),
-				statusesFrom("LEASE_EXPIRED"),
-			],
-		);
-		if (moved.rowCount !== 1) continue;
-		await notify(pool, `run:${r.run_id}`);
-		await enqueueRun(utils, r.run_id, r.attempt + 1);
+	for (const r of rows as SweptRun[]) {
+		if (o.live.get(r.run_id)?.attempt === r.attempt) continue;
+		await takeBack(pool, runLocks, checkpointer, r);
 	}
 }
 
 /**
- * Whether the run's worker is gone, so that the sweep may queue the run again: the thread's lease has
- * lapsed (or is not held), and no session holds the run's lock, or the one that does belongs to a worker
- * that is stalled, from which the run is then taken (`takeFromStalled`).
+ * Takes a run back from its worker and queues its next attempt, when that worker is gone or stalled: the
+ * thread's lease has lapsed (or is not held), and no session holds the run's lock, or one does and the
+ * thread has a lease, which its worker stopped renewing: a stalled worker (a paused process keeps its
+ * connections: SIGSTOP, a long GC pause, a frozen VM; decision 0107). False when the run is left as it is
+ * (its worker is live, or another sweep took it first).
+ *
+ * One transaction (decision 0127): the run goes back to `pending` first (its row stays locked until the
+ * commit). For a stalled worker, the thread's lease is then taken and given up at once (its fencing token
+ * moves on: the stalled runner commits nothing from then on, even before the next attempt takes the lease;
+ * a `THREAD_BUSY` means it woke and renewed its lease, and the run is left to it) and the session holding
+ * the run's lock is ended. Last, the run's lock must be free (it is held by this transaction until its
+ * commit), and the next attempt's job is queued: the move, the job and its announcement commit together.
+ * A stalled worker woken meanwhile finds its status write waiting for the run's row, then the run no
+ * longer its attempt's; its lock session, replaced, waits for the row too and takes no lock of the run
+ * (`RunLocks`); one it replaced before the move holds the lock, and is ended with the old one.
  */
-export async function runnerGone(
+export async function takeBack(
 	pool: pg.Pool,
 	runLocks: RunLocks,
 	checkpointer: Checkpointer,
-	run: { run_id: string; thread_id: string },
+	run: SweptRun,
 ): Promise<boolean> {
 	const lease = (await checkpointer.getThread(run.thread_id))?.lease ?? null;
 	if (!leaseLapsed(lease)) return false;
-	if (!(await runLocks.held(pool, run.run_id))) return true;
-	return takeFromStalled(pool, checkpointer, run.thread_id, run.run_id, lease);
+	const held = await runLocks.held(pool, run.run_id);
+	// no lease to go by: a live worker between its claim and the lease, or between giving the lease up
+	// and writing the run's status (decision 0029)
+	if (held && lease === null) return false;
+	const client = await pool.connect();
+	try {
+		await client.query("BEGIN");
+		const moved = await client.query(
+			`UPDATE weft_server.runs SET status = 'pending',
+				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
+			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])
+			RETURNING pg_notify($5, $6)`,
+			[
+				run.run_id,
+				run.attempt,
+				new Date().toISOString(),
+				statusesFrom("LEASE_EXPIRED"),
+				RECORDS_CHANNEL,
+				`run:${run.run_id}`,
+			],
+		);
+		const taken =
+			moved.rowCount === 1 &&
+			(!held || (await takeFromStalled(client, checkpointer, run))) &&
+			(await lockFree(client, run.run_id));
+		if (!taken) {
+			await client.query("ROLLBACK");
+			return false;
+		}
+		await queueAttempt(client, run.run_id, run.attempt + 1);
+		await client.query("COMMIT");
+		return true;
+	} catch (error) {
+		await client.query("ROLLBACK").catch(() => {});
+		throw error;
+	} finally {
+		client.release();
+	}
 }
 
 /**
- * Takes a run back from a worker that is stalled (decision 0107): its session still holds the run's lock
- * (a paused process keeps its connections: SIGSTOP, a long GC pause, a frozen VM), but the lease its run
- * took on the thread has lapsed. First the lease is taken and given up at once, which moves the thread's
- * fencing token on: from then on the stalled runner can commit nothing, even before the run's next
- * attempt takes the lease. Then the session holding the run's lock is terminated, so the next attempt can
- * take the lock. False (nothing done) when the thread has no lease to go by (the worker is between its
- * claim and the lease, or between giving the lease up and writing the run's status) or the stalled runner
- * renewed its lease meanwhile (it woke up: the run is its own again).
+ * Within `takeBack`'s transaction: moves the thread's fencing token on (the lease taken and given up at
+ * once) and ends the session holding the run's lock, waiting (up to 5 s) until it is gone, and with it
+ * the lock. False when the stalled runner renewed its lease meanwhile (it woke up: the run is its own
+ * again) or no session was ended.
  */
-export async function takeFromStalled(
-	pool: pg.Pool,
+async function takeFromStalled(
+	client: pg.ClientBase,
 	checkpointer: Checkpointer,
-	threadId: string,
-	runId: string,
-	lease: Lease | null,
+	run: SweptRun,
 ): Promise<boolean> {
-	if (lease === null) return false;
 	let fence: Lease;
 	try {
-		fence = await checkpointer.acquireLease(threadId, {
+		fence = await checkpointer.acquireLease(run.thread_id, {
 			owner: `weft-sweep:${hostname()}:${process.pid}`,
 			ttlMs: 10_000,
 		});
@@ -96,13 +126,27 @@ export async function takeFromStalled(
 		throw error;
 	}
 	await checkpointer.releaseLease(fence, undefined);
-	// waits (up to 5 s) until the session is gone, and with it the lock
-	const { rows } = await pool.query(
+	const { rows } = await client.query(
 		`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))::int AS ended FROM pg_locks
 		WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid <> pg_backend_pid()
 			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
-		[RunLocks.key(runId)],
+		[RunLocks.key(run.run_id)],
 	);
 	return (rows[0] as { ended: number }).ended > 0;
+}
+
+/**
+ * Within `takeBack`'s transaction: whether no session holds the run's lock; if so, this transaction holds
+ * it until its commit, so that nobody takes it before the run is pending for its next attempt.
+ */
+async function lockFree(
+	client: pg.ClientBase,
+	runId: string,
+): Promise<boolean> {
+	const { rows } = await client.query(
+		"SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free",
+		[RunLocks.key(runId)],
+	);
+	return (rows[0] as { free: boolean }).free === true;
 }

@@ -15,7 +15,6 @@ import {
 	nextRunStatus,
 	RUN_STATUSES,
 	type RunLifecycleStatus,
-	statusesBefore,
 	statusesFrom,
 } from "../run-lifecycle.ts";
 import type { RunCreateBody } from "../schemas.ts";
@@ -102,7 +101,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		return closed;
 	};
 	const stopServing = await options.records.serving(false, (error) => {
-		for (const [runId, controller] of live)
+		for (const [runId, { controller }] of live)
 			controller.abort(new RunStop("shutdown", runId));
 		void close().catch(() => {});
 		if (options.onServingLost !== undefined) options.onServingLost(error);
@@ -118,17 +117,23 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			g.withCheckpointer(options.checkpointer),
 		]),
 	);
-	const live = new Map<string, AbortController>();
+	/** The runs executing here, each with its attempt (a stale one's entry gives way to a later attempt's). */
+	const live = new Map<
+		string,
+		{ controller: AbortController; attempt: number }
+	>();
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
 	const listener = new Listener(pool, [CANCEL_CHANNEL], (_c, runId) =>
-		live.get(runId)?.abort(new Error(`run ${runId} was cancelled`)),
+		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`)),
 	);
 	await listener.start();
 	const runLocks = await RunLocks.open(pool);
 
 	/**
-	 * Moves the run of this attempt to `status`, only from a status the lifecycle moves there from. Why a
+	 * Moves the run to `status` while it is `running` as this attempt, and only then (decision 0127): a run
+	 * the sweep took back from this attempt waits `pending` for the next one, which decides how it ends,
+	 * and one claimed again is that attempt's; false when the run was not this attempt's any more. Why a
 	 * run failed (its output's `__error__`) goes into its record too, as `weft dev` keeps it (`RunRecord.error`).
 	 */
 	const setStatus = async (
@@ -140,13 +145,13 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		events: EventRow[] = [],
 	): Promise<boolean> => {
 		// the announcements are in the same statement: they go out when the status (and the events) commit
-		const ins = insertEventsSql(events, 10, "$2");
+		const ins = insertEventsSql(events, 9, "$2");
 		const { rows } = await pool.query(
 			`WITH ${ins.cte}moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
 					|| CASE WHEN $4::jsonb ? '__error__' THEN jsonb_build_object('error', $4::jsonb->'__error__') ELSE '{}'::jsonb END
-			WHERE run_id = $1 AND attempt = $2 AND status = ANY($6::text[]) RETURNING 1)
-			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($7, $8)${events.length > 0 ? ", pg_notify($9, $1)" : ""}`,
+			WHERE run_id = $1 AND attempt = $2 AND status = 'running' RETURNING 1)
+			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($6, $7)${events.length > 0 ? ", pg_notify($8, $1)" : ""}`,
 			[
 				runId,
 				attempt,
@@ -154,7 +159,6 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				// in wire form: JSON.stringify of a LangChain message is its `lc` constructor record
 				output === undefined ? null : JSON.stringify(toWire(output)),
 				new Date().toISOString(),
-				statusesBefore(status),
 				RECORDS_CHANNEL,
 				`run:${runId}`,
 				...(events.length > 0 ? [EVENTS_CHANNEL, ...ins.params] : []),
@@ -170,12 +174,14 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		// listened for before the claim: a cancel committed just after it is heard even when its notification
 		// comes before the claim's answer
 		const controller = new AbortController();
-		live.set(job.runId, controller);
+		const entry = { controller, attempt: job.attempt };
+		live.set(job.runId, entry);
 		try {
 			await claimAndRun(job, controller);
 		} finally {
-			live.delete(job.runId);
-			await runLocks.release(job.runId);
+			// a later attempt of the run taken here meanwhile keeps its own entry and lock
+			if (live.get(job.runId) === entry) live.delete(job.runId);
+			await runLocks.release(job.runId, job.attempt);
 		}
 	};
 
@@ -185,13 +191,15 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	): Promise<void> => {
 		// one statement: the claim, its announcement (sent when it commits), and where the run's stored
 		// events stop (read at the claim's snapshot: no other worker writes them while this one holds the
-		// run's lock). One row, with a null status when the run could not be claimed.
+		// run's lock). One row, with a null status when the run could not be claimed. Only by a later
+		// attempt than the run's last (decision 0127): a second job of an attempt already made (a duplicate,
+		// or one left from before a sweep) does not run the run again under a number another process has.
 		const claimed = await pool.query(
 			`WITH claimed AS (UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
 				attempt = $2, claimed_at = now(),
 				body = body || jsonb_build_object('status',
 					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
-			WHERE run_id = $1 AND status = ANY($4::text[]) AND NOT EXISTS (
+			WHERE run_id = $1 AND status = ANY($4::text[]) AND attempt < $2 AND NOT EXISTS (
 				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
 				AND other.run_id <> runs.run_id AND (other.status = 'running'
 					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
@@ -229,6 +237,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					);
 		const events = PgEventWriter.after(pool, job, row, options.events);
 		let handedOver = false;
+		// false once a status write finds the run no longer this attempt's: the attempt ends quietly
+		let mine = true;
 		try {
 			if (graph === undefined) {
 				events.push("error", {
@@ -237,7 +247,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					hint: "start weft worker with the same --graph list (or weft.json) as weft serve",
 				});
 				await events.flush();
-				await setStatus(job.runId, job.attempt, "error");
+				mine = await setStatus(job.runId, job.attempt, "error");
 				return;
 			}
 			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
@@ -270,7 +280,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				if (handedOver) return;
 			}
 			// the events not written yet go in the status's own statement (one commit, not two in a row)
-			await setStatus(
+			mine = await setStatus(
 				job.runId,
 				job.attempt,
 				nextRunStatus("running", stoppedOutcome(controller.signal, outcome)) ??
@@ -280,7 +290,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			);
 		} finally {
 			clearTimeout(timeout);
-			if (!handedOver) await startNext(row.body.threadId);
+			// a run taken back from this attempt is ended by the next one, which starts the thread's next run
+			if (!handedOver && mine) await startNext(row.body.threadId);
 		}
 	};
 
@@ -307,7 +318,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		if (moved.rowCount !== 1) return false;
 		await notify(pool, `run:${job.runId}`);
 		// the run's lock goes before its next attempt is queued: the worker taking it must get the lock
-		await runLocks.release(job.runId);
+		await runLocks.release(job.runId, job.attempt);
 		await enqueueRun(utils, job.runId, job.attempt + 1);
 		return true;
 	};
@@ -331,7 +342,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 
 	const sweepMs = options.sweepMs ?? 5000;
 	const sweep = () =>
-		sweepLapsedRuns(pool, runLocks, options.checkpointer, utils, {
+		sweepLapsedRuns(pool, runLocks, options.checkpointer, {
 			sweepMs,
 			live,
 		});
@@ -373,7 +384,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		// stop() stops taking jobs at once and resolves when the jobs in flight have ended
 		const stopped = runner.stop();
 		const grace = setTimeout(() => {
-			for (const [runId, controller] of live)
+			for (const [runId, { controller }] of live)
 				controller.abort(new RunStop("handover", runId));
 		}, graceMs);
 		await stopped;
