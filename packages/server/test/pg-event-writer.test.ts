@@ -49,12 +49,14 @@ describe("PgEventWriter on a dropping connection", () => {
 			[3, "updates", 2],
 		]);
 		// the status statement's CTE: its rows' parameters from $10 on, the run id in $1
-		const ins = insertEventsSql(rest, 10, "$2");
+		const ins = insertEventsSql(rest, 10, "EXISTS (SELECT 1 FROM moved)");
 		expect(ins.cte).toContain(
 			"($1::text, $10::int, $11::text, $12::jsonb, $13::int), ($1::text, $14::int, $15::text, $16::jsonb, $17::int)",
 		);
-		// only while the run is running as the writing attempt
-		expect(ins.cte).toContain("r.attempt = $2 AND r.status = 'running'");
+		// only with the status it goes in with (which moves only a run running as the writing attempt)
+		expect(ins.cte).toMatch(
+			/^, ins AS \(INSERT .*\sWHERE EXISTS \(SELECT 1 FROM moved\)/s,
+		);
 		expect(ins.params).toEqual([
 			2,
 			"values",
@@ -65,7 +67,7 @@ describe("PgEventWriter on a dropping connection", () => {
 			rest[1]!.data,
 			2,
 		]);
-		expect(insertEventsSql([], 10, "$2")).toEqual({ cte: "", params: [] });
+		expect(insertEventsSql([], 10, "true")).toEqual({ cte: "", params: [] });
 		// nothing pushed after rest() is written by the writer
 		writer.push("values", { n: 2 });
 		await writer.flush();

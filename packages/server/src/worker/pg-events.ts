@@ -171,14 +171,16 @@ export class PgEventWriter {
 		const batch = from > 1 ? all.filter((e) => e.seq >= from) : all;
 		const values = insertValues(batch, 3);
 		const n = batch.length * 4 + 3;
-		// one statement: the rows (only while the run is this attempt's: a worker woken after its run was
-		// taken from it writes nothing, decision 0108), the cap (when reached) and the announcement, which
-		// goes out at its commit
+		// one statement: the rows and the cap (when reached), only while the run is this attempt's (a worker
+		// woken after its run was taken from it writes nothing, decision 0108), and the announcement, which
+		// goes out at its commit. The run's row is read under a share lock: a sweep taking the run back
+		// (its move to pending not committed yet, decision 0128) is waited for, and then read
 		await this.#pool.query(
-			`WITH ins AS (${insertRows(values, "$2")})${
+			`WITH mine AS (SELECT 1 FROM weft_server.runs WHERE run_id = $1 AND attempt = $2 AND status = 'running' FOR SHARE),
+			ins AS (${insertRows(values, "EXISTS (SELECT 1 FROM mine)")})${
 				from > 1
-					? `, cut AS (DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $${n + 2}),
-				moved AS (UPDATE weft_server.runs SET events_from = greatest(events_from, $${n + 2}) WHERE run_id = $1)`
+					? `, cut AS (DELETE FROM weft_server.run_events WHERE run_id = $1 AND seq < $${n + 2} AND EXISTS (SELECT 1 FROM mine)),
+				moved AS (UPDATE weft_server.runs SET events_from = greatest(events_from, $${n + 2}) WHERE run_id = $1 AND EXISTS (SELECT 1 FROM mine))`
 					: ""
 			}
 			SELECT pg_notify($${n}, $${n + 1})`,
@@ -211,29 +213,30 @@ function insertValues(rows: EventRow[], first: number): string {
 }
 
 /**
- * The insert of `values` (see `insertValues`) into `run_events`, only while the run (`$1`) is running as
- * the attempt in `attempt` (a parameter): rows of an attempt the run was taken from are not written.
+ * The insert of `values` (see `insertValues`) into `run_events`, only `when` (a SQL condition: the run is
+ * still the writing attempt's): rows of an attempt the run was taken from are not written.
  */
-function insertRows(values: string, attempt: string): string {
+function insertRows(values: string, when: string): string {
 	return `INSERT INTO weft_server.run_events (run_id, seq, event, data, ord)
 		SELECT v.* FROM (VALUES ${values}) v (run_id, seq, event, data, ord)
-		WHERE EXISTS (SELECT 1 FROM weft_server.runs r WHERE r.run_id = $1 AND r.attempt = ${attempt} AND r.status = 'running')
+		WHERE ${when}
 		ON CONFLICT DO NOTHING`;
 }
 
 /**
  * A CTE that inserts `rows` (a run's last events, from `rest()`) into `run_events`, for a statement whose
- * `$1` is the run id, `attempt` the parameter holding the writing attempt, and whose parameters go on at
- * `$first`; with its parameters. Empty for no rows. Written only while the run is that attempt's.
+ * `$1` is the run id and whose parameters go on at `$first`, to follow the statement's other CTEs
+ * (`, ins AS (…)`); with its parameters. Empty for no rows. Written only `when` (a SQL condition: the
+ * status statement's, that it moved the run, which it does only while the run is the attempt's).
  */
 export function insertEventsSql(
 	rows: EventRow[],
 	first: number,
-	attempt: string,
+	when: string,
 ): { cte: string; params: unknown[] } {
 	if (rows.length === 0) return { cte: "", params: [] };
 	return {
-		cte: `ins AS (${insertRows(insertValues(rows, first), attempt)}), `,
+		cte: `, ins AS (${insertRows(insertValues(rows, first), when)})`,
 		params: rows.flatMap((e) => [e.seq, e.event, e.data, e.ord]),
 	};
 }

@@ -141,16 +141,17 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		attempt: number,
 		status: RunLifecycleStatus,
 		output?: unknown,
-		/** The run's last events (`PgEventWriter.rest()`), written in the same statement, before the status. */
+		/** The run's last events (`PgEventWriter.rest()`), written in the same statement, only if the status moved. */
 		events: EventRow[] = [],
 	): Promise<boolean> => {
 		// the announcements are in the same statement: they go out when the status (and the events) commit
-		const ins = insertEventsSql(events, 9, "$2");
+		// the events go in only with the status: only while the run is `running` as this attempt (0108, 0127)
+		const ins = insertEventsSql(events, 9, "EXISTS (SELECT 1 FROM moved)");
 		const { rows } = await pool.query(
-			`WITH ${ins.cte}moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
+			`WITH moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
 				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
 					|| CASE WHEN $4::jsonb ? '__error__' THEN jsonb_build_object('error', $4::jsonb->'__error__') ELSE '{}'::jsonb END
-			WHERE run_id = $1 AND attempt = $2 AND status = 'running' RETURNING 1)
+			WHERE run_id = $1 AND attempt = $2 AND status = 'running' RETURNING 1)${ins.cte}
 			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($6, $7)${events.length > 0 ? ", pg_notify($8, $1)" : ""}`,
 			[
 				runId,
