@@ -2,14 +2,23 @@
 // for its next attempt, still numbered as the paused one's (the claim numbers it). Woken, the paused worker's
 // own stop of its attempt lands on it: its run timeout, long past, or a cancel asked meanwhile. Neither may
 // move the run: it is no longer that attempt's. The run ends as its next attempt decides, once; the woken
-// attempt writes no status, no event and nothing of the thread. The sweep's part is done here by hand, as
-// worker/sweep.ts does it (fencing token moved on, the paused lock session ended, the run back to pending),
-// without queueing the next attempt, so that nothing claims the run before the woken worker has ended.
+// attempt writes no status, no event and nothing of the thread. In the first two cases the sweep's part is
+// done here by hand, as worker/sweep.ts does it (fencing token moved on, the paused lock session ended, the
+// run back to pending), without queueing the next attempt, so that nothing claims the run before the woken
+// worker has ended; in the last, another worker's sweep takes the run and runs it before the wake.
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	afterAll,
+	beforeAll,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	onTestFailed,
+} from "vitest";
 import { RunLocks } from "../src/worker/run-locks.ts";
 import {
 	freshDatabase,
@@ -74,6 +83,17 @@ afterAll(async () => {
 	await api?.stop();
 	await db?.drop();
 }, 30_000);
+
+// a failed case shows what the processes said (a hang is otherwise silent)
+beforeEach(() => {
+	onTestFailed(() => {
+		for (const p of [api, ...workers])
+			if (p !== undefined)
+				process.stderr.write(
+					`--- weft ${p.child.spawnargs.slice(-8).join(" ")}\n${p.output().slice(-4000)}\n`,
+				);
+	});
+});
 
 async function until(check: () => Promise<boolean>, what: string) {
 	const deadline = Date.now() + 40_000;
@@ -185,7 +205,7 @@ async function nextAttempt(runId: string) {
 }
 
 describe.skipIf(!available)(
-	"a woken worker whose run was taken back and waits for its next attempt",
+	"a woken worker whose run was taken back from it",
 	() => {
 		it("its run timeout, past while it was paused, does not end the run", async () => {
 			const paused = await startWorker("--run-timeout", `${TIMEOUT_S}s`);
@@ -269,6 +289,69 @@ describe.skipIf(!available)(
 			});
 			expect(await storedEvents(runId)).toEqual(events);
 			await stopWorker(next);
+		}, 120_000);
+
+		it("once another worker's sweep has taken the run and runs it, the woken worker's timeout changes nothing", async () => {
+			const paused = await startWorker("--run-timeout", `${TIMEOUT_S}s`);
+			const thread = await client.threads.create();
+			const threadId = thread.thread_id;
+			const run = await client.runs.create(threadId, "steps", {
+				input: { n: STEPS },
+				streamMode: ["updates"],
+			});
+			await until(async () => {
+				const state = await client.threads.getState(threadId);
+				return ((state.values as { i?: number }).i ?? 0) >= 1;
+			}, "the run is past its first step");
+			paused.child.kill("SIGSTOP");
+			expect(await runRow(run.run_id), "paused while it runs").toMatchObject({
+				status: "running",
+				attempt: 1,
+			});
+			const { rows } = await sql.query(
+				"SELECT claimed_at FROM weft_server.runs WHERE run_id = $1",
+				[run.run_id],
+			);
+			const claimedAt = rows[0].claimed_at as Date;
+			// another worker (no run timeout): its sweep takes the run back once its lease lapsed, and runs it
+			const other = await startWorker();
+			await until(
+				async () =>
+					(await runRow(run.run_id)).attempt === 2 &&
+					(await checkpointer.getThread(threadId))?.lease?.owner.split(
+						":",
+					)[1] === String(other.child.pid),
+				"the other worker runs the run as attempt 2",
+			);
+			// the paused attempt is past its run timeout: woken, its timer fires at once
+			await until(async () => {
+				const { rows } = await sql.query(
+					"SELECT now() - $1::timestamptz > make_interval(secs => $2) AS past",
+					[claimedAt, TIMEOUT_S + 1],
+				);
+				return rows[0].past === true;
+			}, "the paused attempt is past its run timeout");
+			paused.child.kill("SIGCONT");
+			expect(await client.runs.join(threadId, run.run_id)).toMatchObject({
+				i: STEPS,
+			});
+			await stopWorker(paused);
+			expect(await runRow(run.run_id)).toEqual({
+				status: "success",
+				attempt: 2,
+				recorded: "success",
+			});
+			const names: string[] = [];
+			const updates: number[] = [];
+			for await (const p of client.runs.joinStream(threadId, run.run_id)) {
+				names.push(p.event);
+				if (p.event === "updates")
+					updates.push((p.data as { step: { i: number } }).step.i);
+			}
+			expect(names).not.toContain("error");
+			expect(updates).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+			expect((await checkpointer.getThread(threadId))?.status).toBe("done");
+			await stopWorker(other);
 		}, 120_000);
 	},
 );
