@@ -46,7 +46,7 @@ export async function sweepLapsedRuns(
  * connections: SIGSTOP, a long GC pause, a frozen VM; decision 0107). False when the run is left as it is
  * (its worker is live, or another sweep took it first).
  *
- * One transaction (decision 0127): the run goes back to `pending` first (its row stays locked until the
+ * One transaction (decision 0128): the run goes back to `pending` first (its row stays locked until the
  * commit). For a stalled worker, the thread's lease is then taken and given up at once (its fencing token
  * moves on: the stalled runner commits nothing from then on, even before the next attempt takes the lease;
  * a `THREAD_BUSY` means it woke and renewed its lease, and the run is left to it) and the session holding
@@ -69,6 +69,7 @@ export async function takeBack(
 	// and writing the run's status (decision 0029)
 	if (held && lease === null) return false;
 	const client = await pool.connect();
+	let broken: Error | undefined;
 	try {
 		await client.query("BEGIN");
 		const moved = await client.query(
@@ -97,10 +98,13 @@ export async function takeBack(
 		await client.query("COMMIT");
 		return true;
 	} catch (error) {
-		await client.query("ROLLBACK").catch(() => {});
+		await client.query("ROLLBACK").catch((lost: Error) => {
+			broken = lost;
+		});
 		throw error;
 	} finally {
-		client.release();
+		// a connection that could not even roll back is not given back to the pool
+		client.release(broken);
 	}
 }
 
