@@ -131,6 +131,26 @@ async function threadAsIs(threadId: string) {
 }
 
 /**
+ * Pauses the worker (SIGSTOP) where it has no transaction open. Paused inside one (a step's commit), it
+ * would keep its thread's row locked until woken, and the lease could not be taken from it by anybody:
+ * not by the sweep (left open, decision 0128), not here.
+ */
+async function pauseOutsideTransaction(worker: WeftProcess) {
+	for (let tries = 0; ; tries++) {
+		worker.child.kill("SIGSTOP");
+		const { rows } = await sql.query(
+			`SELECT count(*)::int AS open FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+		);
+		if (rows[0].open === 0) return;
+		if (tries > 200)
+			throw new Error("the worker never paused outside a transaction");
+		worker.child.kill("SIGCONT");
+		await new Promise((r) => setTimeout(r, 30));
+	}
+}
+
+/**
  * Starts a run on `worker`, pauses the worker past the run's first step, lets the thread's lease lapse
  * (and `then`), and takes the run back as the sweep does: the thread's fencing token moved on, the session
  * holding the run's lock ended, the run `pending` with the paused attempt's number.
@@ -149,7 +169,7 @@ async function pausedAndTakenBack(
 		const state = await client.threads.getState(threadId);
 		return ((state.values as { i?: number }).i ?? 0) >= 1;
 	}, "the run is past its first step");
-	worker.child.kill("SIGSTOP");
+	await pauseOutsideTransaction(worker);
 	expect(await runRow(run.run_id), "paused while it runs").toMatchObject({
 		status: "running",
 		attempt: 1,
@@ -303,7 +323,7 @@ describe.skipIf(!available)(
 				const state = await client.threads.getState(threadId);
 				return ((state.values as { i?: number }).i ?? 0) >= 1;
 			}, "the run is past its first step");
-			paused.child.kill("SIGSTOP");
+			await pauseOutsideTransaction(paused);
 			expect(await runRow(run.run_id), "paused while it runs").toMatchObject({
 				status: "running",
 				attempt: 1,

@@ -46,15 +46,18 @@ export async function sweepLapsedRuns(
  * connections: SIGSTOP, a long GC pause, a frozen VM; decision 0107). False when the run is left as it is
  * (its worker is live, or another sweep took it first).
  *
- * One transaction (decision 0128): the run goes back to `pending` first (its row stays locked until the
- * commit). For a stalled worker, the thread's lease is then taken and given up at once (its fencing token
- * moves on: the stalled runner commits nothing from then on, even before the next attempt takes the lease;
- * a `THREAD_BUSY` means it woke and renewed its lease, and the run is left to it) and the session holding
- * the run's lock is ended. Last, the run's lock must be free (it is held by this transaction until its
- * commit), and the next attempt's job is queued: the move, the job and its announcement commit together.
- * A stalled worker woken meanwhile finds its status write waiting for the run's row, then the run no
- * longer its attempt's; its lock session, replaced, waits for the row too and takes no lock of the run
- * (`RunLocks`); one it replaced before the move holds the lock, and is ended with the old one.
+ * For a stalled worker, the thread's lease is first taken and given up at once (`fence`: its fencing token
+ * moves on, so the stalled runner commits nothing from then on, even before the next attempt takes the
+ * lease; a `THREAD_BUSY` means it woke and renewed its lease, and the run is left to it). Then one
+ * transaction (decision 0128): the run goes back to `pending` (its row stays locked until the commit);
+ * for a stalled worker the session holding the run's lock is ended; the run's lock must then be free (it
+ * is held by this transaction until its commit), and the next attempt's job is queued: the move, the job
+ * and its announcement commit together. A stalled worker woken meanwhile finds its status write and its
+ * event batches waiting for the run's row, then the run no longer its attempt's; its lock session,
+ * replaced, waits for the row too and takes no lock of the run (`RunLocks`); one it replaced before the
+ * move holds the lock, and is ended with the old one. The fence is not taken inside the transaction: a
+ * worker paused inside a commit keeps the thread's row locked, and the fence waits for it; the run's row
+ * is not held meanwhile (a cancel of the run is not held up with it).
  */
 export async function takeBack(
 	pool: pg.Pool,
@@ -68,6 +71,7 @@ export async function takeBack(
 	// no lease to go by: a live worker between its claim and the lease, or between giving the lease up
 	// and writing the run's status (decision 0029)
 	if (held && lease === null) return false;
+	if (held && !(await fence(checkpointer, run.thread_id))) return false;
 	const client = await pool.connect();
 	let broken: Error | undefined;
 	try {
@@ -88,7 +92,7 @@ export async function takeBack(
 		);
 		const taken =
 			moved.rowCount === 1 &&
-			(!held || (await takeFromStalled(client, checkpointer, run))) &&
+			(!held || (await endLockSession(client, run.run_id))) &&
 			(await lockFree(client, run.run_id));
 		if (!taken) {
 			await client.query("ROLLBACK");
@@ -109,19 +113,16 @@ export async function takeBack(
 }
 
 /**
- * Within `takeBack`'s transaction: moves the thread's fencing token on (the lease taken and given up at
- * once) and ends the session holding the run's lock, waiting (up to 5 s) until it is gone, and with it
- * the lock. False when the stalled runner renewed its lease meanwhile (it woke up: the run is its own
- * again) or no session was ended.
+ * Moves the thread's fencing token on: its lease taken and given up at once. False when the stalled
+ * runner renewed its lease meanwhile (it woke up: the run is its own again).
  */
-async function takeFromStalled(
-	client: pg.ClientBase,
+async function fence(
 	checkpointer: Checkpointer,
-	run: SweptRun,
+	threadId: string,
 ): Promise<boolean> {
-	let fence: Lease;
+	let taken: Lease;
 	try {
-		fence = await checkpointer.acquireLease(run.thread_id, {
+		taken = await checkpointer.acquireLease(threadId, {
 			owner: `weft-sweep:${hostname()}:${process.pid}`,
 			ttlMs: 10_000,
 		});
@@ -129,13 +130,24 @@ async function takeFromStalled(
 		if (isWeftError(error, "THREAD_BUSY")) return false;
 		throw error;
 	}
-	await checkpointer.releaseLease(fence, undefined);
+	await checkpointer.releaseLease(taken, undefined);
+	return true;
+}
+
+/**
+ * Within `takeBack`'s transaction: ends the sessions holding the run's lock, waiting (up to 5 s) until
+ * they are gone, and with them the lock; false when none was ended.
+ */
+async function endLockSession(
+	client: pg.ClientBase,
+	runId: string,
+): Promise<boolean> {
 	const { rows } = await client.query(
 		`SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))::int AS ended FROM pg_locks
 		WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid <> pg_backend_pid()
 			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
-		[RunLocks.key(run.run_id)],
+		[RunLocks.key(runId)],
 	);
 	return (rows[0] as { ended: number }).ended > 0;
 }
