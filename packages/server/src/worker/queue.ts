@@ -3,6 +3,7 @@ import type pg from "pg";
 import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { BEGIN_BOUNDED } from "./begin.ts";
 
 /** The graphile-worker task that executes a server run. */
 export const RUN_JOB_TASK = "weft_run";
@@ -109,11 +110,7 @@ export async function queueNewRun(
 	if (!exclusive) return (await pool.query(record)).rowCount === 1;
 	const client = await pool.connect();
 	try {
-		// a process paused inside this transaction holds the thread's admission lock only until Postgres ends
-		// its idle session (decision 0137), not until it wakes
-		await client.query(
-			"BEGIN; SET LOCAL idle_in_transaction_session_timeout = 5000",
-		);
+		await client.query(BEGIN_BOUNDED);
 		// a statement of its own: the check below then reads what a run recorded before it committed
 		await client.query(
 			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",

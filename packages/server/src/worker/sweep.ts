@@ -1,9 +1,15 @@
 import { hostname } from "node:os";
-import { type Checkpointer, isWeftError, type Lease } from "@weft/checkpoint";
+import {
+	type Checkpointer,
+	isWeftError,
+	type Lease,
+	threadLeaseOf,
+} from "@weft/checkpoint";
 import type pg from "pg";
 import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
 import { statusesFrom } from "../run-lifecycle.ts";
 import { leaseLapsed } from "../thread-lease.ts";
+import { BEGIN_BOUNDED } from "./begin.ts";
 import { queueAttempt } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
@@ -65,7 +71,8 @@ export async function takeBack(
 	checkpointer: Checkpointer,
 	run: SweptRun,
 ): Promise<boolean> {
-	const lease = (await checkpointer.getThread(run.thread_id))?.lease ?? null;
+	const lease =
+		(await threadLeaseOf(checkpointer, run.thread_id))?.lease ?? null;
 	if (!leaseLapsed(lease)) return false;
 	const held = await runLocks.held(pool, run.run_id);
 	// no lease to go by: a live worker between its claim and the lease, or between giving the lease up
@@ -75,7 +82,7 @@ export async function takeBack(
 	const client = await pool.connect();
 	let broken: Error | undefined;
 	try {
-		await client.query("BEGIN");
+		await client.query(BEGIN_BOUNDED);
 		const moved = await client.query(
 			`UPDATE weft_server.runs SET status = 'pending',
 				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
