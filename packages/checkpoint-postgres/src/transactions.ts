@@ -23,7 +23,7 @@ const READ_ATTEMPTS = 3;
  * otherwise hold the thread's row lock, and every other runner with it, until it woke (decision 0137).
  * When it wakes, its next statement finds the connection gone and runs as after any lost connection.
  */
-export const IDLE_IN_TRANSACTION_MS = 5000;
+const IDLE_IN_TRANSACTION_MS = 5000;
 const SET_IDLE_LIMIT = `SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`;
 /** A write runs again once after a lost connection (its work must recognise its own committed result). */
 const WRITE_ATTEMPTS = 2;
