@@ -55,6 +55,13 @@ export interface CreateSupervisorOptions {
 	store?: CompileOptions["store"];
 	/** When a checkpoint also holds a full snapshot, as `compile({ snapshots })`. */
 	snapshots?: CompileOptions["snapshots"];
+	/**
+	 * Pause before these nodes (agents by their keys, or "supervisor"), as `compile({ interruptBefore })`:
+	 * a person sees what the team is about to hand an agent. A name that is no node: GraphValidationError.
+	 */
+	interruptBefore?: readonly string[] | undefined;
+	/** Pause after these nodes, as `compile({ interruptAfter })`. */
+	interruptAfter?: readonly string[] | undefined;
 }
 
 /**
@@ -125,6 +132,8 @@ export function createSupervisor(
 		store: options.store,
 		leaseTtlMs: options.leaseTtlMs,
 		snapshots: options.snapshots,
+		interruptBefore: options.interruptBefore,
+		interruptAfter: options.interruptAfter,
 		// its runs, and its agents', are agent invocations to telemetry (decision 0131)
 		agent: options.name === undefined ? {} : { name: options.name },
 	});

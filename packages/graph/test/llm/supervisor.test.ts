@@ -15,7 +15,10 @@ const said = (
 		.filter((m) => m.getType() === "ai" && m.content !== "")
 		.map((m) => `${m.name}: ${m.content}`);
 
-function team(history: "shared" | "private") {
+function team(
+	history: "shared" | "private",
+	more: Partial<Parameters<typeof createSupervisor>[0]> = {},
+) {
 	const boss = new ScriptedChatModel([
 		{
 			toolCalls: [
@@ -48,6 +51,7 @@ function team(history: "shared" | "private") {
 		descriptions: { researcher: "finds facts", writer: "writes" },
 		history,
 		checkpointer: new MemoryCheckpointer(),
+		...more,
 	});
 	return { graph, boss, researcherModel, writerModel };
 }
@@ -144,6 +148,28 @@ describe("createSupervisor", () => {
 		).toThrow(/reserved/);
 		expect(() => createSupervisor({ agents: { helper } })).toThrow(
 			/exactly one of model or route/,
+		);
+	});
+
+	it("pauses before and after the agents named (interruptBefore/After), and goes on from there; unknown names are refused", async () => {
+		const { graph, writerModel } = team("shared", {
+			interruptBefore: ["writer"],
+			interruptAfter: ["researcher"],
+		});
+		const input = { messages: [new HumanMessage("How long is the Nile?")] };
+		const first = await graph.run(input, { threadId: "p" });
+		expect(first.status).toBe("interrupted");
+		expect((await graph.getState({ threadId: "p" })).next).toEqual(["writer"]);
+		expect(writerModel.calls.length).toBe(0);
+		// after the researcher: it handed off to the writer, before whom the run pauses again
+		const second = await graph.run(null, { threadId: "p" });
+		expect(second.status).toBe("interrupted");
+		expect(writerModel.calls.length).toBe(0);
+		const done = await graph.run(null, { threadId: "p" });
+		expect(done.status).toBe("done");
+		expect(writerModel.calls.length).toBe(1);
+		expect(() => team("shared", { interruptBefore: ["editor"] })).toThrow(
+			/editor/,
 		);
 	});
 });
