@@ -8,6 +8,19 @@ export const leaseLapsed = (lease: Lease | null | undefined): boolean =>
 	lease == null || Date.parse(lease.expiresAt) <= Date.now();
 
 /** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
+/**
+ * Whether the thread has a checkpoint of its root graph: its newest, found by the store's order (an index
+ * lookup; `getThread` would also count them and find the heads, which grows with the thread).
+ */
+export async function hasAnyCheckpoint(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<boolean> {
+	for await (const _ of checkpointer.list({ threadId }, { limit: 1 }))
+		return true;
+	return false;
+}
+
 export async function hasCheckpointOf(
 	checkpointer: Checkpointer,
 	threadId: string,
