@@ -36,6 +36,7 @@ import {
 import {
 	isoAt,
 	leaseOf,
+	leaseStateOf,
 	type Thread,
 	Threads,
 	threadInfoOf,
@@ -53,12 +54,7 @@ import type {
 	ThreadLeaseState,
 } from "./record.ts";
 import type { Serializer } from "./serializer.ts";
-import {
-	checkLeaseTtl,
-	checkRef,
-	checkStoredStatus,
-	readStatus,
-} from "./store-checks.ts";
+import { checkLeaseTtl, checkRef, checkStoredStatus } from "./store-checks.ts";
 import { threadBusy } from "./store-errors.ts";
 import { validateId } from "./validate-id.ts";
 
@@ -225,14 +221,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 		const thread = this.#threads.get(threadId);
 		return thread === undefined
 			? undefined
-			: {
-					status: readStatus(
-						thread.status,
-						thread.lease?.expiresAt,
-						this.#clock(),
-					),
-					lease: leaseOf(threadId, thread),
-				};
+			: leaseStateOf(threadId, thread, this.#clock());
 	}
 
 	async listThreads(given?: ListThreadsOptions): Promise<ThreadInfo[]> {

@@ -1,6 +1,11 @@
 // MemoryCheckpointer's threads: their rows, statuses and leases, and how a thread reads for getThread.
 import { headRows, type Namespace } from "./memory-rows.ts";
-import type { Lease, StoredThreadStatus, ThreadInfo } from "./record.ts";
+import type {
+	Lease,
+	StoredThreadStatus,
+	ThreadInfo,
+	ThreadLeaseState,
+} from "./record.ts";
 import { readStatus } from "./store-checks.ts";
 
 export interface Thread {
@@ -77,6 +82,18 @@ export function leaseOf(threadId: string, thread: Thread): Lease | null {
 	};
 }
 
+/** A thread's status as read (`stale` for a running one without a live lease at `now`) and its lease. */
+export function leaseStateOf(
+	threadId: string,
+	thread: Thread,
+	now: number,
+): ThreadLeaseState {
+	return {
+		status: readStatus(thread.status, thread.lease?.expiresAt, now),
+		lease: leaseOf(threadId, thread),
+	};
+}
+
 /** A thread as `getThread`/`listThreads` show it; `now` (ms) judges the lease. */
 export function threadInfoOf(
 	threadId: string,
@@ -86,9 +103,10 @@ export function threadInfoOf(
 	const root = thread.namespaces.get("");
 	const lastId = root?.order[root.order.length - 1];
 	const last = lastId === undefined ? undefined : root?.rows.get(lastId);
+	const { status, lease } = leaseStateOf(threadId, thread, now);
 	return {
 		threadId,
-		status: readStatus(thread.status, thread.lease?.expiresAt, now),
+		status,
 		createdAt: thread.createdAt,
 		updatedAt: thread.updatedAt,
 		checkpointId: lastId ?? null,
@@ -98,6 +116,6 @@ export function threadInfoOf(
 			root === undefined
 				? []
 				: headRows(root).map((r) => r.summary.checkpointId),
-		lease: leaseOf(threadId, thread),
+		lease,
 	};
 }

@@ -7,28 +7,21 @@ import { type Checkpointer, type Lease, threadLeaseOf } from "@weft/checkpoint";
 export const leaseLapsed = (lease: Lease | null | undefined): boolean =>
 	lease == null || Date.parse(lease.expiresAt) <= Date.now();
 
-/** Whether any checkpoint of the thread was written by run `runId` (its metadata's `run_id`). */
 /**
- * Whether the thread has a checkpoint of its root graph: its newest, found by the store's order (an index
- * lookup; `getThread` would also count them and find the heads, which grows with the thread).
+ * Whether the thread has a checkpoint of its root graph, or with `runId` one written by that run (its
+ * metadata's `run_id`): the newest such, by the store's order (without a run, an index lookup; `getThread`
+ * would also count them and find the heads, which grows with the thread).
  */
-export async function hasAnyCheckpoint(
+export async function hasCheckpoint(
 	checkpointer: Checkpointer,
 	threadId: string,
-): Promise<boolean> {
-	for await (const _ of checkpointer.list({ threadId }, { limit: 1 }))
-		return true;
-	return false;
-}
-
-export async function hasCheckpointOf(
-	checkpointer: Checkpointer,
-	threadId: string,
-	runId: string,
+	runId?: string,
 ): Promise<boolean> {
 	for await (const _ of checkpointer.list(
 		{ threadId },
-		{ filter: { run_id: runId }, limit: 1 },
+		runId === undefined
+			? { limit: 1 }
+			: { filter: { run_id: runId }, limit: 1 },
 	))
 		return true;
 	return false;

@@ -12,7 +12,7 @@ import {
 import { splitHistoryFilter } from "../history-filter.ts";
 import { HistoryQuery, StatePatch, StateUpdate } from "../schemas.ts";
 import { headOf } from "../thread-head.ts";
-import { hasAnyCheckpoint } from "../thread-lease.ts";
+import { hasCheckpoint } from "../thread-lease.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import { body } from "./validate.ts";
 
@@ -49,7 +49,7 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 		ownedThread(ctx, c, c.req.param("thread_id")!);
 	const state = async (c: Context<Env>, checkpointId?: string) => {
 		const t = await owned(c);
-		if (!(await hasAnyCheckpoint(ctx.checkpointer, t.threadId))) {
+		if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) {
 			if (checkpointId === undefined) return c.json(emptyState());
 			// a thread with no checkpoint has none of that id (whether or not it has a graph yet)
 			validateId(checkpointId, "checkpoint id");
@@ -126,8 +126,7 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 	app.post("/:thread_id/history", async (c) => {
 		const t = await owned(c);
 		const q = await body(c, HistoryQuery);
-		if (!(await hasAnyCheckpoint(ctx.checkpointer, t.threadId)))
-			return c.json([]);
+		if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) return c.json([]);
 		const before =
 			typeof q.before === "string"
 				? q.before

@@ -20,7 +20,7 @@ import {
 import type { RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
-import { hasCheckpointOf, leaseReleased } from "../thread-lease.ts";
+import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
@@ -257,7 +257,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			// when another runner (`weft recover`) has moved the thread on since
 			const recover =
 				job.attempt > 1 &&
-				(await hasCheckpointOf(
+				(await hasCheckpoint(
 					options.checkpointer,
 					row.body.threadId,
 					job.runId,
