@@ -62,8 +62,9 @@ export async function sweepLapsedRuns(
  * event batches waiting for the run's row, then the run no longer its attempt's; its lock session,
  * replaced, waits for the row too and takes no lock of the run (`RunLocks`); one it replaced before the
  * move holds the lock, and is ended with the old one. The fence is not taken inside the transaction: a
- * worker paused inside a commit keeps the thread's row locked, and the fence waits for it; the run's row
- * is not held meanwhile (a cancel of the run is not held up with it).
+ * worker paused inside a commit keeps the thread's row locked until Postgres ends its idle session (5 s,
+ * decision 0137), and the fence waits for it; the run's row is not held meanwhile (a cancel of the run is
+ * not held up with it).
  */
 export async function takeBack(
 	pool: pg.Pool,
