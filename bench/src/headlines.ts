@@ -1,4 +1,5 @@
-// The headline figures of WORKLOADS.md with the targets of issue 7, and issue 5's L1 (ratios Weft / LangGraph.js).
+// The headline figures of WORKLOADS.md and L1, with their targets: issue 17's (performance round 2) where it
+// names one, round 1's (issue 7, issue 5's L1) kept for the figures issue 17 does not name, issue 13's T1.
 import type { WorkloadId } from "./workloads.ts";
 
 export interface Headline {
@@ -8,9 +9,22 @@ export interface Headline {
 	workload: WorkloadId;
 	/** Dotted paths in the Weft and the LangGraph.js result (W6 has both in one line). */
 	path: { weft: string; langgraph: string };
-	/** Met when Weft / LangGraph ≤ ratio (and, with `weftMax`, when Weft's own figure ≤ weftMax). */
-	target?: { ratio?: number; weftMax?: number };
+	/**
+	 * Met when Weft / LangGraph ≤ ratio (medians; with `everyRun`, Weft's slowest run over LangGraph.js's
+	 * fastest) and, with `weftMax`, when Weft's own median ≤ weftMax. `issue` is the issue that sets it.
+	 */
+	target?: {
+		ratio?: number;
+		weftMax?: number;
+		everyRun?: boolean;
+		issue: TargetIssue;
+	};
+	/** The row measuring what stops this figure from going lower on this machine (the schema's floor). */
+	floor?: string;
 }
+
+/** 17: performance round 2; 7 and 5: round 1 (W1–W6, L1), kept where round 2 names no target; 13: T1. */
+export type TargetIssue = 5 | 7 | 13 | 17;
 
 const same = (p: string) => ({ weft: p, langgraph: p });
 const both = (p: string) => ({
@@ -25,7 +39,7 @@ export const HEADLINES: Headline[] = [
 		unit: "µs",
 		workload: "w1",
 		path: same("us_per_step_no_store"),
-		target: { ratio: 1 / 20 },
+		target: { weftMax: 3, issue: 17 },
 	},
 	{
 		id: "W1b",
@@ -33,7 +47,7 @@ export const HEADLINES: Headline[] = [
 		unit: "µs",
 		workload: "w1",
 		path: same("us_per_step_memory"),
-		target: { ratio: 1 / 10 },
+		target: { ratio: 1 / 50, issue: 17 },
 	},
 	{
 		id: "W1d",
@@ -55,7 +69,8 @@ export const HEADLINES: Headline[] = [
 		unit: "×",
 		workload: "w1",
 		path: same("sqlite.over_wal_commit"),
-		target: { weftMax: 2 },
+		target: { weftMax: 2, issue: 17 },
+		floor: "W1d-s",
 	},
 	{
 		id: "W1d-s",
@@ -85,7 +100,8 @@ export const HEADLINES: Headline[] = [
 		unit: "×",
 		workload: "w1",
 		path: same("postgres.over_round_trip_commit"),
-		target: { weftMax: 1.5 },
+		target: { weftMax: 1.5, issue: 17 },
+		floor: "W1p-s",
 	},
 	{
 		id: "W1p-s",
@@ -108,7 +124,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w2",
 		path: same("no_store.median_ms"),
-		target: { ratio: 1 / 20 },
+		target: { ratio: 1 / 20, issue: 7 },
 	},
 	{
 		id: "W2b",
@@ -123,7 +139,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w3",
 		path: same("memory.total_ms"),
-		target: { ratio: 1 / 10 },
+		target: { ratio: 1 / 10, issue: 7 },
 	},
 	{
 		id: "W3a-h",
@@ -152,7 +168,7 @@ export const HEADLINES: Headline[] = [
 		unit: "B",
 		workload: "w3",
 		path: same("memory.stored_bytes"),
-		target: { ratio: 1 / 30 },
+		target: { ratio: 1 / 30, issue: 7 },
 	},
 	{
 		id: "W3a-k",
@@ -160,7 +176,7 @@ export const HEADLINES: Headline[] = [
 		unit: "–",
 		workload: "w3",
 		path: same("memory.growth.loglog_exponent"),
-		target: { weftMax: 1.1 },
+		target: { weftMax: 1.1, issue: 7 },
 	},
 	{
 		id: "W3b-t",
@@ -168,7 +184,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w3",
 		path: same("sqlite.total_ms"),
-		target: { ratio: 1 / 10 },
+		target: { ratio: 1 / 10, issue: 7 },
 	},
 	{
 		id: "W3b-f",
@@ -190,7 +206,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w4",
 		path: same("history_ms"),
-		target: { ratio: 1 / 20 },
+		target: { ratio: 1 / 20, issue: 7 },
 	},
 	{
 		id: "W4-g",
@@ -198,7 +214,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w4",
 		path: same("get_state_old_ms"),
-		target: { ratio: 1 / 5 },
+		target: { ratio: 1 / 20, issue: 17 },
 	},
 	{
 		id: "W4-u",
@@ -206,7 +222,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w4",
 		path: same("fork_update_ms"),
-		target: { ratio: 1 / 5 },
+		target: { ratio: 1 / 5, issue: 7 },
 	},
 	{
 		id: "W4-r",
@@ -214,7 +230,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w4",
 		path: same("fork_resume_ms"),
-		target: { ratio: 1 / 5 },
+		target: { ratio: 1 / 10, everyRun: true, issue: 17 },
 	},
 	{
 		id: "W5",
@@ -222,7 +238,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w5",
 		path: same("ms_per_cycle"),
-		target: { ratio: 1 / 10 },
+		target: { ratio: 1 / 30, issue: 17 },
 	},
 	{
 		id: "W5-s",
@@ -251,7 +267,7 @@ export const HEADLINES: Headline[] = [
 		unit: "ms",
 		workload: "w6",
 		path: both("import_minus_empty_ms"),
-		target: { ratio: 1 / 3 },
+		target: { ratio: 1 / 10, issue: 17 },
 	},
 	{
 		id: "W6-s",
@@ -259,7 +275,7 @@ export const HEADLINES: Headline[] = [
 		unit: "KiB",
 		workload: "w6",
 		path: both("install_kib"),
-		target: { ratio: 1 / 3 },
+		target: { ratio: 1 / 3, issue: 7 },
 	},
 	{
 		id: "L1",
@@ -267,7 +283,7 @@ export const HEADLINES: Headline[] = [
 		unit: "µs",
 		workload: "l1",
 		path: same("overhead_us_per_model_call"),
-		target: { ratio: 1 / 5 },
+		target: { ratio: 1 / 10, issue: 17 },
 	},
 	{
 		// Weft only (no LangGraph.js counterpart): the figure is a share of L1, the target its maximum
@@ -277,6 +293,6 @@ export const HEADLINES: Headline[] = [
 		unit: "share",
 		workload: "t1",
 		path: { weft: "telemetry_cpu_share_of_l1", langgraph: "-" },
-		target: { weftMax: 0.05 },
+		target: { weftMax: 0.05, issue: 13 },
 	},
 ];

@@ -1,8 +1,9 @@
 // Writes a run's table, verdicts and a dated note into docs/benchmarks.md between marker comments.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { TargetIssue } from "../headlines.ts";
 import type { Row } from "./aggregate.ts";
-import { ratio } from "./table.ts";
+import { num, ratio } from "./table.ts";
 
 const doc = join(import.meta.dirname, "../../../docs/benchmarks.md");
 
@@ -20,12 +21,28 @@ export function replaceRegion(name: string, body: string): void {
 
 export function verdicts(rows: Row[]): string {
 	const judged = rows.filter((r) => r.met !== undefined);
-	const line = (r: Row) =>
-		`- ${r.id} ${r.figure}: ${ratio(r.ratio)}${r.target?.weftMax !== undefined ? ` (Weft ${r.weft.median})` : ""}`;
-	const met = judged.filter((r) => r.met);
+	const byId = new Map(rows.map((r) => [r.id, r]));
+	const line = (r: Row) => {
+		const weft =
+			r.target?.weftMax !== undefined ? ` (Weft ${num(r.weft.median)})` : "";
+		const floor = r.floor === undefined ? undefined : byId.get(r.floor);
+		const stops =
+			floor !== undefined &&
+			r.target?.weftMax !== undefined &&
+			floor.weft.median > r.target.weftMax
+				? `; its floor ${floor.id} reads ${num(floor.weft.median)}, above the target: the floor stops it on this machine`
+				: floor !== undefined
+					? `; its floor ${floor.id} reads ${num(floor.weft.median)}`
+					: "";
+		return `- ${r.id} ${r.figure}: ${ratio(r.ratio)}${weft}${stops} (#${r.target?.issue})`;
+	};
+	const count = (issues: TargetIssue[], what: string) => {
+		const of = judged.filter((r) => issues.includes(r.target!.issue));
+		return `${what}: ${of.filter((r) => r.met).length} of ${of.length}`;
+	};
 	const missed = judged.filter((r) => !r.met);
 	return [
-		`**Targets met: ${met.length} of ${judged.length}.**`,
+		`**Targets met: ${judged.filter((r) => r.met).length} of ${judged.length}** (${count([17], "issue 17's")}; ${count([5, 7], "round 1's kept (issues 5, 7)")}; ${count([13], "issue 13's")}).`,
 		...(missed.length ? ["", "Missed:", ...missed.map(line)] : []),
 	].join("\n");
 }

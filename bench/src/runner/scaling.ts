@@ -17,7 +17,7 @@ interface Sweep {
 	xs: number[];
 	x: string;
 	overrides: (x: number) => Record<string, unknown>;
-	/** Issue 7's targets on Weft's fitted exponent, where there is one. */
+	/** The target on Weft's fitted exponent, where there is one (W2: issue 17's ≤ 1.10; W3's bytes: issue 7's). */
 	figures: { path: string; label: string; weftMaxExponent?: number }[];
 }
 

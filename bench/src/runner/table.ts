@@ -27,11 +27,14 @@ export function ratio(r: number): string {
 }
 
 function target(row: Row): string {
+	if (row.target === undefined) return "";
 	const t: string[] = [];
-	if (row.target?.ratio !== undefined)
-		t.push(`≤ 1/${Math.round(1 / row.target.ratio)}`);
-	if (row.target?.weftMax !== undefined) t.push(`Weft ≤ ${row.target.weftMax}`);
-	return t.join(", ");
+	if (row.target.ratio !== undefined)
+		t.push(
+			`≤ 1/${Math.round(1 / row.target.ratio)}${row.target.everyRun ? " every run" : ""}`,
+		);
+	if (row.target.weftMax !== undefined) t.push(`Weft ≤ ${row.target.weftMax}`);
+	return `${t.join(", ")} (#${row.target.issue})`;
 }
 
 export function table(rows: Row[]): string {
