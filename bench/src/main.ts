@@ -1,7 +1,9 @@
 // `pnpm bench [--quick] [--weft-only] [--runs N] [--source] [--scaling]`
-// `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill] [--source]`
+// `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill] [--source]
+//   [--s1-levels 1,4,16] [--s1-iterations 200] [--no-s1 | --s1-only]`
 //   the server workload (bench/src/server/main.ts): SDK clients against langgraph dev, weft dev, weft serve +
-//   workers; Weft's processes run the built CLI, as deployed (`--source`: from source through tsx).
+//   workers, then S1 of WORKLOADS.md; Weft's processes run the built CLI, as deployed (`--source`: from
+//   source through tsx).
 //   the standard workloads of WORKLOADS.md for Weft and LangGraph.js, each run in a fresh node process,
 //   interleaved; medians and the ratio table; JSON in bench/results/, the table in docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
@@ -31,6 +33,11 @@ const { values } = parseArgs({
 		"no-async-commit": { type: "boolean", default: false },
 		"no-write": { type: "boolean", default: false },
 		"db-prefix": { type: "string", default: "srvbench" },
+		// S1 (WORKLOADS.md): levels of clients and iterations a level; --no-s1 skips it, --s1-only runs it alone
+		"s1-levels": { type: "string", default: "1,4,16" },
+		"s1-iterations": { type: "string", default: "200" },
+		"no-s1": { type: "boolean", default: false },
+		"s1-only": { type: "boolean", default: false },
 	},
 });
 if (values.server === true) {
@@ -49,6 +56,14 @@ if (values.server === true) {
 		dbPrefix: values["db-prefix"]!,
 		write: values["no-write"] !== true,
 		source: values.source === true,
+		s1:
+			values["no-s1"] === true
+				? undefined
+				: {
+						levels: values["s1-levels"]!.split(",").map(Number),
+						iterations: Number(values["s1-iterations"]),
+					},
+		s1Only: values["s1-only"] === true,
 	});
 	process.exit(0);
 }

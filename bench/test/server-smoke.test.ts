@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { load, waitLatency } from "../src/server/load.ts";
+import { s1Level } from "../src/server/s1.ts";
 import { weftDev } from "../src/server/targets.ts";
 
 describe("the server workload's clients against weft dev", () => {
-	it("streams W3 runs with every step's update once, and waits for one", async () => {
+	it("streams W3 runs with every step's update once, waits for one, and runs S1's iterations", async () => {
 		const target = await weftDev();
 		try {
 			const result = await load(target.url, 2, 0, 2, 2);
@@ -14,6 +15,11 @@ describe("the server workload's clients against weft dev", () => {
 			for (const t of result.traces) expect(t.attempts).toBe(1);
 			expect(await waitLatency(target.url, 1, 2)).toHaveLength(1);
 			expect(Object.keys(target.cpu)).toEqual(["api"]);
+			// S1: each iteration pauses at the question and ends approved after the resume (checked inside)
+			const s1 = await s1Level(target.url, 2, 3, 1);
+			expect(s1.first_error).toBeUndefined();
+			expect(s1).toMatchObject({ clients: 2, iterations: 3, errors: 0 });
+			expect(s1.ask_ms.p50).toBeGreaterThan(0);
 		} finally {
 			await target.stop();
 		}

@@ -12,6 +12,7 @@ import { load as loadAvg, machine } from "../runner/machine.ts";
 import { round } from "../stats.ts";
 import { kill } from "./kill.ts";
 import { type LoadResult, load, p50p99, waitLatency } from "./load.ts";
+import { type S1Row, s1Level, s1Table } from "./s1.ts";
 import {
 	langgraphDev,
 	machineCpu,
@@ -37,6 +38,10 @@ export interface ServerOptions {
 	write: boolean;
 	/** Weft's processes from the source through tsx (`--source`) instead of the built CLI (the default). */
 	source: boolean;
+	/** S1 (WORKLOADS.md): its levels of clients, iterations a level; none: S1 not run. */
+	s1: { levels: number[]; iterations: number } | undefined;
+	/** Only S1 (no W3 load, no kill phase). */
+	s1Only: boolean;
 }
 
 interface Measured {
@@ -147,6 +152,47 @@ function table(rows: Measured[], base: Measured | undefined): string {
 	return lines.join("\n");
 }
 
+/**
+ * S1 against langgraph dev, weft dev and weft serve + 1 worker: each server started once, its levels run
+ * one after the other (4 warm-up iterations before each).
+ */
+async function s1Phase(
+	o: ServerOptions,
+	s1: NonNullable<ServerOptions["s1"]>,
+): Promise<{ rows: S1Row[]; base: S1Row | undefined }> {
+	const targets: Array<() => Promise<Target>> = [
+		...(o.langgraph
+			? [() => langgraphDev(20_000 + ((process.pid + 1) % 10_000))]
+			: []),
+		weftDev,
+		() =>
+			weftServe({
+				workers: 1,
+				concurrency: slots(o, 1),
+				dbPrefix: o.dbPrefix,
+			}),
+	];
+	const rows: S1Row[] = [];
+	for (const start of targets) {
+		const target = await start();
+		log(`S1, ${target.name}: ${target.url}`);
+		try {
+			const row: S1Row = { target: target.name, levels: [] };
+			for (const clients of s1.levels) {
+				const level = await s1Level(target.url, clients, s1.iterations, 4);
+				log(
+					`  ${clients} clients: ${level.iterations_per_s} iterations/s, ${level.waits_per_s} waits/s, waits p50 ${level.ask_ms.p50} / ${level.resume_ms.p50} ms, errors ${level.errors}`,
+				);
+				row.levels.push(level);
+			}
+			rows.push(row);
+		} finally {
+			await target.stop();
+		}
+	}
+	return { rows, base: o.langgraph ? rows[0] : undefined };
+}
+
 /** Each worker's concurrency: as asked, or the clients shared among the workers (idle slots cost, see the doc). */
 const slots = (o: ServerOptions, workers: number) =>
 	o.concurrency ?? Math.ceil(o.clients / workers);
@@ -170,6 +216,10 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 	const started = new Date().toISOString();
 	const rows: Measured[] = [];
 	let base: Measured | undefined;
+	if (o.s1Only) {
+		await writeS1(o, started);
+		return;
+	}
 	if (o.langgraph) {
 		base = await measure(
 			() => langgraphDev(20_000 + (process.pid % 10_000)),
@@ -226,13 +276,31 @@ export async function serverBench(o: ServerOptions): Promise<void> {
 	process.stdout.write(
 		`\n${heading}\n\n${out}\n${killLine === "" ? "" : `\n${killLine}\n`}`,
 	);
+	if (o.write) {
+		writeFileSync(
+			join(import.meta.dirname, "../../results/server.json"),
+			`${JSON.stringify({ started, machine: machine(), options: o, rows, kill: killed }, null, "\t")}\n`,
+		);
+		replaceRegion(
+			"server",
+			[heading, "", out, ...(killLine === "" ? [] : ["", killLine])].join("\n"),
+		);
+	}
+	await writeS1(o, started);
+}
+
+/** Runs S1 (when asked), prints its table, and writes it (bench/results/s1.json, region `s1`). */
+async function writeS1(o: ServerOptions, started: string): Promise<void> {
+	if (o.s1 === undefined) return;
+	const s1Started = new Date().toISOString();
+	const { rows, base } = await s1Phase(o, o.s1);
+	const heading = `S1 (WORKLOADS.md: threads.create, runs.wait to the question, runs.wait with command resume), ${s1Started.slice(0, 16).replace("T", " ")} UTC, ${machine()}, load before ${loadAvg()}: ${o.s1.iterations} iterations a level after 4 warm-ups; Weft from ${o.source ? "source (tsx)" : "the built CLI"}; weft serve with 1 worker of concurrency ${slots(o, 1)}.`;
+	const out = s1Table(rows, base);
+	process.stdout.write(`\n${heading}\n\n${out}\n`);
 	if (!o.write) return;
 	writeFileSync(
-		join(import.meta.dirname, "../../results/server.json"),
-		`${JSON.stringify({ started, machine: machine(), options: o, rows, kill: killed }, null, "\t")}\n`,
+		join(import.meta.dirname, "../../results/s1.json"),
+		`${JSON.stringify({ started: s1Started, bench_started: started, machine: machine(), options: o, rows }, null, "\t")}\n`,
 	);
-	replaceRegion(
-		"server",
-		[heading, "", out, ...(killLine === "" ? [] : ["", killLine])].join("\n"),
-	);
+	replaceRegion("s1", [heading, "", out].join("\n"));
 }

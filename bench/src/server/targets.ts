@@ -12,9 +12,12 @@ import {
 	type WeftProcess,
 } from "../../../packages/server/test/fixtures/processes.ts";
 import { GRAPH } from "./load.ts";
+import { S1_GRAPH } from "./s1.ts";
 
 const here = import.meta.dirname;
 const weftGraph = `${GRAPH}=${join(here, "weft-graph.ts")}#w3`;
+/** S1's graph (s1.ts), served beside the W3 loop by every Weft target. */
+const s1Graph = `${S1_GRAPH}=${join(here, "weft-graph.ts")}#s1`;
 
 /**
  * How the weft processes start: from the source through tsx (the tests' way; the default here), or the
@@ -109,7 +112,17 @@ export interface Target {
 export async function weftDev(): Promise<Target> {
 	const dir = mkdtempSync(join(tmpdir(), "weft-bench-dev-"));
 	const p = await startProcess(
-		["--db", join(dir, "weft.db"), "dev", "--graph", weftGraph, "--port", "0"],
+		[
+			"--db",
+			join(dir, "weft.db"),
+			"dev",
+			"--graph",
+			weftGraph,
+			"--graph",
+			s1Graph,
+			"--port",
+			"0",
+		],
 		LISTENING,
 		{},
 		entry,
@@ -151,7 +164,17 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 		await c.end();
 	}
 	const api = await startProcess(
-		["serve", "--postgres", db.url, "--graph", graph, "--port", "0"],
+		[
+			"serve",
+			"--postgres",
+			db.url,
+			"--graph",
+			graph,
+			"--graph",
+			s1Graph,
+			"--port",
+			"0",
+		],
 		LISTENING,
 		o.env,
 		entry,
@@ -164,6 +187,8 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 				db.url,
 				"--graph",
 				graph,
+				"--graph",
+				s1Graph,
 				"--concurrency",
 				String(o.concurrency),
 				"--sweep-ms",

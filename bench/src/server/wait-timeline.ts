@@ -4,6 +4,7 @@
 // (trace-preload.ts), and the median run is printed as a timeline (ms from the client's call), with
 // the statements and commits each process put on it.
 //   WEFT_TEST_DB_PREFIX=wt_x node --import tsx bench/src/server/wait-timeline.ts [--runs 30] [--trace]
+//   [--s1 ask|resume] (S1's wait to the question, or after the answer, instead of a W3 run)
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { commitFloor } from "../pg-commit.ts";
 import { GRAPH, input, newClient } from "./load.ts";
+import { S1_GRAPH } from "./s1.ts";
 import { weftServe } from "./targets.ts";
 
 const { values } = parseArgs({
@@ -21,6 +23,8 @@ const { values } = parseArgs({
 		trace: { type: "boolean", default: false },
 		floor: { type: "boolean", default: false },
 		concurrency: { type: "string", default: "16" },
+		// S1's waits instead of W3's run: `ask` (to the review's question) or `resume` (after the answer)
+		s1: { type: "string" },
 	},
 });
 const runs = Number(values.runs);
@@ -47,8 +51,23 @@ const pids = {
 };
 try {
 	const client = newClient(target.url);
+	const s1 = values.s1;
+	if (s1 !== undefined && s1 !== "ask" && s1 !== "resume")
+		throw new Error("--s1 takes ask or resume");
 	const one = async () => {
 		const thread = await client.threads.create();
+		if (s1 !== undefined) {
+			const topic = { input: { topic: "t" } };
+			if (s1 === "resume")
+				await client.runs.wait(thread.thread_id, S1_GRAPH, topic);
+			const t0 = wall();
+			await client.runs.wait(
+				thread.thread_id,
+				S1_GRAPH,
+				s1 === "ask" ? topic : { command: { resume: "yes" } },
+			);
+			return [t0, wall()] as const;
+		}
 		const t0 = wall();
 		const out = (await client.runs.wait(thread.thread_id, GRAPH, {
 			input: input(turns),

@@ -141,3 +141,33 @@ export const outerAsk = new StateGraph(AskState)
 	.addEdge(START, "inner")
 	.addEdge("inner", END)
 	.compile({ name: "outerAsk" });
+
+// S1 (WORKLOADS.md, "server round trips through the LangGraph SDK"), served as `agent`: plan → write (a
+// custom event) → review (asks a human) → publish; langgraph/graph.ts's `s1` is the same graph.
+const S1State = z.object({
+	topic: z.string(),
+	notes: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+	draft: z.string().default(""),
+	approved: z.string().default(""),
+});
+
+export const s1 = new StateGraph(S1State)
+	.addNode("plan", (s) => ({ notes: [`plan:${s.topic}`] }))
+	.addNode("write", (s, ctx) => {
+		ctx.emit({ writing: s.topic });
+		return { draft: `about ${s.topic}`, notes: ["write"] };
+	})
+	.addNode("review", async (s, ctx) => ({
+		approved: await ctx.interrupt<string>({ draft: s.draft }),
+	}))
+	.addNode("publish", () => ({ notes: ["publish"] }))
+	.addEdge(START, "plan")
+	.addEdge("plan", "write")
+	.addEdge("write", "review")
+	.addEdge("review", "publish")
+	.addEdge("publish", END)
+	.compile({ name: "agent" });

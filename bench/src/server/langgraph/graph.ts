@@ -128,3 +128,31 @@ export const outerAsk = new StateGraph(AskState)
 	.addEdge(START, "inner")
 	.addEdge("inner", END)
 	.compile();
+
+// S1 (WORKLOADS.md), served as `agent`: the same graph as weft-graph.ts's `s1`.
+const S1State = Annotation.Root({
+	topic: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+	notes: Annotation<string[]>({
+		reducer: (a, b) => [...a, ...b],
+		default: () => [],
+	}),
+	draft: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+	approved: Annotation<string>({ reducer: (_a, b) => b, default: () => "" }),
+});
+
+export const s1 = new StateGraph(S1State)
+	.addNode("plan", async (s) => ({ notes: [`plan:${s.topic}`] }))
+	.addNode("write", async (s, config: LangGraphRunnableConfig) => {
+		config.writer?.({ writing: s.topic });
+		return { draft: `about ${s.topic}`, notes: ["write"] };
+	})
+	.addNode("review", async (s) => ({
+		approved: interrupt({ draft: s.draft }) as string,
+	}))
+	.addNode("publish", async () => ({ notes: ["publish"] }))
+	.addEdge(START, "plan")
+	.addEdge("plan", "write")
+	.addEdge("write", "review")
+	.addEdge("review", "publish")
+	.addEdge("publish", END)
+	.compile();
