@@ -7,7 +7,9 @@ import {
 import {
 	AIMessage,
 	type BaseMessage,
+	type StandardMessageStructure,
 	ToolMessage,
+	type UsageMetadata,
 } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { tool } from "@langchain/core/tools";
@@ -34,21 +36,26 @@ export class ScriptedAgentModel extends BaseChatModel {
 	async _generate(messages: BaseMessage[]): Promise<ChatResult> {
 		this.calls++;
 		const k = messages.filter((m) => ToolMessage.isInstance(m)).length;
-		const usage_metadata = {
+		const usage_metadata: UsageMetadata = {
 			input_tokens: 20 + 10 * k,
 			output_tokens: 8,
 			total_tokens: 28 + 10 * k,
 		};
+		// the standard structure: under exactOptionalPropertyTypes, @langchain/core 1.4's default one types
+		// usage_metadata as `undefined`
 		const message =
 			k < this.turns
-				? new AIMessage({
+				? new AIMessage<StandardMessageStructure>({
 						content: "",
 						tool_calls: [
 							{ id: `call_${k + 1}`, name: "lookup", args: { step: k + 1 } },
 						],
 						usage_metadata,
 					})
-				: new AIMessage({ content: finalAnswer(this.turns), usage_metadata });
+				: new AIMessage<StandardMessageStructure>({
+						content: finalAnswer(this.turns),
+						usage_metadata,
+					});
 		return { generations: [{ text: String(message.content), message }] };
 	}
 }

@@ -85,7 +85,7 @@ const model = new ScriptedAgentModel(TURNS);
 
 type Mode =
 	| "direct"
-	| `${"off" | "ctx" | "on" | "spans" | "metrics"}${"A" | "B"}`;
+	| `${"off" | "ctx" | "on" | "spans" | "metrics" | "fake" | "sampled"}${"A" | "B"}`;
 const MODES: Mode[] = ["direct", "offA", "offB", "ctxA", "ctxB", "onA", "onB"];
 // T1_AB_SPLIT=1: also build A with the tracer provider only ("spans") and with the meter provider only
 // ("metrics"), both with the context manager: what each half of "on" costs in place; and with providers
