@@ -3,6 +3,7 @@ import type { CompiledGraph } from "@weft/graph";
 import type { ServerContext } from "./context.ts";
 import type { RunCreateBody } from "./schemas.ts";
 import { headOf } from "./thread-head.ts";
+import { hasCheckpoint } from "./thread-lease.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -71,8 +72,7 @@ export async function checkRunStart(
 		if (
 			at === null ||
 			(at === undefined &&
-				(await ctx.checkpointer.getThread(thread.threadId))?.checkpointId ==
-					null)
+				!(await hasCheckpoint(ctx.checkpointer, thread.threadId)))
 		) {
 			if (resume) throw noPendingInterrupt(thread.threadId, undefined);
 			return;
