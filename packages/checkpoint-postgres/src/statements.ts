@@ -16,6 +16,13 @@ const LEASE = "lease_token, lease_owner, lease_expires";
 const LAST_SEQ = (s: string) =>
 	`(SELECT coalesce(max(seq), 0) FROM ${s}.checkpoints WHERE thread_id = $1)`;
 
+/**
+ * An upper bound on a chain's length in namespace $2 of thread $1: the thread's commits, or without a
+ * thread row, the namespace's checkpoints (as SQLite's `chainLimit`). Evaluated once per walk.
+ */
+const CHAIN_LIMIT = (s: string) =>
+	`coalesce((SELECT last_seq FROM ${s}.threads WHERE thread_id = $1), (SELECT count(*) FROM ${s}.checkpoints WHERE ${KEY}))`;
+
 /** The SQL of every statement, for the quoted schema `s`. Parameters are numbered as each comment says. */
 export function statements(s: string) {
 	return {
@@ -42,7 +49,9 @@ export function statements(s: string) {
 		latestTuple: tupleSql(s, "ORDER BY c.seq DESC LIMIT 1"),
 		/**
 		 * The ids of a chain from $3 back to the nearest snapshot, newest first, on summary columns. Bounded:
-		 * a parent already on the path is not followed, and the walk stops at the namespace's size.
+		 * a parent already on the path is not followed, and the walk stops after as many steps as the thread
+		 * has had commits (its row's `last_seq`, one index lookup; every seq of the thread is at most it), or
+		 * without a thread row (a damaged schema) the namespace's size, so a state read never counts the thread.
 		 */
 		chainIds: `WITH RECURSIVE chain (id, parent, snap, depth, path) AS (
 				SELECT checkpoint_id, parent_id, has_snapshot, 1, ARRAY[checkpoint_id] FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3
@@ -50,7 +59,7 @@ export function statements(s: string) {
 				SELECT c.checkpoint_id, c.parent_id, c.has_snapshot, chain.depth + 1, chain.path || c.checkpoint_id
 				FROM chain JOIN ${s}.checkpoints c ON c.thread_id = $1 AND c.ns = $2 AND c.checkpoint_id = chain.parent
 				WHERE NOT chain.snap AND c.checkpoint_id <> ALL (chain.path)
-				  AND chain.depth < (SELECT count(*) FROM ${s}.checkpoints WHERE ${KEY})
+				  AND chain.depth < ${CHAIN_LIMIT(s)}
 			) SELECT id, parent, snap FROM chain ORDER BY depth`,
 		/** Full rows of the ids in $3. */
 		rowsByIds: `SELECT ${SUMMARY}, has_snapshot, data FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = ANY ($3::text[])`,
