@@ -125,6 +125,16 @@ export const MIGRATIONS: readonly string[] = [
 	CREATE TABLE lease_floor (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
 	INSERT INTO lease_floor VALUES (1, 0);
 	`,
+	// 5: the root namespace's checkpoint count and heads (a JSON array of ids, newest first) on the thread
+	// row, kept by the statement every put already runs on that row (decision 0139), so getThread,
+	// listThreads and heads of the root read them instead of scanning the thread. NULL means not known:
+	// rows from before this version, and rows made by setStatus or acquireLease. Reads then scan, and the
+	// thread's next root put (or a prune) fills them in. Adding NULL columns rewrites nothing, so opening
+	// a big file stays fast.
+	`
+	ALTER TABLE threads ADD COLUMN root_count INTEGER;
+	ALTER TABLE threads ADD COLUMN root_heads TEXT;
+	`,
 ];
 
 /** The schema version this code writes and understands. */

@@ -259,8 +259,11 @@ export class SqliteCheckpointer implements Checkpointer {
 		const s = this.#live();
 		checkRef(ref);
 		const ns = ref.ns ?? "";
+		// the root's heads are kept on the thread row (decision 0139); a subgraph namespace's are scanned
 		const rows = this.#run(() =>
-			s.heads.all({ thread: ref.threadId, ns }),
+			ns === ""
+				? this.#tx.rootHeads(ref.threadId)
+				: s.heads.all({ thread: ref.threadId, ns }),
 		) as SummaryRow[];
 		return rows.map((r) => summaryOf(ref.threadId, ns, r));
 	}

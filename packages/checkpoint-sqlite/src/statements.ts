@@ -13,6 +13,13 @@ const LEASE_FLOOR = "(SELECT token FROM lease_floor)";
 const NO_CHILD =
 	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
 
+/** The count of a thread's root checkpoints (a scan of the thread's root rows in the seq index). */
+const ROOT_COUNT = (thread: string) =>
+	`SELECT count(*) FROM checkpoints n WHERE n.thread_id = ${thread} AND n.ns = ''`;
+/** A thread's root heads as a JSON array of ids, newest first (an anti-join over every root row). */
+const ROOT_HEADS = (thread: string) =>
+	`SELECT json_group_array(c.checkpoint_id ORDER BY c.seq DESC) FROM checkpoints c WHERE c.thread_id = ${thread} AND c.ns = '' AND ${NO_CHILD}`;
+
 /** The SQL of every fixed statement, prepared once per connection. */
 export const SQL = {
 	exists: `SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
@@ -24,10 +31,31 @@ export const SQL = {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	/**
 	 * The thread's next seq, taken in the put transaction (the thread row is written by every put anyway),
-	 * with the lease the fence is checked against.
+	 * with the lease the fence is checked against. A root put (@ns '') also counts itself and becomes a
+	 * head in place of its parent (a fork from an older checkpoint removes nothing: its parent was no head).
+	 * Unknown (NULL) columns stay unknown: `root_unknown` tells the put to fill them (`fillRoot`).
+	 * A put that is then refused rolls all of it back.
 	 */
-	bumpSeq:
-		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq, lease_token, lease_owner, lease_expires_at",
+	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
+			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
+			root_heads = CASE WHEN @ns = '' AND root_heads IS NOT NULL THEN (
+				SELECT json_group_array(value ORDER BY k) FROM (
+					SELECT @id AS value, -1 AS k
+					UNION ALL SELECT value, key FROM json_each(root_heads) WHERE value IS NOT @parent))
+				ELSE root_heads END
+		WHERE thread_id = @thread
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, root_count IS NULL AS root_unknown`,
+	/**
+	 * Computes a thread's root count and heads from its checkpoints: once per thread whose columns are
+	 * unknown (its first root put after the migration or after a row made without them), and after a prune.
+	 */
+	fillRoot: `UPDATE threads SET root_count = (${ROOT_COUNT("@thread")}), root_heads = (${ROOT_HEADS("@thread")})
+		WHERE thread_id = @thread`,
+	/** The root heads a thread row keeps (NULL: not known; no row: undefined). */
+	rootHeadsOf: "SELECT root_heads FROM threads WHERE thread_id = ?",
+	/** Summaries of the root checkpoints named in the JSON array @ids, newest first. */
+	headsByIds: `SELECT ${SUMMARY_COLUMNS} FROM checkpoints WHERE thread_id = @thread AND ns = ''
+		AND checkpoint_id IN (SELECT value FROM json_each(@ids)) ORDER BY seq DESC`,
 	/** A put on a thread without a row: starts after any seq already stored (rows from a damaged file). */
 	insertThread: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq)
 		VALUES (@thread, @status, @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0) + @bump)
@@ -75,6 +103,11 @@ export const SQL = {
 		"INSERT INTO writes (thread_id, ns, checkpoint_id, seq, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
 	writesOf: `SELECT data FROM writes WHERE ${KEY} AND checkpoint_id = @id ORDER BY seq`,
 	dropWritesOf: `DELETE FROM writes WHERE ${KEY} AND checkpoint_id = @id`,
+	/**
+	 * Heads of a namespace by an anti-join over its rows: for a subgraph namespace (their heads are not kept:
+	 * a subgraph's namespace lives as long as one task, and is not what getState lists), and for the root
+	 * while its thread row does not know them (`rootHeadsOf` NULL).
+	 */
 	heads: `SELECT ${SUMMARY_COLUMNS} FROM checkpoints c WHERE ${KEY} AND ${NO_CHILD} ORDER BY seq DESC`,
 	namespaces: "SELECT DISTINCT ns FROM checkpoints WHERE thread_id = ?",
 	/** What a prune plan needs, without blobs or metadata, oldest first. */
@@ -91,7 +124,10 @@ export const SQL = {
 	raiseLeaseFloor:
 		"UPDATE lease_floor SET token = max(token, coalesce((SELECT lease_token FROM threads WHERE thread_id = ?), 0))",
 	deleteThread: "DELETE FROM threads WHERE thread_id = ?",
-	/** Threads with their newest root checkpoint and root heads: index lookups (and a row's first page) per thread. */
+	/**
+	 * Threads with their newest root checkpoint, root count and root heads: index lookups (and a row's first
+	 * page) per thread; the count and heads are scanned only where the row does not know them yet.
+	 */
 	threads: threadsSql(
 		`WHERE @status IS NULL OR (CASE WHEN t.status = 'running' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= @now)
 			THEN 'stale' ELSE t.status END) = @status`,
@@ -105,10 +141,8 @@ export const SQL = {
 function threadsSql(where: string): string {
 	return `SELECT t.thread_id, t.status, t.created_at, t.updated_at, t.lease_token, t.lease_owner, t.lease_expires_at,
 		latest.checkpoint_id, latest.step,
-		(SELECT count(*) FROM checkpoints n WHERE n.thread_id = t.thread_id AND n.ns = '') AS checkpoints,
-		(SELECT json_group_array(h.checkpoint_id) FROM (
-			SELECT c.checkpoint_id FROM checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' AND ${NO_CHILD}
-			ORDER BY c.seq DESC) h) AS heads
+		coalesce(t.root_count, (${ROOT_COUNT("t.thread_id")})) AS checkpoints,
+		coalesce(t.root_heads, (${ROOT_HEADS("t.thread_id")})) AS heads
 		FROM threads t
 		LEFT JOIN checkpoints latest ON latest.rowid = (
 			SELECT rowid FROM checkpoints l WHERE l.thread_id = t.thread_id AND l.ns = '' ORDER BY l.seq DESC LIMIT 1)
@@ -143,6 +177,7 @@ export function prepareStatements(db: Database.Database): Statements {
 		"latestId",
 		"seqOf",
 		"chainLimit",
+		"rootHeadsOf",
 		"nextSeq",
 		"writesOf",
 		"namespaces",

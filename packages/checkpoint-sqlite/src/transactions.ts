@@ -69,6 +69,8 @@ export interface Transactions {
 		withWrites: boolean,
 	): ChainRow[];
 	prune(threadId: string, options: PruneOptions): number;
+	/** The root namespace's heads, newest first: from the thread row where it keeps them, else by a scan. */
+	rootHeads(threadId: string): SummaryRow[];
 	deleteThread(threadId: string): void;
 }
 
@@ -89,8 +91,14 @@ export function transactions(
 				const { threadId: thread, ns, parentId } = record;
 				const now = record.createdAt;
 				// the thread's next seq and its lease in one statement; a refusal below rolls the bump back
-				const claimed = s.bumpSeq.get({ thread, now }) as
-					| (LeaseRow & { last_seq: number })
+				const claimed = s.bumpSeq.get({
+					thread,
+					now,
+					ns,
+					id: record.checkpointId,
+					parent: parentId,
+				}) as
+					| (LeaseRow & { last_seq: number; root_unknown: number })
 					| undefined;
 				checkFenceOf(thread, claimed, options.fence);
 				const exclusive = options.exclusive === true;
@@ -137,6 +145,9 @@ export function transactions(
 				let i = 0;
 				for (const [kind, blob] of carried)
 					s.insertWrite.run(thread, ns, record.checkpointId, i++, kind, blob);
+				// a row that did not know its root count and heads learns them now, once (decision 0139)
+				if (ns === "" && (claimed === undefined || claimed.root_unknown !== 0))
+					s.fillRoot.run({ thread });
 				return seq;
 			},
 		).immediate,
@@ -232,15 +243,28 @@ export function transactions(
 
 		prune: db.transaction((threadId: string, options: PruneOptions) => {
 			let removed = 0;
-			for (const ns of s.namespaces.all(threadId) as string[])
-				removed += pruneNamespace(
+			for (const ns of s.namespaces.all(threadId) as string[]) {
+				const gone = pruneNamespace(
 					s,
 					serializer,
 					{ thread: threadId, ns },
 					options,
 				);
+				// removing checkpoints changes the root count, and a kept parent whose children all went is a head
+				if (ns === "" && gone > 0) s.fillRoot.run({ thread: threadId });
+				removed += gone;
+			}
 			return removed;
 		}).immediate,
+
+		rootHeads: db.transaction((thread: string) => {
+			const known = s.rootHeadsOf.get(thread) as string | null | undefined;
+			return (
+				typeof known === "string"
+					? s.headsByIds.all({ thread, ids: known })
+					: s.heads.all({ thread, ns: "" })
+			) as SummaryRow[];
+		}),
 
 		deleteThread: db.transaction((threadId: string) => {
 			s.raiseLeaseFloor.run(threadId);

@@ -80,7 +80,12 @@ export function putRow(
 	}
 	target.rows.set(record.checkpointId, row);
 	target.order.push(record.checkpointId);
-	target.heads = undefined;
+	// the new row is the newest head and its parent no longer one (a fork's parent was none): kept, not
+	// recomputed, so getState after each step does not walk the namespace (decision 0139)
+	target.heads =
+		target.heads === undefined
+			? undefined
+			: [row, ...target.heads.filter((h) => h !== parent)];
 	if (parent !== undefined) {
 		parent.children++;
 		if (options.dropParentWrites === true) {

@@ -8,6 +8,7 @@ import { historyCases } from "./history-cases.ts";
 import { inputCases } from "./input-cases.ts";
 import { leaseCases } from "./lease-cases.ts";
 import { pruneCases } from "./prune-cases.ts";
+import { rootCountCases } from "./root-count-cases.ts";
 import { storageCases } from "./storage-cases.ts";
 import { threadCases } from "./thread-cases.ts";
 
@@ -61,6 +62,7 @@ export function checkpointerConformance(
 		leaseCases(ctx);
 		branchCases(ctx);
 		pruneCases(ctx);
+		rootCountCases(ctx);
 		inputCases(ctx);
 		corruptCases(ctx);
 	});
