@@ -229,7 +229,12 @@ export class PostgresCheckpointer implements Checkpointer {
 		checkRef(ref);
 		const threadId = ref.threadId;
 		const ns = ref.ns ?? "";
-		const { rows } = await this.#read((q) => q(this.#st.heads, [threadId, ns]));
+		// the root's heads are kept on the thread row (decision 0139); a subgraph namespace's are scanned
+		const { rows } = await this.#read((q) =>
+			ns === ""
+				? q(this.#st.rootHeads, [threadId])
+				: q(this.#st.heads, [threadId, ns]),
+		);
 		return (rows as SummaryRow[]).map(summaryOf);
 	}
 

@@ -31,14 +31,18 @@ export async function pruneThread(
 	const namespaces = (await q(st.namespaces, [threadId])).rows as Array<{
 		ns: string;
 	}>;
-	for (const { ns } of namespaces)
-		removed += await pruneNamespace(
+	for (const { ns } of namespaces) {
+		const gone = await pruneNamespace(
 			q,
 			st,
 			serializer,
 			{ threadId, ns },
 			options,
 		);
+		// removing checkpoints changes the root count, and a kept parent whose children all went is a head
+		if (ns === "" && gone > 0) await q(st.fillRoot, [threadId]);
+		removed += gone;
+	}
 	return removed;
 }
 

@@ -23,6 +23,13 @@ const LAST_SEQ = (s: string) =>
 const CHAIN_LIMIT = (s: string) =>
 	`coalesce((SELECT last_seq FROM ${s}.threads WHERE thread_id = $1), (SELECT count(*) FROM ${s}.checkpoints WHERE ${KEY}))`;
 
+/** The count of a thread's root checkpoints. */
+const ROOT_COUNT = (s: string, thread: string) =>
+	`SELECT count(*) FROM ${s}.checkpoints n WHERE n.thread_id = ${thread} AND n.ns = ''`;
+/** A thread's root heads, newest first (an anti-join over every root row). */
+const ROOT_HEADS = (s: string, thread: string) =>
+	`ARRAY(SELECT c.checkpoint_id FROM ${s}.checkpoints c WHERE c.thread_id = ${thread} AND c.ns = '' AND ${IS_HEAD(s)} ORDER BY c.seq DESC)`;
+
 /** The SQL of every statement, for the quoted schema `s`. Parameters are numbered as each comment says. */
 export function statements(s: string) {
 	return {
@@ -67,17 +74,37 @@ export function statements(s: string) {
 		rowsWithWritesByIds: `SELECT ${prefixed("c")}, c.has_snapshot, c.data, ${WRITES_OF_C(s)} AS writes
 		FROM ${s}.checkpoints c WHERE c.thread_id = $1 AND c.ns = $2 AND c.checkpoint_id = ANY ($3::text[])`,
 		seqOf: `SELECT seq FROM ${s}.checkpoints WHERE ${KEY} AND checkpoint_id = $3`,
+		/**
+		 * Heads of a namespace by an anti-join over its rows: for a subgraph namespace (their heads are not
+		 * kept: a subgraph's namespace lives as long as one task, and is not what getState lists).
+		 */
 		heads: `SELECT ${SUMMARY} FROM ${s}.checkpoints c WHERE ${KEY} AND ${IS_HEAD(s)} ORDER BY seq DESC`,
-		/** Threads (or the one in $3), with status as read, newest root checkpoint, count and heads. */
+		/**
+		 * The root's heads ($1 thread), newest first: the ones its thread row keeps (decision 0139), or while
+		 * the row does not know them (NULL), by the anti-join (a one-time filter: not run when known).
+		 */
+		rootHeads: `WITH h AS (SELECT root_heads FROM ${s}.threads WHERE thread_id = $1)
+			SELECT ${SUMMARY} FROM ${s}.checkpoints WHERE thread_id = $1 AND ns = '' AND checkpoint_id = ANY ((SELECT root_heads FROM h)::text[])
+			UNION ALL
+			SELECT ${SUMMARY} FROM ${s}.checkpoints c WHERE thread_id = $1 AND ns = '' AND ${IS_HEAD(s)}
+				AND NOT EXISTS (SELECT 1 FROM h WHERE root_heads IS NOT NULL)
+			ORDER BY seq DESC`,
+		/** Computes a thread's root count and heads from its checkpoints ($1 thread): after a prune. */
+		fillRoot: `UPDATE ${s}.threads SET root_count = (${ROOT_COUNT(s, "$1")}), root_heads = ${ROOT_HEADS(s, "$1")}
+			WHERE thread_id = $1`,
+		/**
+		 * Threads (or the one in $3), with status as read, newest root checkpoint, root count and root heads
+		 * (from the row; scanned only where it does not know them yet).
+		 */
 		threads: `WITH t AS (
-				SELECT thread_id, created_at, updated_at, ${STATUS} AS status, ${LEASE}
+				SELECT thread_id, created_at, updated_at, ${STATUS} AS status, ${LEASE}, root_count, root_heads
 				FROM ${s}.threads t
 				WHERE ($1::text IS NULL OR ${STATUS} = $1) AND ($3::text IS NULL OR thread_id = $3)
 				ORDER BY updated_at DESC, thread_id LIMIT $2
 			)
-			SELECT t.*, last.checkpoint_id, last.step,
-				(SELECT count(*)::int FROM ${s}.checkpoints n WHERE n.thread_id = t.thread_id AND n.ns = '') AS checkpoints,
-				ARRAY(SELECT c.checkpoint_id FROM ${s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' AND ${IS_HEAD(s)} ORDER BY c.seq DESC) AS heads
+			SELECT t.thread_id, t.created_at, t.updated_at, t.status, ${LEASE}, last.checkpoint_id, last.step,
+				coalesce(t.root_count, (${ROOT_COUNT(s, "t.thread_id")}))::int AS checkpoints,
+				coalesce(t.root_heads, ${ROOT_HEADS(s, "t.thread_id")}) AS heads
 			FROM t LEFT JOIN LATERAL (
 				SELECT checkpoint_id, step FROM ${s}.checkpoints c WHERE c.thread_id = t.thread_id AND c.ns = '' ORDER BY c.seq DESC LIMIT 1
 			) last ON true
@@ -167,6 +194,7 @@ const NAMED = [
 	"rowsByIds",
 	"rowsWithWritesByIds",
 	"threadLease",
+	"rootHeads",
 ] as const satisfies ReadonlyArray<keyof Statements>;
 
 /** Text → statement name for the `NAMED` statements of `st` (schema `schema`). */
