@@ -53,9 +53,14 @@ export const SQL = {
 		WHERE thread_id = @thread`,
 	/** The root heads a thread row keeps (NULL: not known; no row: undefined). */
 	rootHeadsOf: "SELECT root_heads FROM threads WHERE thread_id = ?",
-	/** Summaries of the root checkpoints named in the JSON array @ids, newest first. */
-	headsByIds: `SELECT ${SUMMARY_COLUMNS} FROM checkpoints WHERE thread_id = @thread AND ns = ''
-		AND checkpoint_id IN (SELECT value FROM json_each(@ids)) ORDER BY seq DESC`,
+	/**
+	 * Summaries of the root checkpoints named in the JSON array @ids (newest first), one id lookup each:
+	 * CROSS JOIN keeps the ids outside, so the planner never walks the thread's seq index instead.
+	 */
+	headsByIds: `SELECT ${SUMMARY_COLUMNS.split(", ")
+		.map((c) => `c.${c}`)
+		.join(", ")} FROM json_each(@ids) h CROSS JOIN checkpoints c
+		WHERE c.thread_id = @thread AND c.ns = '' AND c.checkpoint_id = h.value ORDER BY h.key`,
 	/** A put on a thread without a row: starts after any seq already stored (rows from a damaged file). */
 	insertThread: `INSERT INTO threads (thread_id, status, created_at, updated_at, last_seq)
 		VALUES (@thread, @status, @now, @now, coalesce((SELECT max(seq) FROM checkpoints WHERE thread_id = @thread), 0) + @bump)
