@@ -46,6 +46,44 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		expect(existsSync(db)).toBe(false);
 	}, 60_000);
 
+	it.each([
+		["dev", undefined],
+		["serve", ""],
+	])(
+		"weft %s --auth without tokens in WEFT_API_TOKENS (%j) is a USAGE error, not a server that refuses every request",
+		async (command, tokens) => {
+			// found deploying from docs/deploy.md: a unit file without the variable served 401 to everyone
+			const db = join(dir, `auth-${command}.db`);
+			const store =
+				command === "dev"
+					? ["--db", db]
+					: [
+							"--postgres",
+							"postgres://postgres@127.0.0.1:5432/weft_never_made",
+						];
+			const out = await weft(
+				[
+					...store,
+					command,
+					"--graph",
+					`review=${graph}#graph`,
+					"--port",
+					"0",
+					"--auth",
+				],
+				{ env: { WEFT_API_TOKENS: tokens } },
+			);
+			expect(out.code).toBe(2);
+			expect(out.stderr).toContain(
+				"error USAGE --auth needs at least one token in WEFT_API_TOKENS",
+			);
+			expect(out.stderr).toContain('hint: set WEFT_API_TOKENS="name:token"');
+			expect(out.stderr).not.toContain("listening");
+			expect(existsSync(db)).toBe(false);
+		},
+		60_000,
+	);
+
 	it("weft studio on a taken port is the same USAGE error, in JSON too", async () => {
 		// a store with one run in it, made by `weft run`
 		const db = join(dir, "studio.db");

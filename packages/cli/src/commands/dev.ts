@@ -152,6 +152,26 @@ export function graphSpecs(program: Program, command: string): string[] {
 }
 
 /**
+ * `--auth`'s check, made before anything is opened: `WEFT_API_TOKENS` must hold a token, else the server
+ * would refuse every request with 401 (a deploy whose unit file lacks the variable; decision 0145).
+ */
+export function checkAuthTokens(auth: boolean | undefined): void {
+	if (auth !== true) return;
+	const tokens = (process.env.WEFT_API_TOKENS ?? "")
+		.split(",")
+		.map((entry) => entry.trim())
+		.filter((entry) => {
+			const parts = entry.split(":");
+			return (parts.length === 1 ? entry : parts[1]!) !== "";
+		});
+	if (tokens.length === 0)
+		throw new UsageError(
+			"--auth needs at least one token in WEFT_API_TOKENS (it is unset or names none: every request would be refused)",
+			'set WEFT_API_TOKENS="name:token" (several comma-separated), e.g. WEFT_API_TOKENS="web:$(openssl rand -hex 24)"',
+		);
+}
+
+/**
  * Serves the graphs over HTTP (LangGraph-SDK compatible) with runs executed in this process, on SQLite
  * (`--db`), until SIGINT or SIGTERM. Prints one line with the URL when ready. Returns the exit code.
  */
@@ -171,6 +191,7 @@ export async function dev(
 			"weft dev needs a graph",
 			"pass --graph name=module#export or --config weft.json",
 		);
+	checkAuthTokens(o.auth);
 	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
 	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;
 	const lockWaitMs =

@@ -8,6 +8,7 @@ import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
 import {
+	checkAuthTokens,
 	corsOf,
 	graphSpecs,
 	parseDuration,
@@ -71,6 +72,7 @@ async function serveCommand(
 		cors?: string;
 	},
 ): Promise<number> {
+	checkAuthTokens(o.auth);
 	const { url, checkpointer, graphs } = await setUp("serve", program, o);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
 		"@weft/server"
