@@ -58,7 +58,7 @@ export function createProgram(exit: (code: number) => void): Program {
 		.option("--postgres <url>", "use a Postgres database instead of SQLite")
 		.option(
 			"--graph <module>",
-			"graph module (path[#export]) for threads that do not record one, or whose module moved; dev and mcp: name=module#export (repeatable); stats: a graph name",
+			"graph module (path[#export]) for threads that do not record one, or whose module moved; dev, mcp, serve and worker: name=module#export (repeatable); stats: a graph name",
 		)
 		.option("--json", "print results as JSON, for scripts")
 		.option("--debug", "print stack traces on errors")
@@ -120,7 +120,7 @@ export function createProgram(exit: (code: number) => void): Program {
 	registerStudio(program, exit, (e) =>
 		report(e, program.opts<GlobalOptions>()),
 	);
-	// dev and mcp read their repeated --graph from the raw arguments (the program's --graph takes one
+	// dev, mcp, serve and worker read their repeated --graph from the raw arguments (the program's --graph takes one
 	// module): their help says how they take it, and dev's names the store options it uses
 	const graphHelp =
 		"  --graph <name=module#export>  a graph to serve, as name (repeatable)";
@@ -141,6 +141,14 @@ export function createProgram(exit: (code: number) => void): Program {
 		"weft dev --graph refund=./src/graph.ts#refund --db weft.db",
 		"weft dev --config weft.json --port 2024",
 	]);
+	// serve and worker take --graph as dev does (their store is --postgres, one of their own options)
+	for (const name of ["serve", "worker"])
+		program.commands
+			.find((c) => c.name() === name)!
+			.addHelpText(
+				"after",
+				`\nGraphs (before or after \`${name}\`):\n${graphHelp}`,
+			);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
 }

@@ -142,7 +142,20 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		// the program's own --graph says what it is for the commands that take it differently
 		const top = await weft(["--help"]);
 		expect(top.stdout.replace(/\s+/g, " ")).toContain(
-			"dev and mcp: name=module#export",
+			"dev, mcp, serve and worker: name=module#export",
 		);
 	}, 60_000);
+
+	it.each(["serve", "worker"])(
+		"weft %s --help names --graph, which it takes as dev does (found deploying from docs/deploy.md)",
+		async (command) => {
+			const help = await weft([command, "--help"]);
+			expect(help.code).toBe(0);
+			expect(help.stdout).toContain(`Graphs (before or after \`${command}\`):`);
+			expect(help.stdout).toMatch(
+				/--graph <name=module#export>\s+a graph to serve, as name/,
+			);
+		},
+		60_000,
+	);
 });
