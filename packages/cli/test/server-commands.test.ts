@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,6 +78,47 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 				"error USAGE --auth needs at least one token in WEFT_API_TOKENS",
 			);
 			expect(out.stderr).toContain('hint: set WEFT_API_TOKENS="name:token"');
+			expect(out.stderr).not.toContain("listening");
+			expect(existsSync(db)).toBe(false);
+		},
+		60_000,
+	);
+
+	it.each([
+		["dev", "events", { ttlMs: 60_000 }],
+		["serve", "maxRunsPerAsistant", 2],
+	])(
+		"weft %s refuses a weft.json key it does not know (%s) rather than ignore it",
+		async (command, key, value) => {
+			// found deploying from docs/deploy.md: "events": { … } in weft.json was silently ignored
+			const config = join(dir, `weft-${command}.json`);
+			writeFileSync(
+				config,
+				JSON.stringify({ graphs: { review: `${graph}#graph` }, [key]: value }),
+			);
+			const db = join(dir, `config-${command}.db`);
+			const store =
+				command === "dev"
+					? ["--db", db]
+					: [
+							"--postgres",
+							"postgres://postgres@127.0.0.1:5432/weft_never_made",
+						];
+			const out = await weft([
+				...store,
+				command,
+				"--config",
+				config,
+				"--port",
+				"0",
+			]);
+			expect(out.code).toBe(2);
+			expect(out.stderr).toContain(
+				`error USAGE ${config}: unknown key "${key}"`,
+			);
+			expect(out.stderr).toContain(
+				"graphs, answerScope, maxRunsPerAssistant, runTimeoutMs, cors",
+			);
 			expect(out.stderr).not.toContain("listening");
 			expect(existsSync(db)).toBe(false);
 		},

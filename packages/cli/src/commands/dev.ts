@@ -62,6 +62,15 @@ export interface ServerConfig {
 	cors?: CorsOptions | false | undefined;
 }
 
+/** The keys of weft.json: an unknown one is refused rather than ignored (decision 0146). */
+const CONFIG_KEYS = [
+	"graphs",
+	"answerScope",
+	"maxRunsPerAssistant",
+	"runTimeoutMs",
+	"cors",
+];
+
 /**
  * Which browser origins may call the server: `--cors` (comma-separated origins, `*`, or `off`), else
  * `weft.json`'s `"cors"` (`"*"`, a list of origins, or false); undefined: every origin.
@@ -118,6 +127,14 @@ export function serverConfig(file: string | undefined): ServerConfig {
 			`e.g. "${key}": ${type === "string" ? '"approver"' : "4"}`,
 		);
 	};
+	const unknown = Object.keys(parsed).find(
+		(key) => !CONFIG_KEYS.includes(key) && key !== "$schema",
+	);
+	if (unknown !== undefined)
+		throw new UsageError(
+			`${file}: unknown key "${unknown}" (weft.json holds ${CONFIG_KEYS.join(", ")})`,
+			"check its spelling; other server options (events, rateLimit, maxBodyBytes) are serve()'s, in code (docs/server.md)",
+		);
 	const timeout = parsed.runTimeoutMs;
 	if (timeout !== undefined && typeof timeout !== "number")
 		throw new UsageError(
@@ -192,6 +209,7 @@ export async function dev(
 			"pass --graph name=module#export or --config weft.json",
 		);
 	checkAuthTokens(o.auth);
+	const config = serverConfig(o.config);
 	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
 	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;
 	const lockWaitMs =
@@ -244,7 +262,6 @@ export async function dev(
 		opened.push(() => records?.close());
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
-		const config = serverConfig(o.config);
 		// SIGINT, SIGTERM, or the database lost to another process (decision 0110): then it exits non-zero
 		stop = stopSignal();
 		server = await listening(

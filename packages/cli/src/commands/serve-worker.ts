@@ -73,6 +73,7 @@ async function serveCommand(
 	},
 ): Promise<number> {
 	checkAuthTokens(o.auth);
+	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
 	const { url, checkpointer, graphs } = await setUp("serve", program, o);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
 		"@weft/server"
@@ -80,7 +81,6 @@ async function serveCommand(
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
 	const records = await openPostgresRecords(url);
 	const store = await PostgresStore.connect({ connectionString: url });
-	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
 	const closeAll = async () => {
 		await store.close();
 		await records.close();
@@ -121,6 +121,7 @@ async function workerCommand(
 	program: Program,
 	o: CommonOptions & { concurrency: string; sweepMs: string },
 ): Promise<number> {
+	const config = serverConfig(o.config);
 	const { url, checkpointer, graphs } = await setUp("worker", program, o);
 	const { openPostgresRecords, startWorker } = await import("@weft/server");
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
@@ -135,7 +136,7 @@ async function workerCommand(
 		concurrency: Number(o.concurrency),
 		sweepMs: Number(o.sweepMs),
 		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-		runTimeoutMs: runTimeout(o) ?? serverConfig(o.config).runTimeoutMs,
+		runTimeoutMs: runTimeout(o) ?? config.runTimeoutMs,
 		onServingLost: stop.lost,
 	});
 	process.stdout.write(
