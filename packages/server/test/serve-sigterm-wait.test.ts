@@ -2,7 +2,7 @@
 // grace: the request is ended after the grace and the process exits 0. The server soak
 // (chaos/test/server-soak.test.ts) found it running on for good: the join's loop, whose client the stopping
 // server had cut off, polled the run every second on the closed records, never saw it end and kept the
-// process alive (decision 0142).
+// process alive.
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -138,13 +138,15 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 				signal?.removeEventListener("abort", done);
 				resolve();
 			};
-			// a missed notification costs at most this long
+			// a missed notification costs at most this long; the poll keeps no process alive: a join or a
+			// cancel's wait whose client the stopping server cut off polled the closed records for ever, and
+			// `weft serve` never exited after SIGTERM
 			const timer = setTimeout(() => {
 				void this.#records.getRun(runId).then((r) => {
 					if (r !== undefined) this.#registry.runs.refresh(runId, r);
 					done();
 				}, done);
-			}, 1000);
+			}, 1000).unref();
 			set.add(done);
 			signal?.addEventListener("abort", done, { once: true });
 		});
