@@ -1,0 +1,73 @@
+// A runner paused while its `ctx.once` start record was on the wire (the record written, its answer not yet
+// read: SIGSTOP, a frozen VM, a long GC pause), woken after another runner took its thread over, must not
+// run the effect: its lease lapsed by its own clock, so it reads the lease again first and stops with
+// LEASE_LOST. The server soak (chaos/test/server-soak.test.ts) saw a worker SIGCONTed ran a step's effect
+// 3 ms after waking, without `retrying`, after the run's next attempt on another worker had run it (decision
+// 0109 read the lease only before the start record).
+import {
+	isWeftError,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("a runner paused as its once-start record is written", () => {
+	it("woken after a take-over, it runs no effect: LEASE_LOST", async () => {
+		const clock = { now: Date.now() };
+		const cp = new MemoryCheckpointer({ clock: () => clock.now });
+		let paused = false;
+		let other:
+			| Awaited<ReturnType<MemoryCheckpointer["acquireLease"]>>
+			| undefined;
+		// the "pause": the start record is stored, then nothing of the runner goes on (its renewals hang)
+		// for longer than its TTL while the lease lapses and another owner takes it
+		const store = new Proxy(cp, {
+			get(target, prop) {
+				const value = Reflect.get(target, prop, target);
+				if (typeof value !== "function") return value;
+				if (prop === "putWrites")
+					return async (...args: unknown[]) => {
+						const out = await value.apply(target, args);
+						const writes = args[1] as { kind?: string }[];
+						if (!paused && writes.some((w) => w.kind === "once-start")) {
+							paused = true;
+							await sleep(300);
+							clock.now += 60_000;
+							other = await target.acquireLease("t", {
+								owner: "other",
+								ttlMs: 600_000,
+							});
+						}
+						return out;
+					};
+				if (prop === "renewLease")
+					return (...args: unknown[]) =>
+						paused ? new Promise(() => {}) : value.apply(target, args);
+				return value.bind(target);
+			},
+		});
+		let effects = 0;
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode("work", async (s, ctx) => {
+				await ctx.once("effect", () => {
+					effects++;
+				});
+				return { n: s.n + 1 };
+			})
+			.addEdge(START, "work")
+			.compile({ checkpointer: store, leaseTtlMs: 100 });
+		const outcome = await graph.run({ n: 0 }, { threadId: "t" }).then(
+			() => "finished",
+			(e: unknown) => e,
+		);
+		expect(paused).toBe(true);
+		expect(isWeftError(outcome, "LEASE_LOST")).toBe(true);
+		expect(effects).toBe(0);
+		// the new holder's lease is untouched
+		expect((await cp.getThread("t"))?.lease?.token).toBe(other?.token);
+	});
+});
