@@ -318,6 +318,10 @@ async function runOnce<T>(
 	if (!retrying) {
 		memory.onceStarted.add(key);
 		await host.persist([{ kind: "once-start", taskId, key }]);
+		// paused while the record was on the wire (stored under the lease it still held), woken after a
+		// take-over: the lease is read again before the effect (a `Date.now()` while it is surely ours)
+		const confirming = host.confirmLease();
+		if (confirming !== undefined) await confirming;
 	}
 	const idempotencyKey = `${host.threadId ?? "-"}/${host.ns}/${host.checkpointId ?? "-"}/${taskId}/${key}`;
 	const value = await fn({ idempotencyKey, retrying });
