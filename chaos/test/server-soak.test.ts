@@ -279,6 +279,14 @@ async function startRun(
 			const out = await start();
 			return (out as { run_id?: string } | null)?.run_id;
 		} catch (e) {
+			// the sweep moves a taken-back run's fence by taking the thread's lease (10 s) and giving it up
+			// at once; a sweep cut off in between (its worker killed or paused, its connection terminated)
+			// leaves the lease until it lapses: THREAD_BUSY naming that runner, to retry as its hint says
+			if (/THREAD_BUSY.*runner weft-sweep:/.test(String(e)) && k <= 60) {
+				counts.add("busy_by_sweep_retries");
+				await sleep(500);
+				continue;
+			}
 			if (!transient(e) || k > 20) throw e;
 			counts.add("client_retries");
 			await sleep(200);
