@@ -69,7 +69,7 @@ function freePort(): Promise<number> {
 interface Chaos {
 	at: number;
 	kind: "kill" | "stop" | "cont" | "api-term" | "api-kill" | "terminate";
-	pid?: number;
+	pid?: number | undefined;
 }
 
 let dir: string;
@@ -429,7 +429,7 @@ const scenarios: Record<
 		await sleep(between(r, 50, 700));
 		const strategy = (["enqueue", "interrupt", "rollback"] as const)[
 			between(r, 0, 2)
-		];
+		]!;
 		const second = await startRun(client, t, () =>
 			client.runs.create(t, "soak", {
 				input: { n: between(r, 1, 3) },
