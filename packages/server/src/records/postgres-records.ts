@@ -61,6 +61,25 @@ CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
 	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();
 `;
 
+/**
+ * Runs `SERVER_SCHEMA_SQL` (one transaction: it alters `runs`, then `run_events`, and replaces the trigger on
+ * `runs`). Beside running processes, one of whose transactions holds `run_events` and then asks for
+ * `runs`, Postgres may end it as a deadlock's victim (a worker started during a deploy exited 1 with
+ * `deadlock detected`); it is idempotent and rolled back whole, so it runs again.
+ */
+async function setUpSchema(client: pg.PoolClient): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await client.query(SERVER_SCHEMA_SQL);
+			return;
+		} catch (error) {
+			if ((error as { code?: unknown }).code !== "40P01" || attempt >= 5)
+				throw error;
+			await new Promise((r) => setTimeout(r, 50 * attempt));
+		}
+	}
+}
+
 /** The SQL condition "a run in `from` may be set to `to`" (both SQL expressions): `RUN_STORED_MOVES`. */
 export const runMoveSql = (from: string, to: string): string =>
 	`(${from} = ${to} OR ${from} || ':' || ${to} = ANY(${MOVES_SQL}))`;
@@ -104,7 +123,7 @@ export class PostgresRecords implements ServerRecords {
 		const client = await pool.connect();
 		try {
 			await client.query("SELECT pg_advisory_lock(hashtext('weft_server'))");
-			await client.query(SERVER_SCHEMA_SQL);
+			await setUpSchema(client);
 		} finally {
 			await client
 				.query("SELECT pg_advisory_unlock(hashtext('weft_server'))")
