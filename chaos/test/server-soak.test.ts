@@ -508,6 +508,8 @@ describe.skipIf(!available)(
 			const master = random(SEED);
 			const deadline = Date.now() + SECONDS * 1000;
 			const clientErrors: string[] = [];
+			/** What each client is doing now, and since when (a client stuck is named, not waited for). */
+			const doing: { label: string; since: number }[] = [];
 			const clients = Array.from({ length: CLIENTS }, async (_, c) => {
 				const r = random(Math.floor(master() * 2 ** 31));
 				const client = newClient();
@@ -515,6 +517,7 @@ describe.skipIf(!available)(
 				for (let k = 0; Date.now() < deadline; k++) {
 					const name = names[Math.floor(r() * names.length)]!;
 					const label = `client ${c} #${k} ${name}`;
+					doing[c] = { label, since: Date.now() };
 					try {
 						await scenarios[name]!(client, r, label);
 					} catch (e) {
@@ -522,13 +525,16 @@ describe.skipIf(!available)(
 							`${label}: ${String((e as Error)?.stack ?? e).slice(0, 600)}`,
 						);
 					}
+					doing[c] = { label: "", since: Number.POSITIVE_INFINITY };
 				}
 			});
+			let stormAt = "";
 			const storm = (async () => {
 				const r = random(Math.floor(master() * 2 ** 31));
 				await sleep(1500);
 				while (Date.now() < deadline - 2000) {
 					const action = between(r, 0, 4);
+					stormAt = `action ${action} at ${new Date().toISOString()}`;
 					const live = workers.filter((w) => w.child.exitCode === null);
 					if (action === 0 && live.length > 1) {
 						const w = live[between(r, 0, live.length - 1)]!;
@@ -578,8 +584,23 @@ describe.skipIf(!available)(
 					await sleep(between(r, 800, 2500));
 				}
 			})();
-			await storm;
-			await Promise.all(clients);
+			if (
+				await Promise.race([
+					storm.then(() => false),
+					sleep(SECONDS * 1000 + 40_000).then(() => true),
+				])
+			)
+				problems.push(`the chaos loop is stuck (${stormAt})`);
+			const stuck = await Promise.race([
+				Promise.all(clients).then(() => false),
+				sleep(45_000).then(() => true),
+			]);
+			if (stuck)
+				for (const d of doing)
+					if (d !== undefined && d.since < deadline)
+						problems.push(
+							`${d.label}: no answer ${Math.round((Date.now() - d.since) / 1000)} s after it began`,
+						);
 			counts.set("threads", threads.size);
 
 			// the storm is over: every worker awake, and time for the sweep to take back what the dead held
