@@ -168,6 +168,15 @@ function transient(e: unknown): boolean {
 	);
 }
 
+/**
+ * THREAD_BUSY for a lease no run of the server holds any more: a sweep's (it moves a taken-back run's fence
+ * by taking the lease for 10 s and giving it up at once), or an ended attempt's whose release was cut off
+ * with its connection; either lapses (1.5 s for the soak's graph, 10 s for the sweep's). Tried again as the
+ * error's hint says.
+ */
+const leaseBusy = (e: unknown) =>
+	/THREAD_BUSY.*(holds its lease|its lease expires)/.test(String(e));
+
 /** Calls `fn` until it answers or fails otherwise than transiently (for at most 30 s). */
 async function retry<T>(_what: string, fn: () => Promise<T>): Promise<T> {
 	const until = Date.now() + 30_000;
@@ -175,6 +184,11 @@ async function retry<T>(_what: string, fn: () => Promise<T>): Promise<T> {
 		try {
 			return await fn();
 		} catch (e) {
+			if (leaseBusy(e) && Date.now() <= until) {
+				counts.add("lease_busy_retries");
+				await sleep(500);
+				continue;
+			}
 			if (!transient(e) || Date.now() > until) throw e;
 			counts.add("client_retries");
 			await sleep(150);
@@ -279,11 +293,8 @@ async function startRun(
 			const out = await start();
 			return (out as { run_id?: string } | null)?.run_id;
 		} catch (e) {
-			// the sweep moves a taken-back run's fence by taking the thread's lease (10 s) and giving it up
-			// at once; a sweep cut off in between (its worker killed or paused, its connection terminated)
-			// leaves the lease until it lapses: THREAD_BUSY naming that runner, to retry as its hint says
-			if (/THREAD_BUSY.*runner weft-sweep:/.test(String(e)) && k <= 60) {
-				counts.add("busy_by_sweep_retries");
+			if (leaseBusy(e) && k <= 60) {
+				counts.add("lease_busy_retries");
 				await sleep(500);
 				continue;
 			}
