@@ -7,3 +7,4 @@ export {
 	PostgresStore,
 	type PostgresStoreOptions,
 } from "./store/postgres-store.ts";
+export { isConnectionLoss } from "./store-errors.ts";

@@ -2,7 +2,10 @@ import { CheckpointError, isWeftError, type WeftError } from "@weft/checkpoint";
 
 // The errors every store shares come from @weft/checkpoint (store-errors.ts); these are Postgres's own.
 
-/** SQLSTATEs and socket codes after which the connection (or the server) is gone, not the statement wrong. */
+/**
+ * SQLSTATEs and socket codes after which the connection (or the server) is gone, not the statement wrong;
+ * with class 08 (connection exception, by prefix).
+ */
 const CONNECTION_CODES = new Set([
 	"ECONNRESET",
 	"ECONNREFUSED",
@@ -14,17 +17,13 @@ const CONNECTION_CODES = new Set([
 	"57P02",
 	"57P03",
 	"25P03", // idle_in_transaction_session_timeout: the session was ended while idle in a transaction
-	"08000",
-	"08001",
-	"08003",
-	"08004",
-	"08006",
 	"53300", // too_many_connections
 ]);
 /** SQLSTATEs after which the transaction certainly did not commit and may run again. */
 const RETRY_CODES = new Set(["40001", "40P01"]);
+/** What pg and pg-pool say when the connection went away under a query (some name the socket's code). */
 const CONNECTION_MESSAGES =
-	/Connection terminated|connection timeout|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up/i;
+	/Connection terminated|connection timeout|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up|ECONNRESET|EPIPE/i;
 
 function codeOf(error: unknown): string | undefined {
 	const code = (error as { code?: unknown } | null)?.code;
@@ -35,12 +34,17 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-/** The connection or server went away (the statement itself may or may not have run). */
+/**
+ * A pg driver error saying the connection or the server went away (the statement itself may or may not
+ * have run), not that the statement was wrong. Exported for @weft/server, which talks to the same
+ * database through the same driver (decision 0147).
+ */
 export function isConnectionLoss(error: unknown): boolean {
 	if (isWeftError(error)) return false;
 	const code = codeOf(error);
 	return (
-		(code !== undefined && CONNECTION_CODES.has(code)) ||
+		(code !== undefined &&
+			(CONNECTION_CODES.has(code) || code.startsWith("08"))) ||
 		CONNECTION_MESSAGES.test(messageOf(error))
 	);
 }

@@ -1,4 +1,5 @@
 import { isWeftError, WeftError, type WeftErrorCode } from "@weft/checkpoint";
+import { isConnectionLoss } from "@weft/checkpoint-postgres";
 
 /** The HTTP status of every error code the server answers with; any other code is a 500. */
 export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
@@ -36,44 +37,13 @@ export interface ErrorBody {
 }
 
 /**
- * SQLSTATEs and socket codes after which a Postgres connection (or the server) is gone, not the statement
- * wrong: class 08 (connection exception) and these.
- */
-const LOST_CODES = new Set([
-	"ECONNRESET",
-	"ECONNREFUSED",
-	"EPIPE",
-	"ETIMEDOUT",
-	"EHOSTUNREACH",
-	"57P01", // admin_shutdown: pg_terminate_backend, a server shutdown
-	"57P02",
-	"57P03",
-	"25P03", // idle_in_transaction_session_timeout
-	"53300", // too_many_connections
-]);
-/** What the driver (pg, pg-pool) says when the connection went away under a query. */
-const LOST_MESSAGES =
-	/Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up/i;
-
-/** A driver error that says the database connection was lost (the request's own data was not at fault). */
-function storeLost(error: unknown): boolean {
-	const code = (error as { code?: unknown } | null)?.code;
-	if (
-		typeof code === "string" &&
-		(LOST_CODES.has(code) || code.startsWith("08"))
-	)
-		return true;
-	return error instanceof Error && LOST_MESSAGES.test(error.message);
-}
-
-/**
  * The WeftError a thrown value stands for: itself, STORE_UNAVAILABLE for a lost database connection (503:
  * the client may try again; decision 0141), else NODE_FAILED (500).
  */
 function weftErrorOf(error: unknown): WeftError {
 	if (isWeftError(error)) return error;
 	const message = error instanceof Error ? error.message : String(error);
-	if (storeLost(error))
+	if (isConnectionLoss(error))
 		return new WeftError(
 			"STORE_UNAVAILABLE",
 			`the database connection was lost: ${message}`,

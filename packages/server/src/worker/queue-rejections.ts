@@ -1,3 +1,5 @@
+import { isConnectionLoss } from "@weft/checkpoint-postgres";
+
 /**
  * graphile-worker 0.17 does not await its `completeJob` / `failJob` calls after a task: a connection lost
  * in that statement (a failover, `pg_terminate_backend`) rejects with nobody listening, and Node ends the
@@ -15,16 +17,13 @@ function onUnhandledRejection(reason: unknown): void {
 	);
 }
 
-/** Postgres codes of a connection that ended (admin shutdown, crash shutdown, cannot connect now, class 08). */
-const LOST = /^(57P0[123]|08\d\d\d)$/;
-
+/** A lost connection (decision 0147's one classification) that graphile-worker's own code was using. */
 function isQueueConnectionLoss(reason: unknown): boolean {
-	if (!(reason instanceof Error)) return false;
-	const code = (reason as { code?: unknown }).code;
-	const lost =
-		(typeof code === "string" && LOST.test(code)) ||
-		/Connection terminated|not queryable|ECONNRESET|EPIPE/.test(reason.message);
-	return lost && (reason.stack ?? "").includes("graphile-worker");
+	return (
+		reason instanceof Error &&
+		isConnectionLoss(reason) &&
+		(reason.stack ?? "").includes("graphile-worker")
+	);
 }
 
 /** Reports graphile-worker's lost completions while the returned function has not been called. */
