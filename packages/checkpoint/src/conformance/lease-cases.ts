@@ -125,12 +125,17 @@ export function leaseCases(ctx: ConformanceContext): void {
 				return alone;
 			};
 			expect(await both("t")).toBeUndefined();
-			const a = await cp.acquireLease("t", { owner: "A", ttlMs: SHORT_TTL });
+			// a live lease is a long one: a short one could lapse between the two reads on a loaded machine
+			const a = await cp.acquireLease("t", { owner: "A", ttlMs: LONG_TTL });
 			await cp.put(record({ threadId: "t" }), { fence: a.token });
 			expect(await both("t")).toMatchObject({
 				status: "running",
 				lease: { threadId: "t", token: 1, owner: "A" },
 			});
+			// running without a lease, then with one that lapsed: stale either way
+			await cp.releaseLease(a);
+			expect(await both("t")).toEqual({ status: "stale", lease: null });
+			await cp.acquireLease("t", { owner: "S", ttlMs: SHORT_TTL });
 			await outlast();
 			expect((await both("t"))?.status).toBe("stale");
 			const b = await cp.acquireLease("t", { owner: "B", ttlMs: LONG_TTL });
