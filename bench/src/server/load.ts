@@ -113,6 +113,10 @@ const pct = (sorted: number[], p: number) =>
 		? Number.NaN
 		: sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
+/** A figure of the server tables: whole from 100 up, "–" for none. */
+export const fmt = (x: number) =>
+	Number.isNaN(x) ? "–" : x >= 100 ? String(Math.round(x)) : String(x);
+
 export const p50p99 = (values: number[]) => {
 	const s = [...values].sort((a, b) => a - b);
 	return { p50: round(pct(s, 0.5), 2), p99: round(pct(s, 0.99), 2) };

@@ -11,7 +11,7 @@ import { replaceRegion } from "../runner/docs.ts";
 import { load as loadAvg, machine } from "../runner/machine.ts";
 import { round } from "../stats.ts";
 import { kill } from "./kill.ts";
-import { type LoadResult, load, p50p99, waitLatency } from "./load.ts";
+import { fmt, type LoadResult, load, p50p99, waitLatency } from "./load.ts";
 import { type S1Row, s1Level, s1Table } from "./s1.ts";
 import {
 	langgraphDev,
@@ -101,9 +101,6 @@ async function measure(
 		await target.stop();
 	}
 }
-
-const fmt = (x: number) =>
-	Number.isNaN(x) ? "–" : x >= 100 ? String(Math.round(x)) : String(x);
 
 function table(rows: Measured[], base: Measured | undefined): string {
 	const head = [

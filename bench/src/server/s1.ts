@@ -6,7 +6,7 @@
 import type { Client } from "@langchain/langgraph-sdk";
 import { now } from "../measure.ts";
 import { round } from "../stats.ts";
-import { newClient, p50p99 } from "./load.ts";
+import { fmt, newClient, p50p99 } from "./load.ts";
 
 /** The assistant S1 runs: weft-graph.ts's and langgraph/graph.ts's `s1`, registered under this name. */
 export const S1_GRAPH = "agent";
@@ -118,9 +118,6 @@ export interface S1Row {
 	target: string;
 	levels: S1Level[];
 }
-
-const fmt = (x: number) =>
-	Number.isNaN(x) ? "–" : x >= 100 ? String(Math.round(x)) : String(x);
 
 /** The S1 table: one line per server and level, ratios against the peer's line of the same level. */
 export function s1Table(rows: S1Row[], base: S1Row | undefined): string {
