@@ -13,8 +13,15 @@ import { median } from "./stats.ts";
  * row.
  */
 export const SQLITE_PUT = {
-	bumpSeq:
-		"UPDATE threads SET last_seq = last_seq + 1, updated_at = @now WHERE thread_id = @thread RETURNING last_seq, lease_token, lease_owner, lease_expires_at",
+	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
+			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
+			root_heads = CASE WHEN @ns = '' AND root_heads IS NOT NULL THEN (
+				SELECT json_group_array(value ORDER BY k) FROM (
+					SELECT @id AS value, -1 AS k
+					UNION ALL SELECT value, key FROM json_each(root_heads) WHERE value IS NOT @parent))
+				ELSE root_heads END
+		WHERE thread_id = @thread
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, root_count IS NULL AS root_unknown`,
 	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id) AS found,
 		EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND parent_id = @id) AS taken`,
 	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
@@ -56,11 +63,18 @@ export function sqlitePutFloorUs(
 		const parent = db.prepare(SQLITE_PUT.parentState);
 		const insert = db.prepare(SQLITE_PUT.insert);
 		const thread = db.prepare(
-			"INSERT INTO threads (thread_id, status, created_at, updated_at) VALUES (?, 'running', ?, ?)",
+			// with its root count and heads known, as after the thread's first put (decision 0139)
+			"INSERT INTO threads (thread_id, status, created_at, updated_at, root_count, root_heads) VALUES (?, 'running', ?, ?, 0, '[]')",
 		);
 		const put = db
 			.transaction((t: string, r: Row) => {
-				const claimed = bump.get({ thread: t, now: r.created_at }) as {
+				const claimed = bump.get({
+					thread: t,
+					now: r.created_at,
+					ns: "",
+					id: r.checkpoint_id,
+					parent: r.parent_id,
+				}) as {
 					last_seq: number;
 				};
 				if (r.parent_id !== null)
