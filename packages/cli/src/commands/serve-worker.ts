@@ -144,7 +144,7 @@ async function workerCommand(
 	);
 	const lost = await stop.stopped;
 	process.stdout.write(
-		`weft worker: stopping (${worker.running} runs in flight, grace ${o.shutdownGrace})\n`,
+		`weft worker: stopping (${worker.running} ${worker.running === 1 ? "run" : "runs"} in flight, grace ${o.shutdownGrace})\n`,
 	);
 	await worker.close();
 	await store.close();
