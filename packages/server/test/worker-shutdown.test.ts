@@ -160,7 +160,7 @@ describe.skipIf(!available)("weft worker: store, limits, SIGTERM", () => {
 			const victim = workers.find((w) => w.child.pid === pid)!;
 			expect(victim).toBeDefined();
 			expect(await victim.stop("SIGTERM")).toBe(0);
-			expect(victim.output()).toMatch(/stopping \(1 runs in flight/);
+			expect(victim.output()).toMatch(/stopping \(1 run in flight/);
 			workers.splice(workers.indexOf(victim), 1);
 			const committed = (
 				(await ada.threads.getState(thread.thread_id)).values as { i: number }
