@@ -9,9 +9,9 @@ export function threadBusy(
 ): CheckpointError {
 	return new CheckpointError(
 		"THREAD_BUSY",
-		`thread "${threadId}" is being run by "${holder.owner}" (its lease expires at ${holder.expiresAt})`,
+		`thread "${threadId}" is held by "${holder.owner}" until ${holder.expiresAt} (its lease: a run in progress, or one that ended without giving the lease back)`,
 		{
-			hint: "wait for that run to finish (or pass { waitForLease: ms }); if that runner died, its lease expires and the thread reads as stale",
+			hint: "wait for that run to finish (or pass { waitForLease: ms }); a lease not given back lapses at that time, and a thread whose runner died then reads as stale",
 		},
 	);
 }
