@@ -16,8 +16,13 @@ import { S1_GRAPH } from "./s1.ts";
 
 const here = import.meta.dirname;
 const weftGraph = `${GRAPH}=${join(here, "weft-graph.ts")}#w3`;
-/** S1's graph (s1.ts), served beside the W3 loop by every Weft target. */
-const s1Graph = `${S1_GRAPH}=${join(here, "weft-graph.ts")}#s1`;
+/** The `--graph` flags of every Weft process: the W3 loop (`export` of weft-graph.ts) and S1's graph. */
+const graphFlags = (w3: string) => [
+	"--graph",
+	w3,
+	"--graph",
+	`${S1_GRAPH}=${join(here, "weft-graph.ts")}#s1`,
+];
 
 /**
  * How the weft processes start: from the source through tsx (the tests' way; the default here), or the
@@ -116,10 +121,7 @@ export async function weftDev(): Promise<Target> {
 			"--db",
 			join(dir, "weft.db"),
 			"dev",
-			"--graph",
-			weftGraph,
-			"--graph",
-			s1Graph,
+			...graphFlags(weftGraph),
 			"--port",
 			"0",
 		],
@@ -164,17 +166,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 		await c.end();
 	}
 	const api = await startProcess(
-		[
-			"serve",
-			"--postgres",
-			db.url,
-			"--graph",
-			graph,
-			"--graph",
-			s1Graph,
-			"--port",
-			"0",
-		],
+		["serve", "--postgres", db.url, ...graphFlags(graph), "--port", "0"],
 		LISTENING,
 		o.env,
 		entry,
@@ -185,10 +177,7 @@ export async function weftServe(o: ServeOptions): Promise<Target> {
 				"worker",
 				"--postgres",
 				db.url,
-				"--graph",
-				graph,
-				"--graph",
-				s1Graph,
+				...graphFlags(graph),
 				"--concurrency",
 				String(o.concurrency),
 				"--sweep-ms",
