@@ -21,9 +21,13 @@ const CONNECTION_CODES = new Set([
 ]);
 /** SQLSTATEs after which the transaction certainly did not commit and may run again. */
 const RETRY_CODES = new Set(["40001", "40P01"]);
-/** What pg and pg-pool say when the connection went away under a query (some name the socket's code). */
+/**
+ * What pg and pg-pool say when the connection went away under a query (some name the socket's code), and
+ * what Postgres answers a new connection to a database that refuses them for now (`ALLOW_CONNECTIONS
+ * false` during a maintenance or failover: SQLSTATE 55000, which statements raise for other reasons too).
+ */
 const CONNECTION_MESSAGES =
-	/Connection terminated|connection timeout|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up|ECONNRESET|EPIPE/i;
+	/Connection terminated|connection timeout|not queryable|timeout exceeded when trying to connect|Client was closed|socket hang up|ECONNRESET|EPIPE|is not currently accepting connections/i;
 
 function codeOf(error: unknown): string | undefined {
 	const code = (error as { code?: unknown } | null)?.code;

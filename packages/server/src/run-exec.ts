@@ -90,6 +90,12 @@ export interface ExecuteOptions {
 	 * each event reaches the stream once. Undefined: unknown, nothing is sent again.
 	 */
 	sent?: number | undefined;
+	/**
+	 * A run whose store went away (STORE_UNAVAILABLE: its connections lost, the database restarting) ends
+	 * with `RELEASE` instead of failing, and sends no `error` event: the caller gives it to a later attempt,
+	 * which goes on from the last checkpoint once the store is back.
+	 */
+	releaseOnStoreLoss?: boolean | undefined;
 }
 
 /**
@@ -270,7 +276,12 @@ export async function executeRun(
 	} catch (error) {
 		await debug?.failed().catch(() => {});
 		const { body: detail } = toHttpError(error);
-		sink.push("error", { error: detail.code, message: detail.detail });
+		const released =
+			options.releaseOnStoreLoss === true &&
+			!sink.signal.aborted &&
+			detail.code === "STORE_UNAVAILABLE";
+		if (!released)
+			sink.push("error", { error: detail.code, message: detail.detail });
 		result = {
 			output: {
 				...values,
@@ -278,9 +289,11 @@ export async function executeRun(
 			},
 			outcome: sink.signal.aborted
 				? "CANCEL"
-				: isWeftError(error) && error.code === "NODE_TIMEOUT"
-					? "TIME_OUT"
-					: "FAIL",
+				: released
+					? "RELEASE"
+					: isWeftError(error) && error.code === "NODE_TIMEOUT"
+						? "TIME_OUT"
+						: "FAIL",
 		};
 	}
 	// a cancelled run gives its thread's lease up once the step in flight has settled: the run ends (and

@@ -20,7 +20,7 @@ export type RunLifecycleEvent =
 	| { type: "CANCEL" }
 	/** The runner's lease expired: the run waits to be taken again. */
 	| { type: "LEASE_EXPIRED" }
-	/** The runner gave the run back (graceful shutdown past its grace): it waits to be taken again. */
+	/** The runner gave the run back (graceful shutdown past its grace, or its store went away): it waits to be taken again. */
 	| { type: "RELEASE" };
 
 type EventType = RunLifecycleEvent["type"];

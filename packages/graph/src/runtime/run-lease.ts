@@ -160,10 +160,39 @@ export class RunLease {
 		// a renewal still under way is not awaited (it may hang on a lost connection): the token decides
 		if (this.#lost.aborted) return Promise.resolve(false);
 		// the store's promise as it is (no async frame: perf, issue 17); a synchronous throw becomes a rejection
+		let released: Promise<boolean>;
 		try {
-			return this.#cp.releaseLease(this.#lease, status);
+			released = this.#cp.releaseLease(this.#lease, status);
 		} catch (error) {
 			return Promise.reject(error);
 		}
+		released.catch((error: unknown) => this.#releaseLater(error, status, 100));
+		return released;
+	}
+
+	/**
+	 * A release the store did not take (its connection lost, the database away) is tried again in the
+	 * background, with a growing pause, until the lease would have lapsed anyway: the thread is free as soon
+	 * as the store is back, not only at the lease's expiry. The token decides: a lease taken by another
+	 * runner meanwhile is not touched.
+	 */
+	#releaseLater(
+		error: unknown,
+		status: StoredThreadStatus | undefined,
+		delay: number,
+	): void {
+		if (!isWeftError(error, "STORE_UNAVAILABLE")) return;
+		if (Date.now() + delay >= this.#sureUntil) return;
+		setTimeout(() => {
+			let again: Promise<boolean>;
+			try {
+				again = this.#cp.releaseLease(this.#lease, status);
+			} catch (e) {
+				again = Promise.reject(e);
+			}
+			again.catch((e: unknown) =>
+				this.#releaseLater(e, status, Math.min(delay * 2, 2000)),
+			);
+		}, delay).unref();
 	}
 }

@@ -31,11 +31,14 @@ export async function enqueueRun(
 	runId: string,
 	attempt: number,
 	jobKey = `${runId}:${attempt}`,
+	/** Not before then (default: at once). */
+	runAt?: Date,
 ): Promise<void> {
 	const job: RunJob = { runId, attempt };
 	await utils.addJob(RUN_JOB_TASK, job, {
 		jobKey,
 		maxAttempts: RUN_JOB_MAX_ATTEMPTS,
+		...(runAt === undefined ? {} : { runAt }),
 	});
 }
 

@@ -78,6 +78,13 @@ export interface WeftWorker {
 	readonly running: number;
 }
 
+/**
+ * A run whose store went away mid-run is given to a later attempt while its attempt number is below this
+ * (the next starts after `STORE_LOSS_PAUSE_MS` × its predecessor's number); the last one fails as before.
+ */
+const STORE_LOSS_ATTEMPTS = 5;
+const STORE_LOSS_PAUSE_MS = 1000;
+
 /** graphile-worker's log, warnings and errors only (its per-job info lines are noise here). */
 const quiet = new Logger(() => (level, message) => {
 	if (level === "error" || level === "warning")
@@ -267,8 +274,26 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				{ ...row.body, owner: row.body.owner ?? undefined },
 				row.request ?? { assistant_id: row.body.assistantId },
 				{ signal: controller.signal, push: (e, d) => events.push(e, d) },
-				{ attempt: job.attempt, recover, sent: events.sent },
+				{
+					attempt: job.attempt,
+					recover,
+					sent: events.sent,
+					releaseOnStoreLoss: job.attempt < STORE_LOSS_ATTEMPTS,
+				},
 			);
+			if (outcome === "RELEASE") {
+				// the store went away mid-run: a later attempt goes on from the last checkpoint, after a pause.
+				// Written events first (those a failed batch lost are rebuilt from the checkpoints, as after a
+				// dead worker). Where even that cannot be written, the run stays running: once its lease has
+				// lapsed, a worker's sweep queues the next attempt
+				await events.flush().catch(() => {});
+				handedOver = await handOver(
+					job,
+					row.body.threadId,
+					STORE_LOSS_PAUSE_MS * job.attempt,
+				).catch(() => true);
+				if (handedOver) return;
+			}
 			const stop = controller.signal.reason;
 			if (
 				outcome === "CANCEL" &&
@@ -284,8 +309,13 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			mine = await setStatus(
 				job.runId,
 				job.attempt,
-				nextRunStatus("running", stoppedOutcome(controller.signal, outcome)) ??
-					"error",
+				// a store loss not handed over (a cancel was asked meanwhile): the run failed
+				nextRunStatus(
+					"running",
+					outcome === "RELEASE"
+						? "FAIL"
+						: stoppedOutcome(controller.signal, outcome),
+				) ?? "error",
 				output,
 				await events.rest(),
 			);
@@ -303,7 +333,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	 * after a while (a step that ignores its signal) is left to expire: the run stays `running` and the
 	 * lease sweep of another worker takes it over then. True when the run is no longer this worker's.
 	 */
-	const handOver = async (job: RunJob, threadId: string): Promise<boolean> => {
+	const handOver = async (
+		job: RunJob,
+		threadId: string,
+		/** How long the next attempt waits before it starts. */
+		delayMs = 0,
+	): Promise<boolean> => {
 		if (!(await leaseReleased(options.checkpointer, threadId))) return true;
 		const moved = await pool.query(
 			`UPDATE weft_server.runs SET status = 'pending',
@@ -320,7 +355,13 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		await notify(pool, `run:${job.runId}`);
 		// the run's lock goes before its next attempt is queued: the worker taking it must get the lock
 		await runLocks.release(job.runId, job.attempt);
-		await enqueueRun(utils, job.runId, job.attempt + 1);
+		await enqueueRun(
+			utils,
+			job.runId,
+			job.attempt + 1,
+			undefined,
+			delayMs > 0 ? new Date(Date.now() + delayMs) : undefined,
+		);
 		return true;
 	};
 
