@@ -1,7 +1,9 @@
-// Postgres away for a few seconds while a worker's run is in a step (a failover, a restart): every
-// connection cut and new ones refused. The run's next write fails STORE_UNAVAILABLE; it used to end the
-// run `error` for good. A lost store is not the run's fault: the attempt ends, and a later one goes on from
-// the last checkpoint once the database is back, so the run ends as if nothing had happened.
+// Postgres away for a few seconds while a run is in a step (a failover, a restart): every connection cut
+// and new ones refused. The run's next write fails STORE_UNAVAILABLE; on `weft serve` + `weft worker` it
+// used to end the run `error` for good, and the refusal's own error ("database … is not currently
+// accepting connections") ended the worker process. A lost store is not the run's fault: the attempt ends,
+// and a later one goes on from the last checkpoint once the database is back (decision 0148). `weft dev
+// --postgres` has no later attempt: its run ends typed, and the process serves on.
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import pg from "pg";
@@ -10,6 +12,7 @@ import {
 	freshDatabase,
 	postgresAvailable,
 	startProcess,
+	type WeftProcess,
 } from "./fixtures/processes.ts";
 
 const graphs = fileURLToPath(new URL("./fixtures/graphs.ts", import.meta.url));
@@ -23,28 +26,50 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!available)(
-	"weft serve + weft worker, Postgres away mid-run",
-	() => {
-		it("the run ends success after the outage, its step committed once", async ({
+/** The processes serving a database, the API first; and how the run in the outage must end. */
+const SETUPS: Record<
+	string,
+	{ start(url: string): Promise<WeftProcess[]>; ends: string[] }
+> = {
+	"weft serve + weft worker": {
+		start: async (url) => [
+			await startProcess(
+				["serve", "--postgres", url, ...graphArgs, "--port", "0"],
+				/listening on (http:\/\/[^\s]+)/,
+			),
+			await startProcess(
+				["worker", "--postgres", url, ...graphArgs, "--sweep-ms", "500"],
+				/weft worker: ready/,
+			),
+		],
+		ends: ["success"],
+	},
+	"weft dev --postgres": {
+		start: async (url) => [
+			await startProcess(
+				["--postgres", url, "dev", ...graphArgs, "--port", "0"],
+				/listening on (http:\/\/[^\s]+)/,
+			),
+		],
+		ends: ["error", "success"],
+	},
+};
+
+describe.skipIf(!available).each(Object.keys(SETUPS))(
+	"%s, Postgres away mid-run",
+	(setup) => {
+		it("the run ends as expected after the outage, no step committed twice, the processes serve on", async ({
 			onTestFailed,
 		}) => {
 			const db = await freshDatabase("store_outage");
 			cleanups.push(() => db.drop());
 			const name = new URL(db.url).pathname.slice(1);
-			const api = await startProcess(
-				["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
-				/listening on (http:\/\/[^\s]+)/,
-			);
-			const worker = await startProcess(
-				["worker", "--postgres", db.url, ...graphArgs, "--sweep-ms", "500"],
-				/weft worker: ready/,
-			);
+			const processes = await SETUPS[setup]!.start(db.url);
 			cleanups.push(async () => {
-				await Promise.all([api.stop("SIGKILL"), worker.stop("SIGKILL")]);
+				await Promise.all(processes.map((p) => p.stop("SIGKILL")));
 			});
 			onTestFailed(() => {
-				for (const p of [api, worker])
+				for (const p of processes)
 					process.stderr.write(
 						`--- weft ${p.child.spawnargs.slice(-6).join(" ")}\n${p.output()}\n`,
 					);
@@ -62,7 +87,7 @@ describe.skipIf(!available)(
 				await admin.end();
 			});
 			const client = new Client({
-				apiUrl: api.match[1]!,
+				apiUrl: processes[0]!.match[1]!,
 				callerOptions: { maxRetries: 0 },
 			});
 			const thread = await client.threads.create();
@@ -100,19 +125,29 @@ describe.skipIf(!available)(
 				}
 				await sleep(100);
 			}
-			expect(ended?.status).toBe("success");
-			expect(
-				await client.runs.join(thread.thread_id, run.run_id),
-			).toMatchObject({
-				done: true,
-			});
-			const state = await client.threads.getState(thread.thread_id);
-			expect(state.values).toMatchObject({ done: true, ms: 1500 });
-			// one checkpoint for the input, one for the node's step: nothing committed twice
-			const history = await client.threads.getHistory(thread.thread_id);
-			expect(history.map((h) => h.metadata?.step)).toEqual([1, 0]);
-			expect(worker.child.exitCode).toBeNull();
-			expect(api.child.exitCode).toBeNull();
+			expect(SETUPS[setup]!.ends).toContain(ended?.status);
+			// one checkpoint for the input and, once done, one for the node's step: nothing committed twice
+			const steps = (await client.threads.getHistory(thread.thread_id)).map(
+				(h) => h.metadata?.step,
+			);
+			if (ended?.status === "success") {
+				expect(
+					await client.runs.join(thread.thread_id, run.run_id),
+				).toMatchObject({ done: true });
+				expect(steps).toEqual([1, 0]);
+			} else expect(steps.length).toBeLessThanOrEqual(2);
+			// the thread is free again (at once, or within moments: the runtime's release of the lease is
+			// tried again every 250 ms at most): a new run on it goes to its end
+			let next: unknown;
+			for (let i = 0; i < 20; i++) {
+				next = await client.runs
+					.wait(thread.thread_id, "slow", { input: { ms: 1 } })
+					.catch((e: unknown) => e);
+				if (!String(next).includes("THREAD_BUSY")) break;
+				await sleep(100);
+			}
+			expect(next).toMatchObject({ done: true });
+			for (const p of processes) expect(p.child.exitCode).toBeNull();
 		}, 120_000);
 	},
 );

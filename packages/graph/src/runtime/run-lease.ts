@@ -191,7 +191,7 @@ export class RunLease {
 				again = Promise.reject(e);
 			}
 			again.catch((e: unknown) =>
-				this.#releaseLater(e, status, Math.min(delay * 2, 2000)),
+				this.#releaseLater(e, status, Math.min(delay * 2, 250)),
 			);
 		}, delay).unref();
 	}
