@@ -53,6 +53,8 @@ export interface RunExecutor {
 	 * `graceMs`: 0 stops them now).
 	 */
 	close(graceMs?: number): Promise<void>;
+	/** True once `close()` was called: every new run is refused `SHUTTING_DOWN`. */
+	readonly closing: boolean;
 }
 
 /** Options of the in-process executor. */
@@ -103,6 +105,10 @@ export class RunManager implements RunExecutor {
 	constructor(registry: ThreadRegistry, options: RunManagerOptions = {}) {
 		this.#registry = registry;
 		this.#options = options;
+	}
+
+	get closing(): boolean {
+		return this.#closing;
 	}
 
 	/** Whether a run of this thread is pending or running in this process. */

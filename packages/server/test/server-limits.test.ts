@@ -325,6 +325,14 @@ describe("graceful shutdown in process", () => {
 					})
 				).json()) as { run_id: string }
 			).run_id;
+		const status = async (t: string, r: string) =>
+			(
+				(await (
+					await weft.app.fetch(
+						new Request(`http://weft/threads/${t}/runs/${r}`),
+					)
+				).json()) as { status: string }
+			).status;
 		const shortRun = await start(short, 300);
 		const longRun = await start(long, 60_000);
 		const closed = weft.close();
@@ -334,15 +342,15 @@ describe("graceful shutdown in process", () => {
 		});
 		expect(refused.status).toBe(503);
 		expect(await refused.json()).toMatchObject({ code: "SHUTTING_DOWN" });
+		// a run refused so does not interrupt the thread's run first: that one goes on (until the grace)
+		const interrupting = await post(`/threads/${long}/runs`, {
+			assistant_id: "slow",
+			input: { ms: 1 },
+			multitask_strategy: "interrupt",
+		});
+		expect(interrupting.status).toBe(503);
+		expect(await status(long, longRun)).toBe("running");
 		await closed;
-		const status = async (t: string, r: string) =>
-			(
-				(await (
-					await weft.app.fetch(
-						new Request(`http://weft/threads/${t}/runs/${r}`),
-					)
-				).json()) as { status: string }
-			).status;
 		expect(await status(short, shortRun)).toBe("success");
 		expect(await status(long, longRun)).toBe("cancelled");
 	});

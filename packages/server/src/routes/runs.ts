@@ -18,7 +18,7 @@ import { MESSAGES_MODE_EVENTS } from "../messages-mode.ts";
 import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
-import { threadBusy } from "../run-manager.ts";
+import { shuttingDown, threadBusy } from "../run-manager.ts";
 import {
 	RunCreate,
 	type RunCreateBody,
@@ -364,6 +364,8 @@ async function admit(
 	b: RunCreateBody,
 ): Promise<string | null | undefined> {
 	const strategy = b.multitask_strategy ?? "reject";
+	// refused before anything is cancelled: an `interrupt` or `rollback` that cannot start its run stops none
+	if (ctx.runs.closing) throw shuttingDown();
 	const active = ctx.runs.activeRun(threadId);
 	// enqueue: the new run waits behind the active one (the executor starts it when that one ends)
 	if (active !== undefined && strategy === "enqueue") return undefined;

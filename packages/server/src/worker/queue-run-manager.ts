@@ -152,6 +152,10 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		});
 	}
 
+	get closing(): boolean {
+		return this.#closing;
+	}
+
 	activeRun(threadId: string): RunRecord | undefined {
 		return this.#registry.activeRun(threadId);
 	}
