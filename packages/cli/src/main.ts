@@ -69,6 +69,11 @@ export function createProgram(exit: (code: number) => void): Program {
 			"after",
 			"\nExit codes: 0 ok (done or paused for an answer), 1 run failed or error, 2 bad input, 130 interrupted.\nDocs: docs/cli.md",
 		);
+	// every Postgres connection of the process says which command holds it (pg_stat_activity's
+	// application_name); a name given by PGAPPNAME or in the URL wins
+	program.hook("preAction", (_program, command) => {
+		process.env.PGAPPNAME ??= `weft ${command.name()}`;
+	});
 	const act: Act =
 		(fn) =>
 		async (...args) => {
