@@ -56,6 +56,30 @@ BEGIN
 	END IF;
 	RETURN NEW;
 END $$ LANGUAGE plpgsql;
+-- a new run (pending), what it was asked, its first job and its announcement, in one round trip. With
+-- exclusive (every strategy but enqueue): only if no run of the thread is pending or running, checked
+-- under the thread's advisory lock (transaction-scoped; the key the API's earlier code took, so that
+-- processes of both versions exclude each other in a rolling deploy); the check is a statement of its
+-- own after the lock, so it sees a run another process committed while this one waited (in READ
+-- COMMITTED, each statement of a function takes a new snapshot). False when refused.
+CREATE OR REPLACE FUNCTION weft_server.queue_run(run_id text, thread_id text, status text, body jsonb,
+	request jsonb, exclusive boolean, queue_schema text, task text, job json, job_key text,
+	max_attempts int, channel text, payload text) RETURNS boolean AS $$
+BEGIN
+	IF exclusive THEN
+		PERFORM pg_advisory_xact_lock(hashtextextended('weft_thread_runs:' || queue_run.thread_id, 0));
+		IF EXISTS (SELECT 1 FROM weft_server.runs r WHERE r.thread_id = queue_run.thread_id
+			AND r.status IN ('pending', 'running')) THEN
+			RETURN false;
+		END IF;
+	END IF;
+	INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
+		VALUES (queue_run.run_id, queue_run.thread_id, queue_run.status, queue_run.body, queue_run.request);
+	EXECUTE format('SELECT %I.add_job(identifier => $1, payload => $2, max_attempts => $3, job_key => $4)',
+		queue_schema) USING task, job, max_attempts, job_key;
+	PERFORM pg_notify(channel, payload);
+	RETURN true;
+END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS runs_lifecycle ON weft_server.runs;
 CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
 	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();

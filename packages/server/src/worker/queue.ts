@@ -3,7 +3,6 @@ import type pg from "pg";
 import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
-import { BEGIN_BOUNDED } from "./begin.ts";
 
 /** The graphile-worker task that executes a server run. */
 export const RUN_JOB_TASK = "weft_run";
@@ -43,7 +42,8 @@ export async function enqueueRun(
 }
 
 /** graphile-worker's schema (its own default, or the one its environment variable names). */
-const WORKER_SCHEMA = `"${(process.env.GRAPHILE_WORKER_SCHEMA || "graphile_worker").replace(/"/g, '""')}"`;
+const QUEUE_SCHEMA = process.env.GRAPHILE_WORKER_SCHEMA || "graphile_worker";
+const WORKER_SCHEMA = `"${QUEUE_SCHEMA.replace(/"/g, '""')}"`;
 
 /**
  * Queues a later attempt of a run as `enqueueRun` does, on `client`: inside the caller's transaction, the
@@ -66,15 +66,13 @@ export async function queueAttempt(
 	);
 }
 
-/** The transaction-scoped advisory lock under which a thread's new runs are recorded, one at a time. */
-const threadRunsKey = (threadId: string) => `weft_thread_runs:${threadId}`;
-
 /**
- * Records a new run (pending), what it was asked, and its first job, in one commit: a worker can take the
- * job only once the run's row is there. Other processes are told of the row (on the records channel, from
- * `origin`) when it commits. `exclusive` (every strategy but `enqueue`): only if no run of the thread is
- * pending or running, checked under the thread's advisory lock, so that of several API processes
- * recording a run on one thread at once exactly one does; false when it was refused.
+ * Records a new run (pending), what it was asked, and its first job, in one commit and one round trip
+ * (`weft_server.queue_run`): a worker can take the job only once the run's row is there. Other processes
+ * are told of the row (on the records channel, from `origin`) when it commits. `exclusive` (every
+ * strategy but `enqueue`): only if no run of the thread is pending or running, checked under the
+ * thread's advisory lock, so that of several API processes recording a run on one thread at once exactly
+ * one does; false when it was refused.
  */
 export async function queueNewRun(
 	pool: pg.Pool,
@@ -84,48 +82,23 @@ export async function queueNewRun(
 	exclusive: boolean,
 ): Promise<boolean> {
 	const job: RunJob = { runId: run.runId, attempt: 1 };
-	const record = {
-		text: `WITH run AS (
-				INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
-				SELECT $1, $2, $3, $4, $5
-				WHERE NOT $11::boolean OR NOT EXISTS (
-					SELECT 1 FROM weft_server.runs WHERE thread_id = $2 AND status IN ('pending', 'running'))
-				RETURNING run_id)
-			SELECT ${WORKER_SCHEMA}.add_job(identifier => $6::text, payload => $7::json, max_attempts => $12::int, job_key => $8::text),
-				pg_notify($9, $10)
-			FROM run`,
-		values: [
+	const { rows } = await pool.query(
+		"SELECT weft_server.queue_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS queued",
+		[
 			run.runId,
 			run.threadId,
 			run.status,
 			JSON.stringify(run),
 			JSON.stringify(body),
+			exclusive,
+			QUEUE_SCHEMA,
 			RUN_JOB_TASK,
 			JSON.stringify(job),
 			`${run.runId}:1`,
+			RUN_JOB_MAX_ATTEMPTS,
 			RECORDS_CHANNEL,
 			`run:${run.runId}|${origin}`,
-			exclusive,
-			RUN_JOB_MAX_ATTEMPTS,
 		],
-	};
-	// `enqueue` checks nothing: one statement, one commit
-	if (!exclusive) return (await pool.query(record)).rowCount === 1;
-	const client = await pool.connect();
-	try {
-		await client.query(BEGIN_BOUNDED);
-		// a statement of its own: the check below then reads what a run recorded before it committed
-		await client.query(
-			"SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-			[threadRunsKey(run.threadId)],
-		);
-		const { rowCount } = await client.query(record);
-		await client.query("COMMIT");
-		return rowCount === 1;
-	} catch (error) {
-		await client.query("ROLLBACK").catch(() => {});
-		throw error;
-	} finally {
-		client.release();
-	}
+	);
+	return (rows[0] as { queued: boolean }).queued;
 }
