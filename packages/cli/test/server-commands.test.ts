@@ -85,6 +85,30 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 	);
 
 	it.each([
+		["--concurrency", "abc"],
+		["--sweep-ms", "-5"],
+		["--max-attempts", "0"],
+	])(
+		"weft worker %s %s is a USAGE error before anything connects",
+		async (option, value) => {
+			const out = await weft([
+				"worker",
+				"--postgres",
+				"postgres://postgres@127.0.0.1:5432/weft_never_made",
+				"--graph",
+				`review=${graph}#graph`,
+				option,
+				value,
+			]);
+			expect(out.code).toBe(2);
+			expect(out.stderr).toContain(
+				`error USAGE ${option} must be a whole number of 1 or more, got "${value}"`,
+			);
+		},
+		60_000,
+	);
+
+	it.each([
 		["dev", "events", { ttlMs: 60_000 }],
 		["serve", "maxRunsPerAsistant", 2],
 	])(

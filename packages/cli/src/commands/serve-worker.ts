@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
-import { portOf, UsageError } from "../cli-error.ts";
+import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
@@ -119,9 +119,17 @@ async function serveCommand(
 /** `weft worker`: executes queued runs until SIGINT/SIGTERM (then finishes the runs in flight). */
 async function workerCommand(
 	program: Program,
-	o: CommonOptions & { concurrency: string; sweepMs: string },
+	o: CommonOptions & {
+		concurrency: string;
+		sweepMs: string;
+		maxAttempts: string;
+	},
 ): Promise<number> {
 	const config = serverConfig(o.config);
+	// before anything connects: a mistyped number is a usage error, not NaN
+	const concurrency = positiveInt(o.concurrency, "--concurrency");
+	const sweepMs = positiveInt(o.sweepMs, "--sweep-ms");
+	const maxAttempts = positiveInt(o.maxAttempts, "--max-attempts");
 	const { url, checkpointer, graphs } = await setUp("worker", program, o);
 	const { openPostgresRecords, startWorker } = await import("@weft/server");
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
@@ -133,8 +141,9 @@ async function workerCommand(
 		checkpointer,
 		store,
 		records: records as Parameters<typeof startWorker>[0]["records"],
-		concurrency: Number(o.concurrency),
-		sweepMs: Number(o.sweepMs),
+		concurrency,
+		sweepMs,
+		maxAttempts,
 		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
 		runTimeoutMs: runTimeout(o) ?? config.runTimeoutMs,
 		onServingLost: stop.lost,
@@ -209,6 +218,11 @@ export function registerServeWorker(
 			"--sweep-ms <ms>",
 			"how often runs of dead workers are looked for",
 			"5000",
+		)
+		.option(
+			"--max-attempts <n>",
+			"a run whose worker is lost this many times (killed, crashed, its database away) ends error",
+			"5",
 		)
 		.action(async (o) => {
 			try {

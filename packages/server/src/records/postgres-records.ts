@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS weft_server.runs (
 CREATE INDEX IF NOT EXISTS runs_thread ON weft_server.runs (thread_id);
 -- the first event id still stored (events before it were dropped by the cap or expired)
 ALTER TABLE weft_server.runs ADD COLUMN IF NOT EXISTS events_from INTEGER NOT NULL DEFAULT 1;
+-- how many of the run's attempts lost their worker (taken back by a sweep, or given back when the store
+-- went away): at the worker's maxAttempts the run ends error instead of being tried again
+ALTER TABLE weft_server.runs ADD COLUMN IF NOT EXISTS lost INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS weft_server.run_events (
 	run_id TEXT NOT NULL,
 	seq INTEGER NOT NULL,

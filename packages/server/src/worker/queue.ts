@@ -50,20 +50,36 @@ const WORKER_SCHEMA = `"${QUEUE_SCHEMA.replace(/"/g, '""')}"`;
  * job commits with it (graphile-worker's own `add_job`, as `queueNewRun` uses).
  */
 export async function queueAttempt(
-	client: pg.ClientBase,
+	client: pg.ClientBase | pg.Pool,
 	runId: string,
 	attempt: number,
+	jobKey = `${runId}:${attempt}`,
 ): Promise<void> {
 	const job: RunJob = { runId, attempt };
 	await client.query(
 		`SELECT ${WORKER_SCHEMA}.add_job(identifier => $1::text, payload => $2::json, max_attempts => $3::int, job_key => $4::text)`,
-		[
-			RUN_JOB_TASK,
-			JSON.stringify(job),
-			RUN_JOB_MAX_ATTEMPTS,
-			`${runId}:${attempt}`,
-		],
+		[RUN_JOB_TASK, JSON.stringify(job), RUN_JOB_MAX_ATTEMPTS, jobKey],
 	);
+}
+
+/** Queues the oldest run enqueued behind one that just ended on this thread (none: nothing). */
+export async function queueNextOfThread(
+	client: pg.ClientBase | pg.Pool,
+	threadId: string,
+): Promise<void> {
+	const { rows } = await client.query(
+		`SELECT run_id, attempt FROM weft_server.runs WHERE thread_id = $1 AND status = 'pending'
+		ORDER BY body->>'createdAt' LIMIT 1`,
+		[threadId],
+	);
+	const next = rows[0] as { run_id: string; attempt: number } | undefined;
+	if (next !== undefined)
+		await queueAttempt(
+			client,
+			next.run_id,
+			next.attempt + 1,
+			`${next.run_id}:next:${Date.now()}`,
+		);
 }
 
 /**

@@ -6,18 +6,22 @@ import {
 	threadLeaseOf,
 } from "@weft/checkpoint";
 import type pg from "pg";
-import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
+import {
+	EVENTS_CHANNEL,
+	RECORDS_CHANNEL,
+} from "../records/postgres-records.ts";
 import { statusesFrom } from "../run-lifecycle.ts";
 import { leaseLapsed } from "../thread-lease.ts";
 import { BEGIN_BOUNDED } from "./begin.ts";
-import { queueAttempt } from "./queue.ts";
+import { queueAttempt, queueNextOfThread } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
-/** A run the sweep considers: running as `attempt` since long enough. */
+/** A run the sweep considers: running as `attempt` since long enough, having lost `lost` workers before. */
 interface SweptRun {
 	run_id: string;
 	thread_id: string;
 	attempt: number;
+	lost: number;
 }
 
 /**
@@ -32,16 +36,18 @@ export async function sweepLapsedRuns(
 	o: {
 		sweepMs: number;
 		live: ReadonlyMap<string, { readonly attempt: number }>;
+		/** The run's `maxAttempts`-th lost worker ends it `error` instead (see `WorkerOptions`). */
+		maxAttempts: number;
 	},
 ): Promise<void> {
 	const { rows } = await pool.query(
-		`SELECT run_id, thread_id, attempt FROM weft_server.runs
+		`SELECT run_id, thread_id, attempt, lost FROM weft_server.runs
 		WHERE status = ANY($2::text[]) AND claimed_at < now() - make_interval(secs => $1::float / 1000)`,
 		[o.sweepMs, statusesFrom("LEASE_EXPIRED")],
 	);
 	for (const r of rows as SweptRun[]) {
 		if (o.live.get(r.run_id)?.attempt === r.attempt) continue;
-		await takeBack(pool, runLocks, checkpointer, r);
+		await takeBack(pool, runLocks, checkpointer, r, o.maxAttempts);
 	}
 }
 
@@ -71,6 +77,7 @@ export async function takeBack(
 	runLocks: RunLocks,
 	checkpointer: Checkpointer,
 	run: SweptRun,
+	maxAttempts: number,
 ): Promise<boolean> {
 	const lease =
 		(await threadLeaseOf(checkpointer, run.thread_id))?.lease ?? null;
@@ -84,18 +91,26 @@ export async function takeBack(
 	let broken: Error | undefined;
 	try {
 		await client.query(BEGIN_BOUNDED);
+		// its last lost worker: the run fails (FAIL) instead of going back to pending
+		const failed = run.lost + 1 >= maxAttempts ? lostTooOften(run) : null;
 		const moved = await client.query(
-			`UPDATE weft_server.runs SET status = 'pending',
-				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[])
+			`UPDATE weft_server.runs SET lost = lost + 1,
+				status = CASE WHEN $7::jsonb IS NULL THEN 'pending' ELSE 'error' END,
+				output = coalesce($7::jsonb, output),
+				body = body || jsonb_build_object('status',
+					CASE WHEN $7::jsonb IS NULL THEN 'pending' ELSE 'error' END, 'updatedAt', $3::text)
+					|| CASE WHEN $7::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', $7::jsonb->'__error__') END
+			WHERE run_id = $1 AND attempt = $2 AND lost = $8 AND status = ANY($4::text[])
 			RETURNING pg_notify($5, $6)`,
 			[
 				run.run_id,
 				run.attempt,
 				new Date().toISOString(),
-				statusesFrom("LEASE_EXPIRED"),
+				failed === null ? statusesFrom("LEASE_EXPIRED") : statusesFrom("FAIL"),
 				RECORDS_CHANNEL,
 				`run:${run.run_id}`,
+				failed === null ? null : JSON.stringify(failed),
+				run.lost,
 			],
 		);
 		const taken =
@@ -106,7 +121,9 @@ export async function takeBack(
 			await client.query("ROLLBACK");
 			return false;
 		}
-		await queueAttempt(client, run.run_id, run.attempt + 1);
+		if (failed === null)
+			await queueAttempt(client, run.run_id, run.attempt + 1);
+		else await endFailed(client, run, failed);
 		await client.query("COMMIT");
 		return true;
 	} catch (error) {
@@ -173,4 +190,36 @@ async function lockFree(
 		[RunLocks.key(runId)],
 	);
 	return (rows[0] as { free: boolean }).free === true;
+}
+
+/** The output of a run ended because its workers kept being lost: the error its stream and join report. */
+function lostTooOften(run: SweptRun): {
+	__error__: { error: string; message: string };
+} {
+	return {
+		__error__: {
+			error: "NODE_FAILED",
+			message: `run ${run.run_id}: its worker was lost ${run.lost + 1} times while running it (killed, crashed, or its database away); it is not tried again (its thread goes on from its last checkpoint with a new run)`,
+		},
+	};
+}
+
+/**
+ * Within `takeBack`'s transaction, for a run it failed: the `error` event ends its stream (after its
+ * stored events), and the oldest run queued behind it on its thread is started, as a worker does when
+ * a run ends.
+ */
+async function endFailed(
+	client: pg.ClientBase,
+	run: SweptRun,
+	failed: { __error__: unknown },
+): Promise<void> {
+	await client.query(
+		`INSERT INTO weft_server.run_events (run_id, seq, event, data, ord)
+		SELECT $1, greatest(coalesce((SELECT max(seq) FROM weft_server.run_events WHERE run_id = $1), 0),
+			(SELECT events_from - 1 FROM weft_server.runs WHERE run_id = $1)) + 1, 'error', $2::jsonb, NULL
+		RETURNING pg_notify($3, $1)`,
+		[run.run_id, JSON.stringify(failed.__error__), EVENTS_CHANNEL],
+	);
+	await queueNextOfThread(client, run.thread_id);
 }

@@ -32,7 +32,12 @@ import {
 	type StoredEvents,
 	sweepExpiredEvents,
 } from "./pg-events.ts";
-import { enqueueRun, RUN_JOB_TASK, type RunJob } from "./queue.ts";
+import {
+	enqueueRun,
+	queueNextOfThread,
+	RUN_JOB_TASK,
+	type RunJob,
+} from "./queue.ts";
 import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
 import { sweepLapsedRuns } from "./sweep.ts";
@@ -48,6 +53,13 @@ export interface WorkerOptions {
 	concurrency?: number | undefined;
 	/** How often running runs are checked for an expired lease (default 5 s). */
 	sweepMs?: number | undefined;
+	/**
+	 * A run whose worker is lost this many times (taken back from a dead or stalled worker, or given back
+	 * because its store went away) ends `error` (NODE_FAILED) instead of being tried again: a node that
+	 * kills every worker it runs on (out of memory, a native crash) does not take them all down in turn
+	 * for ever (default 5).
+	 */
+	maxAttempts?: number | undefined;
 	/** Long-term memory given to runs as `ctx.store`, one scope per run owner (as `weft dev` does). */
 	store?: Store | undefined;
 	/** A run still running after this long is stopped with status `timeout` (default: none). */
@@ -78,11 +90,7 @@ export interface WeftWorker {
 	readonly running: number;
 }
 
-/**
- * A run whose store went away mid-run is given to a later attempt while its attempt number is below this
- * (the next starts after `STORE_LOSS_PAUSE_MS` × its predecessor's number); the last one fails as before.
- */
-const STORE_LOSS_ATTEMPTS = 5;
+/** A run given back because its store went away starts again after this × the attempt's number. */
 const STORE_LOSS_PAUSE_MS = 1000;
 
 /** graphile-worker's log, warnings and errors only (its per-job info lines are noise here). */
@@ -118,6 +126,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			);
 	});
 	const pool = options.records.pool;
+	const maxAttempts = options.maxAttempts ?? 5;
 	const graphs = new Map(
 		Object.entries(options.graphs).map(([name, g]) => [
 			name,
@@ -211,8 +220,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
 				AND other.run_id <> runs.run_id AND (other.status = 'running'
 					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
-			RETURNING body, request, status)
-			SELECT c.body, c.request, c.status, ${STORED_EVENTS_SQL("$1")}
+			RETURNING body, request, status, lost)
+			SELECT c.body, c.request, c.status, c.lost, ${STORED_EVENTS_SQL("$1")}
 			FROM (SELECT pg_notify($5, $6)) announced LEFT JOIN claimed c ON true`,
 			[
 				job.runId,
@@ -227,6 +236,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			| ({
 					body: RunRecord;
 					request: RunCreateBody | null;
+					lost: number;
 					status: string | null;
 			  } & StoredEvents)
 			| undefined;
@@ -278,7 +288,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					attempt: job.attempt,
 					recover,
 					sent: events.sent,
-					releaseOnStoreLoss: job.attempt < STORE_LOSS_ATTEMPTS,
+					releaseOnStoreLoss: row.lost + 1 < maxAttempts,
 				},
 			);
 			if (outcome === "RELEASE") {
@@ -291,6 +301,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					job,
 					row.body.threadId,
 					STORE_LOSS_PAUSE_MS * job.attempt,
+					true,
 				).catch(() => true);
 				if (handedOver) return;
 			}
@@ -338,10 +349,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		threadId: string,
 		/** How long the next attempt waits before it starts. */
 		delayMs = 0,
+		/** The attempt lost its worker's use (its store went away): counted toward `maxAttempts`. */
+		lost = false,
 	): Promise<boolean> => {
 		if (!(await leaseReleased(options.checkpointer, threadId))) return true;
 		const moved = await pool.query(
-			`UPDATE weft_server.runs SET status = 'pending',
+			`UPDATE weft_server.runs SET status = 'pending', lost = lost + $5::int,
 				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
 			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[]) AND NOT cancel_requested`,
 			[
@@ -349,6 +362,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				job.attempt,
 				new Date().toISOString(),
 				statusesFrom("RELEASE"),
+				lost ? 1 : 0,
 			],
 		);
 		if (moved.rowCount !== 1) return false;
@@ -366,27 +380,15 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	};
 
 	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
-	const startNext = async (threadId: string): Promise<void> => {
-		const { rows } = await pool.query(
-			`SELECT run_id, attempt FROM weft_server.runs WHERE thread_id = $1 AND status = 'pending'
-			ORDER BY body->>'createdAt' LIMIT 1`,
-			[threadId],
-		);
-		const next = rows[0] as { run_id: string; attempt: number } | undefined;
-		if (next !== undefined)
-			await enqueueRun(
-				utils,
-				next.run_id,
-				next.attempt + 1,
-				`${next.run_id}:next:${Date.now()}`,
-			);
-	};
+	const startNext = (threadId: string): Promise<void> =>
+		queueNextOfThread(pool, threadId);
 
 	const sweepMs = options.sweepMs ?? 5000;
 	const sweep = () =>
 		sweepLapsedRuns(pool, runLocks, options.checkpointer, {
 			sweepMs,
 			live,
+			maxAttempts,
 		});
 	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
 	const finals = RUN_STATUSES.filter(isFinalRunStatus);
