@@ -40,7 +40,11 @@ export interface RunExecutor {
 		body: RunCreateBody,
 	): Promise<RunRecord>;
 	events(runId: string): RunEventLog | undefined;
-	join(runId: string): Promise<Record<string, unknown>>;
+	/**
+	 * The run's output once it has ended. With `signal` (its caller left), it stops waiting when that
+	 * aborts and answers `{}`, which nobody reads.
+	 */
+	join(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
 	cancel(run: RunRecord, wait: boolean): Promise<void>;
 	orphaned(): void;
 	/**
@@ -257,7 +261,10 @@ export class RunManager implements RunExecutor {
 	}
 
 	/** Waits for the run to end; returns its final values as LangGraph does. */
-	async join(runId: string): Promise<Record<string, unknown>> {
+	async join(
+		runId: string,
+		signal?: AbortSignal,
+	): Promise<Record<string, unknown>> {
 		const live = this.#live.get(runId);
 		if (live === undefined) {
 			const run = this.#registry.runs.get(runId);
@@ -268,7 +275,10 @@ export class RunManager implements RunExecutor {
 				? state
 				: { ...state, __error__: run.error };
 		}
-		await live.done;
+		await (signal === undefined
+			? live.done
+			: Promise.race([live.done, abortedOf(signal)]));
+		if (signal?.aborted) return {};
 		return toWire(live.output) as Record<string, unknown>;
 	}
 
@@ -315,4 +325,13 @@ export class RunManager implements RunExecutor {
 			live.controller.abort(new RunStop("shutdown", runId));
 		await all;
 	}
+}
+
+/** Resolves when `signal` aborts (at once if it has). */
+export function abortedOf(signal: AbortSignal): Promise<void> {
+	return signal.aborted
+		? Promise.resolve()
+		: new Promise((resolve) =>
+				signal.addEventListener("abort", () => resolve(), { once: true }),
+			);
 }

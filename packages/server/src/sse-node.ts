@@ -15,6 +15,20 @@ export function nodeResponse(c: Context): ServerResponse | undefined {
 }
 
 /**
+ * Aborts when the client goes away before its answer was sent: on Node, the response closed unfinished
+ * (its socket); elsewhere (`app.request`, other runtimes), the request's own signal.
+ */
+export function clientLeft(c: Context): AbortSignal {
+	const outgoing = nodeResponse(c);
+	if (outgoing === undefined) return c.req.raw.signal;
+	const left = new AbortController();
+	outgoing.once("close", () => {
+		if (!outgoing.writableFinished) left.abort();
+	});
+	return left.signal;
+}
+
+/**
  * Streams `events` as SSE straight to Node's response: the same headers and frames as Hono's `streamSSE`,
  * without a web stream between the events and the socket. `onLeave` runs when the client goes away
  * before the end. Returns the response Hono must not send (the stream is already on its way).

@@ -26,7 +26,7 @@ import {
 	StreamModeName,
 } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
-import { nodeResponse, nodeSSE } from "../sse-node.ts";
+import { clientLeft, nodeResponse, nodeSSE } from "../sse-node.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { body, query } from "./validate.ts";
@@ -48,18 +48,6 @@ export const toRun = (r: RunRecord) => ({
 export function runRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 
-	const create = async (
-		c: Context<Env>,
-		background = false,
-	): Promise<RunRecord> => {
-		const b = await body(c, RunCreate);
-		return startRun(
-			ctx,
-			c,
-			background ? inBackground(b) : b,
-			c.req.param("thread_id")!,
-		);
-	};
 	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
 		const run = await ctx.registry.findRun(c.req.param("run_id")!);
@@ -68,15 +56,23 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		return run;
 	};
 
-	app.post("/", async (c) => c.json(toRun(await create(c, true))));
+	const start = async (c: Context<Env>, b: RunCreateBody) =>
+		startRun(ctx, c, b, c.req.param("thread_id")!);
+	app.post("/", async (c) =>
+		c.json(toRun(await start(c, inBackground(await body(c, RunCreate))))),
+	);
 	app.post("/wait", async (c) => {
-		const run = await create(c);
-		return c.json(await ctx.runs.join(run.runId));
+		const b = await body(c, RunCreate);
+		return answerWhenDone(
+			ctx,
+			c,
+			await start(c, b),
+			b.on_disconnect === "cancel",
+		);
 	});
 	app.post("/stream", async (c) => {
 		const b = await body(c, RunCreate);
-		const run = await startRun(ctx, c, b, c.req.param("thread_id")!);
-		return streamNewRun(ctx, c, run, b);
+		return streamNewRun(ctx, c, await start(c, b), b);
 	});
 	app.get("/", async (c) => {
 		const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
@@ -88,7 +84,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	});
 	app.get("/:run_id", async (c) => c.json(toRun(await ownedRun(c))));
 	app.get("/:run_id/join", async (c) =>
-		c.json(await ctx.runs.join((await ownedRun(c)).runId)),
+		answerWhenDone(ctx, c, await ownedRun(c), false),
 	);
 	app.get("/:run_id/stream", async (c) =>
 		joinRunStream(ctx, c, await ownedRun(c)),
@@ -205,6 +201,27 @@ export async function startRun(
 	);
 	c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
 	return run;
+}
+
+/**
+ * Answers `runs.wait` and `runs.join` with the run's output once it has ended. A client that leaves first
+ * is waited for no longer, and with `cancel` (`on_disconnect: "cancel"`) its run is cancelled, as a
+ * stream's is.
+ */
+export async function answerWhenDone(
+	ctx: ServerContext,
+	c: Context<Env>,
+	run: RunRecord,
+	cancel: boolean,
+): Promise<Response> {
+	const left = clientLeft(c);
+	if (cancel)
+		left.addEventListener(
+			"abort",
+			() => void ctx.runs.cancel(run, false).catch(() => {}),
+			{ once: true },
+		);
+	return c.json(await ctx.runs.join(run.runId, left));
 }
 
 /** What LangGraph keeps of a run's request in `run.kwargs`: all but what the run record has already. */

@@ -11,6 +11,7 @@ import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import {
+	answerWhenDone,
 	inBackground,
 	joinRunStream,
 	startRun,
@@ -62,8 +63,8 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return c.json(runs);
 	});
 	app.post("/wait", async (c) => {
-		const { run } = await start(c);
-		return c.json(await ctx.runs.join(run.runId));
+		const { run, b } = await start(c);
+		return answerWhenDone(ctx, c, run, b.on_disconnect === "cancel");
 	});
 	app.post("/stream", async (c) => {
 		const { run, b } = await start(c);

@@ -218,16 +218,22 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		return new PgRunEvents(this.#pool, runId, this);
 	}
 
-	async join(runId: string): Promise<Record<string, unknown>> {
+	async join(
+		runId: string,
+		signal?: AbortSignal,
+	): Promise<Record<string, unknown>> {
 		await this.#queued.get(runId);
 		this.#joining.set(runId, (this.#joining.get(runId) ?? 0) + 1);
 		try {
-			while (!this.ended(runId)) await this.wait(runId);
+			// a caller that left is waited for no longer: no waiter, no poll of its run stays behind
+			while (!this.ended(runId) && signal?.aborted !== true)
+				await this.wait(runId, signal);
 		} finally {
 			const n = this.#joining.get(runId)! - 1;
 			if (n > 0) this.#joining.set(runId, n);
 			else this.#joining.delete(runId);
 		}
+		if (signal?.aborted) return {};
 		// read with the final record when a notification brought it (kept for the joins of that moment)
 		const output = this.#outputs.get(runId);
 		if (!this.#joining.has(runId)) this.#outputs.delete(runId);
