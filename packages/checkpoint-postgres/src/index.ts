@@ -7,4 +7,5 @@ export {
 	PostgresStore,
 	type PostgresStoreOptions,
 } from "./store/postgres-store.ts";
-export { isConnectionLoss } from "./store-errors.ts";
+export { isConnectionLoss, isRetryable } from "./store-errors.ts";
+export { BEGIN_BOUNDED } from "./transactions.ts";

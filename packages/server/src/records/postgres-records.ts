@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { WeftError } from "@weft/checkpoint";
+import { isRetryable } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { RUN_STORED_MOVES } from "../run-lifecycle.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
@@ -100,8 +101,8 @@ async function setUpSchema(client: pg.PoolClient): Promise<void> {
 			await client.query(SERVER_SCHEMA_SQL);
 			return;
 		} catch (error) {
-			if ((error as { code?: unknown }).code !== "40P01" || attempt >= 5)
-				throw error;
+			// a deadlock's victim (the store's own classification: rolled back, may run again)
+			if (!isRetryable(error) || attempt >= 5) throw error;
 			await new Promise((r) => setTimeout(r, 50 * attempt));
 		}
 	}

@@ -5,6 +5,7 @@ import {
 	type Lease,
 	threadLeaseOf,
 } from "@weft/checkpoint";
+import { BEGIN_BOUNDED } from "@weft/checkpoint-postgres";
 import type pg from "pg";
 import {
 	EVENTS_CHANNEL,
@@ -12,7 +13,6 @@ import {
 } from "../records/postgres-records.ts";
 import { statusesFrom } from "../run-lifecycle.ts";
 import { leaseLapsed } from "../thread-lease.ts";
-import { BEGIN_BOUNDED } from "./begin.ts";
 import { queueAttempt, queueNextOfThread } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 
