@@ -10,14 +10,8 @@ import { notFound } from "../http-errors.ts";
 import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
-import {
-	answerWhenDone,
-	inBackground,
-	joinRunStream,
-	startRun,
-	streamNewRun,
-	toRun,
-} from "./runs.ts";
+import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
+import { inBackground, startRun, toRun } from "./runs.ts";
 import { body } from "./validate.ts";
 
 /**
