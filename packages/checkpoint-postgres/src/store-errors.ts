@@ -49,6 +49,9 @@ export function isConnectionLoss(error: unknown): boolean {
 	return (
 		(code !== undefined &&
 			(CONNECTION_CODES.has(code) || code.startsWith("08"))) ||
+		// a database refusing connections, in any server language (its message is matched below too)
+		(code === "55000" &&
+			(error as { routine?: unknown }).routine === "CheckMyDatabase") ||
 		CONNECTION_MESSAGES.test(messageOf(error))
 	);
 }

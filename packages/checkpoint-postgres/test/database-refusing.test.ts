@@ -40,6 +40,15 @@ describe.skipIf(!available)("a database refusing connections", () => {
 			);
 			expect(String(refused)).toMatch(/not currently accepting connections/);
 			expect(isConnectionLoss(refused)).toBe(true);
+			// as a server answering in another language says it: the SQLSTATE and the routine decide
+			expect(
+				isConnectionLoss(
+					Object.assign(new Error("la base n'accepte pas de connexions"), {
+						code: (refused as { code?: string }).code,
+						routine: (refused as { routine?: string }).routine,
+					}),
+				),
+			).toBe(true);
 			await expect(cp.getTuple({ threadId: "t" })).rejects.toMatchObject({
 				code: "STORE_UNAVAILABLE",
 			});

@@ -275,10 +275,13 @@ export class RunManager implements RunExecutor {
 				? state
 				: { ...state, __error__: run.error };
 		}
-		await (signal === undefined
-			? live.done
-			: Promise.race([live.done, abortedOf(signal)]));
-		if (signal?.aborted) return {};
+		if (signal === undefined) await live.done;
+		else {
+			const left = new AbortController();
+			await Promise.race([live.done, abortedOf(signal, left.signal)]);
+			left.abort(); // the listener on the caller's signal goes with it
+			if (signal.aborted) return {};
+		}
 		return toWire(live.output) as Record<string, unknown>;
 	}
 
@@ -327,11 +330,14 @@ export class RunManager implements RunExecutor {
 	}
 }
 
-/** Resolves when `signal` aborts (at once if it has). */
-export function abortedOf(signal: AbortSignal): Promise<void> {
+/** Resolves when `signal` aborts (at once if it has); `until` removes its listener. */
+function abortedOf(signal: AbortSignal, until: AbortSignal): Promise<void> {
 	return signal.aborted
 		? Promise.resolve()
 		: new Promise((resolve) =>
-				signal.addEventListener("abort", () => resolve(), { once: true }),
+				signal.addEventListener("abort", () => resolve(), {
+					once: true,
+					signal: until,
+				}),
 			);
 }

@@ -22,9 +22,12 @@ export function clientLeft(c: Context): AbortSignal {
 	const outgoing = nodeResponse(c);
 	if (outgoing === undefined) return c.req.raw.signal;
 	const left = new AbortController();
-	outgoing.once("close", () => {
-		if (!outgoing.writableFinished) left.abort();
-	});
+	// gone already (it left while the run was being admitted)
+	if (outgoing.destroyed || outgoing.socket?.destroyed === true) left.abort();
+	else
+		outgoing.once("close", () => {
+			if (!outgoing.writableFinished) left.abort();
+		});
 	return left.signal;
 }
 

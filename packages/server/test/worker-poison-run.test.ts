@@ -69,6 +69,11 @@ describe.skipIf(!available)("a run that kills every worker it runs on", () => {
 		const run = await client.runs.create(thread.thread_id, "crash", {
 			input: {},
 		});
+		// queued behind it on its thread: started when the poison run is failed
+		const behind = await client.runs.create(thread.thread_id, "crash", {
+			input: { spare: true },
+			multitaskStrategy: "enqueue",
+		});
 		// a supervisor: a worker that died is replaced, until the run has ended
 		let status = "pending";
 		for (let i = 0; i < 20 && ["pending", "running"].includes(status); i++) {
@@ -90,7 +95,16 @@ describe.skipIf(!available)("a run that kills every worker it runs on", () => {
 		};
 		expect(out.__error__?.error).toBe("NODE_FAILED");
 		expect(out.__error__?.message).toMatch(/worker .*2 times/);
-		// the worker alive now runs the next run of the thread (its lease has lapsed)
+		// the worker alive now runs the run queued behind it on the thread (its lease has lapsed), and others
+		expect(
+			await client.runs.join(thread.thread_id, behind.run_id),
+		).toMatchObject({
+			done: true,
+			spare: true,
+		});
+		expect(
+			(await client.runs.get(thread.thread_id, behind.run_id)).status,
+		).toBe("success");
 		const live = workers.at(-1)!;
 		expect(live.child.exitCode).toBeNull();
 		expect(live.child.signalCode).toBeNull();

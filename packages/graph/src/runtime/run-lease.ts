@@ -193,6 +193,6 @@ export class RunLease {
 			again.catch((e: unknown) =>
 				this.#releaseLater(e, status, Math.min(delay * 2, 250)),
 			);
-		}, delay).unref();
+		}, delay).unref?.();
 	}
 }

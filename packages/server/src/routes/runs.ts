@@ -110,13 +110,14 @@ export function inBackground(b: RunCreateBody): RunCreateBody {
 }
 
 /** Starts a run on a thread the caller owns (or creates, with `if_not_exists: "create"`). */
-
 export async function startRun(
 	ctx: ServerContext,
 	c: Context<Env>,
 	b: RunCreateBody,
 	threadId: string,
 ): Promise<RunRecord> {
+	// refused before anything is made (a thread by if_not_exists) or cancelled (admit checks again)
+	if (ctx.runs.closing) throw shuttingDown();
 	const graphId = graphIdOf(ctx, b.assistant_id);
 	const registered = ctx.graphs.get(graphId)!;
 	checkRunRequest(registered, b);

@@ -41,8 +41,11 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 			throw error;
 		}
 		const ended = ctx.runs.join(run.runId);
+		// a join or drop that fails (its database connection lost) leaves the thread: never a rejection
+		// nobody handles, which would end the process
 		if (b.on_completion !== "keep")
-			void ended.then(() => dropThread(ctx, thread.threadId));
+			void ended.then(() => dropThread(ctx, thread.threadId)).catch(() => {});
+		else void ended.catch(() => {});
 		return { run, b };
 	};
 

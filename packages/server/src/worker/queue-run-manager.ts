@@ -15,7 +15,7 @@ import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
-import { queueNewRun } from "./queue.ts";
+import { queueNewRun, queueNextOfThread } from "./queue.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -233,10 +233,10 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			if (n > 0) this.#joining.set(runId, n);
 			else this.#joining.delete(runId);
 		}
-		if (signal?.aborted) return {};
 		// read with the final record when a notification brought it (kept for the joins of that moment)
 		const output = this.#outputs.get(runId);
 		if (!this.#joining.has(runId)) this.#outputs.delete(runId);
+		if (signal?.aborted) return {};
 		if (output !== undefined)
 			return (output as Record<string, unknown> | null) ?? {};
 		const { output: stored } = await this.#records.getRunWithOutput(runId);
@@ -245,14 +245,19 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 
 	async cancel(run: RunRecord, wait: boolean): Promise<void> {
 		await this.#queued.get(run.runId)?.catch(() => {});
-		await this.#pool.query(
-			`UPDATE weft_server.runs SET cancel_requested = true,
-				status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
-				body = CASE WHEN status = 'pending'
+		const { rows } = await this.#pool.query(
+			`WITH old AS (SELECT status FROM weft_server.runs WHERE run_id = $1 FOR UPDATE)
+			UPDATE weft_server.runs SET cancel_requested = true,
+				status = CASE WHEN runs.status = 'pending' THEN 'cancelled' ELSE runs.status END,
+				body = CASE WHEN runs.status = 'pending'
 					THEN body || jsonb_build_object('status', 'cancelled', 'updatedAt', $2::text) ELSE body END
-			WHERE run_id = $1`,
+			FROM old WHERE run_id = $1 RETURNING old.status AS was`,
 			[run.runId, new Date().toISOString()],
 		);
+		// a queued run cancelled before it ran: the run enqueued behind it on its thread, whose job gave up
+		// while this one was ahead of it, is queued again (as a worker does when a run ends)
+		if ((rows[0] as { was?: string } | undefined)?.was === "pending")
+			await queueNextOfThread(this.#pool, run.threadId);
 		this.#registry.runs.refresh(
 			run.runId,
 			await this.#records.getRun(run.runId),

@@ -1,4 +1,3 @@
-import type { WorkerUtils } from "graphile-worker";
 import type pg from "pg";
 import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
 import type { RunCreateBody } from "../schemas.ts";
@@ -21,45 +20,51 @@ export interface RunJob {
  */
 export const RUN_JOB_MAX_ATTEMPTS = 10;
 
-/**
- * Queues a later attempt of a run (its row and request are stored: `queueNewRun`). `jobKey`: the queue
- * keeps one job per key (by default one per attempt).
- */
-export async function enqueueRun(
-	utils: WorkerUtils,
-	runId: string,
-	attempt: number,
-	jobKey = `${runId}:${attempt}`,
-	/** Not before then (default: at once). */
-	runAt?: Date,
-): Promise<void> {
-	const job: RunJob = { runId, attempt };
-	await utils.addJob(RUN_JOB_TASK, job, {
-		jobKey,
-		maxAttempts: RUN_JOB_MAX_ATTEMPTS,
-		...(runAt === undefined ? {} : { runAt }),
-	});
-}
-
 /** graphile-worker's schema (its own default, or the one its environment variable names). */
 const QUEUE_SCHEMA = process.env.GRAPHILE_WORKER_SCHEMA || "graphile_worker";
 const WORKER_SCHEMA = `"${QUEUE_SCHEMA.replace(/"/g, '""')}"`;
 
 /**
- * Queues a later attempt of a run as `enqueueRun` does, on `client`: inside the caller's transaction, the
- * job commits with it (graphile-worker's own `add_job`, as `queueNewRun` uses).
+ * graphile-worker's own `add_job` for attempt `attempt` of a run, as an SQL expression whose parameters
+ * start at `$first`, with them: inside a statement or transaction of the caller, the job commits with its
+ * other writes (the run's move, its announcement). `jobKey`: the queue keeps one job per key (by default
+ * one per attempt); `runAt`: not before then.
  */
+export function addJobCall(
+	runId: string,
+	attempt: number,
+	first: number,
+	o: { jobKey?: string; runAt?: Date } = {},
+): { sql: string; params: unknown[] } {
+	const job: RunJob = { runId, attempt };
+	return {
+		sql: `${WORKER_SCHEMA}.add_job(identifier => $${first}::text, payload => $${first + 1}::json,
+			max_attempts => $${first + 2}::int, job_key => $${first + 3}::text,
+			run_at => coalesce($${first + 4}::timestamptz, now()))`,
+		params: [
+			RUN_JOB_TASK,
+			JSON.stringify(job),
+			RUN_JOB_MAX_ATTEMPTS,
+			o.jobKey ?? `${runId}:${attempt}`,
+			o.runAt?.toISOString() ?? null,
+		],
+	};
+}
+
+/** Queues a later attempt of a run (its row and request are stored: `queueNewRun`) on `client`. */
 export async function queueAttempt(
 	client: pg.ClientBase | pg.Pool,
 	runId: string,
 	attempt: number,
-	jobKey = `${runId}:${attempt}`,
+	jobKey?: string,
 ): Promise<void> {
-	const job: RunJob = { runId, attempt };
-	await client.query(
-		`SELECT ${WORKER_SCHEMA}.add_job(identifier => $1::text, payload => $2::json, max_attempts => $3::int, job_key => $4::text)`,
-		[RUN_JOB_TASK, JSON.stringify(job), RUN_JOB_MAX_ATTEMPTS, jobKey],
+	const call = addJobCall(
+		runId,
+		attempt,
+		1,
+		jobKey === undefined ? {} : { jobKey },
 	);
+	await client.query(`SELECT ${call.sql}`, call.params);
 }
 
 /** Queues the oldest run enqueued behind one that just ended on this thread (none: nothing). */

@@ -33,7 +33,7 @@ import {
 	sweepExpiredEvents,
 } from "./pg-events.ts";
 import {
-	enqueueRun,
+	addJobCall,
 	queueNextOfThread,
 	RUN_JOB_TASK,
 	type RunJob,
@@ -291,41 +291,46 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					releaseOnStoreLoss: row.lost + 1 < maxAttempts,
 				},
 			);
-			if (outcome === "RELEASE") {
-				// the store went away mid-run: a later attempt goes on from the last checkpoint, after a pause.
-				// Written events first (those a failed batch lost are rebuilt from the checkpoints, as after a
-				// dead worker). Where even that cannot be written, the run stays running: once its lease has
-				// lapsed, a worker's sweep queues the next attempt
-				await events.flush().catch(() => {});
-				handedOver = await handOver(
-					job,
-					row.body.threadId,
-					STORE_LOSS_PAUSE_MS * job.attempt,
-					true,
-				).catch(() => true);
-				if (handedOver) return;
-			}
+			// asked while the run was given back (its store lost, or a hand-over at shutdown)
+			let cancelled = false;
 			const stop = controller.signal.reason;
 			if (
-				outcome === "CANCEL" &&
-				stop instanceof RunStop &&
-				stop.why === "handover"
+				outcome === "RELEASE" ||
+				(outcome === "CANCEL" &&
+					stop instanceof RunStop &&
+					stop.why === "handover")
 			) {
-				// the next attempt numbers its events after the stored ones: all of them are written first
-				await events.flush();
-				handedOver = await handOver(job, row.body.threadId);
+				// the next attempt numbers its events after the stored ones: all of them are written first. The
+				// store went away mid-run (RELEASE): a later attempt goes on from the last checkpoint, after a
+				// pause; the events a failed batch lost are rebuilt from the checkpoints, as after a dead worker,
+				// and where even the hand-over cannot be written, the run stays running for the sweep
+				const lostStore = outcome === "RELEASE";
+				if (lostStore) await events.flush().catch(() => {});
+				else await events.flush();
+				const given = await handOver(
+					job,
+					row.body.threadId,
+					lostStore ? STORE_LOSS_PAUSE_MS * job.attempt : 0,
+					lostStore,
+				).catch((error: unknown) => {
+					if (lostStore) return "left" as const;
+					throw error;
+				});
+				handedOver = given === "handed" || given === "left";
 				if (handedOver) return;
+				if (given === "gone") {
+					mine = false;
+					return;
+				}
+				cancelled = true;
 			}
 			// the events not written yet go in the status's own statement (one commit, not two in a row)
 			mine = await setStatus(
 				job.runId,
 				job.attempt,
-				// a store loss not handed over (a cancel was asked meanwhile): the run failed
 				nextRunStatus(
 					"running",
-					outcome === "RELEASE"
-						? "FAIL"
-						: stoppedOutcome(controller.signal, outcome),
+					cancelled ? "CANCEL" : stoppedOutcome(controller.signal, outcome),
 				) ?? "error",
 				output,
 				await events.rest(),
@@ -339,44 +344,62 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 
 	/**
 	 * Gives a stopped run back: waits until its thread's lease is released (the graph releases it once
-	 * the step in flight has settled), moves it running → pending (RELEASE) and queues its next attempt,
-	 * which another worker takes at once and continues from the last checkpoint. A lease still held
-	 * after a while (a step that ignores its signal) is left to expire: the run stays `running` and the
-	 * lease sweep of another worker takes it over then. True when the run is no longer this worker's.
+	 * the step in flight has settled), then moves it running → pending (RELEASE) and queues its next
+	 * attempt, in one statement with its announcement (nothing in between can leave it pending with no
+	 * job); another worker continues from the last checkpoint. `handed`: done; `left`: the lease is still
+	 * held after a while (a step that ignores its signal), so the run stays `running` for the sweep;
+	 * `cancel`: a cancel was asked meanwhile (the caller ends the run cancelled); `gone`: the run is no
+	 * longer this attempt's.
 	 */
 	const handOver = async (
 		job: RunJob,
 		threadId: string,
 		/** How long the next attempt waits before it starts. */
 		delayMs = 0,
-		/** The attempt lost its worker's use (its store went away): counted toward `maxAttempts`. */
+		/** The attempt lost its store: counted toward `maxAttempts`. */
 		lost = false,
-	): Promise<boolean> => {
-		if (!(await leaseReleased(options.checkpointer, threadId))) return true;
-		const moved = await pool.query(
-			`UPDATE weft_server.runs SET status = 'pending', lost = lost + $5::int,
-				body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-			WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[]) AND NOT cancel_requested`,
+	): Promise<"handed" | "left" | "cancel" | "gone"> => {
+		if (!(await leaseReleased(options.checkpointer, threadId))) return "left";
+		// the run's lock goes first: the worker taking the next attempt must get it (a sweep that takes the
+		// run meanwhile leaves the move below nothing to match)
+		await runLocks.release(job.runId, job.attempt);
+		const next = addJobCall(job.runId, job.attempt + 1, 8, {
+			...(delayMs > 0 ? { runAt: new Date(Date.now() + delayMs) } : {}),
+		});
+		const { rows } = await pool.query(
+			`WITH moved AS (UPDATE weft_server.runs SET status = 'pending', lost = lost + $5::int,
+					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
+				WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[]) AND NOT cancel_requested
+				RETURNING 1),
+			queued AS (SELECT ${next.sql}, pg_notify($6, $7) FROM moved)
+			SELECT (SELECT count(*) FROM queued)::int AS moved, r.attempt, r.status, r.cancel_requested
+			FROM weft_server.runs r WHERE r.run_id = $1`,
 			[
 				job.runId,
 				job.attempt,
 				new Date().toISOString(),
 				statusesFrom("RELEASE"),
 				lost ? 1 : 0,
+				RECORDS_CHANNEL,
+				`run:${job.runId}`,
+				...next.params,
 			],
 		);
-		if (moved.rowCount !== 1) return false;
-		await notify(pool, `run:${job.runId}`);
-		// the run's lock goes before its next attempt is queued: the worker taking it must get the lock
-		await runLocks.release(job.runId, job.attempt);
-		await enqueueRun(
-			utils,
-			job.runId,
-			job.attempt + 1,
-			undefined,
-			delayMs > 0 ? new Date(Date.now() + delayMs) : undefined,
-		);
-		return true;
+		const r = rows[0] as
+			| {
+					moved: number;
+					attempt: number;
+					status: string;
+					cancel_requested: boolean;
+			  }
+			| undefined;
+		if (r?.moved === 1) return "handed";
+		return r !== undefined &&
+			r.attempt === job.attempt &&
+			r.status === "running" &&
+			r.cancel_requested
+			? "cancel"
+			: "gone";
 	};
 
 	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
