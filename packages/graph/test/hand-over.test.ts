@@ -8,7 +8,15 @@ import {
 	MemoryCheckpointer,
 	PUT_SYNC,
 } from "@weft/checkpoint";
-import { Command, END, reducer, Send, START, StateGraph } from "@weft/graph";
+import {
+	Command,
+	END,
+	reducer,
+	Send,
+	START,
+	StateGraph,
+	type UsageReport,
+} from "@weft/graph";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
@@ -105,6 +113,87 @@ describe("records handed over to the in-memory store", () => {
 				expect(c.metadata).toEqual(JSON.parse(JSON.stringify(c.metadata)));
 		},
 	);
+
+	/** A graph whose node reports one model call (its usage and record), and the metadata its step stored. */
+	async function reported(usage: UsageReport) {
+		const { store, seen } = watchedStore();
+		const graph = new StateGraph(S)
+			.addNode("call", (s, ctx) => {
+				ctx.reportUsage(usage);
+				return { n: s.n + 1 };
+			})
+			.addEdge(START, "call")
+			.compile({ checkpointer: store, name: "reports" });
+		await graph.run({}, { threadId: "t" });
+		const step = seen.find((s) => s.record.metadata.nodes[0] === "call")!;
+		const stored = (await store.getTuple({ threadId: "t" }))!.checkpoint;
+		return { step, stored };
+	}
+
+	const figures = {
+		model: "m1",
+		inputTokens: 3,
+		outputTokens: 2,
+		durationMs: 1.5,
+	};
+	const record = {
+		node: "call",
+		model: "m1",
+		durationMs: 1.5,
+		inputTokens: 3,
+		outputTokens: 2,
+		cachedTokens: 0,
+		cacheHit: false,
+		fallback: false,
+	};
+
+	it("hands over a step with model usage and a call record of plain figures, keeping no object of the caller's", async () => {
+		const call = { ...record };
+		const { step, stored } = await reported({ ...figures, call });
+		expect(step.handOver).toBe(true);
+		expect(vouched(step.record)).toBe(true);
+		const timing = stored.metadata.timing as { calls: unknown[] };
+		expect(timing.calls).toEqual([record]);
+		expect(timing.calls[0]).not.toBe(call);
+		// the caller's record stays the caller's: changing it changes nothing stored
+		call.model = "changed";
+		expect(Object.isFrozen(call)).toBe(false);
+		// as a durable store reads it back: plain objects (prototypes included), plain figures
+		expect(stored.metadata).toStrictEqual(
+			JSON.parse(JSON.stringify(stored.metadata)),
+		);
+		expect((stored.metadata.usage as { calls: number }).calls).toBe(1);
+	});
+
+	it.each([
+		["a NUL in a model name", { ...figures, model: "a\0b" }],
+		["a model named toJSON", { ...figures, model: "toJSON" }],
+		["an infinite token count", { ...figures, inputTokens: Infinity }],
+		["a NaN cost", { ...figures, costUsd: Number.NaN }],
+		["a NaN duration", { ...figures, durationMs: Number.NaN }],
+		[
+			"a call record with content",
+			{
+				...figures,
+				call: { ...record, prompt: [{ type: "human", content: "hi" }] },
+			},
+		],
+		[
+			"a call record with an undefined field",
+			{ ...figures, call: { ...record, finishReason: undefined } },
+		],
+		[
+			"a call record that is no plain object",
+			{ ...figures, call: Object.assign(Object.create({ x: 1 }), record) },
+		],
+	])("does not hand over a step whose usage has %s", async (_, usage) => {
+		const { step } = await reported(usage as UsageReport).catch((e) => {
+			// a value no store keeps (a NUL) fails the run typed: nothing was handed over
+			expect(e).toMatchObject({ code: "SERIALIZATION_FAILED" });
+			return { step: { handOver: false } };
+		});
+		expect(step.handOver).toBe(false);
+	});
 
 	it("hands nothing over for a graph with a node named toJSON, or a thread of a subgraph", async () => {
 		const { store, seen } = watchedStore();

@@ -1,4 +1,4 @@
-import type { JsonValue } from "@weft/checkpoint";
+import { isPlainEntry, type JsonValue } from "@weft/checkpoint";
 import type { ModelCallRecord } from "../graph/types.ts";
 
 /** The checkpoint metadata key under which a step records its timing. */
@@ -90,12 +90,15 @@ export class StepTimer {
 	}
 
 	model(name: string, ms: number): void {
-		this.#models ??= byName();
-		push(this.#models, name, tenths(ms));
+		// a plain object, as `nodes` below: the checkpoint may keep it as it is (hand-over.ts)
+		this.#models ??= {};
+		pushOwn(this.#models, name, tenths(ms));
 		this.#empty = false;
 	}
 
-	call(record: ModelCallRecord): void {
+	call(given: ModelCallRecord): void {
+		// a record of plain figures is copied: the checkpoint may keep the copy as it is (hand-over.ts)
+		const record = ownCopy(given) ?? given;
 		if (this.#calls === undefined) this.#calls = [record];
 		else this.#calls.push(record);
 		this.#empty = false;
@@ -191,6 +194,22 @@ function aligned(
 	return list;
 }
 
+/**
+ * A copy of a call record that holds plain scalars alone (no content: see `ModelCallRecord`), or undefined
+ * for any other, which stays the caller's (the store copies it).
+ */
+function ownCopy(record: ModelCallRecord): ModelCallRecord | undefined {
+	if (Object.getPrototypeOf(record) !== Object.prototype) return undefined;
+	const out: Record<string, unknown> = {};
+	for (const key in record) {
+		const value = (record as unknown as Record<string, unknown>)[key];
+		if (!Object.hasOwn(record, key) || !isPlainEntry(key, value))
+			return undefined;
+		out[key] = value;
+	}
+	return out as unknown as ModelCallRecord;
+}
+
 /** A tenth of a millisecond is finer than any figure stats shows. */
 function tenths(ms: number): number {
 	return Math.round(ms * 10) / 10;
@@ -211,14 +230,4 @@ function pushOwn(
 			configurable: true,
 		});
 	else into[key] = [value];
-}
-
-function push(
-	into: Record<string, number[]>,
-	key: string,
-	value: number,
-): void {
-	const list = into[key];
-	if (list === undefined) into[key] = [value];
-	else list.push(value);
 }
