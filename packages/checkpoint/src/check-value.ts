@@ -1,6 +1,7 @@
 // What serialize accepts: values that come back as they went in, no deeper than MAX_WRITE_DEPTH.
 import { CheckpointError } from "./errors.ts";
-import { registeredPlainOf } from "./type-registry.ts";
+import { isTaggedValue } from "./tagged-value.ts";
+import { registeredTypeOf } from "./type-registry.ts";
 
 /** How deep a value may nest (a cyclic value reaches it too). */
 export const MAX_WRITE_DEPTH = 1000;
@@ -164,7 +165,8 @@ function walkInstance(value: object, proto: unknown, depth: number): number {
 	// one native check first: a registered instance (a message) is walked here once per blob
 	if (ArrayBuffer.isView(value) && TYPED_ARRAYS.some((T) => value instanceof T))
 		return HAS_RICH;
-	if (registeredPlainOf(value) !== undefined) return HAS_REGISTERED;
+	if (isTaggedValue(value) || registeredTypeOf(value) !== undefined)
+		return HAS_REGISTERED;
 	const name =
 		(proto as { constructor?: { name?: string } })?.constructor?.name ??
 		"unknown";

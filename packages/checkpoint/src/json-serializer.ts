@@ -22,7 +22,7 @@ import { CUSTOM_PREFIX, checkRichPayload } from "./superjson-payload.ts";
 import { isTaggedValue, taggedNames } from "./tagged-value.ts";
 import {
 	findType,
-	registeredPlainOf,
+	registeredTypeOf,
 	registeredTypes,
 	registryVersion,
 } from "./type-registry.ts";
@@ -312,8 +312,10 @@ function tagRegistered(value: unknown): unknown {
 	if (Array.isArray(value)) return tagItems(value);
 	if (Object.getPrototypeOf(value) === Object.prototype)
 		return tagFields(value as Record<string, unknown>);
-	const registered = registeredPlainOf(value)!;
-	return { [MARK]: registered.name, v: tagRegistered(registered.plain()) };
+	if (isTaggedValue(value))
+		return { [MARK]: value.$type, v: tagRegistered(value.value) };
+	const type = registeredTypeOf(value)!;
+	return { [MARK]: type.name, v: tagRegistered(type.toPlain(value)) };
 }
 
 /** `tagRegistered` of an array: the array itself when no item changes. */
