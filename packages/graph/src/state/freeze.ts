@@ -8,7 +8,8 @@ export function deepFreeze(value: unknown): void {
 		return;
 	if (Array.isArray(value)) {
 		Object.freeze(value);
-		for (const item of value) deepFreeze(item);
+		// an index loop: no iterator per state (a step freezes its whole message list: perf, issue 17)
+		for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
 		return;
 	}
 	const proto = Object.getPrototypeOf(value);
