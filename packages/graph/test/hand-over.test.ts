@@ -166,6 +166,7 @@ describe("records handed over to the in-memory store", () => {
 	});
 
 	it.each([
+		["a model named __proto__", { ...figures, model: "__proto__" }],
 		["a NUL in a model name", { ...figures, model: "a\0b" }],
 		["a model named toJSON", { ...figures, model: "toJSON" }],
 		["an infinite token count", { ...figures, inputTokens: Infinity }],

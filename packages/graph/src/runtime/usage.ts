@@ -51,9 +51,9 @@ function addTotals(t: UsageTotals, c: UsageTotals): UsageTotals {
 export function sumUsage(total: RunUsage, part: RunUsage): RunUsage {
 	addTotals(total, part);
 	for (const [node, totals] of Object.entries(part.byNode))
-		total.byNode[node] = addTotals(total.byNode[node] ?? blank(), totals);
+		addTotals(totalsOf(total.byNode, node), totals);
 	for (const [model, totals] of Object.entries(part.byModel))
-		total.byModel[model] = addTotals(total.byModel[model] ?? blank(), totals);
+		addTotals(totalsOf(total.byModel, model), totals);
 	return total;
 }
 
@@ -64,15 +64,25 @@ export function addUsage(usage: RunUsage, node: string, u: UsageReport): void {
 	if (u.model !== undefined) addReport(totalsOf(usage.byModel, u.model), u);
 }
 
+/**
+ * The totals kept under a name, made on first use. Names are data: only own keys count, and one named
+ * `__proto__` is an own key too (assigned, it would set the object's prototype, and the figures added to
+ * it would reach every object of the process).
+ */
 function totalsOf(
 	totals: Record<string, UsageTotals>,
 	key: string,
 ): UsageTotals {
-	let t = totals[key];
-	if (t === undefined) {
-		t = blank();
-		totals[key] = t;
-	}
+	if (Object.hasOwn(totals, key)) return totals[key]!;
+	const t = blank();
+	if (key === "__proto__")
+		Object.defineProperty(totals, key, {
+			value: t,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	else totals[key] = t;
 	return t;
 }
 
