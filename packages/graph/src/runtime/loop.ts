@@ -312,8 +312,13 @@ export class Run {
 
 	/** Applies a step's writes, plans and writes its checkpoint: a promise only if one must be waited on. */
 	#commitStep(outcomes: DoneOutcome[]): Promise<void> | undefined {
+		// index loops in the per-step path: no iterator objects before the optimizing compiler inlines them
+		// (W1a's figure is mostly its first ≈ 400 ms: perf, issue 17)
 		const writes: ChannelWrite[] = [];
-		for (const o of outcomes) for (const w of o.writes) writes.push(w);
+		for (let i = 0; i < outcomes.length; i++) {
+			const own = outcomes[i]!.writes;
+			for (let j = 0; j < own.length; j++) writes.push(own[j]!);
+		}
 		this.#at.values = this.#rt.channels.apply(this.#at.values, writes, {
 			strict: true,
 		});

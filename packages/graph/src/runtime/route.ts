@@ -103,7 +103,8 @@ export function ranNodes(
 	outcomes: ReadonlyArray<{ task: { node: string }; goto: Target[] }>,
 ): Ran {
 	const ran: Ran = [];
-	for (const o of outcomes) {
+	for (let i = 0; i < outcomes.length; i++) {
+		const o = outcomes[i]!;
 		const last = ran[ran.length - 1];
 		if (last?.node === o.task.node) last.targets.push(...o.goto);
 		else
@@ -131,7 +132,7 @@ export function routeRan(
 		const targets = route(rt, r.node, values, context);
 		if (targets instanceof Promise)
 			return routeRest(targets, i, rt, ran, values, context);
-		for (const t of targets) r.targets.push(t);
+		for (let j = 0; j < targets.length; j++) r.targets.push(targets[j]!);
 	}
 	return undefined;
 }

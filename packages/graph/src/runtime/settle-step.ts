@@ -23,8 +23,9 @@ export function settleStep(
 	store: RunStore | undefined,
 	place: () => StepPlace,
 ): Settled | Promise<Settled> {
-	for (const o of outcomes)
-		if (o.kind !== "done") return unsettled(outcomes, store, place());
+	for (let i = 0; i < outcomes.length; i++)
+		if (outcomes[i]!.kind !== "done")
+			return unsettled(outcomes, store, place());
 	return COMMIT; // every task finished: nothing to save, no promise (perf, issue 17)
 }
 

@@ -159,7 +159,9 @@ export class Channels {
 		}
 		const writes: ChannelWrite[] = [];
 		const parsed = result.data as Record<string, unknown>;
-		for (const key of Object.keys(update)) {
+		const keys = Object.keys(update);
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i]!;
 			const value = parsed[key];
 			// `.optional()` lets a present `undefined` through: a required key must not become undefined
 			if (value === undefined && !this.#undefinedOk.has(key))
@@ -275,7 +277,11 @@ export class Channels {
 		const writers =
 			strict && writes.length > 1 ? new Map<string, string>() : undefined;
 		for (let i = 0; i < writes.length; i++) {
-			const [node, key, value] = writes[i]!;
+			// indexed, not destructured: array destructuring goes through an iterator until optimized
+			const write = writes[i]!;
+			const node = write[0];
+			const key = write[1];
+			const value = write[2];
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
 				next[key] = spec.fn(next[key], value);
