@@ -42,6 +42,9 @@ export function nodeSSE(
 	events: (left: AbortSignal) => AsyncIterable<RunEvent>,
 	onLeave: () => void,
 ): Response {
+	// asked before the headers go: a client gone already (during the run's admission) is seen
+	const left = clientLeft(c);
+	left.addEventListener("abort", onLeave, { once: true });
 	const headers: Record<string, string> = {};
 	c.res.headers.forEach((value, key) => {
 		headers[key] = value;
@@ -53,20 +56,14 @@ export function nodeSSE(
 		"cache-control": "no-cache",
 		connection: "keep-alive",
 	});
-	const left = new AbortController();
 	let wrote = false;
 	// the headers go out with the first event, or on their own when none is ready at once
 	setImmediate(() => {
 		if (!wrote && !outgoing.destroyed) outgoing.flushHeaders();
 	});
-	outgoing.once("close", () => {
-		if (outgoing.writableFinished) return;
-		left.abort();
-		onLeave();
-	});
 	void (async () => {
 		try {
-			for await (const ev of events(left.signal)) {
+			for await (const ev of events(left)) {
 				wrote = true;
 				if (outgoing.destroyed) break;
 				if (!outgoing.write(sseFrame(ev)))
