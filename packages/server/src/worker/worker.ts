@@ -4,7 +4,6 @@ import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
 	CANCEL_CHANNEL,
 	EVENTS_CHANNEL,
-	notify,
 	type PostgresRecords,
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
