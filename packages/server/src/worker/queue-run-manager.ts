@@ -16,6 +16,7 @@ import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
 import { queueNewRun, queueNextOfThread } from "./queue.ts";
+import { bodyWithStatus } from "./run-moves.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -250,7 +251,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 			UPDATE weft_server.runs SET cancel_requested = true,
 				status = CASE WHEN runs.status = 'pending' THEN 'cancelled' ELSE runs.status END,
 				body = CASE WHEN runs.status = 'pending'
-					THEN body || jsonb_build_object('status', 'cancelled', 'updatedAt', $2::text) ELSE body END
+					THEN ${bodyWithStatus("'cancelled'", "$2")} ELSE body END
 			FROM old WHERE run_id = $1 RETURNING old.status AS was`,
 			[run.runId, new Date().toISOString()],
 		);

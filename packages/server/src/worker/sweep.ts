@@ -15,6 +15,7 @@ import { statusesFrom } from "../run-lifecycle.ts";
 import { leaseLapsed } from "../thread-lease.ts";
 import { queueAttempt, queueNextOfThread } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
+import { bodyWithStatus } from "./run-moves.ts";
 
 /** A run the sweep considers: running as `attempt` since long enough, having lost `lost` workers before. */
 interface SweptRun {
@@ -97,8 +98,7 @@ export async function takeBack(
 			`UPDATE weft_server.runs SET lost = lost + 1,
 				status = CASE WHEN $7::jsonb IS NULL THEN 'pending' ELSE 'error' END,
 				output = coalesce($7::jsonb, output),
-				body = body || jsonb_build_object('status',
-					CASE WHEN $7::jsonb IS NULL THEN 'pending' ELSE 'error' END, 'updatedAt', $3::text)
+				body = ${bodyWithStatus("CASE WHEN $7::jsonb IS NULL THEN 'pending' ELSE 'error' END", "$3")}
 					|| CASE WHEN $7::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', $7::jsonb->'__error__') END
 			WHERE run_id = $1 AND attempt = $2 AND lost = $8 AND status = ANY($4::text[])
 			RETURNING pg_notify($5, $6)`,

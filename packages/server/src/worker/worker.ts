@@ -3,9 +3,7 @@ import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
 	CANCEL_CHANNEL,
-	EVENTS_CHANNEL,
 	type PostgresRecords,
-	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
 import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
@@ -13,32 +11,16 @@ import {
 	isFinalRunStatus,
 	nextRunStatus,
 	RUN_STATUSES,
-	type RunLifecycleStatus,
-	statusesFrom,
 } from "../run-lifecycle.ts";
-import type { RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
-import type { RunRecord } from "../thread-registry.ts";
-import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
-import {
-	type EventRow,
-	insertEventsSql,
-	PgEventWriter,
-	STORED_EVENTS_SQL,
-	type StoredEvents,
-	sweepExpiredEvents,
-} from "./pg-events.ts";
-import {
-	addJobCall,
-	queueNextOfThread,
-	RUN_JOB_TASK,
-	type RunJob,
-} from "./queue.ts";
+import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
+import { queueNextOfThread, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
+import { claimRun, finishRun, giveBack } from "./run-moves.ts";
 import { sweepLapsedRuns } from "./sweep.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -145,44 +127,6 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	await listener.start();
 	const runLocks = await RunLocks.open(pool);
 
-	/**
-	 * Moves the run to `status` while it is `running` as this attempt, and only then (decision 0127): a run
-	 * the sweep took back from this attempt waits `pending` for the next one, which decides how it ends,
-	 * and one claimed again is that attempt's; false when the run was not this attempt's any more. Why a
-	 * run failed (its output's `__error__`) goes into its record too, as `weft dev` keeps it (`RunRecord.error`).
-	 */
-	const setStatus = async (
-		runId: string,
-		attempt: number,
-		status: RunLifecycleStatus,
-		output?: unknown,
-		/** The run's last events (`PgEventWriter.rest()`), written in the same statement, only if the status moved. */
-		events: EventRow[] = [],
-	): Promise<boolean> => {
-		// the announcements are in the same statement: they go out when the status (and the events) commit
-		// the events go in only with the status: only while the run is `running` as this attempt (0108, 0127)
-		const ins = insertEventsSql(events, 9, "EXISTS (SELECT 1 FROM moved)");
-		const { rows } = await pool.query(
-			`WITH moved AS (UPDATE weft_server.runs SET status = $3, output = coalesce($4::jsonb, output),
-				body = body || jsonb_build_object('status', $3::text, 'updatedAt', $5::text)
-					|| CASE WHEN $4::jsonb ? '__error__' THEN jsonb_build_object('error', $4::jsonb->'__error__') ELSE '{}'::jsonb END
-			WHERE run_id = $1 AND attempt = $2 AND status = 'running' RETURNING 1)${ins.cte}
-			SELECT (SELECT count(*) FROM moved)::int AS moved, pg_notify($6, $7)${events.length > 0 ? ", pg_notify($8, $1)" : ""}`,
-			[
-				runId,
-				attempt,
-				status,
-				// in wire form: JSON.stringify of a LangChain message is its `lc` constructor record
-				output === undefined ? null : JSON.stringify(toWire(output)),
-				new Date().toISOString(),
-				RECORDS_CHANNEL,
-				`run:${runId}`,
-				...(events.length > 0 ? [EVENTS_CHANNEL, ...ins.params] : []),
-			],
-		);
-		return (rows[0] as { moved: number }).moved === 1;
-	};
-
 	const execute = async (job: RunJob): Promise<void> => {
 		// held from before the claim until the final status is written, so that no sweep takes the run back
 		// from a live worker; held elsewhere: another worker has this run (a second job of it)
@@ -205,40 +149,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		job: RunJob,
 		controller: AbortController,
 	): Promise<void> => {
-		// one statement: the claim, its announcement (sent when it commits), and where the run's stored
-		// events stop (read at the claim's snapshot: no other worker writes them while this one holds the
-		// run's lock). One row, with a null status when the run could not be claimed. Only by a later
-		// attempt than the run's last (decision 0127): a second job of an attempt already made (a duplicate,
-		// or one left from before a sweep) does not run the run again under a number another process has.
-		const claimed = await pool.query(
-			`WITH claimed AS (UPDATE weft_server.runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
-				attempt = $2, claimed_at = now(),
-				body = body || jsonb_build_object('status',
-					CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END, 'updatedAt', $3::text)
-			WHERE run_id = $1 AND status = ANY($4::text[]) AND attempt < $2 AND NOT EXISTS (
-				SELECT 1 FROM weft_server.runs other WHERE other.thread_id = runs.thread_id
-				AND other.run_id <> runs.run_id AND (other.status = 'running'
-					OR (other.status = 'pending' AND other.body->>'createdAt' < runs.body->>'createdAt')))
-			RETURNING body, request, status, lost)
-			SELECT c.body, c.request, c.status, c.lost, ${STORED_EVENTS_SQL("$1")}
-			FROM (SELECT pg_notify($5, $6)) announced LEFT JOIN claimed c ON true`,
-			[
-				job.runId,
-				job.attempt,
-				new Date().toISOString(),
-				statusesFrom("START"),
-				RECORDS_CHANNEL,
-				`run:${job.runId}`,
-			],
-		);
-		const row = claimed.rows[0] as
-			| ({
-					body: RunRecord;
-					request: RunCreateBody | null;
-					lost: number;
-					status: string | null;
-			  } & StoredEvents)
-			| undefined;
+		const row = await claimRun(pool, job);
 		if (row === undefined || row.status !== "running") return;
 		const compiled = graphs.get(row.body.graphId);
 		const graph =
@@ -264,7 +175,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 					hint: "start weft worker with the same --graph list (or weft.json) as weft serve",
 				});
 				await events.flush();
-				mine = await setStatus(job.runId, job.attempt, "error");
+				mine = await finishRun(pool, job.runId, job.attempt, "error");
 				return;
 			}
 			// a dead attempt may have taken the thread's lease and died before its first checkpoint: then
@@ -324,7 +235,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				cancelled = true;
 			}
 			// the events not written yet go in the status's own statement (one commit, not two in a row)
-			mine = await setStatus(
+			mine = await finishRun(
+				pool,
 				job.runId,
 				job.attempt,
 				nextRunStatus(
@@ -362,43 +274,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		// the run's lock goes first: the worker taking the next attempt must get it (a sweep that takes the
 		// run meanwhile leaves the move below nothing to match)
 		await runLocks.release(job.runId, job.attempt);
-		const next = addJobCall(job.runId, job.attempt + 1, 8, {
-			...(delayMs > 0 ? { runAt: new Date(Date.now() + delayMs) } : {}),
-		});
-		const { rows } = await pool.query(
-			`WITH moved AS (UPDATE weft_server.runs SET status = 'pending', lost = lost + $5::int,
-					body = body || jsonb_build_object('status', 'pending', 'updatedAt', $3::text)
-				WHERE run_id = $1 AND attempt = $2 AND status = ANY($4::text[]) AND NOT cancel_requested
-				RETURNING 1),
-			queued AS (SELECT ${next.sql}, pg_notify($6, $7) FROM moved)
-			SELECT (SELECT count(*) FROM queued)::int AS moved, r.attempt, r.status, r.cancel_requested
-			FROM weft_server.runs r WHERE r.run_id = $1`,
-			[
-				job.runId,
-				job.attempt,
-				new Date().toISOString(),
-				statusesFrom("RELEASE"),
-				lost ? 1 : 0,
-				RECORDS_CHANNEL,
-				`run:${job.runId}`,
-				...next.params,
-			],
+		return giveBack(
+			pool,
+			job,
+			lost,
+			delayMs > 0 ? new Date(Date.now() + delayMs) : undefined,
 		);
-		const r = rows[0] as
-			| {
-					moved: number;
-					attempt: number;
-					status: string;
-					cancel_requested: boolean;
-			  }
-			| undefined;
-		if (r?.moved === 1) return "handed";
-		return r !== undefined &&
-			r.attempt === job.attempt &&
-			r.status === "running" &&
-			r.cancel_requested
-			? "cancel"
-			: "gone";
 	};
 
 	/** Queues the oldest run enqueued behind the one that just ended on this thread. */
