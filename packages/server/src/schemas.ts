@@ -307,3 +307,9 @@ export const RunList = z.object({
 	offset: z.coerce.number().int().min(0).default(0),
 	status: z.enum(RUN_STATUSES as [string, ...string[]]).optional(),
 });
+
+/** `POST /threads/:id/runs/:run_id/cancel` query parameters (the SDK sends `wait=0|1` and `action`). */
+export const RunCancelQuery = z.object({
+	wait: z.enum(["0", "1", "true", "false"]).default("0"),
+	action: z.enum(["interrupt", "rollback"]).default("interrupt"),
+});

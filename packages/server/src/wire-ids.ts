@@ -71,3 +71,20 @@ export function messageMetadata(origin: EventOrigin): Record<string, unknown> {
 		checkpoint_ns: ns,
 	};
 }
+
+/**
+ * Why a thread id cannot travel in a URL path as the SDK sends it, or undefined. The SDK writes ids into
+ * paths as they are: `/` and `\` split the path, `?` and `#` end it, `%` starts an escape the server
+ * decodes, the URL parser drops tabs and newlines and trims a space at the end, and `.` and `..` are
+ * path steps of their own (decision 0152).
+ */
+export function pathProblem(id: string): string | undefined {
+	const reserved = /[/\\?#%]/.exec(id);
+	if (reserved !== null) return `it holds ${JSON.stringify(reserved[0])}`;
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+	if (/[\u0000-\u001f\u007f]/.test(id)) return "it holds a control character";
+	if (id === "." || id === "..") return "it is a path step of its own";
+	if (id.startsWith(" ") || id.endsWith(" "))
+		return "it starts or ends with a space";
+	return undefined;
+}

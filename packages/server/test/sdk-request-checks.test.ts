@@ -151,3 +151,46 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		expect(again).toMatchObject({ n: 112, log: ["a", "b", "c"] });
 	});
 });
+
+describe("requests found wrong from outside (probe of 3 Dec)", () => {
+	it("refuses runs.cancel with an action other than interrupt or rollback (422 VALIDATION_FAILED), leaving the run running", async () => {
+		const { thread_id: T } = await client.threads.create();
+		const run = await client.runs.create(T, "slow", { input: { ms: 20_000 } });
+		await refused(
+			client.runs.cancel(T, run.run_id, false, "stop" as never),
+			422,
+			"VALIDATION_FAILED",
+		);
+		expect((await client.runs.get(T, run.run_id)).status).toBe("running");
+		await client.runs.cancel(T, run.run_id, true);
+		expect((await client.runs.get(T, run.run_id)).status).toBe("cancelled");
+	});
+
+	it("refuses a thread id the SDK cannot send in a URL path (/, \\, ?, #, %, controls, . and ..) with 422 INVALID_ID, making no thread (decision 0152)", async () => {
+		const before = await client.threads.count();
+		for (const id of [
+			"user/42",
+			"a\\b",
+			"a?b",
+			"a#b",
+			"%41",
+			"a\tb",
+			"a\nb",
+			".",
+			"..",
+			"trail ",
+		]) {
+			await refused(client.threads.create({ threadId: id }), 422, "INVALID_ID");
+		}
+		expect(await client.threads.count()).toBe(before);
+		// what a path carries as sent stays accepted, and every route reaches it
+		for (const id of ["ticket-42", "a.b", "a:b@c", "a b", "ünï"]) {
+			await client.threads.create({ threadId: id });
+			expect((await client.threads.get(id)).thread_id).toBe(id);
+			await client.runs.wait(id, "abc", { input: { n: 1 } });
+			expect((await client.threads.getState(id)).values).toMatchObject({
+				n: 112,
+			});
+		}
+	});
+});

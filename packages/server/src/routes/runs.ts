@@ -16,7 +16,12 @@ import { notFound } from "../http-errors.ts";
 import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { shuttingDown, threadBusy } from "../run-manager.ts";
-import { RunCreate, type RunCreateBody, RunList } from "../schemas.ts";
+import {
+	RunCancelQuery,
+	RunCreate,
+	type RunCreateBody,
+	RunList,
+} from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
@@ -82,10 +87,10 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		joinRunStream(ctx, c, await ownedRun(c)),
 	);
 	app.post("/:run_id/cancel", async (c) => {
+		const q = query(c, RunCancelQuery);
 		const run = await ownedRun(c);
-		const wait = c.req.query("wait") === "1" || c.req.query("wait") === "true";
-		if (c.req.query("action") === "rollback") await rollBack(ctx, run);
-		else await ctx.runs.cancel(run, wait);
+		if (q.action === "rollback") await rollBack(ctx, run);
+		else await ctx.runs.cancel(run, q.wait === "1" || q.wait === "true");
 		return c.body(null, 202);
 	});
 	app.delete("/:run_id", async (c) => {

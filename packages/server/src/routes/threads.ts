@@ -25,6 +25,7 @@ import {
 	updatedAtOf,
 } from "../thread-search.ts";
 import { applySupersteps, superstepsGraph } from "../thread-supersteps.ts";
+import { pathProblem } from "../wire-ids.ts";
 import { toWire } from "../wire-values.ts";
 import { body } from "./validate.ts";
 
@@ -95,6 +96,16 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 
 	app.post("/", async (c) => {
 		const b = await body(c, ThreadCreate);
+		const unsafe =
+			b.thread_id === undefined ? undefined : pathProblem(b.thread_id);
+		if (unsafe !== undefined)
+			throw new WeftError(
+				"INVALID_ID",
+				`thread id ${JSON.stringify(b.thread_id)} cannot be sent in a URL path: ${unsafe}`,
+				{
+					hint: 'use letters, digits and - _ . : @ (a UUID, or e.g. "ticket-42"): clients write thread ids into URL paths as they are',
+				},
+			);
 		const existing =
 			b.thread_id === undefined
 				? undefined
