@@ -166,6 +166,20 @@ describe("requests found wrong from outside (probe of 3 Dec)", () => {
 		expect((await client.runs.get(T, run.run_id)).status).toBe("cancelled");
 	});
 
+	it("runs.list keeps the selected fields (select), as threads.search does", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		expect(await client.runs.list(T, { select: ["run_id", "status"] })).toEqual(
+			[{ run_id: expect.any(String), status: "success" }],
+		);
+		expect(Object.keys((await client.runs.list(T))[0]!)).toContain("kwargs");
+		await refused(
+			client.runs.list(T, { select: ["bogus" as never] }),
+			422,
+			"VALIDATION_FAILED",
+		);
+	});
+
 	it("refuses a thread id the SDK cannot send in a URL path (/, \\, ?, #, %, controls, . and ..) with 422 INVALID_ID, making no thread (decision 0152)", async () => {
 		const before = await client.threads.count();
 		for (const id of [

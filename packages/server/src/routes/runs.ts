@@ -25,6 +25,7 @@ import {
 import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { selectFields } from "../thread-search.ts";
 import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
 import { body, query } from "./validate.ts";
 
@@ -73,11 +74,15 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	});
 	app.get("/", async (c) => {
 		const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
-		const { limit, offset, status } = query(c, RunList);
+		const { limit, offset, status, select } = query(c, RunList);
 		const runs = ctx.registry
 			.runsOf(t.threadId)
 			.filter((r) => status === undefined || r.status === status);
-		return c.json(runs.slice(offset, offset + limit).map(toRun));
+		return c.json(
+			runs
+				.slice(offset, offset + limit)
+				.map((r) => selectFields(toRun(r), select)),
+		);
 	});
 	app.get("/:run_id", async (c) => c.json(toRun(await ownedRun(c))));
 	app.get("/:run_id/join", async (c) =>
