@@ -110,6 +110,21 @@ export async function checkRunStart(
 			thread.threadId,
 			given === undefined ? undefined : snap.checkpointId,
 		);
+	// a map by interrupt id naming one that does not wait here could only fail, as the run matches it;
+	// without a checkpoint id, unless another head has all of its ids waiting (a fork's)
+	const unknown = unknownIds(value, pending);
+	if (
+		resume &&
+		unknown.length > 0 &&
+		!(latest && (await headWaitsFor(graph, thread.threadId, snap, value)))
+	)
+		throw new WeftError(
+			"UNKNOWN_INTERRUPT_ID",
+			`no pending interrupt of thread "${thread.threadId}" has id ${unknown.map((k) => `"${k}"`).join(", ")}`,
+			{
+				hint: `pending ids: ${pending.map((i) => i.id).join(", ")} (the thread's interrupts); an id already answered is not pending any more`,
+			},
+		);
 	// a map by interrupt id is matched by the run itself; any other value answers one interrupt only
 	if (
 		resume &&
@@ -124,6 +139,33 @@ export async function checkRunStart(
 			},
 		);
 }
+
+/**
+ * The keys of a resume map that name no pending interrupt, as the run matches a resume
+ * (`matchResume`): an object is a map by id when some of its keys are pending ids, or all of them
+ * have an interrupt id's shape (16 hex digits); any other value is an answer, with no ids.
+ */
+function unknownIds(
+	value: unknown,
+	pending: ReadonlyArray<{ id: string }>,
+): string[] {
+	if (
+		pending.length === 0 ||
+		typeof value !== "object" ||
+		value === null ||
+		Object.getPrototypeOf(value) !== Object.prototype
+	)
+		return [];
+	const ids = new Set(pending.map((i) => i.id));
+	const keys = Object.keys(value);
+	const isMap =
+		keys.length > 0 &&
+		(keys.some((k) => ids.has(k)) || keys.every((k) => INTERRUPT_ID.test(k)));
+	return isMap ? keys.filter((k) => !ids.has(k)) : [];
+}
+
+/** The shape of an interrupt id (`interruptId` in `@weft/graph`: 16 hex digits). */
+const INTERRUPT_ID = /^[0-9a-f]{16}$/;
 
 /** A resume with nothing to answer (at `checkpointId` when the request named one). */
 function noPendingInterrupt(

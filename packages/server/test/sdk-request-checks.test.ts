@@ -180,6 +180,46 @@ describe("requests found wrong from outside (probe of 3 Dec)", () => {
 		);
 	});
 
+	it("refuses a resume map naming an interrupt id that is not pending (422 UNKNOWN_INTERRUPT_ID) before any run, the thread still waiting", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "review", { input: { topic: "tea" } });
+		await refused(
+			client.runs.wait(T, "review", {
+				command: { resume: { deadbeefdeadbeef: "yes" } },
+			}),
+			422,
+			"UNKNOWN_INTERRUPT_ID",
+		);
+		expect(await client.runs.list(T)).toHaveLength(1);
+		const thread = await client.threads.get(T);
+		expect(thread.status).toBe("interrupted");
+		const [pending] = Object.values(thread.interrupts).flat();
+		// of two pending, a map with one of them and an unknown id is refused alike
+		const { thread_id: U } = await client.threads.create();
+		const paused = (await client.runs.wait(U, "two", { input: {} })) as {
+			__interrupt__: { id: string }[];
+		};
+		await refused(
+			client.runs.create(U, "two", {
+				command: {
+					resume: {
+						[paused.__interrupt__[0]!.id]: "x",
+						"0000000000000000": "y",
+					},
+				},
+			}),
+			422,
+			"UNKNOWN_INTERRUPT_ID",
+		);
+		expect(await client.runs.list(U)).toHaveLength(1);
+		// the pending id still answers it
+		expect(
+			await client.runs.wait(T, "review", {
+				command: { resume: { [pending!.id]: "yes" } },
+			}),
+		).toMatchObject({ approved: true });
+	});
+
 	it("refuses a thread id the SDK cannot send in a URL path (/, \\, ?, #, %, controls, . and ..) with 422 INVALID_ID, making no thread (decision 0152)", async () => {
 		const before = await client.threads.count();
 		for (const id of [
