@@ -101,6 +101,9 @@ export async function serveMcp(
 			"give each --graph its own name",
 		);
 	const routes = toolRoutes(names);
+	// before any graph module loads: what graphs print goes to stderr, stdout carries MCP only
+	const { stdoutForMcpOnly } = await import("./mcp-stdio-transport.ts");
+	const output = stdoutForMcpOnly();
 	const checkpointer = await openStore(options, {
 		access: "create",
 		command: "mcp",
@@ -143,7 +146,7 @@ export async function serveMcp(
 	const closed = new Promise<void>((resolve) => {
 		server.onclose = () => resolve();
 	});
-	await server.connect(new AnsweringStdioTransport());
+	await server.connect(new AnsweringStdioTransport(process.stdin, output));
 	await closed;
 	await checkpointer.close?.();
 	return 0;
