@@ -249,7 +249,7 @@ export async function executeRun(
 				} else if (ev.type === "update" && requested.has("updates"))
 					emit("updates", { [ev.node]: ev.data });
 				else if (ev.type === "custom" && requested.has("custom"))
-					sink.push("custom", ev.data);
+					sink.push("custom", toWire(ev.data));
 				else if (ev.type === "checkpoint")
 					await debug?.checkpoint(ev.checkpointId);
 				else if (ev.type === "task") {

@@ -42,7 +42,7 @@ export class SubgraphEvents {
 		else if (ev.type === "update" && this.#requested.has("updates"))
 			this.#sink.push(`updates|${ns}`, toWire({ [ev.node]: ev.data }));
 		else if (ev.type === "custom" && this.#requested.has("custom"))
-			this.#sink.push(`custom|${ns}`, ev.data);
+			this.#sink.push(`custom|${ns}`, toWire(ev.data));
 	}
 
 	/** The parent's step ended (its state was sent): the next step's subgraph tasks are new ones. */

@@ -36,10 +36,20 @@ export function messageDict(m: MessageLike): Record<string, unknown> {
 	return out;
 }
 
-/** State values for the wire: messages become dicts; everything else goes as JSON does. */
+/**
+ * State values for the wire: messages become dicts; what JSON cannot say as it is takes the form
+ * `weft run --json` and `weft mcp` give it (a bigint its decimal string, a `Map` an object, a `Set` an
+ * array); everything else goes as JSON does (a `Date` as its ISO string).
+ */
 export function toWire(value: unknown): unknown {
+	if (typeof value === "bigint") return value.toString();
 	if (isMessage(value)) return messageDict(value);
 	if (Array.isArray(value)) return value.map(toWire);
+	if (value instanceof Set) return [...value].map(toWire);
+	if (value instanceof Map)
+		return Object.fromEntries(
+			[...value].map(([k, v]) => [String(k), toWire(v)]),
+		);
 	if (value === null || typeof value !== "object" || value instanceof Date)
 		return value;
 	if (value.constructor !== Object && value.constructor !== undefined)
@@ -99,7 +109,7 @@ export function wireInterrupts(
 ): Array<{ id: string; value: unknown }> {
 	const out: Array<{ id: string; value: unknown }> = [];
 	for (const i of pending)
-		if (i.when === undefined) out.push({ id: i.id, value: i.value });
+		if (i.when === undefined) out.push({ id: i.id, value: toWire(i.value) });
 	return out;
 }
 
