@@ -1,3 +1,5 @@
+import { WeftError } from "@weft/checkpoint";
+
 /** A `@langchain/core` message (duck-typed: the server does not import LangChain). */
 interface MessageLike {
 	getType(): string;
@@ -36,26 +38,37 @@ export function messageDict(m: MessageLike): Record<string, unknown> {
 	return out;
 }
 
+/** Deeper than this, a value on the wire is taken to refer to itself (JSON cannot say it either way). */
+const MAX_WIRE_DEPTH = 1000;
+
 /**
  * State values for the wire: messages become dicts; what JSON cannot say as it is takes the form
  * `weft run --json` and `weft mcp` give it (a bigint its decimal string, a `Map` an object, a `Set` an
- * array); everything else goes as JSON does (a `Date` as its ISO string).
+ * array); everything else goes as JSON does (a `Date` as its ISO string). A value that refers to itself
+ * (a `ctx.emit` of one) is `SERIALIZATION_FAILED`.
  */
-export function toWire(value: unknown): unknown {
+export function toWire(value: unknown, depth = 0): unknown {
 	if (typeof value === "bigint") return value.toString();
+	if (value === null || typeof value !== "object") return value;
+	if (depth > MAX_WIRE_DEPTH)
+		throw new WeftError(
+			"SERIALIZATION_FAILED",
+			`a value sent over HTTP nests more than ${MAX_WIRE_DEPTH} levels deep: it refers to itself, or is too deep for JSON`,
+			{ hint: "send plain data, without a reference back to itself" },
+		);
+	const inner = (v: unknown) => toWire(v, depth + 1);
 	if (isMessage(value)) return messageDict(value);
-	if (Array.isArray(value)) return value.map(toWire);
-	if (value instanceof Set) return [...value].map(toWire);
+	if (Array.isArray(value)) return value.map(inner);
+	if (value instanceof Set) return [...value].map(inner);
 	if (value instanceof Map)
 		return Object.fromEntries(
-			[...value].map(([k, v]) => [String(k), toWire(v)]),
+			[...value].map(([k, v]) => [String(k), inner(v)]),
 		);
-	if (value === null || typeof value !== "object" || value instanceof Date)
-		return value;
+	if (value instanceof Date) return value;
 	if (value.constructor !== Object && value.constructor !== undefined)
 		return value;
 	return Object.fromEntries(
-		Object.entries(value).map(([k, v]) => [k, toWire(v)]),
+		Object.entries(value).map(([k, v]) => [k, inner(v)]),
 	);
 }
 

@@ -43,11 +43,23 @@ const values = {
 };
 const interrupt = { value: { limit: "100000000000000000000" } };
 
+/** A node that emits a value referring to itself. */
+const loop = new StateGraph(z.object({ n: z.number().default(0) }))
+	.addNode("a", (s, ctx) => {
+		const o: Record<string, unknown> = { x: 1 };
+		o.self = o;
+		ctx.emit(o);
+		return { n: s.n + 1 };
+	})
+	.addEdge(START, "a")
+	.addEdge("a", END)
+	.compile({ name: "loop" });
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { typed },
+		graphs: { typed, loop },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -110,5 +122,22 @@ describe("values JSON cannot say as they are, over HTTP", () => {
 			command: { resume: "ok" },
 		});
 		expect(done).toEqual({ ...values, answer: "ok" });
+	});
+
+	it("fails a run that emits a value referring to itself with SERIALIZATION_FAILED, saying so", async () => {
+		const { thread_id: T } = await client.threads.create();
+		const events: Array<[string, unknown]> = [];
+		for await (const e of client.runs.stream(T, "loop", {
+			input: {},
+			streamMode: ["values", "custom"],
+		}))
+			events.push([e.event, e.data]);
+		expect(events.at(-1)).toEqual([
+			"error",
+			{
+				error: "SERIALIZATION_FAILED",
+				message: expect.stringContaining("refers to itself"),
+			},
+		]);
 	});
 });
