@@ -37,6 +37,7 @@ import { createEnv } from "./env.ts";
 import { enterTypedFolder } from "./invocation.ts";
 import { asciiOutputUnlessUtf8 } from "./render/charset.ts";
 import { createOutput } from "./render/output.ts";
+import { keepStdoutForData, writeData } from "./stdout-data.ts";
 import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
 
@@ -247,7 +248,7 @@ function writeStacks(error: unknown): void {
 }
 
 function write(json: boolean, data: unknown, text: string): void {
-	if (json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+	if (json) writeData(`${JSON.stringify(data, null, 2)}\n`);
 	else process.stderr.write(`${text}\n`);
 }
 
@@ -308,6 +309,9 @@ if (
 	asciiOutputUnlessUtf8(
 		wantsJson(process.argv.slice(2)) || process.argv.includes("mcp"),
 	);
+	// --json output is for scripts: what graphs print goes to stderr (`weft mcp` keeps stdout its own way)
+	if (wantsJson(process.argv.slice(2)) && !process.argv.includes("mcp"))
+		keepStdoutForData();
 	enterTypedFolder();
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;

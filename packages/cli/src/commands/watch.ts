@@ -11,6 +11,7 @@ import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
 import { label } from "../render/output.ts";
 import { canRedraw } from "../render/terminal.ts";
+import { writeData } from "../stdout-data.ts";
 import { shellWord } from "../store.ts";
 import { type StepRecord, stepRecord } from "../store-events.ts";
 
@@ -62,9 +63,7 @@ export async function watch(
 				);
 	const emit = (r: StepRecord) => {
 		if (env.out.json)
-			process.stdout.write(
-				`${JSON.stringify({ type: "step", threadId, ...r })}\n`,
-			);
+			writeData(`${JSON.stringify({ type: "step", threadId, ...r })}\n`);
 		else if (live !== undefined) live.print(stepLine(r));
 		else process.stdout.write(`${stepLine(r)}\n`);
 	};
@@ -93,9 +92,7 @@ export async function watch(
 	if (env.signal.aborted) return 130;
 	const status = info?.status ?? "unknown";
 	if (env.out.json)
-		process.stdout.write(
-			`${JSON.stringify({ type: "end", threadId, status })}\n`,
-		);
+		writeData(`${JSON.stringify({ type: "end", threadId, status })}\n`);
 	else
 		process.stdout.write(
 			`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}\n`,

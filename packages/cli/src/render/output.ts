@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import { writeData } from "../stdout-data.ts";
 
 /** Writes to stdout: JSON for scripts (`--json`), text for people. */
 export interface Output {
@@ -9,8 +10,7 @@ export interface Output {
 }
 
 export function createOutput(json: boolean): Output {
-	const write = (s: string) =>
-		process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+	const write = (s: string) => writeData(s.endsWith("\n") ? s : `${s}\n`);
 	return {
 		json,
 		result: (data, human) =>
