@@ -136,6 +136,30 @@ describe("weft mcp", () => {
 		});
 	});
 
+	it("says how to go on in MCP's terms when a resume finds nothing waiting (no library call in its hint)", async () => {
+		for (const threadId of ["never-ran", undefined]) {
+			let id = threadId;
+			if (id === undefined) {
+				const ran = await client.callTool({
+					name: "echo",
+					arguments: { text: "x" },
+				});
+				id = (ran.structuredContent as { threadId: string }).threadId;
+			}
+			const r = await client.callTool({
+				name: "echo_resume",
+				arguments: { threadId: id, resume: "yes" },
+			});
+			expect(r.isError).toBe(true);
+			const { error } = r.structuredContent as {
+				error: { code: string; hint: string };
+			};
+			expect(error.code).toBe("NO_PENDING_INTERRUPT");
+			expect(error.hint).toContain("echo");
+			expect(error.hint).not.toMatch(/run\(|getState|null as input/);
+		}
+	});
+
 	it("answers an invalid input with an error result", async () => {
 		const r = await client.callTool({
 			name: "review",

@@ -105,6 +105,19 @@ function errorAnswer(threadId: string, error: unknown): ToolAnswer {
 	};
 }
 
+/**
+ * A resume that found nothing waiting, said with the tools a host has: the runtime's hint names library
+ * calls (`run(input, …)`, `getState()`, input null) that an MCP client cannot make.
+ */
+function inToolTerms(error: unknown, name: string, threadId: string): unknown {
+	if (!isWeftError(error) || error.code !== "NO_PENDING_INTERRUPT")
+		return error;
+	return new WeftError("NO_PENDING_INTERRUPT", error.message, {
+		hint: `nothing waits on thread ${threadId}: it was answered already, or never paused; ${name}_resume takes the threadId of a paused ${name} answer (call ${name} to start a new run)`,
+		cause: error,
+	});
+}
+
 /** Runs the graph for a tool call and turns how it ended into a tool answer. */
 export async function callGraphTool(
 	name: string,
@@ -144,7 +157,10 @@ export async function callGraphTool(
 			: args;
 		result = await graph.run(input, { threadId, signal });
 	} catch (error) {
-		return errorAnswer(threadId, error);
+		return errorAnswer(
+			threadId,
+			resuming ? inToolTerms(error, name, threadId) : error,
+		);
 	}
 	// the run happened: how it ended is reported as such even when its values cannot be shown, so that a
 	// host never takes a finished run for a failed call and starts it again
