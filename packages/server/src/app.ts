@@ -87,6 +87,13 @@ export interface AppOptions {
 	 * allows; false: no CORS headers (same-origin callers and servers only).
 	 */
 	cors?: CorsOptions | false | undefined;
+	/**
+	 * How long a stream or a `runs.wait` may stay silent before the server sends something to keep the
+	 * connection open through proxies (default 15 s; 0: never): an SSE comment `: heartbeat` on a stream;
+	 * on a wait, blank lines before its JSON, the status then being 200 (a run failing later is its
+	 * `__error__`, as LangGraph's server answers). A wait that ends sooner is answered as before.
+	 */
+	heartbeatMs?: number | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -106,6 +113,13 @@ export function createApp(options: AppOptions): WeftApp {
 			{
 				hint: "pass authenticate (weft dev/serve: --auth), or drop answerScope",
 			},
+		);
+	const heartbeatMs = options.heartbeatMs ?? 15_000;
+	if (!(Number.isFinite(heartbeatMs) && heartbeatMs >= 0))
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`heartbeatMs ${heartbeatMs} is not a duration in milliseconds`,
+			{ hint: "pass a number of milliseconds (e.g. 15000), or 0 for none" },
 		);
 	const registry = new ThreadRegistry(options.records);
 	const ctx: ServerContext = {
@@ -135,6 +149,7 @@ export function createApp(options: AppOptions): WeftApp {
 		answerScope: options.answerScope,
 		maxRunsPerAssistant: options.maxRunsPerAssistant,
 		registeredAt: new Date().toISOString(),
+		heartbeatMs,
 	};
 	const app = new Hono<Env>();
 	// first: a preflight carries no credentials, and every answer (errors, streams) carries the headers

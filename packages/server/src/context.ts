@@ -36,6 +36,8 @@ export interface ServerContext {
 	maxRunsPerAssistant?: number | Readonly<Record<string, number>> | undefined;
 	/** When the graphs were registered (the server started): its assistants' `created_at`. */
 	registeredAt: string;
+	/** Silence after which a stream or a wait sends a keep-alive (0: never; `AppOptions.heartbeatMs`). */
+	heartbeatMs: number;
 }
 
 /** Refuses (403 `FORBIDDEN`) a caller without the scope `answerScope` asks for answering `graphId`'s checkpoints. */

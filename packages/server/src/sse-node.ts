@@ -31,26 +31,55 @@ export function clientLeft(c: Context): AbortSignal {
 	return left.signal;
 }
 
+/** The headers the route set on Hono's response (CORS, `Location`, …), for a response written on Node's. */
+function headersOf(c: Context): Record<string, string> {
+	const headers: Record<string, string> = {};
+	c.res.headers.forEach((value, key) => {
+		headers[key] = value;
+	});
+	return headers;
+}
+
+/**
+ * Calls `beat` after every `ms` of silence (`wrote()` not called within the last `ms`) until `stop()`;
+ * with `ms` 0, never.
+ */
+export function keepAlive(ms: number, beat: () => void) {
+	let quiet = true;
+	const timer =
+		ms > 0
+			? setInterval(() => {
+					if (quiet) beat();
+					quiet = true;
+				}, ms)
+			: undefined;
+	timer?.unref();
+	return {
+		wrote: () => {
+			quiet = false;
+		},
+		stop: () => clearInterval(timer),
+	};
+}
+
 /**
  * Streams `events` as SSE straight to Node's response: the same headers and frames as Hono's `streamSSE`,
- * without a web stream between the events and the socket. `onLeave` runs when the client goes away
- * before the end. Returns the response Hono must not send (the stream is already on its way).
+ * without a web stream between the events and the socket, and an SSE comment (`: heartbeat`) after every
+ * `heartbeatMs` of silence. `onLeave` runs when the client goes away before the end. Returns the response
+ * Hono must not send (the stream is already on its way).
  */
 export function nodeSSE(
 	c: Context,
 	outgoing: ServerResponse,
 	events: (left: AbortSignal) => AsyncIterable<RunEvent>,
 	onLeave: () => void,
+	heartbeatMs: number,
 ): Response {
 	// asked before the headers go: a client gone already (during the run's admission) is seen
 	const left = clientLeft(c);
 	left.addEventListener("abort", onLeave, { once: true });
-	const headers: Record<string, string> = {};
-	c.res.headers.forEach((value, key) => {
-		headers[key] = value;
-	});
 	outgoing.writeHead(200, {
-		...headers,
+		...headersOf(c),
 		"transfer-encoding": "chunked",
 		"content-type": "text/event-stream",
 		"cache-control": "no-cache",
@@ -61,10 +90,14 @@ export function nodeSSE(
 	setImmediate(() => {
 		if (!wrote && !outgoing.destroyed) outgoing.flushHeaders();
 	});
+	const beats = keepAlive(heartbeatMs, () => {
+		if (!outgoing.destroyed) outgoing.write(HEARTBEAT);
+	});
 	void (async () => {
 		try {
 			for await (const ev of events(left)) {
 				wrote = true;
+				beats.wrote();
 				if (outgoing.destroyed) break;
 				if (!outgoing.write(sseFrame(ev)))
 					await new Promise<void>((resolve) => {
@@ -80,8 +113,72 @@ export function nodeSSE(
 		} catch (error) {
 			console.error(error);
 		} finally {
+			beats.stop();
 			if (!outgoing.destroyed) outgoing.end();
 		}
 	})();
 	return RESPONSE_ALREADY_SENT;
+}
+
+/**
+ * The SSE comment line a quiet stream sends: parsers skip it (the SDK's, `EventSource`). No blank line
+ * after it: the SDK's parser would dispatch that as an event with no name and no data, the stream's last
+ * event id being set.
+ */
+export const HEARTBEAT = ": heartbeat\n";
+
+/**
+ * Answers `answer`'s JSON on Node's response, as `c.json` would when it comes within `heartbeatMs`;
+ * later, the status is sent at `heartbeatMs` as 200 with a blank line after every `heartbeatMs` of waiting
+ * (JSON allows the whitespace), and an answer that fails after that is written as LangGraph's
+ * `{"__error__": {error, message}}`.
+ */
+export async function nodeJsonKeptAlive(
+	c: Context,
+	outgoing: ServerResponse,
+	answer: Promise<unknown>,
+	heartbeatMs: number,
+): Promise<Response> {
+	const settled = answer.then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const early = await Promise.race([
+		settled,
+		new Promise<undefined>((resolve) => {
+			timer = setTimeout(() => resolve(undefined), heartbeatMs);
+		}),
+	]);
+	clearTimeout(timer);
+	if (early !== undefined) {
+		if ("error" in early) throw early.error;
+		return c.json(early.value as object);
+	}
+	outgoing.writeHead(200, {
+		...headersOf(c),
+		"content-type": "application/json",
+	});
+	outgoing.write("\n");
+	const beats = keepAlive(heartbeatMs, () => {
+		if (!outgoing.destroyed) outgoing.write("\n");
+	});
+	const done = await settled;
+	beats.stop();
+	if (!outgoing.destroyed)
+		outgoing.end(
+			JSON.stringify(
+				"error" in done ? { __error__: errorOf(done.error) } : done.value,
+			),
+		);
+	return RESPONSE_ALREADY_SENT;
+}
+
+/** A failure as LangGraph's `__error__` names it: `error` (the code) and `message`. */
+function errorOf(error: unknown): { error: string; message: string } {
+	const e = error as { code?: unknown; name?: unknown; message?: unknown };
+	return {
+		error: String(e?.code ?? e?.name ?? "Error"),
+		message: String(e?.message ?? error),
+	};
 }

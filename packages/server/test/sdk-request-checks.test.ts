@@ -215,7 +215,7 @@ describe("requests found wrong from outside (probe of 3 Dec)", () => {
 		// the pending id still answers it
 		expect(
 			await client.runs.wait(T, "review", {
-				command: { resume: { [pending!.id]: "yes" } },
+				command: { resume: { [pending!.id as string]: "yes" } },
 			}),
 		).toMatchObject({ approved: true });
 	});

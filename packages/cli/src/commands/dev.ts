@@ -28,6 +28,7 @@ interface DevOptions {
 	concurrency?: string;
 	cors?: string;
 	lockWait?: string;
+	heartbeat: string;
 }
 
 /** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
@@ -41,6 +42,11 @@ export function parseDuration(flag: string, value: string): number {
 	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
 	return Math.round(Number(m[1]) * unit);
 }
+
+/** `--heartbeat`: how long a stream or a wait stays silent before the server sends a keep-alive. */
+export const HEARTBEAT_FLAG = "--heartbeat <duration>";
+export const HEARTBEAT_HELP =
+	"keep quiet streams and long waits open through proxies: send a keep-alive after this much silence (0: never)";
 
 /** `--concurrency n`: a positive whole number, or undefined when not given. */
 function concurrency(value: string | undefined): number | undefined {
@@ -272,6 +278,7 @@ export async function dev(
 					? {}
 					: { runTimeoutMs: parseDuration("--run-timeout", o.runTimeout) }),
 				shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+				heartbeatMs: parseDuration("--heartbeat", o.heartbeat),
 				maxConcurrentRuns: concurrency(o.concurrency),
 				graphs,
 				checkpointer,
@@ -366,6 +373,7 @@ export function registerDev(
 			"--cors <origins>",
 			"browser origins allowed to call the API, comma-separated (* any: the default; off: none)",
 		)
+		.option(HEARTBEAT_FLAG, HEARTBEAT_HELP, "15s")
 		.option(
 			"--lock-wait <duration>",
 			"how long to wait for another process still serving the database (a restart; default 30s); env WEFT_LOCK_WAIT",

@@ -11,6 +11,8 @@ import {
 	checkAuthTokens,
 	corsOf,
 	graphSpecs,
+	HEARTBEAT_FLAG,
+	HEARTBEAT_HELP,
 	parseDuration,
 	serverConfig,
 	stopSignal,
@@ -70,6 +72,7 @@ async function serveCommand(
 		host: string;
 		auth?: boolean;
 		cors?: string;
+		heartbeat: string;
 	},
 ): Promise<number> {
 	checkAuthTokens(o.auth);
@@ -93,6 +96,7 @@ async function serveCommand(
 			cors: o.cors === undefined ? config.cors : corsOf(o.cors, undefined),
 			store,
 			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
+			heartbeatMs: parseDuration("--heartbeat", o.heartbeat),
 			graphs,
 			checkpointer,
 			records,
@@ -198,6 +202,7 @@ export function registerServeWorker(
 			"--cors <origins>",
 			"browser origins allowed to call the API, comma-separated (* any: the default; off: none)",
 		)
+		.option(HEARTBEAT_FLAG, HEARTBEAT_HELP, "15s")
 		.action(async (o) => {
 			try {
 				exit(await serveCommand(program, o));

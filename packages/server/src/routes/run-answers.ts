@@ -9,7 +9,14 @@ import { notFound } from "../http-errors.ts";
 import { MESSAGES_MODE_EVENTS } from "../messages-mode.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { type RunCreateBody, StreamModeName } from "../schemas.ts";
-import { clientLeft, nodeResponse, nodeSSE } from "../sse-node.ts";
+import {
+	clientLeft,
+	HEARTBEAT,
+	keepAlive,
+	nodeJsonKeptAlive,
+	nodeResponse,
+	nodeSSE,
+} from "../sse-node.ts";
 import type { RunRecord } from "../thread-registry.ts";
 
 /**
@@ -30,7 +37,11 @@ export async function answerWhenDone(
 			() => void ctx.runs.cancel(run, false).catch(() => {}),
 			{ once: true },
 		);
-	return c.json(await ctx.runs.join(run.runId, left));
+	const answer = ctx.runs.join(run.runId, left);
+	const outgoing = nodeResponse(c);
+	return outgoing === undefined || ctx.heartbeatMs <= 0
+		? c.json(await answer)
+		: nodeJsonKeptAlive(c, outgoing, answer, ctx.heartbeatMs);
 }
 
 /**
@@ -152,6 +163,7 @@ export function runStream(
 			outgoing,
 			(left) => only(log.read(lastEventId, left), modes),
 			onLeave,
+			ctx.heartbeatMs,
 		);
 	return streamSSE(c, async (stream) => {
 		const left = new AbortController();
@@ -159,7 +171,17 @@ export function runStream(
 			left.abort();
 			onLeave();
 		});
-		for await (const ev of only(log.read(lastEventId, left.signal), modes))
-			await stream.write(sseFrame(ev));
+		const beats = keepAlive(
+			ctx.heartbeatMs,
+			() => void stream.write(HEARTBEAT),
+		);
+		try {
+			for await (const ev of only(log.read(lastEventId, left.signal), modes)) {
+				beats.wrote();
+				await stream.write(sseFrame(ev));
+			}
+		} finally {
+			beats.stop();
+		}
 	});
 }
