@@ -63,6 +63,7 @@ export const ERROR_CODES = [
 	"FORBIDDEN",
 	"EVENTS_EXPIRED",
 	"SHUTTING_DOWN",
+	"INTERNAL_ERROR",
 ] as const;
 
 export type WeftErrorCode = (typeof ERROR_CODES)[number];

@@ -157,6 +157,11 @@ export function createApp(options: AppOptions): WeftApp {
 		app.use("*", corsFor(options.cors ?? { origins: "*" }));
 	app.onError((error, c) => {
 		const { status, body } = toHttpError(error);
+		// what the server did not expect: the stack goes to its log, as INTERNAL_ERROR's hint says
+		if (body.code === "INTERNAL_ERROR")
+			process.stderr.write(
+				`weft server: ${c.req.method} ${c.req.path}: ${error instanceof Error ? error.stack : String(error)}\n`,
+			);
 		return c.json(body, status as 400);
 	});
 	// LangGraph's SDK reads `detail` of any error: an unknown route answers like the others

@@ -38,7 +38,7 @@ export interface ErrorBody {
 
 /**
  * The WeftError a thrown value stands for: itself, STORE_UNAVAILABLE for a lost database connection (503:
- * the client may try again; decision 0141), else NODE_FAILED (500).
+ * the client may try again; decision 0141), else INTERNAL_ERROR (500: no node threw, the server failed).
  */
 function weftErrorOf(error: unknown): WeftError {
 	if (isWeftError(error)) return error;
@@ -52,7 +52,10 @@ function weftErrorOf(error: unknown): WeftError {
 				cause: error,
 			},
 		);
-	return new WeftError("NODE_FAILED", message);
+	return new WeftError("INTERNAL_ERROR", message, {
+		hint: "the server failed on something it did not expect (a bug, or a hook such as authenticate that threw): its log has the stack; report it with the request",
+		cause: error,
+	});
 }
 
 /** Maps any thrown value to an HTTP status and body. */
