@@ -1,71 +1,171 @@
 import { z } from "zod";
-import { BODY_SCHEMAS } from "./schemas.ts";
+import { BODY_SCHEMAS, RunCancelQuery, RunList } from "./schemas.ts";
 
-const ROUTES: [
-	method: string,
-	path: string,
-	schema?: keyof typeof BODY_SCHEMAS,
-][] = [
+/** A query parameter a route reads: its name, JSON schema, and whether it must be given. */
+type QueryParam = {
+	name: string;
+	schema: Record<string, unknown>;
+	required?: boolean;
+	description?: string;
+};
+
+/** What a route says beyond its method and path: its body's schema, query, and success status. */
+type RouteDoc = {
+	body?: keyof typeof BODY_SCHEMAS;
+	query?: QueryParam[];
+	/** The status of a success (default 200). */
+	status?: number;
+};
+
+const text = { type: "string" };
+/** A join's stream (`runs.joinStream`): the modes to send, and whether leaving cancels the run. */
+const JOIN_STREAM: QueryParam[] = [
+	{
+		name: "stream_mode",
+		schema: { type: "array", items: text },
+		description:
+			"the modes to send (repeated, comma-separated or a JSON array); all when absent",
+	},
+	{
+		name: "cancel_on_disconnect",
+		schema: { type: "string", enum: ["0", "1"] },
+		description: "1: cancel the run when this client leaves",
+	},
+];
+
+/** The query parameters of a zod object schema (how `query(c, schema)` reads them). */
+function queryOf(schema: z.ZodObject): QueryParam[] {
+	const json = z.toJSONSchema(schema, { io: "input", target: "openapi-3.0" });
+	const required = new Set((json.required as string[] | undefined) ?? []);
+	return Object.entries(
+		(json.properties ?? {}) as Record<string, Record<string, unknown>>,
+	).map(([name, s]) => ({ name, schema: s, required: required.has(name) }));
+}
+
+const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	["get", "/ok"],
 	["get", "/info"],
-	["post", "/assistants/search", "AssistantSearch"],
-	["post", "/assistants/count", "AssistantCount"],
+	["post", "/assistants/search", { body: "AssistantSearch" }],
+	["post", "/assistants/count", { body: "AssistantCount" }],
 	["get", "/assistants/{assistant_id}/subgraphs"],
 	["get", "/assistants/{assistant_id}/subgraphs/{namespace}"],
 	["get", "/assistants/{assistant_id}"],
-	["get", "/assistants/{assistant_id}/graph"],
+	[
+		"get",
+		"/assistants/{assistant_id}/graph",
+		{
+			query: [
+				{
+					name: "xray",
+					schema: text,
+					description: "true, or a depth: draw subgraphs' nodes too",
+				},
+			],
+		},
+	],
 	["get", "/assistants/{assistant_id}/schemas"],
-	["post", "/threads", "ThreadCreate"],
-	["post", "/threads/search", "ThreadSearch"],
-	["post", "/threads/count", "ThreadCount"],
+	["post", "/threads", { body: "ThreadCreate" }],
+	["post", "/threads/search", { body: "ThreadSearch" }],
+	["post", "/threads/count", { body: "ThreadCount" }],
 	["get", "/threads/{thread_id}"],
-	["patch", "/threads/{thread_id}", "ThreadPatch"],
-	["delete", "/threads/{thread_id}"],
+	["patch", "/threads/{thread_id}", { body: "ThreadPatch" }],
+	["delete", "/threads/{thread_id}", { status: 204 }],
 	["get", "/threads/{thread_id}/state"],
-	["post", "/threads/{thread_id}/state", "StateUpdate"],
-	["patch", "/threads/{thread_id}/state", "StatePatch"],
+	["post", "/threads/{thread_id}/state", { body: "StateUpdate" }],
+	["patch", "/threads/{thread_id}/state", { body: "StatePatch" }],
 	["get", "/threads/{thread_id}/state/{checkpoint_id}"],
 	["post", "/threads/{thread_id}/state/checkpoint"],
-	["post", "/threads/{thread_id}/history", "HistoryQuery"],
-	["post", "/threads/{thread_id}/runs", "RunCreate"],
-	["post", "/threads/{thread_id}/runs/wait", "RunCreate"],
-	["post", "/threads/{thread_id}/runs/stream", "RunCreate"],
-	["get", "/threads/{thread_id}/runs"],
+	["post", "/threads/{thread_id}/history", { body: "HistoryQuery" }],
+	["post", "/threads/{thread_id}/runs", { body: "RunCreate" }],
+	["post", "/threads/{thread_id}/runs/wait", { body: "RunCreate" }],
+	["post", "/threads/{thread_id}/runs/stream", { body: "RunCreate" }],
+	["get", "/threads/{thread_id}/runs", { query: queryOf(RunList) }],
 	["get", "/threads/{thread_id}/runs/{run_id}"],
 	["get", "/threads/{thread_id}/runs/{run_id}/join"],
-	["get", "/threads/{thread_id}/runs/{run_id}/stream"],
-	["post", "/threads/{thread_id}/runs/{run_id}/cancel"],
-	["delete", "/threads/{thread_id}/runs/{run_id}"],
+	["get", "/threads/{thread_id}/runs/{run_id}/stream", { query: JOIN_STREAM }],
+	[
+		"post",
+		"/threads/{thread_id}/runs/{run_id}/cancel",
+		{ query: queryOf(RunCancelQuery), status: 202 },
+	],
+	["delete", "/threads/{thread_id}/runs/{run_id}", { status: 204 }],
 	["post", "/threads/{thread_id}/copy"],
-	["post", "/threads/{thread_id}/feedback", "FeedbackCreate"],
-	["get", "/threads/{thread_id}/feedback"],
-	["post", "/runs", "RunCreate"],
-	["post", "/runs/wait", "RunCreate"],
-	["post", "/runs/stream", "RunCreate"],
+	["post", "/threads/{thread_id}/feedback", { body: "FeedbackCreate" }],
+	[
+		"get",
+		"/threads/{thread_id}/feedback",
+		{
+			query: [
+				{ name: "limit", schema: { type: "integer", minimum: 1 } },
+				{ name: "checkpoint_id", schema: text },
+				{ name: "label", schema: text },
+			],
+		},
+	],
+	["post", "/runs", { body: "RunCreate" }],
+	["post", "/runs/wait", { body: "RunCreate" }],
+	["post", "/runs/stream", { body: "RunCreate" }],
 	["post", "/runs/batch"],
-	["get", "/runs/{run_id}/stream"],
-	["put", "/store/items", "StorePut"],
-	["get", "/store/items"],
-	["delete", "/store/items", "StoreDelete"],
-	["post", "/store/items/search", "StoreSearch"],
-	["post", "/store/namespaces", "StoreNamespaces"],
+	["get", "/runs/{run_id}/stream", { query: JOIN_STREAM }],
+	["put", "/store/items", { body: "StorePut", status: 204 }],
+	[
+		"get",
+		"/store/items",
+		{
+			query: [
+				{
+					name: "namespace",
+					schema: text,
+					description: "the item's namespace, its parts joined by dots",
+				},
+				{ name: "key", schema: text, required: true },
+			],
+		},
+	],
+	["delete", "/store/items", { body: "StoreDelete", status: 204 }],
+	["post", "/store/items/search", { body: "StoreSearch" }],
+	["post", "/store/namespaces", { body: "StoreNamespaces" }],
 ];
+
+const STATUS_TEXT: Record<number, string> = {
+	202: "Accepted",
+	204: "No Content",
+};
 
 /** The OpenAPI 3.1 document of the API, with request bodies generated from the zod schemas. */
 export function openApiDocument(): Record<string, unknown> {
 	const paths: Record<string, Record<string, unknown>> = {};
-	for (const [method, path, schema] of ROUTES) {
+	for (const [method, path, doc = {}] of ROUTES) {
+		const status = doc.status ?? 200;
 		const op: Record<string, unknown> = {
 			responses: {
-				"200": { description: "OK" },
+				[String(status)]: {
+					description: status === 200 ? "OK" : STATUS_TEXT[status],
+				},
 				default: { $ref: "#/components/responses/Error" },
 			},
 		};
-		if (schema !== undefined)
+		const parameters = [
+			...[...path.matchAll(/\{([a-z_]+)\}/g)].map((m) => ({
+				name: m[1]!,
+				in: "path",
+				required: true,
+				schema: text,
+			})),
+			...(doc.query ?? []).map((q) => ({
+				name: q.name,
+				in: "query",
+				required: q.required === true,
+				schema: q.schema,
+				...(q.description === undefined ? {} : { description: q.description }),
+			})),
+		];
+		if (parameters.length > 0) op.parameters = parameters;
+		if (doc.body !== undefined)
 			op.requestBody = {
 				content: {
 					"application/json": {
-						schema: { $ref: `#/components/schemas/${schema}` },
+						schema: { $ref: `#/components/schemas/${doc.body}` },
 					},
 				},
 			};

@@ -38,4 +38,60 @@ describe("the OpenAPI document", () => {
 			await close();
 		}
 	});
+
+	// found by the outside check of 3 Dec: no parameter was declared, which OpenAPI requires of a path's
+	// templates, and the statuses other than 200 were not said
+	it("declares each path's parameters, the query parameters routes read, and their statuses", () => {
+		const paths = openApiDocument().paths as Record<
+			string,
+			Record<
+				string,
+				{
+					parameters?: { name: string; in: string; required?: boolean }[];
+					responses: Record<string, unknown>;
+				}
+			>
+		>;
+		for (const [path, ops] of Object.entries(paths))
+			for (const [method, op] of Object.entries(ops)) {
+				const templates = [...path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
+				const declared = (op.parameters ?? [])
+					.filter((p) => p.in === "path")
+					.map((p) => p.name);
+				expect(declared, `${method} ${path}`).toEqual(templates);
+				for (const p of op.parameters ?? [])
+					if (p.in === "path") expect(p.required).toBe(true);
+			}
+		const queryOf = (method: string, path: string) =>
+			(paths[path]![method]!.parameters ?? [])
+				.filter((p) => p.in === "query")
+				.map((p) => p.name)
+				.sort();
+		expect(queryOf("get", "/threads/{thread_id}/runs")).toEqual([
+			"limit",
+			"offset",
+			"select",
+			"status",
+		]);
+		expect(
+			queryOf("post", "/threads/{thread_id}/runs/{run_id}/cancel"),
+		).toEqual(["action", "wait"]);
+		expect(queryOf("get", "/threads/{thread_id}/runs/{run_id}/stream")).toEqual(
+			["cancel_on_disconnect", "stream_mode"],
+		);
+		expect(queryOf("get", "/store/items")).toEqual(["key", "namespace"]);
+		const statuses = (method: string, path: string) =>
+			Object.keys(paths[path]![method]!.responses).filter(
+				(k) => k !== "default",
+			);
+		expect(
+			statuses("post", "/threads/{thread_id}/runs/{run_id}/cancel"),
+		).toEqual(["202"]);
+		expect(statuses("delete", "/threads/{thread_id}")).toEqual(["204"]);
+		expect(statuses("delete", "/threads/{thread_id}/runs/{run_id}")).toEqual([
+			"204",
+		]);
+		expect(statuses("delete", "/store/items")).toEqual(["204"]);
+		expect(statuses("get", "/threads/{thread_id}")).toEqual(["200"]);
+	});
 });
