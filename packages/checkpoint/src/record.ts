@@ -128,6 +128,11 @@ export type PendingWrite =
 			when?: "before" | "after";
 			/** Set when a subgraph run of the task asked it: that run's namespace (its answer goes there). */
 			subgraph?: string;
+			/**
+			 * With `subgraph`: the subgraph run's checkpoint where it asked, so that a copy of this checkpoint
+			 * (an update's, a branch's) goes on from there rather than starting the subgraph again (0149).
+			 */
+			subgraphCheckpoint?: string;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
 	| { kind: "once"; taskId: string; key: string; value: unknown }

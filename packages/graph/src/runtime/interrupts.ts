@@ -20,6 +20,8 @@ export interface RaisedInterrupt {
 	value: unknown;
 	id?: string;
 	subgraph?: string;
+	/** With `subgraph`: the subgraph run's checkpoint where it paused. */
+	subgraphCheckpoint?: string;
 }
 
 /** Unwinds a node that called `interrupt()`. Control flow, not an error: caught in one place. */
@@ -38,6 +40,8 @@ export interface RecordedInterrupt {
 	when?: "before" | "after";
 	/** The namespace of the subgraph run that asked it (unset: the node asked it itself). */
 	subgraph?: string;
+	/** With `subgraph`: the subgraph run's checkpoint where it paused (unset in records before 0149). */
+	subgraphCheckpoint?: string;
 }
 
 /**
@@ -119,6 +123,8 @@ export function groupPending(
 				const i: RecordedInterrupt = { id: w.id, node: w.node, value: w.value };
 				if (w.when !== undefined) i.when = w.when;
 				if (w.subgraph !== undefined) i.subgraph = w.subgraph;
+				if (w.subgraphCheckpoint !== undefined)
+					i.subgraphCheckpoint = w.subgraphCheckpoint;
 				m.interrupts.set(w.index, i);
 				break;
 			}

@@ -191,6 +191,7 @@ export class Run {
 					ns: this.#ns,
 					parentTask: this.#options.parentTask,
 					fresh: this.#options.fresh === true,
+					copy: this.#options.copy === true,
 					answersById: this.#options.answersById,
 					inputWrites,
 					at: this.#at,

@@ -62,6 +62,8 @@ export interface Preparing {
 	parentTask: string | undefined;
 	/** Replay: run the due tasks afresh. */
 	fresh: boolean;
+	/** Go on as a new branch even from a checkpoint with no child (`RunOptions.copy`). */
+	copy?: boolean | undefined;
 	/** Told of the checkpoint the run stands on (telemetry, issue 13). */
 	loaded?: ((tuple: CheckpointTuple) => void) | undefined;
 	answersById: ReadonlyMap<string, unknown> | undefined;
@@ -155,7 +157,7 @@ async function prepareContinue(
 	}
 	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
 	const spent = spendPauses(memory, pending);
-	const branch = p.fresh || tuple.hasChildren;
+	const branch = p.fresh || p.copy === true || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
 	if (branch || updated !== undefined || spent.length > 0) await store.start();
 	if (branch) {

@@ -11,6 +11,11 @@ export interface RunOptions {
 	answersById?: ReadonlyMap<string, unknown> | undefined;
 	/** Ignore results saved at the start checkpoint: run every due task again. */
 	fresh?: boolean | undefined;
+	/**
+	 * Go on from the start checkpoint as a new branch (a copy carrying its records) even when it has no
+	 * child: a subgraph run going on from its pause for a copy of its parent's checkpoint (0149).
+	 */
+	copy?: boolean | undefined;
 	sink?: ((event: StreamEvent) => void) | undefined;
 	modes?: ReadonlySet<StreamMode> | undefined;
 	/** Forward subgraph runs' own events (`StreamConfig.subgraphs`). */

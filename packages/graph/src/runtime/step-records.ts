@@ -41,7 +41,15 @@ export function unfinishedRecords(
 			if (memory.interrupts.has(index)) continue;
 			const id =
 				r.id ?? interruptId(place.checkpointId ?? "", place.ns, task.id, index);
-			const sub = r.subgraph === undefined ? {} : { subgraph: r.subgraph };
+			const sub =
+				r.subgraph === undefined
+					? {}
+					: r.subgraphCheckpoint === undefined
+						? { subgraph: r.subgraph }
+						: {
+								subgraph: r.subgraph,
+								subgraphCheckpoint: r.subgraphCheckpoint,
+							};
 			memory.interrupts.set(index, {
 				id,
 				node: task.node,

@@ -1,5 +1,5 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
-import { WeftError } from "@weft/checkpoint";
+import { type ChannelWrite, WeftError } from "@weft/checkpoint";
 import type { NodeContext } from "../graph/types.ts";
 import {
 	askedByNode,
@@ -8,7 +8,11 @@ import {
 } from "./changed-node-kind.ts";
 import type { EventTask, RunResult, StreamEvent } from "./events.ts";
 import { CancelSignal } from "./execute-tasks.ts";
-import { InterruptSignal, interruptIndex } from "./interrupts.ts";
+import {
+	InterruptSignal,
+	interruptIndex,
+	type TaskMemory,
+} from "./interrupts.ts";
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts } from "./task-calls.ts";
@@ -24,18 +28,18 @@ export async function runSubgraph(
 ): Promise<SubgraphResult> {
 	const child = await runChild(rt, input, ctx, node);
 	if (child.resumedFrom === undefined) return new SubgraphResult(child.writes);
-	// resumed: the child's earlier steps ran in another run, so collect every step's writes from storage
-	const { cp, threadId, ns, parentTask } = child.resumedFrom;
-	const ids: string[] = [];
-	for await (const s of cp.list({ threadId, ns }, { filter: { parentTask } })) {
-		if (s.source !== "input") ids.push(s.checkpointId);
-	}
-	const writes = [];
-	for (const id of ids.reverse()) {
+	// resumed: the child's earlier steps ran in another run, so collect every step's writes from storage,
+	// along its branch (a copy of its pause goes back through the copied checkpoint's parent, 0149)
+	const { cp, threadId, ns, last } = child.resumedFrom;
+	const steps: ChannelWrite[][] = [];
+	let id: string | null | undefined = last;
+	while (id !== undefined && id !== null) {
 		const tuple = await cp.getTuple({ threadId, ns, checkpointId: id });
-		if (tuple !== undefined) writes.push(...tuple.checkpoint.data.writes);
+		if (tuple === undefined || tuple.checkpoint.source === "input") break;
+		steps.push(tuple.checkpoint.data.writes);
+		id = tuple.checkpoint.parentId;
 	}
-	return new SubgraphResult(writes);
+	return new SubgraphResult(steps.reverse().flat());
 }
 
 /**
@@ -91,6 +95,11 @@ async function runChild(
 		existing === undefined ? ownInterrupt(internals.memory) : undefined;
 	if (own !== undefined)
 		throw new ResumeRejected(askedByNode(internals.node, own, host));
+	// no run of this child for this checkpoint, which is a copy (an update's, a branch's) of one where the
+	// child paused: the child goes on from its pause, as a branch of its own (0149)
+	const pausedAt =
+		existing === undefined ? childPause(internals.memory, ns) : undefined;
+	if (pausedAt !== undefined) existing = pausedAt;
 	const {
 		checkpointId: _c,
 		interruptBefore: _b,
@@ -108,6 +117,7 @@ async function runChild(
 			ns,
 			checkpointer: cp,
 			parentTask,
+			...(pausedAt === undefined ? {} : { copy: true }),
 			fence: host.fence,
 			confirmLease: host.confirmLease,
 			answersById: internals.answersById,
@@ -142,12 +152,14 @@ async function runChild(
 		]);
 	}
 	if (result.status === "interrupted") {
+		const at = result.checkpointId;
 		throw new InterruptSignal(
 			result.interrupts.map((i, index) => ({
 				index,
 				value: i.value,
 				id: i.id,
 				subgraph: ns,
+				...(at === undefined ? {} : { subgraphCheckpoint: at }),
 			})),
 		);
 	}
@@ -161,8 +173,24 @@ async function runChild(
 		resumedFrom:
 			cp === undefined || threadId === undefined || existing === undefined
 				? undefined
-				: { cp, threadId, ns, parentTask },
+				: { cp, threadId, ns, last: result.checkpointId },
 	};
+}
+
+/**
+ * The child checkpoint where the child run at `ns` paused with the newest question the task holds
+ * (records carried to a copy of the parent's checkpoint); undefined when it asked none, or the records
+ * predate 0149.
+ */
+function childPause(memory: TaskMemory, ns: string): string | undefined {
+	if (memory.interruptCount === 0) return undefined;
+	let newest: { index: number; at: string } | undefined;
+	for (const [index, i] of memory.interrupts) {
+		if (i.subgraph !== ns || i.subgraphCheckpoint === undefined) continue;
+		if (newest === undefined || index > newest.index)
+			newest = { index, at: i.subgraphCheckpoint };
+	}
+	return newest?.at;
 }
 
 function pick(

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import {
+	type Checkpointer,
+	Command,
+	MemoryCheckpointer,
+	reducer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+// A question a subgraph asked, carried to a copy of the paused checkpoint (updateState, a Command with
+// update and resume, a resume from a paused checkpoint that already has a child): the answer goes on
+// from where the subgraph paused, as it does for a node's own question. Found from outside: the subgraph
+// started over (re-running its steps) and asked again, leaving two questions pending for one task.
+// The subgraph's state is its own: it goes on with the state it paused with, and the parent's edit
+// stays in the parent's state (decision 0149).
+const State = z.object({
+	log: reducer(
+		z.array(z.string()),
+		(a, b) => [...a, ...b],
+		() => [],
+	),
+	note: z.string().optional(),
+});
+
+const dir = mkdtempSync(join(tmpdir(), "weft-sub-copy-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const backends: Array<[string, () => Checkpointer]> = [
+	["memory", () => new MemoryCheckpointer()],
+	[
+		"sqlite file",
+		() => new SqliteCheckpointer({ path: join(dir, `${Math.random()}.db`) }),
+	],
+];
+
+function build(checkpointer: Checkpointer) {
+	const calls = { prepare: 0 };
+	const inner = new StateGraph(State)
+		.addNode("prepare", () => {
+			calls.prepare++;
+			return { log: ["prepare"] };
+		})
+		.addNode("ask", async (s, ctx) => {
+			const answer = await ctx.interrupt("ok?");
+			return { log: [`ask:${s.note ?? "-"}:${String(answer)}`] };
+		})
+		.addEdge(START, "prepare")
+		.addEdge("prepare", "ask")
+		.compile();
+	const graph = new StateGraph(State)
+		.addNode("pre", () => ({ log: ["pre"] }))
+		.addNode("sub", inner)
+		.addNode("post", () => ({ log: ["post"] }))
+		.addEdge(START, "pre")
+		.addEdge("pre", "sub")
+		.addEdge("sub", "post")
+		.compile({ checkpointer });
+	return { graph, calls };
+}
+
+describe.each(backends)(
+	"a subgraph's question on a copy of its checkpoint (%s)",
+	(_, make) => {
+		it("is answered after updateState: the subgraph goes on from its pause", async () => {
+			const { graph, calls } = build(make());
+			const paused = await graph.run({}, { threadId: "t" });
+			expect(paused.interrupts).toHaveLength(1);
+			await graph.updateState({ threadId: "t" }, { note: "edited" });
+			const state = await graph.getState({ threadId: "t" });
+			expect(state.interrupts.map((i) => i.id)).toEqual([
+				paused.interrupts[0]!.id,
+			]);
+
+			const done = await graph.run(new Command({ resume: "yes" }), {
+				threadId: "t",
+			});
+			expect(done.status).toBe("done");
+			expect(done.values).toEqual({
+				log: ["pre", "prepare", "ask:-:yes", "post"],
+				note: "edited",
+			});
+			expect(calls.prepare).toBe(1);
+		});
+
+		it("is answered by a Command with update and resume", async () => {
+			const { graph, calls } = build(make());
+			await graph.run({}, { threadId: "t" });
+			const done = await graph.run(
+				new Command({ resume: "yes", update: { note: "n" } }),
+				{ threadId: "t" },
+			);
+			expect(done.status).toBe("done");
+			expect(done.values).toEqual({
+				log: ["pre", "prepare", "ask:-:yes", "post"],
+				note: "n",
+			});
+			expect(calls.prepare).toBe(1);
+		});
+
+		it("is answered on a new branch from the paused checkpoint, the other branch left as it was", async () => {
+			const { graph, calls } = build(make());
+			const paused = await graph.run({}, { threadId: "t" });
+			await graph.updateState({ threadId: "t" }, { note: "other" });
+			const other = await graph.run(new Command({ resume: "first" }), {
+				threadId: "t",
+			});
+			expect(other.values.log).toEqual([
+				"pre",
+				"prepare",
+				"ask:-:first",
+				"post",
+			]);
+
+			const branch = await graph.run(new Command({ resume: "second" }), {
+				threadId: "t",
+				checkpointId: paused.checkpointId!,
+			});
+			expect(branch.status).toBe("done");
+			expect(branch.values.log).toEqual([
+				"pre",
+				"prepare",
+				"ask:-:second",
+				"post",
+			]);
+			expect(calls.prepare).toBe(1);
+			const otherNow = await graph.getState({
+				threadId: "t",
+				checkpointId: other.checkpointId!,
+			});
+			expect(otherNow.values.log).toEqual(other.values.log);
+		});
+	},
+);
