@@ -3,6 +3,7 @@ import {
 	END,
 	MemoryCheckpointer,
 	reducer,
+	Send,
 	START,
 	StateGraph,
 } from "@weft/graph";
@@ -120,6 +121,38 @@ describe("subgraphs", () => {
 			summary: "ants: yes",
 		});
 		expect((await parent.getState({ threadId: "t" })).interrupts).toEqual([]);
+	});
+
+	it("lists a question still open once after another subgraph task's was answered (Send fan-out)", async () => {
+		const ask = new StateGraph(Child)
+			.addNode("ask", async (s, ctx) => ({
+				log: [`${s.topic}: ${String(await ctx.interrupt(`ok ${s.topic}?`))}`],
+			}))
+			.addEdge(START, "ask")
+			.compile();
+		const parent = new StateGraph(Parent)
+			.addNode("fan", () => ({}))
+			.addNode("sub", ask)
+			.addEdge(START, "fan")
+			.addConditionalEdges("fan", () => [
+				new Send("sub", { topic: "a" }),
+				new Send("sub", { topic: "b" }),
+			])
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await parent.run({ topic: "t" }, { threadId: "t" });
+		expect(paused.interrupts.map((i) => i.value)).toEqual(["ok a?", "ok b?"]);
+		const [a, b] = paused.interrupts;
+
+		const half = await parent.run(new Command({ resume: { [a!.id]: "yes" } }), {
+			threadId: "t",
+		});
+		expect(half.interrupts).toEqual([b]);
+		expect((await parent.getState({ threadId: "t" })).interrupts).toEqual([b]);
+		const done = await parent.run(new Command({ resume: "no" }), {
+			threadId: "t",
+		});
+		expect(done.status).toBe("done");
+		expect(done.values.log).toEqual(["a: yes", "b: no"]);
 	});
 
 	it("starts the subgraph afresh each time its node runs", async () => {

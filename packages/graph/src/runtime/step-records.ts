@@ -9,7 +9,12 @@ import type {
 import { isWeftError, newCheckpointId, type WeftError } from "@weft/checkpoint";
 import { copyOwn } from "./copy-own.ts";
 import { type GraphNames, nodeOf } from "./graph-names.ts";
-import { emptyMemory, interruptId, type TaskMemory } from "./interrupts.ts";
+import {
+	emptyMemory,
+	interruptId,
+	interruptIndex,
+	type TaskMemory,
+} from "./interrupts.ts";
 import type { Outcome } from "./run-task.ts";
 import type { RunUsage } from "./usage.ts";
 
@@ -36,7 +41,10 @@ export function unfinishedRecords(
 		let next = 0; // the position after the task's last recorded interrupt
 		for (const k of memory.interrupts.keys()) if (k >= next) next = k + 1;
 		for (const r of raised) {
-			// a subgraph's interrupts keep their ids and take the next free positions of the parent task
+			// a subgraph's interrupts keep their ids and take the next free positions of the parent task; one
+			// it asks again (still unanswered, its child run re-paused) is recorded there already
+			if (r.id !== undefined && interruptIndex(memory, r.id) !== undefined)
+				continue;
 			const index = r.id === undefined ? r.index : next++;
 			if (memory.interrupts.has(index)) continue;
 			const id =
