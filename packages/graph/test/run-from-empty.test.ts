@@ -1,4 +1,5 @@
 import {
+	Command,
 	END,
 	MemoryCheckpointer,
 	reducer,
@@ -56,5 +57,24 @@ describe("a run with checkpointId: null starts from the empty state", () => {
 		await expect(
 			graph.invoke(null, { threadId: "t", checkpointId: null }),
 		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+	});
+
+	it("without input is refused before anything is written, saying input is needed", async () => {
+		const graph = build();
+		await graph.invoke({ log: ["first"] }, { threadId: "t" });
+		const before = await graph.getThread({ threadId: "t" });
+		for (const input of [null, new Command({ resume: "yes" })]) {
+			for (const threadId of ["t", "never"]) {
+				const error = await graph
+					.run(input, { threadId, checkpointId: null })
+					.catch((e: unknown) => e);
+				expect(error).toMatchObject({ code: "CONFIG_INVALID" });
+				expect((error as Error).message).toContain("checkpointId: null");
+				expect((error as { hint: string }).hint).toContain("input");
+			}
+		}
+		// a thread that never ran is not left behind (it read as stale), the other is as it was
+		expect(await graph.getThread({ threadId: "never" })).toBeUndefined();
+		expect(await graph.getThread({ threadId: "t" })).toEqual(before);
 	});
 });

@@ -21,6 +21,7 @@ import type { RunSignal } from "./lazy-signal.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
 import { type Ran, ranNodes, routeRan } from "./route.ts";
+import { emptyStateNeedsInput } from "./run-errors.ts";
 import { RunLifecycle } from "./run-machine.ts";
 import type { RunOptions } from "./run-options.ts";
 import { RunStore } from "./run-store.ts";
@@ -156,6 +157,13 @@ export class Run {
 				? await RunLifecycle.observed(this.#events, () => this.#at.step)
 				: RunLifecycle.unobserved();
 		const inputWrites = checkedInput(this.#rt, input); // before the lease: no thread for bad input
+		if (
+			inputWrites === undefined &&
+			this.#config.checkpointId === null &&
+			this.#store !== undefined &&
+			this.#options.parentTask === undefined
+		)
+			throw emptyStateNeedsInput(this.#threadId);
 		const caller = this.#signal === NEVER ? undefined : this.#signal;
 		if (this.#store !== undefined && this.#options.parentTask === undefined) {
 			if (inputWrites !== undefined)

@@ -92,6 +92,16 @@ export const pendingOnOtherBranch = (
 		},
 	);
 
+/** `checkpointId: null` (the empty state) with `null` or a `Command` as input: nothing to go on from. */
+export const emptyStateNeedsInput = (threadId: string | undefined) =>
+	new ConfigError(
+		"CONFIG_INVALID",
+		`checkpointId: null starts a new branch of thread "${threadId ?? "-"}" from the empty state, which needs input: null or a Command goes on from a checkpoint`,
+		{
+			hint: "pass the run's input with checkpointId: null, or leave checkpointId out (the newest head) or name a checkpoint to continue or resume",
+		},
+	);
+
 export const nothingToContinue = (threadId: string) =>
 	new ConfigError(
 		"CONFIG_INVALID",
