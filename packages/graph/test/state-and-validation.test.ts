@@ -2,6 +2,7 @@ import {
 	END,
 	InvalidUpdateError,
 	isWeftError,
+	MemoryCheckpointer,
 	reducer,
 	START,
 	StateGraph,
@@ -146,6 +147,27 @@ describe("state", () => {
 		expect(error).toBeInstanceOf(ValidationError);
 		expect(error).toMatchObject({ node: "bad" });
 		expect((error as Error).message).toContain('"count"');
+	});
+
+	it("takes the first write of a reducer key without init as its value, merging the later ones", async () => {
+		const S = z.object({
+			total: reducer(z.number(), (a, b) => a + b),
+			tags: reducer(z.array(z.string()), (a, b) => [...a, ...b]),
+		});
+		const checkpointer = new MemoryCheckpointer();
+		const graph = new StateGraph(S)
+			.addNode("add", () => ({ total: 2, tags: ["b"] }))
+			.addEdge(START, "add")
+			.compile({ checkpointer });
+		const values = await graph.invoke(
+			{ total: 5, tags: ["a"] },
+			{ threadId: "t" },
+		);
+		expect(values).toEqual({ total: 7, tags: ["a", "b"] });
+		// read back from the stored writes, the same
+		expect((await graph.getState({ threadId: "t" })).values).toEqual(values);
+		const again = await graph.invoke({ total: 1 }, { threadId: "t" });
+		expect(again).toEqual({ total: 10, tags: ["a", "b", "b"] });
 	});
 
 	it("validates reducer updates with the update schema when one is given", async () => {

@@ -219,7 +219,8 @@ export class Channels {
 				const key = writes[i]![1];
 				const value = writes[i]![2];
 				const spec = this.#reducers.get(key);
-				if (spec === undefined) values[key] = value;
+				if (spec === undefined || firstValue(spec, values, key))
+					values[key] = value;
 				else if (spec.fold === undefined)
 					values[key] = spec.fn(values[key], value);
 				else {
@@ -284,7 +285,9 @@ export class Channels {
 			const value = write[2];
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
-				next[key] = spec.fn(next[key], value);
+				next[key] = firstValue(spec, next, key)
+					? value
+					: spec.fn(next[key], value);
 				continue;
 			}
 			if (writers !== undefined) {
@@ -364,4 +367,17 @@ function notAnUpdate(node: string, update: unknown): ValidationError {
 				node,
 				hint: "return an object of state keys to update, a Command, or nothing",
 			});
+}
+
+/**
+ * A write of a reducer key that has no value yet (no `init`, no default, never written) and whose updates
+ * are values of the key (no `update` schema): it is the key's first value, as LangGraph's binary-operator
+ * channels take it, where `fn(undefined, update)` broke most reducers (`[...a, ...b]`).
+ */
+function firstValue(
+	spec: ReducerSpec,
+	values: Record<string, unknown>,
+	key: string,
+): boolean {
+	return spec.update === undefined && !(key in values);
 }
