@@ -202,27 +202,43 @@ export class NodeError extends WeftError {
 		node: string,
 		cause: unknown,
 		code: WeftErrorCode = "NODE_FAILED",
-		/** What of the node threw: its function (default), or the router of its conditional edges. */
-		part: "node" | "router" = "node",
+		/**
+		 * What threw: the node's function (default), the router of its conditional edges, or the reducer of
+		 * a state key merging the node's update (`{ reducer: key }`).
+		 */
+		part: "node" | "router" | { reducer: string } = "node",
 	) {
 		const detail = cause instanceof Error ? cause.message : String(cause);
-		super(
-			code,
-			part === "router"
-				? `the router of node "${node}" failed: ${detail}`
-				: `node "${node}" failed: ${detail}`,
-			{
-				hint:
-					code === "NODE_TIMEOUT"
-						? "raise timeoutMs for this node or make it faster"
-						: part === "router"
-							? `fix the router given to addConditionalEdges("${node}", …), then run the thread again (invoke(null, { threadId })): the step runs again`
+		super(code, nodeErrorMessage(node, part, detail), {
+			hint:
+				code === "NODE_TIMEOUT"
+					? "raise timeoutMs for this node or make it faster"
+					: part === "router"
+						? `fix the router given to addConditionalEdges("${node}", …), then run the thread again (invoke(null, { threadId })): the step runs again`
+						: part !== "node"
+							? `fix the reducer of "${part.reducer}" (reducer(schema, fn) in the state schema), then run the thread again (invoke(null, { threadId })): the step runs again`
 							: "fix the node, then run the thread again: finished sibling tasks are not re-run",
-				cause,
-			},
-		);
+			cause,
+		});
 		this.node = node;
 	}
+}
+
+function nodeErrorMessage(
+	node: string,
+	part: "node" | "router" | { reducer: string },
+	detail: string,
+): string {
+	if (part === "router")
+		return `the router of node "${node}" failed: ${detail}`;
+	if (part === "node") return `node "${node}" failed: ${detail}`;
+	const what =
+		node === "__input__"
+			? "the run's input"
+			: node === "__update__"
+				? "a state update"
+				: `the update of node "${node}"`;
+	return `the reducer of "${part.reducer}" failed merging ${what}: ${detail}`;
 }
 
 /** The run configuration is incomplete or wrong. */

@@ -116,4 +116,44 @@ describe("a failing node", () => {
 			.catch(() => {});
 		expect((await graph.getState({ threadId: "t" })).step).toBe(4);
 	});
+
+	it("a reducer that throws fails the run with NodeError naming the key and the node whose update it merged; a re-run goes on", async () => {
+		let broken = true;
+		const R = z.object({
+			n: reducer(
+				z.number(),
+				(a, b) => {
+					if (broken && b === 2) throw new Error("reducer broke");
+					return a + b;
+				},
+				() => 0,
+			),
+		});
+		const cp = new MemoryCheckpointer();
+		const graph = new StateGraph(R)
+			.addNode("one", () => ({ n: 1 }))
+			.addNode("two", () => ({ n: 2 }))
+			.addEdge(START, "one")
+			.addEdge("one", "two")
+			.compile({ checkpointer: cp });
+		const error = await graph
+			.invoke({}, { threadId: "t" })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeError);
+		expect(error).toMatchObject({ code: "NODE_FAILED", node: "two" });
+		expect((error as Error).message).toContain('"n"');
+		expect((error as Error).message).toContain("reducer broke");
+		expect((error as Error & { hint: string }).hint).toContain("reducer");
+		expect((error as Error).cause).toBeInstanceOf(Error);
+		expect((await cp.listThreads())[0]?.status).toBe("failed");
+		broken = false;
+		expect(await graph.invoke(null, { threadId: "t" })).toEqual({ n: 3 });
+		// the run's input too: named as the input, nothing written
+		broken = true;
+		const input = await graph
+			.invoke({ n: 2 }, { threadId: "u" })
+			.catch((e: unknown) => e);
+		expect(input).toMatchObject({ code: "NODE_FAILED" });
+		expect((input as Error).message).toContain("reducer broke");
+	});
 });

@@ -2,6 +2,8 @@ import type { ChannelWrite, StoredCheckpoint } from "@weft/checkpoint";
 import {
 	CheckpointError,
 	InvalidUpdateError,
+	isWeftError,
+	NodeError,
 	ValidationError,
 	WeftError,
 } from "@weft/checkpoint";
@@ -287,7 +289,7 @@ export class Channels {
 			if (spec !== undefined) {
 				next[key] = firstValue(spec, next, key)
 					? value
-					: spec.fn(next[key], value);
+					: merged(spec, next[key], write);
 				continue;
 			}
 			if (writers !== undefined) {
@@ -367,6 +369,25 @@ function notAnUpdate(node: string, update: unknown): ValidationError {
 				node,
 				hint: "return an object of state keys to update, a Command, or nothing",
 			});
+}
+
+/**
+ * `fn(current, update)` of a write; a reducer that throws is the writer's `NodeError` naming the key (a
+ * Weft error as it is).
+ */
+function merged(
+	spec: ReducerSpec,
+	current: unknown,
+	write: ChannelWrite,
+): unknown {
+	try {
+		return spec.fn(current, write[2]);
+	} catch (error) {
+		if (isWeftError(error)) throw error; // as it is, as from a node (decision 0066)
+		// a Send task's writes are named `node#index`: the error names the node
+		const node = write[0].replace(/#\d+$/, "");
+		throw new NodeError(node, error, "NODE_FAILED", { reducer: write[1] });
+	}
 }
 
 /**
