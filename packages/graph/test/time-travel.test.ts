@@ -236,6 +236,64 @@ describe("time travel", () => {
 		]);
 	});
 
+	it("diffs what changed inside Map and Set values (the serializer keeps them as they are)", async () => {
+		const M = z.object({
+			scores: z.map(z.string(), z.number()),
+			tags: z.set(z.string()),
+			nested: z.object({ byId: z.map(z.number(), z.string()) }),
+		});
+		const graph = new StateGraph(M)
+			.addNode("noop", () => ({}))
+			.addEdge(START, "noop")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph.invoke(
+			{
+				scores: new Map([
+					["a", 1],
+					["b", 2],
+				]),
+				tags: new Set(["x"]),
+				nested: { byId: new Map([[1, "one"]]) },
+			},
+			{ threadId: "a" },
+		);
+		await graph.invoke(
+			{
+				scores: new Map([
+					["a", 5],
+					["c", 3],
+				]),
+				tags: new Set(["x", "y"]),
+				nested: { byId: new Map([[1, "uno"]]) },
+			},
+			{ threadId: "b" },
+		);
+		const diff = await graph.diffStates({ threadId: "a" }, { threadId: "b" });
+		expect(diff).toEqual(
+			expect.arrayContaining([
+				{ path: ["scores", "a"], kind: "changed", before: 1, after: 5 },
+				{ path: ["scores", "b"], kind: "removed", before: 2 },
+				{ path: ["scores", "c"], kind: "added", after: 3 },
+				{
+					path: ["tags"],
+					kind: "changed",
+					before: new Set(["x"]),
+					after: new Set(["x", "y"]),
+				},
+				{
+					path: ["nested", "byId", 1],
+					kind: "changed",
+					before: "one",
+					after: "uno",
+				},
+			]),
+		);
+		expect(diff).toHaveLength(5);
+		expect(
+			await graph.diffStates({ threadId: "a" }, { threadId: "a" }),
+		).toEqual([]);
+	});
+
 	it("names missing checkpoints and missing checkpointers with typed errors", async () => {
 		const { graph } = build();
 		await expect(graph.getState({ threadId: "nobody" })).rejects.toMatchObject({
