@@ -67,6 +67,35 @@ describe("running", () => {
 		).rejects.toBeInstanceOf(ConfigError);
 	});
 
+	it("refuses LangGraph's config names, saying Weft's, rather than ignoring them", async () => {
+		const cp = new MemoryCheckpointer();
+		const cases: Array<[Record<string, unknown>, string]> = [
+			[{ configurable: { thread_id: "t" } }, "threadId"],
+			[{ threadId: "t", configurable: { checkpoint_id: "c" } }, "checkpointId"],
+			[{ threadId: "t", streamMode: "updates" }, "mode"],
+			[{ threadId: "t", thread_id: "t" }, "threadId"],
+			[{ threadId: "t", recursion_limit: 3 }, "recursionLimit"],
+		];
+		for (const [config, weft] of cases) {
+			const error = await graph(cp)
+				.run({ n: 1 }, config as never)
+				.catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(ConfigError);
+			expect((error as { hint: string }).hint).toContain(weft);
+		}
+		const events: StreamEvent[] = [];
+		const streamed = await (async () => {
+			for await (const e of graph(cp).stream({ n: 1 }, {
+				threadId: "s",
+				streamMode: "updates",
+			} as never))
+				events.push(e);
+		})().catch((e: unknown) => e);
+		expect(streamed).toBeInstanceOf(ConfigError);
+		expect(events).toEqual([]);
+		expect(await cp.getThread("s")).toBeUndefined();
+	});
+
 	it("streams typed events, filtered by mode", async () => {
 		const events: StreamEvent[] = [];
 		for await (const e of graph(new MemoryCheckpointer()).stream(

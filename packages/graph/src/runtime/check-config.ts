@@ -25,6 +25,7 @@ export function checkRunConfig(
 			"pass { threadId: … }, or leave the config out",
 		);
 	const config = given as RunConfig;
+	checkLangGraphNames(given as Record<string, unknown>);
 	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
 	if (config.checkpointId != null)
@@ -56,6 +57,41 @@ export function checkRunConfig(
 			`waitForLease must be a number of milliseconds, not ${String(wait)}`,
 			"pass e.g. { waitForLease: 5000 }, or leave it out to refuse a busy thread at once",
 		);
+}
+
+/** LangGraph's run config names, and Weft's for them (one list, made once). */
+const LANGGRAPH_NAMES: ReadonlyArray<readonly [string, string]> = [
+	["thread_id", "threadId"],
+	["checkpoint_id", "checkpointId"],
+	["streamMode", "mode"],
+	["recursion_limit", "recursionLimit"],
+	["max_concurrency", "maxConcurrency"],
+];
+
+/**
+ * A config written for LangGraph (`configurable.thread_id`, `streamMode`, …) is refused naming Weft's
+ * key: ignored, it ran on no thread or streamed every mode without a word.
+ */
+function checkLangGraphNames(config: Record<string, unknown>): void {
+	const { configurable } = config;
+	if (configurable !== undefined) {
+		const inner =
+			typeof configurable === "object" && configurable !== null
+				? LANGGRAPH_NAMES.filter(([k]) => k in configurable).map(
+						([k, w]) => `${w} for ${k}`,
+					)
+				: [];
+		throw invalid(
+			"the run config has LangGraph's `configurable`, which Weft does not read",
+			`put its keys at the top level of the config${inner.length > 0 ? ` (${inner.join(", ")})` : ""}; values for your nodes go in { context: … }`,
+		);
+	}
+	for (const [langGraph, weft] of LANGGRAPH_NAMES)
+		if (langGraph in config)
+			throw invalid(
+				`the run config has LangGraph's \`${langGraph}\`, which Weft does not read`,
+				`Weft's name for it is ${weft}: pass { ${weft}: … }`,
+			);
 }
 
 /** A whole number of at least 1, when given. */
