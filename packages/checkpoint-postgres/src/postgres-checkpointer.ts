@@ -27,8 +27,8 @@ import {
 	checkPruneOptions,
 	checkRef,
 	checkStoredStatus,
-	JsonSerializer,
 	placeOf,
+	serializerOption,
 	validateId,
 } from "@weft/checkpoint";
 import type pg from "pg";
@@ -100,6 +100,11 @@ export class PostgresCheckpointer implements Checkpointer {
 	#closed = false;
 
 	private constructor(options: PostgresCheckpointerOptions) {
+		// checked before the pool is made
+		this.#serializer = serializerOption(
+			options?.serializer,
+			"PostgresCheckpointer",
+		);
 		const { pool, owned, schema } = openPool(options);
 		this.#pool = pool;
 		this.#owned = owned;
@@ -109,7 +114,6 @@ export class PostgresCheckpointer implements Checkpointer {
 			options.preparedStatements === false
 				? undefined
 				: statementNames(this.#st, schema);
-		this.#serializer = options.serializer ?? new JsonSerializer();
 		this.#createSchema = options.createSchema ?? true;
 	}
 

@@ -15,6 +15,8 @@ describe("PostgresCheckpointer.connect options that cannot work", () => {
 			[{ connectionString: "postgres://u@h/db", schema: 5 }, "schema"],
 			[{ connectionString: "postgres://u@h/db", schema: "a-b" }, "a-b"],
 			[{ pool: {} }, "pool"],
+			[{ connectionString: "postgres://u@h/db", serializer: 5 }, "serializer"],
+			[{ connectionString: "postgres://u@h/db", serializer: {} }, "serializer"],
 		] as const) {
 			const error = await PostgresCheckpointer.connect(
 				options as { connectionString: string },

@@ -28,11 +28,11 @@ import {
 	checkPruneOptions,
 	checkRef,
 	checkStoredStatus,
-	JsonSerializer,
 	matchesFilter,
 	metadataJson,
 	placeOf,
 	readPendingWrite,
+	serializerOption,
 	validateId,
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
@@ -110,7 +110,10 @@ export class SqliteCheckpointer implements Checkpointer {
 	constructor(given: SqliteCheckpointerOptions) {
 		const options = checkOptions(given);
 		this.#path = options.path;
-		this.#serializer = options.serializer ?? new JsonSerializer();
+		this.#serializer = serializerOption(
+			options.serializer,
+			"SqliteCheckpointer",
+		);
 		this.#clock = options.clock ?? Date.now;
 		this.#readOnly = options.readOnly === true;
 		const db = this.#readOnly

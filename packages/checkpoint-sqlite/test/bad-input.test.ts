@@ -77,6 +77,8 @@ describe("options that cannot work", () => {
 			[{ path: ":memory:", synchronous: "fast" }, "synchronous"],
 			[{ path: ":memory:", busyTimeoutMs: -1 }, "busyTimeoutMs"],
 			[{ path: ":memory:", clock: 5 }, "clock"],
+			[{ path: ":memory:", serializer: 5 }, "serializer"],
+			[{ path: ":memory:", serializer: {} }, "serializer"],
 		] as const) {
 			let error: unknown;
 			try {

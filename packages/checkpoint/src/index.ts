@@ -42,6 +42,7 @@ export { isPlainEntry, isPlainJson, isPlainName } from "./json-copy.ts";
 export {
 	JsonSerializer,
 	type JsonSerializerOptions,
+	serializerOption,
 } from "./json-serializer.ts";
 export {
 	checkFilter,

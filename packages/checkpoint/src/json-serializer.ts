@@ -370,3 +370,27 @@ function unknownFormat(
 	}
 	return unreadable(place, `its format tag ${tag} is none that Weft writes`);
 }
+
+/**
+ * A store's `serializer` option: the default `JsonSerializer` when left out, else an object with
+ * `serialize` and `deserialize`; anything else is `CONFIG_INVALID` where the store is made (it was a
+ * `TypeError` at the first write).
+ */
+export function serializerOption(value: unknown, store: string): Serializer {
+	if (value === undefined) return new JsonSerializer();
+	const s = value as Partial<Serializer> | null;
+	if (
+		typeof s === "object" &&
+		s !== null &&
+		typeof s.serialize === "function" &&
+		typeof s.deserialize === "function"
+	)
+		return s as Serializer;
+	throw new ConfigError(
+		"CONFIG_INVALID",
+		`${store}: serializer must have serialize and deserialize methods, not ${s === null ? "null" : typeof s === "object" ? "an object without them" : typeof s}`,
+		{
+			hint: "pass createSerializer() (or createSerializer({ encryptionKey })) from @weft/checkpoint, or leave serializer out",
+		},
+	);
+}

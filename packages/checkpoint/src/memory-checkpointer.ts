@@ -15,7 +15,7 @@ import type {
 import { PUT_SYNC } from "./checkpointer.ts";
 import type { Corruption } from "./corruption.ts";
 import { checkpointNotFound } from "./errors.ts";
-import { JsonSerializer } from "./json-serializer.ts";
+import { serializerOption } from "./json-serializer.ts";
 import {
 	checkFilter,
 	checkListThreadsOptions,
@@ -77,7 +77,10 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 	readonly #clock: () => number;
 
 	constructor(options: MemoryCheckpointerOptions = {}) {
-		this.#serializer = options.serializer ?? new JsonSerializer();
+		this.#serializer = serializerOption(
+			options.serializer,
+			"MemoryCheckpointer",
+		);
 		this.#clock = options.clock ?? Date.now;
 	}
 

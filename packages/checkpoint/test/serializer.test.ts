@@ -183,3 +183,22 @@ describe("the serializer", () => {
 		expect(JSON.stringify(values.map((v) => v.m.toDict()))).toBe(before);
 	});
 });
+
+describe("a serializer option that is not one", () => {
+	it("is CONFIG_INVALID where the store is made, not a TypeError at its first write", async () => {
+		const { MemoryCheckpointer } = await import("@weft/checkpoint");
+		for (const serializer of [5, {}, { serialize: () => new Uint8Array() }]) {
+			let error: unknown;
+			try {
+				new MemoryCheckpointer({ serializer } as never);
+			} catch (e) {
+				error = e;
+			}
+			expect(error, JSON.stringify(serializer)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining("serializer"),
+				hint: expect.stringContaining("createSerializer"),
+			});
+		}
+	});
+});
