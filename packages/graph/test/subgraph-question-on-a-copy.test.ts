@@ -88,6 +88,27 @@ describe.each(backends)(
 			expect(calls.prepare).toBe(1);
 		});
 
+		it("is answered after updateState when the subgraph asked in its first step (its input not counted twice)", async () => {
+			const inner = new StateGraph(State)
+				.addNode("ask", async (_, ctx) => ({
+					log: [`ask:${String(await ctx.interrupt("ok?"))}`],
+				}))
+				.addEdge(START, "ask")
+				.compile();
+			const graph = new StateGraph(State)
+				.addNode("pre", () => ({ log: ["pre"] }))
+				.addNode("sub", inner)
+				.addEdge(START, "pre")
+				.addEdge("pre", "sub")
+				.compile({ checkpointer: make() });
+			await graph.run({}, { threadId: "t" });
+			await graph.updateState({ threadId: "t" }, { note: "edited" });
+			const done = await graph.run(new Command({ resume: "yes" }), {
+				threadId: "t",
+			});
+			expect(done.values).toEqual({ log: ["pre", "ask:yes"], note: "edited" });
+		});
+
 		it("is answered by a Command with update and resume", async () => {
 			const { graph, calls } = build(make());
 			await graph.run({}, { threadId: "t" });

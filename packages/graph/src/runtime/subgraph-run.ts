@@ -1,5 +1,10 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
-import { type ChannelWrite, WeftError } from "@weft/checkpoint";
+import {
+	type ChannelWrite,
+	type StoredCheckpoint,
+	WeftError,
+} from "@weft/checkpoint";
+import { INPUT_NODE } from "../constants.ts";
 import type { NodeContext } from "../graph/types.ts";
 import {
 	askedByNode,
@@ -35,11 +40,19 @@ export async function runSubgraph(
 	let id: string | null | undefined = last;
 	while (id !== undefined && id !== null) {
 		const tuple = await cp.getTuple({ threadId, ns, checkpointId: id });
-		if (tuple === undefined || tuple.checkpoint.source === "input") break;
+		if (tuple === undefined || isInput(tuple.checkpoint)) break;
 		steps.push(tuple.checkpoint.data.writes);
 		id = tuple.checkpoint.parentId;
 	}
 	return new SubgraphResult(steps.reverse().flat());
+}
+
+/** The child's input checkpoint, or a branch's copy of it (its writes are the input, not the child's). */
+function isInput(c: StoredCheckpoint): boolean {
+	return (
+		c.source === "input" ||
+		(c.source === "fork" && c.metadata.nodes.includes(INPUT_NODE))
+	);
 }
 
 /**
