@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	type Checkpointer,
 	Command,
@@ -10,8 +9,9 @@ import {
 	START,
 	StateGraph,
 } from "@weft/graph";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { type Store, stores } from "./durable/stores.ts";
 
 // A question a subgraph asked, carried to a copy of the paused checkpoint (updateState, a Command with
 // update and resume, a resume from a paused checkpoint that already has a child): the answer goes on
@@ -31,13 +31,17 @@ const State = z.object({
 const dir = mkdtempSync(join(tmpdir(), "weft-sub-copy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const backends: Array<[string, () => Checkpointer]> = [
-	["memory", () => new MemoryCheckpointer()],
-	[
-		"sqlite file",
-		() => new SqliteCheckpointer({ path: join(dir, `${Math.random()}.db`) }),
-	],
-];
+// every store: a backend-specific record shape would show here (the question's child checkpoint)
+const memory: Store = {
+	name: "memory" as Store["name"],
+	create: async () => "",
+	open: async () => new MemoryCheckpointer(),
+	drop: async () => {},
+};
+const opened: Array<() => Promise<void>> = [];
+afterEach(async () => {
+	for (const close of opened.splice(0)) await close();
+});
 
 function build(checkpointer: Checkpointer) {
 	const calls = { prepare: 0 };
@@ -64,11 +68,23 @@ function build(checkpointer: Checkpointer) {
 	return { graph, calls };
 }
 
-describe.each(backends)(
-	"a subgraph's question on a copy of its checkpoint (%s)",
-	(_, make) => {
+describe.each([memory, ...(await stores())])(
+	"a subgraph's question on a copy of its checkpoint ($name)",
+	(store) => {
+		let n = 0;
+		const make = async (): Promise<Checkpointer> => {
+			const at = join(dir, `${store.name}-${n++}`);
+			mkdirSync(at);
+			const location = await store.create(at);
+			const checkpointer = await store.open(location);
+			opened.push(async () => {
+				await (checkpointer as { close?: () => unknown }).close?.();
+				await store.drop(location);
+			});
+			return checkpointer;
+		};
 		it("is answered after updateState: the subgraph goes on from its pause", async () => {
-			const { graph, calls } = build(make());
+			const { graph, calls } = build(await make());
 			const paused = await graph.run({}, { threadId: "t" });
 			expect(paused.interrupts).toHaveLength(1);
 			await graph.updateState({ threadId: "t" }, { note: "edited" });
@@ -100,7 +116,7 @@ describe.each(backends)(
 				.addNode("sub", inner)
 				.addEdge(START, "pre")
 				.addEdge("pre", "sub")
-				.compile({ checkpointer: make() });
+				.compile({ checkpointer: await make() });
 			await graph.run({}, { threadId: "t" });
 			await graph.updateState({ threadId: "t" }, { note: "edited" });
 			const done = await graph.run(new Command({ resume: "yes" }), {
@@ -110,7 +126,7 @@ describe.each(backends)(
 		});
 
 		it("is answered by a Command with update and resume", async () => {
-			const { graph, calls } = build(make());
+			const { graph, calls } = build(await make());
 			await graph.run({}, { threadId: "t" });
 			const done = await graph.run(
 				new Command({ resume: "yes", update: { note: "n" } }),
@@ -125,7 +141,7 @@ describe.each(backends)(
 		});
 
 		it("is answered on a new branch from the paused checkpoint, the other branch left as it was", async () => {
-			const { graph, calls } = build(make());
+			const { graph, calls } = build(await make());
 			const paused = await graph.run({}, { threadId: "t" });
 			await graph.updateState({ threadId: "t" }, { note: "other" });
 			const other = await graph.run(new Command({ resume: "first" }), {
