@@ -124,6 +124,37 @@ describe("state", () => {
 		}
 	});
 
+	it("rejects a Map, Set, Date or promise as input or a node's return, rather than reading it as no update", async () => {
+		for (const value of [
+			new Map([["topic", "t"]]),
+			new Set(["topic"]),
+			new Date(0),
+			/topic/,
+			new Error("topic"),
+			Promise.resolve({ topic: "t" }),
+		]) {
+			const input = await new StateGraph(State)
+				.addNode("a", () => {})
+				.addEdge(START, "a")
+				.compile()
+				.invoke(value as never)
+				.catch((e: unknown) => e);
+			expect(isWeftError(input, "VALIDATION_FAILED"), String(value)).toBe(true);
+			expect((input as Error).message).toMatch(/^the run's input is an? /);
+			if (value instanceof Promise) continue; // a node's promise is awaited
+			const returned = await new StateGraph(State)
+				.addNode("a", () => value as never)
+				.addEdge(START, "a")
+				.compile()
+				.invoke({ topic: "t" })
+				.catch((e: unknown) => e);
+			expect(isWeftError(returned, "VALIDATION_FAILED"), String(value)).toBe(
+				true,
+			);
+			expect((returned as ValidationError).node).toBe("a");
+		}
+	});
+
 	it("rejects unknown keys in input and updates, naming the key", async () => {
 		const graph = new StateGraph(State)
 			.addNode("a", () => ({ cuont: 1 }) as never)

@@ -126,7 +126,11 @@ export class Channels {
 	 */
 	toWrites(node: string, update: unknown): ChannelWrite[] {
 		if (update === undefined || update === null) return [];
-		if (typeof update !== "object" || Array.isArray(update))
+		if (
+			typeof update !== "object" ||
+			Array.isArray(update) ||
+			notStateKeys(update) !== undefined
+		)
 			throw notAnUpdate(node, update);
 		const result = this.#update.safeParse(update);
 		if (!result.success) {
@@ -355,8 +359,29 @@ function withoutDefault(field: z.ZodType): z.ZodType {
 }
 
 /** An update that is no object: the run's input, a state update, or a node's return (kept out of `toWrites`: cold). */
+/**
+ * What an object is when it is no object of state keys, which zod's object schema would read as one with
+ * none (a Map, a Date: no update at all, without a word); undefined for any other object.
+ */
+function notStateKeys(value: object): string | undefined {
+	if (value instanceof Map) return "a Map";
+	if (value instanceof Set) return "a Set";
+	if (value instanceof Date) return "a Date";
+	if (value instanceof RegExp) return "a RegExp";
+	if (value instanceof Error) return "an Error";
+	if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+		return "binary data";
+	if (typeof (value as { then?: unknown }).then === "function")
+		return "a promise (not awaited?)";
+	return undefined;
+}
+
 function notAnUpdate(node: string, update: unknown): ValidationError {
-	const kind = Array.isArray(update) ? "an array" : typeof update;
+	const kind = Array.isArray(update)
+		? "an array"
+		: typeof update === "object" && update !== null
+			? (notStateKeys(update) ?? "an object")
+			: typeof update;
 	return node === INPUT_NODE || node === UPDATE_NODE
 		? new ValidationError(
 				`the ${node === INPUT_NODE ? "run's input" : "state update"} is ${kind}, not an object of state keys`,
