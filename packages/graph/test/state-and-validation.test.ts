@@ -4,6 +4,7 @@ import {
 	isWeftError,
 	MemoryCheckpointer,
 	reducer,
+	Send,
 	START,
 	StateGraph,
 	ValidationError,
@@ -152,6 +153,26 @@ describe("state", () => {
 				true,
 			);
 			expect((returned as ValidationError).node).toBe("a");
+		}
+	});
+
+	it("names the node, not its Send task's id, when a Send task's update is invalid", async () => {
+		for (const update of [{ count: "x" }, { topic: undefined }, [1]]) {
+			const error = (await new StateGraph(State)
+				.addNode("fan", () => ({}))
+				.addNode("work", () => update as never)
+				.addEdge(START, "fan")
+				.addConditionalEdges("fan", () => [
+					new Send("work", { topic: "a" }),
+					new Send("work", { topic: "b" }),
+				])
+				.compile()
+				.invoke({ topic: "t" })
+				.catch((e: unknown) => e)) as ValidationError;
+			expect(isWeftError(error, "VALIDATION_FAILED")).toBe(true);
+			expect(error.node).toBe("work");
+			expect(error.message).toContain('"work"');
+			expect(error.message).not.toContain("work#");
 		}
 	});
 

@@ -124,8 +124,10 @@ export class Channels {
 	 * Checks an update (input, a node's return, a manual update) and turns it into writes.
 	 * Unknown keys and values that fail the schema throw `ValidationError` naming the node and key.
 	 */
-	toWrites(node: string, update: unknown): ChannelWrite[] {
+	toWrites(writer: string, update: unknown): ChannelWrite[] {
 		if (update === undefined || update === null) return [];
+		// a Send task writes as `node#index` (its task id); errors name the node
+		const node = writer.includes("#") ? writer.replace(SEND_INDEX, "") : writer;
 		if (
 			typeof update !== "object" ||
 			Array.isArray(update) ||
@@ -172,7 +174,7 @@ export class Channels {
 			// `.optional()` lets a present `undefined` through: a required key must not become undefined
 			if (value === undefined && !this.#undefinedOk.has(key))
 				throw undefinedForRequired(node, key);
-			writes.push([node, key, value]);
+			writes.push([writer, key, value]);
 		}
 		return writes;
 	}
@@ -363,6 +365,9 @@ function withoutDefault(field: z.ZodType): z.ZodType {
  * What an object is when it is no object of state keys, which zod's object schema would read as one with
  * none (a Map, a Date: no update at all, without a word); undefined for any other object.
  */
+/** The `#index` of a Send task's id (node names cannot hold `#`). */
+const SEND_INDEX = /#\d+$/;
+
 function notStateKeys(value: object): string | undefined {
 	if (value instanceof Map) return "a Map";
 	if (value instanceof Set) return "a Set";
@@ -410,7 +415,7 @@ function merged(
 	} catch (error) {
 		if (isWeftError(error)) throw error; // as it is, as from a node (decision 0066)
 		// a Send task's writes are named `node#index`: the error names the node
-		const node = write[0].replace(/#\d+$/, "");
+		const node = write[0].replace(SEND_INDEX, "");
 		throw new NodeError(node, error, "NODE_FAILED", { reducer: write[1] });
 	}
 }
