@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /** The summary columns of a checkpoint, in `SummaryRow` order (rows.ts). */
 export const SUMMARY =
 	"thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata, size, seq";
@@ -197,12 +198,24 @@ const NAMED = [
 	"rootHeads",
 ] as const satisfies ReadonlyArray<keyof Statements>;
 
-/** Text → statement name for the `NAMED` statements of `st` (schema `schema`). */
+/** The longest name Postgres keeps whole (NAMEDATALEN − 1); a longer one is cut, so names could clash. */
+const MAX_NAME = 63;
+const LONGEST_KEY = Math.max(...NAMED.map((k) => k.length));
+
+/**
+ * Text → statement name for the `NAMED` statements of `st` (schema `schema`): `weft_<schema>_<key>`, or
+ * for a schema name too long for that to fit in 63 characters, a digest of it in its place (cut, the
+ * names of one schema's statements clashed: "prepared statement … already exists").
+ */
 export function statementNames(
 	st: Statements,
 	schema: string,
 ): Map<string, string> {
-	return new Map(NAMED.map((key) => [st[key], `weft_${schema}_${key}`]));
+	const fits = `weft_${schema}_`.length + LONGEST_KEY <= MAX_NAME;
+	const tag = fits
+		? schema
+		: createHash("sha256").update(schema).digest("hex").slice(0, 16);
+	return new Map(NAMED.map((key) => [st[key], `weft_${tag}_${key}`]));
 }
 
 /** The summary columns of the table aliased `alias`. */

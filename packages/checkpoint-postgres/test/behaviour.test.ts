@@ -180,6 +180,29 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		await pool.end();
 	});
 
+	it("works in a schema with the longest name Postgres allows (63 characters): its statement names fit too", async () => {
+		const schema = `${fresh()}_${"x".repeat(40)}`.slice(0, 63);
+		schemas.push(schema);
+		const cp = await PostgresCheckpointer.connect({
+			connectionString: CONNECTION,
+			schema,
+		});
+		try {
+			const first = record({ threadId: "t" });
+			await cp.put(first);
+			await cp.put(
+				record({ threadId: "t", parentId: first.checkpointId, step: 1 }),
+			);
+			expect((await cp.getTuple({ threadId: "t" }))?.checkpoint.step).toBe(1);
+			expect(
+				(await cp.getTuple({ threadId: "t", checkpointId: first.checkpointId }))
+					?.checkpoint.step,
+			).toBe(0);
+		} finally {
+			await cp.close();
+		}
+	});
+
 	it("reports an unreachable server as STORE_UNAVAILABLE with a hint", async () => {
 		const error = await PostgresCheckpointer.connect({
 			connectionString: "postgres://postgres@127.0.0.1:1/test",
