@@ -360,14 +360,13 @@ function withoutDefault(field: z.ZodType): z.ZodType {
 	return isDefault(field) ? (field.unwrap() as z.ZodType) : field;
 }
 
-/** An update that is no object: the run's input, a state update, or a node's return (kept out of `toWrites`: cold). */
+/** The `#index` of a Send task's id (node names cannot hold `#`). */
+const SEND_INDEX = /#\d+$/;
+
 /**
  * What an object is when it is no object of state keys, which zod's object schema would read as one with
  * none (a Map, a Date: no update at all, without a word); undefined for any other object.
  */
-/** The `#index` of a Send task's id (node names cannot hold `#`). */
-const SEND_INDEX = /#\d+$/;
-
 function notStateKeys(value: object): string | undefined {
 	if (value instanceof Map) return "a Map";
 	if (value instanceof Set) return "a Set";
@@ -381,6 +380,7 @@ function notStateKeys(value: object): string | undefined {
 	return undefined;
 }
 
+/** An update that is no object: the run's input, a state update, or a node's return (kept out of `toWrites`: cold). */
 function notAnUpdate(node: string, update: unknown): ValidationError {
 	const kind = Array.isArray(update)
 		? "an array"
