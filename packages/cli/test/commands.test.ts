@@ -58,7 +58,11 @@ describe("weft commands", () => {
 		for (const name of names) {
 			const command = program.commands.find((c) => c.name() === name);
 			let text = "";
-			command?.configureOutput({ writeOut: (s) => void (text += s) });
+			command?.configureOutput({
+				writeOut: (s) => {
+					text += s;
+				},
+			});
 			command?.outputHelp();
 			expect(text, name).toContain("Examples:\n  $ weft");
 			if (name === "run") expect(text).toBe(run.stdout);
