@@ -143,11 +143,12 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 	checkBackoff(options.retry, "retry");
 	checkTimeout(options.timeoutMs, "timeoutMs");
 	checkNumber(options.expectedOutputTokens, "expectedOutputTokens");
-	if (typeof options.cache === "object" && options.cache !== null)
+	if (typeof options.cache === "object" && options.cache !== null) {
 		checkNumber(options.cache.ttlMs, "cache.ttlMs", {
 			positive: true,
 		});
-	else if (options.cache !== undefined && typeof options.cache !== "boolean")
+		checkCacheStore(options.cache);
+	} else if (options.cache !== undefined && typeof options.cache !== "boolean")
 		throw configInvalid(
 			`cache must be true, false or { store, ttlMs, … }, got ${describe(options.cache)}`,
 			"pass cache: true for an in-memory cache",
@@ -184,6 +185,24 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 				`pass a function for ${key}, or leave it out`,
 			);
 	}
+}
+
+/** A cache store given in `cache.store` has the four methods the router calls. */
+function checkCacheStore(cache: object): void {
+	if (!("store" in cache)) return;
+	const store: unknown = cache.store;
+	if (store === undefined) return;
+	const missing = ["get", "set", "delete", "clear"].filter(
+		(m) =>
+			store === null ||
+			typeof store !== "object" ||
+			typeof (store as Record<string, unknown>)[m] !== "function",
+	);
+	if (missing.length > 0)
+		throw configInvalid(
+			`cache.store must be a response cache store, got ${describe(store)} (no ${missing.join(", ")} function)`,
+			"pass a MemoryCacheStore, SqliteCacheStore, PostgresCacheStore or an object with get, set, delete and clear; or leave store out for an in-memory one",
+		);
 }
 
 /** A guard's shape: a name, the stages it runs at, an action and a check function. */

@@ -170,6 +170,39 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 		expect(model.calls).toHaveLength(0);
 	});
 
+	it("per-call task, requires, threadId and cache of the wrong type are refused before anything is sent", async () => {
+		// `requires: "vision"` was spread into ["v", "i", …] and the call failed with NO_ROUTE "lacks v".
+		const cases: [Record<string, unknown>, string][] = [
+			[{ requires: "vision" }, "requires"],
+			[{ requires: [5] }, "requires"],
+			[{ task: 5 }, "task"],
+			[{ threadId: 7 }, "threadId"],
+			[{ cache: "yes" }, "cache"],
+		];
+		for (const [options, mentions] of cases) {
+			const model = m();
+			const r = new ModelRouter({
+				models: { model },
+				rateLimiters: new RateLimiterRegistry(),
+			});
+			const error = await r.invoke("hi", options as never).catch((e) => e);
+			expectConfigInvalid(error, mentions);
+			expect(model.calls).toHaveLength(0);
+		}
+	});
+
+	it("a cache store without get/set/delete/clear functions is refused at construction", () => {
+		// it failed on the first call with "cfg.cache.store.get is not a function" and no hint
+		expectConfigInvalid(
+			thrown(router({ models: { m: m() }, cache: { store: {} } })),
+			"cache.store",
+		);
+		expectConfigInvalid(
+			thrown(router({ models: { m: m() }, cache: { store: null } })),
+			"cache.store",
+		);
+	});
+
 	it("rate limiters, cache stores and guards", () => {
 		expectConfigInvalid(
 			thrown(() =>

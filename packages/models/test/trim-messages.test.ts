@@ -193,4 +193,21 @@ describe("trimByTokens", () => {
 			trimByTokens(long, { maxTokens: 10, keepLastTurns: -1 }),
 		).rejects.toMatchObject({ code: "CONFIG_INVALID" });
 	});
+
+	it("refuses messages that are not a list of messages, and missing options, with CONFIG_INVALID", async () => {
+		// these were TypeErrors ("messages[h]?.getType is not a function", "reading 'maxTokens'")
+		for (const bad of ["hi", null, [{ role: "user", content: "hi" }]])
+			await expect(
+				trimByTokens(bad as never, { maxTokens: 10 }),
+			).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				hint: expect.any(String),
+			});
+		await expect(
+			trimByTokens([new HumanMessage("x")], undefined as never),
+		).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			hint: expect.any(String),
+		});
+	});
 });

@@ -5,7 +5,7 @@ import type {
 	ToolChoice,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
-import { checkNumber } from "../config-check.ts";
+import { checkNumber, configInvalid, describe } from "../config-check.ts";
 import { summarizeMessages } from "../context/summarize-messages.ts";
 import { type TrimResult, trimByTokens } from "../context/trim-by-tokens.ts";
 import { runGuards } from "../guardrails/guard.ts";
@@ -106,6 +106,33 @@ async function applyContext(
 	return result.messages;
 }
 
+/** The router's own call options of the wrong type: a string `requires` was spread into letters. */
+function checkCallOptions(options: Partial<ModelRouterCallOptions>): void {
+	for (const key of ["task", "threadId"] as const) {
+		const v: unknown = options[key];
+		if (v !== undefined && typeof v !== "string")
+			throw configInvalid(
+				`the call's ${key} must be a string, got ${describe(v)}`,
+				`pass ${key} as a string, or leave it out`,
+			);
+	}
+	const requires: unknown = options.requires;
+	if (
+		requires !== undefined &&
+		(!Array.isArray(requires) || requires.some((f) => typeof f !== "string"))
+	)
+		throw configInvalid(
+			`the call's requires must be a list of feature names, got ${describe(requires)}`,
+			'pass requires as a list, like ["tools", "vision"], or leave it out',
+		);
+	const cache: unknown = options.cache;
+	if (cache !== undefined && typeof cache !== "boolean")
+		throw configInvalid(
+			`the call's cache must be true or false, got ${describe(cache)}`,
+			"pass cache: false to skip the cache, true to cache at any temperature, or leave it out",
+		);
+}
+
 /** Input guards, pre-model hook, context, tool allow-lists, then the route. */
 export async function prepareCall(
 	cfg: ResolvedConfig,
@@ -116,6 +143,7 @@ export async function prepareCall(
 	// Call options are checked before anything runs: a bad one is the caller's mistake, not the model's.
 	checkNumber(options.maxWaitMs, "the call's maxWaitMs");
 	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
+	checkCallOptions(options);
 	const callId = randomUUID();
 	const side = { callId, sideCalls: [] as SideCall[] };
 	const task = options.task;

@@ -1,5 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { checkNumber } from "../config-check.ts";
+import { checkNumber, configInvalid, describe } from "../config-check.ts";
 import { estimateTokens, type TokenCounter } from "../usage/token-counter.ts";
 
 /** How to trim a conversation. */
@@ -32,11 +32,33 @@ export interface TrimResult {
 
 /** Refuses a bad budget with CONFIG_INVALID (also used by the router at construction). */
 export function checkTrimOptions(options: TrimOptions, where: string): void {
+	if (options === null || typeof options !== "object")
+		throw configInvalid(
+			`${where} must be an object with maxTokens, got ${describe(options)}`,
+			"pass options like { maxTokens: 4000 }",
+		);
 	checkNumber(options.maxTokens, `${where}.maxTokens`, { required: true });
 	checkNumber(options.keepLastTurns, `${where}.keepLastTurns`, {
 		min: 1,
 		integer: true,
 	});
+}
+
+/** The messages to trim are a list of @langchain/core messages (not strings or { role, content } objects). */
+export function checkMessages(messages: unknown, where: string): void {
+	const bad = !Array.isArray(messages)
+		? messages
+		: messages.find(
+				(m) =>
+					m === null ||
+					typeof m !== "object" ||
+					typeof (m as { getType?: unknown }).getType !== "function",
+			);
+	if (!Array.isArray(messages) || bad !== undefined)
+		throw configInvalid(
+			`${where} needs a list of messages, got ${Array.isArray(messages) ? `an array holding ${describe(bad)}` : describe(messages)}`,
+			'pass @langchain/core messages, like [new HumanMessage("hi")]',
+		);
 }
 
 const isTool = (m: BaseMessage) => m.getType() === "tool";
@@ -78,6 +100,7 @@ export async function trimByTokens(
 	options: TrimOptions,
 ): Promise<TrimResult> {
 	checkTrimOptions(options, "trimByTokens options");
+	checkMessages(messages, "trimByTokens");
 	const count = options.tokenCounter ?? estimateTokens;
 	let h = 0;
 	if (options.keepSystem ?? true)
