@@ -58,7 +58,66 @@ export interface EvalReport {
 	resumed: number;
 }
 
+function configInvalid(message: string, hint: string): ConfigError {
+	return new ConfigError("CONFIG_INVALID", message, { hint });
+}
+
+const kindOf = (v: unknown) =>
+	v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+
+/** The graph and the options are what `evaluate` calls: refused up front, not as a TypeError mid-run. */
+function checkArguments(graph: unknown, options: EvaluateOptions): void {
+	const g = graph as Record<string, unknown> | null;
+	if (
+		g === null ||
+		typeof g !== "object" ||
+		typeof g.run !== "function" ||
+		typeof g.withCheckpointer !== "function"
+	)
+		throw configInvalid(
+			`evaluate's graph must be a compiled graph, got ${kindOf(graph)}`,
+			"pass the result of new StateGraph(…).compile()",
+		);
+	if (options === null || typeof options !== "object")
+		throw configInvalid(
+			`evaluate's options must be an object, got ${kindOf(options)}`,
+			"pass { runId, store, concurrency, … }, or leave options out",
+		);
+	for (const key of ["input", "output", "clock", "onCase"] as const) {
+		const v: unknown = options[key];
+		if (v !== undefined && typeof v !== "function")
+			throw configInvalid(
+				`evaluate's options.${key} must be a function, got ${kindOf(v)}`,
+				`pass a function for ${key}, or leave it out`,
+			);
+	}
+	const runId: unknown = options.runId;
+	if (runId !== undefined && (typeof runId !== "string" || runId === ""))
+		throw configInvalid(
+			`evaluate's runId must be a non-empty string, got ${JSON.stringify(runId)}`,
+			'name the run, like "baseline" (its cases run in threads "<runId>:<case id>"), or leave it out for a fresh id',
+		);
+}
+
 function checkScorers(scorers: readonly Scorer[]): void {
+	if (!Array.isArray(scorers))
+		throw configInvalid(
+			`evaluate's scorers must be a list, got ${kindOf(scorers)}`,
+			"pass scorers as an array, like [exact(), contains()]",
+		);
+	for (const [i, s] of scorers.entries()) {
+		const sc = s as unknown as Record<string, unknown> | null;
+		if (
+			sc === null ||
+			typeof sc !== "object" ||
+			typeof sc.name !== "string" ||
+			typeof sc.score !== "function"
+		)
+			throw configInvalid(
+				`evaluate's scorers[${i}] is not a scorer (got ${kindOf(s)} without a name and a score function)`,
+				'pass built-in scorers such as exact(), or scorer("name", fn)',
+			);
+	}
 	const seen = new Set<string>();
 	for (const s of scorers) {
 		if (seen.has(s.name))
@@ -118,6 +177,7 @@ export async function evaluate(
 			`evaluate's concurrency must be a whole number >= 1, got ${concurrency}`,
 			{ hint: "cases run at most `concurrency` at once; leave it out for 4" },
 		);
+	checkArguments(graph, options);
 	const cases = parseCases(dataset);
 	checkScorers(scorers);
 	const store = options.store ?? new MemoryEvalStore();

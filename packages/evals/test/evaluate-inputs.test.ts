@@ -71,6 +71,34 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 		expect(fixed.cases[0]!.pass).toBe(true);
 	});
 
+	it("a graph, scorers or options of the wrong kind are CONFIG_INVALID, not TypeErrors", async () => {
+		// each of these was a TypeError ("scorers is not iterable", "options.input is not a function", …)
+		const { graph } = qaGraph(table);
+		const cases: [unknown, unknown, unknown, string][] = [
+			[{}, [exact()], {}, "graph"],
+			[graph, exact(), {}, "scorers"],
+			[graph, [null], {}, "scorers[0]"],
+			[graph, [{ name: "s" }], {}, "scorers[0]"],
+			[graph, [exact()], { input: 5 }, "input"],
+			[graph, [exact()], { output: "answer" }, "output"],
+			[graph, [exact()], { clock: 1 }, "clock"],
+			[graph, [exact()], { onCase: true }, "onCase"],
+			[graph, [exact()], { runId: "" }, "runId"],
+			[graph, [exact()], { runId: 5 }, "runId"],
+		];
+		for (const [g, scorers, options, mentions] of cases) {
+			const error = await evaluate(
+				g as never,
+				dataset,
+				scorers as never,
+				options as never,
+			).catch((e) => e);
+			expect(isWeftError(error, "CONFIG_INVALID"), String(error)).toBe(true);
+			expect(error.message).toContain(mentions);
+			expect(error.hint).toEqual(expect.any(String));
+		}
+	});
+
 	it("costBudget and latencyBudget take a finite number >= 0, else CONFIG_INVALID", () => {
 		for (const bad of [
 			Number.NaN,
