@@ -22,8 +22,11 @@ const inputSchema = z
 	})
 	.refine(
 		(f) =>
-			f.score !== undefined || f.label !== undefined || f.comment !== undefined,
+			f.score !== undefined ||
+			f.label !== undefined ||
+			(f.comment !== undefined && f.comment.trim() !== ""),
 		{
+			// an empty comment says nothing: alone, it is no feedback
 			message: "give a score, a label or a comment",
 		},
 	);
@@ -122,6 +125,14 @@ export function aggregateFeedback(
 	feedback: readonly Feedback[],
 	by: FeedbackGrouping = "all",
 ): FeedbackAggregate[] {
+	if (typeof by !== "function" && !GROUPINGS.includes(by))
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`aggregateFeedback cannot group by ${JSON.stringify(by) ?? String(by)}`,
+			{
+				hint: `group by one of ${GROUPINGS.map((g) => `"${g}"`).join(", ")}, or by a function of the feedback returning its group(s)`,
+			},
+		);
 	const keyOf = typeof by === "function" ? by : builtIn(by);
 	const groups = new Map<
 		string,
@@ -154,6 +165,14 @@ export function aggregateFeedback(
 		labels: g.labels,
 	}));
 }
+
+const GROUPINGS: readonly unknown[] = [
+	"thread",
+	"checkpoint",
+	"label",
+	"by",
+	"all",
+];
 
 function builtIn(
 	by: Exclude<FeedbackGrouping, (f: Feedback) => unknown>,

@@ -126,4 +126,22 @@ describe("feedback", () => {
 		});
 		expect(await listFeedback(store)).toEqual([]);
 	});
+
+	it("refuses feedback whose only content is an empty comment, and an unknown grouping", async () => {
+		const store = new MemoryEvalStore();
+		// an empty comment was stored as feedback with nothing in it
+		await expect(
+			recordFeedback(store, { threadId: "t1", comment: "" }),
+		).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+		expect(await listFeedback(store)).toEqual([]);
+		await recordFeedback(store, { threadId: "t1", score: 1 });
+		// an unknown `by` was a TypeError ("keyOf is not a function")
+		for (const by of ["nope", 5, null])
+			expect(() => aggregateFeedback([], by as never)).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					hint: expect.any(String),
+				}),
+			);
+	});
 });
