@@ -7,7 +7,7 @@ import {
 } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { type EvalCase, parseCases } from "./dataset.ts";
-import { runCase } from "./run-case.ts";
+import { mappingError, runCase } from "./run-case.ts";
 import { defaultOutput } from "./run-output.ts";
 import { failedScore, type Scorer, toScore } from "./scorers/scorer.ts";
 import {
@@ -264,10 +264,34 @@ async function runAll(
 			pass: false,
 		});
 		if (before === undefined) await store.putCase(runId, progress(0));
-		const given =
-			options.input === undefined
-				? c
-				: { ...c, input: options.input(c.input, c) };
+		let given = c;
+		if (options.input !== undefined) {
+			try {
+				given = { ...c, input: options.input(c.input, c) };
+			} catch (e) {
+				// this case's error, the other cases go on (decision 0156)
+				const result = await scoreRun(
+					scorers,
+					{
+						caseId: c.id,
+						threadId,
+						status: "error",
+						values: {},
+						output: undefined,
+						error: mappingError("input", e),
+						usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+						latencyMs: 0,
+						toolCalls: [],
+						answersUsed: before?.answersUsed ?? 0,
+					},
+					c,
+					index,
+				);
+				await store.putCase(runId, result);
+				options.onCase?.(result);
+				return result;
+			}
+		}
 		const run = await runCase(g, given, {
 			threadId,
 			resumeFrom:

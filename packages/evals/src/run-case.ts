@@ -30,6 +30,17 @@ async function standing(graph: AnyGraph, threadId: string) {
 	}
 }
 
+/** A case's error for an `input` or `output` option that threw on it. */
+export function mappingError(
+	option: "input" | "output",
+	e: unknown,
+): NonNullable<CaseRun["error"]> {
+	return {
+		...(isWeftError(e) ? { code: e.code } : {}),
+		message: `evaluate's ${option} function threw on this case: ${e instanceof Error ? e.message : String(e)}`,
+	};
+}
+
 /**
  * Runs the graph on one case in its own thread, answering each human checkpoint with the case's next
  * answer. A case that crashed before continues from its thread's last checkpoint. A failing graph is a
@@ -83,6 +94,13 @@ export async function runCase(
 	const usage = await graph
 		.getUsage({ threadId: o.threadId })
 		.catch(() => undefined);
+	let output: unknown;
+	try {
+		output = o.output(values);
+	} catch (e) {
+		// the mapping failed on this case's state: this case's error, the other cases go on (decision 0156)
+		error ??= mappingError("output", e);
+	}
 	const status =
 		error !== undefined
 			? "error"
@@ -94,7 +112,7 @@ export async function runCase(
 		threadId: o.threadId,
 		status,
 		values,
-		output: o.output(values),
+		output,
 		...(error === undefined
 			? status === "interrupted"
 				? {

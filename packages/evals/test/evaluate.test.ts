@@ -197,6 +197,38 @@ describe("evaluate", () => {
 		expect(report.summary.passed).toBe(1);
 	});
 
+	it("an input or output mapping that throws on one case is that case's error; the other cases go on (decision 0156)", async () => {
+		// a throw here rejected the whole evaluate (and marked the stored run failed)
+		const { graph } = qaGraph(table);
+		const store = new MemoryEvalStore();
+		const report = await evaluate(graph, dataset, [exact()], {
+			store,
+			runId: "mapping",
+			input: (input, c) => {
+				if (c.id === dataset[0]!.id) throw new Error("no question here");
+				return input;
+			},
+			output: (values) => {
+				if (
+					(values as { question?: string }).question ===
+					dataset[2]!.input.question
+				)
+					throw new Error("cannot read the answer");
+				return (values as { answer?: string }).answer;
+			},
+		});
+		expect(report.cases.map((c) => [c.status, c.pass])).toEqual([
+			["error", false],
+			["done", true],
+			["error", false],
+		]);
+		expect(report.cases[0]!.error!.message).toContain("no question here");
+		expect(report.cases[0]!.error!.message).toContain("input");
+		expect(report.cases[2]!.error!.message).toContain("cannot read the answer");
+		expect(report.cases[2]!.error!.message).toContain("output");
+		expect((await store.getRun("mapping"))?.status).toBe("done");
+	});
+
 	it("a scorer that throws fails its score, not the run; duplicate scorer names are refused", async () => {
 		const { graph } = qaGraph(table);
 		const report = await evaluate(graph, dataset.slice(0, 1), [
