@@ -123,6 +123,11 @@ function checkEntry(name: string, value: unknown): void {
 		infinite: true,
 	});
 	checkNumber(entry.temperature, `${where}.temperature`);
+	if (entry.features !== undefined && !isStringList(entry.features))
+		throw configInvalid(
+			`${where}.features must be a list of feature names, got ${describe(entry.features)}`,
+			'pass features: ["tools", "vision"], or leave it out',
+		);
 	if (entry.price !== undefined) checkPrice(entry.price, `${where}.price`);
 }
 
@@ -167,6 +172,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 				`pass ${key} as an array, or leave it out`,
 			);
 	}
+	for (const [i, rule] of (options.rules ?? []).entries()) checkRule(rule, i);
 	for (const [i, guard] of (options.guards ?? []).entries())
 		checkGuard(guard, i);
 	if (options.prices !== undefined) checkPrices(options.prices, "prices");
@@ -185,6 +191,48 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 				`pass a function for ${key}, or leave it out`,
 			);
 	}
+}
+
+const isStringList = (v: unknown, nonEmpty = false) =>
+	Array.isArray(v) &&
+	(!nonEmpty || v.length > 0) &&
+	v.every((x) => typeof x === "string");
+
+/** A routing rule's shape: a NaN bound matched every call, a numeric task none, a string `requires` threw. */
+function checkRule(rule: unknown, i: number): void {
+	const where = `rules[${i}]`;
+	if (rule === null || typeof rule !== "object" || Array.isArray(rule))
+		throw configInvalid(
+			`${where} must be a rule object, got ${describe(rule)}`,
+			'pass rules like { task: "summarise", use: ["gpt-4o-mini", "gpt-4o"] }',
+		);
+	const r = rule as Record<string, unknown>;
+	if (r.name !== undefined && typeof r.name !== "string")
+		throw configInvalid(
+			`${where}.name must be a string, got ${describe(r.name)}`,
+			"name the rule with a string, or leave it out",
+		);
+	if (
+		r.task !== undefined &&
+		typeof r.task !== "string" &&
+		!isStringList(r.task)
+	)
+		throw configInvalid(
+			`${where}.task must be a task label or a list of them, got ${describe(r.task)}`,
+			'pass task: "summarise" or task: ["summarise", "translate"]',
+		);
+	checkNumber(r.minInputTokens, `${where}.minInputTokens`, { infinite: true });
+	checkNumber(r.maxInputTokens, `${where}.maxInputTokens`, { infinite: true });
+	if (r.requires !== undefined && !isStringList(r.requires))
+		throw configInvalid(
+			`${where}.requires must be a list of feature names, got ${describe(r.requires)}`,
+			'pass requires: ["tools"], or leave it out',
+		);
+	if (typeof r.use !== "string" && !isStringList(r.use, true))
+		throw configInvalid(
+			`${where}.use must be a model name or a non-empty list of them, got ${describe(r.use)}`,
+			'pass use: "gpt-4o" or use: ["gpt-4o-mini", "gpt-4o"] (names from `models`)',
+		);
 }
 
 /** A cache store given in `cache.store` has the four methods the router calls. */

@@ -162,6 +162,32 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 			expectConfigInvalid(thrown(router({ models: { gpt: entry } })), mentions);
 	});
 
+	it("rules and entry features of the wrong shape", () => {
+		// maxInputTokens: NaN matched every call; task: 5 matched none; requires: "tools" was a TypeError
+		// on the first call; use: [] was NO_ROUTE on every call that matched
+		const cases: [unknown, string][] = [
+			[null, "rules[0]"],
+			[{ maxInputTokens: Number.NaN, use: "m" }, "rules[0].maxInputTokens"],
+			[{ minInputTokens: -1, use: "m" }, "rules[0].minInputTokens"],
+			[{ task: 5, use: "m" }, "rules[0].task"],
+			[{ task: ["a", 5], use: "m" }, "rules[0].task"],
+			[{ requires: "tools", use: "m" }, "rules[0].requires"],
+			[{ task: "a", use: [] }, "rules[0].use"],
+			[{ task: "a", use: 5 }, "rules[0].use"],
+			[{ task: "a", name: 5, use: "m" }, "rules[0].name"],
+		];
+		for (const [rule, mentions] of cases)
+			expectConfigInvalid(
+				thrown(router({ models: { m: m() }, rules: [rule] })),
+				mentions,
+			);
+		for (const features of ["tools", [5]])
+			expectConfigInvalid(
+				thrown(router({ models: { m: { model: m(), features } } })),
+				'models["m"].features',
+			);
+	});
+
 	it("a per-call maxWaitMs below 0 is refused before anything is sent", async () => {
 		const model = m();
 		const r = new ModelRouter({ models: { model } });
