@@ -47,4 +47,27 @@ describe("errors", () => {
 		expect(isWeftError(err, "NODE_FAILED")).toBe(true);
 		expect((err as Error).cause).toBe(boom);
 	});
+
+	it("a preModelHook that returns something other than a list of messages is CONFIG_INVALID naming it", async () => {
+		// it was NODE_FAILED "messages.some is not a function", no hint
+		const { ModelRouter } = await import("@weft/models");
+		const { FakeModel } = await import("./fake-model.ts");
+		for (const bad of [
+			"x",
+			undefined,
+			[null],
+			[{ role: "user", content: "hi" }],
+		]) {
+			const model = new FakeModel("m", [{ content: "x" }]);
+			const router = new ModelRouter({
+				models: { model },
+				preModelHook: () => bad as never,
+			});
+			const err = await router.invoke("hi").catch((e: unknown) => e);
+			expect(isWeftError(err, "CONFIG_INVALID"), String(err)).toBe(true);
+			expect((err as Error).message).toContain("preModelHook");
+			expect((err as { hint?: string }).hint).toEqual(expect.any(String));
+			expect(model.calls).toHaveLength(0);
+		}
+	});
 });

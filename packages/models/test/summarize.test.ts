@@ -155,4 +155,18 @@ describe("summarising older turns", () => {
 			"h3",
 		]);
 	});
+
+	it("refuses a missing or non-model summariser with CONFIG_INVALID (was a TypeError)", async () => {
+		for (const model of [undefined, {}, "gpt-4o"])
+			await expect(
+				summarizeMessages(history(), {
+					maxTokens: 20,
+					tokenCounter: count,
+					model: model as never,
+				}),
+			).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				hint: expect.any(String),
+			});
+	});
 });

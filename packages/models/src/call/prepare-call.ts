@@ -7,7 +7,11 @@ import type {
 import type { BaseMessage } from "@langchain/core/messages";
 import { checkNumber, configInvalid, describe } from "../config-check.ts";
 import { summarizeMessages } from "../context/summarize-messages.ts";
-import { type TrimResult, trimByTokens } from "../context/trim-by-tokens.ts";
+import {
+	checkMessages,
+	type TrimResult,
+	trimByTokens,
+} from "../context/trim-by-tokens.ts";
 import { runGuards } from "../guardrails/guard.ts";
 import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
@@ -160,8 +164,10 @@ export async function prepareCall(
 			callId,
 		)
 	).messages;
-	if (cfg.preModelHook !== undefined)
+	if (cfg.preModelHook !== undefined) {
 		messages = await cfg.preModelHook(messages, { callId, task });
+		checkMessages(messages, "what preModelHook returned");
+	}
 	messages = await applyContext(cfg, messages, side, emit, options.signal);
 	let tools = options.tools ?? [];
 	for (const g of cfg.guards) {

@@ -7,6 +7,7 @@ import {
 	SystemMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
+import { configInvalid, describe } from "../config-check.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
 import {
 	type TrimOptions,
@@ -62,6 +63,16 @@ export async function summarizeMessages(
 	messages: BaseMessage[],
 	options: SummarizeOptions,
 ): Promise<SummarizeResult> {
+	const model: unknown = options?.model;
+	if (
+		model === null ||
+		typeof model !== "object" ||
+		typeof (model as { invoke?: unknown }).invoke !== "function"
+	)
+		throw configInvalid(
+			`summarizeMessages needs a chat model in options.model, got ${describe(model)}`,
+			"pass the model that writes the summary, e.g. { maxTokens: 4000, model: cheapModel }",
+		);
 	const trimmed = await trimByTokens(messages, options);
 	if (trimmed.removed.length === 0) return { ...trimmed, summary: undefined };
 	const asked = [

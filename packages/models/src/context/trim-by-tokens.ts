@@ -56,7 +56,7 @@ export function checkMessages(messages: unknown, where: string): void {
 			);
 	if (!Array.isArray(messages) || bad !== undefined)
 		throw configInvalid(
-			`${where} needs a list of messages, got ${Array.isArray(messages) ? `an array holding ${describe(bad)}` : describe(messages)}`,
+			`${where} must be a list of messages, got ${Array.isArray(messages) ? `an array holding ${describe(bad)}` : describe(messages)}`,
 			'pass @langchain/core messages, like [new HumanMessage("hi")]',
 		);
 }
@@ -100,7 +100,7 @@ export async function trimByTokens(
 	options: TrimOptions,
 ): Promise<TrimResult> {
 	checkTrimOptions(options, "trimByTokens options");
-	checkMessages(messages, "trimByTokens");
+	checkMessages(messages, "the messages given to trimByTokens");
 	const count = options.tokenCounter ?? estimateTokens;
 	let h = 0;
 	if (options.keepSystem ?? true)
