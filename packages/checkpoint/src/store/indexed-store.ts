@@ -4,6 +4,7 @@ import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import {
 	checkIndexFields,
+	checkOptionKeys,
 	expiryOf,
 	indexedText,
 	paging,
@@ -71,32 +72,42 @@ export abstract class IndexedStore implements Store {
 		namespace: Namespace,
 		key: string,
 		value: JsonValue,
-		options: StorePutOptions = {},
+		options?: StorePutOptions,
 	): Promise<void> {
-		await this.write(await this.#prepare(namespace, key, value, options));
+		checkOptionKeys(options, ["ttlMs", "index"], "put");
+		await this.write(await this.#prepare(namespace, key, value, options ?? {}));
 	}
 
-	async listNamespaces(
-		options: ListNamespacesOptions = {},
-	): Promise<string[][]> {
+	async listNamespaces(options?: ListNamespacesOptions): Promise<string[][]> {
+		checkOptionKeys(
+			options,
+			["prefix", "maxDepth", "limit", "offset"],
+			"listNamespaces",
+		);
 		const all = await this.liveNamespaces();
-		return namespacesOf(all.map(decodeNamespace), options);
+		return namespacesOf(all.map(decodeNamespace), options ?? {});
 	}
 
 	async list(
 		prefix: Namespace,
-		options: StoreListOptions = {},
+		options?: StoreListOptions,
 	): Promise<StoreItem[]> {
 		const p = encodeNamespace(prefix, { prefix: true });
-		const { limit, offset } = paging(options, 100);
+		checkOptionKeys(options, ["limit", "offset"], "list");
+		const { limit, offset } = paging(options ?? {}, 100);
 		return this.backend.listItems(p, undefined, limit, offset);
 	}
 
-	search(
+	async search(
 		prefix: Namespace,
-		options: StoreSearchOptions = {},
+		options?: StoreSearchOptions,
 	): Promise<SearchItem[]> {
-		return rankedSearch(this.backend, this.index, prefix, options);
+		checkOptionKeys(
+			options,
+			["query", "filter", "limit", "offset", "mode"],
+			"search",
+		);
+		return rankedSearch(this.backend, this.index, prefix, options ?? {});
 	}
 
 	/** Checks a put's input and computes what is written: typed errors before anything is stored. */

@@ -128,6 +128,39 @@ export function paging(
 	return { limit, offset };
 }
 
+/**
+ * Checks a store call's options: undefined (none), or an object naming only options the call has. An
+ * array, `false` or a misspelt key (`{ ttl: 60 }`) was read as no options, silently (decision 0157).
+ */
+export function checkOptionKeys(
+	options: unknown,
+	allowed: readonly string[],
+	call: string,
+): void {
+	if (options === undefined) return;
+	const list = allowed.join(", ");
+	if (options === null || typeof options !== "object" || Array.isArray(options))
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`${call}'s options must be an object, got ${Array.isArray(options) ? "an array" : (JSON.stringify(options) ?? String(options))}`,
+			{
+				hint:
+					call === "put"
+						? 'pass { ttlMs?, index? }: put(ns, key, value, { index: ["text"] }) or { index: false } (not LangGraph\'s positional index)'
+						: `pass an object with ${list}, or leave options out`,
+			},
+		);
+	const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
+	if (unknown.length > 0)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`${call} has no option ${unknown.map((k) => JSON.stringify(k)).join(", ")}`,
+			{
+				hint: `${call}'s options are ${list}${unknown.includes("ttl") ? " (ttlMs is in milliseconds)" : ""}`,
+			},
+		);
+}
+
 /** The longest TTL a put takes: 1,000 years (365-day years), far inside what a `Date` can hold. */
 export const MAX_TTL_MS = 1000 * 365 * 86_400_000;
 

@@ -206,5 +206,59 @@ export function inputCases(ctx: StoreConformanceContext): void {
 				),
 			).toEqual(refused("CONFIG_INVALID"));
 		});
+
+		it("refuses options that are no object, or name an option the call does not have (CONFIG_INVALID), writing nothing", async () => {
+			// LangGraph's put(ns, key, value, ["text"]) / put(…, false) and a typo'd { ttl: 60 } were taken
+			// as no options: the item was indexed in full and kept for ever, silently
+			store = await ctx.open();
+			for (const options of [
+				["text"],
+				false,
+				null,
+				"x",
+				{ ttl: 60 },
+				{ ttlms: 5 },
+			])
+				expect(
+					await refusal(store.put(ns, "k", { text: "x" }, options as never)),
+					JSON.stringify(options),
+				).toEqual(refused("CONFIG_INVALID"));
+			expect(await store.get(ns, "k")).toBeUndefined();
+			await store.put(
+				ns,
+				"k",
+				{ text: "tea" },
+				{ ttlMs: undefined, index: undefined },
+			);
+			for (const options of [null, "x", { limt: 1 }, { namespace: ["a"] }]) {
+				expect(
+					await refusal(store.search(ns, options as never)),
+					`search ${JSON.stringify(options)}`,
+				).toEqual(refused("CONFIG_INVALID"));
+				expect(
+					await refusal(store.list(ns, options as never)),
+					`list ${JSON.stringify(options)}`,
+				).toEqual(refused("CONFIG_INVALID"));
+				expect(
+					await refusal(store.listNamespaces(options as never)),
+					`listNamespaces ${JSON.stringify(options)}`,
+				).toEqual(refused("CONFIG_INVALID"));
+			}
+			expect(await refusal(store.list(ns, { query: "tea" } as never))).toEqual(
+				refused("CONFIG_INVALID"),
+			);
+			expect(
+				await store.search(ns, {
+					query: "tea",
+					limit: 1,
+					offset: 0,
+					mode: "text",
+					filter: {},
+				}),
+			).toHaveLength(1);
+			expect(
+				await store.list(ns, { limit: undefined, offset: 0 }),
+			).toHaveLength(1);
+		});
 	});
 }
