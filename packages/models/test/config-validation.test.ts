@@ -244,6 +244,16 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 			thrown(() => new MemoryCacheStore({ ttlMs: -1 })),
 			"ttlMs",
 		);
+	});
+
+	it("a cache store's set refuses a ttlMs that is not a number > 0 (0 and NaN kept the entry for ever)", async () => {
+		const store = new MemoryCacheStore();
+		const { cachedResponse } = await import("./fake-model.ts");
+		for (const ttlMs of [0, -1, Number.NaN]) {
+			const error = await store.set("k", cachedResponse, ttlMs).catch((e) => e);
+			expectConfigInvalid(error, "ttlMs");
+		}
+		expect(await store.get("k")).toBeUndefined();
 		expectConfigInvalid(
 			thrown(() => maxLengthGuard({ maxChars: 0 })),
 			"maxChars",

@@ -20,7 +20,8 @@ describe.skipIf(!(await postgresAvailable()))("PostgresCacheStore", () => {
 		const store = new PostgresCacheStore({ pool, table });
 		await store.set("k", entry);
 		expect(await store.get("k")).toEqual(entry);
-		await store.set("gone", entry, -1); // already expired
+		await store.set("gone", entry, 1); // expired once 1 ms has passed (a TTL below 1 is refused)
+		await new Promise((r) => setTimeout(r, 10));
 		expect(await store.get("gone")).toBeUndefined();
 		expect(await store.prune()).toBe(1);
 		await store.delete("k");
@@ -59,5 +60,22 @@ describe.skipIf(!(await postgresAvailable()))("PostgresCacheStore", () => {
 		expect(() => new PostgresCacheStore({})).toThrow(
 			expect.objectContaining({ code: "CONFIG_INVALID" }),
 		);
+	});
+
+	it("refuses a ttlMs that is not a number > 0 (CONFIG_INVALID), in the options and per entry", async () => {
+		for (const ttlMs of [0, -1, Number.NaN])
+			expect(() => new PostgresCacheStore({ pool, table, ttlMs })).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: expect.stringContaining("ttlMs"),
+					hint: expect.any(String),
+				}),
+			);
+		const store = new PostgresCacheStore({ pool, table });
+		for (const ttlMs of [0, -1, Number.NaN])
+			await expect(store.set("bad-ttl", entry, ttlMs)).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+			});
+		expect(await store.get("bad-ttl")).toBeUndefined();
 	});
 });

@@ -52,6 +52,25 @@ describe("SqliteCacheStore", () => {
 		);
 	});
 
+	it("refuses a ttlMs that is not a number > 0, as MemoryCacheStore does (CONFIG_INVALID)", async () => {
+		// ttlMs -1 expired every entry at once (a cache that never hit), NaN kept them for ever
+		for (const ttlMs of [0, -1, Number.NaN, "60" as never])
+			expect(() => new SqliteCacheStore({ ttlMs }), String(ttlMs)).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: expect.stringContaining("ttlMs"),
+					hint: expect.any(String),
+				}),
+			);
+		const store = new SqliteCacheStore();
+		for (const ttlMs of [0, -1, Number.NaN])
+			await expect(store.set("k", entry, ttlMs)).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+			});
+		expect(await store.get("k")).toBeUndefined();
+		store.close();
+	});
+
 	it("serves a router's cache across router instances (and processes)", async () => {
 		const db = new Database(":memory:");
 		const model = new FakeModel("m", [{ content: "one" }, { content: "two" }], {

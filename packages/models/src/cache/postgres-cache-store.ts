@@ -1,5 +1,6 @@
 import { ConfigError } from "@weft/checkpoint";
 import pg from "pg";
+import { checkNumber } from "../config-check.ts";
 import type {
 	CachedResponse,
 	ResponseCacheStore,
@@ -47,6 +48,7 @@ export class PostgresCacheStore implements ResponseCacheStore {
 				{ hint: 'pass { connectionString: "postgres://…" } or { pool }' },
 			);
 		}
+		checkNumber(options.ttlMs, "PostgresCacheStore ttlMs", { positive: true });
 		this.#owned = options.pool === undefined;
 		this.#pool =
 			options.pool ??
@@ -96,6 +98,7 @@ export class PostgresCacheStore implements ResponseCacheStore {
 	}
 
 	async set(key: string, value: CachedResponse, ttlMs?: number): Promise<void> {
+		checkNumber(ttlMs, "PostgresCacheStore.set's ttlMs", { positive: true });
 		const ttl = ttlMs ?? this.#ttlMs;
 		await this.#query(
 			`INSERT INTO ${this.#table} (key, value, expires_at) VALUES ($1, $2, $3)

@@ -61,6 +61,7 @@ export class MemoryCacheStore implements ResponseCacheStore {
 	}
 
 	async set(key: string, value: CachedResponse, ttlMs?: number): Promise<void> {
+		checkNumber(ttlMs, "MemoryCacheStore.set's ttlMs", { positive: true });
 		this.#lru.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
 	}
 

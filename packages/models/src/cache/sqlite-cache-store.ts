@@ -1,5 +1,6 @@
 import { ConfigError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
+import { checkNumber } from "../config-check.ts";
 import type {
 	CachedResponse,
 	ResponseCacheStore,
@@ -44,6 +45,7 @@ export class SqliteCacheStore implements ResponseCacheStore {
 				hint: "use letters, digits and _",
 			});
 		}
+		checkNumber(options.ttlMs, "SqliteCacheStore ttlMs", { positive: true });
 		this.#owned = options.database === undefined;
 		this.#db = options.database ?? new Database(options.path ?? ":memory:");
 		this.#ttlMs = options.ttlMs;
@@ -75,6 +77,7 @@ export class SqliteCacheStore implements ResponseCacheStore {
 	}
 
 	async set(key: string, value: CachedResponse, ttlMs?: number): Promise<void> {
+		checkNumber(ttlMs, "SqliteCacheStore.set's ttlMs", { positive: true });
 		const ttl = ttlMs ?? this.#ttlMs;
 		this.#sql.set.run(
 			key,
