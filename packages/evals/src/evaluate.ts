@@ -99,6 +99,20 @@ function checkArguments(graph: unknown, options: EvaluateOptions): void {
 		);
 }
 
+/** A resumed run keeps its finished cases' scores: other scorers would mix two runs in one report (decision 0158). */
+function checkSameScorers(
+	prior: EvalRunRecord,
+	scorers: readonly Scorer[],
+): void {
+	const before = [...prior.scorers].sort();
+	const now = scorers.map((s) => s.name).sort();
+	if (JSON.stringify(before) === JSON.stringify(now)) return;
+	throw configInvalid(
+		`evaluation run "${prior.id}" was scored with ${before.join(", ") || "no scorer"}; this call scores with ${now.join(", ") || "no scorer"}, and the run's finished cases would keep their old scores`,
+		"pass the run's scorers to resume it, or give this evaluation a new runId",
+	);
+}
+
 function checkScorers(scorers: readonly Scorer[]): void {
 	if (!Array.isArray(scorers))
 		throw configInvalid(
@@ -187,6 +201,7 @@ export async function evaluate(
 			? graph.withCheckpointer(new MemoryCheckpointer())
 			: graph;
 	const prior = await store.getRun(runId);
+	if (prior !== undefined) checkSameScorers(prior, scorers);
 	const record: EvalRunRecord = prior ?? {
 		id: runId,
 		name: options.name ?? runId,

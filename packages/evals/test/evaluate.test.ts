@@ -276,7 +276,17 @@ describe("evaluate", () => {
 			status: "failed",
 			error: { message: "the process died" },
 		});
-		const again = await evaluate(graph, dataset, [exact()], {
+		// other scorers would leave the finished cases with the old scorer's results (decision 0158)
+		const other = await evaluate(graph, dataset, [exact()], {
+			runId: "crashy",
+			store,
+		}).catch((e: unknown) => e);
+		expect(other).toMatchObject({
+			code: "CONFIG_INVALID",
+			hint: expect.any(String),
+		});
+		expect((other as Error).message).toContain("contains");
+		const again = await evaluate(graph, dataset, [contains()], {
 			runId: "crashy",
 			store,
 		});
