@@ -45,6 +45,15 @@ describe("built-in scorers refuse arguments that cannot score", () => {
 		expect(contains().name).toBe("contains");
 	});
 
+	it('exact and contains: options that are no object (exact("Paris") compared with expected, contains("Paris") threw a TypeError), a non-boolean ignoreCase', async () => {
+		const { exact } = await import("@weft/evals");
+		for (const make of [exact, contains])
+			for (const bad of ["Paris", 5, null, ["Paris"], { ignoreCase: "yes" }])
+				expectRefused(`${make.name}(${JSON.stringify(bad)})`, () =>
+					make(bad as never),
+				);
+	});
+
 	it("regex: an empty pattern, or one that matches every text (.*, a*), or no pattern at all", () => {
 		for (const pattern of ["", /(?:)/, /(?:)/, ".*", /a*/, /x?/])
 			expectRefused(`regex(${String(pattern)})`, () => regex(pattern));

@@ -20,6 +20,21 @@ const noExpected = (want: Want, expected: unknown) =>
 			}
 		: undefined;
 
+/** A text scorer's options: an object (not the value itself) with a boolean ignoreCase. */
+function checkWant(want: unknown, name: string): void {
+	if (want === null || typeof want !== "object" || Array.isArray(want))
+		badArgument(
+			`${name}: options must be an object, got ${shown(want)}`,
+			`pass the value in an object, e.g. ${name}({ value: "Paris" }), or nothing to use each case's expected`,
+		);
+	const ignoreCase: unknown = (want as Want).ignoreCase;
+	if (ignoreCase !== undefined && typeof ignoreCase !== "boolean")
+		badArgument(
+			`${name}: ignoreCase must be true or false, got ${shown(ignoreCase)}`,
+			`pass ${name}({ ignoreCase: true }), or leave it out`,
+		);
+}
+
 const short = (v: unknown) => {
 	const t = textOf(v);
 	return t.length > 60 ? `${t.slice(0, 57)}…` : t;
@@ -31,6 +46,7 @@ const short = (v: unknown) => {
  * @example exact({ value: "yes" })
  */
 export function exact(want: Want = {}): Scorer {
+	checkWant(want, "exact");
 	return {
 		name: "exact",
 		score(run, c) {
@@ -66,6 +82,7 @@ export function exact(want: Want = {}): Scorer {
 export function contains(
 	want: { value?: string | string[]; ignoreCase?: boolean } = {},
 ): Scorer {
+	checkWant(want, "contains");
 	if ("value" in want) {
 		const v: unknown = want.value;
 		if (Array.isArray(v) ? v.length === 0 || !v.every(isText) : !isText(v))
