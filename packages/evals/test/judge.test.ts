@@ -33,6 +33,20 @@ describe("LLM judge", () => {
 		);
 	});
 
+	it("does not read the start of a number written another way as the score (0,8 was 0; 1e-1 was 1)", () => {
+		for (const reply of [
+			"Score: 0,8",
+			"score: 1e-1",
+			'{"score": "0,8"}',
+			"0,8",
+		])
+			expect(parseVerdict(reply), reply).toBeUndefined();
+		// a number followed by punctuation or words is still read
+		expect(parseVerdict("Score: 0.8.")).toMatchObject({ score: 0.8 });
+		expect(parseVerdict("Score: 0, it is wrong")).toMatchObject({ score: 0 });
+		expect(parseVerdict("Rating: 7/10, close")).toMatchObject({ score: 0.7 });
+	});
+
 	it("reads PASS / FAIL, and fails a reply with no verdict", async () => {
 		expect(parseVerdict("PASS: fine")).toMatchObject({ score: 1, pass: true });
 		expect(parseVerdict("fail - wrong")).toMatchObject({

@@ -6,14 +6,16 @@ import { badArgument, shown } from "./arguments.ts";
 import type { ScoreResult } from "./scorer.ts";
 
 const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)`;
+/** After a score: not more of a number (`0,8`, `1e-1`, whose start alone is another score). */
+const ENDED = String.raw`(?!\d|\.\d|,\d|[eE][-+]?\d)`;
 /** A score as written: `0.8`, `7/10`, `4 out of 5`, `80%`. */
 const SCORE = new RegExp(
-	String.raw`^(${NUMBER})\s*(?:(?:\/|out\s+of)\s*(${NUMBER})|(%))?`,
+	String.raw`^(${NUMBER})\s*(?:(?:\/|out\s+of)\s*(${NUMBER})|(%))?${ENDED}`,
 	"i",
 );
 /** A score after its label in prose: `Score: 4/5`, `**Rating:** 90%`, `score = 0.3`. */
 const LABELLED = new RegExp(
-	String.raw`\b(?:score|rating|grade)\b[\s*_:=]*(?:is\s+|of\s+)?(${NUMBER}\s*(?:(?:\/|out\s+of)\s*${NUMBER}|%)?)`,
+	String.raw`\b(?:score|rating|grade)\b[\s*_:=]*(?:is\s+|of\s+)?(${NUMBER}\s*(?:(?:\/|out\s+of)\s*${NUMBER}|%)?)${ENDED}`,
 	"i",
 );
 
