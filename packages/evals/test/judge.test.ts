@@ -47,6 +47,28 @@ describe("LLM judge", () => {
 		expect(parseVerdict("Rating: 7/10, close")).toMatchObject({ score: 0.7 });
 	});
 
+	it("parseVerdict refuses a reply that is no text and a passAt off the scale, as llmJudge does (CONFIG_INVALID)", () => {
+		// parseVerdict(5) was a TypeError; passAt NaN failed every score silently
+		const cases: [unknown, unknown, unknown][] = [
+			[5, undefined, undefined],
+			[null, undefined, undefined],
+			["0.5", Number.NaN, undefined],
+			["0.5", 2, undefined],
+			["3", 6, [1, 5]],
+		];
+		for (const [reply, passAt, scale] of cases)
+			expect(
+				() => parseVerdict(reply as never, passAt as never, scale as never),
+				JSON.stringify([reply, passAt, scale]),
+			).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					hint: expect.any(String),
+				}),
+			);
+		expect(parseVerdict("4", 4, [1, 5])).toMatchObject({ pass: true });
+	});
+
 	it("reads PASS / FAIL, and fails a reply with no verdict", async () => {
 		expect(parseVerdict("PASS: fine")).toMatchObject({ score: 1, pass: true });
 		expect(parseVerdict("fail - wrong")).toMatchObject({

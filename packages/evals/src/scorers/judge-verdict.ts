@@ -39,6 +39,19 @@ export function parseVerdict(
 ): ScoreResult | undefined {
 	checkScale("parseVerdict", scale);
 	const [min, max] = scale;
+	if (typeof reply !== "string")
+		badArgument(
+			`parseVerdict: the reply must be text, got ${shown(reply)}`,
+			"pass the judge's reply as a string (the message's text)",
+		);
+	if (
+		passAt !== undefined &&
+		(typeof passAt !== "number" || !(passAt >= min && passAt <= max))
+	)
+		badArgument(
+			`parseVerdict: passAt must be a number in [${min}, ${max}] (the judge's scale), got ${shown(passAt)}`,
+			"pass the lowest passing score on the judge's scale, or leave it out for its middle",
+		);
 	const passing = passAt === undefined ? 0.5 : (passAt - min) / (max - min);
 	const json = jsonVerdict(reply);
 	const said = json?.score ?? reply.match(LABELLED)?.[1] ?? bare(reply);
