@@ -15,6 +15,49 @@ describe("response cache", () => {
 		vi.useRealTimers();
 	});
 
+	it("does not keep an answer an output guard blocked: the next call asks the model again (invoke and stream)", async () => {
+		// the blocked answer was cached, and every later identical call was blocked from the cache
+		const { maxLengthGuard } = await import("@weft/models");
+		for (const how of ["invoke", "stream"] as const) {
+			const model = new FakeModel(
+				"gpt-4o-mini",
+				[{ content: "x".repeat(100) }, { content: "short" }],
+				{ temperature: 0 },
+			);
+			const store = new MemoryCacheStore();
+			const router = new ModelRouter({
+				models: { "gpt-4o-mini": model },
+				cache: { store },
+				guards: [maxLengthGuard({ maxChars: 10, stages: ["output"] })],
+			});
+			const ask = async () => {
+				if (how === "invoke") return String((await router.invoke("q")).content);
+				let text = "";
+				for await (const c of await router.stream("q"))
+					text += String(c.content);
+				return text;
+			};
+			await expect(ask(), how).rejects.toMatchObject({
+				code: "GUARDRAIL_TRIPPED",
+			});
+			expect(await ask(), how).toBe("short");
+			expect(model.calls, how).toHaveLength(2);
+			expect(await ask(), how).toBe("short"); // the answer that passed is cached
+			expect(model.calls, how).toHaveLength(2);
+			// a router with a stricter guard on the same store drops the entry it blocks
+			const strict = new ModelRouter({
+				models: { "gpt-4o-mini": model },
+				cache: { store },
+				guards: [maxLengthGuard({ maxChars: 3, stages: ["output"] })],
+			});
+			await expect(strict.invoke("q"), how).rejects.toMatchObject({
+				code: "GUARDRAIL_TRIPPED",
+			});
+			expect(model.calls, how).toHaveLength(2);
+			expect(store.size, how).toBe(0);
+		}
+	});
+
 	it("answers a repeated temperature-0 call from the cache, at no cost", async () => {
 		const model = new FakeModel(
 			"gpt-4o-mini",

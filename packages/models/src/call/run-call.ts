@@ -4,6 +4,7 @@ import {
 	type BaseMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
+import { isWeftError } from "@weft/checkpoint";
 import { runGuards } from "../guardrails/guard.ts";
 import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
@@ -126,7 +127,18 @@ export async function runCall(
 			cache: "hit",
 			savedUsd: cached.hit.costUsd,
 		};
-		const answer = await guarded(cfg, call, emit, restore(cached.hit), spent);
+		const answer = await guarded(
+			cfg,
+			call,
+			emit,
+			restore(cached.hit),
+			spent,
+		).catch(async (error: unknown) => {
+			// an entry the output guards now block is dropped: the next call asks the model again
+			if (isWeftError(error, "GUARDRAIL_TRIPPED") && cached.key !== undefined)
+				await cfg.cache!.store.delete(cached.key);
+			throw error;
+		});
 		return finishCall(cfg, call, emit, { ...spent, answer });
 	}
 	const r = await callChain(cfg, call, call.messages, emit);
@@ -145,14 +157,6 @@ export async function runCall(
 					const k = cacheKeyFor(cfg, call, r.model);
 					return "key" in k ? k.key : undefined;
 				})();
-	if (key !== undefined) {
-		const entry = cfg.entries[r.model]!;
-		await store(cfg, key, r.model, raw, {
-			input: r.usage.input_tokens,
-			output: r.usage.output_tokens,
-			costUsd: priceCall(cfg, r.model, entry, r.usage),
-		});
-	}
 	const spent: Spent = {
 		model: r.model,
 		attempts: r.attempts,
@@ -161,7 +165,17 @@ export async function runCall(
 		cache: "miss",
 		balance: r.balance,
 	};
+	const firstUsage = r.usage;
+	// the output guards run first: an answer they block is not kept for the next call
 	const answer = await guarded(cfg, call, emit, raw, spent);
+	if (key !== undefined) {
+		const entry = cfg.entries[r.model]!;
+		await store(cfg, key, r.model, raw, {
+			input: firstUsage.input_tokens,
+			output: firstUsage.output_tokens,
+			costUsd: priceCall(cfg, r.model, entry, firstUsage),
+		});
+	}
 	return finishCall(cfg, call, emit, { ...spent, answer });
 }
 
