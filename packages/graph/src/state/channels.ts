@@ -13,6 +13,12 @@ import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
 import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
+import {
+	notAnUpdate,
+	notStateKeys,
+	undefinedForRequired,
+	writerNode,
+} from "./update-shape.ts";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -126,8 +132,7 @@ export class Channels {
 	 */
 	toWrites(writer: string, update: unknown): ChannelWrite[] {
 		if (update === undefined || update === null) return [];
-		// a Send task writes as `node#index` (its task id); errors name the node
-		const node = writer.includes("#") ? writer.replace(SEND_INDEX, "") : writer;
+		const node = writerNode(writer);
 		if (
 			typeof update !== "object" ||
 			Array.isArray(update) ||
@@ -322,23 +327,6 @@ export function freezeState(state: Record<string, unknown>): void {
 	Object.freeze(state);
 }
 
-function undefinedForRequired(node: string, key: string): ValidationError {
-	return new ValidationError(
-		`update from "${node}" sets the required key "${key}" to undefined`,
-		{
-			node,
-			issues: [
-				{
-					code: "invalid_type",
-					path: [key],
-					message: "expected a value, received undefined",
-				},
-			],
-			hint: `leave "${key}" out of the update to keep its value, or make it optional in the schema`,
-		},
-	);
-}
-
 function storedValueInvalid(
 	cp: StoredCheckpoint,
 	key: string,
@@ -360,47 +348,6 @@ function withoutDefault(field: z.ZodType): z.ZodType {
 	return isDefault(field) ? (field.unwrap() as z.ZodType) : field;
 }
 
-/** The `#index` of a Send task's id (node names cannot hold `#`). */
-const SEND_INDEX = /#\d+$/;
-
-/**
- * What an object is when it is no object of state keys, which zod's object schema would read as one with
- * none (a Map, a Date: no update at all, without a word); undefined for any other object.
- */
-function notStateKeys(value: object): string | undefined {
-	if (value instanceof Map) return "a Map";
-	if (value instanceof Set) return "a Set";
-	if (value instanceof Date) return "a Date";
-	if (value instanceof RegExp) return "a RegExp";
-	if (value instanceof Error) return "an Error";
-	if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
-		return "binary data";
-	if (typeof (value as { then?: unknown }).then === "function")
-		return "a promise (not awaited?)";
-	return undefined;
-}
-
-/** An update that is no object: the run's input, a state update, or a node's return (kept out of `toWrites`: cold). */
-function notAnUpdate(node: string, update: unknown): ValidationError {
-	const kind = Array.isArray(update)
-		? "an array"
-		: typeof update === "object" && update !== null
-			? (notStateKeys(update) ?? "an object")
-			: typeof update;
-	return node === INPUT_NODE || node === UPDATE_NODE
-		? new ValidationError(
-				`the ${node === INPUT_NODE ? "run's input" : "state update"} is ${kind}, not an object of state keys`,
-				{
-					node,
-					hint: "pass an object of state keys ({ key: value }), or null to go on from the thread's state",
-				},
-			)
-		: new ValidationError(`node "${node}" returned ${kind}`, {
-				node,
-				hint: "return an object of state keys to update, a Command, or nothing",
-			});
-}
-
 /**
  * `fn(current, update)` of a write; a reducer that throws is the writer's `NodeError` naming the key (a
  * Weft error as it is).
@@ -414,9 +361,9 @@ function merged(
 		return spec.fn(current, write[2]);
 	} catch (error) {
 		if (isWeftError(error)) throw error; // as it is, as from a node (decision 0066)
-		// a Send task's writes are named `node#index`: the error names the node
-		const node = write[0].replace(SEND_INDEX, "");
-		throw new NodeError(node, error, "NODE_FAILED", { reducer: write[1] });
+		throw new NodeError(writerNode(write[0]), error, "NODE_FAILED", {
+			reducer: write[1],
+		});
 	}
 }
 
