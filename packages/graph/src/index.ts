@@ -62,7 +62,10 @@ export type {
 	StreamEvent,
 	StreamMode,
 } from "./runtime/events.ts";
-export type { Interrupt } from "./runtime/interrupts.ts";
+export {
+	type Interrupt,
+	unknownInterruptIds,
+} from "./runtime/interrupts.ts";
 export type { RunStatus } from "./runtime/run-machine.ts";
 export { updatesByTask } from "./runtime/update-objects.ts";
 export {

@@ -6,9 +6,10 @@ import {
 	reducer,
 	START,
 	StateGraph,
+	unknownInterruptIds,
 	ValidationError,
 } from "@weft/graph";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 
 const S = z.object({
@@ -579,5 +580,25 @@ describe("an answer the store cannot keep", () => {
 			await checkpointer.close();
 			rmSync(dir, { recursive: true, force: true });
 		}
+	});
+});
+
+describe("unknownInterruptIds (what a resume refuses as UNKNOWN_INTERRUPT_ID)", () => {
+	const pending = new Set(["0123456789abcdef", "fedcba9876543210"]);
+	it("names the keys of a map by id that are not pending, and nothing for an answer", () => {
+		expectTypeOf(unknownInterruptIds).returns.toEqualTypeOf<string[]>();
+		// some keys pending: a map by id with a wrong one
+		expect(
+			unknownInterruptIds({ "0123456789abcdef": "yes", nope: 1 }, pending),
+		).toEqual(["nope"]);
+		// every key shaped as an id, none pending: a map by id (an id already answered, say)
+		expect(unknownInterruptIds({ aaaaaaaaaaaaaaaa: "yes" }, pending)).toEqual([
+			"aaaaaaaaaaaaaaaa",
+		]);
+		// answers, not maps by id
+		expect(unknownInterruptIds({ action: "approve" }, pending)).toEqual([]);
+		expect(unknownInterruptIds("yes", pending)).toEqual([]);
+		expect(unknownInterruptIds(["0123456789abcdef"], pending)).toEqual([]);
+		expect(unknownInterruptIds({ "0123456789abcdef": 1 }, pending)).toEqual([]);
 	});
 });

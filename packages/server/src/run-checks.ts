@@ -1,5 +1,5 @@
 import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
-import type { CompiledGraph } from "@weft/graph";
+import { type CompiledGraph, unknownInterruptIds } from "@weft/graph";
 import type { ServerContext } from "./context.ts";
 import type { RunCreateBody } from "./schemas.ts";
 import { headOf } from "./thread-head.ts";
@@ -112,7 +112,10 @@ export async function checkRunStart(
 		);
 	// a map by interrupt id naming one that does not wait here could only fail, as the run matches it;
 	// without a checkpoint id, unless another head has all of its ids waiting (a fork's)
-	const unknown = unknownIds(value, pending);
+	const unknown =
+		pending.length === 0
+			? []
+			: unknownInterruptIds(value, new Set(pending.map((i) => i.id)));
 	if (
 		resume &&
 		unknown.length > 0 &&
@@ -139,33 +142,6 @@ export async function checkRunStart(
 			},
 		);
 }
-
-/**
- * The keys of a resume map that name no pending interrupt, as the run matches a resume
- * (`matchResume`): an object is a map by id when some of its keys are pending ids, or all of them
- * have an interrupt id's shape (16 hex digits); any other value is an answer, with no ids.
- */
-function unknownIds(
-	value: unknown,
-	pending: ReadonlyArray<{ id: string }>,
-): string[] {
-	if (
-		pending.length === 0 ||
-		typeof value !== "object" ||
-		value === null ||
-		Object.getPrototypeOf(value) !== Object.prototype
-	)
-		return [];
-	const ids = new Set(pending.map((i) => i.id));
-	const keys = Object.keys(value);
-	const isMap =
-		keys.length > 0 &&
-		(keys.some((k) => ids.has(k)) || keys.every((k) => INTERRUPT_ID.test(k)));
-	return isMap ? keys.filter((k) => !ids.has(k)) : [];
-}
-
-/** The shape of an interrupt id (`interruptId` in `@weft/graph`: 16 hex digits). */
-const INTERRUPT_ID = /^[0-9a-f]{16}$/;
 
 /** A resume with nothing to answer (at `checkpointId` when the request named one). */
 function noPendingInterrupt(

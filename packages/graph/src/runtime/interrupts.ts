@@ -263,22 +263,11 @@ export function matchResume(
 	)
 		return new Map([[pending[0]!.id, resume]]);
 	const ids = new Set(pending.map((p) => p.id));
-	const keys =
-		typeof resume === "object" &&
-		resume !== null &&
-		!Array.isArray(resume) &&
-		Object.getPrototypeOf(resume) === Object.prototype
-			? Object.keys(resume)
-			: [];
+	const keys = plainKeys(resume);
 	if (keys.length > 0 && keys.every((k) => ids.has(k)))
 		return new Map(Object.entries(resume as Record<string, unknown>));
-	// some keys are pending ids, or all look like ids: a map by id with a wrong (e.g. already answered) id,
-	// whatever the number pending; never the answer to the one pending
-	if (
-		keys.length > 0 &&
-		(keys.some((k) => ids.has(k)) || keys.every(isInterruptId))
-	) {
-		const unknown = keys.filter((k) => !ids.has(k));
+	const unknown = unknownKeys(keys, ids);
+	if (unknown.length > 0) {
 		throw new WeftError(
 			"UNKNOWN_INTERRUPT_ID",
 			`no pending interrupt has id ${unknown.map((k) => `"${k}"`).join(", ")}`,
@@ -297,6 +286,40 @@ export function matchResume(
 		);
 	}
 	return new Map([[pending[0]!.id, resume]]);
+}
+
+/**
+ * The keys of a resume value that name no pending interrupt, when the value is a map by interrupt id: an
+ * object some of whose keys are pending ids, or all of whose keys have an interrupt id's shape (a map
+ * with a wrong, e.g. already answered, id; never an answer to the one pending). Any other value is an
+ * answer, with no ids: []. What `matchResume` refuses as `UNKNOWN_INTERRUPT_ID`, for a server that
+ * refuses such a request before it makes a run.
+ */
+export function unknownInterruptIds(
+	resume: unknown,
+	pendingIds: ReadonlySet<string>,
+): string[] {
+	return unknownKeys(plainKeys(resume), pendingIds);
+}
+
+function unknownKeys(
+	keys: readonly string[],
+	pendingIds: ReadonlySet<string>,
+): string[] {
+	const unknown = keys.filter((k) => !pendingIds.has(k));
+	return unknown.length > 0 &&
+		(unknown.length < keys.length || keys.every(isInterruptId))
+		? unknown
+		: [];
+}
+
+/** The keys of a plain object (a resume map's candidates); none for any other value. */
+function plainKeys(value: unknown): string[] {
+	return typeof value === "object" &&
+		value !== null &&
+		Object.getPrototypeOf(value) === Object.prototype
+		? Object.keys(value)
+		: [];
 }
 
 /** Answers to pending interrupts, by task: by position (for the node itself) and by id (for a subgraph). */
