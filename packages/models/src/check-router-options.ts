@@ -3,6 +3,7 @@ import {
 	checkObject,
 	configInvalid,
 	describe,
+	isStringList,
 } from "./config-check.ts";
 import { checkTrimOptions } from "./context/trim-by-tokens.ts";
 import type { ModelRouterOptions } from "./model-router-options.ts";
@@ -192,11 +193,6 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 			);
 	}
 }
-
-const isStringList = (v: unknown, nonEmpty = false) =>
-	Array.isArray(v) &&
-	(!nonEmpty || v.length > 0) &&
-	v.every((x) => typeof x === "string");
 
 /** A routing rule's shape: a NaN bound matched every call, a numeric task none, a string `requires` threw. */
 function checkRule(rule: unknown, i: number): void {

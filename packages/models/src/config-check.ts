@@ -66,3 +66,9 @@ export function checkObject(value: unknown, where: string): void {
 			`pass an object for ${where}, or leave it out`,
 		);
 }
+
+/** Whether `v` is a list of strings (a non-empty one with `nonEmpty`). */
+export const isStringList = (v: unknown, nonEmpty = false): v is string[] =>
+	Array.isArray(v) &&
+	(!nonEmpty || v.length > 0) &&
+	v.every((x) => typeof x === "string");

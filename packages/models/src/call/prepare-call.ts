@@ -5,7 +5,12 @@ import type {
 	ToolChoice,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
-import { checkNumber, configInvalid, describe } from "../config-check.ts";
+import {
+	checkNumber,
+	configInvalid,
+	describe,
+	isStringList,
+} from "../config-check.ts";
 import { summarizeMessages } from "../context/summarize-messages.ts";
 import {
 	checkMessages,
@@ -121,10 +126,7 @@ function checkCallOptions(options: Partial<ModelRouterCallOptions>): void {
 			);
 	}
 	const requires: unknown = options.requires;
-	if (
-		requires !== undefined &&
-		(!Array.isArray(requires) || requires.some((f) => typeof f !== "string"))
-	)
+	if (requires !== undefined && !isStringList(requires))
 		throw configInvalid(
 			`the call's requires must be a list of feature names, got ${describe(requires)}`,
 			'pass requires as a list, like ["tools", "vision"], or leave it out',
