@@ -7,9 +7,15 @@ import {
 } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { type EvalCase, parseCases } from "./dataset.ts";
-import { mappingError, runCase } from "./run-case.ts";
+import { inputFailed, runCase } from "./run-case.ts";
 import { defaultOutput } from "./run-output.ts";
-import { failedScore, type Scorer, toScore } from "./scorers/scorer.ts";
+import { badArgument } from "./scorers/arguments.ts";
+import {
+	type CaseRun,
+	failedScore,
+	type Scorer,
+	toScore,
+} from "./scorers/scorer.ts";
 import {
 	type CaseResult,
 	type EvalRunRecord,
@@ -58,10 +64,6 @@ export interface EvalReport {
 	resumed: number;
 }
 
-function configInvalid(message: string, hint: string): ConfigError {
-	return new ConfigError("CONFIG_INVALID", message, { hint });
-}
-
 const kindOf = (v: unknown) =>
 	v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
 
@@ -74,26 +76,26 @@ function checkArguments(graph: unknown, options: EvaluateOptions): void {
 		typeof g.run !== "function" ||
 		typeof g.withCheckpointer !== "function"
 	)
-		throw configInvalid(
+		badArgument(
 			`evaluate's graph must be a compiled graph, got ${kindOf(graph)}`,
 			"pass the result of new StateGraph(…).compile()",
 		);
 	if (options === null || typeof options !== "object")
-		throw configInvalid(
+		badArgument(
 			`evaluate's options must be an object, got ${kindOf(options)}`,
 			"pass { runId, store, concurrency, … }, or leave options out",
 		);
 	for (const key of ["input", "output", "clock", "onCase"] as const) {
 		const v: unknown = options[key];
 		if (v !== undefined && typeof v !== "function")
-			throw configInvalid(
+			badArgument(
 				`evaluate's options.${key} must be a function, got ${kindOf(v)}`,
 				`pass a function for ${key}, or leave it out`,
 			);
 	}
 	const runId: unknown = options.runId;
 	if (runId !== undefined && (typeof runId !== "string" || runId === ""))
-		throw configInvalid(
+		badArgument(
 			`evaluate's runId must be a non-empty string, got ${JSON.stringify(runId)}`,
 			'name the run, like "baseline" (its cases run in threads "<runId>:<case id>"), or leave it out for a fresh id',
 		);
@@ -107,7 +109,7 @@ function checkSameScorers(
 	const before = [...prior.scorers].sort();
 	const now = scorers.map((s) => s.name).sort();
 	if (JSON.stringify(before) === JSON.stringify(now)) return;
-	throw configInvalid(
+	badArgument(
 		`evaluation run "${prior.id}" was scored with ${before.join(", ") || "no scorer"}; this call scores with ${now.join(", ") || "no scorer"}, and the run's finished cases would keep their old scores`,
 		"pass the run's scorers to resume it, or give this evaluation a new runId",
 	);
@@ -115,7 +117,7 @@ function checkSameScorers(
 
 function checkScorers(scorers: readonly Scorer[]): void {
 	if (!Array.isArray(scorers))
-		throw configInvalid(
+		badArgument(
 			`evaluate's scorers must be a list, got ${kindOf(scorers)}`,
 			"pass scorers as an array, like [exact(), contains()]",
 		);
@@ -127,7 +129,7 @@ function checkScorers(scorers: readonly Scorer[]): void {
 			typeof sc.name !== "string" ||
 			typeof sc.score !== "function"
 		)
-			throw configInvalid(
+			badArgument(
 				`evaluate's scorers[${i}] is not a scorer (got ${kindOf(s)} without a name and a score function)`,
 				'pass built-in scorers such as exact(), or scorer("name", fn)',
 			);
@@ -280,43 +282,28 @@ async function runAll(
 		});
 		if (before === undefined) await store.putCase(runId, progress(0));
 		let given = c;
-		if (options.input !== undefined) {
+		let failed: CaseRun | undefined;
+		if (options.input !== undefined)
 			try {
 				given = { ...c, input: options.input(c.input, c) };
 			} catch (e) {
 				// this case's error, the other cases go on (decision 0156)
-				const result = await scoreRun(
-					scorers,
-					{
-						caseId: c.id,
-						threadId,
-						status: "error",
-						values: {},
-						output: undefined,
-						error: mappingError("input", e),
-						usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-						latencyMs: 0,
-						toolCalls: [],
-						answersUsed: before?.answersUsed ?? 0,
-					},
-					c,
-					index,
-				);
-				await store.putCase(runId, result);
-				options.onCase?.(result);
-				return result;
+				failed = inputFailed(c, threadId, before?.answersUsed ?? 0, e);
 			}
-		}
-		const run = await runCase(g, given, {
-			threadId,
-			resumeFrom:
-				before === undefined ? undefined : { answersUsed: before.answersUsed },
-			output,
-			clock,
-			signal: options.signal,
-			onProgress: (n) => store.putCase(runId, progress(n)),
-			leaseWaitMs: options.leaseWaitMs ?? 60_000,
-		});
+		const run =
+			failed ??
+			(await runCase(g, given, {
+				threadId,
+				resumeFrom:
+					before === undefined
+						? undefined
+						: { answersUsed: before.answersUsed },
+				output,
+				clock,
+				signal: options.signal,
+				onProgress: (n) => store.putCase(runId, progress(n)),
+				leaseWaitMs: options.leaseWaitMs ?? 60_000,
+			}));
 		const result = await scoreRun(scorers, run, c, index);
 		await store.putCase(runId, result);
 		options.onCase?.(result);

@@ -31,13 +31,34 @@ async function standing(graph: AnyGraph, threadId: string) {
 }
 
 /** A case's error for an `input` or `output` option that threw on it. */
-export function mappingError(
+function mappingError(
 	option: "input" | "output",
 	e: unknown,
 ): NonNullable<CaseRun["error"]> {
 	return {
 		...(isWeftError(e) ? { code: e.code } : {}),
 		message: `evaluate's ${option} function threw on this case: ${e instanceof Error ? e.message : String(e)}`,
+	};
+}
+
+/** A case whose `input` option threw on it: that case's error, with nothing run (decision 0156). */
+export function inputFailed(
+	c: EvalCase,
+	threadId: string,
+	answersUsed: number,
+	e: unknown,
+): CaseRun {
+	return {
+		caseId: c.id,
+		threadId,
+		status: "error",
+		values: {},
+		output: undefined,
+		error: mappingError("input", e),
+		usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+		latencyMs: 0,
+		toolCalls: [],
+		answersUsed,
 	};
 }
 
