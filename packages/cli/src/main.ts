@@ -309,7 +309,7 @@ if (
 	asciiOutputUnlessUtf8(
 		wantsJson(process.argv.slice(2)) || process.argv.includes("mcp"),
 	);
-	// --json output is for scripts: what graphs print goes to stderr (`weft mcp` keeps stdout its own way)
+	// --json output is for scripts: what graphs print goes to stderr (`weft mcp` keeps stdout for its messages)
 	if (wantsJson(process.argv.slice(2)) && !process.argv.includes("mcp"))
 		keepStdoutForData();
 	enterTypedFolder();

@@ -4,30 +4,7 @@ import {
 	type JSONRPCMessage,
 	JSONRPCMessageSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-
-/** Where the transport writes its messages: stdout, or what writes to it once others may not. */
-export interface McpOutput {
-	write(chunk: string): boolean;
-	once(event: "drain", listener: () => void): unknown;
-}
-
-/**
- * Keeps the process's stdout for MCP messages: from now on, whatever else writes there (a graph's
- * `console.log`, a library's raw `process.stdout.write`, when its module loads or a node runs) goes to
- * stderr, where it would otherwise reach the client as lines that are not JSON-RPC. Returns the output
- * the transport writes to.
- */
-export function stdoutForMcpOnly(): McpOutput {
-	const stdout = process.stdout;
-	const write = stdout.write.bind(stdout);
-	stdout.write = process.stderr.write.bind(
-		process.stderr,
-	) as typeof stdout.write;
-	return {
-		write: (chunk) => write(chunk),
-		once: (event, listener) => stdout.once(event, listener),
-	};
-}
+import type { DataOutput } from "../stdout-data.ts";
 
 /** The most a line may hold before the transport gives up on it (the SDK's stdio limit). */
 const MAX_LINE = 10 * 1024 * 1024;
@@ -44,13 +21,13 @@ export class AnsweringStdioTransport implements Transport {
 	onerror?: ((error: Error) => void) | undefined;
 	onmessage?: ((message: JSONRPCMessage) => void) | undefined;
 	readonly #stdin: Readable;
-	readonly #stdout: McpOutput;
+	readonly #stdout: DataOutput;
 	#buffer = "";
 	#closed = false;
 
 	constructor(
 		stdin: Readable = process.stdin,
-		stdout: McpOutput = process.stdout,
+		stdout: DataOutput = process.stdout,
 	) {
 		this.#stdin = stdin;
 		this.#stdout = stdout;

@@ -2,6 +2,7 @@ import { type CompiledGraph, WeftError } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { loadGraph } from "../load-graph.ts";
+import { keepStdoutForData } from "../stdout-data.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 import {
 	callGraphTool,
@@ -102,8 +103,7 @@ export async function serveMcp(
 		);
 	const routes = toolRoutes(names);
 	// before any graph module loads: what graphs print goes to stderr, stdout carries MCP only
-	const { stdoutForMcpOnly } = await import("./mcp-stdio-transport.ts");
-	const output = stdoutForMcpOnly();
+	const output = keepStdoutForData();
 	const checkpointer = await openStore(options, {
 		access: "create",
 		command: "mcp",
