@@ -106,7 +106,7 @@ export const HEADLINES: Headline[] = [
 	{
 		id: "W1p-s",
 		figure:
-			"put_checkpoint called bare ÷ one round-trip commit (the schema's floor)",
+			"put_checkpoint called bare (fenced, exclusive) ÷ one round-trip commit (the schema's floor)",
 		unit: "×",
 		workload: "w1",
 		path: same("postgres.bare_put_over_round_trip_commit"),

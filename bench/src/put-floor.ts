@@ -116,7 +116,9 @@ export function sqlitePutFloorUs(
 /**
  * µs per call of `put_checkpoint` (the whole put on Postgres: one statement that commits by itself)
  * replaying the thread `from`'s checkpoints into new threads, on one connection through a named
- * statement; the median over `rounds` replays.
+ * statement; the median over `rounds` replays. Each call carries what a run's put carries: the lease's
+ * fence (the thread row is made first holding a lease, as the run's lease makes it) and the `exclusive`
+ * check of a linear run (no other child of the parent).
  */
 export async function postgresPutFloorUs(
 	connectionString: string,
@@ -130,7 +132,13 @@ export async function postgresPutFloorUs(
 			"SELECT checkpoint_id, parent_id, step, source, created_at, metadata::text AS metadata, size, has_snapshot, data FROM weft.checkpoints WHERE thread_id = $1 AND ns = '' ORDER BY seq",
 			[from],
 		);
+		const FENCE = 1;
 		const replay = async (t: string) => {
+			// with its root count and heads known, as after the thread's first put (decision 0139)
+			await client.query(
+				"INSERT INTO weft.threads (thread_id, status, created_at, updated_at, root_count, root_heads, lease_token, lease_owner, lease_expires) VALUES ($1, 'running', $2, $2, 0, '{}', $3, 'floor', now() + interval '1 hour')",
+				[t, rows[0].created_at, FENCE],
+			);
 			for (const r of rows)
 				await client.query({
 					name: "put_floor",
@@ -147,8 +155,8 @@ export async function postgresPutFloorUs(
 						r.size,
 						r.has_snapshot,
 						r.data,
-						null,
-						false,
+						FENCE,
+						true,
 						false,
 					],
 				});
