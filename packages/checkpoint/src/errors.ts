@@ -204,9 +204,10 @@ export class NodeError extends WeftError {
 		code: WeftErrorCode = "NODE_FAILED",
 		/**
 		 * What threw: the node's function (default), the router of its conditional edges, or the reducer of
-		 * a state key merging the node's update (`{ reducer: key }`).
+		 * a state key merging the node's update (`{ reducer: key }`; `nodes` when the updates of several
+		 * nodes of one step were being merged, `node` being the first).
 		 */
-		part: "node" | "router" | { reducer: string } = "node",
+		part: "node" | "router" | ReducerPart = "node",
 	) {
 		const detail = cause instanceof Error ? cause.message : String(cause);
 		super(code, nodeErrorMessage(node, part, detail), {
@@ -224,20 +225,29 @@ export class NodeError extends WeftError {
 	}
 }
 
+/** The reducer of state key `reducer` merging the update of the node (or, with `nodes`, of those nodes). */
+export interface ReducerPart {
+	reducer: string;
+	nodes?: readonly string[] | undefined;
+}
+
 function nodeErrorMessage(
 	node: string,
-	part: "node" | "router" | { reducer: string },
+	part: "node" | "router" | ReducerPart,
 	detail: string,
 ): string {
 	if (part === "router")
 		return `the router of node "${node}" failed: ${detail}`;
 	if (part === "node") return `node "${node}" failed: ${detail}`;
+	const nodes = part.nodes ?? [node];
 	const what =
 		node === "__input__"
 			? "the run's input"
 			: node === "__update__"
 				? "a state update"
-				: `the update of node "${node}"`;
+				: nodes.length > 1
+					? `the updates of nodes ${nodes.map((n) => `"${n}"`).join(", ")}`
+					: `the update of node "${node}"`;
 	return `the reducer of "${part.reducer}" failed merging ${what}: ${detail}`;
 }
 

@@ -11,7 +11,7 @@ import {
 } from "@langchain/core/messages";
 import { z } from "zod";
 import { reducer } from "../index.ts";
-import { foldsWith, storedWritesAs } from "../state/reducer.ts";
+import { foldsWith, storedWritesAs, trustsOutput } from "../state/reducer.ts";
 
 /**
  * What a node (or a run's input) may write to a `messages()` key: one message or several, each a
@@ -115,7 +115,8 @@ export function messages() {
 		// a write is stored as `update` made it, a list of messages: read back as that, not re-converted
 		list,
 	);
-	return foldsWith(marked, applyMessagesInTurn);
+	// the list it returns is of the messages it was given: checking it after each step would cost O(list)
+	return trustsOutput(foldsWith(marked, applyMessagesInTurn));
 }
 
 function withIds(list: BaseMessage[]): BaseMessage[] {

@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
+import { reducerOutputInvalid } from "./reducer-output.ts";
 import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
 import {
@@ -290,6 +291,8 @@ export class Channels {
 		// one write cannot conflict: no map for it (perf, issue 17)
 		const writers =
 			strict && writes.length > 1 ? new Map<string, string>() : undefined;
+		// keys a user's reducer merged: their new value is checked once, after the writes (decision 0163)
+		let reduced: string[] | undefined;
 		for (let i = 0; i < writes.length; i++) {
 			// indexed, not destructured: array destructuring goes through an iterator until optimized
 			const write = writes[i]!;
@@ -298,9 +301,14 @@ export class Channels {
 			const value = write[2];
 			const spec = this.#reducers.get(key);
 			if (spec !== undefined) {
-				next[key] = firstValue(spec, next, key)
-					? value
-					: merged(spec, next[key], write);
+				if (firstValue(spec, next, key))
+					next[key] = value; // checked as an update
+				else {
+					next[key] = merged(spec, next[key], write);
+					if (spec.trusted === true) continue;
+					if (reduced === undefined) reduced = [key];
+					else if (!reduced.includes(key)) reduced.push(key);
+				}
 				continue;
 			}
 			if (writers !== undefined) {
@@ -311,7 +319,25 @@ export class Channels {
 			}
 			next[key] = value;
 		}
+		if (reduced !== undefined) this.#checkReduced(next, reduced, writes);
 		return next;
+	}
+
+	/**
+	 * Checks what user reducers returned against their keys' schemas: only the keys merged by this call,
+	 * never the whole state (a replay trusts what was stored: threads from before decision 0163 still read).
+	 */
+	#checkReduced(
+		next: Record<string, unknown>,
+		keys: readonly string[],
+		writes: readonly ChannelWrite[],
+	): void {
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i]!;
+			const result = this.#keyValue.get(key)!.safeParse(next[key]);
+			if (!result.success)
+				throw reducerOutputInvalid(key, writes, result.error.issues);
+		}
 	}
 }
 

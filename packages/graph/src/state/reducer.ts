@@ -16,6 +16,11 @@ export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
 	 * it (see `foldsWith`).
 	 */
 	fold?: ((current: TValue, updates: readonly TUpdate[]) => TValue) | undefined;
+	/**
+	 * `fn` returns a value of the key whenever its arguments are (a built-in, see `trustsOutput`): what it
+	 * returns is not checked against the key's schema after a step's merge.
+	 */
+	trusted?: boolean | undefined;
 }
 
 /** Type-level mark of a reducer key: what an update of it looks like. */
@@ -69,6 +74,20 @@ export function foldsWith<TSchema extends z.ZodType>(
 ): TSchema {
 	const spec = specs.get(marked);
 	if (spec !== undefined) spec.fold = fold;
+	return marked;
+}
+
+/**
+ * Marks a `reducer()` key's `fn` as one that returns a value of the key for every valid current value
+ * and update (`messages()`), so a step's merge does not check its output against the schema: a user's
+ * reducer is checked (decision 0163), a 500-message list would cost ≈ 25 µs a step (perf, issue 17).
+ * Internal to this package.
+ */
+export function trustsOutput<TSchema extends z.ZodType>(
+	marked: TSchema,
+): TSchema {
+	const spec = specs.get(marked);
+	if (spec !== undefined) spec.trusted = true;
 	return marked;
 }
 
