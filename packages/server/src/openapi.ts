@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { BODY_SCHEMAS, RunCancelQuery, RunList } from "./schemas.ts";
+import {
+	FeedbackListQuery,
+	GraphQuery,
+	JoinStreamQuery,
+	RunCancelQuery,
+	RunList,
+	StateQuery,
+	StoreGetQuery,
+	SubgraphsQuery,
+} from "./query-schemas.ts";
+import { BODY_SCHEMAS } from "./schemas.ts";
 
 /** A query parameter a route reads: its name, JSON schema, and whether it must be given. */
 type QueryParam = {
@@ -18,20 +28,6 @@ type RouteDoc = {
 };
 
 const text = { type: "string" };
-/** A join's stream (`runs.joinStream`): the modes to send, and whether leaving cancels the run. */
-const JOIN_STREAM: QueryParam[] = [
-	{
-		name: "stream_mode",
-		schema: { type: "array", items: text },
-		description:
-			"the modes to send (repeated, comma-separated or a JSON array); all when absent",
-	},
-	{
-		name: "cancel_on_disconnect",
-		schema: { type: "string", enum: ["0", "1"] },
-		description: "1: cancel the run when this client leaves",
-	},
-];
 
 /** The query parameters of a zod object schema (how `query(c, schema)` reads them). */
 function queryOf(schema: z.ZodObject): QueryParam[] {
@@ -39,7 +35,12 @@ function queryOf(schema: z.ZodObject): QueryParam[] {
 	const required = new Set((json.required as string[] | undefined) ?? []);
 	return Object.entries(
 		(json.properties ?? {}) as Record<string, Record<string, unknown>>,
-	).map(([name, s]) => ({ name, schema: s, required: required.has(name) }));
+	).map(([name, { description, ...schema }]) => ({
+		name,
+		schema,
+		required: required.has(name),
+		...(typeof description === "string" ? { description } : {}),
+	}));
 }
 
 const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
@@ -47,22 +48,18 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	["get", "/info"],
 	["post", "/assistants/search", { body: "AssistantSearch" }],
 	["post", "/assistants/count", { body: "AssistantCount" }],
-	["get", "/assistants/{assistant_id}/subgraphs"],
-	["get", "/assistants/{assistant_id}/subgraphs/{namespace}"],
-	["get", "/assistants/{assistant_id}"],
 	[
 		"get",
-		"/assistants/{assistant_id}/graph",
-		{
-			query: [
-				{
-					name: "xray",
-					schema: text,
-					description: "true, or a depth: draw subgraphs' nodes too",
-				},
-			],
-		},
+		"/assistants/{assistant_id}/subgraphs",
+		{ query: queryOf(SubgraphsQuery) },
 	],
+	[
+		"get",
+		"/assistants/{assistant_id}/subgraphs/{namespace}",
+		{ query: queryOf(SubgraphsQuery) },
+	],
+	["get", "/assistants/{assistant_id}"],
+	["get", "/assistants/{assistant_id}/graph", { query: queryOf(GraphQuery) }],
 	["get", "/assistants/{assistant_id}/schemas"],
 	["post", "/threads", { body: "ThreadCreate" }],
 	["post", "/threads/search", { body: "ThreadSearch" }],
@@ -70,10 +67,14 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	["get", "/threads/{thread_id}"],
 	["patch", "/threads/{thread_id}", { body: "ThreadPatch" }],
 	["delete", "/threads/{thread_id}", { status: 204 }],
-	["get", "/threads/{thread_id}/state"],
+	["get", "/threads/{thread_id}/state", { query: queryOf(StateQuery) }],
 	["post", "/threads/{thread_id}/state", { body: "StateUpdate" }],
 	["patch", "/threads/{thread_id}/state", { body: "StatePatch" }],
-	["get", "/threads/{thread_id}/state/{checkpoint_id}"],
+	[
+		"get",
+		"/threads/{thread_id}/state/{checkpoint_id}",
+		{ query: queryOf(StateQuery) },
+	],
 	["post", "/threads/{thread_id}/state/checkpoint"],
 	["post", "/threads/{thread_id}/history", { body: "HistoryQuery" }],
 	["post", "/threads/{thread_id}/runs", { body: "RunCreate" }],
@@ -82,7 +83,11 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	["get", "/threads/{thread_id}/runs", { query: queryOf(RunList) }],
 	["get", "/threads/{thread_id}/runs/{run_id}"],
 	["get", "/threads/{thread_id}/runs/{run_id}/join"],
-	["get", "/threads/{thread_id}/runs/{run_id}/stream", { query: JOIN_STREAM }],
+	[
+		"get",
+		"/threads/{thread_id}/runs/{run_id}/stream",
+		{ query: queryOf(JoinStreamQuery) },
+	],
 	[
 		"post",
 		"/threads/{thread_id}/runs/{run_id}/cancel",
@@ -94,34 +99,15 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	[
 		"get",
 		"/threads/{thread_id}/feedback",
-		{
-			query: [
-				{ name: "limit", schema: { type: "integer", minimum: 1 } },
-				{ name: "checkpoint_id", schema: text },
-				{ name: "label", schema: text },
-			],
-		},
+		{ query: queryOf(FeedbackListQuery) },
 	],
 	["post", "/runs", { body: "RunCreate" }],
 	["post", "/runs/wait", { body: "RunCreate" }],
 	["post", "/runs/stream", { body: "RunCreate" }],
 	["post", "/runs/batch"],
-	["get", "/runs/{run_id}/stream", { query: JOIN_STREAM }],
+	["get", "/runs/{run_id}/stream", { query: queryOf(JoinStreamQuery) }],
 	["put", "/store/items", { body: "StorePut", status: 204 }],
-	[
-		"get",
-		"/store/items",
-		{
-			query: [
-				{
-					name: "namespace",
-					schema: text,
-					description: "the item's namespace, its parts joined by dots",
-				},
-				{ name: "key", schema: text, required: true },
-			],
-		},
-	],
+	["get", "/store/items", { query: queryOf(StoreGetQuery) }],
 	["delete", "/store/items", { body: "StoreDelete", status: 204 }],
 	["post", "/store/items/search", { body: "StoreSearch" }],
 	["post", "/store/namespaces", { body: "StoreNamespaces" }],

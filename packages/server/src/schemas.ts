@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { RUN_STATUSES } from "./run-lifecycle.ts";
 
 const Metadata = z.record(z.string(), z.unknown());
 export const StreamModeName = z.enum([
@@ -300,49 +299,3 @@ export const BODY_SCHEMAS = {
 	StoreNamespaces,
 	FeedbackCreate,
 } as const;
-
-/** `GET /threads/:id/runs` query parameters. */
-export const RunList = z.object({
-	limit: z.coerce.number().int().min(1).max(1000).default(10),
-	offset: z.coerce.number().int().min(0).default(0),
-	status: z.enum(RUN_STATUSES as [string, ...string[]]).optional(),
-	/** The fields to keep: the SDK sends a JSON array (`["run_id","status"]`); a comma list is read too. */
-	select: z
-		.preprocess(
-			(v) =>
-				typeof v !== "string"
-					? v
-					: v.trim().startsWith("[")
-						? parseJsonOr(v)
-						: v.split(",").map((f) => f.trim()),
-			z.array(
-				z.enum([
-					"run_id",
-					"thread_id",
-					"assistant_id",
-					"created_at",
-					"updated_at",
-					"status",
-					"metadata",
-					"kwargs",
-					"multitask_strategy",
-				]),
-			),
-		)
-		.optional(),
-});
-
-/** `text` parsed as JSON, or `text` itself when it is not JSON (for the schema to refuse). */
-function parseJsonOr(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
-/** `POST /threads/:id/runs/:run_id/cancel` query parameters (the SDK sends `wait=0|1` and `action`). */
-export const RunCancelQuery = z.object({
-	wait: z.enum(["0", "1", "true", "false"]).default("0"),
-	action: z.enum(["interrupt", "rollback"]).default("interrupt"),
-});

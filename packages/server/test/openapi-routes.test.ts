@@ -79,7 +79,15 @@ describe("the OpenAPI document", () => {
 		expect(queryOf("get", "/threads/{thread_id}/runs/{run_id}/stream")).toEqual(
 			["cancel_on_disconnect", "stream_mode"],
 		);
-		expect(queryOf("get", "/store/items")).toEqual(["key", "namespace"]);
+		expect(queryOf("get", "/store/items")).toEqual([
+			"key",
+			"namespace",
+			"refresh_ttl",
+		]);
+		expect(queryOf("get", "/assistants/{assistant_id}/graph")).toEqual([
+			"xray",
+		]);
+		expect(queryOf("get", "/threads/{thread_id}/state")).toEqual(["subgraphs"]);
 		const statuses = (method: string, path: string) =>
 			Object.keys(paths[path]![method]!.responses).filter(
 				(k) => k !== "default",

@@ -8,9 +8,10 @@ import {
 	graphIdOf,
 	type ServerContext,
 } from "../context.ts";
+import { GraphQuery, SubgraphsQuery } from "../query-schemas.ts";
 import { AssistantCount, AssistantSearch } from "../schemas.ts";
 import { page, selectFields } from "../thread-search.ts";
-import { body } from "./validate.ts";
+import { body, query } from "./validate.ts";
 
 /** A registered graph as a LangGraph assistant, created (and last changed) when the server registered it. */
 export function toAssistant(graphId: string, registeredAt: string) {
@@ -144,10 +145,12 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 	app.post("/count", async (c) =>
 		c.json(find(await body(c, AssistantCount)).length),
 	);
-	app.get("/:id/subgraphs", (c) =>
-		c.json(subgraphsOf(ctx, graphIdOf(ctx, c.req.param("id")))),
-	);
+	app.get("/:id/subgraphs", (c) => {
+		query(c, SubgraphsQuery);
+		return c.json(subgraphsOf(ctx, graphIdOf(ctx, c.req.param("id"))));
+	});
 	app.get("/:id/subgraphs/:namespace", (c) => {
+		query(c, SubgraphsQuery);
 		const all = subgraphsOf(ctx, graphIdOf(ctx, c.req.param("id")));
 		const ns = c.req.param("namespace");
 		return c.json(ns in all ? { [ns]: all[ns] } : {});
@@ -156,11 +159,9 @@ export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 		c.json(toAssistant(graphIdOf(ctx, c.req.param("id")), ctx.registeredAt)),
 	);
 	app.get("/:id/graph", (c) => {
+		const { xray } = query(c, GraphQuery);
 		const graph = ctx.graphs.get(graphIdOf(ctx, c.req.param("id")))!;
-		const xray = c.req.query("xray");
-		return c.json(
-			graphJson(graph, xray !== undefined && xray !== "false" && xray !== "0"),
-		);
+		return c.json(graphJson(graph, xray === true || Number(xray) > 0));
 	});
 	app.get("/:id/schemas", (c) => {
 		const graphId = graphIdOf(ctx, c.req.param("id"));

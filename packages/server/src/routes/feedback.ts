@@ -7,8 +7,9 @@ import {
 	ownerOf,
 	type ServerContext,
 } from "../context.ts";
+import { FeedbackListQuery } from "../query-schemas.ts";
 import { FeedbackCreate } from "../schemas.ts";
-import { body } from "./validate.ts";
+import { body, query } from "./validate.ts";
 
 /** Feedback in the API's shape (snake_case, like the rest of the wire). */
 export const toFeedback = (f: Feedback) => ({
@@ -50,13 +51,13 @@ export function feedbackRoutes(
 		return c.json(toFeedback(feedback));
 	});
 	app.get("/", async (c) => {
+		const q = query(c, FeedbackListQuery);
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
-		const limit = c.req.query("limit");
 		const found = await listFeedback(store, {
 			threadId: thread.threadId,
-			checkpointId: c.req.query("checkpoint_id"),
-			label: c.req.query("label"),
-			limit: limit === undefined ? undefined : Math.max(0, Number(limit) || 0),
+			checkpointId: q.checkpoint_id,
+			label: q.label,
+			limit: q.limit,
 		});
 		return c.json(found.map(toFeedback));
 	});

@@ -7,6 +7,7 @@ import { streamSSE } from "hono/streaming";
 import type { Env, ServerContext } from "../context.ts";
 import { notFound } from "../http-errors.ts";
 import { MESSAGES_MODE_EVENTS } from "../messages-mode.ts";
+import { JoinStreamQuery } from "../query-schemas.ts";
 import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
 import { type RunCreateBody, StreamModeName } from "../schemas.ts";
 import {
@@ -18,6 +19,7 @@ import {
 	nodeSSE,
 } from "../sse-node.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { query } from "./validate.ts";
 
 /**
  * Answers `runs.wait` and `runs.join` with the run's output once it has ended. A client that leaves first
@@ -55,11 +57,15 @@ export async function joinRunStream(
 ) {
 	const log = ctx.runs.events(run.runId);
 	if (log === undefined) throw notFound("run stream", run.runId);
+	// stream_mode may be repeated: `streamModesOf` reads every occurrence
+	const { cancel_on_disconnect } = query(
+		c,
+		JoinStreamQuery.omit({ stream_mode: true }),
+	);
 	const lastEventId = lastEventIdOf(c);
 	const modes = streamModesOf(c.req.queries("stream_mode"));
 	await log.check(lastEventId, run.runId);
-	const onDisconnect =
-		c.req.query("cancel_on_disconnect") === "1" ? run : undefined;
+	const onDisconnect = cancel_on_disconnect === true ? run : undefined;
 	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }
 

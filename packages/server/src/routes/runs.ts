@@ -13,15 +13,11 @@ import {
 	type ServerContext,
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
+import { RunCancelQuery, RunList } from "../query-schemas.ts";
 import type { RunRequest } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { shuttingDown, threadBusy } from "../run-manager.ts";
-import {
-	RunCancelQuery,
-	RunCreate,
-	type RunCreateBody,
-	RunList,
-} from "../schemas.ts";
+import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
@@ -95,7 +91,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		const q = query(c, RunCancelQuery);
 		const run = await ownedRun(c);
 		if (q.action === "rollback") await rollBack(ctx, run);
-		else await ctx.runs.cancel(run, q.wait === "1" || q.wait === "true");
+		else await ctx.runs.cancel(run, q.wait === true);
 		return c.body(null, 202);
 	});
 	app.delete("/:run_id", async (c) => {

@@ -1,7 +1,7 @@
 import type { SearchItem, Store, StoreItem } from "@weft/checkpoint";
-import { ValidationError } from "@weft/checkpoint";
 import { Hono } from "hono";
 import { type Env, ownerOf } from "../context.ts";
+import { StoreGetQuery } from "../query-schemas.ts";
 import {
 	StoreDelete,
 	StoreNamespaces,
@@ -9,7 +9,7 @@ import {
 	StoreSearch,
 } from "../schemas.ts";
 import { ScopedStore } from "../scoped-store.ts";
-import { body } from "./validate.ts";
+import { body, query } from "./validate.ts";
 
 /** An item in LangGraph's `Item` shape (`score` only for search results). */
 const toItem = (item: StoreItem | SearchItem) => ({
@@ -43,12 +43,7 @@ export function storeRoutes(store: Store): Hono<Env> {
 		return c.body(null, 204);
 	});
 	app.get("/items", async (c) => {
-		const key = c.req.query("key");
-		if (key === undefined || key === "")
-			throw new ValidationError("query: key is missing", {
-				hint: "GET /store/items?namespace=a.b&key=k",
-			});
-		const ns = c.req.query("namespace") ?? "";
+		const { key, namespace: ns = "" } = query(c, StoreGetQuery);
 		const item = await scoped(c).get(ns === "" ? [] : ns.split("."), key);
 		return c.json(item === undefined ? null : toItem(item));
 	});

@@ -21,7 +21,9 @@ import {
 	ownerOf,
 	type ServerContext,
 } from "../context.ts";
+import { StudioThreadsQuery, StudioTreeQuery } from "../query-schemas.ts";
 import { toWire } from "../wire-values.ts";
+import { query } from "./validate.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -133,9 +135,8 @@ export function studioRoutes(
 		return c.json(graph.describe());
 	});
 	app.get("/api/threads", async (c) => {
-		const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
-		const limit = Math.min(200, Number(c.req.query("limit") ?? 20) || 20);
-		const q = (c.req.query("q") ?? "").toLowerCase();
+		const { offset, limit, q: text } = query(c, StudioThreadsQuery);
+		const q = text.toLowerCase();
 		const rows = [];
 		for (const t of await ctx.checkpointer.listThreads()) {
 			if (!visible(t.threadId, c)) continue;
@@ -171,11 +172,8 @@ export function studioRoutes(
 	app.get("/api/threads/:thread_id/tree", async (c) => {
 		const threadId = c.req.param("thread_id");
 		await ownedThread(ctx, c, threadId);
-		const limit = Math.min(
-			10_000,
-			Math.max(1, Number(c.req.query("limit") ?? 2000) || 2000),
-		);
-		const before = c.req.query("before") || undefined;
+		const { limit, before: cursor } = query(c, StudioTreeQuery);
+		const before = cursor || undefined;
 		if (
 			before !== undefined &&
 			(await ctx.checkpointer.getTuple({ threadId, checkpointId: before })) ===

@@ -10,11 +10,12 @@ import {
 	toThreadState,
 } from "../context.ts";
 import { splitHistoryFilter } from "../history-filter.ts";
+import { StateQuery } from "../query-schemas.ts";
 import { HistoryQuery, StatePatch, StateUpdate } from "../schemas.ts";
 import { headOf } from "../thread-head.ts";
 import { hasCheckpoint } from "../thread-lease.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
-import { body } from "./validate.ts";
+import { body, query } from "./validate.ts";
 
 /** The graph a thread runs; CONFIG_INVALID when it has none yet. */
 function requireGraph(ctx: ServerContext, t: ThreadRecord) {
@@ -66,10 +67,14 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 			toThreadState(snap, await interruptTasks(ctx.checkpointer, snap)),
 		);
 	};
-	app.get("/:thread_id/state", (c) => state(c));
-	app.get("/:thread_id/state/:checkpoint_id", (c) =>
-		state(c, c.req.param("checkpoint_id")),
-	);
+	app.get("/:thread_id/state", (c) => {
+		query(c, StateQuery);
+		return state(c);
+	});
+	app.get("/:thread_id/state/:checkpoint_id", (c) => {
+		query(c, StateQuery);
+		return state(c, c.req.param("checkpoint_id"));
+	});
 	app.post("/:thread_id/state/checkpoint", async (c) => {
 		const b = await body(c, StateUpdate.pick({ checkpoint: true }));
 		return state(c, b.checkpoint?.checkpoint_id);

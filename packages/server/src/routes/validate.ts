@@ -22,12 +22,27 @@ export async function body<TSchema extends z.ZodType>(
 	return parsedAs(schema, json ?? {}, "request body");
 }
 
-/** The request's query parameters (the last of each) parsed by `schema`; a bad one is VALIDATION_FAILED (422). */
+/**
+ * The request's query parameters (the first of each) parsed by `schema`; a bad one is VALIDATION_FAILED
+ * (422) naming the parameter, the value given and what to pass. Parameters the schema does not name are
+ * ignored, as unknown body keys are.
+ */
 export function query<TSchema extends z.ZodType>(
 	c: Context<any>,
 	schema: TSchema,
 ): z.infer<TSchema> {
-	return parsedAs(schema, c.req.query(), "query");
+	const given = c.req.query();
+	const parsed = schema.safeParse(given);
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0]!;
+	const name = String(issue.path[0] ?? "(query)");
+	const value = given[name];
+	throw new ValidationError(
+		`query parameter "${name}" ${value === undefined ? "is missing" : `is ${JSON.stringify(value)}`}: ${issue.message}`,
+		{
+			hint: `${name}: ${issue.message}; /openapi.json lists each route's query parameters`,
+		},
+	);
 }
 
 function parsedAs<TSchema extends z.ZodType>(
