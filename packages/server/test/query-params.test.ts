@@ -60,6 +60,8 @@ const BAD: Case[] = [
 	["POST", "/threads/T/runs/R/cancel", "action=stop"],
 	["GET", "/threads/T/runs/R/stream", "cancel_on_disconnect=yes"],
 	["GET", "/runs/R/stream", "cancel_on_disconnect=2"],
+	["GET", "/threads/T/runs/R/stream", "stream_mode=values&stream_mode=colours"],
+	["GET", "/runs/R/stream", 'stream_mode=["values","x"]'],
 	["GET", "/threads/T/feedback", "limit=0"],
 	["GET", "/threads/T/feedback", "limit=ten"],
 	["GET", "/store/items", "namespace=a&key="],

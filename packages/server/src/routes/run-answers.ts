@@ -102,6 +102,8 @@ function lastEventIdOf(c: Context<Env>): string | undefined {
 	);
 }
 
+const MODES = `one or more of ${StreamModeName.options.join(", ")}`;
+
 /**
  * The event names a join asks for (`stream_mode`: repeated, comma-separated, or the SDK's JSON array);
  * undefined: all of them. `metadata` and `error` always go.
@@ -119,9 +121,12 @@ function streamModesOf(
 	if (modes.length === 0) return undefined;
 	for (const m of modes)
 		if (!StreamModeName.safeParse(m.trim()).success)
-			throw new ValidationError(`stream_mode "${m}" is not a stream mode`, {
-				hint: `use ${StreamModeName.options.join(", ")}`,
-			});
+			throw new ValidationError(
+				`query parameter "stream_mode" has ${JSON.stringify(m)}: pass ${MODES}`,
+				{
+					hint: `stream_mode: pass ${MODES} (repeated, comma-separated or a JSON array); /openapi.json lists each route's query parameters`,
+				},
+			);
 	// the run's events are named as LangGraph sends them: `messages-tuple` streams `messages` events,
 	// `messages` its three `messages/…` events
 	return new Set([
