@@ -140,7 +140,7 @@ export function restore(hit: CachedResponse): AIMessage {
 	});
 }
 
-/** Stores an answer under `key` (the answer as the model gave it, before output guards). */
+/** Stores an answer under `key`: the answer the caller got, after output guards (a repaired answer as repaired). */
 export async function store(
 	cfg: ResolvedConfig,
 	key: string,

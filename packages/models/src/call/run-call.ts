@@ -21,11 +21,24 @@ import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 
 function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
-	return {
+	const sum: UsageMetadata = {
 		input_tokens: a.input_tokens + b.input_tokens,
 		output_tokens: a.output_tokens + b.output_tokens,
 		total_tokens: a.total_tokens + b.total_tokens,
 	};
+	// cache reads and writes stay priced at their own rates after a repair's tokens are added
+	const read =
+		(a.input_token_details?.cache_read ?? 0) +
+		(b.input_token_details?.cache_read ?? 0);
+	const written =
+		(a.input_token_details?.cache_creation ?? 0) +
+		(b.input_token_details?.cache_creation ?? 0);
+	if (read > 0 || written > 0)
+		sum.input_token_details = {
+			...(read > 0 ? { cache_read: read } : {}),
+			...(written > 0 ? { cache_creation: written } : {}),
+		};
+	return sum;
 }
 
 /** What a call hands the model chain, whether it invokes or streams (`attempt`). */
@@ -127,18 +140,33 @@ export async function runCall(
 			cache: "hit",
 			savedUsd: cached.hit.costUsd,
 		};
-		const answer = await guarded(
-			cfg,
-			call,
-			emit,
-			restore(cached.hit),
-			spent,
-		).catch(async (error: unknown) => {
-			// an entry the output guards now block is dropped: the next call asks the model again
-			if (isWeftError(error, "GUARDRAIL_TRIPPED") && cached.key !== undefined)
-				await cfg.cache!.store.delete(cached.key);
-			throw error;
-		});
+		const restored = restore(cached.hit);
+		const answer = await guarded(cfg, call, emit, restored, spent).catch(
+			async (error: unknown) => {
+				// an entry the output guards now block is dropped: the next call asks the model again
+				if (isWeftError(error, "GUARDRAIL_TRIPPED") && cached.key !== undefined)
+					await cfg.cache!.store.delete(cached.key);
+				throw error;
+			},
+		);
+		// an entry the output guards now change (stricter guards on a shared store) is replaced by the answer
+		// given, so that the next hit does not pay for the same repair
+		if (answer !== restored && cached.key !== undefined) {
+			const repair = priceCall(
+				cfg,
+				primary,
+				cfg.entries[primary]!,
+				spent.usage,
+			);
+			await store(cfg, cached.key, primary, answer, {
+				input: cached.hit.inputTokens + spent.usage.input_tokens,
+				output: cached.hit.outputTokens + spent.usage.output_tokens,
+				costUsd:
+					cached.hit.costUsd === undefined || repair === undefined
+						? undefined
+						: cached.hit.costUsd + repair,
+			});
+		}
 		return finishCall(cfg, call, emit, { ...spent, answer });
 	}
 	const r = await callChain(cfg, call, call.messages, emit);
@@ -165,15 +193,15 @@ export async function runCall(
 		cache: "miss",
 		balance: r.balance,
 	};
-	const firstUsage = r.usage;
-	// the output guards run first: an answer they block is not kept for the next call
+	// the output guards run first: an answer they block is not kept for the next call, and the one kept
+	// is the answer given (repaired or rewritten), with what it cost in all, repair calls included
 	const answer = await guarded(cfg, call, emit, raw, spent);
 	if (key !== undefined) {
 		const entry = cfg.entries[r.model]!;
-		await store(cfg, key, r.model, raw, {
-			input: firstUsage.input_tokens,
-			output: firstUsage.output_tokens,
-			costUsd: priceCall(cfg, r.model, entry, firstUsage),
+		await store(cfg, key, r.model, answer, {
+			input: spent.usage.input_tokens,
+			output: spent.usage.output_tokens,
+			costUsd: priceCall(cfg, r.model, entry, spent.usage),
 		});
 	}
 	return finishCall(cfg, call, emit, { ...spent, answer });
