@@ -89,7 +89,7 @@ describe("usage and cost", () => {
 		expect(tracker.totals().calls).toBe(0);
 	});
 
-	it("matches dated and prefixed ids to the longest listed prefix, and takes user prices", () => {
+	it("prices dated, -latest and revision ids as the listed model, and takes user prices", () => {
 		expect(findPrice("gpt-4o-mini-2024-07-18")).toBe(
 			LIST_PRICES["gpt-4o-mini"],
 		);
@@ -97,15 +97,53 @@ describe("usage and cost", () => {
 		expect(findPrice("claude-3-5-haiku-latest")).toBe(
 			LIST_PRICES["claude-3-5-haiku"],
 		);
+		expect(findPrice("claude-sonnet-4-5-20250929")).toBe(
+			LIST_PRICES["claude-sonnet-4-5"],
+		);
+		expect(findPrice("anthropic:claude-opus-4-0")).toEqual(
+			LIST_PRICES["claude-opus-4"],
+		);
+		expect(findPrice("models/gemini-2.0-flash-001")).toBe(
+			LIST_PRICES["gemini-2.0-flash"],
+		);
+		expect(findPrice("gpt-4o-0613")).toBe(LIST_PRICES["gpt-4o"]);
 		expect(findPrice("gpt-4oops")).toBeUndefined();
 		expect(findPrice("my-llama")).toBeUndefined();
+		expect(findPrice("toString")).toBeUndefined();
 		const table = withPrices({
 			"my-llama": { inputPerMTok: 0, outputPerMTok: 0 },
 		});
-		expect(findPrice("my-llama-8b", table)).toEqual({
+		expect(findPrice("my-llama-20250101", table)).toEqual({
 			inputPerMTok: 0,
 			outputPerMTok: 0,
 		});
+		// a named variant is another model: not priced as the one it extends
+		expect(findPrice("my-llama-8b", table)).toBeUndefined();
+	});
+
+	it("leaves a variant of a listed model unpriced rather than pricing it as its base model", async () => {
+		// these were priced as gpt-5, o3, gpt-4.1, claude-opus-4 and gemini-2.5-flash: up to 10× too low
+		for (const id of [
+			"gpt-5-pro",
+			"gpt-5-pro-2025-10-06",
+			"o3-pro",
+			"o3-deep-research",
+			"gpt-5-chat-latest",
+			"claude-opus-4-6",
+			"gemini-2.5-flash-preview-05-20",
+			"gemini-2.0-flash-exp",
+			"gemini-2.0-flash-12",
+		])
+			expect(findPrice(id), id).toBeUndefined();
+		expect(
+			findPrice("gpt-4.1-mini", {
+				"gpt-4.1": { inputPerMTok: 2, outputPerMTok: 8 },
+			}),
+		).toBeUndefined();
+		const router = new ModelRouter({
+			models: { "gpt-5-pro": new FakeModel("p", [{ content: "x" }]) },
+		});
+		expect(weftMetadata(await router.invoke("x"))!.costUsd).toBeUndefined();
 		expect(
 			costOf(
 				{ inputTokens: 10, outputTokens: 10, cacheWriteTokens: 10 },

@@ -8,7 +8,7 @@ export interface ModelPrice {
 	cacheWritePerMTok?: number | undefined;
 }
 
-/** A price table: model id (or id prefix, matched at a `-` boundary) → price. */
+/** A price table: model id → price (an id also prices its dated and `-latest` forms: see `findPrice`). */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
@@ -48,8 +48,10 @@ export const LIST_PRICES: PriceTable = {
 	"claude-opus-4-5": p(5, 25, 0.5, 6.25),
 	"claude-opus-4-1": p(15, 75, 1.5, 18.75),
 	"claude-opus-4": p(15, 75, 1.5, 18.75),
+	"claude-opus-4-0": p(15, 75, 1.5, 18.75), // Anthropic's alias of claude-opus-4
 	"claude-sonnet-4-5": p(3, 15, 0.3, 3.75),
 	"claude-sonnet-4": p(3, 15, 0.3, 3.75),
+	"claude-sonnet-4-0": p(3, 15, 0.3, 3.75), // Anthropic's alias of claude-sonnet-4
 	"claude-3-7-sonnet": p(3, 15, 0.3, 3.75),
 	"claude-haiku-4-5": p(1, 5, 0.1, 1.25),
 	"claude-3-5-haiku": p(0.8, 4, 0.08, 1),
@@ -94,7 +96,20 @@ export function checkPrice(price: unknown, where: string): void {
 		checkNumber(p[key], `${where}.${key}`);
 }
 
-/** The price of `model`: exact id first, then the longest id prefix ending at a `-` (dated and `-latest` ids). */
+/**
+ * What may follow a listed id and still name the same model: a release date (`-20250929`,
+ * `-2024-08-06`, OpenAI's `-0613`), `-latest`, or a three-digit revision (Gemini's `-002`). Any other
+ * suffix names another model, often at another price: `gpt-5-pro` is not `gpt-5`, `o3-pro` not `o3`,
+ * `claude-opus-4-6` not `claude-opus-4`, and `-preview` and `-exp` releases are priced apart (or free).
+ */
+const SAME_MODEL_SUFFIX = /^(?:latest|\d{8}|\d{4}-\d{2}-\d{2}|\d{4}|\d{3})$/;
+
+/**
+ * The price of `model`: its exact id (less a provider prefix such as `openai:`) first, then a listed id
+ * that it extends by a release date, `-latest` or a three-digit revision (`gpt-4o-2024-08-06` →
+ * `gpt-4o`). Any other id is unpriced (undefined): `gpt-5-pro` does not get `gpt-5`'s price; list it
+ * with `withPrices`.
+ */
 export function findPrice(
 	model: string,
 	table: PriceTable = LIST_PRICES,
@@ -103,11 +118,12 @@ export function findPrice(
 		/^(openai|anthropic|google|google-genai|models)[:/]/,
 		"",
 	);
-	if (table[id] !== undefined) return table[id];
+	if (Object.hasOwn(table, id)) return table[id];
 	let best: string | undefined;
 	for (const key of Object.keys(table)) {
 		if (
 			id.startsWith(`${key}-`) &&
+			SAME_MODEL_SUFFIX.test(id.slice(key.length + 1)) &&
 			(best === undefined || key.length > best.length)
 		)
 			best = key;
