@@ -106,7 +106,9 @@ function summary(u: RunUsage, threadId: string, db: string): void {
 	const cost =
 		u.costUsd === undefined
 			? "no cost: these models have no price"
-			: `$${u.costUsd.toFixed(4)}`;
+			: u.unpricedCalls === undefined
+				? `$${u.costUsd.toFixed(4)}`
+				: `$${u.costUsd.toFixed(4)} + ${u.unpricedCalls} unpriced calls`;
 	say(
 		`  usage: ${u.calls} model calls, ${u.inputTokens} tokens in / ${u.outputTokens} out, ${cost} (${Object.keys(u.byModel).join(", ")})`,
 	);

@@ -163,7 +163,7 @@ export function reportRun(
 				const cost =
 					result.usage.costUsd === undefined
 						? ""
-						: ` · $${result.usage.costUsd.toFixed(4)}`;
+						: ` · $${result.usage.costUsd.toFixed(4)}${result.usage.unpricedCalls === undefined ? "" : ` + ${plural(result.usage.unpricedCalls, "unpriced call")}`}`;
 				lines.push(
 					`${plural(result.usage.inputTokens, "token")} in / ${result.usage.outputTokens} out${cost}`,
 				);

@@ -26,6 +26,8 @@ export interface StepRecord {
 			outputTokens: number;
 			calls: number;
 			costUsd?: number;
+			/** Calls with no known cost, left out of `costUsd` (decision 0160). */
+			unpricedCalls?: number;
 		}
 	>;
 	/** Tool calls the step's AI messages made, as `name(args)`. */

@@ -176,3 +176,39 @@ describe("collectStats of a node that failed once", () => {
 		expect(tasks).toBe(5);
 	});
 });
+
+describe("costs with unpriced calls", () => {
+	it("says how many calls a cost leaves out (no price for their model), in weft usage and weft stats", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-unpriced-"));
+		try {
+			const path = join(dir, "weft.db");
+			const checkpointer = new SqliteCheckpointer({ path });
+			const graph = new StateGraph(z.object({ text: z.string() }))
+				.addNode("agent", (_s, ctx) => {
+					ctx.reportUsage({ model: "m", inputTokens: 10, costUsd: 0.001 });
+					ctx.reportUsage({ model: "m", inputTokens: 10 });
+					return { text: "hi" };
+				})
+				.addEdge(START, "agent")
+				.addEdge("agent", END)
+				.compile({ checkpointer, name: "mixed" });
+			await graph.run({ text: "hello" }, { threadId: "u" });
+			const stats = await collectStats(checkpointer, {});
+			expect(stats.models).toEqual([
+				expect.objectContaining({ model: "m", calls: 2, unpricedCalls: 1 }),
+			]);
+			checkpointer.close();
+			const text = weft(["--db", path, "usage", "u"]);
+			expect(text.code).toBe(0);
+			expect(text.stdout).toContain("$0.001000 + 1 unpriced");
+			const json = weft(["--db", path, "--json", "usage", "u"]);
+			expect(json.json).toMatchObject({ calls: 2, unpricedCalls: 1 });
+			expect(weft(["--db", path, "stats"]).stdout).toContain("+ 1 unpriced");
+			expect(weft(["--db", path, "logs", "u"]).stdout).toContain(
+				"+ 1 unpriced",
+			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

@@ -195,6 +195,21 @@ describe("StateGraph types", () => {
 			"done" | "interrupted" | "cancelled"
 		>();
 	});
+	it("a run's usage marks the calls its cost leaves out: unpricedCalls, overall, by model and by node", () => {
+		expectTypeOf<RunUsage["unpricedCalls"]>().toEqualTypeOf<
+			number | undefined
+		>();
+		expectTypeOf<RunUsage["costUsd"]>().toEqualTypeOf<number | undefined>();
+		expectTypeOf<RunUsage["byModel"][string]["unpricedCalls"]>().toEqualTypeOf<
+			number | undefined
+		>();
+		expectTypeOf<RunUsage["byNode"][string]["unpricedCalls"]>().toEqualTypeOf<
+			number | undefined
+		>();
+		// @ts-expect-error a count, not a flag
+		const flag: RunUsage["unpricedCalls"] = true;
+		expectTypeOf(flag).not.toBeAny();
+	});
 	it("a failed run's usage and the requests waiting on a thread's heads are typed", () => {
 		expectTypeOf(runUsageOf).returns.toEqualTypeOf<RunUsage | undefined>();
 		expectTypeOf(waitingRequests).returns.resolves.toEqualTypeOf<

@@ -163,6 +163,8 @@ describe("records handed over to the in-memory store", () => {
 			JSON.parse(JSON.stringify(stored.metadata)),
 		);
 		expect((stored.metadata.usage as { calls: number }).calls).toBe(1);
+		// a call with no cost is counted as unpriced, a plain figure too
+		expect(stored.metadata.usage).toMatchObject({ unpricedCalls: 1 });
 	});
 
 	it.each([

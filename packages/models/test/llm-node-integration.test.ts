@@ -1,13 +1,13 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
-import { START, StateGraph } from "@weft/graph";
+import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import {
 	createAgent,
 	llmNode,
 	messages,
 	ScriptedChatModel,
 } from "@weft/graph/llm";
-import { blockedTopicsGuard, ModelRouter } from "@weft/models";
+import { blockedTopicsGuard, ModelRouter, UsageTracker } from "@weft/models";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -79,6 +79,68 @@ describe("ModelRouter inside @weft/graph/llm", () => {
 			expect(result.usage.costUsd).toBeCloseTo(cost, 12);
 		});
 	}
+
+	it("marks the calls a run's cost leaves out (no price for their model): unpricedCalls, by model and by node", async () => {
+		// an unpriced call added 0 to costUsd with no mark, so a mixed total read as complete
+		const priced = new ScriptedChatModel({
+			replies: [{ content: "a", usage: { input: 1000, output: 100 } }],
+			model: "gpt-4o-mini",
+		});
+		const unpriced = new ScriptedChatModel({
+			replies: [{ content: "b", usage: { input: 1000, output: 100 } }],
+			model: "gpt-5-pro",
+		});
+		const tracker = new UsageTracker();
+		const quick = new ModelRouter({
+			models: { "gpt-4o-mini": priced },
+			usage: tracker,
+		});
+		const deep = new ModelRouter({
+			models: { "gpt-5-pro": unpriced },
+			usage: tracker,
+		});
+		const graph = new StateGraph(State)
+			.addNode("quick", llmNode({ model: quick }))
+			.addNode("deep", llmNode({ model: deep }))
+			.addEdge(START, "quick")
+			.addEdge("quick", "deep")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const result = await graph.run(
+			{ messages: [new HumanMessage("hi")] },
+			{ threadId: "t" },
+		);
+		const cost = (1000 * 0.15 + 100 * 0.6) / 1e6;
+		expect(result.usage).toMatchObject({ calls: 2, unpricedCalls: 1 });
+		expect(result.usage.costUsd).toBeCloseTo(cost, 12);
+		expect(result.usage.byModel["gpt-5-pro"]).toEqual({
+			inputTokens: 1000,
+			outputTokens: 100,
+			totalTokens: 1100,
+			cachedTokens: 0,
+			calls: 1,
+			unpricedCalls: 1,
+		});
+		expect(result.usage.byModel["gpt-4o-mini"]).not.toHaveProperty(
+			"unpricedCalls",
+		);
+		expect(result.usage.byNode.deep).toMatchObject({ unpricedCalls: 1 });
+		expect(result.usage.byNode.quick).not.toHaveProperty("unpricedCalls");
+		// the thread's totals, summed from the stored steps, keep the mark
+		expect(await graph.getUsage({ threadId: "t" })).toMatchObject({
+			calls: 2,
+			unpricedCalls: 1,
+			byModel: { "gpt-5-pro": { unpricedCalls: 1 } },
+		});
+		// the router's own totals count them too
+		expect(tracker.totals()).toMatchObject({
+			calls: 2,
+			unpricedCalls: 1,
+			byModel: {
+				"gpt-5-pro": { unpricedCalls: 1 },
+				"gpt-4o-mini": { unpricedCalls: 0 },
+			},
+		});
+	});
 
 	it("runs a createAgent tool loop through the router", async () => {
 		const search = tool(async ({ q }) => `Weft is a graph runtime (${q})`, {

@@ -9,6 +9,8 @@ import {
 	piiGuard,
 	type RouteRule,
 	trimByTokens,
+	type UsageTotals,
+	UsageTracker,
 	type WeftResponseMetadata,
 	weftMetadata,
 } from "@weft/models";
@@ -57,6 +59,17 @@ describe("ModelRouter types", () => {
 		void new ModelRouter({});
 		// @ts-expect-error: cost ceiling is a number of dollars
 		void router.invoke("hi", { maxCostUsd: "cheap" });
+	});
+
+	it("counts unpriced calls in the usage totals, overall and by model", () => {
+		expectTypeOf<UsageTotals["unpricedCalls"]>().toEqualTypeOf<number>();
+		expectTypeOf<UsageTotals["costUsd"]>().toEqualTypeOf<number>();
+		const totals = new UsageTracker().totals();
+		expectTypeOf(totals.unpricedCalls).toEqualTypeOf<number>();
+		expectTypeOf(totals.byModel).toEqualTypeOf<Record<string, UsageTotals>>();
+		// @ts-expect-error a count, not a flag
+		const flag: UsageTotals["unpricedCalls"] = true;
+		expectTypeOf(flag).not.toBeAny();
 	});
 
 	it("types events by their type tag and guards as plain objects", () => {

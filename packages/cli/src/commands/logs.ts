@@ -4,7 +4,7 @@ import { positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
-import { label } from "../render/output.ts";
+import { costCell, label } from "../render/output.ts";
 import { table, text } from "../render/table.ts";
 import { shellWord } from "../store.ts";
 import { type StepRecord, stepRecord } from "../store-events.ts";
@@ -38,7 +38,7 @@ export async function logs(
 				u?.calls ?? "",
 				u?.inputTokens ?? "",
 				u?.outputTokens ?? "",
-				u?.costUsd === undefined ? "" : `$${u.costUsd.toFixed(6)}`,
+				u?.costUsd === undefined ? "" : costCell(u.costUsd, u.unpricedCalls),
 				j === 0 ? r.toolCalls.join("\n") : "",
 			]);
 		}

@@ -7,7 +7,7 @@ import type { Feedback } from "@weft/evals";
 import { type RunUsage, readStepTiming } from "@weft/graph";
 import { UsageError } from "../cli-error.ts";
 import type { CommandEnv } from "../env.ts";
-import { label } from "../render/output.ts";
+import { costCell, label } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import {
 	type FeedbackScope,
@@ -43,6 +43,8 @@ export interface StatsReport {
 			outputTokens: number;
 			cachedTokens: number;
 			costUsd: number | null;
+			/** Calls with no known cost, which `costUsd` leaves out. */
+			unpricedCalls: number;
 		} & Latency
 	>;
 	errors: Array<{ code: string; count: number; rate: number }>;
@@ -245,6 +247,8 @@ function addUsage(acc: Acc, usage: JsonValue | undefined): void {
 		into.cachedTokens += t.cachedTokens;
 		into.calls += t.calls;
 		if (t.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + t.costUsd;
+		if (t.unpricedCalls !== undefined && t.unpricedCalls > 0)
+			into.unpricedCalls = (into.unpricedCalls ?? 0) + t.unpricedCalls;
 	}
 }
 
@@ -279,6 +283,7 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 			outputTokens: u?.outputTokens ?? 0,
 			cachedTokens: u?.cachedTokens ?? 0,
 			costUsd: u?.costUsd ?? null,
+			unpricedCalls: u?.unpricedCalls ?? 0,
 		};
 	});
 	// every node task, completed or failed: the sum of the nodes' counts
@@ -351,7 +356,7 @@ function render(r: StatsReport): string {
 					m.inputTokens,
 					m.outputTokens,
 					m.cachedTokens,
-					m.costUsd === null ? label.dim("–") : `$${m.costUsd.toFixed(6)}`,
+					costCell(m.costUsd, m.unpricedCalls),
 				]),
 			),
 		);

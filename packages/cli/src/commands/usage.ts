@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { noThread } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
-import { label } from "../render/output.ts";
+import { costCell, label } from "../render/output.ts";
 import { table } from "../render/table.ts";
 
 /** `weft usage <thread>`: tokens, calls and cost over all the thread's runs, by model and by node. */
@@ -23,7 +23,7 @@ export async function usage(
 		t.inputTokens,
 		t.outputTokens,
 		t.cachedTokens,
-		t.costUsd === undefined ? label.dim("–") : `$${t.costUsd.toFixed(6)}`,
+		costCell(t.costUsd, t.unpricedCalls),
 	];
 	env.out.result(total, () =>
 		total.calls === 0

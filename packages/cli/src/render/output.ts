@@ -21,6 +21,21 @@ export function createOutput(json: boolean): Output {
 	};
 }
 
+/**
+ * A cost cell: "–" when no call was priced, else the dollars, followed by how many calls had no price
+ * (the figure leaves them out, so it is a lower bound).
+ */
+export function costCell(
+	costUsd: number | null | undefined,
+	unpricedCalls: number | undefined,
+): string {
+	if (costUsd === undefined || costUsd === null) return pc.dim("–");
+	const usd = `$${costUsd.toFixed(6)}`;
+	return unpricedCalls === undefined || unpricedCalls === 0
+		? usd
+		: `${usd} ${pc.yellow(`+ ${unpricedCalls} unpriced`)}`;
+}
+
 /** Short form of a checkpoint id (its random end), as `weft history` shows it and `--at` accepts it. */
 export const shortId = (id: string) => id.slice(-12);
 

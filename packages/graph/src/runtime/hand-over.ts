@@ -71,7 +71,10 @@ function plainTotals(t: UsageTotals): boolean {
 		plainNumber(t.calls) &&
 		(t.costUsd === undefined
 			? !Object.hasOwn(t, "costUsd")
-			: plainNumber(t.costUsd))
+			: plainNumber(t.costUsd)) &&
+		(t.unpricedCalls === undefined
+			? !Object.hasOwn(t, "unpricedCalls")
+			: plainNumber(t.unpricedCalls))
 	);
 }
 

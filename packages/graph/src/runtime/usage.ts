@@ -6,8 +6,14 @@ export interface UsageTotals {
 	outputTokens: number;
 	totalTokens: number;
 	cachedTokens: number;
+	/** The cost of the priced calls; absent when no call had a price. */
 	costUsd?: number;
 	calls: number;
+	/**
+	 * Calls (of `calls`) with no known cost (no price for their model), which `costUsd` leaves out: a
+	 * `costUsd` beside it is a lower bound. Absent when every call was priced.
+	 */
+	unpricedCalls?: number;
 }
 
 /** A run's usage: totals, by model and by node. */
@@ -44,6 +50,9 @@ function addTotals(t: UsageTotals, c: UsageTotals): UsageTotals {
 	t.cachedTokens += c.cachedTokens;
 	t.calls += c.calls;
 	if (c.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + c.costUsd;
+	// steps stored before the field have none
+	if (c.unpricedCalls !== undefined && c.unpricedCalls > 0)
+		t.unpricedCalls = (t.unpricedCalls ?? 0) + c.unpricedCalls;
 	return t;
 }
 
@@ -93,8 +102,10 @@ function addReport(t: UsageTotals, u: UsageReport): void {
 	t.outputTokens += output;
 	t.totalTokens += input + output;
 	t.cachedTokens += u.cachedTokens ?? 0;
-	t.calls += u.calls ?? 1;
+	const calls = u.calls ?? 1;
+	t.calls += calls;
 	if (u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
+	else if (calls > 0) t.unpricedCalls = (t.unpricedCalls ?? 0) + calls;
 }
 
 /** Adds a whole run's usage (a subgraph's) to `usage`, under the parent's node. */

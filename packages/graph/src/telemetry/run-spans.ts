@@ -82,4 +82,6 @@ function setUsage(run: Span, usage: RunUsage): void {
 	run.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
 	if (usage.costUsd !== undefined)
 		run.setAttribute("weft.cost_usd", usage.costUsd);
+	if (usage.unpricedCalls !== undefined)
+		run.setAttribute("weft.unpriced_calls", usage.unpricedCalls);
 }

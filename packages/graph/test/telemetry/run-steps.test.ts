@@ -103,6 +103,7 @@ describe("weft.steps on the run span", () => {
 					outputTokens: 4,
 					costUsd: 0.01,
 				});
+				ctx.reportUsage({ model: "unlisted", inputTokens: 1 });
 				throw new Error("down");
 			})
 			.addEdge(START, "ask")
@@ -110,9 +111,10 @@ describe("weft.steps on the run span", () => {
 		await expect(graph.run({ n: 0 }, { threadId: "f" })).rejects.toThrow();
 		expect(one(otel.spans(), "weft.run spent").attributes).toMatchObject({
 			"weft.run.status": "failed",
-			"gen_ai.usage.input_tokens": 40,
+			"gen_ai.usage.input_tokens": 41,
 			"gen_ai.usage.output_tokens": 4,
 			"weft.cost_usd": 0.01,
+			"weft.unpriced_calls": 1,
 		});
 	});
 });

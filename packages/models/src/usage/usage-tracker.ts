@@ -32,7 +32,10 @@ export interface UsageTotals {
 	outputTokens: number;
 	cachedInputTokens: number;
 	totalTokens: number;
+	/** The cost of the priced calls (an unpriced call adds nothing: see `unpricedCalls`). */
 	costUsd: number;
+	/** Calls with no known cost (no price for their model): `costUsd` leaves them out, so it is a lower bound while this is above 0. */
+	unpricedCalls: number;
 	savedUsd: number;
 	cacheHits: number;
 	cacheMisses: number;
@@ -45,6 +48,7 @@ const empty = (): UsageTotals => ({
 	cachedInputTokens: 0,
 	totalTokens: 0,
 	costUsd: 0,
+	unpricedCalls: 0,
 	savedUsd: 0,
 	cacheHits: 0,
 	cacheMisses: 0,
@@ -56,7 +60,8 @@ function add(t: UsageTotals, u: CallUsage): void {
 	t.outputTokens += u.outputTokens;
 	t.cachedInputTokens += u.cachedInputTokens;
 	t.totalTokens += u.totalTokens;
-	t.costUsd += u.costUsd ?? 0;
+	if (u.costUsd === undefined) t.unpricedCalls += 1;
+	else t.costUsd += u.costUsd;
 	t.savedUsd += u.savedUsd ?? 0;
 	if (u.cache === "hit") t.cacheHits += 1;
 	else t.cacheMisses += 1;
