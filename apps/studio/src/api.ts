@@ -102,6 +102,8 @@ export interface UsageTotals {
 	cachedTokens: number;
 	costUsd?: number;
 	calls: number;
+	/** Calls with no known cost, left out of `costUsd` (decision 0160). */
+	unpricedCalls?: number;
 }
 
 export interface StepError {

@@ -10,6 +10,11 @@ const ms = (n: number) =>
 	n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`;
 const usd = (n: number | undefined) =>
 	n === undefined ? "—" : `$${n.toFixed(n < 0.01 ? 5 : 3)}`;
+/** The cost of some usage, with the calls it leaves out (no price for their model). */
+const cost = (u: UsageTotals | undefined) =>
+	u?.unpricedCalls === undefined || u.costUsd === undefined
+		? usd(u?.costUsd)
+		: `${usd(u.costUsd)} + ${u.unpricedCalls} unpriced`;
 const tokens = (u: UsageTotals | undefined) =>
 	u === undefined ? "—" : `${u.inputTokens} in · ${u.outputTokens} out`;
 
@@ -42,7 +47,7 @@ export function StepDetails({
 				{usage !== undefined && (
 					<>
 						{" "}
-						· {tokens(usage)} tokens · {usd(usage.costUsd)}
+						· {tokens(usage)} tokens · {cost(usage)}
 					</>
 				)}
 			</h4>
@@ -68,7 +73,7 @@ export function StepDetails({
 									{timing?.nodes[n]?.map(ms).join(" + ") ?? "—"}
 								</td>
 								<td>{tokens(usage?.byNode[n])}</td>
-								<td>{usd(usage?.byNode[n]?.costUsd)}</td>
+								<td>{cost(usage?.byNode[n])}</td>
 							</tr>
 						))}
 					</tbody>
