@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
-import { reducerOutputInvalid } from "./reducer-output.ts";
+import { checkReduced } from "./reducer-output.ts";
 import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
 import {
@@ -319,25 +319,9 @@ export class Channels {
 			}
 			next[key] = value;
 		}
-		if (reduced !== undefined) this.#checkReduced(next, reduced, writes);
+		if (reduced !== undefined)
+			checkReduced(this.#keyValue, next, reduced, writes);
 		return next;
-	}
-
-	/**
-	 * Checks what user reducers returned against their keys' schemas: only the keys merged by this call,
-	 * never the whole state (a replay trusts what was stored: threads from before decision 0163 still read).
-	 */
-	#checkReduced(
-		next: Record<string, unknown>,
-		keys: readonly string[],
-		writes: readonly ChannelWrite[],
-	): void {
-		for (let i = 0; i < keys.length; i++) {
-			const key = keys[i]!;
-			const result = this.#keyValue.get(key)!.safeParse(next[key]);
-			if (!result.success)
-				throw reducerOutputInvalid(key, writes, result.error.issues);
-		}
 	}
 }
 

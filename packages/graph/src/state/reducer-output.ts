@@ -1,9 +1,28 @@
-// What a step is told when a reducer returned a value its key's schema refuses (decision 0163): kept out
-// of `Channels` (a cold path).
+// A user reducer's output checked against its key's schema, and what a step is told when the schema refuses
+// it (decision 0163).
 import type { ChannelWrite } from "@weft/checkpoint";
 import { NodeError, ValidationError } from "@weft/checkpoint";
 import type { z } from "zod";
 import { writerNode } from "./update-shape.ts";
+
+/**
+ * Checks what user reducers returned (`next`'s `keys`, merged from `writes`) against their keys' schemas:
+ * only the keys merged by this call, never the whole state (a replay trusts what was stored: threads from
+ * before decision 0163 still read). Throws the writers' `NodeError` on the first refused key.
+ */
+export function checkReduced(
+	schemas: ReadonlyMap<string, z.ZodType>,
+	next: Record<string, unknown>,
+	keys: readonly string[],
+	writes: readonly ChannelWrite[],
+): void {
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i]!;
+		const result = schemas.get(key)!.safeParse(next[key]);
+		if (!result.success)
+			throw reducerOutputInvalid(key, writes, result.error.issues);
+	}
+}
 
 /**
  * The writers' `NodeError` (the shape of a reducer that throws, `merged` in channels.ts) for the reducer of
@@ -11,7 +30,7 @@ import { writerNode } from "./update-shape.ts";
  * `ValidationError` with zod's issues, each path starting at the key; it names every node whose writes of
  * the key were merged, `NodeError.node` being the first.
  */
-export function reducerOutputInvalid(
+function reducerOutputInvalid(
 	key: string,
 	writes: readonly ChannelWrite[],
 	issues: readonly z.core.$ZodIssue[],
