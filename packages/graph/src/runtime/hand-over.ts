@@ -69,13 +69,18 @@ function plainTotals(t: UsageTotals): boolean {
 		plainNumber(t.totalTokens) &&
 		plainNumber(t.cachedTokens) &&
 		plainNumber(t.calls) &&
-		(t.costUsd === undefined
-			? !Object.hasOwn(t, "costUsd")
-			: plainNumber(t.costUsd)) &&
-		(t.unpricedCalls === undefined
-			? !Object.hasOwn(t, "unpricedCalls")
-			: plainNumber(t.unpricedCalls))
+		absentOrPlainNumber(t, "costUsd") &&
+		absentOrPlainNumber(t, "unpricedCalls")
 	);
+}
+
+/** An optional figure: a plain number, or no key at all (not a key holding undefined). */
+function absentOrPlainNumber(
+	t: UsageTotals,
+	key: "costUsd" | "unpricedCalls",
+): boolean {
+	const v = t[key];
+	return v === undefined ? !Object.hasOwn(t, key) : plainNumber(v);
 }
 
 /** The timer's durations by model (see `StepTimer.model`): plain names, lists of finite numbers. */
