@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS weft_server.runs (
 	body JSONB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_thread ON weft_server.runs (thread_id);
+-- the runs the sweeps look at (taken back from a lost worker, or pending with nothing to start them)
+CREATE INDEX IF NOT EXISTS runs_open ON weft_server.runs (status) WHERE status IN ('pending', 'running');
 -- the first event id still stored (events before it were dropped by the cap or expired)
 ALTER TABLE weft_server.runs ADD COLUMN IF NOT EXISTS events_from INTEGER NOT NULL DEFAULT 1;
 -- how many of the run's attempts lost their worker (taken back by a sweep, or given back when the store

@@ -88,6 +88,41 @@ export async function queueNextOfThread(
 }
 
 /**
+ * Queues the next attempt of every pending run that nothing will start otherwise (decision 0164): the
+ * oldest pending run of its thread, none of whose runs is running or moved in the last `afterMs`, and
+ * with no job of its own that will run: none waiting to be taken (a job that failed only counts when it
+ * is tried again within `afterMs`) and none taken within `afterMs` (a worker that took one and died
+ * before its claim leaves it locked for hours). Such a run lost its start: its job went with a worker
+ * killed between taking it and claiming the run, or the run ahead of it ended and its worker (or the API
+ * cancelling it) lost its connection before queueing it. A job queued twice is harmless: only a later
+ * attempt than the run's last claims it (`claimRun`). Returns how many were queued.
+ */
+export async function queueOrphanedRuns(
+	client: pg.ClientBase | pg.Pool,
+	afterMs: number,
+): Promise<number> {
+	const { rowCount } = await client.query(
+		`WITH quiet AS (SELECT make_interval(secs => $1::float / 1000) AS t),
+		orphans AS (SELECT r.run_id, r.attempt + 1 AS next FROM weft_server.runs r, quiet
+			WHERE r.status = 'pending'
+			AND NOT EXISTS (SELECT 1 FROM weft_server.runs o WHERE o.thread_id = r.thread_id AND (
+				o.status = 'running'
+				OR (o.status = 'pending' AND o.body->>'createdAt' < r.body->>'createdAt')
+				OR (o.body->>'updatedAt')::timestamptz > now() - quiet.t))
+			AND NOT EXISTS (SELECT 1 FROM ${WORKER_SCHEMA}.jobs j WHERE j.key LIKE r.run_id || ':%' AND (
+				(j.locked_at IS NULL AND j.attempts < j.max_attempts
+					AND (j.attempts = 0 OR j.run_at < now() + quiet.t))
+				OR j.locked_at > now() - quiet.t)))
+		SELECT ${WORKER_SCHEMA}.add_job(identifier => $2::text,
+			payload => json_build_object('runId', run_id, 'attempt', next),
+			max_attempts => $3::int, job_key => run_id || ':' || next)
+		FROM orphans`,
+		[afterMs, RUN_JOB_TASK, RUN_JOB_MAX_ATTEMPTS],
+	);
+	return rowCount ?? 0;
+}
+
+/**
  * Records a new run (pending), what it was asked, and its first job, in one commit and one round trip
  * (`weft_server.queue_run`): a worker can take the job only once the run's row is there. Other processes
  * are told of the row (on the records channel, from `origin`) when it commits. `exclusive` (every

@@ -17,7 +17,12 @@ import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
 import { Listener } from "./listen.ts";
 import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
-import { queueNextOfThread, RUN_JOB_TASK, type RunJob } from "./queue.ts";
+import {
+	queueNextOfThread,
+	queueOrphanedRuns,
+	RUN_JOB_TASK,
+	type RunJob,
+} from "./queue.ts";
 import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
 import { claimRun, finishRun, giveBack } from "./run-moves.ts";
@@ -287,12 +292,14 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		queueNextOfThread(pool, threadId);
 
 	const sweepMs = options.sweepMs ?? 5000;
+	// a pending run that nothing else will start is queued after this long without a move on its thread
+	const orphanedAfterMs = Math.max(3 * sweepMs, 3000);
 	const sweep = () =>
 		sweepLapsedRuns(pool, runLocks, options.checkpointer, {
 			sweepMs,
 			live,
 			maxAttempts,
-		});
+		}).then(() => queueOrphanedRuns(pool, orphanedAfterMs));
 	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
 	const finals = RUN_STATUSES.filter(isFinalRunStatus);
 	let sweeping: Promise<void> = Promise.resolve();

@@ -1,0 +1,123 @@
+// A pending run nobody will start: its job was taken by a worker that died before its claim (the queue
+// keeps such a job locked for hours), or the run behind one that ended was never queued because the
+// worker's (or the API's) connection was cut between the end and the queueing. The sweep starts it.
+import { Client } from "@langchain/langgraph-sdk";
+import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	openPostgresRecords,
+	type ServerRecords,
+	serve,
+	startWorker,
+	type WeftWorker,
+} from "../src/index.ts";
+import type { PostgresRecords } from "../src/records/postgres-records.ts";
+import { slow } from "./fixtures/graphs.ts";
+import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+
+const available = await postgresAvailable();
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let checkpointer: PostgresCheckpointer;
+let apiRecords: ServerRecords;
+let workerRecords: PostgresRecords;
+let server: Awaited<ReturnType<typeof serve>>;
+let worker: WeftWorker | undefined;
+let admin: pg.Pool;
+let client: Client;
+/** While set, the worker's next "which run is next on the thread" read fails (its connection cut). */
+let failNextQueueNext = false;
+
+const startOne = () =>
+	startWorker({
+		graphs: { slow },
+		checkpointer,
+		records: workerRecords,
+		sweepMs: 200,
+	});
+
+beforeAll(async () => {
+	if (!available) return;
+	db = await freshDatabase("srv_orphan_pending");
+	checkpointer = await PostgresCheckpointer.connect({
+		connectionString: db.url,
+	});
+	apiRecords = await openPostgresRecords(db.url);
+	workerRecords = (await openPostgresRecords(db.url)) as PostgresRecords;
+	const pool = workerRecords.pool;
+	const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+	(pool as { query: unknown }).query = async (...args: unknown[]) => {
+		if (
+			failNextQueueNext &&
+			String(args[0]).startsWith("SELECT run_id, attempt FROM weft_server.runs")
+		) {
+			failNextQueueNext = false;
+			throw new Error("Connection terminated unexpectedly");
+		}
+		return query(...args);
+	};
+	admin = new pg.Pool({ connectionString: db.url, max: 1 });
+	server = await serve({
+		graphs: { slow },
+		checkpointer,
+		records: apiRecords,
+		queue: true,
+		port: 0,
+	});
+	client = new Client({
+		apiUrl: `http://127.0.0.1:${server.port}`,
+		callerOptions: { maxRetries: 0 },
+	});
+}, 30_000);
+
+afterAll(async () => {
+	if (!available) return;
+	await worker?.close();
+	await server?.close();
+	await apiRecords?.close();
+	await workerRecords?.close();
+	await checkpointer?.close();
+	await admin?.end();
+	await db?.drop();
+}, 30_000);
+
+describe.skipIf(!available)("a pending run whose start was lost", () => {
+	it("is started when the worker that took its job died before claiming it", async () => {
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 1 },
+		});
+		// a worker took the job (the queue locks it) and was SIGKILLed before its claim: no worker is up yet
+		const { rowCount } = await admin.query(
+			`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '1 minute', locked_by = 'dead'
+			WHERE key = $1`,
+			[`${run.run_id}:1`],
+		);
+		expect(rowCount).toBe(1);
+		worker = await startOne();
+		expect(await client.runs.join(thread.thread_id, run.run_id)).toMatchObject({
+			done: true,
+		});
+		expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
+			"success",
+		);
+	}, 60_000);
+
+	it("starts the run enqueued behind one whose worker lost its connection before queueing it", async () => {
+		worker ??= await startOne();
+		const thread = await client.threads.create();
+		const first = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 300 },
+		});
+		const second = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 1 },
+			multitaskStrategy: "enqueue",
+		});
+		failNextQueueNext = true;
+		await client.runs.join(thread.thread_id, first.run_id);
+		expect(
+			await client.runs.join(thread.thread_id, second.run_id),
+		).toMatchObject({ done: true });
+		expect(failNextQueueNext).toBe(false);
+	}, 60_000);
+});
