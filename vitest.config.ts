@@ -7,6 +7,8 @@ export default defineConfig({
 	ssr: { resolve: source },
 	test: {
 		setupFiles: ["./test-setup/fail-on-console.ts"],
+		// the CLI's build, which the tests that start `weft` processes run (decision 0166)
+		globalSetup: ["./test-setup/build-cli.ts"],
 		// tests that start processes (CLI, crash recovery) need room on a busy 2-core machine
 		testTimeout: 30_000,
 		// two files at a time (vitest's default on 2 cores is one): most of a file's time is spent waiting
@@ -43,7 +45,10 @@ export default defineConfig({
 				test: {
 					name: "chaos",
 					include: ["chaos/test/**/*.test.ts"],
-					globalSetup: ["./chaos/test/global-setup.ts"],
+					globalSetup: [
+						"./test-setup/build-cli.ts",
+						"./chaos/test/global-setup.ts",
+					],
 					testTimeout: 120_000,
 					// after every other project: its processes' kill timings share the machine only with its own
 					sequence: { groupOrder: 1 },

@@ -1,4 +1,6 @@
-// `pnpm bench [--quick] [--weft-only] [--runs N] [--source] [--scaling]`
+// `pnpm bench [--quick] [--weft-only] [--runs N] [--source | --built] [--scaling]`
+//   (`--built`: measure the dist as it is, without building it first: the test run, which built it before
+//   any test, must not have its files rewritten under the processes of other tests)
 // `pnpm bench --server [--clients N] [--seconds S] [--turns T] [--workers 1,2,4] [--no-langgraph] [--no-kill] [--source]
 //   [--s1-levels 1,4,16] [--s1-iterations 200] [--no-s1 | --s1-only]`
 //   the server workload (bench/src/server/main.ts): SDK clients against langgraph dev, weft dev, weft serve +
@@ -19,6 +21,7 @@ const { values } = parseArgs({
 		"weft-only": { type: "boolean", default: false },
 		runs: { type: "string" },
 		source: { type: "boolean", default: false },
+		built: { type: "boolean", default: false },
 		scaling: { type: "boolean", default: false },
 		sweep: { type: "string", multiple: true },
 		server: { type: "boolean", default: false },
@@ -71,7 +74,15 @@ const root = join(import.meta.dirname, "../..");
 const source = values.source === true;
 
 let build = "source (not built)";
-if (!source) {
+if (!source && values.built === true) {
+	if (!existsSync(join(root, "packages/graph/dist/index.js"))) {
+		process.stderr.write(
+			"--built: packages/graph/dist is not there: run pnpm build first, or leave --built out\n",
+		);
+		process.exit(2);
+	}
+	build = "dist (built before the run)";
+} else if (!source) {
 	process.stderr.write(
 		"building @weft/graph, @weft/checkpoint-sqlite and @weft/checkpoint-postgres (tsc -b, then the bundles of decision 0031): Weft runs from dist, as users get it\n",
 	);

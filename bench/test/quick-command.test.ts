@@ -1,5 +1,6 @@
-// CI's smoke run of the command itself: `pnpm bench --quick --weft-only` builds Weft, runs every workload
-// in fresh processes from the dist, and must find every result valid. No timing is asserted.
+// CI's smoke run of the command itself: `pnpm bench --quick --weft-only --built` runs every workload in
+// fresh processes from the dist the test run built (test-setup/build-cli.ts; the bench's own build would
+// rewrite the dist under other tests' processes), and must find every result valid. No timing is asserted.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,15 +10,19 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-describe("pnpm bench --quick --weft-only", () => {
+describe("pnpm bench --quick --weft-only --built", () => {
 	const dir = mkdtempSync(join(tmpdir(), "weft-bench-"));
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 	it("runs every workload on Weft and reports them all valid", async () => {
-		const r = await run("pnpm", ["bench", "--quick", "--weft-only"], {
-			...process.env,
-			WEFT_BENCH_RESULTS: dir,
-		});
+		const r = await run(
+			"pnpm",
+			["bench", "--quick", "--weft-only", "--built"],
+			{
+				...process.env,
+				WEFT_BENCH_RESULTS: dir,
+			},
+		);
 		expect(r.status, r.stderr).toBe(0);
 		expect(r.stderr).not.toContain("INVALID");
 		const json = JSON.parse(

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { weftMain } from "../../test-setup/weft-cli.ts";
 import { main as serveGraphs } from "../src/mcp/serve-graphs.ts";
 import { main as useMcpTools } from "../src/mcp/use-mcp-tools.ts";
 import { agentMemory, nodeMemory } from "../src/memory/agent-memory.ts";
@@ -75,18 +76,11 @@ describe("MCP examples run against real servers", () => {
 	it("weft mcp serves a graph; a pause is answered by a second call", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "weft-mcp-example-"));
 		try {
-			const cli = fileURLToPath(
-				new URL("../../packages/cli/src/main.ts", import.meta.url),
-			);
 			const graph = fileURLToPath(
 				new URL("../src/mcp/serve-graphs.ts", import.meta.url),
 			);
 			const { tools, first, second } = await serveGraphs(process.execPath, [
-				"--conditions",
-				"@weft/source",
-				"--import",
-				"tsx",
-				cli,
+				weftMain,
 				"--db",
 				join(dir, "weft.db"),
 				"mcp",

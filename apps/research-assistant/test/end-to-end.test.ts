@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { weftMain } from "../../../test-setup/weft-cli.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 // tsx resolved from the repository, so the child processes can run in a temporary directory
@@ -12,7 +13,8 @@ const tsx = pathToFileURL(
 	createRequire(join(root, "package.json")).resolve("tsx"),
 ).href;
 const app = join(root, "apps/research-assistant/src/main.ts");
-const cli = join(root, "packages/cli/src/main.ts");
+// the built CLI, as a user's installed `weft` (test-setup/build-cli.ts)
+const cli = weftMain;
 
 function node(
 	script: string,
@@ -22,7 +24,9 @@ function node(
 ) {
 	const r = spawnSync(
 		process.execPath,
-		["--conditions", "@weft/source", "--import", tsx, script, ...args],
+		script.endsWith(".js")
+			? [script, ...args]
+			: ["--conditions", "@weft/source", "--import", tsx, script, ...args],
 		{
 			cwd,
 			encoding: "utf8",

@@ -46,7 +46,7 @@ const p = await startProcess(
 			},
 	values.dist === true
 		? { main: join(here, "../../../packages/cli/dist/main.js"), source: false }
-		: undefined,
+		: { main: join(here, "../../../packages/cli/src/main.ts"), source: true },
 );
 const url = p.match[1]!;
 const clients = Number(values.clients);

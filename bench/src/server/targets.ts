@@ -29,7 +29,11 @@ const graphFlags = (w3: string) => [
  * built CLI as a deployment runs it (`pnpm bench --server` builds it and asks for it; `--source` keeps the
  * source). Either way tsx loads the graph module, which is TypeScript.
  */
-let entry: { main: string; source: boolean } | undefined;
+const SOURCE = {
+	main: join(here, "../../../packages/cli/src/main.ts"),
+	source: true,
+};
+let entry: { main: string; source: boolean } = SOURCE;
 export function runWeftFrom(from: "dist" | "source"): void {
 	entry =
 		from === "dist"
@@ -37,7 +41,7 @@ export function runWeftFrom(from: "dist" | "source"): void {
 					main: join(here, "../../../packages/cli/dist/main.js"),
 					source: false,
 				}
-			: undefined;
+			: SOURCE;
 }
 const LISTENING = /listening on (http:\/\/[^\s]+)/;
 

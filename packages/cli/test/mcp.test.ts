@@ -6,9 +6,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weftSync as weft } from "./run-cli.ts";
+import { root, weftSync as weft, weftCommand } from "./run-cli.ts";
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const fixture = fileURLToPath(
 	new URL("./fixtures/review-graph.ts", import.meta.url),
 );
@@ -21,13 +20,9 @@ describe("weft mcp", () => {
 		client = new Client({ name: "test", version: "1.0.0" });
 		await client.connect(
 			new StdioClientTransport({
-				command: process.execPath,
+				command: weftCommand[0]!,
 				args: [
-					"--conditions",
-					"@weft/source",
-					"--import",
-					"tsx",
-					main,
+					...weftCommand.slice(1),
 					"--db",
 					join(dir, "weft.db"),
 					"mcp",

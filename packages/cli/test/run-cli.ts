@@ -1,24 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { root, weftCommand } from "../../../test-setup/weft-cli.ts";
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-export const root = fileURLToPath(new URL("../../../", import.meta.url));
-// tsx by its path, so that a test may run `weft` in a folder outside the repository (a user's project)
-const tsx = pathToFileURL(
-	createRequire(import.meta.url)
-		.resolve("tsx/package.json")
-		.replace(/package\.json$/, "dist/loader.mjs"),
-).href;
-/** The command line that runs `weft` from source. */
-export const weftCommand = [
-	process.execPath,
-	"--conditions",
-	"@weft/source",
-	"--import",
-	tsx,
-	main,
-];
+export {
+	root,
+	sourceScriptCommand,
+	weftCommand,
+} from "../../../test-setup/weft-cli.ts";
 
 export interface CliResult {
 	code: number;
@@ -27,7 +14,7 @@ export interface CliResult {
 	json: any;
 }
 
-/** Runs `weft …` in its own process (on source) and resolves with its exit code and output. */
+/** Runs `weft …` in its own process (the built CLI) and resolves with its exit code and output. */
 export function weft(
 	args: string[],
 	options: {

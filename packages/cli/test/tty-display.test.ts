@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { root } from "./run-cli.ts";
+import { root, weftCommand } from "./run-cli.ts";
 
 // Reads the CLI's live display as a person would: in a real terminal (tmux), by looking at the screen.
 const hasTmux = (() => {
@@ -48,10 +48,9 @@ describe.skipIf(!hasTmux)("weft run in a terminal", () => {
 		const module = fileURLToPath(
 			new URL("./fixtures/slow-graph.ts", import.meta.url),
 		);
-		const main = join(root, "packages/cli/src/main.ts");
 		const release = join(dir, "release");
 		// ora (the spinner) stays quiet when CI is set, as a CI log wants; a person's terminal has no CI.
-		const command = `env -u CI WEFT_TTY_RELEASE=${release} ${process.execPath} --conditions @weft/source --import tsx ${main} --db ${join(dir, "w.db")} run ${module} --thread tty`;
+		const command = `env -u CI WEFT_TTY_RELEASE=${release} ${weftCommand.join(" ")} --db ${join(dir, "w.db")} run ${module} --thread tty`;
 		tmux(
 			"new-session",
 			"-d",

@@ -6,6 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+	bundledEnv,
+	bundledScript,
+} from "../../../test-setup/bundle-script.ts";
 import { type Store, stores } from "./durable/stores.ts";
 
 const child = fileURLToPath(
@@ -19,11 +23,11 @@ interface Runner {
 }
 
 function runner(args: string[]): Runner {
-	const proc = spawn(
-		process.execPath,
-		["--conditions", "@weft/source", "--import", "tsx", child, ...args],
-		{ cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-	);
+	const proc = spawn(process.execPath, [bundledScript(child), ...args], {
+		cwd: root,
+		env: bundledEnv(),
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	let out = "";
 	let err = "";
 	proc.stdout.on("data", (d) => {

@@ -27,6 +27,10 @@ import {
 } from "@weft/graph/llm";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import {
+	bundledEnv,
+	bundledScript,
+} from "../../../test-setup/bundle-script.ts";
 
 const child = fileURLToPath(
 	new URL("./api-contract/llm-agent-child.ts", import.meta.url),
@@ -53,11 +57,11 @@ interface ChildResult {
 
 /** Runs the agent in a new node process; resolves with its JSON line and pid. */
 function agentProcess(args: string[]): Promise<ChildResult> {
-	const proc = spawn(
-		process.execPath,
-		["--conditions", "@weft/source", "--import", "tsx", child, ...args],
-		{ cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-	);
+	const proc = spawn(process.execPath, [bundledScript(child), ...args], {
+		cwd: root,
+		env: bundledEnv(),
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	let out = "";
 	let err = "";
 	proc.stdout.on("data", (d) => {

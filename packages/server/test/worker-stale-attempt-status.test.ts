@@ -199,6 +199,13 @@ async function pausedAndTakenBack(
 		[run.run_id],
 	);
 	expect(moved.rowCount).toBe(1);
+	// its next attempt queued, as the sweep does, but not due before the case starts it (`nextAttempt`): a
+	// pending run with no job would be started by the woken worker's sweep (decision 0164)
+	await sql.query(
+		`SELECT graphile_worker.add_job('weft_run', json_build_object('runId', $1::text, 'attempt', 2),
+			max_attempts => 10, job_key => $1 || ':2', run_at => now() + interval '1 hour')`,
+		[run.run_id],
+	);
 	return { threadId, runId: run.run_id };
 }
 
@@ -214,7 +221,7 @@ async function stopWorker(worker: WeftProcess) {
 	workers.splice(workers.indexOf(worker), 1);
 }
 
-/** Queues the run's next attempt, as the sweep would have, and starts a worker to take it. */
+/** Makes the run's next attempt due now, as the sweep queues it, and starts a worker to take it. */
 async function nextAttempt(runId: string) {
 	await sql.query(
 		`SELECT graphile_worker.add_job('weft_run', json_build_object('runId', $1::text, 'attempt', 2),

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import {
+	bundledEnv,
+	bundledScript,
+} from "../../../../test-setup/bundle-script.ts";
 
 const child = fileURLToPath(new URL("./durable-child.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -12,20 +16,16 @@ export interface ChildRun {
 	done: Promise<Record<string, unknown> | undefined>;
 }
 
-/** Starts durable-child.ts in a new node process (on source, through tsx). */
+/** Starts durable-child.ts in a new node process (its bundle of the source: test-setup/bundle-script.ts). */
 export function runChild(
 	args: string[],
 	env: Record<string, string> = {},
 ): ChildRun {
-	const proc = spawn(
-		process.execPath,
-		["--conditions", "@weft/source", "--import", "tsx", child, ...args],
-		{
-			cwd: root,
-			env: { ...process.env, ...env },
-			stdio: ["ignore", "pipe", "pipe"],
-		},
-	);
+	const proc = spawn(process.execPath, [bundledScript(child), ...args], {
+		cwd: root,
+		env: bundledEnv({ ...process.env, ...env }),
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	let out = "";
 	let err = "";
 	let onReady: () => void = () => {};
