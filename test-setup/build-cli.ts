@@ -1,4 +1,5 @@
-// Global setup: builds the CLI and the packages it loads (turbo: only what changed since the last build),
+// Global setup: builds the packages (the CLI, what it loads, and what a graph module of the tests may
+// import, @weft/models too; turbo: only what changed since the last build),
 // so that the tests that start `weft` processes run the current code from its build (`weft-cli.ts`): a
 // process started from the build takes a third of the CPU time one started from source through tsx does,
 // and a few hundred are started (decision 0166).
@@ -17,7 +18,7 @@ export default function setup(): void {
 				"turbo",
 				"run",
 				"build",
-				"--filter=@weft/cli...",
+				"--filter=./packages/*",
 				"--output-logs=errors-only",
 			],
 			{ cwd: root, encoding: "utf8", stdio: "pipe" },
@@ -25,7 +26,7 @@ export default function setup(): void {
 	} catch (error) {
 		const e = error as { stdout?: string; stderr?: string };
 		throw new Error(
-			`the CLI's build failed (pnpm exec turbo run build --filter=@weft/cli...):\n${e.stdout ?? ""}${e.stderr ?? ""}`,
+			`the CLI's build failed (pnpm exec turbo run build --filter=./packages/*):\n${e.stdout ?? ""}${e.stderr ?? ""}`,
 		);
 	}
 	built = true;
