@@ -120,4 +120,39 @@ describe.skipIf(!available)("a pending run whose start was lost", () => {
 		).toMatchObject({ done: true });
 		expect(failNextQueueNext).toBe(false);
 	}, 60_000);
+
+	it("starts the run enqueued behind one claimed as cancelled, at once (not at the sweep's quiet time)", async () => {
+		// only a worker that does not sweep: the run behind must be started by the claim itself
+		await worker?.close();
+		worker = undefined;
+		const thread = await client.threads.create();
+		const first = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 60_000 },
+		});
+		const second = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 1 },
+			multitaskStrategy: "enqueue",
+		});
+		// the first was taken back from a worker while a cancel of it was asked (it stays pending, the cancel
+		// flagged); the second's job already ran, and gave up while the first was ahead of it
+		await admin.query(
+			"UPDATE weft_server.runs SET cancel_requested = true WHERE run_id = $1",
+			[first.run_id],
+		);
+		await admin.query("SELECT graphile_worker.remove_job($1)", [
+			`${second.run_id}:1`,
+		]);
+		worker = await startWorker({
+			graphs: { slow },
+			checkpointer,
+			records: workerRecords,
+			sweepMs: 600_000,
+		});
+		expect(
+			await client.runs.join(thread.thread_id, second.run_id),
+		).toMatchObject({ done: true });
+		expect((await client.runs.get(thread.thread_id, first.run_id)).status).toBe(
+			"cancelled",
+		);
+	}, 60_000);
 });

@@ -155,7 +155,9 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		controller: AbortController,
 	): Promise<void> => {
 		const row = await claimRun(pool, job);
-		if (row === undefined || row.status !== "running") return;
+		if (row === undefined || row.status === null) return;
+		// claimed as cancelled (a cancel asked while it waited): it ends here, and the run behind it starts
+		if (row.status !== "running") return startNext(row.body.threadId);
 		const compiled = graphs.get(row.body.graphId);
 		const graph =
 			compiled === undefined
