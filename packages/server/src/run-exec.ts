@@ -99,6 +99,16 @@ export interface ExecuteOptions {
 }
 
 /**
+ * How long a run the server admitted waits for its thread's lease (decision 0165). It was admitted with no
+ * other run of the thread pending or running, so a lease held when it starts is one about to lapse or be
+ * given up: a lease whose release was cut off with its connection, the sweep's fence whose release was,
+ * or a worker cut off from the database that renewed its lease after its run was taken back from it (it
+ * runs on to its end, then gives the lease up; this attempt goes on from its last checkpoint). Past
+ * this, `THREAD_BUSY` as before; a cancel ends the wait.
+ */
+export const RUN_LEASE_WAIT_MS = 30_000;
+
+/**
  * Runs a graph for one server run and sends its events in LangGraph's wire shapes. With `recover`, the run
  * goes on from the thread's newest checkpoint (its first runner died) instead of starting from its input.
  * Every checkpoint the run writes carries the run's metadata, its graph, assistant and thread, and its
@@ -218,6 +228,7 @@ export async function executeRun(
 				checkpointId,
 				metadata: runMetadata,
 				signal: sink.signal,
+				waitForLease: RUN_LEASE_WAIT_MS,
 				recursionLimit: body.config?.recursion_limit,
 				context: body.context,
 				interruptBefore: nodeList(graph, body.interrupt_before),

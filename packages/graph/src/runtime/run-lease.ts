@@ -62,11 +62,15 @@ export class RunLease {
 		startBeating(this.#heart);
 	}
 
-	/** Takes the thread's lease, waiting for it up to `waitForLease` ms; `THREAD_BUSY` otherwise. */
+	/**
+	 * Takes the thread's lease, waiting for it up to `waitForLease` ms; `THREAD_BUSY` otherwise. A `signal`
+	 * that aborts meanwhile ends the wait with its reason.
+	 */
 	static async acquire(
 		cp: Checkpointer,
 		threadId: string,
 		options: LeaseOptions,
+		signal?: AbortSignal,
 	): Promise<RunLease> {
 		const ttl = options.ttlMs ?? LEASE_TTL_MS;
 		const deadline = Date.now() + Math.max(0, options.waitForLease ?? 0);
@@ -83,9 +87,7 @@ export class RunLease {
 			} catch (error) {
 				if (!isWeftError(error, "THREAD_BUSY") || Date.now() >= deadline)
 					throw error;
-				await new Promise((r) =>
-					setTimeout(r, Math.min(delay, deadline - Date.now())),
-				);
+				await pause(Math.min(delay, deadline - Date.now()), signal);
 			}
 		}
 	}
@@ -195,4 +197,22 @@ export class RunLease {
 			);
 		}, delay).unref?.();
 	}
+}
+
+/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (signal === undefined)
+		return new Promise((resolve) => setTimeout(resolve, ms));
+	signal.throwIfAborted();
+	return new Promise((resolve, reject) => {
+		const stop = () => {
+			clearTimeout(timer);
+			reject(signal.reason);
+		};
+		const timer = setTimeout(() => {
+			signal.removeEventListener("abort", stop);
+			resolve();
+		}, ms);
+		signal.addEventListener("abort", stop, { once: true });
+	});
 }

@@ -128,7 +128,12 @@ export class RunStore {
 		options: LeaseOptions,
 		caller: AbortSignal | undefined,
 	): Promise<AbortWatch> {
-		const lease = await RunLease.acquire(this.#cp, this.#threadId, options);
+		const lease = await RunLease.acquire(
+			this.#cp,
+			this.#threadId,
+			options,
+			caller,
+		);
 		this.#lease = lease;
 		this.#fence = lease.token;
 		return caller === undefined

@@ -59,10 +59,9 @@ export async function sweepLapsedRuns(
  * connections: SIGSTOP, a long GC pause, a frozen VM; decision 0107). False when the run is left as it is
  * (its worker is live, or another sweep took it first).
  *
- * The thread's lease is first taken and given up at once (`fence`: its fencing token moves on, so a stalled
- * runner commits nothing from then on, even before the next attempt takes the lease, and one cut off from
- * the database cannot renew its lapsed lease when it reconnects; a `THREAD_BUSY` means it woke or
- * reconnected and renewed its lease first, and the run is left to it). Then one
+ * For a stalled worker, the thread's lease is first taken and given up at once (`fence`: its fencing token
+ * moves on, so the stalled runner commits nothing from then on, even before the next attempt takes the
+ * lease; a `THREAD_BUSY` means it woke and renewed its lease, and the run is left to it). Then one
  * transaction (decision 0128): the run goes back to `pending` (its row stays locked until the commit);
  * for a stalled worker the session holding the run's lock is ended; the run's lock must then be free (it
  * is held by this transaction until its commit), and the next attempt's job is queued: the move, the job
@@ -88,10 +87,7 @@ export async function takeBack(
 	// no lease to go by: a live worker between its claim and the lease, or between giving the lease up
 	// and writing the run's status (decision 0029)
 	if (held && lease === null) return false;
-	// also when no session holds the lock: a worker cut off from the database (its connections terminated)
-	// loses its lock's session and misses its renewals, and on reconnecting would renew its lapsed lease
-	// under the next attempt, which would then find the thread held (THREAD_BUSY)
-	if (!(await fence(checkpointer, run.thread_id))) return false;
+	if (held && !(await fence(checkpointer, run.thread_id))) return false;
 	const client = await pool.connect();
 	let broken: Error | undefined;
 	try {
