@@ -9,6 +9,7 @@ import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
 import { WeftError } from "../index.ts";
+import { sleep } from "../runtime/sleep.ts";
 import {
 	failureError,
 	isFailure,
@@ -182,24 +183,4 @@ function toolNames(tools: unknown): string[] {
 	return tools.map((t: { name?: unknown; function?: { name?: unknown } }) =>
 		String(t?.name ?? t?.function?.name ?? "?"),
 	);
-}
-
-/** Waits `ms` (forever when undefined) or until `signal` aborts, then throws its reason. */
-function sleep(
-	ms: number | undefined,
-	signal: AbortSignal | undefined,
-): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) return reject(signal.reason);
-		const timer = ms === undefined ? undefined : setTimeout(done, ms);
-		function done() {
-			signal?.removeEventListener("abort", onAbort);
-			resolve();
-		}
-		function onAbort() {
-			if (timer !== undefined) clearTimeout(timer);
-			reject(signal?.reason);
-		}
-		signal?.addEventListener("abort", onAbort, { once: true });
-	});
 }

@@ -3,6 +3,7 @@ import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
 import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
 import { LazySignal } from "./lazy-signal.ts";
+import { sleep } from "./sleep.ts";
 
 /** How long a lease lasts without a heartbeat (renewed every third of it, a sixth of it late at most). */
 export const LEASE_TTL_MS = 30_000;
@@ -87,7 +88,7 @@ export class RunLease {
 			} catch (error) {
 				if (!isWeftError(error, "THREAD_BUSY") || Date.now() >= deadline)
 					throw error;
-				await pause(Math.min(delay, deadline - Date.now()), signal);
+				await sleep(Math.min(delay, deadline - Date.now()), signal);
 			}
 		}
 	}
@@ -197,22 +198,4 @@ export class RunLease {
 			);
 		}, delay).unref?.();
 	}
-}
-
-/** Waits `ms`, or rejects with the signal's reason once it aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	if (signal === undefined)
-		return new Promise((resolve) => setTimeout(resolve, ms));
-	signal.throwIfAborted();
-	return new Promise((resolve, reject) => {
-		const stop = () => {
-			clearTimeout(timer);
-			reject(signal.reason);
-		};
-		const timer = setTimeout(() => {
-			signal.removeEventListener("abort", stop);
-			resolve();
-		}, ms);
-		signal.addEventListener("abort", stop, { once: true });
-	});
 }
