@@ -101,25 +101,23 @@ export async function queueOrphanedRuns(
 	client: pg.ClientBase | pg.Pool,
 	afterMs: number,
 ): Promise<number> {
-	const { rowCount } = await client.query(
-		`WITH quiet AS (SELECT make_interval(secs => $1::float / 1000) AS t),
-		orphans AS (SELECT r.run_id, r.attempt + 1 AS next FROM weft_server.runs r, quiet
-			WHERE r.status = 'pending'
-			AND NOT EXISTS (SELECT 1 FROM weft_server.runs o WHERE o.thread_id = r.thread_id AND (
-				o.status = 'running'
-				OR (o.status = 'pending' AND o.body->>'createdAt' < r.body->>'createdAt')
-				OR (o.body->>'updatedAt')::timestamptz > now() - quiet.t))
-			AND NOT EXISTS (SELECT 1 FROM ${WORKER_SCHEMA}.jobs j WHERE j.key LIKE r.run_id || ':%' AND (
-				(j.locked_at IS NULL AND j.attempts < j.max_attempts
-					AND (j.attempts = 0 OR j.run_at < now() + quiet.t))
-				OR j.locked_at > now() - quiet.t)))
-		SELECT ${WORKER_SCHEMA}.add_job(identifier => $2::text,
-			payload => json_build_object('runId', run_id, 'attempt', next),
-			max_attempts => $3::int, job_key => run_id || ':' || next)
-		FROM orphans`,
-		[afterMs, RUN_JOB_TASK, RUN_JOB_MAX_ATTEMPTS],
+	const { rows } = await client.query(
+		`WITH quiet AS (SELECT make_interval(secs => $1::float / 1000) AS t)
+		SELECT r.run_id, r.attempt + 1 AS next FROM weft_server.runs r, quiet
+		WHERE r.status = 'pending'
+		AND NOT EXISTS (SELECT 1 FROM weft_server.runs o WHERE o.thread_id = r.thread_id AND (
+			o.status = 'running'
+			OR (o.status = 'pending' AND o.body->>'createdAt' < r.body->>'createdAt')
+			OR (o.body->>'updatedAt')::timestamptz > now() - quiet.t))
+		AND NOT EXISTS (SELECT 1 FROM ${WORKER_SCHEMA}.jobs j WHERE j.key LIKE r.run_id || ':%' AND (
+			(j.locked_at IS NULL AND j.attempts < j.max_attempts
+				AND (j.attempts = 0 OR j.run_at < now() + quiet.t))
+			OR j.locked_at > now() - quiet.t))`,
+		[afterMs],
 	);
-	return rowCount ?? 0;
+	for (const { run_id, next } of rows as { run_id: string; next: number }[])
+		await queueAttempt(client, run_id, next);
+	return rows.length;
 }
 
 /**
