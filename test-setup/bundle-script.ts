@@ -8,7 +8,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 
 const made = new Map<string, string>();
 const store = fileURLToPath(
@@ -17,6 +17,21 @@ const store = fileURLToPath(
 
 const fromStore = createRequire(`${store}/`);
 
+/** How a script of ours is bundled for a child process (here, and the chaos suite's workers). */
+export const SCRIPT_BUNDLE = {
+	bundle: true,
+	platform: "node",
+	format: "esm",
+	target: "node20",
+	conditions: ["@weft/source"],
+	external: ["better-sqlite3", "pg-native"],
+	// CommonJS dependencies call require(): give the ESM bundle one
+	banner: {
+		js: 'import { createRequire as __weftRequire } from "node:module"; const require = __weftRequire(import.meta.url);',
+	},
+	logLevel: "error",
+} satisfies BuildOptions;
+
 /** The bundle of `script` (built once per test process), for `node <bundle>`. */
 export function bundledScript(script: string): string {
 	const known = made.get(script);
@@ -24,21 +39,7 @@ export function bundledScript(script: string): string {
 	const out = join(dirname(script), ".cache", `${basename(script, ".ts")}.mjs`);
 	// built apart and moved into place: another test process may be starting the one there
 	const building = `${out}.${process.pid}.tmp`;
-	buildSync({
-		entryPoints: [script],
-		bundle: true,
-		platform: "node",
-		format: "esm",
-		target: "node20",
-		conditions: ["@weft/source"],
-		outfile: building,
-		external: ["better-sqlite3", "pg-native"],
-		// CommonJS dependencies call require(): give the ESM bundle one
-		banner: {
-			js: 'import { createRequire as __weftRequire } from "node:module"; const require = __weftRequire(import.meta.url);',
-		},
-		logLevel: "error",
-	});
+	buildSync({ ...SCRIPT_BUNDLE, entryPoints: [script], outfile: building });
 	// a native addon is not bundled: imported by its absolute path (the script's package may not depend on
 	// it, and an ESM import does not look in NODE_PATH)
 	const addon = pathToFileURL(fromStore.resolve("better-sqlite3")).href;

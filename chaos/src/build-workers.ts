@@ -4,6 +4,7 @@
 // `createRequire` (superjson, lru-cache, immer) resolve from this package's node_modules.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { SCRIPT_BUNDLE } from "../../test-setup/bundle-script.ts";
 
 export const WORKERS = [
 	"worker",
@@ -23,19 +24,9 @@ export const bundlePath = (name: WorkerScript) =>
 
 export async function buildWorkers(): Promise<void> {
 	await build({
+		...SCRIPT_BUNDLE,
 		entryPoints: Object.fromEntries(WORKERS.map((w) => [w, src(w)])),
-		bundle: true,
-		platform: "node",
-		format: "esm",
-		target: "node20",
-		conditions: ["@weft/source"],
 		outdir: fileURLToPath(new URL("../.cache/", import.meta.url)),
 		outExtension: { ".js": ".mjs" },
-		external: ["better-sqlite3", "pg-native"],
-		// CommonJS dependencies (pg) call require(): give the ESM bundle one
-		banner: {
-			js: 'import { createRequire as __weftRequire } from "node:module"; const require = __weftRequire(import.meta.url);',
-		},
-		logLevel: "error",
 	});
 }
