@@ -1,23 +1,12 @@
 import { Client } from "@langchain/langgraph-sdk";
-import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	openPostgresRecords,
-	type ServerRecords,
-	serve,
-	startWorker,
-	type WeftWorker,
-} from "../src/index.ts";
-import type { PostgresRecords } from "../src/records/postgres-records.ts";
+import { startWorker, type WeftWorker } from "../src/index.ts";
 import { slow } from "./fixtures/graphs.ts";
-import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+import { postgresAvailable } from "./fixtures/processes.ts";
+import { type QueueServer, queueServer } from "./fixtures/queue-server.ts";
 
 const available = await postgresAvailable();
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let checkpointer: PostgresCheckpointer;
-let apiRecords: ServerRecords;
-let workerRecords: PostgresRecords;
-let server: Awaited<ReturnType<typeof serve>>;
+let api: QueueServer;
 let worker: WeftWorker;
 let url: string;
 /** While set, the worker's next claim tells `committed` once it has committed and is answered on `released`. */
@@ -27,12 +16,8 @@ let failNextClaim = false;
 
 beforeAll(async () => {
 	if (!available) return;
-	db = await freshDatabase("srv_cancel_claim");
-	checkpointer = await PostgresCheckpointer.connect({
-		connectionString: db.url,
-	});
-	apiRecords = await openPostgresRecords(db.url);
-	workerRecords = (await openPostgresRecords(db.url)) as PostgresRecords;
+	api = await queueServer("srv_cancel_claim", { slow });
+	const { checkpointer, workerRecords } = api;
 	// the worker hears of the claim's commit late (a busy event loop): a cancel may come in between
 	const pool = workerRecords.pool;
 	const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
@@ -50,29 +35,18 @@ beforeAll(async () => {
 		}
 		return result;
 	};
-	server = await serve({
-		graphs: { slow },
-		checkpointer,
-		records: apiRecords,
-		queue: true,
-		port: 0,
-	});
 	worker = await startWorker({
 		graphs: { slow },
 		checkpointer,
 		records: workerRecords,
 	});
-	url = `http://127.0.0.1:${server.port}`;
+	url = api.url;
 }, 30_000);
 
 afterAll(async () => {
 	if (!available) return;
 	await worker?.close();
-	await server?.close();
-	await apiRecords?.close();
-	await workerRecords?.close();
-	await checkpointer?.close();
-	await db?.drop();
+	await api?.close();
 }, 30_000);
 
 describe.skipIf(!available)("a worker claiming a run", () => {

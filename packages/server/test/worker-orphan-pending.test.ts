@@ -1,30 +1,23 @@
 // A pending run nobody will start: its job was taken by a worker that died before its claim (the queue
 // keeps such a job locked for hours), or the run behind one that ended was never queued because the
 // worker's (or the API's) connection was cut between the end and the queueing. The sweep starts it.
-import { Client } from "@langchain/langgraph-sdk";
-import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
+import type { Client } from "@langchain/langgraph-sdk";
+import type { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	openPostgresRecords,
-	type ServerRecords,
-	serve,
-	startWorker,
-	type WeftWorker,
-} from "../src/index.ts";
+import { startWorker, type WeftWorker } from "../src/index.ts";
 import type { PostgresRecords } from "../src/records/postgres-records.ts";
 import { slow } from "./fixtures/graphs.ts";
-import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+import { postgresAvailable } from "./fixtures/processes.ts";
+import { type QueueServer, queueServer } from "./fixtures/queue-server.ts";
 
 const available = await postgresAvailable();
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let api: QueueServer;
 let checkpointer: PostgresCheckpointer;
-let apiRecords: ServerRecords;
 let workerRecords: PostgresRecords;
-let server: Awaited<ReturnType<typeof serve>>;
+let client: Client;
 let worker: WeftWorker | undefined;
 let admin: pg.Pool;
-let client: Client;
 /** While set, the worker's next "which run is next on the thread" read fails (its connection cut). */
 let failNextQueueNext = false;
 
@@ -38,12 +31,8 @@ const startOne = () =>
 
 beforeAll(async () => {
 	if (!available) return;
-	db = await freshDatabase("srv_orphan_pending");
-	checkpointer = await PostgresCheckpointer.connect({
-		connectionString: db.url,
-	});
-	apiRecords = await openPostgresRecords(db.url);
-	workerRecords = (await openPostgresRecords(db.url)) as PostgresRecords;
+	api = await queueServer("srv_orphan_pending", { slow });
+	({ checkpointer, workerRecords, client } = api);
 	const pool = workerRecords.pool;
 	const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
 	(pool as { query: unknown }).query = async (...args: unknown[]) => {
@@ -56,29 +45,14 @@ beforeAll(async () => {
 		}
 		return query(...args);
 	};
-	admin = new pg.Pool({ connectionString: db.url, max: 1 });
-	server = await serve({
-		graphs: { slow },
-		checkpointer,
-		records: apiRecords,
-		queue: true,
-		port: 0,
-	});
-	client = new Client({
-		apiUrl: `http://127.0.0.1:${server.port}`,
-		callerOptions: { maxRetries: 0 },
-	});
+	admin = new pg.Pool({ connectionString: api.databaseUrl, max: 1 });
 }, 30_000);
 
 afterAll(async () => {
 	if (!available) return;
 	await worker?.close();
-	await server?.close();
-	await apiRecords?.close();
-	await workerRecords?.close();
-	await checkpointer?.close();
 	await admin?.end();
-	await db?.drop();
+	await api?.close();
 }, 30_000);
 
 describe.skipIf(!available)("a pending run whose start was lost", () => {
