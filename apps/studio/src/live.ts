@@ -16,8 +16,8 @@ export function refreshThread(client: QueryClient, threadId: string) {
 
 /**
  * Live updates instead of polling: follows `/studio/api/events` (runs starting and ending; reconnects
- * with `Last-Event-ID`), keeps each thread's active run in the query cache (`["active-run", id]`) and
- * refreshes what a run changed when it ends.
+ * with `Last-Event-ID`), keeps the run each thread shows in the query cache (`["active-run", id]`: the
+ * one going on, else the last one seen) and refreshes what a run changed when it ends.
  */
 export function useStudioEvents() {
 	const client = useQueryClient();
@@ -33,14 +33,14 @@ export function useStudioEvents() {
 				}
 				if (e.event !== "run") return;
 				const run = e.data as RunNews;
+				// a run that ended is still shown unless another one goes on: one that started and ended
+				// between two polls of the server comes only as ended, and is the thread's last run
 				client.setQueryData<RunNews | null>(
 					["active-run", run.thread_id],
 					(old) =>
-						isActive(run.status)
-							? run
-							: old?.run_id === run.run_id
-								? null
-								: (old ?? null),
+						old != null && old.run_id !== run.run_id && isActive(old.status)
+							? old
+							: run,
 				);
 				refreshThread(client, run.thread_id);
 			},

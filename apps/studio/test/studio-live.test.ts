@@ -114,6 +114,71 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.screenshot({ path: join(shots(), "live-step-details.png") });
 		}, 90_000);
 
+		it("shows a run that started and ended between two polls of the event stream (it comes only as ended)", async () => {
+			const t = await call("/threads", {});
+			// the studio's event stream, played by the test: the first connection says ready once the page
+			// has asked for the thread's active run (none); the next brings the run only as ended, as the
+			// server does for a run that began and ended between two of its polls
+			const gate = () => {
+				let open!: () => void;
+				const opened = new Promise<void>((r) => {
+					open = r;
+				});
+				return { open, opened };
+			};
+			const ready = gate();
+			const ended = gate();
+			let readied = false;
+			let runId: string | undefined;
+			await page.route("**/studio/api/events", async (route) => {
+				// a connection the page dropped (a remount) is handled by no one
+				const first = !readied;
+				await (first ? ready : ended).opened;
+				await route
+					.fulfill({
+						contentType: "text/event-stream",
+						body: first
+							? "event: ready\ndata: {}\n\n"
+							: `id: 1\nevent: run\ndata: ${JSON.stringify({ run_id: runId, thread_id: t.thread_id, status: "interrupted" })}\n\n`,
+					})
+					.catch(() => {});
+			});
+			const askedActive = () =>
+				page.waitForResponse((r) =>
+					r.url().includes(`/threads/${t.thread_id}/runs?status=pending`),
+				);
+			try {
+				// a new page load: the stream an earlier page opened is not kept
+				await page.goto("about:blank");
+				const asked = askedActive();
+				await openThread(t.thread_id);
+				await asked;
+				// ready: the page reads everything again, the thread still has no run
+				const askedAgain = askedActive();
+				ready.open();
+				readied = true;
+				await askedAgain;
+				const run = await call(`/threads/${t.thread_id}/runs`, {
+					assistant_id: "assistant",
+					input: ask,
+				});
+				await call(`/threads/${t.thread_id}/runs/${run.run_id}/join`);
+				runId = run.run_id;
+				ended.open();
+				const live = page.getByLabel("live run");
+				await live.getByTestId("run-status").getByText("interrupted").waitFor();
+				expect(await live.getAttribute("data-run")).toBe(runId);
+				await page
+					.locator(".timeline li.cp", { hasText: "agent → approve" })
+					.waitFor();
+			} finally {
+				ready.open();
+				ended.open();
+				await page.unroute("**/studio/api/events");
+				await page.goto("about:blank");
+			}
+		}, 90_000);
+
 		it("shows each step of a run started elsewhere with stream mode values only while it goes on", async () => {
 			const gate = await openGate();
 			try {
