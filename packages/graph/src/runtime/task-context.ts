@@ -91,11 +91,40 @@ export class TaskContext implements NodeContext {
 	readonly #signal: RunSignal;
 	readonly context: Readonly<Record<string, unknown>>;
 	readonly streamingMessages: boolean;
-	readonly interrupt: NodeContext["interrupt"];
-	readonly once: NodeContext["once"];
-	readonly emit: NodeContext["emit"];
-	readonly emitMessage: NodeContext["emitMessage"];
-	readonly reportUsage: NodeContext["reportUsage"];
+	// the functions below are made when first read, each once (most nodes use none of them: perf, issue
+	// 17); they are closures, so a node may take them off the context (`const { interrupt } = ctx`)
+	#interrupt: NodeContext["interrupt"] | undefined;
+	get interrupt(): NodeContext["interrupt"] {
+		return (this.#interrupt ??= interruptOf(this.#scope, this.#calls));
+	}
+	#once: NodeContext["once"] | undefined;
+	get once(): NodeContext["once"] {
+		return (this.#once ??= onceOf(this.#scope, this.#signal, this.#calls));
+	}
+	#emit: NodeContext["emit"] | undefined;
+	get emit(): NodeContext["emit"] {
+		return (this.#emit ??= (data) =>
+			this.#scope.host.emit(this.node, "custom", data, this.#origin()));
+	}
+	#emitMessage: NodeContext["emitMessage"] | undefined;
+	get emitMessage(): NodeContext["emitMessage"] {
+		return (this.#emitMessage ??= (chunk) =>
+			this.#scope.host.emit(this.node, "message", chunk, this.#origin()));
+	}
+	#reportUsage: NodeContext["reportUsage"] | undefined;
+	get reportUsage(): NodeContext["reportUsage"] {
+		return (this.#reportUsage ??= (usage) =>
+			this.#scope.host.reportUsage(this.node, usage));
+	}
+	/** Where this task's events come from: made at its first event (most tasks emit none). */
+	#originMade: EventOrigin | undefined;
+	#origin(): EventOrigin {
+		const { host, node, taskId } = this.#scope;
+		return (this.#originMade ??= {
+			step: host.step,
+			tasks: [{ node, id: taskId, checkpointId: host.checkpointId }],
+		});
+	}
 	readonly store: Store | undefined;
 	/** The run's callbacks, tags and metadata for LangChain calls (telemetry, issue 13). */
 	get callOptions(): CallOptions {
@@ -138,8 +167,7 @@ export class TaskContext implements NodeContext {
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
-		const { host, memory, node } = scope;
-		const calls = this.#calls;
+		const { host, node } = scope;
 		this.#scope = scope;
 		this.threadId = host.threadId;
 		this.step = host.step;
@@ -147,54 +175,59 @@ export class TaskContext implements NodeContext {
 		this.#signal = signal;
 		this.context = host.context;
 		this.streamingMessages = host.streams.has("messages");
-		this.interrupt = <TResume>(
-			value: unknown,
-			options: InterruptOptions<TResume> = {},
-		): Promise<TResume> => {
-			const refused = checkInterruptCall(node, calls);
-			if (refused !== undefined) return Promise.reject(refused);
-			const index = calls.interrupts++;
-			// asked by a subgraph run this node no longer makes: its answer is not the node's (decision 0130)
-			const asked =
-				memory.interruptCount === 0 ? undefined : memory.interrupts.get(index);
-			if (asked?.subgraph !== undefined)
-				return Promise.reject(
-					new ResumeRejected(
-						askedBySubgraph(
-							node,
-							{ id: asked.id, subgraph: asked.subgraph },
-							host,
-						),
-					),
-				);
-			if (memory.resumed(index))
-				return Promise.resolve(memory.resumes.get(index) as TResume);
-			if (!scope.answers.has(index)) {
-				const signal = new InterruptSignal([{ index, value }]);
-				calls.paused ??= signal;
-				return pause(signal);
-			}
-			return answer(scope, index, options);
-		};
-		this.once = (key, fn) => {
-			const refused = checkOnceCall(node, calls, key, fn);
-			if (refused !== undefined) return Promise.reject(refused);
-			return once(scope, signal, key, fn, true);
-		};
-		// where this task's events come from: made at its first event (most tasks emit none)
-		const { step, checkpointId } = host;
-		let origin: EventOrigin | undefined;
-		const originOf = () =>
-			(origin ??= {
-				step,
-				tasks: [{ node, id: scope.taskId, checkpointId }],
-			});
-		this.emit = (data) => host.emit(node, "custom", data, originOf());
-		this.emitMessage = (chunk) => host.emit(node, "message", chunk, originOf());
-		this.reportUsage = (usage) => host.reportUsage(node, usage);
 		const store = host.config.store;
 		this.store = store === undefined ? undefined : nodeStore(store, this);
 	}
+}
+
+/** A task attempt's `ctx.interrupt`. */
+function interruptOf(
+	scope: TaskScope,
+	calls: AttemptCalls,
+): NodeContext["interrupt"] {
+	const { node, memory, host } = scope;
+	return <TResume>(
+		value: unknown,
+		options: InterruptOptions<TResume> = {},
+	): Promise<TResume> => {
+		const refused = checkInterruptCall(node, calls);
+		if (refused !== undefined) return Promise.reject(refused);
+		const index = calls.interrupts++;
+		// asked by a subgraph run this node no longer makes: its answer is not the node's (decision 0130)
+		const asked =
+			memory.interruptCount === 0 ? undefined : memory.interrupts.get(index);
+		if (asked?.subgraph !== undefined)
+			return Promise.reject(
+				new ResumeRejected(
+					askedBySubgraph(
+						node,
+						{ id: asked.id, subgraph: asked.subgraph },
+						host,
+					),
+				),
+			);
+		if (memory.resumed(index))
+			return Promise.resolve(memory.resumes.get(index) as TResume);
+		if (!scope.answers.has(index)) {
+			const signal = new InterruptSignal([{ index, value }]);
+			calls.paused ??= signal;
+			return pause(signal);
+		}
+		return answer(scope, index, options);
+	};
+}
+
+/** A task attempt's `ctx.once`. */
+function onceOf(
+	scope: TaskScope,
+	signal: RunSignal,
+	calls: AttemptCalls,
+): NodeContext["once"] {
+	return (key, fn) => {
+		const refused = checkOnceCall(scope.node, calls, key, fn);
+		if (refused !== undefined) return Promise.reject(refused);
+		return once(scope, signal, key, fn, true);
+	};
 }
 
 /**
