@@ -95,35 +95,41 @@ export class TaskContext implements NodeContext {
 	// 17); they are closures, so a node may take them off the context (`const { interrupt } = ctx`)
 	#interrupt: NodeContext["interrupt"] | undefined;
 	get interrupt(): NodeContext["interrupt"] {
-		return (this.#interrupt ??= interruptOf(this.#scope, this.#calls));
+		this.#interrupt ??= interruptOf(this.#scope, this.#calls);
+		return this.#interrupt;
 	}
 	#once: NodeContext["once"] | undefined;
 	get once(): NodeContext["once"] {
-		return (this.#once ??= onceOf(this.#scope, this.#signal, this.#calls));
+		this.#once ??= onceOf(this.#scope, this.#signal, this.#calls);
+		return this.#once;
 	}
 	#emit: NodeContext["emit"] | undefined;
 	get emit(): NodeContext["emit"] {
-		return (this.#emit ??= (data) =>
-			this.#scope.host.emit(this.node, "custom", data, this.#origin()));
+		this.#emit ??= (data) =>
+			this.#scope.host.emit(this.node, "custom", data, this.#origin());
+		return this.#emit;
 	}
 	#emitMessage: NodeContext["emitMessage"] | undefined;
 	get emitMessage(): NodeContext["emitMessage"] {
-		return (this.#emitMessage ??= (chunk) =>
-			this.#scope.host.emit(this.node, "message", chunk, this.#origin()));
+		this.#emitMessage ??= (chunk) =>
+			this.#scope.host.emit(this.node, "message", chunk, this.#origin());
+		return this.#emitMessage;
 	}
 	#reportUsage: NodeContext["reportUsage"] | undefined;
 	get reportUsage(): NodeContext["reportUsage"] {
-		return (this.#reportUsage ??= (usage) =>
-			this.#scope.host.reportUsage(this.node, usage));
+		this.#reportUsage ??= (usage) =>
+			this.#scope.host.reportUsage(this.node, usage);
+		return this.#reportUsage;
 	}
 	/** Where this task's events come from: made at its first event (most tasks emit none). */
 	#originMade: EventOrigin | undefined;
 	#origin(): EventOrigin {
 		const { host, node, taskId } = this.#scope;
-		return (this.#originMade ??= {
+		this.#originMade ??= {
 			step: host.step,
 			tasks: [{ node, id: taskId, checkpointId: host.checkpointId }],
-		});
+		};
+		return this.#originMade;
 	}
 	readonly store: Store | undefined;
 	/** The run's callbacks, tags and metadata for LangChain calls (telemetry, issue 13). */
