@@ -23,13 +23,15 @@ describe("a node context's functions", () => {
 		let effects = 0;
 		const seen: boolean[] = [];
 		const node = async (_s: unknown, ctx: NodeContext) => {
-			seen.push(
-				ctx.interrupt === ctx.interrupt &&
-					ctx.once === ctx.once &&
-					ctx.emit === ctx.emit &&
-					ctx.emitMessage === ctx.emitMessage &&
-					ctx.reportUsage === ctx.reportUsage,
-			);
+			const read = () => [
+				ctx.interrupt,
+				ctx.once,
+				ctx.emit,
+				ctx.emitMessage,
+				ctx.reportUsage,
+			];
+			const first = read();
+			seen.push(read().every((f, i) => f === first[i]));
 			const { interrupt, once, emit, reportUsage } = ctx;
 			const looked = await once("lookup", () => {
 				effects += 1;
