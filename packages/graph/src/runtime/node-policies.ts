@@ -11,7 +11,8 @@ import { isMutationError } from "../state/freeze.ts";
 import { inAttempt, retried } from "../telemetry/retried.ts"; // telemetry (issue 13)
 import { InterruptSignal } from "./interrupts.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
-import { ResumeRejected, TaskContext, type TaskScope } from "./task-context.ts";
+import { TaskContext, type TaskScope } from "./task-context.ts";
+import { ResumeRejected } from "./task-interrupt.ts";
 
 /**
  * A node as the runtime calls it: each call is one attempt, made with the task's scope and the attempt's

@@ -12,11 +12,8 @@ import {
 import { commandResumeFromNode } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
-import {
-	ResumeRejected,
-	type TaskHost,
-	type TaskScope,
-} from "./task-context.ts";
+import type { TaskHost, TaskScope } from "./task-context.ts";
+import { ResumeRejected } from "./task-interrupt.ts";
 
 /** What a subgraph node returns to its parent task: the writes its run made. */
 export class SubgraphResult {

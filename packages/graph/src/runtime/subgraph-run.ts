@@ -21,7 +21,8 @@ import {
 import { Run, SubgraphResult } from "./loop.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts } from "./task-calls.ts";
-import { ResumeRejected, TaskContext, type TaskHost } from "./task-context.ts";
+import { TaskContext, type TaskHost } from "./task-context.ts";
+import { ResumeRejected } from "./task-interrupt.ts";
 import { takeSpent } from "./usage.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
