@@ -21,6 +21,11 @@ export interface Headline {
 	};
 	/** The row measuring what stops this figure from going lower on this machine (the schema's floor). */
 	floor?: string;
+	/**
+	 * The row timing the same work in the same process after many more untimed runs: once V8's optimizing
+	 * compiler is done with it (both engines). What lies between the two is the compiler's warm-up.
+	 */
+	compiled?: string;
 }
 
 /** 17: performance round 2; 7 and 5: round 1 (W1–W6, L1), kept where round 2 names no target; 13: T1. */
@@ -40,6 +45,15 @@ export const HEADLINES: Headline[] = [
 		workload: "w1",
 		path: same("us_per_step_no_store"),
 		target: { weftMax: 3, issue: 17 },
+		compiled: "W1a-c",
+	},
+	{
+		id: "W1a-c",
+		figure:
+			"per node-step, no store, compiled (timed again after 400 more runs)",
+		unit: "µs",
+		workload: "w1",
+		path: same("us_per_step_no_store_compiled"),
 	},
 	{
 		id: "W1b",
@@ -239,6 +253,14 @@ export const HEADLINES: Headline[] = [
 		workload: "w5",
 		path: same("ms_per_cycle"),
 		target: { ratio: 1 / 30, issue: 17 },
+		compiled: "W5-c",
+	},
+	{
+		id: "W5-c",
+		figure: "interrupt + resume cycle, compiled (timed again after 600 more)",
+		unit: "ms",
+		workload: "w5",
+		path: same("compiled.ms_per_cycle"),
 	},
 	{
 		id: "W5-s",
@@ -284,6 +306,15 @@ export const HEADLINES: Headline[] = [
 		workload: "l1",
 		path: same("overhead_us_per_model_call"),
 		target: { ratio: 1 / 10, issue: 17 },
+		compiled: "L1-c",
+	},
+	{
+		id: "L1-c",
+		figure:
+			"LLM layer per model call, compiled (timed again after 300 more runs)",
+		unit: "µs",
+		workload: "l1",
+		path: same("compiled.overhead_us_per_model_call"),
 	},
 	{
 		// Weft only (no LangGraph.js counterpart): the figure is a share of L1, the target its maximum

@@ -10,6 +10,26 @@ export function gc(): void {
 	collect?.();
 }
 
+/**
+ * The mean milliseconds per call of `count` calls of `ok` after `warmup` untimed ones (a full GC between);
+ * fails the run when a call returns false.
+ */
+export async function meanAfterWarmup(
+	ok: () => Promise<boolean>,
+	warmup: number,
+	count: number,
+	what: string,
+): Promise<number> {
+	for (let i = 0; i < warmup; i++) check(await ok(), what);
+	gc();
+	let wrong = 0;
+	const t0 = now();
+	for (let i = 0; i < count; i++) if (!(await ok())) wrong++;
+	const ms = (now() - t0) / count;
+	check(wrong === 0, `${wrong} of ${count} timed runs: ${what}`);
+	return ms;
+}
+
 /** Fails the run: a workload whose result is wrong is reported invalid, never as fast. */
 export function check(ok: boolean, what: string): asserts ok {
 	if (!ok) throw new Error(`workload check failed: ${what}`);

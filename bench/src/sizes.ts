@@ -4,6 +4,8 @@ export interface Sizes {
 	w1: {
 		nodes: number;
 		plainWarmup: number;
+		/** After the timed runs without a store, this many more and `plain` timed again: compiled (0: skipped). */
+		plainCompiledWarmup: number;
 		plain: number;
 		savedWarmup: number;
 		saved: number;
@@ -28,6 +30,8 @@ export interface Sizes {
 	w5: {
 		warmup: number;
 		cycles: number;
+		/** Then this many more untimed cycles and `cycles` timed again: the compiled figure (0: skipped). */
+		compiledWarmup: number;
 		/** Cycles on a SQLite file (0 skips it and the new-process figure). */
 		sqliteCycles: number;
 		/** Threads paused here and answered each from a new process. */
@@ -35,7 +39,13 @@ export interface Sizes {
 	};
 	w6: { warmup: number; rounds: number; inProcess: number; peer: boolean };
 	/** Issue 5's LLM-layer overhead: a ReAct agent of `turns` tool calls on a scripted model. */
-	l1: { turns: number; warmup: number; runs: number };
+	l1: {
+		turns: number;
+		warmup: number;
+		runs: number;
+		/** Then this many more untimed runs and `runs` timed again: the compiled figure (0: skipped). */
+		compiledWarmup: number;
+	};
 	/** Issue 13's telemetry cost: L1 with and without an OpenTelemetry provider, `rounds` times each. */
 	t1: { turns: number; warmup: number; runs: number; rounds: number };
 }
@@ -47,6 +57,7 @@ export const SIZES: Record<Size, Sizes> = {
 		w1: {
 			nodes: 100,
 			plainWarmup: 20,
+			plainCompiledWarmup: 400,
 			plain: 200,
 			savedWarmup: 5,
 			saved: 50,
@@ -58,15 +69,22 @@ export const SIZES: Record<Size, Sizes> = {
 		w2: { sends: 1000, warmup: 3, runs: 20, store: true },
 		w3: { loops: 300, sqlite: true },
 		w4: { loops: 250, forkStep: 100, listings: 3, reads: 20, forks: 5 },
-		w5: { warmup: 10, cycles: 200, sqliteCycles: 100, processes: 5 },
+		w5: {
+			warmup: 10,
+			cycles: 200,
+			compiledWarmup: 600,
+			sqliteCycles: 100,
+			processes: 5,
+		},
 		w6: { warmup: 2, rounds: 10, inProcess: 5, peer: true },
-		l1: { turns: 10, warmup: 20, runs: 100 },
+		l1: { turns: 10, warmup: 20, runs: 100, compiledWarmup: 300 },
 		t1: { turns: 10, warmup: 20, runs: 100, rounds: 3 },
 	},
 	quick: {
 		w1: {
 			nodes: 100,
 			plainWarmup: 5,
+			plainCompiledWarmup: 20,
 			plain: 40,
 			savedWarmup: 2,
 			saved: 10,
@@ -78,15 +96,22 @@ export const SIZES: Record<Size, Sizes> = {
 		w2: { sends: 200, warmup: 1, runs: 5, store: true },
 		w3: { loops: 60, sqlite: true },
 		w4: { loops: 60, forkStep: 40, listings: 1, reads: 5, forks: 2 },
-		w5: { warmup: 3, cycles: 50, sqliteCycles: 20, processes: 2 },
+		w5: {
+			warmup: 3,
+			cycles: 50,
+			compiledWarmup: 50,
+			sqliteCycles: 20,
+			processes: 2,
+		},
 		w6: { warmup: 1, rounds: 3, inProcess: 2, peer: true },
-		l1: { turns: 10, warmup: 5, runs: 20 },
+		l1: { turns: 10, warmup: 5, runs: 20, compiledWarmup: 20 },
 		t1: { turns: 10, warmup: 5, runs: 20, rounds: 2 },
 	},
 	smoke: {
 		w1: {
 			nodes: 10,
 			plainWarmup: 1,
+			plainCompiledWarmup: 1,
 			plain: 2,
 			savedWarmup: 1,
 			saved: 2,
@@ -98,9 +123,15 @@ export const SIZES: Record<Size, Sizes> = {
 		w2: { sends: 20, warmup: 1, runs: 2, store: true },
 		w3: { loops: 6, sqlite: true },
 		w4: { loops: 8, forkStep: 4, listings: 1, reads: 1, forks: 2 },
-		w5: { warmup: 1, cycles: 3, sqliteCycles: 2, processes: 0 },
+		w5: {
+			warmup: 1,
+			cycles: 3,
+			compiledWarmup: 1,
+			sqliteCycles: 2,
+			processes: 0,
+		},
 		w6: { warmup: 0, rounds: 1, inProcess: 1, peer: false },
-		l1: { turns: 2, warmup: 1, runs: 2 },
+		l1: { turns: 2, warmup: 1, runs: 2, compiledWarmup: 1 },
 		t1: { turns: 2, warmup: 1, runs: 2, rounds: 1 },
 	},
 };

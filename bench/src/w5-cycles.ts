@@ -32,17 +32,20 @@ async function timedCycle(engine: W5Engine, id: string) {
 	return { total: t2 - t0, run: t1 - t0, resume: t2 - t1 };
 }
 
-/** Times `count` cycles after `warmup` untimed ones. */
+/** Times `count` cycles after `warmup` untimed ones (on threads named `<prefix>warm-i`, `<prefix>c-i`). */
 export async function timeCycles(
 	engine: W5Engine,
 	warmup: number,
 	count: number,
+	prefix = "",
 ) {
-	for (let i = 0; i < warmup; i++) await timedCycle(engine, `warm-${i}`);
+	for (let i = 0; i < warmup; i++)
+		await timedCycle(engine, `${prefix}warm-${i}`);
 	gc();
 	const bodiesBefore = engine.reviewBodies();
 	const all = [];
-	for (let i = 0; i < count; i++) all.push(await timedCycle(engine, `c-${i}`));
+	for (let i = 0; i < count; i++)
+		all.push(await timedCycle(engine, `${prefix}c-${i}`));
 	const total = all.map((c) => c.total);
 	return {
 		ms_per_cycle: round(median(total), 4),
@@ -70,8 +73,25 @@ export async function runW5(
 	p: Sizes["w5"],
 	dirPrefix: string,
 ) {
-	const memory = await timeCycles(stores.memory(), p.warmup, p.cycles);
-	if (p.sqliteCycles === 0) return memory;
+	const inMemory = stores.memory();
+	const memory = await timeCycles(inMemory, p.warmup, p.cycles);
+	const others =
+		p.sqliteCycles === 0 ? {} : await onSqlite(stores, p, dirPrefix);
+	// the in-memory cycles again after `compiledWarmup` more, last (so that no other section runs on code
+	// compiled by them): what a cycle costs once the optimizing compiler is done with it (row W5-c)
+	const compiled =
+		p.compiledWarmup > 0
+			? await timeCycles(inMemory, p.compiledWarmup, p.cycles, "compiled-")
+			: undefined;
+	return {
+		...memory,
+		...(compiled === undefined ? {} : { compiled }),
+		...others,
+	};
+}
+
+/** W5-s and W5-p: cycles on a SQLite file, and threads paused there answered from new processes. */
+async function onSqlite(stores: W5Stores, p: Sizes["w5"], dirPrefix: string) {
 	const dir = mkdtempSync(join(tmpdir(), dirPrefix));
 	try {
 		const path = join(dir, "w5.db");
@@ -89,7 +109,6 @@ export async function runW5(
 					);
 		await close();
 		return {
-			...memory,
 			sqlite,
 			...(newProcess === undefined ? {} : { new_process: newProcess }),
 		};

@@ -33,6 +33,11 @@ describe("pnpm bench --quick --weft-only --built", () => {
 		);
 		expect(json.lines.every((l) => l.valid)).toBe(true);
 		expect(r.stdout).toMatch(/\| L1 \|/);
+		// the compiled rows beside W1a, W5 and L1
+		for (const id of ["W1a-c", "W5-c", "L1-c"])
+			expect(r.stdout).toMatch(
+				new RegExp(`\\| ${id} \\| [^|]+\\| [^|]+\\| \\d`),
+			);
 		expect(r.stdout).toMatch(/\| T1 \|/);
 	}, 300_000);
 });

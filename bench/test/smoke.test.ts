@@ -28,6 +28,8 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 			expect(pg?.bare_put_us).toBeGreaterThan(0);
 		}
 		expect(r.sqlite?.bare_put_us).toBeGreaterThan(0);
+		// W1a-c: the chain without a store timed again after more runs (compiled)
+		expect(r.us_per_step_no_store_compiled).toBeGreaterThan(0);
 	});
 
 	it("W1d-s replays the SQLite put's own statements", () => {
@@ -57,11 +59,19 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 	it("W5: interrupt then resume ends with the approved result", async () => {
 		const r = await w5(tiny.w5);
 		expect(r.review_body_runs_per_cycle).toBeGreaterThanOrEqual(1);
+		// W5-c: the in-memory cycles timed again after more cycles, on threads of their own
+		expect(r.compiled?.ms_per_cycle).toBeGreaterThan(0);
+		expect(r.compiled?.review_body_runs_per_cycle).toBe(
+			r.review_body_runs_per_cycle,
+		);
 	});
 
 	it("L1: a ReAct agent makes one model call per turn and ends with the final answer", async () => {
 		const r = await l1(tiny.l1);
 		expect(r.model_calls_per_run).toBe(tiny.l1.turns + 1);
+		// L1-c: agent and direct loop timed again after more runs
+		expect(r.compiled?.agent_ms_per_run).toBeGreaterThan(0);
+		expect(r.compiled?.direct_ms_per_run).toBeGreaterThan(0);
 	});
 
 	it("T1: the agent with and without an OpenTelemetry provider gives the same answers", async () => {

@@ -34,7 +34,15 @@ export function verdicts(rows: Row[]): string {
 				: floor !== undefined
 					? `; its floor ${floor.id} reads ${num(floor.weft.median)}`
 					: "";
-		return `- ${r.id} ${r.figure}: ${ratio(r.ratio)}${weft}${stops} (#${r.target?.issue})`;
+		const compiled =
+			r.compiled === undefined ? undefined : byId.get(r.compiled);
+		const warm =
+			compiled === undefined
+				? ""
+				: r.target?.ratio !== undefined
+					? `; the same work compiled (${compiled.id}) reads ${ratio(compiled.ratio)}`
+					: `; the same work compiled (${compiled.id}) reads ${num(compiled.weft.median)}`;
+		return `- ${r.id} ${r.figure}: ${ratio(r.ratio)}${weft}${stops}${warm} (#${r.target?.issue})`;
 	};
 	const count = (issues: TargetIssue[], what: string) => {
 		const of = judged.filter((r) => issues.includes(r.target!.issue));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Checkpointer, MemoryCheckpointer } from "@weft/checkpoint";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { check, gc, now } from "../measure.ts";
+import { check, gc, meanAfterWarmup, now } from "../measure.ts";
 import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import { postgresPutFloorUs, sqlitePutFloorUs } from "../put-floor.ts";
 import type { Sizes } from "../sizes.ts";
@@ -61,16 +61,36 @@ export async function w1(p: Sizes["w1"]) {
 	const last = await saved.getState({ threadId: `t-${p.saved - 1}` });
 	check(last.values.count === p.nodes, "the stored state reads back");
 
+	const durable = {
+		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
+		...(p.postgres > 0 ? { postgres: await inFreshDatabase(postgres(p)) } : {}),
+	};
+	// the chain without a store again after `plainCompiledWarmup` more runs, last (so that no other section
+	// runs on code compiled by them): what it costs once the optimizing compiler is done (row W1a-c)
+	const compiledUs =
+		p.plainCompiledWarmup > 0
+			? ((await meanAfterWarmup(
+					async () =>
+						(await plain.graph.invoke({ count: 0 }, limit)).count === p.nodes,
+					p.plainCompiledWarmup,
+					p.plain,
+					"the chain without a store ended with a wrong count",
+				)) *
+					1000) /
+				p.nodes
+			: undefined;
 	return {
 		us_per_step_no_store: round(plainUs, 2),
+		...(compiledUs === undefined
+			? {}
+			: { us_per_step_no_store_compiled: round(compiledUs, 2) }),
 		us_per_step_memory: round(savedUs, 2),
 		memory_over_no_store: round(savedUs / plainUs, 2),
 		checkpoint_bytes_per_run: bytesPerRun,
 		checkpoints_per_run: sizes.length,
 		growth: growth(sizes),
 		compile_ms: round(plain.compileMs, 2),
-		...(p.sqlite > 0 ? { sqlite: await sqlite(p) } : {}),
-		...(p.postgres > 0 ? { postgres: await inFreshDatabase(postgres(p)) } : {}),
+		...durable,
 	};
 }
 
