@@ -103,6 +103,41 @@ describe.skipIf(!available)("a replaced run-lock session", () => {
 		}
 	}, 30_000);
 
+	it("check() replaces a lost session at once and tells the worker which runs were taken back", async () => {
+		const records = await PostgresRecords.connect(db.url);
+		const other = new pg.Client({ connectionString: db.url });
+		await other.connect();
+		const told: Array<[string, number]> = [];
+		const locks = await RunLocks.open(records.pool, (runId, attempt) =>
+			told.push([runId, attempt]),
+		);
+		try {
+			await other.query(
+				`INSERT INTO weft_server.runs (run_id, thread_id, status, attempt, claimed_at, body)
+				VALUES ('kept', 'kept', 'running', 1, now(), '{}'), ('gone', 'gone', 'running', 1, now(), '{}')`,
+			);
+			expect(await locks.hold("kept", 1)).toBe(true);
+			expect(await locks.hold("gone", 1)).toBe(true);
+			// the worker is cut off: its lock session ends; meanwhile "gone" is taken back from it
+			await endSessionOf(other, "kept");
+			await other.query(
+				"UPDATE weft_server.runs SET status = 'pending' WHERE run_id = 'gone'",
+			);
+			// nothing else happens on the worker (one long run): its check replaces the session
+			await locks.check();
+			expect(told).toEqual([["gone", 1]]);
+			expect(await free(other, "kept")).toBe(false);
+			expect(await free(other, "gone")).toBe(true);
+			// a session that is fine is left as it is: nothing more to tell
+			await locks.check();
+			expect(told).toHaveLength(1);
+		} finally {
+			locks.close();
+			await other.end();
+			await records.close();
+		}
+	}, 30_000);
+
 	it("takes no lock again of a run whose move back to pending is being committed", async () => {
 		const records = await PostgresRecords.connect(db.url);
 		const other = new pg.Client({ connectionString: db.url });

@@ -5,21 +5,25 @@ import type pg from "pg";
  * long as the worker's session, so a worker that dies (SIGKILL, lost connection) releases them at once.
  * A lost session is replaced on the next use, and the locks of the runs still executing here are taken
  * again on it (meanwhile the thread's lease still guards those runs): not of a run that is no longer this
- * worker's attempt (a sweep took it back from this worker while it was paused, decision 0107).
+ * worker's attempt (a sweep took it back from this worker while it was paused or cut off, decision 0107).
+ * The worker is told of such a run (`onTakenBack`): its attempt stops, rather than running on while the
+ * next attempt waits for the thread's lease (decision 0167). `check` replaces a lost session at once.
  */
 export class RunLocks {
 	readonly #pool: pg.Pool;
+	readonly #onTakenBack: TakenBack | undefined;
 	#client: pg.PoolClient | undefined;
 	#connecting: Promise<pg.PoolClient> | undefined;
 	/** Runs whose lock this worker holds, and for which attempt (releasing one it does not hold: a no-op). */
 	readonly #held = new Map<string, number>();
 
-	private constructor(pool: pg.Pool) {
+	private constructor(pool: pg.Pool, onTakenBack: TakenBack | undefined) {
 		this.#pool = pool;
+		this.#onTakenBack = onTakenBack;
 	}
 
-	static async open(pool: pg.Pool): Promise<RunLocks> {
-		const locks = new RunLocks(pool);
+	static async open(pool: pg.Pool, onTakenBack?: TakenBack): Promise<RunLocks> {
+		const locks = new RunLocks(pool, onTakenBack);
 		await locks.#session();
 		return locks;
 	}
@@ -37,15 +41,37 @@ export class RunLocks {
 	async #connect(): Promise<pg.PoolClient> {
 		const client = await this.#pool.connect();
 		client.on("error", () => this.#drop(client));
+		const takenBack: Array<[string, number]> = [];
 		try {
 			for (const [runId, attempt] of this.#held)
-				if (!(await retake(client, runId, attempt))) this.#held.delete(runId);
+				if (!(await retake(client, runId, attempt))) {
+					this.#held.delete(runId);
+					takenBack.push([runId, attempt]);
+				}
 		} catch (error) {
 			client.release(true);
 			throw error;
 		}
 		this.#client = client;
+		for (const [runId, attempt] of takenBack)
+			this.#onTakenBack?.(runId, attempt);
 		return client;
+	}
+
+	/**
+	 * Replaces a session lost since its last use now (taking its runs' locks again, and telling the worker
+	 * of those taken back), rather than at the next run this worker takes or ends: a worker cut off from
+	 * the database that is busy with one long run learns at once, on reconnecting, that it was taken back.
+	 */
+	async check(): Promise<void> {
+		const client = await this.#session();
+		try {
+			// a session whose end was not heard yet (its error event still to come) is found out here
+			await client.query("SELECT 1");
+		} catch {
+			this.#drop(client);
+			await this.#session();
+		}
 	}
 
 	/** Forgets a broken session (its locks went with it). */
@@ -110,6 +136,9 @@ export class RunLocks {
 		client?.release();
 	}
 }
+
+/** Told of a run taken back from this worker: its lock could not be taken again for `attempt`. */
+export type TakenBack = (runId: string, attempt: number) => void;
 
 /**
  * Takes the run's lock again on a new session, if the run is still `attempt`'s: running it, or pending

@@ -1,4 +1,9 @@
-import type { Checkpointer, Store, WeftError } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	type Checkpointer,
+	type Store,
+	type WeftError,
+} from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import {
@@ -130,7 +135,14 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`)),
 	);
 	await listener.start();
-	const runLocks = await RunLocks.open(pool);
+	// a run taken back from this worker (cut off from the database, or paused, past its lease) stops here:
+	// its lease is given up (the thread's status left as it is) and the next attempt goes on from the last
+	// checkpoint, instead of waiting for this one to run on to its end (decision 0167)
+	const runLocks = await RunLocks.open(pool, (runId, attempt) => {
+		const entry = live.get(runId);
+		if (entry?.attempt === attempt)
+			entry.controller.abort(takenBack(runId, attempt));
+	});
 
 	const execute = async (job: RunJob): Promise<void> => {
 		// held from before the claim until the final status is written, so that no sweep takes the run back
@@ -307,6 +319,8 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	let sweeping: Promise<void> = Promise.resolve();
 	const timer = setInterval(() => {
 		sweeping = sweeping
+			// a lost run-lock session replaced first: a run taken back from here meanwhile stops at once
+			.then(() => runLocks.check().catch(() => {}))
 			.then(sweep)
 			.then(() => sweepExpiredEvents(pool, ttlMs, finals))
 			.then(
@@ -357,4 +371,16 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		},
 		close,
 	};
+}
+
+/**
+ * Why a run's attempt stops when it was taken back from this worker: `LEASE_LOST`, so that the graph gives
+ * its lease up without writing the thread's status (the next attempt's business) and stops.
+ */
+function takenBack(runId: string, attempt: number): CheckpointError {
+	return new CheckpointError(
+		"LEASE_LOST",
+		`run ${runId}: attempt ${attempt} was taken back from this worker (cut off from the database or paused past its lease); the next attempt goes on from the last checkpoint`,
+		{ hint: "nothing to do: the run goes on in its next attempt" },
+	);
 }
