@@ -1,4 +1,5 @@
 // What every workload uses to time, check and sample memory.
+import type { Sizes } from "./sizes.ts";
 
 /** A monotonic clock in milliseconds. */
 export const now = (): number => performance.now();
@@ -11,23 +12,25 @@ export function gc(): void {
 }
 
 /**
- * The mean milliseconds per call of `count` calls of `ok` after `warmup` untimed ones (a full GC between);
- * fails the run when a call returns false.
+ * W1a-c (both engines): µs per node-step of the chain without a store, `plain` runs timed after
+ * `plainCompiledWarmup` more untimed ones (a full GC between), once the optimizing compiler is done with
+ * it; undefined when `plainCompiledWarmup` is 0. `count` runs the chain once and gives its final count.
  */
-export async function meanAfterWarmup(
-	ok: () => Promise<boolean>,
-	warmup: number,
-	count: number,
-	what: string,
-): Promise<number> {
-	for (let i = 0; i < warmup; i++) check(await ok(), what);
+export async function compiledStepUs(
+	p: Pick<Sizes["w1"], "nodes" | "plain" | "plainCompiledWarmup">,
+	count: () => Promise<number>,
+): Promise<number | undefined> {
+	if (p.plainCompiledWarmup === 0) return undefined;
+	const what = "the chain without a store ended with a wrong count";
+	for (let i = 0; i < p.plainCompiledWarmup; i++)
+		check((await count()) === p.nodes, what);
 	gc();
 	let wrong = 0;
 	const t0 = now();
-	for (let i = 0; i < count; i++) if (!(await ok())) wrong++;
-	const ms = (now() - t0) / count;
-	check(wrong === 0, `${wrong} of ${count} timed runs: ${what}`);
-	return ms;
+	for (let i = 0; i < p.plain; i++) if ((await count()) !== p.nodes) wrong++;
+	const us = ((now() - t0) * 1000) / (p.plain * p.nodes);
+	check(wrong === 0, `${wrong} of ${p.plain} timed runs: ${what}`);
+	return us;
 }
 
 /** Fails the run: a workload whose result is wrong is reported invalid, never as fast. */

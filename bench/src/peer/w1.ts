@@ -13,7 +13,7 @@ import {
 } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { check, gc, meanAfterWarmup, now } from "../measure.ts";
+import { check, compiledStepUs, gc, now } from "../measure.ts";
 import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, median, round } from "../stats.ts";
@@ -78,18 +78,10 @@ export async function w1(p: Sizes["w1"]) {
 	};
 	// the chain without a store again after `plainCompiledWarmup` more runs, last (so that no other section
 	// runs on code compiled by them): what it costs once the optimizing compiler is done (row W1a-c)
-	const compiledUs =
-		p.plainCompiledWarmup > 0
-			? ((await meanAfterWarmup(
-					async () =>
-						(await plain.graph.invoke({ count: 0 }, limit)).count === p.nodes,
-					p.plainCompiledWarmup,
-					p.plain,
-					"the chain without a store ended with a wrong count",
-				)) *
-					1000) /
-				p.nodes
-			: undefined;
+	const compiledUs = await compiledStepUs(
+		p,
+		async () => (await plain.graph.invoke({ count: 0 }, limit)).count,
+	);
 	return {
 		us_per_step_no_store: round(plainUs, 2),
 		...(compiledUs === undefined

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Checkpointer, MemoryCheckpointer } from "@weft/checkpoint";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { check, gc, meanAfterWarmup, now } from "../measure.ts";
+import { check, compiledStepUs, gc, now } from "../measure.ts";
 import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import { postgresPutFloorUs, sqlitePutFloorUs } from "../put-floor.ts";
 import type { Sizes } from "../sizes.ts";
@@ -67,18 +67,10 @@ export async function w1(p: Sizes["w1"]) {
 	};
 	// the chain without a store again after `plainCompiledWarmup` more runs, last (so that no other section
 	// runs on code compiled by them): what it costs once the optimizing compiler is done (row W1a-c)
-	const compiledUs =
-		p.plainCompiledWarmup > 0
-			? ((await meanAfterWarmup(
-					async () =>
-						(await plain.graph.invoke({ count: 0 }, limit)).count === p.nodes,
-					p.plainCompiledWarmup,
-					p.plain,
-					"the chain without a store ended with a wrong count",
-				)) *
-					1000) /
-				p.nodes
-			: undefined;
+	const compiledUs = await compiledStepUs(
+		p,
+		async () => (await plain.graph.invoke({ count: 0 }, limit)).count,
+	);
 	return {
 		us_per_step_no_store: round(plainUs, 2),
 		...(compiledUs === undefined
