@@ -38,6 +38,14 @@ describe("a failed run, afterwards", () => {
 			"broken",
 		]);
 		expect(broken.code).toBe(1);
+		const reducer = await weft([
+			...db,
+			"run",
+			`${fixture}#badReducer`,
+			"--thread",
+			"reducer",
+		]);
+		expect(reducer.code).toBe(1);
 		// "run the thread again" in the CLI's words
 		expect(broken.stderr).toMatch(
 			/hint: fix the node, then run on from where it failed with `weft --db \S+ continue broken`/,
@@ -51,6 +59,10 @@ describe("a failed run, afterwards", () => {
 			'loop failed at "tick": GRAPH_RECURSION_LIMIT the run reached the recursion limit of 100 supersteps',
 		);
 		expect(text.stdout).toContain('broken failed at "boom": NODE_FAILED');
+		// the node finished, its update's merge failed: recorded all the same (at the step it is due)
+		expect(text.stdout).toMatch(
+			/reducer failed at "add": NODE_FAILED .*the reducer cannot add/,
+		);
 		const json = await weft([...db, "--json", "threads"]);
 		const loop = json.json.find(
 			(t: { threadId: string }) => t.threadId === "loop",

@@ -13,6 +13,7 @@ import {
 	checkRunConfig,
 	ownConfig,
 } from "./check-config.ts";
+import { commitFailureRecords } from "./commit-failure.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
@@ -30,11 +31,7 @@ import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
 import { planTasks } from "./step/plan-tasks.ts";
-import {
-	pauseRecords,
-	type StepPlace,
-	stoppedRecords,
-} from "./step-records.ts";
+import { errorRecords, pauseRecords, type StepPlace } from "./step-records.ts";
 import type { TaskHost } from "./task-context.ts";
 import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
 import { keepSpent } from "./usage.ts";
@@ -258,8 +255,13 @@ export class Run {
 			if (settled.next === "interrupted")
 				return { result: await this.#finish("interrupted") };
 			this.#lifecycle.step("COMMIT");
-			const committed = this.#commitStep(outcomes as DoneOutcome[]);
-			if (committed !== undefined) await committed;
+			const tasks = this.#at.tasks; // planning replaces them
+			try {
+				const committed = this.#commitStep(outcomes as DoneOutcome[]);
+				if (committed !== undefined) await committed;
+			} catch (error) {
+				throw await this.#commitFailed(error, tasks);
+			}
 			this.#lifecycle.step("PLAN");
 			const after = pauses.after(outcomes, this.#at.tasks.length > 0);
 			if (after.length > 0) return this.#pause(after, "after");
@@ -441,10 +443,25 @@ export class Run {
 	async #stopped(limit: number): Promise<GraphRecursionError> {
 		const error = new GraphRecursionError(limit);
 		try {
-			await this.#store?.persist(stoppedRecords(this.#at.tasks, error));
+			await this.#store?.persist(errorRecords(this.#at.tasks, error));
 		} catch {
 			// the stop matters more than its record
 		}
+		return error;
+	}
+
+	/** A step's commit failed: its error is recorded where the step is due (`commit-failure.ts`). */
+	async #commitFailed(
+		error: unknown,
+		tasks: readonly TaskSpec[],
+	): Promise<unknown> {
+		const records = commitFailureRecords(error, tasks);
+		if (records.length > 0)
+			try {
+				await this.#store?.persist(records);
+			} catch {
+				// the failure matters more than its record
+			}
 		return error;
 	}
 

@@ -1,5 +1,6 @@
 import { isWeftError, NodeError, WeftError } from "@weft/checkpoint";
 import type { BranchSpec } from "../graph/validate-graph.ts";
+import { blame } from "./commit-failure.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
 
@@ -44,14 +45,21 @@ function routed(
 	pathMap: BranchSpec["pathMap"],
 ): Target[] {
 	if (to === undefined || to === null)
-		throw new WeftError(
-			"UNKNOWN_NODE",
-			`the router of node "${node}" returned ${to}`,
-			{
-				hint: "return a node name, END, a Send, or an array of them (an empty array: go nowhere from here)",
-			},
+		throw blame(
+			new WeftError(
+				"UNKNOWN_NODE",
+				`the router of node "${node}" returned ${to}`,
+				{
+					hint: "return a node name, END, a Send, or an array of them (an empty array: go nowhere from here)",
+				},
+			),
+			node,
 		);
-	return toTargets(to, node, pathMap);
+	try {
+		return toTargets(to, node, pathMap);
+	} catch (error) {
+		throw blame(error, node);
+	}
 }
 
 /**
@@ -60,7 +68,7 @@ function routed(
  */
 function routerFailed(node: string, error: unknown): unknown {
 	return isWeftError(error)
-		? error
+		? blame(error, node)
 		: new NodeError(node, error, "NODE_FAILED", "router");
 }
 

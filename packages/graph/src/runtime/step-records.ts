@@ -91,10 +91,11 @@ export function unfinishedRecords(
 }
 
 /**
- * Records of a run stopped before a step (the recursion limit): each task due gets the error, as a
- * failed task does, so the checkpoint says why the thread failed there (execution ignores them).
+ * Records of an error that stopped tasks without one of them failing (the recursion limit before a step, a
+ * step's commit: `commit-failure.ts`): each task gets the error, as a failed task does, so the checkpoint
+ * says why the thread failed there (execution ignores them: going on runs the tasks).
  */
-export function stoppedRecords(
+export function errorRecords(
 	tasks: ReadonlyArray<Pick<TaskSpec, "id" | "node">>,
 	error: WeftError,
 ): PendingWrite[] {

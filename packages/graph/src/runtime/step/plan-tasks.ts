@@ -3,6 +3,7 @@ import { WeftError } from "@weft/checkpoint";
 import { END, START } from "../../constants.ts";
 import type { GraphSpec } from "../../graph/validate-graph.ts";
 import { isSend } from "../../send.ts";
+import { blame } from "../commit-failure.ts";
 
 /** A route target once resolved: a node name, or a Send as `{ node, input }`. */
 export type Target = string | { node: string; input: unknown };
@@ -162,11 +163,12 @@ function byNode(a: TaskSpec, b: TaskSpec): number {
 }
 
 function unknownNode(from: string, to: string): WeftError {
-	return new WeftError(
+	const error = new WeftError(
 		"UNKNOWN_NODE",
 		`"${from}" routed the run to "${to}", which is not a node of this graph`,
 		{
 			hint: `fix the name returned by the router or Command.goto of "${from}"`,
 		},
 	);
+	return blame(error, from);
 }
