@@ -2,6 +2,7 @@ import type {
 	ChannelWrite,
 	Checkpointer,
 	CheckpointSource,
+	PendingWrite,
 	TaskSpec,
 	WeftError,
 } from "@weft/checkpoint";
@@ -260,7 +261,8 @@ export class Run {
 				const committed = this.#commitStep(outcomes as DoneOutcome[]);
 				if (committed !== undefined) await committed;
 			} catch (error) {
-				throw await this.#commitFailed(error, tasks);
+				await this.#record(commitFailureRecords(error, tasks));
+				throw error;
 			}
 			this.#lifecycle.step("PLAN");
 			const after = pauses.after(outcomes, this.#at.tasks.length > 0);
@@ -442,27 +444,18 @@ export class Run {
 	 */
 	async #stopped(limit: number): Promise<GraphRecursionError> {
 		const error = new GraphRecursionError(limit);
-		try {
-			await this.#store?.persist(errorRecords(this.#at.tasks, error));
-		} catch {
-			// the stop matters more than its record
-		}
+		await this.#record(errorRecords(this.#at.tasks, error));
 		return error;
 	}
 
-	/** A step's commit failed: its error is recorded where the step is due (`commit-failure.ts`). */
-	async #commitFailed(
-		error: unknown,
-		tasks: readonly TaskSpec[],
-	): Promise<unknown> {
-		const records = commitFailureRecords(error, tasks);
-		if (records.length > 0)
-			try {
-				await this.#store?.persist(records);
-			} catch {
-				// the failure matters more than its record
-			}
-		return error;
+	/** Saves the records of why the run fails where it stands (a failed commit's: `commit-failure.ts`). */
+	async #record(records: PendingWrite[]): Promise<void> {
+		if (records.length === 0) return;
+		try {
+			await this.#store?.persist(records);
+		} catch {
+			// the failure matters more than its record
+		}
 	}
 
 	async #fail(thrown: unknown): Promise<RunResult> {
