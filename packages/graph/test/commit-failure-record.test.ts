@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	type Checkpointer,
 	MemoryCheckpointer,
@@ -16,6 +15,7 @@ import {
 } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { stores as durableStores } from "./durable/stores.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "weft-commit-failure-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,12 +51,28 @@ function graph(cp: Checkpointer) {
 		.compile({ checkpointer: cp });
 }
 
-const stores: Array<[string, () => Checkpointer]> = [
-	["memory", () => new MemoryCheckpointer()],
-	[
-		"SQLite file",
-		() => new SqliteCheckpointer({ path: join(dir, `${Math.random()}.db`) }),
-	],
+const opened: Array<{ close?: () => Promise<void> | void }> = [];
+const dropped: Array<() => Promise<void>> = [];
+afterAll(async () => {
+	for (const cp of opened) await cp.close?.();
+	for (const drop of dropped) await drop();
+});
+
+/** Memory, a SQLite file, and Postgres (in CI, or where a server answers): a fresh store per test. */
+const stores: Array<[string, () => Promise<Checkpointer>]> = [
+	["memory", async () => new MemoryCheckpointer()],
+	...(await durableStores()).map(
+		(store): [string, () => Promise<Checkpointer>] => [
+			store.name,
+			async () => {
+				const location = await store.create(mkdtempSync(join(dir, "s-")));
+				const cp = await store.open(location);
+				opened.push(cp as { close?: () => Promise<void> });
+				dropped.push(() => store.drop(location));
+				return cp;
+			},
+		],
+	),
 ];
 
 describe.each(stores)("a step that fails at its commit (%s)", (_, open) => {
@@ -88,7 +104,7 @@ describe.each(stores)("a step that fails at its commit (%s)", (_, open) => {
 	])(
 		"%s: the failure is recorded where the step is due; going on re-runs it",
 		async (_, how, code, text) => {
-			const cp = open();
+			const cp = await open();
 			const g = graph(cp);
 			Object.assign(broken, how);
 			const error = await g
