@@ -6,7 +6,7 @@ import { sdkAuditSuite } from "./fixtures/sdk-audit-suite.ts";
 const fixture = (file: string) =>
 	fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
 const graphArgs = [
-	...["abc", "boom", "chat", "nested"].flatMap((g) => [
+	...["abc", "boom", "badMerge", "chat", "nested"].flatMap((g) => [
 		"--graph",
 		`${g}=${fixture("audit-graphs.ts")}#${g}`,
 	]),
