@@ -205,11 +205,53 @@ export async function answer(
 		{ ...config, ...(checkpointId === undefined ? {} : { checkpointId }) },
 		env,
 		`resuming thread ${threadId}`,
-	).catch((error: unknown) => {
-		throw scopeRefusal(error, threadId, opts.scopes !== undefined) ?? error;
+	).catch(async (error: unknown) => {
+		throw (
+			scopeRefusal(error, threadId, opts.scopes !== undefined) ??
+			(await answeredMeanwhile(
+				error,
+				checkpointer,
+				threadId,
+				request,
+				waitsAt,
+			)) ??
+			error
+		);
 	});
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
+}
+
+/**
+ * The run found nothing to answer, and the request read before it no longer waits where it did: another
+ * answer (another process, the server, a script) or a run of the thread came in between and took it
+ * (decision 0124). Said so, with the CLI's own hint: the generic one would offer `weft continue`, on a
+ * thread already moved on. A request still waiting (on a branch the run did not resume) keeps the run's
+ * own refusal, which names that branch.
+ */
+async function answeredMeanwhile(
+	error: unknown,
+	checkpointer: Checkpointer,
+	threadId: string,
+	request: Interrupt,
+	waitsAt: string,
+): Promise<WeftError | undefined> {
+	if (!isWeftError(error, "NO_PENDING_INTERRUPT")) return undefined;
+	const at = await checkpointer.getTuple({ threadId, checkpointId: waitsAt });
+	if (
+		at !== undefined &&
+		pendingInterrupts(at).some((i) => i.id === request.id)
+	)
+		return undefined;
+	const t = shellWord(threadId);
+	return new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`the request from "${request.node}" (${request.id}) was answered meanwhile: another process answered it or ran thread "${threadId}" on after it was read; this answer was not stored`,
+		{
+			hint: `see what the thread is doing with \`weft show ${t}\` (\`weft watch ${t}\` follows a run still going) and what waits with \`weft pending\``,
+			cause: error,
+		},
+	);
 }
 
 /** An answer refused for the caller's scopes, with a hint a CLI user can follow. */

@@ -67,6 +67,9 @@ export class Progress {
 					this.print(pc.yellow(`paused at "${i.node}" (interrupt ${i.id})`));
 				break;
 			case "error":
+				// an answer refused before it was taken (a bad answer, one that came second) is no failed run:
+				// the thread is as it was, and the error printed after says why
+				if (this.#held !== undefined) break;
 				this.print(
 					pc.red(
 						`failed${event.node === undefined ? "" : ` in "${event.node}"`}`,
