@@ -39,4 +39,16 @@ describe("an answer another process gave first", () => {
 			(await weft([...db, "--json", "pending", "--thread", "note"])).json,
 		).toEqual([]);
 	});
+
+	it("still prints 'failed in' for a node that fails after it took the answer", async () => {
+		expect((await weft([...db, "run", graph, "--thread", "boom"])).code).toBe(
+			0,
+		);
+		const r = await weft([...db, "approve", "boom"], {
+			env: { WEFT_TEST_FAIL_AFTER_ANSWER: "1" },
+		});
+		expect(r.code).toBe(1);
+		expect(r.stdout).toContain('failed in "review"');
+		expect(r.stderr).toContain("error NODE_FAILED");
+	});
 });

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "@weft/graph";
+import { isWeftError, type StreamEvent } from "@weft/graph";
 import pc from "picocolors";
 import { LiveLine } from "./live-line.ts";
 import { callText, contentText, plainMessage } from "./messages.ts";
@@ -67,9 +67,9 @@ export class Progress {
 					this.print(pc.yellow(`paused at "${i.node}" (interrupt ${i.id})`));
 				break;
 			case "error":
-				// an answer refused before it was taken (a bad answer, one that came second) is no failed run:
-				// the thread is as it was, and the error printed after says why
-				if (this.#held !== undefined) break;
+				// a run refused before it started (an answer that came second, a thread another run holds) is
+				// no failed run: the thread is as it was, and the error printed after says why
+				if (refusal(event.error)) break;
 				this.print(
 					pc.red(
 						`failed${event.node === undefined ? "" : ` in "${event.node}"`}`,
@@ -109,6 +109,16 @@ export class Progress {
 }
 
 /** An event a resumed run sends only after its answer was taken (a refused one ends the run before). */
+/** The codes of a run refused before it ran anything: the thread is as it was. */
+const REFUSALS: ReadonlySet<string> = new Set([
+	"NO_PENDING_INTERRUPT",
+	"UNKNOWN_INTERRUPT_ID",
+	"THREAD_BUSY",
+]);
+
+const refusal = (error: unknown): boolean =>
+	isWeftError(error) && REFUSALS.has(error.code);
+
 const wentOn = (event: StreamEvent) =>
 	event.type === "lifecycle"
 		? event.state === "committing"
