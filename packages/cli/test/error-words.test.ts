@@ -6,12 +6,11 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliHint } from "../src/cli-hints.ts";
-import { root, weft, weftCommand } from "./run-cli.ts";
+import { damageNewestCheckpoint, root, weft, weftCommand } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -272,22 +271,7 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			"--input",
 			'{"request":"x"}',
 		]);
-		// the SQLite driver the store package uses (not a dependency of the CLI's own)
-		const Database = createRequire(
-			join(root, "packages/checkpoint-sqlite/package.json"),
-		)("better-sqlite3") as new (
-			path: string,
-		) => {
-			prepare(sql: string): { run(): unknown };
-			close(): void;
-		};
-		const file = new Database(join(dir, "weft.db"));
-		file
-			.prepare(
-				"UPDATE checkpoints SET data = x'0001' WHERE thread_id = 'damaged' AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = 'damaged')",
-			)
-			.run();
-		file.close();
+		damageNewestCheckpoint(join(dir, "weft.db"), "damaged");
 		const r = await weft([...db, "approve", "damaged"]);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain("error CORRUPT_CHECKPOINT");

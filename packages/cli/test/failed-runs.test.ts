@@ -1,10 +1,10 @@
 // A run that fails (the recursion limit, a node that throws) stays visible afterwards: `weft threads`
 // and `weft show` say the thread failed and why, from what the runtime recorded at its last checkpoint.
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { damageNewestCheckpoint, root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -75,6 +75,27 @@ describe("a failed run, afterwards", () => {
 				message: expect.stringContaining("100"),
 			},
 		});
+	});
+
+	it("weft threads lists every thread when a failed one's newest checkpoint is damaged, and says so", async () => {
+		const damaged = join(dir, "damaged.db");
+		copyFileSync(db[1]!, damaged);
+		damageNewestCheckpoint(damaged, "broken");
+		const text = await weft(["--db", damaged, "threads"]);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toMatch(/│ loop +│ failed/);
+		expect(text.stdout).toMatch(/│ broken +│ failed/);
+		expect(text.stdout).toMatch(
+			/broken failed, why could not be read: checkpoint "[^"]+" of thread "broken" is corrupt/,
+		);
+		const json = await weft(["--db", damaged, "--json", "threads"]);
+		expect(json.code).toBe(0);
+		const broken = json.json.find(
+			(t: { threadId: string }) => t.threadId === "broken",
+		);
+		expect(broken.status).toBe("failed");
+		expect(broken.unreadable).toContain("is corrupt");
+		expect(broken.error).toBeUndefined();
 	});
 
 	it("weft show says the thread failed at its checkpoint, with the error's code and message", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
@@ -6,7 +6,7 @@ import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { collectStats, latency, parseSince } from "../src/commands/stats.ts";
-import { weftSync as weft } from "./run-cli.ts";
+import { damageNewestCheckpoint, weftSync as weft } from "./run-cli.ts";
 
 describe("weft stats", () => {
 	let dir: string;
@@ -70,6 +70,26 @@ describe("weft stats", () => {
 		});
 		expect(future.threads).toBe(0);
 		cp.close();
+	});
+
+	it("reads past a damaged thread: the others' figures, and a warning naming it", () => {
+		const damaged = join(dir, "damaged.db");
+		copyFileSync(path, damaged);
+		damageNewestCheckpoint(damaged, "b");
+		const r = weft(["--db", damaged, "--json", "stats"]);
+		expect(r.code).toBe(0);
+		expect(r.json.threads).toBe(4);
+		expect(r.json.errors).toEqual([
+			{ code: "NODE_FAILED", count: 1, rate: 0.25 },
+		]);
+		expect(r.json.unreadable).toEqual([
+			{ threadId: "b", error: expect.stringContaining("is corrupt") },
+		]);
+		expect(r.stderr).toContain("warning: could not read thread b");
+		const text = weft(["--db", damaged, "stats"]);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toContain("agent");
+		expect(text.stderr).toContain("warning: could not read thread b");
 	});
 
 	it("prints the figures as JSON from the command line", () => {

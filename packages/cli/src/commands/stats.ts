@@ -48,6 +48,11 @@ export interface StatsReport {
 		} & Latency
 	>;
 	errors: Array<{ code: string; count: number; rate: number }>;
+	/**
+	 * Threads a read failed on (a damaged row: `CORRUPT_CHECKPOINT`): the figures read before it are in,
+	 * the others left out; one such thread never hides the rest.
+	 */
+	unreadable: Array<{ threadId: string; error: string }>;
 	/** What users said about these threads (`weft feedback`); absent when no feedback store was read. */
 	feedback?: FeedbackStats;
 }
@@ -89,6 +94,10 @@ export async function stats(
 		feedback: feedback === undefined ? undefined : await feedback(),
 	});
 	env.out.result(report, () => render(report));
+	for (const u of report.unreadable)
+		process.stderr.write(
+			`warning: could not read thread ${u.threadId} (its figures are partial or left out): ${u.error}\n`,
+		);
 	return 0;
 }
 
@@ -100,6 +109,7 @@ interface Acc {
 	errors: Map<string, number>;
 	usage: RunUsage["byModel"];
 	scope: FeedbackScope;
+	unreadable: StatsReport["unreadable"];
 }
 
 /** Which threads `collectStats` covers, and the feedback to aggregate over them. */
@@ -124,23 +134,42 @@ export async function collectStats(
 		errors: new Map(),
 		usage: {},
 		scope: { graphOf: new Map(), nodesAt: new Map() },
+		unreadable: [],
 	};
 	for (const t of await cp.listThreads()) {
 		if (since !== undefined && t.updatedAt < since) continue;
-		// the graph's name is recorded once a run (decision 0037): look for it before `since` too
-		const all = await read(cp, t.threadId, "", undefined);
-		if (filter.graph !== undefined && !all.some((c) => isOf(c, filter.graph!)))
-			continue;
-		const root =
-			since === undefined ? all : all.filter((c) => c.createdAt >= since);
-		acc.threads++;
-		acc.scope.graphOf.set(t.threadId, graphOf(all) ?? "(unnamed)");
-		await addNamespace(cp, t.threadId, "", root, since, acc);
-		const head = await cp.getTuple({ threadId: t.threadId });
-		for (const w of head?.pendingWrites ?? [])
-			if (w.kind === "error") addError(acc, w.node, w.code);
+		try {
+			await addThread(cp, t.threadId, filter, since, acc);
+		} catch (error) {
+			acc.unreadable.push({
+				threadId: t.threadId,
+				error: error instanceof Error ? error.message : String(error),
+			});
+		}
 	}
 	return toReport(acc, filter);
+}
+
+/** One thread's figures: its steps' timing and usage (metadata), and the errors pending at its head. */
+async function addThread(
+	cp: Checkpointer,
+	threadId: string,
+	filter: StatsFilter,
+	since: string | undefined,
+	acc: Acc,
+): Promise<void> {
+	// the graph's name is recorded once a run (decision 0037): look for it before `since` too
+	const all = await read(cp, threadId, "", undefined);
+	if (filter.graph !== undefined && !all.some((c) => isOf(c, filter.graph!)))
+		return;
+	const root =
+		since === undefined ? all : all.filter((c) => c.createdAt >= since);
+	acc.threads++;
+	acc.scope.graphOf.set(threadId, graphOf(all) ?? "(unnamed)");
+	await addNamespace(cp, threadId, "", root, since, acc);
+	const head = await cp.getTuple({ threadId });
+	for (const w of head?.pendingWrites ?? [])
+		if (w.kind === "error") addError(acc, w.node, w.code);
 }
 
 async function read(
@@ -302,6 +331,7 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 		nodes,
 		models,
 		errors,
+		unreadable: acc.unreadable,
 	};
 	if (filter.feedback !== undefined)
 		report.feedback = feedbackStats(

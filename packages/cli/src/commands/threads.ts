@@ -28,6 +28,8 @@ export interface ThreadRow extends ThreadInfo {
 	forked: boolean;
 	/** A failed thread: why, as the runtime recorded it at the newest checkpoint (the first task's). */
 	error?: { node: string; code: string; message: string };
+	/** Why the newest checkpoint could not be read for `error` (a damaged row): the row is listed anyway. */
+	unreadable?: string;
 }
 
 /** `weft threads`: status, steps, what is due, last update; reads no state (a failed thread's error). */
@@ -66,13 +68,21 @@ export async function threads(
 			(newest.source === "update" || newest.source === "fork") &&
 			next.length > 0;
 		if (forkedOnly && !forked) continue;
-		const error =
-			t.status === "failed" ? await failure(checkpointer, t) : undefined;
+		// one damaged thread never hides the others (nor itself: it is listed, and said unreadable)
+		let error: ThreadRow["error"];
+		let unreadable: string | undefined;
+		if (t.status === "failed")
+			try {
+				error = await failure(checkpointer, t);
+			} catch (e) {
+				unreadable = e instanceof Error ? e.message : String(e);
+			}
 		rows.push({
 			...t,
 			next,
 			forked,
 			...(error === undefined ? {} : { error }),
+			...(unreadable === undefined ? {} : { unreadable }),
 		});
 		if (forkedOnly && limit !== undefined && rows.length >= limit) break;
 	}
@@ -103,11 +113,15 @@ export async function threads(
 						]),
 					),
 					...rows.flatMap((t) =>
-						t.error === undefined
-							? []
-							: [
+						t.error !== undefined
+							? [
 									`${t.threadId} ${label.status("failed")} at "${t.error.node}": ${t.error.code} ${t.error.message}`,
-								],
+								]
+							: t.unreadable !== undefined
+								? [
+										`${t.threadId} ${label.status("failed")}, why could not be read: ${t.unreadable}`,
+									]
+								: [],
 					),
 				].join("\n"),
 	);
