@@ -138,6 +138,17 @@ export interface InboxRow extends RequestSchemas {
 	graph_id: string | null;
 }
 
+/** A thread the inbox could not read for its requests: its stored data is damaged (or of a type or key the server lacks). */
+export interface UnreadableThread {
+	thread_id: string;
+	unreadable: { code: string; message: string };
+	updated_at: string;
+	graph_id: string | null;
+}
+
+/** What the inbox lists: the requests waiting, and the threads it could not read. */
+export type InboxEntry = InboxRow | UnreadableThread;
+
 /** A run as the server answers it (LangGraph's `Run`). */
 export interface RunRow {
 	run_id: string;
@@ -275,7 +286,7 @@ export const api = {
 		const rows = await read<CheckpointRow[]>(res);
 		return { rows, next: res.headers.get("x-next-cursor") };
 	},
-	inbox: () => call<InboxRow[]>("/studio/api/inbox"),
+	inbox: () => call<InboxEntry[]>("/studio/api/inbox"),
 	graph: (graphId: string) =>
 		call<GraphShape>(`/studio/api/graphs/${enc(graphId)}`),
 	/** Resumes the paused run with the answer and waits for it (POST /threads/:id/runs/wait). */

@@ -7,7 +7,7 @@ import {
 	RequestView,
 	toolCallFill,
 } from "./answer-form.tsx";
-import { api, type InboxRow } from "./api.ts";
+import { api, type InboxRow, type UnreadableThread } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import type { FieldError } from "./json-schema.ts";
 import { listKeys } from "./list-keys.ts";
@@ -24,7 +24,13 @@ export function Inbox() {
 		Array<{ row: InboxRow; error: unknown }>
 	>([]);
 	const key = (r: InboxRow) => `${r.thread_id}/${r.interrupt_id}`;
-	const listed = new Set(inbox.data?.map(key));
+	const requests = inbox.data?.filter(
+		(r): r is InboxRow => !("unreadable" in r),
+	);
+	const unreadable = inbox.data?.filter(
+		(r): r is UnreadableThread => "unreadable" in r,
+	);
+	const listed = new Set(requests?.map(key));
 	return (
 		<section aria-label="inbox">
 			<h2>waiting for an answer</h2>
@@ -43,13 +49,26 @@ export function Inbox() {
 						<ErrorNote error={error} />
 					</div>
 				))}
-			{inbox.data?.length === 0 && <p>nothing is waiting for an answer</p>}
+			{unreadable !== undefined && unreadable.length > 0 && (
+				<ul className="unreadable" aria-label="threads that could not be read">
+					{unreadable.map((t) => (
+						<li key={t.thread_id} className="error">
+							<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>
+								{t.thread_id}
+							</a>{" "}
+							could not be read, so its requests are not listed:{" "}
+							<code>{t.unreadable.code}</code> {t.unreadable.message}
+						</li>
+					))}
+				</ul>
+			)}
+			{requests?.length === 0 && <p>nothing is waiting for an answer</p>}
 			<ul
 				className="inbox"
 				aria-label="requests waiting for an answer"
 				onKeyDown={listKeys("li.request")}
 			>
-				{inbox.data?.map((r, i) => (
+				{requests?.map((r, i) => (
 					<Request
 						first={i === 0}
 						key={key(r)}

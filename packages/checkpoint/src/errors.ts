@@ -132,6 +132,22 @@ export function isWeftError(
 	return code === undefined || (value as WeftError).code === code;
 }
 
+/** The codes of stored data that cannot be read: damaged, or of a type or key this process lacks. */
+const UNREADABLE_DATA: ReadonlySet<string> = new Set([
+	"CORRUPT_CHECKPOINT",
+	"DESERIALIZATION_FAILED",
+	"DECRYPTION_FAILED",
+]);
+
+/**
+ * True for an error that says a thread's stored data cannot be read (`CORRUPT_CHECKPOINT`,
+ * `DESERIALIZATION_FAILED`, `DECRYPTION_FAILED`), not that the store is unavailable: what a reader of many
+ * threads (a listing, an inbox, stats) reports for that thread and reads past (decision 0169).
+ */
+export function isUnreadableData(value: unknown): value is WeftError {
+	return isWeftError(value) && UNREADABLE_DATA.has(value.code);
+}
+
 /** One problem found by a schema, as zod reports it. */
 export interface ValidationIssue {
 	code: string;

@@ -28,6 +28,7 @@ export {
 	GraphRecursionError,
 	GraphValidationError,
 	InvalidUpdateError,
+	isUnreadableData,
 	isWeftError,
 	NodeError,
 	ValidationError,

@@ -1,4 +1,4 @@
-import type { ThreadInfo } from "@weft/checkpoint";
+import { isUnreadableData, type ThreadInfo } from "@weft/checkpoint";
 import type { StateSnapshot } from "@weft/graph";
 import { graphOfThread, type ServerContext } from "./context.ts";
 import { rollbackStart } from "./rollback.ts";
@@ -61,15 +61,28 @@ export async function threadNow(
 	t: ThreadRecord,
 	info?: ThreadInfo,
 ): Promise<{ status: ThreadStatus; snap: StateSnapshot | undefined }> {
-	const head = await headOf(ctx, t);
-	const graph = graphOfThread(ctx, t);
-	const snap =
-		graph === undefined || info?.checkpointId == null || head === null
-			? undefined
-			: await graph.getState({
-					threadId: t.threadId,
-					checkpointId: head,
-				});
+	let head: string | null | undefined;
+	let snap: StateSnapshot | undefined;
+	try {
+		head = await headOf(ctx, t);
+		const graph = graphOfThread(ctx, t);
+		snap =
+			graph === undefined || info?.checkpointId == null || head === null
+				? undefined
+				: await graph.getState({
+						threadId: t.threadId,
+						checkpointId: head,
+					});
+	} catch (error) {
+		// stored data that cannot be read (a damaged row): the thread reads `error`, without values, so a
+		// listing of many threads still answers; its state's own routes say why (CORRUPT_CHECKPOINT)
+		if (isUnreadableData(error))
+			return {
+				status: ctx.runs.activeRun(t.threadId) !== undefined ? "busy" : "error",
+				snap: undefined,
+			};
+		throw error;
+	}
 	if (
 		ctx.runs.activeRun(t.threadId) !== undefined ||
 		info?.status === "running"

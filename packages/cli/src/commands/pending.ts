@@ -1,3 +1,4 @@
+import { isUnreadableData } from "@weft/checkpoint";
 import {
 	mayBeWaiting,
 	type WaitingRequest,
@@ -40,10 +41,8 @@ export async function pending(
 				rows.push({ ...r, value: plainValue(r.value) });
 		} catch (error) {
 			// one unreadable thread never hides the others
-			unreadable.push({
-				threadId: thread.threadId,
-				error: error instanceof Error ? error.message : String(error),
-			});
+			if (!isUnreadableData(error)) throw error;
+			unreadable.push({ threadId: thread.threadId, error: error.message });
 		}
 	}
 	env.out.result(rows, () => {

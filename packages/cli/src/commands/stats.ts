@@ -1,7 +1,8 @@
-import type {
-	Checkpointer,
-	CheckpointSummary,
-	JsonValue,
+import {
+	type Checkpointer,
+	type CheckpointSummary,
+	isUnreadableData,
+	type JsonValue,
 } from "@weft/checkpoint";
 import type { Feedback } from "@weft/evals";
 import { type RunUsage, readStepTiming } from "@weft/graph";
@@ -141,10 +142,8 @@ export async function collectStats(
 		try {
 			await addThread(cp, t.threadId, filter, since, acc);
 		} catch (error) {
-			acc.unreadable.push({
-				threadId: t.threadId,
-				error: error instanceof Error ? error.message : String(error),
-			});
+			if (!isUnreadableData(error)) throw error;
+			acc.unreadable.push({ threadId: t.threadId, error: error.message });
 		}
 	}
 	return toReport(acc, filter);

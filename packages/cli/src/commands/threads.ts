@@ -1,8 +1,9 @@
-import type {
-	Checkpointer,
-	CheckpointSummary,
-	ThreadInfo,
-	ThreadStatus,
+import {
+	type Checkpointer,
+	type CheckpointSummary,
+	isUnreadableData,
+	type ThreadInfo,
+	type ThreadStatus,
 } from "@weft/checkpoint";
 import { Command } from "commander";
 import { positiveInt, UsageError } from "../cli-error.ts";
@@ -75,7 +76,8 @@ export async function threads(
 			try {
 				error = await failure(checkpointer, t);
 			} catch (e) {
-				unreadable = e instanceof Error ? e.message : String(e);
+				if (!isUnreadableData(e)) throw e;
+				unreadable = e.message;
 			}
 		rows.push({
 			...t,
