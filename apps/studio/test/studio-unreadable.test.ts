@@ -3,13 +3,12 @@
 // names the thread it could not read, with the store's error.
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { damageNewestCheckpoint } from "../../../test-setup/damage-row.ts";
 import { ensureChromium, ensureStudioBuilt, launch } from "./browser.ts";
 import { refund } from "./fixtures/approval.ts";
 import { startWeft, type WeftProcess } from "./weft-process.ts";
@@ -27,22 +26,7 @@ beforeAll(async () => {
 	for (const customer of ["ada", "bob"])
 		await graph.run({ customer }, { threadId: customer });
 	await checkpointer.close();
-	// bob's newest checkpoint no longer reads (the SQLite driver the store package uses)
-	const Database = createRequire(
-		fileURLToPath(
-			new URL(
-				"../../../packages/checkpoint-sqlite/package.json",
-				import.meta.url,
-			),
-		),
-	)("better-sqlite3") as new (
-		path: string,
-	) => { exec(sql: string): unknown; close(): void };
-	const file = new Database(path);
-	file.exec(
-		"UPDATE checkpoints SET data = x'0001' WHERE thread_id = 'bob' AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = 'bob')",
-	);
-	file.close();
+	damageNewestCheckpoint(path, "bob");
 	weft = await startWeft(["--db", path, "studio", "--port", "0"]);
 }, 180_000);
 afterAll(async () => {

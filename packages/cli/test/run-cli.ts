@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { root, weftCommand } from "../../../test-setup/weft-cli.ts";
 
+export { damageNewestCheckpoint } from "../../../test-setup/damage-row.ts";
 export {
 	root,
 	sourceScriptCommand,
@@ -80,30 +79,4 @@ export function weftSync(
 		json = undefined;
 	}
 	return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
-}
-
-/**
- * Damages a thread's newest checkpoint in a SQLite store file, as a bad disk or a hand edit would: its
- * data no longer reads (`CORRUPT_CHECKPOINT`), its row and metadata stay.
- */
-export function damageNewestCheckpoint(path: string, threadId: string): void {
-	// the SQLite driver the store package uses (not a dependency of the CLI's own)
-	const Database = createRequire(
-		join(root, "packages/checkpoint-sqlite/package.json"),
-	)("better-sqlite3") as new (
-		path: string,
-	) => {
-		prepare(sql: string): { run(...params: unknown[]): unknown };
-		close(): void;
-	};
-	const file = new Database(path);
-	try {
-		file
-			.prepare(
-				"UPDATE checkpoints SET data = x'0001' WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)",
-			)
-			.run(threadId, threadId);
-	} finally {
-		file.close();
-	}
 }

@@ -3,12 +3,12 @@
 // `error` without values in a listing and in `threads.get`; its state (`getState`) still refuses with
 // CORRUPT_CHECKPOINT and the way past it; the other threads read as before; it can be deleted.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { damageNewestCheckpoint } from "../../../test-setup/damage-row.ts";
 import { type ServerProcess, startWeft } from "./fixtures/weft-dev.ts";
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -38,27 +38,6 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-/** Damages a thread's newest checkpoint in the file the server serves (the store package's driver). */
-function damage(threadId: string): void {
-	const Database = createRequire(
-		fileURLToPath(
-			new URL("../../checkpoint-sqlite/package.json", import.meta.url),
-		),
-	)("better-sqlite3") as new (
-		path: string,
-	) => {
-		prepare(sql: string): { run(...p: unknown[]): unknown };
-		close(): void;
-	};
-	const file = new Database(db);
-	file
-		.prepare(
-			"UPDATE checkpoints SET data = x'0001' WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)",
-		)
-		.run(threadId, threadId);
-	file.close();
-}
-
 describe("a thread whose stored data is damaged, through the LangGraph SDK", () => {
 	it("reads error in listings and threads.get; its state refuses; the others read; it can be deleted", async () => {
 		for (const thread_id of ["ok", "bad"]) {
@@ -67,7 +46,7 @@ describe("a thread whose stored data is damaged, through the LangGraph SDK", () 
 				input: { topic: thread_id },
 			});
 		}
-		damage("bad");
+		damageNewestCheckpoint(db, "bad");
 		const all = await client.threads.search({ limit: 10 });
 		expect(all.map((t) => [t.thread_id, t.status]).sort()).toEqual([
 			["bad", "error"],

@@ -1,0 +1,30 @@
+// Damage done to a SQLite store file behind the store's back, as a bad disk or a hand edit would, for the
+// tests of what readers do with data they cannot read.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/** The SQLite driver the store package uses (not a dependency of every package that tests with it). */
+const Database = createRequire(
+	fileURLToPath(
+		new URL("../packages/checkpoint-sqlite/package.json", import.meta.url),
+	),
+)("better-sqlite3") as new (
+	path: string,
+) => {
+	prepare(sql: string): { run(...params: unknown[]): unknown };
+	close(): void;
+};
+
+/** Overwrites the data of a thread's newest checkpoint: it no longer reads (`CORRUPT_CHECKPOINT`); its row and metadata stay. */
+export function damageNewestCheckpoint(path: string, threadId: string): void {
+	const file = new Database(path);
+	try {
+		file
+			.prepare(
+				"UPDATE checkpoints SET data = x'0001' WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)",
+			)
+			.run(threadId, threadId);
+	} finally {
+		file.close();
+	}
+}
