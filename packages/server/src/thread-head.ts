@@ -61,28 +61,18 @@ export async function threadNow(
 	t: ThreadRecord,
 	info?: ThreadInfo,
 ): Promise<{ status: ThreadStatus; snap: StateSnapshot | undefined }> {
-	let head: string | null | undefined;
-	let snap: StateSnapshot | undefined;
-	try {
-		head = await headOf(ctx, t);
-		const graph = graphOfThread(ctx, t);
-		snap =
-			graph === undefined || info?.checkpointId == null || head === null
-				? undefined
-				: await graph.getState({
-						threadId: t.threadId,
-						checkpointId: head,
-					});
-	} catch (error) {
-		// stored data that cannot be read (a damaged row): the thread reads `error`, without values, so a
-		// listing of many threads still answers; its state's own routes say why (CORRUPT_CHECKPOINT)
-		if (isUnreadableData(error))
-			return {
-				status: ctx.runs.activeRun(t.threadId) !== undefined ? "busy" : "error",
-				snap: undefined,
-			};
+	// stored data that cannot be read (a damaged row): the thread reads `error`, without values, so a
+	// listing of many threads still answers; its state's own routes say why (CORRUPT_CHECKPOINT)
+	const now = await readNow(ctx, t, info).catch((error: unknown) => {
+		if (isUnreadableData(error)) return undefined;
 		throw error;
-	}
+	});
+	if (now === undefined)
+		return {
+			status: ctx.runs.activeRun(t.threadId) !== undefined ? "busy" : "error",
+			snap: undefined,
+		};
+	const { head, snap } = now;
 	if (
 		ctx.runs.activeRun(t.threadId) !== undefined ||
 		info?.status === "running"
@@ -101,6 +91,24 @@ export async function threadNow(
 		status: paused && (derived || head !== undefined) ? "interrupted" : "idle",
 		snap,
 	};
+}
+
+/** The checkpoint the thread reads as now (see `headOf`) and its state there, when there is one to read. */
+async function readNow(
+	ctx: ServerContext,
+	t: ThreadRecord,
+	info: ThreadInfo | undefined,
+): Promise<{
+	head: string | null | undefined;
+	snap: StateSnapshot | undefined;
+}> {
+	const head = await headOf(ctx, t);
+	const graph = graphOfThread(ctx, t);
+	const snap =
+		graph === undefined || info?.checkpointId == null || head === null
+			? undefined
+			: await graph.getState({ threadId: t.threadId, checkpointId: head });
+	return { head, snap };
 }
 
 /**
