@@ -15,13 +15,22 @@ const Database = createRequire(
 	close(): void;
 };
 
-/** Overwrites the data of a thread's newest checkpoint: it no longer reads (`CORRUPT_CHECKPOINT`); its row and metadata stay. */
-export function damageNewestCheckpoint(path: string, threadId: string): void {
+/**
+ * Overwrites a column of a thread's newest checkpoint so that it no longer reads (`CORRUPT_CHECKPOINT`):
+ * its data (the default; its row and metadata stay, so listings still read it), or its metadata (then
+ * listings of the thread stop at it too).
+ */
+export function damageNewestCheckpoint(
+	path: string,
+	threadId: string,
+	column: "data" | "metadata" = "data",
+): void {
+	const value = column === "data" ? "x'0001'" : "'{not json'";
 	const file = new Database(path);
 	try {
 		file
 			.prepare(
-				"UPDATE checkpoints SET data = x'0001' WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)",
+				`UPDATE checkpoints SET ${column} = ${value} WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)`,
 			)
 			.run(threadId, threadId);
 	} finally {

@@ -138,9 +138,11 @@ export interface InboxRow extends RequestSchemas {
 	graph_id: string | null;
 }
 
-/** A thread the inbox could not read for its requests: its stored data is damaged (or of a type or key the server lacks). */
+/** A head the inbox could not read for its requests: its stored data is damaged (or of a type or key the server lacks). */
 export interface UnreadableThread {
 	thread_id: string;
+	/** The head that could not be read (the thread's other branches are read). */
+	checkpoint_id: string;
 	unreadable: { code: string; message: string };
 	updated_at: string;
 	graph_id: string | null;

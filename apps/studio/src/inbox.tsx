@@ -52,12 +52,14 @@ export function Inbox() {
 			{unreadable !== undefined && unreadable.length > 0 && (
 				<ul className="unreadable" aria-label="threads that could not be read">
 					{unreadable.map((t) => (
-						<li key={t.thread_id} className="error">
+						<li key={`${t.thread_id}/${t.checkpoint_id}`} className="error">
 							<a href={`#/threads/${encodeURIComponent(t.thread_id)}`}>
 								{t.thread_id}
 							</a>{" "}
-							could not be read, so its requests are not listed:{" "}
-							<code>{t.unreadable.code}</code> {t.unreadable.message}
+							could not be read at checkpoint{" "}
+							<code>{t.checkpoint_id.slice(-12)}</code>, so no request of that
+							branch is listed: <code>{t.unreadable.code}</code>{" "}
+							{t.unreadable.message}
 						</li>
 					))}
 				</ul>

@@ -46,6 +46,7 @@ describe("the studio's inbox with a thread whose data is damaged", () => {
 		});
 		expect(rows.find((r) => r.thread_id === "bob")).toEqual({
 			thread_id: "bob",
+			checkpoint_id: expect.any(String),
 			unreadable: {
 				code: "CORRUPT_CHECKPOINT",
 				message: expect.stringContaining('of thread "bob" is corrupt'),
@@ -71,7 +72,9 @@ describe("the studio's inbox with a thread whose data is damaged", () => {
 				name: "threads that could not be read",
 			});
 			await note.getByText("CORRUPT_CHECKPOINT").waitFor();
-			expect(await note.textContent()).toContain("bob could not be read");
+			expect(await note.textContent()).toContain(
+				"bob could not be read at checkpoint",
+			);
 		},
 		180_000,
 	);

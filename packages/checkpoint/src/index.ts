@@ -108,7 +108,9 @@ export {
 	readStatus,
 } from "./store-checks.ts";
 export {
+	type CorruptPlace,
 	corruptCheckpoint,
+	corruptCheckpointOf,
 	invalidOption,
 	leaseLost,
 	threadBusy,

@@ -35,6 +35,26 @@ export function leaseLost(
 	);
 }
 
+/** Where a `CORRUPT_CHECKPOINT` error's checkpoint is (a symbol of the registry: also across package copies). */
+const PLACE = Symbol.for("weft.corrupt-checkpoint");
+
+/** A damaged checkpoint's place. */
+export interface CorruptPlace {
+	threadId: string;
+	ns: string;
+	checkpointId: string;
+}
+
+/**
+ * The checkpoint a `CORRUPT_CHECKPOINT` error names, for a reader that goes on past it (a history listed
+ * again with `before` its id); undefined for any other error.
+ */
+export function corruptCheckpointOf(error: unknown): CorruptPlace | undefined {
+	return typeof error === "object" && error !== null
+		? ((error as Record<symbol, CorruptPlace | undefined>)[PLACE] ?? undefined)
+		: undefined;
+}
+
 /** Stored data of a checkpoint cannot be read as a checkpoint. */
 export function corruptCheckpoint(
 	place: { threadId: string; ns?: string | undefined; checkpointId: string },
@@ -42,7 +62,7 @@ export function corruptCheckpoint(
 	cause?: unknown,
 ): CheckpointError {
 	const ns = place.ns ?? "";
-	return new CheckpointError(
+	const error = new CheckpointError(
 		"CORRUPT_CHECKPOINT",
 		`checkpoint "${place.checkpointId}" of thread "${place.threadId}"${ns === "" ? "" : ` (namespace "${ns}")`} is corrupt: ${problem}`,
 		{
@@ -50,6 +70,10 @@ export function corruptCheckpoint(
 			...(cause === undefined ? {} : { cause }),
 		},
 	);
+	Object.defineProperty(error, PLACE, {
+		value: { threadId: place.threadId, ns, checkpointId: place.checkpointId },
+	});
+	return error;
 }
 
 /** A bad option value (prune arguments, list filters, lease durations). */

@@ -2,6 +2,8 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
 	CheckpointError,
 	ConfigError,
+	corruptCheckpoint,
+	corruptCheckpointOf,
 	isUnreadableData,
 	WeftError,
 } from "../src/index.ts";
@@ -28,5 +30,27 @@ describe("isUnreadableData", () => {
 	it("narrows to a WeftError", () => {
 		const e: unknown = new CheckpointError("CORRUPT_CHECKPOINT", "x");
 		if (isUnreadableData(e)) expectTypeOf(e).toEqualTypeOf<WeftError>();
+	});
+});
+
+describe("corruptCheckpointOf", () => {
+	it("names the checkpoint of a CORRUPT_CHECKPOINT error, and of no other", () => {
+		const error = corruptCheckpoint(
+			{ threadId: "t", checkpointId: "c1" },
+			"its metadata is not JSON",
+		);
+		expect(corruptCheckpointOf(error)).toEqual({
+			threadId: "t",
+			ns: "",
+			checkpointId: "c1",
+		});
+		// not part of what the error shows or serializes
+		expect(Object.keys(error)).not.toContain("checkpointId");
+		expect(JSON.stringify(error)).not.toContain('c1"}');
+		expect(
+			corruptCheckpointOf(new CheckpointError("CORRUPT_CHECKPOINT", "x")),
+		).toBeUndefined();
+		expect(corruptCheckpointOf(new Error("x"))).toBeUndefined();
+		expect(corruptCheckpointOf(undefined)).toBeUndefined();
 	});
 });

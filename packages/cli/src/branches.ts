@@ -1,5 +1,6 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import { noThread, UsageError } from "./cli-error.ts";
+import { type DamagedCheckpoint, readableSummaries } from "./readable-list.ts";
 
 /**
  * A thread's checkpoints with their branches, found by walking parent ids: a head is a checkpoint
@@ -15,6 +16,11 @@ export interface ThreadTree {
 	branchesOf: Map<string, number[]>;
 	/** Branch number → its checkpoints, oldest first. */
 	chains: CheckpointSummary[][];
+	/**
+	 * Checkpoints whose row could not be read (`CORRUPT_CHECKPOINT`), newest first: listed past, so the
+	 * ones before them are in `all` and a run can go on from one of those; they are in no branch.
+	 */
+	damaged: DamagedCheckpoint[];
 }
 
 export async function readTree(
@@ -22,13 +28,17 @@ export async function readTree(
 	threadId: string,
 ): Promise<ThreadTree> {
 	const all: CheckpointSummary[] = [];
-	for await (const s of checkpointer.list({ threadId })) all.push(s);
-	if (all.length === 0) throw noThread(threadId);
-	return treeOf(all);
+	const damaged: DamagedCheckpoint[] = [];
+	for await (const s of readableSummaries(checkpointer, threadId, (d) =>
+		damaged.push(d),
+	))
+		all.push(s);
+	if (all.length === 0 && damaged.length === 0) throw noThread(threadId);
+	return { ...treeOf(all), damaged };
 }
 
 /** Builds the tree from a thread's summaries (newest first). */
-export function treeOf(all: CheckpointSummary[]): ThreadTree {
+export function treeOf(all: CheckpointSummary[]): Omit<ThreadTree, "damaged"> {
 	const byId = new Map(all.map((s) => [s.checkpointId, s]));
 	const parents = new Set(
 		all.map((s) => s.parentId).filter((p): p is string => p !== null),

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { noThread, UsageError } from "./cli-error.ts";
+import { readableSummaries } from "./readable-list.ts";
 
 export type AnyGraph = CompiledGraph<any, any>;
 
@@ -179,7 +180,7 @@ export async function graphOfThread(
 		return loadGraph(resolve(explicit), checkpointer, base);
 	let seen = false;
 	let graphId: string | undefined;
-	for await (const s of checkpointer.list({ threadId })) {
+	for await (const s of readableSummaries(checkpointer, threadId)) {
 		seen = true;
 		const recorded = s.metadata.graph;
 		if (typeof recorded !== "string") {

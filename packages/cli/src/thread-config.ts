@@ -2,6 +2,7 @@ import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import type { RunConfig } from "@weft/graph";
 import { UsageError } from "./cli-error.ts";
 import { parseJsonArg } from "./parse-value.ts";
+import { readableSummaries } from "./readable-list.ts";
 
 /** What a command may say about the run's context: `--context json|@file` and `--scopes a,b`. */
 export interface ContextOptions {
@@ -41,7 +42,7 @@ export async function storedContext(
 ): Promise<Record<string, unknown> | undefined> {
 	const byId = new Map<string, CheckpointSummary>();
 	let newest: string | undefined;
-	for await (const s of checkpointer.list({ threadId })) {
+	for await (const s of readableSummaries(checkpointer, threadId)) {
 		newest ??= s.checkpointId;
 		byId.set(s.checkpointId, s);
 	}

@@ -86,7 +86,7 @@ describe("a failed run, afterwards", () => {
 		expect(text.stdout).toMatch(/│ loop +│ failed/);
 		expect(text.stdout).toMatch(/│ broken +│ failed/);
 		expect(text.stdout).toMatch(
-			/broken failed, why could not be read: checkpoint "[^"]+" of thread "broken" is corrupt/,
+			/broken failed, its newest checkpoint could not be read: checkpoint "[^"]+" of thread "broken" is corrupt/,
 		);
 		const json = await weft(["--db", damaged, "--json", "threads"]);
 		expect(json.code).toBe(0);

@@ -1,14 +1,17 @@
 import { Command } from "commander";
 import { branchChain, readTree } from "../branches.ts";
 import { positiveInt } from "../cli-error.ts";
+import { pasteable } from "../cli-hints.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { label, shortId } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
+import { shellWord } from "../store.ts";
 
 /**
  * `weft history <thread>`: the thread's checkpoints, newest first, from metadata only, each marked
- * with the branches it lies on (branch 1 ends at the newest head).
+ * with the branches it lies on (branch 1 ends at the newest head). A checkpoint whose row cannot be read
+ * is left out with a warning, and the ones before it are listed (the way past it: `weft replay --from`).
  */
 export async function history(
 	threadId: string,
@@ -68,6 +71,10 @@ export async function history(
 				: []),
 		].join("\n"),
 	);
+	for (const d of tree.damaged)
+		process.stderr.write(
+			`warning: checkpoint ${shortId(d.checkpointId)} could not be read and is left out (${d.error}); the checkpoints before it are listed: ${pasteable(`run on from one with \`weft replay ${shellWord(threadId)} --from <step>\``, env.storeFlags)}\n`,
+		);
 	return 0;
 }
 

@@ -1,4 +1,3 @@
-import { isUnreadableData } from "@weft/checkpoint";
 import {
 	mayBeWaiting,
 	type WaitingRequest,
@@ -36,14 +35,12 @@ export async function pending(
 	const rows: WaitingRequest[] = [];
 	const unreadable: Array<{ threadId: string; error: string }> = [];
 	for (const thread of threads) {
-		try {
-			for (const r of await waitingRequests(checkpointer, thread))
-				rows.push({ ...r, value: plainValue(r.value) });
-		} catch (error) {
-			// one unreadable thread never hides the others
-			if (!isUnreadableData(error)) throw error;
-			unreadable.push({ threadId: thread.threadId, error: error.message });
-		}
+		// a damaged head never hides the other threads' requests, nor those of its thread's other branches
+		for (const r of await waitingRequests(checkpointer, thread, {
+			unreadable: (error) =>
+				unreadable.push({ threadId: thread.threadId, error: error.message }),
+		}))
+			rows.push({ ...r, value: plainValue(r.value) });
 	}
 	env.out.result(rows, () => {
 		if (rows.length === 0) return "nothing is waiting for an answer";

@@ -29,7 +29,7 @@ export interface ThreadRow extends ThreadInfo {
 	forked: boolean;
 	/** A failed thread: why, as the runtime recorded it at the newest checkpoint (the first task's). */
 	error?: { node: string; code: string; message: string };
-	/** Why the newest checkpoint could not be read for `error` (a damaged row): the row is listed anyway. */
+	/** Why the newest checkpoint could not be read (a damaged row): the thread is listed all the same. */
 	unreadable?: string;
 }
 
@@ -57,28 +57,27 @@ export async function threads(
 	});
 	const rows: ThreadRow[] = [];
 	for (const t of list) {
+		// one damaged thread never hides the others (nor itself: it is listed, and said unreadable)
 		let newest: CheckpointSummary | undefined;
-		for await (const s of checkpointer.list(
-			{ threadId: t.threadId },
-			{ limit: 1 },
-		))
-			newest = s;
+		let error: ThreadRow["error"];
+		let unreadable: string | undefined;
+		try {
+			for await (const s of checkpointer.list(
+				{ threadId: t.threadId },
+				{ limit: 1 },
+			))
+				newest = s;
+			if (t.status === "failed") error = await failure(checkpointer, t);
+		} catch (e) {
+			if (!isUnreadableData(e)) throw e;
+			unreadable = e.message;
+		}
 		const next = newest?.metadata.next ?? [];
 		const forked =
 			newest !== undefined &&
 			(newest.source === "update" || newest.source === "fork") &&
 			next.length > 0;
 		if (forkedOnly && !forked) continue;
-		// one damaged thread never hides the others (nor itself: it is listed, and said unreadable)
-		let error: ThreadRow["error"];
-		let unreadable: string | undefined;
-		if (t.status === "failed")
-			try {
-				error = await failure(checkpointer, t);
-			} catch (e) {
-				if (!isUnreadableData(e)) throw e;
-				unreadable = e.message;
-			}
 		rows.push({
 			...t,
 			next,
@@ -109,7 +108,9 @@ export async function threads(
 								? `${label.status("forked")} ${label.dim(`(was ${t.status})`)}`
 								: label.status(t.status),
 							t.step,
-							t.next.join(", ") || label.dim("(end)"),
+							t.unreadable !== undefined
+								? label.dim("?")
+								: t.next.join(", ") || label.dim("(end)"),
 							t.checkpoints,
 							t.updatedAt.replace("T", " ").slice(0, 19),
 						]),
@@ -121,7 +122,7 @@ export async function threads(
 								]
 							: t.unreadable !== undefined
 								? [
-										`${t.threadId} ${label.status("failed")}, why could not be read: ${t.unreadable}`,
+										`${t.threadId} ${label.status(t.status)}, its newest checkpoint could not be read: ${t.unreadable}`,
 									]
 								: [],
 					),

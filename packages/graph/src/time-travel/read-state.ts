@@ -15,8 +15,10 @@ import {
 	ConfigError,
 	checkpointNotFound,
 	corruptCheckpoint,
+	isUnreadableData,
 	isWeftError,
 	validateId,
+	type WeftError,
 } from "@weft/checkpoint";
 import {
 	groupPending,
@@ -109,17 +111,32 @@ export function mayBeWaiting(thread: ThreadInfo): boolean {
 	return thread.status === "interrupted" || thread.heads.length > 1;
 }
 
-/** The requests waiting on each head of a thread, newest branch first (no graph needed). */
+/**
+ * The requests waiting on each head of a thread, newest branch first (no graph needed). With
+ * `unreadable`, a head whose stored data cannot be read (`isUnreadableData`) is passed to it and the
+ * other heads are read (a damaged branch does not hide a request on another); without, it is thrown.
+ */
 export async function waitingRequests(
 	checkpointer: Checkpointer,
 	thread: Pick<ThreadInfo, "threadId" | "heads">,
+	options: {
+		unreadable?: ((error: WeftError, head: string) => void) | undefined;
+	} = {},
 ): Promise<WaitingRequest[]> {
 	const found: WaitingRequest[] = [];
 	for (const [n, head] of thread.heads.entries()) {
-		const tuple = await checkpointer.getTuple({
-			threadId: thread.threadId,
-			checkpointId: head,
-		});
+		let tuple: CheckpointTuple | undefined;
+		try {
+			tuple = await checkpointer.getTuple({
+				threadId: thread.threadId,
+				checkpointId: head,
+			});
+		} catch (error) {
+			if (options.unreadable === undefined || !isUnreadableData(error))
+				throw error;
+			options.unreadable(error, head);
+			continue;
+		}
 		if (tuple !== undefined)
 			for (const i of pendingInterrupts(tuple))
 				found.push({

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CheckpointSummary, ThreadInfo } from "@weft/checkpoint";
-import { isUnreadableData, WeftError } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import {
 	humanSchemas,
@@ -258,21 +258,18 @@ export function studioRoutes(
 		for (const t of await ctx.checkpointer.listThreads()) {
 			if (!mayBeWaiting(t) || !visible(t.threadId, c)) continue;
 			const record = ctx.registry.threads.get(t.threadId);
-			let waiting: Awaited<ReturnType<typeof waitingRequests>>;
-			try {
-				waiting = await waitingRequests(ctx.checkpointer, t);
-			} catch (error) {
-				// a thread whose stored data cannot be read never hides the others' requests: it is listed as
-				// unreadable, with the store's error (CORRUPT_CHECKPOINT names the checkpoint)
-				if (!isUnreadableData(error)) throw error;
-				rows.push({
-					thread_id: t.threadId,
-					unreadable: { code: error.code, message: error.message },
-					updated_at: t.updatedAt,
-					graph_id: record?.graphId ?? null,
-				});
-				continue;
-			}
+			// a head whose stored data cannot be read never hides the others' requests (nor its thread's other
+			// branches'): it is listed as unreadable, with the store's error (CORRUPT_CHECKPOINT names it)
+			const waiting = await waitingRequests(ctx.checkpointer, t, {
+				unreadable: (error, head) =>
+					rows.push({
+						thread_id: t.threadId,
+						checkpoint_id: head,
+						unreadable: { code: error.code, message: error.message },
+						updated_at: t.updatedAt,
+						graph_id: record?.graphId ?? null,
+					}),
+			});
 			for (const i of waiting)
 				rows.push({
 					thread_id: t.threadId,

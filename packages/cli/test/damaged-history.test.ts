@@ -1,0 +1,54 @@
+// Outside check (a damaged row, 4 Dec): a thread whose newest checkpoint's metadata no longer reads made
+// `weft history` and `weft replay --from` (the two commands the CORRUPT_CHECKPOINT hint names as the way
+// past it) fail with the same error, and `weft threads` fail for every thread. Now history lists the
+// checkpoints before the damaged one with a warning, replay runs on from one of them as a new branch, and
+// threads lists the thread saying its newest checkpoint could not be read.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { damageNewestCheckpoint, root, weft } from "./run-cli.ts";
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const graph = join(root, "packages/cli/test/fixtures/answered-first-graph.ts");
+const dir = mkdtempSync(join(tmpdir(), "weft-damaged-history-"));
+const path = join(dir, "weft.db");
+const db = ["--db", path];
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("a thread whose newest checkpoint's metadata is damaged", () => {
+	it("is listed, its history goes past the damaged row, and replay runs on from before it", async () => {
+		for (const thread of ["ok", "bad"])
+			expect((await weft([...db, "run", graph, "--thread", thread])).code).toBe(
+				0,
+			);
+		damageNewestCheckpoint(path, "bad", "metadata");
+
+		const threads = await weft([...db, "threads"]);
+		expect(threads.code).toBe(0);
+		expect(threads.stdout).toMatch(/│ ok +│ interrupted/);
+		expect(threads.stdout).toMatch(
+			/bad interrupted, its newest checkpoint could not be read: checkpoint "[^"]+" of thread "bad" is corrupt: its metadata is not JSON/,
+		);
+		const listed = await weft([...db, "--json", "threads"]);
+		expect(
+			listed.json.find((t: { threadId: string }) => t.threadId === "bad")
+				.unreadable,
+		).toContain("metadata is not JSON");
+
+		const history = await weft([...db, "--json", "history", "bad"]);
+		expect(history.code).toBe(0);
+		expect(history.json.map((s: { step: number }) => s.step)).toEqual([0]);
+		expect(history.stderr).toMatch(
+			/warning: checkpoint \w{12} could not be read and is left out .*metadata is not JSON.*`weft --db \S+ replay bad --from <step>`/,
+		);
+
+		const replay = await weft([...db, "replay", "bad", "--from", "0"]);
+		expect(replay.code).toBe(0);
+		expect(replay.stdout).toContain("interrupted · thread bad");
+		// the new branch is the newest head: the thread reads again, its request waits
+		const pending = await weft([...db, "--json", "pending", "--thread", "bad"]);
+		expect(pending.json).toHaveLength(1);
+	});
+});
