@@ -8,7 +8,7 @@ import { SqliteEvalStore } from "@weft/evals/sqlite";
 import { END, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { collectStats } from "../src/commands/stats.ts";
+import { collectStats } from "../src/commands/stats-collect.ts";
 import { weftSync as weft } from "./run-cli.ts";
 
 describe("weft stats: feedback", () => {

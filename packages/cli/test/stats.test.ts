@@ -5,7 +5,8 @@ import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { collectStats, latency, parseSince } from "../src/commands/stats.ts";
+import { parseSince } from "../src/commands/stats.ts";
+import { collectStats, latency } from "../src/commands/stats-collect.ts";
 import { damageNewestCheckpoint, weftSync as weft } from "./run-cli.ts";
 
 describe("weft stats", () => {

@@ -108,7 +108,6 @@ export class Progress {
 	}
 }
 
-/** An event a resumed run sends only after its answer was taken (a refused one ends the run before). */
 /** The codes of a run refused before it ran anything: the thread is as it was. */
 const REFUSALS: ReadonlySet<string> = new Set([
 	"NO_PENDING_INTERRUPT",
@@ -119,6 +118,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
 const refusal = (error: unknown): boolean =>
 	isWeftError(error) && REFUSALS.has(error.code);
 
+/** An event a resumed run sends only after its answer was taken (a refused one ends the run before). */
 const wentOn = (event: StreamEvent) =>
 	event.type === "lifecycle"
 		? event.state === "committing"
