@@ -61,23 +61,18 @@ export async function threadNow(
 	t: ThreadRecord,
 	info?: ThreadInfo,
 ): Promise<{ status: ThreadStatus; snap: StateSnapshot | undefined }> {
-	// stored data that cannot be read (a damaged row): the thread reads `error`, without values, so a
-	// listing of many threads still answers; its state's own routes say why (CORRUPT_CHECKPOINT)
+	const busy =
+		ctx.runs.activeRun(t.threadId) !== undefined || info?.status === "running";
+	// stored data that cannot be read (a damaged row): the thread reads `error` (or `busy`), without values,
+	// so a listing of many threads still answers; its state's own routes say why (CORRUPT_CHECKPOINT)
 	const now = await readNow(ctx, t, info).catch((error: unknown) => {
 		if (isUnreadableData(error)) return undefined;
 		throw error;
 	});
 	if (now === undefined)
-		return {
-			status: ctx.runs.activeRun(t.threadId) !== undefined ? "busy" : "error",
-			snap: undefined,
-		};
+		return { status: busy ? "busy" : "error", snap: undefined };
 	const { head, snap } = now;
-	if (
-		ctx.runs.activeRun(t.threadId) !== undefined ||
-		info?.status === "running"
-	)
-		return { status: "busy", snap };
+	if (busy) return { status: "busy", snap };
 	if (
 		head === undefined &&
 		(info?.status === "failed" || failedLast(ctx, t, info))
