@@ -175,7 +175,7 @@ function transient(e: unknown): boolean {
  * error's hint says.
  */
 const leaseBusy = (e: unknown) =>
-	/THREAD_BUSY.*(holds its lease|its lease expires)/.test(String(e));
+	/THREAD_BUSY.*(holds its lease until|is held by .* until)/.test(String(e));
 
 /** Calls `fn` until it answers or fails otherwise than transiently (for at most 30 s). */
 async function retry<T>(_what: string, fn: () => Promise<T>): Promise<T> {
