@@ -1,7 +1,8 @@
 // L1's overhead by function, compiled: the agent (createAgent, MemoryCheckpointer) and the direct loop on the
 // scripted model, each profiled over `runs` runs after `warmup` of both, and the difference per model call.
 //   node --expose-gc --import tsx bench/src/profile-l1-diff.ts [runs=1500] [warmup=500]
-//   (from the build; add --conditions @weft/source for the source. TOP=n: how many functions, 50 by default)
+//   (from the build; add --conditions @weft/source for the source. TOP=n: how many functions, 50 by default;
+//   LINES=1: each function with its line)
 import { Session } from "node:inspector/promises";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemoryCheckpointer } from "@weft/graph";
@@ -51,8 +52,9 @@ async function profile(run: () => Promise<unknown>) {
 	const perSample = total / (p.samples?.length ?? 1);
 	const self = new Map<string, number>();
 	for (const id of p.samples ?? []) {
-		const { functionName, url } = byId.get(id)!.callFrame;
-		const key = `${functionName || "(anon)"} ${url.replace(/.*\/(packages|node_modules)\//, "$1/").replace(/^.*\.pnpm\/[^/]+\/node_modules\//, "")}`;
+		const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+		const at = process.env.LINES === "1" ? `:${lineNumber + 1}` : "";
+		const key = `${functionName || "(anon)"}${at} ${url.replace(/.*\/(packages|node_modules)\//, "$1/").replace(/^.*\.pnpm\/[^/]+\/node_modules\//, "")}`;
 		self.set(key, (self.get(key) ?? 0) + perSample);
 	}
 	return { total, self };
