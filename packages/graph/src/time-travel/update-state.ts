@@ -41,6 +41,8 @@ export async function updateState(
 		{ waitForLease: config.waitForLease, ttlMs: rt.leaseTtlMs },
 		undefined,
 	);
+	// the status the update leaves (undefined: the thread's as it was)
+	let status: "done" | undefined;
 	try {
 		const loaded = await store.load(config.checkpointId, channels);
 		if (loaded === undefined && config.checkpointId !== undefined)
@@ -62,7 +64,7 @@ export async function updateState(
 			));
 		} else if (loaded !== undefined) store.carry(loaded.tuple.pendingWrites);
 		store.branch();
-		return await store.commit(
+		const id = await store.commit(
 			{
 				step: (at?.step ?? -1) + 1,
 				// values written from outside, whether or not the checkpoint had children ("fork" is a branch's
@@ -78,8 +80,14 @@ export async function updateState(
 			values,
 			rt.snapshots,
 		);
+		// nothing due at the new head (an update as the last node, or of a finished step): nothing waits
+		// or runs any more, so the thread is done, not `interrupted` or `failed` as before it; a thread the
+		// update made is done too (else its lease's `running` would read `stale`). With a node due, a
+		// thread keeps its status (a fork of it, which `weft continue` runs).
+		if (tasks.length === 0 || loaded === undefined) status = "done";
+		return id;
 	} finally {
 		watch.dispose();
-		await store.end(undefined);
+		await store.end(status);
 	}
 }
