@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	human,
@@ -13,6 +14,10 @@ import {
 } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import {
+	freshCheckpointer,
+	postgresAvailable,
+} from "../../../checkpoint-postgres/test/postgres.ts";
 
 const State = z.object({
 	draft: z.string().default(""),
@@ -25,14 +30,25 @@ const review = human("review", {
 });
 
 const dir = mkdtempSync(join(tmpdir(), "weft-update-status-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+	for (const drop of drops) await drop();
+	rmSync(dir, { recursive: true, force: true });
+});
 let files = 0;
-const stores = {
-	memory: () => new MemoryCheckpointer(),
-	sqlite: () => new SqliteCheckpointer({ path: join(dir, `u${files++}.db`) }),
+const stores: Record<string, () => Promise<Checkpointer>> = {
+	memory: async () => new MemoryCheckpointer(),
+	sqlite: async () =>
+		new SqliteCheckpointer({ path: join(dir, `u${files++}.db`) }),
 };
+if (await postgresAvailable())
+	stores.postgres = async () => {
+		const { cp, drop } = await freshCheckpointer();
+		drops.push(drop);
+		return cp;
+	};
 
-function build(cp: MemoryCheckpointer | SqliteCheckpointer) {
+function build(cp: Checkpointer) {
 	return new StateGraph(State)
 		.addNode("write", (s) => ({ draft: `${s.draft}!` }))
 		.addNode("approve", async (s, ctx) => ({
@@ -47,7 +63,7 @@ describe.each(Object.entries(stores))(
 	"updateState and the thread's status (%s)",
 	(_name, store) => {
 		it("an update as the last node of a paused thread leaves it done, with nothing waiting", async () => {
-			const cp = store();
+			const cp = await store();
 			const graph = build(cp);
 			expect((await graph.run({ draft: "a" }, { threadId: "t" })).status).toBe(
 				"interrupted",
@@ -67,7 +83,7 @@ describe.each(Object.entries(stores))(
 		});
 
 		it("an update with a node due keeps the thread's status (the request still waits)", async () => {
-			const cp = store();
+			const cp = await store();
 			const graph = build(cp);
 			await graph.run({ draft: "a" }, { threadId: "t" });
 			await graph.updateState({ threadId: "t" }, { draft: "b" });
@@ -78,7 +94,7 @@ describe.each(Object.entries(stores))(
 		});
 
 		it("a thread made by an update is done, not stale, whether or not a node is due", async () => {
-			const cp = store();
+			const cp = await store();
 			const graph = build(cp);
 			await graph.updateState(
 				{ threadId: "ended" },
@@ -102,7 +118,7 @@ describe.each(Object.entries(stores))(
 		});
 
 		it("an update that fails leaves the status as it was", async () => {
-			const cp = store();
+			const cp = await store();
 			const graph = build(cp);
 			await graph.run({ draft: "a" }, { threadId: "t" });
 			await expect(
