@@ -35,8 +35,11 @@ beforeAll(async () => {
 		["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
 		/listening on (http:\/\/[^\s]+)/,
 	);
+	// no sweep of its own in the test's time: woken, its sweep would queue the run's attempt 2 (pending with
+	// no job, its thread quiet for 3 × sweep-ms) and run it here, writing that attempt's events (under load,
+	// when the pause outlasted that)
 	worker = await startProcess(
-		["worker", "--postgres", db.url, ...graphArgs, "--sweep-ms", "500"],
+		["worker", "--postgres", db.url, ...graphArgs, "--sweep-ms", "60000"],
 		/weft worker: ready/,
 	);
 	client = new Client({ apiUrl: api.match[1]! });
