@@ -26,12 +26,17 @@ const ticksBy: AbortSignal[] = [];
 const ticks = new StateGraph(z.object({ count: z.number().default(0) }))
 	.addNode("tick", async (s, ctx) => {
 		ticksBy.push(ctx.signal);
+		// the run's signal is every task's: the listener goes with its tick (else the 11th warns of a leak)
 		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(resolve, 150);
-			ctx.signal.addEventListener("abort", () => {
+			const stop = () => {
 				clearTimeout(timer);
 				reject(ctx.signal.reason);
-			});
+			};
+			const timer = setTimeout(() => {
+				ctx.signal.removeEventListener("abort", stop);
+				resolve();
+			}, 150);
+			ctx.signal.addEventListener("abort", stop, { once: true });
 		});
 		return { count: s.count + 1 };
 	})
