@@ -21,6 +21,11 @@ export interface ThreadTree {
 	 * ones before them are in `all` and a run can go on from one of those; they are in no branch.
 	 */
 	damaged: DamagedCheckpoint[];
+	/**
+	 * Of `heads`, the ones that only look like heads: their successor is a damaged checkpoint (the store's
+	 * heads do not include them). Empty unless `damaged` is not.
+	 */
+	beforeDamaged: Set<string>;
 }
 
 export async function readTree(
@@ -34,11 +39,20 @@ export async function readTree(
 	))
 		all.push(s);
 	if (all.length === 0 && damaged.length === 0) throw noThread(threadId);
-	return { ...treeOf(all), damaged };
+	const tree = treeOf(all);
+	const beforeDamaged = new Set<string>();
+	if (damaged.length > 0) {
+		// the thread's record names its real heads (ids only: it reads no metadata)
+		const real = new Set((await checkpointer.getThread(threadId))?.heads);
+		for (const head of tree.heads) if (!real.has(head)) beforeDamaged.add(head);
+	}
+	return { ...tree, damaged, beforeDamaged };
 }
 
 /** Builds the tree from a thread's summaries (newest first). */
-export function treeOf(all: CheckpointSummary[]): Omit<ThreadTree, "damaged"> {
+export function treeOf(
+	all: CheckpointSummary[],
+): Omit<ThreadTree, "damaged" | "beforeDamaged"> {
 	const byId = new Map(all.map((s) => [s.checkpointId, s]));
 	const parents = new Set(
 		all.map((s) => s.parentId).filter((p): p is string => p !== null),

@@ -122,7 +122,8 @@ describe("requests on other branches", () => {
 		}
 		const history = await weft([...db, "history", "b-1"]);
 		const hint = history.stdout.match(
-			/weft show b-1 --at (\d+) --branch (\d+)/,
+			// pasteable: with the store the history read
+			/weft --db \S+ show b-1 --at (\d+) --branch (\d+)/,
 		);
 		expect(hint).not.toBeNull();
 		const shown = await weft([

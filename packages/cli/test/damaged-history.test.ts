@@ -50,5 +50,37 @@ describe("a thread whose newest checkpoint's metadata is damaged", () => {
 		// the new branch is the newest head: the thread reads again, its request waits
 		const pending = await weft([...db, "--json", "pending", "--thread", "bad"]);
 		expect(pending.json).toHaveLength(1);
+
+		// two branches now: the old one ends at the damaged checkpoint, which the listing names as such,
+		// and the hint's commands read this store
+		const branches = await weft([...db, "history", "bad"]);
+		expect(branches.code).toBe(0);
+		expect(branches.stdout).toMatch(
+			/│ 0 +│ \w{12} │ 2 \(head damaged\) │ input/,
+		);
+		expect(branches.stdout).toMatch(/│ 1 +│ \w{12} │ 1 \(head\) +│ loop/);
+		expect(branches.stdout).toMatch(
+			/2 branches; steps count along a branch: `weft --db \S+ show bad --at 0 --branch 2`, `weft --db \S+ history bad --branch 2`/,
+		);
+		// the new branch's state reads, and so does the old one's checkpoint before the damaged one (getState
+		// read every head's metadata: it failed on the damaged one, on any branch)
+		const shown = await weft([...db, "--json", "show", "bad"]);
+		expect(shown.code).toBe(0);
+		expect(shown.json.interrupts).toHaveLength(1);
+		const before = await weft([
+			...db,
+			"show",
+			"bad",
+			"--at",
+			"0",
+			"--branch",
+			"2",
+		]);
+		expect(before.code).toBe(0);
+		expect(before.stdout).toContain("step 0 · input");
+		// and the request on the new branch is answered (the resume read the heads the same way)
+		const approved = await weft([...db, "approve", "bad"]);
+		expect(approved.code).toBe(0);
+		expect(approved.stdout).toContain("done · thread bad");
 	});
 });

@@ -23,6 +23,8 @@ export async function history(
 	const tree = await readTree(await env.store("read"), threadId);
 	if (branch !== undefined) branchChain(tree, threadId, branch);
 	const heads = new Set(tree.heads);
+	const headLabel = (id: string) =>
+		tree.beforeDamaged.has(id) ? " (head damaged)" : " (head)";
 	const rows = tree.all
 		.filter(
 			(s) =>
@@ -53,7 +55,9 @@ export async function history(
 					s.step,
 					shortId(s.checkpointId),
 					...(many
-						? [`${s.branches.join(",")}${s.head ? " (head)" : ""}`]
+						? [
+								`${s.branches.join(",")}${s.head ? headLabel(s.checkpointId) : ""}`,
+							]
 						: []),
 					s.source,
 					(s.metadata.nodes ?? []).join(", "),
@@ -65,7 +69,10 @@ export async function history(
 			...(many
 				? [
 						label.dim(
-							`${tree.heads.length} branches; steps count along a branch: \`weft show ${threadId} --at ${tree.chains[1]!.at(-1)!.step} --branch 2\`, \`weft history ${threadId} --branch 2\``,
+							pasteable(
+								`${tree.heads.length} branches; steps count along a branch: \`weft show ${shellWord(threadId)} --at ${tree.chains[1]!.at(-1)!.step} --branch 2\`, \`weft history ${shellWord(threadId)} --branch 2\``,
+								env.storeFlags,
+							),
 						),
 					]
 				: []),

@@ -1,9 +1,8 @@
 import {
 	CheckpointError,
 	type Checkpointer,
-	type CheckpointSummary,
 	type CheckpointTuple,
-	isWeftError,
+	isUnreadableData,
 	type WeftError,
 } from "@weft/checkpoint";
 import { groupPending, unanswered } from "./interrupts.ts";
@@ -79,8 +78,8 @@ export class ThreadHeads {
 		return undefined;
 	}
 
-	#list(): Promise<CheckpointSummary[]> {
-		return this.#cp.heads({ threadId: this.#threadId, ns: this.#ns });
+	#list(): Promise<string[]> {
+		return headIds(this.#cp, this.#threadId, this.#ns);
 	}
 
 	/**
@@ -88,7 +87,7 @@ export class ThreadHeads {
 	 * of a head that cannot be read (any other error is thrown).
 	 */
 	async *#read(
-		heads: readonly CheckpointSummary[],
+		heads: readonly string[],
 		except?: string,
 	): AsyncGenerator<
 		{ checkpointId: string; branch: number } & (
@@ -96,14 +95,14 @@ export class ThreadHeads {
 			| { tuple?: undefined; error: WeftError }
 		)
 	> {
-		for (const [n, { checkpointId }] of heads.entries()) {
+		for (const [n, checkpointId] of heads.entries()) {
 			if (checkpointId === except) continue;
 			const read = await this.#cp
 				.getTuple({ threadId: this.#threadId, ns: this.#ns, checkpointId })
 				.then(
 					(tuple) => ({ tuple }),
 					(error: unknown) => {
-						if (!isUnreadable(error)) throw error;
+						if (!isUnreadableData(error)) throw error;
 						return { error };
 					},
 				);
@@ -112,11 +111,25 @@ export class ThreadHeads {
 	}
 }
 
-/** A head whose stored data cannot be read (damaged, of an unknown type, under another key). */
-function isUnreadable(error: unknown): error is WeftError {
-	return (
-		isWeftError(error, "CORRUPT_CHECKPOINT") ||
-		isWeftError(error, "DESERIALIZATION_FAILED") ||
-		isWeftError(error, "DECRYPTION_FAILED")
-	);
+/**
+ * The ids of a thread's heads in a namespace, newest first. `heads()` gives each head's summary, which
+ * reads its metadata: a head whose metadata is damaged fails the whole listing, and with it every read
+ * of the thread's other branches (their state, an answer to them: the way on past a damaged checkpoint).
+ * Then the root namespace's head ids are read from the thread's record (`getThread`, which reads no
+ * metadata; the damaged head among them, for its reader to pass over); a subgraph's namespace has no such
+ * record, and the error stands.
+ */
+export async function headIds(
+	cp: Checkpointer,
+	threadId: string,
+	ns = "",
+): Promise<string[]> {
+	try {
+		return (await cp.heads({ threadId, ns })).map((h) => h.checkpointId);
+	} catch (error) {
+		if (ns !== "" || !isUnreadableData(error)) throw error;
+		const thread = await cp.getThread(threadId);
+		if (thread === undefined) throw error;
+		return thread.heads;
+	}
 }

@@ -26,6 +26,7 @@ import {
 	unanswered,
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
+import { headIds } from "../runtime/thread-heads.ts";
 import type { Channels } from "../state/channels.ts";
 import { branchListing } from "./branch-listing.ts";
 
@@ -194,10 +195,9 @@ export async function readState(
 ): Promise<StateSnapshot> {
 	const tuple = await tupleOf(r, config.threadId, config.checkpointId);
 	const chain = await chainOf(r, tuple);
-	const heads = await r.checkpointer.heads({ threadId: config.threadId });
 	return {
 		...snapshotOf(tuple, replayChain(r.channels, chain)),
-		heads: heads.map((h) => h.checkpointId),
+		heads: await headIds(r.checkpointer, config.threadId),
 	};
 }
 

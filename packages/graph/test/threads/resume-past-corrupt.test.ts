@@ -24,8 +24,14 @@ const review = human("review", {
 	response: z.object({ action: z.enum(["approve", "reject"]) }),
 });
 
-/** A thread with two paused branches: A (older) whose pending writes are damaged, B (newest) healthy. */
-async function twoBranches(threadId: string) {
+/**
+ * A thread with two paused branches: A (older) whose pending writes (or, with `metadata`, its head's
+ * metadata) are damaged, B (newest) healthy.
+ */
+async function twoBranches(
+	threadId: string,
+	damage: "writes" | "metadata" = "writes",
+) {
 	const path = join(dir, `${threadId}.db`);
 	const checkpointer = new SqliteCheckpointer({ path });
 	const graph = new StateGraph(
@@ -48,7 +54,9 @@ async function twoBranches(threadId: string) {
 	const raw = new Database(path);
 	raw
 		.prepare(
-			"UPDATE writes SET data = x'dead' WHERE thread_id = ? AND checkpoint_id = ?",
+			damage === "writes"
+				? "UPDATE writes SET data = x'dead' WHERE thread_id = ? AND checkpoint_id = ?"
+				: "UPDATE checkpoints SET metadata = '{not json' WHERE thread_id = ? AND checkpoint_id = ?",
 		)
 		.run(threadId, a.checkpointId);
 	raw.close();
@@ -84,6 +92,25 @@ describe("resuming a thread with a damaged branch", () => {
 				{ threadId: "by-id" },
 			);
 			expect(done.values.sent).toBe("reject");
+		} finally {
+			checkpointer.close();
+		}
+	});
+
+	it("a branch whose head's metadata is damaged: the other branch's state reads and is answered", async () => {
+		const { graph, checkpointer, a, b } = await twoBranches("meta", "metadata");
+		try {
+			// the heads' summaries read each head's metadata: getState (every checkpoint's) failed on it
+			const state = await graph.getState({ threadId: "meta" });
+			expect(state.checkpointId).toBe(b.checkpointId);
+			expect(state.heads).toEqual([b.checkpointId, a.checkpointId]);
+			expect(state.interrupts).toHaveLength(1);
+			const id = b.interrupts[0]!.id;
+			const done = await graph.run(
+				new Command({ resume: { [id]: { action: "approve" } } }),
+				{ threadId: "meta" },
+			);
+			expect(done.values.sent).toBe("approve");
 		} finally {
 			checkpointer.close();
 		}
