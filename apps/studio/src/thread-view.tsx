@@ -55,13 +55,24 @@ export function ThreadView({ threadId }: { threadId: string }) {
 			c.includes(id) ? c.filter((x) => x !== id) : [...c.slice(-1), id],
 		);
 	const graphId = row?.graph_id ?? undefined;
-	if (isMissing(tree.error))
+	// a missing thread stays shown as missing while it is read again (the event stream's connect reads it
+	// again, and a read of a query without data clears its error until it fails again: the thread's
+	// columns showed meanwhile, "no graph registered" and all)
+	const [missing, setMissing] = useState<unknown>();
+	useEffect(() => {
+		if (isMissing(tree.error)) setMissing(tree.error);
+		else if (tree.rows !== undefined) setMissing(undefined);
+	}, [tree.error, tree.rows]);
+	if (
+		isMissing(tree.error) ||
+		(missing !== undefined && tree.rows === undefined)
+	)
 		return (
 			<section className="thread" aria-label={`thread ${threadId}`}>
 				<h2>
 					thread <code>{threadId}</code>
 				</h2>
-				<ErrorNote error={tree.error} />
+				<ErrorNote error={tree.error ?? missing} />
 				<p>
 					<a href="#/">all threads</a>
 				</p>

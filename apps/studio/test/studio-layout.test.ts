@@ -185,5 +185,53 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.locator(`tr[data-thread="${threadId}"]`).waitFor();
 			await page.close();
 		}, 90_000);
+
+		it("keeps a missing thread shown as missing while it is read again", async () => {
+			const { page } = await pageOf(1400);
+			// the event stream held until the thread's first read has failed; its `ready` then has the
+			// thread read again, and that read is held while the page is looked at
+			let releaseEvents!: () => void;
+			const eventsHeld = new Promise<void>((r) => {
+				releaseEvents = r;
+			});
+			await page.route("**/studio/api/events*", async (route) => {
+				await eventsHeld;
+				await route.continue();
+			});
+			let reads = 0;
+			let rereadStarted!: () => void;
+			const reread = new Promise<void>((r) => {
+				rereadStarted = r;
+			});
+			let releaseReread!: () => void;
+			const rereadHeld = new Promise<void>((r) => {
+				releaseReread = r;
+			});
+			await page.route(
+				"**/studio/api/threads/no-such-thread/tree*",
+				async (route) => {
+					if (++reads > 1) {
+						rereadStarted();
+						await rereadHeld;
+					}
+					await route.continue();
+				},
+			);
+			await openThread(page, "no-such-thread");
+			await page.getByRole("alert").getByText("NOT_FOUND").waitFor();
+			releaseEvents();
+			await reread;
+			// the read again is on its way: the page still says the thread is not there, and nothing else
+			expect(await page.getByRole("alert").getByText("NOT_FOUND").count()).toBe(
+				1,
+			);
+			expect(await page.getByText("no graph registered").count()).toBe(0);
+			expect(
+				await page.getByRole("heading", { name: "timeline" }).count(),
+			).toBe(0);
+			releaseReread();
+			await page.getByRole("link", { name: "all threads" }).waitFor();
+			await page.close();
+		}, 90_000);
 	},
 );
