@@ -45,7 +45,8 @@ export function cliHint(
  * pasting it reads the same store.
  */
 export function pasteable(hint: string, store: string): string {
-	return hint.replace(/`weft ([^`]*)`/g, (_, rest: string) =>
+	// `pnpm weft …`: a hint made with WEFT under `pnpm weft` (recover's, answer's)
+	return hint.replace(/`(?:pnpm )?weft ([^`]*)`/g, (_, rest: string) =>
 		/(^|\s)--(db|postgres)(\s|=)/.test(rest) ||
 		/^(init|completion)\b/.test(rest)
 			? `\`${WEFT} ${rest}\``

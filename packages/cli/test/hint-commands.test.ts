@@ -51,5 +51,25 @@ describe("commands in hints", () => {
 		// the footer of logs names the command for the totals of this thread, in this store
 		const logs = await weft(["--db", file, "logs", "t1"]);
 		expect(logs.stdout).toContain(`totals: \`weft ${db} usage t1\``);
+		// and a fork made says how to run it on, in this store
+		const forked = await weft([
+			"--db",
+			file,
+			"fork",
+			"t1",
+			"--at",
+			"0",
+			"--set",
+			"topic=y",
+		]);
+		expect(forked.code).toBe(0);
+		expect(forked.stdout).toContain(
+			`run it on: weft ${db} continue t1 --from `,
+		);
+		// no feedback yet: the command to give some reads this store
+		const feedback = await weft(["--db", file, "feedback", "list"]);
+		expect(feedback.stdout).toContain(
+			`\`weft ${db} feedback <thread> --score 1\``,
+		);
 	});
 });

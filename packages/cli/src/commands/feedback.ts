@@ -19,9 +19,9 @@ interface FeedbackOptions {
 const GROUPS = ["thread", "checkpoint", "label", "by", "all"] as const;
 
 /** What an empty `feedback list` or `feedback stats` says (as `weft threads` does with no threads). */
-const noFeedback = (thread: string | undefined) =>
+const noFeedback = (thread: string | undefined, storeFlags: string) =>
 	thread === undefined
-		? `no feedback yet: give some with \`${WEFT} feedback <thread> --score 1\``
+		? `no feedback yet: give some with \`${WEFT}${storeFlags} feedback <thread> --score 1\``
 		: `no feedback on thread "${thread}" yet`;
 
 /** Registers `weft feedback <thread> …`, `weft feedback list [thread]` and `weft feedback stats`. */
@@ -72,7 +72,7 @@ export function registerFeedback(program: Program, act: Act): void {
 									`use one of ${GROUPS.join(", ")}`,
 								);
 							if (list.length === 0 && !env.out.json) {
-								env.out.line(noFeedback(thread));
+								env.out.line(noFeedback(thread, env.storeFlags));
 								return 0;
 							}
 							if (target === "list") {

@@ -12,6 +12,7 @@ import {
 } from "../parse-value.ts";
 import { shortId } from "../render/output.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
+import { shellWord } from "../store.ts";
 
 interface ForkOptions {
 	at?: string;
@@ -72,7 +73,7 @@ export async function fork(
 		() =>
 			[
 				`forked step ${at.step} (${shortId(at.checkpointId)}) → new branch at ${shortId(made.checkpointId)} · next: ${state.next.join(", ") || "(end)"}`,
-				`run it on: ${WEFT} continue ${threadId} --from ${shortId(made.checkpointId)}`,
+				`run it on: ${WEFT}${env.storeFlags} continue ${shellWord(threadId)} --from ${shortId(made.checkpointId)}`,
 			].join("\n"),
 	);
 	return 0;
