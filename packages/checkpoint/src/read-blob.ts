@@ -1,4 +1,4 @@
-import { isWeftError } from "./errors.ts";
+import { isUnreadableData } from "./errors.ts";
 import type {
 	CheckpointData,
 	CheckpointMetadata,
@@ -84,12 +84,7 @@ function decode(
 	} catch (error) {
 		// A wrong or missing key, or a type this process cannot rebuild, is not damage: keep its code
 		// and hint. The serializer's CORRUPT_CHECKPOINT already names the place.
-		if (
-			isWeftError(error, "DECRYPTION_FAILED") ||
-			isWeftError(error, "DESERIALIZATION_FAILED") ||
-			isWeftError(error, "CORRUPT_CHECKPOINT")
-		)
-			throw error;
+		if (isUnreadableData(error)) throw error;
 		const detail = error instanceof Error ? error.message : String(error);
 		throw corruptCheckpoint(
 			place,
