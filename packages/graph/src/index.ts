@@ -69,8 +69,10 @@ export {
 export type { RunStatus } from "./runtime/run-machine.ts";
 export { updatesByTask } from "./runtime/update-objects.ts";
 export {
+	emptyUsage,
 	type RunUsage,
 	runUsageOf,
+	sumUsage,
 	type UsageTotals,
 } from "./runtime/usage.ts";
 export { Send } from "./send.ts";

@@ -1,6 +1,7 @@
 import {
 	Command,
 	END,
+	emptyUsage,
 	human,
 	type InferNodeName,
 	type InferState,
@@ -15,6 +16,7 @@ import {
 	START,
 	StateGraph,
 	type StateSnapshot,
+	sumUsage,
 	type WaitingRequest,
 	waitingRequests,
 } from "@weft/graph";
@@ -212,6 +214,11 @@ describe("StateGraph types", () => {
 	});
 	it("a failed run's usage and the requests waiting on a thread's heads are typed", () => {
 		expectTypeOf(runUsageOf).returns.toEqualTypeOf<RunUsage | undefined>();
+		// usages of several runs or threads add up into one
+		expectTypeOf(sumUsage).parameters.toEqualTypeOf<[RunUsage, RunUsage]>();
+		expectTypeOf(
+			sumUsage(emptyUsage(), emptyUsage()),
+		).toEqualTypeOf<RunUsage>();
 		expectTypeOf(waitingRequests).returns.resolves.toEqualTypeOf<
 			WaitingRequest[]
 		>();

@@ -7,7 +7,12 @@ import {
 	type JsonValue,
 } from "@weft/checkpoint";
 import type { Feedback } from "@weft/evals";
-import { type RunUsage, readStepTiming } from "@weft/graph";
+import {
+	emptyUsage,
+	type RunUsage,
+	readStepTiming,
+	sumUsage,
+} from "@weft/graph";
 import {
 	type FeedbackScope,
 	type FeedbackStats,
@@ -61,7 +66,8 @@ interface Acc {
 	nodeErrors: Map<string, number>;
 	models: Map<string, number[]>;
 	errors: Map<string, number>;
-	usage: RunUsage["byModel"];
+	/** Only its `byModel` is counted. */
+	usage: RunUsage;
 	scope: FeedbackScope;
 	unreadable: StatsReport["unreadable"];
 }
@@ -86,7 +92,7 @@ export async function collectStats(
 		nodeErrors: new Map(),
 		models: new Map(),
 		errors: new Map(),
-		usage: {},
+		usage: emptyUsage(),
 		scope: { graphOf: new Map(), nodesAt: new Map() },
 		unreadable: [],
 	};
@@ -208,29 +214,12 @@ function addError(acc: Acc, node: string, code: string): void {
 	acc.nodeErrors.set(node, (acc.nodeErrors.get(node) ?? 0) + 1);
 }
 
+/** Adds a step's stored usage by model (the report's per-model figures) to the report's. */
 function addUsage(acc: Acc, usage: JsonValue | undefined): void {
 	if (typeof usage !== "object" || usage === null || Array.isArray(usage))
 		return;
-	for (const [model, t] of Object.entries(
-		(usage as unknown as RunUsage).byModel ?? {},
-	)) {
-		const into = acc.usage[model] ?? {
-			inputTokens: 0,
-			outputTokens: 0,
-			totalTokens: 0,
-			cachedTokens: 0,
-			calls: 0,
-		};
-		acc.usage[model] = into;
-		into.inputTokens += t.inputTokens;
-		into.outputTokens += t.outputTokens;
-		into.totalTokens += t.totalTokens;
-		into.cachedTokens += t.cachedTokens;
-		into.calls += t.calls;
-		if (t.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + t.costUsd;
-		if (t.unpricedCalls !== undefined && t.unpricedCalls > 0)
-			into.unpricedCalls = (into.unpricedCalls ?? 0) + t.unpricedCalls;
-	}
+	const byModel = (usage as unknown as RunUsage).byModel ?? {};
+	sumUsage(acc.usage, { ...emptyUsage(), byModel });
 }
 
 /** Nearest-rank percentiles of samples. */
@@ -253,9 +242,12 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 		// a node's tasks are those that completed (timed) and those that failed, as in the error rates
 		return { node, ...timed, count: timed.count + errors, errors };
 	});
-	const modelNames = new Set([...acc.models.keys(), ...Object.keys(acc.usage)]);
+	const modelNames = new Set([
+		...acc.models.keys(),
+		...Object.keys(acc.usage.byModel),
+	]);
 	const models = [...modelNames].sort().map((model) => {
-		const u = acc.usage[model];
+		const u = acc.usage.byModel[model];
 		return {
 			model,
 			...latency(acc.models.get(model) ?? []),

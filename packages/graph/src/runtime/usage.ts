@@ -22,6 +22,7 @@ export interface RunUsage extends UsageTotals {
 	byNode: Record<string, UsageTotals>;
 }
 
+/** A usage with nothing counted: where a roll-up (`sumUsage`) starts. */
 export function emptyUsage(): RunUsage {
 	return {
 		inputTokens: 0,
@@ -56,7 +57,10 @@ function addTotals(t: UsageTotals, c: UsageTotals): UsageTotals {
 	return t;
 }
 
-/** Adds `part` to `total` keeping its node and model names (steps of one thread into the thread's total). */
+/**
+ * Adds `part` to `total`, in place, keeping its node and model names (steps of one thread into the
+ * thread's total, threads into a report's); returns `total`.
+ */
 export function sumUsage(total: RunUsage, part: RunUsage): RunUsage {
 	addTotals(total, part);
 	for (const [node, totals] of Object.entries(part.byNode))
