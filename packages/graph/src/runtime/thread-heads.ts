@@ -82,32 +82,42 @@ export class ThreadHeads {
 		return headIds(this.#cp, this.#threadId, this.#ns);
 	}
 
-	/**
-	 * Each head's tuple in turn (but `except`'s) with its branch number (1: the newest head), or the error
-	 * of a head that cannot be read (any other error is thrown).
-	 */
-	async *#read(
-		heads: readonly string[],
-		except?: string,
-	): AsyncGenerator<
-		{ checkpointId: string; branch: number } & (
-			| { tuple: CheckpointTuple | undefined; error?: undefined }
-			| { tuple?: undefined; error: WeftError }
-		)
-	> {
-		for (const [n, checkpointId] of heads.entries()) {
-			if (checkpointId === except) continue;
-			const read = await this.#cp
-				.getTuple({ threadId: this.#threadId, ns: this.#ns, checkpointId })
-				.then(
-					(tuple) => ({ tuple }),
-					(error: unknown) => {
-						if (!isUnreadableData(error)) throw error;
-						return { error };
-					},
-				);
-			yield { checkpointId, branch: n + 1, ...read };
-		}
+	#read(heads: readonly string[], except?: string): AsyncGenerator<HeadRead> {
+		return readHeads(
+			this.#cp,
+			{ threadId: this.#threadId, ns: this.#ns },
+			heads,
+			except,
+		);
+	}
+}
+
+/** A head read by `readHeads`: its tuple, or the error that its stored data cannot be read. */
+export type HeadRead = { checkpointId: string; branch: number } & (
+	| { tuple: CheckpointTuple | undefined; error?: undefined }
+	| { tuple?: undefined; error: WeftError }
+);
+
+/**
+ * Each of `heads`' tuples in turn (but `except`'s) with its branch number (1: the newest head), or the
+ * error of a head whose stored data cannot be read (`isUnreadableData`; any other error is thrown).
+ */
+export async function* readHeads(
+	cp: Checkpointer,
+	ref: { threadId: string; ns: string },
+	heads: readonly string[],
+	except?: string,
+): AsyncGenerator<HeadRead> {
+	for (const [n, checkpointId] of heads.entries()) {
+		if (checkpointId === except) continue;
+		const read = await cp.getTuple({ ...ref, checkpointId }).then(
+			(tuple) => ({ tuple }),
+			(error: unknown) => {
+				if (!isUnreadableData(error)) throw error;
+				return { error };
+			},
+		);
+		yield { checkpointId, branch: n + 1, ...read };
 	}
 }
 

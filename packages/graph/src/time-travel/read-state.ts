@@ -15,7 +15,6 @@ import {
 	ConfigError,
 	checkpointNotFound,
 	corruptCheckpoint,
-	isUnreadableData,
 	isWeftError,
 	validateId,
 	type WeftError,
@@ -26,7 +25,7 @@ import {
 	unanswered,
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
-import { headIds } from "../runtime/thread-heads.ts";
+import { headIds, readHeads } from "../runtime/thread-heads.ts";
 import type { Channels } from "../state/channels.ts";
 import { branchListing } from "./branch-listing.ts";
 
@@ -125,26 +124,22 @@ export async function waitingRequests(
 	} = {},
 ): Promise<WaitingRequest[]> {
 	const found: WaitingRequest[] = [];
-	for (const [n, head] of thread.heads.entries()) {
-		let tuple: CheckpointTuple | undefined;
-		try {
-			tuple = await checkpointer.getTuple({
-				threadId: thread.threadId,
-				checkpointId: head,
-			});
-		} catch (error) {
-			if (options.unreadable === undefined || !isUnreadableData(error))
-				throw error;
-			options.unreadable(error, head);
-			continue;
-		}
-		if (tuple !== undefined)
-			for (const i of pendingInterrupts(tuple))
+	const { threadId } = thread;
+	for await (const h of readHeads(
+		checkpointer,
+		{ threadId, ns: "" },
+		thread.heads,
+	)) {
+		if (h.error !== undefined) {
+			if (options.unreadable === undefined) throw h.error;
+			options.unreadable(h.error, h.checkpointId);
+		} else if (h.tuple !== undefined)
+			for (const i of pendingInterrupts(h.tuple))
 				found.push({
 					...i,
-					threadId: thread.threadId,
-					checkpointId: head,
-					branch: n + 1,
+					threadId,
+					checkpointId: h.checkpointId,
+					branch: h.branch,
 				});
 	}
 	return found;
