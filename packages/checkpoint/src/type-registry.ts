@@ -1,3 +1,4 @@
+import { ConfigError } from "./errors.ts";
 import { loadMessageType } from "./langchain-messages.ts";
 import { isTaggedValue } from "./tagged-value.ts";
 
@@ -26,14 +27,41 @@ let version = 0;
 
 /**
  * Registers a type with every serializer of this process (for example `@weft/graph/llm` registers the
- * `@langchain/core` message classes). Registering the same name twice keeps the first.
+ * `@langchain/core` message classes). Registering the same name twice keeps the first. A descriptor
+ * without a name or one of its three functions is refused (`CONFIG_INVALID`), before it is kept.
  */
 export function registerSerializableType<T>(type: SerializableType<T>): void {
+	checkType(type);
 	const current = registry.get(type.name);
 	if (current !== undefined && !loaded.has(current)) return;
 	registry.set(type.name, type);
 	types = [...registry.values()];
 	version++;
+}
+
+/** Throws `CONFIG_INVALID` for a descriptor that is not `{ name, test, toPlain, fromPlain }`. */
+function checkType(type: unknown): void {
+	const t = type as Partial<Record<keyof SerializableType, unknown>> | null;
+	let problem: string | undefined;
+	if (typeof t !== "object" || t === null)
+		problem = `got ${t === null ? "null" : typeof t}`;
+	else if (typeof t.name !== "string" || t.name.trim() === "")
+		problem = `its name must be a non-empty string, got ${JSON.stringify(t.name) ?? String(t.name)}`;
+	else {
+		const missing = (["test", "toPlain", "fromPlain"] as const).filter(
+			(key) => typeof t[key] !== "function",
+		);
+		if (missing.length > 0)
+			problem = `"${t.name}" has no ${missing.join(", ")} function${missing.length > 1 ? "s" : ""}`;
+	}
+	if (problem === undefined) return;
+	throw new ConfigError(
+		"CONFIG_INVALID",
+		`registerSerializableType: ${problem}`,
+		{
+			hint: "pass { name, test(value), toPlain(value), fromPlain(plain) }: test tells the type's values, toPlain and fromPlain turn one into JSON data and back",
+		},
+	);
 }
 
 /** Grows with every change of the registry, so serializers know when to pick up new types. */

@@ -8,6 +8,7 @@ import {
 	human,
 	MemoryCheckpointer,
 	type NodeContext,
+	reducer,
 	Send,
 	START,
 	StateGraph,
@@ -301,5 +302,138 @@ describe("definition and option errors", () => {
 			});
 			expect(ran).toBe(1);
 		}
+	});
+});
+
+describe("options that bypass the types (audit, 4 Dec)", () => {
+	it("refuses compile() options of the wrong type at compile()", () => {
+		const bad: Array<[Record<string, unknown>, RegExp]> = [
+			[
+				{ interruptAfter: "a" },
+				/interruptAfter must be an array of node names, not "a"/,
+			],
+			[{ interruptBefore: [1] }, /interruptBefore must be an array/],
+			[{ checkpointer: 5 }, /checkpointer must be a checkpointer, not 5/],
+			[{ checkpointer: {} }, /an object without getTuple, put, putWrites/],
+			[{ store: 5 }, /store must be a Store, not 5/],
+			[{ name: 5 }, /name must be a non-empty string/],
+			[{ leaseTtlMs: -5 }, /leaseTtlMs must be a positive number/],
+			[{ snapshots: 3 }, /snapshots must be an object/],
+			[
+				{ snapshots: { minSteps: -1 } },
+				/snapshots.minSteps must be a whole number/,
+			],
+		];
+		for (const [options, message] of bad) {
+			let thrown: unknown;
+			try {
+				chain().compile(options as never);
+			} catch (error) {
+				thrown = error;
+			}
+			expect(thrown, JSON.stringify(options)).toMatchObject({
+				code: "INVALID_GRAPH",
+				message: expect.stringMatching(message),
+				hint: expect.any(String),
+			});
+		}
+		expect(() =>
+			new StateGraph(S)
+				.addNode(42 as never, () => ({}))
+				.addEdge(START, 42 as never)
+				.compile(),
+		).toThrow(/a node name must be a string, not 42/);
+	});
+
+	it("refuses a run config's store, tags and callbacks of the wrong type before the run", async () => {
+		const graph = chain().compile();
+		for (const [config, message] of [
+			[{ store: 5 }, /store must be a Store, not 5/],
+			[{ store: { get() {} } }, /an object without put, delete, list, search/],
+			[{ tags: "abc" }, /tags must be an array of strings/],
+			[
+				{ callbacks: 5 },
+				/callbacks must be a list of LangChain callback handlers/,
+			],
+		] as const)
+			await expect(graph.invoke({}, config as never)).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringMatching(message),
+			});
+		// what LangChain takes still runs
+		await expect(
+			graph.invoke({}, { tags: ["x"], callbacks: [{}] }),
+		).resolves.toEqual({ n: 2 });
+	});
+
+	it("refuses reducer() arguments where the state is declared", () => {
+		for (const [args, message] of [
+			[[5, (a: unknown) => a], /its schema must be a zod schema, got 5/],
+			[[z.array(z.string()), 5], /its merge function must be a function/],
+			[
+				[z.array(z.string()), (a: unknown) => a, []],
+				/its init must be a function/,
+			],
+			[
+				[z.array(z.string()), (a: unknown) => a, undefined, { update: 5 }],
+				/its update option must be a zod schema/,
+			],
+		] as const)
+			expect(() => (reducer as (...a: unknown[]) => unknown)(...args)).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: expect.stringMatching(message),
+				}),
+			);
+	});
+
+	it("checks a reducer init's value against its key's schema, and names an init that throws", async () => {
+		const build = (init: () => unknown) =>
+			new StateGraph(
+				z.object({
+					l: reducer(
+						z.array(z.string()),
+						(a, b) => [...a, ...b],
+						init as never,
+					),
+				}),
+			)
+				.addNode("a", () => ({ l: ["x"] }))
+				.addEdge(START, "a")
+				.compile({ checkpointer: new MemoryCheckpointer() });
+		expect(() => build(() => 5)).toThrow(
+			expect.objectContaining({
+				code: "VALIDATION_FAILED",
+				message: expect.stringMatching(
+					/the reducer init of "l" failed: its value fails the schema of "l"/,
+				),
+				hint: expect.stringMatching(/return the key's empty value/),
+			}),
+		);
+		expect(() =>
+			build(() => {
+				throw new Error("ib");
+			}),
+		).toThrow(/the reducer init of "l" failed: it threw: ib/);
+		// an init that throws later fails the run before its first checkpoint
+		let calls = 0;
+		const later = build(() => {
+			if (calls++ > 0) throw new Error("later");
+			return [];
+		});
+		await expect(later.invoke({}, { threadId: "t" })).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			message: expect.stringMatching(
+				/the reducer init of "l" failed: it threw: later/,
+			),
+		});
+		expect((await later.checkpointer!.getThread("t"))?.checkpoints ?? 0).toBe(
+			0,
+		);
+		await expect(
+			build(() => []).invoke({}, { threadId: "t" }),
+		).resolves.toEqual({
+			l: ["x"],
+		});
 	});
 });

@@ -178,6 +178,7 @@ describe("a reducer's output", () => {
 				[1, 2, 3].map(() => new Send("each", {})),
 			)
 			.compile();
+		checks = 0; // compile() checked the reducer's init once
 		// the input's step and "fan"'s write no `list`; the Send step merges three writes of it
 		expect(await graph.invoke({ other: "o" })).toEqual({
 			list: ["x", "x", "x"],

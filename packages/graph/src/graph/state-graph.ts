@@ -1,6 +1,7 @@
 import { GraphValidationError } from "@weft/checkpoint";
 import type { Route } from "../command.ts";
 import type { END, START } from "../constants.ts";
+import { checkCompileOptions } from "./check-compile-options.ts";
 import { CompiledGraph, type CompileOptions } from "./compiled-graph.ts";
 import type {
 	AnyStateSchema,
@@ -152,6 +153,7 @@ export class StateGraph<
 	/** Checks the graph (GraphValidationError on a mistake) and returns the runnable graph. */
 	compile(...args: CompileArgs<TNodes, TGoto>): CompiledGraph<TSchema, TNodes> {
 		const options = (args[0] ?? {}) as CompileOptions<TNodes>;
+		checkCompileOptions(options);
 		validateGraph(this.#spec, options);
 		return new CompiledGraph(this.schema, this.#spec, options);
 	}

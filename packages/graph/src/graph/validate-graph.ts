@@ -1,6 +1,7 @@
 import { GraphValidationError } from "@weft/checkpoint";
 import type { Route } from "../command.ts";
 import { END, RESERVED_NAMES, START } from "../constants.ts";
+import { shown } from "../shown.ts";
 import { checkNodeOptions } from "./check-node-options.ts";
 import type { NodeOptions } from "./types.ts";
 
@@ -60,6 +61,12 @@ export function validateGraph(
 		);
 	}
 	for (const name of names.keys()) {
+		if (typeof name !== "string")
+			fail(
+				"INVALID_GRAPH",
+				`a node name must be a string, not ${shown(name)}`,
+				'pass addNode("name", fn)',
+			);
 		if (
 			RESERVED_NAMES.has(name) ||
 			name.includes(":") ||

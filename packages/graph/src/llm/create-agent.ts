@@ -13,7 +13,13 @@ import {
 import { type AgentMemoryOptions, withMemories } from "./agent-memory.ts";
 import { approvalNode } from "./approval.ts";
 import type { ChatModelLike } from "./call-model.ts";
-import { handoffTarget } from "./handoff.ts";
+import {
+	checkCount,
+	checkSystem,
+	checkToolNames,
+	checkTools,
+} from "./check-options.ts";
+import { handoffTarget, rememberHandoffs } from "./handoff.ts";
 import { llmNode, type MessagesState } from "./llm-node.ts";
 import { messages } from "./messages.ts";
 import { modelNameOf, providerOf } from "./model-answer.ts";
@@ -73,8 +79,11 @@ export interface CreateAgentOptions {
 export function createAgent(
 	options: CreateAgentOptions,
 ): CompiledGraph<AgentState, AgentNode> {
-	const tools = options.tools ?? [];
-	const approve = options.approve ?? [];
+	const tools = checkTools("createAgent", options.tools);
+	const approve =
+		checkToolNames("createAgent", "approve", options.approve) ?? [];
+	checkSystem("createAgent", options.system);
+	checkCount("createAgent", "maxSteps", options.maxSteps, 25);
 	const known = new Set(tools.map((t) => t.name));
 	const unknown = approve.filter((n) => !known.has(n));
 	if (unknown.length > 0) {
@@ -129,7 +138,7 @@ export function createAgent(
 			.addNode("approve", approvalNode(approve, tools))
 			.addEdge("approve", "tools");
 	// the graph's compile options, passed on as given (decision 0126)
-	return graph.compile({
+	const agent = graph.compile({
 		checkpointer: options.checkpointer,
 		...(options.name === undefined ? {} : { name: options.name }),
 		store: options.store,
@@ -140,6 +149,9 @@ export function createAgent(
 		// its runs are agent invocations to telemetry (decision 0131)
 		agent: agentInfo(options.name, options.model),
 	});
+	// so that createSupervisor can refuse a handoff to no agent when it is built
+	rememberHandoffs(agent, tools);
+	return agent;
 }
 
 /** Who the agent is to telemetry: its name, and its model's provider and name where they are known. */

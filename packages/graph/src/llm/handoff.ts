@@ -1,6 +1,12 @@
 import { type BaseMessage, ToolMessage } from "@langchain/core/messages";
-import { type DynamicStructuredTool, tool } from "@langchain/core/tools";
+import {
+	type DynamicStructuredTool,
+	type StructuredToolInterface,
+	tool,
+} from "@langchain/core/tools";
 import { z } from "zod";
+import { shown } from "../shown.ts";
+import { invalidOption } from "./check-options.ts";
 
 /** What a handoff ToolMessage carries as its artifact. */
 export interface HandoffArtifact {
@@ -25,7 +31,13 @@ export function handoffTool(
 	agentName: string,
 	options: { name?: string; description?: string } = {},
 ): DynamicStructuredTool<typeof schema> {
-	return tool(
+	if (typeof agentName !== "string" || agentName === "")
+		throw invalidOption(
+			"handoffTool",
+			`agentName must be the name of an agent (a non-empty string), not ${shown(agentName)}`,
+			'pass the agent\'s key in createSupervisor({ agents }), e.g. handoffTool("writer")',
+		);
+	const handoff = tool(
 		async ({ message }): Promise<[string, HandoffArtifact]> => [
 			`Transferred to ${agentName}${message ? `: ${message}` : "."}`,
 			{ handoff: agentName, ...(message ? { message } : {}) },
@@ -41,6 +53,26 @@ export function handoffTool(
 			responseFormat: "content_and_artifact",
 		},
 	) as DynamicStructuredTool<typeof schema>;
+	targets.set(handoff, agentName);
+	return handoff;
+}
+
+// Who each handoff tool hands off to, and each agent's handoff targets: read when a supervisor is built.
+const targets = new WeakMap<object, string>();
+const agentTargets = new WeakMap<object, readonly string[]>();
+
+/** Records the agents `agent`'s handoff tools (among `tools`) hand off to. */
+export function rememberHandoffs(
+	agent: object,
+	tools: readonly StructuredToolInterface[],
+): void {
+	const names = tools.flatMap((t) => targets.get(t) ?? []);
+	if (names.length > 0) agentTargets.set(agent, names);
+}
+
+/** The agents `agent` (made by `createAgent`) can hand off to; empty when it has no handoff tools or is unknown. */
+export function handoffsOf(agent: object): readonly string[] {
+	return agentTargets.get(agent) ?? [];
 }
 
 /** The handoff in the latest batch of tool results (the ToolMessages at the end), if any. */

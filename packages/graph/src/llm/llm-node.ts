@@ -7,7 +7,9 @@ import {
 import type { BasePromptValueInterface } from "@langchain/core/prompt_values";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { ConfigError, type NodeContext } from "../index.ts";
+import { shown } from "../shown.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
+import { checkSystem, checkTools, invalidOption } from "./check-options.ts";
 
 /** State with a conversation: what an `llmNode` reads by default. */
 export interface MessagesState {
@@ -64,7 +66,9 @@ export interface LlmNodeOptions<TState> {
 export function llmNode<TState extends object = MessagesState>(
 	options: LlmNodeOptions<TState>,
 ): (state: TState, ctx: NodeContext) => Promise<{ messages: AIMessage[] }> {
-	const model = bound(options.model, options.tools);
+	checkSystem("llmNode", options.system);
+	checkPrompt(options.prompt);
+	const model = bound(options.model, checkTools("llmNode", options.tools));
 	return async (state, ctx) => {
 		// without a prompt the input is made at once: no promise to wait for (perf, issue 17)
 		const input =
@@ -109,6 +113,23 @@ export function bound(
 	return model.bindTools([...tools]);
 }
 
+/** A prompt, when given: a template (with `invoke`) or a function of the state. */
+function checkPrompt(prompt: unknown): void {
+	if (
+		prompt === undefined ||
+		typeof prompt === "function" ||
+		(typeof prompt === "object" &&
+			prompt !== null &&
+			typeof (prompt as { invoke?: unknown }).invoke === "function")
+	)
+		return;
+	throw invalidOption(
+		"llmNode",
+		`prompt must be a prompt template or a function of the state, not ${shown(prompt)}`,
+		"pass e.g. prompt: (state) => state.question, or a ChatPromptTemplate",
+	);
+}
+
 /**
  * The messages sent to the model: the system message, then the prompt or the state's messages. A prompt
  * template is invoked with `ctx`'s call options (the run's callbacks reach it).
@@ -137,9 +158,16 @@ function systemOf<TState>(
 	state: TState,
 	options: Pick<LlmNodeOptions<TState>, "system">,
 ): string | undefined {
-	return typeof options.system === "function"
-		? options.system(state)
-		: options.system;
+	if (typeof options.system !== "function") return options.system;
+	const text: unknown = options.system(state);
+	// one typeof per call: a function giving anything but text would fail inside SystemMessage
+	if (typeof text !== "string")
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`the system function returned ${shown(text)}, not a string`,
+			{ hint: "return the system prompt as text from system: (state) => …" },
+		);
+	return text;
 }
 
 /** The system message (if any), then the state's messages. */

@@ -6,6 +6,8 @@ import {
 	type BaseRetrieverInput,
 } from "@langchain/core/retrievers";
 import MiniSearch from "minisearch";
+import { shown } from "../shown.ts";
+import { checkCount, invalidOption } from "./check-options.ts";
 import { type Passage, splitPassages } from "./passages.ts";
 
 /** Metadata of a passage found by `LocalRetriever`. */
@@ -46,6 +48,7 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 		passages: readonly Passage[],
 		options: LocalRetrieverOptions = {},
 	) {
+		checkOptions(options);
 		const { k = 4, maxChars: _m, fuzzy = true, ...base } = options;
 		super(base);
 		this.passages = passages;
@@ -65,6 +68,8 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 		>,
 		options: LocalRetrieverOptions = {},
 	): LocalRetriever {
+		checkTexts(texts);
+		checkOptions(options);
 		const passages = texts.flatMap((t, i) =>
 			typeof t === "string"
 				? splitPassages(`text-${i}`, t, options.maxChars)
@@ -80,6 +85,13 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 			extensions?: readonly string[] | undefined;
 		} = {},
 	): Promise<LocalRetriever> {
+		if (typeof dir !== "string" || dir === "")
+			throw invalidOption(
+				"LocalRetriever.fromDirectory",
+				`dir must be a directory path, not ${shown(dir)}`,
+				'pass e.g. fromDirectory("docs")',
+			);
+		checkOptions(options);
 		const extensions = new Set(
 			options.extensions ?? [".md", ".markdown", ".txt"],
 		);
@@ -120,5 +132,39 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 					},
 				}),
 		);
+	}
+}
+
+/** The counts of the options, checked before any text is read or split. */
+function checkOptions(options: LocalRetrieverOptions): void {
+	checkCount("LocalRetriever", "k", options.k, 4);
+	checkCount("LocalRetriever", "maxChars", options.maxChars, 800);
+}
+
+/** `fromTexts`' texts: an array of strings or `{ text, source? }`, checked before any is split. */
+function checkTexts(texts: unknown): void {
+	const hint =
+		'pass e.g. fromTexts(["some text", { text: "more", source: "notes.md" }])';
+	if (!Array.isArray(texts))
+		throw invalidOption(
+			"LocalRetriever.fromTexts",
+			`texts must be an array of texts, not ${shown(texts)}`,
+			hint,
+		);
+	for (const [i, t] of texts.entries()) {
+		const ok =
+			typeof t === "string" ||
+			(typeof t === "object" &&
+				t !== null &&
+				typeof (t as { text?: unknown }).text === "string" &&
+				["string", "undefined"].includes(
+					typeof (t as { source?: unknown }).source,
+				));
+		if (!ok)
+			throw invalidOption(
+				"LocalRetriever.fromTexts",
+				`texts[${i}] must be a string or { text, source? }, not ${shown(t)}`,
+				hint,
+			);
 	}
 }

@@ -2,6 +2,8 @@ import type { DocumentInterface } from "@langchain/core/documents";
 import { z } from "zod";
 import type { CallOptions, NodeContext } from "../index.ts";
 import { onceResult } from "../runtime/task-context.ts";
+import { shown } from "../shown.ts";
+import { invalidOption } from "./check-options.ts";
 
 /** Anything that answers a query with documents: a `@langchain/core` retriever, or `LocalRetriever`. */
 export interface RetrieverLike {
@@ -31,6 +33,7 @@ export function retrieverNode<TState, const TKey extends string>(
 	state: TState,
 	ctx: NodeContext,
 ) => Promise<{ [K in TKey]: DocumentInterface[] }> {
+	checkOptions(options);
 	return async (state, ctx) => {
 		const query = options.query(state);
 		const docs = await onceResult(ctx, "retrieve", async () => {
@@ -47,6 +50,37 @@ export function retrieverNode<TState, const TKey extends string>(
 		});
 		return { [options.into]: docs } as { [K in TKey]: DocumentInterface[] };
 	};
+}
+
+/** The node's options, checked when it is made (not at its first run). */
+function checkOptions(options: {
+	retriever: unknown;
+	query: unknown;
+	into: unknown;
+}): void {
+	const { retriever, query, into } = options;
+	if (
+		typeof retriever !== "object" ||
+		retriever === null ||
+		typeof (retriever as { invoke?: unknown }).invoke !== "function"
+	)
+		throw invalidOption(
+			"retrieverNode",
+			`retriever must be a retriever (an object with invoke(query)), not ${shown(retriever)}`,
+			'pass e.g. retriever: await LocalRetriever.fromDirectory("docs"), or any @langchain/core retriever',
+		);
+	if (typeof query !== "function")
+		throw invalidOption(
+			"retrieverNode",
+			`query must be a function of the state giving the query, not ${shown(query)}`,
+			"pass e.g. query: (state) => state.question",
+		);
+	if (typeof into !== "string" || into === "")
+		throw invalidOption(
+			"retrieverNode",
+			`into must be the name of a state key, not ${shown(into)}`,
+			'pass e.g. into: "docs", a key made with documents() in the state schema',
+		);
 }
 
 /** A state key holding retrieved documents (last value wins). */

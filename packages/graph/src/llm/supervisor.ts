@@ -13,12 +13,18 @@ import {
 	type NodeContext,
 	START,
 	StateGraph,
+	WeftError,
 } from "../index.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
 import { handoffTarget, handoffTool } from "./handoff.ts";
 import { bound } from "./llm-node.ts";
 import { messages } from "./messages.ts";
 import { privateAgentNode, privateHistories } from "./private-agent.ts";
+import {
+	checkHandoffs,
+	checkSupervisorOptions,
+	handoffHint,
+} from "./supervisor-checks.ts";
 import { errorMessage } from "./tool-calls.ts";
 
 /** The state of a supervisor graph: the shared conversation, and each agent's own when private. */
@@ -74,6 +80,7 @@ export interface CreateSupervisorOptions {
 export function createSupervisor(
 	options: CreateSupervisorOptions,
 ): CompiledGraph<SupervisorState, string> {
+	checkSupervisorOptions(options);
 	const names = Object.keys(options.agents);
 	const bad = names.filter((n) => n === "supervisor" || n.startsWith("__"));
 	if (names.length === 0 || bad.length > 0)
@@ -95,6 +102,7 @@ export function createSupervisor(
 			},
 		);
 	const known = new Set(names);
+	checkHandoffs(options.agents, known);
 	const graph = new StateGraph(SupervisorState) as StateGraph<
 		SupervisorState,
 		string
@@ -118,9 +126,14 @@ export function createSupervisor(
 			name,
 			(s) => {
 				const next = handoffTarget(s.messages)?.handoff;
-				return next !== undefined && (known.has(next) || next === "supervisor")
-					? next
-					: "supervisor";
+				if (next === undefined || next === "supervisor") return "supervisor";
+				if (known.has(next)) return next;
+				// a handoff createSupervisor could not see when it was built (an agent not from createAgent)
+				throw new WeftError(
+					"UNKNOWN_NODE",
+					`agent "${name}" handed off to "${next}", which is not an agent of this supervisor`,
+					{ hint: handoffHint(known) },
+				);
 			},
 			[...names, "supervisor"],
 		);

@@ -4,6 +4,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { ConfigError } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
+import { checkToolNames, checkTools } from "./check-options.ts";
 import type { MessagesState } from "./llm-node.ts";
 import {
 	observeRefusedToolCall,
@@ -49,6 +50,8 @@ export function toolNode(
 	state: MessagesState,
 	ctx: NodeContext,
 ) => Promise<{ messages: ToolMessage[] }> {
+	checkTools("toolNode", tools);
+	const allowed = checkToolNames("toolNode", "allow", options.allow);
 	const byName = new Map(tools.map((t) => [t.name, t]));
 	if (byName.size !== tools.length) {
 		const names = tools.map((t) => t.name);
@@ -61,8 +64,7 @@ export function toolNode(
 			},
 		);
 	}
-	const allow =
-		options.allow === undefined ? undefined : new Set(options.allow);
+	const allow = allowed === undefined ? undefined : new Set(allowed);
 	// promise chains, not async functions: a frame and its ticks less per tool step (perf, issue 17)
 	return (state, ctx) => {
 		let answers: Promise<ToolMessage>[];

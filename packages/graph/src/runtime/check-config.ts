@@ -6,6 +6,8 @@ import {
 } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
+import { notAStore } from "../graph/check-compile-options.ts";
+import { shown } from "../shown.ts";
 import type { RunConfig } from "./events.ts";
 import { noThreadId } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
@@ -51,6 +53,33 @@ export function checkRunConfig(
 		);
 	if (config.metadata !== undefined)
 		checkPlainData("metadata", config.metadata);
+	if (config.store !== undefined) {
+		const notStore = notAStore(config.store);
+		if (notStore !== undefined)
+			throw invalid(
+				`the run config's store must be a Store, not ${notStore}`,
+				"pass new MemoryStore(), a SqliteStore or a PostgresStore; or leave it out for compile()'s",
+			);
+	}
+	const { tags, callbacks } = config;
+	if (
+		tags !== undefined &&
+		!(Array.isArray(tags) && tags.every((t) => typeof t === "string"))
+	)
+		throw invalid(
+			`tags must be an array of strings, not ${shown(tags)}`,
+			'pass e.g. { tags: ["nightly"] }',
+		);
+	if (
+		callbacks !== undefined &&
+		!(Array.isArray(callbacks)
+			? callbacks.every((c) => typeof c === "object" && c !== null)
+			: typeof (callbacks as { copy?: unknown } | null)?.copy === "function")
+	)
+		throw invalid(
+			`callbacks must be a list of LangChain callback handlers or a CallbackManager, not ${shown(callbacks)}`,
+			"pass e.g. { callbacks: [{ handleLLMEnd(output) { … } }] }",
+		);
 	const wait = config.waitForLease;
 	if (wait !== undefined && !(typeof wait === "number" && wait >= 0))
 		throw invalid(

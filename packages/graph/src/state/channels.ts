@@ -5,6 +5,7 @@ import {
 	isWeftError,
 	NodeError,
 	ValidationError,
+	type ValidationIssue,
 	WeftError,
 } from "@weft/checkpoint";
 import type { z } from "zod";
@@ -74,6 +75,10 @@ export class Channels {
 				this.#required.push(key);
 			updateShape[key] = update.optional();
 		}
+		// an init whose value its key refuses is found where the state is compiled, not in a thread's first run
+		for (const [key, spec] of this.#reducers)
+			if (spec.init !== undefined && spec.trusted !== true)
+				this.#init(key, spec, true);
 		// built from the user's own schema object, so this package never loads zod itself
 		this.#update = schema.extend(updateShape).strict() as unknown as AnyObject;
 	}
@@ -92,7 +97,7 @@ export class Channels {
 		for (const key of this.keys) {
 			const spec = this.#reducers.get(key);
 			if (spec?.init !== undefined) {
-				state[key] = spec.init();
+				state[key] = this.#init(key, spec);
 				continue;
 			}
 			const field = this.#schema.shape[key] as z.ZodType;
@@ -100,6 +105,40 @@ export class Channels {
 		}
 		freezeState(state);
 		return state;
+	}
+
+	/**
+	 * A reducer's `init()`: one that throws is a `VALIDATION_FAILED` naming the key. With `check` (once, where
+	 * the state is compiled), its value is checked against the key's schema too, as merges are (decision
+	 * 0163); the built-ins' are trusted.
+	 */
+	#init(key: string, spec: ReducerSpec, check = false): unknown {
+		let value: unknown;
+		try {
+			value = spec.init!();
+		} catch (cause) {
+			throw initRefused(
+				key,
+				`it threw: ${(cause as Error)?.message ?? String(cause)}`,
+				{ cause },
+			);
+		}
+		if (!check) return value;
+		const result = this.#keyValue.get(key)!.safeParse(value);
+		if (result.success) return value;
+		const first = result.error.issues[0]!;
+		const at = [key, ...first.path.map(String)].join(".");
+		throw initRefused(
+			key,
+			`its value fails the schema of "${key}" at "${at}": ${first.message}`,
+			{
+				issues: result.error.issues.map((i) => ({
+					code: i.code,
+					path: [key, ...i.path],
+					message: i.message,
+				})),
+			},
+		);
 	}
 
 	/**
@@ -388,4 +427,19 @@ function firstValue(
 	key: string,
 ): boolean {
 	return spec.update === undefined && !(key in values);
+}
+
+/** The error of a reducer `init()` that threw or returned a value its key's schema refuses. */
+function initRefused(
+	key: string,
+	problem: string,
+	more: { cause?: unknown; issues?: ValidationIssue[] },
+): ValidationError {
+	return new ValidationError(
+		`the reducer init of "${key}" failed: ${problem}`,
+		{
+			hint: `make the init of "${key}" return the key's empty value, one its schema accepts (e.g. () => [] for a list)`,
+			...more,
+		},
+	);
 }

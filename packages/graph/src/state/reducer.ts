@@ -1,4 +1,6 @@
+import { ConfigError } from "@weft/checkpoint";
 import type { z } from "zod";
+import { shown } from "../shown.ts";
 
 /** How a key merges updates: `fn(current, update)`, starting from `init()`. */
 export interface ReducerSpec<TValue = unknown, TUpdate = unknown> {
@@ -42,10 +44,46 @@ export function reducer<TSchema extends z.ZodType, TUpdate = z.output<TSchema>>(
 	init?: () => z.output<TSchema>,
 	options: { update?: z.ZodType<TUpdate> } = {},
 ): TSchema & ReducerBrand<TUpdate> {
+	checkReducerArgs(schema, fn, init, options);
 	// A copy, so the same schema can also be used elsewhere without the reducer.
 	const marked = schema.meta({}) as TSchema & ReducerBrand<TUpdate>;
 	specs.set(marked, { fn, init, update: options.update });
 	return marked;
+}
+
+/** `reducer()`'s arguments, refused with `CONFIG_INVALID` where the state is declared, not in a run. */
+function checkReducerArgs(
+	schema: unknown,
+	fn: unknown,
+	init: unknown,
+	options: unknown,
+): void {
+	const problem = !isZod(schema)
+		? `its schema must be a zod schema, got ${shown(schema)}`
+		: typeof fn !== "function"
+			? `its merge function must be a function, got ${shown(fn)}`
+			: init !== undefined && typeof init !== "function"
+				? `its init must be a function returning the empty value, got ${shown(init)}`
+				: typeof options !== "object" || options === null
+					? `its options must be an object, got ${shown(options)}`
+					: "update" in options &&
+							options.update !== undefined &&
+							!isZod(options.update)
+						? `its update option must be a zod schema, got ${shown(options.update)}`
+						: undefined;
+	if (problem === undefined) return;
+	throw new ConfigError("CONFIG_INVALID", `reducer(): ${problem}`, {
+		hint: "declare it as reducer(z.array(z.string()), (current, update) => [...current, ...update], () => [])",
+	});
+}
+
+function isZod(value: unknown): value is z.ZodType {
+	return (
+		typeof value === "object" &&
+		value !== null &&
+		"_zod" in value &&
+		typeof (value as { meta?: unknown }).meta === "function"
+	);
 }
 
 /**
