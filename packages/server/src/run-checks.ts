@@ -1,4 +1,9 @@
-import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
+import {
+	ConfigError,
+	isUnreadableData,
+	validateId,
+	WeftError,
+} from "@weft/checkpoint";
 import { type CompiledGraph, unknownInterruptIds } from "@weft/graph";
 import type { ServerContext } from "./context.ts";
 import type { RunCreateBody } from "./schemas.ts";
@@ -109,6 +114,7 @@ export async function checkRunStart(
 		throw noPendingInterrupt(
 			thread.threadId,
 			given === undefined ? undefined : snap.checkpointId,
+			latest ? await waitingBranch(graph, thread.threadId, snap) : undefined,
 		);
 	// a map by interrupt id naming one that does not wait here could only fail, as the run matches it;
 	// without a checkpoint id, unless another head has all of its ids waiting (a fork's)
@@ -143,11 +149,23 @@ export async function checkRunStart(
 		);
 }
 
-/** A resume with nothing to answer (at `checkpointId` when the request named one). */
+/**
+ * A resume with nothing to answer (at `checkpointId` when the request named one); `waiting`: the newest
+ * other head where a question waits, named so that the answer can go there (as the library's error says).
+ */
 function noPendingInterrupt(
 	threadId: string,
 	checkpointId: string | undefined,
+	waiting?: { checkpointId: string; branch: number },
 ): WeftError {
+	if (waiting !== undefined)
+		return new WeftError(
+			"NO_PENDING_INTERRUPT",
+			`the newest head of thread "${threadId}" has no pending interrupt; an interrupt waits on branch ${waiting.branch}, at checkpoint "${waiting.checkpointId}"`,
+			{
+				hint: `to answer it, send the resume with checkpoint_id "${waiting.checkpointId}" (its questions: GET /threads/${threadId}/state/${waiting.checkpointId}); to go on from the newest head without an answer, send input null`,
+			},
+		);
 	return new WeftError(
 		"NO_PENDING_INTERRUPT",
 		`thread "${threadId}" has no pending interrupt${checkpointId === undefined ? "" : ` at checkpoint "${checkpointId}"`} to resume`,
@@ -155,6 +173,30 @@ function noPendingInterrupt(
 			hint: "read the thread's state (its interrupts) first: it may have been answered already, or nothing has run on it yet; to go on without an answer send input null",
 		},
 	);
+}
+
+/** The newest head other than `snap`'s with a pending interrupt, and its branch (1: the newest head). */
+async function waitingBranch(
+	graph: AnyGraph,
+	threadId: string,
+	snap: Awaited<ReturnType<AnyGraph["getState"]>>,
+): Promise<{ checkpointId: string; branch: number } | undefined> {
+	const heads = snap.heads ?? [];
+	for (const [i, head] of heads.entries()) {
+		if (head === snap.checkpointId) continue;
+		// a head whose stored data is damaged is passed over: the refusal still names a healthy one
+		const interrupts = await graph
+			.getState({ threadId, checkpointId: head })
+			.then(
+				(s) => s.interrupts,
+				(error: unknown) => {
+					if (isUnreadableData(error)) return [];
+					throw error;
+				},
+			);
+		if (interrupts.length > 0) return { checkpointId: head, branch: i + 1 };
+	}
+	return undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { isUnreadableData, type ThreadInfo } from "@weft/checkpoint";
 import type { StateSnapshot } from "@weft/graph";
 import { graphOfThread, type ServerContext } from "./context.ts";
 import { rollbackStart } from "./rollback.ts";
-import type { ThreadRecord } from "./thread-registry.ts";
+import type { RunRecord, ThreadRecord } from "./thread-registry.ts";
 
 /** A thread's status as LangGraph reports it. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -126,6 +126,22 @@ function failedLast(
 	return (
 		last?.status === "error" &&
 		!CAME_SECOND.has(last.error?.error ?? "") &&
+		!answerRefused(last) &&
 		(info === undefined || last.updatedAt >= info.updatedAt)
+	);
+}
+
+/**
+ * A resume whose answer its schema refused: the run wrote nothing and the question still waits, so the
+ * thread reads `interrupted` as before (API.md: "the thread stays interrupted with nothing lost"). A
+ * step that fails after an accepted answer leaves the thread `failed` in the store, read above.
+ */
+function answerRefused(run: RunRecord): boolean {
+	const command = run.kwargs?.command;
+	return (
+		run.error?.error === "VALIDATION_FAILED" &&
+		typeof command === "object" &&
+		command !== null &&
+		"resume" in command
 	);
 }

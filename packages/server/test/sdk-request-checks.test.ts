@@ -1,6 +1,6 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { MemoryCheckpointer } from "@weft/checkpoint";
-import { END, START, StateGraph } from "@weft/graph";
+import { END, human, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { serve } from "../src/index.ts";
@@ -23,6 +23,32 @@ const two = new StateGraph(
 	.addEdge("askB", END)
 	.compile({ name: "two" });
 
+/** A human checkpoint with an answer schema, and what runs after it (decision 0172). */
+const approve = human("sdk-approve", {
+	request: z.object({ topic: z.string() }),
+	response: z.object({ action: z.enum(["approve", "reject"]) }),
+});
+const sent: string[] = [];
+const approvals = new StateGraph(
+	z.object({
+		topic: z.string().default(""),
+		verdict: z.string().default(""),
+	}),
+)
+	.addNode("write", (s) => ({ topic: s.topic }))
+	.addNode("ask", async (s, ctx) => ({
+		verdict: (await approve.ask(ctx, { topic: s.topic })).action,
+	}))
+	.addNode("send", (s, ctx) => {
+		sent.push(`${ctx.threadId}:${s.topic}:${s.verdict}`);
+		return {};
+	})
+	.addEdge(START, "write")
+	.addEdge("write", "ask")
+	.addEdge("ask", "send")
+	.addEdge("send", END)
+	.compile({ name: "approvals" });
+
 /** The SDK's error for a refused request: its HTTP status and Weft's error code. */
 async function refused(
 	request: Promise<unknown>,
@@ -41,7 +67,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { abc, review, slow, two },
+		graphs: { abc, review, slow, two, approvals },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -246,5 +272,82 @@ describe("requests found wrong from outside (probe of 3 Dec)", () => {
 				n: 112,
 			});
 		}
+	});
+});
+
+describe("answers found wrong from outside (audit of 4 Dec)", () => {
+	it("a refused answer leaves the thread interrupted, listed as waiting", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "approvals", { input: { topic: "tea" } });
+		const refusal = await client.runs
+			.wait(T, "approvals", { command: { resume: { action: "maybe" } } })
+			.then(
+				(out) => (out as { __error__?: { error: string } }).__error__?.error,
+				(e: unknown) => String((e as Error).message),
+			);
+		expect(refusal).toContain("VALIDATION_FAILED");
+		expect((await client.threads.get(T)).status).toBe("interrupted");
+		const waiting = await client.threads.search({
+			status: "interrupted",
+			limit: 1000,
+		});
+		expect(waiting.map((t) => t.thread_id)).toContain(T);
+		// the question is still there to answer
+		const done = (await client.runs.wait(T, "approvals", {
+			command: { resume: { action: "approve" } },
+		})) as { verdict: string };
+		expect(done.verdict).toBe("approve");
+		expect((await client.threads.get(T)).status).toBe("idle");
+	});
+
+	it("answers a question at a checkpoint that is no head once: a second answer there is 409 NO_PENDING_INTERRUPT", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "approvals", { input: { topic: "tea" } });
+		const at = (await client.threads.getState(T)).checkpoint.checkpoint_id!;
+		// a newer branch from the paused checkpoint
+		await client.threads.updateState(T, {
+			values: { topic: "coffee" },
+			asNode: "write",
+			checkpointId: at,
+		});
+		const first = (await client.runs.wait(T, "approvals", {
+			command: { resume: { action: "approve" } },
+			checkpointId: at,
+		})) as { verdict: string };
+		expect(first.verdict).toBe("approve");
+		await refused(
+			client.runs.wait(T, "approvals", {
+				command: { resume: { action: "reject" } },
+				checkpointId: at,
+			}),
+			409,
+			"NO_PENDING_INTERRUPT",
+		);
+		expect(sent.filter((s) => s.startsWith(`${T}:`))).toEqual([
+			`${T}:tea:approve`,
+		]);
+	});
+
+	it("a resume without a checkpoint names the branch where a question waits when the newest head has none", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "approvals", { input: { topic: "tea" } });
+		const history = await client.threads.getHistory(T, { limit: 10 });
+		const first = history.at(-1)!.checkpoint.checkpoint_id!;
+		const waiting = history[0]!.checkpoint.checkpoint_id!;
+		// a fork of the first step: the newest head, with nothing asked yet
+		await client.threads.updateState(T, {
+			values: { topic: "coffee" },
+			checkpointId: first,
+		});
+		const error = await client.runs
+			.wait(T, "approvals", { command: { resume: { action: "approve" } } })
+			.then(
+				() => undefined,
+				(e: unknown) => e as Error & { status: number },
+			);
+		expect(error?.status).toBe(409);
+		expect(error?.message).toContain("an interrupt waits on branch 2");
+		expect(error?.message).toContain(waiting);
+		expect(sent.filter((s) => s.startsWith(`${T}:`))).toEqual([]);
 	});
 });

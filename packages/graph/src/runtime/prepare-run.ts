@@ -155,6 +155,19 @@ async function prepareContinue(
 		if (waiting !== undefined)
 			throw fail.pendingOnOtherBranch(p.threadId!, waiting);
 	}
+	// a question at a checkpoint with children may have been answered on a copy of it already (a resume
+	// there before): answering it again would run what follows the answer twice
+	if (
+		resume !== undefined &&
+		pending.length > 0 &&
+		tuple.hasChildren &&
+		!p.fresh &&
+		p.parentTask === undefined
+	) {
+		const copy = await store.heads.answeredCopy(tuple.checkpoint.checkpointId);
+		if (copy !== undefined)
+			throw fail.answeredOnCopy(p.threadId!, tuple.checkpoint, copy);
+	}
 	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || p.copy === true || tuple.hasChildren;

@@ -79,6 +79,20 @@ export const stepCommittedElsewhere = (
 		},
 	);
 
+/** A resume aimed at a checkpoint whose questions a copy of it took up (an earlier resume there). */
+export const answeredOnCopy = (
+	threadId: string,
+	c: { checkpointId: string; step: number },
+	copy: string,
+) =>
+	new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: it was answered already, on the branch that goes on from its copy "${copy}"`,
+		{
+			hint: `read that branch (getState({ threadId: "${threadId}", checkpointId: "${copy}" }), or its heads); to answer the question differently, replay({ threadId: "${threadId}", checkpointId: "${c.checkpointId}" }) asks it again on a new branch`,
+		},
+	);
+
 /** A resume found nothing to answer on the newest head, while a question waits on another branch. */
 export const pendingOnOtherBranch = (
 	threadId: string,

@@ -37,7 +37,13 @@ import { ThreadHeads } from "./thread-heads.ts";
  */
 export type NextCheckpoint = Omit<
 	CheckpointParts,
-	"threadId" | "ns" | "parentId" | "snapshot" | "parentTask" | "ownMetadata"
+	| "threadId"
+	| "ns"
+	| "parentId"
+	| "snapshot"
+	| "parentTask"
+	| "ownMetadata"
+	| "forkOf"
 > & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
 
 /**
@@ -57,6 +63,8 @@ export class RunStore {
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
 	#started = false;
+	/** The checkpoint the next one copies (`forkFrom`): its metadata's `forkOf`. */
+	#forkOf: string | undefined;
 	/** The thread had no checkpoint when the run loaded its newest (its row may be only the lease's). */
 	#empty = false;
 	/** Records the next checkpoint carries, stored with it in its put's transaction (`carry`). */
@@ -233,6 +241,7 @@ export class RunStore {
 	 */
 	forkFrom(c: StoredCheckpoint): void {
 		this.#checkpointId = c.parentId ?? undefined;
+		this.#forkOf = c.checkpointId;
 		this.#chainSchema = undefined;
 		this.#exclusive = false;
 		this.#parentWrites = false;
@@ -293,6 +302,7 @@ export class RunStore {
 			// the telemetry's copy of the run's metadata, with the step's timing: made for this checkpoint
 			ownMetadata: next.metadata !== next.userMetadata,
 			parentTask: this.#parentTask,
+			forkOf: this.#forkOf,
 			usage: next.usage,
 			names: this.#names,
 			schema:
@@ -300,6 +310,7 @@ export class RunStore {
 					? this.#schema
 					: undefined,
 		});
+		this.#forkOf = undefined;
 		// committing a step spends what its tasks recorded at the parent: it is in `writes` now
 		const carried = this.#carried;
 		this.#carried = NO_RECORDS;

@@ -155,6 +155,8 @@ export interface CheckpointParts {
 	/** `metadata` was made for this checkpoint alone: the record keeps it instead of a copy. */
 	ownMetadata?: boolean;
 	parentTask: string | undefined;
+	/** Set on a branch's copy of a checkpoint (source "fork"): the checkpoint it copies. */
+	forkOf?: string | undefined;
 	/** Model usage reported during the step (kept in metadata for the thread's totals). */
 	usage?: RunUsage | undefined;
 	/** The state schema's fingerprint (decision 0018). */
@@ -173,6 +175,7 @@ export function checkpointRecord(p: CheckpointParts): CheckpointRecord {
 			? (p.metadata as Record<string, JsonValue>)
 			: copyOwn<Record<string, JsonValue>>({}, p.metadata);
 	if (p.parentTask !== undefined) metadata.parentTask = p.parentTask;
+	if (p.forkOf !== undefined) metadata.forkOf = p.forkOf;
 	if (p.usage !== undefined && p.usage.calls !== 0)
 		metadata.usage = p.usage as unknown as JsonValue;
 	if (p.schema !== undefined) metadata.schemaFingerprint = p.schema;

@@ -78,6 +78,15 @@ export class ThreadHeads {
 		return undefined;
 	}
 
+	/** `answeredCopy` of `checkpointId` in this namespace. */
+	answeredCopy(checkpointId: string): Promise<string | undefined> {
+		return answeredCopy(
+			this.#cp,
+			{ threadId: this.#threadId, ns: this.#ns },
+			checkpointId,
+		);
+	}
+
 	#list(): Promise<string[]> {
 		return headIds(this.#cp, this.#threadId, this.#ns);
 	}
@@ -142,4 +151,40 @@ export async function headIds(
 		if (thread === undefined) throw error;
 		return thread.heads;
 	}
+}
+
+/**
+ * The branch copy of `checkpointId` (source "fork", `metadata.forkOf`) on which the questions pending there
+ * were taken up: a copy whose step went on (it is no head), or that holds an answer (its run stopped before
+ * its step's commit). Undefined when there is none: a resume at the checkpoint then answers on a new copy.
+ * Read only for a resume at a checkpoint with children; a listing that meets damaged data answers
+ * undefined (the resume goes on as before rather than fail on another branch's row).
+ */
+export async function answeredCopy(
+	cp: Checkpointer,
+	ref: { threadId: string; ns: string },
+	checkpointId: string,
+): Promise<string | undefined> {
+	let heads: Set<string> | undefined;
+	try {
+		for await (const copy of cp.list(ref, {
+			filter: { forkOf: checkpointId },
+		})) {
+			heads ??= new Set(await headIds(cp, ref.threadId, ref.ns));
+			if (!heads.has(copy.checkpointId)) return copy.checkpointId;
+			const tuple = await cp.getTuple({
+				...ref,
+				checkpointId: copy.checkpointId,
+			});
+			if (
+				tuple?.pendingWrites.some(
+					(w) => w.kind === "resume" && w.value !== null,
+				)
+			)
+				return copy.checkpointId;
+		}
+	} catch (error) {
+		if (!isUnreadableData(error)) throw error;
+	}
+	return undefined;
 }

@@ -25,7 +25,7 @@ import {
 	unanswered,
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
-import { headIds, readHeads } from "../runtime/thread-heads.ts";
+import { answeredCopy, headIds, readHeads } from "../runtime/thread-heads.ts";
 import type { Channels } from "../state/channels.ts";
 import { branchListing } from "./branch-listing.ts";
 
@@ -190,10 +190,20 @@ export async function readState(
 ): Promise<StateSnapshot> {
 	const tuple = await tupleOf(r, config.threadId, config.checkpointId);
 	const chain = await chainOf(r, tuple);
-	return {
-		...snapshotOf(tuple, replayChain(r.channels, chain)),
-		heads: await headIds(r.checkpointer, config.threadId),
-	};
+	const snapshot = snapshotOf(tuple, replayChain(r.channels, chain));
+	// questions a copy of the checkpoint took up wait there no more (a resume at it is refused)
+	if (
+		tuple.hasChildren &&
+		snapshot.interrupts.length > 0 &&
+		(await answeredCopy(
+			r.checkpointer,
+			{ threadId: config.threadId, ns: "" },
+			snapshot.checkpointId,
+		)) !== undefined
+	)
+		snapshot.interrupts = [];
+	snapshot.heads = await headIds(r.checkpointer, config.threadId);
+	return snapshot;
 }
 
 /**

@@ -1,0 +1,154 @@
+// A question at a checkpoint that is no head any more (an update made a sibling branch) is answered on a
+// copy of it; once answered there, a second answer at the checkpoint is refused, not run again (audit,
+// 4 Dec: two answers each ran what follows the approval).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Checkpointer } from "@weft/checkpoint";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import {
+	Command,
+	human,
+	MemoryCheckpointer,
+	START,
+	StateGraph,
+} from "@weft/graph";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+	freshCheckpointer,
+	postgresAvailable,
+} from "../../../checkpoint-postgres/test/postgres.ts";
+
+const State = z.object({
+	topic: z.string().default(""),
+	verdict: z.string().default(""),
+});
+
+const review = human("copy-review", {
+	request: z.object({ topic: z.string() }),
+	response: z.object({ action: z.enum(["approve", "reject"]) }),
+});
+
+const dir = mkdtempSync(join(tmpdir(), "weft-answered-copy-"));
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+	for (const drop of drops) await drop();
+	rmSync(dir, { recursive: true, force: true });
+});
+let files = 0;
+const stores: Record<string, () => Promise<Checkpointer>> = {
+	memory: async () => new MemoryCheckpointer(),
+	sqlite: async () =>
+		new SqliteCheckpointer({ path: join(dir, `c${files++}.db`) }),
+};
+if (await postgresAvailable())
+	stores.postgres = async () => {
+		const { cp, drop } = await freshCheckpointer();
+		drops.push(drop);
+		return cp;
+	};
+
+function build(cp: Checkpointer, effects: string[]) {
+	return new StateGraph(State)
+		.addNode("a", (s) => ({ topic: s.topic }))
+		.addNode("review", async (s, ctx) => ({
+			verdict: (await review.ask(ctx, { topic: s.topic })).action,
+		}))
+		.addNode("b", (s) => {
+			effects.push(`${s.topic}:${s.verdict}`);
+			return {};
+		})
+		.addEdge(START, "a")
+		.addEdge("a", "review")
+		.addEdge("review", "b")
+		.compile({ checkpointer: cp });
+}
+
+describe.each(Object.keys(stores))(
+	"a question answered on a copy (%s)",
+	(name) => {
+		it("is answered once: a second answer at the checkpoint is NO_PENDING_INTERRUPT naming the copy", async () => {
+			const cp = await stores[name]!();
+			const effects: string[] = [];
+			const graph = build(cp, effects);
+			const paused = await graph.run({ topic: "tea" }, { threadId: "t" });
+			expect(paused.status).toBe("interrupted");
+			const at = paused.checkpointId!;
+			// a sibling branch: the paused checkpoint is no head any more
+			await graph.updateState(
+				{ threadId: "t", checkpointId: at },
+				{ topic: "coffee" },
+				{ asNode: "a" },
+			);
+			const first = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				{ threadId: "t", checkpointId: at },
+			);
+			expect(first.status).toBe("done");
+			expect(effects).toEqual(["tea:approve"]);
+			// the copy says what it copies
+			const copies: string[] = [];
+			for await (const c of graph.getStateHistory({ threadId: "t" }))
+				if (c.source === "fork") {
+					expect(c.metadata.forkOf).toBe(at);
+					copies.push(c.checkpointId);
+				}
+			expect(copies).toHaveLength(1);
+			const copy = copies[0];
+
+			// the paused checkpoint waits no more, and a second answer is refused, running nothing
+			expect(
+				(await graph.getState({ threadId: "t", checkpointId: at })).interrupts,
+			).toEqual([]);
+			const second = graph.run(new Command({ resume: { action: "reject" } }), {
+				threadId: "t",
+				checkpointId: at,
+			});
+			await expect(second).rejects.toMatchObject({
+				code: "NO_PENDING_INTERRUPT",
+				message: expect.stringContaining(`its copy "${copy}"`),
+				hint: expect.stringContaining("replay("),
+			});
+			expect(effects).toEqual(["tea:approve"]);
+
+			// to answer differently: a replay asks the question again on a new branch
+			const again = await graph.replay({ threadId: "t", checkpointId: at });
+			expect(again.status).toBe("interrupted");
+			const other = await graph.run(
+				new Command({ resume: { action: "reject" } }),
+				{ threadId: "t", checkpointId: again.checkpointId! },
+			);
+			expect(other.status).toBe("done");
+			expect(effects).toEqual(["tea:approve", "tea:reject"]);
+		});
+
+		it("answers on a copy while no copy took the question up (a copy paused again without an answer)", async () => {
+			const cp = await stores[name]!();
+			const effects: string[] = [];
+			const graph = build(cp, effects);
+			const paused = await graph.run({ topic: "tea" }, { threadId: "t" });
+			const at = paused.checkpointId!;
+			await graph.updateState(
+				{ threadId: "t", checkpointId: at },
+				{ topic: "coffee" },
+				{ asNode: "a" },
+			);
+			// continuing the paused checkpoint without an answer makes a copy that pauses at the same question
+			const waiting = await graph.run(null, {
+				threadId: "t",
+				checkpointId: at,
+			});
+			expect(waiting.status).toBe("interrupted");
+			expect(
+				(await graph.getState({ threadId: "t", checkpointId: at })).interrupts,
+			).toHaveLength(1);
+			const answered = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				{ threadId: "t", checkpointId: at },
+			);
+			expect(answered.status).toBe("done");
+			expect(effects).toEqual(["tea:approve"]);
+		});
+	},
+);
