@@ -77,6 +77,9 @@ const shellWord = (value: string) =>
 		? value
 		: `'${value.replaceAll("'", `'\\''`)}'`;
 
+/** The reason a reject without one gives. */
+const DEFAULT_REASON = "needs more detail";
+
 async function ask(
 	rl: ReturnType<typeof createInterface>,
 	draft: string,
@@ -89,7 +92,11 @@ async function ask(
 		if (choice === "reject")
 			return {
 				action: "reject",
-				reason: (await rl.question("  reason: ")).trim() || "needs more detail",
+				// an empty reason takes the default the prompt shows (the planner reads its words)
+				reason:
+					(
+						await rl.question(`  reason (Enter for "${DEFAULT_REASON}"): `)
+					).trim() || DEFAULT_REASON,
 			};
 		if (choice === "edit")
 			return {
