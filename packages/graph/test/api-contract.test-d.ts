@@ -288,6 +288,14 @@ describe("API.md: Time travel", () => {
 			}[]
 		>();
 	});
+
+	it("validateInput takes any value (it checks it) and returns nothing (decision 0173)", () => {
+		expectTypeOf(graph.validateInput).parameter(0).toEqualTypeOf<unknown>();
+		expectTypeOf(graph.validateInput)
+			.parameter(1)
+			.toEqualTypeOf<{ firstInput?: boolean } | undefined>();
+		expectTypeOf(graph.validateInput).returns.toEqualTypeOf<void>();
+	});
 });
 
 describe("API.md: Checkpointers", () => {

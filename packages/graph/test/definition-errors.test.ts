@@ -436,4 +436,27 @@ describe("options that bypass the types (audit, 4 Dec)", () => {
 			l: ["x"],
 		});
 	});
+
+	it("validateInput checks input as a run would, running and reading nothing", () => {
+		const graph = new StateGraph(
+			z.object({ topic: z.string(), n: z.number().default(0) }),
+		)
+			.addNode("a", (s) => ({ n: s.n + 1 }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		expect(() => graph.validateInput({ topic: 5 })).toThrow(
+			expect.objectContaining({ code: "VALIDATION_FAILED" }),
+		);
+		expect(() => graph.validateInput({ topc: "x" })).toThrow(/"topc"/);
+		expect(() => graph.validateInput(5)).toThrow(/not an object of state keys/);
+		// a later input may leave out a key the thread holds; a first one may not
+		expect(() => graph.validateInput({ n: 1 })).not.toThrow();
+		expect(() => graph.validateInput({ n: 1 }, { firstInput: true })).toThrow(
+			/no value for the required key "topic"/,
+		);
+		for (const goesOn of [null, new Command({ resume: 1 })])
+			expect(() =>
+				graph.validateInput(goesOn, { firstInput: true }),
+			).not.toThrow();
+	});
 });

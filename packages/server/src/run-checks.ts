@@ -10,6 +10,7 @@ import type { RunCreateBody } from "./schemas.ts";
 import { headOf } from "./thread-head.ts";
 import { hasCheckpoint } from "./thread-lease.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
+import { fromWire } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -69,6 +70,14 @@ export async function checkRunStart(
 	const given = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
 	let at: string | null | undefined = given;
 	const otherGraph = thread.graphId !== undefined && thread.graphId !== graphId;
+	// input the state schema refuses (or a thread's first input without a required key) fails as a run
+	// would, before one is made: 422 VALIDATION_FAILED
+	if (b.command == null && b.input != null)
+		graph.validateInput(await fromWire(b.input).catch(() => b.input), {
+			firstInput:
+				!otherGraph &&
+				!(await hasCheckpoint(ctx.checkpointer, thread.threadId)),
+		});
 	if (at === undefined && !resume && !otherGraph) return;
 	if (at === undefined) {
 		at = await headOf(ctx, thread);

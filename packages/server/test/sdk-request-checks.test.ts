@@ -350,4 +350,18 @@ describe("answers found wrong from outside (audit of 4 Dec)", () => {
 		expect(error?.message).toContain(waiting);
 		expect(sent.filter((s) => s.startsWith(`${T}:`))).toEqual([]);
 	});
+
+	it("refuses input the state schema refuses (422 VALIDATION_FAILED) before any run, the thread as it was", async () => {
+		const { thread_id: T } = await client.threads.create();
+		for (const input of [{ topic: 5 }, { topc: "tea" }])
+			await refused(
+				client.runs.wait(T, "approvals", { input }),
+				422,
+				"VALIDATION_FAILED",
+			);
+		expect(await client.runs.list(T)).toEqual([]);
+		expect((await client.threads.get(T)).status).toBe("idle");
+		await client.runs.wait(T, "approvals", { input: { topic: "tea" } });
+		expect((await client.threads.get(T)).status).toBe("interrupted");
+	});
 });

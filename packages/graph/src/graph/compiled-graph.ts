@@ -6,6 +6,8 @@ import type {
 } from "@weft/checkpoint";
 import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
 import type { Command } from "../command.ts";
+import { INPUT_NODE } from "../constants.ts";
+import { checkedInput } from "../runtime/check-config.ts";
 import type {
 	CompileOptions,
 	RunConfig,
@@ -170,6 +172,19 @@ export class CompiledGraph<
 		return new Run(this.#rt, config).execute(input) as Promise<
 			RunResult<StateOf<TSchema>>
 		>;
+	}
+
+	/**
+	 * Checks a run's input as `run()` would before it takes the thread, without running or reading anything
+	 * (a server refuses a request that could only fail, before it makes a run): a `ValidationError` for an
+	 * input the state schema refuses and, with `firstInput` (a thread without checkpoints), for one that
+	 * gives a required key no value. `null` and a `Command` pass: they go on from the thread's state.
+	 */
+	validateInput(input: unknown, options: { firstInput?: boolean } = {}): void {
+		const writes = checkedInput(this.#rt, input);
+		if (writes === undefined || options.firstInput !== true) return;
+		const missing = this.#rt.channels.requiredMissingFrom(writes, INPUT_NODE);
+		if (missing !== undefined) throw missing;
 	}
 
 	/**
