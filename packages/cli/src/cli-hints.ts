@@ -1,4 +1,5 @@
 import { WEFT } from "./invocation.ts";
+import { KEY_VARIABLE } from "./reader.ts";
 import { shellWord } from "./store.ts";
 
 /**
@@ -34,9 +35,22 @@ export function cliHint(
 		case "CORRUPT_CHECKPOINT":
 			// the API's hint names getStateHistory and updateState
 			return `nothing was changed by the read: see the checkpoints with \`${weft} history ${t}\`, run on as a new branch from one before the damaged one with \`${weft} replay ${t} --from <step>\`, or restore the store from a backup`;
+		case "DECRYPTION_FAILED":
+			// the API's hints name createSerializer's options, which no command line takes
+			return decryptionHint(given);
 		default:
 			return undefined;
 	}
+}
+
+/** What to set for a store the CLI cannot decrypt: the key variable (reader.ts), by what went wrong. */
+function decryptionHint(given: string | undefined): string {
+	const keySet = process.env[KEY_VARIABLE] !== undefined;
+	if (given?.includes("allowPlaintext") === true)
+		return `this store's data is not encrypted: unset ${KEY_VARIABLE} to read it`;
+	if (!keySet)
+		return `the store is encrypted: set ${KEY_VARIABLE} to the key that wrote it (64 hex digits or base64 of 32 bytes; several keys comma-separated, the first writes), e.g. \`export ${KEY_VARIABLE}=<key>\`, and run the command again`;
+	return `${KEY_VARIABLE} does not hold the key that wrote this data: set it to that key, or list every key the store was written with, comma-separated (the first writes); nothing was changed by the read`;
 }
 
 /**

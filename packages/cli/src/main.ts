@@ -34,7 +34,7 @@ import { threadsCommand } from "./commands/threads.ts";
 import { usageCommand } from "./commands/usage.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
-import { enterTypedFolder } from "./invocation.ts";
+import { enterTypedFolder, WEFT } from "./invocation.ts";
 import { asciiOutputUnlessUtf8 } from "./render/charset.ts";
 import { createOutput } from "./render/output.ts";
 import { keepStdoutForData, writeData } from "./stdout-data.ts";
@@ -288,7 +288,8 @@ export async function main(argv: string[]): Promise<number> {
 			return EXIT.usage;
 		}
 		if (mistake !== undefined) {
-			const hint = `see \`${mistake.command} --help\``;
+			// the invocation in use (`pnpm weft` in a checkout): the help reads no store
+			const hint = `see \`${mistake.command.replace(/^weft\b/, WEFT)} --help\``;
 			write(
 				wantsJson(argv),
 				{ error: { code: "USAGE", message: mistake.message, hint } },

@@ -31,10 +31,10 @@ async function underProgress(
 	threadId: string | undefined,
 	title: string,
 	run: (progress: Progress | undefined) => Promise<RunResult>,
-	afterAnswer = false,
+	held: Held = {},
 ): Promise<RunResult> {
 	const progress = env.out.json ? undefined : new Progress();
-	progress?.start(title, { afterAnswer });
+	progress?.start(title, held);
 	try {
 		const result = await run(progress);
 		if (result.status === "cancelled" && threadId !== undefined)
@@ -45,9 +45,19 @@ async function underProgress(
 	}
 }
 
+/** Lines a run that answers a request prints only once its answer was taken (see `Progress.start`). */
+export interface Held {
+	afterAnswer?: boolean;
+	/** Printed at the run's first event that is not a refusal (see `Progress.start`). */
+	afterStart?: boolean;
+	/** A line before the title (what an edit changes). */
+	before?: string | undefined;
+}
+
 /**
  * Streams a run of `graph` with the progress display (none with --json) and returns its result. A run
- * that answers a request (`input` a resume Command) prints `title` once the answer was taken.
+ * that answers a request (`input` a resume Command) prints `title` (after `before`) once the answer was
+ * taken: a refused answer prints the refusal alone.
  */
 export function streamWithProgress(
 	graph: AnyGraph,
@@ -55,6 +65,7 @@ export function streamWithProgress(
 	config: StreamConfig,
 	env: CommandEnv,
 	title: string,
+	before?: string,
 ): Promise<RunResult> {
 	const answering = input instanceof Command && input.resume !== undefined;
 	return followEvents(
@@ -62,7 +73,7 @@ export function streamWithProgress(
 		config.threadId,
 		title,
 		(mode) => graph.stream(input as never, { ...config, ...mode }),
-		answering,
+		{ afterAnswer: answering, before },
 	);
 }
 
@@ -78,7 +89,7 @@ export function followEvents(
 		signal: AbortSignal;
 		mode: "debug";
 	}) => AsyncIterable<StreamEvent>,
-	afterAnswer = false,
+	held: Held = {},
 ): Promise<RunResult> {
 	return underProgress(
 		env,
@@ -86,13 +97,24 @@ export function followEvents(
 		title,
 		async (progress) => {
 			let end: RunResult | undefined;
+			const wrote = new Set<number>();
+			let saved = 0;
+			let last: number | undefined;
 			for await (const e of events({ signal: env.signal, mode: "debug" })) {
 				progress?.event(e);
+				if (e.type === "update" && e.namespace === undefined) wrote.add(e.step);
+				// a step's checkpoint after its writes: one it ran to the end (not the input's, nor a fork's);
+				// `last`: the newest checkpoint's step, the one the stopped step would have followed
+				if (e.type === "checkpoint" && e.namespace === undefined) {
+					if (wrote.has(e.step)) saved++;
+					last = Math.max(last ?? e.step, e.step);
+				}
 				if (e.type === "end") end = e.result;
 			}
+			if (end !== undefined) stepsSaved.set(end, { saved, last });
 			return end!;
 		},
-		afterAnswer,
+		held,
 	);
 }
 
@@ -105,8 +127,9 @@ export async function runAndReport(
 	threadId: string,
 	title: string,
 	events: Parameters<typeof followEvents>[3],
+	held: Held = {},
 ): Promise<number> {
-	const result = await followEvents(env, threadId, title, events);
+	const result = await followEvents(env, threadId, title, events, held);
 	reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
@@ -147,6 +170,25 @@ export function answerHint(
 	return `answer with: ${weft} approve ${thread}${id} | ${weft} reject ${thread}${id} --reason "…" | ${weft} resume ${thread}${id} --value '<json>'`;
 }
 
+/** The steps of a run followed here that ran to their checkpoint (see `stepsText`). */
+const stepsSaved = new WeakMap<
+	RunResult,
+	{ saved: number; last: number | undefined }
+>();
+
+/**
+ * The steps a run took, as its printed lines show them. `result.steps` counts a step once started, so
+ * also the one a pause or Ctrl-C stopped in its middle (decision 0088), whose writes were not saved:
+ * "3 steps, paused in step 4" then, not "4 steps" after the lines of steps 1–3.
+ */
+function stepsText(result: RunResult): string {
+	const { saved, last } = stepsSaved.get(result) ?? {};
+	if (saved === undefined || saved >= result.steps)
+		return plural(result.steps, "step");
+	const stopped = result.status === "cancelled" ? "cancelled" : "paused";
+	return `${plural(saved, "step")}, ${stopped} in ${last === undefined ? "the next" : `step ${last + 1}`}`;
+}
+
 /** Prints how a run ended, and what to do next when it waits for an answer. */
 export function reportRun(
 	env: CommandEnv,
@@ -157,7 +199,7 @@ export function reportRun(
 		{ threadId, ...result, values: plainValue(result.values) },
 		() => {
 			const lines = [
-				`${label.bold(label.status(result.status))} · thread ${threadId} · ${plural(result.steps, "step")} · checkpoint ${result.checkpointId ?? "-"}`,
+				`${label.bold(label.status(result.status))} · thread ${threadId} · ${stepsText(result)} · checkpoint ${result.checkpointId ?? "-"}`,
 			];
 			if (result.usage.totalTokens > 0) {
 				const cost =

@@ -1,5 +1,9 @@
 import { existsSync, rmSync, statSync } from "node:fs";
-import { CheckpointError, type Checkpointer } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	type Checkpointer,
+	isWeftError,
+} from "@weft/checkpoint";
 import type { Command as Program } from "commander";
 import { UsageError } from "./cli-error.ts";
 import { readOnlyFile } from "./read-only-file.ts";
@@ -52,7 +56,7 @@ export async function openStore(
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
 		try {
 			return await PostgresCheckpointer.connect({
-				connectionString: options.postgres,
+				...postgresTarget(options.postgres),
 				serializer,
 			});
 		} catch (error) {
@@ -63,6 +67,12 @@ export async function openStore(
 					"check the database name at the end of --postgres, or create it (createdb <name>)",
 					error,
 				);
+			// no connection, so nothing was read or written (the driver's hint speaks of a write in doubt)
+			if (isWeftError(error, "STORE_UNAVAILABLE"))
+				throw new CheckpointError("STORE_UNAVAILABLE", error.message, {
+					hint: `nothing was read or written: check the --postgres URL (host, port, user, database: ${hostOf(options.postgres)}) and that the Postgres server runs there and takes connections`,
+					cause: error,
+				});
 			throw error;
 		}
 	}
@@ -76,7 +86,7 @@ export async function openStore(
 	if (!create && path !== ":memory:" && statSync(path).size === 0)
 		throw new UsageError(
 			`the file at ${path} is empty: not a weft database`,
-			"point at your database with --db <file> (or --postgres <url>); `weft run` makes a new one",
+			"point at your database with --db <file> (or --postgres <url>); `weft run <module>` makes a new one",
 		);
 	const readOnly = path === ":memory:" ? undefined : readOnlyFile(path);
 	if (readOnly !== undefined && use.access !== "read")
@@ -109,6 +119,33 @@ function checkPostgresUrl(value: string): void {
 			`--postgres "${value}" is not a Postgres URL`,
 			"give one such as postgres://user@127.0.0.1:5432/weft",
 		);
+}
+
+/**
+ * `--postgres` as `connect()` options: a `schema` query parameter (`…/db?schema=acme`) names the schema
+ * the tables live in (default `weft`), as `PostgresCheckpointer.connect({ schema })` takes it; the
+ * driver gets the URL without it (it would pass an unknown parameter on to the server).
+ */
+function postgresTarget(value: string): {
+	connectionString: string;
+	schema?: string;
+} {
+	const url = new URL(value);
+	const schema = url.searchParams.get("schema");
+	if (schema === null) return { connectionString: value };
+	if (url.searchParams.getAll("schema").length > 1 || schema === "")
+		throw new UsageError(
+			`--postgres names ${schema === "" ? "an empty schema" : "several schemas"} (?schema=)`,
+			"give one schema name: postgres://user@host:5432/db?schema=acme (default: weft)",
+		);
+	url.searchParams.delete("schema");
+	return { connectionString: url.toString(), schema };
+}
+
+/** Where a URL points, without its password: `user@host:port/db`. */
+function hostOf(value: string): string {
+	const url = new URL(value);
+	return `${url.username === "" ? "" : `${decodeURIComponent(url.username)}@`}${url.host || "localhost"}/${databaseOf(value)}`;
 }
 
 const databaseOf = (value: string) =>

@@ -74,7 +74,7 @@ export function editedCall(
 	};
 }
 
-/** "edit send_email: body replaced; to kept as it was": what `--edit` changes in a call. */
+/** "edit send_email: body replaced; to kept as it was" ("…; to, cc kept as they were"): what `--edit` changes in a call. */
 export function editText(
 	request: Interrupt,
 	value: unknown,
@@ -95,5 +95,5 @@ export function editText(
 	);
 	const kept = Object.keys(args).filter((k) => !changed.includes(k));
 	const others = calls.length - 1;
-	return `edit ${call.name}${byId === undefined ? "" : ` (${call.id})`}: ${changed.length === 0 ? "nothing changed" : `${changed.join(", ")} replaced`}${kept.length === 0 ? "" : `; ${kept.join(", ")} kept as it was`}${byId === undefined || others === 0 ? "" : `; ${others} other call${others === 1 ? "" : "s"} approved as ${others === 1 ? "it is" : "they are"}`}`;
+	return `edit ${call.name}${byId === undefined ? "" : ` (${call.id})`}: ${changed.length === 0 ? "nothing changed" : `${changed.join(", ")} replaced`}${kept.length === 0 ? "" : `; ${kept.join(", ")} kept as ${kept.length === 1 ? "it was" : "they were"}`}${byId === undefined || others === 0 ? "" : `; ${others} other call${others === 1 ? "" : "s"} approved as ${others === 1 ? "it is" : "they are"}`}`;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { editText } from "../src/tool-call-edit.ts";
 import { root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
@@ -43,6 +44,66 @@ describe("weft approve --edit", () => {
 			role: "assistant",
 			content: "Done: sent to bob@example.com: The release moved to Monday.",
 		});
+	});
+
+	it("refuses an edit naming an argument the tool does not have, and one the tool's schema refuses, printing no edit summary", async () => {
+		const run = await weft([
+			...db,
+			"run",
+			agent,
+			"--thread",
+			"typo",
+			"--scopes",
+			"mail:send",
+			"-m",
+			"Tell Bob the release is on Friday",
+		]);
+		expect(run.code).toBe(0);
+		const typo = await weft([
+			...db,
+			"approve",
+			"typo",
+			"--edit",
+			'{"bdy":"release moved to Monday"}',
+		]);
+		expect(typo.code).toBe(1);
+		expect(typo.stderr).toContain("error VALIDATION_FAILED");
+		expect(typo.stderr).toContain(
+			'"send_email" has no argument "bdy": its arguments are to, body',
+		);
+		// the refusal alone: no "edit …: bdy replaced" before it
+		expect(typo.stdout).not.toContain("replaced");
+		expect(typo.stdout).not.toContain("resuming thread");
+		const bad = await weft([
+			...db,
+			"approve",
+			"typo",
+			"--edit",
+			'{"to":"not-an-email"}',
+		]);
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain("error VALIDATION_FAILED");
+		expect(bad.stdout).not.toContain("replaced");
+		// the request stays pending and the original values were not sent
+		const pending = await weft([
+			...db,
+			"--json",
+			"pending",
+			"--thread",
+			"typo",
+		]);
+		expect(pending.json).toHaveLength(1);
+		const edited = await weft([
+			...db,
+			"approve",
+			"typo",
+			"--edit",
+			'{"body":"release moved to Monday"}',
+		]);
+		expect(edited.code).toBe(0);
+		expect(edited.stdout).toContain(
+			"edit send_email: body replaced; to kept as it was\nresuming thread typo",
+		);
 	});
 
 	it("edits one of several tool calls by its id (--call), approving the others as they are", async () => {
@@ -128,5 +189,30 @@ describe("weft approve --edit", () => {
 		expect(refused.stderr).toContain(
 			`hint: the scopes saved with thread unscoped do not cover it: answer as a caller granted them (\`weft ${db.join(" ")} approve unscoped --scopes mail:send\`), or reject it; the request is still pending`,
 		);
+	});
+
+	it("says several arguments kept in the plural", () => {
+		const request = {
+			id: "i1",
+			node: "approve",
+			value: {
+				human: "approve",
+				request: {
+					toolCalls: [
+						{
+							id: "c1",
+							name: "send_email",
+							args: { to: "a", cc: "b", body: "x" },
+						},
+					],
+				},
+			},
+		};
+		expect(
+			editText(request as never, {
+				action: "edit",
+				args: { to: "a", cc: "b", body: "y" },
+			}),
+		).toBe("edit send_email: body replaced; to, cc kept as they were");
 	});
 });

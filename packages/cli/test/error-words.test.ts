@@ -174,9 +174,38 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		await weft([...first, '{"request":"ship"}']);
 		const again = await weft([...first, '{"request":"ship it now"}']);
 		expect(again.stderr).toContain(
-			"note: thread mail-2 was waiting for an answer",
+			"note: thread mail-2 was waiting for an answer at checkpoint ",
 		);
-		expect(again.stderr).toContain("weft pending --thread mail-2");
+		// the request is no branch head's any more: `weft pending` cannot list it, --checkpoint reaches it
+		expect(again.stderr).not.toContain("weft pending --thread");
+		const cp = /approve mail-2 --checkpoint (\w+)`/.exec(again.stderr)?.[1];
+		expect(cp).toBeDefined();
+		expect(again.stderr).toContain(
+			`answer it later with \`weft ${db.join(" ")} approve mail-2 --checkpoint ${cp}\``,
+		);
+		const left = await weft([...db, "approve", "mail-2", "--checkpoint", cp!]);
+		expect(left.stderr).toBe("");
+		expect(left.code).toBe(0);
+		// with no input at all, a run would only go past the request: refused, with the commands that answer
+		const bare = await weft([
+			...db,
+			"run",
+			module,
+			"--thread",
+			"mail-3",
+			"--input",
+			'{"request":"x"}',
+		]);
+		expect(bare.code).toBe(0);
+		const none = await weft([...db, "run", module, "--thread", "mail-3"]);
+		expect(none.code).toBe(2);
+		expect(none.stderr).toContain(
+			'error USAGE thread "mail-3" is waiting for an answer',
+		);
+		expect(none.stderr).toContain(`\`weft ${db.join(" ")} approve mail-3\``);
+		expect(
+			(await weft([...db, "--json", "pending", "--thread", "mail-3"])).json,
+		).toHaveLength(1);
 	});
 
 	it("refuses --db beside --postgres: two stores named", async () => {

@@ -1,5 +1,5 @@
 // `weft init` on a place it cannot write a project to: a usage error that says why, not UNEXPECTED.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -27,5 +27,16 @@ describe("weft init where no project can be written", () => {
 			`cannot write a project to ${join(file, "agent")}`,
 		);
 		expect(r.stderr).not.toContain("UNEXPECTED");
+	});
+
+	it("a folder that is not empty: suggests a name not taken yet", async () => {
+		for (const taken of ["my-agent", "my-agent-2"]) {
+			mkdirSync(join(dir, taken));
+			writeFileSync(join(dir, taken, "notes.txt"), "mine\n");
+		}
+		const r = await weft(["init", "my-agent"], { cwd: dir });
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain("is not empty");
+		expect(r.stderr).toContain("pick a new folder: `weft init my-agent-3`");
 	});
 });

@@ -184,8 +184,8 @@ export async function answer(
 	env.out.line(
 		`${label.bold("request")} from "${request.node}": ${requestText(request.value)}`,
 	);
+	// said with the "resuming" line, once the answer was taken: a refused one prints the refusal alone
 	const edit = given.kind === "approve" ? editText(request, value) : undefined;
-	if (edit !== undefined) env.out.line(edit);
 	const { graph, ref } = await graphOfThread(
 		checkpointer,
 		threadId,
@@ -205,9 +205,12 @@ export async function answer(
 		{ ...config, ...(checkpointId === undefined ? {} : { checkpointId }) },
 		env,
 		`resuming thread ${threadId}`,
+		edit,
 	).catch(async (error: unknown) => {
 		throw (
-			scopeRefusal(error, threadId, opts.scopes !== undefined) ??
+			scopeRefusal(error, threadId, opts.scopes !== undefined, (scopes) =>
+				sameAnswer(threadId, given, opts, env, scopes),
+			) ??
 			(await answeredMeanwhile(
 				error,
 				checkpointer,
@@ -254,11 +257,34 @@ async function answeredMeanwhile(
 	);
 }
 
+/**
+ * This answer's command line again with other `--scopes`: the options typed (the store, --graph, --id,
+ * --checkpoint, --context, the answer itself) kept, so that the pasted command answers the same request.
+ */
+function sameAnswer(
+	threadId: string,
+	given: Answer,
+	opts: AnswerOptions,
+	env: CommandEnv,
+	scopes: string,
+): string {
+	const word = (flag: string, value: string | undefined) =>
+		value === undefined ? "" : ` ${flag} ${shellWord(value)}`;
+	const answer =
+		given.kind === "approve"
+			? `approve ${shellWord(threadId)}${word("--call", given.call)}${word("--edit", given.edit)}`
+			: given.kind === "reject"
+				? `reject ${shellWord(threadId)}${word("--reason", given.reason)}`
+				: `resume ${shellWord(threadId)}${word("--value", given.value)}`;
+	return `${WEFT}${env.storeFlags}${word("--graph", env.graph)} ${answer}${word("--id", opts.id)}${word("--checkpoint", opts.checkpoint)}${word("--context", opts.context)} --scopes ${scopes}`;
+}
+
 /** An answer refused for the caller's scopes, with a hint a CLI user can follow. */
 function scopeRefusal(
 	error: unknown,
 	threadId: string,
 	scopesGiven: boolean,
+	command: (scopes: string) => string,
 ): ValidationError | undefined {
 	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
 	const issues = (error as ValidationError).issues ?? [];
@@ -269,7 +295,7 @@ function scopeRefusal(
 	const missing =
 		/lacks (.+?), which/.exec(scoped.message)?.[1]?.replaceAll(", ", ",") ??
 		"…";
-	const approve = `\`${WEFT} approve ${shellWord(threadId)} --scopes ${missing}\``;
+	const approve = `\`${command(missing)}\``;
 	return new ValidationError(`refused: ${scoped.message}`, {
 		...(node === undefined ? {} : { node }),
 		issues,

@@ -27,24 +27,19 @@ export async function fork(
 	opts: ForkOptions,
 	env: CommandEnv,
 ): Promise<number> {
+	const thread = shellWord(threadId);
 	if (opts.at === undefined)
 		throw new UsageError(
 			"fork needs --at <checkpoint|step>",
-			`see \`weft history ${threadId}\``,
+			`see \`weft history ${thread}\` for the steps to fork at`,
 		);
-	if ((opts.set ?? []).length === 0 && opts.patch === undefined)
+	const sets = opts.set ?? [];
+	// cli.md's synopsis: `--set k=v … | --patch json`, one or the other (given both, one was dropped)
+	if (sets.length > 0 && opts.patch !== undefined)
 		throw new UsageError(
-			"fork needs --set key=value or --patch @file.json",
-			`e.g. weft fork ${threadId} --at ${opts.at} --set draft="a new draft"`,
+			"fork takes --set key=value or --patch json, not both",
+			"give every value in one of them: several --set, or one --patch object",
 		);
-	const patch =
-		opts.patch === undefined ? {} : parseJsonArg(opts.patch, "--patch");
-	if (typeof patch !== "object" || patch === null || Array.isArray(patch))
-		throw new UsageError(
-			"--patch must be a JSON object of state keys",
-			`e.g. weft fork ${threadId} --at ${opts.at} --patch '{"draft":"a new draft"}'`,
-		);
-	const values = { ...patch, ...parseAssignments(opts.set ?? []) };
 	const checkpointer = await env.store();
 	const { graph } = await graphOfThread(
 		checkpointer,
@@ -53,6 +48,25 @@ export async function fork(
 		env.base,
 	);
 	const at = await resolveCheckpoint(checkpointer, threadId, opts.at);
+	const example = async (form: "set" | "patch") =>
+		exampleChange(
+			(await graph.getState({ threadId, checkpointId: at.checkpointId }))
+				.values,
+			form,
+		);
+	if (sets.length === 0 && opts.patch === undefined)
+		throw new UsageError(
+			"fork needs --set key=value or --patch json",
+			`e.g. \`weft fork ${thread} --at ${shellWord(opts.at)} ${await example("set")}\``,
+		);
+	const patch =
+		opts.patch === undefined ? {} : parseJsonArg(opts.patch, "--patch");
+	if (typeof patch !== "object" || patch === null || Array.isArray(patch))
+		throw new UsageError(
+			"--patch must be a JSON object of state keys",
+			`e.g. \`weft fork ${thread} --at ${shellWord(opts.at)} ${await example("patch")}\``,
+		);
+	const values = { ...patch, ...parseAssignments(sets) };
 	const update = (v: Record<string, unknown>) =>
 		graph.updateState({ threadId, checkpointId: at.checkpointId }, v as never, {
 			asNode: opts.asNode,
@@ -68,15 +82,56 @@ export async function fork(
 		threadId,
 		checkpointId: made.checkpointId,
 	});
+	const weft = `${WEFT}${env.storeFlags}`;
+	const head = shortId(made.checkpointId);
 	env.out.result(
 		{ ...made, next: state.next, forkedFrom: at.checkpointId },
 		() =>
 			[
-				`forked step ${at.step} (${shortId(at.checkpointId)}) → new branch at ${shortId(made.checkpointId)} · next: ${state.next.join(", ") || "(end)"}`,
-				`run it on: ${WEFT}${env.storeFlags} continue ${shellWord(threadId)} --from ${shortId(made.checkpointId)}`,
+				`forked step ${at.step} (${shortId(at.checkpointId)}) → new branch at ${head} · next: ${state.next.join(", ") || "(end)"}`,
+				// nothing due: `continue` would refuse it (nothing to continue)
+				state.next.length === 0 && state.interrupts.length === 0
+					? `the branch is finished (nothing due): see its state with ${weft} show ${thread} --at ${head}`
+					: `run it on: ${weft} continue ${thread} --from ${head}`,
 			].join("\n"),
 	);
 	return 0;
+}
+
+/**
+ * A change to paste for the state at hand, on one of its own keys (`--set topic='a new topic'`, or as
+ * `--patch`): a text key gets a new text, a number or a flag another value, a list of messages a user
+ * message; any other key its current value again.
+ */
+function exampleChange(values: unknown, form: "set" | "patch"): string {
+	const entries = Object.entries(
+		typeof values === "object" && values !== null ? values : {},
+	);
+	const pick =
+		entries.find(([, v]) => typeof v === "string") ??
+		entries.find(([, v]) => typeof v === "number" || typeof v === "boolean") ??
+		entries.find(([k]) => k === "messages") ??
+		entries[0];
+	if (pick === undefined)
+		return form === "set"
+			? "--set <key>=<value>"
+			: `--patch '{"<key>":<value>}'`;
+	const [key, current] = pick;
+	const value =
+		key === "messages"
+			? { role: "user", content: "a new message" }
+			: typeof current === "string"
+				? `a new ${key}`
+				: typeof current === "number"
+					? current + 1
+					: typeof current === "boolean"
+						? !current
+						: current;
+	if (form === "patch")
+		return `--patch ${shellWord(JSON.stringify({ [key]: value ?? null }))}`;
+	const text =
+		typeof value === "string" ? value : JSON.stringify(value ?? null);
+	return `--set ${shellWord(`${key}=${text}`)}`;
 }
 
 /**

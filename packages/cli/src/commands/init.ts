@@ -8,7 +8,14 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import {
+	basename,
+	dirname,
+	isAbsolute,
+	join,
+	relative,
+	resolve,
+} from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
@@ -49,6 +56,17 @@ function links(): Record<string, string> {
 	};
 }
 
+/** `dir` with the first number that makes a name not taken yet (`../my-agent` → `../my-agent-2`). */
+function freeFolder(dir: string): string {
+	const target = resolve(dir);
+	const stem = join(dirname(target), basename(target).replace(/-\d+$/, ""));
+	for (let n = 2; ; n++) {
+		const free = `${stem}-${n}`;
+		if (!existsSync(free))
+			return isAbsolute(dir) ? free : relative(process.cwd(), free);
+	}
+}
+
 /**
  * `weft init <dir>`: writes a package with an agent graph (a tool behind an approval), a test, and a
  * script that runs it, linked to this checkout of Weft: `pnpm install` downloads nothing.
@@ -58,12 +76,12 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 	if (existsSync(target) && !statSync(target).isDirectory())
 		throw new UsageError(
 			`${target} is a file, not a folder`,
-			"pick a new folder: `weft init ../my-agent`",
+			`pick a new folder: \`weft init ${shellWord(freeFolder(dir))}\``,
 		);
 	if (existsSync(target) && readdirSync(target).length > 0)
 		throw new UsageError(
 			`${target} is not empty`,
-			"pick a new folder: `weft init ../my-agent`",
+			`pick a new folder: \`weft init ${shellWord(freeFolder(dir))}\``,
 		);
 	const values = {
 		name: basename(target)

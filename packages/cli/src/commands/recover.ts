@@ -35,8 +35,13 @@ export async function recover(
 		},
 	};
 	// graph.recover() is a run of null on the thread: streamed, so its steps show as `continue`'s do
-	return runAndReport(env, threadId, `recovering thread ${threadId}`, (mode) =>
-		graph.stream(null, { ...config, ...mode, threadId }),
+	// the title once the run started: a thread another runner still holds prints the refusal alone
+	return runAndReport(
+		env,
+		threadId,
+		`recovering thread ${threadId}`,
+		(mode) => graph.stream(null, { ...config, ...mode, threadId }),
+		{ afterStart: true },
 	);
 }
 

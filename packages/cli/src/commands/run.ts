@@ -1,14 +1,17 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Checkpointer, isWeftError } from "@weft/checkpoint";
+import { type Interrupt, pendingInterrupts } from "@weft/graph";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
+import { shortId } from "../render/output.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
-import { removeDatabaseFiles } from "../store.ts";
+import { removeDatabaseFiles, shellWord } from "../store.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -42,11 +45,11 @@ export async function run(
 		);
 		const before = await checkpointer.getThread(threadId);
 		existed = before !== undefined;
-		// new input goes past a pending request (its next turn): say so, as answering was likely meant
-		if (before?.status === "interrupted")
-			process.stderr.write(
-				`note: thread ${threadId} was waiting for an answer (see \`weft pending --thread ${threadId}\`); this input starts its next turn and leaves that request unanswered\n`,
-			);
+		const waiting =
+			before?.status === "interrupted"
+				? await waitingAt(checkpointer, threadId)
+				: undefined;
+		if (waiting !== undefined) leaveWaiting(threadId, waiting, opts, env);
 		const result = await streamWithProgress(
 			graph,
 			input,
@@ -70,6 +73,44 @@ export async function run(
 		if (fresh) await dropEmptyDatabase(checkpointer, env.dbFile!);
 		throw error;
 	}
+}
+
+/** The newest checkpoint of a thread and the requests waiting there, when any wait. */
+async function waitingAt(
+	checkpointer: Checkpointer,
+	threadId: string,
+): Promise<{ checkpointId: string; requests: Interrupt[] } | undefined> {
+	const head = await checkpointer.getTuple({ threadId });
+	const requests = head === undefined ? [] : pendingInterrupts(head);
+	return head === undefined || requests.length === 0
+		? undefined
+		: { checkpointId: head.checkpoint.checkpointId, requests };
+}
+
+/**
+ * A run on a thread that waits for an answer. With no input it would only start a new turn past the
+ * request, unasked: refused, with the commands that answer. With input it is the thread's next turn
+ * (as asked), and the request is left behind at its checkpoint, which is no branch head any more
+ * (`weft pending` lists heads): the note names the command that still answers it there.
+ */
+function leaveWaiting(
+	threadId: string,
+	waiting: { checkpointId: string; requests: Interrupt[] },
+	opts: RunOptions,
+	env: CommandEnv,
+): void {
+	const t = shellWord(threadId);
+	const id =
+		waiting.requests.length > 1 ? ` --id ${waiting.requests[0]!.id}` : "";
+	if (opts.input === undefined && opts.message === undefined)
+		throw new UsageError(
+			`thread "${threadId}" is waiting for an answer: a run with no input would go past it`,
+			`answer it with \`weft approve ${t}${id}\`, \`weft reject ${t}${id} --reason "…"\` or \`weft resume ${t}${id} --value '<json>'\`; to start its next turn anyway, give the input (-m text or --input json)`,
+		);
+	const cp = shortId(waiting.checkpointId);
+	process.stderr.write(
+		`note: thread ${threadId} was waiting for an answer at checkpoint ${cp}; this input starts its next turn and leaves that request behind (\`weft pending\` lists it no more): answer it later with \`${WEFT}${env.storeFlags} approve ${t}${id} --checkpoint ${cp}\` (its run goes on as a new branch from there)\n`,
+	);
 }
 
 /** A first run that failed before saving anything leaves no database file behind (made by it). */

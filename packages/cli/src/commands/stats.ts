@@ -1,6 +1,7 @@
 import type { Feedback } from "@weft/evals";
 import { UsageError } from "../cli-error.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { costCell, label } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import { collectStats, type StatsReport } from "./stats-collect.ts";
@@ -42,7 +43,7 @@ export async function stats(
 		graph: env.graph,
 		feedback: feedback === undefined ? undefined : await feedback(),
 	});
-	env.out.result(report, () => render(report));
+	env.out.result(report, () => render(report, `${WEFT}${env.storeFlags}`));
 	for (const u of report.unreadable)
 		process.stderr.write(
 			`warning: could not read thread ${u.threadId} (its figures are partial or left out): ${u.error}\n`,
@@ -52,10 +53,11 @@ export async function stats(
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 
-function render(r: StatsReport): string {
+/** `weft`: the invocation and store flags of the command printed to paste. */
+function render(r: StatsReport, weft: string): string {
 	const scope = `${r.threads} thread(s)${r.graph === null ? "" : ` of graph ${r.graph}`}${r.since === null ? "" : ` since ${r.since.replace("T", " ").slice(0, 19)}`}`;
 	if (r.nodes.length === 0 && r.models.length === 0)
-		return `no timed steps in ${scope}: run a graph with \`weft run <module>\``;
+		return `no timed steps in ${scope}: run a graph with \`${weft} run <module>\``;
 	const parts = [label.bold(scope)];
 	if (r.nodes.length > 0)
 		parts.push(

@@ -9,6 +9,7 @@ import { Command } from "commander";
 import { positiveInt, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { label } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
 
@@ -91,7 +92,7 @@ export async function threads(
 		rows.length === 0
 			? opts.status !== undefined
 				? `no ${opts.status} threads`
-				: "no threads yet: run a graph with `weft run <module>`"
+				: `no threads yet: run a graph with \`${WEFT}${env.storeFlags} run <module>\``
 			: [
 					table(
 						[

@@ -16,8 +16,9 @@ export class Progress {
 	#step = 0;
 	#tokens = 0;
 	#stream = "";
-	/** A title held back until the run shows it went past the answer it was given (see `start`). */
-	#held: string | undefined;
+	/** Lines held back until the run shows it went on (see `start`). */
+	#held: string[] | undefined;
+	#release: (event: StreamEvent) => boolean = wentOn;
 
 	constructor(live = canRedraw()) {
 		this.#live = live
@@ -28,17 +29,34 @@ export class Progress {
 	/**
 	 * Prints the run's title. `afterAnswer`: a run that resumes with an answer prints it only once the answer
 	 * was taken (the node went on: it wrote, streamed, paused again or its step committed); an answer the
-	 * request refuses ends the run first, and no "resuming" line is printed for it.
+	 * request refuses ends the run first, and no "resuming" line is printed for it. `before`: a line printed
+	 * before the title, and held with it (what an edit changes: said only of an answer taken).
+	 * `afterStart`: a run that may be refused before it starts (`recover` of a thread another runner holds)
+	 * prints it at its first event that is not the refusal.
 	 */
-	start(label: string, options: { afterAnswer?: boolean } = {}): void {
-		if (options.afterAnswer === true) this.#held = label;
-		else this.print(pc.dim(label));
+	start(
+		label: string,
+		options: {
+			afterAnswer?: boolean | undefined;
+			afterStart?: boolean | undefined;
+			before?: string | undefined;
+		} = {},
+	): void {
+		const lines = [
+			...(options.before === undefined ? [] : [options.before]),
+			pc.dim(label),
+		];
+		if (options.afterAnswer === true) this.#held = lines;
+		else if (options.afterStart === true) {
+			this.#held = lines;
+			this.#release = started;
+		} else for (const line of lines) this.print(line);
 		this.#live?.start();
 	}
 
 	event(event: StreamEvent): void {
-		if (this.#held !== undefined && wentOn(event)) {
-			this.print(pc.dim(this.#held));
+		if (this.#held !== undefined && this.#release(event)) {
+			for (const line of this.#held) this.print(line);
 			this.#held = undefined;
 		}
 		switch (event.type) {
@@ -118,11 +136,17 @@ const REFUSALS: ReadonlySet<string> = new Set([
 const refusal = (error: unknown): boolean =>
 	isWeftError(error) && REFUSALS.has(error.code);
 
-/** An event a resumed run sends only after its answer was taken (a refused one ends the run before). */
+/**
+ * An event a resumed run sends only after its answer was taken (a refused one ends the run before). Not
+ * the state it starts from (`values`, `checkpoint`: a run resumed at a past checkpoint sends them first).
+ */
 const wentOn = (event: StreamEvent) =>
 	event.type === "lifecycle"
 		? event.state === "committing"
-		: event.type !== "task" && event.type !== "error" && event.type !== "end";
+		: !["task", "error", "end", "values", "checkpoint"].includes(event.type);
+
+/** A task started, or a sign of one (a refused run plans, then ends with its error): the run started. */
+const started = (event: StreamEvent) => event.type === "task" || wentOn(event);
 
 function chunkText(chunk: unknown): string {
 	if (typeof chunk === "string") return chunk;

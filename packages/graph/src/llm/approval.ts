@@ -161,6 +161,19 @@ function checkArgs(
 	const schema = tool?.schema as {
 		safeParse?: (v: unknown) => { success: boolean; error?: z.ZodError };
 	};
+	const declared = declaredArgs(schema);
+	const unknown =
+		declared === undefined || typeof args !== "object" || args === null
+			? []
+			: Object.keys(args).filter((k) => !declared.includes(k));
+	// the schema would drop them, and the tool run with the values the edit meant to replace
+	if (unknown.length > 0)
+		ctx.addIssue({
+			code: "custom",
+			path: [...path, unknown[0]!],
+			message: `"${tool?.name}" has no argument ${unknown.map((k) => `"${k}"`).join(", ")}: its arguments are ${declared!.join(", ") || "none"}`,
+			params: { unknownArgs: unknown, args: declared },
+		});
 	if (typeof schema?.safeParse !== "function") return;
 	const result = schema.safeParse(args);
 	for (const issue of result.error?.issues ?? [])
@@ -169,6 +182,42 @@ function checkArgs(
 			path: [...path, ...issue.path],
 			message: issue.message,
 		});
+}
+
+/**
+ * The argument names a tool's schema declares: a zod object's keys, or a JSON schema's `properties`.
+ * Undefined when they cannot be read, or when the schema takes other keys as well (`z.looseObject`,
+ * a catchall, `additionalProperties`).
+ */
+function declaredArgs(schema: unknown): string[] | undefined {
+	if (typeof schema !== "object" || schema === null) return undefined;
+	const s = schema as {
+		shape?: unknown;
+		_zod?: { def?: { catchall?: unknown } };
+		_def?: {
+			unknownKeys?: string;
+			catchall?: { _def?: { typeName?: string } };
+		};
+		properties?: unknown;
+		additionalProperties?: unknown;
+	};
+	const isRecord = (v: unknown): v is Record<string, unknown> =>
+		typeof v === "object" && v !== null && !Array.isArray(v);
+	if (isRecord(s.shape)) {
+		// zod 4: a catchall takes other keys (z.never() refuses them itself); zod 3: passthrough or a catchall
+		const open =
+			s._zod !== undefined
+				? s._zod.def?.catchall !== undefined
+				: s._def?.unknownKeys === "passthrough" ||
+					(s._def?.catchall !== undefined &&
+						s._def.catchall._def?.typeName !== "ZodNever");
+		return open ? undefined : Object.keys(s.shape);
+	}
+	if (isRecord(s.properties))
+		return s.additionalProperties === true || isRecord(s.additionalProperties)
+			? undefined
+			: Object.keys(s.properties);
+	return undefined;
 }
 
 /** A reason as a sentence: ending in a full stop unless it ends in punctuation already. */
