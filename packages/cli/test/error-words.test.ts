@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import {
 	existsSync,
 	mkdtempSync,
@@ -10,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliHint } from "../src/cli-hints.ts";
-import { damageNewestCheckpoint, root, weft, weftCommand } from "./run-cli.ts";
+import { damageNewestCheckpoint, root, weft, whileBusy } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -109,28 +108,9 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			"weft --db ra.db continue t1",
 		);
 		// a real busy thread: a run still going when another command runs it
-		const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
-		const release = join(dir, "release");
-		const child = spawn(
-			weftCommand[0]!,
-			[...weftCommand.slice(1), ...db, "run", slow, "--thread", "busy"],
-			{
-				cwd: root,
-				env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
-				stdio: ["ignore", "pipe", "pipe"],
-			},
+		const r = await whileBusy(db, "busy", dir, () =>
+			weft([...db, "continue", "busy"]),
 		);
-		const closed = new Promise((r) => child.on("close", r));
-		let out = "";
-		child.stdout.on("data", (d: Buffer) => {
-			out += d;
-		});
-		while (!out.includes("on thread"))
-			await new Promise((r) => setTimeout(r, 50));
-		await new Promise((r) => setTimeout(r, 1000));
-		const r = await weft([...db, "continue", "busy"]);
-		writeFileSync(release, "");
-		await closed;
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain("error THREAD_BUSY");
 		expect(r.stderr).not.toContain("waitForLease");

@@ -1,16 +1,14 @@
 // Outside check (new user, 4 Dec): what the CLI prints to paste works as printed (the invocation in use,
 // the store flags, the options typed, the thread's real keys), and what it prints about a run is true.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { root, weft, weftCommand } from "./run-cli.ts";
+import { root, weft, whileBusy } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
 const review = join(root, "packages/cli/test/fixtures/review-graph.ts");
-const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
 const agent = join(root, "packages/cli/templates/agent/src/agent.ts");
 const dir = mkdtempSync(join(tmpdir(), "weft-printed-"));
 const db = ["--db", join(dir, "weft.db")];
@@ -185,27 +183,9 @@ describe("what a run prints about itself", () => {
 	});
 
 	it("recover of a thread another runner holds prints the refusal alone", async () => {
-		const release = join(dir, "release");
-		const child = spawn(
-			weftCommand[0]!,
-			[...weftCommand.slice(1), ...db, "run", slow, "--thread", "busy"],
-			{
-				cwd: root,
-				env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
-				stdio: ["ignore", "pipe", "pipe"],
-			},
+		const r = await whileBusy(db, "busy", dir, () =>
+			weft([...db, "recover", "busy"]),
 		);
-		const closed = new Promise((r) => child.on("close", r));
-		let out = "";
-		child.stdout.on("data", (d: Buffer) => {
-			out += d;
-		});
-		while (!out.includes("on thread"))
-			await new Promise((r) => setTimeout(r, 50));
-		await new Promise((r) => setTimeout(r, 1000));
-		const r = await weft([...db, "recover", "busy"]);
-		writeFileSync(release, "");
-		await closed;
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(
 			/error THREAD_BUSY thread "busy" is held by .* until \d{4}-/,

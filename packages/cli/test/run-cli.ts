@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { root, weftCommand } from "../../../test-setup/weft-cli.ts";
 
 export { damageNewestCheckpoint } from "../../../test-setup/damage-row.ts";
@@ -79,4 +81,42 @@ export function weftSync(
 		json = undefined;
 	}
 	return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+/**
+ * Runs `fn` while a `weft run` of the slow test graph (in another process) holds `thread` in the store
+ * `db` names, then lets that run end: a busy thread, as another terminal meets it. `dir`: where the file
+ * that releases the run is written.
+ */
+export async function whileBusy<T>(
+	db: readonly string[],
+	thread: string,
+	dir: string,
+	fn: () => Promise<T>,
+): Promise<T> {
+	const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
+	const release = join(dir, `release-${thread}`);
+	const child = spawn(
+		weftCommand[0]!,
+		[...weftCommand.slice(1), ...db, "run", slow, "--thread", thread],
+		{
+			cwd: root,
+			env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
+			stdio: ["ignore", "pipe", "pipe"],
+		},
+	);
+	const closed = new Promise((r) => child.on("close", r));
+	let out = "";
+	child.stdout.on("data", (d: Buffer) => {
+		out += d;
+	});
+	while (!out.includes("on thread"))
+		await new Promise((r) => setTimeout(r, 50));
+	await new Promise((r) => setTimeout(r, 1000));
+	try {
+		return await fn();
+	} finally {
+		writeFileSync(release, "");
+		await closed;
+	}
 }

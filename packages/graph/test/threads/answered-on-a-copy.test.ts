@@ -1,24 +1,11 @@
 // A question at a checkpoint that is no head any more (an update made a sibling branch) is answered on a
 // copy of it; once answered there, a second answer at the checkpoint is refused, not run again (audit,
 // 4 Dec: two answers each ran what follows the approval).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
-import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import {
-	Command,
-	human,
-	MemoryCheckpointer,
-	START,
-	StateGraph,
-} from "@weft/graph";
-import { afterAll, describe, expect, it } from "vitest";
+import { Command, human, START, StateGraph } from "@weft/graph";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-	freshCheckpointer,
-	postgresAvailable,
-} from "../../../checkpoint-postgres/test/postgres.ts";
+import { testStores } from "./test-stores.ts";
 
 const State = z.object({
 	topic: z.string().default(""),
@@ -30,24 +17,7 @@ const review = human("copy-review", {
 	response: z.object({ action: z.enum(["approve", "reject"]) }),
 });
 
-const dir = mkdtempSync(join(tmpdir(), "weft-answered-copy-"));
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-	for (const drop of drops) await drop();
-	rmSync(dir, { recursive: true, force: true });
-});
-let files = 0;
-const stores: Record<string, () => Promise<Checkpointer>> = {
-	memory: async () => new MemoryCheckpointer(),
-	sqlite: async () =>
-		new SqliteCheckpointer({ path: join(dir, `c${files++}.db`) }),
-};
-if (await postgresAvailable())
-	stores.postgres = async () => {
-		const { cp, drop } = await freshCheckpointer();
-		drops.push(drop);
-		return cp;
-	};
+const stores = await testStores();
 
 function build(cp: Checkpointer, effects: string[]) {
 	return new StateGraph(State)

@@ -1,23 +1,15 @@
 // The status a thread is left with by `updateState`: what is due at the head it wrote, in every store.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
-import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	human,
-	MemoryCheckpointer,
 	mayBeWaiting,
 	START,
 	StateGraph,
 	waitingRequests,
 } from "@weft/graph";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-	freshCheckpointer,
-	postgresAvailable,
-} from "../../../checkpoint-postgres/test/postgres.ts";
+import { testStores } from "./test-stores.ts";
 
 const State = z.object({
 	draft: z.string().default(""),
@@ -29,24 +21,7 @@ const review = human("review", {
 	response: z.object({ action: z.string() }),
 });
 
-const dir = mkdtempSync(join(tmpdir(), "weft-update-status-"));
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-	for (const drop of drops) await drop();
-	rmSync(dir, { recursive: true, force: true });
-});
-let files = 0;
-const stores: Record<string, () => Promise<Checkpointer>> = {
-	memory: async () => new MemoryCheckpointer(),
-	sqlite: async () =>
-		new SqliteCheckpointer({ path: join(dir, `u${files++}.db`) }),
-};
-if (await postgresAvailable())
-	stores.postgres = async () => {
-		const { cp, drop } = await freshCheckpointer();
-		drops.push(drop);
-		return cp;
-	};
+const stores = await testStores();
 
 function build(cp: Checkpointer) {
 	return new StateGraph(State)
