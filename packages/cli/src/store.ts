@@ -6,6 +6,7 @@ import {
 } from "@weft/checkpoint";
 import type { Command as Program } from "commander";
 import { UsageError } from "./cli-error.ts";
+import { WEFT } from "./invocation.ts";
 import { readOnlyFile } from "./read-only-file.ts";
 import { readerSerializer } from "./reader.ts";
 
@@ -54,12 +55,31 @@ export async function openStore(
 	if (options.postgres !== undefined) {
 		checkPostgresUrl(options.postgres);
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
+		const target = postgresTarget(options.postgres);
 		try {
-			return await PostgresCheckpointer.connect({
-				...postgresTarget(options.postgres),
-				serializer,
-			});
+			// a reading command makes no tables: a database without them is a mistake in the URL (as a
+			// --db file that is not there), never an empty store made in someone's database
+			if (use.access === "read") {
+				const found = await PostgresCheckpointer.connect({
+					...target,
+					serializer,
+					createSchema: false,
+				}).catch((error: unknown) => {
+					if (!isWeftError(error, "STORE_UNAVAILABLE")) throw error;
+					if (/has no Weft tables/.test(error.message))
+						throw new UsageError(
+							`no Weft tables in schema "${target.schema ?? "weft"}" of database "${databaseOf(options.postgres!)}": nothing to read`,
+							`check the database (and ?schema=) in --postgres, or start a thread there: ${WEFT}${storeFlags(options)} run <module>`,
+							error,
+						);
+					// an older schema (or no connection): opened as a writing command opens it, below
+					return undefined;
+				});
+				if (found !== undefined) return found;
+			}
+			return await PostgresCheckpointer.connect({ ...target, serializer });
 		} catch (error) {
+			if (error instanceof UsageError) throw error;
 			// the server answered that there is no such database: a mistake in the URL, as a missing --db file
 			if (errorCode(error) === "3D000")
 				throw new UsageError(
