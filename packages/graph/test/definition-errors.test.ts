@@ -449,6 +449,10 @@ describe("options that bypass the types (audit, 4 Dec)", () => {
 		);
 		expect(() => graph.validateInput({ topc: "x" })).toThrow(/"topc"/);
 		expect(() => graph.validateInput(5)).toThrow(/not an object of state keys/);
+		// the input is named as such, not by its internal writer name (audit, 4 Dec)
+		expect(() => graph.validateInput({ topic: undefined })).toThrow(
+			`the run's input sets the required key "topic" to undefined`,
+		);
 		// a later input may leave out a key the thread holds; a first one may not
 		expect(() => graph.validateInput({ n: 1 })).not.toThrow();
 		expect(() => graph.validateInput({ n: 1 }, { firstInput: true })).toThrow(

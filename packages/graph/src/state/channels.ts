@@ -19,6 +19,7 @@ import {
 	notAnUpdate,
 	notStateKeys,
 	undefinedForRequired,
+	updateFrom,
 	writerNode,
 } from "./update-shape.ts";
 
@@ -186,14 +187,8 @@ export class Channels {
 				issue.code === "unrecognized_keys"
 					? (issue as { keys: string[] }).keys.join(", ")
 					: String(issue.path[0]);
-			const what =
-				node === INPUT_NODE
-					? "the run's input"
-					: node === UPDATE_NODE
-						? "the state update"
-						: `update from "${node}"`;
 			throw new ValidationError(
-				`${what} is invalid at "${key}": ${issue.message}`,
+				`${updateFrom(node)} is invalid at "${key}": ${issue.message}`,
 				{
 					node,
 					issues: result.error.issues.map((i) => ({

@@ -55,7 +55,7 @@ export function undefinedForRequired(
 	key: string,
 ): ValidationError {
 	return new ValidationError(
-		`update from "${node}" sets the required key "${key}" to undefined`,
+		`${updateFrom(node)} sets the required key "${key}" to undefined`,
 		{
 			node,
 			issues: [
@@ -68,4 +68,13 @@ export function undefinedForRequired(
 			hint: `leave "${key}" out of the update to keep its value, or make it optional in the schema`,
 		},
 	);
+}
+
+/** Who an update is from, as messages say it: the run's input, a state update, or a node. */
+export function updateFrom(node: string): string {
+	return node === INPUT_NODE
+		? "the run's input"
+		: node === UPDATE_NODE
+			? "the state update"
+			: `update from "${node}"`;
 }
