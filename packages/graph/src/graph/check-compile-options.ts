@@ -11,12 +11,18 @@ const CHECKPOINTER_METHODS = [
 ] as const;
 const STORE_METHODS = ["get", "put", "delete", "list", "search"] as const;
 
-/** The methods of `names` that `value` lacks; all of them when it is no object. */
-function missingMethods(value: unknown, names: readonly string[]): string[] {
-	if (typeof value !== "object" || value === null) return [...names];
-	return names.filter(
+/**
+ * Why `value` is not an object with the methods `names` (undefined when it is one): its kind, or the
+ * methods it lacks.
+ */
+function lacking(value: unknown, names: readonly string[]): string | undefined {
+	if (typeof value !== "object" || value === null) return shown(value);
+	const missing = names.filter(
 		(name) => typeof (value as Record<string, unknown>)[name] !== "function",
 	);
+	return missing.length === 0
+		? undefined
+		: `an object without ${missing.join(", ")}`;
 }
 
 /**
@@ -24,11 +30,7 @@ function missingMethods(value: unknown, names: readonly string[]): string[] {
  * of its own instead.
  */
 export function notAStore(value: unknown): string | undefined {
-	const missing = missingMethods(value, STORE_METHODS);
-	if (missing.length === 0) return undefined;
-	return typeof value === "object" && value !== null
-		? `an object without ${missing.join(", ")}`
-		: shown(value);
+	return lacking(value, STORE_METHODS);
 }
 
 /**
@@ -47,14 +49,15 @@ export function checkCompileOptions(options: unknown): void {
 			"pass e.g. compile({ checkpointer }), or nothing",
 		);
 	const o = options as Record<string, unknown>;
-	if (o.checkpointer !== undefined) {
-		const missing = missingMethods(o.checkpointer, CHECKPOINTER_METHODS);
-		if (missing.length > 0)
-			bad(
-				`checkpointer must be a checkpointer, not ${typeof o.checkpointer === "object" && o.checkpointer !== null ? `an object without ${missing.join(", ")}` : shown(o.checkpointer)}`,
-				'pass new MemoryCheckpointer(), new SqliteCheckpointer({ path: "weft.db" }) or await PostgresCheckpointer.connect({ connectionString }); or leave it out',
-			);
-	}
+	const checkpointer =
+		o.checkpointer === undefined
+			? undefined
+			: lacking(o.checkpointer, CHECKPOINTER_METHODS);
+	if (checkpointer !== undefined)
+		bad(
+			`checkpointer must be a checkpointer, not ${checkpointer}`,
+			'pass new MemoryCheckpointer(), new SqliteCheckpointer({ path: "weft.db" }) or await PostgresCheckpointer.connect({ connectionString }); or leave it out',
+		);
 	const store = notAStore(o.store);
 	if (o.store !== undefined && store !== undefined)
 		bad(

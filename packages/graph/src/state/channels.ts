@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
-import { checkReduced } from "./reducer-output.ts";
+import { checkReduced, keySchemaRefusal } from "./reducer-output.ts";
 import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
 import {
@@ -127,18 +127,11 @@ export class Channels {
 		if (!check) return value;
 		const result = this.#keyValue.get(key)!.safeParse(value);
 		if (result.success) return value;
-		const first = result.error.issues[0]!;
-		const at = [key, ...first.path.map(String)].join(".");
+		const refused = keySchemaRefusal(key, result.error.issues);
 		throw initRefused(
 			key,
-			`its value fails the schema of "${key}" at "${at}": ${first.message}`,
-			{
-				issues: result.error.issues.map((i) => ({
-					code: i.code,
-					path: [key, ...i.path],
-					message: i.message,
-				})),
-			},
+			`its value fails the schema of "${key}" at ${refused.at}`,
+			{ issues: refused.issues },
 		);
 	}
 

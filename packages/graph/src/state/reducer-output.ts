@@ -1,7 +1,11 @@
 // A user reducer's output checked against its key's schema, and what a step is told when the schema refuses
 // it (decision 0163).
 import type { ChannelWrite } from "@weft/checkpoint";
-import { NodeError, ValidationError } from "@weft/checkpoint";
+import {
+	NodeError,
+	ValidationError,
+	type ValidationIssue,
+} from "@weft/checkpoint";
 import type { z } from "zod";
 import { writerNode } from "./update-shape.ts";
 
@@ -41,17 +45,12 @@ function reducerOutputInvalid(
 		const node = writerNode(w[0]);
 		if (!nodes.includes(node)) nodes.push(node);
 	}
-	const first = issues[0]!;
-	const at = [key, ...first.path.map(String)].join(".");
+	const refused = keySchemaRefusal(key, issues);
 	const cause = new ValidationError(
-		`its result fails the schema of "${key}" at "${at}": ${first.message}`,
+		`its result fails the schema of "${key}" at ${refused.at}`,
 		{
 			node: nodes[0],
-			issues: issues.map((i) => ({
-				code: i.code,
-				path: [key, ...i.path],
-				message: i.message,
-			})),
+			issues: refused.issues,
 			hint: `make the reducer of "${key}" return a value of the key's schema (a reducer that returns undefined clears a required key)`,
 		},
 	);
@@ -59,4 +58,23 @@ function reducerOutputInvalid(
 		reducer: key,
 		nodes,
 	});
+}
+
+/**
+ * What a key's schema said of a value: where and why it first refused it (`"notes.0": expected string`),
+ * and its issues with paths from the state's root (the key first).
+ */
+export function keySchemaRefusal(
+	key: string,
+	issues: readonly z.core.$ZodIssue[],
+): { at: string; issues: ValidationIssue[] } {
+	const first = issues[0]!;
+	return {
+		at: `"${[key, ...first.path.map(String)].join(".")}": ${first.message}`,
+		issues: issues.map((i) => ({
+			code: i.code,
+			path: [key, ...i.path],
+			message: i.message,
+		})),
+	};
 }
