@@ -54,7 +54,7 @@ import {
 } from "./rows.ts";
 import { setupSchema } from "./setup.ts";
 import { type Statements, statementNames, statements } from "./statements.ts";
-import { closed } from "./store-errors.ts";
+import { type Access, closed } from "./store-errors.ts";
 import {
 	type Query,
 	read,
@@ -136,7 +136,12 @@ export class PostgresCheckpointer implements Checkpointer {
 	 * advisory lock). With `createSchema: false` it creates nothing and only checks the schema version.
 	 */
 	async setup(): Promise<void> {
-		await this.#read((q) => setupSchema(q, this.#schema, this.#createSchema));
+		// creating or migrating writes; with createSchema: false it only reads the schema's version
+		await this.#read(
+			(q) => setupSchema(q, this.#schema, this.#createSchema),
+			false,
+			this.#createSchema ? "write" : "read",
+		);
 	}
 
 	async put(
@@ -350,9 +355,14 @@ export class PostgresCheckpointer implements Checkpointer {
 		if (this.#owned) await this.#pool.end();
 	}
 
-	#read<T>(fn: (q: Query) => Promise<T>, snapshot = false): Promise<T> {
+	/** Reads (`access` "write": idempotent work that writes, as setup), retried after a lost connection. */
+	#read<T>(
+		fn: (q: Query) => Promise<T>,
+		snapshot = false,
+		access: Access = "read",
+	): Promise<T> {
 		if (this.#closed) throw closed();
-		return read(this.#pool, fn, snapshot, this.#names);
+		return read(this.#pool, fn, { access, snapshot, names: this.#names });
 	}
 
 	#write<T>(work: Work<T>, wrap = true): Promise<T> {

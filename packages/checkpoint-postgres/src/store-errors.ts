@@ -62,12 +62,23 @@ export function isRetryable(error: unknown): boolean {
 	return !isWeftError(error) && code !== undefined && RETRY_CODES.has(code);
 }
 
-export function unavailable(error: unknown): CheckpointError {
+/**
+ * What the work that failed did: a read wrote nothing, whatever became of its connection; work that writes
+ * may have committed before its connection broke.
+ */
+export type Access = "read" | "write";
+
+/** The server went away under `access` work (or never answered it). */
+export function unavailable(error: unknown, access: Access): CheckpointError {
 	return new CheckpointError(
 		"STORE_UNAVAILABLE",
 		`Postgres did not answer: ${messageOf(error)}`,
 		{
-			hint: "check that the server runs and the connection string (host, port, user, database) is right; a write that failed this way may or may not have been committed, so read the thread before running it again",
+			hint: `check that the server runs and the connection string (host, port, user, database) is right; ${
+				access === "read"
+					? "this was a read: nothing was written, so it is safe to run it again"
+					: "a write that failed this way may or may not have been committed, so read the thread before running it again"
+			}`,
 			cause: error,
 		},
 	);
@@ -83,12 +94,13 @@ export function closed(): CheckpointError {
 
 /**
  * Turns any error out of the driver into a typed one: a WeftError passes through, a lost connection is
- * STORE_UNAVAILABLE, a value the server refuses (a byte sequence, a too-large row) is
- * SERIALIZATION_FAILED, and anything else STORE_UNAVAILABLE with the server's message.
+ * STORE_UNAVAILABLE (its hint says whether `access` work may have written), a value the server refuses (a
+ * byte sequence, a too-large row) is SERIALIZATION_FAILED, and anything else STORE_UNAVAILABLE with the
+ * server's message.
  */
-export function storeError(error: unknown): WeftError {
+export function storeError(error: unknown, access: Access): WeftError {
 	if (isWeftError(error)) return error;
-	if (isConnectionLoss(error)) return unavailable(error);
+	if (isConnectionLoss(error)) return unavailable(error, access);
 	const code = codeOf(error) ?? "";
 	if (code.startsWith("22") || code === "54000") {
 		return new CheckpointError(

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import {
+	type Access,
 	isConnectionLoss,
 	isRetryable,
 	storeError,
@@ -97,15 +98,20 @@ const pause = (attempt: number) =>
 	new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
 
 /**
- * Runs reads (`snapshot`: in one read-only REPEATABLE READ transaction), retrying a lost connection with
- * backoff. Every error comes out typed.
+ * Runs reads (`snapshot`: in one read-only REPEATABLE READ transaction), or idempotent work that may run
+ * again, retrying a lost connection with backoff. Every error comes out typed; `access` says whether `fn`
+ * writes, so that a lost connection's error says nothing was written only when nothing could have been.
  */
 export async function read<T>(
 	pool: pg.Pool,
 	fn: (q: Query) => Promise<T>,
-	snapshot = false,
-	names?: StatementNames,
+	options: {
+		access: Access;
+		snapshot?: boolean | undefined;
+		names?: StatementNames | undefined;
+	},
 ): Promise<T> {
+	const { access, snapshot = false, names } = options;
 	const work = snapshot
 		? (q: Query, spoil: () => void) =>
 				inTransaction(
@@ -126,7 +132,7 @@ export async function read<T>(
 				await pause(attempt);
 				continue;
 			}
-			throw storeError(error);
+			throw storeError(error, access);
 		}
 	}
 }
@@ -163,7 +169,9 @@ export async function transaction<T>(
 				await pause(attempt);
 				continue;
 			}
-			throw connection ? unavailable(error) : storeError(error);
+			throw connection
+				? unavailable(error, "write")
+				: storeError(error, "write");
 		}
 	}
 }

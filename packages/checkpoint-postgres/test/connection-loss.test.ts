@@ -4,6 +4,7 @@ import { record } from "@weft/checkpoint/conformance";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+	all,
 	CONNECTION,
 	freshCheckpointer,
 	postgresAvailable,
@@ -228,6 +229,92 @@ describe.skipIf(!available)(
 			});
 			pool.down = false;
 		});
+
+		it("a read whose connections are terminated under it says nothing was written and it may run again; a write keeps its doubt", async () => {
+			const app = `${APP}_reads`;
+			// one session holds a lock of every table, another ends the backends waiting on it
+			const [locker, killer] = [0, 1].map(() => {
+				const client = new pg.Client({ connectionString: CONNECTION });
+				client.on("error", () => {});
+				drops.push(() => client.end());
+				return client;
+			}) as [pg.Client, pg.Client];
+			await locker.connect();
+			await killer.connect();
+			const url = new URL(CONNECTION);
+			url.searchParams.set("application_name", app);
+			const { cp, schema, drop } = await freshCheckpointer({
+				connectionString: url.toString(),
+			});
+			drops.push(drop);
+			const root = record({ snapshot: {} });
+			await cp.put(root);
+			/**
+			 * Runs `op` while its statements wait on a lock of the tables, ending every backend that waits there
+			 * (each attempt of it, on each new connection) until `op` fails; returns what it failed with.
+			 */
+			const killedUnder = async (op: () => Promise<unknown>) => {
+				await locker.query("BEGIN");
+				await locker.query(
+					`LOCK TABLE "${schema}".checkpoints, "${schema}".writes, "${schema}".threads IN ACCESS EXCLUSIVE MODE`,
+				);
+				let settled = false;
+				const failed = op().then(
+					() => undefined,
+					(e: unknown) => e,
+				);
+				void failed.finally(() => {
+					settled = true;
+				});
+				let terminated = 0;
+				for (let i = 0; !settled && i < 1000; i++) {
+					const { rows } = await killer.query(
+						"SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock') t",
+						[app],
+					);
+					terminated += rows[0].n as number;
+					await new Promise((r) => setTimeout(r, 10));
+				}
+				await locker.query("COMMIT");
+				expect(terminated).toBeGreaterThan(0);
+				return failed;
+			};
+			const ref = { threadId: "thread", checkpointId: root.checkpointId };
+			const reads: Record<string, () => Promise<unknown>> = {
+				getTuple: () => cp.getTuple({ threadId: "thread" }),
+				getChain: () => cp.getChain(ref),
+				list: () => all(cp.list({ threadId: "thread" })),
+				getThread: () => cp.getThread("thread"),
+			};
+			for (const [name, op] of Object.entries(reads)) {
+				const error = await killedUnder(op);
+				expect({ name, error }).toMatchObject({
+					name,
+					error: {
+						code: "STORE_UNAVAILABLE",
+						cause: { code: "57P01" }, // terminated by pg_terminate_backend
+						hint: expect.stringContaining(
+							"nothing was written, so it is safe to run it again",
+						),
+					},
+				});
+				expect((error as { hint: string }).hint).not.toContain("committed");
+			}
+			const write = await killedUnder(() =>
+				cp.put(record({ parentId: root.checkpointId, step: 1 })),
+			);
+			expect(write).toMatchObject({
+				code: "STORE_UNAVAILABLE",
+				cause: { code: "57P01" },
+				hint: expect.stringContaining(
+					"may or may not have been committed, so read the thread before running it again",
+				),
+			});
+			// with the lock released, the same read answers
+			expect(
+				(await cp.getTuple({ threadId: "thread" }))?.checkpoint,
+			).toMatchObject({ checkpointId: root.checkpointId });
+		}, 60_000);
 
 		it("commits a checkpoint in one statement: one round trip, no BEGIN or COMMIT", async () => {
 			const pool = losingPool();

@@ -87,8 +87,11 @@ export class PostgresStore extends IndexedStore {
 					hint: "connect a new PostgresStore, or stop using this one after close()",
 				},
 			);
-		// idempotent work retries a lost connection; the rest runs in one transaction (retried once)
-		return retry ? read(this.#pool, fn) : transaction(this.#pool, (q) => fn(q));
+		// idempotent work retries a lost connection; the rest runs in one transaction (retried once). Either
+		// may write, so a lost connection's error keeps the hint of a write.
+		return retry
+			? read(this.#pool, fn, { access: "write" })
+			: transaction(this.#pool, (q) => fn(q));
 	}
 
 	protected async write(item: PreparedItem): Promise<void> {

@@ -3,12 +3,16 @@ import { z } from "zod";
 import {
 	type CompiledGraph,
 	type CompileOptions,
+	ConfigError,
 	END,
 	START,
 	StateGraph,
 } from "../index.ts";
+import { shown } from "../shown.ts";
+import { isZod } from "../state/reducer.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
-import { type LlmPrompt, modelInput } from "./llm-node.ts";
+import { checkSystem, invalidOption } from "./check-options.ts";
+import { bound, type LlmPrompt, modelInput } from "./llm-node.ts";
 import { type StructuredMethod, structuredCall } from "./structured-output.ts";
 
 /** Options of one chain step. */
@@ -82,6 +86,7 @@ export class PromptChain<
 		},
 		TNames | TName
 	> {
+		checkStep(this.#steps.length + 1, name, options);
 		return new PromptChain(
 			this.#model,
 			{ ...this.#shape, [name]: (options.output ?? z.string()).optional() },
@@ -141,12 +146,58 @@ export function promptChain<TShape extends z.ZodRawShape>(options: {
 	input: z.ZodObject<TShape>;
 	system?: string | undefined;
 }): PromptChain<TShape, z.output<z.ZodObject<TShape>>> {
+	checkModel("promptChain", options.model);
+	checkSystem("promptChain", options.system, false);
 	return new PromptChain(
 		options.model,
 		options.input.shape,
 		[],
 		options.system,
 	);
+}
+
+const METHODS: readonly StructuredMethod[] = ["json", "native"];
+
+/**
+ * A step's options, checked where the step is added (`index` counts from 1): a wrong one is a
+ * CONFIG_INVALID naming the step, not a TypeError or a silently ignored value during a run.
+ */
+function checkStep(index: number, name: unknown, options: unknown): void {
+	const where = `promptChain step ${index} ${shown(name)}`;
+	if (typeof options !== "object" || options === null)
+		throw invalidOption(
+			where,
+			`the options must be an object, not ${shown(options)}`,
+			"pass e.g. { output: z.object({ … }) }, or leave them out",
+		);
+	const { output, method, model, system } = options as StepOptions<
+		z.ZodType | undefined
+	>;
+	if (output !== undefined && !isZod(output))
+		throw invalidOption(
+			where,
+			`output must be a zod schema, not ${shown(output)}`,
+			"pass e.g. output: z.object({ facts: z.array(z.string()) }), or leave it out for the answer's text",
+		);
+	if (method !== undefined && !METHODS.includes(method))
+		throw invalidOption(
+			where,
+			`method must be "json" or "native", not ${shown(method)}`,
+			'leave it out for "json" (JSON in the answer), or pass "native" to use the model\'s withStructuredOutput',
+		);
+	if (model !== undefined) checkModel(where, model);
+	checkSystem(where, system, false);
+}
+
+/** A model as llmNode checks its own (`bound()`), the message naming `where`. */
+function checkModel(where: string, model: unknown): void {
+	try {
+		bound(model as ChatModelLike, undefined);
+	} catch (error) {
+		if (error instanceof ConfigError)
+			throw invalidOption(where, error.message, error.hint ?? "");
+		throw error;
+	}
 }
 
 /** Template values: objects as JSON (a template would print "[object Object]"). */

@@ -77,7 +77,8 @@ function checkReducerArgs(
 	});
 }
 
-function isZod(value: unknown): value is z.ZodType {
+/** A zod schema (v4: it has `_zod` and `meta()`). */
+export function isZod(value: unknown): value is z.ZodType {
 	return (
 		typeof value === "object" &&
 		value !== null &&

@@ -90,4 +90,103 @@ describe("promptChain", () => {
 		expect(model.calls[0]?.tools).toEqual(["extract"]);
 		expect(result.usage.calls).toBe(2);
 	});
+
+	describe("refuses a wrong step option where the step is added, naming the step", () => {
+		const model = new ScriptedChatModel([]);
+		const chain = promptChain({
+			model,
+			input: z.object({ q: z.string() }),
+		}).step("outline", (s) => s.q);
+		/** What `.step("facts", …, options)` as the chain's second step throws. */
+		const refused = (options: unknown) => {
+			try {
+				chain.step("facts", (s) => s.outline, options as never);
+			} catch (error) {
+				return error;
+			}
+			return undefined;
+		};
+
+		it.each([
+			{
+				given: "system: 42",
+				options: { system: 42 },
+				message: 'promptChain step 2 "facts": system must be a string, not 42',
+				hint: "system:",
+			},
+			{
+				given: "system: a function",
+				options: { system: () => "Be brief." },
+				message:
+					'promptChain step 2 "facts": system must be a string, not a function',
+				hint: "system:",
+			},
+			{
+				given: 'method: "Native"',
+				options: { output: Facts, method: "Native" },
+				message:
+					'promptChain step 2 "facts": method must be "json" or "native", not "Native"',
+				hint: '"native"',
+			},
+			{
+				given: "output: not a zod schema",
+				options: { output: { facts: [] } },
+				message:
+					'promptChain step 2 "facts": output must be a zod schema, not an object',
+				hint: "output: z.object(",
+			},
+			{
+				given: "model: a model's name",
+				options: { model: "gpt-4o" },
+				message:
+					'promptChain step 2 "facts": model must be a chat model, not string',
+				hint: "chat model",
+			},
+			{
+				given: "options: null",
+				options: null,
+				message:
+					'promptChain step 2 "facts": the options must be an object, not null',
+				hint: "output",
+			},
+		])("$given", ({ options, message, hint }) => {
+			expect(refused(options)).toMatchObject({
+				name: "ConfigError",
+				code: "CONFIG_INVALID",
+				message,
+				hint: expect.stringContaining(hint),
+			});
+		});
+
+		it("and the chain's own system and model, where promptChain is called", () => {
+			const input = z.object({ q: z.string() });
+			expect(() =>
+				promptChain({ model, input, system: ["Be brief."] as never }),
+			).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: "promptChain: system must be a string, not an array",
+				}),
+			);
+			expect(() => promptChain({ model: {} as never, input })).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: "promptChain: model must be a chat model, not object",
+				}),
+			);
+		});
+
+		it("takes the options as documented", () => {
+			expect(
+				refused({
+					output: Facts,
+					method: "native",
+					system: "Be brief.",
+					model,
+				}),
+			).toBeUndefined();
+			expect(refused({ method: undefined, system: undefined })).toBeUndefined();
+			expect(refused(undefined)).toBeUndefined();
+		});
+	});
 });
