@@ -31,6 +31,25 @@ describe.skipIf(!available)("PostgresStore", () => {
 		await client.end();
 	});
 
+	it("searches with a query of many words (a pasted document), as the other stores do", async () => {
+		const connectionString = await storeDatabase();
+		const schema = freshSchema();
+		const store = await PostgresStore.connect({ connectionString, schema });
+		await store.put(["docs"], "tea", { text: "green tea with lemon" });
+		await store.put(["docs"], "coffee", { text: "black coffee" });
+		// 20,000 words: Postgres nests a flat `a or b or …` query one level a word, past its stack
+		const words = Array.from({ length: 20_000 }, (_, i) => `w${i}x`);
+		const query = [...words, "teas", ...words].join(" ");
+		expect((await store.search(["docs"], { query })).map((h) => h.key)).toEqual(
+			["tea"],
+		);
+		await store.close();
+		const client = new pg.Client({ connectionString });
+		await client.connect();
+		await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+		await client.end();
+	});
+
 	it("fails with STORE_UNAVAILABLE when no server answers", async () => {
 		const store = await PostgresStore.connect({
 			connectionString: "postgres://postgres@127.0.0.1:9/none",

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import { EXIT } from "./cli-error.ts";
 import type { Output } from "./render/output.ts";
+import { onStopSignals } from "./stop-signals.ts";
 import {
 	openStore,
 	type StoreOptions,
@@ -32,9 +33,6 @@ export interface CommandEnv {
 	close(): Promise<void>;
 }
 
-/** Signals closer together than this are one keypress delivered twice. */
-const DOUBLE_MS = 500;
-
 export function createEnv(
 	out: Output,
 	options: StoreOptions & { graph?: string | undefined },
@@ -44,25 +42,15 @@ export function createEnv(
 	const cancel = new AbortController();
 	// The first signal cancels the run: it ends at its last checkpoint and gives its lease up (the
 	// command waits for that, see cancel.ts). A second one is a person who will not wait: exit now.
-	// One Ctrl-C can arrive twice (the terminal signals the process group, and a wrapper such as tsx
-	// relays it again tens of ms later): a repeat within DOUBLE_MS is the same keypress.
-	let first = 0;
-	const onSignal = (name: string) => () => {
-		if (!cancel.signal.aborted) {
-			first = Date.now();
-			cancel.abort(new Error(`interrupted by ${name}`));
-			return;
-		}
-		if (Date.now() - first < DOUBLE_MS) return;
-		process.stderr.write(
-			"\nstopped at once: the thread may read `running` until its lease lapses (about 30 s), then `weft continue` goes on\n",
-		);
-		process.exit(EXIT.cancelled);
-	};
-	const onInt = onSignal("Ctrl-C");
-	const onTerm = onSignal("SIGTERM");
-	process.on("SIGINT", onInt);
-	process.on("SIGTERM", onTerm);
+	const stopListening = onStopSignals(
+		(reason) => cancel.abort(reason),
+		() => {
+			process.stderr.write(
+				"\nstopped at once: the thread may read `running` until its lease lapses (about 30 s), then `weft continue` goes on\n",
+			);
+			process.exit(EXIT.cancelled);
+		},
+	);
 	return {
 		out,
 		madeThread: undefined,
@@ -82,8 +70,7 @@ export function createEnv(
 			return store;
 		},
 		close: async () => {
-			process.off("SIGINT", onInt);
-			process.off("SIGTERM", onTerm);
+			stopListening();
 			if (store !== undefined)
 				await (await store.catch(() => undefined))?.close?.();
 		},

@@ -185,14 +185,14 @@ export class PostgresStore extends IndexedStore {
 			return (rows as Row[]).map(toItem);
 		},
 		textSearch: async (prefix, query, filter, limit, offset) => {
-			const words = queryWords(query);
+			const words = [...new Set(queryWords(query))];
 			if (words.length === 0) return [];
-			const w = new Where([words.join(" or ")]);
+			const w = new Where([orQuery(words)]);
 			itemConditions(w, prefix, filter, Date.now());
 			const { rows } = await this.#q((q) =>
 				q(
 					`SELECT ${COLUMNS}, ts_rank(tsv, query) AS rank
-					 FROM ${this.#s}.store_items, websearch_to_tsquery('english', $1) AS query
+					 FROM ${this.#s}.store_items, to_tsquery('english', $1) AS query
 					 WHERE tsv @@ query AND ${w.sql}
 					 ORDER BY rank DESC, updated_at DESC LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
 					w.params,
@@ -237,4 +237,15 @@ function toItem(r: Row): StoreItem {
 	const expires = r.expires_at === null ? null : Number(r.expires_at);
 	const [created, updated] = [Number(r.created_at), Number(r.updated_at)];
 	return itemOf(r.ns, r.key, r.value, created, updated, expires);
+}
+
+/**
+ * Words (letters and digits only, so no tsquery syntax) as `to_tsquery` text matching any of them, nested
+ * as a balanced tree: a flat `a or b or …` nests one level a word, and a query of some ten thousand words
+ * (a pasted document, an agent's memory recall of a long message) overflows Postgres's stack.
+ */
+function orQuery(words: readonly string[]): string {
+	if (words.length === 1) return words[0]!;
+	const half = words.length >> 1;
+	return `(${orQuery(words.slice(0, half))} | ${orQuery(words.slice(half))})`;
 }

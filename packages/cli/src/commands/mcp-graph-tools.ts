@@ -125,10 +125,13 @@ export async function callGraphTool(
 	tool: string,
 	args: Record<string, unknown>,
 	signal: AbortSignal,
+	/** Told the thread the call runs on, before it runs. */
+	onThread?: (threadId: string) => void,
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
 	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
 	const threadId = resuming ? (args.threadId as string) : randomUUID();
+	onThread?.(threadId);
 	let result: Awaited<ReturnType<AnyGraph["run"]>>;
 	try {
 		// an id that no pending interrupt has is said as such (one pending interrupt would otherwise

@@ -1,8 +1,10 @@
 import { type CompiledGraph, WeftError } from "@weft/graph";
 import type { Command as Program } from "commander";
-import { UsageError } from "../cli-error.ts";
+import { settleCancelled } from "../cancel.ts";
+import { EXIT, UsageError } from "../cli-error.ts";
 import { loadGraph } from "../load-graph.ts";
 import { keepStdoutForData } from "../stdout-data.ts";
+import { onStopSignals } from "../stop-signals.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 import {
 	callGraphTool,
@@ -121,6 +123,20 @@ export async function serveMcp(
 		{ name: "weft", version: "0.1.0" },
 		{ capabilities: { tools: {} } },
 	);
+	// A host stops its server by ending stdin and then sending SIGTERM (the SDK's client does, 2 s later),
+	// a person by Ctrl-C: the calls still running are cancelled as `weft run`'s are, so their runs end at
+	// their last checkpoint with their thread's lease given up (a node that ignores its signal gets
+	// SETTLE_MS, then the lease is released here), instead of threads left `running` and leased. A second
+	// signal (not a repeat of the first keypress) exits at once.
+	const stop = new AbortController();
+	const inFlight = new Set<InFlight>();
+	const stopListening = onStopSignals(
+		(reason) => {
+			stop.abort(reason);
+			void server.close();
+		},
+		() => process.exit(EXIT.cancelled),
+	);
 	const tools = [...graphs].flatMap(([name, graph]) => graphTools(name, graph));
 	server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
 		tools,
@@ -140,16 +156,51 @@ export async function serveMcp(
 			const problem = route.resume ? resumeArgsProblem(args) : undefined;
 			if (problem !== undefined)
 				throw invalidParams(`${tool}: ${problem}; nothing ran`);
-			return callGraphTool(route.graph, graph, tool, args, extra.signal);
+			const call: InFlight = { threadId: undefined, done: Promise.resolve() };
+			const answer = callGraphTool(
+				route.graph,
+				graph,
+				tool,
+				args,
+				AbortSignal.any([extra.signal, stop.signal]),
+				(threadId) => {
+					call.threadId = threadId;
+				},
+			);
+			call.done = answer.then(
+				() => undefined,
+				() => undefined,
+			);
+			inFlight.add(call);
+			void call.done.then(() => inFlight.delete(call));
+			return answer;
 		},
 	);
 	const closed = new Promise<void>((resolve) => {
 		server.onclose = () => resolve();
 	});
-	await server.connect(new AnsweringStdioTransport(process.stdin, output));
-	await closed;
+	try {
+		await server.connect(new AnsweringStdioTransport(process.stdin, output));
+		await closed;
+		await Promise.all(
+			// a cancelled run answers at once; its lease is given up when its step's tasks settle
+			[...inFlight].map(async ({ threadId, done }) => {
+				await done;
+				if (threadId !== undefined)
+					await settleCancelled(checkpointer, threadId);
+			}),
+		);
+	} finally {
+		stopListening();
+	}
 	await checkpointer.close?.();
-	return 0;
+	return stop.signal.aborted ? EXIT.cancelled : 0;
+}
+
+/** A tool call running now: its thread, once the run has one, and when it has answered. */
+interface InFlight {
+	threadId: string | undefined;
+	done: Promise<void>;
 }
 
 /** Registers `weft mcp` on the program. */
