@@ -153,6 +153,9 @@ describe("weft mcp", () => {
 			expect(error.hint).toContain("echo");
 			expect(error.hint).not.toMatch(/run\(|getState|null as input/);
 		}
+		// refused before any run: the thread that never ran is not recorded (it read "failed" in weft threads)
+		const listed = weft(["--db", join(dir, "weft.db"), "threads", "--json"]);
+		expect(listed.stdout).not.toContain("never-ran");
 	});
 
 	it("answers an invalid input with an error result", async () => {

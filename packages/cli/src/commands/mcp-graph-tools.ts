@@ -105,6 +105,24 @@ function errorAnswer(threadId: string, error: unknown): ToolAnswer {
 	};
 }
 
+/** The thread's pending interrupts; a thread without a checkpoint is NO_PENDING_INTERRUPT (it never ran). */
+async function pendingOf(
+	graph: AnyGraph,
+	threadId: string,
+): Promise<{ interrupts: readonly { id: string }[] }> {
+	try {
+		return await graph.getState({ threadId });
+	} catch (error) {
+		if (!isWeftError(error) || error.code !== "CHECKPOINT_NOT_FOUND")
+			throw error;
+		throw new WeftError(
+			"NO_PENDING_INTERRUPT",
+			`thread ${threadId} has no checkpoint: it never ran`,
+			{ cause: error },
+		);
+	}
+}
+
 /**
  * A resume that found nothing waiting, said with the tools a host has: the runtime's hint names library
  * calls (`run(input, …)`, `getState()`, input null) that an MCP client cannot make.
@@ -134,11 +152,15 @@ export async function callGraphTool(
 	onThread?.(threadId);
 	let result: Awaited<ReturnType<AnyGraph["run"]>>;
 	try {
-		// an id that no pending interrupt has is said as such (one pending interrupt would otherwise
-		// take { id: answer } for its answer and refuse it as invalid)
-		if (resuming && typeof args.interruptId === "string") {
-			const { interrupts } = await graph.getState({ threadId });
-			if (!interrupts.some((i) => i.id === args.interruptId))
+		// read before the run: a thread that never ran is refused without a lease taken on it (the run would
+		// leave a thread record behind, read "failed"), and an id that no pending interrupt has is said as
+		// such (one pending interrupt would otherwise take { id: answer } for its answer and refuse it)
+		if (resuming) {
+			const { interrupts } = await pendingOf(graph, threadId);
+			if (
+				typeof args.interruptId === "string" &&
+				!interrupts.some((i) => i.id === args.interruptId)
+			)
 				throw new WeftError(
 					"UNKNOWN_INTERRUPT_ID",
 					`no pending interrupt of thread ${threadId} has id "${args.interruptId}"`,
