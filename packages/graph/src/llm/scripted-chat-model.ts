@@ -8,11 +8,13 @@ import {
 import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
-import { WeftError } from "../index.ts";
+import { ConfigError, WeftError } from "../index.ts";
 import { sleep } from "../runtime/sleep.ts";
+import { shown } from "../shown.ts";
 import {
 	failureError,
 	isFailure,
+	replyProblem,
 	type ScriptedCall,
 	type ScriptedFailure,
 	type ScriptedMessage,
@@ -76,7 +78,7 @@ export class ScriptedChatModel extends BaseChatModel {
 		} = o;
 		super(base);
 		this.model = model;
-		this.#replies = [...replies];
+		this.#replies = checkedReplies(replies, 0);
 		this.#repeatLast = repeatLast;
 		this.#idPrefix = idPrefix;
 	}
@@ -91,7 +93,7 @@ export class ScriptedChatModel extends BaseChatModel {
 
 	/** Adds answers at the end of the script. */
 	script(...replies: ScriptedReply[]): this {
-		this.#replies.push(...replies);
+		this.#replies.push(...checkedReplies(replies, this.#replies.length));
 		return this;
 	}
 
@@ -157,6 +159,15 @@ export class ScriptedChatModel extends BaseChatModel {
 			);
 		}
 		while (typeof step === "function") step = await step(call);
+		const problem = replyProblem(step);
+		if (problem !== undefined)
+			throw new WeftError(
+				"CONFIG_INVALID",
+				`ScriptedChatModel's reply ${index + 1} (given by its function): ${problem}`,
+				{
+					hint: "return text, { content, toolCalls? } or { fail: … } from the function",
+				},
+			);
 		const reply: ScriptedMessage | ScriptedFailure =
 			typeof step === "string" ? { content: step } : step;
 		const signal = options.signal;
@@ -170,6 +181,33 @@ export class ScriptedChatModel extends BaseChatModel {
 		signal?.throwIfAborted();
 		return { call, reply };
 	}
+}
+
+/** The replies, each checked where it is given (`from`: how many came before). */
+function checkedReplies(
+	replies: readonly ScriptedReply[],
+	from: number,
+): ScriptedReply[] {
+	if (!Array.isArray(replies))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`ScriptedChatModel: replies must be an array, not ${shown(replies)}`,
+			{
+				hint: 'pass e.g. replies: ["hello", { toolCalls: [{ name: "search" }] }]',
+			},
+		);
+	replies.forEach((reply, i) => {
+		const problem = replyProblem(reply);
+		if (problem !== undefined)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`ScriptedChatModel's reply ${from + i + 1}: ${problem}`,
+				{
+					hint: 'a reply is text, { content, toolCalls? }, { fail: "rate-limit" | "server" | "bad-request" | "hang" } or a function of the call',
+				},
+			);
+	});
+	return [...replies];
 }
 
 function isReplyList(

@@ -1,4 +1,5 @@
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { shown } from "../shown.ts";
 
 /** A tool call in a scripted reply (`id` defaults to `call-<message id>-<i>`). */
 export interface ScriptedToolCall {
@@ -76,6 +77,29 @@ export class ScriptedModelError extends Error {
 		this.status = status;
 		this.headers = new Headers(headers);
 	}
+}
+
+const FAILURES: ReadonlySet<string> = new Set([
+	"rate-limit",
+	"server",
+	"bad-request",
+	"hang",
+]);
+
+/**
+ * Why a step of the script (or what a function step gave) is none a model can answer with, or undefined:
+ * a misspelt failure kind would otherwise hang the call (taken for "hang") and a number would answer `{}`.
+ */
+export function replyProblem(reply: unknown): string | undefined {
+	if (typeof reply === "string" || typeof reply === "function") return;
+	if (typeof reply !== "object" || reply === null || Array.isArray(reply))
+		return `a reply must be text, a message, a failure or a function, not ${shown(reply)}`;
+	if (
+		"fail" in reply &&
+		!FAILURES.has((reply as { fail: unknown }).fail as string)
+	)
+		return `unknown failure ${shown((reply as { fail: unknown }).fail)}: use ${[...FAILURES].map((f) => `"${f}"`).join(", ")}`;
+	return undefined;
 }
 
 export function failureError(

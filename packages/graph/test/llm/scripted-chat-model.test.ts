@@ -185,3 +185,29 @@ process.stdout.write(JSON.stringify([a.id, a.tool_calls[0].id]));`,
 		expect(first![1]).not.toBe(second![1]);
 	});
 });
+
+describe("ScriptedChatModel's replies are checked where they are given", () => {
+	it("refuses an unknown failure kind with CONFIG_INVALID naming the kinds (it hung the call, taken for a hang)", () => {
+		const bad = [{ fail: "server-error" }] as never;
+		expect(() => new ScriptedChatModel({ replies: bad })).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining('"server-error"'),
+			}),
+		);
+		expect(() => new ScriptedChatModel(["ok"]).script(42 as never)).toThrow(
+			/reply 2: a reply must be text, a message, a failure or a function, not 42/,
+		);
+		expect(() => new ScriptedChatModel({ replies: "hello" as never })).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+	});
+
+	it("refuses what a function reply gives when it is no reply", async () => {
+		const model = new ScriptedChatModel([() => ({ fail: "oops" }) as never]);
+		await expect(model.invoke("hi")).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			message: expect.stringContaining("given by its function"),
+		});
+	});
+});
