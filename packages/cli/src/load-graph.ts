@@ -128,6 +128,21 @@ function importError(path: string, error: unknown): UsageError {
 			error,
 		);
 	}
+	// a .ts file where Node reads .ts as CommonJS (no "type": "module" above it): tsx hands its ESM to
+	// require(), which Node refuses ("in a cycle"); nothing is wrong in the module itself
+	const pkg = packageJsonAbove(dirname(path));
+	if (
+		(code === "ERR_REQUIRE_CYCLE_MODULE" || code === "ERR_REQUIRE_ESM") &&
+		/\.tsx?$/.test(path) &&
+		(pkg === undefined || !declaresModule(pkg))
+	)
+		return new UsageError(
+			`cannot import ${path}: ${pkg === undefined ? 'no package.json above it says "type": "module"' : `${pkg} does not say "type": "module"`}, so Node reads the .ts file as CommonJS, and a graph module is an ES module`,
+			pkg === undefined
+				? `put a package.json with { "type": "module" } in ${dirname(path)}, or name the module .mts`
+				: `add "type": "module" to ${pkg}, or name the module .mts`,
+			error,
+		);
 	const first = message.split("\n")[0]!;
 	const shown = /^Transform failed/.test(first)
 		? message.split("\n").slice(0, 3).join("\n")
@@ -137,6 +152,24 @@ function importError(path: string, error: unknown): UsageError {
 		"fix the error in the module, or give another one (--debug prints where it failed)",
 		error,
 	);
+}
+
+/** The nearest package.json in `folder` or a folder above it (Node's module scope), if any. */
+function packageJsonAbove(folder: string): string | undefined {
+	for (let at = folder; ; at = dirname(at)) {
+		const file = join(at, "package.json");
+		if (existsSync(file)) return file;
+		if (dirname(at) === at) return undefined;
+	}
+}
+
+/** Whether a package.json says `"type": "module"` (one that does not read says no). */
+function declaresModule(file: string): boolean {
+	try {
+		return JSON.parse(readFileSync(file, "utf8"))?.type === "module";
+	} catch {
+		return false;
+	}
 }
 
 /** " (thrown at graph.ts:3:9)": the module's own line in an error's stack, if it is there. */

@@ -84,3 +84,35 @@ describe("a thread whose newest checkpoint's metadata is damaged", () => {
 		expect(approved.stdout).toContain("done · thread bad");
 	});
 });
+
+// Found from outside (CLI audit, 4 Dec): `weft pending --thread <id>` on a thread whose newest checkpoint
+// no longer reads said "nothing is waiting for an answer" and exited 0 (`--json`: `[]`), although the
+// request it may hold could not be read: a script took the thread for answered.
+describe("weft pending --thread on a thread whose only head is damaged", () => {
+	it("fails with CORRUPT_CHECKPOINT naming the thread and checkpoint; pending across threads still lists the others", async () => {
+		for (const thread of ["fine", "broken"])
+			expect((await weft([...db, "run", graph, "--thread", thread])).code).toBe(
+				0,
+			);
+		const head = await weft([...db, "--json", "show", "broken"]);
+		damageNewestCheckpoint(path, "broken");
+
+		const one = await weft([...db, "pending", "--thread", "broken"]);
+		expect(one.code).toBe(1);
+		expect(one.stdout).not.toContain("nothing is waiting");
+		expect(one.stderr).toContain(
+			`error CORRUPT_CHECKPOINT checkpoint "${head.json.checkpointId}" of thread "broken" is corrupt`,
+		);
+		expect(one.stderr).not.toMatch(/\n\s+at /);
+		const json = await weft([...db, "--json", "pending", "--thread", "broken"]);
+		expect(json.code).toBe(1);
+		expect(json.json.error.code).toBe("CORRUPT_CHECKPOINT");
+
+		const all = await weft([...db, "--json", "pending"]);
+		expect(all.code).toBe(0);
+		expect(all.json.map((r: { threadId: string }) => r.threadId)).toContain(
+			"fine",
+		);
+		expect(all.stderr).toContain("warning: could not read thread broken");
+	});
+});

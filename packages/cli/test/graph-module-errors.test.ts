@@ -92,6 +92,25 @@ describe("a graph module that cannot be loaded", () => {
 	});
 });
 
+// Found from outside (CLI audit, 4 Dec): a .ts module in a folder whose package.json does not say
+// "type": "module" (or that has none) failed with Node's "Cannot require() ES Module … in a cycle" and the
+// hint to fix the module, which had nothing wrong with it.
+describe("a .ts graph module in a CommonJS folder", () => {
+	it("says the folder reads .ts as CommonJS and how to make it an ES module", async () => {
+		const folder = join(dir, "commonjs");
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(join(folder, "package.json"), '{ "name": "old-project" }\n');
+		writeFileSync(join(folder, "graph.ts"), "export const graph = 1;\n");
+		const r = await weft(["graph", join(folder, "graph.ts")], { cwd: folder });
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`cannot import ${join(folder, "graph.ts")}`);
+		expect(r.stderr).not.toContain("in a cycle");
+		expect(r.stderr).toContain('"type": "module"');
+		expect(r.stderr).toContain(join(folder, "package.json"));
+		expect(r.stderr).not.toMatch(/^\s+at /m);
+	});
+});
+
 describe("a graph module path that is a folder", () => {
 	it("names the modules in it", async () => {
 		const cwd = project("folder", { "graph.ts": "export const graph = 1;\n" });

@@ -10,6 +10,7 @@ import {
 	parseAssignments,
 	parseJsonArg,
 } from "../parse-value.ts";
+import { messageInputs } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
 import { shellWord } from "../store.ts";
@@ -66,7 +67,7 @@ export async function fork(
 			"--patch must be a JSON object of state keys",
 			`e.g. \`weft fork ${thread} --at ${shellWord(opts.at)} ${await example("patch")}\``,
 		);
-	const values = { ...patch, ...parseAssignments(sets) };
+	const values = messageInputs({ ...patch, ...parseAssignments(sets) });
 	const update = (v: Record<string, unknown>) =>
 		graph.updateState({ threadId, checkpointId: at.checkpointId }, v as never, {
 			asNode: opts.asNode,

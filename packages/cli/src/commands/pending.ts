@@ -33,15 +33,19 @@ export async function pending(
 		threads = [one];
 	}
 	const rows: WaitingRequest[] = [];
-	const unreadable: Array<{ threadId: string; error: string }> = [];
+	const unreadable: Array<{ threadId: string; error: Error }> = [];
 	for (const thread of threads) {
 		// a damaged head never hides the other threads' requests, nor those of its thread's other branches
 		for (const r of await waitingRequests(checkpointer, thread, {
 			unreadable: (error) =>
-				unreadable.push({ threadId: thread.threadId, error: error.message }),
+				unreadable.push({ threadId: thread.threadId, error }),
 		}))
 			rows.push({ ...r, value: plainValue(r.value) });
 	}
+	// asked about one thread, none of whose requests read: "nothing is waiting" would be a guess (its
+	// damaged head may hold one), so the read's error (CORRUPT_CHECKPOINT, naming the checkpoint) it is
+	if (opts.thread !== undefined && rows.length === 0 && unreadable.length > 0)
+		throw unreadable[0]!.error;
 	env.out.result(rows, () => {
 		if (rows.length === 0) return "nothing is waiting for an answer";
 		// the table shows each request on one short line; a longer one (a draft to review) follows it
@@ -70,7 +74,7 @@ export async function pending(
 	});
 	for (const u of unreadable)
 		process.stderr.write(
-			`warning: could not read thread ${u.threadId}: ${u.error}\n`,
+			`warning: could not read thread ${u.threadId}: ${u.error.message}\n`,
 		);
 	return 0;
 }

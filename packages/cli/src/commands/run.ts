@@ -9,6 +9,7 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
+import { messageInputs } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import { removeDatabaseFiles, shellWord } from "../store.ts";
@@ -150,15 +151,17 @@ function inputOf(opts: RunOptions): Record<string, unknown> {
 			"--input must be a JSON object of state keys",
 			`e.g. --input '{"topic":"weft"}'`,
 		);
-	if (opts.message === undefined) return input as Record<string, unknown>;
-	const given = (input as { messages?: unknown }).messages;
+	// messages as weft prints them (`toolCalls`) read as the graph's messages key reads them
+	const values = messageInputs(input as Record<string, unknown>);
+	if (opts.message === undefined) return values;
+	const given = values.messages;
 	const before = Array.isArray(given)
 		? given
 		: given === undefined
 			? []
 			: [given];
 	return {
-		...input,
+		...values,
 		messages: [...before, { role: "user", content: opts.message }],
 	};
 }

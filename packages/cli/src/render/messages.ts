@@ -15,6 +15,37 @@ export interface PlainMessage {
 	toolCallId?: string;
 }
 
+/**
+ * State values typed on the command line (`run --input`, `fork --set`/`--patch`) with each message in the
+ * form `plainMessage` prints (`toolCalls`, `toolCallId`) given the fields `@langchain/core` reads from a
+ * `{ role, content }` object (`tool_calls`, `tool_call_id`): a graph's `messages()` key drops fields it
+ * does not know, so a printed message given back would lose its tool calls without a word. A key's value
+ * is read as one message or a list of them; anything else is left as it is.
+ */
+export function messageInputs(
+	values: Record<string, unknown>,
+): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(values))
+		out[key] = Array.isArray(value)
+			? value.map(messageInput)
+			: messageInput(value);
+	return out;
+}
+
+function messageInput(value: unknown): unknown {
+	if (typeof value !== "object" || value === null || Array.isArray(value))
+		return value;
+	const v = value as Fields;
+	if (typeof v.role !== "string" || !("content" in v)) return value;
+	const { toolCalls, toolCallId, ...rest } = v;
+	if (toolCalls !== undefined && rest.tool_calls === undefined)
+		rest.tool_calls = toolCalls;
+	if (toolCallId !== undefined && rest.tool_call_id === undefined)
+		rest.tool_call_id = toolCallId;
+	return rest;
+}
+
 const ROLES: Record<string, string> = {
 	human: "user",
 	humanmessage: "user",
