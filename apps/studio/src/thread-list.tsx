@@ -1,15 +1,51 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import { listKeys } from "./list-keys.ts";
 
 const PAGE = 20;
 
-/** Threads newest first, with status (stale included), paged, searched by id and metadata. */
+/** The list's search and page (0-based) as kept in the URL: `#/?q=…&page=2` (the page counted from 1). */
+function listPlace(): { q: string; page: number } {
+	const hash = location.hash.replace(/^#/, "");
+	const at = hash.indexOf("?");
+	const params = new URLSearchParams(at === -1 ? "" : hash.slice(at + 1));
+	const page = Number.parseInt(params.get("page") ?? "", 10);
+	return {
+		q: params.get("q") ?? "",
+		page: Number.isSafeInteger(page) && page > 1 ? page - 1 : 0,
+	};
+}
+
+function listHash(q: string, page: number): string {
+	const params = new URLSearchParams();
+	if (q !== "") params.set("q", q);
+	if (page > 0) params.set("page", String(page + 1));
+	const query = params.toString();
+	return query === "" ? "#/" : `#/?${query}`;
+}
+
+/**
+ * Threads newest first, with status (stale included), paged, searched by id and metadata. The search
+ * and the page are kept in the URL, so Back from a thread, Back/Forward between pages and a reload come
+ * back to them.
+ */
 export function ThreadList() {
-	const [q, setQ] = useState("");
-	const [page, setPage] = useState(0);
+	const [{ q, page }, setPlace] = useState(listPlace);
+	useEffect(() => {
+		const on = () => setPlace(listPlace());
+		addEventListener("hashchange", on);
+		return () => removeEventListener("hashchange", on);
+	}, []);
+	// typing replaces the history entry (one entry per search, not per key); a page is an entry of its own
+	const setQ = (next: string) => {
+		history.replaceState(history.state, "", listHash(next, 0));
+		setPlace({ q: next, page: 0 });
+	};
+	const setPage = (next: number) => {
+		location.hash = listHash(q, next);
+	};
 	const list = useQuery({
 		queryKey: ["threads", q, page],
 		queryFn: () => api.threads(q, page * PAGE, PAGE),
@@ -24,10 +60,7 @@ export function ThreadList() {
 					aria-label="search threads by id or metadata"
 					placeholder="search by id or metadata"
 					value={q}
-					onChange={(e) => {
-						setQ(e.target.value);
-						setPage(0);
-					}}
+					onChange={(e) => setQ(e.target.value)}
 				/>
 				<span>{total} threads</span>
 			</div>
