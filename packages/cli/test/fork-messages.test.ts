@@ -61,15 +61,22 @@ describe("messages in the form weft prints them, given back to weft", () => {
 		]);
 		expect(head.json.values.messages.at(-1)).toEqual(changed);
 
-		// the fork's approval, answered, sends the changed mail (the request it shows is the one the fork
-		// was made at: a graph matter, reported apart)
-		const approved = await weft([
+		// the fork still shows the request it was made at; approving that one finds the approval asking
+		// about the changed call (decision 0174): nothing is sent, and the request shown now is the changed one
+		const first = await weft([
 			...db,
+			"--json",
 			"approve",
 			"mails",
 			"--checkpoint",
 			forked.json.checkpointId,
 		]);
+		expect(first.code, first.stderr).toBe(0);
+		expect(first.json.status).toBe("interrupted");
+		expect(JSON.stringify(first.json.interrupts)).toContain(
+			"Hi Ann, moved to Monday",
+		);
+		const approved = await weft([...db, "approve", "mails"]);
 		expect(approved.code, approved.stderr).toBe(0);
 		const end = await weft([...db, "--json", "show", "mails"]);
 		expect(

@@ -16,6 +16,7 @@ import {
 	type TaskMemory,
 } from "./interrupts.ts";
 import type { Outcome } from "./run-task.ts";
+import { sameRequest } from "./same-request.ts";
 import type { RunUsage } from "./usage.ts";
 
 /** Where a step's records go: its checkpoint, namespace and the memory of its tasks. */
@@ -46,9 +47,21 @@ export function unfinishedRecords(
 			if (r.id !== undefined && interruptIndex(memory, r.id) !== undefined)
 				continue;
 			const index = r.id === undefined ? r.index : next++;
-			if (memory.interrupts.has(index)) continue;
+			// a question asked again is recorded once, unless the node now asks something else (an update
+			// changed what it asks about): then recorded anew under its id, the request as asked now (0174)
+			const before = memory.interrupts.get(index);
+			if (
+				before !== undefined &&
+				(r.id !== undefined ||
+					before.subgraph !== undefined ||
+					before.when !== undefined ||
+					sameRequest(before.value, r.value))
+			)
+				continue;
 			const id =
-				r.id ?? interruptId(place.checkpointId ?? "", place.ns, task.id, index);
+				before?.id ??
+				r.id ??
+				interruptId(place.checkpointId ?? "", place.ns, task.id, index);
 			const sub =
 				r.subgraph === undefined
 					? {}

@@ -4,6 +4,7 @@ import type { InterruptOptions, NodeContext } from "../graph/types.ts";
 import { askedBySubgraph } from "./changed-node-kind.ts";
 import { InterruptSignal } from "./interrupts.ts";
 import { invalidValue } from "./run-errors.ts";
+import { sameRequest } from "./same-request.ts";
 import { type AttemptCalls, checkInterruptCall } from "./task-calls.ts";
 import type { TaskScope } from "./task-context.ts";
 
@@ -37,7 +38,12 @@ export function interruptOf(
 			);
 		if (memory.resumed(index))
 			return Promise.resolve(memory.resumes.get(index) as TResume);
-		if (!scope.answers.has(index)) {
+		// unanswered; or answered as it was recorded while the node asks something else now (an update
+		// changed what it asks about): asked again, the answer does not apply (decision 0174)
+		if (
+			!scope.answers.has(index) ||
+			(asked !== undefined && !sameRequest(asked.value, value))
+		) {
 			const signal = new InterruptSignal([{ index, value }]);
 			calls.paused ??= signal;
 			return pause(signal);

@@ -1,0 +1,116 @@
+// An update at a checkpoint where a node's question waits may change what the node asks: an answer given
+// to the request as it was shown does not apply to another one; the node asks again (decision 0174; chaos
+// audit, 4 Dec: the fork showed the old request, and its answer ran the new one).
+import type { Checkpointer } from "@weft/checkpoint";
+import { Command, human, START, StateGraph } from "@weft/graph";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { testStores } from "./test-stores.ts";
+
+const review = human("review", {
+	request: z.object({ amount: z.number() }),
+	response: z.object({ action: z.enum(["approve", "reject"]) }),
+});
+
+function chargeGraph(cp: Checkpointer, charged: number[]) {
+	return new StateGraph(
+		z.object({
+			amount: z.number().default(0),
+			note: z.string().default(""),
+			done: z.boolean().default(false),
+		}),
+	)
+		.addNode("ask", async (s, ctx) => {
+			const answer = await review.ask(ctx, { amount: s.amount });
+			if (answer.action === "approve") charged.push(s.amount);
+			return { done: true };
+		})
+		.addEdge(START, "ask")
+		.compile({ checkpointer: cp, interruptBefore: [] });
+}
+
+const requestOf = (interrupts: readonly { value: unknown }[]) =>
+	interrupts.map((i) => (i.value as { request: unknown }).request);
+
+const stores = await testStores();
+
+describe.each(Object.keys(stores))(
+	"an update at a waiting question (%s)",
+	(name) => {
+		it("asks again from the updated state: an answer never applies to the request shown before it", async () => {
+			const charged: number[] = [];
+			const graph = chargeGraph(await stores[name]!(), charged);
+			const thread = { threadId: "t" };
+			const first = await graph.run({ amount: 5 }, thread);
+			expect(requestOf(first.interrupts)).toEqual([{ amount: 5 }]);
+			const { checkpointId } = await graph.updateState(
+				{ ...thread, checkpointId: first.checkpointId },
+				{ amount: 500 },
+			);
+			// the answer to the request as it was shown finds the node asking about 500: nothing is charged,
+			// the run pauses with the request as asked now
+			const again = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				{ ...thread, checkpointId },
+			);
+			expect(again.status).toBe("interrupted");
+			expect(requestOf(again.interrupts)).toEqual([{ amount: 500 }]);
+			expect(charged).toEqual([]);
+			expect(requestOf((await graph.getState(thread)).interrupts)).toEqual([
+				{ amount: 500 },
+			]);
+			const done = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				thread,
+			);
+			expect(done.status).toBe("done");
+			expect(charged).toEqual([500]);
+			// the branch the update left still waits with its own request, unchanged
+			const before = await graph.getState({
+				...thread,
+				checkpointId: first.checkpointId,
+			});
+			expect(requestOf(before.interrupts)).toEqual([{ amount: 5 }]);
+		});
+
+		it("going on without an answer after an update shows the request as the node asks it now", async () => {
+			const charged: number[] = [];
+			const graph = chargeGraph(await stores[name]!(), charged);
+			const thread = { threadId: "t1" };
+			const first = await graph.run({ amount: 5 }, thread);
+			await graph.updateState(thread, { amount: 7 });
+			const asked = await graph.run(null, thread);
+			expect(asked.status).toBe("interrupted");
+			expect(requestOf(asked.interrupts)).toEqual([{ amount: 7 }]);
+			expect(asked.interrupts[0]!.id).toBe(first.interrupts[0]!.id);
+			expect(charged).toEqual([]);
+		});
+
+		it("an update that leaves the request as it was keeps the question answerable at once", async () => {
+			const charged: number[] = [];
+			const graph = chargeGraph(await stores[name]!(), charged);
+			const thread = { threadId: "t3" };
+			await graph.run({ amount: 5 }, thread);
+			await graph.updateState(thread, { note: "checked" });
+			const done = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				thread,
+			);
+			expect(done.status).toBe("done");
+			expect(charged).toEqual([5]);
+		});
+
+		it("a Command with update and resume answers the question as the node asks it from the updated state (0050)", async () => {
+			const charged: number[] = [];
+			const graph = chargeGraph(await stores[name]!(), charged);
+			const thread = { threadId: "t2" };
+			await graph.run({ amount: 5 }, thread);
+			const done = await graph.run(
+				new Command({ update: { amount: 9 }, resume: { action: "approve" } }),
+				thread,
+			);
+			expect(done.status).toBe("done");
+			expect(charged).toEqual([9]);
+		});
+	},
+);
