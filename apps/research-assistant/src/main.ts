@@ -54,7 +54,6 @@ async function askHuman(
 	}
 }
 
-/** A value as one shell word, for the commands printed to paste (a path with a space stays one word). */
 /**
  * A path as the user would type it where they typed `pnpm demo` (INIT_CWD): pnpm runs the script in the
  * checkout's root, and `pnpm weft` reads the paths typed on its line from that folder, so a hint printed
@@ -215,12 +214,34 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 			say(
 				`   answer: ${answer.action}${answer.action === "reject" ? ` (${answer.reason})` : ""}`,
 			);
-			result = await runShowing(
-				graph.stream(new Command({ resume: answer }), {
-					...config,
-					mode: ["updates"],
-				}),
-			);
+			try {
+				result = await runShowing(
+					// by the id of the request shown: one asked since (another process answered this one) is not
+					// answered without being seen
+					graph.stream(
+						new Command({ resume: { [result.interrupts[0]!.id]: answer } }),
+						{
+							...config,
+							mode: ["updates"],
+						},
+					),
+				);
+			} catch (error) {
+				if (
+					!isWeftError(error, "NO_PENDING_INTERRUPT") &&
+					!isWeftError(error, "UNKNOWN_INTERRUPT_ID")
+				)
+					throw error;
+				// answered from another terminal (weft approve) while this prompt waited: that answer stands
+				say(
+					`   the review was answered meanwhile from another process (weft approve or reject); this answer was not used`,
+				);
+				say(
+					`   see where the thread stands: pnpm weft --db ${shellWord(fromTypedFolder(values.db))} show ${shellWord(threadId)}`,
+				);
+				summary(await graph.getUsage({ threadId }), threadId, values.db);
+				return 0;
+			}
 		}
 		say();
 		say(styleText("green", `✔ report saved to ${result.values.reportPath}`));
