@@ -133,6 +133,11 @@ export type PendingWrite =
 			 * (an update's, a branch's) goes on from there rather than starting the subgraph again (0149).
 			 */
 			subgraphCheckpoint?: string;
+			/**
+			 * Set on a node's question that `updateState` carried to its checkpoint: asked from the state
+			 * before the update, it is answered only while the node still asks the same (decision 0174).
+			 */
+			beforeUpdate?: true;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
 	| { kind: "once"; taskId: string; key: string; value: unknown }

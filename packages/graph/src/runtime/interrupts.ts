@@ -42,6 +42,8 @@ export interface RecordedInterrupt {
 	subgraph?: string;
 	/** With `subgraph`: the subgraph run's checkpoint where it paused (unset in records before 0149). */
 	subgraphCheckpoint?: string;
+	/** Carried by an `updateState` from the state before it: answered only while asked the same (0174). */
+	beforeUpdate?: true;
 }
 
 /**
@@ -125,6 +127,7 @@ export function groupPending(
 				if (w.subgraph !== undefined) i.subgraph = w.subgraph;
 				if (w.subgraphCheckpoint !== undefined)
 					i.subgraphCheckpoint = w.subgraphCheckpoint;
+				if (w.beforeUpdate === true) i.beforeUpdate = true;
 				m.interrupts.set(w.index, i);
 				break;
 			}

@@ -169,8 +169,6 @@ async function prepareContinue(
 			throw fail.answeredOnCopy(p.threadId!, tuple.checkpoint, copy);
 	}
 	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
-	if (updated !== undefined && answers !== undefined)
-		answerAsAsked(memory, answers);
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || p.copy === true || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
@@ -197,25 +195,6 @@ async function prepareContinue(
 	at.memory = memory;
 	at.skipBefore = pausedBefore(memory);
 	if (answers !== undefined) at.answers = answers;
-}
-
-/**
- * Answers given with an update (`Command({ update, resume })`) answer a node's question as the node asks it
- * from the updated state (decision 0050): the request recorded before the update is dropped from the run's
- * memory (not from the store), so the answer is not held against it (decision 0174). A subgraph's question
- * keeps its record, which routes its answer.
- */
-function answerAsAsked(
-	memory: ReadonlyMap<string, TaskMemory>,
-	answers: Answers,
-): void {
-	for (const [taskId, byIndex] of answers.byIndex) {
-		const m = memory.get(taskId);
-		if (m === undefined) continue;
-		for (const index of byIndex.keys())
-			if (m.interrupts.get(index)?.subgraph === undefined)
-				m.interrupts.delete(index);
-	}
 }
 
 /**

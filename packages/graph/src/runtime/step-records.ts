@@ -47,15 +47,12 @@ export function unfinishedRecords(
 			if (r.id !== undefined && interruptIndex(memory, r.id) !== undefined)
 				continue;
 			const index = r.id === undefined ? r.index : next++;
-			// a question asked again is recorded once, unless the node now asks something else (an update
-			// changed what it asks about): then recorded anew under its id, the request as asked now (0174)
+			// a question asked again is recorded once, unless it was asked before an update and the node now
+			// asks something else: then recorded anew under its id, the request as asked now (0174)
 			const before = memory.interrupts.get(index);
 			if (
 				before !== undefined &&
-				(r.id !== undefined ||
-					before.subgraph !== undefined ||
-					before.when !== undefined ||
-					sameRequest(before.value, r.value))
+				(before.beforeUpdate !== true || sameRequest(before.value, r.value))
 			)
 				continue;
 			const id =

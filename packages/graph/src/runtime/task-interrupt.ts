@@ -38,11 +38,11 @@ export function interruptOf(
 			);
 		if (memory.resumed(index))
 			return Promise.resolve(memory.resumes.get(index) as TResume);
-		// unanswered; or answered as it was recorded while the node asks something else now (an update
-		// changed what it asks about): asked again, the answer does not apply (decision 0174)
+		// unanswered; or asked before an update and answered as it was shown while the node asks something
+		// else now: asked again, the answer does not apply (decision 0174)
 		if (
 			!scope.answers.has(index) ||
-			(asked !== undefined && !sameRequest(asked.value, value))
+			(asked?.beforeUpdate === true && !sameRequest(asked.value, value))
 		) {
 			const signal = new InterruptSignal([{ index, value }]);
 			calls.paused ??= signal;

@@ -1,4 +1,4 @@
-import type { Checkpointer } from "@weft/checkpoint";
+import type { Checkpointer, PendingWrite } from "@weft/checkpoint";
 import { checkpointNotFound, validateId } from "@weft/checkpoint";
 import { UPDATE_NODE } from "../constants.ts";
 import { checkFirstInput } from "../runtime/check-config.ts";
@@ -13,7 +13,9 @@ import { emptyUsage } from "../runtime/usage.ts";
  * Writes `values` as a new checkpoint after the given (or newest) one, as if `asNode` had returned them:
  * with `asNode`, what is due next is planned from that node's edges; without, it stays as it was, and the
  * new checkpoint carries the step's records (finished tasks, once results, pending and answered
- * interrupts), written with it, so nothing done or asked there is lost or done again. The checkpoint it
+ * interrupts), written with it, so nothing done or asked there is lost or done again. A node's own
+ * questions carried are marked as asked before the update: an answer applies to one only while the node
+ * still asks the same (decision 0174). The checkpoint it
  * follows keeps its other children: an update is a branch of its own. Like a run, it holds the thread's
  * lease while it writes (`THREAD_BUSY` while a run holds it, or waits with `waitForLease`).
  */
@@ -62,7 +64,12 @@ export async function updateState(
 				[{ node: asNode, targets }],
 				joins,
 			));
-		} else if (loaded !== undefined) store.carry(loaded.tuple.pendingWrites);
+		} else if (loaded !== undefined)
+			store.carry(
+				writes.length === 0
+					? loaded.tuple.pendingWrites
+					: askedBeforeUpdate(loaded.tuple.pendingWrites),
+			);
 		store.branch();
 		const id = await store.commit(
 			{
@@ -90,4 +97,17 @@ export async function updateState(
 		watch.dispose();
 		await store.end(status);
 	}
+}
+
+/**
+ * `records` with the questions nodes asked themselves marked `beforeUpdate` (decision 0174): a subgraph's
+ * question is not (the subgraph goes on with its own state: 0149), nor a pause before or after a node,
+ * which asks nothing.
+ */
+function askedBeforeUpdate(records: readonly PendingWrite[]): PendingWrite[] {
+	return records.map((r) =>
+		r.kind === "interrupt" && r.when === undefined && r.subgraph === undefined
+			? { ...r, beforeUpdate: true }
+			: r,
+	);
 }

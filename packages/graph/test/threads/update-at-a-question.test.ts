@@ -100,6 +100,37 @@ describe.each(Object.keys(stores))(
 			expect(charged).toEqual([5]);
 		});
 
+		it("a request that differs on every run (a time in it) is answered as before, and once more after an update", async () => {
+			let asks = 0;
+			const graph = new StateGraph(
+				z.object({ n: z.number().default(0), ok: z.boolean().default(false) }),
+			)
+				.addNode("ask", async (s, ctx) => {
+					const yes = await ctx.interrupt<boolean>({ n: s.n, ask: ++asks });
+					return { ok: yes };
+				})
+				.addEdge(START, "ask")
+				.compile({ checkpointer: await stores[name]!() });
+			const thread = { threadId: "t4" };
+			await graph.run({ n: 1 }, thread);
+			const done = await graph.run(new Command({ resume: true }), thread);
+			expect(done.status).toBe("done");
+			// after an update the node is asked once more, then the answer to what it asked now applies
+			const again = await graph.run({ n: 2 }, { threadId: "t5" });
+			await graph.updateState(
+				{ threadId: "t5", checkpointId: again.checkpointId },
+				{ n: 3 },
+			);
+			const paused = await graph.run(new Command({ resume: true }), {
+				threadId: "t5",
+			});
+			expect(paused.status).toBe("interrupted");
+			expect(
+				(await graph.run(new Command({ resume: true }), { threadId: "t5" }))
+					.status,
+			).toBe("done");
+		});
+
 		it("a Command with update and resume answers the question as the node asks it from the updated state (0050)", async () => {
 			const charged: number[] = [];
 			const graph = chargeGraph(await stores[name]!(), charged);
