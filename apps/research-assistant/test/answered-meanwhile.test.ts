@@ -82,7 +82,9 @@ describe.skipIf(!hasScript)("the demo's review prompt", () => {
 		child.stdin.write("a\r");
 		const code = await exited;
 		clearTimeout(timer);
-		expect(out, out.slice(-1500)).toContain("answered meanwhile from another process");
+		expect(out, out.slice(-1500)).toContain(
+			"answered meanwhile from another process",
+		);
 		expect(out).not.toContain("NO_PENDING_INTERRUPT");
 		expect(code).toBe(0);
 	});
