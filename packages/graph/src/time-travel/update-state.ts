@@ -15,9 +15,9 @@ import { emptyUsage } from "../runtime/usage.ts";
  * new checkpoint carries the step's records (finished tasks, once results, pending and answered
  * interrupts), written with it, so nothing done or asked there is lost or done again. A node's own
  * questions carried are marked as asked before the update: an answer applies to one only while the node
- * still asks the same (decision 0174). The checkpoint it
- * follows keeps its other children: an update is a branch of its own. Like a run, it holds the thread's
- * lease while it writes (`THREAD_BUSY` while a run holds it, or waits with `waitForLease`).
+ * still asks the same (decision 0174). The checkpoint it follows keeps its other children: an update is a
+ * branch of its own. Like a run, it holds the thread's lease while it writes (`THREAD_BUSY` while a run
+ * holds it, or waits with `waitForLease`).
  */
 export async function updateState(
 	rt: GraphRuntime,
