@@ -24,6 +24,8 @@ export interface CheckpointRow {
 	nodes: string[];
 	next: string[];
 	changed: string[];
+	/** Set on a checkpoint whose row the store could not read: the store's error (other fields unknown). */
+	damaged?: { code: string; message: string };
 }
 
 /** A human checkpoint's schemas as JSON Schema (null when the server does not know them). */

@@ -167,11 +167,20 @@ export function Timeline({
 									onSelect(r.checkpoint_id);
 								}}
 							>
-								step {r.step} · {r.source}
-								<small>
-									{r.nodes.length > 0 ? r.nodes.join(", ") : "—"}
-									{r.next.length > 0 && ` → ${r.next.join(", ")}`}
-								</small>
+								{r.damaged !== undefined ? (
+									<>
+										damaged checkpoint
+										<small title={r.damaged.message}>{r.damaged.code}</small>
+									</>
+								) : (
+									<>
+										step {r.step} · {r.source}
+										<small>
+											{r.nodes.length > 0 ? r.nodes.join(", ") : "—"}
+											{r.next.length > 0 && ` → ${r.next.join(", ")}`}
+										</small>
+									</>
+								)}
 							</button>
 							<label>
 								<input
