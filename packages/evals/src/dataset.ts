@@ -62,6 +62,11 @@ export function parseCases(
 
 /** Parses JSON Lines (blank lines and `//` comment lines are skipped). */
 export function parseJsonl(text: string, source = "dataset"): EvalCase[] {
+	if (typeof text !== "string")
+		throw invalid(
+			source,
+			`parseJsonl reads the text of a JSON Lines file, got ${text === null ? "null" : Array.isArray(text) ? "an array" : typeof text} (pass an array of cases to evaluate as it is, or a file to loadDataset)`,
+		);
 	const values: unknown[] = [];
 	text.split("\n").forEach((line, i) => {
 		const trimmed = line.trim();

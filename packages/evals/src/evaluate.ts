@@ -93,6 +93,30 @@ function checkArguments(graph: unknown, options: EvaluateOptions): void {
 				`pass a function for ${key}, or leave it out`,
 			);
 	}
+	const store: unknown = options.store;
+	if (store !== undefined && store !== null) {
+		const missing = (
+			["getRun", "putRun", "listCases", "putCase"] as const
+		).filter(
+			(m) => typeof (store as Record<string, unknown>)[m] !== "function",
+		);
+		if (missing.length > 0)
+			badArgument(
+				`evaluate's options.store must be an eval store, got ${kindOf(store)} without ${missing.join(", ")}`,
+				"pass new MemoryEvalStore(), new SqliteEvalStore(…) (@weft/evals/sqlite) or await PostgresEvalStore.connect(…) (@weft/evals/postgres), or leave it out",
+			);
+	}
+	const leaseWaitMs: unknown = options.leaseWaitMs;
+	if (
+		leaseWaitMs !== undefined &&
+		(typeof leaseWaitMs !== "number" ||
+			!Number.isFinite(leaseWaitMs) ||
+			leaseWaitMs < 0)
+	)
+		badArgument(
+			`evaluate's options.leaseWaitMs must be a finite number >= 0, got ${typeof leaseWaitMs === "string" ? JSON.stringify(leaseWaitMs) : String(leaseWaitMs)}`,
+			"give the milliseconds to wait for a crashed run's lease on a case's thread, or leave it out for 60 000",
+		);
 	const runId: unknown = options.runId;
 	if (runId !== undefined && (typeof runId !== "string" || runId === ""))
 		badArgument(

@@ -85,6 +85,12 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 			[graph, [exact()], { onCase: true }, "onCase"],
 			[graph, [exact()], { runId: "" }, "runId"],
 			[graph, [exact()], { runId: 5 }, "runId"],
+			// a store without its methods was a TypeError ("store.getRun is not a function")
+			[graph, [exact()], { store: {} }, "store"],
+			[graph, [exact()], { store: "weft.db" }, "store"],
+			// a bad leaseWaitMs failed every case with the graph's "waitForLease" error, not the option's
+			[graph, [exact()], { leaseWaitMs: -1 }, "leaseWaitMs"],
+			[graph, [exact()], { leaseWaitMs: "5s" }, "leaseWaitMs"],
 		];
 		for (const [g, scorers, options, mentions] of cases) {
 			const error = await evaluate(
@@ -96,6 +102,20 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 			expect(isWeftError(error, "CONFIG_INVALID"), String(error)).toBe(true);
 			expect(error.message).toContain(mentions);
 			expect(error.hint).toEqual(expect.any(String));
+		}
+	});
+
+	it("parseJsonl of something that is not text is DATASET_INVALID, not a TypeError", () => {
+		// it was "text.split is not a function"
+		for (const text of [5, undefined, null, { id: "a" }]) {
+			let error: unknown;
+			try {
+				parseJsonl(text as never);
+			} catch (e) {
+				error = e;
+			}
+			expect(isWeftError(error, "DATASET_INVALID"), String(error)).toBe(true);
+			expect((error as { hint?: string }).hint).toEqual(expect.any(String));
 		}
 	});
 

@@ -270,3 +270,91 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 		);
 	});
 });
+
+describe("guards, limits and call tools that would silently do nothing are CONFIG_INVALID", () => {
+	it("piiGuard with a `detect` kind it does not know, or none, is refused (it redacted nothing)", async () => {
+		const { piiGuard } = await import("@weft/models");
+		expectConfigInvalid(
+			thrown(() => piiGuard({ detect: ["emails"] as never })),
+			'"emails"',
+		);
+		expectConfigInvalid(
+			thrown(() => piiGuard({ detect: "email" as never })),
+			"detect",
+		);
+		expectConfigInvalid(
+			thrown(() => piiGuard({ detect: [] })),
+			"detect",
+		);
+	});
+
+	it("patternGuard without detectors, or with one that is no { kind, pattern: RegExp }, is refused at construction", async () => {
+		// it failed each call with GUARDRAIL_TRIPPED "detectors is not iterable"
+		const { patternGuard } = await import("@weft/models");
+		for (const bad of [
+			undefined,
+			{ patterns: "x" },
+			[],
+			[{ kind: "secret", pattern: "secret" }],
+			[{ pattern: /secret/g }],
+			[null],
+		])
+			expectConfigInvalid(
+				thrown(() => patternGuard(bad as never)),
+				"patternGuard",
+			);
+	});
+
+	it('a pattern guard\'s roles must be message types ("user" matched no message)', async () => {
+		const { piiGuard } = await import("@weft/models");
+		expectConfigInvalid(
+			thrown(() => piiGuard({ roles: ["user"] })),
+			'"user"',
+		);
+		expectConfigInvalid(
+			thrown(() => piiGuard({ roles: "human" as never })),
+			"roles",
+		);
+	});
+
+	it("structuredOutputGuard without a zod schema is refused (it blocked every answer)", async () => {
+		const { structuredOutputGuard } = await import("@weft/models");
+		for (const schema of [undefined, { type: "object" }])
+			expectConfigInvalid(
+				thrown(() => structuredOutputGuard({ schema } as never)),
+				"schema",
+			);
+		expectConfigInvalid(
+			thrown(() => structuredOutputGuard(undefined as never)),
+			"schema",
+		);
+	});
+
+	it("rate limits with a key it does not know are refused (a typo left the model unlimited)", () => {
+		expectConfigInvalid(
+			thrown(
+				router({
+					models: { m: { model: m(), rateLimits: { maxConcurency: 1 } } },
+				}),
+			),
+			'models["m"].rateLimits.maxConcurency',
+		);
+		expectConfigInvalid(
+			thrown(() => new RateLimiterRegistry().get("k", { rpm: 60 } as never)),
+			"rpm",
+		);
+	});
+
+	it("per-call tools that are not a list of tools are refused before anything is sent", async () => {
+		for (const tools of [{}, "search", [null], [5]]) {
+			const model = m();
+			const r = new ModelRouter({
+				models: { model },
+				rateLimiters: new RateLimiterRegistry(),
+			});
+			const error = await r.invoke("hi", { tools } as never).catch((e) => e);
+			expectConfigInvalid(error, "tools");
+			expect(model.calls).toHaveLength(0);
+		}
+	});
+});

@@ -131,6 +131,16 @@ function checkCallOptions(options: Partial<ModelRouterCallOptions>): void {
 			`the call's requires must be a list of feature names, got ${describe(requires)}`,
 			'pass requires as a list, like ["tools", "vision"], or leave it out',
 		);
+	const tools: unknown = options.tools;
+	if (
+		tools !== undefined &&
+		(!Array.isArray(tools) ||
+			tools.some((t) => t === null || typeof t !== "object"))
+	)
+		throw configInvalid(
+			`the call's tools must be a list of tools, got ${Array.isArray(tools) ? `${describe(tools.find((t) => t === null || typeof t !== "object"))} in it` : describe(tools)}`,
+			"pass tools as a list of LangChain tools (or tool definitions), like { tools: [search] }, or leave it out",
+		);
 	const cache: unknown = options.cache;
 	if (cache !== undefined && typeof cache !== "boolean")
 		throw configInvalid(

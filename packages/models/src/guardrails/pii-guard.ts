@@ -3,6 +3,7 @@ import {
 	type AIMessageFields,
 	type BaseMessage,
 } from "@langchain/core/messages";
+import { configInvalid, describe, isStringList } from "../config-check.ts";
 import type { GuardFinding } from "../errors.ts";
 import {
 	type Guard,
@@ -105,7 +106,9 @@ export function patternGuard(
 	detectors: readonly Detector[],
 	options: PatternGuardOptions = {},
 ): Guard {
+	checkDetectors(detectors);
 	const roles = options.roles ?? ["human", "tool"];
+	checkRoles(roles);
 	return {
 		name: options.name ?? "pattern",
 		stages: options.stages ?? ["input", "output"],
@@ -178,10 +181,68 @@ export function piiGuard(
 	// Cards first: a card number would otherwise also read as a phone number.
 	const order = ["email", "card", "phone"] as const;
 	const detect = options.detect ?? order;
+	const unknown: unknown = isStringList(detect, true)
+		? detect.find((k) => !(order as readonly string[]).includes(k))
+		: detect;
+	if (unknown !== undefined)
+		throw configInvalid(
+			`piiGuard's detect must be a non-empty list of ${order.map((k) => `"${k}"`).join(", ")}, got ${describe(unknown)}${Array.isArray(detect) && detect.length > 0 ? " in it" : ""}`,
+			'name the kinds to find, like detect: ["email", "card"], or leave it out for all of them; for other patterns use patternGuard',
+		);
 	return patternGuard(
 		order.filter((k) => detect.includes(k)).map((k) => PII_DETECTORS[k]),
 		{ ...options, name: options.name ?? "pii" },
 	);
+}
+
+/** The message types a pattern guard's `roles` may name (what `message.getType()` returns). */
+const MESSAGE_TYPES = [
+	"human",
+	"ai",
+	"system",
+	"tool",
+	"developer",
+	"generic",
+	"function",
+];
+
+/** Detectors must be a non-empty list of `{ kind, pattern: RegExp }`: anything else failed every call. */
+function checkDetectors(detectors: unknown): void {
+	const hint =
+		'pass a list of detectors, like patternGuard([{ kind: "ticket", pattern: /TCK-\\d+/g }]), or use piiGuard()';
+	if (!Array.isArray(detectors) || detectors.length === 0)
+		throw configInvalid(
+			`patternGuard needs a non-empty list of detectors, got ${describe(detectors)}${Array.isArray(detectors) ? " (empty)" : ""}`,
+			hint,
+		);
+	detectors.forEach((d: unknown, i) => {
+		const bad =
+			d === null || typeof d !== "object"
+				? `is ${describe(d)}`
+				: typeof (d as Detector).kind !== "string" ||
+						(d as Detector).kind === ""
+					? `has no kind (got ${describe((d as Detector).kind)})`
+					: !((d as Detector).pattern instanceof RegExp)
+						? `("${(d as Detector).kind}") has a pattern that is no RegExp (got ${describe((d as Detector).pattern)})`
+						: undefined;
+		if (bad !== undefined)
+			throw configInvalid(
+				`patternGuard's detectors[${i}] ${bad}; a detector is { kind, pattern: RegExp }`,
+				hint,
+			);
+	});
+}
+
+/** Roles are message types: "user" or "assistant" matched no message, so nothing was checked. */
+function checkRoles(roles: unknown): void {
+	const unknown: unknown = isStringList(roles, true)
+		? roles.find((r) => !MESSAGE_TYPES.includes(r))
+		: roles;
+	if (unknown !== undefined)
+		throw configInvalid(
+			`a pattern guard's roles must be a non-empty list of message types (${MESSAGE_TYPES.map((t) => `"${t}"`).join(", ")}), got ${describe(unknown)}${Array.isArray(roles) && roles.length > 0 ? " in it" : ""}`,
+			'name message types as LangChain does: "human" (not "user"), "ai" (not "assistant"), "tool"; or leave roles out for ["human", "tool"]',
+		);
 }
 
 /** `value` with every string in it (at any depth of arrays and plain objects) passed through `fn`. */

@@ -1,5 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { z } from "zod";
+import { configInvalid, describe } from "../config-check.ts";
 import { type Guard, textOf } from "./guard.ts";
 
 /** Options of `structuredOutputGuard`. */
@@ -43,6 +44,16 @@ function validate(
 export function structuredOutputGuard<TSchema extends z.ZodType>(
 	options: StructuredOutputGuardOptions<TSchema>,
 ): Guard {
+	const schema: unknown = options?.schema;
+	if (
+		schema === null ||
+		typeof schema !== "object" ||
+		typeof (schema as { safeParse?: unknown }).safeParse !== "function"
+	)
+		throw configInvalid(
+			`structuredOutputGuard's schema must be a zod schema, got ${describe(schema)}`,
+			"pass structuredOutputGuard({ schema: z.object({ … }) }); a JSON Schema object is not read here",
+		);
 	return {
 		name: options.name ?? "structured-output",
 		stages: ["output"],

@@ -1,5 +1,12 @@
-import { checkNumber, checkObject } from "../config-check.ts";
+import { checkNumber, checkObject, configInvalid } from "../config-check.ts";
 import type { RateLimits } from "./rate-limiter.ts";
+
+const LIMIT_KEYS: readonly string[] = [
+	"requestsPerMinute",
+	"tokensPerMinute",
+	"maxConcurrency",
+	"maxWaitMs",
+] satisfies (keyof RateLimits)[];
 
 /**
  * Refuses limits that would act as none or block for ever: a negative or NaN rate (which used to mean
@@ -9,6 +16,12 @@ export function checkRateLimits(limits: unknown, where: string): void {
 	checkObject(limits, where);
 	if (limits === undefined) return;
 	const l = limits as RateLimits;
+	for (const key of Object.keys(l))
+		if (!LIMIT_KEYS.includes(key))
+			throw configInvalid(
+				`${where}.${key} is not a rate limit (the model would run without it)`,
+				`rate limits are ${LIMIT_KEYS.join(", ")}; check the spelling`,
+			);
 	checkNumber(l.requestsPerMinute, `${where}.requestsPerMinute`, {
 		positive: true,
 		infinite: true,
