@@ -54,7 +54,8 @@ export function describe(value: unknown): string {
 	if (value === null) return "null";
 	if (value === undefined) return "undefined";
 	if (typeof value === "function") return "a function";
-	return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+	if (Array.isArray(value)) return "an array";
+	return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** Checks that an option is a plain object (or absent). */

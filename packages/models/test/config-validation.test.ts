@@ -358,3 +358,12 @@ describe("guards, limits and call tools that would silently do nothing are CONFI
 		}
 	});
 });
+
+describe("how a wrong option's value is named", () => {
+	it("says 'an object', not 'a object'", async () => {
+		const { describe: named } = await import("../src/config-check.ts");
+		expect(named({})).toBe("an object");
+		expect(named([])).toBe("an array");
+		expect(named(1n)).toBe("a bigint");
+	});
+});
