@@ -7,6 +7,7 @@ import {
 import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
+import { IterableReadableStream } from "@langchain/core/utils/stream";
 import { ConfigError } from "@weft/checkpoint";
 import type { DeploymentStatus } from "./balance/deployment.ts";
 import { DeploymentPool } from "./balance/deployment-pool.ts";
@@ -211,6 +212,33 @@ export class ModelRouter extends BaseChatModel<
 		} catch (error) {
 			throw toWeftError(error, options.signal);
 		}
+	}
+
+	/**
+	 * `@langchain/core` races each chunk of `stream()` with the call's signal and throws the abort's reason
+	 * (or its own AbortError) itself, before `_streamResponseChunks` can say so: a cancelled stream is
+	 * RUN_CANCELLED, as a cancelled `invoke` is.
+	 */
+	override async stream(
+		input: BaseLanguageModelInput,
+		options?: Partial<ModelRouterCallOptions>,
+	): Promise<IterableReadableStream<AIMessageChunk>> {
+		const signal = options?.signal;
+		let chunks: IterableReadableStream<AIMessageChunk>;
+		try {
+			chunks = await super.stream(input, options);
+		} catch (error) {
+			throw toWeftError(error, signal);
+		}
+		return IterableReadableStream.fromAsyncGenerator(
+			(async function* () {
+				try {
+					yield* chunks;
+				} catch (error) {
+					throw toWeftError(error, signal);
+				}
+			})(),
+		);
 	}
 
 	override async *_streamResponseChunks(

@@ -64,4 +64,25 @@ describe("timeouts", () => {
 		expect(isWeftError(err)).toBe(true);
 		expect(other.calls).toHaveLength(0);
 	});
+
+	it("stops a streamed call the same way: RUN_CANCELLED, not @langchain/core's bare AbortError (audit)", async () => {
+		const slow = new FakeModel("slow", [{ hang: true }]);
+		const router = new ModelRouter({ models: { slow } });
+		const controller = new AbortController();
+		const pending = (async () => {
+			for await (const _ of await router.stream("hi", {
+				signal: controller.signal,
+			})) {
+				// nothing arrives before the abort
+			}
+		})().catch((e: unknown) => e);
+		await vi.advanceTimersByTimeAsync(10);
+		controller.abort(new Error("user cancelled"));
+		const err = await pending;
+		expect(err).toMatchObject({
+			code: "RUN_CANCELLED",
+			hint: expect.stringContaining("aborted"),
+		});
+		expect(isWeftError(err)).toBe(true);
+	});
 });
