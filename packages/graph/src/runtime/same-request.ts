@@ -4,7 +4,9 @@
  * as the same, as before this check, since a stored one comes back as another object.
  */
 export function sameRequest(recorded: unknown, asked: unknown): boolean {
-	if (Object.is(recorded, asked)) return true;
+	// === with NaN equal to itself (and -0 to 0: JSON stores -0 as 0)
+	if (recorded === asked || (Number.isNaN(recorded) && Number.isNaN(asked)))
+		return true;
 	if (
 		typeof recorded !== "object" ||
 		typeof asked !== "object" ||
@@ -21,10 +23,6 @@ export function sameRequest(recorded: unknown, asked: unknown): boolean {
 	}
 	if (recorded instanceof Date && asked instanceof Date)
 		return recorded.getTime() === asked.getTime();
-	const plain = (v: object) => {
-		const proto = Object.getPrototypeOf(v);
-		return proto === Object.prototype || proto === null;
-	};
 	if (!plain(recorded) || !plain(asked)) return true;
 	const a = recorded as Record<string, unknown>;
 	const b = asked as Record<string, unknown>;
@@ -37,4 +35,9 @@ export function sameRequest(recorded: unknown, asked: unknown): boolean {
 	}
 	for (const key in b) if (b[key] !== undefined) count--;
 	return count === 0;
+}
+
+function plain(v: object): boolean {
+	const proto = Object.getPrototypeOf(v);
+	return proto === Object.prototype || proto === null;
 }

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CheckpointSummary, ThreadInfo } from "@weft/checkpoint";
-import { corruptCheckpointOf, WeftError } from "@weft/checkpoint";
+import type { ThreadInfo } from "@weft/checkpoint";
+import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import {
 	humanSchemas,
@@ -23,6 +23,7 @@ import {
 } from "../context.ts";
 import { StudioThreadsQuery, StudioTreeQuery } from "../query-schemas.ts";
 import { toWire } from "../wire-values.ts";
+import { treeRows } from "./studio-tree.ts";
 import { query } from "./validate.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -52,64 +53,6 @@ const TYPES: Record<string, string> = {
 /** The store's status (`stale`: running, but its lease ran out), or running while this process runs it. */
 const statusOf = (t: ThreadInfo, busy: boolean): string =>
 	busy ? "running" : t.status;
-
-type TreeRow = Omit<ReturnType<typeof summary>, "source"> & {
-	/** A checkpoint's source, or `damaged` for one whose row does not read. */
-	source: string;
-	damaged?: { code: string; message: string };
-};
-
-/**
- * A checkpoint the store could not list (its row does not read): its id and error, placed after the row
- * listed before it (`seq` between that row's and the next one's; the newest when none was).
- */
-function damagedRow(
-	checkpointId: string,
-	error: WeftError,
-	newer: TreeRow | undefined,
-): TreeRow {
-	return {
-		checkpoint_id: checkpointId,
-		parent_id: null,
-		step: newer === undefined ? -1 : newer.step - 1,
-		source: "damaged",
-		created_at: "",
-		seq: newer === undefined ? Number.MAX_SAFE_INTEGER : newer.seq - 0.5,
-		nodes: [],
-		next: [],
-		changed: [],
-		damaged: { code: error.code, message: error.message },
-	};
-}
-
-/** Whether the thread has the checkpoint, also when its row does not read (a damaged row is one). */
-async function stored(
-	ctx: ServerContext,
-	threadId: string,
-	checkpointId: string,
-): Promise<boolean> {
-	try {
-		return (
-			(await ctx.checkpointer.getTuple({ threadId, checkpointId })) !==
-			undefined
-		);
-	} catch (error) {
-		if (corruptCheckpointOf(error)?.checkpointId === checkpointId) return true;
-		throw error;
-	}
-}
-
-const summary = (s: CheckpointSummary) => ({
-	checkpoint_id: s.checkpointId,
-	parent_id: s.parentId,
-	step: s.step,
-	source: s.source,
-	created_at: s.createdAt,
-	seq: s.seq,
-	nodes: s.metadata.nodes,
-	next: s.metadata.next,
-	changed: s.metadata.changed,
-});
 
 const jsonSchemas = new WeakMap<z.ZodType, unknown>();
 
@@ -219,37 +162,7 @@ export function studioRoutes(
 		const threadId = c.req.param("thread_id");
 		await ownedThread(ctx, c, threadId);
 		const { limit, before: cursor } = query(c, StudioTreeQuery);
-		const before = cursor || undefined;
-		if (before !== undefined && !(await stored(ctx, threadId, before)))
-			throw new WeftError(
-				"CHECKPOINT_NOT_FOUND",
-				`no checkpoint "${before}" in thread "${threadId}" to page before`,
-				{
-					hint: "pass the last checkpoint_id of the previous page as ?before=",
-				},
-			);
-		const out: TreeRow[] = [];
-		// a checkpoint whose own row no longer reads stops the store's listing there: it is shown as a
-		// damaged row (with the store's error), and the listing goes on before it, so one bad row does not
-		// hide the thread's other checkpoints
-		let bound = before;
-		while (out.length < limit + 1) {
-			try {
-				for await (const s of ctx.checkpointer.list(
-					{ threadId },
-					{ limit: limit + 1 - out.length, before: bound },
-				))
-					out.push(summary(s));
-				break;
-			} catch (error) {
-				const place = corruptCheckpointOf(error);
-				if (place === undefined) throw error;
-				out.push(
-					damagedRow(place.checkpointId, error as WeftError, out.at(-1)),
-				);
-				bound = place.checkpointId;
-			}
-		}
+		const out = await treeRows(ctx, threadId, limit + 1, cursor || undefined);
 		const more = out.length > limit;
 		if (more) out.pop();
 		if (more) c.header("x-next-cursor", out[out.length - 1]!.checkpoint_id);
