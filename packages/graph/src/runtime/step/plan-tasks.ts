@@ -125,9 +125,11 @@ export function planTasks(
 			}
 		}
 	}
-	const tasks: TaskSpec[] = [...triggered]
-		.sort()
-		.map((node) => ({ id: node, node }));
+	// a loop, not `.map`: V8's optimized `map` returns holey arrays where the builtin returns packed
+	// ones, and the step's consumers, compiled for packed task lists, would all deoptimize at once
+	// when this function is optimized (issue 17)
+	const tasks: TaskSpec[] = [];
+	for (const node of [...triggered].sort()) tasks.push({ id: node, node });
 	if (sends.length > 0) {
 		sends.forEach((s, i) => {
 			tasks.push({ id: `${s.node}#${i}`, node: s.node, input: s.input });
