@@ -180,7 +180,7 @@ async function bulkLoad(
 		}
 		await pool.query(
 			`INSERT INTO "${schema}".store_items (ns, key, value, created_at, updated_at, tsv)
-			 SELECT n, k, v::jsonb, $5, $5, to_tsvector('english', t) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(n, k, v, t)`,
+			 SELECT n, k, v::jsonb, $5, $5, to_tsvector('"${schema}".weft_english'::regconfig, t) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(n, k, v, t)`,
 			[ns, keys, values, texts, now],
 		);
 	}

@@ -4,7 +4,7 @@ import type {
 	StoreIndexOptions,
 	StoreItem,
 } from "@weft/checkpoint";
-import { WeftError } from "@weft/checkpoint";
+import { isWeftError, WeftError } from "@weft/checkpoint";
 import {
 	IndexedStore,
 	itemAddress,
@@ -17,9 +17,10 @@ import {
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import pg from "pg";
-import { guardPool, type Query, read, transaction } from "../transactions.ts";
+import { type Access, isConnectionLoss } from "../store-errors.ts";
+import { guardPool, type Query, read } from "../transactions.ts";
 import { itemConditions, Where } from "./postgres-conditions.ts";
-import { setupStoreSchema } from "./store-schema.ts";
+import { setupStoreSchema, textConfig } from "./store-schema.ts";
 
 export interface PostgresStoreOptions {
 	connectionString?: string | undefined;
@@ -43,7 +44,8 @@ interface Row {
 const COLUMNS = "ns, key, value, created_at, updated_at, expires_at";
 
 /**
- * A `Store` in Postgres: full-text search with `tsvector` (english configuration, GIN index, `ts_rank`),
+ * A `Store` in Postgres: full-text search with `tsvector` (english stemming without stopwords, GIN index,
+ * `ts_rank`),
  * semantic search as a scan of the vectors under the prefix.
  * @example
  * const store = await PostgresStore.connect({ connectionString: process.env.DATABASE_URL });
@@ -53,11 +55,14 @@ export class PostgresStore extends IndexedStore {
 	readonly #ownPool: boolean;
 	readonly #s: string;
 	readonly #schema: string;
+	/** The text search configuration (english stemming, no stopwords), for `::regconfig`. */
+	readonly #config: string;
 
 	private constructor(options: PostgresStoreOptions) {
 		super(options.index);
 		this.#schema = options.schema ?? "weft";
 		this.#s = `"${this.#schema}"`;
+		this.#config = textConfig(this.#schema);
 		this.#ownPool = options.pool === undefined;
 		this.#pool =
 			options.pool ??
@@ -70,7 +75,7 @@ export class PostgresStore extends IndexedStore {
 	static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
 		const store = new PostgresStore(options);
 		try {
-			await store.#q((q) => setupStoreSchema(q, store.#schema), true);
+			await store.#q((q) => setupStoreSchema(q, store.#schema), "write");
 		} catch (error) {
 			await store.close();
 			throw error;
@@ -78,7 +83,12 @@ export class PostgresStore extends IndexedStore {
 		return store;
 	}
 
-	#q<T>(fn: (q: Query) => Promise<T>, retry = true): Promise<T> {
+	/**
+	 * Runs `fn` on a pooled connection, retrying a lost connection (every statement here may run again:
+	 * a put or delete repeated leaves the same item). `access` says whether it writes, so that a lost
+	 * connection's error says nothing was written only when nothing could have been.
+	 */
+	async #q<T>(fn: (q: Query) => Promise<T>, access: Access): Promise<T> {
 		if (this.#pool.ended)
 			throw new WeftError(
 				"STORE_UNAVAILABLE",
@@ -87,19 +97,30 @@ export class PostgresStore extends IndexedStore {
 					hint: "connect a new PostgresStore, or stop using this one after close()",
 				},
 			);
-		// idempotent work retries a lost connection; the rest runs in one transaction (retried once). Either
-		// may write, so a lost connection's error keeps the hint of a write.
-		return retry
-			? read(this.#pool, fn, { access: "write" })
-			: transaction(this.#pool, (q) => fn(q));
+		try {
+			return await read(this.#pool, fn, { access });
+		} catch (error) {
+			// the shared error speaks of a checkpointer's thread; say what to do with a store item
+			if (
+				access === "write" &&
+				isWeftError(error, "STORE_UNAVAILABLE") &&
+				isConnectionLoss(error.cause)
+			)
+				throw new WeftError("STORE_UNAVAILABLE", error.message, {
+					hint: "check that the server runs and the connection string (host, port, user, database) is right; the write may or may not have been applied: get the item (or search) before running it again (a put or delete is safe to repeat)",
+					cause: error.cause,
+				});
+			throw error;
+		}
 	}
 
 	protected async write(item: PreparedItem): Promise<void> {
 		const { ns, key, json, now, expiresAt, text, vector } = item;
-		await this.#q((q) =>
-			q(
-				`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
-				 VALUES ($1, $2, $3::jsonb, $4, $4, $5, CASE WHEN $6 = '' THEN NULL ELSE to_tsvector('english', $6) END, $7)
+		await this.#q(
+			(q) =>
+				q(
+					`INSERT INTO ${this.#s}.store_items AS i (ns, key, value, created_at, updated_at, expires_at, tsv, vector)
+				 VALUES ($1, $2, $3::jsonb, $4, $4, $5, CASE WHEN $6 = '' THEN NULL ELSE to_tsvector($8::regconfig, $6) END, $7)
 				 ON CONFLICT (ns, key) DO UPDATE SET
 				   value = excluded.value,
 				   created_at = CASE WHEN i.expires_at IS NOT NULL AND i.expires_at <= excluded.updated_at
@@ -108,27 +129,33 @@ export class PostgresStore extends IndexedStore {
 				   expires_at = excluded.expires_at,
 				   tsv = excluded.tsv,
 				   vector = excluded.vector`,
-				[
-					ns,
-					key,
-					json,
-					now,
-					expiresAt,
-					text,
-					vector === undefined ? null : vectorToBytes(vector),
-				],
-			),
+					[
+						ns,
+						key,
+						json,
+						now,
+						expiresAt,
+						// the words a query is split into (letters and digits), so that both sides split alike:
+						// Postgres's parser alone keeps an email, a URL or a version ("1.2.3") as one token
+						queryWords(text).join(" "),
+						vector === undefined ? null : vectorToBytes(vector),
+						this.#config,
+					],
+				),
+			"write",
 		);
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
 		const ns = itemAddress(namespace, key);
-		const { rows } = await this.#q((q) =>
-			q(
-				`SELECT ${COLUMNS} FROM ${this.#s}.store_items
+		const { rows } = await this.#q(
+			(q) =>
+				q(
+					`SELECT ${COLUMNS} FROM ${this.#s}.store_items
 				 WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)`,
-				[ns, key, Date.now()],
-			),
+					[ns, key, Date.now()],
+				),
+			"read",
 		);
 		return rows[0] === undefined ? undefined : toItem(rows[0] as Row);
 	}
@@ -136,11 +163,13 @@ export class PostgresStore extends IndexedStore {
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
 		const ns = itemAddress(namespace, key);
 		const now = Date.now();
-		const { rows } = await this.#q((q) =>
-			q(
-				`DELETE FROM ${this.#s}.store_items WHERE ns = $1 AND key = $2 RETURNING expires_at`,
-				[ns, key],
-			),
+		const { rows } = await this.#q(
+			(q) =>
+				q(
+					`DELETE FROM ${this.#s}.store_items WHERE ns = $1 AND key = $2 RETURNING expires_at`,
+					[ns, key],
+				),
+			"write",
 		);
 		const row = rows[0] as { expires_at: string | null } | undefined;
 		return (
@@ -150,20 +179,24 @@ export class PostgresStore extends IndexedStore {
 	}
 
 	protected async liveNamespaces(): Promise<string[]> {
-		const { rows } = await this.#q((q) =>
-			q(
-				`SELECT DISTINCT ns FROM ${this.#s}.store_items WHERE expires_at IS NULL OR expires_at > $1`,
-				[Date.now()],
-			),
+		const { rows } = await this.#q(
+			(q) =>
+				q(
+					`SELECT DISTINCT ns FROM ${this.#s}.store_items WHERE expires_at IS NULL OR expires_at > $1`,
+					[Date.now()],
+				),
+			"read",
 		);
 		return (rows as { ns: string }[]).map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
-		const { rowCount } = await this.#q((q) =>
-			q(`DELETE FROM ${this.#s}.store_items WHERE expires_at <= $1`, [
-				Date.now(),
-			]),
+		const { rowCount } = await this.#q(
+			(q) =>
+				q(`DELETE FROM ${this.#s}.store_items WHERE expires_at <= $1`, [
+					Date.now(),
+				]),
+			"write",
 		);
 		return rowCount ?? 0;
 	}
@@ -175,28 +208,32 @@ export class PostgresStore extends IndexedStore {
 	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const w = itemConditions(new Where(), prefix, filter, Date.now());
-			const { rows } = await this.#q((q) =>
-				q(
-					`SELECT ${COLUMNS} FROM ${this.#s}.store_items WHERE ${w.sql}
+			const { rows } = await this.#q(
+				(q) =>
+					q(
+						`SELECT ${COLUMNS} FROM ${this.#s}.store_items WHERE ${w.sql}
 					 ORDER BY updated_at DESC, ns, key COLLATE "C" LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
-					w.params,
-				),
+						w.params,
+					),
+				"read",
 			);
 			return (rows as Row[]).map(toItem);
 		},
 		textSearch: async (prefix, query, filter, limit, offset) => {
 			const words = [...new Set(queryWords(query))];
 			if (words.length === 0) return [];
-			const w = new Where([orQuery(words)]);
+			const w = new Where([orQuery(words), this.#config]);
 			itemConditions(w, prefix, filter, Date.now());
-			const { rows } = await this.#q((q) =>
-				q(
-					`SELECT ${COLUMNS}, ts_rank(tsv, query) AS rank
-					 FROM ${this.#s}.store_items, to_tsquery('english', $1) AS query
+			const { rows } = await this.#q(
+				(q) =>
+					q(
+						`SELECT ${COLUMNS}, ts_rank(tsv, query) AS rank
+					 FROM ${this.#s}.store_items, to_tsquery($2::regconfig, $1) AS query
 					 WHERE tsv @@ query AND ${w.sql}
 					 ORDER BY rank DESC, updated_at DESC LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
-					w.params,
-				),
+						w.params,
+					),
+				"read",
 			);
 			return (rows as (Row & { rank: number })[]).map((r) => ({
 				...toItem(r),
@@ -205,11 +242,13 @@ export class PostgresStore extends IndexedStore {
 		},
 		vectors: async (prefix, filter) => {
 			const w = itemConditions(new Where(), prefix, filter, Date.now());
-			const { rows } = await this.#q((q) =>
-				q(
-					`SELECT ns, key, vector FROM ${this.#s}.store_items WHERE vector IS NOT NULL AND ${w.sql}`,
-					w.params,
-				),
+			const { rows } = await this.#q(
+				(q) =>
+					q(
+						`SELECT ns, key, vector FROM ${this.#s}.store_items WHERE vector IS NOT NULL AND ${w.sql}`,
+						w.params,
+					),
+				"read",
 			);
 			return (rows as { ns: string; key: string; vector: Buffer }[]).map(
 				vectorOf,
@@ -219,13 +258,15 @@ export class PostgresStore extends IndexedStore {
 			const out = new Map<string, StoreItem>();
 			if (ids.length === 0) return out;
 			const pairs = ids.map((id) => JSON.parse(id) as [string, string]);
-			const { rows } = await this.#q((q) =>
-				q(
-					`SELECT ${COLUMNS} FROM ${this.#s}.store_items
+			const { rows } = await this.#q(
+				(q) =>
+					q(
+						`SELECT ${COLUMNS} FROM ${this.#s}.store_items
 					 WHERE (ns, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
 					   AND (expires_at IS NULL OR expires_at > $3)`,
-					[pairs.map((p) => p[0]), pairs.map((p) => p[1]), Date.now()],
-				),
+						[pairs.map((p) => p[0]), pairs.map((p) => p[1]), Date.now()],
+					),
+				"read",
 			);
 			for (const r of rows as Row[]) out.set(itemId(r.ns, r.key), toItem(r));
 			return out;

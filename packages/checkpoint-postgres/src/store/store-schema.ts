@@ -3,8 +3,8 @@ import type { Query } from "../transactions.ts";
 
 /**
  * The store's own tables, versioned apart from the checkpointer's (`store_schema_version`), so both can
- * share a schema and migrate independently. `tsv` is the item's full-text vector (english configuration,
- * GIN-indexed); `ns` sorts bytewise (COLLATE "C") so a namespace prefix is a range scan.
+ * share a schema and migrate independently. `tsv` is the item's full-text vector (`weft_english`: english
+ * stemming, no stopwords; GIN-indexed); `ns` sorts bytewise (COLLATE "C") so a namespace prefix is a range scan.
  */
 const MIGRATIONS = [
 	`CREATE TABLE $S.store_items (
@@ -21,7 +21,17 @@ const MIGRATIONS = [
 	CREATE INDEX store_items_tsv ON $S.store_items USING GIN (tsv);
 	CREATE INDEX store_items_updated ON $S.store_items (updated_at DESC, ns, key);
 	CREATE INDEX store_items_expires ON $S.store_items (expires_at) WHERE expires_at IS NOT NULL;`,
+	// english stemming without english's stopword list: "the", "is", "what" are words like any other, as
+	// in the memory and SQLite stores (decision 0175). Rows indexed before keep their tsv until put again.
+	`CREATE TEXT SEARCH DICTIONARY $S.weft_english_stem (TEMPLATE = pg_catalog.snowball, LANGUAGE = english);
+	CREATE TEXT SEARCH CONFIGURATION $S.weft_english (COPY = pg_catalog.english);
+	ALTER TEXT SEARCH CONFIGURATION $S.weft_english ALTER MAPPING REPLACE pg_catalog.english_stem WITH $S.weft_english_stem;`,
 ];
+
+/** The store's text search configuration in `schema` (created by the migrations), as `regconfig` text. */
+export function textConfig(schema: string): string {
+	return `"${schema}".weft_english`;
+}
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 

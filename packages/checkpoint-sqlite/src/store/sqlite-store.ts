@@ -70,11 +70,12 @@ export class SqliteStore extends IndexedStore {
 
 	protected async write(item: PreparedItem): Promise<void> {
 		const { ns, key, json, now, expiresAt, text, vector } = item;
-		this.#conn
-			.transaction(() => {
-				const { id } = this.#conn
-					.prepare(
-						`INSERT INTO weft_store_items (ns, key, value, created_at, updated_at, expires_at, vector)
+		this.#run((db) =>
+			db
+				.transaction(() => {
+					const { id } = db
+						.prepare(
+							`INSERT INTO weft_store_items (ns, key, value, created_at, updated_at, expires_at, vector)
 					 VALUES (?, ?, ?, ?, ?, ?, ?)
 					 ON CONFLICT (ns, key) DO UPDATE SET
 					   value = excluded.value,
@@ -84,86 +85,102 @@ export class SqliteStore extends IndexedStore {
 					   expires_at = excluded.expires_at,
 					   vector = excluded.vector
 					 RETURNING id`,
-					)
-					.get(
-						ns,
-						key,
-						json,
-						now,
-						now,
-						expiresAt,
-						vector === undefined ? null : vectorToBytes(vector),
-					) as { id: number };
-				this.#conn
-					.prepare("DELETE FROM weft_store_fts WHERE rowid = ?")
-					.run(id);
-				if (text !== "")
-					this.#conn
-						.prepare("INSERT INTO weft_store_fts (rowid, text) VALUES (?, ?)")
-						.run(id, text);
-			})
-			.immediate();
+						)
+						.get(
+							ns,
+							key,
+							json,
+							now,
+							now,
+							expiresAt,
+							vector === undefined ? null : vectorToBytes(vector),
+						) as { id: number };
+					db.prepare("DELETE FROM weft_store_fts WHERE rowid = ?").run(id);
+					if (text !== "")
+						db.prepare(
+							"INSERT INTO weft_store_fts (rowid, text) VALUES (?, ?)",
+						).run(id, text);
+				})
+				.immediate(),
+		);
 	}
 
 	async get(namespace: Namespace, key: string): Promise<StoreItem | undefined> {
 		const ns = itemAddress(namespace, key);
-		const row = this.#conn
-			.prepare(
-				`SELECT ${COLUMNS} FROM weft_store_items i
+		const row = this.#run((db) =>
+			db
+				.prepare(
+					`SELECT ${COLUMNS} FROM weft_store_items i
 				 WHERE i.ns = ? AND i.key = ? AND (i.expires_at IS NULL OR i.expires_at > ?)`,
-			)
-			.get(ns, key, Date.now()) as Row | undefined;
+				)
+				.get(ns, key, Date.now()),
+		) as Row | undefined;
 		return row === undefined ? undefined : toItem(row);
 	}
 
 	async delete(namespace: Namespace, key: string): Promise<boolean> {
 		const ns = itemAddress(namespace, key);
 		const now = Date.now();
-		return this.#conn
-			.transaction(() => {
-				const row = this.#conn
-					.prepare(
-						"DELETE FROM weft_store_items WHERE ns = ? AND key = ? RETURNING id, expires_at",
-					)
-					.get(ns, key) as
-					| { id: number; expires_at: number | null }
-					| undefined;
-				if (row === undefined) return false;
-				this.#conn
-					.prepare("DELETE FROM weft_store_fts WHERE rowid = ?")
-					.run(row.id);
-				return row.expires_at === null || row.expires_at > now;
-			})
-			.immediate();
+		return this.#run((db) =>
+			db
+				.transaction(() => {
+					const row = db
+						.prepare(
+							"DELETE FROM weft_store_items WHERE ns = ? AND key = ? RETURNING id, expires_at",
+						)
+						.get(ns, key) as
+						| { id: number; expires_at: number | null }
+						| undefined;
+					if (row === undefined) return false;
+					db.prepare("DELETE FROM weft_store_fts WHERE rowid = ?").run(row.id);
+					return row.expires_at === null || row.expires_at > now;
+				})
+				.immediate(),
+		);
 	}
 
 	protected async liveNamespaces(): Promise<string[]> {
-		const rows = this.#conn
-			.prepare(
-				"SELECT DISTINCT ns FROM weft_store_items WHERE expires_at IS NULL OR expires_at > ?",
-			)
-			.all(Date.now()) as { ns: string }[];
+		const rows = this.#run((db) =>
+			db
+				.prepare(
+					"SELECT DISTINCT ns FROM weft_store_items WHERE expires_at IS NULL OR expires_at > ?",
+				)
+				.all(Date.now()),
+		) as { ns: string }[];
 		return rows.map((r) => r.ns);
 	}
 
 	async sweep(): Promise<number> {
 		const now = Date.now();
-		return this.#conn
-			.transaction(() => {
-				this.#conn
-					.prepare(
+		return this.#run((db) =>
+			db
+				.transaction(() => {
+					db.prepare(
 						"DELETE FROM weft_store_fts WHERE rowid IN (SELECT id FROM weft_store_items WHERE expires_at <= ?)",
-					)
-					.run(now);
-				return this.#conn
-					.prepare("DELETE FROM weft_store_items WHERE expires_at <= ?")
-					.run(now).changes;
-			})
-			.immediate();
+					).run(now);
+					return db
+						.prepare("DELETE FROM weft_store_items WHERE expires_at <= ?")
+						.run(now).changes;
+				})
+				.immediate(),
+		);
 	}
 
 	async close(): Promise<void> {
-		if (this.#conn.open) this.#conn.close();
+		if (this.#db.open) this.#db.close();
+	}
+
+	/**
+	 * Runs `fn` on the open connection; a driver error (a write lock held past busyTimeoutMs, a full disk, a
+	 * damaged file) comes out typed, as STORE_UNAVAILABLE with a hint, like the checkpointer's.
+	 */
+	#run<T>(fn: (db: Database.Database) => T): T {
+		const db = this.#conn;
+		try {
+			return fn(db);
+		} catch (error) {
+			throw storeError(error, this.#path);
+		}
 	}
 
 	/** The open connection; a typed error after close(). */
@@ -182,12 +199,14 @@ export class SqliteStore extends IndexedStore {
 	protected readonly backend: SearchBackend = {
 		listItems: async (prefix, filter, limit, offset) => {
 			const where = itemConditions(prefix, filter, Date.now());
-			const rows = this.#conn
-				.prepare(
-					`SELECT ${COLUMNS} FROM weft_store_items i WHERE ${where.sql}
+			const rows = this.#run((db) =>
+				db
+					.prepare(
+						`SELECT ${COLUMNS} FROM weft_store_items i WHERE ${where.sql}
 					 ORDER BY i.updated_at DESC, i.ns, i.key LIMIT ? OFFSET ?`,
-				)
-				.all(...where.params, limit, offset) as Row[];
+					)
+					.all(...where.params, limit, offset),
+			) as Row[];
 			return rows.map(toItem);
 		},
 		textSearch: async (prefix, query, filter, limit, offset) => {
@@ -195,40 +214,44 @@ export class SqliteStore extends IndexedStore {
 			if (words.length === 0) return [];
 			const match = words.map((w) => `"${w}"`).join(" OR ");
 			const where = itemConditions(prefix, filter, Date.now());
-			const rows = this.#conn
-				.prepare(
-					`SELECT ${COLUMNS}, bm25(weft_store_fts) AS rank
+			const rows = this.#run((db) =>
+				db
+					.prepare(
+						`SELECT ${COLUMNS}, bm25(weft_store_fts) AS rank
 					 FROM weft_store_fts JOIN weft_store_items i ON i.id = weft_store_fts.rowid
 					 WHERE weft_store_fts MATCH ? AND ${where.sql}
 					 ORDER BY rank, i.updated_at DESC LIMIT ? OFFSET ?`,
-				)
-				.all(match, ...where.params, limit, offset) as (Row & {
-				rank: number;
-			})[];
+					)
+					.all(match, ...where.params, limit, offset),
+			) as (Row & { rank: number })[];
 			return rows.map((r) => ({ ...toItem(r), score: -r.rank }));
 		},
 		vectors: async (prefix, filter) => {
 			const where = itemConditions(prefix, filter, Date.now());
-			const rows = this.#conn
-				.prepare(
-					`SELECT i.ns, i.key, i.vector FROM weft_store_items i
+			const rows = this.#run((db) =>
+				db
+					.prepare(
+						`SELECT i.ns, i.key, i.vector FROM weft_store_items i
 					 WHERE i.vector IS NOT NULL AND ${where.sql}`,
-				)
-				.all(...where.params) as { ns: string; key: string; vector: Buffer }[];
+					)
+					.all(...where.params),
+			) as { ns: string; key: string; vector: Buffer }[];
 			return rows.map(vectorOf);
 		},
 		itemsByIds: async (ids) => {
-			const get = this.#conn.prepare(
-				`SELECT ${COLUMNS} FROM weft_store_items i
-				 WHERE i.ns = ? AND i.key = ? AND (i.expires_at IS NULL OR i.expires_at > ?)`,
-			);
 			const now = Date.now();
 			const out = new Map<string, StoreItem>();
-			for (const id of ids) {
-				const [ns, key] = JSON.parse(id) as [string, string];
-				const row = get.get(ns, key, now) as Row | undefined;
-				if (row !== undefined) out.set(id, toItem(row));
-			}
+			this.#run((db) => {
+				const get = db.prepare(
+					`SELECT ${COLUMNS} FROM weft_store_items i
+					 WHERE i.ns = ? AND i.key = ? AND (i.expires_at IS NULL OR i.expires_at > ?)`,
+				);
+				for (const id of ids) {
+					const [ns, key] = JSON.parse(id) as [string, string];
+					const row = get.get(ns, key, now) as Row | undefined;
+					if (row !== undefined) out.set(id, toItem(row));
+				}
+			});
 			return out;
 		},
 	};

@@ -16,9 +16,11 @@ export {
 	queryWords,
 } from "./item-text.ts";
 export {
+	checkAddressSize,
 	checkKey,
 	decodeNamespace,
 	encodeNamespace,
+	MAX_ADDRESS_BYTES,
 	prefixRange,
 	SEPARATOR as NAMESPACE_SEPARATOR,
 } from "./namespace.ts";

@@ -10,6 +10,7 @@ import {
 	paging,
 } from "./item-text.ts";
 import {
+	checkAddressSize,
 	checkKey,
 	decodeNamespace,
 	encodeNamespace,
@@ -119,6 +120,7 @@ export abstract class IndexedStore implements Store {
 	): Promise<PreparedItem> {
 		const ns = encodeNamespace(namespace);
 		checkKey(key);
+		checkAddressSize(ns, key);
 		const json = jsonOf(value);
 		const now = Date.now();
 		const expiresAt = expiryOf(options.ttlMs, now);

@@ -84,6 +84,25 @@ export function checkKey(key: string): void {
 }
 
 /**
+ * The most UTF-8 bytes an item's address may take: its encoded namespace (labels and one separator
+ * between each two) and its key together. Postgres indexes the address in btrees, whose entries stop at
+ * about 2.7 KB; every backend refuses a longer one on `put` alike (decision 0175).
+ */
+export const MAX_ADDRESS_BYTES = 2048;
+
+/** Checks that an encoded namespace and a key fit in `MAX_ADDRESS_BYTES` (for a put). */
+export function checkAddressSize(ns: string, key: string): void {
+	// a UTF-16 code unit takes at most 3 UTF-8 bytes: short addresses need no count
+	if ((ns.length + key.length) * 3 <= MAX_ADDRESS_BYTES) return;
+	const bytes = Buffer.byteLength(ns, "utf8") + Buffer.byteLength(key, "utf8");
+	if (bytes <= MAX_ADDRESS_BYTES) return;
+	throw invalid(
+		`item address is ${bytes} bytes (UTF-8 of the namespace's labels, one byte between each two, and the key ${shown(key)}); the most is ${MAX_ADDRESS_BYTES}`,
+		"shorten the key or the namespace: keep long text in the value, or use a hash of it (e.g. SHA-256 in hex) as the key",
+	);
+}
+
+/**
  * The range of stored namespaces under an encoded prefix: `ns = prefix` or `low <= ns < high`. Labels hold
  * no control characters, so every descendant starts with `prefix + SEPARATOR`, and sorts below `prefix + " "`.
  */

@@ -78,6 +78,45 @@ export function inputCases(ctx: StoreConformanceContext): void {
 			expect((await store.get(["😀"], "k😀"))?.value).toEqual({ t: "😀" });
 		});
 
+		it("takes a namespace and key of up to 2,048 UTF-8 bytes together, and refuses longer ones on put (INVALID_NAMESPACE), writing nothing", async () => {
+			// Postgres indexes (ns, key) in a btree, whose entries stop at ~2.7 KB: a longer address failed
+			// there alone, as SERIALIZATION_FAILED, while memory and SQLite took it
+			store = await ctx.open();
+			const label = "n".repeat(1000);
+			// 1000 + 1 (separator) + 1000 + 47 = 2048 bytes
+			const ns2 = [label, label];
+			const atLimit = "k".repeat(47);
+			await store.put(ns2, atLimit, { ok: true });
+			expect((await store.get(ns2, atLimit))?.value).toEqual({ ok: true });
+			expect((await store.list([label])).map((i) => i.key)).toEqual([atLimit]);
+			// characters count in UTF-8 bytes: label "a" and 511 emoji (4 bytes each) are 2,045; one more is 2,049
+			const emoji = "😀".repeat(511);
+			for (const [namespace, key] of [
+				[ns2, `${atLimit}k`],
+				[["x"], "k".repeat(2048)],
+				[["x".repeat(2048)], "k"],
+				[Array.from({ length: 1000 }, (_, i) => `n${i}`), "k"],
+				[["a"], `${emoji}😀`],
+				[["a"], "k".repeat(1_000_000)],
+			] as const) {
+				const error = await store.put(namespace, key, 1).then(
+					() => undefined,
+					(e: unknown) => e,
+				);
+				expect(error, `${namespace.length} labels`).toMatchObject({
+					code: "INVALID_NAMESPACE",
+					message: expect.stringContaining("2048"),
+					hint: expect.any(String),
+				});
+				// reads of such an address find nothing (there can be no such item), without an error
+				expect(await store.get(namespace, key)).toBeUndefined();
+				expect(await store.delete(namespace, key)).toBe(false);
+			}
+			await store.put(["a"], emoji, 1);
+			expect((await store.get(["a"], emoji))?.value).toBe(1);
+			expect((await store.list([])).length).toBe(2);
+		});
+
 		it("refuses values JSON or a database would change: lone surrogates, -0, symbol keys, hidden or extra properties (VALIDATION_FAILED), naming where", async () => {
 			store = await ctx.open();
 			for (const [value, where] of [

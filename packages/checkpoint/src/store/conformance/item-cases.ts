@@ -98,6 +98,14 @@ export function itemCases(ctx: StoreConformanceContext): void {
 			expect((await store.get(["t"], "short"))?.expiresAt).toBeUndefined();
 		});
 
+		it("closes more than once without an error", async () => {
+			// SqliteStore's second close() threw STORE_UNAVAILABLE ("is closed"); the others returned
+			const store = await ctx.open();
+			await store.put(["a"], "k", 1);
+			await store.close();
+			await store.close();
+		});
+
 		it("refuses bad namespaces, keys, values and options with typed errors", async () => {
 			const store = await ctx.open();
 			expect(await code(store.put([], "k", {}))).toBe("INVALID_NAMESPACE");

@@ -33,6 +33,34 @@ export function searchCases(ctx: StoreConformanceContext): void {
 			).toEqual(["dog"]);
 		});
 
+		it("finds common words (no stopwords) and the words inside emails, versions and contractions alike", async () => {
+			// Postgres's english configuration dropped stopwords ("the", "is", "what", "can") from items and
+			// queries, and its parser kept "bob@example.com" and "1.2.3" whole: those queries found nothing
+			// there, while memory and SQLite found the items
+			const store = await ctx.open();
+			const notes = {
+				library: "Where is the library?",
+				what: "It is what it is",
+				email: "email me at bob@example.com",
+				version: "version 1.2.3 release",
+				cant: "can't stop now",
+				tea: "Green tea",
+			};
+			for (const [key, text] of Object.entries(notes))
+				await store.put(["w"], key, { text });
+			const keys = async (query: string) =>
+				(await store.search(["w"], { query })).map((h) => h.key).sort();
+			expect(await keys("the")).toEqual(["library"]);
+			expect(await keys("what is")).toEqual(["library", "what"]);
+			expect(await keys("where")).toEqual(["library"]);
+			expect(await keys("example")).toEqual(["email"]);
+			expect(await keys("bob@example.com")).toEqual(["email"]);
+			expect(await keys("1.2.3")).toEqual(["version"]);
+			expect(await keys("2")).toEqual(["version"]);
+			expect(await keys("can")).toEqual(["cant"]);
+			expect(await keys("the tea")).toEqual(["library", "tea"]);
+		});
+
 		it("filters by top-level value fields (strings, numbers, booleans, null)", async () => {
 			const store = await ctx.open();
 			await store.put(["r"], "a", {
