@@ -1,6 +1,7 @@
 import {
 	ConfigError,
 	isUnreadableData,
+	ValidationError,
 	validateId,
 	WeftError,
 } from "@weft/checkpoint";
@@ -52,6 +53,22 @@ export function checkRunRequest(graph: AnyGraph, b: RunCreateBody): void {
 	if (at !== undefined) validateId(at, "checkpoint id");
 }
 
+/** A command's update the state schema refuses: VALIDATION_FAILED naming `command.update` and the key. */
+async function checkCommandUpdate(
+	graph: AnyGraph,
+	update: Record<string, unknown>,
+): Promise<void> {
+	try {
+		graph.validateInput(await fromWire(update).catch(() => update));
+	} catch (error) {
+		if (!(error instanceof ValidationError)) throw error;
+		throw new ValidationError(
+			error.message.replace(/^the run's input/, "command.update"),
+			{ hint: error.hint, issues: error.issues, node: error.node },
+		);
+	}
+}
+
 /**
  * Refuses a run whose start the thread's state already rules out (decision 0055): a checkpoint the thread
  * does not have (`CHECKPOINT_NOT_FOUND`), a thread whose state this graph cannot read or whose due nodes it
@@ -78,6 +95,10 @@ export async function checkRunStart(
 				!otherGraph &&
 				!(await hasCheckpoint(ctx.checkpointer, thread.threadId)),
 		});
+	// so is a command's update (a partial state, as a node's): the run would fail at its first step and
+	// leave the thread `error`, a pending question still unanswered
+	if (b.command?.update != null)
+		await checkCommandUpdate(graph, b.command.update);
 	if (at === undefined && !resume && !otherGraph) return;
 	if (at === undefined) {
 		at = await headOf(ctx, thread);

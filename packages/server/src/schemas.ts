@@ -13,6 +13,18 @@ export const StreamModeName = z.enum([
 	"checkpoints",
 ]);
 
+/**
+ * `stream_mode`: a mode or a list of them. One Weft does not know is refused naming it and the modes it
+ * does (a union's own message would say only "Invalid input").
+ */
+const StreamModes = z.union([StreamModeName, z.array(StreamModeName)], {
+	error: (issue) => {
+		const given = Array.isArray(issue.input) ? issue.input : [issue.input];
+		const unknown = given.filter((m) => !StreamModeName.safeParse(m).success);
+		return `unknown stream mode ${unknown.map((m) => JSON.stringify(m)).join(", ")}: pass one of ${StreamModeName.options.map((m) => JSON.stringify(m)).join(", ")}, or a list of them`;
+	},
+});
+
 const SortOrder = z.enum(["asc", "desc"]);
 
 /** `POST /assistants/count`. */
@@ -198,7 +210,7 @@ export const RunCreate = z.object({
 		.optional(),
 	context: z.record(z.string(), z.unknown()).optional(),
 	metadata: Metadata.optional(),
-	stream_mode: z.union([StreamModeName, z.array(StreamModeName)]).optional(),
+	stream_mode: StreamModes.optional(),
 	stream_resumable: z.boolean().optional(),
 	stream_subgraphs: z.boolean().optional(),
 	interrupt_before: z.union([z.literal("*"), z.array(z.string())]).optional(),
@@ -241,15 +253,33 @@ export const StoreDelete = z.object({
 	key: z.string().min(1),
 });
 
+const FilterScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/**
+ * A store filter's value: a scalar the field must equal, or LangGraph's `{ $eq: scalar }`, the same. Its
+ * other operators (`$ne`, `$gt`, `$gte`, `$lt`, `$lte`) are refused by name: the store compares by
+ * equality only.
+ */
+const StoreFilterValue = z.union(
+	[FilterScalar, z.strictObject({ $eq: FilterScalar }).transform((o) => o.$eq)],
+	{
+		error: (issue) => {
+			const v = issue.input;
+			const ops =
+				v !== null && typeof v === "object" && !Array.isArray(v)
+					? Object.keys(v)
+					: [];
+			return ops.length > 0
+				? `filter operator ${ops.map((o) => JSON.stringify(o)).join(", ")} is not supported: the store filters by equality only; give the value itself (or { $eq: value }) and compare the rest on the items returned`
+				: "a filter value is a string, a number, a boolean or null (or { $eq: value }): the item's field must equal it";
+		},
+	},
+);
+
 /** `POST /store/items/search`. */
 export const StoreSearch = z.object({
 	namespace_prefix: NamespaceLabels.default([]),
-	filter: z
-		.record(
-			z.string(),
-			z.union([z.string(), z.number(), z.boolean(), z.null()]),
-		)
-		.nullish(),
+	filter: z.record(z.string(), StoreFilterValue).nullish(),
 	limit: z.number().int().min(1).max(1000).default(10),
 	offset: z.number().int().min(0).default(0),
 	query: z.string().nullish(),

@@ -11,7 +11,9 @@ import { toThread } from "./threads.ts";
 /**
  * `POST /threads/:thread_id/copy` (the SDK's `threads.copy`): a new thread, owned by the caller, with the
  * same metadata, the same ttl, and every checkpoint of the root graph (all branches, pending interrupts included) under
- * the same checkpoint ids. Checkpoints of subgraph namespaces are not copied.
+ * the same checkpoint ids, with those of its subgraphs' namespaces (two levels deep: a subgraph node, and a
+ * subgraph node inside one), in the order the source's store gave them: a copy paused inside a subgraph
+ * resumes there, as its source does.
  */
 export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
@@ -25,12 +27,18 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 		});
 		copy.graphId = source.graphId;
 		const summaries: CheckpointSummary[] = [];
-		for await (const s of ctx.checkpointer.list({ threadId: source.threadId }))
-			summaries.push(s);
+		for (const ns of namespacesOf(ctx, source.graphId))
+			for await (const s of ctx.checkpointer.list({
+				threadId: source.threadId,
+				ns,
+			}))
+				summaries.push(s);
+		// across namespaces as in the source: a subgraph's checkpoints between its parent's
 		summaries.sort((a, b) => a.seq - b.seq);
 		for (const s of summaries) {
 			const tuple = await ctx.checkpointer.getTuple({
 				threadId: source.threadId,
+				ns: s.ns,
 				checkpointId: s.checkpointId,
 			});
 			if (tuple === undefined) continue;
@@ -38,7 +46,7 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 			await ctx.checkpointer.put({ ...record, threadId: copy.threadId });
 			if (tuple.pendingWrites.length > 0)
 				await ctx.checkpointer.putWrites(
-					{ threadId: copy.threadId, checkpointId: s.checkpointId },
+					{ threadId: copy.threadId, ns: s.ns, checkpointId: s.checkpointId },
 					tuple.pendingWrites,
 				);
 		}
@@ -54,4 +62,28 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 		return c.json(await toThread(ctx, copy));
 	});
 	return app;
+}
+
+/**
+ * The namespaces a thread of the graph may hold checkpoints in: the root's (""), each subgraph node's
+ * (`inner`), and each node's inside a subgraph (`inner:deeper`, a checkpoint namespace when that node
+ * runs a subgraph of its own: the graph describes a subgraph's nodes, not theirs). A namespace without
+ * checkpoints lists none.
+ */
+function namespacesOf(
+	ctx: ServerContext,
+	graphId: string | undefined,
+): string[] {
+	const graph = graphId === undefined ? undefined : ctx.graphs.get(graphId);
+	if (graph === undefined) return [""];
+	const ids = graph
+		.describe()
+		.nodes.filter(
+			(n) =>
+				n.name !== "__start__" &&
+				n.name !== "__end__" &&
+				(n.parent !== null || n.subgraph),
+		)
+		.map((n) => n.id.replaceAll("/", ":"));
+	return ["", ...new Set(ids)];
 }

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@langchain/langgraph-sdk";
+import { SqliteCheckpointer, SqliteStore } from "@weft/checkpoint-sqlite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serve } from "../src/index.ts";
+import { review } from "./fixtures/graphs.ts";
+
+let dir: string;
+let server: Awaited<ReturnType<typeof serve>>;
+let client: Client;
+let checkpointer: SqliteCheckpointer;
+let store: SqliteStore;
+
+beforeAll(async () => {
+	dir = mkdtempSync(join(tmpdir(), "weft-bad-options-"));
+	const path = join(dir, "weft.db");
+	checkpointer = new SqliteCheckpointer({ path });
+	store = new SqliteStore({ path });
+	server = await serve({ graphs: { review }, checkpointer, store, port: 0 });
+	client = new Client({
+		apiUrl: `http://127.0.0.1:${server.port}`,
+		callerOptions: { maxRetries: 0 },
+	});
+});
+afterAll(async () => {
+	await server.close();
+	await store.close();
+	checkpointer.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+/** The error body an SDK call was refused with. */
+async function refusal(call: Promise<unknown>): Promise<any> {
+	const error: any = await call.then(
+		() => expect.fail("the call was not refused"),
+		(e) => e,
+	);
+	expect(error.status).toBe(422);
+	return JSON.parse(error.message.replace(/^HTTP \d+: /, ""));
+}
+
+describe("options a LangGraph client may get wrong are refused by name", () => {
+	it("a stream mode Weft does not know names the modes it does, and starts no run", async () => {
+		const thread = await client.threads.create();
+		for (const streamMode of ["value", ["values", "message-tuple"]]) {
+			const body = await refusal(
+				(async () => {
+					for await (const _ of client.runs.stream(thread.thread_id, "review", {
+						input: { topic: "tea" },
+						streamMode: streamMode as never,
+					}));
+				})(),
+			);
+			expect(body.code).toBe("VALIDATION_FAILED");
+			expect(body.detail).toContain("stream_mode");
+			expect(body.detail).toContain(
+				Array.isArray(streamMode) ? '"message-tuple"' : '"value"',
+			);
+			expect(body.detail).toContain('"messages-tuple"');
+		}
+		expect(await client.runs.list(thread.thread_id)).toEqual([]);
+		expect((await client.threads.get(thread.thread_id)).values).toBeNull();
+	});
+
+	it("a command.update the state refuses is 422 before any run, as bad input is; the thread stays paused", async () => {
+		const thread = await client.threads.create();
+		await client.runs.wait(thread.thread_id, "review", {
+			input: { topic: "tea" },
+		});
+		const before = await client.threads.get(thread.thread_id);
+		expect(before.status).toBe("interrupted");
+		for (const update of [{ nope: 1 }, { topic: 5 }]) {
+			const body = await refusal(
+				client.runs.create(thread.thread_id, "review", {
+					command: { resume: "yes", update },
+				}),
+			);
+			expect(body.code).toBe("VALIDATION_FAILED");
+			expect(body.detail).toContain("command.update");
+			expect(body.detail).toContain(Object.keys(update)[0]);
+		}
+		expect((await client.runs.list(thread.thread_id)).length).toBe(1);
+		const after = await client.threads.get(thread.thread_id);
+		expect(after.status).toBe("interrupted");
+		expect(after.values).toEqual(before.values);
+		// the pending question still takes its answer
+		const done = (await client.runs.wait(thread.thread_id, "review", {
+			command: { resume: "yes" },
+		})) as any;
+		expect(done.approved).toBe(true);
+	});
+
+	it("store filters: { $eq } matches as a value does; other operators are refused by name", async () => {
+		await client.store.putItem(["prefs"], "a", { theme: "dark", n: 1 });
+		await client.store.putItem(["prefs"], "b", { theme: "light", n: 2 });
+		const { items } = await client.store.searchItems(["prefs"], {
+			filter: { theme: { $eq: "dark" } },
+		});
+		expect(items.map((i) => i.key)).toEqual(["a"]);
+		const body = await refusal(
+			client.store.searchItems(["prefs"], { filter: { n: { $gt: 1 } } }),
+		);
+		expect(body.code).toBe("VALIDATION_FAILED");
+		expect(body.detail).toContain("filter.n");
+		expect(body.detail).toContain('"$gt"');
+		expect(body.detail).toContain("$eq");
+		// nothing changed
+		expect((await client.store.getItem(["prefs"], "b"))?.value).toEqual({
+			theme: "light",
+			n: 2,
+		});
+	});
+});

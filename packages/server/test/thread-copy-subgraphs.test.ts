@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@langchain/langgraph-sdk";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
+import { END, reducer, START, StateGraph } from "@weft/graph";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { serve } from "../src/index.ts";
+import { reviewInside } from "./fixtures/graphs.ts";
+
+/** `reviewInside` as the node `outer`: the question is asked two subgraphs down (`outer:inner`). */
+const reviewDeep = new StateGraph(
+	z.object({
+		topic: z.string().default(""),
+		notes: reducer(
+			z.array(z.string()),
+			(a, b) => [...a, ...b],
+			() => [],
+		),
+		approved: z.boolean().default(false),
+	}),
+)
+	.addNode("outer", reviewInside)
+	.addEdge(START, "outer")
+	.addEdge("outer", END)
+	.compile({ name: "reviewDeep" });
+
+let dir: string;
+let server: Awaited<ReturnType<typeof serve>>;
+let client: Client;
+let checkpointer: SqliteCheckpointer;
+
+beforeAll(async () => {
+	dir = mkdtempSync(join(tmpdir(), "weft-copy-sub-"));
+	checkpointer = new SqliteCheckpointer({ path: join(dir, "weft.db") });
+	server = await serve({
+		graphs: { reviewInside, reviewDeep },
+		checkpointer,
+		port: 0,
+	});
+	client = new Client({
+		apiUrl: `http://127.0.0.1:${server.port}`,
+		callerOptions: { maxRetries: 0 },
+	});
+});
+afterAll(async () => {
+	await server.close();
+	checkpointer.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe("threads.copy of a thread paused inside a subgraph", () => {
+	for (const graph of ["reviewInside", "reviewDeep"]) {
+		it(`${graph}: the copy resumes, and the source is untouched`, async () => {
+			const source = await client.threads.create();
+			const paused = (await client.runs.wait(source.thread_id, graph, {
+				input: { topic: "tea" },
+			})) as any;
+			expect(paused.__interrupt__[0].value).toEqual({ question: "approve?" });
+			const copy = await client.threads.copy(source.thread_id);
+			expect(copy.status).toBe("interrupted");
+			const done = (await client.runs.wait(copy.thread_id, graph, {
+				command: { resume: "yes" },
+			})) as any;
+			expect(done).toMatchObject({
+				approved: true,
+				notes: ["plan tea", "review yes"],
+			});
+			expect((await client.threads.get(copy.thread_id)).status).toBe("idle");
+			// the source still waits for its own answer, and takes another one
+			expect((await client.threads.get(source.thread_id)).status).toBe(
+				"interrupted",
+			);
+			const other = (await client.runs.wait(source.thread_id, graph, {
+				command: { resume: "no" },
+			})) as any;
+			expect(other).toMatchObject({
+				approved: false,
+				notes: ["plan tea", "review no"],
+			});
+		});
+	}
+});
