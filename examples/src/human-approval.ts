@@ -1,3 +1,4 @@
+// #region define
 import {
 	Command,
 	human,
@@ -7,7 +8,6 @@ import {
 } from "@weft/graph";
 import { z } from "zod";
 
-// #region define
 const review = human("review", {
 	request: z.object({ draft: z.string() }),
 	response: z.discriminatedUnion("action", [

@@ -191,7 +191,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 			say(
 				styleText(
 					"yellow",
-					`⏸  paused for review: a ${request.draft.split("\n").length}-line draft from ${request.sources} passages`,
+					`⏸  paused for review: ${aOrAn(request.draft.split("\n").length)}-line draft from ${request.sources} passages`,
 				),
 			);
 			let answer: Answer | "interrupted" | "none" = "none";
@@ -282,7 +282,13 @@ function describe(node: string, data: Record<string, unknown>): string {
 		return `gaps: ${(data.gaps as string[]).length === 0 ? "none" : (data.gaps as string[]).join(" | ")}`;
 	if (node === "write")
 		return `draft of ${String(data.report).length} characters`;
-	return Object.keys(data).join(", ");
+	const keys = Object.keys(data);
+	return keys.length === 0 ? "wrote nothing" : `wrote ${keys.join(", ")}`;
+}
+
+/** "a 15" or "an 18": the article a number takes when read aloud (8, 11, 18, 80…, 800… start with a vowel). */
+function aOrAn(n: number): string {
+	return /^(8|11|18)(\d{3})*$|^8/.test(String(n)) ? `an ${n}` : `a ${n}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

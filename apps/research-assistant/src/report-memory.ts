@@ -36,8 +36,9 @@ export async function rememberReport(
 	report: string,
 ): Promise<void> {
 	if (ctx.store === undefined || ctx.threadId === undefined) return;
+	// the text without its headings (the title and each section's), so an excerpt reads as prose
 	const excerpt = report
-		.replace(/^#.*$/m, "")
+		.replace(/^#.*$/gm, "")
 		.replace(/\s+/g, " ")
 		.trim()
 		.slice(0, 400);
@@ -52,7 +53,9 @@ export async function rememberReport(
 /** The report's section citing earlier reports, as `[report:thread]` (empty without any). */
 export function earlierReportsSection(past: readonly PastReport[]): string {
 	if (past.length === 0) return "";
+	// a blank line before the heading: the report's text ends without one
 	return [
+		"",
 		"",
 		"## Earlier reports",
 		"",

@@ -26,7 +26,10 @@ import { pendingCommand } from "./commands/pending.ts";
 import { recoverCommand } from "./commands/recover.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
-import { registerServeWorker } from "./commands/serve-worker.ts";
+import {
+	registerServeWorker,
+	serveWorkerExamples,
+} from "./commands/serve-worker.ts";
 import { showCommand } from "./commands/show.ts";
 import { statsCommand } from "./commands/stats-command.ts";
 import { registerStudio } from "./commands/studio.ts";
@@ -148,13 +151,17 @@ export function createProgram(exit: (code: number) => void): Program {
 		"weft dev --config weft.json --port 2024",
 	]);
 	// serve and worker take --graph as dev does (their store is --postgres, one of their own options)
-	for (const name of ["serve", "worker"])
-		program.commands
-			.find((c) => c.name() === name)!
-			.addHelpText(
-				"after",
-				`\nGraphs (before or after \`${name}\`):\n${graphHelp}`,
-			);
+	// (then their examples, as dev's follow its section)
+	for (const name of ["serve", "worker"] as const)
+		withExamples(
+			program.commands
+				.find((c) => c.name() === name)!
+				.addHelpText(
+					"after",
+					`\nGraphs (before or after \`${name}\`):\n${graphHelp}`,
+				),
+			serveWorkerExamples[name],
+		);
 	for (const c of program.commands) c.exitOverride().showHelpAfterError();
 	return program;
 }
@@ -283,8 +290,15 @@ export async function main(argv: string[]): Promise<number> {
 		if (e.code === "commander.helpDisplayed" || e.code === "commander.version")
 			return 0;
 		if (e.code === "commander.help") {
-			// no command named (`weft`, `weft eval`): its help, as a usage error
+			// no command named (`weft`, `weft eval`): its help, then the usage error every mistake prints
 			if (mistake?.help !== undefined) process.stderr.write(mistake.help);
+			const named = mistake?.command ?? "weft";
+			const hint = `pick one of the commands above (\`${named.replace(/^weft\b/, WEFT)} <command> --help\` shows its options and examples)`;
+			write(
+				wantsJson(argv),
+				{ error: { code: "USAGE", message: `${named} needs a command`, hint } },
+				`\n${pc.red("error USAGE")} ${named} needs a command\n${pc.dim(`hint: ${hint}`)}`,
+			);
 			return EXIT.usage;
 		}
 		if (mistake !== undefined) {

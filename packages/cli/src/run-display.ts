@@ -186,7 +186,8 @@ function stepsText(result: RunResult): string {
 	if (saved === undefined || saved >= result.steps)
 		return plural(result.steps, "step");
 	const stopped = result.status === "cancelled" ? "cancelled" : "paused";
-	return `${plural(saved, "step")}, ${stopped} in ${last === undefined ? "the next" : `step ${last + 1}`}`;
+	// no checkpoint at all (`weft continue` on a thread still waiting for its answer): no step to name
+	return `${plural(saved, "step")}, ${stopped} ${last === undefined ? "before a step was saved" : `in step ${last + 1}`}`;
 }
 
 /** Prints how a run ended, and what to do next when it waits for an answer. */

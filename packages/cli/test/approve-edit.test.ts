@@ -187,7 +187,7 @@ describe("weft approve --edit", () => {
 		expect(refused.code).toBe(1);
 		expect(refused.stderr).toContain("lacks mail:send");
 		expect(refused.stderr).toContain(
-			`hint: the scopes saved with thread unscoped do not cover it: answer as a caller granted them (\`weft ${db.join(" ")} approve unscoped --scopes mail:send\`), or reject it; the request is still pending`,
+			`hint: thread unscoped has no scopes saved (it ran without --scopes, or a server ran it: the CLI does not see a server run's context): answer as a caller granted them (\`weft ${db.join(" ")} approve unscoped --scopes mail:send\`), or reject it; the request is still pending`,
 		);
 	});
 

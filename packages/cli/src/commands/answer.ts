@@ -208,8 +208,12 @@ export async function answer(
 		edit,
 	).catch(async (error: unknown) => {
 		throw (
-			scopeRefusal(error, threadId, opts.scopes !== undefined, (scopes) =>
-				sameAnswer(threadId, given, opts, env, scopes),
+			scopeRefusal(
+				error,
+				threadId,
+				opts.scopes !== undefined,
+				config.context !== undefined,
+				(scopes) => sameAnswer(threadId, given, opts, env, scopes),
 			) ??
 			(await answeredMeanwhile(
 				error,
@@ -284,6 +288,8 @@ function scopeRefusal(
 	error: unknown,
 	threadId: string,
 	scopesGiven: boolean,
+	/** whether the branch has a context saved (a thread `weft run` ran without --scopes, or a server ran, has none) */
+	saved: boolean,
 	command: (scopes: string) => string,
 ): ValidationError | undefined {
 	if (!isWeftError(error, "VALIDATION_FAILED")) return undefined;
@@ -301,7 +307,9 @@ function scopeRefusal(
 		issues,
 		hint: scopesGiven
 			? `answer with scopes that cover the request (${approve}), leave --scopes out to use the ones saved with the thread, or reject it; the request is still pending`
-			: `the scopes saved with thread ${threadId} do not cover it: answer as a caller granted them (${approve}), or reject it; the request is still pending`,
+			: saved
+				? `the scopes saved with thread ${threadId} do not cover it: answer as a caller granted them (${approve}), or reject it; the request is still pending`
+				: `thread ${threadId} has no scopes saved (it ran without --scopes, or a server ran it: the CLI does not see a server run's context): answer as a caller granted them (${approve}), or reject it; the request is still pending`,
 		cause: error,
 	});
 }

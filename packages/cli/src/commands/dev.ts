@@ -297,7 +297,7 @@ export async function dev(
 		throw error;
 	}
 	process.stdout.write(
-		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")})\n`,
+		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; studio: http://${o.host}:${server.port}/studio/)\n`,
 	);
 	const lost = await stop.stopped;
 	await server.close();

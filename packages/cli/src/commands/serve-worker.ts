@@ -3,7 +3,6 @@ import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { portOf, positiveInt, UsageError } from "../cli-error.ts";
-import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import { openStore } from "../store.ts";
@@ -185,7 +184,7 @@ export function registerServeWorker(
 				"on SIGTERM, how long runs in flight may finish (worker: then handed to another worker)",
 				"10s",
 			);
-	const serveCmd = common(
+	common(
 		program
 			.command("serve")
 			.description(
@@ -210,7 +209,7 @@ export function registerServeWorker(
 				exit(report(error));
 			}
 		});
-	const workerCmd = common(
+	common(
 		program
 			.command("worker")
 			.description(
@@ -236,10 +235,14 @@ export function registerServeWorker(
 				exit(report(error));
 			}
 		});
-	withExamples(serveCmd, [
-		"weft serve --postgres postgres://localhost/weft --config weft.json --port 2024",
-	]);
-	withExamples(workerCmd, [
-		"weft worker --postgres postgres://localhost/weft --config weft.json --concurrency 4",
-	]);
 }
+
+/** The examples of `serve` and `worker`'s help, printed by main.ts after the section on --graph. */
+export const serveWorkerExamples: Record<"serve" | "worker", string[]> = {
+	serve: [
+		"weft serve --postgres postgres://localhost/weft --config weft.json --port 2024",
+	],
+	worker: [
+		"weft worker --postgres postgres://localhost/weft --config weft.json --concurrency 4",
+	],
+};
