@@ -290,12 +290,18 @@ export async function main(argv: string[]): Promise<number> {
 		if (e.code === "commander.helpDisplayed" || e.code === "commander.version")
 			return 0;
 		if (e.code === "commander.help") {
-			// no command named (`weft`, `weft eval`): its help, then the usage error every mistake prints
-			if (mistake?.help !== undefined) process.stderr.write(mistake.help);
+			// no command named (`weft`, `weft eval`): its help, then the usage error every mistake prints (with
+			// --json, only the error, on stdout, as every usage error)
+			const json = wantsJson(argv);
+			if (!json && mistake?.help !== undefined)
+				process.stderr.write(mistake.help);
 			const named = mistake?.command ?? "weft";
-			const hint = `pick one of the commands above (\`${named.replace(/^weft\b/, WEFT)} <command> --help\` shows its options and examples)`;
+			const invoked = named.replace(/^weft\b/, WEFT);
+			const hint = json
+				? `\`${invoked} --help\` lists its commands; \`${invoked} <command> --help\` shows one's options and examples`
+				: `pick one of the commands above (\`${invoked} <command> --help\` shows its options and examples)`;
 			write(
-				wantsJson(argv),
+				json,
 				{ error: { code: "USAGE", message: `${named} needs a command`, hint } },
 				`\n${pc.red("error USAGE")} ${named} needs a command\n${pc.dim(`hint: ${hint}`)}`,
 			);

@@ -40,4 +40,21 @@ describe("command-line mistakes", () => {
 			expect(text.stderr).not.toContain("Options:");
 		}
 	});
+
+	it("no command named: the help and a USAGE error (exit 2); with --json only the error, on stdout", async () => {
+		const text = await weft(db);
+		expect(text.code).toBe(2);
+		expect(text.stdout).toBe("");
+		expect(text.stderr).toMatch(/^Usage: weft/);
+		expect(text.stderr).toContain(`error USAGE weft needs a command`);
+		expect(text.stderr).toMatch(/hint: pick one of the commands above/);
+		const json = await weft([...db, "--json"]);
+		expect(json.code).toBe(2);
+		expect(json.stderr).toBe("");
+		expect(json.json?.error).toMatchObject({
+			code: "USAGE",
+			message: `weft needs a command`,
+		});
+		expect(json.json.error.hint).toMatch(/--help` lists its commands/);
+	});
 });
