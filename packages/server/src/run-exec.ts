@@ -3,6 +3,7 @@ import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { DebugModes } from "./debug-modes.ts";
 import { toHttpError } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
+import { ReturnedMessages } from "./returned-messages.ts";
 import type { RunRequest } from "./rollback.ts";
 import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
@@ -147,6 +148,12 @@ export async function executeRun(
 	const modes = [...requested].flatMap((m) =>
 		MODES[m] === undefined ? [] : [MODES[m]!],
 	);
+	// messages-tuple also sends the messages nodes return without streaming: it reads the updates
+	const returned = requested.has("messages-tuple")
+		? new ReturnedMessages()
+		: undefined;
+	if (returned !== undefined && !modes.includes("updates"))
+		modes.push("updates");
 	const input =
 		options.recover === true
 			? null
@@ -216,11 +223,17 @@ export async function executeRun(
 			// as LangGraph's: a run that goes on from a checkpoint (a resume, input null) first sends the
 			// state it goes on from (one with input or an update sends it once applied: the runtime does);
 			// a next attempt has rebuilt it with the committed steps (`committedEvents`)
-			if (options.recover !== true && goesOn(body) && requested.has("values")) {
+			// (and messages-tuple's returned messages leave out those the resumed nodes read)
+			if (
+				options.recover !== true &&
+				goesOn(body) &&
+				(requested.has("values") || returned !== undefined)
+			) {
 				const start = await startState(graph, run.threadId, checkpointId);
 				if (start !== undefined) {
 					values = start;
-					emit("values", start);
+					returned?.state(start);
+					if (requested.has("values")) emit("values", start);
 				}
 			}
 			for await (const ev of graph.stream(input as never, {
@@ -242,6 +255,7 @@ export async function executeRun(
 				if (ev.type === "message") {
 					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
 					const metadata = { ...runMetadata, ...messageMetadata(ev) };
+					returned?.streamed(chunk);
 					if (requested.has("messages-tuple"))
 						sink.push(
 							nested && ev.tasks.length > 1
@@ -255,11 +269,18 @@ export async function executeRun(
 				else if (ev.type === "values") {
 					subgraphs?.stepEnded();
 					values = ev.data as Record<string, unknown>;
+					returned?.state(values);
 					if (requested.has("values")) emit("values", values);
 					older?.values(values);
-				} else if (ev.type === "update" && requested.has("updates"))
-					emit("updates", { [ev.node]: ev.data });
-				else if (ev.type === "custom" && requested.has("custom"))
+				} else if (ev.type === "update") {
+					if (requested.has("updates")) emit("updates", { [ev.node]: ev.data });
+					const origin = { step: ev.step, tasks: [ev.task] };
+					for (const m of returned?.fresh(ev.data) ?? [])
+						sink.push("messages", [
+							messageDict(m),
+							{ ...runMetadata, ...messageMetadata(origin) },
+						]);
+				} else if (ev.type === "custom" && requested.has("custom"))
 					sink.push("custom", toWire(ev.data));
 				else if (ev.type === "checkpoint")
 					await debug?.checkpoint(ev.checkpointId);

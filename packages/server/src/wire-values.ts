@@ -1,7 +1,7 @@
 import { WeftError } from "@weft/checkpoint";
 
 /** A `@langchain/core` message (duck-typed: the server does not import LangChain). */
-interface MessageLike {
+export interface MessageLike {
 	getType(): string;
 	content: unknown;
 	id?: string | undefined;
@@ -13,7 +13,7 @@ interface MessageLike {
 	usage_metadata?: unknown;
 }
 
-const isMessage = (v: unknown): v is MessageLike =>
+export const isMessage = (v: unknown): v is MessageLike =>
 	typeof v === "object" &&
 	v !== null &&
 	typeof (v as MessageLike).getType === "function" &&

@@ -73,17 +73,21 @@ export class EventSink {
 			this.emit("checkpoints", { type: "checkpoint", checkpointId, step });
 	}
 
-	/** What each task of a committed step wrote. */
+	/** What each task of a committed step wrote; `ranFrom`: the checkpoint the step's tasks ran from. */
 	updates(
 		step: number,
 		outcomes: ReadonlyArray<{
-			task: { node: string };
+			task: { node: string; id: string };
 			writes: ReadonlyArray<readonly [string, string, unknown]>;
 		}>,
+		ranFrom: string | undefined,
 	): void {
 		if (!this.wants("updates")) return;
-		for (const o of outcomes)
+		for (const o of outcomes) {
+			const { node, id } = o.task;
+			const task = { node, id, checkpointId: ranFrom };
 			for (const data of updateObjects(o.writes))
-				this.emit("updates", { type: "update", step, node: o.task.node, data });
+				this.emit("updates", { type: "update", step, node, data, task });
+		}
 	}
 }

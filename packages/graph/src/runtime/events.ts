@@ -106,6 +106,8 @@ export type StreamEvent<TState = Record<string, unknown>> =
 			step: number;
 			node: string;
 			data: Record<string, unknown>;
+			/** The task that wrote it (its id, and the checkpoint its step ran from), as a `message` names it. */
+			task: EventTask;
 	  } & EventNamespace)
 	| ({ type: "message"; node: string; chunk: unknown } & EventOrigin)
 	| ({ type: "custom"; node: string; data: unknown } & EventNamespace)

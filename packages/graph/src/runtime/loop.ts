@@ -383,6 +383,7 @@ export class Run {
 		outcomes?: DoneOutcome[],
 	): Promise<void> | undefined {
 		this.#at.step += 1;
+		const ranFrom = this.#store?.checkpointId;
 		const checkpointId = this.#store?.commit(
 			{
 				step: this.#at.step,
@@ -399,17 +400,22 @@ export class Run {
 			this.#rt.snapshots,
 		);
 		if (checkpointId instanceof Promise)
-			return checkpointId.then((id) => this.#committed(id, outcomes));
-		return this.#committed(checkpointId, outcomes);
+			return checkpointId.then((id) => this.#committed(id, outcomes, ranFrom));
+		return this.#committed(checkpointId, outcomes, ranFrom);
 	}
 
-	/** Once a step is saved: what each task wrote, then the state (LangGraph's order), then its id. */
+	/**
+	 * Once a step is saved: what each task wrote, then the state (LangGraph's order), then its id.
+	 * `ranFrom`: the checkpoint the step's tasks ran from.
+	 */
 	#committed(
 		checkpointId: string | undefined,
 		outcomes: DoneOutcome[] | undefined,
+		ranFrom: string | undefined,
 	): undefined {
 		if (checkpointId !== undefined) this.#usage.stepStored();
-		if (outcomes !== undefined) this.#events.updates(this.#at.step, outcomes);
+		if (outcomes !== undefined)
+			this.#events.updates(this.#at.step, outcomes, ranFrom);
 		this.#events.committed(this.#at.step, this.#at.values, checkpointId);
 		return undefined;
 	}
