@@ -3,24 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { END, reducer, START, StateGraph } from "@weft/graph";
+import { END, START, StateGraph } from "@weft/graph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { serve } from "../src/index.ts";
-import { reviewInside } from "./fixtures/graphs.ts";
+import { ReviewState, reviewInside } from "./fixtures/graphs.ts";
 
 /** `reviewInside` as the node `outer`: the question is asked two subgraphs down (`outer:inner`). */
-const reviewDeep = new StateGraph(
-	z.object({
-		topic: z.string().default(""),
-		notes: reducer(
-			z.array(z.string()),
-			(a, b) => [...a, ...b],
-			() => [],
-		),
-		approved: z.boolean().default(false),
-	}),
-)
+const reviewDeep = new StateGraph(ReviewState)
 	.addNode("outer", reviewInside)
 	.addEdge(START, "outer")
 	.addEdge("outer", END)
