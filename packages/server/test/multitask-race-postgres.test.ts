@@ -60,6 +60,10 @@ describe.skipIf(!available)(
 			await multitaskCases.interrupt(clients[1]!);
 			await multitaskCases.rollback(clients[0]!);
 		}, 60_000);
+		it("interrupt and rollback stop the active run and the run enqueued behind it", async () => {
+			await multitaskCases.behindQueue(clients[0]!, "interrupt");
+			await multitaskCases.behindQueue(clients[1]!, "rollback");
+		}, 60_000);
 	},
 );
 

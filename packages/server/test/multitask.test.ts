@@ -37,6 +37,10 @@ describe("multitask strategies in process (weft dev)", () => {
 		multitaskCases.rollback(client));
 	it("interrupt cancels the active run and runs the new one", () =>
 		multitaskCases.interrupt(client));
+	it("interrupt and rollback stop the active run and the run enqueued behind it", async () => {
+		await multitaskCases.behindQueue(client, "interrupt");
+		await multitaskCases.behindQueue(client, "rollback");
+	});
 	it("reject: of concurrent runs.create on one thread, exactly one is admitted", () =>
 		multitaskCases.race([client, client, client], 5));
 });

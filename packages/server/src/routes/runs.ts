@@ -234,11 +234,29 @@ async function admit(
 	// enqueue: the new run waits behind the active one (the executor starts it when that one ends)
 	if (active !== undefined && strategy === "enqueue") return undefined;
 	let rolledBack: string | undefined;
-	if (active !== undefined && strategy === "interrupt")
-		await ctx.runs.cancel(active, true);
-	else if (active !== undefined && strategy === "rollback") {
-		await rollBack(ctx, active);
-		rolledBack = active.runId;
+	if (
+		active !== undefined &&
+		(strategy === "interrupt" || strategy === "rollback")
+	) {
+		// every in-flight run of the thread, as LangGraph's server does: the runs enqueued behind the active
+		// one (newest first, so that none is started as the one ahead of it ends), then the running one.
+		// Only the newest used to be stopped: a queued one, while the running one kept the thread's lease
+		const inFlight = ctx.registry
+			.runsOf(threadId)
+			.filter((r) => r.status === "pending" || r.status === "running")
+			.sort(
+				(a, b) =>
+					Number(a.status === "running") - Number(b.status === "running"),
+			);
+		for (const run of inFlight) {
+			// a queued run is cancelled at once; waiting for it (in process) would wait for the runs ahead
+			const wait = run.status === "running";
+			if (strategy === "interrupt") await ctx.runs.cancel(run, wait);
+			else {
+				await rollBack(ctx, run, wait);
+				rolledBack = run.runId;
+			}
+		}
 	} else if (active !== undefined)
 		throw threadBusy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await threadLeaseOf(ctx.checkpointer, threadId))?.lease;
@@ -262,8 +280,12 @@ async function admit(
  * until it has stopped, deletes its record, and has its thread read as before it (`headOf`). Its
  * checkpoints stay in the store as an abandoned branch (decision 0036).
  */
-async function rollBack(ctx: ServerContext, run: RunRecord): Promise<void> {
-	await ctx.runs.cancel(run, true);
+async function rollBack(
+	ctx: ServerContext,
+	run: RunRecord,
+	wait = true,
+): Promise<void> {
+	await ctx.runs.cancel(run, wait);
 	ctx.registry.runs.delete(run.runId);
 	const thread = ctx.registry.threads.get(run.threadId);
 	if (thread !== undefined)

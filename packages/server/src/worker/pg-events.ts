@@ -280,15 +280,34 @@ export class PgRunEvents extends RunEventLog {
 			// read "ended" before the rows: events are all written before the final status is
 			const ended = this.#watch.ended(this.#runId);
 			const waiting = this.#watch.wait(this.#runId, signal);
-			const { rows } = await this.#pool.query(
-				"SELECT seq, event, data FROM weft_server.run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
-				[this.#runId, after],
-			);
-			for (const row of rows as {
-				seq: number;
-				event: string;
-				data: unknown;
-			}[]) {
+			let rows: { seq: number; event: string; data: unknown }[] = [];
+			try {
+				// a dropped connection is read again on another (the pool opens one): the stream goes on
+				await retried(
+					async () => {
+						rows = (
+							await this.#pool.query(
+								"SELECT seq, event, data FROM weft_server.run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
+								[this.#runId, after],
+							)
+						).rows;
+					},
+					() => signal?.aborted === true,
+				);
+			} catch (error) {
+				// the store stays out of reach: say so rather than end as if the run had (the client joins
+				// again with Last-Event-ID, this event's id being the last one it got)
+				yield {
+					id: String(after),
+					event: "error",
+					data: {
+						error: "STORE_UNAVAILABLE",
+						message: `the run's events could not be read: ${error instanceof Error ? error.message : String(error)}; join the run again with Last-Event-ID ${after}`,
+					},
+				};
+				return;
+			}
+			for (const row of rows) {
 				after = row.seq;
 				yield { id: String(row.seq), event: row.event, data: row.data };
 			}
