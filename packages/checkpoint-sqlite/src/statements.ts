@@ -20,6 +20,13 @@ const ROOT_COUNT = (thread: string) =>
 const ROOT_HEADS = (thread: string) =>
 	`SELECT json_group_array(c.checkpoint_id ORDER BY c.seq DESC) FROM checkpoints c WHERE c.thread_id = ${thread} AND c.ns = '' AND ${NO_CHILD}`;
 
+/**
+ * Whether a thread row's cached root heads read as a JSON array. A damaged cache (not JSON, no array) is
+ * treated as unknown: computed again from the checkpoints, never a JSON error for the whole listing.
+ */
+const HEADS_READ = (column: string) =>
+	`(json_valid(${column}) AND json_type(${column}) = 'array')`;
+
 /** The SQL of every fixed statement, prepared once per connection. */
 export const SQL = {
 	exists: `SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
@@ -38,13 +45,15 @@ export const SQL = {
 	 */
 	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
-			root_heads = CASE WHEN @ns = '' AND root_heads IS NOT NULL THEN (
+			root_heads = CASE WHEN @ns = '' AND ${HEADS_READ("root_heads")} THEN (
 				SELECT json_group_array(value ORDER BY k) FROM (
 					SELECT @id AS value, -1 AS k
 					UNION ALL SELECT value, key FROM json_each(root_heads) WHERE value IS NOT @parent))
+				WHEN @ns = '' THEN NULL
 				ELSE root_heads END
 		WHERE thread_id = @thread
-		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, root_count IS NULL AS root_unknown`,
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
+			(root_count IS NULL OR root_heads IS NULL) AS root_unknown`,
 	/**
 	 * Computes a thread's root count and heads from its checkpoints: once per thread whose columns are
 	 * unknown (its first root put after the migration or after a row made without them), and after a prune.
@@ -52,7 +61,7 @@ export const SQL = {
 	fillRoot: `UPDATE threads SET root_count = (${ROOT_COUNT("@thread")}), root_heads = (${ROOT_HEADS("@thread")})
 		WHERE thread_id = @thread`,
 	/** The root heads a thread row keeps (NULL: not known; no row: undefined). */
-	rootHeadsOf: "SELECT root_heads FROM threads WHERE thread_id = ?",
+	rootHeadsOf: `SELECT CASE WHEN ${HEADS_READ("root_heads")} THEN root_heads END FROM threads WHERE thread_id = ?`,
 	/**
 	 * Summaries of the root checkpoints named in the JSON array @ids (newest first), one id lookup each:
 	 * CROSS JOIN keeps the ids outside, so the planner never walks the thread's seq index instead.
@@ -147,7 +156,7 @@ function threadsSql(where: string): string {
 	return `SELECT t.thread_id, t.status, t.created_at, t.updated_at, t.lease_token, t.lease_owner, t.lease_expires_at,
 		latest.checkpoint_id, latest.step,
 		coalesce(t.root_count, (${ROOT_COUNT("t.thread_id")})) AS checkpoints,
-		coalesce(t.root_heads, (${ROOT_HEADS("t.thread_id")})) AS heads
+		coalesce(CASE WHEN ${HEADS_READ("t.root_heads")} THEN t.root_heads END, (${ROOT_HEADS("t.thread_id")})) AS heads
 		FROM threads t
 		LEFT JOIN checkpoints latest ON latest.rowid = (
 			SELECT rowid FROM checkpoints l WHERE l.thread_id = t.thread_id AND l.ns = '' ORDER BY l.seq DESC LIMIT 1)

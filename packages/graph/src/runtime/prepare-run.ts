@@ -139,7 +139,7 @@ async function prepareContinue(
 		: updated !== undefined && resume === undefined
 			? withoutOpenQuestions(tuple.pendingWrites)
 			: tuple.pendingWrites;
-	const memory = groupPending(carried);
+	const memory = groupPending(carried, tuple.checkpoint);
 	const pending = unanswered(at.tasks, memory);
 	// nothing to answer on the newest head: say where a question waits, if on another branch
 	if (

@@ -3,6 +3,7 @@ import {
 	type Checkpointer,
 	type CheckpointTuple,
 	isUnreadableData,
+	isWeftError,
 	type WeftError,
 } from "@weft/checkpoint";
 import { groupPending, unanswered } from "./interrupts.ts";
@@ -71,7 +72,14 @@ export class ThreadHeads {
 	): Promise<{ checkpointId: string; branch: number } | undefined> {
 		for await (const h of this.#read(await this.#list(), except)) {
 			if (h.tuple === undefined) continue;
-			const memory = groupPending(h.tuple.pendingWrites);
+			let memory: ReturnType<typeof groupPending>;
+			try {
+				memory = groupPending(h.tuple.pendingWrites, h.tuple.checkpoint);
+			} catch (error) {
+				// a damaged record: a head that cannot be read, passed over
+				if (isWeftError(error, "CORRUPT_CHECKPOINT")) continue;
+				throw error;
+			}
 			if (unanswered(h.tuple.checkpoint.data.tasks, memory).length > 0)
 				return { checkpointId: h.checkpointId, branch: h.branch };
 		}
