@@ -15,13 +15,15 @@ import { median } from "./stats.ts";
 export const SQLITE_PUT = {
 	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
-			root_heads = CASE WHEN @ns = '' AND root_heads IS NOT NULL THEN (
+			root_heads = CASE WHEN @ns = '' AND (json_valid(root_heads) AND json_type(root_heads) = 'array') THEN (
 				SELECT json_group_array(value ORDER BY k) FROM (
 					SELECT @id AS value, -1 AS k
 					UNION ALL SELECT value, key FROM json_each(root_heads) WHERE value IS NOT @parent))
+				WHEN @ns = '' THEN NULL
 				ELSE root_heads END
 		WHERE thread_id = @thread
-		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, root_count IS NULL AS root_unknown`,
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
+			(root_count IS NULL OR root_heads IS NULL) AS root_unknown`,
 	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id) AS found,
 		EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND parent_id = @id) AS taken`,
 	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)

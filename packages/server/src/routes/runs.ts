@@ -248,9 +248,11 @@ async function admit(
 				(a, b) =>
 					Number(a.status === "running") - Number(b.status === "running"),
 			);
+		// a queued run behind a running one is cancelled at once: waiting for it (in process) would wait
+		// for the run ahead; one with none ahead is waited for (a worker may be starting it)
+		const running = inFlight.some((r) => r.status === "running");
 		for (const run of inFlight) {
-			// a queued run is cancelled at once; waiting for it (in process) would wait for the runs ahead
-			const wait = run.status === "running";
+			const wait = run.status === "running" || !running;
 			if (strategy === "interrupt") await ctx.runs.cancel(run, wait);
 			else {
 				await rollBack(ctx, run, wait);
