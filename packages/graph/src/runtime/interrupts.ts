@@ -128,8 +128,7 @@ export function groupPending(
 	const out = new Map<string, TaskMemory>();
 	const of = (taskId: string) => getOrAdd(out, taskId, emptyMemory);
 	for (const w of writes) {
-		const problem = recordProblem(w);
-		if (problem !== undefined) throw corruptCheckpoint(place, problem);
+		checkRecord(w, place);
 		const m = of(w.taskId);
 		switch (w.kind) {
 			case "done":
@@ -159,6 +158,19 @@ export function groupPending(
 		}
 	}
 	return out;
+}
+
+/** Throws CORRUPT_CHECKPOINT naming `place` for the first pending write that is not a whole record. */
+export function checkRecords(
+	writes: readonly PendingWrite[],
+	place: PendingPlace,
+): void {
+	for (const w of writes) checkRecord(w, place);
+}
+
+function checkRecord(w: PendingWrite, place: PendingPlace): void {
+	const problem = recordProblem(w);
+	if (problem !== undefined) throw corruptCheckpoint(place, problem);
 }
 
 /** What a pending write lacks for its kind (undefined: a whole record). */

@@ -3,10 +3,9 @@ import {
 	type Checkpointer,
 	type CheckpointTuple,
 	isUnreadableData,
-	isWeftError,
 	type WeftError,
 } from "@weft/checkpoint";
-import { groupPending, unanswered } from "./interrupts.ts";
+import { checkRecords, groupPending, unanswered } from "./interrupts.ts";
 
 // The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
 // newest head, which other branch a question waits on.
@@ -72,14 +71,7 @@ export class ThreadHeads {
 	): Promise<{ checkpointId: string; branch: number } | undefined> {
 		for await (const h of this.#read(await this.#list(), except)) {
 			if (h.tuple === undefined) continue;
-			let memory: ReturnType<typeof groupPending>;
-			try {
-				memory = groupPending(h.tuple.pendingWrites, h.tuple.checkpoint);
-			} catch (error) {
-				// a damaged record: a head that cannot be read, passed over
-				if (isWeftError(error, "CORRUPT_CHECKPOINT")) continue;
-				throw error;
-			}
+			const memory = groupPending(h.tuple.pendingWrites, h.tuple.checkpoint);
 			if (unanswered(h.tuple.checkpoint.data.tasks, memory).length > 0)
 				return { checkpointId: h.checkpointId, branch: h.branch };
 		}
@@ -127,13 +119,17 @@ export async function* readHeads(
 ): AsyncGenerator<HeadRead> {
 	for (const [n, checkpointId] of heads.entries()) {
 		if (checkpointId === except) continue;
-		const read = await cp.getTuple({ ...ref, checkpointId }).then(
-			(tuple) => ({ tuple }),
-			(error: unknown) => {
-				if (!isUnreadableData(error)) throw error;
-				return { error };
-			},
-		);
+		let read: { tuple: CheckpointTuple | undefined } | { error: WeftError };
+		try {
+			const tuple = await cp.getTuple({ ...ref, checkpointId });
+			// a pending write that is not a whole record makes the head as unreadable as damaged bytes
+			if (tuple !== undefined)
+				checkRecords(tuple.pendingWrites, tuple.checkpoint);
+			read = { tuple };
+		} catch (error) {
+			if (!isUnreadableData(error)) throw error;
+			read = { error };
+		}
 		yield { checkpointId, branch: n + 1, ...read };
 	}
 }

@@ -130,21 +130,11 @@ export async function waitingRequests(
 		{ threadId, ns: "" },
 		thread.heads,
 	)) {
-		let error = h.error;
-		let waiting: Interrupt[] = [];
-		if (error === undefined && h.tuple !== undefined)
-			try {
-				waiting = pendingInterrupts(h.tuple);
-			} catch (e) {
-				// a pending write that is not a whole record: a head that cannot be read
-				if (!isWeftError(e, "CORRUPT_CHECKPOINT")) throw e;
-				error = e;
-			}
-		if (error !== undefined) {
-			if (options.unreadable === undefined) throw error;
-			options.unreadable(error, h.checkpointId);
-		} else
-			for (const i of waiting)
+		if (h.error !== undefined) {
+			if (options.unreadable === undefined) throw h.error;
+			options.unreadable(h.error, h.checkpointId);
+		} else if (h.tuple !== undefined)
+			for (const i of pendingInterrupts(h.tuple))
 				found.push({
 					...i,
 					threadId,
