@@ -5,7 +5,8 @@ import {
 	isUnreadableData,
 	type WeftError,
 } from "@weft/checkpoint";
-import { checkRecords, groupPending, unanswered } from "./interrupts.ts";
+import { groupPending, unanswered } from "./interrupts.ts";
+import { checkRecords } from "./pending-records.ts";
 
 // The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
 // newest head, which other branch a question waits on.
