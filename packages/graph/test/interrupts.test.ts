@@ -288,6 +288,57 @@ describe("interrupts", () => {
 		expect(rejected.values.answers).toEqual(["reject"]);
 	});
 
+	it("goes on when the same answer is sent again after the run that recorded it stopped (0178)", async () => {
+		let stall = true;
+		let release: (() => void) | undefined;
+		const graph = new StateGraph(S)
+			.addNode("review", async (_s, ctx) => {
+				const answer = await ctx.interrupt<{ ok: boolean; by: string }>("ok?");
+				if (stall)
+					await new Promise<void>((r) => {
+						release = r;
+						ctx.signal.addEventListener("abort", () => r());
+					});
+				return { answers: [`${answer.ok} by ${answer.by}`] };
+			})
+			.addEdge(START, "review")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const paused = await graph.run({}, { threadId: "t" });
+		const id = paused.interrupts[0]!.id;
+		const stop = new AbortController();
+		const first = graph.run(new Command({ resume: { ok: true, by: "ann" } }), {
+			threadId: "t",
+			checkpointId: paused.checkpointId!,
+			signal: stop.signal,
+		});
+		while (release === undefined) await new Promise((r) => setTimeout(r, 1));
+		stop.abort();
+		expect((await first).status).toBe("cancelled");
+		stall = false;
+		// another answer is still refused
+		const other = await graph
+			.run(new Command({ resume: { ok: false, by: "ann" } }), {
+				threadId: "t",
+				checkpointId: paused.checkpointId!,
+			})
+			.catch((e: unknown) => e);
+		expect(isWeftError(other, "NO_PENDING_INTERRUPT")).toBe(true);
+		expect((other as { hint?: string }).hint).toContain("same answer");
+		// the same one, by value or by id, goes on with the recorded answer, once
+		const again = await graph.run(
+			new Command({ resume: { [id]: { ok: true, by: "ann" } } }),
+			{ threadId: "t", checkpointId: paused.checkpointId! },
+		);
+		expect(again.status).toBe("done");
+		expect(again.values.answers).toEqual(["true by ann"]);
+		const more = await graph
+			.run(new Command({ resume: { ok: true, by: "ann" } }), {
+				threadId: "t",
+			})
+			.catch((e: unknown) => e);
+		expect(isWeftError(more, "NO_PENDING_INTERRUPT")).toBe(true);
+	});
+
 	it("refuses to resume a thread without pending interrupts", async () => {
 		const graph = new StateGraph(S)
 			.addNode("a", () => {})

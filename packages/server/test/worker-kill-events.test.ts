@@ -60,6 +60,7 @@ async function runThroughKill(
 	graph: string,
 	body: {
 		input: Record<string, unknown> | null;
+		command?: { resume: unknown };
 		streamMode: string[];
 		interruptBefore?: string[];
 	},
@@ -96,6 +97,7 @@ async function runThroughKill(
 		await prepare?.(thread.thread_id);
 		const run = await client.runs.create(thread.thread_id, graph, {
 			input: body.input,
+			...(body.command === undefined ? {} : { command: body.command }),
 			streamMode: body.streamMode as never,
 			...(body.interruptBefore === undefined
 				? {}
@@ -321,6 +323,25 @@ describe.skipIf(!available)(
 				["updates", { __interrupt__: interrupt }],
 				["values", { notes: ["draft"], answer: "", __interrupt__: interrupt }],
 			]);
+		}, 60_000);
+
+		// found by the server soak (5 Dec): attempt 2 starts a run that made no checkpoint again from its
+		// request, here a resume whose answer attempt 1 had recorded; it was refused as already answered
+		it("a resume run killed after recording its answer, before the step's commit, applies it (decision 0178)", async () => {
+			const { status, events, killed } = await runThroughKill(
+				"ask",
+				{ input: null, command: { resume: "yes" }, streamMode: ["updates"] },
+				{ sql: "put_checkpoint", param: '"nodes":["ask"]' },
+				async (threadId) => {
+					await client.runs.wait(threadId, "ask", { input: {} });
+				},
+			);
+			expect(killed).toBe(true);
+			expect(status).toBe("success");
+			expect(attempts(events)).toEqual([1, 2]);
+			expect(
+				events.filter((e) => e.event === "updates").map((e) => e.data),
+			).toEqual([{ ask: { answer: "yes" } }]);
 		}, 60_000);
 
 		// found by the outside durability audit (2 Dec): the run's checkpoints were no longer the newest, so

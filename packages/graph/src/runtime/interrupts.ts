@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { getOrAdd } from "./get-or-add.ts";
@@ -154,20 +155,50 @@ export function groupPending(
 	return out;
 }
 
-/** Interrupts raised at a checkpoint and not answered yet, in task order. */
-/** Whether a task due at the checkpoint has an interrupt answered by a run that did not finish the step. */
-export function answeredUnfinished(
+/** A pause around a node that a run went past, in `unfinishedAnswers`. */
+const PASSED: unique symbol = Symbol("passed pause");
+
+/**
+ * The answers recorded at a checkpoint, by interrupt id, for tasks due there whose step no run finished (a
+ * run answered and died, or was stopped); empty when there are none. A pause around a node, gone past,
+ * reads as `PASSED`: any resume value goes past it.
+ */
+export function unfinishedAnswers(
 	tasks: readonly TaskSpec[],
 	memory: ReadonlyMap<string, TaskMemory>,
-): boolean {
+): Map<string, unknown> {
+	const out = new Map<string, unknown>();
 	for (const task of tasks) {
 		const m = memory.get(task.id);
-		if (m !== undefined && m.done === undefined && m.resumeCount > 0)
-			return true;
+		if (m === undefined || m.done !== undefined || m.resumeCount === 0)
+			continue;
+		for (const [index, i] of m.interrupts)
+			if (m.resumed(index))
+				out.set(i.id, i.when === undefined ? m.resumes.get(index) : PASSED);
 	}
-	return false;
+	return out;
 }
 
+/**
+ * Whether `resume` is what `recorded` (`unfinishedAnswers`) holds: the one answer, or answers by id each
+ * equal to the one recorded. A run that sends it again (its first attempt answered and died before the
+ * step's commit) goes on with the recorded answers, as `null` would (decision 0178).
+ */
+export function sameAnswers(
+	resume: unknown,
+	recorded: ReadonlyMap<string, unknown>,
+): boolean {
+	const same = (a: unknown, b: unknown) =>
+		a === PASSED || isDeepStrictEqual(a, b);
+	const keys = plainKeys(resume);
+	if (keys.length > 0 && keys.every((k) => recorded.has(k)))
+		return keys.every((k) =>
+			same(recorded.get(k), (resume as Record<string, unknown>)[k]),
+		);
+	return recorded.size === 1 && same(recorded.values().next().value, resume);
+}
+
+/** Interrupts raised at a checkpoint and not answered yet, in task order. */
 export function unanswered(
 	tasks: readonly TaskSpec[],
 	memory: ReadonlyMap<string, TaskMemory>,
@@ -252,7 +283,7 @@ export function matchResume(
 			"NO_PENDING_INTERRUPT",
 			"the interrupt at this checkpoint was already answered, by a run that did not finish its step",
 			{
-				hint: "pass null as input to go on with that answer, or replay({ threadId, checkpointId }) to run the step again as a new branch and answer it anew",
+				hint: "pass null as input (or the same answer again) to go on with that answer, or replay({ threadId, checkpointId }) to run the step again as a new branch and answer it anew",
 			},
 		);
 	if (pending.length === 0) {

@@ -11,14 +11,15 @@ import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
 import {
 	type Answers,
-	answeredUnfinished,
 	assignAnswers,
 	groupPending,
 	isInterruptId,
 	matchResume,
 	noAnswers,
+	sameAnswers,
 	type TaskMemory,
 	unanswered,
+	unfinishedAnswers,
 } from "./interrupts.ts";
 import { route } from "./route.ts";
 import * as fail from "./run-errors.ts";
@@ -147,7 +148,7 @@ async function prepareContinue(
 		pending.length === 0 &&
 		p.config.checkpointId === undefined &&
 		p.parentTask === undefined &&
-		!answeredUnfinished(at.tasks, memory)
+		unfinishedAnswers(at.tasks, memory).size === 0
 	) {
 		const waiting = await store.heads.waitingHead(
 			tuple.checkpoint.checkpointId,
@@ -244,13 +245,14 @@ function answersFor(
 		tasks.length > 0
 	)
 		throw fail.stepCommittedElsewhere(p.threadId!, tuple.checkpoint);
+	const recorded =
+		pending.length === 0 ? unfinishedAnswers(tasks, memory) : undefined;
+	// the same answer again (its first run answered and died before the step's commit): go on with it
+	if (recorded !== undefined && sameAnswers(resume.value, recorded))
+		return undefined;
 	return assignAnswers(
 		pending,
-		matchResume(
-			resume.value,
-			pending,
-			pending.length === 0 && answeredUnfinished(tasks, memory),
-		),
+		matchResume(resume.value, pending, (recorded?.size ?? 0) > 0),
 	);
 }
 
