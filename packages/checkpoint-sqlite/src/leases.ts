@@ -1,5 +1,6 @@
 import { leaseLost, threadBusy } from "@weft/checkpoint";
 import type { Statements } from "./statements.ts";
+import { leaseExpiry } from "./thread-info.ts";
 
 /** The lease columns of a thread row. */
 export interface LeaseRow {
@@ -39,14 +40,14 @@ export function acquire(
 	now: number,
 ): LeaseRow {
 	const row = s.lease.get(threadId) as LeaseRow | undefined;
-	if (
-		row?.lease_owner != null &&
-		row.lease_expires_at !== null &&
-		row.lease_expires_at > now
-	)
+	const held =
+		row?.lease_owner == null || row.lease_expires_at === null
+			? 0
+			: leaseExpiry(row.lease_expires_at);
+	if (held > now)
 		throw threadBusy(threadId, {
-			owner: row.lease_owner,
-			expiresAt: new Date(row.lease_expires_at).toISOString(),
+			owner: row!.lease_owner!,
+			expiresAt: new Date(held).toISOString(),
 		});
 	const expires = now + ttlMs;
 	if (row === undefined) {

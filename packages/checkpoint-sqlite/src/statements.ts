@@ -10,6 +10,9 @@ export const SUMMARY_COLUMNS =
 const KEY = "thread_id = @thread AND ns = @ns";
 /** The highest token a deleted thread handed out: tokens are taken above it (decision 0040). */
 const LEASE_FLOOR = "(SELECT token FROM lease_floor)";
+/** A thread row's lease has lapsed at @now; an expiry that is no time reads as lapsed (`leaseExpiry`). */
+const LAPSED = `(t.lease_expires_at IS NULL OR typeof(t.lease_expires_at) NOT IN ('integer', 'real')
+	OR abs(t.lease_expires_at) > 8.64e15 OR t.lease_expires_at <= @now)`;
 const NO_CHILD =
 	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
 
@@ -143,7 +146,7 @@ export const SQL = {
 	 * page) per thread; the count and heads are scanned only where the row does not know them yet.
 	 */
 	threads: threadsSql(
-		`WHERE @status IS NULL OR (CASE WHEN t.status = 'running' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= @now)
+		`WHERE @status IS NULL OR (CASE WHEN t.status = 'running' AND ${LAPSED}
 			THEN 'stale' ELSE t.status END) = @status`,
 	),
 	thread: threadsSql("WHERE t.thread_id = @thread"),

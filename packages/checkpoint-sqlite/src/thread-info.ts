@@ -27,10 +27,28 @@ export type LeaseRow = Pick<
 	"thread_id" | "status" | "lease_token" | "lease_owner" | "lease_expires_at"
 >;
 
+/** The most ms from the epoch a Date holds. */
+const MAX_TIME = 8.64e15;
+
+/**
+ * A lease's expiry as stored, in ms since the epoch; one that is no time a Date holds (a damaged row: text,
+ * bytes, a number out of range) reads as 0, a lapsed lease, never a RangeError nor a lease held for ever.
+ * The threads query's `stale` filter reads it the same way (statements.ts `LAPSED`).
+ */
+export function leaseExpiry(stored: unknown): number {
+	return typeof stored === "number" && Math.abs(stored) <= MAX_TIME
+		? stored
+		: 0;
+}
+
 /** A thread's status as read ("stale" for a running thread without a live lease) and its lease. */
 export function threadLease(row: LeaseRow, now: number): ThreadLeaseState {
+	const expires =
+		row.lease_expires_at === null
+			? undefined
+			: leaseExpiry(row.lease_expires_at);
 	return {
-		status: readStatus(row.status, row.lease_expires_at ?? undefined, now),
+		status: readStatus(row.status, expires, now),
 		lease:
 			row.lease_owner === null
 				? null
@@ -38,7 +56,7 @@ export function threadLease(row: LeaseRow, now: number): ThreadLeaseState {
 						threadId: row.thread_id,
 						token: row.lease_token,
 						owner: row.lease_owner,
-						expiresAt: new Date(row.lease_expires_at ?? 0).toISOString(),
+						expiresAt: new Date(expires ?? 0).toISOString(),
 					},
 	};
 }

@@ -1,3 +1,4 @@
+// A SQLite thread row damaged from outside: its cached branch heads, its lease expiry.
 // Found from outside (chaos audit, 5 Dec): the SQLite thread row keeps its branch heads as a JSON array
 // (`root_heads`, a cache of what the checkpoints say). Damaged (not JSON, or JSON but no array), it made
 // getThread and listThreads throw a bare SyntaxError for every thread of the file (`weft threads`, `weft
@@ -74,6 +75,55 @@ describe("a thread row whose cached branch heads do not read", () => {
 				expect((await graph.getThread({ threadId: "bad" }))?.heads).toEqual([
 					done.checkpointId,
 				]);
+			} finally {
+				await checkpointer.close();
+			}
+		});
+});
+
+// Found from outside (chaos audit, 5 Dec): a lease expiry that is no time (text, or a number no Date
+// holds) made `new Date(…).toISOString()` throw a bare RangeError for every listing of the file, and a
+// far-future one kept the thread busy for ever. An expiry that does not read is a lapsed lease.
+describe("a thread row whose lease expiry does not read", () => {
+	for (const damaged of ["'soon'", "1e300", "-1e300", "x'00'"])
+		it(`(${damaged}) reads as a lapsed lease: listings work, the thread is stale and can be run`, async () => {
+			const path = join(dir, `lease-${damaged.replace(/\W+/g, "-")}.db`);
+			const checkpointer = new SqliteCheckpointer({ path });
+			const graph = new StateGraph(z.object({ n: z.number().default(0) }))
+				.addNode("add", (s) => ({ n: s.n + 1 }))
+				.addEdge(START, "add")
+				.compile({ checkpointer });
+			try {
+				await graph.run({ n: 1 }, { threadId: "bad" });
+				await graph.run({ n: 1 }, { threadId: "ok" });
+				const raw = new Database(path);
+				raw
+					.prepare(
+						`UPDATE threads SET status = 'running', lease_owner = 'gone', lease_token = lease_token + 1, lease_expires_at = ${damaged} WHERE thread_id = 'bad'`,
+					)
+					.run();
+				raw.close();
+
+				const thread = await graph.getThread({ threadId: "bad" });
+				expect(thread?.status).toBe("stale");
+				expect(thread?.lease?.expiresAt).toBe(new Date(0).toISOString());
+				const listed = await checkpointer.listThreads();
+				expect(listed.map((t) => [t.threadId, t.status]).sort()).toEqual([
+					["bad", "stale"],
+					["ok", "done"],
+				]);
+				expect(
+					(await checkpointer.listThreads({ status: "stale" })).map(
+						(t) => t.threadId,
+					),
+				).toEqual(["bad"]);
+				const done = await graph.recover("bad");
+				expect(done.values.n).toBe(2);
+				const again = await graph.run({ n: 5 }, { threadId: "bad" });
+				expect(again.values.n).toBe(6);
+				expect((await graph.getThread({ threadId: "bad" }))?.status).toBe(
+					"done",
+				);
 			} finally {
 				await checkpointer.close();
 			}
