@@ -95,36 +95,50 @@ const answers: {
 	ok: boolean;
 }[] = [];
 
+/** Each process started: its role and when (to name a lease holder in a failure). */
+const roles = new Map<number, string>();
+const noted = async (role: string, started: Promise<WeftProcess>) => {
+	const p = await started;
+	roles.set(p.child.pid!, `${role} started ${new Date().toISOString()}`);
+	return p;
+};
+
 const startApi = () =>
-	startProcess(
-		[
-			"serve",
-			"--postgres",
-			url,
-			...graphArgs,
-			"--port",
-			String(port),
-			"--shutdown-grace",
-			"1s",
-		],
-		/listening on (http:\/\/[^\s]+)/,
+	noted(
+		"api",
+		startProcess(
+			[
+				"serve",
+				"--postgres",
+				url,
+				...graphArgs,
+				"--port",
+				String(port),
+				"--shutdown-grace",
+				"1s",
+			],
+			/listening on (http:\/\/[^\s]+)/,
+		),
 	);
 const startWorker = () =>
-	startProcess(
-		[
-			"worker",
-			"--postgres",
-			url,
-			...graphArgs,
-			"--concurrency",
-			"4",
-			"--sweep-ms",
-			"500",
-			"--shutdown-grace",
-			"1s",
-		],
-		/weft worker: ready/,
-		{ WEFT_SOAK_EFFECTS: effects },
+	noted(
+		"worker",
+		startProcess(
+			[
+				"worker",
+				"--postgres",
+				url,
+				...graphArgs,
+				"--concurrency",
+				"4",
+				"--sweep-ms",
+				"500",
+				"--shutdown-grace",
+				"1s",
+			],
+			/weft worker: ready/,
+			{ WEFT_SOAK_EFFECTS: effects },
+		),
 	);
 
 /** fetch for the SDK that notes every 5xx and whether its body carries a WeftError code. */
@@ -479,6 +493,28 @@ async function answerAt(
 	return entry.ok;
 }
 
+/**
+ * For a THREAD_BUSY naming its lease holder ("host:pid:…"): which process that is, the chaos that hit it,
+ * and the thread's runs as stored, so that a lease held too long can be told apart from a slow sweep.
+ */
+async function holderOf(error: string): Promise<string[]> {
+	const m =
+		/thread \\?"([^"\\]+)\\?" is (?:held by \\?"|busy: runner )[^:\s]+:(\d+):/.exec(
+			error,
+		);
+	if (m === null) return [];
+	const [, threadId, pid] = m;
+	const runs = await sql<Record<string, unknown>>(
+		"SELECT run_id, status, attempt, lost, claimed_at, cancel_requested, body->>'createdAt' AS created FROM weft_server.runs WHERE thread_id = $1",
+		[threadId],
+		database,
+	).catch((e: unknown) => [{ error: String(e) }]);
+	return [
+		`  holder pid ${pid}: ${roles.get(Number(pid)) ?? "not started by the soak"}; chaos on it: ${JSON.stringify(chaos.filter((c) => c.pid === Number(pid)))}`,
+		`  runs of thread ${threadId}: ${JSON.stringify(runs)}`,
+	];
+}
+
 beforeAll(async () => {
 	if (!available) return;
 	dir = mkdtempSync(join(tmpdir(), "weft-soak-"));
@@ -633,7 +669,7 @@ describe.skipIf(!available)(
 				failures.push(
 					`run ${run.run_id} (thread ${run.thread_id}) still ${run.status} after the storm`,
 				);
-			for (const e of clientErrors) failures.push(e);
+			for (const e of clientErrors) failures.push(e, ...(await holderOf(e)));
 			for (const b of bad5xx)
 				failures.push(`5xx without a WeftError code: ${b}`);
 
