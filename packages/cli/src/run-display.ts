@@ -16,7 +16,7 @@ import {
 	plainMessage,
 	plainValue,
 } from "./render/messages.ts";
-import { label } from "./render/output.ts";
+import { label, shortId } from "./render/output.ts";
 import { Progress } from "./render/progress.ts";
 import { plural } from "./render/terminal.ts";
 import { indent, stateText, valueText } from "./render/values.ts";
@@ -130,7 +130,7 @@ export async function runAndReport(
 	held: Held = {},
 ): Promise<number> {
 	const result = await followEvents(env, threadId, title, events, held);
-	reportRun(env, threadId, result);
+	await reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
 
@@ -157,17 +157,45 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * What to type to answer the requests of a thread; `storeFlags` (`" --db x"`, see `storeFlags()`) so
- * that the pasted command reads the same store.
+ * that the pasted command reads the same store; `at`: the checkpoint they wait at, when it is not the
+ * thread's newest head (an answer without `--checkpoint` goes to the newest).
  */
 export function answerHint(
 	threadId: string,
 	interrupts: readonly Interrupt[],
 	storeFlags = "",
+	at?: string,
 ): string {
-	const id = interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : "";
+	const id = `${interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : ""}${at === undefined ? "" : ` --checkpoint ${shortId(at)}`}`;
 	const weft = `${WEFT}${storeFlags}`;
 	const thread = shellWord(threadId);
 	return `answer with: ${weft} approve ${thread}${id} | ${weft} reject ${thread}${id} --reason "…" | ${weft} resume ${thread}${id} --value '<json>'`;
+}
+
+/**
+ * The checkpoint a run stopped at (paused or cancelled) when another branch's head is newer: a run from a
+ * fork or an older head that saved no step. The commands printed to go on from it must name it, as
+ * `approve`, `reject`, `resume` and `continue` without a checkpoint go to the newest head.
+ */
+async function stoppedOffHead(
+	env: CommandEnv,
+	threadId: string,
+	result: RunResult,
+): Promise<string | undefined> {
+	if (env.out.json || result.checkpointId === undefined) return undefined;
+	if (result.status !== "interrupted" && result.status !== "cancelled")
+		return undefined;
+	// a hint, read after the run stopped: a store that fails it now leaves the hint as it was
+	const newest = await env
+		.store()
+		.then((store) => store.getThread(threadId))
+		.then(
+			(thread) => thread?.checkpointId,
+			() => undefined,
+		);
+	return newest === undefined || newest === result.checkpointId
+		? undefined
+		: result.checkpointId;
 }
 
 /** The steps of a run followed here that ran to their checkpoint (see `stepsText`). */
@@ -191,11 +219,12 @@ function stepsText(result: RunResult): string {
 }
 
 /** Prints how a run ended, and what to do next when it waits for an answer. */
-export function reportRun(
+export async function reportRun(
 	env: CommandEnv,
 	threadId: string,
 	result: RunResult,
-): void {
+): Promise<void> {
+	const at = await stoppedOffHead(env, threadId, result);
 	env.out.result(
 		{ threadId, ...result, values: plainValue(result.values) },
 		() => {
@@ -218,10 +247,10 @@ export function reportRun(
 					`${label.status("interrupted")} at "${i.node}" (id ${i.id}): ${requestText(i.value)}`,
 				);
 			if (result.interrupts.length > 0)
-				lines.push(answerHint(threadId, result.interrupts, env.storeFlags));
+				lines.push(answerHint(threadId, result.interrupts, env.storeFlags, at));
 			if (result.status === "cancelled")
 				lines.push(
-					`the run is saved at its last checkpoint: continue it with \`${WEFT}${env.storeFlags} continue ${shellWord(threadId)}\``,
+					`the run is saved at its last checkpoint: continue it with \`${WEFT}${env.storeFlags} continue ${shellWord(threadId)}${at === undefined ? "" : ` --from ${shortId(at)}`}\``,
 				);
 			return lines.join("\n");
 		},

@@ -225,7 +225,7 @@ export async function answer(
 			error
 		);
 	});
-	reportRun(env, threadId, result);
+	await reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
 

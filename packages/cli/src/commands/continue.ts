@@ -54,7 +54,7 @@ export async function continueThread(
 		env,
 		`continuing thread ${threadId}${from === undefined ? "" : ` from step ${from.step}`}`,
 	);
-	reportRun(env, threadId, result);
+	await reportRun(env, threadId, result);
 	return exitCodeOf(result);
 }
 

@@ -58,7 +58,7 @@ export async function run(
 			env,
 			`running ${ref} on thread ${threadId}`,
 		);
-		reportRun(env, threadId, result);
+		await reportRun(env, threadId, result);
 		return exitCodeOf(result);
 	} catch (error) {
 		// another runner holds the thread: it is that runner's, never this command's to clean up
