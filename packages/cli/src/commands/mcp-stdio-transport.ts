@@ -13,8 +13,10 @@ const MAX_LINE = 10 * 1024 * 1024;
  * MCP over stdio, one JSON-RPC message a line, as the SDK's `StdioServerTransport`, except that a line
  * which is not a message is answered (JSON-RPC 2.0: -32700 for one that is not JSON, -32600 for JSON
  * that is not a request, with the request's id when it has a usable one, else `id: null`) where the
- * SDK's reports it to `onerror` only and the client waits for nothing. Blank lines are skipped. As with
- * the SDK's, the end of stdin does not close it: calls still running answer before the process exits.
+ * SDK's reports it to `onerror` only and the client waits for nothing. Blank lines are skipped. The end of
+ * stdin does not cut the calls still running: once each request read has been answered (or cancelled by
+ * the client), the transport closes, and with it the server (the SDK's never closes, so a process serving
+ * with it stays until its event loop empties).
  */
 export class AnsweringStdioTransport implements Transport {
 	onclose?: (() => void) | undefined;
@@ -24,6 +26,10 @@ export class AnsweringStdioTransport implements Transport {
 	readonly #stdout: DataOutput;
 	#buffer = "";
 	#closed = false;
+	/** Whether stdin has ended: the transport closes once `#open` is empty. */
+	#ended = false;
+	/** The ids of the requests read and not answered yet. */
+	readonly #open = new Set<string | number>();
 
 	constructor(
 		stdin: Readable = process.stdin,
@@ -37,13 +43,19 @@ export class AnsweringStdioTransport implements Transport {
 		this.#stdin.setEncoding("utf8");
 		this.#stdin.on("data", this.#onData);
 		this.#stdin.on("error", this.#onError);
+		this.#stdin.on("end", this.#onEnd);
+		this.#stdin.on("close", this.#onEnd);
 	}
 
-	send(message: JSONRPCMessage): Promise<void> {
-		return new Promise((resolve) => {
+	async send(message: JSONRPCMessage): Promise<void> {
+		await new Promise<void>((resolve) => {
 			if (this.#stdout.write(`${JSON.stringify(message)}\n`)) resolve();
 			else this.#stdout.once("drain", resolve);
 		});
+		if (!("method" in message) && "id" in message) {
+			this.#open.delete(message.id as string | number);
+			this.#closeWhenDone();
+		}
 	}
 
 	async close(): Promise<void> {
@@ -51,12 +63,24 @@ export class AnsweringStdioTransport implements Transport {
 		this.#closed = true;
 		this.#stdin.off("data", this.#onData);
 		this.#stdin.off("error", this.#onError);
+		this.#stdin.off("end", this.#onEnd);
+		this.#stdin.off("close", this.#onEnd);
 		if (this.#stdin.listenerCount("data") === 0) this.#stdin.pause();
 		this.#buffer = "";
 		this.onclose?.();
 	}
 
 	readonly #onError = (error: Error) => this.onerror?.(error);
+
+	readonly #onEnd = () => {
+		this.#ended = true;
+		this.#closeWhenDone();
+	};
+
+	/** Closes once stdin has ended and every request read has its answer sent. */
+	#closeWhenDone(): void {
+		if (this.#ended && this.#open.size === 0) void this.close();
+	}
 
 	readonly #onData = (chunk: string) => {
 		this.#buffer += chunk;
@@ -90,7 +114,20 @@ export class AnsweringStdioTransport implements Transport {
 		}
 		const message = JSONRPCMessageSchema.safeParse(value);
 		if (message.success) {
-			this.onmessage?.(message.data);
+			const m = message.data;
+			if ("method" in m && "id" in m) this.#open.add(m.id);
+			// a request the client cancelled gets no answer (the SDK's server sends none)
+			else if (
+				"method" in m &&
+				m.method === "notifications/cancelled" &&
+				m.params !== undefined
+			) {
+				this.#open.delete(
+					(m.params as { requestId?: string | number }).requestId ?? "",
+				);
+				this.#closeWhenDone();
+			}
+			this.onmessage?.(m);
 			return;
 		}
 		this.#refuse(idOf(value), -32600, `Invalid Request: ${whyInvalid(value)}`);

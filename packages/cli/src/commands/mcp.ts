@@ -157,12 +157,13 @@ export async function serveMcp(
 			if (problem !== undefined)
 				throw invalidParams(`${tool}: ${problem}; nothing ran`);
 			const call: InFlight = { threadId: undefined, done: Promise.resolve() };
+			const signal = AbortSignal.any([extra.signal, stop.signal]);
 			const answer = callGraphTool(
 				route.graph,
 				graph,
 				tool,
 				args,
-				AbortSignal.any([extra.signal, stop.signal]),
+				signal,
 				(threadId) => {
 					call.threadId = threadId;
 				},
@@ -172,7 +173,12 @@ export async function serveMcp(
 				() => undefined,
 			);
 			inFlight.add(call);
-			void call.done.then(() => inFlight.delete(call));
+			// a cancelled run answers at once but keeps its lease until its step's tasks settle (a node that
+			// ignores its signal runs on): kept, so that closing waits for its lease to be given up before the
+			// store closes under it
+			void call.done.then(() => {
+				if (!signal.aborted) inFlight.delete(call);
+			});
 			return answer;
 		},
 	);

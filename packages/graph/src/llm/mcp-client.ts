@@ -79,18 +79,45 @@ async function sdk() {
 	}
 }
 
-/** Connects to one server (spawning it for stdio); a failure is `MCP_CONNECTION_FAILED`. */
+/**
+ * A stdio transport whose `close()` is one closing for every caller: the SDK's client closes it without
+ * waiting when a handshake fails (a timeout, an abort), and a second `close()` returned before the server
+ * had stopped, so a failed load could reject with the server still running.
+ */
+function onceClosing<
+	T extends new (
+		...args: any[]
+	) => { close(): Promise<void> },
+>(Transport: T): T {
+	return class extends Transport {
+		#closing: Promise<void> | undefined;
+		override close(): Promise<void> {
+			this.#closing ??= super.close();
+			return this.#closing;
+		}
+	};
+}
+
+/**
+ * Connects to one server (spawning it for stdio); a failure is `MCP_CONNECTION_FAILED`. `signal` aborts
+ * the handshake (the server is stopped again).
+ */
 export async function connectMcp(
 	name: string,
 	config: McpServerConfig,
 	timeoutMs: number,
+	signal?: AbortSignal,
 ): Promise<Client> {
 	const { client: c, stdio, http } = await sdk();
 	const client = new c.Client({ name: "weft", version: "0.1.0" });
 	let stderr = "";
+	const request = {
+		timeout: timeoutMs,
+		...(signal === undefined ? {} : { signal }),
+	};
 	try {
 		if ("command" in config) {
-			const transport = new stdio.StdioClientTransport({
+			const transport = new (onceClosing(stdio.StdioClientTransport))({
 				command: config.command,
 				args: [...(config.args ?? [])],
 				...(config.env === undefined
@@ -104,7 +131,7 @@ export async function connectMcp(
 				stderr = (stderr + chunk.toString()).slice(-4000);
 			});
 			stderrs.set(client, () => stderr);
-			await client.connect(transport, { timeout: timeoutMs });
+			await client.connect(transport, request);
 		} else {
 			const transport = new http.StreamableHTTPClientTransport(
 				new URL(config.url),
@@ -112,7 +139,7 @@ export async function connectMcp(
 					? undefined
 					: { requestInit: { headers: config.headers } },
 			);
-			await client.connect(transport, { timeout: timeoutMs });
+			await client.connect(transport, request);
 		}
 		// called before the calls in flight fail, so they can tell the server went away
 		client.onclose = () => {

@@ -19,7 +19,10 @@ export interface LoadMcpToolsOptions {
 	prefix?: boolean | undefined;
 	/** How long connecting and listing may take per server (default 30 s). */
 	timeoutMs?: number | undefined;
-	/** Closes every server when aborted (for example the signal of the run or app that owns them). */
+	/**
+	 * Closes every server when aborted (for example the signal of the run or app that owns them). Aborted
+	 * before the tools have loaded, the load stops the servers it started and rejects with its reason.
+	 */
 	signal?: AbortSignal | undefined;
 }
 
@@ -53,11 +56,23 @@ function resultText(result: {
 	return JSON.stringify(parts);
 }
 
-async function listAll(client: Client) {
+/** Every tool of a server, page by page; each page within `timeoutMs` (the SDK's own default is 60 s). */
+async function listAll(
+	client: Client,
+	timeoutMs: number,
+	signal?: AbortSignal,
+) {
 	const tools = [];
 	let cursor: string | undefined;
+	const request = {
+		timeout: timeoutMs,
+		...(signal === undefined ? {} : { signal }),
+	};
 	do {
-		const page = await client.listTools(cursor === undefined ? {} : { cursor });
+		const page = await client.listTools(
+			cursor === undefined ? {} : { cursor },
+			request,
+		);
 		tools.push(...page.tools);
 		cursor = page.nextCursor;
 	} while (cursor !== undefined);
@@ -178,32 +193,43 @@ export async function loadMcpTools(
 	options: LoadMcpToolsOptions = {},
 ): Promise<McpToolset> {
 	checkServers(servers);
+	const { signal } = options;
+	// aborted already: nothing is started
+	signal?.throwIfAborted();
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const clients = new Map<string, Client>();
-	let closed = false;
-	const close = async () => {
-		if (closed) return;
-		closed = true;
-		options.signal?.removeEventListener("abort", onAbort);
-		await Promise.all(
-			[...clients.values()].map((c) => closeClient(c).catch(() => {})),
-		);
+	// one closing for every caller (close(), the signal, `await using`): each waits for the servers to stop
+	let closing: Promise<void> | undefined;
+	const close = () => {
+		closing ??= (async () => {
+			signal?.removeEventListener("abort", onAbort);
+			await Promise.all(
+				[...clients.values()].map((c) => closeClient(c).catch(() => {})),
+			);
+		})();
+		return closing;
 	};
 	const onAbort = () => void close();
 	const tools: DynamicStructuredTool[] = [];
 	try {
 		const entries = Object.entries(servers);
+		// the signal aborts the handshakes and listings in flight (their servers are stopped below)
 		const connected = await Promise.allSettled(
 			entries.map(async ([name, config]) => {
-				const client = await connectMcp(name, config, timeoutMs);
+				const client = await connectMcp(name, config, timeoutMs, signal);
 				clients.set(name, client);
 				try {
-					return { name, client, list: await listAll(client) };
+					return {
+						name,
+						client,
+						list: await listAll(client, timeoutMs, signal),
+					};
 				} catch (error) {
-					throw connectionFailed(name, config, error);
+					throw connectionFailed(name, config, error, stderrOf(client));
 				}
 			}),
 		);
+		signal?.throwIfAborted();
 		const failed = connected.find((c) => c.status === "rejected");
 		if (failed !== undefined) throw failed.reason;
 		for (const c of connected)
@@ -215,9 +241,11 @@ export async function loadMcpTools(
 		checkUnique(tools);
 	} catch (error) {
 		await close();
+		// aborted while loading: the owner's reason, not a server's failure
+		if (signal?.aborted) throw signal.reason;
 		throw error;
 	}
-	options.signal?.addEventListener("abort", onAbort, { once: true });
+	signal?.addEventListener("abort", onAbort, { once: true });
 	return { tools, close, [Symbol.asyncDispose]: close };
 }
 

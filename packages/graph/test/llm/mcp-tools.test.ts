@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { Command, isWeftError, MemoryCheckpointer } from "@weft/graph";
 import {
@@ -263,5 +266,69 @@ describe("loadMcpTools", () => {
 			ToolMessage.isInstance(m),
 		);
 		expect(answer?.status).toBe("error");
+	});
+
+	// found by the outside audit (5 Dec): the signal was listened to only once the tools had loaded, so one
+	// aborted before or during the load left every server it started running, with no set to close
+	describe("a signal that aborts before the tools have loaded", () => {
+		let dir: string;
+		beforeAll(() => {
+			dir = mkdtempSync(join(tmpdir(), "weft-mcp-abort-"));
+		});
+		afterAll(() => rmSync(dir, { recursive: true, force: true }));
+		/** The test server, telling its pid through a file; `hang`: it never answers tools/list. */
+		const server = (pidFile: string, hang = false) => ({
+			command: process.execPath,
+			args: hang ? [SERVER, "--hang-list"] : [SERVER],
+			env: { MCP_TEST_PID_FILE: pidFile },
+		});
+		const alive = (pid: number) => {
+			try {
+				process.kill(pid, 0);
+				return true;
+			} catch {
+				return false;
+			}
+		};
+
+		it("already aborted: starts no server and rejects with the signal's reason", async () => {
+			const pidFile = join(dir, "pre.pid");
+			const reason = new Error("the app is shutting down");
+			const out = await loadMcpTools(
+				{ calc: server(pidFile) },
+				{ signal: AbortSignal.abort(reason) },
+			).catch((e: unknown) => e);
+			if (!(out instanceof Error))
+				await (out as { close(): Promise<void> }).close();
+			expect(out).toBe(reason);
+			expect(existsSync(pidFile)).toBe(false);
+		});
+
+		it("aborted while the tools are listed: stops the server it started and rejects with the reason", async () => {
+			const pidFile = join(dir, "during.pid");
+			const reason = new Error("the run was cancelled");
+			const controller = new AbortController();
+			const load = loadMcpTools(
+				{ calc: server(pidFile, true) },
+				{ signal: controller.signal },
+			).catch((e: unknown) => e);
+			while (!existsSync(pidFile) || readFileSync(pidFile, "utf8") === "")
+				await new Promise((r) => setTimeout(r, 20));
+			const pid = Number(readFileSync(pidFile, "utf8"));
+			controller.abort(reason);
+			expect(await load).toBe(reason);
+			expect(alive(pid)).toBe(false);
+		});
+
+		it("timeoutMs bounds the listing of tools as well as the handshake", async () => {
+			const pidFile = join(dir, "hang.pid");
+			const error = await loadMcpTools(
+				{ calc: server(pidFile, true) },
+				{ timeoutMs: 1_000 },
+			).catch((e: unknown) => e);
+			expect(isWeftError(error, "MCP_CONNECTION_FAILED")).toBe(true);
+			expect((error as Error).message).toMatch(/"calc".*timed out/);
+			expect(alive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+		});
 	});
 });

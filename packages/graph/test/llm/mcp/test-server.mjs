@@ -1,10 +1,16 @@
 // A small MCP server for the tests: stdio by default, or streamable HTTP on loopback with --http
-// (prints "listening <port>" once ready).
+// (prints "listening <port>" once ready). With --hang-list it never answers tools/list; with
+// MCP_TEST_PID_FILE set it writes its pid there once started.
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+
+if (process.env.MCP_TEST_PID_FILE)
+	writeFileSync(process.env.MCP_TEST_PID_FILE, String(process.pid));
 
 function makeServer() {
 	const server = new McpServer({ name: "test-server", version: "1.0.0" });
@@ -53,6 +59,11 @@ function makeServer() {
 			process.exit(7);
 		},
 	);
+	if (process.argv.includes("--hang-list"))
+		server.server.setRequestHandler(
+			ListToolsRequestSchema,
+			() => new Promise(() => {}),
+		);
 	return server;
 }
 
