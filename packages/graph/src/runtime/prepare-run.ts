@@ -157,17 +157,18 @@ async function prepareContinue(
 			throw fail.pendingOnOtherBranch(p.threadId!, waiting);
 	}
 	// a question at a checkpoint with children may have been answered on a copy of it already (a resume
-	// there before): answering it again would run what follows the answer twice
+	// there before), and one at a copy on another copy of the same checkpoint: answering it again would run
+	// what follows the answer twice
 	if (
 		resume !== undefined &&
 		pending.length > 0 &&
-		tuple.hasChildren &&
+		(tuple.hasChildren || tuple.checkpoint.metadata.forkOf !== undefined) &&
 		!p.fresh &&
 		p.parentTask === undefined
 	) {
-		const copy = await store.heads.answeredCopy(tuple.checkpoint.checkpointId);
-		if (copy !== undefined)
-			throw fail.answeredOnCopy(p.threadId!, tuple.checkpoint, copy);
+		const taken = await store.heads.takenUpElsewhere(tuple);
+		if (taken !== undefined)
+			throw fail.answeredOnCopy(p.threadId!, tuple.checkpoint, taken);
 	}
 	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
 	const spent = spendPauses(memory, pending);

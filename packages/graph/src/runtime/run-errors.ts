@@ -83,13 +83,13 @@ export const stepCommittedElsewhere = (
 export const answeredOnCopy = (
 	threadId: string,
 	c: { checkpointId: string; step: number },
-	copy: string,
+	taken: { copy: string; of: string },
 ) =>
 	new WeftError(
 		"NO_PENDING_INTERRUPT",
-		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: it was answered already, on the branch that goes on from its copy "${copy}"`,
+		`checkpoint "${c.checkpointId}" (step ${c.step}) of thread "${threadId}" has no pending interrupt: it was answered already, on the branch that goes on from ${taken.of === c.checkpointId ? "its copy" : `another copy of checkpoint "${taken.of}",`} "${taken.copy}"`,
 		{
-			hint: `read that branch (getState({ threadId: "${threadId}", checkpointId: "${copy}" }), or its heads); to answer the question differently, replay({ threadId: "${threadId}", checkpointId: "${c.checkpointId}" }) asks it again on a new branch`,
+			hint: `read that branch (getState({ threadId: "${threadId}", checkpointId: "${taken.copy}" }), or its heads); to answer the question differently, replay({ threadId: "${threadId}", checkpointId: "${c.checkpointId}" }) asks it again on a new branch`,
 		},
 	);
 

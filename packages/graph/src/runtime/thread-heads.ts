@@ -5,7 +5,7 @@ import {
 	isUnreadableData,
 	type WeftError,
 } from "@weft/checkpoint";
-import { groupPending, unanswered } from "./interrupts.ts";
+import { groupPending, interruptId, unanswered } from "./interrupts.ts";
 import { checkRecords } from "./pending-records.ts";
 
 // The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
@@ -79,12 +79,14 @@ export class ThreadHeads {
 		return undefined;
 	}
 
-	/** `answeredCopy` of `checkpointId` in this namespace. */
-	answeredCopy(checkpointId: string): Promise<string | undefined> {
-		return answeredCopy(
+	/** `takenUpElsewhere` in this namespace. */
+	takenUpElsewhere(
+		tuple: CheckpointTuple,
+	): Promise<{ copy: string; of: string } | undefined> {
+		return takenUpElsewhere(
 			this.#cp,
 			{ threadId: this.#threadId, ns: this.#ns },
-			checkpointId,
+			tuple,
 		);
 	}
 
@@ -169,12 +171,15 @@ export async function answeredCopy(
 	cp: Checkpointer,
 	ref: { threadId: string; ns: string },
 	checkpointId: string,
+	/** A copy not to count (a copy asking whether one of its siblings took the question up). */
+	except?: string,
 ): Promise<string | undefined> {
 	let heads: Set<string> | undefined;
 	try {
 		for await (const copy of cp.list(ref, {
 			filter: { forkOf: checkpointId },
 		})) {
+			if (copy.checkpointId === except) continue;
 			heads ??= new Set(await headIds(cp, ref.threadId, ref.ns));
 			if (!heads.has(copy.checkpointId)) return copy.checkpointId;
 			const tuple = await cp.getTuple({
@@ -192,4 +197,42 @@ export async function answeredCopy(
 		if (!isUnreadableData(error)) throw error;
 	}
 	return undefined;
+}
+
+/**
+ * Where the questions pending at a checkpoint were taken up already, so that they are answered once across
+ * the copies of one checkpoint (decision 0172): by a copy of it (`answeredCopy`; only a checkpoint with
+ * children has one), or, for a copy (`metadata.forkOf`), by another copy of the checkpoint it copies (a
+ * copy a `continue` or a refused answer left paused, beside the one a later answer went on from).
+ */
+export async function takenUpElsewhere(
+	cp: Checkpointer,
+	ref: { threadId: string; ns: string },
+	tuple: CheckpointTuple,
+): Promise<{ copy: string; of: string } | undefined> {
+	const c = tuple.checkpoint;
+	if (tuple.hasChildren) {
+		const copy = await answeredCopy(cp, ref, c.checkpointId);
+		if (copy !== undefined) return { copy, of: c.checkpointId };
+	}
+	const of = c.metadata.forkOf;
+	if (typeof of !== "string" || !carriesQuestions(tuple, ref.ns))
+		return undefined;
+	const copy = await answeredCopy(cp, ref, of, c.checkpointId);
+	return copy === undefined ? undefined : { copy, of };
+}
+
+/**
+ * Whether a copy holds questions it carried from the checkpoint it copies (a `continue` of it, a refused
+ * answer): their ids were made there. A replay asks afresh, under ids of the copy's own, a new question.
+ */
+function carriesQuestions(tuple: CheckpointTuple, ns: string): boolean {
+	const at = tuple.checkpoint.checkpointId;
+	return tuple.pendingWrites.some(
+		(w) =>
+			w.kind === "interrupt" &&
+			w.when === undefined &&
+			w.subgraph === undefined &&
+			w.id !== interruptId(at, ns, w.taskId, w.index),
+	);
 }

@@ -25,7 +25,11 @@ import {
 	unanswered,
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
-import { answeredCopy, headIds, readHeads } from "../runtime/thread-heads.ts";
+import {
+	headIds,
+	readHeads,
+	takenUpElsewhere,
+} from "../runtime/thread-heads.ts";
 import type { Channels } from "../state/channels.ts";
 import { branchListing } from "./branch-listing.ts";
 
@@ -191,14 +195,14 @@ export async function readState(
 	const tuple = await tupleOf(r, config.threadId, config.checkpointId);
 	const chain = await chainOf(r, tuple);
 	const snapshot = snapshotOf(tuple, replayChain(r.channels, chain));
-	// questions a copy of the checkpoint took up wait there no more (a resume at it is refused)
+	// questions another copy of the checkpoint took up wait there no more (a resume at it is refused)
 	if (
-		tuple.hasChildren &&
+		(tuple.hasChildren || tuple.checkpoint.metadata.forkOf !== undefined) &&
 		snapshot.interrupts.length > 0 &&
-		(await answeredCopy(
+		(await takenUpElsewhere(
 			r.checkpointer,
 			{ threadId: config.threadId, ns: "" },
-			snapshot.checkpointId,
+			tuple,
 		)) !== undefined
 	)
 		snapshot.interrupts = [];

@@ -119,6 +119,61 @@ describe.each(Object.keys(stores))(
 			);
 			expect(answered.status).toBe("done");
 			expect(effects).toEqual(["tea:approve"]);
+			// the copy that paused again is a sibling of the answered one: its question waits there no more
+			// (found from outside, 5 Dec: answered there too, the approval ran twice)
+			const copy = waiting.checkpointId!;
+			expect(
+				(await graph.getState({ threadId: "t", checkpointId: copy }))
+					.interrupts,
+			).toEqual([]);
+			await expect(
+				graph.run(new Command({ resume: { action: "approve" } }), {
+					threadId: "t",
+					checkpointId: copy,
+				}),
+			).rejects.toMatchObject({
+				code: "NO_PENDING_INTERRUPT",
+				message: expect.stringContaining("answered already"),
+			});
+			expect(effects).toEqual(["tea:approve"]);
+		});
+
+		it("a refused answer's copy is no second way to answer the question", async () => {
+			const cp = await stores[name]!();
+			const effects: string[] = [];
+			const graph = build(cp, effects);
+			const paused = await graph.run({ topic: "tea" }, { threadId: "t" });
+			const at = paused.checkpointId!;
+			await graph.updateState(
+				{ threadId: "t", checkpointId: at },
+				{ topic: "coffee" },
+				{ asNode: "a" },
+			);
+			// an answer the request's schema refuses: the run stops on a copy, the question still open
+			const refused = await graph
+				.run(new Command({ resume: { action: "maybe" } }), {
+					threadId: "t",
+					checkpointId: at,
+				})
+				.catch((e: unknown) => e);
+			expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+			const copies: string[] = [];
+			for await (const c of graph.getStateHistory({ threadId: "t" }))
+				if (c.source === "fork") copies.push(c.checkpointId);
+			expect(copies).toHaveLength(1);
+			// answered at the checkpoint (on a copy of its own), the refusal's copy can answer it no more
+			const done = await graph.run(
+				new Command({ resume: { action: "approve" } }),
+				{ threadId: "t", checkpointId: at },
+			);
+			expect(done.status).toBe("done");
+			await expect(
+				graph.run(new Command({ resume: { action: "approve" } }), {
+					threadId: "t",
+					checkpointId: copies[0]!,
+				}),
+			).rejects.toMatchObject({ code: "NO_PENDING_INTERRUPT" });
+			expect(effects).toEqual(["tea:approve"]);
 		});
 	},
 );
