@@ -249,7 +249,7 @@ export class Run {
 			if (settled.next === "fail") throw settled.error;
 			if (settled.next === "refused") {
 				// the answer was refused: the run stays paused as it was, nothing changed
-				await this.#store?.end("interrupted");
+				await this.#store?.end(this.#store.refusedStatus);
 				this.#lifecycle.end("interrupted");
 				return { refused: settled.error };
 			}

@@ -174,7 +174,8 @@ async function prepareContinue(
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || p.copy === true || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
-	if (branch || updated !== undefined || spent.length > 0) await store.start();
+	if (branch || updated !== undefined || spent.length > 0)
+		await (answers === undefined ? store.start() : store.startAnswering());
 	if (branch) {
 		// A new branch starts with a copy of the checkpoint as its sibling (same step, writes and due tasks),
 		// so that what the branch records (answers, once results, interrupts) never lands on another

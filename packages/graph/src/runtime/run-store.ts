@@ -10,6 +10,7 @@ import {
 	type StoredCheckpoint,
 	type StoredThreadStatus,
 	type SyncPut,
+	threadLeaseOf,
 } from "@weft/checkpoint";
 import type { Channels } from "../state/channels.ts";
 import {
@@ -63,6 +64,8 @@ export class RunStore {
 	/** Pending writes of this branch's unfinished step are stored at the current checkpoint. */
 	#parentWrites = false;
 	#started = false;
+	/** The thread's settled status before a resume began writing (`startAnswering`). */
+	#before: StoredThreadStatus | undefined;
 	/** The checkpoint the next one copies (`forkFrom`): its metadata's `forkOf`. */
 	#forkOf: string | undefined;
 	/** The thread had no checkpoint when the run loaded its newest (its row may be only the lease's). */
@@ -364,6 +367,23 @@ export class RunStore {
 	 */
 	get empty(): boolean {
 		return this.#empty;
+	}
+
+	/**
+	 * `start()` for a resume: first reads the thread's status, to which a refused answer returns it
+	 * (`refusedStatus`): an answer refused on an older branch leaves a thread `done` on its newest one done.
+	 */
+	async startAnswering(): Promise<void> {
+		if (!this.#started && this.#parentTask === undefined) {
+			const status = (await threadLeaseOf(this.#cp, this.#threadId))?.status;
+			if (status === "done" || status === "failed") this.#before = status;
+		}
+		await this.start();
+	}
+
+	/** The status a run whose answer was refused leaves: the thread's before it (`interrupted` if unread). */
+	get refusedStatus(): StoredThreadStatus {
+		return this.#before ?? "interrupted";
 	}
 
 	/** Records the thread as running, once, before the run's first write (undefined: nothing to wait for). */

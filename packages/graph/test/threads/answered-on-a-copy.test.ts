@@ -175,5 +175,35 @@ describe.each(Object.keys(stores))(
 			).rejects.toMatchObject({ code: "NO_PENDING_INTERRUPT" });
 			expect(effects).toEqual(["tea:approve"]);
 		});
+
+		it("a refused answer on an older branch leaves the thread's status as it was", async () => {
+			const cp = await stores[name]!();
+			const graph = build(cp, []);
+			const paused = await graph.run({ topic: "tea" }, { threadId: "t" });
+			const at = paused.checkpointId!;
+			// a newer branch from the same start, answered to its end: the thread is done
+			const fork = await graph.updateState(
+				{ threadId: "t", checkpointId: at },
+				{ topic: "coffee" },
+				{ asNode: "a" },
+			);
+			const other = await graph.run(null, {
+				threadId: "t",
+				checkpointId: fork.checkpointId,
+			});
+			await graph.run(new Command({ resume: { action: "approve" } }), {
+				threadId: "t",
+				checkpointId: other.checkpointId!,
+			});
+			expect((await graph.getThread({ threadId: "t" }))?.status).toBe("done");
+			const refused = await graph
+				.run(new Command({ resume: { action: "maybe" } }), {
+					threadId: "t",
+					checkpointId: at,
+				})
+				.catch((e: unknown) => e);
+			expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+			expect((await graph.getThread({ threadId: "t" }))?.status).toBe("done");
+		});
 	},
 );
