@@ -5,23 +5,14 @@
 // pending`: UNEXPECTED), and getState / a resume of the thread STORE_UNAVAILABLE "malformed JSON". The
 // cache is derived data: one that does not read is computed again from the checkpoints.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { Command, human, START, StateGraph } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { RawSqlite } from "./raw-sqlite.ts";
 
-// the SQLite driver of the store's package (this package does not depend on it), to damage a row
-const Database = createRequire(
-	join(import.meta.dirname, "../../../checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): { run(...values: unknown[]): unknown };
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-heads-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +42,7 @@ describe("a thread row whose cached branch heads do not read", () => {
 			try {
 				const paused = await graph.run({ draft: "a" }, { threadId: "bad" });
 				await graph.run({ draft: "b" }, { threadId: "ok" });
-				const raw = new Database(path);
+				const raw = new RawSqlite(path);
 				raw
 					.prepare("UPDATE threads SET root_heads = ? WHERE thread_id = 'bad'")
 					.run(damaged);
@@ -96,7 +87,7 @@ describe("a thread row whose lease expiry does not read", () => {
 			try {
 				await graph.run({ n: 1 }, { threadId: "bad" });
 				await graph.run({ n: 1 }, { threadId: "ok" });
-				const raw = new Database(path);
+				const raw = new RawSqlite(path);
 				raw
 					.prepare(
 						`UPDATE threads SET status = 'running', lease_owner = 'gone', lease_token = lease_token + 1, lease_expires_at = ${damaged} WHERE thread_id = 'bad'`,

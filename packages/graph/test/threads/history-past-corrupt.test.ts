@@ -1,21 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { isWeftError, START, StateGraph } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { RawSqlite } from "./raw-sqlite.ts";
 
-// the SQLite driver of the store's package (this package does not depend on it), to damage a row
-const Database = createRequire(
-	join(import.meta.dirname, "../../../checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): { run(...values: unknown[]): unknown };
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-corrupt-history-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +25,7 @@ describe("a thread whose newest checkpoint is corrupt", () => {
 			const ids: string[] = [];
 			for await (const s of graph.getStateHistory({ threadId: "t" }))
 				ids.push(s.checkpointId);
-			const raw = new Database(path);
+			const raw = new RawSqlite(path);
 			raw
 				.prepare("UPDATE checkpoints SET data = ? WHERE checkpoint_id = ?")
 				.run(Buffer.from("garbage"), ids[0]);

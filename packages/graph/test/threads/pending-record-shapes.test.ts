@@ -5,7 +5,6 @@
 // again, adding a record. Every read of such a record now throws CORRUPT_CHECKPOINT naming the thread and
 // checkpoint, and writes nothing.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
@@ -19,19 +18,8 @@ import {
 } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { RawSqlite } from "./raw-sqlite.ts";
 
-// the SQLite driver of the store's package (this package does not depend on it), to damage a row
-const Database = createRequire(
-	join(import.meta.dirname, "../../../checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): {
-		run(...values: unknown[]): unknown;
-		all(...values: unknown[]): unknown[];
-	};
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-pending-shapes-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -110,7 +98,7 @@ describe("a pending write that reads as JSON but is not a whole record", () => {
 			try {
 				const paused = await graph.run({ draft: "a" }, { threadId: "bad" });
 				await graph.run({ draft: "b" }, { threadId: "ok" });
-				const raw = new Database(path);
+				const raw = new RawSqlite(path);
 				raw
 					.prepare(
 						"UPDATE writes SET data = ? WHERE thread_id = 'bad' AND checkpoint_id = ?",

@@ -1,21 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { Command, human, isWeftError, START, StateGraph } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { RawSqlite } from "./raw-sqlite.ts";
 
-// the SQLite driver of the store's package (this package does not depend on it), to damage a row
-const Database = createRequire(
-	join(import.meta.dirname, "../../../checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): { run(...values: unknown[]): unknown };
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-resume-corrupt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +42,7 @@ async function twoBranches(
 		if (s.step === 0) input = s.checkpointId;
 	const b = await graph.run(null, { threadId, checkpointId: input });
 	expect(b.status).toBe("interrupted");
-	const raw = new Database(path);
+	const raw = new RawSqlite(path);
 	raw
 		.prepare(
 			damage === "writes"
