@@ -296,6 +296,14 @@ describe("API.md: Time travel", () => {
 			.toEqualTypeOf<{ firstInput?: boolean } | undefined>();
 		expectTypeOf(graph.validateInput).returns.toEqualTypeOf<void>();
 	});
+
+	it("requiredInputKeys lists state key names, read-only (decision 0180)", () => {
+		expectTypeOf(graph.requiredInputKeys()).toEqualTypeOf<
+			readonly ("topic" | "notes" | "count")[]
+		>();
+		// @ts-expect-error the list is read-only
+		graph.requiredInputKeys().push("topic");
+	});
 });
 
 describe("API.md: Checkpointers", () => {

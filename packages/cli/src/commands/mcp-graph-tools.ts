@@ -21,14 +21,22 @@ export interface ToolAnswer {
 	isError?: boolean;
 }
 
-/** The graph's input as JSON schema: every state key optional (an input is a partial update). */
+/**
+ * The graph's input as JSON schema. Each call starts a new thread, so the keys its first input must give
+ * (no default, no reducer `init`, not optional) are `required`; the others may be left out (decision 0180).
+ */
 export function inputSchemaOf(graph: AnyGraph): ListedTool["inputSchema"] {
 	const schema = z.toJSONSchema(graph.schema.partial(), {
 		io: "input",
 		unrepresentable: "any",
 	}) as Record<string, unknown>;
-	const { $schema: _s, ...rest } = schema;
-	return { ...rest, type: "object" };
+	const { $schema: _s, required: _r, ...rest } = schema;
+	const required = graph.requiredInputKeys();
+	return {
+		...rest,
+		type: "object",
+		...(required.length > 0 ? { required: [...required] } : {}),
+	};
 }
 
 /** The two tools of a served graph: `name` starts a run, `name_resume` answers its pending interrupt. */

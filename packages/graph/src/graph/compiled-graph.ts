@@ -188,6 +188,16 @@ export class CompiledGraph<
 	}
 
 	/**
+	 * The state keys a thread's first input must give, in the schema's order: those without a default, a
+	 * reducer `init` or `.optional()` (`validateInput(input, { firstInput: true })` and a run on a new
+	 * thread refuse input that leaves one out). A tool's input schema lists them as `required`.
+	 */
+	requiredInputKeys(): readonly (keyof TSchema["shape"] & string)[] {
+		return this.#rt.channels.requiredKeys() as (keyof TSchema["shape"] &
+			string)[];
+	}
+
+	/**
 	 * Re-runs from a checkpoint as a new branch: every task due there runs again, ignoring results saved
 	 * there (compare `invoke(null, { threadId, checkpointId })`, which continues and reuses them).
 	 */

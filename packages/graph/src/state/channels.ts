@@ -135,6 +135,11 @@ export class Channels {
 		);
 	}
 
+	/** The keys a thread's first input must give (see `#required`), in the schema's order. */
+	requiredKeys(): string[] {
+		return [...this.#required];
+	}
+
 	/**
 	 * Checks that a run's state after its input holds every required key: a key without a default or an
 	 * `init` has no value until the input (of this run or an earlier one) gives it one.
