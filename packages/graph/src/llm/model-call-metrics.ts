@@ -14,11 +14,17 @@ export interface ModelInstruments {
 	tokens: Counts;
 	cost: Counts;
 	calls: Counts;
-	/** What a call's records need, by requested then answering model: made once, reused by every call. */
-	series: Map<string | undefined, Map<string | undefined, Series>>;
+	/**
+	 * What a call's records need, by provider (`gen_ai.provider.name`), requested then answering model:
+	 * made once, reused by every call.
+	 */
+	series: Map<
+		string | undefined,
+		Map<string | undefined, Map<string | undefined, Series>>
+	>;
 }
 
-/** The attribute sets and count points of one (requested model, answering model) pair. */
+/** The attribute sets and count points of one (provider, requested model, answering model). */
 interface Series {
 	readonly key: string;
 	readonly base: Attributes;
@@ -93,19 +99,25 @@ function build(provider: MeterProvider, noop: Histogram): ModelInstruments {
 
 function seriesOf(
 	m: ModelInstruments,
+	provider: string | undefined,
 	requested: string | undefined,
 	answered: string | undefined,
 ): Series {
-	// two map lookups, no key string built per call
-	let byAnswer = m.series.get(requested);
+	// three map lookups, no key string built per call
+	let byRequest = m.series.get(provider);
+	if (byRequest === undefined) {
+		byRequest = new Map();
+		m.series.set(provider, byRequest);
+	}
+	let byAnswer = byRequest.get(requested);
 	if (byAnswer === undefined) {
 		byAnswer = new Map();
-		m.series.set(requested, byAnswer);
+		byRequest.set(requested, byAnswer);
 	}
 	let s = byAnswer.get(answered);
 	if (s !== undefined) return s;
-	const key = `${requested ?? ""}\u0000${answered ?? ""}`;
-	const base = Object.freeze(metricAttributes(requested, answered));
+	const key = `${provider ?? ""}\u0000${requested ?? ""}\u0000${answered ?? ""}`;
+	const base = Object.freeze(metricAttributes(provider, requested, answered));
 	const typed = (type: string) =>
 		Object.freeze({ ...base, "gen_ai.token.type": type });
 	const input = typed("input");
@@ -147,11 +159,12 @@ function countCall(
 /** The metrics of a call that threw (`type`: its error type): the error count and its duration. */
 export function recordFailed(
 	m: ModelInstruments,
+	provider: string | undefined,
 	requested: string | undefined,
 	type: string,
 	seconds: number,
 ): void {
-	const s = seriesOf(m, requested, undefined);
+	const s = seriesOf(m, provider, requested, undefined);
 	let attributes = s.errors.get(type);
 	if (attributes === undefined) {
 		attributes = Object.freeze({ ...s.base, "error.type": type });
@@ -163,15 +176,19 @@ export function recordFailed(
 
 /**
  * The metrics of a call that answered: three histogram records (duration, input and output tokens) with
- * attribute sets made once per model; token, cost and call counts are sums in memory.
+ * attribute sets made once per model; token, cost and call counts are sums in memory. An answer that
+ * reported no usage (`usage` false) records no token usage: the GenAI conventions say an instrumentation
+ * that cannot obtain the counts MUST NOT report the metric (a 0 would pull every average down).
  */
 export function recordOk(
 	m: ModelInstruments,
+	provider: string | undefined,
 	requested: string | undefined,
 	info: AnswerInfo,
 	durationMs: number,
+	usage: boolean,
 ): void {
-	const s = seriesOf(m, requested, info.model);
+	const s = seriesOf(m, provider, requested, info.model);
 	s.inputTokens.value += info.inputTokens;
 	s.outputTokens.value += info.outputTokens;
 	if (info.cachedTokens > 0) {
@@ -197,15 +214,22 @@ export function recordOk(
 	countCall(m, s, outcome);
 	// the SDK's records last: one that throws leaves the counts above counted
 	m.duration.record(durationMs / 1000, s.base);
+	if (!usage) return;
 	m.tokenUsage.record(info.inputTokens, s.input);
 	m.tokenUsage.record(info.outputTokens, s.output);
 }
 
+/**
+ * `gen_ai.provider.name` is required on `gen_ai.client.token.usage` and on the duration of an operation
+ * that calls a provider: the same value as the call's `chat` span.
+ */
 function metricAttributes(
+	provider: string | undefined,
 	requested: string | undefined,
 	answered?: string,
 ): Attributes {
 	const a: Attributes = { "gen_ai.operation.name": "chat" };
+	if (provider !== undefined) a["gen_ai.provider.name"] = provider;
 	if (requested !== undefined) a["gen_ai.request.model"] = requested;
 	if (answered !== undefined) a["gen_ai.response.model"] = answered;
 	return a;

@@ -23,6 +23,7 @@ import {
 	answerInfo,
 	modelNameOf,
 	providerOf,
+	usageOf,
 } from "./model-answer.ts";
 import {
 	type ModelInstruments,
@@ -44,6 +45,12 @@ export async function observeModelCall(
 ): Promise<{ message: AIMessage; info: AnswerInfo; durationMs: number }> {
 	const requested = modelNameOf(model);
 	const tracer = registeredTracer();
+	const m = modelInstruments();
+	// the span's and the metrics' `gen_ai.provider.name` (looked up only when something records it)
+	const provider =
+		tracer !== undefined || m?.on === true
+			? conventionProvider(providerOf(model))
+			: undefined;
 	// no tracer provider: no span, no attributes built
 	let span: Span | undefined;
 	let parent: Context | undefined;
@@ -56,7 +63,7 @@ export async function observeModelCall(
 			`chat ${requested ?? "model"}`,
 			{
 				kind: KIND_CLIENT,
-				attributes: requestAttributes(ctx, model, requested),
+				attributes: requestAttributes(ctx, provider, requested),
 			},
 			parent,
 		);
@@ -75,7 +82,6 @@ export async function observeModelCall(
 		} catch (error) {
 			contained(error); // contents JSON cannot hold (a BigInt, a cycle): left out
 		}
-	const m = modelInstruments();
 	const t0 = performance.now();
 	let message: AIMessage;
 	let durationMs: number;
@@ -88,19 +94,21 @@ export async function observeModelCall(
 		durationMs = performance.now() - t0;
 		info = answerInfo(model, message);
 	} catch (error) {
-		failed(span, m, requested, error, t0);
+		failed(span, m, provider, requested, error, t0);
 		throw error;
 	}
+	// an answer without usage metadata: its token counts are unknown, not 0
+	const usage = usageOf(message) !== undefined;
 	// telemetry never fails a call that answered
 	if (span !== undefined)
 		try {
-			endOk(span, info, message, capture);
+			endOk(span, info, message, capture, usage);
 		} catch (error) {
 			contained(error);
 		}
 	if (m?.on)
 		try {
-			recordOk(m, requested, info, durationMs);
+			recordOk(m, provider, requested, info, durationMs, usage);
 		} catch (error) {
 			contained(error);
 		}
@@ -111,6 +119,7 @@ export async function observeModelCall(
 function failed(
 	span: Span | undefined,
 	m: ModelInstruments | undefined,
+	provider: string | undefined,
 	requested: string | undefined,
 	error: unknown,
 	t0: number,
@@ -126,6 +135,7 @@ function failed(
 		try {
 			recordFailed(
 				m,
+				provider,
 				requested,
 				errorType(error),
 				(performance.now() - t0) / 1000,
@@ -137,7 +147,7 @@ function failed(
 
 function requestAttributes(
 	ctx: NodeContext,
-	model: unknown,
+	provider: string | undefined,
 	requested: string | undefined,
 ): Attributes {
 	const a: Attributes = {
@@ -145,7 +155,6 @@ function requestAttributes(
 		"weft.node": ctx.node,
 		"weft.step": ctx.step,
 	};
-	const provider = conventionProvider(providerOf(model));
 	if (provider !== undefined) a["gen_ai.provider.name"] = provider;
 	if (requested !== undefined) a["gen_ai.request.model"] = requested;
 	if (ctx.threadId !== undefined) {
@@ -161,11 +170,15 @@ function endOk(
 	info: AnswerInfo,
 	answer: AIMessage,
 	capture: boolean,
+	usage: boolean,
 ): void {
 	const finishReason = conventionFinishReason(info.finishReason, answer);
-	// one setAttribute each: no attribute object built and walked per call
-	span.setAttribute("gen_ai.usage.input_tokens", info.inputTokens);
-	span.setAttribute("gen_ai.usage.output_tokens", info.outputTokens);
+	// one setAttribute each: no attribute object built and walked per call; token counts only when the
+	// answer reported them
+	if (usage) {
+		span.setAttribute("gen_ai.usage.input_tokens", info.inputTokens);
+		span.setAttribute("gen_ai.usage.output_tokens", info.outputTokens);
+	}
 	if (info.model !== undefined)
 		span.setAttribute("gen_ai.response.model", info.model);
 	if (info.responseId !== undefined)
