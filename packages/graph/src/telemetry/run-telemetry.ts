@@ -73,6 +73,8 @@ export class RunTelemetry {
 	#stepT0 = 0;
 	/** Supersteps started (`weft.steps`): a run cancelled or failed in a step counts it, as its `weft.step` span. */
 	#steps = 0;
+	/** The node spans of tasks not settled yet (ended by the run's end if still open then). */
+	readonly #openTasks = new Map<Span, TaskRun>();
 	#ended = true;
 	/** Someone uses durations: a checkpoint's timing, a metric or a span (else no clock is read). */
 	#timed = false;
@@ -233,6 +235,7 @@ export class RunTelemetry {
 						{ attributes: { "weft.node": task.node, "weft.task_id": task.id } },
 						parent,
 					);
+		if (span !== undefined) this.#openTasks.set(span, r);
 		const outcome = withContext(
 			api.context,
 			span === undefined ? parent : api.trace.setSpan(parent, span),
@@ -254,7 +257,9 @@ export class RunTelemetry {
 	): TOutcome {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(node, ms);
-		if (span !== undefined) endTaskSpan(span, outcome, r?.host.signal);
+		// a span the run's end closed already (its task outlived a cancel) is not ended twice
+		if (span !== undefined && this.#openTasks.delete(span))
+			endTaskSpan(span, outcome, r?.host.signal);
 		if (this.#m !== undefined)
 			record(
 				this.#m.nodeDuration,
@@ -290,6 +295,7 @@ export class RunTelemetry {
 	/** The run ended as `result` (done, interrupted or cancelled). */
 	end(result: RunResult): void {
 		if (this.#ended) return;
+		this.#endOpenTasks();
 		this.#endStep(undefined);
 		const run = this.#run;
 		if (run !== undefined) runEnded(run, result);
@@ -307,9 +313,28 @@ export class RunTelemetry {
 	/** The run failed with `error`, having spent `usage` (its failed step included). */
 	fail(error: unknown, usage?: RunUsage): void {
 		if (this.#ended) return;
+		this.#endOpenTasks();
 		this.#endStep(error);
 		if (this.#run !== undefined) runFailed(this.#run, error, usage);
 		this.#close("failed");
+	}
+
+	/**
+	 * The spans of tasks still running as the run ends (a cancelled step's, whose code has not settled: a
+	 * node that ignores its signal may never) end now, with the run's abort reason: an app that shuts its
+	 * SDK down once `run()` returns still exports what was cancelled. The task's own end adds nothing.
+	 */
+	#endOpenTasks(): void {
+		if (this.#openTasks.size === 0) return;
+		for (const [span, r] of this.#openTasks) {
+			const signal = r.host.signal;
+			endTaskSpan(
+				span,
+				{ kind: "error", error: signal.reason ?? new Error("the run ended") },
+				signal,
+			);
+		}
+		this.#openTasks.clear();
 	}
 
 	#close(status: string): void {

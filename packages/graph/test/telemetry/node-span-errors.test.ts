@@ -127,3 +127,40 @@ describe("a cancelled run", () => {
 		});
 	});
 });
+
+// found from outside (telemetry audit, 5 Dec): a cancelled run returned while the span of a node that had
+// not settled yet stayed open (for ever, for a node that ignores its signal), so an app that shuts its
+// SDK down right after `run()` lost the span that says what was cancelled
+describe("a cancelled run whose node ignores its signal", () => {
+	it("has ended the node's span, RUN_CANCELLED, when run() returns; the node's late end adds nothing", async () => {
+		const stop = new AbortController();
+		let release: () => void = () => {};
+		const settled = new Promise<void>((r) => {
+			release = r;
+		});
+		const graph = new StateGraph(State)
+			.addNode("deaf", async () => {
+				stop.abort();
+				await settled;
+				return { n: 1 };
+			})
+			.addEdge(START, "deaf")
+			.addEdge("deaf", END)
+			.compile({ checkpointer: new MemoryCheckpointer(), name: "d" });
+		const r = await graph.run(
+			{ n: 0 },
+			{ threadId: "d1", signal: stop.signal },
+		);
+		expect(r.status).toBe("cancelled");
+		const node = one(otel.spans(), "weft.node deaf");
+		expect(node.attributes).toMatchObject({
+			"weft.error.code": "RUN_CANCELLED",
+		});
+		expect(node.status.code).toBe(SpanStatusCode.ERROR);
+		release();
+		await new Promise((r) => setTimeout(r, 20));
+		expect(
+			otel.spans().filter((s) => s.name === "weft.node deaf"),
+		).toHaveLength(1);
+	});
+});
