@@ -61,16 +61,21 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.getByRole("heading", { name: `thread ${first}` }).waitFor();
 			await page.goBack();
 			await pageLabel(page).getByText("page 2 of 2").waitFor();
+			await page.locator(`tbody tr[data-thread="${first}"]`).waitFor();
 			expect(await firstThread(page)).toBe(first);
 			await page.reload();
 			await pageLabel(page).getByText("page 2 of 2").waitFor();
+			await page.locator(`tbody tr[data-thread="${first}"]`).waitFor();
 			expect(await firstThread(page)).toBe(first);
 			// Back from page 2 goes to page 1, Forward to page 2 again
 			await page.goBack();
 			await pageLabel(page).getByText("page 1 of 2").waitFor();
+			// the label follows the URL at once; the rows once the page's threads are read
+			await page.locator("tbody tr").nth(19).waitFor();
 			expect(await page.locator("tbody tr").count()).toBe(20);
 			await page.goForward();
 			await pageLabel(page).getByText("page 2 of 2").waitFor();
+			await page.locator(`tbody tr[data-thread="${first}"]`).waitFor();
 			expect(await firstThread(page)).toBe(first);
 			await page.close();
 		}, 90_000);
