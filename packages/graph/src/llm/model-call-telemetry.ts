@@ -9,7 +9,11 @@ import {
 	startSpan,
 	withContext,
 } from "../telemetry/contained.ts";
-import { errorType, recordError } from "../telemetry/errors.ts";
+import {
+	errorType,
+	recordError,
+	recordTaskError,
+} from "../telemetry/errors.ts";
 import {
 	KIND_CLIENT,
 	otelApi,
@@ -94,7 +98,7 @@ export async function observeModelCall(
 		durationMs = performance.now() - t0;
 		info = answerInfo(model, message);
 	} catch (error) {
-		failed(span, m, provider, requested, error, t0);
+		failed(span, m, provider, requested, error, t0, ctx);
 		throw error;
 	}
 	// an answer without usage metadata: its token counts are unknown, not 0
@@ -123,10 +127,14 @@ function failed(
 	requested: string | undefined,
 	error: unknown,
 	t0: number,
+	ctx: NodeContext,
 ): void {
 	if (span !== undefined)
 		try {
-			recordError(span, error);
+			// stopped by the run (cancelled, timed out, its lease lost): what the run calls it, as the node's
+			// and a tool call's spans do; a model's own failure has no Weft code
+			if (ctx.signal.aborted) recordTaskError(span, error, ctx.signal);
+			else recordError(span, error);
 			span.end();
 		} catch (thrown) {
 			contained(thrown);

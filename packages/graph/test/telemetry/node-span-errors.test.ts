@@ -1,8 +1,11 @@
 // What a node span says about a task that failed or was cancelled: its step and run call a node's plain
 // Error NODE_FAILED, so its span does too; a cancelled task's exception is typed by the error's name,
 // not the DOMException's numeric code, and its code is RUN_CANCELLED.
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { HumanMessage } from "@langchain/core/messages";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { END, MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
 import {
 	afterAll,
 	afterEach,
@@ -162,5 +165,37 @@ describe("a cancelled run whose node ignores its signal", () => {
 		expect(
 			otel.spans().filter((s) => s.name === "weft.node deaf"),
 		).toHaveLength(1);
+	});
+});
+
+// found from outside (telemetry audit, 5 Dec): a model call stopped by the run's cancellation had
+// `error.type` AbortError but no `weft.error.code`, where its node's and a tool call's spans say RUN_CANCELLED
+describe("a model call stopped by the run's cancellation", () => {
+	it("its chat span says RUN_CANCELLED, as its node's does", async () => {
+		const stop = new AbortController();
+		class CancelAtStart extends BaseCallbackHandler {
+			name = "cancel-at-start";
+			override async handleChatModelStart() {
+				stop.abort();
+			}
+		}
+		const agent = createAgent({
+			model: new ScriptedChatModel({
+				replies: [{ fail: "hang" }],
+				model: "m-1",
+			}),
+			tools: [],
+			checkpointer: new MemoryCheckpointer(),
+		});
+		const r = await agent.run(
+			{ messages: [new HumanMessage("hi")] },
+			{ threadId: "m1", signal: stop.signal, callbacks: [new CancelAtStart()] },
+		);
+		expect(r.status).toBe("cancelled");
+		const chat = await vi.waitFor(() => one(otel.spans(), "chat m-1"));
+		expect(chat.attributes).toMatchObject({
+			"error.type": "AbortError",
+			"weft.error.code": "RUN_CANCELLED",
+		});
 	});
 });
