@@ -107,6 +107,16 @@ export interface ThreadRow {
 	heads: string[];
 }
 
+/**
+ * A lease's expiry as an ISO string; one that is no time (pg reads 'infinity' as a number) is the epoch, a
+ * lapsed lease, as the queries read it (statements.ts `LAPSED`), never a TypeError.
+ */
+function expiryOf(expires: unknown): string {
+	return expires instanceof Date && !Number.isNaN(expires.getTime())
+		? expires.toISOString()
+		: new Date(0).toISOString();
+}
+
 /** The lease columns of a thread row, or null when no runner holds it. */
 export function leaseOf(
 	threadId: string,
@@ -117,7 +127,7 @@ export function leaseOf(
 		threadId,
 		token: Number(row.lease_token),
 		owner: row.lease_owner,
-		expiresAt: row.lease_expires.toISOString(),
+		expiresAt: expiryOf(row.lease_expires),
 	};
 }
 

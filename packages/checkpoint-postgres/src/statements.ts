@@ -8,7 +8,10 @@ const KEY = "thread_id = $1 AND ns = $2";
 const IS_HEAD = (s: string) =>
 	`NOT EXISTS (SELECT 1 FROM ${s}.checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)`;
 /** A thread's status as read: "stale" for one recorded as running whose lease expired or is absent. */
-const STATUS = `CASE WHEN t.status = 'running' AND (t.lease_owner IS NULL OR t.lease_expires <= now()) THEN 'stale' ELSE t.status END`;
+/** A thread row's lease has lapsed (or is none); an expiry that is no time ('infinity') reads as lapsed. */
+const LAPSED =
+	"(t.lease_owner IS NULL OR t.lease_expires IS NULL OR NOT isfinite(t.lease_expires) OR t.lease_expires <= now())";
+const STATUS = `CASE WHEN t.status = 'running' AND ${LAPSED} THEN 'stale' ELSE t.status END`;
 const LEASE = "lease_token, lease_owner, lease_expires";
 /**
  * The commit counter of a thread row made where checkpoints of the thread are kept (its row was lost):
@@ -122,7 +125,7 @@ export function statements(s: string) {
 			ON CONFLICT (thread_id) DO UPDATE SET lease_owner = excluded.lease_owner,
 				lease_token = greatest(t.lease_token, (SELECT token FROM ${s}.lease_floor)) + 1,
 				lease_expires = excluded.lease_expires
-			WHERE t.lease_owner IS NULL OR t.lease_expires <= now()
+			WHERE ${LAPSED}
 			RETURNING ${LEASE}`,
 		/**
 		 * Records status $2 at time $3 while the lease $4 is the thread's current one ($1 thread), unless the

@@ -273,4 +273,29 @@ describe.skipIf(!available)("PostgresCheckpointer leases and order", () => {
 		}
 		await Promise.all(others.map((o) => o.close()));
 	});
+
+	// a lease expiry of 'infinity' (what a timestamptz column takes besides times) held the thread for ever
+	// and made listings throw a TypeError; as in SQLite, an expiry that is no time reads as a lapsed lease
+	it("reads a lease expiry that is no time ('infinity') as lapsed: listed stale, taken by the next runner", async () => {
+		const { cp, schema } = await fresh();
+		await cp.put(record());
+		const lease = await cp.acquireLease("thread", {
+			owner: "gone",
+			ttlMs: 60_000,
+		});
+		await admin(
+			`UPDATE "${schema}".threads SET lease_expires = 'infinity' WHERE thread_id = 'thread'`,
+		);
+		const thread = await cp.getThread("thread");
+		expect(thread?.status).toBe("stale");
+		expect(thread?.lease?.expiresAt).toBe(new Date(0).toISOString());
+		expect(
+			(await cp.listThreads({ status: "stale" })).map((t) => t.threadId),
+		).toEqual(["thread"]);
+		const next = await cp.acquireLease("thread", {
+			owner: "next",
+			ttlMs: 60_000,
+		});
+		expect(next.token).toBeGreaterThan(lease.token);
+	});
 });
