@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weftCommand } from "./run-cli.ts";
+import { weftMcpTransport } from "./mcp-transport.ts";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/required-keys-graph.ts", import.meta.url),
@@ -24,21 +23,10 @@ describe("weft mcp: required keys of a graph tool's input", () => {
 		dir = mkdtempSync(join(tmpdir(), "weft-mcp-required-"));
 		client = new Client({ name: "test", version: "1.0.0" });
 		await client.connect(
-			new StdioClientTransport({
-				command: weftCommand[0]!,
-				args: [
-					...weftCommand.slice(1),
-					"--db",
-					join(dir, "weft.db"),
-					"mcp",
-					"--graph",
-					`ticket=${fixture}#graph`,
-					"--graph",
-					`echo=${review}#echo`,
-				],
-				cwd: root,
-				stderr: "pipe",
-			}),
+			weftMcpTransport(join(dir, "weft.db"), [
+				`ticket=${fixture}#graph`,
+				`echo=${review}#echo`,
+			]),
 		);
 	}, 60_000);
 	afterAll(async () => {

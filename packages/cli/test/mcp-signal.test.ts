@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weft, weftCommand } from "./run-cli.ts";
+import { weftMcpTransport } from "./mcp-transport.ts";
+import { weft } from "./run-cli.ts";
 
 // its first node never ends (it ignores its signal) while WEFT_TTY_RELEASE names a missing file
 const fixture = fileURLToPath(
@@ -27,22 +27,9 @@ describe("weft mcp stopped by a signal while a call runs", () => {
 	for (const signal of ["SIGTERM", "SIGINT"] as const) {
 		it(`${signal}: the run ends cancelled and its lease is released`, async () => {
 			const db = join(dir, `${signal}.db`);
-			const transport = new StdioClientTransport({
-				command: weftCommand[0]!,
-				args: [
-					...weftCommand.slice(1),
-					"--db",
-					db,
-					"mcp",
-					"--graph",
-					`slow=${fixture}#graph`,
-				],
-				cwd: root,
-				env: {
-					...(process.env as Record<string, string>),
-					WEFT_TTY_RELEASE: join(dir, "never"),
-				},
-				stderr: "pipe",
+			const transport = weftMcpTransport(db, [`slow=${fixture}#graph`], {
+				...(process.env as Record<string, string>),
+				WEFT_TTY_RELEASE: join(dir, "never"),
 			});
 			const client = new Client({ name: "test", version: "1.0.0" });
 			await client.connect(transport);

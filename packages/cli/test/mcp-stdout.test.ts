@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { root, weftCommand } from "./run-cli.ts";
+import { weftMcpTransport } from "./mcp-transport.ts";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/printing-graph.ts", import.meta.url),
@@ -17,19 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("weft mcp and graphs that print", () => {
 	it("sends what a graph prints to stderr, so the client reads only MCP messages on stdout", async () => {
-		const transport = new StdioClientTransport({
-			command: weftCommand[0]!,
-			args: [
-				...weftCommand.slice(1),
-				"--db",
-				join(dir, "weft.db"),
-				"mcp",
-				"--graph",
-				`printing=${fixture}#graph`,
-			],
-			cwd: root,
-			stderr: "pipe",
-		});
+		const transport = weftMcpTransport(join(dir, "weft.db"), [
+			`printing=${fixture}#graph`,
+		]);
 		let stderr = "";
 		transport.stderr?.on("data", (d: Buffer) => {
 			stderr += d.toString();

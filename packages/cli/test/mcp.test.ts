@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weftSync as weft, weftCommand } from "./run-cli.ts";
+import { weftMcpTransport } from "./mcp-transport.ts";
+import { weftSync as weft } from "./run-cli.ts";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/review-graph.ts", import.meta.url),
@@ -19,23 +19,11 @@ describe("weft mcp", () => {
 		dir = mkdtempSync(join(tmpdir(), "weft-mcp-"));
 		client = new Client({ name: "test", version: "1.0.0" });
 		await client.connect(
-			new StdioClientTransport({
-				command: weftCommand[0]!,
-				args: [
-					...weftCommand.slice(1),
-					"--db",
-					join(dir, "weft.db"),
-					"mcp",
-					"--graph",
-					`review=${fixture}#graph`,
-					"--graph",
-					`echo=${fixture}#echo`,
-					"--graph",
-					`typed=${fixture}#typed`,
-				],
-				cwd: root,
-				stderr: "pipe",
-			}),
+			weftMcpTransport(join(dir, "weft.db"), [
+				`review=${fixture}#graph`,
+				`echo=${fixture}#echo`,
+				`typed=${fixture}#typed`,
+			]),
 		);
 	}, 60_000);
 	afterAll(async () => {
