@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { MAX_TIME } from "./thread-info.ts";
 
 /**
  * The columns of a checkpoint summary, all stored before the `data` blob. Queries that select only these
@@ -12,7 +13,7 @@ const KEY = "thread_id = @thread AND ns = @ns";
 const LEASE_FLOOR = "(SELECT token FROM lease_floor)";
 /** A thread row's lease has lapsed at @now; an expiry that is no time reads as lapsed (`leaseExpiry`). */
 const LAPSED = `(t.lease_expires_at IS NULL OR typeof(t.lease_expires_at) NOT IN ('integer', 'real')
-	OR abs(t.lease_expires_at) > 8.64e15 OR t.lease_expires_at <= @now)`;
+	OR abs(t.lease_expires_at) > ${MAX_TIME} OR t.lease_expires_at <= @now)`;
 const NO_CHILD =
 	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
 

@@ -28,7 +28,7 @@ export type LeaseRow = Pick<
 >;
 
 /** The most ms from the epoch a Date holds. */
-const MAX_TIME = 8.64e15;
+export const MAX_TIME = 8.64e15;
 
 /**
  * A lease's expiry as stored, in ms since the epoch; one that is no time a Date holds (a damaged row: text,

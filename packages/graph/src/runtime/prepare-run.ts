@@ -27,6 +27,7 @@ import type { RunStore } from "./run-store.ts";
 import { graphChanged } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { planTasks } from "./step/plan-tasks.ts";
+import { mayBeTakenUpElsewhere } from "./thread-heads.ts";
 
 /** Where a run stands: the state, what is due, and what tasks saved at the current checkpoint. */
 export interface StepState {
@@ -142,13 +143,16 @@ async function prepareContinue(
 			: tuple.pendingWrites;
 	const memory = groupPending(carried, tuple.checkpoint);
 	const pending = unanswered(at.tasks, memory);
+	// a resume with nothing pending: the answers a run that did not finish the step recorded, if any
+	const recorded =
+		resume !== undefined && pending.length === 0
+			? unfinishedAnswers(at.tasks, memory)
+			: undefined;
 	// nothing to answer on the newest head: say where a question waits, if on another branch
 	if (
-		resume !== undefined &&
-		pending.length === 0 &&
+		recorded?.size === 0 &&
 		p.config.checkpointId === undefined &&
-		p.parentTask === undefined &&
-		unfinishedAnswers(at.tasks, memory).size === 0
+		p.parentTask === undefined
 	) {
 		const waiting = await store.heads.waitingHead(
 			tuple.checkpoint.checkpointId,
@@ -162,7 +166,7 @@ async function prepareContinue(
 	if (
 		resume !== undefined &&
 		pending.length > 0 &&
-		(tuple.hasChildren || tuple.checkpoint.metadata.forkOf !== undefined) &&
+		mayBeTakenUpElsewhere(tuple) &&
 		!p.fresh &&
 		p.parentTask === undefined
 	) {
@@ -170,7 +174,15 @@ async function prepareContinue(
 		if (taken !== undefined)
 			throw fail.answeredOnCopy(p.threadId!, tuple.checkpoint, taken);
 	}
-	const answers = answersFor(p, resume, at.tasks, memory, pending, tuple);
+	const answers = answersFor(
+		p,
+		resume,
+		at.tasks,
+		memory,
+		pending,
+		recorded,
+		tuple,
+	);
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || p.copy === true || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)
@@ -233,6 +245,8 @@ function answersFor(
 	memory: ReadonlyMap<string, TaskMemory>,
 	/** `unanswered(tasks, memory)` */
 	pending: ReturnType<typeof unanswered>,
+	/** With `resume` and nothing pending: `unfinishedAnswers(tasks, memory)` */
+	recorded: ReadonlyMap<string, unknown> | undefined,
 	tuple: CheckpointTuple,
 ): Answers | undefined {
 	const byId = p.answersById;
@@ -247,8 +261,6 @@ function answersFor(
 		tasks.length > 0
 	)
 		throw fail.stepCommittedElsewhere(p.threadId!, tuple.checkpoint);
-	const recorded =
-		pending.length === 0 ? unfinishedAnswers(tasks, memory) : undefined;
 	// the same answer again (its first run answered and died before the step's commit): go on with it
 	if (recorded !== undefined && sameAnswers(resume.value, recorded))
 		return undefined;

@@ -200,6 +200,14 @@ export async function answeredCopy(
 }
 
 /**
+ * Whether `takenUpElsewhere` may find anything for the checkpoint: it has successors (so copies), or is a
+ * copy itself. Checked first where the answer is nearly always no, to spare the lookup's promise.
+ */
+export function mayBeTakenUpElsewhere(tuple: CheckpointTuple): boolean {
+	return tuple.hasChildren || tuple.checkpoint.metadata.forkOf !== undefined;
+}
+
+/**
  * Where the questions pending at a checkpoint were taken up already, so that they are answered once across
  * the copies of one checkpoint (decision 0172): by a copy of it (`answeredCopy`; only a checkpoint with
  * children has one), or, for a copy (`metadata.forkOf`), by another copy of the checkpoint it copies (a

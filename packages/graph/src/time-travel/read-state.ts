@@ -27,6 +27,7 @@ import {
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
 import {
 	headIds,
+	mayBeTakenUpElsewhere,
 	readHeads,
 	takenUpElsewhere,
 } from "../runtime/thread-heads.ts";
@@ -197,7 +198,7 @@ export async function readState(
 	const snapshot = snapshotOf(tuple, replayChain(r.channels, chain));
 	// questions another copy of the checkpoint took up wait there no more (a resume at it is refused)
 	if (
-		(tuple.hasChildren || tuple.checkpoint.metadata.forkOf !== undefined) &&
+		mayBeTakenUpElsewhere(tuple) &&
 		snapshot.interrupts.length > 0 &&
 		(await takenUpElsewhere(
 			r.checkpointer,
