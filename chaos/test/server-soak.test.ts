@@ -185,11 +185,14 @@ function transient(e: unknown): boolean {
 /**
  * THREAD_BUSY for a lease no run of the server holds any more: a sweep's (it moves a taken-back run's fence
  * by taking the lease for 10 s and giving it up at once), or an ended attempt's whose release was cut off
- * with its connection; either lapses (1.5 s for the soak's graph, 10 s for the sweep's). Tried again as the
- * error's hint says.
+ * with its connection, or a request's whose first try the stopping API cut off (the client's retry finds
+ * its lease); each lapses (1.5 s for the soak's graph, 10 s for the sweep's). Tried again as the error's
+ * hint says. The body names the holder in `detail`, before `code`: matched apart (one regex in that order
+ * never matched, and the first such 409 failed the soak).
  */
 const leaseBusy = (e: unknown) =>
-	/THREAD_BUSY.*(holds its lease until|is held by .* until)/.test(String(e));
+	/THREAD_BUSY/.test(String(e)) &&
+	/holds its lease until|is held by .* until/.test(String(e));
 
 /** Calls `fn` until it answers or fails otherwise than transiently (for at most 30 s). */
 async function retry<T>(_what: string, fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,8 @@ export interface ServeOptions extends AppOptions {
 /**
  * Starts the API on Node; resolves once it listens. `close()` refuses new runs, lets runs in flight
  * finish within `shutdownGraceMs` (cancelling the rest), stops listening, and ends the streams still open
- * after the grace (a client reconnects with `Last-Event-ID`, to another API process behind a balancer).
+ * after the grace (a client reconnects with `Last-Event-ID`, to another API process behind a balancer),
+ * then waits (up to the grace again) for the handlers of requests it cut off: the stores can be closed.
  */
 export async function serve(
 	options: ServeOptions,
@@ -20,8 +21,19 @@ export async function serve(
 	await weft.ready;
 	const port = options.port ?? 2024;
 	const hostname = options.hostname ?? "127.0.0.1";
+	// the requests being handled: a handler goes on after its connection is cut at the grace's end, and
+	// the caller closes its stores once close() resolves (an updateState cut off then failed its commit
+	// and kept the thread's lease until it lapsed)
+	const handling = new Set<Promise<unknown>>();
+	const fetch: typeof weft.app.fetch = (...args) => {
+		const answer = Promise.resolve(weft.app.fetch(...args));
+		handling.add(answer);
+		const done = () => handling.delete(answer);
+		answer.then(done, done);
+		return answer;
+	};
 	const server = await new Promise<ServerType>((resolve, reject) => {
-		const s = serveNode({ fetch: weft.app.fetch, port, hostname }, () => {
+		const s = serveNode({ fetch, port, hostname }, () => {
 			s.off("error", refused);
 			resolve(s);
 		});
@@ -37,20 +49,36 @@ export async function serve(
 	return {
 		port: typeof address === "object" && address !== null ? address.port : port,
 		async close() {
+			const grace = options.shutdownGraceMs ?? 10_000;
 			await weft.close();
 			const http = server as import("node:http").Server;
 			const closed = new Promise<void>((resolve) =>
 				server.close(() => resolve()),
 			);
 			http.closeIdleConnections?.();
-			const timer = setTimeout(
-				() => http.closeAllConnections?.(),
-				options.shutdownGraceMs ?? 10_000,
-			);
+			const timer = setTimeout(() => http.closeAllConnections?.(), grace);
 			await closed;
 			clearTimeout(timer);
+			// bounded too: a handler that never ends does not keep the process from stopping
+			await settledWithin([...handling], grace);
 		},
 	};
+}
+
+/** Waits until every promise has settled, or `ms` has passed. */
+async function settledWithin(
+	promises: readonly Promise<unknown>[],
+	ms: number,
+): Promise<void> {
+	if (promises.length === 0) return;
+	let timer: NodeJS.Timeout | undefined;
+	await Promise.race([
+		Promise.allSettled(promises),
+		new Promise((r) => {
+			timer = setTimeout(r, ms);
+		}),
+	]);
+	clearTimeout(timer);
 }
 
 /** Why the server could not listen, as a `CONFIG_INVALID` naming the address (the system error is its cause). */
