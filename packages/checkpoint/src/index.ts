@@ -96,6 +96,11 @@ export type {
 	StorePutOptions,
 	StoreSearchOptions,
 } from "./store/store.ts";
+export type {
+	StoreFilterOperators,
+	StoreFilterScalar,
+	StoreSearchFilter,
+} from "./store/store-filter.ts";
 export {
 	checkLeaseTtl,
 	checkNewRecord,

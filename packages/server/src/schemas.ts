@@ -256,23 +256,14 @@ export const StoreDelete = z.object({
 const FilterScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /**
- * A store filter's value: a scalar the field must equal, or LangGraph's `{ $eq: scalar }`, the same. Its
- * other operators (`$ne`, `$gt`, `$gte`, `$lt`, `$lte`) are refused by name: the store compares by
- * equality only.
+ * A store filter's value: a scalar the field must equal, or LangGraph's comparisons (`{ $gte: 2 }`), which
+ * the store checks (an unknown operator, or an order operator without a number or text: 422).
  */
 const StoreFilterValue = z.union(
-	[FilterScalar, z.strictObject({ $eq: FilterScalar }).transform((o) => o.$eq)],
+	[FilterScalar, z.record(z.string(), z.unknown())],
 	{
-		error: (issue) => {
-			const v = issue.input;
-			const ops =
-				v !== null && typeof v === "object" && !Array.isArray(v)
-					? Object.keys(v)
-					: [];
-			return ops.length > 0
-				? `filter operator ${ops.map((o) => JSON.stringify(o)).join(", ")} is not supported: the store filters by equality only; give the value itself (or { $eq: value }) and compare the rest on the items returned`
-				: "a filter value is a string, a number, a boolean or null (or { $eq: value }): the item's field must equal it";
-		},
+		error:
+			"a filter value is a string, a number, a boolean or null (the item's field must equal it), or comparisons like { $gte: 2 } ($eq, $ne, $gt, $gte, $lt, $lte)",
 	},
 );
 

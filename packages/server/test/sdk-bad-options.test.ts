@@ -92,20 +92,27 @@ describe("options a LangGraph client may get wrong are refused by name", () => {
 		expect(done.approved).toBe(true);
 	});
 
-	it("store filters: { $eq } matches as a value does; other operators are refused by name", async () => {
+	it("store filters: LangGraph's comparisons match; an unknown operator is refused by name", async () => {
 		await client.store.putItem(["prefs"], "a", { theme: "dark", n: 1 });
 		await client.store.putItem(["prefs"], "b", { theme: "light", n: 2 });
-		const { items } = await client.store.searchItems(["prefs"], {
-			filter: { theme: { $eq: "dark" } },
-		});
-		expect(items.map((i) => i.key)).toEqual(["a"]);
+		await client.store.putItem(["prefs"], "c", { theme: "dark", n: 3 });
+		const keys = async (filter: Record<string, unknown>) =>
+			(await client.store.searchItems(["prefs"], { filter })).items
+				.map((i) => i.key)
+				.sort();
+		expect(await keys({ theme: { $eq: "dark" } })).toEqual(["a", "c"]);
+		expect(await keys({ n: { $gt: 1 } })).toEqual(["b", "c"]);
+		expect(
+			await keys({ n: { $gte: 1, $lt: 3 }, theme: { $ne: "light" } }),
+		).toEqual(["a"]);
+		expect(await keys({ theme: { $lte: "dark" } })).toEqual(["a", "c"]);
 		const body = await refusal(
-			client.store.searchItems(["prefs"], { filter: { n: { $gt: 1 } } }),
+			client.store.searchItems(["prefs"], { filter: { n: { $in: [1, 2] } } }),
 		);
 		expect(body.code).toBe("VALIDATION_FAILED");
-		expect(body.detail).toContain("filter.n");
-		expect(body.detail).toContain('"$gt"');
-		expect(body.detail).toContain("$eq");
+		expect(body.detail).toContain('"n"');
+		expect(body.detail).toContain('"$in"');
+		expect(body.hint).toContain("$gte");
 		// nothing changed
 		expect((await client.store.getItem(["prefs"], "b"))?.value).toEqual({
 			theme: "light",

@@ -1,4 +1,8 @@
-import { prefixRange, type StoreFilter } from "@weft/checkpoint/store-backend";
+import {
+	type FilterCondition,
+	prefixRange,
+	type StoreFilter,
+} from "@weft/checkpoint/store-backend";
 
 /** Builds a WHERE clause with numbered parameters, starting after `params`. */
 export class Where {
@@ -17,7 +21,10 @@ export class Where {
 	}
 }
 
-/** Under the namespace prefix, not expired, matching the filter (top-level field = scalar, same JSON type). */
+/**
+ * Under the namespace prefix, not expired, meeting the filter's conditions (a top-level field compared
+ * with a scalar of the same JSON type; text in code point order, `COLLATE "C"`, as the other stores).
+ */
 export function itemConditions(
 	w: Where,
 	prefix: string,
@@ -31,9 +38,21 @@ export function itemConditions(
 			`(ns = ${w.p(prefix)} OR (ns >= ${w.p(low)} AND ns < ${w.p(high)}))`,
 		);
 	}
-	for (const [field, value] of Object.entries(filter ?? {}))
-		w.parts.push(
-			`value -> ${w.p(field)} = ${w.p(JSON.stringify(value))}::jsonb`,
-		);
+	for (const c of filter) w.parts.push(comparison(w, c));
 	return w;
+}
+
+const SQL_OP = { gt: ">", gte: ">=", lt: "<", lte: "<=" };
+
+function comparison(w: Where, c: FilterCondition): string {
+	const field = w.p(c.field);
+	if (c.op === "eq" || c.op === "ne") {
+		const equal = `value -> ${field} = ${w.p(JSON.stringify(c.value))}::jsonb`;
+		// a field the value lacks is not equal to anything: `$ne` holds for it (NULL otherwise)
+		return c.op === "eq" ? equal : `(${equal}) IS NOT TRUE`;
+	}
+	// in a CASE, so that a field of another type is never cast (AND may evaluate either side first)
+	return typeof c.value === "number"
+		? `CASE WHEN jsonb_typeof(value -> ${field}) = 'number' THEN value -> ${field} ${SQL_OP[c.op]} ${w.p(JSON.stringify(c.value))}::jsonb ELSE FALSE END`
+		: `CASE WHEN jsonb_typeof(value -> ${field}) = 'string' THEN (value ->> ${field}) COLLATE "C" ${SQL_OP[c.op]} ${w.p(c.value)}::text COLLATE "C" ELSE FALSE END`;
 }

@@ -1,4 +1,8 @@
-import { prefixRange, type StoreFilter } from "@weft/checkpoint/store-backend";
+import {
+	type FilterCondition,
+	prefixRange,
+	type StoreFilter,
+} from "@weft/checkpoint/store-backend";
 
 /** A WHERE fragment and its parameters. */
 export interface Where {
@@ -7,8 +11,9 @@ export interface Where {
 }
 
 /**
- * Conditions on `i` (the items table) for a search: under the namespace prefix, not expired, and matching
- * the filter (a top-level field of the JSON value equal to a scalar, of the same JSON type).
+ * Conditions on `i` (the items table) for a search: under the namespace prefix, not expired, and meeting
+ * the filter's conditions (a top-level field of the JSON value compared with a scalar of the same JSON
+ * type; text by its UTF-8 bytes, which is Unicode code point order).
  */
 export function itemConditions(
 	prefix: string,
@@ -22,25 +27,29 @@ export function itemConditions(
 		parts.push("(i.ns = ? OR (i.ns >= ? AND i.ns < ?))");
 		params.push(prefix, low, high);
 	}
-	for (const [field, value] of Object.entries(filter ?? {})) {
-		const path = `$.${JSON.stringify(field)}`;
-		if (value === null) {
-			parts.push("json_type(i.value, ?) = 'null'");
-			params.push(path);
-		} else if (typeof value === "boolean") {
-			parts.push("json_type(i.value, ?) = ?");
-			params.push(path, value ? "true" : "false");
-		} else if (typeof value === "number") {
-			parts.push(
-				"(json_type(i.value, ?) IN ('integer', 'real') AND json_extract(i.value, ?) = ?)",
-			);
-			params.push(path, path, value);
-		} else {
-			parts.push(
-				"(json_type(i.value, ?) = 'text' AND json_extract(i.value, ?) = ?)",
-			);
-			params.push(path, path, value);
-		}
+	for (const c of filter) {
+		const path = `$.${JSON.stringify(c.field)}`;
+		const [sql, ...values] = comparison(c, path);
+		// a field the value lacks is not equal to anything: `$ne` holds for it (NULL otherwise)
+		parts.push(c.op === "ne" ? `NOT IFNULL(${sql}, 0)` : sql);
+		params.push(...values);
 	}
 	return { sql: parts.join(" AND "), params };
+}
+
+const SQL_OP = { eq: "=", ne: "=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+
+/** The condition's SQL (for `$ne`, its `$eq`) and parameters. */
+function comparison(c: FilterCondition, path: string): [string, ...unknown[]] {
+	const { value } = c;
+	if (value === null) return ["json_type(i.value, ?) = 'null'", path];
+	if (typeof value === "boolean")
+		return ["json_type(i.value, ?) = ?", path, value ? "true" : "false"];
+	const types = typeof value === "number" ? "'integer', 'real'" : "'text'";
+	return [
+		`(json_type(i.value, ?) IN (${types}) AND json_extract(i.value, ?) ${SQL_OP[c.op]} ?)`,
+		path,
+		path,
+		value,
+	];
 }

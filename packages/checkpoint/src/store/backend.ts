@@ -9,7 +9,6 @@ export {
 	vectorOf,
 } from "./indexed-store.ts";
 export {
-	checkFilter,
 	expiryOf,
 	indexedText,
 	paging,
@@ -37,3 +36,10 @@ export {
 	embedText,
 	vectorToBytes,
 } from "./semantic.ts";
+export {
+	byCodePoint,
+	type FilterCondition,
+	type FilterOp,
+	filterConditions,
+	meetsConditions,
+} from "./store-filter.ts";

@@ -96,7 +96,7 @@ export abstract class IndexedStore implements Store {
 		const p = encodeNamespace(prefix, { prefix: true });
 		checkOptionKeys(options, ["limit", "offset"], "list");
 		const { limit, offset } = paging(options ?? {}, 100);
-		return this.backend.listItems(p, undefined, limit, offset);
+		return this.backend.listItems(p, [], limit, offset);
 	}
 
 	async search(

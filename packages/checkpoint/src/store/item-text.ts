@@ -1,7 +1,5 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
-import { textProblem } from "./namespace.ts";
-import type { StoreSearchOptions } from "./store.ts";
 
 /** Every string in a JSON value, depth first. */
 function strings(value: JsonValue | undefined, out: string[]): string[] {
@@ -50,61 +48,6 @@ export function checkIndexFields(fields: unknown, where: string): void {
 			hint: 'pass dotted paths like ["text", "meta.title"], false to index nothing, or leave it out',
 		},
 	);
-}
-
-/** Checks a search filter: top-level field names mapped to scalars. */
-export function checkFilter(filter: StoreSearchOptions["filter"]): void {
-	if (filter === undefined) return;
-	if (typeof filter !== "object" || filter === null || Array.isArray(filter))
-		throw new WeftError(
-			"VALIDATION_FAILED",
-			`search filter ${JSON.stringify(filter)} is not an object`,
-			{ hint: 'pass { field: value }, like { kind: "report" }' },
-		);
-	for (const [field, v] of Object.entries(filter)) {
-		if (v !== null && !["string", "number", "boolean"].includes(typeof v))
-			throw new WeftError(
-				"VALIDATION_FAILED",
-				`search filter field "${field}" is ${JSON.stringify(v)}, not a string, number, boolean or null`,
-				{ hint: "filters compare top-level fields with scalars" },
-			);
-		// stored values hold none of these, and each database would read them its own way
-		const problem =
-			typeof v === "number" && !Number.isFinite(v)
-				? `is ${v}, which no stored value holds`
-				: typeof v === "string"
-					? textProblem(v)
-					: undefined;
-		if (problem !== undefined)
-			throw new WeftError(
-				"VALIDATION_FAILED",
-				`search filter field ${JSON.stringify(field)} ${problem}`,
-				{
-					hint: "filter with finite numbers and well-formed strings without NUL",
-				},
-			);
-		const fieldProblem = textProblem(field);
-		if (fieldProblem !== undefined)
-			throw new WeftError(
-				"VALIDATION_FAILED",
-				`search filter field name ${JSON.stringify(field)} ${fieldProblem}`,
-				{ hint: "filter on well-formed field names without NUL" },
-			);
-	}
-}
-
-/** Whether a value matches a (checked) filter. */
-export function matchesStoreFilter(
-	value: JsonValue,
-	filter: StoreSearchOptions["filter"],
-): boolean {
-	if (filter === undefined) return true;
-	if (typeof value !== "object" || value === null || Array.isArray(value))
-		return Object.keys(filter).length === 0;
-	for (const [field, v] of Object.entries(filter)) {
-		if (!Object.hasOwn(value, field) || value[field] !== v) return false;
-	}
-	return true;
 }
 
 /** Checks list/search paging options and fills defaults. */

@@ -7,7 +7,6 @@ import {
 	itemOf,
 	type PreparedItem,
 } from "./indexed-store.ts";
-import { matchesStoreFilter } from "./item-text.ts";
 import { underPrefix } from "./namespace.ts";
 import {
 	byNewest,
@@ -16,6 +15,7 @@ import {
 	type StoreFilter,
 } from "./ranked-search.ts";
 import type { Namespace, StoreIndexOptions, StoreItem } from "./store.ts";
+import { meetsConditions } from "./store-filter.ts";
 
 interface Entry {
 	ns: string;
@@ -125,8 +125,8 @@ export class MemoryStore extends IndexedStore {
 			(e) =>
 				!expired(e, now) &&
 				underPrefix(e.ns, prefix) &&
-				(filter === undefined ||
-					matchesStoreFilter(JSON.parse(e.json) as JsonValue, filter)),
+				(filter.length === 0 ||
+					meetsConditions(JSON.parse(e.json) as JsonValue, filter)),
 		);
 	}
 
@@ -146,7 +146,8 @@ export class MemoryStore extends IndexedStore {
 						e !== undefined &&
 						!expired(e, now) &&
 						underPrefix(e.ns, prefix) &&
-						matchesStoreFilter(JSON.parse(e.json) as JsonValue, filter)
+						(filter.length === 0 ||
+							meetsConditions(JSON.parse(e.json) as JsonValue, filter))
 					);
 				},
 			});

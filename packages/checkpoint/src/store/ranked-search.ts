@@ -1,6 +1,6 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
-import { checkFilter, paging } from "./item-text.ts";
+import { paging } from "./item-text.ts";
 import { encodeNamespace } from "./namespace.ts";
 import {
 	checkDimensions,
@@ -16,8 +16,10 @@ import type {
 	StoreItem,
 	StoreSearchOptions,
 } from "./store.ts";
+import { type FilterCondition, filterConditions } from "./store-filter.ts";
 
-export type StoreFilter = StoreSearchOptions["filter"];
+/** A search's filter as backends read it: every condition must hold (none: every item). */
+export type StoreFilter = readonly FilterCondition[];
 
 /** An item's id in ranked lists: its encoded namespace and key. */
 export const itemId = (ns: string, key: string): string =>
@@ -61,14 +63,14 @@ export async function rankedSearch(
 ): Promise<SearchItem[]> {
 	const prefix = encodeNamespace(prefixNs, { prefix: true });
 	const { limit, offset } = paging(options, 10);
-	const { query, filter } = options;
+	const { query } = options;
 	if (query !== undefined && typeof query !== "string")
 		throw new WeftError(
 			"VALIDATION_FAILED",
 			`search query ${JSON.stringify(query) ?? String(query)} is not text`,
 			{ hint: "pass query as a string (or leave it out to list the items)" },
 		);
-	checkFilter(filter);
+	const filter = filterConditions(options.filter);
 	// checked with or without a query, so that a bad mode never passes for a listing
 	const mode = modeOf(options.mode, index);
 	if (query === undefined || query.trim() === "") {

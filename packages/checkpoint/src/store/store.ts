@@ -1,4 +1,5 @@
 import type { JsonValue } from "../record.ts";
+import type { StoreSearchFilter } from "./store-filter.ts";
 
 /**
  * Where an item lives: a path of labels, like `["users", "u1", "memories"]`. Labels are non-empty strings
@@ -48,8 +49,11 @@ export type SearchMode = "text" | "semantic" | "hybrid";
 export interface StoreSearchOptions extends StoreListOptions {
 	/** Natural-language query; without one, items are listed (newest update first). Default limit 10. */
 	query?: string | undefined;
-	/** Items whose value has these top-level fields equal to these scalars. */
-	filter?: Record<string, string | number | boolean | null> | undefined;
+	/**
+	 * Items whose value's top-level fields match: a scalar the field equals, or comparisons
+	 * (`{ year: { $gte: 2024 } }`: `$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`).
+	 */
+	filter?: StoreSearchFilter | undefined;
 	/**
 	 * `"text"`: the database's full-text ranking (BM25 or `ts_rank`). `"semantic"`: cosine similarity of
 	 * embeddings (needs `embeddings`). `"hybrid"`: both lists fused by reciprocal rank. Default: semantic

@@ -38,6 +38,14 @@ describe("Store types", () => {
 		void store.search(["a"], { query: "q", mode: "vector" });
 		// @ts-expect-error a filter compares with scalars only
 		void store.search(["a"], { filter: { tags: ["x"] } });
+		// comparisons: LangGraph's operators, an order operator with a number or text
+		void store.search(["a"], {
+			filter: { year: { $gte: 2024, $lt: 2026 }, kind: { $ne: null } },
+		});
+		// @ts-expect-error an operator the store does not know
+		void store.search(["a"], { filter: { year: { $in: [2024] } } });
+		// @ts-expect-error an order operator compares numbers or text
+		void store.search(["a"], { filter: { done: { $gt: true } } });
 	});
 
 	it("gives nodes an optional ctx.store, and takes a store at compile and run time", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Store } from "../store.ts";
+import type { StoreSearchFilter } from "../store-filter.ts";
 import type { StoreConformanceContext } from "./context.ts";
 import { WordEmbeddings } from "./fixtures.ts";
 
@@ -50,6 +51,36 @@ export function inputCases(ctx: StoreConformanceContext): void {
 				).toEqual(refused("VALIDATION_FAILED"));
 			expect(
 				(await store.search(ns, { filter: { n: null } })).map((i) => i.key),
+			).toEqual(["k1"]);
+		});
+
+		it("refuses unknown operators, order operators without a number or text, and empty comparisons (VALIDATION_FAILED)", async () => {
+			store = await ctx.open();
+			await store.put(ns, "k1", { n: 1 });
+			for (const filter of [
+				{ n: { $in: [1] } },
+				{ n: { $gt: 1, $regex: "x" } },
+				{ n: { $gt: true } },
+				{ n: { $lte: null } },
+				{ n: { $eq: [1] } },
+				{ n: { $ne: { a: 1 } } },
+				{ n: { $gt: Number.NaN } },
+				{ n: { $lt: "a\u0000" } },
+				{ n: {} },
+				{ n: new Date(0) },
+			])
+				expect(
+					await refusal(
+						store.search(ns, {
+							filter: filter as unknown as StoreSearchFilter,
+						}),
+					),
+					JSON.stringify(filter),
+				).toEqual(refused("VALIDATION_FAILED"));
+			expect(
+				(await store.search(ns, { filter: { n: { $gt: 0 } } })).map(
+					(i) => i.key,
+				),
 			).toEqual(["k1"]);
 		});
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { StoreSearchFilter } from "../store-filter.ts";
 import type { StoreConformanceContext } from "./context.ts";
 import { tick, WordEmbeddings } from "./fixtures.ts";
 
@@ -99,6 +100,60 @@ export function searchCases(ctx: StoreConformanceContext): void {
 			expect(await keys({ year: "2024" })).toEqual([]);
 			expect(await keys({ kind: "note" }, "alpha")).toEqual(["c"]);
 			expect(await keys({}, "alpha")).toEqual(["a", "b", "c", "d"]);
+		});
+
+		it("filters with $eq, $ne, $gt, $gte, $lt and $lte (numbers with numbers, text by code point)", async () => {
+			const store = await ctx.open();
+			await store.put(["o"], "a", { year: 2023, name: "apple", done: true });
+			await store.put(["o"], "b", { year: 2024, name: "Banana", done: false });
+			await store.put(["o"], "c", { year: 2025.5, name: "cherry", tag: null });
+			await store.put(["o"], "d", { year: "2024", name: "\u{1F34E} emoji" });
+			await store.put(["o"], "e", { name: "\uFFFD replacement" });
+			await store.put(["o"], "f", "just text");
+			const keys = async (filter: StoreSearchFilter, query?: string) =>
+				(await store.search(["o"], { filter, ...(query ? { query } : {}) }))
+					.map((h) => h.key)
+					.sort();
+			expect(await keys({ year: { $gte: 2024 } })).toEqual(["b", "c"]);
+			expect(await keys({ year: { $gt: 2024, $lt: 2026 } })).toEqual(["c"]);
+			expect(await keys({ year: { $lte: 2024 } })).toEqual(["a", "b"]);
+			expect(await keys({ year: { $eq: 2024 } })).toEqual(["b"]);
+			expect(await keys({ year: { $eq: "2024" } })).toEqual(["d"]);
+			// a field the value lacks (a value that is no object has none), or of another type, is not
+			// equal: $ne holds for it
+			expect(await keys({ year: { $ne: 2024 } })).toEqual([
+				"a",
+				"c",
+				"d",
+				"e",
+				"f",
+			]);
+			expect(await keys({ done: { $ne: true } })).toEqual([
+				"b",
+				"c",
+				"d",
+				"e",
+				"f",
+			]);
+			expect(await keys({ tag: { $ne: null } })).toEqual([
+				"a",
+				"b",
+				"d",
+				"e",
+				"f",
+			]);
+			expect(await keys({ tag: { $eq: null } })).toEqual(["c"]);
+			// text in code point order: "B" < "a", U+FFFD < U+1F34E (UTF-16 units say otherwise)
+			expect(await keys({ name: { $lt: "a" } })).toEqual(["b"]);
+			expect(await keys({ name: { $gte: "a", $lt: "b" } })).toEqual(["a"]);
+			expect(await keys({ name: { $gt: "\uFFFDz" } })).toEqual(["d"]);
+			expect(await keys({ name: { $lt: "\u{1F34E}", $gt: "z" } })).toEqual([
+				"e",
+			]);
+			expect(await keys({ name: { $gte: "a" }, year: { $gt: 2024 } })).toEqual([
+				"c",
+			]);
+			expect(await keys({ year: { $gte: 2024 } }, "cherry")).toEqual(["c"]);
 		});
 
 		it("lists without a query, newest first, score undefined", async () => {
