@@ -1,7 +1,10 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { DynamicStructuredTool } from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigError, WeftError } from "../index.ts";
+import { shown } from "../shown.ts";
+import { invalidOption } from "./check-options.ts";
 import {
 	closeClient,
 	closedOf,
@@ -19,6 +22,11 @@ export interface LoadMcpToolsOptions {
 	prefix?: boolean | undefined;
 	/** How long connecting and listing may take per server (default 30 s). */
 	timeoutMs?: number | undefined;
+	/**
+	 * How long one tool call may take before it fails `MCP_TOOL_FAILED` (default 60 s); a progress
+	 * notification from the server starts the wait again.
+	 */
+	callTimeoutMs?: number | undefined;
 	/**
 	 * Closes every server when aborted (for example the signal of the run or app that owns them). Aborted
 	 * before the tools have loaded, the load stops the servers it started and rejects with its reason.
@@ -84,6 +92,7 @@ function toTool(
 	client: Client,
 	t: Awaited<ReturnType<typeof listAll>>[number],
 	prefix: boolean,
+	callTimeoutMs: number,
 ) {
 	const name = prefix ? `${server}__${t.name}` : t.name;
 	return new DynamicStructuredTool({
@@ -102,10 +111,14 @@ function toTool(
 				result = await client.callTool(
 					{ name: t.name, arguments: args },
 					undefined,
-					config?.signal === undefined ? {} : { signal: config.signal },
+					{
+						timeout: callTimeoutMs,
+						resetTimeoutOnProgress: true,
+						...(config?.signal === undefined ? {} : { signal: config.signal }),
+					},
 				);
 			} catch (error) {
-				throw callFailed(server, t.name, client, error);
+				throw callFailed(server, t.name, client, error, callTimeoutMs);
 			}
 			const text = resultText(result as Parameters<typeof resultText>[0]);
 			if (result.isError === true)
@@ -130,6 +143,7 @@ function callFailed(
 	tool: string,
 	client: Client,
 	error: unknown,
+	callTimeoutMs: number,
 ): WeftError {
 	const detail = error instanceof Error ? error.message : String(error);
 	const at = `MCP tool "${tool}" on server "${server}" failed`;
@@ -147,6 +161,15 @@ function callFailed(
 			`${at}: server "${server}" closed its connection during the call (${detail})${stderr}`,
 			{
 				hint: `whether the call took effect is unknown. ${RELOAD}`,
+				cause: error,
+			},
+		);
+	if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
+		return new WeftError(
+			"MCP_TOOL_FAILED",
+			`${at}: no answer within ${callTimeoutMs} ms (${detail})`,
+			{
+				hint: `whether the call took effect is unknown; for a tool that takes longer, pass loadMcpTools(servers, { callTimeoutMs }) (now ${callTimeoutMs} ms), or have the server send progress notifications`,
 				cause: error,
 			},
 		);
@@ -193,10 +216,12 @@ export async function loadMcpTools(
 	options: LoadMcpToolsOptions = {},
 ): Promise<McpToolset> {
 	checkServers(servers);
+	checkLoadOptions(options);
 	const { signal } = options;
 	// aborted already: nothing is started
 	signal?.throwIfAborted();
 	const timeoutMs = options.timeoutMs ?? 30_000;
+	const callTimeoutMs = options.callTimeoutMs ?? 60_000;
 	const clients = new Map<string, Client>();
 	// one closing for every caller (close(), the signal, `await using`): each waits for the servers to stop
 	let closing: Promise<void> | undefined;
@@ -236,7 +261,13 @@ export async function loadMcpTools(
 			if (c.status === "fulfilled")
 				for (const t of c.value.list)
 					tools.push(
-						toTool(c.value.name, c.value.client, t, options.prefix === true),
+						toTool(
+							c.value.name,
+							c.value.client,
+							t,
+							options.prefix === true,
+							callTimeoutMs,
+						),
 					);
 		checkUnique(tools);
 	} catch (error) {
@@ -264,6 +295,47 @@ function checkUnique(tools: readonly DynamicStructuredTool[]): void {
 			);
 		seen.set(t.name, server);
 	}
+}
+
+const OPTIONS = new Set(["prefix", "timeoutMs", "callTimeoutMs", "signal"]);
+
+/** `loadMcpTools`'s options: known keys, times as positive whole milliseconds, before anything starts. */
+function checkLoadOptions(options: unknown): void {
+	if (options === null || typeof options !== "object" || Array.isArray(options))
+		throw invalidOption(
+			"loadMcpTools",
+			`options must be an object, not ${shown(options)}`,
+			"pass { prefix?, timeoutMs?, callTimeoutMs?, signal? }, or leave them out",
+		);
+	for (const key of Object.keys(options))
+		if (!OPTIONS.has(key))
+			throw invalidOption(
+				"loadMcpTools",
+				`unknown option ${JSON.stringify(key)}`,
+				`the options are ${[...OPTIONS].join(", ")}`,
+			);
+	const o = options as LoadMcpToolsOptions;
+	for (const key of ["timeoutMs", "callTimeoutMs"] as const) {
+		const ms = o[key];
+		if (ms !== undefined && !(Number.isSafeInteger(ms) && ms > 0))
+			throw invalidOption(
+				"loadMcpTools",
+				`${key} must be a whole number of milliseconds above 0, not ${shown(ms)}`,
+				`pass e.g. ${key}: 120_000 (2 minutes), or leave it out for the default`,
+			);
+	}
+	if (o.prefix !== undefined && typeof o.prefix !== "boolean")
+		throw invalidOption(
+			"loadMcpTools",
+			`prefix must be true or false, not ${shown(o.prefix)}`,
+			"pass prefix: true to name tools server__tool",
+		);
+	if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+		throw invalidOption(
+			"loadMcpTools",
+			`signal must be an AbortSignal, not ${shown(o.signal)}`,
+			"pass the signal of an AbortController (or of the run that owns the tools)",
+		);
 }
 
 /** The servers' configs: each a `{ command }` (stdio) or a `{ url }` (HTTP), before anything is started. */

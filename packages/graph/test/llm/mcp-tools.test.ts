@@ -219,6 +219,51 @@ describe("loadMcpTools", () => {
 		}
 	});
 
+	it("refuses options of the wrong kind or name with CONFIG_INVALID, before starting any server", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-mcp-options-"));
+		try {
+			const pidFile = join(dir, "server.pid");
+			const servers = {
+				calc: { ...stdio, env: { MCP_TEST_PID_FILE: pidFile } },
+			};
+			for (const options of [
+				null,
+				{ timeoutMs: -1 },
+				{ timeoutMs: 1.5 },
+				{ callTimeoutMs: "5s" },
+				{ callTimeoutMs: 0 },
+				{ prefix: "yes" },
+				{ signal: {} },
+				{ timeout: 5_000 },
+			]) {
+				const error = await loadMcpTools(servers, options as never).catch(
+					(e: unknown) => e,
+				);
+				expect(
+					isWeftError(error, "CONFIG_INVALID"),
+					JSON.stringify(options),
+				).toBe(true);
+				expect((error as Error).message).toMatch(/^loadMcpTools: /);
+			}
+			expect(existsSync(pidFile)).toBe(false);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it("callTimeoutMs bounds one call: MCP_TOOL_FAILED saying so, and the tools still answer", async () => {
+		await using mcp = await loadMcpTools(
+			{ calc: stdio },
+			{ callTimeoutMs: 300 },
+		);
+		const wait = mcp.tools.find((t) => t.name === "wait")!;
+		const error = await wait.invoke({ ms: 5_000 }).catch((e: unknown) => e);
+		expect(isWeftError(error, "MCP_TOOL_FAILED")).toBe(true);
+		expect((error as Error).message).toContain("no answer within 300 ms");
+		expect((error as { hint?: string }).hint).toContain("callTimeoutMs");
+		expect(await wait.invoke({ ms: 1 })).toBe("waited 1");
+	});
+
 	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {
 		const bad = await loadMcpTools({
 			calc: stdio,
