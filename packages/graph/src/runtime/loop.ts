@@ -188,7 +188,8 @@ export class Run {
 		input: unknown,
 		inputWrites: ChannelWrite[] | undefined,
 	): Promise<RunResult> {
-		this.#tm.start(input); // telemetry (issue 13)
+		// telemetry (issue 13); a subgraph's run resumes when its parent hands it answers
+		this.#tm.start(input, (this.#options.answersById?.size ?? 0) > 0);
 		let ending: Ending;
 		let prepared = false;
 		try {

@@ -84,12 +84,15 @@ export class RunTelemetry {
 		this.#timer = new StepTimer(init.graph);
 	}
 
-	/** The run starts (`execute`): opens its span under the active context and counts it in flight. */
-	start(input: unknown): void {
+	/**
+	 * The run starts (`execute`): opens its span under the active context and counts it in flight.
+	 * `answered`: a subgraph's run given the answers its parent's resume holds for it.
+	 */
+	start(input: unknown, answered: boolean): void {
 		this.#ended = false;
 		this.#steps = 0;
 		this.#t0 = performance.now();
-		this.#resuming = isCommand(input) && input.hasResume;
+		this.#resuming = answered || (isCommand(input) && input.hasResume);
 		const m = instruments();
 		this.#m = m.on ? m : undefined;
 		this.#timed = this.#init.durable || m.on;
@@ -156,7 +159,8 @@ export class RunTelemetry {
 			(this.#m !== undefined || this.#run !== undefined)
 		) {
 			const waited = Math.max(0, Date.now() - Date.parse(c.createdAt)) / 1000;
-			if (this.#m !== undefined)
+			// one wait per answer: a subgraph's is counted by the root run it paused
+			if (this.#m !== undefined && this.#init.ns === "")
 				record(this.#m.interruptWait, waited, this.#graphAttributes);
 			this.#run?.setAttribute("weft.interrupt.wait_s", waited);
 		}
