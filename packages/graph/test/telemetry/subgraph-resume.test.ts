@@ -3,7 +3,6 @@
 import {
 	Command,
 	END,
-	interrupt,
 	MemoryCheckpointer,
 	START,
 	StateGraph,
