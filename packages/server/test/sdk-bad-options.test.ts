@@ -106,6 +106,10 @@ describe("options a LangGraph client may get wrong are refused by name", () => {
 			await keys({ n: { $gte: 1, $lt: 3 }, theme: { $ne: "light" } }),
 		).toEqual(["a"]);
 		expect(await keys({ theme: { $lte: "dark" } })).toEqual(["a", "c"]);
+		// a field named "__proto__" is a field like any other (a record schema would drop it: every item)
+		await client.store.putItem(["prefs"], "p", JSON.parse('{"__proto__": 7}'));
+		expect(await keys(JSON.parse('{"__proto__": 7}'))).toEqual(["p"]);
+		expect(await keys(JSON.parse('{"__proto__": {"$gt": 7}}'))).toEqual([]);
 		const body = await refusal(
 			client.store.searchItems(["prefs"], { filter: { n: { $in: [1, 2] } } }),
 		);

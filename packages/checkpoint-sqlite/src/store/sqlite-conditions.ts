@@ -45,9 +45,14 @@ function comparison(c: FilterCondition, path: string): [string, ...unknown[]] {
 	if (value === null) return ["json_type(i.value, ?) = 'null'", path];
 	if (typeof value === "boolean")
 		return ["json_type(i.value, ?) = ?", path, value ? "true" : "false"];
-	const types = typeof value === "number" ? "'integer', 'real'" : "'text'";
+	// a number as JavaScript reads it: SQLite reads an integer's text exactly (up to 2⁶³), which for one
+	// past 2⁵³ is not the double JSON.stringify wrote it from (2 ** 60 is stored "1152921504606847000")
+	const [types, extracted] =
+		typeof value === "number"
+			? ["'integer', 'real'", "CAST(json_extract(i.value, ?) AS REAL)"]
+			: ["'text'", "json_extract(i.value, ?)"];
 	return [
-		`(json_type(i.value, ?) IN (${types}) AND json_extract(i.value, ?) ${SQL_OP[c.op]} ?)`,
+		`(json_type(i.value, ?) IN (${types}) AND ${extracted} ${SQL_OP[c.op]} ?)`,
 		path,
 		path,
 		value,

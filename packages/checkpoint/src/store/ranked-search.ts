@@ -87,7 +87,7 @@ export async function rankedSearch(
 	checkDimensions(q, vectors, JSON.stringify(prefixNs));
 	const semantic = vectors
 		.map((v) => ({ id: v.id, score: cosine(q, v.vector) }))
-		.sort((a, b) => b.score - a.score);
+		.sort(byScore);
 	let ranked: { id: string; score: number }[] = semantic;
 	if (mode === "hybrid") {
 		const depth = Math.min(
@@ -99,9 +99,7 @@ export async function rankedSearch(
 			text.map((i) => itemId(encodeNamespace(i.namespace), i.key)),
 			semantic.map((s) => s.id),
 		]);
-		ranked = [...fused]
-			.map(([id, score]) => ({ id, score }))
-			.sort((a, b) => b.score - a.score);
+		ranked = [...fused].map(([id, score]) => ({ id, score })).sort(byScore);
 	}
 	const page = ranked.slice(offset, offset + limit);
 	const items = await backend.itemsByIds(page.map((p) => p.id));
@@ -110,6 +108,12 @@ export async function rankedSearch(
 		return item === undefined ? [] : [{ ...item, score: p.score }];
 	});
 }
+
+/** Best score first; a tie by id, so that every backend pages through it alike (not by its scan order). */
+const byScore = (
+	a: { id: string; score: number },
+	b: { id: string; score: number },
+) => b.score - a.score || compare(a.id, b.id);
 
 /** Sorts items newest update first, then by namespace and key (a total order every backend shares). */
 export function byNewest(a: StoreItem, b: StoreItem): number {

@@ -58,9 +58,10 @@ const invalid = (message: string, hint: string) =>
  */
 export function filterConditions(filter: unknown): FilterCondition[] {
 	if (filter === undefined) return [];
-	if (typeof filter !== "object" || filter === null || Array.isArray(filter))
+	// a Map, a Date, a class instance: its entries are no fields (it would filter nothing)
+	if (!isPlainObject(filter))
 		throw invalid(
-			`search filter ${JSON.stringify(filter) ?? String(filter)} is not an object`,
+			`search filter ${shown(filter)} is not a plain object`,
 			'pass { field: value }, like { kind: "report" }, or { field: { $gte: 2 } }',
 		);
 	const out: FilterCondition[] = [];
@@ -96,7 +97,7 @@ export function filterConditions(filter: unknown): FilterCondition[] {
 				typeof value !== "string"
 			)
 				throw invalid(
-					`search filter field ${JSON.stringify(field)}: ${name} compares numbers or strings, not ${JSON.stringify(value)}`,
+					`search filter field ${JSON.stringify(field)}: ${name} compares numbers or strings, not ${shown(value)}`,
 					`give ${name} a number or a string; for true, false or null use $eq or $ne`,
 				);
 			out.push({ field, op, value });
@@ -109,7 +110,7 @@ export function filterConditions(filter: unknown): FilterCondition[] {
 function scalar(field: string, op: string, v: unknown): StoreFilterScalar {
 	if (v !== null && !["string", "number", "boolean"].includes(typeof v))
 		throw invalid(
-			`search filter field ${JSON.stringify(field)}: ${op}${JSON.stringify(v) ?? String(v)} is not a string, number, boolean or null`,
+			`search filter field ${JSON.stringify(field)}: ${op}${shown(v)} is not a string, number, boolean or null`,
 			`filters compare top-level fields with scalars: a value, or { ${SUPPORTED} } with one`,
 		);
 	// stored values hold none of these, and each database would read them its own way
@@ -125,6 +126,23 @@ function scalar(field: string, op: string, v: unknown): StoreFilterScalar {
 			"filter with finite numbers and well-formed strings without NUL",
 		);
 	return v as StoreFilterScalar;
+}
+
+/** A filter's value as an error message shows it (JSON where it can be: not a BigInt, not a cycle). */
+function shown(v: unknown): string {
+	if (typeof v === "bigint") return `${v}n (a BigInt)`;
+	if (
+		typeof v === "object" &&
+		v !== null &&
+		!Array.isArray(v) &&
+		!isPlainObject(v)
+	)
+		return `a ${v.constructor?.name ?? "object"}`;
+	try {
+		return JSON.stringify(v) ?? String(v);
+	} catch {
+		return Array.isArray(v) ? "a list" : "an object";
+	}
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,4 +1,9 @@
-import type { SearchItem, Store, StoreItem } from "@weft/checkpoint";
+import type {
+	SearchItem,
+	Store,
+	StoreItem,
+	StoreSearchFilter,
+} from "@weft/checkpoint";
 import { Hono } from "hono";
 import { type Env, ownerOf } from "../context.ts";
 import { StoreGetQuery } from "../query-schemas.ts";
@@ -56,7 +61,7 @@ export function storeRoutes(store: Store): Hono<Env> {
 		const b = await body(c, StoreSearch);
 		const items = await scoped(c).search(b.namespace_prefix, {
 			query: b.query ?? undefined,
-			filter: b.filter ?? undefined,
+			filter: (b.filter ?? undefined) as StoreSearchFilter | undefined,
 			limit: b.limit,
 			offset: b.offset,
 		});

@@ -57,7 +57,7 @@ export function inputCases(ctx: StoreConformanceContext): void {
 		it("refuses unknown operators, order operators without a number or text, and empty comparisons (VALIDATION_FAILED)", async () => {
 			store = await ctx.open();
 			await store.put(ns, "k1", { n: 1 });
-			for (const filter of [
+			for (const [i, filter] of [
 				{ n: { $in: [1] } },
 				{ n: { $gt: 1, $regex: "x" } },
 				{ n: { $gt: true } },
@@ -68,14 +68,26 @@ export function inputCases(ctx: StoreConformanceContext): void {
 				{ n: { $lt: "a\u0000" } },
 				{ n: {} },
 				{ n: new Date(0) },
-			])
+				{ n: 1n },
+				{ n: { $gt: 1n } },
+				{
+					n: (() => {
+						const cycle: unknown[] = [];
+						cycle.push(cycle);
+						return cycle;
+					})(),
+				},
+				new Map([["n", 1]]),
+				new Date(0),
+				[["n", 1]],
+			].entries())
 				expect(
 					await refusal(
 						store.search(ns, {
 							filter: filter as unknown as StoreSearchFilter,
 						}),
 					),
-					JSON.stringify(filter),
+					`filter #${i}`,
 				).toEqual(refused("VALIDATION_FAILED"));
 			expect(
 				(await store.search(ns, { filter: { n: { $gt: 0 } } })).map(

@@ -156,6 +156,18 @@ export function searchCases(ctx: StoreConformanceContext): void {
 			expect(await keys({ year: { $gte: 2024 } }, "cherry")).toEqual(["c"]);
 		});
 
+		it("compares numbers past 2^53 as JavaScript reads them (SQLite would read their text exactly)", async () => {
+			const store = await ctx.open();
+			await store.put(["big"], "a", { n: 2 ** 60 });
+			await store.put(["big"], "b", { n: 2 ** 60 + 2 ** 8 });
+			const keys = async (filter: StoreSearchFilter) =>
+				(await store.search(["big"], { filter })).map((h) => h.key).sort();
+			expect(await keys({ n: 2 ** 60 })).toEqual(["a"]);
+			expect(await keys({ n: { $lte: 2 ** 60 } })).toEqual(["a"]);
+			expect(await keys({ n: { $gt: 2 ** 60 } })).toEqual(["b"]);
+			expect(await keys({ n: { $ne: 2 ** 60 } })).toEqual(["b"]);
+		});
+
 		it("lists without a query, newest first, score undefined", async () => {
 			const store = await ctx.open();
 			await store.put(["n"], "old", { text: "x" });
