@@ -298,18 +298,29 @@ async function startRun(
 	threadId: string,
 	start: () => Promise<unknown>,
 ): Promise<string | undefined> {
+	// the thread's runs before the first try: one not among them was made by a try of this call
+	const before = new Set(
+		(
+			await retry("runs.list", () =>
+				client.runs.list(threadId, { limit: 1000 }),
+			)
+		).map((x) => x.run_id),
+	);
 	for (let k = 0; ; k++) {
-		const before = new Set(
-			(
-				await retry("runs.list", () =>
-					client.runs.list(threadId, { limit: 1000 }),
-				)
-			).map((x) => x.run_id),
-		);
 		try {
 			const out = await start();
 			return (out as { run_id?: string } | null)?.run_id;
 		} catch (e) {
+			// a try cut off by a stopping API went on there and made its run (the API waits for the
+			// handlers it cut off), seen only now: that run is this call's
+			const ours = /THREAD_BUSY/.test(String(e))
+				? /run ([0-9a-f-]{36}) is (?:running|pending)/.exec(String(e))?.[1]
+				: undefined;
+			if (ours !== undefined && !before.has(ours)) {
+				counts.add("earlier_try_made_the_run");
+				await settle(client, threadId, ours);
+				return ours;
+			}
 			if (leaseBusy(e) && k <= 60) {
 				counts.add("lease_busy_retries");
 				await sleep(500);
