@@ -1,7 +1,6 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { DynamicStructuredTool } from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigError, WeftError } from "../index.ts";
 import { shown } from "../shown.ts";
 import { invalidOption } from "./check-options.ts";
@@ -137,6 +136,12 @@ function toTool(
 const RELOAD =
 	"The server stopped (its stderr, if any, is above) or hung up, and the tool set does not start it again: close the set and load the tools again with loadMcpTools (a long-running process can do so when a call fails this way)";
 
+/**
+ * The MCP SDK's error code for a request it stopped waiting for (its `ErrorCode.RequestTimeout`): named
+ * here, as the SDK is only loaded when servers are (importing it would weigh on every `@weft/graph/llm`).
+ */
+const REQUEST_TIMEOUT = -32001;
+
 /** A call that failed: on the wire, or because the server or the set's owner closed the connection. */
 function callFailed(
 	server: string,
@@ -164,7 +169,7 @@ function callFailed(
 				cause: error,
 			},
 		);
-	if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
+	if ((error as { code?: unknown } | null)?.code === REQUEST_TIMEOUT)
 		return new WeftError(
 			"MCP_TOOL_FAILED",
 			`${at}: no answer within ${callTimeoutMs} ms (${detail})`,
