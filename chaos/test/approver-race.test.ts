@@ -7,12 +7,11 @@
 // pending ones); with `waitForLease` the loser waits for the winner and always gets NO_PENDING_INTERRUPT.
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { answerRace } from "../src/answer-race.ts";
 import { chaosGraph, expectedLog } from "../src/chaos-graph.ts";
 import { effectsOf, readJournal } from "../src/journal.ts";
-import { spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
 import { tally } from "../src/tally.ts";
-import type { WorkerOutcome } from "../src/worker.ts";
 
 /** Rounds per backend; odd ones with `waitForLease`. */
 const ROUNDS = 4;
@@ -38,40 +37,19 @@ describe.concurrent.each(backends)(
 					expect(paused.status).toBe("interrupted");
 					const [pending] = paused.interrupts;
 					const waits = round % 2 === 1;
-					const approvers = ANSWERS.map((answer) =>
-						spawnWorker({
+					const { winner, loser } = await answerRace(
+						ANSWERS.map((answer) => ({
 							store,
 							threadId,
 							action: "approve-by-id",
 							interruptId: pending!.id,
 							resumeAction: answer,
 							journal,
-							// the review waits after the answer, so the other approver comes while it runs
-							delayMs: 150,
-							waitForGo: true,
-							...(waits ? { runConfig: { waitForLease: 30_000 } } : {}),
-						}),
+						})),
+						waits,
 					);
-					await Promise.all(approvers.map((a) => a.ready));
-					for (const a of approvers) a.go();
-					const outcomes = (await Promise.all(
-						approvers.map((a) => a.done),
-					)) as WorkerOutcome[];
-					const winners = outcomes.filter((o) => o.error === undefined);
-					const losers = outcomes.filter((o) => o.error !== undefined);
-					expect(winners, JSON.stringify(outcomes)).toHaveLength(1);
-					expect(losers).toHaveLength(1);
-					const loser = losers[0]!;
-					// a late loser finds nothing pending (the review was the thread's only question)
-					expect(
-						waits
-							? ["NO_PENDING_INTERRUPT"]
-							: ["THREAD_BUSY", "NO_PENDING_INTERRUPT"],
-						loser.message,
-					).toContain(loser.error);
 					counts.add(`${backend.kind}.loser.${loser.error}`);
-					const verdict = (winners[0]!.values as { verdict: string }).verdict;
-					expect(winners[0]).toMatchObject({ status: "done" });
+					const verdict = (winner.values as { verdict: string }).verdict;
 					// exactly the winner's answer, applied once
 					const state = await graph.getState({ threadId });
 					expect(state.values.verdict).toBe(verdict);

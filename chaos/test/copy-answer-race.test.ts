@@ -5,12 +5,11 @@
 // NO_PENDING_INTERRUPT naming the winner's copy once it answered; with `waitForLease` always the latter).
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { answerRace } from "../src/answer-race.ts";
 import { chaosGraph } from "../src/chaos-graph.ts";
 import { effectsOf, readJournal } from "../src/journal.ts";
-import { spawnWorker } from "../src/spawn-worker.ts";
 import { type Backend, durableBackends, openStore } from "../src/stores.ts";
 import { tally } from "../src/tally.ts";
-import type { WorkerOutcome } from "../src/worker.ts";
 
 /** Rounds per backend; odd ones with `waitForLease`. */
 const ROUNDS = 4;
@@ -42,37 +41,18 @@ describe.concurrent.each(backends)(
 						{ asNode: "next" },
 					);
 					const waits = round % 2 === 1;
-					const answerers = ANSWERS.map((action) =>
-						spawnWorker({
+					const { winner, loser } = await answerRace(
+						ANSWERS.map((action) => ({
 							store,
 							threadId,
 							action,
 							checkpointId: at,
 							journal,
-							// the review waits after the answer, so the other answer comes while it runs
-							delayMs: 150,
-							waitForGo: true,
-							...(waits ? { runConfig: { waitForLease: 30_000 } } : {}),
-						}),
+						})),
+						waits,
 					);
-					await Promise.all(answerers.map((a) => a.ready));
-					for (const a of answerers) a.go();
-					const outcomes = (await Promise.all(
-						answerers.map((a) => a.done),
-					)) as WorkerOutcome[];
-					const winners = outcomes.filter((o) => o.error === undefined);
-					const losers = outcomes.filter((o) => o.error !== undefined);
-					expect(winners, JSON.stringify(outcomes)).toHaveLength(1);
-					expect(winners[0]).toMatchObject({ status: "done" });
-					const loser = losers[0]!;
-					expect(
-						waits
-							? ["NO_PENDING_INTERRUPT"]
-							: ["THREAD_BUSY", "NO_PENDING_INTERRUPT"],
-						loser.message,
-					).toContain(loser.error);
 					counts.add(`${backend.kind}.loser.${loser.error}`);
-					const verdict = (winners[0]!.values as { verdict: string }).verdict;
+					const verdict = (winner.values as { verdict: string }).verdict;
 					expect(ANSWERS).toContain(verdict);
 					// one copy of the checkpoint, which the winner answered
 					const copies: string[] = [];
