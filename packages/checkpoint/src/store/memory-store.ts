@@ -17,6 +17,11 @@ import {
 import type { Namespace, StoreIndexOptions, StoreItem } from "./store.ts";
 import { meetsConditions } from "./store-filter.ts";
 
+/** Whether an entry's value meets the filter (its JSON read only when there is one). */
+const meets = (e: Entry, filter: StoreFilter): boolean =>
+	filter.length === 0 ||
+	meetsConditions(JSON.parse(e.json) as JsonValue, filter);
+
 interface Entry {
 	ns: string;
 	key: string;
@@ -122,11 +127,7 @@ export class MemoryStore extends IndexedStore {
 	#scan(prefix: string, filter: StoreFilter): Entry[] {
 		const now = Date.now();
 		return [...this.#items.values()].filter(
-			(e) =>
-				!expired(e, now) &&
-				underPrefix(e.ns, prefix) &&
-				(filter.length === 0 ||
-					meetsConditions(JSON.parse(e.json) as JsonValue, filter)),
+			(e) => !expired(e, now) && underPrefix(e.ns, prefix) && meets(e, filter),
 		);
 	}
 
@@ -146,8 +147,7 @@ export class MemoryStore extends IndexedStore {
 						e !== undefined &&
 						!expired(e, now) &&
 						underPrefix(e.ns, prefix) &&
-						(filter.length === 0 ||
-							meetsConditions(JSON.parse(e.json) as JsonValue, filter))
+						meets(e, filter)
 					);
 				},
 			});
