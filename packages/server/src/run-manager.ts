@@ -13,6 +13,7 @@ import {
 	type RunLifecycleEvent,
 } from "./run-lifecycle.ts";
 import type { RunCreateBody } from "./schemas.ts";
+import { settledWithin } from "./settled-within.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
@@ -314,19 +315,16 @@ export class RunManager implements RunExecutor {
 	 */
 	async close(graceMs?: number): Promise<void> {
 		this.#closing = true;
-		const all = Promise.all([...this.#live.values()].map((l) => l.done));
-		let timer: NodeJS.Timeout | undefined;
-		const grace = new Promise<void>((resolve) => {
-			timer = setTimeout(
-				resolve,
-				graceMs ?? this.#options.shutdownGraceMs ?? 10_000,
-			);
-		});
-		await Promise.race([all, grace]);
-		clearTimeout(timer);
+		// settled, not fulfilled: one run whose promise rejects neither ends the grace of the others early
+		// nor leaves them running
+		const dones = [...this.#live.values()].map((l) => l.done);
+		await settledWithin(
+			dones,
+			graceMs ?? this.#options.shutdownGraceMs ?? 10_000,
+		);
 		for (const [runId, live] of this.#live)
 			live.controller.abort(new RunStop("shutdown", runId));
-		await all;
+		await Promise.allSettled(dones);
 	}
 }
 

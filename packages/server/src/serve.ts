@@ -1,6 +1,7 @@
 import { type ServerType, serve as serveNode } from "@hono/node-server";
 import { WeftError } from "@weft/checkpoint";
 import { type AppOptions, createApp } from "./app.ts";
+import { settledWithin } from "./settled-within.ts";
 
 /** Options of `serve`. */
 export interface ServeOptions extends AppOptions {
@@ -63,22 +64,6 @@ export async function serve(
 			await settledWithin([...handling], grace);
 		},
 	};
-}
-
-/** Waits until every promise has settled, or `ms` has passed. */
-async function settledWithin(
-	promises: readonly Promise<unknown>[],
-	ms: number,
-): Promise<void> {
-	if (promises.length === 0) return;
-	let timer: NodeJS.Timeout | undefined;
-	await Promise.race([
-		Promise.allSettled(promises),
-		new Promise((r) => {
-			timer = setTimeout(r, ms);
-		}),
-	]);
-	clearTimeout(timer);
 }
 
 /** Why the server could not listen, as a `CONFIG_INVALID` naming the address (the system error is its cause). */
