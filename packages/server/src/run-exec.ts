@@ -1,6 +1,7 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { DebugModes } from "./debug-modes.ts";
+import { EventsMode } from "./events-mode.ts";
 import { toHttpError } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
 import { ReturnedMessages } from "./returned-messages.ts";
@@ -185,6 +186,19 @@ export async function executeRun(
 	const older = requested.has("messages")
 		? new MessagesMode((event, data) => sink.push(event, data))
 		: undefined;
+	// LangChain's stream events (`events`): read from task, message, checkpoint and update events
+	const streamEvents = requested.has("events")
+		? new EventsMode(
+				(event, data) => sink.push(event, data),
+				run.runId,
+				runMetadata,
+				checkpointId ?? undefined,
+			)
+		: undefined;
+	if (streamEvents !== undefined) {
+		if (!modes.includes("updates")) modes.push("updates");
+		if (!modes.includes("messages")) modes.push("messages");
+	}
 	// checkpoints, tasks, debug: only for a run that asks for one (they read each checkpoint back)
 	const debug = DebugModes.of(graph, requested, sink, {
 		threadId: run.threadId,
@@ -236,6 +250,7 @@ export async function executeRun(
 					if (requested.has("values")) emit("values", start);
 				}
 			}
+			streamEvents?.start(body.command ?? body.input ?? null);
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
@@ -247,7 +262,7 @@ export async function executeRun(
 				interruptBefore: nodeList(graph, body.interrupt_before),
 				interruptAfter: nodeList(graph, body.interrupt_after),
 				mode:
-					debug === undefined
+					debug === undefined && streamEvents === undefined
 						? ["values", ...modes]
 						: ["values", ...modes, "checkpoints", "debug"],
 				subgraphs: nested,
@@ -264,16 +279,19 @@ export async function executeRun(
 							[messageDict(chunk), metadata],
 						);
 					older?.chunk(chunk, metadata);
+					streamEvents?.chunk(chunk, ev);
 				} else if (nested && "namespace" in ev && ev.namespace !== undefined)
 					subgraphs?.send(ev);
 				else if (ev.type === "values") {
 					subgraphs?.stepEnded();
 					values = ev.data as Record<string, unknown>;
+					streamEvents?.stepSaved();
 					returned?.state(values);
 					if (requested.has("values")) emit("values", values);
 					older?.values(values);
 				} else if (ev.type === "update") {
 					if (requested.has("updates")) emit("updates", { [ev.node]: ev.data });
+					streamEvents?.update(ev.task.id, ev.data);
 					const origin = { step: ev.step, tasks: [ev.task] };
 					for (const m of returned?.fresh(ev.data) ?? [])
 						sink.push("messages", [
@@ -282,17 +300,21 @@ export async function executeRun(
 						]);
 				} else if (ev.type === "custom" && requested.has("custom"))
 					sink.push("custom", toWire(ev.data));
-				else if (ev.type === "checkpoint")
+				else if (ev.type === "checkpoint") {
+					streamEvents?.checkpoint(ev.checkpointId);
 					await debug?.checkpoint(ev.checkpointId);
-				else if (ev.type === "task") {
-					if (ev.phase === "start" && ev.reused !== true)
+				} else if (ev.type === "task") {
+					if (ev.phase === "start" && ev.reused !== true) {
+						streamEvents?.taskStart(ev.step, ev.node, ev.id);
 						await debug?.taskStart(ev.id, ev.step);
+					}
 				} else if (ev.type === "interrupt") {
 					await debug?.paused();
 					subgraphs?.paused(ev.interrupts);
 					sendInterrupt(ev.interrupts);
 				} else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
+					streamEvents?.end(values);
 					result = {
 						output: withInterrupts(values, ev.result.interrupts),
 						outcome:
