@@ -228,6 +228,7 @@ export async function executeRun(
 		if (ended !== undefined) {
 			values = ended.values;
 			if (ended.paused) sendInterrupt(ended.interrupts);
+			streamEvents?.end(values);
 			result = {
 				output: withInterrupts(values, ended.interrupts),
 				outcome: ended.paused ? "INTERRUPT" : "SUCCEED",
@@ -250,7 +251,9 @@ export async function executeRun(
 					if (requested.has("values")) emit("values", start);
 				}
 			}
-			streamEvents?.start(body.command ?? body.input ?? null);
+			// a next attempt goes on with the graph's run its first attempt started
+			if (options.recover !== true)
+				streamEvents?.start(body.command ?? body.input ?? null);
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
