@@ -207,7 +207,15 @@ export async function executeRun(
 	});
 	// a subgraph's own events too (`stream_subgraphs`), named by their namespace
 	const nested = body.stream_subgraphs === true;
-	const subgraphs = nested ? new SubgraphEvents(requested, sink) : undefined;
+	const subgraphs = nested
+		? new SubgraphEvents(
+				requested,
+				sink,
+				returned === undefined
+					? undefined
+					: { messages: returned, metadata: runMetadata },
+			)
+		: undefined;
 	let values: Record<string, unknown> = {};
 	let result: RunOutcome = { output: {}, outcome: "FAIL" };
 	try {

@@ -1,7 +1,13 @@
 import type { StreamEvent } from "@weft/graph";
+import type { ReturnedMessages } from "./returned-messages.ts";
 import type { StreamModeName } from "./schemas.ts";
-import { namespaceOf } from "./wire-ids.ts";
-import { type PendingLike, toWire, wireInterrupts } from "./wire-values.ts";
+import { messageMetadata, namespaceOf } from "./wire-ids.ts";
+import {
+	messageDict,
+	type PendingLike,
+	toWire,
+	wireInterrupts,
+} from "./wire-values.ts";
 
 /** What the events go to (a run's sink). */
 interface Sink {
@@ -12,7 +18,9 @@ interface Sink {
  * A subgraph's own events (`stream_subgraphs`), named as LangGraph's server names them: the mode, then
  * the namespace (`updates|sub:<task id>`; decision 0118). A subgraph that pauses sends its pause under
  * its namespace too, before its parent's, as LangGraph's: `updates|sub:<id>` `{ __interrupt__ }` and
- * `values|sub:<id>` its state with `__interrupt__` (decision 0135).
+ * `values|sub:<id>` its state with `__interrupt__` (decision 0135). With `messages-tuple`, the messages a
+ * subgraph's node returns without streaming them go as `messages|<namespace>`, once in the whole run
+ * (`returned` is the run's: the parent's update of the subgraph node does not send them again).
  */
 export class SubgraphEvents {
 	readonly #requested: ReadonlySet<StreamModeName>;
@@ -20,9 +28,21 @@ export class SubgraphEvents {
 	/** Per subgraph node, the namespace of its task in the parent's step in flight, and its last state. */
 	readonly #running = new Map<string, { ns: string; values: unknown }>();
 
-	constructor(requested: ReadonlySet<StreamModeName>, sink: Sink) {
+	readonly #returned:
+		| { messages: ReturnedMessages; metadata: Record<string, unknown> }
+		| undefined;
+
+	constructor(
+		requested: ReadonlySet<StreamModeName>,
+		sink: Sink,
+		returned?: {
+			messages: ReturnedMessages;
+			metadata: Record<string, unknown>;
+		},
+	) {
 		this.#requested = requested;
 		this.#sink = sink;
+		this.#returned = returned;
 	}
 
 	/** A subgraph's event (one with a namespace). */
@@ -37,6 +57,16 @@ export class SubgraphEvents {
 			this.#running.set(top.node, { ns: topNs, values: undefined });
 		if (own && ev.type === "values")
 			this.#running.get(top.node)!.values = ev.data;
+		if (ev.type === "values") this.#returned?.messages.state(ev.data);
+		else if (ev.type === "update" && this.#returned !== undefined) {
+			const { messages, metadata } = this.#returned;
+			const origin = { step: ev.step, tasks: [...ev.namespace, ev.task] };
+			for (const m of messages.fresh(ev.data))
+				this.#sink.push(`messages|${ns}`, [
+					messageDict(m),
+					{ ...metadata, ...messageMetadata(origin) },
+				]);
+		}
 		if (ev.type === "values" && this.#requested.has("values"))
 			this.#sink.push(`values|${ns}`, toWire(ev.data));
 		else if (ev.type === "update" && this.#requested.has("updates"))

@@ -22,15 +22,18 @@ const add = tool(async ({ a, b }) => String(a + b), {
 	description: "adds two numbers",
 	schema: z.object({ a: z.number(), b: z.number() }),
 });
-const agent = createAgent({
-	model: new ScriptedChatModel({
-		replies: [
-			{ toolCalls: [{ name: "add", args: { a: 1, b: 2 }, id: "add1" }] },
-			"It is 3.",
-		],
-	}),
-	tools: [add],
-});
+/** An agent that calls `add` once, then answers (its scripted replies are its own). */
+const adder = () =>
+	createAgent({
+		model: new ScriptedChatModel({
+			replies: [
+				{ toolCalls: [{ name: "add", args: { a: 1, b: 2 }, id: "add1" }] },
+				"It is 3.",
+			],
+		}),
+		tools: [add],
+	});
+const agent = adder();
 
 /** A node that makes its message itself, then one that pauses for a human and answers with a message. */
 const plain = new StateGraph(z.object({ messages: messages() }))
@@ -58,11 +61,25 @@ const anonymous = new StateGraph(z.object({ messages: messages() }))
 	.addEdge("agent", END)
 	.compile();
 
+/** An agent as the subgraph node `helper` of a parent graph (one per test: each has its replies). */
+const parentGraph = () =>
+	new StateGraph(z.object({ messages: messages() }))
+		.addNode("helper", adder())
+		.addEdge(START, "helper")
+		.addEdge("helper", END)
+		.compile();
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { agent, plain, anonymous },
+		graphs: {
+			agent,
+			plain,
+			anonymous,
+			parent: parentGraph(),
+			parent2: parentGraph(),
+		},
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -82,7 +99,7 @@ async function streamed(
 		streamMode: ["messages-tuple"],
 	}))
 		parts.push(p);
-	return parts.filter((p) => p.event === "messages");
+	return parts.filter((p) => p.event.startsWith("messages"));
 }
 
 /** The messages sent, one entry per message id, with the node each came from. */
@@ -143,6 +160,43 @@ describe("messages-tuple and the messages nodes return", () => {
 		expect(
 			after.map((p) => [p.data[0].content, p.data[1].langgraph_node]),
 		).toEqual([["hello Ann", "ask"]]);
+	});
+
+	it("with streamSubgraphs, sends a subgraph node's returned message once, named by the subgraph's namespace", async () => {
+		const thread = await client.threads.create();
+		const parts = await streamed("parent", thread.thread_id, {
+			input: { messages: [{ role: "user", content: "add 1 and 2" }] },
+			streamSubgraphs: true,
+		});
+		const sent = byId(parts);
+		expect(sent.map((m) => [m.type, m.node])).toEqual([
+			["ai", "agent"],
+			["tool", "tools"],
+			["ai", "agent"],
+		]);
+		// every message is the subgraph's: none at the root, none twice
+		expect(new Set(parts.map((p) => p.event.split(":")[0]))).toEqual(
+			new Set(["messages|helper"]),
+		);
+		const tool = parts.find((p) => p.data[0].type === "tool")!;
+		expect(tool.data[1]).toMatchObject({
+			langgraph_node: "tools",
+			thread_id: thread.thread_id,
+		});
+		const [outer, inner] = tool.data[1].langgraph_checkpoint_ns.split("|");
+		expect(tool.event).toBe(`messages|${outer}`);
+		expect(inner).toMatch(/^tools:/);
+		// without it, the subgraph node's update sends them at the root, once each
+		const root = await streamed(
+			"parent2",
+			(await client.threads.create()).thread_id,
+			{
+				input: { messages: [{ role: "user", content: "add 1 and 2" }] },
+			},
+		);
+		expect(new Set(root.map((p) => p.event))).toEqual(new Set(["messages"]));
+		// (the tool's answer when the subgraph node's step is saved, after the streamed answers)
+		expect(byId(root).map((m) => m.type)).toEqual(["ai", "ai", "tool"]);
 	});
 
 	it("does not send a streamed answer again whole (chunks without an id of their own either)", async () => {
