@@ -94,6 +94,7 @@ export type { StateDiff } from "./time-travel/diff-states.ts";
 export {
 	mayBeWaiting,
 	pendingInterrupts,
+	resendsAnswer,
 	type StateHistory,
 	type StateSnapshot,
 	type WaitingRequest,

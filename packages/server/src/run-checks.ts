@@ -5,7 +5,11 @@ import {
 	validateId,
 	WeftError,
 } from "@weft/checkpoint";
-import { type CompiledGraph, unknownInterruptIds } from "@weft/graph";
+import {
+	type CompiledGraph,
+	resendsAnswer,
+	unknownInterruptIds,
+} from "@weft/graph";
 import type { ServerContext } from "./context.ts";
 import type { RunCreateBody } from "./schemas.ts";
 import { headOf } from "./thread-head.ts";
@@ -139,7 +143,8 @@ export async function checkRunStart(
 	if (
 		resume &&
 		pending.length === 0 &&
-		!(latest && (await headWaitsFor(graph, thread.threadId, snap, value)))
+		!(latest && (await headWaitsFor(graph, thread.threadId, snap, value))) &&
+		!(await resent(ctx, thread.threadId, snap.checkpointId, value))
 	)
 		throw noPendingInterrupt(
 			thread.threadId,
@@ -180,6 +185,21 @@ export async function checkRunStart(
 }
 
 /**
+ * The answer a run recorded at the checkpoint and did not finish the step of, sent again (a client's
+ * retry after that run failed, was cancelled or died): the run goes on with it (decision 0178), so the
+ * server makes the run rather than refusing it.
+ */
+async function resent(
+	ctx: ServerContext,
+	threadId: string,
+	checkpointId: string,
+	value: unknown,
+): Promise<boolean> {
+	const tuple = await ctx.checkpointer.getTuple({ threadId, checkpointId });
+	return tuple !== undefined && resendsAnswer(tuple, value);
+}
+
+/**
  * A resume with nothing to answer (at `checkpointId` when the request named one); `waiting`: the newest
  * other head where a question waits, named so that the answer can go there (as the library's error says).
  */
@@ -200,7 +220,7 @@ function noPendingInterrupt(
 		"NO_PENDING_INTERRUPT",
 		`thread "${threadId}" has no pending interrupt${checkpointId === undefined ? "" : ` at checkpoint "${checkpointId}"`} to resume`,
 		{
-			hint: "read the thread's state (its interrupts) first: it may have been answered already, or nothing has run on it yet; to go on without an answer send input null",
+			hint: "read the thread's state (its interrupts) first: it may have been answered already, or nothing has run on it yet; to go on without an answer send input null (after a run that failed or was cancelled once the answer was given, the same answer sent again goes on too)",
 		},
 	);
 }

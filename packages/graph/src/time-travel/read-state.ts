@@ -22,7 +22,9 @@ import {
 import {
 	groupPending,
 	type Interrupt,
+	sameAnswers,
 	unanswered,
+	unfinishedAnswers,
 } from "../runtime/interrupts.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
 import {
@@ -96,6 +98,23 @@ export function pendingInterrupts(
 		tuple.checkpoint.data.tasks,
 		groupPending(tuple.pendingWrites, tuple.checkpoint),
 	).map(({ taskId: _t, index: _i, ...i }) => i);
+}
+
+/**
+ * Whether a resume value, sent to a stored checkpoint with nothing pending, is the answer a run recorded
+ * there and did not finish the step of (its process died, it was cancelled, the node failed after it):
+ * a run sent it then goes on with that answer, as `null` would (decision 0178). No graph needed: for a
+ * server's check before it makes a run.
+ */
+export function resendsAnswer(
+	tuple: Pick<CheckpointTuple, "checkpoint" | "pendingWrites">,
+	resume: unknown,
+): boolean {
+	const recorded = unfinishedAnswers(
+		tuple.checkpoint.data.tasks,
+		groupPending(tuple.pendingWrites, tuple.checkpoint),
+	);
+	return recorded.size > 0 && sameAnswers(resume, recorded);
 }
 
 /** A request waiting for an answer on one head of a thread. */
