@@ -11,6 +11,7 @@ import {
 	type RunResult,
 	type RunUsage,
 	reducer,
+	resendsAnswer,
 	runUsageOf,
 	Send,
 	START,
@@ -222,6 +223,8 @@ describe("StateGraph types", () => {
 		expectTypeOf(waitingRequests).returns.resolves.toEqualTypeOf<
 			WaitingRequest[]
 		>();
+		expectTypeOf(resendsAnswer).parameter(1).toEqualTypeOf<unknown>();
+		expectTypeOf(resendsAnswer).returns.toEqualTypeOf<boolean>();
 		expectTypeOf<WaitingRequest>().toMatchTypeOf<{
 			threadId: string;
 			checkpointId: string;
