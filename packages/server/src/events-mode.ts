@@ -25,19 +25,22 @@ interface OpenTask {
 	name: string;
 	step: number;
 	metadata: Record<string, unknown>;
+	/** The state it started from (wire form). */
+	input: unknown;
 	calls: ModelCall[];
-	/** Its updates (wire form), sent when its step is saved. */
+	/** Its updates, sent when its step is saved. */
 	updates: Record<string, unknown>[];
 }
 
 /**
  * The `events` stream mode, as LangGraph's server sends it (LangChain's stream events, version 2): each
  * `events` event is `{ event, name, run_id, tags, metadata, data, parent_ids }`. Sent: the graph's run
- * (`on_chain_start` with its input, `on_chain_end` with its output), each node's task (`on_chain_start`;
- * `on_chain_stream` with each update and `on_chain_end` once its step is saved) and each model call of a
- * node (`on_chat_model_start` at its first token chunk, `on_chat_model_stream` per chunk,
- * `on_chat_model_end` with the whole message when its node's update comes). Read from the runtime's task,
- * message, checkpoint and update events; a subgraph's nodes are inside their parent's node.
+ * (`on_chain_start` with its input, `on_chain_end` with the state it ended with, unless cancelled), each
+ * node's task (`on_chain_start` with the state it starts from; `on_chain_end` with its output once its
+ * step is saved) and each model call of a node (`on_chat_model_start` at its first token chunk,
+ * `on_chat_model_stream` per chunk, `on_chat_model_end` with the whole message when its node ends). Read
+ * from the runtime's task, message, checkpoint, update and values events; a subgraph's nodes are inside
+ * their parent's node.
  */
 export class EventsMode {
 	readonly #push: (event: string, data: unknown) => void;
@@ -48,6 +51,8 @@ export class EventsMode {
 	readonly #tasks = new Map<string, OpenTask>();
 	/** The model calls streaming now, by message id. */
 	readonly #calls = new Map<string, ModelCall>();
+	/** The state the current step's tasks start from, and its wire form. */
+	#state: { values: Record<string, unknown>; wire: unknown } | undefined;
 
 	constructor(
 		push: (event: string, data: unknown) => void,
@@ -87,10 +92,16 @@ export class EventsMode {
 		};
 	}
 
-	/** The run starts, with what it was given (input, a command, or null to go on). */
-	start(input: unknown): void {
+	/** The run starts, with what it was given: its input, or its command (LangGraph's form of one). */
+	start(
+		input: unknown,
+		command?: { resume?: unknown; update?: unknown },
+	): void {
 		this.#send("on_chain_start", this.#graph(), [], [], {
-			input: toWire(input),
+			input:
+				command == null
+					? toWire(input)
+					: { lg_name: "Command", ...command, goto: [] },
 		});
 	}
 
@@ -99,9 +110,18 @@ export class EventsMode {
 		this.#from = checkpointId;
 	}
 
-	/** A node's task started (a root run's task; a subgraph's are inside it). */
-	taskStart(step: number, node: string, id: string): void {
+	/** A node's task started from the run's state `values` (a root run's task; a subgraph's are inside it). */
+	taskStart(
+		step: number,
+		node: string,
+		id: string,
+		values: Record<string, unknown>,
+	): void {
 		const task: EventTask = { node, id, checkpointId: this.#from };
+		// the step's tasks start from one state: made into its wire form once
+		if (this.#state?.values !== values)
+			this.#state = { values, wire: toWire(values) };
+		const input = this.#state.wire;
 		const open: OpenTask = {
 			runId: wireTaskId(this.#from ?? "", id),
 			name: node,
@@ -110,17 +130,14 @@ export class EventsMode {
 				...this.#metadata,
 				...messageMetadata({ step, tasks: [task] }),
 			},
+			input,
 			calls: [],
 			updates: [],
 		};
 		this.#tasks.set(id, open);
-		this.#send(
-			"on_chain_start",
-			open,
-			[`graph:step:${step}`],
-			[this.#runId],
-			{},
-		);
+		this.#send("on_chain_start", open, [`graph:step:${step}`], [this.#runId], {
+			input,
+		});
 	}
 
 	/** A token chunk of a model call, from the task (outermost first) that made it. */
@@ -151,15 +168,17 @@ export class EventsMode {
 		});
 	}
 
-	/** An update of a task (a task that wrote one key twice sends two), once its step is saved. */
+	/** An update of a task (a subgraph node sends one per step of the subgraph), once its step is saved. */
 	update(taskId: string, data: Record<string, unknown>): void {
-		this.#tasks
-			.get(taskId)
-			?.updates.push(toWire(data) as Record<string, unknown>);
+		this.#tasks.get(taskId)?.updates.push(data);
 	}
 
-	/** The step's state is saved: its tasks that sent their updates end, with their model calls. */
-	stepSaved(): void {
+	/**
+	 * The step's state `values` is saved: its tasks that sent their updates end, with their model calls.
+	 * A task's output is its update; a subgraph node's (several updates), the state's values of the keys
+	 * it wrote, as the subgraph's output holds them after its reducers.
+	 */
+	stepSaved(values: Record<string, unknown>): void {
 		for (const [id, task] of this.#tasks) {
 			if (task.updates.length === 0) continue; // paused, or failed
 			this.#tasks.delete(id);
@@ -169,17 +188,25 @@ export class EventsMode {
 					output: messageDict(call.message),
 				});
 			}
-			const tags = [`graph:step:${task.step}`];
-			for (const chunk of task.updates)
-				this.#send("on_chain_stream", task, tags, [this.#runId], { chunk });
-			this.#send("on_chain_end", task, tags, [this.#runId], {
-				// each key's last write (a node that wrote a key twice, a subgraph node: as the tasks mode's result)
-				output: Object.assign({}, ...task.updates),
-			});
+			const output =
+				task.updates.length === 1
+					? task.updates[0]!
+					: Object.fromEntries(
+							[...new Set(task.updates.flatMap((u) => Object.keys(u)))].map(
+								(k) => [k, values[k]],
+							),
+						);
+			this.#send(
+				"on_chain_end",
+				task,
+				[`graph:step:${task.step}`],
+				[this.#runId],
+				{ input: task.input, output: toWire(output) },
+			);
 		}
 	}
 
-	/** The run ended (done, or paused at an interrupt) with these values. */
+	/** The run ended (done, or paused at an interrupt: not cancelled) with these values. */
 	end(values: Record<string, unknown>): void {
 		this.#send("on_chain_end", this.#graph(), [], [], {
 			output: toWire(values),

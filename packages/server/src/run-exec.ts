@@ -250,7 +250,9 @@ export async function executeRun(
 			if (
 				options.recover !== true &&
 				goesOn(body) &&
-				(requested.has("values") || returned !== undefined)
+				(requested.has("values") ||
+					returned !== undefined ||
+					streamEvents !== undefined)
 			) {
 				const start = await startState(graph, run.threadId, checkpointId);
 				if (start !== undefined) {
@@ -261,7 +263,7 @@ export async function executeRun(
 			}
 			// a next attempt goes on with the graph's run its first attempt started
 			if (options.recover !== true)
-				streamEvents?.start(body.command ?? body.input ?? null);
+				streamEvents?.start(body.input ?? null, body.command ?? undefined);
 			for await (const ev of graph.stream(input as never, {
 				threadId: run.threadId,
 				checkpointId,
@@ -296,7 +298,7 @@ export async function executeRun(
 				else if (ev.type === "values") {
 					subgraphs?.stepEnded();
 					values = ev.data as Record<string, unknown>;
-					streamEvents?.stepSaved();
+					streamEvents?.stepSaved(values);
 					returned?.state(values);
 					if (requested.has("values")) emit("values", values);
 					older?.values(values);
@@ -316,7 +318,7 @@ export async function executeRun(
 					await debug?.checkpoint(ev.checkpointId);
 				} else if (ev.type === "task") {
 					if (ev.phase === "start" && ev.reused !== true) {
-						streamEvents?.taskStart(ev.step, ev.node, ev.id);
+						streamEvents?.taskStart(ev.step, ev.node, ev.id, values);
 						await debug?.taskStart(ev.id, ev.step);
 					}
 				} else if (ev.type === "interrupt") {
@@ -325,7 +327,8 @@ export async function executeRun(
 					sendInterrupt(ev.interrupts);
 				} else if (ev.type === "end") {
 					values = ev.result.values as Record<string, unknown>;
-					streamEvents?.end(values);
+					// a cancelled run's graph did not end: LangGraph's stream stops at its last event
+					if (ev.result.status !== "cancelled") streamEvents?.end(values);
 					result = {
 						output: withInterrupts(values, ev.result.interrupts),
 						outcome:

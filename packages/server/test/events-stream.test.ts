@@ -34,11 +34,26 @@ const review = new StateGraph(
 	.addEdge("review", END)
 	.compile();
 
+/** A node that waits until its run is cancelled. */
+const slow = new StateGraph(z.object({ done: z.boolean().optional() }))
+	.addNode("first", () => ({ done: false }))
+	.addNode(
+		"wait",
+		(_s, ctx) =>
+			new Promise<{ done: boolean }>((_resolve, reject) =>
+				ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)),
+			),
+	)
+	.addEdge(START, "first")
+	.addEdge("first", "wait")
+	.addEdge("wait", END)
+	.compile();
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { chat, review },
+		graphs: { chat, review, slow },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -92,10 +107,8 @@ describe("the events stream mode (LangChain's stream events, as LangGraph's serv
 			`on_chat_model_start:${model}`,
 			...Array(modelStreams).fill(`on_chat_model_stream:${model}`),
 			`on_chat_model_end:${model}`,
-			"on_chain_stream:agent",
 			"on_chain_end:agent",
 			"on_chain_start:count",
-			"on_chain_stream:count",
 			"on_chain_end:count",
 			"on_chain_end:LangGraph",
 		]);
@@ -110,6 +123,10 @@ describe("the events stream mode (LangChain's stream events, as LangGraph's serv
 			thread_id: thread.thread_id,
 			graph_id: "chat",
 		});
+		// a node starts from the state of its step; it ends with its output, its input beside it
+		expect(agent!.data.input.messages).toEqual([
+			expect.objectContaining({ type: "human", content: "hi" }),
+		]);
 		expect(agent!).toMatchObject({
 			tags: ["graph:step:1"],
 			parent_ids: [runId],
@@ -138,6 +155,7 @@ describe("the events stream mode (LangChain's stream events, as LangGraph's serv
 			(e) => e.event === "on_chain_end" && e.name === "agent",
 		)!;
 		expect(agentEnd.run_id).toBe(agent!.run_id);
+		expect(agentEnd.data.input).toEqual(agent!.data.input);
 		expect(agentEnd.data.output.messages[0]).toMatchObject({
 			type: "ai",
 			content: "hello there",
@@ -159,7 +177,6 @@ describe("the events stream mode (LangChain's stream events, as LangGraph's serv
 		expect(paused.events.map((e) => `${e.event}:${e.name}`)).toEqual([
 			"on_chain_start:LangGraph",
 			"on_chain_start:write",
-			"on_chain_stream:write",
 			"on_chain_end:write",
 			"on_chain_start:review",
 			"on_chain_end:LangGraph",
@@ -174,15 +191,49 @@ describe("the events stream mode (LangChain's stream events, as LangGraph's serv
 		expect(resumed.events.map((e) => `${e.event}:${e.name}`)).toEqual([
 			"on_chain_start:LangGraph",
 			"on_chain_start:review",
-			"on_chain_stream:review",
 			"on_chain_end:review",
 			"on_chain_end:LangGraph",
 		]);
-		expect(resumed.events[0]!.data.input).toEqual({ resume: "yes" });
+		// a command as LangGraph's server shows one; the resumed node starts from the paused state
+		expect(resumed.events[0]!.data.input).toEqual({
+			lg_name: "Command",
+			resume: "yes",
+			goto: [],
+		});
+		expect(resumed.events[1]!.data.input).toEqual({ draft: "d!" });
 		expect(resumed.events.at(-1)!.data.output).toEqual({
 			draft: "d!",
 			approval: "yes",
 		});
+	});
+
+	it("a cancelled run's graph does not end: its stream stops at its last node's start", async () => {
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "slow", {
+			input: {},
+			streamMode: ["events"],
+		});
+		const seen: string[] = [];
+		for await (const part of client.runs.joinStream(
+			thread.thread_id,
+			run.run_id,
+			{ streamMode: ["events"] },
+		)) {
+			if (part.event !== "events") continue;
+			const e = part.data as StreamEvent;
+			seen.push(`${e.event}:${e.name}`);
+			if (e.event === "on_chain_start" && e.name === "wait")
+				await client.runs.cancel(thread.thread_id, run.run_id);
+		}
+		expect(seen).toEqual([
+			"on_chain_start:LangGraph",
+			"on_chain_start:first",
+			"on_chain_end:first",
+			"on_chain_start:wait",
+		]);
+		expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe(
+			"cancelled",
+		);
 	});
 
 	it("a background run created with events is joined with them, beside other modes", async () => {
