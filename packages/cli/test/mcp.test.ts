@@ -23,6 +23,7 @@ describe("weft mcp", () => {
 				`review=${fixture}#graph`,
 				`echo=${fixture}#echo`,
 				`typed=${fixture}#typed`,
+				`flaky=${fixture}#flaky`,
 			]),
 		);
 	}, 60_000);
@@ -40,6 +41,23 @@ describe("weft mcp", () => {
 			"echo_resume",
 			"typed",
 			"typed_resume",
+			"flaky",
+			"flaky_resume",
+		]);
+		// a key the state lacks is refused: the schema says so; the resume tool takes a threadId and an
+		// answer, or continue
+		expect(tools[0]!.inputSchema).toMatchObject({
+			additionalProperties: false,
+		});
+		expect(tools[1]!.inputSchema).toMatchObject({
+			required: ["threadId"],
+			additionalProperties: false,
+		});
+		expect(Object.keys(tools[1]!.inputSchema.properties ?? {})).toEqual([
+			"threadId",
+			"resume",
+			"interruptId",
+			"continue",
 		]);
 		const review = tools[0]!;
 		expect(review.inputSchema.type).toBe("object");
@@ -146,6 +164,57 @@ describe("weft mcp", () => {
 		expect(listed.stdout).not.toContain("never-ran");
 	});
 
+	it("goes on with a failed run over MCP: its hint says how, and _resume with continue runs the failed step again", async () => {
+		const failed = await client.callTool({
+			name: "flaky",
+			arguments: { to: "ann@example.com" },
+		});
+		expect(failed.isError).toBe(true);
+		const { threadId, error } = failed.structuredContent as {
+			threadId: string;
+			error: { code: string; hint: string };
+		};
+		expect(error.code).toBe("NODE_FAILED");
+		expect(error.hint).toContain(
+			`flaky_resume with { "threadId": "${threadId}", "continue": true }`,
+		);
+		const again = await client.callTool({
+			name: "flaky_resume",
+			arguments: { threadId, continue: true },
+		});
+		expect(again.isError).toBeFalsy();
+		expect(again.structuredContent).toEqual({
+			status: "done",
+			threadId,
+			values: { to: "ann@example.com", sent: true },
+		});
+		// nothing to go on with on a thread that never ran: refused, nothing recorded
+		const never = await client.callTool({
+			name: "flaky_resume",
+			arguments: { threadId: "never-ran-2", continue: true },
+		});
+		expect(never.structuredContent).toMatchObject({
+			error: { code: "NO_PENDING_INTERRUPT" },
+		});
+	});
+
+	it("tells a host that asks for progress the thread at once and each saved step (a long run's wait starts again)", async () => {
+		const seen: { progress: number; message?: string | undefined }[] = [];
+		const r = await client.callTool(
+			{ name: "review", arguments: { topic: "progress" } },
+			undefined,
+			{ onprogress: (p) => seen.push(p), resetTimeoutOnProgress: true },
+		);
+		const { threadId } = r.structuredContent as { threadId: string };
+		expect(seen[0]?.message).toBe(`thread ${threadId}: running`);
+		// the input's step, then write's (review pauses: its step is not saved)
+		expect(seen.slice(1).map((p) => p.message)).toEqual([
+			`thread ${threadId}: step 0 saved`,
+			`thread ${threadId}: step 1 saved`,
+		]);
+		expect(seen.map((p) => p.progress)).toEqual([0, 1, 2]);
+	});
+
 	it("answers an invalid input with an error result", async () => {
 		const r = await client.callTool({
 			name: "review",
@@ -211,6 +280,26 @@ describe("weft mcp", () => {
 		expect(
 			await invalidParams("review_resume", { threadId: "t-none" }),
 		).toContain("resume");
+		expect(
+			await invalidParams("review_resume", {
+				threadId: "t-none",
+				resume: {},
+				continue: true,
+			}),
+		).toContain("not both");
+		expect(
+			await invalidParams("review_resume", {
+				threadId: "t-none",
+				continue: false,
+			}),
+		).toContain("continue must be true");
+		expect(
+			await invalidParams("review_resume", {
+				threadId: "t-none",
+				resume: {},
+				bogus: 1,
+			}),
+		).toContain('"bogus"');
 		expect(
 			await invalidParams("review_resume", {
 				threadId: "t-none",

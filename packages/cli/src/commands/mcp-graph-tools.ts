@@ -23,7 +23,8 @@ export interface ToolAnswer {
 
 /**
  * The graph's input as JSON schema. Each call starts a new thread, so the keys its first input must give
- * (no default, no reducer `init`, not optional) are `required`; the others may be left out (decision 0180).
+ * (no default, no reducer `init`, not optional) are `required`; the others may be left out (decision 0180);
+ * no other key.
  */
 export function inputSchemaOf(graph: AnyGraph): ListedTool["inputSchema"] {
 	const schema = z.toJSONSchema(graph.schema.partial(), {
@@ -36,6 +37,8 @@ export function inputSchemaOf(graph: AnyGraph): ListedTool["inputSchema"] {
 		...rest,
 		type: "object",
 		...(required.length > 0 ? { required: [...required] } : {}),
+		// a key the state schema lacks is refused (VALIDATION_FAILED): said in the schema a host reads
+		additionalProperties: false,
 	};
 }
 
@@ -49,7 +52,7 @@ export function graphTools(name: string, graph: AnyGraph): ListedTool[] {
 		},
 		{
 			name: `${name}_resume`,
-			description: `Answer a paused run of "${name}": pass its threadId and the resume value the pause asked for.`,
+			description: `Go on with a run of "${name}": pass its threadId and the resume value its pause asked for; or, after a run that failed, was cancelled or stopped, its threadId and continue: true to go on from its last saved step.`,
 			inputSchema: {
 				type: "object",
 				properties: {
@@ -59,24 +62,41 @@ export function graphTools(name: string, graph: AnyGraph): ListedTool[] {
 						type: "string",
 						description: "which pause, when several are pending",
 					},
+					continue: {
+						type: "boolean",
+						const: true,
+						description:
+							"instead of resume: go on from the thread's last saved step without an answer",
+					},
 				},
-				required: ["threadId", "resume"],
+				required: ["threadId"],
+				additionalProperties: false,
 			},
 		},
 	];
 }
 
+const RESUME_KEYS = new Set(["threadId", "resume", "interruptId", "continue"]);
+
 /**
- * What is wrong with a `name_resume` call's arguments (undefined: nothing): the listed schema requires a
- * non-empty string `threadId` and a `resume`, and `interruptId` is a string when given.
+ * What is wrong with a `name_resume` call's arguments (undefined: nothing): a non-empty string `threadId`,
+ * and either a `resume` (with, optionally, a string `interruptId`) or `continue: true`; no other key.
  */
 export function resumeArgsProblem(
 	args: Record<string, unknown>,
 ): string | undefined {
 	if (typeof args.threadId !== "string" || args.threadId === "")
-		return `threadId must be the non-empty string a paused run answered with, got ${args.threadId === undefined ? "none" : JSON.stringify(args.threadId)}`;
-	if (!Object.hasOwn(args, "resume"))
-		return "resume is required: the answer the pause asked for (any JSON)";
+		return `threadId must be the non-empty string a run answered with, got ${args.threadId === undefined ? "none" : JSON.stringify(args.threadId)}`;
+	const unknown = Object.keys(args).filter((k) => !RESUME_KEYS.has(k));
+	if (unknown.length > 0)
+		return `unknown argument ${unknown.map((k) => JSON.stringify(k)).join(", ")}: the arguments are threadId, and resume (with interruptId when several pauses wait) or continue: true`;
+	const goOn = Object.hasOwn(args, "continue");
+	if (goOn && args.continue !== true)
+		return `continue must be true (go on from the last saved step), got ${JSON.stringify(args.continue)}`;
+	if (goOn && (Object.hasOwn(args, "resume") || args.interruptId !== undefined))
+		return "give either resume (an answer to a pause) or continue: true, not both";
+	if (!goOn && !Object.hasOwn(args, "resume"))
+		return "resume is required: the answer the pause asked for (any JSON); or continue: true to go on without an answer";
 	if (args.interruptId !== undefined && typeof args.interruptId !== "string")
 		return `interruptId must be a string (an id from the pause's interrupts), got ${JSON.stringify(args.interruptId)}`;
 	return undefined;
@@ -132,16 +152,51 @@ async function pendingOf(
 }
 
 /**
- * A resume that found nothing waiting, said with the tools a host has: the runtime's hint names library
- * calls (`run(input, …)`, `getState()`, input null) that an MCP client cannot make.
+ * An error said with the tools a host has: the runtime's hints name library calls (`run(input, …)`,
+ * `getState()`, input null, `waitForLease`) that an MCP client cannot make.
  */
 function inToolTerms(error: unknown, name: string, threadId: string): unknown {
-	if (!isWeftError(error) || error.code !== "NO_PENDING_INTERRUPT")
-		return error;
-	return new WeftError("NO_PENDING_INTERRUPT", error.message, {
-		hint: `nothing waits on thread ${threadId}: it was answered already, or never paused; ${name}_resume takes the threadId of a paused ${name} answer (call ${name} to start a new run)`,
-		cause: error,
-	});
+	if (!isWeftError(error)) return error;
+	const goOn = `${name}_resume with { "threadId": "${threadId}", "continue": true }`;
+	const hint =
+		error.code === "NO_PENDING_INTERRUPT"
+			? `nothing waits for an answer on thread ${threadId}: it was answered already, or its run stopped after the answer (failed, cancelled, or its process died: ${goOn} goes on from its last saved step), or it never paused; call ${name} to start a new run`
+			: error.code === "THREAD_BUSY"
+				? `another run holds thread ${threadId}: a call still running, or one whose process died (its hold lapses within 30 s); call again once it has ended`
+				: error.code === "NODE_FAILED"
+					? `${error.hint ?? "fix what the node needs"}; then ${goOn} runs the failed step again`
+					: undefined;
+	if (hint === undefined) return error;
+	return new WeftError(error.code, error.message, { hint, cause: error });
+}
+
+/** Tells an MCP host how a call's run goes on (its progress notifications): a number that grows, and what. */
+export type Progress = (progress: number, message: string) => void;
+
+/**
+ * Runs the graph; with `progress`, says the thread at once and each saved step after (a host that waits
+ * on progress keeps waiting for a long run, and learns its thread even if it gives up).
+ */
+async function runGraph(
+	graph: AnyGraph,
+	input: Parameters<AnyGraph["run"]>[0],
+	threadId: string,
+	signal: AbortSignal,
+	progress: Progress | undefined,
+): Promise<Awaited<ReturnType<AnyGraph["run"]>>> {
+	if (progress === undefined) return graph.run(input, { threadId, signal });
+	let n = 0;
+	progress(n++, `thread ${threadId}: running`);
+	let result: Awaited<ReturnType<AnyGraph["run"]>> | undefined;
+	for await (const ev of graph.stream(input, {
+		threadId,
+		signal,
+		mode: "checkpoints",
+	}))
+		if (ev.type === "checkpoint")
+			progress(n++, `thread ${threadId}: step ${ev.step} saved`);
+		else if (ev.type === "end") result = ev.result;
+	return result!;
 }
 
 /** Runs the graph for a tool call and turns how it ended into a tool answer. */
@@ -153,6 +208,7 @@ export async function callGraphTool(
 	signal: AbortSignal,
 	/** Told the thread the call runs on, before it runs. */
 	onThread?: (threadId: string) => void,
+	progress?: Progress,
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
 	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
@@ -163,6 +219,7 @@ export async function callGraphTool(
 		// read before the run: a thread that never ran is refused without a lease taken on it (the run would
 		// leave a thread record behind, read "failed"), and an id that no pending interrupt has is said as
 		// such (one pending interrupt would otherwise take { id: answer } for its answer and refuse it)
+		const goOn = resuming && args.continue === true;
 		if (resuming) {
 			const { interrupts } = await pendingOf(graph, threadId);
 			if (
@@ -180,20 +237,19 @@ export async function callGraphTool(
 					},
 				);
 		}
-		const input = resuming
-			? new Command({
-					resume:
-						typeof args.interruptId === "string"
-							? { [args.interruptId]: args.resume }
-							: args.resume,
-				})
-			: args;
-		result = await graph.run(input, { threadId, signal });
+		const input = goOn
+			? null
+			: resuming
+				? new Command({
+						resume:
+							typeof args.interruptId === "string"
+								? { [args.interruptId]: args.resume }
+								: args.resume,
+					})
+				: args;
+		result = await runGraph(graph, input, threadId, signal, progress);
 	} catch (error) {
-		return errorAnswer(
-			threadId,
-			resuming ? inToolTerms(error, name, threadId) : error,
-		);
+		return errorAnswer(threadId, inToolTerms(error, name, threadId));
 	}
 	// the run happened: how it ended is reported as such even when its values cannot be shown, so that a
 	// host never takes a finished run for a failed call and starts it again

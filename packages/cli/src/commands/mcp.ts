@@ -158,6 +158,19 @@ export async function serveMcp(
 				throw invalidParams(`${tool}: ${problem}; nothing ran`);
 			const call: InFlight = { threadId: undefined, done: Promise.resolve() };
 			const signal = AbortSignal.any([extra.signal, stop.signal]);
+			// a host that asked for progress (a token in the request's _meta) is told the thread and each
+			// saved step: with resetTimeoutOnProgress its wait starts again, so a long run is not cut off
+			const token = request.params._meta?.progressToken;
+			const progress =
+				token === undefined
+					? undefined
+					: (n: number, message: string) =>
+							void extra
+								.sendNotification({
+									method: "notifications/progress",
+									params: { progressToken: token, progress: n, message },
+								})
+								.catch(() => {});
 			const answer = callGraphTool(
 				route.graph,
 				graph,
@@ -167,6 +180,7 @@ export async function serveMcp(
 				(threadId) => {
 					call.threadId = threadId;
 				},
+				progress,
 			);
 			call.done = answer.then(
 				() => undefined,
