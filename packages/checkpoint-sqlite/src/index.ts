@@ -1,3 +1,4 @@
+export { hasWeftTables } from "./open-read-only.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
 export {
 	SqliteCheckpointer,

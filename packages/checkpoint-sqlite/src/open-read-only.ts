@@ -83,3 +83,27 @@ function checkVersion(path: string, found: number): void {
 			},
 		);
 }
+
+/**
+ * Whether an existing SQLite file holds Weft's tables, read without writing anything (a tool that only
+ * reads, such as a CLI listing, must not make them in another program's database); undefined when the
+ * file cannot be read so (not SQLite, or a WAL file in a folder this process may not write): opening it
+ * as a store says why.
+ */
+export function hasWeftTables(path: string): boolean | undefined {
+	let db: Database.Database | undefined;
+	try {
+		db = new Database(path, { readonly: true, fileMustExist: true });
+		return (
+			db
+				.prepare(
+					"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'",
+				)
+				.get() !== undefined
+		);
+	} catch {
+		return undefined;
+	} finally {
+		db?.close();
+	}
+}

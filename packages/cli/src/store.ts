@@ -108,6 +108,16 @@ export async function openStore(
 			`the file at ${path} is empty: not a weft database`,
 			"point at your database with --db <file> (or --postgres <url>); `weft run <module>` makes a new one",
 		);
+	const { SqliteCheckpointer, hasWeftTables } = await import(
+		"@weft/checkpoint-sqlite"
+	);
+	// opening it as a store would make Weft's tables in it: a command that reads (or answers a thread of
+	// it) leaves another program's database as it found it
+	if (!create && path !== ":memory:" && hasWeftTables(path) === false)
+		throw new UsageError(
+			`${path} is an SQLite database without Weft's tables: not a weft database (nothing was written to it)`,
+			"point at your database with --db <file> (or --postgres <url>); `weft run <module> --db <file>` makes a new one",
+		);
 	const readOnly = path === ":memory:" ? undefined : readOnlyFile(path);
 	if (readOnly !== undefined && use.access !== "read")
 		throw new CheckpointError(
@@ -117,7 +127,6 @@ export async function openStore(
 				hint: `work on a copy in a folder you may write (cp ${shellWord(path)} /tmp/weft.db, then --db /tmp/weft.db), or make the file and its folder writable for this user; reading commands (threads, show, history, diff, pending) work on it as it is`,
 			},
 		);
-	const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
 	return new SqliteCheckpointer({
 		path,
 		serializer,

@@ -5,6 +5,7 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -133,6 +134,39 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			expect(failed.code).not.toBe(0);
 			expect(existsSync(fresh)).toBe(false);
 		}
+	});
+
+	it("refuses another program's SQLite database for reading and answering, making no table in it", async () => {
+		const other = join(dir, "other.db");
+		// the SQLite driver the store package uses (not a dependency of the CLI's own)
+		const Database = createRequire(
+			join(root, "packages/checkpoint-sqlite/package.json"),
+		)("better-sqlite3") as new (
+			path: string,
+			options?: { readonly: boolean },
+		) => {
+			exec(sql: string): void;
+			prepare(sql: string): { all(): unknown[] };
+			close(): void;
+		};
+		const made = new Database(other);
+		made.exec("CREATE TABLE foo (x)");
+		made.close();
+		const tables = () => {
+			const db = new Database(other, { readonly: true });
+			const names = db
+				.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+				.all()
+				.map((r) => (r as { name: string }).name);
+			db.close();
+			return names;
+		};
+		for (const args of [["threads"], ["history", "t"], ["approve", "t"]]) {
+			const r = await weft(["--db", other, ...args]);
+			expect(r.code, args[0]).toBe(2);
+			expect(r.stderr, args[0]).toMatch(/^error USAGE .*not a weft database/);
+		}
+		expect(tables()).toEqual(["foo"]);
 	});
 
 	it("says a finished thread has nothing to continue or recover", async () => {
