@@ -242,7 +242,8 @@ function report(
 		);
 	}
 	if (options.debug === true) writeStacks(error);
-	return EXIT.error;
+	// an id no thread or checkpoint can have is bad input on the command line, as an unknown one is
+	return isWeftError(error, "INVALID_ID") ? EXIT.usage : EXIT.error;
 }
 
 /** `--debug`: the error's stack, then each cause's (a node's own error, an import's), to stderr. */

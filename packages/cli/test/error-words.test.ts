@@ -136,6 +136,14 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	it("exits 2 for an id no thread can have, as for an unknown one, keeping its code", async () => {
+		for (const id of ["", "x".repeat(5000)]) {
+			const r = await weft([...db, "history", id]);
+			expect(r.code).toBe(2);
+			expect(r.stderr).toMatch(/^error INVALID_ID /);
+		}
+	});
+
 	it("refuses another program's SQLite database for reading and answering, making no table in it", async () => {
 		const other = join(dir, "other.db");
 		// the SQLite driver the store package uses (not a dependency of the CLI's own)
