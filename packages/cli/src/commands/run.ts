@@ -9,7 +9,7 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
-import { messageInputs } from "../render/messages.ts";
+import { messageInputs, printable } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import { removeDatabaseFiles, shellWord } from "../store.ts";
@@ -31,6 +31,11 @@ export async function run(
 	opts: RunOptions,
 	env: CommandEnv,
 ): Promise<number> {
+	if (opts.thread !== undefined && printable(opts.thread) !== opts.thread)
+		throw new UsageError(
+			`--thread ${JSON.stringify(opts.thread)} holds a control character: every listing would print it to the terminal`,
+			"name the thread with printable characters (letters, digits, -, _, …)",
+		);
 	const context = givenContext(opts);
 	const input = inputOf(opts);
 	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);

@@ -135,30 +135,50 @@ export function plainMessage(v: unknown): PlainMessage | undefined {
 	return out;
 }
 
-/** The text of a message's content (text blocks joined, other blocks named). */
+/** A control character other than a line break or a tab (C0, DEL, C1). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is escaped
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text a run made (a model's answer, a string in the state, a tool's name) as a terminal may show it:
+ * control characters other than line breaks and tabs as `\xNN`. A model's text can carry escape
+ * sequences (prompt injection) that would clear the screen, retitle the window or write the clipboard.
+ */
+export function printable(text: string): string {
+	return text.replace(
+		CONTROL,
+		(c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+	);
+}
+
+/** The text of a message's content (text blocks joined, other blocks named), printable. */
 export function contentText(content: unknown): string {
-	if (typeof content === "string") return content;
+	if (typeof content === "string") return printable(content);
 	if (!Array.isArray(content)) return JSON.stringify(content);
-	return content
-		.map((b: unknown) =>
-			typeof b === "string"
-				? b
-				: isObject(b) && typeof b.text === "string"
-					? b.text
-					: `[${isObject(b) ? String(b.type) : typeof b}]`,
-		)
-		.join("");
+	return printable(
+		content
+			.map((b: unknown) =>
+				typeof b === "string"
+					? b
+					: isObject(b) && typeof b.text === "string"
+						? b.text
+						: `[${isObject(b) ? String(b.type) : typeof b}]`,
+			)
+			.join(""),
+	);
 }
 
 /** A tool call as `name(args)`, args as compact JSON. */
 export function callText(call: { name: string; args: unknown }): string {
-	return `${call.name}(${JSON.stringify(call.args ?? {})})`;
+	return `${printable(call.name)}(${JSON.stringify(call.args ?? {})})`;
 }
 
 /** One message as `role: text`; tool calls as `name(args)`; a tool result names its tool. */
 export function messageLine(m: PlainMessage): string {
 	const who =
-		m.role === "tool" && m.name !== undefined ? `tool ${m.name}` : m.role;
+		m.role === "tool" && m.name !== undefined
+			? `tool ${printable(m.name)}`
+			: m.role;
 	const parts = [contentText(m.content)].filter((t) => t !== "");
 	for (const c of m.toolCalls ?? []) parts.push(callText(c));
 	return `${who}: ${parts.join(" ")}`;

@@ -5,6 +5,7 @@ import {
 	messageLine,
 	type PlainMessage,
 	plainValue,
+	printable,
 } from "./messages.ts";
 
 /** Each line of `text` after `pad`. */
@@ -17,7 +18,7 @@ export const indent = (text: string, pad: string) =>
 /** A value as text: strings as they are (real line breaks), messages as `role: text`, the rest as JSON. */
 export function valueText(value: unknown): string {
 	const plain = plainValue(value);
-	if (typeof plain === "string") return plain;
+	if (typeof plain === "string") return printable(plain);
 	if (Array.isArray(value) && value.length > 0 && value.every(isMessage))
 		return (plain as PlainMessage[]).map(messageLine).join("\n");
 	if (isMessage(value)) return messageLine(plain as PlainMessage);
