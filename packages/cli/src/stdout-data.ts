@@ -1,7 +1,7 @@
 /** Where a command writes its own data: stdout, or stdout's own writer once others may not use it. */
 export interface DataOutput {
 	write(chunk: string): boolean;
-	once(event: "drain", listener: () => void): unknown;
+	once(event: "drain" | "close" | "error", listener: () => void): unknown;
 }
 
 /** How the command's own data reaches stdout (replaced by `keepStdoutForData`). */

@@ -143,4 +143,34 @@ describe("weft mcp at the end of its stdin", () => {
 		expect(threads).toHaveLength(1);
 		expect(threads[0]).toMatchObject({ status: "cancelled", lease: null });
 	}, 60_000);
+
+	it("exits 0 with the thread done when the client stopped reading its stdout during a call", async () => {
+		const release = join(dir, "release-gone");
+		const s = server("gone.db", release);
+		const db = join(dir, "gone.db");
+		try {
+			s.send(initialize);
+			expect(await s.next()).toMatchObject({ id: 1 });
+			s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+			s.send({
+				jsonrpc: "2.0",
+				id: 2,
+				method: "tools/call",
+				params: { name: "slow", arguments: {} },
+			});
+			let threads: any[] = [];
+			while (threads.length === 0)
+				threads = (await weft(["--db", db, "threads", "--json"])).json ?? [];
+			// the answer has nowhere to go: its write fails, and the server still ends as at the end of stdin
+			s.child.stdout.destroy();
+			s.child.stdin.end();
+			writeFileSync(release, "");
+			const exit = await s.exited;
+			expect(exit, s.stderr()).toEqual({ code: 0, signal: null });
+		} finally {
+			s.child.kill("SIGKILL");
+		}
+		const threads = (await weft(["--db", db, "threads", "--json"])).json;
+		expect(threads[0]).toMatchObject({ status: "done", lease: null });
+	}, 60_000);
 });

@@ -24,6 +24,7 @@ describe("weft mcp", () => {
 				`echo=${fixture}#echo`,
 				`typed=${fixture}#typed`,
 				`flaky=${fixture}#flaky`,
+				`steps=${fixture}#steps`,
 			]),
 		);
 	}, 60_000);
@@ -43,6 +44,8 @@ describe("weft mcp", () => {
 			"typed_resume",
 			"flaky",
 			"flaky_resume",
+			"steps",
+			"steps_resume",
 		]);
 		// a key the state lacks is refused: the schema says so; the resume tool takes a threadId and an
 		// answer, or continue
@@ -201,18 +204,23 @@ describe("weft mcp", () => {
 	it("tells a host that asks for progress the thread at once and each saved step (a long run's wait starts again)", async () => {
 		const seen: { progress: number; message?: string | undefined }[] = [];
 		const r = await client.callTool(
-			{ name: "review", arguments: { topic: "progress" } },
+			{ name: "steps", arguments: {} },
 			undefined,
 			{ onprogress: (p) => seen.push(p), resetTimeoutOnProgress: true },
 		);
 		const { threadId } = r.structuredContent as { threadId: string };
-		expect(seen[0]?.message).toBe(`thread ${threadId}: running`);
-		// the input's step, then write's (review pauses: its step is not saved)
-		expect(seen.slice(1).map((p) => p.message)).toEqual([
-			`thread ${threadId}: step 0 saved`,
-			`thread ${threadId}: step 1 saved`,
-		]);
-		expect(seen.map((p) => p.progress)).toEqual([0, 1, 2]);
+		expect(r.structuredContent).toMatchObject({ status: "done" });
+		// the SDK's client drops a notification read together with the answer (it handles notifications a
+		// microtask later): the ones sent while the run went on arrive, the last may not
+		const expected = [0, 1, 2, 3].map((n) => ({
+			progress: n,
+			message:
+				n === 0
+					? `thread ${threadId}: running`
+					: `thread ${threadId}: step ${n - 1} saved`,
+		}));
+		expect(seen.length).toBeGreaterThanOrEqual(3);
+		expect(seen).toEqual(expected.slice(0, seen.length));
 	});
 
 	it("answers an invalid input with an error result", async () => {

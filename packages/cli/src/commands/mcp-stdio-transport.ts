@@ -50,7 +50,13 @@ export class AnsweringStdioTransport implements Transport {
 	async send(message: JSONRPCMessage): Promise<void> {
 		await new Promise<void>((resolve) => {
 			if (this.#stdout.write(`${JSON.stringify(message)}\n`)) resolve();
-			else this.#stdout.once("drain", resolve);
+			else {
+				// a client that stopped reading (its end of the pipe closed) never drains it: the answer is
+				// given up, as the request is, and the server still ends when stdin does
+				this.#stdout.once("drain", resolve);
+				this.#stdout.once("close", resolve);
+				this.#stdout.once("error", resolve);
+			}
 		});
 		if (!("method" in message) && "id" in message) {
 			this.#open.delete(message.id as string | number);
