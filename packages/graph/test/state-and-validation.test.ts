@@ -108,6 +108,25 @@ describe("state", () => {
 		);
 	});
 
+	// found by the outside MCP audit (5 Dec): a nested key's error named only the state key
+	it("names the whole path of a nested key that fails", async () => {
+		const graph = new StateGraph(
+			z.object({ profile: z.object({ name: z.string(), age: z.number() }) }),
+		)
+			.addNode("a", () => {})
+			.addEdge(START, "a")
+			.compile();
+		const error = (await graph
+			.invoke({ profile: { name: "Ann" } as never })
+			.catch((e: unknown) => e)) as ValidationError;
+		expect(error.message).toMatch(
+			/^the run's input is invalid at "profile\.age"/,
+		);
+		expect(error.hint).toBe(
+			'give "profile.age" a value of the type the state schema declares',
+		);
+	});
+
 	// found by the outside API audit (2 Dec): it read `node "__input__" returned number`, hinting at a node
 	it("rejects input that is not an object as the run's input, not as a node's return", async () => {
 		const graph = new StateGraph(State)

@@ -181,10 +181,14 @@ export class Channels {
 		const result = this.#update.safeParse(update);
 		if (!result.success) {
 			const issue = result.error.issues[0]!;
+			// the whole path ("profile.name", "messages[0]"), not the state key alone
 			const key =
 				issue.code === "unrecognized_keys"
-					? (issue as { keys: string[] }).keys.join(", ")
-					: String(issue.path[0]);
+					? pathText([
+							...issue.path,
+							(issue as { keys: string[] }).keys.join(", "),
+						])
+					: pathText(issue.path);
 			throw new ValidationError(
 				`${updateFrom(node)} is invalid at "${key}": ${issue.message}`,
 				{
@@ -435,4 +439,15 @@ function initRefused(
 			...more,
 		},
 	);
+}
+
+/** A schema issue's path as code spells it: keys joined by dots, list positions in brackets. */
+function pathText(path: readonly PropertyKey[]): string {
+	let out = "";
+	for (const part of path)
+		out +=
+			typeof part === "number"
+				? `[${part}]`
+				: `${out === "" ? "" : "."}${String(part)}`;
+	return out;
 }

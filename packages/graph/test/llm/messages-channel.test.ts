@@ -106,7 +106,7 @@ describe("messages() channel", () => {
 		await expect(graph.invoke({ messages: [] })).rejects.toMatchObject({
 			code: "VALIDATION_FAILED",
 			node: "bad",
-			message: expect.stringContaining('"messages"'),
+			message: expect.stringContaining('"messages[0]"'),
 		});
 		await expect(
 			graph.invoke({ messages: [42 as never] }),
