@@ -62,6 +62,25 @@ function server(db: string, release: string) {
 	};
 }
 
+/** Initializes, calls `slow` (request id 2) and waits until its run has a thread in `db`. */
+async function slowCallRunning(
+	s: ReturnType<typeof server>,
+	db: string,
+): Promise<void> {
+	s.send(initialize);
+	expect(await s.next()).toMatchObject({ id: 1 });
+	s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+	s.send({
+		jsonrpc: "2.0",
+		id: 2,
+		method: "tools/call",
+		params: { name: "slow", arguments: {} },
+	});
+	let threads: unknown[] = [];
+	while (threads.length === 0)
+		threads = (await weft(["--db", db, "threads", "--json"])).json ?? [];
+}
+
 describe("weft mcp at the end of its stdin", () => {
 	it("exits 0 when the client ends stdin with no call running", async () => {
 		const s = server("idle.db", join(dir, "unused"));
@@ -114,18 +133,7 @@ describe("weft mcp at the end of its stdin", () => {
 		const s = server("cancelled.db", release);
 		const db = join(dir, "cancelled.db");
 		try {
-			s.send(initialize);
-			expect(await s.next()).toMatchObject({ id: 1 });
-			s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-			s.send({
-				jsonrpc: "2.0",
-				id: 2,
-				method: "tools/call",
-				params: { name: "slow", arguments: {} },
-			});
-			let threads: any[] = [];
-			while (threads.length === 0)
-				threads = (await weft(["--db", db, "threads", "--json"])).json ?? [];
+			await slowCallRunning(s, db);
 			s.send({
 				jsonrpc: "2.0",
 				method: "notifications/cancelled",
@@ -149,18 +157,7 @@ describe("weft mcp at the end of its stdin", () => {
 		const s = server("gone.db", release);
 		const db = join(dir, "gone.db");
 		try {
-			s.send(initialize);
-			expect(await s.next()).toMatchObject({ id: 1 });
-			s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-			s.send({
-				jsonrpc: "2.0",
-				id: 2,
-				method: "tools/call",
-				params: { name: "slow", arguments: {} },
-			});
-			let threads: any[] = [];
-			while (threads.length === 0)
-				threads = (await weft(["--db", db, "threads", "--json"])).json ?? [];
+			await slowCallRunning(s, db);
 			// the answer has nowhere to go: its write fails, and the server still ends as at the end of stdin
 			s.child.stdout.destroy();
 			s.child.stdin.end();
