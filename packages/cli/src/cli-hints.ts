@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { WEFT } from "./invocation.ts";
 import { KEY_VARIABLE } from "./reader.ts";
 import { shellWord } from "./store.ts";
@@ -13,12 +14,17 @@ export function cliHint(
 	thread?: string,
 	store = "",
 	given?: string,
+	message?: string,
 ): string | undefined {
 	const t = thread === undefined ? "<thread>" : shellWord(thread);
 	const weft = `${WEFT}${store}`;
 	switch (code) {
-		case "THREAD_BUSY":
+		case "THREAD_BUSY": {
+			const dead = deadHolder(message);
+			if (dead !== undefined)
+				return `the run that holds it, process ${dead.pid} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (${dead.until}), and then \`${weft} recover ${t}\` goes on`;
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
+		}
 		case "NO_PENDING_INTERRUPT":
 			// a refusal of the CLI's own already names the commands (the branch that waits, when one does)
 			if (given?.includes("`weft ") === true) return given;
@@ -66,4 +72,25 @@ export function pasteable(hint: string, store: string): string {
 			? `\`${WEFT} ${rest}\``
 			: `\`${WEFT}${store} ${rest}\``,
 	);
+}
+
+/**
+ * The holder a `THREAD_BUSY` message names (`held by "host:pid:…#n" until <time>`), when it is a process
+ * of this machine that no longer runs (a `weft run` killed mid-step): its lease stays until it lapses.
+ */
+function deadHolder(
+	message: string | undefined,
+): { pid: number; until: string } | undefined {
+	const held = /held by "([^"]*)" until (\S+)/.exec(message ?? "");
+	if (held === null) return undefined;
+	const [host, pid] = held[1]!.split(":");
+	if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return undefined;
+	try {
+		process.kill(Number(pid), 0);
+		return undefined; // it runs (or is another user's: EPERM below)
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === "ESRCH"
+			? { pid: Number(pid), until: held[2]! }
+			: undefined;
+	}
 }

@@ -214,8 +214,13 @@ function report(
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
 		const given =
-			cliHint(error.code, thread, storeFlags(options), error.hint) ??
-			error.hint;
+			cliHint(
+				error.code,
+				thread,
+				storeFlags(options),
+				error.hint,
+				error.message,
+			) ?? error.hint;
 		const hint =
 			given === undefined ? undefined : pasteable(given, storeFlags(options));
 		write(

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import {
 	existsSync,
 	mkdtempSync,
@@ -6,11 +7,17 @@ import {
 	writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliHint } from "../src/cli-hints.ts";
-import { damageNewestCheckpoint, root, weft, whileBusy } from "./run-cli.ts";
+import {
+	damageNewestCheckpoint,
+	root,
+	weft,
+	weftCommand,
+	whileBusy,
+} from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -108,6 +115,21 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		expect(cliHint("NO_PENDING_INTERRUPT", "t1", " --db ra.db")).toContain(
 			"weft --db ra.db continue t1",
 		);
+		// a holder on this machine whose process has exited (a run killed mid-step) is named as such
+		const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+		const heldBy = (pid: number) =>
+			`thread "t1" is held by "${hostname()}:${pid}:abc123#1" until 2026-12-05T10:00:30.000Z (its lease: …)`;
+		expect(cliHint("THREAD_BUSY", "t1", "", undefined, heldBy(gone))).toContain(
+			`process ${gone} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (2026-12-05T10:00:30.000Z), and then \`weft recover t1\``,
+		);
+		// a live one (this process), or one of another machine: the general hint
+		for (const message of [
+			heldBy(process.pid),
+			`thread "t1" is held by "elsewhere:${gone}:abc123#1" until 2026-12-05T10:00:30.000Z`,
+		])
+			expect(cliHint("THREAD_BUSY", "t1", "", undefined, message)).toContain(
+				"weft watch t1",
+			);
 		// a real busy thread: a run still going when another command runs it
 		const r = await whileBusy(db, "busy", dir, () =>
 			weft([...db, "continue", "busy"]),
@@ -116,6 +138,39 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		expect(r.stderr).toContain("error THREAD_BUSY");
 		expect(r.stderr).not.toContain("waitForLease");
 		expect(r.stderr).toContain(`weft --db ${db[1]} watch busy`);
+	});
+
+	it("says so when the run that holds a thread was killed (its lease lapses later)", async () => {
+		const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
+		const child = spawn(
+			weftCommand[0]!,
+			[...weftCommand.slice(1), ...db, "run", slow, "--thread", "killed"],
+			{
+				cwd: root,
+				env: {
+					...process.env,
+					NO_COLOR: "1",
+					WEFT_TTY_RELEASE: join(dir, "never"),
+				},
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		let out = "";
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+		});
+		while (!out.includes("on thread"))
+			await new Promise((r) => setTimeout(r, 50));
+		const closed = new Promise((r) => child.on("close", r));
+		child.kill("SIGKILL");
+		await closed;
+		const r = await weft([...db, "continue", "killed"]);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain("error THREAD_BUSY");
+		expect(r.stderr).toContain(
+			`process ${child.pid} on this machine, has exited without giving the thread back`,
+		);
+		expect(r.stderr).toContain(`weft --db ${db[1]} recover killed`);
 	});
 
 	it("refuses a 0-byte file without writing into it, and a failed first run leaves no database", async () => {
