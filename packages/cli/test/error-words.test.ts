@@ -161,6 +161,15 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		});
 		while (!out.includes("on thread"))
 			await new Promise((r) => setTimeout(r, 50));
+		// killed once its run holds the thread (its first checkpoint saved: a thread to continue)
+		const running = async () =>
+			(
+				(await weft([...db, "threads", "--json"])).json as {
+					threadId: string;
+					status: string;
+				}[]
+			).some((t) => t.threadId === "killed" && t.status === "running");
+		while (!(await running())) await new Promise((r) => setTimeout(r, 50));
 		const closed = new Promise((r) => child.on("close", r));
 		child.kill("SIGKILL");
 		await closed;
