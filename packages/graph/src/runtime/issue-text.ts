@@ -61,3 +61,14 @@ const shown = (v: unknown) =>
 	v === null
 		? JSON.stringify(v)
 		: String(v);
+
+/** A schema issue's path as code spells it: keys joined by dots, list positions in brackets. */
+export function pathText(path: readonly PropertyKey[]): string {
+	let out = "";
+	for (const part of path)
+		out +=
+			typeof part === "number"
+				? `[${part}]`
+				: `${out === "" ? "" : "."}${String(part)}`;
+	return out;
+}

@@ -10,6 +10,7 @@ import {
 } from "@weft/checkpoint";
 import type { z } from "zod";
 import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
+import { pathText } from "../runtime/issue-text.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
 import { checkReduced, keySchemaRefusal } from "./reducer-output.ts";
@@ -439,15 +440,4 @@ function initRefused(
 			...more,
 		},
 	);
-}
-
-/** A schema issue's path as code spells it: keys joined by dots, list positions in brackets. */
-function pathText(path: readonly PropertyKey[]): string {
-	let out = "";
-	for (const part of path)
-		out +=
-			typeof part === "number"
-				? `[${part}]`
-				: `${out === "" ? "" : "."}${String(part)}`;
-	return out;
 }
