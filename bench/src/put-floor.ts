@@ -15,7 +15,8 @@ import { median } from "./stats.ts";
 export const SQLITE_PUT = {
 	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
-			root_heads = CASE WHEN @ns = '' AND (json_valid(root_heads) AND json_type(root_heads) = 'array') THEN (
+			root_heads = CASE WHEN @ns = '' AND root_heads = json_array(@parent) THEN json_array(@id)
+				WHEN @ns = '' AND (json_valid(root_heads) AND json_type(root_heads) = 'array') THEN (
 				SELECT json_group_array(value ORDER BY k) FROM (
 					SELECT @id AS value, -1 AS k
 					UNION ALL SELECT value, key FROM json_each(root_heads) WHERE value IS NOT @parent))
@@ -56,6 +57,8 @@ export function sqlitePutFloorUs(
 	const db = new Database(path);
 	try {
 		db.pragma("synchronous = NORMAL");
+		// as the checkpointer's connection (open-database.ts, decision 0185)
+		db.pragma("wal_autocheckpoint = 4000");
 		const rows = db
 			.prepare(
 				"SELECT checkpoint_id, parent_id, step, source, created_at, metadata, size, has_snapshot, data FROM checkpoints WHERE thread_id = ? AND ns = '' ORDER BY seq",

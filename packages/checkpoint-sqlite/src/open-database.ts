@@ -12,6 +12,16 @@ export interface OpenOptions {
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
+ * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint put writes ≈ 7.5 pages
+ * (the row, its three indexes, the thread row and its index), so the default checkpoints every ≈ 130
+ * puts, and each checkpoint syncs the WAL and the file at `synchronous=NORMAL`: ≈ 20 µs a put here.
+ * 4000 pages (16 MB of WAL, under the size cap) checkpoints about as often per commit as a one-row
+ * table does at the default, and writes each hot page back once per checkpoint instead of four times.
+ * Durability is the same: a commit is in the WAL either way (decision 0185).
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
+
+/**
  * Opens (or creates) the database, sets it up and migrates it. Nothing is written to the file before its
  * schema version is known to be one this code understands, and a file that is not a SQLite database is
  * never written at all.
@@ -28,6 +38,7 @@ export function openDatabase(options: OpenOptions): Database.Database {
 		if (found === 0) db.pragma("auto_vacuum = INCREMENTAL");
 		db.pragma("journal_mode = WAL");
 		db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+		db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 		// In WAL mode NORMAL syncs at checkpoints only: a process crash loses nothing, a power loss may
 		// lose the last commits. FULL syncs every commit.
 		db.pragma(
