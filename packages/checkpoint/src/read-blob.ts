@@ -10,15 +10,6 @@ import { corruptCheckpoint } from "./store-errors.ts";
 // What every store does with stored bytes on read: deserialize at the blob's place and check the shape,
 // so that damaged rows give CORRUPT_CHECKPOINT naming the thread and checkpoint, never a TypeError later.
 
-const WRITE_KINDS = new Set([
-	"done",
-	"interrupt",
-	"resume",
-	"once",
-	"once-start",
-	"error",
-]);
-
 /** A checkpoint's data blob; `snapshot` is the row's snapshot flag (the blob must then hold one). */
 export function readCheckpointData(
 	serializer: Serializer,
@@ -39,18 +30,73 @@ export function readPendingWrite(
 	place: BlobPlace,
 ): PendingWrite {
 	const value = decode(serializer, bytes, place, "pending write");
-	if (
-		!isRecord(value) ||
-		typeof value.kind !== "string" ||
-		!WRITE_KINDS.has(value.kind) ||
-		typeof value.taskId !== "string"
-	)
+	if (!isRecord(value) || typeof value.taskId !== "string")
 		throw corruptCheckpoint(
 			place,
 			"a pending write is not a write record (kind and taskId)",
 		);
+	const problem = writeProblem(value);
+	if (problem !== undefined)
+		throw corruptCheckpoint(place, `a pending write ${problem}`);
 	return value as unknown as PendingWrite;
 }
+
+/** What is wrong with a pending write's fields for its kind (`PendingWrite`), if anything. */
+function writeProblem(w: Record<string, unknown>): string | undefined {
+	switch (w.kind) {
+		case "done":
+			if (typeof w.node !== "string" || !Array.isArray(w.writes))
+				return "of kind done has no node or writes list";
+			for (const x of w.writes)
+				if (!isChannelWrite(x))
+					return "of kind done holds a write that is not [node, channel, value]";
+			if (
+				w.goto !== undefined &&
+				!(Array.isArray(w.goto) && w.goto.every(isGoto))
+			)
+				return "of kind done has a goto that is not a list of nodes and sends";
+			return undefined;
+		case "interrupt":
+			if (
+				typeof w.node !== "string" ||
+				typeof w.id !== "string" ||
+				!isIndex(w.index)
+			)
+				return "of kind interrupt has no node, id or index";
+			if (w.when !== undefined && w.when !== "before" && w.when !== "after")
+				return "of kind interrupt has a when that is neither before nor after";
+			if (!optionalString(w.subgraph) || !optionalString(w.subgraphCheckpoint))
+				return "of kind interrupt names its subgraph with something other than text";
+			if (w.beforeUpdate !== undefined && w.beforeUpdate !== true)
+				return "of kind interrupt has a beforeUpdate flag that is not true";
+			return undefined;
+		case "resume":
+			return isIndex(w.index) ? undefined : "of kind resume has no index";
+		case "once":
+		case "once-start":
+			return typeof w.key === "string"
+				? undefined
+				: `of kind ${w.kind} has no key`;
+		case "error":
+			return typeof w.node === "string" &&
+				typeof w.code === "string" &&
+				typeof w.message === "string" &&
+				optionalString(w.hint)
+				? undefined
+				: "of kind error has no node, code or message";
+		default:
+			return "is not a write record (kind and taskId)";
+	}
+}
+
+const isChannelWrite = (x: unknown): boolean =>
+	Array.isArray(x) && typeof x[0] === "string" && typeof x[1] === "string";
+const isGoto = (x: unknown): boolean =>
+	typeof x === "string" || (isRecord(x) && typeof x.node === "string");
+/** A call's place in its node (-1: a pause before the node). */
+const isIndex = (x: unknown): boolean => Number.isInteger(x);
+const optionalString = (x: unknown): boolean =>
+	x === undefined || typeof x === "string";
 
 /** Metadata stored as JSON text (SQL stores): an object with a boolean `snapshot`. */
 export function readMetadata(
@@ -98,11 +144,7 @@ function dataProblem(value: unknown, snapshot: boolean): string | undefined {
 	if (!isRecord(value)) return "its data is not an object";
 	if (!Array.isArray(value.writes)) return "its data has no writes list";
 	for (const w of value.writes)
-		if (
-			!Array.isArray(w) ||
-			typeof w[0] !== "string" ||
-			typeof w[1] !== "string"
-		)
+		if (!isChannelWrite(w))
 			return "its data holds a write that is not [node, channel, value]";
 	if (!Array.isArray(value.tasks)) return "its data has no task list";
 	for (const t of value.tasks)

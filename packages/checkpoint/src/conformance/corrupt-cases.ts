@@ -199,6 +199,18 @@ export function corruptCases(ctx: ConformanceContext): void {
 				text("jnull"),
 				text('j{"kind":"nope"}'),
 				text("x"),
+				// a known kind without the fields of its kind
+				text('j{"kind":"done","taskId":"t"}'),
+				text('j{"kind":"done","taskId":"t","node":"n","writes":[1]}'),
+				text('j{"kind":"done","taskId":"t","node":"n","writes":[],"goto":"n"}'),
+				text('j{"kind":"interrupt","taskId":"t","node":"n"}'),
+				text(
+					'j{"kind":"interrupt","taskId":"t","node":"n","id":"i","index":0.5}',
+				),
+				text('j{"kind":"resume","taskId":"t","index":"0"}'),
+				text('j{"kind":"once","taskId":"t"}'),
+				text('j{"kind":"once-start","taskId":"t","key":3}'),
+				text('j{"kind":"error","taskId":"t","node":"n","code":"X"}'),
 			]) {
 				await damage({ kind: "write", at: at(r.c), index: 0, bytes }, skip);
 				const error = await errorOf(
