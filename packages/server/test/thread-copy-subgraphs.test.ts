@@ -15,6 +15,13 @@ const reviewDeep = new StateGraph(ReviewState)
 	.addEdge("outer", END)
 	.compile({ name: "reviewDeep" });
 
+/** Three subgraphs down (`top:outer:inner`), deeper than the graph's description reaches. */
+const reviewDeeper = new StateGraph(ReviewState)
+	.addNode("top", reviewDeep)
+	.addEdge(START, "top")
+	.addEdge("top", END)
+	.compile({ name: "reviewDeeper" });
+
 let dir: string;
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
@@ -24,7 +31,7 @@ beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), "weft-copy-sub-"));
 	checkpointer = new SqliteCheckpointer({ path: join(dir, "weft.db") });
 	server = await serve({
-		graphs: { reviewInside, reviewDeep },
+		graphs: { reviewInside, reviewDeep, reviewDeeper },
 		checkpointer,
 		port: 0,
 	});
@@ -40,7 +47,7 @@ afterAll(async () => {
 });
 
 describe("threads.copy of a thread paused inside a subgraph", () => {
-	for (const graph of ["reviewInside", "reviewDeep"]) {
+	for (const graph of ["reviewInside", "reviewDeep", "reviewDeeper"]) {
 		it(`${graph}: the copy resumes, and the source is untouched`, async () => {
 			const source = await client.threads.create();
 			const paused = (await client.runs.wait(source.thread_id, graph, {

@@ -1,4 +1,4 @@
-import type { CheckpointSummary } from "@weft/checkpoint";
+import type { CheckpointSummary, CheckpointTuple } from "@weft/checkpoint";
 import { Hono } from "hono";
 import {
 	type Env,
@@ -11,9 +11,8 @@ import { toThread } from "./threads.ts";
 /**
  * `POST /threads/:thread_id/copy` (the SDK's `threads.copy`): a new thread, owned by the caller, with the
  * same metadata, the same ttl, and every checkpoint of the root graph (all branches, pending interrupts included) under
- * the same checkpoint ids, with those of its subgraphs' namespaces (two levels deep: a subgraph node, and a
- * subgraph node inside one), in the order the source's store gave them: a copy paused inside a subgraph
- * resumes there, as its source does.
+ * the same checkpoint ids, with those of its subgraphs' namespaces (`checkpointsOf`), in the order the
+ * source's store gave them: a copy paused inside a subgraph, however deep, resumes there, as its source does.
  */
 export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
@@ -26,28 +25,18 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 			ttlMinutes: source.ttlMinutes,
 		});
 		copy.graphId = source.graphId;
-		const summaries: CheckpointSummary[] = [];
-		for (const ns of namespacesOf(ctx, source.graphId))
-			for await (const s of ctx.checkpointer.list({
-				threadId: source.threadId,
-				ns,
-			}))
-				summaries.push(s);
-		// across namespaces as in the source: a subgraph's checkpoints between its parent's
-		summaries.sort((a, b) => a.seq - b.seq);
-		for (const s of summaries) {
-			const tuple = await ctx.checkpointer.getTuple({
-				threadId: source.threadId,
-				ns: s.ns,
-				checkpointId: s.checkpointId,
-			});
-			if (tuple === undefined) continue;
-			const { size: _size, seq: _seq, ...record } = tuple.checkpoint;
+		const tuples = await checkpointsOf(ctx, source.threadId, source.graphId);
+		for (const { checkpoint, pendingWrites } of tuples) {
+			const { size: _size, seq: _seq, ...record } = checkpoint;
 			await ctx.checkpointer.put({ ...record, threadId: copy.threadId });
-			if (tuple.pendingWrites.length > 0)
+			if (pendingWrites.length > 0)
 				await ctx.checkpointer.putWrites(
-					{ threadId: copy.threadId, ns: s.ns, checkpointId: s.checkpointId },
-					tuple.pendingWrites,
+					{
+						threadId: copy.threadId,
+						ns: checkpoint.ns,
+						checkpointId: checkpoint.checkpointId,
+					},
+					pendingWrites,
 				);
 		}
 		const info = await ctx.checkpointer.getThread(source.threadId);
@@ -56,12 +45,48 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 			info !== undefined &&
 			info.status !== "stale" &&
 			info.status !== "running" &&
-			summaries.length > 0
+			tuples.length > 0
 		)
 			await ctx.checkpointer.setThreadStatus(copy.threadId, info.status);
 		return c.json(await toThread(ctx, copy));
 	});
 	return app;
+}
+
+/**
+ * Every checkpoint of the thread to copy, with its pending writes, in the source's order across namespaces
+ * (a subgraph's checkpoints between its parent's): those of the namespaces the graph describes, and of any
+ * namespace a pending question was asked in (`subgraph` of an interrupt record), however deep.
+ */
+async function checkpointsOf(
+	ctx: ServerContext,
+	threadId: string,
+	graphId: string | undefined,
+): Promise<CheckpointTuple[]> {
+	const tuples: CheckpointTuple[] = [];
+	const queue = namespacesOf(ctx, graphId);
+	const seen = new Set<string>();
+	for (let i = 0; i < queue.length; i++) {
+		const ns = queue[i]!;
+		if (seen.has(ns)) continue;
+		seen.add(ns);
+		const summaries: CheckpointSummary[] = [];
+		for await (const s of ctx.checkpointer.list({ threadId, ns }))
+			summaries.push(s);
+		for (const s of summaries) {
+			const tuple = await ctx.checkpointer.getTuple({
+				threadId,
+				ns,
+				checkpointId: s.checkpointId,
+			});
+			if (tuple === undefined) continue;
+			tuples.push(tuple);
+			for (const w of tuple.pendingWrites)
+				if (w.kind === "interrupt" && w.subgraph !== undefined)
+					queue.push(w.subgraph);
+		}
+	}
+	return tuples.sort((a, b) => a.checkpoint.seq - b.checkpoint.seq);
 }
 
 /**
