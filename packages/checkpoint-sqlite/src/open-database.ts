@@ -17,9 +17,10 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
  * puts, and each checkpoint syncs the WAL and the file at `synchronous=NORMAL`: ≈ 20 µs a put here.
  * 4000 pages (16 MB of WAL, under the size cap) checkpoints about as often per commit as a one-row
  * table does at the default, and writes each hot page back once per checkpoint instead of four times.
- * Durability is the same: a commit is in the WAL either way (decision 0185).
+ * Durability is the same: a commit is in the WAL either way (decision 0185). Once a process has written
+ * for a while, a worker thread checkpoints instead (background-checkpoints.ts, decision 0187).
  */
-const WAL_AUTOCHECKPOINT_PAGES = 4000;
+export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
 /**
  * Opens (or creates) the database, sets it up and migrates it. Nothing is written to the file before its

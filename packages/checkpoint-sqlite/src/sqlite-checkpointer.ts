@@ -36,6 +36,7 @@ import {
 	validateId,
 } from "@weft/checkpoint";
 import type Database from "better-sqlite3";
+import { BackgroundCheckpoints } from "./background-checkpoints.ts";
 import { checkOptions } from "./check-options.ts";
 import type { FilterSql } from "./metadata-filter.ts";
 import { filterSql } from "./metadata-filter.ts";
@@ -105,6 +106,8 @@ export class SqliteCheckpointer implements Checkpointer {
 	readonly #tx: Transactions;
 	readonly #clock: () => number;
 	readonly #readOnly: boolean;
+	/** WAL checkpoints in a worker thread (a file opened for writing only). */
+	readonly #checkpoints: BackgroundCheckpoints | undefined;
 	#closed = false;
 
 	constructor(given: SqliteCheckpointerOptions) {
@@ -134,6 +137,14 @@ export class SqliteCheckpointer implements Checkpointer {
 		this.#s = s;
 
 		this.#tx = transactions(db, s, this.#serializer);
+		this.#checkpoints =
+			this.#readOnly || db.memory
+				? undefined
+				: new BackgroundCheckpoints(
+						db,
+						options.path,
+						options.synchronous ?? "normal",
+					);
 	}
 
 	async put(
@@ -149,6 +160,7 @@ export class SqliteCheckpointer implements Checkpointer {
 		const seq = this.#run(() =>
 			this.#tx.put(record, metadata, data, options, carried),
 		);
+		this.#checkpoints?.wrote();
 		return { size: data.byteLength, seq };
 	}
 
@@ -167,6 +179,7 @@ export class SqliteCheckpointer implements Checkpointer {
 				options.fence,
 			),
 		);
+		this.#checkpoints?.wrote();
 	}
 
 	async getTuple(
@@ -380,6 +393,9 @@ export class SqliteCheckpointer implements Checkpointer {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
+		// the thread's connection first: this one, closing last, checkpoints the rest and removes the WAL
+		const stopping = this.#checkpoints?.close();
+		if (stopping !== undefined) await stopping;
 		try {
 			this.#db.pragma("optimize");
 		} catch {

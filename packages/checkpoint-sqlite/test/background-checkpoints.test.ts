@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { collect, openStore, putChain, tempDb } from "./helpers.ts";
+
+const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+async function until(check: () => boolean): Promise<void> {
+	for (let i = 0; i < 200 && !check(); i++)
+		await new Promise((r) => setTimeout(r, 25));
+}
+
+describe("WAL checkpoints in a worker thread (decision 0187)", () => {
+	it("copy the WAL into the file after 512 writes, before the connection's own threshold", async () => {
+		const path = tempDb();
+		const cp = openStore(path);
+		// 520 puts write ≈ 2,000 WAL pages: the connection alone (every 4000) would not checkpoint yet
+		const ids = await putChain(cp, 520);
+		const before = size(path);
+		await until(() => size(path) > before + 100 * 1024);
+		expect(size(path)).toBeGreaterThan(before + 100 * 1024);
+		// everything committed reads back, through the file and the WAL alike
+		expect((await collect(cp.list({ threadId: "t1" }))).length).toBe(520);
+		expect(
+			(await cp.getTuple({ threadId: "t1" }))?.checkpoint.checkpointId,
+		).toBe(ids.at(-1));
+		await cp.close();
+		// the last connection to close checkpoints the rest and removes the WAL, as without the thread
+		expect(existsSync(`${path}-wal`)).toBe(false);
+		const db = new Database(path, { readonly: true });
+		expect(
+			(
+				db.prepare("SELECT count(*) AS n FROM checkpoints").get() as {
+					n: number;
+				}
+			).n,
+		).toBe(520);
+		db.close();
+	});
+
+	for (const close of [false, true])
+		it(`a process ${close ? "awaiting close() as its last work" : "that never closes its checkpointer"} exits 0, its commits kept`, async () => {
+			const path = tempDb();
+			const script = `
+			const { SqliteCheckpointer } = await import("@weft/checkpoint-sqlite");
+			const cp = new SqliteCheckpointer({ path: ${JSON.stringify(path)} });
+			let parent = null;
+			for (let i = 0; i < 1100; i++) {
+				const id = "c" + String(i).padStart(5, "0");
+				await cp.put({ threadId: "t1", ns: "", checkpointId: id, parentId: parent, step: i,
+					source: "loop", createdAt: new Date(1.7e12 + i).toISOString(),
+					metadata: { snapshot: parent === null },
+					data: { writes: [], tasks: [], ...(parent === null ? { snapshot: {} } : {}) } });
+				parent = id;
+			}
+			// the thread copies the WAL into the file (the connection alone would not before 4000 pages)
+			const { statSync } = await import("node:fs");
+			for (let i = 0; i < 200 && statSync(${JSON.stringify(path)}).size < 100 * 1024; i++)
+				await new Promise((r) => setTimeout(r, 25));
+			if (statSync(${JSON.stringify(path)}).size < 100 * 1024) console.log("not copied");
+			${close ? "await cp.close();" : ""}
+			console.log("done");`;
+			const run = spawnSync(
+				process.execPath,
+				["--input-type=module", "-e", script],
+				{
+					cwd: join(import.meta.dirname, ".."),
+					encoding: "utf8",
+					timeout: 60_000,
+				},
+			);
+			expect(run.stderr).toBe("");
+			expect(run.stdout.trim()).toBe("done");
+			expect(run.status).toBe(0);
+			if (close) expect(existsSync(`${path}-wal`)).toBe(false);
+			const cp = openStore(path);
+			expect(
+				(await cp.getTuple({ threadId: "t1" }))?.checkpoint.checkpointId,
+			).toBe("c01099");
+		});
+});
