@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
@@ -87,7 +86,10 @@ export class BackgroundCheckpoints {
 		const worker = this.#worker;
 		this.#worker = undefined;
 		if (worker === undefined) return undefined;
-		const exited = once(worker, "exit").then(() => {});
+		// on "exit" alone (events.once would reject on an "error" first, and the connection would stay open)
+		const exited = new Promise<void>((resolve) =>
+			worker.once("exit", () => resolve()),
+		);
 		// held while it closes: an unreferenced thread would let the process end with close() pending
 		worker.ref();
 		worker.postMessage("close");
