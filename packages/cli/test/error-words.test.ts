@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
 	existsSync,
 	mkdtempSync,
@@ -14,8 +14,8 @@ import { cliHint } from "../src/cli-hints.ts";
 import {
 	damageNewestCheckpoint,
 	root,
+	startRun,
 	weft,
-	weftCommand,
 	whileBusy,
 } from "./run-cli.ts";
 
@@ -142,25 +142,12 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 
 	it("says so when the run that holds a thread was killed (its lease lapses later)", async () => {
 		const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
-		const child = spawn(
-			weftCommand[0]!,
-			[...weftCommand.slice(1), ...db, "run", slow, "--thread", "killed"],
-			{
-				cwd: root,
-				env: {
-					...process.env,
-					NO_COLOR: "1",
-					WEFT_TTY_RELEASE: join(dir, "never"),
-				},
-				stdio: ["ignore", "pipe", "pipe"],
-			},
+		const { child, closed } = await startRun(
+			db,
+			slow,
+			"killed",
+			join(dir, "never"),
 		);
-		let out = "";
-		child.stdout.on("data", (d: Buffer) => {
-			out += d;
-		});
-		while (!out.includes("on thread"))
-			await new Promise((r) => setTimeout(r, 50));
 		// killed once its run holds the thread (its first checkpoint saved: a thread to continue)
 		const running = async () =>
 			(
@@ -170,7 +157,6 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 				}[]
 			).some((t) => t.threadId === "killed" && t.status === "running");
 		while (!(await running())) await new Promise((r) => setTimeout(r, 50));
-		const closed = new Promise((r) => child.on("close", r));
 		child.kill("SIGKILL");
 		await closed;
 		const r = await weft([...db, "continue", "killed"]);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { root, weft, weftCommand } from "./run-cli.ts";
+import { root, startRun, weft, weftCommand } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -20,31 +20,12 @@ async function interrupted(
 	/** Between two signals: a person's second Ctrl-C, not one keypress relayed twice. */
 	gapMs = 100,
 ): Promise<{ code: number | null; out: string; ms: number }> {
-	const child = spawn(
-		weftCommand[0]!,
-		[...weftCommand.slice(1), "--db", db, "run", module, "--thread", thread],
-		{
-			cwd: root,
-			env: {
-				...process.env,
-				NO_COLOR: "1",
-				WEFT_TTY_RELEASE: join(dir, "never"),
-			},
-			stdio: ["ignore", "pipe", "pipe"],
-		},
+	const { child, output, closed } = await startRun(
+		["--db", db],
+		module,
+		thread,
+		join(dir, "never"),
 	);
-	let out = "";
-	child.stdout.on("data", (d: Buffer) => {
-		out += d;
-	});
-	child.stderr.on("data", (d: Buffer) => {
-		out += d;
-	});
-	const closed = new Promise<number | null>((resolve) =>
-		child.on("close", (c) => resolve(c)),
-	);
-	while (!out.includes("on thread"))
-		await new Promise((r) => setTimeout(r, 50));
 	await new Promise((r) => setTimeout(r, 2500)); // inside the node now
 	const start = Date.now();
 	for (const s of signals) {
@@ -54,7 +35,7 @@ async function interrupted(
 	const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
 	const code = await closed;
 	clearTimeout(timer);
-	return { code, out, ms: Date.now() - start };
+	return { code, out: output(), ms: Date.now() - start };
 }
 
 describe("Ctrl-C and SIGTERM while a node ignores its signal", () => {

@@ -83,6 +83,50 @@ export function weftSync(
 	return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
 }
 
+/** A `weft run` in its own process, once it has printed its thread (see `startRun`). */
+export interface StartedRun {
+	child: ReturnType<typeof spawn>;
+	/** Its stdout and stderr so far, interleaved. */
+	output(): string;
+	/** Its exit code, once it closes. */
+	closed: Promise<number | null>;
+}
+
+/**
+ * Starts `weft run <module> --thread <thread>` on the store `db` names, in its own process, and resolves
+ * once it says which thread it runs on. `release`: the file whose creation lets a node of the test
+ * graphs end (`WEFT_TTY_RELEASE`).
+ */
+export async function startRun(
+	db: readonly string[],
+	module: string,
+	thread: string,
+	release: string,
+): Promise<StartedRun> {
+	const child = spawn(
+		weftCommand[0]!,
+		[...weftCommand.slice(1), ...db, "run", module, "--thread", thread],
+		{
+			cwd: root,
+			env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
+			stdio: ["ignore", "pipe", "pipe"],
+		},
+	);
+	const closed = new Promise<number | null>((resolve) =>
+		child.on("close", (code) => resolve(code)),
+	);
+	let out = "";
+	child.stdout.on("data", (d: Buffer) => {
+		out += d;
+	});
+	child.stderr.on("data", (d: Buffer) => {
+		out += d;
+	});
+	while (!out.includes("on thread"))
+		await new Promise((r) => setTimeout(r, 50));
+	return { child, output: () => out, closed };
+}
+
 /**
  * Runs `fn` while a `weft run` of the slow test graph (in another process) holds `thread` in the store
  * `db` names, then lets that run end: a busy thread, as another terminal meets it. `dir`: where the file
@@ -96,27 +140,12 @@ export async function whileBusy<T>(
 ): Promise<T> {
 	const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
 	const release = join(dir, `release-${thread}`);
-	const child = spawn(
-		weftCommand[0]!,
-		[...weftCommand.slice(1), ...db, "run", slow, "--thread", thread],
-		{
-			cwd: root,
-			env: { ...process.env, NO_COLOR: "1", WEFT_TTY_RELEASE: release },
-			stdio: ["ignore", "pipe", "pipe"],
-		},
-	);
-	const closed = new Promise((r) => child.on("close", r));
-	let out = "";
-	child.stdout.on("data", (d: Buffer) => {
-		out += d;
-	});
-	while (!out.includes("on thread"))
-		await new Promise((r) => setTimeout(r, 50));
+	const run = await startRun(db, slow, thread, release);
 	await new Promise((r) => setTimeout(r, 1000));
 	try {
 		return await fn();
 	} finally {
 		writeFileSync(release, "");
-		await closed;
+		await run.closed;
 	}
 }
