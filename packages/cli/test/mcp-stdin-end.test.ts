@@ -62,11 +62,8 @@ function server(db: string, release: string) {
 	};
 }
 
-/** Initializes, calls `slow` (request id 2) and waits until its run has a thread in `db`. */
-async function slowCallRunning(
-	s: ReturnType<typeof server>,
-	db: string,
-): Promise<void> {
+/** Initializes and calls `slow` (request id 2). */
+async function callSlow(s: ReturnType<typeof server>): Promise<void> {
 	s.send(initialize);
 	expect(await s.next()).toMatchObject({ id: 1 });
 	s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
@@ -76,6 +73,14 @@ async function slowCallRunning(
 		method: "tools/call",
 		params: { name: "slow", arguments: {} },
 	});
+}
+
+/** `callSlow`, then waits until its run has a thread in `db`. */
+async function slowCallRunning(
+	s: ReturnType<typeof server>,
+	db: string,
+): Promise<void> {
+	await callSlow(s);
 	let threads: unknown[] = [];
 	while (threads.length === 0)
 		threads = (await weft(["--db", db, "threads", "--json"])).json ?? [];
@@ -99,15 +104,7 @@ describe("weft mcp at the end of its stdin", () => {
 		const release = join(dir, "release");
 		const s = server("busy.db", release);
 		try {
-			s.send(initialize);
-			expect(await s.next()).toMatchObject({ id: 1 });
-			s.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-			s.send({
-				jsonrpc: "2.0",
-				id: 2,
-				method: "tools/call",
-				params: { name: "slow", arguments: {} },
-			});
+			await callSlow(s);
 			s.child.stdin.end();
 			writeFileSync(release, "");
 			const answer = (await s.next()) as {
