@@ -31,6 +31,9 @@ export const SQLITE_PUT = {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 };
 
+/** The checkpointer connection's WAL checkpoint interval (open-database.ts, decision 0185; the smoke test checks). */
+export const SQLITE_WAL_AUTOCHECKPOINT = 4000;
+
 /** A stored checkpoint as the replay needs it, oldest first. */
 interface Row {
 	checkpoint_id: string;
@@ -57,8 +60,7 @@ export function sqlitePutFloorUs(
 	const db = new Database(path);
 	try {
 		db.pragma("synchronous = NORMAL");
-		// as the checkpointer's connection (open-database.ts, decision 0185)
-		db.pragma("wal_autocheckpoint = 4000");
+		db.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
 		const rows = db
 			.prepare(
 				"SELECT checkpoint_id, parent_id, step, source, created_at, metadata, size, has_snapshot, data FROM checkpoints WHERE thread_id = ? AND ns = '' ORDER BY seq",

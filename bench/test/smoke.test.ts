@@ -1,8 +1,9 @@
 // Every Weft workload at tiny sizes, checking its results (no timings, no peer). The workloads throw when a
 // check fails, so a passing test means the harness and the runtime still agree on what each workload does.
 import { describe, expect, it } from "vitest";
+import { WAL_AUTOCHECKPOINT_PAGES } from "../../packages/checkpoint-sqlite/src/open-database.ts";
 import { SQL } from "../../packages/checkpoint-sqlite/src/statements.ts";
-import { SQLITE_PUT } from "../src/put-floor.ts";
+import { SQLITE_PUT, SQLITE_WAL_AUTOCHECKPOINT } from "../src/put-floor.ts";
 import { SIZES } from "../src/sizes.ts";
 import { l1 } from "../src/weft/l1.ts";
 import { t1 } from "../src/weft/t1.ts";
@@ -38,6 +39,7 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 			parentState: SQL.parentState,
 			insert: SQL.insert,
 		});
+		expect(SQLITE_WAL_AUTOCHECKPOINT).toBe(WAL_AUTOCHECKPOINT_PAGES);
 	});
 
 	it("W2: fan-out to n Sends and fan-in once", async () => {
