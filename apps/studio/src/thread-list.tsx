@@ -52,6 +52,8 @@ export function ThreadList() {
 		placeholderData: keepPreviousData,
 	});
 	const total = list.data?.total ?? 0;
+	// while another page or search is read, the previous rows stay on screen, marked as being replaced
+	const reading = list.isPlaceholderData || list.isPending;
 	return (
 		<section aria-label="threads">
 			<div className="toolbar">
@@ -69,6 +71,7 @@ export function ThreadList() {
 				<table
 					className="threads"
 					aria-label="threads, newest first"
+					aria-busy={reading}
 					onKeyDown={listKeys("tbody a")}
 				>
 					<thead>

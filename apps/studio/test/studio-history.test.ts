@@ -45,6 +45,11 @@ describe.skipIf(noBrowser !== undefined)(
 			page.locator("section[aria-label=threads] .toolbar span", {
 				hasText: /^page /,
 			});
+		/** The list shows `label` and the rows of that page (the previous page's stay while it is read). */
+		const showing = async (page: Page, label: string) => {
+			await pageLabel(page).getByText(label).waitFor();
+			await page.locator('table.threads[aria-busy="false"]').waitFor();
+		};
 		const firstThread = (page: Page) =>
 			page.locator("tbody tr").first().getAttribute("data-thread");
 
@@ -54,7 +59,7 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.goto(`${weft!.url}/studio/#/`);
 			await page.locator("tbody tr").first().waitFor();
 			await page.getByRole("button", { name: "older" }).click();
-			await pageLabel(page).getByText("page 2 of 2").waitFor();
+			await showing(page, "page 2 of 2");
 			const first = await firstThread(page);
 			expect(await page.locator("tbody tr").count()).toBe(5);
 			await page.locator("tbody a").first().click();
@@ -69,9 +74,7 @@ describe.skipIf(noBrowser !== undefined)(
 			expect(await firstThread(page)).toBe(first);
 			// Back from page 2 goes to page 1, Forward to page 2 again
 			await page.goBack();
-			await pageLabel(page).getByText("page 1 of 2").waitFor();
-			// the label follows the URL at once; the rows once the page's threads are read
-			await page.locator("tbody tr").nth(19).waitFor();
+			await showing(page, "page 1 of 2");
 			expect(await page.locator("tbody tr").count()).toBe(20);
 			await page.goForward();
 			await pageLabel(page).getByText("page 2 of 2").waitFor();
