@@ -87,6 +87,21 @@ export const HEADLINES: Headline[] = [
 		floor: "W1d-s",
 	},
 	{
+		id: "W1d-f2",
+		figure:
+			"one WAL commit on 2048-byte pages (the page size of Weft's new files; decision 0188)",
+		unit: "µs",
+		workload: "w1",
+		path: { weft: "sqlite.wal_commit_weft_pages_us", langgraph: "-" },
+	},
+	{
+		id: "W1d-x2",
+		figure: "durable step ÷ one WAL commit on 2048-byte pages",
+		unit: "×",
+		workload: "w1",
+		path: { weft: "sqlite.over_wal_commit_weft_pages", langgraph: "-" },
+	},
+	{
 		id: "W1d-s",
 		figure:
 			"the put's own SQL replayed bare ÷ one WAL commit (the schema's floor)",

@@ -7,11 +7,22 @@ import Database from "better-sqlite3";
 import { gc, now } from "./measure.ts";
 import { round } from "./stats.ts";
 
-/** µs per commit of one ≈ 150-byte row (the median of `rounds` batches of `commits`). */
-export function walCommitUs(commits = 1000, rounds = 5): number {
+/** The page size of the SQLite files Weft creates (open-database.ts, decision 0188; the smoke test checks). */
+export const WEFT_PAGE_SIZE = 2048;
+
+/**
+ * µs per commit of one ≈ 150-byte row (the median of `rounds` batches of `commits`), on a file with
+ * SQLite's default page size or, given `pageSize`, with that one.
+ */
+export function walCommitUs(
+	commits = 1000,
+	rounds = 5,
+	pageSize?: number,
+): number {
 	const dir = mkdtempSync(join(tmpdir(), "bench-wal-"));
 	try {
 		const db = new Database(join(dir, "wal.db"));
+		if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`);
 		db.pragma("journal_mode = WAL");
 		db.pragma("synchronous = NORMAL");
 		db.exec(

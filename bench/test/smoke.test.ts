@@ -1,10 +1,14 @@
 // Every Weft workload at tiny sizes, checking its results (no timings, no peer). The workloads throw when a
 // check fails, so a passing test means the harness and the runtime still agree on what each workload does.
 import { describe, expect, it } from "vitest";
-import { WAL_AUTOCHECKPOINT_PAGES } from "../../packages/checkpoint-sqlite/src/open-database.ts";
+import {
+	PAGE_SIZE,
+	WAL_AUTOCHECKPOINT_PAGES,
+} from "../../packages/checkpoint-sqlite/src/open-database.ts";
 import { SQL } from "../../packages/checkpoint-sqlite/src/statements.ts";
 import { SQLITE_PUT, SQLITE_WAL_AUTOCHECKPOINT } from "../src/put-floor.ts";
 import { SIZES } from "../src/sizes.ts";
+import { WEFT_PAGE_SIZE } from "../src/wal-commit.ts";
 import { l1 } from "../src/weft/l1.ts";
 import { t1 } from "../src/weft/t1.ts";
 import { w1 } from "../src/weft/w1.ts";
@@ -29,6 +33,7 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 			expect(pg?.bare_put_us).toBeGreaterThan(0);
 		}
 		expect(r.sqlite?.bare_put_us).toBeGreaterThan(0);
+		expect(r.sqlite?.wal_commit_weft_pages_us).toBeGreaterThan(0);
 		// W1a-c: the chain without a store timed again after more runs (compiled)
 		expect(r.us_per_step_no_store_compiled).toBeGreaterThan(0);
 	});
@@ -40,6 +45,7 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 			insert: SQL.insert,
 		});
 		expect(SQLITE_WAL_AUTOCHECKPOINT).toBe(WAL_AUTOCHECKPOINT_PAGES);
+		expect(WEFT_PAGE_SIZE).toBe(PAGE_SIZE);
 	});
 
 	it("W2: fan-out to n Sends and fan-in once", async () => {

@@ -10,7 +10,7 @@ import { commitFloor, inFreshDatabase } from "../pg-commit.ts";
 import { postgresPutFloorUs, sqlitePutFloorUs } from "../put-floor.ts";
 import type { Sizes } from "../sizes.ts";
 import { growth, median, round } from "../stats.ts";
-import { walCommitUs } from "../wal-commit.ts";
+import { WEFT_PAGE_SIZE, walCommitUs } from "../wal-commit.ts";
 import { chainGraph } from "./chain.ts";
 import { checkpointSizes } from "./stored-sizes.ts";
 
@@ -115,11 +115,15 @@ async function sqlite(p: Sizes["w1"]) {
 		check(last.values.count === p.nodes, "the SQLite state reads back");
 		await store.close();
 		const wal = walCommitUs();
+		const walWeftPages = walCommitUs(1000, 5, WEFT_PAGE_SIZE);
 		const bare = sqlitePutFloorUs(join(dir, "w1.db"), "s-0");
 		return {
 			us_per_step: round(us, 2),
 			wal_commit_us: wal,
 			over_wal_commit: round(us / wal, 2),
+			// the same commit on a file with the page size of Weft's files (W1d-f2, W1d-x2)
+			wal_commit_weft_pages_us: walWeftPages,
+			over_wal_commit_weft_pages: round(us / walWeftPages, 2),
 			// the put's own statements replayed bare on the same file: the schema's floor (W1d-s)
 			bare_put_us: round(bare, 2),
 			bare_put_over_wal_commit: round(bare / wal, 2),

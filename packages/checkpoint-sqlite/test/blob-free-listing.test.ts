@@ -5,12 +5,12 @@ import { filterSql } from "../src/metadata-filter.ts";
 import { pageSql, SQL } from "../src/statements.ts";
 import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
 
-const PAGE_SIZE = 4096;
 const FILL = 0x78; // "x"
 
 /** Overwrites every overflow page made only of `FILL` (a big blob's pages) with garbage. Returns how many. */
 function corruptBlobPages(path: string): number {
 	const file = readFileSync(path);
+	const PAGE_SIZE = file.readUInt16BE(16); // the header's page size (the file is below 64 KiB pages)
 	const fd = openSync(path, "r+");
 	let corrupted = 0;
 	try {

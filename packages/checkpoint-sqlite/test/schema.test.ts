@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { SCHEMA_VERSION, SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { PAGE_SIZE } from "../src/open-database.ts";
 import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
 
 function userVersion(path: string): number {
@@ -14,13 +15,41 @@ function userVersion(path: string): number {
 }
 
 describe("schema versions", () => {
-	it("creates a new file at the current version, in WAL mode with incremental vacuum", async () => {
+	it("creates a new file at the current version, in WAL mode with incremental vacuum and 2048-byte pages", async () => {
 		const path = tempDb();
 		await openStore(path).close();
 		expect(userVersion(path)).toBe(SCHEMA_VERSION);
 		const db = new Database(path, { readonly: true });
 		expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
 		expect(db.pragma("auto_vacuum", { simple: true })).toBe(2);
+		expect(db.pragma("page_size", { simple: true })).toBe(PAGE_SIZE);
+		db.close();
+	});
+
+	it("keeps the page size of a file made before (SQLite's 4096), and works in it", async () => {
+		const path = tempDb();
+		const before = new Database(path);
+		before.exec("CREATE TABLE mine (x); INSERT INTO mine VALUES (1)");
+		before.close();
+		const cp = openStore(path);
+		const ids = await putChain(cp, 3);
+		await cp.put(record("big", ids[2]!, { value: "x".repeat(100_000) }));
+		await cp.close();
+		const again = openStore(path);
+		expect(
+			(await collect(again.list({ threadId: "t1" }))).map(
+				(s) => s.checkpointId,
+			),
+		).toEqual(["big", ...[...ids].reverse()]);
+		const tuple = await again.getTuple({ threadId: "t1" });
+		expect(tuple?.checkpoint.checkpointId).toBe("big");
+		expect(tuple?.checkpoint.data.writes).toEqual([
+			["a", "x", "x".repeat(100_000)],
+		]);
+		await again.close();
+		const db = new Database(path, { readonly: true });
+		expect(db.pragma("page_size", { simple: true })).toBe(4096);
+		expect(db.prepare("SELECT x FROM mine").pluck().get()).toBe(1);
 		db.close();
 	});
 
