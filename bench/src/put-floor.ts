@@ -9,8 +9,8 @@ import { median } from "./stats.ts";
 
 /**
  * The statements of `SqliteCheckpointer.put` (packages/checkpoint-sqlite/src/statements.ts; the bench's
- * smoke test checks they are the same text): the thread's next seq with its lease, the parent's state, the
- * row.
+ * smoke test checks they are the same text): the thread's next seq with its lease, the parent's state
+ * (unless the parent was the thread's only head), the row.
  */
 export const SQLITE_PUT = {
 	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
@@ -24,7 +24,8 @@ export const SQLITE_PUT = {
 				ELSE root_heads END
 		WHERE thread_id = @thread
 		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
-			(root_count IS NULL OR root_heads IS NULL) AS root_unknown`,
+			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
+			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
 	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id) AS found,
 		EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND parent_id = @id) AS taken`,
 	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
@@ -83,8 +84,10 @@ export function sqlitePutFloorUs(
 					parent: r.parent_id,
 				}) as {
 					last_seq: number;
+					parent_was_head: number;
 				};
-				if (r.parent_id !== null)
+				// the parent's lookups only when it was not the only head (decision 0189)
+				if (r.parent_id !== null && claimed.parent_was_head !== 1)
 					parent.get({ thread: t, ns: "", id: r.parent_id });
 				insert.run(
 					t,

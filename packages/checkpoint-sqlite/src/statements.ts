@@ -47,7 +47,9 @@ export const SQL = {
 	 * A linear run's parent is the only head: that case is a string comparison, without parsing the array
 	 * (the general case's subquery costs ≈ 25 µs a put, as much as the page writes of a small commit).
 	 * Unknown (NULL) columns stay unknown: `root_unknown` tells the put to fill them (`fillRoot`).
-	 * A put that is then refused rolls all of it back.
+	 * `parent_was_head`: the new checkpoint is now the only head of a thread that had one before, so its
+	 * parent was that head: it exists and had no child, and the put needs no `parentState` (decision 0189;
+	 * as Postgres's put does since decision 0186). A put that is then refused rolls all of it back.
 	 */
 	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
@@ -60,7 +62,8 @@ export const SQL = {
 				ELSE root_heads END
 		WHERE thread_id = @thread
 		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
-			(root_count IS NULL OR root_heads IS NULL) AS root_unknown`,
+			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
+			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
 	/**
 	 * Computes a thread's root count and heads from its checkpoints: once per thread whose columns are
 	 * unknown (its first root put after the migration or after a row made without them), and after a prune.

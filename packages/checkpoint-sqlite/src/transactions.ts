@@ -98,17 +98,24 @@ export function transactions(
 					id: record.checkpointId,
 					parent: parentId,
 				}) as
-					| (LeaseRow & { last_seq: number; root_unknown: number })
+					| (LeaseRow & {
+							last_seq: number;
+							root_unknown: number;
+							parent_was_head: number;
+					  })
 					| undefined;
 				checkFenceOf(thread, claimed, options.fence);
 				const exclusive = options.exclusive === true;
 				if (parentId !== null) {
-					const parent = s.parentState.get({ thread, ns, id: parentId }) as {
-						found: number;
-						taken: number;
-					};
-					if (parent.found === 0) throw notFound(thread, ns, parentId);
-					if (exclusive && parent.taken !== 0) throw conflict(record);
+					// the parent was the thread's only head: it exists and has no child (see SQL.bumpSeq)
+					if (claimed?.parent_was_head !== 1) {
+						const parent = s.parentState.get({ thread, ns, id: parentId }) as {
+							found: number;
+							taken: number;
+						};
+						if (parent.found === 0) throw notFound(thread, ns, parentId);
+						if (exclusive && parent.taken !== 0) throw conflict(record);
+					}
 				} else if (exclusive && s.hasAny.get({ thread, ns }) !== undefined)
 					throw conflict(record);
 				const seq =

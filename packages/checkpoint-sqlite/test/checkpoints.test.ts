@@ -1,6 +1,7 @@
 import { isWeftError } from "@weft/checkpoint";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { collect, openStore, putChain, record } from "./helpers.ts";
+import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
 
 describe("put and getTuple", () => {
 	it("returns what was put, with its size, and the newest of a namespace", async () => {
@@ -59,6 +60,57 @@ describe("put and getTuple", () => {
 			cp.put(record("y", "missing", { threadId: "t2" })),
 		).rejects.toSatisfy((e) => isWeftError(e, "CHECKPOINT_NOT_FOUND"));
 		expect((await cp.listThreads()).map((t) => t.threadId)).toEqual(["t1"]);
+	});
+});
+
+describe("a put's parent checks, with and without the thread row's heads (decision 0189)", () => {
+	const heads = async (cp: ReturnType<typeof openStore>, threadId = "t1") =>
+		(await cp.heads({ threadId })).map((h) => h.checkpointId);
+
+	it("extends the only head without looking the parent up, and still refuses a taken or missing parent", async () => {
+		const cp = openStore();
+		const ex = { exclusive: true };
+		await cp.put(record("a", null), ex);
+		await cp.put(record("b", "a", { step: 1 }), ex);
+		await cp.put(record("c", "b", { step: 2 }), ex);
+		expect(await heads(cp)).toEqual(["c"]);
+		// b has a child: an exclusive fork from it is refused, a plain one makes a second head
+		await expect(
+			cp.put(record("d", "b", { step: 2 }), ex),
+		).rejects.toMatchObject({ code: "CHECKPOINT_CONFLICT" });
+		await cp.put(record("d", "b", { step: 2 }));
+		expect(await heads(cp)).toEqual(["d", "c"]);
+		// with two heads, extending one goes through the lookups, and the other head stays
+		await cp.put(record("e", "c", { step: 3 }), ex);
+		expect(await heads(cp)).toEqual(["e", "d"]);
+		await expect(
+			cp.put(record("f", "c", { step: 3 }), ex),
+		).rejects.toMatchObject({ code: "CHECKPOINT_CONFLICT" });
+		// a thread with one head: a missing parent is still not found, and nothing is written
+		await putChain(cp, 2, { threadId: "t2" });
+		await expect(
+			cp.put(record("x", "missing", { threadId: "t2" }), ex),
+		).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+		expect(await heads(cp, "t2")).toEqual(["c0001"]);
+		expect((await cp.getThread("t2"))?.checkpoints).toBe(2);
+	});
+
+	it("looks the parent up when the row does not know its heads", async () => {
+		const path = tempDb();
+		const cp = openStore(path);
+		await putChain(cp, 2);
+		const db = new Database(path);
+		db.prepare("UPDATE threads SET root_heads = NULL, root_count = NULL").run();
+		db.close();
+		await expect(
+			cp.put(record("x", "missing"), { exclusive: true }),
+		).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+		await expect(
+			cp.put(record("x", "c0000"), { exclusive: true }),
+		).rejects.toMatchObject({ code: "CHECKPOINT_CONFLICT" });
+		await cp.put(record("x", "c0001"), { exclusive: true });
+		expect(await heads(cp)).toEqual(["x"]);
+		expect((await cp.getThread("t1"))?.checkpoints).toBe(3);
 	});
 });
 
