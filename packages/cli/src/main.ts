@@ -40,6 +40,7 @@ import { createEnv } from "./env.ts";
 import { enterTypedFolder, WEFT } from "./invocation.ts";
 import { asciiOutputUnlessUtf8 } from "./render/charset.ts";
 import { createOutput } from "./render/output.ts";
+import { printableStyled } from "./render/printable.ts";
 import { keepStdoutForData, writeData } from "./stdout-data.ts";
 import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
@@ -262,7 +263,8 @@ function writeStacks(error: unknown): void {
 
 function write(json: boolean, data: unknown, text: string): void {
 	if (json) writeData(`${JSON.stringify(data, null, 2)}\n`);
-	else process.stderr.write(`${text}\n`);
+	// an error's message names what the user gave or the store holds: shown without its escapes
+	else process.stderr.write(`${printableStyled(text)}\n`);
 }
 
 /**

@@ -4,8 +4,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { printable } from "../src/render/messages.ts";
+import { printable, printableStyled } from "../src/render/printable.ts";
 import { root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -20,6 +21,59 @@ describe("control characters in what a run made", () => {
 			"a\\x1b[2Jb\\x07c\\x0dd\\x9be\tf\ng",
 		);
 		expect(printable("plain — text ✓")).toBe("plain — text ✓");
+	});
+
+	it("printableStyled keeps the CLI's colours and escapes every other control character", () => {
+		expect(
+			printableStyled(
+				"\u001b[32mok\u001b[0m \u001b]0;t\u0007\u001b[2J\rx\ty\nz",
+			),
+		).toBe("\u001b[32mok\u001b[0m \\x1b]0;t\\x07\\x1b[2J\\x0dx\ty\nz");
+		expect(printableStyled("\\x1b stays as typed")).toBe(
+			"\\x1b stays as typed",
+		);
+	});
+
+	it("lists a thread id made through the library, and names it in an error, without its escapes", async () => {
+		const file = join(dir, "library.db");
+		const evil = "lib\u001b]0;pwned\u0007\u001b[2J\rid";
+		const store = new SqliteCheckpointer({ path: file });
+		await store.setThreadStatus(evil, "done");
+		await store.setThreadStatus("plain", "done");
+		await store.close();
+		const shownId = "lib\\x1b]0;pwned\\x07\\x1b[2J\\x0did";
+		/** The data's control characters, as they would reach a terminal unescaped. */
+		const raw = (text: string) =>
+			["\u001b]", "\u0007", "\r", "\u001b[2J"].some((c) => text.includes(c));
+		const listed = await weft(["--db", file, "threads"]);
+		expect(listed.code).toBe(0);
+		expect(raw(listed.stdout)).toBe(false);
+		expect(listed.stdout).not.toContain("\u001b");
+		expect(listed.stdout).toContain(shownId);
+		// the escaped id is measured as it is shown: every line of the table has one width
+		const widths = new Set(
+			listed.stdout
+				.trimEnd()
+				.split("\n")
+				.map((l) => [...l].length),
+		);
+		expect(widths.size).toBe(1);
+		// in colour too: the CLI's colours stay, the data's escapes do not
+		const coloured = await weft(["--db", file, "threads"], {
+			env: { NO_COLOR: undefined, FORCE_COLOR: "1" },
+		});
+		expect(coloured.stdout).toContain("\u001b[");
+		expect(raw(coloured.stdout)).toBe(false);
+		// a thread the store does not have: the error's message names the id as given
+		const missing = await weft(["--db", file, "show", `${evil}-gone`]);
+		expect(missing.code).toBe(2);
+		expect(raw(missing.stderr)).toBe(false);
+		expect(missing.stderr).toContain(`${shownId}-gone`);
+		// scripts get the id as it is
+		const json = await weft(["--db", file, "--json", "threads"]);
+		expect(json.json.map((t: { threadId: string }) => t.threadId)).toContain(
+			evil,
+		);
 	});
 
 	it("shows a state string's escape sequence as text; --json keeps the value", async () => {

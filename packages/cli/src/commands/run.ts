@@ -9,8 +9,9 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
-import { messageInputs, printable } from "../render/messages.ts";
+import { messageInputs } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
+import { printable } from "../render/printable.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import { removeDatabaseFiles, shellWord } from "../store.ts";
 import {

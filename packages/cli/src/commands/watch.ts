@@ -10,6 +10,7 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
 import { label } from "../render/output.ts";
+import { printableStyled } from "../render/printable.ts";
 import { canRedraw } from "../render/terminal.ts";
 import { writeData } from "../stdout-data.ts";
 import { shellWord } from "../store.ts";
@@ -65,12 +66,14 @@ export async function watch(
 		if (env.out.json)
 			writeData(`${JSON.stringify({ type: "step", threadId, ...r })}\n`);
 		else if (live !== undefined) live.print(stepLine(r));
-		else process.stdout.write(`${stepLine(r)}\n`);
+		else process.stdout.write(`${printableStyled(stepLine(r))}\n`);
 	};
 	live?.start();
 	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
 	if (info === undefined && live === undefined)
-		process.stderr.write(`waiting for thread ${threadId} to appear…\n`);
+		process.stderr.write(
+			`waiting for thread ${printableStyled(threadId)} to appear…\n`,
+		);
 	try {
 		while (!env.signal.aborted) {
 			const fresh: CheckpointSummary[] = [];
@@ -95,7 +98,7 @@ export async function watch(
 		writeData(`${JSON.stringify({ type: "end", threadId, status })}\n`);
 	else
 		process.stdout.write(
-			`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}\n`,
+			`${printableStyled(`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}`)}\n`,
 		);
 	return status === "failed" ? 1 : 0;
 }

@@ -1,9 +1,10 @@
 import cliTruncate from "cli-truncate";
+import { printableStyled } from "./printable.ts";
 import { columns } from "./terminal.ts";
 
 /**
- * One status line redrawn in place (`\r` + text + erase to end of line), cut to the terminal's width
- * so it never wraps: no cursor-up escapes, so nothing can loop on a terminal that reports 0 columns.
+ * One status line redrawn in place (`\r` + text + erase to end of line; the text's own control
+ * characters escaped, so that only these two move the cursor), cut to the terminal's width so it never wraps: no cursor-up escapes, so nothing can loop on a terminal that reports 0 columns.
  * A tick redraws it (for a ticking timer) unless the terminal is still draining earlier output: the
  * display never makes the run wait.
  */
@@ -27,7 +28,7 @@ export class LiveLine {
 	render(): void {
 		if (this.#stream.writableNeedDrain) return;
 		const line = cliTruncate(
-			this.#text(),
+			printableStyled(this.#text()),
 			Math.max(columns(this.#stream) - 1, 10),
 		);
 		this.#stream.write(`\r${line}\u001b[K`);
@@ -37,7 +38,7 @@ export class LiveLine {
 	/** Prints a line above the status line. */
 	print(line: string): void {
 		this.#clear();
-		this.#stream.write(`${line}\n`);
+		this.#stream.write(`${printableStyled(line)}\n`);
 		this.render();
 	}
 

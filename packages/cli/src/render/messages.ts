@@ -1,3 +1,5 @@
+import { printable } from "./printable.ts";
+
 /**
  * Chat messages as people read them (`role: text`, tool calls as `name(args)`) and as scripts read
  * them (`{ role, content, id, … }`), whatever form they come in: @langchain/core instances, their
@@ -133,22 +135,6 @@ export function plainMessage(v: unknown): PlainMessage | undefined {
 		}));
 	if (typeof f.tool_call_id === "string") out.toolCallId = f.tool_call_id;
 	return out;
-}
-
-/** A control character other than a line break or a tab (C0, DEL, C1). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is escaped
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Text a run made (a model's answer, a string in the state, a tool's name) as a terminal may show it:
- * control characters other than line breaks and tabs as `\xNN`. A model's text can carry escape
- * sequences (prompt injection) that would clear the screen, retitle the window or write the clipboard.
- */
-export function printable(text: string): string {
-	return text.replace(
-		CONTROL,
-		(c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-	);
 }
 
 /** The text of a message's content (text blocks joined, other blocks named), printable. */

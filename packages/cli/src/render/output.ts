@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import { writeData } from "../stdout-data.ts";
+import { printableStyled } from "./printable.ts";
 
 /** Writes to stdout: JSON for scripts (`--json`), text for people. */
 export interface Output {
@@ -13,10 +14,11 @@ export function createOutput(json: boolean): Output {
 	const write = (s: string) => writeData(s.endsWith("\n") ? s : `${s}\n`);
 	return {
 		json,
+		// text for people: control characters from the data it shows are escaped, colours kept
 		result: (data, human) =>
-			write(json ? JSON.stringify(data, null, 2) : human()),
+			write(json ? JSON.stringify(data, null, 2) : printableStyled(human())),
 		line: (text = "") => {
-			if (!json) write(text);
+			if (!json) write(printableStyled(text));
 		},
 	};
 }

@@ -2,6 +2,7 @@ import { isWeftError, type StreamEvent } from "@weft/graph";
 import pc from "picocolors";
 import { LiveLine } from "./live-line.ts";
 import { callText, contentText, plainMessage } from "./messages.ts";
+import { printableStyled } from "./printable.ts";
 import { canRedraw, plural } from "./terminal.ts";
 
 /**
@@ -103,7 +104,7 @@ export class Progress {
 	/** A line above the status line (or a plain line). */
 	print(line: string): void {
 		if (this.#live !== undefined) this.#live.print(line);
-		else process.stdout.write(`${line}\n`);
+		else process.stdout.write(`${printableStyled(line)}\n`);
 	}
 
 	stop(): void {

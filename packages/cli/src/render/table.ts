@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import pc from "picocolors";
 import stringWidth from "string-width";
+import { printableStyled } from "./printable.ts";
 import { tableWidth } from "./terminal.ts";
 import { wrapWords } from "./wrap-cell.ts";
 
@@ -39,7 +40,8 @@ export function table(
 	const columns = head.map((h) =>
 		typeof h === "string" ? { name: h, fit: "whole" as const } : h,
 	);
-	const cells = rows.map((r) => r.map(String));
+	// data in a cell (a thread id made through the library) reaches the terminal without its escapes
+	const cells = rows.map((r) => r.map((c) => printableStyled(String(c))));
 	const lineWidths = (i: number, measure: (l: string) => number) =>
 		Math.max(
 			stringWidth(columns[i]!.name),

@@ -5,8 +5,8 @@ import {
 	messageLine,
 	type PlainMessage,
 	plainValue,
-	printable,
 } from "./messages.ts";
+import { printable } from "./printable.ts";
 
 /** Each line of `text` after `pad`. */
 export const indent = (text: string, pad: string) =>
