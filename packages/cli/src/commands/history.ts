@@ -5,6 +5,7 @@ import { pasteable } from "../cli-hints.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { label, shortId } from "../render/output.ts";
+import { printableStyled } from "../render/printable.ts";
 import { table, words } from "../render/table.ts";
 import { shellWord } from "../store.ts";
 
@@ -80,7 +81,9 @@ export async function history(
 	);
 	for (const d of tree.damaged)
 		process.stderr.write(
-			`warning: checkpoint ${shortId(d.checkpointId)} could not be read and is left out (${d.error}); the checkpoints before it are listed: ${pasteable(`run on from one with \`weft replay ${shellWord(threadId)} --from <step>\``, env.storeFlags)}\n`,
+			`${printableStyled(
+				`warning: checkpoint ${shortId(d.checkpointId)} could not be read and is left out (${d.error}); the checkpoints before it are listed: ${pasteable(`run on from one with \`weft replay ${shellWord(threadId)} --from <step>\``, env.storeFlags)}`,
+			)}\n`,
 		);
 	return 0;
 }

@@ -10,6 +10,7 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { plainValue } from "../render/messages.ts";
 import { shortId } from "../render/output.ts";
+import { printableStyled } from "../render/printable.ts";
 import { table, text } from "../render/table.ts";
 import { tableWidth } from "../render/terminal.ts";
 import { indent, oneLine } from "../render/values.ts";
@@ -74,7 +75,9 @@ export async function pending(
 	});
 	for (const u of unreadable)
 		process.stderr.write(
-			`warning: could not read thread ${u.threadId}: ${u.error.message}\n`,
+			`${printableStyled(
+				`warning: could not read thread ${u.threadId}: ${u.error.message}`,
+			)}\n`,
 		);
 	return 0;
 }
