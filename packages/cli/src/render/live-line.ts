@@ -29,7 +29,9 @@ export class LiveLine {
 		if (this.#stream.writableNeedDrain) return;
 		const line = cliTruncate(
 			printableStyled(this.#text()),
-			Math.max(columns(this.#stream) - 1, 10),
+			// one column short of the screen, however narrow: a line as wide as it or wider wraps, and `\r`
+			// then redraws only its last row
+			Math.max(columns(this.#stream) - 1, 1),
 		);
 		this.#stream.write(`\r${line}\u001b[K`);
 		this.#shown = true;
