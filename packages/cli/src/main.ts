@@ -39,8 +39,7 @@ import { watchCommand } from "./commands/watch.ts";
 import { createEnv } from "./env.ts";
 import { enterTypedFolder, WEFT } from "./invocation.ts";
 import { asciiOutputUnlessUtf8 } from "./render/charset.ts";
-import { createOutput } from "./render/output.ts";
-import { printableStyled } from "./render/printable.ts";
+import { createOutput, stderrLine } from "./render/output.ts";
 import { keepStdoutForData, writeData } from "./stdout-data.ts";
 import { refuseTwoStores, storeFlags } from "./store.ts";
 import { captureMistakes, type ParseMistake, wantsJson } from "./usage-json.ts";
@@ -264,7 +263,7 @@ function writeStacks(error: unknown): void {
 function write(json: boolean, data: unknown, text: string): void {
 	if (json) writeData(`${JSON.stringify(data, null, 2)}\n`);
 	// an error's message names what the user gave or the store holds: shown without its escapes
-	else process.stderr.write(`${printableStyled(text)}\n`);
+	else stderrLine(text);
 }
 
 /**

@@ -4,8 +4,7 @@ import { positiveInt } from "../cli-error.ts";
 import { pasteable } from "../cli-hints.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
-import { label, shortId } from "../render/output.ts";
-import { printableStyled } from "../render/printable.ts";
+import { label, shortId, stderrLine } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
 import { shellWord } from "../store.ts";
 
@@ -80,10 +79,8 @@ export async function history(
 		].join("\n"),
 	);
 	for (const d of tree.damaged)
-		process.stderr.write(
-			`${printableStyled(
-				`warning: checkpoint ${shortId(d.checkpointId)} could not be read and is left out (${d.error}); the checkpoints before it are listed: ${pasteable(`run on from one with \`weft replay ${shellWord(threadId)} --from <step>\``, env.storeFlags)}`,
-			)}\n`,
+		stderrLine(
+			`warning: checkpoint ${shortId(d.checkpointId)} could not be read and is left out (${d.error}); the checkpoints before it are listed: ${pasteable(`run on from one with \`weft replay ${shellWord(threadId)} --from <step>\``, env.storeFlags)}`,
 		);
 	return 0;
 }

@@ -9,8 +9,7 @@ import { noThread } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { plainValue } from "../render/messages.ts";
-import { shortId } from "../render/output.ts";
-import { printableStyled } from "../render/printable.ts";
+import { shortId, stderrLine } from "../render/output.ts";
 import { table, text } from "../render/table.ts";
 import { tableWidth } from "../render/terminal.ts";
 import { indent, oneLine } from "../render/values.ts";
@@ -74,10 +73,8 @@ export async function pending(
 		return [overview, ...whole].join("\n\n");
 	});
 	for (const u of unreadable)
-		process.stderr.write(
-			`${printableStyled(
-				`warning: could not read thread ${u.threadId}: ${u.error.message}`,
-			)}\n`,
+		stderrLine(
+			`warning: could not read thread ${u.threadId}: ${u.error.message}`,
 		);
 	return 0;
 }

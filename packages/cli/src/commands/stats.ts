@@ -2,8 +2,7 @@ import type { Feedback } from "@weft/evals";
 import { UsageError } from "../cli-error.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
-import { costCell, label } from "../render/output.ts";
-import { printableStyled } from "../render/printable.ts";
+import { costCell, label, stderrLine } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import { collectStats, type StatsReport } from "./stats-collect.ts";
 import { renderFeedback } from "./stats-feedback.ts";
@@ -46,10 +45,8 @@ export async function stats(
 	});
 	env.out.result(report, () => render(report, `${WEFT}${env.storeFlags}`));
 	for (const u of report.unreadable)
-		process.stderr.write(
-			`${printableStyled(
-				`warning: could not read thread ${u.threadId} (its figures are partial or left out): ${u.error}`,
-			)}\n`,
+		stderrLine(
+			`warning: could not read thread ${u.threadId} (its figures are partial or left out): ${u.error}`,
 		);
 	return 0;
 }

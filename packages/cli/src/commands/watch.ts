@@ -9,7 +9,7 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
-import { label } from "../render/output.ts";
+import { label, stderrLine } from "../render/output.ts";
 import { printableStyled } from "../render/printable.ts";
 import { canRedraw } from "../render/terminal.ts";
 import { writeData } from "../stdout-data.ts";
@@ -71,9 +71,7 @@ export async function watch(
 	live?.start();
 	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
 	if (info === undefined && live === undefined)
-		process.stderr.write(
-			`waiting for thread ${printableStyled(threadId)} to appear…\n`,
-		);
+		stderrLine(`waiting for thread ${threadId} to appear…`);
 	try {
 		while (!env.signal.aborted) {
 			const fresh: CheckpointSummary[] = [];

@@ -23,6 +23,11 @@ export function createOutput(json: boolean): Output {
 	};
 }
 
+/** A line for people on stderr (a warning, a note, an error), the data's control characters escaped. */
+export function stderrLine(text: string): void {
+	process.stderr.write(`${printableStyled(text)}\n`);
+}
+
 /**
  * A cost cell: "–" when no call was priced, else the dollars, followed by how many calls had no price
  * (the figure leaves them out, so it is a lower bound).
