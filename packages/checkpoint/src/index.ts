@@ -113,10 +113,12 @@ export {
 	readStatus,
 } from "./store-checks.ts";
 export {
+	busyHolder,
 	type CorruptPlace,
 	corruptCheckpoint,
 	corruptCheckpointOf,
 	invalidOption,
+	type LeaseHolder,
 	leaseLost,
 	threadBusy,
 } from "./store-errors.ts";

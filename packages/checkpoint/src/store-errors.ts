@@ -1,19 +1,38 @@
-import { CheckpointError, ConfigError } from "./errors.ts";
+import { CheckpointError, ConfigError, isWeftError } from "./errors.ts";
+import type { Lease } from "./record.ts";
 
 // Errors every store raises the same way (besides checkpointNotFound / checkpointConflict in errors.ts).
 
-/** Another runner holds an unexpired lease on the thread. */
+/** Who holds a thread's lease, and until when: what a store's `THREAD_BUSY` carries as `holder`. */
+export type LeaseHolder = Pick<Lease, "owner" | "expiresAt">;
+
+/** Another runner holds an unexpired lease on the thread; the error carries that `holder`. */
 export function threadBusy(
 	threadId: string,
-	holder: { owner: string; expiresAt: string },
-): CheckpointError {
-	return new CheckpointError(
+	holder: LeaseHolder,
+): CheckpointError & { readonly holder: LeaseHolder } {
+	const error = new CheckpointError(
 		"THREAD_BUSY",
 		`thread "${threadId}" is held by "${holder.owner}" until ${holder.expiresAt} (its lease: a run in progress, or one that ended without giving the lease back)`,
 		{
 			hint: "wait for that run to finish (or pass { waitForLease: ms }); a lease not given back lapses at that time, and a thread whose runner died then reads as stale",
 		},
 	);
+	return Object.assign(error, {
+		holder: { owner: holder.owner, expiresAt: holder.expiresAt },
+	});
+}
+
+/** The lease holder a store's `THREAD_BUSY` names (undefined for any other error). */
+export function busyHolder(error: unknown): LeaseHolder | undefined {
+	if (!isWeftError(error, "THREAD_BUSY")) return undefined;
+	const holder = (error as { holder?: unknown }).holder;
+	return typeof holder === "object" &&
+		holder !== null &&
+		typeof (holder as LeaseHolder).owner === "string" &&
+		typeof (holder as LeaseHolder).expiresAt === "string"
+		? (holder as LeaseHolder)
+		: undefined;
 }
 
 /** A lease token (fence) is not the thread's current one: its lease was taken over or released. */

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import type { LeaseHolder } from "@weft/checkpoint";
 import { WEFT } from "./invocation.ts";
 import { KEY_VARIABLE } from "./reader.ts";
 import { shellWord } from "./store.ts";
@@ -7,20 +8,21 @@ import { shellWord } from "./store.ts";
  * Hints in CLI words for errors whose own hint speaks to the API (`{ waitForLease: ms }`,
  * `getState().interrupts`): a person at a terminal needs the command to type instead. `thread` is the
  * thread the command line named, when it named one; `store` the store flags the command used
- * (`storeFlags`), so that a pasted command reads the same store; `given` the error's own hint.
+ * (`storeFlags`), so that a pasted command reads the same store; `given` the error's own hint; `holder`
+ * the lease holder a store's `THREAD_BUSY` names.
  */
 export function cliHint(
 	code: string,
 	thread?: string,
 	store = "",
 	given?: string,
-	message?: string,
+	holder?: LeaseHolder,
 ): string | undefined {
 	const t = thread === undefined ? "<thread>" : shellWord(thread);
 	const weft = `${WEFT}${store}`;
 	switch (code) {
 		case "THREAD_BUSY": {
-			const dead = deadHolder(message);
+			const dead = deadHolder(holder);
 			if (dead !== undefined)
 				return `the run that holds it, process ${dead.pid} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (${dead.until}), and then \`${weft} recover ${t}\` goes on`;
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
@@ -75,22 +77,21 @@ export function pasteable(hint: string, store: string): string {
 }
 
 /**
- * The holder a `THREAD_BUSY` message names (`held by "host:pid:…#n" until <time>`), when it is a process
- * of this machine that no longer runs (a `weft run` killed mid-step): its lease stays until it lapses.
+ * The holder a `THREAD_BUSY` names (`busyHolder`: owner `host:pid:…#n`), when it is a process of this
+ * machine that no longer runs (a `weft run` killed mid-step): its lease stays until it lapses.
  */
 function deadHolder(
-	message: string | undefined,
+	holder: LeaseHolder | undefined,
 ): { pid: number; until: string } | undefined {
-	const held = /held by "([^"]*)" until (\S+)/.exec(message ?? "");
-	if (held === null) return undefined;
-	const [host, pid] = held[1]!.split(":");
+	if (holder === undefined) return undefined;
+	const [host, pid] = holder.owner.split(":");
 	if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return undefined;
 	try {
 		process.kill(Number(pid), 0);
 		return undefined; // it runs (or is another user's: EPERM below)
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === "ESRCH"
-			? { pid: Number(pid), until: held[2]! }
+			? { pid: Number(pid), until: holder.expiresAt }
 			: undefined;
 	}
 }

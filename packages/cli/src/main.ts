@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isWeftError } from "@weft/checkpoint";
+import { busyHolder, isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
 import { EXIT, UsageError } from "./cli-error.ts";
@@ -219,7 +219,7 @@ function report(
 				thread,
 				storeFlags(options),
 				error.hint,
-				error.message,
+				busyHolder(error),
 			) ?? error.hint;
 		const hint =
 			given === undefined ? undefined : pasteable(given, storeFlags(options));

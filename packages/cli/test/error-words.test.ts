@@ -117,17 +117,16 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		);
 		// a holder on this machine whose process has exited (a run killed mid-step) is named as such
 		const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
-		const heldBy = (pid: number) =>
-			`thread "t1" is held by "${hostname()}:${pid}:abc123#1" until 2026-12-05T10:00:30.000Z (its lease: …)`;
+		const heldBy = (pid: number, host = hostname()) => ({
+			owner: `${host}:${pid}:abc123#1`,
+			expiresAt: "2026-12-05T10:00:30.000Z",
+		});
 		expect(cliHint("THREAD_BUSY", "t1", "", undefined, heldBy(gone))).toContain(
 			`process ${gone} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (2026-12-05T10:00:30.000Z), and then \`weft recover t1\``,
 		);
 		// a live one (this process), or one of another machine: the general hint
-		for (const message of [
-			heldBy(process.pid),
-			`thread "t1" is held by "elsewhere:${gone}:abc123#1" until 2026-12-05T10:00:30.000Z`,
-		])
-			expect(cliHint("THREAD_BUSY", "t1", "", undefined, message)).toContain(
+		for (const holder of [heldBy(process.pid), heldBy(gone, "elsewhere")])
+			expect(cliHint("THREAD_BUSY", "t1", "", undefined, holder)).toContain(
 				"weft watch t1",
 			);
 		// a real busy thread: a run still going when another command runs it

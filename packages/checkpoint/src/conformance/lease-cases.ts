@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { threadLeaseOf } from "../checkpointer.ts";
+import { busyHolder } from "../store-errors.ts";
 import type { ConformanceContext } from "./context.ts";
 import { chainAfter, record } from "./fixtures.ts";
 import {
@@ -39,6 +40,12 @@ export function leaseCases(ctx: ConformanceContext): void {
 			);
 			expect(error).toMatchObject({ code: "THREAD_BUSY" });
 			expect(String((error as Error).message)).toContain("runner-A");
+			// the holder as data too, for callers that act on it (the CLI names a holder that has exited)
+			const holder = busyHolder(error);
+			expect(holder?.owner).toBe("runner-A");
+			expect(holder?.expiresAt).toBe(
+				(await cp.getThread("t"))?.lease?.expiresAt,
+			);
 			// the same owner is refused too: one run per thread
 			expect(
 				await codeOf(cp.acquireLease("t", { owner: "runner-A", ttlMs: 10 })),
