@@ -25,13 +25,8 @@ export function threadBusy(
 
 /** The lease holder a store's `THREAD_BUSY` names (undefined for any other error). */
 export function busyHolder(error: unknown): LeaseHolder | undefined {
-	if (!isWeftError(error, "THREAD_BUSY")) return undefined;
-	const holder = (error as { holder?: unknown }).holder;
-	return typeof holder === "object" &&
-		holder !== null &&
-		typeof (holder as LeaseHolder).owner === "string" &&
-		typeof (holder as LeaseHolder).expiresAt === "string"
-		? (holder as LeaseHolder)
+	return isWeftError(error, "THREAD_BUSY")
+		? (error as { holder?: LeaseHolder }).holder
 		: undefined;
 }
 
