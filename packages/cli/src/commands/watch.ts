@@ -9,8 +9,7 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
-import { label, stderrLine } from "../render/output.ts";
-import { printableStyled } from "../render/printable.ts";
+import { label, stderrLine, stdoutLine } from "../render/output.ts";
 import { canRedraw } from "../render/terminal.ts";
 import { writeData } from "../stdout-data.ts";
 import { shellWord } from "../store.ts";
@@ -66,7 +65,7 @@ export async function watch(
 		if (env.out.json)
 			writeData(`${JSON.stringify({ type: "step", threadId, ...r })}\n`);
 		else if (live !== undefined) live.print(stepLine(r));
-		else process.stdout.write(`${printableStyled(stepLine(r))}\n`);
+		else stdoutLine(stepLine(r));
 	};
 	live?.start();
 	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
@@ -95,8 +94,8 @@ export async function watch(
 	if (env.out.json)
 		writeData(`${JSON.stringify({ type: "end", threadId, status })}\n`);
 	else
-		process.stdout.write(
-			`${printableStyled(`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}`)}\n`,
+		stdoutLine(
+			`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}`,
 		);
 	return status === "failed" ? 1 : 0;
 }

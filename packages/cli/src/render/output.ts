@@ -28,6 +28,11 @@ export function stderrLine(text: string): void {
 	process.stderr.write(`${printableStyled(text)}\n`);
 }
 
+/** The same on stdout, for a command's progress lines written as they come (not `Output`'s result). */
+export function stdoutLine(text: string): void {
+	process.stdout.write(`${printableStyled(text)}\n`);
+}
+
 /**
  * A cost cell: "–" when no call was priced, else the dollars, followed by how many calls had no price
  * (the figure leaves them out, so it is a lower bound).

@@ -2,7 +2,7 @@ import { isWeftError, type StreamEvent } from "@weft/graph";
 import pc from "picocolors";
 import { LiveLine } from "./live-line.ts";
 import { callText, contentText, plainMessage } from "./messages.ts";
-import { printableStyled } from "./printable.ts";
+import { stdoutLine } from "./output.ts";
 import { canRedraw, plural } from "./terminal.ts";
 
 /**
@@ -104,7 +104,7 @@ export class Progress {
 	/** A line above the status line (or a plain line). */
 	print(line: string): void {
 		if (this.#live !== undefined) this.#live.print(line);
-		else process.stdout.write(`${printableStyled(line)}\n`);
+		else stdoutLine(line);
 	}
 
 	stop(): void {
