@@ -13,12 +13,13 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
  * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint put writes ≈ 7.5 pages
- * (the row, its three indexes, the thread row and its index), so the default checkpoints every ≈ 130
- * puts, and each checkpoint syncs the WAL and the file at `synchronous=NORMAL`: ≈ 20 µs a put here.
- * 4000 pages (8 MB of WAL at this package's page size, under the size cap) checkpoints about as often per commit as a one-row
- * table does at the default, and writes each hot page back once per checkpoint instead of four times.
- * Durability is the same: a commit is in the WAL either way (decision 0185). Once a process has written
- * for a while, a worker thread checkpoints instead (background-checkpoints.ts, decision 0187).
+ * (the row, its three indexes, the thread row and its index; ≈ 8.2 at `PAGE_SIZE`), so the default
+ * checkpoints every ≈ 130 puts, and each checkpoint syncs the WAL and the file at `synchronous=NORMAL`:
+ * ≈ 20 µs a put here. 4000 pages (8 MB of WAL at `PAGE_SIZE`, under the size cap) checkpoints about as
+ * often per commit as a one-row table does at the default, and writes each hot page back once per
+ * checkpoint instead of four times. Durability is the same: a commit is in the WAL either way (decision
+ * 0185). Once a process has written for a while, a worker thread checkpoints instead
+ * (background-checkpoints.ts, decision 0187).
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 

@@ -4,7 +4,8 @@ import { columns } from "./terminal.ts";
 
 /**
  * One status line redrawn in place (`\r` + text + erase to end of line; the text's own control
- * characters escaped, so that only these two move the cursor), cut to the terminal's width so it never wraps: no cursor-up escapes, so nothing can loop on a terminal that reports 0 columns.
+ * characters escaped, so that only these two move the cursor), cut to the terminal's width so it never
+ * wraps: no cursor-up escapes, so nothing can loop on a terminal that reports 0 columns.
  * A tick redraws it (for a ticking timer) unless the terminal is still draining earlier output: the
  * display never makes the run wait.
  */
