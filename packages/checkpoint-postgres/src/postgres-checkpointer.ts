@@ -316,7 +316,8 @@ export class PostgresCheckpointer implements Checkpointer {
 	async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
 		validateId(lease?.threadId);
 		checkLeaseTtl(ttlMs);
-		return this.#write((q) => renew(q, this.#st, lease, ttlMs));
+		// one statement that commits by itself (and, when refused, one read of the lease)
+		return this.#write((q) => renew(q, this.#st, lease, ttlMs), false);
 	}
 
 	async releaseLease(

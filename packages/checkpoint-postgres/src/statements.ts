@@ -185,9 +185,10 @@ export function statements(s: string) {
 export type Statements = ReturnType<typeof statements>;
 
 /**
- * The statements a run sends at every step or resume, each run as a named statement (parsed and planned once
- * per connection, decision 0063). None has an optional parameter (`$n IS NULL OR …`), for which a generic
- * plan could not use an index.
+ * The statements a run sends at every step or resume, and its lease's (taken, renewed, released, with the
+ * status recorded under it: decision 0191), each run as a named statement (parsed and planned once per
+ * connection, decision 0063). None has an optional parameter (`$n IS NULL OR …`), for which a generic plan
+ * could not use an index.
  */
 const NAMED = [
 	"putCheckpoint",
@@ -199,6 +200,11 @@ const NAMED = [
 	"rowsWithWritesByIds",
 	"threadLease",
 	"rootHeads",
+	"acquireLease",
+	"setStatusFenced",
+	"releaseLease",
+	"renewLease",
+	"leaseOf",
 ] as const satisfies ReadonlyArray<keyof Statements>;
 
 /** The longest name Postgres keeps whole (NAMEDATALEN − 1); a longer one is cut, so names could clash. */
