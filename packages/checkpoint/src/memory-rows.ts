@@ -138,7 +138,9 @@ export class Row {
 			metadata,
 			size: this.#size,
 			seq: this.seq,
-			data: readData(place, metadata.snapshot),
+			// the row's own flag, not `metadata.snapshot`: metadata objects differ in shape (a loop's, an
+			// update's, a fork's), and reading through them here deoptimized a resume's reads (perf, issue 17)
+			data: readData(place, this.snapshot),
 		};
 	}
 
