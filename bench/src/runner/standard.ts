@@ -27,6 +27,8 @@ export function standard(o: StandardOptions): void {
 	const size = o.quick ? "quick" : "standard";
 	const lines: Line[] = [];
 	const loads = [load()];
+	// named as the run starts: its uptime is how settled the machine was when the first figure was timed
+	const host = machine();
 	const young = youngMachineWarning();
 	if (young !== undefined) log(young);
 	for (let r = 0; r < o.runs; r++) {
@@ -83,7 +85,7 @@ export function standard(o: StandardOptions): void {
 		)
 		.find((s) => s !== undefined);
 	const date = new Date().toISOString();
-	const heading = `Weft vs LangGraph.js, ${date.slice(0, 10)}: ${machine()}, Node ${process.version}, ${o.runs} run(s) per workload${o.quick ? ` at --quick sizes (${QUICK_SIZES}; the figure names give the standard sizes)` : ""}, medians (min–max); 1-min load ${loads.join(" → ")}`;
+	const heading = `Weft vs LangGraph.js, ${date.slice(0, 10)}: ${host} at its start, Node ${process.version}, ${o.runs} run(s) per workload${o.quick ? ` at --quick sizes (${QUICK_SIZES}; the figure names give the standard sizes)` : ""}, medians (min–max); 1-min load ${loads.join(" → ")}`;
 	const notes = [
 		`Weft ran from its ${weftFrom === "dist" ? "built dist (what users install)" : "TypeScript source (tsx, @weft/source)"}, build: ${o.build}; one run from ${other}: W1a ${fromOther.w1_us_per_step_no_store} µs, W5 ${fromOther.w5_ms_per_cycle} ms.`,
 		`Versions: ${Object.entries(versions)
@@ -106,7 +108,7 @@ export function standard(o: StandardOptions): void {
 	const name = `latest${o.quick ? "-quick" : ""}${o.weftOnly ? "-weft-only" : ""}.json`;
 	const json = {
 		date,
-		machine: machine(),
+		machine: host,
 		loads,
 		options: o,
 		weft_from: weftFrom,

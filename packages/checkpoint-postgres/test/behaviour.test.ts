@@ -180,6 +180,60 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		await pool.end();
 	});
 
+	it("takes, renews, records under and releases a lease through named statements (decision 0191), or unnamed with preparedStatements: false", async () => {
+		const schema = fresh();
+		const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
+		const prepared = async () =>
+			(
+				await pool.query(
+					"SELECT name FROM pg_prepared_statements WHERE name LIKE 'weft%' ORDER BY name",
+				)
+			).rows.map((r) => (r.name as string).slice(`weft_${schema}_`.length));
+		const lifecycle = async (cp: PostgresCheckpointer, threadId: string) => {
+			const lease = await cp.acquireLease(threadId, {
+				owner: "me",
+				ttlMs: 30_000,
+			});
+			const renewed = await cp.renewLease(lease, 60_000);
+			await cp.setThreadStatus(threadId, "interrupted", {
+				fence: renewed.token,
+			});
+			expect(await cp.releaseLease(renewed, "done")).toBe(true);
+			// refused: another holds it; the error names the holder (read by `leaseOf`)
+			const other = await cp.acquireLease(threadId, {
+				owner: "other",
+				ttlMs: 30_000,
+			});
+			await expect(
+				cp.acquireLease(threadId, { owner: "me", ttlMs: 30_000 }),
+			).rejects.toMatchObject({ code: "THREAD_BUSY" });
+			await expect(cp.renewLease(renewed, 30_000)).rejects.toMatchObject({
+				code: "LEASE_LOST",
+			});
+			expect(await cp.releaseLease(other)).toBe(true);
+			expect((await cp.getThread(threadId))?.status).toBe("done");
+		};
+		const named = await PostgresCheckpointer.connect({ pool, schema });
+		await lifecycle(named, "t");
+		expect(await prepared()).toEqual([
+			"acquireLease",
+			"leaseOf",
+			"releaseLease",
+			"renewLease",
+			"setStatusFenced",
+		]);
+
+		await pool.query("DEALLOCATE ALL");
+		const plain = await PostgresCheckpointer.connect({
+			pool,
+			schema,
+			preparedStatements: false,
+		});
+		await lifecycle(plain, "u");
+		expect(await prepared()).toEqual([]);
+		await pool.end();
+	});
+
 	it("works in a schema with the longest name Postgres allows (63 characters): its statement names fit too", async () => {
 		const schema = `${fresh()}_${"x".repeat(40)}`.slice(0, 63);
 		schemas.push(schema);
