@@ -11,6 +11,14 @@ import {
 
 const available = await postgresAvailable();
 
+/** The names of Weft's statements prepared on the pool's session (a pool of one connection). */
+async function preparedNames(pool: pg.Pool): Promise<string[]> {
+	const { rows } = await pool.query(
+		"SELECT name FROM pg_prepared_statements WHERE name LIKE 'weft%' ORDER BY name",
+	);
+	return rows.map((r) => r.name as string);
+}
+
 describe.skipIf(!available)("PostgresCheckpointer", () => {
 	const schemas: string[] = [];
 	const fresh = () => {
@@ -141,12 +149,7 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		const schema = fresh();
 		// one connection, so that the session asked is the one the puts ran on
 		const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
-		const prepared = async () =>
-			(
-				await pool.query(
-					"SELECT name FROM pg_prepared_statements WHERE name LIKE 'weft%' ORDER BY name",
-				)
-			).rows.map((r) => r.name as string);
+		const prepared = () => preparedNames(pool);
 		const named = await PostgresCheckpointer.connect({ pool, schema });
 		const first = record({ threadId: "t" });
 		const second = record({
@@ -184,11 +187,7 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		const schema = fresh();
 		const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
 		const prepared = async () =>
-			(
-				await pool.query(
-					"SELECT name FROM pg_prepared_statements WHERE name LIKE 'weft%' ORDER BY name",
-				)
-			).rows.map((r) => (r.name as string).slice(`weft_${schema}_`.length));
+			(await preparedNames(pool)).map((n) => n.slice(`weft_${schema}_`.length));
 		const lifecycle = async (cp: PostgresCheckpointer, threadId: string) => {
 			const lease = await cp.acquireLease(threadId, {
 				owner: "me",
