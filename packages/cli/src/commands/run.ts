@@ -10,7 +10,7 @@ import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseJsonArg } from "../parse-value.ts";
 import { messageInputs } from "../render/messages.ts";
-import { shortId } from "../render/output.ts";
+import { shortId, stderrLine } from "../render/output.ts";
 import { printable } from "../render/printable.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
 import { removeDatabaseFiles, shellWord } from "../store.ts";
@@ -115,8 +115,8 @@ function leaveWaiting(
 			`answer it with \`weft approve ${t}${id}\`, \`weft reject ${t}${id} --reason "…"\` or \`weft resume ${t}${id} --value '<json>'\`; to start its next turn anyway, give the input (-m text or --input json)`,
 		);
 	const cp = shortId(waiting.checkpointId);
-	process.stderr.write(
-		`note: thread ${threadId} was waiting for an answer at checkpoint ${cp}; this input starts its next turn and leaves that request behind (\`weft pending\` lists it no more): answer it later with \`${WEFT}${env.storeFlags} approve ${t}${id} --checkpoint ${cp}\` (its run goes on as a new branch from there)\n`,
+	stderrLine(
+		`note: thread ${threadId} was waiting for an answer at checkpoint ${cp}; this input starts its next turn and leaves that request behind (\`weft pending\` lists it no more): answer it later with \`${WEFT}${env.storeFlags} approve ${t}${id} --checkpoint ${cp}\` (its run goes on as a new branch from there)`,
 	);
 }
 
