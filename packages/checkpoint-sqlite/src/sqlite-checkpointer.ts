@@ -21,14 +21,12 @@ import type {
 	ThreadRef,
 } from "@weft/checkpoint";
 import {
-	checkFilter,
 	checkLeaseTtl,
 	checkListThreadsOptions,
 	checkNewRecord,
 	checkPruneOptions,
 	checkRef,
 	checkStoredStatus,
-	matchesFilter,
 	metadataJson,
 	placeOf,
 	readPendingWrite,
@@ -38,14 +36,13 @@ import {
 import type Database from "better-sqlite3";
 import { BackgroundCheckpoints } from "./background-checkpoints.ts";
 import { checkOptions } from "./check-options.ts";
-import type { FilterSql } from "./metadata-filter.ts";
-import { filterSql } from "./metadata-filter.ts";
+import { type Lister, ListPages, listSummaries } from "./list.ts";
 import { openDatabase } from "./open-database.ts";
 import { openReadOnly } from "./open-read-only.ts";
 import type { SummaryRow } from "./rows.ts";
 import { chainRecordOf, storedOf, summaryOf, writeRows } from "./rows.ts";
 import type { Statements } from "./statements.ts";
-import { pageSql, prepareStatements } from "./statements.ts";
+import { prepareStatements } from "./statements.ts";
 import { closed, storeError } from "./store-errors.ts";
 import {
 	type LeaseRow,
@@ -80,10 +77,6 @@ export interface SqliteCheckpointerOptions {
 	clock?: (() => number) | undefined;
 }
 
-/** Rows per page of `list` (keyset paging: a page is one short read, not one long-held statement). */
-const PAGE = 256;
-const FILTER_CACHE = 32;
-
 /**
  * Checkpoints in a SQLite file (better-sqlite3, WAL): the embedded default. Each put is one
  * `BEGIN IMMEDIATE` transaction, so processes sharing a file serialize and `exclusive` puts are checked
@@ -99,10 +92,8 @@ export class SqliteCheckpointer implements Checkpointer {
 	readonly #s: Statements;
 	readonly #serializer: Serializer;
 	readonly #path: string;
-	readonly #filtered = new Map<
-		string,
-		[Database.Statement, Database.Statement]
-	>();
+	/** What `list` reads through: this connection's statements, checked open, errors typed. */
+	readonly #lister: Lister;
 	readonly #tx: Transactions;
 	readonly #clock: () => number;
 	readonly #readOnly: boolean;
@@ -135,7 +126,12 @@ export class SqliteCheckpointer implements Checkpointer {
 			throw storeError(error, options.path);
 		}
 		this.#s = s;
-
+		const pages = new ListPages(db);
+		this.#lister = {
+			live: () => this.#live(),
+			run: (fn) => this.#run(fn),
+			pages: (filter) => this.#run(() => pages.of(filter)),
+		};
 		this.#tx = transactions(db, s, this.#serializer);
 		this.#checkpoints =
 			this.#readOnly || db.memory
@@ -226,49 +222,11 @@ export class SqliteCheckpointer implements Checkpointer {
 		);
 	}
 
-	async *list(
+	list(
 		ref: ThreadRef,
 		options: ListOptions = {},
 	): AsyncIterable<CheckpointSummary> {
-		const s = this.#live();
-		checkRef(ref);
-		const filter = checkFilter(options.filter);
-		const ns = ref.ns ?? "";
-		const { limit } = options;
-		let before: number | undefined;
-		if (options.before !== undefined) {
-			const id = validateId(options.before, "checkpoint id");
-			before = this.#run(() => s.seqOf.get({ thread: ref.threadId, ns, id })) as
-				| number
-				| undefined;
-			// an unknown bound lists nothing (as MemoryCheckpointer does)
-			if (before === undefined) return;
-		}
-		if (limit !== undefined && !(limit > 0)) return;
-		const sqlFilter = filter === undefined ? undefined : filterSql(filter);
-		const [first, next] = this.#pageStatements(sqlFilter);
-		const params = sqlFilter?.params ?? [];
-		let count = 0;
-		for (;;) {
-			const size =
-				limit === undefined ? PAGE : Math.min(PAGE, Math.ceil(limit - count));
-			const bound = before;
-			const rows = this.#run(() =>
-				bound === undefined
-					? first.all(ref.threadId, ns, ...params, size)
-					: next.all(ref.threadId, ns, bound, ...params, size),
-			) as SummaryRow[];
-			for (const row of rows) {
-				const summary = summaryOf(ref.threadId, ns, row);
-				if (filter !== undefined && !matchesFilter(summary.metadata, filter))
-					continue;
-				yield summary;
-				if (limit !== undefined && ++count >= limit) return;
-			}
-			if (rows.length < size) return;
-			before = rows[rows.length - 1]!.seq;
-			this.#live();
-		}
+		return listSummaries(this.#lister, ref, options);
 	}
 
 	async heads(ref: ThreadRef): Promise<CheckpointSummary[]> {
@@ -402,25 +360,6 @@ export class SqliteCheckpointer implements Checkpointer {
 			// Statistics are an optimisation: a busy or read-only file still closes.
 		}
 		this.#db.close();
-	}
-
-	/** Statements listing a page of summaries (first page, then pages before an id), cached per filter shape. */
-	#pageStatements(
-		filter: FilterSql | undefined,
-	): [Database.Statement, Database.Statement] {
-		const shape = filter?.shape ?? "";
-		let pair = this.#filtered.get(shape);
-		if (pair === undefined) {
-			const where = filter?.where ?? "";
-			pair = this.#run(() => [
-				this.#db.prepare(pageSql(false, where)),
-				this.#db.prepare(pageSql(true, where)),
-			]);
-			if (this.#filtered.size >= FILTER_CACHE)
-				this.#filtered.delete(this.#filtered.keys().next().value!);
-			this.#filtered.set(shape, pair);
-		}
-		return pair;
 	}
 
 	/** Returns pages freed by a delete to the file system (files created with auto_vacuum=INCREMENTAL). */
