@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import {
 	ENCRYPTED,
 	ENCRYPTED_UNBOUND,
@@ -90,8 +89,9 @@ class EncryptedSerializer implements Serializer {
 		const plain = this.#inner.serialize(value, place);
 		const { id, key } = this.#keys[0]!;
 		const header = headerOf(id);
-		const iv = randomBytes(IV);
-		const cipher = createCipheriv("aes-256-gcm", key, iv);
+		const crypto = process.getBuiltinModule("node:crypto");
+		const iv = crypto.randomBytes(IV);
+		const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
 		cipher.setAAD(additionalData(header, place));
 		const body = Buffer.concat([cipher.update(plain), cipher.final()]);
 		return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
@@ -161,11 +161,13 @@ function decrypt(
 		);
 	}
 	try {
-		const decipher = createDecipheriv(
-			"aes-256-gcm",
-			key.key,
-			buf.subarray(start, start + IV),
-		);
+		const decipher = process
+			.getBuiltinModule("node:crypto")
+			.createDecipheriv(
+				"aes-256-gcm",
+				key.key,
+				buf.subarray(start, start + IV),
+			);
 		if (bound) decipher.setAAD(additionalData(buf.subarray(0, start), place));
 		decipher.setAuthTag(buf.subarray(start + IV, start + IV + TAG));
 		return Buffer.concat([

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { ConfigError } from "./errors.ts";
 
 /** A 32-byte key: bytes, or a string of 64 hex digits or base64 (or base64url) of 32 bytes. */
@@ -67,7 +66,12 @@ function namedKey(entry: unknown, which: string): NamedKey {
 	const key = toKey(named === undefined ? entry : named.key, which);
 	if (named === undefined)
 		return {
-			id: createHash("sha256").update(key).digest("hex").slice(0, 8),
+			id: process
+				.getBuiltinModule("node:crypto")
+				.createHash("sha256")
+				.update(key)
+				.digest("hex")
+				.slice(0, 8),
 			key,
 			derived: true,
 		};

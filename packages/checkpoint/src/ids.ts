@@ -1,5 +1,3 @@
-import { randomFillSync } from "node:crypto";
-
 // UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, then 74 bits that hold a 42-bit counter (rand_a's
 // 12 bits and the top 30 bits of rand_b, after the variant) and 32 fresh random bits. Within one process
 // ids are strictly increasing: in the same millisecond (or when the clock stepped back by less than 10 s)
@@ -20,7 +18,7 @@ let drawn = POOL.length;
 
 function random32(): number {
 	if (drawn === POOL.length) {
-		randomFillSync(POOL);
+		process.getBuiltinModule("node:crypto").randomFillSync(POOL);
 		drawn = 0;
 	}
 	return POOL[drawn++]!;

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
 	AIMessage,
 	type AIMessageChunk,
@@ -99,7 +98,8 @@ function generate(
 }
 
 /** The id of a model call's answer when the provider gives none: `run-<uuid>`, as LangGraph's. */
-const callId = () => `run-${randomUUID()}`;
+const callId = () =>
+	`run-${process.getBuiltinModule("node:crypto").randomUUID()}`;
 
 /** Whether a message carries an id of its own (providers send `""` for none, too). */
 const hasOwnId = (m: { id?: string | undefined | null }): boolean =>

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type StructuredToolInterface, tool } from "@langchain/core/tools";
 import { z } from "zod";
@@ -47,7 +46,7 @@ export function memoryTools(
 		fillNamespace(options.namespace, contextOf(config));
 	const remember = tool(
 		async ({ text, key }, config) => {
-			const k = key ?? randomUUID();
+			const k = key ?? process.getBuiltinModule("node:crypto").randomUUID();
 			await store.put(ns(config), k, { text }, { ttlMs: options.ttlMs });
 			return `remembered as "${k}"`;
 		},

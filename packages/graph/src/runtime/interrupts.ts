@@ -1,5 +1,3 @@
-import { hash } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { getOrAdd } from "./get-or-add.ts";
@@ -189,7 +187,8 @@ export function sameAnswers(
 	recorded: ReadonlyMap<string, unknown>,
 ): boolean {
 	const same = (a: unknown, b: unknown) =>
-		a === PASSED || isDeepStrictEqual(a, b);
+		a === PASSED ||
+		process.getBuiltinModule("node:util").isDeepStrictEqual(a, b);
 	const keys = plainKeys(resume);
 	if (keys.length > 0 && keys.every((k) => recorded.has(k)))
 		return keys.every((k) =>
@@ -262,10 +261,10 @@ export function interruptId(
 	index: number,
 ): string {
 	// one-shot `hash` (Node ≥ 20.12): the same digest as createHash, without a Hash object (perf, issue 17)
-	return hash("sha256", `${checkpointId}|${ns}|${taskId}|${index}`).slice(
-		0,
-		16,
-	);
+	return process
+		.getBuiltinModule("node:crypto")
+		.hash("sha256", `${checkpointId}|${ns}|${taskId}|${index}`)
+		.slice(0, 16);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
 import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
@@ -9,11 +8,12 @@ import { sleep } from "./sleep.ts";
 export const LEASE_TTL_MS = 30_000;
 
 let counter = 0;
-const PROCESS = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+let PROCESS: string | undefined;
 
 /** A new runner id: host, process, a random part, and a counter within the process. */
 export function runnerId(): string {
 	counter += 1;
+	PROCESS ??= `${process.getBuiltinModule("node:os").hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 	return `${PROCESS}#${counter}`;
 }
 

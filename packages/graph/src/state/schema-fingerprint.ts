@@ -1,6 +1,5 @@
 // A stable hash of a graph's state schema, recorded with every checkpoint (decision 0018): resuming a
 // thread on a graph whose state schema changed since the checkpoint was written is `GRAPH_CHANGED`.
-import { createHash } from "node:crypto";
 import { type StoredCheckpoint, WeftError } from "@weft/checkpoint";
 import type { z } from "zod";
 import { reducerOf } from "./reducer.ts";
@@ -27,7 +26,9 @@ export function schemaFingerprint(schema: z.ZodObject<z.ZodRawShape>): string {
 					}),
 		};
 	}
-	return createHash("sha256")
+	return process
+		.getBuiltinModule("node:crypto")
+		.createHash("sha256")
 		.update(stableJson(shape))
 		.digest("hex")
 		.slice(0, 16);
