@@ -1,4 +1,6 @@
 import { GraphValidationError } from "@weft/checkpoint";
+import { unknownKey } from "../option-keys.ts";
+import type { CompileOptions } from "../runtime/events.ts";
 import { shown } from "../shown.ts";
 
 /** What the runtime calls on a checkpointer and a store: an object without one of them is no such thing. */
@@ -33,6 +35,20 @@ export function notAStore(value: unknown): string | undefined {
 	return lacking(value, STORE_METHODS);
 }
 
+const COMPILE_KEYS: ReadonlySet<string> = new Set(
+	Object.keys({
+		checkpointer: true,
+		store: true,
+		interruptBefore: true,
+		interruptAfter: true,
+		name: true,
+		leaseTtlMs: true,
+		snapshots: true,
+		agent: true,
+	} satisfies Record<keyof CompileOptions, true>),
+);
+const SNAPSHOT_KEYS: ReadonlySet<string> = new Set(["minSteps", "maxSteps"]);
+
 /**
  * Checks `compile()`'s options where they are given (a wrong type was read as something else: a string of
  * node names letter by letter, a number as a checkpointer that failed in the run): `INVALID_GRAPH`.
@@ -49,6 +65,9 @@ export function checkCompileOptions(options: unknown): void {
 			"pass e.g. compile({ checkpointer }), or nothing",
 		);
 	const o = options as Record<string, unknown>;
+	const stray = unknownKey(o, COMPILE_KEYS);
+	if (stray !== undefined)
+		bad(`unknown option ${JSON.stringify(stray.key)}`, stray.hint);
 	const checkpointer =
 		o.checkpointer === undefined
 			? undefined
@@ -96,6 +115,9 @@ export function checkCompileOptions(options: unknown): void {
 				`snapshots must be an object, not ${shown(snapshots)}`,
 				"pass e.g. { snapshots: { minSteps: 32, maxSteps: 10000 } }",
 			);
+		const strayStep = unknownKey(snapshots as object, SNAPSHOT_KEYS);
+		if (strayStep !== undefined)
+			bad(`unknown option snapshots.${strayStep.key}`, strayStep.hint);
 		for (const key of ["minSteps", "maxSteps"] as const) {
 			const n = (snapshots as Record<string, unknown>)[key];
 			if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 1))

@@ -1,8 +1,35 @@
 import { GraphValidationError } from "@weft/checkpoint";
+import { unknownKey } from "../option-keys.ts";
+import type { CachePolicy, NodeOptions, RetryPolicy } from "./types.ts";
 import type { NodeSpec } from "./validate-graph.ts";
 
 /** The longest delay `setTimeout` keeps (a longer one fires at once). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+
+const NODE_KEYS: ReadonlySet<string> = new Set(
+	Object.keys({
+		retry: true,
+		timeoutMs: true,
+		cache: true,
+		ends: true,
+	} satisfies Record<keyof NodeOptions, true>),
+);
+const RETRY_KEYS: ReadonlySet<string> = new Set(
+	Object.keys({
+		maxAttempts: true,
+		initialDelayMs: true,
+		backoff: true,
+		maxDelayMs: true,
+		jitter: true,
+		retryOn: true,
+	} satisfies Record<keyof RetryPolicy, true>),
+);
+const CACHE_KEYS: ReadonlySet<string> = new Set(
+	Object.keys({
+		key: true,
+		ttlMs: true,
+	} satisfies Record<keyof CachePolicy, true>),
+);
 
 /**
  * Checks a node's options where they were given (addNode), so that a policy that cannot work is a typed
@@ -17,6 +44,9 @@ export function checkNodeOptions(node: NodeSpec): void {
 			{ hint },
 		);
 	};
+	const stray = unknownKey(node.options, NODE_KEYS);
+	if (stray !== undefined)
+		bad(`unknown option ${JSON.stringify(stray.key)}`, stray.hint);
 	if (timeoutMs !== undefined && !isDelay(timeoutMs, 1))
 		bad(
 			`timeoutMs must be a number of milliseconds from 1 to ${MAX_DELAY_MS}, not ${String(timeoutMs)}`,
@@ -25,6 +55,9 @@ export function checkNodeOptions(node: NodeSpec): void {
 	if (retry !== undefined) {
 		if (typeof retry !== "object" || retry === null)
 			bad("retry must be an object", "pass e.g. { retry: { maxAttempts: 3 } }");
+		const strayRetry = unknownKey(retry, RETRY_KEYS);
+		if (strayRetry !== undefined)
+			bad(`unknown option retry.${strayRetry.key}`, strayRetry.hint);
 		const { maxAttempts, initialDelayMs, backoff, maxDelayMs } = retry;
 		if (
 			maxAttempts !== undefined &&
@@ -62,6 +95,9 @@ export function checkNodeOptions(node: NodeSpec): void {
 	if (cache !== undefined) {
 		if (typeof cache !== "object" || cache === null)
 			bad("cache must be an object", "pass e.g. { cache: { ttlMs: 60_000 } }");
+		const strayCache = unknownKey(cache, CACHE_KEYS);
+		if (strayCache !== undefined)
+			bad(`unknown option cache.${strayCache.key}`, strayCache.hint);
 		if (cache.key !== undefined && typeof cache.key !== "function")
 			bad(
 				"cache.key must be a function of the node's input",

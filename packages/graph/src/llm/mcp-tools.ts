@@ -2,6 +2,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { DynamicStructuredTool } from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ConfigError, WeftError } from "../index.ts";
+import { unknownKey } from "../option-keys.ts";
 import { shown } from "../shown.ts";
 import { invalidOption } from "./check-options.ts";
 import {
@@ -312,13 +313,13 @@ function checkLoadOptions(options: unknown): void {
 			`options must be an object, not ${shown(options)}`,
 			"pass { prefix?, timeoutMs?, callTimeoutMs?, signal? }, or leave them out",
 		);
-	for (const key of Object.keys(options))
-		if (!OPTIONS.has(key))
-			throw invalidOption(
-				"loadMcpTools",
-				`unknown option ${JSON.stringify(key)}`,
-				`the options are ${[...OPTIONS].join(", ")}`,
-			);
+	const stray = unknownKey(options, OPTIONS);
+	if (stray !== undefined)
+		throw invalidOption(
+			"loadMcpTools",
+			`unknown option ${JSON.stringify(stray.key)}`,
+			stray.hint,
+		);
 	const o = options as LoadMcpToolsOptions;
 	for (const key of ["timeoutMs", "callTimeoutMs"] as const) {
 		const ms = o[key];

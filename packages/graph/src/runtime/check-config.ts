@@ -7,8 +7,9 @@ import {
 import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
 import { notAStore } from "../graph/check-compile-options.ts";
+import { unknownKey } from "../option-keys.ts";
 import { shown } from "../shown.ts";
-import type { RunConfig } from "./events.ts";
+import type { RunConfig, StreamConfig } from "./events.ts";
 import { noThreadId } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
 
@@ -28,6 +29,12 @@ export function checkRunConfig(
 		);
 	const config = given as RunConfig;
 	checkLangGraphNames(given as Record<string, unknown>);
+	const stray = unknownKey(given, RUN_CONFIG_KEYS);
+	if (stray !== undefined)
+		throw invalid(
+			`the run config has an unknown key ${JSON.stringify(stray.key)}, which Weft does not read`,
+			stray.hint,
+		);
 	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
 	if (config.checkpointId != null)
@@ -87,6 +94,28 @@ export function checkRunConfig(
 			"pass e.g. { waitForLease: 5000 }, or leave it out to refuse a busy thread at once",
 		);
 }
+
+/** The keys of `RunConfig`, and `StreamConfig`'s own (a subgraph's run inherits its parent's config). */
+const RUN_CONFIG_KEYS: ReadonlySet<string> = new Set(
+	Object.keys({
+		threadId: true,
+		checkpointId: true,
+		recursionLimit: true,
+		signal: true,
+		maxConcurrency: true,
+		context: true,
+		metadata: true,
+		callbacks: true,
+		tags: true,
+		interruptBefore: true,
+		interruptAfter: true,
+		store: true,
+		waitForLease: true,
+		acceptSchemaChange: true,
+		mode: true,
+		subgraphs: true,
+	} satisfies Record<keyof StreamConfig, true>),
+);
 
 /** LangGraph's run config names, and Weft's for them (one list, made once). */
 const LANGGRAPH_NAMES: ReadonlyArray<readonly [string, string]> = [

@@ -1,0 +1,60 @@
+/**
+ * A key of an options object that Weft does not read, with what to do about it: a misspelled option
+ * (`recursionLimt`, `checkpointr`) was ignored without a word and the run went on without it.
+ * Undefined when every own key is known.
+ */
+export function unknownKey(
+	given: object,
+	known: ReadonlySet<string>,
+): { key: string; hint: string } | undefined {
+	for (const key of Object.keys(given)) {
+		if (known.has(key)) continue;
+		const near = nearest(key, known);
+		const all = [...known].join(", ");
+		return {
+			key,
+			hint:
+				near === undefined
+					? `the options are ${all}`
+					: `did you mean ${near}? The options are ${all}`,
+		};
+	}
+	return undefined;
+}
+
+/** The known name `key` was most likely meant to be: the same but for case, or ≤ 2 edits away. */
+function nearest(key: string, known: ReadonlySet<string>): string | undefined {
+	const lower = key.toLowerCase();
+	let best: string | undefined;
+	let bestDistance = Math.min(2, Math.floor(key.length / 3));
+	for (const name of known) {
+		if (name.toLowerCase() === lower) return name;
+		const d = distance(lower, name.toLowerCase());
+		if (d <= bestDistance) {
+			best = name;
+			bestDistance = d - 1;
+		}
+	}
+	return best;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
+function distance(a: string, b: string): number {
+	const rows: number[][] = [];
+	for (let i = 0; i <= a.length; i++) rows.push([i]);
+	for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+	for (let i = 1; i <= a.length; i++)
+		for (let j = 1; j <= b.length; j++) {
+			const row = rows[i]!;
+			const up = rows[i - 1]!;
+			let d = Math.min(
+				up[j]! + 1,
+				row[j - 1]! + 1,
+				up[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+				d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+			row[j] = d;
+		}
+	return rows[a.length]![b.length]!;
+}
