@@ -18,6 +18,7 @@ let drawn = POOL.length;
 
 function random32(): number {
 	if (drawn === POOL.length) {
+		// taken at the first id, not at import (decision 0192)
 		process.getBuiltinModule("node:crypto").randomFillSync(POOL);
 		drawn = 0;
 	}
