@@ -107,4 +107,16 @@ describe("tables on a narrow terminal", () => {
 					expect(r.out).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
 			}
 	});
+
+	it("keeps interrupt ids whole in pending's long requests at 10 columns", async () => {
+		const count = (out: string, token: string) => out.split(token).length - 1;
+		const wide = await inPty([...db, "pending"], 200);
+		const narrow = await inPty([...db, "pending"], 10);
+		expect(narrow.code).toBe(0);
+		for (const token of whole.pending!) {
+			// the table's records and each long request's heading: both name it, whole
+			expect(count(wide.out, token), token).toBeGreaterThan(0);
+			expect(count(narrow.out, token), token).toBe(count(wide.out, token));
+		}
+	});
 });

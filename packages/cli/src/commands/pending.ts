@@ -13,7 +13,7 @@ import { shortId, stderrLine } from "../render/output.ts";
 import { table, text } from "../render/table.ts";
 import { tableWidth } from "../render/terminal.ts";
 import { indent, oneLine } from "../render/values.ts";
-import { wrapWords } from "../render/wrap-cell.ts";
+import { wrapNames, wrapWords } from "../render/wrap-cell.ts";
 import { requestText } from "../run-display.ts";
 
 /** Columns a request takes in the table (a longer one is printed whole under it). */
@@ -67,7 +67,7 @@ export async function pending(
 			summaries[i] === texts[i]!.replace(/\s+/g, " ").trim()
 				? []
 				: [
-						`${pc.bold(wrapWords(`${r.threadId} · ${r.node} · ${r.id}`, tableWidth()))}\n${indent(wrapWords(texts[i]!, tableWidth() - 2), "  ")}`,
+						`${pc.bold(wrapNames(`${r.threadId} · ${r.node} · ${r.id}`, tableWidth()))}\n${indent(wrapWords(texts[i]!, tableWidth() - 2), "  ")}`,
 					],
 		);
 		return [overview, ...whole].join("\n\n");

@@ -3,7 +3,7 @@ import pc from "picocolors";
 import stringWidth from "string-width";
 import { printableStyled } from "./printable.ts";
 import { tableWidth } from "./terminal.ts";
-import { wrapWords } from "./wrap-cell.ts";
+import { longestWord, wrapWords } from "./wrap-cell.ts";
 
 /**
  * How a column gives way on a narrow screen. `whole` (the default: ids, statuses, numbers, times) is never
@@ -125,6 +125,3 @@ function records(columns: Column[], cells: string[][], width: number): string {
 		)
 		.join("\n\n");
 }
-
-const longestWord = (line: string) =>
-	Math.max(0, ...line.split(" ").map((w) => stringWidth(w)));

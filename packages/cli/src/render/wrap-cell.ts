@@ -80,6 +80,18 @@ export function wrapWords(text: string, width: number): string {
 		.join("\n");
 }
 
+/**
+ * Wraps names and ids (`thread · node · id`) between words, never inside one: a word longer than `width`
+ * keeps a line of its own, whole, for the terminal to fold (a copied id stays one id).
+ */
+export function wrapNames(text: string, width: number): string {
+	return wrapWords(text, Math.max(width, ...text.split("\n").map(longestWord)));
+}
+
+/** The widest word (between spaces) of a line, in columns. */
+export const longestWord = (line: string): number =>
+	Math.max(0, ...line.split(" ").map((w) => stringWidth(w)));
+
 /** The lines of `line` filled word by word (colour codes count as no width). */
 function wordLines(line: string, width: number): string[] {
 	const out: string[] = [];
