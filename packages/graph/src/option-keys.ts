@@ -1,4 +1,11 @@
 /**
+ * The keys of an options type, written as an object so that the compiler checks the list against the
+ * type both ways: `keysOf<RetryPolicy>({ maxAttempts: true, … })`.
+ */
+export const keysOf = <T>(keys: Record<keyof T, true>): ReadonlySet<string> =>
+	new Set(Object.keys(keys));
+
+/**
  * A key of an options object that Weft does not read, with what to do about it: a misspelled option
  * (`recursionLimt`, `checkpointr`) was ignored without a word and the run went on without it.
  * Undefined when every own key is known.

@@ -1,5 +1,5 @@
 import { GraphValidationError } from "@weft/checkpoint";
-import { unknownKey } from "../option-keys.ts";
+import { keysOf, unknownKey } from "../option-keys.ts";
 import type { CompileOptions } from "../runtime/events.ts";
 import { shown } from "../shown.ts";
 
@@ -35,19 +35,20 @@ export function notAStore(value: unknown): string | undefined {
 	return lacking(value, STORE_METHODS);
 }
 
-const COMPILE_KEYS: ReadonlySet<string> = new Set(
-	Object.keys({
-		checkpointer: true,
-		store: true,
-		interruptBefore: true,
-		interruptAfter: true,
-		name: true,
-		leaseTtlMs: true,
-		snapshots: true,
-		agent: true,
-	} satisfies Record<keyof CompileOptions, true>),
-);
-const SNAPSHOT_KEYS: ReadonlySet<string> = new Set(["minSteps", "maxSteps"]);
+const COMPILE_KEYS = keysOf<CompileOptions>({
+	checkpointer: true,
+	store: true,
+	interruptBefore: true,
+	interruptAfter: true,
+	name: true,
+	leaseTtlMs: true,
+	snapshots: true,
+	agent: true,
+});
+const SNAPSHOT_KEYS = keysOf<NonNullable<CompileOptions["snapshots"]>>({
+	minSteps: true,
+	maxSteps: true,
+});
 
 /**
  * Checks `compile()`'s options where they are given (a wrong type was read as something else: a string of

@@ -1,35 +1,29 @@
 import { GraphValidationError } from "@weft/checkpoint";
-import { unknownKey } from "../option-keys.ts";
+import { keysOf, unknownKey } from "../option-keys.ts";
 import type { CachePolicy, NodeOptions, RetryPolicy } from "./types.ts";
 import type { NodeSpec } from "./validate-graph.ts";
 
 /** The longest delay `setTimeout` keeps (a longer one fires at once). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
-const NODE_KEYS: ReadonlySet<string> = new Set(
-	Object.keys({
-		retry: true,
-		timeoutMs: true,
-		cache: true,
-		ends: true,
-	} satisfies Record<keyof NodeOptions, true>),
-);
-const RETRY_KEYS: ReadonlySet<string> = new Set(
-	Object.keys({
-		maxAttempts: true,
-		initialDelayMs: true,
-		backoff: true,
-		maxDelayMs: true,
-		jitter: true,
-		retryOn: true,
-	} satisfies Record<keyof RetryPolicy, true>),
-);
-const CACHE_KEYS: ReadonlySet<string> = new Set(
-	Object.keys({
-		key: true,
-		ttlMs: true,
-	} satisfies Record<keyof CachePolicy, true>),
-);
+const NODE_KEYS = keysOf<NodeOptions>({
+	retry: true,
+	timeoutMs: true,
+	cache: true,
+	ends: true,
+});
+const RETRY_KEYS = keysOf<RetryPolicy>({
+	maxAttempts: true,
+	initialDelayMs: true,
+	backoff: true,
+	maxDelayMs: true,
+	jitter: true,
+	retryOn: true,
+});
+const CACHE_KEYS = keysOf<CachePolicy>({
+	key: true,
+	ttlMs: true,
+});
 
 /**
  * Checks a node's options where they were given (addNode), so that a policy that cannot work is a typed

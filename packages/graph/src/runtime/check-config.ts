@@ -7,7 +7,7 @@ import {
 import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
 import { notAStore } from "../graph/check-compile-options.ts";
-import { unknownKey } from "../option-keys.ts";
+import { keysOf, unknownKey } from "../option-keys.ts";
 import { shown } from "../shown.ts";
 import type { RunConfig, StreamConfig } from "./events.ts";
 import { noThreadId } from "./run-errors.ts";
@@ -96,26 +96,24 @@ export function checkRunConfig(
 }
 
 /** The keys of `RunConfig`, and `StreamConfig`'s own (a subgraph's run inherits its parent's config). */
-const RUN_CONFIG_KEYS: ReadonlySet<string> = new Set(
-	Object.keys({
-		threadId: true,
-		checkpointId: true,
-		recursionLimit: true,
-		signal: true,
-		maxConcurrency: true,
-		context: true,
-		metadata: true,
-		callbacks: true,
-		tags: true,
-		interruptBefore: true,
-		interruptAfter: true,
-		store: true,
-		waitForLease: true,
-		acceptSchemaChange: true,
-		mode: true,
-		subgraphs: true,
-	} satisfies Record<keyof StreamConfig, true>),
-);
+const RUN_CONFIG_KEYS = keysOf<StreamConfig>({
+	threadId: true,
+	checkpointId: true,
+	recursionLimit: true,
+	signal: true,
+	maxConcurrency: true,
+	context: true,
+	metadata: true,
+	callbacks: true,
+	tags: true,
+	interruptBefore: true,
+	interruptAfter: true,
+	store: true,
+	waitForLease: true,
+	acceptSchemaChange: true,
+	mode: true,
+	subgraphs: true,
+});
 
 /** LangGraph's run config names, and Weft's for them (one list, made once). */
 const LANGGRAPH_NAMES: ReadonlyArray<readonly [string, string]> = [
