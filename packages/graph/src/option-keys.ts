@@ -32,14 +32,16 @@ export function unknownKey(
 /** The known name `key` was most likely meant to be: the same but for case, or ≤ 2 edits away. */
 function nearest(key: string, known: ReadonlySet<string>): string | undefined {
 	const lower = key.toLowerCase();
+	// a short key allows fewer edits: none under 3 letters, one up to 5, else two
+	const most = Math.min(2, Math.floor(key.length / 3));
 	let best: string | undefined;
-	let bestDistance = Math.min(2, Math.floor(key.length / 3));
+	let bestDistance = most + 1;
 	for (const name of known) {
 		if (name.toLowerCase() === lower) return name;
 		const d = distance(lower, name.toLowerCase());
-		if (d <= bestDistance) {
+		if (d < bestDistance) {
 			best = name;
-			bestDistance = d - 1;
+			bestDistance = d;
 		}
 	}
 	return best;
