@@ -8,13 +8,14 @@ import { sleep } from "./sleep.ts";
 export const LEASE_TTL_MS = 30_000;
 
 let counter = 0;
-let PROCESS: string | undefined;
+/** Host, process and a random part: made with the first runner id (decision 0192). */
+let processPart: string | undefined;
 
 /** A new runner id: host, process, a random part, and a counter within the process. */
 export function runnerId(): string {
 	counter += 1;
-	PROCESS ??= `${process.getBuiltinModule("node:os").hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-	return `${PROCESS}#${counter}`;
+	processPart ??= `${process.getBuiltinModule("node:os").hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+	return `${processPart}#${counter}`;
 }
 
 export interface LeaseOptions {
