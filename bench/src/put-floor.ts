@@ -9,11 +9,12 @@ import { median } from "./stats.ts";
 
 /**
  * The statements of `SqliteCheckpointer.put` (packages/checkpoint-sqlite/src/statements.ts; the bench's
- * smoke test checks they are the same text): the thread's next seq with its lease, the parent's state
- * (unless the parent was the thread's only head), the row.
+ * smoke test checks they are the same text): the thread's next seq with its lease, the thread's
+ * `updated_at` (written when it changes), the parent's state (unless the parent was the thread's only
+ * head), the row (out of the parent index when its parent was that head).
  */
 export const SQLITE_PUT = {
-	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
+	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
 			root_heads = CASE WHEN @ns = '' AND root_heads = json_array(@parent) THEN json_array(@id)
 				WHEN @ns = '' AND (json_valid(root_heads) AND json_type(root_heads) = 'array') THEN (
@@ -26,10 +27,14 @@ export const SQLITE_PUT = {
 		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
 			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
 			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
-	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id) AS found,
-		EXISTS (SELECT 1 FROM checkpoints WHERE thread_id = @thread AND ns = @ns AND parent_id = @id) AS taken`,
-	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	touch:
+		"UPDATE threads SET updated_at = @now WHERE thread_id = @thread AND updated_at IS NOT @now",
+	parentState: `SELECT NOT (NOT EXISTS (SELECT 1 FROM checkpoints k
+		WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id AND k.linear = 0)
+	AND (SELECT n.parent_id FROM checkpoints n WHERE n.thread_id = c.thread_id AND n.ns = c.ns AND n.seq > c.seq
+		ORDER BY n.seq LIMIT 1) IS NOT c.checkpoint_id) AS taken FROM checkpoints c WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @id`,
+	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data, linear)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 };
 
 /** The checkpointer connection's WAL checkpoint interval (open-database.ts, decision 0185; the smoke test checks). */
@@ -68,6 +73,7 @@ export function sqlitePutFloorUs(
 			)
 			.all(from) as Row[];
 		const bump = db.prepare(SQLITE_PUT.bumpSeq);
+		const touch = db.prepare(SQLITE_PUT.touch);
 		const parent = db.prepare(SQLITE_PUT.parentState);
 		const insert = db.prepare(SQLITE_PUT.insert);
 		const thread = db.prepare(
@@ -86,6 +92,7 @@ export function sqlitePutFloorUs(
 					last_seq: number;
 					parent_was_head: number;
 				};
+				touch.run({ thread: t, now: r.created_at });
 				// the parent's lookups only when it was not the only head (decision 0189)
 				if (r.parent_id !== null && claimed.parent_was_head !== 1)
 					parent.get({ thread: t, ns: "", id: r.parent_id });
@@ -102,6 +109,7 @@ export function sqlitePutFloorUs(
 					r.size,
 					r.has_snapshot,
 					r.data,
+					claimed.parent_was_head === 1 ? 1 : 0,
 				);
 			})
 			.immediate.bind(null);

@@ -41,6 +41,7 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 	it("W1d-s replays the SQLite put's own statements", () => {
 		expect(SQLITE_PUT).toEqual({
 			bumpSeq: SQL.bumpSeq,
+			touch: SQL.touch,
 			parentState: SQL.parentState,
 			insert: SQL.insert,
 		});

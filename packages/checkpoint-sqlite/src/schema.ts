@@ -4,9 +4,9 @@ import type Database from "better-sqlite3";
  * Schema migrations, applied in order on open; `PRAGMA user_version` holds how many were applied.
  * Never edit one that shipped: append a new one.
  *
- * Column order matters: `data` is the last column of `checkpoints`, so a query that reads only the
- * columns before it (listings, chain walks, prune plans) stays within the row's first page and never
- * follows the blob's overflow pages.
+ * Column order matters: `data` comes after every column a query reads without the blob (only `linear`,
+ * migration 6, follows it), so a query that reads only the columns before it (listings, chain walks,
+ * prune plans) stays within the row's first page and never follows the blob's overflow pages.
  */
 export const MIGRATIONS: readonly string[] = [
 	// 1: checkpoints, pending writes, threads.
@@ -134,6 +134,20 @@ export const MIGRATIONS: readonly string[] = [
 	`
 	ALTER TABLE threads ADD COLUMN root_count INTEGER;
 	ALTER TABLE threads ADD COLUMN root_heads TEXT;
+	`,
+	// 6: a linear put leaves the parent index alone (decision 0194). `linear` is 1 on a root checkpoint put
+	// on its thread's only head (every step of a linear run; the put knows it from the thread row's heads,
+	// see bumpSeq): that head was the namespace's newest row, so the new row is the next row by seq after
+	// its parent, and a parent's child is found there. Only the other rows (forks, subgraph namespaces,
+	// first puts, rows from before this version) are in the parent index. In a file with many threads each
+	// index write lands inside a full B-tree page and SQLite rebalances it with its siblings, several
+	// pages a put: one index fewer on every step. The column is added after the blob (a constant default
+	// rewrites nothing); it is read only where the row is whole (the index's condition on insert and
+	// delete), never by a query that stops before the blob.
+	`
+	ALTER TABLE checkpoints ADD COLUMN linear INTEGER NOT NULL DEFAULT 0;
+	DROP INDEX checkpoints_parent;
+	CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id) WHERE linear = 0;
 	`,
 ];
 

@@ -14,8 +14,15 @@ const LEASE_FLOOR = "(SELECT token FROM lease_floor)";
 /** A thread row's lease has lapsed at @now; an expiry that is no time reads as lapsed (`leaseExpiry`). */
 const LAPSED = `(t.lease_expires_at IS NULL OR typeof(t.lease_expires_at) NOT IN ('integer', 'real')
 	OR abs(t.lease_expires_at) > ${MAX_TIME} OR t.lease_expires_at <= @now)`;
-const NO_CHILD =
-	"NOT EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)";
+/**
+ * The checkpoint `c` has no child. A child put on its thread's only head (`linear`, schema migration 6) is
+ * the next row by seq in `c`'s namespace; every other child is in the parent index, which holds the rows
+ * with `linear = 0` only.
+ */
+const NO_CHILD = `NOT EXISTS (SELECT 1 FROM checkpoints k
+		WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id AND k.linear = 0)
+	AND (SELECT n.parent_id FROM checkpoints n WHERE n.thread_id = c.thread_id AND n.ns = c.ns AND n.seq > c.seq
+		ORDER BY n.seq LIMIT 1) IS NOT c.checkpoint_id`;
 
 /** The count of a thread's root checkpoints (a scan of the thread's root rows in the seq index). */
 const ROOT_COUNT = (thread: string) =>
@@ -34,12 +41,11 @@ const HEADS_READ = (column: string) =>
 /** The SQL of every fixed statement, prepared once per connection. */
 export const SQL = {
 	exists: `SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
-	/** A put's parent: does it exist, has it a child (for `exclusive`). */
-	parentState: `SELECT EXISTS (SELECT 1 FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id) AS found,
-		EXISTS (SELECT 1 FROM checkpoints WHERE ${KEY} AND parent_id = @id) AS taken`,
+	/** A put's parent: has it a child (for `exclusive`); no row when it does not exist. */
+	parentState: `SELECT NOT (${NO_CHILD}) AS taken FROM checkpoints c WHERE ${KEY} AND checkpoint_id = @id`,
 	hasAny: `SELECT 1 FROM checkpoints WHERE ${KEY} LIMIT 1`,
-	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	insert: `INSERT INTO checkpoints (thread_id, ns, checkpoint_id, parent_id, seq, step, source, created_at, metadata, size, has_snapshot, data, linear)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	/**
 	 * The thread's next seq, taken in the put transaction (the thread row is written by every put anyway),
 	 * with the lease the fence is checked against. A root put (@ns '') also counts itself and becomes a
@@ -51,7 +57,7 @@ export const SQL = {
 	 * parent was that head: it exists and had no child, and the put needs no `parentState` (decision 0189;
 	 * as Postgres's put does since decision 0186). A put that is then refused rolls all of it back.
 	 */
-	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1, updated_at = @now,
+	bumpSeq: `UPDATE threads SET last_seq = last_seq + 1,
 			root_count = CASE WHEN @ns = '' THEN root_count + 1 ELSE root_count END,
 			root_heads = CASE WHEN @ns = '' AND root_heads = json_array(@parent) THEN json_array(@id)
 				WHEN @ns = '' AND ${HEADS_READ("root_heads")} THEN (
@@ -64,6 +70,13 @@ export const SQL = {
 		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
 			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
 			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
+	/**
+	 * The thread row's `updated_at`, written by its own statement and only when it changes: an UPDATE that
+	 * sets an indexed column rewrites its index entry even to the same value, and consecutive steps mostly
+	 * fall in one millisecond (the `threads_updated` page is then not written; decision 0194).
+	 */
+	touch:
+		"UPDATE threads SET updated_at = @now WHERE thread_id = @thread AND updated_at IS NOT @now",
 	/**
 	 * Computes a thread's root count and heads from its checkpoints: once per thread whose columns are
 	 * unknown (its first root put after the migration or after a row made without them), and after a prune.
@@ -101,8 +114,7 @@ export const SQL = {
 	releaseLease: `UPDATE threads SET lease_owner = NULL, lease_expires_at = NULL,
 		status = coalesce(@status, status), updated_at = CASE WHEN @status IS NULL THEN updated_at ELSE @now END
 		WHERE thread_id = @thread AND lease_owner IS NOT NULL AND lease_token = @token`,
-	tuple: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data,
-		EXISTS (SELECT 1 FROM checkpoints k WHERE k.thread_id = @thread AND k.ns = @ns AND k.parent_id = c.checkpoint_id) AS has_children
+	tuple: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data, NOT (${NO_CHILD}) AS has_children
 		FROM checkpoints c WHERE ${KEY} AND checkpoint_id = @id`,
 	latestId: `SELECT checkpoint_id FROM checkpoints WHERE ${KEY} ORDER BY seq DESC LIMIT 1`,
 	seqOf: `SELECT seq FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,

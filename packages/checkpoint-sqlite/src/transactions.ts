@@ -106,18 +106,19 @@ export function transactions(
 					| undefined;
 				checkFenceOf(thread, claimed, options.fence);
 				const exclusive = options.exclusive === true;
+				// the parent was the thread's only head: it exists and has no child (see SQL.bumpSeq)
+				const linear = claimed?.parent_was_head === 1 ? 1 : 0;
 				if (parentId !== null) {
-					// the parent was the thread's only head: it exists and has no child (see SQL.bumpSeq)
-					if (claimed?.parent_was_head !== 1) {
-						const parent = s.parentState.get({ thread, ns, id: parentId }) as {
-							found: number;
-							taken: number;
-						};
-						if (parent.found === 0) throw notFound(thread, ns, parentId);
+					if (linear === 0) {
+						const parent = s.parentState.get({ thread, ns, id: parentId }) as
+							| { taken: number }
+							| undefined;
+						if (parent === undefined) throw notFound(thread, ns, parentId);
 						if (exclusive && parent.taken !== 0) throw conflict(record);
 					}
 				} else if (exclusive && s.hasAny.get({ thread, ns }) !== undefined)
 					throw conflict(record);
+				if (claimed !== undefined) s.touch.run({ thread, now });
 				const seq =
 					claimed?.last_seq ??
 					(s.insertThread.get({
@@ -140,6 +141,7 @@ export function transactions(
 						data.byteLength,
 						record.metadata.snapshot ? 1 : 0,
 						data,
+						linear,
 					);
 				} catch (error) {
 					// The same id twice: MemoryCheckpointer reports it as a conflict too.

@@ -104,8 +104,9 @@ describe("listings never read state blobs", () => {
 				.prepare("SELECT name FROM pragma_table_info('checkpoints')")
 				.pluck()
 				.all() as string[];
+			// only `linear` (schema migration 6) follows the blob; reading it would follow the overflow pages too
 			const dataColumn = columns.indexOf("data");
-			expect(dataColumn).toBe(columns.length - 1);
+			expect(columns.slice(dataColumn + 1)).toEqual(["linear"]);
 			const filter = filterSql({ user: "ann", tags: ["a"] });
 			const queries = [
 				pageSql(false, ""),
@@ -142,9 +143,7 @@ describe("listings never read state blobs", () => {
 				);
 				const blobReads = program.filter(
 					(op) =>
-						op.opcode === "Column" &&
-						cursors.has(op.p1) &&
-						op.p2 === dataColumn,
+						op.opcode === "Column" && cursors.has(op.p1) && op.p2 >= dataColumn,
 				);
 				expect(blobReads, sql).toEqual([]);
 				const plan = (

@@ -81,6 +81,7 @@ async function dump(store: Checkpointer, ids: Map<string, string[]>) {
 			const listed = await collect(store.list({ threadId, ns }));
 			out[`${key} list`] = listed;
 			out[`${key} latest`] = await store.getTuple({ threadId, ns });
+			out[`${key} heads`] = await store.heads({ threadId, ns });
 			out[`${key} filtered`] = await collect(
 				store.list(
 					{ threadId, ns },

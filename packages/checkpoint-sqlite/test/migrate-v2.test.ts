@@ -60,7 +60,7 @@ function v2File(): string {
 describe("migrating a version 2 file", () => {
 	it("gives existing checkpoints seqs in insertion order per thread", async () => {
 		const cp = openStore(v2File());
-		expect(SCHEMA_VERSION).toBe(5);
+		expect(SCHEMA_VERSION).toBe(6);
 		const listed = await collect(cp.list({ threadId: "t1" }));
 		expect(listed.map((s) => [s.checkpointId, s.seq])).toEqual([
 			["a", 4],

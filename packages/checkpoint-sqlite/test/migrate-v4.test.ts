@@ -27,8 +27,9 @@ function rootColumns(
 }
 
 /**
- * A version 4 file (before threads kept their root count and heads): written by this code, then the two
- * columns dropped and the version set back, which leaves exactly version 4's tables.
+ * A version 4 file (before threads kept their root count and heads): written by this code, then the
+ * columns of versions 5 and 6 dropped, the parent index made whole again and the version set back, which
+ * leaves exactly version 4's tables.
  */
 async function v4File(): Promise<string> {
 	const path = tempDb();
@@ -42,6 +43,9 @@ async function v4File(): Promise<string> {
 	const db = new Database(path);
 	db.exec(`ALTER TABLE threads DROP COLUMN root_heads;
 		ALTER TABLE threads DROP COLUMN root_count;
+		DROP INDEX checkpoints_parent;
+		ALTER TABLE checkpoints DROP COLUMN linear;
+		CREATE INDEX checkpoints_parent ON checkpoints (thread_id, ns, parent_id);
 		PRAGMA user_version = 4;`);
 	db.close();
 	return path;
@@ -49,7 +53,7 @@ async function v4File(): Promise<string> {
 
 describe("a version 4 file opened by this code", () => {
 	it("is migrated without computing anything: reads scan while the row does not know, the next root put fills it in", async () => {
-		expect(SCHEMA_VERSION).toBe(5);
+		expect(SCHEMA_VERSION).toBe(6);
 		const path = await v4File();
 		const cp = openStore(path);
 		expect(await cp.getThread("t2")).toBeDefined(); // opened and migrated
