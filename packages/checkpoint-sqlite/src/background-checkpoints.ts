@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
+import { nativeBinding } from "./native-binding.ts";
 import { WAL_AUTOCHECKPOINT_PAGES } from "./open-database.ts";
 
 /** Committed writes of this connection between two checkpoints asked of the thread (≈ 3,800 WAL pages). */
@@ -23,7 +24,7 @@ const SCRIPT = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const asked = new Int32Array(workerData.asked);
-const db = new Database(workerData.path, { timeout: 0 });
+const db = new Database(workerData.path, { timeout: 0, nativeBinding: workerData.nativeBinding });
 db.pragma("synchronous = " + workerData.synchronous);
 parentPort.on("message", (message) => {
 	if (message === "close") {
@@ -106,6 +107,7 @@ export class BackgroundCheckpoints {
 				workerData: {
 					// resolved here, not at load: a bundle without it falls back instead of failing to load
 					driver: createRequire(import.meta.url).resolve("better-sqlite3"),
+					nativeBinding: nativeBinding(),
 					path: this.#path,
 					synchronous: this.#synchronous,
 					asked: this.#asked.buffer,

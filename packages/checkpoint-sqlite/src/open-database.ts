@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { nativeBinding } from "./native-binding.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { schemaTooNew, storeError } from "./store-errors.ts";
 
@@ -41,7 +42,10 @@ export const PAGE_SIZE = 2048;
 export function openDatabase(options: OpenOptions): Database.Database {
 	let db: Database.Database | undefined;
 	try {
-		db = new Database(options.path, { timeout: options.busyTimeoutMs });
+		db = new Database(options.path, {
+			timeout: options.busyTimeoutMs,
+			nativeBinding: nativeBinding(),
+		});
 		// Takes effect on a new (empty) file only, and only before its first read; writes nothing.
 		db.pragma(`page_size = ${PAGE_SIZE}`);
 		// The first read: fails with SQLITE_NOTADB on a file that is not a database.

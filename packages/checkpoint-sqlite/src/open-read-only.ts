@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { CheckpointError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
+import { nativeBinding } from "./native-binding.ts";
 import { SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { schemaTooNew, sqliteCode, storeError } from "./store-errors.ts";
 
@@ -20,6 +21,7 @@ export function openReadOnly(
 			readonly: true,
 			fileMustExist: true,
 			timeout: busyTimeoutMs,
+			nativeBinding: nativeBinding(),
 		});
 		let found: number;
 		try {
@@ -61,7 +63,10 @@ function snapshot(path: string): Database.Database {
 		bytes[18] = 1;
 		bytes[19] = 1;
 	}
-	return new Database(bytes, { readonly: true });
+	return new Database(bytes, {
+		readonly: true,
+		nativeBinding: nativeBinding(),
+	});
 }
 
 function checkVersion(path: string, found: number): void {
@@ -93,7 +98,11 @@ function checkVersion(path: string, found: number): void {
 export function hasWeftTables(path: string): boolean | undefined {
 	let db: Database.Database | undefined;
 	try {
-		db = new Database(path, { readonly: true, fileMustExist: true });
+		db = new Database(path, {
+			readonly: true,
+			fileMustExist: true,
+			nativeBinding: nativeBinding(),
+		});
 		return (
 			db
 				.prepare(

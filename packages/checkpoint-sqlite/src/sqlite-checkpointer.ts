@@ -118,13 +118,7 @@ export class SqliteCheckpointer implements Checkpointer {
 					busyTimeoutMs: options.busyTimeoutMs ?? 5000,
 				});
 		this.#db = db;
-		let s: Statements;
-		try {
-			s = prepareStatements(db);
-		} catch (error) {
-			db.close();
-			throw storeError(error, options.path);
-		}
+		const s = prepareStatements(db);
 		this.#s = s;
 		const pages = new ListPages(db);
 		this.#lister = {

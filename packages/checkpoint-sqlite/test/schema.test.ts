@@ -3,6 +3,8 @@ import { SCHEMA_VERSION, SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { PAGE_SIZE } from "../src/open-database.ts";
+import { MIGRATIONS } from "../src/schema.ts";
+import { prepareStatements, SQL } from "../src/statements.ts";
 import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
 
 function userVersion(path: string): number {
@@ -13,6 +15,24 @@ function userVersion(path: string): number {
 		db.close();
 	}
 }
+
+describe("the fixed statements", () => {
+	it("all compile against the current schema, each prepared once on first use (decision 0195)", () => {
+		const db = new Database(":memory:");
+		try {
+			for (const migration of MIGRATIONS) db.exec(migration);
+			for (const [key, sql] of Object.entries(SQL))
+				expect(() => db.prepare(sql), key).not.toThrow();
+			const s = prepareStatements(db);
+			expect(s.latestId).toBe(s.latestId);
+			// a single-value read returns the bare value
+			expect(s.chainLimit.get({ thread: "t", ns: "" })).toBe(0);
+			expect(s.bumpSeq.reader).toBe(true);
+		} finally {
+			db.close();
+		}
+	});
+});
 
 describe("schema versions", () => {
 	it("creates a new file at the current version, in WAL mode with incremental vacuum and 2048-byte pages", async () => {

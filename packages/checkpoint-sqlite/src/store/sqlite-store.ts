@@ -16,6 +16,7 @@ import {
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import Database from "better-sqlite3";
+import { nativeBinding } from "../native-binding.ts";
 import { storeError } from "../store-errors.ts";
 import { itemConditions } from "./sqlite-conditions.ts";
 import { migrateStore } from "./store-schema.ts";
@@ -58,6 +59,7 @@ export class SqliteStore extends IndexedStore {
 		try {
 			this.#db = new Database(options.path, {
 				timeout: options.busyTimeoutMs ?? 5000,
+				nativeBinding: nativeBinding(),
 			});
 			this.#db.pragma("journal_mode = WAL");
 			// as the checkpointer's default: a process crash loses nothing, a power loss may lose the last puts
