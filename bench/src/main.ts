@@ -106,9 +106,10 @@ if (!source && values.built === true) {
 	} catch {
 		typeErrors = true;
 	}
-	// @weft/checkpoint and @weft/graph: tsc writes their declarations, esbuild their JavaScript (it
-	// strips the types without checking them, so a type error still leaves JavaScript to measure)
-	for (const pkg of ["checkpoint", "graph"])
+	// @weft/checkpoint, @weft/graph and @weft/checkpoint-sqlite: tsc writes their declarations, esbuild
+	// their JavaScript (it strips the types without checking them, so a type error still leaves
+	// JavaScript to measure)
+	for (const pkg of ["checkpoint", "graph", "checkpoint-sqlite"])
 		execFileSync("node", ["../../scripts/bundle-dist.mjs"], {
 			cwd: join(root, "packages", pkg),
 			stdio: ["ignore", "inherit", "inherit"],

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { nativeBinding } from "./native-binding.ts";
 import { WAL_AUTOCHECKPOINT_PAGES } from "./open-database.ts";
@@ -99,6 +99,9 @@ export class BackgroundCheckpoints {
 
 	#start(): Worker | undefined {
 		try {
+			// taken here, not imported: `node:worker_threads` loads Node's streams, ≈ 25 internal modules, into
+			// every process that imports this package, and most never write 512 times (decision 0195)
+			const { Worker } = process.getBuiltinModule("node:worker_threads");
 			const worker = new Worker(SCRIPT, {
 				eval: true,
 				// none of the process's flags: `--input-type=module` would make the script ESM, a loader

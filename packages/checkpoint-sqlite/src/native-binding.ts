@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -23,6 +22,9 @@ function locate(): string | null {
 			createRequire(import.meta.url).resolve("better-sqlite3/package.json"),
 		);
 		const build = join(root, "build");
+		// taken here, not imported: an ES import of `node:fs` reads every export, and its stream classes
+		// load Node's streams (≈ 20 internal modules) into a process that never uses them
+		const { existsSync } = process.getBuiltinModule("node:fs");
 		const release = join(build, "Release", "better_sqlite3.node");
 		if (!existsSync(release)) return null;
 		for (const preferred of [

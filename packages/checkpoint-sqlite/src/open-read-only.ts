@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { CheckpointError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import { nativeBinding } from "./native-binding.ts";
@@ -49,7 +48,9 @@ function needsIndexFolder(error: unknown): boolean {
 /** The whole file in memory, read as a rollback-journal database (the WAL flag cleared in the copy). */
 function snapshot(path: string): Database.Database {
 	const wal = `${path}-wal`;
-	if (existsSync(wal) && statSync(wal).size > 0)
+	// `node:fs` taken here, not imported: an ES import of it loads Node's streams (decision 0195)
+	const fs = process.getBuiltinModule("node:fs");
+	if (fs.existsSync(wal) && fs.statSync(wal).size > 0)
 		throw new CheckpointError(
 			"STORE_UNAVAILABLE",
 			`SQLite store ${path}: its ${wal} holds commits, and its folder is read-only for this process (SQLite reads them through a ${path}-shm file it cannot make there)`,
@@ -57,7 +58,7 @@ function snapshot(path: string): Database.Database {
 				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it close, so its commits move into the file`,
 			},
 		);
-	const bytes = readFileSync(path);
+	const bytes = fs.readFileSync(path);
 	// header bytes 18 and 19: file format write/read version, 2 for WAL, 1 for a rollback journal
 	if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) {
 		bytes[18] = 1;

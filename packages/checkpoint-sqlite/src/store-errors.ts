@@ -1,4 +1,3 @@
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { CheckpointError, isWeftError } from "@weft/checkpoint";
 import { SCHEMA_VERSION } from "./schema.ts";
@@ -87,7 +86,7 @@ function hintFor(code: string, message: string, path: string): string {
 
 function isDirectory(path: string): boolean {
 	try {
-		return statSync(path).isDirectory();
+		return process.getBuiltinModule("node:fs").statSync(path).isDirectory();
 	} catch {
 		return false;
 	}
