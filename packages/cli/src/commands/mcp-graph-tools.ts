@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph } from "@weft/graph";
-import { z } from "zod";
 import { plainValue } from "../render/messages.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -27,7 +25,8 @@ export interface ToolAnswer {
  * no other key.
  */
 export function inputSchemaOf(graph: AnyGraph): ListedTool["inputSchema"] {
-	const schema = z.toJSONSchema(graph.schema.partial(), {
+	// the schema's own method: no `zod` import of ours, which would load all of zod into every `weft` command
+	const schema = graph.schema.partial().toJSONSchema({
 		io: "input",
 		unrepresentable: "any",
 	}) as Record<string, unknown>;
@@ -212,7 +211,9 @@ export async function callGraphTool(
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
 	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
-	const threadId = resuming ? (args.threadId as string) : randomUUID();
+	const threadId = resuming
+		? (args.threadId as string)
+		: process.getBuiltinModule("node:crypto").randomUUID();
 	onThread?.(threadId);
 	let result: Awaited<ReturnType<AnyGraph["run"]>>;
 	try {

@@ -105,7 +105,10 @@ export async function collectStats(
 			acc.unreadable.push({ threadId: t.threadId, error: error.message });
 		}
 	}
-	return toReport(acc, filter);
+	const report = toReport(acc, filter);
+	if (filter.feedback !== undefined)
+		report.feedback = await feedbackStats(filter.feedback, acc.scope, since);
+	return report;
 }
 
 /** One thread's figures: its steps' timing and usage (metadata), and the errors pending at its head. */
@@ -277,11 +280,5 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 		errors,
 		unreadable: acc.unreadable,
 	};
-	if (filter.feedback !== undefined)
-		report.feedback = feedbackStats(
-			filter.feedback,
-			acc.scope,
-			filter.since?.toISOString(),
-		);
 	return report;
 }

@@ -1,6 +1,6 @@
 // The feedback part of `weft stats` (issue 16): what users said about the runs the report covers, per
 // graph, per node and per thread, next to latency, errors and usage.
-import { aggregateFeedback, type Feedback } from "@weft/evals";
+import type { Feedback } from "@weft/evals";
 import { label } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
 
@@ -29,12 +29,16 @@ export interface FeedbackScope {
 	nodesAt: Map<string, string[]>;
 }
 
-/** Aggregates the feedback given on the threads in `scope`, since `since`. */
-export function feedbackStats(
+/**
+ * Aggregates the feedback given on the threads in `scope`, since `since`. `@weft/evals` (and the zod it
+ * loads) is imported here, not by every `weft` command at start.
+ */
+export async function feedbackStats(
 	feedback: readonly Feedback[],
 	scope: FeedbackScope,
 	since: string | undefined,
-): FeedbackStats {
+): Promise<FeedbackStats> {
+	const { aggregateFeedback } = await import("@weft/evals");
 	const covered = feedback.filter(
 		(f) =>
 			scope.graphOf.has(f.threadId) &&
