@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../src/schema.ts";
-import { openStore, putChain, record, tempDb } from "./helpers.ts";
+import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
 
 type Store = ReturnType<typeof openStore>;
 
@@ -114,11 +114,9 @@ describe("puts on the only head stay out of the parent index (decision 0194)", (
 			keepLast: 2,
 			rebuild: (chain) => ({ x: chain.at(-1)?.checkpointId }),
 		});
-		const kept = (await cp.list({ threadId: "t1" })) as AsyncIterable<{
-			checkpointId: string;
-		}>;
-		const left: string[] = [];
-		for await (const s of kept) left.unshift(s.checkpointId);
+		const left = (await collect(cp.list({ threadId: "t1" })))
+			.map((s) => s.checkpointId)
+			.reverse();
 		expect(left).toEqual(ids.slice(4));
 		expect(await withChildren(cp, left)).toEqual(["c0004"]);
 		expect(await heads(cp)).toEqual(["c0005"]);
