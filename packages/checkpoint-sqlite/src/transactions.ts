@@ -106,7 +106,8 @@ export function transactions(
 					| undefined;
 				checkFenceOf(thread, claimed, options.fence);
 				const exclusive = options.exclusive === true;
-				// the parent was the thread's only head: it exists and has no child (see SQL.bumpSeq)
+				// the parent was the thread's only head (see SQL.bumpSeq): it exists and has no child, and the
+				// new row stays out of the parent index, its parent's child found as the next row (decision 0194)
 				const linear = claimed?.parent_was_head === 1 ? 1 : 0;
 				if (parentId !== null) {
 					if (linear === 0) {
