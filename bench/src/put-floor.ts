@@ -24,7 +24,7 @@ export const SQLITE_PUT = {
 				WHEN @ns = '' THEN NULL
 				ELSE root_heads END
 		WHERE thread_id = @thread
-		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, updated_at,
 			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
 			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
 	touch:
@@ -90,9 +90,11 @@ export function sqlitePutFloorUs(
 					parent: r.parent_id,
 				}) as {
 					last_seq: number;
+					updated_at: string;
 					parent_was_head: number;
 				};
-				touch.run({ thread: t, now: r.created_at });
+				if (claimed.updated_at !== r.created_at)
+					touch.run({ thread: t, now: r.created_at });
 				// the parent's lookups only when it was not the only head (decision 0189)
 				if (r.parent_id !== null && claimed.parent_was_head !== 1)
 					parent.get({ thread: t, ns: "", id: r.parent_id });

@@ -67,13 +67,14 @@ export const SQL = {
 				WHEN @ns = '' THEN NULL
 				ELSE root_heads END
 		WHERE thread_id = @thread
-		RETURNING last_seq, lease_token, lease_owner, lease_expires_at,
+		RETURNING last_seq, lease_token, lease_owner, lease_expires_at, updated_at,
 			(root_count IS NULL OR root_heads IS NULL) AS root_unknown,
 			(@ns = '' AND root_heads = json_array(@id) AND root_count > 1) AS parent_was_head`,
 	/**
 	 * The thread row's `updated_at`, written by its own statement and only when it changes: an UPDATE that
 	 * sets an indexed column rewrites its index entry even to the same value, and consecutive steps mostly
-	 * fall in one millisecond (the `threads_updated` page is then not written; decision 0194).
+	 * fall in one millisecond (the `threads_updated` page is then not written; decision 0194). The put runs
+	 * it only when `bumpSeq` returned another time.
 	 */
 	touch:
 		"UPDATE threads SET updated_at = @now WHERE thread_id = @thread AND updated_at IS NOT @now",

@@ -100,6 +100,7 @@ export function transactions(
 				}) as
 					| (LeaseRow & {
 							last_seq: number;
+							updated_at: string;
 							root_unknown: number;
 							parent_was_head: number;
 					  })
@@ -119,7 +120,9 @@ export function transactions(
 					}
 				} else if (exclusive && s.hasAny.get({ thread, ns }) !== undefined)
 					throw conflict(record);
-				if (claimed !== undefined) s.touch.run({ thread, now });
+				// `updated_at` moves only when the time differs (SQL.touch): mostly not within one millisecond
+				if (claimed !== undefined && claimed.updated_at !== now)
+					s.touch.run({ thread, now });
 				const seq =
 					claimed?.last_seq ??
 					(s.insertThread.get({
