@@ -1,5 +1,6 @@
 import { ConfigError } from "@weft/checkpoint";
 import type { END } from "./constants.ts";
+import { keepShape } from "./runtime/keep-shape.ts";
 import type { Send } from "./send.ts";
 
 /** Where a node or router sends the run: a node name, `END`, a `Send`, or several of them. */
@@ -30,6 +31,7 @@ export class Command<const TGoto extends string = string> {
 	readonly resume: unknown;
 	readonly hasResume: boolean;
 	constructor(init: CommandInit<TGoto>) {
+		keepShape(this);
 		if (typeof init !== "object" || init === null)
 			throw new ConfigError(
 				"CONFIG_INVALID",

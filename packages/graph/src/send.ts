@@ -1,4 +1,5 @@
 import { ConfigError } from "@weft/checkpoint";
+import { keepShape } from "./runtime/keep-shape.ts";
 
 /**
  * Runs `node` with `input` as its own private input instead of the graph state (map-reduce fan-out).
@@ -9,6 +10,7 @@ export class Send<TNode extends string = string, TInput = unknown> {
 	readonly node: TNode;
 	readonly input: TInput;
 	constructor(node: TNode, input: TInput) {
+		keepShape(this);
 		if (typeof node !== "string" || node === "")
 			throw new ConfigError(
 				"CONFIG_INVALID",

@@ -1,4 +1,5 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
+import { keepShape } from "./keep-shape.ts";
 import { updateObjects } from "./update-objects.ts";
 
 /** What a subgraph run of a stream that asked for subgraph events passes up (`StreamConfig.subgraphs`). */
@@ -29,6 +30,7 @@ export class EventSink {
 		modes: ReadonlySet<StreamMode> | undefined,
 		subgraphs = false,
 	) {
+		keepShape(this);
 		this.#sink = sink;
 		this.#modes = modes;
 		if (sink === undefined) {

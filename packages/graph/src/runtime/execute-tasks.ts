@@ -1,3 +1,4 @@
+import { keepShape } from "./keep-shape.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 
 /** Thrown (privately) when the run's signal aborts while tasks run. */
@@ -31,6 +32,7 @@ export class AbortWatch {
 	constructor(signal: AbortSignal);
 	constructor(signal: RunSignal, subscribe: AbortSubscribe);
 	constructor(signal: RunSignal, subscribe?: AbortSubscribe) {
+		keepShape(this);
 		this.signal = signal;
 		this.#subscribe = subscribe;
 		if (subscribe !== undefined) subscribe(this.#onAbort);

@@ -1,6 +1,7 @@
 import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { getOrAdd } from "./get-or-add.ts";
+import { keepShape } from "./keep-shape.ts";
 import { checkRecord, type PendingPlace } from "./pending-records.ts";
 import type { Target } from "./step/plan-tasks.ts";
 
@@ -58,6 +59,10 @@ export class TaskMemory {
 	#once: Map<string, unknown> | undefined;
 	#onceStarted: Set<string> | undefined;
 	#onceRunning: Map<string, Promise<unknown>> | undefined;
+
+	constructor() {
+		keepShape(this);
+	}
 
 	get interrupts(): Map<number, RecordedInterrupt> {
 		this.#interrupts ??= new Map();

@@ -1,3 +1,5 @@
+import { keepShape } from "./keep-shape.ts";
+
 /**
  * An abort flag whose `AbortSignal` is made only when someone asks for it: a run's lease can be lost, so
  * its tasks need a signal, yet most runs never abort and most nodes never read `ctx.signal` (making an
@@ -8,6 +10,10 @@ export class LazySignal {
 	#aborted = false;
 	#reason: unknown;
 	#controller: AbortController | undefined;
+
+	constructor() {
+		keepShape(this);
+	}
 
 	get aborted(): boolean {
 		return this.#aborted;

@@ -20,6 +20,7 @@ import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { nodeOf } from "./graph-names.ts";
 import { emptyMemory, noAnswers, runInterrupts } from "./interrupts.ts";
+import { keepShape } from "./keep-shape.ts";
 import type { RunSignal } from "./lazy-signal.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
@@ -84,6 +85,7 @@ export class Run {
 	readonly #given: unknown;
 
 	constructor(rt: GraphRuntime, given: RunConfig, options: RunOptions = {}) {
+		keepShape(this);
 		this.#rt = rt;
 		this.#given = given;
 		const config: RunConfig =

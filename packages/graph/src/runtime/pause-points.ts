@@ -1,5 +1,6 @@
 import type { RunConfig } from "./events.ts";
 import { AFTER_TASK } from "./interrupts.ts";
+import { keepShape } from "./keep-shape.ts";
 import type { GraphRuntime } from "./runtime.ts";
 
 /** A pause to record: the task (or `AFTER_TASK`) and its node. */
@@ -13,6 +14,7 @@ export class PausePoints {
 	readonly #after: ReadonlySet<string>;
 
 	constructor(rt: GraphRuntime, config: RunConfig) {
+		keepShape(this);
 		this.#before = union(rt.interruptBefore, config.interruptBefore);
 		this.#after = union(rt.interruptAfter, config.interruptAfter);
 	}

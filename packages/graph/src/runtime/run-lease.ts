@@ -1,6 +1,7 @@
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
 import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
+import { keepShape } from "./keep-shape.ts";
 import { LazySignal } from "./lazy-signal.ts";
 import { sleep } from "./sleep.ts";
 
@@ -50,6 +51,7 @@ export class RunLease {
 		ttl: number,
 		asked: number,
 	) {
+		keepShape(this);
 		this.#cp = cp;
 		this.#lease = lease;
 		this.#ttl = ttl;

@@ -20,6 +20,7 @@ import {
 import { AbortWatch } from "./execute-tasks.ts";
 import type { GraphNames } from "./graph-names.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
+import { keepShape } from "./keep-shape.ts";
 import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
@@ -99,6 +100,7 @@ export class RunStore {
 		fence: number | undefined,
 		names?: GraphNames,
 	) {
+		keepShape(this);
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;

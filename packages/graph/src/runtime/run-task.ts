@@ -9,6 +9,7 @@ import {
 	type RaisedInterrupt,
 	type TaskMemory,
 } from "./interrupts.ts";
+import { keepShape } from "./keep-shape.ts";
 import { commandResumeFromNode } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
@@ -19,6 +20,7 @@ import { ResumeRejected } from "./task-interrupt.ts";
 export class SubgraphResult {
 	readonly writes: ChannelWrite[];
 	constructor(writes: ChannelWrite[]) {
+		keepShape(this);
 		this.writes = writes;
 	}
 }

@@ -10,6 +10,7 @@ import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issu
 import type { SubgraphEvents } from "./event-sink.ts";
 import type { EventOrigin, RunConfig } from "./events.ts";
 import type { InterruptSignal, TaskMemory } from "./interrupts.ts";
+import { keepShape } from "./keep-shape.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import { type AttemptCalls, checkOnceCall, lateOnce } from "./task-calls.ts";
@@ -166,6 +167,7 @@ export class TaskContext implements NodeContext {
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
+		keepShape(this);
 		const { host, node } = scope;
 		this.#scope = scope;
 		this.threadId = host.threadId;

@@ -6,6 +6,7 @@ import {
 	type WeftError,
 } from "@weft/checkpoint";
 import { groupPending, interruptId, unanswered } from "./interrupts.ts";
+import { keepShape } from "./keep-shape.ts";
 import { checkRecords } from "./pending-records.ts";
 
 // The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
@@ -18,6 +19,7 @@ export class ThreadHeads {
 	readonly #ns: string;
 
 	constructor(cp: Checkpointer, threadId: string, ns: string) {
+		keepShape(this);
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;

@@ -1,4 +1,5 @@
 import type { UsageReport } from "../graph/types.ts";
+import { keepShape } from "./keep-shape.ts";
 import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
 
 /**
@@ -9,6 +10,10 @@ export class UsageMeter {
 	readonly total: RunUsage = emptyUsage();
 	/** Made at the first report since the last checkpoint (most steps report none: perf, issue 17). */
 	#step: RunUsage | undefined;
+
+	constructor() {
+		keepShape(this);
+	}
 
 	/** Usage since the last checkpoint (undefined: none reported). */
 	get step(): RunUsage | undefined {

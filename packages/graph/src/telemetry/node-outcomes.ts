@@ -1,5 +1,6 @@
 // The attribute sets of `weft.node.duration` records: one per (node, outcome, error type), made once.
 import type { Attributes } from "@opentelemetry/api";
+import { keepShape } from "../runtime/keep-shape.ts";
 import { errorType } from "./errors.ts";
 import type { Instruments } from "./instruments.ts";
 
@@ -9,6 +10,7 @@ export class NodeOutcomes {
 	readonly #ok = new Map<string, Attributes>();
 
 	constructor(graph: string) {
+		keepShape(this);
 		this.#graph = graph;
 	}
 

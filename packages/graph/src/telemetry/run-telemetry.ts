@@ -4,6 +4,7 @@ import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
+import { keepShape } from "../runtime/keep-shape.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import {
 	type AgentInfo,
@@ -80,6 +81,7 @@ export class RunTelemetry {
 	#timed = false;
 
 	constructor(init: RunTelemetryInit) {
+		keepShape(this);
 		this.#init = init;
 		this.#timer = new StepTimer(init.graph);
 	}

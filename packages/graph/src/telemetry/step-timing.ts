@@ -1,5 +1,6 @@
 import { isPlainEntry, type JsonValue } from "@weft/checkpoint";
 import type { ModelCallRecord } from "../graph/types.ts";
+import { keepShape } from "../runtime/keep-shape.ts";
 
 /** The checkpoint metadata key under which a step records its timing. */
 export const TIMING_KEY = "timing";
@@ -80,6 +81,7 @@ export class StepTimer {
 	#named = false;
 
 	constructor(graph: string) {
+		keepShape(this);
 		this.#graph = graph;
 	}
 
