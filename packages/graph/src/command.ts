@@ -1,6 +1,6 @@
 import { ConfigError } from "@weft/checkpoint";
 import type { END } from "./constants.ts";
-import { keepShape } from "./runtime/keep-shape.ts";
+import { newestKeeper } from "./runtime/keep-shape.ts";
 import type { Send } from "./send.ts";
 
 /** Where a node or router sends the run: a node name, `END`, a `Send`, or several of them. */
@@ -19,6 +19,8 @@ export interface CommandInit<TGoto extends string = string> {
 	resume?: unknown;
 }
 
+const keepCommand = newestKeeper(); // keep-shape.ts, decision 0196
+
 /**
  * Returned by a node to update state and choose where to go; passed as run input to resume interrupts.
  * @example
@@ -31,7 +33,7 @@ export class Command<const TGoto extends string = string> {
 	readonly resume: unknown;
 	readonly hasResume: boolean;
 	constructor(init: CommandInit<TGoto>) {
-		keepShape(this);
+		keepCommand(this);
 		if (typeof init !== "object" || init === null)
 			throw new ConfigError(
 				"CONFIG_INVALID",

@@ -1,5 +1,7 @@
 import { ConfigError } from "@weft/checkpoint";
-import { keepShape } from "./runtime/keep-shape.ts";
+import { newestKeeper } from "./runtime/keep-shape.ts";
+
+const keepSend = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * Runs `node` with `input` as its own private input instead of the graph state (map-reduce fan-out).
@@ -10,7 +12,7 @@ export class Send<TNode extends string = string, TInput = unknown> {
 	readonly node: TNode;
 	readonly input: TInput;
 	constructor(node: TNode, input: TInput) {
-		keepShape(this);
+		keepSend(this);
 		if (typeof node !== "string" || node === "")
 			throw new ConfigError(
 				"CONFIG_INVALID",

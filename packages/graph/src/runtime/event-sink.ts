@@ -1,5 +1,5 @@
 import type { StreamEvent, StreamMode } from "./events.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { updateObjects } from "./update-objects.ts";
 
 /** What a subgraph run of a stream that asked for subgraph events passes up (`StreamConfig.subgraphs`). */
@@ -12,6 +12,8 @@ export interface SubgraphEvents {
 
 /** The streams of a run nobody consumes: one shared, empty set (never changed). */
 const NO_STREAMS: ReadonlySet<"messages" | "custom"> = new Set();
+
+const keepEventSink = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * Where a run's events go: the stream's consumer, filtered by the modes it asked for. Without a consumer
@@ -30,7 +32,7 @@ export class EventSink {
 		modes: ReadonlySet<StreamMode> | undefined,
 		subgraphs = false,
 	) {
-		keepShape(this);
+		keepEventSink(this);
 		this.#sink = sink;
 		this.#modes = modes;
 		if (sink === undefined) {

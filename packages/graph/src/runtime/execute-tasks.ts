@@ -1,4 +1,4 @@
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 
 /** Thrown (privately) when the run's signal aborts while tasks run. */
@@ -13,6 +13,8 @@ export class CancelSignal {
 export type AbortSubscribe = (
 	onAbort: ((reason: unknown) => void) | undefined,
 ) => void;
+
+const keepAbortWatch = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * Watches a run's signal for all of its steps: one listener for the run instead of one per step (adding
@@ -32,7 +34,7 @@ export class AbortWatch {
 	constructor(signal: AbortSignal);
 	constructor(signal: RunSignal, subscribe: AbortSubscribe);
 	constructor(signal: RunSignal, subscribe?: AbortSubscribe) {
-		keepShape(this);
+		keepAbortWatch(this);
 		this.signal = signal;
 		this.#subscribe = subscribe;
 		if (subscribe !== undefined) subscribe(this.#onAbort);

@@ -1,7 +1,7 @@
 import type { ChannelWrite, PendingWrite, TaskSpec } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import { getOrAdd } from "./get-or-add.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { checkRecord, type PendingPlace } from "./pending-records.ts";
 import type { Target } from "./step/plan-tasks.ts";
 
@@ -47,6 +47,8 @@ export interface RecordedInterrupt {
 	beforeUpdate?: true;
 }
 
+const keepTaskMemory = newestKeeper(); // keep-shape.ts, decision 0196
+
 /**
  * What was saved for one task at a checkpoint. The collections are made on first use: most tasks never
  * interrupt nor call `ctx.once`, and five empty collections per task were a measurable share of a step
@@ -61,7 +63,7 @@ export class TaskMemory {
 	#onceRunning: Map<string, Promise<unknown>> | undefined;
 
 	constructor() {
-		keepShape(this);
+		keepTaskMemory(this);
 	}
 
 	get interrupts(): Map<number, RecordedInterrupt> {

@@ -12,12 +12,16 @@
  * What is kept is the newest object of each class, replaced by the next: at most the objects of the last
  * run (its state included) outlive it, until another run starts.
  */
-const newest = new Map<unknown, object>();
-
 /**
- * First in the constructor of a class a run makes objects of: what is kept is the object, so the map it ends
- * with, whatever the constructor adds after.
+ * A keeper for one class, made once at the class's module level: called first in its constructor with
+ * `this`, it keeps that object and lets the one before go. What is kept is the object, so the map it ends
+ * with, whatever the constructor adds after. A slot per class, not a map keyed by constructor: two of the
+ * classes are made once per task, and a slot costs less than half of a `Map.set` before the
+ * constructor is optimized (≈ 10–18 against 23–44 ns here).
  */
-export function keepShape(self: object): void {
-	newest.set(self.constructor, self);
+export function newestKeeper(): (self: object) => void {
+	const kept: { newest?: object } = {};
+	return (self) => {
+		kept.newest = self;
+	};
 }

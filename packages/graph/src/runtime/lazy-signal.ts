@@ -1,4 +1,6 @@
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
+
+const keepLazySignal = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * An abort flag whose `AbortSignal` is made only when someone asks for it: a run's lease can be lost, so
@@ -12,7 +14,7 @@ export class LazySignal {
 	#controller: AbortController | undefined;
 
 	constructor() {
-		keepShape(this);
+		keepLazySignal(this);
 	}
 
 	get aborted(): boolean {

@@ -20,7 +20,7 @@ import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
 import { AbortWatch, CancelSignal, executeTasks } from "./execute-tasks.ts";
 import { nodeOf } from "./graph-names.ts";
 import { emptyMemory, noAnswers, runInterrupts } from "./interrupts.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import type { RunSignal } from "./lazy-signal.ts";
 import { type PauseItem, PausePoints } from "./pause-points.ts";
 import { newStepState, prepareRun, type StepState } from "./prepare-run.ts";
@@ -49,6 +49,8 @@ type Ending = { result: RunResult } | { refused: WeftError };
 
 const NEVER = new AbortController().signal;
 const NONE = new Map<never, never>();
+
+const keepRun = newestKeeper(); // keep-shape.ts, decision 0196
 
 /** One run of a compiled graph: prepare from input or a checkpoint, then step until nothing is due. */
 export class Run {
@@ -85,7 +87,7 @@ export class Run {
 	readonly #given: unknown;
 
 	constructor(rt: GraphRuntime, given: RunConfig, options: RunOptions = {}) {
-		keepShape(this);
+		keepRun(this);
 		this.#rt = rt;
 		this.#given = given;
 		const config: RunConfig =

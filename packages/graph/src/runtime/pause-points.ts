@@ -1,6 +1,6 @@
 import type { RunConfig } from "./events.ts";
 import { AFTER_TASK } from "./interrupts.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import type { GraphRuntime } from "./runtime.ts";
 
 /** A pause to record: the task (or `AFTER_TASK`) and its node. */
@@ -8,13 +8,15 @@ export type PauseItem = readonly [string, string];
 
 const NONE: readonly PauseItem[] = [];
 
+const keepPausePoints = newestKeeper(); // keep-shape.ts, decision 0196
+
 /** Where a run pauses around nodes: the graph's `interruptBefore/After` and the run's own. */
 export class PausePoints {
 	readonly #before: ReadonlySet<string>;
 	readonly #after: ReadonlySet<string>;
 
 	constructor(rt: GraphRuntime, config: RunConfig) {
-		keepShape(this);
+		keepPausePoints(this);
 		this.#before = union(rt.interruptBefore, config.interruptBefore);
 		this.#after = union(rt.interruptAfter, config.interruptAfter);
 	}

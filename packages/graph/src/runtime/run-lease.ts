@@ -1,7 +1,7 @@
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
 import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { LazySignal } from "./lazy-signal.ts";
 import { sleep } from "./sleep.ts";
 
@@ -24,6 +24,8 @@ export interface LeaseOptions {
 	waitForLease?: number | undefined;
 	ttlMs?: number | undefined;
 }
+
+const keepRunLease = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * A run's hold on its thread: taken before any node runs, renewed by a heartbeat, given up with the run's
@@ -51,7 +53,7 @@ export class RunLease {
 		ttl: number,
 		asked: number,
 	) {
-		keepShape(this);
+		keepRunLease(this);
 		this.#cp = cp;
 		this.#lease = lease;
 		this.#ttl = ttl;

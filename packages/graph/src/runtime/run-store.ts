@@ -20,7 +20,7 @@ import {
 import { AbortWatch } from "./execute-tasks.ts";
 import type { GraphNames } from "./graph-names.ts";
 import { handOver, plainUserMetadata } from "./hand-over.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { inStateTerms } from "./run-errors.ts";
 import { type LeaseOptions, RunLease } from "./run-lease.ts";
 import {
@@ -47,6 +47,8 @@ export type NextCheckpoint = Omit<
 	| "ownMetadata"
 	| "forkOf"
 > & { userMetadata?: Readonly<Record<string, unknown>> | undefined };
+
+const keepRunStore = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * What a run keeps in its checkpointer: the checkpoint it stands on, and the rules for writing the next
@@ -100,7 +102,7 @@ export class RunStore {
 		fence: number | undefined,
 		names?: GraphNames,
 	) {
-		keepShape(this);
+		keepRunStore(this);
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;

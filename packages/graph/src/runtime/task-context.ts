@@ -10,7 +10,7 @@ import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issu
 import type { SubgraphEvents } from "./event-sink.ts";
 import type { EventOrigin, RunConfig } from "./events.ts";
 import type { InterruptSignal, TaskMemory } from "./interrupts.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import { type AttemptCalls, checkOnceCall, lateOnce } from "./task-calls.ts";
@@ -67,6 +67,8 @@ export interface TaskScope {
 	/** New answers by interrupt id (for a subgraph task: its child's interrupts). */
 	readonly answersById: ReadonlyMap<string, unknown>;
 }
+
+const keepTaskContext = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * The context of one attempt of a node task. Each attempt (a retry, a timed-out attempt's successor)
@@ -167,7 +169,7 @@ export class TaskContext implements NodeContext {
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
-		keepShape(this);
+		keepTaskContext(this);
 		const { host, node } = scope;
 		this.#scope = scope;
 		this.threadId = host.threadId;

@@ -6,11 +6,13 @@ import {
 	type WeftError,
 } from "@weft/checkpoint";
 import { groupPending, interruptId, unanswered } from "./interrupts.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { checkRecords } from "./pending-records.ts";
 
 // The head lookups of a resume: which branch of a thread an answer goes to, and, when nothing waits on the
 // newest head, which other branch a question waits on.
+
+const keepThreadHeads = newestKeeper(); // keep-shape.ts, decision 0196
 
 /** The heads of one namespace of a thread, read for a resume. */
 export class ThreadHeads {
@@ -19,7 +21,7 @@ export class ThreadHeads {
 	readonly #ns: string;
 
 	constructor(cp: Checkpointer, threadId: string, ns: string) {
-		keepShape(this);
+		keepThreadHeads(this);
 		this.#cp = cp;
 		this.#threadId = threadId;
 		this.#ns = ns;

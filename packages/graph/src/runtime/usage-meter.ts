@@ -1,6 +1,8 @@
 import type { UsageReport } from "../graph/types.ts";
-import { keepShape } from "./keep-shape.ts";
+import { newestKeeper } from "./keep-shape.ts";
 import { addUsage, emptyUsage, mergeUsage, type RunUsage } from "./usage.ts";
+
+const keepUsageMeter = newestKeeper(); // keep-shape.ts, decision 0196
 
 /**
  * A run's model usage: the run's total, and what accrued since the last checkpoint (stored with the next
@@ -12,7 +14,7 @@ export class UsageMeter {
 	#step: RunUsage | undefined;
 
 	constructor() {
-		keepShape(this);
+		keepUsageMeter(this);
 	}
 
 	/** Usage since the last checkpoint (undefined: none reported). */

@@ -1,8 +1,10 @@
 // The attribute sets of `weft.node.duration` records: one per (node, outcome, error type), made once.
 import type { Attributes } from "@opentelemetry/api";
-import { keepShape } from "../runtime/keep-shape.ts";
+import { newestKeeper } from "../runtime/keep-shape.ts";
 import { errorType } from "./errors.ts";
 import type { Instruments } from "./instruments.ts";
+
+const keepNodeOutcomes = newestKeeper(); // keep-shape.ts, decision 0196
 
 /** A graph's node-duration attribute sets; a completed task's found by node, no key string built. */
 export class NodeOutcomes {
@@ -10,7 +12,7 @@ export class NodeOutcomes {
 	readonly #ok = new Map<string, Attributes>();
 
 	constructor(graph: string) {
-		keepShape(this);
+		keepNodeOutcomes(this);
 		this.#graph = graph;
 	}
 

@@ -4,7 +4,7 @@ import { isCommand } from "../command.ts";
 import type { UsageReport } from "../graph/types.ts";
 import { copyOwn } from "../runtime/copy-own.ts";
 import type { RunConfig, RunResult } from "../runtime/events.ts";
-import { keepShape } from "../runtime/keep-shape.ts";
+import { newestKeeper } from "../runtime/keep-shape.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import {
 	type AgentInfo,
@@ -46,6 +46,8 @@ export interface RunTelemetryInit {
 	agent: AgentInfo | undefined;
 }
 
+const keepRunTelemetry = newestKeeper(); // keep-shape.ts, decision 0196
+
 /**
  * The telemetry of one run: its span tree (run → step → node), its metrics, and the timing and trace
  * context each checkpoint records. The run loop calls it at a few points; with no tracer or meter
@@ -81,7 +83,7 @@ export class RunTelemetry {
 	#timed = false;
 
 	constructor(init: RunTelemetryInit) {
-		keepShape(this);
+		keepRunTelemetry(this);
 		this.#init = init;
 		this.#timer = new StepTimer(init.graph);
 	}

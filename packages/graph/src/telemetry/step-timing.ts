@@ -1,6 +1,6 @@
 import { isPlainEntry, type JsonValue } from "@weft/checkpoint";
 import type { ModelCallRecord } from "../graph/types.ts";
-import { keepShape } from "../runtime/keep-shape.ts";
+import { newestKeeper } from "../runtime/keep-shape.ts";
 
 /** The checkpoint metadata key under which a step records its timing. */
 export const TIMING_KEY = "timing";
@@ -66,6 +66,8 @@ function fromList(
 	return { nodes, models: {} };
 }
 
+const keepStepTimer = newestKeeper(); // keep-shape.ts, decision 0196
+
 /** Collects the timing of the step being run; `take()` hands it to the next checkpoint and starts afresh. */
 export class StepTimer {
 	readonly #graph: string;
@@ -81,7 +83,7 @@ export class StepTimer {
 	#named = false;
 
 	constructor(graph: string) {
-		keepShape(this);
+		keepStepTimer(this);
 		this.#graph = graph;
 	}
 
