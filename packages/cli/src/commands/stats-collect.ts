@@ -271,7 +271,7 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 			count,
 			rate: tasks === 0 ? 0 : count / tasks,
 		}));
-	const report: StatsReport = {
+	return {
 		since: filter.since?.toISOString() ?? null,
 		graph: filter.graph ?? null,
 		threads: acc.threads,
@@ -280,5 +280,4 @@ function toReport(acc: Acc, filter: StatsFilter): StatsReport {
 		errors,
 		unreadable: acc.unreadable,
 	};
-	return report;
 }
