@@ -7,10 +7,9 @@ let found: string | null | undefined;
  * better-sqlite3's compiled addon, where its install puts it (`build/Release`), for
  * `new Database(path, { nativeBinding })`. Left to itself, better-sqlite3 finds the addon through the
  * `bindings` package, which captures a stack trace to learn its caller's folder and then tries up to a
- * dozen paths: ≈ 1 ms of every new process that opens a file, more on a slow file system (decision
- * 0195). Undefined where the addon
- * is elsewhere, or where a build `bindings` would prefer is present too (`build/`, `build/Debug`): then
- * better-sqlite3 searches as before. Looked up once per process.
+ * dozen paths: ≈ 1 ms of every new process that opens a file, more on a slow file system (decision 0195).
+ * Undefined where the addon is elsewhere, or where a build `bindings` would prefer is present too
+ * (`build/`, `build/Debug`): then better-sqlite3 searches as before. Looked up once per process.
  */
 export function nativeBinding(): string | undefined {
 	found ??= locate();

@@ -14,13 +14,12 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
  * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint put wrote ≈ 7.5 pages
- * (the row, its three indexes, the thread row and its index; ≈ 8.2 at `PAGE_SIZE`; ≈ 6 for a linear
- * step since decision 0194), so the default
- * checkpoints every ≈ 130 puts, and each checkpoint syncs the WAL and the file at `synchronous=NORMAL`:
- * ≈ 20 µs a put here. 4000 pages (8 MB of WAL at `PAGE_SIZE`, under the size cap) checkpoints about as
- * often per commit as a one-row table does at the default, and writes each hot page back once per
- * checkpoint instead of four times. Durability is the same: a commit is in the WAL either way (decision
- * 0185). Once a process has written for a while, a worker thread checkpoints instead
+ * (the row, its three indexes, the thread row and its index; ≈ 8.2 at `PAGE_SIZE`; ≈ 6 for a linear step
+ * since decision 0194), so the default checkpoints every ≈ 130 puts, and each checkpoint syncs the WAL and
+ * the file at `synchronous=NORMAL`: ≈ 20 µs a put here. 4000 pages (8 MB of WAL at `PAGE_SIZE`, under the
+ * size cap) checkpoints about as often per commit as a one-row table does at the default, and writes each
+ * hot page back once per checkpoint instead of four times. Durability is the same: a commit is in the WAL
+ * either way (decision 0185). Once a process has written for a while, a worker thread checkpoints instead
  * (background-checkpoints.ts, decision 0187).
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 4000;
@@ -28,11 +27,11 @@ export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 /**
  * The page size of a file this package creates (SQLite's default is 4096). A put's commit writes one page
  * of each B-tree it touches (≈ 7.5 pages when this was chosen: the row, its three indexes, the thread row
- * and its index; a linear step writes fewer since decision 0194) while
- * its rows are a few hundred bytes: at 4096 most of each page written is bytes that did not change, and
- * a commit's cost follows the bytes it copies and checksums into the WAL. At 2048 a small put costs
- * ≈ 15 % less; a large snapshot blob (overflow pages, read and written page by page) costs ≈ 1.25 × as
- * much, against ≈ 1.75 × at 1024 (decision 0188). Files made before keep their page size.
+ * and its index; a linear step writes fewer since decision 0194) while its rows are a few hundred bytes:
+ * at 4096 most of each page written is bytes that did not change, and a commit's cost follows the bytes it
+ * copies and checksums into the WAL. At 2048 a small put costs ≈ 15 % less; a large snapshot blob
+ * (overflow pages, read and written page by page) costs ≈ 1.25 × as much, against ≈ 1.75 × at 1024
+ * (decision 0188). Files made before keep their page size.
  */
 export const PAGE_SIZE = 2048;
 
