@@ -62,10 +62,8 @@ export type {
 	StreamEvent,
 	StreamMode,
 } from "./runtime/events.ts";
-export {
-	type Interrupt,
-	unknownInterruptIds,
-} from "./runtime/interrupts.ts";
+export type { Interrupt } from "./runtime/interrupts.ts";
+export { unknownInterruptIds } from "./runtime/resume-answers.ts";
 export type { RunStatus } from "./runtime/run-machine.ts";
 export { updatesByTask } from "./runtime/update-objects.ts";
 export {

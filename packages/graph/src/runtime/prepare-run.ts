@@ -10,17 +10,19 @@ import { isCommand } from "../command.ts";
 import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
 import type { RunConfig } from "./events.ts";
 import {
-	type Answers,
-	assignAnswers,
 	groupPending,
 	isInterruptId,
+	type TaskMemory,
+	unanswered,
+} from "./interrupts.ts";
+import {
+	type Answers,
+	assignAnswers,
 	matchResume,
 	noAnswers,
 	sameAnswers,
-	type TaskMemory,
-	unanswered,
 	unfinishedAnswers,
-} from "./interrupts.ts";
+} from "./resume-answers.ts";
 import { route } from "./route.ts";
 import * as fail from "./run-errors.ts";
 import type { RunStore } from "./run-store.ts";

@@ -22,10 +22,9 @@ import {
 import {
 	groupPending,
 	type Interrupt,
-	sameAnswers,
 	unanswered,
-	unfinishedAnswers,
 } from "../runtime/interrupts.ts";
+import { sameAnswers, unfinishedAnswers } from "../runtime/resume-answers.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
 import {
 	headIds,
