@@ -262,6 +262,86 @@ export const MIGRATIONS: readonly string[] = [
 	END
 	$put$;
 	`,
+	// 7: a root put whose parent is one of the thread's heads (every step of a linear run) is one UPDATE of
+	// the thread row, guarded by `p_parent = ANY(root_heads)`: it locks the row, counts the seq, moves the
+	// head and returns the lease in one statement, where migration 6 ran a `SELECT … FOR UPDATE` and then
+	// an upsert (two row locks and two statements; decision 0197). A concurrent put that took the head
+	// first makes the guard false when the UPDATE re-reads the row it waited for; then, and for every
+	// other put, the upsert and the parent's lookups run as in migration 5.
+	`
+	CREATE OR REPLACE FUNCTION $S.put_checkpoint(
+		p_thread TEXT, p_ns TEXT, p_id TEXT, p_parent TEXT, p_step INTEGER, p_source TEXT, p_created TEXT,
+		p_metadata JSONB, p_size INTEGER, p_snapshot BOOLEAN, p_data BYTEA,
+		p_fence BIGINT, p_exclusive BOOLEAN, p_drop BOOLEAN
+	) RETURNS BIGINT LANGUAGE plpgsql AS $put$
+	DECLARE
+		t RECORD;
+		parent_is_head BOOLEAN := false;
+	BEGIN
+		-- a head exists and has no child yet: no lookup of the parent
+		IF p_ns = '' AND p_parent IS NOT NULL THEN
+			UPDATE $S.threads SET updated_at = p_created, last_seq = last_seq + 1, root_count = root_count + 1,
+					root_heads = p_id || array_remove(root_heads, p_parent)
+				WHERE thread_id = p_thread AND p_parent = ANY(root_heads)
+				RETURNING last_seq, lease_token, lease_owner, root_count IS NULL AS root_unknown INTO t;
+			parent_is_head := FOUND;
+		END IF;
+		IF NOT parent_is_head THEN
+			-- a new row's thread has no checkpoint (its first seq is 1); on an existing row a root put counts
+			-- itself and becomes a head in place of its parent (a fork's parent was none), unknown stays unknown
+			INSERT INTO $S.threads AS th (thread_id, status, created_at, updated_at, last_seq, root_count, root_heads)
+				VALUES (p_thread, 'running', p_created, p_created, 1,
+					CASE WHEN p_ns = '' THEN 1 ELSE 0 END,
+					CASE WHEN p_ns = '' THEN ARRAY[p_id] ELSE '{}'::text[] END)
+				ON CONFLICT (thread_id) DO UPDATE SET updated_at = excluded.updated_at, last_seq = th.last_seq + 1,
+					root_count = CASE WHEN p_ns = '' THEN th.root_count + 1 ELSE th.root_count END,
+					root_heads = CASE WHEN p_ns = '' AND th.root_heads IS NOT NULL
+						THEN p_id || array_remove(th.root_heads, p_parent) ELSE th.root_heads END
+				RETURNING th.last_seq, th.lease_token, th.lease_owner, th.root_count IS NULL AS root_unknown INTO t;
+		END IF;
+		IF p_fence IS NOT NULL AND (t.lease_token <> p_fence OR t.lease_owner IS NULL) THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF001', MESSAGE = 'lease lost',
+				DETAIL = json_build_object('token', t.lease_token, 'owner', t.lease_owner)::text;
+		END IF;
+		IF parent_is_head THEN
+			NULL;
+		ELSIF p_parent IS NOT NULL THEN
+			IF NOT EXISTS (SELECT 1 FROM $S.checkpoints
+					WHERE thread_id = p_thread AND ns = p_ns AND checkpoint_id = p_parent) THEN
+				RAISE EXCEPTION USING ERRCODE = 'WF002', MESSAGE = 'parent not found';
+			END IF;
+			IF p_exclusive AND EXISTS (SELECT 1 FROM $S.checkpoints
+					WHERE thread_id = p_thread AND ns = p_ns AND parent_id = p_parent) THEN
+				RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+			END IF;
+		ELSIF p_exclusive AND EXISTS (SELECT 1 FROM $S.checkpoints WHERE thread_id = p_thread AND ns = p_ns) THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+		END IF;
+		INSERT INTO $S.checkpoints (thread_id, ns, checkpoint_id, parent_id, step, source, created_at, metadata,
+				size, seq, has_snapshot, data)
+			VALUES (p_thread, p_ns, p_id, p_parent, p_step, p_source, p_created, p_metadata, p_size, t.last_seq,
+				p_snapshot, p_data)
+			ON CONFLICT DO NOTHING;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'WF003', MESSAGE = 'conflict';
+		END IF;
+		IF p_drop AND p_parent IS NOT NULL THEN
+			DELETE FROM $S.writes WHERE thread_id = p_thread AND ns = p_ns AND checkpoint_id = p_parent;
+		END IF;
+		-- a row that did not know its root count and heads learns them now, once
+		IF p_ns = '' AND t.root_unknown THEN
+			UPDATE $S.threads SET root_count = (SELECT count(*) FROM $S.checkpoints
+					WHERE thread_id = p_thread AND ns = ''),
+				root_heads = ARRAY(SELECT c.checkpoint_id FROM $S.checkpoints c
+					WHERE c.thread_id = p_thread AND c.ns = '' AND NOT EXISTS (SELECT 1 FROM $S.checkpoints k
+						WHERE k.thread_id = c.thread_id AND k.ns = c.ns AND k.parent_id = c.checkpoint_id)
+					ORDER BY c.seq DESC)
+				WHERE thread_id = p_thread;
+		END IF;
+		RETURN t.last_seq;
+	END
+	$put$;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -128,6 +128,36 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		await b!.close();
 	});
 
+	it("keeps every child of a head as a head when two pools extend it at once (decision 0197)", async () => {
+		const schema = fresh();
+		const [a, b] = await Promise.all(
+			[0, 1].map(() =>
+				PostgresCheckpointer.connect({ connectionString: CONNECTION, schema }),
+			),
+		);
+		const root = record();
+		await a!.put(root);
+		// one takes the head in the one-statement path; the others wait on the thread row, find the head
+		// gone and go the general way: all of them must end up heads, counted once each
+		const children = Array.from({ length: 8 }, () =>
+			record({ parentId: root.checkpointId, step: 1 }),
+		);
+		const seqs = await Promise.all(
+			children.map((c, i) => (i % 2 === 0 ? a! : b!).put(c)),
+		);
+		expect(new Set(seqs.map((s) => s.seq)).size).toBe(children.length);
+		const thread = await b!.getThread(root.threadId);
+		expect(thread?.checkpoints).toBe(children.length + 1);
+		expect([...(thread?.heads ?? [])].sort()).toEqual(
+			children.map((c) => c.checkpointId).sort(),
+		);
+		expect(
+			(await a!.heads({ threadId: root.threadId })).map((h) => h.checkpointId),
+		).toEqual(thread?.heads);
+		await a!.close();
+		await b!.close();
+	});
+
 	it("closes the pool it created, not one it was given", async () => {
 		const schema = fresh();
 		const pool = new pg.Pool({ connectionString: CONNECTION });
