@@ -217,7 +217,8 @@ type Part = { event: string; data: unknown; id?: string };
 
 /**
  * Streams `open()`; on a break (or when `cutAfter` events were read) joins again with the last id seen as
- * Last-Event-ID, until the run's stream ends. Returns every event, checking no id comes twice.
+ * Last-Event-ID, until the run's stream ends (for at most 60 s). Returns every event, checking no id comes
+ * twice.
  */
 async function streamAll(
 	client: Client,
@@ -239,7 +240,10 @@ async function streamAll(
 			)
 		).map((x) => x.run_id);
 	const before = new Set(await runsOf());
-	for (let round = 0; round < 50; round++) {
+	// bounded by time, as `retry` is, not by a count of reconnects: an API restart (its 1 s drain, then a
+	// new process starting on a machine loaded by the rest of the suite) outlasted 50 reconnects 200 ms apart
+	const until = Date.now() + 60_000;
+	while (Date.now() < until) {
 		try {
 			let n = 0;
 			let cutNow = false;
@@ -286,7 +290,7 @@ async function streamAll(
 				...(from === undefined ? {} : { lastEventId: from }),
 			}) as AsyncGenerator<Part>;
 	}
-	throw new Error(`${label}: stream of ${runId} did not end`);
+	throw new Error(`${label}: stream of ${runId} did not end within 60 s`);
 }
 
 /**
