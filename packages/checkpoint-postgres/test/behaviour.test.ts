@@ -103,7 +103,8 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		await client.end();
 	});
 
-	it("lets exactly one of two pools extend a checkpoint with `exclusive`", async () => {
+	/** Two checkpointers on one new schema, each with a pool of its own, and a root put by the first. */
+	const twoPoolsOnARoot = async () => {
 		const schema = fresh();
 		const [a, b] = await Promise.all(
 			[0, 1].map(() =>
@@ -112,9 +113,14 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		);
 		const root = record();
 		await a!.put(root);
+		return { a: a!, b: b!, root };
+	};
+
+	it("lets exactly one of two pools extend a checkpoint with `exclusive`", async () => {
+		const { a, b, root } = await twoPoolsOnARoot();
 		const results = await Promise.allSettled(
 			Array.from({ length: 6 }, (_, i) =>
-				(i % 2 === 0 ? a! : b!).put(
+				(i % 2 === 0 ? a : b).put(
 					record({ parentId: root.checkpointId, step: 1 }),
 					{ exclusive: true },
 				),
@@ -124,38 +130,31 @@ describe.skipIf(!available)("PostgresCheckpointer", () => {
 		for (const r of results)
 			if (r.status === "rejected")
 				expect(r.reason).toMatchObject({ code: "CHECKPOINT_CONFLICT" });
-		await a!.close();
-		await b!.close();
+		await a.close();
+		await b.close();
 	});
 
 	it("keeps every child of a head as a head when two pools extend it at once (decision 0197)", async () => {
-		const schema = fresh();
-		const [a, b] = await Promise.all(
-			[0, 1].map(() =>
-				PostgresCheckpointer.connect({ connectionString: CONNECTION, schema }),
-			),
-		);
-		const root = record();
-		await a!.put(root);
+		const { a, b, root } = await twoPoolsOnARoot();
 		// one takes the head in the one-statement path; the others wait on the thread row, find the head
 		// gone and go the general way: all of them must end up heads, counted once each
 		const children = Array.from({ length: 8 }, () =>
 			record({ parentId: root.checkpointId, step: 1 }),
 		);
 		const seqs = await Promise.all(
-			children.map((c, i) => (i % 2 === 0 ? a! : b!).put(c)),
+			children.map((c, i) => (i % 2 === 0 ? a : b).put(c)),
 		);
 		expect(new Set(seqs.map((s) => s.seq)).size).toBe(children.length);
-		const thread = await b!.getThread(root.threadId);
+		const thread = await b.getThread(root.threadId);
 		expect(thread?.checkpoints).toBe(children.length + 1);
 		expect([...(thread?.heads ?? [])].sort()).toEqual(
 			children.map((c) => c.checkpointId).sort(),
 		);
 		expect(
-			(await a!.heads({ threadId: root.threadId })).map((h) => h.checkpointId),
+			(await a.heads({ threadId: root.threadId })).map((h) => h.checkpointId),
 		).toEqual(thread?.heads);
-		await a!.close();
-		await b!.close();
+		await a.close();
+		await b.close();
 	});
 
 	it("closes the pool it created, not one it was given", async () => {
