@@ -6,9 +6,9 @@ import { schemaTooNew, sqliteCode, storeError } from "./store-errors.ts";
 
 /**
  * Opens an existing database for reading only (`readOnly: true`): no pragma is set, nothing is migrated,
- * and the file is never written. A WAL file needs its `-shm` index beside it, which SQLite makes in the
- * file's folder; in a folder this process may not write, a file whose last writer checkpointed and closed
- * (no `-wal` left: every commit is in the file) is read as a snapshot in memory instead.
+ * and nothing is written, beside the file either (`openForReading`). Where SQLite cannot make the `-shm`
+ * index it reads a WAL file through, a file whose last writer closed (every commit is in the file) is
+ * read as a snapshot in memory.
  */
 export function openReadOnly(
 	path: string,
@@ -16,12 +16,7 @@ export function openReadOnly(
 ): Database.Database {
 	let db: Database.Database | undefined;
 	try {
-		db = new Database(path, {
-			readonly: true,
-			fileMustExist: true,
-			timeout: busyTimeoutMs,
-			nativeBinding: nativeBinding(),
-		});
+		db = openForReading(path, busyTimeoutMs);
 		let found: number;
 		try {
 			found = schemaVersion(db);
@@ -39,6 +34,59 @@ export function openReadOnly(
 	}
 }
 
+/**
+ * A read-only connection to `path`, or the snapshot of it in memory when SQLite would otherwise make the
+ * `-wal` and `-shm` files of a WAL database beside a file this process may not write: made by another user
+ * (or under a mode without write permission, copied from the file), they stay after it closes, and the
+ * file's own writer cannot open it for writing again until someone deletes them. Without a `-shm`, no
+ * writer has the file open, so the snapshot holds every commit (a `-wal` with commits is refused there).
+ */
+function openForReading(
+	path: string,
+	busyTimeoutMs: number,
+): Database.Database {
+	if (walWithoutIndex(path) && !writable(path)) return snapshot(path);
+	return new Database(path, {
+		readonly: true,
+		fileMustExist: true,
+		timeout: busyTimeoutMs,
+		nativeBinding: nativeBinding(),
+	});
+}
+
+/** better-sqlite3's own busy timeout, for a check that names none. */
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** A WAL database (header bytes 18 and 19) whose `-shm` index does not exist: no writer has it open. */
+function walWithoutIndex(path: string): boolean {
+	const fs = process.getBuiltinModule("node:fs");
+	if (fs.existsSync(`${path}-shm`)) return false;
+	const header = Buffer.alloc(20);
+	let fd: number | undefined;
+	try {
+		fd = fs.openSync(path, "r");
+		fs.readSync(fd, header, 0, 20, 0);
+	} catch {
+		return false; // opening it says why
+	} finally {
+		if (fd !== undefined) fs.closeSync(fd);
+	}
+	return header[18] === 2 && header[19] === 2;
+}
+
+/** This process may write the file and its folder (where SQLite makes the `-wal` and `-shm` files). */
+function writable(path: string): boolean {
+	const fs = process.getBuiltinModule("node:fs");
+	const { dirname, resolve } = process.getBuiltinModule("node:path");
+	try {
+		fs.accessSync(path, fs.constants.W_OK);
+		fs.accessSync(dirname(resolve(path)), fs.constants.W_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** SQLite could not make the `-shm` (and `-wal`) files a WAL database is read through. */
 function needsIndexFolder(error: unknown): boolean {
 	const code = sqliteCode(error) ?? "";
@@ -53,9 +101,9 @@ function snapshot(path: string): Database.Database {
 	if (fs.existsSync(wal) && fs.statSync(wal).size > 0)
 		throw new CheckpointError(
 			"STORE_UNAVAILABLE",
-			`SQLite store ${path}: its ${wal} holds commits, and its folder is read-only for this process (SQLite reads them through a ${path}-shm file it cannot make there)`,
+			`SQLite store ${path}: its ${wal} holds commits, which SQLite reads through a ${path}-shm file, and this process may not make one there (the file or its folder is read-only for it)`,
 			{
-				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it close, so its commits move into the file`,
+				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it open and close it, so its commits move into the file`,
 			},
 		);
 	const bytes = fs.readFileSync(path);
@@ -99,11 +147,7 @@ function checkVersion(path: string, found: number): void {
 export function hasWeftTables(path: string): boolean | undefined {
 	let db: Database.Database | undefined;
 	try {
-		db = new Database(path, {
-			readonly: true,
-			fileMustExist: true,
-			nativeBinding: nativeBinding(),
-		});
+		db = openForReading(path, DEFAULT_BUSY_TIMEOUT_MS);
 		return (
 			db
 				.prepare(

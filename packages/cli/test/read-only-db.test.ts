@@ -6,11 +6,12 @@ import {
 	copyFileSync,
 	mkdirSync,
 	mkdtempSync,
+	readdirSync,
 	readFileSync,
 	rmSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { root, weft, weftCommand } from "./run-cli.ts";
 
@@ -128,6 +129,17 @@ describe.each(Object.entries(files))(
 				expect(r.stderr, args[0]).not.toContain("SqliteError");
 			}
 			expect(readFileSync(db).equals(before)).toBe(true);
+		});
+
+		// Outside check (6 Dec): run as another user in a folder it may write, the reading commands left
+		// the -wal and -shm files SQLite reads a WAL file through, owned by that user, and the file's own
+		// writer could not open it for writing again until someone deleted them.
+		it("leaves no -wal or -shm file beside it after all of the above", () => {
+			expect(
+				readdirSync(dirname(db)).filter((f) =>
+					f.startsWith(`${basename(db)}-`),
+				),
+			).toEqual([]);
 		});
 	},
 );
