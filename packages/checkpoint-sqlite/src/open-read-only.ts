@@ -45,7 +45,8 @@ function openForReading(
 	path: string,
 	busyTimeoutMs: number,
 ): Database.Database {
-	if (walWithoutIndex(path) && !writable(path)) return snapshot(path);
+	// the access checks first: a file this process may write (the usual case) needs no look at its header
+	if (!writable(path) && walWithoutIndex(path)) return snapshot(path);
 	return new Database(path, {
 		readonly: true,
 		fileMustExist: true,
