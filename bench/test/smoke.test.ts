@@ -63,6 +63,8 @@ describe("bench workloads on Weft (smoke sizes)", () => {
 	it("W4: history, old state, forks that leave the original branch untouched", async () => {
 		const r = await w4(tiny.w4);
 		expect(r.history_checkpoints).toBeGreaterThan(2 * tiny.w4.loops);
+		// W4-gf: the read's floor, the same state decoded from one blob
+		expect(r.get_state_floor_ms).toBeGreaterThan(0);
 	});
 
 	it("W5: interrupt then resume ends with the approved result", async () => {

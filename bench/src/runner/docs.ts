@@ -26,14 +26,24 @@ export function verdicts(rows: Row[]): string {
 		const weft =
 			r.target?.weftMax !== undefined ? ` (Weft ${num(r.weft.median)})` : "";
 		const floor = r.floor === undefined ? undefined : byId.get(r.floor);
-		const stops =
+		// a floor is read as the figure is judged: its own value against weftMax, its ratio against a ratio
+		const floorReads =
+			floor === undefined
+				? ""
+				: r.target?.ratio !== undefined
+					? `${ratio(floor.ratio)} (${num(floor.weft.median)})`
+					: num(floor.weft.median);
+		const floorAbove =
 			floor !== undefined &&
-			r.target?.weftMax !== undefined &&
-			floor.weft.median > r.target.weftMax
-				? `; its floor ${floor.id} reads ${num(floor.weft.median)}, above the target: the floor stops it on this machine`
-				: floor !== undefined
-					? `; its floor ${floor.id} reads ${num(floor.weft.median)}`
-					: "";
+			((r.target?.weftMax !== undefined &&
+				floor.weft.median > r.target.weftMax) ||
+				(r.target?.ratio !== undefined && floor.ratio > r.target.ratio));
+		const stops =
+			floor === undefined
+				? ""
+				: floorAbove
+					? `; its floor ${floor.id} reads ${floorReads}, above the target: the floor stops it on this machine`
+					: `; its floor ${floor.id} reads ${floorReads}`;
 		const compiled =
 			r.compiled === undefined ? undefined : byId.get(r.compiled);
 		const warm =

@@ -1,5 +1,5 @@
 // W4 on Weft: history listing, reading old state, forking at checkpoint #100 and running the fork on.
-import { MemoryCheckpointer } from "@weft/checkpoint";
+import { JsonSerializer, MemoryCheckpointer } from "@weft/checkpoint";
 import { check, now, text } from "../measure.ts";
 import type { Sizes } from "../sizes.ts";
 import { median, round } from "../stats.ts";
@@ -62,6 +62,25 @@ export async function w4(p: Sizes["w4"]) {
 	}
 	const head = (await graph.getState(thread)).checkpointId;
 
+	// 2b. W4-gf, the floor of that read: the same state decoded from one blob with Weft's serializer (what
+	// a store keeping a full state per checkpoint would parse and rebuild per read), timed after the reads
+	const serializer = new JsonSerializer();
+	const place = { threadId: thread.threadId, ns: "", checkpointId: forkPoint };
+	const stateAt100 = await graph.getState({
+		...thread,
+		checkpointId: forkPoint,
+	});
+	const blob = serializer.serialize(stateAt100.values, place);
+	const decodes: number[] = [];
+	for (let r = 0; r < p.reads; r++) {
+		const d0 = now();
+		const decoded = serializer.deserialize(blob, place) as {
+			messages: unknown[];
+		};
+		decodes.push(now() - d0);
+		check(decoded.messages.length === p.forkStep + 1, "the decoded state");
+	}
+
 	// 3. fork at #100 as if written by `tools`, then run the new branch to its end (10 loops)
 	const updates: number[] = [];
 	const resumes: number[] = [];
@@ -99,6 +118,7 @@ export async function w4(p: Sizes["w4"]) {
 		history_ms: round(median(listings), 2),
 		get_state_old_ms: round(median(oldReads), 3),
 		get_state_latest_ms: round(median(latestReads), 3),
+		get_state_floor_ms: round(median(decodes), 3),
 		fork_update_ms: round(median(updates), 3),
 		fork_resume_ms: round(median(resumes), 2),
 	};
