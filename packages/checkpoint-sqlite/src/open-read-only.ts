@@ -23,7 +23,7 @@ export function openReadOnly(
 		} catch (error) {
 			if (!needsIndexFolder(error)) throw error;
 			db.close();
-			db = snapshot(path);
+			db = snapshot(path) ?? changedWhileRead(path);
 			found = schemaVersion(db);
 		}
 		checkVersion(path, found);
@@ -40,20 +40,30 @@ export function openReadOnly(
  * (or under a mode without write permission, copied from the file), they stay after it closes, and the
  * file's own writer cannot open it for writing again until someone deletes them. Without a `-shm`, no
  * writer has the file open, so the snapshot holds every commit (a `-wal` with commits is refused there).
+ * A writer that opens the file while it is read makes the copy void: it is read again, or opened through
+ * SQLite once that writer's `-shm` is there.
  */
 function openForReading(
 	path: string,
 	busyTimeoutMs: number,
 ): Database.Database {
-	// the access checks first: a file this process may write (the usual case) needs no look at its header
-	if (!writable(path) && walWithoutIndex(path)) return snapshot(path);
-	return new Database(path, {
-		readonly: true,
-		fileMustExist: true,
-		timeout: busyTimeoutMs,
-		nativeBinding: nativeBinding(),
-	});
+	for (let attempt = 1; ; attempt++) {
+		// the access checks first: a file this process may write (the usual case) needs no look at its header
+		if (writable(path) || !walWithoutIndex(path))
+			return new Database(path, {
+				readonly: true,
+				fileMustExist: true,
+				timeout: busyTimeoutMs,
+				nativeBinding: nativeBinding(),
+			});
+		const copy = snapshot(path);
+		if (copy !== undefined) return copy;
+		if (attempt === SNAPSHOT_ATTEMPTS) changedWhileRead(path);
+	}
 }
+
+/** Copies of a file spoiled by a writer opening it meanwhile, before opening it is refused. */
+const SNAPSHOT_ATTEMPTS = 3;
 
 /** better-sqlite3's own busy timeout, for a check that names none. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -94,8 +104,13 @@ function needsIndexFolder(error: unknown): boolean {
 	return code === "SQLITE_READONLY_DIRECTORY" || code === "SQLITE_CANTOPEN";
 }
 
-/** The whole file in memory, read as a rollback-journal database (the WAL flag cleared in the copy). */
-function snapshot(path: string): Database.Database {
+/**
+ * The whole file in memory, read as a rollback-journal database (the WAL flag cleared in the copy); undefined
+ * when a writer may have changed it while it was read. The read holds no SQLite lock: the file must be
+ * the same (size, times) after the read as before it, and still have no `-shm`, that is no writer
+ * opened it meanwhile (one that opened and closed again checkpointed into the file: its times moved).
+ */
+function snapshot(path: string): Database.Database | undefined {
 	const wal = `${path}-wal`;
 	// `node:fs` taken here, not imported: an ES import of it loads Node's streams (decision 0195)
 	const fs = process.getBuiltinModule("node:fs");
@@ -107,7 +122,28 @@ function snapshot(path: string): Database.Database {
 				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it open and close it, so its commits move into the file`,
 			},
 		);
-	const bytes = fs.readFileSync(path);
+	const fd = fs.openSync(path, "r");
+	let bytes: Buffer;
+	try {
+		const before = fs.fstatSync(fd, { bigint: true });
+		bytes = Buffer.allocUnsafe(Number(before.size));
+		let read = 0;
+		while (read < bytes.length) {
+			const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
+			if (n === 0) return undefined; // cut shorter while read
+			read += n;
+		}
+		const after = fs.fstatSync(fd, { bigint: true });
+		if (
+			after.size !== before.size ||
+			after.mtimeNs !== before.mtimeNs ||
+			after.ctimeNs !== before.ctimeNs ||
+			fs.existsSync(`${path}-shm`)
+		)
+			return undefined;
+	} finally {
+		fs.closeSync(fd);
+	}
 	// header bytes 18 and 19: file format write/read version, 2 for WAL, 1 for a rollback journal
 	if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) {
 		bytes[18] = 1;
@@ -117,6 +153,16 @@ function snapshot(path: string): Database.Database {
 		readonly: true,
 		nativeBinding: nativeBinding(),
 	});
+}
+
+function changedWhileRead(path: string): never {
+	throw new CheckpointError(
+		"STORE_UNAVAILABLE",
+		`SQLite store ${path} changed while it was being read into memory (a process writing it opened it meanwhile), and again when it was read again`,
+		{
+			hint: "retry; a reading command run while the writer has the file open reads it through SQLite instead",
+		},
+	);
 }
 
 function checkVersion(path: string, found: number): void {
