@@ -70,7 +70,13 @@ export async function* listSummaries(
 				? first.all(ref.threadId, ns, ...params, size)
 				: next.all(ref.threadId, ns, bound, ...params, size),
 		) as SummaryRow[];
+		// newest first, below the bound: a damaged index that gives rows in another order would make the
+		// keyset paging list them again and again (outside check, 6 Dec: a torn file listed millions)
+		let below = bound;
 		for (const row of rows) {
+			if (below !== undefined && !(row.seq < below))
+				outOfOrder(lister, row.seq, below);
+			below = row.seq;
 			const summary = summaryOf(ref.threadId, ns, row);
 			if (filter !== undefined && !matchesFilter(summary.metadata, filter))
 				continue;
@@ -81,6 +87,18 @@ export async function* listSummaries(
 		before = rows[rows.length - 1]!.seq;
 		lister.live();
 	}
+}
+
+/** The error SQLite gives a damaged file (`STORE_UNAVAILABLE`, its hint), for rows its index gave out of order. */
+function outOfOrder(lister: Lister, seq: number, below: number): never {
+	return lister.run(() => {
+		throw Object.assign(
+			new Error(
+				`database disk image is malformed: listing checkpoints newest first, its index gave seq ${seq} after ${below}`,
+			),
+			{ code: "SQLITE_CORRUPT_INDEX" },
+		);
+	});
 }
 
 /** Statements listing a page of summaries (first page, then pages before a seq), cached per filter shape. */

@@ -141,6 +141,41 @@ describe("damaged summary columns", () => {
 	});
 });
 
+describe("a damaged index", () => {
+	// Outside check (6 Dec): a file torn by a copy taken during a write listed one thread's 2,473
+	// checkpoints millions of times over, without end: each page of the keyset listing started again
+	// below a seq that its damaged index gave out of order.
+	it("that gives checkpoints out of order fails the listing typed, instead of listing them wrong or forever", async () => {
+		const path = tempDb();
+		const cp = openStore(path);
+		await putChain(cp, 600);
+		await cp.close();
+		// the seq index's entries declared in the other order than they are stored: it gives them oldest first
+		const raw = new Database(path);
+		raw.unsafeMode(true);
+		raw.pragma("writable_schema = ON");
+		raw
+			.prepare(
+				"UPDATE sqlite_schema SET sql = 'CREATE INDEX checkpoints_seq ON checkpoints (thread_id, ns, seq DESC, checkpoint_id)' WHERE name = 'checkpoints_seq'",
+			)
+			.run();
+		raw.close();
+		const reader = new SqliteCheckpointer({ path, readOnly: true });
+		try {
+			const error = await collect(reader.list({ threadId: "t1" })).catch(
+				(e: unknown) => e,
+			);
+			expect(error).toMatchObject({
+				code: "STORE_UNAVAILABLE",
+				message: expect.stringContaining("malformed"),
+				hint: expect.stringContaining("is damaged"),
+			});
+		} finally {
+			await reader.close();
+		}
+	});
+});
+
 describe("a closed checkpointer", () => {
 	it("throws STORE_UNAVAILABLE from every method, and close() again is harmless", async () => {
 		const cp = openStore();
