@@ -1,6 +1,6 @@
 import { ConfigError } from "@weft/checkpoint";
 import type { END } from "./constants.ts";
-import { newestKeeper } from "./runtime/keep-shape.ts";
+import { keepShape } from "./runtime/keep-shape.ts";
 import type { Send } from "./send.ts";
 
 /** Where a node or router sends the run: a node name, `END`, a `Send`, or several of them. */
@@ -19,8 +19,6 @@ export interface CommandInit<TGoto extends string = string> {
 	resume?: unknown;
 }
 
-const keepCommand = newestKeeper(); // keep-shape.ts, decision 0196
-
 /**
  * Returned by a node to update state and choose where to go; passed as run input to resume interrupts.
  * @example
@@ -33,7 +31,6 @@ export class Command<const TGoto extends string = string> {
 	readonly resume: unknown;
 	readonly hasResume: boolean;
 	constructor(init: CommandInit<TGoto>) {
-		keepCommand(this);
 		if (typeof init !== "object" || init === null)
 			throw new ConfigError(
 				"CONFIG_INVALID",
@@ -48,6 +45,9 @@ export class Command<const TGoto extends string = string> {
 		this.hasResume = "resume" in init;
 	}
 }
+
+// its maps kept through a full GC by an object without an update or an answer (keep-shape.ts, decision 0196)
+keepShape(new Command({}));
 
 export function isCommand(value: unknown): value is Command {
 	return value instanceof Command;

@@ -1,7 +1,5 @@
 import { ConfigError } from "@weft/checkpoint";
-import { newestKeeper } from "./runtime/keep-shape.ts";
-
-const keepSend = newestKeeper(); // keep-shape.ts, decision 0196
+import { keepShape } from "./runtime/keep-shape.ts";
 
 /**
  * Runs `node` with `input` as its own private input instead of the graph state (map-reduce fan-out).
@@ -12,7 +10,6 @@ export class Send<TNode extends string = string, TInput = unknown> {
 	readonly node: TNode;
 	readonly input: TInput;
 	constructor(node: TNode, input: TInput) {
-		keepSend(this);
 		if (typeof node !== "string" || node === "")
 			throw new ConfigError(
 				"CONFIG_INVALID",
@@ -25,6 +22,9 @@ export class Send<TNode extends string = string, TInput = unknown> {
 		this.input = input;
 	}
 }
+
+// its maps kept through a full GC by an object without an input (keep-shape.ts, decision 0196)
+keepShape(new Send("shape", undefined));
 
 export function isSend(value: unknown): value is Send {
 	return value instanceof Send;

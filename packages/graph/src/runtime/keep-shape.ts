@@ -10,7 +10,9 @@
  * steady time). One object of each class alive keeps its maps, and the code built on them.
  *
  * What is kept is the newest object of each class, replaced by the next: at most the objects of the last
- * run (its state included) outlive it, until another run starts.
+ * run (its state included) outlive it, until another run starts. Classes that carry a user's payload and
+ * that a run need not make (`Command`, `Send`, a subgraph's result) keep one object made without one
+ * instead (`keepShape`): their newest object would hold its payload for as long as no other is made.
  */
 /**
  * A keeper for one class, made once at the class's module level: called first in its constructor with
@@ -24,4 +26,15 @@ export function newestKeeper(): (self: object) => void {
 	return (self) => {
 		kept.newest = self;
 	};
+}
+
+/** Objects kept for the life of the process, each made without a payload, only for its maps (`keepShape`). */
+const shapes: object[] = [];
+
+/**
+ * Keeps `sample`, an object of a class whose objects all end with the same fields, made at the class's
+ * module level without a payload: it holds the class's maps as a kept newest object would, and no data.
+ */
+export function keepShape(sample: object): void {
+	shapes.push(sample);
 }

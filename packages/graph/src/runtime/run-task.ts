@@ -9,23 +9,23 @@ import {
 	type RaisedInterrupt,
 	type TaskMemory,
 } from "./interrupts.ts";
-import { newestKeeper } from "./keep-shape.ts";
+import { keepShape } from "./keep-shape.ts";
 import { commandResumeFromNode } from "./run-errors.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { type Target, toTargets } from "./step/plan-tasks.ts";
 import type { TaskHost, TaskScope } from "./task-context.ts";
 import { ResumeRejected } from "./task-interrupt.ts";
 
-const keepSubgraphResult = newestKeeper(); // keep-shape.ts, decision 0196
-
 /** What a subgraph node returns to its parent task: the writes its run made. */
 export class SubgraphResult {
 	readonly writes: ChannelWrite[];
 	constructor(writes: ChannelWrite[]) {
-		keepSubgraphResult(this);
 		this.writes = writes;
 	}
 }
+
+// its maps kept through a full GC by an object without writes (keep-shape.ts, decision 0196)
+keepShape(new SubgraphResult([]));
 
 /** How a task ended. */
 export type Outcome =
