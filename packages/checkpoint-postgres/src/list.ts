@@ -1,5 +1,6 @@
 import type { CheckpointSummary, ListOptions } from "@weft/checkpoint";
 import {
+	CheckpointError,
 	checkFilter,
 	invalidOption,
 	matchesFilter,
@@ -38,7 +39,13 @@ export async function* listSummaries(
 		if (filterJson !== undefined) params.push(filterJson);
 		const sql = filterJson === undefined ? st.page : st.pageFiltered;
 		const rows = (await read((q) => q(sql, params))).rows as SummaryRow[];
+		// newest first, below the bound: rows out of that order (a damaged index) would make the keyset
+		// paging fetch them again and again
+		let below = bound;
 		for (const row of rows) {
+			if (!seqBelow(String(row.seq), below))
+				throw outOfOrder(threadId, String(row.seq), below);
+			below = String(row.seq);
 			const summary = summaryOf(row);
 			if (
 				options.filter !== undefined &&
@@ -51,6 +58,21 @@ export async function* listSummaries(
 		if (rows.length < PAGE) return;
 		bound = rows[rows.length - 1]!.seq;
 	}
+}
+
+/** `a < b` for two `bigint` seqs as Postgres gives them (decimal text, no sign, no leading zeros). */
+function seqBelow(a: string, b: string): boolean {
+	return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+function outOfOrder(threadId: string, seq: string, below: string) {
+	return new CheckpointError(
+		"STORE_UNAVAILABLE",
+		`Postgres listed checkpoint seq ${seq} of thread "${threadId}" after seq ${below}, newest first: an index of the checkpoints table is damaged`,
+		{
+			hint: "rebuild the table's indexes (REINDEX TABLE checkpoints, in Weft's schema, as its owner), then list again",
+		},
+	);
 }
 
 const NUL_OR_LONE_SURROGATE =

@@ -120,6 +120,7 @@ export {
 	invalidOption,
 	type LeaseHolder,
 	leaseLost,
+	parentCycle,
 	threadBusy,
 } from "./store-errors.ts";
 export { isTaggedValue, TaggedValue } from "./tagged-value.ts";

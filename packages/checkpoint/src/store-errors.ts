@@ -90,6 +90,21 @@ export function corruptCheckpoint(
 	return error;
 }
 
+/**
+ * A checkpoint met again while walking its parents: the stored parent ids form a cycle, which no put
+ * makes (a damaged or hand-edited row). Walks along parents stop at it instead of going round for ever.
+ */
+export function parentCycle(place: {
+	threadId: string;
+	ns?: string | undefined;
+	checkpointId: string;
+}): CheckpointError {
+	return corruptCheckpoint(
+		place,
+		"it is its own ancestor: the stored parent ids form a cycle",
+	);
+}
+
 /** A bad option value (prune arguments, list filters, lease durations). */
 export function invalidOption(message: string, hint: string): ConfigError {
 	return new ConfigError("CONFIG_INVALID", message, { hint });

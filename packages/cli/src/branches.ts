@@ -1,4 +1,8 @@
-import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
+import {
+	type Checkpointer,
+	type CheckpointSummary,
+	parentCycle,
+} from "@weft/checkpoint";
 import { noThread, UsageError } from "./cli-error.ts";
 import { type DamagedCheckpoint, readableSummaries } from "./readable-list.ts";
 
@@ -64,11 +68,15 @@ export function treeOf(
 	const chains: CheckpointSummary[][] = [];
 	heads.forEach((head, i) => {
 		const chain: CheckpointSummary[] = [];
+		const seen = new Set<string>();
 		for (
 			let s = byId.get(head);
 			s !== undefined;
 			s = s.parentId === null ? undefined : byId.get(s.parentId)
 		) {
+			// damaged parent ids can form a cycle below a head: name it rather than walk it for ever
+			if (seen.has(s.checkpointId)) throw parentCycle(s);
+			seen.add(s.checkpointId);
 			chain.unshift(s);
 			branchesOf.set(s.checkpointId, [
 				...(branchesOf.get(s.checkpointId) ?? []),

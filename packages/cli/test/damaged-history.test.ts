@@ -4,6 +4,7 @@
 // checkpoints before the damaged one with a warning, replay runs on from one of them as a new branch, and
 // threads lists the thread saying its newest checkpoint could not be read.
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -12,6 +13,18 @@ import { damageNewestCheckpoint, root, weft } from "./run-cli.ts";
 vi.setConfig({ testTimeout: 600_000 });
 
 const graph = join(root, "packages/cli/test/fixtures/answered-first-graph.ts");
+// the SQLite driver the store package uses (not a dependency of the CLI's own)
+const Database = createRequire(
+	join(root, "packages/checkpoint-sqlite/package.json"),
+)("better-sqlite3") as new (
+	path: string,
+) => {
+	prepare(sql: string): {
+		run(...params: unknown[]): unknown;
+		get(...params: unknown[]): unknown;
+	};
+	close(): void;
+};
 const dir = mkdtempSync(join(tmpdir(), "weft-damaged-history-"));
 const path = join(dir, "weft.db");
 const db = ["--db", path];
@@ -114,5 +127,34 @@ describe("weft pending --thread on a thread whose only head is damaged", () => {
 			"fine",
 		);
 		expect(all.stderr).toContain("warning: could not read thread broken");
+	});
+});
+
+// Outside review (6 Dec): walking a branch from its head follows parent ids with no end; a damaged row
+// whose parent is itself (or any cycle below a head) made `weft history` go round for ever, growing its
+// branch until the heap ran out.
+describe("a thread whose stored parent ids form a cycle", () => {
+	it("fails weft history with CORRUPT_CHECKPOINT naming the checkpoint, instead of walking for ever", async () => {
+		expect((await weft([...db, "run", graph, "--thread", "cycle"])).code).toBe(
+			0,
+		);
+		const raw = new Database(path);
+		const { checkpoint_id: first } = raw
+			.prepare(
+				"SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'cycle' AND parent_id IS NULL",
+			)
+			.get() as { checkpoint_id: string };
+		raw
+			.prepare("UPDATE checkpoints SET parent_id = ? WHERE checkpoint_id = ?")
+			.run(first, first);
+		raw.close();
+
+		const history = await weft([...db, "history", "cycle"]);
+		expect(history.code).toBe(1);
+		expect(history.stderr).toContain(
+			`error CORRUPT_CHECKPOINT checkpoint "${first}" of thread "cycle" is corrupt: it is its own ancestor`,
+		);
+		const json = await weft([...db, "--json", "history", "cycle"]);
+		expect(json.json.error.code).toBe("CORRUPT_CHECKPOINT");
 	});
 });

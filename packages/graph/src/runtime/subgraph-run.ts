@@ -1,6 +1,7 @@
 // A compiled graph running as a node of a parent run (see docs/architecture.md, "Subgraphs").
 import {
 	type ChannelWrite,
+	parentCycle,
 	type StoredCheckpoint,
 	WeftError,
 } from "@weft/checkpoint";
@@ -38,8 +39,11 @@ export async function runSubgraph(
 	// along its branch (a copy of its pause goes back through the copied checkpoint's parent, 0149)
 	const { cp, threadId, ns, last } = child.resumedFrom;
 	const steps: ChannelWrite[][] = [];
+	const seen = new Set<string>();
 	let id: string | null | undefined = last;
 	while (id !== undefined && id !== null) {
+		if (seen.has(id)) throw parentCycle({ threadId, ns, checkpointId: id });
+		seen.add(id);
 		const tuple = await cp.getTuple({ threadId, ns, checkpointId: id });
 		if (tuple === undefined || isInput(tuple.checkpoint)) break;
 		steps.push(tuple.checkpoint.data.writes);
