@@ -43,9 +43,8 @@ export async function* listSummaries(
 		// paging fetch them again and again
 		let below = bound;
 		for (const row of rows) {
-			if (!seqBelow(String(row.seq), below))
-				throw outOfOrder(threadId, String(row.seq), below);
-			below = String(row.seq);
+			if (!seqBelow(row.seq, below)) throw outOfOrder(threadId, row.seq, below);
+			below = row.seq;
 			const summary = summaryOf(row);
 			if (
 				options.filter !== undefined &&
@@ -56,7 +55,7 @@ export async function* listSummaries(
 			if (limit !== undefined && ++count >= limit) return;
 		}
 		if (rows.length < PAGE) return;
-		bound = rows[rows.length - 1]!.seq;
+		bound = below;
 	}
 }
 

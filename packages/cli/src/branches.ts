@@ -68,15 +68,7 @@ export function treeOf(
 	const chains: CheckpointSummary[][] = [];
 	heads.forEach((head, i) => {
 		const chain: CheckpointSummary[] = [];
-		const seen = new Set<string>();
-		for (
-			let s = byId.get(head);
-			s !== undefined;
-			s = s.parentId === null ? undefined : byId.get(s.parentId)
-		) {
-			// damaged parent ids can form a cycle below a head: name it rather than walk it for ever
-			if (seen.has(s.checkpointId)) throw parentCycle(s);
-			seen.add(s.checkpointId);
+		for (const s of ancestry(byId, head)) {
 			chain.unshift(s);
 			branchesOf.set(s.checkpointId, [
 				...(branchesOf.get(s.checkpointId) ?? []),
@@ -86,6 +78,27 @@ export function treeOf(
 		chains.push(chain);
 	});
 	return { all, heads, branchesOf, chains };
+}
+
+/**
+ * The summary `id` in `byId`, then its parent, and so on while they are there, newest first.
+ * `CORRUPT_CHECKPOINT` when one comes again: damaged parent ids that form a cycle are named, not walked
+ * for ever.
+ */
+export function* ancestry(
+	byId: ReadonlyMap<string, CheckpointSummary>,
+	id: string,
+): Generator<CheckpointSummary> {
+	const seen = new Set<string>();
+	for (
+		let s = byId.get(id);
+		s !== undefined;
+		s = s.parentId === null ? undefined : byId.get(s.parentId)
+	) {
+		if (seen.has(s.checkpointId)) throw parentCycle(s);
+		seen.add(s.checkpointId);
+		yield s;
+	}
 }
 
 /** The checkpoints of branch `branch` (1-based), oldest first, or a UsageError naming how many there are. */

@@ -1,9 +1,6 @@
-import {
-	type Checkpointer,
-	type CheckpointSummary,
-	parentCycle,
-} from "@weft/checkpoint";
+import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import type { RunConfig } from "@weft/graph";
+import { ancestry } from "./branches.ts";
 import { UsageError } from "./cli-error.ts";
 import { parseJsonArg } from "./parse-value.ts";
 import { readableSummaries } from "./readable-list.ts";
@@ -50,14 +47,7 @@ export async function storedContext(
 		newest ??= s.checkpointId;
 		byId.set(s.checkpointId, s);
 	}
-	const seen = new Set<string>();
-	for (
-		let s = byId.get(checkpointId ?? newest ?? "");
-		s !== undefined;
-		s = s.parentId === null ? undefined : byId.get(s.parentId)
-	) {
-		if (seen.has(s.checkpointId)) throw parentCycle(s);
-		seen.add(s.checkpointId);
+	for (const s of ancestry(byId, checkpointId ?? newest ?? "")) {
 		const { context, graph } = s.metadata;
 		if (typeof context === "string") {
 			try {
