@@ -11,7 +11,10 @@ const Database = createRequire(
 )("better-sqlite3") as new (
 	path: string,
 ) => {
-	prepare(sql: string): { run(...params: unknown[]): unknown };
+	prepare(sql: string): {
+		run(...params: unknown[]): unknown;
+		get(...params: unknown[]): unknown;
+	};
 	close(): void;
 };
 
@@ -33,6 +36,32 @@ export function damageNewestCheckpoint(
 				`UPDATE checkpoints SET ${column} = ${value} WHERE thread_id = ? AND seq = (SELECT max(seq) FROM checkpoints WHERE thread_id = ?)`,
 			)
 			.run(threadId, threadId);
+	} finally {
+		file.close();
+	}
+}
+
+/**
+ * Makes a thread's first checkpoint its own parent, a cycle no put makes (walks along parents must name it,
+ * not go round for ever); returns that checkpoint's id.
+ */
+export function makeFirstCheckpointItsOwnParent(
+	path: string,
+	threadId: string,
+): string {
+	const file = new Database(path);
+	try {
+		const { checkpoint_id: first } = file
+			.prepare(
+				"SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND parent_id IS NULL",
+			)
+			.get(threadId) as { checkpoint_id: string };
+		file
+			.prepare(
+				"UPDATE checkpoints SET parent_id = ? WHERE thread_id = ? AND checkpoint_id = ?",
+			)
+			.run(first, threadId, first);
+		return first;
 	} finally {
 		file.close();
 	}

@@ -4,27 +4,19 @@
 // checkpoints before the damaged one with a warning, replay runs on from one of them as a new branch, and
 // threads lists the thread saying its newest checkpoint could not be read.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { damageNewestCheckpoint, root, weft } from "./run-cli.ts";
+import {
+	damageNewestCheckpoint,
+	makeFirstCheckpointItsOwnParent,
+	root,
+	weft,
+} from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
 const graph = join(root, "packages/cli/test/fixtures/answered-first-graph.ts");
-// the SQLite driver the store package uses (not a dependency of the CLI's own)
-const Database = createRequire(
-	join(root, "packages/checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): {
-		run(...params: unknown[]): unknown;
-		get(...params: unknown[]): unknown;
-	};
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-damaged-history-"));
 const path = join(dir, "weft.db");
 const db = ["--db", path];
@@ -138,16 +130,7 @@ describe("a thread whose stored parent ids form a cycle", () => {
 		expect((await weft([...db, "run", graph, "--thread", "cycle"])).code).toBe(
 			0,
 		);
-		const raw = new Database(path);
-		const { checkpoint_id: first } = raw
-			.prepare(
-				"SELECT checkpoint_id FROM checkpoints WHERE thread_id = 'cycle' AND parent_id IS NULL",
-			)
-			.get() as { checkpoint_id: string };
-		raw
-			.prepare("UPDATE checkpoints SET parent_id = ? WHERE checkpoint_id = ?")
-			.run(first, first);
-		raw.close();
+		const first = makeFirstCheckpointItsOwnParent(path, "cycle");
 
 		const history = await weft([...db, "history", "cycle"]);
 		expect(history.code).toBe(1);

@@ -3,7 +3,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { root, weftCommand } from "../../../test-setup/weft-cli.ts";
 
-export { damageNewestCheckpoint } from "../../../test-setup/damage-row.ts";
+export {
+	damageNewestCheckpoint,
+	makeFirstCheckpointItsOwnParent,
+} from "../../../test-setup/damage-row.ts";
 export {
 	root,
 	sourceScriptCommand,
