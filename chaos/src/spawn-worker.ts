@@ -65,7 +65,7 @@ export function spawnScript<T>(
 					proc.kill("SIGKILL");
 				}, options.timeoutMs);
 	const done = new Promise<T | undefined>((resolve, reject) => {
-		proc.on("exit", (code, signal) => {
+		proc.on("close", (code, signal) => {
 			if (timer !== undefined) clearTimeout(timer);
 			onReady();
 			if (signal === "SIGKILL" && !timedOut) return resolve(undefined);

@@ -55,7 +55,7 @@ function runChild(
 		if (err.includes("ready\n")) onReady();
 	});
 	return new Promise((resolve) => {
-		proc.on("exit", (code) => {
+		proc.on("close", (code) => {
 			const line = out.trim().split("\n").at(-1);
 			resolve({
 				code,

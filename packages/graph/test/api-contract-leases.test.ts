@@ -38,7 +38,7 @@ function runner(args: string[]): Runner {
 	});
 	const done = new Promise<Record<string, unknown> | undefined>(
 		(resolve, reject) =>
-			proc.on("exit", (code, signal) => {
+			proc.on("close", (code, signal) => {
 				if (signal === "SIGKILL") return resolve(undefined);
 				if (code !== 0) return reject(new Error(`exit ${code}: ${err}`));
 				resolve(JSON.parse(out.trim().split("\n").at(-1)!));

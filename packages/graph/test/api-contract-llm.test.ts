@@ -71,7 +71,7 @@ function agentProcess(args: string[]): Promise<ChildResult> {
 		err += String(d);
 	});
 	return new Promise((resolve, reject) =>
-		proc.on("exit", (code) => {
+		proc.on("close", (code) => {
 			if (code !== 0) return reject(new Error(`exit ${code}: ${err}`));
 			const line = out.trim().split("\n").at(-1)!;
 			resolve({ ...(JSON.parse(line) as ChildResult), pid: proc.pid! });

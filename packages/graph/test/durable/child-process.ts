@@ -41,7 +41,7 @@ export function runChild(
 	});
 	const done = new Promise<Record<string, unknown> | undefined>(
 		(resolve, reject) => {
-			proc.on("exit", (code, signal) => {
+			proc.on("close", (code, signal) => {
 				onReady();
 				if (signal === "SIGKILL") return resolve(undefined);
 				if (code !== 0)
