@@ -120,9 +120,18 @@ export const SQL = {
 	latestId: `SELECT checkpoint_id FROM checkpoints WHERE ${KEY} ORDER BY seq DESC LIMIT 1`,
 	seqOf: `SELECT seq FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
 	row: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
-	/** An upper bound on a chain's length: checkpoints ever put in the thread (or, without a thread row, in the namespace). */
-	chainLimit: `SELECT coalesce((SELECT last_seq FROM threads WHERE thread_id = @thread),
-		(SELECT count(*) FROM checkpoints WHERE ${KEY}))`,
+	/**
+	 * An upper bound on a chain's length: the fewer of the checkpoints ever put in the thread and the
+	 * namespace's newest seq + 1 (seqs are distinct, from 0), each only when it is a count; when neither is
+	 * (a damaged row), the namespace's rows counted. Two index lookups: this runs before every chain read.
+	 */
+	chainLimit: `SELECT CASE
+			WHEN typeof(t) = 'integer' AND t >= 0 AND typeof(m) = 'integer' AND m >= 0 THEN min(t, m + 1)
+			WHEN typeof(m) = 'integer' AND m >= 0 THEN m + 1
+			WHEN typeof(t) = 'integer' AND t >= 0 THEN t
+			ELSE (SELECT count(*) FROM checkpoints WHERE ${KEY}) END
+		FROM (SELECT (SELECT last_seq FROM threads WHERE thread_id = @thread) AS t,
+			(SELECT max(seq) FROM checkpoints WHERE ${KEY}) AS m)`,
 	/**
 	 * The chain up to the nearest snapshot, oldest first: walked on summary columns, blobs read once at the
 	 * end. At most @limit + 1 rows: more than @limit means a parent cycle (chain.ts checks).

@@ -205,3 +205,48 @@ describe("a closed checkpointer", () => {
 			});
 	});
 });
+
+describe("a parent cycle with a damaged thread row", () => {
+	// Review (6 Dec): a chain read is bounded by the thread's `last_seq`; damaged into text or into a huge
+	// number, that bound was none, and a parent cycle was walked until memory ran out.
+	it.each([
+		["text", "x"],
+		["a huge number", 2 ** 52],
+		["a negative number", -1],
+	])(
+		"last_seq as %s: every chain read fails CORRUPT_CHECKPOINT, bounded; a healthy chain still reads",
+		async (_what, lastSeq) => {
+			const path = tempDb();
+			const cp = openStore(path);
+			const ids = await putChain(cp, 6);
+			await putChain(cp, 3, { threadId: "t2" });
+			const raw = new Database(path);
+			// c1's parent becomes c4, its descendant: c4 → c3 → c2 → c1 → c4 …, no snapshot on the way
+			raw
+				.prepare(
+					"UPDATE checkpoints SET parent_id = ? WHERE thread_id = 't1' AND checkpoint_id = ?",
+				)
+				.run(ids[4], ids[1]);
+			raw.prepare("UPDATE threads SET last_seq = ?").run(lastSeq);
+			raw.close();
+			for (const read of [
+				() => cp.getChain({ threadId: "t1", checkpointId: ids[5]! }),
+				() => cp.getChain({ threadId: "t1", checkpointId: ids[3]! }),
+			]) {
+				const error = await read().catch((e: unknown) => e);
+				expect(error).toMatchObject({
+					code: "CORRUPT_CHECKPOINT",
+					message: expect.stringContaining("cycle"),
+				});
+			}
+			// a thread whose chain is whole reads, whatever its row says
+			const t2 = await cp.getChain({ threadId: "t2", checkpointId: "c0002" });
+			expect(t2.map((r) => r.checkpointId)).toEqual([
+				"c0000",
+				"c0001",
+				"c0002",
+			]);
+		},
+		20_000,
+	);
+});
