@@ -111,17 +111,9 @@ function needsIndexFolder(error: unknown): boolean {
  * opened it meanwhile (one that opened and closed again checkpointed into the file: its times moved).
  */
 function snapshot(path: string): Database.Database | undefined {
-	const wal = `${path}-wal`;
 	// `node:fs` taken here, not imported: an ES import of it loads Node's streams (decision 0195)
 	const fs = process.getBuiltinModule("node:fs");
-	if (fs.existsSync(wal) && fs.statSync(wal).size > 0)
-		throw new CheckpointError(
-			"STORE_UNAVAILABLE",
-			`SQLite store ${path}: its ${wal} holds commits, which SQLite reads through a ${path}-shm file, and this process may not make one there (the file or its folder is read-only for it)`,
-			{
-				hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it open and close it, so its commits move into the file`,
-			},
-		);
+	waitForWalClosed(path);
 	const fd = fs.openSync(path, "r");
 	let bytes: Buffer;
 	try {
@@ -154,6 +146,37 @@ function snapshot(path: string): Database.Database | undefined {
 		nativeBinding: nativeBinding(),
 	});
 }
+
+/**
+ * Returns once the file has no `-wal` holding commits, or refuses it. A writer closing deletes its `-shm`
+ * and then its `-wal` (whose commits it has just copied into the file): a `-wal` seen without a `-shm` may
+ * be in that instant, so it is looked at again a few times, ≈ 50 ms in all, before it is refused.
+ */
+function waitForWalClosed(path: string): void {
+	const fs = process.getBuiltinModule("node:fs");
+	const wal = `${path}-wal`;
+	const holdsCommits = () => {
+		try {
+			return fs.statSync(wal).size > 0;
+		} catch {
+			return false; // none (or gone meanwhile)
+		}
+	};
+	for (let look = 1; holdsCommits(); look++) {
+		if (look > WAL_CLOSE_LOOKS)
+			throw new CheckpointError(
+				"STORE_UNAVAILABLE",
+				`SQLite store ${path}: its ${wal} holds commits, which SQLite reads through a ${path}-shm file, and this process may not make one there (the file or its folder is read-only for it)`,
+				{
+					hint: `copy ${path} with its -wal file to a folder you may write, and open the copy; or let the process that writes it open and close it, so its commits move into the file`,
+				},
+			);
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+	}
+}
+
+/** How often a `-wal` without a `-shm` is looked at, 10 ms apart, before it is taken to hold commits. */
+const WAL_CLOSE_LOOKS = 5;
 
 function changedWhileRead(path: string): never {
 	throw new CheckpointError(
