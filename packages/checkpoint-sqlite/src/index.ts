@@ -1,4 +1,4 @@
-export { hasWeftTables } from "./open-read-only.ts";
+export { hasWeftTables, openReadOnlyDatabase } from "./open-read-only.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
 export {
 	SqliteCheckpointer,

@@ -35,6 +35,20 @@ export function openReadOnly(
 }
 
 /**
+ * A better-sqlite3 connection that only reads the Weft SQLite file at `path`, as a `readOnly: true`
+ * checkpointer reads it: nothing is written to the file or beside it (a closed WAL file in a folder this
+ * process may not write is read as a snapshot in memory). For tools that read their own tables in the
+ * threads' file, such as the CLI's listings of evaluation runs and feedback. STORE_UNAVAILABLE (with what
+ * to do) when the file cannot be read so: missing, not SQLite, not Weft's, or of another schema version.
+ */
+export function openReadOnlyDatabase(
+	path: string,
+	options: { busyTimeoutMs?: number } = {},
+): Database.Database {
+	return openReadOnly(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+}
+
+/**
  * A read-only connection to `path`, or the snapshot of it in memory when SQLite would otherwise make the
  * `-wal` and `-shm` files of a WAL database beside a file this process may not write: made by another user
  * (or under a mode without write permission, copied from the file), they stay after it closes, and the

@@ -97,6 +97,12 @@ export async function openStore(
 		}
 	}
 	const path = options.db ?? "weft.db";
+	// SQLite takes "" for a temporary database, gone when the command ends
+	if (path === "")
+		throw new UsageError(
+			"--db needs the path of a file",
+			"give one, e.g. --db weft.db (or leave --db out for ./weft.db)",
+		);
 	if (!create && path !== ":memory:" && !existsSync(path))
 		throw new UsageError(
 			`no database at ${path}`,

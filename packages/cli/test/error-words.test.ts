@@ -193,7 +193,9 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
-	it("refuses another program's SQLite database for reading and answering, making no table in it", async () => {
+	// Outside check (6 Dec): feedback, eval and stats made their three tables in such a file (and said
+	// "nothing was written to it" when refusing the feedback afterwards)
+	it("refuses another program's SQLite database for reading, answering, feedback, evaluations and stats, making no table in it", async () => {
 		const other = join(dir, "other.db");
 		// the SQLite driver the store package uses (not a dependency of the CLI's own)
 		const Database = createRequire(
@@ -218,7 +220,17 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 			db.close();
 			return names;
 		};
-		for (const args of [["threads"], ["history", "t"], ["approve", "t"]]) {
+		for (const args of [
+			["threads"],
+			["history", "t"],
+			["approve", "t"],
+			["feedback", "t", "--score", "1"],
+			["feedback", "list"],
+			["feedback", "stats"],
+			["eval", "list"],
+			["eval", "compare", "a", "b"],
+			["stats"],
+		]) {
 			const r = await weft(["--db", other, ...args]);
 			expect(r.code, args[0]).toBe(2);
 			expect(r.stderr, args[0]).toMatch(/^error USAGE .*not a weft database/);

@@ -40,6 +40,15 @@ beforeAll(async () => {
 		'{"topic":"tides"}',
 	]);
 	expect(made.code).toBe(0);
+	const feedback = await weft([
+		"--db",
+		files.file,
+		"feedback",
+		"t1",
+		"--score",
+		"1",
+	]);
+	expect(feedback.code).toBe(0);
 	mkdirSync(join(dir, "ro"));
 	copyFileSync(files.file, files.folder);
 	chmodSync(files.file, 0o444);
@@ -73,11 +82,17 @@ describe.each(Object.entries(files))(
 				["history", "t1"],
 				["pending"],
 				["diff", "t1", "0", "1"],
+				// these failed UNEXPECTED (outside check, 6 Dec): they made their tables first
+				["stats"],
+				["eval", "list"],
+				["feedback", "stats"],
 			]) {
 				const r = await read(...args);
 				expect(r.stderr, args.join(" ")).toBe("");
 				expect(r.code, args.join(" ")).toBe(0);
 			}
+			const feedback = await read("--json", "feedback", "list");
+			expect(feedback.json).toMatchObject([{ threadId: "t1", score: 1 }]);
 		});
 
 		it("serves the studio on it (the studio without graphs only reads)", async () => {
@@ -119,6 +134,7 @@ describe.each(Object.entries(files))(
 				["run", review, "--input", '{"topic":"x"}'],
 				["fork", "t1", "--at", "0", "--set", "topic=y"],
 				["recover", "t1"],
+				["feedback", "t1", "--score", "0"],
 			]) {
 				const r = await weft(["--db", db, ...args], asUser);
 				expect(r.code, args[0]).toBe(1);

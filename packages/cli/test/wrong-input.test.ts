@@ -39,10 +39,33 @@ describe("wrong input gets the right words", () => {
 
 	it("refuses to read a database file that is not there, and creates none", async () => {
 		const missing = join(dir, "missing.db");
-		const r = await weft(["--db", missing, "threads"]);
-		expect(r.code).toBe(2);
-		expect(r.stderr).toContain(`no database at ${missing}`);
-		expect(existsSync(missing)).toBe(false);
+		// feedback, eval and stats made a new file there (outside check, 6 Dec)
+		for (const args of [
+			["threads"],
+			["feedback", "t", "--score", "1"],
+			["feedback", "list"],
+			["eval", "list"],
+			["eval", "compare", "a", "b"],
+			["stats"],
+		]) {
+			const r = await weft(["--db", missing, ...args]);
+			expect(r.code, args.join(" ")).toBe(2);
+			expect(r.stderr, args.join(" ")).toContain(`no database at ${missing}`);
+			expect(existsSync(missing), args.join(" ")).toBe(false);
+		}
+	});
+
+	it("refuses an empty --db for reading and for a run (SQLite would make a temporary database)", async () => {
+		for (const args of [
+			["threads"],
+			["run", module, "--input", '{"request":"x"}'],
+		]) {
+			const r = await weft(["--db", "", ...args]);
+			expect(r.code, args[0]).toBe(2);
+			expect(r.stderr, args[0]).toContain(
+				"error USAGE --db needs the path of a file",
+			);
+		}
 	});
 
 	it("shows a fork that has not run as forked, as show does", async () => {

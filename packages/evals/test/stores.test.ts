@@ -46,6 +46,49 @@ describe("SqliteEvalStore", () => {
 		expect((await again.getRun("r"))?.name).toBe("r");
 		await again.close();
 	});
+
+	it("only reads a database opened read-only: no tables made, empty without them, a write refused typed", async () => {
+		const path = join(dir, "read-only.db");
+		const made = new Database(path);
+		made.exec("CREATE TABLE checkpoints (id TEXT)");
+		made.close();
+		const bare = new Database(path, { readonly: true });
+		const empty = new SqliteEvalStore({ database: bare });
+		expect(await empty.listRuns()).toEqual([]);
+		expect(await empty.getRun("r")).toBeUndefined();
+		expect(await empty.listCases("r")).toEqual([]);
+		expect(await empty.listFeedback()).toEqual([]);
+		await expect(
+			empty.addFeedback({
+				id: "f",
+				threadId: "t",
+				createdAt: "2026-12-06T00:00:00.000Z",
+			}),
+		).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+		bare.close();
+		const tables = new Database(path, { readonly: true });
+		expect(
+			tables
+				.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+				.all(),
+		).toEqual([{ name: "checkpoints" }]);
+		tables.close();
+		// with its tables: what was stored reads
+		const writer = new SqliteEvalStore({ path });
+		await writer.putRun({
+			id: "r",
+			name: "r",
+			scorers: [],
+			status: "done",
+			startedAt: "x",
+		});
+		await writer.close();
+		const reader = new Database(path, { readonly: true });
+		expect(
+			(await new SqliteEvalStore({ database: reader }).getRun("r"))?.name,
+		).toBe("r");
+		reader.close();
+	});
 });
 
 describe.skipIf(!(await postgresAvailable()))("PostgresEvalStore", () => {

@@ -13,7 +13,7 @@ import {
 	removeDatabaseFiles,
 	type StoreOptions,
 } from "../store.ts";
-import { openEvalStore } from "./eval.ts";
+import { evalStoreBeside } from "./eval.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -254,7 +254,7 @@ export async function dev(
 			process.stderr.write(`weft dev: ${message}\n`);
 		const memory = await openMemoryStore(store);
 		opened.push(() => memory.close());
-		const feedback = await openEvalStore(store);
+		const feedback = await evalStoreBeside(store);
 		opened.push(() => feedback.close?.());
 		const records =
 			store.postgres !== undefined

@@ -13,11 +13,13 @@ import type { CommandEnv } from "../env.ts";
 import { loadGraph } from "../load-graph.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
-import type { StoreOptions } from "../store.ts";
+import type { StoreOptions, StoreUse } from "../store.ts";
 import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
 
 /** The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. */
-export async function openEvalStore(options: StoreOptions): Promise<EvalStore> {
+export async function evalStoreBeside(
+	options: StoreOptions,
+): Promise<EvalStore> {
 	if (options.postgres !== undefined) {
 		const { PostgresEvalStore } = await import("@weft/evals/postgres");
 		return PostgresEvalStore.connect({ connectionString: options.postgres });
@@ -26,11 +28,43 @@ export async function openEvalStore(options: StoreOptions): Promise<EvalStore> {
 	return new SqliteEvalStore({ path: options.db ?? "weft.db" });
 }
 
-async function withStore<T>(
+/**
+ * The evaluation store for a command. The threads' store is opened first, for the same use: a missing,
+ * empty or foreign file (or a Postgres database without Weft's tables) is refused there as by every
+ * command, before anything is written. A reading command reads a SQLite file read-only and makes no
+ * tables in it (none yet: nothing stored).
+ */
+export async function openEvalStore(
+	env: CommandEnv,
 	options: StoreOptions,
+	access: StoreUse["access"],
+): Promise<EvalStore> {
+	await env.store(access);
+	const path = options.db ?? "weft.db";
+	if (
+		access !== "read" ||
+		options.postgres !== undefined ||
+		path === ":memory:"
+	)
+		return evalStoreBeside(options);
+	const [{ SqliteEvalStore }, { openReadOnlyDatabase }] = await Promise.all([
+		import("@weft/evals/sqlite"),
+		import("@weft/checkpoint-sqlite"),
+	]);
+	const db = openReadOnlyDatabase(path);
+	// the store shares the connection (so leaves it open): closing the store closes it here
+	return Object.assign(new SqliteEvalStore({ database: db }), {
+		close: async () => db.close(),
+	});
+}
+
+async function withStore<T>(
+	env: CommandEnv,
+	options: StoreOptions,
+	access: StoreUse["access"],
 	fn: (s: EvalStore) => Promise<T>,
 ): Promise<T> {
-	const store = await openEvalStore(options);
+	const store = await openEvalStore(env, options, access);
 	try {
 		return await fn(store);
 	} finally {
@@ -97,7 +131,7 @@ async function runEval(
 		...(o.scorer ?? []).map((spec) => scorerFromSpec(evals, spec)),
 		...hooks.scorers,
 	];
-	const report = await withStore(store, (s) =>
+	const report = await withStore(env, store, "create", (s) =>
 		evals.evaluate(
 			graph,
 			dataset,
@@ -173,7 +207,9 @@ export function registerEval(program: Program, act: Act): void {
 		.action(
 			act(async (env, target: string, runs: string[], o: EvalOptions) => {
 				if (target === "list") {
-					const list = await withStore(store(), (s) => s.listRuns());
+					const list = await withStore(env, store(), "read", (s) =>
+						s.listRuns(),
+					);
 					env.out.result(list, () =>
 						list.length === 0
 							? "no evaluation runs yet: weft eval <module> --dataset cases.jsonl"
@@ -200,7 +236,9 @@ export function registerEval(program: Program, act: Act): void {
 							"weft eval list shows them",
 						);
 					const { compareRuns } = await import("@weft/evals");
-					const cmp = await withStore(store(), (s) => compareRuns(s, a, b));
+					const cmp = await withStore(env, store(), "read", (s) =>
+						compareRuns(s, a, b),
+					);
 					env.out.result(cmp, () => renderComparison(cmp));
 					return cmp.counts.worse === 0 ? 0 : 1;
 				}

@@ -58,9 +58,14 @@ export function registerFeedback(program: Program, act: Act): void {
 				) => {
 					const { aggregateFeedback, listFeedback, recordFeedback } =
 						await import("@weft/evals");
-					const store = await openEvalStore(storeOptions());
+					const reading = target === "list" || target === "stats";
+					const store = await openEvalStore(
+						env,
+						storeOptions(),
+						reading ? "read" : "write",
+					);
 					try {
-						if (target === "list" || target === "stats") {
+						if (reading) {
 							const list = await listFeedback(
 								store,
 								thread === undefined ? {} : { threadId: thread },
@@ -122,7 +127,10 @@ export function registerFeedback(program: Program, act: Act): void {
 							throw new UsageError(`unexpected argument: ${thread}`);
 						const score = o.score === undefined ? undefined : Number(o.score);
 						if (score !== undefined && !Number.isFinite(score))
-							throw new UsageError(`--score ${o.score}: not a number`);
+							throw new UsageError(
+								`--score ${o.score}: not a number`,
+								"give a number on your scale, e.g. --score 1 or --score 0.5",
+							);
 						const f = await recordFeedback(
 							store,
 							{

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { type Act, withExamples } from "../command-kit.ts";
+import type { CommandEnv } from "../env.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
 import { stats } from "./stats.ts";
@@ -8,9 +9,13 @@ import { stats } from "./stats.ts";
 export const statsCommand = (act: Act) => {
 	const command = new Command("stats");
 	// the feedback beside the threads (`weft feedback`), read from the same store
-	const feedback = async () => {
+	const feedback = async (env: CommandEnv) => {
 		const { listFeedback } = await import("@weft/evals");
-		const store = await openEvalStore(command.optsWithGlobals<StoreOptions>());
+		const store = await openEvalStore(
+			env,
+			command.optsWithGlobals<StoreOptions>(),
+			"read",
+		);
 		try {
 			return await listFeedback(store);
 		} finally {
@@ -26,7 +31,9 @@ export const statsCommand = (act: Act) => {
 				"--since <duration|date>",
 				"only what ran since then: 30m, 1h, 7d or a date",
 			)
-			.action(act((env, o: { since?: string }) => stats(o, env, feedback))),
+			.action(
+				act((env, o: { since?: string }) => stats(o, env, () => feedback(env))),
+			),
 		["weft stats", "weft stats --since 1h --graph office --json"],
 	);
 };

@@ -1,3 +1,4 @@
+import { WeftError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import type {
 	CaseResult,
@@ -12,7 +13,10 @@ import { feedbackRow, feedbackWhere } from "./eval-store.ts";
 export interface SqliteEvalStoreOptions {
 	/** The file (the one the threads live in, e.g. "weft.db") or ":memory:"; ignored when `database` is given. */
 	path?: string | undefined;
-	/** An open better-sqlite3 database to share. */
+	/**
+	 * An open better-sqlite3 database to share. One opened read-only (`readonly`) is only read: no table is
+	 * made in it, a file without this store's tables reads as empty, and a write is STORE_UNAVAILABLE.
+	 */
 	database?: Database.Database | undefined;
 }
 
@@ -37,16 +41,41 @@ CREATE INDEX IF NOT EXISTS weft_feedback_thread ON weft_feedback (thread_id, cre
 export class SqliteEvalStore implements EvalStore {
 	readonly #db: Database.Database;
 	readonly #owned: boolean;
+	/** Whether the file has this store's tables (false only in a read-only database that never had them). */
+	readonly #tables: boolean;
 
 	constructor(options: SqliteEvalStoreOptions = {}) {
 		this.#owned = options.database === undefined;
 		this.#db = options.database ?? new Database(options.path ?? ":memory:");
+		if (this.#db.readonly) {
+			this.#tables =
+				this.#db
+					.prepare(
+						"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_feedback'",
+					)
+					.get() !== undefined;
+			return;
+		}
 		if (this.#owned) this.#db.pragma("journal_mode = WAL");
 		this.#db.exec(SCHEMA);
+		this.#tables = true;
+	}
+
+	/** The database for a write: refused, typed, when it was opened read-only. */
+	#writable(): Database.Database {
+		if (this.#db.readonly)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the evaluation store on ${this.#db.name} was opened read-only: nothing can be recorded in it`,
+				{
+					hint: "open the file for writing (a database opened without readonly) to record runs and feedback",
+				},
+			);
+		return this.#db;
 	}
 
 	async putRun(run: EvalRunRecord): Promise<void> {
-		this.#db
+		this.#writable()
 			.prepare(
 				"INSERT OR REPLACE INTO weft_eval_runs (id, started_at, data) VALUES (?, ?, ?)",
 			)
@@ -54,6 +83,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async getRun(id: string): Promise<EvalRunRecord | undefined> {
+		if (!this.#tables) return undefined;
 		const row = this.#db
 			.prepare("SELECT data FROM weft_eval_runs WHERE id = ?")
 			.get(id) as { data: string } | undefined;
@@ -63,6 +93,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async listRuns(limit = 100): Promise<EvalRunRecord[]> {
+		if (!this.#tables) return [];
 		const rows = this.#db
 			.prepare(
 				"SELECT data FROM weft_eval_runs ORDER BY started_at DESC, id DESC LIMIT ?",
@@ -72,7 +103,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async putCase(runId: string, result: CaseResult): Promise<void> {
-		this.#db
+		this.#writable()
 			.prepare(
 				"INSERT OR REPLACE INTO weft_eval_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
 			)
@@ -80,6 +111,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async listCases(runId: string): Promise<CaseResult[]> {
+		if (!this.#tables) return [];
 		const rows = this.#db
 			.prepare(
 				"SELECT data FROM weft_eval_cases WHERE run_id = ? ORDER BY position",
@@ -89,7 +121,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async addFeedback(f: Feedback): Promise<void> {
-		this.#db
+		this.#writable()
 			.prepare(
 				"INSERT INTO weft_feedback (id, thread_id, checkpoint_id, by_whom, label, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			)
@@ -97,6 +129,7 @@ export class SqliteEvalStore implements EvalStore {
 	}
 
 	async listFeedback(filter: FeedbackFilter = {}): Promise<Feedback[]> {
+		if (!this.#tables) return [];
 		const where = feedbackWhere(filter, () => "?");
 		const sql = `SELECT data FROM weft_feedback ${where.sql} ORDER BY created_at, rowid LIMIT ?`;
 		const rows = this.#db
