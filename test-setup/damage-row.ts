@@ -1,22 +1,6 @@
 // Damage done to a SQLite store file behind the store's back, as a bad disk or a hand edit would, for the
 // tests of what readers do with data they cannot read.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-
-/** The SQLite driver the store package uses (not a dependency of every package that tests with it). */
-const Database = createRequire(
-	fileURLToPath(
-		new URL("../packages/checkpoint-sqlite/package.json", import.meta.url),
-	),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): {
-		run(...params: unknown[]): unknown;
-		get(...params: unknown[]): unknown;
-	};
-	close(): void;
-};
+import { RawSqlite } from "./raw-sqlite.ts";
 
 /**
  * Overwrites a column of a thread's newest checkpoint so that it no longer reads (`CORRUPT_CHECKPOINT`):
@@ -29,7 +13,7 @@ export function damageNewestCheckpoint(
 	column: "data" | "metadata" = "data",
 ): void {
 	const value = column === "data" ? "x'0001'" : "'{not json'";
-	const file = new Database(path);
+	const file = new RawSqlite(path);
 	try {
 		file
 			.prepare(
@@ -49,7 +33,7 @@ export function makeFirstCheckpointItsOwnParent(
 	path: string,
 	threadId: string,
 ): string {
-	const file = new Database(path);
+	const file = new RawSqlite(path);
 	try {
 		const { checkpoint_id: first } = file
 			.prepare(

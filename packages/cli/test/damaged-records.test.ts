@@ -6,24 +6,15 @@
 // warning), and the second is read from the checkpoints.
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { RawSqlite, root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
 
 const approval = join(root, "examples/src/human-approval.ts");
 // the SQLite driver the store package uses (not a dependency of the CLI's own)
-const Database = createRequire(
-	join(root, "packages/checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	prepare(sql: string): { run(...params: unknown[]): unknown };
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-damaged-records-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,7 +44,7 @@ async function twoThreads(
 describe("damaged rows that still read as JSON", () => {
 	it("a done record without writes: continue is CORRUPT_CHECKPOINT, pending lists the other thread", async () => {
 		const { path, head } = await twoThreads("done");
-		const raw = new Database(path);
+		const raw = new RawSqlite(path);
 		raw
 			.prepare(
 				"UPDATE writes SET data = ? WHERE thread_id = 'bad' AND checkpoint_id = ?",
@@ -72,7 +63,7 @@ describe("damaged rows that still read as JSON", () => {
 
 	it("a thread row whose cached heads are not JSON: threads and pending list both threads", async () => {
 		const { path } = await twoThreads("heads");
-		const raw = new Database(path);
+		const raw = new RawSqlite(path);
 		raw
 			.prepare("UPDATE threads SET root_heads = '{bad' WHERE thread_id = 'bad'")
 			.run();

@@ -6,13 +6,13 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliHint } from "../src/cli-hints.ts";
 import {
 	damageNewestCheckpoint,
+	RawSqlite,
 	root,
 	startRun,
 	weft,
@@ -197,22 +197,11 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 	// "nothing was written to it" when refusing the feedback afterwards)
 	it("refuses another program's SQLite database for reading, answering, feedback, evaluations and stats, making no table in it", async () => {
 		const other = join(dir, "other.db");
-		// the SQLite driver the store package uses (not a dependency of the CLI's own)
-		const Database = createRequire(
-			join(root, "packages/checkpoint-sqlite/package.json"),
-		)("better-sqlite3") as new (
-			path: string,
-			options?: { readonly: boolean },
-		) => {
-			exec(sql: string): void;
-			prepare(sql: string): { all(): unknown[] };
-			close(): void;
-		};
-		const made = new Database(other);
+		const made = new RawSqlite(other);
 		made.exec("CREATE TABLE foo (x)");
 		made.close();
 		const tables = () => {
-			const db = new Database(other, { readonly: true });
+			const db = new RawSqlite(other, { readonly: true });
 			const names = db
 				.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
 				.all()

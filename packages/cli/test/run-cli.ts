@@ -7,6 +7,7 @@ export {
 	damageNewestCheckpoint,
 	makeFirstCheckpointItsOwnParent,
 } from "../../../test-setup/damage-row.ts";
+export { RawSqlite } from "../../../test-setup/raw-sqlite.ts";
 export {
 	root,
 	sourceScriptCommand,

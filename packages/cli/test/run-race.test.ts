@@ -1,24 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { root, weft } from "./run-cli.ts";
+import { RawSqlite, root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 120_000 });
 
 const approval = join(root, "examples/src/human-approval.ts");
 // the SQLite driver the store package uses (not a dependency of the CLI's own)
-const Database = createRequire(
-	join(root, "packages/checkpoint-sqlite/package.json"),
-)("better-sqlite3") as new (
-	path: string,
-) => {
-	exec(sql: string): void;
-	prepare(sql: string): { run(...params: unknown[]): unknown };
-	close(): void;
-};
 const dir = mkdtempSync(join(tmpdir(), "weft-run-race-"));
 const db = join(dir, "weft.db");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +32,7 @@ describe("two weft run processes on one new thread", () => {
 		for (let trial = 0; trial < 3; trial++) {
 			const thread = `race-${trial}`;
 			// both start while the file is write-locked, so both read the thread as new, then race for its lease
-			const lock = new Database(db);
+			const lock = new RawSqlite(db);
 			lock.exec("BEGIN IMMEDIATE");
 			const released = new Promise<void>((resolve) =>
 				setTimeout(() => {
@@ -100,7 +90,7 @@ describe("two weft run processes on one new thread", () => {
 		expect(seed.code, seed.stderr).toBe(0);
 		// the run reads the thread as new while the file is write-locked; under that lock another runner
 		// takes the thread's lease (and has written no checkpoint yet) before the run can
-		const lock = new Database(db);
+		const lock = new RawSqlite(db);
 		lock.exec("BEGIN IMMEDIATE");
 		const loser = weft([
 			"--db",
