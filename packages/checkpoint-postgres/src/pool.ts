@@ -63,6 +63,12 @@ function checkOptions(options: unknown): {
 				`PostgresCheckpointer: "${o.schema}" is not a usable schema name`,
 				"use letters, digits and underscores (at most 63), starting with a letter or an underscore",
 			);
+		// Postgres keeps names starting pg_ for its own schemas (pg_catalog, pg_toast, …)
+		if (/^pg_/i.test(o.schema))
+			throw invalidOption(
+				`PostgresCheckpointer: "${o.schema}" is a name Postgres keeps for its own schemas`,
+				'leave it out for "weft", or pass a name that does not start with pg_',
+			);
 	}
 	return o as ReturnType<typeof checkOptions>;
 }

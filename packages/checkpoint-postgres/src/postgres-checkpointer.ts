@@ -27,7 +27,9 @@ import {
 	checkPruneOptions,
 	checkRef,
 	checkStoredStatus,
+	keysOf,
 	placeOf,
+	refuseUnknownKeys,
 	serializerOption,
 	validateId,
 } from "@weft/checkpoint";
@@ -82,6 +84,15 @@ export interface PostgresCheckpointerOptions {
 	serializer?: Serializer | undefined;
 }
 
+const OPTION_KEYS = keysOf<PostgresCheckpointerOptions>({
+	connectionString: true,
+	pool: true,
+	schema: true,
+	createSchema: true,
+	preparedStatements: true,
+	serializer: true,
+});
+
 /**
  * Checkpoints in PostgreSQL, for several processes or machines. One transaction per write, queued on the
  * thread's row lock (which also numbers the thread's checkpoints and holds its lease); listings read
@@ -101,6 +112,7 @@ export class PostgresCheckpointer implements Checkpointer {
 
 	private constructor(options: PostgresCheckpointerOptions) {
 		// checked before the pool is made
+		refuseUnknownKeys(options, OPTION_KEYS, "PostgresCheckpointer");
 		this.#serializer = serializerOption(
 			options?.serializer,
 			"PostgresCheckpointer",

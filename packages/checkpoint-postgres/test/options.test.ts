@@ -17,6 +17,13 @@ describe("PostgresCheckpointer.connect options that cannot work", () => {
 			[{ pool: {} }, "pool"],
 			[{ connectionString: "postgres://u@h/db", serializer: 5 }, "serializer"],
 			[{ connectionString: "postgres://u@h/db", serializer: {} }, "serializer"],
+			// outside check (6 Dec): the misspelled schema was ignored (the tables went to "weft"), and
+			// pg_catalog failed STORE_UNAVAILABLE at the server
+			[{ connectionString: "postgres://u@h/db", shema: "x" }, "shema"],
+			[
+				{ connectionString: "postgres://u@h/db", schema: "pg_catalog" },
+				"pg_catalog",
+			],
 		] as const) {
 			const error = await PostgresCheckpointer.connect(
 				options as { connectionString: string },

@@ -1,4 +1,14 @@
-import { invalidOption } from "@weft/checkpoint";
+import { invalidOption, keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import type { SqliteCheckpointerOptions } from "./sqlite-checkpointer.ts";
+
+const OPTION_KEYS = keysOf<SqliteCheckpointerOptions>({
+	path: true,
+	serializer: true,
+	synchronous: true,
+	readOnly: true,
+	busyTimeoutMs: true,
+	clock: true,
+});
 
 const NEW = 'new SqliteCheckpointer({ path: "weft.db" })';
 
@@ -10,6 +20,7 @@ export function checkOptions<T extends { path: string }>(options: T): T {
 			`pass ${NEW}, or { path: ":memory:" } for a database in memory`,
 		);
 	const o = options as unknown as Record<string, unknown>;
+	refuseUnknownKeys(o, OPTION_KEYS, "SqliteCheckpointer");
 	if (typeof o.path !== "string")
 		throw invalidOption(
 			`SqliteCheckpointer: path must be a string, not ${describe(o.path)}`,
@@ -20,6 +31,12 @@ export function checkOptions<T extends { path: string }>(options: T): T {
 		throw invalidOption(
 			"SqliteCheckpointer: path is empty",
 			'pass a file path (e.g. "weft.db"), or ":memory:" for a database in memory that is not kept',
+		);
+	// the file system ends a path at its first NUL: the data would go to another file, silently
+	if (o.path.includes("\0"))
+		throw invalidOption(
+			`SqliteCheckpointer: path ${JSON.stringify(o.path)} holds a NUL character`,
+			"pass the file's path without it (a path ends at a NUL, so another file would be opened)",
 		);
 	if (
 		o.synchronous !== undefined &&

@@ -79,6 +79,9 @@ describe("options that cannot work", () => {
 			[{ path: ":memory:", clock: 5 }, "clock"],
 			[{ path: ":memory:", serializer: 5 }, "serializer"],
 			[{ path: ":memory:", serializer: {} }, "serializer"],
+			// outside check (6 Dec): accepted; a NUL ended the path, and another file was written
+			[{ path: ":memory:", pth: "x" }, "pth"],
+			[{ path: `${tempDir()}/a\0b.db` }, "NUL"],
 		] as const) {
 			let error: unknown;
 			try {

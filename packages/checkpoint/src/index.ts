@@ -1,3 +1,4 @@
+export { MAX_WRITE_DEPTH } from "./check-value.ts";
 export type {
 	AcquireLeaseOptions,
 	ChainOptions,
@@ -57,6 +58,7 @@ export {
 	MemoryCheckpointer,
 	type MemoryCheckpointerOptions,
 } from "./memory-checkpointer.ts";
+export { keysOf, refuseUnknownKeys, unknownKey } from "./option-keys.ts";
 export {
 	readCheckpointData,
 	readMetadata,
@@ -131,6 +133,7 @@ export {
 export {
 	type IdKind,
 	isValidId,
+	isWellFormed,
 	MAX_ID_LENGTH,
 	validateId,
 } from "./validate-id.ts";

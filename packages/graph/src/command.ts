@@ -1,4 +1,4 @@
-import { ConfigError } from "@weft/checkpoint";
+import { ConfigError, keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import type { END } from "./constants.ts";
 import { keepShape } from "./runtime/keep-shape.ts";
 import type { Send } from "./send.ts";
@@ -18,6 +18,12 @@ export interface CommandInit<TGoto extends string = string> {
 	/** As run input: the answer to pending interrupts (one value, or a map by interrupt id). */
 	resume?: unknown;
 }
+
+const INIT_KEYS = keysOf<CommandInit>({
+	update: true,
+	goto: true,
+	resume: true,
+});
 
 /**
  * Returned by a node to update state and choose where to go; passed as run input to resume interrupts.
@@ -39,6 +45,7 @@ export class Command<const TGoto extends string = string> {
 					hint: "pass { resume } to answer an interrupt, or { update, goto } from a node",
 				},
 			);
+		refuseUnknownKeys(init, INIT_KEYS, "new Command()");
 		this.update = init.update;
 		this.goto = init.goto;
 		this.resume = init.resume;

@@ -83,6 +83,18 @@ describe("compile() finds graph mistakes", () => {
 		},
 	);
 
+	// outside check (6 Dec): compiled, then every run failed on storing the metadata that names the node
+	// (on Postgres alone for a lone surrogate)
+	it.each(["a\u0000b", "a\ud800"])(
+		"a node name no store can keep in metadata: %j",
+		(name) => {
+			const g = new StateGraph(S)
+				.addNode(name, noop)
+				.addEdge(START, name as never);
+			expect(codeOf(() => g.compile())).toBe("INVALID_GRAPH");
+		},
+	);
+
 	it("interruptBefore naming an unknown node", () => {
 		const g = new StateGraph(S).addNode("a", noop).addEdge(START, "a");
 		expect(codeOf(() => g.compile({ interruptBefore: ["b" as "a"] }))).toBe(

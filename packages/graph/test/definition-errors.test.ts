@@ -237,6 +237,49 @@ describe("definition and option errors", () => {
 		}
 	});
 
+	// outside check (6 Dec): 10,000 levels ran the freezing of the node's output out of stack (a RangeError
+	// without a code) where 5,000 were SERIALIZATION_FAILED
+	it("names a node's value nested deeper than any checkpoint may hold, however deep", async () => {
+		const T = z.object({ n: z.number().default(0), v: z.any() });
+		const deep: unknown[] = [];
+		let at = deep;
+		for (let i = 0; i < 10_000; i++) {
+			const inner: unknown[] = [];
+			at.push(inner);
+			at = inner;
+		}
+		const graph = new StateGraph(T)
+			.addNode("a", () => ({ v: deep }))
+			.addEdge(START, "a")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await expect(graph.invoke({}, { threadId: "t" })).rejects.toMatchObject({
+			code: "SERIALIZATION_FAILED",
+			message: expect.stringContaining("nested more than 1000 levels"),
+		});
+	});
+
+	it("refuses run metadata JSON would not give back as it is, before anything is written", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = chain().compile({ checkpointer: cp });
+		for (const [metadata, named] of [
+			[{ f: () => 1 }, "metadata.f is a function"],
+			[{ n: Number.NaN }, "metadata.n is NaN"],
+			[{ d: new Date(0) }, "metadata.d is a Date"],
+			[{ s: "a\ud800" }, "metadata.s holds a lone surrogate"],
+			[{ list: ["ok", "a\u0000b"] }, "metadata.list[1] holds a NUL"],
+			[{ [Symbol("k")]: 1 }, "symbol key"],
+		] as const) {
+			await expect(
+				graph.run({ n: 0 } as never, { threadId: "m", metadata } as never),
+				named,
+			).rejects.toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining(named),
+			});
+		}
+		expect(await cp.getThread("m")).toBeUndefined();
+	});
+
 	it("refuses bad input before taking the lease: no thread is left behind (audit, 1 Dec)", async () => {
 		for (const checkpointer of [
 			new MemoryCheckpointer(),

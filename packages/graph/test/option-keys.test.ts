@@ -1,6 +1,7 @@
 // A misspelled option is refused, naming the option it was likely meant to be: ignored, `recursionLimt`
 // ran with the default limit and `checkpointr` ran without a store, without a word.
 import {
+	Command,
 	ConfigError,
 	GraphValidationError,
 	MemoryCheckpointer,
@@ -111,6 +112,61 @@ describe("options Weft does not read", () => {
 			expect((error as Error).message).toContain(message);
 			expect((error as { hint: string }).hint).toContain(hint);
 		}
+	});
+
+	// Outside check (6 Dec): `asnode` wrote the update as if no node had, `checkpointID` read (and
+	// updated) the newest checkpoint instead of the one named, `limt` listed the whole history
+	it("the state reads' and updates' configs and options, and new Command(), refuse a key they do not read", async () => {
+		const cp = new MemoryCheckpointer();
+		const graph = builder().compile({ checkpointer: cp });
+		await graph.invoke({ n: 0 }, { threadId: "t" });
+		const head = (await graph.getState({ threadId: "t" })).checkpointId;
+		const cases: Array<[() => Promise<unknown>, string, string]> = [
+			[
+				() =>
+					graph.updateState({ threadId: "t" }, { n: 5 }, {
+						asnode: "a",
+					} as never),
+				'"asnode"',
+				"asNode",
+			],
+			[
+				() =>
+					graph.updateState({ threadId: "t", checkpointID: head } as never, {
+						n: 5,
+					}),
+				'"checkpointID"',
+				"checkpointId",
+			],
+			[
+				() => graph.getState({ threadId: "t", checkpointID: head } as never),
+				'"checkpointID"',
+				"checkpointId",
+			],
+			[
+				async () => {
+					for await (const _ of graph.getStateHistory({ threadId: "t" }, {
+						limt: 1,
+					} as never));
+				},
+				'"limt"',
+				"limit",
+			],
+			[async () => new Command({ resum: 1 } as never), '"resum"', "resume"],
+		];
+		for (const [call, key, meant] of cases) {
+			const error = await refusal(call);
+			expect(error, key).toMatchObject({ code: "CONFIG_INVALID" });
+			expect(error?.message, key).toContain(key);
+			expect(error?.hint, key).toContain(`did you mean ${meant}?`);
+		}
+		// nothing was written: the thread still ends at its run's head
+		expect((await graph.getState({ threadId: "t" })).checkpointId).toBe(head);
+		// one config object passed to a run and to the reads still works
+		const config = { threadId: "t", recursionLimit: 10 };
+		expect((await graph.getState(config)).values).toEqual({ n: 1 });
+		await graph.updateState(config, { n: 7 }, { asNode: "a" });
+		expect((await graph.getState(config)).values).toEqual({ n: 7 });
 	});
 
 	it("every option API.md names is still taken", async () => {

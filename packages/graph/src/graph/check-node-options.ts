@@ -1,5 +1,4 @@
-import { GraphValidationError } from "@weft/checkpoint";
-import { keysOf, unknownKey } from "../option-keys.ts";
+import { GraphValidationError, keysOf, unknownKey } from "@weft/checkpoint";
 import type { CachePolicy, NodeOptions, RetryPolicy } from "./types.ts";
 import type { NodeSpec } from "./validate-graph.ts";
 

@@ -7,7 +7,7 @@ import type {
 import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
 import type { Command } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
-import { checkedInput } from "../runtime/check-config.ts";
+import { checkedInput, checkStateConfig } from "../runtime/check-config.ts";
 import type {
 	CompileOptions,
 	RunConfig,
@@ -158,7 +158,7 @@ export class CompiledGraph<
 		const result = await this.run(input, config);
 		if (result.status === "cancelled") {
 			throw new WeftError("RUN_CANCELLED", "the run was cancelled", {
-				hint: "its last checkpoint is valid: continue it with invoke(null, { threadId })",
+				hint: "its last checkpoint is valid: continue it with invoke(null, { threadId }); the thread stays busy until a node that ignores its signal has settled, so pass waitForLease (ms) to wait for that",
 			});
 		}
 		return result.values;
@@ -329,7 +329,7 @@ export class CompiledGraph<
 			this.#requireCheckpointer("updateState"),
 			config,
 			values,
-			options.asNode,
+			options,
 		);
 		return { threadId: config.threadId, checkpointId };
 	}
@@ -381,6 +381,7 @@ export class CompiledGraph<
 				{ hint: 'pass { threadId: "…" }' },
 			);
 		}
+		checkStateConfig(config);
 		validateId(config.threadId, "thread id");
 		if (config.checkpointId !== undefined)
 			validateId(config.checkpointId, "checkpoint id");

@@ -1,4 +1,4 @@
-import { GraphValidationError } from "@weft/checkpoint";
+import { GraphValidationError, isWellFormed } from "@weft/checkpoint";
 import type { Route } from "../command.ts";
 import { END, RESERVED_NAMES, START } from "../constants.ts";
 import { shown } from "../shown.ts";
@@ -79,6 +79,13 @@ export function validateGraph(
 				'START, END, "__proto__", "" and names with ":" or "#" are reserved',
 			);
 		}
+		// a checkpoint's metadata names its nodes, and Postgres' jsonb refuses both (the run failed there)
+		if (name.includes("\0") || !isWellFormed(name))
+			fail(
+				"INVALID_GRAPH",
+				`node name ${JSON.stringify(name)} holds a NUL character or a lone surrogate`,
+				"name the node with well-formed text without NUL",
+			);
 	}
 	for (const name of spec.declared ?? []) {
 		if (!names.has(name))

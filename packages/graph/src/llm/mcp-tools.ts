@@ -1,8 +1,8 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { DynamicStructuredTool } from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { unknownKey } from "@weft/checkpoint";
 import { ConfigError, WeftError } from "../index.ts";
-import { unknownKey } from "../option-keys.ts";
 import { shown } from "../shown.ts";
 import { invalidOption } from "./check-options.ts";
 import {

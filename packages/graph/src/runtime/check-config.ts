@@ -2,12 +2,14 @@ import {
 	type ChannelWrite,
 	type Checkpointer,
 	ConfigError,
+	isWellFormed,
+	keysOf,
+	unknownKey,
 	validateId,
 } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
 import { notAStore } from "../graph/check-compile-options.ts";
-import { keysOf, unknownKey } from "../option-keys.ts";
 import { shown } from "../shown.ts";
 import type { RunConfig, StreamConfig } from "./events.ts";
 import { noThreadId } from "./run-errors.ts";
@@ -150,6 +152,21 @@ function checkLangGraphNames(config: Record<string, unknown>): void {
 			);
 }
 
+/**
+ * The config of a read or an update of a thread's state (`getState`, `getStateHistory`, `updateState`):
+ * the run config's keys are accepted, since one config object is often passed to all of them, but a key
+ * none of them reads is refused (`checkpointID` read the newest state instead of the one named).
+ */
+export function checkStateConfig(given: object): void {
+	checkLangGraphNames(given as Record<string, unknown>);
+	const stray = unknownKey(given, RUN_CONFIG_KEYS);
+	if (stray !== undefined)
+		throw invalid(
+			`the config has an unknown key ${JSON.stringify(stray.key)}, which Weft does not read`,
+			stray.hint,
+		);
+}
+
 /** A whole number of at least 1, when given. */
 function checkCount(key: string, value: unknown): void {
 	if (
@@ -188,21 +205,66 @@ function invalid(message: string, hint: string): ConfigError {
 
 /** An object that JSON can show (no cycle, no BigInt, no function): what context and metadata hold. */
 function checkPlainData(key: string, value: unknown): void {
-	let problem: string | undefined;
-	if (typeof value !== "object" || value === null || Array.isArray(value))
-		problem = "must be an object";
-	else {
-		try {
-			JSON.stringify(value);
-		} catch (error) {
-			problem = `cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
-		}
-	}
+	const problem =
+		typeof value !== "object" || value === null || Array.isArray(value)
+			? "must be an object"
+			: notPlainJson(value, key, 0);
 	if (problem !== undefined)
 		throw invalid(
-			`the run config's ${key} ${problem}`,
-			`give ${key} plain data: strings, numbers, booleans, arrays and objects without cycles`,
+			`the run config's ${problem}`,
+			`give ${key} plain data: strings, finite numbers, booleans, null, arrays and objects, as JSON keeps them (every store keeps it as JSON)`,
 		);
+}
+
+/**
+ * What in `value` JSON would not give back as it is, with where (`metadata.a[2]`), or undefined: a
+ * function or symbol (dropped; an undefined field is left out as meant), NaN or ±Infinity (null), a Date or other class instance
+ * (its JSON), a BigInt or a cycle (refused), a NUL or a lone surrogate in a string (Postgres' jsonb
+ * refuses them, so one store would fail the run where the others keep it).
+ */
+function notPlainJson(
+	value: unknown,
+	path: string,
+	depth: number,
+): string | undefined {
+	switch (typeof value) {
+		case "string":
+			if (value.includes("\0")) return `${path} holds a NUL character`;
+			if (!isWellFormed(value)) return `${path} holds a lone surrogate`;
+			return undefined;
+		case "number":
+			return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+		case "boolean":
+			return undefined;
+		case "object": {
+			if (value === null) return undefined;
+			if (depth >= 64)
+				return `${path} nests more than 64 levels (or is cyclic)`;
+			if (Array.isArray(value)) {
+				for (let i = 0; i < value.length; i++) {
+					const problem = notPlainJson(value[i], `${path}[${i}]`, depth + 1);
+					if (problem !== undefined) return problem;
+				}
+				return undefined;
+			}
+			const proto = Object.getPrototypeOf(value);
+			if (proto !== Object.prototype && proto !== null)
+				return `${path} is a ${proto?.constructor?.name ?? "class instance"}, not a plain object`;
+			if (Object.getOwnPropertySymbols(value).length > 0)
+				return `${path} has a symbol key`;
+			for (const [k, v] of Object.entries(value)) {
+				if (v === undefined) continue; // left out, as an optional field is meant to be
+				const where = `${path}.${k}`;
+				if (k.includes("\0") || !isWellFormed(k))
+					return `${where}: its key holds a NUL character or a lone surrogate`;
+				const problem = notPlainJson(v, where, depth + 1);
+				if (problem !== undefined) return problem;
+			}
+			return undefined;
+		}
+		default:
+			return `${path} is ${typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
+	}
 }
 
 /**

@@ -16,6 +16,8 @@ import {
 	checkpointNotFound,
 	corruptCheckpoint,
 	isWeftError,
+	keysOf,
+	refuseUnknownKeys,
 	validateId,
 	type WeftError,
 } from "@weft/checkpoint";
@@ -257,6 +259,12 @@ async function chainOf(
 	}
 }
 
+const HISTORY_OPTION_KEYS = keysOf<ListOptions>({
+	limit: true,
+	before: true,
+	filter: true,
+});
+
 /**
  * Checkpoints newest first, each with its state. One chain replay fills a cache with the states of the
  * checkpoints that follow in the listing (their ancestors), so a full listing costs O(steps), not O(steps²).
@@ -274,6 +282,7 @@ export async function* readHistory(
 			"getStateHistory options must be an object",
 			{ hint: "pass { limit, before, filter }, or leave the options out" },
 		);
+	refuseUnknownKeys(options, HISTORY_OPTION_KEYS, "getStateHistory");
 	const { limit, before } = options;
 	if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
 		throw new ConfigError(

@@ -1,7 +1,12 @@
 import type { Checkpointer, PendingWrite } from "@weft/checkpoint";
-import { checkpointNotFound, validateId } from "@weft/checkpoint";
+import {
+	checkpointNotFound,
+	keysOf,
+	refuseUnknownKeys,
+	validateId,
+} from "@weft/checkpoint";
 import { UPDATE_NODE } from "../constants.ts";
-import { checkFirstInput } from "../runtime/check-config.ts";
+import { checkFirstInput, checkStateConfig } from "../runtime/check-config.ts";
 import { route } from "../runtime/route.ts";
 import { unknownAsNode } from "../runtime/run-errors.ts";
 import { RunStore } from "../runtime/run-store.ts";
@@ -19,6 +24,10 @@ import { emptyUsage } from "../runtime/usage.ts";
  * branch of its own. Like a run, it holds the thread's lease while it writes (`THREAD_BUSY` while a run
  * holds it, or waits with `waitForLease`).
  */
+const UPDATE_OPTION_KEYS = keysOf<{ asNode?: string | undefined }>({
+	asNode: true,
+});
+
 export async function updateState(
 	rt: GraphRuntime,
 	cp: Checkpointer,
@@ -28,8 +37,11 @@ export async function updateState(
 		waitForLease?: number | undefined;
 	},
 	update: unknown,
-	asNode: string | undefined,
+	options: { asNode?: string | undefined },
 ): Promise<string> {
+	checkStateConfig(config);
+	refuseUnknownKeys(options, UPDATE_OPTION_KEYS, "updateState");
+	const { asNode } = options;
 	validateId(config.threadId, "thread id");
 	if (asNode !== undefined && !rt.topology.nodes.has(asNode))
 		throw unknownAsNode(asNode, rt.topology.nodes);

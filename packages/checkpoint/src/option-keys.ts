@@ -1,3 +1,5 @@
+import { invalidOption } from "./store-errors.ts";
+
 /**
  * The keys of an options type, written as an object so that the compiler checks the list against the
  * type both ways: `keysOf<RetryPolicy>({ maxAttempts: true, … })`.
@@ -27,6 +29,21 @@ export function unknownKey(
 		};
 	}
 	return undefined;
+}
+
+/** Refuses (`CONFIG_INVALID`, naming the key meant) an own key of `given` that is not in `known`. */
+export function refuseUnknownKeys(
+	given: unknown,
+	known: ReadonlySet<string>,
+	what: string,
+): void {
+	if (typeof given !== "object" || given === null) return;
+	const stray = unknownKey(given, known);
+	if (stray !== undefined)
+		throw invalidOption(
+			`${what} has no option ${JSON.stringify(stray.key)}`,
+			stray.hint,
+		);
 }
 
 /** The known name `key` was most likely meant to be: the same but for case, or ≤ 2 edits away. */
