@@ -95,6 +95,42 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		).rejects.toMatchObject({ status: 404 });
 	});
 
+	// Outside check (6 Dec): an id with a character above U+00FF made the Content-Location header throw
+	// after the run had started: 500, and the SDK, retrying, started the run five times
+	it("runs a thread whose id is not Latin-1, once, and names it in Content-Location as the SDK reads it", async () => {
+		const T = "thé-🙂-雪";
+		await client.threads.create({ threadId: T });
+		let created: { run_id: string; thread_id?: string } | undefined;
+		const out = (await client.runs.wait(T, "abc", {
+			input: { n: 1 },
+			onRunCreated: (meta) => {
+				created = meta;
+			},
+		})) as { n: number };
+		expect(out.n).toBeGreaterThan(1);
+		expect(await client.runs.list(T)).toHaveLength(1);
+		// the SDK takes the ids from the header as they are and puts them in the next path: that works
+		expect(created?.thread_id).toBeDefined();
+		const run = await client.runs.get(created!.thread_id!, created!.run_id);
+		expect(run).toMatchObject({ thread_id: T, status: "success" });
+		const res = await fetch(
+			`http://127.0.0.1:${server.port}/threads/${encodeURIComponent(T)}/runs`,
+			{
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ assistant_id: "abc", input: { n: 1 } }),
+			},
+		);
+		expect(res.status).toBe(200);
+		expect(decodeURIComponent(res.headers.get("content-location")!)).toMatch(
+			new RegExp(`^/threads/${T}/runs/`),
+		);
+		await client.runs.join(
+			T,
+			((await res.json()) as { run_id: string }).run_id,
+		);
+	});
+
 	it("refuses command.goto at request time (422 CONFIG_INVALID, decision 0050), creating no run", async () => {
 		const { thread_id: T } = await client.threads.create();
 		await refused(

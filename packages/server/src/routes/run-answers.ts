@@ -21,6 +21,10 @@ import {
 import type { RunRecord } from "../thread-registry.ts";
 import { query } from "./validate.ts";
 
+/** A run's path, its ids percent-encoded: what a response header may hold (Latin-1 only). */
+export const runPath = (threadId: string, runId: string): string =>
+	`/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}`;
+
 /**
  * Answers `runs.wait` and `runs.join` with the run's output once it has ended. A client that leaves first
  * is waited for no longer, and with `cancel` (`on_disconnect: "cancel"`) its run is cancelled, as a
@@ -76,7 +80,7 @@ export function streamNewRun(
 	run: RunRecord,
 	b: RunCreateBody,
 ) {
-	c.header("Location", `/threads/${run.threadId}/runs/${run.runId}/stream`);
+	c.header("Location", `${runPath(run.threadId, run.runId)}/stream`);
 	return runStream(
 		ctx,
 		c,

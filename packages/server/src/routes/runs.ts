@@ -22,7 +22,12 @@ import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { selectFields } from "../thread-search.ts";
-import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
+import {
+	answerWhenDone,
+	joinRunStream,
+	runPath,
+	streamNewRun,
+} from "./run-answers.ts";
 import { body, query } from "./validate.ts";
 
 /** A run in LangGraph's `Run` shape. */
@@ -198,7 +203,9 @@ export async function startRun(
 		},
 		request,
 	);
-	c.header("Content-Location", `/threads/${threadId}/runs/${run.runId}`);
+	// a header holds Latin-1 only: the ids percent-encoded, as the path they name (a thread id holds no %,
+	// decision 0152, so the SDK, which puts them back in a path as it reads them, reaches the same run)
+	c.header("Content-Location", runPath(threadId, run.runId));
 	return run;
 }
 
