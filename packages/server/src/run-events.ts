@@ -46,7 +46,9 @@ export function eventsExpired(
 	if (!Number.isFinite(after) || after + 1 >= from) return;
 	throw new WeftError(
 		"EVENTS_EXPIRED",
-		`run ${runId}'s events after ${lastEventId} are no longer kept (the first kept one is ${from})`,
+		Number.isFinite(from)
+			? `run ${runId}'s events after ${lastEventId} are no longer kept (the first kept one is ${from})`
+			: `run ${runId}'s events are not kept: it ran in an earlier server process`,
 		{
 			hint: "read the run's outcome with runs.get / runs.join, or re-join its stream without Last-Event-ID",
 		},
@@ -66,6 +68,17 @@ export class RunEventLog {
 
 	constructor(limit = DEFAULT_MAX_EVENTS) {
 		this.#limit = limit;
+	}
+
+	/**
+	 * The log of an ended run whose events this process never had (a run of an earlier process): empty
+	 * and closed, every event before it gone (a `Last-Event-ID` is `EVENTS_EXPIRED`).
+	 */
+	static gone(): RunEventLog {
+		const log = new RunEventLog(0);
+		log.#dropped = Number.POSITIVE_INFINITY;
+		log.#closed = true;
+		return log;
 	}
 
 	/** Throws `EVENTS_EXPIRED` when some events after `lastEventId` are no longer kept. */

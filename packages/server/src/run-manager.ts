@@ -301,9 +301,17 @@ export class RunManager implements RunExecutor {
 	 * executing any more, so they end (`error` if started, else `cancelled`); their last checkpoint stays.
 	 */
 	orphaned(): void {
-		for (const run of this.#registry.runs.values())
-			if (!this.#live.has(run.runId))
-				this.#move(run, run.status === "running" ? "FAIL" : "CANCEL");
+		for (const run of this.#registry.runs.values()) {
+			if (this.#live.has(run.runId)) continue;
+			const wasRunning = run.status === "running";
+			this.#move(run, wasRunning ? "FAIL" : "CANCEL");
+			// what its join and stream report, as for a run that failed while this process watched
+			if (wasRunning && run.status === "error" && run.error === undefined)
+				run.error = {
+					error: "NODE_FAILED",
+					message: `run ${run.runId}: the server process running it stopped (killed or crashed) before it ended; its thread goes on from its last checkpoint with a new run`,
+				};
+		}
 	}
 
 	/** This process's records are the only ones: nothing to catch up with. */

@@ -97,6 +97,33 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 		expect((await again.runs.get(cut.thread_id, slow.run_id)).status).toBe(
 			"error",
 		);
+		// outside check (6 Dec): its join answered the thread's values with no error (as a success would),
+		// and re-joining its stream was 404 "no run stream"
+		expect(
+			(
+				(await again.runs.join(cut.thread_id, slow.run_id)) as {
+					__error__?: { error: string; message: string };
+				}
+			).__error__,
+		).toEqual({
+			error: "NODE_FAILED",
+			message: expect.stringContaining("the server process running it stopped"),
+		});
+		const events: unknown[] = [];
+		for await (const e of again.runs.joinStream(cut.thread_id, slow.run_id))
+			events.push(e);
+		expect(events).toEqual([]);
+		const resumed = await fetch(
+			`${second.url}/threads/${cut.thread_id}/runs/${slow.run_id}/stream`,
+			{
+				headers: {
+					"last-event-id": "3",
+					authorization: "Bearer records-token",
+				},
+			},
+		);
+		expect(resumed.status).toBe(410);
+		expect(await resumed.json()).toMatchObject({ code: "EVENTS_EXPIRED" });
 		// joining a run of the earlier process answers the thread's values
 		const joined = (await again.runs.join(thread.thread_id, paused.run_id)) as {
 			__interrupt__: { value: unknown }[];

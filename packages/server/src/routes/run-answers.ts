@@ -5,10 +5,9 @@ import { ValidationError } from "@weft/checkpoint";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { Env, ServerContext } from "../context.ts";
-import { notFound } from "../http-errors.ts";
 import { MESSAGES_MODE_EVENTS } from "../messages-mode.ts";
 import { JoinStreamQuery } from "../query-schemas.ts";
-import { type RunEvent, type RunEventLog, sseFrame } from "../run-events.ts";
+import { type RunEvent, RunEventLog, sseFrame } from "../run-events.ts";
 import { type RunCreateBody, StreamModeName } from "../schemas.ts";
 import {
 	clientLeft,
@@ -59,8 +58,8 @@ export async function joinRunStream(
 	c: Context<Env>,
 	run: RunRecord,
 ) {
-	const log = ctx.runs.events(run.runId);
-	if (log === undefined) throw notFound("run stream", run.runId);
+	// a run of an earlier process (`weft dev` restarted) ended there: none of its events are here
+	const log = ctx.runs.events(run.runId) ?? RunEventLog.gone();
 	// stream_mode may be repeated: `streamModesOf` reads every occurrence
 	const { cancel_on_disconnect } = query(
 		c,
