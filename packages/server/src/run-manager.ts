@@ -24,8 +24,11 @@ interface LiveRun {
 	log: RunEventLog;
 	controller: AbortController;
 	done: Promise<void>;
-	/** The final values (with `__interrupt__` / `__error__` as LangGraph reports them). */
-	output: Record<string, unknown>;
+	/**
+	 * The final values (with `__interrupt__` / `__error__` as LangGraph reports them); undefined for a run
+	 * that never started (cancelled while pending).
+	 */
+	output: Record<string, unknown> | undefined;
 }
 
 /** What the routes ask of whoever executes runs (this process, or workers behind a queue). */
@@ -140,7 +143,7 @@ export class RunManager implements RunExecutor {
 			log: new RunEventLog(this.#options.events?.maxPerRun),
 			controller: new AbortController(),
 			done: Promise.resolve(),
-			output: {},
+			output: undefined,
 		};
 		this.#live.set(run.runId, live);
 		// a run enqueued behind the thread's active one starts when that one has ended
@@ -267,23 +270,23 @@ export class RunManager implements RunExecutor {
 		signal?: AbortSignal,
 	): Promise<Record<string, unknown>> {
 		const live = this.#live.get(runId);
-		if (live === undefined) {
-			const run = this.#registry.runs.get(runId);
-			const stateOf = this.#options.stateOf;
-			if (run === undefined || stateOf === undefined) return {};
-			const state = toWire(await stateOf(run)) as Record<string, unknown>;
-			return run.error === undefined
-				? state
-				: { ...state, __error__: run.error };
+		if (live !== undefined) {
+			if (signal === undefined) await live.done;
+			else {
+				const left = new AbortController();
+				await Promise.race([live.done, abortedOf(signal, left.signal)]);
+				left.abort(); // the listener on the caller's signal goes with it
+				if (signal.aborted) return {};
+			}
+			if (live.output !== undefined)
+				return toWire(live.output) as Record<string, unknown>;
 		}
-		if (signal === undefined) await live.done;
-		else {
-			const left = new AbortController();
-			await Promise.race([live.done, abortedOf(signal, left.signal)]);
-			left.abort(); // the listener on the caller's signal goes with it
-			if (signal.aborted) return {};
-		}
-		return toWire(live.output) as Record<string, unknown>;
+		// a run of an earlier process, or one cancelled before it started: the thread's values now
+		const run = this.#registry.runs.get(runId);
+		const stateOf = this.#options.stateOf;
+		if (run === undefined || stateOf === undefined) return {};
+		const state = toWire(await stateOf(run)) as Record<string, unknown>;
+		return run.error === undefined ? state : { ...state, __error__: run.error };
 	}
 
 	/** Cancels a run: its nodes see `ctx.signal` aborted; the last checkpoint stays valid. */

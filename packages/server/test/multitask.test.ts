@@ -43,6 +43,26 @@ describe("multitask strategies in process (weft dev)", () => {
 	});
 	it("reject: of concurrent runs.create on one thread, exactly one is admitted", () =>
 		multitaskCases.race([client, client, client], 5));
+	// outside check (6 Dec): a run cancelled while pending joined as {}, one cancelled while running as
+	// the thread's values (what the docs say a cancelled run's join answers)
+	it("a run cancelled while pending joins as the thread's values, as a run cancelled while running", async () => {
+		const thread = await client.threads.create();
+		await client.runs.wait(thread.thread_id, "slow", { input: { ms: 1 } });
+		const active = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 60_000 },
+		});
+		const queued = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 1 },
+			multitaskStrategy: "enqueue",
+		});
+		// its turn comes after the active run: it is cancelled before it ever starts
+		await client.runs.cancel(thread.thread_id, queued.run_id);
+		await client.runs.cancel(thread.thread_id, active.run_id, true);
+		for (const run of [queued, active])
+			expect(
+				await client.runs.join(thread.thread_id, run.run_id),
+			).toMatchObject({ done: true });
+	});
 });
 
 describe("a thread another process runs (the CLI, say)", () => {
