@@ -6,12 +6,15 @@ import { guardPool } from "./transactions.ts";
  * The pool a checkpointer works on: the one given (`owned` false: close() leaves it open) or a new one;
  * either way every client gets an 'error' listener. Checks the schema name (it is quoted into SQL).
  */
-export function openPool(options: {
-	connectionString?: string | undefined;
-	pool?: pg.Pool | undefined;
-	schema?: string | undefined;
-}): { pool: pg.Pool; owned: boolean; schema: string } {
-	const o = checkOptions(options);
+export function openPool(
+	options: {
+		connectionString?: string | undefined;
+		pool?: pg.Pool | undefined;
+		schema?: string | undefined;
+	},
+	who = "PostgresCheckpointer",
+): { pool: pg.Pool; owned: boolean; schema: string } {
+	const o = checkOptions(options, who);
 	const schema = o.schema ?? "weft";
 	const pool =
 		o.pool ?? new pg.Pool({ connectionString: o.connectionString, max: 10 });
@@ -19,18 +22,19 @@ export function openPool(options: {
 	return { pool, owned: o.pool === undefined, schema };
 }
 
-const CONNECT =
-	'PostgresCheckpointer.connect({ connectionString: "postgres://user@host:5432/db" })';
-
 /** The options a pool is made from, checked before any connection (CONFIG_INVALID naming the option). */
-function checkOptions(options: unknown): {
+function checkOptions(
+	options: unknown,
+	who: string,
+): {
 	connectionString?: string | undefined;
 	pool?: pg.Pool | undefined;
 	schema?: string | undefined;
 } {
+	const CONNECT = `${who}.connect({ connectionString: "postgres://user@host:5432/db" })`;
 	if (typeof options !== "object" || options === null)
 		throw invalidOption(
-			"PostgresCheckpointer needs options with a connectionString or a pool",
+			`${who} needs options with a connectionString or a pool`,
 			`pass ${CONNECT}, or { pool }`,
 		);
 	const o = options as Record<string, unknown>;
@@ -43,30 +47,30 @@ function checkOptions(options: unknown): {
 			typeof pool.connect !== "function"
 		)
 			throw invalidOption(
-				"PostgresCheckpointer: pool must be a pg.Pool",
+				`${who}: pool must be a pg.Pool`,
 				`pass a pg.Pool you own, or ${CONNECT}`,
 			);
 	} else if (o.connectionString === undefined)
 		throw invalidOption(
-			"PostgresCheckpointer needs a connectionString or a pool",
+			`${who} needs a connectionString or a pool`,
 			`pass ${CONNECT}, or { pool }`,
 		);
-	else checkConnectionString(o.connectionString);
+	else checkConnectionString(o.connectionString, who);
 	if (o.schema !== undefined) {
 		if (typeof o.schema !== "string")
 			throw invalidOption(
-				`PostgresCheckpointer: schema must be a string, not ${typeof o.schema}`,
+				`${who}: schema must be a string, not ${typeof o.schema}`,
 				'leave it out for "weft", or pass a name of letters, digits and underscores',
 			);
 		if (!SCHEMA.test(o.schema))
 			throw invalidOption(
-				`PostgresCheckpointer: "${o.schema}" is not a usable schema name`,
+				`${who}: "${o.schema}" is not a usable schema name`,
 				"use letters, digits and underscores (at most 63), starting with a letter or an underscore",
 			);
 		// Postgres keeps names starting pg_ for its own schemas (pg_catalog, pg_toast, …)
 		if (/^pg_/i.test(o.schema))
 			throw invalidOption(
-				`PostgresCheckpointer: "${o.schema}" is a name Postgres keeps for its own schemas`,
+				`${who}: "${o.schema}" is a name Postgres keeps for its own schemas`,
 				'leave it out for "weft", or pass a name that does not start with pg_',
 			);
 	}
@@ -79,11 +83,11 @@ const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * pg reads any string as a URL relative to `postgres://base`, so "not a url" became a host "base" that
  * failed later as ENOTFOUND: accept only what it reads as meant (a postgres URL, a socket directory).
  */
-function checkConnectionString(value: unknown): void {
+function checkConnectionString(value: unknown, who: string): void {
 	const hint = `pass a URL such as "postgres://user:password@host:5432/db" (percent-encode special characters in the password), or a socket directory ("/var/run/postgresql db")`;
 	if (typeof value !== "string" || value === "")
 		throw invalidOption(
-			`PostgresCheckpointer: connectionString must be a non-empty string, not ${typeof value === "string" ? '""' : typeof value}`,
+			`${who}: connectionString must be a non-empty string, not ${typeof value === "string" ? '""' : typeof value}`,
 			hint,
 		);
 	if (value.startsWith("/")) return;
@@ -98,7 +102,7 @@ function checkConnectionString(value: unknown): void {
 		!["postgres:", "postgresql:", "socket:"].includes(url.protocol)
 	)
 		throw invalidOption(
-			`PostgresCheckpointer: connectionString ${shown(value, url)} is not a valid postgres:// URL`,
+			`${who}: connectionString ${shown(value, url)} is not a valid postgres:// URL`,
 			hint,
 		);
 }

@@ -36,3 +36,29 @@ describe("PostgresCheckpointer.connect options that cannot work", () => {
 		}
 	});
 });
+
+// Outside check (6 Dec): the store quoted its schema into SQL unchecked: `x"; CREATE SCHEMA zz; --` ran
+// the injected statement before failing; a bad URL failed late, STORE_UNAVAILABLE
+describe("PostgresStore.connect options that cannot work", () => {
+	it("are CONFIG_INVALID naming the option, before any statement is sent", async () => {
+		const { PostgresStore } = await import("@weft/checkpoint-postgres");
+		const url = "postgres://u@127.0.0.1:1/db";
+		for (const [options, named] of [
+			[undefined, "connectionString"],
+			[{ connectionString: url, schema: 'x"; CREATE SCHEMA zz; --' }, "schema"],
+			[{ connectionString: url, schema: "" }, "schema"],
+			[{ connectionString: url, schema: "pg_catalog" }, "pg_catalog"],
+			[{ connectionString: "not a url" }, "not a url"],
+			[{ connectionString: url, bogus: 1 }, "bogus"],
+		] as const) {
+			const error = await PostgresStore.connect(options as never).catch(
+				(e: unknown) => e,
+			);
+			expect(error, JSON.stringify(options)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining(named),
+				hint: expect.any(String),
+			});
+		}
+	});
+});

@@ -106,6 +106,32 @@ describe("options that cannot work", () => {
 	});
 });
 
+// Outside check (6 Dec): `new SqliteStore()` threw a TypeError, `{ path: "" }` opened a temporary database
+describe("SqliteStore options that cannot work", () => {
+	it("are CONFIG_INVALID naming the option, before any file is touched", async () => {
+		const { SqliteStore } = await import("@weft/checkpoint-sqlite");
+		for (const [options, named] of [
+			[undefined, "path"],
+			[{}, "path"],
+			[{ path: "" }, "path"],
+			[{ path: 5 }, "path"],
+			[{ path: ":memory:", pth: 1 }, "pth"],
+			[{ path: ":memory:", busyTimeoutMs: -1 }, "busyTimeoutMs"],
+		] as const) {
+			let error: unknown;
+			try {
+				new SqliteStore(options as never);
+			} catch (e) {
+				error = e;
+			}
+			expect(error, JSON.stringify(options)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining(named),
+			});
+		}
+	});
+});
+
 describe("damaged summary columns", () => {
 	it("a step or source no store writes is CORRUPT_CHECKPOINT naming the checkpoint", async () => {
 		for (const [column, value] of [

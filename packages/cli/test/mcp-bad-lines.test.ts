@@ -89,6 +89,27 @@ describe("weft mcp and lines that are not JSON-RPC", () => {
 				id: 1,
 				result: { serverInfo: { name: "weft" } },
 			});
+			// outside check (6 Dec): a call whose params are not { name, arguments: {…} } was -32603 with the
+			// SDK's schema dump
+			for (const [id, params] of [
+				[11, { name: "echo", arguments: null }],
+				[12, { name: "echo", arguments: [1] }],
+				[13, { arguments: {} }],
+			] as const) {
+				s.send(
+					JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
+				);
+				expect(await s.next(), String(id)).toEqual({
+					jsonrpc: "2.0",
+					id,
+					error: {
+						code: -32602,
+						message: expect.stringMatching(
+							/^Invalid params: (arguments|name) /,
+						),
+					},
+				});
+			}
 		} finally {
 			s.child.kill();
 		}

@@ -94,12 +94,14 @@ describe("records handed over to the in-memory store", () => {
 					metadata: metadata as never,
 				});
 			};
-			if (JSON.stringify(metadata ?? {}).includes("\\u0000")) {
-				// no store keeps a NUL in metadata: the run fails typed, and nothing was handed over
-				await expect(runs()).rejects.toMatchObject({
-					code: "SERIALIZATION_FAILED",
-				});
-				expect(seen.some((s) => s.handOver)).toBe(false);
+			if (
+				JSON.stringify(metadata ?? {}).includes("\\u0000") ||
+				Number.isNaN((metadata as { score?: number } | undefined)?.score)
+			) {
+				// metadata JSON would change or no store keeps (decision 0201): refused before the run, nothing
+				// written
+				await expect(runs()).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+				expect(seen).toEqual([]);
 				return;
 			}
 			await runs();

@@ -4,7 +4,12 @@ import type {
 	StoreIndexOptions,
 	StoreItem,
 } from "@weft/checkpoint";
-import { isWeftError, WeftError } from "@weft/checkpoint";
+import {
+	isWeftError,
+	keysOf,
+	refuseUnknownKeys,
+	WeftError,
+} from "@weft/checkpoint";
 import {
 	IndexedStore,
 	itemAddress,
@@ -16,9 +21,10 @@ import {
 	vectorOf,
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
-import pg from "pg";
+import type pg from "pg";
+import { openPool } from "../pool.ts";
 import { type Access, isConnectionLoss } from "../store-errors.ts";
-import { guardPool, type Query, read } from "../transactions.ts";
+import { type Query, read } from "../transactions.ts";
 import { itemConditions, Where } from "./postgres-conditions.ts";
 import { setupStoreSchema, textConfig } from "./store-schema.ts";
 
@@ -43,6 +49,13 @@ interface Row {
 
 const COLUMNS = "ns, key, value, created_at, updated_at, expires_at";
 
+const OPTION_KEYS = keysOf<PostgresStoreOptions>({
+	connectionString: true,
+	pool: true,
+	schema: true,
+	index: true,
+});
+
 /**
  * A `Store` in Postgres: full-text search with `tsvector` (english stemming without stopwords, GIN index,
  * `ts_rank`),
@@ -59,16 +72,15 @@ export class PostgresStore extends IndexedStore {
 	readonly #config: string;
 
 	private constructor(options: PostgresStoreOptions) {
-		super(options.index);
-		this.#schema = options.schema ?? "weft";
+		refuseUnknownKeys(options, OPTION_KEYS, "PostgresStore");
+		super(options?.index);
+		// the schema name is quoted into SQL: checked (as the checkpointer's) before anything is sent
+		const { pool, owned, schema } = openPool(options, "PostgresStore");
+		this.#schema = schema;
 		this.#s = `"${this.#schema}"`;
 		this.#config = textConfig(this.#schema);
-		this.#ownPool = options.pool === undefined;
-		this.#pool =
-			options.pool ??
-			new pg.Pool({ connectionString: options.connectionString, max: 10 });
-		// a dropped connection must not end the process with an unhandled 'error' event
-		guardPool(this.#pool);
+		this.#ownPool = owned;
+		this.#pool = pool;
 	}
 
 	/** Connects and creates or migrates the store's tables. */

@@ -16,6 +16,7 @@ import {
 	vectorToBytes,
 } from "@weft/checkpoint/store-backend";
 import Database from "better-sqlite3";
+import { checkStoreOptions } from "../check-options.ts";
 import { nativeBinding } from "../native-binding.ts";
 import { storeError } from "../store-errors.ts";
 import { itemConditions } from "./sqlite-conditions.ts";
@@ -54,7 +55,7 @@ export class SqliteStore extends IndexedStore {
 	readonly #path: string;
 
 	constructor(options: SqliteStoreOptions) {
-		super(options.index);
+		super(checkStoreOptions(options).index);
 		this.#path = options.path;
 		try {
 			this.#db = new Database(options.path, {

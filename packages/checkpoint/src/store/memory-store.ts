@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
 import type MiniSearch from "minisearch";
+import { WeftError } from "../errors.ts";
+import { keysOf, refuseUnknownKeys } from "../option-keys.ts";
 import type { JsonValue } from "../record.ts";
 import {
 	IndexedStore,
@@ -38,12 +40,24 @@ export interface MemoryStoreOptions {
 	index?: StoreIndexOptions | undefined;
 }
 
+const OPTION_KEYS = keysOf<MemoryStoreOptions>({ index: true });
+
 /**
  * A `Store` in process memory (for tests and single-process apps): full-text search is BM25 (minisearch),
  * semantic search is a scan of the items' vectors.
  */
 export class MemoryStore extends IndexedStore {
-	readonly #items = new Map<string, Entry>();
+	readonly #entries = new Map<string, Entry>();
+	#closed = false;
+
+	/** The items; a typed error after close(), as the SQL stores give. */
+	get #items(): Map<string, Entry> {
+		if (this.#closed)
+			throw new WeftError("STORE_UNAVAILABLE", "the memory store is closed", {
+				hint: "create a new MemoryStore, or stop using this one after close()",
+			});
+		return this.#entries;
+	}
 	#textIndex: MiniSearch<{ id: string; text: string }> | undefined;
 
 	/** The full-text index, made (and minisearch loaded) on first use: importing Weft does not load it. */
@@ -58,7 +72,8 @@ export class MemoryStore extends IndexedStore {
 	}
 
 	constructor(options: MemoryStoreOptions = {}) {
-		super(options.index);
+		refuseUnknownKeys(options, OPTION_KEYS, "MemoryStore");
+		super(options?.index);
 	}
 
 	protected async write(item: PreparedItem): Promise<void> {
@@ -110,7 +125,10 @@ export class MemoryStore extends IndexedStore {
 		return n;
 	}
 
-	async close(): Promise<void> {}
+	async close(): Promise<void> {
+		this.#closed = true;
+		this.#entries.clear();
+	}
 
 	#live(id: string, now: number): Entry | undefined {
 		const e = this.#items.get(id);

@@ -4,8 +4,9 @@ import type { Namespace } from "./store.ts";
 
 /** Joins labels in stored namespaces; labels may not hold it (nor any control character). */
 export const SEPARATOR = "\u001f";
+// C0, DEL and C1 (NEL …): every control character, as errors.md says
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-const CONTROL = /[\u0000-\u001f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What a database would change or refuse in a string: a NUL (Postgres cannot hold it) or a lone surrogate
@@ -18,7 +19,7 @@ export function textProblem(s: string): string | undefined {
 }
 
 /** A string for messages: JSON, shortened, lone surrogates escaped (JSON.stringify escapes them). */
-const shown = (s: unknown): string =>
+export const shownText = (s: unknown): string =>
 	typeof s === "string" && s.length > 60
 		? `${JSON.stringify(s.slice(0, 60))}…`
 		: JSON.stringify(s);
@@ -51,7 +52,7 @@ export function encodeNamespace(
 		const problem = textProblem(label);
 		if (problem !== undefined)
 			throw invalid(
-				`namespace label ${shown(label)} ${problem}`,
+				`namespace label ${shownText(label)} ${problem}`,
 				"use well-formed labels: a database would store this one changed",
 			);
 		if (/\{[^}]*\}/.test(label))
@@ -78,7 +79,7 @@ export function checkKey(key: string): void {
 	const problem = textProblem(key);
 	if (problem !== undefined)
 		throw invalid(
-			`item key ${shown(key)} ${problem}`,
+			`item key ${shownText(key)} ${problem}`,
 			"use a well-formed key without NUL: a database would store this one changed, or refuse it",
 		);
 }
@@ -97,7 +98,7 @@ export function checkAddressSize(ns: string, key: string): void {
 	const bytes = Buffer.byteLength(ns, "utf8") + Buffer.byteLength(key, "utf8");
 	if (bytes <= MAX_ADDRESS_BYTES) return;
 	throw invalid(
-		`item address is ${bytes} bytes (UTF-8 of the namespace's labels, one byte between each two, and the key ${shown(key)}); the most is ${MAX_ADDRESS_BYTES}`,
+		`item address is ${bytes} bytes (UTF-8 of the namespace's labels, one byte between each two, and the key ${shownText(key)}); the most is ${MAX_ADDRESS_BYTES}`,
 		"shorten the key or the namespace: keep long text in the value, or use a hash of it (e.g. SHA-256 in hex) as the key",
 	);
 }

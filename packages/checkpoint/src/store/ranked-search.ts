@@ -1,7 +1,7 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import { paging } from "./item-text.ts";
-import { encodeNamespace } from "./namespace.ts";
+import { encodeNamespace, shownText, textProblem } from "./namespace.ts";
 import {
 	checkDimensions,
 	cosine,
@@ -69,6 +69,15 @@ export async function rankedSearch(
 			"VALIDATION_FAILED",
 			`search query ${JSON.stringify(query) ?? String(query)} is not text`,
 			{ hint: "pass query as a string (or leave it out to list the items)" },
+		);
+	// as a filter's text is: the backends would not agree on it (memory found nothing, the SQL stores
+	// matched the words around a NUL, or every item for a lone surrogate)
+	const bad = query === undefined ? undefined : textProblem(query);
+	if (bad !== undefined)
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`search query ${shownText(query!)} ${bad}`,
+			{ hint: "pass well-formed text without NUL characters" },
 		);
 	const filter = filterConditions(options.filter);
 	// checked with or without a query, so that a bad mode never passes for a listing

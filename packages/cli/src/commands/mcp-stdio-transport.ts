@@ -121,7 +121,16 @@ export class AnsweringStdioTransport implements Transport {
 		const message = JSONRPCMessageSchema.safeParse(value);
 		if (message.success) {
 			const m = message.data;
-			if ("method" in m && "id" in m) this.#open.add(m.id);
+			if ("method" in m && "id" in m) {
+				// the SDK answers a call whose params its schema refuses with -32603 and the schema's dump
+				const bad =
+					m.method === "tools/call" ? badCallParams(m.params) : undefined;
+				if (bad !== undefined) {
+					this.#refuse(m.id, -32602, `Invalid params: ${bad}`);
+					return;
+				}
+				this.#open.add(m.id);
+			}
 			// a request the client cancelled gets no answer (the SDK's server sends none)
 			else if (
 				"method" in m &&
@@ -157,6 +166,21 @@ function idOf(value: unknown): string | number | null {
 	return typeof id === "string" || Number.isInteger(id)
 		? (id as string | number)
 		: null;
+}
+
+/** What is wrong with a `tools/call`'s params (a name, and arguments that are an object), or undefined. */
+function badCallParams(params: unknown): string | undefined {
+	if (typeof params !== "object" || params === null || Array.isArray(params))
+		return "tools/call takes params { name, arguments }";
+	const { name, arguments: args } = params as Record<string, unknown>;
+	if (typeof name !== "string")
+		return "name must be the tool's name (a string)";
+	if (
+		args !== undefined &&
+		(typeof args !== "object" || args === null || Array.isArray(args))
+	)
+		return `arguments must be an object of the tool's inputs, not ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}`;
+	return undefined;
 }
 
 function whyInvalid(value: unknown): string {

@@ -115,6 +115,11 @@ export function inputCases(ctx: StoreConformanceContext): void {
 			expect(await refusal(store.list(["x\udbff"]))).toEqual(
 				refused("INVALID_NAMESPACE"),
 			);
+			// DEL and C1 controls as C0 ones (outside check, 6 Dec: stored)
+			for (const label of ["a\u007fb", "a\u0085b"])
+				expect(await refusal(store.put([label], "k", 1)), label).toEqual(
+					refused("INVALID_NAMESPACE"),
+				);
 			expect(await store.listNamespaces()).toEqual([]);
 			// a paired surrogate (an emoji) is well-formed and reads back as it was put
 			await store.put(["😀"], "k😀", { t: "😀" });
@@ -242,7 +247,8 @@ export function inputCases(ctx: StoreConformanceContext): void {
 		it("refuses a search query that is not text (VALIDATION_FAILED)", async () => {
 			store = await ctx.open();
 			await store.put(ns, "k1", { text: "tea" });
-			for (const query of [5, null, {}, ["tea"]])
+			// a NUL or a lone surrogate too: the backends answered it three ways (outside check, 6 Dec)
+			for (const query of [5, null, {}, ["tea"], "te\u0000a", "\ud800tea"])
 				expect(
 					await refusal(store.search(ns, { query } as never)),
 					JSON.stringify(query),

@@ -104,6 +104,9 @@ export function itemCases(ctx: StoreConformanceContext): void {
 			await store.put(["a"], "k", 1);
 			await store.close();
 			await store.close();
+			// and is closed: every backend refuses alike (MemoryStore kept working, outside check 6 Dec)
+			expect(await code(store.get(["a"], "k"))).toBe("STORE_UNAVAILABLE");
+			expect(await code(store.put(["a"], "k", 2))).toBe("STORE_UNAVAILABLE");
 		});
 
 		it("refuses bad namespaces, keys, values and options with typed errors", async () => {
