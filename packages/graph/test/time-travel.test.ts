@@ -182,6 +182,46 @@ describe("time travel", () => {
 		expect(again).toHaveLength(history.length + 5);
 	});
 
+	// outside check (6 Dec): LangGraph takes asNode "__start__" (a new input from a past checkpoint); Weft
+	// answered UNKNOWN_NODE
+	it("updates as START: the values are input, what START leads to is due, the original untouched", async () => {
+		const { graph } = build();
+		await graph.invoke({ limit: 2 }, { threadId: "t" });
+		const history = await all(graph.getStateHistory({ threadId: "t" }));
+		const first = history.at(-1)!;
+		const head = history[0]!;
+		const fork = await graph.updateState(
+			{ threadId: "t", checkpointId: first.checkpointId },
+			{ limit: 4, log: ["again"] },
+			{ asNode: START },
+		);
+		const state = await graph.getState({ threadId: "t", ...fork });
+		expect(state).toMatchObject({
+			parentCheckpointId: first.checkpointId,
+			source: "update",
+			next: ["tick"],
+			values: { limit: 4, count: 0, log: ["again"] },
+		});
+		const out = await graph.invoke(null, { threadId: "t", ...fork });
+		expect(out).toEqual({
+			limit: 4,
+			count: 4,
+			log: ["again", "tick1", "tick2", "tick3", "tick4"],
+		});
+		expect(
+			(await graph.getState({ threadId: "t", checkpointId: head.checkpointId }))
+				.values,
+		).toEqual(head.values);
+		// a thread without a checkpoint: START's update is its first input
+		await graph.updateState(
+			{ threadId: "new" },
+			{ limit: 1 },
+			{ asNode: START },
+		);
+		expect((await graph.getState({ threadId: "new" })).next).toEqual(["tick"]);
+		expect((await graph.invoke(null, { threadId: "new" })).count).toBe(1);
+	});
+
 	it("updates the newest state without asNode, keeping what is due", async () => {
 		const { graph } = build();
 		await graph.run({ limit: 2 }, { threadId: "t", interruptBefore: ["tick"] });

@@ -131,6 +131,25 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		);
 	});
 
+	it("takes threads.updateState as __start__: a new input from a past checkpoint, run on from there", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		const history = await client.threads.getHistory(T, { limit: 50 });
+		const first = history.at(-1)!;
+		const fork = await client.threads.updateState(T, {
+			values: { n: 5 },
+			checkpointId: first.checkpoint.checkpoint_id!,
+			asNode: "__start__",
+		});
+		const state = await client.threads.getState(T);
+		expect(state.next).toEqual(["a"]);
+		expect(state.checkpoint.checkpoint_id).toBe(fork.checkpoint.checkpoint_id);
+		const out = (await client.runs.wait(T, "abc", { input: null })) as {
+			n: number;
+		};
+		expect(out.n).toBe(116);
+	});
+
 	it("refuses command.goto at request time (422 CONFIG_INVALID, decision 0050), creating no run", async () => {
 		const { thread_id: T } = await client.threads.create();
 		await refused(

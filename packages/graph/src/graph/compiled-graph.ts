@@ -6,7 +6,7 @@ import type {
 } from "@weft/checkpoint";
 import { ConfigError, validateId, WeftError } from "@weft/checkpoint";
 import type { Command } from "../command.ts";
-import { INPUT_NODE } from "../constants.ts";
+import { INPUT_NODE, type START } from "../constants.ts";
 import { checkedInput, checkStateConfig } from "../runtime/check-config.ts";
 import type {
 	CompileOptions,
@@ -316,13 +316,14 @@ export class CompiledGraph<
 
 	/**
 	 * Writes a new checkpoint after the given (default: newest) one with `values` applied as if `asNode` had
-	 * returned them. The original branch is untouched; run on from the result with `invoke(null, …)`. Holds
-	 * the thread's lease while it writes: `THREAD_BUSY` while a run holds it, or wait `waitForLease` ms.
+	 * returned them (`START`: as the graph's input, what START leads to due next). The original branch is
+	 * untouched; run on from the result with `invoke(null, …)`. Holds the thread's lease while it writes:
+	 * `THREAD_BUSY` while a run holds it, or wait `waitForLease` ms.
 	 */
 	async updateState(
 		config: StateConfig & { waitForLease?: number | undefined },
 		values: UpdateOf<TSchema>,
-		options: { asNode?: TNodes | undefined } = {},
+		options: { asNode?: TNodes | START | undefined } = {},
 	): Promise<{ threadId: string; checkpointId: string }> {
 		const checkpointId = await updateState(
 			this.#rt,

@@ -5,7 +5,7 @@ import {
 	refuseUnknownKeys,
 	validateId,
 } from "@weft/checkpoint";
-import { UPDATE_NODE } from "../constants.ts";
+import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
 import { checkFirstInput, checkStateConfig } from "../runtime/check-config.ts";
 import { route } from "../runtime/route.ts";
 import { unknownAsNode } from "../runtime/run-errors.ts";
@@ -43,13 +43,19 @@ export async function updateState(
 	refuseUnknownKeys(options, UPDATE_OPTION_KEYS, "updateState");
 	const { asNode } = options;
 	validateId(config.threadId, "thread id");
-	if (asNode !== undefined && !rt.topology.nodes.has(asNode))
+	if (
+		asNode !== undefined &&
+		asNode !== START &&
+		!rt.topology.nodes.has(asNode)
+	)
 		throw unknownAsNode(asNode, rt.topology.nodes);
+	// as START (as LangGraph takes it): the values are the graph's input, and what START leads to is due
+	const writer = asNode === START ? INPUT_NODE : (asNode ?? UPDATE_NODE);
 	const { channels } = rt;
 	// checked before the lease: a refused update leaves no trace
-	const writes = channels.toWrites(asNode ?? UPDATE_NODE, update);
+	const writes = channels.toWrites(writer, update);
 	if (config.checkpointId === undefined)
-		await checkFirstInput(rt, writes, cp, config, asNode ?? UPDATE_NODE);
+		await checkFirstInput(rt, writes, cp, config, writer);
 	const store = new RunStore(cp, config.threadId, "", undefined, undefined);
 	const watch = await store.takeLease(
 		{ waitForLease: config.waitForLease, ttlMs: rt.leaseTtlMs },
@@ -70,11 +76,15 @@ export async function updateState(
 		let tasks = at?.data.tasks ?? [];
 		let joins = at?.data.joins ?? {};
 		if (asNode !== undefined) {
-			const targets = await route(rt, asNode, values, {});
+			const targets =
+				asNode !== START || rt.branches.has(START)
+					? await route(rt, asNode, values, {})
+					: [];
 			({ tasks, joins } = planTasks(
 				rt.topology,
 				[{ node: asNode, targets }],
-				joins,
+				// an input starts the graph afresh: no join waits on what came before it
+				asNode === START ? {} : joins,
 			));
 		} else if (loaded !== undefined)
 			store.carry(
@@ -90,7 +100,7 @@ export async function updateState(
 				// copy of a checkpoint: decision 0087)
 				source: "update",
 				writes,
-				nodes: [asNode ?? UPDATE_NODE],
+				nodes: [writer],
 				tasks,
 				joins,
 				metadata: undefined,
