@@ -195,14 +195,14 @@ describe("time travel", () => {
 			{ limit: 4, log: ["again"] },
 			{ asNode: START },
 		);
-		const state = await graph.getState({ threadId: "t", ...fork });
+		const state = await graph.getState(fork);
 		expect(state).toMatchObject({
 			parentCheckpointId: first.checkpointId,
 			source: "update",
 			next: ["tick"],
 			values: { limit: 4, count: 0, log: ["again"] },
 		});
-		const out = await graph.invoke(null, { threadId: "t", ...fork });
+		const out = await graph.invoke(null, fork);
 		expect(out).toEqual({
 			limit: 4,
 			count: 4,

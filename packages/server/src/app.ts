@@ -23,7 +23,7 @@ import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { sweepThreadsEvery } from "./thread-expiry.ts";
-import { ThreadRegistry } from "./thread-registry.ts";
+import { type RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { unsupportedRoute } from "./unsupported.ts";
 import { withInterrupts } from "./wire-values.ts";
 import { openQueue } from "./worker/open-queue.ts";
@@ -122,6 +122,15 @@ export function createApp(options: AppOptions): WeftApp {
 			{ hint: "pass a number of milliseconds (e.g. 15000), or 0 for none" },
 		);
 	const registry = new ThreadRegistry(options.records);
+	/** A run's answer when it has no output of its own (it never ran, or ran in an earlier process). */
+	const stateOf = async (run: RunRecord): Promise<Record<string, unknown>> => {
+		const snap = await ctx.graphs
+			.get(run.graphId)
+			?.getState({ threadId: run.threadId })
+			.catch(() => undefined);
+		if (snap === undefined) return {};
+		return withInterrupts(snap.values, snap.interrupts);
+	};
 	const ctx: ServerContext = {
 		graphs: new Map(
 			Object.entries(options.graphs).map(([name, g]) => [
@@ -136,14 +145,7 @@ export function createApp(options: AppOptions): WeftApp {
 			shutdownGraceMs: options.shutdownGraceMs,
 			events: options.events,
 			maxConcurrentRuns: options.maxConcurrentRuns,
-			stateOf: async (run) => {
-				const snap = await ctx.graphs
-					.get(run.graphId)
-					?.getState({ threadId: run.threadId })
-					.catch(() => undefined);
-				if (snap === undefined) return {};
-				return withInterrupts(snap.values, snap.interrupts);
-			},
+			stateOf: (run) => stateOf(run),
 		}),
 		store: options.store,
 		answerScope: options.answerScope,
@@ -281,7 +283,7 @@ export function createApp(options: AppOptions): WeftApp {
 		})
 		.then(async () => {
 			if (options.queue === true)
-				ctx.runs = await openQueue(registry, options.records);
+				ctx.runs = await openQueue(registry, options.records, stateOf);
 			ctx.runs.orphaned();
 			// threads past their ttl: deleted now and every few seconds (decision 0090)
 			stopSweeping = sweepThreadsEvery(ctx, (error) =>

@@ -143,7 +143,9 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		});
 		const state = await client.threads.getState(T);
 		expect(state.next).toEqual(["a"]);
-		expect(state.checkpoint.checkpoint_id).toBe(fork.checkpoint.checkpoint_id);
+		expect(state.checkpoint.checkpoint_id).toBe(
+			fork.configurable?.checkpoint_id,
+		);
 		const out = (await client.runs.wait(T, "abc", { input: null })) as {
 			n: number;
 		};

@@ -13,6 +13,7 @@ import { isFinalRunStatus } from "../run-lifecycle.ts";
 import { type RunExecutor, shuttingDown, threadBusy } from "../run-manager.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
+import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
 import { queueNewRun, queueNextOfThread } from "./queue.ts";
@@ -27,6 +28,8 @@ type AnyGraph = CompiledGraph<any, any>;
  */
 export class QueueRunManager implements RunExecutor, RunWatch {
 	readonly #registry: ThreadRegistry;
+	/** A run's answer without an output of its own: the thread's values (app.ts). */
+	readonly #stateOf: (run: RunRecord) => Promise<Record<string, unknown>>;
 	readonly #records: PostgresRecords;
 	readonly #pool: pg.Pool;
 	readonly #utils: WorkerUtils;
@@ -44,7 +47,9 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		registry: ThreadRegistry,
 		records: PostgresRecords,
 		utils: WorkerUtils,
+		stateOf: (run: RunRecord) => Promise<Record<string, unknown>>,
 	) {
+		this.#stateOf = stateOf;
 		this.#registry = registry;
 		this.#records = records;
 		this.#pool = records.pool;
@@ -60,10 +65,13 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 	static async open(
 		registry: ThreadRegistry,
 		records: PostgresRecords,
+		stateOf: (
+			run: RunRecord,
+		) => Promise<Record<string, unknown>> = async () => ({}),
 	): Promise<QueueRunManager> {
 		const utils = await makeWorkerUtils({ pgPool: records.pool });
 		await utils.migrate();
-		const manager = new QueueRunManager(registry, records, utils);
+		const manager = new QueueRunManager(registry, records, utils, stateOf);
 		await manager.#listener.start();
 		return manager;
 	}
@@ -238,10 +246,18 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		const output = this.#outputs.get(runId);
 		if (!this.#joining.has(runId)) this.#outputs.delete(runId);
 		if (signal?.aborted) return {};
-		if (output !== undefined)
-			return (output as Record<string, unknown> | null) ?? {};
-		const { output: stored } = await this.#records.getRunWithOutput(runId);
-		return (stored as Record<string, unknown> | null) ?? {};
+		const answer =
+			output !== undefined
+				? output
+				: (await this.#records.getRunWithOutput(runId)).output;
+		if (answer !== null && answer !== undefined)
+			return answer as Record<string, unknown>;
+		// no output of its own (cancelled before it ran, or while its worker was lost): the thread's values,
+		// as a run cancelled while running answers
+		const run = this.#registry.runs.get(runId);
+		if (run === undefined) return {};
+		const state = toWire(await this.#stateOf(run)) as Record<string, unknown>;
+		return run.error === undefined ? state : { ...state, __error__: run.error };
 	}
 
 	async cancel(run: RunRecord, wait: boolean): Promise<void> {

@@ -131,8 +131,26 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	>();
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
-	const listener = new Listener(pool, [CANCEL_CHANNEL], (_c, runId) =>
-		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`)),
+	const cancel = (runId: string) =>
+		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`));
+	const listener = new Listener(
+		pool,
+		[CANCEL_CHANNEL],
+		(_c, runId) => cancel(runId),
+		// a cancel sent while the listening connection was down was not heard: the flags are read again
+		() => {
+			if (live.size === 0) return;
+			void pool
+				.query(
+					"SELECT run_id FROM weft_server.runs WHERE run_id = ANY($1::text[]) AND cancel_requested",
+					[[...live.keys()]],
+				)
+				.then(({ rows }) => {
+					for (const r of rows as { run_id: string }[]) cancel(r.run_id);
+				})
+				// lost again: the next reconnect reads them once more
+				.catch(() => {});
+		},
 	);
 	await listener.start();
 	// a run taken back from this worker (cut off from the database, or paused, past its lease) stops here:
