@@ -176,7 +176,8 @@ function waitForWalClosed(path: string): void {
 			return false; // none (or gone meanwhile)
 		}
 	};
-	for (let look = 1; holdsCommits(); look++) {
+	// a writer that opened the file meanwhile (its -shm): the copy is void, and the open goes through SQLite
+	for (let look = 1; holdsCommits() && !fs.existsSync(`${path}-shm`); look++) {
 		if (look > WAL_CLOSE_LOOKS)
 			throw new CheckpointError(
 				"STORE_UNAVAILABLE",

@@ -121,14 +121,15 @@ export const SQL = {
 	seqOf: `SELECT seq FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
 	row: `SELECT ${SUMMARY_COLUMNS}, has_snapshot, data FROM checkpoints WHERE ${KEY} AND checkpoint_id = @id`,
 	/**
-	 * An upper bound on a chain's length: the fewer of the checkpoints ever put in the thread and the
-	 * namespace's newest seq + 1 (seqs are distinct, from 0), each only when it is a count; when neither is
-	 * (a damaged row), the namespace's rows counted. Two index lookups: this runs before every chain read.
+	 * An upper bound on a chain's length: the namespace's newest seq + 1 (seqs are distinct), when it is a
+	 * count and the thread's last seq given (`last_seq`, never below it) does not contradict it; else that;
+	 * when neither can be trusted (a damaged row), the namespace's rows counted. Two index lookups: this runs
+	 * before every chain read.
 	 */
 	chainLimit: `SELECT CASE
-			WHEN typeof(t) = 'integer' AND t >= 0 AND typeof(m) = 'integer' AND m >= 0 THEN min(t, m + 1)
-			WHEN typeof(m) = 'integer' AND m >= 0 THEN m + 1
-			WHEN typeof(t) = 'integer' AND t >= 0 THEN t
+			WHEN typeof(m) = 'integer' AND m >= 0
+				AND NOT (typeof(t) = 'integer' AND t >= 0 AND t < m) THEN m + 1
+			WHEN typeof(m) IS NOT 'integer' AND typeof(t) = 'integer' AND t >= 0 THEN t
 			ELSE (SELECT count(*) FROM checkpoints WHERE ${KEY}) END
 		FROM (SELECT (SELECT last_seq FROM threads WHERE thread_id = @thread) AS t,
 			(SELECT max(seq) FROM checkpoints WHERE ${KEY}) AS m)`,

@@ -242,6 +242,8 @@ describe("a parent cycle with a damaged thread row", () => {
 		["text", "x"],
 		["a huge number", 2 ** 52],
 		["a negative number", -1],
+		// a thread row made again (its count of puts back to 0) while its checkpoints stayed
+		["0, below its newest seq", 0],
 	])(
 		"last_seq as %s: every chain read fails CORRUPT_CHECKPOINT, bounded; a healthy chain still reads",
 		async (_what, lastSeq) => {

@@ -41,6 +41,7 @@ import {
 	Threads,
 	threadInfoOf,
 } from "./memory-threads.ts";
+import { keysOf, refuseUnknownKeys } from "./option-keys.ts";
 import { readCheckpointData, readPendingWrite } from "./read-blob.ts";
 import type {
 	CheckpointRecord,
@@ -64,6 +65,11 @@ export interface MemoryCheckpointerOptions {
 	clock?: (() => number) | undefined;
 }
 
+const OPTION_KEYS = keysOf<MemoryCheckpointerOptions>({
+	serializer: true,
+	clock: true,
+});
+
 /** The test hook behind the conformance suite's `corrupt` (not part of the public API). */
 export const CORRUPT_MEMORY = Symbol("weft.memory.corrupt");
 
@@ -77,6 +83,7 @@ export class MemoryCheckpointer implements Checkpointer, SyncPut {
 	readonly #clock: () => number;
 
 	constructor(options: MemoryCheckpointerOptions = {}) {
+		refuseUnknownKeys(options, OPTION_KEYS, "MemoryCheckpointer");
 		this.#serializer = serializerOption(
 			options.serializer,
 			"MemoryCheckpointer",

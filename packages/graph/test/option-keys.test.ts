@@ -160,6 +160,19 @@ describe("options Weft does not read", () => {
 			expect(error?.message, key).toContain(key);
 			expect(error?.hint, key).toContain(`did you mean ${meant}?`);
 		}
+		// a config that is no object is typed too (it threw a TypeError from the key check), and a
+		// checkpointer's misspelled option is refused (a misspelled serializer ran unencrypted)
+		expect(
+			await refusal(() => graph.updateState("t" as never, { n: 1 })),
+		).toMatchObject({ code: "CONFIG_INVALID" });
+		expect(
+			await refusal(
+				async () => new MemoryCheckpointer({ serialiser: {} } as never),
+			),
+		).toMatchObject({
+			code: "CONFIG_INVALID",
+			hint: expect.stringContaining("serializer"),
+		});
 		// nothing was written: the thread still ends at its run's head
 		expect((await graph.getState({ threadId: "t" })).checkpointId).toBe(head);
 		// one config object passed to a run and to the reads still works

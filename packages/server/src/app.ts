@@ -25,7 +25,7 @@ import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import { sweepThreadsEvery } from "./thread-expiry.ts";
 import { type RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { unsupportedRoute } from "./unsupported.ts";
-import { withInterrupts } from "./wire-values.ts";
+import { toWire, withInterrupts } from "./wire-values.ts";
 import { openQueue } from "./worker/open-queue.ts";
 
 /** Options of `createApp`. */
@@ -122,14 +122,23 @@ export function createApp(options: AppOptions): WeftApp {
 			{ hint: "pass a number of milliseconds (e.g. 15000), or 0 for none" },
 		);
 	const registry = new ThreadRegistry(options.records);
-	/** A run's answer when it has no output of its own (it never ran, or ran in an earlier process). */
+	/**
+	 * A run's join answer when it has no output of its own (it never ran, or ran in an earlier process): the
+	 * thread's values now, with why the run failed when it did.
+	 */
 	const stateOf = async (run: RunRecord): Promise<Record<string, unknown>> => {
 		const snap = await ctx.graphs
 			.get(run.graphId)
 			?.getState({ threadId: run.threadId })
 			.catch(() => undefined);
-		if (snap === undefined) return {};
-		return withInterrupts(snap.values, snap.interrupts);
+		const state =
+			snap === undefined
+				? {}
+				: (toWire(withInterrupts(snap.values, snap.interrupts)) as Record<
+						string,
+						unknown
+					>);
+		return run.error === undefined ? state : { ...state, __error__: run.error };
 	};
 	const ctx: ServerContext = {
 		graphs: new Map(

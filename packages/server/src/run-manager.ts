@@ -67,7 +67,10 @@ export interface RunExecutor {
 
 /** Options of the in-process executor. */
 export interface RunManagerOptions {
-	/** Answers `join` for a run of an earlier process: its thread's values now. */
+	/**
+	 * Answers `join` for a run without an output of its own (of an earlier process, or cancelled before it
+	 * ran): its thread's values now, with its `__error__` when it failed.
+	 */
 	stateOf?: ((run: RunRecord) => Promise<Record<string, unknown>>) | undefined;
 	/** A run still running after this long is stopped with status `timeout` (default: none). */
 	runTimeoutMs?: number | undefined;
@@ -285,8 +288,7 @@ export class RunManager implements RunExecutor {
 		const run = this.#registry.runs.get(runId);
 		const stateOf = this.#options.stateOf;
 		if (run === undefined || stateOf === undefined) return {};
-		const state = toWire(await stateOf(run)) as Record<string, unknown>;
-		return run.error === undefined ? state : { ...state, __error__: run.error };
+		return stateOf(run);
 	}
 
 	/** Cancels a run: its nodes see `ctx.signal` aborted; the last checkpoint stays valid. */

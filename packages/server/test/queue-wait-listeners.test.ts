@@ -25,7 +25,11 @@ describe.skipIf(!available)("a run's wait on the queue", () => {
 		const records = await PostgresRecords.connect(db.url);
 		const registry = new ThreadRegistry(records);
 		await registry.load();
-		const manager = await QueueRunManager.open(registry, records);
+		const manager = await QueueRunManager.open(
+			registry,
+			records,
+			async () => ({}),
+		);
 		try {
 			const request = new AbortController();
 			// no such run: each wait ends on its one-second poll
@@ -42,7 +46,11 @@ describe.skipIf(!available)("a run's wait on the queue", () => {
 		const records = await PostgresRecords.connect(db.url);
 		const registry = new ThreadRegistry(records);
 		await registry.load();
-		const manager = await QueueRunManager.open(registry, records);
+		const manager = await QueueRunManager.open(
+			registry,
+			records,
+			async () => ({}),
+		);
 		try {
 			for (let i = 0; i < 3; i++) {
 				const thread = registry.createThread({ owner: undefined });

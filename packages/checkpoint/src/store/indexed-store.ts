@@ -14,6 +14,7 @@ import {
 	checkKey,
 	decodeNamespace,
 	encodeNamespace,
+	encodeNewNamespace,
 	textProblem,
 } from "./namespace.ts";
 import { namespacesOf } from "./namespaces.ts";
@@ -68,6 +69,8 @@ export abstract class IndexedStore implements Store {
 	abstract delete(namespace: Namespace, key: string): Promise<boolean>;
 	abstract sweep(): Promise<number>;
 	abstract close(): Promise<void>;
+	/** Throws a typed error once the store is closed (called first by every call here). */
+	protected checkOpen(): void {}
 
 	async put(
 		namespace: Namespace,
@@ -75,11 +78,13 @@ export abstract class IndexedStore implements Store {
 		value: JsonValue,
 		options?: StorePutOptions,
 	): Promise<void> {
+		this.checkOpen();
 		checkOptionKeys(options, ["ttlMs", "index"], "put");
 		await this.write(await this.#prepare(namespace, key, value, options ?? {}));
 	}
 
 	async listNamespaces(options?: ListNamespacesOptions): Promise<string[][]> {
+		this.checkOpen();
 		checkOptionKeys(
 			options,
 			["prefix", "maxDepth", "limit", "offset"],
@@ -93,6 +98,7 @@ export abstract class IndexedStore implements Store {
 		prefix: Namespace,
 		options?: StoreListOptions,
 	): Promise<StoreItem[]> {
+		this.checkOpen();
 		const p = encodeNamespace(prefix, { prefix: true });
 		checkOptionKeys(options, ["limit", "offset"], "list");
 		const { limit, offset } = paging(options ?? {}, 100);
@@ -103,6 +109,7 @@ export abstract class IndexedStore implements Store {
 		prefix: Namespace,
 		options?: StoreSearchOptions,
 	): Promise<SearchItem[]> {
+		this.checkOpen();
 		checkOptionKeys(
 			options,
 			["query", "filter", "limit", "offset", "mode"],
@@ -118,7 +125,7 @@ export abstract class IndexedStore implements Store {
 		value: JsonValue,
 		options: StorePutOptions,
 	): Promise<PreparedItem> {
-		const ns = encodeNamespace(namespace);
+		const ns = encodeNewNamespace(namespace);
 		checkKey(key);
 		checkAddressSize(ns, key);
 		const json = jsonOf(value);

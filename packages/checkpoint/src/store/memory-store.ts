@@ -52,11 +52,15 @@ export class MemoryStore extends IndexedStore {
 
 	/** The items; a typed error after close(), as the SQL stores give. */
 	get #items(): Map<string, Entry> {
+		this.checkOpen();
+		return this.#entries;
+	}
+
+	protected override checkOpen(): void {
 		if (this.#closed)
 			throw new WeftError("STORE_UNAVAILABLE", "the memory store is closed", {
 				hint: "create a new MemoryStore, or stop using this one after close()",
 			});
-		return this.#entries;
 	}
 	#textIndex: MiniSearch<{ id: string; text: string }> | undefined;
 
@@ -128,6 +132,7 @@ export class MemoryStore extends IndexedStore {
 	async close(): Promise<void> {
 		this.#closed = true;
 		this.#entries.clear();
+		this.#textIndex = undefined;
 	}
 
 	#live(id: string, now: number): Entry | undefined {

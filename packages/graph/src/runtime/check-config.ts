@@ -4,6 +4,7 @@ import {
 	ConfigError,
 	isWellFormed,
 	keysOf,
+	MAX_WRITE_DEPTH,
 	unknownKey,
 	validateId,
 } from "@weft/checkpoint";
@@ -157,7 +158,12 @@ function checkLangGraphNames(config: Record<string, unknown>): void {
  * the run config's keys are accepted, since one config object is often passed to all of them, but a key
  * none of them reads is refused (`checkpointID` read the newest state instead of the one named).
  */
-export function checkStateConfig(given: object): void {
+export function checkStateConfig(given: unknown): void {
+	if (typeof given !== "object" || given === null || Array.isArray(given))
+		throw invalid(
+			`the config must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
+			'pass { threadId: "…" } (and checkpointId for a past checkpoint)',
+		);
 	checkLangGraphNames(given as Record<string, unknown>);
 	const stray = unknownKey(given, RUN_CONFIG_KEYS);
 	if (stray !== undefined)
@@ -238,8 +244,8 @@ function notPlainJson(
 			return undefined;
 		case "object": {
 			if (value === null) return undefined;
-			if (depth >= 64)
-				return `${path} nests more than 64 levels (or is cyclic)`;
+			if (depth >= MAX_WRITE_DEPTH)
+				return `${path} nests more than ${MAX_WRITE_DEPTH} levels (or is cyclic)`;
 			if (Array.isArray(value)) {
 				for (let i = 0; i < value.length; i++) {
 					const problem = notPlainJson(value[i], `${path}[${i}]`, depth + 1);

@@ -35,6 +35,7 @@ export async function updateState(
 		threadId: string;
 		checkpointId?: string | undefined;
 		waitForLease?: number | undefined;
+		context?: Readonly<Record<string, unknown>> | undefined;
 	},
 	update: unknown,
 	options: { asNode?: string | undefined },
@@ -76,10 +77,7 @@ export async function updateState(
 		let tasks = at?.data.tasks ?? [];
 		let joins = at?.data.joins ?? {};
 		if (asNode !== undefined) {
-			const targets =
-				asNode !== START || rt.branches.has(START)
-					? await route(rt, asNode, values, {})
-					: [];
+			const targets = await route(rt, asNode, values, config.context ?? {});
 			({ tasks, joins } = planTasks(
 				rt.topology,
 				[{ node: asNode, targets }],

@@ -13,7 +13,6 @@ import { isFinalRunStatus } from "../run-lifecycle.ts";
 import { type RunExecutor, shuttingDown, threadBusy } from "../run-manager.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
-import { toWire } from "../wire-values.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
 import { queueNewRun, queueNextOfThread } from "./queue.ts";
@@ -255,9 +254,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		// no output of its own (cancelled before it ran, or while its worker was lost): the thread's values,
 		// as a run cancelled while running answers
 		const run = this.#registry.runs.get(runId);
-		if (run === undefined) return {};
-		const state = toWire(await this.#stateOf(run)) as Record<string, unknown>;
-		return run.error === undefined ? state : { ...state, __error__: run.error };
+		return run === undefined ? {} : this.#stateOf(run);
 	}
 
 	async cancel(run: RunRecord, wait: boolean): Promise<void> {

@@ -133,24 +133,30 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	await utils.migrate();
 	const cancel = (runId: string) =>
 		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`));
+	/** Reads the cancel flags of the runs here, again every half second while that fails (up to ≈ 30 s). */
+	const rereadCancels = (failures: number): void => {
+		if (live.size === 0 || closed !== undefined) return;
+		pool
+			.query(
+				"SELECT run_id FROM weft_server.runs WHERE run_id = ANY($1::text[]) AND cancel_requested",
+				[[...live.keys()]],
+			)
+			.then(
+				({ rows }) => {
+					for (const r of rows as { run_id: string }[]) cancel(r.run_id);
+				},
+				() => {
+					if (failures < 60)
+						setTimeout(() => rereadCancels(failures + 1), 500).unref();
+				},
+			);
+	};
 	const listener = new Listener(
 		pool,
 		[CANCEL_CHANNEL],
 		(_c, runId) => cancel(runId),
 		// a cancel sent while the listening connection was down was not heard: the flags are read again
-		() => {
-			if (live.size === 0) return;
-			void pool
-				.query(
-					"SELECT run_id FROM weft_server.runs WHERE run_id = ANY($1::text[]) AND cancel_requested",
-					[[...live.keys()]],
-				)
-				.then(({ rows }) => {
-					for (const r of rows as { run_id: string }[]) cancel(r.run_id);
-				})
-				// lost again: the next reconnect reads them once more
-				.catch(() => {});
-		},
+		() => rereadCancels(0),
 	);
 	await listener.start();
 	// a run taken back from this worker (cut off from the database, or paused, past its lease) stops here:

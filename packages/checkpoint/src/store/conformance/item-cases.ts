@@ -107,6 +107,10 @@ export function itemCases(ctx: StoreConformanceContext): void {
 			// and is closed: every backend refuses alike (MemoryStore kept working, outside check 6 Dec)
 			expect(await code(store.get(["a"], "k"))).toBe("STORE_UNAVAILABLE");
 			expect(await code(store.put(["a"], "k", 2))).toBe("STORE_UNAVAILABLE");
+			expect(await code(store.search(["a"], { query: "x" }))).toBe(
+				"STORE_UNAVAILABLE",
+			);
+			expect(await code(store.list(["a"]))).toBe("STORE_UNAVAILABLE");
 		});
 
 		it("refuses bad namespaces, keys, values and options with typed errors", async () => {
