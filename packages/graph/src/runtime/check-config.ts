@@ -25,19 +25,12 @@ export function checkRunConfig(
 	durable: boolean,
 	nodes: ReadonlyMap<string, unknown>,
 ): void {
-	if (typeof given !== "object" || given === null || Array.isArray(given))
-		throw invalid(
-			`the run config must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
-			"pass { threadId: … }, or leave the config out",
-		);
+	checkConfigKeys(
+		given,
+		"the run config",
+		"pass { threadId: … }, or leave the config out",
+	);
 	const config = given as RunConfig;
-	checkLangGraphNames(given as Record<string, unknown>);
-	const stray = unknownKey(given, RUN_CONFIG_KEYS);
-	if (stray !== undefined)
-		throw invalid(
-			`the run config has an unknown key ${JSON.stringify(stray.key)}, which Weft does not read`,
-			stray.hint,
-		);
 	if (config.threadId !== undefined) validateId(config.threadId, "thread id");
 	else if (durable) throw noThreadId();
 	if (config.checkpointId != null)
@@ -159,16 +152,25 @@ function checkLangGraphNames(config: Record<string, unknown>): void {
  * none of them reads is refused (`checkpointID` read the newest state instead of the one named).
  */
 export function checkStateConfig(given: unknown): void {
+	checkConfigKeys(
+		given,
+		"the config",
+		'pass { threadId: "…" } (and checkpointId for a past checkpoint)',
+	);
+}
+
+/** An object of the run config's keys (LangGraph's names named as Weft's), or CONFIG_INVALID. */
+function checkConfigKeys(given: unknown, what: string, hint: string): void {
 	if (typeof given !== "object" || given === null || Array.isArray(given))
 		throw invalid(
-			`the config must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
-			'pass { threadId: "…" } (and checkpointId for a past checkpoint)',
+			`${what} must be an object, not ${given === null ? "null" : Array.isArray(given) ? "an array" : typeof given}`,
+			hint,
 		);
 	checkLangGraphNames(given as Record<string, unknown>);
 	const stray = unknownKey(given, RUN_CONFIG_KEYS);
 	if (stray !== undefined)
 		throw invalid(
-			`the config has an unknown key ${JSON.stringify(stray.key)}, which Weft does not read`,
+			`${what} has an unknown key ${JSON.stringify(stray.key)}, which Weft does not read`,
 			stray.hint,
 		);
 }
