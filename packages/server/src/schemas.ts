@@ -1,6 +1,38 @@
+import { isWellFormed, MAX_WRITE_DEPTH } from "@weft/checkpoint";
 import { z } from "zod";
 
-const Metadata = z.record(z.string(), z.unknown());
+/**
+ * Metadata of a thread or a run: an object that every store keeps as it is, checked when it is sent. A run
+ * refuses metadata holding a NUL or a lone surrogate (Postgres' jsonb cannot keep them) or nested deeper
+ * than a checkpoint may be (decision 0201): a thread created with such metadata admitted runs that failed.
+ */
+const Metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+	const bad = unstorable(value, "metadata", 0);
+	if (bad !== undefined)
+		ctx.addIssue({
+			code: "custom",
+			message: `${bad}: metadata must be text without NUL characters or lone surrogates, nested at most ${MAX_WRITE_DEPTH} levels`,
+		});
+});
+
+/** Where JSON data holds what a store cannot keep (a NUL, a lone surrogate, too deep), or undefined. */
+function unstorable(
+	value: unknown,
+	path: string,
+	depth: number,
+): string | undefined {
+	if (typeof value === "string")
+		return value.includes("\0") || !isWellFormed(value) ? path : undefined;
+	if (typeof value !== "object" || value === null) return undefined;
+	if (depth >= MAX_WRITE_DEPTH) return `${path} (too deep)`;
+	for (const [key, item] of Object.entries(value)) {
+		const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+		if (key.includes("\0") || !isWellFormed(key)) return at;
+		const bad = unstorable(item, at, depth + 1);
+		if (bad !== undefined) return bad;
+	}
+	return undefined;
+}
 export const StreamModeName = z.enum([
 	"values",
 	"updates",

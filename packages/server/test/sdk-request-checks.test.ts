@@ -131,6 +131,24 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		);
 	});
 
+	// review (6 Dec): a thread created with such metadata admitted runs (200) that then failed CONFIG_INVALID
+	it("refuses thread and run metadata no store keeps (a lone surrogate, a NUL) when it is sent, 422", async () => {
+		for (const metadata of [{ who: "a\ud800" }, { list: ["ok", "a\u0000b"] }]) {
+			await refused(
+				client.threads.create({ metadata }),
+				422,
+				"VALIDATION_FAILED",
+			);
+			const { thread_id: T } = await client.threads.create();
+			await refused(
+				client.runs.create(T, "abc", { input: { n: 1 }, metadata }),
+				422,
+				"VALIDATION_FAILED",
+			);
+			expect(await client.runs.list(T)).toEqual([]);
+		}
+	});
+
 	it("takes threads.updateState as __start__: a new input from a past checkpoint, run on from there", async () => {
 		const { thread_id: T } = await client.threads.create();
 		await client.runs.wait(T, "abc", { input: { n: 1 } });
