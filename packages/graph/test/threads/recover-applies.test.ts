@@ -122,6 +122,16 @@ describe.each([memory, ...(await stores())])(
 				while (!calls.includes("a") || calls.length < 3) await sleep(10);
 				controller.abort();
 				expect(await cancelled.catch((e) => e)).toBeDefined();
+				// a cancelled run returns at once and gives its lease up once its node has settled (decision
+				// 0102): on Postgres that write can come after the return (the full run of 6 Dec 13:25 read it
+				// `running` there)
+				for (
+					let i = 0;
+					i < 200 &&
+					(await graph.getThread({ threadId: "c" }))?.status === "running";
+					i++
+				)
+					await sleep(10);
 				expect((await graph.getThread({ threadId: "c" }))?.status).toBe(
 					"cancelled",
 				);
