@@ -59,6 +59,7 @@ export {
 	type MemoryCheckpointerOptions,
 } from "./memory-checkpointer.ts";
 export { keysOf, refuseUnknownKeys, unknownKey } from "./option-keys.ts";
+export { plainJsonProblem } from "./plain-json.ts";
 export {
 	readCheckpointData,
 	readMetadata,

@@ -1,4 +1,4 @@
-import { isWellFormed, MAX_WRITE_DEPTH } from "@weft/checkpoint";
+import { MAX_WRITE_DEPTH, plainJsonProblem } from "@weft/checkpoint";
 import { z } from "zod";
 
 /**
@@ -7,7 +7,7 @@ import { z } from "zod";
  * than a checkpoint may be (decision 0201): a thread created with such metadata admitted runs that failed.
  */
 const Metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-	const bad = unstorable(value, "metadata", 0);
+	const bad = plainJsonProblem(value, "metadata");
 	if (bad !== undefined)
 		ctx.addIssue({
 			code: "custom",
@@ -15,24 +15,6 @@ const Metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 		});
 });
 
-/** Where JSON data holds what a store cannot keep (a NUL, a lone surrogate, too deep), or undefined. */
-function unstorable(
-	value: unknown,
-	path: string,
-	depth: number,
-): string | undefined {
-	if (typeof value === "string")
-		return value.includes("\0") || !isWellFormed(value) ? path : undefined;
-	if (typeof value !== "object" || value === null) return undefined;
-	if (depth >= MAX_WRITE_DEPTH) return `${path} (too deep)`;
-	for (const [key, item] of Object.entries(value)) {
-		const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
-		if (key.includes("\0") || !isWellFormed(key)) return at;
-		const bad = unstorable(item, at, depth + 1);
-		if (bad !== undefined) return bad;
-	}
-	return undefined;
-}
 export const StreamModeName = z.enum([
 	"values",
 	"updates",

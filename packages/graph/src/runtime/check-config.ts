@@ -2,9 +2,8 @@ import {
 	type ChannelWrite,
 	type Checkpointer,
 	ConfigError,
-	isWellFormed,
 	keysOf,
-	MAX_WRITE_DEPTH,
+	plainJsonProblem,
 	unknownKey,
 	validateId,
 } from "@weft/checkpoint";
@@ -216,63 +215,12 @@ function checkPlainData(key: string, value: unknown): void {
 	const problem =
 		typeof value !== "object" || value === null || Array.isArray(value)
 			? "must be an object"
-			: notPlainJson(value, key, 0);
+			: plainJsonProblem(value, key);
 	if (problem !== undefined)
 		throw invalid(
 			`the run config's ${problem}`,
 			`give ${key} plain data: strings, finite numbers, booleans, null, arrays and objects, as JSON keeps them (every store keeps it as JSON)`,
 		);
-}
-
-/**
- * What in `value` JSON would not give back as it is, with where (`metadata.a[2]`), or undefined: a
- * function or symbol (dropped; an undefined field is left out as meant), NaN or ±Infinity (null), a Date or other class instance
- * (its JSON), a BigInt or a cycle (refused), a NUL or a lone surrogate in a string (Postgres' jsonb
- * refuses them, so one store would fail the run where the others keep it).
- */
-function notPlainJson(
-	value: unknown,
-	path: string,
-	depth: number,
-): string | undefined {
-	switch (typeof value) {
-		case "string":
-			if (value.includes("\0")) return `${path} holds a NUL character`;
-			if (!isWellFormed(value)) return `${path} holds a lone surrogate`;
-			return undefined;
-		case "number":
-			return Number.isFinite(value) ? undefined : `${path} is ${value}`;
-		case "boolean":
-			return undefined;
-		case "object": {
-			if (value === null) return undefined;
-			if (depth >= MAX_WRITE_DEPTH)
-				return `${path} nests more than ${MAX_WRITE_DEPTH} levels (or is cyclic)`;
-			if (Array.isArray(value)) {
-				for (let i = 0; i < value.length; i++) {
-					const problem = notPlainJson(value[i], `${path}[${i}]`, depth + 1);
-					if (problem !== undefined) return problem;
-				}
-				return undefined;
-			}
-			const proto = Object.getPrototypeOf(value);
-			if (proto !== Object.prototype && proto !== null)
-				return `${path} is a ${proto?.constructor?.name ?? "class instance"}, not a plain object`;
-			if (Object.getOwnPropertySymbols(value).length > 0)
-				return `${path} has a symbol key`;
-			for (const [k, v] of Object.entries(value)) {
-				if (v === undefined) continue; // left out, as an optional field is meant to be
-				const where = `${path}.${k}`;
-				if (k.includes("\0") || !isWellFormed(k))
-					return `${where}: its key holds a NUL character or a lone surrogate`;
-				const problem = notPlainJson(v, where, depth + 1);
-				if (problem !== undefined) return problem;
-			}
-			return undefined;
-		}
-		default:
-			return `${path} is ${typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
-	}
 }
 
 /**
