@@ -6,10 +6,7 @@ import {
 } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
-import {
-	CANCEL_CHANNEL,
-	type PostgresRecords,
-} from "../records/postgres-records.ts";
+import type { PostgresRecords } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
 import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
 import {
@@ -20,7 +17,7 @@ import {
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
-import { Listener } from "./listen.ts";
+import { listenForCancels } from "./cancel-listener.ts";
 import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
 import {
 	queueNextOfThread,
@@ -131,33 +128,7 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	>();
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
-	const cancel = (runId: string) =>
-		live.get(runId)?.controller.abort(new Error(`run ${runId} was cancelled`));
-	/** Reads the cancel flags of the runs here, again every half second while that fails (up to ≈ 30 s). */
-	const rereadCancels = (failures: number): void => {
-		if (live.size === 0 || closed !== undefined) return;
-		pool
-			.query(
-				"SELECT run_id FROM weft_server.runs WHERE run_id = ANY($1::text[]) AND cancel_requested",
-				[[...live.keys()]],
-			)
-			.then(
-				({ rows }) => {
-					for (const r of rows as { run_id: string }[]) cancel(r.run_id);
-				},
-				() => {
-					if (failures < 60)
-						setTimeout(() => rereadCancels(failures + 1), 500).unref();
-				},
-			);
-	};
-	const listener = new Listener(
-		pool,
-		[CANCEL_CHANNEL],
-		(_c, runId) => cancel(runId),
-		// a cancel sent while the listening connection was down was not heard: the flags are read again
-		() => rereadCancels(0),
-	);
+	const listener = listenForCancels(pool, live, () => closed !== undefined);
 	await listener.start();
 	// a run taken back from this worker (cut off from the database, or paused, past its lease) stops here:
 	// its lease is given up (the thread's status left as it is) and the next attempt goes on from the last
