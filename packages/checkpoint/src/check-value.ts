@@ -100,7 +100,8 @@ function walk(value: unknown, depth: number): number {
 		case "boolean":
 			return 0;
 		case "number":
-			return Number.isFinite(value) ? 0 : HAS_RICH;
+			// JSON writes -0 as 0: superjson keeps it
+			return Number.isFinite(value) && !Object.is(value, -0) ? 0 : HAS_RICH;
 		case "undefined":
 		case "bigint":
 			return HAS_RICH;

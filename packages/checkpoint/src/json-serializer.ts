@@ -18,7 +18,11 @@ import { CheckpointError, ConfigError, isWeftError } from "./errors.ts";
 import { describePlace, unreadable } from "./read-errors.ts";
 import { notRegistered, revived } from "./revive.ts";
 import type { BlobPlace, Serializer } from "./serializer.ts";
-import { CUSTOM_PREFIX, checkRichPayload } from "./superjson-payload.ts";
+import {
+	CUSTOM_PREFIX,
+	checkRichPayload,
+	INVALID_DATE,
+} from "./superjson-payload.ts";
 import { isTaggedValue, taggedNames } from "./tagged-value.ts";
 import {
 	findType,
@@ -97,6 +101,15 @@ export class JsonSerializer implements Serializer {
 				"superjson",
 			) as typeof import("superjson");
 			this.#instance = new Ctor();
+			this.#instance.registerCustom<Date, string>(
+				{
+					isApplicable: (v): v is Date =>
+						v instanceof Date && Number.isNaN(v.getTime()),
+					serialize: () => "Invalid Date",
+					deserialize: () => new Date(Number.NaN),
+				},
+				INVALID_DATE,
+			);
 		}
 		if (
 			this.#syncedRegistry !== registryVersion() ||

@@ -26,6 +26,11 @@ const TYPED_ARRAYS = new Set([
 ]);
 /** The prefix of the superjson names under which serializers register Weft's registered types. */
 export const CUSTOM_PREFIX = "weft:";
+/**
+ * superjson's name for an invalid Date (`new Date(NaN)`), which superjson itself does not take for a Date
+ * and JSON would write as null.
+ */
+export const INVALID_DATE = "weft.invalid-date";
 
 export interface RichPayload {
 	json: unknown;
@@ -114,6 +119,7 @@ function checkAnnotation(
 	if (Array.isArray(annotation) && annotation.length === 2) {
 		const [kind, name] = annotation as [unknown, unknown];
 		if (kind === "typed-array" && TYPED_ARRAYS.has(name as string)) return;
+		if (kind === "custom" && name === INVALID_DATE) return;
 		if (
 			kind === "custom" &&
 			typeof name === "string" &&

@@ -36,6 +36,26 @@ describe("the serializer", () => {
 		expect(({} as Record<string, unknown>).x).toBeUndefined();
 	});
 
+	it("keeps -0 and an invalid Date, alone or among other values, where JSON would write 0 and null", () => {
+		for (const value of [
+			{ zero: -0 },
+			[-0, 1],
+			{ when: new Date(Number.NaN) },
+			{ when: new Date(Number.NaN), at: new Date(0), big: 1n },
+			{ nested: { list: [new Date("not a date"), -0] } },
+		]) {
+			const out = roundTrip(value);
+			expect(out).toStrictEqual(value);
+		}
+		const out = roundTrip({ zero: -0, when: new Date(Number.NaN) }) as {
+			zero: number;
+			when: Date;
+		};
+		expect(Object.is(out.zero, -0)).toBe(true);
+		expect(out.when).toBeInstanceOf(Date);
+		expect(Number.isNaN(out.when.getTime())).toBe(true);
+	});
+
 	it("refuses what would not come back as it went in, naming the path", () => {
 		class Money {
 			constructor(readonly cents: number) {}
