@@ -7,7 +7,6 @@ export const SEPARATOR = "\u001f";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL = /[\u0000-\u001f]/;
 /** DEL and C1 (NEL …): refused in a new item's labels; read and deleted where an older build kept them. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const LATER_CONTROL = /[\u007f-\u009f]/;
 
 /**
