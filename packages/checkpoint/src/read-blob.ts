@@ -74,9 +74,10 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 			return isIndex(w.index) ? undefined : "of kind resume has no index";
 		case "once":
 		case "once-start":
-			return typeof w.key === "string"
+			if (typeof w.key !== "string") return `of kind ${w.kind} has no key`;
+			return w.answer === undefined || w.answer === true
 				? undefined
-				: `of kind ${w.kind} has no key`;
+				: "of kind once has an answer flag that is not true";
 		case "error":
 			return typeof w.node === "string" &&
 				typeof w.code === "string" &&

@@ -140,7 +140,17 @@ export type PendingWrite =
 			beforeUpdate?: true;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
-	| { kind: "once"; taskId: string; key: string; value: unknown }
+	| {
+			kind: "once";
+			taskId: string;
+			key: string;
+			value: unknown;
+			/**
+			 * A model's answer (the LLM layer's calls): forgotten when its task fails, so that running the task
+			 * again asks the model again instead of replaying the answer it failed on (decision 0205).
+			 */
+			answer?: true;
+	  }
 	/** A `ctx.once` effect was about to run (its result follows as a `once` record, unless the process died). */
 	| { kind: "once-start"; taskId: string; key: string }
 	| {

@@ -167,7 +167,10 @@ export interface RetryPolicy {
 	maxDelayMs?: number | undefined;
 	/** Randomise delays by up to ±50 % (default true). */
 	jitter?: boolean | undefined;
-	/** Which errors are retried (default: any error that is not a WeftError). */
+	/**
+	 * Which errors are retried (default: any error that is not a WeftError, a node's timeout, and a model's
+	 * structured output that stayed invalid after its repair; decision 0205).
+	 */
 	retryOn?: ((error: unknown) => boolean) | undefined;
 }
 

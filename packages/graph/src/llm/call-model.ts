@@ -10,7 +10,7 @@ import {
 	telemetrySettings,
 	type UsageReport,
 } from "../index.ts";
-import { callConfig, onceResult } from "../runtime/task-context.ts";
+import { callConfig, modelAnswer } from "../runtime/task-context.ts";
 import {
 	type AnswerInfo,
 	answerInfo,
@@ -54,8 +54,8 @@ type AIFields = ConstructorParameters<typeof AIMessage>[0] & object;
 
 /**
  * Calls the model once per node task (its answer saved as `ctx.once(key)` saves a result, without the start
- * record: decision 0042): streams tokens as `message` events when the model streams, returns the whole
- * answer as an AIMessage, and adds its usage to the run.
+ * record: decision 0042; forgotten if the task fails: decision 0205): streams tokens as `message` events
+ * when the model streams, returns the whole answer as an AIMessage, and adds its usage to the run.
  */
 export function callModel(
 	ctx: NodeContext,
@@ -63,7 +63,7 @@ export function callModel(
 	input: BaseMessage[],
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
-	return onceResult(ctx, options.key ?? "model", async () => {
+	return modelAnswer(ctx, options.key ?? "model", async () => {
 		const { message, info, durationMs } = await observeModelCall(
 			ctx,
 			model,

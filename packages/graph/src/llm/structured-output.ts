@@ -1,7 +1,8 @@
 import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { ConfigError, type NodeContext, ValidationError } from "../index.ts";
-import { onceResult } from "../runtime/task-context.ts";
+import { retryableByDefault } from "../runtime/node-policies.ts";
+import { modelAnswer } from "../runtime/task-context.ts";
 import {
 	type ChatModelLike,
 	callModel,
@@ -38,13 +39,15 @@ export async function structuredCall<TSchema extends z.ZodType>(
 	];
 	const second = await ask(ctx, repair, "model:repair");
 	if (second.ok) return second.value;
-	throw new ValidationError(
-		`the model's structured output in node "${ctx.node}" is invalid: ${second.problem}`,
-		{
-			node: ctx.node,
-			issues: second.issues,
-			hint: "make the prompt state the format more clearly, or use a model that supports structured output",
-		},
+	throw retryableByDefault(
+		new ValidationError(
+			`the model's structured output in node "${ctx.node}" is invalid: ${second.problem}`,
+			{
+				node: ctx.node,
+				issues: second.issues,
+				hint: "run the thread again (the model is asked again), give the node a retry policy, make the prompt state the format more clearly, or use a model that supports structured output",
+			},
+		),
 	);
 }
 
@@ -109,7 +112,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 	}
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
 	return async (ctx, input, key) => {
-		const out = await onceResult(ctx, key, async () => {
+		const out = await modelAnswer(ctx, key, async () => {
 			const result = (await structured.invoke(input, {
 				...ctx.callOptions,
 				signal: ctx.signal,

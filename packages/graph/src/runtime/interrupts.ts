@@ -60,6 +60,8 @@ export class TaskMemory {
 	#once: Map<string, unknown> | undefined;
 	#onceStarted: Set<string> | undefined;
 	#onceRunning: Map<string, Promise<unknown>> | undefined;
+	/** `once` keys that hold a model's answer (decision 0205). */
+	#answers: Set<string> | undefined;
 
 	constructor() {
 		keepTaskMemory(this);
@@ -93,6 +95,21 @@ export class TaskMemory {
 	get onceStarted(): Set<string> {
 		this.#onceStarted ??= new Set();
 		return this.#onceStarted;
+	}
+	/** Records `value` as the answer of a model call saved under `key` (decision 0205). */
+	setAnswer(key: string, value: unknown): void {
+		this.once.set(key, value);
+		this.#answers ??= new Set();
+		this.#answers.add(key);
+	}
+	/**
+	 * Forgets the models' answers the task saved: it failed (perhaps on one of them), and its next attempt
+	 * or run asks again. Effects of `ctx.once` and tool results stay: those must not run twice.
+	 */
+	forgetAnswers(): void {
+		if (this.#answers === undefined) return;
+		for (const key of this.#answers) this.#once?.delete(key);
+		this.#answers = undefined;
 	}
 	/** `ctx.once` effects running now (shared by a retried attempt instead of running twice). */
 	get onceRunning(): Map<string, Promise<unknown>> {
@@ -147,12 +164,15 @@ export function groupPending(
 				m.resumes.set(w.index, w.value);
 				break;
 			case "once":
-				m.once.set(w.key, w.value);
+				if (w.answer === true) m.setAnswer(w.key, w.value);
+				else m.once.set(w.key, w.value);
 				break;
 			case "once-start":
 				m.onceStarted.add(w.key);
 				break;
 			case "error":
+				// what the task saved before it failed: its answers are asked for again (decision 0205)
+				m.forgetAnswers();
 				break;
 		}
 	}

@@ -106,15 +106,25 @@ function cachePolicy(policy: CachePolicy<any>): Policy {
 	};
 }
 
+/** Weft errors a retry policy retries by default: a model's answer was wrong, and may not be next time. */
+const retriedByDefault = new WeakSet<object>();
+
+/** Marks `error` as one a node's retry policy retries by default (decision 0205). */
+export function retryableByDefault<E extends WeftError>(error: E): E {
+	retriedByDefault.add(error);
+	return error;
+}
+
+const defaultRetryOn = (e: unknown): boolean =>
+	!isWeftError(e) || isWeftError(e, "NODE_TIMEOUT") || retriedByDefault.has(e);
+
 function retryPolicy(policy: RetryPolicy): Policy {
 	const maxAttempts = Math.max(1, policy.maxAttempts ?? 3);
 	const initial = policy.initialDelayMs ?? 100;
 	const factor = policy.backoff ?? 2;
 	const maxDelay = policy.maxDelayMs ?? 10_000;
 	const jitter = policy.jitter ?? true;
-	const retryOn =
-		policy.retryOn ??
-		((e: unknown) => !isWeftError(e) || isWeftError(e, "NODE_TIMEOUT"));
+	const retryOn = policy.retryOn ?? defaultRetryOn;
 	return (next) => async (input, scope, signal) => {
 		for (let attempt = 1; ; attempt++) {
 			try {
@@ -134,6 +144,8 @@ function retryPolicy(policy: RetryPolicy): Policy {
 					!retryOn(error)
 				)
 					throw error;
+				// the next attempt asks the models again rather than replaying what this one failed on
+				scope.memory.forgetAnswers();
 				const base = Math.min(maxDelay, initial * factor ** (attempt - 1));
 				const delay = jitter ? base * (0.5 + Math.random()) : base;
 				retried(scope.node, attempt, error, delay); // telemetry (issue 13)

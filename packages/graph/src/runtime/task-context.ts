@@ -162,10 +162,11 @@ export class TaskContext implements NodeContext {
 		ctx: NodeContext,
 		key: string,
 		fn: () => T | Promise<T>,
+		kind: "result" | "answer",
 	): Promise<T> {
 		if (!(ctx instanceof TaskContext)) return ctx.once(key, () => fn());
 		if (ctx.#calls.ended) return Promise.reject(lateOnce(ctx.node, key));
-		return once(ctx.#scope, ctx.#signal, key, fn, false);
+		return once(ctx.#scope, ctx.#signal, key, fn, kind);
 	}
 
 	constructor(scope: TaskScope, signal: RunSignal) {
@@ -192,7 +193,7 @@ function onceOf(
 	return (key, fn) => {
 		const refused = checkOnceCall(scope.node, calls, key, fn);
 		if (refused !== undefined) return Promise.reject(refused);
-		return once(scope, signal, key, fn, true);
+		return once(scope, signal, key, fn, "effect");
 	};
 }
 
@@ -224,7 +225,20 @@ export function onceResult<T>(
 	key: string,
 	fn: () => T | Promise<T>,
 ): Promise<T> {
-	return TaskContext.onceResult(ctx, key, fn);
+	return TaskContext.onceResult(ctx, key, fn, "result");
+}
+
+/**
+ * `onceResult` for a model's answer: saved so that a resumed or recovered task does not pay for it again,
+ * and forgotten when the task fails, so that its next attempt or run asks again rather than failing on
+ * the same answer (decision 0205).
+ */
+export function modelAnswer<T>(
+	ctx: NodeContext,
+	key: string,
+	fn: () => T | Promise<T>,
+): Promise<T> {
+	return TaskContext.onceResult(ctx, key, fn, "answer");
 }
 
 async function once<T>(
@@ -232,7 +246,7 @@ async function once<T>(
 	signal: RunSignal,
 	key: string,
 	fn: (effect: OnceInfo) => T | Promise<T>,
-	markStart: boolean,
+	kind: "effect" | "result" | "answer",
 ): Promise<T> {
 	const memory = scope.memory;
 	if (memory.once.has(key)) return memory.once.get(key) as T;
@@ -243,9 +257,9 @@ async function once<T>(
 	// a runner that was paused past its lease learns whether it still holds it before any new effect
 	const confirming = scope.host.confirmLease();
 	const run = () =>
-		markStart
+		kind === "effect"
 			? runOnce(scope, key, fn)
-			: runForResult(scope, key, fn as () => T | Promise<T>);
+			: runForResult(scope, key, fn as () => T | Promise<T>, kind === "answer");
 	const effect = confirming === undefined ? run() : confirming.then(run);
 	memory.onceRunning.set(key, effect);
 	try {
@@ -282,11 +296,16 @@ async function runForResult<T>(
 	scope: TaskScope,
 	key: string,
 	fn: () => T | Promise<T>,
+	answer: boolean,
 ): Promise<T> {
 	const value = await fn();
-	scope.memory.once.set(key, value);
+	const { memory, taskId } = scope;
+	if (answer) memory.setAnswer(key, value);
+	else memory.once.set(key, value);
 	await scope.host.persist([
-		{ kind: "once", taskId: scope.taskId, key, value },
+		answer
+			? { kind: "once", taskId, key, value, answer: true }
+			: { kind: "once", taskId, key, value },
 	]);
 	return value;
 }

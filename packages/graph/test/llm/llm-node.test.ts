@@ -138,4 +138,32 @@ describe("llmNode", () => {
 		expect(model.calls).toHaveLength(1);
 		expect(done.usage.calls).toBe(0);
 	});
+
+	it("asks the model again when its node runs again after failing, and runs the node's effects once", async () => {
+		const model = new ScriptedChatModel(["first", "second"]);
+		const call = llmNode<z.output<typeof State>>({ model });
+		let sent = 0;
+		let fail = true;
+		const graph = new StateGraph(State)
+			.addNode("write", async (s, ctx) => {
+				await ctx.once("send", () => {
+					sent++;
+				});
+				const update = await call(s, ctx);
+				if (fail) throw new Error("the answer was not usable");
+				return update;
+			})
+			.addEdge(START, "write")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const input = { messages: [new HumanMessage("write")] };
+		await expect(graph.invoke(input, { threadId: "t" })).rejects.toThrow(
+			"not usable",
+		);
+		fail = false;
+		const done = await graph.run(null, { threadId: "t" });
+		expect(done.values.messages.at(-1)?.content).toBe("second");
+		expect(model.calls).toHaveLength(2);
+		expect(done.usage.calls).toBe(1);
+		expect(sent).toBe(1);
+	});
 });

@@ -1,6 +1,11 @@
+import { HumanMessage } from "@langchain/core/messages";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
-import { MemoryCheckpointer } from "@weft/graph";
-import { promptChain, ScriptedChatModel } from "@weft/graph/llm";
+import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import {
+	promptChain,
+	ScriptedChatModel,
+	structuredCall,
+} from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -72,6 +77,56 @@ describe("promptChain", () => {
 		expect(model.calls[1]?.messages.at(-1)?.content).toMatch(
 			/facts: Too small/i,
 		);
+	});
+
+	it("asks the model again when the failed step runs again, instead of replaying the bad answers it saved", async () => {
+		const model = new ScriptedChatModel(["nope", '{ "facts": 3 }']);
+		const checkpointer = new MemoryCheckpointer();
+		const chain = promptChain({ model, input: z.object({ q: z.string() }) })
+			.step("facts", (s) => s.q, { output: Facts })
+			.compile({ checkpointer });
+		const threadId = "bad-answers";
+		const failed = await chain
+			.invoke({ q: "x" }, { threadId })
+			.catch((e: unknown) => e);
+		expect(failed).toMatchObject({ code: "VALIDATION_FAILED", node: "facts" });
+		expect(model.calls).toHaveLength(2);
+		// the saved bad answers are not replayed: the step asks again and takes the good answer (a graph
+		// compiled anew, as in a new process, reads the thread from the store)
+		model.script('{ "facts": ["a"] }');
+		const again = promptChain({ model, input: z.object({ q: z.string() }) })
+			.step("facts", (s) => s.q, { output: Facts })
+			.compile({ checkpointer });
+		expect(await again.invoke(null, { threadId })).toMatchObject({
+			facts: { facts: ["a"] },
+		});
+		expect(model.calls).toHaveLength(3);
+	});
+
+	it("asks the model again on a node retry after a bad structured answer (retried by default)", async () => {
+		const model = new ScriptedChatModel(["nope", "still nope", '{ "n": 1 }']);
+		const graph = new StateGraph(
+			z.object({ q: z.string(), n: z.number().optional() }),
+		)
+			.addNode(
+				"extract",
+				async (s, ctx) => ({
+					n: (
+						await structuredCall(
+							ctx,
+							model,
+							[new HumanMessage(s.q)],
+							z.object({ n: z.number() }),
+						)
+					).n,
+				}),
+				{ retry: { maxAttempts: 3, initialDelayMs: 1, jitter: false } },
+			)
+			.addEdge(START, "extract")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const out = await graph.invoke({ q: "n?" }, { threadId: "retry" });
+		expect(out.n).toBe(1);
+		expect(model.calls).toHaveLength(3);
 	});
 
 	it("uses the model's withStructuredOutput with method native", async () => {
