@@ -195,9 +195,15 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** Removes a SQLite database file with its journal files (a file a failed command made for nothing). */
-export function removeDatabaseFiles(file: string): void {
-	for (const suffix of ["", "-wal", "-shm", "-journal", "-lock"])
+/**
+ * Removes a SQLite database file a failed command made for nothing, with its journal files, after the
+ * command closed its own connections; unless another process has it open (a `weft run` started at the
+ * same moment on the same new file, saving its thread there). SQLite removes a WAL database's `-wal`
+ * and `-shm` files when its last connection closes: either one still there means another connection.
+ */
+export function removeUnusedDatabase(file: string): void {
+	if (existsSync(`${file}-wal`) || existsSync(`${file}-shm`)) return;
+	for (const suffix of ["", "-journal", "-lock"])
 		rmSync(`${file}${suffix}`, { force: true });
 }
 

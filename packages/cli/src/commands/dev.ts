@@ -10,7 +10,7 @@ import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import {
 	openStore,
 	refuseTwoStores,
-	removeDatabaseFiles,
+	removeUnusedDatabase,
 	type StoreOptions,
 } from "../store.ts";
 import { evalStoreBeside } from "./eval.ts";
@@ -293,7 +293,7 @@ export async function dev(
 		);
 	} catch (error) {
 		await closeAll();
-		if (fresh) removeDatabaseFiles(file);
+		if (fresh) removeUnusedDatabase(file);
 		throw error;
 	}
 	process.stdout.write(

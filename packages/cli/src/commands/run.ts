@@ -13,7 +13,7 @@ import { messageInputs } from "../render/messages.ts";
 import { shortId, stderrLine } from "../render/output.ts";
 import { printable } from "../render/printable.ts";
 import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
-import { removeDatabaseFiles, shellWord } from "../store.ts";
+import { removeUnusedDatabase, shellWord } from "../store.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -130,7 +130,7 @@ async function dropEmptyDatabase(
 		.catch(() => [undefined]);
 	if (threads.length > 0) return;
 	await checkpointer.close?.();
-	removeDatabaseFiles(file);
+	removeUnusedDatabase(file);
 }
 
 /**
