@@ -1,9 +1,11 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
-import type { RunConfig } from "@weft/graph";
+import { pendingInterrupts, type RunConfig } from "@weft/graph";
 import { ancestry } from "./branches.ts";
 import { UsageError } from "./cli-error.ts";
+import { WEFT } from "./invocation.ts";
 import { parseJsonArg } from "./parse-value.ts";
 import { readableSummaries } from "./readable-list.ts";
+import { shellWord } from "./store.ts";
 
 /** What a command may say about the run's context: `--context json|@file` and `--scopes a,b`. */
 export interface ContextOptions {
@@ -111,6 +113,21 @@ export async function refuseFinished(
 	if (thread === undefined || thread.status === "stale") return;
 	const tuple = await checkpointer.getTuple({ threadId, checkpointId });
 	if (tuple === undefined) return;
+	// going on at a request nobody answered runs the asking node again, to ask again: its work before the
+	// question (what it did not wrap in ctx.once) would run once more for nothing
+	const asked = command === "continue" ? pendingInterrupts(tuple) : [];
+	if (asked.length > 0) {
+		const t = shellWord(threadId);
+		const at =
+			checkpointId === undefined
+				? ""
+				: ` --checkpoint ${shellWord(checkpointId)}`;
+		const id = asked.length > 1 ? ` --id ${asked[0]!.id}` : "";
+		throw new UsageError(
+			`thread "${threadId}" is waiting for an answer${checkpointId === undefined ? "" : ` at checkpoint ${checkpointId}`}: continuing would only ask again`,
+			`see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}${at}${id}\`, \`reject\` or \`resume\``,
+		);
+	}
 	const next = tuple.checkpoint.metadata.next ?? [];
 	const waits = tuple.pendingWrites.some((w) => w.kind === "interrupt");
 	if (next.length > 0 || waits) return;

@@ -241,6 +241,24 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	// Found from outside (6 Dec): `weft continue` on a thread waiting for an answer ran the asking node
+	// again (its work before the question with it), to ask again, and exited 0
+	it("refuses to continue a thread that waits for an answer, naming the commands that answer", async () => {
+		const run = [...db, "run", module, "--thread", "waits", "--input"];
+		expect((await weft([...run, '{"request":"ship"}'])).code).toBe(0);
+		const before = await weft([...db, "--json", "history", "waits"]);
+		const r = await weft([...db, "--json", "continue", "waits"]);
+		expect(r.code).toBe(2);
+		expect(r.json.error.code).toBe("USAGE");
+		expect(r.json.error.message).toContain(
+			'thread "waits" is waiting for an answer',
+		);
+		expect(r.json.error.hint).toMatch(/weft --db \S+ approve waits/);
+		const after = await weft([...db, "--json", "history", "waits"]);
+		expect(after.json).toEqual(before.json);
+		expect((await weft([...db, "approve", "waits"])).code).toBe(0);
+	});
+
 	it("says so when new input goes past a request that waits for an answer", async () => {
 		const first = [...db, "run", module, "--thread", "mail-2", "--input"];
 		await weft([...first, '{"request":"ship"}']);
