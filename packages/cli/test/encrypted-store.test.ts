@@ -43,6 +43,8 @@ describe("an encrypted SQLite store", () => {
 			["show", "t"],
 			["diff", "t", "0", "1"],
 			["approve", "t"],
+			// across threads too: "nothing is waiting" (exit 0) was what a script watching approvals read
+			["pending"],
 		]) {
 			const r = await weft([...store, ...args], { env });
 			expect(r.code, args.join(" ")).toBe(1);
@@ -52,6 +54,9 @@ describe("an encrypted SQLite store", () => {
 			);
 			expect(r.stderr).not.toContain("createSerializer");
 		}
+		const listed = await weft([...store, "--json", "pending"], { env });
+		expect(listed.code).toBe(1);
+		expect(listed.json.error.code).toBe("DECRYPTION_FAILED");
 	});
 
 	it("with the key: reads, and an answer is stored encrypted too", async () => {

@@ -1,3 +1,4 @@
+import { isWeftError } from "@weft/checkpoint";
 import {
 	mayBeWaiting,
 	type WaitingRequest,
@@ -46,6 +47,11 @@ export async function pending(
 	// damaged head may hold one), so the read's error (CORRUPT_CHECKPOINT, naming the checkpoint) it is
 	if (opts.thread !== undefined && rows.length === 0 && unreadable.length > 0)
 		throw unreadable[0]!.error;
+	// no key (or the wrong one) for an encrypted store is no damaged thread: every listing would be a guess
+	const locked = unreadable.find((u) =>
+		isWeftError(u.error, "DECRYPTION_FAILED"),
+	);
+	if (locked !== undefined) throw locked.error;
 	env.out.result(rows, () => {
 		if (rows.length === 0) return "nothing is waiting for an answer";
 		// the table shows each request on one short line; a longer one (a draft to review) follows it
