@@ -42,7 +42,7 @@ export function checkNumber(
 	const range = rule.positive === true ? "> 0" : `>= ${min}`;
 	throw configInvalid(
 		`${where} must be ${kind} ${range}, got ${describe(value)}`,
-		`set ${where} to ${kind} ${range}${rule.infinite === true ? " (Infinity for no limit)" : ""}, or leave it out for the default`,
+		`set ${where} to ${kind} ${range}${rule.infinite === true ? " (Infinity for no limit)" : ""}${rule.required === true ? " (it has no default)" : ", or leave it out for the default"}`,
 	);
 }
 

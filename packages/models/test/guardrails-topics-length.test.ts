@@ -42,6 +42,55 @@ describe("blocked topics and length guards", () => {
 		expect(totals.byModel.cls!.calls).toBe(2);
 	});
 
+	// Found from outside (6 Dec): a wordy classifier's "NONE - this is about software" blocked "war" (in
+	// "software"), and "None. The text is about an art class." blocked "art"
+	it("reads NONE as NONE, and a topic only as a whole word of the classifier's reply", async () => {
+		const verdict = async (reply: string, topics: string[]) => {
+			const router = new ModelRouter({
+				models: { main: new FakeModel("main", [{ content: "answer" }]) },
+				guards: [
+					blockedTopicsGuard({
+						classifier: new FakeModel("cls", [{ content: reply }]),
+						topics,
+					}),
+				],
+			});
+			return router.invoke("q").then(
+				() => "passed",
+				(e: GuardrailError) => e.findings?.[0]?.excerpt ?? e.code,
+			);
+		};
+		const topics = ["war", "art", "legal advice"];
+		expect(await verdict("NONE", topics)).toBe("passed");
+		expect(await verdict("NONE - this is about software", topics)).toBe(
+			"passed",
+		);
+		expect(await verdict("None. The text is about an art class.", topics)).toBe(
+			"passed",
+		);
+		expect(await verdict('"none"', topics)).toBe("passed");
+		expect(await verdict("Software engineering", topics)).toBe("passed");
+		expect(await verdict("War", topics)).toBe("war");
+		expect(await verdict("art.", topics)).toBe("art");
+		expect(await verdict("The topic is: legal advice", topics)).toBe(
+			"legal advice",
+		);
+		expect(await verdict("Legal  Advice", topics)).toBe("legal advice");
+	});
+
+	it("classifies a user's message once, though an agent's turn checks it at each model call", async () => {
+		const classifier = new FakeModel("cls", [{ content: "NONE" }]);
+		const router = new ModelRouter({
+			models: {
+				main: new FakeModel("main", [{ content: "a" }, { content: "b" }]),
+			},
+			guards: [blockedTopicsGuard({ classifier, topics: ["war"] })],
+		});
+		await router.invoke("plan my trip");
+		await router.invoke("plan my trip");
+		expect(classifier.calls).toHaveLength(1);
+	});
+
 	it("rewrites a blocked answer to the refusal when configured", async () => {
 		const classifier = new FakeModel("cls", [{ content: "legal advice" }]);
 		const main = new FakeModel("main", [{ content: "sue them" }]);

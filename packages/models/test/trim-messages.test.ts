@@ -209,5 +209,13 @@ describe("trimByTokens", () => {
 			code: "CONFIG_INVALID",
 			hint: expect.any(String),
 		});
+		// the budget has no default: the hint said to leave it out "for the default"
+		const missing = await trimByTokens(
+			[new HumanMessage("x")],
+			{} as never,
+		).catch((e: { hint?: string }) => e);
+		expect(missing).toMatchObject({ code: "CONFIG_INVALID" });
+		expect((missing as { hint: string }).hint).not.toContain("for the default");
+		expect((missing as { hint: string }).hint).toContain("no default");
 	});
 });

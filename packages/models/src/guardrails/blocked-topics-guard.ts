@@ -35,6 +35,7 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 		);
 	const instruction = `You are a topic classifier. Blocked topics: ${options.topics.map((t) => `"${t}"`).join(", ")}. If the text is about one of them, reply with that topic exactly; otherwise reply NONE. Reply with nothing else.`;
 	const name = options.name ?? "blocked-topics";
+	const seen = new Map<string, string>();
 	return {
 		name,
 		stages: options.stages ?? ["input"],
@@ -45,38 +46,77 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 					? ctx.output
 					: ctx.messages.findLast((m) => m.getType() === "human");
 			if (target === undefined) return { ok: true };
-			const asked = [
-				new SystemMessage(instruction),
-				new HumanMessage(textOf(target)),
-			];
+			// an agent's turn checks its user's message again at each model call: asked once
+			const text = textOf(target);
+			const known = ctx.stage === "input" ? seen.get(text) : undefined;
+			if (known !== undefined) return verdictOf(known, ctx);
+			const asked = [new SystemMessage(instruction), new HumanMessage(text)];
 			const reply = await options.classifier.invoke(
 				asked,
 				ctx.signal === undefined ? {} : { signal: ctx.signal },
 			);
 			ctx.countCall?.(name, options.classifier, asked, reply);
-			const said = (
+			const topic = namedTopic(
 				typeof reply.content === "string"
 					? reply.content
-					: JSON.stringify(reply.content)
-			)
-				.trim()
-				.toLowerCase();
-			const topic = options.topics.find((t) => said.includes(t.toLowerCase()));
-			if (topic === undefined) return { ok: true };
-			const findings = [{ kind: "blocked_topic", excerpt: topic }];
-			if (
-				ctx.stage === "output" &&
-				ctx.output !== undefined &&
-				options.refusal !== undefined
-			) {
-				const refusal = options.refusal;
-				return {
-					ok: false,
-					findings,
-					rewrite: { output: mapText(ctx.output, () => refusal) },
-				};
-			}
-			return { ok: false, findings };
+					: JSON.stringify(reply.content),
+				options.topics,
+			);
+			if (ctx.stage === "input") remember(seen, text, topic ?? "");
+			return verdictOf(topic ?? "", ctx);
 		},
 	};
+
+	function verdictOf(
+		topic: string,
+		ctx: Parameters<Guard["check"]>[0],
+	): Awaited<ReturnType<Guard["check"]>> {
+		if (topic === "") return { ok: true };
+		const findings = [{ kind: "blocked_topic", excerpt: topic }];
+		if (
+			ctx.stage === "output" &&
+			ctx.output !== undefined &&
+			options.refusal !== undefined
+		) {
+			const refusal = options.refusal;
+			return {
+				ok: false,
+				findings,
+				rewrite: { output: mapText(ctx.output, () => refusal) },
+			};
+		}
+		return { ok: false, findings };
+	}
+}
+
+/** Input texts already classified ("": no blocked topic), the newest last; at most `SEEN` of them. */
+const SEEN = 256;
+function remember(seen: Map<string, string>, text: string, topic: string) {
+	seen.delete(text);
+	seen.set(text, topic);
+	if (seen.size > SEEN) seen.delete(seen.keys().next().value!);
+}
+
+/** Letters and digits apart, lower case: "Legal  Advice." and "legal advice" read alike. */
+const words = (text: string): string[] =>
+	text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * The blocked topic a classifier's reply names: none when it starts with NONE (a wordy classifier goes on
+ * "NONE - this is about software"), else the first topic whose words stand in the reply as whole words in
+ * a row ("war" is not in "software", nor "art" in "party").
+ */
+function namedTopic(
+	reply: string,
+	topics: readonly string[],
+): string | undefined {
+	const said = words(reply);
+	if (said[0] === "none") return undefined;
+	return topics.find((topic) => {
+		const t = words(topic);
+		if (t.length === 0) return false;
+		for (let i = 0; i + t.length <= said.length; i++)
+			if (t.every((w, k) => said[i + k] === w)) return true;
+		return false;
+	});
 }
