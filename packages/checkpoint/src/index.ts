@@ -76,6 +76,7 @@ export type {
 	JsonValue,
 	Lease,
 	PendingWrite,
+	StepUsage,
 	StoredCheckpoint,
 	StoredThreadStatus,
 	TaskSpec,

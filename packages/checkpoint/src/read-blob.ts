@@ -69,7 +69,7 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 				return "of kind interrupt names its subgraph with something other than text";
 			if (w.beforeUpdate !== undefined && w.beforeUpdate !== true)
 				return "of kind interrupt has a beforeUpdate flag that is not true";
-			return undefined;
+			return usageProblem(w);
 		case "resume":
 			return isIndex(w.index) ? undefined : "of kind resume has no index";
 		case "once":
@@ -83,12 +83,19 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 				typeof w.code === "string" &&
 				typeof w.message === "string" &&
 				optionalString(w.hint)
-				? undefined
+				? usageProblem(w)
 				: "of kind error has no node, code or message";
 		default:
 			return "is not a write record (kind and taskId)";
 	}
 }
+
+/** A step's usage on a record (decision 0206) is an object with a numeric `calls`. */
+const usageProblem = (w: Record<string, unknown>): string | undefined =>
+	w.usage === undefined ||
+	(isRecord(w.usage) && typeof w.usage.calls === "number")
+		? undefined
+		: `of kind ${w.kind} has a usage that is not a step's usage`;
 
 const isChannelWrite = (x: unknown): boolean =>
 	Array.isArray(x) && typeof x[0] === "string" && typeof x[1] === "string";

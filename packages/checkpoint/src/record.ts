@@ -138,6 +138,8 @@ export type PendingWrite =
 			 * before the update, it is answered only while the node still asks the same (decision 0174).
 			 */
 			beforeUpdate?: true;
+			/** See `usage` on the error record. */
+			usage?: StepUsage;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
 	| {
@@ -161,7 +163,15 @@ export type PendingWrite =
 			message: string;
 			/** The error's hint (what to do), when it had one. */
 			hint?: string;
+			/**
+			 * The model usage of the step this run left unfinished (on the first of its records): counted in
+			 * the thread's usage while the step is, and by the checkpoint that finishes it (decision 0206).
+			 */
+			usage?: StepUsage;
 	  };
+
+/** A step's model usage as stored (a graph's `RunUsage`: totals, `byModel`, `byNode`). */
+export type StepUsage = { [key: string]: JsonValue };
 
 /** A checkpoint with what was recorded at it. */
 export interface CheckpointTuple {

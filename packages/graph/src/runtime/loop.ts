@@ -338,6 +338,7 @@ export class Run {
 		checkpointId: this.#store?.checkpointId,
 		ns: this.#ns,
 		memory: this.#at.memory,
+		usage: this.#usage.step,
 	});
 
 	// ---- committing --------------------------------------------------------------------------

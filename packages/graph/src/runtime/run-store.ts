@@ -32,6 +32,12 @@ import {
 } from "./state-loader.ts";
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
 import { ThreadHeads } from "./thread-heads.ts";
+import {
+	type RunUsage,
+	usageOfRecords,
+	withoutUsage,
+	withParentUsage,
+} from "./usage.ts";
 
 /**
  * A checkpoint to write: its parts, less what the store knows (thread, namespace, parent, snapshot), and
@@ -75,6 +81,8 @@ export class RunStore {
 	#empty = false;
 	/** Records the next checkpoint carries, stored with it in its put's transaction (`carry`). */
 	#carried: readonly PendingWrite[] = NO_RECORDS;
+	/** The usage recorded at the parent by runs that left its step unfinished (see `reusePendingWrites`). */
+	#parentUsage: RunUsage | undefined;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
 	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
@@ -237,9 +245,13 @@ export class RunStore {
 		return this.#heads;
 	}
 
-	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
+	/**
+	 * The run goes on with the loaded checkpoint's pending writes: the next commit spends them, and takes
+	 * over the usage of the runs that left the step unfinished there (decision 0206).
+	 */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
+		this.#parentUsage = usageOfRecords(tuple.pendingWrites);
 	}
 
 	/**
@@ -259,7 +271,8 @@ export class RunStore {
 	 * the store writes them in the checkpoint's own transaction, so it never exists without them.
 	 */
 	carry(writes: readonly PendingWrite[]): void {
-		this.#carried = writes;
+		// a copy's records hold no usage: it stays counted where it was spent, once (decision 0206)
+		this.#carried = writes.map(withoutUsage);
 	}
 
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
@@ -294,6 +307,12 @@ export class RunStore {
 	): string | Promise<string> {
 		const parentId = this.#checkpointId ?? null;
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
+		// the step's records at the parent are spent with this commit: their usage is counted here
+		const dropParentWrites = next.source === "loop" && this.#parentWrites;
+		const usage = dropParentWrites
+			? withParentUsage(next.usage, this.#parentUsage)
+			: next.usage;
+		this.#parentUsage = undefined;
 		const record = checkpointRecord({
 			threadId: this.#threadId,
 			ns: this.#ns,
@@ -310,7 +329,7 @@ export class RunStore {
 			ownMetadata: next.metadata !== next.userMetadata,
 			parentTask: this.#parentTask,
 			forkOf: this.#forkOf,
-			usage: next.usage,
+			usage,
 			names: this.#names,
 			schema:
 				snapshot || this.#schema !== this.#chainSchema
@@ -323,7 +342,7 @@ export class RunStore {
 		this.#carried = NO_RECORDS;
 		const options: PutOptions = {
 			exclusive: this.#exclusive && this.#parentTask === undefined,
-			dropParentWrites: next.source === "loop" && this.#parentWrites,
+			dropParentWrites,
 			fence: this.#fence,
 		};
 		if (carried.length > 0) options.pendingWrites = carried;

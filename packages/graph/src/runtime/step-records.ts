@@ -4,6 +4,7 @@ import type {
 	CheckpointSource,
 	JsonValue,
 	PendingWrite,
+	StepUsage,
 	TaskSpec,
 } from "@weft/checkpoint";
 import { isWeftError, newCheckpointId, type WeftError } from "@weft/checkpoint";
@@ -24,11 +25,14 @@ export interface StepPlace {
 	checkpointId: string | undefined;
 	ns: string;
 	memory: Map<string, TaskMemory>;
+	/** The model usage this run reported since its last checkpoint (undefined: none). */
+	usage?: RunUsage | undefined;
 }
 
 /**
  * The records a step that did not complete leaves at its checkpoint: the interrupts its tasks raised
- * (remembered in `memory`, so they are pending for this run too) and the failure, if one failed.
+ * (remembered in `memory`, so they are pending for this run too) and the failure, if one failed. The
+ * first of them carries the model usage the run spent on the step (decision 0206): no checkpoint holds it.
  */
 export function unfinishedRecords(
 	place: StepPlace,
@@ -97,6 +101,14 @@ export function unfinishedRecords(
 			...(hint === undefined ? {} : { hint }),
 		});
 	}
+	const usage = place.usage;
+	const first = records[0];
+	if (
+		usage !== undefined &&
+		usage.calls !== 0 &&
+		(first?.kind === "interrupt" || first?.kind === "error")
+	)
+		records[0] = { ...first, usage: usage as unknown as StepUsage };
 	return records;
 }
 

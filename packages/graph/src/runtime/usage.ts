@@ -1,3 +1,4 @@
+import type { PendingWrite } from "@weft/checkpoint";
 import type { UsageReport } from "../graph/types.ts";
 
 /** Token and cost totals. */
@@ -148,4 +149,38 @@ export function takeSpent(error: unknown): RunUsage | undefined {
 	const spent = runUsageOf(error);
 	if (spent !== undefined) SPENT.delete(error as object);
 	return spent;
+}
+
+const hasUsage = (w: PendingWrite): boolean =>
+	(w.kind === "interrupt" || w.kind === "error") && w.usage !== undefined;
+
+/** A record as a copy of it is written: without the usage, counted where it was spent (decision 0206). */
+export function withoutUsage(w: PendingWrite): PendingWrite {
+	if (!hasUsage(w)) return w;
+	const { usage: _, ...rest } = w as PendingWrite & { usage?: unknown };
+	return rest as PendingWrite;
+}
+
+/** The usage runs recorded with the records of a step they left unfinished (decision 0206). */
+export function usageOfRecords(
+	writes: readonly PendingWrite[],
+): RunUsage | undefined {
+	let total: RunUsage | undefined;
+	for (const w of writes)
+		if (hasUsage(w))
+			total = sumUsage(
+				total ?? emptyUsage(),
+				(w as { usage?: unknown }).usage as RunUsage,
+			);
+	return total;
+}
+
+/** A step's usage with the usage of the runs before it that left the step unfinished (decision 0206). */
+export function withParentUsage(
+	step: RunUsage | undefined,
+	parent: RunUsage | undefined,
+): RunUsage | undefined {
+	if (parent === undefined) return step;
+	const total = sumUsage(emptyUsage(), parent);
+	return step === undefined ? total : sumUsage(total, step);
 }

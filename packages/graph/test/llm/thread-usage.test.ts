@@ -5,6 +5,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	type Checkpointer,
+	Command,
 	MemoryCheckpointer,
 	runUsageOf,
 	START,
@@ -64,9 +65,10 @@ describe("usage per thread, in the store", () => {
 			calls: 2,
 			byNode: { answer: { calls: 1 }, post: { calls: 1 } },
 		});
-		// the thread's usage in the store has the committed step only
+		// the thread's usage in the store has the failed step's call too, recorded with its error (0206)
 		expect(await graph.getUsage({ threadId: "f" })).toMatchObject({
-			inputTokens: 10,
+			inputTokens: 30,
+			calls: 2,
 		});
 		// a stream's error event carries it too
 		let usage: unknown;
@@ -170,6 +172,92 @@ describe("usage per thread, in the store", () => {
 			byNode: {},
 		});
 		await reopened.close();
+	});
+
+	// Found from outside (6 Dec): an agent inside a parent graph (a supervisor's, a node of one's own)
+	// that called its model and then paused for approval: the call was in the run's usage but never in
+	// the thread's, before or after the approval (the parent's step commits only after it)
+	it("counts a paused subgraph's calls once: while it waits, and after the answer finishes the step", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-usage-"));
+		dirs.push(dir);
+		const path = join(dir, "paused.db");
+		const model = new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [reply(100, 1), reply(200, 2)],
+		});
+		const build = (checkpointer: Checkpointer) => {
+			const inner = new StateGraph(State)
+				.addNode("draft", llmNode({ model }))
+				.addNode("ask", async (_s, ctx) => {
+					await ctx.interrupt("send it?");
+					return {};
+				})
+				.addNode("send", llmNode({ model }))
+				.addEdge(START, "draft")
+				.addEdge("draft", "ask")
+				.addEdge("ask", "send")
+				.compile();
+			return new StateGraph(State)
+				.addNode("mailer", inner)
+				.addEdge(START, "mailer")
+				.compile({ checkpointer });
+		};
+		const store = new SqliteCheckpointer({ path });
+		const paused = await build(store).run(
+			{ messages: [new HumanMessage("mail bob")] },
+			{ threadId: "p" },
+		);
+		expect(paused.status).toBe("interrupted");
+		expect(paused.usage).toMatchObject({ inputTokens: 100, calls: 1 });
+		expect(await threadUsage(store, "p")).toMatchObject({
+			inputTokens: 100,
+			calls: 1,
+			byNode: { mailer: { calls: 1 } },
+		});
+		await store.close();
+		// answered from a new process: the store read anew
+		const again = new SqliteCheckpointer({ path });
+		const done = await build(again).run(new Command({ resume: true }), {
+			threadId: "p",
+		});
+		expect(done.status).toBe("done");
+		expect(done.usage).toMatchObject({ inputTokens: 200, calls: 1 });
+		expect(await threadUsage(again, "p")).toMatchObject({
+			inputTokens: 300,
+			calls: 2,
+			byNode: { mailer: { inputTokens: 300, calls: 2 } },
+		});
+		await again.close();
+	});
+
+	it("counts a failed step's calls once: while it failed, and after a run finishes it", async () => {
+		const model = new ScriptedChatModel({
+			model: "gpt-test",
+			replies: [reply(10, 1), reply(20, 2)],
+		});
+		let fail = true;
+		const graph = new StateGraph(State)
+			.addNode("post", async (s, ctx) => {
+				const update = await llmNode({ model })(s, ctx);
+				if (fail) throw new Error("the mail server is down");
+				return update;
+			})
+			.addEdge(START, "post")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		await graph
+			.run({ messages: [new HumanMessage("one")] }, { threadId: "r" })
+			.catch(() => undefined);
+		expect(await graph.getUsage({ threadId: "r" })).toMatchObject({
+			inputTokens: 10,
+			calls: 1,
+		});
+		fail = false;
+		const done = await graph.run(null, { threadId: "r" });
+		expect(done.usage).toMatchObject({ inputTokens: 20, calls: 1 });
+		expect(await graph.getUsage({ threadId: "r" })).toMatchObject({
+			inputTokens: 30,
+			calls: 2,
+		});
 	});
 
 	it("records nothing in checkpoints of steps that called no model", async () => {
