@@ -1,3 +1,4 @@
+import type { SideCall } from "./call/finish-call.ts";
 import {
 	isWeftError,
 	WeftError,
@@ -189,4 +190,36 @@ export function toWeftError(
 			hint: "something (a model, hook or callback) threw a value that is not an Error; throw an Error with a message",
 		},
 	);
+}
+
+/**
+ * Keeps on a failed call's error what the call paid for before it failed (an answer an output guard
+ * blocked, the summariser's or a guard classifier's calls), as `spentCalls` (not enumerable), each as an
+ * answer's `sideCalls` entry: a graph adds them to the run's usage (`@weft/graph/llm`'s `callModel`).
+ */
+export function withSpent(error: WeftError, spent: SideCall[]): WeftError {
+	if (spent.length > 0)
+		Object.defineProperty(error, "spentCalls", {
+			value: spent,
+			configurable: true,
+			writable: true,
+		});
+	return error;
+}
+
+/** A `usage` event of a call as a `spentCalls` entry. */
+export function spentCall(event: {
+	model: string;
+	route: string;
+	inputTokens: number;
+	outputTokens: number;
+	costUsd?: number | undefined;
+}): SideCall {
+	return {
+		model: event.model,
+		route: event.route,
+		inputTokens: event.inputTokens,
+		outputTokens: event.outputTokens,
+		costUsd: event.costUsd,
+	};
 }

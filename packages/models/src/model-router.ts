@@ -12,13 +12,14 @@ import { ConfigError } from "@weft/checkpoint";
 import type { DeploymentStatus } from "./balance/deployment.ts";
 import { DeploymentPool } from "./balance/deployment-pool.ts";
 import { MemoryCacheStore } from "./cache/response-cache-store.ts";
+import type { SideCall } from "./call/finish-call.ts";
 import { answerText } from "./call/message-parts.ts";
 import { prepareCall } from "./call/prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./call/resolved-config.ts";
 import { runCall } from "./call/run-call.ts";
 import { streamCall } from "./call/stream-call.ts";
 import { checkRouterOptions } from "./check-router-options.ts";
-import { toWeftError } from "./errors.ts";
+import { spentCall, toWeftError, withSpent } from "./errors.ts";
 import { MODEL_EVENT_NAME, type ModelEventListener } from "./events.ts";
 import type {
 	ModelRouterCallOptions,
@@ -189,8 +190,13 @@ export class ModelRouter extends BaseChatModel<
 		return [config, call];
 	}
 
-	#emitter(runManager: CallbackManagerForLLMRun | undefined): Emit {
+	/** The call's events to their listeners; its usage events also into `spent` (see `withSpent`). */
+	#emitter(
+		runManager: CallbackManagerForLLMRun | undefined,
+		spent: SideCall[],
+	): Emit {
 		return (event) => {
+			if (event.type === "usage") spent.push(spentCall(event));
 			this.#onEvent?.(event);
 			onSpan(event); // telemetry (issues 13, 16)
 			// Custom events reach streamEvents and callback handlers; a handler's failure is theirs.
@@ -203,14 +209,15 @@ export class ModelRouter extends BaseChatModel<
 		options: this["ParsedCallOptions"],
 		runManager?: CallbackManagerForLLMRun,
 	): Promise<ChatResult> {
-		const emit = this.#emitter(runManager);
+		const spent: SideCall[] = [];
+		const emit = this.#emitter(runManager, spent);
 		try {
 			const call = await prepareCall(this.#cfg, messages, options, emit);
 			call.parentRun = runManager;
 			const message = await runCall(this.#cfg, call, emit);
 			return { generations: [{ text: answerText(message), message }] };
 		} catch (error) {
-			throw toWeftError(error, options.signal);
+			throw withSpent(toWeftError(error, options.signal), spent);
 		}
 	}
 
@@ -246,13 +253,14 @@ export class ModelRouter extends BaseChatModel<
 		options: this["ParsedCallOptions"],
 		runManager?: CallbackManagerForLLMRun,
 	): AsyncGenerator<ChatGenerationChunk> {
-		const emit = this.#emitter(runManager);
+		const spent: SideCall[] = [];
+		const emit = this.#emitter(runManager, spent);
 		try {
 			const call = await prepareCall(this.#cfg, messages, options, emit);
 			call.parentRun = runManager;
 			yield* streamCall(this.#cfg, call, emit, runManager);
 		} catch (error) {
-			throw toWeftError(error, options.signal);
+			throw withSpent(toWeftError(error, options.signal), spent);
 		}
 	}
 }

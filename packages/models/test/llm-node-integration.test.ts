@@ -1,13 +1,18 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
-import { MemoryCheckpointer, START, StateGraph } from "@weft/graph";
+import { MemoryCheckpointer, runUsageOf, START, StateGraph } from "@weft/graph";
 import {
 	createAgent,
 	llmNode,
 	messages,
 	ScriptedChatModel,
 } from "@weft/graph/llm";
-import { blockedTopicsGuard, ModelRouter, UsageTracker } from "@weft/models";
+import {
+	blockedTopicsGuard,
+	ModelRouter,
+	patternGuard,
+	UsageTracker,
+} from "@weft/models";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -201,6 +206,85 @@ describe("ModelRouter inside @weft/graph/llm", () => {
 				inputTokens: 530,
 				outputTokens: 53,
 			});
+		});
+	}
+
+	// Found from outside (6 Dec): what a failed call had paid for (an answer an output guard blocked, the
+	// summariser's call before the model failed) was in router.usage but not in the run's usage, its
+	// runUsageOf(error) or the thread's
+	for (const stream of [true, false]) {
+		it(`adds what a failed call paid for to the failed run's usage and the thread's (stream: ${stream})`, async () => {
+			const blocked = new ModelRouter({
+				models: {
+					"gpt-4o": new ScriptedChatModel({
+						replies: [
+							{
+								content: "the key is SK-12345",
+								usage: { input: 100, output: 10 },
+							},
+						],
+						model: "gpt-4o",
+					}),
+				},
+				guards: [
+					patternGuard([{ kind: "apikey", pattern: /SK-\d+/ }], {
+						name: "secrets",
+						action: "block",
+						stages: ["output"],
+					}),
+				],
+			});
+			const summarisedThenDown = new ModelRouter({
+				models: {
+					"gpt-4o": new ScriptedChatModel({
+						replies: [{ fail: "server", status: 503 }],
+						model: "gpt-4o",
+					}),
+				},
+				retry: { maxRetries: 0 },
+				context: {
+					maxTokens: 40,
+					tokenCounter: (m) => m.length * 10,
+					summarize: {
+						model: new ScriptedChatModel({
+							replies: [
+								{ content: "earlier", usage: { input: 500, output: 50 } },
+							],
+							model: "gpt-4o-mini",
+						}),
+					},
+				},
+			});
+			for (const [router, code, inputTokens] of [
+				[blocked, "GUARDRAIL_TRIPPED", 100],
+				[summarisedThenDown, "MODEL_UNAVAILABLE", 500],
+			] as const) {
+				const graph = new StateGraph(State)
+					.addNode("llm", llmNode({ model: router, stream }))
+					.addEdge(START, "llm")
+					.compile({ checkpointer: new MemoryCheckpointer() });
+				const error = await graph
+					.run(
+						{
+							messages: [1, 2, 3, 4, 5, 6].map(
+								(i) => new HumanMessage(`h${i}`),
+							),
+						},
+						{ threadId: "t" },
+					)
+					.catch((e: unknown) => e);
+				expect(error).toMatchObject({ code });
+				expect(router.usage.totals()).toMatchObject({ calls: 1, inputTokens });
+				expect(runUsageOf(error)).toMatchObject({
+					calls: 1,
+					inputTokens,
+					costUsd: router.usage.totals().costUsd,
+				});
+				expect(await graph.getUsage({ threadId: "t" })).toMatchObject({
+					calls: 1,
+					inputTokens,
+				});
+			}
 		});
 	}
 });

@@ -70,8 +70,9 @@ export function callModel(
 			input,
 			// a promise chain, not an async function: one frame less per call (perf, issue 17)
 			() =>
-				generate(ctx, model, input, options.stream ?? true).then((m) =>
-					toAIMessage(m, options.name, callId),
+				generate(ctx, model, input, options.stream ?? true).then(
+					(m) => toAIMessage(m, options.name, callId),
+					(error: unknown) => reportSpent(ctx, error),
 				),
 		);
 		reportInfo(
@@ -199,6 +200,17 @@ function reportInfo(
 	ctx.reportUsage(usage);
 	if (Array.isArray(info.weft?.sideCalls))
 		for (const side of info.weft.sideCalls) reportSideCall(ctx, side);
+}
+
+/**
+ * What a failed call paid for before it failed (`@weft/models` keeps it on the error as `spentCalls`: an
+ * answer an output guard blocked, the summariser's call before the model failed) goes into the run's
+ * usage, then the error goes on.
+ */
+function reportSpent(ctx: NodeContext, error: unknown): never {
+	const spent = (error as { spentCalls?: unknown } | null)?.spentCalls;
+	if (Array.isArray(spent)) for (const call of spent) reportSideCall(ctx, call);
+	throw error;
 }
 
 /** A model call made for the answer (`@weft/models`' summariser, a guard's classifier): its own usage. */
