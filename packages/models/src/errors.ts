@@ -1,10 +1,10 @@
-import type { SideCall } from "./call/finish-call.ts";
 import {
 	isWeftError,
 	WeftError,
 	type WeftErrorCode,
 	type WeftErrorOptions,
 } from "@weft/checkpoint";
+import type { SideCall } from "./call/finish-call.ts";
 
 /**
  * The codes @weft/models needs, mapped to the closest code of the closed list in @weft/checkpoint
