@@ -8,6 +8,7 @@ import {
 } from "@weft/graph";
 import {
 	createAgent,
+	llmNode,
 	messages,
 	toolNode,
 	toolsCondition,
@@ -180,6 +181,51 @@ describe("toolNode re-runs", () => {
 			"3",
 		]);
 		expect(calls.add).toBe(1);
+	});
+
+	// Found from outside (6 Dec): some OpenAI-compatible servers number tool calls per answer, so two calls
+	// of one answer can share an id: one of them never ran and had no result. A call without an id was
+	// answered under a made-up id that its AI message did not carry
+	it("gives every call of a model's answer its own id, so that each runs and its result matches it", async () => {
+		const { add, calls } = makeTools();
+		const answers = [
+			new AIMessage({
+				content: "",
+				id: "answer-1",
+				tool_calls: [
+					{
+						name: "add",
+						args: { a: 1, b: 2 },
+						id: "call_0",
+						type: "tool_call",
+					},
+					{
+						name: "add",
+						args: { a: 3, b: 4 },
+						id: "call_0",
+						type: "tool_call",
+					},
+					{ name: "add", args: { a: 5, b: 6 }, type: "tool_call" },
+				],
+			}),
+		];
+		const model = { invoke: async () => answers.shift()! };
+		const graph = new StateGraph(State)
+			.addNode("model", llmNode({ model }))
+			.addNode("tools", toolNode([add]))
+			.addEdge(START, "model")
+			.addConditionalEdges("model", toolsCondition)
+			.addEdge("tools", END)
+			.compile();
+		const out = await graph.invoke({ messages: [new HumanMessage("add")] });
+		expect(calls.add).toBe(3);
+		const asked = (out.messages[1] as AIMessage).tool_calls!.map((c) => c.id);
+		expect(new Set(asked).size).toBe(3);
+		expect(asked[0]).toBe("call_0");
+		expect(asked.every((id) => typeof id === "string" && id !== "")).toBe(true);
+		const answered = toolMessages(out.messages);
+		expect(answered.map((m) => m.tool_call_id)).toEqual(asked);
+		expect(answered.map((m) => m.content)).toEqual(["3", "7", "11"]);
 	});
 
 	it("refuses two tools of one name, and an agent without a model, with CONFIG_INVALID", () => {
