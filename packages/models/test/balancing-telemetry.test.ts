@@ -163,4 +163,33 @@ describe("balancing in telemetry", () => {
 			"weft.fallback.to": "small",
 		});
 	});
+
+	// Found from outside (6 Dec): a failed call's chat span had no attempt count, an answered one's has
+	it("counts a failed call's attempts on its chat span", async () => {
+		const router = new ModelRouter({
+			rateLimiters: new RateLimiterRegistry(),
+			retry: { maxRetries: 1, initialDelayMs: 1 },
+			models: {
+				big: new ScriptedChatModel({
+					model: "big",
+					replies: [
+						{ fail: "server", status: 503 },
+						{ fail: "server", status: 503 },
+					],
+				}),
+			},
+		});
+		const graph = new StateGraph(State)
+			.addNode("llm", llmNode({ model: router, stream: false }))
+			.addEdge(START, "llm")
+			.compile({ name: "down" });
+		await expect(graph.run(ask)).rejects.toMatchObject({
+			code: "MODEL_UNAVAILABLE",
+		});
+		const [chat] = chatSpans();
+		expect(chat!.attributes).toMatchObject({
+			"error.type": "MODEL_UNAVAILABLE",
+			"weft.model.attempts": 2,
+		});
+	});
 });

@@ -135,6 +135,10 @@ function failed(
 			// and a tool call's spans do; a model's own failure has no Weft code
 			if (ctx.signal.aborted) recordTaskError(span, error, ctx.signal);
 			else recordError(span, error);
+			// a router's failure lists the attempts it made (`ModelError.attempts`), as its answer counts them
+			const attempts = (error as { attempts?: unknown } | null)?.attempts;
+			if (Array.isArray(attempts))
+				span.setAttribute("weft.model.attempts", attempts.length);
 			span.end();
 		} catch (thrown) {
 			contained(thrown);
