@@ -43,6 +43,11 @@ export function cliHint(
 		case "CORRUPT_CHECKPOINT":
 			// the API's hint names getStateHistory and updateState
 			return `nothing was changed by the read: see the checkpoints with \`${weft} history ${t}\`, run on as a new branch from one before the damaged one with \`${weft} replay ${t} --from <step>\`, or restore the store from a backup`;
+		case "GRAPH_CHANGED":
+			// the API's hint names a run config option ({ acceptSchemaChange: true }), which no command takes
+			return given?.includes("acceptSchemaChange") === true
+				? `the thread was written by another version of the graph's state: run the module that wrote it (\`--graph <module>\`), or start a new thread (\`${weft} run <module> --thread <new id>\`); if its stored state fits the new schema, go on from code with { acceptSchemaChange: true } in the run config (no weft command takes it)`
+				: given;
 		case "DECRYPTION_FAILED":
 			// the API's hints name createSerializer's options, which no command line takes
 			return decryptionHint(given);

@@ -241,6 +241,28 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	// Found from outside (6 Dec): the hint named a run config option no weft command takes
+	it("says in CLI words what to do when the thread's state was written by another graph version", async () => {
+		const first = join(root, "packages/cli/test/fixtures/one-token-graph.ts");
+		const other = join(root, "packages/cli/test/fixtures/gated-graph.ts");
+		expect(
+			(await weft([...db, "run", first, "--thread", "versions"])).code,
+		).toBe(0);
+		const r = await weft([
+			...db,
+			"--json",
+			"run",
+			other,
+			"--thread",
+			"versions",
+			"--input",
+			'{"topic":"x"}',
+		]);
+		expect(r.json?.error?.code, r.stderr).toBe("GRAPH_CHANGED");
+		expect(r.json.error.hint).toContain("--graph <module>");
+		expect(r.json.error.hint).toContain("no weft command takes it");
+	});
+
 	// Found from outside (6 Dec): `weft continue` on a thread waiting for an answer ran the asking node
 	// again (its work before the question with it), to ask again, and exited 0
 	it("refuses to continue a thread that waits for an answer, naming the commands that answer", async () => {
