@@ -130,7 +130,7 @@ export async function openStore(
 			"STORE_UNAVAILABLE",
 			`${use.command === undefined ? "this command" : `weft ${use.command}`} writes to ${path}, which this user may only read${readOnly.folder ? ` (its folder ${readOnly.folder} is read-only, and SQLite writes its -wal and -shm files there)` : ""}`,
 			{
-				hint: `work on a copy in a folder you may write (cp ${shellWord(path)} /tmp/weft.db, then --db /tmp/weft.db), or make the file and its folder writable for this user; reading commands (threads, show, history, diff, pending) work on it as it is`,
+				hint: `work on a copy in a folder you may write (cp ${shellWord(path)} /tmp/weft.db, then --db /tmp/weft.db, with --graph <module> for the commands that load the graph: a thread's module is kept relative to its database's folder), or make the file and its folder writable for this user; reading commands (threads, show, history, diff, pending) work on it as it is`,
 			},
 		);
 	return new SqliteCheckpointer({
