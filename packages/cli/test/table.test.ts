@@ -27,6 +27,29 @@ describe("wrapping words", () => {
 	});
 });
 
+// Found from outside (6 Dec): at 20 columns the one-record-per-row fallback still printed values beside
+// their names at 16 columns, 28 wide, which the terminal wrapped again
+describe("a table narrower than any row, as records", () => {
+	it("puts each value under its name when there is no room beside it", () => {
+		const out = table(
+			["thread", text("tool calls")],
+			[
+				[
+					"office-1",
+					'send_email({"to":"bob@example.com","body":"hello there"})',
+				],
+			],
+			20,
+		);
+		const lines = stripVTControlCharacters(out).split("\n");
+		for (const line of lines)
+			expect(stringWidth(line), line).toBeLessThanOrEqual(20);
+		expect(lines[0]).toBe("thread");
+		expect(lines[1]).toBe("  office-1");
+		expect(lines).toContain("tool calls");
+	});
+});
+
 describe("tables with coloured cells", () => {
 	it("never wraps a short coloured cell (the status column of `weft threads`)", () => {
 		const out = table(

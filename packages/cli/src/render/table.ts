@@ -103,7 +103,9 @@ function fit(natural: number[], least: number[], room: number): number[] {
  */
 function records(columns: Column[], cells: string[][], width: number): string {
 	const key = Math.max(...columns.map((c) => stringWidth(c.name)));
-	const beside = Math.max(width - key - 2, TEXT_MIN);
+	// no room for a value beside the names (a terminal of 20 columns): each value goes under its name
+	const stacked = width - key - 2 < TEXT_MIN;
+	const beside = stacked ? Math.max(width - 2, 1) : width - key - 2;
 	return cells
 		.map((row) =>
 			columns
@@ -115,10 +117,11 @@ function records(columns: Column[], cells: string[][], width: number): string {
 							: wrapWords(row[i] ?? "", beside);
 					const lines = value.split("\n");
 					if (
-						c.fit === "whole" &&
-						Math.max(...lines.map((l) => stringWidth(l))) > beside
+						stacked ||
+						(c.fit === "whole" &&
+							Math.max(...lines.map((l) => stringWidth(l))) > beside)
 					)
-						return [name.trimEnd(), ...lines.map((l) => `  ${l}`)].join("\n");
+						return [pc.bold(c.name), ...lines.map((l) => `  ${l}`)].join("\n");
 					return `${name}  ${lines.join(`\n${" ".repeat(key + 2)}`)}`.trimEnd();
 				})
 				.join("\n"),
