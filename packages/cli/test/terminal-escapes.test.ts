@@ -23,6 +23,24 @@ describe("control characters in what a run made", () => {
 		expect(printable("plain — text ✓")).toBe("plain — text ✓");
 	});
 
+	// Found from outside (6 Dec): a right-to-left override in a model's text reorders how the rest of the
+	// line reads (an approval request showing another address than the one the tool gets)
+	it("escapes the invisible characters that reorder or hide text, keeping emoji whole", () => {
+		expect(printable("send to \u202emoc.live@bob\u202c now")).toBe(
+			"send to \\u202emoc.live@bob\\u202c now",
+		);
+		expect(printable("a\u2066b\u2069c\u200fd\u200be\ufefff\u061cg")).toBe(
+			"a\\u2066b\\u2069c\\u200fd\\u200be\\ufefff\\u061cg",
+		);
+		// a family emoji is joined by zero-width joiners: left whole
+		expect(printable("\u{1F468}\u200d\u{1F469}\u200d\u{1F467} שלום")).toBe(
+			"\u{1F468}\u200d\u{1F469}\u200d\u{1F467} שלום",
+		);
+		expect(printableStyled("\u001b[1mx\u001b[22m\u202e")).toBe(
+			"\u001b[1mx\u001b[22m\\u202e",
+		);
+	});
+
 	it("printableStyled keeps the CLI's colours and escapes every other control character", () => {
 		expect(
 			printableStyled(
