@@ -169,4 +169,36 @@ describe("weft commands", () => {
 		});
 		expect(waiting.stderr).toContain("waiting for thread not-yet to appear");
 	});
+
+	// Found from outside (6 Dec): on a thread with forks, watch printed every branch's steps in store
+	// order, interleaved, the step numbers going back and forth and nothing saying which branch
+	it("watches the newest branch of a thread with forks, and says how many others there are", async () => {
+		const run = [...db, "run", approval, "--thread", "wb", "--input"];
+		expect((await weft([...run, '{"request":"ship"}'])).code).toBe(0);
+		const forked = await weft([
+			...db,
+			"fork",
+			"wb",
+			"--at",
+			"0",
+			"--set",
+			"request=ship later",
+		]);
+		expect(forked.code, forked.stderr).toBe(0);
+		const watch = await weft([...db, "--json", "watch", "wb"]);
+		const steps = watch.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l))
+			.filter((e: { type: string }) => e.type === "step");
+		// the fork's branch: the input, then the update (the first run's step 1 is on the other branch)
+		expect(
+			steps.map((e: { step: number; source: string }) => [e.step, e.source]),
+		).toEqual([
+			[0, "input"],
+			[1, "update"],
+		]);
+		const text = await weft([...db, "watch", "wb"]);
+		expect(text.stdout).toContain("1 other branch not shown");
+	});
 });

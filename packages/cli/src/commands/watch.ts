@@ -4,12 +4,13 @@ import type {
 	ThreadInfo,
 } from "@weft/checkpoint";
 import { Command } from "commander";
+import { treeOf } from "../branches.ts";
 import { noThread, positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
-import { label, stderrLine, stdoutLine } from "../render/output.ts";
+import { label, shortId, stderrLine, stdoutLine } from "../render/output.ts";
 import { canRedraw } from "../render/terminal.ts";
 import { writeData } from "../stdout-data.ts";
 import { shellWord } from "../store.ts";
@@ -61,6 +62,10 @@ export async function watch(
 					() =>
 						`watching ${threadId} · ${info?.status ?? "waiting"} · step ${info?.step ?? "-"} · ${((Date.now() - lastChange) / 1000).toFixed(1)}s since the last step`,
 				);
+	const note = (text: string) =>
+		live !== undefined
+			? live.print(label.dim(text))
+			: stdoutLine(label.dim(text));
 	const emit = (r: StepRecord) => {
 		if (env.out.json)
 			writeData(`${JSON.stringify({ type: "step", threadId, ...r })}\n`);
@@ -71,14 +76,33 @@ export async function watch(
 	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
 	if (info === undefined && live === undefined)
 		stderrLine(`waiting for thread ${threadId} to appear…`);
+	// the last step shown: a new one whose parent it is not starts (or goes on) another branch
+	let last: string | undefined;
+	let first = true;
 	try {
 		while (!env.signal.aborted) {
 			const fresh: CheckpointSummary[] = [];
 			for await (const s of checkpointer.list({ threadId }))
 				if (!seen.has(s.checkpointId)) fresh.push(s);
-			for (const s of fresh.reverse()) {
+			// at the start, the steps of the newest branch only: the others' would interleave with them
+			const shown = first ? newestBranch(fresh) : fresh.reverse();
+			if (first && fresh.length > 0) {
+				for (const s of fresh) seen.add(s.checkpointId);
+				const others = treeOf(fresh).heads.length - 1;
+				if (others > 0 && !env.out.json)
+					note(
+						`${others} other branch${others === 1 ? "" : "es"} not shown: \`${WEFT}${env.storeFlags} history ${shellWord(threadId)}\` lists them`,
+					);
+			}
+			if (fresh.length > 0) first = false;
+			for (const s of shown) {
 				seen.add(s.checkpointId);
+				if (last !== undefined && s.parentId !== last && !env.out.json)
+					note(
+						`another branch, from ${s.parentId === null ? "the start" : `checkpoint ${shortId(s.parentId)}`}:`,
+					);
 				emit(await stepRecord(checkpointer, s));
+				last = s.checkpointId;
 				lastChange = Date.now();
 			}
 			info = await threadInfo(checkpointer, threadId);
@@ -98,6 +122,12 @@ export async function watch(
 			`${label.status(status)} · thread ${threadId}${nextStep(status, threadId, env.storeFlags)}`,
 		);
 	return status === "failed" ? 1 : 0;
+}
+
+/** The checkpoints of the newest branch among `all` (newest first), oldest first. */
+function newestBranch(all: CheckpointSummary[]): CheckpointSummary[] {
+	if (all.length === 0) return [];
+	return treeOf(all).chains[0] ?? [];
 }
 
 export const watchCommand = (act: Act) =>
