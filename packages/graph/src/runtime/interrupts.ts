@@ -104,10 +104,13 @@ export class TaskMemory {
 	}
 	/**
 	 * Forgets the models' answers the task saved: it failed (perhaps on one of them), and its next attempt
-	 * or run asks again. Effects of `ctx.once` and tool results stay: those must not run twice.
+	 * or run asks again. Effects of `ctx.once` and tool results stay: those must not run twice. A task that
+	 * asked a person keeps them: an answer given to what the model proposed must never be taken for
+	 * another proposal (the next attempt replays the answers, and asks nothing new).
 	 */
 	forgetAnswers(): void {
 		if (this.#answers === undefined) return;
+		if (this.interruptCount > 0 || this.resumeCount > 0) return;
 		for (const key of this.#answers) this.#once?.delete(key);
 		this.#answers = undefined;
 	}

@@ -139,6 +139,44 @@ describe("llmNode", () => {
 		expect(done.usage.calls).toBe(0);
 	});
 
+	// Found in review (6 Dec): forgetting the answers of a task that had asked a person took the person's
+	// answer to the first proposal for the new one
+	it("keeps the model's answer of a failed task that asked a person, so that the answer given fits it", async () => {
+		const model = new ScriptedChatModel([
+			"transfer $10 to alice",
+			"transfer $9999 to mallory",
+		]);
+		const call = llmNode<z.output<typeof State>>({ model });
+		const executed: string[] = [];
+		let fail = true;
+		const graph = new StateGraph(State)
+			.addNode(
+				"act",
+				async (s, ctx) => {
+					const update = await call(s, ctx);
+					const proposal = String(update.messages.at(-1)?.content);
+					await ctx.interrupt({ approve: proposal });
+					if (fail) {
+						fail = false;
+						throw new Error("the bank is down");
+					}
+					executed.push(proposal);
+					return update;
+				},
+				{ retry: { maxAttempts: 2, initialDelayMs: 1 } },
+			)
+			.addEdge(START, "act")
+			.compile({ checkpointer: new MemoryCheckpointer() });
+		const input = { messages: [new HumanMessage("pay alice")] };
+		expect((await graph.run(input, { threadId: "t" })).status).toBe(
+			"interrupted",
+		);
+		// the retry after the failure, and a run after it, go on with the proposal that was approved
+		await graph.run(new Command({ resume: true }), { threadId: "t" });
+		expect(executed).toEqual(["transfer $10 to alice"]);
+		expect(model.calls).toHaveLength(1);
+	});
+
 	it("asks the model again when its node runs again after failing, and runs the node's effects once", async () => {
 		const model = new ScriptedChatModel(["first", "second"]);
 		const call = llmNode<z.output<typeof State>>({ model });
