@@ -76,6 +76,16 @@ describe("blocked topics and length guards", () => {
 			"legal advice",
 		);
 		expect(await verdict("Legal  Advice", topics)).toBe("legal advice");
+		// content blocks (Anthropic's shape) read as their text
+		expect(
+			await verdict(
+				[{ type: "text", text: "NONE - this is not about war" }] as never,
+				topics,
+			),
+		).toBe("passed");
+		expect(
+			await verdict([{ type: "text", text: "War" }] as never, topics),
+		).toBe("war");
 	});
 
 	it("classifies a user's message once, though an agent's turn checks it at each model call", async () => {

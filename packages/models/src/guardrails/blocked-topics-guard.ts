@@ -1,4 +1,8 @@
-import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import {
+	type BaseMessage,
+	HumanMessage,
+	SystemMessage,
+} from "@langchain/core/messages";
 import { configInvalid, describe } from "../config-check.ts";
 import type { InvokableModel } from "../context/summarize-messages.ts";
 import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
@@ -48,7 +52,8 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 			if (target === undefined) return { ok: true };
 			// an agent's turn checks its user's message again at each model call: asked once
 			const text = textOf(target);
-			const known = ctx.stage === "input" ? seen.get(text) : undefined;
+			const key = ctx.stage === "input" ? digest(text) : undefined;
+			const known = key === undefined ? undefined : seen.get(key);
 			if (known !== undefined) return verdictOf(known, ctx);
 			const asked = [new SystemMessage(instruction), new HumanMessage(text)];
 			const reply = await options.classifier.invoke(
@@ -56,13 +61,15 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 				ctx.signal === undefined ? {} : { signal: ctx.signal },
 			);
 			ctx.countCall?.(name, options.classifier, asked, reply);
+			// the reply's text (a provider's content blocks read as their text parts, not as JSON)
+			const content = reply.content;
 			const topic = namedTopic(
-				typeof reply.content === "string"
-					? reply.content
-					: JSON.stringify(reply.content),
+				typeof content === "string" || Array.isArray(content)
+					? textOf(reply as BaseMessage)
+					: JSON.stringify(content),
 				options.topics,
 			);
-			if (ctx.stage === "input") remember(seen, text, topic ?? "");
+			if (key !== undefined) remember(seen, key, topic ?? "");
 			return verdictOf(topic ?? "", ctx);
 		},
 	};
@@ -89,8 +96,14 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 	}
 }
 
-/** Input texts already classified ("": no blocked topic), the newest last; at most `SEEN` of them. */
+/** Input texts already classified, by digest ("": no blocked topic), the newest last; at most `SEEN`. */
 const SEEN = 256;
+const digest = (text: string): string =>
+	process
+		.getBuiltinModule("node:crypto")
+		.createHash("sha256")
+		.update(text)
+		.digest("base64");
 function remember(seen: Map<string, string>, text: string, topic: string) {
 	seen.delete(text);
 	seen.set(text, topic);
