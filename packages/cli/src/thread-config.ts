@@ -115,7 +115,11 @@ export async function refuseFinished(
 	if (tuple === undefined) return;
 	// going on at a request nobody answered runs the asking node again, to ask again: its work before the
 	// question (what it did not wrap in ctx.once) would run once more for nothing
-	const asked = command === "continue" ? pendingInterrupts(tuple) : [];
+	// (a pause before or after a node, `interruptBefore`/`After`, is no question: continuing goes past it)
+	const asked =
+		command === "continue"
+			? pendingInterrupts(tuple).filter((i) => i.when === undefined)
+			: [];
 	if (asked.length > 0) {
 		const t = shellWord(threadId);
 		const at =

@@ -279,6 +279,23 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		const after = await weft([...db, "--json", "history", "waits"]);
 		expect(after.json).toEqual(before.json);
 		expect((await weft([...db, "approve", "waits"])).code).toBe(0);
+		// a pause before a node asks nothing: continuing goes past it
+		const breakpoint = join(
+			root,
+			"packages/cli/test/fixtures/breakpoint-graph.ts",
+		);
+		const paused = await weft([
+			...db,
+			"--json",
+			"run",
+			breakpoint,
+			"--thread",
+			"bp",
+		]);
+		expect(paused.json?.status, paused.stderr).toBe("interrupted");
+		const past = await weft([...db, "--json", "continue", "bp"]);
+		expect(past.code, past.stderr).toBe(0);
+		expect(past.json.values.log).toBe("first;second;");
 	});
 
 	it("says so when new input goes past a request that waits for an answer", async () => {

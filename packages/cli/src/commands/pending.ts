@@ -47,11 +47,17 @@ export async function pending(
 	// damaged head may hold one), so the read's error (CORRUPT_CHECKPOINT, naming the checkpoint) it is
 	if (opts.thread !== undefined && rows.length === 0 && unreadable.length > 0)
 		throw unreadable[0]!.error;
-	// no key (or the wrong one) for an encrypted store is no damaged thread: every listing would be a guess
-	const locked = unreadable.find((u) =>
+	// an encrypted store read without its key (nothing decrypts) is no damaged thread: "nothing is waiting"
+	// would be a guess; one thread that does not decrypt (a key rotated out) is left out as a damaged one
+	const locked = unreadable.filter((u) =>
 		isWeftError(u.error, "DECRYPTION_FAILED"),
 	);
-	if (locked !== undefined) throw locked.error;
+	if (
+		locked.length > 0 &&
+		locked.length === threads.length &&
+		rows.length === 0
+	)
+		throw locked[0]!.error;
 	env.out.result(rows, () => {
 		if (rows.length === 0) return "nothing is waiting for an answer";
 		// the table shows each request on one short line; a longer one (a draft to review) follows it
