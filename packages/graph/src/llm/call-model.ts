@@ -151,75 +151,73 @@ export function toAIMessage(
 ): AIMessage {
 	const m = message as AIMessage;
 	const hasId = hasOwnId(m);
-	const callIds = needsCallIds(m);
-	if (
+	const plain =
 		m.constructor === AIMessage &&
 		(name === undefined || name === m.name) &&
-		(hasId || newId === undefined) &&
-		!callIds
-	)
-		return m;
-	const id = hasId ? m.id : newId?.();
-	const calls = {
-		valid: m.tool_calls ?? [],
-		invalid: m.invalid_tool_calls ?? [],
-	};
-	if (callIds) withCallIds(calls, id ?? "ai");
+		(hasId || newId === undefined);
+	const noCalls =
+		(m.tool_calls?.length ?? 0) + (m.invalid_tool_calls?.length ?? 0) === 0;
+	if (plain && noCalls) return m;
+	const id = hasId ? m.id : plain ? undefined : newId?.();
+	const calls = noCalls ? undefined : ownCallIds(m, id ?? "ai");
+	if (plain && calls === undefined) return m;
 	return new AIMessage(<AIFields>{
 		content: m.content,
 		...(id === undefined ? {} : { id }),
 		...((name ?? m.name) === undefined ? {} : { name: name ?? m.name }),
-		tool_calls: calls.valid,
-		invalid_tool_calls: calls.invalid,
-		additional_kwargs: m.additional_kwargs,
+		tool_calls: calls?.valid ?? m.tool_calls ?? [],
+		invalid_tool_calls: calls?.invalid ?? m.invalid_tool_calls ?? [],
+		additional_kwargs: calls?.raw ?? m.additional_kwargs,
 		response_metadata: m.response_metadata,
 		...(usageOf(m) === undefined ? {} : { usage_metadata: usageOf(m) }),
 	});
 }
 
-/** Whether a tool call of the answer has no id, or the id of an earlier one (valid or not). */
-function needsCallIds(m: AIMessage): boolean {
-	const valid = m.tool_calls ?? [];
-	const invalid = m.invalid_tool_calls ?? [];
-	if (valid.length + invalid.length === 0) return false;
-	const seen = new Set<string>();
-	const taken = (id: string | undefined): boolean => {
-		if (id == null || id === "" || seen.has(id)) return true;
-		seen.add(id);
-		return false;
-	};
-	for (const c of valid) if (taken(c.id)) return true;
-	for (const c of invalid) if (taken(c.id)) return true;
-	return false;
-}
-
 /**
- * Gives each tool call of an answer its own id: a call without one gets `<message id>:<n>` (the id the tool
- * node would answer it under), one whose id an earlier call has (some OpenAI-compatible servers number
- * calls per answer) gets `<id>:<n>`. Each then runs and its ToolMessage answers it (decision 0207).
+ * The answer's tool calls, each with an id of its own (decision 0207), or undefined when they have them
+ * already: a call without one gets `<message id>:<n>` (the id the tool node would answer it under), one
+ * whose id an earlier call has (some OpenAI-compatible servers number calls per answer) gets `<id>:2`, ….
+ * The provider's own copy of the calls (`additional_kwargs.tool_calls`, OpenAI's form, in the same order)
+ * takes the same ids. Each call then runs, and its ToolMessage answers it.
  */
-function withCallIds(
-	calls: {
-		valid: NonNullable<AIMessage["tool_calls"]>;
-		invalid: NonNullable<AIMessage["invalid_tool_calls"]>;
-	},
+function ownCallIds(
+	m: AIMessage,
 	messageId: string,
-): void {
+):
+	| {
+			valid: NonNullable<AIMessage["tool_calls"]>;
+			invalid: NonNullable<AIMessage["invalid_tool_calls"]>;
+			raw: AIMessage["additional_kwargs"] | undefined;
+	  }
+	| undefined {
 	const seen = new Set<string>();
-	const fresh = (id: string | undefined, fallback: string): string => {
-		let out = id == null || id === "" ? fallback : id;
-		for (let k = 2; seen.has(out); k++) out = `${id ?? fallback}:${k}`;
+	let changed = false;
+	const own = (id: string | undefined, fallback: string): string => {
+		const base = id == null || id === "" ? fallback : id;
+		let out = base;
+		for (let k = 2; seen.has(out); k++) out = `${base}:${k}`;
 		seen.add(out);
+		if (out !== id) changed = true;
 		return out;
 	};
-	calls.valid = calls.valid.map((c, n) => ({
+	const valid = (m.tool_calls ?? []).map((c, n) => ({
 		...c,
-		id: fresh(c.id, `${messageId}:${n}`),
+		id: own(c.id, `${messageId}:${n}`),
 	}));
-	calls.invalid = calls.invalid.map((c, n) => ({
+	const invalid = (m.invalid_tool_calls ?? []).map((c, n) => ({
 		...c,
-		id: fresh(c.id, `${messageId}:invalid:${n}`),
+		id: own(c.id, `${messageId}:invalid:${n}`),
 	}));
+	if (!changed) return undefined;
+	const copy = m.additional_kwargs?.tool_calls;
+	const raw =
+		Array.isArray(copy) && copy.length === valid.length
+			? {
+					...m.additional_kwargs,
+					tool_calls: copy.map((c, n) => ({ ...c, id: valid[n]!.id! })),
+				}
+			: undefined;
+	return { valid, invalid, raw };
 }
 
 /** Adds an AI message's usage to the run (and sends a `model` event for `@weft/models` metadata). */

@@ -205,8 +205,16 @@ describe("toolNode re-runs", () => {
 						id: "call_0",
 						type: "tool_call",
 					},
-					{ name: "add", args: { a: 5, b: 6 }, type: "tool_call" },
+					{ name: "add", args: { a: 5, b: 6 }, id: "", type: "tool_call" },
 				],
+				// the provider's own copy of the calls (OpenAI's form)
+				additional_kwargs: {
+					tool_calls: ["call_0", "call_0", ""].map((id, n) => ({
+						id,
+						type: "function" as const,
+						function: { name: "add", arguments: `{"n":${n}}` },
+					})),
+				},
 			}),
 		];
 		const model = { invoke: async () => answers.shift()! };
@@ -223,6 +231,11 @@ describe("toolNode re-runs", () => {
 		expect(new Set(asked).size).toBe(3);
 		expect(asked[0]).toBe("call_0");
 		expect(asked.every((id) => typeof id === "string" && id !== "")).toBe(true);
+		expect(
+			(out.messages[1] as AIMessage).additional_kwargs.tool_calls?.map(
+				(c) => c.id,
+			),
+		).toEqual(asked);
 		const answered = toolMessages(out.messages);
 		expect(answered.map((m) => m.tool_call_id)).toEqual(asked);
 		expect(answered.map((m) => m.content)).toEqual(["3", "7", "11"]);
