@@ -198,13 +198,45 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Removes a SQLite database file a failed command made for nothing, with its journal files, after the
  * command closed its own connections; unless another process has it open (a `weft run` started at the
- * same moment on the same new file, saving its thread there). SQLite removes a WAL database's `-wal`
- * and `-shm` files when its last connection closes: either one still there means another connection.
+ * same moment on the same new file: SQLite removes a WAL database's `-wal` and `-shm` files when its last
+ * connection closes, so either one still there means another connection), or saved anything in it
+ * meanwhile (a run that has ended since, another program's table).
  */
-export function removeUnusedDatabase(file: string): void {
+export async function removeUnusedDatabase(file: string): Promise<void> {
 	if (existsSync(`${file}-wal`) || existsSync(`${file}-shm`)) return;
+	if (!(await holdsNothing(file))) return;
 	for (const suffix of ["", "-journal", "-lock"])
 		rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** The checkpointer's tables; the server's, the Store's and the evaluations' are named `weft_…`. */
+const CHECKPOINT_TABLES = new Set(["threads", "checkpoints", "writes"]);
+/** Tables a new store fills with its own bookkeeping (a row or two): no one's data. */
+const BOOKKEEPING =
+	/^(lease_floor|weft_store_schema|weft_store_fts.*|sqlite_.*)$/;
+
+/** Whether the file holds nothing but the tables a new Weft store (`weft dev`'s too) makes, empty. */
+async function holdsNothing(file: string): Promise<boolean> {
+	const { openReadOnlyDatabase } = await import("@weft/checkpoint-sqlite");
+	let db: ReturnType<typeof openReadOnlyDatabase> | undefined;
+	try {
+		db = openReadOnlyDatabase(file);
+		const tables = db
+			.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+			.all() as { name: string }[];
+		for (const { name } of tables) {
+			if (BOOKKEEPING.test(name)) continue;
+			if (!CHECKPOINT_TABLES.has(name) && !name.startsWith("weft_"))
+				return false;
+			if (db.prepare(`SELECT 1 FROM "${name}" LIMIT 1`).get() !== undefined)
+				return false;
+		}
+		return true;
+	} catch {
+		return false; // unreadable: not this command's to remove
+	} finally {
+		db?.close();
+	}
 }
 
 /** A value as one shell word: as is when it is plain, else in single quotes. */

@@ -42,6 +42,30 @@ describe("a first run that fails on a new database file another process has open
 		} finally {
 			other.close();
 		}
+		// what another process saved there and closed (no -wal or -shm left to tell) is kept too
+		const closed = join(dir, "closed.db");
+		const gate2 = join(dir, "gate2");
+		const failing2 = weft(
+			[
+				"--db",
+				closed,
+				"run",
+				gated,
+				"--thread",
+				"bad",
+				"--input",
+				'{"topic":5}',
+			],
+			{ env: { WEFT_GATE: gate2 } },
+		);
+		await until(() => existsSync(closed));
+		const writer = new RawSqlite(closed);
+		writer.exec("CREATE TABLE other_program (x)");
+		writer.exec("INSERT INTO other_program VALUES (2)");
+		writer.close();
+		writeFileSync(gate2, "");
+		expect((await failing2).code).toBe(1);
+		expect(existsSync(closed)).toBe(true);
 		// alone, a failed first run still leaves no file behind
 		const alone = join(dir, "alone.db");
 		const r = await weft(

@@ -293,7 +293,7 @@ export async function dev(
 		);
 	} catch (error) {
 		await closeAll();
-		if (fresh) removeUnusedDatabase(file);
+		if (fresh) await removeUnusedDatabase(file);
 		throw error;
 	}
 	process.stdout.write(

@@ -125,12 +125,8 @@ async function dropEmptyDatabase(
 	checkpointer: Checkpointer,
 	file: string,
 ): Promise<void> {
-	const threads = await checkpointer
-		.listThreads({ limit: 1 })
-		.catch(() => [undefined]);
-	if (threads.length > 0) return;
 	await checkpointer.close?.();
-	removeUnusedDatabase(file);
+	await removeUnusedDatabase(file);
 }
 
 /**
