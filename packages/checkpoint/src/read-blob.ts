@@ -69,7 +69,7 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 				return "of kind interrupt names its subgraph with something other than text";
 			if (w.beforeUpdate !== undefined && w.beforeUpdate !== true)
 				return "of kind interrupt has a beforeUpdate flag that is not true";
-			return usageProblem(w);
+			return undefined;
 		case "resume":
 			return isIndex(w.index) ? undefined : "of kind resume has no index";
 		case "once":
@@ -83,19 +83,27 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 				typeof w.code === "string" &&
 				typeof w.message === "string" &&
 				optionalString(w.hint)
-				? usageProblem(w)
+				? w.stopped === undefined || w.stopped === true
+					? undefined
+					: "of kind error has a stopped flag that is not true"
 				: "of kind error has no node, code or message";
+		case "usage":
+			return isUsage(w.usage)
+				? undefined
+				: "of kind usage has no step usage (calls, byModel, byNode)";
 		default:
 			return "is not a write record (kind and taskId)";
 	}
 }
 
-/** A step's usage on a record (decision 0206) is an object with a numeric `calls`. */
-const usageProblem = (w: Record<string, unknown>): string | undefined =>
-	w.usage === undefined ||
-	(isRecord(w.usage) && typeof w.usage.calls === "number")
-		? undefined
-		: `of kind ${w.kind} has a usage that is not a step's usage`;
+/** A step's usage as a `usage` record holds it (decision 0206): what the sums it goes into read. */
+const isUsage = (u: unknown): boolean =>
+	isRecord(u) &&
+	typeof u.calls === "number" &&
+	typeof u.inputTokens === "number" &&
+	typeof u.outputTokens === "number" &&
+	isRecord(u.byModel) &&
+	isRecord(u.byNode);
 
 const isChannelWrite = (x: unknown): boolean =>
 	Array.isArray(x) && typeof x[0] === "string" && typeof x[1] === "string";

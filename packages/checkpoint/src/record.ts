@@ -138,8 +138,6 @@ export type PendingWrite =
 			 * before the update, it is answered only while the node still asks the same (decision 0174).
 			 */
 			beforeUpdate?: true;
-			/** See `usage` on the error record. */
-			usage?: StepUsage;
 	  }
 	| { kind: "resume"; taskId: string; index: number; value: unknown }
 	| {
@@ -164,11 +162,17 @@ export type PendingWrite =
 			/** The error's hint (what to do), when it had one. */
 			hint?: string;
 			/**
-			 * The model usage of the step this run left unfinished (on the first of its records): counted in
-			 * the thread's usage while the step is, and by the checkpoint that finishes it (decision 0206).
+			 * Set on the records of an error that stopped tasks without one of them failing (a step's commit,
+			 * the recursion limit): the tasks' saved model answers stay (decision 0205).
 			 */
-			usage?: StepUsage;
-	  };
+			stopped?: true;
+	  }
+	/**
+	 * The model usage a run spent on a step it left unfinished here (paused, failed): counted in the
+	 * thread's usage while the checkpoint is a head, then by the checkpoint that goes on from it (decision
+	 * 0206). `taskId` is "": it belongs to the step.
+	 */
+	| { kind: "usage"; taskId: string; usage: StepUsage };
 
 /** A step's model usage as stored (a graph's `RunUsage`: totals, `byModel`, `byNode`). */
 export type StepUsage = { [key: string]: JsonValue };

@@ -257,7 +257,7 @@ function reportInfo(
  * answer an output guard blocked, the summariser's call before the model failed) goes into the run's
  * usage, then the error goes on.
  */
-function reportSpent(ctx: NodeContext, error: unknown): never {
+export function reportSpent(ctx: NodeContext, error: unknown): never {
 	const spent = (error as { spentCalls?: unknown } | null)?.spentCalls;
 	if (Array.isArray(spent)) for (const call of spent) reportSideCall(ctx, call);
 	throw error;

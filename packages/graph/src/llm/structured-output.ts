@@ -7,6 +7,7 @@ import {
 	type ChatModelLike,
 	callModel,
 	report,
+	reportSpent,
 	toAIMessage,
 } from "./call-model.ts";
 
@@ -113,10 +114,12 @@ function nativeAsk<TSchema extends z.ZodType>(
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
 	return async (ctx, input, key) => {
 		const out = await modelAnswer(ctx, key, async () => {
-			const result = (await structured.invoke(input, {
-				...ctx.callOptions,
-				signal: ctx.signal,
-			})) as { raw?: BaseMessage; parsed?: unknown };
+			const result = (await structured
+				.invoke(input, { ...ctx.callOptions, signal: ctx.signal })
+				.catch((error: unknown) => reportSpent(ctx, error))) as {
+				raw?: BaseMessage;
+				parsed?: unknown;
+			};
 			const raw =
 				result.raw === undefined ? undefined : toAIMessage(result.raw);
 			if (raw !== undefined) report(ctx, model, raw);

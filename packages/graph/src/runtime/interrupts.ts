@@ -174,8 +174,11 @@ export function groupPending(
 				m.onceStarted.add(w.key);
 				break;
 			case "error":
-				// what the task saved before it failed: its answers are asked for again (decision 0205)
-				m.forgetAnswers();
+				// what the task saved before it failed: its answers are asked for again (decision 0205); not
+				// when the step stopped with no task failing (its commit failed): they were not at fault
+				if (w.stopped !== true) m.forgetAnswers();
+				break;
+			case "usage":
 				break;
 		}
 	}

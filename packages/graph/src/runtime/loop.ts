@@ -34,7 +34,12 @@ import { type DoneOutcome, type Outcome, runTask } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { settleStep } from "./settle-step.ts";
 import { planTasks } from "./step/plan-tasks.ts";
-import { errorRecords, pauseRecords, type StepPlace } from "./step-records.ts";
+import {
+	errorRecords,
+	pauseRecords,
+	type StepPlace,
+	usageRecord,
+} from "./step-records.ts";
 import type { TaskHost } from "./task-context.ts";
 import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
 import { keepSpent } from "./usage.ts";
@@ -461,9 +466,14 @@ export class Run {
 		return error;
 	}
 
-	/** Saves the records of why the run fails where it stands (a failed commit's: `commit-failure.ts`). */
+	/**
+	 * Saves the records of why the run fails where it stands (a failed commit's: `commit-failure.ts`), with
+	 * what the run spent on the step (decision 0206).
+	 */
 	async #record(records: PendingWrite[]): Promise<void> {
+		const usage = usageRecord(this.#usage.step);
 		if (records.length === 0) return;
+		if (usage !== undefined) records.push(usage);
 		try {
 			await this.#store?.persist(records);
 		} catch {

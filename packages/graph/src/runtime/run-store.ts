@@ -33,9 +33,9 @@ import {
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
 import { ThreadHeads } from "./thread-heads.ts";
 import {
+	isSpent,
 	type RunUsage,
 	usageOfRecords,
-	withoutUsage,
 	withParentUsage,
 } from "./usage.ts";
 
@@ -81,7 +81,7 @@ export class RunStore {
 	#empty = false;
 	/** Records the next checkpoint carries, stored with it in its put's transaction (`carry`). */
 	#carried: readonly PendingWrite[] = NO_RECORDS;
-	/** The usage recorded at the parent by runs that left its step unfinished (see `reusePendingWrites`). */
+	/** The usage recorded at the loaded checkpoint, a head, by runs that left its step unfinished (see `load`). */
 	#parentUsage: RunUsage | undefined;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
@@ -214,6 +214,11 @@ export class RunStore {
 		this.#chain = chainInfo(chain);
 		this.#checkpointId = c.checkpointId;
 		this.#exclusive = !tuple.hasChildren;
+		// a head's unfinished steps are counted in the thread's usage while it is one; the first checkpoint
+		// after it (which makes it no head) counts them from then on (decision 0206)
+		this.#parentUsage = tuple.hasChildren
+			? undefined
+			: usageOfRecords(tuple.pendingWrites);
 		return { tuple, values: replayChain(channels, chain) };
 	}
 
@@ -245,13 +250,9 @@ export class RunStore {
 		return this.#heads;
 	}
 
-	/**
-	 * The run goes on with the loaded checkpoint's pending writes: the next commit spends them, and takes
-	 * over the usage of the runs that left the step unfinished there (decision 0206).
-	 */
+	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
-		this.#parentUsage = usageOfRecords(tuple.pendingWrites);
 	}
 
 	/**
@@ -260,6 +261,7 @@ export class RunStore {
 	 */
 	forkFrom(c: StoredCheckpoint): void {
 		this.#checkpointId = c.parentId ?? undefined;
+		this.#parentUsage = undefined; // a sibling of `c`: `c` stays a head, if it was one
 		this.#forkOf = c.checkpointId;
 		this.#chainSchema = undefined;
 		this.#exclusive = false;
@@ -271,8 +273,8 @@ export class RunStore {
 	 * the store writes them in the checkpoint's own transaction, so it never exists without them.
 	 */
 	carry(writes: readonly PendingWrite[]): void {
-		// a copy's records hold no usage: it stays counted where it was spent, once (decision 0206)
-		this.#carried = writes.map(withoutUsage);
+		// a copy leaves the usage where it was spent, counted once (decision 0206)
+		this.#carried = writes.filter(isSpent);
 	}
 
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
@@ -307,11 +309,9 @@ export class RunStore {
 	): string | Promise<string> {
 		const parentId = this.#checkpointId ?? null;
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
-		// the step's records at the parent are spent with this commit: their usage is counted here
 		const dropParentWrites = next.source === "loop" && this.#parentWrites;
-		const usage = dropParentWrites
-			? withParentUsage(next.usage, this.#parentUsage)
-			: next.usage;
+		// the parent, a head until now: what runs spent on its unfinished step is counted here from now on
+		const usage = withParentUsage(next.usage, this.#parentUsage);
 		this.#parentUsage = undefined;
 		const record = checkpointRecord({
 			threadId: this.#threadId,

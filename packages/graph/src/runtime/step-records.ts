@@ -31,8 +31,8 @@ export interface StepPlace {
 
 /**
  * The records a step that did not complete leaves at its checkpoint: the interrupts its tasks raised
- * (remembered in `memory`, so they are pending for this run too) and the failure, if one failed. The
- * first of them carries the model usage the run spent on the step (decision 0206): no checkpoint holds it.
+ * (remembered in `memory`, so they are pending for this run too), the failure, if one failed, and the
+ * model usage the run spent on the step (decision 0206), which no checkpoint holds.
  */
 export function unfinishedRecords(
 	place: StepPlace,
@@ -101,15 +101,18 @@ export function unfinishedRecords(
 			...(hint === undefined ? {} : { hint }),
 		});
 	}
-	const usage = place.usage;
-	const first = records[0];
-	if (
-		usage !== undefined &&
-		usage.calls !== 0 &&
-		(first?.kind === "interrupt" || first?.kind === "error")
-	)
-		records[0] = { ...first, usage: usage as unknown as StepUsage };
+	const usage = usageRecord(place.usage);
+	if (usage !== undefined) records.push(usage);
 	return records;
+}
+
+/** The record of what a run spent on a step it leaves unfinished (decision 0206); none for nothing spent. */
+export function usageRecord(
+	usage: RunUsage | undefined,
+): PendingWrite | undefined {
+	return usage === undefined || usage.calls === 0
+		? undefined
+		: { kind: "usage", taskId: "", usage: usage as unknown as StepUsage };
 }
 
 /**
@@ -128,6 +131,7 @@ export function errorRecords(
 		code: error.code,
 		message: error.message,
 		...(error.hint === undefined ? {} : { hint: error.hint }),
+		stopped: true,
 	}));
 }
 

@@ -151,27 +151,17 @@ export function takeSpent(error: unknown): RunUsage | undefined {
 	return spent;
 }
 
-const hasUsage = (w: PendingWrite): boolean =>
-	(w.kind === "interrupt" || w.kind === "error") && w.usage !== undefined;
+/** A copy of a checkpoint's records (a branch's, an update's) leaves the usage where it was spent (0206). */
+export const isSpent = (w: PendingWrite): boolean => w.kind !== "usage";
 
-/** A record as a copy of it is written: without the usage, counted where it was spent (decision 0206). */
-export function withoutUsage(w: PendingWrite): PendingWrite {
-	if (!hasUsage(w)) return w;
-	const { usage: _, ...rest } = w as PendingWrite & { usage?: unknown };
-	return rest as PendingWrite;
-}
-
-/** The usage runs recorded with the records of a step they left unfinished (decision 0206). */
+/** The usage runs recorded at a checkpoint for a step they left unfinished (decision 0206). */
 export function usageOfRecords(
 	writes: readonly PendingWrite[],
 ): RunUsage | undefined {
 	let total: RunUsage | undefined;
 	for (const w of writes)
-		if (hasUsage(w))
-			total = sumUsage(
-				total ?? emptyUsage(),
-				(w as { usage?: unknown }).usage as RunUsage,
-			);
+		if (w.kind === "usage")
+			total = sumUsage(total ?? emptyUsage(), w.usage as unknown as RunUsage);
 	return total;
 }
 

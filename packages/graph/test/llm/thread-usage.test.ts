@@ -6,6 +6,7 @@ import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	type Checkpointer,
 	Command,
+	END,
 	MemoryCheckpointer,
 	runUsageOf,
 	START,
@@ -258,6 +259,103 @@ describe("usage per thread, in the store", () => {
 			inputTokens: 30,
 			calls: 2,
 		});
+	});
+
+	// Found in review (6 Dec): the usage rode on the first interrupt or error record a run wrote, so it was
+	// lost where a run wrote none (a question asked again, a failed commit), or when the paused checkpoint
+	// stopped being a head other than by a resume (an answer with an update, new input past the question)
+	it("counts each call once through re-asked questions, answers with updates, new input and failed commits", async () => {
+		const cheap = () =>
+			new ScriptedChatModel({
+				model: "m",
+				replies: [reply(10, 1)],
+				repeatLast: true,
+			});
+		const calls = async (cp: Checkpointer) =>
+			(await threadUsage(cp, "t")).calls;
+
+		// a multi-task step: the answered task calls the model; its sibling asks its question again
+		{
+			const model = cheap();
+			const cp = new MemoryCheckpointer();
+			const graph = new StateGraph(State)
+				.addNode("a", async (s, ctx) => {
+					await ctx.interrupt("a?");
+					return llmNode({ model })(s, ctx);
+				})
+				.addNode("b", async (_s, ctx) => {
+					await ctx.interrupt("b?");
+					return {};
+				})
+				.addEdge(START, "a")
+				.addEdge(START, "b")
+				.compile({ checkpointer: cp });
+			const first = await graph.run(
+				{ messages: [new HumanMessage("hi")] },
+				{ threadId: "t" },
+			);
+			const id = (node: string) =>
+				first.interrupts.find((i) => i.node === node)!.id;
+			await graph.run(new Command({ resume: { [id("a")]: "yes" } }), {
+				threadId: "t",
+			});
+			expect(await calls(cp)).toBe(1);
+			await graph.run(new Command({ resume: { [id("b")]: "yes" } }), {
+				threadId: "t",
+			});
+			expect(await calls(cp)).toBe(1);
+			expect(model.calls).toHaveLength(1);
+		}
+		// an answer that comes with an update; new input past the question
+		for (const how of ["answer with an update", "new input"] as const) {
+			const model = cheap();
+			const cp = new MemoryCheckpointer();
+			const graph = new StateGraph(State)
+				.addNode("draft", async (s, ctx) => {
+					const update = await llmNode({ model })(s, ctx);
+					if (s.messages.length < 2) await ctx.interrupt("send?");
+					return update;
+				})
+				.addEdge(START, "draft")
+				.compile({ checkpointer: cp });
+			await graph.run(
+				{ messages: [new HumanMessage("one")] },
+				{ threadId: "t" },
+			);
+			expect(await calls(cp), how).toBe(1);
+			await graph.run(
+				how === "new input"
+					? { messages: [new HumanMessage("two")] }
+					: new Command({
+							resume: true,
+							update: { messages: [new HumanMessage("two")] },
+						}),
+				{ threadId: "t" },
+			);
+			expect(await calls(cp), how).toBe(model.calls.length);
+		}
+		// a step whose commit failed (its router threw): counted, and its answer not asked for again
+		{
+			const model = cheap();
+			const cp = new MemoryCheckpointer();
+			let broken = true;
+			const graph = new StateGraph(State)
+				.addNode("agent", llmNode({ model }))
+				.addEdge(START, "agent")
+				.addConditionalEdges("agent", () => {
+					if (broken) throw new Error("router bug");
+					return END;
+				})
+				.compile({ checkpointer: cp });
+			await expect(
+				graph.run({ messages: [new HumanMessage("hi")] }, { threadId: "t" }),
+			).rejects.toThrow("router bug");
+			expect(await calls(cp)).toBe(1);
+			broken = false;
+			await graph.run(null, { threadId: "t" });
+			expect(await calls(cp)).toBe(1);
+			expect(model.calls).toHaveLength(1);
+		}
 	});
 
 	it("records nothing in checkpoints of steps that called no model", async () => {
