@@ -133,15 +133,6 @@ export function AnswerForm(props: {
 	);
 }
 
-/** Arguments of the only tool call a request lists (`{ toolCalls: [{ args }] }`): what "edit" starts from. */
-export function toolCallFill(request: unknown): Record<string, unknown> {
-	const calls = (request as { toolCalls?: Array<{ args?: unknown }> } | null)
-		?.toolCalls;
-	return calls?.length === 1 && calls[0]?.args !== undefined
-		? { args: calls[0].args }
-		: {};
-}
-
 /** A parsed JSON answer checked against the schema, when there is one. */
 export function checkJson(
 	schema: JsonSchema | null,

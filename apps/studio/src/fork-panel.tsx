@@ -4,7 +4,7 @@ import { FieldErrors } from "./answer-form.tsx";
 import { api } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import { forkUpdate } from "./fork-update.ts";
-import { type FieldError, validate } from "./json-schema.ts";
+import { type FieldError, unparsedIn, validate } from "./json-schema.ts";
 import { refreshThread } from "./live.ts";
 import { SchemaForm } from "./schema-form.tsx";
 
@@ -69,6 +69,13 @@ export function ForkPanel(props: {
 		},
 	});
 	const switchTo = (next: "form" | "json") => {
+		const unparsed = next === "json" ? unparsedIn(values) : undefined;
+		if (unparsed !== undefined) {
+			setParseError(
+				`fix the JSON of the form's field to switch to JSON: ${unparsed.problem}`,
+			);
+			return;
+		}
 		try {
 			if (next === "json") setText(JSON.stringify(values, null, 2));
 			else setValues(JSON.parse(text));

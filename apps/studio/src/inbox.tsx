@@ -5,12 +5,12 @@ import {
 	checkJson,
 	FieldErrors,
 	RequestView,
-	toolCallFill,
 } from "./answer-form.tsx";
 import { api, type InboxRow, type UnreadableThread } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import type { FieldError } from "./json-schema.ts";
 import { listKeys } from "./list-keys.ts";
+import { requestFill } from "./request-fill.ts";
 
 /** Requests waiting for a person, across threads; each answered in place (the run resumes). */
 export function Inbox() {
@@ -157,7 +157,7 @@ function Request({
 					{row.response_schema !== null && (
 						<AnswerForm
 							schema={row.response_schema}
-							fill={toolCallFill(request?.request)}
+							fill={requestFill(request?.request)}
 							pending={answer.isPending}
 							onSend={(v) => answer.mutate(v)}
 						/>

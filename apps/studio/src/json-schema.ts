@@ -92,14 +92,38 @@ const matchesType = (t: string, v: unknown) =>
 const show = (v: unknown) => JSON.stringify(v);
 
 /** Checks `value` against `schema`; the errors, each at its path (empty: the value fits). */
+/**
+ * What a form's JSON field holds while its text does not parse: `validate` refuses it, so that nothing is
+ * sent (the last value that parsed would be sent instead).
+ */
+export class UnparsedJson {
+	readonly problem: string;
+	constructor(problem: string) {
+		this.problem = problem;
+	}
+}
+
+/** The first field of `value` whose JSON does not parse, if any. */
+export function unparsedIn(value: unknown): UnparsedJson | undefined {
+	if (value instanceof UnparsedJson) return value;
+	if (typeof value !== "object" || value === null) return undefined;
+	for (const v of Object.values(value)) {
+		const found = unparsedIn(v);
+		if (found !== undefined) return found;
+	}
+	return undefined;
+}
+
 export function validate(
 	schema: JsonSchema,
 	value: unknown,
 	root: JsonSchema = schema,
 	path: Path = [],
 ): FieldError[] {
-	const s = resolve(schema, root);
 	const err = (message: string): FieldError[] => [{ path, message }];
+	if (value instanceof UnparsedJson)
+		return err(`is not valid JSON: ${value.problem}`);
+	const s = resolve(schema, root);
 	const variants = variantsOf(s, root);
 	if (variants !== undefined) {
 		const results = variants.map((v) => validate(v, value, root, path));

@@ -6,6 +6,7 @@ import {
 	type JsonSchema,
 	type Path,
 	resolve,
+	UnparsedJson,
 	variantsOf,
 } from "./json-schema.ts";
 
@@ -124,19 +125,20 @@ function Field(p: FieldProps) {
 				))}
 			</select>
 		);
-	else if (type === "string")
+	else if (type === "string") {
+		// a text keeps its line breaks (a draft to edit); emptied, it is "" (a key left out would keep
+		// the old text in a fork)
+		const text = typeof p.value === "string" ? p.value : "";
 		input = (
-			<input
+			<textarea
 				aria-label={name}
-				value={typeof p.value === "string" ? p.value : ""}
-				onChange={(e) =>
-					p.onChange(
-						e.target.value === "" && !p.required ? undefined : e.target.value,
-					)
-				}
+				className="schema-text"
+				rows={Math.min(12, text.split("\n").length)}
+				value={text}
+				onChange={(e) => p.onChange(e.target.value)}
 			/>
 		);
-	else if (type === "number" || type === "integer")
+	} else if (type === "number" || type === "integer")
 		input = (
 			<input
 				aria-label={name}
@@ -249,11 +251,18 @@ function JsonField(p: FieldProps & { name: string }) {
 						p.onChange(JSON.parse(e.target.value));
 						setBad(undefined);
 					} catch (error) {
-						setBad(error instanceof Error ? error.message : String(error));
+						const problem =
+							error instanceof Error ? error.message : String(error);
+						setBad(problem);
+						p.onChange(new UnparsedJson(problem));
 					}
 				}}
 			/>
-			{bad !== undefined && <span className="field-error">{bad}</span>}
+			{/* said here as it is typed; after a submit, the form's own error at this field says it */}
+			{bad !== undefined &&
+				!p.errors.some((e) => key(e.path) === key(p.path)) && (
+					<span className="field-error">{bad}</span>
+				)}
 		</>
 	);
 }

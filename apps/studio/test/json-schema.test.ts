@@ -4,9 +4,12 @@ import { z } from "zod";
 import {
 	initialValue,
 	type JsonSchema,
+	UnparsedJson,
+	unparsedIn,
 	validate,
 	variantsOf,
 } from "../src/json-schema.ts";
+import { requestFill } from "../src/request-fill.ts";
 
 const asJson = (schema: z.ZodType) =>
 	z.toJSONSchema(schema, {
@@ -75,5 +78,33 @@ describe("the studio's JSON Schema checks agree with zod on the schemas zod writ
 		const state = asJson(z.object({ amount: z.number().default(40) }));
 		expect(initialValue(state, state)).toEqual({});
 		expect(initialValue(state.properties!.amount!, state)).toBe(40);
+	});
+});
+
+describe("a form's fields as they are being typed", () => {
+	it("refuses a JSON field whose text does not parse, naming the field", () => {
+		const schema = asJson(
+			z.object({
+				action: z.literal("edit"),
+				args: z.record(z.string(), z.unknown()),
+			}),
+		);
+		const value = { action: "edit", args: new UnparsedJson("Unexpected end") };
+		expect(validate(schema, value)).toEqual([
+			{ path: ["args"], message: "is not valid JSON: Unexpected end" },
+		]);
+		expect(unparsedIn(value)?.problem).toBe("Unexpected end");
+		expect(unparsedIn({ action: "edit", args: {} })).toBeUndefined();
+	});
+
+	it("starts an answer's fields from the request's own (a draft to edit) and a single tool call's args", () => {
+		expect(requestFill({ draft: "line 1\nline 2", to: "bob" })).toEqual({
+			draft: "line 1\nline 2",
+			to: "bob",
+		});
+		expect(
+			requestFill({ toolCalls: [{ name: "refund", args: { amount: 40 } }] }),
+		).toMatchObject({ args: { amount: 40 } });
+		expect(requestFill("approve?")).toEqual({});
 	});
 });

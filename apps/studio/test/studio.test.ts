@@ -187,6 +187,40 @@ describe.skipIf(noBrowser !== undefined)(
 			await page.screenshot({ path: join(shots(), "fork.png") });
 		}, 90_000);
 
+		// Found from outside (6 Dec): a form's JSON field showed its syntax error, and the fork (or the
+		// answer) went out with the field's last value that parsed
+		it("sends no fork while a form field's JSON does not parse", async () => {
+			const before = (await call(`/studio/api/threads/${threadId}/tree`))
+				.length;
+			await page.goto(
+				`${weft.url}/studio/#/threads/${encodeURIComponent(threadId)}`,
+			);
+			await page
+				.locator(".timeline li.cp", { hasText: "draft → approve" })
+				.first()
+				.getByRole("button")
+				.click();
+			const state = page.getByLabel("state", { exact: true });
+			await state.getByText("fork or replay from here").click();
+			await state.getByRole("radio", { name: "form" }).check();
+			await state.getByLabel("messages (JSON)").fill('[ { "type": "human"');
+			await state
+				.getByRole("button", { name: "fork with this state and run" })
+				.click();
+			await state
+				.getByText("is not valid JSON", { exact: false })
+				.first()
+				.waitFor();
+			// nothing was written, and the JSON view refuses to show a state it would have to guess
+			expect((await call(`/studio/api/threads/${threadId}/tree`)).length).toBe(
+				before,
+			);
+			await state.getByRole("radio", { name: "JSON" }).click();
+			await state
+				.getByText("fix the JSON of the form's field", { exact: false })
+				.waitFor();
+		}, 60_000);
+
 		it("weft studio opens the same store without graphs: threads, timeline and writes", async () => {
 			const studio = await startWeft([
 				"studio",
