@@ -293,18 +293,23 @@ export const api = {
 	inbox: () => call<InboxEntry[]>("/studio/api/inbox"),
 	graph: (graphId: string) =>
 		call<GraphShape>(`/studio/api/graphs/${enc(graphId)}`),
-	/** Resumes the paused run with the answer and waits for it (POST /threads/:id/runs/wait). */
+	/**
+	 * Resumes the paused run with the answer and waits for it (POST /threads/:id/runs/wait); `scopes`: the
+	 * tool scopes the answering person grants its run (`context.scopes`), as `weft approve --scopes`.
+	 */
 	answer: (
 		threadId: string,
 		graphId: string,
 		checkpointId: string,
 		interruptId: string,
 		value: unknown,
+		scopes: string[] = [],
 	) =>
 		waitRun(`/threads/${enc(threadId)}/runs/wait`, {
 			assistant_id: graphId,
 			checkpoint_id: checkpointId,
 			command: { resume: { [interruptId]: value } },
+			...(scopes.length === 0 ? {} : { context: { scopes } }),
 		}),
 	/** Fork: a new checkpoint after `checkpointId` with `values` (POST /threads/:id/state). */
 	fork: (threadId: string, checkpointId: string, values: unknown) =>

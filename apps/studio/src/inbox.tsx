@@ -106,6 +106,7 @@ function Request({
 	const client = useQueryClient();
 	const [reason, setReason] = useState("");
 	const [json, setJson] = useState("");
+	const [scopes, setScopes] = useState("");
 	const [bad, setBad] = useState<string>();
 	const [jsonErrors, setJsonErrors] = useState<FieldError[]>([]);
 	const answer = useMutation({
@@ -116,6 +117,10 @@ function Request({
 				row.checkpoint_id,
 				row.interrupt_id,
 				value,
+				scopes
+					.split(",")
+					.map((s) => s.trim())
+					.filter((s) => s !== ""),
 			),
 		onSuccess: async () => {
 			onAnswered();
@@ -154,6 +159,18 @@ function Request({
 				</p>
 			) : (
 				<>
+					<label className="answer-scopes">
+						scopes the answer grants its run{" "}
+						<input
+							aria-label="scopes the answer grants its run"
+							placeholder="comma-separated, e.g. mail:send"
+							value={scopes}
+							onChange={(e) => setScopes(e.target.value)}
+						/>{" "}
+						<small>
+							(a tool that needs a scope runs only for a caller granted it)
+						</small>
+					</label>
 					{row.response_schema !== null && (
 						<AnswerForm
 							schema={row.response_schema}

@@ -15,6 +15,13 @@ import { startWeft, type WeftProcess } from "./weft-process.ts";
 const fixture = fileURLToPath(
 	new URL("./fixtures/approval.ts", import.meta.url),
 );
+// the agent `weft init` writes: sending needs the "mail:send" scope
+const agent = fileURLToPath(
+	new URL(
+		"../../../packages/cli/templates/agent/src/agent.ts",
+		import.meta.url,
+	),
+);
 const noBrowser = ensureChromium();
 if (noBrowser !== undefined)
 	process.stderr.write(`studio browser tests skipped: ${noBrowser}\n`);
@@ -49,6 +56,8 @@ describe.skipIf(noBrowser !== undefined)(
 				"dev",
 				"--graph",
 				`refund=${fixture}#refund`,
+				"--graph",
+				`agent=${agent}#agent`,
 				"--port",
 				"0",
 			]);
@@ -219,6 +228,36 @@ describe.skipIf(noBrowser !== undefined)(
 			await state
 				.getByText("fix the JSON of the form's field", { exact: false })
 				.waitFor();
+		}, 60_000);
+
+		// Found from outside (6 Dec): a tool that needs a scope could not be approved from the studio (its
+		// answer's run had no context: VALIDATION_FAILED, "the caller lacks mail:send"), the weft init
+		// agent's send_email among them
+		it("approves a tool call that needs a scope, granted with the answer", async () => {
+			const thread = await call("/threads", {});
+			const paused = await call(`/threads/${thread.thread_id}/runs/wait`, {
+				assistant_id: "agent",
+				input: { messages: [{ role: "user", content: "Tell Bob hi" }] },
+				context: { scopes: ["mail:send"] },
+			});
+			expect(paused.__interrupt__).toHaveLength(1);
+			await page.goto(`${weft.url}/studio/#/inbox`);
+			const request = page.locator(
+				`li.request[data-thread="${thread.thread_id}"]`,
+			);
+			await request.getByText("send_email", { exact: false }).first().waitFor();
+			await request
+				.getByLabel("scopes the answer grants its run")
+				.fill("mail:send");
+			await request.getByRole("button", { name: "submit answer" }).click();
+			await page
+				.getByRole("status")
+				.filter({ hasText: thread.thread_id })
+				.waitFor();
+			const state = await call(`/threads/${thread.thread_id}/state`);
+			expect(JSON.stringify(state.values.messages)).toContain(
+				"sent to bob@example.com",
+			);
 		}, 60_000);
 
 		it("weft studio opens the same store without graphs: threads, timeline and writes", async () => {
