@@ -57,8 +57,12 @@ export async function serve(
 				server.close(() => resolve()),
 			);
 			http.closeIdleConnections?.();
+			// a connection whose request ends from now on (a studio's event stream, ended by close(), a
+			// browser's keep-alive socket between requests) is closed too, not kept open until the grace
+			const idle = setInterval(() => http.closeIdleConnections?.(), 100);
 			const timer = setTimeout(() => http.closeAllConnections?.(), grace);
 			await closed;
+			clearInterval(idle);
 			clearTimeout(timer);
 			// bounded too: a handler that never ends does not keep the process from stopping
 			await settledWithin([...handling], grace);
