@@ -140,7 +140,7 @@ export function LiveRun({
 			{messages.map((m) => (
 				<div key={m.id} className="live-tokens" data-chunks={m.chunks}>
 					<small>
-						{m.node} · {m.chunks} chunks
+						{m.node} · {m.chunks} {m.chunks === 1 ? "chunk" : "chunks"}
 					</small>
 					<p>{m.text}</p>
 				</div>
