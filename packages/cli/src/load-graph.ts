@@ -309,3 +309,36 @@ function moduleInConfig(name: string): string | undefined {
 	// the other graphs' modules are not this command's business
 	return graphsOfConfig(file, false).find(([n]) => n === name)?.[1];
 }
+
+/**
+ * The name of the served graph (`[name, module]` refs, paths from `cwd`) whose module is the one recorded
+ * with a thread's runs (`weft run`, a path from `base`, the database's folder): its file, and its export
+ * when the recorded ref or several served graphs of that file name one. Undefined when none is.
+ */
+export async function servedGraphOf(
+	checkpointer: Checkpointer,
+	threadId: string,
+	served: ReadonlyArray<readonly [name: string, module: string]>,
+	base: string,
+): Promise<string | undefined> {
+	let recorded: string | undefined;
+	for await (const s of readableSummaries(checkpointer, threadId))
+		if (typeof s.metadata.graph === "string") {
+			recorded = s.metadata.graph;
+			break;
+		}
+	if (recorded === undefined) return undefined;
+	const key = (ref: string, from: string) => {
+		const [file, name] = ref.split("#") as [string, string | undefined];
+		return { file: resolve(from, file), name };
+	};
+	const wanted = key(recorded, base);
+	const same = served
+		.map(([name, module]) => ({ id: name, ...key(module, process.cwd()) }))
+		.filter((g) => g.file === wanted.file);
+	const exact =
+		wanted.name === undefined
+			? undefined
+			: same.find((g) => g.name === wanted.name);
+	return (exact ?? (same.length === 1 ? same[0] : undefined))?.id;
+}

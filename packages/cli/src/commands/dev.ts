@@ -6,7 +6,7 @@ import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
-import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
+import { graphsOfConfig, loadGraphs, servedGraphOf } from "../load-graph.ts";
 import {
 	openStore,
 	refuseTwoStores,
@@ -289,6 +289,16 @@ export async function dev(
 				hostname: o.host,
 				authenticate: o.auth === true ? bearerTokens() : undefined,
 				onServingLost: stop.lost,
+				// a thread a `weft run` made on this file runs one of these graphs: its module says which
+				studio: {
+					graphIdOf: (threadId) =>
+						servedGraphOf(
+							checkpointer,
+							threadId,
+							refs,
+							file === undefined ? process.cwd() : resolve(file, ".."),
+						).catch(() => undefined),
+				},
 			}),
 		);
 	} catch (error) {

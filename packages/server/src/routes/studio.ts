@@ -36,6 +36,12 @@ export interface StudioOptions {
 	resolveGraph?:
 		| ((threadId: string) => Promise<AnyGraph | undefined>)
 		| undefined;
+	/**
+	 * The registered graph (by name) that a thread no server run recorded runs: `weft dev` matches the
+	 * module a `weft run` recorded with it to the modules it serves, so that the studio reads its whole
+	 * state and answers it.
+	 */
+	graphIdOf?: ((threadId: string) => Promise<string | undefined>) | undefined;
 }
 
 const DEFAULT_DIR = fileURLToPath(
@@ -99,9 +105,15 @@ export function studioRoutes(
 	const dir = options.dir ?? DEFAULT_DIR;
 	const graphOf = async (threadId: string, c: Context<Env>) => {
 		const t = await ownedThread(ctx, c, threadId);
+		const named = graphOfThread(ctx, t);
+		const id =
+			named === undefined ? await options.graphIdOf?.(threadId) : undefined;
 		return {
 			record: t,
-			graph: graphOfThread(ctx, t) ?? (await options.resolveGraph?.(threadId)),
+			graph:
+				named ??
+				(id === undefined ? undefined : ctx.graphs.get(id)) ??
+				(await options.resolveGraph?.(threadId)),
 		};
 	};
 	const visible = (threadId: string, c: Context<Env>) => {
@@ -252,7 +264,10 @@ export function studioRoutes(
 					updated_at: t.updatedAt,
 					graph_id:
 						record?.graphId ??
-						(ctx.graphs.size === 1 ? [...ctx.graphs.keys()][0] : null),
+						(ctx.graphs.size === 1
+							? [...ctx.graphs.keys()][0]
+							: await options.graphIdOf?.(t.threadId)) ??
+						null,
 				});
 		}
 		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
