@@ -115,10 +115,18 @@ export async function refuseFinished(
 	if (tuple === undefined) return;
 	// going on at a request nobody answered runs the asking node again, to ask again: its work before the
 	// question (what it did not wrap in ctx.once) would run once more for nothing
-	// (a pause before or after a node, `interruptBefore`/`After`, is no question: continuing goes past it)
+	// (a pause before or after a node, `interruptBefore`/`After`, is no question: continuing goes past it;
+	// nor is one a fork carried from before its update: continuing asks it anew, of the new state)
+	const carried = new Set(
+		tuple.pendingWrites.flatMap((w) =>
+			w.kind === "interrupt" && w.beforeUpdate === true ? [w.id] : [],
+		),
+	);
 	const asked =
 		command === "continue"
-			? pendingInterrupts(tuple).filter((i) => i.when === undefined)
+			? pendingInterrupts(tuple).filter(
+					(i) => i.when === undefined && !carried.has(i.id),
+				)
 			: [];
 	if (asked.length > 0) {
 		const t = shellWord(threadId);

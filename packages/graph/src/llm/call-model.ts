@@ -173,6 +173,22 @@ export function toAIMessage(
 	});
 }
 
+/** Whether a tool call of the answer has no id, or one an earlier call has (no copy made: perf, issue 17). */
+function needsCallIds(m: AIMessage): boolean {
+	const valid = m.tool_calls ?? [];
+	const invalid = m.invalid_tool_calls ?? [];
+	const none = (id: string | undefined) => id == null || id === "";
+	if (valid.length + invalid.length === 1)
+		return none((valid[0] ?? invalid[0])!.id);
+	const seen = new Set<string>();
+	for (const list of [valid, invalid])
+		for (const c of list) {
+			if (none(c.id) || seen.has(c.id!)) return true;
+			seen.add(c.id!);
+		}
+	return false;
+}
+
 /**
  * The answer's tool calls, each with an id of its own (decision 0207), or undefined when they have them
  * already: a call without one gets `<message id>:<n>` (the id the tool node would answer it under), one
@@ -190,6 +206,7 @@ function ownCallIds(
 			raw: AIMessage["additional_kwargs"] | undefined;
 	  }
 	| undefined {
+	if (!needsCallIds(m)) return undefined;
 	const seen = new Set<string>();
 	let changed = false;
 	const own = (id: string | undefined, fallback: string): string => {
