@@ -219,14 +219,24 @@ export class ApiError extends Error {
 }
 
 async function send(path: string, init?: RequestInit): Promise<Response> {
-	return fetch(path, {
-		...init,
-		headers: {
-			"content-type": "application/json",
-			...authHeaders(),
-			...init?.headers,
-		},
-	});
+	try {
+		return await fetch(path, {
+			...init,
+			headers: {
+				"content-type": "application/json",
+				...authHeaders(),
+				...init?.headers,
+			},
+		});
+	} catch (error) {
+		// the browser's own words ("Failed to fetch") say neither what nor what to do
+		if (init?.signal?.aborted === true) throw error;
+		throw new ApiError(
+			`the server at ${location.origin} does not answer (${error instanceof Error ? error.message : String(error)})`,
+			"SERVER_UNREACHABLE",
+			"check that weft dev (or weft studio) still runs there; this page reads it again once it answers",
+		);
+	}
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -235,7 +245,18 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 async function read<T>(res: Response): Promise<T> {
 	const text = await res.text();
-	const body = text === "" ? null : JSON.parse(text);
+	let body: any = null;
+	try {
+		body = text === "" ? null : JSON.parse(text);
+	} catch {
+		// not the server's JSON (a proxy's error page): its status says what went wrong
+		if (res.ok)
+			throw new ApiError(
+				"the server's answer is not JSON",
+				String(res.status),
+				undefined,
+			);
+	}
 	if (!res.ok)
 		throw new ApiError(
 			body?.detail ?? res.statusText,

@@ -52,6 +52,15 @@ export function ThreadList() {
 		placeholderData: keepPreviousData,
 	});
 	const total = list.data?.total ?? 0;
+	// a page past the last (a link kept from a longer list): the last page instead, in place of it
+	const last = Math.max(0, Math.ceil(total / PAGE) - 1);
+	const beyond =
+		list.data !== undefined && !list.isPlaceholderData && page > last;
+	useEffect(() => {
+		if (!beyond) return;
+		history.replaceState(history.state, "", listHash(q, last));
+		setPlace({ q, page: last });
+	}, [beyond, q, last]);
 	// while another page or search is read, the previous rows stay on screen, marked as being replaced
 	const reading = list.isPlaceholderData || list.isPending;
 	return (
@@ -64,7 +73,8 @@ export function ThreadList() {
 					value={q}
 					onChange={(e) => setQ(e.target.value)}
 				/>
-				<span>{total} threads</span>
+				{/* no count while the list cannot be read: "0 threads" beside the error would be a guess */}
+				{list.error === null && <span>{total} threads</span>}
 			</div>
 			<ErrorNote error={list.error} />
 			<div className="table-scroll">
