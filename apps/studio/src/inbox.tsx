@@ -75,6 +75,12 @@ export function Inbox() {
 						first={i === 0}
 						key={key(r)}
 						row={r}
+						// requests of one thread on several branches are told apart by their checkpoint
+						elsewhere={requests.some(
+							(o) =>
+								o.thread_id === r.thread_id &&
+								o.checkpoint_id !== r.checkpoint_id,
+						)}
 						canRun={info.data?.graphs ?? []}
 						onAnswered={() => setAnswered((a) => [...a, r])}
 						onRefused={(error) =>
@@ -93,12 +99,14 @@ export function Inbox() {
 function Request({
 	row,
 	first,
+	elsewhere,
 	canRun,
 	onAnswered,
 	onRefused,
 }: {
 	row: InboxRow;
 	first: boolean;
+	elsewhere: boolean;
 	canRun: string[];
 	onAnswered: () => void;
 	onRefused: (error: unknown) => void;
@@ -147,6 +155,12 @@ function Request({
 					{row.thread_id}
 				</a>{" "}
 				· node <code>{row.node}</code>
+				{elsewhere && (
+					<>
+						{" "}
+						· at checkpoint <code>{row.checkpoint_id.slice(-12)}</code>
+					</>
+				)}
 				{typeof request?.human === "string" && <> · asks “{request.human}”</>}
 			</h3>
 			<RequestView

@@ -265,6 +265,31 @@ describe.skipIf(noBrowser !== undefined)(
 			);
 		}, 60_000);
 
+		// Found from outside (6 Dec): two requests of one thread on different branches looked the same
+		it("tells requests of one thread on two branches apart by their checkpoint", async () => {
+			const thread = await call("/threads", {});
+			const t = thread.thread_id as string;
+			await call(`/threads/${t}/runs/wait`, {
+				assistant_id: "refund",
+				input: { customer: "ann" },
+			});
+			const history = await call(`/threads/${t}/history`, { limit: 10 });
+			const first = history.at(-1).checkpoint.checkpoint_id as string;
+			const fork = await call(`/threads/${t}/state`, {
+				checkpoint_id: first,
+				values: { customer: "cy" },
+			});
+			await call(`/threads/${t}/runs/wait`, {
+				assistant_id: "refund",
+				checkpoint_id: fork.checkpoint.checkpoint_id,
+			});
+			await page.goto(`${weft.url}/studio/#/inbox`);
+			const requests = page.locator(`li.request[data-thread="${t}"]`);
+			await expect.poll(() => requests.count(), { timeout: 25_000 }).toBe(2);
+			for (const r of await requests.all())
+				expect(await r.locator("h3").textContent()).toContain("at checkpoint");
+		}, 60_000);
+
 		it("weft studio opens the same store without graphs: threads, timeline and writes", async () => {
 			const studio = await startWeft([
 				"studio",
