@@ -108,6 +108,16 @@ export async function openStore(
 			`no database at ${path}`,
 			"run a graph first (`weft run <module>`), or point at your database with --db <file> or --postgres <url>",
 		);
+	// a device or a pipe (/dev/null) is no database file: SQLite would fail on it, or read it as empty, and
+	// leave a -journal beside it
+	if (path !== ":memory:" && existsSync(path)) {
+		const kind = statSync(path);
+		if (!kind.isFile() && !kind.isDirectory())
+			throw new UsageError(
+				`${path} is not a file (a device or a pipe): not a weft database`,
+				"point at your database with --db <file> (or --postgres <url>); `weft run <module> --db <new file>` makes a new one",
+			);
+	}
 	// opening it would write the schema into it: a reading command leaves a file it did not make alone
 	if (!create && path !== ":memory:" && statSync(path).size === 0)
 		throw new UsageError(

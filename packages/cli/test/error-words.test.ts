@@ -185,6 +185,19 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		}
 	});
 
+	// Found from outside (6 Dec): /dev/null read as an empty file (with a hint that failed), and a run on
+	// a device left a -journal beside it
+	it("refuses a device as --db, for reading and for running, writing nothing", async () => {
+		for (const args of [["threads"], ["run", module, "--input", "{}"]]) {
+			const r = await weft(["--db", "/dev/null", ...args]);
+			expect(r.code, args[0]).toBe(2);
+			expect(r.stderr, args[0]).toMatch(
+				/^error USAGE \/dev\/null is not a file/m,
+			);
+		}
+		expect(existsSync("/dev/null-journal")).toBe(false);
+	});
+
 	it("exits 2 for an id no thread can have, as for an unknown one, keeping its code", async () => {
 		for (const id of ["", "x".repeat(5000)]) {
 			const r = await weft([...db, "history", id]);
