@@ -206,20 +206,3 @@ export function withSpent(error: WeftError, spent: SideCall[]): WeftError {
 		});
 	return error;
 }
-
-/** A `usage` event of a call as a `spentCalls` entry. */
-export function spentCall(event: {
-	model: string;
-	route: string;
-	inputTokens: number;
-	outputTokens: number;
-	costUsd?: number | undefined;
-}): SideCall {
-	return {
-		model: event.model,
-		route: event.route,
-		inputTokens: event.inputTokens,
-		outputTokens: event.outputTokens,
-		costUsd: event.costUsd,
-	};
-}

@@ -12,14 +12,14 @@ import { ConfigError } from "@weft/checkpoint";
 import type { DeploymentStatus } from "./balance/deployment.ts";
 import { DeploymentPool } from "./balance/deployment-pool.ts";
 import { MemoryCacheStore } from "./cache/response-cache-store.ts";
-import type { SideCall } from "./call/finish-call.ts";
+import { type SideCall, sideCallOf } from "./call/finish-call.ts";
 import { answerText } from "./call/message-parts.ts";
 import { prepareCall } from "./call/prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./call/resolved-config.ts";
 import { runCall } from "./call/run-call.ts";
 import { streamCall } from "./call/stream-call.ts";
 import { checkRouterOptions } from "./check-router-options.ts";
-import { spentCall, toWeftError, withSpent } from "./errors.ts";
+import { toWeftError, withSpent } from "./errors.ts";
 import { MODEL_EVENT_NAME, type ModelEventListener } from "./events.ts";
 import type {
 	ModelRouterCallOptions,
@@ -196,7 +196,7 @@ export class ModelRouter extends BaseChatModel<
 		spent: SideCall[],
 	): Emit {
 		return (event) => {
-			if (event.type === "usage") spent.push(spentCall(event));
+			if (event.type === "usage") spent.push(sideCallOf(event));
 			this.#onEvent?.(event);
 			onSpan(event); // telemetry (issues 13, 16)
 			// Custom events reach streamEvents and callback handlers; a handler's failure is theirs.

@@ -208,13 +208,11 @@ function ownCallIds(
 	| undefined {
 	if (!needsCallIds(m)) return undefined;
 	const seen = new Set<string>();
-	let changed = false;
 	const own = (id: string | undefined, fallback: string): string => {
 		const base = id == null || id === "" ? fallback : id;
 		let out = base;
 		for (let k = 2; seen.has(out); k++) out = `${base}:${k}`;
 		seen.add(out);
-		if (out !== id) changed = true;
 		return out;
 	};
 	const valid = (m.tool_calls ?? []).map((c, n) => ({
@@ -225,7 +223,6 @@ function ownCallIds(
 		...c,
 		id: own(c.id, `${messageId}:invalid:${n}`),
 	}));
-	if (!changed) return undefined;
 	const copy = m.additional_kwargs?.tool_calls;
 	const raw =
 		Array.isArray(copy) && copy.length === valid.length

@@ -471,8 +471,8 @@ export class Run {
 	 * what the run spent on the step (decision 0206).
 	 */
 	async #record(records: PendingWrite[]): Promise<void> {
-		const usage = usageRecord(this.#usage.step);
 		if (records.length === 0) return;
+		const usage = usageRecord(this.#usage.step);
 		if (usage !== undefined) records.push(usage);
 		try {
 			await this.#store?.persist(records);

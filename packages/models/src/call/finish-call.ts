@@ -206,13 +206,7 @@ export function recordSideCall(
 	};
 	cfg.usage.record(record);
 	emit({ type: "usage", callId, ...record });
-	into.push({
-		model: id,
-		route,
-		inputTokens: used.inputTokens,
-		outputTokens: used.outputTokens,
-		costUsd: record.costUsd,
-	});
+	into.push(sideCallOf(record));
 }
 
 /** What a guard's own model calls are counted with (`GuardContext.countCall`). */
@@ -231,4 +225,20 @@ export function sideCalls(
 			`guard.${guard}`,
 			"classifier",
 		);
+}
+
+/** A recorded call as an answer's `sideCalls` entry (or a failed call's `spentCalls` entry). */
+export function sideCallOf(
+	usage: Pick<
+		CallUsage,
+		"model" | "route" | "inputTokens" | "outputTokens" | "costUsd"
+	>,
+): SideCall {
+	return {
+		model: usage.model,
+		route: usage.route,
+		inputTokens: usage.inputTokens,
+		outputTokens: usage.outputTokens,
+		costUsd: usage.costUsd,
+	};
 }

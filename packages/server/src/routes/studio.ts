@@ -253,6 +253,14 @@ export function studioRoutes(
 						graph_id: record?.graphId ?? null,
 					}),
 			});
+			const graphId =
+				waiting.length === 0
+					? null
+					: (record?.graphId ??
+						(ctx.graphs.size === 1
+							? [...ctx.graphs.keys()][0]
+							: await options.graphIdOf?.(t.threadId)) ??
+						null);
 			for (const i of waiting)
 				rows.push({
 					thread_id: t.threadId,
@@ -262,12 +270,7 @@ export function studioRoutes(
 					value: toWire(i.value),
 					...withSchemas(i.value),
 					updated_at: t.updatedAt,
-					graph_id:
-						record?.graphId ??
-						(ctx.graphs.size === 1
-							? [...ctx.graphs.keys()][0]
-							: await options.graphIdOf?.(t.threadId)) ??
-						null,
+					graph_id: graphId,
 				});
 		}
 		rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
