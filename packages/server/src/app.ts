@@ -22,7 +22,10 @@ import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
-import { sweepThreadsEvery } from "./thread-expiry.ts";
+import {
+	dropLeftStatelessThreads,
+	sweepThreadsEvery,
+} from "./thread-expiry.ts";
 import { type RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { unsupportedRoute } from "./unsupported.ts";
 import { toWire, withInterrupts } from "./wire-values.ts";
@@ -294,10 +297,12 @@ export function createApp(options: AppOptions): WeftApp {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records, stateOf);
 			ctx.runs.orphaned();
+			const cannotDelete = (error: unknown) =>
+				console.error("weft server: cannot delete an expired thread:", error);
+			if (options.queue !== true)
+				await dropLeftStatelessThreads(ctx, cannotDelete);
 			// threads past their ttl: deleted now and every few seconds (decision 0090)
-			stopSweeping = sweepThreadsEvery(ctx, (error) =>
-				console.error("weft server: cannot delete an expired thread:", error),
-			);
+			stopSweeping = sweepThreadsEvery(ctx, cannotDelete);
 			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
 			unwatch = watchServerLoad(
 				appLoad(registry, options.queue === true),

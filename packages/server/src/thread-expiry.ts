@@ -23,9 +23,17 @@ export async function deleteThread(
 const MINUTE_MS = 60_000;
 
 /**
+ * How long after its last update a stateless run's thread (`dropWhenDone`) with no run in flight is left
+ * to the API process that made it, which deletes it when its run ends (and may still be reading its
+ * values for the answer), before a sweep deletes it: that process stopped first.
+ */
+export const STATELESS_GRACE_MS = MINUTE_MS;
+
+/**
  * Deletes the threads whose ttl has passed since their last update (their record's or their newest
- * checkpoint's, as `updated_at` reports it). A thread with a run pending or running is left for a later
- * sweep: its run updates it. Returns how many were deleted.
+ * checkpoint's, as `updated_at` reports it), and stateless runs' threads left by a process that stopped
+ * before their run ended (`STATELESS_GRACE_MS` after their last update). A thread with a run pending or
+ * running is left for a later sweep: its run updates it. Returns how many were deleted.
  */
 export async function sweepExpiredThreads(
 	ctx: ServerContext,
@@ -33,8 +41,13 @@ export async function sweepExpiredThreads(
 ): Promise<number> {
 	let deleted = 0;
 	for (const t of [...ctx.registry.threads.values()]) {
-		if (t.ttlMinutes === undefined) continue;
-		const ttl = t.ttlMinutes * MINUTE_MS;
+		const ttl =
+			t.dropWhenDone === true
+				? STATELESS_GRACE_MS
+				: t.ttlMinutes === undefined
+					? undefined
+					: t.ttlMinutes * MINUTE_MS;
+		if (ttl === undefined) continue;
 		// a checkpoint only makes the last update later: no store read while the record is recent
 		if (Date.parse(t.updatedAt) + ttl > now) continue;
 		if (ctx.runs.activeRun(t.threadId) !== undefined) continue;
@@ -46,6 +59,21 @@ export async function sweepExpiredThreads(
 		deleted++;
 	}
 	return deleted;
+}
+
+/**
+ * Deletes every stateless run's thread (`dropWhenDone`) when a server that executes its runs in process
+ * starts, before it takes requests: it holds the database alone, no run is in flight yet, so each one is
+ * left by an earlier process stopped during its run (whose record `orphaned()` has just ended). One that
+ * cannot be deleted now is reported to `onError` and left to the sweep.
+ */
+export async function dropLeftStatelessThreads(
+	ctx: ServerContext,
+	onError: (error: unknown) => void,
+): Promise<void> {
+	for (const t of [...ctx.registry.threads.values()])
+		if (t.dropWhenDone === true && ctx.runs.activeRun(t.threadId) === undefined)
+			await deleteThread(ctx, t).catch(onError);
 }
 
 /** How often the server looks for expired threads (besides once when it starts). */

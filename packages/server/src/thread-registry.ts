@@ -14,6 +14,11 @@ export interface ThreadRecord {
 	graphId: string | undefined;
 	/** Minutes after its last update the thread is deleted (`threads.create({ ttl })`: `thread-expiry.ts`). */
 	ttlMinutes?: number | undefined;
+	/**
+	 * A stateless run's thread (`on_completion: "delete"`): deleted when its run ends, and by the sweep when
+	 * the process that would have deleted it stopped first (`thread-expiry.ts`). Never on the wire.
+	 */
+	dropWhenDone?: true | undefined;
 	/** Runs rolled back (deleted) whose checkpoints the thread reads past: see `headOf`. */
 	rolledBack?: string[] | undefined;
 }
@@ -122,6 +127,7 @@ export class ThreadRegistry {
 		owner: string | undefined;
 		metadata?: Record<string, unknown> | undefined;
 		ttlMinutes?: number | undefined;
+		dropWhenDone?: true | undefined;
 	}): ThreadRecord {
 		const record = newThreadRecord(init);
 		this.threads.set(record.threadId, record);
@@ -193,6 +199,7 @@ function newThreadRecord(init: {
 	owner: string | undefined;
 	metadata?: Record<string, unknown> | undefined;
 	ttlMinutes?: number | undefined;
+	dropWhenDone?: true | undefined;
 }): ThreadRecord {
 	const now = new Date().toISOString();
 	const metadata = { ...init.metadata };
@@ -208,5 +215,6 @@ function newThreadRecord(init: {
 			typeof metadata.graph_id === "string" ? metadata.graph_id : undefined,
 	};
 	if (init.ttlMinutes !== undefined) record.ttlMinutes = init.ttlMinutes;
+	if (init.dropWhenDone === true) record.dropWhenDone = true;
 	return record;
 }

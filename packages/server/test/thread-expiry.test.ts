@@ -100,3 +100,41 @@ it("DELETE /threads/:id answers 204 only once the record's deletion is written: 
 	await stored.close();
 	checkpointer.close();
 });
+
+it("a stateless run's thread left by a stopped API process (no run in flight) is swept a minute after its last update", async () => {
+	const { ThreadRegistry } = await import("../src/thread-registry.ts");
+	const { STATELESS_GRACE_MS, sweepExpiredThreads } = await import(
+		"../src/thread-expiry.ts"
+	);
+	const checkpointer = new SqliteCheckpointer({
+		path: join(dir, "stateless.db"),
+	});
+	const registry = new ThreadRegistry();
+	let active: string | undefined;
+	const ctx = {
+		registry,
+		checkpointer,
+		runs: {
+			activeRun: (id: string) => (id === active ? {} : undefined),
+		},
+	} as unknown as Parameters<typeof sweepExpiredThreads>[0];
+	const left = registry.createThread({ owner: undefined, dropWhenDone: true });
+	const running = registry.createThread({
+		owner: undefined,
+		dropWhenDone: true,
+	});
+	const kept = registry.createThread({ owner: undefined });
+	await abc
+		.withCheckpointer(checkpointer)
+		.invoke({ n: 1 }, { threadId: left.threadId });
+	active = running.threadId;
+	// within the minute the process that made it may still be answering from it
+	expect(await sweepExpiredThreads(ctx)).toBe(0);
+	const later = Date.now() + STATELESS_GRACE_MS + 1000;
+	expect(await sweepExpiredThreads(ctx, later)).toBe(1);
+	expect([...registry.threads.values()].map((t) => t.threadId).sort()).toEqual(
+		[running.threadId, kept.threadId].sort(),
+	);
+	expect(await checkpointer.getThread(left.threadId)).toBeUndefined();
+	checkpointer.close();
+});

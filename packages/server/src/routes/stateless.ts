@@ -9,6 +9,7 @@ import {
 import { notFound } from "../http-errors.ts";
 import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
+import { deleteThread } from "../thread-expiry.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
 import { inBackground, startRun, toRun } from "./runs.ts";
@@ -29,9 +30,11 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	): Promise<{ run: RunRecord; b: RunCreateBody }> => {
 		given ??= await body(c, RunCreate);
 		const b = background ? inBackground(given) : given;
+		const drop = b.on_completion !== "keep";
 		const thread = ctx.registry.createThread({
 			owner: ownerOf(c),
 			metadata: { graph_id: graphIdOf(ctx, b.assistant_id) },
+			...(drop ? { dropWhenDone: true } : {}),
 		});
 		let run: RunRecord;
 		try {
@@ -43,8 +46,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		const ended = ctx.runs.join(run.runId);
 		// a join or drop that fails (its database connection lost) leaves the thread: never a rejection
 		// nobody handles, which would end the process
-		if (b.on_completion !== "keep")
-			void ended.then(() => dropThread(ctx, thread.threadId)).catch(() => {});
+		if (drop) void ended.then(() => deleteThread(ctx, thread)).catch(() => {});
 		else void ended.catch(() => {});
 		return { run, b };
 	};
@@ -75,12 +77,4 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return joinRunStream(ctx, c, run);
 	});
 	return app;
-}
-
-/** Deletes a stateless run's thread: its checkpoints and its records. */
-async function dropThread(ctx: ServerContext, threadId: string): Promise<void> {
-	await ctx.checkpointer.deleteThread(threadId).catch(() => undefined);
-	ctx.registry.threads.delete(threadId);
-	for (const r of ctx.registry.runsOf(threadId))
-		ctx.registry.runs.delete(r.runId);
 }
