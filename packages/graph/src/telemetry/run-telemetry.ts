@@ -174,7 +174,8 @@ export class RunTelemetry {
 	step(step: number): void {
 		this.#endStep(undefined);
 		this.#steps++;
-		if (!this.#timed) return; // perf (issue 17): no store, no provider: nothing to time
+		// perf (issue 17): a step's time is for the meter and the step span alone (a store times its nodes)
+		if (this.#m === undefined && this.#run === undefined) return;
 		this.#stepT0 = performance.now();
 		if (this.#run === undefined) return;
 		const span = startSpan(
