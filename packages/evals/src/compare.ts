@@ -36,10 +36,22 @@ function change(a: number | undefined, b: number | undefined): Change {
 	return "same";
 }
 
+/**
+ * The scorer name of a row for the case as a whole: added when the case's pass changed and no row of its
+ * scorers moved that way (it ended interrupted or failed while its scores held, or it has no scores).
+ */
+export const CASE_ROW = "(case)";
+
+const passScore = (c: CaseResult | undefined) =>
+	c === undefined ? undefined : c.pass ? 1 : 0;
+
 const rate = (cases: readonly CaseResult[]) =>
 	cases.length === 0 ? 0 : cases.filter((c) => c.pass).length / cases.length;
 
-/** Compares case results per case and per scorer (a row for every pair either run has). */
+/**
+ * Compares case results per case and per scorer (a row for every pair either run has), and the case as a
+ * whole where its pass changed with no scorer's row showing it (`CASE_ROW`).
+ */
 export function compareResults(
 	a: { id: string; cases: readonly CaseResult[] },
 	b: { id: string; cases: readonly CaseResult[] },
@@ -57,6 +69,7 @@ export function compareResults(
 				...Object.keys(cb?.scores ?? {}),
 			]),
 		];
+		const first = rows.length;
 		for (const scorer of scorers) {
 			const sa = ca?.scores[scorer];
 			const sb = cb?.scores[scorer];
@@ -72,6 +85,20 @@ export function compareResults(
 				threadB: cb?.threadId,
 			});
 		}
+		const moved = change(passScore(ca), passScore(cb));
+		const shown = rows.slice(first).some((r) => r.change === moved);
+		if (scorers.length === 0 || (moved !== "same" && !shown))
+			rows.push({
+				caseId: id,
+				scorer: CASE_ROW,
+				a: passScore(ca),
+				b: passScore(cb),
+				passA: ca?.pass,
+				passB: cb?.pass,
+				change: moved,
+				threadA: ca?.threadId,
+				threadB: cb?.threadId,
+			});
 	}
 	const counts: Record<Change, number> = {
 		better: 0,

@@ -29,10 +29,14 @@ function invalid(source: string, detail: string): WeftError {
 	});
 }
 
-/** Checks cases (ids unique, input present), whatever their source. */
+/**
+ * Checks cases (ids unique, input present), whatever their source. `lines`: each case's line in the
+ * source file, to name it by (else its position).
+ */
 export function parseCases(
 	values: readonly unknown[],
 	source = "dataset",
+	lines?: readonly number[],
 ): EvalCase[] {
 	if (!Array.isArray(values))
 		throw invalid(
@@ -43,18 +47,18 @@ export function parseCases(
 	if (values.length === 0) throw invalid(source, "has no cases");
 	const seen = new Set<string>();
 	return values.map((value, i) => {
+		const where =
+			lines === undefined
+				? `${source}, case ${i + 1}`
+				: `${source}:${lines[i]}`;
 		const parsed = caseSchema.safeParse(value);
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0]!;
 			const at = issue.path.length === 0 ? "" : ` at "${issue.path.join(".")}"`;
-			throw invalid(`${source}, case ${i + 1}`, `${issue.message}${at}`);
+			throw invalid(where, `${issue.message}${at}`);
 		}
 		const c = parsed.data as EvalCase;
-		if (seen.has(c.id))
-			throw invalid(
-				`${source}, case ${i + 1}`,
-				`the id "${c.id}" is used twice`,
-			);
+		if (seen.has(c.id)) throw invalid(where, `the id "${c.id}" is used twice`);
 		seen.add(c.id);
 		return c;
 	});
@@ -68,11 +72,13 @@ export function parseJsonl(text: string, source = "dataset"): EvalCase[] {
 			`parseJsonl reads the text of a JSON Lines file, got ${text === null ? "null" : Array.isArray(text) ? "an array" : typeof text} (pass an array of cases to evaluate as it is, or a file to loadDataset)`,
 		);
 	const values: unknown[] = [];
+	const lines: number[] = [];
 	text.split("\n").forEach((line, i) => {
 		const trimmed = line.trim();
 		if (trimmed === "" || trimmed.startsWith("//")) return;
 		try {
 			values.push(JSON.parse(trimmed));
+			lines.push(i + 1);
 		} catch (error) {
 			throw invalid(
 				`${source}:${i + 1}`,
@@ -80,7 +86,7 @@ export function parseJsonl(text: string, source = "dataset"): EvalCase[] {
 			);
 		}
 	});
-	return parseCases(values, source);
+	return parseCases(values, source, lines);
 }
 
 /** Reads a `.jsonl` dataset file. */

@@ -1,8 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
 	ConfigError,
 	isWeftError,
+	MAX_ID_LENGTH,
 	MemoryCheckpointer,
+	validateId,
 	WeftError,
 } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
@@ -123,6 +125,60 @@ function checkArguments(graph: unknown, options: EvaluateOptions): void {
 			`evaluate's runId must be a non-empty string, got ${JSON.stringify(runId)}`,
 			'name the run, like "baseline" (its cases run in threads "<runId>:<case id>"), or leave it out for a fresh id',
 		);
+	// run "a" with case "b:c" and run "a:b" with case "c" would share the thread "a:b:c"
+	if (typeof runId === "string" && runId.includes(":"))
+		badArgument(
+			`evaluate's runId ${JSON.stringify(runId)} holds a ":", which separates the run from the case in its threads' ids ("<runId>:<case id>")`,
+			'name the run without ":", like "v2" or "baseline-2"',
+		);
+}
+
+/** Each case's thread (`<runId>:<case id>`) must be an id the store takes: refused before any case runs. */
+function checkThreadIds(runId: string, cases: readonly EvalCase[]): void {
+	for (const [i, c] of cases.entries())
+		try {
+			validateId(`${runId}:${c.id}`);
+		} catch (error) {
+			throw new WeftError(
+				"DATASET_INVALID",
+				`dataset, case ${i + 1} (id ${JSON.stringify(c.id.length > 40 ? `${c.id.slice(0, 40)}…` : c.id)}): its thread id "${runId}:<id>" cannot be stored: ${(error as WeftError).message.replace(/^[^:]*: /, "")}`,
+				{
+					hint: `give the case a shorter id without NUL (a thread id is at most ${MAX_ID_LENGTH - runId.length - 1} characters after "${runId}:")`,
+				},
+			);
+		}
+}
+
+/**
+ * What a run's cases were (a digest of them as parsed), so that a resumed run is given the same ones;
+ * undefined when a case holds what JSON cannot say (then nothing is checked).
+ */
+function casesDigest(cases: readonly EvalCase[]): string | undefined {
+	try {
+		return createHash("sha256").update(JSON.stringify(cases)).digest("hex");
+	} catch {
+		return undefined;
+	}
+}
+
+/** A resumed run keeps its finished cases: given other cases, its record would mix two datasets. */
+function checkSameCases(
+	prior: EvalRunRecord,
+	digest: string | undefined,
+	cases: readonly EvalCase[],
+	dataset: string | undefined,
+): void {
+	if (
+		prior.casesDigest === undefined ||
+		digest === undefined ||
+		prior.casesDigest === digest
+	)
+		return;
+	const was = prior.summary?.cases;
+	badArgument(
+		`evaluation run "${prior.id}" ran on other cases${was === undefined ? "" : ` (${was})`}${prior.dataset === undefined ? "" : ` from ${prior.dataset}`}; this call gives ${cases.length}${dataset === undefined ? "" : ` from ${dataset}`}, and the run's finished cases would keep their old results`,
+		"pass the run's cases unchanged to resume it, or give this evaluation a new runId",
+	);
 }
 
 /** A resumed run keeps its finished cases' scores: other scorers would mix two runs in one report (decision 0158). */
@@ -226,8 +282,13 @@ export async function evaluate(
 		graph.checkpointer === undefined
 			? graph.withCheckpointer(new MemoryCheckpointer())
 			: graph;
+	checkThreadIds(runId, cases);
+	const digest = casesDigest(cases);
 	const prior = await store.getRun(runId);
-	if (prior !== undefined) checkSameScorers(prior, scorers);
+	if (prior !== undefined) {
+		checkSameScorers(prior, scorers);
+		checkSameCases(prior, digest, cases, options.dataset);
+	}
 	const record: EvalRunRecord = prior ?? {
 		id: runId,
 		name: options.name ?? runId,
@@ -236,6 +297,7 @@ export async function evaluate(
 		startedAt: new Date().toISOString(),
 		...(options.graphRef === undefined ? {} : { graph: options.graphRef }),
 		...(options.dataset === undefined ? {} : { dataset: options.dataset }),
+		...(digest === undefined ? {} : { casesDigest: digest }),
 	};
 	const { error: _error, finishedAt: _finishedAt, ...fresh } = record;
 	await store.putRun({ ...fresh, status: "running" });

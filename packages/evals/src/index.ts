@@ -1,6 +1,7 @@
 // @weft/evals: evaluations of graphs on datasets, and feedback on runs.
 
 export {
+	CASE_ROW,
 	type Change,
 	type CompareRow,
 	type Comparison,

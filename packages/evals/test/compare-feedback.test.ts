@@ -1,6 +1,9 @@
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import {
 	aggregateFeedback,
+	CASE_ROW,
+	type CaseResult,
+	compareResults,
 	compareRuns,
 	evaluate,
 	exact,
@@ -49,6 +52,62 @@ describe("comparing runs", () => {
 			code: "EVAL_NOT_FOUND",
 			hint: "recent runs: after, before (weft eval list)",
 		});
+	});
+});
+
+describe("comparing runs: a case whose pass changed", () => {
+	const result = (
+		caseId: string,
+		pass: boolean,
+		status: "done" | "interrupted" | "error",
+		score?: number,
+	): CaseResult => ({
+		caseId,
+		index: 0,
+		threadId: `t:${caseId}`,
+		status,
+		scores: score === undefined ? {} : { exact: { score, pass: score === 1 } },
+		pass,
+		usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+		latencyMs: 0,
+		toolCalls: [],
+		answersUsed: 0,
+	});
+	// outside check (6 Dec): a case that stopped at an approval (its answer still scored 1) or failed before
+	// any scorer counted as "same", and `weft eval compare` exited 0 on a pass rate of 50% → 0%
+	it("gets a row of its own when no scorer's row shows the change, and counts as worse", () => {
+		const cmp = compareResults(
+			{
+				id: "v2",
+				cases: [
+					result("paused", true, "done", 1),
+					result("failed", true, "done", 1),
+					result("scored", true, "done", 1),
+					result("fixed", false, "interrupted", 1),
+				],
+			},
+			{
+				id: "v3",
+				cases: [
+					result("paused", false, "interrupted", 1),
+					result("failed", false, "error"),
+					result("scored", false, "done", 0),
+					result("fixed", true, "done", 1),
+				],
+			},
+		);
+		expect(
+			cmp.rows.map((r) => [r.caseId, r.scorer, r.a, r.b, r.change]),
+		).toEqual([
+			["paused", "exact", 1, 1, "same"],
+			["paused", CASE_ROW, 1, 0, "worse"],
+			["failed", "exact", 1, undefined, "removed"],
+			["failed", CASE_ROW, 1, 0, "worse"],
+			["scored", "exact", 1, 0, "worse"],
+			["fixed", "exact", 1, 1, "same"],
+			["fixed", CASE_ROW, 0, 1, "better"],
+		]);
+		expect(cmp.counts).toMatchObject({ worse: 3, better: 1 });
 	});
 });
 

@@ -6,6 +6,7 @@ import {
 	evaluate,
 	exact,
 	latencyBudget,
+	MemoryEvalStore,
 	parseJsonl,
 } from "@weft/evals";
 import { describe, expect, it } from "vitest";
@@ -47,6 +48,60 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 		}
 		expect(() => parseJsonl("// only a comment\n")).toThrow(
 			expect.objectContaining({ code: "DATASET_INVALID" }),
+		);
+	});
+
+	// outside checks (6 Dec), each refused before any case runs
+	it("a run id with a ':' (two runs' cases could share a thread) is CONFIG_INVALID", async () => {
+		const { graph } = qaGraph(table);
+		const error = await evaluate(graph, dataset, [exact()], {
+			runId: "a:b",
+		}).catch((e) => e);
+		expect(isWeftError(error, "CONFIG_INVALID")).toBe(true);
+		expect(error.message).toContain('"a:b"');
+	});
+
+	it("a case whose thread id cannot be stored (too long, a NUL) is DATASET_INVALID naming it, before any case runs", async () => {
+		const { graph, calls } = qaGraph(table);
+		for (const id of ["x".repeat(600), "a\u0000b"]) {
+			const error = await evaluate(
+				graph,
+				[...dataset, { id, input: { question: "capital of France?" } }],
+				[exact()],
+				{ runId: "v1" },
+			).catch((e) => e);
+			expect(isWeftError(error, "DATASET_INVALID"), id.slice(0, 5)).toBe(true);
+			expect(error.message).toContain("case 2");
+		}
+		expect(calls).toEqual({});
+	});
+
+	it("resuming a run id with other cases is CONFIG_INVALID; the stored run is left as it was", async () => {
+		const { graph } = qaGraph(table);
+		const store = new MemoryEvalStore();
+		const two = [...dataset, { id: "spain", input: { question: "?" } }];
+		await evaluate(graph, two, [exact()], { runId: "v1", store });
+		const before = await store.getRun("v1");
+		const error = await evaluate(graph, dataset, [exact()], {
+			runId: "v1",
+			store,
+		}).catch((e) => e);
+		expect(isWeftError(error, "CONFIG_INVALID")).toBe(true);
+		expect(error.message).toContain("other cases (2)");
+		expect(await store.getRun("v1")).toEqual(before);
+		expect(await store.listCases("v1")).toHaveLength(2);
+		// the same cases resume it (all kept)
+		const again = await evaluate(graph, two, [exact()], { runId: "v1", store });
+		expect(again.resumed).toBe(2);
+	});
+
+	it("parseJsonl names a bad case by its line in the file", () => {
+		const text = '// cases\n\n{"id":"a","input":1}\n{"id":"b"}\n';
+		expect(() => parseJsonl(text, "f.jsonl")).toThrow(
+			expect.objectContaining({
+				code: "DATASET_INVALID",
+				message: expect.stringContaining("f.jsonl:4"),
+			}),
 		);
 	});
 

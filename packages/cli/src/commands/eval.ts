@@ -96,7 +96,7 @@ function renderReport(r: EvalReport): string {
 	return [
 		table(["case", "status", ...scorers, "thread"], rows),
 		`${label.bold(`run ${r.runId}`)}: ${s.passed}/${s.cases} passed (${Math.round(s.passRate * 100)}%)` +
-			`${r.resumed > 0 ? ` · ${r.resumed} kept from before the crash` : ""} · ${s.totalTokens} tokens${cost}`,
+			`${r.resumed > 0 ? ` · ${r.resumed} kept from an earlier attempt` : ""} · ${s.totalTokens} tokens${cost}`,
 		`compare with another run: weft eval compare ${r.runId} <other run>`,
 	].join("\n");
 }

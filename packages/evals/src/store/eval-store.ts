@@ -18,6 +18,8 @@ export interface EvalRunRecord {
 	/** The graph module or a label, for the record. */
 	graph?: string | undefined;
 	dataset?: string | undefined;
+	/** A digest of the cases as given (sha256 of their JSON): resuming the run with other cases is refused. */
+	casesDigest?: string | undefined;
 	scorers: string[];
 	/** "failed" when `evaluate` threw (cancelled, or the store or a graph broke); the same run id resumes it. */
 	status: "running" | "done" | "failed";
