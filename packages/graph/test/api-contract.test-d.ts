@@ -337,6 +337,9 @@ describe("API.md: Threads, leases and branches", () => {
 	it("waitForLease, recover and getThread", () => {
 		graph.invoke({ topic: "t" }, { threadId: "t1", waitForLease: 1000 });
 		expectTypeOf(graph.recover("t1")).resolves.toEqualTypeOf<RunResult<S>>();
+		expectTypeOf(
+			graph.getRecoveryCheckpoint({ threadId: "t1" }),
+		).resolves.toEqualTypeOf<string | undefined>();
 		expectTypeOf(graph.getThread({ threadId: "t1" })).resolves.toMatchTypeOf<
 			{ status: string } | undefined
 		>();

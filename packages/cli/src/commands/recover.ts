@@ -34,13 +34,21 @@ export async function recover(
 			...(context === undefined ? {} : { context: JSON.stringify(context) }),
 		},
 	};
-	// graph.recover() is a run of null on the thread: streamed, so its steps show as `continue`'s do
-	// the title once the run started: a thread another runner still holds prints the refusal alone
+	// graph.recover() is a run of null on the dead run's branch: streamed, so its steps show as
+	// `continue`'s do; the title once the run started: a thread another runner still holds prints the
+	// refusal alone
+	const from = await graph.getRecoveryCheckpoint({ threadId });
 	return runAndReport(
 		env,
 		threadId,
-		`recovering thread ${threadId}`,
-		(mode) => graph.stream(null, { ...config, ...mode, threadId }),
+		`recovering thread ${threadId}${from === undefined ? "" : ` from checkpoint ${from} (the branch its runner was answering)`}`,
+		(mode) =>
+			graph.stream(null, {
+				...config,
+				...mode,
+				threadId,
+				...(from === undefined ? {} : { checkpointId: from }),
+			}),
 		{ afterStart: true },
 	);
 }

@@ -25,6 +25,7 @@ import type { GraphRuntime } from "../runtime/runtime.ts";
 import { DEFAULT_SNAPSHOTS, replayChain } from "../runtime/state-loader.ts";
 import { topologyOf } from "../runtime/step/plan-tasks.ts";
 import { runSubgraph, subgraphValues } from "../runtime/subgraph-run.ts";
+import { recoveryHead } from "../runtime/thread-heads.ts";
 import type { RunUsage } from "../runtime/usage.ts";
 import { Channels } from "../state/channels.ts";
 import { type AgentInfo, checkAgentInfo } from "../telemetry/agent-span.ts";
@@ -263,10 +264,10 @@ export class CompiledGraph<
 
 	/**
 	 * Continues a thread whose runner died (it reads as `stale` once the dead runner's lease expired): takes
-	 * the lease over and runs on from the newest head, reusing what the dead run saved. A thread whose
-	 * runner is alive answers `THREAD_BUSY`; a done thread is returned as it is. A thread whose runner
-	 * stopped on its own (failed, cancelled, waiting for an answer) or that never ran is refused with
-	 * `CONFIG_INVALID` naming the call that applies, and nothing is written (decision 0112).
+	 * the lease over and runs on from the dead run's branch (`getRecoveryCheckpoint`), reusing what it saved.
+	 * A thread whose runner is alive answers `THREAD_BUSY`; a done thread is returned as it is. A thread
+	 * whose runner stopped on its own (failed, cancelled, waiting for an answer) or that never ran is refused
+	 * with `CONFIG_INVALID` naming the call that applies, and nothing is written (decision 0112).
 	 */
 	async recover(
 		threadId: string,
@@ -278,7 +279,25 @@ export class CompiledGraph<
 			await checkpointer.getThread(threadId),
 		);
 		if (refused !== undefined) throw refused;
-		return this.run(null, { ...config, threadId });
+		const checkpointId =
+			config.checkpointId ?? (await recoveryHead(checkpointer, threadId));
+		return this.run(null, {
+			...config,
+			threadId,
+			...(checkpointId === undefined ? {} : { checkpointId }),
+		});
+	}
+
+	/**
+	 * The checkpoint `recover()` goes on from: the newest head, unless a runner died answering an older
+	 * branch by its checkpointId (that head holds the answer, its step never committed, and the newest head
+	 * shows no step under way); then that head. Undefined: the newest (decision 0209).
+	 */
+	async getRecoveryCheckpoint(config: {
+		threadId: string;
+	}): Promise<string | undefined> {
+		const { checkpointer } = this.#reader(config);
+		return recoveryHead(checkpointer, config.threadId);
 	}
 
 	/** What the store knows of a thread: status (`stale` included), branch heads, lease; undefined if none. */

@@ -248,3 +248,39 @@ function carriesQuestions(tuple: CheckpointTuple, ns: string): boolean {
 			w.id !== interruptId(at, ns, w.taskId, w.index),
 	);
 }
+
+/**
+ * The root head `recover()` goes on from (decision 0209), or undefined for the newest: a dead runner's
+ * branch. The newest head is it unless it shows no step under way (no record of a task's work or an
+ * answer, or a question nobody answered, or a failure); then an older head holding an answer whose step
+ * never committed is (a runner that answered that branch by its checkpointId died), the newest such one.
+ * Heads that cannot be read are passed over.
+ */
+export async function recoveryHead(
+	cp: Checkpointer,
+	threadId: string,
+): Promise<string | undefined> {
+	const heads = await headIds(cp, threadId);
+	if (heads.length < 2) return undefined;
+	for await (const h of readHeads(cp, { threadId, ns: "" }, heads)) {
+		if (h.tuple === undefined) continue;
+		const writes = h.tuple.pendingWrites;
+		const settled =
+			writes.some((w) => w.kind === "error") ||
+			unanswered(
+				h.tuple.checkpoint.data.tasks,
+				groupPending(writes, h.tuple.checkpoint),
+			).length > 0;
+		if (h.branch === 1) {
+			const underWay = writes.some(
+				(w) => w.kind !== "interrupt" && w.kind !== "usage",
+			);
+			if (underWay && !settled) return undefined;
+		} else if (
+			!settled &&
+			writes.some((w) => w.kind === "resume" && w.value !== null)
+		)
+			return h.checkpointId;
+	}
+	return undefined;
+}
