@@ -193,5 +193,35 @@ describe("weft eval and weft feedback (SQLite file)", {
 		expect(empty.stderr).toContain(
 			"VALIDATION_FAILED feedback: give a score, a label or a comment",
 		);
+		// outside check (6 Dec): `--checkpoint 01a` (every id's start) was recorded as "01a", and the short
+		// id `weft history` prints was refused; now they are read as `fork` and `diff` read them
+		const short = weft([
+			...db,
+			"--json",
+			"feedback",
+			"fb:france",
+			"--checkpoint",
+			checkpoint.slice(-12),
+			"--label",
+			"short",
+		]);
+		expect(short.json.checkpointId).toBe(checkpoint);
+		const part = weft([
+			...db,
+			"feedback",
+			"fb:france",
+			"--checkpoint",
+			checkpoint.slice(0, 3),
+			"--label",
+			"part",
+		]);
+		expect(part.code).toBe(2);
+		expect(part.stderr).toContain(`no checkpoint "${checkpoint.slice(0, 3)}"`);
+		// "" and 0x1 are numbers to Number() (0 and 1), not scores
+		for (const score of ["", "0x1", " "]) {
+			const r = weft([...db, "feedback", "fb:sky", "--score", score]);
+			expect(r.code, JSON.stringify(score)).toBe(2);
+			expect(r.stderr).toContain("not a number");
+		}
 	});
 });

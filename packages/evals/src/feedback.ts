@@ -73,20 +73,17 @@ async function checkTarget(
 	threadId: string,
 	checkpointId: string | undefined,
 ) {
-	for await (const s of cp.list({ threadId })) {
-		if (
-			checkpointId === undefined ||
-			s.checkpointId === checkpointId ||
-			s.checkpointId.startsWith(checkpointId)
-		)
-			return;
-	}
+	// the whole id: a part of one would be stored as the checkpoint feedback is about (and group apart)
+	for await (const s of cp.list({ threadId }))
+		if (checkpointId === undefined || s.checkpointId === checkpointId) return;
 	throw new WeftError(
 		"CHECKPOINT_NOT_FOUND",
 		checkpointId === undefined
 			? `no thread "${threadId}" to give feedback on`
 			: `thread "${threadId}" has no checkpoint "${checkpointId}"`,
-		{ hint: "check the id with weft threads / weft history <thread>" },
+		{
+			hint: "give the checkpoint's whole id (getStateHistory, weft history <thread> --json); check the thread with weft threads",
+		},
 	);
 }
 
@@ -146,7 +143,13 @@ export function aggregateFeedback(
 	for (const f of feedback) {
 		const keys = keyOf(f);
 		for (const key of typeof keys === "string" ? [keys] : (keys ?? [])) {
-			const g = groups.get(key) ?? { count: 0, sum: 0, scored: 0, labels: {} };
+			// labels are any text: "constructor" or "__proto__" must count as any other
+			const g = groups.get(key) ?? {
+				count: 0,
+				sum: 0,
+				scored: 0,
+				labels: Object.create(null) as Record<string, number>,
+			};
 			g.count += 1;
 			if (f.score !== undefined) {
 				g.sum += f.score;

@@ -112,6 +112,25 @@ describe("comparing runs: a case whose pass changed", () => {
 });
 
 describe("feedback", () => {
+	it("counts labels named like Object's members as any other, and refuses a part of a checkpoint id", async () => {
+		const store = new MemoryEvalStore();
+		for (const label of ["constructor", "__proto__", "toString", "__proto__"])
+			await recordFeedback(store, { threadId: "t", label });
+		const [all] = aggregateFeedback(await listFeedback(store));
+		expect(JSON.stringify(all!.labels)).toBe(
+			'{"constructor":1,"__proto__":2,"toString":1}',
+		);
+		const { graph } = qaGraph({ q: "A" });
+		await graph.run({ question: "q" }, { threadId: "t1" });
+		const { checkpointId } = await graph.getState({ threadId: "t1" });
+		const error = await recordFeedback(
+			store,
+			{ threadId: "t1", checkpointId: checkpointId!.slice(0, 8), score: 1 },
+			{ checkpointer: graph.checkpointer! },
+		).catch((e) => e);
+		expect(error.code).toBe("CHECKPOINT_NOT_FOUND");
+	});
+
 	it("records score, label, comment and author on a run or a checkpoint, then lists and aggregates it", async () => {
 		const store = new MemoryEvalStore();
 		const { graph } = qaGraph({ q: "A" });

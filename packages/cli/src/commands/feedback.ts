@@ -4,8 +4,11 @@ import { noThread, UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
 import { WEFT } from "../invocation.ts";
 import { table, text, words } from "../render/table.ts";
+import { resolveCheckpoint } from "../resolve-checkpoint.ts";
 import type { StoreOptions } from "../store.ts";
 import { openEvalStore } from "./eval.ts";
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 interface FeedbackOptions {
 	score?: string;
@@ -41,8 +44,8 @@ export function registerFeedback(program: Program, act: Act): void {
 		.option("--comment <text>", "free text")
 		.option("--by <who>", "who gives it")
 		.option(
-			"--checkpoint <id>",
-			"a checkpoint of the thread (default: the run as a whole)",
+			"--checkpoint <id|step>",
+			"a checkpoint of the thread, by id, the short id or step `weft history` shows (default: the run as a whole)",
 		)
 		.option(
 			"--group-by <key>",
@@ -125,23 +128,40 @@ export function registerFeedback(program: Program, act: Act): void {
 						}
 						if (thread !== undefined)
 							throw new UsageError(`unexpected argument: ${thread}`);
-						const score = o.score === undefined ? undefined : Number(o.score);
-						if (score !== undefined && !Number.isFinite(score))
+						// a decimal number ("" and "0x1" are numbers to Number(): 0 and 1)
+						const score =
+							o.score === undefined || !DECIMAL.test(o.score.trim())
+								? undefined
+								: Number(o.score);
+						if (
+							o.score !== undefined &&
+							(score === undefined || !Number.isFinite(score))
+						)
 							throw new UsageError(
 								`--score ${o.score}: not a number`,
 								"give a number on your scale, e.g. --score 1 or --score 0.5",
 							);
+						const checkpointer = await env.store();
+						// a short id or a step, as `weft history` shows them: the whole id is recorded
+						let checkpointId: string | undefined;
+						if (o.checkpoint !== undefined) {
+							if ((await checkpointer.getThread(target)) === undefined)
+								throw noThread(target);
+							checkpointId = (
+								await resolveCheckpoint(checkpointer, target, o.checkpoint)
+							).checkpointId;
+						}
 						const f = await recordFeedback(
 							store,
 							{
 								threadId: target,
-								checkpointId: o.checkpoint,
+								checkpointId,
 								score,
 								label: o.label,
 								comment: o.comment,
 								by: o.by,
 							},
-							{ checkpointer: await env.store() },
+							{ checkpointer },
 						).catch((error: unknown) => {
 							// a thread that is not there is the command line's mistake, as everywhere else
 							if (
