@@ -1,3 +1,4 @@
+import { AIMessage, ChatMessage, HumanMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { MemoryCacheStore, ModelRouter, weftMetadata } from "@weft/models";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -211,6 +212,40 @@ describe("response cache", () => {
 		expect((await router.invoke("q", { cache: false })).content).not.toBe(
 			base.content,
 		);
+	});
+
+	// outside checks (6 Dec): a call at temperature 0.9 on an entry declared 0 was served from the cache;
+	// a ChatMessage's role and a message's provider fields were left out of the key
+	it("a temperature given with the call decides too, and roles and provider fields are keyed", async () => {
+		const model = new FakeModel(
+			"m",
+			[() => ({ content: `answer ${Math.random()}` })],
+			{ temperature: 0 },
+		);
+		const log = eventLog();
+		const router = new ModelRouter({
+			models: { m: { model, temperature: 0 } },
+			cache: true,
+			onEvent: log.onEvent,
+		});
+		const hot = await router.invoke("t", { temperature: 0.9 } as never);
+		expect(
+			(await router.invoke("t", { temperature: 0.9 } as never)).content,
+		).not.toBe(hot.content);
+		expect(log.of("cache").map((e) => e.result)).toEqual(["bypass", "bypass"]);
+		const asUser = await router.invoke([new ChatMessage("Say yes", "user")]);
+		expect(
+			(await router.invoke([new ChatMessage("Say yes", "assistant")])).content,
+		).not.toBe(asUser.content);
+		const call = (args: string) =>
+			new AIMessage({
+				content: "",
+				additional_kwargs: { function_call: { name: "f", arguments: args } },
+			});
+		const one = await router.invoke([new HumanMessage("q"), call("{}")]);
+		expect(
+			(await router.invoke([new HumanMessage("q"), call('{"a":1}')])).content,
+		).not.toBe(one.content);
 	});
 
 	it("expires entries after ttlMs and evicts the least recently used", async () => {

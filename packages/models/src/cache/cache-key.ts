@@ -13,13 +13,24 @@ export function stableStringify(value: unknown): string {
 	return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
 }
 
-/** What of a message decides the answer: role, content, name, tool calls and results (not ids or metadata). */
+/**
+ * What of a message decides the answer: role (a `ChatMessage`'s own), content, name, tool calls and
+ * results, and the provider fields a model reads from `additional_kwargs` (a legacy `function_call`, say);
+ * not ids or metadata.
+ */
 function messageKey(m: BaseMessage): unknown {
 	const calls = (
 		m as { tool_calls?: { name: string; args: unknown; id?: string }[] }
 	).tool_calls;
+	const type = m.getType();
+	const role = (m as { role?: unknown }).role;
+	const kwargs = m.additional_kwargs;
 	return {
-		role: m.getType(),
+		role:
+			type === "generic" && typeof role === "string" ? `generic:${role}` : type,
+		...(kwargs !== undefined && Object.keys(kwargs).length > 0
+			? { kwargs }
+			: {}),
 		content: m.content,
 		name: m.name,
 		toolCalls: calls?.map((c) => ({ name: c.name, args: c.args, id: c.id })),

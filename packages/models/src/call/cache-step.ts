@@ -34,7 +34,9 @@ export function cacheKeyFor(
 	if (call.cacheOverride === false)
 		return { bypass: "cache: false in call options" };
 	const entry = cfg.entries[name]!;
-	const temperature = temperatureOf(entry);
+	// a temperature given with the call is the one the model answers at
+	const given = call.passthrough.temperature;
+	const temperature = typeof given === "number" ? given : temperatureOf(entry);
 	if (
 		call.cacheOverride !== true &&
 		!cfg.cache.allowNonZeroTemperature &&
