@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { root, weftSync as weft } from "./run-cli.ts";
+import { root, weftSync as weft, weftCommand } from "./run-cli.ts";
 
 const module = join(root, "packages/cli/test/fixtures/eval-graph.ts");
 
@@ -132,6 +133,54 @@ describe("weft eval and weft feedback (SQLite file)", {
 		]);
 		expect(s.code).toBe(2);
 		expect(s.stderr).toContain('unknown scorer "fuzzy"');
+	});
+
+	// outside check (6 Dec): Ctrl-C printed "error UNEXPECTED interrupted by Ctrl-C … report it" and exited 1
+	it("Ctrl-C cancels the eval: exit 130, the run id to resume named, the run stored as cancelled", async () => {
+		const child = spawn(
+			weftCommand[0]!,
+			[
+				...weftCommand.slice(1),
+				...db,
+				"eval",
+				module,
+				"--dataset",
+				dataset,
+				"--run",
+				"vc",
+				"--concurrency",
+				"1",
+			],
+			{
+				cwd: root,
+				env: { ...process.env, NO_COLOR: "1", WEFT_EVAL_HANG_ON: "sum" },
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		let out = "";
+		child.stdout.on("data", (d: Buffer) => {
+			out += d;
+		});
+		child.stderr.on("data", (d: Buffer) => {
+			out += d;
+		});
+		const closed = new Promise<number | null>((r) =>
+			child.on("close", (code) => r(code)),
+		);
+		for (let i = 0; i < 600 && !out.includes("france"); i++)
+			await new Promise((r) => setTimeout(r, 50));
+		await new Promise((r) => setTimeout(r, 300));
+		child.kill("SIGINT");
+		const code = await closed;
+		expect(code, out).toBe(130);
+		expect(out).toContain("cancelled evaluation run vc");
+		expect(out).toContain("--run vc");
+		expect(out).not.toContain("UNEXPECTED");
+		const list = weft([...db, "--json", "eval", "list"]);
+		expect(list.json.find((r: { id: string }) => r.id === "vc")).toMatchObject({
+			status: "failed",
+			error: { code: "RUN_CANCELLED" },
+		});
 	});
 
 	it("records feedback on a run and a checkpoint, lists it and aggregates it", () => {

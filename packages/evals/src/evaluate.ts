@@ -314,7 +314,19 @@ export async function evaluate(
 			summary: report.summary,
 		});
 		return { runId, name: record.name, ...report };
-	} catch (error) {
+	} catch (thrown) {
+		// a cancel (the signal's abort, whatever reason it carries) is said as one, with how to go on
+		const error =
+			options.signal?.aborted === true && !isWeftError(thrown, "RUN_CANCELLED")
+				? new WeftError(
+						"RUN_CANCELLED",
+						`evaluation run "${runId}" was cancelled`,
+						{
+							hint: `evaluate again with runId "${runId}" to resume it: its finished cases are kept`,
+							cause: thrown,
+						},
+					)
+				: thrown;
 		// Never leave the run "running" when this process gave up on it; a second failure (the store's) loses to the first.
 		await store
 			.putRun({

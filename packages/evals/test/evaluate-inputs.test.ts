@@ -95,6 +95,24 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 		expect(again.resumed).toBe(2);
 	});
 
+	it("a cancel is RUN_CANCELLED, stored with the run, saying how to resume", async () => {
+		const { graph, beforePolish } = qaGraph(table);
+		const store = new MemoryEvalStore();
+		const stop = new AbortController();
+		beforePolish.current = () => stop.abort(new Error("interrupted by Ctrl-C"));
+		const error = await evaluate(graph, dataset, [exact()], {
+			runId: "vc",
+			store,
+			signal: stop.signal,
+		}).catch((e) => e);
+		expect(isWeftError(error, "RUN_CANCELLED")).toBe(true);
+		expect(error.hint).toContain('runId "vc"');
+		expect(await store.getRun("vc")).toMatchObject({
+			status: "failed",
+			error: { code: "RUN_CANCELLED" },
+		});
+	});
+
 	it("parseJsonl names a bad case by its line in the file", () => {
 		const text = '// cases\n\n{"id":"a","input":1}\n{"id":"b"}\n';
 		expect(() => parseJsonl(text, "f.jsonl")).toThrow(

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isWeftError } from "@weft/checkpoint";
 import type {
 	CaseResult,
 	Comparison,
@@ -7,13 +9,14 @@ import type {
 	EvalStore,
 } from "@weft/evals";
 import type { Command as Program } from "commander";
-import { UsageError } from "../cli-error.ts";
+import { EXIT, UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
-import type { StoreOptions, StoreUse } from "../store.ts";
+import { type StoreOptions, type StoreUse, shellWord } from "../store.ts";
 import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
 
 /** The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. */
@@ -131,6 +134,8 @@ async function runEval(
 		...(o.scorer ?? []).map((spec) => scorerFromSpec(evals, spec)),
 		...hooks.scorers,
 	];
+	// named here, so that a cancelled run can be told how to resume
+	const runId = o.run ?? `eval-${randomUUID().slice(0, 8)}`;
 	const report = await withStore(env, store, "create", (s) =>
 		evals.evaluate(
 			graph,
@@ -139,7 +144,7 @@ async function runEval(
 			{
 				store: s,
 				concurrency,
-				runId: o.run,
+				runId,
 				name: o.name,
 				graphRef: ref,
 				dataset: o.dataset,
@@ -149,7 +154,19 @@ async function runEval(
 				onCase: (c) => env.out.line(`${c.pass ? "✓" : "✗"} ${c.caseId}`),
 			},
 		),
-	);
+	).catch((error: unknown) => {
+		if (!env.signal.aborted || !isWeftError(error, "RUN_CANCELLED"))
+			throw error;
+		return undefined;
+	});
+	if (report === undefined) {
+		env.out.result(
+			{ runId, status: "cancelled" },
+			() =>
+				`${label.status("cancelled")} evaluation run ${runId}: its finished cases are kept; resume it with \`${WEFT}${env.storeFlags} eval ${shellWord(module)} --dataset ${shellWord(o.dataset!)} --run ${shellWord(runId)}\` (and the same --scorer options)`,
+		);
+		return EXIT.cancelled;
+	}
 	env.out.result(report, () => renderReport(report));
 	return report.summary.failed === 0 ? 0 : 1;
 }
