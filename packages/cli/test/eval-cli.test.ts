@@ -187,6 +187,10 @@ describe("weft eval and weft feedback (SQLite file)", {
 		weft([...db, "eval", module, "--dataset", dataset, "--run", "fb"]);
 		const history = weft([...db, "--json", "history", "fb:france"]);
 		const checkpoint = history.json[0].checkpointId as string;
+		// a case's thread records its graph module, as `weft run`'s do (it needed --graph)
+		const show = weft([...db, "--json", "show", "fb:france"]);
+		expect(show.code, show.stderr).toBe(0);
+		expect(show.json.values).toMatchObject({ answer: "Paris" });
 		expect(
 			weft([
 				...db,

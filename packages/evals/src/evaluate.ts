@@ -43,6 +43,8 @@ export interface EvaluateOptions {
 	output?: ((values: any) => unknown) | undefined;
 	/** Recorded with the run. */
 	graphRef?: string | undefined;
+	/** Recorded on every checkpoint of the cases' runs (as a run's `metadata`; `weft eval` records its module there). */
+	metadata?: Record<string, string | number | boolean | null> | undefined;
 	dataset?: string | undefined;
 	signal?: AbortSignal | undefined;
 	/** Milliseconds for latency budgets (tests inject one). Default performance.now. */
@@ -320,7 +322,7 @@ export async function evaluate(
 			options.signal?.aborted === true && !isWeftError(thrown, "RUN_CANCELLED")
 				? new WeftError(
 						"RUN_CANCELLED",
-						`evaluation run "${runId}" was cancelled`,
+						`evaluation run "${runId}" was cancelled${reasonOf(options.signal.reason)}`,
 						{
 							hint: `evaluate again with runId "${runId}" to resume it: its finished cases are kept`,
 							cause: thrown,
@@ -401,6 +403,7 @@ async function runAll(
 				signal: options.signal,
 				onProgress: (n) => store.putCase(runId, progress(n)),
 				leaseWaitMs: options.leaseWaitMs ?? 60_000,
+				metadata: options.metadata,
 			}));
 		const result = await scoreRun(scorers, run, c, index);
 		await store.putCase(runId, result);
@@ -438,4 +441,11 @@ async function pool<T>(
 	);
 	if (failure !== undefined) throw failure.error;
 	return out;
+}
+
+/** A cancel's reason as the end of a message: ": <its message>", or nothing for the signal's default. */
+function reasonOf(reason: unknown): string {
+	if (reason instanceof Error && reason.name !== "AbortError")
+		return `: ${reason.message}`;
+	return typeof reason === "string" && reason !== "" ? `: ${reason}` : "";
 }

@@ -18,6 +18,8 @@ export interface CaseRunOptions {
 	onProgress: (answersUsed: number) => Promise<void>;
 	/** How long to wait for a dead runner's lease on the case's thread to expire. */
 	leaseWaitMs: number;
+	/** The runs' metadata, on every checkpoint of the case. */
+	metadata?: Record<string, string | number | boolean | null> | undefined;
 }
 
 /** Where a crashed case stands: undefined when its thread has no checkpoint yet (start afresh). */
@@ -76,6 +78,7 @@ export async function runCase(
 		threadId: o.threadId,
 		signal: o.signal,
 		waitForLease: o.leaseWaitMs,
+		...(o.metadata === undefined ? {} : { metadata: o.metadata }),
 	};
 	const answers = c.answers ?? [];
 	let answersUsed = o.resumeFrom?.answersUsed ?? 0;

@@ -274,7 +274,10 @@ describe("evaluate", () => {
 		// evaluate threw, so the run is marked failed (a process that really dies leaves it "running"); either resumes
 		expect(await store.getRun("crashy")).toMatchObject({
 			status: "failed",
-			error: { message: "the process died" },
+			error: {
+				code: "RUN_CANCELLED",
+				message: 'evaluation run "crashy" was cancelled: the process died',
+			},
 		});
 		// other scorers would leave the finished cases with the old scorer's results (decision 0158)
 		const other = await evaluate(graph, dataset, [exact()], {

@@ -124,10 +124,15 @@ async function runEval(
 	// loaded on use: other commands start without it (decision 0004)
 	const evals = await import("@weft/evals");
 	const dataset = await evals.loadDataset(o.dataset);
-	const { graph, ref } = await loadGraph(module, await env.store("create"));
+	// the module as `weft run` records it (from the database's folder): `show`, `history` find it there
+	const { graph, ref } = await loadGraph(
+		resolve(module),
+		await env.store("create"),
+		env.base,
+	);
 	const [file] = ref.split("#") as [string];
 	const mod = (await import(
-		pathToFileURL(isAbsolute(file) ? file : resolve(file)).href
+		pathToFileURL(isAbsolute(file) ? file : resolve(env.base, file)).href
 	)) as Record<string, unknown>;
 	const hooks = hooksOf(mod);
 	const scorers = [
@@ -147,6 +152,7 @@ async function runEval(
 				runId,
 				name: o.name,
 				graphRef: ref,
+				metadata: { graph: ref },
 				dataset: o.dataset,
 				signal: env.signal,
 				input: hooks.input,
