@@ -50,15 +50,45 @@ export function checkFilter(
 			`a metadata filter must be an object of top-level values, got ${filter === null ? "null" : Array.isArray(filter) ? "an array" : typeof filter}`,
 			"pass { filter: { key: value } }, or leave filter out to list everything",
 		);
-	try {
-		JSON.stringify(filter);
-	} catch (error) {
+	const problem = notJson(filter, "filter", new Set());
+	if (problem !== undefined)
 		throw invalidOption(
-			`a metadata filter must hold JSON values: ${error instanceof Error ? error.message : String(error)}`,
-			"filter by strings, numbers, booleans, null, arrays or objects (no BigInt, no cycles)",
+			`a metadata filter must hold JSON values: ${problem}`,
+			"filter by strings, finite numbers, booleans, null, arrays or plain objects",
 		);
-	}
 	return filter;
+}
+
+/**
+ * Where `value` holds what JSON cannot say as it is (undefined, a function, a symbol, a BigInt, NaN or
+ * ±Infinity, a Map, a Date, any object not plain, a cycle), named by its path; undefined when nothing.
+ * Such a value in a filter matched nothing, silently (JSON.stringify dropped or rewrote it).
+ */
+function notJson(
+	value: unknown,
+	path: string,
+	seen: Set<object>,
+): string | undefined {
+	if (value === null || typeof value === "string" || typeof value === "boolean")
+		return undefined;
+	if (typeof value === "number")
+		return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+	if (typeof value !== "object")
+		return `${path} is ${typeof value === "bigint" ? "a BigInt" : typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
+	const proto = Object.getPrototypeOf(value);
+	if (!Array.isArray(value) && proto !== Object.prototype && proto !== null)
+		return `${path} is a ${proto?.constructor?.name ?? "non-plain object"}, not a plain object`;
+	if (seen.has(value)) return `${path} refers back to itself`;
+	seen.add(value);
+	const entries: [string, unknown][] = Array.isArray(value)
+		? value.map((v, i) => [`${path}[${i}]`, v])
+		: Object.entries(value).map(([k, v]) => [`${path}.${k}`, v]);
+	for (const [at, v] of entries) {
+		const problem = notJson(v, at, seen);
+		if (problem !== undefined) return problem;
+	}
+	seen.delete(value);
+	return undefined;
 }
 
 const THREAD_STATUSES: ReadonlySet<string> = new Set([

@@ -169,4 +169,24 @@ describe("wrong input gets the right words", () => {
 		]);
 		expect(r.json[0].forked).toBe(true);
 	});
+
+	// outside check (6 Dec): a fork that was continued and paused at its own question still read
+	// "forked (was interrupted)", and `--status forked` listed it, while `continue` said it waits
+	it("no longer shows a fork as forked once a run went on from it and paused there", async () => {
+		const run = await weft([...db, "--json", "continue", "mail"]);
+		expect(run.json.status).toBe("interrupted");
+		const threads = await weft([...db, "--json", "threads"]);
+		const mail = threads.json.find(
+			(t: { threadId: string }) => t.threadId === "mail",
+		);
+		expect(mail).toMatchObject({ status: "interrupted", forked: false });
+		const forked = await weft([
+			...db,
+			"--json",
+			"threads",
+			"--status",
+			"forked",
+		]);
+		expect(forked.json).toEqual([]);
+	});
 });

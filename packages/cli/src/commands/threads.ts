@@ -77,7 +77,8 @@ export async function threads(
 		const forked =
 			newest !== undefined &&
 			(newest.source === "update" || newest.source === "fork") &&
-			next.length > 0;
+			next.length > 0 &&
+			!(await ranAt(checkpointer, t.threadId, newest.checkpointId));
 		if (forkedOnly && !forked) continue;
 		rows.push({
 			...t,
@@ -166,3 +167,29 @@ export const threadsCommand = (act: Act) =>
 			"weft threads --json",
 		],
 	);
+
+/**
+ * Whether a run went on from a fork's checkpoint already, without a step of its own: it paused there, its
+ * question (or a failure) recorded on it. Such a thread is no longer "a fork not yet run". A fork copying
+ * a question it was made with (`beforeUpdate`) has not run. Damaged data reads as not run.
+ */
+async function ranAt(
+	checkpointer: Checkpointer,
+	threadId: string,
+	checkpointId: string,
+): Promise<boolean> {
+	try {
+		const tuple = await checkpointer.getTuple({ threadId, checkpointId });
+		return (
+			tuple?.pendingWrites.some(
+				(w) =>
+					(w.kind === "interrupt" && w.beforeUpdate !== true) ||
+					w.kind === "error" ||
+					w.kind === "done",
+			) ?? false
+		);
+	} catch (error) {
+		if (isUnreadableData(error)) return false;
+		throw error;
+	}
+}

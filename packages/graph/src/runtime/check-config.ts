@@ -181,7 +181,7 @@ function checkCount(key: string, value: unknown): void {
 		!(Number.isInteger(value) && (value as number) >= 1)
 	)
 		throw invalid(
-			`${key} must be a whole number of at least 1, not ${String(value)}`,
+			`${key} must be a whole number of at least 1, not ${typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value)}`,
 			`leave ${key} out for the default`,
 		);
 }

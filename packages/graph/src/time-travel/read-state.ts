@@ -287,7 +287,7 @@ export async function* readHistory(
 	if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
 		throw new ConfigError(
 			"CONFIG_INVALID",
-			`getStateHistory limit must be a whole number of at least 1, not ${String(limit)}`,
+			`getStateHistory limit must be a whole number of at least 1, not ${typeof limit === "string" ? `the string ${JSON.stringify(limit)}` : String(limit)}`,
 			{ hint: "leave limit out for the whole history" },
 		);
 	const from = config.checkpointId;
