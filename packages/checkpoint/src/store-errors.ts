@@ -44,7 +44,10 @@ export function leaseLost(
 		"LEASE_LOST",
 		`the lease with token ${token} on thread "${threadId}" is no longer current (${now}): the store refused the write`,
 		{
-			hint: "another runner took the thread over after this lease expired; read the thread's state and decide whether to run again",
+			hint:
+				current === null
+					? "the lease was given up or the thread deleted meanwhile (by another process, or a cancel); read the thread (getThread) and decide whether to run again"
+					: "another runner took the thread over after this lease expired; read the thread's state and decide whether to run again",
 		},
 	);
 }

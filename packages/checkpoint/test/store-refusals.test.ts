@@ -1,4 +1,4 @@
-// Outside check (6 Dec): a metadata filter holding a function, undefined, NaN, a Symbol or a Map matched
+// Refusals of the stores that must say what happened. Outside check (6 Dec): a metadata filter holding a function, undefined, NaN, a Symbol or a Map matched
 // nothing and said nothing (JSON.stringify dropped or rewrote the value); only a BigInt was refused.
 import { isWeftError, MemoryCheckpointer } from "@weft/checkpoint";
 import { describe, expect, it } from "vitest";
@@ -40,5 +40,14 @@ describe("a list's metadata filter", () => {
 		))
 			found.push(s);
 		expect(found).toEqual([]);
+	});
+});
+
+describe("LEASE_LOST", () => {
+	// outside check (6 Dec): a run whose thread another process deleted was told another runner took over
+	it("says the thread may have been deleted when no runner holds the lease", async () => {
+		const { leaseLost } = await import("../src/store-errors.ts");
+		expect(leaseLost("t", 3, null).hint).toContain("thread deleted");
+		expect(leaseLost("t", 3, 4).hint).toContain("another runner took");
 	});
 });
