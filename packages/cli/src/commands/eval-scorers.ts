@@ -6,10 +6,10 @@ const SPECS =
 	"exact, contains[:text], regex:<pattern>, json-schema:@schema.json, tool:<name>[:<json args>], cost:<usd>, latency:<ms>";
 
 const number = (spec: string, raw: string) => {
-	const n = Number(raw);
+	const n = raw.trim() === "" ? Number.NaN : Number(raw);
 	if (!Number.isFinite(n) || n < 0)
 		throw new UsageError(
-			`--scorer ${spec}: "${raw}" is not a number`,
+			`--scorer ${spec}: "${raw}" is not ${Number.isFinite(n) ? "a limit of 0 or more" : "a number"}`,
 			`scorers: ${SPECS}`,
 		);
 	return n;
@@ -59,9 +59,13 @@ export function scorerFromSpec(evals: Evals, spec: string): Scorer {
 		case "tool": {
 			if (arg === undefined) break;
 			const j = arg.indexOf(":");
+			// named by its spec, as contains: and regex: are: two tool: scorers of one tool may differ in args
 			return j < 0
 				? toolCalled(arg)
-				: toolCalled(arg.slice(0, j), json(spec, arg.slice(j + 1)));
+				: {
+						...toolCalled(arg.slice(0, j), json(spec, arg.slice(j + 1))),
+						name: spec,
+					};
 		}
 		case "cost":
 			if (arg !== undefined) return costBudget(number(spec, arg));
