@@ -74,6 +74,11 @@ describe("fallback chain", () => {
 				.catch((e: unknown) => e);
 			expect(isWeftError(err)).toBe(true);
 			expect(b.calls).toHaveLength(0);
+			// outside check (6 Dec): a 401's hint said to raise maxRetries, which it is not subject to
+			if ("status" in fail)
+				expect((err as { hint: string }).hint).toContain(
+					'check the credentials (API key, permissions) of model "a"',
+				);
 		}
 	});
 

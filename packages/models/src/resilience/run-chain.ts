@@ -89,9 +89,12 @@ function finalError(
 			model,
 			attempts: failures,
 			cause,
-			hint: exhausted
-				? "add a fallback model, raise maxRetries, or try again later"
-				: "this error is not retried or sent to another model; see errorPolicy",
+			hint:
+				info.kind === "auth"
+					? `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`
+					: exhausted
+						? "add a fallback model, raise maxRetries, or try again later"
+						: "this error is not retried or sent to another model; see errorPolicy",
 		},
 	);
 }
