@@ -8,11 +8,22 @@ import {
 
 /** A store the durability tests run on: where its data lives, and how to open it. */
 export interface Store {
-	name: "sqlite" | "postgres";
+	name: "memory" | "sqlite" | "postgres";
 	create(dir: string): Promise<string>;
 	open(location: string): Promise<Checkpointer>;
 	drop(location: string): Promise<void>;
 }
+
+/** The in-memory store, for suites that run on it too: each open is a new, empty one. */
+export const memory: Store = {
+	name: "memory",
+	create: async () => "",
+	open: async () => {
+		const { MemoryCheckpointer } = await import("@weft/checkpoint");
+		return new MemoryCheckpointer();
+	},
+	drop: async () => {},
+};
 
 const sqlite: Store = {
 	name: "sqlite",

@@ -1,26 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { Checkpointer } from "@weft/checkpoint";
-import {
-	Command,
-	isWeftError,
-	MemoryCheckpointer,
-	START,
-	StateGraph,
-} from "@weft/graph";
+import { Command, isWeftError, START, StateGraph } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { stores } from "../durable/stores.ts";
+import { memory, stores } from "../durable/stores.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/weft-stale-empty-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const memory = {
-	name: "memory",
-	create: async () => "",
-	open: async (): Promise<Checkpointer> => new MemoryCheckpointer(),
-	drop: async () => {},
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
