@@ -51,12 +51,14 @@ export function toolRoutes(
 			[`${graph}_resume`, true],
 		] as const) {
 			const other = routes.get(tool);
+			// the graph whose resume tool it is: another may not be named after that tool
+			const base = resume ? graph : other?.graph;
 			if (other !== undefined)
 				throw new WeftError(
 					"CONFIG_INVALID",
 					`the graphs "${other.graph}" and "${graph}" both make an MCP tool named "${tool}"`,
 					{
-						hint: `rename one --graph (each graph x serves the tools x and x_resume, so no graph may be named "${other.graph}_resume" beside "${other.graph}")`,
+						hint: `rename one --graph (each graph x serves the tools x and x_resume, so no graph may be named "${base}_resume" beside "${base}")`,
 					},
 				);
 			routes.set(tool, { graph, resume });

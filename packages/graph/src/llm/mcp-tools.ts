@@ -113,12 +113,22 @@ function toTool(
 					undefined,
 					{
 						timeout: callTimeoutMs,
+						// a progress handler makes the request carry a progress token: without one the server
+						// has nothing to report progress against, and the wait is never started again
+						onprogress: () => {},
 						resetTimeoutOnProgress: true,
 						...(config?.signal === undefined ? {} : { signal: config.signal }),
 					},
 				);
 			} catch (error) {
-				throw callFailed(server, t.name, client, error, callTimeoutMs);
+				throw callFailed(
+					server,
+					t.name,
+					client,
+					error,
+					callTimeoutMs,
+					config?.signal,
+				);
 			}
 			const text = resultText(result as Parameters<typeof resultText>[0]);
 			if (result.isError === true)
@@ -150,9 +160,20 @@ function callFailed(
 	client: Client,
 	error: unknown,
 	callTimeoutMs: number,
+	signal: AbortSignal | undefined,
 ): WeftError {
 	const detail = error instanceof Error ? error.message : String(error);
 	const at = `MCP tool "${tool}" on server "${server}" failed`;
+	// the SDK says a cancel with its timeout's code: the caller's signal tells them apart
+	if (signal?.aborted === true)
+		return new WeftError(
+			"MCP_TOOL_FAILED",
+			`${at}: the call was cancelled by its signal (${detail})`,
+			{
+				hint: "whether the call took effect is unknown (the server was told to stop it)",
+				cause: error,
+			},
+		);
 	const stderr = stderrNote(stderrOf(client));
 	const by = closedOf(client);
 	if (by === "owner")

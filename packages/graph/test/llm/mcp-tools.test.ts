@@ -32,6 +32,7 @@ describe("loadMcpTools", () => {
 				"die",
 				"fail",
 				"shout",
+				"slow",
 				"wait",
 			]);
 			const model = new ScriptedChatModel([
@@ -72,6 +73,7 @@ describe("loadMcpTools", () => {
 			"remote__die",
 			"remote__fail",
 			"remote__shout",
+			"remote__slow",
 			"remote__wait",
 		]);
 		const node = toolNode(mcp.tools);
@@ -262,6 +264,26 @@ describe("loadMcpTools", () => {
 		expect((error as Error).message).toContain("no answer within 300 ms");
 		expect((error as { hint?: string }).hint).toContain("callTimeoutMs");
 		expect(await wait.invoke({ ms: 1 })).toBe("waited 1");
+	});
+
+	// outside checks (6 Dec): no call carried a progress token, so progress never started the wait again;
+	// and a call cancelled by its signal was said to have timed out
+	it("a server's progress starts the wait again; a cancel by the signal is said as one", async () => {
+		await using mcp = await loadMcpTools(
+			{ calc: stdio },
+			{ callTimeoutMs: 400 },
+		);
+		const slow = mcp.tools.find((t) => t.name === "slow")!;
+		expect(await slow.invoke({ ms: 1200, every: 100 })).toBe("slow 1200");
+		const wait = mcp.tools.find((t) => t.name === "wait")!;
+		const stop = new AbortController();
+		setTimeout(() => stop.abort(new Error("my abort")), 50);
+		const error = await wait
+			.invoke({ ms: 5_000 }, { signal: stop.signal })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "MCP_TOOL_FAILED")).toBe(true);
+		expect((error as Error).message).toContain("cancelled by its signal");
+		expect((error as { hint?: string }).hint).not.toContain("callTimeoutMs");
 	});
 
 	it("fails with MCP_CONNECTION_FAILED naming the server, and closes the others", async () => {

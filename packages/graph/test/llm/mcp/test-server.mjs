@@ -49,6 +49,26 @@ function makeServer() {
 		},
 	);
 	server.registerTool(
+		"slow",
+		{
+			description:
+				"Answers after ms milliseconds, reporting progress every `every` ms when the call asked for it",
+			inputSchema: { ms: z.number(), every: z.number() },
+		},
+		async ({ ms, every }, extra) => {
+			const token = extra._meta?.progressToken;
+			for (let done = 0; done < ms; done += every) {
+				await new Promise((r) => setTimeout(r, every));
+				if (token !== undefined)
+					await extra.sendNotification({
+						method: "notifications/progress",
+						params: { progressToken: token, progress: done + every, total: ms },
+					});
+			}
+			return { content: [{ type: "text", text: `slow ${ms}` }] };
+		},
+	);
+	server.registerTool(
 		"die",
 		{
 			description: "Exits the server mid-call, saying why on stderr",
