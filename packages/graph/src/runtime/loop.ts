@@ -246,7 +246,11 @@ export class Run {
 		while (this.#at.tasks.length > 0) {
 			if (this.#signal.aborted) throw new CancelSignal(this.#signal.reason);
 			if (this.#stepsRun >= limit) throw await this.#stopped(limit);
-			const before = pauses.before(this.#at.tasks, this.#at.skipBefore);
+			const before = pauses.before(
+				this.#at.tasks,
+				this.#at.skipBefore,
+				this.#at.memory,
+			);
 			if (before.length > 0) return this.#pause(before, "before");
 			this.#at.skipBefore = false;
 			this.#tm.step(this.#at.step + 1); // telemetry (issue 13)

@@ -1,5 +1,5 @@
 import type { RunConfig } from "./events.ts";
-import { AFTER_TASK } from "./interrupts.ts";
+import { AFTER_TASK, type TaskMemory } from "./interrupts.ts";
 import { newestKeeper } from "./keep-shape.ts";
 import type { GraphRuntime } from "./runtime.ts";
 
@@ -21,14 +21,19 @@ export class PausePoints {
 		this.#after = union(rt.interruptAfter, config.interruptAfter);
 	}
 
-	/** The tasks of the next step to pause before (none when the run resumes past such a pause). */
+	/**
+	 * The tasks of the next step to pause before (none when the run resumes past such a pause). A task that
+	 * started already (it asked a question, which this run may answer, or it finished) is not paused before:
+	 * it is under way, and a pause before it would leave its question unanswered beside the pause.
+	 */
 	before(
 		tasks: ReadonlyArray<{ id: string; node: string }>,
 		resuming: boolean,
+		memory: ReadonlyMap<string, TaskMemory>,
 	): readonly PauseItem[] {
 		if (resuming || this.#before.size === 0) return NONE;
 		return tasks
-			.filter((t) => this.#before.has(t.node))
+			.filter((t) => this.#before.has(t.node) && !started(memory.get(t.id)))
 			.map((t) => [t.id, t.node] as const);
 	}
 
@@ -42,6 +47,14 @@ export class PausePoints {
 			.filter((n) => this.#after.has(n))
 			.map((n) => [AFTER_TASK, n] as const);
 	}
+}
+
+/** Whether a task's records show it under way: finished, or asked a question of its own. */
+function started(m: TaskMemory | undefined): boolean {
+	if (m === undefined) return false;
+	if (m.done !== undefined) return true;
+	for (const i of m.interrupts.values()) if (i.when === undefined) return true;
+	return false;
 }
 
 function union(
