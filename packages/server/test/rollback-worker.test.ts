@@ -53,5 +53,10 @@ describe.skipIf(!available)(
 			() => rollbackCases.afterEarlierRun(client),
 			30_000,
 		);
+		it(
+			"rolling back a run that has ended leaves it and its thread as they are",
+			() => rollbackCases.endedRun(client),
+			30_000,
+		);
 	},
 );

@@ -37,4 +37,6 @@ describe("multitaskStrategy rollback on weft dev (SQLite, in process)", () => {
 		rollbackCases.firstRun(client));
 	it("a run after an earlier one rolled back: the new run starts from the earlier run's end", () =>
 		rollbackCases.afterEarlierRun(client));
+	it("rolling back a run that has ended leaves it and its thread as they are", () =>
+		rollbackCases.endedRun(client));
 });

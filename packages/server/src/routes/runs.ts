@@ -95,8 +95,12 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	app.post("/:run_id/cancel", async (c) => {
 		const q = query(c, RunCancelQuery);
 		const run = await ownedRun(c);
-		if (q.action === "rollback") await rollBack(ctx, run);
-		else await ctx.runs.cancel(run, q.wait === true);
+		// a run that ended is left as it is (its record and its thread's state), as an interrupt leaves it:
+		// a late rollback would erase finished work
+		const inFlight = run.status === "pending" || run.status === "running";
+		if (q.action === "rollback" && inFlight) await rollBack(ctx, run);
+		else if (q.action !== "rollback")
+			await ctx.runs.cancel(run, q.wait === true);
 		return c.body(null, 202);
 	});
 	app.delete("/:run_id", async (c) => {
