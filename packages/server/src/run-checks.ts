@@ -103,6 +103,23 @@ export async function checkRunStart(
 	// leave the thread `error`, a pending question still unanswered
 	if (b.command?.update != null)
 		await checkCommandUpdate(graph, b.command.update);
+	// no input and nothing to go on from (a new thread, or one whose runs were all rolled back): the run
+	// could only fail, and would leave the thread `error`
+	if (b.command == null && b.input == null && at === undefined) {
+		const head = await headOf(ctx, thread);
+		if (
+			head === null ||
+			(head === undefined &&
+				!(await hasCheckpoint(ctx.checkpointer, thread.threadId)))
+		)
+			throw new WeftError(
+				"CONFIG_INVALID",
+				`thread "${thread.threadId}" has no state to go on from: a run without input (input null) continues a thread`,
+				{
+					hint: "send input (the graph's first state) to start the thread",
+				},
+			);
+	}
 	if (at === undefined && !resume && !otherGraph) return;
 	if (at === undefined) {
 		at = await headOf(ctx, thread);

@@ -49,6 +49,17 @@ const approvals = new StateGraph(
 	.addEdge("send", END)
 	.compile({ name: "approvals" });
 
+/** A plain question whose node throws on an answer that is not text. */
+const picky = new StateGraph(z.object({ name: z.string().default("") }))
+	.addNode("ask", async (_s, ctx) => {
+		const answer = await ctx.interrupt<unknown>("your name?");
+		if (typeof answer !== "string") throw new Error("wanted text");
+		return { name: answer };
+	})
+	.addEdge(START, "ask")
+	.addEdge("ask", END)
+	.compile({ name: "picky" });
+
 /** The SDK's error for a refused request: its HTTP status and Weft's error code. */
 async function refused(
 	request: Promise<unknown>,
@@ -67,7 +78,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { abc, review, slow, two, approvals },
+		graphs: { abc, review, slow, two, approvals, picky },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -250,6 +261,34 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 			checkpointId: older!.checkpoint.checkpoint_id!,
 		});
 		expect(again).toMatchObject({ n: 112, log: ["a", "b", "c"] });
+	});
+});
+
+describe("requests found wrong from outside (probe of 6 Dec)", () => {
+	it("refuses a run without input on a thread with nothing to go on from (422), creating no run, the thread left idle", async () => {
+		const { thread_id: T } = await client.threads.create();
+		for (const payload of [{}, { input: null }])
+			await refused(client.runs.wait(T, "abc", payload), 422, "CONFIG_INVALID");
+		expect(await client.runs.list(T)).toEqual([]);
+		expect((await client.threads.get(T)).status).toBe("idle");
+		// input starts it; then input null goes on
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		await client.runs.wait(T, "abc", { input: null });
+		expect(await client.runs.list(T)).toHaveLength(2);
+	});
+
+	it("takes a new answer after the node failed on its first one (decision 0210)", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "picky", { input: {} });
+		const failed = (await client.runs.wait(T, "picky", {
+			command: { resume: 5 },
+			raiseError: false,
+		} as never)) as { __error__?: { error: string } };
+		expect(failed.__error__?.error).toBe("NODE_FAILED");
+		const out = (await client.runs.wait(T, "picky", {
+			command: { resume: "Ada" },
+		})) as { name: string };
+		expect(out.name).toBe("Ada");
 	});
 });
 

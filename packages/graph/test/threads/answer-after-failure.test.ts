@@ -4,7 +4,14 @@
 // replayed the wrong one: nothing could take the thread on without a code change (decision 0210).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Command, END, isWeftError, START, StateGraph } from "@weft/graph";
+import {
+	Command,
+	END,
+	isWeftError,
+	resendsAnswer,
+	START,
+	StateGraph,
+} from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { memory, stores } from "../durable/stores.ts";
@@ -40,6 +47,13 @@ describe.each([memory, ...(await stores())])(
 						.catch((e: unknown) => e);
 					expect(isWeftError(failed, "NODE_FAILED")).toBe(true);
 				}
+				// a server checks before it makes a run: the new answer is one a run takes
+				const head = (await checkpointer.getThread("a"))!.checkpointId!;
+				const tuple = await checkpointer.getTuple({
+					threadId: "a",
+					checkpointId: head,
+				});
+				expect(resendsAnswer(tuple!, "Ada")).toBe(true);
 				// the answer it expects goes on
 				const a = await graph.run(new Command({ resume: "Ada" }), {
 					threadId: "a",
