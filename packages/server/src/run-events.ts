@@ -92,6 +92,18 @@ export class RunEventLog {
 		this.#events.length = 0;
 	}
 
+	/** What a reader whose next event (`next`) was dropped gets instead of the events it missed. */
+	#gap(next: number): RunEvent {
+		return {
+			id: String(this.#dropped),
+			event: "error",
+			data: {
+				error: "EVENTS_EXPIRED",
+				message: `events ${next} to ${this.#dropped} of this run were dropped before this stream read them (each run keeps its newest ${this.#limit}: events.maxPerRun)`,
+			},
+		};
+	}
+
 	/** Appends an event and wakes the readers. */
 	push(event: string, data: unknown): void {
 		if (this.#closed) return;
@@ -116,23 +128,37 @@ export class RunEventLog {
 		for (const w of waiters) w();
 	}
 
-	/** Events after `lastEventId` (all without it), then live ones until the run ends or `signal` aborts. */
+	/**
+	 * Events after `lastEventId` (all kept without it), then live ones until the run ends or `signal`
+	 * aborts. A reader that fell so far behind that its next event was dropped (more than `maxPerRun` came
+	 * in meanwhile) gets an `error` event, `EVENTS_EXPIRED`, and its stream ends: never a silent gap.
+	 */
 	async *read(
 		lastEventId?: string,
 		signal?: AbortSignal,
 	): AsyncGenerator<RunEvent> {
 		let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
 		if (!Number.isFinite(next) || next < 1) next = 1;
+		// a reader without Last-Event-ID starts at the first event kept; from its first event on, it has one
+		let placed = lastEventId !== undefined;
 		// one abort listener for the whole read (not one per wait): it wakes the wait in progress
 		let wake: (() => void) | undefined;
 		const onAbort = () => wake?.();
 		signal?.addEventListener("abort", onAbort, { once: true });
 		try {
 			while (signal?.aborted !== true) {
-				const index = Math.max(0, next - 1 - this.#dropped);
+				if (next - 1 < this.#dropped) {
+					if (placed) {
+						yield this.#gap(next);
+						return;
+					}
+					next = this.#dropped + 1;
+				}
+				const index = next - 1 - this.#dropped;
 				if (index < this.#events.length) {
 					const event = this.#events[index]!;
 					next = Number(event.id) + 1;
+					placed = true;
 					yield event;
 					continue;
 				}

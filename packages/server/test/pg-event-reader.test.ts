@@ -39,6 +39,48 @@ describe("PgRunEvents on a dropping connection", () => {
 		]);
 	});
 
+	// outside check (6 Dec): a reader left behind by more than maxPerRun new events went on past a gap
+	it("ends with an EVENTS_EXPIRED error event when its next events were dropped meanwhile, never a silent gap", async () => {
+		const stored = { from: 1, to: 2 };
+		const query = async (_text: string, values: unknown[]) => {
+			const rows = [];
+			for (
+				let seq = Math.max(stored.from, (values[1] as number) + 1);
+				seq <= stored.to;
+				seq++
+			)
+				rows.push({ seq, event: "values", data: { n: seq } });
+			return { rows };
+		};
+		let ends = false;
+		let waits = 0;
+		const watch: RunWatch = {
+			ended: () => ends,
+			// the reader asks for the next wake-up before each read: by the second, it has read 1 and 2
+			wait: async () => {
+				if (++waits < 2) return;
+				await new Promise((r) => setTimeout(r, 1));
+				// the run wrote 8 more events; the oldest were dropped to keep 5
+				Object.assign(stored, { from: 6, to: 10 });
+				ends = true;
+			},
+		};
+		const events = await readAll(
+			new PgRunEvents({ query } as unknown as pg.Pool, "run", watch),
+		);
+		expect(events.map((e) => [e.id, e.event])).toEqual([
+			["1", "values"],
+			["2", "values"],
+			["5", "error"],
+		]);
+		expect(events[2]!.data).toMatchObject({ error: "EVENTS_EXPIRED" });
+		// a reader joining late without Last-Event-ID starts at the first kept event
+		const late = await readAll(
+			new PgRunEvents({ query } as unknown as pg.Pool, "run", ended),
+		);
+		expect(late.map((e) => e.id)).toEqual(["6", "7", "8", "9", "10"]);
+	});
+
 	it("ends with a STORE_UNAVAILABLE error event naming where to join again when reads keep failing", async () => {
 		const p = pool(3, Number.POSITIVE_INFINITY);
 		const events = await readAll(new PgRunEvents(p.pool, "run", ended), "2");

@@ -27,6 +27,30 @@ describe("RunEventLog", () => {
 		expect(await collect(log, "4")).toEqual(["5"]);
 	});
 
+	// outside check (6 Dec): a node emitting 20,000 events to a client reading from the start: the stream
+	// went from event 356 to 10,002 with no word of the 9,600 between
+	it("a reader whose next event was dropped gets EVENTS_EXPIRED and its stream ends, never a silent gap", async () => {
+		const log = new RunEventLog(3);
+		log.push("values", 1);
+		const read = log.read();
+		expect((await read.next()).value?.id).toBe("1");
+		for (let i = 2; i <= 8; i++) log.push("values", i);
+		const gap = (await read.next()).value!;
+		expect(gap).toMatchObject({
+			event: "error",
+			id: "5",
+			data: { error: "EVENTS_EXPIRED" },
+		});
+		expect((gap.data as { message: string }).message).toContain(
+			"events 2 to 5",
+		);
+		expect((await read.next()).done).toBe(true);
+		// a reader without Last-Event-ID that comes late starts at the first event kept
+		log.close();
+		expect(await collect(log)).toEqual(["6", "7", "8"]);
+		expect(await collect(log, "1")).toEqual(["5"]);
+	});
+
 	it("a reader that leaves stops without blocking the writer", async () => {
 		const log = new RunEventLog();
 		const left = new AbortController();

@@ -276,6 +276,8 @@ export class PgRunEvents extends RunEventLog {
 	): AsyncGenerator<RunEvent> {
 		let after = lastEventId === undefined ? 0 : Number(lastEventId);
 		if (!Number.isFinite(after) || after < 0) after = 0;
+		// as RunEventLog's: once placed (Last-Event-ID, or a first event read), a dropped next event is said
+		let placed = lastEventId !== undefined;
 		while (signal?.aborted !== true) {
 			// read "ended" before the rows: events are all written before the final status is
 			const ended = this.#watch.ended(this.#runId);
@@ -307,8 +309,21 @@ export class PgRunEvents extends RunEventLog {
 				};
 				return;
 			}
+			const first = rows[0]?.seq;
+			if (placed && first !== undefined && first > after + 1) {
+				yield {
+					id: String(first - 1),
+					event: "error",
+					data: {
+						error: "EVENTS_EXPIRED",
+						message: `events ${after + 1} to ${first - 1} of this run were dropped before this stream read them (each run keeps its newest events.maxPerRun)`,
+					},
+				};
+				return;
+			}
 			for (const row of rows) {
 				after = row.seq;
+				placed = true;
 				yield { id: String(row.seq), event: row.event, data: row.data };
 			}
 			if (rows.length > 0) continue;
