@@ -105,7 +105,7 @@ export class DebugModes {
 				error: null,
 			});
 		this.#started.clear();
-		await this.#emitCheckpoint(snap);
+		await this.#emitCheckpoint(snap, true);
 	}
 
 	/**
@@ -202,11 +202,15 @@ export class DebugModes {
 		});
 	}
 
-	async #emitCheckpoint(snap: StateSnapshot): Promise<void> {
+	/**
+	 * `written`: the run has just written it, and none of its tasks has run: what they ask comes with the
+	 * pause (the state read now may hold an interrupt a task already raised: never in this event).
+	 */
+	async #emitCheckpoint(snap: StateSnapshot, written = false): Promise<void> {
 		this.#at = snap;
 		const state = toThreadState(
 			snap,
-			snap.interrupts.length > 0
+			!written && snap.interrupts.length > 0
 				? await interruptTasks(this.#graph.checkpointer!, snap)
 				: undefined,
 		);
@@ -236,8 +240,8 @@ export class DebugModes {
 						send === null
 							? ["__pregel_pull", spec.node]
 							: ["__pregel_push", Number(send[1]), false],
-					...(t.error === null ? {} : { error: t.error }),
-					interrupts: t.interrupts,
+					...(t.error === null || written ? {} : { error: t.error }),
+					interrupts: written ? [] : t.interrupts,
 				};
 			}),
 			checkpoint: state.checkpoint,
