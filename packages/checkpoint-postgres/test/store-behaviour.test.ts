@@ -86,6 +86,25 @@ describe.skipIf(!available)("PostgresStore", () => {
 		await client.end();
 	});
 
+	// outside check (6 Dec): a 1.1 MB text of distinct words was refused ("string is too long for tsvector")
+	// where the in-memory and SQLite stores took it
+	it("takes a text too large for one tsvector, stored whole and found by its first words", async () => {
+		const connectionString = await storeDatabase();
+		const schema = freshSchema();
+		const store = await PostgresStore.connect({ connectionString, schema });
+		const text = Array.from({ length: 150_000 }, (_, i) => `w${i}x`).join(" ");
+		await store.put(["big"], "k", { text });
+		expect((await store.get(["big"], "k"))?.value).toEqual({ text });
+		expect(
+			(await store.search(["big"], { query: "w1x" })).map((h) => h.key),
+		).toEqual(["k"]);
+		await store.close();
+		const client = new pg.Client({ connectionString });
+		await client.connect();
+		await client.query(`DROP SCHEMA "${schema}" CASCADE`);
+		await client.end();
+	});
+
 	it("fails typed when the connection drops mid-call and the database refuses new ones, leaving the item as it was", async () => {
 		// a database of its own: refusing connections to it disturbs no other test
 		const db = `${process.env.WEFT_TEST_STORE_DB ?? "wt_memory_store"}_drop`;

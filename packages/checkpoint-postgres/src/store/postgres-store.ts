@@ -149,7 +149,7 @@ export class PostgresStore extends IndexedStore {
 						expiresAt,
 						// the words a query is split into (letters and digits), so that both sides split alike:
 						// Postgres's parser alone keeps an email, a URL or a version ("1.2.3") as one token
-						queryWords(text).join(" "),
+						indexedText(text),
 						vector === undefined ? null : vectorToBytes(vector),
 						this.#config,
 					],
@@ -301,4 +301,22 @@ function orQuery(words: readonly string[]): string {
 	if (words.length === 1) return words[0]!;
 	const half = words.length >> 1;
 	return `(${orQuery(words.slice(0, half))} | ${orQuery(words.slice(half))})`;
+}
+
+/**
+ * How much of an item's text Postgres indexes for search, in UTF-8 bytes: a `tsvector` holds at most
+ * 1 MB, and a text of many distinct words makes one larger than the text (a put of a 1.1 MB text was
+ * refused, where the other stores take it). Past this, the item is stored whole and found by its first
+ * words only.
+ */
+export const INDEXED_TEXT_BYTES = 512 * 1024;
+
+/** An item's words for its `tsvector`, cut at a word to `INDEXED_TEXT_BYTES`. */
+function indexedText(text: string): string {
+	const words = queryWords(text).join(" ");
+	if (words.length * 3 <= INDEXED_TEXT_BYTES) return words; // perf: short texts are never measured
+	const bytes = Buffer.from(words, "utf8");
+	if (bytes.length <= INDEXED_TEXT_BYTES) return words;
+	const cut = bytes.subarray(0, INDEXED_TEXT_BYTES).toString("utf8");
+	return cut.slice(0, Math.max(0, cut.lastIndexOf(" ")));
 }
