@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isWeftError } from "@weft/checkpoint";
@@ -140,7 +139,9 @@ async function runEval(
 		...hooks.scorers,
 	];
 	// named here, so that a cancelled run can be told how to resume
-	const runId = o.run ?? `eval-${randomUUID().slice(0, 8)}`;
+	// node:crypto loaded on use, as @weft/evals is: `weft --version` starts without either
+	const runId =
+		o.run ?? `eval-${(await import("node:crypto")).randomUUID().slice(0, 8)}`;
 	const report = await withStore(env, store, "create", (s) =>
 		evals.evaluate(
 			graph,

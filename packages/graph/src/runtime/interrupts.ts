@@ -55,8 +55,6 @@ const keepTaskMemory = newestKeeper(); // keep-shape.ts, decision 0196
  */
 export class TaskMemory {
 	done?: { writes: ChannelWrite[]; goto: Target[] };
-	/** The task failed at this checkpoint (an error record of its own): a new answer replaces its recorded ones. */
-	failed = false;
 	#interrupts: Map<number, RecordedInterrupt> | undefined;
 	#resumes: Map<number, unknown> | undefined;
 	#once: Map<string, unknown> | undefined;
@@ -178,10 +176,7 @@ export function groupPending(
 			case "error":
 				// what the task saved before it failed: its answers are asked for again (decision 0205); not
 				// when the step stopped with no task failing (its commit failed): they were not at fault
-				if (w.stopped !== true) {
-					m.forgetAnswers();
-					m.failed = true;
-				}
+				if (w.stopped !== true) m.forgetAnswers();
 				break;
 			case "usage":
 				break;

@@ -18,7 +18,6 @@ import {
 import {
 	type Answers,
 	assignAnswers,
-	failedAnswered,
 	matchResume,
 	noAnswers,
 	sameAnswers,
@@ -267,15 +266,6 @@ function answersFor(
 	// the same answer again (its first run answered and died before the step's commit): go on with it
 	if (recorded !== undefined && sameAnswers(resume.value, recorded))
 		return undefined;
-	// another answer to a task that failed on its answer: asked anew, answered with this one
-	const failed = recorded === undefined ? [] : failedAnswered(tasks, memory);
-	if (failed.length > 0) {
-		const answers = assignAnswers(failed, matchResume(resume.value, failed));
-		for (const f of failed)
-			if (answers.answered.has(f.id))
-				memory.get(f.taskId)!.resumes.delete(f.index);
-		return answers;
-	}
 	return assignAnswers(
 		pending,
 		matchResume(resume.value, pending, (recorded?.size ?? 0) > 0),

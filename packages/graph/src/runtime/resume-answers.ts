@@ -34,33 +34,6 @@ export function unfinishedAnswers(
 }
 
 /**
- * The answered questions of tasks due at a checkpoint that failed there after their answers (a node that
- * threw on what it was told): a new resume answers them again, in place of the recorded answers (decision
- * 0210). A task that did not fail (its run died, or was stopped) keeps its answers: a second, different
- * answer is refused, so that two people answering at once never both go on.
- */
-export function failedAnswered(
-	tasks: readonly TaskSpec[],
-	memory: ReadonlyMap<string, TaskMemory>,
-): Array<Interrupt & { taskId: string; index: number }> {
-	const out: Array<Interrupt & { taskId: string; index: number }> = [];
-	for (const task of tasks) {
-		const m = memory.get(task.id);
-		if (m === undefined || !m.failed || m.done !== undefined) continue;
-		for (const [index, i] of m.interrupts)
-			if (i.when === undefined && m.resumed(index))
-				out.push({
-					id: i.id,
-					node: i.node,
-					value: i.value,
-					taskId: task.id,
-					index,
-				});
-	}
-	return out;
-}
-
-/**
  * Whether `resume` is what `recorded` (`unfinishedAnswers`) holds: the one answer, or answers by id each
  * equal to the one recorded. A run that sends it again (its first attempt answered and died before the
  * step's commit) goes on with the recorded answers, as `null` would (decision 0178).

@@ -26,11 +26,7 @@ import {
 	type Interrupt,
 	unanswered,
 } from "../runtime/interrupts.ts";
-import {
-	failedAnswered,
-	sameAnswers,
-	unfinishedAnswers,
-} from "../runtime/resume-answers.ts";
+import { sameAnswers, unfinishedAnswers } from "../runtime/resume-answers.ts";
 import { replayChain, writesByTask } from "../runtime/state-loader.ts";
 import {
 	headIds,
@@ -106,23 +102,20 @@ export function pendingInterrupts(
 }
 
 /**
- * Whether a resume value, sent to a stored checkpoint with nothing pending, is taken by a run there: the
- * answer a run recorded and did not finish the step of (its process died, it was cancelled, the node failed
- * after it), which a run then goes on with, as `null` would (decision 0178); or any answer when the task it
- * answered failed on it, which a run answers anew (decision 0210). No graph needed: for a server's check
- * before it makes a run.
+ * Whether a resume value, sent to a stored checkpoint with nothing pending, is the answer a run recorded
+ * there and did not finish the step of (its process died, it was cancelled, the node failed after it):
+ * a run sent it then goes on with that answer, as `null` would (decision 0178). No graph needed: for a
+ * server's check before it makes a run.
  */
 export function resendsAnswer(
 	tuple: Pick<CheckpointTuple, "checkpoint" | "pendingWrites">,
 	resume: unknown,
 ): boolean {
-	const tasks = tuple.checkpoint.data.tasks;
-	const memory = groupPending(tuple.pendingWrites, tuple.checkpoint);
-	const recorded = unfinishedAnswers(tasks, memory);
-	return (
-		recorded.size > 0 &&
-		(sameAnswers(resume, recorded) || failedAnswered(tasks, memory).length > 0)
+	const recorded = unfinishedAnswers(
+		tuple.checkpoint.data.tasks,
+		groupPending(tuple.pendingWrites, tuple.checkpoint),
 	);
+	return recorded.size > 0 && sameAnswers(resume, recorded);
 }
 
 /** A request waiting for an answer on one head of a thread. */
