@@ -15,6 +15,21 @@ export function sseFrame(ev: RunEvent): string {
 	return `event: ${ev.event}\ndata: ${ev.json}\nid: ${ev.id}\n\n`;
 }
 
+/**
+ * What a stream reader gets instead of events `from`…`to`, dropped before it read them (more than
+ * `events.maxPerRun` came in meanwhile): an `error` event, `EVENTS_EXPIRED`, after which its stream ends.
+ */
+export function eventsDropped(from: number, to: number): RunEvent {
+	return {
+		id: String(to),
+		event: "error",
+		data: {
+			error: "EVENTS_EXPIRED",
+			message: `events ${from} to ${to} of this run were dropped before this stream read them (each run keeps its newest events.maxPerRun)`,
+		},
+	};
+}
+
 /** Events kept per run unless configured (`events.maxPerRun`). */
 export const DEFAULT_MAX_EVENTS = 10_000;
 /** How long a run's events are kept after it ends unless configured (`events.ttlMs`): one hour. */
@@ -92,18 +107,6 @@ export class RunEventLog {
 		this.#events.length = 0;
 	}
 
-	/** What a reader whose next event (`next`) was dropped gets instead of the events it missed. */
-	#gap(next: number): RunEvent {
-		return {
-			id: String(this.#dropped),
-			event: "error",
-			data: {
-				error: "EVENTS_EXPIRED",
-				message: `events ${next} to ${this.#dropped} of this run were dropped before this stream read them (each run keeps its newest ${this.#limit}: events.maxPerRun)`,
-			},
-		};
-	}
-
 	/** Appends an event and wakes the readers. */
 	push(event: string, data: unknown): void {
 		if (this.#closed) return;
@@ -149,7 +152,7 @@ export class RunEventLog {
 			while (signal?.aborted !== true) {
 				if (next - 1 < this.#dropped) {
 					if (placed) {
-						yield this.#gap(next);
+						yield eventsDropped(next, this.#dropped);
 						return;
 					}
 					next = this.#dropped + 1;

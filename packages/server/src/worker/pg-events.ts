@@ -3,6 +3,7 @@ import { EVENTS_CHANNEL } from "../records/postgres-records.ts";
 import { retried } from "../retry.ts";
 import {
 	DEFAULT_MAX_EVENTS,
+	eventsDropped,
 	eventsExpired,
 	type RunEvent,
 	RunEventLog,
@@ -311,14 +312,7 @@ export class PgRunEvents extends RunEventLog {
 			}
 			const first = rows[0]?.seq;
 			if (placed && first !== undefined && first > after + 1) {
-				yield {
-					id: String(first - 1),
-					event: "error",
-					data: {
-						error: "EVENTS_EXPIRED",
-						message: `events ${after + 1} to ${first - 1} of this run were dropped before this stream read them (each run keeps its newest events.maxPerRun)`,
-					},
-				};
+				yield eventsDropped(after + 1, first - 1);
 				return;
 			}
 			for (const row of rows) {
