@@ -1,3 +1,5 @@
+import { thrownMessage } from "./thrown-message.ts";
+
 /**
  * Every error Weft throws is a `WeftError` with a `code` from this closed list.
  * Each code has a section in docs/errors.md (a test checks it).
@@ -98,8 +100,7 @@ export class WeftError extends Error {
 	/** Wraps any thrown value in a WeftError of the given code, keeping a WeftError as it is. */
 	static from(value: unknown, code: WeftErrorCode = "NODE_FAILED"): WeftError {
 		if (isWeftError(value)) return value;
-		const message = value instanceof Error ? value.message : String(value);
-		return new WeftError(code, message, { cause: value });
+		return new WeftError(code, thrownMessage(value), { cause: value });
 	}
 
 	toJSON(): {
@@ -225,8 +226,7 @@ export class NodeError extends WeftError {
 		 */
 		part: "node" | "router" | ReducerPart = "node",
 	) {
-		const detail = cause instanceof Error ? cause.message : String(cause);
-		super(code, nodeErrorMessage(node, part, detail), {
+		super(code, nodeErrorMessage(node, part, thrownMessage(cause)), {
 			hint:
 				code === "NODE_TIMEOUT"
 					? "raise timeoutMs for this node or make it faster"

@@ -128,6 +128,8 @@ export {
 	threadBusy,
 } from "./store-errors.ts";
 export { isTaggedValue, TaggedValue } from "./tagged-value.ts";
+/** What a thrown value says, for an error message (not `[object Object]`). */
+export { thrownMessage } from "./thrown-message.ts";
 export {
 	registerSerializableType,
 	type SerializableType,

@@ -1,5 +1,6 @@
 import {
 	isWeftError,
+	thrownMessage,
 	WeftError,
 	type WeftErrorCode,
 	type WeftErrorOptions,
@@ -135,22 +136,11 @@ export function guardFailed(
 		stage,
 		[{ kind: "guard_failed", excerpt: "the guard threw" }],
 		{
-			message: `guard "${guard}" failed on the ${stage} (the call is blocked): ${messageOf(error)}`,
+			message: `guard "${guard}" failed on the ${stage} (the call is blocked): ${thrownMessage(error)}`,
 			cause: error,
 			hint: `fix the guard "${guard}" (or its classifier model); a guard that cannot decide blocks the call`,
 		},
 	);
-}
-
-/** A readable message for any thrown value: an Error's message, a string as is, else JSON (never "[object Object]"). */
-export function messageOf(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	if (typeof error === "string") return error;
-	try {
-		return JSON.stringify(error) ?? String(error);
-	} catch {
-		return Object.prototype.toString.call(error);
-	}
 }
 
 /** The router found no model for a call (features, context window or cost ceiling ruled all out). */
@@ -184,7 +174,7 @@ export function toWeftError(
 	if (error instanceof Error) return WeftError.from(error, "NODE_FAILED");
 	return new WeftError(
 		"NODE_FAILED",
-		`the model call failed with a thrown ${error === null ? "null" : typeof error}: ${messageOf(error)}`,
+		`the model call failed with a thrown ${error === null ? "null" : typeof error}: ${thrownMessage(error)}`,
 		{
 			cause: error,
 			hint: "something (a model, hook or callback) threw a value that is not an Error; throw an Error with a message",

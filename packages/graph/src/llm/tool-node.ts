@@ -1,7 +1,7 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { ConfigError } from "@weft/checkpoint";
+import { ConfigError, thrownMessage } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
 import { checkToolNames, checkTools } from "./check-options.ts";
@@ -173,7 +173,7 @@ async function runTool(
 		return toToolMessage(out, call);
 	} catch (error) {
 		if (ctx.signal.aborted) throw error;
-		const text = error instanceof Error ? error.message : String(error);
+		const text = thrownMessage(error);
 		ctx.emit({
 			kind: "tool-error",
 			tool: call.name,

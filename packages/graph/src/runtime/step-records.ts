@@ -7,7 +7,12 @@ import type {
 	StepUsage,
 	TaskSpec,
 } from "@weft/checkpoint";
-import { isWeftError, newCheckpointId, type WeftError } from "@weft/checkpoint";
+import {
+	isWeftError,
+	newCheckpointId,
+	thrownMessage,
+	type WeftError,
+} from "@weft/checkpoint";
 import { copyOwn } from "./copy-own.ts";
 import { type GraphNames, nodeOf } from "./graph-names.ts";
 import {
@@ -97,7 +102,7 @@ export function unfinishedRecords(
 			taskId: task.id,
 			node: task.node,
 			code: isWeftError(error) ? error.code : "NODE_FAILED",
-			message: error instanceof Error ? error.message : String(error),
+			message: thrownMessage(error),
 			...(hint === undefined ? {} : { hint }),
 		});
 	}

@@ -1,5 +1,5 @@
 import type { Exception, Span } from "@opentelemetry/api";
-import { isWeftError } from "@weft/checkpoint";
+import { isWeftError, thrownMessage } from "@weft/checkpoint";
 import { STATUS_ERROR } from "./otel-api.ts";
 
 /** What telemetry calls an error: its `WeftError` code, else its class name. */
@@ -22,7 +22,7 @@ export function recordError(span: Span, error: unknown, code?: string): void {
 	recordException(span, error, type);
 	span.setStatus({
 		code: STATUS_ERROR,
-		message: error instanceof Error ? error.message : String(error),
+		message: thrownMessage(error),
 	});
 }
 
@@ -59,8 +59,8 @@ export function recordException(
 	error: unknown,
 	type = errorType(error),
 ): void {
-	if (!(error instanceof Error)) return;
-	const exception: Exception = { name: type, message: error.message };
-	if (error.stack !== undefined) exception.stack = error.stack;
+	const exception: Exception = { name: type, message: thrownMessage(error) };
+	if (error instanceof Error && error.stack !== undefined)
+		exception.stack = error.stack;
 	span.recordException(exception);
 }

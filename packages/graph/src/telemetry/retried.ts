@@ -1,3 +1,4 @@
+import { thrownMessage } from "@weft/checkpoint";
 import {
 	activeContext,
 	contained,
@@ -76,8 +77,7 @@ export function retried(
 				"weft.attempt": attempt,
 				"weft.retry.delay_ms": delayMs,
 				"error.type": type,
-				"exception.message":
-					error instanceof Error ? error.message : String(error),
+				"exception.message": thrownMessage(error),
 			});
 	} catch (thrown) {
 		contained(thrown);

@@ -35,6 +35,25 @@ interface TaskRun {
 	host: { signal: RunAbort };
 }
 
+/**
+ * What telemetry says of a task's outcome: one that finished after the run's signal aborted (a node that
+ * ignored `ctx.signal`) had its result dropped, so it failed as the run was stopped, as its span says.
+ */
+function droppedIfAborted(
+	outcome: { kind: string; error?: unknown },
+	r: TaskRun | undefined,
+): { kind: string; error?: unknown } {
+	const signal = r?.host.signal;
+	return outcome.kind === "done" && signal?.aborted === true
+		? stoppedBy(signal)
+		: outcome;
+}
+
+/** The outcome of a task the run's end stopped: why the run's signal aborted. */
+function stoppedBy(signal: RunAbort): { kind: "error"; error: unknown } {
+	return { kind: "error", error: signal.reason ?? new Error("the run ended") };
+}
+
 /** What the telemetry of a run needs to know about it. */
 export interface RunTelemetryInit {
 	graph: string;
@@ -213,10 +232,8 @@ export class RunTelemetry {
 		if (parent !== undefined) return this.#tracedTask(fn, task, r, t0, parent);
 		const outcome = fn(task, r);
 		return outcome instanceof Promise
-			? outcome.then((o) =>
-					this.#taskEnded(task.node, o, t0, undefined, undefined),
-				)
-			: this.#taskEnded(task.node, outcome, t0, undefined, undefined);
+			? outcome.then((o) => this.#taskEnded(task.node, o, t0, undefined, r))
+			: this.#taskEnded(task.node, outcome, t0, undefined, r);
 	}
 
 	/**
@@ -266,14 +283,15 @@ export class RunTelemetry {
 	): TOutcome {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(node, ms);
+		const ended = droppedIfAborted(outcome, r);
 		// a span the run's end closed already (its task outlived a cancel) is not ended twice
 		if (span !== undefined && this.#openTasks.delete(span))
-			endTaskSpan(span, outcome, r?.host.signal);
+			endTaskSpan(span, ended, r?.host.signal);
 		if (this.#m !== undefined)
 			record(
 				this.#m.nodeDuration,
 				ms / 1000,
-				this.#nodeOutcomes!.of(this.#m, node, outcome),
+				this.#nodeOutcomes!.of(this.#m, node, ended),
 			);
 		return outcome;
 	}
@@ -336,12 +354,7 @@ export class RunTelemetry {
 	#endOpenTasks(): void {
 		if (this.#openTasks.size === 0) return;
 		for (const [span, r] of this.#openTasks) {
-			const signal = r.host.signal;
-			endTaskSpan(
-				span,
-				{ kind: "error", error: signal.reason ?? new Error("the run ended") },
-				signal,
-			);
+			endTaskSpan(span, stoppedBy(r.host.signal), r.host.signal);
 		}
 		this.#openTasks.clear();
 	}

@@ -21,3 +21,16 @@ export function fromTraceparent(value: unknown): SpanContext | undefined {
 		isRemote: true,
 	};
 }
+
+/**
+ * The trace link a checkpoint written from outside a run (`updateState`) keeps of the one it follows: its
+ * `traceparent`, so that the run going on from the update links to the run it continues.
+ */
+export function keptTrace(
+	metadata: Readonly<Record<string, unknown>> | undefined,
+): { traceparent: string } | undefined {
+	const traceparent = metadata?.traceparent;
+	return fromTraceparent(traceparent) === undefined
+		? undefined
+		: { traceparent: traceparent as string };
+}

@@ -13,6 +13,7 @@ import { RunStore } from "../runtime/run-store.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { planTasks } from "../runtime/step/plan-tasks.ts";
 import { emptyUsage } from "../runtime/usage.ts";
+import { keptTrace } from "../telemetry/trace-parent.ts";
 
 /**
  * Writes `values` as a new checkpoint after the given (or newest) one, as if `asNode` had returned them:
@@ -101,7 +102,8 @@ export async function updateState(
 				nodes: [writer],
 				tasks,
 				joins,
-				metadata: undefined,
+				// the run going on from here links to the trace of the run that wrote `at`
+				metadata: keptTrace(at?.metadata),
 				usage: emptyUsage(),
 			},
 			values,

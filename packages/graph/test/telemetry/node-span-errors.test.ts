@@ -92,6 +92,27 @@ describe("the span of a node that failed", () => {
 		expect(node.attributes["weft.error.code"]).toBe("NODE_FAILED");
 	});
 
+	// found from outside (6 Dec): a thrown string, null or plain object left the node span without the
+	// `exception` event its step and run spans have, and a plain object read "[object Object]"
+	it.each([
+		["a string", () => "plain", "plain"],
+		["null", () => null, "null"],
+		["an object with a message", () => ({ message: "m" }), "m"],
+		["another object", () => ({ status: 503 }), '{"status":503}'],
+	])(
+		"%s thrown: an exception event saying what was thrown",
+		async (_what, thrown, message) => {
+			await expect(
+				failing(thrown).run({ n: 0 }, { threadId: "e2b" }),
+			).rejects.toThrow(`failed: ${message}`);
+			const node = one(otel.spans(), "weft.node boom");
+			expect(exceptionOf(node)).toMatchObject({
+				"exception.type": "Error",
+				"exception.message": message,
+			});
+		},
+	);
+
 	it("a node that timed out: NODE_TIMEOUT", async () => {
 		const graph = new StateGraph(State)
 			.addNode(
@@ -165,6 +186,16 @@ describe("a cancelled run whose node ignores its signal", () => {
 		expect(
 			otel.spans().filter((s) => s.name === "weft.node deaf"),
 		).toHaveLength(1);
+		// found from outside (6 Dec): its late end was counted `ok` in weft.node.duration, its result dropped
+		const points = await otel.metric("weft.node.duration");
+		const deaf = points.filter((p) => p.attributes["weft.graph"] === "d");
+		expect(deaf.map((p) => p.attributes)).toEqual([
+			expect.objectContaining({
+				"weft.node": "deaf",
+				"weft.outcome": "error",
+				"error.type": "AbortError",
+			}),
+		]);
 	});
 });
 

@@ -64,3 +64,23 @@ describe("a run resumed in another process", () => {
 		expect(waits.length).toBe(1);
 	});
 });
+
+// found from outside (6 Dec): a checkpoint written by updateState held no traceparent, so the run going
+// on from an edited state (updateState, `weft fork --set`, the studio's edit) linked to nothing
+describe("a run going on from a state edited with updateState", () => {
+	it("links to the trace of the run that wrote the state it edits", async () => {
+		otel.reset();
+		const graph = approvalGraph(join(dir, "update.db"));
+		const threadId = "update-1";
+		const paused = await graph.run({ draft: "hi" }, { threadId });
+		expect(paused.status).toBe("interrupted");
+		const first = one(otel.spans(), "weft.run approval").spanContext();
+		await graph.updateState({ threadId }, { draft: "edited" });
+		otel.reset();
+		const done = await graph.run(new Command({ resume: true }), { threadId });
+		expect(done.values).toEqual({ draft: "edited", ok: true });
+		const run = one(otel.spans(), "weft.run approval");
+		expect(run.links.map((l) => l.context.spanId)).toEqual([first.spanId]);
+		expect(run.links[0]!.attributes).toEqual({ "weft.link": "continues" });
+	});
+});

@@ -1,8 +1,8 @@
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
-import { isWeftError } from "@weft/checkpoint";
-import { ModelError, messageOf } from "../errors.ts";
+import { isWeftError, thrownMessage } from "@weft/checkpoint";
+import { ModelError } from "../errors.ts";
 import { describeError } from "../resilience/classify-error.ts";
 import { runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
@@ -28,7 +28,7 @@ function midStream(
 	const info = describeError(error);
 	return new ModelError(
 		"MODEL_UNAVAILABLE",
-		`model "${model}" failed after ${sent} streamed chunk(s): ${messageOf(error)}`,
+		`model "${model}" failed after ${sent} streamed chunk(s): ${thrownMessage(error)}`,
 		{
 			model,
 			cause: error,

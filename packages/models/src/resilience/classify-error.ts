@@ -1,4 +1,5 @@
-import { type ModelErrorKind, messageOf } from "../errors.ts";
+import { thrownMessage } from "@weft/checkpoint";
+import type { ModelErrorKind } from "../errors.ts";
 
 /** What the chain does with a failed attempt. */
 export type ErrorAction = "retry" | "fallback" | "fail";
@@ -120,13 +121,13 @@ function kindOf(e: Bag, status: number | undefined): ModelErrorKind {
 
 /** Reads status, kind and Retry-After off any thrown value (OpenAI, Anthropic, Google and fetch errors alike). */
 export function describeError(error: unknown): ErrorInfo {
-	const e = asBag(error) ?? { message: messageOf(error) };
+	const e = asBag(error) ?? { message: thrownMessage(error) };
 	const status = readStatus(e);
 	return {
 		kind: kindOf(e, status),
 		status,
 		retryAfterMs: readRetryAfterMs(e),
-		message: typeof e.message === "string" ? e.message : messageOf(error),
+		message: typeof e.message === "string" ? e.message : thrownMessage(error),
 	};
 }
 

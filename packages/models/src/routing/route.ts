@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { messageOf, NoRouteError } from "../errors.ts";
+import { thrownMessage } from "@weft/checkpoint";
+import { NoRouteError } from "../errors.ts";
 import { costOf, findPrice, type PriceTable } from "../usage/prices.ts";
 import type { ModelEntries, ModelFeature } from "./model-entry.ts";
 
@@ -103,7 +104,7 @@ function runRouteFunction(
 		return route(ctx);
 	} catch (error) {
 		throw new NoRouteError(
-			`the router's route() function threw: ${messageOf(error)}`,
+			`the router's route() function threw: ${thrownMessage(error)}`,
 			{
 				cause: error,
 				hint: "fix the route function (it runs before the rules on every call); return undefined to fall through to the rules",
