@@ -81,7 +81,8 @@ export type ModelEvent =
 			type: "cache";
 			callId: string;
 			model: string;
-			result: "hit" | "miss" | "bypass";
+			/** `error`: the answer could not be stored (the call goes on with it; `reason` says why). */
+			result: "hit" | "miss" | "bypass" | "error";
 			reason?: string | undefined;
 	  }
 	| {

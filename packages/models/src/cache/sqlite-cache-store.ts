@@ -71,9 +71,14 @@ export class SqliteCacheStore implements ResponseCacheStore {
 		const row = this.#sql.get.get(key, Date.now()) as
 			| { value: string }
 			| undefined;
-		return row === undefined
-			? undefined
-			: (JSON.parse(row.value) as CachedResponse);
+		if (row === undefined) return undefined;
+		try {
+			return JSON.parse(row.value) as CachedResponse;
+		} catch {
+			// a row that does not read (cut, or written by something else) is no entry: dropped
+			this.#sql.delete.run(key);
+			return undefined;
+		}
 	}
 
 	async set(key: string, value: CachedResponse, ttlMs?: number): Promise<void> {

@@ -4,6 +4,7 @@ import {
 	mapChatMessagesToStoredMessages,
 	mapStoredMessagesToChatMessages,
 } from "@langchain/core/messages";
+import { thrownMessage } from "@weft/checkpoint";
 import { responseCacheKey } from "../cache/cache-key.ts";
 import type { CachedResponse } from "../cache/response-cache-store.ts";
 import { temperatureOf } from "../routing/model-entry.ts";
@@ -66,13 +67,24 @@ export function cacheKeyFor(
 	return { key: responseCacheKey(name, params, call.messages) };
 }
 
-/** Looks the call up; emits hit, miss or bypass. */
+/** What a lookup found: the key to store the answer under, and a readable hit with its answer. */
+export interface Lookup {
+	key: string | undefined;
+	hit: CachedResponse | undefined;
+	/** The hit's answer, with ids of its own (`restore`). */
+	answer: AIMessage | undefined;
+}
+
+/**
+ * Looks the call up; emits hit, miss or bypass. A cache that cannot be read (down, or an entry that does
+ * not read: it is dropped) is a miss, with the reason: a cache never fails a call.
+ */
 export async function lookup(
 	cfg: ResolvedConfig,
 	call: PreparedCall,
 	name: string,
 	emit: Emit,
-) {
+): Promise<Lookup> {
 	const k = cacheKeyFor(cfg, call, name);
 	if ("bypass" in k) {
 		if (cfg.cache !== undefined)
@@ -83,16 +95,51 @@ export async function lookup(
 				result: "bypass",
 				reason: k.bypass,
 			});
-		return { key: undefined, hit: undefined };
+		return { key: undefined, hit: undefined, answer: undefined };
 	}
-	const hit = await cfg.cache!.store.get(k.key);
+	const cacheStore = cfg.cache!.store;
+	let reason: string | undefined;
+	let hit: CachedResponse | undefined;
+	let answer: AIMessage | undefined;
+	try {
+		hit = await cacheStore.get(k.key);
+	} catch (error) {
+		reason = `the cache could not be read: ${thrownMessage(error)}`;
+	}
+	if (hit !== undefined) {
+		try {
+			answer = restore(readable(hit));
+		} catch (error) {
+			hit = undefined;
+			reason = `the cached entry does not read (${thrownMessage(error)}): dropped`;
+			await cacheStore.delete(k.key).catch(() => {});
+		}
+	}
 	emit({
 		type: "cache",
 		callId: call.callId,
 		model: name,
-		result: hit === undefined ? "miss" : "hit",
+		result: answer === undefined ? "miss" : "hit",
+		...(reason === undefined ? {} : { reason }),
 	});
-	return { key: k.key, hit };
+	return { key: k.key, hit, answer };
+}
+
+/** `hit` if it holds what a hit is served from (a store's row may hold anything), else throws why not. */
+function readable(hit: CachedResponse): CachedResponse {
+	const e = hit as Partial<Record<keyof CachedResponse, unknown>> | null;
+	if (typeof e !== "object" || e === null) throw new Error("not an object");
+	if (typeof e.message !== "object" || e.message === null)
+		throw new Error("no message");
+	for (const field of ["inputTokens", "outputTokens"] as const)
+		if (typeof e[field] !== "number") throw new Error(`no ${field}`);
+	if (
+		e.costUsd !== undefined &&
+		e.costUsd !== null &&
+		typeof e.costUsd !== "number"
+	)
+		throw new Error("costUsd is not a number");
+	return hit;
 }
 
 /**
@@ -101,7 +148,7 @@ export async function lookup(
  * answer it was cached from, and a tool call id seen twice in one conversation is refused by providers
  * (and would pair a tool's result with the wrong call).
  */
-export function restore(hit: CachedResponse): AIMessage {
+function restore(hit: CachedResponse): AIMessage {
 	const [m] = mapStoredMessagesToChatMessages([hit.message as never]);
 	if (!(m instanceof AIMessage))
 		return new AIMessage({
@@ -142,25 +189,41 @@ export function restore(hit: CachedResponse): AIMessage {
 	});
 }
 
-/** Stores an answer under `key`: the answer the caller got, after output guards (a repaired answer as repaired). */
+/**
+ * Stores an answer under `key`: the answer the caller got, after output guards (a repaired answer as
+ * repaired). A store that fails loses the entry, not the answer: the call goes on with it (emitted as a
+ * cache event `error` with the reason).
+ */
 export async function store(
 	cfg: ResolvedConfig,
 	key: string,
 	model: string,
 	answer: AIMessage,
 	usage: { input: number; output: number; costUsd: number | undefined },
+	callId: string,
+	emit: Emit,
 ) {
-	const [message] = mapChatMessagesToStoredMessages([answer]);
-	await cfg.cache!.store.set(
-		key,
-		{
-			message,
+	try {
+		const [message] = mapChatMessagesToStoredMessages([answer]);
+		await cfg.cache!.store.set(
+			key,
+			{
+				message,
+				model,
+				inputTokens: usage.input,
+				outputTokens: usage.output,
+				costUsd: usage.costUsd,
+				createdAt: Date.now(),
+			},
+			cfg.cache!.ttlMs,
+		);
+	} catch (error) {
+		emit({
+			type: "cache",
+			callId,
 			model,
-			inputTokens: usage.input,
-			outputTokens: usage.output,
-			costUsd: usage.costUsd,
-			createdAt: Date.now(),
-		},
-		cfg.cache!.ttlMs,
-	);
+			result: "error",
+			reason: `the answer could not be cached: ${thrownMessage(error)}`,
+		});
+	}
 }

@@ -7,7 +7,7 @@ import {
 import { isWeftError } from "@weft/checkpoint";
 import { runGuards } from "../guardrails/guard.ts";
 import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
-import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
+import { cacheKeyFor, lookup, store } from "./cache-step.ts";
 import {
 	finishCall,
 	priceCall,
@@ -130,7 +130,8 @@ export async function runCall(
 ): Promise<AIMessageChunk> {
 	const primary = call.decision.models[0]!;
 	const cached = await lookup(cfg, call, primary, emit);
-	if (cached.hit !== undefined) {
+	const { hit, answer: restored } = cached;
+	if (hit !== undefined && restored !== undefined) {
 		// nothing spent, unless an output guard repairs the cached answer with a paid call
 		const spent: Spent = {
 			model: primary,
@@ -138,14 +139,13 @@ export async function runCall(
 			usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
 			counted: false,
 			cache: "hit",
-			savedUsd: cached.hit.costUsd,
+			savedUsd: hit.costUsd,
 		};
-		const restored = restore(cached.hit);
 		const answer = await guarded(cfg, call, emit, restored, spent).catch(
 			async (error: unknown) => {
 				// an entry the output guards now block is dropped: the next call asks the model again
 				if (isWeftError(error, "GUARDRAIL_TRIPPED") && cached.key !== undefined)
-					await cfg.cache!.store.delete(cached.key);
+					await cfg.cache!.store.delete(cached.key).catch(() => {});
 				throw error;
 			},
 		);
@@ -158,14 +158,22 @@ export async function runCall(
 				cfg.entries[primary]!,
 				spent.usage,
 			);
-			await store(cfg, cached.key, primary, answer, {
-				input: cached.hit.inputTokens + spent.usage.input_tokens,
-				output: cached.hit.outputTokens + spent.usage.output_tokens,
-				costUsd:
-					cached.hit.costUsd === undefined || repair === undefined
-						? undefined
-						: cached.hit.costUsd + repair,
-			});
+			await store(
+				cfg,
+				cached.key,
+				primary,
+				answer,
+				{
+					input: hit.inputTokens + spent.usage.input_tokens,
+					output: hit.outputTokens + spent.usage.output_tokens,
+					costUsd:
+						hit.costUsd === undefined || repair === undefined
+							? undefined
+							: hit.costUsd + repair,
+				},
+				call.callId,
+				emit,
+			);
 		}
 		return finishCall(cfg, call, emit, { ...spent, answer });
 	}
@@ -198,11 +206,19 @@ export async function runCall(
 	const answer = await guarded(cfg, call, emit, raw, spent);
 	if (key !== undefined) {
 		const entry = cfg.entries[r.model]!;
-		await store(cfg, key, r.model, answer, {
-			input: spent.usage.input_tokens,
-			output: spent.usage.output_tokens,
-			costUsd: priceCall(cfg, r.model, entry, spent.usage),
-		});
+		await store(
+			cfg,
+			key,
+			r.model,
+			answer,
+			{
+				input: spent.usage.input_tokens,
+				output: spent.usage.output_tokens,
+				costUsd: priceCall(cfg, r.model, entry, spent.usage),
+			},
+			call.callId,
+			emit,
+		);
 	}
 	return finishCall(cfg, call, emit, { ...spent, answer });
 }

@@ -5,7 +5,7 @@ import { isWeftError, thrownMessage } from "@weft/checkpoint";
 import { ModelError } from "../errors.ts";
 import { describeError } from "../resilience/classify-error.ts";
 import { runChain } from "../resilience/run-chain.ts";
-import { cacheKeyFor, lookup, restore, store } from "./cache-step.ts";
+import { cacheKeyFor, lookup, store } from "./cache-step.ts";
 import { finishCall, priceCall, recordUsage, usageOf } from "./finish-call.ts";
 import { streamEntry } from "./invoke-entry.ts";
 import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
@@ -66,13 +66,13 @@ export async function* streamCall(
 	}
 	const primary = call.decision.models[0]!;
 	const cached = await lookup(cfg, call, primary, emit);
-	if (cached.hit !== undefined) {
+	if (cached.hit !== undefined && cached.answer !== undefined) {
 		const zero = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
 		yield whole(
 			finishCall(cfg, call, emit, {
 				model: primary,
 				attempts: 0,
-				answer: restore(cached.hit),
+				answer: cached.answer,
 				usage: zero,
 				counted: false,
 				cache: "hit",
@@ -150,11 +150,19 @@ export async function* streamCall(
 				cfg.entries[chain.model]!,
 				usage,
 			);
-			await store(cfg, k, chain.model, raw, {
-				input: usage.input_tokens,
-				output: usage.output_tokens,
-				costUsd,
-			});
+			await store(
+				cfg,
+				k,
+				chain.model,
+				raw,
+				{
+					input: usage.input_tokens,
+					output: usage.output_tokens,
+					costUsd,
+				},
+				call.callId,
+				emit,
+			);
 		}
 		const done = finishCall(cfg, call, emit, {
 			model: chain.model,
