@@ -1,3 +1,4 @@
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import {
 	checkNumber,
 	checkObject,
@@ -6,9 +7,13 @@ import {
 	isStringList,
 } from "./config-check.ts";
 import { checkTrimOptions } from "./context/trim-by-tokens.ts";
-import type { ModelRouterOptions } from "./model-router-options.ts";
+import type {
+	CacheOptions,
+	ModelRouterOptions,
+} from "./model-router-options.ts";
 import type { BackoffOptions } from "./resilience/backoff.ts";
 import { checkRateLimits } from "./resilience/check-rate-limits.ts";
+import type { ModelEntry } from "./routing/model-entry.ts";
 import { checkPrice, checkPrices } from "./usage/prices.ts";
 
 const STRATEGIES = [
@@ -18,6 +23,56 @@ const STRATEGIES = [
 	"sticky-thread",
 ];
 const JITTER = ["full", "equal", "none"];
+
+// a misspelled option (`gaurds`, `cahce`, `maxRetrys`) was ignored without a word: refused, naming the one meant
+const ROUTER_KEYS = keysOf<ModelRouterOptions>({
+	models: true,
+	rules: true,
+	route: true,
+	defaultChain: true,
+	errorPolicy: true,
+	retry: true,
+	timeoutMs: true,
+	rateLimiters: true,
+	cache: true,
+	prices: true,
+	usage: true,
+	context: true,
+	preModelHook: true,
+	guards: true,
+	onEvent: true,
+	tokenCounter: true,
+	expectedOutputTokens: true,
+	random: true,
+	clock: true,
+});
+const ENTRY_KEYS = keysOf<ModelEntry>({
+	model: true,
+	features: true,
+	contextWindow: true,
+	price: true,
+	priceId: true,
+	rateLimits: true,
+	rateLimitKey: true,
+	retry: true,
+	timeoutMs: true,
+	temperature: true,
+	deployments: true,
+	balance: true,
+});
+const BACKOFF_KEYS = keysOf<BackoffOptions>({
+	maxRetries: true,
+	initialDelayMs: true,
+	factor: true,
+	maxDelayMs: true,
+	jitter: true,
+	maxRetryAfterMs: true,
+});
+const CACHE_KEYS = keysOf<CacheOptions>({
+	store: true,
+	ttlMs: true,
+	allowNonZeroTemperature: true,
+});
 
 /** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */
 export function isChatModel(value: unknown): boolean {
@@ -39,6 +94,7 @@ function checkModel(value: unknown, where: string): void {
 export function checkBackoff(retry: BackoffOptions | undefined, where: string) {
 	checkObject(retry, where);
 	if (retry === undefined) return;
+	refuseUnknownKeys(retry, BACKOFF_KEYS, where);
 	checkNumber(retry.maxRetries, `${where}.maxRetries`, { integer: true });
 	checkNumber(retry.initialDelayMs, `${where}.initialDelayMs`);
 	checkNumber(retry.factor, `${where}.factor`, { min: 1 });
@@ -109,6 +165,7 @@ function checkEntry(name: string, value: unknown): void {
 			`${where} is ${describe(value)}, not a chat model or an entry`,
 			"pass a @langchain/core chat model, { model, … } or { deployments: [{ name, model }, …] }",
 		);
+	refuseUnknownKeys(value, ENTRY_KEYS, where);
 	const entry = value as Record<string, unknown>;
 	if (Array.isArray(entry.deployments)) {
 		if (entry.model !== undefined) checkModel(entry.model, `${where}.model`);
@@ -139,6 +196,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 			`ModelRouter needs an options object, got ${describe(options)}`,
 			"new ModelRouter({ models: { name: chatModel } })",
 		);
+	refuseUnknownKeys(options, ROUTER_KEYS, "ModelRouter");
 	const models = options.models as unknown;
 	if (models === null || typeof models !== "object" || Array.isArray(models))
 		throw configInvalid(
@@ -150,6 +208,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 	checkTimeout(options.timeoutMs, "timeoutMs");
 	checkNumber(options.expectedOutputTokens, "expectedOutputTokens");
 	if (typeof options.cache === "object" && options.cache !== null) {
+		refuseUnknownKeys(options.cache, CACHE_KEYS, "cache");
 		checkNumber(options.cache.ttlMs, "cache.ttlMs", {
 			positive: true,
 		});

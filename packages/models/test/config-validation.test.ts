@@ -115,6 +115,38 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 			expectConfigInvalid(thrown(router(options)), mentions);
 	});
 
+	// found from outside (6 Dec): `gaurds`, `cahce` and `maxRetrys` were taken without a word (a guard
+	// that was never on)
+	it("misspelled option names, at every level, naming the option meant", () => {
+		const cases: [Record<string, unknown>, string, string][] = [
+			[{ models: { a: m() }, gaurds: [] }, '"gaurds"', "guards"],
+			[{ models: { a: m() }, cahce: true }, '"cahce"', "cache"],
+			[
+				{ models: { a: m() }, retry: { maxRetrys: 5 } },
+				'"maxRetrys"',
+				"maxRetries",
+			],
+			[{ models: { a: m() }, cache: { tllMs: 5 } }, '"tllMs"', "ttlMs"],
+			[
+				{ models: { a: { model: m(), timeoutMS: 5 } } },
+				'"timeoutMS"',
+				"timeoutMs",
+			],
+			[
+				{ models: { a: { model: m(), retry: { factr: 2 } } } },
+				'"factr"',
+				"factor",
+			],
+		];
+		for (const [options, mentions, meant] of cases) {
+			const error = thrown(router(options));
+			expectConfigInvalid(error, mentions);
+			expect((error as { hint: string }).hint).toContain(
+				`did you mean ${meant}?`,
+			);
+		}
+	});
+
 	it("missing or non-model models", () => {
 		expectConfigInvalid(
 			thrown(() => new (ModelRouter as never as new () => unknown)()),

@@ -1,5 +1,6 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { z } from "zod";
 import {
 	type AgentInfo,
@@ -66,6 +67,25 @@ export interface CreateAgentOptions {
 	snapshots?: CompileOptions["snapshots"];
 }
 
+// a misspelled option (`aprove`, `checkpointr`) was dropped without a word: an agent whose approval gate
+// was off sent the email unasked (found from outside, 6 Dec)
+const AGENT_OPTION_KEYS = keysOf<CreateAgentOptions>({
+	model: true,
+	tools: true,
+	checkpointer: true,
+	approve: true,
+	system: true,
+	maxSteps: true,
+	name: true,
+	stream: true,
+	memory: true,
+	leaseTtlMs: true,
+	store: true,
+	interruptBefore: true,
+	interruptAfter: true,
+	snapshots: true,
+});
+
 /**
  * A ReAct agent: the model answers or calls tools, tools run, the model sees their results, until it
  * answers without tool calls. Model and tool calls run once per task, so resuming an approval never
@@ -79,6 +99,7 @@ export interface CreateAgentOptions {
 export function createAgent(
 	options: CreateAgentOptions,
 ): CompiledGraph<AgentState, AgentNode> {
+	refuseUnknownKeys(options, AGENT_OPTION_KEYS, "createAgent");
 	const tools = checkTools("createAgent", options.tools);
 	const approve =
 		checkToolNames("createAgent", "approve", options.approve) ?? [];

@@ -6,6 +6,7 @@ import {
 } from "@langchain/core/messages";
 import type { BasePromptValueInterface } from "@langchain/core/prompt_values";
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { ConfigError, type NodeContext } from "../index.ts";
 import { shown } from "../shown.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
@@ -56,6 +57,15 @@ export interface LlmNodeOptions<TState> {
 	name?: string | undefined;
 }
 
+const LLM_NODE_OPTION_KEYS = keysOf<LlmNodeOptions<unknown>>({
+	model: true,
+	tools: true,
+	system: true,
+	prompt: true,
+	stream: true,
+	name: true,
+});
+
 /**
  * A node that calls a chat model on the state's messages (or a prompt) and appends its answer to
  * `messages`. Tokens stream as `message` events, usage is added to the run, and the call is made once per
@@ -66,6 +76,7 @@ export interface LlmNodeOptions<TState> {
 export function llmNode<TState extends object = MessagesState>(
 	options: LlmNodeOptions<TState>,
 ): (state: TState, ctx: NodeContext) => Promise<{ messages: AIMessage[] }> {
+	refuseUnknownKeys(options, LLM_NODE_OPTION_KEYS, "llmNode");
 	checkSystem("llmNode", options.system);
 	checkPrompt(options.prompt);
 	const model = bound(options.model, checkTools("llmNode", options.tools));

@@ -1,3 +1,4 @@
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { shown } from "../shown.ts";
 import { checkSystem, invalidOption } from "./check-options.ts";
 import { handoffsOf } from "./handoff.ts";
@@ -8,8 +9,25 @@ import type { CreateSupervisorOptions } from "./supervisor.ts";
 
 const HISTORIES = ["shared", "private"];
 
+const OPTION_KEYS = keysOf<CreateSupervisorOptions>({
+	agents: true,
+	model: true,
+	route: true,
+	descriptions: true,
+	system: true,
+	history: true,
+	checkpointer: true,
+	name: true,
+	leaseTtlMs: true,
+	store: true,
+	snapshots: true,
+	interruptBefore: true,
+	interruptAfter: true,
+});
+
 /** `createSupervisor`'s options' kinds, before anything is built. */
 export function checkSupervisorOptions(options: CreateSupervisorOptions): void {
+	refuseUnknownKeys(options, OPTION_KEYS, "createSupervisor");
 	const { agents, route, history } = options;
 	if (typeof agents !== "object" || agents === null || Array.isArray(agents))
 		throw invalidOption(
