@@ -17,9 +17,17 @@ function routeOf(hash: string): Route {
 	const path = hash.replace(/^#/, "");
 	if (path === "/inbox") return { page: "inbox" };
 	const m = /^\/threads\/(.+)$/.exec(path);
-	if (m !== null)
-		return { page: "thread", threadId: decodeURIComponent(m[1]!) };
+	if (m !== null) return { page: "thread", threadId: decoded(m[1]!) };
 	return { page: "threads" };
+}
+
+/** A thread id from the hash: `%` that does not decode (`#/threads/100%`) is taken as written, not a crash. */
+function decoded(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
 }
 
 export function App() {

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { api, isActive } from "./api.ts";
+import { api, goesOn, isActive } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import { refreshThread } from "./live.ts";
 import { follow } from "./sse.ts";
@@ -44,6 +44,8 @@ export function LiveRun({
 			setStatus(run.status);
 			return isActive(run.status);
 		};
+		// the state a run going on from a checkpoint starts with, not counted as saved (`goesOn`)
+		let startState = false;
 		const on = (event: string, data: unknown) => {
 			if (event === "updates") {
 				const nodes = Object.keys(data as object).map((n) =>
@@ -53,7 +55,8 @@ export function LiveRun({
 				refreshThread(client, threadId);
 			} else if (event === "values") {
 				// the state after a step (the pause's own `values` event repeats the last one)
-				if (
+				if (startState) startState = false;
+				else if (
 					!(
 						data !== null &&
 						typeof data === "object" &&
@@ -86,14 +89,25 @@ export function LiveRun({
 				setFailure({ code: e.error, message: e.message });
 			}
 		};
-		void follow(api.runStreamUrl(threadId, runId), (e) => on(e.event, e.data), {
-			signal: stop.signal,
-			more,
-		}).then(async () => {
-			if (stop.signal.aborted) return;
-			await more().catch(() => {});
-			refreshThread(client, threadId);
-		});
+		void api
+			.run(threadId, runId)
+			.then(
+				(run) => {
+					startState = goesOn(run);
+				},
+				() => {},
+			)
+			.then(() =>
+				follow(api.runStreamUrl(threadId, runId), (e) => on(e.event, e.data), {
+					signal: stop.signal,
+					more,
+				}),
+			)
+			.then(async () => {
+				if (stop.signal.aborted) return;
+				await more().catch(() => {});
+				refreshThread(client, threadId);
+			});
 		return () => stop.abort();
 	}, [client, threadId, runId]);
 	const cancel = useMutation({

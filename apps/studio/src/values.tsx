@@ -166,7 +166,7 @@ function Clipped({ text, string }: { text: string; string: boolean }) {
 			>
 				{all
 					? "show the start only"
-					: `show all ${Math.ceil(text.length / 1000).toLocaleString("en")} K characters`}
+					: `show all ${text.length.toLocaleString("en")} characters`}
 			</button>
 		</>
 	);

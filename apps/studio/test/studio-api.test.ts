@@ -153,6 +153,28 @@ describe("/studio/api", () => {
 		);
 	});
 
+	// found from outside (6 Dec): /studio/assets (a folder) failed 500 with EISDIR and a stack trace in the
+	// log; an unknown API route or a missing bundle answered 200 with the page's HTML
+	it("answers a JSON 404 for an API route, a build file or a folder that is not there", async () => {
+		for (const path of [
+			"/studio/assets",
+			"/studio/assets/",
+			"/studio/assets/nope.js",
+			"/studio/api",
+			"/studio/api/",
+			"/studio/api/nothing",
+			"/studio/api/threads/x",
+			"/studio/api/threads/x/checkpoints/",
+		]) {
+			const res = await call(path);
+			expect(res.status, path).toBe(404);
+			expect(res.json, path).toMatchObject({
+				code: "NOT_FOUND",
+				hint: expect.any(String),
+			});
+		}
+	});
+
 	it("says how to build the studio when it is not built", async () => {
 		const bare = createApp({
 			graphs: {},

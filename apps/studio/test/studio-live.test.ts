@@ -225,6 +225,44 @@ describe.skipIf(noBrowser !== undefined)(
 			}
 		}, 90_000);
 
+		// found from outside (6 Dec): a run going on from a checkpoint first streams the state it goes on from
+		// (as LangGraph's server does), which the panel counted as a checkpoint saved: one too many
+		it("counts only the checkpoints a run going on from a pause saved", async () => {
+			const gate = await openGate();
+			try {
+				const t = await call("/threads", {});
+				const first = call(`/threads/${t.thread_id}/runs/wait`, {
+					assistant_id: "gated",
+					input: { gate: gate.url },
+					interrupt_before: ["b"],
+				});
+				await gate.arrived("a");
+				gate.release("a");
+				expect((await first).__interrupt__).toBeDefined();
+				await openThread(t.thread_id);
+				await page.locator(".timeline li.cp", { hasText: "a → b" }).waitFor();
+				await call(`/threads/${t.thread_id}/runs`, {
+					assistant_id: "gated",
+					stream_mode: ["values"],
+				});
+				await gate.arrived("b");
+				const live = page.getByLabel("live run");
+				await live.getByTestId("run-status").getByText("running").waitFor();
+				gate.release("b");
+				await gate.arrived("c");
+				gate.release("c");
+				await live.getByTestId("run-status").getByText("success").waitFor();
+				await page
+					.locator('.timeline li.cp[data-step="2"]', { hasText: "c" })
+					.waitFor();
+				expect(await live.getByTestId("run-saved").textContent()).toMatch(
+					/^2 checkpoints saved/,
+				);
+			} finally {
+				await gate.close();
+			}
+		}, 90_000);
+
 		it("answers a tool approval with the form from its response schema, checked before it is sent", async () => {
 			const t = await call("/threads", {});
 			await call(`/threads/${t.thread_id}/runs/wait`, {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -328,13 +328,30 @@ export function studioRoutes(
 			"",
 		);
 		const file = join(dir, rel);
-		const target =
-			rel !== "" && rel !== "." && file.startsWith(dir) && existsSync(file)
-				? file
-				: join(dir, "index.html");
+		const served =
+			rel !== "" && rel !== "." && file.startsWith(dir) && isFile(file);
+		// the app's own paths fall back to its page; an API route or a build file that is not there is a 404
+		// (a page of an older build asking for its bundle gets no HTML as JavaScript)
+		if (!served && /^(api|assets)([\\/]|$)/.test(rel))
+			return c.json(
+				{
+					detail: `no ${c.req.path} here`,
+					code: "NOT_FOUND",
+					hint: rel.startsWith("api")
+						? "the studio's API is /studio/api/info, /graphs/:id, /threads, /threads/:id/tree, /threads/:id/checkpoints/:id, /inbox and /events"
+						: "reload the studio: the page is older than the build it asks files of",
+				},
+				404,
+			);
+		const target = served ? file : join(dir, "index.html");
 		return c.body(new Uint8Array(await readFile(target)), 200, {
 			"content-type": TYPES[extname(target)] ?? "application/octet-stream",
 		});
 	});
 	return app;
+}
+
+/** `path` is a file (not a folder: reading one failed the request with EISDIR). */
+function isFile(path: string): boolean {
+	return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
