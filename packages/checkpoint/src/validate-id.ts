@@ -26,7 +26,7 @@ export function validateId(value: unknown, kind: IdKind = "thread id"): string {
 	if (problem === undefined) return value as string;
 	throw new WeftError(
 		"INVALID_ID",
-		`invalid ${kind} ${describe(value)}: ${problem}`,
+		`invalid ${kind}${describe(value)}: ${problem}`,
 		{
 			hint: `use a non-empty, well-formed string of at most ${MAX_ID_LENGTH} characters without NUL`,
 		},
@@ -62,8 +62,9 @@ function typeOf(value: unknown): string {
 	return typeof value;
 }
 
+/** The id as shown after its kind (" \"abc\""), nothing for one that is no string. */
 function describe(value: unknown): string {
 	if (typeof value !== "string") return "";
 	const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-	return JSON.stringify(shown);
+	return ` ${JSON.stringify(shown)}`;
 }

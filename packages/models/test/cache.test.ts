@@ -1,4 +1,9 @@
-import { AIMessage, ChatMessage, HumanMessage } from "@langchain/core/messages";
+import {
+	AIMessage,
+	ChatMessage,
+	HumanMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { MemoryCacheStore, ModelRouter, weftMetadata } from "@weft/models";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -246,6 +251,22 @@ describe("response cache", () => {
 		expect(
 			(await router.invoke([new HumanMessage("q"), call('{"a":1}')])).content,
 		).not.toBe(one.content);
+		// found from outside (6 Dec): a failed tool result hit the answer cached for a successful one
+		const asked = new AIMessage({
+			content: "",
+			tool_calls: [{ id: "c1", name: "f", args: {} }],
+		});
+		const result = (status: "success" | "error") =>
+			new ToolMessage({ content: "done", tool_call_id: "c1", status });
+		const ok = await router.invoke([
+			new HumanMessage("q"),
+			asked,
+			result("success"),
+		]);
+		expect(
+			(await router.invoke([new HumanMessage("q"), asked, result("error")]))
+				.content,
+		).not.toBe(ok.content);
 	});
 
 	it("expires entries after ttlMs and evicts the least recently used", async () => {

@@ -78,6 +78,21 @@ describe("retries with backoff", () => {
 		expect(a.calls).toHaveLength(1);
 	});
 
+	// found from outside (6 Dec): the hint said "raise maxRetries", which changes nothing here
+	it("a Retry-After longer than maxRetryAfterMs with no fallback: the hint names it and the wait asked", async () => {
+		const a = new FakeModel("a", [
+			{ fail: { status: 429, headers: { "retry-after": "600" } } },
+		]);
+		const router = new ModelRouter({ models: { a } });
+		await expect(router.invoke("hi")).rejects.toMatchObject({
+			code: "MODEL_UNAVAILABLE",
+			hint: expect.stringMatching(
+				/tried again in 600 s \(Retry-After\): raise retry\.maxRetryAfterMs/,
+			),
+		});
+		expect(a.calls).toHaveLength(1);
+	});
+
 	it("per-model retry settings override the router's", async () => {
 		const a = new FakeModel("a", [{ fail: { status: 503 } }]);
 		const b = new FakeModel("b", [{ content: "b" }]);

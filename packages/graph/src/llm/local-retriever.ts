@@ -98,6 +98,14 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 		const entries = await readdir(dir, {
 			recursive: true,
 			withFileTypes: true,
+		}).catch((error: NodeJS.ErrnoException) => {
+			throw invalidOption(
+				"LocalRetriever.fromDirectory",
+				`cannot read the directory ${shown(dir)}: ${error.code ?? error.message}`,
+				error.code === "ENOENT"
+					? `there is no ${dir} (relative paths start at ${process.cwd()}): pass the path of a directory of .md or .txt files`
+					: "pass the path of a directory this process can read",
+			);
 		});
 		const files = entries
 			.filter(

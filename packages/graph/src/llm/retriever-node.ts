@@ -36,6 +36,12 @@ export function retrieverNode<TState, const TKey extends string>(
 	checkOptions(options);
 	return async (state, ctx) => {
 		const query = options.query(state);
+		if (typeof query !== "string")
+			throw invalidOption(
+				"retrieverNode",
+				`query gave ${shown(query)}, not a string`,
+				"make query return the text to search for, e.g. query: (state) => state.question (a state key not set yet is undefined)",
+			);
 		const docs = await onceResult(ctx, "retrieve", async () => {
 			const found = await options.retriever.invoke(query, {
 				...ctx.callOptions,

@@ -201,6 +201,29 @@ describe("retrieval refuses bad options when it is set up", () => {
 		});
 	});
 
+	// found from outside (6 Dec): a directory that is not there threw a bare ENOENT, and a query that gave
+	// no string failed in the retriever with "Cannot read properties of undefined (reading 'map')"
+	it("fromDirectory with no such directory, and a query that gives no string: CONFIG_INVALID with a hint", async () => {
+		await expect(
+			LocalRetriever.fromDirectory("/no/such/dir"),
+		).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			message: expect.stringMatching(
+				/cannot read the directory "\/no\/such\/dir": ENOENT/,
+			),
+			hint: expect.stringContaining("there is no /no/such/dir"),
+		});
+		const node = retrieverNode({
+			retriever: LocalRetriever.fromTexts(["a b"]),
+			query: (s: { q?: string }) => s.q as string,
+			into: "docs",
+		});
+		await expect(node({}, {} as never)).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			message: "retrieverNode: query gave undefined, not a string",
+		});
+	});
+
 	it("retrieverNode without a retriever, a query function or a key", () => {
 		const retriever = LocalRetriever.fromTexts(["a b"]);
 		expectRefused(

@@ -15,8 +15,8 @@ export function stableStringify(value: unknown): string {
 
 /**
  * What of a message decides the answer: role (a `ChatMessage`'s own), content, name, tool calls and
- * results, and the provider fields a model reads from `additional_kwargs` (a legacy `function_call`, say);
- * not ids or metadata.
+ * results (a failed one's `status: "error"`: Anthropic sends it as `is_error`), and the provider fields a
+ * model reads from `additional_kwargs` (a legacy `function_call`, say); not ids or metadata.
  */
 function messageKey(m: BaseMessage): unknown {
 	const calls = (
@@ -35,6 +35,10 @@ function messageKey(m: BaseMessage): unknown {
 		name: m.name,
 		toolCalls: calls?.map((c) => ({ name: c.name, args: c.args, id: c.id })),
 		toolCallId: (m as { tool_call_id?: string }).tool_call_id,
+		// only when it failed: the keys of everything else stay as they were
+		...((m as { status?: unknown }).status === "error"
+			? { status: "error" }
+			: {}),
 	};
 }
 

@@ -93,7 +93,10 @@ function finalError(
 				info.kind === "auth"
 					? `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`
 					: exhausted
-						? "add a fallback model, raise maxRetries, or try again later"
+						? info.retryAfterMs === undefined
+							? "add a fallback model, raise maxRetries, or try again later"
+							: // a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
+								`the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`
 						: "this error is not retried or sent to another model; see errorPolicy",
 		},
 	);
