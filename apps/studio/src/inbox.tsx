@@ -6,7 +6,7 @@ import {
 	FieldErrors,
 	RequestView,
 } from "./answer-form.tsx";
-import { api, type InboxRow, type UnreadableThread } from "./api.ts";
+import { ApiError, api, type InboxRow, type UnreadableThread } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import type { FieldError } from "./json-schema.ts";
 import { listKeys } from "./list-keys.ts";
@@ -37,15 +37,19 @@ export function Inbox() {
 			<ErrorNote error={inbox.error} />
 			{answered.map((r) => (
 				<p key={key(r)} role="status">
-					answered {r.thread_id} ({r.node}); the run went on
+					answered {r.thread_id} (node {r.node}); the run went on
 				</p>
 			))}
 			{refused
 				.filter(({ row }) => inbox.data !== undefined && !listed.has(key(row)))
 				.map(({ row, error }) => (
 					<div key={key(row)} className="refused">
-						your answer to {row.thread_id} ({row.node}) was not applied, and the
-						request waits no more (answered elsewhere?):
+						your answer to {row.thread_id} (node {row.node}) was not applied,
+						and the request waits no more (
+						{error instanceof ApiError && error.code === "NOT_FOUND"
+							? "the thread was deleted"
+							: "answered elsewhere?"}
+						):
 						<ErrorNote error={error} />
 					</div>
 				))}

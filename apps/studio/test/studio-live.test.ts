@@ -335,6 +335,31 @@ describe.skipIf(noBrowser !== undefined)(
 			}
 		}, 90_000);
 
+		// found from outside (6 Dec): an answer to a thread deleted meanwhile said "answered elsewhere?"
+		it("says an answer was not applied because its thread was deleted", async () => {
+			const t = await call("/threads", {});
+			await call(`/threads/${t.thread_id}/runs/wait`, {
+				assistant_id: "assistant",
+				input: ask,
+			});
+			await page.goto("about:blank");
+			await page.goto(`${weft.url}/studio/#/inbox`);
+			const request = page.locator(`li.request[data-thread="${t.thread_id}"]`);
+			await request.getByRole("form", { name: "answer" }).waitFor();
+			await fetch(`${weft.url}/threads/${t.thread_id}`, { method: "DELETE" });
+			await request
+				.getByRole("form", { name: "answer" })
+				.getByRole("button", { name: "submit answer" })
+				.click();
+			const note = page
+				.getByLabel("inbox")
+				.locator(".refused")
+				.filter({ hasText: t.thread_id });
+			await note
+				.getByText("the thread was deleted", { exact: false })
+				.waitFor();
+		}, 90_000);
+
 		it("forks with a state edited in the form (checked by the state schema) and streams the branch, tokens included", async () => {
 			const t = await call("/threads", {});
 			await call(`/threads/${t.thread_id}/runs/wait`, {
