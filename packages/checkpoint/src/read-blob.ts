@@ -88,9 +88,13 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 					: "of kind error has a stopped flag that is not true"
 				: "of kind error has no node, code or message";
 		case "usage":
-			return isUsage(w.usage)
+			if (!isUsage(w.usage))
+				return "of kind usage has no step usage (calls, byModel, byNode)";
+			return w.subgraphs === undefined ||
+				(isRecord(w.subgraphs) &&
+					Object.values(w.subgraphs).every((id) => typeof id === "string"))
 				? undefined
-				: "of kind usage has no step usage (calls, byModel, byNode)";
+				: "of kind usage names its subgraphs' checkpoints with something other than text";
 		default:
 			return "is not a write record (kind and taskId)";
 	}

@@ -172,7 +172,17 @@ export type PendingWrite =
 	 * thread's usage while the checkpoint is a head, then by the checkpoint that goes on from it (decision
 	 * 0206). `taskId` is "": it belongs to the step.
 	 */
-	| { kind: "usage"; taskId: string; usage: StepUsage };
+	| {
+			kind: "usage";
+			taskId: string;
+			usage: StepUsage;
+			/**
+			 * For each task of the step that ran a subgraph, by task id: the subgraph's checkpoint whose steps'
+			 * usage `usage` holds (decision 0211). A run that goes on with the subgraph counts what it committed
+			 * after that one.
+			 */
+			subgraphs?: { [taskId: string]: string };
+	  };
 
 /** A step's model usage as stored (a graph's `RunUsage`: totals, `byModel`, `byNode`). */
 export type StepUsage = { [key: string]: JsonValue };

@@ -55,6 +55,11 @@ const keepTaskMemory = newestKeeper(); // keep-shape.ts, decision 0196
  */
 export class TaskMemory {
 	done?: { writes: ChannelWrite[]; goto: Target[] };
+	/**
+	 * The checkpoint of the task's subgraph whose steps' usage the step's records (or this run's meter)
+	 * hold: a subgraph run that goes on counts only what was committed after it (decision 0211).
+	 */
+	subgraphUsage?: string;
 	#interrupts: Map<number, RecordedInterrupt> | undefined;
 	#resumes: Map<number, unknown> | undefined;
 	#once: Map<string, unknown> | undefined;
@@ -179,6 +184,9 @@ export function groupPending(
 				if (w.stopped !== true) m.forgetAnswers();
 				break;
 			case "usage":
+				if (w.subgraphs !== undefined)
+					for (const [taskId, at] of Object.entries(w.subgraphs))
+						of(taskId).subgraphUsage = at;
 				break;
 		}
 	}

@@ -155,6 +155,11 @@ export class Run {
 		return this.#refused;
 	}
 
+	/** The checkpoint the run stands at (undefined: none stored yet, or no store). */
+	get checkpointId(): string | undefined {
+		return this.#store?.checkpointId;
+	}
+
 	/** Interrupt ids this run answered (a parent task marks them as answered too). */
 	get answered(): ReadonlySet<string> {
 		return this.#at.answers.answered;
@@ -348,6 +353,7 @@ export class Run {
 		ns: this.#ns,
 		memory: this.#at.memory,
 		usage: this.#usage.step,
+		subgraphs: this.#usage.subgraphs,
 	});
 
 	// ---- committing --------------------------------------------------------------------------
@@ -476,7 +482,7 @@ export class Run {
 	 */
 	async #record(records: PendingWrite[]): Promise<void> {
 		if (records.length === 0) return;
-		const usage = usageRecord(this.#usage.step);
+		const usage = usageRecord(this.#usage.step, this.#usage.subgraphs);
 		if (usage !== undefined) records.push(usage);
 		try {
 			await this.#store?.persist(records);

@@ -215,10 +215,12 @@ export class RunStore {
 		this.#checkpointId = c.checkpointId;
 		this.#exclusive = !tuple.hasChildren;
 		// a head's unfinished steps are counted in the thread's usage while it is one; the first checkpoint
-		// after it (which makes it no head) counts them from then on (decision 0206)
-		this.#parentUsage = tuple.hasChildren
-			? undefined
-			: usageOfRecords(tuple.pendingWrites);
+		// after it (which makes it no head) counts them from then on (decision 0206). A subgraph's are its
+		// parent's: its checkpoints keep what their own step spent (0211)
+		this.#parentUsage =
+			tuple.hasChildren || this.#parentTask !== undefined
+				? undefined
+				: usageOfRecords(tuple.pendingWrites);
 		return { tuple, values: replayChain(channels, chain) };
 	}
 

@@ -32,6 +32,8 @@ export interface StepPlace {
 	memory: Map<string, TaskMemory>;
 	/** The model usage this run reported since its last checkpoint (undefined: none). */
 	usage?: RunUsage | undefined;
+	/** The subgraph checkpoints whose usage `usage` holds, by task (`UsageMeter.subgraphs`). */
+	subgraphs?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -106,18 +108,27 @@ export function unfinishedRecords(
 			...(hint === undefined ? {} : { hint }),
 		});
 	}
-	const usage = usageRecord(place.usage);
+	const usage = usageRecord(place.usage, place.subgraphs);
 	if (usage !== undefined) records.push(usage);
 	return records;
 }
 
-/** The record of what a run spent on a step it leaves unfinished (decision 0206); none for nothing spent. */
+/**
+ * The record of what a run spent on a step it leaves unfinished (decision 0206), with the subgraph
+ * checkpoints that usage goes up to (0211); none for nothing spent.
+ */
 export function usageRecord(
 	usage: RunUsage | undefined,
+	subgraphs: Readonly<Record<string, string>> | undefined,
 ): PendingWrite | undefined {
-	return usage === undefined || usage.calls === 0
-		? undefined
-		: { kind: "usage", taskId: "", usage: usage as unknown as StepUsage };
+	if (usage === undefined || usage.calls === 0) return undefined;
+	const record: Extract<PendingWrite, { kind: "usage" }> = {
+		kind: "usage",
+		taskId: "",
+		usage: usage as unknown as StepUsage,
+	};
+	if (subgraphs !== undefined) record.subgraphs = { ...subgraphs };
+	return record;
 }
 
 /**

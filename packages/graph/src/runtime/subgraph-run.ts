@@ -24,7 +24,8 @@ import type { GraphRuntime } from "./runtime.ts";
 import { mixedInterrupts } from "./task-calls.ts";
 import { TaskContext, type TaskHost } from "./task-context.ts";
 import { ResumeRejected } from "./task-interrupt.ts";
-import { takeSpent } from "./usage.ts";
+import { unreportedUsage } from "./unreported-usage.ts";
+import { type RunUsage, sumUsage, takeSpent } from "./usage.ts";
 
 /** Runs a compiled graph as the node `node` of a parent run: its own state, checkpoints under a namespace. */
 export async function runSubgraph(
@@ -118,6 +119,18 @@ async function runChild(
 	const pausedAt =
 		existing === undefined ? childPause(internals.memory, ns) : undefined;
 	if (pausedAt !== undefined) existing = pausedAt;
+	// what earlier runs of the child committed and the parent holds no usage of: their runner died (0211)
+	const owed =
+		cp === undefined ||
+		threadId === undefined ||
+		existing === undefined ||
+		pausedAt !== undefined
+			? undefined
+			: await unreportedUsage(
+					{ cp, threadId, ns, parentTask },
+					existing,
+					internals.memory,
+				);
 	const {
 		checkpointId: _c,
 		interruptBefore: _b,
@@ -146,6 +159,24 @@ async function runChild(
 			}),
 		},
 	);
+	// the child's usage goes to the parent's step with the checkpoint it reached, which the parent's
+	// records name for the task: a run going on with the child counts only what came after (0211)
+	const report = (usage: RunUsage | undefined) => {
+		const reached = run.checkpointId;
+		const total =
+			owed === undefined
+				? usage
+				: usage === undefined
+					? owed
+					: sumUsage(owed, usage);
+		if (total !== undefined)
+			host.mergeUsage(
+				ctx.node,
+				total,
+				reached === undefined ? undefined : [internals.taskId, reached],
+			);
+		if (reached !== undefined) internals.memory.subgraphUsage = reached;
+	};
 	let result: RunResult;
 	try {
 		result = await run.execute(
@@ -153,13 +184,12 @@ async function runChild(
 		);
 	} catch (error) {
 		// what a failed child spent is the parent's too (decision 0071): in its usage and its error's
-		const spent = takeSpent(error);
-		if (spent !== undefined) host.mergeUsage(ctx.node, spent);
+		report(takeSpent(error));
 		// the child left its records as they were: so does this task (the parent stays paused)
 		if (run.refused) throw new ResumeRejected(error as WeftError);
 		throw error;
 	}
-	host.mergeUsage(ctx.node, result.usage);
+	report(result.usage);
 
 	for (const id of run.answered) {
 		const index = interruptIndex(internals.memory, id);

@@ -47,8 +47,15 @@ export interface TaskHost {
 	/** Set when the stream asked for subgraph runs' own events (`StreamConfig.subgraphs`). */
 	readonly subgraphs?: SubgraphEvents | undefined;
 	reportUsage(node: string, usage: UsageReport): void;
-	/** Adds a subgraph run's usage under `node`. */
-	mergeUsage(node: string, usage: RunUsage): void;
+	/**
+	 * Adds a subgraph run's usage under `node`; `reached`: the task that ran it and the subgraph's checkpoint
+	 * the usage goes up to (decision 0211).
+	 */
+	mergeUsage(
+		node: string,
+		usage: RunUsage,
+		reached?: readonly [taskId: string, checkpointId: string],
+	): void;
 	/**
 	 * Called before a `once` effect starts: undefined while the run's lease is surely its own, else a
 	 * renewal that rejects with `LEASE_LOST` when another runner took the thread over (decision 0109).

@@ -62,7 +62,7 @@ export function hostCallbacks(
 			usage.report(node, u);
 			tm().reported(u); // telemetry (issue 13)
 		},
-		mergeUsage: (node, u) => usage.merge(node, u),
+		mergeUsage: (node, u, reached) => usage.merge(node, u, reached),
 	};
 }
 

@@ -12,6 +12,8 @@ export class UsageMeter {
 	readonly total: RunUsage = emptyUsage();
 	/** Made at the first report since the last checkpoint (most steps report none: perf, issue 17). */
 	#step: RunUsage | undefined;
+	/** By task id: the subgraph checkpoint whose usage `#step` holds (decision 0211). */
+	#subgraphs: Record<string, string> | undefined;
 
 	constructor() {
 		keepUsageMeter(this);
@@ -29,15 +31,32 @@ export class UsageMeter {
 		addUsage(this.#step, node, usage);
 	}
 
-	/** A subgraph run's usage, under the node that ran it. */
-	merge(node: string, usage: RunUsage): void {
+	/**
+	 * Subgraph checkpoints whose usage the step's holds, by the task that ran each (undefined: none): a
+	 * `usage` record names them, so that a run going on with a subgraph counts only what came after.
+	 */
+	get subgraphs(): Readonly<Record<string, string>> | undefined {
+		return this.#subgraphs;
+	}
+
+	/** A subgraph run's usage, under the node that ran it; `reached`: the task and the subgraph's checkpoint. */
+	merge(
+		node: string,
+		usage: RunUsage,
+		reached?: readonly [taskId: string, checkpointId: string],
+	): void {
 		mergeUsage(this.total, node, usage);
 		this.#step ??= emptyUsage();
 		mergeUsage(this.#step, node, usage);
+		if (reached !== undefined) {
+			this.#subgraphs ??= Object.create(null) as Record<string, string>;
+			this.#subgraphs[reached[0]] = reached[1];
+		}
 	}
 
 	/** The step's usage was stored with a checkpoint: start the next step's. */
 	stepStored(): void {
 		this.#step = undefined;
+		this.#subgraphs = undefined;
 	}
 }
