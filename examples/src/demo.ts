@@ -1,6 +1,8 @@
+import { realpathSync } from "node:fs";
 // The README's first command runs this: a small agent-style run that pauses for a human approval, then
 // travels back in time to fork and re-run a past step. Offline, deterministic, a few seconds.
 import { createInterface } from "node:readline/promises";
+import { fileURLToPath } from "node:url";
 import { styleText } from "node:util";
 import {
 	Command,
@@ -171,6 +173,9 @@ export async function main(argv: string[] = process.argv.slice(2)) {
 	return { done, again, diff };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (
+	process.argv[1] !== undefined &&
+	realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	await main();
 }

@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 // The research assistant from the command line (the README's first command runs it):
 //   pnpm demo ["question"] [--docs DIR] [--db FILE] [--out DIR] [--thread ID] [--yes] [--cheap-model M] [--strong-model M]
 import { isAbsolute, relative, resolve } from "node:path";
@@ -123,20 +124,51 @@ function summary(u: RunUsage, threadId: string, db: string): void {
 	);
 }
 
+const OPTIONS = {
+	docs: { type: "string" },
+	db: { type: "string", default: "weft.db" },
+	out: { type: "string", default: "reports" },
+	thread: { type: "string" },
+	yes: { type: "boolean", default: false },
+	"cheap-model": { type: "string" },
+	"strong-model": { type: "string" },
+	help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const USAGE = `usage: pnpm demo [question…] [--yes] [--thread id] [--db weft.db] [--out reports] [--docs dir]
+                 [--cheap-model name] [--strong-model name]
+  --yes      approve the draft here, without asking
+  --thread   the thread to run on (default: a new one)
+  --db       the SQLite file of the run (default weft.db)
+  --out      where the report is saved (default reports)
+  --docs     a directory of .txt or .md files to research (default: the bundled corpus)`;
+
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-	const { values, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			docs: { type: "string" },
-			db: { type: "string", default: "weft.db" },
-			out: { type: "string", default: "reports" },
-			thread: { type: "string" },
-			yes: { type: "boolean", default: false },
-			"cheap-model": { type: "string" },
-			"strong-model": { type: "string" },
-		},
-	});
+	let parsed: ReturnType<
+		typeof parseArgs<{
+			args: string[];
+			allowPositionals: true;
+			options: typeof OPTIONS;
+		}>
+	>;
+	try {
+		parsed = parseArgs({
+			args: argv,
+			allowPositionals: true,
+			options: OPTIONS,
+		});
+	} catch (error) {
+		// a misspelled flag is the user's mistake: said with what there is, not as a stack trace
+		process.stderr.write(
+			`error: ${(error as Error).message}\n  hint: ${USAGE.replace(/\n/g, "\n  ")}\n`,
+		);
+		return 2;
+	}
+	const { values, positionals } = parsed;
+	if (values.help) {
+		say(USAGE);
+		return 0;
+	}
 	const question = positionals.join(" ") || DEFAULT_QUESTION;
 	// a --docs that cannot be searched is the flag's mistake: said before a run (and a thread) is made
 	if (values.docs !== undefined)
@@ -152,9 +184,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		cheap: values["cheap-model"],
 		strong: values["strong-model"],
 	});
-	const checkpointer = new SqliteCheckpointer({ path: values.db });
-	// past reports, remembered in the same file (the store keeps its own tables)
-	const store = new SqliteStore({ path: values.db });
+	let checkpointer: SqliteCheckpointer;
+	let store: SqliteStore;
+	try {
+		checkpointer = new SqliteCheckpointer({ path: values.db });
+		// past reports, remembered in the same file (the store keeps its own tables)
+		store = new SqliteStore({ path: values.db });
+	} catch (error) {
+		process.stderr.write(`error ${shownError(error)}\n`);
+		return 2;
+	}
 	const graph = createResearchAssistant({
 		...models,
 		checkpointer,
@@ -162,10 +201,26 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		label: models.label,
 	});
 	const threadId = values.thread ?? `research-${Date.now().toString(36)}`;
+	// Ctrl-C while a step runs cancels the run (saved, its lease given back) rather than killing the
+	// process with the thread held until its lease runs out; the review prompt handles its own
+	const stop = new AbortController();
+	const cancel = () => stop.abort(new Error("cancelled with Ctrl-C"));
+	process.on("SIGINT", cancel);
 	const config = {
 		threadId,
 		recursionLimit: 60,
 		metadata: { graph: GRAPH_MODULE },
+		signal: stop.signal,
+	};
+	const cancelled = () => {
+		say();
+		say(
+			styleText(
+				"yellow",
+				`cancelled: the run is saved; continue it with pnpm weft --db ${shellWord(fromTypedFolder(values.db))} continue ${shellWord(threadId)}`,
+			),
+		);
+		return 130;
 	};
 	try {
 		say(styleText("bold", "Weft research assistant"));
@@ -184,6 +239,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 				{ ...config, mode: ["updates"] },
 			),
 		);
+		if (result.status === "cancelled") return cancelled();
 		while (result.status === "interrupted") {
 			const request = reportReview.request.parse(
 				(result.interrupts[0]!.value as { request: unknown }).request,
@@ -226,6 +282,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 						},
 					),
 				);
+				if (result.status === "cancelled") return cancelled();
 			} catch (error) {
 				if (
 					!isWeftError(error, "NO_PENDING_INTERRUPT") &&
@@ -248,15 +305,20 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 		summary(await graph.getUsage({ threadId }), threadId, values.db);
 		return 0;
 	} catch (error) {
-		const e = isWeftError(error)
-			? `${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`
-			: String(error);
-		process.stderr.write(`error ${e}\n`);
+		process.stderr.write(`error ${shownError(error)}\n`);
 		return 1;
 	} finally {
+		process.off("SIGINT", cancel);
 		await store.close();
 		await checkpointer.close();
 	}
+}
+
+/** An error as the demo prints it: a WeftError's code, message and hint. */
+function shownError(error: unknown): string {
+	return isWeftError(error)
+		? `${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`
+		: String(error);
 }
 
 async function runShowing(
@@ -291,6 +353,9 @@ function aOrAn(n: number): string {
 	return /^(8|11|18)(\d{3})*$|^8/.test(String(n)) ? `an ${n}` : `a ${n}`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (
+	process.argv[1] !== undefined &&
+	realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	process.exitCode = await main();
 }

@@ -2,8 +2,9 @@
 // three deployments (every model answers at once, so only the router's work is timed). Rounds alternate
 // the two, and the figure is the difference of the medians, in microseconds per call.
 // Run: pnpm tsx --conditions @weft/source bench/src/models/balancer-overhead.ts [calls] [rounds]
-import { writeFileSync } from "node:fs";
+import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ScriptedChatModel } from "@weft/graph/llm";
 import { ModelRouter, RateLimiterRegistry } from "@weft/models";
 import { check, gc, now } from "../measure.ts";
@@ -71,7 +72,10 @@ export async function balancerOverhead(calls = 2000, rounds = 7) {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (
+	process.argv[1] !== undefined &&
+	realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	const [calls, rounds] = process.argv.slice(2).map(Number);
 	const result = await balancerOverhead(
 		calls || undefined,

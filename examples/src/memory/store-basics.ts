@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { MemoryStore, type Store } from "@weft/checkpoint";
 import { SqliteStore } from "@weft/checkpoint-sqlite";
 import { OfflineEmbeddings } from "./offline-embeddings.ts";
@@ -77,7 +78,10 @@ export async function main() {
 }
 
 // Run as a script: node --conditions @weft/source --import tsx examples/src/memory/store-basics.ts
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (
+	process.argv[1] !== undefined &&
+	realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	const { memory, semantic: s } = await main();
 	console.log(
 		`full text "green tea": ${memory.hits.map((h) => h.key).join(", ")}`,

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { busyHolder, isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
@@ -329,7 +330,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (
-	import.meta.url === `file://${process.argv[1]}` ||
+	(process.argv[1] !== undefined &&
+		realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) ||
 	process.argv[1]?.endsWith("/bin/weft.mjs")
 ) {
 	keepRunningWhenPipesClose();

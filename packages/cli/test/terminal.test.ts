@@ -102,14 +102,14 @@ describe.skipIf(!hasScript)("the live display on any terminal", () => {
 		}
 	});
 
-	it("prints plain lines without escape codes for TERM=dumb and NO_COLOR", async () => {
+	// found from outside (6 Dec): NO_COLOR alone still redrew the status line (\r and ESC[K)
+	it.each([
+		["TERM=dumb", { TERM: "dumb", NO_COLOR: undefined }],
+		["NO_COLOR", { TERM: "xterm-256color", NO_COLOR: "1" }],
+	])("prints plain lines without escape codes for %s", async (what, env) => {
 		const r = await inPty(
-			["--db", join(dir, "b.db"), "run", module, "--thread", "dumb"],
-			{
-				CI: undefined,
-				TERM: "dumb",
-				NO_COLOR: "1",
-			},
+			["--db", join(dir, "b.db"), "run", module, "--thread", `plain-${what}`],
+			{ CI: undefined, ...env },
 		);
 		expect(r.code).toBe(0);
 		expect(r.out).toContain("step 1 think wrote text");

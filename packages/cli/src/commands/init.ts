@@ -89,22 +89,28 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 			.replace(/[^a-z0-9-]/g, "-"),
 		...links(),
 	};
-	const fill = (text: string) =>
-		text.replace(
-			/\{\{(\w+)\}\}/g,
-			(_, key: string) => values[key as keyof typeof values] ?? "",
+	const fill = (text: string, as: (key: string, value: string) => string) =>
+		text.replace(/\{\{(\w+)\}\}/g, (_, key: string) =>
+			as(key, values[key as keyof typeof values] ?? ""),
 		);
+	// in package.json a path is a JSON string, and the script's one a shell word: a checkout path with a
+	// space, a quote or a backslash made a script that failed, or no JSON at all
+	const inPackageJson = (key: string, value: string) =>
+		JSON.stringify(key === "cli" ? shellWord(value) : value).slice(1, -1);
 	const existed = existsSync(target);
 	try {
 		cpSync(template, target, { recursive: true });
 		rmSync(join(target, "package.json.tmpl"));
 		writeFileSync(
 			join(target, "package.json"),
-			fill(readFileSync(join(template, "package.json.tmpl"), "utf8")),
+			fill(
+				readFileSync(join(template, "package.json.tmpl"), "utf8"),
+				inPackageJson,
+			),
 		);
 		writeFileSync(
 			join(target, "README.md"),
-			fill(readFileSync(join(template, "README.md"), "utf8")),
+			fill(readFileSync(join(template, "README.md"), "utf8"), (_, v) => v),
 		);
 	} catch (error) {
 		// a folder this command made is taken away again; an empty one the user gave is emptied

@@ -21,7 +21,7 @@ export function tableWidth(
 
 /**
  * A live display (a status line redrawn in place) is shown only on a real terminal that understands
- * cursor control: not in a pipe, not with TERM=dumb, not in CI.
+ * cursor control: not in a pipe, not with TERM=dumb or NO_COLOR, not in CI.
  */
 export function canRedraw(
 	stream: NodeJS.WriteStream = process.stdout,
@@ -29,6 +29,8 @@ export function canRedraw(
 	return (
 		stream.isTTY === true &&
 		process.env.TERM !== "dumb" &&
+		// NO_COLOR asks for no escape codes at all (docs/cli.md): a redrawn line is made of them
+		(process.env.NO_COLOR === undefined || process.env.NO_COLOR === "") &&
 		(process.env.CI === undefined || process.env.CI === "")
 	);
 }

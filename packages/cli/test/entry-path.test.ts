@@ -1,0 +1,35 @@
+// Found from outside (6 Dec): in a checkout whose path held a space, `pnpm weft` (and `pnpm demo`) printed
+// nothing and exited 0: "is this the script run?" compared import.meta.url (a URL: %20) with argv[1] (a
+// path). It compares real paths now, so a path with a space, or reached through a symlink, runs.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { root, sourceScriptCommand } from "./run-cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "weft entry "));
+const checkout = join(dir, "a checkout #1");
+symlinkSync(root, checkout);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("weft started by a path with a space, through a symlink", () => {
+	it.each([
+		[
+			"the build",
+			[process.execPath, join(checkout, "packages/cli/dist/main.js")],
+		],
+		[
+			"the source",
+			[...sourceScriptCommand, join(checkout, "packages/cli/src/main.ts")],
+		],
+	])("%s: answers --version", (_from, command) => {
+		const r = spawnSync(command[0]!, [...command.slice(1), "--version"], {
+			encoding: "utf8",
+			timeout: 60_000,
+		});
+		expect(r.stderr).toBe("");
+		expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+		expect(r.status).toBe(0);
+	});
+});
