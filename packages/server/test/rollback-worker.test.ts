@@ -13,7 +13,12 @@ const graph = fileURLToPath(
 	new URL("./fixtures/rollback-graph.ts", import.meta.url),
 );
 const available = await postgresAvailable();
-const graphArgs = ["--graph", `marks=${graph}#marks`];
+const graphArgs = [
+	"--graph",
+	`marks=${graph}#marks`,
+	"--graph",
+	`asks=${graph}#asks`,
+];
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let api: WeftProcess;
 let worker: WeftProcess;
@@ -56,6 +61,21 @@ describe.skipIf(!available)(
 		it(
 			"rolling back a run that has ended leaves it and its thread as they are",
 			() => rollbackCases.endedRun(client),
+			30_000,
+		);
+		it(
+			"a resume rolled back before its step committed: the question is pending again, a new answer goes on",
+			() => rollbackCases.resumeCancelled(client),
+			30_000,
+		);
+		it(
+			"a resume rolled back by a second resume: the second answer goes on",
+			() => rollbackCases.resumeRolledBackByResume(client),
+			30_000,
+		);
+		it(
+			'a second answer with multitaskStrategy "interrupt" while the first is being taken: 409, the first run left running',
+			() => rollbackCases.resumeInterruptedByResume(client),
 			30_000,
 		);
 	},

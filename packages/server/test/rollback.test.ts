@@ -22,6 +22,8 @@ beforeAll(async () => {
 		"dev",
 		"--graph",
 		`marks=${graph}#marks`,
+		"--graph",
+		`asks=${graph}#asks`,
 		"--port",
 		"0",
 	]);
@@ -39,4 +41,10 @@ describe("multitaskStrategy rollback on weft dev (SQLite, in process)", () => {
 		rollbackCases.afterEarlierRun(client));
 	it("rolling back a run that has ended leaves it and its thread as they are", () =>
 		rollbackCases.endedRun(client));
+	it("a resume rolled back before its step committed: the question is pending again, a new answer goes on", () =>
+		rollbackCases.resumeCancelled(client));
+	it("a resume rolled back by a second resume: the second answer goes on", () =>
+		rollbackCases.resumeRolledBackByResume(client));
+	it('a second answer with multitaskStrategy "interrupt" while the first is being taken: 409, the first run left running', () =>
+		rollbackCases.resumeInterruptedByResume(client));
 });

@@ -14,7 +14,7 @@ import {
 } from "../context.ts";
 import { notFound } from "../http-errors.ts";
 import { RunCancelQuery, RunList } from "../query-schemas.ts";
-import type { RunRequest } from "../rollback.ts";
+import { type RunRequest, unanswer } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
 import { shuttingDown, threadBusy } from "../run-manager.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
@@ -173,9 +173,26 @@ export async function startRun(
 				{ hint: "retry when one has ended" },
 			);
 	}
-	// what would only fail as a run is answered now; a queued run starts from a state not written yet
-	if (ctx.runs.activeRun(threadId) === undefined)
+	// what would only fail as a run is answered now; a queued run starts from a state not written yet. A
+	// resume that cancels the active run (`interrupt`) starts from the state as it is now, that run's
+	// records included: an answer that run has taken stays spent (decision 0210), so a different one is
+	// refused here, before that run is cancelled (decision 0214), rather than made a run that fails
+	const busyWith = ctx.runs.activeRun(threadId);
+	if (busyWith === undefined)
 		await checkRunStart(ctx, registered, graphId, thread, b);
+	else if (
+		b.multitask_strategy === "interrupt" &&
+		b.command != null &&
+		"resume" in b.command
+	)
+		await checkRunStart(ctx, registered, graphId, thread, b).catch(
+			(error: unknown) => {
+				throw error instanceof WeftError &&
+					error.code === "NO_PENDING_INTERRUPT"
+					? answerTaken(threadId, busyWith.runId)
+					: error;
+			},
+		);
 	const start = await admit(ctx, threadId, b);
 	// the executors carry the request as it is (in memory, or queued as JSON for a worker)
 	const request: RunRequest =
@@ -211,6 +228,17 @@ export async function startRun(
 	// decision 0152, so the SDK, which puts them back in a path as it reads them, reaches the same run)
 	c.header("Content-Location", runPath(threadId, run.runId));
 	return run;
+}
+
+/** A resume sent with `interrupt` to a thread whose active run has taken the answer (decision 0214). */
+function answerTaken(threadId: string, runId: string): WeftError {
+	return new WeftError(
+		"NO_PENDING_INTERRUPT",
+		`thread "${threadId}" has no pending interrupt to resume: run ${runId}, still running, has taken its answer, and multitask_strategy "interrupt" would cancel it with that answer spent`,
+		{
+			hint: 'send the resume with multitask_strategy "rollback" to take that run and its answer back (the question is then answered by this one), or wait for the run to end',
+		},
+	);
 }
 
 /** What LangGraph keeps of a run's request in `run.kwargs`: all but what the run record has already. */
@@ -301,6 +329,10 @@ async function rollBack(
 	await ctx.runs.cancel(run, wait);
 	ctx.registry.runs.delete(run.runId);
 	const thread = ctx.registry.threads.get(run.threadId);
-	if (thread !== undefined)
-		thread.rolledBack = [...(thread.rolledBack ?? []), run.runId];
+	if (thread === undefined) return;
+	// a resume that took its answer and committed no step: the question is pending again (decision 0214)
+	const at = await headOf(ctx, thread);
+	if (at !== null)
+		await unanswer(ctx.checkpointer, run.threadId, run, at ?? undefined);
+	thread.rolledBack = [...(thread.rolledBack ?? []), run.runId];
 }
