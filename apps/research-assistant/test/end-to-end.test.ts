@@ -64,6 +64,27 @@ describe("research assistant, end to end across processes", () => {
 		expect(existsSync(file)).toBe(false);
 	});
 
+	// found from outside (6 Dec): a misspelled flag, --help, or a --db in no directory printed a stack trace
+	it("refuses a misspelled flag with its usage, answers --help, and says why a --db cannot be opened (no stack trace)", () => {
+		const typo = node(app, ["--yse"], dir, env);
+		expect(typo.code).toBe(2);
+		expect(typo.err).toContain("error: Unknown option '--yse'");
+		expect(typo.err).toContain("usage: pnpm demo");
+		expect(typo.err).not.toMatch(/\n\s+at /);
+		const help = node(app, ["--help"], dir, env);
+		expect(help.code).toBe(0);
+		expect(help.out).toContain("usage: pnpm demo");
+		const nowhere = node(
+			app,
+			["--db", join(dir, "no", "such", "dir", "x.db"), "--yes"],
+			dir,
+			env,
+		);
+		expect(nowhere.code).toBe(2);
+		expect(nowhere.err).toMatch(/^error [A-Z_]+: /);
+		expect(nowhere.err).not.toMatch(/\n\s+at /);
+	});
+
 	it("runs to the approval in one process and is approved with the CLI in another; no model call runs twice", () => {
 		const run = node(
 			app,
