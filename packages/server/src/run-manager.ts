@@ -35,13 +35,17 @@ interface LiveRun {
 export interface RunExecutor {
 	activeRun(threadId: string): RunRecord | undefined;
 	/**
-	 * Records and starts (or queues) a run. Without `enqueue`, refuses it (`THREAD_BUSY`) when a run of the
-	 * thread is pending or running where the executor can tell: its records, or the shared database.
+	 * Records and starts (or queues) a run. With `reject` (the default), refuses it (`THREAD_BUSY`) when a
+	 * run of the thread is pending or running where the executor can tell: its records, or the shared
+	 * database. With `interrupt` or `rollback`, stops those instead, in the same turn or statement as it
+	 * records the new run (the route stopped the ones it knew of; these were admitted a moment before by
+	 * another request), and gives them to `onStopped` before it returns (decision 0215).
 	 */
 	start(
 		graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
+		onStopped?: (runs: RunRecord[]) => Promise<void>,
 	): Promise<RunRecord>;
 	events(runId: string): RunEventLog | undefined;
 	/**
@@ -132,15 +136,27 @@ export class RunManager implements RunExecutor {
 		graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
+		onStopped?: (runs: RunRecord[]) => Promise<void>,
 	): Promise<RunRecord> {
 		if (this.#closing) throw shuttingDown();
 		// checked and recorded in one synchronous turn: no other request of this process slips in between
 		const active = this.activeRun(init.threadId);
-		if (active !== undefined && body.multitask_strategy !== "enqueue")
+		const strategy = body.multitask_strategy ?? "reject";
+		const stops = strategy === "interrupt" || strategy === "rollback";
+		if (active !== undefined && strategy === "reject")
 			throw threadBusy(
 				init.threadId,
 				`run ${active.runId} is ${active.status}`,
 			);
+		// interrupt, rollback: the runs recorded since the route stopped the ones it knew of (another
+		// request's, admitted while this one waited) are stopped, not waited for: the new run starts
+		// behind them on the thread's tail, as an enqueued one does
+		const stopped = stops
+			? this.#registry
+					.runsOf(init.threadId)
+					.filter((r) => r.status === "pending" || r.status === "running")
+			: [];
+		for (const r of stopped) void this.cancel(r, false);
 		const run = this.#registry.addRun(init);
 		const live: LiveRun = {
 			log: new RunEventLog(this.#options.events?.maxPerRun),
@@ -158,6 +174,7 @@ export class RunManager implements RunExecutor {
 			if (this.#tails.get(run.threadId) === tail)
 				this.#tails.delete(run.threadId);
 		});
+		if (stopped.length > 0) await onStopped?.(stopped);
 		return run;
 	}
 

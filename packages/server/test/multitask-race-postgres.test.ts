@@ -55,6 +55,16 @@ describe.skipIf(!available)(
 			() => multitaskCases.race(clients, 5),
 			60_000,
 		);
+		it(
+			"interrupt: of concurrent runs.create on a busy thread, none is refused THREAD_BUSY and one goes on",
+			() => multitaskCases.concurrentStop(clients, "interrupt", 5),
+			60_000,
+		);
+		it(
+			"rollback: of concurrent runs.create on a busy thread, none is refused THREAD_BUSY and one goes on",
+			() => multitaskCases.concurrentStop(clients, "rollback", 5),
+			60_000,
+		);
 		it("enqueue, interrupt and rollback still work", async () => {
 			await multitaskCases.enqueue(clients[0]!);
 			await multitaskCases.interrupt(clients[1]!);

@@ -43,6 +43,18 @@ describe("multitask strategies in process (weft dev)", () => {
 	});
 	it("reject: of concurrent runs.create on one thread, exactly one is admitted", () =>
 		multitaskCases.race([client, client, client], 5));
+	it("interrupt and rollback: of concurrent runs.create on a busy thread, every one is admitted and one goes on", async () => {
+		await multitaskCases.concurrentStop(
+			[client, client, client],
+			"interrupt",
+			3,
+		);
+		await multitaskCases.concurrentStop(
+			[client, client, client],
+			"rollback",
+			3,
+		);
+	});
 	// outside check (6 Dec): a run cancelled while pending joined as {}, one cancelled while running as
 	// the thread's values (what the docs say a cancelled run's join answers)
 	it("a run cancelled while pending joins as the thread's values, as a run cancelled while running", async () => {

@@ -86,6 +86,48 @@ BEGIN
 	PERFORM pg_notify(channel, payload);
 	RETURN true;
 END $$ LANGUAGE plpgsql;
+-- queue_run's successor (queue_run stays for processes of the earlier version in a rolling deploy): mode
+-- 'enqueue' records the run behind the thread's others; 'reject' only if no run of the thread is pending
+-- or running, as queue_run's exclusive; 'stop' (interrupt, rollback) stops every run of the thread still
+-- pending (now cancelled) or running (its cancel asked, announced on cancel_channel): the runs another
+-- request was admitted with a moment before, while this one waited for the runs it knew of to stop
+-- (decision 0215). Under the thread's advisory lock, so that of several such requests the last one to
+-- commit goes on and stops the others. Returns the records of the runs it stopped (updated_at: the new
+-- run's created_at), or NULL when refused.
+CREATE OR REPLACE FUNCTION weft_server.admit_run(run_id text, thread_id text, status text, body jsonb,
+	request jsonb, mode text, queue_schema text, task text, job json, job_key text,
+	max_attempts int, channel text, payload text, cancel_channel text) RETURNS jsonb AS $$
+DECLARE
+	stopped jsonb := '[]'::jsonb;
+	o record;
+BEGIN
+	IF mode <> 'enqueue' THEN
+		PERFORM pg_advisory_xact_lock(hashtextextended('weft_thread_runs:' || admit_run.thread_id, 0));
+		IF mode = 'stop' THEN
+			FOR o IN UPDATE weft_server.runs r SET cancel_requested = true,
+				status = CASE WHEN r.status = 'pending' THEN 'cancelled' ELSE r.status END,
+				body = CASE WHEN r.status = 'pending' THEN r.body || jsonb_build_object('status', 'cancelled',
+					'updatedAt', admit_run.body->'createdAt') ELSE r.body END
+			WHERE r.thread_id = admit_run.thread_id AND r.status IN ('pending', 'running')
+			RETURNING r.run_id AS id, r.status = 'running' AS running, r.body AS record LOOP
+				stopped := stopped || jsonb_build_array(o.record);
+				PERFORM pg_notify(channel, 'run:' || o.id);
+				IF o.running THEN
+					PERFORM pg_notify(cancel_channel, o.id);
+				END IF;
+			END LOOP;
+		ELSIF EXISTS (SELECT 1 FROM weft_server.runs r WHERE r.thread_id = admit_run.thread_id
+			AND r.status IN ('pending', 'running')) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
+		VALUES (admit_run.run_id, admit_run.thread_id, admit_run.status, admit_run.body, admit_run.request);
+	EXECUTE format('SELECT %I.add_job(identifier => $1, payload => $2, max_attempts => $3, job_key => $4)',
+		queue_schema) USING task, job, max_attempts, job_key;
+	PERFORM pg_notify(channel, payload);
+	RETURN stopped;
+END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS runs_lifecycle ON weft_server.runs;
 CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
 	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();

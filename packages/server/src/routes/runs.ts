@@ -223,6 +223,15 @@ export async function startRun(
 			kwargs: runKwargs(b),
 		},
 		request,
+		// the runs another request was admitted with while this one stopped the ones it knew of, stopped
+		// by the executor as it recorded this one: rolled back too (decision 0215)
+		b.multitask_strategy === "rollback"
+			? async (stopped) => {
+					for (const r of stopped) await rollBack(ctx, r);
+					// written before the answer, as the runs rolled back before it was recorded are
+					await ctx.registry.flush();
+				}
+			: undefined,
 	);
 	// a header holds Latin-1 only: the ids percent-encoded, as the path they name (a thread id holds no %,
 	// decision 0152, so the SDK, which puts them back in a path as it reads them, reaches the same run)
@@ -301,7 +310,11 @@ async function admit(
 	} else if (active !== undefined)
 		throw threadBusy(threadId, `run ${active.runId} is ${active.status}`);
 	const lease = (await threadLeaseOf(ctx.checkpointer, threadId))?.lease;
-	if (lease != null && Date.parse(lease.expiresAt) > Date.now())
+	if (
+		lease != null &&
+		Date.parse(lease.expiresAt) > Date.now() &&
+		!(await stoppedOnAdmission(ctx, threadId, strategy))
+	)
 		throw threadBusy(
 			threadId,
 			`runner ${lease.owner} holds its lease until ${lease.expiresAt}`,
@@ -314,6 +327,21 @@ async function admit(
 	if (thread === undefined) return undefined;
 	if (rolledBack === undefined && active !== undefined) return undefined;
 	return headOf(ctx, thread);
+}
+
+/**
+ * Whether the thread's lease is held by a run of the server that the new run's admission stops: with
+ * `interrupt` or `rollback`, one another request was admitted with while this one stopped the runs it
+ * knew of (its worker may have taken the lease already; it is in the records by now, decision 0215).
+ */
+async function stoppedOnAdmission(
+	ctx: ServerContext,
+	threadId: string,
+	strategy: string,
+): Promise<boolean> {
+	if (strategy !== "interrupt" && strategy !== "rollback") return false;
+	await ctx.runs.caughtUp();
+	return ctx.runs.activeRun(threadId) !== undefined;
 }
 
 /**

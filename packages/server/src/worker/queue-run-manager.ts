@@ -15,7 +15,7 @@ import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
 import { PgRunEvents, type RunWatch } from "./pg-events.ts";
-import { queueNewRun, queueNextOfThread } from "./queue.ts";
+import { admitModeOf, queueNewRun, queueNextOfThread } from "./queue.ts";
 import { bodyWithStatus } from "./run-moves.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -172,12 +172,15 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		_graph: AnyGraph,
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		body: RunCreateBody,
+		onStopped?: (runs: RunRecord[]) => Promise<void>,
 	): Promise<RunRecord> {
 		if (this.#closing) throw shuttingDown();
-		const exclusive = body.multitask_strategy !== "enqueue";
-		// this process's own runs first, in the same turn as recording the new one
+		const mode = admitModeOf(body.multitask_strategy);
+		// this process's own runs first, in the same turn as recording the new one; with interrupt or
+		// rollback, a run of the thread recorded since the route stopped the ones it knew of (another
+		// request's, admitted a moment before) is stopped by the admission below, not a refusal
 		const active = this.activeRun(init.threadId);
-		if (active !== undefined && exclusive)
+		if (active !== undefined && mode === "reject")
 			throw threadBusy(
 				init.threadId,
 				`run ${active.runId} is ${active.status}`,
@@ -187,7 +190,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		// the run's row, request and job in one commit; the thread's record (its graph) is written beside it
 		const queued = Promise.all([
 			this.#registry.flush(),
-			queueNewRun(this.#pool, run, body, this.#records.origin, exclusive),
+			queueNewRun(this.#pool, run, body, this.#records.origin, mode),
 		]);
 		// kept while the run is being recorded (a join or cancel waits for it), dropped once it is
 		const recorded = queued.then(
@@ -198,21 +201,24 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 		void recorded.then(() => {
 			if (this.#queued.get(runId) === recorded) this.#queued.delete(runId);
 		});
-		let admitted: boolean;
+		let stopped: RunRecord[] | undefined;
 		try {
-			[, admitted] = await queued;
+			[, stopped] = await queued;
 		} catch (error) {
 			this.#forget(runId);
 			throw error;
 		}
 		// another API process recorded a run of this thread first (its notification may not be here yet)
-		if (!admitted) {
+		if (stopped === undefined) {
 			this.#forget(runId);
 			throw threadBusy(
 				init.threadId,
 				"another run of it is pending or running (recorded by another API process)",
 			);
 		}
+		// the runs the admission stopped, as it left them (their notifications may not be here yet)
+		for (const r of stopped) this.#registry.runs.refresh(r.runId, r);
+		if (stopped.length > 0) await onStopped?.(stopped);
 		return this.#registry.runs.get(runId) ?? run;
 	}
 

@@ -1,5 +1,8 @@
 import type pg from "pg";
-import { RECORDS_CHANNEL } from "../records/postgres-records.ts";
+import {
+	CANCEL_CHANNEL,
+	RECORDS_CHANNEL,
+} from "../records/postgres-records.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord } from "../thread-registry.ts";
 
@@ -121,30 +124,47 @@ export async function queueOrphanedRuns(
 }
 
 /**
+ * How a new run is admitted beside the thread's others: `enqueue` behind them; `reject` only when none is
+ * pending or running; `stop` (`interrupt`, `rollback`) stopping every one still pending or running.
+ */
+export type AdmitMode = "enqueue" | "reject" | "stop";
+
+/** The admission of a run asked with `multitask_strategy` (default `reject`). */
+export const admitModeOf = (
+	strategy: RunCreateBody["multitask_strategy"],
+): AdmitMode =>
+	strategy === "enqueue"
+		? "enqueue"
+		: strategy === "interrupt" || strategy === "rollback"
+			? "stop"
+			: "reject";
+
+/**
  * Records a new run (pending), what it was asked, and its first job, in one commit and one round trip
- * (`weft_server.queue_run`): a worker can take the job only once the run's row is there. Other processes
- * are told of the row (on the records channel, from `origin`) when it commits. `exclusive` (every
- * strategy but `enqueue`): only if no run of the thread is pending or running, checked under the
- * thread's advisory lock, so that of several API processes recording a run on one thread at once exactly
- * one does; false when it was refused.
+ * (`weft_server.admit_run`): a worker can take the job only once the run's row is there. Other processes
+ * are told of the row (on the records channel, from `origin`) when it commits. Every mode but `enqueue`
+ * is decided under the thread's advisory lock, so that of several API processes recording a run on one
+ * thread at once: with `reject`, exactly one does (undefined for the others: refused); with `stop`, each
+ * one does and stops the runs of the thread pending or running when it commits (the ones admitted a
+ * moment before it included), which it returns as they are now (decision 0215).
  */
 export async function queueNewRun(
 	pool: pg.Pool,
 	run: RunRecord,
 	body: RunCreateBody,
 	origin: string,
-	exclusive: boolean,
-): Promise<boolean> {
+	mode: AdmitMode,
+): Promise<RunRecord[] | undefined> {
 	const job: RunJob = { runId: run.runId, attempt: 1 };
 	const { rows } = await pool.query(
-		"SELECT weft_server.queue_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS queued",
+		"SELECT weft_server.admit_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS stopped",
 		[
 			run.runId,
 			run.threadId,
 			run.status,
 			JSON.stringify(run),
 			JSON.stringify(body),
-			exclusive,
+			mode,
 			QUEUE_SCHEMA,
 			RUN_JOB_TASK,
 			JSON.stringify(job),
@@ -152,7 +172,8 @@ export async function queueNewRun(
 			RUN_JOB_MAX_ATTEMPTS,
 			RECORDS_CHANNEL,
 			`run:${run.runId}|${origin}`,
+			CANCEL_CHANNEL,
 		],
 	);
-	return (rows[0] as { queued: boolean }).queued;
+	return (rows[0] as { stopped: RunRecord[] | null }).stopped ?? undefined;
 }

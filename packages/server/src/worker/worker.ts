@@ -121,10 +121,18 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 			g.withCheckpointer(options.checkpointer),
 		]),
 	);
-	/** The runs executing here, each with its attempt (a stale one's entry gives way to a later attempt's). */
+	/**
+	 * The runs executing here, each with its attempt (a stale one's entry gives way to a later attempt's),
+	 * whether its job claimed the run, and when it is done.
+	 */
 	const live = new Map<
 		string,
-		{ controller: AbortController; attempt: number }
+		{
+			controller: AbortController;
+			attempt: number;
+			claimed: Promise<boolean>;
+			ended: Promise<void>;
+		}
 	>();
 	const utils = await makeWorkerUtils({ pgPool: pool });
 	await utils.migrate();
@@ -140,28 +148,57 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	});
 
 	const execute = async (job: RunJob): Promise<void> => {
-		// held from before the claim until the final status is written, so that no sweep takes the run back
-		// from a live worker; held elsewhere: another worker has this run (a second job of it)
-		if (!(await runLocks.hold(job.runId, job.attempt))) return;
+		// a second job of the same attempt taken here while the first executes (the run's own job, and the
+		// one the run ahead of it queued as it ended: both come at once when a run is admitted behind one
+		// that stops at once, decision 0215) leaves the run to the first once that one has claimed it, and
+		// else waits for it to be done. It used to take the first's entry: the run the first had claimed
+		// then heard no cancel (this worker's session lock, taken again, held it too)
+		for (
+			let other = live.get(job.runId);
+			other !== undefined && other.attempt === job.attempt;
+			other = live.get(job.runId)
+		) {
+			if (await other.claimed) return;
+			await other.ended;
+		}
 		// listened for before the claim: a cancel committed just after it is heard even when its notification
 		// comes before the claim's answer
 		const controller = new AbortController();
-		const entry = { controller, attempt: job.attempt };
+		let claim = (_: boolean) => {};
+		let end = () => {};
+		const entry = {
+			controller,
+			attempt: job.attempt,
+			claimed: new Promise<boolean>((resolve) => {
+				claim = resolve;
+			}),
+			ended: new Promise<void>((resolve) => {
+				end = resolve;
+			}),
+		};
 		live.set(job.runId, entry);
+		let held = false;
 		try {
-			await claimAndRun(job, controller);
+			// held from before the claim until the final status is written, so that no sweep takes the run
+			// back from a live worker; held elsewhere: another worker has this run (a second job of it)
+			held = await runLocks.hold(job.runId, job.attempt);
+			if (held) await claimAndRun(job, controller, claim);
 		} finally {
+			claim(false); // not claimed here (a promise settles once: a claim made stays true)
 			// a later attempt of the run taken here meanwhile keeps its own entry and lock
 			if (live.get(job.runId) === entry) live.delete(job.runId);
-			await runLocks.release(job.runId, job.attempt);
+			if (held) await runLocks.release(job.runId, job.attempt).finally(end);
+			else end();
 		}
 	};
 
 	const claimAndRun = async (
 		job: RunJob,
 		controller: AbortController,
+		claimed: (claimed: boolean) => void,
 	): Promise<void> => {
 		const row = await claimRun(pool, job);
+		claimed(row !== undefined && row.status !== null);
 		if (row === undefined || row.status === null) return;
 		// claimed as cancelled (a cancel asked while it waited): it ends here, and the run behind it starts
 		if (row.status !== "running") return startNext(row.body.threadId);
