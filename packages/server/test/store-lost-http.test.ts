@@ -34,7 +34,8 @@ beforeAll(async () => {
 			["serve", "--postgres", db.url, ...graphArgs, "--port", "0"],
 			/listening on (http:\/\/[^\s]+)/,
 			{
-				WEFT_TEST_TERMINATE_SQL: "SET cancel_requested = true",
+				// runs.cancel's statement (admit_run's, in the schema the server sets up, has `runs r SET …`)
+				WEFT_TEST_TERMINATE_SQL: "UPDATE weft_server.runs SET cancel_requested = true",
 				WEFT_TEST_TERMINATE_ONCE: join(dir, "cancel"),
 			},
 		),

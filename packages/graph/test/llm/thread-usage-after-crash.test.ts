@@ -26,6 +26,7 @@ import {
 } from "@weft/graph/llm";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { stalling } from "../durable/stalling.ts";
 import { memory, type Store, stores } from "../durable/stores.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/weft-usage-crash-`);
@@ -37,23 +38,6 @@ const reply = (input: number) => ({
 	usage: { input, output: 1 },
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `cp` whose lease renewals hang while `stalled` is set: its runner is as good as dead. */
-function stalling(cp: Checkpointer) {
-	const state = { stalled: false };
-	const wrapped = new Proxy(cp, {
-		get(target, key) {
-			const value = Reflect.get(target, key, target);
-			if (key === "renewLease")
-				return (...args: unknown[]) =>
-					state.stalled
-						? new Promise(() => {})
-						: (value as (...a: unknown[]) => unknown).apply(target, args);
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
-	return { cp: wrapped, state };
-}
 
 /**
  * A runner that dies in a node: `hang()` (called by the graph's nodes) never returns while it runs, and its

@@ -4,33 +4,16 @@
 // answer, used up on the older branch, was acted on by nothing (decision 0209).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { Checkpointer } from "@weft/checkpoint";
 import { Command, END, isWeftError, START, StateGraph } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { stalling } from "../durable/stalling.ts";
 import { memory, stores } from "../durable/stores.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/weft-recover-branch-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `cp` whose lease renewals hang while `stalled` is set: its runner is as good as dead. */
-function stalling(cp: Checkpointer) {
-	const state = { stalled: false };
-	const wrapped = new Proxy(cp, {
-		get(target, key) {
-			const value = Reflect.get(target, key, target);
-			if (key === "renewLease")
-				return (...args: unknown[]) =>
-					state.stalled
-						? new Promise(() => {})
-						: (value as (...a: unknown[]) => unknown).apply(target, args);
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
-	return { cp: wrapped, state };
-}
 
 describe.each([memory, ...(await stores())])(
 	"recover() after a runner died answering an older branch ($name)",
