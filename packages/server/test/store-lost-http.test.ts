@@ -35,7 +35,8 @@ beforeAll(async () => {
 			/listening on (http:\/\/[^\s]+)/,
 			{
 				// runs.cancel's statement (admit_run's, in the schema the server sets up, has `runs r SET …`)
-				WEFT_TEST_TERMINATE_SQL: "UPDATE weft_server.runs SET cancel_requested = true",
+				WEFT_TEST_TERMINATE_SQL:
+					"UPDATE weft_server.runs SET cancel_requested = true",
 				WEFT_TEST_TERMINATE_ONCE: join(dir, "cancel"),
 			},
 		),
