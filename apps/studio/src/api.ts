@@ -164,18 +164,6 @@ export interface RunRow {
 	kwargs?: { input?: unknown; command?: { update?: unknown } | null };
 }
 
-/**
- * The run goes on from a checkpoint (a resume, or no input), so its first `values` event is the state it
- * goes on from (as LangGraph's server sends it), not one it saved. Input, or a command with an update,
- * is saved first: its first `values` event is that checkpoint.
- */
-export function goesOn(run: RunRow): boolean {
-	const k = run.kwargs ?? {};
-	return k.command != null
-		? k.command.update == null
-		: k.input === undefined || k.input === null;
-}
-
 /** The run is still going (its stream may have more events). */
 export const isActive = (status: string) =>
 	status === "pending" || status === "running";

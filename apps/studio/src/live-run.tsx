@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { api, goesOn, isActive } from "./api.ts";
+import { api, isActive, type RunRow } from "./api.ts";
 import { ErrorNote } from "./error-note.tsx";
 import { refreshThread } from "./live.ts";
 import { follow } from "./sse.ts";
@@ -165,4 +165,16 @@ export function LiveRun({
 			<ErrorNote error={cancel.error} />
 		</section>
 	);
+}
+
+/**
+ * The run goes on from a checkpoint (a resume, or no input), so its first `values` event is the state it
+ * goes on from (as LangGraph's server sends it), not one it saved. Input, or a command with an update,
+ * is saved first: its first `values` event is that checkpoint.
+ */
+function goesOn(run: RunRow): boolean {
+	const k = run.kwargs ?? {};
+	return k.command != null
+		? k.command.update == null
+		: k.input === undefined || k.input === null;
 }

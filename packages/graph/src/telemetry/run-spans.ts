@@ -26,6 +26,24 @@ export function endTaskSpan(
 	}
 }
 
+/**
+ * What telemetry says of a task's outcome: one that finished after the run's signal aborted (a node that
+ * ignored `ctx.signal`) had its result dropped, so it failed as the run was stopped, as its span says.
+ */
+export function droppedIfAborted(
+	outcome: { kind: string; error?: unknown },
+	signal: RunAbort | undefined,
+): { kind: string; error?: unknown } {
+	return outcome.kind === "done" && signal?.aborted === true
+		? stoppedBy(signal)
+		: outcome;
+}
+
+/** The outcome of a task the run's end stopped: why the run's signal aborted. */
+export function stoppedBy(signal: RunAbort): { kind: "error"; error: unknown } {
+	return { kind: "error", error: signal.reason ?? new Error("the run ended") };
+}
+
 /** A step's span ends, failed with `error` when there is one. */
 export function endStepSpan(span: Span, error: unknown): void {
 	try {

@@ -18,10 +18,12 @@ import { NodeOutcomes } from "./node-outcomes.ts";
 import { KIND_INTERNAL, type OtelApi, otelApi, tracer } from "./otel-api.ts";
 import {
 	closeRunSpan,
+	droppedIfAborted,
 	endStepSpan,
 	endTaskSpan,
 	runEnded,
 	runFailed,
+	stoppedBy,
 } from "./run-spans.ts";
 import { StepTimer, TIMING_KEY } from "./step-timing.ts";
 import type { TallyPoint } from "./tally.ts";
@@ -33,25 +35,6 @@ type Metadata = RunConfig["metadata"];
 interface TaskRun {
 	memory: { done?: unknown };
 	host: { signal: RunAbort };
-}
-
-/**
- * What telemetry says of a task's outcome: one that finished after the run's signal aborted (a node that
- * ignored `ctx.signal`) had its result dropped, so it failed as the run was stopped, as its span says.
- */
-function droppedIfAborted(
-	outcome: { kind: string; error?: unknown },
-	r: TaskRun | undefined,
-): { kind: string; error?: unknown } {
-	const signal = r?.host.signal;
-	return outcome.kind === "done" && signal?.aborted === true
-		? stoppedBy(signal)
-		: outcome;
-}
-
-/** The outcome of a task the run's end stopped: why the run's signal aborted. */
-function stoppedBy(signal: RunAbort): { kind: "error"; error: unknown } {
-	return { kind: "error", error: signal.reason ?? new Error("the run ended") };
 }
 
 /** What the telemetry of a run needs to know about it. */
@@ -283,7 +266,7 @@ export class RunTelemetry {
 	): TOutcome {
 		const ms = performance.now() - t0;
 		if (outcome.kind === "done") this.#timer.node(node, ms);
-		const ended = droppedIfAborted(outcome, r);
+		const ended = droppedIfAborted(outcome, r?.host.signal);
 		// a span the run's end closed already (its task outlived a cancel) is not ended twice
 		if (span !== undefined && this.#openTasks.delete(span))
 			endTaskSpan(span, ended, r?.host.signal);
