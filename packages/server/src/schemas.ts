@@ -158,14 +158,27 @@ export const ThreadSearch = ThreadCount.extend({
 		.optional(),
 });
 
+/**
+ * A checkpoint named in a body (`checkpoint: { checkpoint_id, checkpoint_ns }`, the SDK's `Checkpoint`): of
+ * the root graph. A subgraph's namespace is refused rather than read or written as the root's.
+ */
+const CheckpointRef = z
+	.object({
+		checkpoint_id: z.string().optional(),
+		checkpoint_ns: z
+			.literal("", {
+				error:
+					"a subgraph's checkpoints (checkpoint_ns) are not read or written over HTTP: leave checkpoint_ns out, or pass \"\" for the root graph's; read a subgraph's checkpoints in the studio, or with the checkpointer (list or getTuple under its namespace)",
+			})
+			.optional(),
+	})
+	.loose();
+
 /** `PATCH /threads/:thread_id/state`: metadata for a checkpoint (refused: checkpoints are immutable). */
 export const StatePatch = z.object({
 	metadata: Metadata,
 	checkpoint_id: z.string().optional(),
-	checkpoint: z
-		.object({ checkpoint_id: z.string().optional() })
-		.loose()
-		.optional(),
+	checkpoint: CheckpointRef.optional(),
 });
 
 /** `POST /threads/:thread_id/state`: a new checkpoint (a fork when `checkpoint_id` is an old one). */
@@ -173,10 +186,7 @@ export const StateUpdate = z.object({
 	values: z.record(z.string(), z.unknown()).nullish(),
 	as_node: z.string().optional(),
 	checkpoint_id: z.string().optional(),
-	checkpoint: z
-		.object({ checkpoint_id: z.string().optional() })
-		.loose()
-		.optional(),
+	checkpoint: CheckpointRef.optional(),
 });
 
 /** `POST /threads/:thread_id/history`. */
@@ -193,10 +203,7 @@ export const HistoryQuery = z.object({
 		])
 		.optional(),
 	metadata: Metadata.optional(),
-	checkpoint: z
-		.object({ checkpoint_id: z.string().optional() })
-		.loose()
-		.optional(),
+	checkpoint: CheckpointRef.optional(),
 });
 
 /** `POST /threads/:thread_id/runs` (and `/wait`, `/stream`). */
@@ -230,10 +237,7 @@ export const RunCreate = z.object({
 	interrupt_before: z.union([z.literal("*"), z.array(z.string())]).optional(),
 	interrupt_after: z.union([z.literal("*"), z.array(z.string())]).optional(),
 	checkpoint_id: z.string().optional(),
-	checkpoint: z
-		.object({ checkpoint_id: z.string().optional() })
-		.loose()
-		.optional(),
+	checkpoint: CheckpointRef.optional(),
 	multitask_strategy: z
 		.enum(["reject", "enqueue", "interrupt", "rollback"])
 		.optional(),

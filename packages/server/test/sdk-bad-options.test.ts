@@ -123,4 +123,52 @@ describe("options a LangGraph client may get wrong are refused by name", () => {
 			n: 2,
 		});
 	});
+
+	// found from outside: a subgraph's namespace was ignored, and the root graph's state and history answered
+	it("a checkpoint_ns of a subgraph is refused on state, history, update and run, not read as the root's", async () => {
+		const thread = await client.threads.create();
+		await client.runs.wait(thread.thread_id, "review", {
+			input: { topic: "tea" },
+		});
+		const state = await client.threads.getState(thread.thread_id);
+		const checkpoint = {
+			checkpoint_id: state.checkpoint.checkpoint_id!,
+			checkpoint_ns: "inner",
+		};
+		const refusals = [
+			client.threads.getState(thread.thread_id, checkpoint as never),
+			client.threads.getHistory(thread.thread_id, {
+				checkpoint: checkpoint as never,
+			}),
+			client.threads.updateState(thread.thread_id, {
+				values: { topic: "coffee" },
+				checkpoint: checkpoint as never,
+			}),
+			client.runs.create(thread.thread_id, "review", {
+				command: { resume: "yes" },
+				checkpoint: checkpoint as never,
+			}),
+		];
+		for (const call of refusals) {
+			const body = await refusal(call);
+			expect(body.code).toBe("VALIDATION_FAILED");
+			expect(body.detail).toContain("checkpoint_ns");
+		}
+		// the root graph's namespace, as LangGraph's checkpoints name it, is read as before
+		const root = await client.threads.getState(thread.thread_id, {
+			...checkpoint,
+			checkpoint_ns: "",
+		} as never);
+		expect(root.checkpoint.checkpoint_id).toBe(checkpoint.checkpoint_id);
+		expect(
+			await client.threads.getHistory(thread.thread_id, {
+				checkpoint: { ...checkpoint, checkpoint_ns: "" } as never,
+			}),
+		).toHaveLength((await client.threads.getHistory(thread.thread_id)).length);
+		// nothing ran or changed
+		expect(await client.runs.list(thread.thread_id)).toHaveLength(1);
+		expect((await client.threads.getState(thread.thread_id)).values).toEqual(
+			state.values,
+		);
+	});
 });
