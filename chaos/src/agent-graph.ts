@@ -48,6 +48,9 @@ export function turnCalls(
 	}
 }
 
+/** The tokens turn `k`'s model call reports: a thread's usage counts each turn once, however often it was killed. */
+export const turnUsage = (k: number) => ({ input: 100 + k, output: 1 });
+
 /** The id of turn `k`'s AI message. */
 export const turnId = (threadId: string, k: number) => `${threadId}_m${k}`;
 
@@ -104,9 +107,10 @@ export function agentGraph(checkpointer: Checkpointer, options: AgentOptions) {
 				record(journal, "model", `${threadId}|m${k}`);
 				await wait(delayMs);
 				const calls = turnCalls(threadId, k);
+				const usage = turnUsage(k);
 				return calls.length === 0
-					? { id: turnId(threadId, k), content: `done after ${k} turns` }
-					: { id: turnId(threadId, k), toolCalls: calls };
+					? { id: turnId(threadId, k), content: `done after ${k} turns`, usage }
+					: { id: turnId(threadId, k), toolCalls: calls, usage };
 			},
 		],
 	});

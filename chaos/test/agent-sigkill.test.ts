@@ -7,8 +7,15 @@
 // the last answer sent to each approval is the one applied, once, and no checkpoint is lost.
 // A call killed in flight (before its result was saved) may be made again: those are counted apart.
 import { join } from "node:path";
+import { threadUsage } from "@weft/graph";
 import { afterAll, describe, expect, it } from "vitest";
-import { agentGraph, TURNS, turnCalls, turnId } from "../src/agent-graph.ts";
+import {
+	agentGraph,
+	TURNS,
+	turnCalls,
+	turnId,
+	turnUsage,
+} from "../src/agent-graph.ts";
 import type { AgentJob, AgentOutcome } from "../src/agent-worker.ts";
 import { readJournal } from "../src/journal.ts";
 import { killAtRandom } from "../src/kill-at-random.ts";
@@ -246,6 +253,15 @@ describe.concurrent.each(backends)(
 				}
 				for (let k = 0; k < TURNS; k++)
 					expect(byKey.has(`model|m${k}`), `turn ${k} never called`).toBe(true);
+				// the thread's usage counts each turn's saved answer once: not lost with a killed step, not
+				// counted again by the process that took the answer up (decisions 0205, 0206)
+				const usage = await threadUsage(cp, threadId);
+				let input = 0;
+				for (let k = 0; k < TURNS; k++) input += turnUsage(k).input;
+				expect({
+					input: usage.inputTokens,
+					output: usage.outputTokens,
+				}).toEqual({ input, output: TURNS });
 
 				// each gated call: the last answer sent decides it, applied once
 				const answers = lines.filter((l) => l.kind === "answer");

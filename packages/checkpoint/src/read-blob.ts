@@ -75,6 +75,8 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 		case "once":
 		case "once-start":
 			if (typeof w.key !== "string") return `of kind ${w.kind} has no key`;
+			if (w.usage !== undefined && !isUsage(w.usage))
+				return "of kind once has a usage that is no step usage (calls, byModel, byNode)";
 			return w.answer === undefined || w.answer === true
 				? undefined
 				: "of kind once has an answer flag that is not true";

@@ -150,6 +150,12 @@ export type PendingWrite =
 			 * again asks the model again instead of replaying the answer it failed on (decision 0205).
 			 */
 			answer?: true;
+			/**
+			 * With `answer`: what the call cost (a step usage, as a `usage` record holds it). A run that takes up
+			 * an answer no later `usage` record accounts for (its maker died, or was cancelled) counts it with
+			 * its step (decision 0217).
+			 */
+			usage?: StepUsage;
 	  }
 	/** A `ctx.once` effect was about to run (its result follows as a `once` record, unless the process died). */
 	| { kind: "once-start"; taskId: string; key: string }

@@ -10,7 +10,11 @@ import {
 	telemetrySettings,
 	type UsageReport,
 } from "../index.ts";
-import { callConfig, modelAnswer } from "../runtime/task-context.ts";
+import {
+	callConfig,
+	modelAnswer,
+	type Report,
+} from "../runtime/task-context.ts";
 import {
 	type AnswerInfo,
 	answerInfo,
@@ -63,7 +67,7 @@ export function callModel(
 	input: BaseMessage[],
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
-	return modelAnswer(ctx, options.key ?? "model", async () => {
+	return modelAnswer(ctx, options.key ?? "model", async (spend) => {
 		const { message, info, durationMs } = await observeModelCall(
 			ctx,
 			model,
@@ -77,6 +81,7 @@ export function callModel(
 		);
 		reportInfo(
 			ctx,
+			spend,
 			info,
 			durationMs,
 			callRecord(ctx, info, durationMs, input, message),
@@ -234,17 +239,22 @@ function ownCallIds(
 	return { valid, invalid, raw };
 }
 
-/** Adds an AI message's usage to the run (and sends a `model` event for `@weft/models` metadata). */
+/**
+ * Adds an AI message's usage to the run (and sends a `model` event for `@weft/models` metadata); `spend`:
+ * the `modelAnswer`'s report the answer is saved with.
+ */
 export function report(
 	ctx: NodeContext,
+	spend: Report,
 	model: ChatModelLike,
 	message: AIMessage,
 ): void {
-	reportInfo(ctx, answerInfo(model, message), undefined, undefined);
+	reportInfo(ctx, spend, answerInfo(model, message), undefined, undefined);
 }
 
 function reportInfo(
 	ctx: NodeContext,
+	spend: Report,
 	info: AnswerInfo,
 	durationMs: number | undefined,
 	call: ModelCallRecord | undefined,
@@ -261,9 +271,9 @@ function reportInfo(
 	if (info.costUsd !== undefined) usage.costUsd = info.costUsd;
 	if (durationMs !== undefined) usage.durationMs = durationMs;
 	if (call !== undefined) usage.call = call;
-	ctx.reportUsage(usage);
+	spend(usage);
 	if (Array.isArray(info.weft?.sideCalls))
-		for (const side of info.weft.sideCalls) reportSideCall(ctx, side);
+		for (const side of info.weft.sideCalls) reportSideCall(spend, side);
 }
 
 /**
@@ -273,12 +283,13 @@ function reportInfo(
  */
 export function reportSpent(ctx: NodeContext, error: unknown): never {
 	const spent = (error as { spentCalls?: unknown } | null)?.spentCalls;
-	if (Array.isArray(spent)) for (const call of spent) reportSideCall(ctx, call);
+	if (Array.isArray(spent))
+		for (const call of spent) reportSideCall((u) => ctx.reportUsage(u), call);
 	throw error;
 }
 
 /** A model call made for the answer (`@weft/models`' summariser, a guard's classifier): its own usage. */
-function reportSideCall(ctx: NodeContext, side: unknown): void {
+function reportSideCall(spend: Report, side: unknown): void {
 	if (typeof side !== "object" || side === null) return;
 	const { model, inputTokens, outputTokens, costUsd } = side as Record<
 		string,
@@ -286,7 +297,7 @@ function reportSideCall(ctx: NodeContext, side: unknown): void {
 	>;
 	const count = (n: unknown) =>
 		typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : 0;
-	ctx.reportUsage({
+	spend({
 		model: typeof model === "string" ? model : undefined,
 		inputTokens: count(inputTokens),
 		outputTokens: count(outputTokens),

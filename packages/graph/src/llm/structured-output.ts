@@ -113,7 +113,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 	}
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
 	return async (ctx, input, key) => {
-		const out = await modelAnswer(ctx, key, async () => {
+		const out = await modelAnswer(ctx, key, async (spend) => {
 			const result = (await structured
 				.invoke(input, { ...ctx.callOptions, signal: ctx.signal })
 				.catch((error: unknown) => reportSpent(ctx, error))) as {
@@ -122,7 +122,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 			};
 			const raw =
 				result.raw === undefined ? undefined : toAIMessage(result.raw);
-			if (raw !== undefined) report(ctx, model, raw);
+			if (raw !== undefined) report(ctx, spend, model, raw);
 			return { raw, parsed: result.parsed ?? null };
 		});
 		// the raw answer holds an unanswered tool call, which providers refuse in a later request

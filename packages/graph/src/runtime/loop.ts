@@ -42,6 +42,7 @@ import {
 } from "./step-records.ts";
 import type { TaskHost } from "./task-context.ts";
 import { type HostCallbacks, hostCallbacks, taskHost } from "./task-host.ts";
+import type { RunUsage } from "./usage.ts";
 import { keepSpent } from "./usage.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
@@ -352,9 +353,15 @@ export class Run {
 		checkpointId: this.#store?.checkpointId,
 		ns: this.#ns,
 		memory: this.#at.memory,
-		usage: this.#usage.step,
+		usage: this.#stepUsage(),
 		subgraphs: this.#usage.subgraphs,
 	});
+
+	/** What the run spent on the step it stands on, and what answers saved there by a dead run cost (0217). */
+	#stepUsage(): RunUsage | undefined {
+		const spent = this.#usage.step;
+		return this.#store === undefined ? spent : this.#store.stepUsage(spent);
+	}
 
 	// ---- committing --------------------------------------------------------------------------
 
@@ -482,7 +489,7 @@ export class Run {
 	 */
 	async #record(records: PendingWrite[]): Promise<void> {
 		if (records.length === 0) return;
-		const usage = usageRecord(this.#usage.step, this.#usage.subgraphs);
+		const usage = usageRecord(this.#stepUsage(), this.#usage.subgraphs);
 		if (usage !== undefined) records.push(usage);
 		try {
 			await this.#store?.persist(records);

@@ -33,8 +33,9 @@ import {
 import { type CheckpointParts, checkpointRecord } from "./step-records.ts";
 import { ThreadHeads } from "./thread-heads.ts";
 import {
-	isSpent,
 	type RunUsage,
+	spentRecords,
+	unaccountedAnswers,
 	usageOfRecords,
 	withParentUsage,
 } from "./usage.ts";
@@ -83,6 +84,8 @@ export class RunStore {
 	#carried: readonly PendingWrite[] = NO_RECORDS;
 	/** The usage recorded at the loaded checkpoint, a head, by runs that left its step unfinished (see `load`). */
 	#parentUsage: RunUsage | undefined;
+	/** What models' answers saved at the loaded head cost that no run accounted for (see `load`, `owed`). */
+	#owed: RunUsage | undefined;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
 	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
@@ -217,10 +220,10 @@ export class RunStore {
 		// a head's unfinished steps are counted in the thread's usage while it is one; the first checkpoint
 		// after it (which makes it no head) counts them from then on (decision 0206). A subgraph's are its
 		// parent's: its checkpoints keep what their own step spent (0211)
-		this.#parentUsage =
-			tuple.hasChildren || this.#parentTask !== undefined
-				? undefined
-				: usageOfRecords(tuple.pendingWrites);
+		const head = !tuple.hasChildren && this.#parentTask === undefined;
+		this.#parentUsage = head ? usageOfRecords(tuple.pendingWrites) : undefined;
+		// and what answers saved there by a run that died cost: this run's step accounts for them (0217)
+		this.#owed = head ? unaccountedAnswers(tuple.pendingWrites) : undefined;
 		return { tuple, values: replayChain(channels, chain) };
 	}
 
@@ -252,6 +255,14 @@ export class RunStore {
 		return this.#heads;
 	}
 
+	/**
+	 * What the run spent on the step it stands on (`spent`, its usage meter's), with the cost of the answers
+	 * saved there that no run accounted for (decision 0217): what its commit or its `usage` record keeps.
+	 */
+	stepUsage(spent: RunUsage | undefined): RunUsage | undefined {
+		return withParentUsage(spent, this.#owed);
+	}
+
 	/** The run goes on with the loaded checkpoint's pending writes: the next commit spends them. */
 	reusePendingWrites(tuple: CheckpointTuple): void {
 		this.#parentWrites = tuple.pendingWrites.length > 0;
@@ -263,7 +274,9 @@ export class RunStore {
 	 */
 	forkFrom(c: StoredCheckpoint): void {
 		this.#checkpointId = c.parentId ?? undefined;
-		this.#parentUsage = undefined; // a sibling of `c`: `c` stays a head, if it was one
+		// a sibling of `c`: `c` stays a head, if it was one
+		this.#parentUsage = undefined;
+		this.#owed = undefined;
 		this.#forkOf = c.checkpointId;
 		this.#chainSchema = undefined;
 		this.#exclusive = false;
@@ -276,7 +289,7 @@ export class RunStore {
 	 */
 	carry(writes: readonly PendingWrite[]): void {
 		// a copy leaves the usage where it was spent, counted once (decision 0206)
-		this.#carried = writes.filter(isSpent);
+		this.#carried = spentRecords(writes);
 	}
 
 	/** The next checkpoint may have siblings (an `updateState`, a fork). */
@@ -313,8 +326,12 @@ export class RunStore {
 		const snapshot = parentId === null || needsSnapshot(this.#chain, snapshots);
 		const dropParentWrites = next.source === "loop" && this.#parentWrites;
 		// the parent, a head until now: what runs spent on its unfinished step is counted here from now on
-		const usage = withParentUsage(next.usage, this.#parentUsage);
+		const usage = withParentUsage(
+			this.stepUsage(next.usage),
+			this.#parentUsage,
+		);
 		this.#parentUsage = undefined;
+		this.#owed = undefined;
 		const record = checkpointRecord({
 			threadId: this.#threadId,
 			ns: this.#ns,

@@ -1,4 +1,9 @@
-import type { Checkpointer, PendingWrite, Store } from "@weft/checkpoint";
+import type {
+	Checkpointer,
+	PendingWrite,
+	StepUsage,
+	Store,
+} from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
 import type {
 	CallOptions,
@@ -15,7 +20,7 @@ import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import { type AttemptCalls, checkOnceCall, lateOnce } from "./task-calls.ts";
 import { interruptOf } from "./task-interrupt.ts";
-import type { RunUsage } from "./usage.ts";
+import { addUsage, emptyUsage, type RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
 export interface TaskHost {
@@ -164,14 +169,15 @@ export class TaskContext implements NodeContext {
 		return ctx.#calls.paused;
 	}
 
-	/** See `onceResult`. */
+	/** See `onceResult` and `modelAnswer`. */
 	static onceResult<T>(
 		ctx: NodeContext,
 		key: string,
-		fn: () => T | Promise<T>,
+		fn: (report: Report) => T | Promise<T>,
 		kind: "result" | "answer",
 	): Promise<T> {
-		if (!(ctx instanceof TaskContext)) return ctx.once(key, () => fn());
+		if (!(ctx instanceof TaskContext))
+			return ctx.once(key, () => fn((u) => ctx.reportUsage(u)));
 		if (ctx.#calls.ended) return Promise.reject(lateOnce(ctx.node, key));
 		return once(ctx.#scope, ctx.#signal, key, fn, kind);
 	}
@@ -243,16 +249,25 @@ export function onceResult<T>(
 export function modelAnswer<T>(
 	ctx: NodeContext,
 	key: string,
-	fn: () => T | Promise<T>,
+	fn: (report: Report) => T | Promise<T>,
 ): Promise<T> {
 	return TaskContext.onceResult(ctx, key, fn, "answer");
 }
+
+/**
+ * How a model call adds what it cost to the run (`ctx.reportUsage`); inside `modelAnswer`, the cost is also
+ * saved with the answer (decision 0217).
+ */
+export type Report = (usage: UsageReport) => void;
 
 async function once<T>(
 	scope: TaskScope,
 	signal: RunSignal,
 	key: string,
-	fn: (effect: OnceInfo) => T | Promise<T>,
+	// an effect's takes the `OnceInfo`, a result's or an answer's the `Report`
+	fn:
+		| ((effect: OnceInfo) => T | Promise<T>)
+		| ((report: Report) => T | Promise<T>),
 	kind: "effect" | "result" | "answer",
 ): Promise<T> {
 	const memory = scope.memory;
@@ -265,8 +280,13 @@ async function once<T>(
 	const confirming = scope.host.confirmLease();
 	const run = () =>
 		kind === "effect"
-			? runOnce(scope, key, fn)
-			: runForResult(scope, key, fn as () => T | Promise<T>, kind === "answer");
+			? runOnce(scope, key, fn as (effect: OnceInfo) => T | Promise<T>)
+			: runForResult(
+					scope,
+					key,
+					fn as (report: Report) => T | Promise<T>,
+					kind === "answer",
+				);
 	const effect = confirming === undefined ? run() : confirming.then(run);
 	memory.onceRunning.set(key, effect);
 	try {
@@ -298,24 +318,45 @@ async function runOnce<T>(
 	return value;
 }
 
-/** `onceResult`'s effect: run, then save the result (no start record, no `OnceInfo` built). */
+/**
+ * `onceResult`'s effect: run, then save the result (no start record, no `OnceInfo` built). A model's answer
+ * is saved with what its call reported spending (decision 0217).
+ */
 async function runForResult<T>(
 	scope: TaskScope,
 	key: string,
-	fn: () => T | Promise<T>,
+	fn: (report: Report) => T | Promise<T>,
 	answer: boolean,
 ): Promise<T> {
-	const value = await fn();
-	const { memory, taskId } = scope;
-	if (answer) memory.setAnswer(key, value);
-	else memory.once.set(key, value);
-	await scope.host.persist([
-		answer
-			? { kind: "once", taskId, key, value, answer: true }
-			: { kind: "once", taskId, key, value },
-	]);
+	const { host, memory, taskId, node } = scope;
+	if (!answer) {
+		const value = await fn(NO_REPORT);
+		memory.once.set(key, value);
+		await host.persist([{ kind: "once", taskId, key, value }]);
+		return value;
+	}
+	let spent: RunUsage | undefined;
+	const value = await fn((usage) => {
+		host.reportUsage(node, usage);
+		spent ??= emptyUsage();
+		addUsage(spent, node, usage);
+	});
+	memory.setAnswer(key, value);
+	const record: Extract<PendingWrite, { kind: "once" }> = {
+		kind: "once",
+		taskId,
+		key,
+		value,
+		answer: true,
+	};
+	if (spent !== undefined && spent.calls > 0)
+		record.usage = spent as unknown as StepUsage;
+	await host.persist([record]);
 	return value;
 }
+
+/** `onceResult`'s functions report nothing (a tool's result is no model call). */
+const NO_REPORT: Report = () => {};
 
 /** An attempt that timed out or whose run was cancelled asked for a new effect: refused. */
 function abandoned(node: string, key: string): WeftError {

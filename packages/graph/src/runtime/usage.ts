@@ -151,8 +151,39 @@ export function takeSpent(error: unknown): RunUsage | undefined {
 	return spent;
 }
 
-/** A copy of a checkpoint's records (a branch's, an update's) leaves the usage where it was spent (0206). */
-export const isSpent = (w: PendingWrite): boolean => w.kind !== "usage";
+/**
+ * A copy of a checkpoint's records (a branch's, an update's) leaves the usage where it was spent (0206):
+ * without `usage` records, and its models' answers without what they cost (0217).
+ */
+export function spentRecords(writes: readonly PendingWrite[]): PendingWrite[] {
+	const out: PendingWrite[] = [];
+	for (const w of writes) {
+		if (w.kind === "usage") continue;
+		if (w.kind === "once" && w.usage !== undefined) {
+			const { usage: _spent, ...answer } = w;
+			out.push(answer);
+		} else out.push(w);
+	}
+	return out;
+}
+
+/**
+ * What the models' answers saved at a checkpoint cost where no later `usage` record accounts for them: the
+ * run that saved them died or was cancelled before it recorded or committed its step (decision 0217). A
+ * `usage` record holds what its run spent, the answers it took up included, so it accounts for every answer
+ * saved before it. Undefined when nothing is owed.
+ */
+export function unaccountedAnswers(
+	writes: readonly PendingWrite[],
+): RunUsage | undefined {
+	let owed: RunUsage | undefined;
+	for (const w of writes) {
+		if (w.kind === "usage") owed = undefined;
+		else if (w.kind === "once" && w.usage !== undefined)
+			owed = sumUsage(owed ?? emptyUsage(), w.usage as unknown as RunUsage);
+	}
+	return owed;
+}
 
 /** The usage runs recorded at a checkpoint for a step they left unfinished (decision 0206). */
 export function usageOfRecords(

@@ -3,6 +3,7 @@ import {
 	emptyUsage,
 	type RunUsage,
 	sumUsage,
+	unaccountedAnswers,
 	usageOfRecords,
 } from "../runtime/usage.ts";
 
@@ -28,9 +29,12 @@ export async function threadUsage(
 		const tuple = await checkpointer
 			.getTuple({ threadId, checkpointId: head.checkpointId })
 			.catch(() => undefined);
-		const unfinished =
-			tuple === undefined ? undefined : usageOfRecords(tuple.pendingWrites);
+		if (tuple === undefined) continue;
+		const unfinished = usageOfRecords(tuple.pendingWrites);
 		if (unfinished !== undefined) sumUsage(total, unfinished);
+		// answers a run that died saved there: paid for, accounted by no run yet (decision 0217)
+		const owed = unaccountedAnswers(tuple.pendingWrites);
+		if (owed !== undefined) sumUsage(total, owed);
 	}
 	return total;
 }

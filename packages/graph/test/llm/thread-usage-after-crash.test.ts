@@ -385,3 +385,134 @@ describe.each([memory, ...(await stores())])(
 		});
 	},
 );
+
+// Found by the chaos suite (agent-sigkill, 7 Dec): a model's answer saved by a runner killed before its
+// step committed was taken up by the next run and counted by none: the thread lacked that call's tokens
+// (decision 0217)
+describe.each([memory, ...(await stores())])(
+	"a model answer saved by a runner that died before its step committed ($name)",
+	(store) => {
+		/** Two parallel model nodes: `a` answers and finishes, `b` hangs (its runner dies there). */
+		function twoModels(k: ReturnType<typeof killable>) {
+			const model = new ScriptedChatModel({
+				model: "gpt-test",
+				replies: [reply(100)],
+			});
+			const graph = new StateGraph(State)
+				.addNode("a", llmNode({ model }))
+				.addNode("b", async () => {
+					await k.hang();
+					return { kind: "b" };
+				})
+				.addEdge(START, "a")
+				.addEdge(START, "b")
+				.addEdge("a", END)
+				.addEdge("b", END)
+				.compile({ checkpointer: k.cp, leaseTtlMs: ttl });
+			return { graph, model };
+		}
+
+		it("counts it once: while its checkpoint is a head, and after a recover finishes the step", async () => {
+			await withStore(store, async (base) => {
+				const k = killable(base);
+				const { graph, model } = twoModels(k);
+				const wake = await k.crash("t", () =>
+					graph.run({ messages: [new HumanMessage("go")] }, { threadId: "t" }),
+				);
+				expect(model.calls).toHaveLength(1);
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				const recovered = await graph.recover("t");
+				expect(recovered.status).toBe("done");
+				expect(model.calls).toHaveLength(1); // `a` finished: not run again
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				await wake();
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+			});
+		});
+
+		it("counts it once when the recovering run pauses, and through the answer", async () => {
+			await withStore(store, async (base) => {
+				const k = killable(base);
+				const model = new ScriptedChatModel({
+					model: "gpt-test",
+					replies: [reply(100)],
+				});
+				let asks = 0;
+				const graph = new StateGraph(State)
+					.addNode("a", llmNode({ model }))
+					.addNode("b", async (_s, ctx) => {
+						if (asks++ === 0) await k.hang();
+						await ctx.interrupt("go on?");
+						return { kind: "b" };
+					})
+					.addEdge(START, "a")
+					.addEdge(START, "b")
+					.addEdge("a", END)
+					.addEdge("b", END)
+					.compile({ checkpointer: k.cp, leaseTtlMs: ttl });
+				const wake = await k.crash("t", () =>
+					graph.run({ messages: [new HumanMessage("go")] }, { threadId: "t" }),
+				);
+				const paused = await graph.recover("t");
+				expect(paused.status).toBe("interrupted");
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				const done = await graph.run(new Command({ resume: "yes" }), {
+					threadId: "t",
+				});
+				expect(done.status).toBe("done");
+				expect(model.calls).toHaveLength(1);
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				await wake();
+			});
+		});
+
+		it("counts it once when the head is updated, and when a branch is made from it", async () => {
+			await withStore(store, async (base) => {
+				const k = killable(base);
+				const { graph, model } = twoModels(k);
+				const wake = await k.crash("t", () =>
+					graph.run({ messages: [new HumanMessage("go")] }, { threadId: "t" }),
+				);
+				const head = (await graph.getState({ threadId: "t" })).checkpointId;
+				// an update at the head: a child that carries the step's records (the answer without its cost)
+				const updated = await graph.updateState(
+					{ threadId: "t" },
+					{ kind: "u" },
+				);
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				// a branch from the (former) head: its copy of the records carries no cost either
+				const branch = await graph.run(null, {
+					threadId: "t",
+					checkpointId: head,
+				});
+				expect(branch.status).toBe("done");
+				const onUpdate = await graph.run(null, updated);
+				expect(onUpdate.status).toBe("done");
+				expect(model.calls).toHaveLength(1);
+				expect(await usageOf(base, "t")).toEqual({
+					inputTokens: 100,
+					calls: 1,
+				});
+				await wake();
+			});
+		});
+	},
+);
