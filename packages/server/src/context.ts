@@ -2,7 +2,7 @@ import { type Checkpointer, type Store, WeftError } from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
-import type { RunExecutor } from "./run-manager.ts";
+import type { RunExecutor } from "./run-executor.ts";
 import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
 import { assistantId, formerAssistantId, wireTaskId } from "./wire-ids.ts";
 import { toWire, wireInterrupts } from "./wire-values.ts";

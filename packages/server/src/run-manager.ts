@@ -1,5 +1,6 @@
 import { WeftError } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
+import { sleepUntil, startTimeOf } from "./run-delay.ts";
 import {
 	DEFAULT_EVENTS_TTL_MS,
 	DEFAULT_MAX_ENDED_RUNS,
@@ -7,6 +8,7 @@ import {
 	RunEventLog,
 } from "./run-events.ts";
 import { executeRun, RunStop, stoppedOutcome } from "./run-exec.ts";
+import { type RunExecutor, shuttingDown, threadBusy } from "./run-executor.ts";
 import {
 	isFinalRunStatus,
 	nextRunStatus,
@@ -31,44 +33,6 @@ interface LiveRun {
 	output: Record<string, unknown> | undefined;
 }
 
-/** What the routes ask of whoever executes runs (this process, or workers behind a queue). */
-export interface RunExecutor {
-	activeRun(threadId: string): RunRecord | undefined;
-	/**
-	 * Records and starts (or queues) a run. With `reject` (the default), refuses it (`THREAD_BUSY`) when a
-	 * run of the thread is pending or running where the executor can tell: its records, or the shared
-	 * database. With `interrupt` or `rollback`, stops those instead, in the same turn or statement as it
-	 * records the new run (the route stopped the ones it knew of; these were admitted a moment before by
-	 * another request), and gives them to `onStopped` before it returns (decision 0215).
-	 */
-	start(
-		graph: AnyGraph,
-		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
-		body: RunCreateBody,
-		onStopped?: (runs: RunRecord[]) => Promise<void>,
-	): Promise<RunRecord>;
-	events(runId: string): RunEventLog | undefined;
-	/**
-	 * The run's output once it has ended. With `signal` (its caller left), it stops waiting when that
-	 * aborts and answers `{}`, which nobody reads.
-	 */
-	join(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
-	cancel(run: RunRecord, wait: boolean): Promise<void>;
-	orphaned(): void;
-	/**
-	 * Resolves once every record change other processes committed before the call is in this process's
-	 * cache: a read then sees what another API process answered before this request came.
-	 */
-	caughtUp(): Promise<void>;
-	/**
-	 * Stops taking runs (`SHUTTING_DOWN`); lets the ones in flight finish within the grace period (or
-	 * `graceMs`: 0 stops them now).
-	 */
-	close(graceMs?: number): Promise<void>;
-	/** True once `close()` was called: every new run is refused `SHUTTING_DOWN`. */
-	readonly closing: boolean;
-}
-
 /** Options of the in-process executor. */
 export interface RunManagerOptions {
 	/**
@@ -86,22 +50,6 @@ export interface RunManagerOptions {
 	maxConcurrentRuns?: number | undefined;
 }
 
-/** The typed refusal of a run while the process stops. */
-export const shuttingDown = () =>
-	new WeftError("SHUTTING_DOWN", "the server is shutting down: no new run", {
-		hint: "retry against another API process, or after the restart",
-	});
-
-/** The typed refusal of a run on a thread that has one pending or running (`multitask_strategy: "reject"`). */
-export const threadBusy = (
-	threadId: string,
-	holder: string,
-	hint = "wait for the run to end (runs.join), or cancel it",
-) =>
-	new WeftError("THREAD_BUSY", `thread "${threadId}" is busy: ${holder}`, {
-		hint,
-	});
-
 /** Executes runs in process, on the server's checkpointer, and keeps their event logs. */
 export class RunManager implements RunExecutor {
 	readonly #registry: ThreadRegistry;
@@ -115,6 +63,8 @@ export class RunManager implements RunExecutor {
 	readonly #options: RunManagerOptions;
 	#closing = false;
 	#running = 0;
+	/** Runs waiting for their `after_seconds` to pass (not queued on their thread yet). */
+	readonly #delayed = new Set<string>();
 	readonly #slotWaiters: (() => void)[] = [];
 
 	constructor(registry: ThreadRegistry, options: RunManagerOptions = {}) {
@@ -157,7 +107,10 @@ export class RunManager implements RunExecutor {
 					.filter((r) => r.status === "pending" || r.status === "running")
 			: [];
 		for (const r of stopped) void this.cancel(r, false);
-		const run = this.#registry.addRun(init);
+		const startAt = body.after_seconds
+			? startTimeOf(body.after_seconds)
+			: undefined;
+		const run = this.#registry.addRun(init, false, startAt);
 		const live: LiveRun = {
 			log: new RunEventLog(this.#options.events?.maxPerRun),
 			controller: new AbortController(),
@@ -165,17 +118,55 @@ export class RunManager implements RunExecutor {
 			output: undefined,
 		};
 		this.#live.set(run.runId, live);
-		// a run enqueued behind the thread's active one starts when that one has ended
+		live.done =
+			startAt === undefined
+				? this.#queue(graph, run, live, body)
+				: this.#later(graph, run, live, body, startAt.getTime());
+		if (stopped.length > 0) await onStopped?.(stopped);
+		return run;
+	}
+
+	/** Starts the run behind the thread's active one (or now): when that one has ended. */
+	#queue(
+		graph: AnyGraph,
+		run: RunRecord,
+		live: LiveRun,
+		body: RunCreateBody,
+	): Promise<void> {
 		const before = this.#tails.get(run.threadId) ?? Promise.resolve();
-		live.done = before.then(() => this.#execute(graph, run, live, body));
-		const tail = live.done.catch(() => {});
+		const done = before.then(() => this.#execute(graph, run, live, body));
+		const tail = done.catch(() => {});
 		this.#tails.set(run.threadId, tail);
 		void tail.then(() => {
 			if (this.#tails.get(run.threadId) === tail)
 				this.#tails.delete(run.threadId);
 		});
-		if (stopped.length > 0) await onStopped?.(stopped);
-		return run;
+		return done;
+	}
+
+	/**
+	 * A run asked with `after_seconds` (decision 0216): `pending` until its time, then queued on its thread
+	 * as a run created then would be (behind the thread's active one, if any). Cancelled meanwhile, or
+	 * stopped by `close()`, it ends `cancelled` without having started.
+	 */
+	async #later(
+		graph: AnyGraph,
+		run: RunRecord,
+		live: LiveRun,
+		body: RunCreateBody,
+		startAt: number,
+	): Promise<void> {
+		this.#delayed.add(run.runId);
+		try {
+			await sleepUntil(startAt, live.controller.signal);
+		} finally {
+			this.#delayed.delete(run.runId);
+		}
+		if (!live.controller.signal.aborted)
+			return this.#queue(graph, run, live, body);
+		this.#move(run, "CANCEL");
+		live.log.close();
+		this.#expireLater(run.runId);
 	}
 
 	#move(run: RunRecord, type: RunLifecycleEvent["type"]): void {
@@ -345,6 +336,10 @@ export class RunManager implements RunExecutor {
 	 */
 	async close(graceMs?: number): Promise<void> {
 		this.#closing = true;
+		// a run still waiting for its time is not waited for: it ends cancelled now, never started (as
+		// `orphaned()` would end it after a restart: no process keeps it)
+		for (const runId of this.#delayed)
+			this.#live.get(runId)?.controller.abort(new RunStop("shutdown", runId));
 		// settled, not fulfilled: one run whose promise rejects neither ends the grace of the others early
 		// nor leaves them running
 		const dones = [...this.#live.values()].map((l) => l.done);

@@ -1,5 +1,6 @@
 import { MAX_WRITE_DEPTH, plainJsonProblem } from "@weft/checkpoint";
 import { z } from "zod";
+import { MAX_AFTER_SECONDS } from "./run-delay.ts";
 
 /**
  * Metadata of a thread or a run: an object that every store keeps as it is, checked when it is sent. A run
@@ -244,6 +245,24 @@ export const RunCreate = z.object({
 	on_disconnect: z.enum(["cancel", "continue"]).optional(),
 	on_completion: z.enum(["delete", "keep"]).optional(),
 	if_not_exists: z.enum(["create", "reject"]).optional(),
+	/**
+	 * Seconds after its creation before the run may start (0: now). It is recorded `pending` at once, its
+	 * `created_at` the time it may start (decision 0216).
+	 */
+	after_seconds: z
+		.number({
+			error: (issue) =>
+				`after_seconds is ${issue.input === null ? "null (JSON sends NaN and Infinity as null)" : JSON.stringify(issue.input)}: give a number of seconds from 0 (start now) to ${MAX_AFTER_SECONDS} (365 days), or leave it out`,
+		})
+		.min(0, {
+			error: (issue) =>
+				`after_seconds is ${String(issue.input)}: a run cannot start before it is created; give 0 (start now) or more seconds`,
+		})
+		.max(MAX_AFTER_SECONDS, {
+			error: (issue) =>
+				`after_seconds is ${String(issue.input)}: at most ${MAX_AFTER_SECONDS} seconds (365 days) ahead; schedule a later run nearer its time`,
+		})
+		.optional(),
 });
 export type RunCreateBody = z.infer<typeof RunCreate>;
 export type StreamModeName = z.infer<typeof StreamModeName>;

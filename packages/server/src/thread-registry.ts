@@ -136,11 +136,13 @@ export class ThreadRegistry {
 
 	/**
 	 * Records a new run as `pending` and returns the kept record. `written`: the caller stores the new record
-	 * itself (it is kept here without being written behind; later changes are).
+	 * itself (it is kept here without being written behind; later changes are). `startAt`: the time a run
+	 * asked with `after_seconds` may start, its `created_at` as LangGraph's server reports it (decision 0216).
 	 */
 	addRun(
 		init: Omit<RunRecord, "runId" | "status" | "createdAt" | "updatedAt">,
 		written = false,
+		startAt?: Date,
 	): RunRecord {
 		const now = new Date().toISOString();
 		const runId = randomUUID();
@@ -148,7 +150,7 @@ export class ThreadRegistry {
 			...init,
 			runId,
 			status: "pending",
-			createdAt: now,
+			createdAt: startAt?.toISOString() ?? now,
 			updatedAt: now,
 		};
 		if (written) this.runs.load(runId, record);

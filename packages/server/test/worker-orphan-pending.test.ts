@@ -38,7 +38,8 @@ beforeAll(async () => {
 	(pool as { query: unknown }).query = async (...args: unknown[]) => {
 		if (
 			failNextQueueNext &&
-			String(args[0]).startsWith("SELECT run_id, attempt FROM weft_server.runs")
+			// queueNextOfThread's read (it also reads the run's start time: decision 0216)
+			String(args[0]).startsWith("SELECT run_id, attempt, body->>'createdAt'")
 		) {
 			failNextQueueNext = false;
 			throw new Error("Connection terminated unexpectedly");

@@ -92,11 +92,12 @@ END $$ LANGUAGE plpgsql;
 -- pending (now cancelled) or running (its cancel asked, announced on cancel_channel): the runs another
 -- request was admitted with a moment before, while this one waited for the runs it knew of to stop
 -- (decision 0215). Under the thread's advisory lock, so that of several such requests the last one to
--- commit goes on and stops the others. Returns the records of the runs it stopped (updated_at: the new
--- run's created_at), or NULL when refused.
+-- commit goes on and stops the others. Its job is taken not before run_at (NULL: now), the time a run
+-- asked with after_seconds may start (decision 0216). Returns the records of the runs it stopped
+-- (updated_at: the new run's), or NULL when refused.
 CREATE OR REPLACE FUNCTION weft_server.admit_run(run_id text, thread_id text, status text, body jsonb,
 	request jsonb, mode text, queue_schema text, task text, job json, job_key text,
-	max_attempts int, channel text, payload text, cancel_channel text) RETURNS jsonb AS $$
+	max_attempts int, channel text, payload text, cancel_channel text, run_at timestamptz) RETURNS jsonb AS $$
 DECLARE
 	stopped jsonb := '[]'::jsonb;
 	o record;
@@ -107,7 +108,7 @@ BEGIN
 			FOR o IN UPDATE weft_server.runs r SET cancel_requested = true,
 				status = CASE WHEN r.status = 'pending' THEN 'cancelled' ELSE r.status END,
 				body = CASE WHEN r.status = 'pending' THEN r.body || jsonb_build_object('status', 'cancelled',
-					'updatedAt', admit_run.body->'createdAt') ELSE r.body END
+					'updatedAt', admit_run.body->'updatedAt') ELSE r.body END
 			WHERE r.thread_id = admit_run.thread_id AND r.status IN ('pending', 'running')
 			RETURNING r.run_id AS id, r.status = 'running' AS running, r.body AS record LOOP
 				stopped := stopped || jsonb_build_array(o.record);
@@ -123,11 +124,18 @@ BEGIN
 	END IF;
 	INSERT INTO weft_server.runs (run_id, thread_id, status, body, request)
 		VALUES (admit_run.run_id, admit_run.thread_id, admit_run.status, admit_run.body, admit_run.request);
-	EXECUTE format('SELECT %I.add_job(identifier => $1, payload => $2, max_attempts => $3, job_key => $4)',
-		queue_schema) USING task, job, max_attempts, job_key;
+	EXECUTE format('SELECT %I.add_job(identifier => $1, payload => $2, max_attempts => $3, job_key => $4,
+		run_at => coalesce($5, now()))', queue_schema) USING task, job, max_attempts, job_key, admit_run.run_at;
 	PERFORM pg_notify(channel, payload);
 	RETURN stopped;
 END $$ LANGUAGE plpgsql;
+-- the version without run_at, for processes of the earlier version in a rolling deploy: the same, now
+CREATE OR REPLACE FUNCTION weft_server.admit_run(run_id text, thread_id text, status text, body jsonb,
+	request jsonb, mode text, queue_schema text, task text, job json, job_key text,
+	max_attempts int, channel text, payload text, cancel_channel text) RETURNS jsonb AS $$
+	SELECT weft_server.admit_run(run_id, thread_id, status, body, request, mode, queue_schema, task, job,
+		job_key, max_attempts, channel, payload, cancel_channel, NULL::timestamptz)
+$$ LANGUAGE sql;
 DROP TRIGGER IF EXISTS runs_lifecycle ON weft_server.runs;
 CREATE TRIGGER runs_lifecycle BEFORE UPDATE OF status ON weft_server.runs
 	FOR EACH ROW EXECUTE FUNCTION weft_server.check_run_move();

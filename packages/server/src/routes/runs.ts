@@ -16,7 +16,7 @@ import { notFound } from "../http-errors.ts";
 import { RunCancelQuery, RunList } from "../query-schemas.ts";
 import { type RunRequest, unanswer } from "../rollback.ts";
 import { checkRunRequest, checkRunStart } from "../run-checks.ts";
-import { shuttingDown, threadBusy } from "../run-manager.ts";
+import { shuttingDown, threadBusy } from "../run-executor.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";

@@ -1,6 +1,6 @@
 import { WeftError } from "@weft/checkpoint";
 import type { ServerRecords } from "../records/server-records.ts";
-import type { RunExecutor } from "../run-manager.ts";
+import type { RunExecutor } from "../run-executor.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 
 /** The queue executor of `weft serve` (loaded only when asked: it brings graphile-worker and pg). */

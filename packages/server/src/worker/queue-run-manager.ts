@@ -8,9 +8,10 @@ import {
 	type PostgresRecords,
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
+import { startTimeOf } from "../run-delay.ts";
 import type { RunEventLog } from "../run-events.ts";
+import { type RunExecutor, shuttingDown, threadBusy } from "../run-executor.ts";
 import { isFinalRunStatus } from "../run-lifecycle.ts";
-import { type RunExecutor, shuttingDown, threadBusy } from "../run-manager.ts";
 import type { RunCreateBody } from "../schemas.ts";
 import type { RunRecord, ThreadRegistry } from "../thread-registry.ts";
 import { Listener } from "./listen.ts";
@@ -185,7 +186,11 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 				init.threadId,
 				`run ${active.runId} is ${active.status}`,
 			);
-		const run = this.#registry.addRun(init, true);
+		// a run asked with after_seconds: its job is taken not before its time (decision 0216)
+		const startAt = body.after_seconds
+			? startTimeOf(body.after_seconds)
+			: undefined;
+		const run = this.#registry.addRun(init, true, startAt);
 		const { runId } = run;
 		// the run's row, request and job in one commit; the thread's record (its graph) is written beside it
 		const queued = Promise.all([

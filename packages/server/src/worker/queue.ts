@@ -54,39 +54,47 @@ export function addJobCall(
 	};
 }
 
-/** Queues a later attempt of a run (its row and request are stored: `queueNewRun`) on `client`. */
+/**
+ * Queues a later attempt of a run (its row and request are stored: `queueNewRun`) on `client`, not before
+ * `startAt` (its `created_at`: a run asked with `after_seconds` starts no earlier, decision 0216).
+ */
 export async function queueAttempt(
 	client: pg.ClientBase | pg.Pool,
 	runId: string,
 	attempt: number,
 	jobKey?: string,
+	startAt?: string,
 ): Promise<void> {
-	const call = addJobCall(
-		runId,
-		attempt,
-		1,
-		jobKey === undefined ? {} : { jobKey },
-	);
+	const call = addJobCall(runId, attempt, 1, {
+		...(jobKey === undefined ? {} : { jobKey }),
+		...(startAt === undefined ? {} : { runAt: new Date(startAt) }),
+	});
 	await client.query(`SELECT ${call.sql}`, call.params);
 }
 
-/** Queues the oldest run enqueued behind one that just ended on this thread (none: nothing). */
+/**
+ * Queues the oldest run enqueued behind one that just ended on this thread (none: nothing), not before
+ * its time (a run asked with `after_seconds` is ordered by and starts at its `created_at`).
+ */
 export async function queueNextOfThread(
 	client: pg.ClientBase | pg.Pool,
 	threadId: string,
 ): Promise<void> {
 	const { rows } = await client.query(
-		`SELECT run_id, attempt FROM weft_server.runs WHERE thread_id = $1 AND status = 'pending'
-		ORDER BY body->>'createdAt' LIMIT 1`,
+		`SELECT run_id, attempt, body->>'createdAt' AS start_at FROM weft_server.runs
+		WHERE thread_id = $1 AND status = 'pending' ORDER BY body->>'createdAt' LIMIT 1`,
 		[threadId],
 	);
-	const next = rows[0] as { run_id: string; attempt: number } | undefined;
+	const next = rows[0] as
+		| { run_id: string; attempt: number; start_at: string }
+		| undefined;
 	if (next !== undefined)
 		await queueAttempt(
 			client,
 			next.run_id,
 			next.attempt + 1,
 			`${next.run_id}:next:${Date.now()}`,
+			next.start_at,
 		);
 }
 
@@ -106,7 +114,8 @@ export async function queueOrphanedRuns(
 ): Promise<number> {
 	const { rows } = await client.query(
 		`WITH quiet AS (SELECT make_interval(secs => $1::float / 1000) AS t)
-		SELECT r.run_id, r.attempt + 1 AS next FROM weft_server.runs r, quiet
+		SELECT r.run_id, r.attempt + 1 AS next, r.body->>'createdAt' AS start_at
+		FROM weft_server.runs r, quiet
 		WHERE r.status = 'pending'
 		AND NOT EXISTS (SELECT 1 FROM weft_server.runs o WHERE o.thread_id = r.thread_id AND (
 			o.status = 'running'
@@ -118,8 +127,8 @@ export async function queueOrphanedRuns(
 			OR j.locked_at > now() - quiet.t))`,
 		[afterMs],
 	);
-	for (const { run_id, next } of rows as { run_id: string; next: number }[])
-		await queueAttempt(client, run_id, next);
+	for (const r of rows as { run_id: string; next: number; start_at: string }[])
+		await queueAttempt(client, r.run_id, r.next, undefined, r.start_at);
 	return rows.length;
 }
 
@@ -157,7 +166,7 @@ export async function queueNewRun(
 ): Promise<RunRecord[] | undefined> {
 	const job: RunJob = { runId: run.runId, attempt: 1 };
 	const { rows } = await pool.query(
-		"SELECT weft_server.admit_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS stopped",
+		"SELECT weft_server.admit_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS stopped",
 		[
 			run.runId,
 			run.threadId,
@@ -173,6 +182,8 @@ export async function queueNewRun(
 			RECORDS_CHANNEL,
 			`run:${run.runId}|${origin}`,
 			CANCEL_CHANNEL,
+			// a run asked with after_seconds: its job waits for its time (null: now)
+			run.createdAt > run.updatedAt ? run.createdAt : null,
 		],
 	);
 	return (rows[0] as { stopped: RunRecord[] | null }).stopped ?? undefined;
