@@ -88,6 +88,18 @@ export class TaskMemory {
 	get resumeCount(): number {
 		return this.#resumes?.size ?? 0;
 	}
+	/**
+	 * The question at `index` is asked anew (asked before an update, the node now asks something else:
+	 * decision 0174): its answer, and the questions and answers after it, belong to what was asked before.
+	 */
+	askedAgain(index: number): void {
+		if (this.#resumes !== undefined)
+			for (const k of [...this.#resumes.keys()])
+				if (k >= index) this.#resumes.delete(k);
+		if (this.#interrupts !== undefined)
+			for (const k of [...this.#interrupts.keys()])
+				if (k > index) this.#interrupts.delete(k);
+	}
 	/** Whether the interrupt at `index` was answered, without making the map. */
 	resumed(index: number): boolean {
 		return this.#resumes?.has(index) === true;
@@ -165,6 +177,8 @@ export function groupPending(
 				if (w.subgraphCheckpoint !== undefined)
 					i.subgraphCheckpoint = w.subgraphCheckpoint;
 				if (w.beforeUpdate === true) i.beforeUpdate = true;
+				// recorded again after its answer: asked anew (0174), the answer no longer applies
+				if (m.resumed(w.index)) m.askedAgain(w.index);
 				m.interrupts.set(w.index, i);
 				break;
 			}

@@ -66,6 +66,8 @@ export function unfinishedRecords(
 				(before.beforeUpdate !== true || sameRequest(before.value, r.value))
 			)
 				continue;
+			// asked anew: what was answered at and after it belonged to the request as it was
+			if (before !== undefined) memory.askedAgain(index);
 			const id =
 				before?.id ??
 				r.id ??

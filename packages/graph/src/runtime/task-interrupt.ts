@@ -36,14 +36,13 @@ export function interruptOf(
 					),
 				),
 			);
-		if (memory.resumed(index))
+		// asked before an update and answered as it was shown (now, or by an earlier run) while the node asks
+		// something else now: asked again, the answer does not apply (decision 0174)
+		const changed =
+			asked?.beforeUpdate === true && !sameRequest(asked.value, value);
+		if (memory.resumed(index) && !changed)
 			return Promise.resolve(memory.resumes.get(index) as TResume);
-		// unanswered; or asked before an update and answered as it was shown while the node asks something
-		// else now: asked again, the answer does not apply (decision 0174)
-		if (
-			!scope.answers.has(index) ||
-			(asked?.beforeUpdate === true && !sameRequest(asked.value, value))
-		) {
+		if (!scope.answers.has(index) || changed) {
 			const signal = new InterruptSignal([{ index, value }]);
 			calls.paused ??= signal;
 			return pause(signal);

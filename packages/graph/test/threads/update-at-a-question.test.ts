@@ -131,6 +131,88 @@ describe.each(Object.keys(stores))(
 			).toBe("done");
 		});
 
+		// found from outside (7 Dec): a node that asks twice, its first question answered, its second waiting;
+		// an update changed what the first asks, and the answer given to the old request ran the new one
+		it("an answer already recorded to a question the node now asks differently does not apply after an update", async () => {
+			const cp = await stores[name]!();
+			const asked: string[] = [];
+			const graph = new StateGraph(
+				z.object({ amount: z.number(), paid: z.string().default("") }),
+			)
+				.addNode("pay", async (s, ctx) => {
+					const ok = await ctx.interrupt({ q: `pay $${s.amount}?` });
+					asked.push(`pay $${s.amount}? ${String(ok)}`);
+					const sure = await ctx.interrupt({ q: "sure?" });
+					return {
+						paid: ok === "yes" && sure === "yes" ? `paid $${s.amount}` : "no",
+					};
+				})
+				.addEdge(START, "pay")
+				.compile({ checkpointer: cp });
+			const thread = { threadId: "t6" };
+			await graph.run({ amount: 5 }, thread);
+			const second = await graph.run(new Command({ resume: "yes" }), thread);
+			expect(second.interrupts.map((i) => i.value)).toEqual([{ q: "sure?" }]);
+			const fork = await graph.updateState(
+				{ ...thread, checkpointId: second.checkpointId },
+				{ amount: 5000 },
+			);
+			// answering what the fork shows finds the node asking about 5000: it asks that, nothing is paid
+			const again = await graph.run(new Command({ resume: "yes" }), fork);
+			expect(again.status).toBe("interrupted");
+			expect(again.interrupts.map((i) => i.value)).toEqual([
+				{ q: "pay $5000?" },
+			]);
+			expect(
+				(await graph.getState(thread)).interrupts.map((i) => i.value),
+			).toEqual([{ q: "pay $5000?" }]);
+			expect(asked).toEqual(["pay $5? yes"]);
+			// answered as asked now, then the second question again
+			const sure = await graph.run(new Command({ resume: "no" }), thread);
+			expect(sure.interrupts.map((i) => i.value)).toEqual([{ q: "sure?" }]);
+			const done = await graph.run(new Command({ resume: "yes" }), thread);
+			expect(done.status).toBe("done");
+			expect(done.values.paid).toBe("no");
+			expect(asked.at(-1)).toBe("pay $5000? no");
+			// the branch the update left is as it was: its first answer kept, its second question waiting
+			const before = await graph.getState({
+				...thread,
+				checkpointId: second.checkpointId,
+			});
+			expect(before.interrupts.map((i) => i.value)).toEqual([{ q: "sure?" }]);
+		});
+
+		it("a recorded answer whose step died does not apply after an update changes the question", async () => {
+			const cp = await stores[name]!();
+			const charged: number[] = [];
+			let fail = true;
+			const graph = new StateGraph(z.object({ amount: z.number() }))
+				.addNode("ask", async (s, ctx) => {
+					const answer = await review.ask(ctx, { amount: s.amount });
+					if (fail) throw new Error("died after the answer");
+					if (answer.action === "approve") charged.push(s.amount);
+					return {};
+				})
+				.addEdge(START, "ask")
+				.compile({ checkpointer: cp });
+			const thread = { threadId: "t7" };
+			const first = await graph.run({ amount: 5 }, thread);
+			await graph
+				.run(new Command({ resume: { action: "approve" } }), thread)
+				.catch(() => undefined);
+			fail = false;
+			const head = (await graph.getState(thread)).checkpointId;
+			expect(head).toBe(first.checkpointId);
+			const fork = await graph.updateState(
+				{ ...thread, checkpointId: head },
+				{ amount: 500 },
+			);
+			const again = await graph.run(null, fork);
+			expect(again.status).toBe("interrupted");
+			expect(requestOf(again.interrupts)).toEqual([{ amount: 500 }]);
+			expect(charged).toEqual([]);
+		});
+
 		it("a Command with update and resume answers the question as the node asks it from the updated state (0050)", async () => {
 			const charged: number[] = [];
 			const graph = chargeGraph(await stores[name]!(), charged);
