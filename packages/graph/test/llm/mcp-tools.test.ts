@@ -391,7 +391,8 @@ describe("loadMcpTools", () => {
 			const pidFile = join(dir, "hang.pid");
 			const error = await loadMcpTools(
 				{ calc: server(pidFile, true) },
-				{ timeoutMs: 1_000 },
+				// long enough for a loaded machine to start the server and shake hands (the listing never ends)
+				{ timeoutMs: 5_000 },
 			).catch((e: unknown) => e);
 			expect(isWeftError(error, "MCP_CONNECTION_FAILED")).toBe(true);
 			expect((error as Error).message).toMatch(/"calc".*timed out/);
