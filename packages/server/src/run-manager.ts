@@ -17,6 +17,7 @@ import {
 import type { RunCreateBody } from "./schemas.ts";
 import { settledWithin } from "./settled-within.ts";
 import type { RunRecord, ThreadRegistry } from "./thread-registry.ts";
+import { webhookOnEnd } from "./webhook.ts";
 import { toWire } from "./wire-values.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -239,6 +240,7 @@ export class RunManager implements RunExecutor {
 			if (run.status === "running") this.#move(run, "FAIL");
 			live.log.close();
 			this.#expireLater(run.runId);
+			webhookOnEnd(body.webhook, run, live.output ?? {});
 		}
 	}
 

@@ -245,6 +245,13 @@ export const RunCreate = z.object({
 	on_disconnect: z.enum(["cancel", "continue"]).optional(),
 	on_completion: z.enum(["delete", "keep"]).optional(),
 	if_not_exists: z.enum(["create", "reject"]).optional(),
+	// POSTed the run, its values and its error once it ended (decision 0224)
+	webhook: z
+		.url({
+			protocol: /^https?$/,
+			error: "pass an http:// or https:// URL to POST the run to when it ends",
+		})
+		.optional(),
 	/**
 	 * Seconds after its creation before the run may start (0: now). It is recorded `pending` at once, its
 	 * `created_at` the time it may start (decision 0216).

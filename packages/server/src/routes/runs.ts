@@ -22,6 +22,7 @@ import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { selectFields } from "../thread-search.ts";
+import { toRun } from "../wire-run.ts";
 import {
 	answerWhenDone,
 	joinRunStream,
@@ -29,19 +30,6 @@ import {
 	streamNewRun,
 } from "./run-answers.ts";
 import { body, query } from "./validate.ts";
-
-/** A run in LangGraph's `Run` shape. */
-export const toRun = (r: RunRecord) => ({
-	run_id: r.runId,
-	thread_id: r.threadId,
-	assistant_id: r.assistantId,
-	created_at: r.createdAt,
-	updated_at: r.updatedAt,
-	status: r.status,
-	metadata: r.metadata,
-	kwargs: r.kwargs ?? {},
-	multitask_strategy: r.multitaskStrategy,
-});
 
 /** Runs on a thread: create (background, wait, stream), list, get, join, join stream, cancel, delete. */
 export function runRoutes(ctx: ServerContext): Hono<Env> {

@@ -11,8 +11,9 @@ import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { deleteThread } from "../thread-expiry.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { toRun } from "../wire-run.ts";
 import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
-import { inBackground, startRun, toRun } from "./runs.ts";
+import { inBackground, startRun } from "./runs.ts";
 import { body } from "./validate.ts";
 
 /**

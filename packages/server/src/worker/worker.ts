@@ -17,6 +17,7 @@ import {
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
+import { webhookOnEnd } from "../webhook.ts";
 import { listenForCancels } from "./cancel-listener.ts";
 import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
 import {
@@ -286,17 +287,25 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				cancelled = true;
 			}
 			// the events not written yet go in the status's own statement (one commit, not two in a row)
+			const status =
+				nextRunStatus(
+					"running",
+					cancelled ? "CANCEL" : stoppedOutcome(controller.signal, outcome),
+				) ?? "error";
 			mine = await finishRun(
 				pool,
 				job.runId,
 				job.attempt,
-				nextRunStatus(
-					"running",
-					cancelled ? "CANCEL" : stoppedOutcome(controller.signal, outcome),
-				) ?? "error",
+				status,
 				output,
 				await events.rest(),
 			);
+			if (mine)
+				webhookOnEnd(
+					row.request?.webhook,
+					{ ...row.body, owner: row.body.owner ?? undefined, status },
+					output,
+				);
 		} finally {
 			clearTimeout(timeout);
 			// a run taken back from this attempt is ended by the next one, which starts the thread's next run
