@@ -5,14 +5,18 @@ export const SERVER = fileURLToPath(
 	new URL("./test-server.mjs", import.meta.url),
 );
 
-/** Starts the test server over HTTP on loopback; returns its URL and a stop function. */
-export async function startHttpServer(): Promise<{
+/** Starts the test server over HTTP on loopback (with `args`); returns its URL and a stop function. */
+export async function startHttpServer(args: readonly string[] = []): Promise<{
 	url: string;
 	stop: () => Promise<void>;
 }> {
-	const child: ChildProcess = spawn(process.execPath, [SERVER, "--http"], {
-		stdio: ["ignore", "pipe", "pipe"],
-	});
+	const child: ChildProcess = spawn(
+		process.execPath,
+		[SERVER, "--http", ...args],
+		{
+			stdio: ["ignore", "pipe", "pipe"],
+		},
+	);
 	const port = await new Promise<number>((resolve, reject) => {
 		let out = "";
 		child.stdout!.on("data", (c: Buffer) => {
@@ -28,6 +32,8 @@ export async function startHttpServer(): Promise<{
 		url: `http://127.0.0.1:${port}/mcp`,
 		stop: () =>
 			new Promise((resolve) => {
+				if (child.exitCode !== null || child.signalCode !== null)
+					return resolve();
 				child.once("exit", () => resolve());
 				child.kill();
 			}),

@@ -1,6 +1,7 @@
 // A small MCP server for the tests: stdio by default, or streamable HTTP on loopback with --http
-// (prints "listening <port>" once ready). With --hang-list it never answers tools/list; with
-// MCP_TEST_PID_FILE set it writes its pid there once started.
+// (prints "listening <port>" once ready). With --hang-list it never answers tools/list; with --big it has
+// a tool `big` answering `bytes` characters; with --names=a,b,… it has only tools of those names (each
+// answering its name); with MCP_TEST_PID_FILE set it writes its pid there once started.
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -14,6 +15,14 @@ if (process.env.MCP_TEST_PID_FILE)
 
 function makeServer() {
 	const server = new McpServer({ name: "test-server", version: "1.0.0" });
+	const names = process.argv.find((a) => a.startsWith("--names="));
+	if (names !== undefined) {
+		for (const name of names.slice("--names=".length).split(","))
+			server.registerTool(name, { inputSchema: {} }, async () => ({
+				content: [{ type: "text", text: name }],
+			}));
+		return server;
+	}
 	server.registerTool(
 		"add",
 		{
@@ -71,14 +80,32 @@ function makeServer() {
 	server.registerTool(
 		"die",
 		{
-			description: "Exits the server mid-call, saying why on stderr",
-			inputSchema: {},
+			description:
+				"Exits the server mid-call, saying why on stderr (after afterMs milliseconds, if given)",
+			inputSchema: { afterMs: z.number().optional() },
 		},
-		async () => {
-			process.stderr.write("dying now: out of coffee\n");
-			process.exit(7);
+		async ({ afterMs }) => {
+			const die = () => {
+				process.stderr.write("dying now: out of coffee\n");
+				process.exit(7);
+			};
+			if (afterMs === undefined) die();
+			// over HTTP the answer's stream has started by then
+			setTimeout(die, afterMs);
+			return new Promise(() => {});
 		},
 	);
+	if (process.argv.includes("--big"))
+		server.registerTool(
+			"big",
+			{
+				description: "Answers a text of `bytes` characters",
+				inputSchema: { bytes: z.number() },
+			},
+			async ({ bytes }) => ({
+				content: [{ type: "text", text: "x".repeat(bytes) }],
+			}),
+		);
 	if (process.argv.includes("--hang-list"))
 		server.server.setRequestHandler(
 			ListToolsRequestSchema,
