@@ -66,6 +66,7 @@ export {
 	readPendingWrite,
 } from "./read-blob.ts";
 export type {
+	AnswerCost,
 	ChannelWrite,
 	CheckpointData,
 	CheckpointMetadata,

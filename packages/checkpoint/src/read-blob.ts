@@ -75,8 +75,11 @@ function writeProblem(w: Record<string, unknown>): string | undefined {
 		case "once":
 		case "once-start":
 			if (typeof w.key !== "string") return `of kind ${w.kind} has no key`;
-			if (w.usage !== undefined && !isUsage(w.usage))
-				return "of kind once has a usage that is no step usage (calls, byModel, byNode)";
+			if (
+				w.usage !== undefined &&
+				!(Array.isArray(w.usage) && w.usage.every(isAnswerCost))
+			)
+				return "of kind once has a usage that is no list of costs (inputTokens, outputTokens)";
 			return w.answer === undefined || w.answer === true
 				? undefined
 				: "of kind once has an answer flag that is not true";
@@ -110,6 +113,18 @@ const isUsage = (u: unknown): boolean =>
 	typeof u.outputTokens === "number" &&
 	isRecord(u.byModel) &&
 	isRecord(u.byNode);
+
+/** One report of an answer's cost (decision 0217). */
+const isAnswerCost = (c: unknown): boolean =>
+	isRecord(c) &&
+	typeof c.inputTokens === "number" &&
+	typeof c.outputTokens === "number" &&
+	optionalString(c.model) &&
+	optionalNumber(c.cachedTokens) &&
+	optionalNumber(c.costUsd) &&
+	optionalNumber(c.calls);
+const optionalNumber = (x: unknown): boolean =>
+	x === undefined || typeof x === "number";
 
 const isChannelWrite = (x: unknown): boolean =>
 	Array.isArray(x) && typeof x[0] === "string" && typeof x[1] === "string";

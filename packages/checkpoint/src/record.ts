@@ -151,11 +151,11 @@ export type PendingWrite =
 			 */
 			answer?: true;
 			/**
-			 * With `answer`: what the call cost (a step usage, as a `usage` record holds it). A run that takes up
-			 * an answer no later `usage` record accounts for (its maker died, or was cancelled) counts it with
-			 * its step (decision 0217).
+			 * With `answer`: what the call cost, as the node reported it (one entry a report: the call, and any
+			 * side call made for it). A run that takes up an answer no later `usage` record accounts for (its
+			 * maker died, or was cancelled) counts it with its step (decision 0217).
 			 */
-			usage?: StepUsage;
+			usage?: AnswerCost[];
 	  }
 	/** A `ctx.once` effect was about to run (its result follows as a `once` record, unless the process died). */
 	| { kind: "once-start"; taskId: string; key: string }
@@ -189,6 +189,16 @@ export type PendingWrite =
 			 */
 			subgraphs?: { [taskId: string]: string };
 	  };
+
+/** One usage report of a model call, as an answer's record keeps it (decision 0217). */
+export interface AnswerCost {
+	model?: string;
+	inputTokens: number;
+	outputTokens: number;
+	cachedTokens?: number;
+	costUsd?: number;
+	calls?: number;
+}
 
 /** A step's model usage as stored (a graph's `RunUsage`: totals, `byModel`, `byNode`). */
 export type StepUsage = { [key: string]: JsonValue };

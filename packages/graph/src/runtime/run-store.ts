@@ -223,7 +223,9 @@ export class RunStore {
 		const head = !tuple.hasChildren && this.#parentTask === undefined;
 		this.#parentUsage = head ? usageOfRecords(tuple.pendingWrites) : undefined;
 		// and what answers saved there by a run that died cost: this run's step accounts for them (0217)
-		this.#owed = head ? unaccountedAnswers(tuple.pendingWrites) : undefined;
+		this.#owed = head
+			? unaccountedAnswers(tuple.pendingWrites, c.data.tasks)
+			: undefined;
 		return { tuple, values: replayChain(channels, chain) };
 	}
 

@@ -1,7 +1,7 @@
 import type {
+	AnswerCost,
 	Checkpointer,
 	PendingWrite,
-	StepUsage,
 	Store,
 } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
@@ -20,7 +20,7 @@ import { type RunSignal, signalOf } from "./lazy-signal.ts";
 import { nodeStore } from "./node-store.ts";
 import { type AttemptCalls, checkOnceCall, lateOnce } from "./task-calls.ts";
 import { interruptOf } from "./task-interrupt.ts";
-import { addUsage, emptyUsage, type RunUsage } from "./usage.ts";
+import type { RunUsage } from "./usage.ts";
 
 /** What a task context needs from its run. */
 export interface TaskHost {
@@ -335,11 +335,11 @@ async function runForResult<T>(
 		await host.persist([{ kind: "once", taskId, key, value }]);
 		return value;
 	}
-	let spent: RunUsage | undefined;
+	let spent: AnswerCost[] | undefined;
 	const value = await fn((usage) => {
 		host.reportUsage(node, usage);
-		spent ??= emptyUsage();
-		addUsage(spent, node, usage);
+		spent ??= [];
+		spent.push(answerCost(usage));
 	});
 	memory.setAnswer(key, value);
 	const record: Extract<PendingWrite, { kind: "once" }> = {
@@ -349,10 +349,22 @@ async function runForResult<T>(
 		value,
 		answer: true,
 	};
-	if (spent !== undefined && spent.calls > 0)
-		record.usage = spent as unknown as StepUsage;
+	if (spent !== undefined) record.usage = spent;
 	await host.persist([record]);
 	return value;
+}
+
+/** A usage report as an answer's record keeps it: the figures, not the call's timing or content. */
+function answerCost(u: UsageReport): AnswerCost {
+	const cost: AnswerCost = {
+		inputTokens: u.inputTokens ?? 0,
+		outputTokens: u.outputTokens ?? 0,
+	};
+	if (u.model !== undefined) cost.model = u.model;
+	if (u.cachedTokens) cost.cachedTokens = u.cachedTokens;
+	if (u.costUsd !== undefined) cost.costUsd = u.costUsd;
+	if (u.calls !== undefined) cost.calls = u.calls;
+	return cost;
 }
 
 /** `onceResult`'s functions report nothing (a tool's result is no model call). */

@@ -171,16 +171,20 @@ export function spentRecords(writes: readonly PendingWrite[]): PendingWrite[] {
  * What the models' answers saved at a checkpoint cost where no later `usage` record accounts for them: the
  * run that saved them died or was cancelled before it recorded or committed its step (decision 0217). A
  * `usage` record holds what its run spent, the answers it took up included, so it accounts for every answer
- * saved before it. Undefined when nothing is owed.
+ * saved before it. `tasks` names each task's node. Undefined when nothing is owed.
  */
 export function unaccountedAnswers(
 	writes: readonly PendingWrite[],
+	tasks: readonly { id: string; node: string }[],
 ): RunUsage | undefined {
 	let owed: RunUsage | undefined;
 	for (const w of writes) {
 		if (w.kind === "usage") owed = undefined;
-		else if (w.kind === "once" && w.usage !== undefined)
-			owed = sumUsage(owed ?? emptyUsage(), w.usage as unknown as RunUsage);
+		else if (w.kind === "once" && w.usage !== undefined) {
+			owed ??= emptyUsage();
+			const node = tasks.find((t) => t.id === w.taskId)?.node ?? w.taskId;
+			for (const cost of w.usage) addUsage(owed, node, cost);
+		}
 	}
 	return owed;
 }

@@ -33,7 +33,10 @@ export async function threadUsage(
 		const unfinished = usageOfRecords(tuple.pendingWrites);
 		if (unfinished !== undefined) sumUsage(total, unfinished);
 		// answers a run that died saved there: paid for, accounted by no run yet (decision 0217)
-		const owed = unaccountedAnswers(tuple.pendingWrites);
+		const owed = unaccountedAnswers(
+			tuple.pendingWrites,
+			tuple.checkpoint.data.tasks,
+		);
 		if (owed !== undefined) sumUsage(total, owed);
 	}
 	return total;
