@@ -1,6 +1,7 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph } from "@weft/graph";
 import { plainValue } from "../render/messages.ts";
+import type { ThreadRecords } from "./mcp-threads.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -180,15 +181,16 @@ async function runGraph(
 	graph: AnyGraph,
 	input: Parameters<AnyGraph["run"]>[0],
 	threadId: string,
+	config: Parameters<AnyGraph["run"]>[1],
 	signal: AbortSignal,
 	progress: Progress | undefined,
 ): Promise<Awaited<ReturnType<AnyGraph["run"]>>> {
-	if (progress === undefined) return graph.run(input, { threadId, signal });
+	if (progress === undefined) return graph.run(input, { ...config, signal });
 	let n = 0;
 	progress(n++, `thread ${threadId}: running`);
 	let result: Awaited<ReturnType<AnyGraph["run"]>> | undefined;
 	for await (const ev of graph.stream(input, {
-		threadId,
+		...config,
 		signal,
 		mode: "checkpoints",
 	}))
@@ -198,16 +200,23 @@ async function runGraph(
 	return result!;
 }
 
+/** How a tool call runs: its signal, and what it tells and records. */
+export interface ToolCall {
+	signal: AbortSignal;
+	/** Told the thread the call runs on, before it runs. */
+	onThread?: ((threadId: string) => void) | undefined;
+	progress?: Progress | undefined;
+	/** The run config recording the graph, and the check that a thread gone on with is this graph's. */
+	threads?: ThreadRecords | undefined;
+}
+
 /** Runs the graph for a tool call and turns how it ended into a tool answer. */
 export async function callGraphTool(
 	name: string,
 	graph: AnyGraph,
 	tool: string,
 	args: Record<string, unknown>,
-	signal: AbortSignal,
-	/** Told the thread the call runs on, before it runs. */
-	onThread?: (threadId: string) => void,
-	progress?: Progress,
+	{ signal, onThread, progress, threads }: ToolCall,
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
 	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
@@ -221,6 +230,8 @@ export async function callGraphTool(
 		// leave a thread record behind, read "failed"), and an id that no pending interrupt has is said as
 		// such (one pending interrupt would otherwise take { id: answer } for its answer and refuse it)
 		const goOn = resuming && args.continue === true;
+		// another graph's thread is refused before anything of it is read with this graph
+		if (resuming) await threads?.check(name, threadId);
 		if (resuming) {
 			const { interrupts } = await pendingOf(graph, threadId);
 			if (
@@ -248,7 +259,10 @@ export async function callGraphTool(
 								: args.resume,
 					})
 				: args;
-		result = await runGraph(graph, input, threadId, signal, progress);
+		const config = (await threads?.config(name, threadId, resuming)) ?? {
+			threadId,
+		};
+		result = await runGraph(graph, input, threadId, config, signal, progress);
 	} catch (error) {
 		return errorAnswer(threadId, inToolTerms(error, name, threadId));
 	}

@@ -1,4 +1,5 @@
-import { type CompiledGraph, WeftError } from "@weft/graph";
+import { dirname, resolve } from "node:path";
+import { WeftError } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { settleCancelled } from "../cancel.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
@@ -11,8 +12,7 @@ import {
 	graphTools,
 	resumeArgsProblem,
 } from "./mcp-graph-tools.ts";
-
-type AnyGraph = CompiledGraph<any, any>;
+import { type ServedGraph, threadRecords } from "./mcp-threads.ts";
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -112,10 +112,20 @@ export async function serveMcp(
 		access: "create",
 		command: "mcp",
 	});
-	const graphs = new Map<string, AnyGraph>();
-	for (const { name, module } of parsed) {
-		graphs.set(name, (await loadGraph(module, checkpointer)).graph);
-	}
+	// module refs are recorded with each run relative to the project (the SQLite file's folder), as
+	// `weft run` records them: `weft show`, `weft approve` find the module of a thread started here
+	const base =
+		options.postgres !== undefined || options.db === ":memory:"
+			? process.cwd()
+			: dirname(resolve(options.db ?? "weft.db"));
+	const served: ServedGraph[] = [];
+	for (const { name, module } of parsed)
+		served.push({
+			name,
+			...(await loadGraph(resolve(module), checkpointer, base)),
+		});
+	const graphs = new Map(served.map((g) => [g.name, g.graph] as const));
+	const threads = threadRecords(checkpointer, served, base);
 	const [{ Server }, { AnsweringStdioTransport }, types] = await Promise.all([
 		import("@modelcontextprotocol/sdk/server/index.js"),
 		import("./mcp-stdio-transport.ts"),
@@ -173,17 +183,14 @@ export async function serveMcp(
 									params: { progressToken: token, progress: n, message },
 								})
 								.catch(() => {});
-			const answer = callGraphTool(
-				route.graph,
-				graph,
-				tool,
-				args,
+			const answer = callGraphTool(route.graph, graph, tool, args, {
 				signal,
-				(threadId) => {
+				onThread: (threadId) => {
 					call.threadId = threadId;
 				},
 				progress,
-			);
+				threads,
+			});
 			call.done = answer.then(
 				() => undefined,
 				() => undefined,
