@@ -60,3 +60,15 @@ export function assignmentTexts(
 	}
 	return out;
 }
+
+/** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+	if (m === null)
+		throw new UsageError(
+			`${flag} ${value} is not a duration`,
+			`write it as 500ms, 10s, 2m or 1h`,
+		);
+	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
+	return Math.round(Number(m[1]) * unit);
+}

@@ -7,6 +7,7 @@ import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs, servedGraphOf } from "../load-graph.ts";
+import { parseDuration } from "../parse-value.ts";
 import {
 	openStore,
 	refuseTwoStores,
@@ -29,18 +30,6 @@ interface DevOptions {
 	cors?: string;
 	lockWait?: string;
 	heartbeat: string;
-}
-
-/** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
-export function parseDuration(flag: string, value: string): number {
-	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-	if (m === null)
-		throw new UsageError(
-			`${flag} ${value} is not a duration`,
-			`write it as 500ms, 10s, 2m or 1h`,
-		);
-	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
-	return Math.round(Number(m[1]) * unit);
 }
 
 /** `--heartbeat`: how long a stream or a wait stays silent before the server sends a keep-alive. */

@@ -170,8 +170,8 @@ function inToolTerms(error: unknown, name: string, threadId: string): unknown {
 	return new WeftError(error.code, error.message, { hint, cause: error });
 }
 
-/** Tells an MCP host how a call's run goes on (its progress notifications): a number that grows, and what. */
-export type Progress = (progress: number, message: string) => void;
+/** Tells an MCP host how a call's run goes on (a progress notification; the sender numbers them). */
+export type Progress = (message: string) => void;
 
 /**
  * Runs the graph; with `progress`, says the thread at once and each saved step after (a host that waits
@@ -186,8 +186,7 @@ async function runGraph(
 	progress: Progress | undefined,
 ): Promise<Awaited<ReturnType<AnyGraph["run"]>>> {
 	if (progress === undefined) return graph.run(input, { ...config, signal });
-	let n = 0;
-	progress(n++, `thread ${threadId}: running`);
+	progress(`thread ${threadId}: running`);
 	let result: Awaited<ReturnType<AnyGraph["run"]>> | undefined;
 	for await (const ev of graph.stream(input, {
 		...config,
@@ -195,7 +194,7 @@ async function runGraph(
 		mode: "checkpoints",
 	}))
 		if (ev.type === "checkpoint")
-			progress(n++, `thread ${threadId}: step ${ev.step} saved`);
+			progress(`thread ${threadId}: step ${ev.step} saved`);
 		else if (ev.type === "end") result = ev.result;
 	return result!;
 }

@@ -4,6 +4,7 @@ import type { Command as Program } from "commander";
 import { settleCancelled } from "../cancel.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { loadGraph } from "../load-graph.ts";
+import { parseDuration } from "../parse-value.ts";
 import { keepStdoutForData } from "../stdout-data.ts";
 import { onStopSignals } from "../stop-signals.ts";
 import { openStore, type StoreOptions } from "../store.ts";
@@ -91,6 +92,8 @@ function graphSpecs(program: Program): string[] {
 export async function serveMcp(
 	specs: string[],
 	options: StoreOptions,
+	/** After this long without progress, a call that asked for progress is told its run goes on (0: never). */
+	heartbeatMs = HEARTBEAT_MS,
 ): Promise<number> {
 	if (specs.length === 0)
 		throw new UsageError(
@@ -170,27 +173,33 @@ export async function serveMcp(
 				throw invalidParams(`${tool}: ${problem}; nothing ran`);
 			const call: InFlight = { threadId: undefined, done: Promise.resolve() };
 			const signal = AbortSignal.any([extra.signal, stop.signal]);
-			// a host that asked for progress (a token in the request's _meta) is told the thread and each
-			// saved step: with resetTimeoutOnProgress its wait starts again, so a long run is not cut off
+			// a host that asked for progress (a token in the request's _meta) is told the thread, each saved
+			// step, and that the run goes on after `heartbeatMs` without either: with resetTimeoutOnProgress
+			// its wait starts again, so a long run (or one long step) is not cut off
 			const token = request.params._meta?.progressToken;
 			const progress =
 				token === undefined
 					? undefined
-					: (n: number, message: string) =>
-							void extra
-								.sendNotification({
-									method: "notifications/progress",
-									params: { progressToken: token, progress: n, message },
-								})
-								.catch(() => {});
+					: progressSender(
+							(n, message) =>
+								void extra
+									.sendNotification({
+										method: "notifications/progress",
+										params: { progressToken: token, progress: n, message },
+									})
+									.catch(() => {}),
+							() => call.threadId,
+							heartbeatMs,
+						);
 			const answer = callGraphTool(route.graph, graph, tool, args, {
 				signal,
 				onThread: (threadId) => {
 					call.threadId = threadId;
 				},
-				progress,
+				progress: progress?.send,
 				threads,
 			});
+			void answer.then(progress?.stop, progress?.stop);
 			call.done = answer.then(
 				() => undefined,
 				() => undefined,
@@ -226,6 +235,40 @@ export async function serveMcp(
 	return stop.signal.aborted ? EXIT.cancelled : 0;
 }
 
+/** How long a call's run may go without a progress notification (decision 0218): well below the SDK's 60 s. */
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * A call's progress notifications, numbered as they are sent, and one more, `still running`, after each
+ * `heartbeatMs` without one, until `stop`: a step longer than the host's request timeout is not cut off.
+ */
+function progressSender(
+	notify: (n: number, message: string) => void,
+	threadId: () => string | undefined,
+	heartbeatMs: number,
+): { send: (message: string) => void; stop: () => void } {
+	let n = 0;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let stopped = false;
+	const send = (message: string) => {
+		if (stopped) return;
+		notify(n++, message);
+		clearTimeout(timer);
+		if (heartbeatMs > 0)
+			timer = setTimeout(
+				() => send(`thread ${threadId()}: still running`),
+				heartbeatMs,
+			);
+	};
+	return {
+		send,
+		stop: () => {
+			stopped = true;
+			clearTimeout(timer);
+		},
+	};
+}
+
 /** A tool call running now: its thread, once the run has one, and when it has answered. */
 interface InFlight {
 	threadId: string | undefined;
@@ -243,10 +286,16 @@ export function registerMcp(
 		.description(
 			"serve graphs as MCP tools over stdio: --graph name=module#export (repeatable)",
 		)
-		.action(async () => {
+		.option(
+			"--heartbeat <duration>",
+			"tell a host that asked for progress that a call's run goes on after this much silence (0: never)",
+			"10s",
+		)
+		.action(async (o: { heartbeat: string }) => {
 			const options = program.opts<StoreOptions>();
 			try {
-				exit(await serveMcp(graphSpecs(program), options));
+				const heartbeat = parseDuration("--heartbeat", o.heartbeat);
+				exit(await serveMcp(graphSpecs(program), options, heartbeat));
 			} catch (error) {
 				exit(report(error));
 			}

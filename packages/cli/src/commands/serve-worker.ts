@@ -5,6 +5,7 @@ import type { Command as Program } from "commander";
 import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
+import { parseDuration } from "../parse-value.ts";
 import { openStore } from "../store.ts";
 import {
 	checkAuthTokens,
@@ -12,7 +13,6 @@ import {
 	graphSpecs,
 	HEARTBEAT_FLAG,
 	HEARTBEAT_HELP,
-	parseDuration,
 	serverConfig,
 	stopSignal,
 } from "./dev.ts";
