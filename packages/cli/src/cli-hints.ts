@@ -68,13 +68,13 @@ function decryptionHint(given: string | undefined): string {
 
 /**
  * A hint's commands as this command was typed: each \`weft …\` in it gets the invocation (`pnpm weft` in a
- * checkout) and the store flags, unless it names a store itself or reads none (`init`, `completion`), so that
+ * checkout) and the store flags (and --graph, `pasteFlags`), unless it names a store or graph itself or reads none (`init`, `completion`), so that
  * pasting it reads the same store.
  */
 export function pasteable(hint: string, store: string): string {
 	// `pnpm weft …`: a hint made with WEFT under `pnpm weft` (recover's, answer's)
 	return hint.replace(/`(?:pnpm )?weft ([^`]*)`/g, (_, rest: string) =>
-		/(^|\s)--(db|postgres)(\s|=)/.test(rest) ||
+		/(^|\s)--(db|postgres|graph)(\s|=)/.test(rest) ||
 		/^(init|completion)\b/.test(rest)
 			? `\`${WEFT} ${rest}\``
 			: `\`${WEFT}${store} ${rest}\``,

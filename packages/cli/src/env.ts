@@ -5,9 +5,9 @@ import type { Output } from "./render/output.ts";
 import { onStopSignals } from "./stop-signals.ts";
 import {
 	openStore,
+	pasteFlags,
 	type StoreOptions,
 	type StoreUse,
-	storeFlags,
 } from "./store.ts";
 
 /** What every command gets: output, and the store opened on first use (closed at exit). */
@@ -28,7 +28,10 @@ export interface CommandEnv {
 	base: string;
 	/** The SQLite file (undefined for Postgres and `:memory:`). */
 	dbFile: string | undefined;
-	/** The store's options as typed, for commands printed to paste (`""` for the default ./weft.db). */
+	/**
+	 * The store's options as typed, and `--graph` when given, for commands printed to paste (`""` for the
+	 * default ./weft.db and no --graph).
+	 */
 	storeFlags: string;
 	close(): Promise<void>;
 }
@@ -64,7 +67,7 @@ export function createEnv(
 			options.postgres !== undefined || options.db === ":memory:"
 				? undefined
 				: resolve(options.db ?? "weft.db"),
-		storeFlags: storeFlags(options),
+		storeFlags: pasteFlags(options, command),
 		store: (access = "write") => {
 			store ??= openStore(options, { access, command });
 			return store;

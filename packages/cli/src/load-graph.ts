@@ -209,8 +209,16 @@ export async function graphOfThread(
 	explicit: string | undefined,
 	base: string,
 ): Promise<{ graph: AnyGraph; ref: string }> {
-	if (explicit !== undefined)
+	if (explicit !== undefined) {
+		// a thread the store does not have is refused as without --graph: running on it would make it
+		if ((await checkpointer.getThread(threadId)) === undefined) {
+			const summaries = readableSummaries(checkpointer, threadId);
+			const none = (await summaries.next()).done === true;
+			await summaries.return(undefined);
+			if (none) throw noThread(threadId);
+		}
 		return loadGraph(resolve(explicit), checkpointer, base);
+	}
 	let seen = false;
 	let graphId: string | undefined;
 	for await (const s of readableSummaries(checkpointer, threadId)) {

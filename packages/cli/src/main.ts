@@ -92,7 +92,15 @@ export function createProgram(exit: (code: number) => void): Program {
 				refuseTwoStores(program, options);
 				exit(await fn(env, ...args));
 			} catch (error) {
-				exit(report(error, options, threadOf(args), env.madeThread));
+				exit(
+					report(
+						error,
+						options,
+						threadOf(args),
+						env.madeThread,
+						env.storeFlags,
+					),
+				);
 			} finally {
 				await env.close().catch(() => {});
 			}
@@ -195,15 +203,15 @@ function report(
 	options: GlobalOptions,
 	named?: string,
 	made?: string,
+	/** What printed commands repeat (`pasteFlags`): the store's options, and --graph when given. */
+	flags = storeFlags(options),
 ): number {
 	// the thread the command line named, or the one the command made (a --json error then names it)
 	const thread = named ?? made;
 	const json = options.json === true;
 	if (error instanceof UsageError) {
 		const hint =
-			error.hint === undefined
-				? undefined
-				: pasteable(error.hint, storeFlags(options));
+			error.hint === undefined ? undefined : pasteable(error.hint, flags);
 		write(
 			json,
 			{ error: { code: "USAGE", message: error.message, hint } },
@@ -215,15 +223,9 @@ function report(
 	if (isWeftError(error)) {
 		const issues = (error as { issues?: unknown[] }).issues;
 		const given =
-			cliHint(
-				error.code,
-				thread,
-				storeFlags(options),
-				error.hint,
-				busyHolder(error),
-			) ?? error.hint;
-		const hint =
-			given === undefined ? undefined : pasteable(given, storeFlags(options));
+			cliHint(error.code, thread, flags, error.hint, busyHolder(error)) ??
+			error.hint;
+		const hint = given === undefined ? undefined : pasteable(given, flags);
 		write(
 			json,
 			{

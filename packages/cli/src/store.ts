@@ -271,3 +271,23 @@ export function storeFlags(options: StoreOptions): string {
 	const db = options.db ?? "weft.db";
 	return db === "weft.db" || db === ":memory:" ? "" : ` --db ${shellWord(db)}`;
 }
+
+/** Commands whose `--graph` is no graph module (`dev`, `mcp`: `name=module`; `stats`: a graph name). */
+const OWN_GRAPH_OPTION = new Set(["dev", "mcp", "serve", "stats"]);
+
+/**
+ * The options to repeat in a command printed to paste: the store's (`storeFlags`), and the `--graph`
+ * module the user gave (the module of a thread that records none, or whose module moved), so that the
+ * pasted command finds the graph the typed one did.
+ */
+export function pasteFlags(
+	options: StoreOptions & { graph?: string | undefined },
+	command?: string,
+): string {
+	const graph =
+		options.graph === undefined ||
+		(command !== undefined && OWN_GRAPH_OPTION.has(command))
+			? ""
+			: ` --graph ${shellWord(options.graph)}`;
+	return `${storeFlags(options)}${graph}`;
+}

@@ -193,3 +193,43 @@ describe("what a run prints about itself", () => {
 		expect(r.stdout).toBe("");
 	});
 });
+
+// Outside check (7 Dec): the commands printed to paste dropped the --graph the user gave (a thread whose
+// module moved is gone on with only by naming it), so a pasted command failed where the typed one worked.
+describe("--graph in printed commands", () => {
+	it("keeps --graph in fork's run-it-on, the answer line, and history's footer", async () => {
+		const g = ["--graph", review];
+		const typed = `weft ${flags} --graph ${review}`;
+		expect(
+			(
+				await weft([
+					...db,
+					"run",
+					review,
+					"--thread",
+					"gr",
+					"--input",
+					'{"topic":"x"}',
+				])
+			).code,
+		).toBe(0);
+		const fork = await weft([
+			...db,
+			...g,
+			"fork",
+			"gr",
+			"--at",
+			"0",
+			"--set",
+			"topic=y",
+		]);
+		expect(fork.code).toBe(0);
+		const runOn = /run it on: (.+)$/m.exec(fork.stdout)?.[1];
+		expect(runOn).toMatch(new RegExp(`^${typed} continue gr --from \\S+$`));
+		const ran = await weft(runOn!.split(" ").slice(1));
+		expect(ran.code).toBe(0);
+		expect(ran.stdout).toContain(`answer with: ${typed} approve gr`);
+		const history = await weft([...db, ...g, "history", "gr"]);
+		expect(history.stdout).toContain(`\`${typed} history gr --branch 2\``);
+	});
+});

@@ -25,3 +25,22 @@ it("a failed thread is not recovered: USAGE naming weft continue, nothing run", 
 	expect(after.json).toEqual(before.json);
 	expect(r.stdout).not.toContain("the disk is full");
 }, 120_000);
+
+// Outside check (7 Dec): with --graph, `recover` and `continue` of a thread the store does not have made
+// it (status failed, no checkpoint) instead of the "no thread" every other command answers.
+it("recover and continue of an unknown thread with --graph: USAGE no thread, nothing written", async () => {
+	const echo = `${join(root, "packages/cli/test/fixtures/review-graph.ts")}#echo`;
+	expect((await weft([...db, "run", echo, "--thread", "known"])).code).toBe(0);
+	for (const command of ["recover", "continue"]) {
+		const r = await weft([...db, "--graph", echo, "--json", command, "ghost"]);
+		expect(r.code).toBe(2);
+		expect(r.json.error).toMatchObject({
+			code: "USAGE",
+			message: 'no thread "ghost" in this store',
+		});
+		const threads = await weft([...db, "threads", "--json"]);
+		expect(
+			threads.json.map((t: { threadId: string }) => t.threadId),
+		).not.toContain("ghost");
+	}
+}, 120_000);

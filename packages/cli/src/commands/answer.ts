@@ -280,7 +280,7 @@ function sameAnswer(
 			: given.kind === "reject"
 				? `reject ${shellWord(threadId)}${word("--reason", given.reason)}`
 				: `resume ${shellWord(threadId)}${word("--value", given.value)}`;
-	return `${WEFT}${env.storeFlags}${word("--graph", env.graph)} ${answer}${word("--id", opts.id)}${word("--checkpoint", opts.checkpoint)}${word("--context", opts.context)} --scopes ${scopes}`;
+	return `${WEFT}${env.storeFlags} ${answer}${word("--id", opts.id)}${word("--checkpoint", opts.checkpoint)}${word("--context", opts.context)} --scopes ${scopes}`;
 }
 
 /** An answer refused for the caller's scopes, with a hint a CLI user can follow. */
