@@ -133,8 +133,12 @@ function errorAnswer(threadId: string, error: unknown): ToolAnswer {
 	};
 }
 
+/** Errors whose hint is already in tool terms (`inToolTerms` leaves them as they are). */
+const inTerms = new WeakSet<object>();
+
 /** The thread's pending interrupts; a thread without a checkpoint is NO_PENDING_INTERRUPT (it never ran). */
 async function pendingOf(
+	name: string,
 	graph: AnyGraph,
 	threadId: string,
 ): Promise<{ interrupts: readonly { id: string }[] }> {
@@ -143,11 +147,16 @@ async function pendingOf(
 	} catch (error) {
 		if (!isWeftError(error) || error.code !== "CHECKPOINT_NOT_FOUND")
 			throw error;
-		throw new WeftError(
+		const never = new WeftError(
 			"NO_PENDING_INTERRUPT",
 			`thread ${threadId} has no checkpoint: it never ran`,
-			{ cause: error },
+			{
+				hint: `no run has this thread: check the threadId (the one a call of ${name} answered with), or call ${name} to start a new run`,
+				cause: error,
+			},
 		);
+		inTerms.add(never);
+		throw never;
 	}
 }
 
@@ -155,8 +164,14 @@ async function pendingOf(
  * An error said with the tools a host has: the runtime's hints name library calls (`run(input, …)`,
  * `getState()`, input null, `waitForLease`) that an MCP client cannot make.
  */
-function inToolTerms(error: unknown, name: string, threadId: string): unknown {
-	if (!isWeftError(error)) return error;
+function inToolTerms(
+	error: unknown,
+	name: string,
+	threadId: string,
+	/** The ids of the pauses waiting when the call began, when it answers one. */
+	waiting: readonly string[] = [],
+): unknown {
+	if (!isWeftError(error) || inTerms.has(error)) return error;
 	const goOn = `${name}_resume with { "threadId": "${threadId}", "continue": true }`;
 	const hint =
 		error.code === "NO_PENDING_INTERRUPT"
@@ -165,7 +180,11 @@ function inToolTerms(error: unknown, name: string, threadId: string): unknown {
 				? `another run holds thread ${threadId}: a call still running, or one whose process died (its hold lapses within 30 s); call again once it has ended`
 				: error.code === "NODE_FAILED"
 					? `${error.hint ?? "fix what the node needs"}; then ${goOn} runs the failed step again`
-					: undefined;
+					: error.code === "GRAPH_RECURSION_LIMIT"
+						? `the run stopped at its last saved step and reads failed: a loop with no way to END, or a longer run than the graph's step limit; ${goOn} runs on for as many steps again, or call ${name} to start a new run`
+						: error.code === "AMBIGUOUS_RESUME"
+							? `answer one pause at a time: ${name}_resume with { "threadId": "${threadId}", "interruptId": "<id>", "resume": … }, ids: ${waiting.join(", ")}`
+							: undefined;
 	if (hint === undefined) return error;
 	return new WeftError(error.code, error.message, { hint, cause: error });
 }
@@ -224,6 +243,7 @@ export async function callGraphTool(
 		: process.getBuiltinModule("node:crypto").randomUUID();
 	onThread?.(threadId);
 	let result: Awaited<ReturnType<AnyGraph["run"]>>;
+	let waiting: string[] = [];
 	try {
 		// read before the run: a thread that never ran is refused without a lease taken on it (the run would
 		// leave a thread record behind, read "failed"), and an id that no pending interrupt has is said as
@@ -232,7 +252,8 @@ export async function callGraphTool(
 		// another graph's thread is refused before anything of it is read with this graph
 		if (resuming) await threads?.check(name, threadId);
 		if (resuming) {
-			const { interrupts } = await pendingOf(graph, threadId);
+			const { interrupts } = await pendingOf(name, graph, threadId);
+			waiting = interrupts.map((i) => i.id);
 			if (
 				typeof args.interruptId === "string" &&
 				!interrupts.some((i) => i.id === args.interruptId)
@@ -263,7 +284,7 @@ export async function callGraphTool(
 		};
 		result = await runGraph(graph, input, threadId, config, signal, progress);
 	} catch (error) {
-		return errorAnswer(threadId, inToolTerms(error, name, threadId));
+		return errorAnswer(threadId, inToolTerms(error, name, threadId, waiting));
 	}
 	// the run happened: how it ended is reported as such even when its values cannot be shown, so that a
 	// host never takes a finished run for a failed call and starts it again

@@ -34,8 +34,17 @@ export function parseGraphSpec(spec: string): { name: string; module: string } {
 			`--graph "${spec}" is not name=module#export (a name of letters, digits, _ or -)`,
 			"for example: --graph research=./graph.ts#graph",
 		);
+	// MCP tool names are at most 64 characters: the longest a graph makes is its resume tool's
+	if (`${name}${RESUME}`.length > 64)
+		throw new UsageError(
+			`--graph "${spec}": the graph's resume tool "${name}${RESUME}" would be ${name.length + RESUME.length} characters, and an MCP tool name has at most 64`,
+			`give the graph a name of at most ${64 - RESUME.length} characters`,
+		);
 	return { name, module };
 }
+
+/** What a graph's name is followed by in the name of its resume tool. */
+const RESUME = "_resume";
 
 /**
  * Which graph each tool belongs to (`name` starts a run, `name_resume` answers a pause). Names that would
