@@ -57,9 +57,10 @@ export async function openStore(
 		const { PostgresCheckpointer } = await import("@weft/checkpoint-postgres");
 		const target = postgresTarget(options.postgres);
 		try {
-			// a reading command makes no tables: a database without them is a mistake in the URL (as a
-			// --db file that is not there), never an empty store made in someone's database
-			if (use.access === "read") {
+			// a reading command makes no tables, nor one that goes on with a thread (there is none to go on
+			// with): a database without them is a mistake in the URL (as a --db file that is not there), never
+			// an empty store made in someone's database (decision 0219); only a command that starts runs does
+			if (use.access !== "create") {
 				const found = await PostgresCheckpointer.connect({
 					...target,
 					serializer,
@@ -68,7 +69,7 @@ export async function openStore(
 					if (!isWeftError(error, "STORE_UNAVAILABLE")) throw error;
 					if (/has no Weft tables/.test(error.message))
 						throw new UsageError(
-							`no Weft tables in schema "${target.schema ?? "weft"}" of database "${databaseOf(options.postgres!)}": nothing to read`,
+							`no Weft tables in schema "${target.schema ?? "weft"}" of database "${databaseOf(options.postgres!)}": ${use.access === "read" ? "nothing to read" : "no thread here"}`,
 							`check the database (and ?schema=) in --postgres, or start a thread there: ${WEFT}${storeFlags(options)} run <module>`,
 							error,
 						);

@@ -49,6 +49,29 @@ describe.runIf(await postgresAvailable())(
 			}
 		});
 
+		// Outside check (7 Dec): `weft recover ghost --graph …` on the wrong database made Weft's schema there
+		// (and a phantom thread) before finding no thread: a command that goes on with a thread has none to
+		// go on with in a database without the tables, and makes none, as a reading one
+		it("a command that goes on with a thread refuses a database without them, making nothing", async () => {
+			const schema = freshSchema();
+			const url = `${CONNECTION}?schema=${schema}`;
+			const review = join(root, "packages/cli/test/fixtures/review-graph.ts");
+			try {
+				for (const command of [
+					["--graph", review, "recover", "ghost"],
+					["--graph", review, "continue", "ghost"],
+					["approve", "ghost"],
+				]) {
+					const r = await weft(["--postgres", url, ...command]);
+					expect(r.code, command.join(" ")).toBe(2);
+					expect(r.stderr).toContain(`no Weft tables in schema "${schema}"`);
+				}
+				expect(await schemaExists(schema)).toBe(false);
+			} finally {
+				await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+			}
+		});
+
 		it("a writing command makes them", async () => {
 			const schema = freshSchema();
 			const url = `${CONNECTION}?schema=${schema}`;
