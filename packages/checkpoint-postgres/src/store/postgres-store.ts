@@ -242,7 +242,7 @@ export class PostgresStore extends IndexedStore {
 						`SELECT ${COLUMNS}, ts_rank(tsv, query) AS rank
 					 FROM ${this.#s}.store_items, to_tsquery($2::regconfig, $1) AS query
 					 WHERE tsv @@ query AND ${w.sql}
-					 ORDER BY rank DESC, updated_at DESC LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
+					 ORDER BY rank DESC, updated_at DESC, ns, key COLLATE "C" LIMIT ${w.p(limit)} OFFSET ${w.p(offset)}`,
 						w.params,
 					),
 				"read",

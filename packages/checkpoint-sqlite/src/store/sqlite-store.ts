@@ -223,7 +223,7 @@ export class SqliteStore extends IndexedStore {
 						`SELECT ${COLUMNS}, bm25(weft_store_fts) AS rank
 					 FROM weft_store_fts JOIN weft_store_items i ON i.id = weft_store_fts.rowid
 					 WHERE weft_store_fts MATCH ? AND ${where.sql}
-					 ORDER BY rank, i.updated_at DESC LIMIT ? OFFSET ?`,
+					 ORDER BY rank, i.updated_at DESC, i.ns, i.key LIMIT ? OFFSET ?`,
 					)
 					.all(match, ...where.params, limit, offset),
 			) as (Row & { rank: number })[];

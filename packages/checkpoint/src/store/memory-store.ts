@@ -174,10 +174,14 @@ export class MemoryStore extends IndexedStore {
 					);
 				},
 			});
-			return hits.slice(offset, offset + limit).map((h) => ({
-				...toItem(this.#items.get(h.id as string)!),
-				score: h.score,
-			}));
+			// ties as the SQL stores order them: newest update first, then namespace and key
+			return hits
+				.map((h) => ({
+					...toItem(this.#items.get(h.id as string)!),
+					score: h.score,
+				}))
+				.sort((a, b) => b.score - a.score || byNewest(a, b))
+				.slice(offset, offset + limit);
 		},
 		vectors: async (prefix, filter) =>
 			this.#scan(prefix, filter).flatMap((e) =>

@@ -5,6 +5,7 @@ import { inputCases } from "./input-cases.ts";
 import { itemCases } from "./item-cases.ts";
 import { listCases } from "./list-cases.ts";
 import { searchCases } from "./search-cases.ts";
+import { textCases } from "./text-cases.ts";
 
 /**
  * Registers the `Store` conformance suite (vitest) for a backend: every Weft store passes it, and a
@@ -32,6 +33,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
 		inputCases(ctx);
 		listCases(ctx);
 		searchCases(ctx);
+		textCases(ctx);
 	});
 }
 
