@@ -21,6 +21,7 @@ import { threadStateRoutes } from "./routes/thread-state.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
+import { sweepStoreEvery } from "./store-expiry.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import {
 	dropLeftStatelessThreads,
@@ -266,6 +267,7 @@ export function createApp(options: AppOptions): WeftApp {
 		app.route("/studio", studioRoutes(ctx, options.studio, closing.signal));
 	let unwatch = () => {};
 	let stopSweeping = async () => {};
+	let stopSweepingStore = async () => {};
 	let stopServing = async () => {};
 	// executing runs here, it holds the database alone; with a queue, shared with workers (decision 0106)
 	// runs are closed once: at once when the database was lost to another process, else by close()
@@ -303,6 +305,14 @@ export function createApp(options: AppOptions): WeftApp {
 				await dropLeftStatelessThreads(ctx, cannotDelete);
 			// threads past their ttl: deleted now and every few seconds (decision 0090)
 			stopSweeping = sweepThreadsEvery(ctx, cannotDelete);
+			// store items past their ttlMs: their data deleted from disk too (decision 0222)
+			if (options.store !== undefined)
+				stopSweepingStore = sweepStoreEvery(options.store, (error) =>
+					console.error(
+						"weft server: cannot delete expired store items:",
+						error,
+					),
+				);
 			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
 			unwatch = watchServerLoad(
 				appLoad(registry, options.queue === true),
@@ -315,6 +325,7 @@ export function createApp(options: AppOptions): WeftApp {
 		close: async () => {
 			unwatch();
 			await stopSweeping();
+			await stopSweepingStore();
 			closing.abort();
 			await closeRuns();
 			await registry.flush();
