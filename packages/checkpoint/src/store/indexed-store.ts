@@ -4,6 +4,7 @@ import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
 import {
 	checkIndexFields,
+	checkIndexOptions,
 	checkOptionKeys,
 	expiryOf,
 	indexedText,
@@ -54,8 +55,7 @@ export abstract class IndexedStore implements Store {
 	protected abstract readonly backend: SearchBackend;
 
 	constructor(index: StoreIndexOptions | undefined) {
-		this.index = index ?? {};
-		checkIndexFields(this.index.fields, "the store's index.fields");
+		this.index = checkIndexOptions(index);
 	}
 
 	/** Writes a checked item (insert or replace; a replaced live item keeps its creation time). */

@@ -1,5 +1,8 @@
 import { WeftError } from "../errors.ts";
+import { keysOf, refuseUnknownKeys } from "../option-keys.ts";
 import type { JsonValue } from "../record.ts";
+import { invalidOption } from "../store-errors.ts";
+import type { StoreIndexOptions } from "./store.ts";
 
 /** Every string in a JSON value, depth first. */
 function strings(value: JsonValue | undefined, out: string[]): string[] {
@@ -48,6 +51,44 @@ export function checkIndexFields(fields: unknown, where: string): void {
 			hint: 'pass dotted paths like ["text", "meta.title"], false to index nothing, or leave it out',
 		},
 	);
+}
+
+const INDEX_KEYS = keysOf<StoreIndexOptions>({
+	fields: true,
+	embeddings: true,
+});
+
+/**
+ * Checks a store's `index` option when the store is made (`CONFIG_INVALID`): an object of known keys
+ * (`{ field: [...] }` was ignored), its fields a list of paths, its embeddings an object with
+ * `embedDocuments` and `embedQuery` (another object was taken, and every put then failed EMBEDDING_FAILED).
+ */
+export function checkIndexOptions(index: unknown): StoreIndexOptions {
+	if (index === undefined) return {};
+	const example = '{ index: { fields: ["text"], embeddings } }';
+	if (typeof index !== "object" || index === null || Array.isArray(index))
+		throw invalidOption(
+			`the store's index option must be an object, not ${JSON.stringify(index) ?? String(index)}`,
+			`pass ${example} (both optional), or leave index out`,
+		);
+	refuseUnknownKeys(index, INDEX_KEYS, "the store's index");
+	const { fields, embeddings } = index as Record<string, unknown>;
+	checkIndexFields(fields, "the store's index.fields");
+	if (embeddings !== undefined) {
+		const e = embeddings as Record<string, unknown> | null;
+		const missing =
+			typeof e !== "object" || e === null
+				? undefined
+				: ["embedDocuments", "embedQuery"].filter(
+						(m) => typeof e[m] !== "function",
+					);
+		if (missing === undefined || missing.length > 0)
+			throw invalidOption(
+				`the store's index.embeddings must be an Embeddings (with embedDocuments and embedQuery), ${missing === undefined ? `not ${JSON.stringify(embeddings) ?? String(embeddings)}` : `but it has no ${missing.join(" or ")}`}`,
+				"pass any @langchain/core Embeddings (e.g. new OpenAIEmbeddings()), or leave embeddings out for text search only",
+			);
+	}
+	return index as StoreIndexOptions;
 }
 
 /** Checks list/search paging options and fills defaults. */

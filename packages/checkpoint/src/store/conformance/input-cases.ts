@@ -5,7 +5,7 @@ import type { StoreConformanceContext } from "./context.ts";
 import { WordEmbeddings } from "./fixtures.ts";
 
 /** The WeftError a call throws (code and hint), or what it threw instead. */
-async function refusal(
+export async function refusal(
 	p: Promise<unknown>,
 ): Promise<{ code: string; hint: boolean } | string> {
 	try {
@@ -22,7 +22,7 @@ async function refusal(
 	return "no error";
 }
 
-const refused = (code: string) => ({ code, hint: true });
+export const refused = (code: string) => ({ code, hint: true });
 
 /**
  * Input some database would change or refuse in its own way (lone surrogates, NUL, non-finite numbers,
