@@ -1,5 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import { invalidOption, keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { z } from "zod";
 import { fillNamespace, type Namespace, type Store } from "../index.ts";
 
@@ -13,6 +14,59 @@ export interface MemoryToolsOptions {
 	limit?: number | undefined;
 	/** Remembered items expire after this long (default: never). */
 	ttlMs?: number | undefined;
+}
+
+const OPTION_KEYS = keysOf<MemoryToolsOptions>({
+	namespace: true,
+	limit: true,
+	ttlMs: true,
+});
+
+/** The longest ttlMs a store's put takes (1,000 years). */
+const MAX_TTL_MS = 1000 * 365 * 86_400_000;
+
+const shown = (v: unknown) =>
+	typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+
+/**
+ * Checks memoryTools' options when the tools are made (`CONFIG_INVALID`): a misspelt `{ ttl }` was
+ * ignored (the memories kept for ever), and `ttlMs: -5` was taken, every `remember` failing after.
+ */
+function checkOptions(options: unknown): MemoryToolsOptions {
+	const example =
+		'memoryTools(store, { namespace: ["users", "{userId}", "memories"] })';
+	if (typeof options !== "object" || options === null || Array.isArray(options))
+		throw invalidOption(
+			`memoryTools needs options with a namespace, not ${shown(options)}`,
+			`pass ${example}`,
+		);
+	refuseUnknownKeys(options, OPTION_KEYS, "memoryTools");
+	const { namespace, limit, ttlMs } = options as Record<string, unknown>;
+	if (
+		!Array.isArray(namespace) ||
+		!namespace.every((l) => typeof l === "string")
+	)
+		throw invalidOption(
+			`memoryTools: namespace must be a list of labels, not ${shown(namespace)}`,
+			`pass ${example}`,
+		);
+	if (
+		limit !== undefined &&
+		(typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)
+	)
+		throw invalidOption(
+			`memoryTools: limit must be a whole number ≥ 1, not ${shown(limit)}`,
+			"pass how many memories a recall returns, or leave it out for 5",
+		);
+	if (
+		ttlMs !== undefined &&
+		(typeof ttlMs !== "number" || !(ttlMs > 0) || !(ttlMs <= MAX_TTL_MS))
+	)
+		throw invalidOption(
+			`memoryTools: ttlMs must be a positive number of milliseconds up to ${MAX_TTL_MS} (1,000 years), not ${shown(ttlMs)}`,
+			"pass how long a remembered item is kept, in milliseconds, or leave it out to keep memories",
+		);
+	return options as MemoryToolsOptions;
 }
 
 /** The run's context as toolNode passes it (`config.configurable`). */
@@ -40,8 +94,9 @@ export function memoryText(value: unknown): string {
  */
 export function memoryTools(
 	store: Store,
-	options: MemoryToolsOptions,
+	given: MemoryToolsOptions,
 ): StructuredToolInterface[] {
+	const options = checkOptions(given);
 	const ns = (config: RunnableConfig | undefined) =>
 		fillNamespace(options.namespace, contextOf(config));
 	const remember = tool(

@@ -122,4 +122,39 @@ describe("memoryTools and createAgent memory", () => {
 			.catch((e: unknown) => e);
 		expect(isWeftError(error, "CONFIG_INVALID")).toBe(true);
 	});
+
+	it("refuses options it cannot use when the tools are made (CONFIG_INVALID), not at each call", () => {
+		// { ttl } (for ttlMs) was ignored, the memories kept for ever; ttlMs: -5 was taken, and every
+		// remember then failed
+		const store = new MemoryStore();
+		const bad: unknown[] = [
+			{ namespace: ns, ttl: 1000 },
+			{ namespace: ns, ttlMs: -5 },
+			{ namespace: ns, ttlMs: 0 },
+			{ namespace: ns, ttlMs: "100" },
+			{ namespace: ns, ttlMs: Number.POSITIVE_INFINITY },
+			{ namespace: ns, limit: 0 },
+			{ namespace: ns, limit: 2.5 },
+			{ namespace: "users" },
+			{ namespace: ["users", 1] },
+			{},
+			undefined,
+			null,
+		];
+		for (const options of bad) {
+			let error: unknown;
+			try {
+				memoryTools(store, options as never);
+			} catch (e) {
+				error = e;
+			}
+			expect(
+				isWeftError(error, "CONFIG_INVALID") && error.hint !== undefined,
+				JSON.stringify(options),
+			).toBe(true);
+		}
+		expect(
+			memoryTools(store, { namespace: ns, ttlMs: 0.5, limit: 1 }),
+		).toHaveLength(3);
+	});
 });
