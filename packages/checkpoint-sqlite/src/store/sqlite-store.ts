@@ -100,9 +100,10 @@ export class SqliteStore extends IndexedStore {
 						) as { id: number };
 					db.prepare("DELETE FROM weft_store_fts WHERE rowid = ?").run(id);
 					if (text !== "")
+						// its words, as every store splits them (NFKC, combining marks kept in words)
 						db.prepare(
 							"INSERT INTO weft_store_fts (rowid, text) VALUES (?, ?)",
-						).run(id, text);
+						).run(id, queryWords(text).join(" "));
 				})
 				.immediate(),
 		);

@@ -21,6 +21,12 @@ const MIGRATIONS = [
 	CREATE INDEX weft_store_items_updated ON weft_store_items (updated_at DESC, ns, key);
 	CREATE INDEX weft_store_items_expires ON weft_store_items (expires_at) WHERE expires_at IS NOT NULL;
 	CREATE VIRTUAL TABLE weft_store_fts USING fts5 (text, tokenize = 'porter unicode61');`,
+	// combining marks are part of words (unicode61 split "हिन्दी" at its marks by default; decision 0221).
+	// Rows indexed before keep their text (no longer split at marks) until put again.
+	`CREATE VIRTUAL TABLE weft_store_fts_2 USING fts5 (text, tokenize = 'porter unicode61 categories ''L* N* Co M*''');
+	INSERT INTO weft_store_fts_2 (rowid, text) SELECT rowid, text FROM weft_store_fts;
+	DROP TABLE weft_store_fts;
+	ALTER TABLE weft_store_fts_2 RENAME TO weft_store_fts;`,
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -168,7 +168,16 @@ export function expiryOf(
 	return now + Math.ceil(ttlMs);
 }
 
-/** Words of a free-text query, for database full-text syntaxes (letters and digits only). */
+/**
+ * The words of a text, as every backend indexes and searches them: runs of letters, combining marks and
+ * digits (so `tea+milk` is two words, and a mark never splits "हिन्दी"), after NFKC normalization (a
+ * decomposed "café" is the composed one) and lower-casing. Nothing else, so no database's query syntax.
+ */
 export function queryWords(query: string): string[] {
-	return query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+	return (
+		query
+			.normalize("NFKC")
+			.toLowerCase()
+			.match(/[\p{L}\p{M}\p{N}]+/gu) ?? []
+	);
 }

@@ -9,6 +9,7 @@ import {
 	itemOf,
 	type PreparedItem,
 } from "./indexed-store.ts";
+import { queryWords } from "./item-text.ts";
 import { underPrefix } from "./namespace.ts";
 import {
 	byNewest,
@@ -70,7 +71,12 @@ export class MemoryStore extends IndexedStore {
 			const Ctor = createRequire(import.meta.url)(
 				"minisearch",
 			) as typeof MiniSearch;
-			this.#textIndex = new Ctor({ fields: ["text"], storeFields: [] });
+			// split as the SQL stores split (minisearch's own tokenizer kept "tea+milk" whole)
+			this.#textIndex = new Ctor({
+				fields: ["text"],
+				storeFields: [],
+				tokenize: queryWords,
+			});
 		}
 		return this.#textIndex;
 	}

@@ -1,6 +1,6 @@
 import { WeftError } from "../errors.ts";
 import type { JsonValue } from "../record.ts";
-import { paging } from "./item-text.ts";
+import { paging, queryWords } from "./item-text.ts";
 import { encodeNamespace, shownText, textProblem } from "./namespace.ts";
 import {
 	checkDimensions,
@@ -86,8 +86,12 @@ export async function rankedSearch(
 		const items = await backend.listItems(prefix, filter, limit, offset);
 		return items.map((i) => ({ ...i, score: undefined }));
 	}
+	// the query's words, each once (a repeated word counted once on every backend), as backends split them
+	const words = [...new Set(queryWords(query))].join(" ");
 	if (mode === "text")
-		return backend.textSearch(prefix, query, filter, limit, offset);
+		return words === ""
+			? []
+			: backend.textSearch(prefix, words, filter, limit, offset);
 	const embeddings = index.embeddings!;
 	const [q, vectors] = await Promise.all([
 		embedQuery(embeddings, query),
@@ -103,7 +107,10 @@ export async function rankedSearch(
 			Math.max(HYBRID_DEPTH, (offset + limit) * 3),
 			Number.MAX_SAFE_INTEGER,
 		);
-		const text = await backend.textSearch(prefix, query, filter, depth, 0);
+		const text =
+			words === ""
+				? []
+				: await backend.textSearch(prefix, words, filter, depth, 0);
 		const fused = fuseRanks([
 			text.map((i) => itemId(encodeNamespace(i.namespace), i.key)),
 			semantic.map((s) => s.id),
