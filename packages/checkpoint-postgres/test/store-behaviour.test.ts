@@ -1,4 +1,5 @@
 import { isWeftError } from "@weft/checkpoint";
+import { WordEmbeddings } from "@weft/checkpoint/store-conformance";
 import { PostgresStore } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -167,5 +168,30 @@ describe.skipIf(!available)("PostgresStore", () => {
 			connectionString: "postgres://postgres@127.0.0.1:9/none",
 		}).catch((e: unknown) => e);
 		expect(isWeftError(store, "STORE_UNAVAILABLE")).toBe(true);
+	});
+
+	it("refuses a semantic search over items put before the store had embeddings, naming how many (decision 0222)", async () => {
+		const connectionString = await storeDatabase();
+		const schema = freshSchema();
+		const plain = await PostgresStore.connect({ connectionString, schema });
+		await plain.put(["u"], "tea", { text: "green tea" });
+		await plain.put(["u"], "raw", { n: 1 }, { index: false });
+		await plain.close();
+		const store = await PostgresStore.connect({
+			connectionString,
+			schema,
+			index: { embeddings: new WordEmbeddings() },
+		});
+		await store.put(["u"], "coffee", { text: "black coffee" });
+		const error = await store
+			.search(["u"], { query: "a drink" })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "EMBEDDING_FAILED")).toBe(true);
+		expect((error as Error).message).toContain("1 of the 2");
+		await store.put(["u"], "tea", { text: "green tea" });
+		expect(
+			(await store.search(["u"], { query: "a drink" })).map((h) => h.key),
+		).toEqual(["coffee", "tea"]);
+		await store.close();
 	});
 });

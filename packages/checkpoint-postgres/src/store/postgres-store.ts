@@ -266,6 +266,18 @@ export class PostgresStore extends IndexedStore {
 				vectorOf,
 			);
 		},
+		unembedded: async (prefix, filter) => {
+			const w = itemConditions(new Where(), prefix, filter, Date.now());
+			const { rows } = await this.#q(
+				(q) =>
+					q(
+						`SELECT count(*)::int AS n FROM ${this.#s}.store_items WHERE vector IS NULL AND tsv IS NOT NULL AND ${w.sql}`,
+						w.params,
+					),
+				"read",
+			);
+			return (rows[0] as { n: number }).n;
+		},
 		itemsByIds: async (ids) => {
 			const out = new Map<string, StoreItem>();
 			if (ids.length === 0) return out;

@@ -242,6 +242,18 @@ export class SqliteStore extends IndexedStore {
 			) as { ns: string; key: string; vector: Buffer }[];
 			return rows.map(vectorOf);
 		},
+		unembedded: async (prefix, filter) => {
+			const where = itemConditions(prefix, filter, Date.now());
+			const row = this.#run((db) =>
+				db
+					.prepare(
+						`SELECT count(*) AS n FROM weft_store_items i
+					 WHERE i.vector IS NULL AND i.id IN (SELECT rowid FROM weft_store_fts) AND ${where.sql}`,
+					)
+					.get(...where.params),
+			) as { n: number };
+			return row.n;
+		},
 		itemsByIds: async (ids) => {
 			const now = Date.now();
 			const out = new Map<string, StoreItem>();

@@ -195,6 +195,11 @@ export class MemoryStore extends IndexedStore {
 					? []
 					: [{ id: itemId(e.ns, e.key), vector: e.vector }],
 			),
+		// never, in one process: every item was put through this store, with its embeddings
+		unembedded: async (prefix, filter) =>
+			this.#scan(prefix, filter).filter(
+				(e) => e.text !== "" && e.vector === undefined,
+			).length,
 		itemsByIds: async (ids) => {
 			const now = Date.now();
 			const out = new Map<string, StoreItem>();

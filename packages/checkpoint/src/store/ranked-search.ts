@@ -47,6 +47,11 @@ export interface SearchBackend {
 		prefix: string,
 		filter: StoreFilter,
 	): Promise<{ id: string; vector: Float32Array }[]>;
+	/**
+	 * How many live items under the prefix matching the filter have indexed text but no vector (put before
+	 * the store had embeddings). Optional: without it, semantic search cannot say it left them out.
+	 */
+	unembedded?(prefix: string, filter: StoreFilter): Promise<number>;
 	/** Items by `itemId` (expired or missing ones left out). */
 	itemsByIds(ids: readonly string[]): Promise<Map<string, StoreItem>>;
 }
@@ -93,11 +98,14 @@ export async function rankedSearch(
 			? []
 			: backend.textSearch(prefix, words, filter, limit, offset);
 	const embeddings = index.embeddings!;
-	const [q, vectors] = await Promise.all([
+	const [q, vectors, unembedded] = await Promise.all([
 		embedQuery(embeddings, query),
 		backend.vectors(prefix, filter),
+		mode === "semantic" ? backend.unembedded?.(prefix, filter) : undefined,
 	]);
 	checkDimensions(q, vectors, JSON.stringify(prefixNs));
+	if (unembedded !== undefined && unembedded > 0)
+		throw notEmbedded(unembedded, vectors.length, JSON.stringify(prefixNs));
 	const semantic = vectors
 		.map((v) => ({ id: v.id, score: cosine(q, v.vector) }))
 		.sort(byScore);
@@ -123,6 +131,20 @@ export async function rankedSearch(
 		const item = items.get(p.id);
 		return item === undefined ? [] : [{ ...item, score: p.score }];
 	});
+}
+
+/**
+ * Items with text but no vector (put before the store had embeddings) would be left out of a semantic
+ * ranking silently, looking like lost memories: `EMBEDDING_FAILED` naming how many, and what to do.
+ */
+function notEmbedded(n: number, embedded: number, where: string): WeftError {
+	return new WeftError(
+		"EMBEDDING_FAILED",
+		`${n} of the ${n + embedded} items under ${where} that semantic search would rank have no vector: they were put before the store had embeddings`,
+		{
+			hint: 'put those items again so that the embeddings model embeds them (search with mode: "text" to find them), or search with mode: "hybrid", which finds them by their words',
+		},
+	);
 }
 
 /** Best score first; a tie by id, so that every backend pages through it alike (not by its scan order). */
