@@ -75,22 +75,30 @@ async function embedding<T>(what: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** The model's vector, checked: a non-empty list of finite numbers (else cosine is NaN or meaningless). */
+/** The largest float32: a vector is stored as float32, and a number past it becomes Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The model's vector, checked: a non-empty list of finite numbers within float32's range (else cosine
+ * is NaN or meaningless).
+ */
 function vectorOf(what: string, vector: unknown): Float32Array {
 	if (
 		Array.isArray(vector) &&
 		vector.length > 0 &&
-		vector.every((x) => typeof x === "number" && Number.isFinite(x))
+		vector.every((x) => typeof x === "number" && Math.abs(x) <= FLOAT32_MAX)
 	)
 		return Float32Array.from(vector);
 	const shown = Array.isArray(vector)
 		? vector.length === 0
 			? "an empty vector"
-			: "a vector holding something other than finite numbers"
+			: vector.every((x) => typeof x === "number" && Number.isFinite(x))
+				? `a vector holding a number past float32's range (±${FLOAT32_MAX}, stored as Infinity)`
+				: "a vector holding something other than finite numbers"
 		: (JSON.stringify(vector) ?? String(vector));
 	throw new WeftError(
 		"EMBEDDING_FAILED",
-		`embedding ${what} gave ${shown}, not a list of finite numbers`,
+		`embedding ${what} gave ${shown}, not a list of finite float32 numbers`,
 		{
 			hint: "check the embeddings model: embedDocuments must return one number[] per text, embedQuery one number[]; the store was not changed",
 		},

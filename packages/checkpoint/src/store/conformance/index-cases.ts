@@ -30,5 +30,25 @@ export function indexCases(ctx: StoreConformanceContext): void {
 			await ok.put(["a"], "k", { title: "apple", body: "zebra" });
 			expect(await ok.search(["a"], { query: "zebra" })).toEqual([]);
 		});
+
+		it("refuses a vector with numbers past float32's range (EMBEDDING_FAILED), storing nothing", async () => {
+			// 1e39 was stored as Infinity, and every score with it was NaN
+			let vector = [1e39, 1];
+			const embeddings = {
+				embedDocuments: async (texts: string[]) => texts.map(() => vector),
+				embedQuery: async () => vector,
+			};
+			const store = await ctx.open({ index: { embeddings } });
+			expect(await refusal(store.put(["a"], "k", { text: "x" }))).toEqual(
+				refused("EMBEDDING_FAILED"),
+			);
+			expect(await store.get(["a"], "k")).toBeUndefined();
+			vector = [3e38, 1];
+			await store.put(["a"], "k", { text: "x" });
+			vector = [-1e39, 1];
+			expect(await refusal(store.search(["a"], { query: "x" }))).toEqual(
+				refused("EMBEDDING_FAILED"),
+			);
+		});
 	});
 }
