@@ -168,6 +168,9 @@ describe.skipIf(!available)("PostgresStore", () => {
 			connectionString: "postgres://postgres@127.0.0.1:9/none",
 		}).catch((e: unknown) => e);
 		expect(isWeftError(store, "STORE_UNAVAILABLE")).toBe(true);
+		// connecting writes no item: the hint does not say one may have been written
+		expect((store as { hint: string }).hint).not.toContain("may or may not");
+		expect((store as { hint: string }).hint).toContain("connection string");
 	});
 
 	it("refuses a semantic search over items put before the store had embeddings, naming how many (decision 0222)", async () => {

@@ -90,6 +90,15 @@ export class PostgresStore extends IndexedStore {
 			await store.#q((q) => setupStoreSchema(q, store.#schema), "write");
 		} catch (error) {
 			await store.close();
+			// a put's hint ("the write may or may not have been applied") says nothing true of connecting
+			if (
+				isWeftError(error, "STORE_UNAVAILABLE") &&
+				isConnectionLoss(error.cause)
+			)
+				throw new WeftError("STORE_UNAVAILABLE", error.message, {
+					hint: "check that the server runs and the connection string (host, port, user, database) is right, then connect again (setting up the store's tables is safe to repeat)",
+					cause: error.cause,
+				});
 			throw error;
 		}
 		return store;

@@ -160,7 +160,7 @@ export function expiryOf(
 	if (typeof ttlMs !== "number" || !(ttlMs > 0) || !(ttlMs <= MAX_TTL_MS))
 		throw new WeftError(
 			"VALIDATION_FAILED",
-			`ttlMs ${String(ttlMs)} is not a positive number of milliseconds up to ${MAX_TTL_MS} (1,000 years)`,
+			`ttlMs ${typeof ttlMs === "string" ? JSON.stringify(ttlMs) : String(ttlMs)} is not a positive number of milliseconds up to ${MAX_TTL_MS} (1,000 years)`,
 			{
 				hint: "pass a positive ttlMs of at most 1,000 years, or leave it out to keep the item",
 			},

@@ -4,6 +4,7 @@ import type {
 	StoreItem,
 	StoreSearchFilter,
 } from "@weft/checkpoint";
+import { ValidationError } from "@weft/checkpoint";
 import { Hono } from "hono";
 import { type Env, ownerOf } from "../context.ts";
 import { StoreGetQuery } from "../query-schemas.ts";
@@ -48,6 +49,14 @@ export function storeRoutes(store: Store): Hono<Env> {
 		return c.body(null, 204);
 	});
 	app.get("/items", async (c) => {
+		for (const name of ["key", "namespace"])
+			if ((c.req.queries(name)?.length ?? 0) > 1)
+				throw new ValidationError(
+					`query parameter "${name}" is given more than once`,
+					{
+						hint: `GET /store/items reads one item: pass ${name} once (namespace as labels joined with ".")`,
+					},
+				);
 		const { key, namespace: ns = "" } = query(c, StoreGetQuery);
 		const item = await scoped(c).get(ns === "" ? [] : ns.split("."), key);
 		return c.json(item === undefined ? null : toItem(item));

@@ -215,6 +215,10 @@ export function inputCases(ctx: StoreConformanceContext): void {
 					String(ttlMs),
 				).toEqual(refused("VALIDATION_FAILED"));
 			expect(await store.get(ns, "k2")).toBeUndefined();
+			// a string is shown as one (ttlMs 100 read as the number)
+			await expect(
+				store.put(ns, "k2", 1, { ttlMs: "100" as never }),
+			).rejects.toThrow('ttlMs "100"');
 		});
 
 		it("refuses limit and offset past Number.MAX_SAFE_INTEGER (VALIDATION_FAILED), and takes it", async () => {
