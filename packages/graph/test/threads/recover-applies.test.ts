@@ -167,9 +167,10 @@ describe.each([memory, ...(await stores())])(
 			try {
 				await graph.run({ n: 1 }, { threadId: "s" });
 				// a runner took the lease, marked the thread running, and died
+				// (a lease long enough to be held still when recover is called on a loaded machine)
 				const dead = await checkpointer.acquireLease("s", {
 					owner: "dead",
-					ttlMs: 40,
+					ttlMs: 1_000,
 				});
 				await checkpointer.setThreadStatus("s", "running", {
 					fence: dead.token,

@@ -46,7 +46,8 @@ describe.each([memory, ...(await stores())])(
 				.addEdge(START, "approve1")
 				.addEdge("approve1", "approve2")
 				.addEdge("approve2", END)
-				.compile({ checkpointer: cp, leaseTtlMs: 150 });
+				// a lease a loaded machine's heartbeats keep (one lapsed mid-recover ran an effect twice)
+				.compile({ checkpointer: cp, leaseTtlMs: 600 });
 			try {
 				const t = { threadId: "t" };
 				await graph.run({ topic: "old" }, t);
