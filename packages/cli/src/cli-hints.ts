@@ -25,7 +25,7 @@ export function cliHint(
 			const dead = deadHolder(holder);
 			if (dead !== undefined)
 				return `the run that holds it, process ${dead.pid} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (${dead.until}), and then \`${weft} recover ${t}\` goes on`;
-			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses (about 30 s) and \`${weft} recover ${t}\` goes on`;
+			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses${holder === undefined ? "" : ` (${holder.expiresAt}, unless renewed)`} and \`${weft} recover ${t}\` goes on`;
 		}
 		case "NO_PENDING_INTERRUPT":
 			// a refusal of the CLI's own already names the commands (the branch that waits, when one does)

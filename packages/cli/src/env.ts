@@ -49,7 +49,7 @@ export function createEnv(
 		(reason) => cancel.abort(reason),
 		() => {
 			process.stderr.write(
-				"\nstopped at once: the thread may read `running` until its lease lapses (about 30 s), then `weft continue` goes on\n",
+				"\nstopped at once: the thread may read `running` until its lease lapses (the graph's leaseTtlMs, 30 s unless set), then `weft continue` goes on\n",
 			);
 			process.exit(EXIT.cancelled);
 		},

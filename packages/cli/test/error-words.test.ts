@@ -124,11 +124,16 @@ describe("every mistake has a code and a hint a CLI user can follow", () => {
 		expect(cliHint("THREAD_BUSY", "t1", "", undefined, heldBy(gone))).toContain(
 			`process ${gone} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (2026-12-05T10:00:30.000Z), and then \`weft recover t1\``,
 		);
-		// a live one (this process), or one of another machine: the general hint
-		for (const holder of [heldBy(process.pid), heldBy(gone, "elsewhere")])
-			expect(cliHint("THREAD_BUSY", "t1", "", undefined, holder)).toContain(
-				"weft watch t1",
+		// a live one (this process), or one of another machine: the general hint, with the lease's end (it
+		// said "about 30 s" whatever the graph's leaseTtlMs)
+		for (const holder of [heldBy(process.pid), heldBy(gone, "elsewhere")]) {
+			const hint = cliHint("THREAD_BUSY", "t1", "", undefined, holder);
+			expect(hint).toContain("weft watch t1");
+			expect(hint).toContain(
+				"lapses (2026-12-05T10:00:30.000Z, unless renewed)",
 			);
+			expect(hint).not.toContain("30 s");
+		}
 		// a real busy thread: a run still going when another command runs it
 		const r = await whileBusy(db, "busy", dir, () =>
 			weft([...db, "continue", "busy"]),
