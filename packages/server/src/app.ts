@@ -21,11 +21,11 @@ import { threadStateRoutes } from "./routes/thread-state.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import type { EventRetention } from "./run-events.ts";
 import { RunManager } from "./run-manager.ts";
-import { sweepStoreEvery } from "./store-expiry.ts";
+import { sweepEvery } from "./sweep-every.ts";
 import { appLoad, watchServerLoad } from "./telemetry-gauges.ts";
 import {
 	dropLeftStatelessThreads,
-	sweepThreadsEvery,
+	sweepExpiredThreads,
 } from "./thread-expiry.ts";
 import { type RunRecord, ThreadRegistry } from "./thread-registry.ts";
 import { unsupportedRoute } from "./unsupported.ts";
@@ -304,14 +304,18 @@ export function createApp(options: AppOptions): WeftApp {
 			if (options.queue !== true)
 				await dropLeftStatelessThreads(ctx, cannotDelete);
 			// threads past their ttl: deleted now and every few seconds (decision 0090)
-			stopSweeping = sweepThreadsEvery(ctx, cannotDelete);
-			// store items past their ttlMs: their data deleted from disk too (decision 0222)
-			if (options.store !== undefined)
-				stopSweepingStore = sweepStoreEvery(options.store, (error) =>
-					console.error(
-						"weft server: cannot delete expired store items:",
-						error,
-					),
+			stopSweeping = sweepEvery(() => sweepExpiredThreads(ctx), cannotDelete);
+			// store items past their ttlMs: their data (value, search text, vector) deleted from disk too;
+			// reads never return them, but without this they stayed on disk for good (decision 0222)
+			const store = options.store;
+			if (store !== undefined)
+				stopSweepingStore = sweepEvery(
+					() => store.sweep(),
+					(error) =>
+						console.error(
+							"weft server: cannot delete expired store items:",
+							error,
+						),
 				);
 			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
 			unwatch = watchServerLoad(

@@ -7,12 +7,17 @@ export const MAX_AFTER_SECONDS = 365 * 24 * 60 * 60;
 /** The longest one timer waits: Node fires a `setTimeout` past 2^31 − 1 ms at once. A longer wait re-arms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** When a run asked now with `after_seconds` may start (its `created_at`): now without one, or for 0. */
+/**
+ * When a run asked now with `after_seconds` may start (its `created_at`); undefined without one, or for 0:
+ * the run starts now, as any other.
+ */
 export function startTimeOf(
 	afterSeconds: number | undefined,
 	now = Date.now(),
-): Date {
-	return new Date(now + Math.round((afterSeconds ?? 0) * 1000));
+): Date | undefined {
+	return afterSeconds
+		? new Date(now + Math.round(afterSeconds * 1000))
+		: undefined;
 }
 
 /** Whether a run recorded with this `created_at` may not start yet. */

@@ -108,9 +108,7 @@ export class RunManager implements RunExecutor {
 					.filter((r) => r.status === "pending" || r.status === "running")
 			: [];
 		for (const r of stopped) void this.cancel(r, false);
-		const startAt = body.after_seconds
-			? startTimeOf(body.after_seconds)
-			: undefined;
+		const startAt = startTimeOf(body.after_seconds);
 		const run = this.#registry.addRun(init, false, startAt);
 		const live: LiveRun = {
 			log: new RunEventLog(this.#options.events?.maxPerRun),

@@ -75,35 +75,3 @@ export async function dropLeftStatelessThreads(
 		if (t.dropWhenDone === true && ctx.runs.activeRun(t.threadId) === undefined)
 			await deleteThread(ctx, t).catch(onError);
 }
-
-/** How often the server looks for expired threads (besides once when it starts). */
-export const SWEEP_INTERVAL_MS = 5_000;
-
-/**
- * Sweeps expired threads now and every `SWEEP_INTERVAL_MS` until the returned stop function is called
- * (which waits for a sweep in progress). A failed sweep is reported and tried again at the next tick.
- */
-export function sweepThreadsEvery(
-	ctx: ServerContext,
-	onError: (error: unknown) => void,
-	intervalMs = SWEEP_INTERVAL_MS,
-): () => Promise<void> {
-	let running: Promise<void> | undefined;
-	const tick = () => {
-		running ??= sweepExpiredThreads(ctx)
-			.then(
-				() => {},
-				(error: unknown) => onError(error),
-			)
-			.finally(() => {
-				running = undefined;
-			});
-	};
-	tick();
-	const timer = setInterval(tick, intervalMs);
-	timer.unref();
-	return async () => {
-		clearInterval(timer);
-		await running;
-	};
-}

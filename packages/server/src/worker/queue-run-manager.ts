@@ -187,9 +187,7 @@ export class QueueRunManager implements RunExecutor, RunWatch {
 				`run ${active.runId} is ${active.status}`,
 			);
 		// a run asked with after_seconds: its job is taken not before its time (decision 0216)
-		const startAt = body.after_seconds
-			? startTimeOf(body.after_seconds)
-			: undefined;
+		const startAt = startTimeOf(body.after_seconds);
 		const run = this.#registry.addRun(init, true, startAt);
 		const { runId } = run;
 		// the run's row, request and job in one commit; the thread's record (its graph) is written beside it
