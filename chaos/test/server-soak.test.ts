@@ -310,6 +310,8 @@ async function startRun(
 			)
 		).map((x) => x.run_id),
 	);
+	// bounded by time, as `retry` is: on a loaded machine an API restart outlasted 20 tries 200 ms apart
+	const until = Date.now() + 30_000;
 	for (let k = 0; ; k++) {
 		try {
 			const out = await start();
@@ -330,7 +332,7 @@ async function startRun(
 				await sleep(500);
 				continue;
 			}
-			if (!transient(e) || k > 20) throw e;
+			if (!transient(e) || Date.now() > until) throw e;
 			counts.add("client_retries");
 			await sleep(200);
 			const made = (
