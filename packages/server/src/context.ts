@@ -92,7 +92,14 @@ export function graphIdOf(ctx: ServerContext, id: string): string {
 	if (ctx.graphs.has(id)) return id;
 	for (const name of ctx.graphs.keys())
 		if (assistantId(name) === id || formerAssistantId(name) === id) return name;
-	throw notFound("assistant", id);
+	// assistants have no owner: the hint names what can be asked for instead
+	const names = [...ctx.graphs.keys()];
+	throw new WeftError("NOT_FOUND", `no assistant "${id}"`, {
+		hint:
+			names.length === 0
+				? "this server has no graph registered: start it with --graph name=module#export"
+				: `use a registered graph's name (${names.join(", ")}) or its assistant_id from POST /assistants/search`,
+	});
 }
 
 /** A thread the caller owns: from this process's records, else from the store (unowned). */

@@ -133,6 +133,17 @@ describe("stateless runs (no thread) through the SDK", () => {
 		await expect(
 			client.runs.wait(null, "nope", { input: {} }),
 		).rejects.toMatchObject({ status: 404 });
+		// assistants have no owner: the hint lists what can be asked for (found by a new user's probe)
+		const unknown = await fetch(`http://127.0.0.1:${server.port}/runs/wait`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ assistant_id: "nope", input: {} }),
+		});
+		expect(unknown.status).toBe(404);
+		const body = (await unknown.json()) as { code: string; hint: string };
+		expect(body.code).toBe("NOT_FOUND");
+		expect(body.hint).toContain("slow");
+		expect(body.hint).not.toContain("credentials");
 	});
 });
 
