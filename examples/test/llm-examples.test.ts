@@ -3,6 +3,7 @@ import {
 	main as agentWithApproval,
 	sent,
 } from "../src/llm/agent-with-approval.ts";
+import { main as ownNodeModel } from "../src/llm/own-node-model.ts";
 import { main as promptChain } from "../src/llm/prompt-chain.ts";
 import { main as rag } from "../src/llm/rag.ts";
 import { scriptedModels, main as supervisor } from "../src/llm/supervisor.ts";
@@ -20,6 +21,16 @@ describe("@weft/graph/llm examples run offline", () => {
 		expect(answer).toMatch(/Bob knows/);
 		expect(spent.calls).toBe(paused.usage.calls + done.usage.calls);
 		expect(spent.byNode.agent?.calls).toBe(spent.calls);
+	});
+
+	it("a node of one's own calls the model through invokeModel: both calls are in the run's usage", async () => {
+		const result = await ownNodeModel();
+		expect(result.values).toMatchObject({
+			draft: "Owls hunt at night.",
+			title: "Night hunters",
+		});
+		expect(result.usage).toMatchObject({ calls: 2, inputTokens: 60 });
+		expect(result.usage.byNode.write?.calls).toBe(2);
 	});
 
 	it("a prompt chain feeds each step's output, structured or text, to the next", async () => {

@@ -25,6 +25,7 @@ export {
 	handoffTarget,
 	handoffTool,
 } from "./handoff.ts";
+export { type InvokeModelOptions, invokeModel } from "./invoke-model.ts";
 export {
 	type LlmNodeOptions,
 	type LlmPrompt,
