@@ -96,10 +96,12 @@ export function checkBackoff(retry: BackoffOptions | undefined, where: string) {
 	if (retry === undefined) return;
 	refuseUnknownKeys(retry, BACKOFF_KEYS, where);
 	checkNumber(retry.maxRetries, `${where}.maxRetries`, { integer: true });
-	checkNumber(retry.initialDelayMs, `${where}.initialDelayMs`);
+	checkNumber(retry.initialDelayMs, `${where}.initialDelayMs`, { timer: true });
 	checkNumber(retry.factor, `${where}.factor`, { min: 1 });
-	checkNumber(retry.maxDelayMs, `${where}.maxDelayMs`);
-	checkNumber(retry.maxRetryAfterMs, `${where}.maxRetryAfterMs`);
+	checkNumber(retry.maxDelayMs, `${where}.maxDelayMs`, { timer: true });
+	checkNumber(retry.maxRetryAfterMs, `${where}.maxRetryAfterMs`, {
+		timer: true,
+	});
 	if (retry.jitter !== undefined && !JITTER.includes(retry.jitter))
 		throw configInvalid(
 			`${where}.jitter is ${describe(retry.jitter)}`,
@@ -108,7 +110,7 @@ export function checkBackoff(retry: BackoffOptions | undefined, where: string) {
 }
 
 function checkTimeout(value: unknown, where: string) {
-	checkNumber(value, where, { positive: true });
+	checkNumber(value, where, { positive: true, timer: true });
 }
 
 function checkBalance(entry: Record<string, unknown>, where: string): void {

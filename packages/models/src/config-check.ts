@@ -5,6 +5,9 @@ export function configInvalid(message: string, hint: string): ConfigError {
 	return new ConfigError("CONFIG_INVALID", message, { hint });
 }
 
+/** The longest delay `setTimeout` keeps: Node fires a longer one after 1 ms (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface NumberRule {
 	/** Smallest allowed value (inclusive). Default 0. */
 	min?: number;
@@ -16,6 +19,8 @@ export interface NumberRule {
 	infinite?: boolean;
 	/** undefined is refused too. Default false. */
 	required?: boolean;
+	/** A delay a timer waits for: at most MAX_TIMER_MS. Default false. */
+	timer?: boolean;
 }
 
 /**
@@ -36,10 +41,16 @@ export function checkNumber(
 		(rule.positive === true ? value > 0 : value >= min) &&
 		(rule.integer !== true ||
 			!Number.isFinite(value) ||
-			Number.isInteger(value));
+			Number.isInteger(value)) &&
+		(rule.timer !== true || value <= MAX_TIMER_MS);
 	if (ok) return;
 	const kind = rule.integer === true ? "a whole number" : "a number";
 	const range = rule.positive === true ? "> 0" : `>= ${min}`;
+	if (rule.timer === true)
+		throw configInvalid(
+			`${where} must be a number of milliseconds ${range} and at most ${MAX_TIMER_MS} (the longest timer Node keeps), got ${describe(value)}`,
+			`leave ${where} out${rule.positive === true ? " for no timeout" : " for the default"}, or set it to at most ${MAX_TIMER_MS} (about 24.8 days)`,
+		);
 	throw configInvalid(
 		`${where} must be ${kind} ${range}, got ${describe(value)}`,
 		`set ${where} to ${kind} ${range}${rule.infinite === true ? " (Infinity for no limit)" : ""}${rule.required === true ? " (it has no default)" : ", or leave it out for the default"}`,

@@ -115,6 +115,63 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 			expectConfigInvalid(thrown(router(options)), mentions);
 	});
 
+	// found from outside (7 Dec): a timeoutMs or retry delay past 2^31-1 ms was taken, then Node fired the
+	// timer after 1 ms and every call failed with MODEL_TIMEOUT (retries came at once)
+	it("timeouts and delays a timer cannot hold (past 2147483647 ms) are refused, naming the limit", async () => {
+		const big = 2 ** 31;
+		const cases: [Record<string, unknown>, string][] = [
+			[{ models: { a: m() }, timeoutMs: big }, "timeoutMs"],
+			[
+				{ models: { a: { model: m(), timeoutMs: Number.MAX_SAFE_INTEGER } } },
+				'models["a"].timeoutMs',
+			],
+			[
+				{ models: { a: { model: m(), timeoutMs: Number.POSITIVE_INFINITY } } },
+				'models["a"].timeoutMs',
+			],
+			[
+				{ models: { a: m() }, retry: { initialDelayMs: 3e9 } },
+				"retry.initialDelayMs",
+			],
+			[{ models: { a: m() }, retry: { maxDelayMs: 3e9 } }, "retry.maxDelayMs"],
+			[
+				{ models: { a: m() }, retry: { maxRetryAfterMs: 3e9 } },
+				"retry.maxRetryAfterMs",
+			],
+			[
+				{ models: { a: { model: m(), retry: { maxDelayMs: big } } } },
+				'models["a"].retry.maxDelayMs',
+			],
+			[
+				{ models: { a: { model: m(), rateLimits: { maxWaitMs: big } } } },
+				"maxWaitMs",
+			],
+		];
+		for (const [options, mentions] of cases) {
+			const error = thrown(router(options));
+			expectConfigInvalid(error, mentions);
+			expect((error as Error).message).toContain("2147483647");
+			expect((error as { hint: string }).hint).toContain("2147483647");
+		}
+		const timeout = thrown(router({ models: { a: m() }, timeoutMs: big }));
+		expect((timeout as { hint: string }).hint).toContain("no timeout");
+		// the limit itself is a timer Node keeps
+		expect(
+			thrown(
+				router({
+					models: { a: m() },
+					timeoutMs: 2 ** 31 - 1,
+					retry: { initialDelayMs: 2 ** 31 - 1, maxDelayMs: 2 ** 31 - 1 },
+				}),
+			),
+		).toBeUndefined();
+		const model = m();
+		const r = new ModelRouter({ models: { model } });
+		const error = await r.invoke("hi", { maxWaitMs: big }).catch((e) => e);
+		expectConfigInvalid(error, "maxWaitMs");
+		expect(model.calls).toHaveLength(0);
+	});
+
 	// found from outside (6 Dec): `gaurds`, `cahce` and `maxRetrys` were taken without a word (a guard
 	// that was never on)
 	it("misspelled option names, at every level, naming the option meant", () => {

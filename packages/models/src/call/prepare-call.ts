@@ -157,7 +157,7 @@ export async function prepareCall(
 	emit: Emit,
 ): Promise<PreparedCall> {
 	// Call options are checked before anything runs: a bad one is the caller's mistake, not the model's.
-	checkNumber(options.maxWaitMs, "the call's maxWaitMs");
+	checkNumber(options.maxWaitMs, "the call's maxWaitMs", { timer: true });
 	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	checkCallOptions(options);
 	const callId = randomUUID();

@@ -35,5 +35,5 @@ export function checkRateLimits(limits: unknown, where: string): void {
 		integer: true,
 		infinite: true,
 	});
-	checkNumber(l.maxWaitMs, `${where}.maxWaitMs`);
+	checkNumber(l.maxWaitMs, `${where}.maxWaitMs`, { timer: true });
 }

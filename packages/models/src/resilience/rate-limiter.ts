@@ -68,7 +68,7 @@ export class RateLimiter {
 	): Promise<RateLimitSlot> {
 		const cap = this.#limits.tokensPerMinute ?? Number.POSITIVE_INFINITY;
 		const cost = Math.min(Math.max(0, tokens), cap);
-		checkNumber(options.maxWaitMs, "maxWaitMs");
+		checkNumber(options.maxWaitMs, "maxWaitMs", { timer: true });
 		const maxWait = options.maxWaitMs ?? this.#limits.maxWaitMs;
 		return new Promise((resolve, reject) => {
 			const { signal } = options;
