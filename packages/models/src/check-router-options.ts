@@ -72,6 +72,7 @@ const CACHE_KEYS = keysOf<CacheOptions>({
 	store: true,
 	ttlMs: true,
 	allowNonZeroTemperature: true,
+	readTimeoutMs: true,
 });
 
 /** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */
@@ -213,6 +214,10 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 		refuseUnknownKeys(options.cache, CACHE_KEYS, "cache");
 		checkNumber(options.cache.ttlMs, "cache.ttlMs", {
 			positive: true,
+		});
+		checkNumber(options.cache.readTimeoutMs, "cache.readTimeoutMs", {
+			positive: true,
+			timer: true,
 		});
 		checkCacheStore(options.cache);
 	} else if (options.cache !== undefined && typeof options.cache !== "boolean")

@@ -30,6 +30,11 @@ export interface CacheOptions {
 	ttlMs?: number | undefined;
 	/** Cache calls whose temperature is above 0 or unknown too. Default false. */
 	allowNonZeroTemperature?: boolean | undefined;
+	/**
+	 * The longest a call waits for the store's answer to a lookup; a read that takes longer is a miss (the
+	 * model is asked). The call's `signal` ends the wait too. Default 1000 ms.
+	 */
+	readTimeoutMs?: number | undefined;
 }
 
 /** The pre-model context hook: trim to a token budget, optionally summarising what is cut. */

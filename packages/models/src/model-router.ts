@@ -12,6 +12,7 @@ import { ConfigError } from "@weft/checkpoint";
 import type { DeploymentStatus } from "./balance/deployment.ts";
 import { DeploymentPool } from "./balance/deployment-pool.ts";
 import { MemoryCacheStore } from "./cache/response-cache-store.ts";
+import { CACHE_READ_TIMEOUT_MS } from "./call/cache-step.ts";
 import { type SideCall, sideCallOf } from "./call/finish-call.ts";
 import { answerText } from "./call/message-parts.ts";
 import { prepareCall } from "./call/prepare-call.ts";
@@ -70,6 +71,10 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 					allowNonZeroTemperature:
 						options.cache !== true &&
 						options.cache.allowNonZeroTemperature === true,
+					readTimeoutMs:
+						(options.cache === true
+							? undefined
+							: options.cache.readTimeoutMs) ?? CACHE_READ_TIMEOUT_MS,
 				};
 	const limiters = options.rateLimiters ?? sharedRateLimiters;
 	const clock = options.clock ?? (() => performance.now());

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isWeftError } from "@weft/checkpoint";
 import {
 	type CachedResponse,
 	MemoryCacheStore,
@@ -35,7 +36,30 @@ class FailingStore extends MemoryCacheStore {
 	}
 }
 
-function routerOn(store: MemoryCacheStore | SqliteCacheStore, replies = 2) {
+/** A store whose reads or writes never settle (a connection that hangs), as asked. */
+class HangingStore extends MemoryCacheStore {
+	constructor(
+		private readonly hangs: { get?: boolean; set?: boolean },
+		private readonly onGet?: () => void,
+	) {
+		super();
+	}
+	override get(key: string) {
+		this.onGet?.();
+		return this.hangs.get ? new Promise<never>(() => {}) : super.get(key);
+	}
+	override set(key: string, value: CachedResponse) {
+		return this.hangs.set
+			? new Promise<never>(() => {})
+			: super.set(key, value);
+	}
+}
+
+function routerOn(
+	store: MemoryCacheStore | SqliteCacheStore,
+	replies = 2,
+	cache: { readTimeoutMs?: number } = {},
+) {
 	const model = new FakeModel(
 		"gpt-4o-mini",
 		Array.from({ length: replies }, (_, i) => ({ content: `answer ${i}` })),
@@ -44,7 +68,7 @@ function routerOn(store: MemoryCacheStore | SqliteCacheStore, replies = 2) {
 	const log = eventLog();
 	const router = new ModelRouter({
 		models: { "gpt-4o-mini": model },
-		cache: { store },
+		cache: { store, ...cache },
 		onEvent: log.onEvent,
 	});
 	return { model, log, router };
@@ -120,5 +144,73 @@ describe("a cache that fails", () => {
 		expect((await router.invoke("q")).content).toBe("answer 0");
 		expect((await router.invoke("q")).content).toBe("answer 0");
 		expect(model.calls).toHaveLength(1);
+	});
+
+	// found from outside (7 Dec): a store whose get() or set() never settled held the call for ever, its
+	// signal and timeoutMs ignored
+	it("a read that never answers: a miss after cache.readTimeoutMs; the model answers", async () => {
+		const { model, log, router } = routerOn(
+			new HangingStore({ get: true }),
+			2,
+			{ readTimeoutMs: 20 },
+		);
+		expect((await router.invoke("q")).content).toBe("answer 0");
+		expect(await streamed(router, "q")).toBe("answer 1");
+		expect(model.calls).toHaveLength(2);
+		expect(log.of("cache").map((e) => [e.result, e.reason])).toEqual([
+			[
+				"miss",
+				"the cache could not be read: no answer within 20 ms (cache.readTimeoutMs): a miss",
+			],
+			[
+				"miss",
+				"the cache could not be read: no answer within 20 ms (cache.readTimeoutMs): a miss",
+			],
+		]);
+	});
+
+	it("a read that never answers, and the call's signal aborts: RUN_CANCELLED, nothing sent", async () => {
+		for (const how of ["invoke", "stream"] as const) {
+			const controller = new AbortController();
+			const store = new HangingStore({ get: true }, () =>
+				setTimeout(() => controller.abort(), 0),
+			);
+			// a wait far longer than the test: only the signal can end it
+			const { model, router } = routerOn(store, 2, {
+				readTimeoutMs: 600_000,
+			});
+			const error = await (how === "invoke"
+				? router.invoke("q", { signal: controller.signal })
+				: router.stream("q", { signal: controller.signal }).then(async (s) => {
+						for await (const _ of s);
+					})
+			).catch((e: unknown) => e);
+			expect(isWeftError(error, "RUN_CANCELLED"), String(error)).toBe(true);
+			expect(model.calls).toHaveLength(0);
+		}
+	});
+
+	it("a write that never settles: the answer is given all the same (the write is not waited for)", async () => {
+		const { model, router } = routerOn(new HangingStore({ set: true }));
+		expect((await router.invoke("q")).content).toBe("answer 0");
+		expect(await streamed(router, "q")).toBe("answer 1");
+		expect(model.calls).toHaveLength(2);
+		expect(router.usage.totals()).toMatchObject({ calls: 2 });
+	});
+
+	it("cache.readTimeoutMs must be a timer's delay: > 0 and at most 2147483647 ms", () => {
+		for (const readTimeoutMs of [0, -1, Number.NaN, 2 ** 31, "100"])
+			expect(
+				() =>
+					new ModelRouter({
+						models: { m: new FakeModel("m", []) },
+						cache: { readTimeoutMs } as never,
+					}),
+			).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					message: expect.stringContaining("cache.readTimeoutMs"),
+				}),
+			);
 	});
 });

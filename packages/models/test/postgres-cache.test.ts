@@ -1,7 +1,7 @@
 import { ModelRouter, weftMetadata } from "@weft/models";
 import { PostgresCacheStore } from "@weft/models/postgres";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import {
 	CONNECTION,
 	postgresAvailable,
@@ -42,6 +42,12 @@ describe.skipIf(!(await postgresAvailable()))("PostgresCacheStore", () => {
 			cache: { store: new PostgresCacheStore({ pool, table }) },
 		});
 		await first.invoke("q");
+		// the answer is stored without being waited for: wait for the row
+		await vi.waitFor(async () =>
+			expect(
+				(await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n,
+			).toBe(1),
+		);
 		const own = new PostgresCacheStore({ connectionString: CONNECTION, table });
 		const second = new ModelRouter({
 			models: { m: model },

@@ -6,11 +6,17 @@ import {
 } from "@langchain/core/messages";
 import { thrownMessage } from "@weft/checkpoint";
 import { responseCacheKey } from "../cache/cache-key.ts";
-import type { CachedResponse } from "../cache/response-cache-store.ts";
+import type {
+	CachedResponse,
+	ResponseCacheStore,
+} from "../cache/response-cache-store.ts";
 import { temperatureOf } from "../routing/model-entry.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { toolsForKey } from "./tools.ts";
+
+/** How long a lookup waits for the store by default (`CacheOptions.readTimeoutMs`). */
+export const CACHE_READ_TIMEOUT_MS = 1000;
 
 const PARAM_FIELDS = [
 	"model",
@@ -97,13 +103,15 @@ export async function lookup(
 			});
 		return { key: undefined, hit: undefined, answer: undefined };
 	}
-	const cacheStore = cfg.cache!.store;
+	const { store: cacheStore, readTimeoutMs } = cfg.cache!;
 	let reason: string | undefined;
 	let hit: CachedResponse | undefined;
 	let answer: AIMessage | undefined;
 	try {
-		hit = await cacheStore.get(k.key);
+		hit = await boundedRead(cacheStore, k.key, readTimeoutMs, call.signal);
 	} catch (error) {
+		// the caller's abort cancels the call (RUN_CANCELLED); a read that fails or takes too long is a miss
+		if (call.signal?.aborted) throw call.signal.reason;
 		reason = `the cache could not be read: ${thrownMessage(error)}`;
 	}
 	if (hit !== undefined) {
@@ -112,7 +120,7 @@ export async function lookup(
 		} catch (error) {
 			hit = undefined;
 			reason = `the cached entry does not read (${thrownMessage(error)}): dropped`;
-			await cacheStore.delete(k.key).catch(() => {});
+			forget(cacheStore, k.key);
 		}
 	}
 	emit({
@@ -123,6 +131,62 @@ export async function lookup(
 		...(reason === undefined ? {} : { reason }),
 	});
 	return { key: k.key, hit, answer };
+}
+
+/**
+ * The store's entry under `key`, waited for no longer than `ms` and no longer than `signal` lets: a store
+ * whose `get` never settles (a connection that hangs) would hold the call for ever. Rejects with the
+ * signal's reason when it aborts, with an Error after `ms`.
+ */
+function boundedRead(
+	cacheStore: ResponseCacheStore,
+	key: string,
+	ms: number,
+	signal: AbortSignal | undefined,
+): Promise<CachedResponse | undefined> {
+	if (signal?.aborted) return Promise.reject(signal.reason);
+	let read: Promise<CachedResponse | undefined>;
+	try {
+		read = Promise.resolve(cacheStore.get(key));
+	} catch (error) {
+		return Promise.reject(error);
+	}
+	return new Promise((resolve, reject) => {
+		const settle = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener("abort", onAbort);
+		};
+		const onAbort = () => {
+			settle();
+			reject(signal?.reason);
+		};
+		const timer = setTimeout(() => {
+			settle();
+			reject(
+				new Error(`no answer within ${ms} ms (cache.readTimeoutMs): a miss`),
+			);
+		}, ms);
+		signal?.addEventListener("abort", onAbort, { once: true });
+		read.then(
+			(value) => {
+				settle();
+				resolve(value);
+			},
+			(error: unknown) => {
+				settle();
+				reject(error);
+			},
+		);
+	});
+}
+
+/** Deletes an entry without waiting: a store that fails or hangs costs the entry, never the call. */
+export function forget(cacheStore: ResponseCacheStore, key: string): void {
+	try {
+		Promise.resolve(cacheStore.delete(key)).catch(() => {});
+	} catch {
+		// a store whose delete throws at once: the entry stays, as one that fails later
+	}
 }
 
 /** `hit` if it holds what a hit is served from (a store's row may hold anything), else throws why not. */
@@ -191,10 +255,11 @@ function restore(hit: CachedResponse): AIMessage {
 
 /**
  * Stores an answer under `key`: the answer the caller got, after output guards (a repaired answer as
- * repaired). A store that fails loses the entry, not the answer: the call goes on with it (emitted as a
+ * repaired). The write is not waited for: the answer never waits on the cache (a store that hangs would
+ * hold it for ever). A store that fails loses the entry, not the answer (emitted, when it fails, as a
  * cache event `error` with the reason).
  */
-export async function store(
+export function store(
 	cfg: ResolvedConfig,
 	key: string,
 	model: string,
@@ -202,22 +267,8 @@ export async function store(
 	usage: { input: number; output: number; costUsd: number | undefined },
 	callId: string,
 	emit: Emit,
-) {
-	try {
-		const [message] = mapChatMessagesToStoredMessages([answer]);
-		await cfg.cache!.store.set(
-			key,
-			{
-				message,
-				model,
-				inputTokens: usage.input,
-				outputTokens: usage.output,
-				costUsd: usage.costUsd,
-				createdAt: Date.now(),
-			},
-			cfg.cache!.ttlMs,
-		);
-	} catch (error) {
+): void {
+	const failed = (error: unknown) =>
 		emit({
 			type: "cache",
 			callId,
@@ -225,5 +276,23 @@ export async function store(
 			result: "error",
 			reason: `the answer could not be cached: ${thrownMessage(error)}`,
 		});
+	try {
+		const [message] = mapChatMessagesToStoredMessages([answer]);
+		Promise.resolve(
+			cfg.cache!.store.set(
+				key,
+				{
+					message,
+					model,
+					inputTokens: usage.input,
+					outputTokens: usage.output,
+					costUsd: usage.costUsd,
+					createdAt: Date.now(),
+				},
+				cfg.cache!.ttlMs,
+			),
+		).catch(failed);
+	} catch (error) {
+		failed(error);
 	}
 }

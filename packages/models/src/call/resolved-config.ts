@@ -27,6 +27,8 @@ export interface ResolvedConfig {
 				store: ResponseCacheStore;
 				ttlMs: number | undefined;
 				allowNonZeroTemperature: boolean;
+				/** `CacheOptions.readTimeoutMs`, its default applied. */
+				readTimeoutMs: number;
 		  }
 		| undefined;
 	prices: PriceTable;

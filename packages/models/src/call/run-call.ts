@@ -7,7 +7,7 @@ import {
 import { isWeftError } from "@weft/checkpoint";
 import { runGuards } from "../guardrails/guard.ts";
 import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
-import { cacheKeyFor, lookup, store } from "./cache-step.ts";
+import { cacheKeyFor, forget, lookup, store } from "./cache-step.ts";
 import {
 	finishCall,
 	priceCall,
@@ -145,7 +145,7 @@ export async function runCall(
 			async (error: unknown) => {
 				// an entry the output guards now block is dropped: the next call asks the model again
 				if (isWeftError(error, "GUARDRAIL_TRIPPED") && cached.key !== undefined)
-					await cfg.cache!.store.delete(cached.key).catch(() => {});
+					forget(cfg.cache!.store, cached.key);
 				throw error;
 			},
 		);
@@ -158,7 +158,7 @@ export async function runCall(
 				cfg.entries[primary]!,
 				spent.usage,
 			);
-			await store(
+			store(
 				cfg,
 				cached.key,
 				primary,
@@ -206,7 +206,7 @@ export async function runCall(
 	const answer = await guarded(cfg, call, emit, raw, spent);
 	if (key !== undefined) {
 		const entry = cfg.entries[r.model]!;
-		await store(
+		store(
 			cfg,
 			key,
 			r.model,

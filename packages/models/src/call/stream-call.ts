@@ -150,7 +150,7 @@ export async function* streamCall(
 				cfg.entries[chain.model]!,
 				usage,
 			);
-			await store(
+			store(
 				cfg,
 				k,
 				chain.model,
