@@ -135,6 +135,12 @@ export {
 	registerSerializableType,
 	type SerializableType,
 } from "./type-registry.ts";
+/** A provider's token usage (`usage_metadata`) read as whole numbers ≥ 0 that add up. */
+export {
+	readUsage,
+	type TokenDetails,
+	type UsageCounts,
+} from "./usage-metadata.ts";
 export {
 	type IdKind,
 	isValidId,

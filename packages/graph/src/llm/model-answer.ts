@@ -1,4 +1,5 @@
 import type { BaseMessage, UsageMetadata } from "@langchain/core/messages";
+import { readUsage } from "@weft/checkpoint";
 
 /** What `@weft/models` puts in `response_metadata.weft`. */
 export interface WeftModelMetadata {
@@ -26,9 +27,15 @@ export interface AnswerInfo {
 	finishReason: string | undefined;
 }
 
-// @langchain/core 1.4 types usage_metadata as `undefined` under exactOptionalPropertyTypes.
+/**
+ * An answer's token usage, read by `@weft/checkpoint`'s `readUsage` (as `@weft/models` reads it): whole
+ * numbers ≥ 0 that add up, or undefined when the provider reported none or none that reads.
+ */
 export const usageOf = (m: BaseMessage): UsageMetadata | undefined =>
-	(m as unknown as { usage_metadata?: UsageMetadata }).usage_metadata;
+	// @langchain/core 1.4 types usage_metadata as `undefined` under exactOptionalPropertyTypes.
+	readUsage((m as unknown as { usage_metadata?: unknown }).usage_metadata) as
+		| UsageMetadata
+		| undefined;
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 

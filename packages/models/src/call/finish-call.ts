@@ -4,6 +4,7 @@ import type {
 	BaseMessage,
 	UsageMetadata,
 } from "@langchain/core/messages";
+import { readUsage } from "@weft/checkpoint";
 import { replyUsage } from "../context/summarize-messages.ts";
 import type { GuardContext } from "../guardrails/guard.ts";
 import type { ModelEntry } from "../routing/model-entry.ts";
@@ -56,15 +57,21 @@ export function weftMetadata(message: {
 		: undefined;
 }
 
-/** Token usage of an answer: the provider's usage_metadata, else counted with the model's tokenizer. */
+/**
+ * Token usage of an answer: the provider's usage_metadata (read by `readUsage`), else counted with the
+ * model's tokenizer.
+ */
 export async function usageOf(
 	cfg: ResolvedConfig,
 	name: string,
 	sent: BaseMessage[],
 	answer: AIMessage | AIMessageChunk,
 ): Promise<{ usage: UsageMetadata; counted: boolean }> {
-	if (answer.usage_metadata !== undefined)
-		return { usage: answer.usage_metadata, counted: false };
+	// a provider's odd numbers ("100", NaN, -5) read as counts, or counted here as none reported
+	const reported = readUsage(answer.usage_metadata) as
+		| UsageMetadata
+		| undefined;
+	if (reported !== undefined) return { usage: reported, counted: false };
 	const count = cfg.tokenCounter ?? tokenCounterFor(name);
 	const input = await count(sent);
 	const output = Math.max(0, (await count([answer])) - 4);

@@ -7,6 +7,7 @@ import {
 	SystemMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
+import { readUsage } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
 import {
@@ -117,7 +118,7 @@ export function replyUsage(
 	asked: BaseMessage[],
 	reply: { content: unknown; usage_metadata?: UsageMetadata | undefined },
 ): { inputTokens: number; outputTokens: number; counted: boolean } {
-	const u = reply.usage_metadata;
+	const u = readUsage(reply.usage_metadata);
 	if (u !== undefined)
 		return {
 			inputTokens: u.input_tokens,
