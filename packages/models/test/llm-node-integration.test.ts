@@ -288,3 +288,64 @@ describe("ModelRouter inside @weft/graph/llm", () => {
 		});
 	}
 });
+
+describe("a node's retry policy over a ModelRouter (decision 0228)", () => {
+	const run = (model: ModelRouter) =>
+		new StateGraph(State)
+			.addNode("chat", llmNode({ model }), {
+				retry: { maxAttempts: 3, initialDelayMs: 1, jitter: false },
+			})
+			.addEdge(START, "chat")
+			.compile()
+			.run({ messages: [new HumanMessage("hi")] });
+
+	it("retries the router's MODEL_UNAVAILABLE after a 503, as it retries the provider's own 503", async () => {
+		const model = new ScriptedChatModel({
+			replies: [{ fail: "server", status: 503 }, "ok"],
+		});
+		const result = await run(
+			new ModelRouter({ models: { m: model }, retry: { maxRetries: 0 } }),
+		);
+		expect(result.status).toBe("done");
+		expect(result.values.messages.at(-1)?.content).toBe("ok");
+		expect(model.calls).toHaveLength(2);
+	});
+
+	it("retries the router's MODEL_TIMEOUT", async () => {
+		const model = new ScriptedChatModel({ replies: [{ fail: "hang" }, "ok"] });
+		const result = await run(
+			new ModelRouter({
+				models: { m: model },
+				retry: { maxRetries: 0 },
+				timeoutMs: 50,
+			}),
+		);
+		expect(result.values.messages.at(-1)?.content).toBe("ok");
+		expect(model.calls).toHaveLength(2);
+	});
+
+	it("does not retry a MODEL_UNAVAILABLE the router judged lasting (a 401) or a rejected request", async () => {
+		const denied = Object.assign(new Error("invalid api key"), {
+			status: 401,
+		});
+		const auth = new ScriptedChatModel({
+			replies: [
+				() => {
+					throw denied;
+				},
+				"ok",
+			],
+		});
+		await expect(
+			run(new ModelRouter({ models: { m: auth }, retry: { maxRetries: 0 } })),
+		).rejects.toMatchObject({ code: "MODEL_UNAVAILABLE" });
+		expect(auth.calls).toHaveLength(1);
+		const bad = new ScriptedChatModel({
+			replies: [{ fail: "bad-request" }, "ok"],
+		});
+		await expect(
+			run(new ModelRouter({ models: { m: bad }, retry: { maxRetries: 0 } })),
+		).rejects.toMatchObject({ code: "MODEL_REQUEST_INVALID" });
+		expect(bad.calls).toHaveLength(1);
+	});
+});

@@ -168,8 +168,10 @@ export interface RetryPolicy {
 	/** Randomise delays by up to ±50 % (default true). */
 	jitter?: boolean | undefined;
 	/**
-	 * Which errors are retried (default: any error that is not a WeftError, a node's timeout, and a model's
-	 * structured output that stayed invalid after its repair; decision 0205).
+	 * Which errors are retried (default: any error that is not a WeftError, a node's timeout, a model's
+	 * structured output that stayed invalid after its repair (decision 0205), and a model router's
+	 * transient failure: MODEL_TIMEOUT, RATE_LIMIT_TIMEOUT, and MODEL_UNAVAILABLE after a 429, 5xx,
+	 * timeout or network error (decision 0228)).
 	 */
 	retryOn?: ((error: unknown) => boolean) | undefined;
 }

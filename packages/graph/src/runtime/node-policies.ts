@@ -115,8 +115,36 @@ export function retryableByDefault<E extends WeftError>(error: E): E {
 	return error;
 }
 
+/** What a router's failed attempt was (ModelErrorKind of @weft/models) when it may go better later. */
+const TRANSIENT_ATTEMPTS = new Set([
+	"rate_limit",
+	"server",
+	"timeout",
+	"network",
+	"unavailable",
+]);
+
+/**
+ * A model router's (`@weft/models`) failure that may go better later, as a provider's own error would be
+ * retried (decision 0228): a timeout, a wait for a rate-limit slot, and a MODEL_UNAVAILABLE whose last
+ * attempt failed on something transient (a 429, a 5xx, a timeout, the network, every circuit open), not
+ * on credentials or an error the router does not retry.
+ */
+function isTransientModelError(e: WeftError): boolean {
+	if (e.code === "MODEL_TIMEOUT" || e.code === "RATE_LIMIT_TIMEOUT")
+		return true;
+	if (e.code !== "MODEL_UNAVAILABLE") return false;
+	const attempts = (e as { attempts?: unknown }).attempts;
+	const last = Array.isArray(attempts) ? attempts.at(-1) : undefined;
+	const kind = (last as { kind?: unknown } | undefined)?.kind;
+	return typeof kind === "string" && TRANSIENT_ATTEMPTS.has(kind);
+}
+
 const defaultRetryOn = (e: unknown): boolean =>
-	!isWeftError(e) || isWeftError(e, "NODE_TIMEOUT") || retriedByDefault.has(e);
+	!isWeftError(e) ||
+	isWeftError(e, "NODE_TIMEOUT") ||
+	retriedByDefault.has(e) ||
+	isTransientModelError(e);
 
 function retryPolicy(policy: RetryPolicy): Policy {
 	const maxAttempts = Math.max(1, policy.maxAttempts ?? 3);
