@@ -43,9 +43,7 @@ export function handoffTool(
 			{ handoff: agentName, ...(message ? { message } : {}) },
 		],
 		{
-			name:
-				options.name ??
-				`transfer_to_${agentName.replace(/[^a-zA-Z0-9_-]/g, "_")}`,
+			name: options.name ?? handoffToolName(agentName),
 			description:
 				options.description ??
 				`Hand the conversation over to the agent "${agentName}".`,
@@ -55,6 +53,16 @@ export function handoffTool(
 	) as DynamicStructuredTool<typeof schema>;
 	targets.set(handoff, agentName);
 	return handoff;
+}
+
+/** The default name of the tool handing off to `agentName`: `transfer_to_` and the name, other characters as `_`. */
+export function handoffToolName(agentName: string): string {
+	return `transfer_to_${agentName.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+/** Whether `tool` was made by `handoffTool` (an agent runs one handoff per answer). */
+export function isHandoffTool(tool: object): boolean {
+	return targets.has(tool);
 }
 
 // Who each handoff tool hands off to, and each agent's handoff targets: read when a supervisor is built.

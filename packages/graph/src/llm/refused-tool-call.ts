@@ -21,7 +21,9 @@ export type ToolRefusal =
 	| "MALFORMED_ARGUMENTS"
 	| "INVALID_ARGUMENTS"
 	| "TOOL_NOT_ALLOWED"
-	| "MISSING_SCOPES";
+	| "MISSING_SCOPES"
+	/** A second handoff in one answer: only the first is made (decision 0228). */
+	| "ONE_HANDOFF_AT_A_TIME";
 
 /**
  * Records a refused call as an `execute_tool {name}` span with error status and `error.type`, and as

@@ -1,7 +1,7 @@
 import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { shown } from "../shown.ts";
 import { checkSystem, invalidOption } from "./check-options.ts";
-import { handoffsOf } from "./handoff.ts";
+import { handoffsOf, handoffToolName } from "./handoff.ts";
 import type { CreateSupervisorOptions } from "./supervisor.ts";
 
 // createSupervisor's checks, made when it is called: a wrong option or a handoff to no agent is a
@@ -74,6 +74,25 @@ export function checkHandoffs(
 					`agent "${name}" hands off to "${target}", which is not an agent: the agents are ${[...known].join(", ")}`,
 					handoffHint(known),
 				);
+}
+
+/**
+ * A supervisor model's handoff tools are named after the agents' keys, other characters than letters,
+ * digits, `_` and `-` as `_`: two keys that give one name would leave one agent unreachable.
+ */
+export function checkHandoffToolNames(names: readonly string[]): void {
+	const byTool = new Map<string, string>();
+	for (const name of names) {
+		const tool = handoffToolName(name);
+		const other = byTool.get(tool);
+		if (other !== undefined)
+			throw invalidOption(
+				"createSupervisor",
+				`agents "${other}" and "${name}" would both be handed over to with the tool "${tool}", so one of them could never be reached`,
+				"rename one of the agents' keys (the supervisor model calls transfer_to_<key>, with characters other than letters, digits, _ and - as _)",
+			);
+		byTool.set(tool, name);
+	}
 }
 
 /** What to do about a handoff to no agent. */

@@ -22,6 +22,7 @@ import { messages } from "./messages.ts";
 import { privateAgentNode, privateHistories } from "./private-agent.ts";
 import {
 	checkHandoffs,
+	checkHandoffToolNames,
 	checkSupervisorOptions,
 	handoffHint,
 } from "./supervisor-checks.ts";
@@ -192,6 +193,7 @@ function modelSupervisor(
 	options: CreateSupervisorOptions,
 	names: readonly string[],
 ) {
+	checkHandoffToolNames(names);
 	const tools = names.map((n) =>
 		handoffTool(
 			n,

@@ -5,6 +5,7 @@ import { ConfigError, thrownMessage } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
 import { checkToolNames, checkTools } from "./check-options.ts";
+import { isHandoffTool } from "./handoff.ts";
 import type { MessagesState } from "./llm-node.ts";
 import {
 	observeRefusedToolCall,
@@ -69,9 +70,29 @@ export function toolNode(
 	return (state, ctx) => {
 		let answers: Promise<ToolMessage>[];
 		try {
-			answers = pendingToolCalls(state.messages).calls.map((call) =>
-				answer(call, byName.get(call.name), allow, ctx),
-			);
+			// one handoff per answer, as a supervisor's: the first goes, a later one is refused (decision 0228)
+			let handoff: string | undefined;
+			answers = pendingToolCalls(state.messages).calls.map((call) => {
+				const tool = byName.get(call.name);
+				if (tool === undefined || !isHandoffTool(tool))
+					return answer(call, tool, allow, ctx);
+				if (handoff === undefined) {
+					handoff = call.name;
+					return answer(call, tool, allow, ctx);
+				}
+				return Promise.resolve(
+					observeRefusedToolCall(
+						ctx,
+						call,
+						"ONE_HANDOFF_AT_A_TIME",
+						errorMessage(
+							call,
+							`only one handoff at a time: "${handoff}" was called first in this answer, so "${call.name}" was not made`,
+						),
+						tool.description,
+					),
+				);
+			});
 		} catch (error) {
 			return Promise.reject(error);
 		}

@@ -172,4 +172,76 @@ describe("createSupervisor", () => {
 			/editor/,
 		);
 	});
+
+	it("refuses two agent keys that give one handoff tool name, naming both (decision 0228)", () => {
+		const agent = () => createAgent({ model: new ScriptedChatModel([]) });
+		expect(() =>
+			createSupervisor({
+				model: new ScriptedChatModel([]),
+				agents: { "sales team": agent(), sales_team: agent() },
+			}),
+		).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: expect.stringMatching(
+					/"sales team" and "sales_team".*transfer_to_sales_team/,
+				),
+				hint: expect.stringMatching(/rename/),
+			}),
+		);
+		// a routing function calls no tools: the keys do not clash
+		expect(() =>
+			createSupervisor({
+				route: () => END,
+				agents: { "sales team": agent(), sales_team: agent() },
+			}),
+		).not.toThrow();
+	});
+
+	it("an agent's second handoff in one answer is refused, and the first is made (decision 0228)", async () => {
+		const a = createAgent({
+			model: new ScriptedChatModel([
+				{
+					toolCalls: [
+						{ name: "transfer_to_b", args: {} },
+						{ name: "transfer_to_c", args: {} },
+					],
+				},
+			]),
+			tools: [handoffTool("b"), handoffTool("c")],
+			name: "a",
+		});
+		const b = createAgent({
+			model: new ScriptedChatModel(["b answered"]),
+			name: "b",
+		});
+		const cModel = new ScriptedChatModel(["c answered"]);
+		const c = createAgent({ model: cModel, name: "c" });
+		const result = await createSupervisor({
+			model: new ScriptedChatModel([
+				{ toolCalls: [{ name: "transfer_to_a", args: {} }] },
+				"end",
+			]),
+			agents: { a, b, c },
+		}).run({ messages: [new HumanMessage("go")] });
+		const tools = result.values.messages.filter(
+			(m) => m.getType() === "tool" && m.name !== "transfer_to_a",
+		);
+		expect(
+			tools.map((m) => [
+				m.name,
+				m.content,
+				(m as never as { status: string }).status,
+			]),
+		).toEqual([
+			["transfer_to_b", "Transferred to b.", "success"],
+			[
+				"transfer_to_c",
+				expect.stringMatching(/only one handoff at a time/),
+				"error",
+			],
+		]);
+		expect(said(result.values.messages)).toContain("b: b answered");
+		expect(cModel.calls).toHaveLength(0);
+	});
 });
