@@ -56,19 +56,23 @@ describe("every error out of the router is typed and says what to do", () => {
 		expect(error).toMatchObject(hinted);
 	});
 
-	it("a failing classifier or a throwing custom guard blocks the call with a GuardrailError naming the guard", async () => {
+	it("a failing classifier blocks the call with a ModelError naming the guard, a throwing custom guard with a GuardrailError naming it", async () => {
 		const classifier = new FakeModel("c", [{ fail: { status: 500 } }]);
+		const answerer = ok();
 		const topics = new ModelRouter({
-			models: { m: ok() },
+			models: { m: answerer },
+			retry: { maxRetries: 0 },
 			guards: [blockedTopicsGuard({ classifier, topics: ["politics"] })],
 		});
 		const e1 = await topics.invoke("q").catch((e) => e);
-		expect(e1).toBeInstanceOf(GuardrailError);
+		// a model's failure, not blocked content (decision 0228)
+		expect(e1).toBeInstanceOf(ModelError);
 		expect(e1).toMatchObject({
-			guard: "blocked-topics",
-			stage: "input",
+			code: "MODEL_UNAVAILABLE",
+			message: expect.stringContaining('guard "blocked-topics"'),
 			...hinted,
 		});
+		expect(answerer.calls).toHaveLength(0);
 		const custom = new ModelRouter({
 			models: { m: ok() },
 			guards: [

@@ -25,6 +25,7 @@ import { estimateTokens } from "../usage/token-counter.ts";
 import { recordSideCall, type SideCall, sideCalls } from "./finish-call.ts";
 import { hasImages } from "./message-parts.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import { guardModelCall, sideCall } from "./side-call.ts";
 import { toolName } from "./tools.ts";
 
 /** A call after input guards, the context hook and routing: what the chain sends. */
@@ -85,9 +86,17 @@ async function applyContext(
 	let result: TrimResult;
 	if (ctx.summarize === undefined) result = await trimByTokens(messages, ctx);
 	else {
+		const summariser = ctx.summarize.model;
 		const summarized = await summarizeMessages(messages, {
 			...ctx,
 			...ctx.summarize,
+			// under the router's retry policy, its last failure a ModelError naming it (decision 0228)
+			model: {
+				invoke: (input, options) =>
+					sideCall(cfg, "the summariser model", signal, () =>
+						summariser.invoke(input, options),
+					),
+			},
 			signal,
 		});
 		if (summarized.summaryUsage !== undefined)
@@ -171,6 +180,7 @@ export async function prepareCall(
 				messages: input,
 				signal: options.signal,
 				countCall: sideCalls(cfg, side, emit),
+				callModel: guardModelCall(cfg, options.signal),
 			},
 			emit,
 			callId,

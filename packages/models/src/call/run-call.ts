@@ -19,6 +19,7 @@ import {
 import { invokeEntry } from "./invoke-entry.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import { guardModelCall } from "./side-call.ts";
 
 function addUsage(a: UsageMetadata, b: UsageMetadata): UsageMetadata {
 	const sum: UsageMetadata = {
@@ -114,6 +115,7 @@ export async function guardOutput(
 			output: answer,
 			retry,
 			countCall: sideCalls(cfg, call, emit),
+			callModel: guardModelCall(cfg, call.signal),
 			signal: call.signal,
 		},
 		emit,

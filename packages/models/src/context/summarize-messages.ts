@@ -9,6 +9,7 @@ import {
 } from "@langchain/core/messages";
 import { readUsage } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
+import { ModelError } from "../errors.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
 import {
 	type TrimOptions,
@@ -84,10 +85,16 @@ export async function summarizeMessages(
 		asked,
 		options.signal === undefined ? undefined : { signal: options.signal },
 	);
-	const summary =
-		typeof reply.content === "string"
-			? reply.content
-			: JSON.stringify(reply.content);
+	const summary = replyText(reply.content);
+	// an empty summary would replace what was cut with nothing: a failed summary (decision 0228)
+	if (summary.trim() === "")
+		throw new ModelError(
+			"MODEL_UNAVAILABLE",
+			`the summariser model answered with an empty summary of the ${trimmed.removed.length} message(s) to cut`,
+			{
+				hint: "check the summariser model and its prompt (summarize.prompt): it must answer with the summary as text; nothing was cut",
+			},
+		);
 	const summaryUsage = replyUsage(asked, reply);
 	const carrier = new HumanMessage({
 		content: `${options.prefix ?? "Summary of the earlier conversation:\n"}${summary}`,
@@ -113,6 +120,22 @@ export async function summarizeMessages(
 	};
 }
 
+/** A reply's text: a string as it is, content blocks' text parts joined (not their JSON). */
+function replyText(content: unknown): string {
+	if (typeof content === "string") return content;
+	if (Array.isArray(content))
+		return content
+			.map((p: unknown) =>
+				typeof p === "string"
+					? p
+					: (p as { type?: unknown })?.type === "text"
+						? String((p as { text?: unknown }).text ?? "")
+						: "",
+			)
+			.join("");
+	return JSON.stringify(content) ?? "";
+}
+
 /** The tokens of a model's reply to `asked`: as the provider reported them, else estimated (`counted`). */
 export function replyUsage(
 	asked: BaseMessage[],
@@ -125,10 +148,7 @@ export function replyUsage(
 			outputTokens: u.output_tokens,
 			counted: false,
 		};
-	const text =
-		typeof reply.content === "string"
-			? reply.content
-			: JSON.stringify(reply.content);
+	const text = replyText(reply.content);
 	return {
 		inputTokens: estimateTokens(asked),
 		outputTokens: estimateTokens([new AIMessage(text)]),

@@ -56,10 +56,12 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 			const known = key === undefined ? undefined : seen.get(key);
 			if (known !== undefined) return verdictOf(known, ctx);
 			const asked = [new SystemMessage(instruction), new HumanMessage(text)];
-			const reply = await options.classifier.invoke(
-				asked,
-				ctx.signal === undefined ? {} : { signal: ctx.signal },
-			);
+			const ask = () =>
+				options.classifier.invoke(
+					asked,
+					ctx.signal === undefined ? {} : { signal: ctx.signal },
+				);
+			const reply = await (ctx.callModel?.(name, ask) ?? ask());
 			ctx.countCall?.(name, options.classifier, asked, reply);
 			// the reply's text (a provider's content blocks read as their text parts, not as JSON)
 			const content = reply.content;

@@ -34,6 +34,14 @@ export interface GuardContext {
 				reply: { content: unknown; usage_metadata?: UsageMetadata | undefined },
 		  ) => void)
 		| undefined;
+	/**
+	 * A guard that asks a model of its own makes the call through this when given (a router gives it):
+	 * the call gets the router's `retry` and `errorPolicy`, and its last failure is a ModelError
+	 * (MODEL_UNAVAILABLE, MODEL_TIMEOUT…) naming the guard, not GUARDRAIL_TRIPPED (decision 0228).
+	 */
+	callModel?:
+		| (<T>(guard: string, call: () => Promise<T>) => Promise<T>)
+		| undefined;
 }
 
 /** A guard's answer: pass, or what it found and, for rewriting guards, the rewritten messages or output. */

@@ -1,4 +1,4 @@
-import { thrownMessage } from "@weft/checkpoint";
+import { ConfigError, thrownMessage } from "@weft/checkpoint";
 import type { ModelErrorKind } from "../errors.ts";
 
 /** What the chain does with a failed attempt. */
@@ -23,6 +23,8 @@ export interface ErrorInfo {
 	retryAfterMs?: number | undefined;
 	message: string;
 }
+
+const ACTIONS: readonly ErrorAction[] = ["retry", "fallback", "fail"];
 
 export const TRANSIENT_KINDS: readonly ModelErrorKind[] = [
 	"rate_limit",
@@ -138,9 +140,32 @@ export function decideAction(
 	policy: ErrorPolicy,
 	canRetry: boolean,
 ): ErrorAction {
-	const custom = policy.decide?.(error, info);
+	let custom: unknown;
+	try {
+		custom = policy.decide?.(error, info);
+	} catch (thrown) {
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`errorPolicy.decide threw on a failed attempt (${info.kind}${info.status === undefined ? "" : ` ${info.status}`}: ${info.message}): ${thrownMessage(thrown)}`,
+			{
+				cause: thrown,
+				hint: 'fix errorPolicy.decide: it must return "retry", "fallback", "fail" or undefined (use the lists), and not throw',
+			},
+		);
+	}
+	if (custom === undefined || custom === null) custom = undefined;
+	else if (!ACTIONS.includes(custom as ErrorAction))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`errorPolicy.decide returned ${typeof custom === "string" ? `"${custom}"` : thrownMessage(custom)}, not an action`,
+			{
+				hint: 'return "retry", "fallback", "fail" or undefined (use the lists)',
+			},
+		);
 	if (custom !== undefined)
-		return custom === "retry" && !canRetry ? "fallback" : custom;
+		return custom === "retry" && !canRetry
+			? "fallback"
+			: (custom as ErrorAction);
 	if (info.kind === "aborted") return "fail";
 	if (canRetry && (policy.retryOn ?? TRANSIENT_KINDS).includes(info.kind))
 		return "retry";

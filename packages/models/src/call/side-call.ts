@@ -1,0 +1,92 @@
+import { isWeftError } from "@weft/checkpoint";
+import { type AttemptFailure, ModelError } from "../errors.ts";
+import type { GuardContext } from "../guardrails/guard.ts";
+import { backoffDelay, sleep } from "../resilience/backoff.ts";
+import {
+	decideAction,
+	describeError,
+	type ErrorInfo,
+} from "../resilience/classify-error.ts";
+import type { ResolvedConfig } from "./resolved-config.ts";
+
+/**
+ * A call the router makes for a call (the summariser's, a guard's classifier's), under the router's
+ * `retry` and `errorPolicy` as a main call's attempts are (decision 0228): a 429, 5xx, timeout or network
+ * error is retried after a backoff (a Retry-After honoured), aborted with the call's `signal`. Its last
+ * failure is a ModelError naming `what` ("the summariser model"), not a bare NODE_FAILED. A side call
+ * has no fallback model: a "fallback" ends it as a "fail" does.
+ */
+export async function sideCall<T>(
+	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
+	what: string,
+	signal: AbortSignal | undefined,
+	run: () => Promise<T>,
+): Promise<T> {
+	const maxRetries = cfg.retry.maxRetries ?? 2;
+	const failures: AttemptFailure[] = [];
+	for (let r = 0; ; r++) {
+		try {
+			return await run();
+		} catch (error) {
+			if (signal?.aborted === true || isWeftError(error)) throw error;
+			const info = describeError(error);
+			failures.push({
+				model: what,
+				attempt: r + 1,
+				kind: info.kind,
+				status: info.status,
+				message: info.message,
+			});
+			const action = decideAction(error, info, cfg.policy, r < maxRetries);
+			const delay =
+				action === "retry"
+					? backoffDelay(r + 1, cfg.retry, info.retryAfterMs, cfg.random)
+					: undefined;
+			if (delay === undefined)
+				throw sideCallError(what, error, info, failures, action === "retry");
+			await sleep(delay, signal);
+		}
+	}
+}
+
+function sideCallError(
+	what: string,
+	cause: unknown,
+	info: ErrorInfo,
+	attempts: AttemptFailure[],
+	tooLong: boolean,
+): ModelError {
+	const reason =
+		info.kind === "bad_request" || info.kind === "not_found"
+			? "MODEL_REQUEST_INVALID"
+			: info.kind === "timeout"
+				? "MODEL_TIMEOUT"
+				: "MODEL_UNAVAILABLE";
+	const tries =
+		attempts.length === 1 ? "1 attempt" : `${attempts.length} attempts`;
+	return new ModelError(
+		reason,
+		`${what} failed (${tries}), so the call was not made: ${info.message}`,
+		{
+			attempts,
+			cause,
+			hint:
+				info.kind === "auth"
+					? `check the credentials (API key, permissions) of ${what}`
+					: reason === "MODEL_REQUEST_INVALID"
+						? `fix ${what} or what it is asked (it refused the request)`
+						: tooLong
+							? `the server asked ${what} to wait longer than retry.maxRetryAfterMs (default 60 s): raise it, or try again later`
+							: `${what} is called with the router's retry and errorPolicy: raise retry.maxRetries, use a steadier model for it, or try again later`,
+		},
+	);
+}
+
+/** `GuardContext.callModel`: a guard's own model call as a side call naming the guard. */
+export function guardModelCall(
+	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
+	signal: AbortSignal | undefined,
+): NonNullable<GuardContext["callModel"]> {
+	return (guard, call) =>
+		sideCall(cfg, `the classifier model of guard "${guard}"`, signal, call);
+}
