@@ -1,4 +1,9 @@
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import { keysOf, refuseUnknownKeys, unknownKey } from "@weft/checkpoint";
+import type {
+	BalanceOptions,
+	CircuitOptions,
+	Deployment,
+} from "./balance/deployment.ts";
 import {
 	checkNumber,
 	checkObject,
@@ -6,14 +11,19 @@ import {
 	describe,
 	isStringList,
 } from "./config-check.ts";
-import { checkTrimOptions } from "./context/trim-by-tokens.ts";
+import type { SummarizeOptions } from "./context/summarize-messages.ts";
+import { checkTrimOptions, TRIM_KEYS } from "./context/trim-by-tokens.ts";
+import type { ModelErrorKind } from "./errors.ts";
 import type {
 	CacheOptions,
+	ContextOptions,
 	ModelRouterOptions,
 } from "./model-router-options.ts";
 import type { BackoffOptions } from "./resilience/backoff.ts";
 import { checkRateLimits } from "./resilience/check-rate-limits.ts";
+import type { ErrorPolicy } from "./resilience/classify-error.ts";
 import type { ModelEntry } from "./routing/model-entry.ts";
+import type { RouteRule } from "./routing/route.ts";
 import { checkPrice, checkPrices } from "./usage/prices.ts";
 
 const STRATEGIES = [
@@ -74,6 +84,60 @@ const CACHE_KEYS = keysOf<CacheOptions>({
 	allowNonZeroTemperature: true,
 	readTimeoutMs: true,
 });
+// nested options too: a rule whose only condition was misspelt (`tsk`) had none left and took every call
+const RULE_KEYS = keysOf<RouteRule>({
+	name: true,
+	task: true,
+	minInputTokens: true,
+	maxInputTokens: true,
+	requires: true,
+	use: true,
+});
+const DEPLOYMENT_KEYS = keysOf<Deployment>({
+	name: true,
+	model: true,
+	weight: true,
+	rateLimits: true,
+	rateLimitKey: true,
+});
+const BALANCE_KEYS = keysOf<BalanceOptions>({
+	strategy: true,
+	circuit: true,
+	latencyWindow: true,
+	maxThreads: true,
+});
+const CIRCUIT_KEYS = keysOf<CircuitOptions>({
+	failureThreshold: true,
+	coolDownMs: true,
+});
+const CONTEXT_KEYS: ReadonlySet<string> = new Set([
+	...TRIM_KEYS,
+	...keysOf<Pick<ContextOptions, "summarize">>({ summarize: true }),
+]);
+const SUMMARIZE_KEYS = keysOf<
+	Pick<SummarizeOptions, "model" | "prompt" | "prefix">
+>({
+	model: true,
+	prompt: true,
+	prefix: true,
+});
+const ERROR_POLICY_KEYS = keysOf<ErrorPolicy>({
+	retryOn: true,
+	fallbackOn: true,
+	decide: true,
+});
+const ERROR_KINDS = keysOf<Record<ModelErrorKind, unknown>>({
+	rate_limit: true,
+	server: true,
+	timeout: true,
+	network: true,
+	bad_request: true,
+	auth: true,
+	not_found: true,
+	aborted: true,
+	unavailable: true,
+	unknown: true,
+});
 
 /** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */
 export function isChatModel(value: unknown): boolean {
@@ -125,12 +189,20 @@ function checkBalance(entry: Record<string, unknown>, where: string): void {
 				`${at} has no name (got ${describe(dep.name)})`,
 				"give each deployment a unique `name`: events, usage and rate-limit keys use it",
 			);
+		refuseUnknownKeys(dep, DEPLOYMENT_KEYS, at);
 		checkModel(dep.model, `${at}.model`);
+		checkNumber(dep.weight, `${at}.weight`, { positive: true });
 		checkRateLimits(dep.rateLimits, `${at}.rateLimits`);
+		if (dep.rateLimitKey !== undefined && typeof dep.rateLimitKey !== "string")
+			throw configInvalid(
+				`${at}.rateLimitKey must be a string, got ${describe(dep.rateLimitKey)}`,
+				"name the rate-limit budget with a string, or leave it out",
+			);
 	});
 	const balance = entry.balance as Record<string, unknown> | undefined;
 	checkObject(balance, `${where}.balance`);
 	if (balance === undefined) return;
+	refuseUnknownKeys(balance, BALANCE_KEYS, `${where}.balance`);
 	if (
 		balance.strategy !== undefined &&
 		!STRATEGIES.includes(balance.strategy as string)
@@ -141,6 +213,7 @@ function checkBalance(entry: Record<string, unknown>, where: string): void {
 		);
 	const circuit = balance.circuit as Record<string, unknown> | undefined;
 	checkObject(circuit, `${where}.balance.circuit`);
+	refuseUnknownKeys(circuit, CIRCUIT_KEYS, `${where}.balance.circuit`);
 	checkNumber(
 		circuit?.failureThreshold,
 		`${where}.balance.circuit.failureThreshold`,
@@ -227,10 +300,22 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 		);
 	if (options.context !== undefined) {
 		checkObject(options.context, "context");
-		checkTrimOptions(options.context, "context");
-		if (options.context.summarize !== undefined)
-			checkModel(options.context.summarize.model, "context.summarize.model");
+		checkTrimOptions(options.context, "context", CONTEXT_KEYS);
+		const summarize = options.context.summarize;
+		if (summarize !== undefined) {
+			checkObject(summarize, "context.summarize");
+			refuseUnknownKeys(summarize, SUMMARIZE_KEYS, "context.summarize");
+			checkModel(summarize.model, "context.summarize.model");
+			for (const key of ["prompt", "prefix"] as const)
+				if (summarize[key] !== undefined && typeof summarize[key] !== "string")
+					throw configInvalid(
+						`context.summarize.${key} must be a string, got ${describe(summarize[key])}`,
+						`pass ${key} as a string, or leave it out for the default`,
+					);
+		}
 	}
+	checkErrorPolicy(options.errorPolicy);
+	checkUsage(options.usage);
 	for (const key of ["rules", "guards", "defaultChain"] as const) {
 		const v = options[key];
 		if (v !== undefined && !Array.isArray(v))
@@ -268,6 +353,7 @@ function checkRule(rule: unknown, i: number): void {
 			`${where} must be a rule object, got ${describe(rule)}`,
 			'pass rules like { task: "summarise", use: ["gpt-4o-mini", "gpt-4o"] }',
 		);
+	refuseUnknownKeys(rule, RULE_KEYS, where);
 	const r = rule as Record<string, unknown>;
 	if (r.name !== undefined && typeof r.name !== "string")
 		throw configInvalid(
@@ -294,6 +380,66 @@ function checkRule(rule: unknown, i: number): void {
 		throw configInvalid(
 			`${where}.use must be a model name or a non-empty list of them, got ${describe(r.use)}`,
 			'pass use: "gpt-4o" or use: ["gpt-4o-mini", "gpt-4o"] (names from `models`)',
+		);
+	// a rule without a condition matches every call: the rules after it, and defaultChain, never run
+	const conditions =
+		r.task !== undefined ||
+		r.minInputTokens !== undefined ||
+		r.maxInputTokens !== undefined ||
+		(Array.isArray(r.requires) && r.requires.length > 0);
+	if (!conditions)
+		throw configInvalid(
+			`${where} has no condition (task, minInputTokens, maxInputTokens or requires), so it would match every call`,
+			"give the rule a condition; to choose the models of calls no rule matches, use defaultChain: [...] instead",
+		);
+}
+
+/** `errorPolicy`: known keys, lists of known error kinds (`"ratelimit"` turned off retrying 429s), a function. */
+function checkErrorPolicy(policy: ErrorPolicy | undefined): void {
+	checkObject(policy, "errorPolicy");
+	if (policy === undefined) return;
+	refuseUnknownKeys(policy, ERROR_POLICY_KEYS, "errorPolicy");
+	for (const key of ["retryOn", "fallbackOn"] as const) {
+		const kinds: unknown = policy[key];
+		if (kinds === undefined) continue;
+		if (!Array.isArray(kinds))
+			throw configInvalid(
+				`errorPolicy.${key} must be a list of error kinds, got ${describe(kinds)}`,
+				`pass ${key}: ["rate_limit", "server"]; the kinds are ${[...ERROR_KINDS].join(", ")}`,
+			);
+		kinds.forEach((kind: unknown, i) => {
+			if (typeof kind === "string" && ERROR_KINDS.has(kind)) return;
+			const near =
+				typeof kind === "string"
+					? unknownKey({ [kind]: true }, ERROR_KINDS)
+					: undefined;
+			const meant = near?.hint.match(/^did you mean (\S+)\?/)?.[1];
+			throw configInvalid(
+				`errorPolicy.${key}[${i}] is ${describe(kind)}, not an error kind`,
+				`${meant === undefined ? "" : `did you mean ${meant}? `}The kinds are ${[...ERROR_KINDS].join(", ")}`,
+			);
+		});
+	}
+	if (policy.decide !== undefined && typeof policy.decide !== "function")
+		throw configInvalid(
+			`errorPolicy.decide must be a function, got ${describe(policy.decide)}`,
+			'pass decide: (error, info) => "retry" | "fallback" | "fail" | undefined, or leave it out',
+		);
+}
+
+/** `usage` is a tracker: `{}` passed construction and failed the first call ("record is not a function"). */
+function checkUsage(usage: unknown): void {
+	if (usage === undefined) return;
+	const missing = ["record", "totals", "calls", "reset"].filter(
+		(m) =>
+			usage === null ||
+			typeof usage !== "object" ||
+			typeof (usage as Record<string, unknown>)[m] !== "function",
+	);
+	if (missing.length > 0)
+		throw configInvalid(
+			`usage must be a UsageTracker, got ${describe(usage)} (no ${missing.join(", ")} function)`,
+			"pass usage: new UsageTracker() to share totals between routers, or leave it out (each router keeps its own)",
 		);
 }
 

@@ -204,6 +204,154 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 		}
 	});
 
+	it("misspelled keys inside nested options (rules, context, balance, deployments, errorPolicy), naming the path", () => {
+		const gpt = (extra: Record<string, unknown>) => ({
+			models: {
+				g: { deployments: [{ name: "a", model: m(), ...extra }] },
+			},
+		});
+		const cases: [Record<string, unknown>, string, string | undefined][] = [
+			// the rule's only condition was misspelt: it matched every call and took all traffic
+			[
+				{ models: { m: m() }, rules: [{ tsk: "legal", use: "m" }] },
+				'rules[0] has no option "tsk"',
+				"task",
+			],
+			[
+				{ models: { m: m() }, context: { maxTokens: 100, keepLastTurn: 2 } },
+				'context has no option "keepLastTurn"',
+				"keepLastTurns",
+			],
+			[
+				{
+					models: { m: m() },
+					context: { maxTokens: 100, summarize: { model: m(), promt: "x" } },
+				},
+				'context.summarize has no option "promt"',
+				"prompt",
+			],
+			[
+				{
+					models: {
+						g: {
+							deployments: [{ name: "a", model: m() }],
+							balance: { stratgy: "least-outstanding" },
+						},
+					},
+				},
+				'models["g"].balance has no option "stratgy"',
+				"strategy",
+			],
+			[
+				{
+					models: {
+						g: {
+							deployments: [{ name: "a", model: m() }],
+							balance: { circuit: { coolDownMS: 5 } },
+						},
+					},
+				},
+				'models["g"].balance.circuit has no option "coolDownMS"',
+				"coolDownMs",
+			],
+			[
+				gpt({ wieght: 3 }),
+				'models["g"].deployments[0] has no option "wieght"',
+				"weight",
+			],
+			[
+				{ models: { m: m() }, errorPolicy: { retry: ["server"] } },
+				'errorPolicy has no option "retry"',
+				undefined,
+			],
+			// "ratelimit" (for rate_limit): 429s were silently no longer retried
+			[
+				{ models: { m: m() }, errorPolicy: { retryOn: ["ratelimit"] } },
+				'errorPolicy.retryOn[0] is "ratelimit"',
+				"rate_limit",
+			],
+			[
+				{ models: { m: m() }, errorPolicy: { fallbackOn: "server" } },
+				"errorPolicy.fallbackOn must be a list",
+				undefined,
+			],
+			[
+				{ models: { m: m() }, errorPolicy: { decide: "retry" } },
+				"errorPolicy.decide must be a function",
+				undefined,
+			],
+			[gpt({ weight: 0 }), 'models["g"].deployments[0].weight', undefined],
+		];
+		for (const [options, mentions, meant] of cases) {
+			const error = thrown(router(options));
+			expectConfigInvalid(error, mentions);
+			if (meant !== undefined)
+				expect((error as { hint: string }).hint).toContain(
+					`did you mean ${meant}?`,
+				);
+		}
+	});
+
+	it("a rule without a condition (it matched every call) is refused, pointing to defaultChain", () => {
+		for (const rule of [
+			{ use: "m" },
+			{ name: "rest", use: "m" },
+			{ requires: [], use: "m" },
+		]) {
+			const error = thrown(router({ models: { m: m() }, rules: [rule] }));
+			expectConfigInvalid(error, "rules[0] has no condition");
+			expect((error as { hint: string }).hint).toContain("defaultChain");
+		}
+		expect(
+			thrown(router({ models: { m: m() }, rules: [{ task: "t", use: "m" }] })),
+		).toBeUndefined();
+	});
+
+	it("usage that is not a UsageTracker is refused at construction (the first call failed 'record is not a function')", async () => {
+		const { UsageTracker } = await import("@weft/models");
+		for (const usage of [{}, 5, null])
+			expectConfigInvalid(
+				thrown(router({ models: { m: m() }, usage })),
+				"usage must be a UsageTracker",
+			);
+		expect(
+			thrown(router({ models: { m: m() }, usage: new UsageTracker() })),
+		).toBeUndefined();
+	});
+
+	it("trimByTokens and summarizeMessages refuse a misspelt option (keepLastTurn kept every turn)", async () => {
+		const { trimByTokens, summarizeMessages } = await import("@weft/models");
+		const { HumanMessage } = await import("@langchain/core/messages");
+		const history = [new HumanMessage("a"), new HumanMessage("b")];
+		const trim = await trimByTokens(history, {
+			maxTokens: 1000,
+			keepLastTurn: 1,
+		} as never).catch((e: unknown) => e);
+		expectConfigInvalid(
+			trim,
+			'trimByTokens options has no option "keepLastTurn"',
+		);
+		expect((trim as { hint: string }).hint).toContain(
+			"did you mean keepLastTurns?",
+		);
+		const sum = await summarizeMessages(history, {
+			maxTokens: 1000,
+			model: m(),
+			prefx: "x",
+		} as never).catch((e: unknown) => e);
+		expectConfigInvalid(sum, 'summarizeMessages options has no option "prefx"');
+		const bad = await trimByTokens(history, {
+			maxTokens: 1000,
+			keepSystem: "no",
+		} as never).catch((e: unknown) => e);
+		expectConfigInvalid(bad, "keepSystem must be true or false");
+		const ok = await trimByTokens(history, {
+			maxTokens: 1000,
+			keepLastTurns: 1,
+		});
+		expect(ok.messages).toHaveLength(1);
+	});
+
 	it("missing or non-model models", () => {
 		expectConfigInvalid(
 			thrown(() => new (ModelRouter as never as new () => unknown)()),

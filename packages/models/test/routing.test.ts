@@ -107,7 +107,11 @@ describe("routing", () => {
 
 	it("refuses unknown model names at construction and empty routes at call time", async () => {
 		expect(
-			() => new ModelRouter({ models: models(), rules: [{ use: "nope" }] }),
+			() =>
+				new ModelRouter({
+					models: models(),
+					rules: [{ task: "t", use: "nope" }],
+				}),
 		).toThrow(/"nope"/);
 		expect(() => new ModelRouter({ models: {} })).toThrow(/at least one model/);
 		const router = new ModelRouter({

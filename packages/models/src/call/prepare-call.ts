@@ -11,11 +11,11 @@ import {
 	describe,
 	isStringList,
 } from "../config-check.ts";
-import { summarizeMessages } from "../context/summarize-messages.ts";
+import { summarizeChecked } from "../context/summarize-messages.ts";
 import {
 	checkMessages,
 	type TrimResult,
-	trimByTokens,
+	trimChecked,
 } from "../context/trim-by-tokens.ts";
 import { runGuards } from "../guardrails/guard.ts";
 import type { ModelRouterCallOptions } from "../model-router-options.ts";
@@ -84,10 +84,10 @@ async function applyContext(
 	const ctx = cfg.context;
 	if (ctx === undefined) return messages;
 	let result: TrimResult;
-	if (ctx.summarize === undefined) result = await trimByTokens(messages, ctx);
+	if (ctx.summarize === undefined) result = await trimChecked(messages, ctx);
 	else {
 		const summariser = ctx.summarize.model;
-		const summarized = await summarizeMessages(messages, {
+		const summarized = await summarizeChecked(messages, {
 			...ctx,
 			...ctx.summarize,
 			// under the router's retry policy, its last failure a ModelError naming it (decision 0228)

@@ -7,14 +7,17 @@ import {
 	SystemMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
-import { readUsage } from "@weft/checkpoint";
+import { keysOf, readUsage } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
 import { ModelError } from "../errors.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
 import {
+	checkMessages,
+	checkTrimOptions,
+	TRIM_KEYS,
 	type TrimOptions,
 	type TrimResult,
-	trimByTokens,
+	trimChecked,
 } from "./trim-by-tokens.ts";
 
 /** Anything with a chat model's `invoke` (a BaseChatModel, a ModelRouter, a bound runnable). */
@@ -48,6 +51,16 @@ export interface SummarizeResult extends TrimResult {
 		| undefined;
 }
 
+const SUMMARIZE_KEYS: ReadonlySet<string> = new Set([
+	...TRIM_KEYS,
+	...keysOf<Omit<SummarizeOptions, keyof TrimOptions>>({
+		model: true,
+		prompt: true,
+		prefix: true,
+		signal: true,
+	}),
+]);
+
 const DEFAULT_PROMPT =
 	"Summarise the conversation below for the assistant that continues it. Keep facts, names, numbers, decisions, open questions and tool results that matter; drop pleasantries. Reply with the summary only.";
 
@@ -75,7 +88,17 @@ export async function summarizeMessages(
 			`summarizeMessages needs a chat model in options.model, got ${describe(model)}`,
 			"pass the model that writes the summary, e.g. { maxTokens: 4000, model: cheapModel }",
 		);
-	const trimmed = await trimByTokens(messages, options);
+	checkTrimOptions(options, "summarizeMessages options", SUMMARIZE_KEYS);
+	checkMessages(messages, "the messages given to summarizeMessages");
+	return summarizeChecked(messages, options);
+}
+
+/** `summarizeMessages` without its checks: for the router, whose `context` was checked at construction. */
+export async function summarizeChecked(
+	messages: BaseMessage[],
+	options: SummarizeOptions,
+): Promise<SummarizeResult> {
+	const trimmed = await trimChecked(messages, options);
 	if (trimmed.removed.length === 0) return { ...trimmed, summary: undefined };
 	const asked = [
 		new SystemMessage(options.prompt ?? DEFAULT_PROMPT),

@@ -1,4 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { checkNumber, configInvalid, describe } from "../config-check.ts";
 import { estimateTokens, type TokenCounter } from "../usage/token-counter.ts";
 
@@ -30,12 +31,45 @@ export interface TrimResult {
 	overBudget: boolean;
 }
 
-/** Refuses a bad budget with CONFIG_INVALID (also used by the router at construction). */
-export function checkTrimOptions(options: TrimOptions, where: string): void {
-	if (options === null || typeof options !== "object")
+/** The keys of `TrimOptions`: a misspelt one (`keepLastTurn`) was ignored and the conversation kept whole. */
+export const TRIM_KEYS = keysOf<TrimOptions>({
+	maxTokens: true,
+	keepLastTurns: true,
+	tokenCounter: true,
+	keepSystem: true,
+	startOnHuman: true,
+});
+
+/**
+ * Refuses a bad budget, a misspelt key (`known`: the keys the caller reads) or a value of the wrong
+ * type with CONFIG_INVALID (also used by the router at construction).
+ */
+export function checkTrimOptions(
+	options: TrimOptions,
+	where: string,
+	known: ReadonlySet<string> = TRIM_KEYS,
+): void {
+	if (options === null || typeof options !== "object" || Array.isArray(options))
 		throw configInvalid(
 			`${where} must be an object with maxTokens, got ${describe(options)}`,
 			"pass options like { maxTokens: 4000 }",
+		);
+	refuseUnknownKeys(options, known, where);
+	for (const key of ["keepSystem", "startOnHuman"] as const) {
+		const v: unknown = options[key];
+		if (v !== undefined && typeof v !== "boolean")
+			throw configInvalid(
+				`${where}.${key} must be true or false, got ${describe(v)}`,
+				`pass ${key}: true or false, or leave it out for the default (true)`,
+			);
+	}
+	if (
+		options.tokenCounter !== undefined &&
+		typeof options.tokenCounter !== "function"
+	)
+		throw configInvalid(
+			`${where}.tokenCounter must be a function, got ${describe(options.tokenCounter)}`,
+			"pass a function of the messages that returns their token count (e.g. from tokenCounterFor), or leave it out",
 		);
 	checkNumber(options.maxTokens, `${where}.maxTokens`, { required: true });
 	checkNumber(options.keepLastTurns, `${where}.keepLastTurns`, {
@@ -101,6 +135,14 @@ export async function trimByTokens(
 ): Promise<TrimResult> {
 	checkTrimOptions(options, "trimByTokens options");
 	checkMessages(messages, "the messages given to trimByTokens");
+	return trimChecked(messages, options);
+}
+
+/** `trimByTokens` without its checks: for callers whose options were checked once (the router, at construction). */
+export async function trimChecked(
+	messages: BaseMessage[],
+	options: TrimOptions,
+): Promise<TrimResult> {
 	const count = options.tokenCounter ?? estimateTokens;
 	let h = 0;
 	if (options.keepSystem ?? true)
