@@ -1,10 +1,16 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { ConfigError, thrownMessage } from "@weft/checkpoint";
+import {
+	ConfigError,
+	keysOf,
+	refuseUnknownKeys,
+	thrownMessage,
+} from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
-import { checkToolNames, checkTools } from "./check-options.ts";
+import { shown } from "../shown.ts";
+import { checkToolNames, checkTools, invalidOption } from "./check-options.ts";
 import { isHandoffTool } from "./handoff.ts";
 import type { MessagesState } from "./llm-node.ts";
 import {
@@ -23,6 +29,9 @@ export interface ToolNodeOptions {
 	/** Only these tools may run here (an agent's allow-list); calls to others are refused. */
 	allow?: readonly string[] | undefined;
 }
+
+// a misspelt `alow` turned the allow-list off without a word: every tool ran
+const TOOL_NODE_OPTION_KEYS = keysOf<ToolNodeOptions>({ allow: true });
 
 /** The `custom` events a tool node sends. */
 export type ToolEvent =
@@ -52,6 +61,13 @@ export function toolNode(
 	ctx: NodeContext,
 ) => Promise<{ messages: ToolMessage[] }> {
 	checkTools("toolNode", tools);
+	if (options === null || typeof options !== "object" || Array.isArray(options))
+		throw invalidOption(
+			"toolNode",
+			`options must be an object, not ${shown(options)}`,
+			'pass e.g. { allow: ["search"] }, or leave the options out',
+		);
+	refuseUnknownKeys(options, TOOL_NODE_OPTION_KEYS, "toolNode");
 	const allowed = checkToolNames("toolNode", "allow", options.allow);
 	const byName = new Map(tools.map((t) => [t.name, t]));
 	if (byName.size !== tools.length) {

@@ -1,4 +1,6 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { shown } from "../shown.ts";
+import { invalidOption } from "./check-options.ts";
 
 const declared = new WeakMap<object, readonly string[]>();
 
@@ -14,6 +16,34 @@ export function withScopes<TTool extends StructuredToolInterface>(
 	tool: TTool,
 	scopes: readonly string[],
 ): TTool {
+	const t = tool as unknown as { name?: unknown; invoke?: unknown } | null;
+	if (
+		typeof t !== "object" ||
+		t === null ||
+		typeof t.name !== "string" ||
+		typeof t.invoke !== "function"
+	)
+		throw invalidOption(
+			"withScopes",
+			`the first argument is not a tool (an object with a name and invoke()): ${shown(tool)}`,
+			'pass a tool made by tool() from @langchain/core/tools: withScopes(sendEmail, ["mail:send"])',
+		);
+	// a string was read letter by letter: withScopes(t, "admin") needed the scopes a, d, m, i, n
+	if (!Array.isArray(scopes))
+		throw invalidOption(
+			"withScopes",
+			`scopes must be an array of scope names, not ${shown(scopes)}`,
+			typeof scopes === "string"
+				? `pass withScopes(tool, [${JSON.stringify(scopes)}])`
+				: 'pass e.g. withScopes(tool, ["mail:send"])',
+		);
+	const i = scopes.findIndex((s) => typeof s !== "string" || s === "");
+	if (i >= 0)
+		throw invalidOption(
+			"withScopes",
+			`scopes[${i}] must be a scope name, not ${shown(scopes[i])}`,
+			'name scopes with non-empty strings, e.g. withScopes(tool, ["mail:send"])',
+		);
 	declared.set(tool, [...scopes]);
 	return tool;
 }

@@ -14,6 +14,7 @@ import {
 	retrieverNode,
 	ScriptedChatModel,
 	toolNode,
+	withScopes,
 } from "@weft/graph/llm";
 import { describe, expect, it } from "vitest";
 import { makeTools } from "./fixtures.ts";
@@ -145,6 +146,50 @@ describe("llmNode and toolNode refuse bad options when they are made", () => {
 			() => toolNode([add], { allow: bad("add") }),
 			/toolNode: allow must be an array of tool names, not "add"/,
 		);
+	});
+
+	it("a misspelt toolNode option (alow turned the allow-list off: every tool ran)", () => {
+		const { add, sendEmail } = makeTools();
+		let thrown: unknown;
+		try {
+			toolNode([add, sendEmail], bad({ alow: ["add"] }));
+		} catch (error) {
+			thrown = error;
+		}
+		expect(isWeftError(thrown, "CONFIG_INVALID"), String(thrown)).toBe(true);
+		expect((thrown as Error).message).toMatch(/toolNode has no option "alow"/);
+		expect((thrown as { hint: string }).hint).toContain("did you mean allow?");
+		expectRefused(
+			() => toolNode([add], bad("allow")),
+			/toolNode: options must be an object, not "allow"/,
+		);
+		expect(() => toolNode([add], { allow: ["add"] })).not.toThrow();
+	});
+});
+
+describe("withScopes refuses what is no scope list or no tool", () => {
+	it('a string ("admin" was read letter by letter), a list holding a non-name, a non-tool', () => {
+		const { add } = makeTools();
+		let thrown: unknown;
+		try {
+			withScopes(add, bad("admin"));
+		} catch (error) {
+			thrown = error;
+		}
+		expect(isWeftError(thrown, "CONFIG_INVALID"), String(thrown)).toBe(true);
+		expect((thrown as Error).message).toMatch(
+			/withScopes: scopes must be an array of scope names, not "admin"/,
+		);
+		expect((thrown as { hint: string }).hint).toContain('["admin"]');
+		expectRefused(
+			() => withScopes(add, bad(["admin", 5])),
+			/withScopes: scopes\[1\] must be a scope name, not 5/,
+		);
+		expectRefused(
+			() => withScopes(bad({}), ["admin"]),
+			/withScopes: the first argument is not a tool/,
+		);
+		expect(withScopes(add, ["admin"])).toBe(add);
 	});
 });
 
