@@ -78,14 +78,14 @@ export function llmNode<TState extends object = MessagesState>(
 ): (state: TState, ctx: NodeContext) => Promise<{ messages: AIMessage[] }> {
 	refuseUnknownKeys(options, LLM_NODE_OPTION_KEYS, "llmNode");
 	checkSystem("llmNode", options.system);
-	checkPrompt(options.prompt);
+	checkPrompt("llmNode", options.prompt);
 	const model = bound(options.model, checkTools("llmNode", options.tools));
 	return async (state, ctx) => {
 		// without a prompt the input is made at once: no promise to wait for (perf, issue 17)
 		const input =
 			options.prompt === undefined
 				? stateInput(state, systemOf(state, options))
-				: await modelInput(state, options, ctx);
+				: await modelInput(state, options, ctx, "llmNode");
 		const answer = await callModel(ctx, model, input, {
 			stream: options.stream ?? true,
 			name: options.name,
@@ -125,7 +125,7 @@ export function bound(
 }
 
 /** A prompt, when given: a template (with `invoke`) or a function of the state. */
-function checkPrompt(prompt: unknown): void {
+export function checkPrompt(where: string, prompt: unknown): void {
 	if (
 		prompt === undefined ||
 		typeof prompt === "function" ||
@@ -135,7 +135,7 @@ function checkPrompt(prompt: unknown): void {
 	)
 		return;
 	throw invalidOption(
-		"llmNode",
+		where,
 		`prompt must be a prompt template or a function of the state, not ${shown(prompt)}`,
 		"pass e.g. prompt: (state) => state.question, or a ChatPromptTemplate",
 	);
@@ -149,16 +149,28 @@ export async function modelInput<TState>(
 	state: TState,
 	options: Pick<LlmNodeOptions<TState>, "system" | "prompt">,
 	ctx: NodeContext,
+	where: string,
 ): Promise<BaseMessage[]> {
 	const system = systemOf(state, options);
 	const prompt = options.prompt;
 	if (prompt === undefined) return stateInput(state, system);
 	const head = system === undefined ? [] : [new SystemMessage(system)];
 	if (typeof prompt === "function") {
-		const out = await prompt(state);
+		const out: unknown = await prompt(state);
+		// one typeof per call: anything else failed inside the model call ("is not iterable")
+		if (typeof out !== "string" && !Array.isArray(out))
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`${where}: the prompt function returned ${shown(out)}, not a string or a list of messages`,
+				{
+					hint: "return the prompt as text, or as a list of messages (e.g. [new HumanMessage(text)]), from prompt: (state) => …",
+				},
+			);
 		return [
 			...head,
-			...(typeof out === "string" ? [new HumanMessage(out)] : out),
+			...(typeof out === "string"
+				? [new HumanMessage(out)]
+				: (out as BaseMessage[])),
 		];
 	}
 	const value = await prompt.invoke(state, ctx.callOptions);

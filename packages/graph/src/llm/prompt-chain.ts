@@ -1,4 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { z } from "zod";
 import {
 	type CompiledGraph,
@@ -12,7 +13,7 @@ import { shown } from "../shown.ts";
 import { isZod } from "../state/reducer.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
 import { checkSystem, invalidOption } from "./check-options.ts";
-import { bound, type LlmPrompt, modelInput } from "./llm-node.ts";
+import { bound, checkPrompt, type LlmPrompt, modelInput } from "./llm-node.ts";
 import { type StructuredMethod, structuredCall } from "./structured-output.ts";
 
 /** Options of one chain step. */
@@ -86,7 +87,16 @@ export class PromptChain<
 		},
 		TNames | TName
 	> {
-		checkStep(this.#steps.length + 1, name, options);
+		const index = this.#steps.length + 1;
+		checkStep(index, name, prompt, options);
+		if (Object.hasOwn(this.#shape, name))
+			throw invalidOption(
+				`promptChain step ${index} ${shown(name)}`,
+				this.#steps.some((s) => s.name === name)
+					? `an earlier step is named ${shown(name)} too`
+					: `${shown(name)} is a key of the chain's input: the step's output would replace it`,
+				"give each step a name of its own, not one of the input's keys or an earlier step's",
+			);
 		return new PromptChain(
 			this.#model,
 			{ ...this.#shape, [name]: (options.output ?? z.string()).optional() },
@@ -119,6 +129,7 @@ export class PromptChain<
 					typeof step.prompt === "function" ? state : templateValues(state),
 					{ system, prompt: step.prompt },
 					ctx,
+					`promptChain step ${shown(step.name)}`,
 				);
 				if (step.options.output === undefined)
 					return { [step.name]: (await callModel(ctx, model, input)).text };
@@ -140,13 +151,49 @@ export class PromptChain<
 	}
 }
 
-/** Starts a prompt chain over an input schema. */
-export function promptChain<TShape extends z.ZodRawShape>(options: {
+/** Options of `promptChain`. */
+export interface PromptChainOptions<TShape extends z.ZodRawShape> {
 	model: ChatModelLike;
 	input: z.ZodObject<TShape>;
 	system?: string | undefined;
-}): PromptChain<TShape, z.output<z.ZodObject<TShape>>> {
+}
+
+// as llmNode and createAgent: a misspelt option (`sytem`) was dropped without a word
+const CHAIN_OPTION_KEYS = keysOf<PromptChainOptions<z.ZodRawShape>>({
+	model: true,
+	input: true,
+	system: true,
+});
+const STEP_OPTION_KEYS = keysOf<StepOptions<z.ZodType | undefined>>({
+	output: true,
+	method: true,
+	model: true,
+	system: true,
+});
+
+/** Starts a prompt chain over an input schema. */
+export function promptChain<TShape extends z.ZodRawShape>(
+	options: PromptChainOptions<TShape>,
+): PromptChain<TShape, z.output<z.ZodObject<TShape>>> {
+	if (typeof options !== "object" || options === null)
+		throw invalidOption(
+			"promptChain",
+			`the options must be an object, not ${shown(options)}`,
+			"pass e.g. promptChain({ model, input: z.object({ topic: z.string() }) })",
+		);
+	refuseUnknownKeys(options, CHAIN_OPTION_KEYS, "promptChain");
 	checkModel("promptChain", options.model);
+	const input: unknown = options.input;
+	if (
+		!isZod(input) ||
+		typeof (input as { shape?: unknown }).shape !== "object" ||
+		(input as { shape?: unknown }).shape === null
+	)
+		throw invalidOption(
+			"promptChain",
+			`input must be a zod object schema, not ${input === undefined ? "missing" : shown(input)}`,
+			"pass the chain's input as e.g. input: z.object({ topic: z.string() })",
+		);
 	checkSystem("promptChain", options.system, false);
 	return new PromptChain(
 		options.model,
@@ -162,14 +209,35 @@ const METHODS: readonly StructuredMethod[] = ["json", "native"];
  * A step's options, checked where the step is added (`index` counts from 1): a wrong one is a
  * CONFIG_INVALID naming the step, not a TypeError or a silently ignored value during a run.
  */
-function checkStep(index: number, name: unknown, options: unknown): void {
+function checkStep(
+	index: number,
+	name: unknown,
+	prompt: unknown,
+	options: unknown,
+): void {
 	const where = `promptChain step ${index} ${shown(name)}`;
+	if (typeof name !== "string" || name === "")
+		throw invalidOption(
+			where,
+			`the name must be a non-empty string, not ${shown(name)}`,
+			'name the step: its output is stored under that state key, e.g. .step("outline", …)',
+		);
+	if (prompt === undefined || typeof prompt === "string")
+		throw invalidOption(
+			where,
+			`prompt must be a prompt template or a function of the state, not ${prompt === undefined ? "missing" : shown(prompt)}`,
+			typeof prompt === "string"
+				? `pass a function: .step(${JSON.stringify(name)}, () => ${JSON.stringify(prompt)}), or a ChatPromptTemplate`
+				: "pass e.g. (state) => `Outline ${state.topic}`, or a ChatPromptTemplate",
+		);
+	checkPrompt(where, prompt);
 	if (typeof options !== "object" || options === null)
 		throw invalidOption(
 			where,
 			`the options must be an object, not ${shown(options)}`,
 			"pass e.g. { output: z.object({ … }) }, or leave them out",
 		);
+	refuseUnknownKeys(options, STEP_OPTION_KEYS, where);
 	const { output, method, model, system } = options as StepOptions<
 		z.ZodType | undefined
 	>;

@@ -198,6 +198,13 @@ describe("promptChain", () => {
 				hint: "chat model",
 			},
 			{
+				// the JSON answer was silently stored as text
+				given: "ouput (a misspelt output)",
+				options: { ouput: Facts },
+				message: 'promptChain step 2 "facts" has no option "ouput"',
+				hint: "did you mean output?",
+			},
+			{
 				given: "options: null",
 				options: null,
 				message:
@@ -229,6 +236,86 @@ describe("promptChain", () => {
 					message: "promptChain: model must be a chat model, not object",
 				}),
 			);
+		});
+
+		it("a missing or non-zod input, and a misspelt chain option, where promptChain is called", () => {
+			const refusedChain = (options: unknown) => {
+				try {
+					promptChain(options as never);
+				} catch (error) {
+					return error;
+				}
+				return undefined;
+			};
+			// no input was a raw TypeError reading 'shape'
+			expect(refusedChain({ model })).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: "promptChain: input must be a zod object schema, not missing",
+				hint: expect.stringContaining("z.object("),
+			});
+			expect(refusedChain({ model, input: { q: "string" } })).toMatchObject({
+				code: "CONFIG_INVALID",
+				message:
+					"promptChain: input must be a zod object schema, not an object",
+			});
+			expect(refusedChain({ model, input: z.string() })).toMatchObject({
+				code: "CONFIG_INVALID",
+			});
+			expect(
+				refusedChain({ model, input: z.object({ q: z.string() }), sytem: "x" }),
+			).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: 'promptChain has no option "sytem"',
+				hint: expect.stringContaining("did you mean system?"),
+			});
+		});
+
+		it("a step whose prompt is text, or whose name is an input key or an earlier step's", () => {
+			const refusedStep = (name: string, prompt: unknown) => {
+				try {
+					chain.step(name, prompt as never);
+				} catch (error) {
+					return error;
+				}
+				return undefined;
+			};
+			// a text prompt was accepted here and failed when the step ran (llmNode refuses it)
+			expect(refusedStep("facts", "List facts")).toMatchObject({
+				code: "CONFIG_INVALID",
+				message:
+					'promptChain step 2 "facts": prompt must be a prompt template or a function of the state, not "List facts"',
+				hint: expect.stringContaining('() => "List facts"'),
+			});
+			// the step's output silently replaced the input key's schema
+			expect(refusedStep("q", (s: { q: string }) => s.q)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining('"q" is a key of the chain\'s input'),
+			});
+			expect(refusedStep("outline", (s: { q: string }) => s.q)).toMatchObject({
+				code: "CONFIG_INVALID",
+				message: expect.stringContaining("an earlier step is named"),
+			});
+			expect(refusedStep("", (s: { q: string }) => s.q)).toMatchObject({
+				code: "CONFIG_INVALID",
+			});
+		});
+
+		it("a prompt function that returns no text or messages fails the step with CONFIG_INVALID naming it", async () => {
+			const r = await promptChain({
+				model: new ScriptedChatModel(["x"]),
+				input: z.object({ q: z.string() }),
+			})
+				.step("count", (() => 5) as never)
+				.compile()
+				.run({ q: "x" })
+				.catch((e: unknown) => e);
+			// it was NODE_FAILED "is not iterable"
+			expect(r).toMatchObject({
+				code: "CONFIG_INVALID",
+				message:
+					'promptChain step "count": the prompt function returned 5, not a string or a list of messages',
+				hint: expect.stringContaining("return the prompt as text"),
+			});
 		});
 
 		it("takes the options as documented", () => {
