@@ -509,6 +509,70 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 });
 
 describe("guards, limits and call tools that would silently do nothing are CONFIG_INVALID", () => {
+	it("a guard option misspelt (maxLengthGuard's stage checked the input when the output was meant)", async () => {
+		const {
+			piiGuard,
+			patternGuard,
+			structuredOutputGuard,
+			toolAllowListGuard,
+		} = await import("@weft/models");
+		const { z } = await import("zod");
+		const cases: [() => unknown, string, string][] = [
+			[
+				() => maxLengthGuard({ maxChars: 10, stage: ["output"] } as never),
+				'maxLengthGuard has no option "stage"',
+				"stages",
+			],
+			[
+				() =>
+					blockedTopicsGuard({
+						classifier: m(),
+						topics: ["x"],
+						refusl: "no",
+					} as never),
+				'blockedTopicsGuard has no option "refusl"',
+				"refusal",
+			],
+			[
+				() => piiGuard({ detct: ["email"] } as never),
+				'piiGuard has no option "detct"',
+				"detect",
+			],
+			[
+				() =>
+					patternGuard([{ kind: "x", pattern: /x/g }], {
+						role: ["human"],
+					} as never),
+				'patternGuard has no option "role"',
+				"roles",
+			],
+			[
+				() =>
+					structuredOutputGuard({
+						schema: z.object({}),
+						repiar: false,
+					} as never),
+				'structuredOutputGuard has no option "repiar"',
+				"repair",
+			],
+			[
+				() => toolAllowListGuard({ allow: [], acton: "block" } as never),
+				'toolAllowListGuard has no option "acton"',
+				"action",
+			],
+		];
+		for (const [make, mentions, meant] of cases) {
+			const error = thrown(make);
+			expectConfigInvalid(error, mentions);
+			expect((error as { hint: string }).hint).toContain(
+				`did you mean ${meant}?`,
+			);
+		}
+		expect(piiGuard({ detect: ["email"], stages: ["input"] }).stages).toEqual([
+			"input",
+		]);
+	});
+
 	it("piiGuard with a `detect` kind it does not know, or none, is refused (it redacted nothing)", async () => {
 		const { piiGuard } = await import("@weft/models");
 		expectConfigInvalid(

@@ -52,6 +52,53 @@ describe("SqliteCacheStore", () => {
 		);
 	});
 
+	it("refuses a misspelt option, an empty path and a directory (the cache stayed in memory, or a raw SqliteError)", async () => {
+		const { mkdtempSync, rmSync } = await import("node:fs");
+		const { tmpdir } = await import("node:os");
+		expect(
+			() => new SqliteCacheStore({ file: "/tmp/cache.db" } as never),
+		).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: 'SqliteCacheStore has no option "file"',
+				hint: expect.any(String),
+			}),
+		);
+		expect(() => new SqliteCacheStore({ path: "" })).toThrow(
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: "SqliteCacheStore path is empty",
+				hint: expect.stringContaining(":memory:"),
+			}),
+		);
+		expect(() => new SqliteCacheStore({ path: 5 as never })).toThrow(
+			expect.objectContaining({ code: "CONFIG_INVALID" }),
+		);
+		const dir = mkdtempSync(`${tmpdir()}/weft-cache-`);
+		try {
+			expect(() => new SqliteCacheStore({ path: dir })).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					hint: expect.stringContaining("is a directory"),
+				}),
+			);
+			expect(
+				() => new SqliteCacheStore({ path: `${dir}/no/such/c.db` }),
+			).toThrow(
+				expect.objectContaining({
+					code: "CONFIG_INVALID",
+					hint: expect.stringContaining("does not exist"),
+				}),
+			);
+			const store = new SqliteCacheStore({ path: `${dir}/c.db` });
+			await store.set("k", entry);
+			expect(await store.get("k")).toEqual(entry);
+			store.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	it("refuses a ttlMs that is not a number > 0, as MemoryCacheStore does (CONFIG_INVALID)", async () => {
 		// ttlMs -1 expired every entry at once (a cache that never hit), NaN kept them for ever
 		for (const ttlMs of [0, -1, Number.NaN, "60" as never])

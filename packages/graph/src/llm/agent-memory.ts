@@ -3,6 +3,7 @@ import {
 	isHumanMessage,
 	SystemMessage,
 } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import {
 	ConfigError,
 	fillNamespace,
@@ -10,8 +11,60 @@ import {
 	type NodeContext,
 	type Store,
 } from "../index.ts";
+import { shown } from "../shown.ts";
+import { checkCount, invalidOption } from "./check-options.ts";
 import type { MessagesState } from "./llm-node.ts";
 import { memoryText } from "./memory-tools.ts";
+
+const MEMORY_KEYS = keysOf<AgentMemoryOptions>({
+	store: true,
+	namespace: true,
+	limit: true,
+	query: true,
+});
+
+/** `createAgent`'s `memory`, checked when the agent is made (`memory: 5` was taken, and failed each call). */
+export function checkMemory(memory: unknown): void {
+	if (memory === undefined) return;
+	const hint =
+		'pass e.g. memory: { namespace: ["memories", "{userId}"] }, or leave it out';
+	if (typeof memory !== "object" || memory === null || Array.isArray(memory))
+		throw invalidOption(
+			"createAgent",
+			`memory must be an object with a namespace, not ${shown(memory)}`,
+			hint,
+		);
+	refuseUnknownKeys(memory, MEMORY_KEYS, "createAgent memory");
+	const m = memory as Record<string, unknown>;
+	if (
+		!Array.isArray(m.namespace) ||
+		!m.namespace.every((label) => typeof label === "string")
+	)
+		throw invalidOption(
+			"createAgent",
+			`memory.namespace must be a list of labels, not ${m.namespace === undefined ? "missing" : shown(m.namespace)}`,
+			hint,
+		);
+	checkCount("createAgent", "memory.limit", m.limit, 5);
+	if (m.query !== undefined && typeof m.query !== "function")
+		throw invalidOption(
+			"createAgent",
+			`memory.query must be a function of the state, not ${shown(m.query)}`,
+			"pass e.g. query: (state) => state.messages.at(-1)?.text, or leave it out for the last human message",
+		);
+	const store = m.store as { search?: unknown } | null | undefined;
+	if (
+		store !== undefined &&
+		(typeof store !== "object" ||
+			store === null ||
+			typeof store.search !== "function")
+	)
+		throw invalidOption(
+			"createAgent",
+			`memory.store must be a store, not ${shown(store)}`,
+			"pass a Store (e.g. new MemoryStore()), or leave it out for the run's store",
+		);
+}
 
 /** `createAgent`'s `memory` option: memories recalled into the prompt before each model call. */
 export interface AgentMemoryOptions {

@@ -5,6 +5,9 @@ import { shown } from "../shown.ts";
 // Checks of the LLM layer's options, made once where the option is given (createAgent, llmNode, …), so
 // a wrong value is a CONFIG_INVALID naming the call and the option, not a TypeError in the middle of a run.
 
+/** What OpenAI and Anthropic accept as a tool's name. */
+export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
 /** A refused option: `<where>: <what>`, with what to do instead. */
 export function invalidOption(
 	where: string,

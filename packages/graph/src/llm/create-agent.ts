@@ -11,7 +11,11 @@ import {
 	START,
 	StateGraph,
 } from "../index.ts";
-import { type AgentMemoryOptions, withMemories } from "./agent-memory.ts";
+import {
+	type AgentMemoryOptions,
+	checkMemory,
+	withMemories,
+} from "./agent-memory.ts";
 import { approvalNode } from "./approval.ts";
 import type { ChatModelLike } from "./call-model.ts";
 import {
@@ -21,7 +25,7 @@ import {
 	checkTools,
 } from "./check-options.ts";
 import { handoffTarget, rememberHandoffs } from "./handoff.ts";
-import { llmNode, type MessagesState } from "./llm-node.ts";
+import { checkFlagAndName, llmNode, type MessagesState } from "./llm-node.ts";
 import { messages } from "./messages.ts";
 import { modelNameOf, providerOf } from "./model-answer.ts";
 import { conventionProvider } from "./provider-name.ts";
@@ -105,6 +109,8 @@ export function createAgent(
 		checkToolNames("createAgent", "approve", options.approve) ?? [];
 	checkSystem("createAgent", options.system);
 	checkCount("createAgent", "maxSteps", options.maxSteps, 25);
+	checkFlagAndName("createAgent", options);
+	checkMemory(options.memory);
 	const known = new Set(tools.map((t) => t.name));
 	const unknown = approve.filter((n) => !known.has(n));
 	if (unknown.length > 0) {

@@ -4,9 +4,10 @@ import {
 	type StructuredToolInterface,
 	tool,
 } from "@langchain/core/tools";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { z } from "zod";
 import { shown } from "../shown.ts";
-import { invalidOption } from "./check-options.ts";
+import { invalidOption, TOOL_NAME } from "./check-options.ts";
 
 /** What a handoff ToolMessage carries as its artifact. */
 export interface HandoffArtifact {
@@ -19,6 +20,11 @@ const schema = z.object({
 		.string()
 		.optional()
 		.describe("What the next agent should know or do"),
+});
+
+const HANDOFF_OPTION_KEYS = keysOf<{ name?: string; description?: string }>({
+	name: true,
+	description: true,
 });
 
 /**
@@ -36,6 +42,32 @@ export function handoffTool(
 			"handoffTool",
 			`agentName must be the name of an agent (a non-empty string), not ${shown(agentName)}`,
 			'pass the agent\'s key in createSupervisor({ agents }), e.g. handoffTool("writer")',
+		);
+	if (options === null || typeof options !== "object")
+		throw invalidOption(
+			"handoffTool",
+			`the options must be an object, not ${shown(options)}`,
+			'pass e.g. { name: "ask_writer", description: "…" }, or leave them out',
+		);
+	refuseUnknownKeys(options, HANDOFF_OPTION_KEYS, "handoffTool");
+	// a name providers refuse failed the first model call, far from here
+	if (
+		options.name !== undefined &&
+		(typeof options.name !== "string" || !TOOL_NAME.test(options.name))
+	)
+		throw invalidOption(
+			"handoffTool",
+			`name must be a tool name (1 to 64 letters, digits, _ or -), not ${shown(options.name)}`,
+			`pass e.g. name: "ask_${agentName.replace(/[^a-zA-Z0-9_-]/g, "_")}", or leave it out for transfer_to_<agent>`,
+		);
+	if (
+		options.description !== undefined &&
+		typeof options.description !== "string"
+	)
+		throw invalidOption(
+			"handoffTool",
+			`description must be a string, not ${shown(options.description)}`,
+			"describe when the model should hand over, or leave it out",
 		);
 	const handoff = tool(
 		async ({ message }): Promise<[string, HandoffArtifact]> => [

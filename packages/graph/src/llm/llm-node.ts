@@ -79,6 +79,7 @@ export function llmNode<TState extends object = MessagesState>(
 	refuseUnknownKeys(options, LLM_NODE_OPTION_KEYS, "llmNode");
 	checkSystem("llmNode", options.system);
 	checkPrompt("llmNode", options.prompt);
+	checkFlagAndName("llmNode", options);
 	const model = bound(options.model, checkTools("llmNode", options.tools));
 	return async (state, ctx) => {
 		// without a prompt the input is made at once: no promise to wait for (perf, issue 17)
@@ -122,6 +123,28 @@ export function bound(
 		);
 	}
 	return model.bindTools([...tools]);
+}
+
+/** `stream` (true or false) and `name` (text), when given: `stream: "no"` streamed, `name: 5` went into the message. */
+export function checkFlagAndName(
+	where: string,
+	options: { stream?: unknown; name?: unknown },
+): void {
+	if (options.stream !== undefined && typeof options.stream !== "boolean")
+		throw invalidOption(
+			where,
+			`stream must be true or false, not ${shown(options.stream)}`,
+			"pass stream: false to invoke the model instead of streaming it, or leave it out (true)",
+		);
+	if (
+		options.name !== undefined &&
+		(typeof options.name !== "string" || options.name === "")
+	)
+		throw invalidOption(
+			where,
+			`name must be a non-empty string, not ${shown(options.name)}`,
+			'name who speaks, e.g. name: "researcher", or leave it out',
+		);
 }
 
 /** A prompt, when given: a template (with `invoke`) or a function of the state. */

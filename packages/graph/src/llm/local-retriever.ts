@@ -5,6 +5,7 @@ import {
 	BaseRetriever,
 	type BaseRetrieverInput,
 } from "@langchain/core/retrievers";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import MiniSearch from "minisearch";
 import { shown } from "../shown.ts";
 import { checkCount, invalidOption } from "./check-options.ts";
@@ -144,7 +145,31 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 }
 
 /** The counts of the options, checked before any text is read or split. */
+// a misspelt `kk` (for k) gave the default 4 passages without a word
+const OPTION_KEYS = keysOf<LocalRetrieverOptions>({
+	k: true,
+	maxChars: true,
+	fuzzy: true,
+	callbacks: true,
+	tags: true,
+	metadata: true,
+	verbose: true,
+});
+
 function checkOptions(options: LocalRetrieverOptions): void {
+	if (options === null || typeof options !== "object")
+		throw invalidOption(
+			"LocalRetriever",
+			`the options must be an object, not ${shown(options)}`,
+			"pass e.g. { k: 3 }, or leave them out",
+		);
+	refuseUnknownKeys(options, OPTION_KEYS, "LocalRetriever");
+	if (options.fuzzy !== undefined && typeof options.fuzzy !== "boolean")
+		throw invalidOption(
+			"LocalRetriever",
+			`fuzzy must be true or false, not ${shown(options.fuzzy)}`,
+			"leave it out for true (prefix and small-typo matches)",
+		);
 	checkCount("LocalRetriever", "k", options.k, 4);
 	checkCount("LocalRetriever", "maxChars", options.maxChars, 800);
 }

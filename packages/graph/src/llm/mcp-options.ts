@@ -2,7 +2,7 @@ import type { DynamicStructuredTool } from "@langchain/core/tools";
 import { unknownKey } from "@weft/checkpoint";
 import { ConfigError } from "../index.ts";
 import { shown } from "../shown.ts";
-import { invalidOption } from "./check-options.ts";
+import { invalidOption, TOOL_NAME } from "./check-options.ts";
 
 // Checks of loadMcpTools' servers, options and tool names, made before a server is started (names: once
 // the servers have listed their tools).
@@ -38,9 +38,6 @@ export interface LoadMcpToolsOptions {
 	 */
 	signal?: AbortSignal | undefined;
 }
-
-/** What OpenAI and Anthropic accept as a tool's name. */
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 const RENAME_HINT =
 	'rename it: loadMcpTools(servers, { rename: (tool, server) => tool.replace(/[^\\w-]/g, "_") }), or have rename return null to leave it out';

@@ -140,6 +140,45 @@ describe("llmNode and toolNode refuse bad options when they are made", () => {
 		});
 	});
 
+	it("stream that is not true or false, name that is not text, an agent's memory that is no { namespace }", () => {
+		expectRefused(
+			() => llmNode({ model: model(), stream: bad("no") }),
+			/llmNode: stream must be true or false, not "no"/,
+		);
+		expectRefused(
+			() => llmNode({ model: model(), name: bad(5) }),
+			/llmNode: name must be a non-empty string, not 5/,
+		);
+		expectRefused(
+			() => createAgent({ model: model(), stream: bad(1) }),
+			/createAgent: stream must be true or false, not 1/,
+		);
+		expectRefused(
+			() => createAgent({ model: model(), memory: bad(5) }),
+			/createAgent: memory must be an object with a namespace, not 5/,
+		);
+		expectRefused(
+			() => createAgent({ model: model(), memory: bad({ namespace: "m" }) }),
+			/createAgent: memory.namespace must be a list of labels, not "m"/,
+		);
+		expectRefused(
+			() =>
+				createAgent({
+					model: model(),
+					memory: bad({ namespace: ["m"], limt: 3 }),
+				}),
+			/createAgent memory has no option "limt"/,
+		);
+		expectRefused(
+			() =>
+				createAgent({ model: model(), memory: { namespace: ["m"], limit: 0 } }),
+			/createAgent: memory.limit must be a whole number of at least 1, not 0/,
+		);
+		expect(() =>
+			createAgent({ model: model(), memory: { namespace: ["m"], limit: 2 } }),
+		).not.toThrow();
+	});
+
 	it("a toolNode allow-list that is not a list of names", () => {
 		const { add } = makeTools();
 		expectRefused(
@@ -194,6 +233,18 @@ describe("withScopes refuses what is no scope list or no tool", () => {
 });
 
 describe("handoffTool refuses a name that is not one", () => {
+	it("a tool name providers refuse, or a misspelt option", () => {
+		expectRefused(
+			() => handoffTool("w", { name: "has space!" }),
+			/handoffTool: name must be a tool name \(1 to 64 letters, digits, _ or -\), not "has space!"/,
+		);
+		expectRefused(
+			() => handoffTool("w", bad({ descripton: "x" })),
+			/handoffTool has no option "descripton"/,
+		);
+		expect(handoffTool("w", { name: "ask_w" }).name).toBe("ask_w");
+	});
+
 	it("a number or an empty string", () => {
 		expectRefused(
 			() => handoffTool(bad(5)),
@@ -229,6 +280,17 @@ describe("retrieval refuses bad options when it is set up", () => {
 			/LocalRetriever: maxChars must be a whole number of at least 1, not 0/,
 		);
 		expect(() => LocalRetriever.fromTexts(["a b"], { k: 1 })).not.toThrow();
+	});
+
+	it("a misspelt option (kk gave the default 4 passages), a fuzzy that is not true or false", () => {
+		expectRefused(
+			() => LocalRetriever.fromTexts(["a b"], bad({ kk: 3 })),
+			/LocalRetriever has no option "kk"/,
+		);
+		expectRefused(
+			() => LocalRetriever.fromTexts(["a b"], bad({ fuzzy: "no" })),
+			/LocalRetriever: fuzzy must be true or false, not "no"/,
+		);
 	});
 
 	it("fromDirectory with a path that is not one, or bad counts, before reading any file", async () => {

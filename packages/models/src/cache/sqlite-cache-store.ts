@@ -1,6 +1,13 @@
-import { ConfigError } from "@weft/checkpoint";
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+	ConfigError,
+	keysOf,
+	refuseUnknownKeys,
+	thrownMessage,
+} from "@weft/checkpoint";
 import Database from "better-sqlite3";
-import { checkNumber } from "../config-check.ts";
+import { checkNumber, configInvalid, describe } from "../config-check.ts";
 import type {
 	CachedResponse,
 	ResponseCacheStore,
@@ -16,6 +23,62 @@ export interface SqliteCacheStoreOptions {
 	table?: string | undefined;
 	/** Default time to live. Default: none. */
 	ttlMs?: number | undefined;
+}
+
+// a misspelt `file` (for path) kept the cache in memory without a word
+const OPTION_KEYS = keysOf<SqliteCacheStoreOptions>({
+	path: true,
+	database: true,
+	table: true,
+	ttlMs: true,
+});
+
+/** The path, checked as the SQLite checkpointer checks its own: "" would open a throwaway database. */
+function checkPath(path: unknown): void {
+	if (path === undefined) return;
+	if (typeof path !== "string")
+		throw configInvalid(
+			`SqliteCacheStore path must be a string, got ${describe(path)}`,
+			'pass a file path (e.g. "weft-cache.db"), or leave it out for a cache in memory',
+		);
+	// SQLite opens "" as an anonymous temporary database: nothing would be kept, silently
+	if (path === "")
+		throw configInvalid(
+			"SqliteCacheStore path is empty",
+			'pass a file path (e.g. "weft-cache.db"), or ":memory:" (or no path) for a cache in memory that is not kept',
+		);
+	if (path.includes("\0"))
+		throw configInvalid(
+			`SqliteCacheStore path ${JSON.stringify(path)} holds a NUL character`,
+			"pass the file's path without it (a path ends at a NUL, so another file would be opened)",
+		);
+}
+
+/** The file at `path`, opened: a directory or a missing folder is CONFIG_INVALID saying which, not a raw SqliteError. */
+function open(path: string): Database.Database {
+	try {
+		return new Database(path);
+	} catch (error) {
+		const isDir = (p: string) => {
+			try {
+				return statSync(p).isDirectory();
+			} catch {
+				return false;
+			}
+		};
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`SqliteCacheStore could not open ${JSON.stringify(path)}: ${thrownMessage(error)}`,
+			{
+				hint: isDir(path)
+					? `${path} is a directory: pass the path of a database file in it (e.g. ${join(path, "weft-cache.db")})`
+					: isDir(dirname(path))
+						? `check that this process may read and write ${path}`
+						: `the folder ${dirname(path)} does not exist: create it, or pass a path in an existing one`,
+				cause: error,
+			},
+		);
+	}
 }
 
 /**
@@ -39,6 +102,13 @@ export class SqliteCacheStore implements ResponseCacheStore {
 	#writes = 0;
 
 	constructor(options: SqliteCacheStoreOptions = {}) {
+		if (options === null || typeof options !== "object")
+			throw configInvalid(
+				`SqliteCacheStore options must be an object, got ${describe(options)}`,
+				'pass e.g. new SqliteCacheStore({ path: "weft-cache.db" })',
+			);
+		refuseUnknownKeys(options, OPTION_KEYS, "SqliteCacheStore");
+		checkPath(options.path);
 		const table = options.table ?? "weft_response_cache";
 		if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
 			throw new ConfigError("CONFIG_INVALID", `invalid table name "${table}"`, {
@@ -47,7 +117,7 @@ export class SqliteCacheStore implements ResponseCacheStore {
 		}
 		checkNumber(options.ttlMs, "SqliteCacheStore ttlMs", { positive: true });
 		this.#owned = options.database === undefined;
-		this.#db = options.database ?? new Database(options.path ?? ":memory:");
+		this.#db = options.database ?? open(options.path ?? ":memory:");
 		this.#ttlMs = options.ttlMs;
 		this.#db.exec(
 			`CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)`,

@@ -3,6 +3,7 @@ import {
 	HumanMessage,
 	SystemMessage,
 } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
 import type { InvokableModel } from "../context/summarize-messages.ts";
 import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
@@ -21,7 +22,17 @@ export interface BlockedTopicsGuardOptions {
 }
 
 /** Asks a classifier model whether the user's last message (or the answer) is about a blocked topic. */
+const OPTION_KEYS = keysOf<BlockedTopicsGuardOptions>({
+	classifier: true,
+	topics: true,
+	stages: true,
+	action: true,
+	refusal: true,
+	name: true,
+});
+
 export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
+	refuseUnknownKeys(options, OPTION_KEYS, "blockedTopicsGuard");
 	const topics: unknown = options?.topics;
 	if (
 		!Array.isArray(topics) ||

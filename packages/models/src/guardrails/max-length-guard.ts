@@ -1,3 +1,4 @@
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { checkNumber } from "../config-check.ts";
 import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
 
@@ -11,8 +12,17 @@ export interface MaxLengthGuardOptions {
 	name?: string | undefined;
 }
 
+// a misspelt `stage` was dropped: the guard checked the input when the output was meant
+const OPTION_KEYS = keysOf<MaxLengthGuardOptions>({
+	maxChars: true,
+	stages: true,
+	action: true,
+	name: true,
+});
+
 /** Limits the length of the user's last message and/or of the answer. */
 export function maxLengthGuard(options: MaxLengthGuardOptions): Guard {
+	refuseUnknownKeys(options, OPTION_KEYS, "maxLengthGuard");
 	checkNumber(options?.maxChars, "maxLengthGuard maxChars", {
 		min: 1,
 		integer: true,

@@ -3,6 +3,7 @@ import {
 	type AIMessageFields,
 	type BaseMessage,
 } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { configInvalid, describe, isStringList } from "../config-check.ts";
 import type { GuardFinding } from "../errors.ts";
 import {
@@ -102,11 +103,20 @@ export interface PatternGuardOptions {
 }
 
 /** A guard that finds patterns in input messages and in the output, and redacts or blocks. */
+const PATTERN_KEYS = keysOf<PatternGuardOptions>({
+	name: true,
+	stages: true,
+	action: true,
+	roles: true,
+});
+const PII_KEYS: ReadonlySet<string> = new Set([...PATTERN_KEYS, "detect"]);
+
 export function patternGuard(
 	detectors: readonly Detector[],
 	options: PatternGuardOptions = {},
 ): Guard {
 	checkDetectors(detectors);
+	refuseUnknownKeys(options, PATTERN_KEYS, "patternGuard");
 	const roles = options.roles ?? ["human", "tool"];
 	checkRoles(roles);
 	return {
@@ -179,8 +189,10 @@ export function piiGuard(
 	} = {},
 ): Guard {
 	// Cards first: a card number would otherwise also read as a phone number.
+	refuseUnknownKeys(options, PII_KEYS, "piiGuard");
+	const { detect: given, ...patternOptions } = options;
 	const order = ["email", "card", "phone"] as const;
-	const detect = options.detect ?? order;
+	const detect = given ?? order;
 	const unknown: unknown = isStringList(detect, true)
 		? detect.find((k) => !(order as readonly string[]).includes(k))
 		: detect;
@@ -191,7 +203,7 @@ export function piiGuard(
 		);
 	return patternGuard(
 		order.filter((k) => detect.includes(k)).map((k) => PII_DETECTORS[k]),
-		{ ...options, name: options.name ?? "pii" },
+		{ ...patternOptions, name: options.name ?? "pii" },
 	);
 }
 

@@ -1,9 +1,16 @@
 import { HumanMessage } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import type { z } from "zod";
 import { configInvalid, describe } from "../config-check.ts";
 import { type Guard, textOf } from "./guard.ts";
 
 /** Options of `structuredOutputGuard`. */
+const OPTION_KEYS = keysOf<StructuredOutputGuardOptions<z.ZodType>>({
+	schema: true,
+	repair: true,
+	name: true,
+});
+
 export interface StructuredOutputGuardOptions<TSchema extends z.ZodType> {
 	schema: TSchema;
 	/** Ask once more with the validation errors when the answer does not parse. Default true. */
@@ -44,6 +51,7 @@ function validate(
 export function structuredOutputGuard<TSchema extends z.ZodType>(
 	options: StructuredOutputGuardOptions<TSchema>,
 ): Guard {
+	refuseUnknownKeys(options, OPTION_KEYS, "structuredOutputGuard");
 	const schema: unknown = options?.schema;
 	if (
 		schema === null ||

@@ -1,4 +1,5 @@
 import { AIMessage, type AIMessageFields } from "@langchain/core/messages";
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { configInvalid } from "../config-check.ts";
 import type { Guard } from "./guard.ts";
 
@@ -14,7 +15,14 @@ export interface ToolAllowListGuardOptions {
  * Lets an agent call only the listed tools: other bound tools are not sent to the model, and an
  * answer calling any other tool is blocked (or the calls are dropped).
  */
+const OPTION_KEYS = keysOf<ToolAllowListGuardOptions>({
+	allow: true,
+	action: true,
+	name: true,
+});
+
 export function toolAllowListGuard(options: ToolAllowListGuardOptions): Guard {
+	refuseUnknownKeys(options, OPTION_KEYS, "toolAllowListGuard");
 	// no list would allow nothing and block every call: a forgotten option, said at once
 	if (
 		options === null ||
