@@ -20,6 +20,7 @@ import type { Emit, ResolvedConfig } from "./call/resolved-config.ts";
 import { runCall } from "./call/run-call.ts";
 import { streamCall } from "./call/stream-call.ts";
 import { checkRouterOptions } from "./check-router-options.ts";
+import { configInvalid, describe } from "./config-check.ts";
 import { toWeftError, withSpent } from "./errors.ts";
 import { MODEL_EVENT_NAME, type ModelEventListener } from "./events.ts";
 import type {
@@ -226,6 +227,16 @@ export class ModelRouter extends BaseChatModel<
 		}
 	}
 
+	/** Refuses an input that is no text, message list or prompt value (null and 42 were raw TypeErrors). */
+	override invoke(
+		input: BaseLanguageModelInput,
+		options?: Partial<ModelRouterCallOptions>,
+	): Promise<AIMessageChunk> {
+		// not async: no frame or tick more on every call (perf, issue 17)
+		if (!isModelInput(input)) return Promise.reject(badInput(input));
+		return super.invoke(input, options);
+	}
+
 	/**
 	 * `@langchain/core` races each chunk of `stream()` with the call's signal and throws the abort's reason
 	 * (or its own AbortError) itself, before `_streamResponseChunks` can say so: a cancelled stream is
@@ -236,6 +247,7 @@ export class ModelRouter extends BaseChatModel<
 		options?: Partial<ModelRouterCallOptions>,
 	): Promise<IterableReadableStream<AIMessageChunk>> {
 		const signal = options?.signal;
+		if (!isModelInput(input)) throw badInput(input);
 		let chunks: IterableReadableStream<AIMessageChunk>;
 		try {
 			chunks = await super.stream(input, options);
@@ -268,4 +280,23 @@ export class ModelRouter extends BaseChatModel<
 			throw withSpent(toWeftError(error, options.signal), spent);
 		}
 	}
+}
+
+/** What a chat model takes: text, a list of messages (or message-likes), or a prompt value. */
+function isModelInput(input: unknown): boolean {
+	return (
+		typeof input === "string" ||
+		Array.isArray(input) ||
+		(typeof input === "object" &&
+			input !== null &&
+			typeof (input as { toChatMessages?: unknown }).toChatMessages ===
+				"function")
+	);
+}
+
+function badInput(input: unknown): ConfigError {
+	return configInvalid(
+		`ModelRouter was called with ${describe(input)}, not a model input`,
+		'pass text (router.invoke("hi")), a list of messages ([new HumanMessage("hi")]) or a prompt value',
+	);
 }

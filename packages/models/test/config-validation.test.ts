@@ -660,6 +660,32 @@ describe("guards, limits and call tools that would silently do nothing are CONFI
 	});
 });
 
+describe("a wrong argument is CONFIG_INVALID with a hint, not a raw TypeError", () => {
+	it("router.invoke and router.stream with no text, messages or prompt value", async () => {
+		const r = router({ models: { m: m() } })() as ModelRouter;
+		for (const input of [null, 42, undefined]) {
+			const error = await r.invoke(input as never).catch((e: unknown) => e);
+			expectConfigInvalid(error, "ModelRouter was called with");
+			const streamed = await r.stream(input as never).catch((e: unknown) => e);
+			expectConfigInvalid(streamed, "ModelRouter was called with");
+		}
+		expect((await r.invoke("hi")).content).toBe("ok");
+	});
+
+	it("findPrice and tokenCounterFor without a model name", async () => {
+		const { findPrice, tokenCounterFor } = await import("@weft/models");
+		expectConfigInvalid(
+			thrown(() => findPrice(undefined as never)),
+			"findPrice needs a model name, got undefined",
+		);
+		expectConfigInvalid(
+			thrown(() => tokenCounterFor(5 as never)),
+			"tokenCounterFor needs a model name, got 5",
+		);
+		expect(findPrice("gpt-4o-mini")).toBeDefined();
+	});
+});
+
 describe("how a wrong option's value is named", () => {
 	it("says 'an object', not 'a object'", async () => {
 		const { describe: named } = await import("../src/config-check.ts");

@@ -123,6 +123,22 @@ export class LocalRetriever extends BaseRetriever<PassageMetadata> {
 		return LocalRetriever.fromTexts(texts, options);
 	}
 
+	/** Refuses a query that is not text (42 was a raw TypeError inside the index). */
+	override invoke(
+		query: string,
+		options?: Parameters<BaseRetriever<PassageMetadata>["invoke"]>[1],
+	): Promise<Document<PassageMetadata>[]> {
+		if (typeof query !== "string")
+			return Promise.reject(
+				invalidOption(
+					"LocalRetriever",
+					`the query must be text, not ${shown(query)}`,
+					'pass the question as a string, e.g. retriever.invoke("how do interrupts resume?")',
+				),
+			);
+		return super.invoke(query, options);
+	}
+
 	override async _getRelevantDocuments(
 		query: string,
 	): Promise<Document<PassageMetadata>[]> {

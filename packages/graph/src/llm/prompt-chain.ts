@@ -228,7 +228,7 @@ function checkStep(
 			`prompt must be a prompt template or a function of the state, not ${prompt === undefined ? "missing" : shown(prompt)}`,
 			typeof prompt === "string"
 				? `pass a function: .step(${JSON.stringify(name)}, () => ${JSON.stringify(prompt)}), or a ChatPromptTemplate`
-				: "pass e.g. (state) => \"Outline \" + state.topic, or a ChatPromptTemplate",
+				: 'pass e.g. (state) => "Outline " + state.topic, or a ChatPromptTemplate',
 		);
 	checkPrompt(where, prompt);
 	if (typeof options !== "object" || options === null)

@@ -104,9 +104,11 @@ export function documents() {
 
 /** Documents as prompt context: `[source#passage] text` blocks. */
 export function formatDocuments(docs: readonly DocumentInterface[]): string {
+	checkDocuments(docs);
 	return docs
 		.map((d) => {
-			const { source, passage } = d.metadata as {
+			// metadata is optional: a document without it gets no [source#passage] label
+			const { source, passage } = (d.metadata ?? {}) as {
 				source?: unknown;
 				passage?: unknown;
 			};
@@ -117,4 +119,27 @@ export function formatDocuments(docs: readonly DocumentInterface[]): string {
 			return `${label}${d.pageContent}`;
 		})
 		.join("\n\n");
+}
+
+/** `formatDocuments`' input: a list of documents, each with its text in `pageContent` (metadata optional). */
+function checkDocuments(docs: unknown): void {
+	const hint =
+		'pass the documents a retriever returned, or objects like { pageContent: "text", metadata: { source: "a.md" } }';
+	if (!Array.isArray(docs))
+		throw invalidOption(
+			"formatDocuments",
+			`docs must be an array of documents, not ${shown(docs)}`,
+			hint,
+		);
+	for (const [i, d] of docs.entries())
+		if (
+			typeof d !== "object" ||
+			d === null ||
+			typeof (d as { pageContent?: unknown }).pageContent !== "string"
+		)
+			throw invalidOption(
+				"formatDocuments",
+				`docs[${i}] is not a document with a text pageContent: ${shown(d)}`,
+				hint,
+			);
 }

@@ -8,6 +8,7 @@ import {
 import {
 	createAgent,
 	createSupervisor,
+	formatDocuments,
 	handoffTool,
 	LocalRetriever,
 	llmNode,
@@ -280,6 +281,29 @@ describe("retrieval refuses bad options when it is set up", () => {
 			/LocalRetriever: maxChars must be a whole number of at least 1, not 0/,
 		);
 		expect(() => LocalRetriever.fromTexts(["a b"], { k: 1 })).not.toThrow();
+	});
+
+	it("a query that is not text, and formatDocuments given no list of documents (raw TypeErrors)", async () => {
+		await expect(
+			LocalRetriever.fromTexts(["a b"]).invoke(bad(42)),
+		).rejects.toMatchObject({
+			code: "CONFIG_INVALID",
+			message: "LocalRetriever: the query must be text, not 42",
+			hint: expect.stringMatching(/\S/),
+		});
+		expectRefused(
+			() => formatDocuments(bad(undefined)),
+			/formatDocuments: docs must be an array of documents, not undefined/,
+		);
+		expectRefused(
+			() => formatDocuments(bad([{ text: "x" }])),
+			/formatDocuments: docs\[0\] is not a document with a text pageContent/,
+		);
+		// metadata is optional: no [source#passage] label
+		expect(formatDocuments(bad([{ pageContent: "x" }]))).toBe("x");
+		expect(
+			await LocalRetriever.fromTexts(["alpha beta"]).invoke("alpha"),
+		).toHaveLength(1);
 	});
 
 	it("a misspelt option (kk gave the default 4 passages), a fuzzy that is not true or false", () => {

@@ -114,6 +114,11 @@ export function findPrice(
 	model: string,
 	table: PriceTable = LIST_PRICES,
 ): ModelPrice | undefined {
+	if (typeof model !== "string")
+		throw configInvalid(
+			`findPrice needs a model name, got ${describe(model)}`,
+			'pass the model\'s name, e.g. findPrice("gpt-4o-mini")',
+		);
 	const id = model.replace(
 		/^(openai|anthropic|google|google-genai|models)[:/]/,
 		"",

@@ -1,4 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
+import { configInvalid, describe } from "../config-check.ts";
 
 /** Counts the tokens of messages; may be async (a tokenizer loads its table on first use). */
 export type TokenCounter = (
@@ -74,6 +75,11 @@ export function encodingFor(
  * use) and the character estimate for any other model.
  */
 export function tokenCounterFor(model: string): TokenCounter {
+	if (typeof model !== "string")
+		throw configInvalid(
+			`tokenCounterFor needs a model name, got ${describe(model)}`,
+			'pass the model\'s name, e.g. tokenCounterFor("gpt-4o"); estimateTokens counts without one',
+		);
 	const encoding = encodingFor(model);
 	if (encoding === undefined) return estimateTokens;
 	return async (messages) => {
