@@ -363,11 +363,11 @@ function checkRule(rule: unknown, i: number): void {
 	if (
 		r.task !== undefined &&
 		typeof r.task !== "string" &&
-		!isStringList(r.task)
+		!isStringList(r.task, true)
 	)
 		throw configInvalid(
 			`${where}.task must be a task label or a list of them, got ${describe(r.task)}`,
-			'pass task: "summarise" or task: ["summarise", "translate"]',
+			'pass task: "summarise" or task: ["summarise", "translate"] (a non-empty list)',
 		);
 	checkNumber(r.minInputTokens, `${where}.minInputTokens`, { infinite: true });
 	checkNumber(r.maxInputTokens, `${where}.maxInputTokens`, { infinite: true });

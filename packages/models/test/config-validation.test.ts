@@ -408,6 +408,7 @@ describe("bad options are CONFIG_INVALID at construction, with a hint", () => {
 			[{ minInputTokens: -1, use: "m" }, "rules[0].minInputTokens"],
 			[{ task: 5, use: "m" }, "rules[0].task"],
 			[{ task: ["a", 5], use: "m" }, "rules[0].task"],
+			[{ task: [], use: "m" }, "rules[0].task"],
 			[{ requires: "tools", use: "m" }, "rules[0].requires"],
 			[{ task: "a", use: [] }, "rules[0].use"],
 			[{ task: "a", use: 5 }, "rules[0].use"],
