@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Store, WeftError } from "@weft/checkpoint";
+import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
@@ -8,6 +8,7 @@ import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs, servedGraphOf } from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
+import { stopSignal } from "../stop-signals.ts";
 import {
 	openStore,
 	refuseTwoStores,
@@ -258,7 +259,9 @@ export async function dev(
 		// the studio shows each model call's prompt and answer: kept in checkpoint metadata (decision 0026)
 		(await import("@weft/graph")).configureTelemetry({ recordContent: true });
 		// SIGINT, SIGTERM, or the database lost to another process (decision 0110): then it exits non-zero
-		stop = stopSignal();
+		stop = stopSignal(
+			"the runs in flight were abandoned: after a restart they read `error`, and their threads go on from their last checkpoint (a new run, or `weft recover <thread>`) once their lease lapses (the graph's leaseTtlMs, 30 s unless set)",
+		);
 		server = await listening(
 			serve({
 				...config,
@@ -299,32 +302,14 @@ export async function dev(
 		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; studio: http://${o.host}:${server.port}/studio/)\n`,
 	);
 	const lost = await stop.stopped;
+	if (lost === undefined)
+		process.stdout.write(
+			`weft dev: stopping (no new runs; the runs in flight may finish within --shutdown-grace ${o.shutdownGrace}; Ctrl-C again stops at once)\n`,
+		);
 	await server.close();
 	await closeAll();
 	if (lost !== undefined) throw lost;
 	return 0;
-}
-
-/**
- * Resolves on SIGINT or SIGTERM (undefined), or with the error given to `lost`: the server lost its
- * database to another process (decision 0110), and the command ends with it.
- */
-export function stopSignal(): {
-	stopped: Promise<WeftError | undefined>;
-	lost(error: WeftError): void;
-} {
-	let lost: (error: WeftError) => void = () => {};
-	const stopped = new Promise<WeftError | undefined>((done) => {
-		const signal = () => done(undefined);
-		process.once("SIGINT", signal);
-		process.once("SIGTERM", signal);
-		lost = (error) => {
-			process.off("SIGINT", signal);
-			process.off("SIGTERM", signal);
-			done(error);
-		};
-	});
-	return { stopped, lost: (error) => lost(error) };
 }
 
 /** The long-term memory `weft dev` serves at `/store` and gives runs: beside the checkpoints. */

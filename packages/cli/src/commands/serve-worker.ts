@@ -6,6 +6,7 @@ import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
+import { stopSignal } from "../stop-signals.ts";
 import { openStore } from "../store.ts";
 import {
 	checkAuthTokens,
@@ -14,7 +15,6 @@ import {
 	HEARTBEAT_FLAG,
 	HEARTBEAT_HELP,
 	serverConfig,
-	stopSignal,
 } from "./dev.ts";
 import { parseGraphSpec } from "./mcp.ts";
 
@@ -88,7 +88,9 @@ async function serveCommand(
 		await records.close();
 		await checkpointer.close?.();
 	};
-	const stop = stopSignal();
+	const stop = stopSignal(
+		"the streams and runs.wait requests still open were cut: clients re-join with Last-Event-ID through another API process (the queued runs are the workers', untouched)",
+	);
 	const server = await listening(
 		serve({
 			...config,
@@ -138,7 +140,9 @@ async function workerCommand(
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
 	const records = await openPostgresRecords(url);
 	const store = await PostgresStore.connect({ connectionString: url });
-	const stop = stopSignal();
+	const stop = stopSignal(
+		"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
+	);
 	const worker = await startWorker({
 		graphs,
 		checkpointer,

@@ -4,6 +4,7 @@ import { portOf } from "../cli-error.ts";
 import { withExamples } from "../command-kit.ts";
 import { listening } from "../listen.ts";
 import { graphOfThread } from "../load-graph.ts";
+import { stopSignal } from "../stop-signals.ts";
 import { openStore, type StoreOptions } from "../store.ts";
 
 interface StudioOptions {
@@ -46,10 +47,9 @@ export async function studio(
 	process.stdout.write(
 		`weft studio: listening on http://${o.host}:${server.port} (open http://${o.host}:${server.port}/studio/)\n`,
 	);
-	await new Promise<void>((done) => {
-		process.once("SIGINT", done);
-		process.once("SIGTERM", done);
-	});
+	// a repeated signal (tsx relays Ctrl-C again) is the same stop; studio leaves nothing undone
+	await stopSignal("the studio only reads the store: nothing was left undone")
+		.stopped;
 	await server.close();
 	await checkpointer.close?.();
 	return 0;
