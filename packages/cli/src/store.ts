@@ -216,7 +216,9 @@ function errorCode(error: unknown): string | undefined {
 export async function removeUnusedDatabase(file: string): Promise<void> {
 	if (existsSync(`${file}-wal`) || existsSync(`${file}-shm`)) return;
 	if (!(await holdsNothing(file))) return;
-	for (const suffix of ["", "-journal", "-lock"])
+	// the read-only look of holdsNothing made the `-wal` and `-shm` of this WAL file, and a read-only
+	// connection leaves them when it closes: theirs too, as they were not there before it (decision 0229)
+	for (const suffix of ["", "-journal", "-lock", "-wal", "-shm"])
 		rmSync(`${file}${suffix}`, { force: true });
 }
 
