@@ -13,6 +13,7 @@ import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { noThread, UsageError } from "./cli-error.ts";
 import { readableSummaries } from "./readable-list.ts";
+import { shellWord } from "./store.ts";
 
 export type AnyGraph = CompiledGraph<any, any>;
 
@@ -73,6 +74,15 @@ export async function loadGraph(
 			: (candidates.find(([k]) => k === "default") ??
 				candidates.find(([k]) => k === "graph") ??
 				(candidates.length === 1 ? candidates[0] : undefined));
+	if (picked === undefined && name === undefined && candidates.length > 1) {
+		// several and none named: which to run is the user's to say (module.ts#exportName)
+		const rel = relative(process.cwd(), path);
+		const shown = rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+		throw new UsageError(
+			`${path} exports ${candidates.length} compiled graphs: ${candidates.map(([k]) => k).join(", ")}`,
+			`name one: ${shellWord(shown)}#${candidates[0]![0]}`,
+		);
+	}
 	if (picked === undefined) {
 		const found = candidates.map(([k]) => k).join(", ") || "none";
 		throw new UsageError(

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { weft } from "./run-cli.ts";
+import { root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -153,5 +153,20 @@ describe("weft.json that names a graph wrongly", () => {
 		const r = await dev(cwd, ["--config", "./weft.json"]);
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain('exports no compiled graph named "nope"');
+	});
+});
+
+describe("weft run of a module with several compiled graphs and no name", () => {
+	// found from outside (7 Dec): "exports no compiled graph (graphs found: one, two)", hint "export the
+	// result of .compile()", of a module that exports two
+	it("says how many it exports and names one to pick", async () => {
+		const r = await weft(
+			["--db", join(dir, "twins.db"), "run", "fixtures/twin-graphs.ts"],
+			{ cwd: join(root, "packages/cli/test") },
+		);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain("exports 3 compiled graphs: both, refund, wipe");
+		expect(r.stderr).toContain("hint: name one: fixtures/twin-graphs.ts#both");
+		expect(r.stderr).not.toContain("exports no compiled graph");
 	});
 });
