@@ -1,9 +1,15 @@
 // `weft init` on a place it cannot write a project to: a usage error that says why, not UNEXPECTED.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { weft } from "./run-cli.ts";
+import { root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -38,5 +44,22 @@ describe("weft init where no project can be written", () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain("is not empty");
 		expect(r.stderr).toContain("pick a new folder: `weft init my-agent-3`");
+	});
+});
+
+describe("weft init into a folder inside the Weft checkout", () => {
+	// found from outside (7 Dec): `pnpm install` there installed the checkout's workspace, and the
+	// project's `pnpm test` failed with ERR_MODULE_NOT_FOUND @weft/graph
+	it("refuses it, naming a folder outside the checkout, and writes nothing", async () => {
+		const inside = join(root, "packages", "my-agent-inside");
+		const r = await weft(["init", inside]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(
+			`error USAGE ${inside} is inside the Weft checkout`,
+		);
+		expect(r.stderr).toContain(
+			`hint: choose a folder outside ${root.replace(/\/$/, "")}: \`weft init ${join(root, "..", "my-agent-inside")}`,
+		);
+		expect(existsSync(inside)).toBe(false);
 	});
 });

@@ -67,6 +67,21 @@ function freeFolder(dir: string): string {
 	}
 }
 
+/** `path` with its nearest existing ancestor's symlinks resolved (the folder may not exist yet). */
+function realTarget(path: string): string {
+	if (existsSync(path)) return realpathSync(path);
+	const parent = dirname(path);
+	return parent === path ? path : join(realTarget(parent), basename(path));
+}
+
+/** `dir` when it is free (not there, or an empty folder), else the next free name (`freeFolder`). */
+function freeOrSame(dir: string): string {
+	return !existsSync(dir) ||
+		(statSync(dir).isDirectory() && readdirSync(dir).length === 0)
+		? dir
+		: freeFolder(dir);
+}
+
 /**
  * `weft init <dir>`: writes a package with an agent graph (a tool behind an approval), a test, and a
  * script that runs it, linked to this checkout of Weft: `pnpm install` downloads nothing.
@@ -78,6 +93,17 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 			`${target} is a file, not a folder`,
 			`pick a new folder: \`weft init ${shellWord(freeFolder(dir))}\``,
 		);
+	// inside the checkout, `pnpm install` installs the checkout's workspace instead of the project, whose
+	// own links then resolve nothing (`pnpm test`: ERR_MODULE_NOT_FOUND @weft/graph; decision 0229)
+	const repo = resolve(cliDir, "../..");
+	for (const checkout of new Set([repo, realpathSync(repo)])) {
+		const inside = relative(checkout, realTarget(target));
+		if (!inside.startsWith("..") && !isAbsolute(inside))
+			throw new UsageError(
+				`${target} is inside the Weft checkout ${checkout}: pnpm would install the checkout's workspace there, not the project`,
+				`choose a folder outside ${checkout}: \`weft init ${shellWord(freeOrSame(join(dirname(checkout), basename(target) === "" || inside === "" ? "my-agent" : basename(target))))}\``,
+			);
+	}
 	if (existsSync(target) && readdirSync(target).length > 0)
 		throw new UsageError(
 			`${target} is not empty`,
