@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { weft } from "./run-cli.ts";
+import { root, weft } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -56,5 +56,20 @@ describe("command-line mistakes", () => {
 			message: `weft needs a command`,
 		});
 		expect(json.json.error.hint).toMatch(/--help` lists its commands/);
+	});
+});
+
+describe("weft run -m on a graph whose state has no messages key", () => {
+	// found from outside (7 Dec): the hint said "the state schema has no key \\"messages\\": add it to the
+	// schema or fix the name", of a name the user never typed
+	it("says -m sets `messages`, which this graph has not, and lists its keys", async () => {
+		const graph = join(root, "packages/cli/test/fixtures/long-step-graph.ts");
+		const r = await weft([...db, "run", graph, "-m", "hello"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(
+			`error USAGE -m adds a user message to the state's "messages" key, and this graph's state has none (its keys: ms, done)`,
+		);
+		expect(r.stderr).toContain("hint: give this graph's input with --input");
+		expect(r.stderr).not.toContain("fix the name");
 	});
 });

@@ -50,6 +50,13 @@ export async function run(
 			checkpointer,
 			env.base,
 		);
+		// -m writes the `messages` key, which the user never typed: the schema's "no key" hint would not say so
+		const keys = Object.keys(graph.schema.shape);
+		if (opts.message !== undefined && !keys.includes("messages"))
+			throw new UsageError(
+				`-m adds a user message to the state's "messages" key, and this graph's state has none (its keys: ${keys.join(", ") || "none"})`,
+				`give this graph's input with --input, e.g. --input '${JSON.stringify({ [keys[0] ?? "key"]: "…" })}'`,
+			);
 		const before = await checkpointer.getThread(threadId);
 		existed = before !== undefined;
 		const waiting =
