@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
+import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ThreadInfo } from "@weft/checkpoint";
 import { WeftError } from "@weft/checkpoint";
@@ -47,6 +47,21 @@ export interface StudioOptions {
 const DEFAULT_DIR = fileURLToPath(
 	new URL("../../../../apps/studio/dist", import.meta.url),
 );
+/**
+ * How to build the studio, run where it works: in the Weft checkout whose `apps/studio/dist` is served (a
+ * project made by `weft init` has no @weft/studio to filter; decision 0229).
+ */
+function notBuiltHint(dir: string): string {
+	const inCheckout = /[/\\]apps[/\\]studio[/\\]dist[/\\]?$/.test(dir);
+	if (!inCheckout)
+		return `build it in the Weft checkout (pnpm --filter @weft/studio build) and give its apps/studio/dist as the studio's dir, not ${dir}`;
+	const checkout = resolve(dir, "../../..");
+	const word = /^[\w@%+=:,./-]+$/.test(checkout)
+		? checkout
+		: `'${checkout.replaceAll("'", `'\\''`)}'`;
+	return `build it in the Weft checkout ${checkout}: cd ${word} && pnpm --filter @weft/studio build`;
+}
+
 const TYPES: Record<string, string> = {
 	".html": "text/html; charset=utf-8",
 	".js": "text/javascript; charset=utf-8",
@@ -319,7 +334,7 @@ export function studioRoutes(
 				{
 					detail: `the studio is not built (no ${join(dir, "index.html")})`,
 					code: "NOT_FOUND",
-					hint: "build it: pnpm --filter @weft/studio build",
+					hint: notBuiltHint(dir),
 				},
 				404,
 			);
