@@ -19,11 +19,24 @@ export const isMessage = (v: unknown): v is MessageLike =>
 	typeof (v as MessageLike).getType === "function" &&
 	"content" in v;
 
-/** A message as the LangGraph API sends it: a plain dict with `type` (`human`, `ai`, `tool`, …). */
-export function messageDict(m: MessageLike): Record<string, unknown> {
+/**
+ * A message as the LangGraph API sends it: a plain dict with `type` (`human`, `ai`, `tool`, …). A node's
+ * own chunk (`ctx.emitMessage`) may be plain: an object with `content` (and `type`, `id` if it says) or a
+ * string, sent as an AI chunk.
+ */
+export function messageDict(chunk: MessageLike): Record<string, unknown> {
+	// typed as a message for the callers' chunk types; read as anything a node may have emitted
+	if (typeof chunk !== "object" || chunk === null)
+		return { type: "ai", content: chunk ?? "", id: null };
+	const m = chunk as Partial<MessageLike> & { type?: unknown };
 	const out: Record<string, unknown> = {
-		type: m.getType(),
-		content: m.content,
+		type:
+			typeof m.getType === "function"
+				? m.getType()
+				: typeof m.type === "string"
+					? m.type
+					: "ai",
+		content: m.content ?? "",
 		id: m.id ?? null,
 	};
 	for (const key of [

@@ -40,11 +40,22 @@ const nested = new StateGraph(z.object({ messages: messages() }))
 	.addEdge("inner", END)
 	.compile();
 
+/** A node of one's own that streams plain chunks (an object with content, a string), not LangChain's. */
+const plain = new StateGraph(z.object({ done: z.boolean().optional() }))
+	.addNode("talk", (_s, ctx) => {
+		ctx.emitMessage({ content: "plain ", id: "p1" });
+		ctx.emitMessage("text");
+		return { done: true };
+	})
+	.addEdge(START, "talk")
+	.addEdge("talk", END)
+	.compile();
+
 let server: Awaited<ReturnType<typeof serve>>;
 let client: Client;
 beforeAll(async () => {
 	server = await serve({
-		graphs: { chat, anonymous, nested },
+		graphs: { chat, anonymous, nested, plain },
 		checkpointer: new MemoryCheckpointer(),
 		port: 0,
 	});
@@ -53,6 +64,27 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("messages over the wire", () => {
+	it("sends a node's plain chunks (an object with content, a string) as AI chunks; the run succeeds", async () => {
+		// found by a helper (7 Dec): emitMessage({ content }) under weft dev ended the run INTERNAL_ERROR
+		// ("m.getType is not a function"), while weft run printed it
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "plain", {
+			input: {},
+			streamMode: ["messages-tuple", "messages", "values"],
+		}))
+			parts.push(p);
+		expect(parts.map((p) => p.event)).not.toContain("error");
+		const tokens = parts.filter((p) => p.event === "messages");
+		expect(tokens.map((t) => [t.data[0].type, t.data[0].content])).toEqual([
+			["ai", "plain "],
+			["ai", "text"],
+		]);
+		expect(parts.filter((p) => p.event === "values").at(-1)!.data).toEqual({
+			done: true,
+		});
+	});
+
 	it("streams messages-tuple token chunks and sends messages as LangGraph dicts", async () => {
 		const thread = await client.threads.create();
 		const parts: { event: string; data: any }[] = [];
