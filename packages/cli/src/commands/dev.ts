@@ -345,7 +345,7 @@ export function registerDev(
 		)
 		.option(
 			"--shutdown-grace <duration>",
-			"on SIGTERM, how long runs in flight may finish before they are cancelled",
+			"on Ctrl-C or SIGTERM, how long runs in flight may finish before they are cancelled",
 			"10s",
 		)
 		.option("--run-timeout <duration>", "stop runs longer than this (timeout)")

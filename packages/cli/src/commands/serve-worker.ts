@@ -185,7 +185,7 @@ export function registerServeWorker(
 			)
 			.option(
 				"--shutdown-grace <duration>",
-				"on SIGTERM, how long runs in flight may finish (worker: then handed to another worker)",
+				"on Ctrl-C or SIGTERM, how long runs in flight may finish (worker: then handed to another worker)",
 				"10s",
 			);
 	common(
