@@ -77,8 +77,10 @@ export function chaosGraph(checkpointer: Checkpointer, o: ChaosGraphOptions) {
 			.addNode("c", worker("c"))
 			.addNode("next", (s) => ({ round: s.round + 1 }))
 			.addNode("review", async (s, ctx) => {
-				record(o.journal, "enter", `${ctx.threadId}|review`);
 				const answer = await review.ask(ctx, { lines: s.log.length });
+				// journaled once the answer is taken (what taking it writes is done): a test that stops the
+				// process on seeing it lands in the sleep, never inside a write holding SQLite's lock
+				record(o.journal, "enter", `${ctx.threadId}|review`);
 				await sleep(o.delayMs);
 				await effect(ctx, o.journal, `${ctx.threadId}|review|${answer.action}`);
 				return { verdict: answer.action };
