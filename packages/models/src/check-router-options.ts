@@ -427,15 +427,20 @@ function checkErrorPolicy(policy: ErrorPolicy | undefined): void {
 		);
 }
 
+/** Which of `methods` `value` lacks as functions (all of them when it is no object). */
+function missingMethods(value: unknown, methods: readonly string[]): string[] {
+	return methods.filter(
+		(m) =>
+			value === null ||
+			typeof value !== "object" ||
+			typeof (value as Record<string, unknown>)[m] !== "function",
+	);
+}
+
 /** `usage` is a tracker: `{}` passed construction and failed the first call ("record is not a function"). */
 function checkUsage(usage: unknown): void {
 	if (usage === undefined) return;
-	const missing = ["record", "totals", "calls", "reset"].filter(
-		(m) =>
-			usage === null ||
-			typeof usage !== "object" ||
-			typeof (usage as Record<string, unknown>)[m] !== "function",
-	);
+	const missing = missingMethods(usage, ["record", "totals", "calls", "reset"]);
 	if (missing.length > 0)
 		throw configInvalid(
 			`usage must be a UsageTracker, got ${describe(usage)} (no ${missing.join(", ")} function)`,
@@ -448,12 +453,7 @@ function checkCacheStore(cache: object): void {
 	if (!("store" in cache)) return;
 	const store: unknown = cache.store;
 	if (store === undefined) return;
-	const missing = ["get", "set", "delete", "clear"].filter(
-		(m) =>
-			store === null ||
-			typeof store !== "object" ||
-			typeof (store as Record<string, unknown>)[m] !== "function",
-	);
+	const missing = missingMethods(store, ["get", "set", "delete", "clear"]);
 	if (missing.length > 0)
 		throw configInvalid(
 			`cache.store must be a response cache store, got ${describe(store)} (no ${missing.join(", ")} function)`,
