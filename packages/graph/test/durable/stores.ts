@@ -1,3 +1,4 @@
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import {
@@ -54,4 +55,20 @@ const postgres: Store = {
 /** The stores to test: SQLite always; Postgres in CI (where it must answer), or when a server answers. */
 export async function stores(): Promise<Store[]> {
 	return (await postgresAvailable()) ? [sqlite, postgres] : [sqlite];
+}
+
+/** Runs `body` on a fresh store of `store`'s kind under `dir` (a new folder), then closes and drops it. */
+export async function withStore(
+	store: Store,
+	dir: string,
+	body: (cp: Checkpointer) => Promise<void>,
+): Promise<void> {
+	const location = await store.create(mkdtempSync(`${dir}/t-`));
+	const cp = await store.open(location);
+	try {
+		await body(cp);
+	} finally {
+		await (cp as { close?: () => unknown }).close?.();
+		await store.drop(location);
+	}
 }

@@ -27,7 +27,7 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { stalling } from "../durable/stalling.ts";
-import { memory, type Store, stores } from "../durable/stores.ts";
+import { memory, stores, withStore } from "../durable/stores.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/weft-usage-crash-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,27 +86,13 @@ const usageOf = async (cp: Checkpointer, threadId: string) => {
 	return { inputTokens: u.inputTokens, calls: u.calls };
 };
 
-async function withStore(
-	store: Store,
-	body: (cp: Checkpointer) => Promise<void>,
-) {
-	const location = await store.create(mkdtempSync(`${dir}/t-`));
-	const cp = await store.open(location);
-	try {
-		await body(cp);
-	} finally {
-		await (cp as { close?: () => unknown }).close?.();
-		await store.drop(location);
-	}
-}
-
 const ttl = 300;
 
 describe.each([memory, ...(await stores())])(
 	"a subgraph's usage when its parent's runner died ($name)",
 	(store) => {
 		it("counts the calls a worker agent saved in its own checkpoints before the kill, once", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const slow = tool(
 					async () => {
@@ -169,7 +155,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("after a pause and its answer, counts only the steps since the answer", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
@@ -216,7 +202,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("counts a subgraph that finished when its parent died before committing the step", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
@@ -249,7 +235,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("counts each of several Send tasks' subgraphs once, one paused and one killed, through the answer", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
@@ -299,7 +285,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("counts a nested subgraph's calls once", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
@@ -343,7 +329,7 @@ describe.each([memory, ...(await stores())])(
 	"a subgraph's usage through failures, without a crash ($name)",
 	(store) => {
 		it("counts a subgraph's calls once through a failed step, a failed commit and their re-runs", async () => {
-			await withStore(store, async (cp) => {
+			await withStore(store, dir, async (cp) => {
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
 					replies: [reply(100)],
@@ -413,7 +399,7 @@ describe.each([memory, ...(await stores())])(
 		}
 
 		it("counts it once: while its checkpoint is a head, and after a recover finishes the step", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const { graph, model } = twoModels(k);
 				const wake = await k.crash("t", () =>
@@ -440,7 +426,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("counts it once when the recovering run pauses, and through the answer", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const model = new ScriptedChatModel({
 					model: "gpt-test",
@@ -482,7 +468,7 @@ describe.each([memory, ...(await stores())])(
 		});
 
 		it("counts it once when the head is updated, and when a branch is made from it", async () => {
-			await withStore(store, async (base) => {
+			await withStore(store, dir, async (base) => {
 				const k = killable(base);
 				const { graph, model } = twoModels(k);
 				const wake = await k.crash("t", () =>

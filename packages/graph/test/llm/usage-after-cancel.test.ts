@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { HumanMessage } from "@langchain/core/messages";
-import { type Checkpointer, START, StateGraph, threadUsage } from "@weft/graph";
+import { START, StateGraph, threadUsage } from "@weft/graph";
 import { llmNode, messages, ScriptedChatModel } from "@weft/graph/llm";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { memory, type Store, stores } from "../durable/stores.ts";
+import { memory, stores, withStore } from "../durable/stores.ts";
 
 const dir = mkdtempSync(`${tmpdir()}/weft-usage-cancel-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,20 +18,6 @@ const State = z.object({
 	messages: messages(),
 	waited: z.boolean().optional(),
 });
-
-async function withStore(
-	store: Store,
-	body: (cp: Checkpointer) => Promise<void>,
-) {
-	const location = await store.create(mkdtempSync(`${dir}/t-`));
-	const cp = await store.open(location);
-	try {
-		await body(cp);
-	} finally {
-		await (cp as { close?: () => unknown }).close?.();
-		await store.drop(location);
-	}
-}
 
 describe.each([memory, ...(await stores())])(
 	"usage of a run cancelled after its model answered ($name)",
@@ -42,7 +28,7 @@ describe.each([memory, ...(await stores())])(
 		] as const)(
 			"%s: is reported by the cancelled run, not again by the run that reuses the answer; the thread counts it once",
 			async (_, inDraft) => {
-				await withStore(store, async (cp) => {
+				await withStore(store, dir, async (cp) => {
 					const model = new ScriptedChatModel({
 						model: "gpt-test",
 						replies: [{ content: "drafted", usage: { input: 100, output: 5 } }],
