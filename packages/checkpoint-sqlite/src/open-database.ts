@@ -63,9 +63,13 @@ export function openDatabase(options: OpenOptions): Database.Database {
 		db.pragma(
 			`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`,
 		);
-		const migratedFrom = migrate(db);
-		if (migratedFrom > SCHEMA_VERSION)
-			throw schemaTooNew(options.path, migratedFrom);
+		// A current file is not written at all: opening takes no write lock, so a reader (`weft threads`,
+		// another worker) opens while a runner is inside a commit, or is stopped in one.
+		if (found < SCHEMA_VERSION) {
+			const migratedFrom = migrate(db);
+			if (migratedFrom > SCHEMA_VERSION)
+				throw schemaTooNew(options.path, migratedFrom);
+		}
 		return db;
 	} catch (error) {
 		db?.close();

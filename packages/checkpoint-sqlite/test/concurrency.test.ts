@@ -1,7 +1,15 @@
+import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { collect, openStore, putChain, record, tempDb } from "./helpers.ts";
+import {
+	collect,
+	holdWriteLock,
+	openStore,
+	putChain,
+	record,
+	tempDb,
+} from "./helpers.ts";
 
 describe("two checkpointers on one file", () => {
 	it("see each other's checkpoints and refuse a second successor with exclusive", async () => {
@@ -97,6 +105,27 @@ describe("two checkpointers on one file", () => {
 		expect(
 			(await cp.getTuple({ threadId: "t1" }))?.checkpoint.checkpointId,
 		).toBe("x-blocked");
+	});
+
+	it("open a file another process holds the write lock of (a runner inside a commit, or stopped in one): opening writes nothing, reads answer, a put waits for the lock", async () => {
+		const path = tempDb();
+		const first = openStore(path);
+		const ids = await putChain(first, 2);
+		await first.close();
+		const holder = await holdWriteLock(path);
+		try {
+			const cp = openStore(path, { busyTimeoutMs: 50 });
+			expect(
+				(await cp.getTuple({ threadId: "t1" }))?.checkpoint.checkpointId,
+			).toBe(ids[1]);
+			expect(await collect(cp.list({ threadId: "t1" }))).toHaveLength(2);
+			await expect(cp.put(record("x-held", ids[1]!))).rejects.toMatchObject({
+				code: "STORE_UNAVAILABLE",
+			});
+		} finally {
+			holder.kill("SIGKILL");
+			await once(holder, "exit");
+		}
 	});
 
 	it("wait for a writer on another thread, then go on", async () => {

@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type {
@@ -7,7 +10,7 @@ import type {
 	CheckpointSummary,
 } from "@weft/checkpoint";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 
 const dirs: string[] = [];
 const open: SqliteCheckpointer[] = [];
@@ -102,4 +105,26 @@ export async function collect(
 	const out: CheckpointSummary[] = [];
 	for await (const item of items) out.push(item);
 	return out;
+}
+
+/** Another process holding `path`'s write lock (`BEGIN IMMEDIATE`) until killed. */
+export async function holdWriteLock(
+	path: string,
+): Promise<ReturnType<typeof spawn>> {
+	const child = spawn(
+		process.execPath,
+		[
+			"-e",
+			`const db = new (require(process.argv[1]))(process.argv[2]);
+			db.exec("BEGIN IMMEDIATE");
+			console.log("locked");
+			setInterval(() => {}, 1000);`,
+			createRequire(import.meta.url).resolve("better-sqlite3"),
+			path,
+		],
+		{ stdio: ["ignore", "pipe", "inherit"] },
+	);
+	const [line] = await once(child.stdout!, "data");
+	expect(String(line).trim()).toBe("locked");
+	return child;
 }

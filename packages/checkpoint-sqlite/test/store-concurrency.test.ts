@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -7,6 +8,7 @@ import { promisify } from "node:util";
 import { SqliteStore } from "@weft/checkpoint-sqlite";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { holdWriteLock } from "./helpers.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -83,5 +85,24 @@ describe("SqliteStore from several connections", () => {
 		}
 		expect((await store.get(["a"], "k"))?.value).toEqual({ v: 1 });
 		await store.close();
+	});
+
+	it("opens a file another process holds the write lock of, writing nothing: reads answer, a put fails typed", async () => {
+		const path = tempDb();
+		const first = new SqliteStore({ path });
+		await first.put(["a"], "k", { v: 1 });
+		await first.close();
+		const holder = await holdWriteLock(path);
+		try {
+			const store = new SqliteStore({ path, busyTimeoutMs: 20 });
+			expect((await store.get(["a"], "k"))?.value).toEqual({ v: 1 });
+			await expect(store.put(["a"], "k", { v: 2 })).rejects.toMatchObject({
+				code: "STORE_UNAVAILABLE",
+			});
+			await store.close();
+		} finally {
+			holder.kill("SIGKILL");
+			await once(holder, "exit");
+		}
 	});
 });

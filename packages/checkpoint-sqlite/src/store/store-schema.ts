@@ -31,22 +31,44 @@ const MIGRATIONS = [
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Creates or migrates the store's tables in one transaction; refuses a newer schema. */
+/** The store tables' version in the file (0 when they are not there). Reads only. */
+function storedVersion(db: Database.Database): number {
+	const table = db
+		.prepare(
+			"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_store_schema'",
+		)
+		.get();
+	if (table === undefined) return 0;
+	const row = db
+		.prepare("SELECT max(version) AS v FROM weft_store_schema")
+		.get() as { v: number | null };
+	return row.v ?? 0;
+}
+
+function refuseNewer(version: number, path: string): void {
+	if (version > STORE_SCHEMA_VERSION)
+		throw new WeftError(
+			"STORE_SCHEMA_TOO_NEW",
+			`the store tables in ${path} have version ${version}; this @weft/checkpoint-sqlite knows up to ${STORE_SCHEMA_VERSION}`,
+			{ hint: "upgrade @weft/checkpoint-sqlite; nothing was changed" },
+		);
+}
+
+/**
+ * Creates or migrates the store's tables in one transaction; refuses a newer schema. Current tables are
+ * not written at all: opening takes no write lock, so a store opens while another process is inside a
+ * write (or stopped in one). The version is read again under the lock, so two processes migrate once.
+ */
 export function migrateStore(db: Database.Database, path: string): void {
+	const found = storedVersion(db);
+	refuseNewer(found, path);
+	if (found === STORE_SCHEMA_VERSION) return;
 	db.transaction(() => {
 		db.exec(
 			"CREATE TABLE IF NOT EXISTS weft_store_schema (version INTEGER NOT NULL)",
 		);
-		const row = db
-			.prepare("SELECT max(version) AS v FROM weft_store_schema")
-			.get() as { v: number | null };
-		const version = row.v ?? 0;
-		if (version > STORE_SCHEMA_VERSION)
-			throw new WeftError(
-				"STORE_SCHEMA_TOO_NEW",
-				`the store tables in ${path} have version ${version}; this @weft/checkpoint-sqlite knows up to ${STORE_SCHEMA_VERSION}`,
-				{ hint: "upgrade @weft/checkpoint-sqlite; nothing was changed" },
-			);
+		const version = storedVersion(db);
+		refuseNewer(version, path);
 		for (let v = version; v < STORE_SCHEMA_VERSION; v++)
 			db.exec(MIGRATIONS[v]!);
 		if (version === 0)
