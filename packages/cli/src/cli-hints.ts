@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import type { LeaseHolder } from "@weft/checkpoint";
+import { exitedHolder } from "./exited-holder.ts";
 import { WEFT } from "./invocation.ts";
 import { KEY_VARIABLE } from "./reader.ts";
 import { shellWord } from "./store.ts";
@@ -22,7 +22,7 @@ export function cliHint(
 	const weft = `${WEFT}${store}`;
 	switch (code) {
 		case "THREAD_BUSY": {
-			const dead = deadHolder(holder);
+			const dead = exitedHolder(holder);
 			if (dead !== undefined)
 				return `the run that holds it, process ${dead.pid} on this machine, has exited without giving the thread back: it reads \`stale\` once that lease lapses (${dead.until}), and then \`${weft} recover ${t}\` goes on`;
 			return `another run holds this thread: follow it with \`${weft} watch ${t}\` and try again when it stops; if its runner died, the thread reads \`stale\` once its lease lapses${holder === undefined ? "" : ` (${holder.expiresAt}, unless renewed)`} and \`${weft} recover ${t}\` goes on`;
@@ -79,24 +79,4 @@ export function pasteable(hint: string, store: string): string {
 			? `\`${WEFT} ${rest}\``
 			: `\`${WEFT}${store} ${rest}\``,
 	);
-}
-
-/**
- * The holder a `THREAD_BUSY` names (`busyHolder`: owner `host:pid:…#n`), when it is a process of this
- * machine that no longer runs (a `weft run` killed mid-step): its lease stays until it lapses.
- */
-function deadHolder(
-	holder: LeaseHolder | undefined,
-): { pid: number; until: string } | undefined {
-	if (holder === undefined) return undefined;
-	const [host, pid] = holder.owner.split(":");
-	if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return undefined;
-	try {
-		process.kill(Number(pid), 0);
-		return undefined; // it runs (or is another user's: EPERM below)
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === "ESRCH"
-			? { pid: Number(pid), until: holder.expiresAt }
-			: undefined;
-	}
 }

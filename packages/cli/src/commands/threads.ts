@@ -9,9 +9,11 @@ import { Command } from "commander";
 import { positiveInt, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { exitedHolder } from "../exited-holder.ts";
 import { WEFT } from "../invocation.ts";
 import { label } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
+import { shellWord } from "../store.ts";
 
 const STATUSES: readonly ThreadStatus[] = [
 	"running",
@@ -32,6 +34,11 @@ export interface ThreadRow extends ThreadInfo {
 	error?: { node: string; code: string; message: string };
 	/** Why the newest checkpoint could not be read (a damaged row): the thread is listed all the same. */
 	unreadable?: string;
+	/**
+	 * A `running` thread whose lease holder is a process of this machine that has exited (killed): the
+	 * store says `running` until the lease lapses, then `stale` (decision 0233).
+	 */
+	runnerGone?: { pid: number };
 }
 
 /** `weft threads`: status, steps, what is due, last update; reads no state (a failed thread's error). */
@@ -80,12 +87,14 @@ export async function threads(
 			next.length > 0 &&
 			!(await ranAt(checkpointer, t.threadId, newest.checkpointId));
 		if (forkedOnly && !forked) continue;
+		const gone = t.status === "running" ? exitedHolder(t.lease) : undefined;
 		rows.push({
 			...t,
 			next,
 			forked,
 			...(error === undefined ? {} : { error }),
 			...(unreadable === undefined ? {} : { unreadable }),
+			...(gone === undefined ? {} : { runnerGone: { pid: gone.pid } }),
 		});
 		if (forkedOnly && limit !== undefined && rows.length >= limit) break;
 	}
@@ -108,7 +117,9 @@ export async function threads(
 							t.threadId,
 							t.forked
 								? `${label.status("forked")} ${label.dim(`(was ${t.status})`)}`
-								: label.status(t.status),
+								: t.runnerGone !== undefined
+									? `${label.status(t.status)} ${label.dim("(runner gone)")}`
+									: label.status(t.status),
 							t.step,
 							t.unreadable !== undefined
 								? label.dim("?")
@@ -117,20 +128,39 @@ export async function threads(
 							t.updatedAt.replace("T", " ").slice(0, 19),
 						]),
 					),
-					...rows.flatMap((t) =>
-						t.error !== undefined
-							? [
-									`${t.threadId} ${label.status("failed")} at "${t.error.node}": ${t.error.code} ${t.error.message}`,
-								]
-							: t.unreadable !== undefined
-								? [
-										`${t.threadId} ${label.status(t.status)}, its newest checkpoint could not be read: ${t.unreadable}`,
-									]
-								: [],
-					),
+					...rows.flatMap((t) => noteOf(t, env.storeFlags)),
 				].join("\n"),
 	);
 	return 0;
+}
+
+/** The line under the table for a thread that needs more than its row: why it failed, or what is amiss. */
+function noteOf(t: ThreadRow, storeFlags: string): string[] {
+	if (t.error !== undefined)
+		return [
+			`${t.threadId} ${label.status("failed")} at "${t.error.node}": ${t.error.code} ${t.error.message}`,
+		];
+	if (t.unreadable !== undefined)
+		return [
+			`${t.threadId} ${label.status(t.status)}, its newest checkpoint could not be read: ${t.unreadable}`,
+		];
+	if (t.runnerGone !== undefined && t.lease !== null)
+		return [
+			`${t.threadId} ${label.status(t.status)}, but its runner (process ${t.runnerGone.pid} on this machine) has exited: it reads \`stale\` ${lapseText(t.lease.expiresAt)}, and then \`${WEFT}${storeFlags} recover ${shellWord(t.threadId)}\` goes on`,
+		];
+	return [];
+}
+
+/**
+ * When a lease lapses, as a person reads it: by this machine's clock, so "about" (a Postgres store judges
+ * expiry by its own clock).
+ */
+function lapseText(expiresAt: string): string {
+	const at = expiresAt.replace("T", " ").slice(0, 19);
+	const seconds = Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
+	return seconds > 0
+		? `in about ${seconds} s, when its lease lapses (${at})`
+		: `any moment now (its lease lapses at ${at} by the store's clock)`;
 }
 
 /** Why a failed thread failed: the error recorded at its newest checkpoint, if one was. */

@@ -1,0 +1,31 @@
+import { hostname } from "node:os";
+import type { LeaseHolder } from "@weft/checkpoint";
+
+/** A lease holder that is a process of this machine which no longer runs. */
+export interface ExitedHolder {
+	pid: number;
+	/** When its lease lapses (the holder's `expiresAt`): the thread reads `stale` from then on. */
+	until: string;
+}
+
+/**
+ * The lease holder (owner `host:pid:…#n`, `runnerId()`), when it is a process of this machine that no
+ * longer runs (a `weft run` killed mid-step): its lease stays until it lapses, and the store still says
+ * `running`. Only the CLI looks: a library's status is the store's (API.md), and a process of another
+ * machine, or another user's (EPERM), cannot be seen from here.
+ */
+export function exitedHolder(
+	holder: LeaseHolder | undefined | null,
+): ExitedHolder | undefined {
+	if (holder === undefined || holder === null) return undefined;
+	const [host, pid] = holder.owner.split(":");
+	if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return undefined;
+	try {
+		process.kill(Number(pid), 0);
+		return undefined; // it runs (or is another user's: EPERM below)
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === "ESRCH"
+			? { pid: Number(pid), until: holder.expiresAt }
+			: undefined;
+	}
+}
