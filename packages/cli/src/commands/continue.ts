@@ -3,7 +3,7 @@ import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { resolveCheckpoint } from "../resolve-checkpoint.ts";
-import { exitCodeOf, reportRun, streamWithProgress } from "../run-display.ts";
+import { runAndReport } from "../run-display.ts";
 import {
 	type ContextOptions,
 	givenContext,
@@ -44,18 +44,19 @@ export async function continueThread(
 		context,
 		from?.checkpointId,
 	);
-	const result = await streamWithProgress(
-		graph,
-		null,
-		{
-			...config,
-			...(from === undefined ? {} : { checkpointId: from.checkpointId }),
-		},
+	// the title once the run started (as recover's): a thread another runner holds prints the refusal alone
+	return runAndReport(
 		env,
+		threadId,
 		`continuing thread ${threadId}${from === undefined ? "" : ` from step ${from.step}`}`,
+		(mode) =>
+			graph.stream(null, {
+				...config,
+				...mode,
+				...(from === undefined ? {} : { checkpointId: from.checkpointId }),
+			}),
+		{ afterStart: true },
 	);
-	await reportRun(env, threadId, result);
-	return exitCodeOf(result);
 }
 
 export const continueCommand = (act: Act) =>
