@@ -11,6 +11,7 @@ import {
 	addAgentAttributes,
 	runSpanName,
 } from "./agent-span.ts";
+import { askedAt, newlyAsked } from "./asked-once.ts";
 import { activeContext, record, startSpan, withContext } from "./contained.ts";
 import type { RunAbort } from "./errors.ts";
 import { type Instruments, instruments } from "./instruments.ts";
@@ -71,6 +72,8 @@ export class RunTelemetry {
 	#traceparent: string | undefined;
 	#t0 = 0;
 	#resuming = false;
+	/** The questions waiting where the run started (a root run's, with metrics on): counted already. */
+	#askedBefore: ReadonlySet<string> | undefined;
 	/** The run's context: set when a span (recorded or sampled out) must be passed on. */
 	#ctx: Context | undefined;
 	#run: Span | undefined;
@@ -99,6 +102,7 @@ export class RunTelemetry {
 		this.#steps = 0;
 		this.#t0 = performance.now();
 		this.#resuming = answered || (isCommand(input) && input.hasResume);
+		this.#askedBefore = undefined;
 		const m = instruments();
 		this.#m = m.on ? m : undefined;
 		this.#timed = this.#init.durable || m.on;
@@ -152,6 +156,8 @@ export class RunTelemetry {
 				attributes: { "weft.link": "continues" },
 			});
 		this.#run?.setAttribute("weft.checkpoint_id", c.checkpointId);
+		if (this.#m !== undefined && this.#init.ns === "")
+			this.#askedBefore = askedAt(tuple);
 		if (tuple.hasChildren) return;
 		let pausedAt = false;
 		for (const w of tuple.pendingWrites) {
@@ -309,14 +315,15 @@ export class RunTelemetry {
 		this.#endStep(undefined);
 		const run = this.#run;
 		if (run !== undefined) runEnded(run, result);
-		if (result.interrupts.length > 0)
-			this.#m?.interrupts.add(
-				this.#init.graph,
-				result.interrupts.length,
-				() => ({
-					"weft.graph": this.#init.graph,
-				}),
-			);
+		// once per question, by the root run that asked it: a subgraph's question is its root's (as its wait)
+		const asked =
+			this.#m === undefined || this.#init.ns !== ""
+				? 0
+				: newlyAsked(result.interrupts, this.#askedBefore);
+		if (asked > 0)
+			this.#m?.interrupts.add(this.#init.graph, asked, () => ({
+				"weft.graph": this.#init.graph,
+			}));
 		this.#close(result.status);
 	}
 
