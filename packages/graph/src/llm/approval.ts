@@ -3,7 +3,11 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
 import { human, type NodeContext } from "../index.ts";
 import type { MessagesState } from "./llm-node.ts";
-import { type PendingToolCall, pendingToolCalls } from "./tool-calls.ts";
+import {
+	invalidArguments,
+	type PendingToolCall,
+	pendingToolCalls,
+} from "./tool-calls.ts";
 import { callerScopes, missingScopes, requiredScopes } from "./tool-scopes.ts";
 
 const toolCall = z.object({
@@ -54,11 +58,18 @@ export function approvalNode(
 ) => Promise<{ messages: Array<AIMessage | ToolMessage> }> {
 	const gatedNames = new Set(names);
 	const byName = new Map(tools.map((t) => [t.name, t]));
+	// a call that cannot run (malformed or invalid arguments) is not put to the human: the tool node
+	// answers it with the error an ungated call gets, and the model can correct it (decision 0232)
+	const canRun = (c: PendingToolCall) => {
+		const tool = byName.get(c.name);
+		return (
+			c.malformed === undefined &&
+			(tool === undefined || invalidArguments(tool, c.args) === undefined)
+		);
+	};
 	return async (state, ctx) => {
 		const { ai, calls } = pendingToolCalls(state.messages);
-		const gated = calls.filter(
-			(c) => gatedNames.has(c.name) && c.malformed === undefined,
-		);
+		const gated = calls.filter((c) => gatedNames.has(c.name) && canRun(c));
 		if (ai === undefined || gated.length === 0) return { messages: [] };
 		const checkpoint = human("approve", {
 			request: toolApproval.request,

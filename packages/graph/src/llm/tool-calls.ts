@@ -4,6 +4,7 @@ import {
 	isAIMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
 
 /** A tool call of an AI message; `malformed` holds the raw arguments when they were not valid JSON. */
 export interface PendingToolCall {
@@ -54,4 +55,26 @@ export function errorMessage(call: PendingToolCall, text: string): ToolMessage {
 		name: call.name,
 		status: "error",
 	});
+}
+
+/** The first problems zod finds in the arguments, or undefined when they fit (or the schema is not zod). */
+export function invalidArguments(
+	tool: StructuredToolInterface,
+	args: unknown,
+): string | undefined {
+	const schema = tool.schema as {
+		safeParse?: (v: unknown) => {
+			success: boolean;
+			error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
+		};
+	};
+	if (typeof schema?.safeParse !== "function") return undefined;
+	const result = schema.safeParse(args);
+	if (result.success) return undefined;
+	return (result.error?.issues ?? [])
+		.slice(0, 5)
+		.map(
+			(i) => `${i.path.map(String).join(".") || "(arguments)"}: ${i.message}`,
+		)
+		.join("; ");
 }

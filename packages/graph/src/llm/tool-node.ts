@@ -20,6 +20,7 @@ import {
 import { answeredError, observeToolCall } from "./tool-call-telemetry.ts";
 import {
 	errorMessage,
+	invalidArguments,
 	type PendingToolCall,
 	pendingToolCalls,
 } from "./tool-calls.ts";
@@ -180,7 +181,7 @@ function checkedAnswer(
 			`refused: "${call.name}" needs the scope(s) ${missing.join(", ")}, which the caller lacks`,
 		);
 	}
-	const invalid = checkArgs(tool, call.args);
+	const invalid = invalidArguments(tool, call.args);
 	if (invalid !== undefined)
 		return refuse(
 			"INVALID_ARGUMENTS",
@@ -231,28 +232,6 @@ function withConfigurable(
 	};
 	out.configurable = { ...ctx.context, thread_id: ctx.threadId };
 	return out;
-}
-
-/** The first problems zod finds in the arguments, or undefined when they fit (or the schema is not zod). */
-function checkArgs(
-	tool: StructuredToolInterface,
-	args: unknown,
-): string | undefined {
-	const schema = tool.schema as {
-		safeParse?: (v: unknown) => {
-			success: boolean;
-			error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
-		};
-	};
-	if (typeof schema?.safeParse !== "function") return undefined;
-	const result = schema.safeParse(args);
-	if (result.success) return undefined;
-	return (result.error?.issues ?? [])
-		.slice(0, 5)
-		.map(
-			(i) => `${i.path.map(String).join(".") || "(arguments)"}: ${i.message}`,
-		)
-		.join("; ");
 }
 
 function toToolMessage(out: unknown, call: PendingToolCall): ToolMessage {
