@@ -54,7 +54,7 @@ export interface ModelRouterOptions {
 	models: Record<string, BaseChatModel | ModelEntry | BalancedModelEntry>;
 	/** The routing table, first match wins. */
 	rules?: RouteRule[] | undefined;
-	/** Escape hatch run before the table; undefined falls through to it. */
+	/** Escape hatch run before the table (its answer may be a promise); undefined falls through to it. */
 	route?: RouteFunction | undefined;
 	/** The chain when no rule matches. Default: every model, in the order given. */
 	defaultChain?: string[] | undefined;

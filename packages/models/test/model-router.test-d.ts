@@ -61,6 +61,16 @@ describe("ModelRouter types", () => {
 		void router.invoke("hi", { maxCostUsd: "cheap" });
 	});
 
+	it("takes a route function that answers now or later (decision 0232)", () => {
+		const now: ModelRouterOptions["route"] = (ctx) =>
+			ctx.task === "hard" ? ["a", "b"] : undefined;
+		const later: ModelRouterOptions["route"] = async () => "a";
+		void [now, later];
+		// @ts-expect-error: a route names models, it does not count them
+		const wrong: ModelRouterOptions["route"] = async () => 1;
+		void wrong;
+	});
+
 	it("counts unpriced calls in the usage totals, overall and by model", () => {
 		expectTypeOf<UsageTotals["unpricedCalls"]>().toEqualTypeOf<number>();
 		expectTypeOf<UsageTotals["costUsd"]>().toEqualTypeOf<number>();

@@ -105,6 +105,31 @@ describe("routing", () => {
 		expect(weftMetadata(await router.invoke("a"))!.model).toBe("cheap");
 	});
 
+	// Found from outside (7 Dec): an async route() failed every call with "[object Promise]: no such
+	// model"; the call is async already, so its answer is awaited (decision 0232)
+	it("awaits a route function that returns a promise; its rejection is a NoRouteError", async () => {
+		const router = new ModelRouter({
+			models: models(),
+			route: async (ctx) => (ctx.task === "hard" ? "strong" : undefined),
+			defaultChain: ["cheap"],
+		});
+		expect(
+			weftMetadata(await router.invoke("a", { task: "hard" }))!,
+		).toMatchObject({ model: "strong", route: "function" });
+		expect(weftMetadata(await router.invoke("a"))!.model).toBe("cheap");
+		const down = new Error("the routing service is down");
+		const failing = new ModelRouter({
+			models: models(),
+			route: () => Promise.reject(down),
+		});
+		const err = await failing.invoke("a").catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(NoRouteError);
+		expect(err).toMatchObject({
+			message: expect.stringContaining("the routing service is down"),
+			cause: down,
+		});
+	});
+
 	it("refuses unknown model names at construction and empty routes at call time", async () => {
 		expect(
 			() =>

@@ -202,7 +202,7 @@ export async function prepareCall(
 	if (hasImages(messages) && !features.includes("vision"))
 		features.push("vision");
 	const inputTokens = await (cfg.tokenCounter ?? estimateTokens)(messages);
-	const decision = routeCall(
+	const routed = routeCall(
 		{
 			messages,
 			task,
@@ -213,6 +213,8 @@ export async function prepareCall(
 		},
 		cfg,
 	);
+	// awaited only when the route function answered with a promise
+	const decision = routed instanceof Promise ? await routed : routed;
 	emit({
 		type: "route",
 		callId,

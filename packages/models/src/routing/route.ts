@@ -28,10 +28,13 @@ export interface RouteRule {
 	use: string | string[];
 }
 
-/** The escape hatch: return a model or chain, or undefined to use the table. */
+/** A route function's answer: a model or chain, or undefined to use the table. */
+export type RouteAnswer = string | string[] | undefined;
+
+/** The escape hatch: return a model or chain, or undefined to use the table; now or as a promise. */
 export type RouteFunction = (
 	ctx: RouteContext,
-) => string | string[] | undefined;
+) => RouteAnswer | Promise<RouteAnswer>;
 
 /** The routing decision, as events and usage show it. */
 export interface RouteDecision {
@@ -98,35 +101,67 @@ function unfit(
 function runRouteFunction(
 	route: RouteFunction | undefined,
 	ctx: RouteContext,
-): ReturnType<RouteFunction> {
+): RouteAnswer | Promise<RouteAnswer> {
 	if (route === undefined) return undefined;
 	try {
-		return route(ctx);
+		const answer = route(ctx);
+		// a thenable of any kind becomes a promise whose rejection is told as a throw is
+		return isThenable(answer)
+			? Promise.resolve(answer).catch((error: unknown) => {
+					throw routeFailed(error, "rejected");
+				})
+			: answer;
 	} catch (error) {
-		throw new NoRouteError(
-			`the router's route() function threw: ${thrownMessage(error)}`,
-			{
-				cause: error,
-				hint: "fix the route function (it runs before the rules on every call); return undefined to fall through to the rules",
-			},
-		);
+		throw routeFailed(error, "threw");
 	}
 }
 
-/** Picks the chain for a call: the function, else the first matching rule, else `defaultChain`; then drops unfit models. */
+function isThenable(value: unknown): value is PromiseLike<RouteAnswer> {
+	return (
+		typeof value === "object" &&
+		value !== null &&
+		typeof (value as { then?: unknown }).then === "function"
+	);
+}
+
+const routeFailed = (error: unknown, how: "threw" | "rejected") =>
+	new NoRouteError(
+		`the router's route() function ${how}: ${thrownMessage(error)}`,
+		{
+			cause: error,
+			hint: "fix the route function (it runs before the rules on every call); return undefined to fall through to the rules",
+		},
+	);
+
+/**
+ * Picks the chain for a call: the function, else the first matching rule, else `defaultChain`; then drops
+ * unfit models. A promise only when the route function answered with one: a sync route adds no tick.
+ */
 export function routeCall(
 	ctx: RouteContext,
-	config: {
-		entries: ModelEntries;
-		rules: RouteRule[];
-		route: RouteFunction | undefined;
-		defaultChain: string[];
-		prices: PriceTable;
-	},
+	config: RouteConfig,
+): RouteDecision | Promise<RouteDecision> {
+	const custom = runRouteFunction(config.route, ctx);
+	return custom instanceof Promise
+		? custom.then((answer) => decide(answer, ctx, config))
+		: decide(custom, ctx, config);
+}
+
+interface RouteConfig {
+	entries: ModelEntries;
+	rules: RouteRule[];
+	route: RouteFunction | undefined;
+	defaultChain: string[];
+	prices: PriceTable;
+}
+
+function decide(
+	custom: RouteAnswer,
+	ctx: RouteContext,
+	config: RouteConfig,
 ): RouteDecision {
 	let rule = "default";
 	let chain = config.defaultChain;
-	const custom = runRouteFunction(config.route, ctx);
 	if (custom !== undefined) {
 		rule = "function";
 		chain = Array.isArray(custom) ? custom : [custom];
