@@ -126,7 +126,11 @@ export interface NodeContext {
 	 * with no mode filter): token streaming is worth its cost only then.
 	 */
 	readonly streamingMessages: boolean;
-	/** Adds token and cost figures to the run's usage. */
+	/**
+	 * Adds token and cost figures to the run's usage. A figure that is not one (a count that is not a whole
+	 * number ≥ 0, a cost or duration that is not a finite number ≥ 0, NaN, a string) throws CONFIG_INVALID
+	 * naming it, and nothing of the report is counted.
+	 */
 	reportUsage(usage: UsageReport): void;
 	/**
 	 * The run's long-term memory (given to `compile()` or the run), undefined without one. Namespace

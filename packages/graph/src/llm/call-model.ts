@@ -295,14 +295,20 @@ function reportSideCall(spend: Report, side: unknown): void {
 		string,
 		unknown
 	>;
+	// as ctx.reportUsage takes them (decision 0232): whole counts, a finite cost ≥ 0
 	const count = (n: unknown) =>
-		typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : 0;
+		typeof n === "number" && Number.isFinite(n) && n >= 0
+			? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER)
+			: 0;
 	spend({
 		model: typeof model === "string" ? model : undefined,
 		inputTokens: count(inputTokens),
 		outputTokens: count(outputTokens),
 		cachedTokens: 0,
-		costUsd: typeof costUsd === "number" ? costUsd : undefined,
+		costUsd:
+			typeof costUsd === "number" && Number.isFinite(costUsd) && costUsd >= 0
+				? costUsd
+				: undefined,
 	});
 }
 

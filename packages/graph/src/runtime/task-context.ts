@@ -12,6 +12,7 @@ import type {
 	UsageReport,
 } from "../graph/types.ts";
 import { callOptionsOf } from "../telemetry/call-options.ts"; // telemetry (issue 13)
+import { checkUsageReport } from "./check-usage-report.ts";
 import type { SubgraphEvents } from "./event-sink.ts";
 import type { EventOrigin, RunConfig } from "./events.ts";
 import type { InterruptSignal, TaskMemory } from "./interrupts.ts";
@@ -125,8 +126,10 @@ export class TaskContext implements NodeContext {
 	}
 	#reportUsage: NodeContext["reportUsage"] | undefined;
 	get reportUsage(): NodeContext["reportUsage"] {
-		this.#reportUsage ??= (usage) =>
+		this.#reportUsage ??= (usage) => {
+			checkUsageReport(this.node, usage);
 			this.#scope.host.reportUsage(this.node, usage);
+		};
 		return this.#reportUsage;
 	}
 	/** Where this task's events come from: made at its first event (most tasks emit none). */
