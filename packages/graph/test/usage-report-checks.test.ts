@@ -10,10 +10,12 @@ import {
 	type Checkpointer,
 	ConfigError,
 	MemoryCheckpointer,
+	runUsageOf,
 	START,
 	StateGraph,
 	type UsageReport,
 } from "@weft/graph";
+import { llmNode, messages } from "@weft/graph/llm";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -123,6 +125,44 @@ describe("ctx.reportUsage with good figures", () => {
 			cachedTokens: 4,
 			calls: 2,
 			costUsd: 0.5,
+		});
+	});
+});
+
+describe("the side calls of a failed model call", () => {
+	// a failed call's `spentCalls` (what @weft/models paid for before it failed) are reported through
+	// ctx.reportUsage: odd figures there must not turn the model's error into a CONFIG_INVALID
+	it("are counted as whole tokens without a cost that is no number, and the model's error goes on", async () => {
+		const down = Object.assign(new Error("the provider is down"), {
+			spentCalls: [
+				{
+					model: "judge",
+					inputTokens: 2.6,
+					outputTokens: 1,
+					costUsd: Number.NaN,
+				},
+			],
+		});
+		const graph = new StateGraph(z.object({ messages: messages() }))
+			.addNode(
+				"answer",
+				llmNode({ model: { invoke: () => Promise.reject(down) } as never }),
+			)
+			.addEdge(START, "answer")
+			.compile();
+		const error = await graph
+			.run({ messages: [{ role: "user", content: "hi" }] } as never)
+			.then(
+				() => undefined,
+				(e: unknown) => e,
+			);
+		expect(error).not.toMatchObject({ code: "CONFIG_INVALID" });
+		expect(String((error as Error).message)).toContain("the provider is down");
+		expect(runUsageOf(error)).toMatchObject({
+			inputTokens: 3,
+			outputTokens: 1,
+			calls: 1,
+			unpricedCalls: 1,
 		});
 	});
 });
