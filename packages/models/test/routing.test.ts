@@ -130,6 +130,40 @@ describe("routing", () => {
 		});
 	});
 
+	// Noticed with decision 0232: a route() answering a number (or an object) failed as "42: no such model",
+	// and an unknown name did not say which names there are
+	it("says what a route function must answer, and which models there are for a name it does not know", async () => {
+		for (const [answer, shown] of [
+			[42, "42"],
+			[{ model: "strong" }, "an object"],
+			[["strong", 7], "a list holding 7"],
+		] as const) {
+			const router = new ModelRouter({
+				models: models(),
+				route: () => answer as never,
+			});
+			const err = await router.invoke("a").catch((e: unknown) => e);
+			expect(err).toBeInstanceOf(NoRouteError);
+			expect(err).toMatchObject({
+				message: expect.stringContaining(
+					"route() must answer a model's name, a list of names or undefined",
+				),
+				hint: expect.stringContaining("cheap, strong, vision"),
+			});
+			expect((err as Error).message).toContain(shown);
+		}
+		const unknown = new ModelRouter({
+			models: models(),
+			route: () => "strnog",
+		});
+		const err = await unknown.invoke("a").catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(NoRouteError);
+		expect(err).toMatchObject({
+			message: expect.stringContaining("strnog: no such model"),
+			hint: expect.stringContaining("cheap, strong, vision"),
+		});
+	});
+
 	it("refuses unknown model names at construction and empty routes at call time", async () => {
 		expect(
 			() =>

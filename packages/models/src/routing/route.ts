@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { thrownMessage } from "@weft/checkpoint";
+import { describe } from "../config-check.ts";
 import { NoRouteError } from "../errors.ts";
 import { costOf, findPrice, type PriceTable } from "../usage/prices.ts";
 import type { ModelEntries, ModelFeature } from "./model-entry.ts";
@@ -61,6 +62,32 @@ function matches(rule: RouteRule, ctx: RouteContext): boolean {
 	return (rule.requires ?? []).every((f) => ctx.features.includes(f));
 }
 
+const NO_SUCH_MODEL = "no such model";
+
+const modelNames = (entries: ModelEntries) => Object.keys(entries).join(", ");
+
+/**
+ * The chain a route function named: a model's name or a list of names (an answer of another kind was
+ * read as a name and failed as "42: no such model").
+ */
+function routeAnswerChain(answer: unknown, entries: ModelEntries): string[] {
+	if (typeof answer === "string") return [answer];
+	const at = Array.isArray(answer)
+		? answer.findIndex((name) => typeof name !== "string")
+		: -2;
+	if (at === -1) return answer as string[];
+	const shown =
+		at === -2
+			? describe(answer)
+			: `a list holding ${describe((answer as unknown[])[at])}`;
+	throw new NoRouteError(
+		`the router's route() must answer a model's name, a list of names or undefined (the rules then), not ${shown}`,
+		{
+			hint: `return one of ${modelNames(entries)}, a list of them, or undefined`,
+		},
+	);
+}
+
 /** Why `name` cannot serve the call, or undefined when it can. */
 function unfit(
 	name: string,
@@ -69,7 +96,7 @@ function unfit(
 	prices: PriceTable,
 ): string | undefined {
 	const entry = entries[name];
-	if (entry === undefined) return "no such model";
+	if (entry === undefined) return NO_SUCH_MODEL;
 	for (const f of ctx.features) {
 		const has =
 			entry.features === undefined
@@ -164,7 +191,7 @@ function decide(
 	let chain = config.defaultChain;
 	if (custom !== undefined) {
 		rule = "function";
-		chain = Array.isArray(custom) ? custom : [custom];
+		chain = routeAnswerChain(custom, config.entries);
 	} else {
 		const i = config.rules.findIndex((r) => matches(r, ctx));
 		const hit = config.rules[i];
@@ -182,10 +209,13 @@ function decide(
 	}
 	if (models.length === 0) {
 		const why = excluded.map((e) => `${e.model}: ${e.reason}`).join("; ");
+		const unknown = excluded.some((e) => e.reason === NO_SUCH_MODEL);
 		throw new NoRouteError(
 			`route "${rule}" left no model for this call (${why || "empty chain"})`,
 			{
-				hint: "add a model that fits to the chain, or relax the call's requirements",
+				hint: unknown
+					? `name one of the router's models: ${modelNames(config.entries)}`
+					: "add a model that fits to the chain, or relax the call's requirements",
 			},
 		);
 	}
