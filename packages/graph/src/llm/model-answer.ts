@@ -39,21 +39,34 @@ export const usageOf = (m: BaseMessage): UsageMetadata | undefined =>
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
+/**
+ * `response_metadata.weft`: `@weft/models` writes it, but any model can put a block there; read as the
+ * router's own only where it is an object, and its figures only where they are ones (a NaN or a string
+ * cost reached the run's totals for good).
+ */
+const weftBlock = (v: unknown): WeftModelMetadata | undefined =>
+	typeof v === "object" && v !== null && !Array.isArray(v)
+		? (v as WeftModelMetadata)
+		: undefined;
+
+const costOf = (v: unknown): number | undefined =>
+	typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
+
 /** Reads an answer's metadata (provider fields and `@weft/models`' `weft` block). */
 export function answerInfo(model: unknown, message: BaseMessage): AnswerInfo {
 	const meta = (message.response_metadata ?? {}) as Record<string, unknown>;
-	const weft = meta.weft as WeftModelMetadata | undefined;
+	const weft = weftBlock(meta.weft);
 	const usage = usageOf(message);
 	return {
 		model:
-			weft?.model ??
+			str(weft?.model) ??
 			str(meta.model_name) ??
 			str(meta.model) ??
 			modelNameOf(model),
 		inputTokens: usage?.input_tokens ?? 0,
 		outputTokens: usage?.output_tokens ?? 0,
 		cachedTokens: usage?.input_token_details?.cache_read ?? 0,
-		costUsd: weft?.costUsd,
+		costUsd: costOf(weft?.costUsd),
 		weft,
 		responseId: str(message.id),
 		// OpenAI and most: finish_reason; Anthropic: stop_reason; Bedrock: stopReason; Google: finishReason;

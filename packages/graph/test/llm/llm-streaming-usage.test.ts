@@ -104,4 +104,36 @@ describe("llmNode streaming and usage", () => {
 			byModel: { "cheap-model": { costUsd: 0.002, inputTokens: 3 } },
 		});
 	});
+
+	// Noticed with decision 0232: `response_metadata.weft` is @weft/models' block, but any model can put
+	// one there; a cost that is not a number reached the run's totals (NaN for good), a model name that is
+	// not text keyed them
+	for (const [name, weft] of [
+		["a NaN cost and a numeric model", { model: 42, costUsd: Number.NaN }],
+		["a negative cost", { model: "m", costUsd: -1 }],
+		["a string cost", { costUsd: "0.5" }],
+		["a block that is not an object", "weft"],
+	] as const)
+		it(`reads a foreign weft block with ${name} as no cost and no model name`, async () => {
+			const model = new ScriptedChatModel({
+				replies: [
+					{
+						content: "x",
+						usage: { input: 3, output: 2 },
+						responseMetadata: { weft },
+					},
+				],
+				model: "gpt-test",
+			});
+			const result = await graphOf(model).run({
+				messages: [new HumanMessage("hi")],
+			});
+			expect(result.usage.costUsd).toBeUndefined();
+			expect(Object.keys(result.usage.byModel)).toEqual([
+				typeof weft === "object" && typeof weft.model === "string"
+					? weft.model
+					: "gpt-test",
+			]);
+			expect(result.usage.inputTokens).toBe(3);
+		});
 });
