@@ -70,6 +70,16 @@ export function eventsExpired(
 	);
 }
 
+/** `lastEventId`, or `newest` when it is past it (the id of the run's newest event, 0 before any). */
+export function atMost(
+	lastEventId: string | undefined,
+	newest: number,
+): string | undefined {
+	return lastEventId !== undefined && Number(lastEventId) > newest
+		? String(newest)
+		: lastEventId;
+}
+
 /**
  * The events of one run, kept (up to `limit`) so that a client that reconnects with `Last-Event-ID` gets
  * every event after it, in order, exactly once. Readers never slow the run: it only appends.
@@ -96,9 +106,17 @@ export class RunEventLog {
 		return log;
 	}
 
-	/** Throws `EVENTS_EXPIRED` when some events after `lastEventId` are no longer kept. */
-	async check(lastEventId: string | undefined, runId = "?"): Promise<void> {
+	/**
+	 * Where a join after `lastEventId` starts. Throws `EVENTS_EXPIRED` when some events after it are no
+	 * longer kept; an id past the newest event (another run's, a made-up one) reads as the newest: the
+	 * stream goes on with the run's next new event, or ends at once when the run has ended.
+	 */
+	async place(
+		lastEventId: string | undefined,
+		runId = "?",
+	): Promise<string | undefined> {
 		eventsExpired(runId, lastEventId, this.#dropped + 1);
+		return atMost(lastEventId, this.#dropped + this.#events.length);
 	}
 
 	/** Drops every event (the run ended long enough ago); ids keep counting from where they were. */

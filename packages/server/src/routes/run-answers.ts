@@ -50,8 +50,9 @@ export async function answerWhenDone(
 }
 
 /**
- * (Re)joins a run's stream (`runs.joinStream`): after `Last-Event-ID`, only the `stream_mode`s asked for,
- * cancelling the run when the client leaves with `cancel_on_disconnect=1`.
+ * (Re)joins a run's stream (`runs.joinStream`): after `Last-Event-ID` (one past the newest event: from the
+ * next new one), only the `stream_mode`s asked for, cancelling the run when the client leaves with
+ * `cancel_on_disconnect=1`.
  */
 export async function joinRunStream(
 	ctx: ServerContext,
@@ -65,9 +66,9 @@ export async function joinRunStream(
 		c,
 		JoinStreamQuery.omit({ stream_mode: true }),
 	);
-	const lastEventId = lastEventIdOf(c);
+	const asked = lastEventIdOf(c);
 	const modes = streamModesOf(c.req.queries("stream_mode"));
-	await log.check(lastEventId, run.runId);
+	const lastEventId = await log.place(asked, run.runId);
 	const onDisconnect = cancel_on_disconnect === true ? run : undefined;
 	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { EVENTS_CHANNEL } from "../records/postgres-records.ts";
 import { retried } from "../retry.ts";
 import {
+	atMost,
 	DEFAULT_MAX_EVENTS,
 	eventsDropped,
 	eventsExpired,
@@ -262,13 +263,22 @@ export class PgRunEvents extends RunEventLog {
 		this.#watch = watch;
 	}
 
-	override async check(lastEventId: string | undefined): Promise<void> {
+	override async place(
+		lastEventId: string | undefined,
+	): Promise<string | undefined> {
+		if (lastEventId === undefined) return undefined;
 		const { rows } = await this.#pool.query(
-			"SELECT events_from FROM weft_server.runs WHERE run_id = $1",
+			`SELECT events_from, (SELECT max(seq) FROM weft_server.run_events e WHERE e.run_id = r.run_id)::int AS top
+			FROM weft_server.runs r WHERE run_id = $1`,
 			[this.#runId],
 		);
-		const from = (rows[0] as { events_from: number } | undefined)?.events_from;
-		if (from !== undefined) eventsExpired(this.#runId, lastEventId, from);
+		const row = rows[0] as
+			| { events_from: number; top: number | null }
+			| undefined;
+		if (row === undefined) return lastEventId;
+		eventsExpired(this.#runId, lastEventId, row.events_from);
+		// every event swept (the run ended long ago): the newest was the one before the first kept
+		return atMost(lastEventId, row.top ?? row.events_from - 1);
 	}
 
 	override async *read(
