@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { WeftError } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
@@ -196,7 +197,12 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 	app.patch("/:thread_id", async (c) => {
 		const t = await owned(c);
 		const b = await body(c, ThreadPatch);
-		t.metadata = { ...t.metadata, ...b.metadata };
+		const metadata = { ...t.metadata, ...b.metadata };
+		// nothing to change (no ttl, no new metadata value): the thread as it is, its updated_at (and so its
+		// ttl's clock) unmoved
+		if (b.ttl === undefined && isDeepStrictEqual(metadata, t.metadata))
+			return c.json(await toThread(ctx, t));
+		t.metadata = metadata;
 		// null removes the ttl; absent keeps it
 		if (b.ttl !== undefined) t.ttlMinutes = b.ttl?.ttl;
 		t.updatedAt = new Date().toISOString();
