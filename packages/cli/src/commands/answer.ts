@@ -8,6 +8,7 @@ import {
 	WeftError,
 } from "@weft/graph";
 import { Command as CliCommand } from "commander";
+import { answerTakenHint } from "../answer-taken.ts";
 import { noThread, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -130,6 +131,10 @@ async function pick(
 						tuple.checkpoint.checkpointId,
 					)
 				: undefined;
+		const taken =
+			other === undefined
+				? await answerTakenHint(checkpointer, threadId, env.storeFlags)
+				: undefined;
 		// the thread's state, not the command line: the same refusal as an answer that finds nothing
 		// pending once its run starts (another answer came first, decision 0124)
 		throw new WeftError(
@@ -138,7 +143,8 @@ async function pick(
 			{
 				hint:
 					other === undefined
-						? `it may have been answered already: see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``
+						? (taken ??
+							`it may have been answered already: see what it is doing with \`weft show ${threadId}\`, and what waits with \`weft pending\``)
 						: `another branch waits at checkpoint ${shortId(other)}: answer it with --checkpoint ${shortId(other)} (see \`weft pending --thread ${threadId}\`)`,
 			},
 		);
