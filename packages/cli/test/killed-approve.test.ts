@@ -12,10 +12,7 @@ vi.setConfig({ testTimeout: 300_000 });
 
 const dir = mkdtempSync(join(tmpdir(), "weft-killed-approve-"));
 const db = ["--db", join(dir, "weft.db")];
-const graph = join(
-	root,
-	"packages/cli/test/fixtures/answer-then-wait-graph.ts",
-);
+const graph = join(root, "packages/cli/test/fixtures/answered-first-graph.ts");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("approving again while a run has the answer says to watch it; after that run was killed, names the dead process and weft recover", async () => {
@@ -29,7 +26,7 @@ it("approving again while a run has the answer says to watch it; after that run 
 			env: {
 				...process.env,
 				NO_COLOR: "1",
-				WEFT_TTY_RELEASE: join(dir, "never"),
+				WEFT_TEST_HOLD_AFTER_ANSWER: join(dir, "never"),
 			},
 			stdio: "ignore",
 		},
