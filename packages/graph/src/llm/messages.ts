@@ -12,6 +12,7 @@ import {
 import { z } from "zod";
 import { reducer } from "../index.ts";
 import { foldsWith, storedWritesAs, trustsOutput } from "../state/reducer.ts";
+import { refuseOrphanAnswers, removalOfMissingId } from "./message-checks.ts";
 
 /**
  * What a node (or a run's input) may write to a `messages()` key: one message or several, each a
@@ -93,7 +94,8 @@ const update = z.unknown().transform((value, ctx) => {
 /**
  * A state key holding a conversation of `@langchain/core` messages. An update appends; a message whose id
  * is already in the list replaces it in place; a `RemoveMessage` removes the message with its id; a message
- * without id gets one.
+ * without id gets one. A write that removes an id the list lacks, or whose ToolMessage answers no tool
+ * call of the list, is refused with `VALIDATION_FAILED` (decision 0235).
  * @example
  * const State = z.object({ messages: messages() });
  * // in a node: return { messages: new AIMessage("hi") };
@@ -145,7 +147,11 @@ function build(list: readonly BaseMessage[]): Map<string, number> {
 	return index;
 }
 
-/** The reducer: O(update) lookups through the shared index; removals rebuild the list once. */
+/**
+ * The reducer: O(update) lookups through the shared index; removals rebuild the list once. Throws a
+ * `ValidationError` for a removal of an id the list lacks and for a ToolMessage answering no tool call of
+ * the list (message-checks.ts).
+ */
 export function applyMessages(
 	current: readonly BaseMessage[],
 	incoming: BaseMessage | readonly BaseMessage[],
@@ -154,21 +160,29 @@ export function applyMessages(
 		? [incoming]
 		: (incoming as readonly BaseMessage[]);
 	if (updates.length === 0) return current as BaseMessage[];
+	let next: BaseMessage[] | undefined;
 	for (const m of updates)
-		if (RemoveMessage.isInstance(m)) return withRemovals(current, updates);
-	// a spread, not slice(): the state's list is frozen, and V8's slice() of a frozen array takes a slow
-	// path (≈ 50× a spread for 500 messages in Node 20)
-	const next = [...current];
-	indexes.set(
-		next,
-		appendTo(next, indexes.get(current) ?? build(current), updates),
-	);
+		if (RemoveMessage.isInstance(m)) {
+			next = withRemovals(current, updates, true);
+			break;
+		}
+	if (next === undefined) {
+		// a spread, not slice(): the state's list is frozen, and V8's slice() of a frozen array takes a
+		// slow path (≈ 50× a spread for 500 messages in Node 20)
+		next = [...current];
+		indexes.set(
+			next,
+			appendTo(next, indexes.get(current) ?? build(current), updates),
+		);
+	}
+	refuseOrphanAnswers(next, updates);
 	return next;
 }
 
 /**
  * `applyMessages` of each update in turn, copying and indexing the list once: how replays apply a chain's
- * writes (a WeakMap entry and a copy per checkpoint were ≈ 10 % of reading the state at #100).
+ * writes (a WeakMap entry and a copy per checkpoint were ≈ 10 % of reading the state at #100). It refuses
+ * nothing: a stored write was checked when it was made, or was saved before decision 0235 and still reads.
  */
 function applyMessagesInTurn(
 	current: readonly BaseMessage[],
@@ -181,7 +195,7 @@ function applyMessagesInTurn(
 		const updates = isBaseMessage(one) ? [one] : one;
 		if (updates.length === 0) continue;
 		if (updates.some((m) => RemoveMessage.isInstance(m))) {
-			list = withRemovals(list ?? current, updates);
+			list = withRemovals(list ?? current, updates, false);
 			index = indexes.get(list)!;
 			continue;
 		}
@@ -220,13 +234,21 @@ function appendTo(
 	return index;
 }
 
+/**
+ * `updates` (some of them removals) applied to `current`. With `strict`, a removal of an id that neither
+ * the list nor an earlier removal of the update holds throws; without (replays), it removes nothing.
+ */
 function withRemovals(
 	current: readonly BaseMessage[],
 	updates: readonly BaseMessage[],
+	strict: boolean,
 ): BaseMessage[] {
 	let list: Array<BaseMessage | undefined> = [...current];
 	let index = build(current);
-	for (const m of updates) {
+	// ids this update removed: removing one twice in an update is fine (as in LangGraph)
+	const removed = new Set<string>();
+	for (let i = 0; i < updates.length; i++) {
+		const m = updates[i]!;
 		const id = m.id;
 		if (RemoveMessage.isInstance(m)) {
 			if (id === REMOVE_ALL_MESSAGES) {
@@ -235,9 +257,13 @@ function withRemovals(
 				continue;
 			}
 			const at = id === undefined ? undefined : index.get(id);
-			// removing an id that is not there is a no-op: removals stay idempotent
 			if (at !== undefined) list[at] = undefined;
-			if (id !== undefined) index.delete(id);
+			else if (strict && !removed.has(id ?? ""))
+				throw removalOfMissingId(String(id), i);
+			if (id !== undefined) {
+				index.delete(id);
+				removed.add(id);
+			}
 			continue;
 		}
 		const [withId] = withIds([m]);

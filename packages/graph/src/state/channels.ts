@@ -13,7 +13,11 @@ import { INPUT_NODE, UPDATE_NODE } from "../constants.ts";
 import { pathText } from "../runtime/issue-text.ts";
 import { deepFreeze } from "./freeze.ts";
 import { type ReducerSpec, reducerOf } from "./reducer.ts";
-import { checkReduced, keySchemaRefusal } from "./reducer-output.ts";
+import {
+	checkReduced,
+	keySchemaRefusal,
+	writeRefused,
+} from "./reducer-output.ts";
 import { requiredMissing, subgraphInputMissing } from "./required-keys.ts";
 import { schemaFingerprint } from "./schema-fingerprint.ts";
 import {
@@ -397,7 +401,7 @@ function withoutDefault(field: z.ZodType): z.ZodType {
 
 /**
  * `fn(current, update)` of a write; a reducer that throws is the writer's `NodeError` naming the key (a
- * Weft error as it is).
+ * Weft error as it is; a `ValidationError` naming no node, the writer's naming it and the key).
  */
 function merged(
 	spec: ReducerSpec,
@@ -407,6 +411,9 @@ function merged(
 	try {
 		return spec.fn(current, write[2]);
 	} catch (error) {
+		// a reducer's refusal of the update (messages(): decision 0235) names the writer, as toWrites does
+		if (error instanceof ValidationError && error.node === undefined)
+			throw writeRefused(write, error);
 		if (isWeftError(error)) throw error; // as it is, as from a node (decision 0066)
 		throw new NodeError(writerNode(write[0]), error, "NODE_FAILED", {
 			reducer: write[1],

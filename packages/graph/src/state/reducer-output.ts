@@ -7,7 +7,8 @@ import {
 	type ValidationIssue,
 } from "@weft/checkpoint";
 import type { z } from "zod";
-import { writerNode } from "./update-shape.ts";
+import { pathText } from "../runtime/issue-text.ts";
+import { updateFrom, writerNode } from "./update-shape.ts";
 
 /**
  * Checks what user reducers returned (`next`'s `keys`, merged from `writes`) against their keys' schemas:
@@ -77,4 +78,22 @@ export function keySchemaRefusal(
 			message: i.message,
 		})),
 	};
+}
+
+/**
+ * A reducer's `ValidationError` about one write (`messages()` refusing a removal of an id it lacks:
+ * decision 0235) as `toWrites` words a refused update: naming the writer and the path from the key.
+ */
+export function writeRefused(
+	write: ChannelWrite,
+	error: ValidationError,
+): ValidationError {
+	const node = writerNode(write[0]);
+	const key = write[1];
+	const issues = error.issues.map((i) => ({ ...i, path: [key, ...i.path] }));
+	const at = pathText(issues[0]?.path ?? [key]);
+	return new ValidationError(
+		`${updateFrom(node)} is invalid at "${at}": ${error.message}`,
+		{ node, issues, hint: error.hint, cause: error },
+	);
 }

@@ -41,11 +41,18 @@ describe("messages() accepts the common message shapes", () => {
 	});
 
 	it("keeps tool messages and rejects what is no message, naming it", async () => {
+		// the call it answers comes first: an answer to no call is refused (decision 0235)
+		const call = { id: "c1", name: "t", args: {}, type: "tool_call" };
 		const r = await graph.run(
-			{ messages: [{ role: "tool", content: "42", tool_call_id: "c1" }] },
+			{
+				messages: [
+					{ role: "assistant", content: "", tool_calls: [call] },
+					{ role: "tool", content: "42", tool_call_id: "c1" },
+				],
+			},
 			{ threadId: "tool" },
 		);
-		expect(r.values.messages[0]).toBeInstanceOf(ToolMessage);
+		expect(r.values.messages[1]).toBeInstanceOf(ToolMessage);
 		const error = await graph
 			.run({ messages: [{ nope: true }] as never }, { threadId: "bad" })
 			.catch((e: unknown) => e);

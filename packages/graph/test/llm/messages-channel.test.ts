@@ -47,7 +47,7 @@ describe("messages() channel", () => {
 		expect(text(list)).toEqual(["a", "b", "c"]); // the old list is untouched
 	});
 
-	it("removes by id, clears with REMOVE_ALL_MESSAGES, and ignores unknown ids", () => {
+	it("removes by id, clears with REMOVE_ALL_MESSAGES, and refuses unknown ids (decision 0235)", () => {
 		const list = applyMessages(
 			[],
 			[
@@ -56,9 +56,15 @@ describe("messages() channel", () => {
 				new HumanMessage({ content: "c", id: "3" }),
 			],
 		);
+		expect(() =>
+			applyMessages(list, [
+				new RemoveMessage({ id: "2" }),
+				new RemoveMessage({ id: "nope" }),
+			]),
+		).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+		expect(text(list)).toEqual(["a", "b", "c"]);
 		const removed = applyMessages(list, [
 			new RemoveMessage({ id: "2" }),
-			new RemoveMessage({ id: "nope" }),
 			new AIMessage({ content: "d", id: "4" }),
 		]);
 		expect(text(removed)).toEqual(["a", "c", "d"]);
@@ -187,7 +193,7 @@ describe("messages() channel", () => {
 				new AIMessage({ content: "a4", id: "a4" }),
 				new AIMessage({ content: "A3", id: "a3" }),
 			],
-			() => new RemoveMessage({ id: "nope" }),
+			() => new RemoveMessage({ id: "a4" }),
 			() => [
 				new RemoveMessage({ id: REMOVE_ALL_MESSAGES }),
 				new HumanMessage({ content: "h2", id: "h2" }),

@@ -1,0 +1,81 @@
+// What a messages() key refuses of a write (decision 0235): a removal of an id the list does not hold, and
+// a ToolMessage answering no tool call of the list (providers refuse the next request with it: a 400).
+// Only writes are checked: a replay of stored writes takes them as they were saved.
+import {
+	type AIMessage,
+	type BaseMessage,
+	isAIMessage,
+	ToolMessage,
+} from "@langchain/core/messages";
+import { ValidationError } from "@weft/checkpoint";
+
+/**
+ * A `RemoveMessage` of an id the list lacks (LangGraph's reducer refuses it too): a typo or a stale id
+ * would otherwise remove nothing without a word. `at`: its place in the update. The channel names the
+ * node and key (channels.ts, `merged`).
+ */
+export function removalOfMissingId(id: string, at: number): ValidationError {
+	const message = `RemoveMessage removes the message with id "${id}", which is not in the list`;
+	return new ValidationError(message, {
+		issues: [{ code: "custom", path: [at], message }],
+		hint: "remove an id the list holds (read them from getState().values), or clear the list with new RemoveMessage({ id: REMOVE_ALL_MESSAGES })",
+	});
+}
+
+/**
+ * Throws when a ToolMessage of `updates` (still in `list`, the list the update made) answers a tool call
+ * that no AI message of `list` makes. Looks back from the newest message and stops once every answer
+ * found its call: a tool node's answers find theirs a few messages back, not O(list) per step.
+ */
+export function refuseOrphanAnswers(
+	list: readonly BaseMessage[],
+	updates: readonly BaseMessage[],
+): void {
+	let wanted: Map<string, number> | undefined;
+	for (let i = 0; i < updates.length; i++) {
+		const m = updates[i]!;
+		if (!ToolMessage.isInstance(m)) continue;
+		wanted ??= new Map();
+		if (!wanted.has(m.tool_call_id)) wanted.set(m.tool_call_id, i);
+	}
+	if (wanted === undefined) return;
+	for (let j = list.length - 1; j >= 0 && wanted.size > 0; j--) {
+		const m = list[j]!;
+		if (isAIMessage(m)) for (const id of callIds(m)) wanted.delete(id);
+	}
+	for (const [id, at] of wanted) {
+		// an answer the same update removed again is no answer in the list
+		if (!list.includes(updates[at]!)) continue;
+		throw orphanAnswer(id, at);
+	}
+}
+
+/**
+ * The ids a ToolMessage may answer an AI message's calls by: a call's own id, or for a call without one
+ * the id the tool node answers it under (`<message id>:<n>`, `:invalid:<n>`; the supervisor's
+ * `:invalid`), as in decision 0207.
+ */
+function callIds(ai: AIMessage): string[] {
+	const out: string[] = [];
+	const own = (id: string | undefined) => id !== undefined && id !== "";
+	const valid = ai.tool_calls ?? [];
+	for (let n = 0; n < valid.length; n++) {
+		const c = valid[n]!;
+		out.push(own(c.id) ? c.id! : `${ai.id ?? "ai"}:${n}`);
+	}
+	const invalid = ai.invalid_tool_calls ?? [];
+	for (let n = 0; n < invalid.length; n++) {
+		const c = invalid[n]!;
+		if (own(c.id)) out.push(c.id!);
+		else out.push(`${ai.id ?? "ai"}:invalid:${n}`, `${ai.id}:invalid`);
+	}
+	return out;
+}
+
+function orphanAnswer(id: string, at: number): ValidationError {
+	const message = `the ToolMessage answers tool call "${id}", which no AI message in the list makes`;
+	return new ValidationError(message, {
+		issues: [{ code: "custom", path: [at], message }],
+		hint: "write the AIMessage whose tool_calls hold that id first (it may come earlier in the same update), or fix the ToolMessage's tool_call_id",
+	});
+}
