@@ -56,8 +56,9 @@ export interface Held {
 
 /**
  * Streams a run of `graph` with the progress display (none with --json) and returns its result. A run
- * that answers a request (`input` a resume Command) prints `title` (after `before`) once the answer was
- * taken: a refused answer prints the refusal alone.
+ * that answers a request (`input` a resume Command) prints `title` (after `held.before`) once the answer
+ * was taken: a refused answer prints the refusal alone. `held.afterStart`: once the run started (a run of
+ * a thread that exists, which another runner may hold).
  */
 export function streamWithProgress(
 	graph: AnyGraph,
@@ -65,7 +66,7 @@ export function streamWithProgress(
 	config: StreamConfig,
 	env: CommandEnv,
 	title: string,
-	before?: string,
+	held: Pick<Held, "before" | "afterStart"> = {},
 ): Promise<RunResult> {
 	const answering = input instanceof Command && input.resume !== undefined;
 	return followEvents(
@@ -73,7 +74,7 @@ export function streamWithProgress(
 		config.threadId,
 		title,
 		(mode) => graph.stream(input as never, { ...config, ...mode }),
-		{ afterAnswer: answering, before },
+		{ ...held, afterAnswer: answering },
 	);
 }
 

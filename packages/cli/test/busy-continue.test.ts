@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
-import { weft, whileBusy } from "./run-cli.ts";
+import { root, weft, whileBusy } from "./run-cli.ts";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -40,4 +40,28 @@ it("continue of a thread it can take prints its title, then its steps", async ()
 	const title = r.stdout.indexOf("continuing thread busy");
 	expect(title).toBeGreaterThanOrEqual(0);
 	expect(r.stdout.indexOf("step ")).toBeGreaterThan(title);
+});
+
+// the same for `weft run --thread` of a thread that exists (decision 0235): a new thread cannot be busy
+it("run --thread of a thread another run holds prints THREAD_BUSY and no title", async () => {
+	const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
+	const r = await whileBusy(db, "busy-run", dir, () =>
+		weft([...db, "run", slow, "--thread", "busy-run"]),
+	);
+	expect(r.code).toBe(1);
+	expect(r.stderr).toContain("error THREAD_BUSY");
+	expect(r.stdout).not.toContain("running");
+	expect(r.stdout).toBe("");
+});
+
+it("run --thread of a thread it can take prints its title, then its steps", async () => {
+	const slow = join(root, "packages/cli/test/fixtures/slow-graph.ts");
+	// "busy-run" exists (its run above has ended); "fresh" does not
+	for (const thread of ["busy-run", "fresh"]) {
+		const r = await weft([...db, "run", slow, "--thread", thread]);
+		expect(r.code, r.stderr).toBe(0);
+		const title = r.stdout.indexOf(`on thread ${thread}`);
+		expect(title).toBeGreaterThanOrEqual(0);
+		expect(r.stdout.indexOf("step ")).toBeGreaterThan(title);
+	}
 });

@@ -211,7 +211,7 @@ export async function answer(
 		{ ...config, ...(checkpointId === undefined ? {} : { checkpointId }) },
 		env,
 		`resuming thread ${threadId}`,
-		edit,
+		{ before: edit },
 	).catch(async (error: unknown) => {
 		throw (
 			scopeRefusal(

@@ -64,12 +64,15 @@ export async function run(
 				? await waitingAt(checkpointer, threadId)
 				: undefined;
 		if (waiting !== undefined) leaveWaiting(threadId, waiting, opts, env);
+		// a thread that exists may be another runner's: its title once the run started (as continue's), so
+		// THREAD_BUSY prints alone; a new thread's at once (nothing else can hold it)
 		const result = await streamWithProgress(
 			graph,
 			input,
 			runConfig(threadId, ref, context),
 			env,
 			`running ${ref} on thread ${threadId}`,
+			{ afterStart: existed },
 		);
 		await reportRun(env, threadId, result);
 		return exitCodeOf(result);

@@ -32,8 +32,8 @@ export class Progress {
 	 * was taken (the node went on: it wrote, streamed, paused again or its step committed); an answer the
 	 * request refuses ends the run first, and no "resuming" line is printed for it. `before`: a line printed
 	 * before the title, and held with it (what an edit changes: said only of an answer taken).
-	 * `afterStart`: a run that may be refused before it starts (`recover` of a thread another runner holds)
-	 * prints it at its first event that is not the refusal.
+	 * `afterStart`: a run that may be refused before it starts (`recover`, `continue` or `run --thread` of a
+	 * thread another runner holds) prints it at its first event that is not the refusal.
 	 */
 	start(
 		label: string,
