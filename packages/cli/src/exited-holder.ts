@@ -1,5 +1,7 @@
 import { hostname } from "node:os";
 import type { LeaseHolder } from "@weft/checkpoint";
+import { WEFT } from "./invocation.ts";
+import { shellWord } from "./store.ts";
 
 /** A lease holder that is a process of this machine which no longer runs. */
 export interface ExitedHolder {
@@ -28,4 +30,28 @@ export function exitedHolder(
 			? { pid: Number(pid), until: holder.expiresAt }
 			: undefined;
 	}
+}
+
+/**
+ * What a thread's exited runner means for it (`weft threads`' note, `weft watch`'s): when it reads `stale`
+ * and what then goes on. `storeFlags`: the store flags of the command that prints it.
+ */
+export function exitedText(
+	gone: ExitedHolder,
+	threadId: string,
+	storeFlags: string,
+): string {
+	return `its runner (process ${gone.pid} on this machine) has exited: it reads \`stale\` ${lapseText(gone.until)}, and then \`${WEFT}${storeFlags} recover ${shellWord(threadId)}\` goes on`;
+}
+
+/**
+ * When a lease lapses, as a person reads it: by this machine's clock, so "about" (a Postgres store judges
+ * expiry by its own clock).
+ */
+function lapseText(expiresAt: string): string {
+	const at = expiresAt.replace("T", " ").slice(0, 19);
+	const seconds = Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
+	return seconds > 0
+		? `in about ${seconds} s, when its lease lapses (${at})`
+		: `any moment now (its lease lapses at ${at} by the store's clock)`;
 }

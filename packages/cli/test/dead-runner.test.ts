@@ -55,6 +55,54 @@ it("weft threads says when a running thread's process has exited, and when it re
 	});
 });
 
+// `weft watch` of such a thread read `running` with no word until the lease lapsed (decision 0235)
+it("weft watch says once that the runner has exited, then ends when the thread reads stale", async () => {
+	const { child, closed } = await startRun(
+		db,
+		slow,
+		"watched",
+		join(dir, "never"),
+	);
+	while (
+		!(await rows()).some(
+			(t) => t.threadId === "watched" && t.status === "running",
+		)
+	)
+		await new Promise((r) => setTimeout(r, 50));
+	child.kill("SIGKILL");
+	await closed;
+	// it watches until the lease lapses (the slow graph's, 30 s), reading the store every 100 ms
+	const [watched, json] = await Promise.all([
+		weft([...db, "watch", "watched", "--interval", "100"]),
+		weft([...db, "watch", "watched", "--interval", "100", "--json"]),
+	]);
+	expect(watched.code, watched.stderr).toBe(0);
+	// --json: one line of its own, then the end
+	const lines = json.stdout
+		.trimEnd()
+		.split("\n")
+		.map((l) => JSON.parse(l) as { type: string });
+	expect(lines.filter((l) => l.type === "runnerGone")).toEqual([
+		{
+			type: "runnerGone",
+			threadId: "watched",
+			pid: child.pid,
+			leaseExpiresAt: expect.any(String),
+		},
+	]);
+	expect(lines.at(-1)).toEqual({
+		type: "end",
+		threadId: "watched",
+		status: "stale",
+	});
+	const note = `its runner (process ${child.pid} on this machine) has exited: it reads \`stale\``;
+	expect(watched.stdout.split(note).length - 1).toBe(1);
+	expect(watched.stdout).toContain(`\`weft --db ${db[1]} recover watched\``);
+	expect(watched.stdout.trimEnd().split("\n").at(-1)).toMatch(
+		/^stale · thread watched/,
+	);
+});
+
 it("a thread whose runner still runs gets no such note", async () => {
 	const [listed, json] = await whileBusy(db, "alive", dir, async () => [
 		await weft([...db, "threads"]),
@@ -66,4 +114,20 @@ it("a thread whose runner still runs gets no such note", async () => {
 	expect(
 		(json as Row[]).find((t) => t.threadId === "alive")?.runnerGone,
 	).toBeUndefined();
+});
+
+it("weft watch of a thread whose runner still runs says nothing of it", async () => {
+	const watching = await whileBusy(db, "alive-watched", dir, async () => {
+		const watch = weft([...db, "watch", "alive-watched", "--interval", "100"]);
+		// a few reads of the store while the runner holds the thread
+		await new Promise((r) => setTimeout(r, 1500));
+		return { watch };
+	});
+	const r = await watching.watch;
+	expect(r.code, r.stderr).toBe(0);
+	expect(r.stdout).toContain("step ");
+	expect(r.stdout).not.toContain("has exited");
+	expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(
+		/^done · thread alive-watched/,
+	);
 });

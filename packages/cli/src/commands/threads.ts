@@ -9,11 +9,10 @@ import { Command } from "commander";
 import { positiveInt, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
-import { exitedHolder } from "../exited-holder.ts";
+import { exitedHolder, exitedText } from "../exited-holder.ts";
 import { WEFT } from "../invocation.ts";
 import { label } from "../render/output.ts";
 import { table, words } from "../render/table.ts";
-import { shellWord } from "../store.ts";
 
 const STATUSES: readonly ThreadStatus[] = [
 	"running",
@@ -146,21 +145,9 @@ function noteOf(t: ThreadRow, storeFlags: string): string[] {
 		];
 	if (t.runnerGone !== undefined && t.lease !== null)
 		return [
-			`${t.threadId} ${label.status(t.status)}, but its runner (process ${t.runnerGone.pid} on this machine) has exited: it reads \`stale\` ${lapseText(t.lease.expiresAt)}, and then \`${WEFT}${storeFlags} recover ${shellWord(t.threadId)}\` goes on`,
+			`${t.threadId} ${label.status(t.status)}, but ${exitedText({ pid: t.runnerGone.pid, until: t.lease.expiresAt }, t.threadId, storeFlags)}`,
 		];
 	return [];
-}
-
-/**
- * When a lease lapses, as a person reads it: by this machine's clock, so "about" (a Postgres store judges
- * expiry by its own clock).
- */
-function lapseText(expiresAt: string): string {
-	const at = expiresAt.replace("T", " ").slice(0, 19);
-	const seconds = Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000);
-	return seconds > 0
-		? `in about ${seconds} s, when its lease lapses (${at})`
-		: `any moment now (its lease lapses at ${at} by the store's clock)`;
 }
 
 /** Why a failed thread failed: the error recorded at its newest checkpoint, if one was. */

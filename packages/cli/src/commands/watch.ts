@@ -8,6 +8,7 @@ import { treeOf } from "../branches.ts";
 import { noThread, positiveInt } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
+import { exitedHolder, exitedText } from "../exited-holder.ts";
 import { WEFT } from "../invocation.ts";
 import { LiveLine } from "../render/live-line.ts";
 import { label, shortId, stderrLine, stdoutLine } from "../render/output.ts";
@@ -76,6 +77,18 @@ export async function watch(
 	// without a live line (piped output, --json) a wait would be silent: say it once, on stderr
 	if (info === undefined && live === undefined)
 		stderrLine(`waiting for thread ${threadId} to appear…`);
+	// a running thread whose runner exited reads `running` until its lease lapses: said once (0235)
+	let toldGone = false;
+	const tellGone = (t: ThreadInfo): boolean => {
+		const gone = exitedHolder(t.lease);
+		if (gone === undefined) return false;
+		if (env.out.json)
+			writeData(
+				`${JSON.stringify({ type: "runnerGone", threadId, pid: gone.pid, leaseExpiresAt: gone.until })}\n`,
+			);
+		else note(exitedText(gone, threadId, env.storeFlags));
+		return true;
+	};
 	// the last step shown: a new one whose parent it is not starts (or goes on) another branch
 	let last: string | undefined;
 	let first = true;
@@ -108,6 +121,7 @@ export async function watch(
 			info = await threadInfo(checkpointer, threadId);
 			if (info !== undefined && !ACTIVE.has(info.status) && fresh.length === 0)
 				break;
+			if (!toldGone && info?.status === "running") toldGone = tellGone(info);
 			await new Promise((r) => setTimeout(r, interval));
 		}
 	} finally {
