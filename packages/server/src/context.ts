@@ -3,7 +3,11 @@ import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
 import type { RunExecutor } from "./run-executor.ts";
-import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
+import {
+	storeMadeRecord,
+	type ThreadRecord,
+	type ThreadRegistry,
+} from "./thread-registry.ts";
 import { assistantId, formerAssistantId, wireTaskId } from "./wire-ids.ts";
 import { toWire, wireInterrupts } from "./wire-values.ts";
 
@@ -102,7 +106,10 @@ export function graphIdOf(ctx: ServerContext, id: string): string {
 	});
 }
 
-/** A thread the caller owns: from this process's records, else from the store (unowned). */
+/**
+ * A thread the caller owns: from this process's records, else from the store (unowned, made by the library
+ * or the CLI: kept in the records from now on; only a caller without identity reads one).
+ */
 export async function ownedThread(
 	ctx: ServerContext,
 	c: Context<Env>,
@@ -118,9 +125,8 @@ export async function ownedThread(
 		.catch(() => undefined);
 	if (stored === undefined || ownerOf(c) !== undefined)
 		throw notFound("thread", threadId);
-	const record = ctx.registry.createThread({ threadId, owner: undefined });
-	record.createdAt = stored.createdAt;
-	return record;
+	ctx.registry.threads.set(threadId, storeMadeRecord(stored));
+	return ctx.registry.threads.get(threadId)!;
 }
 
 /** The graph a thread runs (its recorded one, else the only registered one). */

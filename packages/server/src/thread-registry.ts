@@ -49,6 +49,11 @@ export class ThreadRegistry {
 	readonly threads = new WrittenMap<ThreadRecord>();
 	readonly runs = new WrittenMap<RunRecord>((r) => r.threadId);
 	readonly records: ServerRecords | undefined;
+	/**
+	 * Ids of the thread records skipped at `load` as unreadable: their threads are not listed as if they
+	 * had no record (`threads.get` answers them CORRUPT_CHECKPOINT).
+	 */
+	readonly unreadableThreads = new Set<string>();
 
 	constructor(records?: ServerRecords) {
 		this.records = records;
@@ -64,7 +69,11 @@ export class ThreadRegistry {
 	): Promise<void> {
 		const records = this.records;
 		if (records === undefined) return;
-		for (const t of await records.loadThreads(unreadable))
+		const skipped = (error: WeftError, id: string) => {
+			this.unreadableThreads.add(id);
+			unreadable(error);
+		};
+		for (const t of await records.loadThreads(skipped))
 			this.threads.load(t.threadId, t);
 		for (const r of await records.loadRuns(unreadable))
 			this.runs.load(r.runId, r);
@@ -194,6 +203,23 @@ export class ThreadRegistry {
 		return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	}
 }
+
+/**
+ * The record of a thread made on the server's store without it (by the library or the CLI): no owner, no
+ * metadata, created when the store's thread was and last updated then (`updated_at` follows its checkpoints).
+ * Reading it by id keeps it (`ownedThread`); a search lists it without keeping it (`findThreads`).
+ */
+export const storeMadeRecord = (stored: {
+	threadId: string;
+	createdAt: string;
+}): ThreadRecord => ({
+	threadId: stored.threadId,
+	owner: undefined,
+	metadata: {},
+	createdAt: stored.createdAt,
+	updatedAt: stored.createdAt,
+	graphId: undefined,
+});
 
 /** A new thread record (not stored yet). */
 function newThreadRecord(init: {

@@ -1,17 +1,20 @@
-import { contains, type ThreadInfo } from "@weft/checkpoint";
+import { contains, isValidId, type ThreadInfo } from "@weft/checkpoint";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { type Env, ownerOf, type ServerContext } from "./context.ts";
 import type { ThreadCount, ThreadSearch } from "./schemas.ts";
 import { threadNow } from "./thread-head.ts";
-import type { ThreadRecord } from "./thread-registry.ts";
+import { storeMadeRecord, type ThreadRecord } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
 /** A thread matched by a search or count, with what the filters read of it (for sorting by status). */
 export interface Found {
 	thread: ThreadRecord;
 	status?: string | undefined;
-	/** What the store knows of the thread, once read (by a filter on status or values, or to sort). */
+	/**
+	 * What the store knows of the thread, once read (by a filter on status or values, or to sort; listed
+	 * with it when the thread has no record).
+	 */
 	info?: ThreadInfo | undefined;
 }
 
@@ -30,22 +33,35 @@ export const updatedAtOf = (
 /**
  * The caller's threads that pass `threads.search` / `threads.count` filters: ids and metadata from the
  * records; status and values (read only when filtered on) from the state, as `threads.get` reports them.
+ * A caller without identity also sees the threads made on the store without the server (`storeMade`), as
+ * `threads.get` serves them.
  */
 export async function findThreads(
 	ctx: ServerContext,
 	c: Context<Env>,
 	q: z.infer<typeof ThreadCount>,
 ): Promise<Found[]> {
+	const owner = ownerOf(c);
+	const unrecorded = owner === undefined ? await storeMade(ctx, q.ids) : [];
+	// both taken at once after the store's answer: a thread a concurrent read adopts is listed once
+	const candidates: Found[] = [
+		...[...ctx.registry.threads.values()]
+			.filter((t) => t.owner === owner)
+			.map((thread) => ({ thread })),
+		...unrecorded
+			.filter((info) => !ctx.registry.threads.has(info.threadId))
+			.map((info) => ({ thread: storeMadeRecord(info), info })),
+	];
 	const found: Found[] = [];
-	for (const t of ctx.registry.threads.values()) {
-		if (t.owner !== ownerOf(c)) continue;
+	for (const f of candidates) {
+		const t = f.thread;
 		if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
 		if (q.metadata !== undefined && !contains(t.metadata, q.metadata)) continue;
 		if (q.status === undefined && q.values === undefined) {
-			found.push({ thread: t });
+			found.push(f);
 			continue;
 		}
-		const info = await ctx.checkpointer.getThread(t.threadId);
+		const info = f.info ?? (await ctx.checkpointer.getThread(t.threadId));
 		const now = await threadNow(ctx, t, info);
 		if (q.status !== undefined && now.status !== q.status) continue;
 		if (
@@ -56,6 +72,30 @@ export async function findThreads(
 		found.push({ thread: t, status: now.status, info });
 	}
 	return found;
+}
+
+/**
+ * The store's threads the server holds no record of (made by the library or the CLI on its store), but not
+ * those whose record is unreadable. One listing of the store's thread rows (their states are read only
+ * for the filters that need them); with `ids`, only those ids are looked up.
+ */
+async function storeMade(
+	ctx: ServerContext,
+	ids: readonly string[] | undefined,
+): Promise<ThreadInfo[]> {
+	const known = (id: string) =>
+		ctx.registry.threads.has(id) || ctx.registry.unreadableThreads.has(id);
+	if (ids === undefined)
+		return (await ctx.checkpointer.listThreads()).filter(
+			(t) => !known(t.threadId),
+		);
+	const looked = await Promise.all(
+		[...new Set(ids)]
+			// an id the store refuses (too long, a NUL) names no thread
+			.filter((id) => !known(id) && isValidId(id))
+			.map((id) => ctx.checkpointer.getThread(id)),
+	);
+	return looked.filter((t) => t !== undefined);
 }
 
 /** Sorts found threads by `sort_by` (default `created_at`) and `sort_order` (default `desc`). */

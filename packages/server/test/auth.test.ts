@@ -17,11 +17,12 @@ let ada: Client;
 let bob: Client;
 let adaThread: string;
 let adaRun: string;
+const checkpointer = new MemoryCheckpointer();
 
 beforeAll(async () => {
 	server = await serve({
 		graphs: { review, slow },
-		checkpointer: new MemoryCheckpointer(),
+		checkpointer,
 		port: 0,
 		authenticate: bearerTokens(["ada:secret-a", "bob:secret-b"]),
 	});
@@ -81,6 +82,21 @@ describe("authentication and ownership", () => {
 		await expect(
 			bob.threads.create({ threadId: adaThread }),
 		).rejects.toMatchObject({ status: 409 });
+	});
+
+	it("threads the library made on the store (no owner) are neither read, listed nor counted by a caller with an identity (decision 0236)", async () => {
+		await review
+			.withCheckpointer(checkpointer)
+			.invoke({ topic: "script" }, { threadId: "lib-made" });
+		for (const caller of [ada, bob]) {
+			await expect(caller.threads.get("lib-made")).rejects.toMatchObject(
+				notFound,
+			);
+			const listed = await caller.threads.search({ limit: 1000 });
+			expect(listed.map((t) => t.thread_id)).not.toContain("lib-made");
+			expect(await caller.threads.count()).toBe(listed.length);
+			expect(await caller.threads.search({ ids: ["lib-made"] })).toEqual([]);
+		}
 	});
 
 	it("runs: another owner can neither start, resume, stream, join, list, read nor cancel them", async () => {

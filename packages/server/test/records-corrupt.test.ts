@@ -69,6 +69,13 @@ it("a thread or run record that cannot be read is skipped and reported; its thre
 		await weft.ready;
 		expect((await weft.app.request("/ok")).status).toBe(200);
 		expect((await weft.app.request("/threads/good")).status).toBe(200);
+		// their checkpoints are there, but they are not listed as threads without a record (decision 0236)
+		const listed = await post(weft.app, "/threads/search", { limit: 100 });
+		expect(
+			((await listed.json()) as { thread_id: string }[]).map(
+				(t) => t.thread_id,
+			),
+		).toEqual(["good"]);
 		for (const id of ["bad-json", "bad-shape"]) {
 			const res = await weft.app.request(`/threads/${id}`);
 			expect(res.status).toBe(500);

@@ -213,7 +213,7 @@ export class PostgresRecords implements ServerRecords {
 		return new PostgresRecords(pool, owned, wait);
 	}
 
-	loadThreads = async (unreadable?: (error: WeftError) => void) =>
+	loadThreads = async (unreadable?: (error: WeftError, id: string) => void) =>
 		decodeRecords<ThreadRecord>(
 			(
 				await this.pool.query(
@@ -223,7 +223,7 @@ export class PostgresRecords implements ServerRecords {
 			"thread",
 			unreadable,
 		);
-	loadRuns = async (unreadable?: (error: WeftError) => void) =>
+	loadRuns = async (unreadable?: (error: WeftError, id: string) => void) =>
 		decodeRecords<RunRecord>(
 			(await this.pool.query("SELECT run_id AS id, body FROM weft_server.runs"))
 				.rows,

@@ -7,10 +7,14 @@ import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
  * tables and never in them. One implementation per database the server runs on.
  */
 export interface ServerRecords {
-	/** Every thread record; one that cannot be read is skipped and given to `unreadable`. */
-	loadThreads(unreadable?: (error: WeftError) => void): Promise<ThreadRecord[]>;
-	/** Every run record; one that cannot be read is skipped and given to `unreadable`. */
-	loadRuns(unreadable?: (error: WeftError) => void): Promise<RunRecord[]>;
+	/** Every thread record; one that cannot be read is skipped and given to `unreadable` with its id. */
+	loadThreads(
+		unreadable?: (error: WeftError, id: string) => void,
+	): Promise<ThreadRecord[]>;
+	/** Every run record; one that cannot be read is skipped and given to `unreadable` with its id. */
+	loadRuns(
+		unreadable?: (error: WeftError, id: string) => void,
+	): Promise<RunRecord[]>;
 	/** Reads of one record throw CORRUPT_CHECKPOINT when it cannot be read. */
 	getRun(runId: string): Promise<RunRecord | undefined>;
 	getThread(threadId: string): Promise<ThreadRecord | undefined>;
@@ -126,14 +130,14 @@ export function decodeRecord<T>(
 export function decodeRecords<T>(
 	rows: readonly { id: string; body: string | object }[],
 	kind: keyof typeof ID_FIELDS,
-	unreadable: (error: WeftError) => void = () => {},
+	unreadable: (error: WeftError, id: string) => void = () => {},
 ): T[] {
 	const out: T[] = [];
 	for (const row of rows) {
 		try {
 			out.push(decodeRecord<T>(row.body, kind, row.id));
 		} catch (error) {
-			unreadable(error as WeftError);
+			unreadable(error as WeftError, row.id);
 		}
 	}
 	return out;

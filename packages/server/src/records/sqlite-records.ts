@@ -112,13 +112,13 @@ export class SqliteRecords implements ServerRecords {
 		) as Statements;
 	}
 
-	loadThreads = async (unreadable?: (error: WeftError) => void) =>
+	loadThreads = async (unreadable?: (error: WeftError, id: string) => void) =>
 		decodeRecords<ThreadRecord>(
 			this.#stmt.threads.all() as Row[],
 			"thread",
 			unreadable,
 		);
-	loadRuns = async (unreadable?: (error: WeftError) => void) =>
+	loadRuns = async (unreadable?: (error: WeftError, id: string) => void) =>
 		decodeRecords<RunRecord>(this.#stmt.runs.all() as Row[], "run", unreadable);
 	getRun = async (runId: string) => {
 		const row = this.#stmt.getRun.get(runId) as { body: string } | undefined;
