@@ -1,5 +1,6 @@
 // What a messages() key refuses of a write (decision 0235): a removal of an id the list does not hold, and
-// a ToolMessage answering no tool call of the list (providers refuse the next request with it: a 400).
+// a ToolMessage answering no tool call of the list (providers refuse the next request with it: a 400);
+// and a removal of an AI message whose calls keep answers in the list, orphans in the same way (0237).
 // Only writes are checked: a replay of stored writes takes them as they were saved.
 import {
 	type AIMessage,
@@ -50,6 +51,57 @@ export function refuseOrphanAnswers(
 	}
 }
 
+/** An AI message making tool calls that a write removed, and where its `RemoveMessage` is in the update. */
+export interface RemovedCaller {
+	ai: AIMessage;
+	at: number;
+}
+
+/** `callers` with `gone` (the message a removal at `at` takes out) added when it makes tool calls. */
+export function removedCaller(
+	gone: BaseMessage | undefined,
+	at: number,
+	callers: RemovedCaller[] | undefined,
+): RemovedCaller[] | undefined {
+	if (gone === undefined || !isAIMessage(gone)) return callers;
+	if (!gone.tool_calls?.length && !gone.invalid_tool_calls?.length)
+		return callers;
+	const one = { ai: gone, at };
+	if (callers === undefined) return [one];
+	callers.push(one);
+	return callers;
+}
+
+/**
+ * Throws when a ToolMessage of `list` (the list a write made) answers a call of an AI message the write
+ * removed and of no AI message left in it: the answer would reach the next model call without its call.
+ * O(list), only for a write that removed an AI message making calls (never an agent loop's).
+ */
+export function refuseAnswersLeftBehind(
+	list: readonly BaseMessage[],
+	callers: readonly RemovedCaller[],
+): void {
+	const callerOf = new Map<string, RemovedCaller>();
+	for (const c of callers) for (const id of callIds(c.ai)) callerOf.set(id, c);
+	// a call another message of the list makes (re-added, or the same id twice) still has its answers
+	for (const m of list)
+		if (isAIMessage(m)) for (const id of callIds(m)) callerOf.delete(id);
+	if (callerOf.size === 0) return;
+	const left = new Map<RemovedCaller, string[]>();
+	for (const m of list) {
+		if (!ToolMessage.isInstance(m)) continue;
+		const caller = callerOf.get(m.tool_call_id);
+		if (caller === undefined) continue;
+		const ids = left.get(caller);
+		if (ids === undefined) left.set(caller, [String(m.id)]);
+		else ids.push(String(m.id));
+	}
+	for (const c of callers) {
+		const ids = left.get(c);
+		if (ids !== undefined) throw answersLeftBehind(c, ids);
+	}
+}
+
 /**
  * The ids a ToolMessage may answer an AI message's calls by: a call's own id, or for a call without one
  * the id the tool node answers it under (`<message id>:<n>`, `:invalid:<n>`; the supervisor's
@@ -77,5 +129,20 @@ function orphanAnswer(id: string, at: number): ValidationError {
 	return new ValidationError(message, {
 		issues: [{ code: "custom", path: [at], message }],
 		hint: "write the AIMessage whose tool_calls hold that id first (it may come earlier in the same update), or fix the ToolMessage's tool_call_id",
+	});
+}
+
+function answersLeftBehind(
+	{ ai, at }: RemovedCaller,
+	answers: readonly string[],
+): ValidationError {
+	const quoted = answers.map((id) => `"${id}"`).join(", ");
+	const message = `RemoveMessage removes the AI message "${ai.id}", whose tool calls the ToolMessages ${quoted} answer: they would stay in the list without their call, and providers refuse the next model request with them`;
+	const removals = answers
+		.map((id) => `new RemoveMessage({ id: "${id}" })`)
+		.join(", ");
+	return new ValidationError(message, {
+		issues: [{ code: "custom", path: [at], message }],
+		hint: `remove those ToolMessages in the same update too (${removals}), or keep the AI message`,
 	});
 }

@@ -12,7 +12,13 @@ import {
 import { z } from "zod";
 import { reducer } from "../index.ts";
 import { foldsWith, storedWritesAs, trustsOutput } from "../state/reducer.ts";
-import { refuseOrphanAnswers, removalOfMissingId } from "./message-checks.ts";
+import {
+	type RemovedCaller,
+	refuseAnswersLeftBehind,
+	refuseOrphanAnswers,
+	removalOfMissingId,
+	removedCaller,
+} from "./message-checks.ts";
 
 /**
  * What a node (or a run's input) may write to a `messages()` key: one message or several, each a
@@ -95,7 +101,8 @@ const update = z.unknown().transform((value, ctx) => {
  * A state key holding a conversation of `@langchain/core` messages. An update appends; a message whose id
  * is already in the list replaces it in place; a `RemoveMessage` removes the message with its id; a message
  * without id gets one. A write that removes an id the list lacks, or whose ToolMessage answers no tool
- * call of the list, is refused with `VALIDATION_FAILED` (decision 0235).
+ * call of the list, is refused with `VALIDATION_FAILED` (decision 0235), and so is one that removes an AI
+ * message whose tool calls keep answers in the list (decision 0237).
  * @example
  * const State = z.object({ messages: messages() });
  * // in a node: return { messages: new AIMessage("hi") };
@@ -149,8 +156,8 @@ function build(list: readonly BaseMessage[]): Map<string, number> {
 
 /**
  * The reducer: O(update) lookups through the shared index; removals rebuild the list once. Throws a
- * `ValidationError` for a removal of an id the list lacks and for a ToolMessage answering no tool call of
- * the list (message-checks.ts).
+ * `ValidationError` for a removal of an id the list lacks, for a ToolMessage answering no tool call of
+ * the list, and for a removal of an AI message that leaves answers to its calls (message-checks.ts).
  */
 export function applyMessages(
 	current: readonly BaseMessage[],
@@ -236,7 +243,8 @@ function appendTo(
 
 /**
  * `updates` (some of them removals) applied to `current`. With `strict`, a removal of an id that neither
- * the list nor an earlier removal of the update holds throws; without (replays), it removes nothing.
+ * the list nor an earlier removal of the update holds throws, and so does one of an AI message whose tool
+ * calls keep answers in the list (decision 0237); without (replays), both are taken as stored.
  */
 function withRemovals(
 	current: readonly BaseMessage[],
@@ -247,6 +255,8 @@ function withRemovals(
 	let index = build(current);
 	// ids this update removed: removing one twice in an update is fine (as in LangGraph)
 	const removed = new Set<string>();
+	// AI messages making tool calls that this update removed: their answers must go too
+	let callers: RemovedCaller[] | undefined;
 	for (let i = 0; i < updates.length; i++) {
 		const m = updates[i]!;
 		const id = m.id;
@@ -257,8 +267,10 @@ function withRemovals(
 				continue;
 			}
 			const at = id === undefined ? undefined : index.get(id);
-			if (at !== undefined) list[at] = undefined;
-			else if (strict && !removed.has(id ?? ""))
+			if (at !== undefined) {
+				if (strict) callers = removedCaller(list[at], i, callers);
+				list[at] = undefined;
+			} else if (strict && !removed.has(id ?? ""))
 				throw removalOfMissingId(String(id), i);
 			if (id !== undefined) {
 				index.delete(id);
@@ -275,6 +287,7 @@ function withRemovals(
 		}
 	}
 	const next = list.filter((m): m is BaseMessage => m !== undefined);
+	if (callers !== undefined) refuseAnswersLeftBehind(next, callers);
 	build(next);
 	return next;
 }
