@@ -79,6 +79,37 @@ export function checkObject(value: unknown, where: string): void {
 		);
 }
 
+/** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */
+export function isChatModel(value: unknown): boolean {
+	return (
+		typeof value === "object" &&
+		value !== null &&
+		typeof (value as { invoke?: unknown }).invoke === "function"
+	);
+}
+
+/** Refuses anything but a chat model where one is needed (`where` is the option's path). */
+export function checkModel(value: unknown, where: string): void {
+	if (!isChatModel(value))
+		throw configInvalid(
+			`${where} is not a chat model (got ${describe(value)})`,
+			"pass a @langchain/core chat model (e.g. new ChatOpenAI(…)) or an entry { model, … }",
+		);
+}
+
+/** Which of `methods` `value` lacks as functions (all of them when it is no object). */
+export function missingMethods(
+	value: unknown,
+	methods: readonly string[],
+): string[] {
+	return methods.filter(
+		(m) =>
+			value === null ||
+			typeof value !== "object" ||
+			typeof (value as Record<string, unknown>)[m] !== "function",
+	);
+}
+
 /** Whether `v` is a list of strings (a non-empty one with `nonEmpty`). */
 export const isStringList = (v: unknown, nonEmpty = false): v is string[] =>
 	Array.isArray(v) &&
