@@ -1,4 +1,4 @@
-import { ConfigError } from "@weft/checkpoint";
+import { ConfigError, refuseUnknownKeys } from "@weft/checkpoint";
 
 /** A mistake in the router's (or a helper's) options, refused where it is made, with what to do. */
 export function configInvalid(message: string, hint: string): ConfigError {
@@ -69,14 +69,45 @@ export function describe(value: unknown): string {
 	return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/** How a caller words its object refusal (one with its own wording keeps it: tests and users' logs match it). */
+export interface ObjectWording {
+	/** What the refusal says before `, got <value>`. Default "<where> must be an object". */
+	mustBe?: string;
+	/** Default "pass an object for <where>, or leave it out". */
+	hint?: string;
+	/** Whether an array passes (as an object with no keys). Default false: refused. */
+	allowArrays?: boolean;
+}
+
 /** Checks that an option is a plain object (or absent). */
-export function checkObject(value: unknown, where: string): void {
+export function checkObject(
+	value: unknown,
+	where: string,
+	wording: ObjectWording = {},
+): void {
 	if (value === undefined) return;
-	if (value === null || typeof value !== "object" || Array.isArray(value))
-		throw configInvalid(
-			`${where} must be an object, got ${describe(value)}`,
-			`pass an object for ${where}, or leave it out`,
-		);
+	const {
+		mustBe = `${where} must be an object`,
+		hint = `pass an object for ${where}, or leave it out`,
+		allowArrays = false,
+	} = wording;
+	if (
+		value === null ||
+		typeof value !== "object" ||
+		(!allowArrays && Array.isArray(value))
+	)
+		throw configInvalid(`${mustBe}, got ${describe(value)}`, hint);
+}
+
+/** An options object (or absent) with no key outside `keys`: a misspelt one was ignored without a word. */
+export function checkOptionObject(
+	value: unknown,
+	where: string,
+	keys: ReadonlySet<string>,
+	wording: ObjectWording = {},
+): void {
+	checkObject(value, where, wording);
+	refuseUnknownKeys(value, keys, where);
 }
 
 /** A LangChain chat model (anything with `invoke`): what `models` and deployments must hold. */

@@ -1,4 +1,5 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { refuseUnknownKeys } from "@weft/checkpoint";
 import { ConfigError } from "../index.ts";
 import { shown } from "../shown.ts";
 
@@ -15,6 +16,36 @@ export function invalidOption(
 	hint: string,
 ): ConfigError {
 	return new ConfigError("CONFIG_INVALID", `${where}: ${what}`, { hint });
+}
+
+/** How a caller words its option-object refusal (each keeps its own: tests and users' logs match it). */
+export interface OptionObjectWording {
+	/** What the refusal says before `, not <value>`. Default "the options must be an object". */
+	mustBe?: string;
+	/** Whether an array is refused too; otherwise it passes as options with no keys. Default false. */
+	refuseArrays?: boolean;
+}
+
+/**
+ * Options given as an object (not null, a string, a number…) with no key `where` does not read: a
+ * misspelt one was ignored without a word. CONFIG_INVALID `<where>: <mustBe>, not <value>` with `hint`.
+ */
+export function checkOptionObject(
+	where: string,
+	options: unknown,
+	keys: ReadonlySet<string>,
+	hint: string,
+	wording: OptionObjectWording = {},
+): void {
+	const { mustBe = "the options must be an object", refuseArrays = false } =
+		wording;
+	if (
+		options === null ||
+		typeof options !== "object" ||
+		(refuseArrays && Array.isArray(options))
+	)
+		throw invalidOption(where, `${mustBe}, not ${shown(options)}`, hint);
+	refuseUnknownKeys(options, keys, where);
 }
 
 /** The tools as given, checked: an array (or absent) of objects with a name and `invoke()`. */

@@ -4,10 +4,14 @@ import {
 	type StructuredToolInterface,
 	tool,
 } from "@langchain/core/tools";
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import { keysOf } from "@weft/checkpoint";
 import { z } from "zod";
 import { shown } from "../shown.ts";
-import { invalidOption, TOOL_NAME } from "./check-options.ts";
+import {
+	checkOptionObject,
+	invalidOption,
+	TOOL_NAME,
+} from "./check-options.ts";
 
 /** What a handoff ToolMessage carries as its artifact. */
 export interface HandoffArtifact {
@@ -43,13 +47,12 @@ export function handoffTool(
 			`agentName must be the name of an agent (a non-empty string), not ${shown(agentName)}`,
 			'pass the agent\'s key in createSupervisor({ agents }), e.g. handoffTool("writer")',
 		);
-	if (options === null || typeof options !== "object")
-		throw invalidOption(
-			"handoffTool",
-			`the options must be an object, not ${shown(options)}`,
-			'pass e.g. { name: "ask_writer", description: "…" }, or leave them out',
-		);
-	refuseUnknownKeys(options, HANDOFF_OPTION_KEYS, "handoffTool");
+	checkOptionObject(
+		"handoffTool",
+		options,
+		HANDOFF_OPTION_KEYS,
+		'pass e.g. { name: "ask_writer", description: "…" }, or leave them out',
+	);
 	// a name providers refuse failed the first model call, far from here
 	if (
 		options.name !== undefined &&

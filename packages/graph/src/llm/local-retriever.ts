@@ -5,10 +5,14 @@ import {
 	BaseRetriever,
 	type BaseRetrieverInput,
 } from "@langchain/core/retrievers";
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import { keysOf } from "@weft/checkpoint";
 import MiniSearch from "minisearch";
 import { shown } from "../shown.ts";
-import { checkCount, invalidOption } from "./check-options.ts";
+import {
+	checkCount,
+	checkOptionObject,
+	invalidOption,
+} from "./check-options.ts";
 import { type Passage, splitPassages } from "./passages.ts";
 
 /** Metadata of a passage found by `LocalRetriever`. */
@@ -173,13 +177,12 @@ const OPTION_KEYS = keysOf<LocalRetrieverOptions>({
 });
 
 function checkOptions(options: LocalRetrieverOptions): void {
-	if (options === null || typeof options !== "object")
-		throw invalidOption(
-			"LocalRetriever",
-			`the options must be an object, not ${shown(options)}`,
-			"pass e.g. { k: 3 }, or leave them out",
-		);
-	refuseUnknownKeys(options, OPTION_KEYS, "LocalRetriever");
+	checkOptionObject(
+		"LocalRetriever",
+		options,
+		OPTION_KEYS,
+		"pass e.g. { k: 3 }, or leave them out",
+	);
 	if (options.fuzzy !== undefined && typeof options.fuzzy !== "boolean")
 		throw invalidOption(
 			"LocalRetriever",

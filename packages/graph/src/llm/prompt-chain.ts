@@ -1,5 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import { keysOf } from "@weft/checkpoint";
 import { z } from "zod";
 import {
 	type CompiledGraph,
@@ -12,7 +12,11 @@ import {
 import { shown } from "../shown.ts";
 import { isZod } from "../state/reducer.ts";
 import { type ChatModelLike, callModel } from "./call-model.ts";
-import { checkSystem, invalidOption } from "./check-options.ts";
+import {
+	checkOptionObject,
+	checkSystem,
+	invalidOption,
+} from "./check-options.ts";
 import { bound, checkPrompt, type LlmPrompt, modelInput } from "./llm-node.ts";
 import { type StructuredMethod, structuredCall } from "./structured-output.ts";
 
@@ -175,13 +179,12 @@ const STEP_OPTION_KEYS = keysOf<StepOptions<z.ZodType | undefined>>({
 export function promptChain<TShape extends z.ZodRawShape>(
 	options: PromptChainOptions<TShape>,
 ): PromptChain<TShape, z.output<z.ZodObject<TShape>>> {
-	if (typeof options !== "object" || options === null)
-		throw invalidOption(
-			"promptChain",
-			`the options must be an object, not ${shown(options)}`,
-			"pass e.g. promptChain({ model, input: z.object({ topic: z.string() }) })",
-		);
-	refuseUnknownKeys(options, CHAIN_OPTION_KEYS, "promptChain");
+	checkOptionObject(
+		"promptChain",
+		options,
+		CHAIN_OPTION_KEYS,
+		"pass e.g. promptChain({ model, input: z.object({ topic: z.string() }) })",
+	);
 	checkModel("promptChain", options.model);
 	const input: unknown = options.input;
 	if (
@@ -231,13 +234,12 @@ function checkStep(
 				: 'pass e.g. (state) => "Outline " + state.topic, or a ChatPromptTemplate',
 		);
 	checkPrompt(where, prompt);
-	if (typeof options !== "object" || options === null)
-		throw invalidOption(
-			where,
-			`the options must be an object, not ${shown(options)}`,
-			"pass e.g. { output: z.object({ … }) }, or leave them out",
-		);
-	refuseUnknownKeys(options, STEP_OPTION_KEYS, where);
+	checkOptionObject(
+		where,
+		options,
+		STEP_OPTION_KEYS,
+		"pass e.g. { output: z.object({ … }) }, or leave them out",
+	);
 	const { output, method, model, system } = options as StepOptions<
 		z.ZodType | undefined
 	>;

@@ -1,16 +1,14 @@
 import { ToolMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import {
-	ConfigError,
-	keysOf,
-	refuseUnknownKeys,
-	thrownMessage,
-} from "@weft/checkpoint";
+import { ConfigError, keysOf, thrownMessage } from "@weft/checkpoint";
 import type { NodeContext } from "../index.ts";
 import { callConfig, onceResult } from "../runtime/task-context.ts";
-import { shown } from "../shown.ts";
-import { checkToolNames, checkTools, invalidOption } from "./check-options.ts";
+import {
+	checkOptionObject,
+	checkToolNames,
+	checkTools,
+} from "./check-options.ts";
 import { isHandoffTool } from "./handoff.ts";
 import type { MessagesState } from "./llm-node.ts";
 import {
@@ -62,13 +60,13 @@ export function toolNode(
 	ctx: NodeContext,
 ) => Promise<{ messages: ToolMessage[] }> {
 	checkTools("toolNode", tools);
-	if (options === null || typeof options !== "object" || Array.isArray(options))
-		throw invalidOption(
-			"toolNode",
-			`options must be an object, not ${shown(options)}`,
-			'pass e.g. { allow: ["search"] }, or leave the options out',
-		);
-	refuseUnknownKeys(options, TOOL_NODE_OPTION_KEYS, "toolNode");
+	checkOptionObject(
+		"toolNode",
+		options,
+		TOOL_NODE_OPTION_KEYS,
+		'pass e.g. { allow: ["search"] }, or leave the options out',
+		{ mustBe: "options must be an object", refuseArrays: true },
+	);
 	const allowed = checkToolNames("toolNode", "allow", options.allow);
 	const byName = new Map(tools.map((t) => [t.name, t]));
 	if (byName.size !== tools.length) {

@@ -3,6 +3,7 @@ import {
 	checkModel,
 	checkNumber,
 	checkObject,
+	checkOptionObject,
 	configInvalid,
 	describe,
 } from "../config-check.ts";
@@ -63,9 +64,8 @@ export function checkBalance(
 			);
 	});
 	const balance = entry.balance as Record<string, unknown> | undefined;
-	checkObject(balance, `${where}.balance`);
+	checkOptionObject(balance, `${where}.balance`, BALANCE_KEYS);
 	if (balance === undefined) return;
-	refuseUnknownKeys(balance, BALANCE_KEYS, `${where}.balance`);
 	if (
 		balance.strategy !== undefined &&
 		!STRATEGIES.includes(balance.strategy as string)
@@ -75,8 +75,7 @@ export function checkBalance(
 			`use one of: ${STRATEGIES.join(", ")}`,
 		);
 	const circuit = balance.circuit as Record<string, unknown> | undefined;
-	checkObject(circuit, `${where}.balance.circuit`);
-	refuseUnknownKeys(circuit, CIRCUIT_KEYS, `${where}.balance.circuit`);
+	checkOptionObject(circuit, `${where}.balance.circuit`, CIRCUIT_KEYS);
 	checkNumber(
 		circuit?.failureThreshold,
 		`${where}.balance.circuit.failureThreshold`,

@@ -1,13 +1,13 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-	ConfigError,
-	keysOf,
-	refuseUnknownKeys,
-	thrownMessage,
-} from "@weft/checkpoint";
+import { ConfigError, keysOf, thrownMessage } from "@weft/checkpoint";
 import Database from "better-sqlite3";
-import { checkNumber, configInvalid, describe } from "../config-check.ts";
+import {
+	checkNumber,
+	checkOptionObject,
+	configInvalid,
+	describe,
+} from "../config-check.ts";
 import type {
 	CachedResponse,
 	ResponseCacheStore,
@@ -102,12 +102,11 @@ export class SqliteCacheStore implements ResponseCacheStore {
 	#writes = 0;
 
 	constructor(options: SqliteCacheStoreOptions = {}) {
-		if (options === null || typeof options !== "object")
-			throw configInvalid(
-				`SqliteCacheStore options must be an object, got ${describe(options)}`,
-				'pass e.g. new SqliteCacheStore({ path: "weft-cache.db" })',
-			);
-		refuseUnknownKeys(options, OPTION_KEYS, "SqliteCacheStore");
+		checkOptionObject(options, "SqliteCacheStore", OPTION_KEYS, {
+			mustBe: "SqliteCacheStore options must be an object",
+			hint: 'pass e.g. new SqliteCacheStore({ path: "weft-cache.db" })',
+			allowArrays: true,
+		});
 		checkPath(options.path);
 		const table = options.table ?? "weft_response_cache";
 		if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {

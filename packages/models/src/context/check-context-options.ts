@@ -1,7 +1,8 @@
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import { keysOf } from "@weft/checkpoint";
 import {
 	checkModel,
 	checkObject,
+	checkOptionObject,
 	configInvalid,
 	describe,
 } from "../config-check.ts";
@@ -28,8 +29,7 @@ export function checkContextOptions(context: ContextOptions | undefined): void {
 	checkTrimOptions(context, "context", CONTEXT_KEYS);
 	const summarize = context.summarize;
 	if (summarize === undefined) return;
-	checkObject(summarize, "context.summarize");
-	refuseUnknownKeys(summarize, SUMMARIZE_KEYS, "context.summarize");
+	checkOptionObject(summarize, "context.summarize", SUMMARIZE_KEYS);
 	checkModel(summarize.model, "context.summarize.model");
 	for (const key of ["prompt", "prefix"] as const)
 		if (summarize[key] !== undefined && typeof summarize[key] !== "string")

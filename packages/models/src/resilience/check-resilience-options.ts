@@ -1,7 +1,7 @@
-import { keysOf, refuseUnknownKeys, unknownKey } from "@weft/checkpoint";
+import { keysOf, unknownKey } from "@weft/checkpoint";
 import {
 	checkNumber,
-	checkObject,
+	checkOptionObject,
 	configInvalid,
 	describe,
 } from "../config-check.ts";
@@ -39,9 +39,8 @@ const ERROR_KINDS = keysOf<Record<ModelErrorKind, unknown>>({
 });
 
 export function checkBackoff(retry: BackoffOptions | undefined, where: string) {
-	checkObject(retry, where);
+	checkOptionObject(retry, where, BACKOFF_KEYS);
 	if (retry === undefined) return;
-	refuseUnknownKeys(retry, BACKOFF_KEYS, where);
 	checkNumber(retry.maxRetries, `${where}.maxRetries`, { integer: true });
 	checkNumber(retry.initialDelayMs, `${where}.initialDelayMs`, { timer: true });
 	checkNumber(retry.factor, `${where}.factor`, { min: 1 });
@@ -62,9 +61,8 @@ export function checkTimeout(value: unknown, where: string) {
 
 /** `errorPolicy`: known keys, lists of known error kinds (`"ratelimit"` turned off retrying 429s), a function. */
 export function checkErrorPolicy(policy: ErrorPolicy | undefined): void {
-	checkObject(policy, "errorPolicy");
+	checkOptionObject(policy, "errorPolicy", ERROR_POLICY_KEYS);
 	if (policy === undefined) return;
-	refuseUnknownKeys(policy, ERROR_POLICY_KEYS, "errorPolicy");
 	for (const key of ["retryOn", "fallbackOn"] as const) {
 		const kinds: unknown = policy[key];
 		if (kinds === undefined) continue;
