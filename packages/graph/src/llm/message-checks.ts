@@ -51,10 +51,14 @@ export function refuseOrphanAnswers(
 	}
 }
 
-/** An AI message making tool calls that a write removed, and where its `RemoveMessage` is in the update. */
+/**
+ * An AI message making tool calls that a write removed, or `replaced` by id (with a message that may drop
+ * calls), and where its `RemoveMessage` or replacement is in the update.
+ */
 export interface RemovedCaller {
 	ai: AIMessage;
 	at: number;
+	replaced?: true;
 }
 
 /** `callers` with `gone` (the message a removal at `at` takes out) added when it makes tool calls. */
@@ -62,11 +66,14 @@ export function removedCaller(
 	gone: BaseMessage | undefined,
 	at: number,
 	callers: RemovedCaller[] | undefined,
+	replaced = false,
 ): RemovedCaller[] | undefined {
 	if (gone === undefined || !isAIMessage(gone)) return callers;
 	if (!gone.tool_calls?.length && !gone.invalid_tool_calls?.length)
 		return callers;
-	const one = { ai: gone, at };
+	const one: RemovedCaller = replaced
+		? { ai: gone, at, replaced }
+		: { ai: gone, at };
 	if (callers === undefined) return [one];
 	callers.push(one);
 	return callers;
@@ -133,16 +140,20 @@ function orphanAnswer(id: string, at: number): ValidationError {
 }
 
 function answersLeftBehind(
-	{ ai, at }: RemovedCaller,
+	{ ai, at, replaced }: RemovedCaller,
 	answers: readonly string[],
 ): ValidationError {
 	const quoted = answers.map((id) => `"${id}"`).join(", ");
-	const message = `RemoveMessage removes the AI message "${ai.id}", whose tool calls the ToolMessages ${quoted} answer: they would stay in the list without their call, and providers refuse the next model request with them`;
+	const what =
+		replaced === true
+			? `the update replaces the AI message "${ai.id}" with one that drops the tool calls the ToolMessages ${quoted} answer`
+			: `RemoveMessage removes the AI message "${ai.id}", whose tool calls the ToolMessages ${quoted} answer`;
+	const message = `${what}: they would stay in the list without their call, and providers refuse the next model request with them`;
 	const removals = answers
 		.map((id) => `new RemoveMessage({ id: "${id}" })`)
 		.join(", ");
 	return new ValidationError(message, {
 		issues: [{ code: "custom", path: [at], message }],
-		hint: `remove those ToolMessages in the same update too (${removals}), or keep the AI message`,
+		hint: `remove those ToolMessages in the same update too (${removals}), or keep ${replaced === true ? "the calls in the new message" : "the AI message"}`,
 	});
 }

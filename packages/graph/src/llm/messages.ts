@@ -4,6 +4,7 @@ import {
 	type BaseMessageLike,
 	coerceMessageLikeToMessage,
 	HumanMessage,
+	isAIMessage,
 	isBaseMessage,
 	RemoveMessage,
 	SystemMessage,
@@ -176,14 +177,36 @@ export function applyMessages(
 	if (next === undefined) {
 		// a spread, not slice(): the state's list is frozen, and V8's slice() of a frozen array takes a
 		// slow path (≈ 50× a spread for 500 messages in Node 20)
+		const index = indexes.get(current) ?? build(current);
+		const replaced = replacedCallers(current, index, updates);
 		next = [...current];
-		indexes.set(
-			next,
-			appendTo(next, indexes.get(current) ?? build(current), updates),
-		);
+		indexes.set(next, appendTo(next, index, updates));
+		if (replaced !== undefined) refuseAnswersLeftBehind(next, replaced);
 	}
 	refuseOrphanAnswers(next, updates);
 	return next;
+}
+
+/**
+ * The AI messages making tool calls that `updates` replace by id (their replacements may drop calls whose
+ * answers stay: decision 0237). One index lookup per AI message of the update.
+ */
+function replacedCallers(
+	current: readonly BaseMessage[],
+	index: Map<string, number>,
+	updates: readonly BaseMessage[],
+): RemovedCaller[] | undefined {
+	let callers: RemovedCaller[] | undefined;
+	for (let i = 0; i < updates.length; i++) {
+		const m = updates[i]!;
+		if (m.id === undefined || !isAIMessage(m)) continue;
+		const at = index.get(m.id);
+		const old = at === undefined ? undefined : current[at];
+		// an index entry of another branch names another message: not this list's
+		if (old?.id === m.id && old !== m)
+			callers = removedCaller(old, i, callers, true);
+	}
+	return callers;
 }
 
 /**

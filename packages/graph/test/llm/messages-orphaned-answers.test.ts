@@ -177,6 +177,50 @@ describe("messages() refuses a removal that leaves a tool call's answers without
 		await other.checkpointer.close();
 	});
 
+	// left by 0237: replacing a1 by id with a message without its calls orphans t1 and t2 the same way
+	it("refuses a replacement of the AI message by id that drops calls whose answers stay; takes one that keeps them", async () => {
+		const { graph, t } = await threadWith("replace", () => []);
+		const before = await checkpointCount(graph, "replace");
+		await expect(
+			graph.updateState(t, {
+				messages: [new AIMessage({ id: "a1", content: "no tools after all" })],
+			}),
+		).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			message: expect.stringMatching(
+				/replaces the AI message "a1".*"t1", "t2"/,
+			),
+			hint: expect.stringContaining("RemoveMessage"),
+		});
+		expect(await checkpointCount(graph, "replace")).toBe(before);
+		// the same calls, new content: fine
+		await graph.updateState(t, {
+			messages: [
+				new AIMessage({
+					id: "a1",
+					content: "let me compute",
+					tool_calls: [
+						{ id: "call-1", name: "add", args: { a: 1 } },
+						{ id: "call-2", name: "mul", args: { a: 2 } },
+					],
+				}),
+			],
+		});
+		// dropping the calls together with their answers: fine
+		await graph.updateState(t, {
+			messages: [
+				new RemoveMessage({ id: "t1" }),
+				new RemoveMessage({ id: "t2" }),
+				new AIMessage({ id: "a1", content: "no tools after all" }),
+			],
+		});
+		expect(ids((await graph.getState(t)).values.messages)).toEqual([
+			"h1",
+			"a1",
+			"a2",
+		]);
+	});
+
 	it("still reads a thread whose stored write removed such an AI message before", async () => {
 		const { graph, checkpointer, t } = await threadWith("stored", () => []);
 		const c = (await checkpointer.getTuple(t))!.checkpoint;
