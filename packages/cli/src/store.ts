@@ -172,7 +172,7 @@ function checkPostgresUrl(value: string): void {
  * the tables live in (default `weft`), as `PostgresCheckpointer.connect({ schema })` takes it; the
  * driver gets the URL without it (it would pass an unknown parameter on to the server).
  */
-function postgresTarget(value: string): {
+export function postgresTarget(value: string): {
 	connectionString: string;
 	schema?: string;
 } {

@@ -15,16 +15,25 @@ import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
-import { type StoreOptions, type StoreUse, shellWord } from "../store.ts";
+import {
+	postgresTarget,
+	type StoreOptions,
+	type StoreUse,
+	shellWord,
+} from "../store.ts";
 import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
 
-/** The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. */
+/**
+ * The evaluation store beside the threads: the same SQLite file or Postgres database, own tables. On
+ * Postgres they live in the threads' schema when `?schema=` names one (each schema its own runs and
+ * feedback), else in `public`, where they always were (decision 0238).
+ */
 export async function evalStoreBeside(
 	options: StoreOptions,
 ): Promise<EvalStore> {
 	if (options.postgres !== undefined) {
 		const { PostgresEvalStore } = await import("@weft/evals/postgres");
-		return PostgresEvalStore.connect({ connectionString: options.postgres });
+		return PostgresEvalStore.connect(postgresTarget(options.postgres));
 	}
 	const { SqliteEvalStore } = await import("@weft/evals/sqlite");
 	return new SqliteEvalStore({ path: options.db ?? "weft.db" });
