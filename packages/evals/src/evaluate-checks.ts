@@ -1,12 +1,35 @@
 // What `evaluate` refuses before any case runs: its arguments, the cases' thread ids, and a resumed run
 // given other cases or scorers than it was started with.
 import { createHash } from "node:crypto";
-import { MAX_ID_LENGTH, validateId, WeftError } from "@weft/checkpoint";
+import {
+	keysOf,
+	MAX_ID_LENGTH,
+	refuseUnknownKeys,
+	validateId,
+	WeftError,
+} from "@weft/checkpoint";
 import type { EvalCase } from "./dataset.ts";
 import type { EvaluateOptions } from "./evaluate.ts";
 import { badArgument } from "./scorers/arguments.ts";
 import type { Scorer } from "./scorers/scorer.ts";
 import type { EvalRunRecord } from "./store/eval-store.ts";
+
+/** What `evaluate` reads: a misspelt option (`stroe`) would leave the run in memory, unsaid. */
+const OPTION_KEYS = keysOf<EvaluateOptions>({
+	runId: true,
+	name: true,
+	store: true,
+	concurrency: true,
+	input: true,
+	output: true,
+	graphRef: true,
+	metadata: true,
+	dataset: true,
+	signal: true,
+	clock: true,
+	leaseWaitMs: true,
+	onCase: true,
+});
 
 const kindOf = (v: unknown) =>
 	v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
@@ -29,6 +52,7 @@ export function checkArguments(graph: unknown, options: EvaluateOptions): void {
 			`evaluate's options must be an object, got ${kindOf(options)}`,
 			"pass { runId, store, concurrency, … }, or leave options out",
 		);
+	refuseUnknownKeys(options, OPTION_KEYS, "evaluate");
 	for (const key of ["input", "output", "clock", "onCase"] as const) {
 		const v: unknown = options[key];
 		if (v !== undefined && typeof v !== "function")

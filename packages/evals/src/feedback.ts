@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type Checkpointer, WeftError } from "@weft/checkpoint";
+import {
+	type Checkpointer,
+	keysOf,
+	refuseUnknownKeys,
+	unknownKey,
+	WeftError,
+} from "@weft/checkpoint";
 import { z } from "zod";
 import type {
 	EvalStore,
@@ -10,6 +16,27 @@ import type {
 
 /** Feedback to record: at least one of score, label and comment. */
 export type FeedbackInput = FeedbackFields;
+
+/** What feedback holds: a misspelt field (`lable`) would be saved as feedback without it. */
+const FIELD_KEYS = keysOf<FeedbackFields>({
+	threadId: true,
+	checkpointId: true,
+	score: true,
+	label: true,
+	comment: true,
+	by: true,
+});
+
+const FILTER_KEYS = keysOf<FeedbackFilter>({
+	threadId: true,
+	checkpointId: true,
+	by: true,
+	label: true,
+	limit: true,
+});
+
+const INPUT_HINT =
+	"feedback is { threadId, checkpointId?, score?: number, label?, comment?, by? } with a score, label or comment";
 
 const inputSchema = z
 	.object({
@@ -44,6 +71,16 @@ export async function recordFeedback(
 		now?: Date | undefined;
 	} = {},
 ): Promise<Feedback> {
+	const stray =
+		typeof input === "object" && input !== null
+			? unknownKey(input, FIELD_KEYS)
+			: undefined;
+	if (stray !== undefined)
+		throw new WeftError(
+			"VALIDATION_FAILED",
+			`feedback has no field ${JSON.stringify(stray.key)}`,
+			{ hint: `${stray.hint.replace("options", "fields")}; ${INPUT_HINT}` },
+		);
 	const parsed = inputSchema.safeParse(input);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
@@ -51,9 +88,7 @@ export async function recordFeedback(
 		throw new WeftError(
 			"VALIDATION_FAILED",
 			`feedback: ${issue.message}${at}`,
-			{
-				hint: "feedback is { threadId, checkpointId?, score?: number, label?, comment?, by? } with a score, label or comment",
-			},
+			{ hint: INPUT_HINT },
 		);
 	}
 	const f = parsed.data;
@@ -87,11 +122,12 @@ async function checkTarget(
 	);
 }
 
-/** Lists feedback, oldest first. */
-export function listFeedback(
+/** Lists feedback, oldest first. A filter key it does not know (`thread`) is CONFIG_INVALID, not ignored. */
+export async function listFeedback(
 	store: EvalStore,
 	filter: FeedbackFilter = {},
 ): Promise<Feedback[]> {
+	refuseUnknownKeys(filter, FILTER_KEYS, "listFeedback's filter");
 	return store.listFeedback(filter);
 }
 

@@ -1,4 +1,9 @@
-import { isWeftError, WeftError } from "@weft/checkpoint";
+import {
+	isWeftError,
+	keysOf,
+	refuseUnknownKeys,
+	WeftError,
+} from "@weft/checkpoint";
 import { badArgument, isText, shown } from "./arguments.ts";
 import { checkScale, type JudgeScale, parseVerdict } from "./judge-verdict.ts";
 import { type Scorer, textOf } from "./scorer.ts";
@@ -101,8 +106,18 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
 	};
 }
 
+const JUDGE_KEYS = keysOf<LlmJudgeOptions>({
+	model: true,
+	rubric: true,
+	name: true,
+	scale: true,
+	passAt: true,
+});
+
 /** A judge that cannot grade (no model, no rubric, a passing mark off the scale) is CONFIG_INVALID. */
 function checkJudgeOptions(options: LlmJudgeOptions): void {
+	// a misspelt passAt or scale would grade on the defaults, unsaid
+	refuseUnknownKeys(options, JUDGE_KEYS, "llmJudge");
 	if (typeof options?.model?.invoke !== "function")
 		badArgument(
 			`llmJudge: model must be a chat model (with invoke), got ${shown(options?.model)}`,

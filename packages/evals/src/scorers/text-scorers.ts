@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { WeftError } from "@weft/checkpoint";
+import { keysOf, refuseUnknownKeys, WeftError } from "@weft/checkpoint";
 import { badArgument, isText, shown } from "./arguments.ts";
 import { type Scorer, textOf, verdict } from "./scorer.ts";
 
@@ -20,6 +20,8 @@ const noExpected = (want: Want, expected: unknown) =>
 			}
 		: undefined;
 
+const WANT_KEYS = keysOf<Want>({ value: true, ignoreCase: true });
+
 /** A text scorer's options: an object (not the value itself) with a boolean ignoreCase. */
 function checkWant(want: unknown, name: string): void {
 	if (want === null || typeof want !== "object" || Array.isArray(want))
@@ -27,6 +29,8 @@ function checkWant(want: unknown, name: string): void {
 			`${name}: options must be an object, got ${shown(want)}`,
 			`pass the value in an object, e.g. ${name}({ value: "Paris" }), or nothing to use each case's expected`,
 		);
+	// a misspelt ignoreCase would compare case and all; a misspelt value, with each case's expected
+	refuseUnknownKeys(want, WANT_KEYS, name);
 	const ignoreCase: unknown = (want as Want).ignoreCase;
 	if (ignoreCase !== undefined && typeof ignoreCase !== "boolean")
 		badArgument(

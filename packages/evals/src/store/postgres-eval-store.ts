@@ -1,3 +1,4 @@
+import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import pg from "pg";
 import type {
 	CaseResult,
@@ -16,6 +17,12 @@ export interface PostgresEvalStoreOptions {
 	/** Schema of the tables. Default "public". */
 	schema?: string | undefined;
 }
+
+const OPTION_KEYS = keysOf<PostgresEvalStoreOptions>({
+	connectionString: true,
+	pool: true,
+	schema: true,
+});
 
 const ident = (s: string) => {
 	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
@@ -44,6 +51,8 @@ export class PostgresEvalStore implements EvalStore {
 	static async connect(
 		options: PostgresEvalStoreOptions,
 	): Promise<PostgresEvalStore> {
+		// a misspelt `schema` would put the tables in public, with every other schema's
+		refuseUnknownKeys(options, OPTION_KEYS, "PostgresEvalStore.connect");
 		const owned = options.pool === undefined;
 		const pool =
 			options.pool ??

@@ -1,4 +1,4 @@
-import { WeftError } from "@weft/checkpoint";
+import { keysOf, refuseUnknownKeys, WeftError } from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import type {
 	CaseResult,
@@ -19,6 +19,11 @@ export interface SqliteEvalStoreOptions {
 	 */
 	database?: Database.Database | undefined;
 }
+
+const OPTION_KEYS = keysOf<SqliteEvalStoreOptions>({
+	path: true,
+	database: true,
+});
 
 // Own tables, created here: the checkpoint tables and their migrations stay the checkpointer's.
 const SCHEMA = `
@@ -45,6 +50,8 @@ export class SqliteEvalStore implements EvalStore {
 	readonly #tables: boolean;
 
 	constructor(options: SqliteEvalStoreOptions = {}) {
+		// a misspelt `path` would open ":memory:": every result gone with the process
+		refuseUnknownKeys(options, OPTION_KEYS, "SqliteEvalStore");
 		this.#owned = options.database === undefined;
 		this.#db = options.database ?? new Database(options.path ?? ":memory:");
 		if (this.#db.readonly) {
