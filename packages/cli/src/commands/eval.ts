@@ -94,18 +94,38 @@ interface EvalOptions {
 const mark = (pass: boolean | undefined, score: number | undefined) =>
 	score === undefined ? "-" : `${pass ? "✓" : "✗"} ${Number(score.toFixed(2))}`;
 
+/** A score's cell: a scorer that failed (threw, returned no score) is no honest 0. */
+const scoreCell = (s: CaseResult["scores"][string] | undefined) =>
+	s?.error !== undefined ? "✗ error" : mark(s?.pass, s?.score);
+
+const errorText = (e: { code?: string | undefined; message: string }) =>
+	e.code === undefined ? e.message : `${e.code} ${e.message}`;
+
+/** Why each case that errored did, and each scorer that failed: in the table they are one word. */
+function errorLines(r: EvalReport): string[] {
+	return r.cases.flatMap((c) => [
+		...(c.error === undefined ? [] : [`${c.caseId}: ${errorText(c.error)}`]),
+		...Object.entries(c.scores).flatMap(([name, s]) =>
+			s.error === undefined
+				? []
+				: [`${c.caseId} · ${name}: ${errorText(s.error)}`],
+		),
+	]);
+}
+
 function renderReport(r: EvalReport): string {
 	const scorers = Object.keys(r.summary.byScorer);
 	const rows = r.cases.map((c: CaseResult) => [
 		c.caseId,
 		label.status(c.status),
-		...scorers.map((s) => mark(c.scores[s]?.pass, c.scores[s]?.score)),
+		...scorers.map((s) => scoreCell(c.scores[s])),
 		c.threadId,
 	]);
 	const s = r.summary;
 	const cost = s.costUsd > 0 ? ` · $${s.costUsd.toFixed(4)}` : "";
 	return [
 		table(["case", "status", ...scorers, "thread"], rows),
+		...errorLines(r),
 		`${label.bold(`run ${r.runId}`)}: ${s.passed}/${s.cases} passed (${Math.round(s.passRate * 100)}%)` +
 			`${r.resumed > 0 ? ` · ${r.resumed} kept from an earlier attempt` : ""} · ${s.totalTokens} tokens${cost}`,
 		`compare with another run: weft eval compare ${r.runId} <other run>`,
