@@ -1,4 +1,9 @@
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import {
+	ConfigError,
+	keysOf,
+	refuseUnknownKeys,
+	WeftError,
+} from "@weft/checkpoint";
 import pg from "pg";
 import type {
 	CaseResult,
@@ -24,10 +29,12 @@ const OPTION_KEYS = keysOf<PostgresEvalStoreOptions>({
 	schema: true,
 });
 
-const ident = (s: string) => {
-	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
-		throw new TypeError(
-			`invalid schema name "${s}": use letters, digits and _`,
+const ident = (s: unknown) => {
+	if (typeof s !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s))
+		throw new ConfigError(
+			"CONFIG_INVALID",
+			`PostgresEvalStore's schema ${JSON.stringify(s)} is no schema name`,
+			{ hint: 'name it with letters, digits and _, like "weft" or "acme"' },
 		);
 	return `"${s}"`;
 };
@@ -53,6 +60,8 @@ export class PostgresEvalStore implements EvalStore {
 	): Promise<PostgresEvalStore> {
 		// a misspelt `schema` would put the tables in public, with every other schema's
 		refuseUnknownKeys(options, OPTION_KEYS, "PostgresEvalStore.connect");
+		ident(options.schema ?? "public"); // refused before a pool is made
+
 		const owned = options.pool === undefined;
 		const pool =
 			options.pool ??
@@ -68,7 +77,12 @@ export class PostgresEvalStore implements EvalStore {
 			owned,
 			options.schema ?? "public",
 		);
-		await store.#setup();
+		try {
+			await store.#setup();
+		} catch (error) {
+			if (owned) await pool.end().catch(() => {});
+			throw unreachable(error, options.connectionString);
+		}
 		return store;
 	}
 
@@ -149,4 +163,29 @@ CREATE INDEX IF NOT EXISTS weft_feedback_thread ON ${s}.weft_feedback (thread_id
 	async close(): Promise<void> {
 		if (this.#owned) await this.#pool.end();
 	}
+}
+
+/** Where a connection string points, without its password: `user@host:port/db`. */
+function placeOf(connectionString: string | undefined): string {
+	if (connectionString === undefined) return "the given pool";
+	try {
+		const url = new URL(connectionString);
+		return `${url.username === "" ? "" : `${decodeURIComponent(url.username)}@`}${url.host}${decodeURIComponent(url.pathname)}`;
+	} catch {
+		return "the database of its connection string";
+	}
+}
+
+/** The driver's error on connecting (server down, no such database, no right to make the tables), typed. */
+function unreachable(error: unknown, connectionString: string | undefined) {
+	if (error instanceof WeftError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	return new WeftError(
+		"STORE_UNAVAILABLE",
+		`the evaluation store cannot use Postgres at ${placeOf(connectionString)}: ${message}`,
+		{
+			hint: "check that the server is up, the database exists and this user may create tables in its schema",
+			cause: error,
+		},
+	);
 }

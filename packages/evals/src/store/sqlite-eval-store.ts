@@ -1,4 +1,9 @@
-import { keysOf, refuseUnknownKeys, WeftError } from "@weft/checkpoint";
+import {
+	ConfigError,
+	keysOf,
+	refuseUnknownKeys,
+	WeftError,
+} from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import type {
 	CaseResult,
@@ -52,20 +57,38 @@ export class SqliteEvalStore implements EvalStore {
 	constructor(options: SqliteEvalStoreOptions = {}) {
 		// a misspelt `path` would open ":memory:": every result gone with the process
 		refuseUnknownKeys(options, OPTION_KEYS, "SqliteEvalStore");
+		const path: unknown = options.path ?? ":memory:";
+		if (typeof path !== "string")
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				`SqliteEvalStore's path must be a file name, got ${typeof path}`,
+				{ hint: 'pass the threads\' file, e.g. { path: "weft.db" }' },
+			);
 		this.#owned = options.database === undefined;
-		this.#db = options.database ?? new Database(options.path ?? ":memory:");
-		if (this.#db.readonly) {
-			this.#tables =
+		let db: Database.Database | undefined = options.database;
+		try {
+			db ??= new Database(path);
+			this.#db = db;
+			this.#tables = this.#setup();
+		} catch (error) {
+			if (this.#owned) db?.close();
+			throw unopenable(error, db?.name ?? path);
+		}
+	}
+
+	/** Makes the tables (not in a read-only database): whether the file has them. */
+	#setup(): boolean {
+		if (this.#db.readonly)
+			return (
 				this.#db
 					.prepare(
 						"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_feedback'",
 					)
-					.get() !== undefined;
-			return;
-		}
+					.get() !== undefined
+			);
 		if (this.#owned) this.#db.pragma("journal_mode = WAL");
 		this.#db.exec(SCHEMA);
-		this.#tables = true;
+		return true;
 	}
 
 	/** The database for a write: refused, typed, when it was opened read-only. */
@@ -150,4 +173,21 @@ export class SqliteEvalStore implements EvalStore {
 	async close(): Promise<void> {
 		if (this.#owned) this.#db.close();
 	}
+}
+
+/** The driver's error on opening (a missing folder, a file that is no database), typed and naming the file. */
+function unopenable(error: unknown, path: string): WeftError {
+	const message = error instanceof Error ? error.message : String(error);
+	const code = (error as { code?: unknown } | null)?.code;
+	return new WeftError(
+		"STORE_UNAVAILABLE",
+		`the evaluation store cannot open ${path}: ${message}`,
+		{
+			hint:
+				code === "SQLITE_NOTADB"
+					? `${path} is not a SQLite database (nothing was written to it): pass the threads' file, or a new file name`
+					: `check that the directory of ${path} exists and that this process may write there`,
+			cause: error,
+		},
+	);
 }
