@@ -196,10 +196,14 @@ async function runEval(
 		return undefined;
 	});
 	if (report === undefined) {
+		// the run's scorers too: with others, resuming is refused (decision 0158)
+		const scorerFlags = (o.scorer ?? [])
+			.map((spec) => ` --scorer ${shellWord(spec)}`)
+			.join("");
 		env.out.result(
 			{ runId, status: "cancelled" },
 			() =>
-				`${label.status("cancelled")} evaluation run ${runId}: its finished cases are kept; resume it with \`${WEFT}${env.storeFlags} eval ${shellWord(module)} --dataset ${shellWord(o.dataset!)} --run ${shellWord(runId)}\` (and the same --scorer options)`,
+				`${label.status("cancelled")} evaluation run ${runId}: its finished cases are kept; resume it with \`${WEFT}${env.storeFlags} eval ${shellWord(module)} --dataset ${shellWord(o.dataset!)} --run ${shellWord(runId)}${scorerFlags}\``,
 		);
 		return EXIT.cancelled;
 	}
