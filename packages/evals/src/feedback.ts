@@ -38,14 +38,21 @@ const FILTER_KEYS = keysOf<FeedbackFilter>({
 const INPUT_HINT =
 	"feedback is { threadId, checkpointId?, score?: number, label?, comment?, by? } with a score, label or comment";
 
+/** A label or an author: blank, it would group feedback under nothing and name nobody. */
+const named = z
+	.string()
+	.min(1)
+	.max(200)
+	.refine((v) => v.trim() !== "", "must hold more than white space");
+
 const inputSchema = z
 	.object({
 		threadId: z.string().min(1),
 		checkpointId: z.string().min(1).optional(),
 		score: z.number().finite().optional(),
-		label: z.string().min(1).max(200).optional(),
+		label: named.optional(),
 		comment: z.string().max(10_000).optional(),
-		by: z.string().min(1).max(200).optional(),
+		by: named.optional(),
 	})
 	.refine(
 		(f) =>
