@@ -1,8 +1,11 @@
 // Outside checks (6 Dec): `--scorer tool:search --scorer 'tool:search:{"q":1}'` failed as "two scorers are
 // named tool:search" with a hint for library users; `cost:-1` was "not a number".
+// Outside check (evals, 7 Dec): `--scorer exact:Paris` compared with each case's expected, its argument
+// dropped; a module's `scorers` export that is no list (`export const scorers = exact()`), or an
+// `evalInput` that is no function, was passed over without a word (decision 0238).
 import * as evals from "@weft/evals";
 import { describe, expect, it } from "vitest";
-import { scorerFromSpec } from "../src/commands/eval-scorers.ts";
+import { hooksOf, scorerFromSpec } from "../src/commands/eval-scorers.ts";
 
 describe("weft eval's scorer specs", () => {
 	it("names a tool scorer with arguments by its spec, as contains: and regex: are", () => {
@@ -19,5 +22,34 @@ describe("weft eval's scorer specs", () => {
 		expect(() => scorerFromSpec(evals, "latency:")).toThrow(
 			'"" is not a number',
 		);
+	});
+
+	it("refuses an argument to exact, which takes none", () => {
+		expect(() => scorerFromSpec(evals, "exact:Paris")).toThrow(
+			expect.objectContaining({
+				name: "UsageError",
+				message: expect.stringContaining("exact:Paris"),
+				hint: expect.stringContaining("contains:Paris"),
+			}),
+		);
+	});
+
+	it("refuses a module's scorers that are no list and hooks that are no functions", () => {
+		expect(() => hooksOf({ scorers: evals.exact() })).toThrow(
+			expect.objectContaining({
+				name: "UsageError",
+				message: expect.stringContaining("scorers"),
+			}),
+		);
+		expect(() => hooksOf({ scorers: [evals.exact(), "contains"] })).toThrow(
+			expect.objectContaining({ name: "UsageError" }),
+		);
+		expect(() => hooksOf({ evalInput: { question: "x" } })).toThrow(
+			expect.objectContaining({
+				name: "UsageError",
+				message: expect.stringContaining("evalInput"),
+			}),
+		);
+		expect(hooksOf({ graph: {} }).scorers).toEqual([]);
 	});
 });

@@ -45,7 +45,12 @@ export function scorerFromSpec(evals: Evals, spec: string): Scorer {
 	const arg = i < 0 ? undefined : spec.slice(i + 1);
 	switch (kind) {
 		case "exact":
-			return exact();
+			if (arg === undefined) return exact();
+			// compared with each case's expected, the argument dropped, the run would mean another thing
+			throw new UsageError(
+				`--scorer ${spec}: exact takes no argument (it compares with each case's expected)`,
+				`for a fixed text, use contains:${arg} or regex:^${arg}$`,
+			);
 		case "contains":
 			return arg === undefined
 				? contains()
@@ -87,15 +92,35 @@ export interface EvalModuleHooks {
 	output: ((values: unknown) => unknown) | undefined;
 }
 
-/** Reads `scorers`, `evalInput` and `evalOutput` off the graph module. */
+const isScorer = (s: unknown) =>
+	typeof s === "object" &&
+	s !== null &&
+	typeof (s as Scorer).name === "string" &&
+	typeof (s as Scorer).score === "function";
+
+/**
+ * Reads `scorers`, `evalInput` and `evalOutput` off the graph module. One of the wrong kind is a USAGE
+ * error: passed over, the run would score (or feed the graph) otherwise than the module says.
+ */
 export function hooksOf(module: Record<string, unknown>): EvalModuleHooks {
 	const s = module.scorers;
-	const scorers = Array.isArray(s) ? (s as Scorer[]) : [];
-	const fn = (v: unknown) =>
-		typeof v === "function" ? (v as (x: unknown) => unknown) : undefined;
+	if (s !== undefined && (!Array.isArray(s) || !s.every(isScorer)))
+		throw new UsageError(
+			"the graph module's `scorers` export is not a list of scorers",
+			'export an array of them: export const scorers = [exact(), scorer("name", fn)]',
+		);
+	const fn = (name: string) => {
+		const v = module[name];
+		if (v !== undefined && typeof v !== "function")
+			throw new UsageError(
+				`the graph module's \`${name}\` export is not a function`,
+				`export ${name} as a function of ${name === "evalInput" ? "a case's input" : "the final state"}, or not at all`,
+			);
+		return v as ((x: unknown) => unknown) | undefined;
+	};
 	return {
-		scorers,
-		input: fn(module.evalInput),
-		output: fn(module.evalOutput),
+		scorers: (s ?? []) as Scorer[],
+		input: fn("evalInput"),
+		output: fn("evalOutput"),
 	};
 }
