@@ -23,7 +23,13 @@ export interface Comparison {
 	b: string;
 	rows: CompareRow[];
 	counts: Record<Change, number>;
+	/** Over each run's finished cases. */
 	passRate: { a: number; b: number };
+	/**
+	 * The runs compared that have not finished (`compareRuns`: a run killed, cancelled or still going),
+	 * with their status: a case such a run has not run shows as added or removed.
+	 */
+	incomplete?: { run: string; status: string }[] | undefined;
 }
 
 const EPSILON = 1e-9;
@@ -56,8 +62,12 @@ export function compareResults(
 	a: { id: string; cases: readonly CaseResult[] },
 	b: { id: string; cases: readonly CaseResult[] },
 ): Comparison {
-	const byA = new Map(a.cases.map((c) => [c.caseId, c]));
-	const byB = new Map(b.cases.map((c) => [c.caseId, c]));
+	// a case under way (its run killed or still going) has no outcome yet: it did not stop passing
+	const finished = (cases: readonly CaseResult[]) =>
+		cases.filter((c) => c.status !== "running");
+	const [doneA, doneB] = [finished(a.cases), finished(b.cases)];
+	const byA = new Map(doneA.map((c) => [c.caseId, c]));
+	const byB = new Map(doneB.map((c) => [c.caseId, c]));
 	const ids = [...new Set([...byA.keys(), ...byB.keys()])];
 	const rows: CompareRow[] = [];
 	for (const id of ids) {
@@ -113,7 +123,7 @@ export function compareResults(
 		b: b.id,
 		rows,
 		counts,
-		passRate: { a: rate(a.cases), b: rate(b.cases) },
+		passRate: { a: rate(doneA), b: rate(doneB) },
 	};
 }
 
@@ -123,8 +133,12 @@ export async function compareRuns(
 	a: string,
 	b: string,
 ): Promise<Comparison> {
+	const incomplete: { run: string; status: string }[] = [];
 	for (const id of [a, b]) {
-		if ((await store.getRun(id)) === undefined) {
+		const run = await store.getRun(id);
+		if (run !== undefined && run.status !== "done")
+			incomplete.push({ run: id, status: run.status });
+		if (run === undefined) {
 			const known =
 				(await store.listRuns(5)).map((r) => r.id).join(", ") || "none";
 			throw new WeftError(
@@ -136,8 +150,11 @@ export async function compareRuns(
 			);
 		}
 	}
-	return compareResults(
-		{ id: a, cases: await store.listCases(a) },
-		{ id: b, cases: await store.listCases(b) },
-	);
+	return {
+		...compareResults(
+			{ id: a, cases: await store.listCases(a) },
+			{ id: b, cases: await store.listCases(b) },
+		),
+		incomplete,
+	};
 }

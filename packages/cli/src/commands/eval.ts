@@ -235,6 +235,10 @@ function renderComparison(c: Comparison): string {
 			],
 			rows,
 		),
+		...(c.incomplete ?? []).map(
+			(r) =>
+				`run ${r.run} has not finished (${r.status}): a case it has not run shows as ${r.run === c.a ? "added" : "removed"}; resume it (weft eval … --run ${r.run}) to compare them all`,
+		),
 		`${n.better} better · ${n.worse} worse · ${n.same} same${n.added + n.removed > 0 ? ` · ${n.added} added · ${n.removed} removed` : ""}` +
 			` · pass rate ${Math.round(c.passRate.a * 100)}% → ${Math.round(c.passRate.b * 100)}%`,
 		"open a case: weft show <thread> · weft history <thread>",
