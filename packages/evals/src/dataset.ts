@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { WeftError } from "@weft/checkpoint";
+import { keysOf, unknownKey, WeftError } from "@weft/checkpoint";
 import { z } from "zod";
 
 /** One labelled case: what goes in, what should come out, and the answers to its human checkpoints. */
@@ -22,6 +22,31 @@ const caseSchema = z.object({
 	answers: z.array(z.unknown()).optional(),
 	tags: z.array(z.string()).optional(),
 });
+
+const CASE_KEYS = keysOf<EvalCase>({
+	id: true,
+	input: true,
+	expected: true,
+	answers: true,
+	tags: true,
+});
+
+/**
+ * A key of a case a letter or two from one of its fields (`expcted`), with the hint naming the field: read
+ * without it, the case would fail or stop at its approval with no word on the line. Other keys (notes of
+ * the dataset's own) are ignored, as before.
+ */
+function misspeltKey(
+	value: unknown,
+): { key: string; hint: string } | undefined {
+	if (typeof value !== "object" || value === null) return undefined;
+	for (const key of Object.keys(value)) {
+		if (CASE_KEYS.has(key)) continue;
+		const stray = unknownKey({ [key]: true }, CASE_KEYS);
+		if (stray?.hint.startsWith("did you mean")) return stray;
+	}
+	return undefined;
+}
 
 function invalid(source: string, detail: string): WeftError {
 	return new WeftError("DATASET_INVALID", `${source}: ${detail}`, {
@@ -51,6 +76,13 @@ export function parseCases(
 			lines === undefined
 				? `${source}, case ${i + 1}`
 				: `${source}:${lines[i]}`;
+		const stray = misspeltKey(value);
+		if (stray !== undefined)
+			throw new WeftError(
+				"DATASET_INVALID",
+				`${where}: a case has no field ${JSON.stringify(stray.key)}`,
+				{ hint: stray.hint.replace("The options are", "A case's fields are") },
+			);
 		const parsed = caseSchema.safeParse(value);
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0]!;
