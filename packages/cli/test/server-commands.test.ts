@@ -85,6 +85,45 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 	);
 
 	it.each([
+		["dev", "web:tok-web,admin::approver"],
+		["serve", "web:tok-web,admin:"],
+	])(
+		"weft %s --auth with an entry of no token in WEFT_API_TOKENS (%j) is a USAGE error, not a token any blank header matches",
+		async (command, tokens) => {
+			// deploy probe, 7 Dec: `admin:$ADMIN_TOKEN:approver` with the variable unset served
+			// `Authorization: Bearer <no-break space>` as admin
+			const db = join(dir, `empty-token-${command}.db`);
+			const store =
+				command === "dev"
+					? ["--db", db]
+					: [
+							"--postgres",
+							"postgres://postgres@127.0.0.1:5432/weft_never_made",
+						];
+			const out = await weft(
+				[
+					...store,
+					command,
+					"--graph",
+					`review=${graph}#graph`,
+					"--port",
+					"0",
+					"--auth",
+				],
+				{ env: { WEFT_API_TOKENS: tokens } },
+			);
+			expect(out.code).toBe(2);
+			expect(out.stderr).toContain(
+				"error USAGE WEFT_API_TOKENS entry 2 (admin) has no token",
+			);
+			expect(out.stderr).not.toContain("tok-web");
+			expect(out.stderr).not.toContain("listening");
+			expect(existsSync(db)).toBe(false);
+		},
+		60_000,
+	);
+
+	it.each([
 		["--concurrency", "abc"],
 		["--sweep-ms", "-5"],
 		["--max-attempts", "0"],

@@ -1,5 +1,5 @@
 export { type AppOptions, createApp, type WeftApp } from "./app.ts";
-export { bearerTokens } from "./bearer-auth.ts";
+export { bearerTokens, parseApiTokens } from "./bearer-auth.ts";
 export type { Authenticate, AuthUser } from "./context.ts";
 export type { CorsOptions } from "./cors.ts";
 export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";

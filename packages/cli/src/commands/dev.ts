@@ -168,15 +168,19 @@ export function graphSpecs(program: Program, command: string): string[] {
  * `--auth`'s check, made before anything is opened: `WEFT_API_TOKENS` must hold a token, else the server
  * would refuse every request with 401 (a deploy whose unit file lacks the variable; decision 0145).
  */
-export function checkAuthTokens(auth: boolean | undefined): void {
+export async function checkAuthTokens(
+	auth: boolean | undefined,
+): Promise<void> {
 	if (auth !== true) return;
-	const tokens = (process.env.WEFT_API_TOKENS ?? "")
-		.split(",")
-		.map((entry) => entry.trim())
-		.filter((entry) => {
-			const parts = entry.split(":");
-			return (parts.length === 1 ? entry : parts[1]!) !== "";
-		});
+	const { parseApiTokens } = await import("@weft/server");
+	let tokens: unknown[];
+	try {
+		tokens = parseApiTokens((process.env.WEFT_API_TOKENS ?? "").split(","));
+	} catch (error) {
+		// a bad entry is the operator's to fix before anything starts, as a missing token is
+		const { message, hint } = error as { message: string; hint?: string };
+		throw new UsageError(message, hint ?? "");
+	}
 	if (tokens.length === 0)
 		throw new UsageError(
 			"--auth needs at least one token in WEFT_API_TOKENS (it is unset or names none: every request would be refused)",
@@ -204,7 +208,7 @@ export async function dev(
 			"weft dev needs a graph",
 			"pass --graph name=module#export or --config weft.json",
 		);
-	checkAuthTokens(o.auth);
+	await checkAuthTokens(o.auth);
 	const config = serverConfig(o.config);
 	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
 	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;

@@ -74,7 +74,7 @@ async function serveCommand(
 		heartbeat: string;
 	},
 ): Promise<number> {
-	checkAuthTokens(o.auth);
+	await checkAuthTokens(o.auth);
 	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
 	const { url, checkpointer, graphs } = await setUp("serve", program, o);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
