@@ -12,6 +12,7 @@ import { type RateLimit, rateLimiter } from "./rate-limit.ts";
 import type { ServerRecords } from "./records/server-records.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { statelessRoutes } from "./routes/stateless.ts";
 import { storeRoutes } from "./routes/store.ts";
@@ -191,7 +192,7 @@ export function createApp(options: AppOptions): WeftApp {
 			404,
 		),
 	);
-	app.get("/ok", (c) => c.json({ ok: true }));
+	healthRoutes(app, options.checkpointer, options.records);
 	app.get("/openapi.json", (c) => c.json(openApiDocument()));
 	app.get("/info", (c) =>
 		c.json({

@@ -3,6 +3,7 @@ import {
 	FeedbackListQuery,
 	GraphQuery,
 	JoinStreamQuery,
+	OkQuery,
 	RunCancelQuery,
 	RunList,
 	StateQuery,
@@ -44,7 +45,7 @@ function queryOf(schema: z.ZodObject): QueryParam[] {
 }
 
 const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
-	["get", "/ok"],
+	["get", "/ok", { query: queryOf(OkQuery) }],
 	["get", "/info"],
 	["post", "/assistants/search", { body: "AssistantSearch" }],
 	["post", "/assistants/count", { body: "AssistantCount" }],

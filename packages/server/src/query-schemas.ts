@@ -37,6 +37,14 @@ function queryEnum<const TValues extends readonly [string, ...string[]]>(
 	return z.enum(values, { error: `pass one of ${values.join(", ")}` });
 }
 
+/** `GET /ok`: `check_db=1` asks the database too (readiness), as LangGraph's server reads it. */
+export const OkQuery = z.object({
+	check_db: QueryBool.optional().meta({
+		description:
+			"true (or 1): read the database too; 503 STORE_UNAVAILABLE while it does not answer",
+	}),
+});
+
 /** `GET /assistants/:id/graph`: `xray` is a boolean or, as the SDK allows, a depth (0 draws none). */
 export const GraphQuery = z.object({
 	xray: z
