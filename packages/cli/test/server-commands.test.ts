@@ -148,6 +148,32 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 	);
 
 	it.each([
+		["serve", "--shutdown-grace", "bogus"],
+		["serve", "--heartbeat", "soon"],
+		["serve", "--port", "abc"],
+		["worker", "--shutdown-grace", "bogus"],
+		["worker", "--run-timeout", "10 min"],
+	])(
+		"weft %s %s %s is a USAGE error before anything connects (Postgres away included)",
+		async (command, option, value) => {
+			// deploy probe, 7 Dec: these were read after connecting, so with Postgres down the operator
+			// was told STORE_UNAVAILABLE (exit 1) about a flag mistyped
+			const out = await weft([
+				command,
+				"--postgres",
+				"postgres://postgres@127.0.0.1:1/weft_never_made",
+				"--graph",
+				`review=${graph}#graph`,
+				option,
+				value,
+			]);
+			expect(out.code).toBe(2);
+			expect(out.stderr).toContain(`error USAGE ${option}`);
+		},
+		60_000,
+	);
+
+	it.each([
 		["dev", "events", { ttlMs: 60_000 }],
 		["serve", "maxRunsPerAsistant", 2],
 	])(

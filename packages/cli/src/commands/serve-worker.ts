@@ -76,6 +76,11 @@ async function serveCommand(
 ): Promise<number> {
 	await checkAuthTokens(o.auth);
 	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
+	// every flag before anything connects: a mistyped one is USAGE, not a Postgres error met first
+	const port = portOf(o.port);
+	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
+	const heartbeatMs = parseDuration("--heartbeat", o.heartbeat);
+	const cors = o.cors === undefined ? config.cors : corsOf(o.cors, undefined);
 	const { url, checkpointer, graphs } = await setUp("serve", program, o);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
 		"@weft/server"
@@ -94,15 +99,15 @@ async function serveCommand(
 	const server = await listening(
 		serve({
 			...config,
-			cors: o.cors === undefined ? config.cors : corsOf(o.cors, undefined),
+			cors,
 			store,
-			shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-			heartbeatMs: parseDuration("--heartbeat", o.heartbeat),
+			shutdownGraceMs,
+			heartbeatMs,
 			graphs,
 			checkpointer,
 			records,
 			queue: true,
-			port: portOf(o.port),
+			port,
 			hostname: o.host,
 			authenticate: o.auth === true ? bearerTokens() : undefined,
 			onServingLost: stop.lost,
@@ -135,6 +140,8 @@ async function workerCommand(
 	const concurrency = positiveInt(o.concurrency, "--concurrency");
 	const sweepMs = positiveInt(o.sweepMs, "--sweep-ms");
 	const maxAttempts = positiveInt(o.maxAttempts, "--max-attempts");
+	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
+	const runTimeoutMs = runTimeout(o) ?? config.runTimeoutMs;
 	const { url, checkpointer, graphs } = await setUp("worker", program, o);
 	const { openPostgresRecords, startWorker } = await import("@weft/server");
 	const { PostgresStore } = await import("@weft/checkpoint-postgres");
@@ -151,8 +158,8 @@ async function workerCommand(
 		concurrency,
 		sweepMs,
 		maxAttempts,
-		shutdownGraceMs: parseDuration("--shutdown-grace", o.shutdownGrace),
-		runTimeoutMs: runTimeout(o) ?? config.runTimeoutMs,
+		shutdownGraceMs,
+		runTimeoutMs,
 		onServingLost: stop.lost,
 	});
 	process.stdout.write(
