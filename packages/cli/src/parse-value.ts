@@ -61,13 +61,21 @@ export function assignmentTexts(
 	return out;
 }
 
-/** A duration flag: `500ms`, `10s`, `2m`, or milliseconds. */
+/**
+ * A duration flag: `500ms`, `10s`, `2m`, `1h`, or `0`. Any other number needs its unit: a bare one was
+ * read as milliseconds, and `--run-timeout 600` meant as seconds timed every run out (decision 0239).
+ */
 export function parseDuration(flag: string, value: string): number {
 	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
 	if (m === null)
 		throw new UsageError(
 			`${flag} ${value} is not a duration`,
 			`write it as 500ms, 10s, 2m or 1h`,
+		);
+	if (m[2] === undefined && Number(m[1]) !== 0)
+		throw new UsageError(
+			`${flag} ${value} has no unit`,
+			`write ${m[1]}s or ${m[1]}ms (or 2m, 1h)`,
 		);
 	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"]!;
 	return Math.round(Number(m[1]) * unit);

@@ -153,6 +153,9 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		["serve", "--port", "abc"],
 		["worker", "--shutdown-grace", "bogus"],
 		["worker", "--run-timeout", "10 min"],
+		// a bare number was milliseconds: `--run-timeout 600` meant for seconds timed every run out
+		["worker", "--run-timeout", "600"],
+		["serve", "--heartbeat", "15"],
 	])(
 		"weft %s %s %s is a USAGE error before anything connects (Postgres away included)",
 		async (command, option, value) => {
