@@ -46,6 +46,28 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		expect(existsSync(db)).toBe(false);
 	}, 60_000);
 
+	it("weft dev with WEFT_API_TOKENS set but no --auth says it serves without tokens", async () => {
+		// deploy probe, 7 Dec: the tokens were in the unit file, --auth was not, and nothing said the
+		// API was open to anyone who could reach it
+		const db = join(dir, "open.db");
+		const out = await weft(
+			[
+				"--db",
+				db,
+				"dev",
+				"--graph",
+				`review=${graph}#graph`,
+				"--port",
+				String(port),
+			],
+			{ env: { WEFT_API_TOKENS: "web:tok-web" } },
+		);
+		expect(out.stderr).toContain(
+			"weft dev: WEFT_API_TOKENS is set but --auth is not given: requests are served without a token",
+		);
+		expect(out.stderr).not.toContain("tok-web");
+	}, 60_000);
+
 	it.each([
 		["dev", undefined],
 		["serve", ""],

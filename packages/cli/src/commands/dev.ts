@@ -170,8 +170,16 @@ export function graphSpecs(program: Program, command: string): string[] {
  */
 export async function checkAuthTokens(
 	auth: boolean | undefined,
+	command: "dev" | "serve",
 ): Promise<void> {
-	if (auth !== true) return;
+	if (auth !== true) {
+		// tokens in the environment without --auth: the operator meant them to be used (decision 0239)
+		if ((process.env.WEFT_API_TOKENS ?? "").replaceAll(",", "").trim() !== "")
+			process.stderr.write(
+				`weft ${command}: WEFT_API_TOKENS is set but --auth is not given: requests are served without a token (pass --auth to require one)\n`,
+			);
+		return;
+	}
 	const { parseApiTokens } = await import("@weft/server");
 	let tokens: unknown[];
 	try {
@@ -208,7 +216,7 @@ export async function dev(
 			"weft dev needs a graph",
 			"pass --graph name=module#export or --config weft.json",
 		);
-	await checkAuthTokens(o.auth);
+	await checkAuthTokens(o.auth, "dev");
 	const config = serverConfig(o.config);
 	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
 	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;

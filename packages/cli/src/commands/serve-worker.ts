@@ -74,7 +74,7 @@ async function serveCommand(
 		heartbeat: string;
 	},
 ): Promise<number> {
-	await checkAuthTokens(o.auth);
+	await checkAuthTokens(o.auth, "serve");
 	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
 	// every flag before anything connects: a mistyped one is USAGE, not a Postgres error met first
 	const port = portOf(o.port);
