@@ -263,21 +263,31 @@ export async function graphOfThread(
 	);
 }
 
-/** Loads each `[name, module]` graph onto `checkpointer`, refusing a name given twice. */
+/**
+ * Loads each `[name, module]` graph onto `checkpointer`, refusing a name given twice. `modules`: each
+ * graph's module as loaded, `/absolute/path#export` (the export picked when the spec named none).
+ */
 export async function loadGraphs(
 	refs: ReadonlyArray<readonly [name: string, module: string]>,
 	checkpointer: Checkpointer,
-): Promise<Record<string, AnyGraph>> {
+): Promise<{
+	graphs: Record<string, AnyGraph>;
+	modules: Array<[name: string, module: string]>;
+}> {
 	const graphs: Record<string, AnyGraph> = {};
+	const modules: Array<[string, string]> = [];
 	for (const [name, module] of refs) {
 		if (graphs[name] !== undefined)
 			throw new UsageError(
 				`two graphs are named "${name}"`,
 				"give each graph its own name",
 			);
-		graphs[name] = (await loadGraph(module, checkpointer)).graph;
+		const loaded = await loadGraph(module, checkpointer);
+		graphs[name] = loaded.graph;
+		const [file, picked] = loaded.ref.split("#") as [string, string];
+		modules.push([name, `${resolve(file)}#${picked}`]);
 	}
-	return graphs;
+	return { graphs, modules };
 }
 
 /**
@@ -329,9 +339,9 @@ function moduleInConfig(name: string): string | undefined {
 }
 
 /**
- * The name of the served graph (`[name, module]` refs, paths from `cwd`) whose module is the one recorded
- * with a thread's runs (`weft run`, a path from `base`, the database's folder): its file, and its export
- * when the recorded ref or several served graphs of that file name one. Undefined when none is.
+ * The name of the served graph (`[name, module]` refs, paths from the working directory) whose module is
+ * the one recorded with a thread's runs (`weft run`, a path from `base`, the database's folder): its file,
+ * and its export when both name one (another export of that file is another graph). Undefined when none is.
  */
 export async function servedGraphOf(
 	checkpointer: Checkpointer,
@@ -339,13 +349,18 @@ export async function servedGraphOf(
 	served: ReadonlyArray<readonly [name: string, module: string]>,
 	base: string,
 ): Promise<string | undefined> {
-	let recorded: string | undefined;
 	for await (const s of readableSummaries(checkpointer, threadId))
-		if (typeof s.metadata.graph === "string") {
-			recorded = s.metadata.graph;
-			break;
-		}
-	if (recorded === undefined) return undefined;
+		if (typeof s.metadata.graph === "string")
+			return servedGraphOfModule(s.metadata.graph, served, base);
+	return undefined;
+}
+
+/** The served graph whose module is `recorded` (a module#export from `base`), as `servedGraphOf` matches it. */
+export function servedGraphOfModule(
+	recorded: string,
+	served: ReadonlyArray<readonly [name: string, module: string]>,
+	base: string,
+): string | undefined {
 	const key = (ref: string, from: string) => {
 		const [file, name] = ref.split("#") as [string, string | undefined];
 		return { file: resolve(from, file), name };
@@ -358,5 +373,9 @@ export async function servedGraphOf(
 		wanted.name === undefined
 			? undefined
 			: same.find((g) => g.name === wanted.name);
-	return (exact ?? (same.length === 1 ? same[0] : undefined))?.id;
+	// another export of the same file is another graph
+	const open = same.filter(
+		(g) => g.name === undefined || wanted.name === undefined,
+	);
+	return (exact ?? (open.length === 1 ? open[0] : undefined))?.id;
 }

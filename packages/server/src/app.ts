@@ -99,6 +99,13 @@ export interface AppOptions {
 	 * `__error__`, as LangGraph's server answers). A wait that ends sooner is answered as before.
 	 */
 	heartbeatMs?: number | undefined;
+	/**
+	 * Which registered graph a module recorded with a thread's checkpoints is (`weft run` records its
+	 * module#export as `metadata.graph`), if any: a thread made on the store without the server is then
+	 * listed and read with that graph's `graph_id` (decision 0241). `weft dev` and `weft serve` pass it;
+	 * without it only a recorded `graph_id` naming a registered graph is taken.
+	 */
+	graphOfModule?: ((recorded: string) => string | undefined) | undefined;
 }
 
 /** The server: a Hono app plus `close()` (cancels runs in flight and waits for them). */
@@ -166,6 +173,7 @@ export function createApp(options: AppOptions): WeftApp {
 		maxRunsPerAssistant: options.maxRunsPerAssistant,
 		registeredAt: new Date().toISOString(),
 		heartbeatMs,
+		graphOfModule: options.graphOfModule,
 	};
 	const app = new Hono<Env>();
 	// first: a preflight carries no credentials, and every answer (errors, streams) carries the headers

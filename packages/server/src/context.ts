@@ -3,11 +3,8 @@ import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
 import type { RunExecutor } from "./run-executor.ts";
-import {
-	storeMadeRecord,
-	type ThreadRecord,
-	type ThreadRegistry,
-} from "./thread-registry.ts";
+import { storeMadeThread } from "./store-made-graph.ts";
+import type { ThreadRecord, ThreadRegistry } from "./thread-registry.ts";
 import { assistantId, formerAssistantId, wireTaskId } from "./wire-ids.ts";
 import { toWire, wireInterrupts } from "./wire-values.ts";
 
@@ -42,6 +39,8 @@ export interface ServerContext {
 	registeredAt: string;
 	/** Silence after which a stream or a wait sends a keep-alive (0: never; `AppOptions.heartbeatMs`). */
 	heartbeatMs: number;
+	/** The registered graph a recorded module#export is (`AppOptions.graphOfModule`). */
+	graphOfModule?: ((recorded: string) => string | undefined) | undefined;
 }
 
 /** Refuses (403 `FORBIDDEN`) a caller without the scope `answerScope` asks for answering `graphId`'s checkpoints. */
@@ -125,7 +124,10 @@ export async function ownedThread(
 		.catch(() => undefined);
 	if (stored === undefined || ownerOf(c) !== undefined)
 		throw notFound("thread", threadId);
-	ctx.registry.threads.set(threadId, storeMadeRecord(stored));
+	const record = await storeMadeThread(ctx, stored);
+	// a concurrent request may have kept it meanwhile: that record stays
+	if (!ctx.registry.threads.has(threadId))
+		ctx.registry.threads.set(threadId, record);
 	return ctx.registry.threads.get(threadId)!;
 }
 

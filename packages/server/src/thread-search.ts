@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { type Env, ownerOf, type ServerContext } from "./context.ts";
 import type { ThreadCount, ThreadSearch } from "./schemas.ts";
+import { storeMadeThread } from "./store-made-graph.ts";
 import { threadNow } from "./thread-head.ts";
 import { storeMadeRecord, type ThreadRecord } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
@@ -16,6 +17,23 @@ export interface Found {
 	 * with it when the thread has no record).
 	 */
 	info?: ThreadInfo | undefined;
+	/**
+	 * A thread without a record whose graph is not read yet (`withRecordedGraph`): read only when a
+	 * metadata filter or the answered page needs it.
+	 */
+	graphUnread?: true | undefined;
+}
+
+/** Gives a found thread without a record the graph its checkpoints record (`storeMadeThread`), once. */
+export async function withRecordedGraph(
+	ctx: ServerContext,
+	f: Found,
+): Promise<ThreadRecord> {
+	if (f.graphUnread === true) {
+		f.thread = await storeMadeThread(ctx, f.thread);
+		delete f.graphUnread;
+	}
+	return f.thread;
 }
 
 /**
@@ -50,12 +68,21 @@ export async function findThreads(
 			.map((thread) => ({ thread })),
 		...unrecorded
 			.filter((info) => !ctx.registry.threads.has(info.threadId))
-			.map((info) => ({ thread: storeMadeRecord(info), info })),
+			.map((info) => ({
+				thread: storeMadeRecord(info),
+				info,
+				graphUnread: true as const,
+			})),
 	];
+	// the graph is in the metadata filtered on, and reads the state filtered on
+	const readGraph =
+		q.metadata !== undefined ||
+		q.status !== undefined ||
+		q.values !== undefined;
 	const found: Found[] = [];
 	for (const f of candidates) {
-		const t = f.thread;
-		if (q.ids !== undefined && !q.ids.includes(t.threadId)) continue;
+		if (q.ids !== undefined && !q.ids.includes(f.thread.threadId)) continue;
+		const t = readGraph ? await withRecordedGraph(ctx, f) : f.thread;
 		if (q.metadata !== undefined && !contains(t.metadata, q.metadata)) continue;
 		if (q.status === undefined && q.values === undefined) {
 			found.push(f);
@@ -69,7 +96,7 @@ export async function findThreads(
 			(now.snap === undefined || !contains(toWire(now.snap.values), q.values))
 		)
 			continue;
-		found.push({ thread: t, status: now.status, info });
+		found.push({ ...f, thread: t, status: now.status, info });
 	}
 	return found;
 }

@@ -6,7 +6,12 @@ import type { CorsOptions } from "@weft/server";
 import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
-import { graphsOfConfig, loadGraphs, servedGraphOf } from "../load-graph.ts";
+import {
+	graphsOfConfig,
+	loadGraphs,
+	servedGraphOf,
+	servedGraphOfModule,
+} from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
 import { stopSignal } from "../stop-signals.ts";
 import {
@@ -244,7 +249,10 @@ export async function dev(
 			command: "dev",
 		});
 		opened.push(() => checkpointer.close?.());
-		graphs = await loadGraphs(refs, checkpointer);
+		const loaded = await loadGraphs(refs, checkpointer);
+		graphs = loaded.graphs;
+		// `weft run` records a thread's module from the database's folder
+		const base = file === undefined ? process.cwd() : resolve(file, "..");
 		const {
 			bearerTokens,
 			DEFAULT_LOCK_WAIT_MS,
@@ -294,14 +302,13 @@ export async function dev(
 				authenticate: o.auth === true ? bearerTokens() : undefined,
 				onServingLost: stop.lost,
 				// a thread a `weft run` made on this file runs one of these graphs: its module says which
+				graphOfModule: (recorded) =>
+					servedGraphOfModule(recorded, loaded.modules, base),
 				studio: {
 					graphIdOf: (threadId) =>
-						servedGraphOf(
-							checkpointer,
-							threadId,
-							refs,
-							file === undefined ? process.cwd() : resolve(file, ".."),
-						).catch(() => undefined),
+						servedGraphOf(checkpointer, threadId, loaded.modules, base).catch(
+							() => undefined,
+						),
 				},
 			}),
 		);

@@ -4,7 +4,11 @@ import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
-import { graphsOfConfig, loadGraphs } from "../load-graph.ts";
+import {
+	graphsOfConfig,
+	loadGraphs,
+	servedGraphOfModule,
+} from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
 import { stopSignal } from "../stop-signals.ts";
 import { openStore } from "../store.ts";
@@ -41,6 +45,8 @@ async function setUp(
 	url: string;
 	checkpointer: Checkpointer;
 	graphs: Record<string, AnyGraph>;
+	/** Each graph's module as loaded (`loadGraphs`). */
+	modules: Array<[name: string, module: string]>;
 }> {
 	const url = o.postgres ?? program.opts<{ postgres?: string }>().postgres;
 	if (url === undefined)
@@ -60,7 +66,7 @@ async function setUp(
 			"pass --graph name=module#export or --config weft.json",
 		);
 	const checkpointer = await openStore({ postgres: url });
-	return { url, checkpointer, graphs: await loadGraphs(refs, checkpointer) };
+	return { url, checkpointer, ...(await loadGraphs(refs, checkpointer)) };
 }
 
 /** `weft serve`: the API on Postgres; runs are queued for `weft worker` processes. */
@@ -81,7 +87,11 @@ async function serveCommand(
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
 	const heartbeatMs = parseDuration("--heartbeat", o.heartbeat);
 	const cors = o.cors === undefined ? config.cors : corsOf(o.cors, undefined);
-	const { url, checkpointer, graphs } = await setUp("serve", program, o);
+	const { url, checkpointer, graphs, modules } = await setUp(
+		"serve",
+		program,
+		o,
+	);
 	const { bearerTokens, serve, openPostgresRecords } = await import(
 		"@weft/server"
 	);
@@ -107,6 +117,9 @@ async function serveCommand(
 			checkpointer,
 			records,
 			queue: true,
+			// `weft run` on Postgres records a thread's module from its working directory: taken as this one's
+			graphOfModule: (recorded) =>
+				servedGraphOfModule(recorded, modules, process.cwd()),
 			port,
 			hostname: o.host,
 			authenticate: o.auth === true ? bearerTokens() : undefined,

@@ -24,6 +24,7 @@ import {
 	selectFields,
 	sortThreads,
 	updatedAtOf,
+	withRecordedGraph,
 } from "../thread-search.ts";
 import { applySupersteps, superstepsGraph } from "../thread-supersteps.ts";
 import { pathProblem } from "../wire-ids.ts";
@@ -176,14 +177,18 @@ export function threadRoutes(ctx: ServerContext): Hono<Env> {
 		const q = await body(c, ThreadSearch);
 		const found = await findThreads(ctx, c, q);
 		if (q.sort_by === "status")
-			for (const f of found) f.status ??= await threadStatus(ctx, f.thread);
+			for (const f of found)
+				f.status ??= await threadStatus(ctx, await withRecordedGraph(ctx, f));
 		if (q.sort_by === "updated_at" || q.sort_by === "state_updated_at")
 			for (const f of found)
 				f.info ??= await ctx.checkpointer.getThread(f.thread.threadId);
 		return c.json(
 			await Promise.all(
 				page(c, sortThreads(found, q), q).map(async (f) =>
-					selectFields(await toThread(ctx, f.thread), q.select),
+					selectFields(
+						await toThread(ctx, await withRecordedGraph(ctx, f)),
+						q.select,
+					),
 				),
 			),
 		);
