@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "./body-limit.ts";
 import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { type CorsOptions, corsFor } from "./cors.ts";
+import { failureLog } from "./failure-log.ts";
 import { toHttpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type RateLimit, rateLimiter } from "./rate-limit.ts";
@@ -296,35 +297,31 @@ export function createApp(options: AppOptions): WeftApp {
 	)
 		.then((release) => {
 			if (release !== undefined) stopServing = release;
-			return registry.load(
-				(error) => console.error("weft server: cannot save a record:", error),
-				(error) =>
-					console.error(
-						`weft server: skipped an unreadable record: ${error.message}\nhint: ${error.hint}`,
-					),
+			return registry.load(failureLog("cannot save a record"), (error) =>
+				console.error(
+					`weft server: skipped an unreadable record: ${error.message}\nhint: ${error.hint}`,
+				),
 			);
 		})
 		.then(async () => {
 			if (options.queue === true)
 				ctx.runs = await openQueue(registry, options.records, stateOf);
 			ctx.runs.orphaned();
-			const cannotDelete = (error: unknown) =>
-				console.error("weft server: cannot delete an expired thread:", error);
+			// each periodic job logs the first failure of an outage in full, not its repeats (decision 0240)
+			const threadSweep = failureLog("cannot delete an expired thread");
 			if (options.queue !== true)
-				await dropLeftStatelessThreads(ctx, cannotDelete);
+				await dropLeftStatelessThreads(ctx, (error) =>
+					threadSweep.failed(error),
+				);
 			// threads past their ttl: deleted now and every few seconds (decision 0090)
-			stopSweeping = sweepEvery(() => sweepExpiredThreads(ctx), cannotDelete);
+			stopSweeping = sweepEvery(() => sweepExpiredThreads(ctx), threadSweep);
 			// store items past their ttlMs: their data (value, search text, vector) deleted from disk too;
 			// reads never return them, but without this they stayed on disk for good (decision 0222)
 			const store = options.store;
 			if (store !== undefined)
 				stopSweepingStore = sweepEvery(
 					() => store.sweep(),
-					(error) =>
-						console.error(
-							"weft server: cannot delete expired store items:",
-							error,
-						),
+					failureLog("cannot delete expired store items"),
 				);
 			// runs in flight, queue depth, lease age: gauges read when the application's meter collects
 			unwatch = watchServerLoad(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { WeftError } from "@weft/checkpoint";
+import type { FailureLog } from "./failure-log.ts";
 import { WrittenMap } from "./records/record-cache.ts";
 import type { ServerRecords } from "./records/server-records.ts";
 
@@ -60,11 +61,11 @@ export class ThreadRegistry {
 	}
 
 	/**
-	 * Loads the stored records, then writes every later change to them. `onError`: a change that could not
-	 * be written; `unreadable`: a stored record skipped because it cannot be read (CORRUPT_CHECKPOINT).
+	 * Loads the stored records, then writes every later change to them. `saving`: each change written, or
+	 * not (the error); `unreadable`: a stored record skipped because it cannot be read (CORRUPT_CHECKPOINT).
 	 */
 	async load(
-		onError: (error: unknown) => void = () => {},
+		saving: FailureLog = { failed() {}, succeeded() {} },
 		unreadable: (error: WeftError) => void = () => {},
 	): Promise<void> {
 		const records = this.records;
@@ -73,6 +74,8 @@ export class ThreadRegistry {
 			this.unreadableThreads.add(id);
 			unreadable(error);
 		};
+		const failed = (error: unknown) => saving.failed(error);
+		const succeeded = () => saving.succeeded();
 		for (const t of await records.loadThreads(skipped))
 			this.threads.load(t.threadId, t);
 		for (const r of await records.loadRuns(unreadable))
@@ -82,12 +85,14 @@ export class ThreadRegistry {
 				t === undefined
 					? records.deleteThread(id)
 					: records.putThread({ ...t }),
-			onError,
+			failed,
+			succeeded,
 		);
 		this.runs.writeTo(
 			(id, r) =>
 				r === undefined ? records.deleteRun(id) : records.putRun({ ...r }),
-			onError,
+			failed,
+			succeeded,
 		);
 	}
 

@@ -14,6 +14,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	#flushing: Promise<void> | undefined;
 	#write: ((key: string, value: V | undefined) => Promise<void>) | undefined;
 	#onError: (error: unknown) => void = () => {};
+	#onWritten: () => void = () => {};
 	/** Keys whose newest change could not be written, with the last error. */
 	readonly #failed = new Map<string, unknown>();
 	/** `groupOf`'s value of each entry → its keys (e.g. a thread's runs). */
@@ -47,13 +48,18 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 		else keys.add(key);
 	}
 
-	/** Starts writing changes (entries set before this are not written). */
+	/**
+	 * Starts writing changes (entries set before this are not written). `onWritten`: after each write that
+	 * succeeded, so that a log of failures can say they ended.
+	 */
 	writeTo(
 		write: (key: string, value: V | undefined) => Promise<void>,
 		onError: (error: unknown) => void,
+		onWritten: () => void = () => {},
 	): void {
 		this.#write = write;
 		this.#onError = onError;
+		this.#onWritten = onWritten;
 	}
 
 	/** Fills the map from the store without writing anything back (what the store holds wins). */
@@ -160,6 +166,7 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 				() => this.#write!(key, super.get(key)),
 				() => this.#dirty.has(key),
 			);
+			this.#onWritten();
 		} catch (error) {
 			this.#failed.set(key, error);
 			this.#onError(error);
