@@ -162,11 +162,16 @@ export class WrittenMap<V extends object> extends Map<string, V> {
 	async #writeOne(key: string): Promise<void> {
 		try {
 			// a newer change of the key queued meanwhile is written by the next pass
+			let written = false;
 			await retried(
-				() => this.#write!(key, super.get(key)),
+				() =>
+					this.#write!(key, super.get(key)).then(() => {
+						written = true;
+					}),
 				() => this.#dirty.has(key),
 			);
-			this.#onWritten();
+			// tries given up for a newer change wrote nothing: the next pass says how that went
+			if (written) this.#onWritten();
 		} catch (error) {
 			this.#failed.set(key, error);
 			this.#onError(error);
