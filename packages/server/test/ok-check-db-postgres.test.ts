@@ -3,11 +3,14 @@
 // balancer kept sending them there. `GET /ok?check_db=1` (as LangGraph's server reads it) asks the
 // database too (decision 0239); plain `/ok` stays a liveness answer that needs nothing.
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresRecords, serve } from "../src/index.ts";
 import { slow } from "./fixtures/graphs.ts";
-import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+import {
+	databaseSwitch,
+	freshDatabase,
+	postgresAvailable,
+} from "./fixtures/processes.ts";
 
 const available = await postgresAvailable();
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -52,23 +55,9 @@ describe.skipIf(!available)("GET /ok?check_db=1", () => {
 		});
 		expect((await get(`${base}/ok?check_db=yes`)).status).toBe(422);
 
-		const name = new URL(db.url).pathname.slice(1);
-		const admin = new pg.Client({
-			connectionString: db.url.replace(/\/[^/]*$/, "/postgres"),
-		});
-		admin.on("error", () => {});
-		await admin.connect();
-		const allow = (yes: boolean) =>
-			admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS ${yes}`);
-		cleanups.push(async () => {
-			await allow(true);
-			await admin.end();
-		});
-		await allow(false);
-		await admin.query(
-			"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-			[name],
-		);
+		const database = await databaseSwitch(db.url);
+		cleanups.push(() => database.end());
+		await database.refuse();
 		// liveness: the process answers whatever its database does
 		expect(await get(`${base}/ok`)).toEqual({
 			status: 200,
@@ -78,7 +67,7 @@ describe.skipIf(!available)("GET /ok?check_db=1", () => {
 		expect(away.status).toBe(503);
 		expect(away.body).toMatchObject({ code: "STORE_UNAVAILABLE" });
 
-		await allow(true);
+		await database.allow();
 		let back = 0;
 		for (let i = 0; i < 100 && back !== 200; i++) {
 			back = (await get(`${base}/ok?check_db=1`)).status;

@@ -5,12 +5,15 @@
 
 import { inspect } from "node:util";
 import { PostgresCheckpointer, PostgresStore } from "@weft/checkpoint-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPostgresRecords, serve } from "../src/index.ts";
 import { SWEEP_INTERVAL_MS } from "../src/sweep-every.ts";
 import { slow } from "./fixtures/graphs.ts";
-import { freshDatabase, postgresAvailable } from "./fixtures/processes.ts";
+import {
+	databaseSwitch,
+	freshDatabase,
+	postgresAvailable,
+} from "./fixtures/processes.ts";
 
 const available = await postgresAvailable();
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -56,23 +59,9 @@ describe.skipIf(!available)(
 				() => server.close(),
 			);
 
-			const name = new URL(db.url).pathname.slice(1);
-			const admin = new pg.Client({
-				connectionString: db.url.replace(/\/[^/]*$/, "/postgres"),
-			});
-			admin.on("error", () => {});
-			await admin.connect();
-			const allow = (yes: boolean) =>
-				admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS ${yes}`);
-			cleanups.push(async () => {
-				await allow(true);
-				await admin.end();
-			});
-			await allow(false);
-			await admin.query(
-				"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-				[name],
-			);
+			const database = await databaseSwitch(db.url);
+			cleanups.push(() => database.end());
+			await database.refuse();
 			const sweepFailed = (l: string) =>
 				l.startsWith("weft server: cannot delete expired store items:");
 			await vi.waitFor(
@@ -91,7 +80,7 @@ describe.skipIf(!available)(
 			expect(during[0]).toMatch(/hint: .check that the server runs/);
 			expect(during[0]).toMatch(/\n\s+at /);
 
-			await allow(true);
+			await database.allow();
 			await vi.waitFor(
 				() =>
 					expect(lines(logged)).toContainEqual(
