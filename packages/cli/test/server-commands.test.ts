@@ -68,6 +68,30 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		expect(out.stderr).not.toContain("tok-web");
 	}, 60_000);
 
+	/** `weft <command> --auth` on the SQLite file `db` (dev) or a database never made (serve). */
+	const startWithAuth = (
+		command: string,
+		db: string,
+		tokens: string | undefined,
+	) =>
+		weft(
+			[
+				...(command === "dev"
+					? ["--db", db]
+					: [
+							"--postgres",
+							"postgres://postgres@127.0.0.1:5432/weft_never_made",
+						]),
+				command,
+				"--graph",
+				`review=${graph}#graph`,
+				"--port",
+				"0",
+				"--auth",
+			],
+			{ env: { WEFT_API_TOKENS: tokens } },
+		);
+
 	it.each([
 		["dev", undefined],
 		["serve", ""],
@@ -76,25 +100,7 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		async (command, tokens) => {
 			// found deploying from docs/deploy.md: a unit file without the variable served 401 to everyone
 			const db = join(dir, `auth-${command}.db`);
-			const store =
-				command === "dev"
-					? ["--db", db]
-					: [
-							"--postgres",
-							"postgres://postgres@127.0.0.1:5432/weft_never_made",
-						];
-			const out = await weft(
-				[
-					...store,
-					command,
-					"--graph",
-					`review=${graph}#graph`,
-					"--port",
-					"0",
-					"--auth",
-				],
-				{ env: { WEFT_API_TOKENS: tokens } },
-			);
+			const out = await startWithAuth(command, db, tokens);
 			expect(out.code).toBe(2);
 			expect(out.stderr).toContain(
 				"error USAGE --auth needs at least one token in WEFT_API_TOKENS",
@@ -115,25 +121,7 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 			// deploy probe, 7 Dec: `admin:$ADMIN_TOKEN:approver` with the variable unset served
 			// `Authorization: Bearer <no-break space>` as admin
 			const db = join(dir, `empty-token-${command}.db`);
-			const store =
-				command === "dev"
-					? ["--db", db]
-					: [
-							"--postgres",
-							"postgres://postgres@127.0.0.1:5432/weft_never_made",
-						];
-			const out = await weft(
-				[
-					...store,
-					command,
-					"--graph",
-					`review=${graph}#graph`,
-					"--port",
-					"0",
-					"--auth",
-				],
-				{ env: { WEFT_API_TOKENS: tokens } },
-			);
+			const out = await startWithAuth(command, db, tokens);
 			expect(out.code).toBe(2);
 			expect(out.stderr).toContain(
 				"error USAGE WEFT_API_TOKENS entry 2 (admin) has no token",
