@@ -1,5 +1,5 @@
 import type { Checkpointer } from "@weft/checkpoint";
-import { exitedHolder } from "./exited-holder.ts";
+import { exitedHolder, exitedText } from "./exited-holder.ts";
 import { WEFT } from "./invocation.ts";
 import { shellWord } from "./store.ts";
 
@@ -23,5 +23,5 @@ export async function answerTakenHint(
 	const gone = exitedHolder(info.lease);
 	return gone === undefined
 		? `a run has the answer and is running now: follow it with \`${weft} watch ${t}\``
-		: `a run took the answer, then its process ${gone.pid} on this machine exited before saving its step: the thread reads \`stale\` once its lease lapses (${gone.until}), and then \`${weft} recover ${t}\` goes on with that answer`;
+		: `a run took the answer and did not save its step: ${exitedText(gone, threadId, storeFlags)} with that answer`;
 }
