@@ -168,6 +168,9 @@ export function applyMessages(
 		? [incoming]
 		: (incoming as readonly BaseMessage[]);
 	if (updates.length === 0) return current as BaseMessage[];
+	const index = indexes.get(current) ?? build(current);
+	// read before the list changes: what the update replaces by id, with or without removals beside it
+	const replaced = replacedCallers(current, index, updates);
 	let next: BaseMessage[] | undefined;
 	for (const m of updates)
 		if (RemoveMessage.isInstance(m)) {
@@ -177,12 +180,10 @@ export function applyMessages(
 	if (next === undefined) {
 		// a spread, not slice(): the state's list is frozen, and V8's slice() of a frozen array takes a
 		// slow path (≈ 50× a spread for 500 messages in Node 20)
-		const index = indexes.get(current) ?? build(current);
-		const replaced = replacedCallers(current, index, updates);
 		next = [...current];
 		indexes.set(next, appendTo(next, index, updates));
-		if (replaced !== undefined) refuseAnswersLeftBehind(next, replaced);
 	}
+	if (replaced !== undefined) refuseAnswersLeftBehind(next, replaced);
 	refuseOrphanAnswers(next, updates);
 	return next;
 }

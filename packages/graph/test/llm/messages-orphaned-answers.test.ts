@@ -192,6 +192,18 @@ describe("messages() refuses a removal that leaves a tool call's answers without
 			),
 			hint: expect.stringContaining("RemoveMessage"),
 		});
+		// the same beside a removal of another message
+		await expect(
+			graph.updateState(t, {
+				messages: [
+					new RemoveMessage({ id: "a2" }),
+					new AIMessage({ id: "a1", content: "no tools after all" }),
+				],
+			}),
+		).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			message: expect.stringMatching(/replaces the AI message "a1"/),
+		});
 		expect(await checkpointCount(graph, "replace")).toBe(before);
 		// the same calls, new content: fine
 		await graph.updateState(t, {
