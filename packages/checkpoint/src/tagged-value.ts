@@ -1,5 +1,8 @@
+import { processWide } from "./process-wide.ts";
+
 const BRAND = Symbol.for("weft.tagged-value");
-const names = new Set<string>();
+/** The names of tagged values made in this process, by any copy of this package (decision 0245). */
+const names = processWide("weft.tagged-names.v1", () => new Set<string>());
 
 /**
  * A stored value of a registered type that this process cannot rebuild (its module is not loaded, or

@@ -1,5 +1,6 @@
 import { ConfigError } from "./errors.ts";
 import { loadMessageType } from "./langchain-messages.ts";
+import { processWide } from "./process-wide.ts";
 import { isTaggedValue } from "./tagged-value.ts";
 
 /** A type the serializer may store besides plain data: found by `test`, stored as plain data, rebuilt by `revive`. */
@@ -11,19 +12,32 @@ export interface SerializableType<T = unknown> {
 	fromPlain(plain: unknown): T;
 }
 
-const registry = new Map<string, SerializableType<any>>();
-/** `registry`'s types as a list: looked through for each value stored, without an iterator each time. */
-let types: readonly SerializableType<any>[] = [];
-/** Registered by a lazy load below rather than by the user: an explicit registration replaces them. */
-const loaded = new WeakSet<SerializableType<any>>();
 /**
- * Types Weft itself writes, rebuilt on first read in a process that did not register them (a CLI, a
- * server): the loader returns undefined when their library is not installed.
+ * The registry, one for every copy of this package in the process (decision 0245): a CLI or server of its
+ * own copy stores the state of a project's graph, whose modules registered their types with the project's.
  */
-const builtins = new Map<string, () => SerializableType<any> | undefined>([
-	["langchain.message", loadMessageType],
-]);
-let version = 0;
+interface Registry {
+	types: Map<string, SerializableType<any>>;
+	/** `types` as a list: looked through for each value stored, without an iterator each time. */
+	list: readonly SerializableType<any>[];
+	/** Registered by a lazy load below rather than by the user: an explicit registration replaces them. */
+	loaded: WeakSet<SerializableType<any>>;
+	/**
+	 * Types Weft itself writes, rebuilt on first read in a process that did not register them (a CLI, a
+	 * server): the loader returns undefined when their library is not installed.
+	 */
+	builtins: Map<string, () => SerializableType<any> | undefined>;
+	/** Grows with every change, so serializers know when to pick up new types. */
+	version: number;
+}
+
+const shared = processWide<Registry>("weft.serializable-types.v1", () => ({
+	types: new Map(),
+	list: [],
+	loaded: new WeakSet(),
+	builtins: new Map([["langchain.message", loadMessageType]]),
+	version: 0,
+}));
 
 /**
  * Registers a type with every serializer of this process (for example `@weft/graph/llm` registers the
@@ -32,11 +46,11 @@ let version = 0;
  */
 export function registerSerializableType<T>(type: SerializableType<T>): void {
 	checkType(type);
-	const current = registry.get(type.name);
-	if (current !== undefined && !loaded.has(current)) return;
-	registry.set(type.name, type);
-	types = [...registry.values()];
-	version++;
+	const current = shared.types.get(type.name);
+	if (current !== undefined && !shared.loaded.has(current)) return;
+	shared.types.set(type.name, type);
+	shared.list = [...shared.types.values()];
+	shared.version++;
 }
 
 /** Throws `CONFIG_INVALID` for a descriptor that is not `{ name, test, toPlain, fromPlain }`. */
@@ -66,26 +80,26 @@ function checkType(type: unknown): void {
 
 /** Grows with every change of the registry, so serializers know when to pick up new types. */
 export function registryVersion(): number {
-	return version;
+	return shared.version;
 }
 
 export function registeredTypes(): Iterable<SerializableType<any>> {
-	return registry.values();
+	return shared.types.values();
 }
 
 /** The type named `name`: registered, or one of Weft's own loaded now; undefined when neither. */
 export function findType(name: string): SerializableType<any> | undefined {
-	const found = registry.get(name);
+	const found = shared.types.get(name);
 	if (found !== undefined) return found;
-	const load = builtins.get(name);
+	const load = shared.builtins.get(name);
 	if (load === undefined) return undefined;
-	builtins.delete(name); // one attempt per process: a missing library stays missing
+	shared.builtins.delete(name); // one attempt per process: a missing library stays missing
 	const type = load();
 	if (type === undefined) return undefined;
-	registry.set(name, type);
-	types = [...registry.values()];
-	loaded.add(type);
-	version++;
+	shared.types.set(name, type);
+	shared.list = [...shared.types.values()];
+	shared.loaded.add(type);
+	shared.version++;
 	return type;
 }
 
@@ -108,7 +122,8 @@ export function registeredPlainOf(
 export function registeredTypeOf(
 	value: unknown,
 ): SerializableType<any> | undefined {
-	for (let i = 0; i < types.length; i++)
-		if (types[i]!.test(value)) return types[i];
+	const { list } = shared;
+	for (let i = 0; i < list.length; i++)
+		if (list[i]!.test(value)) return list[i];
 	return undefined;
 }

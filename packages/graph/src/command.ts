@@ -56,6 +56,18 @@ export class Command<const TGoto extends string = string> {
 // its maps kept through a full GC by an object without an update or an answer (keep-shape.ts, decision 0196)
 keepShape(new Command({}));
 
+/**
+ * Marks Commands of every copy of this package (decision 0245): a CLI or server of its own copy resumes a
+ * project's graph, which imported another, with a Command the graph's `instanceof` does not know.
+ */
+const COMMAND = Symbol.for("weft.command");
+Object.defineProperty(Command.prototype, COMMAND, { value: true });
+
 export function isCommand(value: unknown): value is Command {
-	return value instanceof Command;
+	return (
+		value instanceof Command ||
+		(typeof value === "object" &&
+			value !== null &&
+			(value as { [COMMAND]?: unknown })[COMMAND] === true)
+	);
 }

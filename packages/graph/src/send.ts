@@ -26,6 +26,15 @@ export class Send<TNode extends string = string, TInput = unknown> {
 // its maps kept through a full GC by an object without an input (keep-shape.ts, decision 0196)
 keepShape(new Send("shape", undefined));
 
+/** Marks Sends of every copy of this package, as Commands are (command.ts, decision 0245). */
+const SEND = Symbol.for("weft.send");
+Object.defineProperty(Send.prototype, SEND, { value: true });
+
 export function isSend(value: unknown): value is Send {
-	return value instanceof Send;
+	return (
+		value instanceof Send ||
+		(typeof value === "object" &&
+			value !== null &&
+			(value as { [SEND]?: unknown })[SEND] === true)
+	);
 }

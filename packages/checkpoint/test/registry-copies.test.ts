@@ -1,0 +1,57 @@
+// Serializable types are registered once for every copy of @weft/checkpoint in a process: a CLI or server of
+// its own copy stores a project's graph whose nodes registered types (LangChain's messages, through
+// @weft/graph/llm) with the project's copy. Found from outside: `weft run -m hi` of a project with its own
+// copies failed SERIALIZATION_FAILED "cannot store an instance of class HumanMessage" (decision 0245).
+// The other copy here is the package's build (dist), which the test setup brings up to date.
+import { describe, expect, it } from "vitest";
+import * as other from "../dist/index.js";
+import { JsonSerializer } from "../src/index.ts";
+
+class Point {
+	constructor(
+		readonly x: number,
+		readonly y: number,
+	) {}
+}
+
+describe("serializable types across copies of the package", () => {
+	it("the copies are two (the test's premise)", () => {
+		expect(other.JsonSerializer).not.toBe(JsonSerializer);
+	});
+
+	it("a type registered through one copy is stored and rebuilt by the other's serializer", () => {
+		other.registerSerializableType<Point>({
+			name: "test.copies.point",
+			test: (v): v is Point => v instanceof Point,
+			toPlain: (p) => ({ x: p.x, y: p.y }),
+			fromPlain: (plain) => {
+				const { x, y } = plain as { x: number; y: number };
+				return new Point(x, y);
+			},
+		});
+		const serializer = new JsonSerializer();
+		const back = serializer.deserialize(
+			serializer.serialize({ at: new Point(1, 2) }),
+		) as { at: Point };
+		expect(back.at).toBeInstanceOf(Point);
+		expect(back.at).toEqual(new Point(1, 2));
+	});
+
+	it("a value one copy read as tagged is written back by the other as its type", () => {
+		// written by a copy that had the type (as tagged data, the form it takes on disk)
+		const tagged = new other.TaggedValue("test.copies.unknown", { a: 1 });
+		const bytes = new other.JsonSerializer().serialize({
+			v: tagged,
+			m: new Map([["k", 1]]),
+		});
+		// read as tagged by one copy, written back by the other's serializer
+		const reader = new other.JsonSerializer({ unknownTypes: "tag" });
+		const read = reader.deserialize(bytes) as {
+			v: { $type: string };
+			m: Map<string, number>;
+		};
+		expect(read.v.$type).toBe("test.copies.unknown");
+		const again = new JsonSerializer().serialize(read);
+		expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+	});
+});
