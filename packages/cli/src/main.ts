@@ -1,4 +1,5 @@
 import { readFileSync, realpathSync } from "node:fs";
+import { sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { busyHolder, isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
@@ -331,10 +332,15 @@ export async function main(argv: string[]): Promise<number> {
 	return code;
 }
 
+/**
+ * The script this process was started with, as a real path: this module, or the published bin that
+ * imports it, also when reached through npm's link (node_modules/.bin/weft, a global prefix's bin/weft).
+ */
+const started =
+	process.argv[1] === undefined ? undefined : realpathSync(process.argv[1]);
 if (
-	(process.argv[1] !== undefined &&
-		realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) ||
-	process.argv[1]?.endsWith("/bin/weft.mjs")
+	started === fileURLToPath(import.meta.url) ||
+	started?.endsWith(`${sep}bin${sep}weft.mjs`)
 ) {
 	keepRunningWhenPipesClose();
 	// JSON for scripts and the MCP protocol on stdout are data: never rewritten
