@@ -170,6 +170,12 @@ export function checkScorers(scorers: readonly Scorer[]): void {
 			`evaluate's scorers must be a list, got ${kindOf(scorers)}`,
 			"pass scorers as an array, like [exact(), contains()]",
 		);
+	// with none, every case that ran to its end "passed": all green for a run that measured nothing
+	if (scorers.length === 0)
+		badArgument(
+			"evaluate was given no scorer: every case that ran would pass, whatever its output",
+			'give at least one scorer: exact(), contains(), regex(re), jsonSchema(schema), toolCalled(name), costBudget(usd), latencyBudget(ms), llmJudge({ model, rubric }) or scorer("name", fn)',
+		);
 	for (const [i, s] of scorers.entries()) {
 		const sc = s as unknown as Record<string, unknown> | null;
 		if (

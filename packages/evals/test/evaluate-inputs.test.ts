@@ -178,6 +178,19 @@ describe("evaluate refuses what it cannot run, with a typed error", () => {
 		}
 	});
 
+	it("an empty scorer list is CONFIG_INVALID naming the built-in scorers, before any case runs", async () => {
+		// every case passed: a user who forgot the scorers saw all green (decision 0243)
+		const { graph, calls } = qaGraph(table);
+		const store = new MemoryEvalStore();
+		const error = await evaluate(graph, dataset, [], { store }).catch((e) => e);
+		expect(isWeftError(error, "CONFIG_INVALID"), String(error)).toBe(true);
+		expect(error.message).toContain("no scorer");
+		expect(error.hint).toContain("exact()");
+		expect(error.hint).toContain("llmJudge(");
+		expect(calls).toEqual({});
+		expect(await store.listRuns()).toEqual([]);
+	});
+
 	it("parseJsonl of something that is not text is DATASET_INVALID, not a TypeError", () => {
 		// it was "text.split is not a function"
 		for (const text of [5, undefined, null, { id: "a" }]) {
