@@ -28,6 +28,7 @@ const OPTION_KEYS = keysOf<EvaluateOptions>({
 	signal: true,
 	clock: true,
 	leaseWaitMs: true,
+	caseTimeoutMs: true,
 	onCase: true,
 });
 
@@ -84,6 +85,17 @@ export function checkArguments(graph: unknown, options: EvaluateOptions): void {
 		badArgument(
 			`evaluate's options.leaseWaitMs must be a finite number >= 0, got ${typeof leaseWaitMs === "string" ? JSON.stringify(leaseWaitMs) : String(leaseWaitMs)}`,
 			"give the milliseconds to wait for a crashed run's lease on a case's thread, or leave it out for 60 000",
+		);
+	const caseTimeoutMs: unknown = options.caseTimeoutMs;
+	if (
+		caseTimeoutMs !== undefined &&
+		(typeof caseTimeoutMs !== "number" ||
+			!Number.isFinite(caseTimeoutMs) ||
+			caseTimeoutMs <= 0)
+	)
+		badArgument(
+			`evaluate's options.caseTimeoutMs must be a finite number > 0, got ${typeof caseTimeoutMs === "string" ? JSON.stringify(caseTimeoutMs) : String(caseTimeoutMs)}`,
+			"give the milliseconds one case may take (60_000 for a minute), or leave it out for no limit",
 		);
 	const runId: unknown = options.runId;
 	if (runId !== undefined && (typeof runId !== "string" || runId === ""))

@@ -59,6 +59,11 @@ export interface EvaluateOptions {
 	 * expire (the graph's `leaseTtlMs`, 30 s by default). Default 60 000.
 	 */
 	leaseWaitMs?: number | undefined;
+	/**
+	 * The most milliseconds one case may take (its answers included): past it, that case's run is cancelled
+	 * and the case recorded as an error (`RUN_CANCELLED`, naming the limit); the next cases go on. Default: none.
+	 */
+	caseTimeoutMs?: number | undefined;
 	/** Called as each case finishes. */
 	onCase?: ((result: CaseResult) => void) | undefined;
 }
@@ -246,6 +251,7 @@ async function runAll(
 				signal: options.signal,
 				onProgress: (n) => store.putCase(runId, progress(n)),
 				leaseWaitMs: options.leaseWaitMs ?? 60_000,
+				caseTimeoutMs: options.caseTimeoutMs,
 				metadata: options.metadata,
 			}));
 		const result = await scoreRun(scorers, run, c, index);

@@ -1,4 +1,4 @@
-import { isWeftError } from "@weft/checkpoint";
+import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type RunResult } from "@weft/graph";
 import type { EvalCase } from "./dataset.ts";
 import { toolCallsOf } from "./run-output.ts";
@@ -18,6 +18,8 @@ export interface CaseRunOptions {
 	onProgress: (answersUsed: number) => Promise<void>;
 	/** How long to wait for a dead runner's lease on the case's thread to expire. */
 	leaseWaitMs: number;
+	/** The most milliseconds the case may take: past it, its run is cancelled and the case is an error. */
+	caseTimeoutMs?: number | undefined;
 	/** The runs' metadata, on every checkpoint of the case. */
 	metadata?: Record<string, string | number | boolean | null> | undefined;
 }
@@ -74,9 +76,48 @@ export async function runCase(
 	c: EvalCase,
 	o: CaseRunOptions,
 ): Promise<CaseRun> {
+	const limit = caseLimit(c, o.caseTimeoutMs);
+	try {
+		return await runWithin(graph, c, o, limit?.signal);
+	} finally {
+		limit?.clear();
+	}
+}
+
+/** A case's time limit: a signal that aborts with a `RUN_CANCELLED` naming it (undefined: no limit). */
+function caseLimit(c: EvalCase, ms: number | undefined) {
+	if (ms === undefined) return undefined;
+	const controller = new AbortController();
+	const timer = setTimeout(
+		() =>
+			controller.abort(
+				new WeftError(
+					"RUN_CANCELLED",
+					`case "${c.id}" ran out of time: its run was cancelled after ${ms} ms (caseTimeoutMs)`,
+					{
+						hint: "find where its graph waits (weft show <its thread>), or give cases more time",
+					},
+				),
+			),
+		ms,
+	);
+	return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+async function runWithin(
+	graph: AnyGraph,
+	c: EvalCase,
+	o: CaseRunOptions,
+	limit: AbortSignal | undefined,
+): Promise<CaseRun> {
 	const config = {
 		threadId: o.threadId,
-		signal: o.signal,
+		signal:
+			limit === undefined
+				? o.signal
+				: o.signal === undefined
+					? limit
+					: AbortSignal.any([o.signal, limit]),
 		waitForLease: o.leaseWaitMs,
 		...(o.metadata === undefined ? {} : { metadata: o.metadata }),
 	};
@@ -102,9 +143,12 @@ export async function runCase(
 		// else: the thread had finished when the eval stopped; its state is read below
 		while (result?.status === "interrupted" && answersUsed < answers.length)
 			result = await answerNext();
-		// A cancelled run keeps its last checkpoint: the case stays "running", to be resumed.
+		// A cancelled run keeps its last checkpoint: the case stays "running", to be resumed; one out of
+		// time is this case's error (the catch below)
 		if (result?.status === "cancelled")
-			throw o.signal?.reason ?? new Error("the run was cancelled");
+			throw (
+				o.signal?.reason ?? limit?.reason ?? new Error("the run was cancelled")
+			);
 	} catch (e) {
 		if (o.signal?.aborted) throw e;
 		error = {
