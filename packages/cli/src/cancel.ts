@@ -27,3 +27,18 @@ export async function settleCancelled(
 		await new Promise((r) => setTimeout(r, 50));
 	}
 }
+
+let abandoned = false;
+
+/**
+ * Says that tasks deaf to their signal were given up (their leases released by `settleCancelled`): such a
+ * task (a request that never answers) would keep the process alive, so it exits when its command ends.
+ */
+export function abandonTasks(): void {
+	abandoned = true;
+}
+
+/** Whether a command gave up tasks that still run (`abandonTasks`). */
+export function tasksAbandoned(): boolean {
+	return abandoned;
+}

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { busyHolder, isWeftError } from "@weft/checkpoint";
 import { Command as Program } from "commander";
 import pc from "picocolors";
+import { tasksAbandoned } from "./cancel.ts";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { cliHint, pasteable } from "./cli-hints.ts";
 import { type Act, withExamples } from "./command-kit.ts";
@@ -355,5 +356,5 @@ if (
 	process.exitCode = code;
 	// a cancelled run's node that ignored its signal would keep the process alive: its lease is given
 	// up by now (see cancel.ts), so nothing is lost by leaving
-	if (code === EXIT.cancelled) process.exit(code);
+	if (code === EXIT.cancelled || tasksAbandoned()) process.exit(code);
 }

@@ -8,11 +8,13 @@ import type {
 	EvalStore,
 } from "@weft/evals";
 import type { Command as Program } from "commander";
+import { abandonTasks, settleCancelled } from "../cancel.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import type { Act } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
+import { parseDuration } from "../parse-value.ts";
 import { label } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import {
@@ -89,6 +91,38 @@ interface EvalOptions {
 	concurrency?: string;
 	run?: string;
 	name?: string;
+	caseTimeout?: string;
+}
+
+/** `--case-timeout`: milliseconds, or undefined without it. */
+function caseTimeoutOf(o: EvalOptions): number | undefined {
+	if (o.caseTimeout === undefined) return undefined;
+	const ms = parseDuration("--case-timeout", o.caseTimeout);
+	if (ms === 0)
+		throw new UsageError(
+			`--case-timeout ${o.caseTimeout}: every case would run out of time at once`,
+			"give each case its time, like 30s or 2m, or leave the flag out for no limit",
+		);
+	return ms;
+}
+
+/**
+ * The timed-out cases' threads: their runs were cancelled, and a node deaf to its signal keeps their
+ * lease and this process alive. Their leases are given up (cancel.ts) and the process left at exit.
+ */
+async function settleTimedOut(
+	env: CommandEnv,
+	report: EvalReport,
+): Promise<void> {
+	const timedOut = report.cases.filter(
+		(c) => c.status === "error" && c.error?.code === "RUN_CANCELLED",
+	);
+	if (timedOut.length === 0) return;
+	const checkpointer = await env.store();
+	await Promise.all(
+		timedOut.map((c) => settleCancelled(checkpointer, c.threadId)),
+	);
+	abandonTasks();
 }
 
 const mark = (pass: boolean | undefined, score: number | undefined) =>
@@ -149,6 +183,7 @@ async function runEval(
 		throw new UsageError(
 			`--concurrency ${o.concurrency}: not a positive whole number`,
 		);
+	const caseTimeoutMs = caseTimeoutOf(o);
 	// loaded on use: other commands start without it (decision 0004)
 	const evals = await import("@weft/evals");
 	const dataset = await evals.loadDataset(o.dataset);
@@ -185,6 +220,7 @@ async function runEval(
 				metadata: { graph: ref },
 				dataset: o.dataset,
 				signal: env.signal,
+				caseTimeoutMs,
 				input: hooks.input,
 				output: hooks.output,
 				onCase: (c) => env.out.line(`${c.pass ? "✓" : "✗"} ${c.caseId}`),
@@ -208,6 +244,7 @@ async function runEval(
 		return EXIT.cancelled;
 	}
 	env.out.result(report, () => renderReport(report));
+	await settleTimedOut(env, report);
 	return report.summary.failed === 0 ? 0 : 1;
 }
 
@@ -265,6 +302,10 @@ export function registerEval(program: Program, act: Act): void {
 		.option("--concurrency <n>", "cases run at once (default 4)")
 		.option("--run <id>", "the run id; an id already stored resumes that run")
 		.option("--name <name>", "a name for the run")
+		.option(
+			"--case-timeout <duration>",
+			"cancel a case that takes longer (e.g. 30s, 2m): it is recorded as an error and the next case goes on",
+		)
 		.action(
 			act(async (env, target: string, runs: string[], o: EvalOptions) => {
 				if (target === "list") {
