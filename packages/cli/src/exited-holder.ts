@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import type { LeaseHolder } from "@weft/checkpoint";
+import { exitedRunner } from "@weft/graph";
 import { WEFT } from "./invocation.ts";
 import { shellWord } from "./store.ts";
 
@@ -12,24 +12,16 @@ export interface ExitedHolder {
 
 /**
  * The lease holder (owner `host:pid:…#n`, `runnerId()`), when it is a process of this machine that no
- * longer runs (a `weft run` killed mid-step): its lease stays until it lapses, and the store still says
- * `running`. Only the CLI looks: a library's status is the store's (API.md), and a process of another
- * machine, or another user's (EPERM), cannot be seen from here.
+ * longer runs (a `weft run` killed mid-step; `exitedRunner` of @weft/graph): its lease stays until it
+ * lapses, and the store still says `running`. A thread's status is the store's (API.md): the CLI's
+ * displays add the note, and a process of another machine, or another user's (EPERM), cannot be seen.
  */
 export function exitedHolder(
 	holder: LeaseHolder | undefined | null,
 ): ExitedHolder | undefined {
 	if (holder === undefined || holder === null) return undefined;
-	const [host, pid] = holder.owner.split(":");
-	if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return undefined;
-	try {
-		process.kill(Number(pid), 0);
-		return undefined; // it runs (or is another user's: EPERM below)
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === "ESRCH"
-			? { pid: Number(pid), until: holder.expiresAt }
-			: undefined;
-	}
+	const pid = exitedRunner(holder.owner);
+	return pid === undefined ? undefined : { pid, until: holder.expiresAt };
 }
 
 /**

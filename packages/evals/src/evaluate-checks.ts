@@ -29,6 +29,7 @@ const OPTION_KEYS = keysOf<EvaluateOptions>({
 	clock: true,
 	leaseWaitMs: true,
 	caseTimeoutMs: true,
+	onLeaseHeld: true,
 	onCase: true,
 });
 
@@ -54,7 +55,13 @@ export function checkArguments(graph: unknown, options: EvaluateOptions): void {
 			"pass { runId, store, concurrency, … }, or leave options out",
 		);
 	refuseUnknownKeys(options, OPTION_KEYS, "evaluate");
-	for (const key of ["input", "output", "clock", "onCase"] as const) {
+	for (const key of [
+		"input",
+		"output",
+		"clock",
+		"onCase",
+		"onLeaseHeld",
+	] as const) {
 		const v: unknown = options[key];
 		if (v !== undefined && typeof v !== "function")
 			badArgument(

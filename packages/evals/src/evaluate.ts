@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import {
 	ConfigError,
 	isWeftError,
@@ -15,7 +16,12 @@ import {
 	checkScorers,
 	checkThreadIds,
 } from "./evaluate-checks.ts";
-import { inputFailed, runCase } from "./run-case.ts";
+import {
+	freeExitedLease,
+	type HeldLease,
+	inputFailed,
+	runCase,
+} from "./run-case.ts";
 import { defaultOutput } from "./run-output.ts";
 import {
 	type CaseRun,
@@ -59,6 +65,12 @@ export interface EvaluateOptions {
 	 * expire (the graph's `leaseTtlMs`, 30 s by default). Default 60 000.
 	 */
 	leaseWaitMs?: number | undefined;
+	/**
+	 * Told when a case under way in a crashed run finds its thread's lease still held: by a process of this
+	 * machine that has exited (`exited`: the lease is taken over at once), or by another (waited for up to
+	 * `leaseWaitMs`, until `expiresAt` at most). `weft eval` says it on stderr.
+	 */
+	onLeaseHeld?: ((held: HeldLease) => void) | undefined;
 	/**
 	 * The most milliseconds one case may take (its answers included): past it, that case's run is cancelled
 	 * and the case recorded as an error (`RUN_CANCELLED`, naming the limit); the next cases go on. Default: none.
@@ -149,8 +161,18 @@ export async function evaluate(
 		...(options.dataset === undefined ? {} : { dataset: options.dataset }),
 		...(digest === undefined ? {} : { casesDigest: digest }),
 	};
-	const { error: _error, finishedAt: _finishedAt, ...fresh } = record;
-	await store.putRun({ ...fresh, status: "running" });
+	const {
+		error: _error,
+		finishedAt: _finishedAt,
+		runner: _runner,
+		...fresh
+	} = record;
+	// host and process, as a lease's owner starts: a list can tell a run whose process died (exitedRunner)
+	await store.putRun({
+		...fresh,
+		status: "running",
+		runner: `${hostname()}:${process.pid}`,
+	});
 	try {
 		const report = await runAll(g, cases, scorers, {
 			...options,
@@ -229,6 +251,14 @@ async function runAll(
 			pass: false,
 		});
 		if (before === undefined) await store.putCase(runId, progress(0));
+		const leaseWaitMs = options.leaseWaitMs ?? 60_000;
+		if (before?.status === "running")
+			await freeExitedLease(
+				g,
+				c.id,
+				{ threadId, leaseWaitMs },
+				options.onLeaseHeld,
+			);
 		let given = c;
 		let failed: CaseRun | undefined;
 		if (options.input !== undefined)
@@ -250,7 +280,7 @@ async function runAll(
 				clock,
 				signal: options.signal,
 				onProgress: (n) => store.putCase(runId, progress(n)),
-				leaseWaitMs: options.leaseWaitMs ?? 60_000,
+				leaseWaitMs,
 				caseTimeoutMs: options.caseTimeoutMs,
 				metadata: options.metadata,
 			}));

@@ -23,6 +23,7 @@ export {
 	listFeedback,
 	recordFeedback,
 } from "./feedback.ts";
+export type { HeldLease } from "./run-case.ts";
 export { defaultOutput, toolCallsOf } from "./run-output.ts";
 export { costBudget, latencyBudget, scorer } from "./scorers/budgets.ts";
 export { jsonSchema } from "./scorers/json-schema.ts";

@@ -1,5 +1,10 @@
-import { isWeftError, WeftError } from "@weft/checkpoint";
-import { Command, type CompiledGraph, type RunResult } from "@weft/graph";
+import { isWeftError, threadLeaseOf, WeftError } from "@weft/checkpoint";
+import {
+	Command,
+	type CompiledGraph,
+	exitedRunner,
+	type RunResult,
+} from "@weft/graph";
 import type { EvalCase } from "./dataset.ts";
 import { toolCallsOf } from "./run-output.ts";
 import type { CaseRun } from "./scorers/scorer.ts";
@@ -22,6 +27,49 @@ export interface CaseRunOptions {
 	caseTimeoutMs?: number | undefined;
 	/** The runs' metadata, on every checkpoint of the case. */
 	metadata?: Record<string, string | number | boolean | null> | undefined;
+}
+
+/** A lease a resumed case finds on its thread, held by another runner (the crashed one, or one that runs). */
+export interface HeldLease {
+	caseId: string;
+	threadId: string;
+	/** The holder, a runner id (`host:pid:…`). */
+	owner: string;
+	/** When it lapses, by the store's clock. */
+	expiresAt: string;
+	/** The holder is a process of this machine that has exited: its lease is taken over at once. */
+	exited: boolean;
+	/** How long `evaluate` waits for it otherwise (`leaseWaitMs`). */
+	waitMs: number;
+}
+
+/**
+ * Before a case under way in a crashed run goes on: a lease still held on its thread is told to `onHeld`,
+ * and given up when its holder is a process of this machine that has exited (nothing will renew it, so
+ * waiting for it to lapse would only wait). Another holder is waited for, as before.
+ */
+export async function freeExitedLease(
+	graph: AnyGraph,
+	caseId: string,
+	o: Pick<CaseRunOptions, "threadId" | "leaseWaitMs">,
+	onHeld: ((held: HeldLease) => void) | undefined,
+): Promise<void> {
+	const cp = graph.checkpointer;
+	if (cp === undefined) return;
+	const lease = (await threadLeaseOf(cp, o.threadId))?.lease;
+	if (lease === null || lease === undefined) return;
+	if (Date.parse(lease.expiresAt) <= Date.now()) return; // lapsed: the run takes it over
+	const exited = exitedRunner(lease.owner) !== undefined;
+	onHeld?.({
+		caseId,
+		threadId: o.threadId,
+		owner: lease.owner,
+		expiresAt: lease.expiresAt,
+		exited,
+		waitMs: o.leaseWaitMs,
+	});
+	// by its token: a lease taken since (another resume) is left alone
+	if (exited) await cp.releaseLease(lease);
 }
 
 /** Where a crashed case stands: undefined when its thread has no checkpoint yet (start afresh). */

@@ -64,6 +64,7 @@ export type {
 } from "./runtime/events.ts";
 export type { Interrupt } from "./runtime/interrupts.ts";
 export { unknownInterruptIds } from "./runtime/resume-answers.ts";
+export { exitedRunner } from "./runtime/run-lease.ts";
 export type { RunStatus } from "./runtime/run-machine.ts";
 export { updatesByTask } from "./runtime/update-objects.ts";
 export {

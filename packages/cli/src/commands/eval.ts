@@ -6,6 +6,7 @@ import type {
 	Comparison,
 	EvalReport,
 	EvalStore,
+	HeldLease,
 } from "@weft/evals";
 import type { Command as Program } from "commander";
 import { abandonTasks, settleCancelled } from "../cancel.ts";
@@ -15,7 +16,7 @@ import type { CommandEnv } from "../env.ts";
 import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
-import { label } from "../render/output.ts";
+import { label, stderrLine } from "../render/output.ts";
 import { table } from "../render/table.ts";
 import {
 	postgresTarget,
@@ -23,6 +24,7 @@ import {
 	type StoreUse,
 	shellWord,
 } from "../store.ts";
+import { renderRunList, withRunnerGone } from "./eval-list.ts";
 import { hooksOf, scorerFromSpec } from "./eval-scorers.ts";
 
 /**
@@ -92,6 +94,15 @@ interface EvalOptions {
 	run?: string;
 	name?: string;
 	caseTimeout?: string;
+}
+
+/** What a resumed case does about a lease the crashed run left on its thread (said on stderr). */
+function heldText(h: HeldLease): string {
+	const pid = h.owner.split(":")[1];
+	if (h.exited)
+		return `case ${h.caseId}: the process that ran it (pid ${pid} on this machine) has exited: its lease on thread ${h.threadId} is taken over without waiting`;
+	const until = Math.min(Date.parse(h.expiresAt), Date.now() + h.waitMs);
+	return `case ${h.caseId}: waiting for its thread ${h.threadId}: ${h.owner} (a live process, or another machine's) holds its lease until ${h.expiresAt}; waiting until ${new Date(until).toISOString()} at most`;
 }
 
 /** `--case-timeout`: milliseconds, or undefined without it. */
@@ -221,6 +232,7 @@ async function runEval(
 				dataset: o.dataset,
 				signal: env.signal,
 				caseTimeoutMs,
+				onLeaseHeld: (held) => stderrLine(heldText(held)),
 				input: hooks.input,
 				output: hooks.output,
 				onCase: (c) => env.out.line(`${c.pass ? "✓" : "✗"} ${c.caseId}`),
@@ -309,25 +321,10 @@ export function registerEval(program: Program, act: Act): void {
 		.action(
 			act(async (env, target: string, runs: string[], o: EvalOptions) => {
 				if (target === "list") {
-					const list = await withStore(env, store(), "read", (s) =>
-						s.listRuns(),
+					const list = withRunnerGone(
+						await withStore(env, store(), "read", (s) => s.listRuns()),
 					);
-					env.out.result(list, () =>
-						list.length === 0
-							? "no evaluation runs yet: weft eval <module> --dataset cases.jsonl"
-							: table(
-									["run", "name", "status", "passed", "started"],
-									list.map((r) => [
-										r.id,
-										r.name,
-										label.status(r.status),
-										r.summary === undefined
-											? "-"
-											: `${r.summary.passed}/${r.summary.cases}`,
-										r.startedAt,
-									]),
-								),
-					);
+					env.out.result(list, () => renderRunList(list, env.storeFlags));
 					return 0;
 				}
 				if (target === "compare") {

@@ -21,6 +21,8 @@ export interface EvalRunRecord {
 	/** A digest of the cases as given (sha256 of their JSON): resuming the run with other cases is refused. */
 	casesDigest?: string | undefined;
 	scorers: string[];
+	/** While it runs: the process running it, `<host>:<pid>` (`weft eval list` tells one that has exited). */
+	runner?: string | undefined;
 	/** "failed" when `evaluate` threw (cancelled, or the store or a graph broke); the same run id resumes it. */
 	status: "running" | "done" | "failed";
 	startedAt: string;

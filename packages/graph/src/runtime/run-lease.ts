@@ -19,6 +19,26 @@ export function runnerId(): string {
 	return `${processPart}#${counter}`;
 }
 
+/**
+ * The process id of a runner (a lease's owner, `host:pid:…` as `runnerId()` makes it, or `host:pid`)
+ * when it is a process of this machine that no longer runs: its lease stays until it lapses, though
+ * nothing will renew it. Undefined for a live process, another machine's, or another user's (`EPERM`),
+ * none of which can be told apart from here.
+ */
+export function exitedRunner(owner: string): number | undefined {
+	const [host, pid] = owner.split(":");
+	if (!/^\d+$/.test(pid ?? "")) return undefined;
+	if (host !== process.getBuiltinModule("node:os").hostname()) return undefined;
+	try {
+		process.kill(Number(pid), 0);
+		return undefined; // it runs
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === "ESRCH"
+			? Number(pid)
+			: undefined;
+	}
+}
+
 export interface LeaseOptions {
 	/** Wait up to this long for a busy thread's lease (default: refuse at once). */
 	waitForLease?: number | undefined;
