@@ -7,6 +7,7 @@ import {
 	evaluate,
 	exact,
 	type Feedback,
+	type HeldLease,
 	llmJudge,
 	MemoryEvalStore,
 	recordFeedback,
@@ -43,6 +44,20 @@ describe("@weft/evals types", () => {
 		// @ts-expect-error a case needs an id
 		const bad: EvalCase = { input: 1 };
 		void bad;
+	});
+
+	it("a case's time limit and the lease a resumed case finds", () => {
+		const cases: EvalCase[] = [{ id: "1", input: { q: "x" } }];
+		void evaluate(graph, cases, [exact()], {
+			caseTimeoutMs: 30_000,
+			onLeaseHeld: (held) => {
+				expectTypeOf(held).toEqualTypeOf<HeldLease>();
+				expectTypeOf(held.exited).toEqualTypeOf<boolean>();
+				expectTypeOf(held.expiresAt).toEqualTypeOf<string>();
+			},
+		});
+		// @ts-expect-error a limit is milliseconds, not a duration text
+		void evaluate(graph, cases, [exact()], { caseTimeoutMs: "30s" });
 	});
 
 	it("custom scorers and the judge are Scorers", () => {

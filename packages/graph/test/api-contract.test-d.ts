@@ -10,6 +10,7 @@ import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import {
 	Command,
 	END,
+	exitedRunner,
 	human,
 	type Interrupt,
 	type NodeContext,
@@ -343,5 +344,11 @@ describe("API.md: Threads, leases and branches", () => {
 		expectTypeOf(graph.getThread({ threadId: "t1" })).resolves.toMatchTypeOf<
 			{ status: string } | undefined
 		>();
+		// a lease owner whose process (of this machine) has exited: its pid
+		expectTypeOf(exitedRunner("host:123:abc#1")).toEqualTypeOf<
+			number | undefined
+		>();
+		// @ts-expect-error it reads an owner (a runner id), not a lease
+		exitedRunner({ owner: "host:123" });
 	});
 });
