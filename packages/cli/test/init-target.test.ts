@@ -1,9 +1,12 @@
 // `weft init` on a place it cannot write a project to: a usage error that says why, not UNEXPECTED.
+import { spawnSync } from "node:child_process";
 import {
+	cpSync,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
 	rmSync,
+	symlinkSync,
 	writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,5 +64,38 @@ describe("weft init into a folder inside the Weft checkout", () => {
 			`hint: choose a folder outside ${root.replace(/\/$/, "")}: \`weft init ${join(root, "..", "my-agent-inside")}`,
 		);
 		expect(existsSync(inside)).toBe(false);
+	});
+});
+
+// Found from outside (7 Dec): weft installed from its packages (npm install of the packed @weft/cli), not
+// run from a checkout, failed `weft init` with UNEXPECTED ENOENT lstat '…/node_modules/packages'.
+describe("weft init by a weft installed from its package", () => {
+	it("says it makes projects linked to a checkout, and how to get one", () => {
+		const cli = join(dir, "installed/node_modules/@weft/cli");
+		mkdirSync(cli, { recursive: true });
+		for (const part of ["dist", "bin", "templates", "package.json"])
+			cpSync(join(root, "packages/cli", part), join(cli, part), {
+				recursive: true,
+			});
+		symlinkSync(
+			join(root, "packages/cli/node_modules"),
+			join(cli, "node_modules"),
+		);
+		const target = join(dir, "from-installed");
+		const r = spawnSync(
+			process.execPath,
+			[join(cli, "bin/weft.mjs"), "init", target],
+			{
+				encoding: "utf8",
+				timeout: 60_000,
+				env: { ...process.env, NO_COLOR: "1" },
+			},
+		);
+		expect(r.stderr).toContain("error USAGE");
+		expect(r.stderr).toContain("linked to a checkout of Weft");
+		expect(r.stderr).toContain("pnpm weft init");
+		expect(r.stderr).not.toContain("UNEXPECTED");
+		expect(r.status).toBe(2);
+		expect(existsSync(target)).toBe(false);
 	});
 });

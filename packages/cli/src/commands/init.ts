@@ -88,6 +88,13 @@ function freeOrSame(dir: string): string {
  */
 export async function init(dir: string, env: CommandEnv): Promise<number> {
 	const target = resolve(dir);
+	const repo = resolve(cliDir, "../..");
+	// a weft installed from its package (npm, a global install) has no checkout to link a project to
+	if (!existsSync(join(repo, "packages/graph/package.json")))
+		throw new UsageError(
+			`weft init makes a project linked to a checkout of Weft, and this weft (${realpathSync(cliDir)}) is installed from its package`,
+			`run it from a checkout: \`git clone <weft repository> weft && cd weft && pnpm install && pnpm weft init ${shellWord(dir)}\`; in a project of your own, install @weft/graph, @weft/checkpoint-sqlite and zod`,
+		);
 	if (existsSync(target) && !statSync(target).isDirectory())
 		throw new UsageError(
 			`${target} is a file, not a folder`,
@@ -95,7 +102,6 @@ export async function init(dir: string, env: CommandEnv): Promise<number> {
 		);
 	// inside the checkout, `pnpm install` installs the checkout's workspace instead of the project, whose
 	// own links then resolve nothing (`pnpm test`: ERR_MODULE_NOT_FOUND @weft/graph; decision 0229)
-	const repo = resolve(cliDir, "../..");
 	for (const checkout of new Set([repo, realpathSync(repo)])) {
 		const inside = relative(checkout, realTarget(target));
 		if (!inside.startsWith("..") && !isAbsolute(inside))
