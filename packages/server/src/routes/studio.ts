@@ -55,6 +55,9 @@ function notBuiltHint(dir: string): string {
 	const inCheckout = /[/\\]apps[/\\]studio[/\\]dist[/\\]?$/.test(dir);
 	if (!inCheckout)
 		return `build it in the Weft checkout (pnpm --filter @weft/studio build) and give its apps/studio/dist as the studio's dir, not ${dir}`;
+	// a server installed from its package (npm): its default dir lies in node_modules, where no studio is
+	if (!existsSync(resolve(dir, "../package.json")))
+		return "the studio comes with a checkout of Weft, not with the installed @weft/server: in a checkout, build it (pnpm --filter @weft/studio build) and open this store with `pnpm weft studio --db <file>` (or --postgres <url>)";
 	const checkout = resolve(dir, "../../..");
 	const word = /^[\w@%+=:,./-]+$/.test(checkout)
 		? checkout
