@@ -22,6 +22,7 @@ import {
 	type WeftModelMetadata,
 } from "./model-answer.ts";
 import { observeModelCall } from "./model-call-telemetry.ts";
+import { refuseUnpairedMessages } from "./unpaired-messages.ts";
 
 export type { WeftModelMetadata } from "./model-answer.ts";
 export { modelNameOf } from "./model-answer.ts";
@@ -68,6 +69,8 @@ export function callModel(
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
 	return modelAnswer(ctx, options.key ?? "model", async (spend) => {
+		// a 400 from the provider would name neither the thread nor the message (decision 0244)
+		refuseUnpairedMessages(input, ctx.node);
 		const { message, info, durationMs } = await observeModelCall(
 			ctx,
 			model,

@@ -114,7 +114,7 @@ export function refuseAnswersLeftBehind(
  * the id the tool node answers it under (`<message id>:<n>`, `:invalid:<n>`; the supervisor's
  * `:invalid`), as in decision 0207.
  */
-function callIds(ai: AIMessage): string[] {
+export function callIds(ai: AIMessage): string[] {
 	const out: string[] = [];
 	const own = (id: string | undefined) => id !== undefined && id !== "";
 	const valid = ai.tool_calls ?? [];

@@ -11,6 +11,7 @@ import {
 	toAIMessage,
 } from "./call-model.ts";
 
+import { refuseUnpairedMessages } from "./unpaired-messages.ts";
 /** How structured output is obtained: the model's `withStructuredOutput`, or JSON in its text answer. */
 export type StructuredMethod = "json" | "native";
 
@@ -114,6 +115,7 @@ function nativeAsk<TSchema extends z.ZodType>(
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
 	return async (ctx, input, key) => {
 		const out = await modelAnswer(ctx, key, async (spend) => {
+			refuseUnpairedMessages(input, ctx.node);
 			const result = (await structured
 				.invoke(input, { ...ctx.callOptions, signal: ctx.signal })
 				.catch((error: unknown) => reportSpent(ctx, error))) as {
