@@ -9,6 +9,7 @@ import {
 import { checkContextOptions } from "./context/check-context-options.ts";
 import { checkGuard } from "./guardrails/check-guard.ts";
 import type { ModelRouterOptions } from "./model-router-options.ts";
+import { checkRateLimiters } from "./resilience/check-rate-limits.ts";
 import {
 	checkBackoff,
 	checkErrorPolicy,
@@ -65,6 +66,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 	checkCacheOptions(options.cache);
 	checkContextOptions(options.context);
 	checkErrorPolicy(options.errorPolicy);
+	checkRateLimiters(options.rateLimiters);
 	checkUsage(options.usage);
 	for (const key of ["rules", "guards", "defaultChain"] as const) {
 		const v = options[key];

@@ -1,4 +1,9 @@
-import { checkNumber, checkObject, configInvalid } from "../config-check.ts";
+import {
+	checkNumber,
+	checkObject,
+	configInvalid,
+	describe,
+} from "../config-check.ts";
 import type { RateLimits } from "./rate-limiter.ts";
 
 const LIMIT_KEYS: readonly string[] = [
@@ -36,4 +41,23 @@ export function checkRateLimits(limits: unknown, where: string): void {
 		infinite: true,
 	});
 	checkNumber(l.maxWaitMs, `${where}.maxWaitMs`, { timer: true });
+}
+
+/**
+ * `rateLimiters` is a registry (`new RateLimiterRegistry()`): `{}` or a Map passed construction and failed
+ * a later call with a raw TypeError, or was used as a registry it is not. Duck-typed, not `instanceof`:
+ * two copies of this package in one process share their registries.
+ */
+export function checkRateLimiters(value: unknown): void {
+	if (value === undefined) return;
+	const registry =
+		typeof value === "object" &&
+		value !== null &&
+		!(value instanceof Map) &&
+		typeof (value as { get?: unknown }).get === "function";
+	if (!registry)
+		throw configInvalid(
+			`rateLimiters must be a RateLimiterRegistry, got ${value instanceof Map ? "a Map" : describe(value)}`,
+			"pass rateLimiters: new RateLimiterRegistry() to give the router limiters of its own, or leave it out (routers share one registry per process); limits themselves go on a model entry (rateLimits: { requestsPerMinute: 60 })",
+		);
 }
