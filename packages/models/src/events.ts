@@ -58,6 +58,11 @@ export type ModelEvent =
 			type: "retry";
 			callId: string;
 			model: string;
+			/**
+			 * For a call the router makes for the call (decision 0228): its route, `"context.summarize"` or
+			 * `"guard.<name>"`, and `model` is that call's model; absent for the call's own models.
+			 */
+			sideCall?: string | undefined;
 			attempt: number;
 			delayMs: number;
 			retryAfterMs: number | undefined;

@@ -78,6 +78,7 @@ function record(span: Span, e: ModelEvent): void {
 			};
 			if (e.retryAfterMs !== undefined)
 				a["weft.retry.retry_after_ms"] = e.retryAfterMs;
+			if (e.sideCall !== undefined) a["weft.retry.side_call"] = e.sideCall;
 			span.addEvent("weft.model.retry", a);
 			return;
 		}

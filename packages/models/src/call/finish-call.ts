@@ -191,13 +191,7 @@ export function recordSideCall(
 	route: string,
 	fallbackId: string,
 ) {
-	const fields = model as { model?: unknown; modelName?: unknown };
-	const id =
-		typeof fields.model === "string"
-			? fields.model
-			: typeof fields.modelName === "string"
-				? fields.modelName
-				: fallbackId;
+	const id = modelIdOf(model, fallbackId);
 	const price = findPrice(id, cfg.prices);
 	const record: CallUsage = {
 		model: id,
@@ -214,6 +208,16 @@ export function recordSideCall(
 	cfg.usage.record(record);
 	emit({ type: "usage", callId, ...record });
 	into.push(sideCallOf(record));
+}
+
+/** A side call's model as usage and events name it: its `model` or `modelName` field, else `fallbackId`. */
+export function modelIdOf(model: unknown, fallbackId: string): string {
+	const fields = (model ?? {}) as { model?: unknown; modelName?: unknown };
+	return typeof fields.model === "string"
+		? fields.model
+		: typeof fields.modelName === "string"
+			? fields.modelName
+			: fallbackId;
 }
 
 /** What a guard's own model calls are counted with (`GuardContext.countCall`). */

@@ -22,7 +22,12 @@ import type { ModelRouterCallOptions } from "../model-router-options.ts";
 import type { ModelFeature } from "../routing/model-entry.ts";
 import { type RouteDecision, routeCall } from "../routing/route.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
-import { recordSideCall, type SideCall, sideCalls } from "./finish-call.ts";
+import {
+	modelIdOf,
+	recordSideCall,
+	type SideCall,
+	sideCalls,
+} from "./finish-call.ts";
 import { hasImages } from "./message-parts.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { guardModelCall, sideCall } from "./side-call.ts";
@@ -93,8 +98,17 @@ async function applyContext(
 			// under the router's retry policy, its last failure a ModelError naming it (decision 0228)
 			model: {
 				invoke: (input, options) =>
-					sideCall(cfg, "the summariser model", signal, () =>
-						summariser.invoke(input, options),
+					sideCall(
+						cfg,
+						"the summariser model",
+						signal,
+						() => summariser.invoke(input, options),
+						{
+							emit,
+							callId,
+							model: modelIdOf(summariser, "summarizer"),
+							route: "context.summarize",
+						},
 					),
 			},
 			signal,
@@ -180,7 +194,7 @@ export async function prepareCall(
 				messages: input,
 				signal: options.signal,
 				countCall: sideCalls(cfg, side, emit),
-				callModel: guardModelCall(cfg, options.signal),
+				callModel: guardModelCall(cfg, options.signal, side, emit),
 			},
 			emit,
 			callId,

@@ -115,7 +115,7 @@ export async function guardOutput(
 			output: answer,
 			retry,
 			countCall: sideCalls(cfg, call, emit),
-			callModel: guardModelCall(cfg, call.signal),
+			callModel: guardModelCall(cfg, call.signal, call, emit),
 			signal: call.signal,
 		},
 		emit,

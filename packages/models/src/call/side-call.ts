@@ -7,7 +7,18 @@ import {
 	describeError,
 	type ErrorInfo,
 } from "../resilience/classify-error.ts";
-import type { ResolvedConfig } from "./resolved-config.ts";
+import { modelIdOf } from "./finish-call.ts";
+import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+
+/** Whom a side call's retry events go to, naming it as its usage does (decision 0244). */
+export interface SideCallEvents {
+	emit: Emit;
+	callId: string;
+	/** The side call's model id. */
+	model: string;
+	/** Its route: "context.summarize", "guard.<name>". */
+	route: string;
+}
 
 /**
  * A call the router makes for a call (the summariser's, a guard's classifier's), under the router's
@@ -21,6 +32,7 @@ export async function sideCall<T>(
 	what: string,
 	signal: AbortSignal | undefined,
 	run: () => Promise<T>,
+	events?: SideCallEvents,
 ): Promise<T> {
 	const maxRetries = cfg.retry.maxRetries ?? 2;
 	const failures: AttemptFailure[] = [];
@@ -44,6 +56,16 @@ export async function sideCall<T>(
 					: undefined;
 			if (delay === undefined)
 				throw sideCallError(what, error, info, failures, action === "retry");
+			events?.emit({
+				type: "retry",
+				callId: events.callId,
+				model: events.model,
+				sideCall: events.route,
+				attempt: r + 1,
+				delayMs: delay,
+				retryAfterMs: info.retryAfterMs,
+				error: { kind: info.kind, status: info.status, message: info.message },
+			});
 			await sleep(delay, signal);
 		}
 	}
@@ -86,7 +108,14 @@ function sideCallError(
 export function guardModelCall(
 	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
 	signal: AbortSignal | undefined,
+	{ callId }: { callId: string },
+	emit: Emit,
 ): NonNullable<GuardContext["callModel"]> {
-	return (guard, call) =>
-		sideCall(cfg, `the classifier model of guard "${guard}"`, signal, call);
+	return (guard, call, model) =>
+		sideCall(cfg, `the classifier model of guard "${guard}"`, signal, call, {
+			emit,
+			callId,
+			model: modelIdOf(model, "classifier"),
+			route: `guard.${guard}`,
+		});
 }

@@ -72,7 +72,8 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 					asked,
 					ctx.signal === undefined ? {} : { signal: ctx.signal },
 				);
-			const reply = await (ctx.callModel?.(name, ask) ?? ask());
+			const reply = await (ctx.callModel?.(name, ask, options.classifier) ??
+				ask());
 			ctx.countCall?.(name, options.classifier, asked, reply);
 			// the reply's text (a provider's content blocks read as their text parts, not as JSON)
 			const content = reply.content;

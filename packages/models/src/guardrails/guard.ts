@@ -37,10 +37,15 @@ export interface GuardContext {
 	/**
 	 * A guard that asks a model of its own makes the call through this when given (a router gives it):
 	 * the call gets the router's `retry` and `errorPolicy`, and its last failure is a ModelError
-	 * (MODEL_UNAVAILABLE, MODEL_TIMEOUT…) naming the guard, not GUARDRAIL_TRIPPED (decision 0228).
+	 * (MODEL_UNAVAILABLE, MODEL_TIMEOUT…) naming the guard, not GUARDRAIL_TRIPPED (decision 0228). `model`:
+	 * the model called, which its retry events name (decision 0244).
 	 */
 	callModel?:
-		| (<T>(guard: string, call: () => Promise<T>) => Promise<T>)
+		| (<T>(
+				guard: string,
+				call: () => Promise<T>,
+				model?: unknown,
+		  ) => Promise<T>)
 		| undefined;
 }
 
