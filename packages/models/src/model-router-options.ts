@@ -32,7 +32,8 @@ export interface CacheOptions {
 	allowNonZeroTemperature?: boolean | undefined;
 	/**
 	 * The longest a call waits for the store's answer to a lookup; a read that takes longer is a miss (the
-	 * model is asked). The call's `signal` ends the wait too. Default 1000 ms.
+	 * model is asked). The call's `signal` ends the wait too. It bounds the wait for an answer's write as
+	 * well (a write that takes longer is a cache event `error`; the answer is given). Default 1000 ms.
 	 */
 	readTimeoutMs?: number | undefined;
 }

@@ -190,7 +190,7 @@ describe("a cache that fails", () => {
 		}
 	});
 
-	it("a write that never settles: the answer is given all the same (the write is not waited for)", async () => {
+	it("a write that never settles: the answer is given all the same (the write is waited for at most cache.readTimeoutMs)", async () => {
 		const { model, router } = routerOn(new HangingStore({ set: true }));
 		expect((await router.invoke("q")).content).toBe("answer 0");
 		expect(await streamed(router, "q")).toBe("answer 1");

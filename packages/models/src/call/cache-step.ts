@@ -255,11 +255,12 @@ function restore(hit: CachedResponse): AIMessage {
 
 /**
  * Stores an answer under `key`: the answer the caller got, after output guards (a repaired answer as
- * repaired). The write is not waited for: the answer never waits on the cache (a store that hangs would
- * hold it for ever). A store that fails loses the entry, not the answer (emitted, when it fails, as a
- * cache event `error` with the reason).
+ * repaired). The call waits for the write, at most `cache.readTimeoutMs` (decision 0244): a process that
+ * ends right after the call keeps the entry, and a store that hangs holds the answer no longer than a
+ * lookup. A store that fails (or is slower) loses the entry, not the answer: a cache event `error` with
+ * the reason, sent during the call. Never rejects, unless an event listener throws.
  */
-export function store(
+export async function store(
 	cfg: ResolvedConfig,
 	key: string,
 	model: string,
@@ -267,19 +268,15 @@ export function store(
 	usage: { input: number; output: number; costUsd: number | undefined },
 	callId: string,
 	emit: Emit,
-): void {
-	const failed = (error: unknown) =>
-		emit({
-			type: "cache",
-			callId,
-			model,
-			result: "error",
-			reason: `the answer could not be cached: ${thrownMessage(error)}`,
-		});
+): Promise<void> {
+	const failed = (reason: string) =>
+		emit({ type: "cache", callId, model, result: "error", reason });
+	const { store: cacheStore, ttlMs, readTimeoutMs } = cfg.cache!;
+	let write: Promise<unknown>;
 	try {
 		const [message] = mapChatMessagesToStoredMessages([answer]);
-		Promise.resolve(
-			cfg.cache!.store.set(
+		write = Promise.resolve(
+			cacheStore.set(
 				key,
 				{
 					message,
@@ -289,10 +286,36 @@ export function store(
 					costUsd: usage.costUsd,
 					createdAt: Date.now(),
 				},
-				cfg.cache!.ttlMs,
+				ttlMs,
 			),
-		).catch(failed);
+		);
 	} catch (error) {
-		failed(error);
+		failed(`the answer could not be cached: ${thrownMessage(error)}`);
+		return;
 	}
+	const outcome = await settledWithin(write, readTimeoutMs);
+	if (outcome === "late")
+		failed(
+			`the answer was not cached within ${readTimeoutMs} ms (cache.readTimeoutMs): not waited for longer, the entry may land later`,
+		);
+	else if (outcome !== "done")
+		failed(`the answer could not be cached: ${thrownMessage(outcome.error)}`);
+}
+
+/** How `work` settled within `ms`: done, failed, or late (a late failure is handled, and dropped). */
+function settledWithin(
+	work: Promise<unknown>,
+	ms: number,
+): Promise<"done" | "late" | { error: unknown }> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<"late">((resolve) => {
+		timer = setTimeout(() => resolve("late"), ms);
+	});
+	return Promise.race([
+		work.then(
+			() => "done" as const,
+			(error: unknown) => ({ error }),
+		),
+		late,
+	]).finally(() => clearTimeout(timer));
 }

@@ -160,7 +160,7 @@ export async function runCall(
 				cfg.entries[primary]!,
 				spent.usage,
 			);
-			store(
+			await store(
 				cfg,
 				cached.key,
 				primary,
@@ -208,7 +208,7 @@ export async function runCall(
 	const answer = await guarded(cfg, call, emit, raw, spent);
 	if (key !== undefined) {
 		const entry = cfg.entries[r.model]!;
-		store(
+		await store(
 			cfg,
 			key,
 			r.model,

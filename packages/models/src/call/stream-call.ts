@@ -150,7 +150,7 @@ export async function* streamCall(
 				cfg.entries[chain.model]!,
 				usage,
 			);
-			store(
+			await store(
 				cfg,
 				k,
 				chain.model,
