@@ -14,6 +14,8 @@ export type {
 	ThreadRef,
 } from "./checkpointer.ts";
 export { PUT_SYNC, threadLeaseOf } from "./checkpointer.ts";
+/** Cost arithmetic without float noise (decision 0244). */
+export { addCost, roundCost } from "./cost-sum.ts";
 export {
 	createSerializer,
 	type EncryptionKey,

@@ -1,4 +1,4 @@
-import type { PendingWrite } from "@weft/checkpoint";
+import { addCost, type PendingWrite } from "@weft/checkpoint";
 import type { UsageReport } from "../graph/types.ts";
 
 /** Token and cost totals. */
@@ -51,7 +51,7 @@ function addTotals(t: UsageTotals, c: UsageTotals): UsageTotals {
 	t.totalTokens += c.totalTokens;
 	t.cachedTokens += c.cachedTokens;
 	t.calls += c.calls;
-	if (c.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + c.costUsd;
+	if (c.costUsd !== undefined) t.costUsd = addCost(t.costUsd ?? 0, c.costUsd);
 	// steps stored before the field have none
 	if (c.unpricedCalls !== undefined && c.unpricedCalls > 0)
 		t.unpricedCalls = (t.unpricedCalls ?? 0) + c.unpricedCalls;
@@ -109,7 +109,7 @@ function addReport(t: UsageTotals, u: UsageReport): void {
 	t.cachedTokens += u.cachedTokens ?? 0;
 	const calls = u.calls ?? 1;
 	t.calls += calls;
-	if (u.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + u.costUsd;
+	if (u.costUsd !== undefined) t.costUsd = addCost(t.costUsd ?? 0, u.costUsd);
 	else if (calls > 0) t.unpricedCalls = (t.unpricedCalls ?? 0) + calls;
 }
 

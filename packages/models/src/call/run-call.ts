@@ -4,7 +4,7 @@ import {
 	type BaseMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
-import { isWeftError } from "@weft/checkpoint";
+import { addCost, isWeftError } from "@weft/checkpoint";
 import { runGuards } from "../guardrails/guard.ts";
 import { type ChainOptions, runChain } from "../resilience/run-chain.ts";
 import { cacheKeyFor, forget, lookup, store } from "./cache-step.ts";
@@ -171,7 +171,7 @@ export async function runCall(
 					costUsd:
 						hit.costUsd === undefined || repair === undefined
 							? undefined
-							: hit.costUsd + repair,
+							: addCost(hit.costUsd, repair),
 				},
 				call.callId,
 				emit,

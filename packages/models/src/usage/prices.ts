@@ -1,3 +1,4 @@
+import { roundCost } from "@weft/checkpoint";
 import { checkNumber, configInvalid, describe } from "../config-check.ts";
 
 /** USD per million tokens. `cachedInputPerMTok` is the price of a cache read, `cacheWritePerMTok` of a cache write. */
@@ -154,5 +155,5 @@ export function costOf(tokens: TokenCounts, price: ModelPrice): number {
 		cached * (price.cachedInputPerMTok ?? price.inputPerMTok) +
 		written * (price.cacheWritePerMTok ?? price.inputPerMTok) +
 		tokens.outputTokens * price.outputPerMTok;
-	return usd / 1_000_000;
+	return roundCost(usd / 1_000_000);
 }

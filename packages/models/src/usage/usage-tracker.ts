@@ -1,3 +1,5 @@
+import { addCost } from "@weft/checkpoint";
+
 /** What one call to the wrapper used and cost; also the payload of the "usage" event. */
 export interface CallUsage {
 	model: string;
@@ -61,8 +63,8 @@ function add(t: UsageTotals, u: CallUsage): void {
 	t.cachedInputTokens += u.cachedInputTokens;
 	t.totalTokens += u.totalTokens;
 	if (u.costUsd === undefined) t.unpricedCalls += 1;
-	else t.costUsd += u.costUsd;
-	t.savedUsd += u.savedUsd ?? 0;
+	else t.costUsd = addCost(t.costUsd, u.costUsd);
+	if (u.savedUsd !== undefined) t.savedUsd = addCost(t.savedUsd, u.savedUsd);
 	if (u.cache === "hit") t.cacheHits += 1;
 	else t.cacheMisses += 1;
 }
