@@ -1,3 +1,4 @@
+import { addCost } from "@weft/checkpoint";
 import type { CaseResult, EvalSummary } from "./store/eval-store.ts";
 
 /** Pass counts, pass rate, per-scorer means (over the scores whose scorer did not fail), tokens and cost over case results. */
@@ -9,7 +10,7 @@ export function summarize(cases: readonly CaseResult[]): EvalSummary {
 	let costUsd = 0;
 	for (const c of cases) {
 		totalTokens += c.usage.totalTokens;
-		costUsd += c.usage.costUsd ?? 0;
+		costUsd = addCost(costUsd, c.usage.costUsd ?? 0);
 		for (const [name, s] of Object.entries(c.scores)) {
 			const row = byScorer.get(name) ?? { mean: 0, passed: 0, failed: 0 };
 			byScorer.set(name, row);
