@@ -63,7 +63,10 @@ function orphanAnswers(
 	const message = `the model call's messages hold ${orphans.length === 1 ? "the ToolMessage" : "ToolMessages"} ${quote(ids)} answering tool calls (${quote(callsOf)}) that no AI message in them makes; providers refuse such a request, so it was not sent (a thread saved before decision 0235 can hold one)`;
 	return new ValidationError(message, {
 		node,
-		hint: `if they come from the thread's state, remove them: ${repair(ids)}, then run again; else leave them out of the messages you pass`,
+		// a message in a thread's state has an id (the messages() channel gives one): one without is the caller's
+		hint: orphans.every((m) => m.id != null)
+			? `if they come from the thread's state, remove them: ${repair(ids)}, then run again; else leave them out of the messages you pass`
+			: "leave them out of the messages you pass to the model, or pass the AI message whose tool_calls they answer before them",
 	});
 }
 

@@ -16,6 +16,7 @@ import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { END, START, StateGraph } from "@weft/graph";
 import {
 	createAgent,
+	invokeModel,
 	llmNode,
 	messages,
 	ScriptedChatModel,
@@ -185,5 +186,27 @@ describe("a model call on a thread whose stored list breaks the tool-call pairin
 		});
 		expect(model.calls).toHaveLength(2);
 		await checkpointer.close();
+	});
+
+	it("refuses it from invokeModel too, for messages a node of your own passes", async () => {
+		const model = new ScriptedChatModel(["fine"]);
+		const graph = new StateGraph(z.object({ text: z.string() }))
+			.addNode("mine", async (_s, ctx) => {
+				const answer = await invokeModel(ctx, "draft", model, [
+					new HumanMessage("hi"),
+					new ToolMessage({ content: "2", tool_call_id: "call-9" }),
+				]);
+				return { text: answer.text };
+			})
+			.addEdge(START, "mine")
+			.addEdge("mine", END)
+			.compile();
+		await expect(graph.invoke({ text: "" })).rejects.toMatchObject({
+			code: "VALIDATION_FAILED",
+			node: "mine",
+			message: expect.stringContaining('"call-9"'),
+			hint: expect.stringContaining("leave them out of the messages you pass"),
+		});
+		expect(model.calls).toHaveLength(0);
 	});
 });
