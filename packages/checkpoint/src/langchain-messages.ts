@@ -96,6 +96,9 @@ function isEmptyRecord(value: unknown): boolean {
 	return true;
 }
 
+/** @langchain/core's mark on its messages, the same in every copy of it. */
+const LANGCHAIN_MESSAGE = Symbol.for("langchain.message");
+
 /** The serializable type of the message classes of one copy of `@langchain/core/messages`. */
 export function messageType(
 	module: Record<string, unknown>,
@@ -104,14 +107,26 @@ export function messageType(
 	for (const name of CLASS_NAMES)
 		classes.set(name, module[name] as MessageClass);
 	const names = new Map([...classes].map(([name, cls]) => [cls, name]));
+	/**
+	 * The class name of a message of this copy, or of another copy of @langchain/core (its CommonJS build, a
+	 * project's own: marked with `Symbol.for("langchain.message")`) by its class's name (decision 0245).
+	 */
+	const nameOf = (value: object): string | undefined => {
+		const own = names.get(value.constructor as MessageClass);
+		if (own !== undefined) return own;
+		if ((value as Record<symbol, unknown>)[LANGCHAIN_MESSAGE] !== true)
+			return undefined;
+		const name: unknown = value.constructor?.name;
+		return typeof name === "string" && classes.has(name) ? name : undefined;
+	};
 	return {
 		name: "langchain.message",
 		test: (value): value is BaseMessage =>
 			typeof value === "object" &&
 			value !== null &&
-			names.has((value as object).constructor as MessageClass),
+			nameOf(value) !== undefined,
 		toPlain: (message) => {
-			const name = names.get(message.constructor as MessageClass)!;
+			const name = nameOf(message)!;
 			return {
 				class: name,
 				data: fieldsOf(message, name === "AIMessage"),

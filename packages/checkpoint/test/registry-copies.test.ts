@@ -3,6 +3,7 @@
 // @weft/graph/llm) with the project's copy. Found from outside: `weft run -m hi` of a project with its own
 // copies failed SERIALIZATION_FAILED "cannot store an instance of class HumanMessage" (decision 0245).
 // The other copy here is the package's build (dist), which the test setup brings up to date.
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import * as other from "../dist/index.js";
 import { JsonSerializer } from "../src/index.ts";
@@ -53,5 +54,35 @@ describe("serializable types across copies of the package", () => {
 		expect(read.v.$type).toBe("test.copies.unknown");
 		const again = new JsonSerializer().serialize(read);
 		expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+	});
+});
+
+describe("messages of another copy of @langchain/core", () => {
+	it("its CommonJS build's messages are stored and read back as messages", async () => {
+		await import("../src/langchain.ts"); // registers the ES module build's classes, as @weft/graph/llm does
+		const cjs = createRequire(import.meta.url)(
+			"@langchain/core/messages",
+		) as typeof import("@langchain/core/messages");
+		const esm = await import("@langchain/core/messages");
+		expect(cjs.AIMessage).not.toBe(esm.AIMessage);
+		const serializer = new JsonSerializer();
+		const back = serializer.deserialize(
+			serializer.serialize({
+				messages: [
+					new cjs.HumanMessage({ content: "hi", id: "h1" }),
+					new cjs.AIMessage({
+						content: "",
+						id: "a1",
+						tool_calls: [{ id: "c1", name: "look", args: { q: 1 } }],
+					}),
+				],
+			}),
+		) as { messages: import("@langchain/core/messages").BaseMessage[] };
+		expect(back.messages[0]).toBeInstanceOf(esm.HumanMessage);
+		expect(back.messages[1]).toBeInstanceOf(esm.AIMessage);
+		expect(back.messages[1]).toMatchObject({
+			id: "a1",
+			tool_calls: [{ id: "c1", name: "look", args: { q: 1 } }],
+		});
 	});
 });
