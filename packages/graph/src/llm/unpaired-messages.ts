@@ -1,10 +1,9 @@
 // A model call's messages whose tool calls and answers do not pair (decision 0244): providers refuse the
 // request with a 400 that names neither the thread nor the message. The messages() reducer refuses
 // writing such a list (0235, 0237), but a thread saved before them can hold one; the call refuses it first.
-import {
-	type AIMessage,
-	type BaseMessage,
-	isAIMessage,
+import type {
+	AIMessage,
+	BaseMessage,
 	ToolMessage,
 } from "@langchain/core/messages";
 import { ValidationError } from "@weft/checkpoint";
@@ -25,28 +24,34 @@ export function refuseUnpairedMessages(
 	input: readonly BaseMessage[],
 	node: string,
 ): void {
-	const calls = new Map<string, AIMessage>();
-	const answers = new Map<string, BaseMessage[]>();
-	for (const m of input) {
-		if (isAIMessage(m)) {
-			const valid = m.tool_calls?.length ?? 0;
-			if (valid + (m.invalid_tool_calls?.length ?? 0) > 0)
-				for (const id of callIds(m)) calls.set(id, m);
-		} else if (ToolMessage.isInstance(m)) {
-			const list = answers.get(m.tool_call_id);
-			if (list === undefined) answers.set(m.tool_call_id, [m]);
-			else list.push(m);
-		}
+	// sets of ids only: what the refusal names is gathered again once one is found (perf, issue 17)
+	let made: Set<string> | undefined;
+	let answered: Set<string> | undefined;
+	/** The ids of the valid tool calls, which each need an answer. */
+	const owed: string[] = [];
+	for (let i = 0; i < input.length; i++) {
+		const m = input[i]!;
+		// one type read per message (isAIMessage and ToolMessage.isInstance read more)
+		const type = m.getType();
+		if (type === "ai") {
+			const ai = m as AIMessage;
+			const valid = ai.tool_calls?.length ?? 0;
+			if (valid + (ai.invalid_tool_calls?.length ?? 0) === 0) continue;
+			made ??= new Set();
+			const ids = callIds(ai);
+			for (let k = 0; k < ids.length; k++) {
+				made.add(ids[k]!);
+				if (k < valid) owed.push(ids[k]!);
+			}
+		} else if (type === "tool")
+			(answered ??= new Set()).add((m as ToolMessage).tool_call_id);
 	}
-	const orphans: BaseMessage[] = [];
-	for (const [id, list] of answers) if (!calls.has(id)) orphans.push(...list);
-	if (orphans.length > 0) throw orphanAnswers(input, orphans, node);
-	for (const m of input) {
-		if (!isAIMessage(m) || !m.tool_calls?.length) continue;
-		const own = callIds(m).slice(0, m.tool_calls.length);
-		const open = own.filter((id) => !answers.has(id));
-		if (open.length > 0) throw unansweredCalls(m, open, answers, node);
-	}
+	if (answered !== undefined)
+		for (const id of answered)
+			if (made?.has(id) !== true) throw orphanAnswers(input, made, node);
+	for (let i = 0; i < owed.length; i++)
+		if (answered?.has(owed[i]!) !== true)
+			throw unansweredCalls(input, owed[i]!, answered, node);
 }
 
 /** A message's id, or its place in the call's messages when it has none. */
@@ -55,11 +60,16 @@ const idOf = (input: readonly BaseMessage[], m: BaseMessage): string =>
 
 function orphanAnswers(
 	input: readonly BaseMessage[],
-	orphans: readonly BaseMessage[],
+	made: ReadonlySet<string> | undefined,
 	node: string,
 ): ValidationError {
+	const orphans = input.filter(
+		(m) =>
+			m.getType() === "tool" &&
+			made?.has((m as ToolMessage).tool_call_id) !== true,
+	) as ToolMessage[];
 	const ids = orphans.map((m) => idOf(input, m));
-	const callsOf = orphans.map((m) => (m as ToolMessage).tool_call_id);
+	const callsOf = orphans.map((m) => m.tool_call_id);
 	const message = `the model call's messages hold ${orphans.length === 1 ? "the ToolMessage" : "ToolMessages"} ${quote(ids)} answering tool calls (${quote(callsOf)}) that no AI message in them makes; providers refuse such a request, so it was not sent (a thread saved before decision 0235 can hold one)`;
 	return new ValidationError(message, {
 		node,
@@ -70,19 +80,32 @@ function orphanAnswers(
 	});
 }
 
+/** The refusal of the AI message making call `callId`, which no ToolMessage answers. */
 function unansweredCalls(
-	ai: AIMessage,
-	open: readonly string[],
-	answers: ReadonlyMap<string, BaseMessage[]>,
+	input: readonly BaseMessage[],
+	callId: string,
+	answered: ReadonlySet<string> | undefined,
 	node: string,
 ): ValidationError {
+	const ai = input.findLast(
+		(m) => m.getType() === "ai" && callIds(m as AIMessage).includes(callId),
+	) as AIMessage;
+	const own = callIds(ai);
+	const open = own
+		.slice(0, ai.tool_calls?.length ?? 0)
+		.filter((c) => answered?.has(c) !== true);
+	const answers = input
+		.filter(
+			(m) =>
+				m.getType() === "tool" &&
+				own.includes((m as ToolMessage).tool_call_id) &&
+				m.id != null,
+		)
+		.map((m) => m.id!);
 	const id = ai.id ?? "(no id)";
-	const answered = callIds(ai).flatMap((c) =>
-		(answers.get(c) ?? []).map((m) => m.id ?? ""),
-	);
 	const message = `the model call's messages hold the AI message "${id}" whose tool calls ${quote(open)} no ToolMessage answers; providers refuse such a request, so it was not sent (a thread saved before decision 0237 can hold one)`;
 	return new ValidationError(message, {
 		node,
-		hint: `if it comes from the thread's state, remove it with its answers: ${repair([id, ...answered.filter((a) => a !== "")])}, or add a ToolMessage answering each of ${quote(open)}; then run again`,
+		hint: `if it comes from the thread's state, remove it with its answers: ${repair([id, ...answers])}, or add a ToolMessage answering each of ${quote(open)}; then run again`,
 	});
 }
