@@ -300,7 +300,7 @@ export function graphsOfConfig(
 ): [string, string][] {
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(readFileSync(file, "utf8"));
+		parsed = readJsonFile(file);
 	} catch (error) {
 		throw new UsageError(
 			`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
@@ -328,6 +328,24 @@ export function graphsOfConfig(
 			);
 		return [name, spec];
 	});
+}
+
+/** A JSON file's value; a byte order mark before it (as Windows editors save UTF-8) is not part of it. */
+export function readJsonFile(file: string): unknown {
+	return JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+}
+
+/**
+ * The weft.json a server command reads: `--config`'s, else, with no `--graph` either, the working
+ * directory's when there is one (as `langgraph dev` reads langgraph.json).
+ */
+export function configFile(
+	config: string | undefined,
+	graphSpecs: readonly string[],
+): string | undefined {
+	if (config !== undefined) return resolve(config);
+	const here = join(process.cwd(), "weft.json");
+	return graphSpecs.length === 0 && existsSync(here) ? here : undefined;
 }
 
 /** The module `./weft.json` (in the working directory) registers as `name`, if it exists and does. */

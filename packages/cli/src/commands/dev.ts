@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Store } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
@@ -7,8 +7,10 @@ import type { Command as Program } from "commander";
 import { portOf, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import {
+	configFile,
 	graphsOfConfig,
 	loadGraphs,
+	readJsonFile,
 	servedGraphOf,
 	servedGraphOfModule,
 } from "../load-graph.ts";
@@ -110,10 +112,7 @@ export function corsOf(
  */
 export function serverConfig(file: string | undefined): ServerConfig {
 	if (file === undefined) return {};
-	const parsed = JSON.parse(readFileSync(resolve(file), "utf8")) as Record<
-		string,
-		unknown
-	>;
+	const parsed = readJsonFile(resolve(file)) as Record<string, unknown>;
 	const perGraph = (key: string, type: "string" | "number") => {
 		const v = parsed[key];
 		if (v === undefined || typeof v === type) return v;
@@ -211,7 +210,8 @@ export async function dev(
 	store: StoreOptions,
 ): Promise<number> {
 	const refs: [string, string][] = [];
-	if (o.config !== undefined) refs.push(...graphsOfConfig(resolve(o.config)));
+	const configPath = configFile(o.config, specs);
+	if (configPath !== undefined) refs.push(...graphsOfConfig(configPath));
 	for (const spec of specs) {
 		const { name, module } = parseGraphSpec(spec);
 		refs.push([name, module]);
@@ -219,10 +219,10 @@ export async function dev(
 	if (refs.length === 0)
 		throw new UsageError(
 			"weft dev needs a graph",
-			"pass --graph name=module#export or --config weft.json",
+			"pass --graph name=module#export or --config weft.json, or run it in the folder of a weft.json",
 		);
 	await checkAuthTokens(o.auth, "dev");
-	const config = serverConfig(o.config);
+	const config = serverConfig(configPath);
 	// how long to wait for another process serving the file to end (a restart overlapping it; decision 0111)
 	const lockWait = o.lockWait ?? process.env.WEFT_LOCK_WAIT;
 	const lockWaitMs =
