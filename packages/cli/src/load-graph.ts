@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import { noThread, UsageError } from "./cli-error.ts";
+import { readText } from "./parse-value.ts";
 import { readableSummaries } from "./readable-list.ts";
 import { shellWord } from "./store.ts";
 
@@ -330,9 +331,9 @@ export function graphsOfConfig(
 	});
 }
 
-/** A JSON file's value; a byte order mark before it (as Windows editors save UTF-8) is not part of it. */
+/** A JSON file's value (a byte order mark before it skipped: `readText`). */
 export function readJsonFile(file: string): unknown {
-	return JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+	return JSON.parse(readText(file));
 }
 
 /**

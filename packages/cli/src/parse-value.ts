@@ -14,9 +14,14 @@ export function parseJsonArg(text: string, what: string): unknown {
 	}
 }
 
+/** A file's text without the byte order mark Windows editors put before UTF-8 (not part of its JSON). */
+export function readText(path: string): string {
+	return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+}
+
 function readFile(path: string, what: string): string {
 	try {
-		return readFileSync(path, "utf8");
+		return readText(path);
 	} catch {
 		throw new UsageError(
 			`cannot read ${what} file ${path}`,

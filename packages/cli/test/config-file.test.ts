@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root, weftMain } from "../../../test-setup/weft-cli.ts";
+import { weft } from "./run-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "weft-config-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +67,24 @@ describe("weft.json", () => {
 		const cwd = folder("explicit", "{ not json");
 		const out = await dev(cwd, ["--graph", `g=${graph}`]);
 		expect(out).toContain("graphs: g");
+	}, 60_000);
+});
+
+describe("@file.json values", () => {
+	it("a file with a byte order mark reads as JSON", async () => {
+		const file = join(dir, "input.json");
+		writeFileSync(file, `\ufeff${JSON.stringify({ question: "sky" })}`);
+		const r = await weft([
+			"--db",
+			join(dir, "input.db"),
+			"run",
+			join(root, "packages/cli/test/fixtures/eval-graph.ts"),
+			"--thread",
+			"bom",
+			"--input",
+			`@${file}`,
+		]);
+		expect(r.stderr).not.toContain("not valid JSON");
+		expect(r.stdout).toContain("done · thread bom");
 	}, 60_000);
 });
