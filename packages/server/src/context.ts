@@ -1,4 +1,9 @@
-import { type Checkpointer, type Store, WeftError } from "@weft/checkpoint";
+import {
+	type Checkpointer,
+	type Store,
+	validateId,
+	WeftError,
+} from "@weft/checkpoint";
 import type { CompiledGraph, StateSnapshot } from "@weft/graph";
 import type { Context } from "hono";
 import { notFound } from "./http-errors.ts";
@@ -114,6 +119,8 @@ export async function ownedThread(
 	c: Context<Env>,
 	threadId: string,
 ): Promise<ThreadRecord> {
+	// an id no thread can have (too long, a NUL) is 422 INVALID_ID, as at creation (decision 0242)
+	validateId(threadId);
 	const known = await ctx.registry.findThread(threadId);
 	if (known !== undefined) {
 		if (known.owner !== ownerOf(c)) throw notFound("thread", threadId);

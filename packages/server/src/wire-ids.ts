@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { WeftError } from "@weft/checkpoint";
 import type { EventOrigin, EventTask } from "@weft/graph";
 
 /** An RFC 4122 version 5 UUID: the SHA-1 of `namespace` (16 bytes) and `name`. */
@@ -87,4 +88,22 @@ export function pathProblem(id: string): string | undefined {
 	if (id.startsWith(" ") || id.endsWith(" "))
 		return "it starts or ends with a space";
 	return undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A run id from a URL path, checked: every run id the server gives is a UUID, so another string names no
+ * run; it is refused with 422 `INVALID_ID`, as LangGraph's server refuses it (decision 0242).
+ */
+export function checkedRunId(id: string): string {
+	if (UUID.test(id)) return id;
+	const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+	throw new WeftError(
+		"INVALID_ID",
+		`invalid run id ${JSON.stringify(shown)}: it is not a UUID`,
+		{
+			hint: "use the run_id the server answered when the run was created (runs.create, runs.list)",
+		},
+	);
 }

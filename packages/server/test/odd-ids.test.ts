@@ -1,6 +1,7 @@
 // Ids that are not UUIDs (decision 0234 checked them; 0152 says which thread ids HTTP can carry): a
 // thread the library made under an id the SDK cannot put in a path is reached by a client that
-// percent-encodes it, and a run id that names nothing is 404, never a 500.
+// percent-encodes it; a run id that is not a UUID is 422 INVALID_ID, as LangGraph's server answers, and
+// a UUID that names no run 404, never a 500 (decision 0242).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,18 +61,80 @@ describe("ids that are not UUIDs", () => {
 		}
 	});
 
-	it("a run id that names no run, a UUID or not, is 404 NOT_FOUND", async () => {
+	it("a run id that is not a UUID is 422 INVALID_ID on every run route, as LangGraph's server answers", async () => {
 		const t = await client.threads.create();
-		for (const runId of [
-			"not-a-uuid",
-			"a%2Fb",
-			"%ZZ",
-			"x".repeat(600),
-			"00000000-0000-4000-8000-000000000000",
+		const bad = ["not-a-uuid", "a%2Fb", "%ZZ", "x".repeat(600)];
+		for (const runId of bad)
+			for (const [method, path] of [
+				["GET", `threads/${t.thread_id}/runs/${runId}`],
+				["GET", `threads/${t.thread_id}/runs/${runId}/join`],
+				["GET", `threads/${t.thread_id}/runs/${runId}/stream`],
+				["POST", `threads/${t.thread_id}/runs/${runId}/cancel`],
+				["DELETE", `threads/${t.thread_id}/runs/${runId}`],
+				["GET", `runs/${runId}/stream`],
+				// checked before the thread is looked for, as LangGraph's server checks both ids first
+				["GET", `threads/no-such-thread/runs/${runId}`],
+			] as const) {
+				const r = await fetch(`${url}/${path}`, { method });
+				expect([method, path, r.status]).toEqual([method, path, 422]);
+				expect(await r.json()).toMatchObject({
+					code: "INVALID_ID",
+					detail: expect.stringMatching(
+						/^invalid run id .*: it is not a UUID$/,
+					),
+					hint: expect.stringContaining("run_id"),
+				});
+			}
+		await expect(
+			client.runs.get(t.thread_id, "not-a-uuid"),
+		).rejects.toMatchObject({
+			status: 422,
+		});
+		await expect(
+			client.runs.join(t.thread_id, "not-a-uuid"),
+		).rejects.toMatchObject({
+			status: 422,
+		});
+		await expect(
+			client.runs.cancel(t.thread_id, "not-a-uuid"),
+		).rejects.toMatchObject({
+			status: 422,
+		});
+	});
+
+	it("a run id that is a UUID but names no run is 404 NOT_FOUND", async () => {
+		const t = await client.threads.create();
+		const none = "00000000-0000-4000-8000-000000000000";
+		for (const path of [
+			`threads/${t.thread_id}/runs/${none}`,
+			`threads/${t.thread_id}/runs/${none.toUpperCase()}/join`,
+			`runs/${none}/stream`,
 		]) {
-			const r = await fetch(`${url}/threads/${t.thread_id}/runs/${runId}`);
-			expect(r.status).toBe(404);
+			const r = await fetch(`${url}/${path}`);
+			expect([path, r.status]).toEqual([path, 404]);
 			expect(await r.json()).toMatchObject({ code: "NOT_FOUND" });
 		}
+	});
+
+	it("a thread id no thread can have (too long, a NUL) is 422 INVALID_ID; any other unknown one 404", async () => {
+		for (const [id, status, code] of [
+			["x".repeat(513), 422, "INVALID_ID"],
+			["a%00b", 422, "INVALID_ID"],
+			["ticket-42", 404, "NOT_FOUND"],
+			["x".repeat(512), 404, "NOT_FOUND"],
+		] as const)
+			for (const path of [
+				`threads/${id}`,
+				`threads/${id}/state`,
+				`threads/${id}/runs`,
+				`threads/${id}/runs/00000000-0000-4000-8000-000000000000`,
+			]) {
+				const r = await fetch(`${url}/${path}`);
+				expect([path.slice(0, 60), r.status]).toEqual([
+					path.slice(0, 60),
+					status,
+				]);
+				expect(await r.json()).toMatchObject({ code });
+			}
 	});
 });

@@ -22,6 +22,7 @@ import { withRunStore } from "../scoped-store.ts";
 import { headOf } from "../thread-head.ts";
 import type { RunRecord } from "../thread-registry.ts";
 import { selectFields } from "../thread-search.ts";
+import { checkedRunId } from "../wire-ids.ts";
 import { toRun } from "../wire-run.ts";
 import {
 	answerWhenDone,
@@ -36,10 +37,11 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 
 	const ownedRun = async (c: Context<Env>): Promise<RunRecord> => {
+		const runId = checkedRunId(c.req.param("run_id")!);
 		const thread = await ownedThread(ctx, c, c.req.param("thread_id")!);
-		const run = await ctx.registry.findRun(c.req.param("run_id")!);
+		const run = await ctx.registry.findRun(runId);
 		if (run === undefined || run.threadId !== thread.threadId)
-			throw notFound("run", c.req.param("run_id")!);
+			throw notFound("run", runId);
 		return run;
 	};
 

@@ -11,6 +11,7 @@ import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { deleteThread } from "../thread-expiry.ts";
 import type { RunRecord } from "../thread-registry.ts";
+import { checkedRunId } from "../wire-ids.ts";
 import { toRun } from "../wire-run.ts";
 import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
 import { inBackground, startRun } from "./runs.ts";
@@ -71,10 +72,11 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return streamNewRun(ctx, c, run, b);
 	});
 	app.get("/:run_id/stream", async (c) => {
-		const run = await ctx.registry.findRun(c.req.param("run_id"));
+		const runId = checkedRunId(c.req.param("run_id"));
+		const run = await ctx.registry.findRun(runId);
 		// another caller's run reads as missing, as on every route
 		if (run === undefined || run.owner !== ownerOf(c))
-			throw notFound("run", c.req.param("run_id"));
+			throw notFound("run", runId);
 		return joinRunStream(ctx, c, run);
 	});
 	return app;
