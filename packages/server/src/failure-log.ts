@@ -7,6 +7,15 @@ export interface FailureLog {
 	succeeded(): void;
 }
 
+/** Options of `failureLog` (the clock and the log are given by tests). */
+export interface FailureLogOptions {
+	/** The process the log names first (`weft server`: the API; `weft worker`). */
+	source?: "weft server" | "weft worker" | undefined;
+	log?: ((...args: unknown[]) => void) | undefined;
+	now?: (() => number) | undefined;
+	remindEveryMs?: number | undefined;
+}
+
 /**
  * The log of one background job that runs again and again (every few seconds): during an outage
  * (Postgres away) its first failure is logged in full (the error with its hint, cause and stack), the
@@ -16,11 +25,14 @@ export interface FailureLog {
  */
 export function failureLog(
 	what: string,
-	log: (...args: unknown[]) => void = (...args) => console.error(...args),
-	now: () => number = Date.now,
-	remindEveryMs = REMIND_EVERY_MS,
+	{
+		source = "weft server",
+		log = (...args) => console.error(...args),
+		now = Date.now,
+		remindEveryMs = REMIND_EVERY_MS,
+	}: FailureLogOptions = {},
 ): FailureLog {
-	const prefix = `weft server: ${what}:`;
+	const prefix = `${source}: ${what}:`;
 	let failures = 0;
 	let loggedAt = 0;
 	return {

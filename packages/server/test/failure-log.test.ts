@@ -9,11 +9,10 @@ describe("failureLog", () => {
 	it("logs the first failure in full, a reminder each minute, and the recovery with the count", () => {
 		const logged: unknown[][] = [];
 		let now = 1_000_000;
-		const log = failureLog(
-			"cannot delete expired store items",
-			(...args) => logged.push(args),
-			() => now,
-		);
+		const log = failureLog("cannot delete expired store items", {
+			log: (...args) => logged.push(args),
+			now: () => now,
+		});
 		const away = new Error("Postgres did not answer");
 		log.succeeded();
 		expect(logged).toEqual([]);
@@ -47,9 +46,9 @@ describe("failureLog", () => {
 	it("ends the records' failures at the next record written", async () => {
 		const logged: unknown[][] = [];
 		const map = new WrittenMap<{ n: number }>();
-		const saving = failureLog("cannot save a record", (...args) =>
-			logged.push(args),
-		);
+		const saving = failureLog("cannot save a record", {
+			log: (...args) => logged.push(args),
+		});
 		let away = true;
 		map.writeTo(
 			async () => {

@@ -7,13 +7,20 @@ import {
 } from "@weft/checkpoint";
 import { BEGIN_BOUNDED } from "@weft/checkpoint-postgres";
 import type pg from "pg";
+import { failureLog } from "../failure-log.ts";
 import {
 	EVENTS_CHANNEL,
 	RECORDS_CHANNEL,
 } from "../records/postgres-records.ts";
-import { statusesFrom } from "../run-lifecycle.ts";
+import {
+	isFinalRunStatus,
+	RUN_STATUSES,
+	statusesFrom,
+} from "../run-lifecycle.ts";
+import { sweepEvery } from "../sweep-every.ts";
 import { leaseLapsed } from "../thread-lease.ts";
-import { queueAttempt, queueNextOfThread } from "./queue.ts";
+import { sweepExpiredEvents } from "./pg-events.ts";
+import { queueAttempt, queueNextOfThread, queueOrphanedRuns } from "./queue.ts";
 import { RunLocks } from "./run-locks.ts";
 import { bodyWithStatus } from "./run-moves.ts";
 
@@ -23,6 +30,47 @@ interface SweptRun {
 	thread_id: string;
 	attempt: number;
 	lost: number;
+}
+
+/**
+ * A worker's periodic jobs, now and every `sweepMs` until the returned function is called (which waits for
+ * the one in progress): a lost run-lock session replaced (a run taken back from here meanwhile stops at
+ * once), the runs of lost workers taken back, pending runs nothing will start queued, expired events
+ * deleted. An outage's first failure is logged in full, then counted, as weft serve's (decision 0242).
+ */
+export function sweepWorkerEvery(
+	pool: pg.Pool,
+	runLocks: RunLocks,
+	checkpointer: Checkpointer,
+	o: {
+		sweepMs: number;
+		live: ReadonlyMap<string, { readonly attempt: number }>;
+		maxAttempts: number;
+		/** How long a run's events are kept after it ends. */
+		eventsTtlMs: number;
+	},
+): () => Promise<void> {
+	// a pending run that nothing else will start is queued after this long without a move on its thread
+	const orphanedAfterMs = Math.max(3 * o.sweepMs, 3000);
+	const finals = RUN_STATUSES.filter(isFinalRunStatus);
+	const sweepAll = async () => {
+		const lockLost = await runLocks.check().then(
+			() => undefined,
+			(error: unknown) => ({ error }),
+		);
+		await sweepLapsedRuns(pool, runLocks, checkpointer, o);
+		await queueOrphanedRuns(pool, orphanedAfterMs);
+		await sweepExpiredEvents(pool, o.eventsTtlMs, finals);
+		if (lockLost !== undefined) throw lockLost.error;
+	};
+	return sweepEvery(
+		sweepAll,
+		failureLog(
+			"cannot sweep the runs of lost workers and expired events (tried again at each sweep)",
+			{ source: "weft worker" },
+		),
+		o.sweepMs,
+	);
 }
 
 /**

@@ -9,27 +9,18 @@ import { Logger, makeWorkerUtils, type Runner, run } from "graphile-worker";
 import type { PostgresRecords } from "../records/postgres-records.ts";
 import { DEFAULT_EVENTS_TTL_MS } from "../run-events.ts";
 import { executeRun, RunStop, stoppedOutcome } from "../run-exec.ts";
-import {
-	isFinalRunStatus,
-	nextRunStatus,
-	RUN_STATUSES,
-} from "../run-lifecycle.ts";
+import { nextRunStatus } from "../run-lifecycle.ts";
 import { withRunStore } from "../scoped-store.ts";
 import { postgresLoad, watchServerLoad } from "../telemetry-gauges.ts";
 import { hasCheckpoint, leaseReleased } from "../thread-lease.ts";
 import { webhookOnEnd } from "../webhook.ts";
 import { listenForCancels } from "./cancel-listener.ts";
-import { PgEventWriter, sweepExpiredEvents } from "./pg-events.ts";
-import {
-	queueNextOfThread,
-	queueOrphanedRuns,
-	RUN_JOB_TASK,
-	type RunJob,
-} from "./queue.ts";
+import { PgEventWriter } from "./pg-events.ts";
+import { queueNextOfThread, RUN_JOB_TASK, type RunJob } from "./queue.ts";
 import { reportQueueConnectionLoss } from "./queue-rejections.ts";
 import { RunLocks } from "./run-locks.ts";
 import { claimRun, finishRun, giveBack } from "./run-moves.ts";
-import { sweepLapsedRuns } from "./sweep.ts";
+import { sweepWorkerEvery } from "./sweep.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
 
@@ -346,29 +337,12 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 	const startNext = (threadId: string): Promise<void> =>
 		queueNextOfThread(pool, threadId);
 
-	const sweepMs = options.sweepMs ?? 5000;
-	// a pending run that nothing else will start is queued after this long without a move on its thread
-	const orphanedAfterMs = Math.max(3 * sweepMs, 3000);
-	const sweep = () =>
-		sweepLapsedRuns(pool, runLocks, options.checkpointer, {
-			sweepMs,
-			live,
-			maxAttempts,
-		}).then(() => queueOrphanedRuns(pool, orphanedAfterMs));
-	const ttlMs = options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS;
-	const finals = RUN_STATUSES.filter(isFinalRunStatus);
-	let sweeping: Promise<void> = Promise.resolve();
-	const timer = setInterval(() => {
-		sweeping = sweeping
-			// a lost run-lock session replaced first: a run taken back from here meanwhile stops at once
-			.then(() => runLocks.check().catch(() => {}))
-			.then(sweep)
-			.then(() => sweepExpiredEvents(pool, ttlMs, finals))
-			.then(
-				() => {},
-				() => {},
-			);
-	}, sweepMs);
+	const stopSweeping = sweepWorkerEvery(pool, runLocks, options.checkpointer, {
+		sweepMs: options.sweepMs ?? 5000,
+		live,
+		maxAttempts,
+		eventsTtlMs: options.events?.ttlMs ?? DEFAULT_EVENTS_TTL_MS,
+	});
 
 	const graceMs = options.shutdownGraceMs ?? 10_000;
 	const unwatch = watchServerLoad(postgresLoad(pool), options.checkpointer);
@@ -384,14 +358,15 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 		taskList: {
 			[RUN_JOB_TASK]: async (payload) => execute(payload as RunJob),
 		},
-	}).catch((error: unknown) => {
+	}).catch(async (error: unknown) => {
 		unreport();
+		unwatch();
+		await stopSweeping();
 		throw error;
 	});
 	shutDown = async () => {
 		unwatch();
-		clearInterval(timer);
-		await sweeping;
+		await stopSweeping();
 		// stop() stops taking jobs at once and resolves when the jobs in flight have ended
 		const stopped = runner.stop();
 		const grace = setTimeout(() => {
