@@ -36,11 +36,42 @@ const runTimeout = (o: CommonOptions) =>
 		? undefined
 		: parseDuration("--run-timeout", o.runTimeout);
 
-/** The Postgres URL (`--postgres` after the command or before it) and the graphs of --config/--graph. */
+/** What a command opened, each one's close: closed last first, also when starting fails. */
+type Opened = Array<() => Promise<unknown> | undefined>;
+
+const closeAll = async (opened: Opened) => {
+	for (const close of opened.splice(0).reverse()) await close();
+};
+
+/**
+ * Runs `start`, the rest of a command's start; when it throws, closes what was opened before the error
+ * goes on: open pools would hold their connections and keep the process from exiting with its error.
+ */
+async function closedOnFailure<T>(
+	opened: Opened,
+	start: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await start();
+	} catch (error) {
+		// each closed whatever another's close does: the error reported is the start's
+		for (const close of opened.splice(0).reverse())
+			await Promise.resolve()
+				.then(close)
+				.catch(() => {});
+		throw error;
+	}
+}
+
+/**
+ * The Postgres URL (`--postgres` after the command or before it) and the graphs of --config/--graph; the
+ * checkpointer's close goes into `opened`.
+ */
 async function setUp(
 	command: string,
 	program: Program,
 	o: CommonOptions,
+	opened: Opened,
 ): Promise<{
 	url: string;
 	checkpointer: Checkpointer;
@@ -66,6 +97,7 @@ async function setUp(
 			"pass --graph name=module#export or --config weft.json",
 		);
 	const checkpointer = await openStore({ postgres: url });
+	opened.push(() => checkpointer.close?.());
 	return { url, checkpointer, ...(await loadGraphs(refs, checkpointer)) };
 }
 
@@ -87,54 +119,53 @@ async function serveCommand(
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
 	const heartbeatMs = parseDuration("--heartbeat", o.heartbeat);
 	const cors = o.cors === undefined ? config.cors : corsOf(o.cors, undefined);
-	const { url, checkpointer, graphs, modules } = await setUp(
-		"serve",
-		program,
-		o,
-	);
-	const { bearerTokens, serve, openPostgresRecords } = await import(
-		"@weft/server"
-	);
-	const { PostgresStore } = await import("@weft/checkpoint-postgres");
-	const records = await openPostgresRecords(url);
-	const store = await PostgresStore.connect({ connectionString: url });
-	const closeAll = async () => {
-		await store.close();
-		await records.close();
-		await checkpointer.close?.();
-	};
-	const stop = stopSignal(
-		"the streams and runs.wait requests still open were cut: clients re-join with Last-Event-ID through another API process (the queued runs are the workers', untouched)",
-	);
-	const server = await listening(
-		serve({
-			...config,
-			cors,
-			store,
-			shutdownGraceMs,
-			heartbeatMs,
-			graphs,
-			checkpointer,
-			records,
-			queue: true,
-			// `weft run` on Postgres records a thread's module from its working directory: taken as this one's
-			graphOfModule: (recorded) =>
-				servedGraphOfModule(recorded, modules, process.cwd()),
-			port,
-			hostname: o.host,
-			authenticate: o.auth === true ? bearerTokens() : undefined,
-			onServingLost: stop.lost,
-		}),
-	).catch(async (error: unknown) => {
-		await closeAll(); // open pools would keep the process from exiting with its error
-		throw error;
+	const opened: Opened = [];
+	const { server, graphs, stop } = await closedOnFailure(opened, async () => {
+		const { url, checkpointer, graphs, modules } = await setUp(
+			"serve",
+			program,
+			o,
+			opened,
+		);
+		const { bearerTokens, serve, openPostgresRecords } = await import(
+			"@weft/server"
+		);
+		const { PostgresStore } = await import("@weft/checkpoint-postgres");
+		const records = await openPostgresRecords(url);
+		opened.push(() => records.close());
+		const store = await PostgresStore.connect({ connectionString: url });
+		opened.push(() => store.close());
+		const stop = stopSignal(
+			"the streams and runs.wait requests still open were cut: clients re-join with Last-Event-ID through another API process (the queued runs are the workers', untouched)",
+		);
+		const server = await listening(
+			serve({
+				...config,
+				cors,
+				store,
+				shutdownGraceMs,
+				heartbeatMs,
+				graphs,
+				checkpointer,
+				records,
+				queue: true,
+				// `weft run` on Postgres records a thread's module from its working directory: taken as this one's
+				graphOfModule: (recorded) =>
+					servedGraphOfModule(recorded, modules, process.cwd()),
+				port,
+				hostname: o.host,
+				authenticate: o.auth === true ? bearerTokens() : undefined,
+				onServingLost: stop.lost,
+			}),
+		);
+		return { server, graphs, stop };
 	});
 	process.stdout.write(
 		`weft serve: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; runs queued for weft worker)\n`,
 	);
 	const lost = await stop.stopped;
 	await server.close();
-	await closeAll();
+	await closeAll(opened);
 	if (lost !== undefined) throw lost;
 	return 0;
 }
@@ -155,25 +186,36 @@ async function workerCommand(
 	const maxAttempts = positiveInt(o.maxAttempts, "--max-attempts");
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
 	const runTimeoutMs = runTimeout(o) ?? config.runTimeoutMs;
-	const { url, checkpointer, graphs } = await setUp("worker", program, o);
-	const { openPostgresRecords, startWorker } = await import("@weft/server");
-	const { PostgresStore } = await import("@weft/checkpoint-postgres");
-	const records = await openPostgresRecords(url);
-	const store = await PostgresStore.connect({ connectionString: url });
-	const stop = stopSignal(
-		"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
-	);
-	const worker = await startWorker({
-		graphs,
-		checkpointer,
-		store,
-		records: records as Parameters<typeof startWorker>[0]["records"],
-		concurrency,
-		sweepMs,
-		maxAttempts,
-		shutdownGraceMs,
-		runTimeoutMs,
-		onServingLost: stop.lost,
+	const opened: Opened = [];
+	const { worker, graphs, stop } = await closedOnFailure(opened, async () => {
+		const { url, checkpointer, graphs } = await setUp(
+			"worker",
+			program,
+			o,
+			opened,
+		);
+		const { openPostgresRecords, startWorker } = await import("@weft/server");
+		const { PostgresStore } = await import("@weft/checkpoint-postgres");
+		const records = await openPostgresRecords(url);
+		opened.push(() => records.close());
+		const store = await PostgresStore.connect({ connectionString: url });
+		opened.push(() => store.close());
+		const stop = stopSignal(
+			"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
+		);
+		const worker = await startWorker({
+			graphs,
+			checkpointer,
+			store,
+			records: records as Parameters<typeof startWorker>[0]["records"],
+			concurrency,
+			sweepMs,
+			maxAttempts,
+			shutdownGraceMs,
+			runTimeoutMs,
+			onServingLost: stop.lost,
+		});
+		return { worker, graphs, stop };
 	});
 	process.stdout.write(
 		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")})\n`,
@@ -183,9 +225,7 @@ async function workerCommand(
 		`weft worker: stopping (${worker.running} ${worker.running === 1 ? "run" : "runs"} in flight, grace ${o.shutdownGrace})\n`,
 	);
 	await worker.close();
-	await store.close();
-	await records.close();
-	await checkpointer.close?.();
+	await closeAll(opened);
 	if (lost !== undefined) throw lost;
 	return 0;
 }
