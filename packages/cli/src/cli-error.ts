@@ -31,11 +31,11 @@ export function positiveInt(
 }
 
 /** A TCP port from `--port` (0: any free one), or a UsageError. */
-export function portOf(value: string): number {
+export function portOf(value: string, flag = "--port"): number {
 	if (!/^\d+$/.test(value) || Number(value) > 65535)
 		throw new UsageError(
-			`--port must be a whole number from 0 to 65535, got "${value}"`,
-			"e.g. --port 2024 (0 picks a free port)",
+			`${flag} must be a whole number from 0 to 65535, got "${value}"`,
+			`e.g. ${flag} ${flag === "--port" ? "2024" : "8080"} (0 picks a free port)`,
 		);
 	return Number(value);
 }

@@ -5,7 +5,10 @@ import { UsageError } from "./cli-error.ts";
  * The server's start, with a port it cannot listen on (taken, or not allowed) as a `USAGE` error that
  * names the `--port` to change: `serve()` refuses it with `CONFIG_INVALID` and the system error as cause.
  */
-export async function listening<T>(server: Promise<T>): Promise<T> {
+export async function listening<T>(
+	server: Promise<T>,
+	flag = "--port",
+): Promise<T> {
 	try {
 		return await server;
 	} catch (error) {
@@ -16,7 +19,7 @@ export async function listening<T>(server: Promise<T>): Promise<T> {
 		)
 			throw new UsageError(
 				error.message,
-				"pass another --port, or --port 0 for any free one",
+				`pass another ${flag}, or ${flag} 0 for any free one`,
 			);
 		throw error;
 	}

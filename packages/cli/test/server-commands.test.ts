@@ -166,6 +166,7 @@ describe("weft dev / studio / mcp: a taken port and a missing database are usage
 		// a bare number was milliseconds: `--run-timeout 600` meant for seconds timed every run out
 		["worker", "--run-timeout", "600"],
 		["serve", "--heartbeat", "15"],
+		["worker", "--health-port", "abc"],
 	])(
 		"weft %s %s %s is a USAGE error before anything connects (Postgres away included)",
 		async (command, option, value) => {

@@ -2,6 +2,7 @@ export { type AppOptions, createApp, type WeftApp } from "./app.ts";
 export { bearerTokens, parseApiTokens } from "./bearer-auth.ts";
 export type { Authenticate, AuthUser } from "./context.ts";
 export type { CorsOptions } from "./cors.ts";
+export { type HealthOptions, serveHealth } from "./health-server.ts";
 export { type ErrorBody, HTTP_STATUS, toHttpError } from "./http-errors.ts";
 export {
 	DEFAULT_LOCK_WAIT_MS,

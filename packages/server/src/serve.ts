@@ -33,19 +33,12 @@ export async function serve(
 		answer.then(done, done);
 		return answer;
 	};
-	const server = await new Promise<ServerType>((resolve, reject) => {
-		const s = serveNode({ fetch, port, hostname }, () => {
-			s.off("error", refused);
-			resolve(s);
-		});
-		// without a listener a taken port was an unhandled 'error' event: a crash with a stack trace
-		const refused = (error: NodeJS.ErrnoException) =>
-			reject(listenError(error, port, hostname));
-		s.once("error", refused);
-	}).catch(async (error: unknown) => {
-		await weft.close();
-		throw error;
-	});
+	const server = await listenOn(fetch, port, hostname).catch(
+		async (error: unknown) => {
+			await weft.close();
+			throw error;
+		},
+	);
 	const address = server.address();
 	return {
 		port: typeof address === "object" && address !== null ? address.port : port,
@@ -68,6 +61,24 @@ export async function serve(
 			await settledWithin([...handling], grace);
 		},
 	};
+}
+
+/** A Node HTTP server answering with `fetch`, once it listens; one that cannot is `listenError`'s. */
+export function listenOn(
+	fetch: (request: Request) => Response | Promise<Response>,
+	port: number,
+	hostname: string,
+): Promise<ServerType> {
+	return new Promise<ServerType>((resolve, reject) => {
+		const s = serveNode({ fetch, port, hostname }, () => {
+			s.off("error", refused);
+			resolve(s);
+		});
+		// without a listener a taken port was an unhandled 'error' event: a crash with a stack trace
+		const refused = (error: NodeJS.ErrnoException) =>
+			reject(listenError(error, port, hostname));
+		s.once("error", refused);
+	});
 }
 
 /** Why the server could not listen, as a `CONFIG_INVALID` naming the address (the system error is its cause). */

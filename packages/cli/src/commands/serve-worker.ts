@@ -177,6 +177,8 @@ async function workerCommand(
 		concurrency: string;
 		sweepMs: string;
 		maxAttempts: string;
+		healthPort?: string;
+		healthHost: string;
 	},
 ): Promise<number> {
 	const config = serverConfig(o.config);
@@ -186,45 +188,73 @@ async function workerCommand(
 	const maxAttempts = positiveInt(o.maxAttempts, "--max-attempts");
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
 	const runTimeoutMs = runTimeout(o) ?? config.runTimeoutMs;
+	const healthPort =
+		o.healthPort === undefined
+			? undefined
+			: portOf(o.healthPort, "--health-port");
 	const opened: Opened = [];
-	const { worker, graphs, stop } = await closedOnFailure(opened, async () => {
-		const { url, checkpointer, graphs } = await setUp(
-			"worker",
-			program,
-			o,
-			opened,
-		);
-		const { openPostgresRecords, startWorker } = await import("@weft/server");
-		const { PostgresStore } = await import("@weft/checkpoint-postgres");
-		const records = await openPostgresRecords(url);
-		opened.push(() => records.close());
-		const store = await PostgresStore.connect({ connectionString: url });
-		opened.push(() => store.close());
-		const stop = stopSignal(
-			"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
-		);
-		const worker = await startWorker({
-			graphs,
-			checkpointer,
-			store,
-			records: records as Parameters<typeof startWorker>[0]["records"],
-			concurrency,
-			sweepMs,
-			maxAttempts,
-			shutdownGraceMs,
-			runTimeoutMs,
-			onServingLost: stop.lost,
-		});
-		return { worker, graphs, stop };
-	});
+	const { worker, graphs, stop, health } = await closedOnFailure(
+		opened,
+		async () => {
+			const { url, checkpointer, graphs } = await setUp(
+				"worker",
+				program,
+				o,
+				opened,
+			);
+			const { openPostgresRecords, serveHealth, startWorker } = await import(
+				"@weft/server"
+			);
+			const { PostgresStore } = await import("@weft/checkpoint-postgres");
+			const records = await openPostgresRecords(url);
+			opened.push(() => records.close());
+			const store = await PostgresStore.connect({ connectionString: url });
+			opened.push(() => store.close());
+			const stop = stopSignal(
+				"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
+			);
+			const worker = await startWorker({
+				graphs,
+				checkpointer,
+				store,
+				records: records as Parameters<typeof startWorker>[0]["records"],
+				concurrency,
+				sweepMs,
+				maxAttempts,
+				shutdownGraceMs,
+				runTimeoutMs,
+				onServingLost: stop.lost,
+			});
+			opened.push(() => worker.close());
+			// GET /ok for an orchestrator's probes, as weft serve answers it: opened once the worker runs
+			const health =
+				healthPort === undefined
+					? undefined
+					: await listening(
+							serveHealth({
+								checkpointer,
+								records,
+								port: healthPort,
+								hostname: o.healthHost,
+							}),
+							"--health-port",
+						);
+			return { worker, graphs, stop, health };
+		},
+	);
+	const probed =
+		health === undefined
+			? ""
+			: `, health: http://${o.healthHost}:${health.port}/ok`;
 	process.stdout.write(
-		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")})\n`,
+		`weft worker: ready (pid ${process.pid}, concurrency ${o.concurrency}, graphs: ${Object.keys(graphs).join(", ")}${probed})\n`,
 	);
 	const lost = await stop.stopped;
+	// its probes fail from the signal on, as weft serve's /ok does
+	await health?.close();
 	process.stdout.write(
 		`weft worker: stopping (${worker.running} ${worker.running === 1 ? "run" : "runs"} in flight, grace ${o.shutdownGrace})\n`,
 	);
-	await worker.close();
 	await closeAll(opened);
 	if (lost !== undefined) throw lost;
 	return 0;
@@ -286,6 +316,15 @@ export function registerServeWorker(
 			"--sweep-ms <ms>",
 			"how often runs of dead workers are looked for",
 			"5000",
+		)
+		.option(
+			"--health-port <n>",
+			"serve GET /ok (liveness) and /ok?check_db=1 (readiness) on this port for probes (0: any free one)",
+		)
+		.option(
+			"--health-host <host>",
+			"interface --health-port listens on (0.0.0.0 for probes from outside)",
+			"127.0.0.1",
 		)
 		.option(
 			"--max-attempts <n>",
