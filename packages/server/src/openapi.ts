@@ -137,7 +137,8 @@ export function openApiDocument(): Record<string, unknown> {
 				name: m[1]!,
 				in: "path",
 				required: true,
-				schema: text,
+				// a run id that is not a UUID is 422 INVALID_ID (decision 0242)
+				schema: m[1] === "run_id" ? { ...text, format: "uuid" } : text,
 			})),
 			...(doc.query ?? []).map((q) => ({
 				name: q.name,

@@ -102,6 +102,17 @@ describe("ids that are not UUIDs", () => {
 		});
 	});
 
+	it("/openapi.json says a run id is a UUID", async () => {
+		const doc = await (await fetch(`${url}/openapi.json`)).json();
+		const op = doc.paths["/threads/{thread_id}/runs/{run_id}"].get;
+		expect(op.parameters).toContainEqual(
+			expect.objectContaining({
+				name: "run_id",
+				schema: { type: "string", format: "uuid" },
+			}),
+		);
+	});
+
 	it("a run id that is a UUID but names no run is 404 NOT_FOUND", async () => {
 		const t = await client.threads.create();
 		const none = "00000000-0000-4000-8000-000000000000";
