@@ -8,24 +8,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root, weftMain } from "../../../test-setup/weft-cli.ts";
+import {
+	freshDatabase,
+	postgresAvailable,
+} from "../../server/test/fixtures/processes.ts";
 import { weft } from "./run-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "weft-config-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const graph = join(root, "packages/cli/test/fixtures/review-graph.ts");
+const withPostgres = await postgresAvailable();
 
-/** `weft dev --port 0 …` in `cwd`: its output once it listens (then stopped), or once it exits. */
-function dev(cwd: string, args: string[] = []): Promise<string> {
-	const child = spawn(
-		process.execPath,
-		[weftMain, "--db", join(cwd, "w.db"), "dev", "--port", "0", ...args],
-		{
-			cwd,
-			env: { ...process.env, NO_COLOR: "1" },
-			stdio: ["ignore", "pipe", "pipe"],
-		},
-	);
+/** `weft <args>` in `cwd`: its output once it listens (then stopped), or once it exits. */
+function server(cwd: string, args: string[]): Promise<string> {
+	const child = spawn(process.execPath, [weftMain, ...args], {
+		cwd,
+		env: { ...process.env, NO_COLOR: "1" },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	let out = "";
 	return new Promise((resolve) => {
 		const read = (d: Buffer) => {
@@ -37,6 +38,10 @@ function dev(cwd: string, args: string[] = []): Promise<string> {
 		child.on("close", () => resolve(out));
 	});
 }
+
+/** `weft dev --port 0 …` in `cwd` (`server`). */
+const dev = (cwd: string, args: string[] = []) =>
+	server(cwd, ["--db", join(cwd, "w.db"), "dev", "--port", "0", ...args]);
 
 function folder(name: string, config: string): string {
 	const cwd = join(dir, name);
@@ -62,6 +67,31 @@ describe("weft.json", () => {
 		expect(out).not.toContain("not valid JSON");
 		expect(out).toContain("graphs: review");
 	}, 60_000);
+
+	it.runIf(withPostgres)(
+		"weft serve in its folder reads it without --config",
+		async () => {
+			const cwd = folder(
+				"serve",
+				JSON.stringify({ graphs: { review: graph } }),
+			);
+			const db = await freshDatabase("weft_config_file");
+			try {
+				const out = await server(cwd, [
+					"serve",
+					"--postgres",
+					db.url,
+					"--port",
+					"0",
+				]);
+				expect(out).toContain("listening on");
+				expect(out).toContain("graphs: review");
+			} finally {
+				await db.drop();
+			}
+		},
+		60_000,
+	);
 
 	it("--graph given: the folder's weft.json is not read", async () => {
 		const cwd = folder("explicit", "{ not json");

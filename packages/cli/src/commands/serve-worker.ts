@@ -1,10 +1,10 @@
-import { resolve } from "node:path";
 import type { Checkpointer } from "@weft/checkpoint";
 import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
 import {
+	configFile,
 	graphsOfConfig,
 	loadGraphs,
 	servedGraphOfModule,
@@ -86,7 +86,8 @@ async function setUp(
 			`pass --postgres postgres://user@host/db (weft dev runs on SQLite in one process)`,
 		);
 	const refs: [string, string][] = [];
-	if (o.config !== undefined) refs.push(...graphsOfConfig(resolve(o.config)));
+	const file = configFile(o.config, graphSpecs(program, command));
+	if (file !== undefined) refs.push(...graphsOfConfig(file));
 	for (const spec of graphSpecs(program, command)) {
 		const { name, module } = parseGraphSpec(spec);
 		refs.push([name, module]);
@@ -94,7 +95,7 @@ async function setUp(
 	if (refs.length === 0)
 		throw new UsageError(
 			`weft ${command} needs a graph`,
-			"pass --graph name=module#export or --config weft.json",
+			"pass --graph name=module#export or --config weft.json, or run it in the folder of a weft.json",
 		);
 	const checkpointer = await openStore({ postgres: url });
 	opened.push(() => checkpointer.close?.());
@@ -113,7 +114,9 @@ async function serveCommand(
 	},
 ): Promise<number> {
 	await checkAuthTokens(o.auth, "serve");
-	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(o.config);
+	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(
+		configFile(o.config, graphSpecs(program, "serve")),
+	);
 	// every flag before anything connects: a mistyped one is USAGE, not a Postgres error met first
 	const port = portOf(o.port);
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
@@ -181,7 +184,9 @@ async function workerCommand(
 		healthHost: string;
 	},
 ): Promise<number> {
-	const config = serverConfig(o.config);
+	const config = serverConfig(
+		configFile(o.config, graphSpecs(program, "worker")),
+	);
 	// before anything connects: a mistyped number is a usage error, not NaN
 	const concurrency = positiveInt(o.concurrency, "--concurrency");
 	const sweepMs = positiveInt(o.sweepMs, "--sweep-ms");
