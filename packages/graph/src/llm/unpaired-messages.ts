@@ -43,8 +43,10 @@ export function refuseUnpairedMessages(
 				made.add(ids[k]!);
 				if (k < valid) owed.push(ids[k]!);
 			}
-		} else if (type === "tool")
-			(answered ??= new Set()).add((m as ToolMessage).tool_call_id);
+		} else if (type === "tool") {
+			answered ??= new Set();
+			answered.add((m as ToolMessage).tool_call_id);
+		}
 	}
 	if (answered !== undefined)
 		for (const id of answered)
