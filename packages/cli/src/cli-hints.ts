@@ -72,8 +72,8 @@ function decryptionHint(given: string | undefined): string {
  * pasting it reads the same store.
  */
 export function pasteable(hint: string, store: string): string {
-	// `pnpm weft …`: a hint made with WEFT under `pnpm weft` (recover's, answer's)
-	return hint.replace(/`(?:pnpm )?weft ([^`]*)`/g, (_, rest: string) =>
+	// `pnpm weft …`, `npx weft …`: a hint made with WEFT under them (recover's, answer's)
+	return hint.replace(/`(?:pnpm |npx )?weft ([^`]*)`/g, (_, rest: string) =>
 		/(^|\s)--(db|postgres|graph)(\s|=)/.test(rest) ||
 		/^(init|completion)\b/.test(rest)
 			? `\`${WEFT} ${rest}\``

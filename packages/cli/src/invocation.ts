@@ -4,13 +4,21 @@ import { dirname } from "node:path";
 /**
  * How to type `weft` in a command printed for the user to copy: `pnpm weft` when this process was started
  * by a pnpm script named `weft` (a checkout, a project made by `weft init`: no `weft` on the PATH
- * there), else `weft`.
+ * there), `npx weft` when npx started it (a project that installed @weft/cli: no `weft` on the PATH
+ * either; npm names what it ran, quoted, in npm_lifecycle_script), else `weft`.
  */
-export const WEFT =
-	process.env.npm_lifecycle_event === "weft" &&
-	(process.env.npm_config_user_agent ?? "").startsWith("pnpm/")
-		? "pnpm weft"
-		: "weft";
+export const WEFT = invocation(process.env);
+
+function invocation(env: NodeJS.ProcessEnv): string {
+	if (
+		env.npm_lifecycle_event === "weft" &&
+		(env.npm_config_user_agent ?? "").startsWith("pnpm/")
+	)
+		return "pnpm weft";
+	const ran = /^'?(weft|@weft\/cli)'?$/.exec(env.npm_lifecycle_script ?? "");
+	if (env.npm_lifecycle_event === "npx" && ran !== null) return `npx ${ran[1]}`;
+	return "weft";
+}
 
 /**
  * pnpm (and npm) run a script in its package's root and name the folder the command was typed in as
