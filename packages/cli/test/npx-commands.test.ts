@@ -25,7 +25,7 @@ describe("weft started by npx", () => {
 			join(dir, "node_modules/.bin/weft"),
 		);
 		writeFileSync(join(dir, "package.json"), '{ "name": "project" }\n');
-		const env = { ...process.env, NO_COLOR: "1" };
+		const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
 		// what a test runner started by npx, or pnpm, left in the environment is not this command's
 		for (const key of Object.keys(env))
 			if (key.startsWith("npm_")) delete env[key];
