@@ -45,6 +45,19 @@ describe("weft started by npx", () => {
 			{ cwd: dir, encoding: "utf8", env, timeout: 120_000 },
 		);
 		expect(r.stderr).toBe("");
+		const list = spawnSync(
+			"npx",
+			["weft", "--db", join(dir, "w.db"), "eval", "list"],
+			{
+				cwd: dir,
+				encoding: "utf8",
+				env,
+				timeout: 120_000,
+			},
+		);
+		expect(list.stdout).toContain(
+			`no evaluation runs yet: npx weft --db ${join(dir, "w.db")} eval <module>`,
+		);
 		expect(r.stdout).toContain(
 			`answer with: npx weft --db ${join(dir, "w.db")} approve t1`,
 		);

@@ -36,7 +36,7 @@ export function renderRunList(
 	storeFlags: string,
 ): string {
 	if (list.length === 0)
-		return "no evaluation runs yet: weft eval <module> --dataset cases.jsonl";
+		return `no evaluation runs yet: ${WEFT}${storeFlags} eval <module> --dataset cases.jsonl`;
 	return [
 		table(
 			["run", "name", "status", "passed", "started"],

@@ -158,7 +158,7 @@ function errorLines(r: EvalReport): string[] {
 	]);
 }
 
-function renderReport(r: EvalReport): string {
+function renderReport(r: EvalReport, storeFlags: string): string {
 	const scorers = Object.keys(r.summary.byScorer);
 	const rows = r.cases.map((c: CaseResult) => [
 		c.caseId,
@@ -173,7 +173,7 @@ function renderReport(r: EvalReport): string {
 		...errorLines(r),
 		`${label.bold(`run ${r.runId}`)}: ${s.passed}/${s.cases} passed (${Math.round(s.passRate * 100)}%)` +
 			`${r.resumed > 0 ? ` · ${r.resumed} kept from an earlier attempt` : ""} · ${s.totalTokens} tokens${cost}`,
-		`compare with another run: weft eval compare ${r.runId} <other run>`,
+		`compare with another run: ${WEFT}${storeFlags} eval compare ${shellWord(r.runId)} <other run>`,
 	].join("\n");
 }
 
@@ -255,7 +255,7 @@ async function runEval(
 		);
 		return EXIT.cancelled;
 	}
-	env.out.result(report, () => renderReport(report));
+	env.out.result(report, () => renderReport(report, env.storeFlags));
 	await settleTimedOut(env, report);
 	return report.summary.failed === 0 ? 0 : 1;
 }
