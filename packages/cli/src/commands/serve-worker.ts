@@ -1,5 +1,4 @@
 import type { Checkpointer } from "@weft/checkpoint";
-import type { CompiledGraph } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { portOf, positiveInt, UsageError } from "../cli-error.ts";
 import { listening } from "../listen.ts";
@@ -21,8 +20,6 @@ import {
 	serverConfig,
 } from "./dev.ts";
 import { parseGraphSpec } from "./mcp.ts";
-
-type AnyGraph = CompiledGraph<any, any>;
 
 interface CommonOptions {
 	config?: string;
@@ -64,21 +61,17 @@ async function closedOnFailure<T>(
 }
 
 /**
- * The Postgres URL (`--postgres` after the command or before it) and the graphs of --config/--graph; the
- * checkpointer's close goes into `opened`.
+ * The Postgres URL (`--postgres` after the command or before it), the graphs of `config` (the weft.json
+ * read: `configFile`) and --graph, and what both commands open on that database: the checkpointer, the
+ * run records and the memory store, each close going into `opened`.
  */
 async function setUp(
 	command: string,
 	program: Program,
 	o: CommonOptions,
+	config: string | undefined,
 	opened: Opened,
-): Promise<{
-	url: string;
-	checkpointer: Checkpointer;
-	graphs: Record<string, AnyGraph>;
-	/** Each graph's module as loaded (`loadGraphs`). */
-	modules: Array<[name: string, module: string]>;
-}> {
+) {
 	const url = o.postgres ?? program.opts<{ postgres?: string }>().postgres;
 	if (url === undefined)
 		throw new UsageError(
@@ -86,8 +79,7 @@ async function setUp(
 			`pass --postgres postgres://user@host/db (weft dev runs on SQLite in one process)`,
 		);
 	const refs: [string, string][] = [];
-	const file = configFile(o.config, graphSpecs(program, command));
-	if (file !== undefined) refs.push(...graphsOfConfig(file));
+	if (config !== undefined) refs.push(...graphsOfConfig(config));
 	for (const spec of graphSpecs(program, command)) {
 		const { name, module } = parseGraphSpec(spec);
 		refs.push([name, module]);
@@ -97,9 +89,16 @@ async function setUp(
 			`weft ${command} needs a graph`,
 			"pass --graph name=module#export or --config weft.json, or run it in the folder of a weft.json",
 		);
-	const checkpointer = await openStore({ postgres: url });
+	const checkpointer: Checkpointer = await openStore({ postgres: url });
 	opened.push(() => checkpointer.close?.());
-	return { url, checkpointer, ...(await loadGraphs(refs, checkpointer)) };
+	const { graphs, modules } = await loadGraphs(refs, checkpointer);
+	const { openPostgresRecords } = await import("@weft/server");
+	const { PostgresStore } = await import("@weft/checkpoint-postgres");
+	const records = await openPostgresRecords(url);
+	opened.push(() => records.close());
+	const store = await PostgresStore.connect({ connectionString: url });
+	opened.push(() => store.close());
+	return { checkpointer, graphs, modules, records, store };
 }
 
 /** `weft serve`: the API on Postgres; runs are queued for `weft worker` processes. */
@@ -114,9 +113,8 @@ async function serveCommand(
 	},
 ): Promise<number> {
 	await checkAuthTokens(o.auth, "serve");
-	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(
-		configFile(o.config, graphSpecs(program, "serve")),
-	);
+	const file = configFile(o.config, graphSpecs(program, "serve"));
+	const { runTimeoutMs: _inWorkers, ...config } = serverConfig(file);
 	// every flag before anything connects: a mistyped one is USAGE, not a Postgres error met first
 	const port = portOf(o.port);
 	const shutdownGraceMs = parseDuration("--shutdown-grace", o.shutdownGrace);
@@ -124,20 +122,14 @@ async function serveCommand(
 	const cors = o.cors === undefined ? config.cors : corsOf(o.cors, undefined);
 	const opened: Opened = [];
 	const { server, graphs, stop } = await closedOnFailure(opened, async () => {
-		const { url, checkpointer, graphs, modules } = await setUp(
+		const { checkpointer, graphs, modules, records, store } = await setUp(
 			"serve",
 			program,
 			o,
+			file,
 			opened,
 		);
-		const { bearerTokens, serve, openPostgresRecords } = await import(
-			"@weft/server"
-		);
-		const { PostgresStore } = await import("@weft/checkpoint-postgres");
-		const records = await openPostgresRecords(url);
-		opened.push(() => records.close());
-		const store = await PostgresStore.connect({ connectionString: url });
-		opened.push(() => store.close());
+		const { bearerTokens, serve } = await import("@weft/server");
 		const stop = stopSignal(
 			"the streams and runs.wait requests still open were cut: clients re-join with Last-Event-ID through another API process (the queued runs are the workers', untouched)",
 		);
@@ -184,9 +176,8 @@ async function workerCommand(
 		healthHost: string;
 	},
 ): Promise<number> {
-	const config = serverConfig(
-		configFile(o.config, graphSpecs(program, "worker")),
-	);
+	const file = configFile(o.config, graphSpecs(program, "worker"));
+	const config = serverConfig(file);
 	// before anything connects: a mistyped number is a usage error, not NaN
 	const concurrency = positiveInt(o.concurrency, "--concurrency");
 	const sweepMs = positiveInt(o.sweepMs, "--sweep-ms");
@@ -201,20 +192,14 @@ async function workerCommand(
 	const { worker, graphs, stop, health } = await closedOnFailure(
 		opened,
 		async () => {
-			const { url, checkpointer, graphs } = await setUp(
+			const { checkpointer, graphs, records, store } = await setUp(
 				"worker",
 				program,
 				o,
+				file,
 				opened,
 			);
-			const { openPostgresRecords, serveHealth, startWorker } = await import(
-				"@weft/server"
-			);
-			const { PostgresStore } = await import("@weft/checkpoint-postgres");
-			const records = await openPostgresRecords(url);
-			opened.push(() => records.close());
-			const store = await PostgresStore.connect({ connectionString: url });
-			opened.push(() => store.close());
+			const { serveHealth, startWorker } = await import("@weft/server");
 			const stop = stopSignal(
 				"the runs in flight were not handed over: another worker takes each up from its last checkpoint once its lease lapses (the graph's leaseTtlMs, 30 s unless set), at its next sweep (--sweep-ms)",
 			);
