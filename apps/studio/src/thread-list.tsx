@@ -74,7 +74,11 @@ export function ThreadList() {
 					onChange={(e) => setQ(e.target.value)}
 				/>
 				{/* no count while the list cannot be read: "0 threads" beside the error would be a guess */}
-				{list.error === null && <span>{total} threads</span>}
+				{list.error === null && (
+					<span>
+						{total} {total === 1 ? "thread" : "threads"}
+					</span>
+				)}
 			</div>
 			<ErrorNote error={list.error} />
 			<div className="table-scroll">

@@ -91,7 +91,7 @@ describe.skipIf(noBrowser !== undefined)(
 			await search.fill("t-17");
 			await page
 				.locator("section[aria-label=threads] .toolbar span", {
-					hasText: /^1 threads$/,
+					hasText: /^1 thread$/,
 				})
 				.waitFor();
 			await page.locator('tbody a[href="#/threads/t-17"]').click();
