@@ -126,9 +126,8 @@ export async function ownedThread(
 		if (known.owner !== ownerOf(c)) throw notFound("thread", threadId);
 		return known;
 	}
-	const stored = await ctx.checkpointer
-		.getThread(threadId)
-		.catch(() => undefined);
+	// a store that fails (an outage: 503) is not a thread that is missing (404): its error goes up as is
+	const stored = await ctx.checkpointer.getThread(threadId);
 	if (stored === undefined || ownerOf(c) !== undefined)
 		throw notFound("thread", threadId);
 	const record = await storeMadeThread(ctx, stored);
