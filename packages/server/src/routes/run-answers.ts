@@ -73,7 +73,11 @@ export async function joinRunStream(
 	return runStream(ctx, c, log, onDisconnect, lastEventId, modes);
 }
 
-/** Streams a run just created; `on_disconnect: "cancel"` cancels it when the client leaves. */
+/**
+ * Streams a run just created, from its first event; `on_disconnect: "cancel"` cancels it when the client
+ * leaves. A `Last-Event-ID` sent with the POST is ignored, as LangGraph's server does: it names an event of
+ * another run (this one has none yet); a client resumes this run at `Location` (decision 0248).
+ */
 export function streamNewRun(
 	ctx: ServerContext,
 	c: Context<Env>,
@@ -86,7 +90,6 @@ export function streamNewRun(
 		c,
 		ctx.runs.events(run.runId)!,
 		b.on_disconnect === "cancel" ? run : undefined,
-		lastEventIdOf(c),
 	);
 }
 
