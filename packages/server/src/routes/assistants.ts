@@ -121,12 +121,14 @@ const node = (id: string) => ({ id, type: "runnable", data: id });
 /** Assistants: one per registered graph (read-only; shared by every caller). */
 export function assistantRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
+	// as LangGraph's: `graph_id` the whole id, `name` any part of the name in any case, metadata contained
 	const find = (q: z.infer<typeof AssistantCount>) =>
 		[...ctx.graphs.keys()]
 			.filter(
 				(g) =>
 					(q.graph_id === undefined || q.graph_id === g) &&
-					(q.name === undefined || q.name === g),
+					(q.name === undefined ||
+						g.toLowerCase().includes(q.name.toLowerCase())),
 			)
 			.map((g) => toAssistant(g, ctx.registeredAt))
 			.filter(
