@@ -48,6 +48,12 @@ export const updatedAtOf = (
 		? info.updatedAt
 		: t.updatedAt;
 
+/** The metadata keys a thread made on the store without the server may have (`storeMadeThread`). */
+const STORE_MADE_KEYS: ReadonlySet<string> = new Set([
+	"graph_id",
+	"assistant_id",
+]);
+
 /**
  * The caller's threads that pass `threads.search` / `threads.count` filters: ids and metadata from the
  * records; status and values (read only when filtered on) from the state, as `threads.get` reports them.
@@ -79,9 +85,14 @@ export async function findThreads(
 		q.metadata !== undefined ||
 		q.status !== undefined ||
 		q.values !== undefined;
+	// a thread made without the server has no metadata but these two: a filter on another key skips it unread
+	const storeMadeMayMatch =
+		q.metadata === undefined ||
+		Object.keys(q.metadata).every((k) => STORE_MADE_KEYS.has(k));
 	const found: Found[] = [];
 	for (const f of candidates) {
 		if (q.ids !== undefined && !q.ids.includes(f.thread.threadId)) continue;
+		if (f.graphUnread === true && !storeMadeMayMatch) continue;
 		const t = readGraph ? await withRecordedGraph(ctx, f) : f.thread;
 		if (q.metadata !== undefined && !contains(t.metadata, q.metadata)) continue;
 		if (q.status === undefined && q.values === undefined) {
