@@ -193,15 +193,27 @@ export const StateUpdate = z.object({
 /** `POST /threads/:thread_id/history`. */
 export const HistoryQuery = z.object({
 	limit: z.number().int().min(1).max(1000).default(10),
+	// a checkpoint id, a config naming one (the SDK's type), or a state's `checkpoint` (what history answers)
 	before: z
-		.union([
-			z.string(),
-			z
-				.object({
-					configurable: z.object({ checkpoint_id: z.string() }).loose(),
-				})
-				.loose(),
-		])
+		.union(
+			[
+				z.string(),
+				z
+					.object({
+						configurable: z.object({ checkpoint_id: z.string() }).loose(),
+					})
+					.loose()
+					.transform((c) => c.configurable.checkpoint_id),
+				z
+					.object({ checkpoint_id: z.string() })
+					.loose()
+					.transform((c) => c.checkpoint_id),
+			],
+			{
+				error:
+					'pass a checkpoint id: "…", { configurable: { checkpoint_id: "…" } }, or a state\'s checkpoint ({ checkpoint_id: "…" })',
+			},
+		)
 		.optional(),
 	metadata: Metadata.optional(),
 	checkpoint: CheckpointRef.optional(),

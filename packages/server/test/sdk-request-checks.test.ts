@@ -95,6 +95,35 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		).rejects.toMatchObject({ status: 404 });
 	});
 
+	// Outside check (7 Dec): `before` given a state's `checkpoint` (what history answers) was 422 "before:
+	// Invalid input"; it is read as the checkpoint it names, and any other shape is told what to pass
+	it("threads.getHistory before a checkpoint: its id, a config, or a state's checkpoint; another shape is a clear 422", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		const all = await client.threads.getHistory(T, { limit: 50 });
+		const at = all[1]!.checkpoint;
+		const older = all.slice(2).map((s) => s.checkpoint.checkpoint_id);
+		const before = async (value: unknown) =>
+			(
+				await client.threads.getHistory(T, {
+					before: value as never,
+					limit: 50,
+				})
+			).map((s) => s.checkpoint.checkpoint_id);
+		expect(await before(at.checkpoint_id)).toEqual(older);
+		expect(
+			await before({ configurable: { checkpoint_id: at.checkpoint_id } }),
+		).toEqual(older);
+		expect(await before(at)).toEqual(older);
+		for (const bad of [5, { checkpoint: 1 }, { configurable: {} }]) {
+			const error = (await before(bad).catch((e: unknown) => e)) as Error & {
+				status?: number;
+			};
+			expect(error.status).toBe(422);
+			expect(error.message).toContain("checkpoint_id");
+		}
+	});
+
 	// Outside check (6 Dec): an id with a character above U+00FF made the Content-Location header throw
 	// after the run had started: 500, and the SDK, retrying, started the run five times
 	it("runs a thread whose id is not Latin-1, once, and names it in Content-Location as the SDK reads it", async () => {

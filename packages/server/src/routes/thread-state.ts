@@ -132,10 +132,7 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const q = await body(c, HistoryQuery);
 		if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) return c.json([]);
-		const before =
-			typeof q.before === "string"
-				? q.before
-				: q.before?.configurable.checkpoint_id;
+		const before = q.before;
 		const out = [];
 		const { stored, matches } = splitHistoryFilter(q.metadata);
 		// what each listed checkpoint's tasks wrote is in its children's writes (newer: listed before it);
