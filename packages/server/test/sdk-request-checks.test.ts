@@ -103,20 +103,22 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		const all = await client.threads.getHistory(T, { limit: 50 });
 		const at = all[1]!.checkpoint;
 		const older = all.slice(2).map((s) => s.checkpoint.checkpoint_id);
-		const before = async (value: unknown) =>
+		const listedBefore = async (value: unknown) =>
 			(
 				await client.threads.getHistory(T, {
 					before: value as never,
 					limit: 50,
 				})
 			).map((s) => s.checkpoint.checkpoint_id);
-		expect(await before(at.checkpoint_id)).toEqual(older);
+		expect(await listedBefore(at.checkpoint_id)).toEqual(older);
 		expect(
-			await before({ configurable: { checkpoint_id: at.checkpoint_id } }),
+			await listedBefore({ configurable: { checkpoint_id: at.checkpoint_id } }),
 		).toEqual(older);
-		expect(await before(at)).toEqual(older);
+		expect(await listedBefore(at)).toEqual(older);
 		for (const bad of [5, { checkpoint: 1 }, { configurable: {} }]) {
-			const error = (await before(bad).catch((e: unknown) => e)) as Error & {
+			const error = (await listedBefore(bad).catch(
+				(e: unknown) => e,
+			)) as Error & {
 				status?: number;
 			};
 			expect(error.status).toBe(422);
