@@ -1,3 +1,4 @@
+import { plainJsonProblem, WeftError } from "@weft/checkpoint";
 import type pg from "pg";
 import {
 	CANCEL_CHANNEL,
@@ -164,6 +165,16 @@ export async function queueNewRun(
 	origin: string,
 	mode: AdmitMode,
 ): Promise<RunRecord[] | undefined> {
+	// jsonb refuses a NUL or a lone surrogate: told here, naming where, before anything is recorded
+	const problem = plainJsonProblem(body, "request");
+	if (problem !== undefined)
+		throw new WeftError(
+			"SERIALIZATION_FAILED",
+			`the run cannot be queued: its ${problem}, which Postgres (jsonb) cannot keep`,
+			{
+				hint: "send text without NUL characters or lone surrogates (encode binary data, e.g. as base64)",
+			},
+		);
 	const job: RunJob = { runId: run.runId, attempt: 1 };
 	const { rows } = await pool.query(
 		"SELECT weft_server.admit_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS stopped",
