@@ -11,7 +11,7 @@ import {
 	unknownInterruptIds,
 } from "@weft/graph";
 import type { ServerContext } from "./context.ts";
-import type { RunCreateBody } from "./schemas.ts";
+import { type RunCreateBody, runCheckpointId } from "./schemas.ts";
 import { headOf } from "./thread-head.ts";
 import { hasCheckpoint } from "./thread-lease.ts";
 import type { ThreadRecord } from "./thread-registry.ts";
@@ -53,7 +53,7 @@ export function checkRunRequest(graph: AnyGraph, b: RunCreateBody): void {
 				},
 			);
 	}
-	const at = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	const at = runCheckpointId(b);
 	if (at !== undefined) validateId(at, "checkpoint id");
 }
 
@@ -88,7 +88,7 @@ export async function checkRunStart(
 	b: RunCreateBody,
 ): Promise<void> {
 	const resume = b.command != null && "resume" in b.command;
-	const given = b.checkpoint_id ?? b.checkpoint?.checkpoint_id;
+	const given = runCheckpointId(b);
 	let at: string | null | undefined = given;
 	const otherGraph = thread.graphId !== undefined && thread.graphId !== graphId;
 	// input the state schema refuses (or a thread's first input without a required key) fails as a run

@@ -9,7 +9,7 @@ import type { RunRequest } from "./rollback.ts";
 import { topLevelNodes } from "./run-checks.ts";
 import type { RunLifecycleEvent } from "./run-lifecycle.ts";
 import { committedEvents, endedRun, goesOn, startState } from "./run-start.ts";
-import type { StreamModeName } from "./schemas.ts";
+import { runCheckpointId, type StreamModeName } from "./schemas.ts";
 import { SubgraphEvents } from "./subgraph-events.ts";
 import { leaseReleased } from "./thread-lease.ts";
 import type { RunRecord } from "./thread-registry.ts";
@@ -170,9 +170,7 @@ export async function executeRun(
 	const checkpointId =
 		options.recover === true
 			? undefined
-			: (body.checkpoint_id ??
-				body.checkpoint?.checkpoint_id ??
-				body.rollback_start);
+			: (runCheckpointId(body) ?? body.rollback_start);
 	const sendInterrupt = (given: readonly PendingLike[]) => {
 		const interrupts = wireInterrupts(given);
 		if (requested.has("updates"))

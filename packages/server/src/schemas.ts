@@ -239,7 +239,14 @@ export const RunCreate = z.object({
 		})
 		.nullish(),
 	config: z
-		.object({ recursion_limit: z.number().int().positive().optional() })
+		.object({
+			recursion_limit: z.number().int().positive().optional(),
+			// LangGraph's way to name the checkpoint to run from: read as `checkpoint_id` (`runCheckpointId`)
+			configurable: z
+				.object({ checkpoint_id: z.string().optional() })
+				.loose()
+				.optional(),
+		})
 		.loose()
 		.optional(),
 	context: z.record(z.string(), z.unknown()).optional(),
@@ -284,6 +291,17 @@ export const RunCreate = z.object({
 		.optional(),
 });
 export type RunCreateBody = z.infer<typeof RunCreate>;
+
+/**
+ * The checkpoint a run goes on from, as asked: `checkpoint_id`, else `checkpoint.checkpoint_id`, else
+ * `config.configurable.checkpoint_id` (how LangGraph's own config names it); undefined for the newest.
+ */
+export const runCheckpointId = (
+	b: Pick<RunCreateBody, "checkpoint_id" | "checkpoint" | "config">,
+): string | undefined =>
+	b.checkpoint_id ??
+	b.checkpoint?.checkpoint_id ??
+	b.config?.configurable?.checkpoint_id;
 export type StreamModeName = z.infer<typeof StreamModeName>;
 
 const Label = z

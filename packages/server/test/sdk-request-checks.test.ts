@@ -162,6 +162,48 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		);
 	});
 
+	// Outside check (7 Dec): a run given the checkpoint in its config (LangGraph's `config.configurable`,
+	// which its server runs from) ran from the thread's newest checkpoint instead, saying nothing
+	it("runs from config.configurable.checkpoint_id as from checkpoint_id; a non-string one is 422", async () => {
+		const { thread_id: T } = await client.threads.create();
+		await client.runs.wait(T, "abc", { input: { n: 1 } });
+		const afterA = (await client.threads.getHistory(T, { limit: 50 })).find(
+			(s) => s.next.includes("b"),
+		)!;
+		const id = afterA.checkpoint.checkpoint_id!;
+		const oldHead = (await client.threads.getState(T)).checkpoint.checkpoint_id;
+		const viaConfig = (await client.runs.wait(T, "abc", {
+			input: null,
+			config: { configurable: { checkpoint_id: id } },
+		})) as { n: number; log: string[] };
+		expect(viaConfig).toMatchObject({ n: 112, log: ["a", "b", "c"] });
+		// b and c ran again on a branch forked from after a (a copy of it), not on from the old head
+		const newHead = (await client.threads.getState(T)).checkpoint
+			.checkpoint_id!;
+		expect(newHead).not.toBe(oldHead);
+		const branch = await client.threads.getHistory(T, {
+			checkpoint: { checkpoint_id: newHead },
+			limit: 50,
+		});
+		expect(branch.map((s) => s.checkpoint.checkpoint_id)).not.toContain(
+			oldHead,
+		);
+		expect(branch.map((s) => [s.metadata?.source, s.next])).toEqual([
+			["loop", []],
+			["loop", ["c"]],
+			["fork", ["b"]],
+			["input", ["a"]],
+		]);
+		await refused(
+			client.runs.wait(T, "abc", {
+				input: null,
+				config: { configurable: { checkpoint_id: 5 } } as never,
+			}),
+			422,
+			"VALIDATION_FAILED",
+		);
+	});
+
 	// review (6 Dec): a thread created with such metadata admitted runs (200) that then failed CONFIG_INVALID
 	it("refuses thread and run metadata no store keeps (a lone surrogate, a NUL) when it is sent, 422", async () => {
 		for (const metadata of [{ who: "a\ud800" }, { list: ["ok", "a\u0000b"] }]) {
