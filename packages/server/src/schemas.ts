@@ -263,6 +263,10 @@ export const RunCreate = z.object({
 		.optional(),
 	on_disconnect: z.enum(["cancel", "continue"]).optional(),
 	on_completion: z.enum(["delete", "keep"]).optional(),
+	// LangGraph's persistence modes: checked, then nothing to do, as Weft commits every step whichever is
+	// asked (each is at most that durable; decision 0253)
+	durability: z.enum(["sync", "async", "exit"]).optional(),
+	checkpoint_during: z.boolean().optional(),
 	if_not_exists: z.enum(["create", "reject"]).optional(),
 	// POSTed the run, its values and its error once it ended (decision 0224)
 	webhook: z

@@ -204,6 +204,40 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 		);
 	});
 
+	// Outside check (7 Dec): `durability` and `checkpoint_during` were dropped unread, so a misspelt mode
+	// ran as if it were valid; Weft commits every step whichever mode is asked (each is at most that durable)
+	it("takes the SDK's durability modes and checkpointDuring, and refuses another value with 422", async () => {
+		for (const durability of ["sync", "async", "exit"] as const) {
+			const T = (await client.threads.create()).thread_id;
+			const out = (await client.runs.wait(T, "abc", {
+				input: { n: 1 },
+				durability,
+				checkpointDuring: false,
+			})) as { log: string[] };
+			expect(out.log).toEqual(["a", "b", "c"]);
+			// every step was committed all the same
+			expect((await client.threads.getHistory(T)).length).toBe(4);
+		}
+		const T = (await client.threads.create()).thread_id;
+		await refused(
+			client.runs.wait(T, "abc", {
+				input: { n: 1 },
+				durability: "always" as never,
+			}),
+			422,
+			"VALIDATION_FAILED",
+		);
+		await refused(
+			client.runs.wait(T, "abc", {
+				input: { n: 1 },
+				checkpointDuring: "yes" as never,
+			}),
+			422,
+			"VALIDATION_FAILED",
+		);
+		expect(await client.runs.list(T)).toEqual([]);
+	});
+
 	// review (6 Dec): a thread created with such metadata admitted runs (200) that then failed CONFIG_INVALID
 	it("refuses thread and run metadata no store keeps (a lone surrogate, a NUL) when it is sent, 422", async () => {
 		for (const metadata of [{ who: "a\ud800" }, { list: ["ok", "a\u0000b"] }]) {
