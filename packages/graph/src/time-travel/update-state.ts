@@ -10,6 +10,7 @@ import { checkFirstInput, checkStateConfig } from "../runtime/check-config.ts";
 import { route } from "../runtime/route.ts";
 import { unknownAsNode } from "../runtime/run-errors.ts";
 import { RunStore } from "../runtime/run-store.ts";
+import { graphChanged } from "../runtime/run-task.ts";
 import type { GraphRuntime } from "../runtime/runtime.ts";
 import { planTasks } from "../runtime/step/plan-tasks.ts";
 import { emptyUsage } from "../runtime/usage.ts";
@@ -77,6 +78,15 @@ export async function updateState(
 		);
 		let tasks = at?.data.tasks ?? [];
 		let joins = at?.data.joins ?? {};
+		// without asNode the due tasks are carried: one at a node this graph lacks could never run
+		if (asNode === undefined && at !== undefined)
+			for (const t of tasks)
+				if (!rt.runners.has(t.node))
+					throw graphChanged(t.node, {
+						threadId: config.threadId,
+						checkpointId: at.checkpointId,
+						ns: "",
+					});
 		if (asNode !== undefined) {
 			const targets = await route(rt, asNode, values, config.context ?? {});
 			({ tasks, joins } = planTasks(

@@ -112,6 +112,30 @@ describe.each(Object.entries(backends))("graph versions (%s)", (_, make) => {
 		expect(after.checkpointId).toBe(before.checkpointId);
 	});
 
+	it("updateState without asNode on a graph lacking the due node is GRAPH_CHANGED naming it; asNode goes on", async () => {
+		const cp = make();
+		await v1(cp).run({ n: 1 }, { threadId: "t" });
+		const before = await v1(cp).getState({ threadId: "t" });
+		const v2 = new StateGraph(V1)
+			.addNode("first", (s) => ({ n: s.n + 1, notes: ["first"] }))
+			.addEdge(START, "first")
+			.compile({ checkpointer: cp });
+		const error = await caught(v2.updateState({ threadId: "t" }, { n: 5 }));
+		expect(isWeftError(error, "GRAPH_CHANGED")).toBe(true);
+		expect(String((error as Error).message)).toContain('"review"');
+		expect((error as { hint?: string }).hint).toContain("asNode");
+		// nothing written: the thread's head and status are as they were
+		const after = await v1(cp).getState({ threadId: "t" });
+		expect(after.checkpointId).toBe(before.checkpointId);
+		expect((await cp.getThread("t"))?.status).toBe("interrupted");
+		// as a node of this graph, the update plans from that node's edges and the thread goes on
+		await v2.updateState({ threadId: "t" }, { n: 5 }, { asNode: "first" });
+		expect(await v2.getState({ threadId: "t" })).toMatchObject({
+			values: { n: 5 },
+			next: [],
+		});
+	});
+
 	it("an incompatible state schema change is GRAPH_CHANGED with a hint; acceptSchemaChange goes on", async () => {
 		const cp = make();
 		await v1(cp).run({ n: 1 }, { threadId: "t" });
