@@ -86,8 +86,11 @@ export class CompiledGraph<
 		this.#options = options;
 		this.name = options.name ?? "graph";
 		const runners = new Map<string, NodeRunner>();
+		const sendInputs = new Map<string, Channels>();
 		for (const node of spec.nodes.values()) {
 			const sub = node.subgraph;
+			if (sub instanceof CompiledGraph)
+				sendInputs.set(node.name, sub.#rt.channels);
 			const fn =
 				sub instanceof CompiledGraph
 					? (input: unknown, ctx: NodeContext) =>
@@ -105,6 +108,7 @@ export class CompiledGraph<
 			channels,
 			topology: topologyOf(spec),
 			runners,
+			sendInputs,
 			branches,
 			interruptBefore: new Set(options.interruptBefore ?? []),
 			interruptAfter: new Set(options.interruptAfter ?? []),

@@ -14,6 +14,7 @@ import {
 	checkRunConfig,
 	ownConfig,
 } from "./check-config.ts";
+import { checkSends } from "./check-sends.ts";
 import { commitFailureRecords } from "./commit-failure.ts";
 import { EventSink } from "./event-sink.ts";
 import type { RunConfig, RunResult, StreamEvent } from "./events.ts";
@@ -396,6 +397,7 @@ export class Run {
 		writes: ChannelWrite[],
 		outcomes: DoneOutcome[],
 	): Promise<void> | undefined {
+		checkSends(this.#rt, ran);
 		const plan = planTasks(this.#rt.topology, ran, this.#at.joins);
 		this.#at.tasks = plan.tasks;
 		this.#at.joins = plan.joins;

@@ -8,6 +8,7 @@ import type {
 import { checkpointNotFound } from "@weft/checkpoint";
 import { isCommand } from "../command.ts";
 import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
+import { checkSends } from "./check-sends.ts";
 import type { RunConfig } from "./events.ts";
 import {
 	groupPending,
@@ -293,6 +294,7 @@ async function prepareInput(
 	const targets = rt.branches.has(START)
 		? await route(rt, START, at.values, p.config.context ?? {})
 		: [];
+	checkSends(rt, [{ node: START, targets }]);
 	const plan = planTasks(rt.topology, [{ node: START, targets }], {});
 	at.tasks = plan.tasks;
 	at.joins = plan.joins;

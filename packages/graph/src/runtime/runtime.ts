@@ -16,6 +16,8 @@ export interface GraphRuntime {
 	readonly channels: Channels;
 	readonly topology: Topology;
 	readonly runners: ReadonlyMap<string, NodeRunner>;
+	/** The channels of each subgraph node's graph: a Send's payload to one is checked against them. */
+	readonly sendInputs: ReadonlyMap<string, Channels>;
 	readonly branches: ReadonlyMap<string, readonly BranchSpec[]>;
 	readonly interruptBefore: ReadonlySet<string>;
 	readonly interruptAfter: ReadonlySet<string>;

@@ -7,6 +7,7 @@ import {
 } from "@weft/checkpoint";
 import { INPUT_NODE, START, UPDATE_NODE } from "../constants.ts";
 import { checkFirstInput, checkStateConfig } from "../runtime/check-config.ts";
+import { checkSends } from "../runtime/check-sends.ts";
 import { route } from "../runtime/route.ts";
 import { unknownAsNode } from "../runtime/run-errors.ts";
 import { RunStore } from "../runtime/run-store.ts";
@@ -89,6 +90,7 @@ export async function updateState(
 					});
 		if (asNode !== undefined) {
 			const targets = await route(rt, asNode, values, config.context ?? {});
+			checkSends(rt, [{ node: asNode, targets }]);
 			({ tasks, joins } = planTasks(
 				rt.topology,
 				[{ node: asNode, targets }],
