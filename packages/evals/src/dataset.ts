@@ -16,7 +16,14 @@ export interface EvalCase {
 }
 
 const caseSchema = z.object({
-	id: z.union([z.string().min(1), z.number()]).transform(String),
+	id: z
+		.union([z.string().min(1, "its id is empty"), z.number()], {
+			error: (issue) =>
+				issue.input === undefined
+					? "the case has no id"
+					: `its id is ${JSON.stringify(issue.input)}, not a non-empty string or a number`,
+		})
+		.transform(String),
 	input: z.unknown().refine((v) => v !== undefined, "input is required"),
 	expected: z.unknown().optional(),
 	answers: z.array(z.unknown()).optional(),
@@ -86,6 +93,10 @@ export function parseCases(
 		const parsed = caseSchema.safeParse(value);
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0]!;
+			if (issue.path[0] === "id")
+				throw new WeftError("DATASET_INVALID", `${where}: ${issue.message}`, {
+					hint: 'give each case a unique id, a non-empty string or a number: { "id": "c1", "input": {…} } (it names the case in results and its thread)',
+				});
 			const at = issue.path.length === 0 ? "" : ` at "${issue.path.join(".")}"`;
 			throw invalid(where, `${issue.message}${at}`);
 		}

@@ -39,4 +39,30 @@ describe("a dataset case's keys", () => {
 		);
 		expect(c).toEqual({ id: "a", input: {}, expected: "x" });
 	});
+
+	it("a case without an id (or with an empty one) names the file, the line and what to do", () => {
+		for (const line of [
+			'{"input": {}}',
+			'{"id": "", "input": {}}',
+			'{"id": null, "input": {}}',
+		])
+			expect(() =>
+				parseJsonl(`{"id": "a", "input": {}}\n${line}`, "cases.jsonl"),
+			).toThrow(
+				expect.objectContaining({
+					code: "DATASET_INVALID",
+					message: expect.stringMatching(/^cases\.jsonl:2: .*\bid\b/),
+					hint: expect.stringContaining("unique id"),
+				}),
+			);
+		const error = (() => {
+			try {
+				parseCases([{ input: {} }], "cases.json");
+			} catch (e) {
+				return e as Error;
+			}
+		})();
+		expect(error?.message).toMatch(/^cases\.json, case 1: /);
+		expect(error?.message).not.toContain("Invalid input");
+	});
 });
