@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PostgresEvalStore } from "@weft/evals/postgres";
 import { SqliteEvalStore } from "@weft/evals/sqlite";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import {
 	CONNECTION,
@@ -40,6 +41,47 @@ describe("an eval store that cannot open says so, typed", () => {
 		expect(() => new SqliteEvalStore({ path: 5 } as never)).toThrow(
 			expect.objectContaining({ code: "CONFIG_INVALID" }),
 		);
+	});
+
+	it("SQLite: a file whose eval tables are of another shape is no eval store, refused at open; nothing is written", async () => {
+		const path = join(dir, "other.db");
+		const other = new Database(path);
+		other.exec("CREATE TABLE weft_eval_runs (x INTEGER)");
+		other.close();
+		expect(() => new SqliteEvalStore({ path })).toThrow(
+			expect.objectContaining({
+				code: "STORE_UNAVAILABLE",
+				message: expect.stringMatching(
+					/weft_eval_runs.*not an evaluation store|not an evaluation store.*weft_eval_runs/,
+				),
+				hint: expect.stringContaining(path),
+			}),
+		);
+		const after = new Database(path, { readonly: true });
+		const tables = after
+			.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+			.all();
+		after.close();
+		expect(tables).toEqual([{ name: "weft_eval_runs" }]);
+	});
+
+	it("SQLite: opening a file that has the tables writes nothing, so it opens while another connection writes", async () => {
+		const path = join(dir, "busy.db");
+		await new SqliteEvalStore({ path }).close();
+		// a file in rollback-journal mode (the eval tables in a file of the user's own)
+		const own = new Database(path);
+		own.pragma("journal_mode = DELETE");
+		own.close();
+		const holder = new Database(path);
+		holder.exec("BEGIN IMMEDIATE");
+		try {
+			const store = new SqliteEvalStore({ path });
+			expect(await store.listRuns()).toEqual([]);
+			await store.close();
+		} finally {
+			holder.exec("ROLLBACK");
+			holder.close();
+		}
 	});
 
 	it("Postgres: a server that refuses the connection, a schema that is no name", async () => {

@@ -1,5 +1,6 @@
 import {
 	ConfigError,
+	isWeftError,
 	keysOf,
 	refuseUnknownKeys,
 	WeftError,
@@ -43,6 +44,51 @@ CREATE TABLE IF NOT EXISTS weft_feedback (
 CREATE INDEX IF NOT EXISTS weft_feedback_thread ON weft_feedback (thread_id, created_at);
 `;
 
+/** This store's tables and the columns it reads and writes in each. */
+const TABLES: ReadonlyArray<readonly [string, readonly string[]]> = [
+	["weft_eval_runs", ["id", "started_at", "data"]],
+	["weft_eval_cases", ["run_id", "case_id", "position", "data"]],
+	[
+		"weft_feedback",
+		[
+			"id",
+			"thread_id",
+			"checkpoint_id",
+			"by_whom",
+			"label",
+			"created_at",
+			"data",
+		],
+	],
+];
+
+/**
+ * How many of this store's tables the file has (reads only); one of their names with other columns is a
+ * table of something else, refused before anything is written.
+ */
+function foundTables(db: Database.Database): number {
+	let found = 0;
+	for (const [table, columns] of TABLES) {
+		const has = new Set(
+			(db.pragma(`table_info(${table})`) as { name: string }[]).map(
+				(c) => c.name,
+			),
+		);
+		if (has.size === 0) continue;
+		const missing = columns.find((c) => !has.has(c));
+		if (missing !== undefined)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`${db.name} is not an evaluation store: its table ${table} has no column ${missing}`,
+				{
+					hint: `the table ${table} in ${db.name} belongs to something else (nothing was written to it): pass the threads' file (weft.db) or a new file name`,
+				},
+			);
+		found++;
+	}
+	return found;
+}
+
 /**
  * Evaluation runs, case results and feedback in SQLite (the `@weft/evals/sqlite` entry; better-sqlite3
  * is an optional peer). Point it at the threads' file to keep results beside them.
@@ -72,20 +118,19 @@ export class SqliteEvalStore implements EvalStore {
 			this.#tables = this.#setup();
 		} catch (error) {
 			if (this.#owned) db?.close();
+			if (isWeftError(error)) throw error;
 			throw unopenable(error, db?.name ?? path);
 		}
 	}
 
-	/** Makes the tables (not in a read-only database): whether the file has them. */
+	/**
+	 * Makes the tables the file lacks (not in a read-only database): whether the file has them. A file
+	 * that has them all is only read, so it opens while another connection writes (decision 0250).
+	 */
 	#setup(): boolean {
-		if (this.#db.readonly)
-			return (
-				this.#db
-					.prepare(
-						"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weft_feedback'",
-					)
-					.get() !== undefined
-			);
+		const found = foundTables(this.#db);
+		if (found === TABLES.length) return true;
+		if (this.#db.readonly) return false;
 		if (this.#owned) this.#db.pragma("journal_mode = WAL");
 		this.#db.exec(SCHEMA);
 		return true;
@@ -186,7 +231,11 @@ function unopenable(error: unknown, path: string): WeftError {
 			hint:
 				code === "SQLITE_NOTADB"
 					? `${path} is not a SQLite database (nothing was written to it): pass the threads' file, or a new file name`
-					: `check that the directory of ${path} exists and that this process may write there`,
+					: typeof code === "string" &&
+							(code.startsWith("SQLITE_BUSY") ||
+								code.startsWith("SQLITE_LOCKED"))
+						? `another connection is writing to ${path} and held it while this store made its tables: try again once it is done`
+						: `check that the directory of ${path} exists and that this process may write there`,
 			cause: error,
 		},
 	);
