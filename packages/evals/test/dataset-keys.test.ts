@@ -55,13 +55,12 @@ describe("a dataset case's keys", () => {
 					hint: expect.stringContaining("unique id"),
 				}),
 			);
-		const error = (() => {
-			try {
-				parseCases([{ input: {} }], "cases.json");
-			} catch (e) {
-				return e as Error;
-			}
-		})();
+		let error: Error | undefined;
+		try {
+			parseCases([{ input: {} }], "cases.json");
+		} catch (e) {
+			error = e as Error;
+		}
 		expect(error?.message).toMatch(/^cases\.json, case 1: /);
 		expect(error?.message).not.toContain("Invalid input");
 	});
