@@ -340,3 +340,35 @@ function shown(value: unknown): {
 		};
 	}
 }
+
+/**
+ * An answer a host's stdio reader takes: one over `limit` bytes as JSON (the SDK's reader drops the
+ * connection on a larger line) keeps its status and thread, with no values, and says how to read them.
+ */
+export function fitAnswer(
+	answer: ToolAnswer,
+	limit: number,
+	show: (threadId: string) => string,
+): ToolAnswer {
+	const bytes = Buffer.byteLength(JSON.stringify(answer));
+	if (bytes <= limit) return answer;
+	const s = answer.structuredContent ?? {};
+	const threadId = String(s.threadId ?? "");
+	const status = String(s.status ?? "error");
+	const note = `the answer would be ${bytes} bytes, over the 10 MiB (${limit} bytes) an MCP stdio message may hold`;
+	return {
+		content: [
+			{
+				type: "text",
+				text: `The run ended ${status} (thread ${threadId}), but ${note}. Read its state with \`${show(threadId)}\`, or have the graph keep large data out of its state (a file path or URL instead).`,
+			},
+		],
+		structuredContent: {
+			status,
+			threadId,
+			...(status === "interrupted" ? { interrupts: null } : { values: null }),
+			encodingError: note,
+		},
+		...(answer.isError === true ? { isError: true } : {}),
+	};
+}

@@ -5,9 +5,10 @@ import {
 	JSONRPCMessageSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { DataOutput } from "../stdout-data.ts";
+import { MAX_LINE } from "./mcp-limits.ts";
 
-/** The most a line may hold before the transport gives up on it (the SDK's stdio limit). */
-const MAX_LINE = 10 * 1024 * 1024;
+/** How much of a skipped line's end is kept to find its request's id (the SDK writes `id` last). */
+const TAIL = 256;
 
 /**
  * MCP over stdio, one JSON-RPC message a line, as the SDK's `StdioServerTransport`, except that a line
@@ -25,6 +26,9 @@ export class AnsweringStdioTransport implements Transport {
 	readonly #stdin: Readable;
 	readonly #stdout: DataOutput;
 	#buffer = "";
+	/** Whether the rest of a line over `MAX_LINE` is being skipped, and the last characters of it. */
+	#skipping = false;
+	#tail = "";
 	#closed = false;
 	/** Whether stdin has ended: the transport closes once `#open` is empty. */
 	#ended = false;
@@ -48,8 +52,9 @@ export class AnsweringStdioTransport implements Transport {
 	}
 
 	async send(message: JSONRPCMessage): Promise<void> {
+		const line = fitted(JSON.stringify(message), message);
 		await new Promise<void>((resolve) => {
-			if (this.#stdout.write(`${JSON.stringify(message)}\n`)) resolve();
+			if (this.#stdout.write(`${line}\n`)) resolve();
 			else {
 				// a client that stopped reading (its end of the pipe closed) never drains it: the answer is
 				// given up, as the request is, and the server still ends when stdin does
@@ -89,6 +94,15 @@ export class AnsweringStdioTransport implements Transport {
 	}
 
 	readonly #onData = (chunk: string) => {
+		if (this.#skipping) {
+			const end = chunk.indexOf("\n");
+			this.#tail = (
+				this.#tail + (end === -1 ? chunk : chunk.slice(0, end))
+			).slice(-TAIL);
+			if (end === -1) return;
+			this.#skipped();
+			chunk = chunk.slice(end + 1);
+		}
 		this.#buffer += chunk;
 		for (
 			let end = this.#buffer.indexOf("\n");
@@ -97,17 +111,36 @@ export class AnsweringStdioTransport implements Transport {
 		) {
 			const line = this.#buffer.slice(0, end).replace(/\r$/, "");
 			this.#buffer = this.#buffer.slice(end + 1);
-			this.#line(line);
+			if (line.length > MAX_LINE) {
+				this.#head = line.slice(0, TAIL);
+				this.#tail = line.slice(-TAIL);
+				this.#skipped();
+			} else this.#line(line);
 		}
+		// a line over the limit is skipped to its end, then refused once, with its id when its end has one
 		if (this.#buffer.length > MAX_LINE) {
+			this.#head = this.#buffer.slice(0, TAIL);
+			this.#tail = this.#buffer.slice(-TAIL);
 			this.#buffer = "";
-			this.#refuse(
-				null,
-				-32600,
-				`Invalid Request: a line of more than ${MAX_LINE} bytes`,
-			);
+			this.#skipping = true;
 		}
 	};
+
+	/** The first characters of the line being skipped (an id written first is there). */
+	#head = "";
+
+	/** Refuses the line skipped, answering its request's id when one can be read at either end. */
+	#skipped(): void {
+		this.#skipping = false;
+		const id = skippedId(this.#head, this.#tail);
+		this.#head = "";
+		this.#tail = "";
+		this.#refuse(
+			id,
+			-32600,
+			`Invalid Request: the message is over 10 MiB (${MAX_LINE} bytes), the most an MCP stdio message may hold here; nothing ran. Pass large data by reference (a file path or URL the graph reads) instead of inline`,
+		);
+	}
 
 	#line(line: string): void {
 		if (line.trim() === "") return;
@@ -158,6 +191,43 @@ export class AnsweringStdioTransport implements Transport {
 			error: { code, message },
 		} as unknown as JSONRPCMessage);
 	}
+}
+
+/**
+ * The id of a skipped request, read from its start or its end (a JSON-RPC id at the top level is
+ * written first or last by every client seen), or null.
+ */
+function skippedId(head: string, tail: string): string | number | null {
+	const first =
+		/^\s*\{(?:\s*"jsonrpc"\s*:\s*"2\.0"\s*,)?\s*"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(
+			head,
+		);
+	const last = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(tail);
+	const found = first?.[1] ?? last?.[1];
+	if (found === undefined) return null;
+	try {
+		return idOf({ id: JSON.parse(found) });
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A message as a line a host can read: an answer over `MAX_LINE` (a host's SDK would drop the connection
+ * on it) is sent as an error with its id instead. Tool answers are cut down before (mcp-graph-tools.ts).
+ */
+function fitted(line: string, message: JSONRPCMessage): string {
+	if (line.length <= MAX_LINE / 2 || Buffer.byteLength(line) <= MAX_LINE)
+		return line;
+	const id = (message as { id?: unknown }).id;
+	return JSON.stringify({
+		jsonrpc: "2.0",
+		id: typeof id === "string" || typeof id === "number" ? id : null,
+		error: {
+			code: -32603,
+			message: `Internal error: the answer is ${Buffer.byteLength(line)} bytes, over the 10 MiB (${MAX_LINE} bytes) an MCP stdio message may hold; it was not sent`,
+		},
+	});
 }
 
 /** The id of a request that is otherwise invalid, when it is one a client can match (string or integer). */

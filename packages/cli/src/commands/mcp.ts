@@ -3,16 +3,24 @@ import { WeftError } from "@weft/graph";
 import type { Command as Program } from "commander";
 import { settleCancelled } from "../cancel.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
+import { WEFT } from "../invocation.ts";
 import { loadGraph } from "../load-graph.ts";
 import { parseDuration } from "../parse-value.ts";
 import { keepStdoutForData } from "../stdout-data.ts";
 import { onStopSignals } from "../stop-signals.ts";
-import { openStore, type StoreOptions } from "../store.ts";
+import {
+	openStore,
+	type StoreOptions,
+	shellWord,
+	storeFlags,
+} from "../store.ts";
 import {
 	callGraphTool,
+	fitAnswer,
 	graphTools,
 	resumeArgsProblem,
 } from "./mcp-graph-tools.ts";
+import { MAX_LINE } from "./mcp-limits.ts";
 import { type ServedGraph, threadRecords } from "./mcp-threads.ts";
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -207,7 +215,12 @@ export async function serveMcp(
 				},
 				progress: progress?.send,
 				threads,
-			});
+			}).then((a) =>
+				// the JSON-RPC envelope around the result is a few dozen bytes
+				fitAnswer(a, MAX_LINE - 1024, (threadId) =>
+					[WEFT + storeFlags(options), "show", shellWord(threadId)].join(" "),
+				),
+			);
 			void answer.then(progress?.stop, progress?.stop);
 			call.done = answer.then(
 				() => undefined,
