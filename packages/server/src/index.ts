@@ -17,7 +17,7 @@ export {
 	type ServerRecords,
 } from "./records/server-records.ts";
 export type { SqliteRecordsOptions } from "./records/sqlite-records.ts";
-export type { StudioOptions } from "./routes/studio.ts";
+export { type StudioOptions, studioBuild } from "./routes/studio.ts";
 export type { EventRetention } from "./run-events.ts";
 export {
 	isFinalRunStatus,

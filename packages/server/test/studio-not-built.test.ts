@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryCheckpointer } from "@weft/checkpoint";
 import { afterAll, expect, it } from "vitest";
-import { createApp } from "../src/index.ts";
+import { createApp, studioBuild } from "../src/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "weft-studio-not-built-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,4 +42,21 @@ it("a server installed from its package: the studio comes with a checkout, not w
 	expect(hint).toContain("the studio comes with a checkout of Weft");
 	expect(hint).toContain("weft studio --db");
 	expect(hint).not.toContain("node_modules:");
+});
+
+it("studioBuild says whether the studio will open, and how to build it when not (weft dev prints its address only then)", () => {
+	const checkout = join(dir, "another checkout");
+	mkdirSync(join(checkout, "apps/studio/dist"), { recursive: true });
+	writeFileSync(join(checkout, "apps/studio/package.json"), "{}\n");
+	const studioDir = join(checkout, "apps/studio/dist");
+	expect(studioBuild({ dir: studioDir })).toEqual({
+		built: false,
+		dir: studioDir,
+		hint: expect.stringContaining("pnpm --filter @weft/studio build"),
+	});
+	writeFileSync(join(studioDir, "index.html"), "<!doctype html>\n");
+	expect(studioBuild({ dir: studioDir })).toEqual({
+		built: true,
+		dir: studioDir,
+	});
 });

@@ -317,9 +317,15 @@ export async function dev(
 		if (fresh) await removeUnusedDatabase(file);
 		throw error;
 	}
+	// the studio's address only when it will open (its build is there); else how to build it
+	const studio = (await import("@weft/server")).studioBuild();
 	process.stdout.write(
-		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; studio: http://${o.host}:${server.port}/studio/)\n`,
+		`weft dev: listening on http://${o.host}:${server.port} (graphs: ${Object.keys(graphs).join(", ")}; ${studio.built ? `studio: http://${o.host}:${server.port}/studio/` : "studio: not built"})\n`,
 	);
+	if (!studio.built)
+		process.stdout.write(
+			`weft dev: the studio is not built, so /studio/ answers 404: ${studio.hint}\n`,
+		);
 	const lost = await stop.stopped;
 	if (lost === undefined)
 		process.stdout.write(

@@ -28,7 +28,7 @@ export async function studio(
 		command: "studio",
 	});
 	const base = store.db === undefined ? process.cwd() : resolve(store.db, "..");
-	const { serve } = await import("@weft/server");
+	const { serve, studioBuild } = await import("@weft/server");
 	const server = await listening(
 		serve({
 			graphs: {},
@@ -44,8 +44,11 @@ export async function studio(
 			},
 		}),
 	);
+	const built = studioBuild();
 	process.stdout.write(
-		`weft studio: listening on http://${o.host}:${server.port} (open http://${o.host}:${server.port}/studio/)\n`,
+		built.built
+			? `weft studio: listening on http://${o.host}:${server.port} (open http://${o.host}:${server.port}/studio/)\n`
+			: `weft studio: listening on http://${o.host}:${server.port}, but the studio is not built, so /studio/ answers 404: ${built.hint}\n`,
 	);
 	// a repeated signal (tsx relays Ctrl-C again) is the same stop; studio leaves nothing undone
 	await stopSignal("the studio only reads the store: nothing was left undone")

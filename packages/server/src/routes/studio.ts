@@ -65,6 +65,20 @@ function notBuiltHint(dir: string): string {
 	return `build it in the Weft checkout ${checkout}: cd ${word} && pnpm --filter @weft/studio build`;
 }
 
+/**
+ * Whether the studio's production build is there to serve (without it `/studio/` answers 404), and if
+ * not, how to build it: `weft dev` prints the studio's address only when it will open.
+ * @example const s = studioBuild(); console.log(s.built ? "/studio/" : s.hint);
+ */
+export function studioBuild(
+	options: Pick<StudioOptions, "dir"> = {},
+): { built: true; dir: string } | { built: false; dir: string; hint: string } {
+	const dir = options.dir ?? DEFAULT_DIR;
+	return existsSync(join(dir, "index.html"))
+		? { built: true, dir }
+		: { built: false, dir, hint: notBuiltHint(dir) };
+}
+
 const TYPES: Record<string, string> = {
 	".html": "text/html; charset=utf-8",
 	".js": "text/javascript; charset=utf-8",
