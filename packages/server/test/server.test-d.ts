@@ -7,6 +7,7 @@ import {
 	nextRunStatus,
 	type RunLifecycleStatus,
 	serve,
+	studioBuild,
 	type WeftApp,
 } from "../src/index.ts";
 
@@ -20,4 +21,14 @@ it("types the public surface", () => {
 	expectTypeOf(nextRunStatus).returns.toEqualTypeOf<
 		RunLifecycleStatus | undefined
 	>();
+});
+
+it("types studioBuild: a hint only when not built", () => {
+	const s = studioBuild();
+	if (s.built) {
+		// @ts-expect-error a built studio has no hint to give
+		void s.hint;
+	} else expectTypeOf(s.hint).toBeString();
+	// @ts-expect-error the only option is dir
+	studioBuild({ path: "x" });
 });
