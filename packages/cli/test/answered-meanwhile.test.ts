@@ -40,6 +40,30 @@ describe("an answer another process gave first", () => {
 		).toEqual([]);
 	});
 
+	it("a run on new input that replaced the request in between: said so in CLI words, the new request named", async () => {
+		expect((await weft([...db, "run", graph, "--thread", "again"])).code).toBe(
+			0,
+		);
+		const late = await weft([...db, "approve", "again"], {
+			env: {
+				WEFT_TEST_ANSWER_FIRST: path,
+				WEFT_TEST_THREAD: "again",
+				WEFT_TEST_NEW_INPUT: "1",
+			},
+		});
+		expect(late.code).toBe(1);
+		expect(late.stderr).toContain("this answer was not stored");
+		expect(late.stderr).not.toContain("getState");
+		expect(late.stderr).toMatch(/weft --db \S+ pending/);
+		expect(late.stdout).not.toContain("resuming");
+		// the new request waits, unanswered
+		const pending = (
+			await weft([...db, "--json", "pending", "--thread", "again"])
+		).json as { id: string }[];
+		expect(pending).toHaveLength(1);
+		expect(late.stderr).toContain(pending[0]!.id);
+	});
+
 	it("still prints 'failed in' for a node that fails after it took the answer", async () => {
 		expect((await weft([...db, "run", graph, "--thread", "boom"])).code).toBe(
 			0,

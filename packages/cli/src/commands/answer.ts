@@ -249,6 +249,8 @@ async function answeredMeanwhile(
 	request: Interrupt,
 	waitsAt: string,
 ): Promise<WeftError | undefined> {
+	if (isWeftError(error, "UNKNOWN_INTERRUPT_ID"))
+		return replacedMeanwhile(error, checkpointer, threadId, request);
 	if (!isWeftError(error, "NO_PENDING_INTERRUPT")) return undefined;
 	const at = await checkpointer.getTuple({ threadId, checkpointId: waitsAt });
 	if (
@@ -262,6 +264,31 @@ async function answeredMeanwhile(
 		`the request from "${request.node}" (${request.id}) was answered meanwhile: another process answered it or ran thread "${threadId}" on after it was read; this answer was not stored`,
 		{
 			hint: `see what the thread is doing with \`weft show ${t}\` (\`weft watch ${t}\` follows a run still going) and what waits with \`weft pending\``,
+			cause: error,
+		},
+	);
+}
+
+/**
+ * The run found other requests waiting than the one read: a run of the thread (on new input, another
+ * process's) came in between and asks anew. Said so, naming what waits now, in CLI words (the run's own
+ * hint names `getState().interrupts`).
+ */
+async function replacedMeanwhile(
+	error: WeftError,
+	checkpointer: Checkpointer,
+	threadId: string,
+	request: Interrupt,
+): Promise<WeftError | undefined> {
+	const head = await checkpointer.getTuple({ threadId });
+	const now = head === undefined ? [] : pendingInterrupts(head);
+	if (now.some((i) => i.id === request.id)) return undefined;
+	const t = shellWord(threadId);
+	return new WeftError(
+		"UNKNOWN_INTERRUPT_ID",
+		`the request from "${request.node}" (${request.id}) no longer waits: thread "${threadId}" was run on after it was read, by another process${now.length === 0 ? "" : `, and now waits on ${now.map((i) => `"${i.node}" (${i.id})`).join(", ")}`}; this answer was not stored`,
+		{
+			hint: `see what waits now with \`weft pending\` (or \`weft show ${t}\`) and answer that`,
 			cause: error,
 		},
 	);
