@@ -231,8 +231,24 @@ export async function answer(
 			error
 		);
 	});
+	// the node asked anew on a state updated since the request was read (a fork's --set): the answer was
+	// for the request as read, so it was not used (decision 0174); without a word it read as a new pause
+	const asked = result.interrupts.find((i) => i.id === request.id);
+	if (asked !== undefined && !sameValue(asked.value, request.value))
+		env.out.line(
+			`the request changed since it was read (the thread's state was updated at it): this answer was not used; the request as asked now waits`,
+		);
 	await reportRun(env, threadId, result);
 	return exitCodeOf(result);
+}
+
+/** Two requests' values as data (a value JSON cannot write counts as the same: nothing is said). */
+function sameValue(a: unknown, b: unknown): boolean {
+	try {
+		return JSON.stringify(a) === JSON.stringify(b);
+	} catch {
+		return true;
+	}
 }
 
 /**
