@@ -1,4 +1,5 @@
 import { isWeftError, ValidationError } from "@weft/checkpoint";
+import { isCommand } from "../command.ts";
 import { INPUT_NODE } from "../constants.ts";
 import { blame } from "./commit-failure.ts";
 import type { Ran } from "./route.ts";
@@ -15,7 +16,8 @@ export function checkSends(rt: GraphRuntime, ran: Ran): void {
 		for (const t of targets) {
 			if (typeof t === "string") continue;
 			const channels = rt.sendInputs.get(t.node);
-			if (channels === undefined) continue;
+			// what the child run takes as it is (runSubgraph → checkedInput): a Command goes on from its state
+			if (channels === undefined || isCommand(t.input)) continue;
 			try {
 				channels.toWrites(INPUT_NODE, t.input);
 			} catch (error) {
