@@ -27,6 +27,8 @@ export type ModelErrorKind =
 	| "timeout"
 	| "network"
 	| "bad_request"
+	/** The prompt is longer than the model's context window (a 400 or 413 saying so): a larger model may take it. */
+	| "context_length"
 	| "auth"
 	| "not_found"
 	| "aborted"

@@ -1,6 +1,7 @@
 // Model-call metrics after the OpenTelemetry GenAI semantic conventions (`gen_ai.client.*`), and Weft's
 // counts of tokens, cost and calls by outcome, summed in memory (observable counters).
 import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
+import { addCost } from "@weft/checkpoint";
 import { contained } from "../telemetry/contained.ts";
 import { otelApi, SCOPE } from "../telemetry/otel-api.ts";
 import type { AnswerInfo } from "./model-answer.ts";
@@ -200,7 +201,8 @@ export function recordOk(
 	}
 	if (info.costUsd !== undefined && info.costUsd > 0) {
 		s.cost ??= m.cost.point(s.key, () => s.base);
-		s.cost.value += info.costUsd;
+		// rounded as the run's usage sums costs, so the counter and `usage.costUsd` agree (decision 0251)
+		s.cost.value = addCost(s.cost.value, info.costUsd);
 	}
 	const attempts = info.weft?.attempts;
 	const outcome =

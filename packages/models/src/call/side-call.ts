@@ -79,7 +79,9 @@ function sideCallError(
 	tooLong: boolean,
 ): ModelError {
 	const reason =
-		info.kind === "bad_request" || info.kind === "not_found"
+		info.kind === "bad_request" ||
+		info.kind === "not_found" ||
+		info.kind === "context_length"
 			? "MODEL_REQUEST_INVALID"
 			: info.kind === "timeout"
 				? "MODEL_TIMEOUT"
@@ -95,11 +97,13 @@ function sideCallError(
 			hint:
 				info.kind === "auth"
 					? `check the credentials (API key, permissions) of ${what}`
-					: reason === "MODEL_REQUEST_INVALID"
-						? `fix ${what} or what it is asked (it refused the request)`
-						: tooLong
-							? `the server asked ${what} to wait longer than retry.maxRetryAfterMs (default 60 s): raise it, or try again later`
-							: `${what} is called with the router's retry and errorPolicy: raise retry.maxRetries, use a steadier model for it, or try again later`,
+					: info.kind === "context_length"
+						? `shorten what ${what} is given, or give it a model with a larger context window`
+						: reason === "MODEL_REQUEST_INVALID"
+							? `fix ${what} or what it is asked (it refused the request)`
+							: tooLong
+								? `the server asked ${what} to wait longer than retry.maxRetryAfterMs (default 60 s): raise it, or try again later`
+								: `${what} is called with the router's retry and errorPolicy: raise retry.maxRetries, use a steadier model for it, or try again later`,
 		},
 	);
 }

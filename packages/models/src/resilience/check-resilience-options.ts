@@ -31,6 +31,7 @@ const ERROR_KINDS = keysOf<Record<ModelErrorKind, unknown>>({
 	timeout: true,
 	network: true,
 	bad_request: true,
+	context_length: true,
 	auth: true,
 	not_found: true,
 	aborted: true,

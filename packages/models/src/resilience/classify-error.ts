@@ -8,7 +8,7 @@ export type ErrorAction = "retry" | "fallback" | "fail";
 export interface ErrorPolicy {
 	/** Kinds retried on the same model (up to its `maxRetries`). Default: rate_limit, server, timeout, network. */
 	retryOn?: ModelErrorKind[] | undefined;
-	/** Kinds that move to the next model once retries are spent. Default: the same four. */
+	/** Kinds that move to the next model once retries are spent. Default: the same four and context_length. */
 	fallbackOn?: ModelErrorKind[] | undefined;
 	/** Escape hatch: decide per error; return undefined to use the lists. A "retry" past maxRetries falls back. */
 	decide?:
@@ -32,6 +32,31 @@ export const TRANSIENT_KINDS: readonly ModelErrorKind[] = [
 	"timeout",
 	"network",
 ];
+
+/** A prompt too long for one model may fit the next one's window; sending it again to the same model is pointless. */
+export const FALLBACK_KINDS: readonly ModelErrorKind[] = [
+	...TRANSIENT_KINDS,
+	"context_length",
+];
+
+// How OpenAI, Anthropic, Google, Bedrock, Mistral and servers like vLLM word a prompt over the window.
+const CONTEXT_LENGTH_TEXT =
+	/context[ _-]?(length|window)|prompt is too long|input is too long|too many (input )?tokens|(token count|tokens?) .*exceeds? the maximum/i;
+
+/** A 400/413 (or a status-less error) that says the prompt does not fit the model's context window. */
+function isContextLength(e: Bag, status: number | undefined): boolean {
+	if (
+		e.lc_error_code === "CONTEXT_OVERFLOW" ||
+		e.name === "ContextOverflowError"
+	)
+		return true;
+	if (status === 413) return true;
+	if (status !== undefined && status !== 400) return false;
+	const inner = asBag(e.error);
+	for (const code of [e.code, e.type, inner?.code, inner?.type])
+		if (code === "context_length_exceeded") return true;
+	return CONTEXT_LENGTH_TEXT.test(String(e.message ?? ""));
+}
 
 const NETWORK_CODES = new Set([
 	"ECONNRESET",
@@ -100,6 +125,7 @@ export function readRetryAfterMs(
 
 function kindOf(e: Bag, status: number | undefined): ModelErrorKind {
 	if (e.reason === "MODEL_TIMEOUT") return "timeout";
+	if (isContextLength(e, status)) return "context_length";
 	if (status !== undefined) {
 		if (status === 429) return "rate_limit";
 		if (status === 408) return "timeout";
@@ -169,7 +195,7 @@ export function decideAction(
 	if (info.kind === "aborted") return "fail";
 	if (canRetry && (policy.retryOn ?? TRANSIENT_KINDS).includes(info.kind))
 		return "retry";
-	if ((policy.fallbackOn ?? TRANSIENT_KINDS).includes(info.kind))
+	if ((policy.fallbackOn ?? FALLBACK_KINDS).includes(info.kind))
 		return "fallback";
 	return "fail";
 }

@@ -79,6 +79,18 @@ function finalError(
 			},
 		);
 	}
+	if (info.kind === "context_length") {
+		return new ModelError(
+			"MODEL_REQUEST_INVALID",
+			`the prompt is too long for model "${model}": ${info.message}`,
+			{
+				model,
+				attempts: failures,
+				cause,
+				hint: "shorten the prompt (trimByTokens or summarizeMessages before the call) or add a fallback model with a larger context window",
+			},
+		);
+	}
 	const reason =
 		info.kind === "timeout" ? "MODEL_TIMEOUT" : "MODEL_UNAVAILABLE";
 	const tried = [...new Set(failures.map((f) => f.model))].join(", ");

@@ -1,0 +1,35 @@
+// Outside check (7 Dec): the `weft.model.cost` counter summed raw floats, so three $0.1 answers read
+// 0.30000000000000004 while `RunResult.usage.costUsd` said 0.3 (decision 0244 rounds cost sums; 0251).
+import { HumanMessage } from "@langchain/core/messages";
+import { MemoryCheckpointer } from "@weft/graph";
+import { createAgent, ScriptedChatModel } from "@weft/graph/llm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startOtel } from "./otel-harness.ts";
+
+let otel: ReturnType<typeof startOtel>;
+beforeAll(() => {
+	otel = startOtel();
+});
+afterAll(() => otel.stop());
+
+it("the cost counter sums as the run's usage does, without float noise", async () => {
+	const answer = {
+		content: "ok",
+		responseMetadata: { weft: { costUsd: 0.1 } },
+	};
+	const agent = createAgent({
+		model: new ScriptedChatModel({
+			model: "priced-model",
+			replies: [answer],
+			repeatLast: true,
+		}),
+		checkpointer: new MemoryCheckpointer(),
+		name: "cost-sums",
+	});
+	for (const threadId of ["c1", "c2", "c3"])
+		await agent.run({ messages: [new HumanMessage("hi")] }, { threadId });
+	const cost = (await otel.metric("weft.model.cost")).find(
+		(p) => p.attributes["gen_ai.request.model"] === "priced-model",
+	);
+	expect(cost?.value).toBe(0.3);
+});
