@@ -8,7 +8,11 @@ export function namespacesOf(
 	all: readonly string[][],
 	options: ListNamespacesOptions,
 ): string[][] {
-	const prefix = encodeNamespace(options.prefix ?? [], { prefix: true });
+	// only an absent prefix means all: a null one is refused as list(null) is
+	const prefix = encodeNamespace(
+		options.prefix === undefined ? [] : options.prefix,
+		{ prefix: true },
+	);
 	const { limit, offset } = paging(options, 100);
 	const { maxDepth } = options;
 	if (

@@ -1,6 +1,7 @@
 import { afterEach, describe } from "vitest";
 import type { Store, StoreIndexOptions } from "../store.ts";
 import type { StoreConformanceContext, StoreFactory } from "./context.ts";
+import { edgeCases } from "./edge-cases.ts";
 import { indexCases } from "./index-cases.ts";
 import { inputCases } from "./input-cases.ts";
 import { itemCases } from "./item-cases.ts";
@@ -32,6 +33,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
 		};
 		itemCases(ctx);
 		inputCases(ctx);
+		edgeCases(ctx);
 		indexCases(ctx);
 		listCases(ctx);
 		searchCases(ctx);
