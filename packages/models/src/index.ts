@@ -57,6 +57,7 @@ export {
 	type GuardStage,
 	type GuardVerdict,
 	runGuards,
+	type SideCallOptions,
 } from "./guardrails/guard.ts";
 export {
 	type MaxLengthGuardOptions,

@@ -218,8 +218,13 @@ export class ModelRouter extends BaseChatModel<
 		const spent: SideCall[] = [];
 		const emit = this.#emitter(runManager, spent);
 		try {
-			const call = await prepareCall(this.#cfg, messages, options, emit);
-			call.parentRun = runManager;
+			const call = await prepareCall(
+				this.#cfg,
+				messages,
+				options,
+				emit,
+				runManager,
+			);
 			const message = await runCall(this.#cfg, call, emit);
 			return { generations: [{ text: answerText(message), message }] };
 		} catch (error) {
@@ -273,8 +278,13 @@ export class ModelRouter extends BaseChatModel<
 		const spent: SideCall[] = [];
 		const emit = this.#emitter(runManager, spent);
 		try {
-			const call = await prepareCall(this.#cfg, messages, options, emit);
-			call.parentRun = runManager;
+			const call = await prepareCall(
+				this.#cfg,
+				messages,
+				options,
+				emit,
+				runManager,
+			);
 			yield* streamCall(this.#cfg, call, emit, runManager);
 		} catch (error) {
 			throw withSpent(toWeftError(error, options.signal), spent);

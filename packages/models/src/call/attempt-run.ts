@@ -46,24 +46,10 @@ export async function startAttempt(
 		tryOr(() => model.invocationParams?.(passthrough), undefined) ?? {};
 	const modelName =
 		str(ls.ls_model_name) ?? str(model.model) ?? str(model.modelName) ?? name;
-	// the run's own tags and metadata (thread, node, step) go on to its children, as LangChain's getChild does
-	const { tags, metadata } = parent as unknown as {
-		tags: string[];
-		metadata: Record<string, unknown>;
-	};
-	// LangChain gives a run its manager's metadata (handleChatModelStart's own argument is not read)
-	const manager = new CallbackManager(parent.runId, {
-		handlers: parent.handlers,
-		inheritableHandlers: parent.handlers,
-		tags,
-		inheritableTags: tags,
-		metadata: {
-			...metadata,
-			...ls,
-			ls_model_name: modelName,
-			weft_model: name,
-		},
-		inheritableMetadata: metadata,
+	const manager = childCallbacks(parent, {
+		...ls,
+		ls_model_name: modelName,
+		weft_model: name,
 	});
 	const [run] = await manager.handleChatModelStart(
 		tryOr(() => model.toJSON?.(), undefined) ?? notSerialized(name),
@@ -81,6 +67,29 @@ export async function startAttempt(
 		},
 		fail: (error) => run.handleLLMError(error),
 	};
+}
+
+/**
+ * Callbacks whose runs are children of the router's run `parent` (an LLM run has no `getChild`), with
+ * its tags and metadata (thread, node, step) as LangChain's getChild passes them on, and `metadata` on top.
+ */
+export function childCallbacks(
+	parent: CallbackManagerForLLMRun,
+	metadata: Record<string, unknown> = {},
+): CallbackManager {
+	const own = parent as unknown as {
+		tags: string[];
+		metadata: Record<string, unknown>;
+	};
+	// LangChain gives a run its manager's metadata (handleChatModelStart's own argument is not read)
+	return new CallbackManager(parent.runId, {
+		handlers: parent.handlers,
+		inheritableHandlers: parent.handlers,
+		tags: own.tags,
+		inheritableTags: own.tags,
+		metadata: { ...own.metadata, ...metadata },
+		inheritableMetadata: own.metadata,
+	});
 }
 
 function notSerialized(name: string): Serialized {

@@ -81,7 +81,7 @@ const OWN_KEYS = new Set([
 async function applyContext(
 	cfg: ResolvedConfig,
 	messages: BaseMessage[],
-	call: Pick<PreparedCall, "callId" | "sideCalls">,
+	call: Pick<PreparedCall, "callId" | "sideCalls" | "parentRun">,
 	emit: Emit,
 	signal: AbortSignal | undefined,
 ) {
@@ -102,12 +102,13 @@ async function applyContext(
 						cfg,
 						"the summariser model",
 						signal,
-						() => summariser.invoke(input, options),
+						(side) => summariser.invoke(input, { ...options, ...side }),
 						{
 							emit,
 							callId,
 							model: modelIdOf(summariser, "summarizer"),
 							route: "context.summarize",
+							parentRun: call.parentRun,
 						},
 					),
 			},
@@ -178,13 +179,14 @@ export async function prepareCall(
 	input: BaseMessage[],
 	options: Partial<ModelRouterCallOptions>,
 	emit: Emit,
+	parentRun?: CallbackManagerForLLMRun | undefined,
 ): Promise<PreparedCall> {
 	// Call options are checked before anything runs: a bad one is the caller's mistake, not the model's.
 	checkNumber(options.maxWaitMs, "the call's maxWaitMs", { timer: true });
 	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	checkCallOptions(options);
 	const callId = randomUUID();
-	const side = { callId, sideCalls: [] as SideCall[] };
+	const side = { callId, sideCalls: [] as SideCall[], parentRun };
 	const task = options.task;
 	let messages = (
 		await runGuards(
@@ -255,5 +257,6 @@ export async function prepareCall(
 		cacheOverride: options.cache,
 		threadId: options.threadId,
 		sideCalls: side.sideCalls,
+		parentRun,
 	};
 }

@@ -1,12 +1,14 @@
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { isWeftError } from "@weft/checkpoint";
 import { type AttemptFailure, ModelError } from "../errors.ts";
-import type { GuardContext } from "../guardrails/guard.ts";
+import type { GuardContext, SideCallOptions } from "../guardrails/guard.ts";
 import { backoffDelay, sleep } from "../resilience/backoff.ts";
 import {
 	decideAction,
 	describeError,
 	type ErrorInfo,
 } from "../resilience/classify-error.ts";
+import { childCallbacks } from "./attempt-run.ts";
 import { modelIdOf } from "./finish-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 
@@ -18,6 +20,8 @@ export interface SideCallEvents {
 	model: string;
 	/** Its route: "context.summarize", "guard.<name>". */
 	route: string;
+	/** The router's run: each attempt of the side call is a chat model run under it (API.md: callbacks). */
+	parentRun?: CallbackManagerForLLMRun | undefined;
 }
 
 /**
@@ -31,14 +35,23 @@ export async function sideCall<T>(
 	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
 	what: string,
 	signal: AbortSignal | undefined,
-	run: () => Promise<T>,
+	run: (options: SideCallOptions) => Promise<T>,
 	events?: SideCallEvents,
 ): Promise<T> {
+	const parent = events?.parentRun;
+	const options = (): SideCallOptions =>
+		parent === undefined || parent.handlers.length === 0
+			? {}
+			: {
+					callbacks: childCallbacks(parent, {
+						weft_side_call: events?.route,
+					}),
+				};
 	const maxRetries = cfg.retry.maxRetries ?? 2;
 	const failures: AttemptFailure[] = [];
 	for (let r = 0; ; r++) {
 		try {
-			return await run();
+			return await run(options());
 		} catch (error) {
 			if (signal?.aborted === true || isWeftError(error)) throw error;
 			const info = describeError(error);
@@ -112,7 +125,10 @@ function sideCallError(
 export function guardModelCall(
 	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
 	signal: AbortSignal | undefined,
-	{ callId }: { callId: string },
+	{
+		callId,
+		parentRun,
+	}: { callId: string; parentRun?: CallbackManagerForLLMRun | undefined },
 	emit: Emit,
 ): NonNullable<GuardContext["callModel"]> {
 	return (guard, call, model) =>
@@ -121,5 +137,6 @@ export function guardModelCall(
 			callId,
 			model: modelIdOf(model, "classifier"),
 			route: `guard.${guard}`,
+			parentRun,
 		});
 }

@@ -6,7 +6,13 @@ import {
 import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
 import type { InvokableModel } from "../context/summarize-messages.ts";
-import { type Guard, type GuardStage, mapText, textOf } from "./guard.ts";
+import {
+	type Guard,
+	type GuardStage,
+	mapText,
+	type SideCallOptions,
+	textOf,
+} from "./guard.ts";
 
 /** Options of `blockedTopicsGuard`. */
 export interface BlockedTopicsGuardOptions {
@@ -67,10 +73,10 @@ export function blockedTopicsGuard(options: BlockedTopicsGuardOptions): Guard {
 			const known = key === undefined ? undefined : seen.get(key);
 			if (known !== undefined) return verdictOf(known, ctx);
 			const asked = [new SystemMessage(instruction), new HumanMessage(text)];
-			const ask = () =>
+			const ask = (side: SideCallOptions = {}) =>
 				options.classifier.invoke(
 					asked,
-					ctx.signal === undefined ? {} : { signal: ctx.signal },
+					ctx.signal === undefined ? side : { ...side, signal: ctx.signal },
 				);
 			const reply = await (ctx.callModel?.(name, ask, options.classifier) ??
 				ask());

@@ -1,3 +1,4 @@
+import type { CallbackManager } from "@langchain/core/callbacks/manager";
 import {
 	type AIMessage,
 	type BaseMessage,
@@ -38,16 +39,23 @@ export interface GuardContext {
 	 * A guard that asks a model of its own makes the call through this when given (a router gives it):
 	 * the call gets the router's `retry` and `errorPolicy`, and its last failure is a ModelError
 	 * (MODEL_UNAVAILABLE, MODEL_TIMEOUT…) naming the guard, not GUARDRAIL_TRIPPED (decision 0228). `model`:
-	 * the model called, which its retry events name (decision 0244).
+	 * the model called, which its retry events name (decision 0244). `call` gets the options to pass to
+	 * the model's `invoke` (merge them into your own), so that each attempt reaches the run's callbacks
+	 * as a chat model run under the router's (decision 0251).
 	 */
 	callModel?:
 		| (<T>(
 				guard: string,
-				call: () => Promise<T>,
+				call: (options: SideCallOptions) => Promise<T>,
 				model?: unknown,
 		  ) => Promise<T>)
 		| undefined;
 }
+
+/** What a guard's own model call passes to the model's `invoke`: the router's run's callbacks, when any listen. */
+export type SideCallOptions = {
+	callbacks?: CallbackManager | undefined;
+};
 
 /** A guard's answer: pass, or what it found and, for rewriting guards, the rewritten messages or output. */
 export type GuardVerdict =
