@@ -65,9 +65,12 @@ export class PostgresCacheStore implements ResponseCacheStore {
 
 	#setup(): Promise<void> {
 		if (this.#ready !== undefined) return this.#ready;
+		// Workers starting together race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type): one
+		// simple query is one transaction, so the advisory lock makes them take turns (the name passed NAME).
 		const ready = this.#pool
 			.query(
-				`CREATE TABLE IF NOT EXISTS ${this.#table} (key TEXT PRIMARY KEY, value JSONB NOT NULL, expires_at TIMESTAMPTZ)`,
+				`SELECT pg_advisory_xact_lock(hashtext('weft_response_cache:${this.#table}'));
+				 CREATE TABLE IF NOT EXISTS ${this.#table} (key TEXT PRIMARY KEY, value JSONB NOT NULL, expires_at TIMESTAMPTZ)`,
 			)
 			.then(
 				() => {},
