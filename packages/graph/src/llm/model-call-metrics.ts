@@ -214,12 +214,48 @@ export function recordOk(
 					? "retried"
 					: "ok";
 	countCall(m, s, outcome);
+	recordSideCalls(m, info.weft?.sideCalls);
 	// the SDK's records last: one that throws leaves the counts above counted
 	m.duration.record(durationMs / 1000, s.base);
 	if (!usage) return;
 	m.tokenUsage.record(info.inputTokens, s.input);
 	m.tokenUsage.record(info.outputTokens, s.output);
 }
+
+/**
+ * The calls a router made for a call (`response_metadata.weft.sideCalls` of its answer, `spentCalls` of
+ * its error: the summariser's, a guard classifier's) into the token, cost and call counts under their own
+ * model, as the run's usage counts them (decision 0251); their duration is not known, so not recorded.
+ */
+export function recordSideCalls(m: ModelInstruments, sideCalls: unknown): void {
+	if (!Array.isArray(sideCalls)) return;
+	for (const side of sideCalls) {
+		if (typeof side !== "object" || side === null) continue;
+		const { model, inputTokens, outputTokens, costUsd } = side as Record<
+			string,
+			unknown
+		>;
+		const name = typeof model === "string" ? model : undefined;
+		const s = seriesOf(m, undefined, name, name);
+		s.inputTokens.value += count(inputTokens);
+		s.outputTokens.value += count(outputTokens);
+		if (
+			typeof costUsd === "number" &&
+			Number.isFinite(costUsd) &&
+			costUsd > 0
+		) {
+			s.cost ??= m.cost.point(s.key, () => s.base);
+			s.cost.value = addCost(s.cost.value, costUsd);
+		}
+		countCall(m, s, "ok");
+	}
+}
+
+/** A token count as the run's usage takes it (decision 0232): whole, finite, ≥ 0. */
+const count = (n: unknown): number =>
+	typeof n === "number" && Number.isFinite(n) && n >= 0
+		? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER)
+		: 0;
 
 /**
  * `gen_ai.provider.name` is required on `gen_ai.client.token.usage` and on the duration of an operation

@@ -34,6 +34,7 @@ import {
 	modelInstruments,
 	recordFailed,
 	recordOk,
+	recordSideCalls,
 } from "./model-call-metrics.ts";
 import { conventionProvider } from "./provider-name.ts";
 
@@ -151,6 +152,11 @@ function failed(
 				requested,
 				errorType(error),
 				(performance.now() - t0) / 1000,
+			);
+			// what the failed call paid for before it failed, as the run's usage counts it (reportSpent)
+			recordSideCalls(
+				m,
+				(error as { spentCalls?: unknown } | null)?.spentCalls,
 			);
 		} catch (thrown) {
 			contained(thrown);

@@ -33,3 +33,56 @@ it("the cost counter sums as the run's usage does, without float noise", async (
 	);
 	expect(cost?.value).toBe(0.3);
 });
+
+it("the token and cost counters hold the calls made for the answer (a router's summariser, a guard's classifier), as the run's usage does", async () => {
+	const agent = createAgent({
+		model: new ScriptedChatModel({
+			model: "routed-model",
+			replies: [
+				{
+					content: "ok",
+					usage: { input: 100, output: 10 },
+					responseMetadata: {
+						weft: {
+							costUsd: 0.2,
+							sideCalls: [
+								{
+									model: "summariser-model",
+									route: "context.summarize",
+									inputTokens: 50,
+									outputTokens: 5,
+									costUsd: 0.1,
+								},
+							],
+						},
+					},
+				},
+			],
+		}),
+		checkpointer: new MemoryCheckpointer(),
+		name: "side-call-sums",
+	});
+	const r = await agent.run(
+		{ messages: [new HumanMessage("hi")] },
+		{ threadId: "s1" },
+	);
+	expect(r.usage.costUsd).toBe(0.3);
+	const mine = (p: { attributes: Record<string, unknown> }) =>
+		p.attributes["gen_ai.request.model"] === "routed-model" ||
+		p.attributes["gen_ai.response.model"] === "summariser-model";
+	const cost = (await otel.metric("weft.model.cost")).filter(mine);
+	expect(
+		cost.map((p) => [p.attributes["gen_ai.response.model"], p.value]),
+	).toEqual(
+		expect.arrayContaining([
+			["routed-model", 0.2],
+			["summariser-model", 0.1],
+		]),
+	);
+	const tokens = (await otel.metric("weft.model.tokens")).filter(
+		(p) => mine(p as never) && p.attributes["gen_ai.token.type"] === "input",
+	);
+	expect(tokens.reduce((n, p) => n + (p.value as number), 0)).toBe(
+		r.usage.inputTokens,
+	);
+});
