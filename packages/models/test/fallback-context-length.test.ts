@@ -83,6 +83,19 @@ describe("a prompt longer than the model's context window", () => {
 		]);
 	});
 
+	it("falls back the same way when the call streams", async () => {
+		const small = new FakeModel("small", [
+			{ fail: { status: 413, message: "Request Entity Too Large" } },
+		]);
+		const large = new FakeModel("large", [{ content: "streamed answer" }]);
+		const router = new ModelRouter({ models: { small, large }, retry: noWait });
+		let text = "";
+		for await (const chunk of await router.stream("a very long prompt"))
+			text += String(chunk.content);
+		expect(text).toBe("streamed answer");
+		expect(small.calls).toHaveLength(1);
+	});
+
 	it("with no larger model left, fails with MODEL_REQUEST_INVALID saying to shorten the prompt", async () => {
 		const only = new FakeModel("only", [
 			{ fail: { status: 400, message: "prompt is too long: 9 > 8 maximum" } },
