@@ -76,7 +76,8 @@ export async function requireAnswerScopeIfWaiting(
 	at: { threadId: string; checkpointId?: string | undefined },
 ): Promise<void> {
 	if (perGraph(ctx.answerScope, graphId) === undefined) return;
-	const snap = await graph?.getState(at).catch(() => undefined);
+	// a read that fails is the request's answer (an outage: 503), never a pass: the check fails closed
+	const snap = await graph?.getState(at);
 	if ((snap?.interrupts.length ?? 0) > 0) requireAnswerScope(ctx, c, graphId);
 }
 

@@ -1,5 +1,5 @@
 import { Client } from "@langchain/langgraph-sdk";
-import { MemoryCheckpointer } from "@weft/checkpoint";
+import { CheckpointError, MemoryCheckpointer } from "@weft/checkpoint";
 import { describe, expect, it } from "vitest";
 import { bearerTokens, createApp, serve } from "../src/index.ts";
 import { review, slow } from "./fixtures/graphs.ts";
@@ -26,6 +26,24 @@ async function withServer(
 		await body(`http://127.0.0.1:${server.port}`);
 	} finally {
 		await server.close();
+	}
+}
+
+/** A store whose next checkpoint read fails as an outage does, once, when armed. */
+class FlakyReads extends MemoryCheckpointer {
+	failNextRead = false;
+	#fail(): void {
+		if (!this.failNextRead) return;
+		this.failNextRead = false;
+		throw new CheckpointError("STORE_UNAVAILABLE", "the store is away (test)");
+	}
+	override async getTuple(...args: Parameters<MemoryCheckpointer["getTuple"]>) {
+		this.#fail();
+		return super.getTuple(...args);
+	}
+	override async getChain(...args: Parameters<MemoryCheckpointer["getChain"]>) {
+		this.#fail();
+		return super.getChain(...args);
 	}
 }
 
@@ -119,6 +137,42 @@ describe("answering a human checkpoint can need a scope", () => {
 					status: 404,
 				});
 				expect((await two.threads.search()).length).toBe(0);
+			},
+		);
+	});
+
+	// Outside check (7 Dec): a read of the thread's state that failed let the update through unchecked
+	// (fail-open): a caller without the scope answered the checkpoint when the store failed for that read
+	// alone. Now the read's error is the request's answer, and nothing is written.
+	it("a state read that fails refuses the update (503), never lets it past the scope check", async () => {
+		const store = new FlakyReads();
+		await withServer(
+			{
+				checkpointer: store,
+				authenticate: bearerTokens(["bob:tok-b:reader"]),
+				answerScope: { review: "approver" },
+			},
+			async (url) => {
+				const bob = client(url, "tok-b");
+				const thread = await bob.threads.create();
+				await bob.runs.wait(thread.thread_id, "review", {
+					input: { topic: "tea" },
+				});
+				const before = (await bob.threads.getHistory(thread.thread_id)).length;
+				store.failNextRead = true;
+				await expect(
+					bob.threads.updateState(thread.thread_id, {
+						values: { approved: true },
+						asNode: "review",
+					}),
+				).rejects.toMatchObject({ status: 503 });
+				expect(store.failNextRead).toBe(false);
+				expect((await bob.threads.getHistory(thread.thread_id)).length).toBe(
+					before,
+				);
+				expect((await bob.threads.get(thread.thread_id)).status).toBe(
+					"interrupted",
+				);
 			},
 		);
 	});
