@@ -346,12 +346,13 @@ export function studioRoutes(
 	);
 
 	app.get("/*", async (c) => {
-		if (!existsSync(join(dir, "index.html")))
+		const build = studioBuild({ dir });
+		if (!build.built)
 			return c.json(
 				{
 					detail: `the studio is not built (no ${join(dir, "index.html")})`,
 					code: "NOT_FOUND",
-					hint: notBuiltHint(dir),
+					hint: build.hint,
 				},
 				404,
 			);
