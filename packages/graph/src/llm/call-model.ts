@@ -18,6 +18,7 @@ import {
 import {
 	type AnswerInfo,
 	answerInfo,
+	sideCallSpend,
 	usageOf,
 	type WeftModelMetadata,
 } from "./model-answer.ts";
@@ -293,26 +294,8 @@ export function reportSpent(ctx: NodeContext, error: unknown): never {
 
 /** A model call made for the answer (`@weft/models`' summariser, a guard's classifier): its own usage. */
 function reportSideCall(spend: Report, side: unknown): void {
-	if (typeof side !== "object" || side === null) return;
-	const { model, inputTokens, outputTokens, costUsd } = side as Record<
-		string,
-		unknown
-	>;
-	// as ctx.reportUsage takes them (decision 0232): whole counts, a finite cost ≥ 0
-	const count = (n: unknown) =>
-		typeof n === "number" && Number.isFinite(n) && n >= 0
-			? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER)
-			: 0;
-	spend({
-		model: typeof model === "string" ? model : undefined,
-		inputTokens: count(inputTokens),
-		outputTokens: count(outputTokens),
-		cachedTokens: 0,
-		costUsd:
-			typeof costUsd === "number" && Number.isFinite(costUsd) && costUsd >= 0
-				? costUsd
-				: undefined,
-	});
+	const spent = sideCallSpend(side);
+	if (spent !== undefined) spend({ ...spent, cachedTokens: 0 });
 }
 
 /** The call as the step records it; prompt and answer only with content recording on (decision 0026). */

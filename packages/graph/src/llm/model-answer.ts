@@ -100,3 +100,38 @@ export function providerOf(model: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+/** What a router's side call (its summariser's, a guard classifier's) spent, as a run's usage takes it. */
+export interface SideCallSpend {
+	model: string | undefined;
+	inputTokens: number;
+	outputTokens: number;
+	costUsd: number | undefined;
+}
+
+/**
+ * A side call's record (`response_metadata.weft.sideCalls` of an answer, `spentCalls` of an error) read as
+ * `ctx.reportUsage` takes figures (decision 0232): whole token counts, a finite cost ≥ 0; undefined for a
+ * record that is no object.
+ */
+export function sideCallSpend(side: unknown): SideCallSpend | undefined {
+	if (typeof side !== "object" || side === null) return undefined;
+	const { model, inputTokens, outputTokens, costUsd } = side as Record<
+		string,
+		unknown
+	>;
+	return {
+		model: typeof model === "string" ? model : undefined,
+		inputTokens: tokenCount(inputTokens),
+		outputTokens: tokenCount(outputTokens),
+		costUsd:
+			typeof costUsd === "number" && Number.isFinite(costUsd) && costUsd >= 0
+				? costUsd
+				: undefined,
+	};
+}
+
+const tokenCount = (n: unknown): number =>
+	typeof n === "number" && Number.isFinite(n) && n >= 0
+		? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER)
+		: 0;

@@ -4,7 +4,7 @@ import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
 import { addCost } from "@weft/checkpoint";
 import { contained } from "../telemetry/contained.ts";
 import { otelApi, SCOPE } from "../telemetry/otel-api.ts";
-import type { AnswerInfo } from "./model-answer.ts";
+import { type AnswerInfo, sideCallSpend } from "./model-answer.ts";
 import { type CountPoint, Counts } from "./otel.ts";
 
 /** The LLM layer's instruments on one meter provider. */
@@ -230,32 +230,18 @@ export function recordOk(
 export function recordSideCalls(m: ModelInstruments, sideCalls: unknown): void {
 	if (!Array.isArray(sideCalls)) return;
 	for (const side of sideCalls) {
-		if (typeof side !== "object" || side === null) continue;
-		const { model, inputTokens, outputTokens, costUsd } = side as Record<
-			string,
-			unknown
-		>;
-		const name = typeof model === "string" ? model : undefined;
-		const s = seriesOf(m, undefined, name, name);
-		s.inputTokens.value += count(inputTokens);
-		s.outputTokens.value += count(outputTokens);
-		if (
-			typeof costUsd === "number" &&
-			Number.isFinite(costUsd) &&
-			costUsd > 0
-		) {
+		const spent = sideCallSpend(side);
+		if (spent === undefined) continue;
+		const s = seriesOf(m, undefined, spent.model, spent.model);
+		s.inputTokens.value += spent.inputTokens;
+		s.outputTokens.value += spent.outputTokens;
+		if (spent.costUsd !== undefined && spent.costUsd > 0) {
 			s.cost ??= m.cost.point(s.key, () => s.base);
-			s.cost.value = addCost(s.cost.value, costUsd);
+			s.cost.value = addCost(s.cost.value, spent.costUsd);
 		}
 		countCall(m, s, "ok");
 	}
 }
-
-/** A token count as the run's usage takes it (decision 0232): whole, finite, ≥ 0. */
-const count = (n: unknown): number =>
-	typeof n === "number" && Number.isFinite(n) && n >= 0
-		? Math.min(Math.round(n), Number.MAX_SAFE_INTEGER)
-		: 0;
 
 /**
  * `gen_ai.provider.name` is required on `gen_ai.client.token.usage` and on the duration of an operation
