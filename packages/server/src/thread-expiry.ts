@@ -23,11 +23,19 @@ export async function deleteThread(
 const MINUTE_MS = 60_000;
 
 /**
- * How long after its last update a stateless run's thread (`dropWhenDone`) with no run in flight is left
- * to the API process that made it, which deletes it when its run ends (and may still be reading its
- * values for the answer), before a sweep deletes it: that process stopped first.
+ * How long a streamed stateless run's thread (`POST /runs/stream`, `dropWhenDone`) is kept after its run
+ * ended, with its run's record and events: a client whose stream dropped near the end joins it again
+ * (`Location`, `runs.joinStream`) and gets the events it missed (decision 0254). The sweep deletes it then.
  */
-export const STATELESS_GRACE_MS = MINUTE_MS;
+export const STATELESS_REJOIN_MS = 5 * MINUTE_MS;
+
+/**
+ * How long after its last update a stateless run's thread (`dropWhenDone`) with no run in flight is left
+ * before a sweep deletes it: the API process that made it deletes a waited or background run's thread when
+ * its run ends (and may still be reading its values for the answer), unless it stopped first; a streamed
+ * run's thread is left to the sweep, and marked updated at its run's end, for `STATELESS_REJOIN_MS`.
+ */
+export const STATELESS_GRACE_MS = STATELESS_REJOIN_MS;
 
 /**
  * Deletes the threads whose ttl has passed since their last update (their record's or their newest

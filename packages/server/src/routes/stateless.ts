@@ -10,7 +10,7 @@ import { notFound } from "../http-errors.ts";
 import { checkRunRequest } from "../run-checks.ts";
 import { RunCreate, type RunCreateBody } from "../schemas.ts";
 import { deleteThread } from "../thread-expiry.ts";
-import type { RunRecord } from "../thread-registry.ts";
+import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { checkedRunId } from "../wire-ids.ts";
 import { toRun } from "../wire-run.ts";
 import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
@@ -20,8 +20,9 @@ import { body } from "./validate.ts";
 /**
  * Stateless runs (`POST /runs`, `/runs/wait`, `/runs/stream`, the SDK's `runs.*(null, …)`, and
  * `POST /runs/batch`, `runs.createBatch`: several background ones): each runs on
- * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"`; and
- * `GET /runs/:run_id/stream` (`runs.joinStream(null, runId)`), for a run the caller owns.
+ * a thread of its own, made for it and deleted when the run ends unless `on_completion: "keep"` (a
+ * streamed one `STATELESS_REJOIN_MS` later, so that a client whose stream dropped joins it again: decision
+ * 0254); and `GET /runs/:run_id/stream` (`runs.joinStream(null, runId)`), for a run the caller owns.
  */
 export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
@@ -29,6 +30,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		c: Context<Env>,
 		background = false,
 		given?: RunCreateBody,
+		streamed = false,
 	): Promise<{ run: RunRecord; b: RunCreateBody }> => {
 		given ??= await body(c, RunCreate);
 		const b = background ? inBackground(given) : given;
@@ -48,7 +50,13 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		const ended = ctx.runs.join(run.runId);
 		// a join or drop that fails (its database connection lost) leaves the thread: never a rejection
 		// nobody handles, which would end the process
-		if (drop) void ended.then(() => deleteThread(ctx, thread)).catch(() => {});
+		if (drop && streamed)
+			void ended.then(
+				() => keptToRejoin(ctx, thread),
+				() => {},
+			);
+		else if (drop)
+			void ended.then(() => deleteThread(ctx, thread)).catch(() => {});
 		else void ended.catch(() => {});
 		return { run, b };
 	};
@@ -68,7 +76,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return answerWhenDone(ctx, c, run, b.on_disconnect === "cancel");
 	});
 	app.post("/stream", async (c) => {
-		const { run, b } = await start(c);
+		const { run, b } = await start(c, false, undefined, true);
 		return streamNewRun(ctx, c, run, b);
 	});
 	app.get("/:run_id/stream", async (c) => {
@@ -80,4 +88,14 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 		return joinRunStream(ctx, c, run);
 	});
 	return app;
+}
+
+/**
+ * A streamed run's thread, its run ended: marked updated now (its record written, for every API process),
+ * so the sweep deletes it `STATELESS_REJOIN_MS` from now, not sooner (a run longer than that, or one that
+ * wrote no checkpoint, would otherwise be past it already). Left alone when deleted meanwhile.
+ */
+function keptToRejoin(ctx: ServerContext, thread: ThreadRecord): void {
+	const kept = ctx.registry.threads.get(thread.threadId);
+	if (kept !== undefined) kept.updatedAt = new Date().toISOString();
 }
