@@ -88,6 +88,30 @@ export async function threadNow(
 	};
 }
 
+/**
+ * The statuses `threadNow` may answer for the thread, told from its run records and its stored status
+ * alone (no state read): `busy` for a run in flight; `error` for a failed last run (a damaged state reads
+ * `error` too); a thread that is not rolled back and whose stored status is no pause (`interrupted`,
+ * `done`) is never `interrupted`. A search filtering on status reads the state of only the threads whose
+ * answer this leaves open (decision 0254).
+ */
+export function possibleStatuses(
+	ctx: ServerContext,
+	t: ThreadRecord,
+	info: ThreadInfo | undefined,
+): readonly ThreadStatus[] {
+	if (
+		ctx.runs.activeRun(t.threadId) !== undefined ||
+		info?.status === "running"
+	)
+		return ["busy"];
+	if ((t.rolledBack ?? []).length > 0) return ["idle", "interrupted", "error"];
+	if (info?.status === "failed" || failedLast(ctx, t, info)) return ["error"];
+	return info?.status === "interrupted" || info?.status === "done"
+		? ["idle", "interrupted", "error"]
+		: ["idle", "error"];
+}
+
 /** The checkpoint the thread reads as now (see `headOf`) and its state there, when there is one to read. */
 async function readNow(
 	ctx: ServerContext,

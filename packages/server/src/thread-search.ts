@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { type Env, ownerOf, type ServerContext } from "./context.ts";
 import type { ThreadCount, ThreadSearch } from "./schemas.ts";
 import { storeMadeThread } from "./store-made-graph.ts";
-import { threadNow } from "./thread-head.ts";
+import { possibleStatuses, threadNow } from "./thread-head.ts";
 import { storeMadeRecord, type ThreadRecord } from "./thread-registry.ts";
 import { toWire } from "./wire-values.ts";
 
@@ -56,7 +56,9 @@ const STORE_MADE_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * The caller's threads that pass `threads.search` / `threads.count` filters: ids and metadata from the
- * records; status and values (read only when filtered on) from the state, as `threads.get` reports them.
+ * records; status and values (read only when filtered on) from the state, as `threads.get` reports them,
+ * a thread's state read only when its stored status and run records leave its status open
+ * (`possibleStatuses`).
  * A caller without identity also sees the threads made on the store without the server (`storeMade`), as
  * `threads.get` serves them.
  */
@@ -100,6 +102,14 @@ export async function findThreads(
 			continue;
 		}
 		const info = f.info ?? (await ctx.checkpointer.getThread(t.threadId));
+		// the stored status and the run records first: a state is read only where they leave it open
+		const possible =
+			q.status === undefined ? undefined : possibleStatuses(ctx, t, info);
+		if (q.status !== undefined && !possible!.includes(q.status)) continue;
+		if (possible?.length === 1 && q.values === undefined) {
+			found.push({ ...f, thread: t, status: possible[0], info });
+			continue;
+		}
 		const now = await threadNow(ctx, t, info);
 		if (q.status !== undefined && now.status !== q.status) continue;
 		if (
