@@ -72,6 +72,33 @@ describe("request bodies", () => {
 		expect(await unknown.json()).toMatchObject({ code: "VALIDATION_FAILED" });
 	});
 
+	it("a body is read as JSON whatever its Content-Type says, or without one, as LangGraph's server reads it (decision 0254)", async () => {
+		for (const type of [
+			"text/plain",
+			"application/x-www-form-urlencoded",
+			undefined,
+		]) {
+			const r = await fetch(`${url}/threads`, {
+				method: "POST",
+				...(type === undefined ? {} : { headers: { "content-type": type } }),
+				body: new TextEncoder().encode(
+					JSON.stringify({ metadata: { sent: type ?? "none" } }),
+				),
+			});
+			expect(r.status, type).toBe(200);
+			expect(await r.json()).toMatchObject({
+				metadata: { sent: type ?? "none" },
+			});
+			const bad = await fetch(`${url}/threads`, {
+				method: "POST",
+				...(type === undefined ? {} : { headers: { "content-type": type } }),
+				body: new TextEncoder().encode("team=tea"),
+			});
+			expect(bad.status, type).toBe(422);
+			expect(await bad.json()).toMatchObject({ code: "VALIDATION_FAILED" });
+		}
+	});
+
 	it("without Node's request (app.request), bodies are read through the Request", async () => {
 		const { app, close } = createApp({
 			graphs: { review },
