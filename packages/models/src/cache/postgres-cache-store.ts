@@ -8,13 +8,31 @@ import type {
 
 /** Options of the Postgres response cache. */
 export interface PostgresCacheStoreOptions {
-	/** A pool to share (e.g. the checkpoint store's); or give `connectionString`. */
+	/**
+	 * A pool to share (e.g. the checkpoint store's; not ended by close()); or give `connectionString`. Its
+	 * clients get an 'error' listener, as a checkpointer's pool does: a dropped connection fails the query on it.
+	 */
 	pool?: pg.Pool | undefined;
 	connectionString?: string | undefined;
 	/** Table name, optionally schema-qualified. Default "weft_response_cache". */
 	table?: string | undefined;
 	/** Default time to live. Default: none. */
 	ttlMs?: number | undefined;
+}
+
+const guarded = new WeakSet<pg.Pool>();
+const ignore = () => {};
+
+/**
+ * A dropped connection (Postgres restarted, `pg_terminate_backend`) must not end the process with an
+ * unhandled 'error' event: pg emits it on the pool for an idle client and on a client between queries;
+ * the query on it rejects, and the pool replaces the client. Once per pool, however many stores share it.
+ */
+function guardPool(pool: pg.Pool): void {
+	if (guarded.has(pool)) return;
+	guarded.add(pool);
+	pool.on("error", ignore);
+	pool.on("connect", (client) => client.on("error", ignore));
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
@@ -49,16 +67,27 @@ export class PostgresCacheStore implements ResponseCacheStore {
 			);
 		}
 		checkNumber(options.ttlMs, "PostgresCacheStore ttlMs", { positive: true });
+		const given: unknown = options.pool;
+		if (
+			given !== undefined &&
+			(typeof given !== "object" ||
+				given === null ||
+				typeof (given as pg.Pool).query !== "function" ||
+				typeof (given as pg.Pool).on !== "function")
+		)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"PostgresCacheStore: pool must be a pg.Pool",
+				{
+					hint: 'pass a pg.Pool you own, or { connectionString: "postgres://…" }',
+				},
+			);
 		this.#owned = options.pool === undefined;
 		this.#pool =
 			options.pool ??
 			new pg.Pool({ connectionString: options.connectionString });
-		if (this.#owned) {
-			// a dropped connection must not end the process with an unhandled 'error' event: the query on it
-			// rejects, and the pool replaces the client
-			this.#pool.on("error", () => {});
-			this.#pool.on("connect", (client) => client.on("error", () => {}));
-		}
+		// a given pool too, as PostgresCheckpointer and PostgresStore do (decision 0255)
+		guardPool(this.#pool);
 		this.#table = table;
 		this.#ttlMs = options.ttlMs;
 	}
