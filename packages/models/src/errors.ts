@@ -70,12 +70,20 @@ export class ModelError extends WeftError {
 	}
 }
 
-/** A caller waited longer than its `maxWaitMs` for a rate-limit slot; nothing was sent. */
+/**
+ * A caller waited longer than its `maxWaitMs` for a rate-limit slot; nothing was sent. Thrown by a router
+ * when no model of the chain is left to fall back to; `attempts` lists what the chain tried (decision 0255).
+ */
 export class RateLimitTimeoutError extends WeftError {
 	readonly reason = "RATE_LIMIT_TIMEOUT" as const;
 	readonly key: string;
 	readonly waitedMs: number;
-	constructor(key: string, waitedMs: number) {
+	readonly attempts: AttemptFailure[];
+	constructor(
+		key: string,
+		waitedMs: number,
+		options: { attempts?: AttemptFailure[] | undefined } = {},
+	) {
 		super(
 			MODEL_ERROR_CODES.RATE_LIMIT_TIMEOUT,
 			`no rate-limit slot for "${key}" within ${waitedMs} ms`,
@@ -85,6 +93,7 @@ export class RateLimitTimeoutError extends WeftError {
 		);
 		this.key = key;
 		this.waitedMs = waitedMs;
+		this.attempts = options.attempts ?? [];
 	}
 }
 

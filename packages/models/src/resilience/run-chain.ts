@@ -1,5 +1,9 @@
 import type { DeploymentPool } from "../balance/deployment-pool.ts";
-import { type AttemptFailure, ModelError } from "../errors.ts";
+import {
+	type AttemptFailure,
+	ModelError,
+	RateLimitTimeoutError,
+} from "../errors.ts";
 import type { EventError, ModelEvent } from "../events.ts";
 import type { ModelEntries, ModelEntry } from "../routing/model-entry.ts";
 import type { UsageBalance } from "../usage/usage-tracker.ts";
@@ -114,6 +118,12 @@ function finalError(
 	);
 }
 
+/** A rate-limit wait that ended the call, listing every attempt of the chain. */
+const timedOut = (error: RateLimitTimeoutError, failures: AttemptFailure[]) =>
+	new RateLimitTimeoutError(error.key, error.waitedMs, {
+		attempts: [...failures],
+	});
+
 /** Tries each model in turn: rate limit, attempt with timeout, retry with backoff, fall back or fail per the policy. */
 export async function runChain<T>(o: ChainOptions<T>): Promise<ChainResult<T>> {
 	const failures: AttemptFailure[] = [];
@@ -123,8 +133,11 @@ export async function runChain<T>(o: ChainOptions<T>): Promise<ChainResult<T>> {
 		const outcome = await tryModel(o, name, count, failures);
 		if (!("next" in outcome)) return outcome;
 		const next = o.models[i + 1];
-		if (next === undefined)
+		if (next === undefined) {
+			if (outcome.error instanceof RateLimitTimeoutError)
+				throw timedOut(outcome.error, failures);
 			throw finalError(failures, outcome.error, outcome.info, true);
+		}
 		o.emit({
 			type: "fallback",
 			callId: o.callId,
@@ -166,6 +179,13 @@ async function tryModel<T>(
 		if (!("error" in outcome)) return outcome;
 		const { error, info } = outcome;
 		if (failover(o, name, target, tried, info)) continue;
+		if (error instanceof RateLimitTimeoutError) {
+			// Nothing was sent, and waiting on the same limiter again is what timed out: no retry; the next
+			// model of the chain when the policy falls back on rate limits (decision 0255).
+			if (decideAction(error, info, o.policy, false) === "fallback")
+				return { next: true, error, info };
+			throw timedOut(error, failures);
+		}
 		let action = decideAction(error, info, o.policy, r < maxRetries);
 		const delay =
 			action === "retry"
@@ -207,7 +227,20 @@ async function tryModel<T>(
 			});
 		} catch (error) {
 			handle?.cancel();
-			throw error;
+			if (o.signal?.aborted || !(error instanceof RateLimitTimeoutError))
+				throw error;
+			// the limiter's wait timed out: a failed attempt of kind rate_limit, no request sent
+			const info: ErrorInfo = { kind: "rate_limit", message: error.message };
+			failures.push({
+				model: name,
+				...(target.picked === undefined
+					? {}
+					: { deployment: target.picked.deployment.name }),
+				attempt,
+				kind: info.kind,
+				message: info.message,
+			});
+			return { error, info };
 		}
 		if (slot !== undefined && slot.waitedMs > 0) {
 			o.emit({
