@@ -66,12 +66,13 @@ type AIFields = ConstructorParameters<typeof AIMessage>[0] & object;
 export function callModel(
 	ctx: NodeContext,
 	model: ChatModelLike,
-	input: BaseMessage[],
+	messages: BaseMessage[],
 	options: { key?: string; stream?: boolean; name?: string | undefined } = {},
 ): Promise<AIMessage> {
 	return modelAnswer(ctx, options.key ?? "model", async (spend) => {
-		// a 400 from the provider would name neither the thread nor the message (decision 0244)
-		refuseUnpairedMessages(input, ctx.node);
+		// a 400 from the provider would name neither the thread nor the message (decision 0244); answered
+		// invalid tool calls are sent as calls (0255)
+		const input = refuseUnpairedMessages(messages, ctx.node);
 		const { message, info, durationMs } = await observeModelCall(
 			ctx,
 			model,

@@ -113,9 +113,9 @@ function nativeAsk<TSchema extends z.ZodType>(
 		);
 	}
 	const structured = model.withStructuredOutput(schema, { includeRaw: true });
-	return async (ctx, input, key) => {
+	return async (ctx, messages, key) => {
 		const out = await modelAnswer(ctx, key, async (spend) => {
-			refuseUnpairedMessages(input, ctx.node);
+			const input = refuseUnpairedMessages(messages, ctx.node);
 			const result = (await structured
 				.invoke(input, { ...ctx.callOptions, signal: ctx.signal })
 				.catch((error: unknown) => reportSpent(ctx, error))) as {

@@ -1,10 +1,11 @@
 // A model call's messages whose tool calls and answers do not pair (decision 0244): providers refuse the
 // request with a 400 that names neither the thread nor the message. The messages() reducer refuses
 // writing such a list (0235, 0237), but a thread saved before them can hold one; the call refuses it first.
-import type {
+// An invalid tool call (arguments that did not parse) needs an answer too, and is sent as a call (0255).
+import {
 	AIMessage,
-	BaseMessage,
-	ToolMessage,
+	type BaseMessage,
+	type ToolMessage,
 } from "@langchain/core/messages";
 import { ValidationError } from "@weft/checkpoint";
 import { callIds } from "./message-checks.ts";
@@ -16,19 +17,34 @@ const repair = (ids: readonly string[]) =>
 	`graph.updateState(config, { messages: [${removals(ids)}] })`;
 
 /**
+ * The ids a ToolMessage may answer an invalid call by (its own id, or for one without the tool node's
+ * `<message id>:invalid:<n>` and the supervisor's `<message id>:invalid`, as `callIds` lists them).
+ */
+function invalidCallIds(ai: AIMessage, n: number): string[] {
+	const id = ai.invalid_tool_calls![n]!.id;
+	return id !== undefined && id !== ""
+		? [id]
+		: [`${ai.id ?? "ai"}:invalid:${n}`, `${ai.id}:invalid`];
+}
+
+/**
  * Throws VALIDATION_FAILED (with `node`) when a ToolMessage of `input` answers no tool call of an AI
- * message in it, or an AI message's tool call has no ToolMessage answering it. Nothing is repaired: the
- * error names the messages and the `RemoveMessage`s that repair the thread. One pass over the list.
+ * message in it, or an AI message's tool call (valid or invalid) has no ToolMessage answering it. Nothing
+ * is repaired: the error names the messages and the `RemoveMessage`s that repair the thread. One pass over
+ * the list. Returns the messages to send: `input` itself, or, when an AI message has invalid tool calls
+ * (all answered by then), a copy in which each is a call of its message (`withInvalidCallsSent`).
  */
 export function refuseUnpairedMessages(
-	input: readonly BaseMessage[],
+	input: BaseMessage[],
 	node: string,
-): void {
+): BaseMessage[] {
 	// sets of ids only: what the refusal names is gathered again once one is found (perf, issue 17)
 	let made: Set<string> | undefined;
 	let answered: Set<string> | undefined;
 	/** The ids of the valid tool calls, which each need an answer. */
 	const owed: string[] = [];
+	/** The AI messages with invalid calls, each of which needs an answer by one of its ids. */
+	let invalid: AIMessage[] | undefined;
 	for (let i = 0; i < input.length; i++) {
 		const m = input[i]!;
 		// one type read per message (isAIMessage and ToolMessage.isInstance read more)
@@ -36,12 +52,17 @@ export function refuseUnpairedMessages(
 		if (type === "ai") {
 			const ai = m as AIMessage;
 			const valid = ai.tool_calls?.length ?? 0;
-			if (valid + (ai.invalid_tool_calls?.length ?? 0) === 0) continue;
+			const bad = ai.invalid_tool_calls?.length ?? 0;
+			if (valid + bad === 0) continue;
 			made ??= new Set();
 			const ids = callIds(ai);
 			for (let k = 0; k < ids.length; k++) {
 				made.add(ids[k]!);
 				if (k < valid) owed.push(ids[k]!);
+			}
+			if (bad > 0) {
+				invalid ??= [];
+				invalid.push(ai);
 			}
 		} else if (type === "tool") {
 			answered ??= new Set();
@@ -54,6 +75,55 @@ export function refuseUnpairedMessages(
 	for (let i = 0; i < owed.length; i++)
 		if (answered?.has(owed[i]!) !== true)
 			throw unansweredCalls(input, owed[i]!, answered, node);
+	if (invalid === undefined) return input;
+	for (const ai of invalid)
+		for (let n = 0; n < ai.invalid_tool_calls!.length; n++) {
+			const ids = invalidCallIds(ai, n);
+			if (!ids.some((id) => answered?.has(id) === true))
+				throw unansweredCalls(input, ids[0]!, answered, node);
+		}
+	return withInvalidCallsSent(input, invalid, answered!);
+}
+
+/**
+ * `input` with each AI message of `invalid` replaced by a copy whose invalid calls are calls (arguments
+ * `{}`, the id their answer uses). Providers build the assistant turn from `tool_calls` (OpenAI-style
+ * converters read `additional_kwargs.tool_calls` only when there are none; Anthropic's and Google's
+ * ignore invalid calls): the error answer the tool node gave an invalid call would answer no call they
+ * send, a 400. The thread keeps the message as the model gave it.
+ */
+function withInvalidCallsSent(
+	input: BaseMessage[],
+	invalid: readonly AIMessage[],
+	answered: ReadonlySet<string>,
+): BaseMessage[] {
+	const replaced = new Map<BaseMessage, AIMessage>();
+	for (const ai of invalid) {
+		const calls = ai.invalid_tool_calls!.map((c, n) => {
+			const ids = invalidCallIds(ai, n);
+			return {
+				id: ids.find((id) => answered.has(id)) ?? ids[0]!,
+				// a provider refuses a call without a name
+				name:
+					c.name !== undefined && c.name !== "" ? c.name : "invalid_tool_call",
+				args: {},
+				type: "tool_call" as const,
+			};
+		});
+		replaced.set(
+			ai,
+			new AIMessage({
+				content: ai.content,
+				...(ai.id === undefined ? {} : { id: ai.id }),
+				...(ai.name === undefined ? {} : { name: ai.name }),
+				tool_calls: [...(ai.tool_calls ?? []), ...calls],
+				invalid_tool_calls: [],
+				additional_kwargs: ai.additional_kwargs,
+				response_metadata: ai.response_metadata,
+			}),
+		);
+	}
+	return input.map((m) => replaced.get(m) ?? m);
 }
 
 /** A message's id, or its place in the call's messages when it has none. */
@@ -96,6 +166,11 @@ function unansweredCalls(
 	const open = own
 		.slice(0, ai.tool_calls?.length ?? 0)
 		.filter((c) => answered?.has(c) !== true);
+	// an invalid call (arguments that did not parse) is named by its first id
+	for (let n = 0; n < (ai.invalid_tool_calls?.length ?? 0); n++) {
+		const ids = invalidCallIds(ai, n);
+		if (!ids.some((c) => answered?.has(c) === true)) open.push(ids[0]!);
+	}
 	const answers = input
 		.filter(
 			(m) =>
