@@ -62,6 +62,8 @@ export {
 } from "./memory-checkpointer.ts";
 export { keysOf, refuseUnknownKeys, unknownKey } from "./option-keys.ts";
 export { plainJsonProblem } from "./plain-json.ts";
+/** A LangChain provider name as the OpenTelemetry GenAI conventions name it (`gen_ai.provider.name`). */
+export { conventionProvider } from "./provider-name.ts";
 export {
 	readCheckpointData,
 	readMetadata,

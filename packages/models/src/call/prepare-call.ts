@@ -81,7 +81,7 @@ const OWN_KEYS = new Set([
 async function applyContext(
 	cfg: ResolvedConfig,
 	messages: BaseMessage[],
-	call: Pick<PreparedCall, "callId" | "sideCalls" | "parentRun">,
+	call: Pick<PreparedCall, "callId" | "sideCalls" | "parentRun" | "threadId">,
 	emit: Emit,
 	signal: AbortSignal | undefined,
 ) {
@@ -109,6 +109,8 @@ async function applyContext(
 							model: modelIdOf(summariser, "summarizer"),
 							route: "context.summarize",
 							parentRun: call.parentRun,
+							chatModel: summariser,
+							threadId: call.threadId,
 						},
 					),
 			},
@@ -186,7 +188,12 @@ export async function prepareCall(
 	checkNumber(options.maxCostUsd, "the call's maxCostUsd");
 	checkCallOptions(options);
 	const callId = randomUUID();
-	const side = { callId, sideCalls: [] as SideCall[], parentRun };
+	const side = {
+		callId,
+		sideCalls: [] as SideCall[],
+		parentRun,
+		threadId: options.threadId,
+	};
 	const task = options.task;
 	let messages = (
 		await runGuards(

@@ -11,6 +11,12 @@ import {
 import { childCallbacks } from "./attempt-run.ts";
 import { modelIdOf } from "./finish-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
+import {
+	endSideCallSpan,
+	failSideCallSpan,
+	startSideCallSpan,
+	withSpan,
+} from "./side-call-span.ts";
 
 /** Whom a side call's retry events go to, naming it as its usage does (decision 0244). */
 export interface SideCallEvents {
@@ -22,6 +28,10 @@ export interface SideCallEvents {
 	route: string;
 	/** The router's run: each attempt of the side call is a chat model run under it (API.md: callbacks). */
 	parentRun?: CallbackManagerForLLMRun | undefined;
+	/** The side model itself (its provider goes on the side call's span). */
+	chatModel?: unknown;
+	/** The call's thread, for the span's `gen_ai.conversation.id`. */
+	threadId?: string | undefined;
 }
 
 /**
@@ -32,11 +42,42 @@ export interface SideCallEvents {
  * has no fallback model: a "fallback" ends it as a "fail" does.
  */
 export async function sideCall<T>(
-	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
+	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random" | "prices">,
 	what: string,
 	signal: AbortSignal | undefined,
 	run: (options: SideCallOptions) => Promise<T>,
 	events?: SideCallEvents,
+): Promise<T> {
+	if (events === undefined) return attempts(cfg, what, signal, run, undefined);
+	// a `chat {model}` span of its own, active over its attempts and retries (decision 0255)
+	const info = {
+		model: events.model,
+		route: events.route,
+		chatModel: events.chatModel,
+		threadId: events.threadId,
+	};
+	const span = startSideCallSpan(info);
+	const tries = { n: 0 };
+	try {
+		const answer = await withSpan(span, () =>
+			attempts(cfg, what, signal, run, events, tries),
+		);
+		endSideCallSpan(span, info, answer, tries.n, cfg.prices);
+		return answer;
+	} catch (error) {
+		failSideCallSpan(span, error, tries.n);
+		throw error;
+	}
+}
+
+/** The side call's attempts, under the router's retry policy; `tries.n` counts them. */
+async function attempts<T>(
+	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
+	what: string,
+	signal: AbortSignal | undefined,
+	run: (options: SideCallOptions) => Promise<T>,
+	events: SideCallEvents | undefined,
+	tries = { n: 0 },
 ): Promise<T> {
 	const parent = events?.parentRun;
 	const options = (): SideCallOptions =>
@@ -51,6 +92,7 @@ export async function sideCall<T>(
 	const failures: AttemptFailure[] = [];
 	for (let r = 0; ; r++) {
 		try {
+			tries.n = r + 1;
 			return await run(options());
 		} catch (error) {
 			if (signal?.aborted === true || isWeftError(error)) throw error;
@@ -123,12 +165,17 @@ function sideCallError(
 
 /** `GuardContext.callModel`: a guard's own model call as a side call naming the guard. */
 export function guardModelCall(
-	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random">,
+	cfg: Pick<ResolvedConfig, "policy" | "retry" | "random" | "prices">,
 	signal: AbortSignal | undefined,
 	{
 		callId,
 		parentRun,
-	}: { callId: string; parentRun?: CallbackManagerForLLMRun | undefined },
+		threadId,
+	}: {
+		callId: string;
+		parentRun?: CallbackManagerForLLMRun | undefined;
+		threadId?: string | undefined;
+	},
 	emit: Emit,
 ): NonNullable<GuardContext["callModel"]> {
 	return (guard, call, model) =>
@@ -138,5 +185,7 @@ export function guardModelCall(
 			model: modelIdOf(model, "classifier"),
 			route: `guard.${guard}`,
 			parentRun,
+			chatModel: model,
+			threadId,
 		});
 }
