@@ -80,6 +80,35 @@ describe.skipIf(!(await postgresAvailable()))(
 			void shared.end();
 		});
 
+		it("closes once however often close() is called, and is STORE_UNAVAILABLE after", async () => {
+			const store = new PostgresCacheStore({
+				connectionString: CONNECTION,
+				table,
+			});
+			await store.get("k");
+			await Promise.all([store.close(), store.close()]);
+			await store.close();
+			await expect(store.get("k")).rejects.toMatchObject({
+				code: "STORE_UNAVAILABLE",
+				message: expect.stringMatching(/closed/),
+			});
+		});
+
+		it("is STORE_UNAVAILABLE, the driver's error as cause, when Postgres cannot be reached", async () => {
+			const url = new URL(CONNECTION);
+			url.port = "1"; // nothing listens there
+			const store = new PostgresCacheStore({
+				connectionString: url.toString(),
+				table,
+			});
+			const error = await store.get("k").catch((e: unknown) => e);
+			expect(error).toMatchObject({
+				code: "STORE_UNAVAILABLE",
+				cause: expect.objectContaining({ code: "ECONNREFUSED" }),
+			});
+			await store.close();
+		});
+
 		it("refuses a pool that is no pg.Pool, naming it", () => {
 			expect(
 				() => new PostgresCacheStore({ pool: {} as never, table }),

@@ -1,4 +1,4 @@
-import { ConfigError } from "@weft/checkpoint";
+import { ConfigError, thrownMessage, WeftError } from "@weft/checkpoint";
 import pg from "pg";
 import { checkNumber } from "../config-check.ts";
 import type {
@@ -35,6 +35,34 @@ function guardPool(pool: pg.Pool): void {
 	pool.on("connect", (client) => client.on("error", ignore));
 }
 
+/** Node's socket and DNS codes, and a connection pg saw end (Postgres restarted, the backend terminated). */
+const CONNECTION_CODES = new Set([
+	"ECONNREFUSED",
+	"ECONNRESET",
+	"ENOTFOUND",
+	"EAI_AGAIN",
+	"ETIMEDOUT",
+	"EPIPE",
+	"EHOSTUNREACH",
+	"ENETUNREACH",
+	// SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now, and class 08 (connection exception)
+	"57P01",
+	"57P02",
+	"57P03",
+]);
+
+function isConnectionError(error: unknown): boolean {
+	const e = error as { code?: unknown; message?: unknown } | null;
+	const code = typeof e?.code === "string" ? e.code : "";
+	if (CONNECTION_CODES.has(code) || code.startsWith("08")) return true;
+	return (
+		typeof e?.message === "string" &&
+		/Connection terminated|timeout exceeded when trying to connect/i.test(
+			e.message,
+		)
+	);
+}
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /**
@@ -50,6 +78,7 @@ export class PostgresCacheStore implements ResponseCacheStore {
 	readonly #table: string;
 	readonly #ttlMs: number | undefined;
 	#ready: Promise<void> | undefined;
+	#closing: Promise<void> | undefined;
 	#writes = 0;
 
 	constructor(options: PostgresCacheStoreOptions) {
@@ -112,13 +141,34 @@ export class PostgresCacheStore implements ResponseCacheStore {
 		return ready;
 	}
 
-	/** Runs a statement once the table exists. */
+	/** Runs a statement once the table exists; a closed store or an unreachable server is STORE_UNAVAILABLE. */
 	async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
 		sql: string,
 		params?: unknown[],
 	): Promise<pg.QueryResult<R>> {
-		await this.#setup();
-		return this.#pool.query<R>(sql, params);
+		const pool = this.#pool as pg.Pool & { ending?: boolean };
+		if (pool.ended || pool.ending === true)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the Postgres response cache (table ${this.#table}) is closed: its pool was ended`,
+				{
+					hint: "make a new PostgresCacheStore, or stop using this one after close()",
+				},
+			);
+		try {
+			await this.#setup();
+			return await this.#pool.query<R>(sql, params);
+		} catch (error) {
+			if (!isConnectionError(error)) throw error;
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the Postgres response cache (table ${this.#table}) could not reach the database: ${thrownMessage(error)}`,
+				{
+					cause: error,
+					hint: "check that Postgres is running and reachable at the connection string; a router goes on without its cache meanwhile",
+				},
+			);
+		}
 	}
 
 	async get(key: string): Promise<CachedResponse | undefined> {
@@ -160,8 +210,10 @@ export class PostgresCacheStore implements ResponseCacheStore {
 		return r.rowCount ?? 0;
 	}
 
-	/** Ends the pool if this store made it. */
-	async close(): Promise<void> {
-		if (this.#owned) await this.#pool.end();
+	/** Ends the pool if this store made it; once, however often it is called. */
+	close(): Promise<void> {
+		this.#closing ??=
+			this.#owned && !this.#pool.ended ? this.#pool.end() : Promise.resolve();
+		return this.#closing;
 	}
 }
