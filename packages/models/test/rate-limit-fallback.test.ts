@@ -8,6 +8,7 @@ import {
 	weftMetadata,
 } from "@weft/models";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { scriptedDeployment } from "./deployments.ts";
 import { eventLog, FakeModel } from "./fake-model.ts";
 
 const oneAtATime = { maxConcurrency: 1 };
@@ -129,5 +130,40 @@ describe("a rate-limit wait that times out", () => {
 		await pending;
 		held.release();
 		expect((await router.invoke("again")).content).toBe("a");
+	});
+
+	it("on a balanced model, tries its other deployment, then the chain's next model", async () => {
+		const registry = new RateLimiterRegistry();
+		const log = eventLog();
+		const a = scriptedDeployment("a");
+		const b = scriptedDeployment("b");
+		const router = new ModelRouter({
+			models: {
+				gpt: {
+					deployments: [
+						{ name: "a", model: a.model, rateLimits: oneAtATime },
+						{ name: "b", model: b.model, rateLimits: oneAtATime },
+					],
+				},
+				backup: new FakeModel("backup", [{ content: "from backup" }]),
+			},
+			defaultChain: ["gpt", "backup"],
+			rateLimiters: registry,
+			retry: { maxRetries: 0 },
+			onEvent: log.onEvent,
+		});
+		const held = [
+			await registry.get("gpt/a", {}).acquire(),
+			await registry.get("gpt/b", {}).acquire(),
+		];
+		const pending = router.invoke("q", { maxWaitMs: 100 });
+		await vi.advanceTimersByTimeAsync(200);
+		expect((await pending).content).toBe("from backup");
+		expect(a.model.calls.length + b.model.calls.length).toBe(0);
+		expect(log.of("failover")).toHaveLength(1);
+		expect(log.of("fallback")).toEqual([
+			expect.objectContaining({ from: "gpt", to: "backup" }),
+		]);
+		for (const slot of held) slot.release();
 	});
 });
