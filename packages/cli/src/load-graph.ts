@@ -15,6 +15,7 @@ import { noThread, UsageError } from "./cli-error.ts";
 import { readText } from "./parse-value.ts";
 import { readableSummaries } from "./readable-list.ts";
 import { shellWord } from "./store.ts";
+import { registerTsx } from "./typescript-modules.ts";
 
 export type AnyGraph = CompiledGraph<any, any>;
 
@@ -23,8 +24,6 @@ const isGraph = (v: unknown): v is AnyGraph =>
 	v !== null &&
 	typeof (v as AnyGraph).withCheckpointer === "function" &&
 	typeof (v as AnyGraph).getState === "function";
-
-let tsxRegistered = false;
 
 /**
  * Imports a module that exports a compiled graph (`path` or `path#exportName`; default: the default
@@ -196,18 +195,6 @@ function thrownAt(path: string, error: unknown): string {
 			return ` (thrown at ${basename(path)}:${place[1]}:${place[2]})`;
 	}
 	return "";
-}
-
-async function registerTsx(path: string): Promise<void> {
-	if (
-		!/\.[mc]?tsx?$/.test(path) ||
-		tsxRegistered ||
-		process.execArgv.some((a) => a.includes("tsx"))
-	)
-		return;
-	const { register } = await import("tsx/esm/api");
-	register();
-	tsxRegistered = true;
 }
 
 /**

@@ -4,6 +4,9 @@
 // modules) where an id is made. Checked on the build, in a fresh process, with a resolve hook that
 // reports every import.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -46,5 +49,63 @@ describe("what a weft command loads at start", () => {
 				/^(zod|zod\/.*|@weft\/evals.*|node:crypto|crypto)$/.test(s),
 			),
 		).toEqual([]);
+	});
+});
+
+/** The URLs `weft <args>` loads, in order (a load hook registered before anything else reports them). */
+function loadsOf(args: string[], cwd: string): string[] {
+	const hook = `export async function load(url, context, next) {
+	process.stderr.write("LOAD " + url + "\\n");
+	return next(url, context);
+}`;
+	const register = `import { register } from "node:module";
+register("data:text/javascript,${encodeURIComponent(hook)}");`;
+	const r = spawnSync(
+		process.execPath,
+		[
+			"--import",
+			`data:text/javascript,${encodeURIComponent(register)}`,
+			bin,
+			...args,
+		],
+		{ cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+	);
+	expect(r.status, r.stderr).toBe(0);
+	return r.stderr
+		.split("\n")
+		.filter((l) => l.startsWith("LOAD "))
+		.map((l) => l.slice("LOAD ".length));
+}
+
+describe("a TypeScript graph module's packages", () => {
+	it("are loaded before tsx's hooks, which every later import goes through", () => {
+		const dir = mkdtempSync(join(tmpdir(), "weft-preload-"));
+		try {
+			const loads = loadsOf(
+				[
+					"run",
+					fileURLToPath(
+						new URL("./fixtures/two-mails-agent.ts", import.meta.url),
+					),
+					"--db",
+					join(dir, "t.db"),
+					"--message",
+					"Mail Ann and Bob",
+				],
+				dir,
+			);
+			const hooks = loads.findIndex((u) => u.includes("/tsx/dist/esm/api/"));
+			const graph = loads.findIndex((u) => u.endsWith("/two-mails-agent.ts"));
+			expect(hooks).toBeGreaterThan(0);
+			expect(graph).toBeGreaterThan(hooks);
+			// zod, @langchain/core and what it loads (langsmith) came through Node's own loader, before the hooks
+			const heavy = /\/(zod|@langchain\+core|langsmith)@/;
+			expect(
+				loads.slice(0, hooks).filter((u) => heavy.test(u)).length,
+			).toBeGreaterThan(100);
+			expect(loads.slice(hooks).filter((u) => heavy.test(u))).toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
