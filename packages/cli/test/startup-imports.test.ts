@@ -12,35 +12,43 @@ import { describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../bin/weft.mjs", import.meta.url));
 
-const HOOK = `export async function resolve(specifier, context, next) {
-	process.stderr.write("IMPORT " + specifier + "\\n");
-	return next(specifier, context);
+/**
+ * Runs `weft <args>` in a fresh process with a module hook registered before anything else, which writes
+ * `<hook> <what it is given>` to stderr for each `resolve` (the specifier) or `load` (the URL) call;
+ * returns those, in order, and what the command printed.
+ */
+function reported(
+	hook: "resolve" | "load",
+	args: string[],
+	cwd?: string,
+): { seen: string[]; stdout: string; status: number | null; stderr: string } {
+	const tag = hook.toUpperCase();
+	const source = `export async function ${hook}(value, context, next) {
+	process.stderr.write("${tag} " + value + "\\n");
+	return next(value, context);
 }`;
-const REGISTER = `import { register } from "node:module";
-register("data:text/javascript,${encodeURIComponent(HOOK)}");`;
-
-/** The specifiers `weft <args>` imports, and what it printed. */
-function importsOf(args: string[]): { imports: string[]; stdout: string } {
+	const register = `import { register } from "node:module";
+register("data:text/javascript,${encodeURIComponent(source)}");`;
 	const r = spawnSync(
 		process.execPath,
 		[
 			"--import",
-			`data:text/javascript,${encodeURIComponent(REGISTER)}`,
+			`data:text/javascript,${encodeURIComponent(register)}`,
 			bin,
 			...args,
 		],
-		{ encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+		{ cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
 	);
-	const imports = r.stderr
+	const seen = r.stderr
 		.split("\n")
-		.filter((l) => l.startsWith("IMPORT "))
-		.map((l) => l.slice("IMPORT ".length));
-	return { imports, stdout: r.stdout };
+		.filter((l) => l.startsWith(`${tag} `))
+		.map((l) => l.slice(tag.length + 1));
+	return { seen, stdout: r.stdout, status: r.status, stderr: r.stderr };
 }
 
 describe("what a weft command loads at start", () => {
 	it("imports neither zod, @weft/evals nor node:crypto to print its version", () => {
-		const { imports, stdout } = importsOf(["--version"]);
+		const { seen: imports, stdout } = reported("resolve", ["--version"]);
 		expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
 		// the hook sees the CLI's own imports: it did report them
 		expect(imports).toContain("@weft/graph");
@@ -52,36 +60,16 @@ describe("what a weft command loads at start", () => {
 	});
 });
 
-/** The URLs `weft <args>` loads, in order (a load hook registered before anything else reports them). */
-function loadsOf(args: string[], cwd: string): string[] {
-	const hook = `export async function load(url, context, next) {
-	process.stderr.write("LOAD " + url + "\\n");
-	return next(url, context);
-}`;
-	const register = `import { register } from "node:module";
-register("data:text/javascript,${encodeURIComponent(hook)}");`;
-	const r = spawnSync(
-		process.execPath,
-		[
-			"--import",
-			`data:text/javascript,${encodeURIComponent(register)}`,
-			bin,
-			...args,
-		],
-		{ cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
-	);
-	expect(r.status, r.stderr).toBe(0);
-	return r.stderr
-		.split("\n")
-		.filter((l) => l.startsWith("LOAD "))
-		.map((l) => l.slice("LOAD ".length));
-}
-
 describe("a TypeScript graph module's packages", () => {
 	it("are loaded before tsx's hooks, which every later import goes through", () => {
 		const dir = mkdtempSync(join(tmpdir(), "weft-preload-"));
 		try {
-			const loads = loadsOf(
+			const {
+				seen: loads,
+				status,
+				stderr,
+			} = reported(
+				"load",
 				[
 					"run",
 					fileURLToPath(
@@ -94,6 +82,7 @@ describe("a TypeScript graph module's packages", () => {
 				],
 				dir,
 			);
+			expect(status, stderr).toBe(0);
 			const hooks = loads.findIndex((u) => u.includes("/tsx/dist/esm/api/"));
 			const graph = loads.findIndex((u) => u.endsWith("/two-mails-agent.ts"));
 			expect(hooks).toBeGreaterThan(0);
