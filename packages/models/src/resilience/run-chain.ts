@@ -219,6 +219,20 @@ async function tryModel<T>(
 		attempt: number,
 	): Promise<ChainResult<T> | { error: unknown; info: ErrorInfo }> {
 		const handle = target.picked?.handle;
+		/** Records the attempt's failure (in `failures`, which the chain's error lists) and returns it. */
+		const failed = (error: unknown, info: ErrorInfo) => {
+			failures.push({
+				model: name,
+				...(target.picked === undefined
+					? {}
+					: { deployment: target.picked.deployment.name }),
+				attempt,
+				kind: info.kind,
+				status: info.status,
+				message: info.message,
+			});
+			return { error, info };
+		};
 		let slot: RateLimitSlot | undefined;
 		try {
 			slot = await target.limiter?.acquire(o.estimatedTokens, {
@@ -230,17 +244,7 @@ async function tryModel<T>(
 			if (o.signal?.aborted || !(error instanceof RateLimitTimeoutError))
 				throw error;
 			// the limiter's wait timed out: a failed attempt of kind rate_limit, no request sent
-			const info: ErrorInfo = { kind: "rate_limit", message: error.message };
-			failures.push({
-				model: name,
-				...(target.picked === undefined
-					? {}
-					: { deployment: target.picked.deployment.name }),
-				attempt,
-				kind: info.kind,
-				message: info.message,
-			});
-			return { error, info };
+			return failed(error, { kind: "rate_limit", message: error.message });
 		}
 		if (slot !== undefined && slot.waitedMs > 0) {
 			o.emit({
@@ -285,17 +289,7 @@ async function tryModel<T>(
 			}
 			const info = describeError(error);
 			target.circuit(handle?.fail(info.kind, info.retryAfterMs));
-			failures.push({
-				model: name,
-				...(target.picked === undefined
-					? {}
-					: { deployment: target.picked.deployment.name }),
-				attempt,
-				kind: info.kind,
-				status: info.status,
-				message: info.message,
-			});
-			return { error, info };
+			return failed(error, info);
 		}
 	}
 }
