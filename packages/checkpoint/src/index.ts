@@ -63,7 +63,7 @@ export {
 export { keysOf, refuseUnknownKeys, unknownKey } from "./option-keys.ts";
 export { plainJsonProblem } from "./plain-json.ts";
 /** A LangChain provider name as the OpenTelemetry GenAI conventions name it (`gen_ai.provider.name`). */
-export { conventionProvider } from "./provider-name.ts";
+export { conventionProvider, providerOf } from "./provider-name.ts";
 export {
 	readCheckpointData,
 	readMetadata,

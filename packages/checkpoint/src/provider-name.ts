@@ -34,3 +34,16 @@ export function conventionProvider(
 	if (lower.includes("bedrock")) return "aws.bedrock";
 	return llmType;
 }
+
+/** A model's provider as LangChain names it (`_llmType()`: "openai", "anthropic", …), through bindings. */
+export function providerOf(model: unknown): string | undefined {
+	for (let m = model as Record<string, unknown> | undefined; m; ) {
+		if (typeof m._llmType === "function") {
+			const t: unknown = m._llmType();
+			return typeof t === "string" && t !== "" ? t : undefined;
+		}
+		if (typeof m.bound !== "object" || m.bound === null) return undefined;
+		m = m.bound as Record<string, unknown>;
+	}
+	return undefined;
+}

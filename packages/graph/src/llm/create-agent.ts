@@ -1,6 +1,11 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { keysOf, refuseUnknownKeys } from "@weft/checkpoint";
+import {
+	conventionProvider,
+	keysOf,
+	providerOf,
+	refuseUnknownKeys,
+} from "@weft/checkpoint";
 import { z } from "zod";
 import {
 	type AgentInfo,
@@ -27,8 +32,7 @@ import {
 import { handoffTarget, rememberHandoffs } from "./handoff.ts";
 import { checkFlagAndName, llmNode, type MessagesState } from "./llm-node.ts";
 import { messages } from "./messages.ts";
-import { modelNameOf, providerOf } from "./model-answer.ts";
-import { conventionProvider } from "./provider-name.ts";
+import { modelNameOf } from "./model-answer.ts";
 import { pendingToolCalls } from "./tool-calls.ts";
 import { toolNode } from "./tool-node.ts";
 

@@ -1,5 +1,5 @@
 import type { BaseMessage, UsageMetadata } from "@langchain/core/messages";
-import { readUsage } from "@weft/checkpoint";
+import { providerOf, readUsage } from "@weft/checkpoint";
 
 /** What `@weft/models` puts in `response_metadata.weft`. */
 export interface WeftModelMetadata {
@@ -86,16 +86,6 @@ export function modelNameOf(model: unknown): string | undefined {
 		const name = str(m.model) ?? str(m.modelName);
 		if (name !== undefined) return name;
 		if (typeof m.bound !== "object" || m.bound === null) return providerOf(m);
-		m = m.bound as Record<string, unknown>;
-	}
-	return undefined;
-}
-
-/** A model's provider as LangChain names it (`_llmType()`: "openai", "anthropic", …), through bindings. */
-export function providerOf(model: unknown): string | undefined {
-	for (let m = model as Record<string, unknown> | undefined; m; ) {
-		if (typeof m._llmType === "function") return str(m._llmType());
-		if (typeof m.bound !== "object" || m.bound === null) return undefined;
 		m = m.bound as Record<string, unknown>;
 	}
 	return undefined;

@@ -2,6 +2,7 @@
 // model-call-metrics.ts.
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { Attributes, Context, Span } from "@opentelemetry/api";
+import { conventionProvider, providerOf } from "@weft/checkpoint";
 import { type NodeContext, telemetrySettings } from "../index.ts";
 import {
 	activeContext,
@@ -26,7 +27,6 @@ import {
 	type AnswerInfo,
 	answerInfo,
 	modelNameOf,
-	providerOf,
 	usageOf,
 } from "./model-answer.ts";
 import {
@@ -36,7 +36,6 @@ import {
 	recordOk,
 	recordSideCalls,
 } from "./model-call-metrics.ts";
-import { conventionProvider } from "./provider-name.ts";
 
 /**
  * Makes one model call under a `chat {model}` span (a child of the node's span) and records its metrics;

@@ -14,6 +14,7 @@ import {
 import {
 	conventionProvider,
 	isWeftError,
+	providerOf,
 	readUsage,
 	thrownMessage,
 } from "@weft/checkpoint";
@@ -51,7 +52,7 @@ export function startSideCallSpan(info: SideCallSpanInfo): Span | undefined {
 			"gen_ai.request.model": info.model,
 			"weft.model.side_call": info.route,
 		};
-		const provider = conventionProvider(llmTypeOf(info.chatModel));
+		const provider = conventionProvider(providerOf(info.chatModel));
 		if (provider !== undefined) a["gen_ai.provider.name"] = provider;
 		if (info.threadId !== undefined) {
 			a["weft.thread_id"] = info.threadId;
@@ -156,16 +157,3 @@ export function failSideCallSpan(
 }
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
-
-/** A model's `_llmType()`, through bindings. */
-function llmTypeOf(model: unknown): string | undefined {
-	for (let m = model as Record<string, unknown> | undefined; m; ) {
-		if (typeof m._llmType === "function") {
-			const t: unknown = (m._llmType as () => unknown).call(m);
-			return str(t);
-		}
-		if (typeof m.bound !== "object" || m.bound === null) return undefined;
-		m = m.bound as Record<string, unknown>;
-	}
-	return undefined;
-}
