@@ -32,6 +32,30 @@ describe("SqliteCacheStore", () => {
 		expect(store.prune()).toBe(1);
 	});
 
+	it("refuses every call after close() with STORE_UNAVAILABLE and a hint (was better-sqlite3's untyped error); a second close() is harmless", async () => {
+		const store = new SqliteCacheStore();
+		await store.set("k", entry);
+		store.close();
+		store.close();
+		const closed = expect.objectContaining({
+			name: "WeftError",
+			code: "STORE_UNAVAILABLE",
+			message: expect.stringContaining("is closed"),
+			hint: expect.stringContaining("new SqliteCacheStore"),
+		});
+		await expect(store.get("k")).rejects.toEqual(closed);
+		await expect(store.set("k", entry)).rejects.toEqual(closed);
+		await expect(store.delete("k")).rejects.toEqual(closed);
+		await expect(store.clear()).rejects.toEqual(closed);
+		expect(() => store.prune()).toThrow(closed);
+		// a shared database closed by its owner is refused alike
+		const db = new Database(":memory:");
+		const shared = new SqliteCacheStore({ database: db });
+		db.close();
+		await expect(shared.get("k")).rejects.toEqual(closed);
+		shared.close();
+	});
+
 	it("shares an open database and rejects unsafe table names", async () => {
 		const db = new Database(":memory:");
 		const store = new SqliteCacheStore({ database: db, table: "my_cache" });

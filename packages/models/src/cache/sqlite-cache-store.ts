@@ -1,6 +1,11 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConfigError, keysOf, thrownMessage } from "@weft/checkpoint";
+import {
+	ConfigError,
+	keysOf,
+	thrownMessage,
+	WeftError,
+} from "@weft/checkpoint";
 import Database from "better-sqlite3";
 import {
 	checkNumber,
@@ -81,6 +86,11 @@ function open(path: string): Database.Database {
 	}
 }
 
+type Statements = Record<
+	"get" | "set" | "delete" | "clear" | "prune",
+	Database.Statement
+>;
+
 /**
  * A response cache in SQLite (better-sqlite3, an optional peer dependency: this file is the
  * `@weft/models/sqlite` entry, loaded only when imported). Expired rows are skipped on read and
@@ -92,13 +102,8 @@ export class SqliteCacheStore implements ResponseCacheStore {
 	readonly #db: Database.Database;
 	readonly #owned: boolean;
 	readonly #ttlMs: number | undefined;
-	readonly #sql: {
-		get: Database.Statement;
-		set: Database.Statement;
-		delete: Database.Statement;
-		clear: Database.Statement;
-		prune: Database.Statement;
-	};
+	readonly #table: string;
+	readonly #statements: Statements;
 	#writes = 0;
 
 	constructor(options: SqliteCacheStoreOptions = {}) {
@@ -118,10 +123,11 @@ export class SqliteCacheStore implements ResponseCacheStore {
 		this.#owned = options.database === undefined;
 		this.#db = options.database ?? open(options.path ?? ":memory:");
 		this.#ttlMs = options.ttlMs;
+		this.#table = table;
 		this.#db.exec(
 			`CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)`,
 		);
-		this.#sql = {
+		this.#statements = {
 			get: this.#db.prepare(
 				`SELECT value FROM ${table} WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)`,
 			),
@@ -134,6 +140,19 @@ export class SqliteCacheStore implements ResponseCacheStore {
 				`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`,
 			),
 		};
+	}
+
+	/** The statements, once the database is open; STORE_UNAVAILABLE after close() (was better-sqlite3's untyped TypeError). */
+	get #sql(): Statements {
+		if (!this.#db.open)
+			throw new WeftError(
+				"STORE_UNAVAILABLE",
+				`the SQLite response cache (table ${this.#table}) is closed`,
+				{
+					hint: "make a new SqliteCacheStore, or stop using this one after close() (a shared database must stay open while the store is used)",
+				},
+			);
+		return this.#statements;
 	}
 
 	async get(key: string): Promise<CachedResponse | undefined> {
