@@ -1,4 +1,4 @@
-import { invalidOption } from "@weft/checkpoint";
+import { checkConnectionString, invalidOption } from "@weft/checkpoint";
 import pg from "pg";
 import { guardPool } from "./transactions.ts";
 
@@ -78,39 +78,3 @@ function checkOptions(
 }
 
 const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/**
- * pg reads any string as a URL relative to `postgres://base`, so "not a url" became a host "base" that
- * failed later as ENOTFOUND: accept only what it reads as meant (a postgres URL, a socket directory).
- */
-function checkConnectionString(value: unknown, who: string): void {
-	const hint = `pass a URL such as "postgres://user:password@host:5432/db" (percent-encode special characters in the password), or a socket directory ("/var/run/postgresql db")`;
-	if (typeof value !== "string" || value === "")
-		throw invalidOption(
-			`${who}: connectionString must be a non-empty string, not ${typeof value === "string" ? '""' : typeof value}`,
-			hint,
-		);
-	if (value.startsWith("/")) return;
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
-	if (
-		url === undefined ||
-		!["postgres:", "postgresql:", "socket:"].includes(url.protocol)
-	)
-		throw invalidOption(
-			`${who}: connectionString ${shown(value, url)} is not a valid postgres:// URL`,
-			hint,
-		);
-}
-
-/** The connection string for a message: never its credentials (only its scheme when it has some). */
-function shown(value: string, url: URL | undefined): string {
-	if (!value.includes("@")) return JSON.stringify(value);
-	return url === undefined
-		? "(not shown: it holds credentials)"
-		: `with scheme "${url.protocol}"`;
-}

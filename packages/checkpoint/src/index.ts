@@ -14,6 +14,8 @@ export type {
 	ThreadRef,
 } from "./checkpointer.ts";
 export { PUT_SYNC, threadLeaseOf } from "./checkpointer.ts";
+/** A Postgres connection string checked before any connection (CONFIG_INVALID naming who gave it). */
+export { checkConnectionString } from "./connection-string.ts";
 /** Cost arithmetic without float noise (decision 0244). */
 export { addCost, roundCost } from "./cost-sum.ts";
 export {

@@ -8,6 +8,44 @@ import {
 } from "../../checkpoint-postgres/test/postgres.ts";
 import { cachedResponse as entry, FakeModel } from "./fake-model.ts";
 
+describe("PostgresCacheStore options", () => {
+	it("refuses a malformed connectionString or options at construction (CONFIG_INVALID with a hint; was a failure at the first call)", async () => {
+		const refused = (message: string | RegExp) =>
+			expect.objectContaining({
+				code: "CONFIG_INVALID",
+				message: expect.stringMatching(message),
+				hint: expect.stringContaining("postgres://"),
+			});
+		for (const connectionString of ["not a url", "mysql://x", ""])
+			expect(() => new PostgresCacheStore({ connectionString })).toThrow(
+				refused(/PostgresCacheStore: connectionString/),
+			);
+		for (const connectionString of [42, null, {}])
+			expect(
+				() => new PostgresCacheStore({ connectionString } as never),
+			).toThrow(refused(/must be a non-empty string, not (number|object)/));
+		// credentials are not repeated in the message
+		expect(
+			() =>
+				new PostgresCacheStore({ connectionString: "mysql://u:secret@h/db" }),
+		).toThrow(
+			expect.objectContaining({
+				message: expect.not.stringContaining("secret"),
+			}),
+		);
+		for (const options of [undefined, null, "postgres://h/db"])
+			expect(() => new PostgresCacheStore(options as never)).toThrow(
+				refused(/PostgresCacheStore needs options/),
+			);
+		// a socket directory and the postgresql: scheme are accepted (no connection is made before the first call)
+		for (const connectionString of [
+			"/var/run/postgresql db",
+			"postgresql://u@h/db",
+		])
+			await new PostgresCacheStore({ connectionString }).close();
+	});
+});
+
 describe.skipIf(!(await postgresAvailable()))("PostgresCacheStore", () => {
 	const pool = new pg.Pool({ connectionString: CONNECTION });
 	const table = `weft_cache_${process.pid}_${Date.now().toString(36)}`;

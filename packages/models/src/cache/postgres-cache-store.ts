@@ -1,4 +1,9 @@
-import { ConfigError, thrownMessage, WeftError } from "@weft/checkpoint";
+import {
+	ConfigError,
+	checkConnectionString,
+	thrownMessage,
+	WeftError,
+} from "@weft/checkpoint";
 import pg from "pg";
 import { checkNumber } from "../config-check.ts";
 import type {
@@ -82,6 +87,13 @@ export class PostgresCacheStore implements ResponseCacheStore {
 	#writes = 0;
 
 	constructor(options: PostgresCacheStoreOptions) {
+		// a non-object read options.table and threw a TypeError
+		if (typeof options !== "object" || options === null)
+			throw new ConfigError(
+				"CONFIG_INVALID",
+				"PostgresCacheStore needs options with a connectionString or a pool",
+				{ hint: 'pass { connectionString: "postgres://…" } or { pool }' },
+			);
 		const table = options.table ?? "weft_response_cache";
 		if (!NAME.test(table)) {
 			throw new ConfigError("CONFIG_INVALID", `invalid table name "${table}"`, {
@@ -95,6 +107,9 @@ export class PostgresCacheStore implements ResponseCacheStore {
 				{ hint: 'pass { connectionString: "postgres://…" } or { pool }' },
 			);
 		}
+		// checked as PostgresCheckpointer.connect checks it: "not a url" or "mysql://…" failed only at the first call
+		if (options.pool === undefined)
+			checkConnectionString(options.connectionString, "PostgresCacheStore");
 		checkNumber(options.ttlMs, "PostgresCacheStore ttlMs", { positive: true });
 		const given: unknown = options.pool;
 		if (
