@@ -82,10 +82,14 @@ export function checkRunConfig(
 			`callbacks must be a list of LangChain callback handlers or a CallbackManager, not ${shown(callbacks)}`,
 			"pass e.g. { callbacks: [{ handleLLMEnd(output) { … } }] }",
 		);
-	const wait = config.waitForLease;
+	checkWaitForLease(config.waitForLease);
+}
+
+/** A number of milliseconds of at least 0, when given (a run's, and updateState's, which takes the lease too). */
+function checkWaitForLease(wait: unknown): void {
 	if (wait !== undefined && !(typeof wait === "number" && wait >= 0))
 		throw invalid(
-			`waitForLease must be a number of milliseconds, not ${String(wait)}`,
+			`waitForLease must be a number of milliseconds, not ${typeof wait === "string" ? `the string ${JSON.stringify(wait)}` : shown(wait)}`,
 			"pass e.g. { waitForLease: 5000 }, or leave it out to refuse a busy thread at once",
 		);
 }
@@ -156,6 +160,7 @@ export function checkStateConfig(given: unknown): void {
 		"the config",
 		'pass { threadId: "…" } (and checkpointId for a past checkpoint)',
 	);
+	checkWaitForLease((given as { waitForLease?: unknown }).waitForLease);
 }
 
 /** An object of the run config's keys (LangGraph's names named as Weft's), or CONFIG_INVALID. */

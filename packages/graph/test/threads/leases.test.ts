@@ -88,6 +88,24 @@ describe("thread leases", () => {
 		expect(seen.entries).toBe(2);
 	});
 
+	it("updateState refuses a waitForLease that is no number of milliseconds, as a run does, writing nothing", async () => {
+		const { graph, release } = gated();
+		release();
+		const { checkpointId: head } = await graph.run({ n: 1 }, { threadId: "t" });
+		for (const wait of ["10", -1, Number.NaN, {}]) {
+			const error = await graph
+				.updateState({ threadId: "t", waitForLease: wait as never }, { n: 9 })
+				.catch((e: unknown) => e);
+			expect(isWeftError(error, "CONFIG_INVALID"), String(wait)).toBe(true);
+			expect((error as Error).message).toContain("waitForLease");
+		}
+		const run = await graph
+			.run(null, { threadId: "t", waitForLease: "10" as never })
+			.catch((e: unknown) => e);
+		expect((run as Error).message).toContain('the string "10"');
+		expect((await graph.getState({ threadId: "t" })).checkpointId).toBe(head);
+	});
+
 	it("approve and reject at once: one answer wins, one effect, status stays right", async () => {
 		const { graph, cp, effects } = approval();
 		const paused = await graph.run({ n: 1 }, { threadId: "t" });
