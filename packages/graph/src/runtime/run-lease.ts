@@ -1,5 +1,10 @@
 import type { Checkpointer, Lease, StoredThreadStatus } from "@weft/checkpoint";
-import { isWeftError, leaseLost, threadLeaseOf } from "@weft/checkpoint";
+import {
+	CheckpointError,
+	isWeftError,
+	leaseLost,
+	threadLeaseOf,
+} from "@weft/checkpoint";
 import { type Beating, startBeating, stopBeating } from "./heartbeat.ts";
 import { newestKeeper } from "./keep-shape.ts";
 import { LazySignal } from "./lazy-signal.ts";
@@ -111,8 +116,11 @@ export class RunLease {
 					asked,
 				);
 			} catch (error) {
-				if (!isWeftError(error, "THREAD_BUSY") || Date.now() >= deadline)
-					throw error;
+				if (!isWeftError(error, "THREAD_BUSY")) throw error;
+				if (Date.now() >= deadline)
+					throw options.waitForLease
+						? waitedInVain(error, options.waitForLease)
+						: error;
 				await sleep(Math.min(delay, deadline - Date.now()), signal);
 			}
 		}
@@ -223,4 +231,18 @@ export class RunLease {
 			);
 		}, delay).unref?.();
 	}
+}
+
+/** A store's `THREAD_BUSY` after the run waited `waited` ms for the lease: it says so, and keeps the holder. */
+function waitedInVain(busy: CheckpointError, waited: number): CheckpointError {
+	const error = new CheckpointError(
+		"THREAD_BUSY",
+		`${busy.message}; the run waited ${waited} ms for it (waitForLease)`,
+		{
+			hint: "the holder was still running when the wait ran out: pass a larger waitForLease, or look at the thread (getThread) and try later; a lease not given back lapses at its time, and a thread whose runner died then reads as stale",
+		},
+	);
+	return Object.assign(error, {
+		holder: (busy as { holder?: unknown }).holder,
+	});
 }

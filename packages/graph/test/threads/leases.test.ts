@@ -88,6 +88,24 @@ describe("thread leases", () => {
 		expect(seen.entries).toBe(2);
 	});
 
+	it("a waitForLease that runs out says it waited, and names the holder as THREAD_BUSY does", async () => {
+		const { graph, seen, release } = gated();
+		const first = graph.run({ n: 1 }, { threadId: "t" });
+		await until(() => seen.entries === 1);
+		const error = await graph
+			.run(null, { threadId: "t", waitForLease: 30 })
+			.catch((e: unknown) => e);
+		expect(isWeftError(error, "THREAD_BUSY")).toBe(true);
+		expect((error as Error).message).toContain("waited 30 ms");
+		expect((error as { hint: string }).hint).toContain("larger waitForLease");
+		expect((error as { holder?: { owner: string } }).holder?.owner).toEqual(
+			expect.any(String),
+		);
+		release();
+		expect((await first).status).toBe("done");
+		expect(seen.entries).toBe(1);
+	});
+
 	it("updateState refuses a waitForLease that is no number of milliseconds, as a run does, writing nothing", async () => {
 		const { graph, release } = gated();
 		release();
