@@ -24,8 +24,8 @@ type QueryParam = {
 type RouteDoc = {
 	body?: keyof typeof BODY_SCHEMAS;
 	query?: QueryParam[];
-	/** The status of a success (default 200). */
-	status?: number;
+	/** The status of a success (default 200), or its statuses when it has several. */
+	status?: number | number[];
 };
 
 const text = { type: "string" };
@@ -92,7 +92,7 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 	[
 		"post",
 		"/threads/{thread_id}/runs/{run_id}/cancel",
-		{ query: queryOf(RunCancelQuery), status: 202 },
+		{ query: queryOf(RunCancelQuery), status: [202, 204] },
 	],
 	["delete", "/threads/{thread_id}/runs/{run_id}", { status: 204 }],
 	["post", "/threads/{thread_id}/copy"],
@@ -123,12 +123,15 @@ const STATUS_TEXT: Record<number, string> = {
 export function openApiDocument(): Record<string, unknown> {
 	const paths: Record<string, Record<string, unknown>> = {};
 	for (const [method, path, doc = {}] of ROUTES) {
-		const status = doc.status ?? 200;
+		const statuses = [doc.status ?? 200].flat();
 		const op: Record<string, unknown> = {
 			responses: {
-				[String(status)]: {
-					description: status === 200 ? "OK" : STATUS_TEXT[status],
-				},
+				...Object.fromEntries(
+					statuses.map((status) => [
+						String(status),
+						{ description: status === 200 ? "OK" : STATUS_TEXT[status] },
+					]),
+				),
 				default: { $ref: "#/components/responses/Error" },
 			},
 		};

@@ -94,7 +94,7 @@ describe("the OpenAPI document", () => {
 			);
 		expect(
 			statuses("post", "/threads/{thread_id}/runs/{run_id}/cancel"),
-		).toEqual(["202"]);
+		).toEqual(["202", "204"]);
 		expect(statuses("delete", "/threads/{thread_id}")).toEqual(["204"]);
 		expect(statuses("delete", "/threads/{thread_id}/runs/{run_id}")).toEqual([
 			"204",

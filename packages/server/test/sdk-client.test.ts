@@ -162,6 +162,38 @@ describe("the LangGraph SDK against an in-process server (SQLite)", () => {
 		expect(runs.map((r) => r.run_id)).toEqual([run.run_id]);
 	});
 
+	it("answers a cancel 204 once it waited for the run to stop (wait=1), 202 when it did not, as LangGraph's server", async () => {
+		// found by a helper (7 Dec): a cancel with wait=1 answered 202 (LangGraph: 204 if wait else 202)
+		const base = `http://127.0.0.1:${server.port}`;
+		const cancel = async (t: string, r: string, q: string) =>
+			(
+				await fetch(`${base}/threads/${t}/runs/${r}/cancel?${q}`, {
+					method: "POST",
+				})
+			).status;
+		const thread = await client.threads.create();
+		const start = () =>
+			client.runs.create(thread.thread_id, "slow", {
+				input: { ms: 20_000 },
+				multitaskStrategy: "enqueue",
+			});
+		const a = await start();
+		expect(await cancel(thread.thread_id, a.run_id, "wait=0")).toBe(202);
+		await client.runs.join(thread.thread_id, a.run_id);
+		const b = await start();
+		expect(await cancel(thread.thread_id, b.run_id, "wait=1")).toBe(204);
+		expect((await client.runs.get(thread.thread_id, b.run_id)).status).toBe(
+			"cancelled",
+		);
+		const c = await start();
+		expect(
+			await cancel(thread.thread_id, c.run_id, "wait=true&action=rollback"),
+		).toBe(204);
+		// a run that had ended: nothing to wait for, still 204 with wait
+		expect(await cancel(thread.thread_id, b.run_id, "wait=1")).toBe(204);
+		expect(await cancel(thread.thread_id, b.run_id, "")).toBe(202);
+	});
+
 	it("answers 404 with the WeftError code for an unknown thread, and 422 for a bad body", async () => {
 		const base = `http://127.0.0.1:${server.port}`;
 		const r = await fetch(`${base}/threads/nope/state`);

@@ -91,7 +91,8 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 		if (q.action === "rollback" && inFlight) await rollBack(ctx, run);
 		else if (q.action !== "rollback")
 			await ctx.runs.cancel(run, q.wait === true);
-		return c.body(null, 202);
+		// as LangGraph's server: 204 once the run has stopped (wait), 202 when the cancel is only under way
+		return c.body(null, q.wait === true ? 204 : 202);
 	});
 	app.delete("/:run_id", async (c) => {
 		const run = await ownedRun(c);
