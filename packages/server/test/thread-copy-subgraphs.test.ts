@@ -78,3 +78,36 @@ describe("threads.copy of a thread paused inside a subgraph", () => {
 		});
 	}
 });
+
+describe("threads.copy names the copy in its checkpoints", () => {
+	it("metadata.thread_id of every copied checkpoint (the root's and a subgraph's) is the copy's id, as LangGraph's server writes it", async () => {
+		// found by a helper (7 Dec): the copy's state and history said metadata.thread_id = the source's id
+		const source = await client.threads.create();
+		await client.runs.wait(source.thread_id, "reviewInside", {
+			input: { topic: "tea" },
+		});
+		const copy = await client.threads.copy(source.thread_id);
+		expect((await client.threads.getState(copy.thread_id)).metadata).toEqual(
+			expect.objectContaining({ thread_id: copy.thread_id }),
+		);
+		const history = await client.threads.getHistory(copy.thread_id);
+		expect(history.length).toBeGreaterThan(0);
+		expect(history.map((s) => s.metadata?.thread_id)).toEqual(
+			history.map(() => copy.thread_id),
+		);
+		const inner: unknown[] = [];
+		for await (const s of checkpointer.list({
+			threadId: copy.thread_id,
+			ns: "inner",
+		}))
+			inner.push(s.metadata.thread_id);
+		expect(inner.length).toBeGreaterThan(0);
+		expect(inner).toEqual(inner.map(() => copy.thread_id));
+		// the source's are its own still
+		expect(
+			(await client.threads.getHistory(source.thread_id)).map(
+				(s) => s.metadata?.thread_id,
+			),
+		).toEqual(history.map(() => source.thread_id));
+	});
+});

@@ -1,4 +1,8 @@
-import type { CheckpointSummary, CheckpointTuple } from "@weft/checkpoint";
+import type {
+	CheckpointMetadata,
+	CheckpointSummary,
+	CheckpointTuple,
+} from "@weft/checkpoint";
 import { Hono } from "hono";
 import {
 	type Env,
@@ -28,7 +32,11 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 		const tuples = await checkpointsOf(ctx, source.threadId, source.graphId);
 		for (const { checkpoint, pendingWrites } of tuples) {
 			const { size: _size, seq: _seq, ...record } = checkpoint;
-			await ctx.checkpointer.put({ ...record, threadId: copy.threadId });
+			await ctx.checkpointer.put({
+				...record,
+				threadId: copy.threadId,
+				metadata: renamed(record.metadata, copy.threadId),
+			});
 			if (pendingWrites.length > 0)
 				await ctx.checkpointer.putWrites(
 					{
@@ -51,6 +59,19 @@ export function threadCopyRoutes(ctx: ServerContext): Hono<Env> {
 		return c.json(await toThread(ctx, copy));
 	});
 	return app;
+}
+
+/**
+ * A copied checkpoint's metadata: the run metadata's `thread_id` (a server run writes it on each
+ * checkpoint) names the copy, as LangGraph's server rewrites it on copy; metadata without one is kept.
+ */
+function renamed(
+	metadata: CheckpointMetadata,
+	threadId: string,
+): CheckpointMetadata {
+	return typeof metadata.thread_id === "string"
+		? { ...metadata, thread_id: threadId }
+		: metadata;
 }
 
 /**
