@@ -162,6 +162,34 @@ describe("the LangGraph SDK against an in-process server (SQLite)", () => {
 		expect(runs.map((r) => r.run_id)).toEqual([run.run_id]);
 	});
 
+	it("refuses updateState on a thread with a run in flight with 409 THREAD_BUSY naming the run, and a hint for a client of the API", async () => {
+		// found by a helper (7 Dec): the refusal named the runner's lease holder and told to pass
+		// { waitForLease: ms }, a library option no HTTP request can carry
+		const thread = await client.threads.create();
+		const run = await client.runs.create(thread.thread_id, "slow", {
+			input: { ms: 20_000 },
+		});
+		const refused = await client.threads
+			.updateState(thread.thread_id, { values: { ms: 1 } })
+			.then(
+				() => undefined,
+				(e: { status: number; message: string }) => e,
+			);
+		expect(refused?.status).toBe(409);
+		const answer = JSON.parse(refused!.message.replace(/^HTTP 409: /, ""));
+		expect(answer).toMatchObject({ code: "THREAD_BUSY" });
+		expect(answer.detail).toContain(run.run_id);
+		expect(answer.hint).toContain("runs.join");
+		expect(answer.hint).not.toContain("waitForLease");
+		await client.runs.cancel(thread.thread_id, run.run_id, true);
+		// once the run has stopped, the update goes through
+		await client.threads.updateState(thread.thread_id, { values: { ms: 1 } });
+		expect((await client.threads.getState(thread.thread_id)).values).toEqual({
+			ms: 1,
+			done: false,
+		});
+	});
+
 	it("answers a cancel 204 once it waited for the run to stop (wait=1), 202 when it did not, as LangGraph's server", async () => {
 		// found by a helper (7 Dec): a cancel with wait=1 answered 202 (LangGraph: 204 if wait else 202)
 		const base = `http://127.0.0.1:${server.port}`;

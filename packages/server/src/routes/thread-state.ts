@@ -1,4 +1,9 @@
-import { checkpointNotFound, validateId, WeftError } from "@weft/checkpoint";
+import {
+	checkpointNotFound,
+	isWeftError,
+	validateId,
+	WeftError,
+} from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
 import {
 	type Env,
@@ -11,6 +16,7 @@ import {
 } from "../context.ts";
 import { splitHistoryFilter } from "../history-filter.ts";
 import { StateQuery } from "../query-schemas.ts";
+import { threadBusy } from "../run-executor.ts";
 import { HistoryQuery, StatePatch, StateUpdate } from "../schemas.ts";
 import { headOf } from "../thread-head.ts";
 import { hasCheckpoint } from "../thread-lease.ts";
@@ -83,6 +89,14 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 		const t = await owned(c);
 		const b = await body(c, StateUpdate);
 		const graph = requireGraph(ctx, t);
+		// a run of the server's running: refused naming it, with what a client of the API can do (the
+		// runtime's own refusal names the lease and a library option, waitForLease). A run still queued
+		// (enqueued, after_seconds) holds nothing: the update goes through and that run starts from it
+		const running = ctx.registry
+			.runsOf(t.threadId)
+			.find((r) => r.status === "running");
+		if (running !== undefined)
+			throw threadBusy(t.threadId, `run ${running.runId} is running`);
 		const checkpointId =
 			b.checkpoint_id ??
 			b.checkpoint?.checkpoint_id ??
@@ -94,13 +108,22 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 			threadId: t.threadId,
 			checkpointId,
 		});
-		const out = await graph.updateState(
-			{ threadId: t.threadId, checkpointId },
-			(b.values ?? {}) as never,
-			{
-				asNode: b.as_node,
-			},
-		);
+		const out = await graph
+			.updateState(
+				{ threadId: t.threadId, checkpointId },
+				(b.values ?? {}) as never,
+				{
+					asNode: b.as_node,
+				},
+			)
+			.catch((error: unknown) => {
+				// a runner outside the server (the CLI), or a run that started since the check above
+				if (isWeftError(error, "THREAD_BUSY"))
+					throw new WeftError("THREAD_BUSY", error.message, {
+						hint: "retry once the run in progress is done (runs.join on the server's; a lease not given back lapses at the time named)",
+					});
+				throw error;
+			});
 		// LangGraph answers `checkpoint`; the SDK's type names it `configurable`: both are sent
 		const checkpoint = {
 			thread_id: t.threadId,
