@@ -104,8 +104,10 @@ export async function checkRunStart(
 	if (b.command?.update != null)
 		await checkCommandUpdate(graph, b.command.update);
 	// no input and nothing to go on from (a new thread, or one whose runs were all rolled back): the run
-	// could only fail, and would leave the thread `error`
-	if (b.command == null && b.input == null && at === undefined) {
+	// could only fail, and would leave the thread `error`. A command without resume (only an update: a
+	// command's run takes no input) changes the state the thread has, and has none to change here
+	const continues = b.command != null ? !resume : b.input == null;
+	if (continues && at === undefined) {
 		const head = await headOf(ctx, thread);
 		if (
 			head === null ||
@@ -114,9 +116,11 @@ export async function checkRunStart(
 		)
 			throw new WeftError(
 				"CONFIG_INVALID",
-				`thread "${thread.threadId}" has no state to go on from: a run without input (input null) continues a thread`,
+				b.command != null
+					? `thread "${thread.threadId}" has no state to go on from: command.update changes the state of a thread that has one`
+					: `thread "${thread.threadId}" has no state to go on from: a run without input (input null) continues a thread`,
 				{
-					hint: "send input (the graph's first state) to start the thread",
+					hint: "send input (the graph's first state, without a command) to start the thread",
 				},
 			);
 	}

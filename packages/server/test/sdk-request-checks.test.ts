@@ -363,7 +363,14 @@ describe("the SDK's requests answered as LangGraph's server does (audit of 1 Dec
 describe("requests found wrong from outside (probe of 6 Dec)", () => {
 	it("refuses a run without input on a thread with nothing to go on from (422), creating no run, the thread left idle", async () => {
 		const { thread_id: T } = await client.threads.create();
-		for (const payload of [{}, { input: null }])
+		// found by a helper (7 Dec): a command with only an update (no resume) went on to run, failed with a
+		// message about a runner that had stopped, and left the thread `error`
+		for (const payload of [
+			{},
+			{ input: null },
+			{ command: { update: { n: 5 } } },
+			{ input: { n: 1 }, command: { update: { n: 5 } } },
+		])
 			await refused(client.runs.wait(T, "abc", payload), 422, "CONFIG_INVALID");
 		expect(await client.runs.list(T)).toEqual([]);
 		expect((await client.threads.get(T)).status).toBe("idle");
