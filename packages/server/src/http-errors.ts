@@ -67,8 +67,26 @@ export function toHttpError(error: unknown): {
 	const status = HTTP_STATUS[weft.code] ?? 500;
 	return {
 		status,
-		body: { detail: weft.message, code: weft.code, hint: weft.hint },
+		body: {
+			detail: weft.message,
+			code: weft.code,
+			hint: forClients(weft.hint),
+		},
 	};
+}
+
+/**
+ * A hint of the runtime's in the words of a client of the server: the library's history call
+ * (`getStateHistory`, in CHECKPOINT_NOT_FOUND's and CORRUPT_CHECKPOINT's hints) is the SDK's
+ * `threads.getHistory` here (`POST /threads/:id/history`).
+ */
+function forClients(hint: string | undefined): string | undefined {
+	return hint
+		?.replace("getStateHistory(config, ", "threads.getHistory(thread, ")
+		.replace(
+			"getStateHistory()",
+			"threads.getHistory() (POST /threads/:id/history)",
+		);
 }
 
 /** A 404 for an id that does not exist (or belongs to another owner). */

@@ -227,6 +227,19 @@ describe("the LangGraph SDK against an in-process server (SQLite)", () => {
 		const r = await fetch(`${base}/threads/nope/state`);
 		expect(r.status).toBe(404);
 		expect(await r.json()).toMatchObject({ code: "NOT_FOUND" });
+		// found by a helper (7 Dec): an unknown checkpoint's hint named the library's getStateHistory()
+		const thread = await client.threads.create();
+		await client.runs.wait(thread.thread_id, "review", {
+			input: { topic: "x" },
+		});
+		const at = await fetch(
+			`${base}/threads/${thread.thread_id}/state/01a251e7-a8a0-77bc-979c-2f507361c3a7`,
+		);
+		expect(at.status).toBe(404);
+		const missing = (await at.json()) as { code: string; hint: string };
+		expect(missing.code).toBe("CHECKPOINT_NOT_FOUND");
+		expect(missing.hint).toContain("threads.getHistory");
+		expect(missing.hint).not.toContain("getStateHistory");
 		const bad = await fetch(`${base}/threads/search`, {
 			method: "POST",
 			body: JSON.stringify({ limit: "x" }),
