@@ -5,6 +5,12 @@ import { invalidValue } from "./runtime/run-errors.ts";
 
 /** The schemas of every human checkpoint declared in this process, by name (the last declaration wins). */
 const declared = new Map<string, { request: z.ZodType; response: z.ZodType }>();
+/**
+ * The response schemas declared under each name, the newest last (at most `KEPT`): a graph factory called
+ * again declares the same checkpoint with new schema objects, and two graphs may use one name.
+ */
+const responses = new Map<string, z.ZodType[]>();
+const KEPT = 16;
 
 /** A typed human checkpoint: what is asked, and what an answer must look like. */
 export interface HumanCheckpoint<
@@ -36,6 +42,11 @@ export function human<TRequest extends z.ZodType, TResponse extends z.ZodType>(
 ): HumanCheckpoint<TRequest, TResponse> {
 	checkHuman(name, schemas);
 	declared.set(name, { request: schemas.request, response: schemas.response });
+	const kept = responses.get(name) ?? [];
+	if (!kept.includes(schemas.response)) {
+		if (kept.push(schemas.response) > KEPT) kept.shift();
+		responses.set(name, kept);
+	}
 	return {
 		name,
 		request: schemas.request,
@@ -106,4 +117,21 @@ export function humanSchemas(
 	name: string,
 ): { request: z.ZodType; response: z.ZodType } | undefined {
 	return declared.get(name);
+}
+
+/**
+ * Why an answer to the human checkpoint called `name` is refused by every response schema this process
+ * declared under that name (the newest one's error), so by the one the asking node checks it with; undefined
+ * when none was declared or one accepts it.
+ */
+export function refusedAnswer(name: string, value: unknown): unknown {
+	const kept = responses.get(name);
+	if (kept === undefined) return undefined;
+	let error: unknown;
+	for (let i = kept.length - 1; i >= 0; i--) {
+		const checked = kept[i]!.safeParse(value);
+		if (checked.success) return undefined;
+		error ??= checked.error;
+	}
+	return error;
 }

@@ -30,6 +30,7 @@ import type { RunStore } from "./run-store.ts";
 import { graphChanged } from "./run-task.ts";
 import type { GraphRuntime } from "./runtime.ts";
 import { planTasks } from "./step/plan-tasks.ts";
+import { refuseEarly } from "./task-interrupt.ts";
 import { mayBeTakenUpElsewhere } from "./thread-heads.ts";
 
 /** Where a run stands: the state, what is due, and what tasks saved at the current checkpoint. */
@@ -186,6 +187,9 @@ async function prepareContinue(
 		recorded,
 		tuple,
 	);
+	// an answer its human checkpoint refuses writes nothing: no branch copy, no update (decision 0261)
+	if (answers !== undefined && p.parentTask === undefined)
+		refuseEarly(pending, memory, answers);
 	const spent = spendPauses(memory, pending);
 	const branch = p.fresh || p.copy === true || tuple.hasChildren;
 	// from the first write on, the thread reads as running (as stale, should this process die)

@@ -1,8 +1,14 @@
 import type { ValidationError } from "@weft/checkpoint";
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import type { InterruptOptions, NodeContext } from "../graph/types.ts";
+import { refusedAnswer } from "../human.ts";
 import { askedBySubgraph } from "./changed-node-kind.ts";
-import { InterruptSignal } from "./interrupts.ts";
+import {
+	type Interrupt,
+	InterruptSignal,
+	type TaskMemory,
+} from "./interrupts.ts";
+import type { Answers } from "./resume-answers.ts";
 import { invalidValue } from "./run-errors.ts";
 import { sameRequest } from "./same-request.ts";
 import { type AttemptCalls, checkInterruptCall } from "./task-calls.ts";
@@ -129,4 +135,31 @@ function asResumeError(
 			"resume again with a value that matches the response schema; the run is still paused",
 		),
 	);
+}
+
+/**
+ * Refuses, before a run writes anything, an answer that the response schema of the human checkpoint it
+ * answers refuses, with the error the node's `ask` would give: the run would otherwise write a branch copy
+ * or a Command's update first, and leave it when the node refused the answer (decision 0261). Only where the
+ * schema is known before the node runs: a question of `human(name).ask` (its value `{ human: name, … }`)
+ * asked by the graph's own node (a subgraph's question is answered in its own run), refused by every
+ * response schema this process declared under that name. Other answers are checked where the node takes
+ * them, as before.
+ */
+export function refuseEarly(
+	pending: ReadonlyArray<Interrupt & { taskId: string; index: number }>,
+	memory: ReadonlyMap<string, TaskMemory>,
+	answers: Answers,
+): void {
+	for (const p of pending) {
+		const given = answers.byIndex.get(p.taskId);
+		if (p.when !== undefined || given === undefined || !given.has(p.index))
+			continue;
+		const name = (p.value as { human?: unknown } | null)?.human;
+		if (typeof name !== "string") continue;
+		if (memory.get(p.taskId)?.interrupts.get(p.index)?.subgraph !== undefined)
+			continue;
+		const refused = refusedAnswer(name, given.get(p.index));
+		if (refused !== undefined) throw asResumeError(p.node, name, refused).error;
+	}
 }

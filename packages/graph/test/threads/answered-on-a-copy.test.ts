@@ -2,7 +2,13 @@
 // copy of it; once answered there, a second answer at the checkpoint is refused, not run again (audit,
 // 4 Dec: two answers each ran what follows the approval).
 import type { Checkpointer } from "@weft/checkpoint";
-import { Command, human, START, StateGraph } from "@weft/graph";
+import {
+	Command,
+	human,
+	type NodeContext,
+	START,
+	StateGraph,
+} from "@weft/graph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { testStores } from "./test-stores.ts";
@@ -12,18 +18,25 @@ const State = z.object({
 	verdict: z.string().default(""),
 });
 
+const Answer = z.object({ action: z.enum(["approve", "reject"]) });
 const review = human("copy-review", {
 	request: z.object({ topic: z.string() }),
-	response: z.object({ action: z.enum(["approve", "reject"]) }),
+	response: Answer,
 });
 
 const stores = await testStores();
 
-function build(cp: Checkpointer, effects: string[]) {
+type Ask = (ctx: NodeContext, topic: string) => Promise<{ action: string }>;
+const byHuman: Ask = (ctx, topic) => review.ask(ctx, { topic });
+/** An answer the node itself checks: refused only once the run has started (no schema known before). */
+const inNode: Ask = (ctx, topic) =>
+	ctx.interrupt({ topic }, { validate: (v) => Answer.parse(v) });
+
+function build(cp: Checkpointer, effects: string[], ask = byHuman) {
 	return new StateGraph(State)
 		.addNode("a", (s) => ({ topic: s.topic }))
 		.addNode("review", async (s, ctx) => ({
-			verdict: (await review.ask(ctx, { topic: s.topic })).action,
+			verdict: (await ask(ctx, s.topic)).action,
 		}))
 		.addNode("b", (s) => {
 			effects.push(`${s.topic}:${s.verdict}`);
@@ -141,7 +154,8 @@ describe.each(Object.keys(stores))(
 		it("a refused answer's copy is no second way to answer the question", async () => {
 			const cp = await stores[name]!();
 			const effects: string[] = [];
-			const graph = build(cp, effects);
+			// a human() answer its schema refuses writes nothing (decision 0261): checked in the node here
+			const graph = build(cp, effects, inNode);
 			const paused = await graph.run({ topic: "tea" }, { threadId: "t" });
 			const at = paused.checkpointId!;
 			await graph.updateState(

@@ -190,6 +190,80 @@ describe.each(stores)("writes before the first step (%s)", (_name, open) => {
 	});
 });
 
+describe.each(stores)(
+	"an answer its human checkpoint refuses (%s)",
+	(_name, open) => {
+		// a name of its own: a name declared again with another response schema is checked in the node only
+		const approval = human("prepare-writes-approval", {
+			request: z.object({ note: z.string() }),
+			response: z.object({ ok: z.boolean() }),
+		});
+		const asking = (cp: Checkpointer, effects: string[]) =>
+			new StateGraph(State)
+				.addNode("ask", async (s, ctx) => {
+					await ctx.once("notify", () => effects.push("notify"));
+					const { ok } = await approval.ask(ctx, { note: s.note });
+					return { verdict: ok ? "yes" : "no", log: [s.note] };
+				})
+				.addEdge(START, "ask")
+				.addEdge("ask", END)
+				.compile({ checkpointer: cp });
+
+		it("writes nothing: no branch copy at a checkpoint with a fork beside it, no Command update; a valid answer then goes on", async () => {
+			const cp = open();
+			const effects: string[] = [];
+			const graph = asking(cp, effects);
+			const t = { threadId: "t" };
+			const paused = await graph.run({ note: "a" }, t);
+			// a fork beside the paused checkpoint: an answer there starts a branch with a copy of it
+			await graph.updateState(
+				{ ...t, checkpointId: paused.checkpointId },
+				{ note: "b" },
+			);
+			const records = async () => {
+				const thread = await cp.getThread("t");
+				return [thread?.checkpoints, thread?.heads];
+			};
+			const before = {
+				records: await records(),
+				state: await graph.getState(t),
+			};
+			for (const [input, at] of [
+				[new Command({ resume: { ok: "yes" } }), paused.checkpointId],
+				[new Command({ resume: { ok: 1 } }), undefined],
+				[
+					new Command({ resume: { ok: 1 }, update: { log: ["kept?"] } }),
+					undefined,
+				],
+				[
+					new Command({ resume: {}, update: { note: "c" } }),
+					paused.checkpointId,
+				],
+			] as const) {
+				const refused = await graph
+					.run(input, at === undefined ? t : { ...t, checkpointId: at })
+					.catch((e: unknown) => e);
+				expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+				expect(String(refused)).toContain(
+					'the answer to "prepare-writes-approval"',
+				);
+			}
+			expect(await records()).toEqual(before.records);
+			const after = await graph.getState(t);
+			expect(after.heads).toEqual(before.state.heads);
+			expect(after.values).toEqual(before.state.values);
+			expect(after.interrupts).toEqual(before.state.interrupts);
+			expect((await cp.getThread("t"))?.status).toBe("interrupted");
+			const done = await graph.run(new Command({ resume: { ok: true } }), {
+				...t,
+				checkpointId: paused.checkpointId,
+			});
+			expect(done.values).toMatchObject({ verdict: "yes", log: ["a"] });
+			expect(effects).toEqual(["notify"]); // once: its result goes on with the copy
+		});
+	},
+);
+
 describe("updateState and a thread's lease and records", () => {
 	it("refuses with THREAD_BUSY while a run holds the lease, and the run's step is not lost", async () => {
 		const cp = new MemoryCheckpointer();
