@@ -93,6 +93,23 @@ describe("retries with backoff", () => {
 		expect(a.calls).toHaveLength(1);
 	});
 
+	// found from outside (7 Dec): a Retry-After the router would have waited for, with the retries spent,
+	// got the hint to raise maxRetryAfterMs, which changes nothing here
+	it("a Retry-After within maxRetryAfterMs, retries spent: the hint says to raise maxRetries, not maxRetryAfterMs", async () => {
+		const a = new FakeModel("a", [
+			{ fail: { status: 429, headers: { "retry-after": "2" } } },
+		]);
+		const router = new ModelRouter({
+			models: { a },
+			retry: { maxRetries: 0 },
+		});
+		const error = await router.invoke("hi").catch((e) => e);
+		expect(error).toMatchObject({ code: "MODEL_UNAVAILABLE" });
+		expect(error.hint).toContain("maxRetries");
+		expect(error.hint).not.toContain("maxRetryAfterMs");
+		expect(a.calls).toHaveLength(1);
+	});
+
 	it("per-model retry settings override the router's", async () => {
 		const a = new FakeModel("a", [{ fail: { status: 503 } }]);
 		const b = new FakeModel("b", [{ content: "b" }]);

@@ -12,6 +12,8 @@ export interface Exhausted {
 	next: true;
 	error: unknown;
 	info: ErrorInfo;
+	/** The last failure asked (Retry-After) for a longer wait than retry.maxRetryAfterMs allows. */
+	retryAfterTooLong?: boolean | undefined;
 }
 
 /** Where one attempt goes: the entry (with the deployment's model when balanced) and its limiter. */

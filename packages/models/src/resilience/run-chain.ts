@@ -65,6 +65,7 @@ function finalError(
 	cause: unknown,
 	info: ErrorInfo,
 	exhausted: boolean,
+	retryAfterTooLong = false,
 ): ModelError {
 	const last = failures[failures.length - 1];
 	const model = last?.model;
@@ -109,7 +110,7 @@ function finalError(
 				info.kind === "auth"
 					? `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`
 					: exhausted
-						? info.retryAfterMs === undefined
+						? !retryAfterTooLong || info.retryAfterMs === undefined
 							? "add a fallback model, raise maxRetries, or try again later"
 							: // a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
 								`the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`
@@ -136,7 +137,13 @@ export async function runChain<T>(o: ChainOptions<T>): Promise<ChainResult<T>> {
 		if (next === undefined) {
 			if (outcome.error instanceof RateLimitTimeoutError)
 				throw timedOut(outcome.error, failures);
-			throw finalError(failures, outcome.error, outcome.info, true);
+			throw finalError(
+				failures,
+				outcome.error,
+				outcome.info,
+				true,
+				outcome.retryAfterTooLong,
+			);
 		}
 		o.emit({
 			type: "fallback",
@@ -208,7 +215,17 @@ async function tryModel<T>(
 			r += 1;
 			continue;
 		}
-		if (action === "fallback") return { next: true, error, info };
+		if (action === "fallback")
+			return {
+				next: true,
+				error,
+				info,
+				// only a Retry-After the router would not wait for is worth naming in the hint; one it waited
+				// for, with the retries spent, is not (decision 0263)
+				retryAfterTooLong:
+					info.retryAfterMs !== undefined &&
+					info.retryAfterMs > (retry.maxRetryAfterMs ?? 60_000),
+			};
 		throw finalError(failures, error, info, false);
 	}
 
