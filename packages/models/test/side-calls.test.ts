@@ -42,6 +42,7 @@ describe("the summariser's call", () => {
 
 	it("fails as MODEL_UNAVAILABLE naming the summariser once its retries are spent, the main model not called", async () => {
 		const summariser = new ScriptedChatModel({
+			model: "gpt-4o-mini",
 			replies: [
 				{ fail: "server", status: 503 },
 				{ fail: "server", status: 503 },
@@ -59,7 +60,12 @@ describe("the summariser's call", () => {
 			code: "MODEL_UNAVAILABLE",
 			message: expect.stringMatching(/^the summariser model failed/),
 			hint: expect.stringMatching(/the summariser model/),
-			attempts: [{ status: 503 }, { status: 503 }],
+			// each attempt names the model tried, as the retry events and the usage do (decision 0263)
+			model: "gpt-4o-mini",
+			attempts: [
+				{ model: "gpt-4o-mini", status: 503 },
+				{ model: "gpt-4o-mini", status: 503 },
+			],
 		});
 		expect(summariser.calls).toHaveLength(2);
 		expect(llm.calls).toHaveLength(0);

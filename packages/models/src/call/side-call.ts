@@ -98,7 +98,8 @@ async function attempts<T>(
 			if (signal?.aborted === true || isWeftError(error)) throw error;
 			const info = describeError(error);
 			failures.push({
-				model: what,
+				// the model's id, as the retry events and the usage name it; `what` is for the message (decision 0263)
+				model: events?.model ?? what,
 				attempt: r + 1,
 				kind: info.kind,
 				status: info.status,
@@ -110,7 +111,14 @@ async function attempts<T>(
 					? backoffDelay(r + 1, cfg.retry, info.retryAfterMs, cfg.random)
 					: undefined;
 			if (delay === undefined)
-				throw sideCallError(what, error, info, failures, action === "retry");
+				throw sideCallError(
+					what,
+					error,
+					info,
+					failures,
+					action === "retry",
+					events?.model,
+				);
 			events?.emit({
 				type: "retry",
 				callId: events.callId,
@@ -132,6 +140,7 @@ function sideCallError(
 	info: ErrorInfo,
 	attempts: AttemptFailure[],
 	tooLong: boolean,
+	model: string | undefined,
 ): ModelError {
 	const reason =
 		info.kind === "bad_request" ||
@@ -147,6 +156,7 @@ function sideCallError(
 		reason,
 		`${what} failed (${tries}), so the call was not made: ${info.message}`,
 		{
+			model,
 			attempts,
 			cause,
 			hint:
