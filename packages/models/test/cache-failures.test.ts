@@ -128,6 +128,31 @@ describe("a cache that fails", () => {
 		expect(model.calls).toHaveLength(2);
 	});
 
+	// found from outside (7 Dec): a store that answers null for a key it lacks (as Redis clients and
+	// many key-value stores do) got a miss "does not read (not an object): dropped", and a delete, each time
+	it("a store that answers null for a key it lacks: a plain miss, nothing dropped", async () => {
+		class NullStore extends MemoryCacheStore {
+			deleted = 0;
+			override async get(key: string) {
+				return (await super.get(key)) ?? (null as unknown as undefined);
+			}
+			override async delete(key: string) {
+				this.deleted += 1;
+				return super.delete(key);
+			}
+		}
+		const store = new NullStore();
+		const { model, log, router } = routerOn(store);
+		expect((await router.invoke("q")).content).toBe("answer 0");
+		expect((await router.invoke("q")).content).toBe("answer 0");
+		expect(model.calls).toHaveLength(1);
+		expect(log.of("cache").map((e) => [e.result, e.reason])).toEqual([
+			["miss", undefined],
+			["hit", undefined],
+		]);
+		expect(store.deleted).toBe(0);
+	});
+
 	it("a SQLite row cut short: no entry (dropped), so the call asks the model and stores again", async () => {
 		const path = join(dir, "cut.db");
 		const first = routerOn(new SqliteCacheStore({ path }));

@@ -14,7 +14,8 @@ export interface CachedResponse {
 
 /** Where responses are cached. Implement it for any store; values are plain JSON. */
 export interface ResponseCacheStore {
-	get(key: string): Promise<CachedResponse | undefined>;
+	/** The entry, or undefined (or null) when there is none. */
+	get(key: string): Promise<CachedResponse | undefined | null>;
 	/** `ttlMs` undefined: keep until evicted. */
 	set(
 		key: string,

@@ -108,7 +108,10 @@ export async function lookup(
 	let hit: CachedResponse | undefined;
 	let answer: AIMessage | undefined;
 	try {
-		hit = await boundedRead(cacheStore, k.key, readTimeoutMs, call.signal);
+		// null is "no entry" too, as key-value stores (Redis clients) answer it (decision 0263)
+		hit =
+			(await boundedRead(cacheStore, k.key, readTimeoutMs, call.signal)) ??
+			undefined;
 	} catch (error) {
 		// the caller's abort cancels the call (RUN_CANCELLED); a read that fails or takes too long is a miss
 		if (call.signal?.aborted) throw call.signal.reason;
@@ -143,9 +146,9 @@ function boundedRead(
 	key: string,
 	ms: number,
 	signal: AbortSignal | undefined,
-): Promise<CachedResponse | undefined> {
+): Promise<CachedResponse | undefined | null> {
 	if (signal?.aborted) return Promise.reject(signal.reason);
-	let read: Promise<CachedResponse | undefined>;
+	let read: Promise<CachedResponse | undefined | null>;
 	try {
 		read = Promise.resolve(cacheStore.get(key));
 	} catch (error) {
