@@ -179,6 +179,9 @@ describe("deployment health", () => {
 		expect((again as ModelError).message).toMatch(
 			/no deployment of "gpt" may take the call \(a: circuit open .*; b: circuit open/,
 		);
+		// found from outside (7 Dec): the hint said "raise maxRetries", which sends nothing to an open circuit
+		expect((again as ModelError).hint).not.toContain("maxRetries");
+		expect((again as ModelError).hint).toContain("coolDownMs");
 		expect([t.a.sent, t.b.sent]).toEqual([1, 1]);
 		expect(t.log.of("no_deployment")).toHaveLength(1);
 	});

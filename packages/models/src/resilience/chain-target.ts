@@ -14,6 +14,8 @@ export interface Exhausted {
 	info: ErrorInfo;
 	/** The last failure asked (Retry-After) for a longer wait than retry.maxRetryAfterMs allows. */
 	retryAfterTooLong?: boolean | undefined;
+	/** A balanced model none of whose deployments may take calls now (circuits open, probes in flight). */
+	noDeployment?: boolean | undefined;
 }
 
 /** Where one attempt goes: the entry (with the deployment's model when balanced) and its limiter. */
@@ -92,7 +94,12 @@ export function pickTarget(
 			kind: info.kind,
 			message: info.message,
 		});
-		return { next: true, error: new Error(info.message), info };
+		return {
+			next: true,
+			error: new Error(info.message),
+			info,
+			noDeployment: true,
+		};
 	}
 	o.emit({ type: "balance", callId: o.callId, model: name, ...picked.choice });
 	const deployment = picked.deployment.name;

@@ -65,7 +65,7 @@ function finalError(
 	cause: unknown,
 	info: ErrorInfo,
 	exhausted: boolean,
-	retryAfterTooLong = false,
+	ending: Pick<Exhausted, "retryAfterTooLong" | "noDeployment"> = {},
 ): ModelError {
 	const last = failures[failures.length - 1];
 	const model = last?.model;
@@ -109,12 +109,16 @@ function finalError(
 			hint:
 				info.kind === "auth"
 					? `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`
-					: exhausted
-						? !retryAfterTooLong || info.retryAfterMs === undefined
-							? "add a fallback model, raise maxRetries, or try again later"
-							: // a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
-								`the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`
-						: "this error is not retried or sent to another model; see errorPolicy",
+					: exhausted && ending.noDeployment === true
+						? // retries send nothing to an open circuit: only time (or another model) helps (decision 0263)
+							`no deployment of "${model}" may take calls now: add a fallback model, or try again once a circuit's cool-down (balance.circuit.coolDownMs, or the Retry-After asked) has passed`
+						: exhausted
+							? ending.retryAfterTooLong !== true ||
+								info.retryAfterMs === undefined
+								? "add a fallback model, raise maxRetries, or try again later"
+								: // a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
+									`the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`
+							: "this error is not retried or sent to another model; see errorPolicy",
 		},
 	);
 }
@@ -137,13 +141,7 @@ export async function runChain<T>(o: ChainOptions<T>): Promise<ChainResult<T>> {
 		if (next === undefined) {
 			if (outcome.error instanceof RateLimitTimeoutError)
 				throw timedOut(outcome.error, failures);
-			throw finalError(
-				failures,
-				outcome.error,
-				outcome.info,
-				true,
-				outcome.retryAfterTooLong,
-			);
+			throw finalError(failures, outcome.error, outcome.info, true, outcome);
 		}
 		o.emit({
 			type: "fallback",
