@@ -40,6 +40,8 @@ describe("refused answers", () => {
 			const r = await weft([...db, ...args]);
 			expect(r.code, args.join(" ")).not.toBe(0);
 			expect(r.stdout, args.join(" ")).not.toContain("resuming");
+			// the refusal alone: no "failed" line for a run that never took the answer
+			expect(r.stdout, args.join(" ")).not.toMatch(/^failed/m);
 			expect(r.stderr, args.join(" ")).toMatch(
 				/error (VALIDATION_FAILED|USAGE)/,
 			);

@@ -19,6 +19,8 @@ export class Progress {
 	#stream = "";
 	/** Lines held back until the run shows it went on (see `start`). */
 	#held: string[] | undefined;
+	/** A task started: an error now is the run's, not an answer refused before it (see `event`). */
+	#tasked = false;
 	#release: (event: StreamEvent) => boolean = wentOn;
 
 	constructor(live = canRedraw()) {
@@ -62,6 +64,7 @@ export class Progress {
 		}
 		switch (event.type) {
 			case "task":
+				this.#tasked = true;
 				this.#step = event.step;
 				if (event.phase === "start") this.#running.set(event.node, Date.now());
 				else this.#running.delete(event.node);
@@ -89,6 +92,15 @@ export class Progress {
 				// a run refused before it started (an answer that came second, a thread another run holds) is
 				// no failed run: the thread is as it was, and the error printed after says why
 				if (refusal(event.error)) break;
+				// an answer refused before any task started (its response schema: decision 0261) is no failed run
+				// either: the thread is as it was, and the error printed after says why
+				if (
+					this.#held !== undefined &&
+					this.#release === wentOn &&
+					!this.#tasked &&
+					refusedAnswer(event.error)
+				)
+					break;
 				this.print(
 					pc.red(
 						`failed${event.node === undefined ? "" : ` in "${event.node}"`}`,
@@ -136,6 +148,11 @@ const REFUSALS: ReadonlySet<string> = new Set([
 
 const refusal = (error: unknown): boolean =>
 	isWeftError(error) && REFUSALS.has(error.code);
+
+/** The codes of an answer refused before its node took it (it fails the response schema, or cannot be stored). */
+const refusedAnswer = (error: unknown): boolean =>
+	isWeftError(error, "VALIDATION_FAILED") ||
+	isWeftError(error, "SERIALIZATION_FAILED");
 
 /**
  * An event a resumed run sends only after its answer was taken (a refused one ends the run before). Not
