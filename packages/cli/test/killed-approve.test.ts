@@ -56,3 +56,43 @@ it("approving again while a run has the answer says to watch it; after that run 
 	expect(error.hint).toContain(`weft --db ${db[1]} recover k`);
 	expect(error.hint).not.toContain("answered already");
 });
+
+it("approving a thread whose run has asked nothing yet says so, not that a run has the answer", async () => {
+	const run = spawn(
+		weftCommand[0]!,
+		[...weftCommand.slice(1), ...db, "run", graph, "--thread", "early"],
+		{
+			cwd: root,
+			env: {
+				...process.env,
+				NO_COLOR: "1",
+				WEFT_TEST_HOLD_BEFORE_ASK: join(dir, "never"),
+			},
+			stdio: "ignore",
+		},
+	);
+	const closed = new Promise((resolve) => run.on("close", resolve));
+	// its first step runs (the thread is in the store, running) and asks nothing
+	for (;;) {
+		const threads = (await weft([...db, "--json", "threads"])).json as {
+			threadId: string;
+			status: string;
+		}[];
+		if (threads.some((t) => t.threadId === "early" && t.status === "running"))
+			break;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	const meanwhile = await weft([...db, "--json", "approve", "early"]);
+	expect(meanwhile.code).not.toBe(0);
+	const hint = (meanwhile.json as { error: { hint: string } }).error.hint;
+	expect(hint).not.toContain("answer and");
+	expect(hint).toContain(`weft --db ${db[1]} watch early`);
+	run.kill("SIGKILL");
+	await closed;
+
+	const gone = await weft([...db, "--json", "approve", "early"]);
+	const error = (gone.json as { error: { code: string; hint: string } }).error;
+	expect(error.code).toBe("NO_PENDING_INTERRUPT");
+	expect(error.hint).toContain(`process ${run.pid}`);
+	expect(error.hint).not.toContain("took the answer");
+});

@@ -8,7 +8,7 @@ import {
 	WeftError,
 } from "@weft/graph";
 import { Command as CliCommand } from "commander";
-import { answerTakenHint } from "../answer-taken.ts";
+import { answerTakenHint, recordsAnswer } from "../answer-taken.ts";
 import { answeredMeanwhile } from "../answered-meanwhile.ts";
 import { noThread, UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -134,7 +134,12 @@ async function pick(
 				: undefined;
 		const taken =
 			other === undefined
-				? await answerTakenHint(checkpointer, threadId, env.storeFlags)
+				? await answerTakenHint(
+						checkpointer,
+						threadId,
+						env.storeFlags,
+						recordsAnswer(tuple),
+					)
 				: undefined;
 		// the thread's state, not the command line: the same refusal as an answer that finds nothing
 		// pending once its run starts (another answer came first, decision 0124)
