@@ -7,9 +7,10 @@ import { shellWord } from "./store.ts";
  * Why nothing waits on a thread whose newest branch holds no question, when a run is on it: it runs now, its
  * process exited (a `weft approve` killed), or its lease lapsed (`stale`). When that run took the answer
  * (the newest checkpoint records one its step did not finish), `weft recover` goes on with that answer
- * (decision 0209); "answered already?" sent the person looking for a result no run had saved. When it has
- * asked nothing there (`answered` false: a run still in its first steps), no run has an answer: the hint
- * says to follow it and answer once it asks (decision 0262). Undefined when the thread is not in a run.
+ * (decision 0209), and `weft continue` after a run cancelled there (Ctrl-C during `weft approve`);
+ * "answered already?" sent the person looking for a result no run had saved. When it has asked nothing
+ * there (`answered` false: a run still in its first steps), no run has an answer: the hint says to follow
+ * it and answer once it asks (decision 0262). Undefined when the thread is in no run and took no answer.
  */
 export async function answerTakenHint(
 	checkpointer: Checkpointer,
@@ -24,6 +25,8 @@ export async function answerTakenHint(
 		return answered
 			? `a run took the answer and stopped before saving its step (its process died): \`${weft} recover ${t}\` goes on with that answer`
 			: `its run stopped before saving its step (its process died), and no question waits: \`${weft} recover ${t}\` goes on`;
+	if (answered && (info?.status === "cancelled" || info?.status === "failed"))
+		return `a run took the answer and was ${info.status === "cancelled" ? "cancelled" : "stopped"} before saving its step: \`${weft} continue ${t}\` goes on with that answer`;
 	if (info?.status !== "running") return undefined;
 	const gone = exitedHolder(info.lease);
 	if (!answered)
