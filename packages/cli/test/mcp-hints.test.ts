@@ -25,6 +25,7 @@ describe("weft mcp's hints", () => {
 			weftMcpTransport(join(dir, "weft.db"), [
 				`loop=${fixture("loop-graph.ts")}#graph`,
 				`both=${fixture("twin-graphs.ts")}#both`,
+				`agent=${fileURLToPath(new URL("../templates/agent/src/agent.ts", import.meta.url))}#agent`,
 			]),
 		);
 	}, 60_000);
@@ -73,6 +74,24 @@ describe("weft mcp's hints", () => {
 		expect(error.code).toBe("AMBIGUOUS_RESUME");
 		expect(error.hint).toContain('"interruptId"');
 		for (const { id } of s.interrupts) expect(error.hint).toContain(id);
+	});
+
+	it("an approval the run's scopes do not cover names what a host can do: reject it, or approve from a terminal", async () => {
+		const paused = await client.callTool({
+			name: "agent",
+			arguments: { messages: [{ role: "user", content: "Tell Bob hi" }] },
+		});
+		const { threadId } = paused.structuredContent as { threadId: string };
+		const error = await errorOf("agent_resume", {
+			threadId,
+			resume: { action: "approve" },
+		});
+		expect(error.code).toBe("VALIDATION_FAILED");
+		// not "resume again with a value that matches the response schema": no value an MCP host sends approves it
+		expect(error.hint).not.toContain("matches the response schema");
+		expect(error.hint).toContain(`"action": "reject"`);
+		expect(error.hint).toContain(`approve ${threadId} --scopes mail:send`);
+		expect(error.hint).toContain(join(dir, "weft.db"));
 	});
 
 	it("refuses a graph name whose _resume tool would pass MCP's 64 characters", () => {

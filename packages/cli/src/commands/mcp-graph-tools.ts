@@ -1,6 +1,7 @@
 import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph } from "@weft/graph";
 import { plainValue } from "../render/messages.ts";
+import { shellWord } from "../store.ts";
 import type { ThreadRecords } from "./mcp-threads.ts";
 
 type AnyGraph = CompiledGraph<any, any>;
@@ -170,9 +171,18 @@ function inToolTerms(
 	threadId: string,
 	/** The ids of the pauses waiting when the call began, when it answers one. */
 	waiting: readonly string[] = [],
+	cli = "weft",
 ): unknown {
 	if (!isWeftError(error) || inTerms.has(error)) return error;
 	const goOn = `${name}_resume with { "threadId": "${threadId}", "continue": true }`;
+	const scopes = scopesLacked(error);
+	if (scopes !== undefined)
+		// an agent's approval of a tool the run's scopes do not cover: no answer a host sends approves it (a
+		// call has no scopes to give; decision 0262)
+		return new WeftError(error.code, error.message, {
+			hint: `the run's scopes (saved with the thread; a run started over MCP has none) do not cover the tool: reject it with ${name}_resume { "threadId": "${threadId}", "resume": { "action": "reject", "reason": "…" } }, or approve it from a terminal as a caller granted them: \`${cli} approve ${shellWord(threadId)} --scopes ${scopes}\`; the request is still pending`,
+			cause: error,
+		});
 	const hint =
 		error.code === "NO_PENDING_INTERRUPT"
 			? `nothing waits for an answer on thread ${threadId}: it was answered already, or its run stopped after the answer (failed, cancelled, or its process died: ${goOn} goes on from its last saved step), or it never paused; call ${name} to start a new run`
@@ -187,6 +197,18 @@ function inToolTerms(
 							: undefined;
 	if (hint === undefined) return error;
 	return new WeftError(error.code, error.message, { hint, cause: error });
+}
+
+/** The scopes an answer refused for the caller's scopes lacks ("a:b,c:d"), or undefined for another error. */
+function scopesLacked(error: WeftError): string | undefined {
+	if (error.code !== "VALIDATION_FAILED") return undefined;
+	const issues = (error as { issues?: { path: unknown[]; message: string }[] })
+		.issues;
+	const scoped = issues?.find((i) => i.path[0] === "scopes");
+	if (scoped === undefined) return undefined;
+	return (
+		/lacks (.+?), which/.exec(scoped.message)?.[1]?.replaceAll(", ", ",") ?? "…"
+	);
 }
 
 /** Tells an MCP host how a call's run goes on (a progress notification; the sender numbers them). */
@@ -221,6 +243,8 @@ async function runGraph(
 /** How a tool call runs: its signal, and what it tells and records. */
 export interface ToolCall {
 	signal: AbortSignal;
+	/** The `weft` command on this server's store (`weft --db x.db`), for hints that name a terminal's. */
+	cli?: string | undefined;
 	/** Told the thread the call runs on, before it runs. */
 	onThread?: ((threadId: string) => void) | undefined;
 	progress?: Progress | undefined;
@@ -234,7 +258,7 @@ export async function callGraphTool(
 	graph: AnyGraph,
 	tool: string,
 	args: Record<string, unknown>,
-	{ signal, onThread, progress, threads }: ToolCall,
+	{ signal, onThread, progress, threads, cli }: ToolCall,
 ): Promise<ToolAnswer> {
 	const resuming = tool === `${name}_resume`;
 	// resume arguments are checked by the caller (resumeArgsProblem) before this runs
@@ -284,7 +308,10 @@ export async function callGraphTool(
 		};
 		result = await runGraph(graph, input, threadId, config, signal, progress);
 	} catch (error) {
-		return errorAnswer(threadId, inToolTerms(error, name, threadId, waiting));
+		return errorAnswer(
+			threadId,
+			inToolTerms(error, name, threadId, waiting, cli),
+		);
 	}
 	// the run happened: how it ended is reported as such even when its values cannot be shown, so that a
 	// host never takes a finished run for a failed call and starts it again

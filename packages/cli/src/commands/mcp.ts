@@ -215,6 +215,7 @@ export async function serveMcp(
 				},
 				progress: progress?.send,
 				threads,
+				cli: WEFT + storeFlags(options),
 			}).then((a) =>
 				// the JSON-RPC envelope around the result is a few dozen bytes
 				fitAnswer(a, MAX_LINE - 1024, (threadId) =>
