@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { refuseUnprintableThread } from "../src/commands/run.ts";
 import { printable, printableStyled } from "../src/render/printable.ts";
 import { root, weft } from "./run-cli.ts";
 
@@ -113,6 +114,14 @@ describe("control characters in what a run made", () => {
 		expect(shown.stdout).toContain("ship \\x1b[2J\\x1b]0;pwned\\x07 now");
 		const json = await weft([...db, "--json", "show", "t1"]);
 		expect(JSON.parse(json.stdout).values.request).toBe(evil);
+	});
+
+	it("refuses a --thread with a tab or a line break too: a listing would break its table", () => {
+		for (const id of ["a\tb", "a\nb", "a\rb", "evil\u001b[2J"])
+			expect(() => refuseUnprintableThread(id), JSON.stringify(id)).toThrow(
+				/control character/,
+			);
+		expect(() => refuseUnprintableThread("office-1 (été)")).not.toThrow();
 	});
 
 	it("refuses a --thread with a control character before making the database", async () => {

@@ -26,17 +26,26 @@ interface RunOptions extends ContextOptions {
 	thread?: string;
 }
 
+/**
+ * Refuses (`USAGE`) a `--thread` id holding a control character, before anything is written: a tab or a line
+ * break too, which text keeps (`printable`) but which would break every table and line that lists the thread
+ * (decision 0262).
+ */
+export function refuseUnprintableThread(threadId: string): void {
+	if (printable(threadId) !== threadId || /[\t\n]/.test(threadId))
+		throw new UsageError(
+			`--thread ${JSON.stringify(threadId)} holds a control character: every listing would print it to the terminal`,
+			"name the thread with printable characters (letters, digits, -, _, …)",
+		);
+}
+
 /** `weft run <module>`: runs a graph on the store, recording the module and context with the thread. */
 export async function run(
 	module: string,
 	opts: RunOptions,
 	env: CommandEnv,
 ): Promise<number> {
-	if (opts.thread !== undefined && printable(opts.thread) !== opts.thread)
-		throw new UsageError(
-			`--thread ${JSON.stringify(opts.thread)} holds a control character: every listing would print it to the terminal`,
-			"name the thread with printable characters (letters, digits, -, _, …)",
-		);
+	if (opts.thread !== undefined) refuseUnprintableThread(opts.thread);
 	const context = givenContext(opts);
 	const input = inputOf(opts);
 	const fresh = env.dbFile !== undefined && !existsSync(env.dbFile);
