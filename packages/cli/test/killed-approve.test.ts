@@ -72,23 +72,27 @@ it("approving a thread whose run has asked nothing yet says so, not that a run h
 		},
 	);
 	const closed = new Promise((resolve) => run.on("close", resolve));
-	// its first step runs (the thread is in the store, running) and asks nothing
-	for (;;) {
-		const threads = (await weft([...db, "--json", "threads"])).json as {
-			threadId: string;
-			status: string;
-		}[];
-		if (threads.some((t) => t.threadId === "early" && t.status === "running"))
-			break;
-		await new Promise((r) => setTimeout(r, 50));
+	try {
+		// its first step runs (the thread is in the store, running) and asks nothing
+		for (;;) {
+			const threads = (await weft([...db, "--json", "threads"])).json as {
+				threadId: string;
+				status: string;
+			}[];
+			if (threads.some((t) => t.threadId === "early" && t.status === "running"))
+				break;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		const meanwhile = await weft([...db, "--json", "approve", "early"]);
+		expect(meanwhile.code).not.toBe(0);
+		const hint = (meanwhile.json as { error: { hint: string } }).error.hint;
+		expect(hint).not.toContain("answer and");
+		expect(hint).toContain(`weft --db ${db[1]} watch early`);
+	} finally {
+		// a failed expectation leaves no run waiting for its file
+		run.kill("SIGKILL");
+		await closed;
 	}
-	const meanwhile = await weft([...db, "--json", "approve", "early"]);
-	expect(meanwhile.code).not.toBe(0);
-	const hint = (meanwhile.json as { error: { hint: string } }).error.hint;
-	expect(hint).not.toContain("answer and");
-	expect(hint).toContain(`weft --db ${db[1]} watch early`);
-	run.kill("SIGKILL");
-	await closed;
 
 	const gone = await weft([...db, "--json", "approve", "early"]);
 	const error = (gone.json as { error: { code: string; hint: string } }).error;
