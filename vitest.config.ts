@@ -14,13 +14,15 @@ const SHARED = [
 
 /**
  * Their files that set or read what a process holds once (OpenTelemetry's global providers and Weft's
- * counters, the serializable types' registry, environment variables, process listeners): each keeps a
- * module graph of its own, as every other package's test files do. A file sharing its worker with the
+ * counters, the serializable types' registry, environment variables, process listeners, the process's
+ * memory figures, which count every worker thread's buffers): each keeps a module graph and a process of
+ * its own, as every other package's test files do. A file sharing its worker with the
  * others (the `unit` project) must leave nothing of the kind behind; `vitest --sequence.shuffle` finds
  * one that does.
  */
 const PROCESS_WIDE = [
 	"packages/*/test/**/telemetry/**/*.test.ts",
+	"packages/checkpoint/test/memory-prune-slabs.test.ts",
 	"packages/checkpoint/test/register-type.test.ts",
 	"packages/checkpoint/test/registry-copies.test.ts",
 	"packages/checkpoint/test/serializer-readers.test.ts",
