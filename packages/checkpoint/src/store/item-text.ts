@@ -13,18 +13,61 @@ function strings(value: JsonValue | undefined, out: string[]): string[] {
 	return out;
 }
 
-function at(value: JsonValue, path: string): JsonValue | undefined {
-	let cur: JsonValue | undefined = value;
-	for (const part of path.split(".")) {
-		if (typeof cur !== "object" || cur === null || Array.isArray(cur))
-			return undefined;
-		cur = cur[part];
+/** One step of a field path: a key, an array index (`*`: every element), or several keys (`{a,b}`). */
+type PathStep = { key: string } | { index: number | "*" } | { keys: string[] };
+
+/** A key, `[n]` / `[-n]` / `[*]`, or `{a,b}`; keys hold no `.`, brackets or braces. */
+const STEP = /\[(\*|-?\d+)\]|\{([^{}]*)\}|([^.[\]{}]+)/g;
+/** A whole path as LangGraph's stores take it: `$`, or steps joined by dots, brackets directly after one. */
+const PATH =
+	/^(?:\$|(?:[^.[\]{}]+|\{[^{}]+\})(?:\[(?:\*|-?\d+)\])*(?:\.(?:[^.[\]{}]+|\{[^{}]+\})(?:\[(?:\*|-?\d+)\])*)*)$/;
+
+function stepsOf(path: string): PathStep[] {
+	const steps: PathStep[] = [];
+	for (const [, index, keys, key] of path.matchAll(STEP)) {
+		if (index !== undefined)
+			steps.push({ index: index === "*" ? "*" : Number(index) });
+		else if (keys !== undefined)
+			steps.push({ keys: keys.split(",").map((k) => k.trim()) });
+		else steps.push({ key: key! });
 	}
-	return cur;
+	return steps;
 }
 
 /**
- * The text of an item that search indexes: the strings at the given dotted paths, or every string in the
+ * The values at a field path, in the syntax of LangGraph's store index (decision 0264): dotted keys
+ * (`meta.title`), an element of an array (`tags[0]`, `tags[-1]` from the end), every element
+ * (`items[*].name`), several keys (`{title,body}`), `$` for the whole value. A step that names nothing (a
+ * key of an array, an index of an object) gives nothing.
+ */
+function valuesAt(value: JsonValue, path: string): JsonValue[] {
+	if (path === "$") return [value];
+	let found: JsonValue[] = [value];
+	for (const step of stepsOf(path)) {
+		const next: JsonValue[] = [];
+		for (const v of found) {
+			if (typeof v !== "object" || v === null) continue;
+			if ("index" in step) {
+				if (!Array.isArray(v)) continue;
+				if (step.index === "*") next.push(...v);
+				else {
+					const item = v[step.index < 0 ? v.length + step.index : step.index];
+					if (item !== undefined) next.push(item);
+				}
+			} else if (!Array.isArray(v)) {
+				for (const key of "key" in step ? [step.key] : step.keys) {
+					const item = Object.hasOwn(v, key) ? v[key] : undefined;
+					if (item !== undefined) next.push(item);
+				}
+			}
+		}
+		found = next;
+	}
+	return found;
+}
+
+/**
+ * The text of an item that search indexes: the strings at the given field paths, or every string in the
  * value; `false` indexes nothing (empty text).
  */
 export function indexedText(
@@ -33,24 +76,32 @@ export function indexedText(
 ): string {
 	if (fields === false) return "";
 	if (fields === undefined) return strings(value, []).join("\n");
-	return fields.flatMap((f) => strings(at(value, f), [])).join("\n");
+	const out: string[] = [];
+	for (const f of fields) for (const v of valuesAt(value, f)) strings(v, out);
+	return out.join("\n");
 }
 
 /**
- * Checks index fields (`put`'s `index`, or the store's `index.fields`): dotted paths, or `false` for none.
- * Throws `CONFIG_INVALID`.
+ * Checks index fields (`put`'s `index`, or the store's `index.fields`): field paths (`valuesAt`), or
+ * `false` for none. Throws `CONFIG_INVALID`, naming a path that is not one (an empty one, `a..b`, `a[`).
  */
 export function checkIndexFields(fields: unknown, where: string): void {
 	if (fields === undefined || fields === false) return;
-	if (Array.isArray(fields) && fields.every((f) => typeof f === "string"))
-		return;
-	throw new WeftError(
-		"CONFIG_INVALID",
-		`${where} ${JSON.stringify(fields) ?? String(fields)} is not a list of field paths or false`,
-		{
-			hint: 'pass dotted paths like ["text", "meta.title"], false to index nothing, or leave it out',
-		},
-	);
+	const hint =
+		'pass field paths like ["text", "meta.title", "items[*].name", "tags[0]", "{title,body}"] or ["$"], false to index nothing, or leave it out';
+	if (!Array.isArray(fields) || !fields.every((f) => typeof f === "string"))
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`${where} ${JSON.stringify(fields) ?? String(fields)} is not a list of field paths or false`,
+			{ hint },
+		);
+	const bad = fields.find((f) => !PATH.test(f));
+	if (bad !== undefined)
+		throw new WeftError(
+			"CONFIG_INVALID",
+			`${where} has ${JSON.stringify(bad)}, which is no field path`,
+			{ hint },
+		);
 }
 
 const INDEX_KEYS = keysOf<StoreIndexOptions>({

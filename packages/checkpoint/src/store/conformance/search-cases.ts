@@ -197,6 +197,32 @@ export function searchCases(ctx: StoreConformanceContext): void {
 			expect(await store.search(["f"], { query: "pears" })).toEqual([]);
 		});
 
+		it("indexes field paths in LangGraph's syntax: [*], [n], [-n], {a,b}, $; refuses one that is none", async () => {
+			const store = await ctx.open();
+			const value = {
+				items: [{ name: "okapi" }, { name: "tapir" }],
+				tags: ["zebra", "quagga"],
+				meta: { title: "ibex", body: "gnu", note: "yak" },
+			};
+			const hits = async (index: string[], query: string) => {
+				await store.put(["p"], "k", value, { index });
+				return (await store.search(["p"], { query })).length;
+			};
+			expect(await hits(["items[*].name"], "tapir")).toBe(1);
+			expect(await hits(["items[0].name"], "tapir")).toBe(0);
+			expect(await hits(["items[-1].name"], "tapir")).toBe(1);
+			expect(await hits(["tags[1]"], "quagga")).toBe(1);
+			expect(await hits(["meta.{title,body}"], "gnu")).toBe(1);
+			expect(await hits(["meta.{title,body}"], "yak")).toBe(0);
+			expect(await hits(["$"], "yak")).toBe(1);
+			// a key of an array names nothing, as in LangGraph
+			expect(await hits(["items.name"], "okapi")).toBe(0);
+			for (const bad of ["", "a..b", "tags[", "tags[x]", "{}"])
+				await expect(
+					store.put(["p"], "k", value, { index: [bad] }),
+				).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+		});
+
 		it("ranks by meaning with embeddings, and fuses both in hybrid mode", async () => {
 			const embeddings = new WordEmbeddings();
 			const store = await ctx.open({ index: { embeddings, fields: ["text"] } });
