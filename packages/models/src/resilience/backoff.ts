@@ -32,8 +32,19 @@ export function backoffDelay(
 				? base / 2 + random() * (base / 2)
 				: random() * base;
 	if (retryAfterMs === undefined) return Math.round(computed);
-	if (retryAfterMs > (options.maxRetryAfterMs ?? 60_000)) return undefined;
+	if (waitsTooLong(retryAfterMs, options)) return undefined;
 	return Math.round(Math.max(retryAfterMs, computed));
+}
+
+/** A Retry-After longer than `maxRetryAfterMs` (default 60 s): not waited for, the model counts as exhausted. */
+export function waitsTooLong(
+	retryAfterMs: number | undefined,
+	options: BackoffOptions,
+): boolean {
+	return (
+		retryAfterMs !== undefined &&
+		retryAfterMs > (options.maxRetryAfterMs ?? 60_000)
+	);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -7,7 +7,12 @@ import {
 import type { EventError, ModelEvent } from "../events.ts";
 import type { ModelEntries, ModelEntry } from "../routing/model-entry.ts";
 import type { UsageBalance } from "../usage/usage-tracker.ts";
-import { type BackoffOptions, backoffDelay, sleep } from "./backoff.ts";
+import {
+	type BackoffOptions,
+	backoffDelay,
+	sleep,
+	waitsTooLong,
+} from "./backoff.ts";
 import {
 	type ChainTarget,
 	type Exhausted,
@@ -106,21 +111,29 @@ function finalError(
 			model,
 			attempts: failures,
 			cause,
-			hint:
-				info.kind === "auth"
-					? `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`
-					: exhausted && ending.noDeployment === true
-						? // retries send nothing to an open circuit: only time (or another model) helps (decision 0263)
-							`no deployment of "${model}" may take calls now: add a fallback model, or try again once a circuit's cool-down (balance.circuit.coolDownMs, or the Retry-After asked) has passed`
-						: exhausted
-							? ending.retryAfterTooLong !== true ||
-								info.retryAfterMs === undefined
-								? "add a fallback model, raise maxRetries, or try again later"
-								: // a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
-									`the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`
-							: "this error is not retried or sent to another model; see errorPolicy",
+			hint: unavailableHint(model, info, exhausted, ending),
 		},
 	);
+}
+
+/** What to do when no model answered: the hint of `finalError`'s MODEL_UNAVAILABLE / MODEL_TIMEOUT. */
+function unavailableHint(
+	model: string | undefined,
+	info: ErrorInfo,
+	exhausted: boolean,
+	ending: Pick<Exhausted, "retryAfterTooLong" | "noDeployment">,
+): string {
+	if (info.kind === "auth")
+		return `check the credentials (API key, permissions) of model "${model}": a ${info.status ?? "401/403"} is not retried or sent to another model unless errorPolicy says so`;
+	if (!exhausted)
+		return "this error is not retried or sent to another model; see errorPolicy";
+	// retries send nothing to an open circuit: only time (or another model) helps (decision 0263)
+	if (ending.noDeployment === true)
+		return `no deployment of "${model}" may take calls now: add a fallback model, or try again once a circuit's cool-down (balance.circuit.coolDownMs, or the Retry-After asked) has passed`;
+	// a Retry-After above retry.maxRetryAfterMs is not waited for: said, as what to raise
+	if (ending.retryAfterTooLong === true && info.retryAfterMs !== undefined)
+		return `the server asked to be tried again in ${Math.ceil(info.retryAfterMs / 1000)} s (Retry-After): raise retry.maxRetryAfterMs (default 60 s) to wait that long, add a fallback model, or try again later`;
+	return "add a fallback model, raise maxRetries, or try again later";
 }
 
 /** A rate-limit wait that ended the call, listing every attempt of the chain. */
@@ -220,9 +233,7 @@ async function tryModel<T>(
 				info,
 				// only a Retry-After the router would not wait for is worth naming in the hint; one it waited
 				// for, with the retries spent, is not (decision 0263)
-				retryAfterTooLong:
-					info.retryAfterMs !== undefined &&
-					info.retryAfterMs > (retry.maxRetryAfterMs ?? 60_000),
+				retryAfterTooLong: waitsTooLong(info.retryAfterMs, retry),
 			};
 		throw finalError(failures, error, info, false);
 	}
