@@ -16,11 +16,15 @@ function strings(value: JsonValue | undefined, out: string[]): string[] {
 /** One step of a field path: a key, an array index (`*`: every element), or several keys (`{a,b}`). */
 type PathStep = { key: string } | { index: number | "*" } | { keys: string[] };
 
-/** A key, `[n]` / `[-n]` / `[*]`, or `{a,b}`; keys hold no `.`, brackets or braces. */
-const STEP = /\[(\*|-?\d+)\]|\{([^{}]*)\}|([^.[\]{}]+)/g;
-/** A whole path as LangGraph's stores take it: `$`, or steps joined by dots, brackets directly after one. */
-const PATH =
-	/^(?:\$|(?:[^.[\]{}]+|\{[^{}]+\})(?:\[(?:\*|-?\d+)\])*(?:\.(?:[^.[\]{}]+|\{[^{}]+\})(?:\[(?:\*|-?\d+)\])*)*)$/;
+// the grammar's parts: a key (no `.`, brackets or braces), `[n]` / `[-n]` / `[*]`, `{a,b}`
+const KEY = String.raw`[^.[\]{}]+`;
+const INDEX = String.raw`\[(\*|-?\d+)\]`;
+const KEYS = String.raw`\{([^{}]+)\}`;
+/** One step of a path (its groups: the index, the keys, the key). */
+const STEP = new RegExp(`${INDEX}|${KEYS}|(${KEY})`, "g");
+/** A whole path as LangGraph's stores take it: `$`, or keys (or `{…}`) joined by dots, indexes after them. */
+const NAMED = `(?:${KEY}|${KEYS})(?:${INDEX})*`;
+const PATH = new RegExp(`^(?:\\$|${NAMED}(?:\\.${NAMED})*)$`);
 
 function stepsOf(path: string): PathStep[] {
 	const steps: PathStep[] = [];
