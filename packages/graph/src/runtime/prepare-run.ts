@@ -215,7 +215,12 @@ async function prepareContinue(
 	// on this run's own checkpoint (the branch copy or the update's, when one was made)
 	if (spent.length > 0) await store.persist(spent);
 	at.memory = memory;
-	at.skipBefore = pausedBefore(memory);
+	// past a pause before the tasks due here: one this run resumes, or any on a checkpoint the caller named
+	// (time travel: a continue or replay there means to run them; decision 0265)
+	at.skipBefore =
+		pausedBefore(memory) ||
+		(p.parentTask === undefined &&
+			(p.fresh || p.config.checkpointId !== undefined));
 	if (answers !== undefined) at.answers = answers;
 }
 
