@@ -91,6 +91,7 @@ export {
 } from "./telemetry/telemetry-options.ts";
 export type { StateDiff } from "./time-travel/diff-states.ts";
 export {
+	type HistoryOptions,
 	mayBeWaiting,
 	pendingInterrupts,
 	resendsAnswer,

@@ -1,6 +1,5 @@
 import type {
 	Checkpointer,
-	ListOptions,
 	StoredCheckpoint,
 	ThreadInfo,
 } from "@weft/checkpoint";
@@ -31,6 +30,7 @@ import { Channels } from "../state/channels.ts";
 import { type AgentInfo, checkAgentInfo } from "../telemetry/agent-span.ts";
 import { diffValues, type StateDiff } from "../time-travel/diff-states.ts";
 import {
+	type HistoryOptions,
 	readHistory,
 	readState,
 	type StateHistory,
@@ -325,7 +325,7 @@ export class CompiledGraph<
 	 */
 	getStateHistory(
 		config: StateConfig,
-		options: ListOptions = {},
+		options: HistoryOptions = {},
 	): StateHistory<StateOf<TSchema>> {
 		return readHistory(this.#reader(config), config, options) as StateHistory<
 			StateOf<TSchema>

@@ -259,7 +259,31 @@ async function chainOf(
 	}
 }
 
-const HISTORY_OPTION_KEYS = keysOf<ListOptions>({
+/**
+ * `getStateHistory`'s options: the store's `ListOptions`, with `before` also given as a config or a
+ * snapshot that names the checkpoint (`{ checkpointId }`), as LangGraph passes a config there.
+ */
+export interface HistoryOptions extends Omit<ListOptions, "before"> {
+	before?:
+		| string
+		| { threadId?: string | undefined; checkpointId?: string | undefined }
+		| undefined;
+}
+
+/** The checkpoint id `before` names. */
+function beforeId(before: HistoryOptions["before"]): string | undefined {
+	if (typeof before !== "object" || before === null) return before;
+	if (typeof before.checkpointId === "string") return before.checkpointId;
+	throw new ConfigError(
+		"CONFIG_INVALID",
+		"getStateHistory before must be a checkpoint id or an object with one ({ checkpointId })",
+		{
+			hint: "pass before: snapshot.checkpointId, or leave it out for the newest checkpoints",
+		},
+	);
+}
+
+const HISTORY_OPTION_KEYS = keysOf<HistoryOptions>({
 	limit: true,
 	before: true,
 	filter: true,
@@ -274,16 +298,18 @@ const HISTORY_OPTION_KEYS = keysOf<ListOptions>({
 export async function* readHistory(
 	r: Reader,
 	config: { threadId: string; checkpointId?: string | undefined },
-	options: ListOptions,
+	given: HistoryOptions,
 ): AsyncGenerator<StateSnapshot> {
-	if (typeof options !== "object" || options === null || Array.isArray(options))
+	if (typeof given !== "object" || given === null || Array.isArray(given))
 		throw new ConfigError(
 			"CONFIG_INVALID",
 			"getStateHistory options must be an object",
 			{ hint: "pass { limit, before, filter }, or leave the options out" },
 		);
-	refuseUnknownKeys(options, HISTORY_OPTION_KEYS, "getStateHistory");
-	const { limit, before } = options;
+	refuseUnknownKeys(given, HISTORY_OPTION_KEYS, "getStateHistory");
+	const before = beforeId(given.before);
+	const options: ListOptions = { ...given, before };
+	const { limit } = options;
 	if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
 		throw new ConfigError(
 			"CONFIG_INVALID",

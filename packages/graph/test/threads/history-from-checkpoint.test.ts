@@ -89,6 +89,28 @@ describe("getStateHistory from a checkpoint", () => {
 		expect(ofB.map((s) => s.values.log)).toEqual([["in", "a", "b"]]);
 	});
 
+	it("takes before as a config or a snapshot naming the checkpoint, as LangGraph passes a config", async () => {
+		const graph = build();
+		await graph.run({ log: ["in"] }, { threadId: "t" });
+		const all = await list(graph, { threadId: "t" });
+		const older = all.slice(2).map((s) => s.checkpointId);
+		const byConfig = await list(
+			graph,
+			{ threadId: "t" },
+			{ before: { threadId: "t", checkpointId: all[1]!.checkpointId } },
+		);
+		expect(byConfig.map((s) => s.checkpointId)).toEqual(older);
+		const bySnapshot = await list(graph, { threadId: "t" }, { before: all[1] });
+		expect(bySnapshot.map((s) => s.checkpointId)).toEqual(older);
+		const error = await list(
+			graph,
+			{ threadId: "t" },
+			{ before: { threadId: "t" } },
+		).catch((e: unknown) => e);
+		expect(isWeftError(error, "CONFIG_INVALID")).toBe(true);
+		expect((error as Error).message).toContain("{ checkpointId }");
+	});
+
 	it("refuses a checkpoint the thread does not have with CHECKPOINT_NOT_FOUND", async () => {
 		const graph = build();
 		await graph.run({ log: ["in"] }, { threadId: "t" });
