@@ -88,6 +88,23 @@ describe.each(Object.keys(stores))(
 			expect(on.values.n).toBe(22);
 		});
 
+		it("a continue of the newest head past another pause still pauses before the node", async () => {
+			const ran: string[] = [];
+			const graph = build(await stores[name]!(), ran);
+			const t = { threadId: "v" };
+			const after = await graph.run({ n: 1 }, { ...t, interruptAfter: ["a"] });
+			expect(after.interrupts).toEqual([
+				expect.objectContaining({ node: "a", when: "after" }),
+			]);
+			const before = await graph.run(null, t);
+			expect(before.status).toBe("interrupted");
+			expect(before.interrupts).toEqual([
+				expect.objectContaining({ node: "b", when: "before" }),
+			]);
+			expect(ran).toEqual(["a"]);
+			expect((await graph.run(null, t)).values.n).toBe(22);
+		});
+
 		it("an update at the pause, then a continue, runs the paused node with the update", async () => {
 			const ran: string[] = [];
 			const graph = build(await stores[name]!(), ran);
