@@ -61,6 +61,7 @@ export const ERROR_CODES = [
 	"EVAL_NOT_FOUND",
 	// HTTP server (@weft/server)
 	"NOT_FOUND",
+	"METHOD_NOT_ALLOWED",
 	"UNAUTHENTICATED",
 	"FORBIDDEN",
 	"EVENTS_EXPIRED",

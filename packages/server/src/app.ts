@@ -8,6 +8,7 @@ import type { Authenticate, Env, ServerContext } from "./context.ts";
 import { type CorsOptions, corsFor } from "./cors.ts";
 import { failureLog } from "./failure-log.ts";
 import { toHttpError } from "./http-errors.ts";
+import { methodNotAllowedAnswer } from "./method-not-allowed.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type RateLimit, rateLimiter } from "./rate-limit.ts";
 import type { ServerRecords } from "./records/server-records.ts";
@@ -201,6 +202,8 @@ export function createApp(options: AppOptions): WeftApp {
 			404,
 		),
 	);
+	// a path the server has, asked with another method: 405 with Allow (a path it lacks stays 404)
+	app.use("*", methodNotAllowedAnswer(app));
 	healthRoutes(app, options.checkpointer, options.records);
 	app.get("/openapi.json", (c) => c.json(openApiDocument()));
 	app.get("/info", (c) =>

@@ -16,6 +16,7 @@ export const HTTP_STATUS: Readonly<Partial<Record<WeftErrorCode, number>>> = {
 	AMBIGUOUS_RESUME: 422,
 	CHECKPOINT_NOT_FOUND: 404,
 	NOT_FOUND: 404,
+	METHOD_NOT_ALLOWED: 405,
 	UNAUTHENTICATED: 401,
 	FORBIDDEN: 403,
 	EVENTS_EXPIRED: 410,
@@ -68,7 +69,7 @@ export function toHttpError(error: unknown): {
 	return {
 		status,
 		body: {
-			detail: weft.message,
+			detail: forClients(weft.message),
 			code: weft.code,
 			hint: forClients(weft.hint),
 		},
@@ -76,17 +77,39 @@ export function toHttpError(error: unknown): {
 }
 
 /**
- * A hint of the runtime's in the words of a client of the server: the library's history call
- * (`getStateHistory`, in CHECKPOINT_NOT_FOUND's and CORRUPT_CHECKPOINT's hints) is the SDK's
- * `threads.getHistory` here (`POST /threads/:id/history`).
+ * The runtime's words for what a client of the server does, as that client says it: the library's calls
+ * and options (no request reaches them) become the SDK's calls and the request's fields. Applied to every
+ * error answer's detail and hint (a run's `__error__` and `error` event too), in this order.
  */
-function forClients(hint: string | undefined): string | undefined {
-	return hint
-		?.replace("getStateHistory(config, ", "threads.getHistory(thread, ")
-		.replace(
-			"getStateHistory()",
-			"threads.getHistory() (POST /threads/:id/history)",
-		);
+const CLIENT_TERMS: ReadonlyArray<[library: string, client: string]> = [
+	// CHECKPOINT_NOT_FOUND's and CORRUPT_CHECKPOINT's hints (decision 0260)
+	["getStateHistory(config, ", "threads.getHistory(thread, "],
+	["getStateHistory()", "threads.getHistory() (POST /threads/:id/history)"],
+	[
+		"(updateState with its checkpointId)",
+		"(threads.updateState with its checkpointId)",
+	],
+	// UNKNOWN_NODE of an update (threads.updateState, a thread's supersteps): the request's field
+	["updateState: asNode ", "as_node "],
+	// the store's THREAD_BUSY, and the runtime's when a run's wait for the lease ran out (decision 0266)
+	[
+		"wait for that run to finish (or pass { waitForLease: ms })",
+		"retry once that run is done",
+	],
+	[
+		"pass a larger waitForLease, or look at the thread (getThread) and try later",
+		"retry later (threads.get shows whether the thread is still busy)",
+	],
+	[" for it (waitForLease)", " for it"],
+];
+
+/** A message or hint of the runtime's in the words of a client of the server (`CLIENT_TERMS`). */
+function forClients<T extends string | undefined>(text: T): T {
+	if (text === undefined) return text;
+	let out: string = text;
+	for (const [library, client] of CLIENT_TERMS)
+		out = out.replaceAll(library, client);
+	return out as T;
 }
 
 /** A 404 for an id that does not exist (or belongs to another owner). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
 	FeedbackListQuery,
 	GraphQuery,
+	HistoryGetQuery,
 	JoinStreamQuery,
 	OkQuery,
 	RunCancelQuery,
@@ -77,6 +78,7 @@ const ROUTES: [method: string, path: string, doc?: RouteDoc][] = [
 		{ query: queryOf(StateQuery) },
 	],
 	["post", "/threads/{thread_id}/state/checkpoint"],
+	["get", "/threads/{thread_id}/history", { query: queryOf(HistoryGetQuery) }],
 	["post", "/threads/{thread_id}/history", { body: "HistoryQuery" }],
 	["post", "/threads/{thread_id}/runs", { body: "RunCreate" }],
 	["post", "/threads/{thread_id}/runs/wait", { body: "RunCreate" }],

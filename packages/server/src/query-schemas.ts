@@ -82,6 +82,21 @@ export const StateQuery = z.object({
 	}),
 });
 
+/**
+ * `GET /threads/:id/history`, the query form LangGraph's API has beside the POST the SDK sends: `limit`
+ * (default 10, as the POST's) and `before` (a checkpoint id). A metadata filter needs the POST.
+ */
+export const HistoryGetQuery = z.object({
+	limit: queryInt(1, 1000)
+		.default(10)
+		.meta({ description: "how many checkpoints, newest first" }),
+	before: z
+		.string({ error: "pass a checkpoint id" })
+		.min(1, { error: "pass a checkpoint id" })
+		.optional()
+		.meta({ description: "list the checkpoints older than this one" }),
+});
+
 const RUN_FIELDS = [
 	"run_id",
 	"thread_id",

@@ -50,6 +50,21 @@ export async function answerWhenDone(
 }
 
 /**
+ * Answers a run just created with `runs.wait` once it has ended; as LangGraph's server, `Location` names
+ * where the answer can be asked again (the run's `join`), beside the `Content-Location` every new run's
+ * answer has (`startRun`). A stateless run's thread is deleted when it ends: its join then answers 404.
+ */
+export function waitNewRun(
+	ctx: ServerContext,
+	c: Context<Env>,
+	run: RunRecord,
+	b: RunCreateBody,
+): Promise<Response> {
+	c.header("Location", `${runPath(run.threadId, run.runId)}/join`);
+	return answerWhenDone(ctx, c, run, b.on_disconnect === "cancel");
+}
+
+/**
  * (Re)joins a run's stream (`runs.joinStream`): after `Last-Event-ID` (one past the newest event: from the
  * next new one), only the `stream_mode`s asked for, cancelling the run when the client leaves with
  * `cancel_on_disconnect=1`.

@@ -29,6 +29,7 @@ import {
 	joinRunStream,
 	runPath,
 	streamNewRun,
+	waitNewRun,
 } from "./run-answers.ts";
 import { body, query } from "./validate.ts";
 
@@ -52,12 +53,7 @@ export function runRoutes(ctx: ServerContext): Hono<Env> {
 	);
 	app.post("/wait", async (c) => {
 		const b = await body(c, RunCreate);
-		return answerWhenDone(
-			ctx,
-			c,
-			await start(c, b),
-			b.on_disconnect === "cancel",
-		);
+		return waitNewRun(ctx, c, await start(c, b), b);
 	});
 	app.post("/stream", async (c) => {
 		const b = await body(c, RunCreate);

@@ -13,7 +13,7 @@ import { deleteThread } from "../thread-expiry.ts";
 import type { RunRecord, ThreadRecord } from "../thread-registry.ts";
 import { checkedRunId } from "../wire-ids.ts";
 import { toRun } from "../wire-run.ts";
-import { answerWhenDone, joinRunStream, streamNewRun } from "./run-answers.ts";
+import { joinRunStream, streamNewRun, waitNewRun } from "./run-answers.ts";
 import { inBackground, startRun } from "./runs.ts";
 import { body } from "./validate.ts";
 
@@ -73,7 +73,7 @@ export function statelessRoutes(ctx: ServerContext): Hono<Env> {
 	});
 	app.post("/wait", async (c) => {
 		const { run, b } = await start(c);
-		return answerWhenDone(ctx, c, run, b.on_disconnect === "cancel");
+		return waitNewRun(ctx, c, run, b);
 	});
 	app.post("/stream", async (c) => {
 		const { run, b } = await start(c, false, undefined, true);

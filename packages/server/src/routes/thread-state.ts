@@ -5,6 +5,7 @@ import {
 	WeftError,
 } from "@weft/checkpoint";
 import { type Context, Hono } from "hono";
+import type { z } from "zod";
 import {
 	type Env,
 	graphOfThread,
@@ -15,9 +16,14 @@ import {
 	toThreadState,
 } from "../context.ts";
 import { splitHistoryFilter } from "../history-filter.ts";
-import { StateQuery } from "../query-schemas.ts";
+import { HistoryGetQuery, StateQuery } from "../query-schemas.ts";
 import { threadBusy } from "../run-executor.ts";
 import { HistoryQuery, StatePatch, StateUpdate } from "../schemas.ts";
+
+/** What a history listing is asked: the POST's body, or the GET's query (limit and before only). */
+type HistoryRequest = Pick<z.infer<typeof HistoryQuery>, "limit" | "before"> &
+	Partial<Pick<z.infer<typeof HistoryQuery>, "metadata" | "checkpoint">>;
+
 import { headOf } from "../thread-head.ts";
 import { hasCheckpoint } from "../thread-lease.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
@@ -54,6 +60,8 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 	const app = new Hono<Env>();
 	const owned = (c: Context<Env>) =>
 		ownedThread(ctx, c, c.req.param("thread_id")!);
+	const history = (c: Context<Env>, q: HistoryRequest) =>
+		listHistory(ctx, c, q);
 	const state = async (c: Context<Env>, checkpointId?: string) => {
 		const t = await owned(c);
 		if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) {
@@ -151,57 +159,67 @@ export function threadStateRoutes(ctx: ServerContext): Hono<Env> {
 			},
 		);
 	});
-	app.post("/:thread_id/history", async (c) => {
-		const t = await owned(c);
-		const q = await body(c, HistoryQuery);
-		if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) return c.json([]);
-		const before = q.before;
-		const out = [];
-		const { stored, matches } = splitHistoryFilter(q.metadata);
-		// what each listed checkpoint's tasks wrote is in its children's writes (newer: listed before it);
-		// a listing from the thread's newest checkpoint, unfiltered, sees every child first: the tasks of a
-		// checkpoint without one have not run (`result: null`); otherwise an unseen child leaves it unknown
-		const complete =
-			q.checkpoint?.checkpoint_id === undefined && stored === undefined;
-		const written = new Map<string, Record<string, unknown>>();
-		const graph = requireGraph(ctx, t);
-		if (before !== undefined) {
-			// listed after `before`: its writes are its parent's tasks' (its own children are not listed)
-			const at = await graph
-				.getState({ threadId: t.threadId, checkpointId: before })
-				.catch(() => undefined);
-			if (at?.parentCheckpointId != null)
-				written.set(at.parentCheckpointId, at.writes);
-		}
-		// filtered here: the store lists without a limit, and the listing stops at `limit` matches
-		for await (const snap of graph.getStateHistory(
-			{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
-			{
-				limit: matches === undefined ? q.limit : undefined,
-				before,
-				filter: stored,
-			},
-		)) {
-			if (snap.parentCheckpointId !== null)
-				written.set(snap.parentCheckpointId, {
-					...written.get(snap.parentCheckpointId),
-					...snap.writes,
-				});
-			const mine = written.get(snap.checkpointId);
-			written.delete(snap.checkpointId); // each checkpoint is listed once, after its children
-			if (matches !== undefined && !matches(snap)) continue;
-			const results =
-				mine ?? (complete && before === undefined ? null : undefined);
-			out.push(
-				toThreadState(
-					snap,
-					await interruptTasks(ctx.checkpointer, snap),
-					results,
-				),
-			);
-			if (out.length >= q.limit) break;
-		}
-		return c.json(out);
-	});
+	// the SDK's `threads.getHistory` POSTs; LangGraph's API also lists the history with GET (`limit`, `before`)
+	app.get("/:thread_id/history", (c) => history(c, query(c, HistoryGetQuery)));
+	app.post("/:thread_id/history", async (c) =>
+		history(c, await body(c, HistoryQuery)),
+	);
 	return app;
+}
+
+/** A thread's checkpoints, newest first, as `threads.getHistory` lists them. */
+async function listHistory(
+	ctx: ServerContext,
+	c: Context<Env>,
+	q: HistoryRequest,
+): Promise<Response> {
+	const t = await ownedThread(ctx, c, c.req.param("thread_id")!);
+	if (!(await hasCheckpoint(ctx.checkpointer, t.threadId))) return c.json([]);
+	const before = q.before;
+	const out = [];
+	const { stored, matches } = splitHistoryFilter(q.metadata);
+	// what each listed checkpoint's tasks wrote is in its children's writes (newer: listed before it);
+	// a listing from the thread's newest checkpoint, unfiltered, sees every child first: the tasks of a
+	// checkpoint without one have not run (`result: null`); otherwise an unseen child leaves it unknown
+	const complete =
+		q.checkpoint?.checkpoint_id === undefined && stored === undefined;
+	const written = new Map<string, Record<string, unknown>>();
+	const graph = requireGraph(ctx, t);
+	if (before !== undefined) {
+		// listed after `before`: its writes are its parent's tasks' (its own children are not listed)
+		const at = await graph
+			.getState({ threadId: t.threadId, checkpointId: before })
+			.catch(() => undefined);
+		if (at?.parentCheckpointId != null)
+			written.set(at.parentCheckpointId, at.writes);
+	}
+	// filtered here: the store lists without a limit, and the listing stops at `limit` matches
+	for await (const snap of graph.getStateHistory(
+		{ threadId: t.threadId, checkpointId: q.checkpoint?.checkpoint_id },
+		{
+			limit: matches === undefined ? q.limit : undefined,
+			before,
+			filter: stored,
+		},
+	)) {
+		if (snap.parentCheckpointId !== null)
+			written.set(snap.parentCheckpointId, {
+				...written.get(snap.parentCheckpointId),
+				...snap.writes,
+			});
+		const mine = written.get(snap.checkpointId);
+		written.delete(snap.checkpointId); // each checkpoint is listed once, after its children
+		if (matches !== undefined && !matches(snap)) continue;
+		const results =
+			mine ?? (complete && before === undefined ? null : undefined);
+		out.push(
+			toThreadState(
+				snap,
+				await interruptTasks(ctx.checkpointer, snap),
+				results,
+			),
+		);
+		if (out.length >= q.limit) break;
+	}
+	return c.json(out);
 }
