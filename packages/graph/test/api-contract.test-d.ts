@@ -76,6 +76,13 @@ describe("API.md: Defining a graph", () => {
 		expectTypeOf<NodeContext["emit"]>().toEqualTypeOf<
 			(data: unknown) => void
 		>();
+		// a chunk, and what its model reports of itself (LangChain's ls_* params), optional
+		expectTypeOf<NodeContext["emitMessage"]>().parameters.toEqualTypeOf<
+			[
+				chunk: unknown,
+				modelParams?: Readonly<Record<string, unknown>> | undefined,
+			]
+		>();
 		expectTypeOf<NodeContext["interrupt"]>().returns.toEqualTypeOf<
 			Promise<unknown>
 		>();

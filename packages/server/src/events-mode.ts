@@ -140,8 +140,13 @@ export class EventsMode {
 		});
 	}
 
-	/** A token chunk of a model call, from the task (outermost first) that made it. */
-	chunk(chunk: Chunk, origin: EventOrigin): void {
+	/** A token chunk of a model call, from the task (outermost first) that made it, and its model's params. */
+	chunk(
+		chunk: Chunk,
+		origin: EventOrigin & {
+			modelParams?: Readonly<Record<string, unknown>> | undefined;
+		},
+	): void {
 		const id = chunk.id;
 		const task = this.#tasks.get(origin.tasks[0]!.id);
 		if (id == null || id === "" || task === undefined) return;
@@ -154,6 +159,7 @@ export class EventsMode {
 					...this.#metadata,
 					...messageMetadata(origin),
 					ls_model_type: "chat",
+					...origin.modelParams,
 				},
 				parents: [this.#runId, task.runId],
 				message: chunk,

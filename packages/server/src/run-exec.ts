@@ -280,7 +280,12 @@ export async function executeRun(
 			})) {
 				if (ev.type === "message") {
 					const chunk = ev.chunk as Parameters<typeof messageDict>[0];
-					const metadata = { ...runMetadata, ...messageMetadata(ev) };
+					// as LangGraph's: the run's, where the chunk came from, then what its model reports of itself
+					const metadata = {
+						...runMetadata,
+						...messageMetadata(ev),
+						...ev.modelParams,
+					};
 					returned?.streamed(chunk);
 					if (requested.has("messages-tuple"))
 						sink.push(

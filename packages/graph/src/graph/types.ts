@@ -119,8 +119,15 @@ export interface NodeContext {
 	once<T>(key: string, fn: (effect: OnceInfo) => T | Promise<T>): Promise<T>;
 	/** Sends a `custom` stream event. */
 	emit(data: unknown): void;
-	/** Sends a `message` stream event (LLM token chunks). */
-	emitMessage(chunk: unknown): void;
+	/**
+	 * Sends a `message` stream event (LLM token chunks). `modelParams`: what the model that made the chunk
+	 * reports of itself (LangChain's `ls_provider`, `ls_model_name`, `ls_model_type`, `ls_temperature`…),
+	 * carried on the event; `llmNode` and `createAgent` pass their model's.
+	 */
+	emitMessage(
+		chunk: unknown,
+		modelParams?: Readonly<Record<string, unknown>> | undefined,
+	): void;
 	/**
 	 * True when the caller consumes `message` events (a `stream` with the "messages" or "debug" mode, or
 	 * with no mode filter): token streaming is worth its cost only then.

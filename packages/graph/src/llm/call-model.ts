@@ -23,6 +23,7 @@ import {
 	type WeftModelMetadata,
 } from "./model-answer.ts";
 import { observeModelCall } from "./model-call-telemetry.ts";
+import { modelParamsOf } from "./model-params.ts";
 import { refuseUnpairedMessages } from "./unpaired-messages.ts";
 
 export type { WeftModelMetadata } from "./model-answer.ts";
@@ -138,9 +139,11 @@ async function streamed(
 	// one id for every chunk of the call and its answer (clients group tokens by it): the provider's
 	// first one, else run-<uuid>
 	let id: string | undefined;
+	// sent beside each chunk, as LangGraph's messages stream does: the model's ls_* params
+	const params = modelParamsOf(model, config);
 	for await (const chunk of await model.stream!(input, config)) {
 		id ??= hasOwnId(chunk) ? chunk.id! : callId();
-		ctx.emitMessage(withId(chunk, id));
+		ctx.emitMessage(withId(chunk, id), params);
 		const c = chunk as AIMessageChunk;
 		full = full === undefined ? c : full.concat(c);
 	}

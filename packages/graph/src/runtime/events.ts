@@ -109,7 +109,13 @@ export type StreamEvent<TState = Record<string, unknown>> =
 			/** The task that wrote it (its id, and the checkpoint its step ran from), as a `message` names it. */
 			task: EventTask;
 	  } & EventNamespace)
-	| ({ type: "message"; node: string; chunk: unknown } & EventOrigin)
+	| ({
+			type: "message";
+			node: string;
+			chunk: unknown;
+			/** What the model reports of itself (LangChain's `ls_*` params), when the emitter gave it. */
+			modelParams?: Readonly<Record<string, unknown>> | undefined;
+	  } & EventOrigin)
 	| ({ type: "custom"; node: string; data: unknown } & EventNamespace)
 	| { type: "interrupt"; interrupts: Interrupt[] }
 	| ({

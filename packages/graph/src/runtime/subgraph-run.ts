@@ -266,10 +266,13 @@ function forwardEvents(host: TaskHost, node: string, parent: EventTask) {
 		subgraphs: sub !== undefined,
 		sink: (event: StreamEvent) => {
 			if (event.type === "message")
-				host.emit(`${node}:${event.node}`, "message", event.chunk, {
-					step: event.step,
-					tasks: [parent, ...event.tasks],
-				});
+				host.emit(
+					`${node}:${event.node}`,
+					"message",
+					event.chunk,
+					{ step: event.step, tasks: [parent, ...event.tasks] },
+					event.modelParams,
+				);
 			else if (event.type === "custom" && sub !== undefined)
 				sub.forward({
 					...event,

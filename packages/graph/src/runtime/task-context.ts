@@ -47,6 +47,8 @@ export interface TaskHost {
 		type: "custom" | "message",
 		data: unknown,
 		origin: EventOrigin,
+		/** A message's model params (`emitMessage`'s second argument). */
+		modelParams?: Readonly<Record<string, unknown>> | undefined,
 	): void;
 	/** The node-level event modes someone consumes (a subgraph run forwards these to its parent). */
 	readonly streams: ReadonlySet<"messages" | "custom">;
@@ -120,8 +122,14 @@ export class TaskContext implements NodeContext {
 	}
 	#emitMessage: NodeContext["emitMessage"] | undefined;
 	get emitMessage(): NodeContext["emitMessage"] {
-		this.#emitMessage ??= (chunk) =>
-			this.#scope.host.emit(this.node, "message", chunk, this.#origin());
+		this.#emitMessage ??= (chunk, modelParams) =>
+			this.#scope.host.emit(
+				this.node,
+				"message",
+				chunk,
+				this.#origin(),
+				modelParams,
+			);
 		return this.#emitMessage;
 	}
 	#reportUsage: NodeContext["reportUsage"] | undefined;

@@ -46,7 +46,7 @@ export function hostCallbacks(
 			(store === undefined ? () => undefined : () => store.confirmLease()),
 		persist:
 			store === undefined ? async () => {} : (writes) => store.persist(writes),
-		emit: (node, type, data, origin) => {
+		emit: (node, type, data, origin, modelParams) => {
 			if (type === "custom")
 				events.emit("custom", { type: "custom", node, data });
 			else
@@ -56,6 +56,7 @@ export function hostCallbacks(
 					chunk: data,
 					step: origin.step,
 					tasks: origin.tasks,
+					...(modelParams === undefined ? {} : { modelParams }),
 				});
 		},
 		reportUsage: (node, u) => {
