@@ -81,6 +81,33 @@ describe("messages-tuple metadata: what the model reports of itself", () => {
 		}
 	});
 
+	it("so do the older messages mode's messages/metadata and the events mode's model calls", async () => {
+		const thread = await client.threads.create();
+		const parts: { event: string; data: any }[] = [];
+		for await (const p of client.runs.stream(thread.thread_id, "acme", {
+			input: { messages: [{ role: "user", content: "hi" }] },
+			streamMode: ["messages", "events"],
+		}))
+			parts.push(p as never);
+		const older = parts.filter((p) => p.event === "messages/metadata");
+		expect(older.length).toBeGreaterThan(0);
+		for (const p of older)
+			for (const { metadata } of Object.values(p.data) as any[])
+				expect(metadata).toMatchObject({
+					ls_provider: "acme",
+					ls_model_name: "acme-1",
+				});
+		const starts = parts.filter(
+			(p) => p.event === "events" && p.data.event === "on_chat_model_start",
+		);
+		expect(starts.length).toBe(1);
+		expect(starts[0]!.data.metadata).toMatchObject({
+			ls_provider: "acme",
+			ls_model_type: "chat",
+			ls_temperature: 0.2,
+		});
+	});
+
 	it("a subgraph's chunks carry them too (with stream_subgraphs and without)", async () => {
 		for (const subgraphs of [false, true]) {
 			const metas = await tupleMetadata("nested", subgraphs);
