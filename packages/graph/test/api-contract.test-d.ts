@@ -272,14 +272,12 @@ describe("API.md: Time travel", () => {
 			graph.getStateHistory({ threadId: "t1" }, { limit: 2, before: "x" }),
 		).toMatchTypeOf<AsyncIterable<StateSnapshot<S>>>();
 		// before: an id, or a config / snapshot that names one
-		expectTypeOf(graph.getStateHistory)
-			.parameter(1)
-			.toMatchTypeOf<
-				| {
-						before?: string | { checkpointId?: string | undefined } | undefined;
-				  }
-				| undefined
-			>();
+		expectTypeOf(graph.getStateHistory).parameter(1).toMatchTypeOf<
+			| {
+					before?: string | { checkpointId?: string | undefined } | undefined;
+			  }
+			| undefined
+		>();
 	});
 
 	it("updateState returns the new checkpointId; asNode is a node of the graph", () => {
