@@ -29,6 +29,13 @@ export function givenContext(
 		?.split(",")
 		.map((s) => s.trim())
 		.filter((s) => s !== "");
+	// `--scopes "$SCOPES"` with the variable unset: taken as "no scopes" it ran, or answered, as a caller
+	// granted none without a word
+	if (scopes?.length === 0)
+		throw new UsageError(
+			`--scopes names no scope (got ${JSON.stringify(o.scopes)})`,
+			`give the scopes comma-separated (--scopes mail:send,mail:read), or leave --scopes out (a run then has none; an answer uses the ones saved with the thread); to answer as a caller with none, --context '{"scopes":[]}'`,
+		);
 	return { ...context, ...(scopes === undefined ? {} : { scopes }) };
 }
 

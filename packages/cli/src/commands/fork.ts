@@ -1,4 +1,4 @@
-import { isWeftError, type ValidationError } from "@weft/graph";
+import { END, isWeftError, START, type ValidationError } from "@weft/graph";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -42,12 +42,13 @@ export async function fork(
 			"give every value in one of them: several --set, or one --patch object",
 		);
 	const checkpointer = await env.store();
-	const { graph } = await graphOfThread(
+	const { graph, ref } = await graphOfThread(
 		checkpointer,
 		threadId,
 		env.graph,
 		env.base,
 	);
+	if (opts.asNode !== undefined) checkAsNode(opts.asNode, graph, ref);
 	const at = await resolveCheckpoint(checkpointer, threadId, opts.at);
 	const example = async (form: "set" | "patch") =>
 		exampleChange(
@@ -97,6 +98,28 @@ export async function fork(
 			].join("\n"),
 	);
 	return 0;
+}
+
+/**
+ * `--as-node` names a node of the thread's graph (or `__start__`: the values as the graph's input), checked
+ * before anything is read or written: a typo is a mistake in the command line (exit 2), said with the
+ * graph's nodes, not the API's UNKNOWN_NODE.
+ */
+function checkAsNode(
+	asNode: string,
+	graph: { describe(): { nodes: { id: string; parent: string | null }[] } },
+	ref: string,
+): void {
+	const nodes = graph
+		.describe()
+		.nodes.filter((n) => n.parent === null)
+		.map((n) => n.id);
+	if (nodes.includes(asNode) && asNode !== END) return;
+	const own = nodes.filter((n) => n !== START && n !== END);
+	throw new UsageError(
+		`--as-node "${asNode}" is not a node of the thread's graph (${ref})`,
+		`name one of its nodes: ${own.join(", ")} (or ${START}: the values as the graph's input), or leave --as-node out`,
+	);
 }
 
 /**
