@@ -111,7 +111,8 @@ export function mcpJson(value: unknown): unknown {
 	return JSON.parse(JSON.stringify(plainValue(value ?? null)) ?? "null");
 }
 
-function errorAnswer(threadId: string, error: unknown): ToolAnswer {
+/** An error as a tool answer; `threadId` undefined when the call made no thread (its input was refused). */
+function errorAnswer(threadId: string | undefined, error: unknown): ToolAnswer {
 	const detail = isWeftError(error)
 		? { code: error.code, message: error.message, hint: error.hint }
 		: {
@@ -127,7 +128,7 @@ function errorAnswer(threadId: string, error: unknown): ToolAnswer {
 		],
 		structuredContent: {
 			status: "error",
-			threadId,
+			...(threadId === undefined ? {} : { threadId }),
 			error: mcpJson(detail) as Record<string, unknown>,
 		},
 		isError: true,
@@ -255,8 +256,12 @@ export async function callGraphTool(
 		};
 		result = await runGraph(graph, input, threadId, config, signal, progress);
 	} catch (error) {
+		// a new run refused before it saved anything (its input, chiefly) made no thread: naming the id it
+		// would have had sends a host after a thread that is not there
+		const made =
+			resuming || (await threads?.exists(threadId).catch(() => true)) !== false;
 		return errorAnswer(
-			threadId,
+			made ? threadId : undefined,
 			inToolTerms(error, name, threadId, waiting, cli),
 		);
 	}

@@ -23,6 +23,8 @@ export interface ThreadRecords {
 	): Promise<Pick<RunConfig, "threadId" | "context" | "metadata">>;
 	/** Refuses (CONFIG_INVALID) going on with a thread whose runs record another graph module. */
 	check(name: string, threadId: string): Promise<void>;
+	/** Whether the store has the thread (a run refused before it saved anything made none). */
+	exists(threadId: string): Promise<boolean>;
 }
 
 /** A module ref (`file#export`, the file relative to `base`) as an absolute file and its export. */
@@ -63,6 +65,8 @@ export function threadRecords(
 			resuming
 				? threadRunConfig(checkpointer, threadId, refOf(name), undefined)
 				: Promise.resolve(runConfig(threadId, refOf(name), undefined)),
+		exists: async (threadId) =>
+			(await checkpointer.getThread(threadId)) !== undefined,
 		async check(name, threadId) {
 			const recorded = await recordedGraph(checkpointer, threadId);
 			// a thread no run recorded a module for (started over MCP before decision 0218, or by a server)
