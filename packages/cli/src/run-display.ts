@@ -5,6 +5,7 @@ import {
 	type StreamConfig,
 	type StreamEvent,
 } from "@weft/graph";
+import { freeAnswer, optionalNote, resumeCommand } from "./answer-shape.ts";
 import { settleCancelled } from "./cancel.ts";
 import { EXIT } from "./cli-error.ts";
 import type { CommandEnv } from "./env.ts";
@@ -170,6 +171,10 @@ export function answerHint(
 	const id = `${interrupts.length > 1 ? ` --id ${interrupts[0]!.id}` : ""}${at === undefined ? "" : ` --checkpoint ${shortId(at)}`}`;
 	const weft = `${WEFT}${storeFlags}`;
 	const thread = shellWord(threadId);
+	// a question whose answer has no `action`: approve and reject would only be refused
+	const free = freeAnswer(interrupts[0]?.value);
+	if (free !== undefined)
+		return `answer with: ${resumeCommand(weft, thread, id, free)}${optionalNote(free)}`;
 	return `answer with: ${weft} approve ${thread}${id} | ${weft} reject ${thread}${id} --reason "…" | ${weft} resume ${thread}${id} --value '<json>'`;
 }
 

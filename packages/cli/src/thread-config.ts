@@ -1,5 +1,6 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
 import { pendingInterrupts, type RunConfig } from "@weft/graph";
+import { freeAnswer, optionalNote, resumeCommand } from "./answer-shape.ts";
 import { ancestry } from "./branches.ts";
 import { UsageError } from "./cli-error.ts";
 import { WEFT } from "./invocation.ts";
@@ -142,9 +143,12 @@ export async function refuseFinished(
 				? ""
 				: ` --checkpoint ${shellWord(checkpointId)}`;
 		const id = asked.length > 1 ? ` --id ${asked[0]!.id}` : "";
+		const free = freeAnswer(asked[0]!.value);
 		throw new UsageError(
 			`thread "${threadId}" is waiting for an answer${checkpointId === undefined ? "" : ` at checkpoint ${checkpointId}`}: continuing would only ask again`,
-			`see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}${at}${id}\`, \`reject\` or \`resume\``,
+			free === undefined
+				? `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}${at}${id}\`, \`reject\` or \`resume\``
+				: `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${resumeCommand(WEFT, t, `${at}${id}`, free)}\`${optionalNote(free)}`,
 		);
 	}
 	const next = tuple.checkpoint.metadata.next ?? [];

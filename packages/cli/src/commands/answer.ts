@@ -8,6 +8,7 @@ import {
 	WeftError,
 } from "@weft/graph";
 import { Command as CliCommand } from "commander";
+import { notAnApproval } from "../answer-shape.ts";
 import { answerTakenHint, recordsAnswer } from "../answer-taken.ts";
 import { answeredMeanwhile } from "../answered-meanwhile.ts";
 import { noThread, UsageError } from "../cli-error.ts";
@@ -234,6 +235,14 @@ export async function answer(
 				request,
 				waitsAt,
 			)) ??
+			notAnApproval(
+				error,
+				given.kind,
+				request.value,
+				`${WEFT}${env.storeFlags}`,
+				shellWord(threadId),
+				`${opts.id === undefined ? "" : ` --id ${shellWord(opts.id)}`}${opts.checkpoint === undefined ? "" : ` --checkpoint ${shellWord(opts.checkpoint)}`}`,
+			) ??
 			error
 		);
 	});

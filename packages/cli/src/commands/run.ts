@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type Checkpointer, isWeftError } from "@weft/checkpoint";
 import { type Interrupt, pendingInterrupts } from "@weft/graph";
 import { Command } from "commander";
+import { freeAnswer, optionalNote, resumeCommand } from "../answer-shape.ts";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
 import type { CommandEnv } from "../env.ts";
@@ -128,14 +129,25 @@ function leaveWaiting(
 	const t = shellWord(threadId);
 	const id =
 		waiting.requests.length > 1 ? ` --id ${waiting.requests[0]!.id}` : "";
+	// a question whose answer has no `action` is answered with resume, in its response's shape
+	const free = freeAnswer(waiting.requests[0]!.value);
 	if (opts.input === undefined && opts.message === undefined)
 		throw new UsageError(
 			`thread "${threadId}" is waiting for an answer: a run with no input would go past it`,
-			`answer it with \`weft approve ${t}${id}\`, \`weft reject ${t}${id} --reason "…"\` or \`weft resume ${t}${id} --value '<json>'\`; to start its next turn anyway, give the input (-m text or --input json)`,
+			`answer it with ${free === undefined ? `\`weft approve ${t}${id}\`, \`weft reject ${t}${id} --reason "…"\` or \`weft resume ${t}${id} --value '<json>'\`` : `\`${resumeCommand("weft", t, id, free)}\`${optionalNote(free)}`}; to start its next turn anyway, give the input (-m text or --input json)`,
 		);
 	const cp = shortId(waiting.checkpointId);
+	const later =
+		free === undefined
+			? `${WEFT}${env.storeFlags} approve ${t}${id} --checkpoint ${cp}`
+			: resumeCommand(
+					`${WEFT}${env.storeFlags}`,
+					t,
+					`${id} --checkpoint ${cp}`,
+					free,
+				);
 	stderrLine(
-		`note: thread ${threadId} was waiting for an answer at checkpoint ${cp}; this input starts its next turn and leaves that request behind (\`weft pending\` lists it no more): answer it later with \`${WEFT}${env.storeFlags} approve ${t}${id} --checkpoint ${cp}\` (its run goes on as a new branch from there)`,
+		`note: thread ${threadId} was waiting for an answer at checkpoint ${cp}; this input starts its next turn and leaves that request behind (\`weft pending\` lists it no more): answer it later with \`${later}\` (its run goes on as a new branch from there)`,
 	);
 }
 
