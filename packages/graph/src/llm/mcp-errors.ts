@@ -1,5 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { WeftError } from "../index.ts";
+import type { ValidationIssue } from "@weft/checkpoint";
+import { ValidationError, WeftError } from "../index.ts";
 import {
 	closedOf,
 	type McpCall,
@@ -159,4 +160,46 @@ export function closedConnection(
 				`${at}: the server closed its connection${stderrNote(stderrOf(client))}`,
 				{ hint: RELOAD },
 			);
+}
+
+/**
+ * Arguments the tool's JSON schema refused, before anything was sent (`@langchain/core` checks them and
+ * throws its untyped ToolInputParsingException, whose message lists `#/location: problem` lines): a
+ * ValidationError naming the tool, with an issue per problem at the argument it is about.
+ */
+export function argumentsRefused(
+	server: string,
+	tool: string,
+	error: Error,
+): ValidationError {
+	const details = /\nDetails: ([\s\S]*)$/.exec(error.message)?.[1] ?? "";
+	const issues: ValidationIssue[] = [];
+	for (const line of details.split("\n")) {
+		const m = /^#(\/[^:]*)?: (.*)$/.exec(line);
+		if (m === undefined || m === null) continue;
+		const steps = (m[1] ?? "").split("/").slice(1);
+		const keyword = steps.at(-1) ?? "";
+		// "Property "a" does not match schema." sums up the lines about "a" that follow
+		if (keyword === "properties") continue;
+		const path = steps.flatMap((step, i) =>
+			steps[i - 1] === "properties" ? [step] : [],
+		);
+		const missing = /required property "([^"]*)"/.exec(m[2] ?? "")?.[1];
+		issues.push({
+			code: keyword,
+			path:
+				keyword === "required" && missing !== undefined
+					? [...path, missing]
+					: path,
+			message: m[2] ?? line,
+		});
+	}
+	return new ValidationError(
+		`the arguments of MCP tool "${tool}" (server "${server}") do not fit its input schema${details === "" ? "" : `:\n${details}`}`,
+		{
+			issues,
+			hint: "call it with arguments that match the tool's schema (tool.schema, the server's JSON schema); nothing was sent to the server",
+			cause: error,
+		},
+	);
 }

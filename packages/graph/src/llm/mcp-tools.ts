@@ -1,5 +1,8 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { DynamicStructuredTool } from "@langchain/core/tools";
+import {
+	DynamicStructuredTool,
+	ToolInputParsingException,
+} from "@langchain/core/tools";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { WeftError } from "../index.ts";
 import {
@@ -12,7 +15,11 @@ import {
 	type McpServerConfig,
 	stderrOf,
 } from "./mcp-client.ts";
-import { callFailed, closedConnection } from "./mcp-errors.ts";
+import {
+	argumentsRefused,
+	callFailed,
+	closedConnection,
+} from "./mcp-errors.ts";
 import {
 	checkLoadOptions,
 	checkServers,
@@ -84,7 +91,7 @@ function toTool(
 	name: string,
 	callTimeoutMs: number,
 ) {
-	return new DynamicStructuredTool({
+	const tool = new DynamicStructuredTool({
 		name,
 		description: t.description ?? `${t.name} (MCP server "${server}")`,
 		schema: t.inputSchema as Record<string, unknown>,
@@ -136,6 +143,19 @@ function toTool(
 			return text;
 		},
 	});
+	// arguments the schema refuses fail in `call`, before `func`: said as a WeftError like the call's failures
+	const call = tool.call.bind(tool);
+	tool.call = (async (arg, config, tags) => {
+		try {
+			return await call(arg, config, tags);
+		} catch (error) {
+			throw error instanceof ToolInputParsingException ||
+				(error as Error | null)?.name === "ToolInputParsingException"
+				? argumentsRefused(server, t.name, error as Error)
+				: error;
+		}
+	}) as typeof tool.call;
+	return tool;
 }
 
 /**
