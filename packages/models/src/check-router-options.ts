@@ -76,6 +76,12 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 				`pass ${key} as an array, or leave it out`,
 			);
 	}
+	// an empty chain took every call no rule matches and failed it later, NO_ROUTE "empty chain"
+	if (options.defaultChain?.length === 0)
+		throw configInvalid(
+			"ModelRouter's defaultChain is empty: a call no rule matches would have no model to go to",
+			`leave it out (every model, in the order of \`models\`: ${Object.keys(models).join(", ")}), or name the models to try, e.g. defaultChain: [${JSON.stringify(Object.keys(models)[0] ?? "gpt-4o")}]`,
+		);
 	for (const [i, rule] of (options.rules ?? []).entries()) checkRule(rule, i);
 	for (const [i, guard] of (options.guards ?? []).entries())
 		checkGuard(guard, i);
