@@ -147,12 +147,56 @@ function kindOf(e: Bag, status: number | undefined): ModelErrorKind {
 	return "unknown";
 }
 
+/** The standard reason phrase of each status read from a message, so that "429 Too Many Requests" counts. */
+const REASON_PHRASES: Record<number, RegExp> = {
+	400: /^bad request\b/i,
+	401: /^unauthorized\b/i,
+	403: /^forbidden\b/i,
+	404: /^not found\b/i,
+	408: /^request time-?out\b/i,
+	413: /^(payload|request entity) too large\b/i,
+	429: /^too many requests\b/i,
+	500: /^internal server error\b/i,
+	502: /^bad gateway\b/i,
+	503: /^service unavailable\b/i,
+	504: /^gateway time-?out\b/i,
+	529: /^overloaded\b/i,
+};
+
+/** "status 503", "status code: 503", "statusCode=503", "HTTP 503", "HTTP/1.1 503". */
+const STATUS_WORDS =
+	/\b(?:status(?:[ _]?code)?|HTTP(?:\/\d(?:\.\d)?)?)\s*[:=]?\s*([45]\d\d)\b/i;
+
+/**
+ * A 4xx/5xx status an error says only in its message (a proxy's, a hand-made client's): after the word
+ * status or HTTP, or followed by its own reason phrase. Any other number in the text is left alone.
+ */
+function statusInText(message: string): number | undefined {
+	const said = STATUS_WORDS.exec(message);
+	if (said !== null) return Number(said[1]);
+	for (const m of message.matchAll(/\b([45]\d\d) +(?=\S)/g)) {
+		const phrase = REASON_PHRASES[Number(m[1])];
+		if (phrase?.test(message.slice(m.index + m[0].length)) === true)
+			return Number(m[1]);
+	}
+	return undefined;
+}
+
 /** Reads status, kind and Retry-After off any thrown value (OpenAI, Anthropic, Google and fetch errors alike). */
 export function describeError(error: unknown): ErrorInfo {
 	const e = asBag(error) ?? { message: thrownMessage(error) };
-	const status = readStatus(e);
+	let status = readStatus(e);
+	let kind = kindOf(e, status);
+	// a status only in the text counts only where nothing else about the error said what it is
+	if (kind === "unknown" && status === undefined) {
+		const said = statusInText(String(e.message ?? ""));
+		if (said !== undefined) {
+			status = said;
+			kind = kindOf(e, said);
+		}
+	}
 	return {
-		kind: kindOf(e, status),
+		kind,
 		status,
 		retryAfterMs: readRetryAfterMs(e),
 		message: typeof e.message === "string" ? e.message : thrownMessage(error),
