@@ -31,6 +31,7 @@ const ROUTER_KEYS = keysOf<ModelRouterOptions>({
 	errorPolicy: true,
 	retry: true,
 	timeoutMs: true,
+	streamIdleTimeoutMs: true,
 	rateLimiters: true,
 	cache: true,
 	prices: true,
@@ -62,6 +63,7 @@ export function checkRouterOptions(options: ModelRouterOptions): void {
 	for (const [name, value] of Object.entries(models)) checkEntry(name, value);
 	checkBackoff(options.retry, "retry");
 	checkTimeout(options.timeoutMs, "timeoutMs");
+	checkTimeout(options.streamIdleTimeoutMs, "streamIdleTimeoutMs");
 	checkNumber(options.expectedOutputTokens, "expectedOutputTokens");
 	checkCacheOptions(options.cache);
 	checkContextOptions(options.context);

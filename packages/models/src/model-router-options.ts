@@ -65,6 +65,11 @@ export interface ModelRouterOptions {
 	retry?: BackoffOptions | undefined;
 	/** Default per-attempt timeout. */
 	timeoutMs?: number | undefined;
+	/**
+	 * A streamed call's longest wait for each chunk after its first (MODEL_TIMEOUT past it; the chunks sent
+	 * stay with the caller). Default for every model: its `timeoutMs` when it has one, else 120 000 ms.
+	 */
+	streamIdleTimeoutMs?: number | undefined;
 	/** Where rate limiters live. Default: one registry per process. */
 	rateLimiters?: RateLimiterRegistry | undefined;
 	/** Response cache; off unless given (true: in memory). */

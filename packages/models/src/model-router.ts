@@ -103,6 +103,7 @@ function resolve(options: ModelRouterOptions): ResolvedConfig {
 		policy: options.errorPolicy ?? {},
 		retry: options.retry ?? {},
 		timeoutMs: options.timeoutMs,
+		streamIdleTimeoutMs: options.streamIdleTimeoutMs,
 		limiters,
 		cache,
 		prices: options.prices ?? LIST_PRICES,

@@ -61,18 +61,22 @@ export async function invokeEntry(
 
 /**
  * One streaming attempt: resolves once the first chunk arrived (so errors before it can retry or fall
- * back), with its callbacks' run, which the reader ends when the stream does.
+ * back), with its callbacks' run, which the reader ends when the stream does, and `stop`, which aborts
+ * the model's call (a stream that stalled after its first chunk).
  */
 export async function streamEntry(
 	name: string,
 	entry: ModelEntry,
 	call: PreparedCall,
-	signal: AbortSignal,
+	attemptSignal: AbortSignal,
 ): Promise<{
 	first: IteratorResult<AIMessageChunk>;
 	rest: AsyncIterator<AIMessageChunk>;
 	run: AttemptRun | undefined;
+	stop: (reason: unknown) => void;
 }> {
+	const stopped = new AbortController();
+	const signal = AbortSignal.any([attemptSignal, stopped.signal]);
 	const run = await startAttempt(
 		call.parentRun,
 		name,
@@ -87,7 +91,7 @@ export async function streamEntry(
 		);
 		const rest = stream[Symbol.asyncIterator]();
 		const first = await rest.next();
-		return { first, rest, run };
+		return { first, rest, run, stop: (reason) => stopped.abort(reason) };
 	} catch (error) {
 		await run?.fail(error);
 		throw error;

@@ -21,6 +21,7 @@ export interface ResolvedConfig {
 	policy: ErrorPolicy;
 	retry: BackoffOptions;
 	timeoutMs: number | undefined;
+	streamIdleTimeoutMs: number | undefined;
 	limiters: RateLimiterRegistry;
 	cache:
 		| {

@@ -12,6 +12,7 @@ import { answerText, isEmptyChunk, withoutUsage } from "./message-parts.ts";
 import type { PreparedCall } from "./prepare-call.ts";
 import type { Emit, ResolvedConfig } from "./resolved-config.ts";
 import { chainOptions, runCall } from "./run-call.ts";
+import { nextWithin, streamIdleMs } from "./stream-idle.ts";
 
 /**
  * A provider failing after the first chunk (a reset connection) cannot be retried or sent elsewhere:
@@ -93,12 +94,17 @@ export async function* streamCall(
 	let sent = 0;
 	// the attempt's callbacks run (decision 0132): a reader that stops early ends it with what arrived
 	let runOpen = chain.value.run !== undefined;
+	// after the first chunk, each wait for the next is bounded: a stream that stalls does not hang its reader
+	const idleMs = streamIdleMs(cfg, cfg.entries[chain.model]!);
+	const next = () =>
+		nextWithin(
+			chain.value.rest,
+			idleMs,
+			{ model: chain.model, attempt: chain.attempts, sent },
+			chain.value.stop,
+		);
 	try {
-		for (
-			let r = chain.value.first;
-			r.done !== true;
-			r = await chain.value.rest.next()
-		) {
+		for (let r = chain.value.first; r.done !== true; r = await next()) {
 			all = all === undefined ? r.value : all.concat(r.value);
 			if (isEmptyChunk(r.value)) {
 				heldMetadata = { ...heldMetadata, ...r.value.response_metadata };

@@ -27,6 +27,7 @@ const ENTRY_KEYS = keysOf<ModelEntry>({
 	rateLimitKey: true,
 	retry: true,
 	timeoutMs: true,
+	streamIdleTimeoutMs: true,
 	temperature: true,
 	deployments: true,
 	balance: true,
@@ -52,6 +53,7 @@ export function checkEntry(name: string, value: unknown): void {
 	}
 	checkBackoff(entry.retry as BackoffOptions | undefined, `${where}.retry`);
 	checkTimeout(entry.timeoutMs, `${where}.timeoutMs`);
+	checkTimeout(entry.streamIdleTimeoutMs, `${where}.streamIdleTimeoutMs`);
 	checkNumber(entry.contextWindow, `${where}.contextWindow`, {
 		positive: true,
 		infinite: true,

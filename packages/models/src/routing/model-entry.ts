@@ -26,6 +26,8 @@ export interface ModelEntry {
 	retry?: BackoffOptions | undefined;
 	/** Abort an attempt after this long (for streams: until the first chunk). */
 	timeoutMs?: number | undefined;
+	/** For streams: the longest wait for each chunk after the first (over the router's `streamIdleTimeoutMs`). */
+	streamIdleTimeoutMs?: number | undefined;
 	/** The temperature it runs at, when the model object does not say (decides whether responses are cached). */
 	temperature?: number | undefined;
 	/** Several places serving this model (keys, regions, providers); each attempt goes to one, picked by `balance`. */
