@@ -19,13 +19,13 @@ class StallingModel extends BaseChatModel {
 	) {
 		super({});
 	}
-	_llmType() {
+	override _llmType() {
 		return "stalling";
 	}
-	async _generate(): Promise<ChatResult> {
+	override async _generate(): Promise<ChatResult> {
 		throw new Error("only streamed in this test");
 	}
-	async *_streamResponseChunks(
+	override async *_streamResponseChunks(
 		_messages: BaseMessage[],
 		options: this["ParsedCallOptions"],
 		_run?: CallbackManagerForLLMRun,
