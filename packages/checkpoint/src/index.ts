@@ -143,6 +143,7 @@ export {
 } from "./type-registry.ts";
 /** A provider's token usage (`usage_metadata`) read as whole numbers ≥ 0 that add up. */
 export {
+	messageUsage,
 	readUsage,
 	type TokenDetails,
 	type UsageCounts,

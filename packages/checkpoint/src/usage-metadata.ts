@@ -94,3 +94,41 @@ export function readUsage(usage: unknown): UsageCounts | undefined {
 	}
 	return read;
 }
+
+/** The `response_metadata` forms of usage older LangChain chat models report, with their count keys. */
+const LEGACY_FORMS = [
+	// LangChain's older convention (`tokenUsage`, also in `llmOutput`)
+	["tokenUsage", "promptTokens", "completionTokens"],
+	// a provider's own usage block passed through (OpenAI-style, then Anthropic-style)
+	["usage", "prompt_tokens", "completion_tokens"],
+	["usage", "input_tokens", "output_tokens"],
+] as const;
+
+/**
+ * A chat answer's token usage: its `usage_metadata` (read by `readUsage`), else what older or community
+ * LangChain models report only in `response_metadata` (`tokenUsage: { promptTokens, completionTokens }`,
+ * or the provider's `usage` with `prompt_tokens`/`completion_tokens` or `input_tokens`/`output_tokens`),
+ * read the same way; undefined when neither says how many tokens went in and came out.
+ */
+export function messageUsage(message: unknown): UsageCounts | undefined {
+	if (typeof message !== "object" || message === null) return undefined;
+	const m = message as {
+		usage_metadata?: unknown;
+		response_metadata?: unknown;
+	};
+	const own = readUsage(m.usage_metadata);
+	if (own !== undefined) return own;
+	const meta = m.response_metadata;
+	if (typeof meta !== "object" || meta === null) return undefined;
+	for (const [block, input, output] of LEGACY_FORMS) {
+		const b = (meta as Record<string, unknown>)[block];
+		if (typeof b !== "object" || b === null) continue;
+		const counts = b as Record<string, unknown>;
+		const read = readUsage({
+			input_tokens: counts[input],
+			output_tokens: counts[output],
+		});
+		if (read !== undefined) return read;
+	}
+	return undefined;
+}

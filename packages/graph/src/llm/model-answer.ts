@@ -1,5 +1,5 @@
 import type { BaseMessage, UsageMetadata } from "@langchain/core/messages";
-import { providerOf, readUsage } from "@weft/checkpoint";
+import { messageUsage, providerOf } from "@weft/checkpoint";
 
 /** What `@weft/models` puts in `response_metadata.weft`. */
 export interface WeftModelMetadata {
@@ -28,14 +28,12 @@ export interface AnswerInfo {
 }
 
 /**
- * An answer's token usage, read by `@weft/checkpoint`'s `readUsage` (as `@weft/models` reads it): whole
- * numbers ≥ 0 that add up, or undefined when the provider reported none or none that reads.
+ * An answer's token usage, read by `@weft/checkpoint`'s `messageUsage` (as `@weft/models` reads it):
+ * `usage_metadata`, else an older model's `response_metadata.tokenUsage` or `usage`; whole numbers ≥ 0
+ * that add up, or undefined when the provider reported none or none that reads.
  */
 export const usageOf = (m: BaseMessage): UsageMetadata | undefined =>
-	// @langchain/core 1.4 types usage_metadata as `undefined` under exactOptionalPropertyTypes.
-	readUsage((m as unknown as { usage_metadata?: unknown }).usage_metadata) as
-		| UsageMetadata
-		| undefined;
+	messageUsage(m) as UsageMetadata | undefined;
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 

@@ -4,7 +4,7 @@ import type {
 	BaseMessage,
 	UsageMetadata,
 } from "@langchain/core/messages";
-import { readUsage } from "@weft/checkpoint";
+import { messageUsage } from "@weft/checkpoint";
 import { replyUsage } from "../context/summarize-messages.ts";
 import type { GuardContext } from "../guardrails/guard.ts";
 import type { ModelEntry } from "../routing/model-entry.ts";
@@ -58,8 +58,8 @@ export function weftMetadata(message: {
 }
 
 /**
- * Token usage of an answer: the provider's usage_metadata (read by `readUsage`), else counted with the
- * model's tokenizer.
+ * Token usage of an answer: the provider's (read by `messageUsage`: usage_metadata, else an older model's
+ * response_metadata.tokenUsage or usage), else counted with the model's tokenizer.
  */
 export async function usageOf(
 	cfg: ResolvedConfig,
@@ -68,9 +68,7 @@ export async function usageOf(
 	answer: AIMessage | AIMessageChunk,
 ): Promise<{ usage: UsageMetadata; counted: boolean }> {
 	// a provider's odd numbers ("100", NaN, -5) read as counts, or counted here as none reported
-	const reported = readUsage(answer.usage_metadata) as
-		| UsageMetadata
-		| undefined;
+	const reported = messageUsage(answer) as UsageMetadata | undefined;
 	if (reported !== undefined) return { usage: reported, counted: false };
 	const count = cfg.tokenCounter ?? tokenCounterFor(name);
 	const input = await count(sent);

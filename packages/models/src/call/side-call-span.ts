@@ -14,8 +14,8 @@ import {
 import {
 	conventionProvider,
 	isWeftError,
+	messageUsage,
 	providerOf,
-	readUsage,
 	thrownMessage,
 } from "@weft/checkpoint";
 import { costOf, findPrice, type PriceTable } from "../usage/prices.ts";
@@ -98,7 +98,7 @@ export function endSideCallSpan(
 			usage_metadata?: unknown;
 			response_metadata?: Record<string, unknown>;
 		};
-		const usage = readUsage(m.usage_metadata);
+		const usage = messageUsage(m);
 		// token counts only when the answer reported them, as on the `chat` span
 		if (usage !== undefined) {
 			span.setAttribute("gen_ai.usage.input_tokens", usage.input_tokens);

@@ -7,7 +7,7 @@ import {
 	SystemMessage,
 	type UsageMetadata,
 } from "@langchain/core/messages";
-import { keysOf, readUsage } from "@weft/checkpoint";
+import { keysOf, messageUsage } from "@weft/checkpoint";
 import { configInvalid, describe } from "../config-check.ts";
 import { ModelError } from "../errors.ts";
 import { estimateTokens } from "../usage/token-counter.ts";
@@ -164,7 +164,7 @@ export function replyUsage(
 	asked: BaseMessage[],
 	reply: { content: unknown; usage_metadata?: UsageMetadata | undefined },
 ): { inputTokens: number; outputTokens: number; counted: boolean } {
-	const u = readUsage(reply.usage_metadata);
+	const u = messageUsage(reply);
 	if (u !== undefined)
 		return {
 			inputTokens: u.input_tokens,
