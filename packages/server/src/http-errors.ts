@@ -76,6 +76,25 @@ export function toHttpError(error: unknown): {
 	};
 }
 
+/** A failed run's error as LangGraph's `__error__` and `error` event carry it, with Weft's hint beside. */
+export interface RunError {
+	/** The code (LangGraph: the error's name). */
+	error: string;
+	message: string;
+	/** What to do about it, in a client's words (Weft's; absent when the error has none). */
+	hint?: string | undefined;
+}
+
+/** What a run's failure says to a client: the code, message and hint of its HTTP error answer. */
+export function runErrorOf(error: unknown): RunError {
+	const { body } = toHttpError(error);
+	return {
+		error: body.code,
+		message: body.detail,
+		...(body.hint === undefined ? {} : { hint: body.hint }),
+	};
+}
+
 /**
  * The runtime's words for what a client of the server does, as that client says it: the library's calls
  * and options (no request reaches them) become the SDK's calls and the request's fields. Applied to every
@@ -101,6 +120,8 @@ const CLIENT_TERMS: ReadonlyArray<[library: string, client: string]> = [
 		"retry later (threads.get shows whether the thread is still busy)",
 	],
 	[" for it (waitForLease)", " for it"],
+	// GRAPH_RECURSION_LIMIT's hint, now that a run's failure carries its hint (decision 0272)
+	["raise recursionLimit in the run config", "raise config.recursion_limit"],
 ];
 
 /** A message or hint of the runtime's in the words of a client of the server (`CLIENT_TERMS`). */

@@ -2,7 +2,7 @@ import { isWeftError, WeftError } from "@weft/checkpoint";
 import { Command, type CompiledGraph, type StreamMode } from "@weft/graph";
 import { DebugModes } from "./debug-modes.ts";
 import { EventsMode } from "./events-mode.ts";
-import { toHttpError } from "./http-errors.ts";
+import { runErrorOf } from "./http-errors.ts";
 import { MessagesMode } from "./messages-mode.ts";
 import { ReturnedMessages } from "./returned-messages.ts";
 import type { RunRequest } from "./rollback.ts";
@@ -346,18 +346,14 @@ export async function executeRun(
 		}
 	} catch (error) {
 		await debug?.failed().catch(() => {});
-		const { body: detail } = toHttpError(error);
+		const failure = runErrorOf(error);
 		const released =
 			options.releaseOnStoreLoss === true &&
 			!sink.signal.aborted &&
-			detail.code === "STORE_UNAVAILABLE";
-		if (!released)
-			sink.push("error", { error: detail.code, message: detail.detail });
+			failure.error === "STORE_UNAVAILABLE";
+		if (!released) sink.push("error", failure);
 		result = {
-			output: {
-				...values,
-				__error__: { error: detail.code, message: detail.detail },
-			},
+			output: { ...values, __error__: failure },
 			outcome: sink.signal.aborted
 				? "CANCEL"
 				: released

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context } from "hono";
+import { runErrorOf } from "./http-errors.ts";
 import { type RunEvent, sseFrame } from "./run-events.ts";
 
 /** The Node response under the request (`@hono/node-server`), when nothing has been sent on it yet. */
@@ -168,17 +169,8 @@ export async function nodeJsonKeptAlive(
 	if (!outgoing.destroyed)
 		outgoing.end(
 			JSON.stringify(
-				"error" in done ? { __error__: errorOf(done.error) } : done.value,
+				"error" in done ? { __error__: runErrorOf(done.error) } : done.value,
 			),
 		);
 	return RESPONSE_ALREADY_SENT;
-}
-
-/** A failure as LangGraph's `__error__` names it: `error` (the code) and `message`. */
-function errorOf(error: unknown): { error: string; message: string } {
-	const e = error as { code?: unknown; name?: unknown; message?: unknown };
-	return {
-		error: String(e?.code ?? e?.name ?? "Error"),
-		message: String(e?.message ?? error),
-	};
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { WeftError } from "@weft/checkpoint";
 import type { FailureLog } from "./failure-log.ts";
+import type { RunError } from "./http-errors.ts";
 import { WrittenMap } from "./records/record-cache.ts";
 import type { ServerRecords } from "./records/server-records.ts";
 
@@ -37,7 +38,7 @@ export interface RunRecord {
 	/** What the run was asked (LangGraph's `kwargs`: input, command, config, stream_mode, …). */
 	kwargs?: Record<string, unknown> | undefined;
 	/** Why the run failed (LangGraph's `__error__`), kept with the record: `join` answers it after a restart. */
-	error?: { error: string; message: string } | undefined;
+	error?: RunError | undefined;
 	createdAt: string;
 	updatedAt: string;
 }

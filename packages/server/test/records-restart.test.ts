@@ -62,7 +62,20 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 			limited.thread_id,
 			failed.run_id,
 		)) as { __error__?: { error: string } };
-		expect(failure.__error__?.error).toBe("GRAPH_RECURSION_LIMIT");
+		// with what to do about it, in a client's words (decision 0272)
+		const recursion = {
+			error: "GRAPH_RECURSION_LIMIT",
+			message: expect.any(String),
+			hint: expect.stringContaining("raise config.recursion_limit"),
+		};
+		expect(failure.__error__).toEqual(recursion);
+		const streamed: unknown[] = [];
+		for await (const e of client.runs.stream(limited.thread_id, "review", {
+			input: { topic: "tea" },
+			config: { recursion_limit: 1 },
+		}))
+			if (e.event === "error") streamed.push(e.data);
+		expect(streamed).toEqual([recursion]);
 		const cut = await client.threads.create();
 		const slow = await client.runs.create(cut.thread_id, "slow", {
 			input: { ms: 60_000 },
@@ -136,7 +149,7 @@ describe("weft dev keeps thread and run records in its SQLite file", () => {
 					__error__?: { error: string; message: string };
 				}
 			).__error__,
-		).toEqual({ error: "GRAPH_RECURSION_LIMIT", message: expect.any(String) });
+		).toEqual(recursion);
 		// another caller still sees none of it
 		const stranger = new Client({
 			apiUrl: second.url,

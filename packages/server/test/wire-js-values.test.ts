@@ -137,6 +137,7 @@ describe("values JSON cannot say as they are, over HTTP", () => {
 			{
 				error: "SERIALIZATION_FAILED",
 				message: expect.stringContaining("refers to itself"),
+				hint: expect.any(String),
 			},
 		]);
 	});
