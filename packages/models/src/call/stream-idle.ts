@@ -1,5 +1,6 @@
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { ModelError } from "../errors.ts";
+import { withTimeout } from "../resilience/with-timeout.ts";
 import type { ModelEntry } from "../routing/model-entry.ts";
 import type { ResolvedConfig } from "./resolved-config.ts";
 
@@ -25,42 +26,40 @@ export function streamIdleMs(cfg: ResolvedConfig, entry: ModelEntry): number {
  * then, with that error as the reason). The wait starts when the reader asks for the chunk, so a slow
  * reader is not counted.
  */
-export async function nextWithin(
+export function nextWithin(
 	rest: AsyncIterator<AIMessageChunk>,
 	ms: number,
 	stalled: { model: string; attempt: number; sent: number },
 	stop: (reason: unknown) => void,
 ): Promise<IteratorResult<AIMessageChunk>> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	const idle = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => {
-			const error = new ModelError(
-				"MODEL_TIMEOUT",
-				`model "${stalled.model}" sent no chunk for ${ms} ms after ${stalled.sent} streamed chunk(s)`,
-				{
-					model: stalled.model,
-					attempts: [
-						{
-							model: stalled.model,
-							attempt: stalled.attempt,
-							kind: "timeout",
-							status: undefined,
-							message: `no chunk for ${ms} ms`,
-						},
-					],
-					hint: `the stream stalled and its call was stopped (a stream that already sent chunks is not retried or sent to a fallback model: the caller has the partial answer); retry the call, or raise streamIdleTimeoutMs for this model (now ${ms} ms)`,
-				},
-			);
-			stop(error);
-			reject(error);
-		}, ms);
-	});
-	const next = rest.next();
-	// the loser of the race must not surface as an unhandled rejection
-	next.catch(() => {});
-	try {
-		return await Promise.race([next, idle]);
-	} finally {
-		clearTimeout(timer);
-	}
+	return withTimeout(
+		(signal) => {
+			signal.addEventListener("abort", () => stop(signal.reason), {
+				once: true,
+			});
+			return rest.next();
+		},
+		{
+			timeoutMs: ms,
+			model: stalled.model,
+			timeoutError: () =>
+				new ModelError(
+					"MODEL_TIMEOUT",
+					`model "${stalled.model}" sent no chunk for ${ms} ms after ${stalled.sent} streamed chunk(s)`,
+					{
+						model: stalled.model,
+						attempts: [
+							{
+								model: stalled.model,
+								attempt: stalled.attempt,
+								kind: "timeout",
+								status: undefined,
+								message: `no chunk for ${ms} ms`,
+							},
+						],
+						hint: `the stream stalled and its call was stopped (a stream that already sent chunks is not retried or sent to a fallback model: the caller has the partial answer); retry the call, or raise streamIdleTimeoutMs for this model (now ${ms} ms)`,
+					},
+				),
+		},
+	);
 }

@@ -2,8 +2,9 @@ import { ModelError } from "../errors.ts";
 
 /**
  * Runs `fn` with a signal that aborts when `parent` aborts or after `timeoutMs`; rejects with a
- * MODEL_TIMEOUT ModelError on timeout even if `fn` ignores its signal. The signal keeps following
- * `parent` after `fn` settles, so a stream it opened can still be cancelled by the caller.
+ * MODEL_TIMEOUT ModelError on timeout (`timeoutError`'s, else one saying the model did not answer) even
+ * if `fn` ignores its signal. The signal keeps following `parent` after `fn` settles, so a stream it
+ * opened can still be cancelled by the caller.
  */
 export async function withTimeout<T>(
 	fn: (signal: AbortSignal) => Promise<T>,
@@ -11,6 +12,7 @@ export async function withTimeout<T>(
 		timeoutMs?: number | undefined;
 		signal?: AbortSignal | undefined;
 		model: string;
+		timeoutError?: ((timeoutMs: number) => ModelError) | undefined;
 	},
 ): Promise<T> {
 	const { signal: parent, timeoutMs } = options;
@@ -30,14 +32,15 @@ export async function withTimeout<T>(
 			? undefined
 			: setTimeout(() => {
 					timeout.abort(
-						new ModelError(
-							"MODEL_TIMEOUT",
-							`model "${options.model}" did not answer within ${timeoutMs} ms`,
-							{
-								model: options.model,
-								hint: "raise timeoutMs for this model, or let the chain fall back",
-							},
-						),
+						options.timeoutError?.(timeoutMs) ??
+							new ModelError(
+								"MODEL_TIMEOUT",
+								`model "${options.model}" did not answer within ${timeoutMs} ms`,
+								{
+									model: options.model,
+									hint: "raise timeoutMs for this model, or let the chain fall back",
+								},
+							),
 					);
 				}, timeoutMs);
 	const work = fn(signal);
