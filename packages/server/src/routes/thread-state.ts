@@ -19,15 +19,14 @@ import { splitHistoryFilter } from "../history-filter.ts";
 import { HistoryGetQuery, StateQuery } from "../query-schemas.ts";
 import { threadBusy } from "../run-executor.ts";
 import { HistoryQuery, StatePatch, StateUpdate } from "../schemas.ts";
-
-/** What a history listing is asked: the POST's body, or the GET's query (limit and before only). */
-type HistoryRequest = Pick<z.infer<typeof HistoryQuery>, "limit" | "before"> &
-	Partial<Pick<z.infer<typeof HistoryQuery>, "metadata" | "checkpoint">>;
-
 import { headOf } from "../thread-head.ts";
 import { hasCheckpoint } from "../thread-lease.ts";
 import type { ThreadRecord } from "../thread-registry.ts";
 import { body, query } from "./validate.ts";
+
+/** What a history listing is asked: the POST's body, or the GET's query (limit and before only). */
+type HistoryRequest = Pick<z.infer<typeof HistoryQuery>, "limit" | "before"> &
+	Partial<Pick<z.infer<typeof HistoryQuery>, "metadata" | "checkpoint">>;
 
 /** The graph a thread runs; CONFIG_INVALID when it has none yet. */
 function requireGraph(ctx: ServerContext, t: ThreadRecord) {
