@@ -535,6 +535,34 @@ async function holderOf(error: string): Promise<string[]> {
 	];
 }
 
+/**
+ * For an effect run again without an excuse: the chaos in the 3 s before its first run, the thread's runs as
+ * stored, and what each process printed about the thread, so that a CI failure tells how the lease moved.
+ */
+async function rerunContext(key: string, firstAt: number): Promise<string[]> {
+	const threadId = key.split("/")[0]!;
+	const runs = await sql<Record<string, unknown>>(
+		"SELECT run_id, status, attempt, lost, claimed_at, body->>'createdAt' AS created FROM weft_server.runs WHERE thread_id = $1",
+		[threadId],
+		database,
+	).catch((e: unknown) => [{ error: String(e) }]);
+	const said = [api, ...workers, ...retired].flatMap((p) =>
+		p === undefined
+			? []
+			: p
+					.output()
+					.split("\n")
+					.filter((l) => l.includes(threadId))
+					.slice(-8)
+					.map((l) => `    ${p.child.pid}: ${l.slice(0, 400)}`),
+	);
+	return [
+		`  chaos in the 3 s before: ${JSON.stringify(chaos.filter((c) => c.at >= firstAt - 3000 && c.at < firstAt - 50))}`,
+		`  runs of thread ${threadId}: ${JSON.stringify(runs)}`,
+		...said,
+	];
+}
+
 beforeAll(async () => {
 	if (!available) return;
 	dir = mkdtempSync(join(tmpdir(), "weft-soak-"));
@@ -848,6 +876,7 @@ describe.skipIf(!available)(
 					else
 						failures.push(
 							`effect ${key} (${again.label}) ran again: first by ${before.pid} at ${before.at}, again by ${again.pid} at ${again.at} (retrying ${again.retrying}); chaos between: ${JSON.stringify(chaos.filter((c) => c.at >= before.at - 50 && c.at <= again.at))}`,
+							...(await rerunContext(key!, before.at)),
 						);
 				}
 			}

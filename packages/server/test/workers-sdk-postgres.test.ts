@@ -116,10 +116,11 @@ async function leaseHolder(threadId: string, step: number): Promise<number> {
 	return Number(owner.split(":")[1]);
 }
 
-const effectLines = (threadId: string) =>
+/** The lines `<threadId> <what> <pid>` the pay graph wrote for the thread: `pay` per charge, `saved` per stored result. */
+const effectLines = (threadId: string, what = "pay") =>
 	readFileSync(effects, "utf8")
 		.split("\n")
-		.filter((l) => l.startsWith(`${threadId} `));
+		.filter((l) => l.startsWith(`${threadId} ${what} `));
 
 describe.skipIf(!available)(
 	"weft serve + 2 weft workers through the SDK",
@@ -142,7 +143,10 @@ describe.skipIf(!available)(
 				))
 					events.push(part.event);
 			})();
-			await waitFor(async () => effectLines(thread.thread_id).length > 0);
+			// killed once the charge's result is stored: before that, `ctx.once` charges again (told `retrying`)
+			await waitFor(
+				async () => effectLines(thread.thread_id, "saved").length > 0,
+			);
 			await killWorker(Number(effectLines(thread.thread_id)[0]!.split(" ")[2]));
 
 			expect(await joined).toMatchObject({

@@ -88,8 +88,13 @@ export class RunStore {
 	#owed: RunUsage | undefined;
 	/** The run's lease token: every write carries it, and the store refuses it once taken over. */
 	#fence: number | undefined;
-	/** The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's). */
+	/**
+	 * The thread's lease, when this run holds it (a root run; subgraph runs write under their parent's).
+	 * Kept after `end`: a task still running then (a stopped step's) confirms its effects by it.
+	 */
 	#lease: RunLease | undefined;
+	/** `end` was called: the lease is given up (or left to its new holder). */
+	#ended = false;
 	/** The state schema's fingerprint, recorded with each checkpoint (decision 0018). */
 	#schema: string | undefined;
 	/** The run's ids and the graph's names need no check per write (see `handOver`). */
@@ -167,7 +172,11 @@ export class RunStore {
 			: new AbortWatch(AbortSignal.any([caller, lease.lost.signal]));
 	}
 
-	/** See `RunLease.confirm` (undefined without a lease: nothing to confirm). */
+	/**
+	 * See `RunLease.confirm` (undefined without a lease: nothing to confirm). Also after the run's end: a
+	 * task of a stopped step that reaches an effect then (its start record's answer read after the stop)
+	 * runs it only while the lease is still this run's, as before the end.
+	 */
 	confirmLease(): Promise<void> | undefined {
 		return this.#lease?.confirm();
 	}
@@ -459,8 +468,8 @@ export class RunStore {
 		status: StoredThreadStatus | undefined,
 		settled?: Promise<unknown>,
 	): Promise<unknown> {
-		const lease = this.#lease;
-		this.#lease = undefined;
+		const lease = this.#ended ? undefined : this.#lease;
+		this.#ended = true;
 		if (lease === undefined)
 			return status === undefined ? DONE : this.setStatus(status);
 		if (settled === undefined) return lease.release(status);

@@ -70,4 +70,86 @@ describe("a runner paused as its once-start record is written", () => {
 		// the new holder's lease is untouched
 		expect((await cp.getThread("t"))?.lease?.token).toBe(other?.token);
 	});
+
+	it("its run stopped meanwhile (taken back from its worker), the answer then read: still no effect", async () => {
+		// The server soak again (8 Dec): a worker SIGSTOPped as its start record's answer was on the wire,
+		// woken after a sweep took the run back (its run-lock session ended) and another worker took the
+		// thread. Waking, it stopped the run at once, and the run's end let go of its lease (RunStore.end),
+		// after which its effects were confirmed by nothing: the node, reading the answer, ran the effect.
+		const clock = { now: Date.now() };
+		const cp = new MemoryCheckpointer({ clock: () => clock.now });
+		let stored: () => void = () => {};
+		const startStored = new Promise<void>((r) => {
+			stored = r;
+		});
+		let answer: () => void = () => {};
+		const answered = new Promise<void>((r) => {
+			answer = r;
+		});
+		let touched: () => void = () => {};
+		const storeTouched = new Promise<void>((r) => {
+			touched = r;
+		});
+		let paused = false;
+		const store = new Proxy(cp, {
+			get(target, prop) {
+				const value = Reflect.get(target, prop, target);
+				if (typeof value !== "function") return value;
+				if (prop === "putWrites")
+					return async (...args: unknown[]) => {
+						if (paused) touched();
+						const out = await value.apply(target, args);
+						const writes = args[1] as { kind?: string }[];
+						if (!paused && writes.some((w) => w.kind === "once-start")) {
+							paused = true;
+							stored();
+							await answered; // the answer is read only after the run was stopped
+						}
+						return out;
+					};
+				if (prop === "renewLease")
+					return (...args: unknown[]) =>
+						paused ? new Promise(() => {}) : value.apply(target, args);
+				if (prop === "getThreadLease" || prop === "getThread")
+					return (...args: unknown[]) => {
+						if (paused) touched();
+						return value.apply(target, args);
+					};
+				return value.bind(target);
+			},
+		});
+		let effects = 0;
+		const graph = new StateGraph(z.object({ n: z.number() }))
+			.addNode("work", async (s, ctx) => {
+				await ctx.once("effect", () => {
+					effects++;
+				});
+				return { n: s.n + 1 };
+			})
+			.addEdge(START, "work")
+			.compile({ checkpointer: store, leaseTtlMs: 100 });
+		const stop = new AbortController();
+		const outcome = graph
+			.run({ n: 0 }, { threadId: "t", signal: stop.signal })
+			.then(
+				(r) => r.status,
+				(e: unknown) => e,
+			);
+		await startStored;
+		// its lease lapses, and another runner takes the thread; the worker stops the run it lost
+		clock.now += 60_000;
+		const other = await cp.acquireLease("t", {
+			owner: "other",
+			ttlMs: 600_000,
+		});
+		stop.abort(new Error("taken back"));
+		await Promise.race([outcome, sleep(200)]);
+		await sleep(150); // and its lease is past its TTL by its own clock too (no renewal since the pause)
+		answer();
+		await storeTouched;
+		await sleep(20);
+		expect(effects).toBe(0);
+		await outcome;
+		expect((await cp.getThread("t"))?.lease?.token).toBe(other.token);
+	});
 });
