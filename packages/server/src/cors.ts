@@ -11,7 +11,8 @@ export interface CorsOptions {
 
 /**
  * The response headers a browser app may read: those the SDK reads (`Content-Location` of a new run,
- * `Location` of a stream, pagination), and the studio's history cursor and a 429's `Retry-After`.
+ * `Location` of a stream, pagination), the studio's history cursor, a 429's `Retry-After` and a 405's
+ * `Allow`.
  */
 const EXPOSED = [
 	"content-location",
@@ -20,6 +21,7 @@ const EXPOSED = [
 	"x-pagination-next",
 	"x-next-cursor",
 	"retry-after",
+	"allow",
 ];
 
 /** CORS for browser apps (`useStream`, Agent Chat UI, a Vite dev server): preflights answered 204. */

@@ -89,9 +89,18 @@ describe("a known path asked with a method it does not serve", () => {
 			["DELETE", `/threads/${crypto.randomUUID()}/history`, ["GET", "POST"]],
 			["PUT", `/threads/${crypto.randomUUID()}`, ["GET", "PATCH", "DELETE"]],
 		] as const) {
-			const res = await fetch(`${url}${path}`, { method });
+			const res = await fetch(`${url}${path}`, {
+				method,
+				headers: { Origin: "http://localhost:5173" },
+			});
 			expect(res.status, `${method} ${path}`).toBe(405);
 			const allow = (res.headers.get("allow") ?? "").split(/\s*,\s*/);
+			// a browser app reads it too
+			expect(
+				(res.headers.get("access-control-expose-headers") ?? "")
+					.toLowerCase()
+					.split(/\s*,\s*/),
+			).toContain("allow");
 			expect(allow).toEqual(expect.arrayContaining([...allowed]));
 			expect(allow).not.toContain(method);
 			expect(await res.json()).toMatchObject({
