@@ -69,6 +69,12 @@ export function stoppedOutcome(
 export interface RunSink {
 	signal: AbortSignal;
 	push(event: string, data: unknown): void;
+	/**
+	 * The run is pausing (its interrupt's events come next, then its end): a sink whose readers could see
+	 * them before the run's status reads `interrupted` keeps them for the status's own write, so that a
+	 * client answering the moment it sees the interrupt does not find the run still running.
+	 */
+	pausing?(): void;
 }
 
 /** How a run ended: its final values (LangGraph's shape) and the lifecycle event that ends it. */
@@ -233,7 +239,10 @@ export async function executeRun(
 			options.recover === true ? await endedRun(graph, run) : undefined;
 		if (ended !== undefined) {
 			values = ended.values;
-			if (ended.paused) sendInterrupt(ended.interrupts);
+			if (ended.paused) {
+				sink.pausing?.();
+				sendInterrupt(ended.interrupts);
+			}
 			streamEvents?.end(values);
 			result = {
 				output: withInterrupts(values, ended.interrupts),
@@ -325,6 +334,7 @@ export async function executeRun(
 						await debug?.taskStart(ev.id, ev.step);
 					}
 				} else if (ev.type === "interrupt") {
+					sink.pausing?.();
 					await debug?.paused();
 					subgraphs?.paused(ev.interrupts);
 					sendInterrupt(ev.interrupts);

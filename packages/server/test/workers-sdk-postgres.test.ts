@@ -161,6 +161,38 @@ describe.skipIf(!available)(
 			expect(effectLines(thread.thread_id)).toHaveLength(1);
 		}, 60_000);
 
+		it("a stream's interrupt is seen once the run reads interrupted: an answer sent at once is taken", async () => {
+			// a client that leaves the stream at the interrupt and answers at once got THREAD_BUSY ("run … is
+			// running") about one time in twenty: the worker wrote the interrupt's events before the run's status
+			for (let round = 0; round < 30; round++) {
+				const thread = await client.threads.create();
+				let runId = "";
+				for await (const part of client.runs.stream(
+					thread.thread_id,
+					"review",
+					{
+						input: { topic: `s${round}` },
+						streamMode: ["updates"],
+					},
+				)) {
+					if (part.event === "metadata")
+						runId = (part.data as { run_id: string }).run_id;
+					if (JSON.stringify(part.data ?? null).includes("__interrupt__"))
+						break;
+				}
+				const [read, answered] = await Promise.all([
+					client.runs.get(thread.thread_id, runId),
+					client.runs
+						.wait(thread.thread_id, "review", { command: { resume: "yes" } })
+						.catch((e: unknown) => String(e)),
+				]);
+				expect(read.status, `round ${round}`).toBe("interrupted");
+				expect(answered, `round ${round}`).toMatchObject({
+					notes: [`plan s${round}`, "review yes"],
+				});
+			}
+		}, 60_000);
+
 		it("an answer sent with command.resume is applied once; a second is refused", async () => {
 			for (let round = 0; round < 3; round++) {
 				const thread = await client.threads.create();

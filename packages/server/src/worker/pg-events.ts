@@ -52,6 +52,8 @@ export class PgEventWriter {
 	#error: unknown;
 	/** Set by `rest()`: what is pushed from then on stays buffered, for the caller's own statement. */
 	#held = false;
+	/** Set by `hold()`: what is pushed from then on waits for `rest()` (or `flush()`). */
+	#pausing = false;
 	/**
 	 * How many `updates` and `values` events the run's earlier attempts stored (those of its newest stored
 	 * event); undefined when unknown (its events were written before `ord` existed, or are all gone).
@@ -129,12 +131,21 @@ export class PgEventWriter {
 			data: JSON.stringify(data ?? null),
 			ord: this.#ord ?? null,
 		});
-		if (!this.#held) this.#writing ??= this.#drain();
+		if (!this.#held && !this.#pausing) this.#writing ??= this.#drain();
+	}
+
+	/**
+	 * The run is pausing (`RunSink.pausing`): the events pushed from now on (its interrupt's) are not
+	 * written in batches but handed to the run's status statement by `rest()`, so that a reader sees them
+	 * only once the run reads `interrupted`. `flush()` still writes them (a run given back instead).
+	 */
+	hold(): void {
+		this.#pausing = true;
 	}
 
 	async #drain(): Promise<void> {
 		await Promise.resolve();
-		while (this.#buffer.length > 0 && !this.#held) {
+		while (this.#buffer.length > 0 && !this.#held && !this.#pausing) {
 			const batch = this.#buffer.splice(0, 200);
 			try {
 				// tried again with a backoff (a dropped connection): the insert is idempotent
@@ -197,10 +208,14 @@ export class PgEventWriter {
 		);
 	}
 
-	/** Waits until every event pushed so far is written; throws the first write error. */
+	/** Waits until every event pushed so far is written (those held by `hold()` too); throws the first write error. */
 	async flush(): Promise<void> {
 		while (this.#writing !== undefined) await this.#writing;
 		if (this.#error !== undefined) throw this.#error;
+		if (this.#pausing && !this.#held && this.#buffer.length > 0) {
+			const held = this.#buffer.splice(0);
+			await retried(() => this.#writeOnce(held));
+		}
 	}
 }
 

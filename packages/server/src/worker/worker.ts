@@ -236,7 +236,11 @@ export async function startWorker(options: WorkerOptions): Promise<WeftWorker> {
 				graph,
 				{ ...row.body, owner: row.body.owner ?? undefined },
 				row.request ?? { assistant_id: row.body.assistantId },
-				{ signal: controller.signal, push: (e, d) => events.push(e, d) },
+				{
+					signal: controller.signal,
+					push: (e, d) => events.push(e, d),
+					pausing: () => events.hold(),
+				},
 				{
 					attempt: job.attempt,
 					recover,
