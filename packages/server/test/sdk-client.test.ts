@@ -5,6 +5,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { SqliteCheckpointer } from "@weft/checkpoint-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../src/index.ts";
+import { answerAtInterrupt } from "./fixtures/answer-at-interrupt.ts";
 import { review, slow } from "./fixtures/graphs.ts";
 
 let dir: string;
@@ -87,28 +88,7 @@ describe("the LangGraph SDK against an in-process server (SQLite)", () => {
 	});
 
 	it("a stream's interrupt is seen once the run reads interrupted: an answer sent at once is taken", async () => {
-		for (let round = 0; round < 30; round++) {
-			const thread = await client.threads.create();
-			let runId = "";
-			for await (const part of client.runs.stream(thread.thread_id, "review", {
-				input: { topic: `s${round}` },
-				streamMode: ["updates"],
-			})) {
-				if (part.event === "metadata")
-					runId = (part.data as { run_id: string }).run_id;
-				if (JSON.stringify(part.data ?? null).includes("__interrupt__")) break;
-			}
-			const [read, answered] = await Promise.all([
-				client.runs.get(thread.thread_id, runId),
-				client.runs
-					.wait(thread.thread_id, "review", { command: { resume: "yes" } })
-					.catch((e: unknown) => String(e)),
-			]);
-			expect(read.status, `round ${round}`).toBe("interrupted");
-			expect(answered, `round ${round}`).toMatchObject({
-				notes: [`plan s${round}`, "review yes"],
-			});
-		}
+		await answerAtInterrupt(client, 30);
 	});
 
 	it("streams values, updates and custom events with ids, and a reconnect resumes after Last-Event-ID", async () => {

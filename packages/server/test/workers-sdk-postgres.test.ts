@@ -8,7 +8,8 @@
 //   the thread `idle`, and a new run on it starts;
 // - every connection of the database terminated, again and again, while runs run and others wait behind
 //   them: no process dies, every run ends `success`, `runs.get` and `runs.list` agree;
-// - two runs created at once on a thread not made yet, per `multitaskStrategy`.
+// - two runs created at once on a thread not made yet, per `multitaskStrategy`;
+// - a stream left at its interrupt and answered at once (8 Dec, decision 0274: the run read running).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { PostgresCheckpointer } from "@weft/checkpoint-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { answerAtInterrupt } from "./fixtures/answer-at-interrupt.ts";
 import {
 	freshDatabase,
 	postgresAvailable,
@@ -164,33 +166,7 @@ describe.skipIf(!available)(
 		it("a stream's interrupt is seen once the run reads interrupted: an answer sent at once is taken", async () => {
 			// a client that leaves the stream at the interrupt and answers at once got THREAD_BUSY ("run … is
 			// running") about one time in twenty: the worker wrote the interrupt's events before the run's status
-			for (let round = 0; round < 30; round++) {
-				const thread = await client.threads.create();
-				let runId = "";
-				for await (const part of client.runs.stream(
-					thread.thread_id,
-					"review",
-					{
-						input: { topic: `s${round}` },
-						streamMode: ["updates"],
-					},
-				)) {
-					if (part.event === "metadata")
-						runId = (part.data as { run_id: string }).run_id;
-					if (JSON.stringify(part.data ?? null).includes("__interrupt__"))
-						break;
-				}
-				const [read, answered] = await Promise.all([
-					client.runs.get(thread.thread_id, runId),
-					client.runs
-						.wait(thread.thread_id, "review", { command: { resume: "yes" } })
-						.catch((e: unknown) => String(e)),
-				]);
-				expect(read.status, `round ${round}`).toBe("interrupted");
-				expect(answered, `round ${round}`).toMatchObject({
-					notes: [`plan s${round}`, "review yes"],
-				});
-			}
+			await answerAtInterrupt(client, 30);
 		}, 60_000);
 
 		it("an answer sent with command.resume is applied once; a second is refused", async () => {

@@ -15,6 +15,18 @@ import { z } from "zod";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One node whose `ctx.once` effect counts its runs in `effects`; a short lease (100 ms). */
+const effectGraph = (store: MemoryCheckpointer, effects: { count: number }) =>
+	new StateGraph(z.object({ n: z.number() }))
+		.addNode("work", async (s, ctx) => {
+			await ctx.once("effect", () => {
+				effects.count++;
+			});
+			return { n: s.n + 1 };
+		})
+		.addEdge(START, "work")
+		.compile({ checkpointer: store, leaseTtlMs: 100 });
+
 describe("a runner paused as its once-start record is written", () => {
 	it("woken after a take-over, it runs no effect: LEASE_LOST", async () => {
 		const clock = { now: Date.now() };
@@ -50,23 +62,15 @@ describe("a runner paused as its once-start record is written", () => {
 				return value.bind(target);
 			},
 		});
-		let effects = 0;
-		const graph = new StateGraph(z.object({ n: z.number() }))
-			.addNode("work", async (s, ctx) => {
-				await ctx.once("effect", () => {
-					effects++;
-				});
-				return { n: s.n + 1 };
-			})
-			.addEdge(START, "work")
-			.compile({ checkpointer: store, leaseTtlMs: 100 });
+		const effects = { count: 0 };
+		const graph = effectGraph(store, effects);
 		const outcome = await graph.run({ n: 0 }, { threadId: "t" }).then(
 			() => "finished",
 			(e: unknown) => e,
 		);
 		expect(paused).toBe(true);
 		expect(isWeftError(outcome, "LEASE_LOST")).toBe(true);
-		expect(effects).toBe(0);
+		expect(effects.count).toBe(0);
 		// the new holder's lease is untouched
 		expect((await cp.getThread("t"))?.lease?.token).toBe(other?.token);
 	});
@@ -118,16 +122,8 @@ describe("a runner paused as its once-start record is written", () => {
 				return value.bind(target);
 			},
 		});
-		let effects = 0;
-		const graph = new StateGraph(z.object({ n: z.number() }))
-			.addNode("work", async (s, ctx) => {
-				await ctx.once("effect", () => {
-					effects++;
-				});
-				return { n: s.n + 1 };
-			})
-			.addEdge(START, "work")
-			.compile({ checkpointer: store, leaseTtlMs: 100 });
+		const effects = { count: 0 };
+		const graph = effectGraph(store, effects);
 		const stop = new AbortController();
 		const outcome = graph
 			.run({ n: 0 }, { threadId: "t", signal: stop.signal })
@@ -148,7 +144,7 @@ describe("a runner paused as its once-start record is written", () => {
 		answer();
 		await storeTouched;
 		await sleep(20);
-		expect(effects).toBe(0);
+		expect(effects.count).toBe(0);
 		await outcome;
 		expect((await cp.getThread("t"))?.lease?.token).toBe(other.token);
 	});
