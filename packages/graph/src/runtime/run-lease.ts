@@ -172,7 +172,9 @@ export class RunLease {
 	 * Before an effect: undefined (nothing to wait for) while the lease is surely this run's by this
 	 * process's clock (a renewal asked for less than a TTL ago succeeded). Past that (the process was
 	 * paused, or its renewals go unanswered), the thread's lease is read first: held by another token (or
-	 * by none), the lease is lost and this rejects with `LEASE_LOST` (decision 0109).
+	 * by none), the lease is lost and this rejects with `LEASE_LOST` (decision 0109). Still this run's, it
+	 * may have lapsed unclaimed: it is renewed before the effect, so that nobody takes it over between this
+	 * check and the effect (a sweep did, right after the read: decision 0275).
 	 */
 	confirm(): Promise<void> | undefined {
 		if (this.#lost.aborted) return Promise.reject(this.#lost.reason);
@@ -180,10 +182,22 @@ export class RunLease {
 		const { threadId, token } = this.#lease;
 		return threadLeaseOf(this.#cp, threadId).then((info) => {
 			const current = info?.lease?.token ?? null;
-			if (current === token) return;
-			const error = leaseLost(threadId, token, current);
-			this.#lose(error);
-			throw error;
+			if (current !== token) {
+				const error = leaseLost(threadId, token, current);
+				this.#lose(error);
+				throw error;
+			}
+			const asked = Date.now();
+			return this.#cp.renewLease(this.#lease, this.#ttl).then(
+				(lease) => {
+					this.#lease = lease;
+					this.#sureUntil = Math.max(this.#sureUntil, asked + this.#ttl);
+				},
+				(error: unknown) => {
+					if (isWeftError(error, "LEASE_LOST")) this.#lose(error);
+					throw error;
+				},
+			);
 		});
 	}
 

@@ -148,4 +148,75 @@ describe("a runner paused as its once-start record is written", () => {
 		await outcome;
 		expect((await cp.getThread("t"))?.lease?.token).toBe(other.token);
 	});
+
+	it("woken with its lease lapsed but not taken yet: a take-over right after its check finds the lease renewed", async () => {
+		// The soak once more (8 Dec): woken after its lease lapsed, a worker read the lease, found it still
+		// its own (nobody had taken it yet), and ran the effect; the sweep took the lease between that read
+		// and the effect, and the run's next attempt ran the effect again. A lapsed lease found still held is
+		// renewed before the effect: a take-over after that check is refused, one before it stops the runner.
+		const clock = { now: Date.now() };
+		const cp = new MemoryCheckpointer({ clock: () => clock.now });
+		let hang = false;
+		let armed = false;
+		let otherTook = false;
+		// what a sweep does the moment after the runner's check: takes the lease if it has lapsed
+		const takeOver = async () => {
+			if (!armed) return;
+			armed = false;
+			otherTook = await cp
+				.acquireLease("t", { owner: "sweep", ttlMs: 600_000 })
+				.then(
+					() => true,
+					() => false,
+				);
+		};
+		const store = new Proxy(cp, {
+			get(target, prop) {
+				const value = Reflect.get(target, prop, target);
+				if (typeof value !== "function") return value;
+				if (prop === "putWrites")
+					return async (...args: unknown[]) => {
+						const out = await value.apply(target, args);
+						const writes = args[1] as { kind?: string }[];
+						if (
+							!armed &&
+							!hang &&
+							writes.some((w) => w.kind === "once-start")
+						) {
+							// paused past its TTL: no renewal goes out meanwhile, and the lease lapses unclaimed
+							hang = true;
+							await sleep(300);
+							clock.now += 60_000;
+							hang = false;
+							armed = true;
+						}
+						return out;
+					};
+				if (
+					prop === "renewLease" ||
+					prop === "getThreadLease" ||
+					prop === "getThread"
+				)
+					return (...args: unknown[]) =>
+						hang
+							? new Promise(() => {})
+							: (value.apply(target, args) as Promise<unknown>).then(
+									async (answer) => {
+										await takeOver();
+										return answer;
+									},
+								);
+				return value.bind(target);
+			},
+		});
+		const effects = { count: 0 };
+		const graph = effectGraph(store, effects);
+		await graph.run({ n: 0 }, { threadId: "t" }).catch(() => {});
+		// never both: the effect run by this runner and the thread taken over from it before the effect
+		expect({ effects: effects.count, otherTook }).not.toEqual({
+			effects: 1,
+			otherTook: true,
+		});
+		expect(effects.count + (otherTook ? 1 : 0)).toBe(1);
+	});
 });
