@@ -143,22 +143,27 @@ export class RunLease {
 
 	#beat(): void {
 		if (this.#renewing !== undefined) return;
-		const asked = Date.now();
-		this.#renewing = this.#cp
-			.renewLease(this.#lease, this.#ttl)
-			.then(
-				(lease) => {
-					this.#lease = lease;
-					this.#sureUntil = asked + this.#ttl;
-				},
-				(error: unknown) => {
-					// a store that did not answer may answer the next beat; a lease taken over is gone
-					if (isWeftError(error, "LEASE_LOST")) this.#lose(error);
-				},
-			)
+		// a store that did not answer may answer the next beat; a lease taken over is gone (`#renew`)
+		this.#renewing = this.#renew()
+			.catch(() => {})
 			.finally(() => {
 				this.#renewing = undefined;
 			});
+	}
+
+	/** Renews the lease: surely the run's for a TTL from when this was asked; taken over, it is lost. */
+	#renew(): Promise<void> {
+		const asked = Date.now();
+		return this.#cp.renewLease(this.#lease, this.#ttl).then(
+			(lease) => {
+				this.#lease = lease;
+				this.#sureUntil = Math.max(this.#sureUntil, asked + this.#ttl);
+			},
+			(error: unknown) => {
+				if (isWeftError(error, "LEASE_LOST")) this.#lose(error);
+				throw error;
+			},
+		);
 	}
 
 	#lose(error: unknown): void {
@@ -187,17 +192,7 @@ export class RunLease {
 				this.#lose(error);
 				throw error;
 			}
-			const asked = Date.now();
-			return this.#cp.renewLease(this.#lease, this.#ttl).then(
-				(lease) => {
-					this.#lease = lease;
-					this.#sureUntil = Math.max(this.#sureUntil, asked + this.#ttl);
-				},
-				(error: unknown) => {
-					if (isWeftError(error, "LEASE_LOST")) this.#lose(error);
-					throw error;
-				},
-			);
+			return this.#renew();
 		});
 	}
 
