@@ -27,6 +27,51 @@ const effectGraph = (store: MemoryCheckpointer, effects: { count: number }) =>
 		.addEdge(START, "work")
 		.compile({ checkpointer: store, leaseTtlMs: 100 });
 
+/**
+ * `cp` as a runner paused at its once-start record sees it: once the first such record is stored,
+ * `atStart` runs before the write answers (the pause); `write` is told of each record write first, and
+ * `lease` stands around each lease renewal and read (`renewLease`, `getThreadLease`, `getThread`):
+ * a promise that never settles is a process whose requests do not go out.
+ */
+function pausedAtStart(
+	cp: MemoryCheckpointer,
+	o: {
+		atStart: () => Promise<void>;
+		write?: () => void;
+		lease?: (name: string, call: () => Promise<unknown>) => Promise<unknown>;
+	},
+): MemoryCheckpointer {
+	let started = false;
+	return new Proxy(cp, {
+		get(target, prop) {
+			const value = Reflect.get(target, prop, target);
+			if (typeof value !== "function") return value;
+			if (prop === "putWrites")
+				return async (...args: unknown[]) => {
+					o.write?.();
+					const out = await value.apply(target, args);
+					const writes = args[1] as { kind?: string }[];
+					if (!started && writes.some((w) => w.kind === "once-start")) {
+						started = true;
+						await o.atStart();
+					}
+					return out;
+				};
+			if (
+				o.lease !== undefined &&
+				(prop === "renewLease" ||
+					prop === "getThreadLease" ||
+					prop === "getThread")
+			)
+				return (...args: unknown[]) =>
+					o.lease!(prop, () => value.apply(target, args) as Promise<unknown>);
+			return value.bind(target);
+		},
+	});
+}
+
+const never = () => new Promise<never>(() => {});
+
 describe("a runner paused as its once-start record is written", () => {
 	it("woken after a take-over, it runs no effect: LEASE_LOST", async () => {
 		const clock = { now: Date.now() };
@@ -37,30 +82,15 @@ describe("a runner paused as its once-start record is written", () => {
 			| undefined;
 		// the "pause": the start record is stored, then nothing of the runner goes on (its renewals hang)
 		// for longer than its TTL while the lease lapses and another owner takes it
-		const store = new Proxy(cp, {
-			get(target, prop) {
-				const value = Reflect.get(target, prop, target);
-				if (typeof value !== "function") return value;
-				if (prop === "putWrites")
-					return async (...args: unknown[]) => {
-						const out = await value.apply(target, args);
-						const writes = args[1] as { kind?: string }[];
-						if (!paused && writes.some((w) => w.kind === "once-start")) {
-							paused = true;
-							await sleep(300);
-							clock.now += 60_000;
-							other = await target.acquireLease("t", {
-								owner: "other",
-								ttlMs: 600_000,
-							});
-						}
-						return out;
-					};
-				if (prop === "renewLease")
-					return (...args: unknown[]) =>
-						paused ? new Promise(() => {}) : value.apply(target, args);
-				return value.bind(target);
+		const store = pausedAtStart(cp, {
+			atStart: async () => {
+				paused = true;
+				await sleep(300);
+				clock.now += 60_000;
+				other = await cp.acquireLease("t", { owner: "other", ttlMs: 600_000 });
 			},
+			lease: (name, call) =>
+				paused && name === "renewLease" ? never() : call(),
 		});
 		const effects = { count: 0 };
 		const graph = effectGraph(store, effects);
@@ -95,31 +125,19 @@ describe("a runner paused as its once-start record is written", () => {
 			touched = r;
 		});
 		let paused = false;
-		const store = new Proxy(cp, {
-			get(target, prop) {
-				const value = Reflect.get(target, prop, target);
-				if (typeof value !== "function") return value;
-				if (prop === "putWrites")
-					return async (...args: unknown[]) => {
-						if (paused) touched();
-						const out = await value.apply(target, args);
-						const writes = args[1] as { kind?: string }[];
-						if (!paused && writes.some((w) => w.kind === "once-start")) {
-							paused = true;
-							stored();
-							await answered; // the answer is read only after the run was stopped
-						}
-						return out;
-					};
-				if (prop === "renewLease")
-					return (...args: unknown[]) =>
-						paused ? new Promise(() => {}) : value.apply(target, args);
-				if (prop === "getThreadLease" || prop === "getThread")
-					return (...args: unknown[]) => {
-						if (paused) touched();
-						return value.apply(target, args);
-					};
-				return value.bind(target);
+		const store = pausedAtStart(cp, {
+			atStart: async () => {
+				paused = true;
+				stored();
+				await answered; // the answer is read only after the run was stopped
+			},
+			write: () => {
+				if (paused) touched();
+			},
+			lease: (name, call) => {
+				if (name === "renewLease") return paused ? never() : call();
+				if (paused) touched();
+				return call();
 			},
 		});
 		const effects = { count: 0 };
@@ -170,44 +188,22 @@ describe("a runner paused as its once-start record is written", () => {
 					() => false,
 				);
 		};
-		const store = new Proxy(cp, {
-			get(target, prop) {
-				const value = Reflect.get(target, prop, target);
-				if (typeof value !== "function") return value;
-				if (prop === "putWrites")
-					return async (...args: unknown[]) => {
-						const out = await value.apply(target, args);
-						const writes = args[1] as { kind?: string }[];
-						if (
-							!armed &&
-							!hang &&
-							writes.some((w) => w.kind === "once-start")
-						) {
-							// paused past its TTL: no renewal goes out meanwhile, and the lease lapses unclaimed
-							hang = true;
-							await sleep(300);
-							clock.now += 60_000;
-							hang = false;
-							armed = true;
-						}
-						return out;
-					};
-				if (
-					prop === "renewLease" ||
-					prop === "getThreadLease" ||
-					prop === "getThread"
-				)
-					return (...args: unknown[]) =>
-						hang
-							? new Promise(() => {})
-							: (value.apply(target, args) as Promise<unknown>).then(
-									async (answer) => {
-										await takeOver();
-										return answer;
-									},
-								);
-				return value.bind(target);
+		const store = pausedAtStart(cp, {
+			// paused past its TTL: no renewal goes out meanwhile, and the lease lapses unclaimed
+			atStart: async () => {
+				hang = true;
+				await sleep(300);
+				clock.now += 60_000;
+				hang = false;
+				armed = true;
 			},
+			lease: (_name, call) =>
+				hang
+					? never()
+					: call().then(async (answer) => {
+							await takeOver();
+							return answer;
+						}),
 		});
 		const effects = { count: 0 };
 		const graph = effectGraph(store, effects);
