@@ -3,6 +3,11 @@
 export const PLAIN = 0x6a;
 /** "t": JSON with registered types as `{ "\u0000weft": name, v: plain }`. */
 export const TAGGED = 0x74;
+/**
+ * "m": as "t", with each LangChain message inline, `{ "\u0000lc": class, ...its fields }`: one object a
+ * message instead of three, what reading a conversation mostly parses (decision 0276). Written since 8 Dec.
+ */
+export const INLINE = 0x6d;
 /** "s": superjson output. */
 export const RICH = 0x73;
 /** "e": AES-256-GCM without additional data (before blobs were bound to their place). */

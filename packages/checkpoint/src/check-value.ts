@@ -7,6 +7,8 @@ import { registeredTypeOf } from "./type-registry.ts";
 export const MAX_WRITE_DEPTH = 1000;
 /** The key that marks a registered type in TAGGED data; user data holding it goes the superjson way. */
 export const MARK = "\u0000weft";
+/** The key that marks an inline LangChain message in INLINE data (its class); user data holding it goes the superjson way. */
+export const MESSAGE_MARK = "\u0000lc";
 
 /** What `inspect` found, as bits: nothing but JSON (0), registered types, other non-JSON values. */
 export const HAS_REGISTERED = 1;
@@ -121,7 +123,7 @@ function walk(value: unknown, depth: number): number {
 				refusal.at.push(".__proto__");
 				throw refusal;
 			}
-			if (key === MARK) found |= HAS_RICH;
+			if (key === MARK || key === MESSAGE_MARK) found |= HAS_RICH;
 			const v = (value as Record<string, unknown>)[key];
 			// primitives need no frame (most of a step's values are)
 			found |=

@@ -1,6 +1,7 @@
 import {
 	ENCRYPTED,
 	ENCRYPTED_UNBOUND,
+	INLINE,
 	PLAIN,
 	RICH,
 	TAGGED,
@@ -66,7 +67,7 @@ export function createSerializer(options: SerializerOptions = {}): Serializer {
 	});
 }
 
-const PLAINTEXT = new Set([PLAIN, TAGGED, RICH]);
+const PLAINTEXT = new Set([PLAIN, TAGGED, INLINE, RICH]);
 const IV = 12;
 const TAG = 16;
 

@@ -3,6 +3,7 @@ import type { SuperJSON } from "superjson";
 import {
 	ENCRYPTED,
 	ENCRYPTED_UNBOUND,
+	INLINE,
 	PLAIN,
 	RICH,
 	TAGGED,
@@ -13,8 +14,9 @@ import {
 	needsCheck,
 	protoKey,
 } from "./check-stored.ts";
-import { HAS_REGISTERED, inspect, MARK } from "./check-value.ts";
+import { HAS_REGISTERED, inspect, MARK, MESSAGE_MARK } from "./check-value.ts";
 import { CheckpointError, ConfigError, isWeftError } from "./errors.ts";
+import { MESSAGE_TYPE, type StoredMessage } from "./langchain-messages.ts";
 import { describePlace, unreadable } from "./read-errors.ts";
 import { notRegistered, revived } from "./revive.ts";
 import type { BlobPlace, Serializer } from "./serializer.ts";
@@ -67,6 +69,8 @@ export class JsonSerializer implements Serializer {
 	#syncedTags = -1;
 	/** The place of the blob being read, for errors raised inside superjson's callbacks. */
 	#place: BlobPlace | undefined;
+	/** Whether the blob being read is INLINE (its messages inline). */
+	#inline = false;
 	readonly #tag: boolean;
 	readonly #encoder = new TextEncoder();
 	readonly #decoder = new TextDecoder();
@@ -142,15 +146,20 @@ export class JsonSerializer implements Serializer {
 
 	serialize(value: unknown, _place?: BlobPlace): Uint8Array {
 		const found = inspect(value, "$", 0);
-		const tag = found === 0 ? PLAIN : found === HAS_REGISTERED ? TAGGED : RICH;
+		let tag = found === 0 ? PLAIN : found === HAS_REGISTERED ? INLINE : RICH;
 		let text: string;
 		try {
-			text =
-				tag === PLAIN
-					? JSON.stringify(value)
-					: tag === TAGGED
-						? JSON.stringify(tagRegistered(value))
-						: this.#stringifyRich(value);
+			if (tag === PLAIN) text = JSON.stringify(value);
+			else if (tag === INLINE) {
+				try {
+					text = JSON.stringify(tagRegistered(value));
+				} catch (cause) {
+					if (cause !== MARKED_FIELD) throw cause;
+					// a message with a field named like a mark: the superjson way, where no key is read as one
+					tag = RICH;
+					text = this.#stringifyRich(value);
+				}
+			} else text = this.#stringifyRich(value);
 		} catch (cause) {
 			throw new CheckpointError(
 				"SERIALIZATION_FAILED",
@@ -225,7 +234,7 @@ export class JsonSerializer implements Serializer {
 		if (!(bytes instanceof Uint8Array) || bytes.length === 0)
 			throw unreadable(place, "the blob is empty or not bytes");
 		const tag = bytes[0];
-		if (tag !== PLAIN && tag !== TAGGED && tag !== RICH)
+		if (tag !== PLAIN && tag !== INLINE && tag !== TAGGED && tag !== RICH)
 			throw unknownFormat(tag!, place);
 		// the tag byte decoded with the rest and sliced off the string: no view object per blob read
 		const text = this.#decoder.decode(bytes).slice(1);
@@ -244,8 +253,9 @@ export class JsonSerializer implements Serializer {
 			return parsed;
 		}
 		this.#place = place;
+		this.#inline = tag === INLINE;
 		try {
-			if (tag === TAGGED) return this.#reviveTagged(parsed, 0);
+			if (tag !== RICH) return this.#reviveTagged(parsed, 0);
 			return this.#parseRich(parsed, place, needsCheck(text));
 		} catch (cause) {
 			if (isWeftError(cause)) throw cause;
@@ -256,7 +266,10 @@ export class JsonSerializer implements Serializer {
 		}
 	}
 
-	/** Rebuilds the registered values of parsed TAGGED data, in place (inner ones first). */
+	/**
+	 * Rebuilds the registered values of parsed TAGGED or INLINE data, in place (inner ones first). A key
+	 * `MESSAGE_MARK` marks an inline message only in INLINE data: TAGGED data may hold it as user data.
+	 */
 	#reviveTagged(value: unknown, depth: number): unknown {
 		if (typeof value !== "object" || value === null) return value;
 		const place = this.#place;
@@ -274,19 +287,37 @@ export class JsonSerializer implements Serializer {
 		}
 		const record = value as Record<string, unknown>;
 		let keys = 0;
+		let message = false;
 		for (const key in record) {
 			if (key === "__proto__") throw protoKey(place);
+			if (key === MESSAGE_MARK) message = this.#inline;
 			keys++;
 			const item = record[key];
 			if (typeof item !== "object" || item === null) continue;
 			const out = this.#reviveTagged(item, depth + 1);
 			if (out !== item) record[key] = out;
 		}
+		if (message) return this.#inlineMessage(record);
 		if (!Object.hasOwn(record, MARK)) return value;
 		const name = record[MARK];
 		if (typeof name !== "string" || keys !== 2 || !Object.hasOwn(record, "v"))
 			throw unreadable(place, "it holds a malformed tagged value");
 		return revived(name, record.v, this.#tag, place);
+	}
+
+	/** The message of an inline record, `{ [MESSAGE_MARK]: class, ...fields }`, its fields already revived. */
+	#inlineMessage(record: Record<string, unknown>): unknown {
+		const name = record[MESSAGE_MARK];
+		if (typeof name !== "string" || Object.hasOwn(record, MARK))
+			throw unreadable(this.#place, "it holds a malformed message");
+		const data: Record<string, unknown> = {};
+		for (const key in record) if (key !== MESSAGE_MARK) data[key] = record[key];
+		return revived(
+			MESSAGE_TYPE,
+			{ class: name, data } satisfies StoredMessage,
+			this.#tag,
+			this.#place,
+		);
 	}
 
 	#parseRich(
@@ -313,9 +344,12 @@ export class JsonSerializer implements Serializer {
 	}
 }
 
+/** Thrown by `tagRegistered` for a message with a field named like a mark (a key a reader would take for one). */
+const MARKED_FIELD = new Error("a message field is named like Weft's mark");
+
 /**
- * `value` (checked by `inspect`: JSON plus registered types) with each registered instance replaced by
- * `{ [MARK]: name, v: plain }`. Only the arrays and objects on the way to a registered instance are
+ * `value` (checked by `inspect`: JSON plus registered types) with each LangChain message replaced by
+ * `{ [MESSAGE_MARK]: class, ...fields }` and each other registered instance by `{ [MARK]: name, v: plain }`. Only the arrays and objects on the way to a registered instance are
  * copied; the rest is stringified as it is (perf, issue 17: a copy of every object of a step's blobs).
  * Built by hand, not with a JSON.stringify replacer, which would call the instances' own (slow, lossy)
  * `toJSON` first.
@@ -328,7 +362,33 @@ function tagRegistered(value: unknown): unknown {
 	if (isTaggedValue(value))
 		return { [MARK]: value.$type, v: tagRegistered(value.value) };
 	const type = registeredTypeOf(value)!;
-	return { [MARK]: type.name, v: tagRegistered(type.toPlain(value)) };
+	const plain = type.toPlain(value);
+	return type.name === MESSAGE_TYPE
+		? inlineMessage(plain as StoredMessage)
+		: { [MARK]: type.name, v: tagRegistered(plain) };
+}
+
+/**
+ * A message's stored form inline: its class under `MESSAGE_MARK`, then its fields. A form not
+ * `{ class, data }` (another type registered under the name first) stays tagged, `{ [MARK]: name, v: plain }`;
+ * a field named like one of the marks throws `MARKED_FIELD`: such a value is stored the superjson way.
+ */
+function inlineMessage(plain: StoredMessage): unknown {
+	const { data } = plain;
+	if (
+		typeof plain.class !== "string" ||
+		typeof data !== "object" ||
+		data === null ||
+		Array.isArray(data)
+	)
+		return { [MARK]: MESSAGE_TYPE, v: tagRegistered(plain) };
+	const out: Record<string, unknown> = { [MESSAGE_MARK]: plain.class };
+	for (const key in data) {
+		if (key === MESSAGE_MARK || key === MARK) throw MARKED_FIELD;
+		const v = data[key];
+		out[key] = typeof v === "object" && v !== null ? tagRegistered(v) : v;
+	}
+	return out;
 }
 
 /** `tagRegistered` of an array: the array itself when no item changes. */
@@ -381,7 +441,10 @@ function unknownFormat(
 			},
 		);
 	}
-	return unreadable(place, `its format tag ${tag} is none that Weft writes`);
+	return unreadable(
+		place,
+		`its format tag ${tag} is none this version of Weft reads (written by a newer Weft, or damaged)`,
+	);
 }
 
 /**

@@ -10,6 +10,9 @@ import type { SerializableType } from "./type-registry.ts";
 
 type MessageClass = new (fields: any) => BaseMessage;
 
+/** The registered name of @langchain/core messages. */
+export const MESSAGE_TYPE = "langchain.message";
+
 /** Only these classes are ever constructed from stored data. */
 const CLASS_NAMES = [
 	"AIMessage",
@@ -120,7 +123,7 @@ export function messageType(
 		return typeof name === "string" && classes.has(name) ? name : undefined;
 	};
 	return {
-		name: "langchain.message",
+		name: MESSAGE_TYPE,
 		test: (value): value is BaseMessage =>
 			typeof value === "object" &&
 			value !== null &&

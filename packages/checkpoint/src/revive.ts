@@ -1,4 +1,5 @@
 import { CheckpointError, isWeftError } from "./errors.ts";
+import { MESSAGE_TYPE } from "./langchain-messages.ts";
 import { describePlace, unreadable } from "./read-errors.ts";
 import type { BlobPlace } from "./serializer.ts";
 import { TaggedValue } from "./tagged-value.ts";
@@ -50,7 +51,7 @@ export function notRegistered(
 		`${where} holds a value of type "${name}", which is not registered in this process`,
 		{
 			hint:
-				name === "langchain.message"
+				name === MESSAGE_TYPE
 					? 'install @langchain/core (Weft loads it when it reads a message), or read with createSerializer({ unknownTypes: "tag" }) to get messages as tagged data'
 					: `import the module that registers "${name}" (registerSerializableType), or read with createSerializer({ unknownTypes: "tag" }) to get it as tagged data`,
 		},

@@ -1,5 +1,5 @@
 import { ConfigError } from "./errors.ts";
-import { loadMessageType } from "./langchain-messages.ts";
+import { loadMessageType, MESSAGE_TYPE } from "./langchain-messages.ts";
 import { processWide } from "./process-wide.ts";
 import { isTaggedValue } from "./tagged-value.ts";
 
@@ -35,7 +35,7 @@ const shared = processWide<Registry>("weft.serializable-types.v1", () => ({
 	types: new Map(),
 	list: [],
 	loaded: new WeakSet(),
-	builtins: new Map([["langchain.message", loadMessageType]]),
+	builtins: new Map([[MESSAGE_TYPE, loadMessageType]]),
 	version: 0,
 }));
 

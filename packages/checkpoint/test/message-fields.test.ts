@@ -9,11 +9,15 @@ import {
 import { JsonSerializer } from "@weft/checkpoint";
 import { describe, expect, it, vi } from "vitest";
 
+/** A message's stored fields (inline beside its class: decision 0276) and the message read back. */
 const stored = (m: BaseMessage, s = new JsonSerializer()) => {
 	const bytes = s.serialize({ m });
 	const text = new TextDecoder().decode(bytes.subarray(1));
-	const { v } = (JSON.parse(text) as { m: { v: { data: object } } }).m;
-	return { data: v.data, back: (s.deserialize(bytes) as { m: BaseMessage }).m };
+	const { "\u0000lc": _class, ...data } = (
+		JSON.parse(text) as { m: Record<string, unknown> }
+	).m;
+	expect(_class).toBe(m.constructor.name);
+	return { data, back: (s.deserialize(bytes) as { m: BaseMessage }).m };
 };
 
 // decision 0060: a field the constructor sets to the same empty value when it is missing is not stored

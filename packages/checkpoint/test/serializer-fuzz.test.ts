@@ -106,6 +106,7 @@ const WORDS = [
 	"constructor",
 	"prototype",
 	"\u0000weft",
+	"\u0000lc",
 	"v",
 	"json",
 	"meta",
@@ -175,7 +176,7 @@ function shape(r: () => number, depth: number): unknown {
 describe("fuzzing the reader", () => {
 	it("reads 1,500 random byte strings as values or typed errors", () => {
 		const r = random(1);
-		const tags = [0x6a, 0x74, 0x73, 0x65, 0x45];
+		const tags = [0x6a, 0x74, 0x6d, 0x73, 0x65, 0x45];
 		let refused = 0;
 		for (let i = 0; i < 1500; i++) {
 			const length = Math.floor(r() * 80);
@@ -201,12 +202,12 @@ describe("fuzzing the reader", () => {
 							json: shape(r, 1),
 							meta: { values: shape(r, 1), v: 1 },
 						});
-			for (const tag of "jts") {
+			for (const tag of "jtms") {
 				readAll(new TextEncoder().encode(tag + wrapped));
 				reads += readers.length * 2;
 			}
 		}
-		expect(reads).toBe(1500 * 3 * 6);
+		expect(reads).toBe(1500 * 4 * 6);
 	});
 
 	it("reads 1,200 mutations of real blobs (flipped, cut, spliced bytes) as values or typed errors", () => {

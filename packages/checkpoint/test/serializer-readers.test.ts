@@ -113,6 +113,19 @@ describe('unknownTypes: "tag"', () => {
 				value: { class: "FutureMessage", data: { content: "?" } },
 			},
 		});
+		// the inline form (decision 0276) of a class this @langchain/core does not have: the same tagged value
+		const inline = reader.deserialize(
+			bytes(
+				`m${JSON.stringify({ future: { "\u0000lc": "FutureMessage", content: "?" } })}`,
+			),
+			here,
+		);
+		expect(JSON.parse(JSON.stringify(inline))).toEqual({
+			future: {
+				$type: "langchain.message",
+				value: { class: "FutureMessage", data: { content: "?" } },
+			},
+		});
 		const rich = reader.deserialize(
 			bytes(
 				's{"json":{"p":{"cents":5},"d":"1970-01-01T00:00:00.000Z"},"meta":{"values":{"p":[["custom","weft:acme.money"]],"d":["Date"]},"v":1}}',

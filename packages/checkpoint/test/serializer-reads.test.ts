@@ -181,6 +181,10 @@ describe("wrong-shaped blobs give typed errors", () => {
 				't{"a":{"\\u0000weft":"langchain.message","v":{"class":"Function","data":{}}}}',
 			),
 			bytes('t{"a":{"\\u0000weft":"langchain.message","v":null}}'),
+			bytes('m{"a":{"\\u0000lc":5}}'),
+			bytes('m{"a":{"\\u0000lc":"Function"}}'),
+			bytes('m{"a":{"\\u0000lc":"AIMessage","\\u0000weft":"x","v":1}}'),
+			bytes('m{"a":{"\\u0000weft":"x","v":1,"extra":2}}'),
 		];
 		for (const blob of cases) {
 			let error: unknown;

@@ -93,6 +93,9 @@ describe("the serializer", () => {
 			't{"__proto__":{"polluted":true}}',
 			't{"a":{"\\u0000weft":"no.such.type","v":1}}',
 			't{"a":{"\\u0000weft":"langchain.message","v":{"class":"Function","data":{}}}}',
+			'm{"__proto__":{"polluted":true}}',
+			'm{"a":{"\\u0000lc":"Function","prototype":{"polluted":true}}}',
+			'm{"a":{"\\u0000lc":"AIMessage","__proto__":{"polluted":true}}}',
 			"zwhat",
 		];
 		for (const text of crafted) {
@@ -104,7 +107,8 @@ describe("the serializer", () => {
 				expect(isWeftError(error, "DESERIALIZATION_FAILED")).toBe(true);
 			}
 			// tagged JSON never holds these: refused, not half-read
-			if (text.startsWith("t")) expect(failed).toBe(true);
+			if (text.startsWith("t") || text.startsWith("m"))
+				expect(failed).toBe(true);
 		}
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 		expect(Object.prototype).not.toHaveProperty("polluted");
@@ -146,15 +150,54 @@ describe("the serializer", () => {
 		});
 		expect((out.messages[2] as ToolMessage).status).toBe("error");
 
-		// without other rich values, messages take the tagged-JSON path: same result, no superjson
+		// without other rich values, messages take the JSON path, inline (decision 0276): same result, no superjson
 		const s = new JsonSerializer();
 		const bytes = s.serialize({ messages });
-		expect(bytes[0]).toBe(0x74);
+		expect(bytes[0]).toBe(0x6d);
+		const text = new TextDecoder().decode(bytes.subarray(1));
+		expect(text).toContain(
+			'{"\\u0000lc":"HumanMessage","content":"hi","id":"h1","name":"ann"}',
+		);
 		const tagged = s.deserialize(bytes) as { messages: typeof messages };
 		tagged.messages.forEach((m, i) => {
 			expect(m.constructor).toBe(messages[i]!.constructor);
 			expect(m.toDict()).toEqual(messages[i]!.toDict());
 		});
+	});
+
+	it("keeps user data that looks like an inline message as data, in both JSON formats (decision 0276)", () => {
+		const s = new JsonSerializer();
+		const value = {
+			look: { "\u0000lc": "HumanMessage", content: "not a message" },
+			real: new HumanMessage({ content: "a real one", id: "r1" }),
+		};
+		const blob = s.serialize(value);
+		expect(blob[0]).toBe(0x73); // the mark in user data sends it the superjson way
+		const out = s.deserialize(blob) as typeof value;
+		expect(out.look).toEqual(value.look);
+		expect(out.real).toBeInstanceOf(HumanMessage);
+		// the "t" format, written before 0276, holds the mark as data
+		const old = s.deserialize(
+			new TextEncoder().encode(
+				't{"look":{"\\u0000lc":"HumanMessage","content":"data"}}',
+			),
+		);
+		expect(old).toEqual({
+			look: { "\u0000lc": "HumanMessage", content: "data" },
+		});
+		// a message with a field named like either mark goes the superjson way too, and reads back the same
+		for (const mark of ["\u0000lc", "\u0000weft"]) {
+			const odd = new AIMessage({
+				content: "odd",
+				id: "o1",
+				[mark]: 1,
+			} as ConstructorParameters<typeof AIMessage>[0] & object);
+			const oddBlob = s.serialize({ odd });
+			expect(oddBlob[0]).toBe(0x73);
+			const back = (s.deserialize(oddBlob) as { odd: AIMessage }).odd;
+			expect(back).toBeInstanceOf(AIMessage);
+			expect(back.toDict()).toEqual(odd.toDict());
+		}
 	});
 
 	it("keeps user data that looks like a tagged value as data", () => {
