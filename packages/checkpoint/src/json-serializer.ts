@@ -155,7 +155,7 @@ export class JsonSerializer implements Serializer {
 					text = JSON.stringify(tagRegistered(value));
 				} catch (cause) {
 					if (cause !== MARKED_FIELD) throw cause;
-					// a message with a field named like a mark: the superjson way, where no key is read as one
+					// a registered value holding a key named like a mark: the superjson way, where no key is read as one
 					tag = RICH;
 					text = this.#stringifyRich(value);
 				}
@@ -344,8 +344,13 @@ export class JsonSerializer implements Serializer {
 	}
 }
 
-/** Thrown by `tagRegistered` for a message with a field named like a mark (a key a reader would take for one). */
-const MARKED_FIELD = new Error("a message field is named like Weft's mark");
+/**
+ * Thrown by `tagRegistered` for a key named like a mark inside a registered value (a message's field, or
+ * deeper): a reader would take it for a mark, so such a value is stored the superjson way.
+ */
+const MARKED_FIELD = new Error(
+	"a registered value holds a key named like Weft's mark",
+);
 
 /**
  * `value` (checked by `inspect`: JSON plus registered types) with each LangChain message replaced by
@@ -409,10 +414,15 @@ function tagItems(list: readonly unknown[]): readonly unknown[] {
 	return out ?? list;
 }
 
-/** `tagRegistered` of a plain object: the object itself when no field changes. */
+/**
+ * `tagRegistered` of a plain object: the object itself when no field changes. A key named like a mark
+ * here is inside a registered value's plain form (`inspect` sends user data holding one the superjson
+ * way): `MARKED_FIELD`.
+ */
 function tagFields(record: Record<string, unknown>): Record<string, unknown> {
 	let out: Record<string, unknown> | undefined;
 	for (const key in record) {
+		if (key === MARK || key === MESSAGE_MARK) throw MARKED_FIELD;
 		const v = record[key];
 		const t = typeof v === "object" && v !== null ? tagRegistered(v) : v;
 		if (out === undefined) {

@@ -185,18 +185,27 @@ describe("the serializer", () => {
 		expect(old).toEqual({
 			look: { "\u0000lc": "HumanMessage", content: "data" },
 		});
-		// a message with a field named like either mark goes the superjson way too, and reads back the same
+		// a message with a field named like either mark, or with such a key deeper in its fields, goes the
+		// superjson way too, and reads back the same
 		for (const mark of ["\u0000lc", "\u0000weft"]) {
-			const odd = new AIMessage({
-				content: "odd",
-				id: "o1",
-				[mark]: 1,
-			} as ConstructorParameters<typeof AIMessage>[0] & object);
-			const oddBlob = s.serialize({ odd });
-			expect(oddBlob[0]).toBe(0x73);
-			const back = (s.deserialize(oddBlob) as { odd: AIMessage }).odd;
-			expect(back).toBeInstanceOf(AIMessage);
-			expect(back.toDict()).toEqual(odd.toDict());
+			for (const odd of [
+				new AIMessage({
+					content: "odd",
+					id: "o1",
+					[mark]: 1,
+				} as ConstructorParameters<typeof AIMessage>[0] & object),
+				new AIMessage({
+					content: "odd",
+					id: "o2",
+					additional_kwargs: { inner: { [mark]: "HumanMessage", v: 1 } },
+				}),
+			]) {
+				const oddBlob = s.serialize({ odd });
+				expect(oddBlob[0]).toBe(0x73);
+				const back = (s.deserialize(oddBlob) as { odd: AIMessage }).odd;
+				expect(back).toBeInstanceOf(AIMessage);
+				expect(back.toDict()).toEqual(odd.toDict());
+			}
 		}
 	});
 
