@@ -178,6 +178,21 @@ describe("encryption at rest", () => {
 		});
 		expect(migrating.deserialize(plain, here)).toEqual({ v: "old" });
 		expect(isEncrypted(migrating.serialize({ v: "new" }, here))).toBe(true);
+		// plaintext messages in either JSON format (inline "m" since decision 0276, tagged "t" before)
+		for (const text of [
+			'm{"m":{"\\u0000lc":"HumanMessage","content":"old"}}',
+			't{"m":{"\\u0000weft":"langchain.message","v":{"class":"HumanMessage","data":{"content":"old"}}}}',
+		]) {
+			const blob = new TextEncoder().encode(text);
+			expect(thrown(() => strict.deserialize(blob, here)).code).toBe(
+				"DECRYPTION_FAILED",
+			);
+			const read = migrating.deserialize(blob, here) as {
+				m: { content: unknown; constructor: { name: string } };
+			};
+			expect(read.m.constructor.name).toBe("HumanMessage");
+			expect(read.m.content).toBe("old");
+		}
 	});
 
 	it("reads blobs of the previous version (no place binding) only with legacyUnbound", () => {
