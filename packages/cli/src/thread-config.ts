@@ -1,5 +1,5 @@
 import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
-import { pendingInterrupts, type RunConfig } from "@weft/graph";
+import { type Interrupt, pendingInterrupts, type RunConfig } from "@weft/graph";
 import { freeAnswer, optionalNote, resumeCommand } from "./answer-shape.ts";
 import { ancestry } from "./branches.ts";
 import { UsageError } from "./cli-error.ts";
@@ -107,6 +107,28 @@ export function runConfig(
 }
 
 /**
+ * The hint for a thread waiting for an answer to `asked` (its questions, the first answered first): where
+ * to see them, and the command that answers: approve/reject/resume, or for a question whose answer has no
+ * `action`, resume with a value of its response's shape.
+ */
+export function answerHint(
+	threadId: string,
+	asked: readonly Interrupt[],
+	checkpointId?: string,
+): string {
+	const t = shellWord(threadId);
+	const at =
+		checkpointId === undefined
+			? ""
+			: ` --checkpoint ${shellWord(checkpointId)}`;
+	const id = asked.length > 1 ? ` --id ${asked[0]!.id}` : "";
+	const free = asked.length === 0 ? undefined : freeAnswer(asked[0]!.value);
+	return free === undefined
+		? `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}${at}${id}\`, \`reject\` or \`resume\``
+		: `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${resumeCommand(WEFT, t, `${at}${id}`, free)}\`${optionalNote(free)}`;
+}
+
+/**
  * Refuses to run on a thread whose checkpoint has nothing due (a finished run): `continue` or
  * `recover` would run 0 steps and say nothing useful. A `stale` thread is let through: its runner may
  * have died after its last checkpoint, and running it on records how it ended.
@@ -136,21 +158,11 @@ export async function refuseFinished(
 					(i) => i.when === undefined && !carried.has(i.id),
 				)
 			: [];
-	if (asked.length > 0) {
-		const t = shellWord(threadId);
-		const at =
-			checkpointId === undefined
-				? ""
-				: ` --checkpoint ${shellWord(checkpointId)}`;
-		const id = asked.length > 1 ? ` --id ${asked[0]!.id}` : "";
-		const free = freeAnswer(asked[0]!.value);
+	if (asked.length > 0)
 		throw new UsageError(
 			`thread "${threadId}" is waiting for an answer${checkpointId === undefined ? "" : ` at checkpoint ${checkpointId}`}: continuing would only ask again`,
-			free === undefined
-				? `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}${at}${id}\`, \`reject\` or \`resume\``
-				: `see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${resumeCommand(WEFT, t, `${at}${id}`, free)}\`${optionalNote(free)}`,
+			answerHint(threadId, asked, checkpointId),
 		);
-	}
 	const next = tuple.checkpoint.metadata.next ?? [];
 	const waits = tuple.pendingWrites.some((w) => w.kind === "interrupt");
 	if (next.length > 0 || waits) return;

@@ -45,7 +45,7 @@ describe("the hints for a question whose answer is no approval", () => {
 		expect(state.json.values.answer).toBe("spring tides");
 	}, 90_000);
 
-	it("approve refused by the question, a run with no input and a continue name resume, not approve", async () => {
+	it("approve refused by the question, a run with no input, a continue and a recover name resume, not approve", async () => {
 		expect((await run("t2", "--input", '{"topic":"moons"}')).code).toBe(0);
 		const approve = await weft(["--db", db, "approve", "t2"]);
 		expect(approve.code).toBe(1);
@@ -63,6 +63,11 @@ describe("the hints for a question whose answer is no approval", () => {
 		expect(goOn.code).toBe(2);
 		expect(goOn.stderr).toContain(`resume t2 --value '{"answer":"…"}'`);
 		expect(goOn.stderr).not.toContain("approve");
+		const recover = await weft(["--db", db, "recover", "t2"]);
+		expect(recover.code).toBe(2);
+		expect(recover.stderr).toContain("waiting for an answer, not stale");
+		expect(recover.stderr).toContain(`resume t2 --value '{"answer":"…"}'`);
+		expect(recover.stderr).not.toContain("approve");
 		const pending = await weft(["--db", db, "--json", "pending"]);
 		expect(pending.json).toHaveLength(1);
 	}, 90_000);

@@ -1,4 +1,5 @@
 import type { Checkpointer } from "@weft/checkpoint";
+import { pendingInterrupts } from "@weft/graph";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -7,7 +8,7 @@ import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { runAndReport } from "../run-display.ts";
 import { shellWord } from "../store.ts";
-import { refuseFinished, storedContext } from "../thread-config.ts";
+import { answerHint, refuseFinished, storedContext } from "../thread-config.ts";
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
@@ -69,12 +70,18 @@ async function refuseNotStale(
 		case "stale":
 		case "running":
 			return;
-		case "interrupted":
+		case "interrupted": {
 			// recovering it would only run the asking node again to ask again
+			const tuple = await checkpointer.getTuple({ threadId });
+			const asked =
+				tuple === undefined
+					? []
+					: pendingInterrupts(tuple).filter((i) => i.when === undefined);
 			throw new UsageError(
 				`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
-				`see what it asks with \`${WEFT} pending --thread ${t}\`, then answer with \`${WEFT} approve ${t}\` (or reject, resume)`,
+				answerHint(threadId, asked),
 			);
+		}
 		case "failed":
 		case "cancelled":
 			throw new UsageError(
