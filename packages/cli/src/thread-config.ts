@@ -1,4 +1,8 @@
-import type { Checkpointer, CheckpointSummary } from "@weft/checkpoint";
+import type {
+	Checkpointer,
+	CheckpointSummary,
+	CheckpointTuple,
+} from "@weft/checkpoint";
 import { type Interrupt, pendingInterrupts, type RunConfig } from "@weft/graph";
 import { freeAnswer, optionalNote, resumeCommand } from "./answer-shape.ts";
 import { ancestry } from "./branches.ts";
@@ -129,6 +133,22 @@ export function answerHint(
 }
 
 /**
+ * The questions waiting for an answer at a checkpoint. A pause before or after a node
+ * (`interruptBefore`/`After`) is no question: going on goes past it; nor is one a fork carried from before
+ * its update: going on asks it anew, of the new state.
+ */
+export function questionsAt(tuple: CheckpointTuple): Interrupt[] {
+	const carried = new Set(
+		tuple.pendingWrites.flatMap((w) =>
+			w.kind === "interrupt" && w.beforeUpdate === true ? [w.id] : [],
+		),
+	);
+	return pendingInterrupts(tuple).filter(
+		(i) => i.when === undefined && !carried.has(i.id),
+	);
+}
+
+/**
  * Refuses to run on a thread whose checkpoint has nothing due (a finished run): `continue` or
  * `recover` would run 0 steps and say nothing useful. A `stale` thread is let through: its runner may
  * have died after its last checkpoint, and running it on records how it ended.
@@ -145,19 +165,7 @@ export async function refuseFinished(
 	if (tuple === undefined) return;
 	// going on at a request nobody answered runs the asking node again, to ask again: its work before the
 	// question (what it did not wrap in ctx.once) would run once more for nothing
-	// (a pause before or after a node, `interruptBefore`/`After`, is no question: continuing goes past it;
-	// nor is one a fork carried from before its update: continuing asks it anew, of the new state)
-	const carried = new Set(
-		tuple.pendingWrites.flatMap((w) =>
-			w.kind === "interrupt" && w.beforeUpdate === true ? [w.id] : [],
-		),
-	);
-	const asked =
-		command === "continue"
-			? pendingInterrupts(tuple).filter(
-					(i) => i.when === undefined && !carried.has(i.id),
-				)
-			: [];
+	const asked = command === "continue" ? questionsAt(tuple) : [];
 	if (asked.length > 0)
 		throw new UsageError(
 			`thread "${threadId}" is waiting for an answer${checkpointId === undefined ? "" : ` at checkpoint ${checkpointId}`}: continuing would only ask again`,

@@ -1,5 +1,4 @@
 import type { Checkpointer } from "@weft/checkpoint";
-import { pendingInterrupts } from "@weft/graph";
 import { Command } from "commander";
 import { UsageError } from "../cli-error.ts";
 import { type Act, withExamples } from "../command-kit.ts";
@@ -8,7 +7,12 @@ import { WEFT } from "../invocation.ts";
 import { graphOfThread } from "../load-graph.ts";
 import { runAndReport } from "../run-display.ts";
 import { shellWord } from "../store.ts";
-import { answerHint, refuseFinished, storedContext } from "../thread-config.ts";
+import {
+	answerHint,
+	questionsAt,
+	refuseFinished,
+	storedContext,
+} from "../thread-config.ts";
 
 /**
  * `weft recover <thread>`: continues a thread whose runner died (status `stale`): takes over its lease
@@ -73,10 +77,7 @@ async function refuseNotStale(
 		case "interrupted": {
 			// recovering it would only run the asking node again to ask again
 			const tuple = await checkpointer.getTuple({ threadId });
-			const asked =
-				tuple === undefined
-					? []
-					: pendingInterrupts(tuple).filter((i) => i.when === undefined);
+			const asked = tuple === undefined ? [] : questionsAt(tuple);
 			throw new UsageError(
 				`thread "${threadId}" is waiting for an answer, not stale: nothing to recover`,
 				answerHint(threadId, asked),
